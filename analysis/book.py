@@ -1,0 +1,134 @@
+"""Helpers that chapters share: house style, glue of text, tables and figures with downloads.
+
+Chapters call :func:`setup` in their hidden preamble cell and then
+
+* :func:`glue_text` for every number that appears in prose (a pre-formatted string),
+* :func:`show_table` for every result table (an HTML table with a CSV download link),
+* :func:`glue_figure` for every figure (glued for ``{glue:figure}``, plus a
+  ``<name>-downloads`` glue key holding PNG and SVG download links).
+
+Everything is deterministic: no timestamps in SVG or PNG metadata, a fixed SVG hash salt.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import matplotlib
+import pandas as pd
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+__all__ = ["setup", "glue_text", "show_table", "glue_figure", "figure_downloads", "PALETTE"]
+
+#: One palette for the whole book (colour-blind safe, seaborn "colorblind").
+PALETTE = ["#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#949494"]
+
+_RC = {
+    "figure.figsize": (6.4, 4.0),
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "font.size": 10,
+    "svg.hashsalt": "hien2024",
+    "svg.fonttype": "none",
+    "path.simplify": True,
+}
+
+
+def setup() -> None:
+    """Apply the house style (seaborn ``whitegrid`` with the book's palette) and pandas options.
+
+    Called by the hidden preamble of every chapter. Idempotent.
+    """
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", palette=PALETTE, rc=_RC)
+    matplotlib.rcParams.update(_RC)
+    pd.set_option("display.max_rows", 200)
+    pd.set_option("display.max_columns", 50)
+    pd.set_option("display.width", 120)
+
+
+def glue_text(name: str, text: str) -> str:
+    """Glue a pre-formatted string for ``{glue:text}`name```; returns it for convenience.
+
+    Only strings are accepted, so that what the reader sees is formatted by the chapter and is
+    identical in every output format (a NumPy scalar would print as ``np.float64(…)``).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"glue_text({name!r}): expected a formatted str, got {type(text).__name__}")
+    from myst_nb import glue
+
+    glue(name, text, display=False)
+    return text
+
+
+def _data_uri(payload: bytes, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
+
+
+def show_table(df: pd.DataFrame, name: str, *, index: bool = False, float_format=None):
+    """Display ``df`` as an HTML table followed by a link that downloads it as ``<name>.csv``.
+
+    The CSV is embedded as a data URI, so the link works on the static site with no server and
+    no extra files. Returns the IPython display object (displayed by the cell).
+    """
+    from IPython.display import HTML
+
+    csv = df.to_csv(index=index, lineterminator="\n").encode("utf-8")
+    table = df.to_html(
+        index=index, border=0, classes="table result-table", float_format=float_format, na_rep="–"
+    )
+    link = (
+        f'<p class="downloads">Download: <a download="{html.escape(name)}.csv" '
+        f'href="{_data_uri(csv, "text/csv")}">{html.escape(name)}.csv</a></p>'
+    )
+    return HTML(f'<div class="result-table-wrap">{table}{link}</div>')
+
+
+def _render(fig, fmt: str) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else {"Software": None})
+    return buf.getvalue()
+
+
+def figure_downloads(fig, name: str):
+    """HTML with PNG and SVG download links for ``fig`` (embedded as data URIs)."""
+    from IPython.display import HTML
+
+    png = _data_uri(_render(fig, "png"), "image/png")
+    svg = _data_uri(_render(fig, "svg"), "image/svg+xml")
+    return HTML(
+        f'<p class="downloads">Download: <a download="{html.escape(name)}.png" href="{png}">PNG</a>'
+        f' · <a download="{html.escape(name)}.svg" href="{svg}">SVG</a></p>'
+    )
+
+
+def glue_figure(name: str, fig) -> None:
+    """Glue ``fig`` under ``name`` and its download links under ``<name>-downloads``, then close it.
+
+    In the chapter::
+
+        ```{glue:figure} fig-km-os
+        :name: fig-km-os
+
+        Caption…
+        ```
+
+        ```{glue:} fig-km-os-downloads
+        ```
+    """
+    from myst_nb import glue
+
+    glue(name, fig, display=False)
+    glue(f"{name}-downloads", figure_downloads(fig, name), display=False)
+    plt.close(fig)
