@@ -1,0 +1,72 @@
+# The two commands a reader needs: `make book` and `make test` (both do all set-up).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JB_FLAGS := -W -n --keep-going
+# FORCE=1 executes every chapter again (CI does this): clears the execution cache.
+FORCE ?=
+NAME ?=
+COHORT ?= data/cohort.csv
+PARAMS ?=
+
+.PHONY: help setup book test unit nbval goldens chapter report lint format chromium bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo "  variables: FORCE=1 (re-execute everything), NAME=05-response (chapter/report), COHORT=path, PARAMS='-p key=value'"
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+setup: $(STAMP) ## create .venv from requirements.txt (done by book/test when missing)
+
+book: $(STAMP) ## execute every chapter and build the static HTML into _build/html
+	@if [ -n "$(FORCE)" ]; then rm -rf _build/.jupyter_cache; fi
+	$(BIN)/jupyter-book build . $(JB_FLAGS) $(if $(FORCE),--all,)
+	@echo "Book: $(CURDIR)/_build/html/index.html"
+
+chromium: ## install Debian's chromium for the browser tests when it is missing
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) chromium book ## set up, build the book, run every test (unit, goldens, nbval, browser, lint)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg tests chapters
+
+unit: $(STAMP) ## unit tests only (no book, no nbval, no browser)
+	$(BIN)/python -m pytest tests -m "not book"
+
+nbval: $(STAMP) ## regression-test the golden notebooks
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg chapters
+
+goldens: $(STAMP) ## re-execute every chapter into its golden notebook (chapters/NN-x.ipynb)
+	$(BIN)/python tools/goldens.py $(if $(NAME),$(NAME),)
+
+chapter: $(STAMP) ## execute one chapter (NAME=05-response) into reports/dev/ (never into chapters/)
+	@test -n "$(NAME)" || { echo "usage: make chapter NAME=05-response" >&2; exit 2; }
+	$(BIN)/python tools/run_chapter.py $(NAME)
+
+report: $(STAMP) ## re-execute the book on COHORT into reports/NAME (PARAMS='-p key=value')
+	@test -n "$(NAME)" || { echo "usage: make report NAME=mine COHORT=path/to.csv" >&2; exit 2; }
+	$(BIN)/python -m analysis run --cohort $(COHORT) --out reports/$(NAME) $(PARAMS)
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: $(STAMP) ## ruff format and autofix
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: $(STAMP) ## measure the performance budget into bench/results.md
+	bash tools/bench.sh
+
+clean: ## remove the build and reports (keeps .venv)
+	rm -rf _build reports

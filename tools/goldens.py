@@ -1,0 +1,70 @@
+"""Regenerate the golden executed notebooks that nbval compares against.
+
+For each ``chapters/NN-topic.md`` (or the names given): convert with jupytext, execute with
+nbclient in ``chapters/``, strip what nbval does not compare (images, execution timings,
+embedded image payloads), and write ``chapters/NN-topic.ipynb`` deterministically.
+
+Usage: python tools/goldens.py [NN-topic ...]
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ROOT / "chapters"
+IMAGE_MIMES = ("image/png", "image/jpeg", "image/svg+xml")
+DATA_URI = re.compile(r"data:image/[\w+.-]+;base64,[A-Za-z0-9+/=]+")
+
+
+def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove images and volatile metadata so the golden file is small and deterministic."""
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if not data:
+                continue
+            for mime in IMAGE_MIMES:
+                data.pop(mime, None)
+            if "text/html" in data:
+                html = data["text/html"]
+                text = "".join(html) if isinstance(html, list) else html
+                data["text/html"] = DATA_URI.sub("DATA-URI-IMAGE", text)
+    nb.metadata.pop("widgets", None)
+    nb.metadata.pop("papermill", None)
+    return nb
+
+
+def golden(name: str) -> Path:
+    md = CHAPTERS / f"{name}.md"
+    nb = jupytext.read(md)
+    nb.metadata.pop("jupytext", None)
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(CHAPTERS)}}
+    ).execute()
+    out = md.with_suffix(".ipynb")
+    nbformat.write(strip(nb), out)
+    return out
+
+
+def main(names: list[str]) -> int:
+    names = names or sorted(p.stem for p in CHAPTERS.glob("[0-9][0-9]-*.md"))
+    for name in names:
+        start = time.perf_counter()
+        out = golden(name.removesuffix(".md"))
+        print(f"{out.relative_to(ROOT)}  {time.perf_counter() - start:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
