@@ -135,7 +135,7 @@ def test_internal_links_and_anchors_resolve(path: Path):
     assert not broken, f"{path.relative_to(HTML)}: broken links {broken[:10]}"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _ids(file: Path) -> frozenset[str]:
     soup = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
     return frozenset(tag["id"] for tag in soup.find_all(id=True))

@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture()
 def deps(tmp_path, monkeypatch):
-    spec = importlib.util.spec_from_file_location("analysis_deps", ROOT / "book/_ext/analysis_deps.py")
+    spec = importlib.util.spec_from_file_location(
+        "analysis_deps", ROOT / "book/_ext/analysis_deps.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     pkg = tmp_path / "analysis"
