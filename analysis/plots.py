@@ -1,0 +1,299 @@
+"""Figures of the book: Kaplan-Meier curves with a number-at-risk table, and forest plots.
+
+House style: :data:`analysis.book.PALETTE` colours, lower-case axis labels with units, no titles
+(the chapter's caption is the title). Every function returns the :class:`matplotlib.figure.Figure`
+so that chapters can hand it to :func:`analysis.book.glue_figure`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker as mticker  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from scipy import stats  # noqa: E402
+
+from analysis.book import PALETTE  # noqa: E402
+from analysis.survival import _as_arrays, kaplan_meier  # noqa: E402
+
+__all__ = ["km_plot", "forest_plot", "RISK_TABLE_LABEL"]
+
+#: ``Axes.get_label()`` of the number-at-risk table under a KM plot (tests and chapters find it).
+RISK_TABLE_LABEL = "number-at-risk"
+
+
+def _step_curve(t, e, alpha: float, ci: str):
+    """Step coordinates of the KM curve and its pointwise band from time 0 to the last time."""
+    km = kaplan_meier(t, e)
+    z = stats.norm.ppf(1 - alpha / 2)
+    times = np.r_[0.0, km["time"].to_numpy()]
+    surv = np.r_[1.0, km["survival"].to_numpy()]
+    se_log = np.sqrt(np.r_[0.0, km["var_log"].to_numpy()])
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if ci == "log":
+            lower = surv * np.exp(-z * se_log)
+            upper = np.minimum(surv * np.exp(z * se_log), 1.0)
+        elif ci == "log-log":
+            se_ll = se_log / np.abs(np.log(surv))
+            lower = surv ** np.exp(z * se_ll)
+            upper = surv ** np.exp(-z * se_ll)
+            lower[surv >= 1], upper[surv >= 1] = 1.0, 1.0
+        else:
+            raise ValueError(f"ci: expected 'log' or 'log-log', got {ci!r}")
+    lower[surv <= 0], upper[surv <= 0] = 0.0, 0.0
+    t_end = float(np.max(t))
+    if t_end > times[-1]:
+        times = np.r_[times, t_end]
+        surv, lower, upper = (np.r_[a, a[-1]] for a in (surv, lower, upper))
+    return times, surv, lower, upper
+
+
+def _surv_at(times, surv, x):
+    idx = np.searchsorted(times, x, side="right") - 1
+    return surv[np.clip(idx, 0, len(surv) - 1)]
+
+
+def km_plot(
+    ax,
+    durations,
+    events,
+    groups=None,
+    labels: Mapping | Sequence[str] | None = None,
+    *,
+    ci: str | None = "log",
+    alpha: float = 0.05,
+    censor_ticks: bool = True,
+    at_risk: bool = True,
+    at_risk_times: Sequence[float] | None = None,
+    xlabel: str = "months since start of HAIC",
+    ylabel: str = "overall survival probability",
+    legend_title: str | None = None,
+):
+    """Kaplan-Meier curve(s) with confidence bands, censoring ticks and a number-at-risk table.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes or None
+        Where to draw the curves. ``None`` creates a figure with the curves above and the
+        number-at-risk table below (sharing the time axis).
+    durations, events : array-like
+        Follow-up times and event indicators (1 event, 0 censored).
+    groups : array-like, optional
+        One curve per distinct value (sorted); ``None`` draws one curve.
+    labels : mapping or sequence, optional
+        Legend / table labels: ``{group value: label}`` or a list in sorted-group order.
+    ci : {"log", "log-log"} or None
+        Pointwise band for S(t): R ``survfit``'s default ``"log"`` (``S·exp(±z·se(log S))``,
+        Greenwood's variance :cite:`greenwood1926`) or lifelines' ``"log-log"``; ``None`` for no
+        band. SPSS draws no band.
+    censor_ticks : bool
+        Mark censored times with a vertical tick on the curve (as R's ``mark.time`` and SPSS).
+    at_risk : bool
+        Draw the number-at-risk table: subjects with follow-up ``>= t`` at each tick time ``t``
+        (the convention of R's ``summary(fit, times)`` and of published KM figures).
+    at_risk_times : sequence of float, optional
+        Times for the table (and the x ticks); default every 6 months up to the last time.
+    xlabel, ylabel : str
+        Lower-case axis labels with units.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The number-at-risk table is the axes whose ``get_label()`` is :data:`RISK_TABLE_LABEL`
+        (in ``fig.axes`` when ``ax`` is None, else in ``ax.child_axes``); its texts are the
+        counts, one row per group (top row = first group).
+    """
+    if groups is None:
+        t, e = _as_arrays(durations, events)
+        g = np.zeros(t.size, dtype=object)
+        levels = [None]
+    else:
+        t, e, g = _as_arrays(durations, events, groups)
+        levels = sorted(pd.unique(g), key=lambda x: (str(type(x)), x))
+    if labels is None:
+        names = ["all patients" if lev is None else str(lev) for lev in levels]
+    elif isinstance(labels, Mapping):
+        missing = [lev for lev in levels if lev not in labels]
+        if missing:
+            raise ValueError(f"labels: no label for group value(s) {missing!r}")
+        names = [str(labels[lev]) for lev in levels]
+    else:
+        names = [str(x) for x in labels]
+        if len(names) != len(levels):
+            raise ValueError(
+                f"labels: {len(names)} labels given for {len(levels)} groups {levels!r}"
+            )
+    if at_risk_times is None:
+        step = 6.0
+        at_risk_times = np.arange(0.0, float(t.max()) + 1e-9, step)
+    at_risk_times = np.asarray(at_risk_times, dtype=float)
+
+    if ax is None:
+        n_rows = len(levels)
+        fig, (ax, tab) = plt.subplots(
+            2,
+            1,
+            sharex=True,
+            figsize=(6.4, 4.2 + 0.25 * n_rows),
+            gridspec_kw={"height_ratios": [4.0, 0.45 + 0.28 * n_rows], "hspace": 0.08},
+        )
+        tab.set_label(RISK_TABLE_LABEL)
+        if not at_risk:
+            tab.remove()
+            tab = None
+    else:
+        fig = ax.figure
+        tab = None
+        if at_risk:
+            tab = ax.inset_axes([0.0, -0.42 - 0.06 * len(levels), 1.0, 0.2 + 0.05 * len(levels)])
+            tab.set_label(RISK_TABLE_LABEL)
+
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(levels))]
+    for lev, name, colour in zip(levels, names, colours, strict=True):
+        mask = g == lev if lev is not None else np.ones(t.size, bool)
+        tt, ee = t[mask], e[mask]
+        times, surv, lower, upper = _step_curve(tt, ee, alpha, ci or "log")
+        ax.step(times, surv, where="post", color=colour, lw=1.6, label=name)
+        if ci is not None:
+            ax.fill_between(times, lower, upper, step="post", color=colour, alpha=0.15, lw=0)
+        if censor_ticks:
+            cens = np.sort(tt[ee == 0])
+            if cens.size:
+                ax.plot(
+                    cens,
+                    _surv_at(times, surv, cens),
+                    ls="none",
+                    marker="|",
+                    ms=7,
+                    mew=1.2,
+                    color=colour,
+                )
+    ax.set_ylim(-0.02, 1.02)
+    right = max(float(t.max()), float(at_risk_times.max()))
+    ax.set_xlim(-0.03 * right, 1.03 * right)
+    ax.set_ylabel(ylabel)
+    ax.set_xticks(at_risk_times)
+    if len(levels) > 1:
+        ax.legend(title=legend_title, frameon=False, loc="upper right")
+
+    if tab is not None:
+        tab.set_xlim(ax.get_xlim())
+        tab.set_ylim(-0.5, len(levels) - 0.5)
+        for row, (lev, colour) in enumerate(zip(levels, colours, strict=True)):
+            mask = g == lev if lev is not None else np.ones(t.size, bool)
+            y = len(levels) - 1 - row
+            for x in at_risk_times:
+                n = int((t[mask] >= x).sum())
+                tab.text(x, y, str(n), ha="center", va="center", color=colour, fontsize=9)
+        tab.set_yticks(range(len(levels)))
+        tab.set_yticklabels(names[::-1])
+        tab.tick_params(axis="y", length=0, pad=14)
+        tab.grid(False)
+        for side in ("top", "right", "left"):
+            tab.spines[side].set_visible(False)
+        tab.set_title("number at risk", loc="left", fontsize=9, pad=2)
+        tab.set_xticks(at_risk_times)
+        tab.set_xlabel(xlabel)
+        if ax.get_subplotspec() is not None and tab.get_subplotspec() is not None:
+            ax.tick_params(labelbottom=False)
+        else:
+            ax.set_xlabel("")
+    else:
+        ax.set_xlabel(xlabel)
+    return fig
+
+
+def forest_plot(
+    table: pd.DataFrame,
+    published: pd.DataFrame | None = None,
+    *,
+    labels: Mapping[str, str] | None = None,
+    xlabel: str = "hazard ratio (95% CI, log scale)",
+    reproduced_label: str = "reproduced",
+    published_label: str = "published",
+):
+    """Forest plot of hazard ratios, optionally with the published values side by side.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Indexed by term with columns ``hr``, ``lower``, ``upper`` (e.g. from
+        :func:`analysis.survival.cox_table`). Plotted top to bottom in index order.
+    published : DataFrame, optional
+        Same columns, indexed by (a subset of) the same terms; drawn as open markers just below
+        each reproduced estimate. Missing terms are skipped.
+    labels : mapping, optional
+        ``{term: text}`` for the y axis; default the term names.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    need = {"hr", "lower", "upper"}
+    missing = need - set(table.columns)
+    if missing:
+        raise ValueError(f"table: missing column(s) {sorted(missing)}; need hr, lower, upper")
+    if published is not None:
+        missing = need - set(published.columns)
+        if missing:
+            raise ValueError(f"published: missing column(s) {sorted(missing)}")
+    terms = list(table.index)
+    n = len(terms)
+    fig, ax = plt.subplots(figsize=(6.4, 0.9 + 0.42 * n))
+    y = np.arange(n)[::-1].astype(float)
+    offset = 0.18 if published is not None else 0.0
+    hr = table["hr"].to_numpy(float)
+    ax.errorbar(
+        hr,
+        y + offset,
+        xerr=[hr - table["lower"].to_numpy(float), table["upper"].to_numpy(float) - hr],
+        fmt="o",
+        color=PALETTE[0],
+        ecolor=PALETTE[0],
+        ms=5,
+        capsize=2,
+        label=reproduced_label,
+    )
+    if published is not None:
+        pub = published.reindex(terms)
+        ok = pub["hr"].notna().to_numpy()
+        ph = pub["hr"].to_numpy(float)
+        lo = np.where(pub["lower"].notna(), pub["lower"], ph).astype(float)
+        hi = np.where(pub["upper"].notna(), pub["upper"], ph).astype(float)
+        ax.errorbar(
+            ph[ok],
+            (y - offset)[ok],
+            xerr=[(ph - lo)[ok], (hi - ph)[ok]],
+            fmt="s",
+            mfc="white",
+            color=PALETTE[1],
+            ecolor=PALETTE[1],
+            ms=5,
+            capsize=2,
+            label=published_label,
+        )
+        ax.legend(frameon=False, loc="best")
+    ax.axvline(1.0, color="0.4", lw=0.8, ls="--")
+    ax.set_xscale("log")
+    lo_all = np.nanmin(np.r_[table["lower"].to_numpy(float), 1.0])
+    hi_all = np.nanmax(np.r_[table["upper"].to_numpy(float), 1.0])
+    if published is not None:
+        lo_all = min(lo_all, np.nanmin(np.r_[published["lower"].to_numpy(float), lo_all]))
+        hi_all = max(hi_all, np.nanmax(np.r_[published["upper"].to_numpy(float), hi_all]))
+    nice = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
+    ticks = [v for v in nice if lo_all / 1.5 <= v <= hi_all * 1.5] or [1]
+    ax.xaxis.set_major_locator(mticker.FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(mticker.FormatStrFormatter("%g"))
+    ax.xaxis.set_minor_locator(mticker.NullLocator())
+    ax.set_yticks(y)
+    ax.set_yticklabels([labels.get(t, t) if labels else t for t in terms])
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,205 @@
+"""Tests of analysis.tables: formatting at the paper's decimals, verdicts, Table 1 summaries computed
+by hand, and Table 2 models checked against statsmodels PHReg (an independent Cox implementation)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.tables import (
+    TABLE2_IMPLIED_TERMS,
+    compare,
+    format_published_value,
+    table1,
+    table1_skewed,
+    table2,
+    table2_models,
+)
+
+
+# ---------------------------------------------------------------------------------- compare
+def test_compare_formats_at_printed_decimals_and_gives_verdicts():
+    out = compare(
+        [
+            # results.os_median.median is printed "9.9"; 9.95 rounds half up to 10.0
+            {"quantity": "median OS", "id": "results.os_median.median", "computed": 9.94},
+            {"quantity": "median OS (b)", "id": "results.os_median.median", "computed": 9.95},
+            # "8.7–11": the upper bound is printed with 0 decimals
+            {"quantity": "CI", "id": "results.os_median.interval", "computed": (8.66, 11.2)},
+            {
+                "quantity": "CI (log)",
+                "id": "results.os_median.interval",
+                "computed": (8.4, 12.3),
+                "reason": "R's log interval is not symmetric",
+            },
+        ]
+    )
+    assert out.columns.tolist() == ["quantity", "published", "reproduced", "verdict", "reason"]
+    assert out["published"].tolist() == ["9.9", "9.9", "8.7–11", "8.7–11"]
+    assert out["reproduced"].tolist() == ["9.9", "10.0", "8.7–11", "8.4–12"]
+    assert out["verdict"].tolist() == ["agrees", "differs", "agrees", "differs"]
+    assert out["reason"].iloc[0] == "" and out["reason"].iloc[2] == ""
+    assert "1 decimal" in out["reason"].iloc[1]
+    assert out["reason"].iloc[3] == "R's log interval is not symmetric"
+
+
+def test_format_p_below_threshold_and_nan():
+    # table2.ast_gt40.uni.p is printed "<0.001"
+    assert format_published_value(0.0004, "table2.ast_gt40.uni.p") == "<0.001"
+    assert format_published_value(0.0123, "table2.ast_gt40.uni.p") == "0.012"
+    assert format_published_value(float("nan"), "results.os_median.median") == "not reached"
+    # thousands separator as printed in Table 1 ("348,100")
+    assert format_published_value((1.7, 348100.2), "table1.afp_ng_ml.interval") == "1.7–348,100"
+
+
+def test_compare_requires_keys():
+    with pytest.raises(KeyError, match="computed"):
+        compare([{"quantity": "x", "id": "results.os_median.median"}])
+
+
+# ---------------------------------------------------------------------------------- Table 1
+def _frame(n=8, seed=7):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "age_years": [50, 60, 70, 55, 65, 45, 75, 60][:n],
+            "sex": ["M"] * 6 + ["F"] * 2,
+            "child_pugh_score": [5, 5, 6, 6, 7, 5, 8, 6],
+            "bclc_stage": ["B"] * 5 + ["C"] * 3,
+            "afp_ng_ml": [1.7, 10, 100, 333.4, 500, 1000, 5000, 348100],
+            "pivka2": [5, 50, 500, 1075, 2000, 3000, 10000, 88655],
+            "albumin_g_dl": [3.0, 3.5, 2.8, 4.0, 3.2, 3.6, 3.9, 2.9],
+            "bilirubin_mg_dl": [0.8, 1.0, 1.2, 0.7, 1.5, 0.9, 2.0, 1.1],
+            "ast_u_l": [30, 45, 80, 25, 120, 60, 200, 35],
+            "alt_u_l": [20, 40, 60, 15, 100, 50, 150, 25],
+            "crp_mg_l": [0.5, 1.0, 4.0, 0.2, 6.0, 2.0, 8.0, 0.3],
+            "pvtt": ["Vp0", "Vp1", "Vp2", "Vp3", "Vp4", "Vp0", "Vp2", "Vp0"],
+            "tumor_size_mm": rng.integers(20, 150, 8),
+            "tumor_number": [1, 2, 5, 8, 3, 10, 1, 6],
+            "prior_tace_sessions": [2, 3, 4, 5, 6, 8, 2, 12],
+            "refractory_tace_sessions": [2, 2, 3, 2, 4, 3, 2, 5],
+            "additional_tace": [0, 1, 0, 1, 0, 0, 1, 0],
+            "refractory_poor_response": [1, 1, 0, 1, 1, 0, 1, 1],
+            "refractory_new_lesions": [0, 1, 1, 0, 1, 0, 1, 0],
+            "refractory_extrahepatic": [0, 0, 0, 0, 1, 0, 0, 0],
+            "refractory_vascular_invasion": [0, 1, 1, 0, 1, 0, 1, 1],
+            "refractory_tumor_marker": [1, 0, 1, 0, 1, 0, 0, 1],
+        }
+    )
+
+
+def test_table1_summaries_hand_computed():
+    t = table1(_frame()).set_index("characteristic")
+    # ages 50 60 70 55 65 45 75 60: mean 60.0; deviations^2 sum = 100+0+100+25+25+225+225+0 = 700
+    # SD = sqrt(700/7) = 10.0
+    assert t.loc["Age (years)", "reproduced"] == "60.0±10.0"
+    assert t.loc["Age (years)", "published"] == "60.5±10.7"
+    assert t.loc["Age (years)", "verdict"] == "differs"
+    assert "mean and sd differ" in t.loc["Age (years)", "reason"]
+    # 6 of 8 male = 75.0 %
+    assert t.loc["Sex: male", "reproduced"] == "6 (75.0)"
+    # Child-Pugh A = scores 5-6: 6 of 8; B: 2
+    assert t.loc["Child-Pugh class A", "reproduced"] == "6 (75.0)"
+    assert t.loc["Child-Pugh class C", "reproduced"] == "0"
+    assert t.loc["Child-Pugh class C", "verdict"] == "agrees"
+    # AFP median of 8 values = (333.4 + 500)/2 = 416.7; range 1.7–348,100 as printed
+    assert t.loc["AFP (ng/mL)", "reproduced"] == "416.7 (1.7–348,100)"
+    assert t.loc["AFP (ng/mL)", "reason"] == "median differs after rounding to the printed decimals"
+    assert set(t["verdict"]) <= {"agrees", "differs"}
+    assert (t.loc[t["verdict"] == "agrees", "reason"] == "").all()
+
+
+def test_table1_skewed_uses_spss_quartiles():
+    df = _frame()
+    df["tumor_number"] = [1, 2, 3, 4, 5, 6, 7, 8]
+    t = table1_skewed(df).set_index("characteristic")
+    # SPSS HAVERAGE (type 6) for 1..8: Q1 at position 0.25*9 = 2.25 -> 2.25; Q3 at 6.75 -> 6.75
+    # (R's default type 7 would give 2.75 and 6.25); displayed half up at 1 decimal
+    assert t.loc["Tumour number", "median (IQR)"] == "4.5 (2.3–6.8)"
+    assert t.loc["AFP (ng/mL)", "mean_minus_2sd_below_0"]
+
+
+# ---------------------------------------------------------------------------------- Table 2
+def _cohort(n=82, seed=11):
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(
+        {
+            "age_years": rng.normal(60, 10, n).round(),
+            "sex": rng.choice(["M", "F"], n, p=[0.9, 0.1]),
+            "child_pugh_score": rng.choice([5, 6, 7, 8], n, p=[0.4, 0.4, 0.12, 0.08]),
+            "bclc_stage": rng.choice(["B", "C"], n),
+            "afp_ng_ml": rng.lognormal(5, 2, n).round(1),
+            "pivka2": rng.lognormal(6, 2, n).round(),
+            "albumin_g_dl": rng.normal(3.4, 0.5, n).round(1),
+            "bilirubin_mg_dl": rng.lognormal(0, 0.4, n).round(1),
+            "ast_u_l": rng.lognormal(4, 0.6, n).round(),
+            "alt_u_l": rng.lognormal(3.7, 0.7, n).round(),
+            "crp_mg_l": rng.lognormal(0, 1, n).round(2),
+            "pvtt": rng.choice(["Vp0", "Vp1", "Vp2", "Vp3", "Vp4"], n),
+            "tumor_size_mm": rng.normal(72, 30, n).clip(10).round(),
+            "tumor_number": rng.integers(1, 20, n),
+            "prior_tace_sessions": rng.integers(2, 14, n),
+            "additional_tace": rng.binomial(1, 0.32, n),
+        }
+    )
+    lin = 0.9 * (df["albumin_g_dl"] <= 3) + 0.005 * df["ast_u_l"] - 0.7 * df["additional_tace"]
+    t = rng.exponential(10 * np.exp(-lin))
+    c = rng.uniform(8, 40, n)
+    df["os_months"] = np.minimum(t, c).round(2).clip(0.05)
+    df["os_event"] = (t <= c).astype(int)
+    return df
+
+
+def test_table2_models_match_statsmodels_phreg():
+    from statsmodels.duration.hazard_regression import PHReg
+
+    df = _cohort()
+    fits = table2_models(df, "implied")
+    assert fits["n_parameters"] == 11  # the paper's multivariable model
+    d = fits["design"]
+    multi = fits["multivariate"]
+    cols = list(multi.index)
+    res = PHReg(d["os_months"], d[cols], status=d["os_event"], ties="efron").fit()
+    np.testing.assert_allclose(multi["coef"], res.params, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(multi["p"], res.pvalues, rtol=1e-5)
+    # univariate additional TACE alone
+    res1 = PHReg(d["os_months"], d[["additional_tace"]], status=d["os_event"], ties="efron").fit()
+    assert fits["univariate"].loc["additional_tace", "coef"] == pytest.approx(
+        res1.params[0], rel=1e-7
+    )
+
+
+def test_table2_codings_differ_only_in_the_four_terms():
+    df = _cohort()
+    implied = table2_models(df, "implied")["design"]
+    stated = table2_models(df, "stated")["design"]
+    for term, (col, cut, _) in TABLE2_IMPLIED_TERMS.items():
+        np.testing.assert_array_equal(implied[term], df[col].astype(float))
+        np.testing.assert_array_equal(stated[term], (df[col] > cut).astype(float))
+    same = [c for c in implied.columns if c not in TABLE2_IMPLIED_TERMS]
+    pd.testing.assert_frame_equal(implied[same], stated[same])
+    with pytest.raises(ValueError, match="coding"):
+        table2_models(df, "binary")
+
+
+def test_table2_rows_have_verdicts_and_formatted_values():
+    from statsmodels.duration.hazard_regression import PHReg
+
+    df = _cohort()
+    t = table2(df, "stated")
+    assert set(t["verdict"]) <= {"agrees", "differs"} and t["verdict"].notna().all()
+    assert t.attrs["n_parameters"] == 11
+    ref = t[(t["term"] == "ast_le40")].iloc[0]
+    assert (ref["published"], ref["reproduced"], ref["verdict"]) == ("1", "1", "agrees")
+    row = t[(t["term"] == "additional_tace") & (t["model"] == "univariate")].iloc[0]
+    assert row["published"] == "0.438 (0.258–0.743), P 0.002"
+    d = table2_models(df, "stated")["design"]
+    res = PHReg(d["os_months"], d[["additional_tace"]], status=d["os_event"], ties="efron").fit()
+    hr = np.exp(res.params[0])
+    lo, hi = np.exp(res.conf_int()[0])
+    assert row["reproduced"].startswith(f"{hr:.3f} ({lo:.3f}–{hi:.3f}), P ")
+    ast = t[(t["term"] == "ast_gt40") & (t["model"] == "univariate")].iloc[0]
+    assert ast["coding"] == "> 40 vs ≤ 40"
+    if ast["verdict"] == "differs":
+        assert "per-unit" in ast["reason"]
