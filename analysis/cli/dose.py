@@ -1,0 +1,165 @@
+"""``python -m analysis dose``: print the ECF dose sheet of one cycle with its warnings.
+
+Every number is checked here and turned into a one-line :class:`~analysis.cli.UsageError`
+naming the option and the value, so a typo never ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from analysis.cli import UsageError
+
+HELP = "ECF dose sheet (mg) for one HAIC cycle from height and weight, with dose warnings"
+
+EPILOG = """\
+example:
+  python -m analysis dose --height-cm 170 --weight-kg 65
+  python -m analysis dose --height-cm 190 --weight-kg 110 --cycle 3 \\
+      --prior-epirubicin-mg-m2 70 --bilirubin-mg-dl 1.4 --egfr 55
+
+Doses follow the study's regimen (Hien et al. 2024): epirubicin 35 mg/m² day 1,
+5-fluorouracil 500 mg/m² over 5 h days 1 and 3, cisplatin 60 mg/m² over 2 h day 2.
+Warnings (BSA above 2.0 m², cumulative epirubicin crossing 550/700/900 mg/m², epirubicin
+hepatic bands, cisplatin renal bands) never change a dose: recommended doses are shown
+beside the full ones. Teaching tool, not a prescribing system: check every dose against
+your local protocol. Exit status 0 on success, 2 on bad input.
+"""
+
+#: option -> (attribute, required, kind) ; kind "float" or "int"
+_NUMERIC = {
+    "--height-cm": ("height_cm", True, "float"),
+    "--weight-kg": ("weight_kg", True, "float"),
+    "--cycle": ("cycle", False, "int"),
+    "--prior-epirubicin-mg-m2": ("prior_epirubicin_mg_m2", False, "float"),
+    "--bilirubin-mg-dl": ("bilirubin_mg_dl", False, "float"),
+    "--ast-u-l": ("ast_u_l", False, "float"),
+    "--egfr": ("egfr", False, "float"),
+}
+
+# which dose_sheet argument each option feeds, to name the option in errors
+_ARGUMENT_OPTION = {
+    "height_cm": "--height-cm",
+    "weight_kg": "--weight-kg",
+    "cycle": "--cycle",
+    "prior_epirubicin_mg_m2": "--prior-epirubicin-mg-m2",
+    "bilirubin_mg_dl": "--bilirubin-mg-dl",
+    "ast_u_l": "--ast-u-l",
+    "egfr_ml_min": "--egfr",
+    "formula": "--formula",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``dose``. Values are parsed in :func:`run` so errors are one line."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EPILOG
+    parser.add_argument("--height-cm", metavar="CM", help="height in cm (100–250), required")
+    parser.add_argument("--weight-kg", metavar="KG", help="weight in kg (25–250), required")
+    parser.add_argument(
+        "--formula",
+        metavar="NAME",
+        default="mosteller",
+        help="BSA formula: mosteller (default) or dubois",
+    )
+    parser.add_argument("--cycle", metavar="N", default="1", help="cycle number (default 1)")
+    parser.add_argument(
+        "--prior-epirubicin-mg-m2",
+        metavar="MG_M2",
+        default="0",
+        help="cumulative epirubicin before this cycle, mg/m² (earlier cycles and TACE); default 0",
+    )
+    parser.add_argument("--bilirubin-mg-dl", metavar="MG_DL", help="total bilirubin, mg/dL")
+    parser.add_argument("--ast-u-l", metavar="U_L", help="AST, U/L (upper limit of normal 40)")
+    parser.add_argument("--egfr", metavar="ML_MIN", help="eGFR or creatinine clearance, mL/min")
+
+
+def _parse_number(option: str, text, kind: str):
+    if text is None:
+        return None
+    try:
+        value = int(text) if kind == "int" else float(text)
+    except ValueError:
+        what = "a whole number" if kind == "int" else "a number"
+        raise UsageError(f"{option} {text}: not {what}") from None
+    if kind == "float" and not math.isfinite(value):
+        raise UsageError(f"{option} {text}: not a finite number")
+    return value
+
+
+def _parse(args: argparse.Namespace) -> dict:
+    values = {}
+    for option, (attribute, required, kind) in _NUMERIC.items():
+        text = getattr(args, attribute)
+        if required and text is None:
+            raise UsageError(f"missing {option} (see: python -m analysis dose --help)")
+        values[attribute] = _parse_number(option, text, kind)
+    formula = str(args.formula).lower()
+    if formula not in ("mosteller", "dubois"):
+        raise UsageError(f"--formula {args.formula}: must be mosteller or dubois")
+    values["formula"] = formula
+    values["egfr_ml_min"] = values.pop("egfr")
+    return values
+
+
+def _format_sheet(sheet) -> str:
+    """The dose sheet as an aligned text table (doses to 1 decimal)."""
+    table = sheet.copy()
+    table["infusion_hours"] = table["infusion_hours"].map(
+        lambda h: "not stated" if math.isnan(h) else f"{h:g} h"
+    )
+    table["dose_mg_m2"] = table["dose_mg_m2"].map(lambda d: f"{d:g}")
+    for column in ("dose_mg", "dose_mg_capped", "recommended_dose_mg"):
+        if column in table:
+            table[column] = table[column].map(lambda d: f"{d:.1f}")
+    if "recommended_percent" in table:
+        table["recommended_percent"] = table["recommended_percent"].map(lambda p: f"{p:g} %")
+    table = table.drop(columns="cycle").rename(
+        columns={
+            "dose_mg_m2": "mg/m²",
+            "dose_mg": "dose mg",
+            "infusion_hours": "infusion",
+            "dose_mg_capped": "capped mg",
+            "recommended_percent": "recommended",
+            "recommended_dose_mg": "recommended mg",
+        }
+    )
+    return table.to_string(index=False)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the dose sheet and its warnings; return 0 (bad input raises UsageError)."""
+    from analysis.clinical import ecf_dose_sheet
+
+    values = _parse(args)
+    try:
+        sheet = ecf_dose_sheet(
+            values.pop("height_cm"),
+            values.pop("weight_kg"),
+            **values,
+        )
+    except ValueError as exc:
+        message = str(exc)
+        for argument, option in _ARGUMENT_OPTION.items():
+            if message.startswith(argument):
+                raise UsageError(f"{option}: {message}") from None
+        raise UsageError(message) from None
+    bsa_m2 = sheet.attrs["bsa_m2"]
+    cycle = int(sheet["cycle"].iloc[0])
+    print(
+        f"ECF cycle {cycle} · BSA {bsa_m2:.2f} m² ({sheet.attrs['formula']}) · "
+        f"cumulative epirubicin after this cycle {sheet.attrs['cumulative_epirubicin_mg_m2']:g} "
+        "mg/m²"
+    )
+    print()
+    print(_format_sheet(sheet))
+    print()
+    warnings = sheet.attrs["warnings"]
+    if warnings:
+        print(f"Warnings ({len(warnings)}):")
+        for warning in warnings:
+            print(f"  - {warning}")
+    else:
+        print("Warnings: none")
+    return 0

@@ -1,0 +1,1379 @@
+"""Clinical rules of the study as pure, tested functions.
+
+Each function states the rule, where it comes from (keys of ``book/references.bib``) and where
+its boundaries fall. Nothing here changes a dose silently: the ECF dose sheet shows what the
+protocol prescribes and lists, as warnings and "recommended" columns, what a reduction rule
+would suggest.
+
+Contents
+--------
+Body-surface area and dosing
+    :func:`bsa`, :func:`ecf_dose_sheet`, :data:`ECF_REGIMEN`, :data:`EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2`
+Liver function
+    :func:`child_pugh`, :func:`child_pugh_frame`, :func:`albi`, :func:`albi_frame`,
+    :func:`bilirubin_mg_dl_to_umol_l`, :func:`albumin_g_dl_to_g_l`
+Staging
+    :func:`bclc_stage`, :func:`bclc_stage_frame`, :func:`vp_class`, :func:`vp_group`,
+    :func:`macrovascular_invasion`, :data:`VP_DEFINITIONS`
+Selection
+    :func:`jsh_refractory`, :func:`jsh_refractory_frame`, :func:`eligibility`,
+    :func:`eligibility_frame`
+Response
+    :func:`mrecist`, :func:`mrecist_sequence`, :func:`best_response`, :func:`orr`, :func:`dcr`,
+    :func:`response_summary`
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "bsa",
+    "HEIGHT_RANGE_CM",
+    "WEIGHT_RANGE_KG",
+    "ecf_dose_sheet",
+    "ECF_REGIMEN",
+    "EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2",
+    "DEFAULT_RENAL_BANDS",
+    "EPIRUBICIN_BILIRUBIN_BAND_MG_DL",
+    "EPIRUBICIN_AST_BAND_X_ULN",
+    "EPIRUBICIN_HEPATIC_PERCENT",
+    "child_pugh",
+    "child_pugh_frame",
+    "albi",
+    "albi_frame",
+    "bilirubin_mg_dl_to_umol_l",
+    "albumin_g_dl_to_g_l",
+    "BILIRUBIN_UMOL_PER_MG_DL",
+    "bclc_stage",
+    "bclc_stage_frame",
+    "VP_DEFINITIONS",
+    "vp_class",
+    "vp_group",
+    "macrovascular_invasion",
+    "jsh_refractory",
+    "jsh_refractory_frame",
+    "JSH_CRITERIA",
+    "JSH_VIABLE_PERCENT",
+    "JSH_WINDOW_MONTHS",
+    "JSH_MIN_CONSECUTIVE_SESSIONS",
+    "INCLUSION_RULES",
+    "EXCLUSION_RULES",
+    "ELIGIBILITY_MIN_AGE_YEARS",
+    "ELIGIBILITY_MAX_ECOG",
+    "ELIGIBILITY_MIN_LESIONS",
+    "ELIGIBILITY_MALIGNANCY_YEARS",
+    "eligibility",
+    "eligibility_frame",
+    "mrecist",
+    "mrecist_sequence",
+    "best_response",
+    "ResponseRate",
+    "orr",
+    "dcr",
+    "response_summary",
+]
+
+# ---------------------------------------------------------------------------------------------
+# input checking
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_real_number(x) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool | np.bool_)
+
+
+def _show(value) -> str:
+    """A value as a reader would type it: 9, 1.5, 'abc' (no NumPy reprs such as np.float64(9.0))."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if _is_real_number(value):
+        return f"{value:g}"
+    return repr(value)
+
+
+def _check_scalar(
+    value,
+    name: str,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    unit: str = "",
+    lo_open: bool = False,
+    hint: str = "",
+) -> float:
+    """Return ``value`` as a float or raise ValueError naming ``name`` and the value."""
+    if not _is_real_number(value):
+        raise ValueError(f"{name} must be a number; got {_show(value)} ({type(value).__name__})")
+    x = float(value)
+    if math.isnan(x) or math.isinf(x):
+        raise ValueError(f"{name} must be a finite number; got {_show(value)}")
+    too_low = lo is not None and (x <= lo if lo_open else x < lo)
+    too_high = hi is not None and x > hi
+    if too_low or too_high:
+        raise ValueError(
+            f"{name} = {_show(value)} is outside {_range_text(lo, hi, unit, lo_open)}{hint}"
+        )
+    return x
+
+
+def _range_text(lo, hi, unit, lo_open=False) -> str:
+    u = f" {unit}" if unit else ""
+    if lo is not None and hi is not None:
+        left = "(" if lo_open else "["
+        return f"{left}{lo:g}, {hi:g}]{u}"
+    if lo is not None:
+        return f"{'>' if lo_open else '>='} {lo:g}{u}"
+    return f"<= {hi:g}{u}"
+
+
+class _Wrap:
+    """Turns a result array back into the input's kind (rank: scalar 0, array 1, Series 2)."""
+
+    def __init__(self, rank: int, index=None):
+        self.rank, self.index = rank, index
+
+    def __call__(self, r):
+        if self.rank == 0:
+            return r[0].item() if isinstance(r[0], np.generic) else r[0]
+        if self.rank == 2:
+            return pd.Series(r, index=self.index)
+        return r
+
+
+def _as_array(value, name: str, *, lo=None, hi=None, unit: str = "", lo_open=False, hint: str = ""):
+    """Check a scalar or array-like of numbers; return (float array, wrap).
+
+    ``wrap`` turns a result array back into the input's kind: a Python number for a scalar, a
+    Series with the input's index for a Series, an ndarray otherwise.
+    """
+    if value is None or isinstance(value, str) or np.isscalar(value):
+        x = _check_scalar(value, name, lo=lo, hi=hi, unit=unit, lo_open=lo_open, hint=hint)
+        return np.array([x]), _Wrap(0)
+    wrap = _Wrap(2, value.index) if isinstance(value, pd.Series) else _Wrap(1)
+    items = value.tolist() if hasattr(value, "tolist") else list(value)
+    if any(isinstance(item, list) for item in items):
+        raise ValueError(f"{name} must be one-dimensional")
+    for i, item in enumerate(items):
+        if not _is_real_number(item):
+            raise ValueError(
+                f"{name}[{i}] must be a number; got {_show(item)} ({type(item).__name__})"
+            )
+    arr = np.asarray(items, dtype=float)
+    for i, x in enumerate(arr):
+        if not math.isfinite(x):
+            raise ValueError(f"{name}[{i}] must be a finite number; got {x!r}")
+        too_low = lo is not None and (x <= lo if lo_open else x < lo)
+        if too_low or (hi is not None and x > hi):
+            raise ValueError(
+                f"{name}[{i}] = {x:g} is outside {_range_text(lo, hi, unit, lo_open)}{hint}"
+            )
+    return arr, wrap
+
+
+def _broadcast(name_a, a, wrap_a, name_b, b, wrap_b):
+    """Check that two checked arrays can pair up; return the wrap of the richer input."""
+    if a.size != b.size and a.size != 1 and b.size != 1:
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same length; got {a.size} and {b.size}"
+        )
+    if wrap_a.rank == 2 and wrap_b.rank == 2 and not wrap_a.index.equals(wrap_b.index):
+        raise ValueError(f"{name_a} and {name_b} are Series with different indexes")
+    return wrap_a if wrap_a.rank >= wrap_b.rank else wrap_b
+
+
+# ---------------------------------------------------------------------------------------------
+# body-surface area and ECF dosing
+# ---------------------------------------------------------------------------------------------
+
+#: Heights and weights :func:`bsa` accepts (inclusive); outside them, a unit error is likely.
+HEIGHT_RANGE_CM = (100.0, 250.0)
+WEIGHT_RANGE_KG = (25.0, 250.0)
+HEIGHT_LO, HEIGHT_HI = HEIGHT_RANGE_CM
+WEIGHT_LO, WEIGHT_HI = WEIGHT_RANGE_KG
+
+
+def bsa(height_cm, weight_kg, formula: str = "mosteller"):
+    """Body-surface area in m².
+
+    Parameters
+    ----------
+    height_cm, weight_kg : number or array-like or pandas.Series
+        Height in cm (accepted 100–250 cm inclusive) and weight in kg (25–250 kg inclusive).
+        Arrays and Series are computed element-wise; a Series keeps its index.
+    formula : {"mosteller", "dubois"}
+        ``"mosteller"`` (default): :math:`\\sqrt{h\\,w/3600}` :cite:p:`mosteller1987`.
+        ``"dubois"``: :math:`0.007184\\,w^{0.425}\\,h^{0.725}` :cite:p:`dubois1916`.
+        The two agree within about 2 % for adults of ordinary build and diverge most for very
+        light or very heavy patients; the study does not say which one it used.
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        Unrounded BSA in m² (round for display only).
+
+    Raises
+    ------
+    ValueError
+        For a non-number (strings, ``None``, booleans), NaN or infinity, a height outside
+        100–250 cm or a weight outside 25–250 kg (such values are almost always unit errors,
+        e.g. metres or pounds), or an unknown ``formula``. The message names the argument and
+        the offending value (and its position for arrays).
+
+    Examples
+    --------
+    >>> round(bsa(170, 65), 4)  # sqrt(170*65/3600) = sqrt(3.069444)
+    1.752
+    """
+    if not isinstance(formula, str) or formula.lower() not in ("mosteller", "dubois"):
+        raise ValueError(f"formula must be 'mosteller' or 'dubois'; got {formula!r}")
+    hint_h = " (height in cm, e.g. 170, not metres)"
+    hint_w = " (weight in kg, not pounds)"
+    h, wrap_h = _as_array(
+        height_cm, "height_cm", lo=HEIGHT_LO, hi=HEIGHT_HI, unit="cm", hint=hint_h
+    )
+    w, wrap_w = _as_array(
+        weight_kg, "weight_kg", lo=WEIGHT_LO, hi=WEIGHT_HI, unit="kg", hint=hint_w
+    )
+    wrap = _broadcast("height_cm", h, wrap_h, "weight_kg", w, wrap_w)
+    if formula.lower() == "mosteller":
+        result = np.sqrt(h * w / 3600.0)
+    else:
+        result = 0.007184 * w**0.425 * h**0.725
+    return wrap(result)
+
+
+class _Administration(NamedTuple):
+    drug: str
+    day: int
+    dose_mg_m2: float
+    infusion_hours: float
+
+
+#: The study's ECF regimen, one administration per row (Methods of :cite:t:`hien2024`, after
+#: :cite:t:`hien2023`): epirubicin 35 mg/m² on day 1; 5-fluorouracil 500 mg/m² over 5 h on
+#: days 1 and 3; cisplatin 60 mg/m² over 2 h on day 2; cycles about monthly, all given through
+#: the hepatic-artery port. The paper gives no infusion time for epirubicin (NaN here).
+ECF_REGIMEN: tuple[_Administration, ...] = (
+    _Administration("epirubicin", 1, 35.0, float("nan")),
+    _Administration("5-fluorouracil", 1, 500.0, 5.0),
+    _Administration("cisplatin", 2, 60.0, 2.0),
+    _Administration("5-fluorouracil", 3, 500.0, 5.0),
+)
+
+#: Cumulative epirubicin checkpoints (mg/m²). 900 mg/m² is the cumulative level beyond which the
+#: product information warns that the risk of heart failure rises steeply
+#: (:cite:t:`ema_epirubicin`).
+#: 550 and 700 mg/m² are earlier, conservative checkpoints this book sets so that cardiac
+#: function is reviewed well before that level; they are not evidence-based limits.
+EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2 = (550.0, 700.0, 900.0)
+
+#: Default cisplatin renal bands ``(lower, upper, percent)``: ``lower <= eGFR < upper`` →
+#: give ``percent`` of the dose; 0 means avoid. eGFR >= 60 mL/min → full dose. After
+#: :cite:t:`kintzel1995`, who tabulate creatinine clearance; centres differ in the cut-offs,
+#: hence the bands are a parameter.
+DEFAULT_RENAL_BANDS: tuple[tuple[float, float, float], ...] = (
+    (50.0, 60.0, 75.0),
+    (40.0, 50.0, 50.0),
+    (0.0, 40.0, 0.0),
+)
+
+
+#: Epirubicin hepatic bands (:cite:t:`ema_epirubicin`): bilirubin (mg/dL) and AST (× ULN)
+#: limits. Within ``[low, high]`` → 50 % of the starting dose; above ``high`` → 25 %.
+EPIRUBICIN_BILIRUBIN_BAND_MG_DL = (1.2, 3.0)
+EPIRUBICIN_AST_BAND_X_ULN = (2.0, 4.0)
+EPIRUBICIN_HEPATIC_PERCENT = (50.0, 25.0)
+
+
+def _m2(x: float) -> str:
+    """An area as printed in warnings: 2.0, 1.85 (at least one decimal)."""
+    return f"{x:.1f}" if round(x, 1) == x else f"{x:g}"
+
+
+def _check_bands(bands) -> tuple[tuple[float, float, float], ...]:
+    try:
+        rows = [tuple(b) for b in bands]
+    except TypeError:
+        raise ValueError(
+            f"renal_bands must be a sequence of (lower, upper, percent); got {bands!r}"
+        ) from None
+    out = []
+    for i, row in enumerate(rows):
+        if len(row) != 3 or not all(_is_real_number(v) for v in row):
+            raise ValueError(
+                f"renal_bands[{i}] must be three numbers (lower, upper, percent); got {row!r}"
+            )
+        lower, upper, percent = (float(v) for v in row)
+        if not (0 <= lower < upper) or not (0 <= percent <= 100):
+            raise ValueError(
+                f"renal_bands[{i}] = {row!r} needs 0 <= lower < upper and 0 <= percent <= 100"
+            )
+        out.append((lower, upper, percent))
+    out.sort()
+    for (_, u1, _), (l2, _, _) in zip(out, out[1:], strict=False):
+        if l2 < u1:
+            raise ValueError(f"renal_bands overlap: {out!r}")
+    return tuple(out)
+
+
+def _epirubicin_hepatic_percent(bilirubin_mg_dl, ast_u_l, ast_uln_u_l) -> tuple[float, list[str]]:
+    """Epirubicin starting-dose percent from bilirubin and AST (the more severe band wins)."""
+    b_low, b_high = EPIRUBICIN_BILIRUBIN_BAND_MG_DL
+    a_low, a_high = EPIRUBICIN_AST_BAND_X_ULN
+    half, quarter = EPIRUBICIN_HEPATIC_PERCENT
+    percent, reasons = 100.0, []
+    if bilirubin_mg_dl is not None:
+        if bilirubin_mg_dl > b_high:
+            percent = min(percent, quarter)
+            reasons.append(f"bilirubin {bilirubin_mg_dl:g} mg/dL > {b_high:g}")
+        elif bilirubin_mg_dl >= b_low:
+            percent = min(percent, half)
+            reasons.append(f"bilirubin {bilirubin_mg_dl:g} mg/dL in {b_low:g}–{b_high:g}")
+    if ast_u_l is not None:
+        ratio = ast_u_l / ast_uln_u_l
+        if ratio > a_high:
+            percent = min(percent, quarter)
+            reasons.append(f"AST {ast_u_l:g} U/L = {ratio:.2f} × ULN > {a_high:g}")
+        elif ratio >= a_low:
+            percent = min(percent, half)
+            reasons.append(f"AST {ast_u_l:g} U/L = {ratio:.2f} × ULN in {a_low:g}–{a_high:g}")
+    return percent, reasons
+
+
+def ecf_dose_sheet(
+    height_cm,
+    weight_kg,
+    *,
+    formula: str = "mosteller",
+    cycle: int = 1,
+    prior_epirubicin_mg_m2: float = 0.0,
+    bilirubin_mg_dl: float | None = None,
+    ast_u_l: float | None = None,
+    egfr_ml_min: float | None = None,
+    ast_uln_u_l: float = 40.0,
+    bsa_cap_m2: float = 2.0,
+    renal_bands: Sequence[tuple[float, float, float]] = DEFAULT_RENAL_BANDS,
+) -> pd.DataFrame:
+    """Dose sheet of one ECF cycle for one patient, with warnings; never changes a dose.
+
+    The regimen is :data:`ECF_REGIMEN` (the study's Methods, :cite:t:`hien2024`): epirubicin
+    35 mg/m² on day 1, 5-fluorouracil 500 mg/m² over 5 h on days 1 and 3, cisplatin 60 mg/m²
+    over 2 h on day 2, each dose = dose per m² × BSA (:func:`bsa`).
+
+    Parameters
+    ----------
+    height_cm, weight_kg : float
+        One patient (see :func:`bsa` for the accepted ranges).
+    formula : {"mosteller", "dubois"}
+    cycle : int
+        Cycle number (>= 1), printed on the sheet.
+    prior_epirubicin_mg_m2 : float
+        Cumulative epirubicin (mg/m²) given before this cycle, from any source: earlier ECF
+        cycles (35 mg/m² each) and anthracycline given with TACE.
+    bilirubin_mg_dl, ast_u_l : float, optional
+        Latest total bilirubin and AST, for the epirubicin hepatic bands.
+    egfr_ml_min : float, optional
+        Latest eGFR (or creatinine clearance), for the cisplatin renal bands.
+    ast_uln_u_l : float
+        Upper limit of normal for AST (default 40 U/L, the cut-off used in Table 2).
+    bsa_cap_m2 : float
+        BSA above which many centres cap the dose (default 2.0 m²).
+    renal_bands : sequence of (lower, upper, percent)
+        Cisplatin bands, ``lower <= eGFR < upper`` → ``percent`` (0 = avoid); default
+        :data:`DEFAULT_RENAL_BANDS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per administration, columns ``cycle, drug, day, dose_mg_m2, dose_mg,
+        infusion_hours`` (``dose_mg`` unrounded); plus ``dose_mg_capped`` (dose at
+        ``bsa_cap_m2``) when BSA > ``bsa_cap_m2``; plus ``recommended_percent`` and
+        ``recommended_dose_mg`` (percent × ``dose_mg``) when a hepatic or renal band applies.
+        ``attrs``: ``"bsa_m2"``, ``"formula"``, ``"cumulative_epirubicin_mg_m2"`` (after this
+        cycle) and ``"warnings"`` (list of one-line strings; empty for a patient with no
+        issue).
+
+    Notes
+    -----
+    Warnings, each with its source:
+
+    * BSA > ``bsa_cap_m2`` (strictly above; 2.0 m² itself is not flagged): both the full and
+      the capped doses are shown, the choice is the prescriber's.
+    * Cumulative epirubicin reaching or crossing 550, 700 or 900 mg/m² with this cycle
+      (``prior < threshold <= prior + 35``), and every cycle once the prior total is already
+      >= 900 mg/m² (:data:`EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2`; :cite:t:`ema_epirubicin`).
+      Also a warning when ``prior_epirubicin_mg_m2`` is less than the earlier ECF cycles
+      alone would have given (``35 × (cycle − 1)``).
+    * Epirubicin hepatic bands (epirubicin prescribing information, :cite:t:`ema_epirubicin`):
+      bilirubin 1.2–3 mg/dL or AST 2–4 × ULN → 50 %; bilirubin > 3 mg/dL or AST > 4 × ULN →
+      25 %. Boundaries: 1.2 and 3.0 mg/dL and 2.0 and 4.0 × ULN belong to the 50 % band; the
+      more severe of the two criteria applies.
+    * Cisplatin renal bands (:cite:t:`kintzel1995`; default eGFR 50–<60 → 75 %, 40–<50 →
+      50 %, < 40 → avoid; 60 and above → full dose).
+
+    Raises
+    ------
+    ValueError
+        Naming the argument and value: height/weight as in :func:`bsa`; ``cycle`` not an
+        integer >= 1; negative or non-finite prior dose or laboratory value; ``ast_uln_u_l`` or
+        ``bsa_cap_m2`` not > 0; malformed ``renal_bands``.
+    """
+    for name, value in (("height_cm", height_cm), ("weight_kg", weight_kg)):
+        if not np.isscalar(value) or isinstance(value, str):
+            _check_scalar(value, name)  # raises with the argument's name
+    body_surface = float(bsa(height_cm, weight_kg, formula=formula))
+    if isinstance(cycle, bool | np.bool_) or not isinstance(cycle, numbers.Integral) or cycle < 1:
+        raise ValueError(f"cycle must be an integer >= 1; got {_show(cycle)}")
+    prior = _check_scalar(prior_epirubicin_mg_m2, "prior_epirubicin_mg_m2", lo=0, unit="mg/m²")
+    bili = (
+        None
+        if bilirubin_mg_dl is None
+        else _check_scalar(bilirubin_mg_dl, "bilirubin_mg_dl", lo=0, hi=50, unit="mg/dL")
+    )
+    ast = None if ast_u_l is None else _check_scalar(ast_u_l, "ast_u_l", lo=0, hi=10000, unit="U/L")
+    egfr = (
+        None
+        if egfr_ml_min is None
+        else _check_scalar(egfr_ml_min, "egfr_ml_min", lo=0, hi=300, unit="mL/min")
+    )
+    uln = _check_scalar(ast_uln_u_l, "ast_uln_u_l", lo=0, lo_open=True, unit="U/L")
+    cap = _check_scalar(bsa_cap_m2, "bsa_cap_m2", lo=0, lo_open=True, unit="m²")
+    bands = _check_bands(renal_bands)
+
+    sheet = pd.DataFrame(
+        {
+            "cycle": int(cycle),
+            "drug": [a.drug for a in ECF_REGIMEN],
+            "day": [a.day for a in ECF_REGIMEN],
+            "dose_mg_m2": [a.dose_mg_m2 for a in ECF_REGIMEN],
+            "infusion_hours": [a.infusion_hours for a in ECF_REGIMEN],
+        }
+    )
+    sheet.insert(4, "dose_mg", sheet["dose_mg_m2"] * body_surface)
+    warnings: list[str] = []
+
+    if body_surface > cap:
+        sheet["dose_mg_capped"] = sheet["dose_mg_m2"] * cap
+        warnings.append(
+            f"BSA {body_surface:.2f} m² is above {_m2(cap)} m²: many centres cap the dose at "
+            f"{_m2(cap)} m²; both doses are shown (dose_mg, dose_mg_capped)."
+        )
+
+    per_cycle = sum(a.dose_mg_m2 for a in ECF_REGIMEN if a.drug == "epirubicin")
+    after = prior + per_cycle
+    top = max(EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2)
+    expected_prior = per_cycle * (int(cycle) - 1)
+    if prior < expected_prior:
+        warnings.append(
+            f"Cycle {cycle} but prior epirubicin is {prior:g} mg/m², less than the "
+            f"{expected_prior:g} mg/m² that {int(cycle) - 1} earlier ECF cycle(s) alone give: "
+            "check the cumulative dose (include anthracycline given with TACE)."
+        )
+    for threshold in EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2:
+        if prior < threshold <= after:
+            warnings.append(
+                f"Cumulative epirubicin reaches {after:g} mg/m² with this cycle, crossing "
+                f"{threshold:g} mg/m²: check cardiac function (LVEF) before giving it."
+            )
+    if prior >= top:
+        warnings.append(
+            f"Cumulative epirubicin is already {prior:g} mg/m² (>= {top:g} mg/m²) before this "
+            f"cycle and reaches {after:g} mg/m²: heart-failure risk rises steeply; "
+            "reconsider epirubicin."
+        )
+
+    recommended = pd.Series(100.0, index=sheet.index)
+    hep_percent, hep_reasons = _epirubicin_hepatic_percent(bili, ast, uln)
+    if hep_percent < 100:
+        recommended[sheet["drug"] == "epirubicin"] = hep_percent
+        warnings.append(
+            f"Epirubicin hepatic band ({'; '.join(hep_reasons)}): recommended "
+            f"{hep_percent:g} % of the dose (not applied; see recommended_dose_mg)."
+        )
+    if egfr is not None:
+        for lower, upper, percent in bands:
+            if lower <= egfr < upper:
+                recommended[sheet["drug"] == "cisplatin"] = percent
+                if percent == 0:
+                    warnings.append(
+                        f"Cisplatin renal band (eGFR {egfr:g} mL/min in {lower:g}–<{upper:g}): "
+                        "avoid cisplatin (not applied; the sheet still shows the full dose)."
+                    )
+                else:
+                    warnings.append(
+                        f"Cisplatin renal band (eGFR {egfr:g} mL/min in {lower:g}–<{upper:g}): "
+                        f"recommended {percent:g} % of the dose (not applied; see "
+                        "recommended_dose_mg)."
+                    )
+                break
+    if (recommended < 100).any():
+        sheet["recommended_percent"] = recommended
+        sheet["recommended_dose_mg"] = sheet["dose_mg"] * recommended / 100.0
+
+    sheet.attrs["bsa_m2"] = body_surface
+    sheet.attrs["formula"] = formula.lower()
+    sheet.attrs["cumulative_epirubicin_mg_m2"] = after
+    sheet.attrs["warnings"] = warnings
+    return sheet
+
+
+# ---------------------------------------------------------------------------------------------
+# liver function: Child-Pugh and ALBI
+# ---------------------------------------------------------------------------------------------
+
+_ASCITES = {
+    "none": 1,
+    "absent": 1,
+    "mild": 2,
+    "slight": 2,
+    "moderate": 3,
+    "severe": 3,
+    "moderate-severe": 3,
+    "moderate/severe": 3,
+}
+_ENCEPHALOPATHY = {
+    "none": 1,
+    "absent": 1,
+    "grade1-2": 2,
+    "grade3-4": 3,
+}
+
+
+def _category_points(value, table: dict[str, int], name: str) -> int:
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be one of {sorted(set(table))}; got {_show(value)}")
+    key = value.strip().lower().replace("–", "-").replace(" ", "")
+    if key not in table:
+        raise ValueError(f"{name} must be one of {sorted(set(table))}; got {_show(value)}")
+    return table[key]
+
+
+def _child_pugh_lab_points(bili, alb, inr):
+    """Vectorised lab points (arrays in, int arrays out)."""
+    p_bili = np.where(bili < 2.0, 1, np.where(bili <= 3.0, 2, 3))
+    p_alb = np.where(alb > 3.5, 1, np.where(alb >= 2.8, 2, 3))
+    p_inr = np.where(inr < 1.7, 1, np.where(inr <= 2.3, 2, 3))
+    return p_bili + p_alb + p_inr
+
+
+def _child_pugh_class(points):
+    return np.where(points <= 6, "A", np.where(points <= 9, "B", "C"))
+
+
+def child_pugh(bilirubin_mg_dl, albumin_g_dl, inr, ascites, encephalopathy) -> tuple[int, str]:
+    """Child-Pugh points (5–15) and class for one patient :cite:p:`pugh1973`.
+
+    ==========================  ==========  ===============  ==========
+    component                   1 point     2 points         3 points
+    ==========================  ==========  ===============  ==========
+    total bilirubin (mg/dL)     < 2         2–3              > 3
+    albumin (g/dL)              > 3.5       2.8–3.5          < 2.8
+    INR                         < 1.7       1.7–2.3          > 2.3
+    ascites                     none        mild             moderate(-severe)
+    encephalopathy              none        grade1-2         grade3-4
+    ==========================  ==========  ===============  ==========
+
+    Class A: 5–6 points; B: 7–9; C: 10–15. Boundary values belong to the middle band
+    (bilirubin 2.0 and 3.0 → 2 points; albumin 2.8 and 3.5 → 2; INR 1.7 and 2.3 → 2). Pugh's
+    original table used prothrombin time; the INR bands are the usual modern substitute.
+
+    Parameters
+    ----------
+    bilirubin_mg_dl : float (0–50)
+    albumin_g_dl : float (0.5–7; a value above 7 is almost certainly g/L)
+    inr : float (0.5–10)
+    ascites : {"none", "mild", "moderate"}; also "absent", "slight", "severe",
+        "moderate-severe" (case and spaces ignored)
+    encephalopathy : {"none", "grade1-2", "grade3-4"}; also "absent", "grade 1-2"
+
+    Returns
+    -------
+    (int, str)
+        Points and class ``"A"``, ``"B"`` or ``"C"``.
+
+    Raises
+    ------
+    ValueError
+        Naming the argument and value for a non-number, NaN, out-of-range value or unknown
+        category.
+    """
+    bili = _check_scalar(bilirubin_mg_dl, "bilirubin_mg_dl", lo=0, hi=50, unit="mg/dL")
+    alb = _check_scalar(
+        albumin_g_dl, "albumin_g_dl", lo=0.5, hi=7, unit="g/dL", hint=" (g/L? divide by 10)"
+    )
+    inr_value = _check_scalar(inr, "inr", lo=0.5, hi=10)
+    points = int(_child_pugh_lab_points(np.array(bili), np.array(alb), np.array(inr_value)))
+    points += _category_points(ascites, _ASCITES, "ascites")
+    points += _category_points(encephalopathy, _ENCEPHALOPATHY, "encephalopathy")
+    return points, str(_child_pugh_class(points))
+
+
+def child_pugh_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Child-Pugh points and class for every row of a cohort, vectorised.
+
+    Uses the cohort columns ``bilirubin_mg_dl``, ``albumin_g_dl``, ``inr``, ``ascites``,
+    ``encephalopathy`` with the rules of :func:`child_pugh`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index, columns ``child_pugh_points`` (int) and ``child_pugh_class`` (A/B/C).
+
+    Raises
+    ------
+    ValueError
+        Naming the missing column, or the column, row label and value that breaks a rule.
+    """
+    needed = ["bilirubin_mg_dl", "albumin_g_dl", "inr", "ascites", "encephalopathy"]
+    _require_columns(df, needed)
+    bili, _ = _as_array(df["bilirubin_mg_dl"].to_numpy(), "bilirubin_mg_dl", lo=0, hi=50)
+    alb, _ = _as_array(df["albumin_g_dl"].to_numpy(), "albumin_g_dl", lo=0.5, hi=7)
+    inr, _ = _as_array(df["inr"].to_numpy(), "inr", lo=0.5, hi=10)
+    points = _child_pugh_lab_points(bili, alb, inr)
+    for column, table in (("ascites", _ASCITES), ("encephalopathy", _ENCEPHALOPATHY)):
+        pts = []
+        for label, value in df[column].items():
+            try:
+                pts.append(_category_points(value, table, column))
+            except ValueError as exc:
+                raise ValueError(f"row {_show(label)}: {exc}") from None
+        points = points + np.array(pts, dtype=int)
+    return pd.DataFrame(
+        {"child_pugh_points": points.astype(int), "child_pugh_class": _child_pugh_class(points)},
+        index=df.index,
+    )
+
+
+def _require_columns(df, columns) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"expected a pandas DataFrame; got {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"missing column(s) {missing}; needed: {list(columns)}")
+
+
+#: µmol/L per mg/dL of bilirubin (1 mg/dL = 17.104 µmol/L; molar mass 584.66 g/mol).
+BILIRUBIN_UMOL_PER_MG_DL = 17.104
+
+
+def bilirubin_mg_dl_to_umol_l(bilirubin_mg_dl):
+    """Convert bilirubin from mg/dL to µmol/L (× 17.104). Vectorised; rejects negatives/NaN."""
+    x, wrap = _as_array(bilirubin_mg_dl, "bilirubin_mg_dl", lo=0, unit="mg/dL")
+    return wrap(x * BILIRUBIN_UMOL_PER_MG_DL)
+
+
+def albumin_g_dl_to_g_l(albumin_g_dl):
+    """Convert albumin from g/dL to g/L (× 10). Vectorised; rejects negatives/NaN."""
+    x, wrap = _as_array(albumin_g_dl, "albumin_g_dl", lo=0, unit="g/dL")
+    return wrap(x * 10.0)
+
+
+def albi(bilirubin_umol_l, albumin_g_l):
+    """ALBI score and grade :cite:p:`johnson2015`.
+
+    score = 0.66 × log10(bilirubin, µmol/L) − 0.085 × albumin (g/L).
+    Grade 1: score <= −2.60; grade 2: −2.60 < score <= −1.39; grade 3: score > −1.39.
+
+    Parameters
+    ----------
+    bilirubin_umol_l : float or array-like
+        Total bilirubin in µmol/L (> 0, <= 1000). Convert from mg/dL with
+        :func:`bilirubin_mg_dl_to_umol_l`.
+    albumin_g_l : float or array-like
+        Albumin in g/L (10–70; a value below 10 is almost certainly g/dL: use
+        :func:`albumin_g_dl_to_g_l`).
+
+    Returns
+    -------
+    (score, grade)
+        Floats/ints for scalars; arrays (or Series with the input's index) otherwise. The score
+        is unrounded: grades are assigned on the unrounded score.
+
+    Raises
+    ------
+    ValueError
+        Naming the argument and value for non-numbers, NaN, bilirubin <= 0 (log undefined) and
+        out-of-range values.
+    """
+    bili, wrap_bili = _as_array(
+        bilirubin_umol_l, "bilirubin_umol_l", lo=0, hi=1000, unit="µmol/L", lo_open=True
+    )
+    alb, wrap_alb = _as_array(
+        albumin_g_l, "albumin_g_l", lo=10, hi=70, unit="g/L", hint=" (g/dL? multiply by 10)"
+    )
+    wrap = _broadcast("bilirubin_umol_l", bili, wrap_bili, "albumin_g_l", alb, wrap_alb)
+    score = 0.66 * np.log10(bili) - 0.085 * alb
+    grade = np.where(score <= -2.60, 1, np.where(score <= -1.39, 2, 3))
+    return wrap(score), wrap(grade)
+
+
+def albi_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """ALBI score and grade for a cohort from ``bilirubin_mg_dl`` and ``albumin_g_dl``.
+
+    Converts units (× 17.104 and × 10) then applies :func:`albi`. Returns columns
+    ``albi_score`` and ``albi_grade`` with the cohort's index.
+    """
+    _require_columns(df, ["bilirubin_mg_dl", "albumin_g_dl"])
+    score, grade = albi(
+        bilirubin_mg_dl_to_umol_l(df["bilirubin_mg_dl"].astype(float)),
+        albumin_g_dl_to_g_l(df["albumin_g_dl"].astype(float)),
+    )
+    return pd.DataFrame({"albi_score": score, "albi_grade": grade.astype(int)}, index=df.index)
+
+
+# ---------------------------------------------------------------------------------------------
+# staging: Vp class and BCLC 2022
+# ---------------------------------------------------------------------------------------------
+
+#: Japanese Vp classification of portal vein tumour thrombus :cite:p:`ikai2004`, as the
+#: paper's table footnote uses it (paraphrased).
+VP_DEFINITIONS = {
+    "Vp0": "no tumour thrombus in the portal vein",
+    "Vp1": "thrombus beyond (distal to) the second-order portal branches",
+    "Vp2": "thrombus in a second-order portal branch",
+    "Vp3": "thrombus in a first-order portal branch",
+    "Vp4": "thrombus in the main trunk, or in a first-order branch on the side opposite the "
+    "mainly involved lobe, or both",
+}
+
+
+def _vp_one(value) -> str:
+    if _is_real_number(value) and float(value) in (0, 1, 2, 3, 4):
+        return f"Vp{int(value)}"
+    if isinstance(value, str):
+        key = value.strip().lower().replace(" ", "")
+        if key.startswith("vp") and key[2:] in ("0", "1", "2", "3", "4"):
+            return f"Vp{key[2:]}"
+    raise ValueError(f"pvtt must be one of Vp0–Vp4 (or 0–4); got {_show(value)}")
+
+
+def vp_class(value):
+    """Normalise a Vp class to ``"Vp0"``…``"Vp4"`` (:data:`VP_DEFINITIONS`, :cite:t:`ikai2004`).
+
+    Accepts ``"Vp2"``, ``"vp 2"``, ``2``; a list/array/Series is mapped element-wise (a Series
+    keeps its index). Raises ValueError naming the offending value.
+    """
+    if isinstance(value, pd.Series):
+        return value.map(_vp_one)
+    if value is None or isinstance(value, str) or np.isscalar(value):
+        return _vp_one(value)
+    return np.array([_vp_one(v) for v in value], dtype=object)
+
+
+_VP_GROUP = {"Vp0": "Vp0", "Vp1": "Vp1–2", "Vp2": "Vp1–2", "Vp3": "Vp3–4", "Vp4": "Vp3–4"}
+
+
+def vp_group(value):
+    """Table 2's PVTT grouping: ``"Vp0"``, ``"Vp1–2"`` or ``"Vp3–4"`` (en dash)."""
+    vp = vp_class(value)
+    if isinstance(vp, pd.Series):
+        return vp.map(_VP_GROUP)
+    if isinstance(vp, str):
+        return _VP_GROUP[vp]
+    return np.array([_VP_GROUP[v] for v in vp], dtype=object)
+
+
+def macrovascular_invasion(value):
+    """True when the Vp class is Vp1–Vp4, i.e. a tumour thrombus is visible in the portal vein.
+
+    BCLC counts any imaging-visible portal invasion as macrovascular invasion
+    :cite:p:`reig2022`, so every Vp class other than Vp0 counts.
+    """
+    vp = vp_class(value)
+    if isinstance(vp, pd.Series):
+        return vp != "Vp0"
+    if isinstance(vp, str):
+        return vp != "Vp0"
+    return np.array([v != "Vp0" for v in vp], dtype=bool)
+
+
+def _check_flag(value, name) -> bool:
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if _is_real_number(value) and float(value) in (0.0, 1.0):
+        return bool(value)
+    raise ValueError(f"{name} must be True/False (or 1/0); got {_show(value)}")
+
+
+def _check_int(value, name, lo=None, hi=None) -> int:
+    if (
+        isinstance(value, bool | np.bool_)
+        or not _is_real_number(value)
+        or not float(value).is_integer()
+    ):
+        raise ValueError(f"{name} must be a whole number; got {_show(value)}")
+    v = int(value)
+    if (lo is not None and v < lo) or (hi is not None and v > hi):
+        raise ValueError(f"{name} = {_show(value)} is outside {_range_text(lo, hi, '')}")
+    return v
+
+
+def bclc_stage(
+    ecog_ps,
+    child_pugh_class,
+    tumor_number,
+    tumor_size_mm,
+    macrovascular_invasion: bool,
+    extrahepatic_spread: bool,
+) -> str:
+    """BCLC stage (2022 update, :cite:t:`reig2022`) by a documented, simplified rule set.
+
+    Rules, applied in this order:
+
+    1. **D** – end-stage liver function (here: Child-Pugh class C) or ECOG PS > 2.
+    2. **C** – macrovascular (portal) invasion, or extrahepatic spread, or ECOG PS 1–2.
+    3. **0** – a single tumour <= 20 mm (PS 0, preserved liver function).
+    4. **A** – a single tumour of any size, or 2–3 tumours each <= 30 mm.
+    5. **B** – anything else (multinodular beyond A).
+
+    Simplifications (state them when teaching): BCLC 2022 judges "preserved liver function"
+    clinically rather than by Child-Pugh class alone, and attributes PS 1–2 to the stage only
+    when the impairment is cancer-related; here Child-Pugh A and B count as preserved and any
+    PS 1–2 gives C. ``tumor_size_mm`` is the diameter of the largest tumour.
+
+    Parameters
+    ----------
+    ecog_ps : int 0–4
+    child_pugh_class : {"A", "B", "C"}
+    tumor_number : int >= 1
+    tumor_size_mm : float > 0 (largest tumour, mm)
+    macrovascular_invasion, extrahepatic_spread : bool (or 0/1)
+
+    Returns
+    -------
+    str
+        ``"0"``, ``"A"``, ``"B"``, ``"C"`` or ``"D"``.
+
+    Raises
+    ------
+    ValueError
+        Naming the argument and value.
+    """
+    ps = _check_int(ecog_ps, "ecog_ps", 0, 4)
+    if not isinstance(child_pugh_class, str) or child_pugh_class.strip().upper() not in (
+        "A",
+        "B",
+        "C",
+    ):
+        raise ValueError(f"child_pugh_class must be 'A', 'B' or 'C'; got {child_pugh_class!r}")
+    cp = child_pugh_class.strip().upper()
+    n = _check_int(tumor_number, "tumor_number", 1, None)
+    size = _check_scalar(tumor_size_mm, "tumor_size_mm", lo=0, hi=300, unit="mm", lo_open=True)
+    mvi = _check_flag(macrovascular_invasion, "macrovascular_invasion")
+    ehs = _check_flag(extrahepatic_spread, "extrahepatic_spread")
+    if cp == "C" or ps > 2:
+        return "D"
+    if mvi or ehs or ps >= 1:
+        return "C"
+    if n == 1 and size <= 20:
+        return "0"
+    if n == 1 or (n <= 3 and size <= 30):
+        return "A"
+    return "B"
+
+
+def bclc_stage_frame(df: pd.DataFrame) -> pd.Series:
+    """BCLC 2022 stage (:func:`bclc_stage`) for every row of a cohort.
+
+    Uses ``ecog_ps``, ``tumor_number``, ``tumor_size_mm``; the Child-Pugh class from the
+    components (:func:`child_pugh_frame`); macrovascular invasion = ``pvtt`` other than Vp0 or
+    ``refractory_vascular_invasion`` == 1; extrahepatic spread = ``refractory_extrahepatic``
+    == 1. Returns a Series ``bclc_stage_2022`` with the cohort's index.
+    """
+    needed = [
+        "ecog_ps",
+        "tumor_number",
+        "tumor_size_mm",
+        "pvtt",
+        "refractory_vascular_invasion",
+        "refractory_extrahepatic",
+    ]
+    _require_columns(df, needed)
+    cp = child_pugh_frame(df)["child_pugh_class"]
+    mvi = macrovascular_invasion(df["pvtt"]) | (df["refractory_vascular_invasion"] == 1)
+    stages = []
+    for label in df.index:
+        try:
+            stages.append(
+                bclc_stage(
+                    df.at[label, "ecog_ps"],
+                    cp[label],
+                    df.at[label, "tumor_number"],
+                    df.at[label, "tumor_size_mm"],
+                    bool(mvi[label]),
+                    df.at[label, "refractory_extrahepatic"],
+                )
+            )
+        except ValueError as exc:
+            raise ValueError(f"row {_show(label)}: {exc}") from None
+    return pd.Series(stages, index=df.index, name="bclc_stage_2022", dtype=object)
+
+
+# ---------------------------------------------------------------------------------------------
+# JSH 2021 TACE refractoriness and the study's eligibility rules
+# ---------------------------------------------------------------------------------------------
+
+#: JSH 2021 thresholds as the study states them (:cite:t:`hien2024`, Methods; :cite:t:`kudo2021`):
+#: residual viable tumour >= 50 %, imaging 1–3 months after the session, >= 2 consecutive sessions.
+JSH_VIABLE_PERCENT = 50.0
+JSH_WINDOW_MONTHS = (1.0, 3.0)
+JSH_MIN_CONSECUTIVE_SESSIONS = 2
+
+JSH_CRITERIA = (
+    "intrahepatic_poor_response",
+    "intrahepatic_new_lesions",
+    "vascular_invasion",
+    "extrahepatic_spread",
+    "tumor_marker_rise",
+)
+
+
+def _longest_run(flags: Sequence[bool]) -> int:
+    best = run = 0
+    for f in flags:
+        run = run + 1 if f else 0
+        best = max(best, run)
+    return best
+
+
+def jsh_refractory(
+    viable_percent: Sequence[float] = (),
+    new_lesions: Sequence[bool] = (),
+    assessment_months: Sequence[float] | None = None,
+    *,
+    vascular_invasion: bool = False,
+    extrahepatic_spread: bool = False,
+    tumor_marker_rise: bool = False,
+) -> pd.Series:
+    """Which JSH 2021 criteria of TACE failure/refractoriness are met :cite:p:`kudo2021`.
+
+    One entry per TACE session in ``viable_percent`` / ``new_lesions`` (in order), evaluated on
+    CT/MRI after it. The criteria, as the study applied them (:cite:t:`hien2024`, Methods):
+
+    * **intrahepatic_poor_response** – residual viable (enhancing) tumour >= 50 % of the treated
+      lesion after at least two *consecutive* TACE sessions;
+    * **intrahepatic_new_lesions** – more intrahepatic lesions than before TACE after at least
+      two consecutive sessions;
+    * **vascular_invasion** – appearance of macrovascular invasion;
+    * **extrahepatic_spread** – appearance of extrahepatic spread;
+    * **tumor_marker_rise** – tumour markers keep rising right after TACE (at most a slight,
+      transient fall).
+
+    An evaluation counts only when it was done 1–3 months (inclusive) after the session
+    (``assessment_months``; when omitted, all evaluations are assumed timely); an untimely
+    evaluation is not a failure and breaks a run of consecutive failures.
+
+    Parameters
+    ----------
+    viable_percent : sequence of float in [0, 100]
+    new_lesions : sequence of bool (or 0/1); may be empty, or as long as ``viable_percent``
+    assessment_months : sequence of float >= 0, optional, one per session
+    vascular_invasion, extrahepatic_spread, tumor_marker_rise : bool
+
+    Returns
+    -------
+    pandas.Series of bool
+        The five criteria and ``is_refractory`` (any criterion met).
+
+    Raises
+    ------
+    ValueError
+        Naming the argument, position and value; or mismatched lengths.
+    """
+    viable = [
+        _check_scalar(v, f"viable_percent[{i}]", lo=0, hi=100, unit="%")
+        for i, v in enumerate(viable_percent or ())
+    ]
+    new = [_check_flag(v, f"new_lesions[{i}]") for i, v in enumerate(new_lesions or ())]
+    n_sessions = max(len(viable), len(new))
+    for name, seq in (("viable_percent", viable), ("new_lesions", new)):
+        if seq and len(seq) != n_sessions:
+            raise ValueError(
+                f"{name} has {len(seq)} entries but another per-session input has {n_sessions}"
+            )
+    if assessment_months is None:
+        timely = [True] * n_sessions
+    else:
+        months = [
+            _check_scalar(m, f"assessment_months[{i}]", lo=0, hi=120, unit="months")
+            for i, m in enumerate(assessment_months)
+        ]
+        if len(months) != n_sessions:
+            raise ValueError(
+                f"assessment_months has {len(months)} entries but there are {n_sessions} sessions"
+            )
+        start, end = JSH_WINDOW_MONTHS
+        timely = [start <= m <= end for m in months]
+    poor = [v >= JSH_VIABLE_PERCENT and t for v, t in zip(viable, timely, strict=False)]
+    grew = [g and t for g, t in zip(new, timely, strict=False)]
+    result = pd.Series(
+        {
+            "intrahepatic_poor_response": _longest_run(poor) >= JSH_MIN_CONSECUTIVE_SESSIONS,
+            "intrahepatic_new_lesions": _longest_run(grew) >= JSH_MIN_CONSECUTIVE_SESSIONS,
+            "vascular_invasion": _check_flag(vascular_invasion, "vascular_invasion"),
+            "extrahepatic_spread": _check_flag(extrahepatic_spread, "extrahepatic_spread"),
+            "tumor_marker_rise": _check_flag(tumor_marker_rise, "tumor_marker_rise"),
+        },
+        dtype=bool,
+    )
+    result["is_refractory"] = bool(result.any())
+    return result
+
+
+_COHORT_JSH = {
+    "intrahepatic_poor_response": "refractory_poor_response",
+    "intrahepatic_new_lesions": "refractory_new_lesions",
+    "vascular_invasion": "refractory_vascular_invasion",
+    "extrahepatic_spread": "refractory_extrahepatic",
+    "tumor_marker_rise": "refractory_tumor_marker",
+}
+
+
+def _flag_column(df, column) -> np.ndarray:
+    values = df[column]
+    bad = ~values.isin([0, 1, True, False])
+    if bad.any():
+        label = values.index[bad.to_numpy()][0]
+        raise ValueError(
+            f"column {column!r}, row {_show(label)}: expected 0/1; got {_show(values[label])}"
+        )
+    return values.astype(bool).to_numpy()
+
+
+def jsh_refractory_frame(df: pd.DataFrame, *, require_two_sessions: bool = True) -> pd.DataFrame:
+    """JSH 2021 refractoriness (:func:`jsh_refractory`) from the cohort's recorded criteria.
+
+    The cohort records each criterion as a 0/1 column (``refractory_poor_response``,
+    ``refractory_new_lesions``, ``refractory_vascular_invasion``, ``refractory_extrahepatic``,
+    ``refractory_tumor_marker``). With ``require_two_sessions`` (default) the two intrahepatic
+    criteria count only when ``refractory_tace_sessions`` >= 2, as JSH 2021 asks for two
+    consecutive failed sessions.
+
+    Returns
+    -------
+    pandas.DataFrame of bool
+        The five criteria and ``is_refractory``, with the cohort's index.
+    """
+    _require_columns(df, list(_COHORT_JSH.values()) + ["refractory_tace_sessions"])
+    out = pd.DataFrame(index=df.index)
+    sessions, _ = _as_array(
+        df["refractory_tace_sessions"].to_numpy(), "refractory_tace_sessions", lo=0, hi=100
+    )
+    for criterion, column in _COHORT_JSH.items():
+        flag = _flag_column(df, column)
+        if require_two_sessions and criterion.startswith("intrahepatic"):
+            flag = flag & (sessions >= JSH_MIN_CONSECUTIVE_SESSIONS)
+        out[criterion] = flag
+    out["is_refractory"] = out.any(axis=1)
+    return out
+
+
+#: The study's thresholds (:cite:t:`hien2024`, Methods): age > 18 years, ECOG PS <= 2, >= 1
+#: measurable lesion, no other malignancy within 5 years.
+ELIGIBILITY_MIN_AGE_YEARS = 18
+ELIGIBILITY_MAX_ECOG = 2
+ELIGIBILITY_MIN_LESIONS = 1
+ELIGIBILITY_MALIGNANCY_YEARS = 5
+
+INCLUSION_RULES = {
+    "inc1_jsh_refractory": "meets the JSH 2021 criteria of TACE refractoriness",
+    "inc2_age_over_18": "older than 18 years",
+    "inc3_measurable_lesion": "at least one measurable lesion on CT/MRI",
+    "inc4_ecog_le_2": "ECOG performance status 0–2",
+}
+EXCLUSION_RULES = {
+    "exc1_no_follow_up": "no follow-up information after treatment",
+    "exc2_age_18_or_less": "18 years old or younger",
+    "exc3_other_malignancy_5y": "another malignancy within the last 5 years",
+    "exc4_other_cause_death": "death from another documented cause",
+}
+
+
+def eligibility(
+    *,
+    jsh_refractory: bool,
+    age_years: float,
+    measurable_lesions: int,
+    ecog_ps: int,
+    has_follow_up: bool,
+    other_malignancy_within_5_years: bool,
+    died_of_other_documented_cause: bool,
+) -> dict:
+    """The study's four inclusion and four exclusion rules :cite:p:`hien2024`.
+
+    Inclusion (all needed): (I) JSH 2021 TACE refractoriness (:func:`jsh_refractory`);
+    (II) age > 18 years; (III) >= 1 measurable lesion on CT/MRI; (IV) ECOG PS <= 2.
+    Exclusion (any excludes): (I) no follow-up information after treatment; (II) age <= 18;
+    (III) another malignancy within 5 years; (IV) death from another documented cause.
+    Inclusion II and exclusion II are the same rule seen from both sides: an 18-year-old fails
+    both, an 18.5-year-old passes both.
+
+    Returns
+    -------
+    dict
+        ``eligible`` (bool), ``reasons`` (list of the rules failed, e.g. ``"inclusion II not
+        met (older than 18 years)"`` or ``"exclusion III (another malignancy within the last 5
+        years)"``; empty when eligible) and a boolean per rule (``inc1_…`` True when met,
+        ``exc1_…`` True when present).
+
+    Raises
+    ------
+    ValueError
+        Naming the argument and value (flags must be bool or 0/1; age 0–120; ECOG 0–4;
+        lesion count a whole number >= 0).
+    """
+    age = _check_scalar(age_years, "age_years", lo=0, hi=120, unit="years")
+    ps = _check_int(ecog_ps, "ecog_ps", 0, 4)
+    lesions = _check_int(measurable_lesions, "measurable_lesions", 0, None)
+    rules = {
+        "inc1_jsh_refractory": _check_flag(jsh_refractory, "jsh_refractory"),
+        "inc2_age_over_18": age > ELIGIBILITY_MIN_AGE_YEARS,
+        "inc3_measurable_lesion": lesions >= ELIGIBILITY_MIN_LESIONS,
+        "inc4_ecog_le_2": ps <= ELIGIBILITY_MAX_ECOG,
+        "exc1_no_follow_up": not _check_flag(has_follow_up, "has_follow_up"),
+        "exc2_age_18_or_less": age <= ELIGIBILITY_MIN_AGE_YEARS,
+        "exc3_other_malignancy_5y": _check_flag(
+            other_malignancy_within_5_years, "other_malignancy_within_5_years"
+        ),
+        "exc4_other_cause_death": _check_flag(
+            died_of_other_documented_cause, "died_of_other_documented_cause"
+        ),
+    }
+    roman = ("I", "II", "III", "IV")
+    reasons = [
+        f"inclusion {roman[i]} not met ({INCLUSION_RULES[k]})"
+        for i, k in enumerate(INCLUSION_RULES)
+        if not rules[k]
+    ]
+    reasons += [
+        f"exclusion {roman[i]} ({EXCLUSION_RULES[k]})"
+        for i, k in enumerate(EXCLUSION_RULES)
+        if rules[k]
+    ]
+    return {"eligible": not reasons, "reasons": reasons, **rules}
+
+
+def eligibility_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Apply :func:`eligibility` to every row of a cohort.
+
+    Column mapping: refractoriness from :func:`jsh_refractory_frame`; ``age_years``;
+    measurable lesion = ``tumor_number`` >= 1 and ``tumor_size_mm`` > 0; ``ecog_ps``; follow-up
+    = ``os_months`` > 0. The optional columns ``other_malignancy_5y`` and
+    ``death_other_cause`` (0/1) are used when present; the cohort's data dictionary does not
+    carry them (every patient in it was already included), so they count as absent otherwise.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One boolean column per rule, ``eligible``, and ``reasons`` (``"; "``-joined text).
+    """
+    _require_columns(df, ["age_years", "tumor_number", "tumor_size_mm", "ecog_ps", "os_months"])
+    refractory = jsh_refractory_frame(df)["is_refractory"]
+    rows = {}
+    for label in df.index:
+        row = df.loc[label]
+        try:
+            rows[label] = eligibility(
+                jsh_refractory=bool(refractory[label]),
+                age_years=row["age_years"],
+                measurable_lesions=int(row["tumor_number"] >= 1 and row["tumor_size_mm"] > 0),
+                ecog_ps=row["ecog_ps"],
+                has_follow_up=bool(row["os_months"] > 0),
+                other_malignancy_within_5_years=row.get("other_malignancy_5y", 0),
+                died_of_other_documented_cause=row.get("death_other_cause", 0),
+            )
+        except ValueError as exc:
+            raise ValueError(f"row {_show(label)}: {exc}") from None
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out["reasons"] = out["reasons"].map("; ".join)
+    cols = list(INCLUSION_RULES) + list(EXCLUSION_RULES) + ["eligible", "reasons"]
+    return out[cols].reindex(df.index)
+
+
+# ---------------------------------------------------------------------------------------------
+# mRECIST response
+# ---------------------------------------------------------------------------------------------
+
+RESPONSE_ORDER = ("CR", "PR", "SD", "PD")
+
+
+def mrecist(
+    baseline_sum_mm,
+    current_sum_mm,
+    nadir_sum_mm=None,
+    *,
+    new_lesion: bool = False,
+    nontarget_progression: bool = False,
+    min_increase_mm: float = 0.0,
+) -> str:
+    """mRECIST response at one assessment :cite:p:`lencioni2010`.
+
+    Sums are of the longest diameters of the *viable* (arterially enhancing) part of the target
+    lesions. Rules, in this order:
+
+    * **PD** – a new lesion, unequivocal non-target progression, or a sum at least 20 % above
+      the nadir (the smallest sum so far, baseline included): ``current >= 1.2 × nadir`` and
+      ``current − nadir >= min_increase_mm``;
+    * **CR** – no arterial enhancement left in any target lesion (sum 0);
+    * **PR** – at least a 30 % decrease from baseline: ``current <= 0.7 × baseline``;
+    * **SD** – otherwise.
+
+    The paper says it used "modified RECIST 1.1"; mRECIST itself has no 5-mm absolute rule for
+    PD (RECIST 1.1 has one), so ``min_increase_mm`` defaults to 0 (set 5 for the RECIST 1.1
+    reading). Boundaries: exactly −30 % is PR, exactly +20 % is PD.
+
+    Parameters
+    ----------
+    baseline_sum_mm : float > 0
+    current_sum_mm : float >= 0
+    nadir_sum_mm : float >= 0, optional
+        Default: ``baseline_sum_mm``. Must not exceed the baseline.
+    new_lesion, nontarget_progression : bool
+    min_increase_mm : float >= 0
+
+    Returns
+    -------
+    str
+        ``"CR"``, ``"PR"``, ``"SD"`` or ``"PD"``.
+    """
+    base = _check_scalar(baseline_sum_mm, "baseline_sum_mm", lo=0, hi=2000, unit="mm", lo_open=True)
+    cur = _check_scalar(current_sum_mm, "current_sum_mm", lo=0, hi=2000, unit="mm")
+    nadir = base if nadir_sum_mm is None else _check_scalar(nadir_sum_mm, "nadir_sum_mm", lo=0)
+    if nadir > base:
+        raise ValueError(
+            f"nadir_sum_mm = {_show(nadir_sum_mm)} exceeds baseline_sum_mm = "
+            f"{_show(baseline_sum_mm)}"
+        )
+    min_inc = _check_scalar(min_increase_mm, "min_increase_mm", lo=0, unit="mm")
+    new = _check_flag(new_lesion, "new_lesion")
+    nontarget = _check_flag(nontarget_progression, "nontarget_progression")
+    # compare with a relative tolerance so that e.g. 50 → 60 (+20 %) is PD despite rounding
+    eps = 1e-9
+    if new or nontarget or (cur >= 1.2 * nadir - eps and cur - nadir >= min_inc - eps and cur > 0):
+        return "PD"
+    if cur == 0:
+        return "CR"
+    if cur <= 0.7 * base + eps:
+        return "PR"
+    return "SD"
+
+
+def mrecist_sequence(
+    baseline_sum_mm,
+    follow_up_sums_mm: Sequence[float],
+    new_lesions: Sequence[bool] | None = None,
+    nontarget_progression: Sequence[bool] | None = None,
+    *,
+    min_increase_mm: float = 0.0,
+) -> list[str]:
+    """mRECIST response at each follow-up, tracking the nadir (:func:`mrecist`).
+
+    The nadir before assessment *k* is the smallest of the baseline and follow-ups 1…k−1.
+    """
+    sums = list(follow_up_sums_mm)
+    n = len(sums)
+    new = [False] * n if new_lesions is None else list(new_lesions)
+    nontarget = [False] * n if nontarget_progression is None else list(nontarget_progression)
+    if len(new) != n or len(nontarget) != n:
+        raise ValueError(
+            f"follow_up_sums_mm has {n} entries but new_lesions has {len(new)} and "
+            f"nontarget_progression has {len(nontarget)}"
+        )
+    base = _check_scalar(baseline_sum_mm, "baseline_sum_mm", lo=0, hi=2000, unit="mm", lo_open=True)
+    nadir = base
+    out = []
+    for i, s in enumerate(sums):
+        cur = _check_scalar(s, f"follow_up_sums_mm[{i}]", lo=0, hi=2000, unit="mm")
+        out.append(
+            mrecist(
+                base,
+                cur,
+                nadir,
+                new_lesion=new[i],
+                nontarget_progression=nontarget[i],
+                min_increase_mm=min_increase_mm,
+            )
+        )
+        nadir = min(nadir, cur)
+    return out
+
+
+def _check_responses(responses: Iterable, name: str = "responses") -> list[str]:
+    if isinstance(responses, str):
+        raise ValueError(f"{name} must be a sequence of CR/PR/SD/PD; got the string {responses!r}")
+    out = []
+    for i, r in enumerate(responses):
+        if not isinstance(r, str) or r.strip().upper() not in RESPONSE_ORDER:
+            raise ValueError(f"{name}[{i}] must be one of CR, PR, SD, PD; got {_show(r)}")
+        out.append(r.strip().upper())
+    return out
+
+
+def best_response(responses: Sequence[str], *, stop_at_progression: bool = True) -> str:
+    """Best response over a patient's assessments, in time order (CR > PR > SD > PD).
+
+    With ``stop_at_progression`` (default, the RECIST convention followed by
+    :cite:t:`lencioni2010`), assessments after the first PD are ignored: a response seen after
+    progression (e.g. under a later treatment) does not count. With ``False`` every assessment
+    counts, the literal reading of the paper's "best observed from the start of HAIC to death
+    or loss to follow-up" :cite:p:`hien2024`. No confirmation scan is required in either case.
+
+    Raises ValueError for an empty sequence or an unknown category.
+    """
+    checked = _check_responses(responses)
+    if not checked:
+        raise ValueError("responses is empty: best response needs at least one assessment")
+    if stop_at_progression and "PD" in checked:
+        checked = checked[: checked.index("PD") + 1]
+    return min(checked, key=RESPONSE_ORDER.index)
+
+
+class ResponseRate(NamedTuple):
+    """A response rate: ``count`` of ``n`` patients, ``percent`` = 100 × count / n."""
+
+    count: int
+    n: int
+    percent: float
+
+
+def _rate(responses, categories) -> ResponseRate:
+    checked = _check_responses(
+        responses.tolist() if isinstance(responses, pd.Series | np.ndarray) else responses
+    )
+    if not checked:
+        raise ValueError("responses is empty: a rate needs at least one patient")
+    count = sum(r in categories for r in checked)
+    return ResponseRate(count, len(checked), 100.0 * count / len(checked))
+
+
+def orr(responses) -> ResponseRate:
+    """Objective response rate: CR + PR over all patients (best responses)."""
+    return _rate(responses, ("CR", "PR"))
+
+
+def dcr(responses) -> ResponseRate:
+    """Disease control rate: CR + PR + SD over all patients (best responses)."""
+    return _rate(responses, ("CR", "PR", "SD"))
+
+
+def response_summary(responses) -> pd.DataFrame:
+    """Counts and percents of CR, PR, SD, PD, ORR and DCR (index: those six labels)."""
+    checked = _check_responses(
+        responses.tolist() if isinstance(responses, pd.Series | np.ndarray) else responses
+    )
+    if not checked:
+        raise ValueError("responses is empty")
+    n = len(checked)
+    rows = {c: checked.count(c) for c in RESPONSE_ORDER}
+    rows["ORR"] = rows["CR"] + rows["PR"]
+    rows["DCR"] = rows["ORR"] + rows["SD"]
+    return pd.DataFrame(
+        {"count": rows, "percent": {k: 100.0 * v / n for k, v in rows.items()}}
+    ).rename_axis("category")
