@@ -17,10 +17,8 @@ import html
 import io
 
 import matplotlib
+import matplotlib.pyplot as plt
 import pandas as pd
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 
 __all__ = ["setup", "glue_text", "show_table", "glue_figure", "figure_downloads", "PALETTE"]
 

@@ -1,0 +1,97 @@
+"""``python -m analysis run``: re-execute the book's chapters on a cohort into ``reports/NAME``.
+
+See :mod:`analysis.runner` for what is written and the guarantees (validation first, atomic
+publication, ``NAME.failed`` on a failing chapter, nothing written into ``chapters/`` or
+``data/``).
+
+Exit codes
+----------
+0
+    every chapter ran; the summary names the page to open.
+1
+    a chapter failed; the message names the chapter, the code cell and the line of its ``.md``.
+2
+    the cohort is invalid (every problem listed), or the request is (unknown chapter, bad
+    ``-p``, existing report without ``--force``); nothing was written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analysis import COHORT_CSV
+from analysis.cli import UsageError
+
+HELP = "re-run the book's chapters on a cohort (validated first) into reports/NAME"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the command's arguments."""
+    from analysis.runner import CHAPTERS_DIR
+
+    parser.add_argument(
+        "--cohort",
+        type=Path,
+        default=COHORT_CSV,
+        help="cohort CSV (default: the book's synthetic data/cohort.csv)",
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, help="report directory to create, e.g. reports/mine"
+    )
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        dest="parameters",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="chapter parameter (repeatable); VALUE is read as YAML: 10, 0.5, true, text",
+    )
+    parser.add_argument(
+        "--chapters",
+        default=None,
+        help="comma-separated chapter names or numbers (default all), e.g. 01-data,06",
+    )
+    parser.add_argument("--force", action="store_true", help="replace an existing report")
+    parser.add_argument("--chapters-dir", type=Path, default=CHAPTERS_DIR, help=argparse.SUPPRESS)
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.epilog = (
+        "exit status: 0 report written, 1 a chapter failed (partial output in NAME.failed), "
+        "2 invalid cohort or request (nothing written)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate, execute, publish; print the summary; return the exit code."""
+    from analysis.cohort import CohortError
+    from analysis.runner import ChapterFailed, RunnerError, parse_parameters, run_book
+
+    try:
+        parameters = parse_parameters(args.parameters)
+        result = run_book(
+            args.cohort,
+            args.out,
+            parameters=parameters,
+            chapters=args.chapters,
+            chapters_dir=args.chapters_dir,
+            force=args.force,
+            progress=not args.quiet,
+        )
+    except CohortError as exc:
+        n = len(exc.problems)
+        print(
+            f"{args.cohort}: {n} problem{'s' if n != 1 else ''}; nothing was run or written",
+            file=sys.stderr,
+        )
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    except RunnerError as exc:
+        raise UsageError(str(exc)) from None
+    except ChapterFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(result.summary())
+    return 0

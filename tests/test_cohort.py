@@ -1,0 +1,541 @@
+"""Tests of analysis.cohort: the schema, load_cohort, validate_cohort and the validate CLI.
+
+Bad cohorts are generated here in ``tmp_path`` from one small valid cohort written by hand
+(:func:`valid_rows`); each test breaks one rule and checks that the message names the column,
+the offending row (line number and patient_id) and the rule.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import pandas as pd
+import pytest
+
+from analysis import COHORT_CSV
+from analysis.__main__ import main
+from analysis.cohort import (
+    SCHEMA,
+    CohortError,
+    Problem,
+    derive,
+    load_cohort,
+    read_cohort_csv,
+    validate_cohort,
+)
+
+# Child-Pugh points written out by hand for each row below (bilirubin, albumin, INR, ascites,
+# encephalopathy): P001 1+1+1+1+1 = 5; P002 1+2+1+1+1 = 6; P003 2+2+1+2+1 = 8; P004 1+1+1+1+1 = 5.
+HEADER = SCHEMA.names
+BASE = {
+    "patient_id": "P001",
+    "age_years": "61",
+    "sex": "M",
+    "height_cm": "168.0",
+    "weight_kg": "65.5",
+    "prior_resection_or_transplant": "0",
+    "ecog_ps": "1",
+    "bilirubin_mg_dl": "0.8",
+    "albumin_g_dl": "3.8",
+    "inr": "1.10",
+    "ascites": "none",
+    "encephalopathy": "none",
+    "child_pugh_score": "5",
+    "bclc_stage": "B",
+    "afp_ng_ml": "120.5",
+    "pivka2": "850",
+    "ast_u_l": "45",
+    "alt_u_l": "38",
+    "crp_mg_l": "0.9",
+    "pvtt": "Vp0",
+    "tumor_size_mm": "55",
+    "tumor_number": "3",
+    "prior_tace_sessions": "4",
+    "refractory_tace_sessions": "2",
+    "refractory_poor_response": "1",
+    "refractory_new_lesions": "0",
+    "refractory_extrahepatic": "0",
+    "refractory_vascular_invasion": "0",
+    "refractory_tumor_marker": "1",
+    "haic_cycles": "4",
+    "additional_tace": "0",
+    "additional_tace_month": "",
+    "best_response": "PR",
+    "response_month": "2.5",
+    "os_months": "14.2",
+    "os_event": "1",
+    "pfs_months": "6.1",
+    "pfs_event": "1",
+}
+CHANGES = [
+    {},
+    {
+        "patient_id": "P002",
+        "sex": "F",
+        "albumin_g_dl": "3.2",
+        "child_pugh_score": "6",
+        "bclc_stage": "C",
+        "pvtt": "Vp2",
+        "additional_tace": "1",
+        "additional_tace_month": "3.0",
+        "best_response": "SD",
+        "os_months": "9.4",
+        "os_event": "0",
+        "pfs_months": "5.0",
+        "pfs_event": "0",
+    },
+    {
+        "patient_id": "P003",
+        "bilirubin_mg_dl": "2.4",
+        "albumin_g_dl": "3.0",
+        "ascites": "mild",
+        "child_pugh_score": "8",
+        "prior_tace_sessions": "7",
+        "best_response": "PD",
+        "response_month": "1.5",
+        "os_months": "3.1",
+        "pfs_months": "1.5",
+    },
+    {"patient_id": "P004", "best_response": "CR", "os_months": "20.0", "pfs_months": "20.0"},
+]
+
+
+def valid_rows() -> list[dict[str, str]]:
+    """Four valid patients (lines 2 to 5 of the written file)."""
+    return [{**BASE, **change} for change in CHANGES]
+
+
+def write(tmp_path, rows, header=None, name="cohort.csv", **fmt):
+    """Write rows (dicts) as CSV; returns the path."""
+    header = list(header or HEADER)
+    path = tmp_path / name
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n", **fmt)
+        w.writerow(header)
+        for row in rows:
+            w.writerow([row.get(h, "") for h in header])
+    return path
+
+
+def broken(tmp_path, **cells_by_line):
+    """A cohort with cells changed: ``broken(tmp_path, line3={"os_event": "2"})``."""
+    rows = valid_rows()
+    for key, cells in cells_by_line.items():
+        rows[int(key.removeprefix("line")) - 2].update(cells)
+    return write(tmp_path, rows)
+
+
+def problems_of(path) -> tuple[str, list[Problem]]:
+    with pytest.raises(CohortError) as info:
+        load_cohort(path)
+    return str(info.value), info.value.problems
+
+
+# --- the schema --------------------------------------------------------------------------------
+def test_schema_matches_the_data_dictionary_of_the_design():
+    assert SCHEMA.names[:3] == ["patient_id", "age_years", "sex"]
+    assert len(SCHEMA) == 38
+    assert SCHEMA["sex"].allowed == ("M", "F")
+    assert SCHEMA["bclc_stage"].allowed == ("0", "A", "B", "C", "D")
+    assert SCHEMA["pvtt"].allowed == ("Vp0", "Vp1", "Vp2", "Vp3", "Vp4")
+    assert SCHEMA["prior_tace_sessions"].min == 2
+    assert (SCHEMA["child_pugh_score"].min, SCHEMA["child_pugh_score"].max) == (5, 15)
+    assert SCHEMA["height_cm"].assumed and SCHEMA["weight_kg"].assumed
+    assert not SCHEMA["height_cm"].required
+    assert SCHEMA["patient_id"].unique
+    table = SCHEMA.to_frame()
+    assert list(table.columns) == [
+        "column",
+        "type",
+        "unit",
+        "values",
+        "required",
+        "in the paper",
+        "description",
+    ]
+    row = table.set_index("column").loc["child_pugh_score"]
+    assert row["values"] == "integer from 5 to 15"
+    assert table.set_index("column").loc["weight_kg", "in the paper"] == "no (assumed)"
+
+
+# --- valid cohorts -----------------------------------------------------------------------------
+def test_valid_cohort_loads_with_proper_dtypes(tmp_path):
+    df = load_cohort(write(tmp_path, valid_rows()))
+    assert list(df["patient_id"]) == ["P001", "P002", "P003", "P004"]
+    assert df["age_years"].dtype == "int64"
+    assert df["os_event"].dtype == "int64"
+    assert df["os_months"].dtype == "float64"
+    assert df["sex"].tolist() == ["M", "F", "M", "M"]
+    # optional column with gaps: float with NaN
+    assert df["additional_tace_month"].dtype == "float64"
+    assert math.isnan(df.loc[0, "additional_tace_month"])
+    assert df.loc[1, "additional_tace_month"] == 3.0
+    assert df.attrs["user_cohort"] is True
+
+
+def test_cohort_without_optional_columns_loads(tmp_path):
+    path = write(tmp_path, valid_rows(), header=SCHEMA.required)
+    df = load_cohort(path)
+    assert list(df.columns) == SCHEMA.required
+    assert len(df) == 4
+    assert "height_cm" not in df
+
+
+def test_extra_columns_are_kept_and_bom_and_crlf_accepted(tmp_path):
+    rows = [{**r, "site": "A"} for r in valid_rows()]
+    path = write(tmp_path, rows, header=[*HEADER, "site"])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    df = load_cohort(path)
+    assert df["site"].tolist() == ["A"] * 4
+    assert df.columns[0] == "patient_id"
+
+
+@pytest.mark.skipif(not COHORT_CSV.exists(), reason="data/cohort.csv not generated yet (issue 4)")
+def test_committed_cohort_validates():
+    df = load_cohort(None)
+    assert len(df) == 82
+    assert df["patient_id"].is_unique
+    assert df.attrs["user_cohort"] is False
+
+
+def test_validate_accepts_a_typed_dataframe_and_names_rows_by_position(tmp_path):
+    df = load_cohort(write(tmp_path, valid_rows()))
+    assert validate_cohort(df) == []
+    df.loc[2, "pfs_months"] = 4.0  # P003: os 3.1
+    [problem] = validate_cohort(df)
+    assert problem.code == "pfs-after-os"
+    assert "row 2 (patient_id P003)" in str(problem)
+
+
+def test_derive_adds_groups_and_albi(tmp_path):
+    df = derive(load_cohort(write(tmp_path, valid_rows())))
+    assert df["child_pugh_class"].tolist() == ["A", "A", "B", "A"]
+    assert df["prior_tace_group"].tolist() == ["2–4", "2–4", ">4", "2–4"]
+    assert df["disease_control"].tolist() == [1, 1, 0, 1]
+    assert df["objective_response"].tolist() == [1, 0, 0, 1]
+    if "albi_score" in df:
+        # Johnson 2015: 0.66 log10(bilirubin µmol/L) - 0.085 albumin g/L; P001 0.8 mg/dL, 38 g/L
+        expected = 0.66 * math.log10(0.8 * 17.104) - 0.085 * 38
+        assert df.loc[0, "albi_score"] == pytest.approx(expected, abs=1e-3)
+        assert df.loc[0, "albi_grade"] == 2  # -2.60 < -2.48 <= -1.39
+
+
+# --- bad cohorts: one rule each ----------------------------------------------------------------
+def test_missing_required_column(tmp_path):
+    header = [h for h in HEADER if h != "os_months"]
+    message, problems = problems_of(write(tmp_path, valid_rows(), header=header))
+    assert "column os_months: required column is missing" in message
+    assert [p.code for p in problems] == ["missing-column"]
+
+
+def test_missing_column_with_wrong_case_gets_a_hint(tmp_path):
+    header = ["SEX" if h == "sex" else h for h in HEADER]
+    rows = [{("SEX" if k == "sex" else k): v for k, v in r.items()} for r in valid_rows()]
+    message, _ = problems_of(write(tmp_path, rows, header=header))
+    assert "column sex: required column is missing" in message
+    assert "found 'SEX': column names are case-sensitive" in message
+
+
+def test_wrong_type_number(tmp_path):
+    message, problems = problems_of(broken(tmp_path, line3={"afp_ng_ml": "high"}))
+    assert "column afp_ng_ml: must be a number — 1 row: line 3 (patient_id P002): 'high'" in message
+    assert problems[0].code == "type"
+
+
+def test_wrong_type_decimal_comma_hint(tmp_path):
+    message, _ = problems_of(broken(tmp_path, line2={"albumin_g_dl": "3,8"}))
+    assert "column albumin_g_dl: must be a number" in message
+    assert "line 2 (patient_id P001): '3,8'" in message
+    assert "decimal point" in message
+
+
+def test_wrong_type_integer(tmp_path):
+    message, _ = problems_of(broken(tmp_path, line4={"tumor_number": "2.5"}))
+    assert "column tumor_number: must be a whole number" in message
+    assert "line 4 (patient_id P003): '2.5'" in message
+
+
+def test_negative_time(tmp_path):
+    message, problems = problems_of(broken(tmp_path, line5={"os_months": "-1", "pfs_months": "-2"}))
+    assert "column os_months: must be ≥ 0" in message
+    assert "column pfs_months: must be ≥ 0" in message
+    assert "line 5 (patient_id P004): -1" in message
+    assert {p.code for p in problems} == {"negative-time"}
+
+
+def test_missing_time(tmp_path):
+    message, problems = problems_of(
+        broken(tmp_path, line2={"os_months": ""}, line4={"os_months": "NA"})
+    )
+    assert (
+        "column os_months: is required but empty — 2 rows: line 2 (patient_id P001); line 4 (patient_id P003)"
+        in message
+    )
+    assert [p.code for p in problems] == ["missing-value"]
+
+
+def test_pfs_longer_than_os(tmp_path):
+    message, problems = problems_of(broken(tmp_path, line4={"pfs_months": "3.5"}))
+    assert "columns pfs_months, os_months: pfs_months must not exceed os_months" in message
+    assert "line 4 (patient_id P003): pfs 3.5 > os 3.1" in message
+    assert [p.code for p in problems] == ["pfs-after-os"]
+
+
+def test_event_code_other_than_0_or_1(tmp_path):
+    message, problems = problems_of(broken(tmp_path, line3={"os_event": "2"}))
+    assert "column os_event: must be 0 or 1 — 1 row: line 3 (patient_id P002): 2" in message
+    assert "1 = died, 0 = alive" in message
+    assert [p.code for p in problems] == ["binary"]
+
+
+def test_event_coded_as_words(tmp_path):
+    message, _ = problems_of(broken(tmp_path, line2={"pfs_event": "yes"}))
+    assert "column pfs_event: must be 0 or 1" in message
+    assert "'yes'" in message and "code yes as 1" in message
+
+
+def test_death_must_be_a_pfs_event(tmp_path):
+    message, problems = problems_of(broken(tmp_path, line2={"pfs_event": "0"}))
+    assert "a death (os_event 1) is also a PFS event" in message
+    assert "line 2 (patient_id P001)" in message
+    assert [p.code for p in problems] == ["death-not-pfs-event"]
+
+
+def test_duplicate_ids(tmp_path):
+    message, problems = problems_of(broken(tmp_path, line5={"patient_id": "P002"}))
+    assert "column patient_id: must be unique" in message
+    assert "line 3 (patient_id P002); line 5 (patient_id P002)" in message
+    assert [p.code for p in problems] == ["unique"]
+
+
+def test_child_pugh_score_out_of_range(tmp_path):
+    message, problems = problems_of(broken(tmp_path, line3={"child_pugh_score": "16"}))
+    assert "column child_pugh_score: must be integer from 5 to 15" in message
+    assert "line 3 (patient_id P002): 16" in message
+    assert [p.code for p in problems] == ["range"]
+
+
+def test_child_pugh_score_contradicting_its_components(tmp_path):
+    pytest.importorskip(
+        "analysis.clinical", reason="analysis.clinical (child_pugh) not written yet"
+    )
+    # P003 components give 8 (written out above); the file says 6
+    message, problems = problems_of(broken(tmp_path, line4={"child_pugh_score": "6"}))
+    assert "column child_pugh_score: must equal the points of bilirubin_mg_dl" in message
+    assert "line 4 (patient_id P003): 6 given, components give 8" in message
+    assert [p.code for p in problems] == ["child-pugh-mismatch"]
+
+
+def test_child_pugh_components_absent_skip_the_agreement_rule(tmp_path):
+    header = [h for h in HEADER if h != "inr"]
+    rows = valid_rows()
+    rows[0]["child_pugh_score"] = "9"  # cannot be checked without INR
+    assert len(load_cohort(write(tmp_path, rows, header=header))) == 4
+
+
+def test_unknown_category_values(tmp_path):
+    message, problems = problems_of(
+        broken(
+            tmp_path, line2={"pvtt": "Vp5"}, line3={"sex": "male"}, line4={"best_response": "pr"}
+        )
+    )
+    assert (
+        "column pvtt: must be one of Vp0, Vp1, Vp2, Vp3, Vp4 — 1 row: line 2 (patient_id P001): 'Vp5'"
+        in message
+    )
+    assert "column sex: must be one of M, F — 1 row: line 3 (patient_id P002): 'male'" in message
+    assert "column best_response: must be one of CR, PR, SD, PD" in message
+    assert "'pr' → 'PR'" in message
+    assert [p.code for p in problems] == ["category"] * 3
+
+
+def test_prior_tace_below_two_and_ecog_above_two(tmp_path):
+    message, _ = problems_of(broken(tmp_path, line2={"prior_tace_sessions": "1", "ecog_ps": "3"}))
+    assert "column prior_tace_sessions: must be integer from 2 to 60" in message
+    assert "column ecog_ps: must be one of 0, 1, 2 — 1 row: line 2 (patient_id P001): 3" in message
+
+
+def test_additional_tace_month_present_iff_additional_tace(tmp_path):
+    message, problems = problems_of(
+        broken(
+            tmp_path, line2={"additional_tace_month": "2.0"}, line3={"additional_tace_month": ""}
+        )
+    )
+    assert (
+        "column additional_tace_month: must be filled when additional_tace is 1 — 1 row: line 3 (patient_id P002)"
+        in message
+    )
+    assert (
+        "column additional_tace_month: must be empty when additional_tace is 0 — 1 row: line 2 (patient_id P001): 2"
+        in message
+    )
+    assert [p.code for p in problems] == ["additional-tace-month"] * 2
+
+
+def test_additional_tace_after_os(tmp_path):
+    message, _ = problems_of(broken(tmp_path, line3={"additional_tace_month": "12"}))
+    assert (
+        "columns additional_tace_month, os_months: additional_tace_month must not exceed os_months"
+        in message
+    )
+    assert "line 3 (patient_id P002): 12 > os 9.4" in message
+
+
+def test_refractory_sessions_exceeding_prior_sessions(tmp_path):
+    message, _ = problems_of(broken(tmp_path, line2={"refractory_tace_sessions": "5"}))
+    assert "refractory_tace_sessions must not exceed prior_tace_sessions" in message
+    assert "line 2 (patient_id P001): 5 > 4" in message
+
+
+def test_all_problems_are_reported_at_once_and_rows_are_capped(tmp_path):
+    rows = valid_rows() + valid_rows()
+    for i, r in enumerate(rows):
+        r["patient_id"] = f"P{i + 1:03d}"
+        r["os_event"] = "9"
+    rows[0]["sex"] = "X"
+    message, problems = problems_of(write(tmp_path, rows))
+    assert [p.code for p in problems] == ["category", "binary"]
+    assert "must be 0 or 1 — 8 rows: line 2 (patient_id P001): 9;" in message
+    assert "… and 3 more" in message
+    assert message.splitlines()[0] == "cohort.csv: 2 problems with the cohort"
+
+
+# --- bad files ---------------------------------------------------------------------------------
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    message, problems = problems_of(path)
+    assert "file: is empty (0 bytes)" in message
+    assert problems[0].fatal
+
+
+def test_header_only(tmp_path):
+    message, problems = problems_of(write(tmp_path, []))
+    assert "file: has a header but no data rows" in message
+    assert [p.code for p in problems] == ["header-only"]
+    assert not problems[0].fatal
+
+
+def test_binary_file_excel_workbook(tmp_path):
+    path = tmp_path / "cohort.xlsx"
+    path.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    message, problems = problems_of(path)
+    assert "file: is not a CSV text file: it looks like a ZIP archive (an Excel .xlsx" in message
+    assert problems[0].code == "binary" and problems[0].fatal
+
+
+def test_binary_file_with_nul_bytes(tmp_path):
+    path = tmp_path / "cohort.bin"
+    path.write_bytes(b"patient_id\x00\x01\x02\x03")
+    message, _ = problems_of(path)
+    assert "contains binary (NUL) bytes" in message
+
+
+def test_wrong_delimiter_semicolon(tmp_path):
+    message, problems = problems_of(write(tmp_path, valid_rows(), delimiter=";"))
+    assert "file: is separated by semicolons (;), not commas" in message
+    assert problems[0].code == "delimiter" and problems[0].fatal
+
+
+def test_wrong_delimiter_tab(tmp_path):
+    message, _ = problems_of(write(tmp_path, valid_rows(), delimiter="\t"))
+    assert "file: is separated by tabs, not commas" in message
+
+
+def test_non_utf8_encoding(tmp_path):
+    path = write(tmp_path, valid_rows())
+    text = path.read_text(encoding="utf-8").replace("P003", "P003-김")
+    path.write_bytes(text.encode("cp949"))
+    message, problems = problems_of(path)
+    assert "file: is not valid UTF-8: byte 0x" in message
+    assert "on line 4" in message
+    assert "CP949/EUC-KR" in message
+    assert problems[0].code == "encoding" and problems[0].fatal
+
+
+def test_utf16_encoding(tmp_path):
+    path = write(tmp_path, valid_rows())
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    message, _ = problems_of(path)
+    assert "file: is encoded as UTF-16, not UTF-8" in message
+
+
+def test_ragged_rows(tmp_path):
+    path = write(tmp_path, valid_rows())
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] += ",extra"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    message, problems = problems_of(path)
+    assert f"rows must have as many fields as the header ({len(HEADER)})" in message
+    assert f"line 3 (patient_id P002): {len(HEADER) + 1} fields" in message
+    assert problems[0].code == "fields"
+
+
+def test_missing_file(tmp_path):
+    message, problems = problems_of(tmp_path / "nope.csv")
+    assert "nope.csv does not exist" in message
+    assert problems[0].fatal
+
+
+def test_read_cohort_csv_keeps_line_numbers_across_blank_lines(tmp_path):
+    path = write(tmp_path, valid_rows())
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.insert(2, "")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame, problems = read_cohort_csv(path)
+    assert problems == []
+    assert frame.attrs["line_numbers"] == [2, 4, 5, 6]
+    assert isinstance(frame, pd.DataFrame)
+
+
+# --- the validate command ----------------------------------------------------------------------
+def test_validate_cli_ok(tmp_path, capsys):
+    path = write(tmp_path, valid_rows(), header=SCHEMA.required)
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1
+    assert out[0].startswith(f"OK: {path}: 4 patients; {len(SCHEMA.required)} columns")
+    assert "optional columns absent: height_cm, weight_kg" in out[0]
+
+
+def test_validate_cli_lists_every_problem_exit_1(tmp_path, capsys):
+    path = broken(tmp_path, line2={"os_event": "2"}, line3={"sex": "X"})
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{path}: 2 problems"
+    assert out[1].startswith("  - column sex: must be one of M, F")
+    assert out[2].startswith("  - column os_event: must be 0 or 1")
+
+
+def test_validate_cli_unreadable_exit_2(tmp_path, capsys):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    assert main(["validate", str(path)]) == 2
+    assert "file: is empty (0 bytes)" in capsys.readouterr().out
+
+
+# --- the template and the chapter table ----------------------------------------------------------
+def test_template_has_every_column_two_fake_rows_and_validates():
+    from analysis import DATA_DIR
+
+    path = DATA_DIR / "cohort-template.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0].split(",") == SCHEMA.names
+    assert [line.split(",")[0] for line in lines[1:]] == ["EXAMPLE-1", "EXAMPLE-2"]
+    df = load_cohort(path)
+    assert len(df) == 2
+
+
+def test_chapter_needs_splits_required_and_optional():
+    from analysis.cohort import CHAPTER_NEEDS, chapter_needs
+
+    assert set(CHAPTER_NEEDS["01-data"]) == set(SCHEMA.names)
+    assert all(c in SCHEMA for cols in CHAPTER_NEEDS.values() for c in cols)
+    table = chapter_needs(SCHEMA.required).set_index("chapter")
+    assert table.loc["03-treatment", "required columns"] == "bilirubin_mg_dl, ast_u_l"
+    assert table.loc["03-treatment", "optional columns"] == "height_cm, weight_kg, haic_cycles"
+    assert (
+        table.loc["03-treatment", "absent from this cohort"] == "height_cm, weight_kg, haic_cycles"
+    )
+    assert table.loc["06-survival", "absent from this cohort"] == "–"

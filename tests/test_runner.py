@@ -1,0 +1,308 @@
+"""Tests of analysis.runner and ``python -m analysis run`` on a throwaway chapters directory.
+
+The kernel-executing tests use two tiny chapters written here, so they do not depend on the
+book's chapters (the lead's full-book run on a second cohort is a separate test).
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+from test_cohort import valid_rows, write
+
+from analysis.__main__ import main
+from analysis.cohort import CohortError
+from analysis.runner import RunnerError, discover_chapters, parse_parameters, run_book
+
+HEAD = textwrap.dedent(
+    """\
+    ---
+    jupytext:
+      text_representation:
+        extension: .md
+        format_name: myst
+        format_version: 0.13
+    kernelspec:
+      display_name: Python 3
+      language: python
+      name: python3
+    ---
+    """
+)
+
+CHAPTER_A = HEAD + textwrap.dedent(
+    """
+    (ch-a)=
+    # Chapter A
+
+    The cohort has {glue:text}`a_n` patients, see {ref}`ch-a`.
+
+    ```{admonition} Learning objectives
+    :class: tip
+    - *Read* a report.
+    ```
+
+    ```{code-cell} ipython3
+    :tags: [parameters]
+    cohort_path = None
+    min_cell_count = 5
+    ```
+
+    ```{code-cell} ipython3
+    :tags: [remove-cell]
+    from analysis import book
+    from analysis.cohort import load_cohort
+    cohort = load_cohort(cohort_path)
+    book.glue_text("a_n", str(len(cohort)))
+    ```
+
+    ```{code-cell} ipython3
+    print("threshold", min_cell_count, type(min_cell_count).__name__)
+    ```
+    """
+)
+
+CHAPTER_B = HEAD + textwrap.dedent(
+    """
+    # Chapter B
+
+    ```{code-cell} ipython3
+    :tags: [parameters]
+    cohort_path = None
+    ```
+
+    ```{code-cell} ipython3
+    import os
+    print("cwd", os.path.basename(os.getcwd()))
+    ```
+
+    ```{code-cell} ipython3
+    x = 1
+    ```
+    """
+)
+
+FAILING = "1 / 0\n"
+
+
+@pytest.fixture
+def book(tmp_path):
+    """A chapters directory with two chapters, a valid user cohort, a reports directory."""
+    chapters = tmp_path / "chapters"
+    chapters.mkdir()
+    (chapters / "01-a.md").write_text(CHAPTER_A, encoding="utf-8")
+    (chapters / "02-b.md").write_text(CHAPTER_B, encoding="utf-8")
+    (chapters / "README.md").write_text("not a chapter", encoding="utf-8")
+    cohort = write(tmp_path, valid_rows(), name="mine.csv")
+    return chapters, cohort, tmp_path / "reports"
+
+
+def listing(directory):
+    return sorted(str(p.relative_to(directory)) for p in directory.rglob("*"))
+
+
+# --- requests ----------------------------------------------------------------------------------
+def test_parse_parameters_reads_yaml_scalars():
+    assert parse_parameters(
+        ["n=10", "alpha=0.05", "flag=true", "ci=log-log", "label=my cohort"]
+    ) == {
+        "n": 10,
+        "alpha": 0.05,
+        "flag": True,
+        "ci": "log-log",
+        "label": "my cohort",
+    }
+    assert parse_parameters(None) == {}
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ("n", "parameter 'n': expected key=value"),
+        ("1n=3", "'1n' is not a valid Python name"),
+        ("cohort_path=x.csv", "give the cohort with --cohort"),
+        ("xs=[1, 2]", "only single values"),
+    ],
+)
+def test_parse_parameters_errors(item, message):
+    with pytest.raises(RunnerError, match=message.replace("[", r"\[")):
+        parse_parameters([item])
+
+
+def test_discover_chapters(book):
+    chapters, _, _ = book
+    assert [p.name for p in discover_chapters(chapters)] == ["01-a.md", "02-b.md"]
+    assert [p.stem for p in discover_chapters(chapters, "02,01-a")] == ["01-a", "02-b"]
+    assert [p.stem for p in discover_chapters(chapters, ["02-b.md"])] == ["02-b"]
+    with pytest.raises(RunnerError, match="chapter '07' not found .* available: 01-a, 02-b"):
+        discover_chapters(chapters, "07")
+
+
+# --- refusals: nothing written -----------------------------------------------------------------
+def test_invalid_cohort_exit_2_lists_every_problem_and_writes_nothing(book, capsys):
+    chapters, _, reports = book
+    rows = valid_rows()
+    rows[0]["os_event"] = "2"
+    rows[1]["sex"] = "X"
+    bad = write(chapters.parent, rows, name="bad.csv")
+    before = listing(chapters.parent)
+    code = main(
+        ["run", "--cohort", str(bad), "--out", str(reports / "r"), "--chapters-dir", str(chapters)]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "bad.csv: 2 problems; nothing was run or written" in err
+    assert "column sex: must be one of M, F — 1 row: line 3 (patient_id P002): 'X'" in err
+    assert "column os_event: must be 0 or 1 — 1 row: line 2 (patient_id P001): 2" in err
+    assert listing(chapters.parent) == before
+    assert not reports.exists()
+
+
+def test_unreadable_cohort_writes_nothing(book):
+    chapters, _, reports = book
+    empty = chapters.parent / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(CohortError, match="file: is empty"):
+        run_book(empty, reports / "r", chapters_dir=chapters)
+    assert not reports.exists()
+
+
+def test_existing_report_is_not_overwritten_without_force(book, capsys):
+    chapters, cohort, reports = book
+    (reports / "r").mkdir(parents=True)
+    (reports / "r" / "keep.txt").write_text("old", encoding="utf-8")
+    code = main(
+        [
+            "run",
+            "--cohort",
+            str(cohort),
+            "--out",
+            str(reports / "r"),
+            "--chapters-dir",
+            str(chapters),
+        ]
+    )
+    assert code == 2
+    assert "a report already exists; add --force to replace it" in capsys.readouterr().err
+    assert listing(reports) == ["r", "r/keep.txt"]
+
+
+@pytest.mark.parametrize("inside", ["chapters", "data"])
+def test_output_inside_chapters_or_data_is_refused(book, inside):
+    chapters, cohort, _ = book
+    from analysis import DATA_DIR
+
+    target = (chapters if inside == "chapters" else DATA_DIR) / "report"
+    with pytest.raises(RunnerError, match="reports are never written inside"):
+        run_book(cohort, target, chapters_dir=chapters)
+    assert not target.exists()
+
+
+def test_unknown_chapter_is_a_usage_error(book, capsys):
+    chapters, cohort, reports = book
+    argv = [
+        "run",
+        "--cohort",
+        str(cohort),
+        "--out",
+        str(reports / "r"),
+        "--chapters-dir",
+        str(chapters),
+    ]
+    assert main([*argv, "--chapters", "09"]) == 2
+    assert "error: chapter '09' not found" in capsys.readouterr().err
+    assert not reports.exists()
+
+
+# --- execution (starts Jupyter kernels) --------------------------------------------------------
+@pytest.mark.slow
+def test_run_writes_a_complete_deterministic_report(book, capsys):
+    chapters, cohort, reports = book
+    before = listing(chapters)
+    argv = [
+        "run",
+        "--cohort",
+        str(cohort),
+        "--out",
+        str(reports / "r"),
+        "--chapters-dir",
+        str(chapters),
+    ]
+    assert main([*argv, "-p", "min_cell_count=10", "--quiet"]) == 0
+    out = capsys.readouterr()
+    assert "ran 2 chapters (01-a, 02-b) on mine.csv in" in out.out
+    assert f"open {reports / 'r' / 'index.html'}" in out.out
+    assert "[1/2] 01-a" in out.err and "[2/2] 02-b" in out.err
+    report = reports / "r"
+    assert listing(reports) == [
+        "r",
+        "r/01-a.html",
+        "r/01-a.ipynb",
+        "r/02-b.html",
+        "r/02-b.ipynb",
+        "r/index.html",
+        "r/report.json",
+    ]
+    assert listing(chapters) == before  # nothing written into chapters/
+    a = (report / "01-a.html").read_text(encoding="utf-8")
+    assert "The cohort has 4 patients, see ch-a." in a  # glue substituted in the prose
+    assert '<p class="admonition-title">Learning objectives</p><ul>\n<li><em>Read</em>' in a
+    assert "threshold 10 int" in a  # -p parsed as a YAML int and injected
+    assert "load_cohort(cohort_path)" not in a  # remove-cell honoured
+    assert "(ch-a)=" not in a
+    assert "cwd chapters" in (report / "02-b.html").read_text(encoding="utf-8")
+    manifest = json.loads((report / "report.json").read_text(encoding="utf-8"))
+    assert manifest["chapters"] == ["01-a", "02-b"]
+    assert manifest["parameters"] == {"min_cell_count": 10}
+    assert manifest["cohort"] == "mine.csv"
+    index = (report / "index.html").read_text(encoding="utf-8")
+    assert '<a href="01-a.html">01-a</a>' in index and '<a href="02-b.ipynb">notebook</a>' in index
+    nb = json.loads((report / "01-a.ipynb").read_text(encoding="utf-8"))
+    assert "start_time" not in nb["metadata"]["papermill"]
+    first = {p.name: p.read_bytes() for p in report.iterdir()}
+
+    # a second run with --force replaces the report and produces the same bytes
+    assert main([*argv, "-p", "min_cell_count=10", "--quiet", "--force"]) == 0
+    second = {p.name: p.read_bytes() for p in report.iterdir()}
+    assert second == first
+    assert [p.name for p in reports.iterdir()] == ["r"]  # no temporary directories left
+
+
+@pytest.mark.slow
+def test_failing_chapter_names_chapter_and_cell_and_leaves_no_report(book, capsys):
+    chapters, cohort, reports = book
+    text = CHAPTER_B.replace("x = 1\n", FAILING)
+    (chapters / "02-b.md").write_text(text, encoding="utf-8")
+    line = text.splitlines().index("1 / 0") + 1
+    argv = [
+        "run",
+        "--cohort",
+        str(cohort),
+        "--out",
+        str(reports / "r"),
+        "--chapters-dir",
+        str(chapters),
+    ]
+    assert main([*argv, "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"error: chapter 02-b failed in code cell 3 (chapters/02-b.md line {line}): ZeroDivisionError: division by zero"
+        in err
+    )
+    assert not (reports / "r").exists()
+    failed = reports / "r.failed"
+    assert sorted(p.name for p in failed.iterdir()) == [
+        "01-a.html",
+        "01-a.ipynb",
+        "02-b.ipynb",
+        "FAILED.txt",
+    ]
+    assert "NOT a report" in (failed / "FAILED.txt").read_text(encoding="utf-8")
+    assert [p.name for p in reports.iterdir()] == ["r.failed"]
+
+    # fixed: the next run publishes the report and removes the .failed directory
+    (chapters / "02-b.md").write_text(CHAPTER_B, encoding="utf-8")
+    assert main([*argv, "--quiet", "--chapters", "02"]) == 0
+    assert [p.name for p in reports.iterdir()] == ["r"]
