@@ -125,8 +125,12 @@ def glue_figure(name: str, fig) -> None:
         ```{glue:} fig-km-os-downloads
         ```
     """
+    from IPython.display import Image
     from myst_nb import glue
 
-    glue(name, fig, display=False)
+    # An explicit PNG (not the Figure object) so the image never depends on the kernel's
+    # matplotlib backend, and the bytes are the same as the download.
+    width = int(round(fig.get_figwidth() * 100))
+    glue(name, Image(data=_render(fig, "png"), format="png", width=width), display=False)
     glue(f"{name}-downloads", figure_downloads(fig, name), display=False)
     plt.close(fig)

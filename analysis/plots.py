@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import matplotlib
+import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
+import numpy as np
+import pandas as pd
+from scipy import stats
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import matplotlib.ticker as mticker  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from scipy import stats  # noqa: E402
-
-from analysis.book import PALETTE  # noqa: E402
-from analysis.survival import _as_arrays, kaplan_meier  # noqa: E402
+from analysis.book import PALETTE
+from analysis.survival import _as_arrays, kaplan_meier
 
 __all__ = ["km_plot", "forest_plot", "RISK_TABLE_LABEL"]
 

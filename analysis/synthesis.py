@@ -1,0 +1,1437 @@
+"""The calibrated synthetic cohort (:func:`synthesize`) and its feasibility check.
+
+The paper's patient-level data are not public. This module draws 82 synthetic patients whose
+aggregates print as the paper prints them: a plausible joint draw (:func:`draw_initial`) whose
+Table 1 margins are exact by construction, then a simulated-annealing calibration of the
+survival block (:func:`anneal_survival`). :func:`feasibility` lists the published numbers that
+cannot all hold before anything is optimised; :func:`target_table` compares a cohort with every
+target. Every published number is read from :mod:`analysis.published`; none is typed here.
+
+References: kirkpatrick1983 (simulated annealing), heathers2018 (SPRITE), brown2017 (GRIM),
+anaya2016 (GRIMMER), pugh1973 (Child-Pugh).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+N_PATIENTS = 82
+DEFAULT_SEED = 20240426
+
+COLUMNS = [
+    "patient_id", "age_years", "sex", "height_cm", "weight_kg", "prior_resection_or_transplant",
+    "ecog_ps", "bilirubin_mg_dl", "albumin_g_dl", "inr", "ascites", "encephalopathy",
+    "child_pugh_score", "bclc_stage", "afp_ng_ml", "pivka2", "ast_u_l", "alt_u_l", "crp_mg_l",
+    "pvtt", "tumor_size_mm", "tumor_number", "prior_tace_sessions", "refractory_tace_sessions",
+    "refractory_poor_response", "refractory_new_lesions", "refractory_extrahepatic",
+    "refractory_vascular_invasion", "refractory_tumor_marker", "haic_cycles", "additional_tace",
+    "additional_tace_month", "best_response", "response_month", "os_months", "os_event",
+    "pfs_months", "pfs_event",
+]  # fmt: skip
+
+# --------------------------------------------------------------------------------------------
+# rounding helpers
+# --------------------------------------------------------------------------------------------
+
+
+def round_half_up(x, decimals: int):
+    """Round half away from zero at ``decimals`` (the way tables are printed), elementwise."""
+    scale = 10.0**decimals
+    y = np.asarray(x, dtype=float) * scale
+    r = np.sign(y) * np.floor(np.abs(y) + 0.5 + 1e-9)
+    r = r / scale
+    return float(r) if np.ndim(r) == 0 else r
+
+
+def rounding_distance(x: float, target: float, decimals: int) -> float:
+    """Distance of ``x`` from a printed ``target`` in units of its last printed digit.
+
+    Zero when ``x`` rounds (half up) to ``target``; otherwise ``|x - target| / 10**-decimals``,
+    which is then at least 0.5.
+    """
+    if not np.isfinite(x):
+        return 1e3
+    if round_half_up(x, decimals) == round_half_up(target, decimals):
+        return 0.0
+    return abs(x - target) * 10.0**decimals
+
+
+# --------------------------------------------------------------------------------------------
+# marginal draws
+# --------------------------------------------------------------------------------------------
+
+
+def _rank_assign(latent: np.ndarray, labels: list, counts: list[int]) -> np.ndarray:
+    """Give the ``counts[k]`` patients with the lowest ``latent`` the label ``labels[0]``, ...
+
+    Counts are exact; the latent variable carries the correlation with other columns
+    (a Gaussian copula with exact margins).
+    """
+    order = np.argsort(latent, kind="stable")
+    out = np.empty(len(latent), dtype=object)
+    start = 0
+    for lab, c in zip(labels, counts, strict=True):
+        out[order[start : start + c]] = lab
+        start += c
+    if start != len(latent):
+        raise ValueError(f"counts sum to {start}, not {len(latent)}")
+    return out
+
+
+def _lognormal_moment_matched(z: np.ndarray, mean: float, sd: float, floor: float) -> np.ndarray:
+    """``floor + exp(mu + sigma * z)`` with (mu, sigma) solved so that the sample mean and SD
+    of the result equal ``mean`` and ``sd`` exactly (before rounding).
+
+    The coefficient of variation of ``exp(sigma * z)`` increases with sigma, so sigma is found by
+    bisection on it; mu then scales the mean.
+    """
+    target_cv = sd / (mean - floor)
+
+    def cv(s):
+        v = np.exp(s * z)
+        return v.std(ddof=1) / v.mean()
+
+    lo, hi = 1e-4, 5.0
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        if cv(mid) < target_cv:
+            lo = mid
+        else:
+            hi = mid
+    v = np.exp(0.5 * (lo + hi) * z)
+    return floor + v * (mean - floor) / v.mean()
+
+
+def _grid_fix_mean_sd(
+    k: np.ndarray,
+    unit: float,
+    mean_t: float,
+    mean_d: int,
+    sd_t: float,
+    sd_d: int,
+    lo: int,
+    hi: int,
+    rng: np.random.Generator,
+    *,
+    max_iter: int = 200_000,
+    penalty=None,
+) -> np.ndarray:
+    """SPRITE-style repair of a sample on the grid ``k * unit`` (heathers2018).
+
+    First single +-1 steps move the sum to the nearest value whose mean rounds to ``mean_t``
+    (GRIM); then paired +1/-1 steps (sum preserved) move the SD until it rounds to ``sd_t``
+    (GRIMMER). Each step is accepted only when it does not increase the SD distance; values stay
+    in ``[lo, hi]`` grid units (scalars or one bound per value). ``penalty(k)`` (optional) adds a non-negative constraint cost.
+    """
+    k = np.asarray(k, dtype=np.int64).copy()
+    n = len(k)
+    lo_a = np.broadcast_to(np.asarray(lo, dtype=np.int64), (n,))
+    hi_a = np.broadcast_to(np.asarray(hi, dtype=np.int64), (n,))
+    lo, hi = int(lo_a.min()), int(hi_a.max())
+    k = np.clip(k, lo_a, hi_a)
+    # GRIM: move the sum.
+    sums = np.arange(int(lo_a.sum()), int(hi_a.sum()) + 1)
+    ok = round_half_up(sums * unit / n, mean_d) == round_half_up(mean_t, mean_d)
+    if not ok.any():
+        raise ValueError(f"mean {mean_t} is GRIM-infeasible for n={n} on grid {unit}")
+    feasible = sums[ok]
+    target_sum = feasible[np.argmin(np.abs(feasible - mean_t * n / unit))]
+    while k.sum() != target_sum:
+        step = 1 if k.sum() < target_sum else -1
+        cand = np.flatnonzero((k + step >= lo_a) & (k + step <= hi_a))
+        # nudge a value near the middle to keep the shape
+        i = cand[rng.integers(len(cand))]
+        k[i] += step
+
+    def sd_of(v):
+        return float(np.std(v * unit, ddof=1))
+
+    def loss(v):
+        out = rounding_distance(sd_of(v), sd_t, sd_d)
+        if penalty is not None:
+            out += penalty(v)
+        return out
+
+    cur = loss(k)
+    it = 0
+    while cur > 0 and it < max_iter:
+        it += 1
+        i, j = rng.integers(n, size=2)
+        if i == j or k[i] + 1 > hi_a[i] or k[j] - 1 < lo_a[j]:
+            continue
+        k[i] += 1
+        k[j] -= 1
+        new = loss(k)
+        if new <= cur:
+            cur = new
+        else:
+            k[i] -= 1
+            k[j] += 1
+    return k
+
+
+def _median_extremes(z: np.ndarray, median: float, lower: float, upper: float, decimals: int):
+    """Values whose sample median is ``median`` and whose minimum and maximum are the printed
+    extremes: a monotone piecewise log-linear map of the normal scores ``z`` (lower half onto
+    [log lower, log median], upper half onto [log median, log upper]); then the two middle order
+    statistics are set symmetrically around the median (n even) on the printed grid.
+    """
+    n = len(z)
+    order = np.argsort(z, kind="stable")
+    zs = z[order]
+    zmid = 0.5 * (zs[n // 2 - 1] + zs[n // 2])
+    logv = np.where(
+        zs <= zmid,
+        np.log(median) + (zs - zmid) / (zs[0] - zmid) * (np.log(lower) - np.log(median)),
+        np.log(median) + (zs - zmid) / (zs[-1] - zmid) * (np.log(upper) - np.log(median)),
+    )
+    vals = round_half_up(np.exp(logv), decimals)
+    vals[0], vals[-1] = lower, upper
+    u = 10.0**-decimals
+    # middle pair: median -/+ delta, strictly inside its neighbours
+    gap = min(median - vals[n // 2 - 2], vals[n // 2 + 1] - median)
+    delta = round_half_up(max(u, min(0.3 * gap, 0.02 * median)), decimals)
+    vals[n // 2 - 1] = round_half_up(median - delta, decimals)
+    vals[n // 2] = round_half_up(2 * median - vals[n // 2 - 1], decimals)
+    vals = np.sort(vals)
+    out = np.empty(n)
+    out[order] = vals
+    return out
+
+
+def _normal_moment_matched(z: np.ndarray, mean: float, sd: float) -> np.ndarray:
+    """``mean + sd * (z - mean(z)) / sd(z)``: sample mean and SD exact before rounding."""
+    return mean + sd * (z - z.mean()) / z.std(ddof=1)
+
+
+def _pugh_points(bilirubin, albumin, inr, ascites, encephalopathy) -> np.ndarray:
+    """Child-Pugh points with the standard cut-offs (pugh1973), elementwise.
+
+    Bilirubin < 2 / 2-3 / > 3 mg/dL; albumin > 3.5 / 2.8-3.5 / < 2.8 g/dL; INR < 1.7 /
+    1.7-2.3 / > 2.3; ascites none / mild / moderate; encephalopathy none / grade 1-2 / 3-4.
+    """
+    b = np.asarray(bilirubin, float)
+    a = np.asarray(albumin, float)
+    i = np.asarray(inr, float)
+    pts = np.where(b < 2, 1, np.where(b <= 3, 2, 3))
+    pts = pts + np.where(a > 3.5, 1, np.where(a >= 2.8, 2, 3))
+    pts = pts + np.where(i < 1.7, 1, np.where(i <= 2.3, 2, 3))
+    asc = {"none": 1, "mild": 2, "moderate": 3}
+    enc = {"none": 1, "grade1-2": 2, "grade3-4": 3}
+    pts = pts + np.array([asc[x] for x in ascites]) + np.array([enc[x] for x in encephalopathy])
+    return pts.astype(np.int64)
+
+
+def child_pugh_points(bilirubin, albumin, inr, ascites, encephalopathy) -> np.ndarray:
+    """Child-Pugh points; :func:`analysis.clinical.child_pugh` when available, else the same
+    standard cut-offs implemented here (:func:`_pugh_points`)."""
+    try:
+        from analysis.clinical import child_pugh
+    except ImportError:
+        return _pugh_points(bilirubin, albumin, inr, ascites, encephalopathy)
+    return np.array(
+        [
+            int(child_pugh(b, a, i, s, e)[0])
+            for b, a, i, s, e in zip(bilirubin, albumin, inr, ascites, encephalopathy, strict=True)
+        ],
+        dtype=np.int64,
+    )
+
+
+def _v(spec, key, field="value"):
+    return spec[key][field]
+
+
+def _d(spec, key):
+    return int(spec[key]["decimals"])
+
+
+def draw_initial(rng: np.random.Generator, spec: dict) -> pd.DataFrame:
+    """A plausible joint draw of the cohort before calibration.
+
+    Procedure (every choice below is an assumption, not from the paper):
+
+    * three latent standard-normal factors per patient: liver dysfunction ``zl``, tumour
+      burden ``zt`` and an independent noise; categorical columns with published counts are
+      assigned by ranking a noisy latent (a Gaussian copula with exact margins);
+    * PVTT grade rises with ``zt``; every Vp3-4 patient and the most advanced Vp1-2 patients
+      carry the vascular-invasion refractoriness flag; BCLC C goes first to Vp3-4 and
+      extrahepatic spread; ECOG 1-2 only in BCLC C;
+    * skewed laboratory values (AST, ALT, CRP) and counts (tumour number, prior TACE,
+      refractory TACE) are shifted log-normals whose (mu, sigma) reproduce the printed mean and
+      SD exactly, then rounded and repaired on their grid (:func:`_grid_fix_mean_sd`);
+    * AFP and PIVKA-II by a monotone log-scale map that pins the printed median and extremes;
+    * albumin normal, lower with worse liver function; Child-Pugh points from albumin plus
+      bilirubin, INR and ascites points added to the patients with the worst liver factor until
+      the class counts hold;
+    * height and weight from Korean adult norms (assumed; not in the paper);
+    * survival: log-normal OS with a better prognosis for disease control, 2-4 prior TACE and
+      additional TACE; HAIC start uniform over 2010-2021 with administrative censoring at
+      February 2023; PFS at the first imaging (1-3 months) for progressive disease, a fraction
+      of OS otherwise.
+    """
+    n = N_PATIENTS
+    zl = rng.standard_normal(n)
+    zt = rng.standard_normal(n)
+
+    def noisy(base, w):
+        return base + w * rng.standard_normal(n)
+
+    df = pd.DataFrame({"patient_id": [f"SYN{i + 1:03d}" for i in range(n)]})
+
+    # demographics
+    n_f = int(_v(spec, "table1.sex_female.count"))
+    df["sex"] = _rank_assign(rng.standard_normal(n), ["F", "M"], [n_f, n - n_f])
+    age = _normal_moment_matched(
+        rng.standard_normal(n), _v(spec, "table1.age_years.mean"), _v(spec, "table1.age_years.sd")
+    )
+    df["age_years"] = _grid_fix_mean_sd(
+        np.rint(age), 1.0, _v(spec, "table1.age_years.mean"), _d(spec, "table1.age_years.mean"),
+        _v(spec, "table1.age_years.sd"), _d(spec, "table1.age_years.sd"), 25, 88, rng,
+    )  # fmt: skip
+    male = (df["sex"] == "M").to_numpy()
+    height = np.where(male, 170.0, 157.0) + np.where(male, 5.8, 5.5) * rng.standard_normal(n)
+    height = height - 0.08 * (df["age_years"].to_numpy() - 60)
+    bmi = np.clip(23.4 + 3.0 * rng.standard_normal(n) - 0.4 * zl, 16.5, 35.0)
+    df["height_cm"] = round_half_up(height, 1)
+    df["weight_kg"] = round_half_up(bmi * (height / 100) ** 2, 1)
+    n_res = int(_v(spec, "results.prior_resection_or_transplant.count"))
+    df["prior_resection_or_transplant"] = _rank_assign(
+        rng.standard_normal(n), [1, 0], [n_res, n - n_res]
+    ).astype(int)
+
+    # tumour
+    counts = [int(_v(spec, f"table1.pvtt_vp{k}.count")) for k in range(5)]
+    df["pvtt"] = _rank_assign(noisy(zt, 0.6), [f"Vp{k}" for k in range(5)], counts)
+    grade = df["pvtt"].str[2].astype(int).to_numpy()
+    n_vi = int(_v(spec, "table1.refractory_vascular_invasion.count"))
+    vi_score = np.where(grade >= 3, 100.0, np.where(grade >= 1, grade + rng.random(n), -100.0))
+    df["refractory_vascular_invasion"] = _rank_assign(-vi_score, [1, 0], [n_vi, n - n_vi]).astype(
+        int
+    )
+    n_ex = int(_v(spec, "table1.refractory_extrahepatic.count"))
+    df["refractory_extrahepatic"] = _rank_assign(-noisy(zt, 1.0), [1, 0], [n_ex, n - n_ex]).astype(
+        int
+    )
+    n_c = int(_v(spec, "table1.bclc_c.count"))
+    c_score = 10.0 * (grade >= 3) + 10.0 * df["refractory_extrahepatic"].to_numpy() + noisy(zt, 0.7)
+    df["bclc_stage"] = _rank_assign(-c_score, ["C", "B"], [n_c, n - n_c])
+    stage_c = (df["bclc_stage"] == "C").to_numpy()
+    u = rng.random(n)
+    df["ecog_ps"] = np.where(stage_c & (u < 0.06), 2, np.where(stage_c & (u < 0.45), 1, 0))
+    for name, w in (("poor_response", 1.5), ("new_lesions", 1.0), ("tumor_marker", 1.0)):
+        c = int(_v(spec, f"table1.refractory_{name}.count"))
+        df[f"refractory_{name}"] = _rank_assign(-noisy(zt, w), [1, 0], [c, n - c]).astype(int)
+    _ensure_one_refractory_criterion(df, rng)
+
+    def skewed(key, floor, unit, lo, hi, z, decimals):
+        m, s = _v(spec, f"table1.{key}.mean"), _v(spec, f"table1.{key}.sd")
+        x = _lognormal_moment_matched(z, m, s, floor)
+        k = _grid_fix_mean_sd(
+            np.rint(x / unit), unit, m, _d(spec, f"table1.{key}.mean"), s,
+            _d(spec, f"table1.{key}.sd"), lo, hi, rng,
+        )  # fmt: skip
+        return round_half_up(k * unit, decimals)
+
+    df["tumor_size_mm"] = skewed("tumor_size_mm", 10.0, 1.0, 10, 250, noisy(0.6 * zt, 0.8), 0)
+    df["tumor_number"] = skewed("tumor_number", 1.0, 1.0, 1, 40, noisy(0.6 * zt, 0.8), 0)
+    df["prior_tace_sessions"] = _draw_prior_tace(spec, rng)
+    refr = skewed("refractory_tace_sessions", 1.0, 1.0, 1, 12, rng.standard_normal(n), 0)
+    df["refractory_tace_sessions"] = _pair_below(refr, df["prior_tace_sessions"].to_numpy(), rng)
+
+    # markers and laboratory values
+    for key, col in (("afp_ng_ml", "afp_ng_ml"), ("pivka2", "pivka2")):
+        df[col] = _median_extremes(
+            noisy(0.5 * zt, 0.85), _v(spec, f"table1.{key}.median"),
+            _v(spec, f"table1.{key}.interval", "lower"), _v(spec, f"table1.{key}.interval", "upper"),
+            1 if col == "afp_ng_ml" else 0,
+        )  # fmt: skip
+    z_ast = noisy(0.4 * zl + 0.4 * zt, 0.8)
+    df["ast_u_l"] = skewed("ast_u_l", 12.0, 1.0, 12, 3000, z_ast, 0)
+    df["alt_u_l"] = skewed("alt_u_l", 6.0, 1.0, 6, 3000, noisy(0.8 * z_ast, 0.6), 0)
+    df["crp_mg_l"] = skewed("crp_mg_l", 0.02, 0.01, 2, 10000, noisy(0.5 * zt, 0.85), 2)
+
+    # liver function and Child-Pugh
+    _draw_liver(df, spec, zl, rng)
+
+    # treatment, response, survival
+    _draw_outcomes(df, spec, zl, zt, rng)
+    return df[COLUMNS]
+
+
+#: Patients with more than 4 prior TACE sessions (assumed; the paper does not print the group
+#: sizes). With 28 of 82 the published mean 5.3 and SD 3.5 come out with 2-4 sessions in the
+#: remaining 54, and the group medians of 14 and 3.4 months can carry a log-rank P of 0.01.
+PRIOR_TACE_GT4 = 28
+
+
+def _draw_prior_tace(spec: dict, rng) -> np.ndarray:
+    """Prior TACE sessions: 2-4 for ``82 - PRIOR_TACE_GT4`` patients (2, 3, 4 with probabilities
+    0.3, 0.35, 0.35), ``5 + log-normal`` for the others, then repaired to the printed mean and SD
+    without leaving either group (:func:`_grid_fix_mean_sd` with per-patient bounds)."""
+    n = N_PATIENTS
+    few = np.zeros(n, dtype=bool)
+    few[rng.permutation(n)[: n - PRIOR_TACE_GT4]] = True
+    x = np.where(
+        few,
+        rng.choice([2, 3, 4], size=n, p=[0.3, 0.35, 0.35]),
+        5 + np.rint(np.exp(np.log(4.0) + 0.6 * rng.standard_normal(n))),
+    )
+    key = "table1.prior_tace_sessions"
+    return _grid_fix_mean_sd(
+        x, 1.0, _v(spec, f"{key}.mean"), _d(spec, f"{key}.mean"), _v(spec, f"{key}.sd"),
+        _d(spec, f"{key}.sd"), np.where(few, 2, 5), np.where(few, 4, 25), rng,
+    )  # fmt: skip
+
+
+def _ensure_one_refractory_criterion(df: pd.DataFrame, rng) -> None:
+    """Move criteria from patients with several to patients with none (counts unchanged)."""
+    cols = [
+        "refractory_poor_response", "refractory_new_lesions", "refractory_tumor_marker",
+    ]  # fmt: skip
+    allcols = cols + ["refractory_extrahepatic", "refractory_vascular_invasion"]
+    for _ in range(1000):
+        total = df[allcols].sum(axis=1).to_numpy()
+        none = np.flatnonzero(total == 0)
+        if not len(none):
+            return
+        i = none[0]
+        col = cols[rng.integers(len(cols))]
+        donors = np.flatnonzero((df[col].to_numpy() == 1) & (total >= 2))
+        if len(donors):
+            j = donors[rng.integers(len(donors))]
+            df.loc[j, col], df.loc[i, col] = 0, 1
+
+
+def _pair_below(values: np.ndarray, ceiling: np.ndarray, rng) -> np.ndarray:
+    """Assign ``values`` to patients so that each is <= that patient's ``ceiling``.
+
+    Noisy rank pairing (larger ceilings tend to get larger values), then repaired by swaps.
+    """
+    n = len(values)
+    order = np.argsort(ceiling + 3.0 * rng.standard_normal(n), kind="stable")
+    out = np.empty(n)
+    out[order] = np.sort(values)
+    for _ in range(100 * n):
+        bad = np.flatnonzero(out > ceiling)
+        if not len(bad):
+            return out
+        i = bad[0]
+        cand = np.flatnonzero((out <= ceiling[i]) & (out[i] <= ceiling))
+        if not len(cand):
+            raise ValueError("refractory_tace_sessions cannot be paired below prior_tace_sessions")
+        j = cand[rng.integers(len(cand))]
+        out[i], out[j] = out[j], out[i]
+    return out
+
+
+def _draw_liver(df: pd.DataFrame, spec: dict, zl: np.ndarray, rng) -> None:
+    """Albumin, bilirubin, INR, ascites, encephalopathy and Child-Pugh points (see
+    :func:`draw_initial`)."""
+    n = len(df)
+    n_b = int(_v(spec, "table1.child_pugh_b.count"))
+    m, s = _v(spec, "table1.albumin_g_dl.mean"), _v(spec, "table1.albumin_g_dl.sd")
+    alb = _normal_moment_matched(-0.75 * zl + 0.66 * rng.standard_normal(n), m, s)
+    k = _grid_fix_mean_sd(
+        np.rint(alb * 10), 0.1, m, _d(spec, "table1.albumin_g_dl.mean"), s,
+        _d(spec, "table1.albumin_g_dl.sd"), 22, 48, rng,
+        penalty=lambda v: max(0, int((v < 28).sum()) - n_b),
+    )  # fmt: skip
+    albumin = round_half_up(k / 10, 1)
+    bili = np.exp(np.log(0.8) + 0.25 * zl + 0.3 * rng.standard_normal(n))
+    bili = np.clip(round_half_up(bili, 1), 0.2, 1.9)
+    inr = np.clip(round_half_up(1.06 + 0.04 * zl + 0.06 * rng.standard_normal(n), 2), 0.85, 1.6)
+    ascites = np.array(["none"] * n, dtype=object)
+    enceph = np.array(["none"] * n, dtype=object)
+    base = _pugh_points(bili, albumin, inr, ascites, enceph)
+    forced = np.flatnonzero(base >= 7)
+    rest = np.setdiff1d(np.arange(n), forced)
+    # the remaining class-B places go to the patients with the worst liver factor among
+    # albumin 2.8-3.5 (6 points so far)
+    six = rest[base[rest] == 6]
+    extra_b = six[np.argsort(-zl[six], kind="stable")][: n_b - len(forced)]
+    class_b = np.concatenate([forced, extra_b])
+    target = np.where(rng.random(n) < 0.35, 8, 7)
+    for i in class_b:
+        need = target[i] - base[i]
+        if need >= 1:
+            bili[i] = round_half_up(2.0 + 0.9 * rng.random(), 1)
+        if need >= 2:
+            ascites[i] = "mild"
+    # a few class-A patients with albumin > 3.5 score 6 through bilirubin or mild ascites
+    five = np.flatnonzero(_pugh_points(bili, albumin, inr, ascites, enceph) == 5)
+    bump = rng.choice(five, size=min(4, len(five)), replace=False)
+    for j, i in enumerate(bump):
+        if j % 2 == 0:
+            bili[i] = round_half_up(2.0 + 0.8 * rng.random(), 1)
+        else:
+            ascites[i] = "mild"
+    df["bilirubin_mg_dl"] = bili
+    df["albumin_g_dl"] = albumin
+    df["inr"] = inr
+    df["ascites"] = ascites
+    df["encephalopathy"] = enceph
+    df["child_pugh_score"] = child_pugh_points(bili, albumin, inr, ascites, enceph)
+
+
+#: Months from January 2010 to the end of follow-up (February 2023).
+FOLLOW_UP_END_MONTH = 13 * 12 + 2
+#: HAIC starts are assumed uniform over 2010-01 .. 2021-12 (the paper's study period).
+ENROLMENT_MONTHS = 12 * 12
+
+
+def _draw_outcomes(df: pd.DataFrame, spec: dict, zl, zt, rng) -> None:
+    """Best response, additional TACE, survival, response and additional-TACE timing, cycles."""
+    n = len(df)
+    counts = [int(_v(spec, f"results.response_{k}.count")) for k in ("cr", "pr", "sd", "pd")]
+    zp = 0.5 * zt + 0.3 * zl + 0.8 * rng.standard_normal(n)
+    df["best_response"] = _rank_assign(zp, ["CR", "PR", "SD", "PD"], counts)
+    dc = (df["best_response"] != "PD").to_numpy()
+    n_add = int(_v(spec, "table1.additional_tace.count"))
+    df["additional_tace"] = _rank_assign(zp + rng.standard_normal(n), [1, 0], [n_add, n - n_add])
+    df["additional_tace"] = df["additional_tace"].astype(int)
+    add = df["additional_tace"].to_numpy() == 1
+    many = df["prior_tace_sessions"].to_numpy() > 4
+    mu = np.log(3.6) + 1.0 * dc - 0.35 * many + 0.3 * add + 0.6 * rng.standard_normal(n)
+    os_t = np.clip(np.exp(mu), 0.4, 150.0)
+    start = rng.random(n) * ENROLMENT_MONTHS
+    admin = FOLLOW_UP_END_MONTH - start
+    lost = rng.random(n) < 0.04
+    cens_time = np.where(lost, admin * rng.uniform(0.05, 0.6, n), admin)
+    os_event = (os_t <= cens_time).astype(int)
+    os_t = round_half_up(np.minimum(os_t, cens_time), 2)
+    # PFS: first imaging at 1-3 months for PD; a fraction of OS for disease control
+    first_img = rng.uniform(1.0, 3.0, n)
+    pfs = np.where(dc, os_t * rng.uniform(0.3, 0.85, n), first_img)
+    pfs = round_half_up(np.minimum(pfs, os_t), 2)
+    pfs_event = np.ones(n, dtype=int)
+    no_prog = (os_event == 0) & dc & (rng.random(n) < 0.5)
+    pfs = np.where(no_prog, os_t, pfs)
+    pfs_event[no_prog] = 0
+    resp = np.where(dc, np.minimum(rng.uniform(1.0, 5.0, n), 0.8 * pfs), pfs)
+    df["os_months"], df["os_event"] = os_t, os_event
+    df["pfs_months"], df["pfs_event"] = pfs, pfs_event
+    df["response_month"] = round_half_up(np.maximum(resp, 0.1), 2)
+    add_month = np.where(add, os_t * rng.uniform(0.15, 0.6, n), np.nan)
+    df["additional_tace_month"] = np.where(
+        add, np.maximum(round_half_up(np.nan_to_num(add_month), 2), 0.1), np.nan
+    )
+    cycles = 1 + np.floor(np.minimum(pfs, 12.0) / 1.1 + rng.integers(0, 2, n))
+    df["haic_cycles"] = np.clip(cycles, 1, 12).astype(int)
+
+
+# --------------------------------------------------------------------------------------------
+# CSV
+# --------------------------------------------------------------------------------------------
+
+#: Decimals written per numeric column (fixed so the file's bytes are stable).
+CSV_DECIMALS = {
+    "age_years": 0, "height_cm": 1, "weight_kg": 1, "prior_resection_or_transplant": 0,
+    "ecog_ps": 0, "bilirubin_mg_dl": 1, "albumin_g_dl": 1, "inr": 2, "child_pugh_score": 0,
+    "afp_ng_ml": 1, "pivka2": 0, "ast_u_l": 0, "alt_u_l": 0, "crp_mg_l": 2,
+    "tumor_size_mm": 0, "tumor_number": 0, "prior_tace_sessions": 0,
+    "refractory_tace_sessions": 0, "refractory_poor_response": 0, "refractory_new_lesions": 0,
+    "refractory_extrahepatic": 0, "refractory_vascular_invasion": 0,
+    "refractory_tumor_marker": 0, "haic_cycles": 0, "additional_tace": 0,
+    "additional_tace_month": 2, "response_month": 2, "os_months": 2, "os_event": 0,
+    "pfs_months": 2, "pfs_event": 0,
+}  # fmt: skip
+
+
+def format_cohort(df: pd.DataFrame) -> str:
+    """The cohort as CSV text: columns in data-dictionary order, fixed decimals per column
+    (half-up), empty cells for missing values, ``\\n`` line endings, no index."""
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"cohort lacks columns {missing}")
+    out = pd.DataFrame(index=df.index)
+    for col in COLUMNS:
+        s = df[col]
+        if col in CSV_DECIMALS:
+            d = CSV_DECIMALS[col]
+            vals = pd.to_numeric(s, errors="raise").to_numpy(dtype=float)
+            out[col] = ["" if not np.isfinite(x) else f"{round_half_up(x, d):.{d}f}" for x in vals]
+        else:
+            out[col] = s.astype(str)
+    lines = [",".join(COLUMNS)]
+    lines += [",".join(row) for row in out.itertuples(index=False, name=None)]
+    return "\n".join(lines) + "\n"
+
+
+def write_cohort_csv(df: pd.DataFrame, path) -> Path:
+    """Write :func:`format_cohort` text atomically: to a temporary file in the target directory,
+    then :func:`os.replace` onto ``path`` (a reader never sees a half-written file)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = format_cohort(df)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# targets: what the cohort must reproduce, read from analysis.published
+# --------------------------------------------------------------------------------------------
+
+#: Survival quantities: (time column, group name or None). Groups are defined in
+#: :func:`survival_groups`.
+SURVIVAL_QUANTITIES = {
+    "os_median": ("os", None),
+    "pfs_median": ("pfs", None),
+    "os_mean": ("os", None),
+    "pfs_mean": ("pfs", None),
+    "os_median_dc": ("os", "dc"),
+    "os_median_pd": ("os", "pd"),
+    "os_median_prior_tace_2_4": ("os", "prior_tace_2_4"),
+    "os_median_prior_tace_gt4": ("os", "prior_tace_gt4"),
+    "os_median_additional_tace": ("os", "additional_tace"),
+    "os_median_no_additional_tace": ("os", "no_additional_tace"),
+}
+#: Log-rank quantities: the boolean group compared with its complement.
+LOGRANK_QUANTITIES = {
+    "logrank_dc_vs_pd": "dc",
+    "logrank_prior_tace": "prior_tace_gt4",
+    "logrank_additional_tace": "additional_tace",
+}
+
+
+def survival_groups(best_response, prior_tace_sessions, additional_tace) -> dict:
+    """Boolean masks of the paper's comparison groups.
+
+    ``dc``: best response CR, PR or SD (disease control); ``pd``: PD; ``prior_tace_2_4``:
+    2-4 prior TACE sessions, ``prior_tace_gt4``: more than 4; ``additional_tace``: TACE during
+    HAIC, ``no_additional_tace``: none.
+    """
+    br = np.asarray(best_response).astype(str)
+    pt = np.asarray(prior_tace_sessions, dtype=float)
+    ad = np.asarray(additional_tace, dtype=float) == 1
+    dc = br != "PD"
+    return {
+        "all": np.ones(br.size, dtype=bool), "dc": dc, "pd": ~dc,
+        "prior_tace_2_4": pt <= 4, "prior_tace_gt4": pt > 4,
+        "additional_tace": ad, "no_additional_tace": ~ad,
+    }  # fmt: skip
+
+
+def _categorical_masks(df: pd.DataFrame) -> dict:
+    """Boolean masks for every count/percent quantity of the paper."""
+    br = df["best_response"].astype(str)
+    pv = df["pvtt"].astype(str)
+    cp = df["child_pugh_score"].astype(int)
+    masks = {
+        "n_patients": np.ones(len(df), dtype=bool),
+        "sex_male": df["sex"] == "M", "sex_female": df["sex"] == "F",
+        "child_pugh_a": cp <= 6, "child_pugh_b": (cp >= 7) & (cp <= 9), "child_pugh_c": cp >= 10,
+        "bclc_a": df["bclc_stage"] == "A", "bclc_b": df["bclc_stage"] == "B",
+        "bclc_c": df["bclc_stage"] == "C",
+        "pvtt_present": pv != "Vp0", "pvtt_vp1_2": pv.isin(["Vp1", "Vp2"]),
+        "additional_tace": df["additional_tace"] == 1,
+        "prior_resection_or_transplant": df["prior_resection_or_transplant"] == 1,
+        "response_cr": br == "CR", "response_pr": br == "PR", "response_sd": br == "SD",
+        "response_pd": br == "PD", "orr": br.isin(["CR", "PR"]), "dcr": br != "PD",
+    }  # fmt: skip
+    for k in range(5):
+        masks[f"pvtt_vp{k}"] = pv == f"Vp{k}"
+    for name in (
+        "poor_response", "new_lesions", "extrahepatic", "vascular_invasion", "tumor_marker",
+    ):  # fmt: skip
+        masks[f"refractory_{name}"] = df[f"refractory_{name}"] == 1
+    return {k: np.asarray(v, dtype=bool) for k, v in masks.items()}
+
+
+#: Continuous Table 1 quantities summarised by mean and SD (quantity = column name).
+MEAN_SD_COLUMNS = [
+    "age_years", "albumin_g_dl", "ast_u_l", "alt_u_l", "crp_mg_l", "tumor_size_mm",
+    "tumor_number", "prior_tace_sessions", "refractory_tace_sessions",
+]  # fmt: skip
+#: Quantities summarised by median and (minimum-maximum) range.
+MEDIAN_RANGE_COLUMNS = ["afp_ng_ml", "pivka2"]
+#: Integer-valued columns (GRIM/GRIMMER apply to their means and SDs).
+INTEGER_COLUMNS = [
+    "age_years", "ast_u_l", "alt_u_l", "tumor_size_mm", "tumor_number", "prior_tace_sessions",
+    "refractory_tace_sessions",
+]  # fmt: skip
+
+
+def _bound_decimals(text: str) -> tuple[int, int]:
+    from analysis.published import parse_text
+
+    parsed = parse_text(text)
+    return int(parsed["lower_decimals"]), int(parsed["upper_decimals"])
+
+
+def target_entries() -> pd.DataFrame:
+    """The published entries the cohort is calibrated to (one row per distinct printed value).
+
+    Every count, percent, mean, SD, median, interval and P value whose quantity the cohort can
+    compute (Table 1, the response and survival results, figure captions, abstract and
+    discussion). Entries printing the same number for the same quantity in several places are
+    kept once (the first id; ``also`` lists the others). Hazard ratios are handled separately
+    (:func:`cox_targets`).
+    """
+    from analysis.published import load
+
+    pub = load()
+    masks_q = set(_categorical_masks(_empty_like_cohort()).keys())
+    keep = []
+    for row in pub.itertuples(index=False):
+        q, kind = row.quantity, row.kind
+        ok = (
+            (kind in ("count", "percent") and q in masks_q)
+            or (kind in ("mean", "sd") and q in MEAN_SD_COLUMNS)
+            or (kind in ("median", "interval") and q in MEDIAN_RANGE_COLUMNS)
+            or (q in SURVIVAL_QUANTITIES and kind in ("median", "interval", "mean"))
+            or (q in LOGRANK_QUANTITIES and kind == "p")
+        )
+        if ok:
+            keep.append(row._asdict())
+    frame = pd.DataFrame(keep)
+    frame["key"] = frame["quantity"] + "|" + frame["kind"] + "|" + frame["text"]
+    also = frame.groupby("key", sort=False)["id"].apply(lambda s: ", ".join(s.iloc[1:]))
+    frame = frame.drop_duplicates("key").copy()
+    frame["also"] = frame["key"].map(also)
+    return frame.drop(columns="key").reset_index(drop=True)
+
+
+def _empty_like_cohort() -> pd.DataFrame:
+    df = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+    for c in ("child_pugh_score", "additional_tace", "prior_resection_or_transplant"):
+        df[c] = pd.Series(dtype=int)
+    return df
+
+
+# --------------------------------------------------------------------------------------------
+# statistics of a cohort (the same numbers the targets print)
+# --------------------------------------------------------------------------------------------
+
+
+def survival_statistics(os_t, os_e, pfs_t, pfs_e, groups: dict) -> dict:
+    """Median (SPSS interval), SPSS mean and log-rank P for every survival quantity.
+
+    Returns
+    -------
+    dict
+        ``quantity -> {"median", "interval", "mean", "ambiguous"}`` and
+        ``logrank quantity -> {"p"}``; computed with :mod:`analysis.fastsurv`.
+    """
+    from analysis import fastsurv
+
+    out = {}
+    times = {"os": (os_t, os_e), "pfs": (pfs_t, pfs_e)}
+    for q, (which, grp) in SURVIVAL_QUANTITIES.items():
+        t, e = times[which]
+        m = groups["all" if grp is None else grp]
+        med, lo, up, mean, _, amb = fastsurv.km_summary(t[m], e[m])
+        out[q] = {"median": med, "interval": (lo, up), "mean": mean, "ambiguous": amb}
+    for q, grp in LOGRANK_QUANTITIES.items():
+        out[q] = {"p": fastsurv.logrank_p(os_t, os_e, groups[grp])}
+    return out
+
+
+def cohort_statistics(df: pd.DataFrame) -> dict:
+    """Every quantity the targets refer to, computed from a cohort frame.
+
+    Returns ``quantity -> {kind: value}`` (``interval`` as a ``(lower, upper)`` pair).
+    """
+    n = len(df)
+    out: dict = {}
+    for q, m in _categorical_masks(df).items():
+        c = int(m.sum())
+        out[q] = {"count": c, "percent": 100.0 * c / n}
+    for col in MEAN_SD_COLUMNS:
+        x = pd.to_numeric(df[col]).to_numpy(dtype=float)
+        out[col] = {"mean": float(x.mean()), "sd": float(x.std(ddof=1))}
+    for col in MEDIAN_RANGE_COLUMNS:
+        x = pd.to_numeric(df[col]).to_numpy(dtype=float)
+        out[col] = {"median": float(np.median(x)), "interval": (float(x.min()), float(x.max()))}
+    groups = survival_groups(df["best_response"], df["prior_tace_sessions"], df["additional_tace"])
+    out.update(
+        survival_statistics(
+            df["os_months"].to_numpy(float), df["os_event"].to_numpy(float),
+            df["pfs_months"].to_numpy(float), df["pfs_event"].to_numpy(float), groups,
+        )
+    )  # fmt: skip
+    return out
+
+
+def entry_distance(computed, row) -> float:
+    """Distance of a computed value from one published entry, in units of the last printed digit
+    (0 when it prints the same; for an interval, the sum over both bounds; for ``P < x``, 0 when
+    below ``x``)."""
+    kind = row["kind"]
+    if kind == "interval":
+        lo_d, up_d = _bound_decimals(row["text"])
+        lo, up = computed
+        return rounding_distance(lo, row["lower"], lo_d) + rounding_distance(up, row["upper"], up_d)
+    d = int(row["decimals"])
+    if kind == "p" and row.get("relation") == "<":
+        if np.isfinite(computed) and computed < row["value"]:
+            return 0.0
+        return (computed - row["value"]) * 10.0**d if np.isfinite(computed) else 1e3
+    return rounding_distance(computed, row["value"], d)
+
+
+# --------------------------------------------------------------------------------------------
+# feasibility check (before optimising)
+# --------------------------------------------------------------------------------------------
+
+
+def _rounding_interval(value: float, decimals: int) -> tuple[float, float]:
+    h = 0.5 * 10.0**-decimals
+    return value - h, value + h
+
+
+def _grim_grimmer(mean, mean_d, sd, sd_d, n) -> tuple[bool, str, float]:
+    """GRIM (brown2017) and GRIMMER (anaya2016) for an integer variable of ``n`` values."""
+    m_lo, m_hi = _rounding_interval(mean, mean_d)
+    sums = np.arange(math.ceil(m_lo * n) - 1, math.floor(m_hi * n) + 2)
+    sums = sums[round_half_up(sums / n, mean_d) == round_half_up(mean, mean_d)]
+    if sums.size == 0:
+        nearest = round_half_up(mean * n, 0) / n
+        return (
+            False,
+            f"GRIM: no integer sum over n={n} has a mean printing as {mean}",
+            abs(nearest - mean) * 10.0**mean_d,
+        )
+    if sd is None:
+        return True, "GRIM consistent", 0.0
+    s_lo, s_hi = _rounding_interval(sd, sd_d)
+    for s in sums:
+        q_lo = math.ceil((s_lo**2) * (n - 1) + s * s / n) - 1
+        q_hi = math.floor((s_hi**2) * (n - 1) + s * s / n) + 1
+        for q in range(q_lo, q_hi + 1):
+            if (q - s) % 2:
+                continue  # sum of squares has the parity of the sum
+            v = (q - s * s / n) / (n - 1)
+            if v >= 0 and round_half_up(math.sqrt(v), sd_d) == round_half_up(sd, sd_d):
+                return True, "GRIM and GRIMMER consistent", 0.0
+    return False, "GRIMMER: no integer sample has this mean and SD", 1.0
+
+
+def _symmetric_ci_check(med_row, int_row) -> tuple[bool, str, float]:
+    """Can ``median -+ 1.96 SE`` print as both the median and the interval?"""
+    m_lo, m_hi = _rounding_interval(med_row["value"], int(med_row["decimals"]))
+    ld, ud = _bound_decimals(int_row["text"])
+    l_lo, l_hi = _rounding_interval(int_row["lower"], ld)
+    u_lo, u_hi = _rounding_interval(int_row["upper"], ud)
+    lo, hi = max(2 * m_lo, l_lo + u_lo), min(2 * m_hi, l_hi + u_hi)
+    if lo < hi:
+        return True, "symmetric about the median (an SPSS interval)", 0.0
+    centre = 0.5 * (int_row["lower"] + int_row["upper"])
+    gap = (lo - hi) / 2
+    return (
+        False,
+        f"not symmetric about the median {med_row['text']}: midpoint {centre:g}, "
+        f"{gap:.2f} months beyond rounding; SPSS prints median -+ 1.96 SE",
+        gap * 10,
+    )
+
+
+def feasibility() -> pd.DataFrame:
+    """Which published targets can be hit at all, checked before optimising.
+
+    Checks: a percentage must be ``count / 82`` rounded (and agree with its count); a mean and SD
+    of an integer variable must pass GRIM and GRIMMER; a median's printed interval must be
+    symmetric about the median, as SPSS's ``median -+ 1.96 SE`` is; two versions of one number
+    cannot both hold. Survival medians, means and P values are otherwise feasible a priori (the
+    calibration shows they can be hit).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per target (:func:`target_entries`): ``id``, ``quantity``, ``kind``, ``text``,
+        ``feasible``, ``reason``, ``off`` (how far the nearest feasible value is, in units of the
+        last printed digit; 0 when feasible) and ``surrogate`` (what the calibration aims at
+        instead).
+    """
+    targets = target_entries()
+    n = N_PATIENTS
+    rows = []
+    from analysis.published import load
+
+    by_key = {(r["location"], r["quantity"], r["kind"]): r for _, r in load().iterrows()}
+    for _, r in targets.iterrows():
+        q, kind = r["quantity"], r["kind"]
+        ok, reason, off, surrogate = True, "", 0.0, ""
+        if kind == "count":
+            ok = 0 <= r["value"] <= n
+            reason = "count out of range" if not ok else "integer count of 82"
+        elif kind == "percent":
+            counts = np.arange(n + 1)
+            hit = counts[round_half_up(100 * counts / n, int(r["decimals"])) == r["value"]]
+            cnt = by_key.get((r["location"], q, "count"))
+            if cnt is None:
+                cnt = next(
+                    (
+                        t
+                        for _, t in targets.iterrows()
+                        if t["quantity"] == q and t["kind"] == "count"
+                    ),
+                    None,
+                )
+            if hit.size == 0:
+                ok, reason = False, "no count out of 82 gives this percentage"
+                off = float(np.min(np.abs(100 * counts / n - r["value"]))) * 10 ** r["decimals"]
+            elif cnt is not None and cnt["value"] not in hit:
+                ok, reason = False, f"disagrees with the printed count {cnt['text']}"
+            else:
+                reason = f"= {int(hit[0])}/82"
+        elif kind in ("mean", "sd") and q in INTEGER_COLUMNS:
+            mean_row = by_key.get((r["location"], q, "mean"))
+            sd_row = by_key.get((r["location"], q, "sd"))
+            if mean_row is None:
+                mean_row = next(
+                    t for _, t in targets.iterrows() if t["quantity"] == q and t["kind"] == "mean"
+                )
+            ok, reason, off = _grim_grimmer(
+                mean_row["value"], int(mean_row["decimals"]),
+                None if sd_row is None else sd_row["value"],
+                0 if sd_row is None else int(sd_row["decimals"]), n,
+            )  # fmt: skip
+        elif kind in ("mean", "sd") and q in MEAN_SD_COLUMNS:
+            reason = "continuous variable on a fine grid"
+        elif q in MEDIAN_RANGE_COLUMNS:
+            reason = "median of 82 = mean of the 41st and 42nd values; extremes = min and max"
+        elif kind == "interval" and q in SURVIVAL_QUANTITIES:
+            med = by_key.get((r["location"], q, "median"))
+            ok, reason, off = _symmetric_ci_check(med, r)
+            if not ok:
+                others = targets[
+                    (targets["quantity"] == q) & (targets["kind"] == "interval")
+                    & (targets["text"] != r["text"])
+                ]  # fmt: skip
+                if len(others):
+                    reason += f"; printed elsewhere as {others.iloc[0]['text']}"
+                    surrogate = f"the other version ({others.iloc[0]['text']})"
+                else:
+                    surrogate = "median hit; both bounds as close as a symmetric interval allows"
+        elif kind == "median" and q in SURVIVAL_QUANTITIES:
+            reason = "Kaplan-Meier median (no a-priori obstacle)"
+        elif kind == "mean" and q in SURVIVAL_QUANTITIES:
+            reason = "SPSS mean (area under the curve) (no a-priori obstacle)"
+        elif kind == "p":
+            reason = "log-rank P (no a-priori obstacle)"
+        rows.append(
+            {
+                "id": r["id"], "quantity": q, "kind": kind, "text": r["text"],
+                "feasible": bool(ok), "reason": reason, "off": float(off),
+                "surrogate": surrogate, "also": r["also"],
+            }
+        )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# calibration of the survival block by simulated annealing
+# --------------------------------------------------------------------------------------------
+
+#: Weight of a surrogate (infeasible target) relative to a feasible one.
+SURROGATE_WEIGHT = 0.05
+#: Censored (alive) patients were followed at least this long: a HAIC start no later than
+#: December 2021 and follow-up to February 2023 (assumed). The initial draw also loses about 4%
+#: of patients to follow-up earlier; the annealer keeps this bound for every patient it moves.
+MIN_CENSORED_MONTHS = 13.0
+#: Largest possible follow-up: January 2010 to February 2023.
+MAX_FOLLOW_UP_MONTHS = float(FOLLOW_UP_END_MONTH)
+#: Progressive disease is found at the first imaging after HAIC starts (assumed 0.5-4 months);
+#: disease control needs at least one response assessment before progression (>= 1.5 months).
+PD_PFS_RANGE = (0.5, 4.0)
+DC_MIN_PFS = 1.5
+
+
+def _survival_targets() -> list[tuple[str, str, dict, float]]:
+    """(quantity, kind, published row, weight) for the survival block, with surrogates."""
+    feas = feasibility().set_index("id")
+    out = []
+    for _, r in target_entries().iterrows():
+        q = r["quantity"]
+        if q not in SURVIVAL_QUANTITIES and q not in LOGRANK_QUANTITIES:
+            continue
+        f = feas.loc[r["id"]]
+        if f["feasible"]:
+            w = 1.0
+        elif f["surrogate"].startswith("the other version"):
+            w = 0.0
+        else:
+            w = SURROGATE_WEIGHT
+        if w > 0:
+            out.append((q, r["kind"], r.to_dict(), w))
+    return out
+
+
+def _surrogate_floor(targets) -> float:
+    """The smallest loss the surrogates can reach (a symmetric interval about a hit median)."""
+    floor = 0.0
+    meds = {q: row for q, kind, row, _ in targets if kind == "median"}
+    for q, kind, row, w in targets:
+        if w == 1.0 or kind != "interval":
+            continue
+        med = meds[q]
+        m_lo, m_hi = _rounding_interval(med["value"], int(med["decimals"]))
+        best = np.inf
+        for m in np.linspace(m_lo, m_hi - 1e-9, 21):
+            for h in np.arange(0.0, 30.0, 0.01):
+                best = min(best, entry_distance((m - h, m + h), row))
+        floor += w * best
+    return floor
+
+
+class _SurvivalState:
+    """Arrays the annealer moves: times, events and the three grouping variables."""
+
+    def __init__(self, df: pd.DataFrame):
+        self.os = df["os_months"].to_numpy(float).copy()
+        self.ose = df["os_event"].to_numpy(float).copy()
+        self.pfs = df["pfs_months"].to_numpy(float).copy()
+        self.pfe = df["pfs_event"].to_numpy(float).copy()
+        self.dc = (df["best_response"] != "PD").to_numpy().copy()
+        self.prior = df["prior_tace_sessions"].to_numpy(float).copy()
+        self.add = (df["additional_tace"] == 1).to_numpy().copy()
+
+    def copy(self):
+        new = object.__new__(_SurvivalState)
+        for k, v in self.__dict__.items():
+            setattr(new, k, v.copy())
+        return new
+
+    def groups(self):
+        return {
+            "all": np.ones(self.os.size, dtype=bool), "dc": self.dc, "pd": ~self.dc,
+            "prior_tace_2_4": self.prior <= 4, "prior_tace_gt4": self.prior > 4,
+            "additional_tace": self.add, "no_additional_tace": ~self.add,
+        }  # fmt: skip
+
+    def valid(self, i) -> bool:
+        os_, pfs = self.os[i], self.pfs[i]
+        if not (0.1 <= pfs <= os_ <= MAX_FOLLOW_UP_MONTHS):
+            return False
+        if self.ose[i] == 0 and os_ < MIN_CENSORED_MONTHS:
+            return False
+        if self.ose[i] == 1 and self.pfe[i] != 1:
+            return False
+        if self.dc[i]:
+            return pfs >= DC_MIN_PFS
+        return PD_PFS_RANGE[0] <= pfs <= PD_PFS_RANGE[1] and self.pfe[i] == 1
+
+
+def _fast_distance(x: float, target: float, decimals: int) -> float:
+    if not math.isfinite(x):
+        return 1e3
+    scale = 10.0**decimals
+    if math.floor(x * scale + 0.5 + 1e-9) == round(target * scale):
+        return 0.0
+    return abs(x - target) * scale
+
+
+def _compile_targets(targets):
+    """Flatten targets into (curve key, statistic, checker) for the hot loop."""
+    out = []
+    for q, kind, row, w in targets:
+        if q in LOGRANK_QUANTITIES:
+            key = ("lr", LOGRANK_QUANTITIES[q])
+        else:
+            key = SURVIVAL_QUANTITIES[q]
+        if kind == "interval":
+            ld, ud = _bound_decimals(row["text"])
+            items = [("lower", row["lower"], ld), ("upper", row["upper"], ud)]
+        elif kind == "p" and row.get("relation") == "<":
+            items = [("p<", row["value"], int(row["decimals"]))]
+        else:
+            items = [(kind, row["value"], int(row["decimals"]))]
+        for stat, value, dec in items:
+            out.append((key, stat, value, dec, w))
+    return out
+
+
+def _curve_keys(targets) -> list:
+    return list(dict.fromkeys(t[0] for t in targets))
+
+
+def _eval_curve(state: _SurvivalState, key, groups):
+    from analysis import fastsurv
+
+    if key[0] == "lr":
+        return fastsurv.logrank_p(state.os, state.ose, groups[key[1]])
+    which, grp = key
+    m = groups["all" if grp is None else grp]
+    t, e = (state.os, state.ose) if which == "os" else (state.pfs, state.pfe)
+    med, lo, up, mean, _, amb = fastsurv.km_summary(t[m], e[m])
+    return {"median": med, "lower": lo, "upper": up, "mean": mean, "amb": amb}
+
+
+def _dirty_keys(keys, move: str, patients, state: _SurvivalState) -> list:
+    """The curves a move can change (the others keep their cached statistics)."""
+    if move == "pfs":
+        return [k for k in keys if k[0] == "pfs"]
+    if move == "prior":
+        return [k for k in keys if k[1] in ("prior_tace_2_4", "prior_tace_gt4")]
+    if move == "add":
+        return [k for k in keys if k[1] in ("additional_tace", "no_additional_tace")]
+    if move == "dc":
+        return [k for k in keys if k[0] == "pfs" or k[1] in ("dc", "pd")]
+    # a change of OS time or events for these patients
+    g = state.groups()
+    out = []
+    for k in keys:
+        if k[0] in ("lr", "pfs") or k[1] is None:
+            out.append(k)
+        elif any(g[k[1]][i] for i in patients):
+            out.append(k)
+    return out
+
+
+def _survival_loss(state: _SurvivalState, targets, cache: dict, dirty=None):
+    """(total loss, feasible-target loss, new cache); ``targets`` from :func:`_compile_targets`.
+
+    Curves in ``dirty`` (all when None) are recomputed; the others come from ``cache``.
+    """
+    groups = state.groups()
+    cache = dict(cache)
+    for key in _curve_keys(targets) if dirty is None else dirty:
+        cache[key] = _eval_curve(state, key, groups)
+    total = feasible = 0.0
+    for key, c in cache.items():
+        if key[0] != "lr" and c["amb"]:
+            total += 1.0
+            feasible += 1.0
+    for key, stat, value, dec, w in targets:
+        c = cache[key]
+        if stat == "p<":
+            d = 0.0 if c < value else (c - value) * 10.0**dec
+        elif stat == "p":
+            d = _fast_distance(c, value, dec)
+        else:
+            d = _fast_distance(c[stat], value, dec)
+        total += w * d
+        if w == 1.0:
+            feasible += d
+    return total, feasible, cache
+
+
+def anneal_survival(
+    df: pd.DataFrame,
+    rng: np.random.Generator,
+    *,
+    steps: int = 40_000,
+    t_start: float = 3.0,
+    t_end: float = 0.02,
+    progress=None,
+) -> tuple[pd.DataFrame, float, float]:
+    """Calibrate OS, PFS and the three grouping variables by simulated annealing
+    (kirkpatrick1983).
+
+    Moves (all keep Table 1 and the response counts unchanged): multiply one OS or PFS time by
+    ``exp(N(0, 0.2))`` (times on a 0.01-month grid); swap the disease-control label of a DC and a
+    PD patient together with their PFS times; swap two patients' prior-TACE counts; swap the
+    additional-TACE label of two patients; censor a death or un-censor a survivor; swap the OS
+    (time and event) or the whole survival record of two patients, which leaves the overall
+    curves unchanged and moves only the group curves. A move is
+    rejected when it breaks PFS <= OS, a death without a PFS event, a survivor followed for less
+    than :data:`MIN_CENSORED_MONTHS`, or the PFS ranges of :data:`PD_PFS_RANGE` /
+    :data:`DC_MIN_PFS`; otherwise accepted with probability ``exp(-increase / T)``, with T
+    falling geometrically from ``t_start`` to ``t_end``. The loss sums, over every survival
+    target, the distance in units of the last printed digit (:func:`entry_distance`), infeasible
+    intervals with weight :data:`SURROGATE_WEIGHT`, plus one for every median that sits exactly
+    on S = 0.5 (where SPSS and R print different medians). Stops as soon as every feasible
+    target is hit and the surrogates are at their floor.
+
+    Returns
+    -------
+    frame, loss, feasible_loss
+    """
+    raw = _survival_targets()
+    floor = _surrogate_floor(raw)
+    targets = _compile_targets(raw)
+    keys = _curve_keys(targets)
+    st = _SurvivalState(df)
+    cur, cur_f, cache = _survival_loss(st, targets, {})
+    best = (cur, cur_f, st.copy())
+    n = st.os.size
+    decay = (t_end / t_start) ** (1.0 / max(steps - 1, 1))
+    temp = t_start
+    for step in range(steps):
+        if best[1] == 0 and best[0] <= floor + 1e-9:
+            break
+        temp *= decay
+        old = st.copy()
+        u = rng.random()
+        i, j = rng.integers(n, size=2)
+        sigma = 0.6 if rng.random() < 0.2 else 0.12
+        if u < 0.12:
+            move = "swap_all" if u < 0.06 else "swap_os"
+            if i == j:
+                continue
+            cols = ("os", "ose", "pfs", "pfe") if move == "swap_all" else ("os", "ose")
+            for c in cols:
+                a = getattr(st, c)
+                a[i], a[j] = a[j], a[i]
+            touched = (i, j)
+        elif u < 0.40:
+            move = "os"
+            f = math.exp(sigma * rng.standard_normal())
+            st.os[i] = round_half_up(min(max(st.os[i] * f, 0.1), MAX_FOLLOW_UP_MONTHS), 2)
+            if st.pfs[i] > st.os[i]:
+                st.pfs[i] = st.os[i]
+            touched = (i,)
+        elif u < 0.6:
+            move = "pfs"
+            f = math.exp(sigma * rng.standard_normal())
+            st.pfs[i] = round_half_up(min(max(st.pfs[i] * f, 0.1), st.os[i]), 2)
+            touched = (i,)
+        elif u < 0.7:
+            move = "dc"
+            dcs, pds = np.flatnonzero(st.dc), np.flatnonzero(~st.dc)
+            i, j = dcs[rng.integers(dcs.size)], pds[rng.integers(pds.size)]
+            st.dc[i], st.dc[j] = False, True
+            st.pfs[i], st.pfs[j] = min(st.pfs[j], st.os[i]), min(st.pfs[i], st.os[j])
+            st.pfe[i], st.pfe[j] = 1.0, st.pfe[j] if st.ose[j] == 0 else 1.0
+            touched = (i, j)
+        elif u < 0.8:
+            move = "prior"
+            st.prior[i], st.prior[j] = st.prior[j], st.prior[i]
+            touched = ()
+        elif u < 0.9:
+            move = "add"
+            ads, nos = np.flatnonzero(st.add), np.flatnonzero(~st.add)
+            i, j = ads[rng.integers(ads.size)], nos[rng.integers(nos.size)]
+            st.add[i], st.add[j] = False, True
+            touched = ()
+        else:
+            move = "event"
+            if st.ose[i] == 1:
+                st.ose[i] = 0.0
+                if st.pfs[i] == st.os[i] and st.dc[i]:
+                    st.pfe[i] = 0.0
+            else:
+                st.ose[i] = 1.0
+                st.pfe[i] = 1.0
+            touched = (i,)
+        if not all(st.valid(k) for k in touched):
+            st = old
+            continue
+        if move == "prior" and (st.prior[i] > 4) == (st.prior[j] > 4):
+            continue  # same group: nothing the targets see changes
+        if move in ("swap_os", "swap_all"):
+            dirty = [
+                k for k in _dirty_keys(keys, "os", touched, st)
+                if k[1] is not None and not (move == "swap_all" and k[0] == "pfs")
+            ]  # fmt: skip
+            if move == "swap_os":
+                dirty = [k for k in dirty if k[0] != "pfs"]
+        else:
+            dirty = _dirty_keys(keys, move, touched, old if move in ("os", "event") else st)
+        if move in ("os", "event"):
+            dirty = list(dict.fromkeys(dirty + _dirty_keys(keys, move, touched, st)))
+        new, new_f, new_cache = _survival_loss(st, targets, cache, dirty)
+        if new <= cur or rng.random() < math.exp(-(new - cur) / temp):
+            cur, cur_f, cache = new, new_f, new_cache
+            if (cur_f, cur) < (best[1], best[0]):
+                best = (cur, cur_f, st.copy())
+        else:
+            st = old
+        if progress is not None and step % 500 == 0:
+            progress(step, steps, best[0])
+    loss, loss_f, st = best
+    out = df.copy()
+    out["os_months"], out["os_event"] = st.os, st.ose.astype(int)
+    out["pfs_months"], out["pfs_event"] = st.pfs, st.pfe.astype(int)
+    out["prior_tace_sessions"] = st.prior.astype(int)
+    out["additional_tace"] = st.add.astype(int)
+    out["best_response"] = np.where(st.dc, "SD", "PD")
+    return out, loss, loss_f
+
+
+# --------------------------------------------------------------------------------------------
+# finishing, the public entry point and the target table
+# --------------------------------------------------------------------------------------------
+
+
+def published_spec() -> dict:
+    """Every published entry as ``id -> {"value", "decimals", "lower", "upper", "text"}``."""
+    from analysis.published import load
+
+    spec = {}
+    for r in load().itertuples(index=False):
+        spec[r.id] = {
+            "value": None if pd.isna(r.value) else float(r.value),
+            "decimals": int(r.decimals),
+            "lower": None if pd.isna(r.lower) else float(r.lower),
+            "upper": None if pd.isna(r.upper) else float(r.upper),
+            "text": r.text,
+        }
+    return spec
+
+
+def _finish(df: pd.DataFrame, spec: dict, rng) -> pd.DataFrame:
+    """Columns that follow the calibrated survival block.
+
+    * CR, PR and SD among the disease-control patients by a noisy ranking of PFS (longer PFS,
+      deeper response), with the published counts;
+    * ``response_month``: for CR/PR/SD a uniform 35-90% of the way to progression (capped at 6
+      months), at least 1 month (first imaging); for PD the PFS time (progression found at the
+      first imaging);
+    * ``additional_tace_month``: uniform 10-60% of the OS time (and at least 0.5 months);
+    * ``haic_cycles``: about monthly until progression, 1-12 cycles;
+    * ``refractory_tace_sessions`` re-paired below the (moved) prior TACE counts.
+    """
+    out = df.copy()
+    n = len(out)
+    dc = (out["best_response"] != "PD").to_numpy()
+    counts = [int(_v(spec, f"results.response_{k}.count")) for k in ("cr", "pr", "sd")]
+    pfs = out["pfs_months"].to_numpy(float)
+    os_t = out["os_months"].to_numpy(float)
+    score = -np.log(pfs) + 0.5 * rng.standard_normal(n)
+    labels = np.array(["PD"] * n, dtype=object)
+    idx = np.flatnonzero(dc)
+    labels[idx] = _rank_assign(score[idx], ["CR", "PR", "SD"], counts)
+    out["best_response"] = labels
+    frac = rng.uniform(0.35, 0.9, n)
+    resp = np.where(dc, np.maximum(np.minimum(pfs * frac, 6.0), 1.0), pfs)
+    resp = np.minimum(resp, pfs)
+    out["response_month"] = round_half_up(resp, 2)
+    add = out["additional_tace"].to_numpy() == 1
+    am = np.maximum(os_t * rng.uniform(0.1, 0.6, n), np.minimum(0.5, 0.9 * os_t))
+    out["additional_tace_month"] = np.where(add, round_half_up(am, 2), np.nan)
+    cycles = 1 + np.floor(np.minimum(pfs, 12.0) / 1.1 + rng.integers(0, 2, n))
+    out["haic_cycles"] = np.clip(cycles, 1, 12).astype(int)
+    out["refractory_tace_sessions"] = _pair_below(
+        out["refractory_tace_sessions"].to_numpy(float),
+        out["prior_tace_sessions"].to_numpy(float), rng,
+    ).astype(int)  # fmt: skip
+    return out[COLUMNS]
+
+
+#: Annealing steps per chain (the default reproduces ``data/cohort.csv``).
+DEFAULT_STEPS = 40_000
+
+
+def _run_chain(args) -> tuple[float, float, str]:
+    seed_seq, steps, spec = args
+    rng = np.random.Generator(np.random.PCG64(seed_seq))
+    df = draw_initial(rng, spec)
+    df, loss, loss_f = anneal_survival(df, rng, steps=steps)
+    df = _finish(df, spec, rng)
+    return loss_f, loss, format_cohort(df)
+
+
+def _parse(text: str) -> pd.DataFrame:
+    import io
+
+    return pd.read_csv(io.StringIO(text), dtype={"bclc_stage": str})
+
+
+def synthesize(
+    seed: int = DEFAULT_SEED,
+    *,
+    progress: bool = False,
+    chains: int = 2,
+    steps: int = DEFAULT_STEPS,
+    workers: int | None = None,
+) -> pd.DataFrame:
+    """The calibrated synthetic cohort of 82 patients, deterministic for a seed.
+
+    Procedure: ``chains`` independent chains, each with its own generator spawned from
+    ``numpy.random.SeedSequence(seed)``, each making a plausible joint draw
+    (:func:`draw_initial`: Table 1 counts, means, SDs, medians and extremes exact by
+    construction), calibrating the survival block by simulated annealing
+    (:func:`anneal_survival`) and filling the timing columns (:func:`_finish`). The winner is the
+    chain with the smallest (feasible-target loss, total loss, chain index), so the result does
+    not depend on how the chains are scheduled. Chains run in parallel processes when
+    ``workers`` (default: ``min(chains, os.cpu_count())``) is above 1.
+
+    Parameters
+    ----------
+    seed : int
+        Root of the random streams (:data:`DEFAULT_SEED` gives ``data/cohort.csv``).
+    progress : bool
+        Show a progress bar (tqdm, on stderr) over the chains.
+    chains, steps : int
+        Number of chains and annealing steps per chain.
+    workers : int, optional
+        Processes to use.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of the data dictionary in order, as :func:`write_cohort_csv` writes them
+        (values rounded to the file's decimals). ``attrs["loss"]`` holds the winner's losses.
+    """
+    if chains < 1 or steps < 0:
+        raise ValueError(f"chains must be >= 1 and steps >= 0, got chains={chains}, steps={steps}")
+    spec = published_spec()
+    children = np.random.SeedSequence(int(seed)).spawn(chains)
+    jobs = [(c, steps, spec) for c in children]
+    workers = min(chains, os.cpu_count() or 1) if workers is None else workers
+    from tqdm import tqdm
+
+    bar = tqdm(total=chains, desc="synthesize (chains)", disable=not progress, leave=False)
+    results: list = [None] * chains
+    if workers > 1 and chains > 1:
+        import concurrent.futures as cf
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = {pool.submit(_run_chain, job): k for k, job in enumerate(jobs)}
+            for fut in cf.as_completed(futures):
+                results[futures[fut]] = fut.result()
+                bar.update(1)
+    else:
+        for k, job in enumerate(jobs):
+            results[k] = _run_chain(job)
+            bar.update(1)
+    bar.close()
+    k = min(range(chains), key=lambda c: (results[c][0], results[c][1], c))
+    df = _parse(results[k][2])
+    df.attrs["loss"] = {"feasible": results[k][0], "total": results[k][1], "chain": k}
+    return df
+
+
+def target_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Every calibration target against the cohort, with a verdict per row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``quantity``, ``kind``, ``published`` (as printed), ``computed`` (formatted at
+        the printed decimals), ``distance`` (units of the last printed digit; 0 = prints the
+        same), ``feasible`` and ``verdict`` (``hit``, ``missed`` or ``infeasible``).
+    """
+    from analysis.published import rounded
+
+    stats = cohort_statistics(df)
+    feas = feasibility().set_index("id")
+    rows = []
+    for _, r in target_entries().iterrows():
+        q, kind = r["quantity"], r["kind"]
+        val = stats[q][kind]
+        dist = entry_distance(val, r)
+        if kind == "interval":
+            ld, ud = _bound_decimals(r["text"])
+            shown = f"{rounded(val[0], ld)}–{rounded(val[1], ud)}"
+        elif kind == "p":
+            shown = f"{val:.4f}" if val >= 0.0001 else f"{val:.1e}"
+        else:
+            shown = rounded(val, int(r["decimals"]))
+        ok = bool(feas.loc[r["id"], "feasible"])
+        verdict = "hit" if dist == 0 else ("missed" if ok else "infeasible")
+        rows.append(
+            {
+                "id": r["id"], "quantity": q, "kind": kind, "published": r["text"],
+                "computed": shown, "distance": round(float(dist), 2), "feasible": ok,
+                "verdict": verdict,
+            }
+        )  # fmt: skip
+    return pd.DataFrame(rows)

@@ -1,0 +1,226 @@
+"""The synthetic cohort against every published aggregate, recomputed independently.
+
+The targets are recomputed here from ``data/cohort.csv`` with pandas and lifelines and compared
+with :func:`analysis.published.agrees` (the paper's rounding); nothing of the calibrator's loss is
+reused. Known misses and infeasible targets are listed explicitly so that a regression shows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from lifelines import KaplanMeierFitter
+from lifelines.statistics import logrank_test
+from lifelines.utils import restricted_mean_survival_time
+
+from analysis import COHORT_CSV, published, synthesis
+
+#: Feasible survival targets the committed cohort misses (see chapter 01 and the issue's note).
+KNOWN_MISSES = {
+    "results.os_median.median",
+    "results.os_median.interval",
+    "results.pfs_median.median",
+    "results.pfs_median.interval",
+    "figure2.os_median_prior_tace_2_4.interval",
+    "figure2.logrank_prior_tace.p",
+    "figure2.os_median_additional_tace.interval",
+}
+#: Targets that no cohort can print (asymmetric "confidence intervals").
+INFEASIBLE = {
+    "figure2.os_median_prior_tace_gt4.interval",
+    "abstract.os_median_additional_tace.interval",
+}
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    return pd.read_csv(COHORT_CSV, dtype={"bclc_stage": str})
+
+
+def _spss_median(t, e):
+    kmf = KaplanMeierFitter().fit(t, e)
+    table = kmf.event_table
+    table = table[table["observed"] > 0]
+    times = table.index.to_numpy(float)
+    r = table["at_risk"].to_numpy(float)
+    d = table["observed"].to_numpy(float)
+    s = np.cumprod(1 - d / r)
+    k = int(np.flatnonzero(s <= 0.5 + 1e-9)[0])
+    plateau = abs(s[k] - 0.5) < 1e-9 and k + 1 < times.size
+    var = s[k] ** 2 * np.sum(d[: k + 1] / (r[: k + 1] * (r[: k + 1] - d[: k + 1])))
+    hi = np.flatnonzero(s >= 0.55)
+    u, su = (times[hi[-1]], s[hi[-1]]) if hi.size else (0.0, 1.0)
+    lo = np.flatnonzero(s <= 0.45)[0]
+    se = np.sqrt(var) / ((su - s[lo]) / (times[lo] - u))
+    med = kmf.median_survival_time_  # the left end of an exact 0.5 plateau, as SPSS prints
+    if plateau:  # R's rule, which analysis.survival follows: the midpoint to the next event
+        med = 0.5 * (times[k] + times[k + 1])
+    return med, (med - 1.959963984540054 * se, med + 1.959963984540054 * se)
+
+
+def _independent(cohort) -> dict:
+    """quantity -> {kind: value} recomputed with pandas/lifelines."""
+    n = len(cohort)
+    br = cohort["best_response"]
+    pv = cohort["pvtt"]
+    cp = cohort["child_pugh_score"]
+    masks = {
+        "n_patients": pd.Series(True, index=cohort.index),
+        "sex_male": cohort["sex"] == "M", "sex_female": cohort["sex"] == "F",
+        "child_pugh_a": cp.between(5, 6), "child_pugh_b": cp.between(7, 9),
+        "child_pugh_c": cp >= 10, "bclc_a": cohort["bclc_stage"] == "A",
+        "bclc_b": cohort["bclc_stage"] == "B", "bclc_c": cohort["bclc_stage"] == "C",
+        "pvtt_present": pv != "Vp0", "pvtt_vp1_2": pv.isin(["Vp1", "Vp2"]),
+        "additional_tace": cohort["additional_tace"] == 1,
+        "prior_resection_or_transplant": cohort["prior_resection_or_transplant"] == 1,
+        "response_cr": br == "CR", "response_pr": br == "PR", "response_sd": br == "SD",
+        "response_pd": br == "PD", "orr": br.isin(["CR", "PR"]), "dcr": br != "PD",
+    }  # fmt: skip
+    masks.update({f"pvtt_vp{k}": pv == f"Vp{k}" for k in range(5)})
+    for c in cohort.columns:
+        if c.startswith("refractory_") and c != "refractory_tace_sessions":
+            masks[c] = cohort[c] == 1
+    out = {q: {"count": int(m.sum()), "percent": 100 * m.sum() / n} for q, m in masks.items()}
+    for col in synthesis.MEAN_SD_COLUMNS:
+        out[col] = {"mean": cohort[col].mean(), "sd": cohort[col].std()}
+    for col in ("afp_ng_ml", "pivka2"):
+        out[col] = {
+            "median": cohort[col].median(),
+            "interval": (cohort[col].min(), cohort[col].max()),
+        }
+    dc = br != "PD"
+    groups = {
+        None: pd.Series(True, index=cohort.index), "dc": dc, "pd": ~dc,
+        "prior_tace_2_4": cohort["prior_tace_sessions"] <= 4,
+        "prior_tace_gt4": cohort["prior_tace_sessions"] > 4,
+        "additional_tace": cohort["additional_tace"] == 1,
+        "no_additional_tace": cohort["additional_tace"] == 0,
+    }  # fmt: skip
+    for q, (which, g) in synthesis.SURVIVAL_QUANTITIES.items():
+        m = groups[g]
+        t = cohort.loc[m, f"{which}_months"].to_numpy(float)
+        e = cohort.loc[m, f"{which}_event"].to_numpy(int)
+        med, ci = _spss_median(t, e)
+        kmf = KaplanMeierFitter().fit(t, e)
+        out[q] = {
+            "median": med,
+            "interval": ci,
+            "mean": restricted_mean_survival_time(kmf, t=t.max()),
+        }
+    for q, g in synthesis.LOGRANK_QUANTITIES.items():
+        m = groups[g]
+        res = logrank_test(
+            cohort.loc[m, "os_months"], cohort.loc[~m, "os_months"],
+            cohort.loc[m, "os_event"], cohort.loc[~m, "os_event"],
+        )  # fmt: skip
+        out[q] = {"p": res.p_value}
+    return out
+
+
+def test_every_feasible_target_is_hit(cohort):
+    values = _independent(cohort)
+    checked, misses = 0, set()
+    for row in published.load().itertuples(index=False):
+        if row.quantity not in values or row.kind not in values[row.quantity]:
+            continue
+        checked += 1
+        if not published.agrees(values[row.quantity][row.kind], row.id):
+            misses.add(row.id)
+    assert checked >= 120
+    known = KNOWN_MISSES | INFEASIBLE
+    # duplicates of a known miss printed elsewhere (same text) count as the same miss
+    pub = published.load().set_index("id")
+    dup = {
+        i for i in misses
+        if any(
+            pub.loc[i, "quantity"] == pub.loc[k, "quantity"] and pub.loc[i, "text"] == pub.loc[k, "text"]
+            for k in known
+        )
+    }  # fmt: skip
+    assert misses - known - dup == set(), "feasible targets missed"
+
+
+def test_infeasible_targets_are_identified():
+    feas = synthesis.feasibility()
+    assert set(feas.loc[~feas["feasible"], "id"]) == INFEASIBLE
+
+
+def test_grim_grimmer_by_hand():
+    # 10 integers cannot average 5.19 (sums 51 or 52 give 5.1 or 5.2)
+    ok, reason, _ = synthesis._grim_grimmer(5.19, 2, None, 0, 10)
+    assert not ok and "GRIM" in reason
+    # 1, 2, 3: mean 2.00, SD 1.00 exactly
+    assert synthesis._grim_grimmer(2.0, 2, 1.0, 2, 3)[0]
+    # three integers with mean 2 have SD 0, 0.58, 1, 1.15, ... never 0.3
+    assert not synthesis._grim_grimmer(2.0, 1, 0.3, 1, 3)[0]
+
+
+def test_clinical_consistency(cohort):
+    from analysis.clinical import child_pugh
+
+    pts = [
+        child_pugh(b, a, i, s, e)[0]
+        for b, a, i, s, e in cohort[
+            ["bilirubin_mg_dl", "albumin_g_dl", "inr", "ascites", "encephalopathy"]
+        ].itertuples(index=False)
+    ]
+    assert list(cohort["child_pugh_score"]) == pts
+    assert set(cohort["child_pugh_score"]) <= {5, 6, 7, 8}
+    assert (cohort["pfs_months"] <= cohort["os_months"]).all()
+    assert (cohort.loc[cohort["os_event"] == 1, "pfs_event"] == 1).all()
+    assert (cohort["refractory_tace_sessions"] <= cohort["prior_tace_sessions"]).all()
+    add = cohort["additional_tace"] == 1
+    assert cohort.loc[add, "additional_tace_month"].notna().all()
+    assert cohort.loc[~add, "additional_tace_month"].isna().all()
+    assert (cohort.loc[add, "additional_tace_month"] > 0).all()
+    assert (cohort.loc[add, "additional_tace_month"] < cohort.loc[add, "os_months"]).all()
+    resp = cohort["best_response"].isin(["CR", "PR", "SD"])
+    assert (cohort.loc[resp, "response_month"] < cohort.loc[resp, "pfs_months"]).all()
+    assert (cohort["response_month"] <= cohort["pfs_months"]).all()
+    censored = cohort["os_event"] == 0
+    # alive at the end of follow-up, except a few losses to follow-up from the initial draw
+    early = cohort.loc[censored, "os_months"] < synthesis.MIN_CENSORED_MONTHS
+    assert early.sum() <= 2
+    assert (cohort["os_months"] <= synthesis.MAX_FOLLOW_UP_MONTHS).all()
+    assert list(cohort.columns) == synthesis.COLUMNS
+    assert cohort["patient_id"].str.fullmatch(r"SYN\d{3}").all()
+
+
+def test_cohort_loads_through_the_schema():
+    cohort_mod = pytest.importorskip("analysis.cohort")
+    df = cohort_mod.load_cohort(COHORT_CSV)
+    assert len(df) == 82
+
+
+def test_same_seed_same_frame_other_seed_differs():
+    a = synthesis.synthesize(7, chains=2, steps=200)
+    b = synthesis.synthesize(7, chains=2, steps=200, workers=1)
+    c = synthesis.synthesize(8, chains=2, steps=200)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a.equals(c)
+
+
+def test_csv_is_stable_and_atomic(tmp_path, cohort):
+    path = tmp_path / "x.csv"
+    synthesis.write_cohort_csv(cohort, path)
+    assert path.read_bytes() == COHORT_CSV.read_bytes()
+    assert b"\r" not in path.read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
+
+
+def test_cli_reproduces_committed_cohort(tmp_path, capsys):
+    from analysis.__main__ import main
+
+    out = tmp_path / "cohort.csv"
+    assert main(["synthesize", "--out", str(out), "--quiet"]) == 0
+    assert out.read_bytes() == COHORT_CSV.read_bytes()
+    text = capsys.readouterr().out
+    assert "hit" in text and "infeasible" in text
+
+
+def test_cli_usage_error(capsys):
+    from analysis.__main__ import main
+
+    assert main(["synthesize", "--chains", "0"]) == 2
+    assert "chains" in capsys.readouterr().err
