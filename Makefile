@@ -40,13 +40,13 @@ chromium: ## install Debian's chromium for the browser tests when it is missing
 test: $(STAMP) chromium book ## set up, build the book, run every test (unit, goldens, nbval, browser, lint)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg tests chapters
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg tests chapters
 
 unit: $(STAMP) ## unit tests only (no book, no nbval, no browser)
 	$(BIN)/python -m pytest tests -m "not book"
 
 nbval: $(STAMP) ## regression-test the golden notebooks
-	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg chapters
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg chapters
 
 goldens: $(STAMP) ## re-execute every chapter into its golden notebook (chapters/NN-x.ipynb)
 	$(BIN)/python tools/goldens.py $(if $(NAME),$(NAME),)
