@@ -1,0 +1,1961 @@
+"""Machine checks of the internal consistency of Hien et al. (2024).
+
+Every check reads only the numbers the paper prints (``data/published/`` through
+:mod:`analysis.published`); none needs patient data. Each kind of check is a pure function on
+plain numbers that returns a :class:`Check` (a verdict, what was computed, and an explanation a
+resident can follow), so that it can be tested on hand-built examples. :func:`audit_paper`
+applies them to the published entries and returns one row per check; :func:`summary` counts the
+verdicts.
+
+Verdicts
+--------
+``"consistent"``
+    the printed numbers can all be true at the precision they are printed with.
+``"inconsistent"``
+    they cannot all be true (allowing for rounding, and for P values also for truncation), or a
+    sentence says something the printed numbers contradict.
+``"cannot tell"``
+    the check has no power here, rests on an approximation that is too rough for a verdict, or
+    finds something clinically implausible but not impossible.
+
+An inconsistency is a statement about the printed numbers, not about the authors: most are
+typing or labelling slips that a corrected table would remove.
+
+Methods and references
+----------------------
+GRIM (granularity of means of integer data) :cite:`brown2017`; GRIMMER (the same for standard
+deviations) :cite:`anaya2016`; recomputing a P value from the reported statistic in the spirit of
+statcheck :cite:`nuijten2016`; the standard error and P value of a ratio from its 95% confidence
+interval :cite:`altman2011`; feasibility of a mean and SD under the bounds of the variable, in the
+spirit of SPRITE :cite:`heathers2018`; the SPSS confidence interval of a Kaplan-Meier median
+(median ± 1.96·SE, Brookmeyer and Crowley's approach gives asymmetric intervals instead)
+:cite:`brookmeyer1982`; BCLC 2022 staging :cite:`reig2022`.
+
+Rounding: a number printed with ``d`` decimals may be anything within half a unit of the last
+digit (``0.5·10**-d``) of the printed value. Truncation (``0.046`` printed as ``0.04``), which
+SPSS users sometimes do by hand, is allowed for P values only, and the explanation says so when
+a P value agrees only if it was truncated.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+from scipy.stats import norm
+
+from analysis import published
+
+__all__ = [
+    "VERDICTS",
+    "COLUMNS",
+    "Z95",
+    "Check",
+    "percent_of_count",
+    "grim_percent",
+    "grim_mean",
+    "grimmer",
+    "sd_within_bounds",
+    "parts_sum",
+    "criteria_cover",
+    "interval_symmetry",
+    "range_reading",
+    "iqr_reading",
+    "hr_ci_centre",
+    "p_from_ci",
+    "se_for_binary",
+    "same_quantity",
+    "claim_p_below",
+    "claim_direction",
+    "claim_extreme",
+    "claim_groups_complementary",
+    "claim_table_reference",
+    "bclc_stage_c",
+    "child_pugh_classes",
+    "response_rates",
+    "logrank_vs_medians",
+    "cox_vs_medians",
+    "cox_vs_logrank",
+    "expected_direction",
+    "smallest_group_deaths",
+    "audit_paper",
+    "summary",
+]
+
+#: The three verdicts, in the order :func:`summary` reports them.
+VERDICTS = ("consistent", "inconsistent", "cannot tell")
+
+#: Columns of :func:`audit_paper` (``ids`` lists the published entries a row uses).
+COLUMNS = ("where", "claim", "check", "computed", "verdict", "explanation", "ids")
+
+#: The 97.5% point of the standard normal distribution (SPSS and R use it for 95% intervals).
+Z95 = float(norm.ppf(0.975))
+
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Check:
+    """The result of one check.
+
+    Attributes
+    ----------
+    verdict : str
+        One of :data:`VERDICTS`.
+    computed : str
+        What the check computed, formatted for the reader.
+    explanation : str
+        Why the verdict follows, in plain words.
+    details : dict
+        The numbers behind ``computed`` (for tests and for chapters that glue them).
+    """
+
+    verdict: str
+    computed: str
+    explanation: str
+    details: dict = field(default_factory=dict, compare=False)
+
+    def __post_init__(self):
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {VERDICTS}, got {self.verdict!r}")
+
+
+def _half(decimals: int) -> float:
+    """Half a unit of the last printed digit."""
+    if not isinstance(decimals, int) or decimals < 0:
+        raise ValueError(f"decimals must be a non-negative integer, got {decimals!r}")
+    return 0.5 * 10.0**-decimals
+
+
+def _fmt(x: float, digits: int = 3) -> str:
+    """Format with ``digits`` significant digits, no exponent for the magnitudes used here."""
+    if x == 0 or not math.isfinite(x):
+        return f"{x:g}"
+    decimals = max(0, digits - 1 - int(math.floor(math.log10(abs(x)))))
+    return f"{x:.{decimals}f}"
+
+
+def _p_text(p: float) -> str:
+    return "<0.0001" if p < 0.0001 else _fmt(p, 2)
+
+
+def _check_positive_int(name: str, x) -> None:
+    if isinstance(x, bool) or not isinstance(x, int) or x <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {x!r}")
+
+
+# ============================================================================ counts and percents
+
+
+def percent_of_count(count: int, n: int, percent: float, decimals: int) -> Check:
+    """Does ``count`` of ``n`` print as ``percent`` at ``decimals`` decimals?
+
+    Method: ``100·count/n`` must lie within half a unit of the last printed digit of the
+    percentage (any rounding rule: half up, half even).
+
+    Parameters
+    ----------
+    count, n : int
+        Numerator and denominator (``0 <= count <= n``).
+    percent : float
+        The printed percentage.
+    decimals : int
+        Decimals of the printed percentage.
+    """
+    _check_positive_int("n", n)
+    if not 0 <= count <= n:
+        raise ValueError(f"count must lie in [0, n={n}], got {count!r}")
+    exact = 100.0 * count / n
+    ok = abs(exact - percent) <= _half(decimals) + _EPS
+    computed = f"{count}/{n} = {exact:.{decimals + 2}f}%"
+    if ok:
+        why = (
+            f"{count} of {n} is {exact:.{decimals + 2}f}%, which prints as {percent:.{decimals}f}%."
+        )
+    else:
+        why = (
+            f"{count} of {n} is {exact:.{decimals + 2}f}%, which would print as "
+            f"{exact:.{decimals}f}%, not {percent:.{decimals}f}%."
+        )
+    return Check("consistent" if ok else "inconsistent", computed, why, {"exact": exact})
+
+
+def grim_percent(percent: float, n: int, decimals: int) -> Check:
+    """GRIM for a percentage: is there any whole number of patients out of ``n`` giving it?
+
+    Method: the GRIM test :cite:`brown2017` applied to a proportion. With ``n`` patients only the
+    fractions ``k/n`` exist; the check lists every ``k`` with ``100·k/n`` within half a unit of
+    the printed percentage. The test has power only when ``100/n`` is larger than one unit of
+    the last printed digit (for ``n = 82`` and one decimal it is: steps of 1.22%).
+    """
+    _check_positive_int("n", n)
+    half = _half(decimals)
+    counts = [k for k in range(n + 1) if abs(100.0 * k / n - percent) <= half + _EPS]
+    if counts:
+        listed = ", ".join(str(k) for k in counts)
+        return Check(
+            "consistent",
+            f"k = {listed} of {n}",
+            f"{listed} of {n} patients prints as {percent:.{decimals}f}%.",
+            {"counts": counts},
+        )
+    below = max((k for k in range(n + 1) if 100.0 * k / n < percent), default=0)
+    return Check(
+        "inconsistent",
+        f"no k of {n}",
+        f"No whole number of {n} patients gives {percent:.{decimals}f}%: {below}/{n} = "
+        f"{100 * below / n:.2f}% and {below + 1}/{n} = {100 * (below + 1) / n:.2f}%.",
+        {"counts": []},
+    )
+
+
+def _grim_totals(mean: float, n_total: int, decimals: int) -> list[int]:
+    half = _half(decimals)
+    lo = math.floor((mean - half) * n_total) - 1
+    hi = math.ceil((mean + half) * n_total) + 1
+    return [t for t in range(lo, hi + 1) if abs(t / n_total - mean) <= half + _EPS]
+
+
+def grim_mean(mean: float, n: int, decimals: int, items: int = 1) -> Check:
+    """GRIM: can ``n`` integer values (each the sum of ``items`` integers) have this mean?
+
+    Method: the GRIM test :cite:`brown2017`. The sum of integer data is an integer ``T``; the
+    mean is ``T/(n·items)``. The check lists every ``T`` whose mean prints as the reported one.
+    It can only fail when ``n·items < 10**decimals`` (otherwise consecutive totals are closer
+    than one printed unit); the explanation says when the test has no power.
+    """
+    _check_positive_int("n", n)
+    _check_positive_int("items", items)
+    n_total = n * items
+    totals = _grim_totals(mean, n_total, decimals)
+    power = n_total < 10**decimals
+    if totals:
+        example = totals[0]
+        why = f"A total of {example} over {n_total} gives {example / n_total:.{decimals + 3}f}"
+        why += f", which prints as {mean:.{decimals}f}."
+        if not power:
+            why += (
+                f" The test cannot fail here: with {n_total} values every mean printed with "
+                f"{decimals} decimal(s) is reachable."
+            )
+        return Check("consistent", f"T = {example}/{n_total}", why, {"totals": totals})
+    below = math.floor(mean * n_total)
+    return Check(
+        "inconsistent",
+        f"no integer total over {n_total}",
+        f"No integer total gives a mean of {mean:.{decimals}f} with {n_total} values: "
+        f"{below}/{n_total} = {below / n_total:.{decimals + 3}f} and {below + 1}/{n_total} = "
+        f"{(below + 1) / n_total:.{decimals + 3}f}.",
+        {"totals": []},
+    )
+
+
+def grimmer(mean: float, sd: float, n: int, mean_decimals: int, sd_decimals: int) -> Check:
+    """GRIMMER: can ``n`` integers have this mean and this (sample) standard deviation?
+
+    Method: :cite:`anaya2016`. For every total ``T`` that passes GRIM, the sum of squares is
+    ``S = (n − 1)·sd² + T²/n`` and must be an integer; because ``x² ≡ x (mod 2)`` it must also
+    have the parity of ``T``. The SD is allowed its rounding interval ``sd ± 0.5·10**-d``. The
+    test has little power when that interval spans several integers of ``S`` (large ``n``,
+    SD printed with one decimal), which the explanation states.
+    """
+    _check_positive_int("n", n)
+    if n < 2:
+        raise ValueError(f"n must be at least 2 for a standard deviation, got {n!r}")
+    if sd < 0:
+        raise ValueError(f"sd must be non-negative, got {sd!r}")
+    totals = _grim_totals(mean, n, mean_decimals)
+    if not totals:
+        return Check(
+            "inconsistent",
+            "mean fails GRIM",
+            f"The mean {mean:.{mean_decimals}f} is impossible for {n} integers (GRIM), so no SD is.",
+            {"sums_of_squares": []},
+        )
+    half = _half(sd_decimals)
+    sd_lo, sd_hi = max(sd - half, 0.0), sd + half
+    found = []
+    width = 0.0
+    for total in totals:
+        s_lo = (n - 1) * sd_lo**2 + total**2 / n
+        s_hi = (n - 1) * sd_hi**2 + total**2 / n
+        width = s_hi - s_lo
+        for s in range(math.ceil(s_lo - _EPS), math.floor(s_hi + _EPS) + 1):
+            if s % 2 == total % 2:
+                found.append((total, s))
+    if found:
+        total, s = found[0]
+        why = (
+            f"A total of {total} with a sum of squares of {s} gives mean "
+            f"{total / n:.{mean_decimals + 2}f} and SD "
+            f"{math.sqrt((s - total**2 / n) / (n - 1)):.{sd_decimals + 2}f}."
+        )
+        if width > 4:
+            why += (
+                f" The SD's rounding interval spans about {width:.0f} possible sums of squares, "
+                "so the test has little power here."
+            )
+        return Check("consistent", f"T = {total}, S = {s}", why, {"sums_of_squares": found})
+    return Check(
+        "inconsistent",
+        "no integer sum of squares",
+        f"No set of {n} integers has mean {mean:.{mean_decimals}f} and SD {sd:.{sd_decimals}f}: "
+        "the sum of squares would have to be a non-integer or have the wrong parity.",
+        {"sums_of_squares": []},
+    )
+
+
+def sd_within_bounds(
+    mean: float,
+    sd: float,
+    n: int,
+    mean_decimals: int,
+    sd_decimals: int,
+    lower: float | None = None,
+    upper: float | None = None,
+    integer: bool = False,
+) -> Check:
+    """Is a mean ± SD possible for a variable bounded by ``lower`` and ``upper``?
+
+    Method: the Bhatia-Davis inequality bounds the population variance of values in
+    ``[a, b]`` with mean ``m`` by ``(m − a)(b − m)``; the sample variance is ``n/(n − 1)``
+    times the population variance. With both bounds, the largest possible sample SD is
+    ``sqrt(n/(n − 1)·(m − a)(b − m))``. With only a lower bound the SD is unbounded, but the
+    largest value must then be at least ``m + (n − 1)/n·sd²/(m − a)`` (the same inequality
+    solved for ``b``): the check reports that smallest possible maximum. This is the bounded
+    reasoning behind SPRITE :cite:`heathers2018`. Rounding of the mean and SD is allowed for.
+    An SD larger than ``m − a`` also means that mean ± SD reaches below the minimum: the data
+    are right-skewed and a median with quartiles would describe them better.
+    """
+    _check_positive_int("n", n)
+    if n < 2:
+        raise ValueError(f"n must be at least 2, got {n!r}")
+    hm, hs = _half(mean_decimals), _half(sd_decimals)
+    m_lo, m_hi = mean - hm, mean + hm
+    s_lo = max(sd - hs, 0.0)
+    if lower is not None and m_hi < lower or upper is not None and m_lo > upper:
+        return Check(
+            "inconsistent",
+            f"mean {mean} outside [{lower}, {upper}]",
+            f"A mean of {mean} is impossible for values between {lower} and {upper}.",
+        )
+    details: dict = {}
+    skew = ""
+    if lower is not None and sd > mean - lower:
+        skew = (
+            f" The SD ({sd}) exceeds the distance from the mean to the minimum ({mean - lower:.2f}), "
+            "so the values are strongly right-skewed and mean ± SD is a poor summary."
+        )
+    if lower is not None and upper is not None:
+        centre = min(max((lower + upper) / 2, m_lo), m_hi)
+        max_sd = math.sqrt(n / (n - 1) * (centre - lower) * (upper - centre))
+        details["max_sd"] = max_sd
+        if s_lo > max_sd + _EPS:
+            return Check(
+                "inconsistent",
+                f"largest possible SD {max_sd:.2f}",
+                f"With every value between {lower} and {upper} and a mean of {mean}, the SD "
+                f"cannot exceed {max_sd:.2f}; {sd} is impossible.",
+                details,
+            )
+        return Check(
+            "consistent",
+            f"largest possible SD {max_sd:.2f}",
+            f"With values between {lower} and {upper} the SD can reach {max_sd:.2f}, so {sd} "
+            f"is possible.{skew}",
+            details,
+        )
+    if lower is not None:
+        c = (n - 1) / n * s_lo**2
+        candidates = [m_lo, m_hi]
+        stationary = lower + math.sqrt(c)
+        if m_lo < stationary < m_hi:
+            candidates.append(stationary)
+        smallest_max = min(m + c / (m - lower) for m in candidates if m > lower)
+        if integer:
+            smallest_max = math.ceil(smallest_max - _EPS)
+        details["smallest_max"] = smallest_max
+        return Check(
+            "consistent",
+            f"largest value ≥ {_fmt(smallest_max)}",
+            f"Possible with no upper limit, but at least one value must be {_fmt(smallest_max)} "
+            f"or more.{skew}",
+            details,
+        )
+    return Check("cannot tell", "no bounds", "Without bounds any SD is possible.", details)
+
+
+def parts_sum(parts: dict[str, int], total: int) -> Check:
+    """Do the counts of mutually exclusive categories add up to the total?"""
+    s = sum(parts.values())
+    listed = " + ".join(str(v) for v in parts.values())
+    if s == total:
+        return Check("consistent", f"{listed} = {s}", f"The categories add up to {total}.")
+    return Check(
+        "inconsistent",
+        f"{listed} = {s}",
+        f"The categories add up to {s}, not {total}.",
+    )
+
+
+def criteria_cover(counts: dict[str, int], n: int) -> Check:
+    """Can every one of ``n`` patients meet at least one of non-exclusive criteria?
+
+    Method: each count must be at most ``n``, and their sum at least ``n`` (otherwise some
+    patient meets none). The mean number of criteria per patient is reported.
+    """
+    _check_positive_int("n", n)
+    too_big = [k for k, v in counts.items() if v > n]
+    s = sum(counts.values())
+    if too_big:
+        return Check(
+            "inconsistent",
+            f"{too_big[0]}: {counts[too_big[0]]} > {n}",
+            f"A criterion cannot be met by more than the {n} patients.",
+        )
+    if s < n:
+        return Check(
+            "inconsistent",
+            f"sum {s} < {n}",
+            f"The criteria are met {s} times in all, so at least {n - s} patients meet none, "
+            "yet every patient had to meet one to be included.",
+        )
+    return Check(
+        "consistent",
+        f"sum {s} ≥ {n}",
+        f"The criteria are met {s} times by {n} patients ({s / n:.1f} per patient on average), "
+        "so each patient can meet at least one.",
+        {"sum": s},
+    )
+
+
+# ============================================================================ medians and ranges
+
+
+def interval_symmetry(
+    median: float,
+    lower: float,
+    upper: float,
+    median_decimals: int,
+    lower_decimals: int,
+    upper_decimals: int,
+    z: float = Z95,
+) -> Check:
+    """Is a printed bracket the symmetric SPSS 95% CI of a Kaplan-Meier median?
+
+    Method: SPSS prints the CI of a median as ``median ± 1.96·SE`` (SE from Greenwood's variance
+    and the slope of the curve), which is symmetric; the log and log-log intervals of R and
+    lifelines (after :cite:`brookmeyer1982`) are not. The asymmetry ``(U − m) − (m − L)`` must be
+    within the rounding of the three printed numbers (``h_U + h_L + 2·h_m``). The SE the
+    interval implies is ``(U − L)/(2·1.96)``.
+    """
+    if not lower <= upper:
+        raise ValueError(f"lower must not exceed upper, got {lower!r} > {upper!r}")
+    asym = (upper - median) - (median - lower)
+    tol = _half(upper_decimals) + _half(lower_decimals) + 2 * _half(median_decimals)
+    se = (upper - lower) / (2 * z)
+    details = {"asymmetry": asym, "tolerance": tol, "se": se}
+    below, above = median - lower, upper - median
+    computed = f"−{below:.2f} / +{above:.2f}; SE ≈ {se:.2f}"
+    if abs(asym) <= tol + _EPS:
+        return Check(
+            "consistent",
+            computed,
+            f"The bracket reaches {below:.2f} below and {above:.2f} above the median, equal "
+            f"within rounding (±{tol:.2f}): it reads as an SPSS 95% CI, median ± 1.96 × {se:.2f}.",
+            details,
+        )
+    return Check(
+        "inconsistent",
+        computed,
+        f"The bracket reaches {below:.2f} below but {above:.2f} above the median (rounding "
+        f"allows ±{tol:.2f}), so it is not an SPSS median ± 1.96·SE interval. Either it is "
+        "another kind of interval, or a bound is misprinted; read alone, the lower side implies "
+        f"SE ≈ {below / z:.2f} and the upper side SE ≈ {above / z:.2f}.",
+        details,
+    )
+
+
+def range_reading(lower: float, upper: float, others: dict[str, float], label: str = "") -> Check:
+    """Can a bracket called a "range" be the minimum-maximum of the patients' values?
+
+    Method: if ``lower–upper`` were the range (minimum to maximum) of the individual values,
+    every value from the same patients, and so every subgroup median, would lie inside it.
+    ``others`` holds such values (e.g. the median survival of a subgroup of the same cohort).
+    """
+    outside = {k: v for k, v in others.items() if not lower - _EPS <= v <= upper + _EPS}
+    if outside:
+        name, v = next(iter(outside.items()))
+        return Check(
+            "inconsistent",
+            f"{name} = {v:g} outside {lower:g}–{upper:g}",
+            f"If {label or 'the bracket'} {lower:g}–{upper:g} were the range of individual "
+            f"values, no patient could lie outside it, yet {name} is {v:g}. The bracket must be "
+            "a confidence interval, not a range.",
+            {"outside": outside},
+        )
+    return Check(
+        "consistent",
+        f"all inside {lower:g}–{upper:g}",
+        f"Every related value lies inside {lower:g}–{upper:g}, so a range reading is possible.",
+    )
+
+
+def iqr_reading(
+    median: float, q1: float, q3: float, n: int, max_log_sd: float = 4.0, z_range: float = 2.5
+) -> Check:
+    """Is a bracket plausible as the interquartile range (IQR) around a median?
+
+    Method: an IQR must contain the median (else ``"inconsistent"``). Beyond that, the check
+    compares two readings for a positive, log-normally distributed marker: as an IQR the
+    bracket implies a log-scale SD of ``ln(q3/q1)/(2·0.674)``; as a minimum-maximum of ``n``
+    values it implies roughly ``ln(max/min)/(2·z_range)`` (``z_range = 2.5`` is about where the
+    extremes of 80–100 values sit). If the IQR reading needs a log-scale SD above ``max_log_sd``
+    (tumour markers in HCC cohorts have log-scale SDs of about 2–3) the verdict is
+    ``"cannot tell"``: implausible, not impossible.
+    """
+    _check_positive_int("n", n)
+    if not q1 - _EPS <= median <= q3 + _EPS:
+        return Check(
+            "inconsistent",
+            f"median {median:g} outside {q1:g}–{q3:g}",
+            "An interquartile range always contains the median.",
+        )
+    if q1 <= 0:
+        return Check(
+            "cannot tell", "non-positive bound", "A log-scale check needs positive values."
+        )
+    iqr_sd = math.log(q3 / q1) / (2 * norm.ppf(0.75))
+    range_sd = math.log(q3 / q1) / (2 * z_range)
+    details = {"iqr_log_sd": iqr_sd, "range_log_sd": range_sd}
+    computed = f"log-SD {iqr_sd:.1f} as IQR, {range_sd:.1f} as min–max"
+    if iqr_sd > max_log_sd:
+        return Check(
+            "cannot tell",
+            computed,
+            f"Read as an IQR, a quarter of the {n} patients would lie at or below {q1:g} and a "
+            f"quarter at or above {q3:g}: a log-scale SD of about {iqr_sd:.1f}, far wider than "
+            f"such markers usually spread. Read as minimum–maximum it implies about {range_sd:.1f}, "
+            "which is typical. Not impossible, but the bracket reads as a range.",
+            details,
+        )
+    return Check(
+        "consistent",
+        computed,
+        f"Read as an IQR the spread (log-scale SD {iqr_sd:.1f}) is plausible.",
+        details,
+    )
+
+
+# ============================================================================ hazard ratios
+
+
+def _log_bounds(x: float, decimals: int) -> tuple[float, float]:
+    """ln of the rounding interval of a printed positive number (−inf when it reaches 0)."""
+    h = _half(decimals)
+    lo = x - h
+    return (math.log(lo) if lo > 0 else -math.inf), math.log(x + h)
+
+
+def hr_ci_centre(
+    hr: float, lower: float, upper: float, hr_decimals: int, ci_decimals: int
+) -> Check:
+    """Does a hazard ratio sit at the geometric centre of its 95% CI?
+
+    Method: a Wald interval is ``exp(b ± 1.96·SE)``, so ``ln HR`` is the midpoint of ``ln L`` and
+    ``ln U`` and ``HR = sqrt(L·U)`` :cite:`altman2011`. Each printed number is allowed its
+    rounding interval; if that fails, truncated printing (``x`` standing for ``[x, x + 10**-d)``)
+    is tried and the explanation says the numbers agree only under truncation.
+    """
+    centre = math.sqrt(lower * upper)
+    computed = f"√(L·U) = {centre:.{max(hr_decimals, 3)}f}"
+    details = {"centre": centre}
+    shown = f"{lower:.{ci_decimals}f}–{upper:.{ci_decimals}f}"
+    if lower - _half(ci_decimals) <= 0:
+        return Check("cannot tell", computed, "A bound printed as 0 has no logarithm.", details)
+
+    def overlap(slack_up: float) -> bool:
+        h_hr, h_ci = _half(hr_decimals), _half(ci_decimals)
+        hr_lo, hr_hi = math.log(hr - h_hr), math.log(hr + h_hr * slack_up)
+        c_lo = (math.log(lower - h_ci) + math.log(upper - h_ci)) / 2
+        c_hi = (math.log(lower + h_ci * slack_up) + math.log(upper + h_ci * slack_up)) / 2
+        return hr_lo <= c_hi + _EPS and c_lo <= hr_hi + _EPS
+
+    if overlap(1.0):
+        return Check(
+            "consistent",
+            computed,
+            f"The geometric centre of {shown} is {centre:.3f}, which matches the printed {hr} "
+            "within rounding.",
+            details,
+        )
+    if overlap(3.0):
+        return Check(
+            "consistent",
+            computed,
+            f"The geometric centre of {shown} is {centre:.4f}; the printed {hr} matches it only if "
+            "the numbers were truncated rather than rounded (a difference in the last digit).",
+            details,
+        )
+    return Check(
+        "inconsistent",
+        computed,
+        f"A Wald interval is centred on the HR on the log scale, but the centre of {shown} is "
+        f"{centre:.3f}, not {hr}. The HR or a bound is probably misprinted (an HR of {hr} with "
+        f"this lower bound would need an upper bound of {hr**2 / lower:.3f}).",
+        details,
+    )
+
+
+def _se_bounds(lower: float, upper: float, ci_decimals: int, z: float = Z95):
+    l_lo, l_hi = _log_bounds(lower, ci_decimals)
+    u_lo, u_hi = _log_bounds(upper, ci_decimals)
+    se_lo = max((u_lo - l_hi) / (2 * z), 0.0)
+    se_hi = (u_hi - l_lo) / (2 * z)
+    return se_lo, se_hi
+
+
+def _p_interval(p: float, relation: str, decimals: int):
+    """What a printed P may stand for: (rounding interval, truncation interval)."""
+    if relation == "<":
+        return (0.0, p), (0.0, p)
+    if relation != "=":
+        raise ValueError(f"relation must be '=' or '<', got {relation!r}")
+    h = _half(decimals)
+    return (max(p - h, 0.0), p + h), (p, p + 2 * h)
+
+
+def _z_of_p(p: float) -> float:
+    return float(norm.isf(p / 2)) if p > 0 else math.inf
+
+
+def _p_of_z(z: float) -> float:
+    return float(2 * norm.sf(abs(z)))
+
+
+def p_from_ci(
+    hr: float,
+    lower: float,
+    upper: float,
+    p: float,
+    relation: str,
+    hr_decimals: int,
+    ci_decimals: int,
+    p_decimals: int,
+) -> Check:
+    """Recompute a Wald P value from a hazard ratio and its 95% CI and compare it with the print.
+
+    Method: ``SE = (ln U − ln L)/(2·1.96)`` and ``z = ln HR / SE``, ``P = 2·(1 − Φ(|z|))``
+    :cite:`altman2011`, the recomputation statcheck does for reported test statistics
+    :cite:`nuijten2016`. Every printed number is allowed its rounding interval, giving a range
+    of P. The printed P is read as rounded (``0.02`` is 0.015–0.025) or truncated (0.020–0.030);
+    ``<0.001`` is any P below 0.001. The verdict is ``"cannot tell"`` when the printed precision
+    leaves the SE undetermined (``1.000–1.000``).
+    """
+    se_lo, se_hi = _se_bounds(lower, upper, ci_decimals)
+    hr_lo, hr_hi = _log_bounds(hr, hr_decimals)
+    rounding, truncation = _p_interval(p, relation, p_decimals)
+    printed = f"{'<' if relation == '<' else ''}{p}"
+    shown = f"{lower:.{ci_decimals}f}–{upper:.{ci_decimals}f}"
+    if se_lo <= 0 or not math.isfinite(se_hi):
+        return Check(
+            "cannot tell",
+            "SE not determined",
+            f"At the printed precision the interval {shown} does not determine the SE, so "
+            f"P = {printed} cannot be checked.",
+        )
+    if hr_lo <= 0 <= hr_hi:
+        z_min = 0.0
+    else:
+        z_min = min(abs(hr_lo), abs(hr_hi)) / se_hi
+    z_max = max(abs(hr_lo), abs(hr_hi)) / se_lo
+    p_min, p_max = _p_of_z(z_max), _p_of_z(z_min)
+    se = (math.log(upper) - math.log(lower)) / (2 * Z95)
+    z = math.log(hr) / se
+    p_mid = _p_of_z(z)
+    details = {"se": se, "z": z, "p": p_mid, "p_min": p_min, "p_max": p_max}
+    computed = f"SE {se:.3f}, z {z:.2f}, P ≈ {_p_text(p_mid)}"
+    if _p_text(p_min) == _p_text(p_max):
+        spread = ""
+    else:
+        spread = f" (between {_p_text(p_min)} and {_p_text(p_max)} given rounding)"
+
+    def overlaps(iv):
+        return p_min <= iv[1] + _EPS and iv[0] <= p_max + _EPS
+
+    if overlaps(rounding):
+        return Check(
+            "consistent",
+            computed,
+            f"From the interval, SE = {se:.3f} and z = {z:.2f}, so P ≈ {_p_text(p_mid)}{spread}, "
+            f"which agrees with the printed {printed}.",
+            details,
+        )
+    if overlaps(truncation):
+        return Check(
+            "consistent",
+            computed,
+            f"From the interval, P ≈ {_p_text(p_mid)}{spread}; the printed {printed} agrees only "
+            "if P was truncated rather than rounded.",
+            details,
+        )
+    crosses = (p_max < 0.05) != (p < 0.05 if relation == "=" else True)
+    gross = " This changes the conclusion at the 0.05 level." if crosses else ""
+    return Check(
+        "inconsistent",
+        computed,
+        f"From the interval, SE = {se:.3f} and z = {z:.2f}, so P ≈ {_p_text(p_mid)}{spread}, "
+        f"not {printed}.{gross}",
+        details | {"decision_error": crosses},
+    )
+
+
+def se_for_binary(
+    lower: float,
+    upper: float,
+    ci_decimals: int,
+    max_events: int,
+    hr: float | None = None,
+    per: tuple[float, str] | None = None,
+) -> Check:
+    """Is the SE of a log hazard ratio possible for a 0/1 covariate with at most ``max_events``?
+
+    Method: for a covariate coded 0/1 the Cox information is a sum over the ``d`` deaths of the
+    (weighted) variance of the covariate in the risk set, and the variance of a 0/1 variable is at
+    most 1/4; so the information is at most ``d/4`` and ``SE(ln HR) ≥ 2/sqrt(d)`` — also in a
+    multivariable model, because a diagonal element of an inverse information matrix is at least
+    the inverse of the diagonal element. (With the deaths split ``d1 + d2 = d`` the familiar
+    approximation ``SE ≈ sqrt(1/d1 + 1/d2)`` is at least ``2/sqrt(d)`` too.) The number of
+    deaths is bounded by the number of patients. The SE comes from the CI as in
+    :func:`p_from_ci`; the largest SE the rounding allows is compared with the floor.
+
+    When the SE is below the floor the covariate cannot have been 0/1: a per-unit (continuous)
+    coding is the usual explanation; with ``hr`` and ``per = (k, "unit name")`` the explanation
+    re-expresses the HR per ``k`` units (``hr**k``).
+    """
+    _check_positive_int("max_events", max_events)
+    se_lo, se_hi = _se_bounds(lower, upper, ci_decimals)
+    floor = 2 / math.sqrt(max_events)
+    se = (math.log(upper) - math.log(lower)) / (2 * Z95) if lower > 0 else math.inf
+    need = 4 / se_hi**2 if se_hi > 0 else math.inf
+    details = {"se": se, "se_max": se_hi, "floor": floor, "min_deaths": need}
+    computed = f"SE {se:.3f} vs floor {floor:.3f}"
+    if se_hi < floor:
+        rescaled = ""
+        if hr is not None and per is not None:
+            rescaled = f" Read per unit, HR {hr} is {hr ** per[0]:.2f} per {per[0]:g} {per[1]}."
+        return Check(
+            "inconsistent",
+            computed,
+            f"A 0/1 covariate needs SE ≥ 2/√d; even if all {max_events} patients had died the "
+            f"floor is {floor:.3f}, but this interval implies SE = {se:.3f} (it would need at least "
+            f"{math.ceil(need)} deaths). The label's 0/1 coding is impossible; a per-unit "
+            f"(continuous) coding is the usual explanation.{rescaled}",
+            details,
+        )
+    return Check(
+        "consistent",
+        computed,
+        f"SE = {se:.3f} is possible for a 0/1 covariate if there were at least {math.ceil(need)} "
+        f"deaths (at most {max_events}).",
+        details,
+    )
+
+
+# ============================================================================ cross-checks and claims
+
+
+def same_quantity(versions: list[tuple[str, tuple[float, ...], tuple[int, ...]]]) -> Check:
+    """Do all places that print one quantity print the same number?
+
+    Parameters
+    ----------
+    versions : list of (where, values, decimals)
+        ``values`` is a tuple (one number, or the two bounds of an interval) and ``decimals``
+        their printed decimals. Two prints agree when they differ by no more than the sum of
+        their rounding half-units (``14`` and ``14.0`` agree).
+    """
+    if len(versions) < 2:
+        raise ValueError("same_quantity needs at least two versions")
+    texts = [(w, "–".join(f"{v:g}" for v in vals)) for w, vals, _ in versions]
+    computed = "; ".join(f"{w} {t}" for w, t in texts)
+
+    def agree(a, b):
+        return len(a[1]) == len(b[1]) and all(
+            abs(x - y) <= _half(dx) + _half(dy) + _EPS
+            for x, y, dx, dy in zip(a[1], b[1], a[2], b[2], strict=True)
+        )
+
+    groups: list[list[int]] = []
+    for i, v in enumerate(versions):
+        for g in groups:
+            if agree(versions[g[0]], v):
+                g.append(i)
+                break
+        else:
+            groups.append([i])
+    if len(groups) == 1:
+        return Check("consistent", computed, f"All {len(versions)} places print the same number.")
+    groups.sort(key=len, reverse=True)
+    odd = [texts[i] for g in groups[1:] for i in g]
+    major = texts[groups[0][0]][1]
+    odd_text = "; ".join(f"{w} prints {t}" for w, t in odd)
+    return Check(
+        "inconsistent",
+        computed,
+        f"{odd_text}, where {len(groups[0])} other place(s) print {major}.",
+        {"groups": groups},
+    )
+
+
+def claim_p_below(p_values: dict[str, tuple[float, str]], threshold: float) -> Check:
+    """A sentence calls these factors significant at ``P < threshold``: are all printed P below?
+
+    ``p_values`` maps a factor to ``(printed P, relation)``. A printed P counts as below the
+    threshold when even its rounding interval's lower end is below it (``"<"`` P values are
+    below when their bound is at most the threshold).
+    """
+    below, not_below = [], []
+    for name, (p, relation) in p_values.items():
+        ok = p <= threshold + _EPS if relation == "<" else p < threshold
+        (below if ok else not_below).append(f"{name} {'<' if relation == '<' else ''}{p}")
+    computed = f"{len(below)} of {len(p_values)} below {threshold}"
+    if not not_below:
+        return Check("consistent", computed, f"All printed P values are below {threshold}.")
+    return Check(
+        "inconsistent",
+        computed,
+        f"The sentence claims P < {threshold} for all {len(p_values)}, but the printed values "
+        f"include {', '.join(not_below)}.",
+        {"not_below": not_below},
+    )
+
+
+def claim_direction(hr: float, claimed: str) -> Check:
+    """Does a hazard ratio point the way the sentence says?
+
+    ``claimed`` is ``"worse"`` (the exposed group dies sooner: HR > 1 against the reference) or
+    ``"better"`` (HR < 1).
+    """
+    if claimed not in ("worse", "better"):
+        raise ValueError(f"claimed must be 'worse' or 'better', got {claimed!r}")
+    ok = hr > 1 if claimed == "worse" else hr < 1
+    side = "above" if hr > 1 else "below"
+    if ok:
+        return Check("consistent", f"HR {hr} {side} 1", f"An HR {side} 1 means {claimed} survival.")
+    return Check(
+        "inconsistent",
+        f"HR {hr} {side} 1",
+        f"The sentence says survival was {claimed}, but an HR {side} 1 against the reference "
+        f"means the opposite.",
+    )
+
+
+def claim_extreme(values: dict[str, float], claimed: str, which: str) -> Check:
+    """Is ``claimed`` the largest (``which="max"``) or smallest (``"min"``) of ``values``?"""
+    if which not in ("max", "min"):
+        raise ValueError(f"which must be 'max' or 'min', got {which!r}")
+    if claimed not in values:
+        raise ValueError(f"claimed {claimed!r} is not among {sorted(values)}")
+    pick = max if which == "max" else min
+    best = pick(values.values())
+    winners = [k for k, v in values.items() if v == best]
+    word = "largest" if which == "max" else "smallest"
+    computed = f"{word}: {', '.join(winners)} ({best:g})"
+    if values[claimed] == best:
+        return Check("consistent", computed, f"{claimed} is indeed the {word} ({best:g}).")
+    return Check(
+        "inconsistent",
+        computed,
+        f"{claimed} ({values[claimed]:g}) is not the {word}; {winners[0]} is ({best:g}).",
+    )
+
+
+def claim_groups_complementary(
+    exposed: tuple[str, float], comparison: tuple[str, float], minimum: int
+) -> Check:
+    """Do two group definitions on an integer count cover every patient exactly once?
+
+    ``exposed`` and ``comparison`` are ``(relation, value)`` with relation in
+    ``<, <=, >, >=``; ``minimum`` is the smallest possible count (2 prior TACE sessions here).
+    The check lists the counts that fall in neither or both groups, up to ``value + 1``.
+    """
+    ops = {
+        "<": lambda x, v: x < v,
+        "<=": lambda x, v: x <= v,
+        ">": lambda x, v: x > v,
+        ">=": lambda x, v: x >= v,
+    }
+    for rel, _ in (exposed, comparison):
+        if rel not in ops:
+            raise ValueError(f"relation must be one of {sorted(ops)}, got {rel!r}")
+    top = int(max(exposed[1], comparison[1])) + 2
+    neither, both = [], []
+    for x in range(minimum, top + 1):
+        a, b = ops[exposed[0]](x, exposed[1]), ops[comparison[0]](x, comparison[1])
+        if not a and not b:
+            neither.append(x)
+        if a and b:
+            both.append(x)
+    computed = f"{exposed[0]}{exposed[1]:g} vs {comparison[0]}{comparison[1]:g}"
+    if not neither and not both:
+        return Check("consistent", computed, "Every patient falls in exactly one group.")
+    parts = []
+    if neither:
+        parts.append(f"a patient with {', '.join(map(str, neither))} falls in neither group")
+    if both:
+        parts.append(f"a patient with {', '.join(map(str, both))} falls in both")
+    return Check("inconsistent", computed, "; ".join(parts).capitalize() + ".")
+
+
+def claim_table_reference(quantity: str, table: str, table_quantities: set[str]) -> Check:
+    """Does the table a sentence points to hold the quantity the sentence reports?"""
+    if quantity in table_quantities:
+        return Check("consistent", f"{quantity} in {table}", f"{table} reports {quantity}.")
+    return Check(
+        "inconsistent",
+        f"{quantity} not in {table}",
+        f"The sentence refers to {table} for this number, but {table} does not report it.",
+    )
+
+
+# ============================================================================ clinical rules
+
+
+def bclc_stage_c(
+    stage_c: int, pvtt: dict[str, int], vascular_invasion: int, extrahepatic: int
+) -> Check:
+    """Is the number of BCLC stage C patients compatible with vascular invasion and spread?
+
+    Method: under BCLC 2022 :cite:`reig2022` macrovascular (portal) invasion or extrahepatic
+    spread make a patient stage C whatever else holds. So stage C must hold at least as many
+    patients as the largest of: patients with PVTT (``pvtt`` maps Vp classes to counts, Vp0
+    excluded by the caller), patients whose refractoriness was defined by vascular invasion,
+    and patients with extrahepatic spread. The explanation also gives the minimum under the
+    narrowest reading (only Vp3–4 as macrovascular invasion).
+    """
+    total_pvtt = sum(pvtt.values())
+    strict = max(total_pvtt, vascular_invasion, extrahepatic)
+    narrow_pvtt = sum(v for k, v in pvtt.items() if k.lower() in ("vp3", "vp4"))
+    narrow = max(narrow_pvtt, vascular_invasion, extrahepatic)
+    details = {"minimum": strict, "minimum_narrow": narrow}
+    computed = f"stage C ≥ {strict} expected, {stage_c} printed"
+    if stage_c >= strict:
+        return Check(
+            "consistent",
+            computed,
+            f"Stage C ({stage_c}) holds at least the {strict} patients that BCLC 2022 forces into it.",
+            details,
+        )
+    return Check(
+        "inconsistent",
+        computed,
+        f"Under BCLC 2022 any portal vein tumour thrombosis or extrahepatic spread is stage C, so "
+        f"the {total_pvtt} patients with PVTT should all be stage C, yet only {stage_c} are. Even "
+        f"counting only the {vascular_invasion} whose refractoriness was vascular invasion, "
+        f"stage C needs at least {narrow}. Staging at another time point or with other rules "
+        "would explain it; the paper does not say.",
+        details,
+    )
+
+
+def child_pugh_classes(class_counts: dict[str, int], score_levels: list[int]) -> Check:
+    """Do Child-Pugh class counts agree with the scores a table lists?
+
+    Class A is 5–6 points, B 7–9, C 10–15. A class with patients needs at least one listed score
+    in its range, and no score may be listed in a class that has no patients.
+    """
+    ranges = {"A": range(5, 7), "B": range(7, 10), "C": range(10, 16)}
+    problems = []
+    for cls, rng in ranges.items():
+        listed = [s for s in score_levels if s in rng]
+        count = class_counts.get(cls, 0)
+        if count > 0 and not listed:
+            problems.append(f"class {cls} has {count} patients but no score {rng[0]}–{rng[-1]}")
+        if count == 0 and listed:
+            problems.append(f"score {listed[0]} is listed but class {cls} has no patients")
+    computed = f"scores {', '.join(map(str, score_levels))}"
+    if problems:
+        return Check("inconsistent", computed, "; ".join(problems).capitalize() + ".")
+    parts = [
+        f"class {c} ({class_counts.get(c, 0)}): score(s) "
+        f"{', '.join(str(s) for s in score_levels if s in r) or 'none'}"
+        for c, r in ranges.items()
+    ]
+    return Check(
+        "consistent", computed, "Each class matches the listed scores: " + "; ".join(parts) + "."
+    )
+
+
+def response_rates(cr: int, pr: int, sd: int, pd_: int, orr: int, dcr: int, n: int) -> Check:
+    """Objective response = CR + PR and disease control = CR + PR + SD (mRECIST), all of ``n``."""
+    problems = []
+    if cr + pr != orr:
+        problems.append(f"CR + PR = {cr + pr}, not {orr}")
+    if cr + pr + sd != dcr:
+        problems.append(f"CR + PR + SD = {cr + pr + sd}, not {dcr}")
+    if cr + pr + sd + pd_ != n:
+        problems.append(f"the four categories add up to {cr + pr + sd + pd_}, not {n}")
+    computed = f"{cr}+{pr} = {cr + pr}; {cr}+{pr}+{sd} = {cr + pr + sd}"
+    if problems:
+        return Check("inconsistent", computed, "; ".join(problems).capitalize() + ".")
+    return Check(
+        "consistent",
+        computed,
+        f"Objective response {orr} = CR + PR, disease control {dcr} = CR + PR + SD, all of {n}.",
+    )
+
+
+# ============================================================================ survival cross-checks
+
+
+def _z_range_printed(p: float, relation: str, decimals: int) -> tuple[float, float]:
+    rounding, truncation = _p_interval(p, relation, decimals)
+    lo = min(rounding[0], truncation[0])
+    hi = max(rounding[1], truncation[1])
+    return _z_of_p(hi), _z_of_p(lo)
+
+
+def _compare_ranges(a: tuple[float, float], b: tuple[float, float], close: float, far: float):
+    """Verdict for two ranges of |z|: overlap → consistent; apart by a factor > far → inconsistent."""
+    if a[0] <= b[1] * close and b[0] <= a[1] * close:
+        return "consistent", 1.0
+    factor = a[0] / b[1] if a[0] > b[1] else b[0] / a[1]
+    return ("inconsistent" if factor > far else "cannot tell"), factor
+
+
+def logrank_vs_medians(
+    median_a: float,
+    median_b: float,
+    p: float,
+    relation: str,
+    p_decimals: int,
+    deaths: tuple[float, float],
+    share: tuple[float, float],
+) -> Check:
+    """Is a log-rank P compatible with the two medians it compares?
+
+    Approximation (stated because it is rough): survival is exponential in each group, so the
+    hazard ratio is the inverse ratio of the medians, ``HR = median_b/median_a``; with ``d``
+    deaths of which a share ``p`` falls in group a, the log-rank statistic is about
+    ``z ≈ |ln HR|·sqrt(d·p·(1 − p))`` (Schoenfeld's approximation). ``deaths`` and ``share``
+    give ranges for the unknowns; the printed P (rounded or truncated) gives a range for z.
+    Overlapping ranges are ``"consistent"``; ranges apart by more than a factor of 2 are
+    ``"inconsistent"``; anything in between is ``"cannot tell"``.
+    """
+    if median_a <= 0 or median_b <= 0:
+        raise ValueError(f"medians must be positive, got {median_a!r}, {median_b!r}")
+    d_lo, d_hi = deaths
+    s_lo, s_hi = share
+    if not (0 < d_lo <= d_hi and 0 < s_lo <= s_hi < 1):
+        raise ValueError(f"need 0 < deaths and 0 < share < 1, got {deaths!r}, {share!r}")
+    log_hr = abs(math.log(median_b / median_a))
+    v = [s * (1 - s) for s in (s_lo, s_hi)]
+    v_lo, v_hi = min(v), (0.25 if s_lo <= 0.5 <= s_hi else max(v))
+    expected = (log_hr * math.sqrt(d_lo * v_lo), log_hr * math.sqrt(d_hi * v_hi))
+    printed = _z_range_printed(p, relation, p_decimals)
+    verdict, factor = _compare_ranges(expected, printed, 1.0, 2.0)
+    p_exp = (_p_of_z(expected[1]), _p_of_z(expected[0]))
+    p_range = _p_text(p_exp[0])
+    if _p_text(p_exp[1]) != p_range:
+        p_range += f" to {_p_text(p_exp[1])}"
+    computed = f"HR ≈ {median_b / median_a:.2f}; expected P {p_range}"
+    details = {"expected_z": expected, "printed_z": printed, "factor": factor}
+    base = (
+        f"Under exponential survival the medians {median_a:g} and {median_b:g} imply HR ≈ "
+        f"{median_b / median_a:.2f}; with {d_lo:g}–{d_hi:g} deaths and a share of "
+        f"{s_lo:.2f}–{s_hi:.2f} of them in one group, the log-rank P would be about "
+        f"{p_range}; printed: {'<' if relation == '<' else ''}{p}."
+    )
+    if verdict == "consistent":
+        return Check(verdict, computed, base + " Compatible.", details)
+    if verdict == "cannot tell":
+        return Check(
+            verdict,
+            computed,
+            base + f" Off by a factor of {factor:.1f} in z, within what the approximation "
+            "(exponential curves, unknown split of deaths) can miss.",
+            details,
+        )
+    return Check(
+        verdict,
+        computed,
+        base + f" Off by a factor of {factor:.1f} in z, more than the approximation explains.",
+        details,
+    )
+
+
+def cox_vs_medians(
+    hr: float, lower: float, upper: float, median_exposed: float, median_ref: float
+) -> Check:
+    """Is a Cox HR for a two-group split compatible with the two groups' medians?
+
+    Approximation: exponential survival, so ``HR ≈ median_ref/median_exposed``. Inside the
+    printed CI is ``"consistent"``; outside it by more than a factor of 2 (beyond ``2·U`` or
+    below ``L/2``) is ``"inconsistent"``; otherwise ``"cannot tell"``.
+    """
+    implied = median_ref / median_exposed
+    computed = f"HR from medians ≈ {implied:.2f}"
+    details = {"implied_hr": implied}
+    if lower <= implied <= upper:
+        return Check(
+            "consistent",
+            computed,
+            f"The medians imply HR ≈ {implied:.2f}, inside the printed CI {lower}–{upper}.",
+            details,
+        )
+    if implied > 2 * upper or implied < lower / 2:
+        return Check(
+            "inconsistent",
+            computed,
+            f"The medians ({median_ref:g} vs {median_exposed:g} months) imply HR ≈ {implied:.2f}, "
+            f"far outside the printed CI {lower}–{upper}. Two groups with these medians cannot "
+            "plausibly have this HR; a per-unit coding of the covariate would explain it.",
+            details,
+        )
+    return Check(
+        "cannot tell",
+        computed,
+        f"The medians imply HR ≈ {implied:.2f}, outside {lower}–{upper} but not by more than "
+        "the rough exponential approximation (and any adjustment) can explain.",
+        details,
+    )
+
+
+def cox_vs_logrank(
+    hr: float,
+    lower: float,
+    upper: float,
+    ci_decimals: int,
+    p: float,
+    relation: str,
+    p_decimals: int,
+    same_coding: bool = True,
+) -> Check:
+    """Does a univariate Cox Wald z for a 0/1 split agree with the log-rank P for that split?
+
+    Method: for one 0/1 covariate the log-rank test is the Cox score test, and score and Wald
+    statistics usually agree closely. The Wald ``|z| = |ln HR|/SE`` (from the CI) is compared
+    with the ``|z|`` the printed log-rank P implies: within 25% is ``"consistent"``, more than a
+    factor of 2 apart ``"inconsistent"``, otherwise ``"cannot tell"``. With
+    ``same_coding=False`` (the Cox term was not the same split) the verdict is ``"cannot tell"``.
+    """
+    se = (math.log(upper) - math.log(lower)) / (2 * Z95)
+    z = abs(math.log(hr)) / se
+    se_lo, se_hi = _se_bounds(lower, upper, ci_decimals)
+    wald = (abs(math.log(hr)) / se_hi, abs(math.log(hr)) / se_lo if se_lo > 0 else math.inf)
+    printed = _z_range_printed(p, relation, p_decimals)
+    computed = (
+        f"Wald z {z:.2f} (P ≈ {_p_text(_p_of_z(z))}); log-rank z {printed[0]:.2f}–{printed[1]:.2f}"
+    )
+    details = {"wald_z": z, "logrank_z": printed}
+    if not same_coding:
+        return Check(
+            "cannot tell",
+            computed,
+            "The Cox term does not code the same split as the log-rank test (see the SE check), "
+            "so the two P values answer different questions.",
+            details,
+        )
+    verdict, factor = _compare_ranges(wald, printed, 1.25, 2.0)
+    if verdict == "consistent":
+        why = "The Cox Wald test and the log-rank test of the same split agree."
+    else:
+        why = (
+            f"For one 0/1 covariate the log-rank test is the Cox score test, which usually agrees "
+            f"closely with the Wald test; here the two z values differ by a factor of "
+            f"{factor:.1f}, so P values of {_p_text(_p_of_z(z))} and "
+            f"{'<' if relation == '<' else ''}{p} are hard to reconcile."
+        )
+        if verdict == "cannot tell":
+            why += " Not impossible in a small sample, but worth asking about."
+    return Check(verdict, computed, why, details)
+
+
+def smallest_group_deaths(se: float, total_deaths: float) -> float:
+    """Deaths in the smaller of two groups implied by ``SE ≈ sqrt(1/d1 + 1/d2)``, ``d1 + d2 ≤ D``.
+
+    Solves ``1/x + 1/(D − x) = se²`` for the smaller root: at most this many deaths fall in the
+    smaller group (fewer deaths in total only lower it). NaN when no split of ``D`` reaches
+    such a large SE... and the smallest possible SE, ``2/sqrt(D)``, is not reached.
+    """
+    a = se**2
+    disc = (a * total_deaths) ** 2 - 4 * a * total_deaths
+    if disc < 0:
+        return math.nan
+    return (a * total_deaths - math.sqrt(disc)) / (2 * a)
+
+
+def expected_direction(effects: dict[str, tuple[float, float, float]], expected: str) -> Check:
+    """Do hazard ratios point the clinically expected way?
+
+    ``effects`` maps a term to ``(hr, lower, upper)``; ``expected`` is ``"harmful"`` (HR > 1
+    expected, e.g. worse liver function) or ``"protective"``. A CI entirely on the unexpected
+    side gives ``"cannot tell"``: implausible, not impossible (a small reference group, confounding
+    or a coding error can all produce it). Otherwise ``"consistent"``. This check never says
+    ``"inconsistent"``: clinical expectation is not arithmetic.
+    """
+    if expected not in ("harmful", "protective"):
+        raise ValueError(f"expected must be 'harmful' or 'protective', got {expected!r}")
+    against = [
+        k for k, (_, lo, hi) in effects.items() if (hi < 1 if expected == "harmful" else lo > 1)
+    ]
+    computed = ", ".join(f"{k} {hr}" for k, (hr, _, _) in effects.items())
+    if against:
+        return Check(
+            "cannot tell",
+            computed,
+            f"Expected {expected}, but the CI of {', '.join(against)} lies entirely on the other "
+            "side of 1.",
+            {"against": against},
+        )
+    return Check(
+        "consistent",
+        computed,
+        f"No CI lies entirely against the expected ({expected}) direction.",
+        {"against": []},
+    )
+
+
+# ============================================================================ the driver
+
+_PLACE = {
+    "abstract": "Abstract",
+    "introduction": "Introduction",
+    "highlights": "Highlight box",
+    "methods": "Methods",
+    "results": "Results",
+    "table1": "Table 1",
+    "table2": "Table 2",
+    "figure1": "Figure 1 caption",
+    "figure2": "Figure 2 caption",
+    "figure3": "Figure 3 caption",
+    "discussion": "Discussion",
+    "conclusions": "Conclusions",
+}
+
+_TERMS = {
+    "age_years": "age (per year)",
+    "sex_female": "female vs male",
+    "child_pugh_6": "Child-Pugh 6 vs 5",
+    "child_pugh_7": "Child-Pugh 7 vs 5",
+    "child_pugh_8": "Child-Pugh 8 vs 5",
+    "bclc_stage": "BCLC stage",
+    "afp_ng_ml": "AFP (ng/mL)",
+    "pivka2": "PIVKA-II",
+    "albumin_le3": "albumin ≤3 vs >3 g/dL",
+    "ast_gt40": "AST >40 vs ≤40 U/L",
+    "alt_u_l": "ALT (U/L)",
+    "albi_score": "ALBI score",
+    "crp_gt3": "CRP >3 vs ≤3 mg/L",
+    "pvtt_vp1_2": "PVTT Vp1–2 vs Vp0",
+    "pvtt_vp3_4": "PVTT Vp3–4 vs Vp0",
+    "tumor_size_mm": "tumour size",
+    "tumor_number_gt4": "tumour number >4 vs 1–4",
+    "prior_tace_gt4": "prior TACE >4 vs 2–4",
+    "additional_tace": "additional TACE yes vs no",
+}
+
+#: How to re-express a per-unit HR when a 0/1 label turns out to be a per-unit coding.
+_PER = {
+    "ast_gt40": (100, "U/L"),
+    "crp_gt3": (10, "mg/L"),
+    "tumor_number_gt4": (5, "tumours"),
+    "prior_tace_gt4": (5, "sessions"),
+}
+
+#: Table 2 terms whose label states a 0/1 (two-group) coding.
+BINARY_TERMS = (
+    "sex_female",
+    "child_pugh_6",
+    "child_pugh_7",
+    "child_pugh_8",
+    "albumin_le3",
+    "ast_gt40",
+    "crp_gt3",
+    "pvtt_vp1_2",
+    "pvtt_vp3_4",
+    "tumor_number_gt4",
+    "prior_tace_gt4",
+    "additional_tace",
+)
+
+_STAT_KINDS = ("count", "percent", "mean", "sd", "median", "interval", "hr", "p")
+
+
+class _Rows:
+    def __init__(self):
+        self.rows: list[dict] = []
+
+    def add(self, where: str, claim: str, check: str, result: Check, ids) -> None:
+        self.rows.append(
+            {
+                "where": where,
+                "claim": claim,
+                "check": check,
+                "computed": result.computed,
+                "verdict": result.verdict,
+                "explanation": result.explanation,
+                "ids": ", ".join(ids),
+            }
+        )
+
+
+def _place(entry_id: str) -> str:
+    return _PLACE[entry_id.split(".")[0]]
+
+
+def _bound_decimals(e) -> tuple[int, int]:
+    parsed = published.parse_text(e.text)
+    return parsed["lower_decimals"], parsed["upper_decimals"]
+
+
+def _n_patients(get) -> int:
+    return int(get("methods.n_patients.count").value)
+
+
+def _check_percents(rows: _Rows, df: pd.DataFrame, get, n: int) -> None:
+    """Percent vs count (or GRIM when no count is printed); one row per distinct print."""
+    counts = {
+        (r.location, r.quantity): r.id for r in df[df.kind == "count"].itertuples(index=False)
+    }
+    seen: dict[tuple, int] = {}
+    for r in df[df.kind == "percent"].itertuples(index=False):
+        count_id = counts.get((r.location, r.quantity)) or counts.get(("table1", r.quantity))
+        count = None if count_id is None else int(get(count_id).value)
+        key = (r.quantity, count, r.value)
+        if key in seen:
+            row = rows.rows[seen[key]]
+            row["where"] += f", {_place(r.id)}"
+            row["ids"] += f", {r.id}"
+            continue
+        seen[key] = len(rows.rows)
+        if count is not None:
+            res = percent_of_count(count, n, r.value, r.decimals)
+            rows.add(
+                _place(r.id),
+                f"{r.quantity}: {count} ({r.text}%)",
+                "percent vs count",
+                res,
+                [count_id, r.id],
+            )
+        else:
+            res = grim_percent(r.value, n, r.decimals)
+            rows.add(_place(r.id), f"{r.quantity}: {r.text}%", "GRIM (percent)", res, [r.id])
+
+
+def _check_sums(rows: _Rows, get, n: int) -> None:
+    groups = {
+        "sex": ["sex_male", "sex_female"],
+        "Child-Pugh class": ["child_pugh_a", "child_pugh_b", "child_pugh_c"],
+        "BCLC stage": ["bclc_a", "bclc_b", "bclc_c"],
+        "PVTT": ["pvtt_vp0", "pvtt_vp1", "pvtt_vp2", "pvtt_vp3", "pvtt_vp4"],
+    }
+    for label, quantities in groups.items():
+        ids = [f"table1.{q}.count" for q in quantities]
+        parts = {q: int(get(i).value) for q, i in zip(quantities, ids, strict=True)}
+        rows.add("Table 1", f"{label} categories", "parts sum to n", parts_sum(parts, n), ids)
+    ids = [f"results.response_{c}.count" for c in ("cr", "pr", "sd", "pd")]
+    parts = {c: int(get(i).value) for c, i in zip(("CR", "PR", "SD", "PD"), ids, strict=True)}
+    rows.add("Results", "best response categories", "parts sum to n", parts_sum(parts, n), ids)
+    ids = [f"table1.pvtt_vp{k}.count" for k in range(1, 5)] + ["results.pvtt_present.count"]
+    parts = {f"Vp{k}": int(get(i).value) for k, i in enumerate(ids[:4], start=1)}
+    present = int(get(ids[-1]).value)
+    rows.add(
+        "Results", f"PVTT present in {present}", "parts sum to n", parts_sum(parts, present), ids
+    )
+    ids = [f"table1.pvtt_vp{k}.count" for k in (1, 2)]
+    rows.add(
+        "Results",
+        "PVTT mostly Vp1–2",
+        "claim vs table",
+        claim_extreme(
+            {
+                "Vp1–2": get(ids[0]).value + get(ids[1]).value,
+                "Vp3–4": get("table1.pvtt_vp3.count").value + get("table1.pvtt_vp4.count").value,
+            },
+            "Vp1–2",
+            "max",
+        ),
+        ids + ["table1.pvtt_vp3.count", "table1.pvtt_vp4.count", "results.pvtt_vp1_2.percent"],
+    )
+
+
+_REFRACTORY = {
+    "refractory_poor_response": "poor response",
+    "refractory_new_lesions": "new lesions",
+    "refractory_extrahepatic": "extrahepatic spread",
+    "refractory_vascular_invasion": "vascular invasion",
+    "refractory_tumor_marker": "tumour marker",
+}
+
+
+def _check_refractory(rows: _Rows, get, n: int) -> None:
+    ids = [f"table1.{q}.count" for q in _REFRACTORY]
+    counts = {label: int(get(i).value) for label, i in zip(_REFRACTORY.values(), ids, strict=True)}
+    rows.add(
+        "Table 1",
+        "every patient meets ≥1 refractoriness criterion",
+        "criteria cover n",
+        criteria_cover(counts, n),
+        ids,
+    )
+    rows.add(
+        "Results",
+        "most common cause: poor response",
+        "claim vs table",
+        claim_extreme(counts, "poor response", "max"),
+        ids + ["results.refractory_poor_response.percent"],
+    )
+    rows.add(
+        "Results",
+        "least common cause: extrahepatic spread",
+        "claim vs table",
+        claim_extreme(counts, "extrahepatic spread", "min"),
+        ids + ["results.refractory_extrahepatic.percent"],
+    )
+
+
+# (quantity, integer-valued?, lower bound, upper bound, why the bound)
+_MEAN_SD = (
+    ("age_years", True, 18, None, "eligible patients were older than 18"),
+    ("albumin_g_dl", False, 0, None, "a concentration is positive"),
+    ("ast_u_l", False, 0, None, "an enzyme activity is positive"),
+    ("alt_u_l", False, 0, None, "an enzyme activity is positive"),
+    ("crp_mg_l", False, 0, None, "a concentration is positive"),
+    ("tumor_size_mm", False, 0, None, "a size is positive"),
+    ("tumor_number", True, 1, None, "eligible patients had at least one measurable lesion"),
+    ("prior_tace_sessions", True, 2, None, "JSH refractoriness needs at least two TACE sessions"),
+    ("refractory_tace_sessions", True, 1, None, "at least one TACE failed"),
+)
+
+
+def _check_means(rows: _Rows, get, n: int) -> None:
+    for quantity, integer, lower, upper, why in _MEAN_SD:
+        m, s = get(f"table1.{quantity}.mean"), get(f"table1.{quantity}.sd")
+        ids = [m.id, s.id]
+        claim = f"{quantity}: {m.text} ± {s.text}"
+        if integer:
+            rows.add("Table 1", claim, "GRIM (mean)", grim_mean(m.value, n, m.decimals), [m.id])
+            rows.add(
+                "Table 1",
+                claim,
+                "GRIMMER (SD)",
+                grimmer(m.value, s.value, n, m.decimals, s.decimals),
+                ids,
+            )
+        res = sd_within_bounds(
+            m.value, s.value, n, m.decimals, s.decimals, lower, upper, integer=integer
+        )
+        res = Check(res.verdict, res.computed, f"Bound: {why}. " + res.explanation, res.details)
+        rows.add("Table 1", claim, "mean ± SD within bounds", res, ids)
+
+
+def _check_medians(rows: _Rows, df: pd.DataFrame, get) -> None:
+    intervals = df[
+        (df.kind == "interval") & df.quantity.str.startswith(("os_median", "pfs_median"))
+    ]
+    seen: dict[tuple, int] = {}
+    for r in intervals.itertuples(index=False):
+        median_id = r.id.rsplit(".", 1)[0] + ".median"
+        med = get(median_id)
+        key = (r.quantity, med.text, r.text)
+        if key in seen:
+            row = rows.rows[seen[key]]
+            row["where"] += f", {_place(r.id)}"
+            row["ids"] += f", {median_id}, {r.id}"
+            continue
+        seen[key] = len(rows.rows)
+        ld, ud = _bound_decimals(r)
+        res = interval_symmetry(med.value, r.lower, r.upper, med.decimals, ld, ud)
+        rows.add(
+            _place(r.id),
+            f"{r.quantity}: {med.text} (range, {r.text})",
+            "median interval symmetric (SPSS CI)",
+            res,
+            [median_id, r.id],
+        )
+    # a "range" of all 82 patients cannot exclude a subgroup's median
+    lo, hi = get("results.os_median.interval").lower, get("results.os_median.interval").upper
+    others = {
+        "the median of the PD group": get("results.os_median_pd.median").value,
+        "the median of the >4 prior TACE group": get(
+            "results.os_median_prior_tace_gt4.median"
+        ).value,
+    }
+    rows.add(
+        "Results",
+        f"median OS {get('results.os_median.median').text} (range, {get('results.os_median.interval').text})",
+        "'range' label",
+        range_reading(lo, hi, others, "the bracket of the whole cohort's median OS"),
+        [
+            "results.os_median.interval",
+            "results.os_median_pd.median",
+            "results.os_median_prior_tace_gt4.median",
+        ],
+    )
+    n = _n_patients(get)
+    for quantity in ("afp_ng_ml", "pivka2"):
+        med, iv = get(f"table1.{quantity}.median"), get(f"table1.{quantity}.interval")
+        rows.add(
+            "Table 1",
+            f"{quantity}: {med.text} ({iv.text}), footnote says IQR",
+            "'IQR' label",
+            iqr_reading(med.value, iv.lower, iv.upper, n),
+            [med.id, iv.id],
+        )
+
+
+def _table2_rows(df: pd.DataFrame, get):
+    """(term, model, hr entry, interval entry, p entry) for every non-reference Table 2 row."""
+    out = []
+    for r in df[(df.location == "table2") & (df.kind == "hr") & ~df.reference].itertuples(
+        index=False
+    ):
+        _, term, model, _ = r.id.split(".")
+        base = f"table2.{term}.{model}"
+        out.append((term, model, get(r.id), get(base + ".interval"), get(base + ".p")))
+    return out
+
+
+def _t2_where(term: str, model: str) -> str:
+    return (
+        f"Table 2, {'univariate' if model == 'uni' else 'multivariable'}: {_TERMS.get(term, term)}"
+    )
+
+
+def _check_table2(rows: _Rows, df: pd.DataFrame, get, n: int) -> dict:
+    """HR centre, P from CI and SE vs coding; returns the SE results per (term, model)."""
+    se_results = {}
+    for term, model, hr, iv, p in _table2_rows(df, get):
+        where = _t2_where(term, model)
+        claim = f"HR {hr.text} ({iv.text}), P {p.text}"
+        ids = [hr.id, iv.id, p.id]
+        rows.add(
+            where,
+            claim,
+            "HR at CI centre",
+            hr_ci_centre(hr.value, iv.lower, iv.upper, hr.decimals, iv.decimals),
+            ids,
+        )
+        rows.add(
+            where,
+            claim,
+            "P from CI (statcheck)",
+            p_from_ci(
+                hr.value,
+                iv.lower,
+                iv.upper,
+                p.value,
+                p.relation,
+                hr.decimals,
+                iv.decimals,
+                p.decimals,
+            ),
+            ids,
+        )
+        if term in BINARY_TERMS:
+            res = se_for_binary(iv.lower, iv.upper, iv.decimals, n, hr=hr.value, per=_PER.get(term))
+            if (term, model) == ("prior_tace_gt4", "multi") and res.verdict == "inconsistent":
+                uni = get("table2.prior_tace_gt4.uni.interval")
+                se_uni = (math.log(uni.upper) - math.log(uni.lower)) / (2 * Z95)
+                res = Check(
+                    res.verdict,
+                    res.computed,
+                    res.explanation
+                    + f" But the univariate row of the same term implies SE = {se_uni:.3f}, about "
+                    f"{res.details['se'] / se_uni:.0f} times smaller: the multivariable SE fits "
+                    "neither a 0/1 coding nor obviously the univariate coding, so the coding of "
+                    "this term is unclear.",
+                    res.details,
+                )
+            se_results[(term, model)] = res
+            rows.add(where, claim, "SE possible for 0/1 coding", res, ids)
+    return se_results
+
+
+def _deaths_lower_bound(se_results: dict) -> tuple[int, str]:
+    """Fewest deaths the Table 2 SEs of 0/1 covariates that pass the floor require."""
+    ok = {k: v for k, v in se_results.items() if v.verdict == "consistent"}
+    key = max(ok, key=lambda k: ok[k].details["min_deaths"])
+    return math.ceil(ok[key].details["min_deaths"]), _t2_where(*key)
+
+
+def _check_duplicates(rows: _Rows, df: pd.DataFrame) -> None:
+    stats = df[df.kind.isin(_STAT_KINDS)]
+    for (quantity, kind), group in stats.groupby(["quantity", "kind"], sort=False):
+        if len(group) < 2:
+            continue
+        versions = []
+        for r in group.itertuples(index=False):
+            if kind == "interval":
+                ld, ud = _bound_decimals(r)
+                versions.append((_place(r.id), (r.lower, r.upper), (ld, ud)))
+            else:
+                versions.append((_place(r.id), (r.value,), (r.decimals,)))
+        res = same_quantity(versions)
+        rows.add(
+            ", ".join(dict.fromkeys(v[0] for v in versions)),
+            f"{quantity} ({kind}) printed {len(versions)} times",
+            "same number everywhere",
+            res,
+            list(group.id),
+        )
+
+
+def _check_claims(rows: _Rows, df: pd.DataFrame, get) -> None:
+    # the six factors said to be significant at P < 0.005
+    n_claimed = int(get("results.multivariate_significant_factors.count").value)
+    threshold = get("results.significance_level.threshold")
+    quoted = [
+        q for q in df[(df.location == "results") & (df.kind == "p")].quantity if q.startswith("hr_")
+    ]
+    ps = {}
+    ids = [threshold.id, "results.multivariate_significant_factors.count"]
+    for q in quoted:
+        term = q[3:]
+        e = get(f"results.{q}.p")
+        ps[_TERMS.get(term, term)] = (e.value, e.relation)
+        ids.append(e.id)
+    rows.add(
+        "Results",
+        f"{n_claimed} factors significant at P<{threshold.text}",
+        "claim vs table",
+        claim_p_below(ps, threshold.value),
+        ids,
+    )
+    multi_p = df[(df.location == "table2") & (df.kind == "p") & df.id.str.contains(".multi.")]
+    sig = {
+        _TERMS.get(r.id.split(".")[1]): (r.value, r.relation)
+        for r in multi_p.itertuples(index=False)
+        if r.value < 0.05
+    }
+    count_ok = len(sig) == n_claimed
+    rows.add(
+        "Results",
+        f"{n_claimed} factors significant in the multivariable model",
+        "claim vs table",
+        Check(
+            "consistent" if count_ok else "inconsistent",
+            f"{len(sig)} multivariable P < 0.05",
+            f"Table 2 prints {len(sig)} multivariable P values below 0.05"
+            + (
+                ", matching the count (the threshold meant was probably 0.05)." if count_ok else "."
+            ),
+        ),
+        ["results.multivariate_significant_factors.count"] + list(multi_p.id),
+    )
+    # direction of the prior-TACE and additional-TACE HRs where the text says worse / better
+    for entry_id, claimed in (
+        ("abstract.hr_prior_tace_gt4.hr", "worse"),
+        ("results.hr_prior_tace_gt4.hr", "worse"),
+        ("discussion.hr_prior_tace_gt4.hr", "worse"),
+        ("abstract.hr_additional_tace.hr", "better"),
+        ("discussion.hr_additional_tace.hr", "better"),
+    ):
+        e = get(entry_id)
+        what = (
+            ">4 prior TACE sessions: poorer survival"
+            if claimed == "worse"
+            else "additional TACE: longer survival"
+        )
+        rows.add(
+            _place(entry_id),
+            f"{what}, HR {e.text}",
+            "claim vs table",
+            claim_direction(e.value, claimed),
+            [entry_id],
+        )
+    # group definitions: ">4" vs "fewer than four" in the abstract, ">4" vs "2-4" elsewhere
+    exposed = get("abstract.prior_tace_cutoff.threshold")
+    comp = get("abstract.prior_tace_cutoff.threshold_2")
+    minimum = int(get("methods.jsh_min_tace_sessions.threshold").value)
+    rows.add(
+        "Abstract",
+        f"more than {exposed.text} vs fewer than {comp.text} prior TACE sessions",
+        "claim vs table",
+        claim_groups_complementary(
+            (exposed.relation, exposed.value), (comp.relation, comp.value), minimum
+        ),
+        [exposed.id, comp.id, "methods.jsh_min_tace_sessions.threshold"],
+    )
+    rows.add(
+        "Table 2, Results, Figure 2 caption",
+        "prior TACE >4 vs 2–4 sessions",
+        "claim vs table",
+        claim_groups_complementary((">", 4), ("<=", 4), minimum),
+        ["results.prior_tace_cutoff.threshold", "methods.jsh_min_tace_sessions.threshold"],
+    )
+    # the response sentence points to Table 2
+    table2_quantities = set(df[df.location == "table2"].quantity)
+    rows.add(
+        "Results",
+        "response counts referred to Table 2",
+        "claim vs table",
+        claim_table_reference("orr", "Table 2", table2_quantities),
+        ["results.orr.count"],
+    )
+
+
+def _check_clinical(rows: _Rows, get, n: int) -> None:
+    pvtt = {f"vp{k}": int(get(f"table1.pvtt_vp{k}.count").value) for k in range(1, 5)}
+    ids = ["table1.bclc_c.count"] + [f"table1.pvtt_vp{k}.count" for k in range(1, 5)]
+    ids += ["table1.refractory_vascular_invasion.count", "table1.refractory_extrahepatic.count"]
+    rows.add(
+        "Table 1",
+        f"BCLC C {get('table1.bclc_c.count').text}, "
+        f"PVTT {sum(pvtt.values())}, vascular invasion "
+        f"{get('table1.refractory_vascular_invasion.count').text}",
+        "clinical rule (BCLC 2022)",
+        bclc_stage_c(
+            int(get("table1.bclc_c.count").value),
+            pvtt,
+            int(get("table1.refractory_vascular_invasion.count").value),
+            int(get("table1.refractory_extrahepatic.count").value),
+        ),
+        ids,
+    )
+    classes = {c.upper(): int(get(f"table1.child_pugh_{c}.count").value) for c in "abc"}
+    levels = sorted(
+        int(i.split(".")[1].rsplit("_", 1)[1])
+        for i in published.ids("table2.child_pugh_")
+        if i.endswith(".uni.hr")
+    )
+    rows.add(
+        "Table 1, Table 2",
+        f"Child-Pugh A {classes['A']}, B {classes['B']}, C {classes['C']}; scores {levels[0]}–{levels[-1]}",
+        "clinical rule (Child-Pugh)",
+        child_pugh_classes(classes, levels),
+        [f"table1.child_pugh_{c}.count" for c in "abc"]
+        + [f"table2.child_pugh_{s}.uni.hr" for s in levels],
+    )
+    ids = [f"results.response_{c}.count" for c in ("cr", "pr", "sd", "pd")]
+    ids += ["results.orr.count", "results.dcr.count"]
+    v = [int(get(i).value) for i in ids]
+    rows.add(
+        "Results",
+        f"ORR {v[4]}, DCR {v[5]}",
+        "clinical rule (mRECIST)",
+        response_rates(*v, n),
+        ids,
+    )
+
+
+def _check_plausibility(rows: _Rows, get, n: int) -> None:
+    effects, ids = {}, []
+    for s in (6, 7, 8):
+        hr, iv = get(f"table2.child_pugh_{s}.uni.hr"), get(f"table2.child_pugh_{s}.uni.interval")
+        effects[f"score {s}"] = (hr.value, iv.lower, iv.upper)
+        ids += [hr.id, iv.id]
+    res = expected_direction(effects, "harmful")
+    iv6 = get("table2.child_pugh_6.uni.interval")
+    se6 = (math.log(iv6.upper) - math.log(iv6.lower)) / (2 * Z95)
+    small = smallest_group_deaths(se6, n)
+    extra = (
+        f" The score-6 interval implies SE = {se6:.2f}; with SE ≈ √(1/d₅ + 1/d₆) and at most {n} "
+        f"deaths, one of the two groups (score 5, the reference, or score 6) had at most about "
+        f"{small:.0f} deaths — a reference group that small makes every comparison against it "
+        "fragile."
+    )
+    rows.add(
+        "Table 2, univariate",
+        "Child-Pugh 6, 7, 8 vs 5: HR < 1",
+        "clinical plausibility",
+        Check(res.verdict, res.computed, res.explanation + extra, res.details | {"small": small}),
+        ids,
+    )
+    hr, iv = get("table2.bclc_stage.uni.hr"), get("table2.bclc_stage.uni.interval")
+    rows.add(
+        "Table 2, univariate",
+        f"BCLC stage HR {hr.text} ({iv.text})",
+        "clinical plausibility",
+        expected_direction({"BCLC stage": (hr.value, iv.lower, iv.upper)}, "harmful"),
+        [hr.id, iv.id],
+    )
+
+
+def _check_survival(rows: _Rows, get, n: int, se_results: dict) -> None:
+    d_lo, d_source = _deaths_lower_bound(se_results)
+    deaths = (d_lo, n)
+    note = (
+        f" Deaths taken as {d_lo}–{n}: at most every patient, at least what the SE of "
+        f"'{d_source}' requires for a 0/1 covariate."
+    )
+
+    def add_logrank(where, claim, m_a, m_b, p_id, share, ids):
+        p = get(p_id)
+        res = logrank_vs_medians(m_a, m_b, p.value, p.relation, p.decimals, deaths, share)
+        rows.add(
+            where,
+            claim,
+            "log-rank P vs medians",
+            Check(res.verdict, res.computed, res.explanation + note, res.details),
+            ids,
+        )
+
+    pd_count = get("results.response_pd.count").value
+    s = pd_count / n
+    add_logrank(
+        "Figure 1 caption, Discussion",
+        "OS DC 11.7 vs PD 3.4, P<0.001",
+        get("results.os_median_dc.median").value,
+        get("results.os_median_pd.median").value,
+        "figure1.logrank_dc_vs_pd.p",
+        (max(s - 0.15, 0.05), min(s + 0.15, 0.95)),
+        [
+            "results.os_median_dc.median",
+            "results.os_median_pd.median",
+            "figure1.logrank_dc_vs_pd.p",
+            "results.response_pd.count",
+        ],
+    )
+    add_logrank(
+        "Results, Figure 2 caption",
+        "OS 2–4 vs >4 prior TACE, P = 0.01",
+        get("results.os_median_prior_tace_2_4.median").value,
+        get("results.os_median_prior_tace_gt4.median").value,
+        "results.logrank_prior_tace.p",
+        (0.1, 0.9),
+        [
+            "results.os_median_prior_tace_2_4.median",
+            "results.os_median_prior_tace_gt4.median",
+            "results.logrank_prior_tace.p",
+        ],
+    )
+    s = get("table1.additional_tace.count").value / n
+    add_logrank(
+        "Results, Figure 2 caption",
+        "OS additional TACE 14 vs none 6.7, P = 0.02",
+        get("results.os_median_additional_tace.median").value,
+        get("results.os_median_no_additional_tace.median").value,
+        "results.logrank_additional_tace.p",
+        (max(s - 0.15, 0.05), min(s + 0.15, 0.95)),
+        [
+            "results.os_median_additional_tace.median",
+            "results.os_median_no_additional_tace.median",
+            "results.logrank_additional_tace.p",
+            "table1.additional_tace.count",
+        ],
+    )
+    # Cox HR vs the medians and the log-rank P of the same split
+    m_24 = get("results.os_median_prior_tace_2_4.median").value
+    m_gt4 = get("results.os_median_prior_tace_gt4.median").value
+    m_add = get("results.os_median_additional_tace.median").value
+    m_none = get("results.os_median_no_additional_tace.median").value
+    for term, model, m_exp, m_ref, lr_id, med_ids in (
+        (
+            "prior_tace_gt4",
+            "uni",
+            m_gt4,
+            m_24,
+            "results.logrank_prior_tace.p",
+            ["results.os_median_prior_tace_gt4.median", "results.os_median_prior_tace_2_4.median"],
+        ),
+        (
+            "prior_tace_gt4",
+            "multi",
+            m_gt4,
+            m_24,
+            None,
+            ["results.os_median_prior_tace_gt4.median", "results.os_median_prior_tace_2_4.median"],
+        ),
+        (
+            "additional_tace",
+            "uni",
+            m_add,
+            m_none,
+            "results.logrank_additional_tace.p",
+            [
+                "results.os_median_additional_tace.median",
+                "results.os_median_no_additional_tace.median",
+            ],
+        ),
+    ):
+        hr = get(f"table2.{term}.{model}.hr")
+        iv = get(f"table2.{term}.{model}.interval")
+        where = _t2_where(term, model)
+        claim = f"HR {hr.text} ({iv.text}); medians {m_exp:g} vs {m_ref:g}"
+        res = cox_vs_medians(hr.value, iv.lower, iv.upper, m_exp, m_ref)
+        if model == "multi" and res.verdict != "consistent":
+            res = Check(
+                "cannot tell",
+                res.computed,
+                f"The medians imply HR ≈ {res.details['implied_hr']:.2f}, outside {iv.text}; but an "
+                "adjusted HR need not match unadjusted medians, so this is no verdict.",
+                res.details,
+            )
+        rows.add(where, claim, "Cox HR vs medians", res, [hr.id, iv.id] + med_ids)
+        if lr_id is not None:
+            p = get(lr_id)
+            same = se_results[(term, model)].verdict == "consistent"
+            res = cox_vs_logrank(
+                hr.value, iv.lower, iv.upper, iv.decimals, p.value, p.relation, p.decimals, same
+            )
+            rows.add(
+                where,
+                f"Cox P {get(f'table2.{term}.{model}.p').text} vs log-rank P {p.text}",
+                "Cox vs log-rank",
+                res,
+                [hr.id, iv.id, f"table2.{term}.{model}.p", lr_id],
+            )
+
+
+def audit_paper(directory=None) -> pd.DataFrame:
+    """Run every check on the published numbers.
+
+    Parameters
+    ----------
+    directory : path-like, optional
+        Folder of the published-number YAML files (default: the book's ``data/published``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per check, columns :data:`COLUMNS`: ``where`` (the place in the paper),
+        ``claim`` (what is printed, numbers only), ``check`` (the kind of check), ``computed``,
+        ``verdict`` (one of :data:`VERDICTS`), ``explanation`` and ``ids`` (the published entries
+        used). Rows come in a fixed order: counts and percentages, means and SDs, medians,
+        Table 2, repeated numbers, claims, clinical rules, plausibility, survival cross-checks.
+    """
+    df = published.load(directory)
+
+    def get(entry_id):
+        return published.entry(entry_id, directory)
+
+    n = _n_patients(get)
+    rows = _Rows()
+    _check_percents(rows, df, get, n)
+    _check_sums(rows, get, n)
+    _check_refractory(rows, get, n)
+    _check_means(rows, get, n)
+    _check_medians(rows, df, get)
+    se_results = _check_table2(rows, df, get, n)
+    _check_duplicates(rows, df)
+    _check_claims(rows, df, get)
+    _check_clinical(rows, get, n)
+    _check_plausibility(rows, get, n)
+    _check_survival(rows, get, n, se_results)
+    return pd.DataFrame(rows.rows, columns=list(COLUMNS))
+
+
+def summary(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Count the verdicts of :func:`audit_paper` (or of ``table``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``verdict`` and ``checks``, one row per verdict in :data:`VERDICTS` order (zero
+        counts included), then a ``total`` row.
+    """
+    if table is None:
+        table = audit_paper()
+    counts = table["verdict"].value_counts()
+    unknown = set(counts.index) - set(VERDICTS)
+    if unknown:
+        raise ValueError(f"column 'verdict' holds unknown values {sorted(unknown)}")
+    out = pd.DataFrame(
+        {"verdict": list(VERDICTS), "checks": [int(counts.get(v, 0)) for v in VERDICTS]}
+    )
+    total = pd.DataFrame({"verdict": ["total"], "checks": [int(counts.sum())]})
+    return pd.concat([out, total], ignore_index=True)

@@ -1,0 +1,474 @@
+"""Tests of analysis.audit.
+
+Every kind of check is run on hand-built numbers with a known verdict — one consistent and one
+inconsistent case at least, the arithmetic written out in the test — and then the driver is run
+on the real published numbers, asserting verdicts a reader can verify by hand.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from contextlib import redirect_stdout
+
+import pandas as pd
+import pytest
+
+from analysis import audit
+from analysis.audit import (
+    COLUMNS,
+    VERDICTS,
+    Z95,
+    audit_paper,
+    bclc_stage_c,
+    child_pugh_classes,
+    claim_direction,
+    claim_extreme,
+    claim_groups_complementary,
+    claim_p_below,
+    claim_table_reference,
+    cox_vs_logrank,
+    cox_vs_medians,
+    criteria_cover,
+    expected_direction,
+    grim_mean,
+    grim_percent,
+    grimmer,
+    hr_ci_centre,
+    interval_symmetry,
+    iqr_reading,
+    logrank_vs_medians,
+    p_from_ci,
+    parts_sum,
+    percent_of_count,
+    range_reading,
+    response_rates,
+    same_quantity,
+    sd_within_bounds,
+    se_for_binary,
+    smallest_group_deaths,
+    summary,
+)
+
+C, INC, T = "consistent", "inconsistent", "cannot tell"
+
+
+# ----------------------------------------------------------------------------- counts, percents
+
+
+def test_percent_of_count():
+    # 35/82 = 0.426829… → 42.7%
+    assert percent_of_count(35, 82, 42.7, 1).verdict == C
+    # 35/82 = 42.68% would print 42.7, not 42.6
+    assert percent_of_count(35, 82, 42.6, 1).verdict == INC
+    assert percent_of_count(35, 82, 42.7, 1).details["exact"] == pytest.approx(100 * 35 / 82)
+    with pytest.raises(ValueError, match="count"):
+        percent_of_count(90, 82, 42.7, 1)
+
+
+def test_grim_percent():
+    # 42.7% of 82: 35/82 = 42.68% is the only count
+    res = grim_percent(42.7, 82, 1)
+    assert res.verdict == C and res.details["counts"] == [35]
+    # 42.0%: 34/82 = 41.46%, 35/82 = 42.68%; nothing prints 42.0
+    res = grim_percent(42.0, 82, 1)
+    assert res.verdict == INC and "34/82 = 41.46%" in res.explanation
+
+
+def test_grim_mean():
+    # Brown & Heathers' kind of example: n = 28, 145/28 = 5.1786 → 5.18
+    assert grim_mean(5.18, 28, 2).verdict == C
+    # 145/28 = 5.1786 and 146/28 = 5.2143: no total prints 5.19
+    assert grim_mean(5.19, 28, 2).verdict == INC
+    # n = 82 with one decimal: steps of 1/82 = 0.012 < 0.1, the test cannot fail
+    res = grim_mean(5.3, 82, 1)
+    assert res.verdict == C and "cannot fail" in res.explanation
+    # 2.65 with n = 82 (2 decimals, informative): 217/82 = 2.6463 → 2.65
+    assert 217 in grim_mean(2.65, 82, 2).details["totals"]
+    # two-item scale: 10 people × 2 items = 20 values, 51/20 = 2.55
+    assert grim_mean(2.55, 10, 2, items=2).verdict == C
+    assert grim_mean(2.57, 10, 2, items=2).verdict == INC  # 51/20 = 2.55, 52/20 = 2.60
+
+
+def test_grimmer():
+    # n = 5, mean 2.0 → total T = 10 (even). S = (n−1)·sd² + T²/n = 4·sd² + 20.
+    # sd 1.00 (0.995–1.005): S in [23.9601, 24.0401] → S = 24, even: e.g. 1,1,2,3,3
+    assert sum(x * x for x in (1, 1, 2, 3, 3)) == 24
+    assert grimmer(2.0, 1.00, 5, 1, 2).verdict == C
+    # sd 1.10 (1.095–1.105): S in [24.7961, 24.8841] → no integer
+    assert grimmer(2.0, 1.10, 5, 1, 2).verdict == INC
+    # sd 1.12 (1.115–1.125): S in [24.9729, 25.0625] → S = 25 is odd but T = 10 is even
+    assert 4 * 1.115**2 + 20 == pytest.approx(24.9729)
+    assert grimmer(2.0, 1.12, 5, 1, 2).verdict == INC
+    # a mean that fails GRIM fails GRIMMER
+    assert grimmer(5.19, 1.0, 28, 2, 2).verdict == INC
+
+
+def test_sd_within_bounds():
+    # prior TACE 5.3 ± 3.5 with every value in [2, 6]: largest SD with the mean at 5.25 is
+    # sqrt(82/81 · 3.25 · 0.75) = 1.571 < 3.45 → impossible
+    res = sd_within_bounds(5.3, 3.5, 82, 1, 1, lower=2, upper=6, integer=True)
+    assert res.verdict == INC
+    assert res.details["max_sd"] == pytest.approx(math.sqrt(82 / 81 * 3.25 * 0.75))
+    # with only the lower bound 2: largest value ≥ m + (81/82)·s²/(m − 2) with s = 3.45,
+    # smallest at m = 5.35: 5.35 + 0.98780·11.9025/3.35 = 8.860 → at least 9 sessions
+    res = sd_within_bounds(5.3, 3.5, 82, 1, 1, lower=2, integer=True)
+    assert res.verdict == C and res.details["smallest_max"] == 9
+    assert "right-skewed" in res.explanation  # SD 3.5 > 5.3 − 2
+    # an SD well inside the bounds
+    assert sd_within_bounds(5.0, 1.0, 82, 1, 1, lower=2, upper=8).verdict == C
+    # a mean below the minimum
+    assert sd_within_bounds(1.5, 0.5, 82, 1, 1, lower=2).verdict == INC
+
+
+def test_parts_sum_and_criteria_cover():
+    assert parts_sum({"male": 75, "female": 7}, 82).verdict == C  # 75 + 7 = 82
+    assert parts_sum({"male": 75, "female": 8}, 82).verdict == INC  # 83
+    # 62 + 42 + 5 + 34 + 38 = 181 ≥ 82
+    assert criteria_cover({"a": 62, "b": 42, "c": 5, "d": 34, "e": 38}, 82).verdict == C
+    assert criteria_cover({"a": 30, "b": 40}, 82).verdict == INC  # 70 < 82
+    assert criteria_cover({"a": 90}, 82).verdict == INC  # more than n
+
+
+# ----------------------------------------------------------------------------- medians, ranges
+
+
+def test_interval_symmetry():
+    # 9.9 (8.7–11): below 1.2, above 1.1; asymmetry 0.1 ≤ 0.5 + 0.05 + 2·0.05 = 0.65
+    res = interval_symmetry(9.9, 8.7, 11, 1, 1, 0)
+    assert res.verdict == C
+    assert res.details["se"] == pytest.approx(2.3 / (2 * Z95))
+    # 3.4 (0.5–13.6): below 2.9, above 10.2; asymmetry 7.3 > 0.2
+    res = interval_symmetry(3.4, 0.5, 13.6, 1, 1, 1)
+    assert res.verdict == INC and res.details["asymmetry"] == pytest.approx(7.3)
+
+
+def test_range_reading():
+    # a min–max of the whole cohort must contain the PD group's median
+    assert range_reading(8.7, 11, {"PD median": 3.4}).verdict == INC
+    assert range_reading(0.5, 40, {"PD median": 3.4, "DC median": 11.7}).verdict == C
+
+
+def test_iqr_reading():
+    # an IQR always contains the median
+    assert iqr_reading(500, 1, 100, 82).verdict == INC
+    # 100 (30–400): log-SD ln(400/30)/(2·0.6745) = 1.92, plausible
+    res = iqr_reading(100, 30, 400, 82)
+    assert res.verdict == C
+    assert res.details["iqr_log_sd"] == pytest.approx(math.log(400 / 30) / (2 * 0.6744898))
+    # AFP 333.4 (1.7–348,100): ln(204,765)/1.349 = 9.07 → implausible, not impossible
+    res = iqr_reading(333.4, 1.7, 348100, 82)
+    assert res.verdict == T and res.details["iqr_log_sd"] == pytest.approx(9.07, abs=0.01)
+
+
+# ----------------------------------------------------------------------------- hazard ratios
+
+
+def test_hr_ci_centre():
+    # √(1.007 · 1.172) = √1.180204 = 1.08637 → 1.086
+    res = hr_ci_centre(1.086, 1.007, 1.172, 3, 3)
+    assert res.verdict == C and res.details["centre"] == pytest.approx(1.08637, abs=1e-5)
+    # √(1.112 · 6.396) = √7.112352 = 2.6669, not 2.892
+    res = hr_ci_centre(2.892, 1.112, 6.396, 3, 3)
+    assert res.verdict == INC and res.details["centre"] == pytest.approx(2.6669, abs=1e-4)
+    # √(1.341 · 4.160) = 2.36190; 2.363 needs truncated printing → consistent, said so
+    res = hr_ci_centre(2.363, 1.341, 4.160, 3, 3)
+    assert res.verdict == C and "truncated" in res.explanation
+
+
+def test_p_from_ci():
+    # SE = (ln 1.172 − ln 1.007)/(2·1.96) = (0.158712 − 0.006976)/3.919928 = 0.038709
+    # z = ln 1.086/SE = 0.082501/0.038709 = 2.131 → P = 0.033 → prints 0.03
+    res = p_from_ci(1.086, 1.007, 1.172, 0.03, "=", 3, 3, 2)
+    assert res.verdict == C
+    assert res.details["se"] == pytest.approx(0.038709, abs=1e-6)
+    assert res.details["p"] == pytest.approx(0.0331, abs=5e-4)
+    # ALBI: SE = (ln 2.496 − ln 1.008)/3.92 = (0.91469 − 0.00797)/3.92 = 0.23131,
+    # z = ln 1.586/SE = 0.46121/0.23131 = 1.994, P = 0.0462 (≥ 0.0458 given rounding):
+    # would round to 0.05; printed 0.04 → consistent only if truncated
+    res = p_from_ci(1.586, 1.008, 2.496, 0.04, "=", 3, 3, 2)
+    assert res.verdict == C and "truncated" in res.explanation
+    assert res.details["p_min"] > 0.045
+    # albumin: SE = (1.85568 − 0.10616)/3.92 = 0.4463, z = 1.0620/0.4463 = 2.38, P = 0.017 ≠ 0.003
+    res = p_from_ci(2.892, 1.112, 6.396, 0.003, "=", 3, 3, 3)
+    assert res.verdict == INC and res.details["p"] == pytest.approx(0.0174, abs=5e-4)
+    # HR 1.5 (0.9–2.5): SE = (0.91629 + 0.10536)/3.92 = 0.2606, z = 1.556, P = 0.12 vs printed
+    # 0.01: the conclusion at 0.05 changes
+    res = p_from_ci(1.5, 0.9, 2.5, 0.01, "=", 1, 1, 2)
+    assert res.verdict == INC and res.details["decision_error"]
+    # "<0.001": AST SE = 0.003028, z = 0.01094/0.003028 = 3.61, P = 0.0003 < 0.001
+    assert p_from_ci(1.011, 1.005, 1.017, 0.001, "<", 3, 3, 3).verdict == C
+    # 1 (1.000–1.000): the SE is not determined at this precision
+    assert p_from_ci(1, 1.0, 1.0, 0.03, "=", 0, 3, 2).verdict == T
+
+
+def test_se_for_binary():
+    # floor 2/√82 = 0.22086
+    # AST 1.005–1.017: SE = (0.016857 − 0.004988)/3.92 = 0.003028 < 0.2209 → not 0/1
+    res = se_for_binary(1.005, 1.017, 3, 82, hr=1.011, per=(100, "U/L"))
+    assert res.verdict == INC
+    assert res.details["floor"] == pytest.approx(2 / math.sqrt(82))
+    assert res.details["se"] == pytest.approx(0.003028, abs=2e-6)
+    assert "2.99 per 100 U/L" in res.explanation  # 1.011**100 = 2.99
+    # additional TACE 0.258–0.743: SE = (−0.29706 + 1.35480)/3.92 = 0.26984 ≥ 0.2209;
+    # needs d ≥ 4/SE² ≈ 55 deaths (largest SE the rounding allows gives 54.9)
+    res = se_for_binary(0.258, 0.743, 3, 82)
+    assert res.verdict == C and math.ceil(res.details["min_deaths"]) == 55
+
+
+def test_smallest_group_deaths():
+    # SE 0.638, D = 82: the smaller root x of 1/x + 1/(82 − x) = 0.638²
+    x = smallest_group_deaths(0.638, 82)
+    assert 1 / x + 1 / (82 - x) == pytest.approx(0.638**2)
+    assert 2 < x < 3
+    # an SE below 2/√D is unreachable
+    assert math.isnan(smallest_group_deaths(0.2, 82))
+
+
+# ----------------------------------------------------------------------------- cross-checks, claims
+
+
+def test_same_quantity():
+    # 14 and 14.0 agree at the coarser precision
+    assert same_quantity([("a", (14.0,), (0,)), ("b", (14.0,), (1,))]).verdict == C
+    res = same_quantity(
+        [("Table 2", (1.521,), (3,)), ("Abstract", (0.151,), (3,)), ("Results", (1.521,), (3,))]
+    )
+    assert res.verdict == INC and "Abstract prints 0.151" in res.explanation
+    res = same_quantity([("Results", (3.6, 24.4), (1, 1)), ("Abstract", (3.6, 14.4), (1, 1))])
+    assert res.verdict == INC
+    with pytest.raises(ValueError):
+        same_quantity([("a", (1.0,), (1,))])
+
+
+def test_claims():
+    # "significant at P < 0.005"
+    assert claim_p_below({"a": (0.002, "="), "b": (0.001, "<")}, 0.005).verdict == C
+    res = claim_p_below({"a": (0.002, "="), "b": (0.02, "=")}, 0.005)
+    assert res.verdict == INC and res.computed == "1 of 2 below 0.005"
+    # direction
+    assert claim_direction(1.521, "worse").verdict == C
+    assert claim_direction(0.151, "worse").verdict == INC
+    assert claim_direction(0.491, "better").verdict == C
+    # most / least common
+    values = {"poor response": 62, "extrahepatic": 5, "new lesions": 42}
+    assert claim_extreme(values, "poor response", "max").verdict == C
+    assert claim_extreme(values, "new lesions", "max").verdict == INC
+    assert claim_extreme(values, "extrahepatic", "min").verdict == C
+    # group definitions on prior TACE sessions (at least 2)
+    assert claim_groups_complementary((">", 4), ("<=", 4), 2).verdict == C
+    res = claim_groups_complementary((">", 4), ("<", 4), 2)
+    assert res.verdict == INC and "4 falls in neither" in res.explanation
+    res = claim_groups_complementary((">=", 4), ("<=", 4), 2)
+    assert res.verdict == INC and "both" in res.explanation
+    # table references
+    assert claim_table_reference("orr", "Table 2", {"orr", "dcr"}).verdict == C
+    assert claim_table_reference("orr", "Table 2", {"hr_age_years_uni"}).verdict == INC
+
+
+# ----------------------------------------------------------------------------- clinical rules
+
+
+def test_bclc_stage_c():
+    pvtt = {"vp1": 11, "vp2": 24, "vp3": 16, "vp4": 2}  # 53 with PVTT
+    assert bclc_stage_c(53, pvtt, 34, 5).verdict == C
+    res = bclc_stage_c(33, pvtt, 34, 5)
+    # strict: max(53, 34, 5) = 53; narrow (Vp3–4 only): max(18, 34, 5) = 34 > 33
+    assert res.verdict == INC
+    assert res.details == {"minimum": 53, "minimum_narrow": 34}
+
+
+def test_child_pugh_classes():
+    assert child_pugh_classes({"A": 74, "B": 8, "C": 0}, [5, 6, 7, 8]).verdict == C
+    assert child_pugh_classes({"A": 74, "B": 8, "C": 0}, [5, 6]).verdict == INC  # B has no score
+    assert child_pugh_classes({"A": 74, "B": 8, "C": 0}, [5, 6, 7, 10]).verdict == INC  # 10 is C
+
+
+def test_response_rates():
+    # 4 + 20 = 24; 4 + 20 + 22 = 46; 4 + 20 + 22 + 36 = 82
+    assert response_rates(4, 20, 22, 36, 24, 46, 82).verdict == C
+    assert response_rates(4, 20, 22, 36, 25, 46, 82).verdict == INC
+    assert response_rates(4, 20, 22, 36, 24, 47, 82).verdict == INC
+
+
+def test_expected_direction():
+    assert expected_direction({"x": (1.5, 1.1, 2.0)}, "harmful").verdict == C
+    assert expected_direction({"x": (0.631, 0.389, 1.022)}, "harmful").verdict == C  # CI has 1
+    res = expected_direction({"score 6": (0.248, 0.071, 0.865)}, "harmful")
+    assert res.verdict == T and res.details["against"] == ["score 6"]
+
+
+# ----------------------------------------------------------------------------- survival cross-checks
+
+
+def test_logrank_vs_medians():
+    # medians 10 vs 5 → HR 2, ln 2 = 0.6931; 50–60 deaths split evenly (p(1 − p) = 0.25):
+    # z from 0.6931·√12.5 = 2.45 to 0.6931·√15 = 2.68
+    args = (10, 5)
+    deaths, share = (50, 60), (0.5, 0.5)
+    # printed 0.01 (0.005–0.02 rounded or truncated): z 2.33–2.81 → overlaps
+    res = logrank_vs_medians(*args, 0.01, "=", 2, deaths, share)
+    assert res.verdict == C
+    assert res.details["expected_z"][0] == pytest.approx(math.log(2) * math.sqrt(12.5))
+    # printed 0.1: z 1.28–1.96; 2.45/1.96 = 1.25 → within a factor 2 → cannot tell
+    assert logrank_vs_medians(*args, 0.1, "=", 1, deaths, share).verdict == T
+    # printed 0.9: z at most 0.19; 2.45/0.19 ≈ 13 → inconsistent
+    assert logrank_vs_medians(*args, 0.9, "=", 1, deaths, share).verdict == INC
+
+
+def test_cox_vs_medians():
+    # medians 5 (exposed) vs 10 (reference) → HR ≈ 2.0, inside 1.5–2.7
+    assert cox_vs_medians(2.0, 1.5, 2.7, 5, 10).verdict == C
+    # 14/3.4 = 4.12 > 2 × 1.172 = 2.344 → inconsistent
+    res = cox_vs_medians(1.086, 1.007, 1.172, 3.4, 14)
+    assert res.verdict == INC and res.details["implied_hr"] == pytest.approx(14 / 3.4)
+    # 10/3.33 = 3.0: above 2.0 but below 2 × 2.0 → cannot tell
+    assert cox_vs_medians(1.5, 1.1, 2.0, 10 / 3, 10).verdict == T
+
+
+def test_cox_vs_logrank():
+    # HR 0.5 (0.3–0.833): SE = (ln 0.833 − ln 0.3)/3.92 = 0.2606, |z| = 0.6931/0.2606 = 2.66
+    # log-rank 0.008 → z 2.61–2.67 (0.0075–0.009) → agree
+    assert cox_vs_logrank(0.5, 0.3, 0.833, 3, 0.008, "=", 3).verdict == C
+    # log-rank 0.5 → z at most z(0.45) = 0.76; 2.6/0.76 ≈ 3.4 → inconsistent
+    assert cox_vs_logrank(0.5, 0.3, 0.833, 3, 0.5, "=", 1).verdict == INC
+    # different codings: no verdict
+    assert cox_vs_logrank(0.5, 0.3, 0.833, 3, 0.5, "=", 1, same_coding=False).verdict == T
+
+
+def test_check_rejects_unknown_verdict():
+    with pytest.raises(ValueError, match="verdict"):
+        audit.Check("maybe", "", "")
+
+
+# ----------------------------------------------------------------------------- the real paper
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return audit_paper()
+
+
+def _rows(table, check, id_part):
+    return table[(table["check"] == check) & table["ids"].str.contains(id_part, regex=False)]
+
+
+def _verdict(table, check, id_part):
+    rows = _rows(table, check, id_part)
+    assert len(rows) == 1, (check, id_part, rows)
+    return rows["verdict"].iloc[0]
+
+
+def test_shape_and_values(table):
+    assert list(table.columns) == list(COLUMNS)
+    assert set(table["verdict"]) <= set(VERDICTS)
+    assert (table["explanation"].str.len() > 10).all()
+    assert len(table) > 150
+
+
+def test_deterministic(table):
+    pd.testing.assert_frame_equal(table, audit_paper())
+
+
+def test_summary(table):
+    s = summary(table)
+    assert list(s["verdict"]) == [*VERDICTS, "total"]
+    assert s["checks"].iloc[-1] == len(table) == s["checks"].iloc[:3].sum()
+    with pytest.raises(ValueError, match="verdict"):
+        summary(pd.DataFrame({"verdict": ["maybe"]}))
+
+
+def test_real_table1_percents_consistent(table):
+    rows = table[(table["check"] == "percent vs count") & table["ids"].str.contains("table1.")]
+    assert len(rows) >= 17  # every n (%) cell of Table 1
+    assert (rows["verdict"] == C).all()
+
+
+def test_real_abstract_hr_prior_tace(table):
+    assert _verdict(table, "same number everywhere", "abstract.hr_prior_tace_gt4.hr") == INC
+    assert _verdict(table, "claim vs table", "abstract.hr_prior_tace_gt4.hr") == INC
+    assert _verdict(table, "claim vs table", "results.hr_prior_tace_gt4.hr") == C
+
+
+def test_real_additional_tace_interval(table):
+    assert (
+        _verdict(table, "same number everywhere", "abstract.os_median_additional_tace.interval")
+        == INC
+    )
+    assert (
+        _verdict(
+            table,
+            "median interval symmetric (SPSS CI)",
+            "abstract.os_median_additional_tace.interval",
+        )
+        == INC
+    )
+    assert (
+        _verdict(
+            table,
+            "median interval symmetric (SPSS CI)",
+            "results.os_median_additional_tace.interval",
+        )
+        == C
+    )
+    assert (
+        _verdict(
+            table,
+            "median interval symmetric (SPSS CI)",
+            "results.os_median_prior_tace_gt4.interval",
+        )
+        == INC
+    )
+
+
+def test_real_coding_implied_by_se(table):
+    for term in ("ast_gt40", "crp_gt3", "tumor_number_gt4", "prior_tace_gt4"):
+        for model in ("uni", "multi"):
+            assert _verdict(table, "SE possible for 0/1 coding", f"table2.{term}.{model}.hr") == INC
+    row = _rows(table, "SE possible for 0/1 coding", "table2.ast_gt40.uni.hr").iloc[0]
+    assert "per-unit" in row["explanation"]
+    for term in ("albumin_le3", "additional_tace", "sex_female"):
+        assert _verdict(table, "SE possible for 0/1 coding", f"table2.{term}.uni.hr") == C
+
+
+def test_real_table2_arithmetic(table):
+    assert _verdict(table, "HR at CI centre", "table2.albumin_le3.uni.hr") == INC
+    assert _verdict(table, "P from CI (statcheck)", "table2.albumin_le3.uni.hr") == INC
+    assert _verdict(table, "P from CI (statcheck)", "table2.albumin_le3.multi.hr") == INC
+    assert _verdict(table, "P from CI (statcheck)", "table2.additional_tace.uni.hr") == C
+    assert _verdict(table, "P from CI (statcheck)", "table2.afp_ng_ml.uni.hr") == T
+
+
+def test_real_claims_and_rules(table):
+    assert _verdict(table, "claim vs table", "results.significance_level.threshold") == INC
+    assert _verdict(table, "clinical rule (BCLC 2022)", "table1.bclc_c.count") == INC
+    assert _verdict(table, "clinical rule (Child-Pugh)", "table1.child_pugh_b.count") == C
+    assert _verdict(table, "clinical rule (mRECIST)", "results.orr.count") == C
+    assert _verdict(table, "clinical plausibility", "table2.child_pugh_6.uni.hr") == T
+    assert _verdict(table, "'range' label", "results.os_median.interval") == INC
+    assert _verdict(table, "'IQR' label", "table1.afp_ng_ml.interval") == T
+
+
+def test_real_survival_cross_checks(table):
+    assert _verdict(table, "Cox HR vs medians", "table2.prior_tace_gt4.uni.hr") == INC
+    assert _verdict(table, "Cox HR vs medians", "table2.additional_tace.uni.hr") == C
+    assert _verdict(table, "Cox vs log-rank", "table2.prior_tace_gt4.uni.hr") == T
+    assert _verdict(table, "log-rank P vs medians", "figure1.logrank_dc_vs_pd.p") == C
+
+
+def test_cli(capsys):
+    from analysis.__main__ import main
+
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        code = main(["audit", "--verdict", "inconsistent", "--format", "csv"])
+    assert code == 0
+    out = pd.read_csv(io.StringIO(buf.getvalue()))
+    assert list(out.columns) == list(COLUMNS)
+    assert len(out) > 0 and (out["verdict"] == INC).all()
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert main(["audit", "--check", "BCLC"]) == 0
+    assert "[INCONSISTENT] clinical rule (BCLC 2022)" in buf.getvalue()
+    assert main(["audit", "--check", "no such check"]) == 2
+    assert "matches no check" in capsys.readouterr().err

@@ -1,0 +1,146 @@
+"""Tests of analysis.bias on hand-built and simulated data with known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import bias
+
+
+def test_to_counting_process_by_hand():
+    df = pd.DataFrame(
+        {
+            "additional_tace": [1, 0, 1, 1],
+            "additional_tace_month": [2.0, np.nan, 4.0, 0.0],
+            "os_months": [5.0, 3.0, 4.0, 6.0],
+            "os_event": [1, 0, 1, 0],
+        }
+    )
+    long = bias.to_counting_process(df)
+    expected = pd.DataFrame(
+        {
+            "id": [0, 0, 1, 2, 3],
+            # exposed at 2 of 5: (0, 2] unexposed without event, (2, 5] exposed with the death
+            "start": [0.0, 2.0, 0.0, 0.0, 0.0],
+            "stop": [2.0, 5.0, 3.0, 4.0, 6.0],
+            # exposure at 4 = end of follow-up: never exposed while at risk; at 0: exposed throughout
+            "exposed": [0, 1, 0, 0, 1],
+            "event": [0, 1, 0, 1, 0],
+        }
+    )
+    pd.testing.assert_frame_equal(long, expected)
+    with pytest.raises(ValueError, match="os_months"):
+        bias.to_counting_process(df.assign(os_months=[0.0, 3.0, 4.0, 6.0]))
+
+
+def test_landmark_counts_by_hand():
+    df = pd.DataFrame(
+        {
+            "additional_tace": [1, 1, 0, 0, 1, 0, 1, 0],
+            "additional_tace_month": [1.0, 5.0, np.nan, np.nan, 2.0, np.nan, 0.5, np.nan],
+            "os_months": [10.0, 12.0, 2.0, 8.0, 9.0, 4.0, 2.5, 7.0],
+            "os_event": [1, 1, 1, 1, 0, 1, 1, 1],
+        }
+    )
+    out = bias.landmark_analysis(df, [3.0])
+    row = out.iloc[0]
+    # alive after 3 months: rows 0, 1, 3, 4, 5, 7 (rows 2 and 6 died at 2 and 2.5) → 6
+    assert row["n"] == 6
+    # exposed by month 3: rows 0 (month 1) and 4 (month 2); row 1 (month 5) counts as unexposed
+    assert row["exposed"] == 2
+    assert row["events"] == 5  # row 4 is censored
+    # a landmark after everyone has died leaves no analysis
+    assert bias.landmark_analysis(df, [20.0]).iloc[0]["n"] == 0
+    assert np.isnan(bias.landmark_analysis(df, [20.0]).iloc[0]["hr"])
+
+
+def test_simulation_is_seeded_and_exposure_needs_survival():
+    a = bias.simulate_null_exposure(200, seed=7)
+    pd.testing.assert_frame_equal(a, bias.simulate_null_exposure(200, seed=7))
+    treated = a[a["additional_tace"] == 1]
+    assert (treated["additional_tace_month"] < treated["os_months"]).all()
+    assert a.loc[a["additional_tace"] == 0, "additional_tace_month"].isna().all()
+
+
+def test_null_effect_naive_biased_time_varying_not():
+    # the treatment does nothing (true HR 1); a large study makes the answer sharp
+    sim = bias.simulate_null_exposure(3000, seed=11, hazard_ratio=1.0)
+    naive = bias.naive_cox(sim)
+    tv = bias.time_varying_cox(sim)
+    assert naive["hr"] < 0.8 and naive["p"] < 1e-6  # immortal time looks like benefit
+    assert tv["lower"] < 1.0 < tv["upper"]
+    assert tv["hr"] == pytest.approx(1.0, abs=0.1)
+
+
+def test_time_varying_recovers_true_effect():
+    # true HR 0.5 after treatment
+    sim = bias.simulate_null_exposure(3000, seed=12, hazard_ratio=0.5)
+    tv = bias.time_varying_cox(sim)
+    assert tv["lower"] < 0.5 < tv["upper"]
+
+
+def test_null_simulation_shape_and_determinism():
+    a = bias.null_simulation(3, n=120, seed=5)
+    assert list(a.columns) == ["sim", "naive_hr", "naive_p", "tv_hr", "tv_p"]
+    assert len(a) == 3
+    pd.testing.assert_frame_equal(a, bias.null_simulation(3, n=120, seed=5))
+
+
+def test_cutoff_sensitivity_by_hand():
+    # no censoring: low group (≤ c) times are its medians by hand
+    df = pd.DataFrame(
+        {
+            "prior_tace_sessions": [2, 3, 4, 5, 6, 7],
+            "os_months": [10.0, 12.0, 14.0, 3.0, 4.0, 13.0],
+            "os_event": [1] * 6,
+        }
+    )
+    out = bias.cutoff_sensitivity(df, [3, 4, 8]).set_index("cutoff")
+    assert (out.loc[3, "n_low"], out.loc[3, "n_high"]) == (2, 4)
+    assert (out.loc[4, "n_low"], out.loc[4, "n_high"]) == (3, 3)
+    # cut-off 4: low 10, 12, 14 → median 12; high 3, 4, 13 → median 4
+    assert out.loc[4, "median_low"] == pytest.approx(12.0)
+    assert out.loc[4, "median_high"] == pytest.approx(4.0)
+    assert out.loc[4, "hr"] > 1  # the high group dies sooner
+    # nobody above 8: no comparison
+    assert out.loc[8, "n_high"] == 0 and np.isnan(out.loc[8, "hr"])
+
+
+def _design(n, seed, signal):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 11))
+    rate = np.exp(signal * x[:, 0])
+    t = rng.exponential(1 / rate)
+    df = pd.DataFrame(x, columns=[f"x{i}" for i in range(11)])
+    df["t"] = t
+    df["e"] = 1
+    return df
+
+
+def test_optimism_noise_model():
+    # 11 noise covariates, 82 patients: apparent C above 0.5 by chance, corrected C near 0.5
+    res = bias.optimism_corrected_concordance(_design(82, 3, 0.0), "t", "e", n_boot=25, seed=1)
+    assert res["parameters"] == 11 and res["events"] == 82
+    assert res["apparent"] > res["corrected"]
+    assert res["optimism"] > 0.02
+    assert abs(res["corrected"] - 0.5) < 0.08
+    again = bias.optimism_corrected_concordance(_design(82, 3, 0.0), "t", "e", n_boot=25, seed=1)
+    assert again == res
+
+
+def test_optimism_strong_signal_large_sample():
+    # one strong predictor, many events: little optimism
+    res = bias.optimism_corrected_concordance(_design(600, 4, 1.5), "t", "e", n_boot=10, seed=2)
+    assert res["apparent"] > 0.75
+    assert res["optimism"] < 0.02
+
+
+def test_missing_column_and_values():
+    with pytest.raises(KeyError, match="additional_tace"):
+        bias.naive_cox(pd.DataFrame({"os_months": [1.0], "os_event": [1]}))
+    design = _design(20, 1, 0.0)
+    design.iloc[0, 0] = np.nan
+    with pytest.raises(ValueError, match="missing"):
+        bias.optimism_corrected_concordance(design, "t", "e", n_boot=2)
