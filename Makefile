@@ -53,7 +53,7 @@ goldens: $(STAMP) ## re-execute every chapter into its golden notebook (chapters
 
 chapter: $(STAMP) ## execute one chapter (NAME=05-response) into reports/dev/ (never into chapters/)
 	@test -n "$(NAME)" || { echo "usage: make chapter NAME=05-response" >&2; exit 2; }
-	$(BIN)/python tools/run_chapter.py $(NAME)
+	$(BIN)/python -m analysis run --chapters $(NAME) --out reports/dev/$(NAME) --force $(PARAMS)
 
 report: $(STAMP) ## re-execute the book on COHORT into reports/NAME (PARAMS='-p key=value')
 	@test -n "$(NAME)" || { echo "usage: make report NAME=mine COHORT=path/to.csv" >&2; exit 2; }

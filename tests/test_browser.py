@@ -179,8 +179,29 @@ def test_chapter_has_synthetic_notice_and_screenshots(page, server, path: Path):
     assert "synthetic" in notice.first.inner_text().lower()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{path.stem}-desktop.png"), full_page=False)
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=str(SHOTS / f"{path.stem}-phone.png"), full_page=False)
+
+
+@pytest.mark.parametrize("path", CHAPTER_PAGES, ids=lambda p: p.stem)
+def test_chapter_fits_a_phone(browser, server, path: Path, outside_requests):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+    )
+    pg = context.new_page()
+    pg.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if urlparse(route.request.url).hostname in ("127.0.0.1", None)
+            else (outside_requests.append(route.request.url), route.abort())
+        ),
+    )
+    pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{path.stem}-phone.png"), full_page=False)
+    overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 2, f"{path.name}: the page is {overflow}px wider than a phone screen"
+    assert not outside_requests
 
 
 def test_search_finds_kaplan(page, server, outside_requests):

@@ -26,7 +26,7 @@ echo "measuring per-chapter execution..." >&2
 per=""
 for md in chapters/[0-9][0-9]-*.md; do
   name=$(basename "$md" .md)
-  t=$(secs $BIN/python tools/run_chapter.py "$name")
+  t=$(secs $BIN/python -m analysis run --chapters "$name" --out "reports/bench/$name" --force --quiet)
   per+="| $name | $(printf '%.1f' "$t") |"$'\n'
 done
 echo "measuring make test..." >&2
