@@ -144,3 +144,41 @@ def test_missing_column_and_values():
     design.iloc[0, 0] = np.nan
     with pytest.raises(ValueError, match="missing"):
         bias.optimism_corrected_concordance(design, "t", "e", n_boot=2)
+
+
+def test_cox_efron_matches_lifelines_with_ties_and_counting_process():
+    """The NumPy Efron fit used in the loops equals lifelines' fits (an independent code)."""
+    from lifelines import CoxPHFitter, CoxTimeVaryingFitter
+
+    rng = np.random.default_rng(7)
+    n = 60
+    df = pd.DataFrame(
+        {
+            "t": np.round(rng.exponential(10, n), 0) + 1,  # rounded: many ties
+            "e": (rng.random(n) < 0.8).astype(int),
+            "a": rng.normal(size=n),
+            "b": (rng.random(n) < 0.4).astype(float),
+        }
+    )
+    ref = CoxPHFitter().fit(df, "t", "e")
+    beta, se, converged = bias.cox_efron(np.zeros(n), df["t"], df["e"], df[["a", "b"]].to_numpy())
+    assert converged
+    np.testing.assert_allclose(beta, ref.params_.to_numpy(), atol=1e-6)
+    np.testing.assert_allclose(se, ref.standard_errors_.to_numpy(), atol=1e-6)
+
+    sim = bias.simulate_null_exposure(80, seed=3)
+    # times on a 0.1-month grid: ties in the counting process too
+    sim["os_months"] = np.ceil(sim["os_months"] * 10) / 10
+    sim["additional_tace_month"] = np.floor(sim["additional_tace_month"] * 10) / 10
+    long = bias.to_counting_process(sim)
+    ctv = CoxTimeVaryingFitter().fit(
+        long, id_col="id", event_col="event", start_col="start", stop_col="stop"
+    )
+    fast = bias.cox_one_covariate(long["start"], long["stop"], long["event"], long["exposed"])
+    assert fast["hr"] == pytest.approx(float(ctv.hazard_ratios_["exposed"]), rel=1e-5)
+    assert fast["p"] == pytest.approx(float(ctv.summary.loc["exposed", "p"]), rel=1e-4)
+
+
+def test_cox_one_covariate_without_variation_is_nan():
+    out = bias.cox_one_covariate(np.zeros(5), [1, 2, 3, 4, 5], [1, 1, 0, 1, 1], [1, 1, 1, 1, 1])
+    assert np.isnan(out["hr"]) and out["converged"] is False
