@@ -886,18 +886,30 @@ def bclc_stage_frame(df: pd.DataFrame) -> pd.Series:
     components (:func:`child_pugh_frame`); macrovascular invasion = ``pvtt`` other than Vp0 or
     ``refractory_vascular_invasion`` == 1; extrahepatic spread = ``refractory_extrahepatic``
     == 1. Returns a Series ``bclc_stage_2022`` with the cohort's index.
+
+    The two ``refractory_*`` flags and the Child-Pugh components (INR, ascites,
+    encephalopathy) are optional columns: when a flag is absent it counts as not present
+    (invasion then rests on ``pvtt`` alone), and when a component is absent or empty the class
+    comes from the stored ``child_pugh_score`` instead.
     """
-    needed = [
-        "ecog_ps",
-        "tumor_number",
-        "tumor_size_mm",
-        "pvtt",
-        "refractory_vascular_invasion",
-        "refractory_extrahepatic",
-    ]
+    needed = ["ecog_ps", "tumor_number", "tumor_size_mm", "pvtt"]
     _require_columns(df, needed)
-    cp = child_pugh_frame(df)["child_pugh_class"]
-    mvi = macrovascular_invasion(df["pvtt"]) | (df["refractory_vascular_invasion"] == 1)
+    components = ["bilirubin_mg_dl", "albumin_g_dl", "inr", "ascites", "encephalopathy"]
+    if all(c in df.columns for c in components) and df[components].notna().all().all():
+        cp = child_pugh_frame(df)["child_pugh_class"]
+    else:
+        _require_columns(df, ["child_pugh_score"])
+        cp = pd.Series(
+            _child_pugh_class(pd.to_numeric(df["child_pugh_score"]).to_numpy()), index=df.index
+        )
+
+    def flag(column):
+        if column not in df.columns:
+            return pd.Series(0, index=df.index)
+        return pd.to_numeric(df[column]).fillna(0).astype(int)
+
+    extrahepatic = flag("refractory_extrahepatic")
+    mvi = macrovascular_invasion(df["pvtt"]) | (flag("refractory_vascular_invasion") == 1)
     stages = []
     for label in df.index:
         try:
@@ -908,7 +920,7 @@ def bclc_stage_frame(df: pd.DataFrame) -> pd.Series:
                     df.at[label, "tumor_number"],
                     df.at[label, "tumor_size_mm"],
                     bool(mvi[label]),
-                    df.at[label, "refractory_extrahepatic"],
+                    extrahepatic[label],
                 )
             )
         except ValueError as exc:

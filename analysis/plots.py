@@ -18,7 +18,7 @@ from scipy import stats
 from analysis.book import PALETTE
 from analysis.survival import _as_arrays, kaplan_meier
 
-__all__ = ["km_plot", "forest_plot", "RISK_TABLE_LABEL"]
+__all__ = ["km_plot", "forest_plot", "note_figure", "RISK_TABLE_LABEL"]
 
 #: ``Axes.get_label()`` of the number-at-risk table under a KM plot (tests and chapters find it).
 RISK_TABLE_LABEL = "number-at-risk"
@@ -293,4 +293,18 @@ def forest_plot(
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
+    return fig
+
+
+def note_figure(text: str, *, width: float = 6.4, height: float = 1.6):
+    """A small figure that only says why the intended figure cannot be drawn on this cohort.
+
+    Chapters glue it under the figure's name so that the ``{glue:figure}`` directive (and its
+    caption) still resolves when, for example, no model term could be estimated.
+    """
+    import textwrap
+
+    fig, ax = plt.subplots(figsize=(width, height))
+    ax.axis("off")
+    ax.text(0.5, 0.5, textwrap.fill(text, 80), ha="center", va="center", wrap=True)
     return fig

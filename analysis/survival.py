@@ -45,6 +45,9 @@ __all__ = [
     "univariate_cox",
     "ph_test",
     "events_per_variable",
+    "try_cox_table",
+    "try_ph_test",
+    "group_comparison",
     "CI_METHODS",
 ]
 
@@ -695,3 +698,134 @@ def events_per_variable(n_events: int, n_parameters: int) -> float:
     if n_events < 0:
         raise ValueError(f"n_events: expected a non-negative count, got {n_events!r}")
     return n_events / n_parameters
+
+
+# ------------------------------------------------------------------ degenerate comparisons
+def try_cox_table(
+    df: pd.DataFrame, duration_col: str, event_col: str, covariates: Sequence[str], **kwargs
+) -> tuple[pd.DataFrame | None, str]:
+    """:func:`cox_table`, or ``(None, reason)`` when the model cannot be estimated on ``df``.
+
+    For chapters run on any cohort: instead of raising, says why a model is not estimable --
+    a covariate column absent or empty, a term that does not vary (e.g. nobody had additional
+    TACE), no events, a fit that does not converge, or an estimate that runs off to infinity
+    (monotone likelihood: every event on one side of a binary term, where R warns "Loglik
+    converged before variable ..." and SPSS prints a huge HR).
+
+    Returns
+    -------
+    (DataFrame or None, str)
+        The table and ``""``; or ``None`` and a short reason fit to print.
+    """
+    from lifelines.exceptions import ConvergenceError
+
+    covariates = list(covariates)
+    absent = [c for c in covariates if c not in df.columns or df[c].isna().all()]
+    if absent:
+        return None, f"column {', '.join(absent)} is not in this cohort"
+    events = pd.to_numeric(df[event_col]).fillna(0)
+    if events.sum() == 0:
+        return None, "no events in this cohort (every patient is censored)"
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            table = cox_table(df, duration_col, event_col, covariates, **kwargs)
+    except ValueError as exc:
+        if "do not vary" in str(exc):
+            return None, str(exc).replace("covariates: term(s)", "term(s)").replace(
+                "in the rows used", "in this cohort"
+            )
+        return None, f"cannot be fitted on this cohort ({exc})"
+    except (ConvergenceError, np.linalg.LinAlgError, ZeroDivisionError, OverflowError) as exc:
+        return None, f"the model does not converge on this cohort ({type(exc).__name__})"
+    bad = ~np.isfinite(table[["coef", "se", "hr", "lower", "upper"]]).all(axis=1)
+    bad |= table["coef"].abs() > 15
+    if bad.any():
+        terms = ", ".join(map(str, table.index[bad]))
+        return None, (
+            f"the estimate for {terms} runs off to infinity (monotone likelihood: the events "
+            "fall on one side of it)"
+        )
+    return table, ""
+
+
+def group_comparison(
+    durations, events, groups, levels: Sequence, *, ci: str = "spss", labels: Mapping | None = None
+) -> dict:
+    """Medians per group and the log-rank test, with a reason where either is not estimable.
+
+    Parameters
+    ----------
+    durations, events, groups : array-like
+        As for :func:`logrank_table`.
+    levels : sequence
+        The groups the comparison is about (e.g. ``[1, 0]``), shown even when empty.
+    ci : str
+        Interval method of :func:`median_survival`.
+    labels : mapping, optional
+        ``{level: label}`` used in the reasons (default the level itself).
+
+    Returns
+    -------
+    dict
+        ``groups``: ``{level: {"n", "events", "median", "lower", "upper", "reason"}}`` where
+        ``reason`` says why the median is missing ("nobody in this group", "no events in this
+        group", "median not reached"), else ``""``; ``chi2``, ``df``, ``p`` of the log-rank
+        test (NaN when not estimable) and ``reason`` (why not: fewer than two groups with
+        patients, or no events at all), else ``""``.
+    """
+    t, e, g = _as_arrays(durations, events, groups)
+    out: dict = {"groups": {}}
+    for level in levels:
+        mask = g == level
+        n, d = int(mask.sum()), int(e[mask].sum())
+        row = {"n": n, "events": d, "median": np.nan, "lower": np.nan, "upper": np.nan}
+        if n == 0:
+            row["reason"] = "nobody in this group"
+        elif d == 0:
+            row["reason"] = "no events in this group"
+        else:
+            row["median"], row["lower"], row["upper"] = median_survival(t[mask], e[mask], ci=ci)
+            row["reason"] = "" if np.isfinite(row["median"]) else "median not reached"
+        out["groups"][level] = row
+    present = [lv for lv in levels if out["groups"][lv]["n"] > 0]
+    out["chi2"], out["df"], out["p"] = np.nan, len(levels) - 1, np.nan
+    keep = np.isin(g, present)
+    if len(present) < 2:
+        names = dict(labels or {})
+        empty = [str(names.get(lv, lv)) for lv in levels if out["groups"][lv]["n"] == 0]
+        out["reason"] = f"only one group has patients (nobody in {', '.join(empty)})"
+    elif e[keep].sum() == 0:
+        out["reason"] = "no events in either group"
+    else:
+        _, chi2, df, p = logrank_table(t[keep], e[keep], g[keep])
+        if not np.isfinite(chi2):
+            out["reason"] = "the log-rank statistic is not defined on this cohort"
+        else:
+            out.update(chi2=chi2, df=df, p=p, reason="")
+    return out
+
+
+def try_ph_test(
+    df: pd.DataFrame, duration_col: str, event_col: str, covariates: Sequence[str], **kwargs
+) -> tuple[pd.DataFrame | None, str]:
+    """:func:`ph_test`, or ``(None, reason)`` when it cannot be computed on ``df``.
+
+    The Grambsch-Therneau test needs a fitted model (see :func:`try_cox_table`) and at least two
+    events; a reason fit to print is returned instead of an exception.
+    """
+    from lifelines.exceptions import ConvergenceError
+
+    covariates = list(covariates)
+    if not covariates:
+        return None, "no model terms could be estimated on this cohort"
+    _, why = try_cox_table(df, duration_col, event_col, covariates)
+    if why:
+        return None, why
+    if pd.to_numeric(df[event_col]).sum() < 2:
+        return None, "fewer than two events in this cohort"
+    try:
+        with np.errstate(all="ignore"):
+            table = ph_test(df, duration_col, event_col, covariates, **kwargs)
+    except (ValueError, ConvergenceError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
+        return None, f"the test cannot be computed on this cohort ({exc})"
+    return table, ""

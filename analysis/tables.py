@@ -5,6 +5,16 @@ Every comparison table has the columns ``quantity`` (or ``characteristic``/``ter
 (our number formatted at the paper's decimals, rounded half up as SPSS displays), ``verdict``
 (``"agrees"`` when every printed number is matched after rounding, else ``"differs"``) and
 ``reason`` (why it differs, empty when it agrees).
+
+On a user's cohort (:func:`analysis.privacy.is_user_cohort`, or ``cohort.attrs["user_cohort"]``
+as :func:`analysis.cohort.load_cohort` sets it) the numbers are not the paper's patients, so they
+are not scored: the ``reproduced`` column is renamed ``your cohort`` and every verdict reads
+``"not scored (your cohort)"`` with an empty reason (:func:`label_for_cohort`). The paper's value
+stays beside the user's for orientation.
+
+Comparisons that cannot be made on a cohort (an absent group, no events, a missing optional
+column) are not errors: :func:`explanation` makes the short note a chapter shows in their place,
+and :func:`missing_columns` says which optional columns are absent or empty.
 """
 
 from __future__ import annotations
@@ -17,10 +27,21 @@ import pandas as pd
 from scipy import stats
 
 from analysis import published
-from analysis.survival import cox_table
+from analysis.survival import try_cox_table
 
 __all__ = [
+    "AGREES",
+    "DIFFERS",
+    "NOT_SCORED",
+    "YOUR_COHORT",
+    "Explanation",
     "compare",
+    "count_text",
+    "explanation",
+    "label_for_cohort",
+    "missing_columns",
+    "user_cohort",
+    "verdict",
     "format_published_value",
     "table1",
     "table1_skewed",
@@ -30,6 +51,130 @@ __all__ = [
 ]
 
 AGREES, DIFFERS = "agrees", "differs"
+#: Verdict of every row of a comparison computed on a user's cohort.
+NOT_SCORED = "not scored (your cohort)"
+#: Name of the ``reproduced`` column on a user's cohort.
+YOUR_COHORT = "your cohort"
+
+
+# ------------------------------------------------------------------------ user's cohorts
+def user_cohort(cohort=None, cohort_path=None) -> bool:
+    """Whether tables should be labelled as a user's cohort rather than scored.
+
+    Parameters
+    ----------
+    cohort : DataFrame, bool or None
+        A cohort from :func:`analysis.cohort.load_cohort` (its ``attrs["user_cohort"]`` is read),
+        or an explicit flag.
+    cohort_path : path-like or None
+        The chapter's ``cohort_path`` parameter (:func:`analysis.privacy.is_user_cohort`).
+
+    Returns
+    -------
+    bool
+        True when either says the cohort is not the book's own.
+    """
+    from analysis.privacy import is_user_cohort
+
+    if isinstance(cohort, bool):
+        flag = cohort
+    elif isinstance(cohort, pd.DataFrame):
+        flag = bool(cohort.attrs.get("user_cohort", False))
+    else:
+        flag = False
+    return flag or is_user_cohort(cohort_path)
+
+
+def verdict(computed, entry_id: str, *, user: bool = False) -> str:
+    """``"agrees"``/``"differs"`` for one published entry, or :data:`NOT_SCORED` when ``user``.
+
+    For chapter-built comparison tables; ``computed`` that cannot be compared (NaN, wrong type)
+    differs.
+    """
+    if user:
+        return NOT_SCORED
+    try:
+        ok = published.agrees(computed, entry_id)
+    except (TypeError, ValueError):
+        ok = False
+    return AGREES if ok else DIFFERS
+
+
+def label_for_cohort(table: pd.DataFrame, user: bool) -> pd.DataFrame:
+    """Relabel a published-vs-reproduced table computed on a user's cohort.
+
+    When ``user`` is true: ``reproduced`` becomes :data:`YOUR_COHORT`, every ``verdict`` becomes :data:`NOT_SCORED` and
+    ``reason`` is emptied (a difference from the paper is not an error on other patients) except
+    where the cell could not be computed ("–"), whose reason says why. The
+    book's own tables are returned unchanged.
+    """
+    if not user:
+        return table
+    out = table.copy()
+    if "reproduced" in out.columns:
+        out = out.rename(columns={"reproduced": YOUR_COHORT})
+    if "verdict" in out.columns:
+        out["verdict"] = NOT_SCORED
+    if "reason" in out.columns:
+        # keep the reason only where nothing could be computed (a "–" cell): it explains the gap
+        shown = out[YOUR_COHORT].astype(str) if YOUR_COHORT in out.columns else None
+        keep = shown.str.startswith("–") if shown is not None else False
+        out["reason"] = out["reason"].where(keep, "")
+    out.attrs["user_cohort"] = True
+    return out
+
+
+class Explanation:
+    """A short note shown in place of a result that cannot be computed on a cohort.
+
+    Renders as an admonition-like box in HTML (Sphinx and nbconvert), as a MyST/Markdown
+    blockquote, and as plain text (``str()``), so that a chapter can display it where the table
+    or figure would have been and glue its text in prose.
+    """
+
+    def __init__(self, title: str, reason: str):
+        self.title, self.reason = title, reason
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.reason}"
+
+    __repr__ = __str__
+
+    def _repr_markdown_(self) -> str:
+        return f"> **{self.title}.** {self.reason}"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return (
+            '<div class="admonition note cohort-explanation">'
+            f'<p class="admonition-title">{html.escape(self.title)}</p>'
+            f"<p>{html.escape(self.reason)}</p></div>"
+        )
+
+
+def explanation(reason: str, title: str = "Not estimable on this cohort") -> Explanation:
+    """The note shown instead of a comparison that is absent or degenerate in a cohort."""
+    return Explanation(title, reason)
+
+
+def count_text(count: int, text: str, *, user: bool, min_cell_count: int | None = None) -> str:
+    """``text`` (e.g. "3 (3.7%)"), or ``"<5"`` when it discloses 1-4 patients of a user's cohort."""
+    from analysis.privacy import SMALL_COUNT_THRESHOLD
+
+    threshold = SMALL_COUNT_THRESHOLD if min_cell_count is None else int(min_cell_count)
+    if user and 0 < int(count) < threshold:
+        return f"<{threshold}"
+    return text
+
+
+def missing_columns(cohort: pd.DataFrame, columns: Sequence[str]) -> list[str]:
+    """The ``columns`` that ``cohort`` lacks or leaves empty in every row (optional columns)."""
+    out = []
+    for col in columns:
+        if col not in cohort.columns or cohort[col].isna().all():
+            out.append(col)
+    return out
 
 
 # ------------------------------------------------------------------------------ formatting
@@ -79,7 +224,13 @@ def _check(entry_id: str, computed) -> tuple[str, str, bool]:
     return e.text, format_published_value(computed, entry_id), bool(ok)
 
 
-def compare(rows: Iterable[Mapping]) -> pd.DataFrame:
+def compare(
+    rows: Iterable[Mapping],
+    *,
+    cohort_path=None,
+    user: bool | None = None,
+    min_cell_count: int | None = None,
+) -> pd.DataFrame:
     """Published-vs-reproduced table, one row per published number.
 
     Parameters
@@ -88,15 +239,27 @@ def compare(rows: Iterable[Mapping]) -> pd.DataFrame:
         Each with ``quantity`` (the label to show), ``id`` (a published entry id), ``computed``
         (a number, or a ``(lower, upper)`` pair for an interval entry) and optionally ``reason``
         (shown when the verdict is "differs"; otherwise an automatic reason naming the printed
-        precision is used).
+        precision is used), and optionally ``count``: the number of patients the value discloses
+        (a count, or the numerator of a percent), used for small-count suppression.
+    cohort_path : path-like, optional
+        The chapter's ``cohort_path``: on a user's cohort the table is relabelled by
+        :func:`label_for_cohort` (column ``your cohort``, verdict "not scored (your cohort)").
+    user : bool, optional
+        Overrides the decision from ``cohort_path`` (e.g. ``cohort.attrs["user_cohort"]``).
+    min_cell_count : int, optional
+        On a user's cohort, a row whose ``count`` is from 1 to ``min_cell_count - 1`` shows
+        ``"<min_cell_count"`` instead of its value (default
+        :data:`analysis.privacy.SMALL_COUNT_THRESHOLD`), as
+        :func:`analysis.privacy.suppress_small_counts` does for count tables.
 
     Returns
     -------
     DataFrame
         Columns ``quantity``, ``published`` (text as printed), ``reproduced`` (formatted at the
         paper's decimals), ``verdict`` ("agrees" / "differs") and ``reason`` (empty when it
-        agrees).
+        agrees); on a user's cohort ``your cohort`` instead of ``reproduced``.
     """
+    rows = list(rows)
     out = []
     for i, row in enumerate(rows):
         for key in ("quantity", "id", "computed"):
@@ -115,7 +278,20 @@ def compare(rows: Iterable[Mapping]) -> pd.DataFrame:
                 "reason": reason,
             }
         )
-    return pd.DataFrame(out, columns=["quantity", "published", "reproduced", "verdict", "reason"])
+    table = pd.DataFrame(out, columns=["quantity", "published", "reproduced", "verdict", "reason"])
+    is_user = user_cohort(None, cohort_path) if user is None else bool(user)
+    if is_user:
+        from analysis.privacy import SMALL_COUNT_THRESHOLD
+
+        threshold = SMALL_COUNT_THRESHOLD if min_cell_count is None else int(min_cell_count)
+        hidden = 0
+        for i, row in enumerate(rows):
+            k = row.get("count")
+            if k is not None and 0 < int(k) < threshold:
+                table.loc[i, "reproduced"] = f"<{threshold}"
+                hidden += 1
+        table.attrs["suppressed"] = hidden
+    return label_for_cohort(table, is_user)
 
 
 def _auto_reason(entry_id: str, computed) -> str:
@@ -161,7 +337,9 @@ def _combined(label: str, parts: Sequence[tuple[str, object]], template: str) ->
     }
 
 
-def table1(cohort: pd.DataFrame) -> pd.DataFrame:
+def table1(
+    cohort: pd.DataFrame, *, user: bool | None = None, min_cell_count: int | None = None
+) -> pd.DataFrame:
     """Table 1 (baseline characteristics) with the paper's summary choices, published beside it.
 
     Summaries as the paper prints them: mean ± SD (sample SD, n - 1) for age, albumin, AST, ALT,
@@ -169,24 +347,57 @@ def table1(cohort: pd.DataFrame) -> pd.DataFrame:
     patients, one decimal); median (minimum–maximum) for AFP and PIVKA-II -- the paper's footnote
     says "interquartile range" but the printed brackets (1.7–348,100 ng/mL) can only be the range.
 
+    An optional column that is absent (or empty in every row) gives ``reproduced`` "– (column
+    absent)" and the verdict "differs" with the reason naming the column.
+
+    Parameters
+    ----------
+    user : bool, optional
+        Label the table as a user's cohort (:func:`label_for_cohort`) and suppress counts below
+        ``min_cell_count`` in it; default ``cohort.attrs["user_cohort"]``.
+    min_cell_count : int, optional
+        Threshold of :func:`analysis.privacy.suppress_small_counts` (default
+        :data:`analysis.privacy.SMALL_COUNT_THRESHOLD`); used only on a user's cohort.
+
     Returns
     -------
     DataFrame
-        ``characteristic``, ``published``, ``reproduced``, ``verdict``, ``reason``.
+        ``characteristic``, ``published``, ``reproduced`` (``your cohort`` on a user's cohort),
+        ``verdict``, ``reason``.
     """
+    from analysis.privacy import SMALL_COUNT_THRESHOLD, suppress_small_counts
+
     c = cohort
     n = len(c)
     if n == 0:
         raise ValueError("cohort: no rows")
+    is_user = user_cohort(cohort) if user is None else bool(user)
+    count_rows: list[str] = []
+
+    def absent(label, key, cols, template):
+        pub = [published.entry(i).text for i in published.ids(f"table1.{key}.")]
+        n_slots = template.count("{}")
+        return {
+            "characteristic": label,
+            "published": template.format(*pub) if len(pub) == n_slots else pub[0],
+            "reproduced": "– (column absent)",
+            "verdict": DIFFERS,
+            "reason": f"optional column {', '.join(cols)} is not in this cohort",
+        }
 
     def mean_sd(label, col):
+        if missing_columns(c, [col]):
+            return absent(label, col, [col], "{}±{}")
         return _combined(
             label,
             [(f"table1.{col}.mean", c[col].mean()), (f"table1.{col}.sd", _sd(c[col]))],
             "{}±{}",
         )
 
-    def n_pct(label, key, mask):
+    def n_pct(label, key, mask, col=None):
+        if col is not None and missing_columns(c, [col]):
+            return absent(label, key, [col], "{} ({})")
+        count_rows.append(label)
         k = int(np.asarray(mask).sum())
         parts = [(f"table1.{key}.count", k)]
         pct_id = f"table1.{key}.percent"
@@ -196,6 +407,8 @@ def table1(cohort: pd.DataFrame) -> pd.DataFrame:
         return _combined(label, parts, "{}")
 
     def median_range(label, col):
+        if missing_columns(c, [col]):
+            return absent(label, col, [col], "{} ({})")
         x = pd.to_numeric(c[col])
         return _combined(
             label,
@@ -236,30 +449,55 @@ def table1(cohort: pd.DataFrame) -> pd.DataFrame:
         n_pct(
             "Refractory: poor response",
             "refractory_poor_response",
-            c["refractory_poor_response"] == 1,
+            _flag(c, "refractory_poor_response"),
+            "refractory_poor_response",
         ),
         n_pct(
-            "Refractory: new lesions", "refractory_new_lesions", c["refractory_new_lesions"] == 1
+            "Refractory: new lesions",
+            "refractory_new_lesions",
+            _flag(c, "refractory_new_lesions"),
+            "refractory_new_lesions",
         ),
         n_pct(
             "Refractory: extrahepatic spread",
             "refractory_extrahepatic",
-            c["refractory_extrahepatic"] == 1,
+            _flag(c, "refractory_extrahepatic"),
+            "refractory_extrahepatic",
         ),
         n_pct(
             "Refractory: vascular invasion",
             "refractory_vascular_invasion",
-            c["refractory_vascular_invasion"] == 1,
+            _flag(c, "refractory_vascular_invasion"),
+            "refractory_vascular_invasion",
         ),
         n_pct(
             "Refractory: rising tumour marker",
             "refractory_tumor_marker",
-            c["refractory_tumor_marker"] == 1,
+            _flag(c, "refractory_tumor_marker"),
+            "refractory_tumor_marker",
         ),
     ]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         rows, columns=["characteristic", "published", "reproduced", "verdict", "reason"]
     )
+    if not is_user:
+        return table
+    counts = table["characteristic"].isin(count_rows)
+    hidden = suppress_small_counts(
+        table.loc[counts, ["reproduced"]],
+        threshold=SMALL_COUNT_THRESHOLD if min_cell_count is None else min_cell_count,
+        columns=["reproduced"],
+    )
+    table.loc[counts, "reproduced"] = hidden["reproduced"]
+    table.attrs["suppressed"] = hidden.attrs.get("suppressed", 0)
+    return label_for_cohort(table, True)
+
+
+def _flag(cohort: pd.DataFrame, col: str) -> pd.Series:
+    """``cohort[col] == 1``, all False when the optional column is absent."""
+    if col not in cohort.columns:
+        return pd.Series(False, index=cohort.index)
+    return pd.to_numeric(cohort[col]) == 1
 
 
 #: Continuous Table 1 variables and their labels, for :func:`table1_skewed`.
@@ -278,6 +516,9 @@ _CONTINUOUS = {
 }
 
 
+_OPTIONAL_CONTINUOUS = {"pivka2", "alt_u_l", "refractory_tace_sessions"}
+
+
 def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     """Continuous baseline variables summarised both ways: mean ± SD and median (IQR).
 
@@ -291,7 +532,8 @@ def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     -------
     DataFrame
         ``characteristic``, ``mean ± SD``, ``median (IQR)``, ``min–max``, ``skewness``,
-        ``mean_minus_2sd_below_0``.
+        ``mean_minus_2sd_below_0``. Optional columns (PIVKA-II, ALT, refractory sessions) absent
+        from the cohort have no row.
     """
     rows = []
 
@@ -302,7 +544,9 @@ def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
 
     fmt = _Fmt()
     for col, label in _CONTINUOUS.items():
-        if col not in cohort.columns:
+        if missing_columns(cohort, [col]):
+            if col in _OPTIONAL_CONTINUOUS:
+                continue  # an optional column the cohort does not have: no row
             raise KeyError(f"cohort: column {col!r} is missing")
         x = pd.to_numeric(cohort[col]).dropna().to_numpy(float)
         q1, med, q3 = np.percentile(x, [25, 50, 75], method="weibull")
@@ -398,9 +642,11 @@ def _design_table2(cohort: pd.DataFrame, coding: str) -> pd.DataFrame:
         raise ValueError(f"bclc_stage: unexpected value(s) {sorted(unknown)!r}")
     d["bclc_stage"] = c["bclc_stage"].astype(str).map(_BCLC_ORDER).astype(float)
     d["afp_ng_ml"] = pd.to_numeric(c["afp_ng_ml"])
-    d["pivka2"] = pd.to_numeric(c["pivka2"])
+    if not missing_columns(c, ["pivka2"]):  # optional columns: no term when absent
+        d["pivka2"] = pd.to_numeric(c["pivka2"])
     d["albumin_le3"] = (pd.to_numeric(c["albumin_g_dl"]) <= 3).astype(float)
-    d["alt_u_l"] = pd.to_numeric(c["alt_u_l"])
+    if not missing_columns(c, ["alt_u_l"]):
+        d["alt_u_l"] = pd.to_numeric(c["alt_u_l"])
     d["albi_score"] = _albi_scores(c)
     pvtt = c["pvtt"].astype(str)
     d["pvtt_vp1_2"] = pvtt.isin(["Vp1", "Vp2"]).astype(float)
@@ -431,28 +677,56 @@ def table2_models(cohort: pd.DataFrame, coding: str = "implied") -> dict:
     dict
         ``univariate`` and ``multivariate``: :func:`analysis.survival.cox_table` results indexed by
         the paper's term ids (Efron ties, Wald CIs and P; SPSS would use Breslow ties);
-        ``design``: the design frame; ``n_parameters`` and ``events`` of the multivariable model.
+        ``design``: the design frame; ``n_parameters`` and ``events`` of the multivariable model;
+        ``reasons``: ``{term or "multivariate": why}`` for what could not be estimated on this
+        cohort (optional column absent, a term that does not vary, no events, no convergence --
+        see :func:`analysis.survival.try_cox_table`); those terms are absent from the tables
+        and the multivariable table is empty when that model cannot be fitted.
     """
     d = _design_table2(cohort, coding)
+    reasons: dict[str, str] = {}
     uni = []
     for _, terms, _ in _UNI_GROUPS:
         cols = [t for t, _ in terms if t in d.columns]
         if terms[0][0].startswith("child_pugh"):
             cols = [c for c in d.columns if c.startswith("child_pugh_")]
-        tab = cox_table(d, "os_months", "os_event", cols)
+        for term, _ in terms:
+            if term not in d.columns and not term.startswith("child_pugh"):
+                reasons[term] = "optional column not in this cohort"
+        if not cols:
+            continue
+        tab, why = try_cox_table(d, "os_months", "os_event", cols)
+        if tab is None:
+            for term in cols:
+                reasons.setdefault(term, why)
+            continue
         uni.append(tab)
-    univariate = pd.concat(uni)
+    univariate = pd.concat(uni) if uni else _empty_cox()
     multi_cols = [c for c in d.columns if c.startswith("child_pugh_")] + [
         t for t in MULTI_TERMS if not t.startswith("child_pugh")
     ]
-    multivariate = cox_table(d, "os_months", "os_event", multi_cols)
+    constant = [t for t in multi_cols if t in d.columns and d[t].nunique(dropna=True) < 2]
+    for term in constant:
+        reasons[term] = "does not vary in this cohort; left out of the multivariable model"
+    fitted_cols = [t for t in multi_cols if t in d.columns and t not in constant]
+    multivariate, why = try_cox_table(d, "os_months", "os_event", fitted_cols)
+    if multivariate is None:
+        reasons["multivariate"] = why
+        multivariate = _empty_cox()
+        multivariate.attrs["events"] = int(pd.to_numeric(d["os_event"]).sum())
     return {
         "univariate": univariate,
         "multivariate": multivariate,
         "design": d,
         "n_parameters": len(multi_cols),
         "events": multivariate.attrs["events"],
+        "reasons": reasons,
     }
+
+
+def _empty_cox() -> pd.DataFrame:
+    cols = ["coef", "se", "hr", "lower", "upper", "z", "p"]
+    return pd.DataFrame(columns=cols, index=pd.Index([], name="term"), dtype=float)
 
 
 def _parts_differ(parts: list[str]) -> str:
@@ -465,7 +739,9 @@ def _hr_text(hr, lo, hi, p_text) -> str:
     return f"{hr} ({lo}), P {p_text}" if lo else f"{hr}, P {p_text}"
 
 
-def table2(cohort: pd.DataFrame, coding: str = "implied") -> pd.DataFrame:
+def table2(
+    cohort: pd.DataFrame, coding: str = "implied", *, user: bool | None = None
+) -> pd.DataFrame:
     """Table 2 (Cox regression of overall survival), published beside reproduced, row by row.
 
     One row per term and model (univariate, multivariable) that the paper prints, including the
@@ -478,7 +754,10 @@ def table2(cohort: pd.DataFrame, coding: str = "implied") -> pd.DataFrame:
     -------
     DataFrame
         ``variable``, ``term``, ``model``, ``coding``, ``published``, ``reproduced``, ``verdict``,
-        ``reason``. ``.attrs`` holds ``n_parameters``, ``events`` and ``coding``.
+        ``reason``. ``.attrs`` holds ``n_parameters``, ``events`` and ``coding``. A term that
+        cannot be estimated on the cohort reads "–" with the reason. On a user's cohort
+        (``user``, default ``cohort.attrs["user_cohort"]``) the table is relabelled by
+        :func:`label_for_cohort`.
     """
     fits = table2_models(cohort, coding)
     all_ids = set(published.ids("table2."))
@@ -493,7 +772,10 @@ def table2(cohort: pd.DataFrame, coding: str = "implied") -> pd.DataFrame:
                 if f"table2.{term}.{key}.hr" not in all_ids:
                     continue
                 fit = fits["univariate" if key == "uni" else "multivariate"]
-                rows.append(_term_row(variable, term, label, model, key, fit, coding))
+                why = fits["reasons"].get(term if key == "uni" else "multivariate")
+                if key == "multi" and term not in fit.index and term in fits["reasons"]:
+                    why = fits["reasons"][term]
+                rows.append(_term_row(variable, term, label, model, key, fit, coding, why))
     out = pd.DataFrame(
         rows,
         columns=[
@@ -510,7 +792,8 @@ def table2(cohort: pd.DataFrame, coding: str = "implied") -> pd.DataFrame:
     out.attrs.update(
         {"n_parameters": fits["n_parameters"], "events": fits["events"], "coding": coding}
     )
-    return out
+    is_user = user_cohort(cohort) if user is None else bool(user)
+    return label_for_cohort(out, is_user)
 
 
 def _reference_row(variable: str, ref: str, model: str) -> dict:
@@ -535,10 +818,11 @@ def _coding_text(term: str, label: str | None, coding: str) -> str:
     return label or ""
 
 
-def _term_row(variable, term, label, model, key, fit, coding) -> dict:
+def _term_row(variable, term, label, model, key, fit, coding, why=None) -> dict:
     base = f"table2.{term}.{key}"
     coding_text = _coding_text(term, label, coding)
     if term not in fit.index:
+        why = why or "level absent"
         return {
             "variable": variable,
             "term": term,
@@ -547,7 +831,7 @@ def _term_row(variable, term, label, model, key, fit, coding) -> dict:
             "published": published.entry(f"{base}.hr").text,
             "reproduced": "–",
             "verdict": DIFFERS,
-            "reason": "term cannot be estimated on this cohort (level absent)",
+            "reason": f"term cannot be estimated on this cohort ({why})",
         }
     r = fit.loc[term]
     parts = {"hr": r["hr"], "interval": (r["lower"], r["upper"]), "p": r["p"]}

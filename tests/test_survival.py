@@ -415,3 +415,42 @@ def test_events_per_variable():
     assert events_per_variable(66, 11) == 6.0
     with pytest.raises(ValueError, match="n_parameters"):
         events_per_variable(10, 0)
+
+
+# ------------------------------------------------------------------ degenerate comparisons
+def test_group_comparison_reasons_and_agreement_with_logrank():
+    from analysis.survival import group_comparison, logrank
+
+    t = [1, 2, 3, 4, 5, 6, 7, 8]
+    e = [1, 1, 0, 1, 1, 0, 1, 0]
+    g = [0, 0, 0, 0, 1, 1, 1, 1]
+    res = group_comparison(t, e, g, [1, 0])
+    chi2, df, p = logrank(t, e, g)
+    assert (
+        res["reason"] == "" and res["chi2"] == pytest.approx(chi2) and res["p"] == pytest.approx(p)
+    )
+    # group 0: deaths at 1, 2, 4 -> S = 3/4, then exactly 1/2 from t=2 to the next death at 4:
+    # R's survfit takes the midpoint of that plateau, (2 + 4) / 2 = 3
+    assert res["groups"][0]["median"] == pytest.approx(3.0)
+    absent = group_comparison(t, e, [0] * 8, [1, 0], labels={1: "treated"})
+    assert absent["groups"][1]["reason"] == "nobody in this group"
+    assert "nobody in treated" in absent["reason"] and math.isnan(absent["p"])
+    no_events = group_comparison(t, [0] * 8, g, [1, 0])
+    assert no_events["reason"] == "no events in either group"
+    assert no_events["groups"][1]["reason"] == "no events in this group"
+
+
+def test_try_cox_table_gives_reasons_instead_of_exceptions():
+    from analysis.survival import try_cox_table
+
+    df = pd.DataFrame(
+        {"t": [1, 2, 3, 4, 5, 6], "e": [1, 1, 1, 0, 0, 0], "x": [0, 0, 0, 1, 1, 1], "c": [0] * 6}
+    )
+    table, why = try_cox_table(df, "t", "e", ["c"])
+    assert table is None and "do not vary" in why
+    table, why = try_cox_table(df, "t", "e", ["x"])  # every event at x = 0: HR -> 0
+    assert table is None and "infinity" in why
+    table, why = try_cox_table(df.assign(e=0), "t", "e", ["x"])
+    assert table is None and "no events" in why
+    table, why = try_cox_table(df, "t", "e", ["missing"])
+    assert table is None and "missing" in why

@@ -203,3 +203,59 @@ def test_table2_rows_have_verdicts_and_formatted_values():
     assert ast["coding"] == "> 40 vs ≤ 40"
     if ast["verdict"] == "differs":
         assert "per-unit" in ast["reason"]
+
+
+# ------------------------------------------------------------------ a user's cohort
+def test_compare_on_a_users_cohort_labels_and_does_not_score(tmp_path):
+    from analysis.tables import NOT_SCORED, YOUR_COHORT
+
+    rows = [
+        {"quantity": "CR, n", "id": "results.response_cr.count", "computed": 3, "count": 3},
+        {"quantity": "PD, n", "id": "results.response_pd.count", "computed": 40, "count": 40},
+    ]
+    book = compare(rows)
+    assert "reproduced" in book.columns and set(book["verdict"]) <= {"agrees", "differs"}
+    user = compare(rows, cohort_path=tmp_path / "mine.csv")  # any path but data/cohort.csv
+    assert list(user.columns) == ["quantity", "published", YOUR_COHORT, "verdict", "reason"]
+    assert set(user["verdict"]) == {NOT_SCORED}
+    assert list(user[YOUR_COHORT]) == ["<5", "40"]  # 3 patients hidden, 40 shown
+    assert list(user["published"]) == list(book["published"])
+    assert (user["reason"] == "").all()
+    assert list(compare(rows, user=True, min_cell_count=2)[YOUR_COHORT]) == ["3", "40"]
+
+
+def test_verdict_and_explanation_helpers():
+    from analysis.published import entry
+    from analysis.tables import NOT_SCORED, explanation, missing_columns, verdict
+
+    printed = entry("results.response_cr.count").value
+    assert verdict(printed, "results.response_cr.count") == "agrees"
+    assert verdict(printed + 1, "results.response_cr.count") == "differs"
+    assert verdict(printed, "results.response_cr.count", user=True) == NOT_SCORED
+    note = explanation("no deaths in one group")
+    assert str(note) == "Not estimable on this cohort: no deaths in one group"
+    assert "admonition" in note._repr_html_() and "no deaths" in note._repr_markdown_()
+    df = pd.DataFrame({"a": [1, 2], "b": [np.nan, np.nan]})
+    assert missing_columns(df, ["a", "b", "c"]) == ["b", "c"]
+
+
+def test_table1_and_table2_without_optional_columns_and_with_a_constant_term():
+    from analysis.cohort import derive, load_cohort
+
+    cohort = derive(load_cohort(None))
+    lean = cohort.drop(columns=["pivka2", "alt_u_l", "refractory_poor_response"])
+    t1 = table1(lean)
+    row = t1.set_index("characteristic").loc["PIVKA-II (ng/mL)"]
+    assert row["reproduced"] == "– (column absent)" and "pivka2" in row["reason"]
+    # the other rows are computed exactly as on the full cohort
+    full = table1(cohort).set_index("characteristic")
+    assert (
+        t1.set_index("characteristic").loc["Age (years)", "reproduced"]
+        == (full.loc["Age (years)", "reproduced"])
+    )
+    none = lean.assign(additional_tace=0)
+    t2 = table2(none)
+    add = t2[t2["term"] == "additional_tace"]
+    assert (add["reproduced"] == "–").all()
+    assert add["reason"].str.contains("does not vary").all()
+    assert "pivka2" not in set(t2.loc[t2["reproduced"] != "–", "term"])
