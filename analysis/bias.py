@@ -34,9 +34,12 @@ import pandas as pd
 from lifelines import CoxTimeVaryingFitter
 from lifelines.utils import concordance_index
 
-from analysis.survival import cox_table, logrank, median_survival
+from analysis.survival import logrank, median_survival
 
 __all__ = [
+    "cox_efron",
+    "cox_one_covariate",
+    "exposure_analyses",
     "naive_cox",
     "landmark_analysis",
     "to_counting_process",
@@ -72,16 +75,6 @@ def _require(df: pd.DataFrame, columns: Sequence[str]) -> None:
         raise KeyError(f"column {missing[0]!r} is not in the data frame (have {list(df.columns)})")
 
 
-def _row(tab: pd.DataFrame, term: str) -> dict:
-    r = tab.loc[term]
-    return {
-        "hr": float(r["hr"]),
-        "lower": float(r["lower"]),
-        "upper": float(r["upper"]),
-        "p": float(r["p"]),
-    }
-
-
 def naive_cox(
     df: pd.DataFrame,
     exposure_col: str = "additional_tace",
@@ -90,14 +83,15 @@ def naive_cox(
 ) -> dict:
     """Cox HR of an exposure treated as known at time zero (the paper's analysis).
 
-    Returns a dict with ``hr``, ``lower``, ``upper``, ``p`` (Wald), ``n`` and ``events``. For an
-    exposure that happens during follow-up this estimate is biased towards benefit
-    (immortal-time bias).
+    Returns a dict with ``hr``, ``lower``, ``upper``, ``p`` (Wald; Efron ties, as R and lifelines),
+    ``reason`` (empty, or why the estimate does not exist), ``n`` and ``events``. For an exposure
+    that happens during follow-up this estimate is biased towards benefit (immortal-time bias).
     """
     _require(df, [exposure_col, duration_col, event_col])
     data = df[[duration_col, event_col, exposure_col]].astype(float)
-    tab = cox_table(data, duration_col, event_col, [exposure_col])
-    out = _row(tab, exposure_col)
+    out = cox_one_covariate(
+        np.zeros(len(data)), data[duration_col], data[event_col], data[exposure_col]
+    )
     out.update(n=len(data), events=int(data[event_col].sum()))
     return out
 
@@ -122,8 +116,8 @@ def landmark_analysis(
     -------
     pandas.DataFrame
         One row per landmark: ``landmark``, ``n`` (at risk at the landmark), ``exposed``,
-        ``events``, ``hr``, ``lower``, ``upper``, ``p``. HR columns are NaN when a group is empty
-        or has no events.
+        ``events``, ``hr``, ``lower``, ``upper``, ``p``, ``reason``. HR columns are NaN, and
+        ``reason`` says why, when a group is empty or the estimate does not exist.
     """
     _require(df, [exposure_col, exposure_time_col, duration_col, event_col])
     rows = []
@@ -143,11 +137,8 @@ def landmark_analysis(
             "exposed": int(data["exposed"].sum()),
             "events": int(data["event"].sum()),
         }
-        usable = 0 < row["exposed"] < len(data) and row["events"] > 0
-        if usable:
-            row.update(_row(cox_table(data, "time", "event", ["exposed"]), "exposed"))
-        else:
-            row.update(hr=np.nan, lower=np.nan, upper=np.nan, p=np.nan)
+        fit = cox_one_covariate(np.zeros(len(data)), data["time"], data["event"], data["exposed"])
+        row.update({k: fit[k] for k in ("hr", "lower", "upper", "p", "reason")})
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -260,19 +251,29 @@ def cox_efron(start, stop, event, x, *, max_iter: int = 50, tol: float = 1e-10):
 
 
 def cox_one_covariate(start, stop, event, x, **kwargs) -> dict:
-    """:func:`cox_efron` with one covariate, as a dict: ``hr``, ``lower``, ``upper``, ``p`` (Wald)
-    and ``converged``; NaN estimates when the covariate does not vary or there is no event."""
-    if np.ptp(np.asarray(x, float)) == 0:
-        return {"hr": np.nan, "lower": np.nan, "upper": np.nan, "p": np.nan, "converged": False}
+    """:func:`cox_efron` with one covariate, as a dict: ``hr``, ``lower``, ``upper``, ``p`` (Wald),
+    ``converged`` and ``reason`` — empty when the estimate exists, otherwise why it does not (no
+    events, a covariate that does not vary, an estimate running off to infinity because every
+    event is on one side); the estimates are then NaN, so a chapter can explain instead of crash.
+    """
+    nan = {"hr": np.nan, "lower": np.nan, "upper": np.nan, "p": np.nan, "converged": False}
+    x = np.asarray(x, float)
+    if not (np.asarray(event, float) > 0).any():
+        return {**nan, "reason": "no events"}
+    if len(x) == 0 or np.ptp(x) == 0:
+        return {**nan, "reason": "the exposure does not vary (everybody in one group)"}
     beta, se, converged = cox_efron(start, stop, event, x, **kwargs)
     b, s = float(beta[0]), float(se[0])
+    if not (converged and np.isfinite(b) and np.isfinite(s) and abs(b) < 10):
+        return {**nan, "reason": "the estimate runs off to infinity (all events in one group)"}
     z = 1.959963984540054
     return {
-        "hr": math.exp(b) if np.isfinite(b) else np.nan,
-        "lower": math.exp(b - z * s) if np.isfinite(s) else np.nan,
-        "upper": math.exp(b + z * s) if np.isfinite(s) else np.nan,
-        "p": math.erfc(abs(b / s) / math.sqrt(2.0)) if np.isfinite(s) and s > 0 else np.nan,
-        "converged": converged,
+        "hr": math.exp(b),
+        "lower": math.exp(b - z * s),
+        "upper": math.exp(b + z * s),
+        "p": math.erfc(abs(b / s) / math.sqrt(2.0)),
+        "converged": True,
+        "reason": "",
     }
 
 
@@ -294,16 +295,69 @@ def time_varying_cox(
         ``hr``, ``lower``, ``upper``, ``p``, ``n`` (patients), ``events``.
     """
     long = to_counting_process(df, exposure_col, exposure_time_col, duration_col, event_col)
+    fast = cox_one_covariate(long["start"], long["stop"], long["event"], long["exposed"])
+    if fast["reason"]:  # not estimable: say why rather than let lifelines fail
+        return {**fast, "n": len(df), "events": int(long["event"].sum())}
     fitter = CoxTimeVaryingFitter()
     fitter.fit(long, id_col="id", start_col="start", stop_col="stop", event_col="event")
     s = fitter.summary.loc["exposed"]
     return {
+        "reason": "",
         "hr": float(s["exp(coef)"]),
         "lower": float(s["exp(coef) lower 95%"]),
         "upper": float(s["exp(coef) upper 95%"]),
         "p": float(s["p"]),
         "n": int(long["id"].nunique()),
         "events": int(long["event"].sum()),
+    }
+
+
+LANDMARK_COLUMNS = ["landmark", "n", "exposed", "events", "hr", "lower", "upper", "p", "reason"]
+
+
+def exposure_analyses(
+    df: pd.DataFrame,
+    landmarks: Sequence[float],
+    exposure_col: str = "additional_tace",
+    exposure_time_col: str = "additional_tace_month",
+    duration_col: str = "os_months",
+    event_col: str = "os_event",
+) -> dict:
+    """The naive, time-varying and landmark analyses of one exposure, on any cohort.
+
+    The time of the exposure is an optional column of a user's cohort; without it only the
+    naive analysis is possible. Nothing raises on a degenerate cohort: each result carries a
+    ``reason`` (empty when the estimate exists).
+
+    Returns
+    -------
+    dict
+        ``naive`` and ``time_varying`` (dicts as :func:`naive_cox`), ``landmarks`` (the frame of
+        :func:`landmark_analysis`, empty without exposure times) and ``reason`` (why the
+        time-dependent analyses are missing, or empty).
+    """
+    naive = naive_cox(df, exposure_col, duration_col, event_col)
+    timed = exposure_time_col in df.columns and (
+        df.loc[df[exposure_col] == 1, exposure_time_col].notna().all()
+    )
+    if not timed:
+        reason = f"the cohort does not record {exposure_time_col} for every exposed patient"
+        missing = dict.fromkeys(("hr", "lower", "upper", "p"), np.nan)
+        return {
+            "naive": naive,
+            "time_varying": {**missing, "reason": reason, "n": len(df), "events": 0},
+            "landmarks": pd.DataFrame(columns=LANDMARK_COLUMNS),
+            "reason": reason,
+        }
+    return {
+        "naive": naive,
+        "time_varying": time_varying_cox(
+            df, exposure_col, exposure_time_col, duration_col, event_col
+        ),
+        "landmarks": landmark_analysis(
+            df, landmarks, exposure_col, exposure_time_col, duration_col, event_col
+        ),
+        "reason": "",
     }
 
 
@@ -421,10 +475,8 @@ def cutoff_sensitivity(
         )
         if row["n_low"] and row["n_high"]:
             row["logrank_p"] = logrank(df[duration_col], df[event_col], high)[2]
-            data = pd.DataFrame(
-                {"t": df[duration_col], "e": df[event_col].astype(float), "high": high}
-            )
-            row.update(_row(cox_table(data, "t", "e", ["high"]), "high"))
+            fit = cox_one_covariate(np.zeros(len(df)), df[duration_col], df[event_col], high)
+            row.update({k: fit[k] for k in ("hr", "lower", "upper", "p")})
         else:
             row.update(logrank_p=np.nan, hr=np.nan, lower=np.nan, upper=np.nan, p=np.nan)
         rows.append(row)
@@ -436,8 +488,9 @@ def multivariable_design(
 ) -> pd.DataFrame:
     """The 11 columns of :data:`MULTIVARIABLE_TERMS` plus duration and event, from a cohort.
 
-    Child-Pugh score dummies against score 5 (a dummy for a score nobody has is all zero and is
-    dropped, so the model may have fewer than 11 parameters); albumin ≤ 3 g/dL as 0/1; ALBI
+    Child-Pugh score dummies against score 5 (a term that does not vary — a score nobody has,
+    additional TACE given to nobody — is dropped, so the model may have fewer than 11
+    parameters); albumin ≤ 3 g/dL as 0/1; ALBI
     score from bilirubin and albumin (:func:`analysis.clinical.albi_frame`); the rest as
     recorded. Rows with a missing value are dropped.
     """
@@ -455,7 +508,7 @@ def multivariable_design(
     out["tumor_number"] = cohort["tumor_number"].astype(float)
     out["prior_tace_sessions"] = cohort["prior_tace_sessions"].astype(float)
     out["additional_tace"] = cohort["additional_tace"].astype(float)
-    out = out.loc[:, (out != 0).any()]
+    out = out.loc[:, out.nunique() > 1]  # a term nobody (or everybody) has cannot be estimated
     out[duration_col] = cohort[duration_col].astype(float)
     out[event_col] = cohort[event_col].astype(float)
     return out.dropna().reset_index(drop=True)
@@ -492,7 +545,8 @@ def optimism_corrected_concordance(
     -------
     dict
         ``apparent``, ``optimism``, ``corrected``, ``n_boot`` (used), ``failed``, ``events``,
-        ``parameters`` and ``events_per_parameter``.
+        ``parameters``, ``events_per_parameter`` and ``reason`` (empty, or why the estimates are
+        NaN).
     """
     _require(design, [duration_col, event_col])
     if design.isna().any().any():
@@ -516,7 +570,23 @@ def optimism_corrected_concordance(
 
     n = len(design)
     everyone = np.arange(n)
-    apparent = c_index(fit(everyone), everyone)
+    events = int(design[event_col].sum())
+    summary = {
+        "events": events,
+        "parameters": len(covariates),
+        "events_per_parameter": events / len(covariates) if covariates else np.nan,
+    }
+    try:
+        with np.errstate(all="ignore"):
+            apparent = c_index(fit(everyone), everyone)
+    except ArithmeticError:
+        return {
+            **summary,
+            **dict.fromkeys(("apparent", "optimism", "corrected"), np.nan),
+            "n_boot": 0,
+            "failed": n_boot,
+            "reason": "the model does not converge on this cohort (too few events per parameter)",
+        }
     rng = np.random.default_rng(seed)
     diffs, failed = [], 0
     for _ in range(n_boot):
@@ -533,14 +603,12 @@ def optimism_corrected_concordance(
             continue
         diffs.append(diff)
     optimism = float(np.mean(diffs)) if diffs else np.nan
-    events = int(design[event_col].sum())
     return {
+        **summary,
         "apparent": float(apparent),
         "optimism": optimism,
         "corrected": float(apparent - optimism),
         "n_boot": len(diffs),
         "failed": failed,
-        "events": events,
-        "parameters": len(covariates),
-        "events_per_parameter": events / len(covariates),
+        "reason": "" if diffs else "no bootstrap fit converged",
     }

@@ -182,3 +182,23 @@ def test_cox_efron_matches_lifelines_with_ties_and_counting_process():
 def test_cox_one_covariate_without_variation_is_nan():
     out = bias.cox_one_covariate(np.zeros(5), [1, 2, 3, 4, 5], [1, 1, 0, 1, 1], [1, 1, 1, 1, 1])
     assert np.isnan(out["hr"]) and out["converged"] is False
+
+
+def test_degenerate_cohorts_give_reasons_not_errors():
+    sim = bias.simulate_null_exposure(40, seed=11)
+    nobody = sim.assign(additional_tace=0, additional_tace_month=np.nan)
+    naive = bias.naive_cox(nobody)
+    assert np.isnan(naive["hr"]) and "does not vary" in naive["reason"]
+    out = bias.exposure_analyses(nobody, [1.0, 2.0])
+    assert "does not vary" in out["time_varying"]["reason"]
+    assert out["landmarks"]["hr"].isna().all()
+    # without exposure times only the naive analysis is possible, and the reason says so
+    untimed = sim.drop(columns=["additional_tace_month"])
+    out = bias.exposure_analyses(untimed, [1.0])
+    assert out["reason"] == (
+        "the cohort does not record additional_tace_month for every exposed patient"
+    )
+    assert out["landmarks"].empty and np.isfinite(out["naive"]["hr"])
+    # every death in the exposed group: the likelihood has no maximum
+    separated = sim.assign(os_event=sim["additional_tace"])
+    assert "infinity" in bias.naive_cox(separated)["reason"]

@@ -125,7 +125,7 @@ def test_whole_book_on_a_second_cohort(cohorts, tmp_path):
 
 def test_cohort_without_optional_columns(cohorts, tmp_path):
     out = tmp_path / "no-optional"
-    _run(cohorts["no_optional"], out, chapters="02,03,04,07")
+    _run(cohorts["no_optional"], out, chapters="02,03,04,07,09")
     elig = _outputs(out / "02-eligibility.ipynb")
     assert "Not available for this cohort" in elig
     assert "Child-Pugh not recomputed" in elig
@@ -135,11 +135,13 @@ def test_cohort_without_optional_columns(cohorts, tmp_path):
     assert "no height_cm or weight_kg column" in treat
     cox = _outputs(out / "07-cox.ipynb")
     assert "optional column not in this cohort" in cox
+    bias = _outputs(out / "09-bias.ipynb")
+    assert "does not record additional_tace_month for every exposed patient" in bias
 
 
 def test_degenerate_cohort(cohorts, tmp_path):
     out = tmp_path / "degenerate"
-    _run(cohorts["degenerate"], out, chapters="06,07")
+    _run(cohorts["degenerate"], out, chapters="06,07,09")
     page = (out / "06-survival.html").read_text(encoding="utf-8")
     assert "Not estimable on this cohort" in page  # the note is shown, not only computed
     surv = _outputs(out / "06-survival.ipynb")
@@ -149,3 +151,5 @@ def test_degenerate_cohort(cohorts, tmp_path):
     cox = _outputs(out / "07-cox.ipynb")
     assert "does not vary in this cohort" in cox
     assert CELL_ERROR not in cox
+    bias = _outputs(out / "09-bias.ipynb")
+    assert "not estimable (the exposure does not vary" in bias  # nobody had additional TACE
