@@ -308,3 +308,44 @@ def note_figure(text: str, *, width: float = 6.4, height: float = 1.6):
     ax.axis("off")
     ax.text(0.5, 0.5, textwrap.fill(text, 80), ha="center", va="center", wrap=True)
     return fig
+
+
+def null_simulation_plot(
+    sims: pd.DataFrame, *, labels: Mapping[str, str] | None = None, bins: int = 25
+):
+    """Histograms of the hazard ratios of simulated studies, one per analysis, on a log axis.
+
+    Parameters
+    ----------
+    sims : DataFrame
+        One row per simulated study with columns ``naive_hr`` and ``tv_hr`` (as returned by
+        :func:`analysis.bias.null_simulation`). Non-finite estimates are left out.
+    labels : mapping, optional
+        Legend text per column; defaults describe the naive and time-varying analyses.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A vertical line marks HR = 1, the true effect of the simulated treatment.
+    """
+    labels = dict(labels or {})
+    names = {
+        "naive_hr": labels.get("naive_hr", "naive (treatment known at time zero)"),
+        "tv_hr": labels.get("tv_hr", "time-varying covariate"),
+    }
+    values = {c: np.log(sims[c][np.isfinite(sims[c]) & (sims[c] > 0)]) for c in names}
+    finite = np.concatenate([v.to_numpy() for v in values.values()])
+    if finite.size == 0:
+        return note_figure("No simulated study produced an estimate.")
+    edges = np.linspace(finite.min(), finite.max(), bins + 1)
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    for colour, (column, name) in zip(PALETTE, names.items(), strict=False):
+        ax.hist(values[column], bins=edges, alpha=0.55, color=colour, label=name)
+    ax.axvline(0.0, color="black", linewidth=1, linestyle="--")
+    ticks = [t for t in (0.25, 0.5, 1, 2, 4) if edges[0] <= np.log(t) <= edges[-1]] or [1]
+    ax.set_xticks(np.log(ticks))
+    ax.set_xticklabels([f"{t:g}" for t in ticks])
+    ax.set_xlabel("estimated hazard ratio of a treatment with no effect (log scale)")
+    ax.set_ylabel("simulated studies")
+    ax.legend(frameon=False, loc="upper right")
+    return fig

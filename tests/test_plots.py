@@ -99,3 +99,16 @@ def test_forest_plot_with_published_markers():
     plt.close(fig)
     with pytest.raises(ValueError, match="hr"):
         forest_plot(pd.DataFrame({"x": [1]}))
+
+
+def test_null_simulation_plot_counts_every_finite_study():
+    from analysis.plots import null_simulation_plot
+
+    sims = pd.DataFrame({"naive_hr": [0.5, 0.6, 0.7, np.nan], "tv_hr": [0.9, 1.0, 1.1, 1.2]})
+    fig = null_simulation_plot(sims, bins=4)
+    ax = fig.axes[0]
+    heights = [sum(p.get_height() for p in c) for c in ax.containers]
+    assert heights == [3, 4]  # the NaN study is left out of the naive histogram
+    assert ax.get_xlabel().startswith("estimated hazard ratio")
+    assert [line.get_xdata()[0] for line in ax.lines] == [0.0]  # HR = 1 on the log axis
+    plt.close(fig)
