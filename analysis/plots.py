@@ -18,7 +18,15 @@ from scipy import stats
 from analysis.book import PALETTE
 from analysis.survival import _as_arrays, kaplan_meier
 
-__all__ = ["km_plot", "forest_plot", "note_figure", "RISK_TABLE_LABEL"]
+__all__ = [
+    "km_plot",
+    "forest_plot",
+    "note_figure",
+    "response_plot",
+    "skewed_labs_plot",
+    "RISK_TABLE_LABEL",
+    "RESPONSE_CATEGORIES",
+]
 
 #: ``Axes.get_label()`` of the number-at-risk table under a KM plot (tests and chapters find it).
 RISK_TABLE_LABEL = "number-at-risk"
@@ -348,4 +356,270 @@ def null_simulation_plot(
     ax.set_xlabel("estimated hazard ratio of a treatment with no effect (log scale)")
     ax.set_ylabel("simulated studies")
     ax.legend(frameon=False, loc="upper right")
+    return fig
+
+
+#: Order and colours of the best-response categories in :func:`response_plot`.
+RESPONSE_CATEGORIES = ("CR", "PR", "SD", "PD")
+
+
+def response_plot(
+    counts: Mapping[str, int],
+    rates: pd.DataFrame | None = None,
+    *,
+    published_percent: Mapping[str, float] | None = None,
+    published_rates: Mapping[str, float] | None = None,
+    cohort_label: str = "this cohort",
+    published_label: str = "paper",
+):
+    """Best-response distribution as a stacked bar, and ORR/DCR as points with intervals.
+
+    Parameters
+    ----------
+    counts : mapping
+        ``{"CR": n, "PR": n, "SD": n, "PD": n}``: patients by best response (mRECIST). Each
+        segment's width is its percent of the total, ``100 * n / sum(counts)``.
+    rates : DataFrame, optional
+        Indexed by rate name (e.g. ``"ORR"``, ``"DCR"``) with columns ``percent``, ``lower``,
+        ``upper`` in percent (e.g. Wilson or Clopper-Pearson 95% intervals). Drawn in a second
+        panel sharing the percent axis; ``None`` draws the bar only.
+    published_percent : mapping, optional
+        The paper's percent per category: a second stacked bar, labelled ``published_label``.
+    published_rates : mapping, optional
+        The paper's percent per rate (no interval printed): open squares beside each estimate.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig.axes[0]`` holds the bars: one ``BarContainer`` per category in
+        :data:`RESPONSE_CATEGORIES` order (``container.get_label()`` is the category), whose
+        first patch is the cohort's bar (top row) and second, if drawn, the paper's.
+    """
+    missing = [c for c in RESPONSE_CATEGORIES if c not in counts]
+    if missing:
+        raise ValueError(f"counts: no count for category(ies) {missing}; need CR, PR, SD, PD")
+    values = {c: int(counts[c]) for c in RESPONSE_CATEGORIES}
+    bad = {c: v for c, v in values.items() if v < 0}
+    if bad:
+        raise ValueError(f"counts: negative count(s) {bad}")
+    total = sum(values.values())
+    if total == 0:
+        raise ValueError("counts: all categories are zero")
+    if rates is not None:
+        need = {"percent", "lower", "upper"} - set(rates.columns)
+        if need:
+            raise ValueError(f"rates: missing column(s) {sorted(need)}; need percent, lower, upper")
+
+    rows = [cohort_label] + ([published_label] if published_percent is not None else [])
+    n_rates = 0 if rates is None else len(rates)
+    if n_rates:
+        fig, (ax, ax_r) = plt.subplots(
+            2,
+            1,
+            sharex=True,
+            figsize=(6.4, 1.6 + 0.45 * len(rows) + 0.45 * n_rates),
+            gridspec_kw={"height_ratios": [0.5 + 0.45 * len(rows), 0.4 + 0.45 * n_rates]},
+        )
+    else:
+        fig, ax = plt.subplots(figsize=(6.4, 1.2 + 0.45 * len(rows)))
+        ax_r = None
+    y = np.arange(len(rows))[::-1].astype(float)
+    left = np.zeros(len(rows))
+    for i, cat in enumerate(RESPONSE_CATEGORIES):
+        widths = [100.0 * values[cat] / total]
+        if published_percent is not None:
+            widths.append(float(published_percent.get(cat, np.nan)))
+        widths = np.nan_to_num(np.asarray(widths, float))
+        colour = PALETTE[i % len(PALETTE)]
+        ax.barh(y, widths, left=left, height=0.6, color=colour, label=cat, edgecolor="white")
+        for yy, x0, w in zip(y, left, widths, strict=True):
+            if w >= 6:
+                ax.text(x0 + w / 2, yy, cat, ha="center", va="center", color="white", fontsize=9)
+        left = left + widths
+    ax.set_yticks(y)
+    ax.set_yticklabels(rows)
+    ax.set_xlim(0, 100)
+    ax.grid(axis="y", visible=False)
+    ax.legend(
+        frameon=False, ncol=len(RESPONSE_CATEGORIES), loc="lower center", bbox_to_anchor=(0.5, 1.0)
+    )
+    if ax_r is None:
+        ax.set_xlabel("patients (%)")
+        fig.tight_layout()
+        return fig
+
+    yr = np.arange(n_rates)[::-1].astype(float)
+    est = rates["percent"].to_numpy(float)
+    ax_r.errorbar(
+        est,
+        yr + (0.15 if published_rates else 0.0),
+        xerr=[est - rates["lower"].to_numpy(float), rates["upper"].to_numpy(float) - est],
+        fmt="o",
+        color=PALETTE[0],
+        ms=5,
+        capsize=3,
+        label=f"{cohort_label} (95% CI)",
+    )
+    if published_rates:
+        pv = np.array([float(published_rates.get(r, np.nan)) for r in rates.index])
+        ok = np.isfinite(pv)
+        ax_r.plot(
+            pv[ok],
+            (yr - 0.15)[ok],
+            ls="none",
+            marker="s",
+            mfc="white",
+            color=PALETTE[1],
+            ms=6,
+            label=published_label,
+        )
+    ax_r.set_yticks(yr)
+    ax_r.set_yticklabels(list(rates.index))
+    ax_r.set_ylim(-0.6, n_rates - 0.4)
+    ax_r.set_xlim(0, 100)
+    ax_r.grid(axis="y", visible=False)
+    ax_r.set_xlabel("patients (%)")
+    ax_r.legend(frameon=False, loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def skewed_labs_plot(
+    cohort: pd.DataFrame,
+    columns: Mapping[str, str],
+    *,
+    published: Mapping[str, tuple[str, float]] | None = None,
+    show_points: bool = True,
+    seed: int = 2024,
+):
+    """One panel per laboratory value on a log axis: the data, their mean and their median.
+
+    Skewed values (a long right tail) pull the mean far to the right of the median; on a log
+    axis both the bulk of the patients and the tail are visible. The mean ± 1 SD is drawn as a
+    dashed bar; when mean - SD is not positive the bar runs off the left edge of the axis (the
+    impossible negative values that a mean ± SD summary implies).
+
+    Parameters
+    ----------
+    cohort : DataFrame
+        Patient rows. Columns that are absent or empty are skipped; non-positive values cannot be
+        placed on a log axis and are left out.
+    columns : mapping
+        ``{column: axis label with unit}``, top panel first.
+    published : mapping, optional
+        ``{column: (kind, value)}`` with kind ``"mean"`` or ``"median"``: the paper's printed
+        summary, drawn as an open square.
+    show_points : bool
+        Draw each patient as a jittered point (seeded with ``seed``) over the box. ``False`` (a
+        user's cohort) draws only the box with whiskers at the 5th and 95th percentiles and no
+        individual values.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes per drawn column, in ``columns`` order, each with ``get_label()`` equal to the
+        column name; lines labelled ``"cohort mean"``, ``"cohort median"`` and ``"paper mean"`` /
+        ``"paper median"`` mark the summaries (x data = the value). A :func:`note_figure` if no
+        column can be drawn.
+    """
+    drawn = {}
+    for col, label in columns.items():
+        if col not in cohort.columns:
+            continue
+        x = pd.to_numeric(cohort[col], errors="coerce").dropna().to_numpy(float)
+        x = x[x > 0]
+        if x.size:
+            drawn[col] = (label, x)
+    if not drawn:
+        return note_figure("None of the laboratory columns is present in this cohort.")
+    if published:
+        bad = {c: k for c, (k, _) in published.items() if k not in ("mean", "median")}
+        if bad:
+            raise ValueError(f"published: kind must be 'mean' or 'median', got {bad}")
+    rng = np.random.default_rng(seed)
+    fig, axes = plt.subplots(len(drawn), 1, figsize=(6.4, 0.4 + 1.25 * len(drawn)), squeeze=False)
+    for ax, (col, (label, x)) in zip(axes[:, 0], drawn.items(), strict=True):
+        ax.set_label(col)
+        ax.boxplot(
+            x,
+            orientation="horizontal",
+            positions=[0.0],
+            widths=0.5,
+            whis=(0, 100) if show_points else (5, 95),
+            showfliers=False,
+            patch_artist=True,
+            boxprops={"facecolor": "white", "edgecolor": "0.5"},
+            medianprops={"color": "0.5"},
+            whiskerprops={"color": "0.5"},
+            capprops={"color": "0.5"},
+        )
+        if show_points:
+            ax.scatter(
+                x,
+                rng.uniform(-0.18, 0.18, x.size),
+                s=9,
+                color=PALETTE[6],
+                alpha=0.6,
+                lw=0,
+                zorder=1,
+                label="patients",
+            )
+        mean, sd, median = (
+            float(x.mean()),
+            float(x.std(ddof=1)) if x.size > 1 else 0.0,
+            float(np.median(x)),
+        )
+        # a user's cohort: limits from the 5th/95th percentiles, so no single value is shown
+        x_lo, x_hi = (x.min(), x.max()) if show_points else np.percentile(x, [5, 95])
+        lo = min(float(x_lo), median) / 3
+        hi = max(float(x_hi), mean + sd) * 1.5
+        ax.set_xscale("log")
+        ax.set_xlim(lo, hi)
+        left = mean - sd if mean - sd > lo else lo
+        ax.plot(
+            [left, mean + sd], [0.42, 0.42], color=PALETTE[3], ls="--", lw=1.2, label="mean ± SD"
+        )
+        if mean - sd <= lo:
+            ax.plot([lo], [0.42], marker="<", color=PALETTE[3], ms=6, ls="none")
+        ax.plot([mean], [0.42], marker="D", color=PALETTE[3], ms=6, ls="none", label="cohort mean")
+        ax.plot(
+            [median], [-0.42], marker="^", color=PALETTE[0], ms=7, ls="none", label="cohort median"
+        )
+        if published and col in published:
+            kind, value = published[col]
+            ax.plot(
+                [float(value)],
+                [0.42 if kind == "mean" else -0.42],
+                marker="s",
+                mfc="none",
+                mec=PALETTE[1],
+                mew=1.5,
+                ms=10,
+                ls="none",
+                label=f"paper {kind}",
+            )
+        ax.xaxis.set_major_formatter(
+            mticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}")
+        )
+        ax.xaxis.set_minor_formatter(mticker.NullFormatter())
+        ax.set_ylim(-0.7, 0.7)
+        ax.set_yticks([])
+        ax.set_xlabel(label)
+        ax.grid(axis="y", visible=False)
+    handles, names = {}, []
+    for ax in axes[:, 0]:
+        for h, n in zip(*ax.get_legend_handles_labels(), strict=True):
+            if n not in handles:
+                handles[n] = h
+                names.append(n)
+    fig.legend(
+        [handles[n] for n in names],
+        names,
+        frameon=False,
+        ncol=min(len(names), 3),
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        fontsize=8,
+    )
+    fig.tight_layout()
     return fig

@@ -112,3 +112,88 @@ def test_null_simulation_plot_counts_every_finite_study():
     assert ax.get_xlabel().startswith("estimated hazard ratio")
     assert [line.get_xdata()[0] for line in ax.lines] == [0.0]  # HR = 1 on the log axis
     plt.close(fig)
+
+
+# ------------------------------------------------------------------ response_plot, skewed labs
+def test_response_plot_segments_are_hand_counted_percents():
+    from analysis.plots import RESPONSE_CATEGORIES, response_plot
+
+    # 2 CR, 3 PR, 5 SD, 10 PD of 20 patients -> 10%, 15%, 25%, 50%; left edges 0, 10, 25, 50
+    counts = {"CR": 2, "PR": 3, "SD": 5, "PD": 10}
+    rates = pd.DataFrame(
+        {"percent": [25.0, 50.0], "lower": [11.2, 29.9], "upper": [46.9, 70.1]},
+        index=["ORR", "DCR"],
+    )
+    pub = {"CR": 4.9, "PR": 24.4, "SD": 26.8, "PD": 43.9}
+    fig = response_plot(
+        counts, rates, published_percent=pub, published_rates={"ORR": 29.3, "DCR": 56.1}
+    )
+    bars = fig.axes[0]
+    assert [c.get_label() for c in bars.containers] == list(RESPONSE_CATEGORIES)
+    widths = [c.patches[0].get_width() for c in bars.containers]
+    lefts = [c.patches[0].get_x() for c in bars.containers]
+    assert widths == pytest.approx([10.0, 15.0, 25.0, 50.0])
+    assert lefts == pytest.approx([0.0, 10.0, 25.0, 50.0])
+    assert [w * 20 / 100 for w in widths] == pytest.approx([2, 3, 5, 10])
+    assert [c.patches[1].get_width() for c in bars.containers] == pytest.approx(list(pub.values()))
+    ax_r = fig.axes[1]
+    assert ax_r.get_xlabel() == "patients (%)"
+    paper = [ln for ln in ax_r.get_lines() if ln.get_label() == "paper"][0]
+    assert list(paper.get_xdata()) == pytest.approx([29.3, 56.1])
+    assert all(ax.get_title() == "" for ax in fig.axes)
+    plt.close(fig)
+
+
+def test_response_plot_bad_input():
+    from analysis.plots import response_plot
+
+    with pytest.raises(ValueError, match="SD"):
+        response_plot({"CR": 1, "PR": 1, "PD": 1})
+    with pytest.raises(ValueError, match="negative"):
+        response_plot({"CR": -1, "PR": 1, "SD": 1, "PD": 1})
+    with pytest.raises(ValueError, match="upper"):
+        response_plot({"CR": 1, "PR": 1, "SD": 1, "PD": 1}, pd.DataFrame({"percent": [1.0]}))
+
+
+def test_skewed_labs_plot_marks_hand_computed_mean_and_median():
+    from analysis.plots import skewed_labs_plot
+
+    # AST 10, 20, 30, 40, 400: mean 100, median 30. CRP has a 0 (dropped: log axis): 1, 2, 3, 10
+    # -> mean 4, median 2.5.
+    cohort = pd.DataFrame(
+        {"ast_u_l": [10, 20, 30, 40, 400], "crp_mg_l": [0.0, 1, 2, 3, 10], "age_years": [1] * 5}
+    )
+    fig = skewed_labs_plot(
+        cohort,
+        {"ast_u_l": "ast (U/L, log scale)", "alt_u_l": "alt (U/L)", "crp_mg_l": "crp (mg/L)"},
+        published={"ast_u_l": ("mean", 72.6), "crp_mg_l": ("median", 0.9)},
+    )
+    assert [ax.get_label() for ax in fig.axes] == ["ast_u_l", "crp_mg_l"]  # alt absent: skipped
+
+    def marker(ax, label):
+        return [ln for ln in ax.get_lines() if ln.get_label() == label][0].get_xdata()[0]
+
+    ast, crp = fig.axes
+    assert marker(ast, "cohort mean") == pytest.approx(100.0)
+    assert marker(ast, "cohort median") == pytest.approx(30.0)
+    assert marker(ast, "paper mean") == pytest.approx(72.6)
+    assert marker(crp, "cohort mean") == pytest.approx(4.0)
+    assert marker(crp, "cohort median") == pytest.approx(2.5)
+    assert marker(crp, "paper median") == pytest.approx(0.9)
+    assert len(crp.collections[-1].get_offsets()) == 4  # one point per positive value
+    assert ast.get_xscale() == "log" and ast.get_xlabel() == "ast (U/L, log scale)"
+    plt.close(fig)
+
+
+def test_skewed_labs_plot_without_points_and_without_columns():
+    from analysis.plots import skewed_labs_plot
+
+    cohort = pd.DataFrame({"ast_u_l": [10, 20, 30, 40, 400]})
+    fig = skewed_labs_plot(cohort, {"ast_u_l": "ast (U/L)"}, show_points=False)
+    assert not any(c.get_label() == "patients" for c in fig.axes[0].collections)
+    plt.close(fig)
+    fig = skewed_labs_plot(cohort, {"alt_u_l": "alt (U/L)"})  # nothing to draw: a note
+    assert any("None of" in t.get_text() for t in fig.axes[0].texts)
+    plt.close(fig)
+    with pytest.raises(ValueError, match="kind"):
+        skewed_labs_plot(cohort, {"ast_u_l": "ast (U/L)"}, published={"ast_u_l": ("mode", 1)})
