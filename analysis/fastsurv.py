@@ -145,7 +145,7 @@ def spss_median(time, event):
     return _spss_median(times, s, gw)
 
 
-def _spss_mean(times, r, d, s, t_max):
+def _spss_mean(times, r, d, s, t_max, *, with_se: bool = True):
     if times.size == 0:
         return t_max, math.nan
     left = np.concatenate(([0.0], times))
@@ -153,6 +153,8 @@ def _spss_mean(times, r, d, s, t_max):
     heights = np.concatenate(([1.0], s))
     pieces = heights * (right - left)
     mean = float(pieces.sum())
+    if not with_se:
+        return mean, math.nan
     # area to the right of each event time
     a = np.cumsum(pieces[::-1])[::-1][1:]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -181,7 +183,7 @@ def km_summary(time, event) -> tuple[float, float, float, float, float, bool]:
         return math.nan, math.nan, math.nan, t_max, math.nan, False
     s, gw = _curve(times, r, d)
     med, se, lo, up = _spss_median(times, s, gw)
-    mean, _ = _spss_mean(times, r, d, s, t_max)
+    mean, _ = _spss_mean(times, r, d, s, t_max, with_se=False)
     amb = bool(np.any(np.abs(s - 0.5) < _EPS))
     return med, lo, up, mean, se, amb
 

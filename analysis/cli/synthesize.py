@@ -19,7 +19,7 @@ HELP = "regenerate the calibrated synthetic cohort (default: data/cohort.csv, by
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the command's arguments."""
     from analysis import COHORT_CSV
-    from analysis.synthesis import DEFAULT_SEED, DEFAULT_STEPS
+    from analysis.synthesis import COX_STEPS, DEFAULT_CHAINS, DEFAULT_SEED, DEFAULT_STEPS
 
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
@@ -28,13 +28,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out", type=Path, default=COHORT_CSV, help="output CSV (default data/cohort.csv)"
     )
     parser.add_argument(
-        "--chains", type=int, default=2, help="independent annealing chains (default 2)"
+        "--chains",
+        type=int,
+        default=DEFAULT_CHAINS,
+        help=f"independent annealing chains (default {DEFAULT_CHAINS})",
     )
     parser.add_argument(
         "--steps",
         type=int,
         default=DEFAULT_STEPS,
         help=f"annealing steps per chain (default {DEFAULT_STEPS})",
+    )
+    parser.add_argument(
+        "--cox-steps",
+        type=int,
+        default=COX_STEPS,
+        help=f"steps of the Table 2 Cox phase (default {COX_STEPS}; 0 skips it)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -45,12 +54,20 @@ def run(args: argparse.Namespace) -> int:
 
     if args.chains < 1:
         raise UsageError(f"--chains must be at least 1, got {args.chains}")
+    if args.cox_steps < 0:
+        raise UsageError(f"--cox-steps must be non-negative, got {args.cox_steps}")
     if args.steps < 0:
         raise UsageError(f"--steps must be non-negative, got {args.steps}")
     if args.out.exists() and args.out.is_dir():
         raise UsageError(f"--out is a directory: {args.out}")
     start = time.perf_counter()
-    df = synthesize(args.seed, progress=not args.quiet, chains=args.chains, steps=args.steps)
+    df = synthesize(
+        args.seed,
+        progress=not args.quiet,
+        chains=args.chains,
+        steps=args.steps,
+        cox_steps=args.cox_steps,
+    )
     write_cohort_csv(df, args.out)
     wall = time.perf_counter() - start
     table = target_table(df)
@@ -65,4 +82,9 @@ def run(args: argparse.Namespace) -> int:
             f"  {row.verdict:<10} {row.id}: published {row.published}, computed {row.computed} "
             f"({row.distance:g} units of the last digit)"
         )
+    loss = df.attrs.get("loss", {})
+    print(
+        f"  Cox phase: Table 2 log-HR loss {loss.get('cox_before', float('nan')):.3f} -> "
+        f"{loss.get('cox_after', float('nan')):.3f}"
+    )
     return 0
