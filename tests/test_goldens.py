@@ -54,7 +54,14 @@ def test_golden_has_text_outputs_to_compare(md: Path):
         if o.get("output_type") == "stream" or "text/plain" in o.get("data", {})
     ]
     assert len(texts) >= 3, f"{md.name}: golden has only {len(texts)} text outputs for nbval"
-    images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    glued_png = "application/papermill.record/image/png"
+    images = [
+        o
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "image/png" in o.get("data", {})
+        or o.get("data", {}).get(glued_png, "BASE64-IMAGE") != "BASE64-IMAGE"
+    ]
     assert not images, f"{md.name}: golden keeps images; regenerate with `make goldens`"
 
 

@@ -1,8 +1,8 @@
 """Regenerate the golden executed notebooks that nbval compares against.
 
 For each ``chapters/NN-topic.md`` (or the names given): convert with jupytext, execute with
-nbclient in ``chapters/``, strip what nbval does not compare (images, execution timings,
-embedded image payloads), and write ``chapters/NN-topic.ipynb`` deterministically.
+nbclient in ``chapters/``, replace what nbval must not compare byte for byte (images, glued
+images, embedded image payloads; see tests/sanitize.cfg) and execution timings, and write ``chapters/NN-topic.ipynb`` deterministically.
 
 Usage: python tools/goldens.py [NN-topic ...]
 """
@@ -21,6 +21,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 IMAGE_MIMES = ("image/png", "image/jpeg", "image/svg+xml")
+GLUED = "application/papermill.record/"
 DATA_URI = re.compile(r"data:image/[\w+.-]+;base64,[A-Za-z0-9+/=]+")
 
 
@@ -35,11 +36,16 @@ def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             if not data:
                 continue
             for mime in IMAGE_MIMES:
-                data.pop(mime, None)
-            if "text/html" in data:
-                html = data["text/html"]
-                text = "".join(html) if isinstance(html, list) else html
-                data["text/html"] = DATA_URI.sub("DATA-URI-IMAGE", text)
+                data.pop(mime, None)  # nbval skips these keys
+                # glued images (myst-nb stores them under papermill.record/<mime>) are compared
+                # by nbval, so they stay, as a placeholder the sanitizer also produces
+                if f"{GLUED}{mime}" in data:
+                    data[f"{GLUED}{mime}"] = "BASE64-IMAGE"
+            for key in ("text/html", f"{GLUED}text/html"):
+                if key in data:
+                    html = data[key]
+                    text = "".join(html) if isinstance(html, list) else html
+                    data[key] = DATA_URI.sub("DATA-URI-IMAGE", text)
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("papermill", None)
     return nb
