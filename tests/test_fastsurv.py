@@ -115,3 +115,19 @@ def test_agrees_with_analysis_survival():
         np.testing.assert_allclose((med, lo, up), ref, rtol=1e-12)
         assert fastsurv.spss_mean(t, e)[0] == pytest.approx(survival.mean_survival(t, e)[0])
         assert fastsurv.logrank_p(t, e, t > 5) == pytest.approx(survival.logrank(t, e, t > 5)[2])
+
+
+def test_km_summary_mean_matches_spss_mean_without_its_se():
+    # km_summary skips the SE of the mean (the calibration does not need it); the mean is the same
+    from analysis import fastsurv
+
+    t = np.array([1.0, 2.0, 2.0, 3.5, 4.0, 7.0, 9.0])
+    e = np.array([1, 1, 0, 1, 0, 1, 0])
+    # area under the KM curve to t = 9 by hand: S = 6/7 after 1, 5/7 * ... computed stepwise
+    s1 = 6 / 7
+    s2 = s1 * (1 - 1 / 6)
+    s35 = s2 * (1 - 1 / 4)
+    s7 = s35 * (1 - 1 / 2)
+    area = 1 * 1 + s1 * 1 + s2 * 1.5 + s35 * 3.5 + s7 * 2
+    assert fastsurv.km_summary(t, e)[3] == pytest.approx(area)
+    assert fastsurv.spss_mean(t, e)[0] == pytest.approx(area)
