@@ -667,7 +667,11 @@ def _categorical_masks(df: pd.DataFrame) -> dict:
         "bclc_c": df["bclc_stage"] == "C",
         "pvtt_present": pv != "Vp0", "pvtt_vp1_2": pv.isin(["Vp1", "Vp2"]),
         "additional_tace": df["additional_tace"] == 1,
-        "prior_resection_or_transplant": df["prior_resection_or_transplant"] == 1,
+        "prior_resection_or_transplant": (
+            df["prior_resection_or_transplant"] == 1
+            if "prior_resection_or_transplant" in df.columns
+            else None
+        ),
         "response_cr": br == "CR", "response_pr": br == "PR", "response_sd": br == "SD",
         "response_pd": br == "PD", "orr": br.isin(["CR", "PR"]), "dcr": br != "PD",
     }  # fmt: skip
@@ -676,8 +680,9 @@ def _categorical_masks(df: pd.DataFrame) -> dict:
     for name in (
         "poor_response", "new_lesions", "extrahepatic", "vascular_invasion", "tumor_marker",
     ):  # fmt: skip
-        masks[f"refractory_{name}"] = df[f"refractory_{name}"] == 1
-    return {k: np.asarray(v, dtype=bool) for k, v in masks.items()}
+        if f"refractory_{name}" in df.columns:
+            masks[f"refractory_{name}"] = df[f"refractory_{name}"] == 1
+    return {k: np.asarray(v, dtype=bool) for k, v in masks.items() if v is not None}
 
 
 #: Continuous Table 1 quantities summarised by mean and SD (quantity = column name).
@@ -779,12 +784,15 @@ def cohort_statistics(df: pd.DataFrame) -> dict:
     for q, m in _categorical_masks(df).items():
         c = int(m.sum())
         out[q] = {"count": c, "percent": 100.0 * c / n}
+    # optional columns of a user's cohort may be absent or partly empty: summarise what is there
     for col in MEAN_SD_COLUMNS:
-        x = pd.to_numeric(df[col]).to_numpy(dtype=float)
-        out[col] = {"mean": float(x.mean()), "sd": float(x.std(ddof=1))}
+        if col in df.columns and df[col].notna().sum() >= 2:
+            x = pd.to_numeric(df[col]).dropna().to_numpy(dtype=float)
+            out[col] = {"mean": float(x.mean()), "sd": float(x.std(ddof=1))}
     for col in MEDIAN_RANGE_COLUMNS:
-        x = pd.to_numeric(df[col]).to_numpy(dtype=float)
-        out[col] = {"median": float(np.median(x)), "interval": (float(x.min()), float(x.max()))}
+        if col in df.columns and df[col].notna().any():
+            x = pd.to_numeric(df[col]).dropna().to_numpy(dtype=float)
+            out[col] = {"median": float(np.median(x)), "interval": (float(x.min()), float(x.max()))}
     groups = survival_groups(df["best_response"], df["prior_tace_sessions"], df["additional_tace"])
     out.update(
         survival_statistics(
@@ -1624,7 +1632,9 @@ def target_table(df: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``id``, ``quantity``, ``kind``, ``published`` (as printed), ``computed`` (formatted at
         the printed decimals), ``distance`` (units of the last printed digit; 0 = prints the
-        same), ``feasible`` and ``verdict`` (``hit``, ``missed`` or ``infeasible``).
+        same), ``feasible`` and ``verdict`` (``hit``, ``missed`` or ``infeasible``; ``not
+        available`` with ``computed`` "–" when the cohort lacks the column or the quantity does
+        not exist in it, such as a median that is not reached).
     """
     from analysis.published import rounded
 
@@ -1633,7 +1643,16 @@ def target_table(df: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for _, r in target_entries().iterrows():
         q, kind = r["quantity"], r["kind"]
-        val = stats[q][kind]
+        val = stats.get(q, {}).get(kind)
+        if val is None or not np.all(np.isfinite(val)):  # a column absent, a median not reached
+            rows.append(
+                {
+                    "id": r["id"], "quantity": q, "kind": kind, "published": r["text"],
+                    "computed": "–", "distance": np.nan,
+                    "feasible": bool(feas.loc[r["id"], "feasible"]), "verdict": "not available",
+                }
+            )  # fmt: skip
+            continue
         dist = entry_distance(val, r)
         if kind == "interval":
             ld, ud = _bound_decimals(r["text"])

@@ -125,7 +125,7 @@ def test_whole_book_on_a_second_cohort(cohorts, tmp_path):
 
 def test_cohort_without_optional_columns(cohorts, tmp_path):
     out = tmp_path / "no-optional"
-    _run(cohorts["no_optional"], out, chapters="02,03,04,07,09")
+    _run(cohorts["no_optional"], out, chapters="01,02,03,04,07,09")
     elig = _outputs(out / "02-eligibility.ipynb")
     assert "Not available for this cohort" in elig
     assert "Child-Pugh not recomputed" in elig
@@ -137,11 +137,14 @@ def test_cohort_without_optional_columns(cohorts, tmp_path):
     assert "optional column not in this cohort" in cox
     bias = _outputs(out / "09-bias.ipynb")
     assert "does not record additional_tace_month for every exposed patient" in bias
+    data = _outputs(out / "01-data.ipynb")
+    assert "not scored (your cohort)" in data and "no refractory_tace_sessions column" in data
+    assert "Not computed for your cohort" in data  # the Cox calibration is the book's only
 
 
 def test_degenerate_cohort(cohorts, tmp_path):
     out = tmp_path / "degenerate"
-    _run(cohorts["degenerate"], out, chapters="06,07,09")
+    _run(cohorts["degenerate"], out, chapters="01,06,07,09")
     page = (out / "06-survival.html").read_text(encoding="utf-8")
     assert "Not estimable on this cohort" in page  # the note is shown, not only computed
     surv = _outputs(out / "06-survival.ipynb")
@@ -153,3 +156,5 @@ def test_degenerate_cohort(cohorts, tmp_path):
     assert CELL_ERROR not in cox
     bias = _outputs(out / "09-bias.ipynb")
     assert "not estimable (the exposure does not vary" in bias  # nobody had additional TACE
+    data = _outputs(out / "01-data.ipynb")
+    assert CELL_ERROR not in data and "not scored (your cohort)" in data

@@ -280,3 +280,15 @@ def test_committed_cohort_is_closer_to_table2_than_before_the_cox_phase():
     # the multivariable HRs land within 0.1 of the printed value except prior TACE
     close = multi[multi["term"] != "prior_tace_gt4"]
     assert (close["distance"] <= 100).all()
+
+
+def test_target_table_on_a_cohort_without_optional_columns():
+    """A user's cohort may lack optional columns: those targets say so instead of raising."""
+    from analysis.cohort import load_cohort
+
+    cohort = load_cohort(None).drop(columns=["pivka2", "prior_resection_or_transplant"])
+    table = synthesis.target_table(cohort).set_index("id")
+    assert table.loc["table1.pivka2.median", "verdict"] == "not available"
+    assert table.loc["table1.pivka2.median", "computed"] == "–"
+    assert table.loc["results.prior_resection_or_transplant.count", "verdict"] == "not available"
+    assert table.loc["table1.age_years.mean", "verdict"] == "hit"  # the rest is still scored
