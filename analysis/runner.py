@@ -235,10 +235,22 @@ _TIMING_KEYS = ("start_time", "end_time", "duration")
 
 
 def _scrub(nb, chapter: Path, params: dict) -> None:
-    """Remove what changes from run to run (timings, random cell ids, temporary paths)."""
+    """Remove what changes from run to run (timings, random cell ids, temporary paths) and the
+    cohort's absolute path (it can name a user's home or institution): reports show its file
+    name only."""
     meta = nb.metadata.get("papermill", {})
     for key in _TIMING_KEYS:
         meta.pop(key, None)
+    cohort = params.get("cohort_path")
+    if cohort:
+        name = Path(str(cohort)).name
+        if isinstance(meta.get("parameters"), dict) and "cohort_path" in meta["parameters"]:
+            meta["parameters"]["cohort_path"] = name
+        for cell in nb.cells:
+            if "injected-parameters" in cell.metadata.get("tags", []):
+                cell.source = cell.source.replace(repr(str(cohort)), repr(name)).replace(
+                    f'"{cohort}"', f'"{name}"'
+                )
     meta["input_path"] = f"chapters/{chapter.name}"
     meta["output_path"] = f"{chapter.stem}.ipynb"
     for number, cell in enumerate(nb.cells):

@@ -254,6 +254,12 @@ def _d(spec, key):
     return int(spec[key]["decimals"])
 
 
+#: Assumed body size (not in the paper; Korean adult norms), used only for dosing examples.
+HEIGHT_MEAN_CM = {"M": 170.0, "F": 157.0}
+HEIGHT_SD_CM = {"M": 5.8, "F": 5.5}
+BMI_MEAN = 23.4
+
+
 def draw_initial(rng: np.random.Generator, spec: dict) -> pd.DataFrame:
     """A plausible joint draw of the cohort before calibration.
 
@@ -298,9 +304,11 @@ def draw_initial(rng: np.random.Generator, spec: dict) -> pd.DataFrame:
         _v(spec, "table1.age_years.sd"), _d(spec, "table1.age_years.sd"), 25, 88, rng,
     )  # fmt: skip
     male = (df["sex"] == "M").to_numpy()
-    height = np.where(male, 170.0, 157.0) + np.where(male, 5.8, 5.5) * rng.standard_normal(n)
+    height = np.where(male, HEIGHT_MEAN_CM["M"], HEIGHT_MEAN_CM["F"]) + np.where(
+        male, HEIGHT_SD_CM["M"], HEIGHT_SD_CM["F"]
+    ) * rng.standard_normal(n)
     height = height - 0.08 * (df["age_years"].to_numpy() - 60)
-    bmi = np.clip(23.4 + 3.0 * rng.standard_normal(n) - 0.4 * zl, 16.5, 35.0)
+    bmi = np.clip(BMI_MEAN + 3.0 * rng.standard_normal(n) - 0.4 * zl, 16.5, 35.0)
     df["height_cm"] = round_half_up(height, 1)
     df["weight_kg"] = round_half_up(bmi * (height / 100) ** 2, 1)
     n_res = int(_v(spec, "results.prior_resection_or_transplant.count"))

@@ -259,6 +259,10 @@ def test_run_writes_a_complete_deterministic_report(book, capsys):
     assert manifest["cohort"] == "mine.csv"
     index = (report / "index.html").read_text(encoding="utf-8")
     assert '<a href="01-a.html">01-a</a>' in index and '<a href="02-b.ipynb">notebook</a>' in index
+    # the cohort's absolute path (a user's home or institution) appears in no report file
+    folder = str(cohort.resolve().parent)
+    leaked = [p.name for p in report.iterdir() if folder in p.read_text(encoding="utf-8")]
+    assert not leaked, f"absolute cohort path written into {leaked}"
     nb = json.loads((report / "01-a.ipynb").read_text(encoding="utf-8"))
     assert "start_time" not in nb["metadata"]["papermill"]
     first = {p.name: p.read_bytes() for p in report.iterdir()}

@@ -292,3 +292,27 @@ def test_target_table_on_a_cohort_without_optional_columns():
     assert table.loc["table1.pivka2.median", "computed"] == "–"
     assert table.loc["results.prior_resection_or_transplant.count", "verdict"] == "not available"
     assert table.loc["table1.age_years.mean", "verdict"] == "hit"  # the rest is still scored
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--steps", "0"], "--steps must be at least 100, got 0"),
+        (["--chains", "0"], "--chains must be at least 1, got 0"),
+        (["--out", "/proc/cohort.csv"], "--out /proc/cohort.csv: cannot write in /proc"),
+    ],
+)
+def test_synthesize_cli_refuses_bad_input_before_working(argv, message, capsys, tmp_path):
+    from analysis.__main__ import main
+
+    assert main(["synthesize", *argv]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {message}")
+
+
+def test_synthesize_cli_refuses_a_file_as_directory(capsys, tmp_path):
+    from analysis.__main__ import main
+
+    (tmp_path / "plain").write_text("x")
+    assert main(["synthesize", "--out", str(tmp_path / "plain" / "c.csv")]) == 2
+    assert "is not a directory" in capsys.readouterr().err

@@ -8,10 +8,33 @@ to stdout.
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
 import time
 from pathlib import Path
 
 from analysis.cli import UsageError
+
+#: Fewer annealing steps than this cannot even start the search.
+MIN_STEPS = 100
+
+
+def _check_writable(out: Path) -> None:
+    """Refuse an output path that cannot be written, before the half-minute of synthesis."""
+    if out.exists() and out.is_dir():
+        raise UsageError(f"--out is a directory: {out}")
+    parent = out.parent if str(out.parent) else Path(".")
+    existing = next((p for p in [parent, *parent.parents] if p.exists()), None)
+    if existing is None or not existing.is_dir():
+        raise UsageError(f"--out {out}: {existing} is not a directory")
+    try:  # the only reliable test (root, read-only mounts, /proc): create a file there
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot write in {existing} ({exc.strerror})") from exc
+    if out.exists() and not os.access(out, os.W_OK):
+        raise UsageError(f"--out {out}: not writable")
+
 
 HELP = "regenerate the calibrated synthetic cohort (default: data/cohort.csv, byte for byte)"
 
@@ -56,10 +79,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--chains must be at least 1, got {args.chains}")
     if args.cox_steps < 0:
         raise UsageError(f"--cox-steps must be non-negative, got {args.cox_steps}")
-    if args.steps < 0:
-        raise UsageError(f"--steps must be non-negative, got {args.steps}")
-    if args.out.exists() and args.out.is_dir():
-        raise UsageError(f"--out is a directory: {args.out}")
+    if args.steps < MIN_STEPS:
+        raise UsageError(f"--steps must be at least {MIN_STEPS}, got {args.steps}")
+    _check_writable(args.out)
     start = time.perf_counter()
     df = synthesize(
         args.seed,
@@ -68,7 +90,10 @@ def run(args: argparse.Namespace) -> int:
         steps=args.steps,
         cox_steps=args.cox_steps,
     )
-    write_cohort_csv(df, args.out)
+    try:
+        write_cohort_csv(df, args.out)
+    except OSError as exc:
+        raise UsageError(f"--out {args.out}: cannot write ({exc.strerror or exc})") from exc
     wall = time.perf_counter() - start
     table = target_table(df)
     counts = table["verdict"].value_counts()
