@@ -231,6 +231,28 @@ def _notebook(md_path: Path):
     return nb
 
 
+_ASSIGNED = re.compile(r"^([A-Za-z_]\w*)\s*=", re.MULTILINE)
+
+
+def chapter_parameters(md_path: Path) -> list[str]:
+    """Names assigned in a chapter's cell tagged ``parameters`` (what ``-p`` may set)."""
+    for cell in _notebook(md_path).cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            return _ASSIGNED.findall(cell.source)
+    return []
+
+
+def _check_parameter_names(parameters: dict, chapters: list[Path]) -> None:
+    """Refuse a ``-p`` name that no selected chapter has (a typo would silently do nothing)."""
+    known = sorted({name for md in chapters for name in chapter_parameters(md)})
+    unknown = sorted(set(parameters) - set(known))
+    if unknown:
+        raise RunnerError(
+            f"-p {unknown[0]}: no selected chapter has this parameter "
+            f"(known: {', '.join(known) or 'none'})"
+        )
+
+
 _TIMING_KEYS = ("start_time", "end_time", "duration")
 
 
@@ -566,6 +588,7 @@ def run_book(
     load_cohort(cohort)  # raises CohortError listing every problem
     chapters_dir = Path(chapters_dir).resolve()
     selected = discover_chapters(chapters_dir, chapters)
+    _check_parameter_names(parameters or {}, selected)
     params = {"cohort_path": str(cohort), **(parameters or {})}
     if "cohort_path" in (parameters or {}):
         raise RunnerError("parameter cohort_path: give the cohort with --cohort instead")

@@ -310,3 +310,14 @@ def test_failing_chapter_names_chapter_and_cell_and_leaves_no_report(book, capsy
     (chapters / "02-b.md").write_text(CHAPTER_B, encoding="utf-8")
     assert main([*argv, "--quiet", "--chapters", "02"]) == 0
     assert [p.name for p in reports.iterdir()] == ["r"]
+
+
+def test_unknown_parameter_is_refused_before_anything_runs(book, capsys):
+    chapters, cohort, reports = book
+    argv = ["run", "--cohort", str(cohort), "--out", str(reports / "typo")]
+    argv += ["--chapters-dir", str(chapters), "-p", "min_cel_count=3", "--quiet"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "-p min_cel_count: no selected chapter has this parameter" in err
+    assert "min_cell_count" in err  # the known names are listed
+    assert not (reports / "typo").exists()
