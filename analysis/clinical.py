@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "proportion_ci",
     "bsa",
     "HEIGHT_RANGE_CM",
     "WEIGHT_RANGE_KG",
@@ -1389,3 +1390,41 @@ def response_summary(responses) -> pd.DataFrame:
     return pd.DataFrame(
         {"count": rows, "percent": {k: 100.0 * v / n for k, v in rows.items()}}
     ).rename_axis("category")
+
+
+def proportion_ci(count: int, n: int, method: str = "wilson", alpha: float = 0.05) -> tuple:
+    """Confidence interval of a proportion such as the ORR or DCR, as fractions.
+
+    Methods
+    -------
+    ``"wilson"``
+        The score interval :cite:`wilson1927`: centre ``(p + z²/2n) / (1 + z²/n)``, half-width
+        ``z·sqrt(p(1−p)/n + z²/4n²) / (1 + z²/n)``. Good coverage at any n; what R's
+        ``prop.test(correct = FALSE)`` prints.
+    ``"clopper-pearson"``
+        The "exact" interval :cite:`clopper1934` from beta quantiles,
+        ``Beta(α/2; k, n−k+1)`` to ``Beta(1−α/2; k+1, n−k)``, conservative; R's ``binom.test``.
+        SPSS prints neither by default; papers usually give no interval at all.
+
+    Raises
+    ------
+    ValueError
+        When ``count`` is not an integer in ``0..n``, ``n < 1``, or the method is unknown.
+    """
+    from scipy import stats
+
+    if not (isinstance(n, int | np.integer) and n >= 1):
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    if not (isinstance(count, int | np.integer) and 0 <= count <= n):
+        raise ValueError(f"count must be an integer from 0 to n={n}, got {count!r}")
+    z = stats.norm.ppf(1 - alpha / 2)
+    p = count / n
+    if method == "wilson":
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        return float(centre - half), float(centre + half)
+    if method == "clopper-pearson":
+        lower = stats.beta.ppf(alpha / 2, count, n - count + 1) if count > 0 else 0.0
+        upper = stats.beta.ppf(1 - alpha / 2, count + 1, n - count) if count < n else 1.0
+        return float(lower), float(upper)
+    raise ValueError(f"method must be 'wilson' or 'clopper-pearson', got {method!r}")

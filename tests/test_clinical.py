@@ -7,11 +7,13 @@ with a calculator. Thresholds are tested on both sides.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import clinical
 from analysis.clinical import (
     DEFAULT_RENAL_BANDS,
     albi,
@@ -936,3 +938,43 @@ def test_rates_reject_bad_input():
         response_summary([])
     with pytest.raises(ValueError, match=r"responses\[2\] .* got 'X'"):
         response_summary(["CR", "PD", "X"])
+
+
+class TestProportionCI:
+    def test_wilson_by_hand(self):
+        # 24 responders of 82, z = 1.959964: p = 0.292683; z²/n = 0.046846
+        z = 1.959963984540054
+        p, n = 24 / 82, 82
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5 / (1 + z * z / n)
+        lo, hi = clinical.proportion_ci(24, 82, "wilson")
+        assert (lo, hi) == pytest.approx((centre - half, centre + half), abs=1e-12)
+        assert (round(100 * lo, 1), round(100 * hi, 1)) == (20.5, 39.9)
+
+    def test_against_statsmodels(self):
+        from statsmodels.stats.proportion import proportion_confint
+
+        for k in (0, 1, 24, 46, 81, 82):
+            for ours, theirs in (("wilson", "wilson"), ("clopper-pearson", "beta")):
+                got = clinical.proportion_ci(k, 82, ours)
+                ref = proportion_confint(k, 82, alpha=0.05, method=theirs)
+                assert got == pytest.approx(tuple(map(float, ref)), abs=1e-10), (k, ours)
+
+    def test_clopper_pearson_edges(self):
+        # k = 0: lower bound 0, upper = 1 - (alpha/2)^(1/n)
+        assert clinical.proportion_ci(0, 10, "clopper-pearson") == pytest.approx(
+            (0.0, 1 - 0.025 ** (1 / 10))
+        )
+
+    @pytest.mark.parametrize(
+        ("count", "n", "method", "message"),
+        [
+            (5, 0, "wilson", "n must be a positive integer, got 0"),
+            (11, 10, "wilson", "count must be an integer from 0 to n=10, got 11"),
+            (2.5, 10, "wilson", "count must be an integer from 0 to n=10, got 2.5"),
+            (2, 10, "exact", "method must be 'wilson' or 'clopper-pearson', got 'exact'"),
+        ],
+    )
+    def test_bad_input(self, count, n, method, message):
+        with pytest.raises(ValueError, match=re.escape(message)):
+            clinical.proportion_ci(count, n, method)
