@@ -82,6 +82,8 @@ def show_table(df: pd.DataFrame, name: str, *, index: bool = False, float_format
     """
     from IPython.display import HTML
 
+    if not index:  # a leftover columns name (from unstack/pivot) would print as a stray header
+        df = df.rename_axis(columns=None)
     csv = df.to_csv(index=index, lineterminator="\n").encode("utf-8")
     table = df.to_html(
         index=index, border=0, classes="table result-table", float_format=float_format, na_rep="–"

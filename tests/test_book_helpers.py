@@ -41,3 +41,14 @@ def test_figure_downloads_are_deterministic_and_png_svg():
     assert base64.b64decode(png)[:8] == b"\x89PNG\r\n\x1a\n"
     svg_text = base64.b64decode(svg).decode()
     assert svg_text.lstrip().startswith("<?xml") and "<dc:date>" not in svg_text
+
+
+def test_show_table_drops_a_leftover_columns_name():
+    wide = (
+        pd.DataFrame({"check": ["a", "a", "b"], "verdict": ["ok", "bad", "ok"], "n": [1, 2, 3]})
+        .pivot(index="check", columns="verdict", values="n")
+        .reset_index()
+    )
+    assert wide.columns.name == "verdict"
+    html = book.show_table(wide, "wide").data
+    assert "<th>verdict</th>" not in html and "<th></th>" not in html
