@@ -50,6 +50,23 @@ Z95 = 1.959963984540054
 _EPS = 1e-12
 
 
+def _tie_groups(time, event, *columns):
+    """Sort by time (stable) and find the groups of tied times.
+
+    Returns the sorted times, the sorted events, the sorted extra ``columns`` (a list), the start
+    position of each distinct time and the number of events at it.
+    """
+    t = np.asarray(time, dtype=float)
+    o = np.argsort(t, kind="stable")
+    t = t[o]
+    e = np.asarray(event, dtype=float)[o]
+    new = np.empty(t.size, dtype=bool)
+    new[0] = True
+    np.not_equal(t[1:], t[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    return t, e, [np.asarray(c)[o] for c in columns], starts, np.add.reduceat(e, starts)
+
+
 def event_table(time, event):
     """Distinct event times with numbers at risk and events.
 
@@ -65,19 +82,10 @@ def event_table(time, event):
     t_max : float
         The largest observed time (event or censored); ``nan`` for empty input.
     """
-    t = np.asarray(time, dtype=float)
-    e = np.asarray(event, dtype=float)
-    if t.size == 0:
+    if np.asarray(time).size == 0:
         empty = np.empty(0)
         return empty, empty, empty, math.nan
-    o = np.argsort(t, kind="stable")
-    t = t[o]
-    e = e[o]
-    new = np.empty(t.size, dtype=bool)
-    new[0] = True
-    np.not_equal(t[1:], t[:-1], out=new[1:])
-    starts = np.flatnonzero(new)
-    d = np.add.reduceat(e, starts)
+    t, _, _, starts, d = _tie_groups(time, event)
     keep = d > 0
     return t[starts][keep], (t.size - starts)[keep].astype(float), d[keep], float(t[-1])
 
@@ -195,28 +203,20 @@ def logrank(time, event, group):
     -------
     chi2, df, p : float, int, float
     """
-    t = np.asarray(time, dtype=float)
-    e = np.asarray(event, dtype=float)
-    g = np.asarray(group)
-    labels = np.unique(g)
+    labels = np.unique(np.asarray(group))
     k = labels.size
     if k < 2:
         return math.nan, 0, math.nan
-    o = np.argsort(t, kind="stable")
-    t, e, g = t[o], e[o], g[o]
+    t, e, (g,), starts, d = _tie_groups(time, event, group)
     n = t.size
-    new = np.empty(n, dtype=bool)
-    new[0] = True
-    np.not_equal(t[1:], t[:-1], out=new[1:])
-    starts = np.flatnonzero(new)
-    d = np.add.reduceat(e, starts)
     keep = d > 0
+    all_starts = starts
     starts, d = starts[keep], d[keep]
     r = (n - starts).astype(float)
     onehot = (g[:, None] == labels[None, :]).astype(float)  # n x k
     cum = np.vstack((np.zeros(k), np.cumsum(onehot, axis=0)))
     rg = onehot.sum(axis=0)[None, :] - cum[starts]  # at risk per group
-    dg = np.add.reduceat(onehot * e[:, None], np.flatnonzero(new), axis=0)[keep]
+    dg = np.add.reduceat(onehot * e[:, None], all_starts, axis=0)[keep]
     frac = rg / r[:, None]
     obs_minus_exp = (dg - d[:, None] * frac).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -240,17 +240,8 @@ def logrank(time, event, group):
 
 def logrank_p(time, event, in_group) -> float:
     """Two-group log-rank P value (``in_group`` boolean), the fast path of :func:`logrank`."""
-    t = np.asarray(time, dtype=float)
-    e = np.asarray(event, dtype=float)
-    g = np.asarray(in_group, dtype=float)
-    o = np.argsort(t, kind="stable")
-    t, e, g = t[o], e[o], g[o]
+    t, e, (g,), starts, d = _tie_groups(time, event, np.asarray(in_group, dtype=float))
     n = t.size
-    new = np.empty(n, dtype=bool)
-    new[0] = True
-    np.not_equal(t[1:], t[:-1], out=new[1:])
-    starts = np.flatnonzero(new)
-    d = np.add.reduceat(e, starts)
     d1 = np.add.reduceat(e * g, starts)
     cg = np.concatenate(([0.0], np.cumsum(g)))
     r = (n - starts).astype(float)
