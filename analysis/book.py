@@ -15,12 +15,22 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 
 import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 
-__all__ = ["setup", "glue_text", "show_table", "glue_figure", "figure_downloads", "PALETTE"]
+__all__ = [
+    "setup",
+    "glue_text",
+    "glue_table",
+    "table_markdown",
+    "show_table",
+    "glue_figure",
+    "figure_downloads",
+    "PALETTE",
+]
 
 #: One palette for the whole book (colour-blind safe, seaborn "colorblind").
 PALETTE = ["#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#949494"]
@@ -136,3 +146,139 @@ def glue_figure(name: str, fig) -> None:
     glue(name, Image(data=_render(fig, "png"), format="png", width=width), display=False)
     glue(f"{name}-downloads", figure_downloads(fig, name), display=False)
     plt.close(fig)
+
+
+# ----------------------------------------------------------------------- numbered tables
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_MD_SPECIAL = re.compile(r"([\\|*_`$\[\]<>#])")
+_NEGATIVE = re.compile(r"(?<![\w.])-(?=\d)")
+
+
+def _cell_text(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(v) for v in value)
+    text = " ".join(str(value).split())  # one line per cell
+    return _NEGATIVE.sub("−", text) if text else ""
+
+
+def _md_escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _numeric(column: pd.Series) -> bool:
+    texts = [t for t in column if t not in ("", "–")]
+    num = re.compile(r"^[−+<>≤≥ ]*[\d.,]+(?: ?%)?(?: \(.*\))?$")
+    return bool(texts) and all(num.match(t) for t in texts)
+
+
+def table_markdown(df: pd.DataFrame, *, index: bool = False) -> tuple[str, list[str]]:
+    """A MyST pipe table for ``df`` with clinical labels, and the notes under it.
+
+    Columns and term codes are relabelled by :mod:`analysis.labels`. A ``verdict``/``reason`` pair
+    (from :func:`analysis.tables.compare`) becomes one "Agrees" column with ✓ or ✗ and a numbered
+    note giving the reason. Negative numbers get a true minus sign.
+    """
+    from analysis import labels
+
+    if index:
+        df = df.reset_index()
+    df = df.rename_axis(columns=None).copy()
+    notes: list[str] = []
+    if "verdict" in df.columns:
+        reasons = (
+            df["reason"] if "reason" in df.columns else pd.Series([""] * len(df), index=df.index)
+        )
+        marks = []
+        for verdict, reason in zip(df["verdict"], reasons, strict=True):
+            v = str(verdict)
+            if v in ("agrees", "consistent"):
+                marks.append("✓")
+            elif v in ("differs", "inconsistent"):
+                reason = _cell_text(reason)
+                if reason and reason != "–":
+                    notes.append(reason)
+                    marks.append("✗ " + str(len(notes)).translate(_SUPERSCRIPT))
+                else:
+                    marks.append("✗")
+            else:
+                reason = _cell_text(reason) if reason is not None else ""
+                if reason and reason != "–":
+                    notes.append(reason)
+                    v += " " + str(len(notes)).translate(_SUPERSCRIPT)
+                marks.append(v)
+        df["verdict"] = marks
+        if "reason" in df.columns:
+            df = df.drop(columns="reason")
+    body = df.apply(lambda col: col.map(_cell_text))
+    first = body.columns[0] if len(body.columns) else None
+    if first is not None:
+        body[first] = body[first].map(labels.term_label)
+    headers = [labels.column_label(c) for c in body.columns]
+    align = ["--:" if _numeric(body[c]) else ":--" for c in body.columns]
+    if "verdict" in df.columns:
+        align[list(body.columns).index("verdict")] = ":-:"
+    lines = [
+        "| " + " | ".join(_md_escape(h) for h in headers) + " |",
+        "|" + "|".join(align) + "|",
+    ]
+    for _, row in body.iterrows():
+        lines.append("| " + " | ".join(_md_escape(t) for t in row) + " |")
+    return "\n".join(lines) + "\n", notes
+
+
+def glue_table(
+    name: str,
+    df: pd.DataFrame,
+    *,
+    index: bool = False,
+    hide: tuple[str, ...] | list[str] = (),
+    notes: tuple[str, ...] | list[str] = (),
+    download: bool = True,
+) -> None:
+    """Glue ``df`` as a numbered, captioned table, and its notes and CSV download.
+
+    ``<name>`` holds a MyST table (clinical labels, ✓/✗ marks) for::
+
+        :::{table} Caption.
+        :name: tbl-…
+
+        ```{glue:md} tbl-…
+        :format: myst
+        ```
+        :::
+
+        ```{glue:md} tbl-…-notes
+        :format: myst
+        ```
+
+    ``<name>-notes`` holds the numbered reasons for each ✗, any extra ``notes`` and a link that
+    downloads the full table (every column, including those in ``hide``) as ``<name>.csv``.
+    """
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    shown = df.drop(columns=[c for c in hide if c in df.columns])
+    text, reasons = table_markdown(shown, index=index)
+    glue(name, Markdown(text), display=False)
+    parts = []
+    if reasons:
+        parts.append(
+            "\n".join(
+                f"{str(i).translate(_SUPERSCRIPT)} {_md_escape(r)}  "
+                for i, r in enumerate(reasons, 1)
+            ).rstrip()
+        )
+    parts.extend(_md_escape(n) for n in notes)
+    if download:
+        base = df.rename_axis(columns=None)
+        csv = base.to_csv(index=index, lineterminator="\n").encode("utf-8")
+        file = html.escape(name.removeprefix("tbl-"))
+        parts.append(
+            f'<p class="downloads">Download: <a download="{file}.csv" '
+            f'href="{_data_uri(csv, "text/csv")}">{file}.csv</a></p>'
+        )
+    glue(f"{name}-notes", Markdown("\n\n".join(parts) + "\n"), display=False)
