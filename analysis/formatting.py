@@ -1,0 +1,385 @@
+"""How the book prints numbers: one module for rounding, P values, counts, intervals and units.
+
+Core layer: imports nothing else from :mod:`analysis`. Every module and chapter that turns a number
+into text for a reader goes through these functions, so the same number always prints the same way.
+
+Conventions (those of the paper, which was analysed in SPSS):
+
+- **Half-up rounding in decimal arithmetic** (:func:`round_half_up`, :func:`rounded`): the number's
+  shortest decimal representation (Python's ``repr``) is rounded half away from zero, as SPSS
+  displays. Python's and R's ``round`` round half to even on the binary value, so ``round(2.675, 2)``
+  is 2.67 and ``round(0.125, 2)`` is 0.12; here they are 2.68 and 0.13. A number just below a half
+  (``0.0449999``) rounds down at every precision, deterministically.
+- **P values** (:func:`p_value`): three decimals, ``"<0.001"`` below 0.001.
+- **Display text** (:func:`number`, :func:`interval`, :func:`percent`, :func:`quantity`): a true
+  minus sign (U+2212) for negatives, ``,`` thousands separators on request (``"371,724"``), an en
+  dash between interval bounds (``"8.7–11.0"``), singular or plural units (``"1 month"``,
+  ``"3 months"``) and ``"not reached"`` for a median survival the curve never reaches.
+
+:func:`rounded` keeps the ASCII hyphen-minus so that its text parses back as a number (it is what
+:func:`analysis.published.agrees` compares); everything shown to a reader uses :func:`number`.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import numpy as np
+
+__all__ = [
+    "EN_DASH",
+    "MINUS",
+    "NOT_REACHED",
+    "decimal_of",
+    "interval",
+    "number",
+    "p_value",
+    "percent",
+    "quantity",
+    "round_decimal",
+    "round_half_up",
+    "rounded",
+]
+
+#: The true minus sign (U+2212) used for negative numbers in display text.
+MINUS = "\u2212"
+#: The en dash (U+2013) between the bounds of an interval.
+EN_DASH = "\u2013"
+#: Text for a median survival the Kaplan–Meier curve never reaches (it stays above 0.5).
+NOT_REACHED = "not reached"
+
+# In |x| * 10**decimals, a fractional part this close to one half is decided in decimal arithmetic.
+_NEAR_HALF = 1e-6
+# Beyond this magnitude (in units of the last digit) the float fast path is not trusted.
+_FAST_LIMIT = 1e9
+
+
+def _check_decimals(decimals) -> None:
+    if not isinstance(decimals, int | np.integer) or isinstance(decimals, bool) or decimals < 0:
+        raise ValueError(f"decimals must be a non-negative integer, got {decimals!r}")
+
+
+def decimal_of(x) -> Decimal:
+    """The shortest decimal representation of a number, as a :class:`~decimal.Decimal`.
+
+    Parameters
+    ----------
+    x : int, float or Decimal
+        A number; a float is read through its ``repr`` (the shortest text that reads back as the
+        same float), an int exactly.
+
+    Returns
+    -------
+    Decimal
+
+    Examples
+    --------
+    >>> decimal_of(2.675)  # the binary value is 2.67499999999999982236431605997495353221893310546875
+    Decimal('2.675')
+    >>> decimal_of(7)
+    Decimal('7')
+    """
+    if isinstance(x, bool | str) or not hasattr(x, "__float__"):
+        raise TypeError(f"x must be a number, got {x!r}")
+    if isinstance(x, int | np.integer):
+        return Decimal(int(x))
+    if isinstance(x, Decimal):
+        return x
+    return Decimal(repr(float(x)))
+
+
+def round_decimal(x, decimals: int) -> Decimal:
+    """``x`` rounded half up (away from zero) at ``decimals`` in decimal arithmetic.
+
+    Parameters
+    ----------
+    x : int, float or Decimal
+        A finite number.
+    decimals : int
+        Decimals to keep (0 or more).
+
+    Returns
+    -------
+    Decimal
+        With exactly ``decimals`` decimals; never negative zero.
+
+    Raises
+    ------
+    ValueError
+        For a negative ``decimals`` or a non-finite ``x``.
+
+    Examples
+    --------
+    >>> round_decimal(0.125, 2)
+    Decimal('0.13')
+    >>> round_decimal(-2.5, 0)
+    Decimal('-3')
+    >>> round_decimal(0.04499999, 2), round_decimal(0.045, 2)
+    (Decimal('0.04'), Decimal('0.05'))
+    """
+    _check_decimals(decimals)
+    d = decimal_of(x)
+    if not d.is_finite():
+        raise ValueError(f"x must be finite, got {x!r}")
+    try:
+        out = d.quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
+    except InvalidOperation as err:  # pragma: no cover - only for absurd magnitudes
+        raise ValueError(f"cannot round {x!r} to {decimals} decimals") from err
+    return abs(out) if out == 0 else out
+
+
+def _round_scalar(x: float, decimals: int) -> float:
+    if not math.isfinite(x):
+        return x
+    y = abs(x) * 10.0**decimals
+    frac = y - math.floor(y)
+    if y > _FAST_LIMIT or abs(frac - 0.5) < _NEAR_HALF:
+        return float(round_decimal(x, decimals))
+    return math.copysign(math.floor(y + 0.5), x) / 10.0**decimals + 0.0
+
+
+def round_half_up(x, decimals: int):
+    """Round half up (away from zero) at ``decimals``, as SPSS displays; numbers, elementwise.
+
+    The same rule as :func:`rounded`, returned as numbers: a float for a scalar, an array for an
+    array (NaN stays NaN). Fractions far from one half are rounded in floating point; within 1e-6
+    of a half the decision is made in decimal arithmetic on the number's shortest representation,
+    so the result never depends on binary noise.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Numbers.
+    decimals : int
+        Decimals to keep (0 or more).
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Examples
+    --------
+    >>> round_half_up(2.675, 2)
+    2.68
+    >>> round_half_up(0.04499999999, 2)  # below the half: down, at every precision
+    0.04
+    >>> round_half_up([0.125, -0.125, 12.5], 2)
+    array([ 0.13, -0.13, 12.5 ])
+    """
+    _check_decimals(decimals)
+    decimals = int(decimals)
+    if isinstance(x, float | int | np.floating | np.integer) and not isinstance(x, bool):
+        return _round_scalar(float(x), decimals)
+    arr = np.asarray(x, dtype=float)
+    if arr.ndim == 0:
+        return _round_scalar(float(arr), decimals)
+    scale = 10.0**decimals
+    y = np.abs(arr) * scale
+    with np.errstate(invalid="ignore"):
+        out = np.copysign(np.floor(y + 0.5), arr) / scale + 0.0
+        frac = y - np.floor(y)
+        slow = np.isfinite(y) & ((y > _FAST_LIMIT) | (np.abs(frac - 0.5) < _NEAR_HALF))
+    for i in zip(*np.nonzero(slow), strict=True):
+        out[i] = float(round_decimal(float(arr[i]), decimals))
+    return out
+
+
+def rounded(x, decimals: int, *, thousands: bool = False) -> str:
+    """Round half up in decimal arithmetic and format as the paper prints (ASCII minus).
+
+    Parameters
+    ----------
+    x : float or int
+        The number; its shortest decimal representation (``repr``) is rounded, so 2.675 is
+        treated as 2.675, not as the binary 2.67499999….
+    decimals : int
+        Decimals to keep (0 or more).
+    thousands : bool, default False
+        Insert ``,`` thousands separators (``348,100``), as Table 1 does.
+
+    Returns
+    -------
+    str
+        Text that reads back as a number (negatives with ``-``); for display use :func:`number`.
+
+    Raises
+    ------
+    ValueError
+        For a negative ``decimals`` or a non-finite ``x``.
+    TypeError
+        When ``x`` is not a number.
+
+    Notes
+    -----
+    Python's ``round`` and R's ``round`` round half to even on the binary value
+    (``round(0.125, 2) == 0.12``); SPSS displays half away from zero, as here.
+
+    Examples
+    --------
+    >>> rounded(0.05, 1), rounded(2.645, 2), rounded(12.5, 0)
+    ('0.1', '2.65', '13')
+    >>> rounded(348100, 0, thousands=True)
+    '348,100'
+    """
+    if isinstance(x, bool | str) or not hasattr(x, "__float__"):
+        raise TypeError(f"x must be a number, got {x!r}")
+    if not math.isfinite(float(x)):
+        raise ValueError(f"x must be finite, got {x!r}")
+    result = round_decimal(x, decimals)
+    return f"{result:,f}" if thousands else f"{result:f}"
+
+
+def _missing(x) -> bool:
+    try:
+        return x is None or not math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def number(x, decimals: int = 0, *, thousands: bool = False, missing: str = "–") -> str:
+    """A number for display: half-up rounding, true minus sign, optional thousands separators.
+
+    Parameters
+    ----------
+    x : float or int
+        The number; NaN or None give ``missing``.
+    decimals : int, default 0
+        Decimals to keep.
+    thousands : bool, default False
+        Insert ``,`` thousands separators.
+    missing : str, default "–"
+        Text for NaN or None (e.g. :data:`NOT_REACHED` for a median survival).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> number(371724, thousands=True)
+    '371,724'
+    >>> number(-0.0449, 2), number(-0.004, 2)  # a true minus, and no negative zero
+    ('−0.04', '0.00')
+    >>> number(float("nan"), 1, missing=NOT_REACHED)
+    'not reached'
+    """
+    if _missing(x):
+        return missing
+    text = rounded(x, decimals, thousands=thousands)
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def interval(lower, upper, decimals: int = 1, *, thousands: bool = False, missing="–") -> str:
+    """Two bounds joined by an en dash, each formatted by :func:`number`.
+
+    Examples
+    --------
+    >>> interval(8.66, 11.04, 1)
+    '8.7–11.0'
+    >>> interval(-1.25, 0.5, 2)
+    '−1.25–0.50'
+    """
+    return (
+        f"{number(lower, decimals, thousands=thousands, missing=missing)}{EN_DASH}"
+        f"{number(upper, decimals, thousands=thousands, missing=missing)}"
+    )
+
+
+def percent(part, whole=None, decimals: int = 1, *, sign: bool = True) -> str:
+    """A percentage: ``part`` is a percentage already, or a count out of ``whole``.
+
+    Examples
+    --------
+    >>> percent(3, 82)
+    '3.7%'
+    >>> percent(45.05, decimals=1, sign=False)
+    '45.1'
+    """
+    value = part if whole is None else (100.0 * part / whole if whole else math.nan)
+    text = number(value, decimals)
+    return f"{text}%" if sign and not _missing(value) else text
+
+
+def quantity(x, unit: str, decimals: int = 0, *, plural: str | None = None, missing="–") -> str:
+    """A number with its unit, singular only when the printed number is exactly 1.
+
+    Parameters
+    ----------
+    x : float or int
+        The number.
+    unit : str
+        Singular unit (``"month"``, ``"patient"``).
+    decimals : int, default 0
+        Decimals to print.
+    plural : str, optional
+        Plural form; default ``unit + "s"``.
+    missing : str, default "–"
+        Text for NaN (without the unit).
+
+    Examples
+    --------
+    >>> quantity(1, "month"), quantity(3, "month"), quantity(1.0, "month", 1)
+    ('1 month', '3 months', '1.0 months')
+    >>> quantity(2, "patient", plural="patients")
+    '2 patients'
+    """
+    if _missing(x):
+        return missing
+    text = number(x, decimals)
+    return f"{text} {unit if text == '1' else (plural or unit + 's')}"
+
+
+def p_value(
+    p,
+    decimals: int = 3,
+    *,
+    relation: bool = False,
+    significant: int | None = None,
+    missing: str = "–",
+) -> str:
+    """A P value as the paper prints it: ``decimals`` decimals, ``"<0.001"`` below the last one.
+
+    Parameters
+    ----------
+    p : float
+        The P value; NaN gives ``missing``.
+    decimals : int, default 3
+        Decimals printed; values below ``10**-decimals`` print as ``"<0.001"`` (for 3).
+    relation : bool, default False
+        Prefix the relation for running text after "P": ``"= 0.042"`` or ``"< 0.001"``.
+    significant : int, optional
+        Print ``significant`` significant digits instead of fixed decimals (for approximate P
+        values in explanations, e.g. ``"0.00023"``); still ``"<"`` below ``10**-decimals``.
+    missing : str, default "–"
+        Text for NaN.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> p_value(0.04249), p_value(0.0004), p_value(0.0004, relation=True)
+    ('0.042', '<0.001', '< 0.001')
+    >>> p_value(0.05, relation=True)
+    '= 0.050'
+    >>> p_value(0.000234, 4, significant=2)
+    '0.00023'
+    """
+    if _missing(p):
+        return missing
+    p = float(p)
+    if not 0 <= p <= 1:
+        raise ValueError(f"a P value must be between 0 and 1, got {p!r}")
+    floor = 10.0**-decimals
+    if p < floor:
+        text, rel = f"<{rounded(floor, decimals)}", "<"
+    elif significant is not None:
+        digits = max(0, significant - 1 - math.floor(math.log10(p)))
+        text, rel = rounded(p, digits), "="
+    else:
+        text, rel = rounded(p, decimals), "="
+    if not relation:
+        return text
+    return f"< {text[1:]}" if rel == "<" else f"= {text}"
