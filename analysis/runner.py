@@ -33,14 +33,19 @@ Guarantees
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
 import keyword
+import os
 import re
 import shutil
+import signal
+import socket
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,8 +61,12 @@ __all__ = [
     "ChapterFailed",
     "ChapterRun",
     "BookRun",
+    "RunInterrupted",
+    "MARKER_NAME",
     "parse_parameters",
     "discover_chapters",
+    "check_output_dir",
+    "remove_stale_partials",
     "run_book",
 ]
 
@@ -136,21 +145,35 @@ class BookRun:
 # --------------------------------------------------------------------------------------------
 # Requests
 # --------------------------------------------------------------------------------------------
-def parse_parameters(items: list[str] | None) -> dict:
-    """Parse ``key=value`` strings; values are YAML scalars (``10`` → int, ``true`` → bool).
+def parse_parameters(items) -> dict:
+    """Parse chapter parameters; values are YAML scalars (``10`` → int, ``true`` → bool).
+
+    Each item is ``"key=value"`` or, as papermill's own ``-p key value``, a pair
+    ``("key", "value")`` (the command line gives a list of one or two strings per ``-p``).
 
     Raises
     ------
     RunnerError
-        For an item without ``=``, a key that is not a Python identifier, a value that is not a
-        scalar, a repeated key, or ``cohort_path`` (given by ``--cohort``).
+        For an item without ``=`` (and no separate value), more than two words, a key that is
+        not a Python identifier, a value that is not a scalar, a repeated key, or
+        ``cohort_path`` (given by ``--cohort``).
     """
     params: dict = {}
-    for item in items or []:
-        key, sep, value = item.partition("=")
+    for raw in items or []:
+        words = [raw] if isinstance(raw, str) else [str(w) for w in raw]
+        if len(words) == 1:
+            item = words[0]
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise RunnerError(f"parameter {item!r}: expected -p key=value or -p key value")
+        elif len(words) == 2 and "=" not in words[0]:
+            key, value = words
+            item = f"{key} {value}"
+        else:
+            raise RunnerError(
+                f"parameter {' '.join(words)!r}: expected -p key=value or -p key value"
+            )
         key = key.strip()
-        if not sep:
-            raise RunnerError(f"parameter {item!r}: expected key=value")
         if not key.isidentifier() or keyword.iskeyword(key):
             raise RunnerError(f"parameter {item!r}: {key!r} is not a valid Python name")
         if key == "cohort_path":
@@ -163,6 +186,8 @@ def parse_parameters(items: list[str] | None) -> dict:
             parsed = value
         if isinstance(parsed, dict | list):
             raise RunnerError(f"parameter {item!r}: only single values (numbers, text, true/false)")
+        if not isinstance(parsed, str | int | float | bool | type(None)):
+            parsed = value  # dates, timestamps: keep the text as typed
         params[key] = parsed
     return params
 
@@ -204,16 +229,454 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
     return [p for p in found if p in chosen]
 
 
-def _check_output_dir(out: Path, chapters_dir: Path, force: bool) -> None:
-    for protected in (chapters_dir.resolve(), DATA_DIR.resolve()):
-        if out == protected or protected in out.parents:
-            raise RunnerError(f"--out {out}: reports are never written inside {protected}")
-    if out == REPO_ROOT or out in REPO_ROOT.parents or out in chapters_dir.resolve().parents:
-        raise RunnerError(f"--out {out}: would replace a directory that holds the book")
-    if out.exists() and not out.is_dir():
-        raise RunnerError(f"--out {out}: exists and is not a directory")
-    if out.exists() and not force:
-        raise RunnerError(f"--out {out}: a report already exists; add --force to replace it")
+# --------------------------------------------------------------------------------------------
+# Output directories: what may be created or replaced
+# --------------------------------------------------------------------------------------------
+#: Name of the marker file that identifies a directory written by :func:`run_book`.
+MARKER_NAME = ".haic-report.json"
+#: The marker's ``format`` field and version; a directory is a report only if both match.
+MARKER_FORMAT = "haic-report"
+MARKER_VERSION = 1
+
+#: Longest output directory name accepted (the temporary sibling adds a prefix and a suffix).
+_MAX_NAME_BYTES = 200
+#: Virtual file systems: never a place for a report.
+_SYSTEM_DIRS = ("/proc", "/sys", "/dev", "/run")
+_PARTIAL_INFIX = ".partial-"
+
+
+class RunInterrupted(BaseException):
+    """SIGINT or SIGTERM arrived during a run; the partial output has been removed."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:  # pragma: no cover - any other signal number
+            name = f"signal {signum}"
+        self.signal_name = name
+        super().__init__(f"interrupted by {name}: no report written (partial output removed)")
+
+
+def _show(path) -> str:
+    """A path as one printable line (control characters escaped)."""
+    text = str(path)
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
+def _is_within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _read_marker(directory: Path) -> dict | None:
+    """The marker of ``directory`` if it is a valid one of this format and version, else None."""
+    marker = directory / MARKER_NAME
+    try:
+        if marker.is_symlink() or not marker.is_file():
+            return None
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    if data.get("format") != MARKER_FORMAT or data.get("version") != MARKER_VERSION:
+        return None
+    files = data.get("files")
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        return None
+    for name in files:
+        parts = Path(name).parts
+        if not parts or Path(name).is_absolute() or ".." in parts or name == MARKER_NAME:
+            return None
+    return data
+
+
+def _unlisted(directory: Path, marker: dict) -> list[str]:
+    """Entries of ``directory`` (recursively) that its marker does not list."""
+    listed = set(marker["files"])
+    parents = {str(Path(f).parent) for f in listed}
+    extra = []
+    for path in sorted(directory.rglob("*")):
+        rel = path.relative_to(directory).as_posix()
+        if rel == MARKER_NAME:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            if rel not in parents:
+                extra.append(rel)
+            continue
+        if rel not in listed:
+            extra.append(rel)
+    return extra
+
+
+def _replace_problem(directory: Path, states=("complete",)) -> str | None:
+    """Why ``directory`` may not be replaced (None: it is an unmodified report, or empty)."""
+    if directory.is_symlink() or not directory.is_dir():
+        return "exists and is not a directory"
+    try:
+        entries = list(directory.iterdir())
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if not entries:
+        return None
+    marker = _read_marker(directory)
+    if marker is None:
+        return (
+            f"exists and is not a report written by this tool (no valid {MARKER_NAME}); "
+            "nothing in it is replaced"
+        )
+    if marker.get("state") not in states:
+        return f"is an unfinished or failed run ({marker.get('state')!s}), not a report"
+    extra = _unlisted(directory, marker)
+    if extra:
+        more = f" and {len(extra) - 1} more" if len(extra) > 1 else ""
+        return (
+            f"holds files this tool did not write ({_show(extra[0])!r}{more}); "
+            "--force replaces only an unmodified report"
+        )
+    return None
+
+
+def _remove_owned(directory: Path) -> bool:
+    """Delete the files ``directory``'s marker lists, the marker, then empty folders.
+
+    Anything not listed stays (and so does the directory). Returns True when it is gone.
+    """
+    marker = _read_marker(directory)
+    if marker is None:
+        return False
+    for name in marker["files"]:
+        path = directory / name
+        try:
+            if path.is_symlink() or path.is_file():
+                path.unlink()
+        except OSError:
+            pass
+    try:
+        (directory / MARKER_NAME).unlink()
+    except OSError:
+        pass
+    for path in sorted(directory.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if path.is_dir() and not path.is_symlink():
+            try:
+                path.rmdir()
+            except OSError:
+                pass
+    try:
+        directory.rmdir()
+    except OSError:
+        return False
+    return True
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except (OSError, OverflowError, ValueError):
+        return False
+    return True
+
+
+def remove_stale_partials(parent: Path) -> list[Path]:
+    """Remove temporary directories of earlier runs that died (their process is gone).
+
+    Only hidden ``.NAME.partial-*`` directories of ``parent`` whose marker names a process of
+    this machine that no longer runs are touched, and only the files their marker lists.
+    """
+    removed = []
+    try:
+        candidates = [p for p in parent.iterdir() if p.name.startswith(".")]
+    except OSError:
+        return removed
+    for path in candidates:
+        if _PARTIAL_INFIX not in path.name or path.is_symlink() or not path.is_dir():
+            continue
+        marker = _read_marker(path)
+        if marker is None or marker.get("host") != socket.gethostname():
+            continue
+        pid = marker.get("pid")
+        if not isinstance(pid, int) or pid == os.getpid() or _pid_alive(pid):
+            continue
+        if _remove_owned(path):
+            removed.append(path)
+    return removed
+
+
+def check_output_dir(
+    out,
+    *,
+    cohort: Path | None = None,
+    chapters_dir: Path = None,
+    force: bool = False,
+) -> Path:
+    """Resolve ``out`` and refuse, with one line, every place a report must not go.
+
+    Refused: an empty or blank name, control characters, a name too long; ``/``, the home
+    directory, the book's folder or one of its parents, anything inside ``chapters/``,
+    ``data/``, ``book/``, ``analysis/`` or ``.git/``, system directories (``/proc`` …); a
+    directory that holds the input cohort; a path under a file; a parent that is not writable;
+    an existing directory that is not an unmodified report of this tool (even with
+    ``force``); an existing report without ``force``.
+
+    Returns
+    -------
+    pathlib.Path
+        The absolute, resolved output directory.
+    """
+    if out is None or not str(out).strip():
+        raise RunnerError("--out is empty: give the report directory to create, e.g. reports/mine")
+    text = str(out)
+    if any(not ch.isprintable() for ch in text):
+        raise RunnerError(f"--out {_show(text)!r}: control characters in a directory name")
+    try:
+        path = Path(os.path.abspath(os.fsdecode(text))).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise RunnerError(f"--out {_show(text)}: not a usable path ({exc})") from None
+    shown = _show(text)
+    if path == Path(path.anchor):
+        raise RunnerError(f"--out {shown}: is the root of the file system; choose a new directory")
+    home = Path.home().resolve()
+    if path == home or path in home.parents:
+        raise RunnerError(
+            f"--out {shown}: is your home directory or above it; choose a new directory"
+        )
+    for system in _SYSTEM_DIRS:
+        if _is_within(path, Path(system)):
+            raise RunnerError(
+                f"--out {shown}: {system} is a system directory, not a place for a report"
+            )
+    if path == REPO_ROOT or path in REPO_ROOT.parents:
+        raise RunnerError(f"--out {shown}: would replace a directory that holds the book")
+    chapters_dir = Path(chapters_dir or CHAPTERS_DIR).resolve()
+    if path in chapters_dir.parents:
+        raise RunnerError(f"--out {shown}: would replace a directory that holds the chapters")
+    for protected in (
+        chapters_dir,
+        DATA_DIR.resolve(),
+        REPO_ROOT / "book",
+        REPO_ROOT / "analysis",
+        REPO_ROOT / ".git",
+    ):
+        if _is_within(path, protected):
+            raise RunnerError(f"--out {shown}: reports are never written inside {protected.name}/")
+    if cohort is not None:
+        cohort = Path(cohort).resolve()
+        if path == cohort:
+            raise RunnerError(f"--out {shown}: is the input cohort file itself")
+        if path in cohort.parents:
+            raise RunnerError(
+                f"--out {shown}: holds the input cohort ({_show(cohort.name)}); a report is never "
+                "written over its own input, choose a new directory"
+            )
+    if len(path.name.encode("utf-8", "surrogateescape")) > _MAX_NAME_BYTES:
+        raise RunnerError(f"--out {shown}: directory name longer than {_MAX_NAME_BYTES} bytes")
+    # the nearest existing ancestor must be a writable directory
+    ancestor = path.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise RunnerError(f"--out {shown}: {_show(ancestor)} is a file, not a directory")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise RunnerError(f"--out {shown}: {_show(ancestor)} is not writable")
+    if path.exists() or path.is_symlink():
+        problem = _replace_problem(path)
+        if problem is not None:
+            raise RunnerError(f"--out {shown}: {problem}; choose a new directory")
+        if any(path.iterdir()) and not force:
+            raise RunnerError(
+                f"--out {shown}: holds a report from an earlier run; --force replaces that report "
+                "(only the files it lists in its marker), or choose a new directory"
+            )
+    return path
+
+
+class _Workspace:
+    """The hidden sibling directory a run builds in, with a marker naming this process."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.created_parents: list[Path] = []
+        missing = []
+        parent = out.parent
+        while not parent.exists():
+            missing.append(parent)
+            parent = parent.parent
+        try:
+            for folder in reversed(missing):
+                folder.mkdir()
+                self.created_parents.append(folder)
+            self.dir = Path(
+                tempfile.mkdtemp(
+                    prefix=f".{out.name}{_PARTIAL_INFIX}{os.getpid()}-", dir=out.parent
+                )
+            )
+        except OSError as exc:
+            self._remove_parents()
+            raise RunnerError(
+                f"--out {_show(out)}: cannot create a directory there ({exc.strerror})"
+            ) from None
+        self.dir.chmod(0o755)  # mkdtemp makes it private; a report is an ordinary directory
+        self.files: list[str] = []
+        self.write_marker("partial")
+
+    def write_marker(self, state: str, **extra) -> None:
+        data = {
+            "format": MARKER_FORMAT,
+            "version": MARKER_VERSION,
+            "state": state,
+            "files": sorted(self.files),
+            **extra,
+        }
+        if state != "complete":
+            data["pid"] = os.getpid()
+            data["host"] = socket.gethostname()
+        tmp = self.dir / (MARKER_NAME + ".tmp")
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        tmp.replace(self.dir / MARKER_NAME)
+
+    def add(self, name: str) -> Path:
+        """Record ``name`` in the marker before it is written; return its path."""
+        if name not in self.files:
+            self.files.append(name)
+            self.write_marker("partial")
+        return self.dir / name
+
+    def _remove_parents(self) -> None:
+        for folder in reversed(self.created_parents):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        self.created_parents = []
+
+    def discard(self) -> None:
+        """Delete the workspace (only what it wrote) and the parents this run created."""
+        if getattr(self, "dir", None) is not None and self.dir.exists():
+            if not _remove_owned(self.dir):
+                shutil.rmtree(self.dir, ignore_errors=True)
+        self._remove_parents()
+
+
+@contextlib.contextmanager
+def _signals_raise():
+    """SIGINT and SIGTERM raise :class:`RunInterrupted` (main thread only), so cleanup runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise RunInterrupted(signum)
+
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        previous[signum] = signal.signal(signum, handler)
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
+@contextlib.contextmanager
+def _signals_ignored():
+    """Hold SIGINT/SIGTERM off while cleaning up (a second Ctrl-C must not stop the cleanup)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
+# --------------------------------------------------------------------------------------------
+# Absolute paths: scrubbed from every report file, however spelled
+# --------------------------------------------------------------------------------------------
+def _char_spellings(ch: str) -> list[str]:
+    """Ways a character can appear in JSON, Python, URLs and HTML (regex-escaped)."""
+    code = ord(ch)
+    forms = {ch}
+    if code < 0x10000:
+        for fmt in ("\\u{:04x}", "\\u{:04X}"):
+            forms.add(fmt.format(code))
+            forms.add("\\" + fmt.format(code))
+    else:
+        high, low = 0xD800 + ((code - 0x10000) >> 10), 0xDC00 + ((code - 0x10000) & 0x3FF)
+        for fmt in ("\\u{:04x}\\u{:04x}", "\\u{:04X}\\u{:04X}"):
+            forms.add(fmt.format(high, low))
+            forms.add(fmt.format(high, low).replace("\\", "\\\\"))
+        forms.add(f"\\U{code:08x}")
+    if code < 0x100:
+        forms.add(f"\\x{code:02x}")
+        forms.add(f"\\\\x{code:02x}")
+    utf8 = ch.encode("utf-8", "surrogateescape")
+    if not (ch.isalnum() and code < 128) and ch not in "_.-~":
+        forms.add("".join(f"%{b:02X}" for b in utf8))
+        forms.add("".join(f"%{b:02x}" for b in utf8))
+    forms.add(f"&#{code};")
+    forms.add(f"&#x{code:x};")
+    forms.add(f"&#x{code:X};")
+    named = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+    if ch in named:
+        forms.add(named[ch])
+    if ch in "\\\"'/":
+        forms.add("\\" + ch)
+        forms.add("\\\\" + ch)
+    if ch == "\\":
+        forms.add("\\\\\\\\")
+    return sorted((re.escape(f) for f in forms), key=len, reverse=True)
+
+
+def _path_pattern(path: str) -> str:
+    return "".join(
+        "(?:" + "|".join(_char_spellings(ch)) + ")"
+        if not (ch.isalnum() and ord(ch) < 128)
+        else re.escape(ch)
+        for ch in path
+    )
+
+
+class _PathScrubber:
+    """Replace absolute paths (the cohort's folder, the report's, the book's, the home) in text.
+
+    Each character may be spelled raw, JSON-escaped (``\\u00e9``, once or twice), Python-escaped
+    (``\\xe9``), URL-encoded (``%C3%A9``) or as an HTML entity, so a path in a notebook's JSON,
+    in papermill's injected source, in a link or in HTML is found whatever its spelling.
+    """
+
+    _SEP = "(?:/|\\\\/|\\\\\\\\/|%2[Ff]|&#47;|&#x2[Ff];)"
+
+    def __init__(self, replacements: list[tuple[Path | str, str]]):
+        rules = []
+        seen = set()
+        for path, token in replacements:
+            text = str(path).rstrip("/")
+            if len(text) < 2 or text in seen:
+                continue
+            seen.add(text)
+            rules.append((len(text), text, token))
+        rules.sort(reverse=True)  # the longest (most specific) first
+        self._rules = []
+        for _, text, token in rules:
+            body = _path_pattern(text)
+            with_sep = re.compile(body + self._SEP)
+            alone = re.compile(body + r"(?![\w.%-])")
+            self._rules.append((with_sep, alone, token))
+
+    def __call__(self, text: str) -> str:
+        for with_sep, alone, token in self._rules:
+            text = with_sep.sub(token + "/" if token else "", text)
+            text = alone.sub(token or ".", text)
+        return text
+
+    def leaks(self, text: str) -> bool:
+        return any(alone.search(text) for _, alone, _ in self._rules)
 
 
 # --------------------------------------------------------------------------------------------
@@ -285,6 +748,7 @@ def _scrub(nb, chapter: Path, params: dict) -> None:
                 pm.pop(key, None)
 
 
+_MD_PUNCT = re.compile(r"[!-/:-@\[-`{-~]")
 _GLUE_ROLE = re.compile(r"\{glue(?::text|:)?\}`([^`]+)`")
 _GLUE_FIGURE = re.compile(r"```\{glue:figure\}\s*(\S+)[^\n]*\n(.*?)```", re.DOTALL)
 _GLUE_DIRECTIVE = re.compile(r"```\{glue:?\}\s*(\S+)\s*\n```")
@@ -321,11 +785,14 @@ def _render_glue(nb) -> None:
         if not data or "text/plain" not in data:
             return match.group(0)
         value = data["text/plain"]
-        return (
+        value = (
             value[1:-1]
             if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\""
             else value
         )
+        # glued text is text (as in MyST-NB): markup in it (a file name with <script>,
+        # backticks, asterisks) is shown, never interpreted
+        return _MD_PUNCT.sub(r"\\\g<0>", value)
 
     def figure(match):
         data = glued.get(match.group(1))
@@ -584,92 +1051,165 @@ def run_book(
 
     log = log or sys.stderr
     started = time.monotonic()
-    cohort = Path(cohort).resolve()
-    load_cohort(cohort)  # raises CohortError listing every problem
     chapters_dir = Path(chapters_dir).resolve()
+    cohort = Path(cohort).resolve()
+    # the cheap refusals first: nothing is read, created or deleted before they pass
+    out = check_output_dir(out, cohort=cohort, chapters_dir=chapters_dir, force=force)
+    load_cohort(cohort)  # raises CohortError listing every problem
     selected = discover_chapters(chapters_dir, chapters)
-    _check_parameter_names(parameters or {}, selected)
-    params = {"cohort_path": str(cohort), **(parameters or {})}
     if "cohort_path" in (parameters or {}):
         raise RunnerError("parameter cohort_path: give the cohort with --cohort instead")
-    out = Path(out).resolve()
-    _check_output_dir(out, chapters_dir, force)
+    _check_parameter_names(parameters or {}, selected)
+    params = {"cohort_path": str(cohort), **(parameters or {})}
+    digest = hashlib.sha256(cohort.read_bytes()).hexdigest()
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-    partial.chmod(0o755)  # mkdtemp makes it private; a report is an ordinary directory
+    if out.parent.is_dir():
+        remove_stale_partials(out.parent)
     failed_dir = out.with_name(out.name + ".failed")
     run = BookRun(out=out, cohort=cohort.name)
-    try:
-        for number, md_path in enumerate(selected, start=1):
-            name = md_path.stem
-            print(f"[{number}/{len(selected)}] {name}", file=log, flush=True)
-            t0 = time.monotonic()
-            nb_in = _notebook(md_path)
-            target = partial / f"{name}.ipynb"
-            try:
-                nb = papermill.execute_notebook(
-                    nb_in,
-                    str(target),
-                    parameters=params,
-                    cwd=str(chapters_dir),
-                    progress_bar=progress,
-                    log_output=False,
-                    kernel_name=kernel_name or nb_in.metadata["kernelspec"].get("name"),
-                    start_timeout=120,
+    with _signals_raise():
+        work = _Workspace(out)
+        scrub = _PathScrubber(
+            [
+                (cohort.parent, ""),
+                (work.dir, "report-folder"),
+                (out, "report-folder"),
+                (chapters_dir, "chapters"),
+                (REPO_ROOT, "book-folder"),
+                (Path.home(), "~"),
+            ]
+        )
+        try:
+            for number, md_path in enumerate(selected, start=1):
+                name = md_path.stem
+                print(f"[{number}/{len(selected)}] {name}", file=log, flush=True)
+                t0 = time.monotonic()
+                nb_in = _notebook(md_path)
+                target = work.add(f"{name}.ipynb")
+                try:
+                    nb = papermill.execute_notebook(
+                        nb_in,
+                        str(target),
+                        parameters=params,
+                        cwd=str(chapters_dir),
+                        progress_bar=progress,
+                        log_output=False,
+                        kernel_name=kernel_name or nb_in.metadata["kernelspec"].get("name"),
+                        start_timeout=120,
+                    )
+                except PapermillExecutionError as exc:
+                    executed = nbformat.read(target, as_version=4)
+                    cell, line = _failing_cell(md_path, executed, exc.cell_index, exc.source)
+                    _scrub_file(target, scrub)
+                    raise _Failure(name, cell, line, f"{exc.ename}: {exc.evalue}") from None
+                _scrub(nb, md_path, params)
+                nbformat.write(nb, target)
+                _scrub_file(target, scrub)
+                page = work.add(f"{name}.html")
+                page.write_text(scrub(_html(nb, name)), encoding="utf-8")
+                run.chapters.append(
+                    ChapterRun(name, f"{name}.ipynb", f"{name}.html", time.monotonic() - t0)
                 )
-            except PapermillExecutionError as exc:
-                executed = nbformat.read(target, as_version=4)
-                cell, line = _failing_cell(md_path, executed, exc.cell_index, exc.source)
-                error = f"{exc.ename}: {exc.evalue}"
-                if failed_dir.exists():
-                    shutil.rmtree(failed_dir)
-                partial.rename(failed_dir)
-                failure = ChapterFailed(name, cell, line, error, failed_dir)
-                (failed_dir / "FAILED.txt").write_text(
-                    f"{failure}\n\nThis directory is NOT a report: it holds the notebooks "
-                    f"executed before the failure; {name}.ipynb shows the error in place.\n",
-                    encoding="utf-8",
-                )
-                raise failure from None
-            _scrub(nb, md_path, params)
-            nbformat.write(nb, target)
-            (partial / f"{name}.html").write_text(_html(nb, name), encoding="utf-8")
-            run.chapters.append(
-                ChapterRun(name, f"{name}.ipynb", f"{name}.html", time.monotonic() - t0)
+            work.add("index.html").write_text(
+                scrub(_index_html(run, cohort.name, digest, params)), encoding="utf-8"
             )
-        digest = hashlib.sha256(cohort.read_bytes()).hexdigest()
-        (partial / "index.html").write_text(
-            _index_html(run, cohort.name, digest, params), encoding="utf-8"
-        )
-        manifest = {
-            "cohort": cohort.name,
-            "cohort_sha256": digest,
-            "parameters": {k: v for k, v in params.items() if k != "cohort_path"},
-            "chapters": [c.name for c in run.chapters],
-        }
-        (partial / "report.json").write_text(
-            json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-        )
-        _publish(partial, out)
-    except ChapterFailed:
-        raise
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
-    if failed_dir.exists():
-        shutil.rmtree(failed_dir)
+            manifest = {
+                "cohort": cohort.name,
+                "cohort_sha256": digest,
+                "parameters": {k: v for k, v in params.items() if k != "cohort_path"},
+                "chapters": [c.name for c in run.chapters],
+            }
+            work.add("report.json").write_text(
+                scrub(json.dumps(manifest, indent=2, sort_keys=True) + "\n"), encoding="utf-8"
+            )
+            work.write_marker("complete", chapters=manifest["chapters"])
+            _publish(work.dir, out)
+            work.created_parents = []
+        except _Failure as failure:
+            with _signals_ignored():
+                failed = _keep_failed(work, failed_dir, failure, scrub)
+            raise ChapterFailed(
+                failure.chapter, failure.cell, failure.line, failure.error, failed
+            ) from None
+        except BaseException:
+            with _signals_ignored():
+                work.discard()
+            raise
+    if failed_dir.exists() and _read_marker(failed_dir) is not None:
+        if _replace_problem(failed_dir, states=("failed",)) is None:
+            _remove_owned(failed_dir)
     run.seconds = time.monotonic() - started
     return run
 
 
+class _Failure(Exception):
+    """A chapter failed (internal: turned into :class:`ChapterFailed` once the output is kept)."""
+
+    def __init__(self, chapter, cell, line, error):
+        super().__init__(chapter)
+        self.chapter, self.cell, self.line, self.error = chapter, cell, line, error
+
+
+def _scrub_file(path: Path, scrub: _PathScrubber) -> None:
+    text = path.read_text(encoding="utf-8")
+    cleaned = scrub(text)
+    if cleaned != text:
+        path.write_text(cleaned, encoding="utf-8")
+
+
+def _keep_failed(work: _Workspace, failed_dir: Path, failure: _Failure, scrub) -> Path:
+    """Rename the workspace to ``NAME.failed`` (marked "failed"), replacing only an older one
+    of ours; if ``NAME.failed`` is somebody else's, use ``NAME.failed-2``, ``-3`` …"""
+    target = failed_dir
+    n = 1
+    while target.exists() or target.is_symlink():
+        if _replace_problem(target, states=("failed",)) is None:
+            if _remove_owned(target) or not target.exists():
+                break
+        n += 1
+        target = failed_dir.with_name(f"{failed_dir.name}-{n}")
+    where = (
+        f"chapters/{failure.chapter}.md line {failure.line}"
+        if failure.line
+        else (f"chapters/{failure.chapter}.md")
+    )
+    text = (
+        f"chapter {failure.chapter} failed in code cell {failure.cell} ({where}): "
+        f"{failure.error}\n\nThis directory is NOT a report: it holds the notebooks executed "
+        f"before the failure; {failure.chapter}.ipynb shows the error in place.\n"
+    )
+    work.add("FAILED.txt").write_text(scrub(text), encoding="utf-8")
+    work.write_marker("failed", failed_chapter=failure.chapter)
+    marker = json.loads((work.dir / MARKER_NAME).read_text(encoding="utf-8"))
+    marker.pop("pid", None)
+    marker.pop("host", None)
+    (work.dir / MARKER_NAME).write_text(
+        json.dumps(marker, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    work.dir.rename(target)
+    work.created_parents = []
+    return target
+
+
 def _publish(partial: Path, out: Path) -> None:
-    """Rename ``partial`` to ``out``; an existing ``out`` is moved aside first, then deleted."""
-    old = None
-    if out.exists():
+    """Swap ``partial`` in as ``out``. An existing ``out`` is checked again (it may have changed
+    during the run), moved aside, and only the files its marker lists are deleted."""
+    if out.exists() or out.is_symlink():
+        problem = _replace_problem(out)
+        if problem is not None:
+            raise RunnerError(
+                f"--out {_show(out)}: {problem} (changed during the run); nothing replaced"
+            )
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
         old.rmdir()
         out.rename(old)
-    partial.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        try:
+            partial.rename(out)
+        except OSError:
+            old.rename(out)
+            raise
+        if not _remove_owned(old):
+            with contextlib.suppress(OSError):
+                old.rmdir()
+    else:
+        partial.rename(out)

@@ -120,7 +120,7 @@ def test_parse_parameters_reads_yaml_scalars():
 @pytest.mark.parametrize(
     ("item", "message"),
     [
-        ("n", "parameter 'n': expected key=value"),
+        ("n", "parameter 'n': expected -p key=value or -p key value"),
         ("1n=3", "'1n' is not a valid Python name"),
         ("cohort_path=x.csv", "give the cohort with --cohort"),
         ("xs=[1, 2]", "only single values"),
@@ -185,7 +185,7 @@ def test_existing_report_is_not_overwritten_without_force(book, capsys):
         ]
     )
     assert code == 2
-    assert "a report already exists; add --force to replace it" in capsys.readouterr().err
+    assert "is not a report written by this tool" in capsys.readouterr().err
     assert listing(reports) == ["r", "r/keep.txt"]
 
 
@@ -238,6 +238,7 @@ def test_run_writes_a_complete_deterministic_report(book, capsys):
     report = reports / "r"
     assert listing(reports) == [
         "r",
+        "r/.haic-report.json",
         "r/01-a.html",
         "r/01-a.ipynb",
         "r/02-b.html",
@@ -298,6 +299,7 @@ def test_failing_chapter_names_chapter_and_cell_and_leaves_no_report(book, capsy
     assert not (reports / "r").exists()
     failed = reports / "r.failed"
     assert sorted(p.name for p in failed.iterdir()) == [
+        ".haic-report.json",
         "01-a.html",
         "01-a.ipynb",
         "02-b.ipynb",

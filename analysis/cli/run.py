@@ -12,7 +12,10 @@ Exit codes
     a chapter failed; the message names the chapter, the code cell and the line of its ``.md``.
 2
     the cohort is invalid (every problem listed), or the request is (unknown chapter, bad
-    ``-p``, existing report without ``--force``); nothing was written.
+    ``-p``, a bad ``--out``: see :func:`analysis.runner.check_output_dir`); one line, nothing
+    written or deleted.
+130, 143
+    interrupted by SIGINT or SIGTERM; the partial output was removed.
 """
 
 from __future__ import annotations
@@ -38,35 +41,57 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="cohort CSV (default: the book's synthetic data/cohort.csv)",
     )
     parser.add_argument(
-        "--out", type=Path, required=True, help="report directory to create, e.g. reports/mine"
+        "--out",
+        required=True,
+        help="report directory to create, e.g. reports/mine (never an existing folder of yours)",
     )
     parser.add_argument(
         "-p",
         "--parameter",
         dest="parameters",
         action="append",
+        nargs="+",
         default=[],
         metavar="KEY=VALUE",
-        help="chapter parameter (repeatable); VALUE is read as YAML: 10, 0.5, true, text",
+        help="chapter parameter (repeatable), as key=value or papermill's key value; "
+        "VALUE is read as YAML: 10, 0.5, true, text",
     )
     parser.add_argument(
         "--chapters",
         default=None,
         help="comma-separated chapter names or numbers (default all), e.g. 01-data,06",
     )
-    parser.add_argument("--force", action="store_true", help="replace an existing report")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing report of this tool (a directory with its marker file and "
+        "nothing else); never any other directory",
+    )
     parser.add_argument("--chapters-dir", type=Path, default=CHAPTERS_DIR, help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.epilog = (
         "exit status: 0 report written, 1 a chapter failed (partial output in NAME.failed), "
-        "2 invalid cohort or request (nothing written)"
+        "2 invalid cohort or request (nothing written), 130/143 interrupted by SIGINT/SIGTERM "
+        "(partial output removed)"
     )
+
+
+def _name(path) -> str:
+    """The cohort as shown in messages: its file name, printable (never the folder)."""
+    name = Path(str(path)).name or str(path)
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in name)
 
 
 def run(args: argparse.Namespace) -> int:
     """Validate, execute, publish; print the summary; return the exit code."""
     from analysis.cohort import CohortError
-    from analysis.runner import ChapterFailed, RunnerError, parse_parameters, run_book
+    from analysis.runner import (
+        ChapterFailed,
+        RunInterrupted,
+        RunnerError,
+        parse_parameters,
+        run_book,
+    )
 
     try:
         parameters = parse_parameters(args.parameters)
@@ -82,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     except CohortError as exc:
         n = len(exc.problems)
         print(
-            f"{args.cohort}: {n} problem{'s' if n != 1 else ''}; nothing was run or written",
+            f"{_name(args.cohort)}: {n} problem{'s' if n != 1 else ''}; nothing was run or written",
             file=sys.stderr,
         )
         for problem in exc.problems:
@@ -93,5 +118,11 @@ def run(args: argparse.Namespace) -> int:
     except ChapterFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except RunInterrupted as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 128 + exc.signum
+    except OSError as exc:  # e.g. the disk filled up: the partial output was removed
+        what = exc.strerror or type(exc).__name__
+        raise UsageError(f"--out {args.out}: {what}; nothing was written") from None
     print(result.summary())
     return 0
