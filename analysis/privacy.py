@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import COHORT_CSV
 from analysis.cohort import Problem, RowRef
+from analysis.verdicts import is_user_cohort
 
 __all__ = [
     "find_identifiers",
@@ -180,16 +180,6 @@ def _safe_id(value) -> str | None:
     if any(p.search(value) for p, _ in _VALUE_RULES) or _LONG_DIGITS.search(value):
         return "(withheld)"
     return value
-
-
-def is_user_cohort(path: Path | str | None) -> bool:
-    """True unless ``path`` is ``None`` or the book's own cohort (``data/cohort.csv``)."""
-    if path is None:
-        return False
-    try:
-        return Path(path).resolve() != COHORT_CSV.resolve()
-    except OSError:
-        return True
 
 
 _COUNT_CELL = re.compile(r"^\s*(\d+)(\s*\(.*\))?\s*$")

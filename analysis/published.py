@@ -14,7 +14,7 @@ Main entry points
 :func:`by_quantity`
     every place that reports one quantity (e.g. both versions of a number the paper prints
     differently in the abstract and in the results).
-:func:`agrees`, :func:`rounded`
+:func:`agrees`, :func:`~analysis.formatting.rounded`
     compare a computed number with a printed one by rounding **half up** in decimal arithmetic,
     the way a reader rounds by hand.
 
@@ -22,7 +22,7 @@ Rounding
 --------
 Python's :func:`round`, NumPy's ``np.round`` and R's ``round()`` round half to even on the
 binary value (``round(2.675, 2) == 2.67``, ``round(0.125, 2) == 0.12``); SPSS and Excel display
-halves rounded away from zero, as a reader rounding by hand does. :func:`rounded` takes the shortest decimal
+halves rounded away from zero, as a reader rounding by hand does. :func:`~analysis.formatting.rounded` takes the shortest decimal
 representation of the number (``repr``) and rounds it half up with :mod:`decimal`, so
 ``rounded(2.675, 2) == "2.68"`` and ``rounded(0.125, 2) == "0.13"``.
 """
@@ -34,13 +34,14 @@ import functools
 import math
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from analysis import PUBLISHED_DIR
+from analysis.formatting import decimal_of, round_decimal, rounded
 
 __all__ = [
     "COLUMNS",
@@ -278,14 +279,8 @@ def parse_text(text: str) -> dict:
 
 
 def _as_decimal(x) -> Decimal:
-    """The shortest decimal representation of a number (``repr`` of the float, exact for ints)."""
-    if isinstance(x, bool):
-        raise TypeError(f"expected a number, got {x!r}")
-    if isinstance(x, int):
-        return Decimal(x)
-    if isinstance(x, Decimal):
-        return x
-    return Decimal(repr(float(x)))
+    """The shortest decimal representation of a number (:func:`analysis.formatting.decimal_of`)."""
+    return decimal_of(x)
 
 
 # ----------------------------------------------------------------------------- validation
@@ -613,45 +608,6 @@ def ids(prefix: str = "", directory=None) -> list[str]:
 # ----------------------------------------------------------------------------- comparing
 
 
-def rounded(x, decimals: int, *, thousands: bool = False) -> str:
-    """Round half up in decimal arithmetic and format as the paper prints.
-
-    Parameters
-    ----------
-    x : float or int
-        The number; its shortest decimal representation (``repr``) is rounded, so 2.675 is
-        treated as 2.675, not as the binary 2.67499999….
-    decimals : int
-        Decimals to keep (0 or more).
-    thousands : bool, default False
-        Insert ``,`` thousands separators (``348,100``), as Table 1 does.
-
-    Returns
-    -------
-    str
-        E.g. ``rounded(0.05, 1) == "0.1"``, ``rounded(2.645, 2) == "2.65"``.
-
-    Notes
-    -----
-    Python's ``round`` and R's ``round`` round half to even on the binary value
-    (``round(0.125, 2) == 0.12``); SPSS displays half away from zero, as here.
-    """
-    if not isinstance(decimals, int) or isinstance(decimals, bool) or decimals < 0:
-        raise ValueError(f"decimals must be a non-negative integer, got {decimals!r}")
-    if isinstance(x, bool | str) or not hasattr(x, "__float__"):
-        raise TypeError(f"x must be a number, got {x!r}")
-    if not math.isfinite(float(x)):
-        raise ValueError(f"x must be finite, got {x!r}")
-    quantum = Decimal(1).scaleb(-decimals)
-    try:
-        result = _as_decimal(x).quantize(quantum, rounding=ROUND_HALF_UP)
-    except InvalidOperation as err:  # pragma: no cover - only for absurd magnitudes
-        raise ValueError(f"cannot round {x!r} to {decimals} decimals") from err
-    if result == 0:
-        result = abs(result)  # no "-0.0"
-    return f"{result:,f}" if thousands else f"{result:f}"
-
-
 def agrees(computed, entry_id: str, directory=None) -> bool:
     """Does a computed number print as the paper prints it?
 
@@ -666,7 +622,7 @@ def agrees(computed, entry_id: str, directory=None) -> bool:
     -------
     bool
         For a P value printed ``<x``: ``computed < x``. Otherwise ``computed`` rounded half up
-        (decimal arithmetic, see :func:`rounded`) to the entry's printed decimals equals the
+        (decimal arithmetic, see :func:`~analysis.formatting.rounded`) to the entry's printed decimals equals the
         printed value; an interval compares each bound at the decimals it was printed with
         (``8.7–11`` compares the upper bound at 0 decimals). NaN never agrees.
 
@@ -709,4 +665,4 @@ def _finite(x) -> bool:
 def _agrees_one(computed, printed: Decimal, decimals: int) -> bool:
     if not _finite(computed):
         return False
-    return Decimal(rounded(computed, decimals)) == printed
+    return round_decimal(computed, decimals) == printed

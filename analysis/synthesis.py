@@ -15,13 +15,23 @@ anaya2016 (GRIMMER), pugh1973 (Child-Pugh).
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import io
 import math
+import multiprocessing as mp
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from analysis import fastsurv
+from analysis.clinical import child_pugh
+from analysis.formatting import round_half_up, rounded
+from analysis.published import load, parse_text
+from analysis.verdicts import HIT, INFEASIBLE, MISSED, NOT_AVAILABLE
 
 N_PATIENTS = 82
 DEFAULT_SEED = 20240426
@@ -40,15 +50,6 @@ COLUMNS = [
 # --------------------------------------------------------------------------------------------
 # rounding helpers
 # --------------------------------------------------------------------------------------------
-
-
-def round_half_up(x, decimals: int):
-    """Round half away from zero at ``decimals`` (the way tables are printed), elementwise."""
-    scale = 10.0**decimals
-    y = np.asarray(x, dtype=float) * scale
-    r = np.sign(y) * np.floor(np.abs(y) + 0.5 + 1e-9)
-    r = r / scale
-    return float(r) if np.ndim(r) == 0 else r
 
 
 def rounding_distance(x: float, target: float, decimals: int) -> float:
@@ -231,12 +232,7 @@ def _pugh_points(bilirubin, albumin, inr, ascites, encephalopathy) -> np.ndarray
 
 
 def child_pugh_points(bilirubin, albumin, inr, ascites, encephalopathy) -> np.ndarray:
-    """Child-Pugh points; :func:`analysis.clinical.child_pugh` when available, else the same
-    standard cut-offs implemented here (:func:`_pugh_points`)."""
-    try:
-        from analysis.clinical import child_pugh
-    except ImportError:
-        return _pugh_points(bilirubin, albumin, inr, ascites, encephalopathy)
+    """Child-Pugh points of each patient by :func:`analysis.clinical.child_pugh`."""
     return np.array(
         [
             int(child_pugh(b, a, i, s, e)[0])
@@ -708,8 +704,6 @@ INTEGER_COLUMNS = [
 
 
 def _bound_decimals(text: str) -> tuple[int, int]:
-    from analysis.published import parse_text
-
     parsed = parse_text(text)
     return int(parsed["lower_decimals"]), int(parsed["upper_decimals"])
 
@@ -723,8 +717,6 @@ def target_entries() -> pd.DataFrame:
     kept once (the first id; ``also`` lists the others). Hazard ratios are handled separately
     (:func:`cox_targets`).
     """
-    from analysis.published import load
-
     pub = load()
     masks_q = set(_categorical_masks(_empty_like_cohort()).keys())
     keep = []
@@ -768,8 +760,6 @@ def survival_statistics(os_t, os_e, pfs_t, pfs_e, groups: dict) -> dict:
         ``quantity -> {"median", "interval", "mean", "ambiguous"}`` and
         ``logrank quantity -> {"p"}``; computed with :mod:`analysis.fastsurv`.
     """
-    from analysis import fastsurv
-
     out = {}
     times = {"os": (os_t, os_e), "pfs": (pfs_t, pfs_e)}
     for q, (which, grp) in SURVIVAL_QUANTITIES.items():
@@ -904,8 +894,6 @@ def feasibility() -> pd.DataFrame:
     targets = target_entries()
     n = N_PATIENTS
     rows = []
-    from analysis.published import load
-
     by_key = {(r["location"], r["quantity"], r["kind"]): r for _, r in load().iterrows()}
     for _, r in targets.iterrows():
         q, kind = r["quantity"], r["kind"]
@@ -1059,8 +1047,8 @@ def _surrogate_floor(targets) -> float:
 
 
 def _round2(x: float) -> float:
-    """:func:`round_half_up` to 2 decimals for one positive float (the hot loop's time grid)."""
-    return math.floor(x * 100.0 + 0.5 + 1e-9) / 100.0
+    """:func:`~analysis.formatting.round_half_up` to 2 decimals (the hot loop's time grid)."""
+    return round_half_up(x, 2)
 
 
 class _SurvivalState:
@@ -1135,8 +1123,6 @@ def _curve_keys(targets) -> list:
 
 
 def _eval_curve(state: _SurvivalState, key, groups):
-    from analysis import fastsurv
-
     if key[0] == "lr":
         return fastsurv.logrank_p(state.os, state.ose, groups[key[1]])
     which, grp = key
@@ -1438,8 +1424,6 @@ def anneal_survival(
 
 def published_spec() -> dict:
     """Every published entry as ``id -> {"value", "decimals", "lower", "upper", "text"}``."""
-    from analysis.published import load
-
     spec = {}
     for r in load().itertuples(index=False):
         spec[r.id] = {
@@ -1524,8 +1508,6 @@ def _run_chain(args) -> tuple[float, float, str]:
 
 
 def _parse(text: str) -> pd.DataFrame:
-    import io
-
     return pd.read_csv(io.StringIO(text), dtype={"bclc_stage": str})
 
 
@@ -1589,9 +1571,6 @@ def synthesize(
     ]
     pool = None
     if workers > 1 and chains > 1:
-        import concurrent.futures as cf
-        import multiprocessing as mp
-
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
         pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:
@@ -1619,8 +1598,6 @@ def synthesize(
     cox_before = cox_after = math.nan
     if cox_steps > 0:
         if progress:
-            import sys
-
             print("synthesize: Cox phase (Table 2 hazard ratios)", file=sys.stderr, flush=True)
         cox_rng = np.random.default_rng(np.random.SeedSequence([int(seed), COX_STREAM]))
         df, cox_before, cox_after = anneal_cox(df, cox_rng, steps=cox_steps)
@@ -1644,8 +1621,6 @@ def target_table(df: pd.DataFrame) -> pd.DataFrame:
         available`` with ``computed`` "–" when the cohort lacks the column or the quantity does
         not exist in it, such as a median that is not reached).
     """
-    from analysis.published import rounded
-
     stats = cohort_statistics(df)
     feas = feasibility().set_index("id")
     rows = []
@@ -1657,7 +1632,7 @@ def target_table(df: pd.DataFrame) -> pd.DataFrame:
                 {
                     "id": r["id"], "quantity": q, "kind": kind, "published": r["text"],
                     "computed": "–", "distance": np.nan,
-                    "feasible": bool(feas.loc[r["id"], "feasible"]), "verdict": "not available",
+                    "feasible": bool(feas.loc[r["id"], "feasible"]), "verdict": NOT_AVAILABLE,
                 }
             )  # fmt: skip
             continue
@@ -1670,7 +1645,7 @@ def target_table(df: pd.DataFrame) -> pd.DataFrame:
         else:
             shown = rounded(val, int(r["decimals"]))
         ok = bool(feas.loc[r["id"], "feasible"])
-        verdict = "hit" if dist == 0 else ("missed" if ok else "infeasible")
+        verdict = HIT if dist == 0 else (MISSED if ok else INFEASIBLE)
         rows.append(
             {
                 "id": r["id"], "quantity": q, "kind": kind, "published": r["text"],
@@ -1778,8 +1753,6 @@ class _CoxModels:
             return self._hazard_ratios()
 
     def _hazard_ratios(self) -> dict:
-        from analysis import fastsurv
-
         out = {}
         beta, _, _ = fastsurv.cox_univariate_breslow(self.x[:, self.single_idx], self.t, self.e)
         out.update({("uni", c): math.exp(b) for c, b in zip(self.singles, beta, strict=True)})

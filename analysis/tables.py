@@ -6,8 +6,8 @@ Every comparison table has the columns ``quantity`` (or ``characteristic``/``ter
 (``"agrees"`` when every printed number is matched after rounding, else ``"differs"``) and
 ``reason`` (why it differs, empty when it agrees).
 
-On a user's cohort (:func:`analysis.privacy.is_user_cohort`, or ``cohort.attrs["user_cohort"]``
-as :func:`analysis.cohort.load_cohort` sets it) the numbers are not the paper's patients, so they
+On a user's cohort (:func:`analysis.verdicts.is_user_cohort`: a ``cohort_path`` other than the
+book's, or ``cohort.attrs["user_cohort"]`` as :func:`analysis.cohort.load_cohort` sets it) the numbers are not the paper's patients, so they
 are not scored: the ``reproduced`` column is renamed ``your cohort`` and every verdict reads
 ``"not scored (your cohort)"`` with an empty reason (:func:`label_for_cohort`). The paper's value
 stays beside the user's for orientation.
@@ -19,6 +19,7 @@ and :func:`missing_columns` says which optional columns are absent or empty.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -27,7 +28,11 @@ import pandas as pd
 from scipy import stats
 
 from analysis import published
+from analysis.clinical import albi_frame
+from analysis.formatting import NOT_REACHED, p_value, rounded
+from analysis.privacy import SMALL_COUNT_THRESHOLD, suppress_small_counts
 from analysis.survival import try_cox_table
+from analysis.verdicts import AGREES, DIFFERS, NOT_SCORED, YOUR_COHORT, comparison, is_user_cohort
 
 __all__ = [
     "AGREES",
@@ -50,41 +55,12 @@ __all__ = [
     "TABLE2_IMPLIED_TERMS",
 ]
 
-AGREES, DIFFERS = "agrees", "differs"
-#: Verdict of every row of a comparison computed on a user's cohort.
-NOT_SCORED = "not scored (your cohort)"
-#: Name of the ``reproduced`` column on a user's cohort.
-YOUR_COHORT = "your cohort"
+#: Whether tables are labelled as a user's cohort: :func:`analysis.verdicts.is_user_cohort`
+#: (``user_cohort(cohort, cohort_path)``), the one rule, under the name chapters import.
+user_cohort = is_user_cohort
 
 
 # ------------------------------------------------------------------------ user's cohorts
-def user_cohort(cohort=None, cohort_path=None) -> bool:
-    """Whether tables should be labelled as a user's cohort rather than scored.
-
-    Parameters
-    ----------
-    cohort : DataFrame, bool or None
-        A cohort from :func:`analysis.cohort.load_cohort` (its ``attrs["user_cohort"]`` is read),
-        or an explicit flag.
-    cohort_path : path-like or None
-        The chapter's ``cohort_path`` parameter (:func:`analysis.privacy.is_user_cohort`).
-
-    Returns
-    -------
-    bool
-        True when either says the cohort is not the book's own.
-    """
-    from analysis.privacy import is_user_cohort
-
-    if isinstance(cohort, bool):
-        flag = cohort
-    elif isinstance(cohort, pd.DataFrame):
-        flag = bool(cohort.attrs.get("user_cohort", False))
-    else:
-        flag = False
-    return flag or is_user_cohort(cohort_path)
-
-
 def verdict(computed, entry_id: str, *, user: bool = False) -> str:
     """``"agrees"``/``"differs"`` for one published entry, or :data:`NOT_SCORED` when ``user``.
 
@@ -97,7 +73,7 @@ def verdict(computed, entry_id: str, *, user: bool = False) -> str:
         ok = published.agrees(computed, entry_id)
     except (TypeError, ValueError):
         ok = False
-    return AGREES if ok else DIFFERS
+    return comparison(ok)
 
 
 def label_for_cohort(table: pd.DataFrame, user: bool) -> pd.DataFrame:
@@ -144,8 +120,6 @@ class Explanation:
         return f"> **{self.title}.** {self.reason}"
 
     def _repr_html_(self) -> str:
-        import html
-
         return (
             '<div class="admonition note cohort-explanation">'
             f'<p class="admonition-title">{html.escape(self.title)}</p>'
@@ -160,8 +134,6 @@ def explanation(reason: str, title: str = "Not estimable on this cohort") -> Exp
 
 def count_text(count: int, text: str, *, user: bool, min_cell_count: int | None = None) -> str:
     """``text`` (e.g. "3 (3.7%)"), or ``"<5"`` when it discloses 1-4 patients of a user's cohort."""
-    from analysis.privacy import SMALL_COUNT_THRESHOLD
-
     threshold = SMALL_COUNT_THRESHOLD if min_cell_count is None else int(min_cell_count)
     if user and 0 < int(count) < threshold:
         return f"<{threshold}"
@@ -181,10 +153,11 @@ def missing_columns(cohort: pd.DataFrame, columns: Sequence[str]) -> list[str]:
 def format_published_value(computed, entry_id: str) -> str:
     """Format ``computed`` the way the paper prints entry ``entry_id``.
 
-    Same decimals as printed (half-up rounding, :func:`analysis.published.rounded`), thousands
+    Same decimals as printed (half-up rounding, :func:`analysis.formatting.rounded`), thousands
     separators when the paper uses them, ``"a–b"`` for intervals (each bound at its own printed
-    decimals), ``"<0.001"`` for a P below a printed threshold. NaN prints as ``"not reached"``
-    for medians and ``"–"`` otherwise.
+    decimals), ``"<0.001"`` for a P below a printed threshold
+    (:func:`analysis.formatting.p_value`). NaN prints as ``"not reached"`` for medians and
+    ``"–"`` otherwise.
     """
     e = published.entry(entry_id)
     thousands = "," in e.text
@@ -193,18 +166,15 @@ def format_published_value(computed, entry_id: str) -> str:
         parsed = published.parse_text(e.text)
         parts = []
         for x, d in ((lo, parsed["lower_decimals"]), (hi, parsed["upper_decimals"])):
-            parts.append("NA" if not _finite(x) else published.rounded(x, d, thousands=thousands))
+            parts.append("NA" if not _finite(x) else rounded(x, d, thousands=thousands))
         return "–".join(parts)
     if not _finite(computed):
-        return "not reached" if e.kind == "median" else "–"
+        return NOT_REACHED if e.kind == "median" else "–"
     if e.kind == "p":
         if e.relation == "<" and float(computed) < e.value:
             return e.text
-        text = published.rounded(computed, e.decimals)
-        if float(text) == 0:
-            return f"<{published.rounded(10.0**-e.decimals, e.decimals)}"
-        return text
-    return published.rounded(computed, e.decimals, thousands=thousands)
+        return p_value(computed, e.decimals)
+    return rounded(computed, e.decimals, thousands=thousands)
 
 
 def _finite(x) -> bool:
@@ -281,8 +251,6 @@ def compare(
     table = pd.DataFrame(out, columns=["quantity", "published", "reproduced", "verdict", "reason"])
     is_user = user_cohort(None, cohort_path) if user is None else bool(user)
     if is_user:
-        from analysis.privacy import SMALL_COUNT_THRESHOLD
-
         threshold = SMALL_COUNT_THRESHOLD if min_cell_count is None else int(min_cell_count)
         hidden = 0
         for i, row in enumerate(rows):
@@ -365,8 +333,6 @@ def table1(
         ``characteristic``, ``published``, ``reproduced`` (``your cohort`` on a user's cohort),
         ``verdict``, ``reason``.
     """
-    from analysis.privacy import SMALL_COUNT_THRESHOLD, suppress_small_counts
-
     c = cohort
     n = len(c)
     if n == 0:
@@ -540,7 +506,7 @@ def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     class _Fmt:  # half-up rounding, as the rest of the book (and SPSS) display numbers
         @staticmethod
         def format(x):
-            return published.rounded(float(x), decimals)
+            return rounded(float(x), decimals)
 
     fmt = _Fmt()
     for col, label in _CONTINUOUS.items():
@@ -619,8 +585,6 @@ MULTI_TERMS = [
 def _albi_scores(cohort: pd.DataFrame) -> pd.Series:
     if "albi_score" in cohort.columns:
         return pd.to_numeric(cohort["albi_score"])
-    from analysis.clinical import albi_frame
-
     return pd.to_numeric(albi_frame(cohort)["albi_score"])
 
 

@@ -4,16 +4,12 @@ Core layer: imports nothing else from :mod:`analysis` except the package's paths
 
 Three questions get a one-word answer somewhere in the book, each with its own words:
 
-=============================================  ==========================================
-question                                        words (constants)
-=============================================  ==========================================
-Does a reproduced number print as the paper     :data:`AGREES`, :data:`DIFFERS`;
-prints it? (:mod:`analysis.tables`)             :data:`NOT_SCORED` on a user's cohort
-Did the calibration reach a published target?   :data:`HIT`, :data:`MISSED`,
-(:mod:`analysis.synthesis`)                     :data:`INFEASIBLE`
-Is the paper consistent with itself?            :data:`CONSISTENT`, :data:`INCONSISTENT`,
-(:func:`analysis.audit.audit_paper`)            :data:`CANNOT_TELL`
-=============================================  ==========================================
+Does a reproduced number print as the paper prints it? (:mod:`analysis.tables`)
+    :data:`AGREES` or :data:`DIFFERS`; :data:`NOT_SCORED` on a user's cohort.
+Did the calibration reach a published target? (:mod:`analysis.synthesis`)
+    :data:`HIT`, :data:`MISSED`, :data:`INFEASIBLE` or :data:`NOT_AVAILABLE`.
+Is the paper consistent with itself? (:func:`analysis.audit.audit_paper`)
+    :data:`CONSISTENT`, :data:`INCONSISTENT` or :data:`CANNOT_TELL`.
 
 A user's own cohort (anything but the book's ``data/cohort.csv``) is never scored against the
 paper: :func:`is_user_cohort` is the one place that decides it.
@@ -39,6 +35,7 @@ __all__ = [
     "INCONSISTENT",
     "INFEASIBLE",
     "MISSED",
+    "NOT_AVAILABLE",
     "NOT_SCORED",
     "YOUR_COHORT",
     "comparison",
@@ -63,7 +60,9 @@ HIT = "hit"
 MISSED = "missed"
 #: No 82-patient cohort can print the target (e.g. a percentage that is no count / 82).
 INFEASIBLE = "infeasible"
-CALIBRATION_VERDICTS = (HIT, MISSED, INFEASIBLE)
+#: The cohort lacks the column, or the quantity does not exist in it (a median not reached).
+NOT_AVAILABLE = "not available"
+CALIBRATION_VERDICTS = (HIT, MISSED, INFEASIBLE, NOT_AVAILABLE)
 
 # ---------------------------------------------------------------- the paper's consistency
 #: The printed numbers can all be true together.
