@@ -46,6 +46,8 @@ import pandas as pd
 from scipy.stats import norm
 
 from analysis import published
+from analysis.formatting import number, p_value
+from analysis.verdicts import AUDIT_VERDICTS, CANNOT_TELL, CONSISTENT, INCONSISTENT
 
 __all__ = [
     "VERDICTS",
@@ -83,8 +85,9 @@ __all__ = [
     "summary",
 ]
 
-#: The three verdicts, in the order :func:`summary` reports them.
-VERDICTS = ("consistent", "inconsistent", "cannot tell")
+#: The three verdicts, in the order :func:`summary` reports them
+#: (:data:`analysis.verdicts.AUDIT_VERDICTS`).
+VERDICTS = AUDIT_VERDICTS
 
 #: Columns of :func:`audit_paper` (``ids`` lists the published entries a row uses).
 COLUMNS = ("where", "claim", "check", "computed", "verdict", "explanation", "ids")
@@ -129,15 +132,15 @@ def _half(decimals: int) -> float:
 
 
 def _fmt(x: float, digits: int = 3) -> str:
-    """Format with ``digits`` significant digits, no exponent for the magnitudes used here."""
+    """Format with ``digits`` significant digits (:func:`analysis.formatting.number`)."""
     if x == 0 or not math.isfinite(x):
         return f"{x:g}"
-    decimals = max(0, digits - 1 - int(math.floor(math.log10(abs(x)))))
-    return f"{x:.{decimals}f}"
+    return number(x, max(0, digits - 1 - int(math.floor(math.log10(abs(x))))))
 
 
 def _p_text(p: float) -> str:
-    return "<0.0001" if p < 0.0001 else _fmt(p, 2)
+    """An approximate P value: two significant digits, "<0.0001" below (formatting.p_value)."""
+    return p_value(p, 4, significant=2)
 
 
 def _check_positive_int(name: str, x) -> None:
@@ -178,7 +181,7 @@ def percent_of_count(count: int, n: int, percent: float, decimals: int) -> Check
             f"{count} of {n} is {exact:.{decimals + 2}f}%, which would print as "
             f"{exact:.{decimals}f}%, not {percent:.{decimals}f}%."
         )
-    return Check("consistent" if ok else "inconsistent", computed, why, {"exact": exact})
+    return Check(CONSISTENT if ok else INCONSISTENT, computed, why, {"exact": exact})
 
 
 def grim_percent(percent: float, n: int, decimals: int) -> Check:
@@ -195,17 +198,17 @@ def grim_percent(percent: float, n: int, decimals: int) -> Check:
     if counts:
         listed = ", ".join(str(k) for k in counts)
         return Check(
-            "consistent",
+            CONSISTENT,
             f"k = {listed} of {n}",
             f"{listed} of {n} patients prints as {percent:.{decimals}f}%.",
             {"counts": counts},
         )
     below = max((k for k in range(n + 1) if 100.0 * k / n < percent), default=0)
     return Check(
-        "inconsistent",
+        INCONSISTENT,
         f"no k of {n}",
         f"No whole number of {n} patients gives {percent:.{decimals}f}%: {below}/{n} = "
-        f"{100 * below / n:.2f}% and {below + 1}/{n} = {100 * (below + 1) / n:.2f}%.",
+        f"{number(100 * below / n, 2)}% and {below + 1}/{n} = {number(100 * (below + 1) / n, 2)}%.",
         {"counts": []},
     )
 
@@ -239,10 +242,10 @@ def grim_mean(mean: float, n: int, decimals: int, items: int = 1) -> Check:
                 f" The test cannot fail here: with {n_total} values every mean printed with "
                 f"{decimals} decimal(s) is reachable."
             )
-        return Check("consistent", f"T = {example}/{n_total}", why, {"totals": totals})
+        return Check(CONSISTENT, f"T = {example}/{n_total}", why, {"totals": totals})
     below = math.floor(mean * n_total)
     return Check(
-        "inconsistent",
+        INCONSISTENT,
         f"no integer total over {n_total}",
         f"No integer total gives a mean of {mean:.{decimals}f} with {n_total} values: "
         f"{below}/{n_total} = {below / n_total:.{decimals + 3}f} and {below + 1}/{n_total} = "
@@ -268,7 +271,7 @@ def grimmer(mean: float, sd: float, n: int, mean_decimals: int, sd_decimals: int
     totals = _grim_totals(mean, n, mean_decimals)
     if not totals:
         return Check(
-            "inconsistent",
+            INCONSISTENT,
             "mean fails GRIM",
             f"The mean {mean:.{mean_decimals}f} is impossible for {n} integers (GRIM), so no SD is.",
             {"sums_of_squares": []},
@@ -293,12 +296,12 @@ def grimmer(mean: float, sd: float, n: int, mean_decimals: int, sd_decimals: int
         )
         if width > 4:
             why += (
-                f" The SD's rounding interval spans about {width:.0f} possible sums of squares, "
+                f" The SD's rounding interval spans about {number(width, 0)} possible sums of squares, "
                 "so the test has little power here."
             )
-        return Check("consistent", f"T = {total}, S = {s}", why, {"sums_of_squares": found})
+        return Check(CONSISTENT, f"T = {total}, S = {s}", why, {"sums_of_squares": found})
     return Check(
-        "inconsistent",
+        INCONSISTENT,
         "no integer sum of squares",
         f"No set of {n} integers has mean {mean:.{mean_decimals}f} and SD {sd:.{sd_decimals}f}: "
         "the sum of squares would have to be a non-integer or have the wrong parity.",
@@ -336,7 +339,7 @@ def sd_within_bounds(
     s_lo = max(sd - hs, 0.0)
     if lower is not None and m_hi < lower or upper is not None and m_lo > upper:
         return Check(
-            "inconsistent",
+            INCONSISTENT,
             f"mean {mean} outside [{lower}, {upper}]",
             f"A mean of {mean} is impossible for values between {lower} and {upper}.",
         )
@@ -344,7 +347,7 @@ def sd_within_bounds(
     skew = ""
     if lower is not None and sd > mean - lower:
         skew = (
-            f" The SD ({sd}) exceeds the distance from the mean to the minimum ({mean - lower:.2f}), "
+            f" The SD ({sd}) exceeds the distance from the mean to the minimum ({number(mean - lower, 2)}), "
             "so the values are strongly right-skewed and mean ± SD is a poor summary."
         )
     if lower is not None and upper is not None:
@@ -353,16 +356,16 @@ def sd_within_bounds(
         details["max_sd"] = max_sd
         if s_lo > max_sd + _EPS:
             return Check(
-                "inconsistent",
-                f"largest possible SD {max_sd:.2f}",
+                INCONSISTENT,
+                f"largest possible SD {number(max_sd, 2)}",
                 f"With every value between {lower} and {upper} and a mean of {mean}, the SD "
-                f"cannot exceed {max_sd:.2f}; {sd} is impossible.",
+                f"cannot exceed {number(max_sd, 2)}; {sd} is impossible.",
                 details,
             )
         return Check(
-            "consistent",
-            f"largest possible SD {max_sd:.2f}",
-            f"With values between {lower} and {upper} the SD can reach {max_sd:.2f}, so {sd} "
+            CONSISTENT,
+            f"largest possible SD {number(max_sd, 2)}",
+            f"With values between {lower} and {upper} the SD can reach {number(max_sd, 2)}, so {sd} "
             f"is possible.{skew}",
             details,
         )
@@ -377,13 +380,13 @@ def sd_within_bounds(
             smallest_max = math.ceil(smallest_max - _EPS)
         details["smallest_max"] = smallest_max
         return Check(
-            "consistent",
+            CONSISTENT,
             f"largest value ≥ {_fmt(smallest_max)}",
             f"Possible with no upper limit, but at least one value must be {_fmt(smallest_max)} "
             f"or more.{skew}",
             details,
         )
-    return Check("cannot tell", "no bounds", "Without bounds any SD is possible.", details)
+    return Check(CANNOT_TELL, "no bounds", "Without bounds any SD is possible.", details)
 
 
 def parts_sum(parts: dict[str, int], total: int) -> Check:
@@ -391,9 +394,9 @@ def parts_sum(parts: dict[str, int], total: int) -> Check:
     s = sum(parts.values())
     listed = " + ".join(str(v) for v in parts.values())
     if s == total:
-        return Check("consistent", f"{listed} = {s}", f"The categories add up to {total}.")
+        return Check(CONSISTENT, f"{listed} = {s}", f"The categories add up to {total}.")
     return Check(
-        "inconsistent",
+        INCONSISTENT,
         f"{listed} = {s}",
         f"The categories add up to {s}, not {total}.",
     )
@@ -410,21 +413,21 @@ def criteria_cover(counts: dict[str, int], n: int) -> Check:
     s = sum(counts.values())
     if too_big:
         return Check(
-            "inconsistent",
+            INCONSISTENT,
             f"{too_big[0]}: {counts[too_big[0]]} > {n}",
             f"A criterion cannot be met by more than the {n} patients.",
         )
     if s < n:
         return Check(
-            "inconsistent",
+            INCONSISTENT,
             f"sum {s} < {n}",
             f"The criteria are met {s} times in all, so at least {n - s} patients meet none, "
             "yet every patient had to meet one to be included.",
         )
     return Check(
-        "consistent",
+        CONSISTENT,
         f"sum {s} ≥ {n}",
-        f"The criteria are met {s} times by {n} patients ({s / n:.1f} per patient on average), "
+        f"The criteria are met {s} times by {n} patients ({number(s / n, 1)} per patient on average), "
         "so each patient can meet at least one.",
         {"sum": s},
     )
@@ -457,22 +460,22 @@ def interval_symmetry(
     se = (upper - lower) / (2 * z)
     details = {"asymmetry": asym, "tolerance": tol, "se": se}
     below, above = median - lower, upper - median
-    computed = f"−{below:.2f} / +{above:.2f}; SE ≈ {se:.2f}"
+    computed = f"−{number(below, 2)} / +{number(above, 2)}; SE ≈ {number(se, 2)}"
     if abs(asym) <= tol + _EPS:
         return Check(
-            "consistent",
+            CONSISTENT,
             computed,
-            f"The bracket reaches {below:.2f} below and {above:.2f} above the median, equal "
-            f"within rounding (±{tol:.2f}): it reads as an SPSS 95% CI, median ± 1.96 × {se:.2f}.",
+            f"The bracket reaches {number(below, 2)} below and {number(above, 2)} above the median, equal "
+            f"within rounding (±{number(tol, 2)}): it reads as an SPSS 95% CI, median ± 1.96 × {number(se, 2)}.",
             details,
         )
     return Check(
-        "inconsistent",
+        INCONSISTENT,
         computed,
-        f"The bracket reaches {below:.2f} below but {above:.2f} above the median (rounding "
-        f"allows ±{tol:.2f}), so it is not an SPSS median ± 1.96·SE interval. Either it is "
+        f"The bracket reaches {number(below, 2)} below but {number(above, 2)} above the median (rounding "
+        f"allows ±{number(tol, 2)}), so it is not an SPSS median ± 1.96·SE interval. Either it is "
         "another kind of interval, or a bound is misprinted; read alone, the lower side implies "
-        f"SE ≈ {below / z:.2f} and the upper side SE ≈ {above / z:.2f}.",
+        f"SE ≈ {number(below / z, 2)} and the upper side SE ≈ {number(above / z, 2)}.",
         details,
     )
 
@@ -488,7 +491,7 @@ def range_reading(lower: float, upper: float, others: dict[str, float], label: s
     if outside:
         name, v = next(iter(outside.items()))
         return Check(
-            "inconsistent",
+            INCONSISTENT,
             f"{name} = {v:g} outside {lower:g}–{upper:g}",
             f"If {label or 'the bracket'} {lower:g}–{upper:g} were the range of individual "
             f"values, no patient could lie outside it, yet {name} is {v:g}. The bracket must be "
@@ -496,7 +499,7 @@ def range_reading(lower: float, upper: float, others: dict[str, float], label: s
             {"outside": outside},
         )
     return Check(
-        "consistent",
+        CONSISTENT,
         f"all inside {lower:g}–{upper:g}",
         f"Every related value lies inside {lower:g}–{upper:g}, so a range reading is possible.",
     )
@@ -518,32 +521,30 @@ def iqr_reading(
     _check_positive_int("n", n)
     if not q1 - _EPS <= median <= q3 + _EPS:
         return Check(
-            "inconsistent",
+            INCONSISTENT,
             f"median {median:g} outside {q1:g}–{q3:g}",
             "An interquartile range always contains the median.",
         )
     if q1 <= 0:
-        return Check(
-            "cannot tell", "non-positive bound", "A log-scale check needs positive values."
-        )
+        return Check(CANNOT_TELL, "non-positive bound", "A log-scale check needs positive values.")
     iqr_sd = math.log(q3 / q1) / (2 * norm.ppf(0.75))
     range_sd = math.log(q3 / q1) / (2 * z_range)
     details = {"iqr_log_sd": iqr_sd, "range_log_sd": range_sd}
-    computed = f"log-SD {iqr_sd:.1f} as IQR, {range_sd:.1f} as min–max"
+    computed = f"log-SD {number(iqr_sd, 1)} as IQR, {number(range_sd, 1)} as min–max"
     if iqr_sd > max_log_sd:
         return Check(
-            "cannot tell",
+            CANNOT_TELL,
             computed,
             f"Read as an IQR, a quarter of the {n} patients would lie at or below {q1:g} and a "
-            f"quarter at or above {q3:g}: a log-scale SD of about {iqr_sd:.1f}, far wider than "
-            f"such markers usually spread. Read as minimum–maximum it implies about {range_sd:.1f}, "
+            f"quarter at or above {q3:g}: a log-scale SD of about {number(iqr_sd, 1)}, far wider than "
+            f"such markers usually spread. Read as minimum–maximum it implies about {number(range_sd, 1)}, "
             "which is typical. Not impossible, but the bracket reads as a range.",
             details,
         )
     return Check(
-        "consistent",
+        CONSISTENT,
         computed,
-        f"Read as an IQR the spread (log-scale SD {iqr_sd:.1f}) is plausible.",
+        f"Read as an IQR the spread (log-scale SD {number(iqr_sd, 1)}) is plausible.",
         details,
     )
 
@@ -573,7 +574,7 @@ def hr_ci_centre(
     details = {"centre": centre}
     shown = f"{lower:.{ci_decimals}f}–{upper:.{ci_decimals}f}"
     if lower - _half(ci_decimals) <= 0:
-        return Check("cannot tell", computed, "A bound printed as 0 has no logarithm.", details)
+        return Check(CANNOT_TELL, computed, "A bound printed as 0 has no logarithm.", details)
 
     def overlap(slack_up: float) -> bool:
         h_hr, h_ci = _half(hr_decimals), _half(ci_decimals)
@@ -584,26 +585,26 @@ def hr_ci_centre(
 
     if overlap(1.0):
         return Check(
-            "consistent",
+            CONSISTENT,
             computed,
-            f"The geometric centre of {shown} is {centre:.3f}, which matches the printed {hr} "
+            f"The geometric centre of {shown} is {number(centre, 3)}, which matches the printed {hr} "
             "within rounding.",
             details,
         )
     if overlap(3.0):
         return Check(
-            "consistent",
+            CONSISTENT,
             computed,
-            f"The geometric centre of {shown} is {centre:.4f}; the printed {hr} matches it only if "
+            f"The geometric centre of {shown} is {number(centre, 4)}; the printed {hr} matches it only if "
             "the numbers were truncated rather than rounded (a difference in the last digit).",
             details,
         )
     return Check(
-        "inconsistent",
+        INCONSISTENT,
         computed,
         f"A Wald interval is centred on the HR on the log scale, but the centre of {shown} is "
-        f"{centre:.3f}, not {hr}. The HR or a bound is probably misprinted (an HR of {hr} with "
-        f"this lower bound would need an upper bound of {hr**2 / lower:.3f}).",
+        f"{number(centre, 3)}, not {hr}. The HR or a bound is probably misprinted (an HR of {hr} with "
+        f"this lower bound would need an upper bound of {number(hr**2 / lower, 3)}).",
         details,
     )
 
@@ -660,7 +661,7 @@ def p_from_ci(
     shown = f"{lower:.{ci_decimals}f}–{upper:.{ci_decimals}f}"
     if se_lo <= 0 or not math.isfinite(se_hi):
         return Check(
-            "cannot tell",
+            CANNOT_TELL,
             "SE not determined",
             f"At the printed precision the interval {shown} does not determine the SE, so "
             f"P = {printed} cannot be checked.",
@@ -675,7 +676,7 @@ def p_from_ci(
     z = math.log(hr) / se
     p_mid = _p_of_z(z)
     details = {"se": se, "z": z, "p": p_mid, "p_min": p_min, "p_max": p_max}
-    computed = f"SE {se:.3f}, z {z:.2f}, P ≈ {_p_text(p_mid)}"
+    computed = f"SE {number(se, 3)}, z {number(z, 2)}, P ≈ {_p_text(p_mid)}"
     if _p_text(p_min) == _p_text(p_max):
         spread = ""
     else:
@@ -686,15 +687,15 @@ def p_from_ci(
 
     if overlaps(rounding):
         return Check(
-            "consistent",
+            CONSISTENT,
             computed,
-            f"From the interval, SE = {se:.3f} and z = {z:.2f}, so P ≈ {_p_text(p_mid)}{spread}, "
+            f"From the interval, SE = {number(se, 3)} and z = {number(z, 2)}, so P ≈ {_p_text(p_mid)}{spread}, "
             f"which agrees with the printed {printed}.",
             details,
         )
     if overlaps(truncation):
         return Check(
-            "consistent",
+            CONSISTENT,
             computed,
             f"From the interval, P ≈ {_p_text(p_mid)}{spread}; the printed {printed} agrees only "
             "if P was truncated rather than rounded.",
@@ -703,9 +704,9 @@ def p_from_ci(
     crosses = (p_max < 0.05) != (p < 0.05 if relation == "=" else True)
     gross = " This changes the conclusion at the 0.05 level." if crosses else ""
     return Check(
-        "inconsistent",
+        INCONSISTENT,
         computed,
-        f"From the interval, SE = {se:.3f} and z = {z:.2f}, so P ≈ {_p_text(p_mid)}{spread}, "
+        f"From the interval, SE = {number(se, 3)} and z = {number(z, 2)}, so P ≈ {_p_text(p_mid)}{spread}, "
         f"not {printed}.{gross}",
         details | {"decision_error": crosses},
     )
@@ -740,24 +741,26 @@ def se_for_binary(
     se = (math.log(upper) - math.log(lower)) / (2 * Z95) if lower > 0 else math.inf
     need = 4 / se_hi**2 if se_hi > 0 else math.inf
     details = {"se": se, "se_max": se_hi, "floor": floor, "min_deaths": need}
-    computed = f"SE {se:.3f} vs floor {floor:.3f}"
+    computed = f"SE {number(se, 3)} vs floor {number(floor, 3)}"
     if se_hi < floor:
         rescaled = ""
         if hr is not None and per is not None:
-            rescaled = f" Read per unit, HR {hr} is {hr ** per[0]:.2f} per {per[0]:g} {per[1]}."
+            rescaled = (
+                f" Read per unit, HR {hr} is {number(hr ** per[0], 2)} per {per[0]:g} {per[1]}."
+            )
         return Check(
-            "inconsistent",
+            INCONSISTENT,
             computed,
             f"A 0/1 covariate needs SE ≥ 2/√d; even if all {max_events} patients had died the "
-            f"floor is {floor:.3f}, but this interval implies SE = {se:.3f} (it would need at least "
+            f"floor is {number(floor, 3)}, but this interval implies SE = {number(se, 3)} (it would need at least "
             f"{math.ceil(need)} deaths). The label's 0/1 coding is impossible; a per-unit "
             f"(continuous) coding is the usual explanation.{rescaled}",
             details,
         )
     return Check(
-        "consistent",
+        CONSISTENT,
         computed,
-        f"SE = {se:.3f} is possible for a 0/1 covariate if there were at least {math.ceil(need)} "
+        f"SE = {number(se, 3)} is possible for a 0/1 covariate if there were at least {math.ceil(need)} "
         f"deaths (at most {max_events}).",
         details,
     )
@@ -796,13 +799,13 @@ def same_quantity(versions: list[tuple[str, tuple[float, ...], tuple[int, ...]]]
         else:
             groups.append([i])
     if len(groups) == 1:
-        return Check("consistent", computed, f"All {len(versions)} places print the same number.")
+        return Check(CONSISTENT, computed, f"All {len(versions)} places print the same number.")
     groups.sort(key=len, reverse=True)
     odd = [texts[i] for g in groups[1:] for i in g]
     major = texts[groups[0][0]][1]
     odd_text = "; ".join(f"{w} prints {t}" for w, t in odd)
     return Check(
-        "inconsistent",
+        INCONSISTENT,
         computed,
         f"{odd_text}, where {len(groups[0])} other place(s) print {major}.",
         {"groups": groups},
@@ -822,9 +825,9 @@ def claim_p_below(p_values: dict[str, tuple[float, str]], threshold: float) -> C
         (below if ok else not_below).append(f"{name} {'<' if relation == '<' else ''}{p}")
     computed = f"{len(below)} of {len(p_values)} below {threshold}"
     if not not_below:
-        return Check("consistent", computed, f"All printed P values are below {threshold}.")
+        return Check(CONSISTENT, computed, f"All printed P values are below {threshold}.")
     return Check(
-        "inconsistent",
+        INCONSISTENT,
         computed,
         f"The sentence claims P < {threshold} for all {len(p_values)}, but the printed values "
         f"include {', '.join(not_below)}.",
@@ -843,9 +846,9 @@ def claim_direction(hr: float, claimed: str) -> Check:
     ok = hr > 1 if claimed == "worse" else hr < 1
     side = "above" if hr > 1 else "below"
     if ok:
-        return Check("consistent", f"HR {hr} {side} 1", f"An HR {side} 1 means {claimed} survival.")
+        return Check(CONSISTENT, f"HR {hr} {side} 1", f"An HR {side} 1 means {claimed} survival.")
     return Check(
-        "inconsistent",
+        INCONSISTENT,
         f"HR {hr} {side} 1",
         f"The sentence says survival was {claimed}, but an HR {side} 1 against the reference "
         f"means the opposite.",
@@ -864,9 +867,9 @@ def claim_extreme(values: dict[str, float], claimed: str, which: str) -> Check:
     word = "largest" if which == "max" else "smallest"
     computed = f"{word}: {', '.join(winners)} ({best:g})"
     if values[claimed] == best:
-        return Check("consistent", computed, f"{claimed} is indeed the {word} ({best:g}).")
+        return Check(CONSISTENT, computed, f"{claimed} is indeed the {word} ({best:g}).")
     return Check(
-        "inconsistent",
+        INCONSISTENT,
         computed,
         f"{claimed} ({values[claimed]:g}) is not the {word}; {winners[0]} is ({best:g}).",
     )
@@ -900,21 +903,21 @@ def claim_groups_complementary(
             both.append(x)
     computed = f"{exposed[0]}{exposed[1]:g} vs {comparison[0]}{comparison[1]:g}"
     if not neither and not both:
-        return Check("consistent", computed, "Every patient falls in exactly one group.")
+        return Check(CONSISTENT, computed, "Every patient falls in exactly one group.")
     parts = []
     if neither:
         parts.append(f"a patient with {', '.join(map(str, neither))} falls in neither group")
     if both:
         parts.append(f"a patient with {', '.join(map(str, both))} falls in both")
-    return Check("inconsistent", computed, "; ".join(parts).capitalize() + ".")
+    return Check(INCONSISTENT, computed, "; ".join(parts).capitalize() + ".")
 
 
 def claim_table_reference(quantity: str, table: str, table_quantities: set[str]) -> Check:
     """Does the table a sentence points to hold the quantity the sentence reports?"""
     if quantity in table_quantities:
-        return Check("consistent", f"{quantity} in {table}", f"{table} reports {quantity}.")
+        return Check(CONSISTENT, f"{quantity} in {table}", f"{table} reports {quantity}.")
     return Check(
-        "inconsistent",
+        INCONSISTENT,
         f"{quantity} not in {table}",
         f"The sentence refers to {table} for this number, but {table} does not report it.",
     )
@@ -943,13 +946,13 @@ def bclc_stage_c(
     computed = f"stage C ≥ {strict} expected, {stage_c} printed"
     if stage_c >= strict:
         return Check(
-            "consistent",
+            CONSISTENT,
             computed,
             f"Stage C ({stage_c}) holds at least the {strict} patients that BCLC 2022 forces into it.",
             details,
         )
     return Check(
-        "inconsistent",
+        INCONSISTENT,
         computed,
         f"Under BCLC 2022 any portal vein tumour thrombosis or extrahepatic spread is stage C, so "
         f"the {total_pvtt} patients with PVTT should all be stage C, yet only {stage_c} are. Even "
@@ -977,14 +980,14 @@ def child_pugh_classes(class_counts: dict[str, int], score_levels: list[int]) ->
             problems.append(f"score {listed[0]} is listed but class {cls} has no patients")
     computed = f"scores {', '.join(map(str, score_levels))}"
     if problems:
-        return Check("inconsistent", computed, "; ".join(problems).capitalize() + ".")
+        return Check(INCONSISTENT, computed, "; ".join(problems).capitalize() + ".")
     parts = [
         f"class {c} ({class_counts.get(c, 0)}): score(s) "
         f"{', '.join(str(s) for s in score_levels if s in r) or 'none'}"
         for c, r in ranges.items()
     ]
     return Check(
-        "consistent", computed, "Each class matches the listed scores: " + "; ".join(parts) + "."
+        CONSISTENT, computed, "Each class matches the listed scores: " + "; ".join(parts) + "."
     )
 
 
@@ -999,9 +1002,9 @@ def response_rates(cr: int, pr: int, sd: int, pd_: int, orr: int, dcr: int, n: i
         problems.append(f"the four categories add up to {cr + pr + sd + pd_}, not {n}")
     computed = f"{cr}+{pr} = {cr + pr}; {cr}+{pr}+{sd} = {cr + pr + sd}"
     if problems:
-        return Check("inconsistent", computed, "; ".join(problems).capitalize() + ".")
+        return Check(INCONSISTENT, computed, "; ".join(problems).capitalize() + ".")
     return Check(
-        "consistent",
+        CONSISTENT,
         computed,
         f"Objective response {orr} = CR + PR, disease control {dcr} = CR + PR + SD, all of {n}.",
     )
@@ -1020,9 +1023,9 @@ def _z_range_printed(p: float, relation: str, decimals: int) -> tuple[float, flo
 def _compare_ranges(a: tuple[float, float], b: tuple[float, float], close: float, far: float):
     """Verdict for two ranges of |z|: overlap → consistent; apart by a factor > far → inconsistent."""
     if a[0] <= b[1] * close and b[0] <= a[1] * close:
-        return "consistent", 1.0
+        return CONSISTENT, 1.0
     factor = a[0] / b[1] if a[0] > b[1] else b[0] / a[1]
-    return ("inconsistent" if factor > far else "cannot tell"), factor
+    return (INCONSISTENT if factor > far else CANNOT_TELL), factor
 
 
 def logrank_vs_medians(
@@ -1060,28 +1063,29 @@ def logrank_vs_medians(
     p_range = _p_text(p_exp[0])
     if _p_text(p_exp[1]) != p_range:
         p_range += f" to {_p_text(p_exp[1])}"
-    computed = f"HR ≈ {median_b / median_a:.2f}; expected P {p_range}"
+    computed = f"HR ≈ {number(median_b / median_a, 2)}; expected P {p_range}"
     details = {"expected_z": expected, "printed_z": printed, "factor": factor}
     base = (
         f"Under exponential survival the medians {median_a:g} and {median_b:g} imply HR ≈ "
-        f"{median_b / median_a:.2f}; with {d_lo:g}–{d_hi:g} deaths and a share of "
-        f"{s_lo:.2f}–{s_hi:.2f} of them in one group, the log-rank P would be about "
+        f"{number(median_b / median_a, 2)}; with {d_lo:g}–{d_hi:g} deaths and a share of "
+        f"{number(s_lo, 2)}–{number(s_hi, 2)} of them in one group, the log-rank P would be about "
         f"{p_range}; printed: {'<' if relation == '<' else ''}{p}."
     )
-    if verdict == "consistent":
+    if verdict == CONSISTENT:
         return Check(verdict, computed, base + " Compatible.", details)
-    if verdict == "cannot tell":
+    if verdict == CANNOT_TELL:
         return Check(
             verdict,
             computed,
-            base + f" Off by a factor of {factor:.1f} in z, within what the approximation "
+            base + f" Off by a factor of {number(factor, 1)} in z, within what the approximation "
             "(exponential curves, unknown split of deaths) can miss.",
             details,
         )
     return Check(
         verdict,
         computed,
-        base + f" Off by a factor of {factor:.1f} in z, more than the approximation explains.",
+        base
+        + f" Off by a factor of {number(factor, 1)} in z, more than the approximation explains.",
         details,
     )
 
@@ -1096,28 +1100,28 @@ def cox_vs_medians(
     below ``L/2``) is ``"inconsistent"``; otherwise ``"cannot tell"``.
     """
     implied = median_ref / median_exposed
-    computed = f"HR from medians ≈ {implied:.2f}"
+    computed = f"HR from medians ≈ {number(implied, 2)}"
     details = {"implied_hr": implied}
     if lower <= implied <= upper:
         return Check(
-            "consistent",
+            CONSISTENT,
             computed,
-            f"The medians imply HR ≈ {implied:.2f}, inside the printed CI {lower}–{upper}.",
+            f"The medians imply HR ≈ {number(implied, 2)}, inside the printed CI {lower}–{upper}.",
             details,
         )
     if implied > 2 * upper or implied < lower / 2:
         return Check(
-            "inconsistent",
+            INCONSISTENT,
             computed,
-            f"The medians ({median_ref:g} vs {median_exposed:g} months) imply HR ≈ {implied:.2f}, "
+            f"The medians ({median_ref:g} vs {median_exposed:g} months) imply HR ≈ {number(implied, 2)}, "
             f"far outside the printed CI {lower}–{upper}. Two groups with these medians cannot "
             "plausibly have this HR; a per-unit coding of the covariate would explain it.",
             details,
         )
     return Check(
-        "cannot tell",
+        CANNOT_TELL,
         computed,
-        f"The medians imply HR ≈ {implied:.2f}, outside {lower}–{upper} but not by more than "
+        f"The medians imply HR ≈ {number(implied, 2)}, outside {lower}–{upper} but not by more than "
         "the rough exponential approximation (and any adjustment) can explain.",
         details,
     )
@@ -1146,29 +1150,27 @@ def cox_vs_logrank(
     se_lo, se_hi = _se_bounds(lower, upper, ci_decimals)
     wald = (abs(math.log(hr)) / se_hi, abs(math.log(hr)) / se_lo if se_lo > 0 else math.inf)
     printed = _z_range_printed(p, relation, p_decimals)
-    computed = (
-        f"Wald z {z:.2f} (P ≈ {_p_text(_p_of_z(z))}); log-rank z {printed[0]:.2f}–{printed[1]:.2f}"
-    )
+    computed = f"Wald z {number(z, 2)} (P ≈ {_p_text(_p_of_z(z))}); log-rank z {number(printed[0], 2)}–{number(printed[1], 2)}"
     details = {"wald_z": z, "logrank_z": printed}
     if not same_coding:
         return Check(
-            "cannot tell",
+            CANNOT_TELL,
             computed,
             "The Cox term does not code the same split as the log-rank test (see the SE check), "
             "so the two P values answer different questions.",
             details,
         )
     verdict, factor = _compare_ranges(wald, printed, 1.25, 2.0)
-    if verdict == "consistent":
+    if verdict == CONSISTENT:
         why = "The Cox Wald test and the log-rank test of the same split agree."
     else:
         why = (
             f"For one 0/1 covariate the log-rank test is the Cox score test, which usually agrees "
             f"closely with the Wald test; here the two z values differ by a factor of "
-            f"{factor:.1f}, so P values of {_p_text(_p_of_z(z))} and "
+            f"{number(factor, 1)}, so P values of {_p_text(_p_of_z(z))} and "
             f"{'<' if relation == '<' else ''}{p} are hard to reconcile."
         )
-        if verdict == "cannot tell":
+        if verdict == CANNOT_TELL:
             why += " Not impossible in a small sample, but worth asking about."
     return Check(verdict, computed, why, details)
 
@@ -1204,14 +1206,14 @@ def expected_direction(effects: dict[str, tuple[float, float, float]], expected:
     computed = ", ".join(f"{k} {hr}" for k, (hr, _, _) in effects.items())
     if against:
         return Check(
-            "cannot tell",
+            CANNOT_TELL,
             computed,
             f"Expected {expected}, but the CI of {', '.join(against)} lies entirely on the other "
             "side of 1.",
             {"against": against},
         )
     return Check(
-        "consistent",
+        CONSISTENT,
         computed,
         f"No CI lies entirely against the expected ({expected}) direction.",
         {"against": []},
@@ -1557,15 +1559,15 @@ def _check_table2(rows: _Rows, df: pd.DataFrame, get, n: int) -> dict:
         )
         if term in BINARY_TERMS:
             res = se_for_binary(iv.lower, iv.upper, iv.decimals, n, hr=hr.value, per=_PER.get(term))
-            if (term, model) == ("prior_tace_gt4", "multi") and res.verdict == "inconsistent":
+            if (term, model) == ("prior_tace_gt4", "multi") and res.verdict == INCONSISTENT:
                 uni = get("table2.prior_tace_gt4.uni.interval")
                 se_uni = (math.log(uni.upper) - math.log(uni.lower)) / (2 * Z95)
                 res = Check(
                     res.verdict,
                     res.computed,
                     res.explanation
-                    + f" But the univariate row of the same term implies SE = {se_uni:.3f}, about "
-                    f"{res.details['se'] / se_uni:.0f} times smaller: the multivariable SE fits "
+                    + f" But the univariate row of the same term implies SE = {number(se_uni, 3)}, about "
+                    f"{number(res.details['se'] / se_uni, 0)} times smaller: the multivariable SE fits "
                     "neither a 0/1 coding nor obviously the univariate coding, so the coding of "
                     "this term is unclear.",
                     res.details,
@@ -1577,7 +1579,7 @@ def _check_table2(rows: _Rows, df: pd.DataFrame, get, n: int) -> dict:
 
 def _deaths_lower_bound(se_results: dict) -> tuple[int, str]:
     """Fewest deaths the Table 2 SEs of 0/1 covariates that pass the floor require."""
-    ok = {k: v for k, v in se_results.items() if v.verdict == "consistent"}
+    ok = {k: v for k, v in se_results.items() if v.verdict == CONSISTENT}
     key = max(ok, key=lambda k: ok[k].details["min_deaths"])
     return math.ceil(ok[key].details["min_deaths"]), _t2_where(*key)
 
@@ -1637,7 +1639,7 @@ def _check_claims(rows: _Rows, df: pd.DataFrame, get) -> None:
         f"{n_claimed} factors significant in the multivariable model",
         "claim vs table",
         Check(
-            "consistent" if count_ok else "inconsistent",
+            CONSISTENT if count_ok else INCONSISTENT,
             f"{len(sig)} multivariable P < 0.05",
             f"Table 2 prints {len(sig)} multivariable P values below 0.05"
             + (
@@ -1753,9 +1755,9 @@ def _check_plausibility(rows: _Rows, get, n: int) -> None:
     se6 = (math.log(iv6.upper) - math.log(iv6.lower)) / (2 * Z95)
     small = smallest_group_deaths(se6, n)
     extra = (
-        f" The score-6 interval implies SE = {se6:.2f}; with SE ≈ √(1/d₅ + 1/d₆) and at most {n} "
+        f" The score-6 interval implies SE = {number(se6, 2)}; with SE ≈ √(1/d₅ + 1/d₆) and at most {n} "
         f"deaths, one of the two groups (score 5, the reference, or score 6) had at most about "
-        f"{small:.0f} deaths — a reference group that small makes every comparison against it "
+        f"{number(small, 0)} deaths — a reference group that small makes every comparison against it "
         "fragile."
     )
     rows.add(
@@ -1877,18 +1879,18 @@ def _check_survival(rows: _Rows, get, n: int, se_results: dict) -> None:
         where = _t2_where(term, model)
         claim = f"HR {hr.text} ({iv.text}); medians {m_exp:g} vs {m_ref:g}"
         res = cox_vs_medians(hr.value, iv.lower, iv.upper, m_exp, m_ref)
-        if model == "multi" and res.verdict != "consistent":
+        if model == "multi" and res.verdict != CONSISTENT:
             res = Check(
-                "cannot tell",
+                CANNOT_TELL,
                 res.computed,
-                f"The medians imply HR ≈ {res.details['implied_hr']:.2f}, outside {iv.text}; but an "
+                f"The medians imply HR ≈ {number(res.details['implied_hr'], 2)}, outside {iv.text}; but an "
                 "adjusted HR need not match unadjusted medians, so this is no verdict.",
                 res.details,
             )
         rows.add(where, claim, "Cox HR vs medians", res, [hr.id, iv.id] + med_ids)
         if lr_id is not None:
             p = get(lr_id)
-            same = se_results[(term, model)].verdict == "consistent"
+            same = se_results[(term, model)].verdict == CONSISTENT
             res = cox_vs_logrank(
                 hr.value, iv.lower, iv.upper, iv.decimals, p.value, p.relation, p.decimals, same
             )
