@@ -7,6 +7,7 @@ so that chapters can hand it to :func:`analysis.book.glue_figure`.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -16,7 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.book import PALETTE
-from analysis.survival import _as_arrays, kaplan_meier
+from analysis.survival import as_arrays, kaplan_meier
 
 __all__ = [
     "km_plot",
@@ -114,11 +115,11 @@ def km_plot(
         counts, one row per group (top row = first group).
     """
     if groups is None:
-        t, e = _as_arrays(durations, events)
+        t, e = as_arrays(durations, events)
         g = np.zeros(t.size, dtype=object)
         levels = [None]
     else:
-        t, e, g = _as_arrays(durations, events, groups)
+        t, e, g = as_arrays(durations, events, groups)
         levels = sorted(pd.unique(g), key=lambda x: (str(type(x)), x))
     if labels is None:
         names = ["all patients" if lev is None else str(lev) for lev in levels]
@@ -310,8 +311,6 @@ def note_figure(text: str, *, width: float = 6.4, height: float = 1.6):
     Chapters glue it under the figure's name so that the ``{glue:figure}`` directive (and its
     caption) still resolves when, for example, no model term could be estimated.
     """
-    import textwrap
-
     fig, ax = plt.subplots(figsize=(width, height))
     ax.axis("off")
     ax.text(0.5, 0.5, textwrap.fill(text, 80), ha="center", va="center", wrap=True)
