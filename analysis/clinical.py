@@ -45,8 +45,12 @@ __all__ = [
     "EPIRUBICIN_BILIRUBIN_BAND_MG_DL",
     "EPIRUBICIN_AST_BAND_X_ULN",
     "EPIRUBICIN_HEPATIC_PERCENT",
+    "EPIRUBICIN_WITHHOLD_BILIRUBIN_MG_DL",
+    "ECF_MAX_CYCLE",
+    "PRIOR_EPIRUBICIN_MAX_MG_M2",
     "child_pugh",
     "child_pugh_frame",
+    "child_pugh_class_from_points",
     "albi",
     "albi_frame",
     "bilirubin_mg_dl_to_umol_l",
@@ -292,6 +296,19 @@ EPIRUBICIN_BILIRUBIN_BAND_MG_DL = (1.2, 3.0)
 EPIRUBICIN_AST_BAND_X_ULN = (2.0, 4.0)
 EPIRUBICIN_HEPATIC_PERCENT = (50.0, 25.0)
 
+#: Bilirubin (mg/dL) above which epirubicin is withheld: severe hepatic impairment, where the
+#: product information contraindicates it (:cite:t:`ema_epirubicin`, section 4.3) and dose
+#: tables say omit (bilirubin > 5 mg/dL, :cite:t:`floyd2006`). Between 3 and 5 mg/dL the
+#: 25 % band applies; above 5 mg/dL the sheet warns "withhold" and recommends 0 %.
+EPIRUBICIN_WITHHOLD_BILIRUBIN_MG_DL = 5.0
+
+#: Highest cycle number accepted: monthly cycles for four years; a larger number is a typo.
+ECF_MAX_CYCLE = 50
+
+#: Highest prior cumulative epirubicin accepted (mg/m²); beyond it a unit error (mg instead of
+#: mg/m²) is far likelier than a real history (the heart-failure level is about 900 mg/m²).
+PRIOR_EPIRUBICIN_MAX_MG_M2 = 2000.0
+
 
 def _m2(x: float) -> str:
     """An area as printed in warnings: 2.0, 1.85 (at least one decimal)."""
@@ -331,7 +348,12 @@ def _epirubicin_hepatic_percent(bilirubin_mg_dl, ast_u_l, ast_uln_u_l) -> tuple[
     half, quarter = EPIRUBICIN_HEPATIC_PERCENT
     percent, reasons = 100.0, []
     if bilirubin_mg_dl is not None:
-        if bilirubin_mg_dl > b_high:
+        if bilirubin_mg_dl > EPIRUBICIN_WITHHOLD_BILIRUBIN_MG_DL:
+            percent = 0.0
+            reasons.append(
+                f"bilirubin {bilirubin_mg_dl:g} mg/dL > {EPIRUBICIN_WITHHOLD_BILIRUBIN_MG_DL:g}"
+            )
+        elif bilirubin_mg_dl > b_high:
             percent = min(percent, quarter)
             reasons.append(f"bilirubin {bilirubin_mg_dl:g} mg/dL > {b_high:g}")
         elif bilirubin_mg_dl >= b_low:
@@ -354,7 +376,7 @@ def ecf_dose_sheet(
     *,
     formula: str = "mosteller",
     cycle: int = 1,
-    prior_epirubicin_mg_m2: float = 0.0,
+    prior_epirubicin_mg_m2: float | None = 0.0,
     bilirubin_mg_dl: float | None = None,
     ast_u_l: float | None = None,
     egfr_ml_min: float | None = None,
@@ -374,12 +396,16 @@ def ecf_dose_sheet(
         One patient (see :func:`bsa` for the accepted ranges).
     formula : {"mosteller", "dubois"}
     cycle : int
-        Cycle number (>= 1), printed on the sheet.
-    prior_epirubicin_mg_m2 : float
-        Cumulative epirubicin (mg/m²) given before this cycle, from any source: earlier ECF
-        cycles (35 mg/m² each) and anthracycline given with TACE.
+        Cycle number (1 to :data:`ECF_MAX_CYCLE`), printed on the sheet.
+    prior_epirubicin_mg_m2 : float or None
+        Cumulative epirubicin (mg/m², 0 to :data:`PRIOR_EPIRUBICIN_MAX_MG_M2`) given before
+        this cycle, from any source: earlier ECF cycles (35 mg/m² each) and anthracycline given
+        with TACE. ``None`` means unknown: for a cycle above 1 the sheet then warns that the
+        cumulative dose is unknown and states no cumulative figure
+        (``attrs["cumulative_epirubicin_mg_m2"]`` is NaN).
     bilirubin_mg_dl, ast_u_l : float, optional
-        Latest total bilirubin and AST, for the epirubicin hepatic bands.
+        Latest total bilirubin (> 0, at most 50 mg/dL) and AST (> 0, at most 10,000 U/L), for
+        the epirubicin hepatic bands; a measured value is never 0 (leave it out when unknown).
     egfr_ml_min : float, optional
         Latest eGFR (or creatinine clearance), for the cisplatin renal bands.
     ast_uln_u_l : float
@@ -416,6 +442,11 @@ def ecf_dose_sheet(
       bilirubin 1.2–3 mg/dL or AST 2–4 × ULN → 50 %; bilirubin > 3 mg/dL or AST > 4 × ULN →
       25 %. Boundaries: 1.2 and 3.0 mg/dL and 2.0 and 4.0 × ULN belong to the 50 % band; the
       more severe of the two criteria applies.
+    * Withhold epirubicin when bilirubin is above 5 mg/dL
+      (:data:`EPIRUBICIN_WITHHOLD_BILIRUBIN_MG_DL`): severe hepatic impairment, a
+      contraindication in the product information (:cite:t:`ema_epirubicin`), "omit" in dose
+      tables (:cite:t:`floyd2006`); the warning comes first and ``recommended_percent`` is 0.
+    * Unknown cumulative dose: ``prior_epirubicin_mg_m2=None`` with ``cycle`` above 1.
     * Cisplatin renal bands (:cite:t:`kintzel1995`; default eGFR 50–<60 → 75 %, 40–<50 →
       50 %, < 40 → avoid; 60 and above → full dose).
 
@@ -423,22 +454,62 @@ def ecf_dose_sheet(
     ------
     ValueError
         Naming the argument and value: height/weight as in :func:`bsa`; ``cycle`` not an
-        integer >= 1; negative or non-finite prior dose or laboratory value; ``ast_uln_u_l`` or
-        ``bsa_cap_m2`` not > 0; malformed ``renal_bands``.
+        integer from 1 to :data:`ECF_MAX_CYCLE`; a prior dose that is negative, non-finite or
+        above :data:`PRIOR_EPIRUBICIN_MAX_MG_M2`; bilirubin or AST that is not > 0 or above its
+        range; a negative or non-finite eGFR; ``ast_uln_u_l`` or ``bsa_cap_m2`` not > 0;
+        malformed ``renal_bands``.
     """
     for name, value in (("height_cm", height_cm), ("weight_kg", weight_kg)):
         if not np.isscalar(value) or isinstance(value, str):
             _check_scalar(value, name)  # raises with the argument's name
     body_surface = float(bsa(height_cm, weight_kg, formula=formula))
-    if isinstance(cycle, bool | np.bool_) or not isinstance(cycle, numbers.Integral) or cycle < 1:
-        raise ValueError(f"cycle must be an integer >= 1; got {_show(cycle)}")
-    prior = _check_scalar(prior_epirubicin_mg_m2, "prior_epirubicin_mg_m2", lo=0, unit="mg/m²")
+    if (
+        isinstance(cycle, bool | np.bool_)
+        or not isinstance(cycle, numbers.Integral)
+        or not 1 <= cycle <= ECF_MAX_CYCLE
+    ):
+        raise ValueError(
+            f"cycle must be a whole number from 1 to {ECF_MAX_CYCLE}; got {_show(cycle)}"
+        )
+    prior_known = prior_epirubicin_mg_m2 is not None
+    prior = (
+        _check_scalar(
+            prior_epirubicin_mg_m2,
+            "prior_epirubicin_mg_m2",
+            lo=0,
+            hi=PRIOR_EPIRUBICIN_MAX_MG_M2,
+            unit="mg/m²",
+            hint=" (cumulative mg per m² of body surface, not mg)",
+        )
+        if prior_known
+        else 0.0
+    )
     bili = (
         None
         if bilirubin_mg_dl is None
-        else _check_scalar(bilirubin_mg_dl, "bilirubin_mg_dl", lo=0, hi=50, unit="mg/dL")
+        else _check_scalar(
+            bilirubin_mg_dl,
+            "bilirubin_mg_dl",
+            lo=0,
+            lo_open=True,
+            hi=50,
+            unit="mg/dL",
+            hint=" (a measured total bilirubin is never 0; leave it out when unknown)",
+        )
     )
-    ast = None if ast_u_l is None else _check_scalar(ast_u_l, "ast_u_l", lo=0, hi=10000, unit="U/L")
+    ast = (
+        None
+        if ast_u_l is None
+        else _check_scalar(
+            ast_u_l,
+            "ast_u_l",
+            lo=0,
+            lo_open=True,
+            hi=10000,
+            unit="U/L",
+            hint=" (a measured AST is never 0; leave it out when unknown)",
+        )
+    )
     egfr = (
         None
         if egfr_ml_min is None
@@ -471,19 +542,26 @@ def ecf_dose_sheet(
     after = prior + per_cycle
     top = max(EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2)
     expected_prior = per_cycle * (int(cycle) - 1)
-    if prior < expected_prior:
+    if not prior_known and int(cycle) > 1:
+        warnings.append(
+            f"Unknown cumulative epirubicin: cycle {cycle} but no prior dose given; "
+            f"{int(cycle) - 1} earlier ECF cycle(s) alone would give {expected_prior:g} mg/m² "
+            "(more with anthracycline given with TACE). Give the prior cumulative dose before "
+            "checking it against the cardiac thresholds."
+        )
+    elif prior < expected_prior:
         warnings.append(
             f"Cycle {cycle} but prior epirubicin is {prior:g} mg/m², less than the "
             f"{expected_prior:g} mg/m² that {int(cycle) - 1} earlier ECF cycle(s) alone give: "
             "check the cumulative dose (include anthracycline given with TACE)."
         )
-    for threshold in EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2:
+    for threshold in EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2 if prior_known or cycle == 1 else ():
         if prior < threshold <= after:
             warnings.append(
                 f"Cumulative epirubicin reaches {after:g} mg/m² with this cycle, crossing "
                 f"{threshold:g} mg/m²: check cardiac function (LVEF) before giving it."
             )
-    if prior >= top:
+    if prior_known and prior >= top:
         warnings.append(
             f"Cumulative epirubicin is already {prior:g} mg/m² (>= {top:g} mg/m²) before this "
             f"cycle and reaches {after:g} mg/m²: heart-failure risk rises steeply; "
@@ -492,7 +570,15 @@ def ecf_dose_sheet(
 
     recommended = pd.Series(100.0, index=sheet.index)
     hep_percent, hep_reasons = _epirubicin_hepatic_percent(bili, ast, uln)
-    if hep_percent < 100:
+    if hep_percent == 0:
+        recommended[sheet["drug"] == "epirubicin"] = 0.0
+        warnings.insert(
+            0,
+            f"WITHHOLD epirubicin ({'; '.join(hep_reasons)}): severe hepatic impairment, a "
+            "contraindication in the product information; do not give it (not applied; the "
+            "sheet still shows the full dose).",
+        )
+    elif hep_percent < 100:
         recommended[sheet["drug"] == "epirubicin"] = hep_percent
         warnings.append(
             f"Epirubicin hepatic band ({'; '.join(hep_reasons)}): recommended "
@@ -520,7 +606,9 @@ def ecf_dose_sheet(
 
     sheet.attrs["bsa_m2"] = body_surface
     sheet.attrs["formula"] = formula.lower()
-    sheet.attrs["cumulative_epirubicin_mg_m2"] = after
+    known = prior_known or int(cycle) == 1
+    sheet.attrs["cumulative_epirubicin_mg_m2"] = after if known else float("nan")
+    sheet.attrs["cumulative_epirubicin_known"] = known
     sheet.attrs["warnings"] = warnings
     return sheet
 
@@ -564,8 +652,22 @@ def _child_pugh_lab_points(bili, alb, inr):
     return p_bili + p_alb + p_inr
 
 
-def _child_pugh_class(points):
+def child_pugh_class_from_points(points) -> np.ndarray:
+    """Child-Pugh class of points (or scores), vectorised: A 5–6, B 7–9, C 10–15 :cite:p:`pugh1973`.
+
+    The one place the class rule lives; :func:`child_pugh`, :func:`child_pugh_frame`,
+    :func:`analysis.cohort.derive` and :mod:`analysis.paper` use it.
+
+    Examples
+    --------
+    >>> child_pugh_class_from_points([5, 6, 7, 9, 10]).tolist()
+    ['A', 'A', 'B', 'B', 'C']
+    """
+    points = np.asarray(points)
     return np.where(points <= 6, "A", np.where(points <= 9, "B", "C"))
+
+
+_child_pugh_class = child_pugh_class_from_points
 
 
 def child_pugh(bilirubin_mg_dl, albumin_g_dl, inr, ascites, encephalopathy) -> tuple[int, str]:

@@ -171,3 +171,120 @@ def test_subprocess_bad_input_no_traceback(argv, message):
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and result.stderr.startswith(message)
     assert "Traceback" not in result.stderr
+
+
+# --- issue 11: withhold above bilirubin 5 mg/dL, unknown cumulative dose, bounds -------------
+def test_bilirubin_above_five_withholds_epirubicin(capsys):
+    # bilirubin 12 mg/dL > 5 mg/dL: severe hepatic impairment; epirubicin is contraindicated
+    # (EMA SmPC 4.3) and omitted (Floyd et al. 2006): recommended 0 %, the warning comes first
+    code, out, err = _run_main(
+        capsys, ["--height-cm", "170", "--weight-kg", "65", "--bilirubin-mg-dl", "12"]
+    )
+    assert code == 0 and err == ""
+    warnings = out.split("Warnings (1):\n", 1)[1]
+    assert warnings.startswith("  - WITHHOLD epirubicin (bilirubin 12 mg/dL > 5)")
+    assert "do not give it" in warnings
+    epi = next(line for line in out.splitlines() if line.strip().startswith("epirubicin"))
+    assert epi.split()[-3:] == ["0", "%", "0.0"]
+
+
+@pytest.mark.parametrize(
+    ("bilirubin", "band"),
+    [("3", "50 %"), ("3.01", "25 %"), ("5", "25 %"), ("5.01", "WITHHOLD"), ("50", "WITHHOLD")],
+)
+def test_bilirubin_band_edges(capsys, bilirubin, band):
+    # 1.2-3 -> 50 %, (3, 5] -> 25 % (edges belong to the milder band), > 5 -> withhold
+    code, out, _ = _run_main(
+        capsys, ["--height-cm", "170", "--weight-kg", "65", "--bilirubin-mg-dl", bilirubin]
+    )
+    assert code == 0
+    if band == "WITHHOLD":
+        assert "WITHHOLD epirubicin" in out
+    else:
+        assert f"recommended {band} of the dose" in out and "WITHHOLD" not in out
+
+
+def test_later_cycle_without_prior_dose_states_no_cumulative_figure(capsys):
+    code, out, err = _run_main(capsys, ["--height-cm", "170", "--weight-kg", "65", "--cycle", "27"])
+    assert code == 0 and err == ""
+    first = out.splitlines()[0]
+    assert "cumulative epirubicin after this cycle UNKNOWN" in first
+    assert "35 mg/m²" not in first  # the old output stated 35 mg/m² as if known
+    # 26 earlier cycles x 35 mg/m² = 910 mg/m², given as a floor, not as the cumulative dose
+    assert "Unknown cumulative epirubicin: cycle 27 but no prior dose given" in out
+    assert "would give 910 mg/m²" in out
+
+
+def test_first_cycle_without_prior_dose_counts_from_zero(capsys):
+    code, out, _ = _run_main(capsys, ["--height-cm", "170", "--weight-kg", "65"])
+    assert code == 0
+    assert "cumulative epirubicin after this cycle 35 mg/m²" in out
+    assert "Unknown" not in out
+
+
+def test_prior_dose_given_is_stated(capsys):
+    # 70 + 35 = 105 mg/m²
+    code, out, _ = _run_main(
+        capsys,
+        [
+            "--height-cm",
+            "170",
+            "--weight-kg",
+            "65",
+            "--cycle",
+            "3",
+            "--prior-epirubicin-mg-m2",
+            "70",
+        ],
+    )
+    assert code == 0
+    assert "cumulative epirubicin after this cycle 105 mg/m²" in out
+    assert "Warnings: none" in out
+
+
+BASE = ["--height-cm", "170", "--weight-kg", "65"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--bilirubin-mg-dl", "0"], "--bilirubin-mg-dl: bilirubin_mg_dl = 0 is outside (0, 50]"),
+        (["--bilirubin-mg-dl", "51"], "--bilirubin-mg-dl: bilirubin_mg_dl = 51 is outside"),
+        (["--ast-u-l", "0"], "--ast-u-l: ast_u_l = 0 is outside (0, 10000]"),
+        (["--cycle", "0"], "--cycle: cycle must be a whole number from 1 to 50; got 0"),
+        (["--cycle", "51"], "--cycle: cycle must be a whole number from 1 to 50; got 51"),
+        (["--cycle", "100000000000000000000"], "--cycle 100000000000000000000: far outside"),
+        (["--cycle", "1e20"], "--cycle 1e20: not a whole number"),
+        (["--cycle", "2.5"], "--cycle 2.5: not a whole number"),
+        (["--prior-epirubicin-mg-m2", "-1"], "prior_epirubicin_mg_m2 = -1 is outside [0, 2000]"),
+        (["--prior-epirubicin-mg-m2", "2001"], "prior_epirubicin_mg_m2 = 2001 is outside"),
+        (["--egfr", "301"], "--egfr: egfr_ml_min = 301 is outside"),
+        (["--height-cm", "1_70"], "--height-cm 1_70: not a number"),
+        (["--weight-kg", "６５"], "not a number"),  # full-width digits: float() would take them
+        (["--weight-kg", "inf"], "--weight-kg inf: not a finite number"),
+        (["--bilirubin-mg-dl", "1,5"], "--bilirubin-mg-dl 1,5: not a number"),
+    ],
+)
+def test_bounds_one_line_exit_2(capsys, extra, message):
+    code, out, err = _run_main(capsys, [*BASE, *extra])
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("error: ")
+    assert message in err
+
+
+def test_library_unknown_prior_and_withhold():
+    import math
+
+    from analysis.clinical import ecf_dose_sheet
+
+    sheet = ecf_dose_sheet(170, 65, cycle=3, prior_epirubicin_mg_m2=None, bilirubin_mg_dl=6)
+    assert math.isnan(sheet.attrs["cumulative_epirubicin_mg_m2"])
+    assert sheet.attrs["cumulative_epirubicin_known"] is False
+    assert sheet.attrs["warnings"][0].startswith("WITHHOLD epirubicin (bilirubin 6 mg/dL > 5)")
+    assert any("Unknown cumulative epirubicin: cycle 3" in w for w in sheet.attrs["warnings"])
+    epi = sheet.loc[sheet["drug"] == "epirubicin"].iloc[0]
+    assert epi["recommended_percent"] == 0 and epi["recommended_dose_mg"] == 0
+    # the public default (prior 0.0) is unchanged: cycle 1 -> 35 mg/m², known
+    first = ecf_dose_sheet(170, 65)
+    assert first.attrs["cumulative_epirubicin_mg_m2"] == 35.0
+    assert first.attrs["cumulative_epirubicin_known"] is True

@@ -334,9 +334,9 @@ def test_dose_sheet_configurable_renal_bands():
 @pytest.mark.parametrize(
     ("kwargs", "pattern"),
     [
-        ({"cycle": 0}, r"cycle must be an integer >= 1; got 0"),
-        ({"cycle": 1.5}, r"cycle must be an integer >= 1; got 1\.5"),
-        ({"cycle": True}, r"cycle must be an integer >= 1; got True"),
+        ({"cycle": 0}, r"cycle must be a whole number from 1 to 50; got 0"),
+        ({"cycle": 1.5}, r"cycle must be a whole number from 1 to 50; got 1\.5"),
+        ({"cycle": True}, r"cycle must be a whole number from 1 to 50; got True"),
         ({"prior_epirubicin_mg_m2": -1}, r"prior_epirubicin_mg_m2 = -1 is outside"),
         ({"prior_epirubicin_mg_m2": float("nan")}, r"prior_epirubicin_mg_m2 must be a finite"),
         ({"bilirubin_mg_dl": -0.1}, r"bilirubin_mg_dl = -0\.1"),

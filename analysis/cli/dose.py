@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 
 from analysis.cli import UsageError
 
@@ -22,9 +23,15 @@ example:
 Doses follow the study's regimen (Hien et al. 2024): epirubicin 35 mg/m² day 1,
 5-fluorouracil 500 mg/m² over 5 h days 1 and 3, cisplatin 60 mg/m² over 2 h day 2.
 Warnings (BSA above 2.0 m², cumulative epirubicin crossing 550/700/900 mg/m², epirubicin
-hepatic bands, cisplatin renal bands) never change a dose: recommended doses are shown
-beside the full ones. Teaching tool, not a prescribing system: check every dose against
-your local protocol. Exit status 0 on success, 2 on bad input.
+hepatic bands and WITHHOLD above bilirubin 5 mg/dL, cisplatin renal bands, unknown
+cumulative dose when --cycle is above 1 without --prior-epirubicin-mg-m2)
+never change a dose: recommended doses are shown beside the full ones. Teaching tool, not a prescribing
+system: check every dose against your local protocol. Exit status 0 on success, 2 on bad
+input (one line naming the option).
+
+accepted values: height 100–250 cm, weight 25–250 kg, cycle 1–50, prior epirubicin
+0–2000 mg/m², bilirubin > 0 to 50 mg/dL, AST > 0 to 10000 U/L, eGFR 0–300 mL/min;
+plain decimal numbers only (no 1_000, no 1,5).
 """
 
 #: option -> (attribute, required, kind) ; kind "float" or "int"
@@ -63,28 +70,46 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="mosteller",
         help="BSA formula: mosteller (default) or dubois",
     )
-    parser.add_argument("--cycle", metavar="N", default="1", help="cycle number (default 1)")
+    parser.add_argument("--cycle", metavar="N", default="1", help="cycle number 1–50 (default 1)")
     parser.add_argument(
         "--prior-epirubicin-mg-m2",
         metavar="MG_M2",
-        default="0",
-        help="cumulative epirubicin before this cycle, mg/m² (earlier cycles and TACE); default 0",
+        default=None,
+        help="cumulative epirubicin before this cycle, mg/m² (earlier cycles and TACE); "
+        "without it, cycle 1 counts from 0 and a later cycle is flagged 'unknown cumulative dose'",
     )
     parser.add_argument("--bilirubin-mg-dl", metavar="MG_DL", help="total bilirubin, mg/dL")
     parser.add_argument("--ast-u-l", metavar="U_L", help="AST, U/L (upper limit of normal 40)")
     parser.add_argument("--egfr", metavar="ML_MIN", help="eGFR or creatinine clearance, mL/min")
 
 
+_FLOAT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_INT = re.compile(r"[+-]?[0-9]+")
+
+
+def _printable(text: str) -> str:
+    text = text if len(text) <= 40 else text[:40] + "…"
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 def _parse_number(option: str, text, kind: str):
+    """A plain ASCII decimal (Python's own int/float would take 1_000, '١٢' and 'nan')."""
     if text is None:
         return None
-    try:
-        value = int(text) if kind == "int" else float(text)
-    except ValueError:
+    stripped = str(text).strip()
+    pattern = _INT if kind == "int" else _FLOAT
+    if kind == "float" and stripped.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        raise UsageError(f"{option} {_printable(stripped)}: not a finite number")
+    if not pattern.fullmatch(stripped):
         what = "a whole number" if kind == "int" else "a number"
-        raise UsageError(f"{option} {text}: not {what}") from None
-    if kind == "float" and not math.isfinite(value):
-        raise UsageError(f"{option} {text}: not a finite number")
+        raise UsageError(f"{option} {_printable(str(text))}: not {what}")
+    if kind == "int":
+        if len(stripped.lstrip("+-")) > 6:  # far outside every range; no huge-int arithmetic
+            raise UsageError(f"{option} {_printable(stripped)}: far outside the accepted range")
+        return int(stripped)
+    value = float(stripped)
+    if not math.isfinite(value):
+        raise UsageError(f"{option} {_printable(stripped)}: not a finite number")
     return value
 
 
@@ -95,9 +120,9 @@ def _parse(args: argparse.Namespace) -> dict:
         if required and text is None:
             raise UsageError(f"missing {option} (see: python -m analysis dose --help)")
         values[attribute] = _parse_number(option, text, kind)
-    formula = str(args.formula).lower()
+    formula = str(args.formula).strip().lower()
     if formula not in ("mosteller", "dubois"):
-        raise UsageError(f"--formula {args.formula}: must be mosteller or dubois")
+        raise UsageError(f"--formula {_printable(str(args.formula))}: must be mosteller or dubois")
     values["formula"] = formula
     values["egfr_ml_min"] = values.pop("egfr")
     return values
@@ -147,10 +172,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(message) from None
     bsa_m2 = sheet.attrs["bsa_m2"]
     cycle = int(sheet["cycle"].iloc[0])
+    if sheet.attrs.get("cumulative_epirubicin_known", True):
+        cumulative = f"{sheet.attrs['cumulative_epirubicin_mg_m2']:g} mg/m²"
+    else:
+        cumulative = "UNKNOWN (give --prior-epirubicin-mg-m2)"
     print(
         f"ECF cycle {cycle} · BSA {bsa_m2:.2f} m² ({sheet.attrs['formula']}) · "
-        f"cumulative epirubicin after this cycle {sheet.attrs['cumulative_epirubicin_mg_m2']:g} "
-        "mg/m²"
+        f"cumulative epirubicin after this cycle {cumulative}"
     )
     print()
     print(_format_sheet(sheet))
