@@ -1,14 +1,16 @@
-"""Kaplan-Meier summaries, log-rank tests, Cox tables and proportional-hazards checks.
+"""Kaplan-Meier summaries, log-rank tests, Cox models and proportional-hazards checks for chapters.
 
-Everything here takes plain arrays (or a DataFrame for the Cox models) and returns plain numbers or
-DataFrames, so that chapters stay thin and tests can compare with published R output.
+The numbers come from the one survival engine, :mod:`analysis.engine` (NumPy); this module checks
+the input, builds data frames and returns small result objects that print readably, unpack like
+the tuples older code expects (``m, lo, hi = median_survival(...)``) and glue their formatted
+fields into a chapter in one call (``median_survival(t, e).glue("os")``).
 
 What differs between the programs the reader may know
 -----------------------------------------------------
-* **Median survival** -- every program takes the smallest time at which the Kaplan-Meier curve
-  :cite:`kaplan1958` is at or below 0.5. R's ``survfit`` (and this module) takes the midpoint to the
-  next event time when the curve sits *exactly* at 0.5 over an interval; SPSS and lifelines report
-  the left end of that plateau.
+* **Median survival** -- SPSS takes ``MIN(t_i : S(t_i) <= 0.5)`` (IBM SPSS Statistics Algorithms,
+  Kaplan-Meier :cite:`kaplan1958`), so when the curve sits *exactly* at 0.5 over an interval it
+  reports the plateau's left end (so do lifelines and the SPSS interval here, ``ci="spss"``);
+  R's ``survfit`` takes the midpoint to the next event time (``ci="log"``, ``"log-log"``).
 * **Median confidence interval** -- SPSS prints ``estimate ± 1.96·SE`` with a density-based SE
   (``ci="spss"``); R's ``survfit`` inverts the pointwise interval for S(t) on the log scale
   (``ci="log"``, the Brookmeyer-Crowley approach :cite:`brookmeyer1982`); lifelines inverts the
@@ -17,8 +19,9 @@ What differs between the programs the reader may know
 * **Mean survival** -- SPSS prints the area under the curve up to the largest observed time and notes
   that the estimate is *limited* to it when that time is censored; R prints the same restricted mean
   only when asked (``print(fit, rmean=...)``).
-* **Cox ties** -- R ``coxph`` and lifelines use Efron's method :cite:`efron1977`; SPSS ``COXREG`` uses
-  Breslow's. With continuous times (few ties) the difference is in the third decimal at most.
+* **Cox ties** -- R ``coxph`` and lifelines use Efron's method :cite:`efron1977`; SPSS ``COXREG``
+  uses Breslow's :cite:`breslow1974`. :func:`cox_table` offers both (``ties=``); with few tied
+  times they differ in the third decimal at most.
 * **Proportional hazards** -- :func:`ph_test` implements the Grambsch-Therneau test
   :cite:`grambsch1994` in the form printed by R ``survival`` < 3.0 ``cox.zph`` (and by lifelines);
   ``survival`` >= 3.0 computes an exact score test whose chi-squares differ in the second digit.
@@ -27,14 +30,19 @@ What differs between the programs the reader may know
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis import engine
+from analysis.engine import spss_median_se
+from analysis.formatting import NOT_REACHED, interval, number, p_value
+
 __all__ = [
+    "as_arrays",
     "kaplan_meier",
     "median_survival",
     "mean_survival",
@@ -42,25 +50,50 @@ __all__ = [
     "logrank",
     "logrank_table",
     "cox_table",
+    "cox_model",
     "univariate_cox",
     "ph_test",
     "events_per_variable",
     "try_cox_table",
     "try_ph_test",
     "group_comparison",
+    "spss_median_se",
+    "MedianResult",
+    "MeanResult",
+    "LogrankResult",
+    "CoxModel",
     "CI_METHODS",
+    "TIES",
 ]
 
 #: The three confidence-interval methods of :func:`median_survival`.
 CI_METHODS = ("spss", "log", "log-log")
-
-#: R's tolerance for "the curve is exactly at 0.5" (``sqrt(.Machine$double.eps)``).
-_TOL = math.sqrt(np.finfo(float).eps)
+#: Tie handling of :func:`cox_table`: Efron (R, lifelines) or Breslow (SPSS).
+TIES = engine.TIES
+_NAN = float("nan")
+_METHOD_NAMES = {
+    "spss": "SPSS (median ± 1.96·SE)",
+    "log": "R survfit (log)",
+    "log-log": "log-log (lifelines)",
+}
 
 
 # --------------------------------------------------------------------------------------- input
-def _as_arrays(durations, events, groups=None):
-    """Validate and return float durations, int events (and groups) as NumPy arrays."""
+def as_arrays(durations, events, groups=None):
+    """Validate and return float durations, int events (and object groups) as NumPy arrays.
+
+    Raises a :class:`ValueError` naming the argument and the first bad position.
+
+    Examples
+    --------
+    >>> t, e = as_arrays([1.5, 2], [1, 0])
+    >>> t.tolist(), e.tolist()
+    ([1.5, 2.0], [1, 0])
+    >>> as_arrays([1, -1], [1, 1])
+    Traceback (most recent call last):
+    ...
+    ValueError: durations: must be finite and >= 0; position 1 holds -1.0 (1 bad value(s))
+    """
     t = np.asarray(durations, dtype=float).ravel()
     try:
         e_raw = np.asarray(events, dtype=float).ravel()
@@ -76,14 +109,14 @@ def _as_arrays(durations, events, groups=None):
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"durations: must be finite and >= 0; position {i} holds {t[i]!r} "
+            f"durations: must be finite and >= 0; position {i} holds {float(t[i])!r} "
             f"({int(bad.sum())} bad value(s))"
         )
     bad = ~np.isin(e_raw, (0.0, 1.0))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"events: must be 0 (censored) or 1 (event); position {i} holds {e_raw[i]!r}"
+            f"events: must be 0 (censored) or 1 (event); position {i} holds {float(e_raw[i])!r}"
         )
     e = e_raw.astype(int)
     if groups is None:
@@ -96,6 +129,207 @@ def _as_arrays(durations, events, groups=None):
         i = int(np.flatnonzero(missing)[0])
         raise ValueError(f"groups: missing value at position {i}")
     return t, e, g
+
+
+def _levels(g) -> list:
+    """Sorted distinct group values (mixed types sorted by type name first)."""
+    return sorted(pd.unique(g), key=lambda x: (str(type(x)), x))
+
+
+# -------------------------------------------------------------------------------- result objects
+def _short(x) -> str:
+    return "nan" if not np.isfinite(x) else f"{x:.4g}"
+
+
+def _glue(prefix: str, fields: dict) -> dict:
+    """Glue ``{prefix}.{key}`` for every formatted field (myst-nb, not displayed)."""
+    from myst_nb import glue  # optional: only a chapter being executed needs it
+
+    for key, text in fields.items():
+        glue(f"{prefix}.{key}", text, display=False)
+    return fields
+
+
+class _TupleLike:
+    """Unpacks, indexes and compares equal like the tuple older callers expect."""
+
+    def _as_tuple(self) -> tuple:
+        raise NotImplementedError
+
+    def __iter__(self):
+        return iter(self._as_tuple())
+
+    def __len__(self) -> int:
+        return len(self._as_tuple())
+
+    def __getitem__(self, i):
+        return self._as_tuple()[i]
+
+    def __eq__(self, other):
+        if isinstance(other, tuple):
+            return self._as_tuple() == other
+        if type(other) is type(self):
+            return self.__dict__ == other.__dict__
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self._as_tuple())
+
+
+@dataclass(frozen=True, eq=False)
+class MedianResult(_TupleLike):
+    """A Kaplan-Meier median and its interval; unpacks as ``median, lower, upper``.
+
+    ``method`` is the interval method (``"spss"``, ``"log"``, ``"log-log"``), ``rule`` the median
+    rule (``"spss"``: left end of an exact 0.5 plateau; ``"r"``: its midpoint), ``se`` SPSS's
+    standard error (NaN for the R intervals). NaN means not reached / not estimable.
+    """
+
+    median: float
+    lower: float
+    upper: float
+    se: float = _NAN
+    method: str = "spss"
+    rule: str = "spss"
+
+    def _as_tuple(self) -> tuple:
+        return (self.median, self.lower, self.upper)
+
+    def __repr__(self) -> str:
+        return (
+            f"MedianResult(median={_short(self.median)}, lower={_short(self.lower)}, "
+            f"upper={_short(self.upper)}, method={self.method!r}, rule={self.rule!r})"
+        )
+
+    def formatted(self, decimals: int = 1) -> dict:
+        """The fields as a reader sees them: ``median``, ``lower``, ``upper``, ``ci``, ``se``,
+        ``method``."""
+        return {
+            "median": number(self.median, decimals, missing=NOT_REACHED),
+            "lower": number(self.lower, decimals),
+            "upper": number(self.upper, decimals),
+            "ci": interval(self.lower, self.upper, decimals),
+            "se": number(self.se, decimals + 1),
+            "method": _METHOD_NAMES[self.method],
+        }
+
+    def glue(self, prefix: str, decimals: int = 1) -> dict:
+        """Glue ``prefix.median``, ``prefix.ci`` … (see :meth:`formatted`); returns the texts."""
+        return _glue(prefix, self.formatted(decimals))
+
+
+@dataclass(frozen=True, eq=False)
+class MeanResult(_TupleLike):
+    """SPSS's (restricted) mean survival and its SE; unpacks as ``mean, se``.
+
+    ``limit`` is the largest observed time the area is restricted to and ``limited`` is True when
+    that time is censored (SPSS's footnote "Estimation is limited to the largest survival time if
+    it is censored").
+    """
+
+    mean: float
+    se: float
+    limit: float = _NAN
+    limited: bool = False
+
+    def _as_tuple(self) -> tuple:
+        return (self.mean, self.se)
+
+    def __repr__(self) -> str:
+        return (
+            f"MeanResult(mean={_short(self.mean)}, se={_short(self.se)}, "
+            f"limit={_short(self.limit)}, limited={self.limited})"
+        )
+
+    def formatted(self, decimals: int = 1) -> dict:
+        """``mean``, ``se``, ``ci`` (mean ± 1.96·SE, as SPSS prints) and ``limit``."""
+        z = engine.Z95
+        return {
+            "mean": number(self.mean, decimals),
+            "se": number(self.se, decimals + 1),
+            "ci": interval(self.mean - z * self.se, self.mean + z * self.se, decimals),
+            "limit": number(self.limit, decimals),
+        }
+
+    def glue(self, prefix: str, decimals: int = 1) -> dict:
+        """Glue ``prefix.mean``, ``prefix.se``, ``prefix.ci``, ``prefix.limit``."""
+        return _glue(prefix, self.formatted(decimals))
+
+
+@dataclass(frozen=True, eq=False)
+class LogrankResult(_TupleLike):
+    """A log-rank test; unpacks as ``chi2, df, p``."""
+
+    chi2: float
+    df: int
+    p: float
+
+    def _as_tuple(self) -> tuple:
+        return (self.chi2, self.df, self.p)
+
+    def __repr__(self) -> str:
+        return f"LogrankResult(chi2={_short(self.chi2)}, df={self.df}, p={_short(self.p)})"
+
+    def formatted(self) -> dict:
+        """``chi2`` (2 decimals), ``df`` and ``p`` (as the paper prints P values)."""
+        return {"chi2": number(self.chi2, 2), "df": f"{self.df}", "p": p_value(self.p)}
+
+    def glue(self, prefix: str) -> dict:
+        """Glue ``prefix.chi2``, ``prefix.df``, ``prefix.p``."""
+        return _glue(prefix, self.formatted())
+
+
+@dataclass(frozen=True, eq=False)
+class CoxModel:
+    """A fitted Cox model: the coefficient ``table`` (as :func:`cox_table`) and its summary.
+
+    The three global tests on ``df`` degrees of freedom are those of R ``summary(coxph)``:
+    likelihood ratio (``lr``), Wald (``wald``) and score (log-rank, ``score``); ``concordance`` is
+    Harrell's C of the linear predictor on the data used.
+    """
+
+    table: pd.DataFrame = field(repr=False)
+    ties: str
+    n: int
+    events: int
+    df: int
+    loglik: float
+    loglik0: float
+    lr: float
+    lr_p: float
+    wald: float
+    wald_p: float
+    score: float
+    score_p: float
+    concordance: float
+    converged: bool
+
+    def __repr__(self) -> str:
+        return (
+            f"CoxModel(ties={self.ties!r}, n={self.n}, events={self.events}, terms="
+            f"{list(self.table.index)}, lr={_short(self.lr)} (p={_short(self.lr_p)}), "
+            f"concordance={_short(self.concordance)})"
+        )
+
+    def formatted(self) -> dict:
+        """Counts, the three tests (statistic with 2 decimals, P as printed) and concordance."""
+        return {
+            "n": f"{self.n}",
+            "events": f"{self.events}",
+            "df": f"{self.df}",
+            "lr": number(self.lr, 2),
+            "lr_p": p_value(self.lr_p),
+            "wald": number(self.wald, 2),
+            "wald_p": p_value(self.wald_p),
+            "score": number(self.score, 2),
+            "score_p": p_value(self.score_p),
+            "concordance": number(self.concordance, 3),
+            "ties": self.ties.capitalize(),
+        }
+
+    def glue(self, prefix: str) -> dict:
+        """Glue ``prefix.lr``, ``prefix.concordance`` … (see :meth:`formatted`)."""
+        return _glue(prefix, self.formatted())
 
 
 # --------------------------------------------------------------------------------- Kaplan-Meier
@@ -118,20 +352,23 @@ def kaplan_meier(durations, events) -> pd.DataFrame:
         :cite:`greenwood1926` sum ``Σ d/(n(n-d))``, the variance of log S used by R's ``std.err``
         on the log scale) and ``se`` (Greenwood SE of S, ``S·sqrt(var_log)``, what SPSS prints as
         "Std. Error" in its survival table).
+
+    Examples
+    --------
+    >>> kaplan_meier([1, 2, 2, 3], [1, 1, 0, 1])[["time", "n_risk", "survival"]]
+       time  n_risk  survival
+    0   1.0       4      0.75
+    1   2.0       3      0.50
+    2   3.0       1      0.00
     """
-    t, e = _as_arrays(durations, events)
-    event_times = np.unique(t[e == 1])
-    n_risk = np.array([(t >= u).sum() for u in event_times], dtype=float)
-    n_event = np.array([((t == u) & (e == 1)).sum() for u in event_times], dtype=float)
-    surv = np.cumprod(1.0 - n_event / n_risk)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inc = np.where(n_risk > n_event, n_event / (n_risk * (n_risk - n_event)), np.inf)
-    var_log = np.cumsum(inc)
+    t, e = as_arrays(durations, events)
+    times, n_risk, n_event, _ = engine.event_table(t, e)
+    surv, var_log = engine.km_curve(n_risk, n_event)
     with np.errstate(invalid="ignore"):
         se = np.where(surv > 0, surv * np.sqrt(var_log), 0.0)
     return pd.DataFrame(
         {
-            "time": event_times,
+            "time": times,
             "n_risk": n_risk.astype(int),
             "n_event": n_event.astype(int),
             "survival": surv,
@@ -141,64 +378,15 @@ def kaplan_meier(durations, events) -> pd.DataFrame:
     )
 
 
-def _quantile_time(times: np.ndarray, curve: np.ndarray, p: float = 0.5) -> float:
-    """R's rule for the time at which a step curve reaches ``p``.
-
-    ``times`` are the times at which the curve may change and ``curve`` its values just after them.
-    Plateaus (repeated values) are collapsed to their first time, as R's ``quantile.survfit`` does.
-    The result is the first time with ``curve <= p``; if the curve equals ``p`` (within R's
-    tolerance ``sqrt(.Machine$double.eps)``) there and drops again later, the midpoint between that
-    time and the next time the curve changes. NaN when the curve never reaches ``p``.
-    """
-    ok = np.isfinite(curve)
-    times, curve = times[ok], curve[ok]
-    if times.size == 0:
-        return float("nan")
-    keep = np.r_[True, np.abs(np.diff(curve)) > 0]
-    times, curve = times[keep], curve[keep]
-    hit = np.flatnonzero(curve <= p + _TOL)
-    if hit.size == 0:
-        return float("nan")
-    i = int(hit[0])
-    if abs(curve[i] - p) < _TOL and i + 1 < times.size:
-        return float((times[i] + times[i + 1]) / 2.0)
-    return float(times[i])
-
-
-def _spss_median_se(km: pd.DataFrame, median: float) -> float:
-    """Density-based SE of the median (Collett's formula, as SPSS's algorithms describe it).
-
-    ``SE = sqrt(Var S(t50)) / f``, with ``Var S`` Greenwood's variance of the KM estimate at the
-    median and ``f = (S(u) - S(l)) / (l - u)`` the slope of the curve between ``u``, the largest
-    event time with ``S(u) >= 0.55`` (time 0, S = 1, when there is none), and ``l``, the smallest
-    event time with ``S(l) <= 0.45``. NaN when the curve never falls to 0.45.
-    """
-    times = km["time"].to_numpy()
-    surv = km["survival"].to_numpy()
-    se = km["se"].to_numpy()
-    # Greenwood SE at the median: the value of the step curve at t50.
-    at = np.flatnonzero(times <= median + 1e-12)
-    if at.size == 0:
-        return float("nan")
-    se_surv = float(se[at[-1]])
-    upper_idx = np.flatnonzero(surv >= 0.55 - _TOL)
-    if upper_idx.size:
-        u, s_u = float(times[upper_idx[-1]]), float(surv[upper_idx[-1]])
-    else:
-        u, s_u = 0.0, 1.0
-    lower_idx = np.flatnonzero(surv <= 0.45 + _TOL)
-    if lower_idx.size == 0:
-        return float("nan")
-    lo, s_l = float(times[lower_idx[0]]), float(surv[lower_idx[0]])
-    if lo <= u:
-        return float("nan")
-    density = (s_u - s_l) / (lo - u)
-    if density <= 0:
-        return float("nan")
-    return se_surv / density
-
-
-def median_survival(durations, events, ci: str = "spss", alpha: float = 0.05, *, clip_at_zero=True):
+def median_survival(
+    durations,
+    events,
+    ci: str = "spss",
+    alpha: float = 0.05,
+    *,
+    clip_at_zero: bool = True,
+    rule: str | None = None,
+) -> MedianResult:
     """Kaplan-Meier median survival time and its confidence interval.
 
     Parameters
@@ -213,10 +401,10 @@ def median_survival(durations, events, ci: str = "spss", alpha: float = 0.05, *,
             ``median ± z·SE`` with ``SE = sqrt(Var S(t50)) / f`` -- Greenwood's variance of the
             curve at the median :cite:`greenwood1926` divided by the density ``f`` estimated as the
             slope of the curve between the last event time with ``S >= 0.55`` and the first with
-            ``S <= 0.45`` (Collett, *Modelling Survival Data in Medical Research*, §2.4). The
-            interval is symmetric. The lower bound is clipped at 0 (a negative survival time is
-            meaningless) unless ``clip_at_zero=False``; we could not verify whether SPSS clips.
-            The paper (SPSS 26) prints intervals of this kind.
+            ``S <= 0.45`` (Collett, *Modelling Survival Data in Medical Research*, §2.4;
+            :func:`spss_median_se`). The interval is symmetric. The lower bound is clipped at 0 (a
+            negative survival time is meaningless) unless ``clip_at_zero=False``; we could not
+            verify whether SPSS clips. The paper (SPSS 26) prints intervals of this kind.
         ``"log"``
             R ``survfit``'s default (``conf.type="log"``): the set of times at which the pointwise
             interval ``S·exp(±z·se(log S))`` contains 0.5, i.e. the Brookmeyer-Crowley inversion
@@ -225,42 +413,55 @@ def median_survival(durations, events, ci: str = "spss", alpha: float = 0.05, *,
             reaches 0.5.
         ``"log-log"``
             The same inversion with the log(-log) interval ``S^exp(±z·se(log S)/log S)``, which is
-            lifelines' default (``KaplanMeierFitter.confidence_interval_`` read through
-            ``median_survival_times``) and R's ``conf.type="log-log"``.
+            lifelines' default and R's ``conf.type="log-log"``.
     alpha : float
         1 - confidence level (0.05 for 95% intervals).
     clip_at_zero : bool, keyword-only
         Clip the lower bound of the ``"spss"`` interval at 0.
+    rule : {"spss", "r"}, optional
+        The median rule; by default SPSS's for ``ci="spss"`` and R's for the other two. SPSS takes
+        ``MIN(t_i : S(t_i) <= 0.5)``, so an exact 0.5 plateau gives its left end; R takes the
+        plateau's midpoint.
 
     Returns
     -------
-    (median, lower, upper) : tuple of float
-        The median follows R's rule: the smallest time with ``S(t) <= 0.5``, or the midpoint to the
-        next event time when ``S`` is exactly 0.5 on a plateau (SPSS and lifelines report the
-        plateau's start). A median that is not reached is NaN, never an exception; so is any bound
-        that cannot be computed.
+    MedianResult
+        Unpacks as ``(median, lower, upper)``. A median that is not reached is NaN, never an
+        exception; so is any bound that cannot be computed.
+
+    Examples
+    --------
+    Times 1-4, all events: S is exactly 0.5 on [2, 3).
+
+    >>> median_survival([1, 2, 3, 4], [1, 1, 1, 1])
+    MedianResult(median=2, lower=0.04004, upper=3.96, method='spss', rule='spss')
+    >>> median_survival([1, 2, 3, 4], [1, 1, 1, 1], ci="log").median
+    2.5
+    >>> m, lo, hi = median_survival([1, 2, 3, 4], [1, 0, 0, 0])   # not reached
+    >>> m
+    nan
     """
     if ci not in CI_METHODS:
         raise ValueError(f"ci: expected one of {CI_METHODS}, got {ci!r}")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha: expected a number in (0, 1), got {alpha!r}")
-    km = kaplan_meier(durations, events)
-    nan = float("nan")
-    if km.empty:
-        return nan, nan, nan
-    times = km["time"].to_numpy()
-    surv = km["survival"].to_numpy()
-    median = _quantile_time(times, surv, 0.5)
-    z = stats.norm.ppf(1 - alpha / 2)
+    if rule is None:
+        rule = "spss" if ci == "spss" else "r"
+    if rule not in engine.MEDIAN_RULES:
+        raise ValueError(f"rule: expected one of {engine.MEDIAN_RULES}, got {rule!r}")
+    t, e = as_arrays(durations, events)
+    times, n_risk, n_event, _ = engine.event_table(t, e)
+    surv, var_log = engine.km_curve(n_risk, n_event)
+    median = engine.km_median(times, surv, rule)
+    z = float(stats.norm.ppf(1 - alpha / 2))
     if ci == "spss":
         if math.isnan(median):
-            return nan, nan, nan
-        se = _spss_median_se(km, median)
+            return MedianResult(_NAN, _NAN, _NAN, _NAN, ci, rule)
+        se = engine.spss_median_se(times, surv, var_log)
         lower, upper = median - z * se, median + z * se
         if clip_at_zero and not math.isnan(lower):
             lower = max(lower, 0.0)
-        return median, float(lower), float(upper)
-    var_log = km["var_log"].to_numpy()
+        return MedianResult(median, float(lower), float(upper), se, ci, rule)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         se_log = np.sqrt(var_log)
         if ci == "log":
@@ -275,12 +476,12 @@ def median_survival(durations, events, ci: str = "spss", alpha: float = 0.05, *,
             lo_band[one], hi_band[one] = 1.0, 1.0
     undefined = surv <= 0
     lo_band[undefined], hi_band[undefined] = np.nan, np.nan
-    lower = _quantile_time(times, lo_band, 0.5)
-    upper = _quantile_time(times, hi_band, 0.5)
-    return median, lower, upper
+    lower = engine.quantile_time(times, lo_band, 0.5)
+    upper = engine.quantile_time(times, hi_band, 0.5)
+    return MedianResult(median, lower, upper, _NAN, ci, rule)
 
 
-def mean_survival(durations, events) -> tuple[float, float]:
+def mean_survival(durations, events) -> MeanResult:
     """Restricted mean survival time (area under the Kaplan-Meier curve) and its SE, as SPSS prints.
 
     The curve is integrated from 0 to the largest observed time. When that time is censored the
@@ -295,25 +496,20 @@ def mean_survival(durations, events) -> tuple[float, float]:
 
     Returns
     -------
-    (mean, se) : tuple of float
+    MeanResult
+        Unpacks as ``(mean, se)``.
+
+    Examples
+    --------
+    Deaths at 2 and 4, censored at 5: area 2 + 2·(2/3) + 1·(1/3) = 11/3.
+
+    >>> mean_survival([2, 4, 5], [1, 1, 0])
+    MeanResult(mean=3.667, se=0.7201, limit=5, limited=True)
     """
-    t, e = _as_arrays(durations, events)
-    km = kaplan_meier(t, e)
-    t_max = float(t.max())
-    # step function: knots 0, event times..., t_max
-    knots = np.r_[0.0, km["time"].to_numpy(), t_max]
-    values = np.r_[1.0, km["survival"].to_numpy()]
-    widths = np.diff(knots)
-    widths = np.clip(widths, 0.0, None)
-    mean = float(np.sum(values * widths))
-    # area from each event time to t_max
-    pieces = values[1:] * widths[1:]
-    area_after = np.cumsum(pieces[::-1])[::-1]
-    n = km["n_risk"].to_numpy(float)
-    d = km["n_event"].to_numpy(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(n > d, area_after**2 * d / (n * (n - d)), 0.0)
-    return mean, float(math.sqrt(terms.sum()))
+    t, e = as_arrays(durations, events)
+    mean, se = engine.spss_mean(t, e)
+    last = t == t.max()
+    return MeanResult(mean, se, float(t.max()), bool(not e[last].any()))
 
 
 def km_table(durations, events, times: Sequence[float], alpha: float = 0.05) -> pd.DataFrame:
@@ -324,7 +520,7 @@ def km_table(durations, events, times: Sequence[float], alpha: float = 0.05) -> 
     ``n_event`` is the cumulative number of events up to and including ``time``. The interval is
     R's default ``conf.type="log"``.
     """
-    t, e = _as_arrays(durations, events)
+    t, e = as_arrays(durations, events)
     km = kaplan_meier(t, e)
     z = stats.norm.ppf(1 - alpha / 2)
     rows = []
@@ -368,54 +564,42 @@ def logrank_table(durations, events, groups) -> tuple[pd.DataFrame, float, int, 
         ``oe2_v`` ((O-E)²/V), as ``survdiff`` prints them.
     chi2, df, p : float, int, float
     """
-    t, e, g = _as_arrays(durations, events, groups)
-    levels = sorted(pd.unique(g), key=lambda x: (str(type(x)), x))
+    t, e, g = as_arrays(durations, events, groups)
+    levels = _levels(g)
     if len(levels) < 2:
         raise ValueError(f"groups: need at least 2 groups, got {len(levels)} ({levels!r})")
-    k = len(levels)
-    idx = np.array([levels.index(x) for x in g])
-    event_times = np.unique(t[e == 1])
-    obs = np.zeros(k)
-    exp = np.zeros(k)
-    var = np.zeros((k, k))
-    for u in event_times:
-        at_risk = t >= u
-        n_j = np.bincount(idx[at_risk], minlength=k).astype(float)
-        died = (t == u) & (e == 1)
-        d_j = np.bincount(idx[died], minlength=k).astype(float)
-        n, d = n_j.sum(), d_j.sum()
-        obs += d_j
-        exp += d * n_j / n
-        if n > 1:
-            frac = n_j / n
-            var += d * (n - d) / (n - 1) * (np.diag(frac) - np.outer(frac, frac))
-    u_vec = (obs - exp)[:-1]
-    v_mat = var[:-1, :-1]
-    chi2 = float(u_vec @ np.linalg.pinv(v_mat) @ u_vec)
-    df = k - 1
-    p = float(stats.chi2.sf(chi2, df))
+    codes = np.array([levels.index(x) for x in g])
+    res = engine.logrank_test(t, e, codes)
+    obs, exp = res.observed, res.expected
     with np.errstate(divide="ignore", invalid="ignore"):
         table = pd.DataFrame(
             {
-                "n": np.bincount(idx, minlength=k),
+                "n": res.n.astype(int),
                 "observed": obs,
                 "expected": exp,
                 "oe2_e": (obs - exp) ** 2 / exp,
-                "oe2_v": (obs - exp) ** 2 / np.diag(var),
+                "oe2_v": (obs - exp) ** 2 / np.diag(res.variance),
             },
             index=pd.Index(levels, name="group"),
         )
-    return table, chi2, df, p
+    return table, res.chi2, res.df, res.p
 
 
-def logrank(durations, events, groups) -> tuple[float, int, float]:
-    """Log-rank (Mantel-Cox) test for 2 or more groups: ``(chi2, df, p)``.
+def logrank(durations, events, groups) -> LogrankResult:
+    """Log-rank (Mantel-Cox) test for 2 or more groups; unpacks as ``(chi2, df, p)``.
 
     Same statistic as R ``survdiff(..., rho=0)`` and SPSS "Log Rank (Mantel-Cox)"; see
     :func:`logrank_table` for the observed/expected table.
+
+    Examples
+    --------
+    By hand (times 1-4, all events, groups alternating): chi2 = (2/3)² / (13/18) = 8/13.
+
+    >>> logrank([1, 2, 3, 4], [1, 1, 1, 1], ["a", "b", "a", "b"])
+    LogrankResult(chi2=0.6154, df=1, p=0.4328)
     """
     _, chi2, df, p = logrank_table(durations, events, groups)
-    return chi2, df, p
+    return LogrankResult(chi2, df, p)
 
 
 # ----------------------------------------------------------------------------------------- Cox
@@ -460,52 +644,8 @@ def _design(
     return pd.concat(parts, axis=1)
 
 
-def cox_table(
-    df: pd.DataFrame,
-    duration_col: str,
-    event_col: str,
-    covariates: Sequence[str],
-    *,
-    categorical: Mapping[str, object] | None = None,
-    alpha: float = 0.05,
-) -> pd.DataFrame:
-    """Fit a Cox proportional-hazards model :cite:`cox1972` and return its coefficient table.
-
-    Parameters
-    ----------
-    df : DataFrame
-        One row per subject. Rows with a missing value in any used column are dropped (R's
-        ``na.omit``; SPSS's listwise deletion); the number used is in ``.attrs["n"]``.
-    duration_col, event_col : str
-        Follow-up time and event indicator (1 event, 0 censored).
-    covariates : sequence of str
-        Columns entered together (one multivariable model). Numeric columns enter as they are (the
-        HR is per unit).
-    categorical : mapping, optional
-        ``{column: reference_level}``: these columns are dummy coded, one 0/1 term ``column=level``
-        per non-reference level (R's ``factor`` with ``relevel``; SPSS's ``/CATEGORICAL`` with
-        ``(INDICATOR(first|last))``). The reference level is explicit because R takes the first
-        level and SPSS the *last* by default.
-    alpha : float
-        1 - confidence level of the HR intervals.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by term: ``coef``, ``se``, ``hr`` (exp(coef)), ``lower``, ``upper`` (Wald interval
-        ``exp(coef ± z·se)``), ``z`` and ``p`` (two-sided Wald P, R's ``Pr(>|z|)`` and SPSS's
-        "Sig."). ``.attrs`` holds ``n``, ``events``, ``loglik``, ``lr_chi2``, ``lr_df``, ``lr_p``.
-
-    Notes
-    -----
-    Ties are handled with Efron's method :cite:`efron1977` (R ``coxph``'s default; SPSS uses
-    Breslow's). The partial likelihood is maximised with lifelines' Newton-Raphson
-    :cite:`davidsonpilon2019` run to a step norm below 1e-12 (far tighter than its default 1e-7 and
-    than R's relative log-likelihood change of 1e-9), so coefficients agree with R to all printed
-    digits.
-    """
-    from lifelines import CoxPHFitter
-
+def _model_frame(df, duration_col, event_col, covariates, categorical):
+    """Design matrix with the time and event columns, complete rows only, validated."""
     for col in (duration_col, event_col):
         if col not in df.columns:
             raise KeyError(f"column {col!r} is not in the data frame")
@@ -523,47 +663,156 @@ def cox_table(
     ).dropna()
     if data.empty:
         raise ValueError("no complete rows left after dropping missing values")
-    _as_arrays(data["_T"], data["_E"])  # validate times and events
+    as_arrays(data["_T"], data["_E"])  # validate times and events
     constant = [c for c in x.columns if data[c].nunique() < 2]
     if constant:
         raise ValueError(f"covariates: term(s) {constant!r} do not vary in the rows used")
-    cph = CoxPHFitter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cph.fit(
-            data,
-            duration_col="_T",
-            event_col="_E",
-            fit_options={"precision": 1e-12, "r_precision": 1e-15, "max_steps": 500},
-        )
+    return data, list(x.columns)
+
+
+def cox_model(
+    df: pd.DataFrame,
+    duration_col: str,
+    event_col: str,
+    covariates: Sequence[str],
+    ties: str = "efron",
+    *,
+    categorical: Mapping[str, object] | None = None,
+    alpha: float = 0.05,
+) -> CoxModel:
+    """Fit a Cox proportional-hazards model :cite:`cox1972`: coefficient table and model summary.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per subject. Rows with a missing value in any used column are dropped (R's
+        ``na.omit``; SPSS's listwise deletion).
+    duration_col, event_col : str
+        Follow-up time and event indicator (1 event, 0 censored).
+    covariates : sequence of str
+        Columns entered together (one multivariable model). Numeric columns enter as they are (the
+        HR is per unit).
+    ties : {"efron", "breslow"}
+        Efron's method :cite:`efron1977` (R ``coxph``'s and lifelines' default) or Breslow's
+        :cite:`breslow1974` (SPSS ``COXREG``).
+    categorical : mapping, optional
+        ``{column: reference_level}``: these columns are dummy coded, one 0/1 term ``column=level``
+        per non-reference level (R's ``factor`` with ``relevel``; SPSS's ``/CATEGORICAL`` with
+        ``(INDICATOR(first|last))``). The reference level is explicit because R takes the first
+        level and SPSS the *last* by default.
+    alpha : float
+        1 - confidence level of the HR intervals.
+
+    Returns
+    -------
+    CoxModel
+        ``table`` (see :func:`cox_table`), ``n``, ``events``, the likelihood-ratio, Wald and score
+        tests with their P values, and Harrell's concordance.
+
+    Notes
+    -----
+    Newton-Raphson in :func:`analysis.engine.cox_fit`, run until the largest step is below 1e-12
+    (tighter than R's relative log-likelihood change of 1e-9), so coefficients agree with R to all
+    printed digits.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"t": [1, 2, 3, 4, 5, 6], "e": [1, 1, 1, 0, 1, 1], "x": [0, 1, 0, 1, 1, 0]})
+    >>> fit = cox_model(d, "t", "e", ["x"])
+    >>> [round(float(fit.table.loc["x", k]), 4) for k in ("coef", "hr", "p")]
+    [-0.1008, 0.9041, 0.92]
+    """
+    data, terms = _model_frame(df, duration_col, event_col, covariates, categorical)
+    x = data[terms].to_numpy(float)
+    t = data["_T"].to_numpy(float)
+    e = data["_E"].to_numpy(float)
+    fit = engine.cox_fit(x, t, e, ties=ties)
     z = stats.norm.ppf(1 - alpha / 2)
-    coef = cph.params_.to_numpy()
-    se = cph.standard_errors_.to_numpy()
-    zval = coef / se
-    out = pd.DataFrame(
-        {
-            "coef": coef,
-            "se": se,
-            "hr": np.exp(coef),
-            "lower": np.exp(coef - z * se),
-            "upper": np.exp(coef + z * se),
-            "z": zval,
-            "p": 2 * stats.norm.sf(np.abs(zval)),
-        },
-        index=pd.Index(list(x.columns), name="term"),
+    coef, se = fit.beta, fit.se
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        zval = coef / se
+        table = pd.DataFrame(
+            {
+                "coef": coef,
+                "se": se,
+                "hr": np.exp(coef),
+                "lower": np.exp(coef - z * se),
+                "upper": np.exp(coef + z * se),
+                "z": zval,
+                "p": 2 * stats.norm.sf(np.abs(zval)),
+            },
+            index=pd.Index(terms, name="term"),
+        )
+    k = len(terms)
+    with np.errstate(invalid="ignore"):
+        c_index = engine.concordance(t, e, x @ np.nan_to_num(coef))
+    model = CoxModel(
+        table=table,
+        ties=ties,
+        n=int(len(data)),
+        events=int(e.sum()),
+        df=k,
+        loglik=fit.loglik,
+        loglik0=fit.loglik0,
+        lr=fit.lr,
+        lr_p=float(stats.chi2.sf(fit.lr, k)),
+        wald=fit.wald,
+        wald_p=float(stats.chi2.sf(fit.wald, k)),
+        score=fit.score,
+        score_p=float(stats.chi2.sf(fit.score, k)),
+        concordance=c_index,
+        converged=bool(fit.converged),
     )
-    lr = cph.log_likelihood_ratio_test()
-    out.attrs.update(
+    table.attrs.update(
         {
-            "n": int(len(data)),
-            "events": int(data["_E"].sum()),
-            "loglik": float(cph.log_likelihood_),
-            "lr_chi2": float(lr.test_statistic),
-            "lr_df": int(lr.degrees_freedom),
-            "lr_p": float(lr.p_value),
+            "n": model.n,
+            "events": model.events,
+            "ties": ties,
+            "converged": model.converged,
+            "loglik": model.loglik,
+            "lr_chi2": model.lr,
+            "lr_df": k,
+            "lr_p": model.lr_p,
+            "wald_chi2": model.wald,
+            "wald_p": model.wald_p,
+            "score_chi2": model.score,
+            "score_p": model.score_p,
+            "concordance": model.concordance,
         }
     )
-    return out
+    return model
+
+
+def cox_table(
+    df: pd.DataFrame,
+    duration_col: str,
+    event_col: str,
+    covariates: Sequence[str],
+    ties: str = "efron",
+    *,
+    categorical: Mapping[str, object] | None = None,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """The coefficient table of a Cox model (see :func:`cox_model` for the parameters).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by term: ``coef``, ``se``, ``hr`` (exp(coef)), ``lower``, ``upper`` (Wald interval
+        ``exp(coef ± z·se)``), ``z`` and ``p`` (two-sided Wald P, R's ``Pr(>|z|)`` and SPSS's
+        "Sig."). ``.attrs`` holds ``n``, ``events``, ``ties``, ``converged``, ``loglik``,
+        ``lr_chi2``, ``lr_df``, ``lr_p``, ``wald_chi2``, ``wald_p``, ``score_chi2``, ``score_p``
+        and ``concordance``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"t": [1, 2, 2, 3, 4, 5], "e": [1, 1, 1, 0, 1, 1], "x": [0, 1, 0, 1, 1, 0]})
+    >>> [round(float(cox_table(d, "t", "e", ["x"], ties=k).loc["x", "coef"]), 4) for k in TIES]
+    [-0.229, -0.2027]
+    """
+    return cox_model(
+        df, duration_col, event_col, covariates, ties, categorical=categorical, alpha=alpha
+    ).table
 
 
 def univariate_cox(
@@ -571,6 +820,7 @@ def univariate_cox(
     duration_col: str,
     event_col: str,
     covariates: Sequence[str],
+    ties: str = "efron",
     *,
     categorical: Mapping[str, object] | None = None,
     alpha: float = 0.05,
@@ -584,7 +834,7 @@ def univariate_cox(
     tables = []
     for col in covariates:
         cat = {col: categorical[col]} if col in categorical else None
-        tab = cox_table(df, duration_col, event_col, [col], categorical=cat, alpha=alpha)
+        tab = cox_table(df, duration_col, event_col, [col], ties, categorical=cat, alpha=alpha)
         tab["n"] = tab.attrs["n"]
         tab["events"] = tab.attrs["events"]
         tables.append(tab)
@@ -604,7 +854,7 @@ def ph_test(
 
     For each term ``j`` the scaled Schoenfeld residuals :cite:`grambsch1994` are regressed on
     ``g(t)``, a transform of event time; under proportional hazards the slope is 0. With ``d``
-    events, ``V`` the model covariance, ``R`` the (unscaled) Schoenfeld residuals and
+    events, ``V`` the model covariance (Efron ties), ``R`` the (unscaled) Schoenfeld residuals and
     ``c = g - mean(g)`` over events::
 
         chi2_j  = d · (c' R V)_j² / (V_jj · Σ c²)          on 1 df
@@ -624,35 +874,32 @@ def ph_test(
     -------
     DataFrame
         Indexed by term and a last row ``GLOBAL``: ``chi2``, ``df``, ``p``.
-    """
-    from lifelines import CoxPHFitter
 
+    Raises
+    ------
+    ValueError
+        When the test does not exist on these data, saying why: fewer than two events, every
+        event at the same time (``g`` has no spread, so the slope is undefined) or a model that
+        does not converge.
+    """
     if transform not in ("km", "identity", "rank", "log"):
         raise ValueError(
             f"transform: expected 'km', 'identity', 'rank' or 'log', got {transform!r}"
         )
-    x = _design(df, list(covariates), categorical)
-    data = pd.concat(
-        [
-            pd.to_numeric(df[duration_col]).astype(float).rename("_T"),
-            pd.to_numeric(df[event_col]).astype(float).rename("_E"),
-            x,
-        ],
-        axis=1,
-    ).dropna()
-    cph = CoxPHFitter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cph.fit(
-            data,
-            duration_col="_T",
-            event_col="_E",
-            fit_options={"precision": 1e-12, "r_precision": 1e-15, "max_steps": 500},
+    data, terms = _model_frame(df, duration_col, event_col, covariates, categorical)
+    x = data[terms].to_numpy(float)
+    t = data["_T"].to_numpy(float)
+    e = data["_E"].to_numpy(float)
+    if e.sum() < 2:
+        raise ValueError("the test needs at least two events")
+    if np.unique(t[e > 0]).size < 2:
+        raise ValueError(
+            "every event happens at the same time, so there is no change over time to test"
         )
-        resid = cph.compute_residuals(data, "schoenfeld")
-    # resid is indexed by the rows with events (all rows with an event, including tied ones)
-    ev = data.loc[resid.index]
-    times = ev["_T"].to_numpy()
+    fit = engine.cox_fit(x, t, e, ties="efron")
+    if not (fit.converged and np.all(np.isfinite(fit.cov))):
+        raise ValueError("the Cox model does not converge, so its residuals are not defined")
+    times, r = engine.schoenfeld_residuals(x, t, e, fit.beta, ties="efron")
     if transform == "identity":
         g = times
     elif transform == "log":
@@ -660,7 +907,7 @@ def ph_test(
     elif transform == "rank":
         g = stats.rankdata(times)
     else:
-        km = kaplan_meier(data["_T"], data["_E"])
+        km = kaplan_meier(t, e)
         # left-continuous KM at each event time: S(t-) = value just before t
         s_before = np.r_[1.0, km["survival"].to_numpy()[:-1]]
         lookup = dict(zip(km["time"].to_numpy(), s_before, strict=True))
@@ -668,23 +915,21 @@ def ph_test(
         # (lifelines uses the right-continuous S(t) here; R and this function the left-continuous
         # S(t-), which is why the two differ when event times are tied.)
     c = g - g.mean()
-    r = resid[list(x.columns)].to_numpy()
-    v = cph.variance_matrix_.to_numpy()
+    v = fit.cov
     d = len(times)
     crv = c @ r @ v
     ss = float(c @ c)
     chi2 = d * crv**2 / (np.diag(v) * ss)
     glob = float(d * (c @ r @ v @ r.T @ c) / ss)
-    p_terms = len(x.columns)
-    out = pd.DataFrame(
+    k = len(terms)
+    return pd.DataFrame(
         {
             "chi2": np.r_[chi2, glob],
-            "df": np.r_[np.ones(p_terms, dtype=int), p_terms],
-            "p": np.r_[stats.chi2.sf(chi2, 1), stats.chi2.sf(glob, p_terms)],
+            "df": np.r_[np.ones(k, dtype=int), k],
+            "p": np.r_[stats.chi2.sf(chi2, 1), stats.chi2.sf(glob, k)],
         },
-        index=pd.Index([*x.columns, "GLOBAL"], name="term"),
+        index=pd.Index([*terms, "GLOBAL"], name="term"),
     )
-    return out
 
 
 def events_per_variable(n_events: int, n_parameters: int) -> float:
@@ -717,8 +962,6 @@ def try_cox_table(
     (DataFrame or None, str)
         The table and ``""``; or ``None`` and a short reason fit to print.
     """
-    from lifelines.exceptions import ConvergenceError
-
     covariates = list(covariates)
     absent = [c for c in covariates if c not in df.columns or df[c].isna().all()]
     if absent:
@@ -727,7 +970,7 @@ def try_cox_table(
     if events.sum() == 0:
         return None, "no events in this cohort (every patient is censored)"
     try:
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             table = cox_table(df, duration_col, event_col, covariates, **kwargs)
     except ValueError as exc:
         if "do not vary" in str(exc):
@@ -735,7 +978,7 @@ def try_cox_table(
                 "in the rows used", "in this cohort"
             )
         return None, f"cannot be fitted on this cohort ({exc})"
-    except (ConvergenceError, np.linalg.LinAlgError, ZeroDivisionError, OverflowError) as exc:
+    except (np.linalg.LinAlgError, ZeroDivisionError, OverflowError) as exc:
         return None, f"the model does not converge on this cohort ({type(exc).__name__})"
     bad = ~np.isfinite(table[["coef", "se", "hr", "lower", "upper"]]).all(axis=1)
     bad |= table["coef"].abs() > 15
@@ -745,6 +988,8 @@ def try_cox_table(
             f"the estimate for {terms} runs off to infinity (monotone likelihood: the events "
             "fall on one side of it)"
         )
+    if not table.attrs["converged"]:
+        return None, "the model does not converge on this cohort"
     return table, ""
 
 
@@ -773,7 +1018,7 @@ def group_comparison(
         test (NaN when not estimable) and ``reason`` (why not: fewer than two groups with
         patients, or no events at all), else ``""``.
     """
-    t, e, g = _as_arrays(durations, events, groups)
+    t, e, g = as_arrays(durations, events, groups)
     out: dict = {"groups": {}}
     for level in levels:
         mask = g == level
@@ -810,11 +1055,10 @@ def try_ph_test(
 ) -> tuple[pd.DataFrame | None, str]:
     """:func:`ph_test`, or ``(None, reason)`` when it cannot be computed on ``df``.
 
-    The Grambsch-Therneau test needs a fitted model (see :func:`try_cox_table`) and at least two
-    events; a reason fit to print is returned instead of an exception.
+    The Grambsch-Therneau test needs a fitted model (see :func:`try_cox_table`), at least two
+    events and events at two or more distinct times; a reason fit to print is returned instead of
+    an exception (or of a silent NaN).
     """
-    from lifelines.exceptions import ConvergenceError
-
     covariates = list(covariates)
     if not covariates:
         return None, "no model terms could be estimated on this cohort"
@@ -826,6 +1070,6 @@ def try_ph_test(
     try:
         with np.errstate(all="ignore"):
             table = ph_test(df, duration_col, event_col, covariates, **kwargs)
-    except (ValueError, ConvergenceError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
+    except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
         return None, f"the test cannot be computed on this cohort ({exc})"
     return table, ""

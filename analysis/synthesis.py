@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import fastsurv
+from analysis import engine
 from analysis.clinical import child_pugh
 from analysis.formatting import round_half_up, rounded
 from analysis.published import load, parse_text
@@ -758,17 +758,17 @@ def survival_statistics(os_t, os_e, pfs_t, pfs_e, groups: dict) -> dict:
     -------
     dict
         ``quantity -> {"median", "interval", "mean", "ambiguous"}`` and
-        ``logrank quantity -> {"p"}``; computed with :mod:`analysis.fastsurv`.
+        ``logrank quantity -> {"p"}``; computed with :mod:`analysis.engine`.
     """
     out = {}
     times = {"os": (os_t, os_e), "pfs": (pfs_t, pfs_e)}
     for q, (which, grp) in SURVIVAL_QUANTITIES.items():
         t, e = times[which]
         m = groups["all" if grp is None else grp]
-        med, lo, up, mean, _, amb = fastsurv.km_summary(t[m], e[m])
+        med, lo, up, mean, _, amb = engine.km_summary(t[m], e[m], MEDIAN_RULE)
         out[q] = {"median": med, "interval": (lo, up), "mean": mean, "ambiguous": amb}
     for q, grp in LOGRANK_QUANTITIES.items():
-        out[q] = {"p": fastsurv.logrank_p(os_t, os_e, groups[grp])}
+        out[q] = {"p": engine.logrank_p(os_t, os_e, groups[grp])}
     return out
 
 
@@ -990,6 +990,8 @@ P_LOG_WEIGHT = 3.0
 TARGET_WEIGHTS: dict = {"os_median": 2.0}
 #: Loss for a median that sits exactly on S = 0.5 (SPSS and R would print different medians).
 AMBIGUITY_WEIGHT = 2.0
+#: Median rule of the calibration's Kaplan-Meier medians (:func:`analysis.engine.km_median`).
+MEDIAN_RULE = "r"
 #: Annealing cycles per chain: each later cycle restarts from the best state so far at
 #: ``REHEAT_FRACTION`` of the starting temperature.
 REHEAT_CYCLES = 1
@@ -1124,11 +1126,11 @@ def _curve_keys(targets) -> list:
 
 def _eval_curve(state: _SurvivalState, key, groups):
     if key[0] == "lr":
-        return fastsurv.logrank_p(state.os, state.ose, groups[key[1]])
+        return engine.logrank_p(state.os, state.ose, groups[key[1]])
     which, grp = key
     m = groups["all" if grp is None else grp]
     t, e = (state.os, state.ose) if which == "os" else (state.pfs, state.pfe)
-    med, lo, up, mean, _, amb = fastsurv.km_summary(t[m], e[m])
+    med, lo, up, mean, _, amb = engine.km_summary(t[m], e[m], MEDIAN_RULE)
     return {"median": med, "lower": lo, "upper": up, "mean": mean, "amb": amb}
 
 
@@ -1754,18 +1756,18 @@ class _CoxModels:
 
     def _hazard_ratios(self) -> dict:
         out = {}
-        beta, _, _ = fastsurv.cox_univariate_breslow(self.x[:, self.single_idx], self.t, self.e)
+        beta, _, _ = engine.cox_univariate_breslow(self.x[:, self.single_idx], self.t, self.e)
         out.update({("uni", c): math.exp(b) for c, b in zip(self.singles, beta, strict=True)})
         for cols, ix in self.groups:
-            beta, _, _, _ = fastsurv.cox_breslow(self.x[:, ix], self.t, self.e)
+            beta, _, _, _ = engine.cox_breslow(self.x[:, ix], self.t, self.e)
             out.update({("uni", c): math.exp(b) for c, b in zip(cols, beta, strict=True)})
-        beta, _, _, _ = fastsurv.cox_breslow(self.x[:, self.multi_idx], self.t, self.e)
+        beta, _, _, _ = engine.cox_breslow(self.x[:, self.multi_idx], self.t, self.e)
         out.update({("multi", c): math.exp(b) for c, b in zip(self.multi, beta, strict=True)})
         return out
 
 
 def cox_hazard_ratios(df: pd.DataFrame) -> dict:
-    """Table 2 hazard ratios of a cohort with :mod:`analysis.fastsurv` (Breslow ties; the final
+    """Table 2 hazard ratios of a cohort with :mod:`analysis.engine` (Breslow ties; the final
     report uses :func:`analysis.tables.table2_models`, Efron ties): ``(model, term) -> HR``."""
     return _CoxModels(_cox_design(df)).hazard_ratios()
 
@@ -1792,7 +1794,7 @@ def anneal_cox(
     mean, SD, median and extreme, every response count and every survival curve and group stay
     exactly as they were (prior TACE moves only within its 2-4 / > 4 group; additional TACE does
     not move), so the Cox phase cannot break a target the survival calibration hit. Simulated
-    annealing on :func:`_cox_loss` with fastsurv's Newton-Raphson (Breslow ties), swapping rows
+    annealing on :func:`_cox_loss` with the engine's Newton-Raphson (Breslow ties), swapping rows
     of the design matrix; the frame is permuted once at the end.
 
     Returns

@@ -430,8 +430,9 @@ def test_group_comparison_reasons_and_agreement_with_logrank():
         res["reason"] == "" and res["chi2"] == pytest.approx(chi2) and res["p"] == pytest.approx(p)
     )
     # group 0: deaths at 1, 2, 4 -> S = 3/4, then exactly 1/2 from t=2 to the next death at 4:
-    # R's survfit takes the midpoint of that plateau, (2 + 4) / 2 = 3
-    assert res["groups"][0]["median"] == pytest.approx(3.0)
+    # SPSS takes MIN(t: S(t) <= 0.5) = 2 (the default, ci="spss"); R's survfit the midpoint 3
+    assert res["groups"][0]["median"] == 2.0
+    assert group_comparison(t, e, g, [1, 0], ci="log")["groups"][0]["median"] == 3.0
     absent = group_comparison(t, e, [0] * 8, [1, 0], labels={1: "treated"})
     assert absent["groups"][1]["reason"] == "nobody in this group"
     assert "nobody in treated" in absent["reason"] and math.isnan(absent["p"])
