@@ -1,0 +1,814 @@
+"""The model of the paper's terms: Table 2 of Hien et al. (2024), its rows, codings and design.
+
+One place says what each printed row of Table 2 is: the label as printed, the coding the label
+states, the coding the row's standard error implies (and the book therefore uses), the cohort
+column it comes from and its reference category. :mod:`analysis.tables`,
+:mod:`analysis.bias`, :mod:`analysis.audit` and :mod:`analysis.synthesis` all read it.
+
+Codings
+-------
+The SE of a log hazard ratio comes from the printed 95% CI, ``(ln U − ln L)/(2·1.96)``. A 0/1
+covariate contributes at most ``1/4`` of Fisher information per death, so its SE is at least
+``2/sqrt(d)``; with at most 82 deaths that is ``2/sqrt(82) = 0.221``. Four rows whose labels state
+a binary split print far smaller SEs (AST 0.003, CRP 0.057, tumour number 0.018, prior TACE
+0.039 univariate and 0.187 multivariable), so they cannot be binary: the book enters them per
+unit (U/L, mg/L, lesion, session), the only coding that can show those SEs. This is
+``coding="implied"`` in :func:`design_matrix` (the default, used by the tables, the bias chapter
+and the calibration); ``coding="stated"`` enters the labels' splits for comparison.
+Earlier versions named the per-unit columns differently in :mod:`analysis.bias`
+(``ast_u_l``, ``crp_mg_l``…) and in :mod:`analysis.tables` (``ast_gt40``, ``crp_gt3``…) with
+the same per-unit values; the term ids of ``data/published/table2.yaml`` are now the only names.
+
+Feasibility
+-----------
+:func:`table2_feasibility` decides, from the printed numbers alone, whether a cohort of 82
+patients could show each printed cell at the printed precision (half-up rounding of every
+number): see its docstring.
+
+Examples
+--------
+>>> [t.id for t in TERMS][:3]
+['age_years', 'sex_female', 'child_pugh_6']
+>>> term("ast_gt40").stated, term("ast_gt40").implied
+('binary', 'per unit')
+>>> round(binary_se_floor(82), 3)
+0.221
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+from scipy.stats import norm
+
+from analysis import published
+from analysis.clinical import albi_frame, child_pugh_class_from_points
+
+__all__ = [
+    "Term",
+    "TERMS",
+    "REFERENCE_TERMS",
+    "UNIVARIATE_GROUPS",
+    "MULTIVARIABLE_TERMS",
+    "PER_UNIT_TERMS",
+    "BCLC_ORDER",
+    "CODINGS",
+    "Z95",
+    "term",
+    "binary_se_floor",
+    "se_from_interval",
+    "child_pugh_class",
+    "albi_scores",
+    "design_matrix",
+    "multivariable_design",
+    "row_feasibility",
+    "table2_feasibility",
+    "feasibility_summary",
+]
+
+#: The 97.5% point of the standard normal distribution (95% Wald intervals).
+Z95 = float(norm.ppf(0.975))
+
+#: The two codings :func:`design_matrix` offers.
+CODINGS = ("implied", "stated")
+
+#: BCLC stage as one ordinal term (the paper does not state its coding; the cohort has B and C
+#: only, so it is stage C vs B).
+BCLC_ORDER = {"0": 0, "A": 1, "B": 2, "C": 3, "D": 4}
+
+
+@dataclass(frozen=True)
+class Term:
+    """One non-reference row of Table 2.
+
+    Attributes
+    ----------
+    id : str
+        The term id of ``data/published/table2.yaml`` (``table2.<id>.<uni|multi>.<part>``).
+    variable : str
+        The variable label as Table 2 prints it (``"PIKA-II (ng/mL)"`` keeps the paper's typo).
+    label : str
+        The category label as printed (``">40"``), or ``""`` for a one-line row.
+    stated : str
+        The coding the label states: ``"per unit"``, ``"binary"`` (a two-group split),
+        ``"category"`` (one dummy of a factor with three or more levels) or ``"ordinal"``.
+    implied : str
+        The coding the printed SE allows and the book uses (``"per unit"`` where a binary
+        label's SE is below :func:`binary_se_floor`).
+    column : str
+        The cohort column the term is built from.
+    unit : str
+        Unit of one step of a per-unit term (``""`` otherwise).
+    cutoff : float or None
+        The label's cut-off for a binary split (``x > cutoff``, or ``x <= cutoff`` for albumin).
+    reference : str or None
+        The reference row's term id (printed ``1``), if the table prints one.
+    multivariable : bool
+        Whether the multivariable model contains the term.
+    """
+
+    id: str
+    variable: str
+    label: str
+    stated: str
+    implied: str
+    column: str
+    unit: str = ""
+    cutoff: float | None = None
+    reference: str | None = None
+    multivariable: bool = False
+
+    @property
+    def coding_text(self) -> str:
+        """The implied coding in words (``"per U/L"``, ``"≤3 vs >3"``)."""
+        if self.implied == "per unit":
+            return f"per {self.unit}" if self.unit else "per unit"
+        if self.implied == "ordinal":
+            return "per stage (B→C)"
+        return self.contrast
+
+    @property
+    def contrast(self) -> str:
+        """The printed comparison, label against reference label (``">40 vs ≤40"``)."""
+        if self.reference is None:
+            return self.label or ("yes vs no" if self.stated == "binary" else "")
+        return f"{self.label} vs {_REFERENCE_LABELS[self.reference]}"
+
+
+#: Labels of the reference rows, as printed.
+_REFERENCE_LABELS = {
+    "sex_male": "Male",
+    "child_pugh_5": "5",
+    "albumin_gt3": ">3",
+    "ast_le40": "≤40",
+    "crp_le3": "≤3",
+    "pvtt_vp0": "Vp0",
+    "tumor_number_1_4": "1–4",
+    "prior_tace_2_4": "2–4 sessions",
+}
+
+#: Reference rows (printed ``1``), by term id, with their printed label.
+REFERENCE_TERMS = dict(_REFERENCE_LABELS)
+
+#: The rows of Table 2 in printed order.
+TERMS: tuple[Term, ...] = (
+    Term("age_years", "Age (years)", "", "per unit", "per unit", "age_years", "year"),
+    Term("sex_female", "Sex", "Female", "binary", "binary", "sex", reference="sex_male"),
+    Term("child_pugh_6", "Child-Pugh score", "6", "category", "category", "child_pugh_score",
+         reference="child_pugh_5", multivariable=True),
+    Term("child_pugh_7", "Child-Pugh score", "7", "category", "category", "child_pugh_score",
+         reference="child_pugh_5", multivariable=True),
+    Term("child_pugh_8", "Child-Pugh score", "8", "category", "category", "child_pugh_score",
+         reference="child_pugh_5", multivariable=True),
+    Term("bclc_stage", "BCLC stage", "", "ordinal", "ordinal", "bclc_stage", "stage"),
+    Term("afp_ng_ml", "AFP (ng/mL)", "", "per unit", "per unit", "afp_ng_ml", "ng/mL",
+         multivariable=True),
+    Term("pivka2", "PIKA-II (ng/mL)", "", "per unit", "per unit", "pivka2", "ng/mL"),
+    Term("albumin_le3", "Albumin (g/dL)", "≤3", "binary", "binary", "albumin_g_dl", cutoff=3,
+         reference="albumin_gt3", multivariable=True),
+    Term("ast_gt40", "AST (U/L)", ">40", "binary", "per unit", "ast_u_l", "U/L", cutoff=40,
+         reference="ast_le40", multivariable=True),
+    Term("alt_u_l", "ALT (U/L)", "", "per unit", "per unit", "alt_u_l", "U/L"),
+    Term("albi_score", "ALBI score", "", "per unit", "per unit", "albi_score", "ALBI point",
+         multivariable=True),
+    Term("crp_gt3", "CRP (mg/L)", ">3", "binary", "per unit", "crp_mg_l", "mg/L", cutoff=3,
+         reference="crp_le3", multivariable=True),
+    Term("pvtt_vp1_2", "PVTT", "Vp1–2", "category", "category", "pvtt", reference="pvtt_vp0"),
+    Term("pvtt_vp3_4", "PVTT", "Vp3–4", "category", "category", "pvtt", reference="pvtt_vp0"),
+    Term("tumor_size_mm", "Tumor size", "", "per unit", "per unit", "tumor_size_mm", "mm"),
+    Term("tumor_number_gt4", "Tumor number", ">4", "binary", "per unit", "tumor_number",
+         "lesion", cutoff=4, reference="tumor_number_1_4", multivariable=True),
+    Term("prior_tace_gt4", "Number of prior TACE", ">4 sessions", "binary", "per unit",
+         "prior_tace_sessions", "session", cutoff=4, reference="prior_tace_2_4",
+         multivariable=True),
+    Term("additional_tace", "Additional TACE during HAIC", "", "binary", "binary",
+         "additional_tace", multivariable=True),
+)  # fmt: skip
+
+_BY_ID = {t.id: t for t in TERMS}
+
+#: Terms whose label states a binary split but whose SE implies a per-unit coding:
+#: ``{term: (column, cut-off, unit)}``.
+PER_UNIT_TERMS = {
+    t.id: (t.column, t.cutoff, t.unit)
+    for t in TERMS
+    if t.stated == "binary" and t.implied == "per unit"
+}
+
+#: The univariate models, one per printed variable: ``(variable label, [(term, coding text)],
+#: reference term or None)``. A factor's dummies (Child-Pugh, PVTT) are fitted together.
+UNIVARIATE_GROUPS: list[tuple[str, list[tuple[str, str]], str | None]] = []
+for _t in TERMS:
+    if UNIVARIATE_GROUPS and UNIVARIATE_GROUPS[-1][0] == _t.variable:
+        UNIVARIATE_GROUPS[-1][1].append((_t.id, _t.coding_text))
+    else:
+        UNIVARIATE_GROUPS.append((_t.variable, [(_t.id, _t.coding_text)], _t.reference))
+del _t
+
+#: Terms of the paper's multivariable model (11 parameters), in printed order.
+MULTIVARIABLE_TERMS = [t.id for t in TERMS if t.multivariable]
+
+
+def term(term_id: str) -> Term:
+    """The :class:`Term` of a Table 2 term id (``KeyError`` naming it when unknown)."""
+    try:
+        return _BY_ID[term_id]
+    except KeyError:
+        raise KeyError(f"term: unknown Table 2 term {term_id!r}") from None
+
+
+def binary_se_floor(deaths: float) -> float:
+    """Smallest SE of a log HR a 0/1 covariate allows with ``deaths`` events: ``2/sqrt(deaths)``.
+
+    The Cox information of a 0/1 covariate is a sum over deaths of the variance of the
+    covariate in the risk set, at most ``1/4`` each; in a multivariable model the variance of
+    one coefficient is at least the inverse of its diagonal information. With the deaths split
+    ``d1 + d0 = d``, the usual ``sqrt(1/d1 + 1/d0)`` is also at least ``2/sqrt(d)``.
+
+    Examples
+    --------
+    >>> round(binary_se_floor(100), 3)
+    0.2
+    """
+    if not deaths > 0:
+        raise ValueError(f"deaths: expected a positive number, got {deaths!r}")
+    return 2.0 / math.sqrt(deaths)
+
+
+def se_from_interval(lower: float, upper: float, z: float = Z95) -> float:
+    """SE of the log HR from a Wald 95% CI: ``(ln U − ln L)/(2·1.96)``.
+
+    Examples
+    --------
+    >>> round(se_from_interval(0.258, 0.743), 4)
+    0.2698
+    """
+    if not 0 < lower <= upper:
+        raise ValueError(f"interval: expected 0 < lower <= upper, got {lower!r}–{upper!r}")
+    return (math.log(upper) - math.log(lower)) / (2 * z)
+
+
+def child_pugh_class(score) -> np.ndarray:
+    """Child-Pugh class A (5–6 points), B (7–9) or C (10–15) of points or scores.
+
+    The rule of :func:`analysis.clinical.child_pugh`, vectorised; here so that the design and
+    the chapters need only this module.
+
+    Examples
+    --------
+    >>> child_pugh_class([5, 6, 7, 9, 10]).tolist()
+    ['A', 'A', 'B', 'B', 'C']
+    """
+    return child_pugh_class_from_points(score)
+
+
+def albi_scores(cohort: pd.DataFrame) -> pd.Series:
+    """ALBI score per patient: the cohort's ``albi_score`` column or computed from its labs."""
+    if "albi_score" in cohort.columns:
+        return pd.to_numeric(cohort["albi_score"])
+    return pd.to_numeric(albi_frame(cohort)["albi_score"])
+
+
+def _absent(cohort: pd.DataFrame, column: str) -> bool:
+    return column not in cohort.columns or cohort[column].isna().all()
+
+
+def design_matrix(cohort: pd.DataFrame, coding: str = "implied") -> pd.DataFrame:
+    """Numeric design columns named by Table 2's term ids, with ``os_months`` and ``os_event``.
+
+    Parameters
+    ----------
+    cohort : DataFrame
+        A cohort (:func:`analysis.cohort.load_cohort`).
+    coding : {"implied", "stated"}
+        ``"implied"``: AST, CRP, tumour number and prior TACE per unit (the only coding their
+        printed SEs allow, see :data:`PER_UNIT_TERMS`); ``"stated"``: the labels' splits
+        (> 40 U/L, > 3 mg/L, > 4 lesions, > 4 sessions). Both codings: sex female vs male;
+        Child-Pugh score as dummies against score 5 (one per score the cohort has); BCLC stage
+        ordinal (:data:`BCLC_ORDER`); albumin ≤ 3 vs > 3 g/dL; PVTT Vp1–2 and Vp3–4 against
+        Vp0; additional TACE 0/1; the rest per unit as recorded. Optional columns absent from
+        the cohort (PIVKA-II, ALT) give no column.
+
+    Returns
+    -------
+    DataFrame
+        Same index as ``cohort``.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"os_months": [1.0, 2.0], "os_event": [1, 0], "age_years": [60, 70],
+    ...     "sex": ["M", "F"], "child_pugh_score": [5, 6], "bclc_stage": ["B", "C"],
+    ...     "afp_ng_ml": [10.0, 20.0], "albumin_g_dl": [3.0, 3.5], "ast_u_l": [30.0, 50.0],
+    ...     "albi_score": [-2.0, -2.5], "crp_mg_l": [1.0, 5.0], "pvtt": ["Vp0", "Vp3"],
+    ...     "tumor_size_mm": [40.0, 60.0], "tumor_number": [2, 6],
+    ...     "prior_tace_sessions": [3, 6], "additional_tace": [0, 1]})
+    >>> design_matrix(c, "stated")[["albumin_le3", "ast_gt40", "pvtt_vp3_4"]].to_numpy().tolist()
+    [[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]]
+    >>> design_matrix(c)["ast_gt40"].tolist()
+    [30.0, 50.0]
+    """
+    if coding not in CODINGS:
+        raise ValueError(f"coding: expected 'implied' or 'stated', got {coding!r}")
+    c = cohort
+    d = pd.DataFrame(index=c.index)
+    d["os_months"] = pd.to_numeric(c["os_months"])
+    d["os_event"] = pd.to_numeric(c["os_event"])
+    d["age_years"] = pd.to_numeric(c["age_years"])
+    d["sex_female"] = (c["sex"] == "F").astype(float)
+    score = pd.to_numeric(c["child_pugh_score"])
+    for k in sorted(set(score.dropna().astype(int)) - {5}):
+        d[f"child_pugh_{k}"] = (score == k).astype(float)
+    unknown = set(c["bclc_stage"].dropna().astype(str)) - set(BCLC_ORDER)
+    if unknown:
+        raise ValueError(f"bclc_stage: unexpected value(s) {sorted(unknown)!r}")
+    d["bclc_stage"] = c["bclc_stage"].astype(str).map(BCLC_ORDER).astype(float)
+    d["afp_ng_ml"] = pd.to_numeric(c["afp_ng_ml"])
+    if not _absent(c, "pivka2"):
+        d["pivka2"] = pd.to_numeric(c["pivka2"])
+    d["albumin_le3"] = (pd.to_numeric(c["albumin_g_dl"]) <= 3).astype(float)
+    if not _absent(c, "alt_u_l"):
+        d["alt_u_l"] = pd.to_numeric(c["alt_u_l"])
+    d["albi_score"] = albi_scores(c)
+    pvtt = c["pvtt"].astype(str)
+    d["pvtt_vp1_2"] = pvtt.isin(["Vp1", "Vp2"]).astype(float)
+    d["pvtt_vp3_4"] = pvtt.isin(["Vp3", "Vp4"]).astype(float)
+    d["tumor_size_mm"] = pd.to_numeric(c["tumor_size_mm"])
+    d["additional_tace"] = pd.to_numeric(c["additional_tace"]).astype(float)
+    for term_id, (column, cut, _) in PER_UNIT_TERMS.items():
+        x = pd.to_numeric(c[column])
+        d[term_id] = x.astype(float) if coding == "implied" else (x > cut).astype(float)
+    return d
+
+
+def multivariable_design(
+    cohort: pd.DataFrame,
+    duration_col: str = "os_months",
+    event_col: str = "os_event",
+    coding: str = "implied",
+) -> pd.DataFrame:
+    """The multivariable model's columns (:data:`MULTIVARIABLE_TERMS`), duration and event.
+
+    Child-Pugh dummies for scores 6, 7, 8 against 5; a term that does not vary on the cohort (a
+    score nobody has, additional TACE given to nobody) is dropped, so the model may have fewer
+    than 11 parameters; rows with a missing value are dropped and the index is reset.
+    """
+    d = design_matrix(cohort, coding)
+    out = pd.DataFrame(index=d.index)
+    for t in MULTIVARIABLE_TERMS:
+        out[t] = d[t] if t in d.columns else 0.0
+    out = out.loc[:, out.nunique() > 1]
+    out[duration_col] = pd.to_numeric(cohort[duration_col]).astype(float)
+    out[event_col] = pd.to_numeric(cohort[event_col]).astype(float)
+    return out.dropna().reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------ feasibility
+_PARTS = ("hr", "lower", "upper", "p")
+_EPS = 1e-12
+
+
+def _box(value: float, decimals: int) -> tuple[float, float]:
+    """The values that print as ``value`` at ``decimals`` (half-up rounding)."""
+    h = 0.5 * 10.0**-decimals
+    return value - h, value + h
+
+
+def _log_box(value: float, decimals: int) -> tuple[float, float]:
+    lo, hi = _box(value, decimals)
+    return (math.log(lo) if lo > 0 else -math.inf), math.log(hi)
+
+
+def _z_box(p: float, relation: str, decimals: int) -> tuple[float, float]:
+    """|z| values whose two-sided P prints as the printed P."""
+    if relation == "<":
+        p_lo, p_hi = 0.0, p
+    else:
+        p_lo, p_hi = _box(p, decimals)
+        p_lo = max(p_lo, 0.0)
+    z_lo = float(norm.isf(min(p_hi, 1.0) / 2))
+    z_hi = float(norm.isf(p_lo / 2)) if p_lo > 0 else math.inf
+    return max(z_lo, 0.0), z_hi
+
+
+def _constraints(boxes: dict, keep: frozenset, sign) -> tuple[list, list]:
+    """Linear constraints ``A·(b, s) <= r`` for the kept numbers (``sign`` of b when P is kept)."""
+    rows, rhs = [], []
+
+    def between(a_b, a_s, lo, hi):
+        if math.isfinite(hi):
+            rows.append([a_b, a_s])
+            rhs.append(hi)
+        if math.isfinite(lo):
+            rows.append([-a_b, -a_s])
+            rhs.append(-lo)
+
+    if "hr" in keep:
+        between(1.0, 0.0, *boxes["hr"])
+    if "lower" in keep:
+        between(1.0, -Z95, *boxes["lower"])
+    if "upper" in keep:
+        between(1.0, Z95, *boxes["upper"])
+    if sign is not None:
+        z_lo, z_hi = boxes["p"]
+        rows.append([-sign, z_lo])  # sign·b >= z_lo·s
+        rhs.append(0.0)
+        if math.isfinite(z_hi):
+            rows.append([sign, -z_hi])  # sign·b <= z_hi·s
+            rhs.append(0.0)
+    return rows, rhs
+
+
+def _solvable(boxes: dict, keep: frozenset, se_min: float) -> bool:
+    """Is there (b, s) with every kept printed number inside its rounding box?
+
+    ``b`` is the log HR, ``s`` its SE; HR = e^b, bounds e^(b ± 1.96 s), |b| = z·s with z in the
+    P's box. All constraints are linear in (b, s) for a fixed sign of b: a linear programme.
+    """
+    for sign in (1.0, -1.0) if "p" in keep else (None,):
+        a, r = _constraints(boxes, keep, sign)
+        if not a:
+            return True
+        res = linprog(
+            c=[0.0, 0.0],
+            A_ub=np.array(a),
+            b_ub=np.array(r) + 1e-12,
+            bounds=[(-50, 50), (max(se_min, 1e-9), 50)],
+            method="highs",
+        )
+        if res.status == 0:
+            return True
+    return False
+
+
+def _lp_extreme(boxes: dict, keep: frozenset, se_min: float, objective) -> tuple[float, float]:
+    """Smallest and largest of ``objective·(b, s)`` over the rows that fit the kept numbers."""
+    lo, hi = math.inf, -math.inf
+    for sign in (1.0, -1.0) if "p" in keep else (None,):
+        a, r = _constraints(boxes, keep, sign)
+        for direction in (1.0, -1.0):
+            res = linprog(
+                c=[direction * objective[0], direction * objective[1]],
+                A_ub=np.array(a) if a else None,
+                b_ub=np.array(r) + 1e-12 if a else None,
+                bounds=[(-50, 50), (max(se_min, 1e-9), 50)],
+                method="highs",
+            )
+            if res.status == 0:
+                value = direction * res.fun
+                lo, hi = min(lo, value), max(hi, value)
+    return lo, hi
+
+
+def _z_extremes(boxes: dict, keep: frozenset, se_min: float) -> tuple[float, float]:
+    """Smallest and largest |ln HR|/SE over the rows that fit the kept numbers (P not kept).
+
+    ``b/s`` is linear-fractional, so with ``u = b/s`` and ``v = 1/s`` (Charnes–Cooper) its
+    extremes over the constraints ``A·(b, s) <= r`` are two linear programmes in ``(u, v)``:
+    ``A₀·u + A₁ <= r·v``.
+    """
+    a, r = _constraints(boxes, keep - {"p"}, None)
+    a = np.array(a, dtype=float).reshape(-1, 2)
+    r = np.array(r, dtype=float)
+    a_ub = np.column_stack([a[:, 0], -r]) if len(r) else None
+    b_ub = -a[:, 1] + 1e-12 if len(r) else None
+    v_bounds = (1.0 / 50, 1.0 / max(se_min, 1e-9))
+    ext = []
+    for direction in (1.0, -1.0):
+        res = linprog(
+            c=[direction, 0.0],
+            A_ub=a_ub,
+            b_ub=b_ub,
+            bounds=[(-1e6, 1e6), v_bounds],
+            method="highs",
+        )
+        if res.status != 0:
+            return math.nan, math.nan
+        ext.append(direction * res.fun)
+    u_min, u_max = ext
+    z_max = max(abs(u_min), abs(u_max))
+    z_min = 0.0 if u_min <= 0 <= u_max else min(abs(u_min), abs(u_max))
+    return z_min, z_max
+
+
+def _distance(value_range: tuple[float, float], box: tuple[float, float], unit: float) -> float:
+    """How far a range of attainable values lies from a printed box, in last-digit units."""
+    lo, hi = value_range
+    if not (math.isfinite(lo) or math.isfinite(hi)):
+        return math.inf
+    if hi < box[0]:
+        return (box[0] - hi) / unit
+    if lo > box[1]:
+        return (lo - box[1]) / unit
+    return 0.0
+
+
+def _attainable(boxes, keep, se_min, part):
+    """The natural-scale range of ``part`` (hr, lower, upper, p) given the kept numbers."""
+    if part == "p":
+        z_lo, z_hi = _z_extremes(boxes, keep, se_min)
+        return 2 * norm.sf(z_hi), 2 * norm.sf(z_lo)
+    objective = {"hr": (1.0, 0.0), "lower": (1.0, -Z95), "upper": (1.0, Z95)}[part]
+    lo, hi = _lp_extreme(boxes, keep, se_min, objective)
+    return math.exp(max(lo, -700)), math.exp(min(hi, 700))
+
+
+def row_feasibility(
+    hr: float,
+    lower: float,
+    upper: float,
+    p: float,
+    *,
+    relation: str = "=",
+    decimals: tuple[int, int, int, int] = (3, 3, 3, 2),
+    se_min: float = 0.0,
+) -> dict:
+    """Which printed numbers of one Table 2 row can hold together at the printed precision.
+
+    Every printed number stands for its rounding box (half-up: ``0.02`` is 0.015–0.025,
+    ``<0.001`` is 0–0.001). A Wald row is ``HR = e^b``, ``CI = e^(b ± 1.96·s)``,
+    ``P = 2·(1 − Φ(|b|/s))``; the four numbers fit together when some ``(b, s)`` with
+    ``s >= se_min`` puts each inside its box (a linear programme in ``(b, s)``, solved exactly).
+
+    When they do not, the numbers to give up are the fewest that make the rest fit; among such
+    sets, the one whose given-up numbers lie nearest (in units of their last printed digit) to
+    what the kept numbers imply. That is the calibration's choice: keep what fits, and expect the
+    given-up numbers to print as ``implied``.
+
+    Parameters
+    ----------
+    hr, lower, upper, p : float
+        The printed numbers (``p`` is 0.001 for ``"<0.001"`` with ``relation="<"``).
+    decimals : (int, int, int, int)
+        Printed decimals of HR, lower bound, upper bound and P.
+    se_min : float
+        A floor on the SE (:func:`binary_se_floor` for a 0/1 covariate).
+
+    Returns
+    -------
+    dict
+        ``feasible`` (all four together); ``drop`` (the parts given up: ``"hr"``, ``"lower"``,
+        ``"upper"``, ``"p"``; ``()`` when feasible); ``implied`` (for each given-up part, the
+        ``(low, high)`` range the kept numbers allow); ``distance`` (how far, in last-digit
+        units, each given-up number is from that range); ``se`` (from the printed CI, NaN when
+        it prints as one number) and ``se_max`` (the widest SE its rounding allows).
+
+    Examples
+    --------
+    The univariate additional-TACE row, 0.438 (0.258–0.743), P 0.002, fits one Wald row:
+
+    >>> row_feasibility(0.438, 0.258, 0.743, 0.002, decimals=(3, 3, 3, 3))["feasible"]
+    True
+
+    The univariate Child-Pugh 6 row, 0.248 (0.071–0.865), P 0.02: the interval gives
+    SE 0.636–0.640 and |z| 2.18–2.20, so P is 0.028–0.029 and prints 0.03, not 0.02.
+
+    >>> r = row_feasibility(0.248, 0.071, 0.865, 0.02)
+    >>> r["drop"], [round(float(x), 4) for x in r["implied"]["p"]]
+    (('p',), [0.0286, 0.0288])
+    """
+    d_hr, d_lo, d_up, d_p = decimals
+    boxes = {
+        "hr": _log_box(hr, d_hr),
+        "lower": _log_box(lower, d_lo),
+        "upper": _log_box(upper, d_up),
+        "p": _z_box(p, relation, d_p),
+    }
+    se = se_from_interval(lower, upper) if 0 < lower < upper else float("nan")
+    se_max = (boxes["upper"][1] - boxes["lower"][0]) / (2 * Z95)
+    out = {"se": se, "se_max": se_max}
+    full = frozenset(_PARTS)
+    if _solvable(boxes, full, se_min):
+        return out | {"feasible": True, "drop": (), "implied": {}, "distance": {}}
+    printed = {"hr": hr, "lower": lower, "upper": upper, "p": p}
+    unit = {"hr": 10.0**-d_hr, "lower": 10.0**-d_lo, "upper": 10.0**-d_up, "p": 10.0**-d_p}
+    natural = {k: _box(printed[k], d) for k, d in zip(_PARTS, decimals, strict=True)}
+    if relation == "<":
+        natural["p"] = (0.0, p)
+    order = ("p", "hr", "upper", "lower")
+    for size in (1, 2, 3):
+        best = None
+        for combo in combinations(order, size):
+            keep = full - frozenset(combo)
+            if not _solvable(boxes, keep, se_min):
+                continue
+            implied = {k: _attainable(boxes, keep, se_min, k) for k in combo}
+            dist = {k: _distance(implied[k], natural[k], unit[k]) for k in combo}
+            total = sum(dist.values())
+            if best is None or total < best[0] - 1e-9:
+                best = (total, combo, implied, dist)
+        if best is not None:
+            _, combo, implied, dist = best
+            return out | {"feasible": False, "drop": combo, "implied": implied, "distance": dist}
+    return out | {"feasible": False, "drop": order, "implied": {}, "distance": {}}
+
+
+_NAMES = {"hr": "HR", "lower": "lower bound", "upper": "upper bound", "p": "P"}
+
+
+def _printed_range(part: str, values: tuple[float, float], decimals: int) -> str:
+    """How an attainable range prints at the paper's decimals (``"0.03"`` or ``"1.307–1.308"``)."""
+    lo, hi = (published.rounded(v, decimals) for v in values)
+    return lo if lo == hi else f"{lo}–{hi}"
+
+
+def _cell_verdict(part: str, res: dict, dec, hr, iv, p) -> tuple[bool, str, str]:
+    """(infeasible?, reason, what the calibration follows) for one cell of one row."""
+    if res["feasible"]:
+        if not math.isfinite(res["se"]):
+            why = (
+                f"the interval prints as one number, so any SE ≤ {res['se_max']:.2g} fits and "
+                "so does any P"
+            )
+        else:
+            why = f"HR, 95% CI and P fit one Wald row (SE {res['se']:.3g})"
+        return False, why, ""
+    drop = res["drop"]
+    digits = dict(zip(("hr", "lower", "upper", "p"), dec, strict=True))
+    keys = [k for k in ("hr", "lower", "upper", "p") if k not in drop]
+    if "lower" in keys and "upper" in keys:
+        keys = [k if k != "lower" else "interval" for k in keys if k != "upper"]
+    kept = [{"interval": "95% CI"}.get(k) or _NAMES[k] for k in keys]
+    kept_text = " and ".join(kept) if len(kept) < 3 else ", ".join(kept[:-1]) + " and " + kept[-1]
+    printed = {"hr": hr.text, "p": p.text}
+    printed.update(
+        {k: published.rounded(v, digits[k]) for k, v in (("lower", iv.lower), ("upper", iv.upper))}
+    )
+    notes = []
+    for k in drop:
+        lo, hi = res["implied"][k]
+        note = f"{_NAMES[k]} {_printed_range(k, (lo, hi), digits[k])} (printed {printed[k]}"
+        distance = res["distance"].get(k, math.inf)
+        if distance < 1:
+            note += f", {distance:.2f} of a last digit away"
+        step = 10.0 ** -digits[k]
+        truncated = {math.floor(v / step + 1e-9) * step for v in (lo, hi)}
+        if k == "p" and any(abs(t - p.value) < step / 10 for t in truncated):
+            note += ", which is this P truncated instead of rounded"
+        notes.append(note + ")")
+    implied = "; ".join(notes)
+    verb = "fits" if len(kept) == 1 else "fit"
+    follow = f"{kept_text}; expect {implied}"
+    parts = {"interval": {"lower", "upper"}, "hr": {"hr"}, "p": {"p"}}[part]
+    if parts & set(drop):
+        pronoun = "it" if len(kept) == 1 else "them"
+        reason = f"{kept_text} {verb} one Wald row, and with {pronoun} {implied}"
+        return True, reason, follow
+    gone = " and ".join(_NAMES[k] for k in drop)
+    return False, f"fits its row with the rest; the row's {gone} cannot hold with it", follow
+
+
+def table2_feasibility(directory=None, *, max_deaths: int | None = None) -> pd.DataFrame:
+    """For every printed Table 2 cell: could a cohort of 82 patients show it?
+
+    Decided from the printed numbers alone, allowing for half-up rounding of every number:
+
+    * **coding**: the SE from the CI (widest the rounding allows) against
+      :func:`binary_se_floor` with every patient dead (``max_deaths``, default the paper's n);
+      a row labelled as a binary split whose SE is below the floor cannot be binary — its
+      implied coding is per unit (:data:`PER_UNIT_TERMS`) and it is judged under that coding;
+      a binary or category row keeps the floor as a constraint on its SE;
+    * **centre and P**: :func:`row_feasibility` — is there one Wald row (log HR ``b``, SE ``s``)
+      that prints as the HR, both bounds and the P? If not, the fewest numbers to give up are
+      named, and the cells holding them are infeasible (an interval cell when either bound is);
+    * reference rows (printed ``1``) are feasible by construction.
+
+    Parameters
+    ----------
+    directory : path-like, optional
+        Folder of the published YAML files (default the book's ``data/published``).
+    max_deaths : int, optional
+        Deaths allowed for the SE floor (default the number of patients, 82).
+
+    Returns
+    -------
+    DataFrame
+        One row per printed cell (99): ``id`` (published entry id), ``variable`` (as printed),
+        ``row`` (the category label), ``term``, ``model`` ("univariate"/"multivariable"),
+        ``cell`` ("HR", "95% CI", "P"), ``printed`` (text), ``feasible`` (bool), ``reason``,
+        ``stated coding``, ``implied coding``, ``se`` (from the printed CI) and ``follow``
+        (what the calibration aims at instead, for an infeasible cell).
+
+    Examples
+    --------
+    >>> f = table2_feasibility()
+    >>> len(f), int((~f.feasible).sum())
+    (99, 9)
+    >>> f.loc[~f.feasible & (f.cell != "P"), ["term", "model", "cell"]].values.tolist()
+    [['albumin_le3', 'univariate', '95% CI'], ['albumin_le3', 'multivariable', 'HR']]
+    """
+    entries = published.load(directory)
+    t2 = entries[entries.location == "table2"]
+
+    def get(entry_id):
+        return published.entry(entry_id, directory)
+
+    n = int(get("methods.n_patients.count").value)
+    deaths = int(max_deaths) if max_deaths is not None else n
+    floor = binary_se_floor(deaths)
+    rows = []
+    cell_names = {"hr": "HR", "interval": "95% CI", "p": "P"}
+    for r in t2.itertuples(index=False):
+        _, term_id, model_key, part = r.id.split(".")
+        model = "univariate" if model_key == "uni" else "multivariable"
+        base = {
+            "id": r.id,
+            "term": term_id,
+            "model": model,
+            "cell": cell_names[part],
+            "printed": r.text,
+        }
+        if bool(r.reference):
+            for t in TERMS:
+                if t.reference == term_id:
+                    variable = t.variable
+                    break
+            rows.append(
+                base
+                | {
+                    "variable": variable,
+                    "row": REFERENCE_TERMS[term_id],
+                    "feasible": True,
+                    "reason": "reference category (printed 1 by definition)",
+                    "stated coding": "reference",
+                    "implied coding": "reference",
+                    "se": float("nan"),
+                    "follow": "",
+                }
+            )
+            continue
+        t = term(term_id)
+        hr, iv, p = (get(f"table2.{term_id}.{model_key}.{k}") for k in ("hr", "interval", "p"))
+        parsed = published.parse_text(iv.text)
+        dec = (hr.decimals, parsed["lower_decimals"], parsed["upper_decimals"], p.decimals)
+        se_hi = (
+            math.log(iv.upper + 0.5 * 10.0 ** -dec[2])
+            - math.log(max(iv.lower - 0.5 * 10.0 ** -dec[1], 1e-300))
+        ) / (2 * Z95)
+        binary_possible = se_hi >= floor
+        coding_note = ""
+        if t.stated in ("binary", "category"):
+            if binary_possible:
+                implied = t.stated
+                se_min = floor
+            else:
+                implied = "per unit"
+                se_min = 0.0
+                coding_note = (
+                    f"label states a 0/1 split, but SE ≤ {se_hi:.3f} is below the "
+                    f"{floor:.3f} a 0/1 covariate allows with {deaths} deaths: per {t.unit}"
+                )
+        else:
+            implied, se_min = t.implied, 0.0
+        res = row_feasibility(
+            hr.value, iv.lower, iv.upper, p.value, relation=p.relation, decimals=dec, se_min=se_min
+        )
+        bad, reason, follow = _cell_verdict(part, res, dec, hr, iv, p)
+        if coding_note:
+            reason = coding_note + "; " + reason
+        rows.append(
+            base
+            | {
+                "variable": t.variable,
+                "row": t.label,
+                "feasible": not bad,
+                "reason": reason,
+                "stated coding": t.stated,
+                "implied coding": implied if implied != "per unit" else f"per {t.unit}",
+                "se": res["se"],
+                "follow": follow,
+            }
+        )
+    columns = [
+        "id", "variable", "row", "term", "model", "cell", "printed", "feasible", "reason",
+        "stated coding", "implied coding", "se", "follow",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def feasibility_summary(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Counts of feasible and infeasible cells by model (from :func:`table2_feasibility`).
+
+    Returns
+    -------
+    DataFrame
+        ``model``, ``cells``, ``feasible``, ``infeasible``.
+    """
+    if table is None:
+        table = table2_feasibility()
+    out = []
+    for model in ("univariate", "multivariable"):
+        sub = table[table.model == model]
+        out.append(
+            {
+                "model": model,
+                "cells": len(sub),
+                "feasible": int(sub.feasible.sum()),
+                "infeasible": int((~sub.feasible).sum()),
+            }
+        )
+    return pd.DataFrame(out)
