@@ -38,6 +38,8 @@ import pandas as pd
 import yaml
 
 from analysis import COHORT_CSV, DATA_DIR
+from analysis.clinical import albi_frame, child_pugh
+from analysis.synthesis import synthesize as _synthesize
 
 __all__ = [
     "SCHEMA",
@@ -853,19 +855,9 @@ def _cross_rules(
 _CP_COMPONENTS = ("bilirubin_mg_dl", "albumin_g_dl", "inr", "ascites", "encephalopathy")
 
 
-def _child_pugh_function():
-    """``analysis.clinical.child_pugh`` if it exists yet, else None (the rule is skipped)."""
-    try:
-        from analysis.clinical import child_pugh
-    except ImportError:
-        return None
-    return child_pugh
-
-
 def _child_pugh_rule(p: dict[str, list], rows: _Rows, n: int, problems: list[Problem]) -> None:
-    child_pugh = _child_pugh_function()
     names = ("child_pugh_score", *_CP_COMPONENTS)
-    if child_pugh is None or any(c not in p for c in names):
+    if any(c not in p for c in names):
         return
     bad = []
     for i in range(n):
@@ -1061,10 +1053,6 @@ def derive(df: pd.DataFrame) -> pd.DataFrame:
     out["prior_tace_group"] = np.where(out["prior_tace_sessions"] > 4, ">4", "2–4").astype(object)
     out["disease_control"] = out["best_response"].isin(["CR", "PR", "SD"]).astype("int64")
     out["objective_response"] = out["best_response"].isin(["CR", "PR"]).astype("int64")
-    try:
-        from analysis.clinical import albi_frame
-    except ImportError:
-        return out
     scores = albi_frame(out)
     out["albi_score"] = scores["albi_score"].astype("float64")
     out["albi_grade"] = scores["albi_grade"].astype("int64")
@@ -1078,8 +1066,6 @@ def synthesize(seed: int | None = None, **kwargs) -> pd.DataFrame:
     documented in :func:`analysis.synthesis.synthesize`, which receives every argument.
     ``seed=None`` uses that function's default seed (the one behind ``data/cohort.csv``).
     """
-    from analysis.synthesis import synthesize as _synthesize
-
     if seed is not None:
         kwargs["seed"] = seed
     return _synthesize(**kwargs)
