@@ -20,6 +20,13 @@ import re
 import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
+import seaborn as sns
+from IPython.display import HTML, Image, Markdown
+from myst_nb import glue
+
+from analysis import labels
+from analysis.formatting import MINUS
+from analysis.verdicts import AGREES, CONSISTENT, DIFFERS, INCONSISTENT
 
 __all__ = [
     "setup",
@@ -57,8 +64,6 @@ def setup() -> None:
 
     Called by the hidden preamble of every chapter. Idempotent.
     """
-    import seaborn as sns
-
     sns.set_theme(style="whitegrid", palette=PALETTE, rc=_RC)
     matplotlib.rcParams.update(_RC)
     pd.set_option("display.max_rows", 200)
@@ -74,8 +79,6 @@ def glue_text(name: str, text: str) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"glue_text({name!r}): expected a formatted str, got {type(text).__name__}")
-    from myst_nb import glue
-
     glue(name, text, display=False)
     return text
 
@@ -90,8 +93,6 @@ def show_table(df: pd.DataFrame, name: str, *, index: bool = False, float_format
     The CSV is embedded as a data URI, so the link works on the static site with no server and
     no extra files. Returns the IPython display object (displayed by the cell).
     """
-    from IPython.display import HTML
-
     if not index:  # a leftover columns name (from unstack/pivot) would print as a stray header
         df = df.rename_axis(columns=None)
     csv = df.to_csv(index=index, lineterminator="\n").encode("utf-8")
@@ -113,8 +114,6 @@ def _render(fig, fmt: str) -> bytes:
 
 def figure_downloads(fig, name: str):
     """HTML with PNG and SVG download links for ``fig`` (embedded as data URIs)."""
-    from IPython.display import HTML
-
     png = _data_uri(_render(fig, "png"), "image/png")
     svg = _data_uri(_render(fig, "svg"), "image/svg+xml")
     return HTML(
@@ -137,9 +136,6 @@ def glue_figure(name: str, fig) -> None:
         ```{glue:} fig-km-os-downloads
         ```
     """
-    from IPython.display import Image
-    from myst_nb import glue
-
     # An explicit PNG (not the Figure object) so the image never depends on the kernel's
     # matplotlib backend, and the bytes are the same as the download.
     width = int(round(fig.get_figwidth() * 100))
@@ -162,7 +158,7 @@ def _cell_text(value) -> str:
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(v) for v in value)
     text = " ".join(str(value).split())  # one line per cell
-    return _NEGATIVE.sub("−", text) if text else ""
+    return _NEGATIVE.sub(MINUS, text) if text else ""
 
 
 def _md_escape(text: str) -> str:
@@ -182,8 +178,6 @@ def table_markdown(df: pd.DataFrame, *, index: bool = False) -> tuple[str, list[
     (from :func:`analysis.tables.compare`) becomes one "Agrees" column with ✓ or ✗ and a numbered
     note giving the reason. Negative numbers get a true minus sign.
     """
-    from analysis import labels
-
     if index:
         df = df.reset_index()
     df = df.rename_axis(columns=None).copy()
@@ -195,9 +189,9 @@ def table_markdown(df: pd.DataFrame, *, index: bool = False) -> tuple[str, list[
         marks = []
         for verdict, reason in zip(df["verdict"], reasons, strict=True):
             v = str(verdict)
-            if v in ("agrees", "consistent"):
+            if v in (AGREES, CONSISTENT):
                 marks.append("✓")
-            elif v in ("differs", "inconsistent"):
+            elif v in (DIFFERS, INCONSISTENT):
                 reason = _cell_text(reason)
                 if reason and reason != "–":
                     notes.append(reason)
@@ -258,9 +252,6 @@ def glue_table(
     ``<name>-notes`` holds the numbered reasons for each ✗, any extra ``notes`` and a link that
     downloads the full table (every column, including those in ``hide``) as ``<name>.csv``.
     """
-    from IPython.display import Markdown
-    from myst_nb import glue
-
     shown = df.drop(columns=[c for c in hide if c in df.columns])
     text, reasons = table_markdown(shown, index=index)
     glue(name, Markdown(text), display=False)
@@ -281,4 +272,106 @@ def glue_table(
             f'<p class="downloads">Download: <a download="{file}.csv" '
             f'href="{_data_uri(csv, "text/csv")}">{file}.csv</a></p>'
         )
+    glue(f"{name}-notes", Markdown("\n\n".join(parts) + "\n"), display=False)
+
+
+def _pipe_table(headers: list[str], rows: list[list[str]], align: list[str]) -> str:
+    lines = [
+        "| " + " | ".join(_md_escape(h) for h in headers) + " |",
+        "|" + "|".join(align) + "|",
+    ]
+    lines += ["| " + " | ".join(_md_escape(_cell_text(t)) for t in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def glue_table2(name: str, table: pd.DataFrame, fits: dict) -> None:
+    """Glue Table 2 in the paper's layout, published and reproduced rows one under the other.
+
+    Columns: Variable | Source | Univariate HR (95% CI) | P | Multivariable HR (95% CI) | P |
+    Agrees (univariate / multivariable). ``table`` is :func:`analysis.tables.table2` (row order,
+    codings, verdicts and reasons), ``fits`` the matching :func:`analysis.tables.table2_models`
+    (the estimates, formatted at the paper's decimals by
+    :func:`analysis.tables.format_published_value`). Glues ``name`` and ``<name>-notes`` as
+    :func:`glue_table` does; the CSV holds ``table`` as is.
+    """
+    from analysis import labels, published
+    from analysis.tables import format_published_value
+
+    ours = "Your cohort" if table.attrs.get("user_cohort") else "Reproduced"
+    notes: list[str] = []
+    rows: list[list[str]] = []
+    for term, group in table.groupby("term", sort=False):
+        first = group.iloc[0]
+        coding = str(first["coding"])
+        if coding == "reference category":
+            label = f"{labels.term_label(term)} (reference)"
+        else:
+            label = f"{first['variable']}: {coding}" if coding else str(first["variable"])
+        pub_row, our_row, marks = [label, "Published"], ["", ours], []
+        for model, key in (("univariate", "uni"), ("multivariable", "multi")):
+            sel = group[group["model"] == model]
+            base = f"table2.{term}.{key}"
+            if sel.empty:
+                pub_row += ["", ""]
+                our_row += ["", ""]
+                marks.append("—")
+                continue
+            r = sel.iloc[0]
+            ids = {part: f"{base}.{part}" for part in ("hr", "interval", "p")}
+            have = {part: i in published.ids("table2.") for part, i in ids.items()}
+            pub_hr = published.entry(ids["hr"]).text
+            pub_iv = published.entry(ids["interval"]).text if have["interval"] else ""
+            pub_p = published.entry(ids["p"]).text if have["p"] else ""
+            pub_row += [f"{pub_hr} ({pub_iv})" if pub_iv else pub_hr, pub_p or "–"]
+            fit = fits["univariate" if key == "uni" else "multivariate"]
+            if coding == "reference category":
+                our_row += ["1", "–"]
+            elif term in fit.index:
+                est = fit.loc[term]
+                hr = format_published_value(est["hr"], ids["hr"])
+                iv = (
+                    format_published_value((est["lower"], est["upper"]), ids["interval"])
+                    if have["interval"]
+                    else ""
+                )
+                p = format_published_value(est["p"], ids["p"]) if have["p"] else "–"
+                our_row += [f"{hr} ({iv})" if iv else hr, p]
+            else:
+                our_row += ["–", "–"]
+            verdict, reason = str(r["verdict"]), str(r.get("reason", "") or "")
+            if verdict == "agrees":
+                marks.append("✓")
+            elif verdict == "differs":
+                notes.append(f"{label}, {model}: {reason}" if reason else f"{label}, {model}")
+                marks.append("✗" + str(len(notes)).translate(_SUPERSCRIPT))
+            else:
+                marks.append(verdict)
+        pub_row.append("")
+        our_row.append(" / ".join(marks))
+        rows += [pub_row, our_row]
+    headers = [
+        "Variable",
+        "Source",
+        "Univariate HR (95% CI)",
+        "P",
+        "Multivariable HR (95% CI)",
+        "P",
+        "Agrees (uni / multi)",
+    ]
+    align = [":--", ":--", "--:", "--:", "--:", "--:", ":-:"]
+    glue(name, Markdown(_pipe_table(headers, rows, align)), display=False)
+    parts = []
+    if notes:
+        parts.append(
+            "\n".join(
+                f"{str(i).translate(_SUPERSCRIPT)} {_md_escape(r)}  "
+                for i, r in enumerate(notes, 1)
+            ).rstrip()
+        )
+    csv = table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    file = html.escape(name.removeprefix("tbl-"))
+    parts.append(
+        f'<p class="downloads">Download: <a download="{file}.csv" '
+        f'href="{_data_uri(csv, "text/csv")}">{file}.csv</a></p>'
+    )
     glue(f"{name}-notes", Markdown("\n\n".join(parts) + "\n"), display=False)
