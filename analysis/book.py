@@ -24,8 +24,9 @@ import seaborn as sns
 from IPython.display import HTML, Image, Markdown
 from myst_nb import glue
 
-from analysis import labels
+from analysis import labels, published
 from analysis.formatting import MINUS
+from analysis.tables import format_published_value
 from analysis.verdicts import AGREES, CONSISTENT, DIFFERS, INCONSISTENT
 
 __all__ = [
@@ -294,9 +295,6 @@ def glue_table2(name: str, table: pd.DataFrame, fits: dict) -> None:
     :func:`analysis.tables.format_published_value`). Glues ``name`` and ``<name>-notes`` as
     :func:`glue_table` does; the CSV holds ``table`` as is.
     """
-    from analysis import labels, published
-    from analysis.tables import format_published_value
-
     ours = "Your cohort" if table.attrs.get("user_cohort") else "Reproduced"
     notes: list[str] = []
     rows: list[list[str]] = []
