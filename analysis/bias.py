@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import engine
+from analysis.clinical import albi_frame
 from analysis.survival import logrank, median_survival
 
 __all__ = [
@@ -449,8 +450,6 @@ def multivariable_design(
     score from bilirubin and albumin (:func:`analysis.clinical.albi_frame`); the rest as
     recorded. Rows with a missing value are dropped.
     """
-    from analysis.clinical import albi_frame
-
     _require(cohort, ["child_pugh_score", "albumin_g_dl", duration_col, event_col])
     out = pd.DataFrame(index=cohort.index)
     for score in (6, 7, 8):
