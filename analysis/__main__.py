@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
-from analysis.cli import COMMANDS, UsageError
+from analysis.cli import COMMANDS, UsageError, audit, dose, run, synthesize, validate
+
+#: The module of each sub-command, in :data:`analysis.cli.COMMANDS` order.
+MODULES = {m.__name__.rsplit(".", 1)[1]: m for m in (dose, synthesize, validate, run, audit)}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,12 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"analysis.cli.{name}")
-        except ModuleNotFoundError as exc:  # a sub-command not written yet
-            if exc.name != f"analysis.cli.{name}":
-                raise
-            continue
+        module = MODULES[name]
         p = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(p)
         p.set_defaults(_run=module.run)

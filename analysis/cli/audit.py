@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import textwrap
 
+from analysis.audit import audit_paper, summary
 from analysis.cli import UsageError
 
 HELP = "check the paper's internal consistency from its published numbers (no patient data)"
@@ -61,8 +62,6 @@ def _text(table, counts) -> str:
 
 def run(args) -> int:
     """Run :func:`analysis.audit.audit_paper`, filter, print; return 0."""
-    from analysis.audit import audit_paper, summary
-
     table = audit_paper()
     counts = summary(table)
     if args.verdict:

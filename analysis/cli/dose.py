@@ -11,6 +11,7 @@ import math
 import re
 
 from analysis.cli import UsageError
+from analysis.clinical import ecf_dose_sheet
 
 HELP = "ECF dose sheet (mg) for one HAIC cycle from height and weight, with dose warnings"
 
@@ -155,8 +156,6 @@ def _format_sheet(sheet) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the dose sheet and its warnings; return 0 (bad input raises UsageError)."""
-    from analysis.clinical import ecf_dose_sheet
-
     values = _parse(args)
     try:
         sheet = ecf_dose_sheet(

@@ -13,7 +13,17 @@ import tempfile
 import time
 from pathlib import Path
 
+from analysis import COHORT_CSV
 from analysis.cli import UsageError
+from analysis.synthesis import (
+    COX_STEPS,
+    DEFAULT_CHAINS,
+    DEFAULT_SEED,
+    DEFAULT_STEPS,
+    synthesize,
+    target_table,
+    write_cohort_csv,
+)
 
 #: Fewer annealing steps than this cannot even start the search.
 MIN_STEPS = 100
@@ -41,9 +51,6 @@ HELP = "regenerate the calibrated synthetic cohort (default: data/cohort.csv, by
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the command's arguments."""
-    from analysis import COHORT_CSV
-    from analysis.synthesis import COX_STEPS, DEFAULT_CHAINS, DEFAULT_SEED, DEFAULT_STEPS
-
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
     )
@@ -73,8 +80,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Synthesize, write atomically, print the summary; return 0."""
-    from analysis.synthesis import synthesize, target_table, write_cohort_csv
-
     if args.chains < 1:
         raise UsageError(f"--chains must be at least 1, got {args.chains}")
     if args.cox_steps < 0:

@@ -1,13 +1,18 @@
 """``python -m analysis validate PATH``: check a cohort CSV against the data dictionary.
 
-Prints every problem at once, one line each, on stdout, then a one-line summary.
+Prints every problem at once, one line each, on stdout, then a one-line summary. The file is
+read in chunks (:func:`analysis.cohort.check_cohort_file`), so a file of a million rows needs
+no more memory than one of a hundred; on a long file (or when stderr is a terminal) progress
+goes to stderr. Values that look like identifiers are masked in every message
+(``85****-*******``); the file is only read, never written.
 
 Exit codes
 ----------
 0
-    valid; one line ``OK: PATH: N patients, M columns (…)``.
+    valid; warnings (free-text columns), if any, then ``OK: PATH: N patients, M columns (…)``.
 1
-    the file was read but breaks the data dictionary or the privacy rules.
+    the file was read but breaks the data dictionary, the plausibility rules or the privacy
+    rules.
 2
     the file cannot be read as a CSV at all (missing, empty, binary, not UTF-8, wrong
     delimiter), or the command line is wrong.
@@ -16,27 +21,33 @@ Exit codes
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 from pathlib import Path
 
+from analysis.cohort import SCHEMA, check_cohort_file
+
 HELP = "check a cohort CSV against the data dictionary and the privacy rules; list every problem"
+
+#: Files larger than this show progress on stderr even when it is not a terminal.
+PROGRESS_BYTES = 20_000_000
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the command's arguments."""
     parser.add_argument("path", type=Path, help="cohort CSV (UTF-8, comma-separated, header line)")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.epilog = (
         "exit status: 0 valid, 1 problems with the data, 2 file unreadable as CSV. "
         "The data dictionary is data/schema.yaml (chapter 'Your cohort')."
     )
 
 
-def summary(cohort, path: Path) -> str:
-    """The one-line OK summary for a loaded cohort."""
-    from analysis.cohort import SCHEMA
-
-    absent = [c for c in SCHEMA.optional if c not in cohort.columns]
-    extra = [c for c in cohort.columns if c not in SCHEMA]
-    parts = [f"{len(cohort)} patients", f"{cohort.shape[1]} columns"]
+def summary(columns: list[str], rows: int, path: Path) -> str:
+    """The one-line OK summary for a valid cohort."""
+    absent = [c for c in SCHEMA.optional if c not in columns]
+    extra = [c for c in columns if c not in SCHEMA]
+    parts = [f"{rows} patients", f"{len(columns)} columns"]
     if absent:
         parts.append(f"optional columns absent: {', '.join(absent)}")
     if extra:
@@ -44,17 +55,44 @@ def summary(cohort, path: Path) -> str:
     return f"OK: {path}: " + "; ".join(parts)
 
 
+def _progress_printer(path: Path, quiet: bool):
+    """A progress callback for long files or a terminal, or None."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if quiet or not (sys.stderr.isatty() or size >= PROGRESS_BYTES):
+        return None
+    started = time.monotonic()
+    last = [0.0]
+
+    def report(rows: int, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] < 1.0 and done < total:
+            return
+        last[0] = now
+        share = done / total if total else 1.0
+        print(
+            f"validate: {rows:,} rows, {share:.0%} of the file, {now - started:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return report
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate ``args.path``; print problems or the summary; return the exit code."""
-    from analysis.cohort import CohortError, load_cohort
-
-    try:
-        cohort = load_cohort(args.path)
-    except CohortError as exc:
-        n = len(exc.problems)
+    report = check_cohort_file(
+        args.path, progress=_progress_printer(args.path, getattr(args, "quiet", False))
+    )
+    if report.problems:
+        n = len(report.problems)
         print(f"{args.path}: {n} problem{'s' if n != 1 else ''}")
-        for problem in exc.problems:
+        for problem in report.problems + report.warnings:
             print(f"  - {problem}")
-        return 2 if exc.fatal else 1
-    print(summary(cohort, args.path))
+        return 2 if report.fatal else 1
+    for warning in report.warnings:
+        print(f"  - {warning}")
+    print(summary(report.columns, report.rows, args.path))
     return 0
