@@ -555,8 +555,10 @@ def ecf_dose_sheet(
             f"{expected_prior:g} mg/m² that {int(cycle) - 1} earlier ECF cycle(s) alone give: "
             "check the cumulative dose (include anthracycline given with TACE)."
         )
+    crossed = []  # checkpoints this cycle crosses, for attrs["checkpoints_crossed_mg_m2"]
     for threshold in EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2 if prior_known or cycle == 1 else ():
         if prior < threshold <= after:
+            crossed.append(threshold)
             warnings.append(
                 f"Cumulative epirubicin reaches {after:g} mg/m² with this cycle, crossing "
                 f"{threshold:g} mg/m²: check cardiac function (LVEF) before giving it."
@@ -609,6 +611,7 @@ def ecf_dose_sheet(
     known = prior_known or int(cycle) == 1
     sheet.attrs["cumulative_epirubicin_mg_m2"] = after if known else float("nan")
     sheet.attrs["cumulative_epirubicin_known"] = known
+    sheet.attrs["checkpoints_crossed_mg_m2"] = crossed
     sheet.attrs["warnings"] = warnings
     return sheet
 
