@@ -26,10 +26,9 @@ are errors, because a silently missing survival time changes every result downst
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +36,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis import COHORT_CSV, DATA_DIR
-from analysis.clinical import albi_frame, child_pugh
+from analysis import COHORT_CSV, DATA_DIR, privacy
+from analysis.clinical import albi_frame, child_pugh_class_from_points, child_pugh_frame
+from analysis.problems import MAX_ROWS_SHOWN, CohortError, Problem, RowRef
 from analysis.synthesis import synthesize as _synthesize
+from analysis.verdicts import is_user_cohort
 
 __all__ = [
     "SCHEMA",
@@ -52,6 +53,9 @@ __all__ = [
     "load_cohort",
     "read_cohort_csv",
     "validate_cohort",
+    "check_cohort_file",
+    "CohortValidator",
+    "CohortReport",
     "derive",
     "synthesize",
     "CHAPTER_NEEDS",
@@ -64,15 +68,43 @@ SCHEMA_PATH = DATA_DIR / "schema.yaml"
 #: Cell texts read as missing (besides the empty cell).
 MISSING_TOKENS = frozenset({"", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", "."})
 
-#: How many offending rows a message lists before "… and N more".
-MAX_ROWS_SHOWN = 5
-
 _TYPES = ("string", "integer", "number", "binary", "category")
 
 
 # --------------------------------------------------------------------------------------------
 # The schema
 # --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Plausible:
+    """What a plausible value or cohort looks like for one column (``plausible:`` in the schema).
+
+    Attributes
+    ----------
+    max : float or None
+        Largest value any patient can have (beyond it: a wrong unit or a typing error).
+    median_max, median_min : float or None
+        Bounds on the cohort's median; beyond them the column is probably in ``likely``.
+    likely : str
+        The unit a median out of bounds suggests (``"µmol/L"``).
+    days : bool
+        A time in months: refuse when the values look like days (median above 120 months, or
+        at least 10 values, half of them above 60 and nine in ten whole numbers).
+    other_units : tuple of (str, float)
+        Units a value out of range may be in, with the factor to this column's unit; named in
+        the hint when most out-of-range values fit one.
+    hint : str
+        How to convert.
+    """
+
+    max: float | None = None
+    median_max: float | None = None
+    median_min: float | None = None
+    likely: str = ""
+    days: bool = False
+    other_units: tuple = ()
+    hint: str = ""
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of the data dictionary (one entry of ``data/schema.yaml``).
@@ -100,6 +132,8 @@ class Column:
         No two rows may share a value.
     assumed : bool
         Not reported by the paper; the synthetic cohort uses assumed values.
+    plausible : Plausible or None
+        Plausibility rules (physiological maximum, cohort median, likely wrong units).
     """
 
     name: str
@@ -113,6 +147,7 @@ class Column:
     allowed: tuple | None = None
     unique: bool = False
     assumed: bool = False
+    plausible: Plausible | None = None
 
     @property
     def rule(self) -> str:
@@ -172,6 +207,22 @@ class Schema:
             entry["description"] = " ".join(str(entry.get("description", "")).split())
             if entry.get("allowed") is not None:
                 entry["allowed"] = tuple(entry["allowed"])
+            if entry.get("plausible") is not None:
+                spec = dict(entry["plausible"])
+                unknown = set(spec) - set(Plausible.__dataclass_fields__)
+                if unknown:
+                    raise ValueError(
+                        f"{path.name}: column {entry['name']!r}: unknown plausible fields "
+                        f"{sorted(unknown)}"
+                    )
+                spec["other_units"] = tuple(
+                    (str(u), float(f)) for u, f in (spec.get("other_units") or {}).items()
+                )
+                for key in ("max", "median_max", "median_min"):
+                    if spec.get(key) is not None:
+                        spec[key] = float(spec[key])
+                spec["hint"] = " ".join(str(spec.get("hint", "")).split())
+                entry["plausible"] = Plausible(**spec)
             columns.append(Column(**entry))
         names = [c.name for c in columns]
         if len(set(names)) != len(names):
@@ -264,105 +315,7 @@ CHAPTER_NEEDS: dict[str, tuple[str, ...]] = {
 
 
 # --------------------------------------------------------------------------------------------
-# Problems and the error
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class RowRef:
-    """Where a problem is: the line in the file (1 = header) and the row's ``patient_id``.
-
-    ``line`` is ``None`` for a DataFrame that did not come from a file; then ``position``
-    (0-based row number) is shown instead.
-    """
-
-    line: int | None
-    patient_id: str | None
-    value: str | None = None
-    position: int | None = None
-
-    def __str__(self) -> str:
-        where = f"line {self.line}" if self.line is not None else f"row {self.position}"
-        who = f"patient_id {self.patient_id}" if self.patient_id else "no patient_id"
-        text = f"{where} ({who})"
-        if self.value is not None:
-            text += f": {self.value}"
-        return text
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One broken rule.
-
-    Attributes
-    ----------
-    column : str or None
-        The column concerned (several joined by ``", "`` for cross-column rules); ``None`` for
-        a problem with the file as a whole.
-    rule : str
-        The rule broken, in words (``"must be 0 or 1"``).
-    code : str
-        A stable short code (``"missing-column"``, ``"type"``, ``"range"``, ``"unique"``,
-        ``"pfs-after-os"`` …) for programs and tests.
-    rows : tuple of RowRef
-        Every offending row (the message shows the first few).
-    hint : str
-        How to fix it, when there is something useful to say.
-    fatal : bool
-        The file could not be read at all (exit code 2 of ``python -m analysis validate``).
-    """
-
-    column: str | None
-    rule: str
-    code: str
-    rows: tuple[RowRef, ...] = ()
-    hint: str = ""
-    fatal: bool = False
-
-    def __str__(self) -> str:
-        if self.column is None:
-            head = "file"
-        else:
-            head = ("columns " if ", " in self.column else "column ") + self.column
-        text = f"{head}: {self.rule}"
-        if self.rows:
-            n = len(self.rows)
-            shown = "; ".join(str(r) for r in self.rows[:MAX_ROWS_SHOWN])
-            more = f"; … and {n - MAX_ROWS_SHOWN} more" if n > MAX_ROWS_SHOWN else ""
-            text += f" — {n} row{'s' if n != 1 else ''}: {shown}{more}"
-        if self.hint:
-            text += f" [{self.hint}]"
-        return text
-
-
-class CohortError(Exception):
-    """A cohort that breaks the data dictionary.
-
-    Attributes
-    ----------
-    problems : list of Problem
-        Every problem found (not only the first).
-    source : str
-        What was read (the file name, or ``"DataFrame"``).
-
-    The message starts with one summary line and lists one problem per line, each naming the
-    column, the first offending rows (line number and ``patient_id``) and the rule broken.
-    """
-
-    def __init__(self, problems: list[Problem], source: str = "cohort"):
-        self.problems = list(problems)
-        self.source = source
-        n = len(self.problems)
-        lines = [f"{source}: {n} problem{'s' if n != 1 else ''} with the cohort"]
-        lines += [f"  - {p}" for p in self.problems]
-        super().__init__("\n".join(lines))
-
-    @property
-    def fatal(self) -> bool:
-        """True when the file could not be read at all (empty, binary, encoding, delimiter)."""
-        return any(p.fatal for p in self.problems)
-
-
-# --------------------------------------------------------------------------------------------
-# Reading the file
+# Reading the file, in chunks
 # --------------------------------------------------------------------------------------------
 _MAGIC = [
     (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or .ods workbook?)"),
@@ -377,25 +330,38 @@ _MAGIC = [
 ]
 _SAVE_AS = 'save it from your spreadsheet as "CSV UTF-8 (comma delimited)"'
 
+#: Rows validated at a time; memory stays bounded however long the file is.
+CHUNK_ROWS = 50_000
+
+# A cell may be long (free text); the csv module's default limit (128 KiB) would refuse it.
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))
+
 
 def _fatal(rule: str, code: str, hint: str = _SAVE_AS) -> Problem:
     return Problem(None, rule, code, hint=hint, fatal=True)
 
 
-def _decode(raw: bytes) -> tuple[str | None, Problem | None]:
-    """Decode the bytes as UTF-8 (with or without BOM) or say why not."""
-    if not raw.strip():
-        what = "empty (0 bytes)" if not raw else "empty (only blank space)"
-        return None, _fatal(f"is {what}", "empty", "expected a header line and one row per patient")
+def _sniff(head: bytes, size: int) -> Problem | None:
+    """File-level refusals decided from the first bytes (empty, binary, UTF-16)."""
+    if size == 0:
+        return _fatal(
+            "is empty (0 bytes)", "empty", "expected a header line and one row per patient"
+        )
     for magic, what in _MAGIC:
-        if raw.startswith(magic):
-            return None, _fatal(f"is not a CSV text file: it looks like {what}", "binary")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, _fatal("is encoded as UTF-16, not UTF-8", "encoding")
-    if b"\x00" in raw[:65536]:
-        return None, _fatal("is not a CSV text file: it contains binary (NUL) bytes", "binary")
+        if head.startswith(magic):
+            return _fatal(f"is not a CSV text file: it looks like {what}", "binary")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _fatal("is encoded as UTF-16, not UTF-8", "encoding")
+    if b"\x00" in head:
+        return _fatal("is not a CSV text file: it contains binary (NUL) bytes", "binary")
+    return None
+
+
+def _encoding_problem(path: Path) -> Problem:
+    """Where the file stops being UTF-8, and what it decodes as (read only on this error)."""
+    raw = path.read_bytes()
     try:
-        return raw.decode("utf-8-sig"), None
+        raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         guess = ""
@@ -407,23 +373,192 @@ def _decode(raw: bytes) -> tuple[str | None, Problem | None]:
             guess = f"; it decodes as {label}"
             break
         byte = raw[exc.start : exc.start + 1].hex()
-        return None, _fatal(
-            f"is not valid UTF-8: byte 0x{byte} on line {line}{guess}",
-            "encoding",
-        )
+        return _fatal(f"is not valid UTF-8: byte 0x{byte} on line {line}{guess}", "encoding")
+    return _fatal("is not valid UTF-8", "encoding")
 
 
-def _delimiter_problem(header_line: str, fields: list[str]) -> Problem | None:
+def _delimiter_problem(fields: list[str]) -> Problem | None:
     if len(fields) > 1:
         return None
     for delim, label in ((";", "semicolons (;)"), ("\t", "tabs"), ("|", "vertical bars (|)")):
-        if header_line.count(delim) >= 1:
+        if fields and fields[0].count(delim) >= 1:
             return _fatal(
                 f"is separated by {label}, not commas: the header reads as one column",
                 "delimiter",
                 hint=f"the book reads comma-separated files; {_SAVE_AS}",
             )
     return None
+
+
+@dataclass
+class _Chunk:
+    """Rows of the file as columns of stripped ``str`` (``None`` when missing)."""
+
+    columns: dict[str, np.ndarray]
+    lines: np.ndarray | None
+    start: int  # position of the first row in the whole cohort
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()))) if self.columns else 0
+
+
+def _clean(cells) -> np.ndarray:
+    out = np.empty(len(cells), dtype=object)
+    out[:] = [None if (t := c.strip()) in MISSING_TOKENS else t for c in cells]
+    return out
+
+
+class _CsvStream:
+    """A cohort CSV read record by record: the header, file problems, chunks of rows."""
+
+    def __init__(self, path: Path, chunk_rows: int = CHUNK_ROWS):
+        self.path = path
+        self.source = path.name
+        self.chunk_rows = chunk_rows
+        self.problems: list[Problem] = []
+        self.rows = 0
+        self.bytes_read = 0
+        try:
+            self.size = path.stat().st_size
+            with path.open("rb") as f:
+                head = f.read(65536)
+        except FileNotFoundError:
+            raise CohortError(
+                [_fatal(f"{path} does not exist", "not-found", "")], self.source
+            ) from None
+        except IsADirectoryError:
+            raise CohortError(
+                [_fatal(f"{path} is a directory", "not-found", "")], self.source
+            ) from None
+        except OSError as exc:
+            raise CohortError(
+                [_fatal(f"cannot be read ({exc.strerror})", "unreadable", "")], self.source
+            ) from None
+        if path.is_dir():
+            raise CohortError([_fatal(f"{path} is a directory", "not-found", "")], self.source)
+        problem = _sniff(head, self.size)
+        if problem:
+            raise CohortError([problem], self.source)
+        self._file = path.open("r", encoding="utf-8-sig", newline="")
+        self._reader = csv.reader(self._file)
+        self._start = 1
+        first = self._next_record()
+        if first is None:
+            self.close()
+            what = "empty (only blank space)"
+            raise CohortError(
+                [_fatal(f"is {what}", "empty", "expected a header line and one row per patient")],
+                self.source,
+            )
+        _, header = first
+        self.header = [h.strip() for h in header]
+        problem = _delimiter_problem(self.header)
+        if problem:
+            self.close()
+            raise CohortError([problem], self.source)
+        seen: dict[str, int] = {}
+        for h in self.header:
+            seen[h] = seen.get(h, 0) + 1
+        dupes = [h for h, n in seen.items() if n > 1 and h]
+        if dupes:
+            self.problems.append(
+                Problem(
+                    ", ".join(dupes),
+                    "column name appears more than once in the header",
+                    "duplicate-column",
+                )
+            )
+        if "" in seen:
+            self.problems.append(
+                Problem(None, "the header has an empty column name", "empty-header")
+            )
+        # keep the first of duplicated names so the frame stays addressable by name
+        self.keep = [i for i, h in enumerate(self.header) if h and self.header.index(h) == i]
+        self.names = [self.header[i] for i in self.keep]
+        self._pid_at = self.header.index("patient_id") if "patient_id" in self.header else None
+        self._ragged: list[RowRef] = []
+        self._ragged_count = 0
+
+    def close(self) -> None:
+        self._file.close()
+
+    def _next_record(self):
+        """The next non-blank record as (line, fields), or None at the end."""
+        try:
+            for fields in self._reader:
+                line = self._start
+                self._start = self._reader.line_num + 1
+                if any(x.strip() for x in fields):
+                    return line, fields
+        except UnicodeDecodeError:
+            self.close()
+            raise CohortError([_encoding_problem(self.path)], self.source) from None
+        except csv.Error as exc:
+            self.close()
+            raise CohortError(
+                [_fatal(f"is not valid CSV near line {self._reader.line_num}: {exc}", "csv")],
+                self.source,
+            ) from None
+        return None
+
+    def chunks(self) -> Iterator[_Chunk]:
+        """Chunks of well-formed rows; ragged rows are reported, not returned."""
+        width = len(self.header)
+        try:
+            while True:
+                good, lines = [], []
+                while len(good) < self.chunk_rows:
+                    record = self._next_record()
+                    if record is None:
+                        break
+                    line, fields = record
+                    if len(fields) == width:
+                        good.append(fields)
+                        lines.append(line)
+                    else:
+                        self._ragged_row(line, fields)
+                if good:
+                    cells = list(zip(*good, strict=True))
+                    columns = {self.header[i]: _clean(cells[i]) for i in self.keep}
+                    chunk = _Chunk(columns, np.array(lines, dtype=np.int64), self.rows)
+                    self.rows += len(good)
+                    self.bytes_read = self._file.tell() if not self._file.closed else self.size
+                    yield chunk
+                if len(good) < self.chunk_rows:
+                    break
+        finally:
+            self.close()
+        self._finish()
+
+    def _ragged_row(self, line: int, fields: list[str]) -> None:
+        self._ragged_count += 1
+        if len(self._ragged) < MAX_ROWS_SHOWN:
+            pid = None
+            if self._pid_at is not None and self._pid_at < len(fields):
+                pid = privacy.printable_id(fields[self._pid_at].strip())
+            self._ragged.append(RowRef(line, pid, f"{len(fields)} fields"))
+
+    def _finish(self) -> None:
+        if self._ragged_count:
+            self.problems.append(
+                Problem(
+                    None,
+                    f"rows must have as many fields as the header ({len(self.header)})",
+                    "fields",
+                    tuple(self._ragged),
+                    hint="a stray comma inside a value? quote it, or use a decimal point",
+                    count=self._ragged_count,
+                )
+            )
+        if self.rows == 0 and self._ragged_count == 0:
+            self.problems.append(
+                Problem(
+                    None,
+                    "has a header but no data rows",
+                    "header-only",
+                    hint="add one row per patient",
+                )
+            )
 
 
 def read_cohort_csv(path: Path | str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -450,100 +585,24 @@ def read_cohort_csv(path: Path | str) -> tuple[pd.DataFrame, list[Problem]]:
         If the file cannot be read as CSV at all (missing, empty, binary, not UTF-8, another
         delimiter); its problems are ``fatal``.
     """
-    path = Path(path)
-    source = path.name
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CohortError([_fatal(f"{path} does not exist", "not-found", "")], source) from None
-    except IsADirectoryError:
-        raise CohortError([_fatal(f"{path} is a directory", "not-found", "")], source) from None
-    except OSError as exc:
-        raise CohortError(
-            [_fatal(f"cannot be read ({exc.strerror})", "unreadable", "")], source
-        ) from None
-    text, problem = _decode(raw)
-    if problem:
-        raise CohortError([problem], source)
-
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        records = []
-        start = 1
-        for fields in reader:
-            records.append((start, fields))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise CohortError(
-            [_fatal(f"is not valid CSV near line {reader.line_num}: {exc}", "csv")], source
-        ) from None
-    records = [(line, f) for line, f in records if any(x.strip() for x in f)]
-    header_line, header = records[0]
-    header = [h.strip() for h in header]
-    problem = _delimiter_problem(text.splitlines()[header_line - 1], header)
-    if problem:
-        raise CohortError([problem], source)
-
-    problems: list[Problem] = []
-    seen: dict[str, int] = {}
-    for h in header:
-        seen[h] = seen.get(h, 0) + 1
-    dupes = [h for h, n in seen.items() if n > 1 and h]
-    if dupes:
-        problems.append(
-            Problem(
-                ", ".join(dupes),
-                "column name appears more than once in the header",
-                "duplicate-column",
-            )
-        )
-    if "" in seen:
-        problems.append(Problem(None, "the header has an empty column name", "empty-header"))
-
-    body = records[1:]
-    ragged = [(line, f) for line, f in body if len(f) != len(header)]
-    if ragged:
-        pid_at = header.index("patient_id") if "patient_id" in header else None
-        refs = tuple(
-            RowRef(
-                line,
-                f[pid_at].strip() if pid_at is not None and pid_at < len(f) else None,
-                f"{len(f)} fields",
-            )
-            for line, f in ragged
-        )
-        problems.append(
-            Problem(
-                None,
-                f"rows must have as many fields as the header ({len(header)})",
-                "fields",
-                refs,
-                hint="a stray comma inside a value? quote it, or use a decimal point",
-            )
-        )
-    good = [(line, f) for line, f in body if len(f) == len(header)]
-    if not body:
-        problems.append(
-            Problem(
-                None, "has a header but no data rows", "header-only", hint="add one row per patient"
-            )
-        )
-
-    # keep the first of duplicated names so the frame stays addressable by name
-    keep = [i for i, h in enumerate(header) if h and header.index(h) == i]
+    stream = _CsvStream(Path(path))
+    parts = list(stream.chunks())
     data = {
-        header[i]: [None if f[i].strip() in MISSING_TOKENS else f[i].strip() for _, f in good]
-        for i in keep
+        name: np.concatenate([c.columns[name] for c in parts]) if parts else np.empty(0, object)
+        for name in stream.names
     }
-    frame = pd.DataFrame(data, dtype=object, columns=[header[i] for i in keep])
-    frame.attrs["line_numbers"] = [line for line, _ in good]
-    frame.attrs["source"] = source
-    return frame, problems
+    frame = pd.DataFrame(data, dtype=object, columns=stream.names)
+    frame.attrs["line_numbers"] = [int(x) for c in parts for x in c.lines]
+    frame.attrs["source"] = stream.source
+    return frame, stream.problems
 
 
 # --------------------------------------------------------------------------------------------
-# Validation
+# Validation, chunk by chunk
 # --------------------------------------------------------------------------------------------
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
+
+
 def _is_missing(v) -> bool:
     if v is None or v is pd.NA or v is pd.NaT:
         return True
@@ -552,67 +611,53 @@ def _is_missing(v) -> bool:
     return isinstance(v, str) and v.strip() in MISSING_TOKENS
 
 
-def _parse_number(v) -> float | None:
-    """A finite float from a cell, or None when it is not one."""
-    if isinstance(v, bool | np.bool_):
-        return None
-    if isinstance(v, int | float | np.integer | np.floating):
-        x = float(v)
-    else:
-        try:
-            x = float(str(v).strip())
-        except ValueError:
-            return None
-    return x if math.isfinite(x) else None
-
-
-def _parse(col: Column, v):
-    """Parse one non-missing cell: (value, None) or (None, reason)."""
-    if col.type == "string":
-        return str(v).strip() if not isinstance(v, str) else v.strip(), None
-    if col.type == "category":
-        text = _as_text(v)
-        if text in col.allowed:
-            return text, None
-        return None, "not allowed"
-    x = _parse_number(v)
-    if x is None:
-        return None, "not a number"
-    if col.type in ("integer", "binary"):
-        if not float(x).is_integer():
-            return None, "not an integer"
-        return int(x), None
-    return x, None
-
-
 def _as_text(v) -> str:
-    if isinstance(v, float) and v.is_integer():
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
         v = int(v)
     return str(v).strip()
 
 
-class _Rows:
-    """Locates rows of a frame for messages: line numbers (from a file) or positions."""
+def _text_column(series: pd.Series) -> np.ndarray:
+    """A DataFrame column as cells of stripped ``str`` (``None`` when missing)."""
+    out = np.empty(len(series), dtype=object)
+    out[:] = [
+        None
+        if _is_missing(v)
+        else (
+            v.strip()
+            if isinstance(v, str)
+            else repr(float(v))
+            if isinstance(v, float)
+            else _as_text(v)
+        )
+        for v in series
+    ]
+    return out
 
-    def __init__(self, df: pd.DataFrame):
-        self.lines = df.attrs.get("line_numbers")
-        if self.lines is not None and len(self.lines) != len(df):
-            self.lines = None
-        if "patient_id" in df.columns:
-            self.ids = [None if _is_missing(v) else _as_text(v) for v in df["patient_id"]]
-        else:
-            self.ids = [None] * len(df)
 
-    def ref(self, i: int, value=None, *, note: str | None = None) -> RowRef:
-        """Row ``i``, with an offending cell ``value`` (quoted if text) or a ready ``note``."""
-        if note is not None:
-            shown = note
-        elif value is None:
-            shown = None
-        else:
-            shown = repr(value) if isinstance(value, str) else _fmt_value(value)
-        line = self.lines[i] if self.lines is not None else None
-        return RowRef(line, self.ids[i], shown, position=i)
+def _numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Parse text cells as finite floats: (values with NaN where missing or bad, bad mask).
+
+    Only plain decimal notation is a number (``12``, ``-3.5``, ``1e3``): not ``1_2`` (which
+    Python's float reads as 12), ``inf``, ``nan``, ``0x1F``, digits of other scripts, or
+    anything that overflows to infinity. Each distinct text is parsed once.
+    """
+    codes, uniques = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=True)
+    texts = np.asarray(uniques, dtype=object)
+    parsed = np.full(len(texts), np.nan)
+    ok = np.zeros(len(texts), dtype=bool)
+    for j, t in enumerate(texts):
+        if _NUMBER.fullmatch(t):
+            x = float(t)
+            if math.isfinite(x):
+                parsed[j] = x
+                ok[j] = True
+    present = codes >= 0
+    values = np.full(len(cells), np.nan)
+    values[present] = parsed[codes[present]]
+    bad = np.zeros(len(cells), dtype=bool)
+    bad[present] = ~ok[codes[present]]
+    return values, bad
 
 
 def _fmt_value(v) -> str:
@@ -621,107 +666,34 @@ def _fmt_value(v) -> str:
     return str(v)
 
 
-def _type_hint(col: Column, bad: list) -> str:
-    texts = [str(v) for v in bad]
-    if col.type in ("number", "integer") and any(
-        re.fullmatch(r"-?\d+,\d+", t.strip()) for t in texts
-    ):
-        return "use a decimal point, not a decimal comma"
+def _number_hint(bad: list[str]) -> str:
+    hints = []
+    if any(re.fullmatch(r"-?[0-9]+,[0-9]+", t) for t in bad):
+        hints.append("use a decimal point, not a decimal comma")
+    if any("_" in t for t in bad):
+        hints.append("digits only: '_' is not a digit separator here (Python would read 1_2 as 12)")
+    if any(t.strip("+-").lower() in {"inf", "infinity"} or _overflows(t) for t in bad):
+        hints.append("numbers must be finite")
+    return "; ".join(hints)
+
+
+def _overflows(t: str) -> bool:
+    return bool(_NUMBER.fullmatch(t)) and not math.isfinite(float(t))
+
+
+def _type_hint(col: Column, bad: list[str]) -> str:
+    if col.type in ("number", "integer"):
+        return _number_hint(bad)
     if col.type == "category":
         lower = {str(a).lower(): str(a) for a in col.allowed}
-        fixes = sorted(
-            {f"{t!r} → {lower[t.strip().lower()]!r}" for t in texts if t.strip().lower() in lower}
-        )
+        fixes = sorted({f"{t!r} → {lower[t.lower()]!r}" for t in bad if t.lower() in lower})
         if fixes:
-            return "values are case-sensitive: " + ", ".join(fixes)
-    if col.type == "binary" and any(
-        t.strip().lower() in {"yes", "no", "y", "n", "true", "false"} for t in texts
-    ):
-        return "code yes as 1 and no as 0"
-    return ""
-
-
-def _check_column(col: Column, series: pd.Series, rows: _Rows, problems: list[Problem]) -> list:
-    """Check one column; return its parsed values (None where missing or invalid)."""
-    values = list(series)
-    parsed: list = [None] * len(values)
-    missing, bad, out_of_range = [], [], []
-    for i, v in enumerate(values):
-        if _is_missing(v):
-            missing.append(i)
-            continue
-        x, reason = _parse(col, v)
-        if reason:
-            bad.append((i, v))
-            continue
-        if col.type in ("integer", "number") and not _in_range(col, x):
-            out_of_range.append((i, x))
-            continue
-        parsed[i] = x
-    if missing and col.required:
-        problems.append(
-            Problem(
-                col.name,
-                "is required but empty",
-                "missing-value",
-                tuple(rows.ref(i) for i in missing),
-            )
-        )
-    if bad:
-        what = {
-            "integer": "must be a whole number",
-            "number": "must be a number",
-            "binary": "must be 0 or 1",
-            "category": f"must be {col.rule}",
-            "string": "must be text",
-        }[col.type]
-        problems.append(
-            Problem(
-                col.name,
-                what,
-                "category" if col.type == "category" else "type",
-                tuple(rows.ref(i, str(v) if not isinstance(v, str) else v) for i, v in bad),
-                hint=_type_hint(col, [v for _, v in bad]),
-            )
-        )
+            return "values are case-sensitive: " + ", ".join(fixes[:5])
     if col.type == "binary":
-        not01 = [(i, x) for i, x in enumerate(parsed) if x is not None and x not in (0, 1)]
-        if not01:
-            for i, _ in not01:
-                parsed[i] = None
-            problems.append(
-                Problem(
-                    col.name,
-                    "must be 0 or 1",
-                    "binary",
-                    tuple(rows.ref(i, x) for i, x in not01),
-                    hint=_event_hint(col.name),
-                )
-            )
-    if out_of_range:
-        code = "negative-time" if col.unit == "months" else "range"
-        rule = f"must be {col.rule}"
-        if code == "negative-time":
-            rule = "must be ≥ 0 (a time from the start of HAIC cannot be negative)"
-        problems.append(
-            Problem(col.name, rule, code, tuple(rows.ref(i, x) for i, x in out_of_range))
-        )
-    if col.unique:
-        seen: dict = {}
-        for i, x in enumerate(parsed):
-            if x is not None:
-                seen.setdefault(x, []).append(i)
-        dupes = [i for idx in seen.values() if len(idx) > 1 for i in idx]
-        if dupes:
-            problems.append(
-                Problem(
-                    col.name,
-                    "must be unique, but values repeat",
-                    "unique",
-                    tuple(rows.ref(i) for i in sorted(dupes)),
-                )
-            )
-    return parsed
+        if any(t.lower() in {"yes", "no", "y", "n", "true", "false"} for t in bad):
+            return "code yes as 1 and no as 0"
+        return _number_hint(bad)
+    return ""
 
 
 def _event_hint(name: str) -> str:
@@ -732,158 +704,504 @@ def _event_hint(name: str) -> str:
     return ""
 
 
-def _in_range(col: Column, x: float) -> bool:
-    if col.allowed is not None and x not in col.allowed:
-        return False
-    if col.gt is not None and not x > col.gt:
-        return False
-    if col.min is not None and x < col.min:
-        return False
-    return not (col.max is not None and x > col.max)
-
-
 _TOLERANCE = 1e-9
-
-
-def _cross_rules(
-    df: pd.DataFrame, p: dict[str, list], rows: _Rows, problems: list[Problem]
-) -> None:
-    """Rules that link columns; only rows whose values passed their own column checks."""
-    n = len(df)
-
-    def both(a: str, b: str):
-        if a not in p or b not in p:
-            return []
-        return [i for i in range(n) if p[a][i] is not None and p[b][i] is not None]
-
-    bad = [
-        i
-        for i in both("pfs_months", "os_months")
-        if p["pfs_months"][i] > p["os_months"][i] + _TOLERANCE
-    ]
-    if bad:
-        problems.append(
-            Problem(
-                "pfs_months, os_months",
-                "pfs_months must not exceed os_months (progression or death cannot come after "
-                "death or last follow-up)",
-                "pfs-after-os",
-                tuple(
-                    rows.ref(
-                        i,
-                        note=f"pfs {_fmt_value(p['pfs_months'][i])} > os "
-                        f"{_fmt_value(p['os_months'][i])}",
-                    )
-                    for i in bad
-                ),
-            )
-        )
-    bad = [
-        i for i in both("os_event", "pfs_event") if p["os_event"][i] == 1 and p["pfs_event"][i] == 0
-    ]
-    if bad:
-        problems.append(
-            Problem(
-                "pfs_event, os_event",
-                "a death (os_event 1) is also a PFS event: pfs_event must be 1",
-                "death-not-pfs-event",
-                tuple(rows.ref(i) for i in bad),
-            )
-        )
-    if "additional_tace_month" in p and "additional_tace" in p:
-        month, flag = p["additional_tace_month"], p["additional_tace"]
-        raw = list(df["additional_tace_month"])
-        bad_yes = [i for i in range(n) if flag[i] == 1 and _is_missing(raw[i])]
-        bad_no = [i for i in range(n) if flag[i] == 0 and month[i] is not None]
-        if bad_yes:
-            problems.append(
-                Problem(
-                    "additional_tace_month",
-                    "must be filled when additional_tace is 1",
-                    "additional-tace-month",
-                    tuple(rows.ref(i) for i in bad_yes),
-                )
-            )
-        if bad_no:
-            problems.append(
-                Problem(
-                    "additional_tace_month",
-                    "must be empty when additional_tace is 0",
-                    "additional-tace-month",
-                    tuple(rows.ref(i, month[i]) for i in bad_no),
-                )
-            )
-    for time in ("additional_tace_month", "response_month"):
-        bad = [i for i in both(time, "os_months") if p[time][i] > p["os_months"][i] + _TOLERANCE]
-        if bad:
-            problems.append(
-                Problem(
-                    f"{time}, os_months",
-                    f"{time} must not exceed os_months",
-                    "after-os",
-                    tuple(
-                        rows.ref(
-                            i, note=f"{_fmt_value(p[time][i])} > os {_fmt_value(p['os_months'][i])}"
-                        )
-                        for i in bad
-                    ),
-                )
-            )
-    bad = [
-        i
-        for i in both("refractory_tace_sessions", "prior_tace_sessions")
-        if p["refractory_tace_sessions"][i] > p["prior_tace_sessions"][i]
-    ]
-    if bad:
-        problems.append(
-            Problem(
-                "refractory_tace_sessions, prior_tace_sessions",
-                "refractory_tace_sessions must not exceed prior_tace_sessions",
-                "refractory-gt-prior",
-                tuple(
-                    rows.ref(
-                        i,
-                        note=f"{p['refractory_tace_sessions'][i]} > {p['prior_tace_sessions'][i]}",
-                    )
-                    for i in bad
-                ),
-            )
-        )
-    _child_pugh_rule(p, rows, n, problems)
-
-
 _CP_COMPONENTS = ("bilirubin_mg_dl", "albumin_g_dl", "inr", "ascites", "encephalopathy")
+#: Days per month, to convert times given in days (365.25 / 12).
+DAYS_PER_MONTH = 30.4375
 
 
-def _child_pugh_rule(p: dict[str, list], rows: _Rows, n: int, problems: list[Problem]) -> None:
-    names = ("child_pugh_score", *_CP_COMPONENTS)
-    if any(c not in p for c in names):
-        return
-    bad = []
-    for i in range(n):
-        vals = [p[c][i] for c in names]
-        if any(v is None for v in vals):
-            continue
-        points, _ = child_pugh(*vals[1:])
-        if int(points) != vals[0]:
-            bad.append((i, int(points), vals[0]))
-    if bad:
-        problems.append(
-            Problem(
-                "child_pugh_score",
+class _Issues:
+    """Problems accumulated over chunks: the first rows of each, and how many rows in all."""
+
+    def __init__(self):
+        self._entries: dict[tuple, dict] = {}
+
+    def add(self, sort: tuple, column, rule, code, indices, make_ref, hint="") -> None:
+        key = (sort, column, rule, code)
+        entry = self._entries.get(key)
+        if entry is None:
+            entry = self._entries[key] = {"refs": [], "count": 0, "hints": []}
+        room = MAX_ROWS_SHOWN - len(entry["refs"])
+        if room > 0:
+            entry["refs"].extend(make_ref(int(i)) for i in indices[:room])
+        entry["count"] += len(indices)
+        if hint and hint not in entry["hints"] and len(entry["hints"]) < 3:
+            entry["hints"].append(hint)
+
+    def problems(self) -> list[Problem]:
+        out = []
+        for key in sorted(self._entries, key=lambda k: k[0]):
+            sort, column, rule, code = key
+            entry = self._entries[key]
+            out.append(
+                Problem(
+                    column,
+                    rule,
+                    code,
+                    tuple(entry["refs"]),
+                    hint="; ".join(entry["hints"]),
+                    count=entry["count"] if entry["refs"] else None,
+                )
+            )
+        return out
+
+
+class CohortValidator:
+    """Checks a cohort chunk by chunk: the schema, the cross-column rules, plausibility and
+    (optionally) the identifier guard. Memory stays bounded by the chunk size plus a few
+    numbers per row (for uniqueness and the cohort-level plausibility checks).
+
+    Parameters
+    ----------
+    columns : list of str
+        The cohort's header (after dropping duplicated names).
+    privacy : bool
+        Run :class:`analysis.privacy.IdentifierScanner` on the cells as well.
+
+    Use :meth:`add` for each chunk and :meth:`problems` at the end.
+    """
+
+    def __init__(self, columns: Iterable[str], privacy_guard: bool = True):
+        self.columns = [str(c) for c in columns]
+        self.present = set(self.columns)
+        self.issues = _Issues()
+        self.scanner = privacy.IdentifierScanner(self.columns) if privacy_guard else None
+        self.rows = 0
+        self._order = {c.name: i for i, c in enumerate(SCHEMA)}
+        self._ids: list[np.ndarray] = []
+        self._id_lines: list[np.ndarray] = []
+        self._id_positions: list[np.ndarray] = []
+        self._samples: dict[str, list[np.ndarray]] = {}
+        self._bmi: list[np.ndarray] = []
+        self._missing_columns()
+
+    # -- whole-cohort checks ----------------------------------------------------------------
+    def _missing_columns(self) -> None:
+        lower = {c.lower(): c for c in self.columns}
+        for col in SCHEMA:
+            if col.required and col.name not in self.present:
+                hint = ""
+                if col.name.lower() in lower:
+                    hint = f"found {lower[col.name.lower()]!r}: column names are case-sensitive"
+                self.issues.add(
+                    (2, self._order[col.name], 0),
+                    col.name,
+                    "required column is missing",
+                    "missing-column",
+                    [],
+                    None,
+                    hint,
+                )
+
+    # -- one chunk --------------------------------------------------------------------------
+    def add(self, chunk: _Chunk) -> None:
+        """Check one chunk of rows."""
+        n = len(chunk)
+        if n == 0:
+            return
+        ids = chunk.columns.get("patient_id")
+        lines = chunk.lines
+
+        def ref_maker(shown_of=None):
+            def make(i: int, shown: str | None = None) -> RowRef:
+                if shown is None and shown_of is not None:
+                    shown = shown_of(i)
+                line = int(lines[i]) if lines is not None else None
+                pid = privacy.printable_id(ids[i]) if ids is not None else None
+                return RowRef(line, pid, shown, position=chunk.start + i)
+
+            return make
+
+        parsed: dict[str, np.ndarray] = {}
+        for name, cells in chunk.columns.items():
+            if name in SCHEMA:
+                parsed[name] = self._check_column(SCHEMA[name], cells, ref_maker)
+        if self.scanner is not None:
+            self._scan(chunk, ref_maker)
+        self._cross_rules(chunk, parsed, ref_maker)
+        self._collect(parsed)
+        if ids is not None:
+            self._ids.append(ids)
+            self._id_lines.append(lines if lines is not None else np.full(n, -1))
+            self._id_positions.append(np.arange(chunk.start, chunk.start + n))
+        self.rows += n
+
+    def _check_column(self, col: Column, cells: np.ndarray, ref_maker) -> np.ndarray:
+        base = (2, self._order[col.name])
+        missing = (
+            np.array([c is None for c in cells], dtype=bool) if len(cells) else np.zeros(0, bool)
+        )
+        make = ref_maker()
+        if col.required and missing.any():
+            self.issues.add(
+                (*base, 1), col.name, "is required but empty", "missing-value",
+                np.flatnonzero(missing), make,
+            )  # fmt: skip
+        if col.type in ("string", "category"):
+            return self._check_text(col, cells, missing, base, ref_maker)
+        values, bad = _numbers(cells)
+        if col.type in ("integer", "binary"):
+            frac = ~bad & ~missing & (np.mod(np.nan_to_num(values), 1) != 0)
+            bad |= frac
+        if bad.any():
+            idx = np.flatnonzero(bad)
+            what = {
+                "integer": "must be a whole number",
+                "number": "must be a number",
+                "binary": "must be 0 or 1",
+            }[col.type]
+            texts = [cells[i] for i in idx[:1000]]
+            self.issues.add(
+                (*base, 2), col.name, what, "type", idx,
+                ref_maker(lambda i: privacy.printable(cells[i])),
+                _type_hint(col, texts),
+            )  # fmt: skip
+            values[bad] = np.nan
+        valid = ~np.isnan(values)
+        if col.type == "binary":
+            not01 = valid & (values != 0) & (values != 1)
+            if not01.any():
+                self.issues.add(
+                    (*base, 3), col.name, "must be 0 or 1", "binary", np.flatnonzero(not01),
+                    ref_maker(lambda i: _fmt_value(int(values[i]))), _event_hint(col.name),
+                )  # fmt: skip
+                values[not01] = np.nan
+            return values
+        out = np.zeros(len(values), dtype=bool)
+        if col.allowed is not None:
+            out |= valid & ~np.isin(values, np.array(col.allowed, dtype=float))
+        if col.gt is not None:
+            out |= valid & ~(values > col.gt)
+        if col.min is not None:
+            out |= valid & (values < col.min)
+        if col.max is not None:
+            out |= valid & (values > col.max)
+        if out.any():
+            idx = np.flatnonzero(out)
+            if col.unit == "months" and col.min == 0 and np.all(values[idx] < 0):
+                code, rule = (
+                    "negative-time",
+                    "must be ≥ 0 (a time from the start of HAIC cannot be negative)",
+                )
+            else:
+                code, rule = "range", f"must be {col.rule}"
+            shown = ref_maker(
+                lambda i: _fmt_value(int(values[i]) if col.type == "integer" else values[i])
+            )
+            self.issues.add(
+                (*base, 4), col.name, rule, code, idx, shown, self._unit_hint(col, values[idx])
+            )
+            values[out] = np.nan
+        plaus = col.plausible
+        if plaus is not None and plaus.max is not None:
+            high = ~np.isnan(values) & (values > plaus.max)
+            if high.any():
+                unit = f" {col.unit}" if col.unit else ""
+                self.issues.add(
+                    (*base, 5), col.name,
+                    f"must be ≤ {plaus.max:g}{unit}: larger values are beyond any physiological "
+                    "or clinical value (a wrong unit, or a typing error?)",
+                    "implausible", np.flatnonzero(high),
+                    ref_maker(lambda i: _fmt_value(values[i])),
+                    plaus.hint or "",
+                )  # fmt: skip
+                values[high] = np.nan
+        return values
+
+    def _unit_hint(self, col: Column, out_values: np.ndarray) -> str:
+        """'looks like g/L: ×0.1' when most out-of-range values fit another unit."""
+        if col.plausible is None or not col.plausible.other_units or len(out_values) == 0:
+            return ""
+        lo = col.gt if col.gt is not None else col.min
+        hi = col.max
+        for unit, factor in col.plausible.other_units:
+            conv = out_values * factor
+            fits = np.ones(len(conv), dtype=bool)
+            if lo is not None:
+                fits &= conv >= lo
+            if hi is not None:
+                fits &= conv <= hi
+            if fits.mean() >= 0.5:
+                return f"values look like {unit}: multiply by {factor:g} to get {col.unit}"
+        return ""
+
+    def _check_text(self, col, cells, missing, base, ref_maker) -> np.ndarray:
+        present = ~missing
+        if col.type == "category":
+            allowed = [str(a) for a in col.allowed]
+            ok = pd.Series(cells, dtype=object).isin(allowed).to_numpy()
+            bad = present & ~ok
+            if bad.any():
+                idx = np.flatnonzero(bad)
+                self.issues.add(
+                    (*base, 2), col.name, f"must be {col.rule}", "category", idx,
+                    ref_maker(lambda i: privacy.printable(cells[i])),
+                    _type_hint(col, [cells[i] for i in idx[:1000]]),
+                )  # fmt: skip
+                out = cells.copy()
+                out[bad] = None
+                return out
+            return cells
+        if col.name == "patient_id":
+            self._check_ids(col, cells, present, base, ref_maker)
+        return cells
+
+    def _check_ids(self, col, cells, present, base, ref_maker) -> None:
+        idx = np.flatnonzero(present)
+        if len(idx) == 0:
+            return
+        series = pd.Series(cells[idx], dtype=object)
+        too_long = (series.str.len() > privacy.MAX_ID_LENGTH).to_numpy()
+        control = series.str.contains(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", na=False).to_numpy()
+        formula = series.str.match(r"[=+\-@]", na=False).to_numpy()
+        masked = ref_maker(lambda i: repr(privacy.mask(cells[i])))
+        for flags, rule, sub in (
+            (
+                too_long,
+                f"must be at most {privacy.MAX_ID_LENGTH} characters (a pseudonymous id such as P001)",
+                6,
+            ),
+            (control, "must not contain line breaks, tabs or other control characters", 7),
+            (
+                formula,
+                "must not start with =, +, - or @ (spreadsheets run such cells as formulas)",
+                8,
+            ),
+        ):
+            if flags.any():
+                self.issues.add((*base, sub), col.name, rule, "id-format", idx[flags], masked)
+
+    def _scan(self, chunk: _Chunk, ref_maker) -> None:
+        for name, cells in chunk.columns.items():
+            present = np.array([c is not None for c in cells], dtype=bool)
+            if name == "patient_id":
+                kind, pick = "id", present
+            elif name not in SCHEMA or SCHEMA[name].type == "string":
+                kind, pick = "text", present
+            else:
+                col = SCHEMA[name]
+                series = pd.Series(cells, dtype=object)
+                long = (series.str.len() >= 8).to_numpy(dtype=bool, na_value=False)
+                if col.type == "category":
+                    odd = ~series.isin([str(a) for a in col.allowed]).to_numpy()
+                else:
+                    odd = ~series.str.fullmatch(_NUMBER, na=False).to_numpy(dtype=bool)
+                kind, pick = "value", present & (long | odd)
+            if not pick.any():
+                continue
+            positions = np.flatnonzero(pick)
+            make = ref_maker()
+            self.scanner.scan(
+                name,
+                kind,
+                cells[positions],
+                positions,
+                lambda i, shown, make=make: make(i, shown),
+            )
+
+    def _cross_rules(self, chunk: _Chunk, p: dict[str, np.ndarray], ref_maker) -> None:
+        def both(a: str, b: str):
+            if a not in p or b not in p:
+                return None
+            return ~np.isnan(p[a]) & ~np.isnan(p[b])
+
+        ok = both("pfs_months", "os_months")
+        if ok is not None:
+            pfs, os_ = p["pfs_months"], p["os_months"]
+            bad = ok & (np.nan_to_num(pfs) > np.nan_to_num(os_) + _TOLERANCE)
+            if bad.any():
+                self.issues.add(
+                    (3, 0), "pfs_months, os_months",
+                    "pfs_months must not exceed os_months (progression or death cannot come after "
+                    "death or last follow-up)",
+                    "pfs-after-os", np.flatnonzero(bad),
+                    ref_maker(lambda i: f"pfs {_fmt_value(pfs[i])} > os {_fmt_value(os_[i])}"),
+                )  # fmt: skip
+        ok = both("os_event", "pfs_event")
+        if ok is not None:
+            bad = ok & (p["os_event"] == 1) & (p["pfs_event"] == 0)
+            if bad.any():
+                self.issues.add(
+                    (3, 1), "pfs_event, os_event",
+                    "a death (os_event 1) is also a PFS event: pfs_event must be 1",
+                    "death-not-pfs-event", np.flatnonzero(bad), ref_maker(),
+                )  # fmt: skip
+        if "additional_tace_month" in p and "additional_tace" in p:
+            month, flag = p["additional_tace_month"], p["additional_tace"]
+            raw_missing = np.array(
+                [c is None for c in chunk.columns["additional_tace_month"]], bool
+            )
+            bad_yes = (flag == 1) & raw_missing
+            bad_no = (flag == 0) & ~np.isnan(month)
+            if bad_yes.any():
+                self.issues.add(
+                    (3, 2), "additional_tace_month", "must be filled when additional_tace is 1",
+                    "additional-tace-month", np.flatnonzero(bad_yes), ref_maker(),
+                )  # fmt: skip
+            if bad_no.any():
+                self.issues.add(
+                    (3, 3), "additional_tace_month", "must be empty when additional_tace is 0",
+                    "additional-tace-month", np.flatnonzero(bad_no),
+                    ref_maker(lambda i: _fmt_value(month[i])),
+                )  # fmt: skip
+        for k, time in enumerate(("additional_tace_month", "response_month")):
+            ok = both(time, "os_months")
+            if ok is None:
+                continue
+            t, os_ = p[time], p["os_months"]
+            bad = ok & (np.nan_to_num(t) > np.nan_to_num(os_) + _TOLERANCE)
+            if bad.any():
+                self.issues.add(
+                    (3, 4 + k), f"{time}, os_months", f"{time} must not exceed os_months",
+                    "after-os", np.flatnonzero(bad),
+                    ref_maker(lambda i, t=t, os_=os_: f"{_fmt_value(t[i])} > os {_fmt_value(os_[i])}"),
+                )  # fmt: skip
+        ok = both("refractory_tace_sessions", "prior_tace_sessions")
+        if ok is not None:
+            r, q = p["refractory_tace_sessions"], p["prior_tace_sessions"]
+            bad = ok & (np.nan_to_num(r) > np.nan_to_num(q))
+            if bad.any():
+                self.issues.add(
+                    (3, 6), "refractory_tace_sessions, prior_tace_sessions",
+                    "refractory_tace_sessions must not exceed prior_tace_sessions",
+                    "refractory-gt-prior", np.flatnonzero(bad),
+                    ref_maker(lambda i: f"{int(r[i])} > {int(q[i])}"),
+                )  # fmt: skip
+        self._child_pugh_rule(p, ref_maker)
+
+    def _child_pugh_rule(self, p: dict[str, np.ndarray], ref_maker) -> None:
+        names = ("child_pugh_score", *_CP_COMPONENTS)
+        if any(c not in p for c in names):
+            return
+        complete = np.ones(len(p["child_pugh_score"]), dtype=bool)
+        for c in names:
+            v = p[c]
+            complete &= (
+                ~np.isnan(v) if v.dtype.kind == "f" else np.array([x is not None for x in v], bool)
+            )
+        idx = np.flatnonzero(complete)
+        if len(idx) == 0:
+            return
+        frame = pd.DataFrame({c: p[c][idx] for c in _CP_COMPONENTS})
+        points = child_pugh_frame(frame)["child_pugh_points"].to_numpy()
+        given = p["child_pugh_score"][idx]
+        wrong = points != given
+        if wrong.any():
+            at = dict(zip(idx[wrong].tolist(), points[wrong].tolist(), strict=True))
+            self.issues.add(
+                (3, 7), "child_pugh_score",
                 "must equal the points of bilirubin_mg_dl, albumin_g_dl, inr, ascites and "
                 "encephalopathy",
-                "child-pugh-mismatch",
-                tuple(
-                    rows.ref(i, note=f"{given} given, components give {points}")
-                    for i, points, given in bad
-                ),
-            )
-        )
+                "child-pugh-mismatch", idx[wrong],
+                ref_maker(lambda i: f"{int(p['child_pugh_score'][i])} given, components give {at[i]}"),
+            )  # fmt: skip
+
+    def _collect(self, p: dict[str, np.ndarray]) -> None:
+        for name, values in p.items():
+            plaus = SCHEMA[name].plausible
+            if plaus is not None and (plaus.median_max or plaus.median_min or plaus.days):
+                self._samples.setdefault(name, []).append(values[~np.isnan(values)])
+        if "weight_kg" in p and "height_cm" in p:
+            bmi = p["weight_kg"] / (p["height_cm"] / 100) ** 2
+            self._bmi.append(bmi[~np.isnan(bmi)])
+
+    # -- the end ----------------------------------------------------------------------------
+    def problems(self) -> list[Problem]:
+        """Every problem found so far (privacy first, then by column, then cross-column)."""
+        self._unique()
+        self._plausibility()
+        found = self.issues.problems()
+        if self.scanner is not None:
+            found = self.scanner.problems() + found
+        return found
+
+    def _unique(self) -> None:
+        if not self._ids:
+            return
+        ids = pd.Series(np.concatenate(self._ids), dtype=object)
+        dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+        self._ids, self._id_lines_all = [], np.concatenate(self._id_lines)
+        positions = np.concatenate(self._id_positions)
+        if not dup.any():
+            return
+        idx = np.flatnonzero(dup)
+        lines = self._id_lines_all
+
+        def make(i: int) -> RowRef:
+            line = int(lines[i]) if lines[i] >= 0 else None
+            return RowRef(line, privacy.printable_id(ids.iat[i]), position=int(positions[i]))
+
+        self.issues.add(
+            (2, self._order["patient_id"], 9), "patient_id", "must be unique, but values repeat",
+            "unique", idx, make,
+        )  # fmt: skip
+
+    def _plausibility(self) -> None:
+        for name, parts in self._samples.items():
+            values = np.concatenate(parts) if parts else np.zeros(0)
+            if len(values) == 0:
+                continue
+            col = SCHEMA[name]
+            plaus = col.plausible
+            median = float(np.median(values))
+            base = (2, self._order[name], 10)
+            if plaus.days:
+                integer_share = float(np.mean(values == np.round(values)))
+                over = float(np.mean(values > 60))
+                if median > 120 or (len(values) >= 10 and over >= 0.5 and integer_share >= 0.9):
+                    self.issues.add(
+                        base, name,
+                        f"looks like days, not months (median {median:g}; {over:.0%} of values "
+                        "above 60 months = 5 years)",
+                        "unit", [], None,
+                        f"times are months from the start of HAIC: divide days by {DAYS_PER_MONTH} "
+                        "(365.25 / 12)",
+                    )  # fmt: skip
+                    continue
+            unit = col.unit or ""
+            if plaus.median_max is not None and median > plaus.median_max:
+                self.issues.add(
+                    base, name,
+                    f"looks like {plaus.likely}, not {unit}: median {median:g} (above "
+                    f"{plaus.median_max:g} {unit}, implausible for a cohort)",
+                    "unit", [], None, plaus.hint or "",
+                )  # fmt: skip
+            elif plaus.median_min is not None and median < plaus.median_min:
+                self.issues.add(
+                    base, name,
+                    f"looks like {plaus.likely}, not {unit}: median {median:g} (below "
+                    f"{plaus.median_min:g} {unit}, implausible for a cohort)",
+                    "unit", [], None, plaus.hint or "",
+                )  # fmt: skip
+        if self._bmi:
+            bmi = np.concatenate(self._bmi)
+            if len(bmi) and float(np.median(bmi)) > 45:
+                self.issues.add(
+                    (2, self._order["weight_kg"], 11), "weight_kg, height_cm",
+                    f"weight_kg looks like pounds, not kg: the median body-mass index would be "
+                    f"{float(np.median(bmi)):.0f} kg/m²",
+                    "unit", [], None, "1 kg = 2.2046 lb: divide pounds by 2.2046",
+                )  # fmt: skip
+
+
+def _frame_chunk(df: pd.DataFrame) -> _Chunk:
+    lines = df.attrs.get("line_numbers")
+    if lines is not None and len(lines) != len(df):
+        lines = None
+    columns = {}
+    for name in df.columns:
+        if name in columns:
+            continue
+        series = df[name]
+        if isinstance(series, pd.DataFrame):  # duplicated name
+            series = series.iloc[:, 0]
+        columns[str(name)] = _text_column(series)
+    return _Chunk(columns, None if lines is None else np.asarray(lines, dtype=np.int64), 0)
 
 
 def validate_cohort(df: pd.DataFrame) -> list[Problem]:
-    """Check a cohort against :data:`SCHEMA` and the cross-column rules; return every problem.
+    """Check a cohort against :data:`SCHEMA`, the cross-column rules and plausibility; return
+    every problem.
 
     Parameters
     ----------
@@ -895,58 +1213,109 @@ def validate_cohort(df: pd.DataFrame) -> list[Problem]:
     -------
     list of Problem
         Empty when the cohort is valid. Checked: required columns present; no empty cell in a
-        required column; every value of the right type, in its range or allowed set; unique
-        ``patient_id``; times ≥ 0; ``pfs_months ≤ os_months``; a death is a PFS event;
+        required column; every value of the right type (plain decimal numbers only: no
+        ``1_2``, ``inf`` or ``nan``), in its range or allowed set; ``patient_id`` unique,
+        at most 64 characters, without control characters and not starting with
+        ``= + - @``; times ≥ 0; ``pfs_months ≤ os_months``; a death is a PFS event;
         ``additional_tace_month`` filled exactly when ``additional_tace`` is 1 and not after
         ``os_months``; ``response_month ≤ os_months``; ``refractory_tace_sessions ≤
         prior_tace_sessions``; ``child_pugh_score`` equal to the points of its five components
-        (via :func:`analysis.clinical.child_pugh`) wherever all five are filled. Columns not in
-        the schema are ignored here (the privacy guard still looks at them).
+        (via :func:`analysis.clinical.child_pugh_frame`) wherever all five are filled;
+        plausibility (values beyond any physiological range, times that look like days,
+        weights like pounds, laboratory values in another unit: the ``plausible`` entries of
+        ``data/schema.yaml``). Columns not in the schema are ignored here (the privacy guard
+        still looks at them).
     """
-    problems: list[Problem] = []
-    present = set(df.columns)
-    lower = {str(c).lower(): c for c in df.columns}
-    for col in SCHEMA:
-        if col.required and col.name not in present:
-            hint = ""
-            if col.name.lower() in lower:
-                hint = f"found {lower[col.name.lower()]!r}: column names are case-sensitive"
-            problems.append(
-                Problem(col.name, "required column is missing", "missing-column", hint=hint)
-            )
-    rows = _Rows(df)
-    parsed = {}
-    for col in SCHEMA:
-        if col.name in present:
-            parsed[col.name] = _check_column(col, df[col.name], rows, problems)
-    _cross_rules(df, parsed, rows, problems)
-    return problems
+    chunk = _frame_chunk(df)
+    validator = CohortValidator(chunk.columns, privacy_guard=False)
+    validator.add(chunk)
+    return validator.problems()
 
 
 # --------------------------------------------------------------------------------------------
 # Loading
 # --------------------------------------------------------------------------------------------
-def _typed(df: pd.DataFrame) -> pd.DataFrame:
-    """Convert a validated frame of strings to the documented dtypes."""
+@dataclass
+class CohortReport:
+    """What :func:`check_cohort_file` found: rows, columns, errors and warnings."""
+
+    source: str
+    rows: int
+    columns: list[str]
+    problems: list[Problem]
+    warnings: list[Problem]
+
+    @property
+    def fatal(self) -> bool:
+        """True when the file could not be read at all."""
+        return any(p.fatal for p in self.problems)
+
+
+def check_cohort_file(
+    path: Path | str,
+    *,
+    privacy_guard: bool = True,
+    progress: Callable[[int, int, int], None] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    keep: list | None = None,
+) -> CohortReport:
+    """Validate a cohort file in chunks, without holding it in memory.
+
+    Parameters
+    ----------
+    path : path-like
+        The CSV.
+    privacy_guard : bool
+        Run the identifier guard as well (leave it on).
+    progress : callable, optional
+        Called after each chunk with (rows so far, bytes read, file size).
+    chunk_rows : int
+        Rows per chunk.
+    keep : list, optional
+        When given, each chunk is appended to it (for :func:`load_cohort`).
+
+    Returns
+    -------
+    CohortReport
+        Fatal problems (an unreadable file) are returned, not raised.
+    """
+    path = Path(path)
+    try:
+        stream = _CsvStream(path, chunk_rows)
+    except CohortError as exc:
+        return CohortReport(path.name, 0, [], exc.problems, exc.warnings)
+    validator = CohortValidator(stream.names, privacy_guard=privacy_guard)
+    try:
+        for chunk in stream.chunks():
+            validator.add(chunk)
+            if keep is not None:
+                keep.append(chunk)
+            if progress is not None:
+                progress(stream.rows, stream.bytes_read, stream.size)
+    except CohortError as exc:
+        return CohortReport(path.name, stream.rows, stream.names, exc.problems, exc.warnings)
+    found = stream.problems + validator.problems()
+    errors = [p for p in found if p.severity != "warning"]
+    warnings = [p for p in found if p.severity == "warning"]
+    return CohortReport(path.name, stream.rows, stream.names, errors, warnings)
+
+
+def _typed(chunks: list[_Chunk], names: list[str]) -> pd.DataFrame:
+    """The documented dtypes from validated chunks of strings."""
     out = {}
-    for name in df.columns:
-        if name not in SCHEMA:
-            out[name] = df[name].astype(object).where(df[name].notna(), np.nan)
+    for name in names:
+        cells = np.concatenate([c.columns[name] for c in chunks]) if chunks else np.empty(0, object)
+        if name not in SCHEMA or SCHEMA[name].type in ("string", "category"):
+            out[name] = pd.Series(
+                np.where(pd.isna(cells), np.nan, cells) if len(cells) else cells, dtype=object
+            )
             continue
-        col = SCHEMA[name]
-        values = [None if _is_missing(v) else _parse(col, v)[0] for v in df[name]]
-        if col.type in ("integer", "binary"):
-            if any(v is None for v in values):
-                out[name] = pd.Series(
-                    [np.nan if v is None else float(v) for v in values], dtype="float64"
-                )
-            else:
-                out[name] = pd.Series(values, dtype="int64")
-        elif col.type == "number":
-            out[name] = pd.Series([np.nan if v is None else v for v in values], dtype="float64")
+        values, _ = _numbers(cells)
+        if SCHEMA[name].type in ("integer", "binary") and not np.isnan(values).any():
+            out[name] = pd.Series(values.astype(np.int64), dtype="int64")
         else:
-            out[name] = pd.Series([np.nan if v is None else v for v in values], dtype=object)
-    typed = pd.DataFrame(out, columns=list(df.columns))
+            out[name] = pd.Series(values, dtype="float64")
+    typed = pd.DataFrame(out, columns=names)
     typed.index = pd.RangeIndex(len(typed))
     return typed
 
@@ -960,34 +1329,33 @@ def load_cohort(path: Path | str | None = None, *, privacy: bool = True) -> pd.D
         The CSV; ``None`` (the chapters' default) means the book's synthetic cohort,
         :data:`analysis.COHORT_CSV`.
     privacy : bool
-        Run the identifier guard (:func:`analysis.privacy.find_identifiers`). Leave it on; it
-        exists for tests of the other rules.
+        Run the identifier guard (:class:`analysis.privacy.IdentifierScanner`). Leave it on;
+        it exists for tests of the other rules.
 
     Returns
     -------
     pandas.DataFrame
         One row per patient, the columns in file order with the dtypes described in the module
         docstring. ``attrs["source"]`` holds the file name, ``attrs["user_cohort"]`` whether it
-        is not the book's own cohort.
+        is not the book's own cohort, ``attrs["warnings"]`` the warnings (free-text columns),
+        one line each.
 
     Raises
     ------
     CohortError
-        With every problem found (file, privacy, schema and cross-column rules); each names the
-        column, the first offending rows by line number and ``patient_id``, and the rule.
+        With every problem found (file, privacy, schema, cross-column and plausibility
+        rules); each names the column, the first offending rows by line number and a
+        ``patient_id`` fit to print (masked when it looks like an identifier), and the rule.
     """
-    from analysis import privacy as privacy_guard
-
     path = Path(COHORT_CSV if path is None else path)
-    raw, problems = read_cohort_csv(path)
-    if privacy:
-        problems += privacy_guard.find_identifiers(raw)
-    problems += validate_cohort(raw)
-    if problems:
-        raise CohortError(problems, path.name)
-    cohort = _typed(raw)
+    chunks: list[_Chunk] = []
+    report = check_cohort_file(path, privacy_guard=privacy, keep=chunks)
+    if report.problems:
+        raise CohortError(report.problems, report.source, report.warnings)
+    cohort = _typed(chunks, report.columns)
     cohort.attrs["source"] = path.name
-    cohort.attrs["user_cohort"] = privacy_guard.is_user_cohort(path)
+    cohort.attrs["user_cohort"] = is_user_cohort(path)
+    cohort.attrs["warnings"] = [str(w) for w in report.warnings]
     return cohort
 
 
@@ -1047,9 +1415,7 @@ def derive(df: pd.DataFrame) -> pd.DataFrame:
     """
     out = df.copy()
     score = out["child_pugh_score"]
-    out["child_pugh_class"] = np.select([score <= 6, score <= 9], ["A", "B"], default="C").astype(
-        object
-    )
+    out["child_pugh_class"] = child_pugh_class_from_points(score.to_numpy()).astype(object)
     out["prior_tace_group"] = np.where(out["prior_tace_sessions"] > 4, ">4", "2–4").astype(object)
     out["disease_control"] = out["best_response"].isin(["CR", "PR", "SD"]).astype("int64")
     out["objective_response"] = out["best_response"].isin(["CR", "PR"]).astype("int64")

@@ -1,96 +1,146 @@
 """Privacy guard for cohorts that are not the book's synthetic one.
 
-Three tools:
+Tools:
 
-:func:`find_identifiers`
-    refuses columns that look like direct identifiers, by their name (names, hospital or
-    registration numbers, resident registration numbers, birth dates, addresses, phone numbers,
-    e-mail addresses, dates) and by their values (resident registration numbers such as
-    ``######-#######``, phone numbers, e-mail addresses, exact calendar dates, Hangul text,
-    long all-digit ``patient_id`` values that look like hospital registration numbers).
-    :func:`analysis.cohort.load_cohort` calls it for every cohort; the book's own passes.
+:func:`find_identifiers` and :class:`IdentifierScanner`
+    refuse columns that look like direct identifiers, by their name (names and initials,
+    hospital, case, NHS or registration numbers, national identity numbers, passports, birth
+    dates, addresses and postcodes, phone numbers, e-mail addresses, dates, device and web
+    identifiers) and by their values: national identity numbers of several countries with
+    their check digits where they have one (Korean resident registration number, US social
+    security number, UK NHS number (modulus 11), Canadian social insurance number (Luhn),
+    French NIR (key modulo 97), Chinese resident identity number (ISO 7064 MOD 11-2), Italian
+    codice fiscale, Spanish DNI/NIE (modulo 23), German health-insurance number), phone
+    numbers in international (E.164) and national formats, e-mail addresses, calendar dates in
+    any common format (``2023-01-15``, ``15.01.2023``, ``01/15/23``, ``20230115``,
+    ``January 15, 2023``, ``15 Jan 2023``, ``2023년 1월 15일``), personal names in Latin script
+    (``John Smith``, ``SMITH, John``, ``J. Smith``), Hangul or Chinese/Japanese text, and long
+    digit runs that look like record numbers. A column of free text gets a warning: the guard
+    cannot see every name or date in prose. :func:`analysis.cohort.load_cohort` runs the
+    scanner on every cohort, chunk by chunk; the book's own passes.
+:func:`mask`, :func:`printable` and :func:`printable_id`
+    what messages show instead of a value: an identifier is masked (``85****-*******``), long
+    or odd text is shortened and escaped. No refused value is ever printed or written.
 :func:`suppress_small_counts`
     hides counts below a threshold (default 5) in tables computed from a user's cohort.
 :func:`is_user_cohort`
     tells the book's cohort (``data/cohort.csv``) from any other.
 
-The rules follow the HIPAA Safe Harbor list of direct identifiers (45 CFR 164.514(b)(2)) and
-Korea's Personal Information Protection Act, under which the resident registration number
-(주민등록번호) may not be processed for research without a legal basis. They are heuristics:
-passing them does not make a data set anonymous, and the data owner stays responsible.
+The rules follow the HIPAA Safe Harbor list of direct identifiers (45 CFR 164.514(b)(2)),
+the GDPR's notion of directly identifying data, and Korea's Personal Information Protection
+Act, under which the resident registration number (주민등록번호) may not be processed for
+research without a legal basis. They are heuristics: passing them does not make a data set
+anonymous, and the data owner stays responsible.
+
+Every pattern here is linear in the length of the text (bounded repetitions, anchored starts),
+so a long free-text cell costs time in proportion to its length.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from analysis.cohort import Problem, RowRef
+from analysis.problems import MAX_ROWS_SHOWN, Problem, RowRef
 from analysis.verdicts import is_user_cohort
 
 __all__ = [
     "find_identifiers",
+    "IdentifierScanner",
+    "identifier_kind",
+    "mask",
+    "printable",
+    "printable_id",
     "suppress_small_counts",
     "suppress_if_user_cohort",
     "is_user_cohort",
     "SMALL_COUNT_THRESHOLD",
+    "MAX_ID_LENGTH",
 ]
 
 #: Default threshold below which counts are hidden in tables of a user's cohort.
 SMALL_COUNT_THRESHOLD = 5
 
-# Column names: (pattern on the normalised name, what it looks like). Normalised = lower case,
-# runs of non-alphanumerics replaced by "_", padded with "_" so \b-like matching is simple.
+#: Longest ``patient_id`` accepted (a pseudonymous id is short: ``P001``).
+MAX_ID_LENGTH = 64
+
+# --------------------------------------------------------------------------------------------
+# Column names
+# --------------------------------------------------------------------------------------------
+# (pattern on the normalised name, what it looks like). Normalised = lower case, runs of
+# non-alphanumerics replaced by "_", padded with "_" so token matching is simple.
+_NO = r"(no|nr|num|number|id|code)"
 _NAME_RULES = [
     (
-        r"_(first|last|given|family|sur|full|patient|pt)_?name_|_name_|_names_|^_(성명|이름|환자명)_",
+        r"_(first|last|given|family|sur|full|patient|pt|middle|maiden|fore|nick|christian)_?names?_"
+        r"|_names?_|_surname_|_forename_|_initials?_|^_patient_$|^_(성명|이름|환자명)_",
         "a person's name",
     ),
     (
-        r"_(mrn|hospital_?(no|num|number|id)|reg(istration)?_?(no|num|number)|chart_?(no|num|number)|medical_?record|record_?(no|num|number)|등록번호|병록번호)_",
-        "a hospital or registration number",
+        r"_(mrn|mrno|medical_?record\w*|chart_?"
+        + _NO
+        + r"|record_?"
+        + _NO
+        + r"|hospital_?"
+        + _NO
+        + r"|hosp_?"
+        + _NO
+        + r"|reg(istration)?_?"
+        + _NO
+        + r"|case_?"
+        + _NO
+        + r"|nhs(_?"
+        + _NO
+        + r")?|chi_?"
+        + _NO
+        + r"|emr_?"
+        + _NO
+        + r"|ehr_?"
+        + _NO
+        + r"|admission_?"
+        + _NO
+        + r"|encounter_?"
+        + _NO
+        + r"|accession\w*|patient_?(no|nr|num|number)|등록번호|병록번호)_",
+        "a hospital, case or registration number",
     ),
     (
-        r"_(rrn|ssn|jumin|resident_?reg\w*|social_?security\w*|national_?id|주민\w*)_",
-        "a resident registration (national identity) number",
+        r"_(rrn|ssn|jumin|resident_?reg\w*|social_?security\w*|social_?insurance\w*|national_?"
+        r"(id|no|number|insurance\w*)|nino|passport\w*|(driver\w*_)?licen[cs]e\w*|tax_?id\w*"
+        r"|steuer\w*|codice_?fiscale|fiscal_?code|insee|personnummer|pesel|aadhaar|id_?card"
+        r"|identity_?(no|number|card)|kvnr|versicherten\w*|주민\w*)_"
+        r"|^_(sin|nir|dni|nie|bsn|cpr|nhi)(_" + _NO + r")?_$",
+        "a national identity, passport or licence number",
+    ),
+    (
+        r"_(insurance_?" + _NO + r"|insurance_?id\w*|medicare\w*|medicaid\w*|beneficiary\w*"
+        r"|health_?plan\w*|policy_?" + _NO + r"|account\w*|acct\w*)_",
+        "a health-plan or account number",
     ),
     (r"_(dob|birth\w*|born|date_?of_?birth|birthday|생년월일)_", "a birth date"),
-    (r"_(address|addr|street|city|zip|zipcode|post_?code|postal\w*|주소)_", "an address"),
-    (r"_(phone|tel|telephone|mobile|cell|fax|연락처|전화\w*)_", "a phone number"),
-    (r"_(e_?mail|mail)_", "an e-mail address"),
+    (
+        r"_(address\w*|addr|street|city|town|zip|zip_?code|post_?code|postal\w*|county"
+        r"|latitude|longitude|gps|주소)_",
+        "an address",
+    ),
+    (
+        r"_(phone\w*|telephone|mobile\w*|cellphone|cell_phone|연락처|전화\w*)_|^_(tel|fax|cell)_$",
+        "a phone number",
+    ),
+    (r"_(e_?mail\w*)_|^_mail_$", "an e-mail address"),
+    (
+        r"_(url|ip_?addr\w*|device_?(id|serial\w*)|serial_?(no|number)|vehicle\w*"
+        r"|licen[cs]e_?plate|photo\w*|biometric\w*|fingerprint\w*)_|^_ip_$",
+        "a web, device or biometric identifier",
+    ),
     (r"_(date|dt|dates|day|datetime|timestamp)_|_\w*_date_|_date_\w*_", "a calendar date"),
 ]
-
-_RRN = re.compile(r"(?<!\d)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])[- ]?[1-8]\d{6}(?!\d)")
-_PHONE = re.compile(
-    r"(?<![\d.])(\+?82[- ]?)?0\d{1,2}[- )]\d{3,4}[- ]\d{4}(?!\d)|(?<![\d.])01[016789]\d{7,8}(?!\d)"
-)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_DATE = re.compile(
-    r"(?<!\d)(19|20)\d{2}[-/.](0?[1-9]|1[0-2])[-/.](0?[1-9]|[12]\d|3[01])(?!\d)"
-    r"|(?<!\d)(0?[1-9]|[12]\d|3[01])[-/.](0?[1-9]|1[0-2])[-/.](19|20)\d{2}(?!\d)"
-    r"|(?<!\d)(0?[1-9]|1[0-2])[-/.](0?[1-9]|[12]\d|3[01])[-/.](19|20)\d{2}(?!\d)"
-    r"|(19|20)\d{2}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일"
-    r"|(?<![\d.])\d{1,2}[- ](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[- ,]+(19|20)\d{2}(?!\d)",
-    re.IGNORECASE,
-)
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_LONG_DIGITS = re.compile(r"\d{7,}")
-
-_VALUE_RULES = [
-    (_RRN, "resident registration numbers (######-#######)"),
-    (_PHONE, "phone numbers"),
-    (_EMAIL, "e-mail addresses"),
-    (_DATE, "exact calendar dates"),
-    (_HANGUL, "Korean (Hangul) text, which may be names"),
-]
-
-_ADVICE = (
-    "remove the column or replace it: pseudonymous ids (P001, …), ages in years, "
-    "times in months from the start of HAIC"
-)
+_NAME_RULES = [(re.compile(p), what) for p, what in _NAME_RULES]
 
 
 def _normalise(name: str) -> str:
@@ -102,9 +152,495 @@ def _name_reason(name: str) -> str | None:
     if norm == "_patient_id_":
         return None
     for pattern, what in _NAME_RULES:
-        if re.search(pattern, norm):
+        if pattern.search(norm):
             return what
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# Values: patterns (all linear: bounded repetitions, anchored starts) and check digits
+# --------------------------------------------------------------------------------------------
+_D = "[0-9]"
+_DAY = r"(?:0?[1-9]|[12][0-9]|3[01])"
+_MON = r"(?:0?[1-9]|1[0-2])"
+_YEAR = r"(?:19|20)[0-9]{2}"
+_MONTH_NAME = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    r"|janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre"
+    r"|d[ée]cembre|januar|februar|m[äa]rz|juni|juli|oktober|dezember)\.?(?![a-zà-ÿ])"
+)
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+_RRN = re.compile(
+    r"(?<![0-9])[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[- ]?[1-8][0-9]{6}(?![0-9])"
+)
+_SSN = re.compile(
+    r"(?<![0-9])(?!000|666|9[0-9]{2})[0-9]{3}([- ])(?!00)[0-9]{2}\1(?!0000)[0-9]{4}(?![0-9])"
+)
+_NHS = re.compile(r"(?<![0-9])[0-9]{3}([- ]?)[0-9]{3}\1[0-9]{4}(?![0-9])")
+_SIN = re.compile(r"(?<![0-9])[1-79][0-9]{2}([- ]?)[0-9]{3}\1[0-9]{3}(?![0-9])")
+_NIR = re.compile(
+    r"(?<![0-9])[12] ?[0-9]{2} ?(?:0[1-9]|1[0-2]|[2-9][0-9]) ?(?:[0-9]{2}|2[ABab]) ?[0-9]{3}"
+    r" ?[0-9]{3} ?[0-9]{2}(?![0-9])"
+)
+_CN_ID = re.compile(
+    r"(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+)
+_CF_DIGIT = "[0-9LMNPQRSTUVlmnpqrstuv]"
+_CODICE_FISCALE = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z]{6}"
+    + _CF_DIGIT
+    + "{2}[ABCDEHLMPRSTabcdehlmprst]"
+    + _CF_DIGIT
+    + r"{2}[A-Za-z]"
+    + _CF_DIGIT
+    + r"{3}[A-Za-z](?![A-Za-z0-9])"
+)
+_DNI = re.compile(r"(?<![A-Za-z0-9])([XYZxyz]?)([0-9]{7,8})-?([A-Za-z])(?![A-Za-z0-9])")
+_KVNR = re.compile(r"(?<![A-Za-z0-9])[A-Z][0-9]{9}(?![A-Za-z0-9])")
+_PHONE = re.compile(
+    # international: +CC or 00CC, then groups (E.164: at most 15 digits; checked below)
+    r"(?<![\w+])(?:\+|00)[1-9][0-9]{0,3}(?:[ .\-/]?\(?[0-9]{1,6}\)?){1,6}(?![\w])"
+    # national, trunk prefix 0 (UK, France, Germany, Korea, Japan, …): 0AA[A] sep groups
+    r"|(?<![\w.])\(?0[0-9]{1,4}\)?[ .\-/][0-9]{2,5}(?:[ .\-/][0-9]{2,5}){0,3}(?![\w])"
+    # North American: (555) 123-4567, 555-123-4567, 555.123.4567
+    r"|(?<![\w.])\(?[2-9][0-9]{2}\)?[ .-]?[0-9]{3}[ .-][0-9]{4}(?![\w])"
+    # Korean mobile without separators
+    r"|(?<![\d.])01[016789][0-9]{7,8}(?!\d)"
+)
+_DATE = re.compile(
+    rf"(?<![0-9]){_YEAR}([-/.]){_MON}\1{_DAY}(?![0-9])"
+    rf"|(?<![0-9.]){_DAY}([-/.]){_MON}\2{_YEAR}(?![0-9])"
+    rf"|(?<![0-9.]){_MON}([-/.]){_DAY}\3{_YEAR}(?![0-9])"
+    rf"|(?<![\w.]){_DAY}([-/.]){_DAY}\4[0-9]{{2}}(?![\w.])"
+    rf"|(?<![0-9]){_YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9])"
+    rf"|(?<![a-zà-ÿ]){_MONTH_NAME}[\s-]{{1,3}}{_DAY}(?:st|nd|rd|th)?,?[\s-]{{1,3}}{_YEAR}(?![0-9])"
+    rf"|(?<![0-9]){_DAY}(?:st|nd|rd|th)?\.?[\s-]{{1,3}}{_MONTH_NAME}[\s,-]{{1,3}}(?:{_YEAR}|[0-9]{{2}})(?![0-9])"
+    rf"|(?<![0-9]){_YEAR}[\s-]{{1,3}}{_MONTH_NAME}[\s-]{{1,3}}{_DAY}(?![0-9])"
+    r"|(?:19|20)[0-9]{2}\s{0,3}[년年]\s{0,3}[0-9]{1,2}\s{0,3}[월月]\s{0,3}[0-9]{1,2}\s{0,3}[일日]",
+    re.IGNORECASE,
+)
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_ID_DIGITS = re.compile(r"[0-9]{7,}")
+_TEXT_DIGITS = re.compile(r"(?<![0-9.])[0-9]{9,}")
+
+# Personal names in Latin script, matched against a whole cell.
+_UP = "A-ZÀ-ÖØ-Þ"
+_LOW = "a-zß-öø-ÿ"
+_WORD = rf"(?:Mc|Mac|O['’])?[{_UP}][{_LOW}]+(?:[-'’][{_UP}][{_LOW}]+)?"
+_CAPS = rf"[{_UP}]{{2,}}(?:[-'’][{_UP}]{{2,}})?"
+_PARTICLE = r"(?:van|von|de|da|di|du|del|della|der|den|la|le|bin|ibn|al|dos|das|y)"
+_TITLE = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Mme|Mlle|Herr|Frau|Sr|Sra)\.?\s+)?"
+_INITIAL = rf"[{_UP}]\."
+_NAME = re.compile(
+    rf"{_TITLE}(?:{_WORD}|{_INITIAL})(?:\s+(?:{_PARTICLE}\s+)?(?:{_WORD}|{_INITIAL})){{0,2}}"
+    rf"\s+(?:{_PARTICLE}\s+)?{_WORD}"  # John Smith, Mary Ann Jones, J. Smith, Ludwig van Beethoven
+    rf"|(?:{_WORD}|{_CAPS}),\s*(?:{_WORD}|{_INITIAL})(?:\s+(?:{_WORD}|{_INITIAL}))?"  # SMITH, John
+)
+# In patient_id only (an id is never a name): SMITH John, John SMITH
+_NAME_IN_ID = re.compile(rf"{_CAPS}\s+{_WORD}|{_WORD}\s+{_CAPS}")
+#: Words that make a capitalised phrase a label (a site, an arm, a category), not a name.
+_NOT_NAME_WORDS = frozenset(
+    """hospital medical center centre university clinic national general institute cancer
+    liver unit department dept group arm trial study site ward regional memorial health care
+    foundation college school city county state province district street road saint st
+    stable disease partial complete response progressive progression lost follow up alive
+    dead death died unknown none yes no male female control treatment baseline screening visit
+    week weeks month months year years day days left right lobe segment portal vein tumor
+    tumour grade stage class type other not applicable missing pending normal high low
+    severe mild moderate child pugh sorafenib lenvatinib atezolizumab bevacizumab alone plus
+    combined therapy chemotherapy infusion new lesion lesions first second third line before
+    after prior post pre no yes true false north south east west upper lower central data
+    sample samples batch lab laboratory test negative positive cohort hcc haic tace ecf
+    cisplatin epirubicin fluorouracil dose doses cycle cycles""".split()
+)
+
+_RRN_LABEL = "resident registration numbers (######-#######)"
+# (key, label, pattern, check or None) in order of precedence: a cell counts once, as the
+# first kind it matches.
+_DETECTORS: list[tuple[str, str, re.Pattern, Callable[[re.Match], bool] | None]] = []
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if "0" <= ch <= "9")
+
+
+def _nhs_ok(m: re.Match) -> bool:
+    d = [int(c) for c in _digits(m.group(0))]
+    check = 11 - sum(w * x for w, x in zip(range(10, 1, -1), d[:9], strict=True)) % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == d[9] and len(set(d)) > 1
+
+
+def _luhn_ok(m: re.Match) -> bool:
+    d = [int(c) for c in _digits(m.group(0))]
+    total = 0
+    for i, x in enumerate(reversed(d)):
+        if i % 2:
+            x *= 2
+            x = x - 9 if x > 9 else x
+        total += x
+    return total % 10 == 0 and len(set(d)) > 1
+
+
+def _nir_ok(m: re.Match) -> bool:
+    text = re.sub(r"\s", "", m.group(0)).upper()
+    body, key = text[:13], int(text[13:])
+    body = body.replace("2A", "19").replace("2B", "18")
+    return 97 - int(body) % 97 == key
+
+
+def _cn_id_ok(m: re.Match) -> bool:
+    text = m.group(0).upper()
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    total = sum(int(c) * w for c, w in zip(text[:17], weights, strict=True))
+    return "10X98765432"[total % 11] == text[17]
+
+
+def _dni_ok(m: re.Match) -> bool:
+    prefix, number, letter = m.group(1).upper(), m.group(2), m.group(3).upper()
+    if prefix:
+        if len(number) != 7:
+            return False
+        number = str("XYZ".index(prefix)) + number
+    elif len(number) != 8:
+        return False
+    return "TRWAGMYFPDXBNJZSQVHLCKE"[int(number) % 23] == letter
+
+
+def _kvnr_ok(m: re.Match) -> bool:
+    text = m.group(0)
+    digits = f"{ord(text[0]) - 64:02d}" + text[1:9]
+    total = 0
+    for i, c in enumerate(digits):
+        x = int(c) * (1 if i % 2 == 0 else 2)
+        total += x // 10 + x % 10
+    return total % 10 == int(text[9])
+
+
+def _phone_ok(m: re.Match) -> bool:
+    n = len(_digits(m.group(0)))
+    return 8 <= n <= 15
+
+
+_DETECTORS = [
+    ("email", "e-mail addresses", _EMAIL, None),
+    ("rrn", _RRN_LABEL, _RRN, None),
+    ("ssn", "US social security numbers", _SSN, None),
+    ("cn-id", "Chinese resident identity numbers", _CN_ID, _cn_id_ok),
+    ("nir", "French social security numbers (NIR)", _NIR, _nir_ok),
+    ("nhs", "UK NHS numbers", _NHS, _nhs_ok),
+    ("sin", "Canadian social insurance numbers", _SIN, _luhn_ok),
+    ("codice-fiscale", "Italian tax codes (codice fiscale)", _CODICE_FISCALE, None),
+    ("dni", "Spanish identity numbers (DNI/NIE)", _DNI, _dni_ok),
+    ("kvnr", "German health-insurance numbers", _KVNR, _kvnr_ok),
+    ("date", "exact calendar dates", _DATE, None),
+    ("phone", "phone numbers", _PHONE, _phone_ok),
+    ("hangul", "Korean (Hangul) text, which may be names", _HANGUL, None),
+    ("cjk", "Chinese or Japanese characters, which may be names", _CJK, None),
+]
+_LABEL = {key: label for key, label, _, _ in _DETECTORS}
+_LABEL["name"] = "personal names"
+_LABEL["id-digits"] = "hospital registration numbers (7 or more digits)"
+_LABEL["digits"] = "long digit runs (record, account or phone numbers)"
+
+# A cheap pre-filter: a cell can only hold one of the above if it contains '@', a run of
+# 7 digits, 4 digits in all, white space, a comma, a letter followed by digits …; most
+# pseudonymous ids and numbers fail every branch at once.
+_CANDIDATE = re.compile(
+    r"@|[^\x00-\x7f]|[0-9]{7}|[A-Za-z][0-9]{9}|[0-9][^0-9]{0,3}[0-9][^0-9]{0,3}[0-9][^0-9]{0,3}[0-9]"
+    r"|[A-Za-z][\s,]+[A-Za-z]|[A-Za-z]\.\s?[A-Za-z]"
+)
+
+
+def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
+    if not (_NAME.fullmatch(text) or (in_id and _NAME_IN_ID.fullmatch(text))):
+        return False
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return not any(w in _NOT_NAME_WORDS for w in words)
+
+
+def identifier_kind(text: str, *, in_id: bool = False, names: bool = True) -> str | None:
+    """The kind of direct identifier ``text`` contains, or None.
+
+    Parameters
+    ----------
+    text : str
+        One cell.
+    in_id : bool
+        The cell is a ``patient_id``: seven or more consecutive digits count (a hospital
+        registration number) and ``SMITH John`` is read as a name.
+    names : bool
+        Also look for a personal name (the whole cell).
+
+    Returns
+    -------
+    str or None
+        A key such as ``"rrn"``, ``"nhs"``, ``"phone"``, ``"date"``, ``"name"``,
+        ``"id-digits"``; :func:`describe` turns it into words.
+
+    Examples
+    --------
+    >>> identifier_kind("850101-1234567")
+    'rrn'
+    >>> identifier_kind("943 476 5919")  # a valid NHS number (modulus 11)
+    'nhs'
+    >>> identifier_kind("9434765918")  # check digit wrong: only a long digit run
+    'digits'
+    >>> identifier_kind("January 15, 2023"), identifier_kind("SMITH, John")
+    ('date', 'name')
+    >>> [identifier_kind(v) for v in ("Vp3", "CR", "none", "grade1-2", "12.5", "P001")]
+    [None, None, None, None, None, None]
+    """
+    if not isinstance(text, str) or not text or not _CANDIDATE.search(text):
+        return None
+    for key, _, pattern, check in _DETECTORS:
+        for m in pattern.finditer(text):
+            if check is None or check(m):
+                return key
+    if names and _looks_like_name(text.strip(), in_id=in_id):
+        return "name"
+    if in_id and _ID_DIGITS.search(text):
+        return "id-digits"
+    if not in_id and _TEXT_DIGITS.search(text):
+        return "digits"
+    return None
+
+
+def describe(kind: str) -> str:
+    """Words for a key of :func:`identifier_kind` (``"rrn"`` → resident registration numbers)."""
+    return _LABEL.get(kind, kind)
+
+
+# --------------------------------------------------------------------------------------------
+# What messages may show
+# --------------------------------------------------------------------------------------------
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def mask(value: str, keep: int = 2, limit: int = 24) -> str:
+    """``value`` with every letter and digit after the first ``keep`` replaced by ``*``.
+
+    Separators stay, so the shape shows (``85****-*******``); the text is cut at ``limit``
+    characters, control characters become ``?``.
+
+    Examples
+    --------
+    >>> mask("850101-1234567")
+    '85****-*******'
+    >>> mask("John Smith")
+    'Jo** *****'
+    >>> mask("x" * 100)
+    'xx**********************… (100 characters)'
+    """
+    out = []
+    seen = 0
+    for ch in str(value)[:limit]:
+        if ch.isalnum():
+            out.append(ch if seen < keep else "*")
+            seen += 1
+        elif _CONTROL.match(ch):
+            out.append("?")
+        else:
+            out.append(ch)
+    text = "".join(out)
+    if len(str(value)) > limit:
+        text += f"… ({len(str(value))} characters)"
+    return text
+
+
+def _id_format_problem(value: str) -> str | None:
+    """Why ``value`` is not fit to be a ``patient_id`` (format only), or None."""
+    if len(value) > MAX_ID_LENGTH:
+        return "length"
+    if _CONTROL.search(value):
+        return "control"
+    if value[:1] in "=+-@":
+        return "formula"
+    return None
+
+
+def printable_id(value) -> str | None:
+    """A ``patient_id`` fit to print in a message: masked when it looks like an identifier, is
+    too long, holds control characters or starts like a spreadsheet formula.
+
+    Examples
+    --------
+    >>> printable_id("P001"), printable_id("850101-1234567"), printable_id("=HYPERLINK(1)")
+    ('P001', '85****-*******', '=HY*******(*)')
+    """
+    if value is None:
+        return None
+    text = str(value)
+    if not text:
+        return None
+    if _id_format_problem(text) or identifier_kind(text, in_id=True):
+        return mask(text)
+    return text
+
+
+def printable(value, limit: int = 40) -> str:
+    """An offending cell as a message shows it: quoted text, masked when it looks like an
+    identifier, shortened when long.
+
+    Examples
+    --------
+    >>> printable("high"), printable("010-1234-5678")
+    ("'high'", "'01*-****-****'")
+    """
+    if not isinstance(value, str):
+        return str(value)
+    if identifier_kind(value) or _CONTROL.search(value) and len(value) > limit:
+        return repr(mask(value))
+    if len(value) > limit:
+        return repr(value[:limit]) + f"… ({len(value)} characters)"
+    return repr(value)
+
+
+# --------------------------------------------------------------------------------------------
+# The scanner
+# --------------------------------------------------------------------------------------------
+_ADVICE = (
+    "remove the column or replace it: pseudonymous ids (P001, …), ages in years, "
+    "times in months from the start of HAIC"
+)
+_FREE_TEXT_WORDS = 5
+_FREE_TEXT_CHARS = 60
+#: A name-like value repeated in more rows than this is a label (a site, an arm), not a name.
+_NAME_REPEATS = 3
+
+
+class IdentifierScanner:
+    """The identifier guard, fed a cohort chunk by chunk.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        The cohort's header; names that look like identifiers are refused at once (and their
+        values not scanned).
+
+    Use :meth:`scan` for the cells of each chunk, then :meth:`problems`.
+    Kinds of column: ``"id"`` (``patient_id``: every rule, seven-digit runs, names in any
+    form), ``"text"`` (free columns: every rule, nine-digit runs, whole-cell names that repeat
+    at most three times, free-text warning), ``"value"`` (cells of number or category columns
+    that failed their own check or are long: every rule but names).
+    """
+
+    def __init__(self, columns: Iterable[str]):
+        self.columns = [str(c) for c in columns]
+        self.by_name: list[Problem] = []
+        self.refused: set[str] = set()
+        for name in self.columns:
+            reason = _name_reason(name)
+            if reason:
+                self.refused.add(name)
+                self.by_name.append(
+                    Problem(
+                        name,
+                        f"looks like a direct identifier ({reason}, by its name); refused",
+                        "identifier",
+                        hint=_ADVICE,
+                    )
+                )
+        # column -> {kind: count}, first refs, total
+        self._hits: dict[str, dict] = {}
+        self._names: dict[str, Counter] = {}
+        self._name_refs: dict[str, dict[str, list[RowRef]]] = {}
+        self._free_text: dict[str, int] = {}
+
+    def _record(self, column: str, kind: str, ref: RowRef) -> None:
+        entry = self._hits.setdefault(column, {"kinds": {}, "refs": [], "count": 0})
+        entry["kinds"][kind] = entry["kinds"].get(kind, 0) + 1
+        entry["count"] += 1
+        if len(entry["refs"]) < MAX_ROWS_SHOWN:
+            entry["refs"].append(ref)
+
+    def scan(
+        self,
+        column: str,
+        kind: str,
+        values: np.ndarray,
+        positions: np.ndarray,
+        make_ref: Callable[[int, str], RowRef],
+    ) -> None:
+        """Scan ``values`` (non-missing ``str`` cells) of ``column``.
+
+        ``positions`` are the cells' row positions in the chunk; ``make_ref(position, shown)``
+        builds the row reference with a value already masked.
+        """
+        if column in self.refused or len(values) == 0:
+            return
+        series = pd.Series(values, dtype=object)
+        candidates = series.str.contains(_CANDIDATE, na=False).to_numpy()
+        in_id = kind == "id"
+        for j in np.flatnonzero(candidates):
+            text = values[j]
+            found = identifier_kind(text, in_id=in_id, names=False)
+            if found is None and kind in ("id", "text") and _looks_like_name(text, in_id=in_id):
+                if in_id:
+                    found = "name"
+                else:
+                    self._names.setdefault(column, Counter())[text] += 1
+                    refs = self._name_refs.setdefault(column, {})
+                    if text not in refs and len(refs) < 1000:
+                        refs[text] = make_ref(int(positions[j]), repr(mask(text)))
+                    continue
+            if found is not None:
+                self._record(column, found, make_ref(int(positions[j]), repr(mask(text))))
+        if kind == "text":
+            lengths = series.str.len().to_numpy()
+            words = series.str.count(r"\s+").to_numpy() + 1
+            wide = int(np.sum((lengths >= _FREE_TEXT_CHARS) | (words >= _FREE_TEXT_WORDS)))
+            if wide:
+                self._free_text[column] = self._free_text.get(column, 0) + wide
+
+    def problems(self) -> list[Problem]:
+        """Every identifier problem found, then the free-text warnings, in column order."""
+        for column, counts in self._names.items():
+            refs = self._name_refs.get(column, {})
+            for text, n in counts.items():
+                if n <= _NAME_REPEATS:
+                    self._record(column, "name", refs[text])
+                    self._hits[column]["kinds"]["name"] += n - 1
+                    self._hits[column]["count"] += n - 1
+        out = list(self.by_name)
+        order = {c: i for i, c in enumerate(self.columns)}
+        for column in sorted(self._hits, key=lambda c: order.get(c, len(order))):
+            entry = self._hits[column]
+            kinds = sorted(entry["kinds"], key=_KIND_ORDER.index)
+            what = ", ".join(describe(k) for k in kinds)
+            out.append(
+                Problem(
+                    column,
+                    f"looks like a direct identifier (its values contain {what}); refused",
+                    "identifier",
+                    tuple(entry["refs"]),
+                    hint=_ADVICE,
+                    count=entry["count"],
+                )
+            )
+        for column in sorted(self._free_text, key=lambda c: order.get(c, len(order))):
+            if column in self._hits:
+                continue
+            n = self._free_text[column]
+            out.append(
+                Problem(
+                    column,
+                    f"looks like free text ({n} cell{'s' if n != 1 else ''} of "
+                    f"{_FREE_TEXT_WORDS}+ words or {_FREE_TEXT_CHARS}+ characters); the "
+                    "privacy guard cannot find every name, date or place in prose",
+                    "free-text",
+                    hint="remove the column unless the analysis needs it; the book does not read it",
+                    severity="warning",
+                )
+            )
+        return out
+
+
+_KIND_ORDER = [k for k, _, _, _ in _DETECTORS] + ["name", "id-digits", "digits"]
 
 
 def find_identifiers(df: pd.DataFrame) -> list[Problem]:
@@ -119,67 +655,50 @@ def find_identifiers(df: pd.DataFrame) -> list[Problem]:
     -------
     list of Problem
         Code ``"identifier"``; the rule says what the column looks like and why (its name or
-        its values); value matches list the first rows, without echoing the values.
+        its values); value matches list the first rows by line, with masked values, never the
+        values themselves. Free-text columns add a warning (code ``"free-text"``).
 
     Notes
     -----
     Column names are matched after lower-casing and splitting on non-alphanumerics, so
     ``Patient Name``, ``patient_name`` and ``NAME`` are all caught while ``patient_id`` is the
-    one allowed identifier. Values are scanned in every column for resident registration
-    numbers, phone numbers, e-mail addresses, exact dates and Hangul text. In ``patient_id``,
-    values with seven or more consecutive digits are refused as likely hospital registration
-    numbers.
+    one allowed identifier. Every other column's values are scanned for the identifiers listed
+    in the module docstring; ``patient_id`` values are also refused when they hold seven or
+    more consecutive digits (a hospital registration number) or a name.
+    :func:`analysis.cohort.load_cohort` uses :class:`IdentifierScanner` directly, chunk by
+    chunk, and scans number and category columns only where their values fail their checks.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"patient_id": ["P001", "P002"], "note": ["", "0151 2345 6789"]})
+    >>> [problem] = find_identifiers(frame)
+    >>> print(problem.rule)
+    looks like a direct identifier (its values contain phone numbers); refused
+    >>> print(problem.rows[0])
+    row 1 (patient_id P002): '01** **** ****'
     """
+    scanner = IdentifierScanner(df.columns)
     lines = df.attrs.get("line_numbers")
+    if lines is not None and len(lines) != len(df):
+        lines = None
     ids = list(df["patient_id"]) if "patient_id" in df.columns else [None] * len(df)
-    problems = []
+
+    def make_ref(i: int, shown: str | None, column: str) -> RowRef:
+        line = lines[i] if lines is not None else None
+        pid = None if column == "patient_id" else printable_id(ids[i])
+        return RowRef(line, pid if isinstance(ids[i], str) else None, shown, position=i)
+
     for name in df.columns:
-        reason = _name_reason(name)
-        if reason:
-            problems.append(
-                Problem(
-                    str(name),
-                    f"looks like a direct identifier ({reason}, by its name); refused",
-                    "identifier",
-                    hint=_ADVICE,
-                )
-            )
+        cells = [(i, v) for i, v in enumerate(df[name]) if isinstance(v, str) and v.strip()]
+        if not cells:
             continue
-        values = [(i, v) for i, v in enumerate(df[name]) if isinstance(v, str) and v.strip()]
-        rules = list(_VALUE_RULES)
-        if _normalise(name) == "_patient_id_":
-            rules.append((_LONG_DIGITS, "hospital registration numbers (7 or more digits)"))
-        for pattern, what in rules:
-            hits = [i for i, v in values if pattern.search(v)]
-            if hits:
-                refs = tuple(
-                    RowRef(
-                        lines[i] if lines is not None and len(lines) == len(df) else None,
-                        None if name == "patient_id" else _safe_id(ids[i]),
-                        position=i,
-                    )
-                    for i in hits
-                )
-                problems.append(
-                    Problem(
-                        str(name),
-                        f"looks like a direct identifier (its values contain {what}); refused",
-                        "identifier",
-                        refs,
-                        hint=_ADVICE,
-                    )
-                )
-                break
-    return problems
-
-
-def _safe_id(value) -> str | None:
-    """A patient_id fit to print: withheld when it looks like an identifier itself."""
-    if not isinstance(value, str):
-        return None if value is None else str(value)
-    if any(p.search(value) for p, _ in _VALUE_RULES) or _LONG_DIGITS.search(value):
-        return "(withheld)"
-    return value
+        positions = np.array([i for i, _ in cells], dtype=np.int64)
+        values = np.array([v.strip() for _, v in cells], dtype=object)
+        kind = "id" if _normalise(name) == "_patient_id_" else "text"
+        scanner.scan(
+            str(name), kind, values, positions, lambda i, s, c=str(name): make_ref(i, s, c)
+        )
+    return scanner.problems()
 
 
 _COUNT_CELL = re.compile(r"^\s*(\d+)(\s*\(.*\))?\s*$")
