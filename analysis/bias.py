@@ -32,8 +32,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis import engine
-from analysis.clinical import albi_frame
+from analysis import engine, paper
 from analysis.survival import logrank, median_survival
 
 __all__ = [
@@ -53,20 +52,9 @@ __all__ = [
 ]
 
 #: The paper's multivariable model: 11 parameters, coded as Table 2's numbers imply (AST, CRP,
-#: tumour number and prior TACE per unit; see the audit chapter), Child-Pugh 6/7/8 vs 5.
-MULTIVARIABLE_TERMS = (
-    "child_pugh_6",
-    "child_pugh_7",
-    "child_pugh_8",
-    "afp_ng_ml",
-    "albumin_le3",
-    "ast_u_l",
-    "albi_score",
-    "crp_mg_l",
-    "tumor_number",
-    "prior_tace_sessions",
-    "additional_tace",
-)
+#: tumour number and prior TACE per unit; see :mod:`analysis.paper`), Child-Pugh 6/7/8 vs 5.
+#: The names are Table 2's term ids (``ast_gt40`` is AST per U/L).
+MULTIVARIABLE_TERMS = tuple(paper.MULTIVARIABLE_TERMS)
 
 
 def _require(df: pd.DataFrame, columns: Sequence[str]) -> None:
@@ -442,30 +430,16 @@ def cutoff_sensitivity(
 def multivariable_design(
     cohort: pd.DataFrame, duration_col: str = "os_months", event_col: str = "os_event"
 ) -> pd.DataFrame:
-    """The 11 columns of :data:`MULTIVARIABLE_TERMS` plus duration and event, from a cohort.
+    """The columns of :data:`MULTIVARIABLE_TERMS` plus duration and event, from a cohort.
 
-    Child-Pugh score dummies against score 5 (a term that does not vary — a score nobody has,
-    additional TACE given to nobody — is dropped, so the model may have fewer than 11
-    parameters); albumin ≤ 3 g/dL as 0/1; ALBI
-    score from bilirubin and albumin (:func:`analysis.clinical.albi_frame`); the rest as
-    recorded. Rows with a missing value are dropped.
+    :func:`analysis.paper.multivariable_design` with the SE-implied coding: Child-Pugh score
+    dummies against score 5, albumin ≤ 3 g/dL as 0/1, ALBI score, AST, CRP, tumour number and
+    prior TACE per unit, AFP per ng/mL, additional TACE 0/1. A term that does not vary is
+    dropped (so the model may have fewer than 11 parameters); rows with a missing value are
+    dropped.
     """
     _require(cohort, ["child_pugh_score", "albumin_g_dl", duration_col, event_col])
-    out = pd.DataFrame(index=cohort.index)
-    for score in (6, 7, 8):
-        out[f"child_pugh_{score}"] = (cohort["child_pugh_score"] == score).astype(float)
-    out["afp_ng_ml"] = cohort["afp_ng_ml"].astype(float)
-    out["albumin_le3"] = (cohort["albumin_g_dl"] <= 3).astype(float)
-    out["ast_u_l"] = cohort["ast_u_l"].astype(float)
-    out["albi_score"] = albi_frame(cohort)["albi_score"].astype(float)
-    out["crp_mg_l"] = cohort["crp_mg_l"].astype(float)
-    out["tumor_number"] = cohort["tumor_number"].astype(float)
-    out["prior_tace_sessions"] = cohort["prior_tace_sessions"].astype(float)
-    out["additional_tace"] = cohort["additional_tace"].astype(float)
-    out = out.loc[:, out.nunique() > 1]  # a term nobody (or everybody) has cannot be estimated
-    out[duration_col] = cohort[duration_col].astype(float)
-    out[event_col] = cohort[event_col].astype(float)
-    return out.dropna().reset_index(drop=True)
+    return paper.multivariable_design(cohort, duration_col, event_col)
 
 
 def optimism_corrected_concordance(

@@ -110,6 +110,13 @@ class Term:
         The reference row's term id (printed ``1``), if the table prints one.
     multivariable : bool
         Whether the multivariable model contains the term.
+    display : str
+        The book's label for the variable (spelled out, British spelling: "Tumour size (mm)").
+    book_coding : str
+        The book's coding text for a term coded as labelled ("6 vs 5"); empty for the four
+        per-unit terms, whose text depends on the coding chosen.
+    what : str
+        For the per-unit terms, what one unit counts ("AST (U/L)", "prior TACE sessions").
     """
 
     id: str
@@ -122,6 +129,9 @@ class Term:
     cutoff: float | None = None
     reference: str | None = None
     multivariable: bool = False
+    display: str = ""
+    book_coding: str = ""
+    what: str = ""
 
     @property
     def coding_text(self) -> str:
@@ -157,37 +167,51 @@ REFERENCE_TERMS = dict(_REFERENCE_LABELS)
 
 #: The rows of Table 2 in printed order.
 TERMS: tuple[Term, ...] = (
-    Term("age_years", "Age (years)", "", "per unit", "per unit", "age_years", "year"),
-    Term("sex_female", "Sex", "Female", "binary", "binary", "sex", reference="sex_male"),
+    Term("age_years", "Age (years)", "", "per unit", "per unit", "age_years", "year",
+         display="Age (years)", book_coding="per year"),
+    Term("sex_female", "Sex", "Female", "binary", "binary", "sex", reference="sex_male",
+         display="Sex", book_coding="female vs male"),
     Term("child_pugh_6", "Child-Pugh score", "6", "category", "category", "child_pugh_score",
-         reference="child_pugh_5", multivariable=True),
+         reference="child_pugh_5", multivariable=True, display="Child-Pugh score",
+         book_coding="6 vs 5"),
     Term("child_pugh_7", "Child-Pugh score", "7", "category", "category", "child_pugh_score",
-         reference="child_pugh_5", multivariable=True),
+         reference="child_pugh_5", multivariable=True, display="Child-Pugh score",
+         book_coding="7 vs 5"),
     Term("child_pugh_8", "Child-Pugh score", "8", "category", "category", "child_pugh_score",
-         reference="child_pugh_5", multivariable=True),
-    Term("bclc_stage", "BCLC stage", "", "ordinal", "ordinal", "bclc_stage", "stage"),
+         reference="child_pugh_5", multivariable=True, display="Child-Pugh score",
+         book_coding="8 vs 5"),
+    Term("bclc_stage", "BCLC stage", "", "ordinal", "ordinal", "bclc_stage", "stage",
+         display="BCLC stage", book_coding="per stage (B→C)"),
     Term("afp_ng_ml", "AFP (ng/mL)", "", "per unit", "per unit", "afp_ng_ml", "ng/mL",
-         multivariable=True),
-    Term("pivka2", "PIKA-II (ng/mL)", "", "per unit", "per unit", "pivka2", "ng/mL"),
+         multivariable=True, display="AFP (ng/mL)", book_coding="per ng/mL"),
+    Term("pivka2", "PIKA-II (ng/mL)", "", "per unit", "per unit", "pivka2", "ng/mL",
+         display="PIVKA-II (ng/mL)", book_coding="per ng/mL"),
     Term("albumin_le3", "Albumin (g/dL)", "≤3", "binary", "binary", "albumin_g_dl", cutoff=3,
-         reference="albumin_gt3", multivariable=True),
+         reference="albumin_gt3", multivariable=True, display="Albumin (g/dL)",
+         book_coding="≤3 vs >3"),
     Term("ast_gt40", "AST (U/L)", ">40", "binary", "per unit", "ast_u_l", "U/L", cutoff=40,
-         reference="ast_le40", multivariable=True),
-    Term("alt_u_l", "ALT (U/L)", "", "per unit", "per unit", "alt_u_l", "U/L"),
+         reference="ast_le40", multivariable=True, display="AST (U/L)", what="AST (U/L)"),
+    Term("alt_u_l", "ALT (U/L)", "", "per unit", "per unit", "alt_u_l", "U/L",
+         display="ALT (U/L)", book_coding="per U/L"),
     Term("albi_score", "ALBI score", "", "per unit", "per unit", "albi_score", "ALBI point",
-         multivariable=True),
+         multivariable=True, display="ALBI score", book_coding="per unit"),
     Term("crp_gt3", "CRP (mg/L)", ">3", "binary", "per unit", "crp_mg_l", "mg/L", cutoff=3,
-         reference="crp_le3", multivariable=True),
-    Term("pvtt_vp1_2", "PVTT", "Vp1–2", "category", "category", "pvtt", reference="pvtt_vp0"),
-    Term("pvtt_vp3_4", "PVTT", "Vp3–4", "category", "category", "pvtt", reference="pvtt_vp0"),
-    Term("tumor_size_mm", "Tumor size", "", "per unit", "per unit", "tumor_size_mm", "mm"),
+         reference="crp_le3", multivariable=True, display="CRP (mg/L)", what="CRP (mg/L)"),
+    Term("pvtt_vp1_2", "PVTT", "Vp1–2", "category", "category", "pvtt", reference="pvtt_vp0",
+         display="PVTT", book_coding="Vp1–2 vs Vp0"),
+    Term("pvtt_vp3_4", "PVTT", "Vp3–4", "category", "category", "pvtt", reference="pvtt_vp0",
+         display="PVTT", book_coding="Vp3–4 vs Vp0"),
+    Term("tumor_size_mm", "Tumor size", "", "per unit", "per unit", "tumor_size_mm", "mm",
+         display="Tumour size (mm)", book_coding="per mm"),
     Term("tumor_number_gt4", "Tumor number", ">4", "binary", "per unit", "tumor_number",
-         "lesion", cutoff=4, reference="tumor_number_1_4", multivariable=True),
+         "lesion", cutoff=4, reference="tumor_number_1_4", multivariable=True,
+         display="Tumour number", what="tumour number"),
     Term("prior_tace_gt4", "Number of prior TACE", ">4 sessions", "binary", "per unit",
          "prior_tace_sessions", "session", cutoff=4, reference="prior_tace_2_4",
-         multivariable=True),
+         multivariable=True, display="Number of prior TACE", what="prior TACE sessions"),
     Term("additional_tace", "Additional TACE during HAIC", "", "binary", "binary",
-         "additional_tace", multivariable=True),
+         "additional_tace", multivariable=True, display="Additional TACE during HAIC",
+         book_coding="yes vs no"),
 )  # fmt: skip
 
 _BY_ID = {t.id: t for t in TERMS}
@@ -200,15 +224,16 @@ PER_UNIT_TERMS = {
     if t.stated == "binary" and t.implied == "per unit"
 }
 
-#: The univariate models, one per printed variable: ``(variable label, [(term, coding text)],
-#: reference term or None)``. A factor's dummies (Child-Pugh, PVTT) are fitted together.
-UNIVARIATE_GROUPS: list[tuple[str, list[tuple[str, str]], str | None]] = []
+#: The univariate models, one per printed variable: ``(book label, [(term, book coding text or
+#: None)], reference term or None)``. A factor's dummies (Child-Pugh, PVTT) are fitted together.
+UNIVARIATE_GROUPS: list[tuple[str, list[tuple[str, str | None]], str | None]] = []
 for _t in TERMS:
-    if UNIVARIATE_GROUPS and UNIVARIATE_GROUPS[-1][0] == _t.variable:
-        UNIVARIATE_GROUPS[-1][1].append((_t.id, _t.coding_text))
+    _coding = _t.book_coding or None
+    if UNIVARIATE_GROUPS and UNIVARIATE_GROUPS[-1][0] == _t.display:
+        UNIVARIATE_GROUPS[-1][1].append((_t.id, _coding))
     else:
-        UNIVARIATE_GROUPS.append((_t.variable, [(_t.id, _t.coding_text)], _t.reference))
-del _t
+        UNIVARIATE_GROUPS.append((_t.display, [(_t.id, _coding)], _t.reference))
+del _t, _coding
 
 #: Terms of the paper's multivariable model (11 parameters), in printed order.
 MULTIVARIABLE_TERMS = [t.id for t in TERMS if t.multivariable]
@@ -278,7 +303,7 @@ def _absent(cohort: pd.DataFrame, column: str) -> bool:
     return column not in cohort.columns or cohort[column].isna().all()
 
 
-def design_matrix(cohort: pd.DataFrame, coding: str = "implied") -> pd.DataFrame:
+def design_matrix(cohort: pd.DataFrame, coding: str = "implied", terms=None) -> pd.DataFrame:
     """Numeric design columns named by Table 2's term ids, with ``os_months`` and ``os_event``.
 
     Parameters
@@ -293,6 +318,9 @@ def design_matrix(cohort: pd.DataFrame, coding: str = "implied") -> pd.DataFrame
         ordinal (:data:`BCLC_ORDER`); albumin ≤ 3 vs > 3 g/dL; PVTT Vp1–2 and Vp3–4 against
         Vp0; additional TACE 0/1; the rest per unit as recorded. Optional columns absent from
         the cohort (PIVKA-II, ALT) give no column.
+    terms : sequence of str, optional
+        Only these terms (a factor's term brings all its dummies); default every row of
+        Table 2. The cohort needs only the columns of the terms asked for.
 
     Returns
     -------
@@ -318,31 +346,68 @@ def design_matrix(cohort: pd.DataFrame, coding: str = "implied") -> pd.DataFrame
     d = pd.DataFrame(index=c.index)
     d["os_months"] = pd.to_numeric(c["os_months"])
     d["os_event"] = pd.to_numeric(c["os_event"])
-    d["age_years"] = pd.to_numeric(c["age_years"])
-    d["sex_female"] = (c["sex"] == "F").astype(float)
-    score = pd.to_numeric(c["child_pugh_score"])
-    for k in sorted(set(score.dropna().astype(int)) - {5}):
-        d[f"child_pugh_{k}"] = (score == k).astype(float)
-    unknown = set(c["bclc_stage"].dropna().astype(str)) - set(BCLC_ORDER)
-    if unknown:
-        raise ValueError(f"bclc_stage: unexpected value(s) {sorted(unknown)!r}")
-    d["bclc_stage"] = c["bclc_stage"].astype(str).map(BCLC_ORDER).astype(float)
-    d["afp_ng_ml"] = pd.to_numeric(c["afp_ng_ml"])
-    if not _absent(c, "pivka2"):
-        d["pivka2"] = pd.to_numeric(c["pivka2"])
-    d["albumin_le3"] = (pd.to_numeric(c["albumin_g_dl"]) <= 3).astype(float)
-    if not _absent(c, "alt_u_l"):
-        d["alt_u_l"] = pd.to_numeric(c["alt_u_l"])
-    d["albi_score"] = albi_scores(c)
-    pvtt = c["pvtt"].astype(str)
-    d["pvtt_vp1_2"] = pvtt.isin(["Vp1", "Vp2"]).astype(float)
-    d["pvtt_vp3_4"] = pvtt.isin(["Vp3", "Vp4"]).astype(float)
-    d["tumor_size_mm"] = pd.to_numeric(c["tumor_size_mm"])
-    d["additional_tace"] = pd.to_numeric(c["additional_tace"]).astype(float)
-    for term_id, (column, cut, _) in PER_UNIT_TERMS.items():
-        x = pd.to_numeric(c[column])
-        d[term_id] = x.astype(float) if coding == "implied" else (x > cut).astype(float)
-    return d
+    wanted = [t.id for t in TERMS] if terms is None else list(terms)
+    done: set[str] = set()
+    for term_id in wanted:
+        column = term(term_id).column
+        if column in done and column in ("child_pugh_score", "pvtt"):
+            continue  # a factor's dummies are built together
+        done.add(column)
+        if column in _OPTIONAL_COLUMNS and _absent(c, column):
+            continue  # optional columns: no term when absent
+        for name, values in _term_columns(c, term_id, coding).items():
+            if terms is None or name in wanted or term(term_id).stated == "category":
+                d[name] = values
+    first = [c for c in _COLUMN_ORDER if c in d.columns]
+    return d[first + [c for c in d.columns if c not in first]]
+
+
+#: Column order of the design (kept from earlier versions, so that fits and the calibration,
+#: which index columns, give the same floats); Child-Pugh dummies sort in after ``sex_female``.
+_COLUMN_ORDER = (
+    "os_months", "os_event", "age_years", "sex_female", "child_pugh_6", "child_pugh_7",
+    "child_pugh_8", "child_pugh_9", "bclc_stage", "afp_ng_ml", "pivka2", "albumin_le3", "alt_u_l",
+    "albi_score", "pvtt_vp1_2", "pvtt_vp3_4", "tumor_size_mm", "additional_tace", "ast_gt40",
+    "crp_gt3", "tumor_number_gt4", "prior_tace_gt4",
+)  # fmt: skip
+
+
+#: Optional cohort columns (``data/schema.yaml``): their terms are left out when absent.
+_OPTIONAL_COLUMNS = ("pivka2", "alt_u_l")
+
+
+def _term_columns(c: pd.DataFrame, term_id: str, coding: str) -> dict[str, pd.Series]:
+    """The design column(s) of one term; a factor gives all its dummies."""
+    t = term(term_id)
+    if t.id in PER_UNIT_TERMS:
+        x = pd.to_numeric(c[t.column])
+        return {t.id: x.astype(float) if coding == "implied" else (x > t.cutoff).astype(float)}
+    if t.column == "child_pugh_score":
+        score = pd.to_numeric(c["child_pugh_score"])
+        return {
+            f"child_pugh_{k}": (score == k).astype(float)
+            for k in sorted(set(score.dropna().astype(int)) - {5})
+        }
+    if t.column == "pvtt":
+        pvtt = c["pvtt"].astype(str)
+        return {
+            "pvtt_vp1_2": pvtt.isin(["Vp1", "Vp2"]).astype(float),
+            "pvtt_vp3_4": pvtt.isin(["Vp3", "Vp4"]).astype(float),
+        }
+    if t.id == "sex_female":
+        return {t.id: (c["sex"] == "F").astype(float)}
+    if t.id == "bclc_stage":
+        unknown = set(c["bclc_stage"].dropna().astype(str)) - set(BCLC_ORDER)
+        if unknown:
+            raise ValueError(f"bclc_stage: unexpected value(s) {sorted(unknown)!r}")
+        return {t.id: c["bclc_stage"].astype(str).map(BCLC_ORDER).astype(float)}
+    if t.id == "albumin_le3":
+        return {t.id: (pd.to_numeric(c["albumin_g_dl"]) <= t.cutoff).astype(float)}
+    if t.id == "albi_score":
+        return {t.id: albi_scores(c).astype(float)}
+    if t.id == "additional_tace":
+        return {t.id: pd.to_numeric(c[t.column]).astype(float)}
+    return {t.id: pd.to_numeric(c[t.column])}  # as recorded (integers stay integers)
 
 
 def multivariable_design(
@@ -357,11 +422,11 @@ def multivariable_design(
     score nobody has, additional TACE given to nobody) is dropped, so the model may have fewer
     than 11 parameters; rows with a missing value are dropped and the index is reset.
     """
-    d = design_matrix(cohort, coding)
+    d = design_matrix(cohort, coding, terms=MULTIVARIABLE_TERMS)
     out = pd.DataFrame(index=d.index)
     for t in MULTIVARIABLE_TERMS:
         out[t] = d[t] if t in d.columns else 0.0
-    out = out.loc[:, out.nunique() > 1]
+    out = out.loc[:, out.nunique() > 1]  # a term nobody (or everybody) has cannot be estimated
     out[duration_col] = pd.to_numeric(cohort[duration_col]).astype(float)
     out[event_col] = pd.to_numeric(cohort[event_col]).astype(float)
     return out.dropna().reset_index(drop=True)

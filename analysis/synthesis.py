@@ -28,8 +28,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import engine
-from analysis.clinical import child_pugh
+from analysis.clinical import child_pugh, child_pugh_class_from_points
 from analysis.formatting import round_half_up, rounded
+from analysis.paper import MULTIVARIABLE_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.published import load, parse_text
 from analysis.verdicts import HIT, INFEASIBLE, MISSED, NOT_AVAILABLE
 
@@ -662,11 +663,11 @@ def _categorical_masks(df: pd.DataFrame) -> dict:
     """Boolean masks for every count/percent quantity of the paper."""
     br = df["best_response"].astype(str)
     pv = df["pvtt"].astype(str)
-    cp = df["child_pugh_score"].astype(int)
+    cp = child_pugh_class_from_points(df["child_pugh_score"].astype(int).to_numpy())
     masks = {
         "n_patients": np.ones(len(df), dtype=bool),
         "sex_male": df["sex"] == "M", "sex_female": df["sex"] == "F",
-        "child_pugh_a": cp <= 6, "child_pugh_b": (cp >= 7) & (cp <= 9), "child_pugh_c": cp >= 10,
+        "child_pugh_a": cp == "A", "child_pugh_b": cp == "B", "child_pugh_c": cp == "C",
         "bclc_a": df["bclc_stage"] == "A", "bclc_b": df["bclc_stage"] == "B",
         "bclc_c": df["bclc_stage"] == "C",
         "pvtt_present": pv != "Vp0", "pvtt_vp1_2": pv.isin(["Vp1", "Vp2"]),
@@ -1689,16 +1690,14 @@ COX_BLOCKS = {
 def cox_targets() -> list[tuple[str, str, float]]:
     """Table 2 hazard ratios the Cox phase aims at: ``(model, term, published HR)`` with model
     ``"uni"`` or ``"multi"`` (reference rows, printed as 1, are not terms)."""
-    from analysis.tables import _UNI_GROUPS, MULTI_TERMS
-
     spec = published_spec()
     out = []
-    for _, terms, _ in _UNI_GROUPS:
+    for _, terms, _ in UNIVARIATE_GROUPS:
         for term, _ in terms:
             key = f"table2.{term}.uni.hr"
             if key in spec and spec[key]["value"] is not None:
                 out.append(("uni", term, spec[key]["value"]))
-    for term in MULTI_TERMS:
+    for term in MULTIVARIABLE_TERMS:
         key = f"table2.{term}.multi.hr"
         if key in spec and spec[key]["value"] is not None:
             out.append(("multi", term, spec[key]["value"]))
@@ -1706,12 +1705,10 @@ def cox_targets() -> list[tuple[str, str, float]]:
 
 
 def _cox_design(df: pd.DataFrame) -> pd.DataFrame:
-    from analysis.tables import _design_table2
-
-    return _design_table2(df, "implied")
+    return design_matrix(df, "implied")
 
 
-#: Design columns (:func:`analysis.tables._design_table2`) each block of :data:`COX_BLOCKS`
+#: Design columns (:func:`analysis.paper.design_matrix`) each block of :data:`COX_BLOCKS`
 #: carries.
 COX_BLOCK_TERMS = {
     "age": ["age_years"], "sex": ["sex_female"],
@@ -1727,15 +1724,13 @@ class _CoxModels:
     """The Table 2 models as column indices into one design matrix (fixed survival data)."""
 
     def __init__(self, design: pd.DataFrame):
-        from analysis.tables import _UNI_GROUPS, MULTI_TERMS
-
         self.columns = [c for c in design.columns if c not in ("os_months", "os_event")]
         idx = {c: k for k, c in enumerate(self.columns)}
         self.x = design[self.columns].to_numpy(float).copy()
         self.t = design["os_months"].to_numpy(float)
         self.e = design["os_event"].to_numpy(float)
         singles, groups = [], []
-        for _, terms, _ in _UNI_GROUPS:
+        for _, terms, _ in UNIVARIATE_GROUPS:
             cols = [term for term, _ in terms]
             if cols[0].startswith("child_pugh"):
                 cols = [c for c in self.columns if c.startswith("child_pugh_")]
@@ -1745,7 +1740,7 @@ class _CoxModels:
         self.single_idx = [idx[c] for c in self.singles]
         self.groups = [(cols, [idx[c] for c in cols]) for cols in groups]
         self.multi = [c for c in self.columns if c.startswith("child_pugh_")] + [
-            m for m in MULTI_TERMS if not m.startswith("child_pugh")
+            m for m in MULTIVARIABLE_TERMS if not m.startswith("child_pugh")
         ]
         self.multi_idx = [idx[c] for c in self.multi]
         self.idx = idx

@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis import published
-from analysis.clinical import albi_frame
+from analysis import paper, published
 from analysis.formatting import NOT_REACHED, p_value, rounded
+from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.privacy import SMALL_COUNT_THRESHOLD, suppress_small_counts
 from analysis.survival import try_cox_table
 from analysis.verdicts import AGREES, DIFFERS, NOT_SCORED, YOUR_COHORT, comparison, is_user_cohort
@@ -532,95 +532,11 @@ def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------------- Table 2
 #: Terms whose printed HR only makes sense per unit of the raw variable although the label says
-#: "> cut-off" ("implied" coding), with the cut-off the label states.
+#: "> cut-off" ("implied" coding): ``{term: (column, cut-off, what one unit counts)}``, from the
+#: model of the paper's terms (:data:`analysis.paper.PER_UNIT_TERMS`).
 TABLE2_IMPLIED_TERMS = {
-    "ast_gt40": ("ast_u_l", 40, "AST (U/L)"),
-    "crp_gt3": ("crp_mg_l", 3, "CRP (mg/L)"),
-    "tumor_number_gt4": ("tumor_number", 4, "tumour number"),
-    "prior_tace_gt4": ("prior_tace_sessions", 4, "prior TACE sessions"),
+    t: (col, cut, paper.term(t).what) for t, (col, cut, _) in PER_UNIT_TERMS.items()
 }
-
-_BCLC_ORDER = {"0": 0, "A": 1, "B": 2, "C": 3, "D": 4}
-
-#: (variable label, [(published term id, row label)], reference term id or None)
-_UNI_GROUPS = [
-    ("Age (years)", [("age_years", "per year")], None),
-    ("Sex", [("sex_female", "female vs male")], "sex_male"),
-    (
-        "Child-Pugh score",
-        [("child_pugh_6", "6 vs 5"), ("child_pugh_7", "7 vs 5"), ("child_pugh_8", "8 vs 5")],
-        "child_pugh_5",
-    ),
-    ("BCLC stage", [("bclc_stage", "per stage (B→C)")], None),
-    ("AFP (ng/mL)", [("afp_ng_ml", "per ng/mL")], None),
-    ("PIVKA-II (ng/mL)", [("pivka2", "per ng/mL")], None),
-    ("Albumin (g/dL)", [("albumin_le3", "≤3 vs >3")], "albumin_gt3"),
-    ("AST (U/L)", [("ast_gt40", None)], "ast_le40"),
-    ("ALT (U/L)", [("alt_u_l", "per U/L")], None),
-    ("ALBI score", [("albi_score", "per unit")], None),
-    ("CRP (mg/L)", [("crp_gt3", None)], "crp_le3"),
-    ("PVTT", [("pvtt_vp1_2", "Vp1–2 vs Vp0"), ("pvtt_vp3_4", "Vp3–4 vs Vp0")], "pvtt_vp0"),
-    ("Tumour size (mm)", [("tumor_size_mm", "per mm")], None),
-    ("Tumour number", [("tumor_number_gt4", None)], "tumor_number_1_4"),
-    ("Number of prior TACE", [("prior_tace_gt4", None)], "prior_tace_2_4"),
-    ("Additional TACE during HAIC", [("additional_tace", "yes vs no")], None),
-]
-
-#: Terms of the paper's multivariable model (11 parameters).
-MULTI_TERMS = [
-    "child_pugh_6",
-    "child_pugh_7",
-    "child_pugh_8",
-    "afp_ng_ml",
-    "albumin_le3",
-    "ast_gt40",
-    "albi_score",
-    "crp_gt3",
-    "tumor_number_gt4",
-    "prior_tace_gt4",
-    "additional_tace",
-]
-
-
-def _albi_scores(cohort: pd.DataFrame) -> pd.Series:
-    if "albi_score" in cohort.columns:
-        return pd.to_numeric(cohort["albi_score"])
-    return pd.to_numeric(albi_frame(cohort)["albi_score"])
-
-
-def _design_table2(cohort: pd.DataFrame, coding: str) -> pd.DataFrame:
-    """Numeric design columns named by the paper's Table 2 term ids."""
-    if coding not in ("implied", "stated"):
-        raise ValueError(f"coding: expected 'implied' or 'stated', got {coding!r}")
-    c = cohort
-    d = pd.DataFrame(index=c.index)
-    d["os_months"] = pd.to_numeric(c["os_months"])
-    d["os_event"] = pd.to_numeric(c["os_event"])
-    d["age_years"] = pd.to_numeric(c["age_years"])
-    d["sex_female"] = (c["sex"] == "F").astype(float)
-    score = pd.to_numeric(c["child_pugh_score"])
-    for k in sorted(set(score.dropna().astype(int)) - {5}):
-        d[f"child_pugh_{k}"] = (score == k).astype(float)
-    unknown = set(c["bclc_stage"].dropna().astype(str)) - set(_BCLC_ORDER)
-    if unknown:
-        raise ValueError(f"bclc_stage: unexpected value(s) {sorted(unknown)!r}")
-    d["bclc_stage"] = c["bclc_stage"].astype(str).map(_BCLC_ORDER).astype(float)
-    d["afp_ng_ml"] = pd.to_numeric(c["afp_ng_ml"])
-    if not missing_columns(c, ["pivka2"]):  # optional columns: no term when absent
-        d["pivka2"] = pd.to_numeric(c["pivka2"])
-    d["albumin_le3"] = (pd.to_numeric(c["albumin_g_dl"]) <= 3).astype(float)
-    if not missing_columns(c, ["alt_u_l"]):
-        d["alt_u_l"] = pd.to_numeric(c["alt_u_l"])
-    d["albi_score"] = _albi_scores(c)
-    pvtt = c["pvtt"].astype(str)
-    d["pvtt_vp1_2"] = pvtt.isin(["Vp1", "Vp2"]).astype(float)
-    d["pvtt_vp3_4"] = pvtt.isin(["Vp3", "Vp4"]).astype(float)
-    d["tumor_size_mm"] = pd.to_numeric(c["tumor_size_mm"])
-    d["additional_tace"] = pd.to_numeric(c["additional_tace"]).astype(float)
-    for term, (col, cut, _) in TABLE2_IMPLIED_TERMS.items():
-        x = pd.to_numeric(c[col])
-        d[term] = x.astype(float) if coding == "implied" else (x > cut).astype(float)
-    return d
 
 
 def table2_models(cohort: pd.DataFrame, coding: str = "implied") -> dict:
@@ -647,10 +563,10 @@ def table2_models(cohort: pd.DataFrame, coding: str = "implied") -> dict:
         see :func:`analysis.survival.try_cox_table`); those terms are absent from the tables
         and the multivariable table is empty when that model cannot be fitted.
     """
-    d = _design_table2(cohort, coding)
+    d = design_matrix(cohort, coding)
     reasons: dict[str, str] = {}
     uni = []
-    for _, terms, _ in _UNI_GROUPS:
+    for _, terms, _ in UNIVARIATE_GROUPS:
         cols = [t for t, _ in terms if t in d.columns]
         if terms[0][0].startswith("child_pugh"):
             cols = [c for c in d.columns if c.startswith("child_pugh_")]
@@ -667,7 +583,7 @@ def table2_models(cohort: pd.DataFrame, coding: str = "implied") -> dict:
         uni.append(tab)
     univariate = pd.concat(uni) if uni else _empty_cox()
     multi_cols = [c for c in d.columns if c.startswith("child_pugh_")] + [
-        t for t in MULTI_TERMS if not t.startswith("child_pugh")
+        t for t in MULTIVARIABLE_TERMS if not t.startswith("child_pugh")
     ]
     constant = [t for t in multi_cols if t in d.columns and d[t].nunique(dropna=True) < 2]
     for term in constant:
@@ -726,7 +642,7 @@ def table2(
     fits = table2_models(cohort, coding)
     all_ids = set(published.ids("table2."))
     rows = []
-    for variable, terms, ref in _UNI_GROUPS:
+    for variable, terms, ref in UNIVARIATE_GROUPS:
         if ref is not None and f"table2.{ref}.uni.hr" in all_ids:
             rows.append(_reference_row(variable, ref, "univariate"))
         if ref is not None and f"table2.{ref}.multi.hr" in all_ids:

@@ -264,9 +264,9 @@ def test_cox_phase_keeps_every_other_target(cohort):
 def test_cox_hazard_ratios_agree_with_lifelines(cohort):
     from lifelines import CoxPHFitter
 
-    from analysis.tables import _design_table2
+    from analysis.paper import design_matrix
 
-    d = _design_table2(cohort, "implied")
+    d = design_matrix(cohort, "implied")
     hrs = synthesis.cox_hazard_ratios(cohort)
     for term in ("age_years", "albumin_le3", "crp_gt3", "additional_tace"):
         cph = CoxPHFitter().fit(d[["os_months", "os_event", term]], "os_months", "os_event")
