@@ -33,6 +33,7 @@ Guarantees
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import html
@@ -245,8 +246,12 @@ _SYSTEM_DIRS = ("/proc", "/sys", "/dev", "/run")
 _PARTIAL_INFIX = ".partial-"
 
 
-class RunInterrupted(BaseException):
-    """SIGINT or SIGTERM arrived during a run; the partial output has been removed."""
+class RunInterrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived during a run; the partial output has been removed.
+
+    A :class:`KeyboardInterrupt` so that asyncio (papermill's kernel client) lets it through
+    instead of logging it from a callback and carrying on.
+    """
 
     def __init__(self, signum: int):
         self.signum = signum
@@ -682,6 +687,25 @@ class _PathScrubber:
 # --------------------------------------------------------------------------------------------
 # Execution
 # --------------------------------------------------------------------------------------------
+def _quiet_kernel_manager():
+    """An AsyncKernelManager whose kernel does not write on our stderr.
+
+    A kernel shares the terminal's stderr by default: it prints transport warnings on every
+    start and, when a run is interrupted, a traceback from its closed sockets. Errors in cells
+    still reach the report (they are outputs); a kernel that dies is reported by nbclient.
+    """
+    import subprocess
+
+    from jupyter_client import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw):
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            return await AsyncKernelManager.start_kernel(self, **kw)
+
+    return QuietKernelManager
+
+
 def _notebook(md_path: Path):
     import jupytext
 
@@ -785,11 +809,12 @@ def _render_glue(nb) -> None:
         if not data or "text/plain" not in data:
             return match.group(0)
         value = data["text/plain"]
-        value = (
-            value[1:-1]
-            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\""
-            else value
-        )
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            try:  # the repr of a str: undo its quotes and escapes
+                literal = ast.literal_eval(value)
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                literal = value[1:-1]
+            value = literal if isinstance(literal, str) else value[1:-1]
         # glued text is text (as in MyST-NB): markup in it (a file name with <script>,
         # backticks, asterisks) is shown, never interpreted
         return _MD_PUNCT.sub(r"\\\g<0>", value)
@@ -1096,6 +1121,7 @@ def run_book(
                         log_output=False,
                         kernel_name=kernel_name or nb_in.metadata["kernelspec"].get("name"),
                         start_timeout=120,
+                        kernel_manager_class=_quiet_kernel_manager(),
                     )
                 except PapermillExecutionError as exc:
                     executed = nbformat.read(target, as_version=4)
@@ -1103,6 +1129,7 @@ def run_book(
                     _scrub_file(target, scrub)
                     raise _Failure(name, cell, line, f"{exc.ename}: {exc.evalue}") from None
                 _scrub(nb, md_path, params)
+                _scrub_strings(nb, scrub)
                 nbformat.write(nb, target)
                 _scrub_file(target, scrub)
                 page = work.add(f"{name}.html")
@@ -1148,6 +1175,23 @@ class _Failure(Exception):
     def __init__(self, chapter, cell, line, error):
         super().__init__(chapter)
         self.chapter, self.cell, self.line, self.error = chapter, cell, line, error
+
+
+def _scrub_strings(node, scrub: _PathScrubber):
+    """Scrub every string of a notebook (sources, outputs, metadata) in place."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, str):
+                node[key] = scrub(value)
+            else:
+                _scrub_strings(value, scrub)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            if isinstance(value, str):
+                node[i] = scrub(value)
+            else:
+                _scrub_strings(value, scrub)
+    return node
 
 
 def _scrub_file(path: Path, scrub: _PathScrubber) -> None:
