@@ -231,7 +231,8 @@ def spss_median_se(times, s, var_log) -> float:
     k = median_index(s)
     if k < 0:
         return _NAN
-    var = s[k] ** 2 * var_log[k]
+    with np.errstate(invalid="ignore"):
+        var = s[k] ** 2 * var_log[k]
     hi = np.flatnonzero(s >= 0.55 - PLATEAU_TOL)
     lo = np.flatnonzero(s <= 0.45 + PLATEAU_TOL)
     if lo.size == 0 or not np.isfinite(var):
@@ -562,18 +563,20 @@ def cox_fit(
     beta = np.zeros(p) if beta0 is None else np.asarray(beta0, dtype=float).copy()
     ll0, grad0, info0 = rs.moments(np.zeros(p))
     converged, it = False, 0
-    for it in range(1, max_iter + 1):
-        _, grad, info = (ll0, grad0, info0) if it == 1 and beta0 is None else rs.moments(beta)
-        try:
-            step = np.linalg.solve(info, grad)
-        except np.linalg.LinAlgError:
-            break
-        if not np.all(np.isfinite(step)):
-            break
-        beta = beta + np.clip(step, -5.0, 5.0)
-        if np.max(np.abs(step)) < tol:
-            converged = True
-            break
+    # a diverging fit (monotone likelihood) overflows: it ends with converged=False, not a warning
+    with np.errstate(over="ignore", invalid="ignore"):
+        for it in range(1, max_iter + 1):
+            _, grad, info = (ll0, grad0, info0) if it == 1 and beta0 is None else rs.moments(beta)
+            try:
+                step = np.linalg.solve(info, grad)
+            except np.linalg.LinAlgError:
+                break
+            if not np.all(np.isfinite(step)):
+                break
+            beta = beta + np.clip(step, -5.0, 5.0)
+            if np.max(np.abs(step)) < tol:
+                converged = True
+                break
     with np.errstate(all="ignore"):
         ll, _, info = rs.moments(beta)
         try:

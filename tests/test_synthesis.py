@@ -16,8 +16,15 @@ from lifelines.utils import restricted_mean_survival_time
 
 from analysis import COHORT_CSV, published, synthesis
 
-#: Feasible targets the committed cohort misses: none (kept explicit so that a regression shows).
-KNOWN_MISSES: set[str] = set()
+#: Feasible targets the committed cohort misses under SPSS's median rule (kept explicit so that a
+#: regression shows): the PD group's and the > 4-prior-TACE group's curves sit exactly on S = 0.5
+#: from 3.16 months, so SPSS prints 3.2 where the paper prints 3.4 (R's midpoint, which the
+#: calibration scored); the PD interval moves with its median. Recalibration: issue 13.
+KNOWN_MISSES: set[str] = {
+    "figure1.os_median_pd.median",
+    "figure1.os_median_pd.interval",
+    "figure2.os_median_prior_tace_gt4.median",
+}
 #: Targets that no cohort can print (asymmetric "confidence intervals").
 INFEASIBLE = {
     "figure2.os_median_prior_tace_gt4.interval",
@@ -39,15 +46,12 @@ def _spss_median(t, e):
     d = table["observed"].to_numpy(float)
     s = np.cumprod(1 - d / r)
     k = int(np.flatnonzero(s <= 0.5 + 1e-9)[0])
-    plateau = abs(s[k] - 0.5) < 1e-9 and k + 1 < times.size
     var = s[k] ** 2 * np.sum(d[: k + 1] / (r[: k + 1] * (r[: k + 1] - d[: k + 1])))
     hi = np.flatnonzero(s >= 0.55)
     u, su = (times[hi[-1]], s[hi[-1]]) if hi.size else (0.0, 1.0)
     lo = np.flatnonzero(s <= 0.45)[0]
     se = np.sqrt(var) / ((su - s[lo]) / (times[lo] - u))
-    med = kmf.median_survival_time_  # the left end of an exact 0.5 plateau, as SPSS prints
-    if plateau:  # R's rule, which analysis.survival follows: the midpoint to the next event
-        med = 0.5 * (times[k] + times[k + 1])
+    med = kmf.median_survival_time_  # MIN(t: S(t) <= 0.5): the left end of a plateau, as SPSS
     return med, (med - 1.959963984540054 * se, med + 1.959963984540054 * se)
 
 
@@ -201,6 +205,7 @@ def test_csv_is_stable_and_atomic(tmp_path, cohort):
     assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
 
 
+@pytest.mark.slow
 def test_cli_reproduces_committed_cohort(tmp_path, capsys):
     from analysis.__main__ import main
 
@@ -270,7 +275,7 @@ def test_cox_hazard_ratios_agree_with_lifelines(cohort):
     hrs = synthesis.cox_hazard_ratios(cohort)
     for term in ("age_years", "albumin_le3", "crp_gt3", "additional_tace"):
         cph = CoxPHFitter().fit(d[["os_months", "os_event", term]], "os_months", "os_event")
-        # fastsurv uses Breslow ties, lifelines Efron: equal to about 1%
+        # the calibration uses Breslow ties, lifelines Efron: equal to about 1%
         assert hrs[("uni", term)] == pytest.approx(float(np.exp(cph.params_[term])), rel=0.01)
 
 

@@ -1,0 +1,326 @@
+"""The survival engine (analysis.engine) against independent implementations and R's printed output.
+
+Oracles: lifelines (Kaplan-Meier, log-rank, Efron Cox, time-varying Cox, concordance),
+statsmodels ``PHReg`` (Breslow and Efron ties, left truncation), hand computations, and R's
+printed ``survival`` output (cited where used). Tied data are covered on purpose: SPSS uses
+Breslow's ties and R Efron's, and they differ only when event times tie.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lifelines import CoxPHFitter, CoxTimeVaryingFitter, KaplanMeierFitter
+from lifelines.datasets import load_lung
+from lifelines.statistics import logrank_test, multivariate_logrank_test
+from lifelines.utils import concordance_index, restricted_mean_survival_time
+from statsmodels.duration.hazard_regression import PHReg
+
+from analysis import engine
+from analysis.survival import (
+    MedianResult,
+    cox_model,
+    cox_table,
+    logrank,
+    mean_survival,
+    median_survival,
+    ph_test,
+    try_ph_test,
+)
+
+Z = engine.Z95
+
+
+def _data(seed, n=82, ties=True):
+    rng = np.random.default_rng(seed)
+    t = rng.exponential(10.0, n)
+    t = np.round(t, 0) + 0.5 if ties else t
+    e = (rng.random(n) < 0.75).astype(int)
+    return t, e, rng
+
+
+@pytest.fixture(scope="module")
+def lung():
+    return load_lung()
+
+
+# ------------------------------------------------------------------------------- medians, rules
+def test_median_rules_on_a_constructed_exact_half_plateau():
+    # times 1..4, all events, n = 4: S = 3/4, 1/2, 1/4, 0, so S = 0.5 exactly on [2, 3).
+    # SPSS: MIN(t_i : S(t_i) <= 0.5) = 2 (IBM SPSS Statistics Algorithms, Kaplan-Meier);
+    # R survfit: the midpoint (2 + 3) / 2 = 2.5.
+    t, e = [1, 2, 3, 4], [1, 1, 1, 1]
+    assert median_survival(t, e, ci="spss").median == 2.0
+    assert median_survival(t, e, ci="log").median == 2.5
+    assert median_survival(t, e, ci="log-log").median == 2.5
+    assert median_survival(t, e, ci="spss", rule="r").median == 2.5
+    assert median_survival(t, e, ci="log", rule="spss").median == 2.0
+    # SPSS SE by hand: Greenwood at t = 2: S² Σ d/(n(n-d)) = 1/4 · (1/12 + 1/6) = 1/16;
+    # u = 1 (S = 3/4 >= 0.55), l = 3 (S = 1/4 <= 0.45): f = (3/4 - 1/4) / (3 - 1) = 1/4;
+    # SE = (1/4) / (1/4) = 1
+    res = median_survival(t, e, ci="spss")
+    assert res.se == pytest.approx(1.0, rel=1e-14)
+    assert (res.lower, res.upper) == (pytest.approx(2 - Z), pytest.approx(2 + Z))
+    assert engine.median_is_ambiguous(t, e)
+
+
+def test_median_results_unpack_like_tuples_and_read_well():
+    res = median_survival(range(1, 8), [1] * 7)
+    m, lo, hi = res
+    assert (m, lo, hi) == res and res[0] == 4.0 and len(res) == 3
+    assert isinstance(res, MedianResult) and res.method == "spss" and res.rule == "spss"
+    assert repr(res).startswith("MedianResult(median=4, lower=1.434, upper=6.566")
+    text = res.formatted()
+    assert text["median"] == "4.0" and text["ci"] == "1.4–6.6"
+    nr = median_survival([1, 2, 3], [1, 0, 0])  # S = 2/3: not reached
+    assert nr.formatted()["median"] == "not reached"
+    mean, se = mean_survival([2, 4, 5], [1, 1, 0])
+    assert mean == pytest.approx(11 / 3)
+    chi2, df, p = logrank([1, 2, 3, 4], [1, 1, 1, 1], [0, 1, 0, 1])
+    assert chi2 == pytest.approx(8 / 13) and df == 1
+
+
+def test_result_glue_calls_myst_nb(monkeypatch):
+    import myst_nb
+
+    glued = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda k, v, display=True: glued.update({k: (v, display)}))
+    median_survival(range(1, 8), [1] * 7).glue("os")
+    assert glued["os.median"] == ("4.0", False) and glued["os.ci"] == ("1.4–6.6", False)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_spss_median_and_interval_match_lifelines_table_by_hand(seed):
+    t, e, _ = _data(seed)
+    kmf = KaplanMeierFitter().fit(t, e)
+    table = kmf.event_table
+    table = table[table["observed"] > 0]
+    times = table.index.to_numpy(float)
+    r = table["at_risk"].to_numpy(float)
+    d = table["observed"].to_numpy(float)
+    s = kmf.survival_function_at_times(times).to_numpy()
+    gw = np.cumsum(d / (r * (r - d)))
+    k = int(np.flatnonzero(s <= 0.5)[0])
+    hi = np.flatnonzero(s >= 0.55)
+    u, su = (times[hi[-1]], s[hi[-1]]) if hi.size else (0.0, 1.0)
+    lo = np.flatnonzero(s <= 0.45)[0]
+    se = np.sqrt(s[k] ** 2 * gw[k]) / ((su - s[lo]) / (times[lo] - u))
+    med, se_e, lower, upper = engine.spss_median(t, e)
+    # lifelines reports the left end of a plateau, as SPSS does: equal on every curve
+    assert med == kmf.median_survival_time_ == times[k]
+    assert se_e == pytest.approx(se, rel=1e-12)
+    assert (lower, upper) == (pytest.approx(med - Z * se), pytest.approx(med + Z * se))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_spss_mean_is_lifelines_rmst_to_the_largest_time(seed):
+    t, e, _ = _data(seed)
+    kmf = KaplanMeierFitter().fit(t, e)
+    expected = restricted_mean_survival_time(kmf, t=float(t.max()))
+    mean, se = engine.spss_mean(t, e)
+    assert mean == pytest.approx(expected, rel=1e-12)
+    assert engine.km_summary(t, e)[3] == mean and se > 0
+
+
+# -------------------------------------------------------------------------------------- log-rank
+@pytest.mark.parametrize("seed", range(6))
+def test_logrank_matches_lifelines_two_and_three_groups_with_ties(seed):
+    t, e, rng = _data(seed)
+    g = rng.random(t.size) < 0.4
+    ref = logrank_test(t[g], t[~g], e[g], e[~g])
+    assert engine.logrank_p(t, e, g) == pytest.approx(ref.p_value, rel=1e-10)
+    res = engine.logrank_test(t, e, g)
+    assert res.chi2 == pytest.approx(ref.test_statistic, rel=1e-10) and res.df == 1
+    g3 = rng.integers(0, 3, t.size)
+    ref3 = multivariate_logrank_test(t, g3, e)
+    res3 = engine.logrank_test(t, e, g3)
+    assert res3.df == 2
+    assert res3.chi2 == pytest.approx(ref3.test_statistic, rel=1e-10)
+    assert res3.p == pytest.approx(ref3.p_value, rel=1e-10)
+
+
+# ------------------------------------------------------------------------------------------- Cox
+def _phreg(x, t, e, ties, entry=None):
+    model = PHReg(t, x, status=e, ties=ties, entry=entry)
+    fit = model.fit()
+    return fit, model
+
+
+@pytest.mark.parametrize("ties", ["breslow", "efron"])
+def test_cox_lung_age_sex_matches_statsmodels(lung, ties):
+    # statsmodels PHReg is an independent implementation of both tie methods (lung has 8 tied
+    # death times). R: coxph(Surv(time, status) ~ age + sex, lung) prints, with Efron's ties,
+    # coef age 0.017045, sex -0.513219 (?summary.coxph; checked to 8 digits in test_survival).
+    x = lung[["age", "sex"]].to_numpy(float)
+    t, e = lung["time"].to_numpy(float), lung["status"].to_numpy(float)
+    fit = engine.cox_fit(x, t, e, ties=ties)
+    ref, model = _phreg(x, t, e, ties)
+    assert fit.converged
+    np.testing.assert_allclose(fit.beta, ref.params, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(fit.se, ref.bse, rtol=0, atol=1e-10)
+    assert fit.loglik == pytest.approx(ref.llf, abs=1e-9)
+    assert fit.loglik0 == pytest.approx(model.loglike(np.zeros(2)), abs=1e-9)
+    wald = float(ref.params @ np.linalg.solve(ref.cov_params(), ref.params))
+    assert fit.wald == pytest.approx(wald, rel=1e-9)
+    if ties == "efron":
+        assert round(fit.beta[0], 6) == 0.017045 and round(fit.beta[1], 6) == -0.513219
+
+
+def test_cox_lung_global_tests_and_concordance_match_r(lung):
+    # R 4.x: summary(coxph(Surv(time, status) ~ age + sex, data = lung)) prints
+    #   Concordance= 0.603  (se = 0.025 )
+    #   Likelihood ratio test= 14.12  on 2 df,   p=9e-04
+    #   Wald test            = 13.47  on 2 df,   p=0.001
+    #   Score (logrank) test = 13.72  on 2 df,   p=0.001
+    model = cox_model(lung, "time", "status", ["age", "sex"])
+    assert round(model.lr, 2) == 14.12 and round(model.wald, 2) == 13.47
+    assert round(model.score, 2) == 13.72 and model.df == 2
+    assert round(model.concordance, 3) == 0.603
+    # lifelines' concordance of the same linear predictor (independent implementation)
+    lp = lung[["age", "sex"]].to_numpy(float) @ model.table["coef"].to_numpy()
+    ref = concordance_index(lung["time"], -lp, lung["status"])
+    assert model.concordance == pytest.approx(ref, abs=1e-15)
+    text = model.formatted()
+    assert text["lr"] == "14.12" and text["ties"] == "Efron"
+
+
+def test_score_test_is_the_logrank_test_without_ties():
+    # with no tied times the Cox score test of a binary covariate is the log-rank test
+    t, e, rng = _data(4, ties=False)
+    g = (rng.random(t.size) < 0.5).astype(float)
+    fit = engine.cox_fit(g, t, e, ties="breslow")
+    assert fit.score == pytest.approx(engine.logrank_test(t, e, g).chi2, rel=1e-10)
+
+
+@pytest.mark.parametrize("ties", ["breslow", "efron"])
+def test_cox_on_tied_cohort_like_data_matches_statsmodels_and_lifelines(ties):
+    t, e, rng = _data(7)  # times rounded to whole months: many ties
+    x = np.column_stack([rng.standard_normal(t.size), rng.random(t.size) < 0.4])
+    fit = engine.cox_fit(x, t, e, ties=ties)
+    ref, _ = _phreg(x, t, e, ties)
+    np.testing.assert_allclose(fit.beta, ref.params, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(fit.se, ref.bse, rtol=0, atol=1e-10)
+    if ties == "efron":
+        frame = pd.DataFrame(x, columns=["a", "b"]).assign(t=t, e=e)
+        cph = CoxPHFitter().fit(frame, "t", "e", fit_options={"precision": 1e-12})
+        np.testing.assert_allclose(fit.beta, cph.params_.to_numpy(), rtol=0, atol=1e-9)
+        assert fit.lr == pytest.approx(cph.log_likelihood_ratio_test().test_statistic, rel=1e-9)
+    # Breslow vs Efron differ on tied data (the reason cox_table offers both)
+    other = engine.cox_fit(x, t, e, ties="efron" if ties == "breslow" else "breslow")
+    assert np.abs(fit.beta - other.beta).max() > 1e-4
+
+
+def test_cox_table_ties_breslow_matches_statsmodels_in_the_table():
+    t, e, rng = _data(11)
+    df = pd.DataFrame({"t": t, "e": e, "a": rng.standard_normal(t.size), "b": rng.random(t.size)})
+    tab = cox_table(df, "t", "e", ["a", "b"], ties="breslow")
+    ref, _ = _phreg(df[["a", "b"]].to_numpy(), t, e, "breslow")
+    np.testing.assert_allclose(tab["coef"], ref.params, atol=1e-10)
+    np.testing.assert_allclose(tab["p"], ref.pvalues, atol=1e-10)
+    np.testing.assert_allclose(tab["lower"], np.exp(ref.conf_int()[:, 0]), rtol=1e-8)
+    assert tab.attrs["ties"] == "breslow"
+    with pytest.raises(ValueError, match="ties"):
+        cox_table(df, "t", "e", ["a"], ties="exact")
+
+
+@pytest.mark.parametrize("ties", ["breslow", "efron"])
+def test_counting_process_start_stop_matches_statsmodels_and_lifelines(ties):
+    t, e, rng = _data(5)
+    n = t.size
+    start = np.where(rng.random(n) < 0.4, np.floor(t * rng.random(n)), 0.0)
+    x = rng.standard_normal((n, 2))
+    fit = engine.cox_fit(x, t, e, start=start, ties=ties)
+    ref, _ = _phreg(x, t, e, ties, entry=start)
+    np.testing.assert_allclose(fit.beta, ref.params, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(fit.se, ref.bse, rtol=0, atol=1e-10)
+    if ties == "efron":
+        long = pd.DataFrame(x, columns=["a", "b"]).assign(id=range(n), start=start, stop=t, e=e)
+        ctv = CoxTimeVaryingFitter().fit(
+            long, id_col="id", event_col="e", start_col="start", stop_col="stop"
+        )
+        np.testing.assert_allclose(fit.beta, ctv.params_.to_numpy(), rtol=0, atol=1e-8)
+
+
+def test_vectorised_univariate_breslow_equals_single_fits():
+    t, e, rng = _data(2)
+    x = rng.standard_normal((t.size, 4))
+    beta, se, _ = engine.cox_univariate_breslow(x, t, e)
+    for k in range(4):
+        one = engine.cox_fit(x[:, k], t, e, ties="breslow")
+        assert beta[k] == pytest.approx(one.beta[0], abs=1e-12)
+        assert se[k] == pytest.approx(one.se[0], rel=1e-9)
+
+
+def test_concordance_matches_lifelines_with_tied_times_and_risks():
+    t, e, rng = _data(9)
+    risk = rng.integers(0, 5, t.size).astype(float)  # tied risks count one half
+    assert engine.concordance(t, e, risk) == pytest.approx(
+        concordance_index(t, -risk, e), abs=1e-15
+    )
+
+
+# ------------------------------------------------------------------------------------- ph_test
+def test_ph_test_explains_when_every_event_is_at_the_same_time():
+    df = pd.DataFrame({"t": [5, 5, 5, 7, 8, 9], "e": [1, 1, 1, 0, 0, 0], "x": [0, 1, 0, 1, 1, 0]})
+    with pytest.raises(ValueError, match="same time"):
+        ph_test(df, "t", "e", ["x"])
+    table, why = try_ph_test(df, "t", "e", ["x"])
+    assert table is None and "same time" in why
+
+
+# ------------------------------------------------------------------------------ property tests
+times = st.lists(
+    st.tuples(st.integers(1, 30).map(float), st.sampled_from([0, 1])), min_size=1, max_size=40
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(times)
+def test_km_is_a_survival_curve_and_medians_never_raise(rows):
+    t = np.array([r[0] for r in rows])
+    e = np.array([r[1] for r in rows])
+    _, n, d, _ = engine.event_table(t, e)
+    s, _ = engine.km_curve(n, d)
+    assert np.all((s >= 0) & (s <= 1)) and np.all(np.diff(s) <= 0)
+    for ci in ("spss", "log", "log-log"):
+        res = median_survival(t, e, ci=ci)
+        if not math.isnan(res.median):
+            assert res.median in set(t) or res.rule == "r"
+            assert not res.lower > res.median + 1e-9 or math.isnan(res.lower)
+    mean, se = mean_survival(t, e)
+    assert 0 <= mean <= t.max() + 1e-9
+
+
+@pytest.mark.parametrize(
+    "t, e",
+    [([3.0], [1]), ([3.0], [0]), ([1, 2, 3], [0, 0, 0]), ([4, 4, 4, 4], [1, 1, 1, 1])],
+    ids=["one patient", "one censored", "all censored", "all events at once"],
+)
+def test_median_survival_edge_cases_give_numbers_or_nan(t, e):
+    for ci in ("spss", "log", "log-log"):
+        m, lo, hi = median_survival(t, e, ci=ci)
+        assert math.isnan(m) or m in t
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(0.1, 50), st.booleans(), st.floats(-3, 3)),
+        min_size=4,
+        max_size=40,
+        unique_by=lambda r: r[0],
+    )
+)
+def test_breslow_equals_efron_without_ties(rows):
+    t, e, x = (np.array(c, dtype=float) for c in zip(*rows, strict=True))
+    if e.sum() < 2 or np.ptp(x) == 0:
+        return
+    b = engine.cox_fit(x, t, e, ties="breslow")
+    f = engine.cox_fit(x, t, e, ties="efron")
+    if b.converged and abs(b.beta[0]) < 10:
+        assert f.beta[0] == b.beta[0] and f.loglik == b.loglik
