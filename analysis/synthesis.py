@@ -28,12 +28,10 @@ import numpy as np
 import pandas as pd
 
 from analysis import engine
-from analysis.calibration import anneal_table2, cell_miss, polish_table2, table2_cells
 from analysis.clinical import child_pugh, child_pugh_class_from_points
 from analysis.formatting import round_half_up, rounded
 from analysis.paper import MULTIVARIABLE_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.published import load, parse_text
-from analysis.tables import table2_models
 from analysis.verdicts import HIT, INFEASIBLE, MISSED, NOT_AVAILABLE
 
 N_PATIENTS = 82
@@ -707,12 +705,8 @@ INTEGER_COLUMNS = [
 
 
 def _bound_decimals(text: str) -> tuple[int, int]:
-    """Decimals both bounds of a printed interval are read at: the larger of the two, so that
-    "8.7–11" beside one-decimal neighbours means 11.0 (a bound printed without decimals is read
-    at its neighbour's precision)."""
     parsed = parse_text(text)
-    d = max(int(parsed["lower_decimals"]), int(parsed["upper_decimals"]))
-    return d, d
+    return int(parsed["lower_decimals"]), int(parsed["upper_decimals"])
 
 
 def target_entries() -> pd.DataFrame:
@@ -1000,10 +994,10 @@ AMBIGUITY_WEIGHT = 2.0
 #: Median rule of the reported Kaplan-Meier medians (:func:`cohort_statistics`, the target
 #: table): SPSS's, as the paper (SPSS 26) prints them.
 MEDIAN_RULE = "spss"
-#: Median rule the annealer scores (:func:`anneal_survival`): SPSS's, as reported. A curve that
-#: sits exactly on S = 0.5 also counts as a miss of a feasible target (the printed median would
-#: then depend on the tie-breaking rule), so a hit never rests on a plateau.
-CALIBRATION_MEDIAN_RULE = "spss"
+#: Median rule the annealer scores (:func:`anneal_survival`): R's midpoint of an exact 0.5
+#: plateau, with which the committed cohort was calibrated. Scoring SPSS's rule instead changes
+#: the annealing path and so the whole cohort; that recalibration belongs with the Table 2 work.
+CALIBRATION_MEDIAN_RULE = "r"
 #: Annealing cycles per chain: each later cycle restarts from the best state so far at
 #: ``REHEAT_FRACTION`` of the starting temperature.
 REHEAT_CYCLES = 1
@@ -1136,28 +1130,7 @@ def _curve_keys(targets) -> list:
     return list(dict.fromkeys(t[0] for t in targets))
 
 
-#: Univariate Table 2 terms whose covariate the survival annealer moves (additional TACE and prior
-#: TACE sessions): their feasible cells join the survival loss (:func:`survival_cox_targets`).
-SURVIVAL_COX_TERMS = ("additional_tace", "prior_tace_gt4")
-#: The curve key of those fits in the annealer's cache.
-COX_KEY = ("cox", "all")
-
-
-def survival_cox_targets() -> list:
-    """Compiled targets (:func:`_compile_targets` layout) for the feasible univariate Table 2
-    cells of :data:`SURVIVAL_COX_TERMS` (HR, both bounds, P; Breslow ties, Wald)."""
-    return [
-        (COX_KEY, (cell, cell["term"]), cell["value"], cell["decimals"], 1.0)
-        for cell in table2_cells()
-        if cell["model"] == "uni" and cell["term"] in SURVIVAL_COX_TERMS
-    ]
-
-
 def _eval_curve(state: _SurvivalState, key, groups):
-    if key == COX_KEY:
-        x = np.column_stack([state.add.astype(float), state.prior])
-        beta, se, _ = engine.cox_univariate_breslow(x, state.os, state.ose)
-        return {t: (float(b), float(v)) for t, b, v in zip(SURVIVAL_COX_TERMS, beta, se, strict=True)}
     if key[0] == "lr":
         return engine.logrank_p(state.os, state.ose, groups[key[1]])
     which, grp = key
@@ -1172,18 +1145,16 @@ def _dirty_keys(keys, move: str, patients, state: _SurvivalState) -> list:
     if move == "pfs":
         return [k for k in keys if k[0] == "pfs"]
     if move == "prior":
-        return [k for k in keys if k[1] in ("prior_tace_2_4", "prior_tace_gt4") or k == COX_KEY]
+        return [k for k in keys if k[1] in ("prior_tace_2_4", "prior_tace_gt4")]
     if move == "add":
-        return [
-            k for k in keys if k[1] in ("additional_tace", "no_additional_tace") or k == COX_KEY
-        ]
+        return [k for k in keys if k[1] in ("additional_tace", "no_additional_tace")]
     if move == "dc":
         return [k for k in keys if k[0] == "pfs" or k[1] in ("dc", "pd")]
     # a change of OS time or events for these patients
     g = state.groups()
     out = []
     for k in keys:
-        if k[0] in ("lr", "pfs", "cox") or k[1] is None:
+        if k[0] in ("lr", "pfs") or k[1] is None:
             out.append(k)
         elif any(g[k[1]][i] for i in patients):
             out.append(k)
@@ -1201,15 +1172,11 @@ def _survival_loss(state: _SurvivalState, targets, cache: dict, dirty=None):
         cache[key] = _eval_curve(state, key, groups)
     total = feasible = 0.0
     for key, c in cache.items():
-        if key[0] not in ("lr", "cox") and c["amb"]:
+        if key[0] != "lr" and c["amb"]:
             total += AMBIGUITY_WEIGHT
-            feasible += 1.0
     for key, stat, value, dec, w in targets:
         c = cache[key]
-        if key[0] == "cox":
-            cell, term = stat  # a Table 2 cell of a survival-block covariate
-            d = cell_miss(*c[term], cell)
-        elif stat == "p<":
+        if stat == "p<":
             d = 0.0 if c < value else (c - value) * 10.0**dec
         elif stat == "p":
             d = _fast_distance(c, value, dec)
@@ -1256,7 +1223,7 @@ def _anneal_stage(
 ):
     """One annealing stage from state ``st`` on the targets ``raw`` with the moves of
     :data:`STAGE_MOVES` ``[stage]``; returns ``(loss, feasible loss, best state)``."""
-    targets = _compile_targets(raw) + survival_cox_targets()
+    targets = _compile_targets(raw)
     keys = _curve_keys(targets)
     st = st.copy()
     cur, cur_f, cache = _survival_loss(st, targets, {})
@@ -1523,7 +1490,7 @@ POLISH_T_START = 0.5
 #: Annealing steps per chain (the default reproduces ``data/cohort.csv``).
 DEFAULT_STEPS = 45_000
 #: Annealing steps of the Cox phase and the spawn key of its random stream.
-COX_STEPS = 12_000
+COX_STEPS = 2500
 COX_STREAM = 2
 #: Chains run per round (fixed, whatever the number of workers, so that the result does not
 #: depend on the machine): later rounds run only when no chain of a round hit every target.
@@ -1599,7 +1566,6 @@ def synthesize(
     if chains < 1 or steps < 0:
         raise ValueError(f"chains must be >= 1 and steps >= 0, got chains={chains}, steps={steps}")
     spec = published_spec()
-    table2_cells()  # computed once here; forked chain processes inherit the cache
     children = np.random.SeedSequence(int(seed)).spawn(chains)
     jobs = [(c, steps, spec) for c in children]
     workers = min(chains, os.cpu_count() or 1) if workers is None else workers
@@ -1642,8 +1608,7 @@ def synthesize(
         if progress:
             print("synthesize: Cox phase (Table 2 hazard ratios)", file=sys.stderr, flush=True)
         cox_rng = np.random.default_rng(np.random.SeedSequence([int(seed), COX_STREAM]))
-        df, cox_before, _ = anneal_table2(df, cox_rng, steps=cox_steps)
-        df, _, cox_after = polish_table2(df)
+        df, cox_before, cox_after = anneal_cox(df, cox_rng, steps=cox_steps)
         df = _parse(format_cohort(df))
     df.attrs["loss"] = {
         "feasible": results[k][0], "total": results[k][1], "chain": k,
@@ -1878,6 +1843,8 @@ def anneal_cox(
 def cox_distance_table(df: pd.DataFrame) -> pd.DataFrame:
     """Published vs reproduced Table 2 hazard ratios (lifelines, Efron ties, as the book reports
     them), with the distance in units of the last printed digit (0.001)."""
+    from analysis.tables import table2_models
+
     models = table2_models(df, coding="implied")
     rows = []
     for model, term, value in cox_targets():
