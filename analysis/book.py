@@ -172,7 +172,13 @@ def _numeric(column: pd.Series) -> bool:
     return bool(texts) and all(num.match(t) for t in texts)
 
 
-def table_markdown(df: pd.DataFrame, *, index: bool = False) -> tuple[str, list[str]]:
+def _code(text: str) -> str:
+    return f"`{text}`" if text and text != "–" else text
+
+
+def table_markdown(
+    df: pd.DataFrame, *, index: bool = False, code: tuple = (), code_headers: bool = False
+) -> tuple[str, list[str]]:
     """A MyST pipe table for ``df`` with clinical labels, and the notes under it.
 
     Columns and term codes are relabelled by :mod:`analysis.labels`. A ``verdict``/``reason`` pair
@@ -210,18 +216,23 @@ def table_markdown(df: pd.DataFrame, *, index: bool = False) -> tuple[str, list[
             df = df.drop(columns="reason")
     body = df.apply(lambda col: col.map(_cell_text))
     first = body.columns[0] if len(body.columns) else None
-    if first is not None:
+    if first is not None and first not in code:
         body[first] = body[first].map(labels.term_label)
-    headers = [labels.column_label(c) for c in body.columns]
     align = ["--:" if _numeric(body[c]) else ":--" for c in body.columns]
     if "verdict" in df.columns:
         align[list(body.columns).index("verdict")] = ":-:"
+    for c in body.columns:  # code cells (literal column names a user types) are not escaped
+        body[c] = body[c].map(_code if c in code else _md_escape)
+    if code_headers:
+        headers = [_code(str(c)) for c in body.columns]
+    else:
+        headers = [_md_escape(labels.column_label(c)) for c in body.columns]
     lines = [
-        "| " + " | ".join(_md_escape(h) for h in headers) + " |",
+        "| " + " | ".join(headers) + " |",
         "|" + "|".join(align) + "|",
     ]
     for _, row in body.iterrows():
-        lines.append("| " + " | ".join(_md_escape(t) for t in row) + " |")
+        lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines) + "\n", notes
 
 
@@ -233,6 +244,8 @@ def glue_table(
     hide: tuple[str, ...] | list[str] = (),
     notes: tuple[str, ...] | list[str] = (),
     download: bool = True,
+    code: tuple[str, ...] | list[str] = (),
+    code_headers: bool = False,
 ) -> None:
     """Glue ``df`` as a numbered, captioned table, and its notes and CSV download.
 
@@ -252,9 +265,11 @@ def glue_table(
 
     ``<name>-notes`` holds the numbered reasons for each ✗, any extra ``notes`` and a link that
     downloads the full table (every column, including those in ``hide``) as ``<name>.csv``.
+    Cells of the columns in ``code`` (and the headers, with ``code_headers``) are shown as
+    literal code: column names and values a user types, not labels.
     """
     shown = df.drop(columns=[c for c in hide if c in df.columns])
-    text, reasons = table_markdown(shown, index=index)
+    text, reasons = table_markdown(shown, index=index, code=tuple(code), code_headers=code_headers)
     glue(name, Markdown(text), display=False)
     parts = []
     if reasons:
