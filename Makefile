@@ -25,6 +25,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check  # the lock satisfies pyproject.toml's declared dependencies
 	@touch $@
 
 setup: $(STAMP) ## create .venv from requirements.txt (done by book/test when missing)
@@ -37,16 +38,21 @@ book: $(STAMP) ## execute every chapter and build the static HTML into _build/ht
 chromium: ## install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) chromium book ## set up, build the book, run every test (unit, goldens, nbval, browser, lint)
+# Two test workers (pytest-xdist); slow tests are marked but run. nbval keeps each notebook's cells
+# on one worker (--dist loadfile).
+XDIST := -n 2 --dist loadgroup
+
+test: $(STAMP) chromium book ## set up, build the book, run every test (unit, doctests, layers, goldens, nbval, browser, lint)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg tests chapters
+	$(BIN)/python -m pytest $(XDIST) --doctest-modules analysis tests
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg chapters
 
-unit: $(STAMP) ## unit tests only (no book, no nbval, no browser)
-	$(BIN)/python -m pytest tests -m "not book"
+unit: $(STAMP) ## unit tests and doctests only (no book, no nbval, no browser)
+	$(BIN)/python -m pytest $(XDIST) --doctest-modules analysis tests -m "not book"
 
 nbval: $(STAMP) ## regression-test the golden notebooks
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg chapters
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg chapters
 
 goldens: $(STAMP) ## re-execute every chapter into its golden notebook (chapters/NN-x.ipynb)
 	$(BIN)/python tools/goldens.py $(if $(NAME),$(NAME),)
