@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from scipy.stats import norm
 
-from analysis import published
+from analysis import paper, published
 from analysis.formatting import number, p_value
 from analysis.verdicts import AUDIT_VERDICTS, CANNOT_TELL, CONSISTENT, INCONSISTENT
 
@@ -80,6 +80,8 @@ __all__ = [
     "cox_vs_medians",
     "cox_vs_logrank",
     "expected_direction",
+    "category_deaths",
+    "category_direction",
     "smallest_group_deaths",
     "audit_paper",
     "summary",
@@ -93,7 +95,7 @@ VERDICTS = AUDIT_VERDICTS
 COLUMNS = ("where", "claim", "check", "computed", "verdict", "explanation", "ids")
 
 #: The 97.5% point of the standard normal distribution (SPSS and R use it for 95% intervals).
-Z95 = float(norm.ppf(0.975))
+Z95 = paper.Z95
 
 _EPS = 1e-9
 
@@ -538,7 +540,8 @@ def iqr_reading(
             f"Read as an IQR, a quarter of the {n} patients would lie at or below {q1:g} and a "
             f"quarter at or above {q3:g}: a log-scale SD of about {number(iqr_sd, 1)}, far wider than "
             f"such markers usually spread. Read as minimum–maximum it implies about {number(range_sd, 1)}, "
-            "which is typical. Not impossible, but the bracket reads as a range.",
+            "which is typical. Not impossible, but the bracket reads as a range. The 25th and 75th "
+            "percentiles, or the individual values, would decide it.",
             details,
         )
     return Check(
@@ -635,6 +638,39 @@ def _p_of_z(z: float) -> float:
     return float(2 * norm.sf(abs(z)))
 
 
+def _p_from_collapsed_ci(hr, lower, upper, p, relation, decimals) -> Check:
+    """:func:`p_from_ci` for an interval that prints as one number (``1.000–1.000``)."""
+    res = paper.row_feasibility(hr, lower, upper, p, relation=relation, decimals=decimals)
+    printed = f"{'<' if relation == '<' else ''}{p}"
+    shown = f"{lower:.{decimals[1]}f}–{upper:.{decimals[2]}f}"
+    h = 0.5 * 10.0 ** -decimals[2]
+    room = min(math.log(upper + h), -math.log(lower - h))
+    z_hi = _z_range_printed(p, relation, decimals[3])[1]
+    b_max = room * z_hi / (z_hi + Z95) if math.isfinite(z_hi) else room
+    se_max = res["se_max"]
+    details = {"se_max": se_max, "log_hr_max": b_max}
+    computed = f"SE ≤ {_fmt(se_max, 2)}; any P fits"
+    if not res["feasible"]:
+        return Check(
+            INCONSISTENT,
+            "no Wald row fits",
+            f"No log HR and SE print as {hr} ({shown}) with P = {printed}.",
+            details,
+        )
+    per_1000 = math.exp(1000 * b_max)
+    return Check(
+        CONSISTENT,
+        computed,
+        f"The interval {shown} only says both bounds round to {lower:g}: SE ≤ "
+        f"{_fmt(se_max, 2)} per unit, and with so small an SE any P "
+        f"is possible, so P = {printed} fits. The printed P then bounds the effect: "
+        f"|ln HR| ≤ {_fmt(b_max, 2)} per unit, i.e. a hazard ratio between "
+        f"{number(1 / per_1000, 2)} and {number(per_1000, 2)} per 1,000 units (P fixes "
+        "|ln HR|/SE; the interval's rounding caps |ln HR| + 1.96·SE).",
+        details,
+    )
+
+
 def p_from_ci(
     hr: float,
     lower: float,
@@ -651,20 +687,21 @@ def p_from_ci(
     :cite:`altman2011`, the recomputation statcheck does for reported test statistics
     :cite:`nuijten2016`. Every printed number is allowed its rounding interval, giving a range
     of P. The printed P is read as rounded (``0.02`` is 0.015–0.025) or truncated (0.020–0.030);
-    ``<0.001`` is any P below 0.001. The verdict is ``"cannot tell"`` when the printed precision
-    leaves the SE undetermined (``1.000–1.000``).
+    ``<0.001`` is any P below 0.001.
+
+    When the interval prints as one number (``1.000–1.000``) the SE is only bounded above
+    (``SE ≤ (ln(U + h) − ln(L − h))/(2·1.96)``); the question is then whether one Wald row fits
+    every printed number (:func:`analysis.paper.row_feasibility`, a linear programme over the
+    rounding boxes), and the printed P bounds the effect per unit: ``|ln HR| = z·SE`` with
+    ``(z + 1.96)·SE ≤ ln(U + h)``.
     """
     se_lo, se_hi = _se_bounds(lower, upper, ci_decimals)
     hr_lo, hr_hi = _log_bounds(hr, hr_decimals)
     rounding, truncation = _p_interval(p, relation, p_decimals)
     printed = f"{'<' if relation == '<' else ''}{p}"
-    shown = f"{lower:.{ci_decimals}f}–{upper:.{ci_decimals}f}"
     if se_lo <= 0 or not math.isfinite(se_hi):
-        return Check(
-            CANNOT_TELL,
-            "SE not determined",
-            f"At the printed precision the interval {shown} does not determine the SE, so "
-            f"P = {printed} cannot be checked.",
+        return _p_from_collapsed_ci(
+            hr, lower, upper, p, relation, (hr_decimals, ci_decimals, ci_decimals, p_decimals)
         )
     if hr_lo <= 0 <= hr_hi:
         z_min = 0.0
@@ -737,7 +774,7 @@ def se_for_binary(
     """
     _check_positive_int("max_events", max_events)
     se_lo, se_hi = _se_bounds(lower, upper, ci_decimals)
-    floor = 2 / math.sqrt(max_events)
+    floor = paper.binary_se_floor(max_events)
     se = (math.log(upper) - math.log(lower)) / (2 * Z95) if lower > 0 else math.inf
     need = 4 / se_hi**2 if se_hi > 0 else math.inf
     details = {"se": se, "se_max": se_hi, "floor": floor, "min_deaths": need}
@@ -1078,7 +1115,9 @@ def logrank_vs_medians(
             verdict,
             computed,
             base + f" Off by a factor of {number(factor, 1)} in z, within what the approximation "
-            "(exponential curves, unknown split of deaths) can miss.",
+            "(exponential curves, unknown split of deaths) can miss. The numbers at risk and "
+            "deaths in each group over time (the data behind the Kaplan–Meier curves) would "
+            "decide it.",
             details,
         )
     return Check(
@@ -1143,7 +1182,9 @@ def cox_vs_logrank(
     statistics usually agree closely. The Wald ``|z| = |ln HR|/SE`` (from the CI) is compared
     with the ``|z|`` the printed log-rank P implies: within 25% is ``"consistent"``, more than a
     factor of 2 apart ``"inconsistent"``, otherwise ``"cannot tell"``. With
-    ``same_coding=False`` (the Cox term was not the same split) the verdict is ``"cannot tell"``.
+    ``same_coding=False`` (the Cox term cannot be the same split: its SE is below the 0/1 floor)
+    the verdict is ``"consistent"``: a per-unit Wald test and a two-group log-rank test are not
+    tied by any arithmetic, so both P values can be true.
     """
     se = (math.log(upper) - math.log(lower)) / (2 * Z95)
     z = abs(math.log(hr)) / se
@@ -1154,10 +1195,12 @@ def cox_vs_logrank(
     details = {"wald_z": z, "logrank_z": printed}
     if not same_coding:
         return Check(
-            CANNOT_TELL,
+            CONSISTENT,
             computed,
-            "The Cox term does not code the same split as the log-rank test (see the SE check), "
-            "so the two P values answer different questions.",
+            "The Cox term cannot be the same 0/1 split as the log-rank test: its SE is below what "
+            "a 0/1 covariate allows (see the SE check), so it is a per-unit term. A per-unit Wald "
+            "test and a two-group log-rank test answer different questions, and no arithmetic "
+            "ties one P to the other: both can be true.",
             details,
         )
     verdict, factor = _compare_ranges(wald, printed, 1.25, 2.0)
@@ -1171,7 +1214,11 @@ def cox_vs_logrank(
             f"{'<' if relation == '<' else ''}{p} are hard to reconcile."
         )
         if verdict == CANNOT_TELL:
-            why += " Not impossible in a small sample, but worth asking about."
+            why += (
+                " Not impossible in a small sample, but worth asking about. The numbers at risk "
+                "and deaths in each group at each death time would decide it: they give both "
+                "statistics exactly."
+            )
     return Check(verdict, computed, why, details)
 
 
@@ -1187,6 +1234,113 @@ def smallest_group_deaths(se: float, total_deaths: float) -> float:
     if disc < 0:
         return math.nan
     return (a * total_deaths - math.sqrt(disc)) / (2 * a)
+
+
+def category_deaths(
+    se: dict[str, float],
+    total_deaths: tuple[float, float],
+    caps: dict[tuple[str, ...], float] | None = None,
+    steps: int = 20000,
+) -> dict | None:
+    """Deaths per level of a factor that the SEs of its dummies allow.
+
+    Method: for dummies of one factor against a reference level, ``SE_k² ≈ 1/d_ref + 1/d_k``
+    (the variance of a log rate ratio; exact for exponential survival). Every ``d_ref`` with
+    ``1/d_ref < min SE_k²`` gives ``d_k = 1/(SE_k² − 1/d_ref)``; those whose total deaths lie in
+    ``total_deaths`` and whose groups respect ``caps`` (``{levels: most deaths}``, e.g. the
+    patients Table 1 puts in those levels) are kept. The key ``"reference"`` is the reference
+    level.
+
+    Returns
+    -------
+    dict or None
+        ``{level: (fewest, most deaths)}`` over the allowed solutions, ``"total"`` included;
+        None when no split fits.
+
+    Examples
+    --------
+    >>> r = category_deaths({"b": 0.5}, (20, 30))  # 1/x + 1/(30 - x) = 0.25 → x = 4.75
+    >>> round(r["b"][0], 1), round(r["reference"][1], 1)
+    (4.8, 25.2)
+    """
+    caps = caps or {}
+    sq = {k: v**2 for k, v in se.items()}
+    top = min(sq.values())
+    found: dict[str, list[float]] = {}
+    for i in range(1, steps):
+        x = top * i / steps  # 1/d_ref
+        d = {"reference": 1 / x} | {k: 1 / (v - x) for k, v in sq.items() if v - x > 0}
+        if len(d) <= len(sq):
+            continue
+        total = sum(d.values())
+        if not total_deaths[0] <= total <= total_deaths[1]:
+            continue
+        if any(sum(d[k] for k in levels) > cap for levels, cap in caps.items()):
+            continue
+        for k, v in (d | {"total": total}).items():
+            lo_hi = found.setdefault(k, [math.inf, -math.inf])
+            lo_hi[0], lo_hi[1] = min(lo_hi[0], v), max(lo_hi[1], v)
+    return {k: (v[0], v[1]) for k, v in found.items()} if found else None
+
+
+def category_direction(
+    effects: dict[str, tuple[float, float, float]],
+    expected: str,
+    total_deaths: tuple[float, float],
+    caps: dict[tuple[str, ...], float] | None = None,
+    reference: str = "the reference",
+) -> Check:
+    """Hazard ratios of a factor's levels against the clinically expected direction, decided.
+
+    ``effects`` maps a level to ``(hr, lower, upper)``. A CI entirely on the unexpected side
+    is not an arithmetic contradiction by itself; this check asks what the SEs say about the
+    deaths behind each comparison (:func:`category_deaths`): if no split of deaths fits, the
+    numbers are ``"inconsistent"``; if one does, they are ``"consistent"`` and the explanation
+    says how many deaths each group had — a handful of deaths in a compared group makes an
+    unexpected direction a matter of chance rather than a contradiction.
+    """
+    against = [
+        k for k, (_, lo, hi) in effects.items() if (hi < 1 if expected == "harmful" else lo > 1)
+    ]
+    se = {k: (math.log(hi) - math.log(lo)) / (2 * Z95) for k, (_, lo, hi) in effects.items()}
+    found = category_deaths(se, total_deaths, caps)
+    computed = ", ".join(f"{k} {hr}" for k, (hr, _, _) in effects.items())
+    details = {"against": against, "deaths": found, "se": se}
+    if found is None:
+        return Check(
+            INCONSISTENT,
+            computed,
+            f"With SE² ≈ 1/d_ref + 1/d_k, no split of {total_deaths[0]:g}–{total_deaths[1]:g} "
+            "deaths over the levels gives these intervals.",
+            details,
+        )
+
+    def span(k):
+        lo, hi = found[k]
+        digits = 1 if hi < 10 else 0
+        a, b = number(lo, digits), number(hi, digits)
+        return a if a == b else f"{a}–{b}"
+
+    def name(k):
+        return reference if k == "reference" else k
+
+    levels = ", ".join(f"{k} {span(k)}" for k in se)
+    cap_text = "".join(
+        f"; at most {cap:g} deaths in {' and '.join(name(k) for k in levels_)}"
+        for levels_, cap in (caps or {}).items()
+    )
+    side = "against" if against else "not against"
+    return Check(
+        CONSISTENT,
+        computed,
+        f"Expected {expected}; the CI of {', '.join(against) or 'no level'} lies entirely on the "
+        f"other side of 1. With SE² ≈ 1/d_ref + 1/d_k, {total_deaths[0]:g}–{total_deaths[1]:g} "
+        f"deaths in all{cap_text}, the intervals fit only if {reference} had "
+        f"{span('reference')} deaths and the other levels {levels}: a large reference group "
+        "against a handful of deaths per compared level, where a hazard ratio well below 1 can "
+        f"arise by chance. The numbers can all be true; the direction is {side} expectation.",
+        details,
+    )
 
 
 def expected_direction(effects: dict[str, tuple[float, float, float]], expected: str) -> Check:
@@ -1268,20 +1422,7 @@ _PER = {
 }
 
 #: Table 2 terms whose label states a 0/1 (two-group) coding.
-BINARY_TERMS = (
-    "sex_female",
-    "child_pugh_6",
-    "child_pugh_7",
-    "child_pugh_8",
-    "albumin_le3",
-    "ast_gt40",
-    "crp_gt3",
-    "pvtt_vp1_2",
-    "pvtt_vp3_4",
-    "tumor_number_gt4",
-    "prior_tace_gt4",
-    "additional_tace",
-)
+BINARY_TERMS = tuple(t.id for t in paper.TERMS if t.stated in ("binary", "category"))
 
 _STAT_KINDS = ("count", "percent", "mean", "sd", "median", "interval", "hr", "p")
 
@@ -1744,28 +1885,28 @@ def _check_clinical(rows: _Rows, get, n: int) -> None:
     )
 
 
-def _check_plausibility(rows: _Rows, get, n: int) -> None:
+def _check_plausibility(rows: _Rows, get, n: int, se_results: dict) -> None:
     effects, ids = {}, []
     for s in (6, 7, 8):
         hr, iv = get(f"table2.child_pugh_{s}.uni.hr"), get(f"table2.child_pugh_{s}.uni.interval")
         effects[f"score {s}"] = (hr.value, iv.lower, iv.upper)
         ids += [hr.id, iv.id]
-    res = expected_direction(effects, "harmful")
-    iv6 = get("table2.child_pugh_6.uni.interval")
-    se6 = (math.log(iv6.upper) - math.log(iv6.lower)) / (2 * Z95)
-    small = smallest_group_deaths(se6, n)
+    d_lo, d_source = _deaths_lower_bound(se_results)
+    class_a = int(get("table1.child_pugh_a.count").value)
+    class_b = int(get("table1.child_pugh_b.count").value)
+    caps = {("reference", "score 6"): class_a, ("score 7", "score 8"): class_b}
+    res = category_direction(effects, "harmful", (d_lo, n), caps, reference="score 5")
     extra = (
-        f" The score-6 interval implies SE = {number(se6, 2)}; with SE ≈ √(1/d₅ + 1/d₆) and at most {n} "
-        f"deaths, one of the two groups (score 5, the reference, or score 6) had at most about "
-        f"{number(small, 0)} deaths — a reference group that small makes every comparison against it "
-        "fragile."
+        f" Deaths in all: at least {d_lo} (what the SE of '{d_source}' needs for a 0/1 "
+        f"covariate), at most {n}; Table 1's class A ({class_a}) holds scores 5–6 and class B "
+        f"({class_b}) scores 7–9."
     )
     rows.add(
         "Table 2, univariate",
         "Child-Pugh 6, 7, 8 vs 5: HR < 1",
-        "clinical plausibility",
-        Check(res.verdict, res.computed, res.explanation + extra, res.details | {"small": small}),
-        ids,
+        "clinical plausibility (deaths the SEs imply)",
+        Check(res.verdict, res.computed, res.explanation + extra, res.details),
+        ids + ["table1.child_pugh_a.count", "table1.child_pugh_b.count"],
     )
     hr, iv = get("table2.bclc_stage.uni.hr"), get("table2.bclc_stage.uni.interval")
     rows.add(
@@ -1884,7 +2025,9 @@ def _check_survival(rows: _Rows, get, n: int, se_results: dict) -> None:
                 CANNOT_TELL,
                 res.computed,
                 f"The medians imply HR ≈ {number(res.details['implied_hr'], 2)}, outside {iv.text}; but an "
-                "adjusted HR need not match unadjusted medians, so this is no verdict.",
+                "adjusted HR need not match unadjusted medians, so this is no verdict. The "
+                "multivariable model refitted with the 2–4 / >4 split (or the patient data) would "
+                "decide it.",
                 res.details,
             )
         rows.add(where, claim, "Cox HR vs medians", res, [hr.id, iv.id] + med_ids)
@@ -1936,7 +2079,7 @@ def audit_paper(directory=None) -> pd.DataFrame:
     _check_duplicates(rows, df)
     _check_claims(rows, df, get)
     _check_clinical(rows, get, n)
-    _check_plausibility(rows, get, n)
+    _check_plausibility(rows, get, n, se_results)
     _check_survival(rows, get, n, se_results)
     return pd.DataFrame(rows.rows, columns=list(COLUMNS))
 

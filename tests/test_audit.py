@@ -198,8 +198,15 @@ def test_p_from_ci():
     assert res.verdict == INC and res.details["decision_error"]
     # "<0.001": AST SE = 0.003028, z = 0.01094/0.003028 = 3.61, P = 0.0003 < 0.001
     assert p_from_ci(1.011, 1.005, 1.017, 0.001, "<", 3, 3, 3).verdict == C
-    # 1 (1.000–1.000): the SE is not determined at this precision
-    assert p_from_ci(1, 1.0, 1.0, 0.03, "=", 0, 3, 2).verdict == T
+    # 1 (1.000–1.000): both bounds lie in 0.9995–1.0005, so SE ≤ (ln 1.0005 − ln 0.9995)/3.92
+    # = 0.000255 and any P fits; P = 0.03 (rounded 0.025–0.035 or truncated 0.03–0.04) gives
+    # |z| ≤ z(0.025) = 2.2414, and (|z| + 1.96)·SE ≤ ln 1.0005 = 0.00049988 caps
+    # |ln HR| ≤ 0.00049988 × 2.2414 / 4.2014 = 0.00026668 (HR ≤ e^0.26668 = 1.31 per 1,000)
+    res = p_from_ci(1, 1.0, 1.0, 0.03, "=", 0, 3, 2)
+    assert res.verdict == C
+    assert res.details["se_max"] == pytest.approx((math.log(1.0005) - math.log(0.9995)) / 3.919928)
+    assert res.details["log_hr_max"] == pytest.approx(0.00049988 * 2.2414 / 4.2014, rel=1e-4)
+    assert "1.31 per 1,000 units" in res.explanation
 
 
 def test_se_for_binary():
@@ -332,8 +339,46 @@ def test_cox_vs_logrank():
     assert cox_vs_logrank(0.5, 0.3, 0.833, 3, 0.008, "=", 3).verdict == C
     # log-rank 0.5 → z at most z(0.45) = 0.76; 2.6/0.76 ≈ 3.4 → inconsistent
     assert cox_vs_logrank(0.5, 0.3, 0.833, 3, 0.5, "=", 1).verdict == INC
-    # different codings: no verdict
-    assert cox_vs_logrank(0.5, 0.3, 0.833, 3, 0.5, "=", 1, same_coding=False).verdict == T
+    # different codings (a per-unit Cox term): no arithmetic ties the two P values → both can hold
+    assert cox_vs_logrank(0.5, 0.3, 0.833, 3, 0.5, "=", 1, same_coding=False).verdict == C
+
+
+def test_category_deaths():
+    # one level, SE 0.5 (SE² = 0.25), 20–30 deaths: 1/x + 1/(d − x) = 0.25 with d ≤ 30 gives
+    # x(30 − x) = 120 at the edge, x = (30 − √420)/2 = 4.7534; the larger group then 25.2466
+    r = audit.category_deaths({"b": 0.5}, (20, 30))
+    assert r["b"][0] == pytest.approx((30 - math.sqrt(420)) / 2, abs=0.01)
+    assert r["reference"][1] == pytest.approx((30 + math.sqrt(420)) / 2, abs=0.01)
+    # an SE below 2/√30 = 0.365 cannot be reached with at most 30 deaths
+    assert audit.category_deaths({"b": 0.3}, (20, 30)) is None
+    # a cap on the compared level: at most 3 deaths → 1/x ≥ 0.25 − 1/3 < 0, so x ≤ 3 fits
+    # only if 1/d_ref = 0.25 − 1/x ≥ 0, i.e. x ≥ 4: nothing fits
+    assert audit.category_deaths({"b": 0.5}, (5, 30), {("b",): 3}) is None
+
+
+def test_category_direction_child_pugh():
+    # Table 2 univariate Child-Pugh rows; SE² from the intervals:
+    # score 6 (ln 0.865 − ln 0.071)/3.92 = 0.6378 → 0.4068; score 7 0.6419 → 0.4120;
+    # score 8 0.7861 → 0.6179. With 55–82 deaths, class B (scores 7–8) at most 8 deaths and
+    # class A (5–6) at most 74: d₇ + d₈ ≤ 8 forces 1/d₅ small, so d₅ is large and
+    # d₆ = 1/(0.4068 − 1/d₅) ≈ 2.55–2.59 (at d₅ = 48.2: 1/(0.4068 − 0.0207) = 2.590)
+    effects = {
+        "score 6": (0.248, 0.071, 0.865),
+        "score 7": (0.279, 0.079, 0.978),
+        "score 8": (0.396, 0.085, 1.852),
+    }
+    caps = {("reference", "score 6"): 74, ("score 7", "score 8"): 8}
+    res = audit.category_direction(effects, "harmful", (55, 82), caps, reference="score 5")
+    assert res.verdict == C
+    deaths = res.details["deaths"]
+    assert 2.5 < deaths["score 6"][0] <= deaths["score 6"][1] < 2.6
+    assert deaths["score 8"][1] == pytest.approx(1 / (0.6179 - 1 / 48.2), abs=0.01)
+    assert deaths["reference"][0] > 45
+    assert res.details["against"] == ["score 6", "score 7"]
+    # at most 4 deaths at score 5 and 8 in class B: 1/d₅ ≥ 0.25 makes d₇ ≥ 1/(0.4120 − 0.25) = 6.2
+    # and d₈ ≥ 1/(0.6179 − 0.25) = 2.7, together more than 8: no split fits, inconsistent
+    caps = {("reference",): 4, ("score 7", "score 8"): 8}
+    assert audit.category_direction(effects, "harmful", (55, 82), caps).verdict == INC
 
 
 def test_check_rejects_unknown_verdict():
@@ -436,7 +481,9 @@ def test_real_table2_arithmetic(table):
     assert _verdict(table, "P from CI (statcheck)", "table2.albumin_le3.uni.hr") == INC
     assert _verdict(table, "P from CI (statcheck)", "table2.albumin_le3.multi.hr") == INC
     assert _verdict(table, "P from CI (statcheck)", "table2.additional_tace.uni.hr") == C
-    assert _verdict(table, "P from CI (statcheck)", "table2.afp_ng_ml.uni.hr") == T
+    assert _verdict(table, "P from CI (statcheck)", "table2.afp_ng_ml.uni.hr") == C
+    assert _verdict(table, "P from CI (statcheck)", "table2.afp_ng_ml.multi.hr") == C
+    assert _verdict(table, "P from CI (statcheck)", "table2.pivka2.uni.hr") == C
 
 
 def test_real_claims_and_rules(table):
@@ -444,7 +491,8 @@ def test_real_claims_and_rules(table):
     assert _verdict(table, "clinical rule (BCLC 2022)", "table1.bclc_c.count") == INC
     assert _verdict(table, "clinical rule (Child-Pugh)", "table1.child_pugh_b.count") == C
     assert _verdict(table, "clinical rule (mRECIST)", "results.orr.count") == C
-    assert _verdict(table, "clinical plausibility", "table2.child_pugh_6.uni.hr") == T
+    check = "clinical plausibility (deaths the SEs imply)"
+    assert _verdict(table, check, "table2.child_pugh_6.uni.hr") == C
     assert _verdict(table, "'range' label", "results.os_median.interval") == INC
     assert _verdict(table, "'IQR' label", "table1.afp_ng_ml.interval") == T
 
@@ -452,7 +500,18 @@ def test_real_claims_and_rules(table):
 def test_real_survival_cross_checks(table):
     assert _verdict(table, "Cox HR vs medians", "table2.prior_tace_gt4.uni.hr") == INC
     assert _verdict(table, "Cox HR vs medians", "table2.additional_tace.uni.hr") == C
-    assert _verdict(table, "Cox vs log-rank", "table2.prior_tace_gt4.uni.hr") == T
+    assert _verdict(table, "Cox vs log-rank", "table2.prior_tace_gt4.uni.hr") == C
+
+
+def test_real_at_most_five_undecided(table):
+    undecided = table[table["verdict"] == T]
+    assert len(undecided) == 5
+    assert sorted(undecided["check"]) == sorted(
+        ["'IQR' label", "'IQR' label", "log-rank P vs medians", "Cox HR vs medians",
+         "Cox vs log-rank"]
+    )  # fmt: skip
+    # each names the data that would decide it
+    assert undecided["explanation"].str.contains("would decide it").all()
     assert _verdict(table, "log-rank P vs medians", "figure1.logrank_dc_vs_pd.p") == C
 
 
