@@ -22,7 +22,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["COLUMN_LABELS", "TERM_LABELS", "column_label", "term_label", "is_identifier"]
+__all__ = [
+    "COLUMN_LABELS",
+    "TERM_LABELS",
+    "column_label",
+    "term_label",
+    "quantity_label",
+    "is_identifier",
+]
 
 #: Column name -> header shown in a table.
 COLUMN_LABELS = {
@@ -121,6 +128,38 @@ TERM_LABELS = {
     "prior_tace_2_4": "Prior TACE 2–4",
     "prior_tace_gt4": "Prior TACE > 4",
     "additional_tace": "Additional TACE during HAIC",
+    "os_median": "Median OS",
+    "os_mean": "Mean OS (SPSS)",
+    "pfs_median": "Median PFS",
+    "pfs_mean": "Mean PFS (SPSS)",
+    "os_median_dc": "Median OS, disease control",
+    "os_median_pd": "Median OS, progressive disease",
+    "logrank_dc_vs_pd": "Log-rank, disease control vs progression",
+    "os_median_prior_tace_2_4": "Median OS, 2–4 prior TACE",
+    "os_median_prior_tace_gt4": "Median OS, > 4 prior TACE",
+    "logrank_prior_tace": "Log-rank, 2–4 vs > 4 prior TACE",
+    "os_median_additional_tace": "Median OS, additional TACE",
+    "os_median_no_additional_tace": "Median OS, no additional TACE",
+    "logrank_additional_tace": "Log-rank, additional TACE vs none",
+    "pvtt_vp1": "PVTT Vp1",
+    "pvtt_vp2": "PVTT Vp2",
+    "pvtt_vp3": "PVTT Vp3",
+    "pvtt_vp4": "PVTT Vp4",
+    "pvtt_present": "PVTT present",
+    "refractory_tace_sessions": "TACE-refractory sessions",
+    "refractory_poor_response": "Refractory: poor response",
+    "refractory_new_lesions": "Refractory: new lesions",
+    "refractory_extrahepatic": "Refractory: extrahepatic spread",
+    "refractory_vascular_invasion": "Refractory: vascular invasion",
+    "refractory_tumor_marker": "Refractory: rising tumour marker",
+    "prior_resection_or_transplant": "Prior resection or transplant",
+    "n_patients": "Patients",
+    "orr": "ORR",
+    "dcr": "DCR",
+    "response_cr": "CR",
+    "response_pr": "PR",
+    "response_sd": "SD",
+    "response_pd": "PD",
     "univariate": "Univariate",
     "multivariate": "Multivariable",
     "multivariable": "Multivariable",
@@ -132,7 +171,7 @@ _FIELD_LABELS = {
     "mean": "mean",
     "sd": "SD",
     "median": "median",
-    "interval": "interval",
+    "interval": "95% CI",
     "p": "P",
     "hr": "HR",
     "lower": "lower bound",
@@ -162,6 +201,18 @@ def _humanize(code: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+def quantity_label(quantity, kind=None) -> str:
+    """A published quantity and kind as a reader says it: ``("age_years", "sd")`` -> "Age (years), SD".
+
+    >>> quantity_label("os_median_prior_tace_gt4", "interval")
+    'Median OS, > 4 prior TACE, 95% CI'
+    """
+    label = TERM_LABELS.get(quantity) or _humanize(str(quantity))
+    if kind is None or kind in ("median",) and label.startswith("Median"):
+        return label
+    return f"{label}, {_FIELD_LABELS.get(kind, kind)}"
+
+
 def column_label(name) -> str:
     """The header shown for a DataFrame column (unknown names: returned unchanged)."""
     if not isinstance(name, str):
@@ -182,6 +233,5 @@ def term_label(code) -> str:
     parts = code.split(".")
     if len(parts) == 3 and parts[0] in _SECTION_LABELS:
         _, quantity, field = parts
-        label = TERM_LABELS.get(quantity) or _humanize(quantity)
-        return f"{label}, {_FIELD_LABELS.get(field, field)}"
+        return quantity_label(quantity, field)
     return code
