@@ -1,0 +1,195 @@
+"""The book as a website: light pages, working phone navigation, one citation style.
+
+A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For the HTML build it
+
+1. **writes downloads as files**: the chapters' notebooks embed each CSV/PNG/SVG download as a
+   ``data:`` URI (``analysis.book.show_table`` / ``figure_downloads``), so an executed notebook or
+   a report stays self-contained. In the HTML book every ``<a download="NAME" href="data:…">`` is
+   decoded into ``downloads/<page>/NAME`` next to the pages and the link points there, so a
+   chapter's HTML holds no base64 payloads. File names are the names the chapter gave, so the
+   same inputs give the same files;
+2. **gives every figure an alt text** taken from its caption (unless the chapter gave one), so a
+   screen reader says what the figure shows instead of reading a file name;
+3. **loads MathJax only on pages with maths** (Sphinx also loads it on a page whose *toctree
+   children* have maths, i.e. the home page), and drops the thebe scripts (live code is off;
+   they were injected twice, a ``SyntaxError`` on every page);
+4. **drops the 1.5 MB Font Awesome JavaScript** of the theme: the theme's stylesheet already
+   draws the same icons from its web font, so the script only cost bytes;
+5. offers each executed page's **executed notebook** (``.ipynb``) beside its ``.md`` source in
+   the theme's download menu;
+6. adds ``book.js`` (phone navigation fix) and registers the ``authoryear`` pybtex style
+   (:mod:`book_bibstyle`) used by the bibliography.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util.osutil import relative_uri
+
+DOWNLOADS = "downloads"
+
+# <a download="name.csv" href="data:text/csv;base64,...">: the attribute order analysis.book writes.
+_DATA_LINK = re.compile(
+    r'<a download="(?P<name>[^"]+)" href="data:(?P<mime>[\w.+/-]+);base64,(?P<payload>[A-Za-z0-9+/=]+)"'
+)
+_SAFE_NAME = re.compile(r"^[\w.-]+$")
+
+FONTAWESOME_STUB = (
+    "/* The book draws the theme's icons with the Font Awesome web font that the theme's\n"
+    "   stylesheet declares; the 1.5 MB SVG-replacement script is not needed (book/_ext/book_site.py). */\n"
+)
+
+
+def _write_download(outdir: Path, docname: str, name: str, payload: str) -> str | None:
+    """Decode one payload into ``downloads/<docname>/<name>``; return its path from the root."""
+    name = html.unescape(name)
+    if not _SAFE_NAME.match(name):
+        return None
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except binascii.Error:
+        return None
+    target = outdir / DOWNLOADS / docname / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.is_file() or target.read_bytes() != data:
+        target.write_bytes(data)
+    return f"{DOWNLOADS}/{docname}/{name}"
+
+
+def externalise_downloads(app, doctree, docname: str) -> None:
+    """Replace data-URI download links in raw HTML outputs by links to files."""
+    if app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    page_uri = app.builder.get_target_uri(docname)
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" not in raw.get("format", "").split() or "base64," not in raw.astext():
+            continue
+
+        def link(match: re.Match) -> str:
+            path = _write_download(outdir, docname, match["name"], match["payload"])
+            if path is None:
+                return match.group(0)
+            return f'<a download="{match["name"]}" href="{relative_uri(page_uri, path)}"'
+
+        text = _DATA_LINK.sub(link, raw.astext())
+        raw.replace_self(nodes.raw("", text, format=raw["format"]))
+
+
+def figure_alt_text(app, doctree, docname: str) -> None:
+    """Figures without an explicit ``:alt:`` get their caption as alt text."""
+    for figure in doctree.findall(nodes.figure):
+        captions = list(figure.findall(nodes.caption))
+        if not captions:
+            continue
+        text = " ".join(captions[0].astext().split())
+        for image in figure.findall(nodes.image):
+            if not image.get("alt") or image.get("alt") == image.get("uri"):
+                image["alt"] = text
+
+
+def _page_has_maths(app, pagename: str) -> bool:
+    domain = app.env.get_domain("math")
+    return bool(domain.data.get("has_equations", {}).get(pagename))
+
+
+def trim_page_assets(app, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Drop thebe everywhere and MathJax where the page itself has no maths."""
+    scripts = context.get("script_files")
+    if scripts is not None:
+        keep_maths = _page_has_maths(app, pagename)
+        kept = []
+        for script in scripts:
+            filename = str(getattr(script, "filename", "") or "")
+            body = str(getattr(script, "attributes", {}).get("body", ""))
+            if "thebe" in filename or "THEBE_JS_URL" in body:
+                continue
+            if not keep_maths and ("mathjax" in filename.lower() or "MathJax" in body):
+                continue
+            kept.append(script)
+        scripts[:] = kept
+    styles = context.get("css_files")
+    if styles is not None:
+        styles[:] = [s for s in styles if "thebe" not in str(getattr(s, "filename", "") or "")]
+
+
+def offer_executed_notebook(app, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Offer the executed notebook of an executed page in the theme's download menu.
+
+    MyST-NB writes it to ``<build>/jupyter_execute/<page>.ipynb``; it is copied next to the page's
+    source in ``_sources/`` and ``ipynb_source`` makes sphinx-book-theme add an ``.ipynb`` entry
+    beside the ``.md`` one.
+    """
+    if app.builder.format != "html" or doctree is None:
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not executed.is_file():
+        return
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = executed.read_bytes()
+    if not target.is_file() or target.read_bytes() != data:
+        target.write_bytes(data)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def _keep_executed_outputs() -> None:
+    """Make MyST-NB write the *executed* notebook to ``jupyter_execute/``.
+
+    With ``execute_notebooks: cache`` MyST-NB renders from a merged copy of the notebook that
+    its cache client holds, and then writes the original, output-less notebook to
+    ``jupyter_execute/``. Wrapping ``create_client`` copies the merged cells and metadata back
+    into that notebook when the client closes, so what is written (and offered as the
+    ``.ipynb`` download) holds the outputs the page shows.
+    """
+    from contextlib import contextmanager
+
+    from myst_nb import sphinx_ as mystnb_sphinx
+
+    original = mystnb_sphinx.create_client
+    if getattr(original, "_book_keeps_outputs", False):
+        return
+
+    @contextmanager
+    def create_client(notebook, *args, **kwargs):
+        with original(notebook, *args, **kwargs) as client:
+            yield client
+        executed = getattr(client, "notebook", None)
+        if executed is not None and executed is not notebook:
+            notebook.cells = executed.cells
+            notebook.metadata = executed.metadata
+
+    create_client._book_keeps_outputs = True
+    mystnb_sphinx.create_client = create_client
+
+
+def stub_fontawesome(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    script = Path(app.outdir) / "_static" / "scripts" / "fontawesome.js"
+    if script.is_file():
+        script.write_text(FONTAWESOME_STUB, encoding="utf-8")
+        for extra in ("fontawesome.js.map", "fontawesome.js.LICENSE.txt"):
+            (script.parent / extra).unlink(missing_ok=True)
+
+
+def setup(app):
+    import book_bibstyle
+
+    book_bibstyle.register()
+    _keep_executed_outputs()
+    app.connect("doctree-resolved", externalise_downloads)
+    app.connect("doctree-resolved", figure_alt_text)
+    app.connect("html-page-context", trim_page_assets, priority=900)
+    app.connect(
+        "html-page-context", offer_executed_notebook, priority=450
+    )  # before the theme's 501
+    app.connect("build-finished", stub_fontawesome)
+    app.add_js_file("book.js", loading_method="defer")
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
