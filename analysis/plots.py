@@ -145,7 +145,7 @@ def km_plot(
             2,
             1,
             sharex=True,
-            figsize=(6.4, 4.2 + 0.25 * n_rows),
+            figsize=(4.8, 3.6 + 0.25 * n_rows),  # narrow: at-risk text >= 10 px on a phone
             gridspec_kw={"height_ratios": [4.0, 0.45 + 0.28 * n_rows], "hspace": 0.08},
         )
         tab.set_label(RISK_TABLE_LABEL)
@@ -195,14 +195,14 @@ def km_plot(
             y = len(levels) - 1 - row
             for x in at_risk_times:
                 n = int((t[mask] >= x).sum())
-                tab.text(x, y, str(n), ha="center", va="center", color=colour, fontsize=9)
+                tab.text(x, y, str(n), ha="center", va="center", color=colour, fontsize=10)
         tab.set_yticks(range(len(levels)))
         tab.set_yticklabels(names[::-1])
         tab.tick_params(axis="y", length=0, pad=14)
         tab.grid(False)
         for side in ("top", "right", "left"):
             tab.spines[side].set_visible(False)
-        tab.set_title("number at risk", loc="left", fontsize=9, pad=2)
+        tab.set_title("number at risk", loc="left", fontsize=10, pad=2)
         tab.set_xticks(at_risk_times)
         tab.set_xlabel(xlabel)
         if ax.get_subplotspec() is not None and tab.get_subplotspec() is not None:
