@@ -69,6 +69,7 @@ __all__ = [
     "row_feasibility",
     "table2_feasibility",
     "feasibility_summary",
+    "feasibility_table",
 ]
 
 #: The 97.5% point of the standard normal distribution (95% Wald intervals).
@@ -877,3 +878,36 @@ def feasibility_summary(table: pd.DataFrame | None = None) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out)
+
+
+def feasibility_table(table: pd.DataFrame | None = None, *, infeasible_only: bool = False):
+    """:func:`table2_feasibility` for display: Variable | Model | Cell | Printed | Feasible | Reason.
+
+    ``Variable`` is Table 2's label and category as printed (``"AST (U/L) >40"``), ``Feasible``
+    reads ``"yes"`` or ``"no"``; with ``infeasible_only`` only the cells no cohort can print.
+    Two more columns, ``Implied coding`` and ``Calibration follows`` (what the calibration aims
+    at in a row with an infeasible cell), are for downloads; a chapter hides them.
+
+    Examples
+    --------
+    >>> feasibility_table(infeasible_only=True)[["Variable", "Cell", "Printed"]].iloc[0].tolist()
+    ['Sex Female', 'P', '0.96']
+    """
+    if table is None:
+        table = table2_feasibility()
+    if infeasible_only:
+        table = table[~table["feasible"]]
+    variable = (table["variable"] + " " + table["row"].fillna("")).str.strip()
+    variable = variable.where(table["implied coding"] != "reference", variable + " (reference)")
+    return pd.DataFrame(
+        {
+            "Variable": variable,
+            "Model": table["model"],
+            "Cell": table["cell"],
+            "Printed": table["printed"],
+            "Feasible": table["feasible"].map({True: "yes", False: "no"}),
+            "Reason": table["reason"],
+            "Implied coding": table["implied coding"],
+            "Calibration follows": table["follow"],
+        }
+    ).reset_index(drop=True)
