@@ -1068,10 +1068,6 @@ def run_book(
     ChapterFailed
         A chapter raised; no report, partial output in ``<out>.failed``.
     """
-    import nbformat
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     from analysis.cohort import load_cohort
 
     log = log or sys.stderr
@@ -1087,6 +1083,10 @@ def run_book(
     _check_parameter_names(parameters or {}, selected)
     params = {"cohort_path": str(cohort), **(parameters or {})}
     digest = hashlib.sha256(cohort.read_bytes()).hexdigest()
+
+    import nbformat  # after the refusals: a bad request answers before these slow imports
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
 
     if out.parent.is_dir():
         remove_stale_partials(out.parent)
