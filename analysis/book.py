@@ -246,6 +246,7 @@ def glue_table(
     download: bool = True,
     code: tuple[str, ...] | list[str] = (),
     code_headers: bool = False,
+    csv: pd.DataFrame | None = None,
 ) -> None:
     """Glue ``df`` as a numbered, captioned table, and its notes and CSV download.
 
@@ -266,7 +267,8 @@ def glue_table(
     ``<name>-notes`` holds the numbered reasons for each ✗, any extra ``notes`` and a link that
     downloads the full table (every column, including those in ``hide``) as ``<name>.csv``.
     Cells of the columns in ``code`` (and the headers, with ``code_headers``) are shown as
-    literal code: column names and values a user types, not labels.
+    literal code: column names and values a user types, not labels. ``csv`` replaces ``df`` in
+    the download (e.g. a file shown transposed but downloaded as it is).
     """
     shown = df.drop(columns=[c for c in hide if c in df.columns])
     text, reasons = table_markdown(shown, index=index, code=tuple(code), code_headers=code_headers)
@@ -281,12 +283,12 @@ def glue_table(
         )
     parts.extend(_md_escape(n) for n in notes)
     if download:
-        base = df.rename_axis(columns=None)
-        csv = base.to_csv(index=index, lineterminator="\n").encode("utf-8")
+        base = (df if csv is None else csv).rename_axis(columns=None)
+        payload = base.to_csv(index=index and csv is None, lineterminator="\n").encode("utf-8")
         file = html.escape(name.removeprefix("tbl-"))
         parts.append(
             f'<p class="downloads">Download: <a download="{file}.csv" '
-            f'href="{_data_uri(csv, "text/csv")}">{file}.csv</a></p>'
+            f'href="{_data_uri(payload, "text/csv")}">{file}.csv</a></p>'
         )
     glue(f"{name}-notes", Markdown("\n\n".join(parts) + "\n"), display=False)
 
