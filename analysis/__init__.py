@@ -5,7 +5,8 @@ Modules
 published  the paper's numbers, loaded from ``data/published/``
 clinical   clinical rules (BSA, ECF dosing, Child-Pugh, ALBI, BCLC, JSH 2021, mRECIST)
 cohort     the data dictionary, :func:`load_cohort` and the calibrated :func:`synthesize`
-survival   Kaplan-Meier, log-rank and Cox regression, with SPSS- and R-style outputs
+engine     the one survival engine (NumPy): Kaplan-Meier, medians, SPSS mean, log-rank, Cox
+survival   Kaplan-Meier, log-rank and Cox regression for chapters: SPSS- and R-style result objects
 tables     Table 1 and Table 2 builders and published-vs-reproduced comparisons
 plots      the house plotting style, KM curves, forest plots
 audit      machine checks of the paper's internal consistency
