@@ -3,32 +3,46 @@
 :func:`run_book` is what ``python -m analysis run`` (and ``make chapter`` / ``make report``)
 calls. For a cohort and an output directory ``reports/NAME`` it
 
-1. validates the cohort with :func:`analysis.cohort.load_cohort` (every problem listed at once;
+1. refuses a bad output directory (:func:`check_output_dir`, one line, nothing touched), then
+   validates the cohort with :func:`analysis.cohort.load_cohort` (every problem listed at once;
    nothing is written when it fails);
 2. converts each ``chapters/NN-*.md`` (sorted by name) to a notebook in memory with jupytext;
 3. executes it with papermill, working directory ``chapters/``, with the parameters
-   ``cohort_path`` (the cohort's absolute path) and any ``-p key=value`` given, each value
-   parsed as a YAML scalar (``-p min_cell_count=10`` gives an int, ``-p ci=log-log`` a str);
+   ``cohort_path`` (the cohort's absolute path) and any ``-p key=value`` (or papermill's
+   ``-p key value``) given, each value parsed as a YAML scalar;
 4. writes the executed notebook ``NN-x.ipynb`` and an HTML rendering ``NN-x.html`` per chapter,
-   plus ``index.html`` (what to open) and ``report.json`` (what was run, on which cohort);
-5. does all of this in a hidden temporary directory next to the target
-   (``reports/.NAME.partial-*``) and renames it to ``reports/NAME`` only when every chapter has
+   plus ``index.html``, ``report.json`` and the marker ``.haic-report.json``;
+5. does all of this in a hidden sibling ``reports/.NAME.partial-PID-*`` (marked "partial" with
+   this process's id and host) and swaps it in as ``reports/NAME`` only when every chapter has
    succeeded.
 
 Guarantees
 ----------
-* A directory ``reports/NAME`` is always a complete report: it appears in one rename, at the end.
-* An existing report is replaced only with ``force=True`` (again in one rename; the old one is
-  deleted afterwards).
-* When a chapter fails, the partial output is renamed to ``reports/NAME.failed/`` (replacing an
-  older one) with ``FAILED.txt`` naming the chapter and the cell, and the executed notebooks so
-  far (the failing one shows the error in place) — the ``.failed`` suffix says it is not a
-  report. A later successful run of the same NAME deletes it. On an interruption (Ctrl-C) or an
-  unexpected error the partial directory is deleted.
-* Nothing is ever written into ``chapters/`` or ``data/``: an output directory inside them is
-  refused.
-* Outputs are deterministic: the per-cell timings that papermill records are removed from the
-  notebooks, and the HTML carries no timestamps.
+* **Only its own directories.** The marker (format ``haic-report``, version 1, state, and
+  the list of files written) identifies a report. ``force=True`` replaces only a directory
+  whose marker is valid, whose state is "complete" and that holds nothing the marker does not
+  list; the check is repeated just before the swap, and of the old report only the listed
+  files are deleted. A directory that holds the input cohort (the cohort's folder or any
+  parent, however spelled: ``..``, symlinks) is never replaced, nor ``/``, the home
+  directory, the book's folder or its parents, ``chapters/``, ``data/``, ``book/``,
+  ``analysis/``, ``.git/`` or a system directory (``/proc``, ``/sys``, ``/dev``, ``/run``).
+  Every refusal is one line (:class:`RunnerError`) and exit status 2.
+* **Atomic.** ``reports/NAME`` is always a complete report: it appears in one rename.
+* **Failures.** When a chapter fails, the partial output becomes ``reports/NAME.failed/``
+  (marker state "failed", ``FAILED.txt`` naming the chapter and the cell, the notebooks so
+  far). An older ``NAME.failed`` is replaced only if it is ours; a user's folder of that name
+  is left alone and ``NAME.failed-2`` is used. A later successful run removes our
+  ``NAME.failed``.
+* **Interruptions.** SIGINT and SIGTERM raise :class:`RunInterrupted`; the partial directory
+  (and any parent folder this run created) is removed, exit status 128 + signal. A run killed
+  outright (SIGKILL, power loss) leaves its partial directory; the next run in the same
+  folder removes it when its marker names a process of this host that no longer exists
+  (:func:`remove_stale_partials`).
+* **Privacy.** No absolute path (the cohort's folder, the report's, the book's, the home
+  directory) appears in a report, whatever its spelling: raw, JSON ``\\uXXXX`` escapes (as
+  papermill writes non-ASCII), Python escapes, URL-encoding or HTML entities. Text from file
+  names is escaped wherever it is shown (glued text is text, never markup).
+* **Deterministic.** Timings and random cell ids are removed; the HTML has no timestamps.
 """
 
 from __future__ import annotations
@@ -1045,7 +1059,7 @@ def run_book(
         Where the chapters are (default ``chapters/`` of the repository); also the working
         directory of every chapter.
     force : bool
-        Replace an existing report.
+        Replace an existing report written by this tool (valid marker, nothing else in it).
     progress : bool
         Show papermill's per-chapter progress bar (tqdm, on stderr).
     kernel_name : str, optional
@@ -1063,8 +1077,10 @@ def run_book(
     analysis.cohort.CohortError
         The cohort is invalid (nothing written).
     RunnerError
-        Bad parameters, unknown chapters, or an output directory that exists (without
-        ``force``) or lies inside ``chapters/`` or ``data/`` (nothing written).
+        Bad parameters, unknown chapters, or an output directory refused by
+        :func:`check_output_dir` (nothing written or deleted).
+    RunInterrupted
+        SIGINT or SIGTERM during the run (partial output removed).
     ChapterFailed
         A chapter raised; no report, partial output in ``<out>.failed``.
     """
