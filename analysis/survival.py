@@ -183,6 +183,8 @@ class MedianResult(_TupleLike):
     ``method`` is the interval method (``"spss"``, ``"log"``, ``"log-log"``), ``rule`` the median
     rule (``"spss"``: left end of an exact 0.5 plateau; ``"r"``: its midpoint), ``se`` SPSS's
     standard error (NaN for the R intervals). NaN means not reached / not estimable.
+    ``plateau`` is True when the curve sits exactly on 0.5 at the median and drops again later,
+    so that SPSS and R print different medians (a tie-breaking rule, not the data, decides).
     """
 
     median: float
@@ -191,6 +193,7 @@ class MedianResult(_TupleLike):
     se: float = _NAN
     method: str = "spss"
     rule: str = "spss"
+    plateau: bool = False
 
     def _as_tuple(self) -> tuple:
         return (self.median, self.lower, self.upper)
@@ -453,6 +456,8 @@ def median_survival(
     times, n_risk, n_event, _ = engine.event_table(t, e)
     surv, var_log = engine.km_curve(n_risk, n_event)
     median = engine.km_median(times, surv, rule)
+    other = engine.km_median(times, surv, "r" if rule == "spss" else "spss")
+    plateau = not math.isnan(median) and median != other
     z = float(stats.norm.ppf(1 - alpha / 2))
     if ci == "spss":
         if math.isnan(median):
@@ -461,7 +466,7 @@ def median_survival(
         lower, upper = median - z * se, median + z * se
         if clip_at_zero and not math.isnan(lower):
             lower = max(lower, 0.0)
-        return MedianResult(median, float(lower), float(upper), se, ci, rule)
+        return MedianResult(median, float(lower), float(upper), se, ci, rule, plateau)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         se_log = np.sqrt(var_log)
         if ci == "log":
@@ -478,7 +483,7 @@ def median_survival(
     lo_band[undefined], hi_band[undefined] = np.nan, np.nan
     lower = engine.quantile_time(times, lo_band, 0.5)
     upper = engine.quantile_time(times, hi_band, 0.5)
-    return MedianResult(median, lower, upper, _NAN, ci, rule)
+    return MedianResult(median, lower, upper, _NAN, ci, rule, plateau)
 
 
 def mean_survival(durations, events) -> MeanResult:

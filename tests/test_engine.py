@@ -66,7 +66,8 @@ def test_median_rules_on_a_constructed_exact_half_plateau():
     res = median_survival(t, e, ci="spss")
     assert res.se == pytest.approx(1.0, rel=1e-14)
     assert (res.lower, res.upper) == (pytest.approx(2 - Z), pytest.approx(2 + Z))
-    assert engine.median_is_ambiguous(t, e)
+    assert engine.median_is_ambiguous(t, e) and res.plateau
+    assert not median_survival(range(1, 8), [1] * 7).plateau  # S = 3/7 < 0.5 at t = 4
 
 
 def test_median_results_unpack_like_tuples_and_read_well():
@@ -79,6 +80,7 @@ def test_median_results_unpack_like_tuples_and_read_well():
     assert text["median"] == "4.0" and text["ci"] == "1.4–6.6"
     nr = median_survival([1, 2, 3], [1, 0, 0])  # S = 2/3: not reached
     assert nr.formatted()["median"] == "not reached"
+    assert not median_survival([1, 2, 3], [1, 0, 0], ci="log").plateau
     mean, se = mean_survival([2, 4, 5], [1, 1, 0])
     assert mean == pytest.approx(11 / 3)
     chi2, df, p = logrank([1, 2, 3, 4], [1, 1, 1, 1], [0, 1, 0, 1])
