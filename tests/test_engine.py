@@ -326,3 +326,16 @@ def test_breslow_equals_efron_without_ties(rows):
     f = engine.cox_fit(x, t, e, ties="efron")
     if b.converged and abs(b.beta[0]) < 10:
         assert f.beta[0] == b.beta[0] and f.loglik == b.loglik
+
+
+def test_the_package_needs_no_lifelines_at_runtime():
+    # lifelines and statsmodels are test oracles only: the survival modules must not import them
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, analysis.engine, analysis.survival, analysis.bias, analysis.synthesis;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('lifelines', 'statsmodels')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
