@@ -14,17 +14,19 @@ NAME ?=
 COHORT ?= data/cohort.csv
 PARAMS ?=
 
-.PHONY: help setup book test unit nbval goldens chapter report lint format chromium bench clean
+.PHONY: help setup book pdf test unit nbval goldens chapter report lint format chromium bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 	@echo "  variables: FORCE=1 (re-execute everything), NAME=05-response (chapter/report), COHORT=path, PARAMS='-p key=value'"
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@# kernels of this venv drop ipykernel's local-TCP notice (tools/ipython_kernel_config.py)
+	mkdir -p $(VENV)/etc/ipython && cp tools/ipython_kernel_config.py $(VENV)/etc/ipython/
 	$(BIN)/python -m pip check  # the lock satisfies pyproject.toml's declared dependencies
 	@touch $@
 
@@ -35,8 +37,12 @@ book: $(STAMP) ## execute every chapter and build the static HTML into _build/ht
 	$(BIN)/jupyter-book build . $(JB_FLAGS) $(if $(FORCE),--all,)
 	@echo "Book: $(CURDIR)/_build/html/index.html"
 
-chromium: ## install Debian's chromium for the browser tests when it is missing
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+chromium: ## install Debian's chromium (browser tests, PDF) and poppler-utils when missing
+	@{ command -v chromium && command -v pdftoppm; } >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
+
+pdf: $(STAMP) chromium ## print each chapter and the whole book to _build/pdf/ (from _build/html)
+	@test -f _build/html/index.html || { echo "no _build/html: run 'make book' first" >&2; exit 2; }
+	$(BIN)/python tools/pdf.py --html _build/html --out _build/pdf
 
 # Two test workers (pytest-xdist); slow tests are marked but run. nbval keeps each notebook's cells
 # on one worker (--dist loadfile).

@@ -1,0 +1,16 @@
+# IPython kernel configuration for the book's environment (`make setup` copies it to
+# .venv/etc/ipython/, where every kernel of this venv reads it: jupyter-book, papermill, nbval).
+#
+# ipykernel 7 logs "Kernel is running over TCP without encryption ..." at WARNING on every start.
+# The kernels here are started by this machine's own jupyter-book/papermill and listen on
+# 127.0.0.1 only, so the line tells a reader something is wrong when nothing is. It alone is
+# dropped; every other kernel message (including other warnings) is still printed.
+import logging
+
+
+class _DropLocalTcpNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Kernel is running over TCP without encryption" not in record.getMessage()
+
+
+logging.getLogger("IPKernelApp").addFilter(_DropLocalTcpNotice())

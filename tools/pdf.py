@@ -1,0 +1,249 @@
+"""Print the built book to PDF handouts: one PDF per page of the table of contents, and the book.
+
+``make pdf`` runs ``python tools/pdf.py``. It needs ``_build/html`` (``make book``) and Debian's
+Chromium (``make chromium``), driven by Playwright, and writes
+
+* ``_build/pdf/<page>.pdf`` for every page in ``_toc.yml`` (``01-data.pdf``, ``intro.pdf``, …);
+* ``_build/pdf/book.pdf``: every page in table-of-contents order, each starting on a new sheet.
+
+The print stylesheet (``book/_static/book.css``, ``@media print``) drops the sidebars, header
+and buttons, lets tables wrap at 7.5 pt instead of scrolling, and fits figures to the page; A4,
+with "title · page n of N" in the footer. Before printing, every table is checked at the printed
+width: a table wider than the page (it would be clipped) fails the run with exit code 1, naming
+the page and the table. The pages are served from 127.0.0.1 and any other request is refused, so
+printing needs no network.
+
+Usage::
+
+    python tools/pdf.py [--html _build/html] [--out _build/pdf] [--pages chapters/05-response ...]
+                        [--no-book]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import html as html_lib
+import http.server
+import shutil
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: A4 minus the 14 mm side margins, in CSS pixels (96 per inch): the printed line width.
+PRINT_WIDTH_PX = round((210 - 2 * 14) / 25.4 * 96)
+MARGIN = {"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
+FOOTER = (
+    '<div style="font-size:7pt;color:#555;width:100%;padding:0 14mm;'
+    'font-family:sans-serif;display:flex;justify-content:space-between">'
+    '<span class="title"></span><span>page <span class="pageNumber"></span> of '
+    '<span class="totalPages"></span></span></div>'
+)
+PRINT_DIR = "_print"  # inside the HTML build, one level deep like book/ and chapters/
+
+# Widths of tables (and other wide blocks) that would not fit the printed line.
+_CLIPPED_JS = """
+(limit) => {
+  const article = document.querySelector('article.bd-article') || document.body;
+  const right = article.getBoundingClientRect().left + limit + 1;
+  const out = [];
+  article.querySelectorAll('table').forEach((t, i) => {
+    const r = t.getBoundingClientRect();
+    if (r.width > 0 && (r.right > right || t.scrollWidth > Math.ceil(r.width) + 1)) {
+      const cap = t.querySelector('caption');
+      out.push(`table ${i + 1}${cap ? ' (' + cap.innerText.slice(0, 60) + ')' : ''}: ` +
+               `${Math.round(r.width)} px wide, the page has ${limit} px`);
+    }
+  });
+  return out;
+}
+"""
+
+
+def toc_pages(root: Path = ROOT) -> list[str]:
+    """Docnames in table-of-contents order (``book/intro``, ``chapters/01-data``, …)."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return [p.removesuffix(".md").removesuffix(".ipynb") for p in pages]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def _serve(directory: Path):
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def _local_only(route) -> None:
+    url = route.request.url
+    if url.startswith(("data:", "blob:")) or urlparse(url).hostname in ("127.0.0.1", "localhost"):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def _book_html(html_dir: Path, pages: list[str]) -> str:
+    """One HTML document with the article of every page, for ``book.pdf``."""
+    from bs4 import BeautifulSoup
+
+    head = None
+    parts = []
+    for i, name in enumerate(pages):
+        soup = BeautifulSoup((html_dir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        if head is None or soup.find("script", src=lambda s: s and "mathjax" in s.lower()):
+            head = soup.head
+        article = soup.find("article")
+        if article is None:
+            continue
+        style = "" if i == 0 else ' style="break-before: page"'
+        parts.append(
+            f'<section class="book-print-page"{style}>{article.decode_contents()}</section>'
+        )
+    title = head.title.string if head is not None and head.title else "Book"
+    head_html = str(head).replace(f"<title>{title}</title>", "")
+    return (
+        f'<!DOCTYPE html><html lang="en" data-mode="light" data-theme="light">{head_html}'
+        f"<title>{html_lib.escape(title.split(' — ')[0] if ' — ' in title else title)}</title>"
+        '<body><div class="bd-container"><div class="bd-main"><div class="bd-content">'
+        '<div class="bd-article-container"><article class="bd-article">'
+        + "".join(parts)
+        + "</article></div></div></div></div></body></html>"
+    )
+
+
+def _print(page, url: str, target: Path) -> list[str]:
+    page.goto(url, wait_until="load")
+    page.emulate_media(media="print")
+    if page.locator(".math").count():
+        page.wait_for_function(
+            "document.querySelectorAll('.math').length === "
+            "document.querySelectorAll('.math mjx-container').length",
+            timeout=30000,
+        )
+    page.evaluate("document.fonts.ready")
+    clipped = page.evaluate(_CLIPPED_JS, PRINT_WIDTH_PX)
+    page.pdf(
+        path=str(target),
+        format="A4",
+        margin=MARGIN,
+        print_background=True,
+        display_header_footer=True,
+        header_template="<div></div>",
+        footer_template=FOOTER,
+    )
+    return clipped
+
+
+def print_book(
+    html_dir: Path = ROOT / "_build" / "html",
+    out_dir: Path = ROOT / "_build" / "pdf",
+    pages: list[str] | None = None,
+    book: bool = True,
+) -> tuple[list[Path], list[str]]:
+    """Print ``pages`` (default: the table of contents) and, with ``book``, the whole book.
+
+    Returns the PDFs written and the clipped-table problems found (empty when all fit).
+    """
+    from playwright.sync_api import sync_playwright
+
+    html_dir = Path(html_dir)
+    names = [p for p in (pages or toc_pages()) if (html_dir / f"{p}.html").is_file()]
+    if not names:
+        raise FileNotFoundError(f"no built pages in {html_dir}: run `make book` first")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    problems: list[str] = []
+    print_dir = html_dir / PRINT_DIR
+    with _serve(html_dir) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+        page = context.new_page()
+        page.route("**/*", _local_only)
+        try:
+            for name in names:
+                target = out_dir / f"{Path(name).name}.pdf"
+                clipped = _print(page, f"{base}/{name}.html", target)
+                problems += [f"{name}: {c}" for c in clipped]
+                written.append(target)
+            if book:
+                print_dir.mkdir(exist_ok=True)
+                (print_dir / "book.html").write_text(_book_html(html_dir, names), encoding="utf-8")
+                target = out_dir / "book.pdf"
+                problems += [
+                    f"book: {c}" for c in _print(page, f"{base}/{PRINT_DIR}/book.html", target)
+                ]
+                written.append(target)
+        finally:
+            shutil.rmtree(print_dir, ignore_errors=True)
+            context.close()
+            browser.close()
+    return written, problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "pdf")
+    parser.add_argument("--pages", nargs="*", help="docnames, e.g. chapters/05-response")
+    parser.add_argument("--no-book", action="store_true", help="skip book.pdf")
+    args = parser.parse_args(argv)
+    if not (args.html / "index.html").is_file():
+        print(f"error: {args.html} has no built book: run `make book` first", file=sys.stderr)
+        return 2
+    if not Path(CHROMIUM).exists():
+        print("error: chromium is not installed: run `make chromium`", file=sys.stderr)
+        return 2
+    try:
+        written, problems = print_book(args.html, args.out, args.pages, book=not args.no_book)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"PDF: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    if problems:
+        print("tables wider than the printed page (they would be clipped):", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
