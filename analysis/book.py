@@ -222,7 +222,7 @@ def table_markdown(
     if "verdict" in df.columns:
         align[list(body.columns).index("verdict")] = ":-:"
     for c in body.columns:  # code cells (literal column names a user types) are not escaped
-        body[c] = body[c].map(_code if c in code else _md_escape)
+        body[c] = body[c].map(_code) if c in code else body[c].map(labels.relabel).map(_md_escape)
     if code_headers:
         headers = [_code(str(c)) for c in body.columns]
     else:
@@ -305,8 +305,8 @@ def _pipe_table(headers: list[str], rows: list[list[str]], align: list[str]) -> 
 def glue_table2(name: str, table: pd.DataFrame, fits: dict) -> None:
     """Glue Table 2 in the paper's layout, published and reproduced rows one under the other.
 
-    Columns: Variable | Source | Univariate HR (95% CI) | P | Multivariable HR (95% CI) | P |
-    Agrees (univariate / multivariable). ``table`` is :func:`analysis.tables.table2` (row order,
+    Columns: Variable | Univariate HR (95% CI) | P | Multivariable HR (95% CI) | P | Agrees
+    (univariate / multivariable); each variable has the paper's row, then this cohort's. ``table`` is :func:`analysis.tables.table2` (row order,
     codings, verdicts and reasons), ``fits`` the matching :func:`analysis.tables.table2_models`
     (the estimates, formatted at the paper's decimals by
     :func:`analysis.tables.format_published_value`). Glues ``name`` and ``<name>-notes`` as
@@ -322,7 +322,7 @@ def glue_table2(name: str, table: pd.DataFrame, fits: dict) -> None:
             label = f"{labels.term_label(term)} (reference)"
         else:
             label = f"{first['variable']}: {coding}" if coding else str(first["variable"])
-        pub_row, our_row, marks = [label, "Published"], ["", ours], []
+        pub_row, our_row, marks = [f"{label} — paper"], [f"↳ {ours.lower()}"], []
         for model, key in (("univariate", "uni"), ("multivariable", "multi")):
             sel = group[group["model"] == model]
             base = f"table2.{term}.{key}"
@@ -365,15 +365,14 @@ def glue_table2(name: str, table: pd.DataFrame, fits: dict) -> None:
         our_row.append(" / ".join(marks))
         rows += [pub_row, our_row]
     headers = [
-        "Variable",
-        "Source",
+        "Variable (paper, then this cohort)",
         "Univariate HR (95% CI)",
         "P",
         "Multivariable HR (95% CI)",
         "P",
         "Agrees (uni / multi)",
     ]
-    align = [":--", ":--", "--:", "--:", "--:", "--:", ":-:"]
+    align = [":--", "--:", "--:", "--:", "--:", ":-:"]
     glue(name, Markdown(_pipe_table(headers, rows, align)), display=False)
     parts = []
     if notes:

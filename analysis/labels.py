@@ -28,6 +28,7 @@ __all__ = [
     "column_label",
     "term_label",
     "quantity_label",
+    "relabel",
     "is_identifier",
 ]
 
@@ -211,6 +212,20 @@ def quantity_label(quantity, kind=None) -> str:
     if kind is None or kind in ("median",) and label.startswith("Median"):
         return label
     return f"{label}, {_FIELD_LABELS.get(kind, kind)}"
+
+
+_CODE_TOKEN = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def relabel(text):
+    """Replace the term codes inside a sentence by their labels (unknown codes stay as they are).
+
+    >>> relabel("os_median_prior_tace_gt4: 3.4 (range, 0.5–13.6)")
+    'Median OS, > 4 prior TACE: 3.4 (range, 0.5–13.6)'
+    """
+    if not isinstance(text, str):
+        return text
+    return _CODE_TOKEN.sub(lambda m: TERM_LABELS.get(m.group(0), m.group(0)), text)
 
 
 def column_label(name) -> str:

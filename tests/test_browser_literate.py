@@ -70,12 +70,12 @@ MEASURE = r"""
     const cue = !!box && /gradient/.test(getComputedStyle(box).backgroundImage);
     if (wide) { overflowing += 1; if (!cue) overflowingNoCue += 1; }
     const cap = t.querySelector('caption .caption-number');
-    if (cap && /Table\s+\d/.test(cap.innerText)) numbered += 1;
+    if (cap && /Table\s+\d/.test(cap.textContent)) numbered += 1;
     const texts = [];
     t.querySelectorAll('thead th').forEach(th => texts.push(th));
     t.querySelectorAll('tbody tr').forEach(tr => { const c = tr.querySelector('th, td'); if (c) texts.push(c); });
     for (const c of texts) {
-      const text = c.innerText.trim();
+      const text = c.textContent.trim();
       if (!text) continue;
       labels += 1;
       const literal = c.querySelector('code') !== null;
