@@ -403,9 +403,18 @@ class _Chunk:
 
 
 def _clean(cells) -> np.ndarray:
-    out = np.empty(len(cells), dtype=object)
-    out[:] = [None if (t := c.strip()) in MISSING_TOKENS else t for c in cells]
-    return out
+    """Stripped cells, ``None`` for the missing tokens; each distinct text is cleaned once."""
+    raw = np.empty(len(cells), dtype=object)
+    raw[:] = cells
+    codes, uniques = pd.factorize(raw)
+    cleaned = np.empty(len(uniques), dtype=object)
+    cleaned[:] = [None if (t := u.strip()) in MISSING_TOKENS else t for u in uniques]
+    return cleaned[codes]
+
+
+def _missing(cells: np.ndarray) -> np.ndarray:
+    """Boolean mask of the ``None`` cells."""
+    return np.equal(cells, None)
 
 
 class _CsvStream:
@@ -439,6 +448,7 @@ class _CsvStream:
         problem = _sniff(head, self.size)
         if problem:
             raise CohortError([problem], self.source)
+        self._fast = self._plain(path)
         self._file = path.open("r", encoding="utf-8-sig", newline="")
         self._reader = csv.reader(self._file)
         self._start = 1
@@ -482,6 +492,65 @@ class _CsvStream:
     def close(self) -> None:
         self._file.close()
 
+    @staticmethod
+    def _plain(path: Path) -> bool:
+        """True when the file has no quote and no carriage return outside CRLF: each line is
+        then one record, split at commas (much faster than the csv module)."""
+        carry = b""
+        with path.open("rb") as f:
+            while block := f.read(1 << 22):
+                block = carry + block
+                if b'"' in block:
+                    return False
+                carry = block[-1:] if block.endswith(b"\r") else b""
+                body = block[:-1] if carry else block
+                if body.count(b"\r") != body.count(b"\r\n"):
+                    return False
+        return not carry
+
+    def _plain_chunks(self) -> Iterator[_Chunk]:
+        """Chunks of a plain file (see :meth:`_plain`), split without the csv module."""
+        width = len(self.header)
+        sep = width - 1
+        line = self._start
+        good: list[str] = []
+        lines: list[int] = []
+        rest = ""
+        while True:
+            piece = self._file.read(1 << 22)
+            text = rest + piece
+            if not piece:
+                parts, rest = ([text] if text else []), ""
+            else:
+                cut = text.rfind("\n")
+                if cut < 0:
+                    rest = text
+                    continue
+                parts, rest = text[:cut].split("\n"), text[cut + 1 :]
+            for raw in parts:
+                row = raw[:-1] if raw.endswith("\r") else raw
+                if row.count(",") == sep and row.strip(", \t"):
+                    good.append(row)
+                    lines.append(line)
+                    if len(good) == self.chunk_rows:
+                        yield self._plain_chunk(good, lines, width)
+                        good, lines = [], []
+                elif row.strip(", \t"):
+                    self._ragged_row(line, row.split(","))
+                line += 1
+            if not piece:
+                break
+        if good:
+            yield self._plain_chunk(good, lines, width)
+
+    def _plain_chunk(self, good: list[str], lines: list[int], width: int) -> _Chunk:
+        flat = np.array(",".join(good).split(","), dtype=object).reshape(len(good), width)
+        columns = {self.header[i]: _clean(np.ascontiguousarray(flat[:, i])) for i in self.keep}
+        chunk = _Chunk(columns, np.array(lines, dtype=np.int64), self.rows)
+        self.rows += len(good)
+        self.bytes_read = self._position()
+        return chunk
+
     def _next_record(self):
         """The next non-blank record as (line, fields), or None at the end."""
         try:
@@ -502,33 +571,53 @@ class _CsvStream:
         return None
 
     def chunks(self) -> Iterator[_Chunk]:
-        """Chunks of well-formed rows; ragged rows are reported, not returned."""
-        width = len(self.header)
+        """Chunks of well-formed rows; blank rows are skipped, ragged rows reported."""
         try:
-            while True:
-                good, lines = [], []
-                while len(good) < self.chunk_rows:
-                    record = self._next_record()
-                    if record is None:
-                        break
-                    line, fields = record
-                    if len(fields) == width:
-                        good.append(fields)
-                        lines.append(line)
-                    else:
-                        self._ragged_row(line, fields)
-                if good:
-                    cells = list(zip(*good, strict=True))
-                    columns = {self.header[i]: _clean(cells[i]) for i in self.keep}
-                    chunk = _Chunk(columns, np.array(lines, dtype=np.int64), self.rows)
-                    self.rows += len(good)
-                    self.bytes_read = self._file.tell() if not self._file.closed else self.size
-                    yield chunk
-                if len(good) < self.chunk_rows:
-                    break
+            yield from (self._plain_chunks() if self._fast else self._csv_chunks())
+        except UnicodeDecodeError:
+            raise CohortError([_encoding_problem(self.path)], self.source) from None
+        except csv.Error as exc:
+            raise CohortError(
+                [_fatal(f"is not valid CSV near line {self._reader.line_num}: {exc}", "csv")],
+                self.source,
+            ) from None
         finally:
             self.close()
         self._finish()
+
+    def _csv_chunks(self) -> Iterator[_Chunk]:
+        width = len(self.header)
+        reader = self._reader
+        good: list[list[str]] = []
+        lines: list[int] = []
+        start = self._start
+        for fields in reader:
+            line, start = start, reader.line_num + 1
+            if len(fields) == width and (fields[0].strip() or any(x.strip() for x in fields)):
+                good.append(fields)
+                lines.append(line)
+                if len(good) == self.chunk_rows:
+                    yield self._chunk(good, lines)
+                    good, lines = [], []
+            elif any(x.strip() for x in fields):
+                self._ragged_row(line, fields)
+        if good:
+            yield self._chunk(good, lines)
+
+    def _chunk(self, good: list[list[str]], lines: list[int]) -> _Chunk:
+        cells = list(zip(*good, strict=True))
+        columns = {self.header[i]: _clean(cells[i]) for i in self.keep}
+        chunk = _Chunk(columns, np.array(lines, dtype=np.int64), self.rows)
+        self.rows += len(good)
+        self.bytes_read = self._position()
+        return chunk
+
+    def _position(self) -> int:
+        """Bytes read so far (approximate: the reader buffers ahead)."""
+        try:
+            return min(self._file.buffer.tell(), self.size)
+        except (OSError, ValueError):
+            return self.size
 
     def _ragged_row(self, line: int, fields: list[str]) -> None:
         self._ragged_count += 1
@@ -635,8 +724,9 @@ def _text_column(series: pd.Series) -> np.ndarray:
     return out
 
 
-def _numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Parse text cells as finite floats: (values with NaN where missing or bad, bad mask).
+def _numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse text cells as finite floats: (values with NaN where missing or bad, bad mask,
+    mask of cells of 8 or more characters, which the identifier guard looks at).
 
     Only plain decimal notation is a number (``12``, ``-3.5``, ``1e3``): not ``1_2`` (which
     Python's float reads as 12), ``inf``, ``nan``, ``0x1F``, digits of other scripts, or
@@ -646,7 +736,9 @@ def _numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     texts = np.asarray(uniques, dtype=object)
     parsed = np.full(len(texts), np.nan)
     ok = np.zeros(len(texts), dtype=bool)
+    wide = np.zeros(len(texts), dtype=bool)
     for j, t in enumerate(texts):
+        wide[j] = len(t) >= 8
         if _NUMBER.fullmatch(t):
             x = float(t)
             if math.isfinite(x):
@@ -657,7 +749,9 @@ def _numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     values[present] = parsed[codes[present]]
     bad = np.zeros(len(cells), dtype=bool)
     bad[present] = ~ok[codes[present]]
-    return values, bad
+    long = np.zeros(len(cells), dtype=bool)
+    long[present] = wide[codes[present]]
+    return values, bad, long
 
 
 def _fmt_value(v) -> str:
@@ -705,6 +799,36 @@ def _event_hint(name: str) -> str:
 
 
 _TOLERANCE = 1e-9
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_ODD_ID = re.compile(
+    f"^[=+\\-@]|[\x00-\x1f\x7f-\x9f\u2028\u2029]|^.{{{privacy.MAX_ID_LENGTH + 1}}}", re.S
+)
+
+# Child-Pugh points are the sum of five components' points (1–3 each). To score many rows,
+# each component's distinct values are scored by analysis.clinical.child_pugh_frame with the
+# other four at a 1-point value, so the clinical rule stays defined in one place.
+_CP_ONE_POINT = {
+    "bilirubin_mg_dl": 1.0,
+    "albumin_g_dl": 4.0,
+    "inr": 1.0,
+    "ascites": "none",
+    "encephalopathy": "none",
+}
+
+
+def _child_pugh_points(components: dict[str, np.ndarray]) -> np.ndarray:
+    """Child-Pugh points of many rows, via :func:`analysis.clinical.child_pugh_frame`."""
+    n = len(next(iter(components.values())))
+    total = np.zeros(n, dtype=np.int64)
+    for name, values in components.items():
+        codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+        frame = pd.DataFrame({c: [v] * len(uniques) for c, v in _CP_ONE_POINT.items()})
+        frame[name] = np.asarray(uniques, dtype=object)
+        points = child_pugh_frame(frame)["child_pugh_points"].to_numpy() - 4
+        total += points[codes]
+    return total
+
+
 _CP_COMPONENTS = ("bilirubin_mg_dl", "albumin_g_dl", "inr", "ascites", "encephalopathy")
 #: Days per month, to convert times given in days (365.25 / 12).
 DAYS_PER_MONTH = 30.4375
@@ -773,6 +897,7 @@ class CohortValidator:
         self._id_positions: list[np.ndarray] = []
         self._samples: dict[str, list[np.ndarray]] = {}
         self._bmi: list[np.ndarray] = []
+        self._suspect: dict[str, np.ndarray] = {}
         self._missing_columns()
 
     # -- whole-cohort checks ----------------------------------------------------------------
@@ -828,9 +953,7 @@ class CohortValidator:
 
     def _check_column(self, col: Column, cells: np.ndarray, ref_maker) -> np.ndarray:
         base = (2, self._order[col.name])
-        missing = (
-            np.array([c is None for c in cells], dtype=bool) if len(cells) else np.zeros(0, bool)
-        )
+        missing = _missing(cells)
         make = ref_maker()
         if col.required and missing.any():
             self.issues.add(
@@ -839,7 +962,8 @@ class CohortValidator:
             )  # fmt: skip
         if col.type in ("string", "category"):
             return self._check_text(col, cells, missing, base, ref_maker)
-        values, bad = _numbers(cells)
+        values, bad, long = _numbers(cells)
+        self._suspect[col.name] = bad | long
         if col.type in ("integer", "binary"):
             frac = ~bad & ~missing & (np.mod(np.nan_to_num(values), 1) != 0)
             bad |= frac
@@ -938,6 +1062,7 @@ class CohortValidator:
                     ref_maker(lambda i: privacy.printable(cells[i])),
                     _type_hint(col, [cells[i] for i in idx[:1000]]),
                 )  # fmt: skip
+                self._suspect[col.name] = bad
                 out = cells.copy()
                 out[bad] = None
                 return out
@@ -951,9 +1076,15 @@ class CohortValidator:
         if len(idx) == 0:
             return
         series = pd.Series(cells[idx], dtype=object)
-        too_long = (series.str.len() > privacy.MAX_ID_LENGTH).to_numpy()
-        control = series.str.contains(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", na=False).to_numpy()
-        formula = series.str.match(r"[=+\-@]", na=False).to_numpy()
+        odd = series.str.contains(_ODD_ID, na=False).to_numpy(dtype=bool)
+        too_long = np.zeros(len(idx), dtype=bool)
+        control = np.zeros(len(idx), dtype=bool)
+        formula = np.zeros(len(idx), dtype=bool)
+        for j in np.flatnonzero(odd):
+            text = cells[idx[j]]
+            too_long[j] = len(text) > privacy.MAX_ID_LENGTH
+            control[j] = bool(_CONTROL.search(text))
+            formula[j] = text[:1] in "=+-@"
         masked = ref_maker(lambda i: repr(privacy.mask(cells[i])))
         for flags, rule, sub in (
             (
@@ -973,20 +1104,14 @@ class CohortValidator:
 
     def _scan(self, chunk: _Chunk, ref_maker) -> None:
         for name, cells in chunk.columns.items():
-            present = np.array([c is not None for c in cells], dtype=bool)
             if name == "patient_id":
-                kind, pick = "id", present
+                kind, pick = "id", ~_missing(cells)
             elif name not in SCHEMA or SCHEMA[name].type == "string":
-                kind, pick = "text", present
+                kind, pick = "text", ~_missing(cells)
             else:
-                col = SCHEMA[name]
-                series = pd.Series(cells, dtype=object)
-                long = (series.str.len() >= 8).to_numpy(dtype=bool, na_value=False)
-                if col.type == "category":
-                    odd = ~series.isin([str(a) for a in col.allowed]).to_numpy()
-                else:
-                    odd = ~series.str.fullmatch(_NUMBER, na=False).to_numpy(dtype=bool)
-                kind, pick = "value", present & (long | odd)
+                kind, pick = "value", self._suspect.get(name)
+                if pick is None:
+                    continue
             if not pick.any():
                 continue
             positions = np.flatnonzero(pick)
@@ -1028,9 +1153,7 @@ class CohortValidator:
                 )  # fmt: skip
         if "additional_tace_month" in p and "additional_tace" in p:
             month, flag = p["additional_tace_month"], p["additional_tace"]
-            raw_missing = np.array(
-                [c is None for c in chunk.columns["additional_tace_month"]], bool
-            )
+            raw_missing = _missing(chunk.columns["additional_tace_month"])
             bad_yes = (flag == 1) & raw_missing
             bad_no = (flag == 0) & ~np.isnan(month)
             if bad_yes.any():
@@ -1076,14 +1199,11 @@ class CohortValidator:
         complete = np.ones(len(p["child_pugh_score"]), dtype=bool)
         for c in names:
             v = p[c]
-            complete &= (
-                ~np.isnan(v) if v.dtype.kind == "f" else np.array([x is not None for x in v], bool)
-            )
+            complete &= ~np.isnan(v) if v.dtype.kind == "f" else ~_missing(v)
         idx = np.flatnonzero(complete)
         if len(idx) == 0:
             return
-        frame = pd.DataFrame({c: p[c][idx] for c in _CP_COMPONENTS})
-        points = child_pugh_frame(frame)["child_pugh_points"].to_numpy()
+        points = _child_pugh_points({c: p[c][idx] for c in _CP_COMPONENTS})
         given = p["child_pugh_score"][idx]
         wrong = points != given
         if wrong.any():
@@ -1097,6 +1217,7 @@ class CohortValidator:
             )  # fmt: skip
 
     def _collect(self, p: dict[str, np.ndarray]) -> None:
+        """Keep what the cohort-level plausibility checks need (a few floats per row)."""
         for name, values in p.items():
             plaus = SCHEMA[name].plausible
             if plaus is not None and (plaus.median_max or plaus.median_min or plaus.days):
@@ -1310,7 +1431,7 @@ def _typed(chunks: list[_Chunk], names: list[str]) -> pd.DataFrame:
                 np.where(pd.isna(cells), np.nan, cells) if len(cells) else cells, dtype=object
             )
             continue
-        values, _ = _numbers(cells)
+        values, _, _ = _numbers(cells)
         if SCHEMA[name].type in ("integer", "binary") and not np.isnan(values).any():
             out[name] = pd.Series(values.astype(np.int64), dtype="int64")
         else:

@@ -347,11 +347,13 @@ _LABEL["name"] = "personal names"
 _LABEL["id-digits"] = "hospital registration numbers (7 or more digits)"
 _LABEL["digits"] = "long digit runs (record, account or phone numbers)"
 
-# A cheap pre-filter: a cell can only hold one of the above if it contains '@', a run of
-# 7 digits, 4 digits in all, white space, a comma, a letter followed by digits …; most
-# pseudonymous ids and numbers fail every branch at once.
+# A cheap pre-filter: a cell can only hold one of the above if it contains '@', a character
+# outside ASCII, a run of 7 digits, digits joined by a separator, six letters and a digit (a
+# codice fiscale), a month name next to digits, or letters separated by space, comma or dot;
+# most pseudonymous ids (P001, SYN0042) and plain numbers fail every branch at once.
 _CANDIDATE = re.compile(
-    r"@|[^\x00-\x7f]|[0-9]{7}|[A-Za-z][0-9]{9}|[0-9][^0-9]{0,3}[0-9][^0-9]{0,3}[0-9][^0-9]{0,3}[0-9]"
+    r"@|[^\x00-\x7f]|[0-9]{7}|[0-9][-/. ()]{1,3}[0-9]|[A-Za-z]{6}[0-9]"
+    r"|[0-9][\s.,-]{1,3}[A-Za-z]{3}|[A-Za-z]{3}\.?[\s-]{1,3}[0-9]"
     r"|[A-Za-z][\s,]+[A-Za-z]|[A-Za-z]\.\s?[A-Za-z]"
 )
 
