@@ -48,6 +48,7 @@ from scipy.stats import norm
 
 from analysis import published
 from analysis.clinical import albi_frame, child_pugh_class_from_points
+from analysis.formatting import rounded
 
 __all__ = [
     "Term",
@@ -678,7 +679,7 @@ _NAMES = {"hr": "HR", "lower": "lower bound", "upper": "upper bound", "p": "P"}
 
 def _printed_range(part: str, values: tuple[float, float], decimals: int) -> str:
     """How an attainable range prints at the paper's decimals (``"0.03"`` or ``"1.307–1.308"``)."""
-    lo, hi = (published.rounded(v, decimals) for v in values)
+    lo, hi = (rounded(v, decimals) for v in values)
     return lo if lo == hi else f"{lo}–{hi}"
 
 
@@ -702,7 +703,7 @@ def _cell_verdict(part: str, res: dict, dec, hr, iv, p) -> tuple[bool, str, str]
     kept_text = " and ".join(kept) if len(kept) < 3 else ", ".join(kept[:-1]) + " and " + kept[-1]
     printed = {"hr": hr.text, "p": p.text}
     printed.update(
-        {k: published.rounded(v, digits[k]) for k, v in (("lower", iv.lower), ("upper", iv.upper))}
+        {k: rounded(v, digits[k]) for k, v in (("lower", iv.lower), ("upper", iv.upper))}
     )
     notes = []
     for k in drop:
@@ -726,6 +727,25 @@ def _cell_verdict(part: str, res: dict, dec, hr, iv, p) -> tuple[bool, str, str]
         return True, reason, follow
     gone = " and ".join(_NAMES[k] for k in drop)
     return False, f"fits its row with the rest; the row's {gone} cannot hold with it", follow
+
+
+def _printed_elsewhere(entries: pd.DataFrame, e) -> str:
+    """A note when the text prints the same quantity differently (then Table 2 is followed)."""
+    same = entries[
+        (entries.quantity == e.quantity) & (entries.kind == e.kind) & (entries.location != "table2")
+    ]
+    if same.empty:
+        return ""
+    differ = same[same.text != e.text]
+    if differ.empty:
+        return ""
+    places = ", ".join(f"the {r.location} prints {r.text}" for r in differ.itertuples(index=False))
+    agree = sorted(set(same.loc[same.text == e.text, "location"]))
+    backing = f", printed also in the {' and '.join(agree)}" if agree else ""
+    return (
+        f"{places}: the two cannot both hold; Table 2's {e.text} is followed (the table's own "
+        f"number{backing})"
+    )
 
 
 def table2_feasibility(directory=None, *, max_deaths: int | None = None) -> pd.DataFrame:
@@ -834,6 +854,9 @@ def table2_feasibility(directory=None, *, max_deaths: int | None = None) -> pd.D
             hr.value, iv.lower, iv.upper, p.value, relation=p.relation, decimals=dec, se_min=se_min
         )
         bad, reason, follow = _cell_verdict(part, res, dec, hr, iv, p)
+        elsewhere = _printed_elsewhere(entries, {"hr": hr, "interval": iv, "p": p}[part])
+        if elsewhere:
+            reason += "; " + elsewhere
         if coding_note:
             reason = coding_note + "; " + reason
         rows.append(
