@@ -145,6 +145,9 @@ def test_table2_feasibility_codings(feasibility):
     assert f.loc[("prior_tace_gt4", "multivariable", "HR"), "implied coding"] == "per session"
     assert f.loc[("albumin_le3", "univariate", "HR"), "implied coding"] == "binary"
     assert f.loc[("sex_male", "univariate", "HR"), "implied coding"] == "reference"
+    # the abstract prints the multivariable prior-TACE HR as 0.151, Table 2 as 1.521
+    reason = f.loc[("prior_tace_gt4", "multivariable", "HR"), "reason"]
+    assert "the abstract prints 0.151" in reason and "1.521 is followed" in reason
 
 
 def _tiny_cohort():
