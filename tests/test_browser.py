@@ -5,14 +5,28 @@ anchors resolve, images load, no traceback / stderr / unresolved glue / raw TeX 
 synthetic-data notice is on every chapter, search finds "Kaplan", and no request leaves the
 machine. Screenshots of every chapter at desktop and phone widths go to
 ``test-artifacts/screenshots/``.
+
+The site itself (issue 15): no console error or page error on any page, the footer on every
+page, the phone menu and table of contents open from the visible buttons at 390 px, cold pages
+are light (median <= 1.5 MB at 1366x900 and 390x844, chapter HTML <= 200 KB, downloads are
+files, not base64), MathJax only where there is maths, figures have alt text that is not a file
+name, each chapter offers its .md and executed .ipynb, the bibliography uses the author-year
+labels of the text, and ``tools/pdf.py`` prints a chapter whose first page reads right.
+
+``BOOK_HTML=/path/to/_build/html`` tests another build (a helper's private one).
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
+import json
+import os
 import re
 import shutil
+import statistics
+import subprocess
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
@@ -23,7 +37,7 @@ from bs4 import BeautifulSoup
 pytestmark = pytest.mark.book
 
 ROOT = Path(__file__).resolve().parent.parent
-HTML = ROOT / "_build" / "html"
+HTML = Path(os.environ.get("BOOK_HTML") or ROOT / "_build" / "html").resolve()
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -92,11 +106,7 @@ def outside_requests():
     return []
 
 
-@pytest.fixture()
-def page(browser, outside_requests):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-
+def _guard(outside_requests):
     def guard(route):
         host = urlparse(route.request.url).hostname
         if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
@@ -105,7 +115,26 @@ def page(browser, outside_requests):
             outside_requests.append(route.request.url)
             route.abort()
 
-    pg.route("**/*", guard)
+    return guard
+
+
+def _watch(pg) -> list[str]:
+    """Console errors and uncaught page errors of ``pg``, as they happen."""
+    problems: list[str] = []
+    pg.on(
+        "console",
+        lambda m: problems.append(f"console.error: {m.text[:200]}") if m.type == "error" else None,
+    )
+    pg.on("pageerror", lambda e: problems.append(f"page error: {str(e)[:200]}"))
+    return problems
+
+
+@pytest.fixture()
+def page(browser, outside_requests):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.route("**/*", _guard(outside_requests))
+    pg.problems = _watch(pg)
     yield pg
     context.close()
 
@@ -168,6 +197,9 @@ def test_page_renders_cleanly(page, server, path: Path, outside_requests):
     )
     assert not broken, f"{path.name}: images failed to load: {broken}"
     assert not outside_requests, f"requests left the machine: {outside_requests[:5]}"
+    footer = page.locator(".bd-footer-content").inner_text()
+    assert "synthetic" in footer and "10.21037/jgo-23-1006" in footer, f"{path.name}: no footer"
+    assert not page.problems, f"{path.name}: {page.problems}"
 
 
 @pytest.mark.parametrize("path", CHAPTER_PAGES, ids=lambda p: p.stem)
@@ -187,14 +219,8 @@ def test_chapter_fits_a_phone(browser, server, path: Path, outside_requests):
         viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
     )
     pg = context.new_page()
-    pg.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if urlparse(route.request.url).hostname in ("127.0.0.1", None)
-            else (outside_requests.append(route.request.url), route.abort())
-        ),
-    )
+    pg.route("**/*", _guard(outside_requests))
+    problems = _watch(pg)
     pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
     SHOTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SHOTS / f"{path.stem}-phone.png"), full_page=False)
@@ -202,6 +228,7 @@ def test_chapter_fits_a_phone(browser, server, path: Path, outside_requests):
     context.close()
     assert overflow <= 2, f"{path.name}: the page is {overflow}px wider than a phone screen"
     assert not outside_requests
+    assert not problems, f"{path.name} at 390 px: {problems}"
 
 
 def test_search_finds_kaplan(page, server, outside_requests):
@@ -209,3 +236,183 @@ def test_search_finds_kaplan(page, server, outside_requests):
     page.wait_for_selector("#search-results li, .search li", timeout=15000)
     assert page.locator("#search-results li, .search li").count() >= 1
     assert not outside_requests
+
+
+# ----------------------------------------------------------------------------- the site (issue 15)
+
+
+def _phone(browser, outside_requests):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+    )
+    pg = context.new_page()
+    pg.route("**/*", _guard(outside_requests))
+    pg.problems = _watch(pg)
+    return context, pg
+
+
+def test_phone_menu_and_contents_open(browser, server, outside_requests):
+    """At 390 px the visible menu button opens the site navigation, the other the page's contents."""
+    chapter = CHAPTER_PAGES[len(CHAPTER_PAGES) // 2]
+    context, pg = _phone(browser, outside_requests)
+    try:
+        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+        nav_links = "#pst-primary-sidebar-modal a.reference"
+        assert pg.locator(nav_links).filter(visible=True).count() == 0
+        menu = pg.locator(".primary-toggle").filter(visible=True)
+        assert menu.count() == 1, "one visible menu button on a phone"
+        menu.click()
+        pg.wait_for_selector(f"{nav_links} >> visible=true", timeout=5000)
+        links = pg.locator(nav_links).filter(visible=True)
+        assert links.count() >= len(CHAPTER_PAGES), "the sidebar lists the chapters"
+        box = links.first.bounding_box()
+        assert box is not None and 0 <= box["x"] < 390 and box["width"] > 0
+        pg.keyboard.press("Escape")
+        pg.wait_for_timeout(200)
+        contents = pg.locator(".secondary-toggle").filter(visible=True)
+        assert contents.count() == 1, "one visible contents button on a phone"
+        contents.click()
+        toc_links = "#pst-secondary-sidebar-modal a"
+        pg.wait_for_selector(f"{toc_links} >> visible=true", timeout=5000)
+        assert pg.locator(toc_links).filter(visible=True).count() >= 2
+        assert not pg.problems, pg.problems
+    finally:
+        context.close()
+    assert not outside_requests
+
+
+def _cold_weight(browser, server, path: Path, viewport: dict) -> int:
+    context = browser.new_context(viewport=viewport, is_mobile=viewport["width"] < 500)
+    pg = context.new_page()
+    outside: list[str] = []
+    pg.route("**/*", _guard(outside))
+    sizes: list[int] = []
+
+    def add(response):
+        try:
+            sizes.append(len(response.body()))
+        except Exception:  # a redirect or an aborted request has no body
+            pass
+
+    pg.on("response", add)
+    pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+    pg.wait_for_load_state("networkidle")
+    context.close()
+    assert not outside, outside
+    return sum(sizes)
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 1366, "height": 900}, {"width": 390, "height": 844}],
+    ids=lambda v: str(v["width"]),
+)
+def test_cold_pages_are_light(browser, server, viewport):
+    """Everything a first visit downloads: median page <= 1.5 MB, none above 3 MB."""
+    weights = {
+        p.relative_to(HTML).as_posix(): _cold_weight(browser, server, p, viewport) for p in PAGES
+    }
+    median = statistics.median(weights.values())
+    heaviest = max(weights, key=weights.get)
+    assert median <= 1.5e6, f"median cold page {median / 1e6:.2f} MB: {weights}"
+    assert weights[heaviest] <= 3.0e6, f"{heaviest}: {weights[heaviest] / 1e6:.2f} MB"
+
+
+@pytest.mark.parametrize("path", CHAPTER_PAGES, ids=lambda p: p.stem)
+def test_chapter_html_is_small_and_downloads_are_files(path: Path):
+    text = path.read_text(encoding="utf-8")
+    assert len(text.encode("utf-8")) <= 200_000, f"{path.name}: {len(text) / 1e3:.0f} KB of HTML"
+    assert "base64," not in text, f"{path.name}: a base64 payload is embedded in the page"
+    soup = BeautifulSoup(text, "html.parser")
+    for a in soup.find_all("a", download=True):
+        target = (path.parent / unquote(a["href"])).resolve()
+        assert target.is_file() and target.stat().st_size > 0, f"{path.name}: {a['href']}"
+        assert target.is_relative_to(HTML / "downloads"), a["href"]
+
+
+@pytest.mark.parametrize("path", CHAPTER_PAGES, ids=lambda p: p.stem)
+def test_chapter_offers_md_and_executed_ipynb(path: Path):
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    hrefs = [a["href"] for a in soup.select(".dropdown-download-buttons a[href]")]
+    wanted = {f"{path.stem}.md", f"{path.stem}.ipynb"}
+    offered = {Path(h).name for h in hrefs}
+    assert wanted <= offered, f"{path.name}: download menu offers {sorted(offered)}"
+    md, ipynb = (
+        (path.parent / next(h for h in hrefs if h.endswith(suffix))).resolve()
+        for suffix in (".md", ".ipynb")
+    )
+    assert md.read_text(encoding="utf-8").lstrip().startswith("---")  # the MyST source
+    nb = json.loads(ipynb.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert code and any(c.get("outputs") for c in code), (
+        f"{ipynb.name} is not the executed notebook"
+    )
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(HTML)))
+def test_figures_say_what_they_show_and_maths_loads_only_where_needed(path: Path):
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    article = soup.find("article") or soup
+    for img in article.find_all("img"):
+        alt = (img.get("alt") or "").strip()
+        assert len(alt.split()) >= 3, (
+            f"{path.name}: image {img.get('src', '')[:60]} has alt {alt!r}"
+        )
+        assert not re.search(r"\.(png|svg|jpe?g)$", alt) and alt != img.get("src"), alt
+    has_maths = bool(article.select(".math"))
+    loads_mathjax = any("mathjax" in (s.get("src") or "").lower() for s in soup.find_all("script"))
+    assert loads_mathjax == has_maths, (
+        f"{path.name}: maths {has_maths}, MathJax loaded {loads_mathjax}"
+    )
+
+
+def test_bibliography_labels_are_author_year():
+    page = HTML / "book" / "bibliography.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    labels = [s.get_text("", strip=True) for s in soup.select("div.citation > span.label")]
+    assert len(labels) >= 50
+    author_year = re.compile(r"^\[.+, (\d{4}|n\.d\.)[a-z]?\]$")
+    assert [x for x in labels if not author_year.match(x)] == []
+    assert not any("n.d." in x for x in labels), "an entry has no year"
+    text = " ".join(soup.find("article").get_text(" ", strip=True).split())
+    assert "Hien, P. N., Chun, H. J., Oh, J. S., Kim, S. H., and Choi, B. G. (2024)" in text
+
+
+def _pdf_tool():
+    spec = importlib.util.spec_from_file_location("book_pdf", ROOT / "tools" / "pdf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_chapter_prints_to_a_pdf_handout(built, browser, tmp_path):
+    """tools/pdf.py prints a chapter; page 1 renders and reads as the chapter, no table clipped."""
+    for tool in ("pdftoppm", "pdftotext"):
+        if not shutil.which(tool):
+            pytest.fail(f"{tool} is not installed: `make chromium` installs poppler-utils")
+    chapter = CHAPTER_PAGES[4] if len(CHAPTER_PAGES) > 4 else CHAPTER_PAGES[0]
+    docname = chapter.relative_to(HTML).with_suffix("").as_posix()
+    written, clipped = _pdf_tool().print_book(
+        HTML, tmp_path, pages=[docname], book=False, browser=browser
+    )
+    assert clipped == [], clipped
+    (pdf,) = written
+    subprocess.run(
+        ["pdftoppm", "-f", "1", "-l", "1", "-r", "60", "-png", str(pdf), str(tmp_path / "p")],
+        check=True,
+    )
+    (png,) = tmp_path.glob("p*.png")
+    assert png.stat().st_size > 10_000  # a rendered page, not a blank sheet
+    first = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    title = BeautifulSoup(chapter.read_text(encoding="utf-8"), "html.parser").find("h1")
+    heading = title.get_text(" ", strip=True).rstrip("#").strip()
+    assert " ".join(heading.split()[-2:]) in " ".join(first.split()), first[:300]
+    assert "synthetic" in first.lower()
+    assert re.search(r"page 1 of \d+", first), "no page number in the footer"
+    # the print stylesheet leaves out the navigation: no sidebar captions, no skip link
+    assert "Using the book" not in first and "Skip to main content" not in first

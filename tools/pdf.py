@@ -175,9 +175,11 @@ def print_book(
     out_dir: Path = ROOT / "_build" / "pdf",
     pages: list[str] | None = None,
     book: bool = True,
+    browser=None,
 ) -> tuple[list[Path], list[str]]:
     """Print ``pages`` (default: the table of contents) and, with ``book``, the whole book.
 
+    ``browser``: a Playwright Chromium browser to reuse (a test's); by default one is launched.
     Returns the PDFs written and the clipped-table problems found (empty when all fit).
     """
     from playwright.sync_api import sync_playwright
@@ -191,8 +193,12 @@ def print_book(
     written: list[Path] = []
     problems: list[str] = []
     print_dir = html_dir / PRINT_DIR
-    with _serve(html_dir) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    with contextlib.ExitStack() as stack:
+        base = stack.enter_context(_serve(html_dir))
+        if browser is None:
+            p = stack.enter_context(sync_playwright())
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            stack.callback(browser.close)
         context = browser.new_context(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
         page = context.new_page()
         page.route("**/*", _local_only)
@@ -213,7 +219,6 @@ def print_book(
         finally:
             shutil.rmtree(print_dir, ignore_errors=True)
             context.close()
-            browser.close()
     return written, problems
 
 
