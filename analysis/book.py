@@ -26,6 +26,7 @@ from myst_nb import glue
 
 from analysis import labels, published
 from analysis.formatting import MINUS
+from analysis.provenance import Provenance
 from analysis.tables import format_published_value
 from analysis.verdicts import AGREES, CONSISTENT, DIFFERS, INCONSISTENT
 
@@ -82,6 +83,15 @@ def glue_text(name: str, text: str) -> str:
         raise TypeError(f"glue_text({name!r}): expected a formatted str, got {type(text).__name__}")
     glue(name, text, display=False)
     return text
+
+
+def glue_provenance(name: str, kind: str, note: str = "") -> Provenance:
+    """Glue the provenance badge of a result for ``{glue:md}`name``` (see
+    :mod:`analysis.provenance`): ``kind`` is published, determined or assumed, ``note`` what an
+    assumed result rests on. Returns the :class:`~analysis.provenance.Provenance`."""
+    prov = Provenance(kind, note)
+    glue(name, prov, display=False)
+    return prov
 
 
 def _data_uri(payload: bytes, mime: str) -> str:

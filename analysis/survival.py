@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,7 @@ from scipy import stats
 from analysis import engine
 from analysis.engine import spss_median_se
 from analysis.formatting import NOT_REACHED, interval, number, p_value
+from analysis.provenance import Provenance
 
 __all__ = [
     "as_arrays",
@@ -141,13 +142,26 @@ def _short(x) -> str:
     return "nan" if not np.isfinite(x) else f"{x:.4g}"
 
 
-def _glue(prefix: str, fields: dict) -> dict:
-    """Glue ``{prefix}.{key}`` for every formatted field (myst-nb, not displayed)."""
+def _glue(prefix: str, fields: dict, provenance: Provenance | None = None) -> dict:
+    """Glue ``{prefix}.{key}`` for every formatted field (myst-nb, not displayed), and
+    ``{prefix}.provenance`` (a badge for ``{glue:md}``) when the result carries one."""
     from myst_nb import glue  # optional: only a chapter being executed needs it
 
     for key, text in fields.items():
         glue(f"{prefix}.{key}", text, display=False)
+    if provenance is not None:
+        glue(f"{prefix}.provenance", provenance, display=False)
     return fields
+
+
+class _Provenanced:
+    """``provenance`` (published | determined | assumed, :mod:`analysis.provenance`)."""
+
+    provenance: Provenance | None
+
+    def with_provenance(self, kind: str, note: str = ""):
+        """A copy carrying ``Provenance(kind, note)``, glued beside the number by ``glue``."""
+        return replace(self, provenance=Provenance(kind, note))
 
 
 class _TupleLike:
@@ -177,7 +191,7 @@ class _TupleLike:
 
 
 @dataclass(frozen=True, eq=False)
-class MedianResult(_TupleLike):
+class MedianResult(_Provenanced, _TupleLike):
     """A Kaplan-Meier median and its interval; unpacks as ``median, lower, upper``.
 
     ``method`` is the interval method (``"spss"``, ``"log"``, ``"log-log"``), ``rule`` the median
@@ -194,6 +208,7 @@ class MedianResult(_TupleLike):
     method: str = "spss"
     rule: str = "spss"
     plateau: bool = False
+    provenance: Provenance | None = None
 
     def _as_tuple(self) -> tuple:
         return (self.median, self.lower, self.upper)
@@ -218,11 +233,11 @@ class MedianResult(_TupleLike):
 
     def glue(self, prefix: str, decimals: int = 1) -> dict:
         """Glue ``prefix.median``, ``prefix.ci`` … (see :meth:`formatted`); returns the texts."""
-        return _glue(prefix, self.formatted(decimals))
+        return _glue(prefix, self.formatted(decimals), self.provenance)
 
 
 @dataclass(frozen=True, eq=False)
-class MeanResult(_TupleLike):
+class MeanResult(_Provenanced, _TupleLike):
     """SPSS's (restricted) mean survival and its SE; unpacks as ``mean, se``.
 
     ``limit`` is the largest observed time the area is restricted to and ``limited`` is True when
@@ -234,6 +249,7 @@ class MeanResult(_TupleLike):
     se: float
     limit: float = _NAN
     limited: bool = False
+    provenance: Provenance | None = None
 
     def _as_tuple(self) -> tuple:
         return (self.mean, self.se)
@@ -256,16 +272,17 @@ class MeanResult(_TupleLike):
 
     def glue(self, prefix: str, decimals: int = 1) -> dict:
         """Glue ``prefix.mean``, ``prefix.se``, ``prefix.ci``, ``prefix.limit``."""
-        return _glue(prefix, self.formatted(decimals))
+        return _glue(prefix, self.formatted(decimals), self.provenance)
 
 
 @dataclass(frozen=True, eq=False)
-class LogrankResult(_TupleLike):
+class LogrankResult(_Provenanced, _TupleLike):
     """A log-rank test; unpacks as ``chi2, df, p``."""
 
     chi2: float
     df: int
     p: float
+    provenance: Provenance | None = None
 
     def _as_tuple(self) -> tuple:
         return (self.chi2, self.df, self.p)
@@ -279,11 +296,11 @@ class LogrankResult(_TupleLike):
 
     def glue(self, prefix: str) -> dict:
         """Glue ``prefix.chi2``, ``prefix.df``, ``prefix.p``."""
-        return _glue(prefix, self.formatted())
+        return _glue(prefix, self.formatted(), self.provenance)
 
 
 @dataclass(frozen=True, eq=False)
-class CoxModel:
+class CoxModel(_Provenanced):
     """A fitted Cox model: the coefficient ``table`` (as :func:`cox_table`) and its summary.
 
     The three global tests on ``df`` degrees of freedom are those of R ``summary(coxph)``:
@@ -306,6 +323,7 @@ class CoxModel:
     score_p: float
     concordance: float
     converged: bool
+    provenance: Provenance | None = None
 
     def __repr__(self) -> str:
         return (
@@ -332,7 +350,7 @@ class CoxModel:
 
     def glue(self, prefix: str) -> dict:
         """Glue ``prefix.lr``, ``prefix.concordance`` … (see :meth:`formatted`)."""
-        return _glue(prefix, self.formatted())
+        return _glue(prefix, self.formatted(), self.provenance)
 
 
 # --------------------------------------------------------------------------------- Kaplan-Meier

@@ -1,0 +1,108 @@
+"""Where a number comes from: published, determined or assumed.
+
+Core layer: imports nothing else from :mod:`analysis`.
+
+Every result the book shows is computed on one synthetic cohort, but not every result is the
+paper's. Three classes, each defined once here:
+
+:data:`PUBLISHED`
+    a number the paper prints, and a calibration target: the synthetic cohort is made to
+    reproduce it (whether it does is the calibration's verdict, :mod:`analysis.verdicts`).
+:data:`DETERMINED`
+    not printed by the paper, but pinned down by what it prints: it barely moves across
+    independently drawn cohorts that all reproduce the published numbers
+    (:mod:`analysis.ensemble` measures the spread; the rule is :data:`analysis.ensemble.SPREAD_RULE`).
+:data:`ASSUMED`
+    varies across such cohorts, or rests on a choice of the generator that the paper does not
+    report (the timing of additional TACE or of response, heights and weights…). Such a result
+    illustrates a method on this synthetic cohort; it says nothing about the study.
+
+A :class:`Provenance` is carried by the result objects (``provenance`` field of
+:class:`analysis.survival.MedianResult` and its siblings) and glued beside the number as a small
+badge (``{glue:md}`name.provenance``` in a chapter; :meth:`Provenance._repr_markdown_`).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+__all__ = ["ASSUMED", "CLASSES", "DETERMINED", "PUBLISHED", "Provenance", "assumed", "classify"]
+
+#: A number the paper prints (a calibration target).
+PUBLISHED = "published"
+#: Not printed, but stable across calibrated cohorts.
+DETERMINED = "determined"
+#: Varies across calibrated cohorts, or rests on a generator choice.
+ASSUMED = "assumed"
+CLASSES = (PUBLISHED, DETERMINED, ASSUMED)
+
+#: One-line meaning of each class, for legends and tooltips.
+MEANINGS = {
+    PUBLISHED: "printed in the paper; the synthetic cohort is calibrated to it",
+    DETERMINED: "not printed, but the same in every cohort that reproduces the paper",
+    ASSUMED: "depends on choices made for the synthetic cohort, not on the paper",
+}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The class of a result and, for an assumed one, what it rests on.
+
+    Examples
+    --------
+    >>> p = Provenance("assumed", "timing of additional TACE")
+    >>> str(p)
+    'assumed: timing of additional TACE'
+    >>> print(p._repr_markdown_())
+    <sup class="provenance provenance-assumed" title="depends on choices made for the synthetic cohort, not on the paper">assumed: timing of additional TACE</sup>
+    >>> Provenance("guessed")
+    Traceback (most recent call last):
+    ...
+    ValueError: provenance must be one of published, determined, assumed; got 'guessed'
+    """
+
+    kind: str
+    note: str = ""
+
+    def __post_init__(self):
+        if self.kind not in CLASSES:
+            raise ValueError(f"provenance must be one of {', '.join(CLASSES)}; got {self.kind!r}")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.note}" if self.note else self.kind
+
+    @property
+    def label(self) -> str:
+        """``"(published)"``, ``"(assumed: …)"``: the short label for plain text."""
+        return f"({self})"
+
+    def _repr_markdown_(self) -> str:
+        """The badge (inline HTML, styled by ``book.css``; the title explains the class)."""
+        return (
+            f'<sup class="provenance provenance-{self.kind}" '
+            f'title="{html.escape(MEANINGS[self.kind])}">{html.escape(str(self))}</sup>'
+        )
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(self.label)
+
+
+def assumed(note: str) -> Provenance:
+    """An assumed result and the choice it rests on."""
+    return Provenance(ASSUMED, note)
+
+
+def classify(relative_spread: float, threshold: float) -> str:
+    """:data:`DETERMINED` when a spread across calibrated cohorts is within ``threshold``,
+    otherwise :data:`ASSUMED` (a NaN spread — the result does not exist in some cohort — is
+    assumed).
+
+    Examples
+    --------
+    >>> classify(0.03, 0.10), classify(0.25, 0.10), classify(float("nan"), 0.10)
+    ('determined', 'assumed', 'assumed')
+    """
+    if relative_spread != relative_spread:  # NaN
+        return ASSUMED
+    return DETERMINED if relative_spread <= threshold else ASSUMED
