@@ -1034,8 +1034,10 @@ class CohortValidator:
 
     def _unit_hint(self, col: Column, out_values: np.ndarray) -> str:
         """'looks like g/L: ×0.1' when most out-of-range values fit another unit."""
-        if col.plausible is None or not col.plausible.other_units or len(out_values) == 0:
+        if col.plausible is None or len(out_values) == 0:
             return ""
+        if not col.plausible.other_units:
+            return self._likely_hint(col, out_values)
         lo = col.gt if col.gt is not None else col.min
         hi = col.max
         for unit, factor in col.plausible.other_units:
@@ -1047,6 +1049,19 @@ class CohortValidator:
                 fits &= conv <= hi
             if fits.mean() >= 0.5:
                 return f"values look like {unit}: multiply by {factor:g} to get {col.unit}"
+        return self._likely_hint(col, out_values)
+
+    @staticmethod
+    def _likely_hint(col: Column, out_values: np.ndarray) -> str:
+        """'values look like …' when out-of-range values sit where the schema's likely unit is."""
+        plaus = col.plausible
+        if plaus is None or not plaus.likely or len(out_values) == 0:
+            return ""
+        median = float(np.median(out_values))
+        if (plaus.median_max is not None and median > plaus.median_max) or (
+            plaus.median_min is not None and median < plaus.median_min
+        ):
+            return f"values look like {plaus.likely}" + (f"; {plaus.hint}" if plaus.hint else "")
         return ""
 
     def _check_text(self, col, cells, missing, base, ref_maker) -> np.ndarray:

@@ -179,7 +179,7 @@ _SSN = re.compile(
     r"(?<![0-9])(?!000|666|9[0-9]{2})[0-9]{3}([- ])(?!00)[0-9]{2}\1(?!0000)[0-9]{4}(?![0-9])"
 )
 _NHS = re.compile(r"(?<![0-9])[0-9]{3}([- ]?)[0-9]{3}\1[0-9]{4}(?![0-9])")
-_SIN = re.compile(r"(?<![0-9])[1-79][0-9]{2}([- ]?)[0-9]{3}\1[0-9]{3}(?![0-9])")
+_SIN = re.compile(r"(?<![0-9])[0-9]{3}([- ]?)[0-9]{3}\1[0-9]{3}(?![0-9])")
 _NIR = re.compile(
     r"(?<![0-9])[12] ?[0-9]{2} ?(?:0[1-9]|1[0-2]|[2-9][0-9]) ?(?:[0-9]{2}|2[ABab]) ?[0-9]{3}"
     r" ?[0-9]{3} ?[0-9]{2}(?![0-9])"
@@ -204,7 +204,7 @@ _PHONE = re.compile(
     # international: +CC or 00CC, then groups (E.164: at most 15 digits; checked below)
     r"(?<![\w+])(?:\+|00)[1-9][0-9]{0,3}(?:[ .\-/]?\(?[0-9]{1,6}\)?){1,6}(?![\w])"
     # national, trunk prefix 0 (UK, France, Germany, Korea, Japan, …): 0AA[A] sep groups
-    r"|(?<![\w.])\(?0[0-9]{1,4}\)?[ .\-/][0-9]{2,5}(?:[ .\-/][0-9]{2,5}){0,3}(?![\w])"
+    r"|(?<![\w.])\(?0[0-9]{1,4}\)?[ .\-/][0-9]{2,8}(?:[ .\-/][0-9]{2,5}){0,3}(?![\w])"
     # North American: (555) 123-4567, 555-123-4567, 555.123.4567
     r"|(?<![\w.])\(?[2-9][0-9]{2}\)?[ .-]?[0-9]{3}[ .-][0-9]{4}(?![\w])"
     # Korean mobile without separators
@@ -382,7 +382,7 @@ def identifier_kind(text: str, *, in_id: bool = False, names: bool = True) -> st
     -------
     str or None
         A key such as ``"rrn"``, ``"nhs"``, ``"phone"``, ``"date"``, ``"name"``,
-        ``"id-digits"``; :func:`describe` turns it into words.
+        ``"id-digits"``; ``describe()`` turns it into words.
 
     Examples
     --------
@@ -426,20 +426,23 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 def mask(value: str, keep: int = 2, limit: int = 24) -> str:
     """``value`` with every letter and digit after the first ``keep`` replaced by ``*``.
 
-    Separators stay, so the shape shows (``85****-*******``); the text is cut at ``limit``
-    characters, control characters become ``?``.
+    Separators stay, so the shape shows (``85****-*******``); short values keep fewer
+    characters (one below eight letters and digits, none below four); the text is cut at
+    ``limit`` characters, control characters become ``?``.
 
     Examples
     --------
     >>> mask("850101-1234567")
     '85****-*******'
-    >>> mask("John Smith")
-    'Jo** *****'
+    >>> mask("John Smith"), mask("=1+1")
+    ('Jo** *****', '=*+*')
     >>> mask("x" * 100)
     'xx**********************… (100 characters)'
     """
     out = []
     seen = 0
+    alnum = sum(ch.isalnum() for ch in str(value)[:limit])
+    keep = min(keep, 2 if alnum >= 8 else 1 if alnum >= 4 else 0)
     for ch in str(value)[:limit]:
         if ch.isalnum():
             out.append(ch if seen < keep else "*")
@@ -646,7 +649,7 @@ _KIND_ORDER = [k for k, _, _, _ in _DETECTORS] + ["name", "id-digits", "digits"]
 
 
 def find_identifiers(df: pd.DataFrame) -> list[Problem]:
-    """Columns of ``df`` that look like direct identifiers, one :class:`Problem` per column.
+    """Columns of ``df`` that look like direct identifiers, one :class:`~analysis.problems.Problem` per column.
 
     Parameters
     ----------
