@@ -662,7 +662,7 @@ def read_cohort_csv(path: Path | str) -> tuple[pd.DataFrame, list[Problem]]:
     -------
     frame : pandas.DataFrame
         One column per header field, values as stripped ``str`` or ``None`` for a missing cell
-        (see :data:`MISSING_TOKENS`); ``frame.attrs["line_numbers"]`` holds each row's line in
+        (see ``MISSING_TOKENS``); ``frame.attrs["line_numbers"]`` holds each row's line in
         the file. Rows with the wrong number of fields are left out (and reported).
     problems : list of Problem
         Problems with the file: duplicate or empty header names, rows with the wrong number of
@@ -1070,6 +1070,7 @@ class CohortValidator:
             allowed = [str(a) for a in col.allowed]
             ok = pd.Series(cells, dtype=object).isin(allowed).to_numpy()
             bad = present & ~ok
+            self._suspect[col.name] = bad
             if bad.any():
                 idx = np.flatnonzero(bad)
                 self.issues.add(
@@ -1077,7 +1078,6 @@ class CohortValidator:
                     ref_maker(lambda i: privacy.printable(cells[i])),
                     _type_hint(col, [cells[i] for i in idx[:1000]]),
                 )  # fmt: skip
-                self._suspect[col.name] = bad
                 out = cells.copy()
                 out[bad] = None
                 return out

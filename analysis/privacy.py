@@ -540,6 +540,19 @@ class IdentifierScanner:
         self.refused: set[str] = set()
         for name in self.columns:
             reason = _name_reason(name)
+            kind = identifier_kind(name, names=False)
+            if kind and not reason:
+                # the header cell itself holds an identifier: refuse it without printing it
+                self.refused.add(name)
+                self.by_name.append(
+                    Problem(
+                        mask(name),
+                        f"the column name itself contains {describe(kind)}; refused",
+                        "identifier",
+                        hint="rename the column; the name is masked here",
+                    )
+                )
+                continue
             if reason:
                 self.refused.add(name)
                 self.by_name.append(

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from test_cohort import BASE, HEADER, valid_rows, write
 
 from analysis.cohort import SCHEMA, CohortError, load_cohort
-from analysis.privacy import identifier_kind
+from analysis.privacy import identifier_kind, mask
 
 CASES: dict[str, int] = {}  # kind -> number of cases, for the closing note
 
@@ -358,6 +358,29 @@ def test_other_problems_of_a_row_never_print_an_identifier_like_patient_id(tmp_p
 def test_identifier_like_column_names_are_refused(tmp_path, name):
     message = refused(with_extra(tmp_path, name, ["x"] * 4), column=name, code="identifier")
     assert "by its name" in message
+
+
+@pytest.mark.parametrize(
+    "name",
+    _count(
+        "identifiers in the header itself", ["850101-1234567", "someone@example.org", "2023-01-15"]
+    ),
+)
+def test_identifier_in_a_header_cell_is_refused_and_masked(tmp_path, name):
+    message = refused(
+        with_extra(tmp_path, name, ["1"] * 4), column=mask(name), secret=name, code="identifier"
+    )
+    assert "the column name itself contains" in message
+
+
+@pytest.mark.parametrize(
+    "name",
+    _count(
+        "harmless extra column names", ["Overall Survival", "site", "arm", "study_id", "ldh_u_l"]
+    ),
+)
+def test_harmless_extra_column_names_pass(tmp_path, name):
+    assert name in accepted(with_extra(tmp_path, name, ["1", "2", "1", "2"])).columns
 
 
 # --------------------------------------------------------------------------------------------
