@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from test_browser import CHROMIUM, FLAGS, ROOT, _QuietHandler
 
-pytestmark = pytest.mark.book
+pytestmark = [pytest.mark.book, pytest.mark.xdist_group("literate")]  # one measurement pass
 
 HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
 CHAPTERS = sorted((HTML / "chapters").glob("*.html")) if (HTML / "index.html").is_file() else []
