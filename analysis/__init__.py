@@ -1,15 +1,23 @@
 """Reproduction of Hien et al. (2024), J Gastrointest Oncol 15(2):721-729.
 
-Modules
--------
-published  the paper's numbers, loaded from ``data/published/``
-clinical   clinical rules (BSA, ECF dosing, Child-Pugh, ALBI, BCLC, JSH 2021, mRECIST)
-cohort     the data dictionary, :func:`load_cohort` and the calibrated :func:`synthesize`
-engine     the one survival engine (NumPy): Kaplan-Meier, medians, SPSS mean, log-rank, Cox
-survival   Kaplan-Meier, log-rank and Cox regression for chapters: SPSS- and R-style result objects
-tables     Table 1 and Table 2 builders and published-vs-reproduced comparisons
-plots      the house plotting style, KM curves, forest plots
-audit      machine checks of the paper's internal consistency
+The package is built in layers that import downward only (``.importlinter`` is the contract that
+``make test`` checks):
+
+core
+    :mod:`analysis.formatting` (rounding, P values, numbers), :mod:`analysis.verdicts` (verdict
+    words, whose cohort it is), :mod:`analysis.problems` (problems with a cohort).
+engine, rules and sources
+    :mod:`analysis.engine` (the one survival engine, NumPy), :mod:`analysis.survival` (its
+    chapter-facing result objects), :mod:`analysis.clinical` (clinical rules),
+    :mod:`analysis.published` (the paper's numbers), :mod:`analysis.privacy`, ``labels``.
+the paper
+    :mod:`analysis.paper` (Table 2 terms and codings), :mod:`analysis.tables`,
+    :mod:`analysis.audit`, :mod:`analysis.synthesis`, ``calibration``, ``bias``.
+the cohort
+    :mod:`analysis.cohort`: the data dictionary, :func:`~analysis.cohort.load_cohort` and the
+    calibrated :func:`~analysis.cohort.synthesize`.
+report and command line
+    ``book`` (glue helpers), ``plots``, ``runner`` (``python -m analysis run``), ``cli``.
 """
 
 from pathlib import Path
@@ -18,6 +26,9 @@ __all__ = ["REPO_ROOT", "DATA_DIR", "PUBLISHED_DIR", "COHORT_CSV"]
 
 #: Root of the repository (the package is installed in editable mode).
 REPO_ROOT = Path(__file__).resolve().parent.parent
+#: The data directory: ``schema.yaml``, ``published/``, the book's ``cohort.csv``.
 DATA_DIR = REPO_ROOT / "data"
+#: The paper's numbers, one YAML file per table or figure.
 PUBLISHED_DIR = DATA_DIR / "published"
+#: The book's calibrated synthetic cohort.
 COHORT_CSV = DATA_DIR / "cohort.csv"

@@ -5,19 +5,19 @@ into text for a reader goes through these functions, so the same number always p
 
 Conventions (those of the paper, which was analysed in SPSS):
 
-- **Half-up rounding in decimal arithmetic** (:func:`round_half_up`, :func:`rounded`): the number's
+- **Half-up rounding in decimal arithmetic** (:func:`~analysis.formatting.round_half_up`, :func:`~analysis.formatting.rounded`): the number's
   shortest decimal representation (Python's ``repr``) is rounded half away from zero, as SPSS
   displays. Python's and R's ``round`` round half to even on the binary value, so ``round(2.675, 2)``
   is 2.67 and ``round(0.125, 2)`` is 0.12; here they are 2.68 and 0.13. A number just below a half
   (``0.0449999``) rounds down at every precision, deterministically.
 - **P values** (:func:`p_value`): three decimals, ``"<0.001"`` below 0.001.
-- **Display text** (:func:`number`, :func:`interval`, :func:`percent`, :func:`quantity`): a true
+- **Display text** (:func:`~analysis.formatting.number`, :func:`interval`, :func:`percent`, :func:`quantity`): a true
   minus sign (U+2212) for negatives, ``,`` thousands separators on request (``"371,724"``), an en
   dash between interval bounds (``"8.7–11.0"``), singular or plural units (``"1 month"``,
   ``"3 months"``) and ``"not reached"`` for a median survival the curve never reaches.
 
-:func:`rounded` keeps the ASCII hyphen-minus so that its text parses back as a number (it is what
-:func:`analysis.published.agrees` compares); everything shown to a reader uses :func:`number`.
+:func:`~analysis.formatting.rounded` keeps the ASCII hyphen-minus so that its text parses back as a number (it is what
+:func:`analysis.published.agrees` compares); everything shown to a reader uses :func:`~analysis.formatting.number`.
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def _round_scalar(x: float, decimals: int) -> float:
 def round_half_up(x, decimals: int):
     """Round half up (away from zero) at ``decimals``, as SPSS displays; numbers, elementwise.
 
-    The same rule as :func:`rounded`, returned as numbers: a float for a scalar, an array for an
+    The same rule as :func:`~analysis.formatting.rounded`, returned as numbers: a float for a scalar, an array for an
     array (NaN stays NaN). Fractions far from one half are rounded in floating point; within 1e-6
     of a half the decision is made in decimal arithmetic on the number's shortest representation,
     so the result never depends on binary noise.
@@ -201,7 +201,7 @@ def rounded(x, decimals: int, *, thousands: bool = False) -> str:
     Returns
     -------
     str
-        Text that reads back as a number (negatives with ``-``); for display use :func:`number`.
+        Text that reads back as a number (negatives with ``-``); for display use :func:`~analysis.formatting.number`.
 
     Raises
     ------
@@ -271,7 +271,7 @@ def number(x, decimals: int = 0, *, thousands: bool = False, missing: str = "–
 
 
 def interval(lower, upper, decimals: int = 1, *, thousands: bool = False, missing="–") -> str:
-    """Two bounds joined by an en dash, each formatted by :func:`number`.
+    """Two bounds joined by an en dash, each formatted by :func:`~analysis.formatting.number`.
 
     Examples
     --------

@@ -72,7 +72,7 @@ class Problem:
         The file could not be read at all (exit code 2 of ``python -m analysis validate``).
     count : int or None
         How many rows break the rule, when more than ``len(rows)`` (a streamed file keeps
-        only the first :data:`MAX_ROWS_SHOWN` row references).
+        only the first :data:`~analysis.problems.MAX_ROWS_SHOWN` row references).
     severity : {"error", "warning"}
         A warning does not make the cohort invalid.
 

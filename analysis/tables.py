@@ -62,7 +62,7 @@ user_cohort = is_user_cohort
 
 # ------------------------------------------------------------------------ user's cohorts
 def verdict(computed, entry_id: str, *, user: bool = False) -> str:
-    """``"agrees"``/``"differs"`` for one published entry, or :data:`NOT_SCORED` when ``user``.
+    """``"agrees"``/``"differs"`` for one published entry, or :data:`~analysis.verdicts.NOT_SCORED` when ``user``.
 
     For chapter-built comparison tables; ``computed`` that cannot be compared (NaN, wrong type)
     differs.
@@ -79,7 +79,7 @@ def verdict(computed, entry_id: str, *, user: bool = False) -> str:
 def label_for_cohort(table: pd.DataFrame, user: bool) -> pd.DataFrame:
     """Relabel a published-vs-reproduced table computed on a user's cohort.
 
-    When ``user`` is true: ``reproduced`` becomes :data:`YOUR_COHORT`, every ``verdict`` becomes :data:`NOT_SCORED` and
+    When ``user`` is true: ``reproduced`` becomes :data:`~analysis.verdicts.YOUR_COHORT`, every ``verdict`` becomes :data:`~analysis.verdicts.NOT_SCORED` and
     ``reason`` is emptied (a difference from the paper is not an error on other patients) except
     where the cell could not be computed ("–"), whose reason says why. The
     book's own tables are returned unchanged.

@@ -51,6 +51,7 @@ DIFFERS = "differs"
 NOT_SCORED = "not scored (your cohort)"
 #: Name of the ``reproduced`` column on a user's cohort.
 YOUR_COHORT = "your cohort"
+#: The comparison vocabulary, in the order tables count it.
 COMPARISON_VERDICTS = (AGREES, DIFFERS, NOT_SCORED)
 
 # ---------------------------------------------------------------- calibration targets
@@ -62,6 +63,7 @@ MISSED = "missed"
 INFEASIBLE = "infeasible"
 #: The cohort lacks the column, or the quantity does not exist in it (a median not reached).
 NOT_AVAILABLE = "not available"
+#: The calibration vocabulary.
 CALIBRATION_VERDICTS = (HIT, MISSED, INFEASIBLE, NOT_AVAILABLE)
 
 # ---------------------------------------------------------------- the paper's consistency
@@ -71,6 +73,7 @@ CONSISTENT = "consistent"
 INCONSISTENT = "inconsistent"
 #: Implausible or undecidable at the printed precision, not impossible.
 CANNOT_TELL = "cannot tell"
+#: The audit vocabulary, in the order :func:`analysis.audit.summary` reports it.
 AUDIT_VERDICTS = (CONSISTENT, INCONSISTENT, CANNOT_TELL)
 
 
