@@ -458,6 +458,19 @@ def ecf_dose_sheet(
         above :data:`PRIOR_EPIRUBICIN_MAX_MG_M2`; bilirubin or AST that is not > 0 or above its
         range; a negative or non-finite eGFR; ``ast_uln_u_l`` or ``bsa_cap_m2`` not > 0;
         malformed ``renal_bands``.
+
+    Examples
+    --------
+    Mosteller BSA √(170 × 65 / 3600) = 1.752 m²; epirubicin 35 mg/m² is 61.3 mg:
+
+    >>> sheet = ecf_dose_sheet(170, 65)
+    >>> round(sheet.attrs["bsa_m2"], 3)
+    1.752
+    >>> list(zip(sheet["drug"], sheet["day"], sheet["dose_mg_m2"]))  # doctest: +NORMALIZE_WHITESPACE
+    [('epirubicin', 1, 35.0), ('5-fluorouracil', 1, 500.0), ('cisplatin', 2, 60.0),
+     ('5-fluorouracil', 3, 500.0)]
+    >>> round(float(sheet.loc[0, "dose_mg"]), 1), sheet.attrs["warnings"]
+    (61.3, [])
     """
     for name, value in (("height_cm", height_cm), ("weight_kg", weight_kg)):
         if not np.isscalar(value) or isinstance(value, str):
@@ -709,6 +722,16 @@ def child_pugh(bilirubin_mg_dl, albumin_g_dl, inr, ascites, encephalopathy) -> t
     ValueError
         Naming the argument and value for a non-number, NaN, out-of-range value or unknown
         category.
+
+    Examples
+    --------
+    Bilirubin < 2 mg/dL, albumin > 3.5 g/dL, INR < 1.7, no ascites, no encephalopathy: one point
+    each; bilirubin 2–3, albumin 2.8–3.5, INR 1.7–2.3 and mild ascites: two points each.
+
+    >>> child_pugh(1.5, 3.8, 1.1, "none", "none")
+    (5, 'A')
+    >>> child_pugh(2.5, 3.0, 1.8, "mild", "none")
+    (9, 'B')
     """
     bili = _check_scalar(bilirubin_mg_dl, "bilirubin_mg_dl", lo=0, hi=50, unit="mg/dL")
     alb = _check_scalar(
@@ -807,6 +830,14 @@ def albi(bilirubin_umol_l, albumin_g_l):
     ValueError
         Naming the argument and value for non-numbers, NaN, bilirubin <= 0 (log undefined) and
         out-of-range values.
+
+    Examples
+    --------
+    0.66 × log10(17.1) − 0.085 × 40 = 0.8138 − 3.4 = −2.586, above the grade 1 cut-off (−2.60):
+
+    >>> score, grade = albi(17.1, 40)
+    >>> round(score, 3), grade
+    (-2.586, 2)
     """
     bili, wrap_bili = _as_array(
         bilirubin_umol_l, "bilirubin_umol_l", lo=0, hi=1000, unit="µmol/L", lo_open=True
@@ -961,6 +992,18 @@ def bclc_stage(
     ------
     ValueError
         Naming the argument and value.
+
+    Examples
+    --------
+    A single 15 mm tumour, ECOG 0, Child-Pugh A is very early (0); five nodules are intermediate
+    (B); ECOG 1 or macrovascular invasion is advanced (C); Child-Pugh C is terminal (D).
+
+    >>> bclc_stage(0, "A", 1, 15, False, False), bclc_stage(0, "A", 5, 40, False, False)
+    ('0', 'B')
+    >>> bclc_stage(1, "A", 1, 30, False, False), bclc_stage(0, "A", 1, 30, True, False)
+    ('C', 'C')
+    >>> bclc_stage(0, "C", 1, 30, False, False)
+    'D'
     """
     ps = _check_int(ecog_ps, "ecog_ps", 0, 4)
     if not isinstance(child_pugh_class, str) or child_pugh_class.strip().upper() not in (
@@ -1104,6 +1147,16 @@ def jsh_refractory(
     ------
     ValueError
         Naming the argument, position and value; or mismatched lengths.
+
+    Examples
+    --------
+    Viable tumour of 60 % and 70 % after two consecutive sessions is a poor response:
+
+    >>> r = jsh_refractory([60, 70], [False, False])
+    >>> bool(r["intrahepatic_poor_response"]), bool(r["is_refractory"])
+    (True, True)
+    >>> bool(jsh_refractory([20, 10], [False, True])["is_refractory"])  # one new-lesion scan only
+    False
     """
     viable = [
         _check_scalar(v, f"viable_percent[{i}]", lo=0, hi=100, unit="%")
@@ -1360,6 +1413,14 @@ def mrecist(
     -------
     str
         ``"CR"``, ``"PR"``, ``"SD"`` or ``"PD"``.
+
+    Examples
+    --------
+    Sums of viable target diameters (mm): −40 % is a partial response, 0 a complete one,
+    +50 % over the nadir progression, −10 % stable disease.
+
+    >>> mrecist(50, 30), mrecist(50, 0), mrecist(50, 60, 40), mrecist(50, 45)
+    ('PR', 'CR', 'PD', 'SD')
     """
     base = _check_scalar(baseline_sum_mm, "baseline_sum_mm", lo=0, hi=2000, unit="mm", lo_open=True)
     cur = _check_scalar(current_sum_mm, "current_sum_mm", lo=0, hi=2000, unit="mm")
