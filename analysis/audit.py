@@ -2062,6 +2062,14 @@ def audit_paper(directory=None) -> pd.DataFrame:
         ``verdict`` (one of :data:`VERDICTS`), ``explanation`` and ``ids`` (the published entries
         used). Rows come in a fixed order: counts and percentages, means and SDs, medians,
         Table 2, repeated numbers, claims, clinical rules, plausibility, survival cross-checks.
+
+    Examples
+    --------
+    >>> table = audit_paper()
+    >>> list(table.columns)
+    ['where', 'claim', 'check', 'computed', 'verdict', 'explanation', 'ids']
+    >>> set(table["verdict"]) <= set(VERDICTS)
+    True
     """
     df = published.load(directory)
 

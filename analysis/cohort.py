@@ -1482,6 +1482,20 @@ def load_cohort(path: Path | str | None = None, *, privacy: bool = True) -> pd.D
         With every problem found (file, privacy, schema, cross-column and plausibility
         rules); each names the column, the first offending rows by line number and a
         ``patient_id`` fit to print (masked when it looks like an identifier), and the rule.
+
+    Examples
+    --------
+    >>> cohort = load_cohort()  # the book's synthetic cohort
+    >>> cohort.shape, cohort.attrs["user_cohort"]
+    ((82, 38), False)
+    >>> import pathlib, tempfile
+    >>> bad = pathlib.Path(tempfile.mkdtemp()) / "bad.csv"
+    >>> _ = bad.write_text("patient_id,age_years\\nP1,abc\\n", encoding="utf-8")
+    >>> try:
+    ...     load_cohort(bad)
+    ... except CohortError as err:
+    ...     print(str(err).splitlines()[1])
+      - column age_years: must be a whole number — 1 row: line 2 (patient_id P1): 'abc'
     """
     path = Path(COHORT_CSV if path is None else path)
     chunks: list[_Chunk] = []
@@ -1567,6 +1581,14 @@ def synthesize(seed: int | None = None, **kwargs) -> pd.DataFrame:
     A thin entry point that keeps the public name in :mod:`analysis.cohort`; the procedure is
     documented in :func:`analysis.synthesis.synthesize`, which receives every argument.
     ``seed=None`` uses that function's default seed (the one behind ``data/cohort.csv``).
+
+    Examples
+    --------
+    A short, barely calibrated run (the committed cohort takes the default, longer one):
+
+    >>> df = synthesize(7, chains=1, steps=200, cox_steps=0)
+    >>> len(df), "os_months" in df.columns
+    (82, True)
     """
     if seed is not None:
         kwargs["seed"] = seed
