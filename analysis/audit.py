@@ -1175,24 +1175,43 @@ def cox_vs_logrank(
     relation: str,
     p_decimals: int,
     same_coding: bool = True,
+    hr_decimals: int = 3,
 ) -> Check:
     """Does a univariate Cox Wald z for a 0/1 split agree with the log-rank P for that split?
 
-    Method: for one 0/1 covariate the log-rank test is the Cox score test, and score and Wald
-    statistics usually agree closely. The Wald ``|z| = |ln HR|/SE`` (from the CI) is compared
-    with the ``|z|`` the printed log-rank P implies: within 25% is ``"consistent"``, more than a
-    factor of 2 apart ``"inconsistent"``, otherwise ``"cannot tell"``. With
-    ``same_coding=False`` (the Cox term cannot be the same split: its SE is below the 0/1 floor)
-    the verdict is ``"consistent"``: a per-unit Wald test and a two-group log-rank test are not
-    tied by any arithmetic, so both P values can be true.
+    Method: for one 0/1 covariate the log-rank statistic is ``U(0)/√V``, with ``U`` the Cox
+    score (Breslow ties, as SPSS fits) and ``V ≤ I(0)`` the hypergeometric variance; the Wald
+    statistic is ``|β̂|·√I(β̂)``. Because ``U(0) = ∫ I(β) dβ`` over ``[β̂, 0]`` and ``I`` is a sum
+    over deaths of terms ``p(1 − p)`` that are log-concave in β and change by at most a factor
+    ``e^|β̂|`` along the way, the average of ``I`` on the segment is at least the geometric mean
+    of its ends term by term, and (Pólya–Szegő) ``Σ√(aᵢbᵢ) ≥ √(Σaᵢ Σbᵢ)/cosh(β̂/2)``. Hence
+
+        log-rank ``|z|`` ≥ Wald ``|z|`` / cosh(β̂/2),
+
+    a bound, not an approximation. A printed log-rank P too large for it (its ``|z|`` below the
+    bound at every value the rounding allows) is ``"inconsistent"``; ranges within 25% are
+    ``"consistent"``; a log-rank ``|z|`` more than twice the Wald one is ``"inconsistent"``, and
+    between is ``"cannot tell"`` (heavy ties can shrink ``V``, so that side has no exact bound).
+    With ``same_coding=False`` (the Cox term cannot be the same split: its SE is below the 0/1
+    floor) the verdict is ``"consistent"``: a per-unit Wald test and a two-group log-rank test
+    are not tied by any arithmetic, so both P values can be true.
     """
     se = (math.log(upper) - math.log(lower)) / (2 * Z95)
     z = abs(math.log(hr)) / se
     se_lo, se_hi = _se_bounds(lower, upper, ci_decimals)
-    wald = (abs(math.log(hr)) / se_hi, abs(math.log(hr)) / se_lo if se_lo > 0 else math.inf)
+    b_lo, b_hi = sorted(abs(v) for v in _log_bounds(hr, hr_decimals))
+    if _log_bounds(hr, hr_decimals)[0] <= 0 <= _log_bounds(hr, hr_decimals)[1]:
+        b_lo = 0.0
+    wald = (b_lo / se_hi, b_hi / se_lo if se_lo > 0 else math.inf)
+    floor = wald[0] / math.cosh(b_hi / 2)  # the smallest log-rank |z| the Cox row allows
     printed = _z_range_printed(p, relation, p_decimals)
     computed = f"Wald z {number(z, 2)} (P ≈ {_p_text(_p_of_z(z))}); log-rank z {number(printed[0], 2)}–{number(printed[1], 2)}"
-    details = {"wald_z": z, "logrank_z": printed}
+    details = {
+        "wald_z": z,
+        "logrank_z": printed,
+        "logrank_z_min": floor,
+        "logrank_p_max": _p_of_z(floor),
+    }
     if not same_coding:
         return Check(
             CONSISTENT,
@@ -1203,22 +1222,37 @@ def cox_vs_logrank(
             "ties one P to the other: both can be true.",
             details,
         )
-    verdict, factor = _compare_ranges(wald, printed, 1.25, 2.0)
-    if verdict == CONSISTENT:
-        why = "The Cox Wald test and the log-rank test of the same split agree."
-    else:
-        why = (
-            f"For one 0/1 covariate the log-rank test is the Cox score test, which usually agrees "
-            f"closely with the Wald test; here the two z values differ by a factor of "
-            f"{number(factor, 1)}, so P values of {_p_text(_p_of_z(z))} and "
-            f"{'<' if relation == '<' else ''}{p} are hard to reconcile."
+    printed_p = f"{'<' if relation == '<' else ''}{p}"
+    if printed[1] < floor - _EPS:
+        return Check(
+            INCONSISTENT,
+            computed,
+            f"For one 0/1 covariate the log-rank |z| is at least the Wald |z| divided by "
+            f"cosh(β̂/2) (score = the integral of the information from β̂ to 0; each death's "
+            f"information is log-concave in β): here at least {number(floor, 2)}, so the log-rank "
+            f"P is at most {_p_text(_p_of_z(floor))}, not {printed_p} (|z| at most "
+            f"{number(printed[1], 2)} even if rounded or truncated). Assumes Breslow ties, as SPSS "
+            "fits, and the usual hypergeometric log-rank variance.",
+            details,
         )
-        if verdict == CANNOT_TELL:
-            why += (
-                " Not impossible in a small sample, but worth asking about. The numbers at risk "
-                "and deaths in each group at each death time would decide it: they give both "
-                "statistics exactly."
-            )
+    verdict, factor = _compare_ranges(wald, printed, 1.25, 2.0)
+    if verdict == CONSISTENT or printed[1] < wald[0]:
+        why = (
+            "The Cox Wald test and the log-rank test of the same split agree: the log-rank |z| is "
+            f"at least {number(floor, 2)} (Wald |z| / cosh(β̂/2)), which the printed P allows."
+        )
+        return Check(CONSISTENT, computed, why, details)
+    why = (
+        f"The log-rank |z| is above the Wald |z| by a factor of {number(factor, 1)}; only heavy "
+        "ties (which shrink the log-rank variance) can do that much"
+    )
+    if verdict == CANNOT_TELL:
+        why += (
+            ". Not impossible, but worth asking about. The numbers at risk and deaths in each "
+            "group at each death time would decide it: they give both statistics exactly."
+        )
+    else:
+        why += f", and not by a factor above 2: P values of {_p_text(_p_of_z(z))} and {printed_p} are hard to reconcile."
     return Check(verdict, computed, why, details)
 
 
@@ -2035,7 +2069,15 @@ def _check_survival(rows: _Rows, get, n: int, se_results: dict) -> None:
             p = get(lr_id)
             same = se_results[(term, model)].verdict == CONSISTENT
             res = cox_vs_logrank(
-                hr.value, iv.lower, iv.upper, iv.decimals, p.value, p.relation, p.decimals, same
+                hr.value,
+                iv.lower,
+                iv.upper,
+                iv.decimals,
+                p.value,
+                p.relation,
+                p.decimals,
+                same,
+                hr_decimals=hr.decimals,
             )
             rows.add(
                 where,

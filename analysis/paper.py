@@ -57,6 +57,7 @@ __all__ = [
     "UNIVARIATE_GROUPS",
     "MULTIVARIABLE_TERMS",
     "PER_UNIT_TERMS",
+    "SAME_SPLIT_LOGRANK",
     "BCLC_ORDER",
     "CODINGS",
     "Z95",
@@ -224,6 +225,13 @@ PER_UNIT_TERMS = {
     t.id: (t.column, t.cutoff, t.unit)
     for t in TERMS
     if t.stated == "binary" and t.implied == "per unit"
+}
+
+#: Log-rank P values the paper prints for the same two-group split as a Table 2 term: a univariate
+#: 0/1 Cox row must be compatible with them (log-rank ``|z|`` ≥ Wald ``|z|`` / cosh(β̂/2)).
+SAME_SPLIT_LOGRANK = {
+    "additional_tace": "results.logrank_additional_tace.p",
+    "prior_tace_gt4": "results.logrank_prior_tace.p",
 }
 
 #: The univariate models, one per printed variable: ``(book label, [(term, book coding text or
@@ -480,6 +488,10 @@ def _constraints(boxes: dict, keep: frozenset, sign) -> tuple[list, list]:
         between(1.0, -Z95, *boxes["lower"])
     if "upper" in keep:
         between(1.0, Z95, *boxes["upper"])
+    cap = boxes.get("cap")
+    if cap is not None and math.isfinite(cap):  # |b| <= cap·s, from a same-split log-rank P
+        rows += [[1.0, -cap], [-1.0, -cap]]
+        rhs += [0.0, 0.0]
     if sign is not None:
         z_lo, z_hi = boxes["p"]
         rows.append([-sign, z_lo])  # sign·b >= z_lo·s
@@ -584,6 +596,12 @@ def _attainable(boxes, keep, se_min, part):
     return math.exp(max(lo, -700)), math.exp(min(hi, 700))
 
 
+#: With only one printed number of a row kept: which one, in order of preference.
+_KEEP_ONE = [
+    frozenset(_PARTS) - {k} for k in ("hr", "p", "lower", "upper")
+]  # fmt: skip
+
+
 def row_feasibility(
     hr: float,
     lower: float,
@@ -593,6 +611,7 @@ def row_feasibility(
     relation: str = "=",
     decimals: tuple[int, int, int, int] = (3, 3, 3, 2),
     se_min: float = 0.0,
+    logrank_z_max: float | None = None,
 ) -> dict:
     """Which printed numbers of one Table 2 row can hold together at the printed precision.
 
@@ -603,7 +622,8 @@ def row_feasibility(
 
     When they do not, the numbers to give up are the fewest that make the rest fit; among such
     sets, the one whose given-up numbers lie nearest (in units of their last printed digit) to
-    what the kept numbers imply. That is the calibration's choice: keep what fits, and expect the
+    what the kept numbers imply (when only one number can be kept: the HR, else P, else a
+    bound). That is the calibration's choice: keep what fits, and expect the
     given-up numbers to print as ``implied``.
 
     Parameters
@@ -614,6 +634,12 @@ def row_feasibility(
         Printed decimals of HR, lower bound, upper bound and P.
     se_min : float
         A floor on the SE (:func:`binary_se_floor` for a 0/1 covariate).
+    logrank_z_max : float, optional
+        For a univariate 0/1 row, the largest ``|z|`` a printed log-rank P of the same split
+        allows. The log-rank ``|z|`` is at least the Wald ``|z|`` over ``cosh(b/2)`` (Breslow
+        ties; :func:`analysis.audit.cox_vs_logrank`), so the row must have
+        ``|b| <= logrank_z_max·cosh(b_max/2)·s``, with ``b_max`` the largest ``|b|`` the kept
+        numbers allow (a relaxation: an infeasible verdict stays exact).
 
     Returns
     -------
@@ -632,7 +658,7 @@ def row_feasibility(
     True
 
     The univariate Child-Pugh 6 row, 0.248 (0.071–0.865), P 0.02: the interval gives
-    SE 0.636–0.640 and |z| 2.18–2.20, so P is 0.028–0.029 and prints 0.03, not 0.02.
+    SE 0.636–0.640 and ``|z|`` 2.18–2.20, so P is 0.028–0.029 and prints 0.03, not 0.02.
 
     >>> r = row_feasibility(0.248, 0.071, 0.865, 0.02)
     >>> r["drop"], [round(float(x), 4) for x in r["implied"]["p"]]
@@ -649,23 +675,37 @@ def row_feasibility(
     se_max = (boxes["upper"][1] - boxes["lower"][0]) / (2 * Z95)
     out = {"se": se, "se_max": se_max}
     full = frozenset(_PARTS)
-    if _solvable(boxes, full, se_min):
+
+    def capped(keep):
+        if logrank_z_max is None:
+            return boxes
+        if "hr" in keep:
+            b_max = max(abs(v) for v in boxes["hr"])
+        else:
+            lo, hi = _lp_extreme(boxes, keep, se_min, (1.0, 0.0))
+            b_max = max(abs(lo), abs(hi)) if math.isfinite(lo) else 50.0
+        return boxes | {"cap": logrank_z_max * math.cosh(min(b_max, 50.0) / 2)}
+
+    if _solvable(capped(full), full, se_min):
         return out | {"feasible": True, "drop": (), "implied": {}, "distance": {}}
     printed = {"hr": hr, "lower": lower, "upper": upper, "p": p}
     unit = {"hr": 10.0**-d_hr, "lower": 10.0**-d_lo, "upper": 10.0**-d_up, "p": 10.0**-d_p}
     natural = {k: _box(printed[k], d) for k, d in zip(_PARTS, decimals, strict=True)}
     if relation == "<":
         natural["p"] = (0.0, p)
-    order = ("p", "hr", "upper", "lower")
+    order = ("p", "lower", "upper", "hr")  # on a tie, give up P first and the HR last
     for size in (1, 2, 3):
         best = None
         for combo in combinations(order, size):
             keep = full - frozenset(combo)
-            if not _solvable(boxes, keep, se_min):
+            kept_boxes = capped(keep)
+            if not _solvable(kept_boxes, keep, se_min):
                 continue
-            implied = {k: _attainable(boxes, keep, se_min, k) for k in combo}
+            implied = {k: _attainable(kept_boxes, keep, se_min, k) for k in combo}
             dist = {k: _distance(implied[k], natural[k], unit[k]) for k in combo}
-            total = sum(dist.values())
+            # with one number kept the others are free one at a time but not together, so the
+            # distances mean nothing: keep the HR first, then P, then a bound
+            total = sum(dist.values()) if size < 3 else _KEEP_ONE.index(frozenset(combo))
             if best is None or total < best[0] - 1e-9:
                 best = (total, combo, implied, dist)
         if best is not None:
@@ -675,10 +715,18 @@ def row_feasibility(
 
 
 _NAMES = {"hr": "HR", "lower": "lower bound", "upper": "upper bound", "p": "P"}
+_PLACES = {"figure1": "Figure 1 caption", "figure2": "Figure 2 caption"}
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _printed_range(part: str, values: tuple[float, float], decimals: int) -> str:
     """How an attainable range prints at the paper's decimals (``"0.03"`` or ``"1.307–1.308"``)."""
+    if values[1] > 1e6:  # unbounded above at any SE the kept numbers allow
+        return f"≥ {rounded(values[0], decimals)}"
     lo, hi = (rounded(v, decimals) for v in values)
     return lo if lo == hi else f"{lo}–{hi}"
 
@@ -725,7 +773,7 @@ def _cell_verdict(part: str, res: dict, dec, hr, iv, p) -> tuple[bool, str, str]
         pronoun = "it" if len(kept) == 1 else "them"
         reason = f"{kept_text} {verb} one Wald row, and with {pronoun} {implied}"
         return True, reason, follow
-    gone = " and ".join(_NAMES[k] for k in drop)
+    gone = _and([_NAMES[k] for k in drop])
     return False, f"fits its row with the rest; the row's {gone} cannot hold with it", follow
 
 
@@ -761,6 +809,11 @@ def table2_feasibility(directory=None, *, max_deaths: int | None = None) -> pd.D
     * **centre and P**: :func:`row_feasibility` — is there one Wald row (log HR ``b``, SE ``s``)
       that prints as the HR, both bounds and the P? If not, the fewest numbers to give up are
       named, and the cells holding them are infeasible (an interval cell when either bound is);
+    * **the same split's log-rank P**: a univariate 0/1 row whose split the paper also tests
+      with a log-rank P (:data:`SAME_SPLIT_LOGRANK`) must allow it, since the log-rank ``|z|``
+      is at least the Wald ``|z|`` over ``cosh(ln HR/2)``; when the two cannot both hold the
+      log-rank P is followed (printed in four places, part of the survival block) and the row
+      keeps what fits with it;
     * reference rows (printed ``1``) are feasible by construction.
 
     Parameters
@@ -783,9 +836,9 @@ def table2_feasibility(directory=None, *, max_deaths: int | None = None) -> pd.D
     --------
     >>> f = table2_feasibility()
     >>> len(f), int((~f.feasible).sum())
-    (99, 9)
+    (99, 11)
     >>> f.loc[~f.feasible & (f.cell != "P"), ["term", "model", "cell"]].values.tolist()
-    [['albumin_le3', 'univariate', '95% CI'], ['albumin_le3', 'multivariable', 'HR']]
+    [['albumin_le3', 'univariate', '95% CI'], ['albumin_le3', 'multivariable', 'HR'], ['additional_tace', 'univariate', '95% CI']]
     """
     entries = published.load(directory)
     t2 = entries[entries.location == "table2"]
@@ -850,10 +903,32 @@ def table2_feasibility(directory=None, *, max_deaths: int | None = None) -> pd.D
                 )
         else:
             implied, se_min = t.implied, 0.0
+        z_cap, logrank_note = None, ""
+        if model_key == "uni" and implied == "binary" and term_id in SAME_SPLIT_LOGRANK:
+            lr = get(SAME_SPLIT_LOGRANK[term_id])
+            z_cap = _z_box(lr.value, lr.relation, lr.decimals)[1]
+            alone = row_feasibility(
+                hr.value, iv.lower, iv.upper, p.value, relation=p.relation, decimals=dec,
+                se_min=se_min,
+            )  # fmt: skip
         res = row_feasibility(
-            hr.value, iv.lower, iv.upper, p.value, relation=p.relation, decimals=dec, se_min=se_min
-        )
+            hr.value, iv.lower, iv.upper, p.value, relation=p.relation, decimals=dec,
+            se_min=se_min, logrank_z_max=z_cap,
+        )  # fmt: skip
+        if z_cap is not None and alone["feasible"] and not res["feasible"]:
+            places = [
+                _PLACES.get(loc, loc)
+                for loc in dict.fromkeys(entries.loc[entries.quantity == lr.quantity, "location"])
+            ]
+            logrank_note = (
+                f"the row fits one Wald row alone, but not with the log-rank P {lr.text} of the "
+                f"same split (printed in the {_and(places)}; the calibration follows it, "
+                "as it keeps more published numbers and belongs to the survival block): a "
+                f"log-rank |z| ≤ {z_cap:.2f} caps the Wald |z| at {z_cap:.2f}·cosh(ln HR/2)"
+            )
         bad, reason, follow = _cell_verdict(part, res, dec, hr, iv, p)
+        if logrank_note:
+            reason = logrank_note + "; " + reason
         elsewhere = _printed_elsewhere(entries, {"hr": hr, "interval": iv, "p": p}[part])
         if elsewhere:
             reason += "; " + elsewhere

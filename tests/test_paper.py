@@ -95,6 +95,23 @@ def test_row_feasibility_albumin_multivariable():
     assert paper.row_feasibility(2.362, 1.341, 4.160, 0.003, decimals=(3, 3, 3, 3))["feasible"]
 
 
+def test_row_feasibility_with_the_same_splits_logrank():
+    # additional TACE: log-rank P 0.02 (≥ 0.015, so |z| ≤ 2.4324) caps the Wald |z| at
+    # 2.4324 × cosh(0.8267/2) = 2.6432; with HR 0.438 (|b| ≥ 0.8244) the SE must be ≥ 0.3119,
+    # so the upper bound is at least e^(−0.8244 + 1.96 × 0.3119) = 0.808 and P at least
+    # 2Φ(−2.6432) = 0.0082: only the HR of the row can stay
+    r = paper.row_feasibility(
+        0.438, 0.258, 0.743, 0.002, decimals=(3, 3, 3, 3), logrank_z_max=2.4324
+    )
+    assert not r["feasible"] and set(r["drop"]) == {"p", "lower", "upper"}
+    assert r["implied"]["upper"][0] == pytest.approx(0.808, abs=1e-3)
+    assert r["implied"]["p"][0] == pytest.approx(0.0082, abs=2e-4)
+    # a log-rank P of 0.003 (|z| ≤ 2.9677) leaves the row whole: 3.0594 / 1.0866 = 2.8156 ≤ 2.9677
+    assert paper.row_feasibility(
+        0.438, 0.258, 0.743, 0.002, decimals=(3, 3, 3, 3), logrank_z_max=2.9677
+    )["feasible"]
+
+
 def test_row_feasibility_binary_floor():
     # AST univariate, SE 0.003028 ≪ 0.2209: fine per unit, impossible for a 0/1 covariate
     args = (1.011, 1.005, 1.017, 0.001)
@@ -125,9 +142,11 @@ def test_table2_feasibility_cells(feasibility):
         ("albumin_le3", "multivariable", "P"),
         ("albi_score", "univariate", "P"),
         ("crp_gt3", "univariate", "P"),
+        ("additional_tace", "univariate", "95% CI"),
+        ("additional_tace", "univariate", "P"),
     ]
     summary = paper.feasibility_summary(f).set_index("model")
-    assert summary.loc["univariate", "cells"] == 65 and summary.loc["univariate", "infeasible"] == 7
+    assert summary.loc["univariate", "cells"] == 65 and summary.loc["univariate", "infeasible"] == 9
     assert summary.loc["multivariable", "cells"] == 34
     assert summary.loc["multivariable", "infeasible"] == 2
     # every infeasible cell says what the calibration follows instead
