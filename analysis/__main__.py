@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analysis.cli import COMMANDS, UsageError, audit, dose, run, synthesize, validate
+from analysis.cli import COMMANDS, UsageError, audit, dose, ensemble, run, synthesize, validate
 
 #: The module of each sub-command, in :data:`analysis.cli.COMMANDS` order.
-MODULES = {m.__name__.rsplit(".", 1)[1]: m for m in (dose, synthesize, validate, run, audit)}
+MODULES = {
+    m.__name__.rsplit(".", 1)[1]: m for m in (dose, synthesize, validate, run, audit, ensemble)
+}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -85,11 +85,11 @@ def glue_text(name: str, text: str) -> str:
     return text
 
 
-def glue_provenance(name: str, kind: str, note: str = "") -> Provenance:
-    """Glue the provenance badge of a result for ``{glue:md}`name``` (see
-    :mod:`analysis.provenance`): ``kind`` is published, determined or assumed, ``note`` what an
-    assumed result rests on. Returns the :class:`~analysis.provenance.Provenance`."""
-    prov = Provenance(kind, note)
+def glue_provenance(name: str, kind: str | Provenance, note: str = "") -> Provenance:
+    """Glue the provenance badge of a result for ``{glue:md}`name:commonmark``` (see
+    :mod:`analysis.provenance`): ``kind`` is published, determined or assumed (or a
+    :class:`~analysis.provenance.Provenance`), ``note`` what an assumed result rests on."""
+    prov = kind if isinstance(kind, Provenance) else Provenance(kind, note)
     glue(name, prov, display=False)
     return prov
 

@@ -168,7 +168,7 @@ def retime(cohort: pd.DataFrame, scenario: str, seed: int) -> pd.DataFrame:
     tace_rng, resp_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(int(seed)).spawn(2)
     )
-    if sc.tace is not None:
+    if sc.tace is not None and "additional_tace" in out.columns:
         treated = (out["additional_tace"] == 1).to_numpy()
         os_t = out["os_months"].to_numpy(float)
         t, outside = _draw(sc.tace, os_t, tace_rng)
@@ -221,6 +221,8 @@ def scenario_estimates(
         df = retime(cohort, name, seed)
         df = df.assign(disease_control=(df["best_response"] != "PD").astype(int))
         for exposure, (col, time_col) in _EXPOSURES.items():
+            if col not in df.columns:  # a user's cohort without additional TACE
+                continue
             res = bias.exposure_analyses(
                 df, landmarks, exposure_col=col, exposure_time_col=time_col
             )

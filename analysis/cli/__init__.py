@@ -18,4 +18,4 @@ class UsageError(Exception):
     """A problem with the user's input: printed as one line on stderr, exit code 2."""
 
 
-COMMANDS = ["dose", "synthesize", "validate", "run", "audit"]
+COMMANDS = ["dose", "synthesize", "validate", "run", "audit", "ensemble"]

@@ -1,0 +1,372 @@
+"""An ensemble of calibrated cohorts: which derived results the paper determines.
+
+One synthetic cohort reproduces the paper's printed numbers, but so would many others. A result
+the paper does not print (a landmark hazard ratio, a proportional-hazards P value, 1-year
+survival, the optimism of the multivariable model, a Table 2 cell no cohort can print) is a
+property of *the paper* only if it comes out (nearly) the same in every cohort that reproduces
+the paper; otherwise it is a property of the generator's draw.
+
+:func:`run_ensemble` draws ``n`` independently seeded cohorts with
+:func:`analysis.synthesis.synthesize` (member seeds spawned from one master seed by
+``numpy.random.SeedSequence``), checks each against every calibration target
+(:func:`analysis.synthesis.target_counts`), computes :data:`RESULTS` on each
+(:func:`derived_results`) and summarises them per result (:func:`summarise`): median, quartiles,
+minimum, maximum and the class (:mod:`analysis.provenance`) by :data:`SPREAD_RULE`.
+
+Members run in parallel on Dask (``dask.distributed``): a ``LocalCluster`` of single-threaded
+worker processes by default, or an existing cluster given by its scheduler address. Each finished
+member is written to a cache directory (one JSON file per member, under a fingerprint of the
+package's source and the published numbers), so an interrupted run resumes where it stopped and a
+changed calibration never reuses stale members. The summary depends only on the master seed, the
+number of members and the code: the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import REPO_ROOT, bias, calibration, paper, provenance, synthesis
+from analysis.survival import km_table, logrank, try_ph_test
+
+__all__ = [
+    "RESULTS",
+    "SPREAD_RULE",
+    "SUMMARY_COLUMNS",
+    "derived_results",
+    "member_results",
+    "member_seeds",
+    "run_ensemble",
+    "summarise",
+    "format_summary",
+    "result_provenance",
+]
+
+#: Landmarks of the bias chapter (months).
+LANDMARKS = (1.0, 2.0, 3.0, 6.0)
+#: Cut-offs of the bias chapter's sensitivity table other than the paper's (more than 4).
+CUTOFFS = (3, 5, 6)
+#: Bootstrap fits of the optimism correction per member (the chapter uses 200).
+N_BOOT = 200
+
+#: How the spread across members decides the class, per kind of result: the interquartile range
+#: on the given scale must not exceed the threshold for the result to be *determined*.
+#: ``hr``: IQR of log HR ≤ log 1.2 (the middle half of the members within 20% of each other);
+#: ``p``: IQR of log10 P ≤ 0.5 (half an order of magnitude); ``probability``: IQR ≤ 0.05;
+#: ``concordance``: IQR ≤ 0.02; ``count``: IQR = 0.
+SPREAD_RULE: dict[str, tuple[str, float]] = {
+    "hr": ("log", math.log(1.2)),
+    "p": ("log10", 0.5),
+    "probability": ("identity", 0.05),
+    "concordance": ("identity", 0.02),
+    "count": ("identity", 0.0),
+}
+
+#: result id -> (chapter, kind, description). Results that are calibration targets are not here,
+#: except the Table 2 hazard ratios (``table2.*``), listed so that the cells no cohort can print
+#: (and those the calibration misses) get a spread too; a feasible cell is *published*.
+RESULTS: dict[str, tuple[str, str, str]] = {
+    "survival.os_6m": ("06-survival", "probability", "overall survival at 6 months"),
+    "survival.os_12m": ("06-survival", "probability", "overall survival at 12 months"),
+    "survival.pfs_6m": ("06-survival", "probability", "progression-free survival at 6 months"),
+    "survival.pfs_12m": ("06-survival", "probability", "progression-free survival at 12 months"),
+    "cox.ph_global_p": ("07-cox", "p", "proportional hazards, global test P (multivariable)"),
+    "cox.ph_smallest_p": ("07-cox", "p", "proportional hazards, smallest per-term P"),
+    "bias.tace_naive_hr": ("09-bias", "hr", "additional TACE, naive HR (Efron)"),
+    "bias.tace_tv_hr": ("09-bias", "hr", "additional TACE, time-varying HR"),
+    "bias.dc_naive_hr": ("09-bias", "hr", "disease control, naive HR"),
+    "bias.dc_tv_hr": ("09-bias", "hr", "disease control, time-varying HR"),
+    **{
+        f"bias.tace_landmark_{lm:g}m_hr": (
+            "09-bias",
+            "hr",
+            f"additional TACE, landmark HR at {lm:g} months",
+        )
+        for lm in LANDMARKS
+    },  # fmt: skip
+    **{
+        f"bias.dc_landmark_{lm:g}m_hr": (
+            "09-bias",
+            "hr",
+            f"disease control, landmark HR at {lm:g} months",
+        )
+        for lm in LANDMARKS
+    },  # fmt: skip
+    **{
+        f"bias.cutoff_{c}_logrank_p": (
+            "09-bias",
+            "p",
+            f"prior TACE more than {c} sessions, log-rank P",
+        )
+        for c in CUTOFFS
+    },  # fmt: skip
+    "bias.optimism_apparent": ("09-bias", "concordance", "multivariable model, apparent C"),
+    "bias.optimism": ("09-bias", "concordance", "multivariable model, optimism of C"),
+    "bias.optimism_corrected": ("09-bias", "concordance", "multivariable model, corrected C"),
+}
+
+#: Fewer members than this decide nothing: every derived result stays *assumed*.
+MIN_MEMBERS = 20
+#: The committed summary (``python -m analysis ensemble --n 50``).
+SUMMARY_CSV = REPO_ROOT / "data" / "ensemble-summary.csv"
+
+#: Columns of the summary file.
+SUMMARY_COLUMNS = [
+    "result", "chapter", "kind", "description", "members", "median", "q1", "q3", "min", "max",
+    "spread", "threshold", "class",
+]  # fmt: skip
+
+
+def _hr(d) -> float:
+    return float(d["hr"]) if pd.notna(d["hr"]) else math.nan
+
+
+def derived_results(cohort: pd.DataFrame) -> dict[str, float]:
+    """Every result of :data:`RESULTS` (and the Table 2 HRs) on one cohort; NaN when a result
+    does not exist on it (e.g. a landmark with nobody exposed)."""
+    out: dict[str, float] = {}
+    for col in ("os", "pfs"):
+        km = km_table(cohort[f"{col}_months"], cohort[f"{col}_event"], [6.0, 12.0])
+        out[f"survival.{col}_6m"] = float(km["survival"].iloc[0])
+        out[f"survival.{col}_12m"] = float(km["survival"].iloc[1])
+    design = bias.multivariable_design(cohort)
+    terms = [c for c in design.columns if c not in ("os_months", "os_event")]
+    ph, _ = try_ph_test(design, "os_months", "os_event", terms, transform="km")
+    out["cox.ph_global_p"] = float(ph.loc["GLOBAL", "p"]) if ph is not None else math.nan
+    out["cox.ph_smallest_p"] = (
+        float(ph.drop(index="GLOBAL")["p"].min()) if ph is not None else math.nan
+    )
+    tace = bias.exposure_analyses(cohort, LANDMARKS)
+    dc_cohort = cohort.assign(disease_control=(cohort["best_response"] != "PD").astype(int))
+    dc = bias.exposure_analyses(
+        dc_cohort, LANDMARKS, exposure_col="disease_control", exposure_time_col="response_month"
+    )
+    for name, res in (("tace", tace), ("dc", dc)):
+        out[f"bias.{name}_naive_hr"] = _hr(res["naive"])
+        out[f"bias.{name}_tv_hr"] = _hr(res["time_varying"])
+        lm = res["landmarks"].set_index("landmark") if len(res["landmarks"]) else None
+        for landmark in LANDMARKS:
+            value = _hr(lm.loc[landmark]) if lm is not None else math.nan
+            out[f"bias.{name}_landmark_{landmark:g}m_hr"] = value
+    for c in CUTOFFS:
+        high = (cohort["prior_tace_sessions"] > c).astype(int)
+        out[f"bias.cutoff_{c}_logrank_p"] = float(
+            logrank(cohort["os_months"], cohort["os_event"], high).p
+        )
+    opt = bias.optimism_corrected_concordance(design, "os_months", "os_event", n_boot=N_BOOT)
+    out["bias.optimism_apparent"] = float(opt["apparent"])
+    out["bias.optimism"] = float(opt["optimism"])
+    out["bias.optimism_corrected"] = float(opt["corrected"])
+    t2 = calibration.table2_verdicts(cohort)
+    hr_cells = t2["id"].str.startswith("table2.") & t2["id"].str.endswith(".hr")
+    for r in t2[hr_cells].itertuples(index=False):
+        out[r.id] = float(r.computed)
+    return dict(sorted(out.items()))
+
+
+def member_seeds(seed: int, n: int) -> list[int]:
+    """The members' synthesis seeds, spawned from the master seed (independent streams)."""
+    return [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(int(seed)).spawn(n)]
+
+
+def member_results(seed: int, synthesize_options: dict | None = None) -> dict:
+    """Synthesize one member (one process: ``workers=1``), check it against every calibration
+    target and compute its derived results. A plain dict, so that it travels and caches as JSON.
+    """
+    start = time.perf_counter()
+    df = synthesis.synthesize(int(seed), workers=1, **(synthesize_options or {}))
+    counts = synthesis.target_counts(df)
+    table = synthesis.target_table(df)
+    t2 = calibration.table2_verdicts(df)
+    return {
+        "seed": int(seed),
+        "targets": {block: {k: int(v) for k, v in row.items()} for block, row in counts.iterrows()},
+        "target_verdicts": dict(zip(table["id"], table["verdict"], strict=True)),
+        "table2_verdicts": dict(zip(t2["id"], t2["verdict"], strict=True)),
+        "results": derived_results(df),
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+
+
+def fingerprint(synthesize_options: dict | None = None) -> str:
+    """A hash of the package's source, the published numbers and the synthesis options: the
+    cache directory's name, so that a change to any of them never reuses old members."""
+    h = hashlib.sha256()
+    for path in sorted(
+        [*(REPO_ROOT / "analysis").glob("*.py"), *(REPO_ROOT / "data" / "published").glob("*")]
+    ):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    h.update(json.dumps(synthesize_options or {}, sort_keys=True).encode())
+    return h.hexdigest()[:16]
+
+
+def _member_path(cache: Path, index: int, seed: int) -> Path:
+    return cache / f"member-{index:05d}-seed-{seed}.json"
+
+
+def _write_json(path: Path, payload: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(payload, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run_ensemble(
+    n: int,
+    seed: int = 2024,
+    *,
+    cache_dir: Path | str | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    synthesize_options: dict | None = None,
+    log: Callable[[str], None] | None = None,
+) -> list[dict]:
+    """Run (or resume) the ensemble; returns the members in index order.
+
+    Members already in the cache are read, the others are computed on Dask: a ``LocalCluster``
+    with ``workers`` single-threaded processes (default: the number of CPUs, at most ``n``), or
+    the cluster at ``scheduler``. ``log`` receives one line per finished member.
+    """
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    cache_root = Path(cache_dir) if cache_dir else REPO_ROOT / ".ensemble-cache"
+    cache = cache_root / fingerprint(synthesize_options)
+    cache.mkdir(parents=True, exist_ok=True)
+    seeds = member_seeds(seed, n)
+    todo = [(i, s) for i, s in enumerate(seeds) if not _member_path(cache, i, s).exists()]
+    say = log or (lambda line: print(line, file=sys.stderr, flush=True))
+    say(f"ensemble: {n - len(todo)} of {n} members cached in {cache}")
+    if todo:
+        from dask.distributed import Client, LocalCluster, as_completed
+
+        cluster = None
+        if scheduler:
+            client = Client(scheduler)
+        else:
+            k = workers or min(len(todo), os.cpu_count() or 1)
+            cluster = LocalCluster(
+                n_workers=k, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            client = Client(cluster)
+        try:
+            futures = {
+                client.submit(
+                    member_results, s, synthesize_options, key=f"ensemble-{i}-{s}", pure=False
+                ): (i, s)
+                for i, s in todo
+            }
+            done = n - len(todo)
+            for fut in as_completed(futures):
+                i, s = futures[fut]
+                payload = fut.result()
+                _write_json(_member_path(cache, i, s), payload)
+                done += 1
+                missed = sum(v["missed"] for v in payload["targets"].values())
+                say(
+                    f"ensemble: member {i + 1} (seed {s}) done in {payload['seconds']:.0f} s, "
+                    f"{missed} published numbers missed [{done}/{n}]"
+                )
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    return [
+        json.loads(_member_path(cache, i, s).read_text(encoding="utf-8"))
+        for i, s in enumerate(seeds)
+    ]
+
+
+def _scaled(values: np.ndarray, scale: str) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if scale == "log":
+            return np.log(values)
+        if scale == "log10":
+            return np.log10(values)
+    return values
+
+
+def summarise(members: list[dict]) -> pd.DataFrame:
+    """Per result: members with a value, median, quartiles, min, max, the spread (IQR on the
+    rule's scale), the threshold and the class (:data:`SPREAD_RULE`); a Table 2 cell that is a
+    feasible calibration target is *published*. Rows sorted by result id."""
+    ids = sorted({k for m in members for k in m["results"]})
+    feasible = synthesis_feasible_table2()
+    rows = []
+    for rid in ids:
+        if rid.startswith("table2."):
+            chapter, kind, desc = "07-cox", "hr", f"Table 2 {rid.removeprefix('table2.')}"
+        else:
+            chapter, kind, desc = RESULTS[rid]
+        values = np.array([m["results"].get(rid, math.nan) for m in members], dtype=float)
+        ok = values[np.isfinite(values)]
+        scale, threshold = SPREAD_RULE[kind]
+        if len(ok) == len(values) and len(ok) > 0:
+            q1, q3 = np.percentile(_scaled(ok, scale), [25, 75])
+            spread = float(q3 - q1)
+        else:
+            spread = math.nan  # the result does not exist in some member
+        cls = provenance.classify(spread, threshold) if len(values) >= MIN_MEMBERS else "assumed"
+        if rid.startswith("table2.") and feasible.get(rid, False):
+            cls = provenance.PUBLISHED
+        stats = (
+            np.percentile(ok, [50, 25, 75]).tolist() + [ok.min(), ok.max()]
+            if len(ok)
+            else [math.nan] * 5
+        )
+        rows.append([rid, chapter, kind, desc, len(ok), *stats, spread, threshold, cls])
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def synthesis_feasible_table2() -> dict[str, bool]:
+    """Table 2 HR cell id -> feasible (a calibration target), from :mod:`analysis.paper`."""
+    feas = paper.table2_feasibility()
+    return {r.id: bool(r.feasible) for r in feas.itertuples(index=False)}
+
+
+def _fmt(x) -> str:
+    if isinstance(x, float | np.floating):
+        return "" if not math.isfinite(x) else f"{x:.6g}"
+    return str(x)
+
+
+def format_summary(summary: pd.DataFrame) -> str:
+    """The summary as CSV text with fixed formatting (6 significant digits, ``\\n``)."""
+    lines = [",".join(SUMMARY_COLUMNS)]
+    for row in summary.itertuples(index=False):
+        cells = [_fmt(v) for v in row]
+        lines.append(",".join(f'"{c}"' if "," in c else c for c in cells))
+    return "\n".join(lines) + "\n"
+
+
+def result_provenance(result: str, summary_csv: Path | str | None = None) -> provenance.Provenance:
+    """The class of a derived result from the committed ensemble summary.
+
+    *Assumed* (with the reason) when the summary is missing, does not list the result, or has
+    fewer than :data:`MIN_MEMBERS` members; otherwise the summary's class.
+
+    Examples
+    --------
+    >>> str(result_provenance("no.such.result"))
+    'assumed: not measured across calibrated cohorts'
+    """
+    path = Path(summary_csv) if summary_csv else SUMMARY_CSV
+    if not path.exists():
+        return provenance.assumed("not measured across calibrated cohorts")
+    table = pd.read_csv(path).set_index("result")
+    if result not in table.index:
+        return provenance.assumed("not measured across calibrated cohorts")
+    row = table.loc[result]
+    if int(row["members"]) < MIN_MEMBERS:
+        return provenance.assumed(f"only {int(row['members'])} calibrated cohorts compared")
+    if row["class"] == provenance.ASSUMED:
+        return provenance.assumed("varies across calibrated cohorts")
+    return provenance.Provenance(str(row["class"]))
