@@ -68,6 +68,7 @@ from typing import TextIO
 import yaml
 
 from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT
+from analysis.cohort import load_cohort
 
 __all__ = [
     "CHAPTERS_DIR",
@@ -860,6 +861,11 @@ def _report_index_md(out_name: str, cohort_file: str, digest: str, params: dict,
     return "\n".join(lines)
 
 
+_USER_BANNER = (
+    "A report on your cohort: patient-level results come from your data, not from the "
+    "book's synthetic cohort. Keep it local."
+)
+
 _USER_NOTICE = """\
 ```{admonition} Your cohort
 :class: warning synthetic-notice
@@ -904,6 +910,14 @@ def _build_site(
     config.setdefault("execute", {})["execute_notebooks"] = "off"
     config["execute"].pop("cache", None)
     config["only_build_toc_files"] = True
+    if user_cohort:  # the book's banner and footer say "synthetic": not true of a user's report
+        theme = config.get("sphinx", {}).get("config", {}).get("html_theme_options", {})
+        if "announcement" in theme:
+            theme["announcement"] = _USER_BANNER
+        if "extra_footer" in theme:
+            theme["extra_footer"] = f'<p class="book-footer">{_USER_BANNER}</p>'
+        if "extra_footer" in config.get("html", {}):
+            config["html"]["extra_footer"] = f"<p>{_USER_BANNER}</p>"
     (build_root / "_config.yml").write_text(
         yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
@@ -1038,8 +1052,6 @@ def run_book(
     ChapterFailed
         A chapter raised; no report, partial output in ``<out>.failed``.
     """
-    from analysis.cohort import load_cohort
-
     log = log or sys.stderr
     started = time.monotonic()
     chapters_dir = Path(chapters_dir).resolve()
