@@ -26,14 +26,21 @@ from pathlib import Path
 
 from analysis import COHORT_CSV
 from analysis.cli import UsageError
+from analysis.cohort import CohortError
+from analysis.runner import (
+    CHAPTERS_DIR,
+    ChapterFailed,
+    RunInterrupted,
+    RunnerError,
+    parse_parameters,
+    run_book,
+)
 
 HELP = "re-run the book's chapters on a cohort (validated first) into reports/NAME"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the command's arguments."""
-    from analysis.runner import CHAPTERS_DIR
-
     parser.add_argument(
         "--cohort",
         type=Path,
@@ -84,15 +91,6 @@ def _name(path) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Validate, execute, publish; print the summary; return the exit code."""
-    from analysis.cohort import CohortError
-    from analysis.runner import (
-        ChapterFailed,
-        RunInterrupted,
-        RunnerError,
-        parse_parameters,
-        run_book,
-    )
-
     try:
         parameters = parse_parameters(args.parameters)
         result = run_book(
