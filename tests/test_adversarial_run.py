@@ -589,7 +589,7 @@ def test_signal_removes_partial_output(tmp_path, signum):
 
 
 @pytest.mark.slow
-def test_force_replaces_only_our_report_and_scrubs_odd_paths(tmp_path):
+def test_force_replaces_only_our_report_and_scrubs_odd_paths(tmp_path, capsys):
     """One kernel run in a non-ASCII folder with a markup file name, then --force cases."""
     chapters = _tiny_book(tmp_path)
     folder = tmp_path / "Ünï dir 목록 名前"
@@ -641,9 +641,9 @@ def test_force_replaces_only_our_report_and_scrubs_odd_paths(tmp_path):
     assert again.returncode == 0, again.stderr
     assert sorted(p.name for p in reports.iterdir()) == ["r"]
     (out / "my-notes.txt").write_text("mine", encoding="utf-8")
-    refused = _cli(*base, "--force")
-    assert refused.returncode == 2
-    assert "holds files this tool did not write ('my-notes.txt')" in refused.stderr
+    code, _, err = run_main(capsys, [*base, "--force"])
+    assert code == 2
+    assert "holds files this tool did not write ('my-notes.txt')" in err
     assert (out / "my-notes.txt").read_text(encoding="utf-8") == "mine"
     assert snapshot(cohort, chapters) == before
 

@@ -339,3 +339,27 @@ def test_unknown_parameter_is_refused_before_anything_runs(book, capsys):
     assert "-p min_cel_count: no selected chapter has this parameter" in err
     assert "min_cell_count" in err  # the known names are listed
     assert not (reports / "typo").exists()
+
+
+def test_site_build_failure_keeps_notebooks_and_log_marked_failed(tmp_path):
+    """A failing jupyter-book build: NAME.failed with the notebooks, build-log.txt, FAILED.txt."""
+    from analysis.runner import MARKER_NAME, SiteBuildFailed, _Failure, _keep_failed, _Workspace
+
+    out = tmp_path / "reports" / "r"
+    work = _Workspace(out)
+    work.add("01-a.ipynb").write_text("{}", encoding="utf-8")
+    failure = _Failure("jupyter-book build", 0, None, "ERROR: boom", log_text="the log")
+    failed = _keep_failed(work, out.with_name("r.failed"), failure, lambda text: text)
+    assert failed == tmp_path / "reports" / "r.failed"
+    assert sorted(p.name for p in failed.iterdir()) == [
+        MARKER_NAME,
+        "01-a.ipynb",
+        "FAILED.txt",
+        "build-log.txt",
+    ]
+    marker = json.loads((failed / MARKER_NAME).read_text(encoding="utf-8"))
+    assert marker["state"] == "failed" and "pid" not in marker
+    assert "could not be built (ERROR: boom)" in (failed / "FAILED.txt").read_text(encoding="utf-8")
+    error = SiteBuildFailed(failure.chapter, 0, None, failure.error, failed)
+    assert str(error).startswith("the report's site could not be built with jupyter-book: ERROR")
+    assert [p.name for p in (tmp_path / "reports").iterdir()] == ["r.failed"]
