@@ -195,7 +195,7 @@ def km_plot(
             y = len(levels) - 1 - row
             for x in at_risk_times:
                 n = int((t[mask] >= x).sum())
-                tab.text(x, y, str(n), ha="center", va="center", color=colour, fontsize=11)
+                tab.text(x, y, str(n), ha="center", va="center", color=colour, fontsize=12)
         tab.set_yticks(range(len(levels)))
         tab.set_yticklabels(names[::-1])
         tab.tick_params(axis="y", length=0, pad=14)
