@@ -85,12 +85,17 @@ def glue_text(name: str, text: str) -> str:
     return text
 
 
-def glue_provenance(name: str, kind: str | Provenance, note: str = "") -> Provenance:
+def glue_provenance(
+    name: str, kind: str | Provenance, note: str = "", *, user: bool = False
+) -> Provenance:
     """Glue the provenance badge of a result for ``{glue:md}`name:commonmark``` (see
     :mod:`analysis.provenance`): ``kind`` is published, determined or assumed (or a
-    :class:`~analysis.provenance.Provenance`), ``note`` what an assumed result rests on."""
+    :class:`~analysis.provenance.Provenance`), ``note`` what an assumed result rests on.
+
+    On a user's cohort (``user=True``) the classes do not apply (nothing there is calibrated or
+    generated): the badge is glued empty, so the same chapter text reads right on both."""
     prov = kind if isinstance(kind, Provenance) else Provenance(kind, note)
-    glue(name, prov, display=False)
+    glue(name, Markdown("") if user else prov, display=False)
     return prov
 
 

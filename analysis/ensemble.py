@@ -35,8 +35,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import REPO_ROOT, bias, calibration, paper, provenance, synthesis
-from analysis.survival import km_table, logrank, try_ph_test
+from analysis import REPO_ROOT, bias, calibration, paper, provenance, synthesis, tables
+from analysis.survival import km_table, logrank, mean_survival, median_survival, try_ph_test
 
 __all__ = [
     "RESULTS",
@@ -55,6 +55,8 @@ __all__ = [
 LANDMARKS = (1.0, 2.0, 3.0, 6.0)
 #: Cut-offs of the bias chapter's sensitivity table other than the paper's (more than 4).
 CUTOFFS = (3, 5, 6)
+#: Table 2 terms whose label states a binary split while the printed numbers imply per unit.
+STATED_TERMS = ("ast_gt40", "crp_gt3", "tumor_number_gt4", "prior_tace_gt4")
 #: Bootstrap fits of the optimism correction per member (the chapter uses 200).
 N_BOOT = 200
 
@@ -62,12 +64,15 @@ N_BOOT = 200
 #: on the given scale must not exceed the threshold for the result to be *determined*.
 #: ``hr``: IQR of log HR ≤ log 1.2 (the middle half of the members within 20% of each other);
 #: ``p``: IQR of log10 P ≤ 0.5 (half an order of magnitude); ``probability``: IQR ≤ 0.05;
-#: ``concordance``: IQR ≤ 0.02; ``count``: IQR = 0.
+#: ``concordance``: IQR ≤ 0.02; ``months`` (a time or its SE): IQR ≤ 0.5 months; ``chi2``: IQR ≤
+#: 1; ``count``: IQR = 0.
 SPREAD_RULE: dict[str, tuple[str, float]] = {
     "hr": ("log", math.log(1.2)),
     "p": ("log10", 0.5),
     "probability": ("identity", 0.05),
     "concordance": ("identity", 0.02),
+    "months": ("identity", 0.5),
+    "chi2": ("identity", 1.0),
     "count": ("identity", 0.0),
 }
 
@@ -79,6 +84,24 @@ RESULTS: dict[str, tuple[str, str, str]] = {
     "survival.os_12m": ("06-survival", "probability", "overall survival at 12 months"),
     "survival.pfs_6m": ("06-survival", "probability", "progression-free survival at 6 months"),
     "survival.pfs_12m": ("06-survival", "probability", "progression-free survival at 12 months"),
+    "survival.os_deaths": ("07-cox", "count", "deaths (events of the Cox models)"),
+    "survival.os_ci_log_lower": ("06-survival", "months", "median OS, R's log interval, lower"),
+    "survival.os_ci_log_upper": ("06-survival", "months", "median OS, R's log interval, upper"),
+    "survival.os_ci_loglog_lower": ("06-survival", "months", "median OS, log-log interval, lower"),
+    "survival.os_ci_loglog_upper": ("06-survival", "months", "median OS, log-log interval, upper"),
+    "survival.os_mean_se": ("06-survival", "months", "SPSS mean OS, standard error"),
+    "survival.pfs_mean_se": ("06-survival", "months", "SPSS mean PFS, standard error"),
+    "survival.lr_dc_chi2": ("06-survival", "chi2", "log-rank chi2, disease control vs PD"),
+    "survival.lr_prior_tace_chi2": ("06-survival", "chi2", "log-rank chi2, prior TACE > 4"),
+    "survival.lr_additional_tace_chi2": ("06-survival", "chi2", "log-rank chi2, additional TACE"),
+    **{
+        f"cox.stated_{term}_uni_hr": (
+            "07-cox",
+            "hr",
+            f"univariate HR of {term} as the binary split its label states",
+        )
+        for term in STATED_TERMS
+    },  # fmt: skip
     "cox.ph_global_p": ("07-cox", "p", "proportional hazards, global test P (multivariable)"),
     "cox.ph_smallest_p": ("07-cox", "p", "proportional hazards, smallest per-term P"),
     "bias.tace_naive_hr": ("09-bias", "hr", "additional TACE, naive HR (Efron)"),
@@ -138,6 +161,29 @@ def derived_results(cohort: pd.DataFrame) -> dict[str, float]:
         km = km_table(cohort[f"{col}_months"], cohort[f"{col}_event"], [6.0, 12.0])
         out[f"survival.{col}_6m"] = float(km["survival"].iloc[0])
         out[f"survival.{col}_12m"] = float(km["survival"].iloc[1])
+    out["survival.os_deaths"] = float(cohort["os_event"].sum())
+    for method, name in (("log", "log"), ("log-log", "loglog")):
+        med = median_survival(cohort["os_months"], cohort["os_event"], ci=method)
+        out[f"survival.os_ci_{name}_lower"] = float(med.lower)
+        out[f"survival.os_ci_{name}_upper"] = float(med.upper)
+    for col in ("os", "pfs"):
+        out[f"survival.{col}_mean_se"] = float(
+            mean_survival(cohort[f"{col}_months"], cohort[f"{col}_event"]).se
+        )
+    groups = {
+        "dc": cohort["best_response"] != "PD",
+        "prior_tace": cohort["prior_tace_sessions"] > 4,
+        "additional_tace": cohort["additional_tace"] == 1,
+    }
+    for name, mask in groups.items():
+        out[f"survival.lr_{name}_chi2"] = float(
+            logrank(cohort["os_months"], cohort["os_event"], mask.astype(int)).chi2
+        )
+    stated = tables.table2_models(cohort, "stated")["univariate"]
+    for term in STATED_TERMS:
+        out[f"cox.stated_{term}_uni_hr"] = (
+            float(stated.loc[term, "hr"]) if term in stated.index else math.nan
+        )
     design = bias.multivariable_design(cohort)
     terms = [c for c in design.columns if c not in ("os_months", "os_event")]
     ph, _ = try_ph_test(design, "os_months", "os_event", terms, transform="km")
@@ -347,11 +393,14 @@ def format_summary(summary: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def result_provenance(result: str, summary_csv: Path | str | None = None) -> provenance.Provenance:
-    """The class of a derived result from the committed ensemble summary.
+def result_provenance(
+    *results: str, summary_csv: Path | str | None = None
+) -> provenance.Provenance:
+    """The class of derived results from the committed ensemble summary.
 
-    *Assumed* (with the reason) when the summary is missing, does not list the result, or has
-    fewer than :data:`MIN_MEMBERS` members; otherwise the summary's class.
+    *Assumed* (with the reason) when the summary is missing, does not list a result, or has
+    fewer than :data:`MIN_MEMBERS` members; otherwise the summary's class (for several results,
+    e.g. both bounds of an interval, *determined* only when every one is).
 
     Examples
     --------
@@ -362,11 +411,12 @@ def result_provenance(result: str, summary_csv: Path | str | None = None) -> pro
     if not path.exists():
         return provenance.assumed("not measured across calibrated cohorts")
     table = pd.read_csv(path).set_index("result")
-    if result not in table.index:
+    if any(r not in table.index for r in results):
         return provenance.assumed("not measured across calibrated cohorts")
-    row = table.loc[result]
-    if int(row["members"]) < MIN_MEMBERS:
-        return provenance.assumed(f"only {int(row['members'])} calibrated cohorts compared")
-    if row["class"] == provenance.ASSUMED:
+    rows = table.loc[list(results)]
+    if int(rows["members"].min()) < MIN_MEMBERS:
+        return provenance.assumed(f"only {int(rows['members'].min())} calibrated cohorts compared")
+    classes = set(rows["class"])
+    if provenance.ASSUMED in classes:
         return provenance.assumed("varies across calibrated cohorts")
-    return provenance.Provenance(str(row["class"]))
+    return provenance.Provenance(classes.pop() if len(classes) == 1 else provenance.DETERMINED)

@@ -67,8 +67,8 @@ def test_format_is_fixed(tmp_path):
     assert ",0.333333," in text and text.endswith("\n")
     path = tmp_path / "s.csv"
     path.write_text(text)
-    assert str(ensemble.result_provenance("bias.dc_tv_hr", path)) == "determined"
-    assert ensemble.result_provenance("bias.tace_tv_hr", path).kind == "assumed"
+    assert str(ensemble.result_provenance("bias.dc_tv_hr", summary_csv=path)) == "determined"
+    assert ensemble.result_provenance("bias.tace_tv_hr", summary_csv=path).kind == "assumed"
 
 
 @pytest.mark.slow
