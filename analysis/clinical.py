@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 __all__ = [
     "proportion_ci",
@@ -1577,8 +1578,6 @@ def proportion_ci(count: int, n: int, method: str = "wilson", alpha: float = 0.0
     ValueError
         When ``count`` is not an integer in ``0..n``, ``n < 1``, or the method is unknown.
     """
-    from scipy import stats
-
     if not (isinstance(n, int | np.integer) and n >= 1):
         raise ValueError(f"n must be a positive integer, got {n!r}")
     if not (isinstance(count, int | np.integer) and 0 <= count <= n):

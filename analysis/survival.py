@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+from myst_nb import glue
 from scipy import stats
 
 from analysis import engine
@@ -145,8 +146,6 @@ def _short(x) -> str:
 def _glue(prefix: str, fields: dict, provenance: Provenance | None = None) -> dict:
     """Glue ``{prefix}.{key}`` for every formatted field (myst-nb, not displayed), and
     ``{prefix}.provenance`` (a badge for ``{glue:md}``) when the result carries one."""
-    from myst_nb import glue  # optional: only a chapter being executed needs it
-
     for key, text in fields.items():
         glue(f"{prefix}.{key}", text, display=False)
     if provenance is not None:
