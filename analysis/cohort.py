@@ -29,7 +29,7 @@ import csv
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -330,6 +330,8 @@ _MAGIC = [
 ]
 _SAVE_AS = 'save it from your spreadsheet as "CSV UTF-8 (comma delimited)"'
 
+_BLANK_ROW = re.compile(r"^[, \t]*$", re.M)
+
 #: Rows validated at a time; memory stays bounded however long the file is.
 CHUNK_ROWS = 50_000
 
@@ -397,19 +399,31 @@ class _Chunk:
     columns: dict[str, np.ndarray]
     lines: np.ndarray | None
     start: int  # position of the first row in the whole cohort
+    #: per column, (codes, distinct cleaned texts): cells == texts[codes]
+    factors: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(next(iter(self.columns.values()))) if self.columns else 0
 
 
-def _clean(cells) -> np.ndarray:
-    """Stripped cells, ``None`` for the missing tokens; each distinct text is cleaned once."""
+def _clean(cells) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Stripped cells, ``None`` for the missing tokens; each distinct text is cleaned once.
+    Also returns (codes, distinct cleaned texts), so later checks work once per text."""
     raw = np.empty(len(cells), dtype=object)
     raw[:] = cells
     codes, uniques = pd.factorize(raw)
     cleaned = np.empty(len(uniques), dtype=object)
     cleaned[:] = [None if (t := u.strip()) in MISSING_TOKENS else t for u in uniques]
-    return cleaned[codes]
+    return cleaned[codes], (codes, cleaned)
+
+
+def _chunk_of(columns: dict[str, tuple], lines, start: int) -> _Chunk:
+    return _Chunk(
+        {name: cells for name, (cells, _) in columns.items()},
+        lines,
+        start,
+        {name: factor for name, (_, factor) in columns.items()},
+    )
 
 
 def _missing(cells: np.ndarray) -> np.ndarray:
@@ -520,24 +534,32 @@ class _CsvStream:
             piece = self._file.read(1 << 22)
             text = rest + piece
             if not piece:
-                parts, rest = ([text] if text else []), ""
+                block, rest = text, ""
             else:
                 cut = text.rfind("\n")
                 if cut < 0:
                     rest = text
                     continue
-                parts, rest = text[:cut].split("\n"), text[cut + 1 :]
-            for raw in parts:
-                row = raw[:-1] if raw.endswith("\r") else raw
-                if row.count(",") == sep and row.strip(", \t"):
-                    good.append(row)
-                    lines.append(line)
-                    if len(good) == self.chunk_rows:
-                        yield self._plain_chunk(good, lines, width)
-                        good, lines = [], []
-                elif row.strip(", \t"):
-                    self._ragged_row(line, row.split(","))
-                line += 1
+                block, rest = text[:cut], text[cut + 1 :]
+            if "\r" in block:
+                block = block.replace("\r\n", "\n").removesuffix("\r")
+            parts = block.split("\n") if block else []
+            commas = np.fromiter((r.count(",") for r in parts), dtype=np.int64, count=len(parts))
+            if len(parts) and (commas == sep).all() and not _BLANK_ROW.search(block):
+                good.extend(parts)  # the usual case: every line one well-formed record
+                lines.extend(range(line, line + len(parts)))
+                line += len(parts)
+            else:
+                for row in parts:
+                    if row.count(",") == sep and row.strip(", \t"):
+                        good.append(row)
+                        lines.append(line)
+                    elif row.strip(", \t"):
+                        self._ragged_row(line, row.split(","))
+                    line += 1
+            while len(good) >= self.chunk_rows:
+                yield self._plain_chunk(good[: self.chunk_rows], lines[: self.chunk_rows], width)
+                del good[: self.chunk_rows], lines[: self.chunk_rows]
             if not piece:
                 break
         if good:
@@ -546,7 +568,7 @@ class _CsvStream:
     def _plain_chunk(self, good: list[str], lines: list[int], width: int) -> _Chunk:
         flat = np.array(",".join(good).split(","), dtype=object).reshape(len(good), width)
         columns = {self.header[i]: _clean(np.ascontiguousarray(flat[:, i])) for i in self.keep}
-        chunk = _Chunk(columns, np.array(lines, dtype=np.int64), self.rows)
+        chunk = _chunk_of(columns, np.array(lines, dtype=np.int64), self.rows)
         self.rows += len(good)
         self.bytes_read = self._position()
         return chunk
@@ -607,7 +629,7 @@ class _CsvStream:
     def _chunk(self, good: list[list[str]], lines: list[int]) -> _Chunk:
         cells = list(zip(*good, strict=True))
         columns = {self.header[i]: _clean(cells[i]) for i in self.keep}
-        chunk = _Chunk(columns, np.array(lines, dtype=np.int64), self.rows)
+        chunk = _chunk_of(columns, np.array(lines, dtype=np.int64), self.rows)
         self.rows += len(good)
         self.bytes_read = self._position()
         return chunk
@@ -724,20 +746,27 @@ def _text_column(series: pd.Series) -> np.ndarray:
     return out
 
 
-def _numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _numbers(cells: np.ndarray, factor=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse text cells as finite floats: (values with NaN where missing or bad, bad mask,
     mask of cells of 8 or more characters, which the identifier guard looks at).
 
     Only plain decimal notation is a number (``12``, ``-3.5``, ``1e3``): not ``1_2`` (which
     Python's float reads as 12), ``inf``, ``nan``, ``0x1F``, digits of other scripts, or
-    anything that overflows to infinity. Each distinct text is parsed once.
+    anything that overflows to infinity. Each distinct text is parsed once (``factor``: the
+    chunk's (codes, distinct texts) for these cells, when known).
     """
-    codes, uniques = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=True)
-    texts = np.asarray(uniques, dtype=object)
+    if factor is None:
+        codes, uniques = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=True)
+        texts = np.asarray(uniques, dtype=object)
+    else:
+        codes, texts = factor
+        codes = np.where(np.equal(texts, None)[codes], -1, codes) if len(texts) else codes
     parsed = np.full(len(texts), np.nan)
     ok = np.zeros(len(texts), dtype=bool)
     wide = np.zeros(len(texts), dtype=bool)
     for j, t in enumerate(texts):
+        if t is None:
+            continue
         wide[j] = len(t) >= 8
         if _NUMBER.fullmatch(t):
             x = float(t)
@@ -800,9 +829,6 @@ def _event_hint(name: str) -> str:
 
 _TOLERANCE = 1e-9
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_ODD_ID = re.compile(
-    f"^[=+\\-@]|[\x00-\x1f\x7f-\x9f\u2028\u2029]|^.{{{privacy.MAX_ID_LENGTH + 1}}}", re.S
-)
 
 # Child-Pugh points are the sum of five components' points (1–3 each). To score many rows,
 # each component's distinct values are scored by analysis.clinical.child_pugh_frame with the
@@ -830,6 +856,10 @@ def _child_pugh_points(components: dict[str, np.ndarray]) -> np.ndarray:
 
 
 _CP_COMPONENTS = ("bilirubin_mg_dl", "albumin_g_dl", "inr", "ascites", "encephalopathy")
+#: A cohort whose median body-mass index (weight_kg / height_m²) is above this has its weights
+#: in pounds (an adult cohort's median is 20-32 kg/m²).
+_BMI_MEDIAN_MAX = 40
+
 #: Days per month, to convert times given in days (365.25 / 12).
 DAYS_PER_MONTH = 30.4375
 
@@ -898,6 +928,7 @@ class CohortValidator:
         self._samples: dict[str, list[np.ndarray]] = {}
         self._bmi: list[np.ndarray] = []
         self._suspect: dict[str, np.ndarray] = {}
+        self._factor = None
         self._missing_columns()
 
     # -- whole-cohort checks ----------------------------------------------------------------
@@ -940,7 +971,9 @@ class CohortValidator:
         parsed: dict[str, np.ndarray] = {}
         for name, cells in chunk.columns.items():
             if name in SCHEMA:
+                self._factor = chunk.factors.get(name)
                 parsed[name] = self._check_column(SCHEMA[name], cells, ref_maker)
+        self._factor = None
         if self.scanner is not None:
             self._scan(chunk, ref_maker)
         self._cross_rules(chunk, parsed, ref_maker)
@@ -962,7 +995,7 @@ class CohortValidator:
             )  # fmt: skip
         if col.type in ("string", "category"):
             return self._check_text(col, cells, missing, base, ref_maker)
-        values, bad, long = _numbers(cells)
+        values, bad, long = _numbers(cells, self._factor)
         self._suspect[col.name] = bad | long
         if col.type in ("integer", "binary"):
             frac = ~bad & ~missing & (np.mod(np.nan_to_num(values), 1) != 0)
@@ -1090,16 +1123,14 @@ class CohortValidator:
         idx = np.flatnonzero(present)
         if len(idx) == 0:
             return
-        series = pd.Series(cells[idx], dtype=object)
-        odd = series.str.contains(_ODD_ID, na=False).to_numpy(dtype=bool)
         too_long = np.zeros(len(idx), dtype=bool)
         control = np.zeros(len(idx), dtype=bool)
         formula = np.zeros(len(idx), dtype=bool)
-        for j in np.flatnonzero(odd):
-            text = cells[idx[j]]
+        for j, text in enumerate(cells[idx]):
             too_long[j] = len(text) > privacy.MAX_ID_LENGTH
-            control[j] = bool(_CONTROL.search(text))
-            formula[j] = text[:1] in "=+-@"
+            if not (text.isascii() and text.isalnum()):  # P001 and the like skip the rest
+                control[j] = _CONTROL.search(text) is not None
+                formula[j] = text[:1] in "=+-@"
         masked = ref_maker(lambda i: repr(privacy.mask(cells[i])))
         for flags, rule, sub in (
             (
@@ -1311,7 +1342,7 @@ class CohortValidator:
                 )  # fmt: skip
         if self._bmi:
             bmi = np.concatenate(self._bmi)
-            if len(bmi) and float(np.median(bmi)) > 45:
+            if len(bmi) and float(np.median(bmi)) > _BMI_MEDIAN_MAX:
                 self.issues.add(
                     (2, self._order["weight_kg"], 11), "weight_kg, height_cm",
                     f"weight_kg looks like pounds, not kg: the median body-mass index would be "

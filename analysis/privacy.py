@@ -358,6 +358,26 @@ _CANDIDATE = re.compile(
 )
 
 
+# Letters and digits only (most pseudonymous ids): only runs of digits or a codice fiscale
+# can be an identifier.
+_ALNUM_CANDIDATE = re.compile(r"[0-9]{7}|[A-Za-z]{6}[0-9]")
+
+
+def candidate_mask(values) -> np.ndarray:
+    """Which cells might hold an identifier (a superset; :func:`identifier_kind` decides).
+
+    Linear and cheap: an ASCII letters-and-digits cell is only searched for a seven-digit run
+    or six letters and a digit; any other cell for the pre-filter of every rule.
+    """
+    out = np.zeros(len(values), dtype=bool)
+    for j, text in enumerate(values):
+        if text.isascii() and text.isalnum():
+            out[j] = len(text) >= 7 and _ALNUM_CANDIDATE.search(text) is not None
+        else:
+            out[j] = _CANDIDATE.search(text) is not None
+    return out
+
+
 def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
     if not (_NAME.fullmatch(text) or (in_id and _NAME_IN_ID.fullmatch(text))):
         return False
@@ -591,8 +611,7 @@ class IdentifierScanner:
         """
         if column in self.refused or len(values) == 0:
             return
-        series = pd.Series(values, dtype=object)
-        candidates = series.str.contains(_CANDIDATE, na=False).to_numpy()
+        candidates = candidate_mask(values)
         in_id = kind == "id"
         for j in np.flatnonzero(candidates):
             text = values[j]
@@ -609,6 +628,7 @@ class IdentifierScanner:
             if found is not None:
                 self._record(column, found, make_ref(int(positions[j]), repr(mask(text))))
         if kind == "text":
+            series = pd.Series(values, dtype=object)
             lengths = series.str.len().to_numpy()
             words = series.str.count(r"\s+").to_numpy() + 1
             wide = int(np.sum((lengths >= _FREE_TEXT_CHARS) | (words >= _FREE_TEXT_WORDS)))
