@@ -3,7 +3,7 @@
 The paper's patient-level data are not public. This module draws 82 synthetic patients whose
 aggregates print as the paper prints them: a plausible joint draw (:func:`draw_initial`) whose
 Table 1 margins are exact by construction, then a simulated-annealing calibration of the
-survival block (:func:`anneal_survival`), then a Cox phase (:func:`anneal_cox`) that exchanges
+survival block (:func:`anneal_survival`), then a Cox phase (:func:`analysis.calibration.anneal_table2`) that exchanges
 covariate blocks between patients to pull the Table 2 hazard ratios towards the published ones
 without changing any other target. :func:`feasibility` lists the published numbers that
 cannot all hold before anything is optimised; :func:`target_table` compares a cohort with every
@@ -26,15 +26,26 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from analysis import engine
+from analysis.calibration import (
+    anneal_table2,
+    cell_miss,
+    multivariable_agreement,
+    polish_table2,
+    table2_cells,
+    table2_verdicts,
+)  # fmt: skip
 from analysis.clinical import child_pugh, child_pugh_class_from_points
 from analysis.formatting import round_half_up, rounded
 from analysis.paper import MULTIVARIABLE_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.published import load, parse_text
+from analysis.tables import table2_models
 from analysis.verdicts import HIT, INFEASIBLE, MISSED, NOT_AVAILABLE
 
 N_PATIENTS = 82
+#: The seed behind the committed data/cohort.csv.
 DEFAULT_SEED = 20240426
 
 COLUMNS = [
@@ -705,8 +716,12 @@ INTEGER_COLUMNS = [
 
 
 def _bound_decimals(text: str) -> tuple[int, int]:
+    """Decimals both bounds of a printed interval are read at: the larger of the two, so that
+    "8.7–11" beside one-decimal neighbours means 11.0 (a bound printed without decimals is read
+    at its neighbour's precision)."""
     parsed = parse_text(text)
-    return int(parsed["lower_decimals"]), int(parsed["upper_decimals"])
+    d = max(int(parsed["lower_decimals"]), int(parsed["upper_decimals"]))
+    return d, d
 
 
 def target_entries() -> pd.DataFrame:
@@ -994,16 +1009,17 @@ AMBIGUITY_WEIGHT = 2.0
 #: Median rule of the reported Kaplan-Meier medians (:func:`cohort_statistics`, the target
 #: table): SPSS's, as the paper (SPSS 26) prints them.
 MEDIAN_RULE = "spss"
-#: Median rule the annealer scores (:func:`anneal_survival`): R's midpoint of an exact 0.5
-#: plateau, with which the committed cohort was calibrated. Scoring SPSS's rule instead changes
-#: the annealing path and so the whole cohort; that recalibration belongs with the Table 2 work.
-CALIBRATION_MEDIAN_RULE = "r"
+#: Median rule the annealer scores (:func:`anneal_survival`): SPSS's, as reported. A curve that
+#: sits exactly on S = 0.5 also counts as a miss of a feasible target (the printed median would
+#: then depend on the tie-breaking rule), so a hit never rests on a plateau.
+CALIBRATION_MEDIAN_RULE = "spss"
 #: Annealing cycles per chain: each later cycle restarts from the best state so far at
 #: ``REHEAT_FRACTION`` of the starting temperature.
 REHEAT_CYCLES = 1
 REHEAT_FRACTION = 0.3
 #: Share of time moves that jump a patient to near a target median (see :func:`anneal_survival`).
 TELEPORT_RATE = 0.25
+#: Shortest progression-free survival (months) of a patient with disease control.
 DC_MIN_PFS = 1.5
 
 
@@ -1130,7 +1146,36 @@ def _curve_keys(targets) -> list:
     return list(dict.fromkeys(t[0] for t in targets))
 
 
+#: Univariate Table 2 terms whose covariate the survival annealer moves and whose feasible cells
+#: join the survival loss (:func:`survival_cox_targets`). Empty: adding additional TACE and prior
+#: TACE sessions ("additional_tace", "prior_tace_gt4") was tried; it more than doubled the
+#: annealer's CPU time and still hit none of their cells (additional TACE's Wald P 0.002 sits
+#: badly with its log-rank P 0.02), so they are left to the Cox phase (prior TACE) or missed.
+SURVIVAL_COX_TERMS: tuple[str, ...] = ()
+#: The curve key of those fits in the annealer's cache.
+COX_KEY = ("cox", "all")
+
+
+def survival_cox_targets() -> list:
+    """Compiled targets (:func:`_compile_targets` layout) for the feasible univariate Table 2
+    cells of :data:`SURVIVAL_COX_TERMS` (HR, both bounds, P; Breslow ties, Wald)."""
+    if not SURVIVAL_COX_TERMS:
+        return []
+    return [
+        (COX_KEY, (cell, cell["term"]), cell["value"], cell["decimals"], 1.0)
+        for cell in table2_cells()
+        if cell["model"] == "uni" and cell["term"] in SURVIVAL_COX_TERMS
+    ]
+
+
 def _eval_curve(state: _SurvivalState, key, groups):
+    if key == COX_KEY:
+        columns = {"additional_tace": state.add.astype(float), "prior_tace_gt4": state.prior}
+        x = np.column_stack([columns[t] for t in SURVIVAL_COX_TERMS])
+        beta, se, _ = engine.cox_univariate_breslow(x, state.os, state.ose)
+        return {
+            t: (float(b), float(v)) for t, b, v in zip(SURVIVAL_COX_TERMS, beta, se, strict=True)
+        }
     if key[0] == "lr":
         return engine.logrank_p(state.os, state.ose, groups[key[1]])
     which, grp = key
@@ -1145,16 +1190,18 @@ def _dirty_keys(keys, move: str, patients, state: _SurvivalState) -> list:
     if move == "pfs":
         return [k for k in keys if k[0] == "pfs"]
     if move == "prior":
-        return [k for k in keys if k[1] in ("prior_tace_2_4", "prior_tace_gt4")]
+        return [k for k in keys if k[1] in ("prior_tace_2_4", "prior_tace_gt4") or k == COX_KEY]
     if move == "add":
-        return [k for k in keys if k[1] in ("additional_tace", "no_additional_tace")]
+        return [
+            k for k in keys if k[1] in ("additional_tace", "no_additional_tace") or k == COX_KEY
+        ]
     if move == "dc":
         return [k for k in keys if k[0] == "pfs" or k[1] in ("dc", "pd")]
     # a change of OS time or events for these patients
     g = state.groups()
     out = []
     for k in keys:
-        if k[0] in ("lr", "pfs") or k[1] is None:
+        if k[0] in ("lr", "pfs", "cox") or k[1] is None:
             out.append(k)
         elif any(g[k[1]][i] for i in patients):
             out.append(k)
@@ -1172,11 +1219,15 @@ def _survival_loss(state: _SurvivalState, targets, cache: dict, dirty=None):
         cache[key] = _eval_curve(state, key, groups)
     total = feasible = 0.0
     for key, c in cache.items():
-        if key[0] != "lr" and c["amb"]:
+        if key[0] not in ("lr", "cox") and c["amb"]:
             total += AMBIGUITY_WEIGHT
+            feasible += 1.0
     for key, stat, value, dec, w in targets:
         c = cache[key]
-        if stat == "p<":
+        if key[0] == "cox":
+            cell, term = stat  # a Table 2 cell of a survival-block covariate
+            d = cell_miss(*c[term], cell)
+        elif stat == "p<":
             d = 0.0 if c < value else (c - value) * 10.0**dec
         elif stat == "p":
             d = _fast_distance(c, value, dec)
@@ -1223,7 +1274,7 @@ def _anneal_stage(
 ):
     """One annealing stage from state ``st`` on the targets ``raw`` with the moves of
     :data:`STAGE_MOVES` ``[stage]``; returns ``(loss, feasible loss, best state)``."""
-    targets = _compile_targets(raw)
+    targets = _compile_targets(raw) + survival_cox_targets()
     keys = _curve_keys(targets)
     st = st.copy()
     cur, cur_f, cache = _survival_loss(st, targets, {})
@@ -1490,7 +1541,7 @@ POLISH_T_START = 0.5
 #: Annealing steps per chain (the default reproduces ``data/cohort.csv``).
 DEFAULT_STEPS = 45_000
 #: Annealing steps of the Cox phase and the spawn key of its random stream.
-COX_STEPS = 2500
+COX_STEPS = 12_000
 COX_STREAM = 2
 #: Chains run per round (fixed, whatever the number of workers, so that the result does not
 #: depend on the machine): later rounds run only when no chain of a round hit every target.
@@ -1540,7 +1591,8 @@ def synthesize(
     feasible target. The winner is the finished chain with the smallest (feasible-target loss,
     total loss, chain index), so the result does not depend on how the chains are scheduled or
     on the number of workers. Chains run in parallel processes when ``workers`` (default:
-    ``min(chains, os.cpu_count())``) is above 1. Finally the Cox phase (:func:`anneal_cox`)
+    ``min(chains, os.cpu_count())``) is above 1. Finally the Cox phase
+    (:func:`analysis.calibration.anneal_table2`, then :func:`analysis.calibration.polish_table2`)
     exchanges covariate blocks between patients to pull the Table 2 hazard ratios towards the
     published ones, leaving every other target untouched.
 
@@ -1555,7 +1607,7 @@ def synthesize(
     workers : int, optional
         Processes to use.
     cox_steps : int
-        Steps of the Cox phase (:func:`anneal_cox`, run on the winner; 0 skips it).
+        Annealing steps of the Cox phase (run on the winner; 0 skips it and its polish).
 
     Returns
     -------
@@ -1566,11 +1618,10 @@ def synthesize(
     if chains < 1 or steps < 0:
         raise ValueError(f"chains must be >= 1 and steps >= 0, got chains={chains}, steps={steps}")
     spec = published_spec()
+    table2_cells()  # computed once here; forked chain processes inherit the cache
     children = np.random.SeedSequence(int(seed)).spawn(chains)
     jobs = [(c, steps, spec) for c in children]
     workers = min(chains, os.cpu_count() or 1) if workers is None else workers
-    from tqdm import tqdm
-
     bar = tqdm(total=chains, desc="synthesize (chains)", disable=not progress, leave=False)
     results: list = [None] * chains
     rounds = [
@@ -1608,13 +1659,62 @@ def synthesize(
         if progress:
             print("synthesize: Cox phase (Table 2 hazard ratios)", file=sys.stderr, flush=True)
         cox_rng = np.random.default_rng(np.random.SeedSequence([int(seed), COX_STREAM]))
-        df, cox_before, cox_after = anneal_cox(df, cox_rng, steps=cox_steps)
+        df, cox_before, _ = anneal_table2(df, cox_rng, steps=cox_steps)
+        df, _, cox_after = polish_table2(df)
         df = _parse(format_cohort(df))
     df.attrs["loss"] = {
         "feasible": results[k][0], "total": results[k][1], "chain": k,
         "cox_before": cox_before, "cox_after": cox_after,
     }  # fmt: skip
     return df
+
+
+#: Blocks of the published numbers, in the order the counts are reported.
+TARGET_BLOCKS = (
+    "table1", "responses", "survival", "table2_univariate", "table2_multivariable",
+    "table2_multivariable_rows",
+)  # fmt: skip
+#: Quantities of the response block.
+RESPONSE_QUANTITIES = ("response_cr", "response_pr", "response_sd", "response_pd", "orr", "dcr")
+
+
+def target_block(quantity: str) -> str:
+    """The block of :data:`TARGET_BLOCKS` a published quantity belongs to."""
+    if quantity.startswith("hr_"):
+        return "table2_univariate" if quantity.endswith("_uni") else "table2_multivariable"
+    if quantity in SURVIVAL_QUANTITIES or quantity in LOGRANK_QUANTITIES:
+        return "survival"
+    return "responses" if quantity in RESPONSE_QUANTITIES else "table1"
+
+
+def target_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """Published numbers reproduced, missed and infeasible, by block.
+
+    Distinct printed numbers (quantity, kind, text) of :func:`target_table` (Table 1, responses,
+    survival) and :func:`analysis.calibration.table2_verdicts` (Table 2 under Breslow ties, as
+    SPSS fits it); the last row counts the multivariable rows that agree in direction and
+    significance (:func:`analysis.calibration.multivariable_agreement`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by block: ``hit``, ``missed``, ``infeasible``.
+    """
+    t = target_table(df)
+    t["block"] = t["quantity"].map(target_block)
+    t2 = table2_verdicts(df)
+    frame = pd.concat([t[["block", "verdict"]], t2[["block", "verdict"]]])
+    out = pd.DataFrame(0, index=list(TARGET_BLOCKS), columns=["hit", "missed", "infeasible"])
+    for col, word in (("hit", HIT), ("missed", MISSED), ("infeasible", INFEASIBLE)):
+        counts = frame.loc[frame["verdict"] == word, "block"].value_counts()
+        out[col] = counts.reindex(out.index, fill_value=0).astype(int)
+    rows = multivariable_agreement(df)
+    out.loc["table2_multivariable_rows"] = [
+        int(rows["agrees"].sum()),
+        int((~rows["agrees"]).sum()),
+        0,
+    ]
+    return out
 
 
 def target_table(df: pd.DataFrame) -> pd.DataFrame:
@@ -1645,6 +1745,9 @@ def target_table(df: pd.DataFrame) -> pd.DataFrame:
             )  # fmt: skip
             continue
         dist = entry_distance(val, r)
+        if kind in ("median", "interval") and stats[q].get("ambiguous", False):
+            # on an exact S = 0.5 plateau the printed median depends on a tie-breaking rule
+            dist = max(dist, 1.0)
         if kind == "interval":
             ld, ud = _bound_decimals(r["text"])
             shown = f"{rounded(val[0], ld)}–{rounded(val[1], ud)}"
@@ -1668,28 +1771,8 @@ def target_table(df: pd.DataFrame) -> pd.DataFrame:
 # Cox calibration: Table 2 hazard ratios by permuting covariates
 # --------------------------------------------------------------------------------------------
 
-#: Blocks of columns that move together when two patients exchange covariates in the Cox phase
-#: (clinically coupled values stay together: the liver-function block keeps Child-Pugh points
-#: consistent with their components; the tumour-stage block keeps BCLC consistent with PVTT,
-#: extrahepatic spread and ECOG; AST with ALT; sex with height and weight; prior TACE with the
-#: refractory course, and only within the same prior-TACE group of the survival comparison).
-COX_BLOCKS = {
-    "age": ["age_years"],
-    "sex": ["sex", "height_cm", "weight_kg"],
-    "liver": [
-        "bilirubin_mg_dl", "albumin_g_dl", "inr", "ascites", "encephalopathy", "child_pugh_score",
-    ],
-    "afp": ["afp_ng_ml"],
-    "pivka": ["pivka2"],
-    "transaminases": ["ast_u_l", "alt_u_l"],
-    "crp": ["crp_mg_l"],
-    "tumour_stage": [
-        "pvtt", "bclc_stage", "ecog_ps", "refractory_vascular_invasion", "refractory_extrahepatic",
-    ],
-    "tumour_size": ["tumor_size_mm"],
-    "tumour_number": ["tumor_number"],
-    "prior_tace": ["prior_tace_sessions", "refractory_tace_sessions"],
-}  # fmt: skip
+#: The Cox phase itself (blocks, loss, annealing, polish) lives in :mod:`analysis.calibration`;
+#: the helpers below compare a cohort's hazard ratios with the published ones.
 
 
 def cox_targets() -> list[tuple[str, str, float]]:
@@ -1711,18 +1794,6 @@ def cox_targets() -> list[tuple[str, str, float]]:
 
 def _cox_design(df: pd.DataFrame) -> pd.DataFrame:
     return design_matrix(df, "implied")
-
-
-#: Design columns (:func:`analysis.paper.design_matrix`) each block of :data:`COX_BLOCKS`
-#: carries.
-COX_BLOCK_TERMS = {
-    "age": ["age_years"], "sex": ["sex_female"],
-    "liver": ["child_pugh_6", "child_pugh_7", "child_pugh_8", "albumin_le3", "albi_score"],
-    "afp": ["afp_ng_ml"], "pivka": ["pivka2"], "transaminases": ["ast_gt40", "alt_u_l"],
-    "crp": ["crp_gt3"], "tumour_stage": ["bclc_stage", "pvtt_vp1_2", "pvtt_vp3_4"],
-    "tumour_size": ["tumor_size_mm"], "tumour_number": ["tumor_number_gt4"],
-    "prior_tace": ["prior_tace_gt4"],
-}  # fmt: skip
 
 
 class _CoxModels:
@@ -1772,79 +1843,9 @@ def cox_hazard_ratios(df: pd.DataFrame) -> dict:
     return _CoxModels(_cox_design(df)).hazard_ratios()
 
 
-def _cox_loss(hrs: dict, targets) -> float:
-    """Sum over the Table 2 terms of ``|log HR - log published HR|`` (0 when it prints the same
-    at 3 decimals)."""
-    total = 0.0
-    for model, term, value in targets:
-        hr = hrs.get((model, term), math.nan)
-        if not (math.isfinite(hr) and hr > 0):
-            total += 10.0
-        elif round_half_up(hr, 3) != round_half_up(value, 3):
-            total += abs(math.log(hr / value))
-    return total
-
-
-def anneal_cox(
-    df: pd.DataFrame, rng: np.random.Generator, *, steps: int = COX_STEPS, t_start=0.05, t_end=1e-4
-) -> tuple[pd.DataFrame, float, float]:
-    """Pull the Table 2 hazard ratios towards the published ones without touching anything else.
-
-    Moves exchange one block of :data:`COX_BLOCKS` between two patients: every Table 1 margin,
-    mean, SD, median and extreme, every response count and every survival curve and group stay
-    exactly as they were (prior TACE moves only within its 2-4 / > 4 group; additional TACE does
-    not move), so the Cox phase cannot break a target the survival calibration hit. Simulated
-    annealing on :func:`_cox_loss` with the engine's Newton-Raphson (Breslow ties), swapping rows
-    of the design matrix; the frame is permuted once at the end.
-
-    Returns
-    -------
-    frame, loss before, loss after
-    """
-    targets = cox_targets()
-    models = _CoxModels(_cox_design(df))
-    n = len(df)
-    names = list(COX_BLOCKS)
-    terms = {b: [models.idx[c] for c in COX_BLOCK_TERMS[b] if c in models.idx] for b in names}
-    perm = {b: np.arange(n) for b in names}
-    cur = start = _cox_loss(models.hazard_ratios(), targets)
-    best_loss, best_perm = cur, {b: p.copy() for b, p in perm.items()}
-    many = df["prior_tace_sessions"].to_numpy() > 4
-    decay = (t_end / t_start) ** (1.0 / max(steps - 1, 1))
-    temp = t_start
-    for _ in range(steps):
-        temp *= decay
-        block = names[rng.integers(len(names))]
-        i, j = rng.integers(n, size=2)
-        if block == "prior_tace":
-            same = np.flatnonzero(many == many[i])
-            j = same[rng.integers(same.size)]
-        if i == j:
-            continue
-        ix = terms[block]
-        rows = models.x[np.ix_([i, j], ix)]
-        models.x[np.ix_([i, j], ix)] = rows[::-1]
-        new = _cox_loss(models.hazard_ratios(), targets)
-        if new <= cur or rng.random() < math.exp(-(new - cur) / temp):
-            cur = new
-            p = perm[block]
-            p[i], p[j] = p[j], p[i]
-            if cur < best_loss:
-                best_loss, best_perm = cur, {b: q.copy() for b, q in perm.items()}
-        else:
-            models.x[np.ix_([i, j], ix)] = rows
-    out = df.copy()
-    for b, p in best_perm.items():
-        cols = COX_BLOCKS[b]
-        out[cols] = df[cols].to_numpy()[p]
-    return out, start, best_loss
-
-
 def cox_distance_table(df: pd.DataFrame) -> pd.DataFrame:
     """Published vs reproduced Table 2 hazard ratios (lifelines, Efron ties, as the book reports
     them), with the distance in units of the last printed digit (0.001)."""
-    from analysis.tables import table2_models
-
     models = table2_models(df, coding="implied")
     rows = []
     for model, term, value in cox_targets():

@@ -21,6 +21,7 @@ from analysis.synthesis import (
     DEFAULT_SEED,
     DEFAULT_STEPS,
     synthesize,
+    target_counts,
     target_table,
     write_cohort_csv,
 )
@@ -114,7 +115,11 @@ def run(args: argparse.Namespace) -> int:
         )
     loss = df.attrs.get("loss", {})
     print(
-        f"  Cox phase: Table 2 log-HR loss {loss.get('cox_before', float('nan')):.3f} -> "
+        f"  Cox phase: Table 2 loss {loss.get('cox_before', float('nan')):.3f} -> "
         f"{loss.get('cox_after', float('nan')):.3f}"
     )
+    for block, row in target_counts(df).iterrows():
+        print(
+            f"  {block}: {row['hit']} hit, {row['missed']} missed, {row['infeasible']} infeasible"
+        )
     return 0
