@@ -789,6 +789,14 @@ def _fmt_value(v) -> str:
     return str(v)
 
 
+def _shown(text: str, value) -> str:
+    """A parsed number as a message shows it; masked when its text looks like an identifier
+    (``8501011234567`` is a valid number and a resident registration number)."""
+    if isinstance(text, str) and len(text) >= 7 and privacy.identifier_kind(text, names=False):
+        return repr(privacy.mask(text))
+    return _fmt_value(value)
+
+
 def _number_hint(bad: list[str]) -> str:
     hints = []
     if any(re.fullmatch(r"-?[0-9]+,[0-9]+", t) for t in bad):
@@ -1020,7 +1028,7 @@ class CohortValidator:
             if not01.any():
                 self.issues.add(
                     (*base, 3), col.name, "must be 0 or 1", "binary", np.flatnonzero(not01),
-                    ref_maker(lambda i: _fmt_value(int(values[i]))), _event_hint(col.name),
+                    ref_maker(lambda i: _shown(cells[i], int(values[i]))), _event_hint(col.name),
                 )  # fmt: skip
                 values[not01] = np.nan
             return values
@@ -1043,7 +1051,7 @@ class CohortValidator:
             else:
                 code, rule = "range", f"must be {col.rule}"
             shown = ref_maker(
-                lambda i: _fmt_value(int(values[i]) if col.type == "integer" else values[i])
+                lambda i: _shown(cells[i], int(values[i]) if col.type == "integer" else values[i])
             )
             self.issues.add(
                 (*base, 4), col.name, rule, code, idx, shown, self._unit_hint(col, values[idx])
@@ -1059,7 +1067,7 @@ class CohortValidator:
                     f"must be ≤ {plaus.max:g}{unit}: larger values are beyond any physiological "
                     "or clinical value (a wrong unit, or a typing error?)",
                     "implausible", np.flatnonzero(high),
-                    ref_maker(lambda i: _fmt_value(values[i])),
+                    ref_maker(lambda i: _shown(cells[i], values[i])),
                     plaus.hint or "",
                 )  # fmt: skip
                 values[high] = np.nan

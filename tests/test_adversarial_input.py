@@ -301,6 +301,10 @@ def test_names_are_refused_as_patient_id_and_in_extra_columns(tmp_path, value):
             ("age_years", "123-45-6789"),
             ("os_months", "15.01.2023"),
             ("tumor_size_mm", "someone@example.org"),
+            ("age_years", "8501011234567"),
+            ("os_event", "8501011234567"),
+            ("child_pugh_score", "9434765919"),
+            ("afp_ng_ml", "046454286"),
         ],
     ),
 )
