@@ -1,16 +1,30 @@
 """The cohort: its data dictionary, loading with validation, derived columns and the generator.
 
 The data dictionary lives in ``data/schema.yaml`` and is loaded into :data:`SCHEMA`. Everything
-that reads patient-level data goes through :func:`load_cohort`, which
+that reads patient-level data goes through :func:`load_cohort` (``python -m analysis validate``
+through :func:`check_cohort_file`, which keeps nothing), which
 
-1. reads the file itself (not through :func:`pandas.read_csv`) so that every problem can be
-   reported with its line number: empty or binary files, a wrong encoding or delimiter, rows
-   with the wrong number of fields, a header without data;
-2. refuses columns that look like direct identifiers (:mod:`analysis.privacy`);
+1. reads the file itself, in chunks of :data:`CHUNK_ROWS` rows (not through
+   :func:`pandas.read_csv`), so that every problem can be reported with its line number and a
+   file of a million rows needs no more memory than one chunk: empty or binary files, a wrong
+   encoding or delimiter, rows with the wrong number of fields, a header without data;
+2. refuses columns that look like direct identifiers (:mod:`analysis.privacy`), and warns
+   about free-text columns;
 3. checks every column against the schema and the rules that link columns
-   (:func:`validate_cohort`), collecting **all** problems before raising one
-   :class:`CohortError`;
-4. returns a DataFrame with proper dtypes.
+   (:class:`CohortValidator`, :func:`validate_cohort`), collecting **all** problems before
+   raising one :class:`CohortError`;
+4. checks plausibility across the cohort: values beyond any physiological range, times that
+   look like days instead of months, weights in pounds, laboratory values in another unit
+   (the ``plausible`` entries of the schema);
+5. returns a DataFrame with proper dtypes.
+
+No message prints a value that looks like an identifier, nor such a ``patient_id``: both are
+masked (``85****-*******``, :func:`analysis.privacy.mask`). :class:`Problem`, :class:`RowRef`
+and :class:`CohortError` live in :mod:`analysis.problems` (below this module and
+:mod:`analysis.privacy`) and are re-exported here.
+
+Every step is linear in the size of the file: each distinct text of a column is parsed once per
+chunk, and every regular expression has bounded repetitions.
 
 dtypes of the returned frame: ``integer`` and ``binary`` columns are ``int64`` when complete and
 ``float64`` (NaN for missing) when an optional column has gaps; ``number`` columns are
