@@ -319,6 +319,22 @@ def test_cold_pages_are_light(browser, server, viewport):
     assert chapters[heaviest] <= 3.0e6, f"{heaviest}: {chapters[heaviest] / 1e6:.2f} MB"
 
 
+def test_icons_come_from_the_small_font(browser, server, outside_requests):
+    """No 1.5 MB icon script and no 156 KB icon font: the subset of the icons the book uses."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    pg = context.new_page()
+    pg.route("**/*", _guard(outside_requests))
+    requested: list[str] = []
+    pg.on("request", lambda r: requested.append(urlparse(r.url).path))
+    pg.goto(f"{server}/{CHAPTER_PAGES[0].relative_to(HTML).as_posix()}", wait_until="load")
+    pg.wait_for_load_state("networkidle")
+    context.close()
+    fonts = [u for u in requested if "/webfonts/" in u]
+    assert fonts == ["/_static/vendor/fontawesome/webfonts/fa-solid-900.book-subset.woff"], fonts
+    script = HTML / "_static" / "scripts" / "fontawesome.js"
+    assert not script.exists() or script.stat().st_size < 1000
+
+
 @pytest.mark.parametrize("path", CHAPTER_PAGES, ids=lambda p: p.stem)
 def test_chapter_html_is_small_and_downloads_are_files(path: Path):
     text = path.read_text(encoding="utf-8")

@@ -14,7 +14,8 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
    children* have maths, i.e. the home page), and drops the thebe scripts (live code is off;
    they were injected twice, a ``SyntaxError`` on every page);
 4. **drops the 1.5 MB Font Awesome JavaScript** of the theme: the theme's stylesheet already
-   draws the same icons from its web font, so the script only cost bytes;
+   draws the same icons from its web font, so the script only cost bytes; and serves a subset
+   of that web font with only the icons the pages use;
 5. offers each executed page's **executed notebook** (``.ipynb``) beside its ``.md`` source in
    the theme's download menu;
 6. adds ``book.js`` (phone navigation fix) and registers the ``authoryear`` pybtex style
@@ -179,6 +180,84 @@ def stub_fontawesome(app, exception) -> None:
             (script.parent / extra).unlink(missing_ok=True)
 
 
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CONTENT_ESCAPE = re.compile(r'content:\s*"\\([0-9a-fA-F]{4,5})"')
+_PUA = re.compile("[\ue000-\uf8ff]")
+_FA_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
+_FA_MAPPING = re.compile(r"^\.fa-[a-z0-9-]+:(?:before|after)$")
+
+
+def icons_in_use(outdir: Path) -> set[int]:
+    """Code points of the Font Awesome icons the built pages can show.
+
+    * every ``fa-<name>`` class in the pages and scripts, mapped to its code point by the
+      ``.fa-<name>:before{content:"\\f…"}`` rules of the stylesheets;
+    * every other stylesheet rule that draws an icon by code point (``content:"\\f107"``) or
+      through a variable holding the character (pydata's ``--pst-icon-*``).
+    """
+    static = outdir / "_static"
+    css = {p: p.read_text(encoding="utf-8", errors="replace") for p in static.rglob("*.css")}
+    by_name: dict[str, int] = {}
+    points: set[int] = set()
+    for text in css.values():
+        for selectors, body in _CSS_RULE.findall(text):
+            escapes = [int(h, 16) for h in _CONTENT_ESCAPE.findall(body)]
+            names = [s.strip() for s in selectors.split(",")]
+            if escapes and all(_FA_MAPPING.match(n) for n in names):
+                for n in names:
+                    by_name[n[1:].split(":")[0]] = escapes[0]
+            else:
+                points.update(c for c in escapes if 0xE000 <= c <= 0xF8FF)
+            points.update(ord(ch) for ch in _PUA.findall(body))
+    used: set[str] = set()
+    for pattern in ("*.html", "*.js"):
+        for path in outdir.rglob(pattern):
+            used.update(_FA_CLASS.findall(path.read_text(encoding="utf-8", errors="replace")))
+    points.update(by_name[n] for n in used if n in by_name)
+    return points
+
+
+FA_SUBSET_CSS = "fontawesome-subset.css"
+FA_SUBSET_FONT = "vendor/fontawesome/webfonts/fa-solid-900.book-subset.woff"
+
+
+def subset_icon_font(app, exception) -> None:
+    """Serve only the solid icons the book uses (about 10 KB instead of the 156 KB web font).
+
+    ``fontawesome-subset.css`` (linked from every page, after the theme's stylesheet) declares
+    the same face as the theme, so the browser uses the subset; the full font stays in place.
+    Deterministic: no timestamp is written into the font.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    outdir = Path(app.outdir)
+    full = outdir / "_static" / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.ttf"
+    target_css = outdir / "_static" / FA_SUBSET_CSS
+    if not full.is_file():
+        target_css.write_text("/* no Font Awesome in this theme */\n", encoding="utf-8")
+        return
+    options = subset.Options()
+    options.flavor = "woff"
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    font = TTFont(str(full), recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(icons_in_use(outdir)))
+    subsetter.subset(font)
+    font.flavor = "woff"
+    target = outdir / "_static" / FA_SUBSET_FONT
+    font.save(str(target), reorderTables=True)
+    target_css.write_text(
+        "/* The Font Awesome solid icons this book uses (book/_ext/book_site.py). */\n"
+        '@font-face{font-display:block;font-family:"Font Awesome 6 Free";font-style:normal;'
+        f'font-weight:900;src:url({FA_SUBSET_FONT}) format("woff")}}\n',
+        encoding="utf-8",
+    )
+
+
 def setup(app):
     import book_bibstyle
 
@@ -191,5 +270,7 @@ def setup(app):
         "html-page-context", offer_executed_notebook, priority=450
     )  # before the theme's 501
     app.connect("build-finished", stub_fontawesome)
+    app.connect("build-finished", subset_icon_font)
+    app.add_css_file(FA_SUBSET_CSS, priority=900)
     app.add_js_file("book.js", loading_method="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
