@@ -30,10 +30,10 @@ def test_classify_is_the_threshold_rule():
 
 def test_result_objects_carry_and_glue_their_class(monkeypatch):
     glued = {}
-    import myst_nb
+    from analysis import survival
 
     monkeypatch.setattr(
-        myst_nb, "glue", lambda name, value, display=True: glued.update({name: value})
+        survival, "glue", lambda name, value, display=True: glued.update({name: value})
     )
     t, e = [1, 2, 3, 4, 5], [1, 1, 0, 1, 1]
     med = median_survival(t, e).with_provenance("published")
