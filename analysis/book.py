@@ -106,8 +106,10 @@ def _data_uri(payload: bytes, mime: str) -> str:
 def show_table(df: pd.DataFrame, name: str, *, index: bool = False, float_format=None):
     """Display ``df`` as an HTML table followed by a link that downloads it as ``<name>.csv``.
 
-    The CSV is embedded as a data URI, so the link works on the static site with no server and
-    no extra files. Returns the IPython display object (displayed by the cell).
+    The notebook embeds the CSV as a data URI, so an executed notebook or a report is
+    self-contained; the HTML book writes it to ``downloads/<page>/<name>.csv`` next to the page
+    and links there instead (``book/_ext/book_site.py``), so pages stay light. Returns the
+    IPython display object (displayed by the cell).
     """
     if not index:  # a leftover columns name (from unstack/pivot) would print as a stray header
         df = df.rename_axis(columns=None)
@@ -129,7 +131,7 @@ def _render(fig, fmt: str) -> bytes:
 
 
 def figure_downloads(fig, name: str):
-    """HTML with PNG and SVG download links for ``fig`` (embedded as data URIs)."""
+    """HTML with PNG and SVG download links for ``fig`` (data URIs; files in the HTML book)."""
     png = _data_uri(_render(fig, "png"), "image/png")
     svg = _data_uri(_render(fig, "svg"), "image/svg+xml")
     return HTML(
