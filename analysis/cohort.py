@@ -42,6 +42,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -455,24 +456,31 @@ class _CsvStream:
         self.problems: list[Problem] = []
         self.rows = 0
         self.bytes_read = 0
+        name = path.name or str(path)  # messages name the file, never its folder
         try:
-            self.size = path.stat().st_size
+            info = path.stat()
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(info.st_mode):
+                raise CohortError(
+                    [_fatal(f"{name} is not a regular file (a pipe or device)", "not-a-file", "")],
+                    self.source,
+                )
+            self.size = info.st_size
             with path.open("rb") as f:
                 head = f.read(65536)
         except FileNotFoundError:
             raise CohortError(
-                [_fatal(f"{path} does not exist", "not-found", "")], self.source
+                [_fatal(f"{name} does not exist", "not-found", "")], self.source
             ) from None
         except IsADirectoryError:
             raise CohortError(
-                [_fatal(f"{path} is a directory", "not-found", "")], self.source
+                [_fatal(f"{name} is a directory", "not-found", "")], self.source
             ) from None
         except OSError as exc:
             raise CohortError(
                 [_fatal(f"cannot be read ({exc.strerror})", "unreadable", "")], self.source
             ) from None
-        if path.is_dir():
-            raise CohortError([_fatal(f"{path} is a directory", "not-found", "")], self.source)
         problem = _sniff(head, self.size)
         if problem:
             raise CohortError([problem], self.source)

@@ -24,6 +24,7 @@ import hashlib
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -551,11 +552,26 @@ def test_bad_files_are_refused_with_one_clear_message(tmp_path, kind, make, expe
 
 
 def test_missing_file_and_directory(tmp_path):
-    with pytest.raises(CohortError, match="does not exist"):
-        load_cohort(tmp_path / "nope.csv")
+    folder = tmp_path / "Ünï 목록"
+    folder.mkdir()
+    with pytest.raises(CohortError, match="nope.csv does not exist") as info:
+        load_cohort(folder / "nope.csv")
+    assert str(folder) not in str(info.value)  # the folder is never echoed
     with pytest.raises(CohortError, match="is a directory"):
-        load_cohort(tmp_path)
-    assert list(tmp_path.iterdir()) == []
+        load_cohort(folder)
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_pipe_or_device_is_refused_without_reading(tmp_path, kind):
+    if kind == "fifo":
+        path = tmp_path / "cohort.csv"
+        os.mkfifo(path)  # reading it would block forever
+    else:
+        path = Path("/dev/zero")  # reading it would never end
+    with pytest.raises(CohortError, match=r"not a regular file \(a pipe or device\)") as info:
+        load_cohort(path)
+    assert info.value.fatal
 
 
 # --------------------------------------------------------------------------------------------
