@@ -42,6 +42,7 @@ __all__ = [
     "RESULTS",
     "SPREAD_RULE",
     "SUMMARY_COLUMNS",
+    "calibrated",
     "derived_results",
     "member_results",
     "member_seeds",
@@ -340,10 +341,22 @@ def _scaled(values: np.ndarray, scale: str) -> np.ndarray:
     return values
 
 
+def calibrated(member: dict) -> bool:
+    """Whether a member reproduces every feasible target of Table 1, the responses and the
+    survival block (:func:`analysis.synthesis.target_table`: no ``missed``). Table 2 cells are
+    aimed at but not all reachable (chapter 01), so they do not decide membership."""
+    verdicts = member.get("target_verdicts")
+    if verdicts is None:  # a member summarised from results alone (tests)
+        return True
+    return not any(v == "missed" for v in verdicts.values())
+
+
 def summarise(members: list[dict]) -> pd.DataFrame:
-    """Per result: members with a value, median, quartiles, min, max, the spread (IQR on the
-    rule's scale), the threshold and the class (:data:`SPREAD_RULE`); a Table 2 cell that is a
-    feasible calibration target is *published*. Rows sorted by result id."""
+    """Per result over the calibrated members (:func:`calibrated`; the others are left out):
+    members with a value, median, quartiles, min, max, the spread (IQR on the rule's scale), the
+    threshold and the class (:data:`SPREAD_RULE`); a Table 2 cell that is a feasible calibration
+    target is *published*. Rows sorted by result id."""
+    members = [m for m in members if calibrated(m)]
     ids = sorted({k for m in members for k in m["results"]})
     feasible = synthesis_feasible_table2()
     rows = []

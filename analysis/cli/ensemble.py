@@ -18,7 +18,7 @@ from pathlib import Path
 
 from analysis import DATA_DIR, REPO_ROOT
 from analysis.cli import UsageError
-from analysis.ensemble import format_summary, run_ensemble, summarise
+from analysis.ensemble import calibrated, format_summary, run_ensemble, summarise
 
 HELP = "draw N calibrated cohorts on Dask and summarise which derived results they agree on"
 
@@ -78,14 +78,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {args.out}: cannot write ({exc.strerror or exc})") from exc
     wall = time.perf_counter() - start
     counts = summary["class"].value_counts()
-    all_hit = sum(
-        all(v["missed"] == 0 for k, v in m["targets"].items() if k != "table2_multivariable_rows")
-        for m in members
-    )
+    n_calibrated = sum(calibrated(m) for m in members)
     print(
         f"wrote {args.out}: {len(summary)} results over {args.n} members (seed {args.seed}); "
         f"{counts.get('determined', 0)} determined, {counts.get('assumed', 0)} assumed, "
-        f"{counts.get('published', 0)} published; {all_hit} of {args.n} members hit every "
-        f"feasible target; {wall:.0f} s"
+        f"{counts.get('published', 0)} published; {n_calibrated} of {args.n} members reproduce "
+        f"every feasible Table 1, response and survival target (the others are left out); "
+        f"{wall:.0f} s"
     )
     return 0
