@@ -6,13 +6,21 @@ each entry. This style puts the authors (surname, initials; "et al." for BibTeX'
 and the year in brackets first, sorts by author, year and title, and labels each entry the way the
 text cites it ("Hien et al., 2024"), so a reader can find a citation in the list at a glance.
 
-Registered as the pybtex plugins ``authoryear`` (formatting and labels) by
-:func:`register`, called from ``book_site.setup``; ``_config.yml`` selects it with
-``bibtex_default_style: authoryear``.
+In the text, ``author_year_round`` puts the year in round brackets, as the list does:
+"Hien et al. (2024)" for ``{cite:t}``, "(Mosteller, 1987)" for ``{cite:p}`` (sphinxcontrib-bibtex's
+``author_year`` uses square ones).
+
+Registered as the pybtex plugins ``authoryear`` (formatting and labels) and the
+sphinxcontrib-bibtex referencing style ``author_year_round`` by :func:`register`, called from
+``book_site.setup``; ``_config.yml`` selects them with ``bibtex_default_style: authoryear`` and
+``bibtex_reference_style: author_year_round``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
+import sphinxcontrib.bibtex.plugin
 from pybtex.plugin import register_plugin
 from pybtex.richtext import Symbol, Text
 from pybtex.style.formatting import toplevel
@@ -30,8 +38,10 @@ from pybtex.style.template import (
     tag,
     words,
 )
+from sphinxcontrib.bibtex.style.referencing import BracketStyle
+from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
-__all__ = ["AuthorYearStyle", "AuthorYearLabelStyle", "register"]
+__all__ = ["AuthorYearStyle", "AuthorYearLabelStyle", "RoundAuthorYearReferenceStyle", "register"]
 
 
 def _is_others(person) -> bool:
@@ -172,7 +182,28 @@ class AuthorYearStyle(UnsrtStyle):
         ]
 
 
+def _round() -> BracketStyle:
+    return BracketStyle(left="(", right=")")
+
+
+@dataclasses.dataclass
+class RoundAuthorYearReferenceStyle(AuthorYearReferenceStyle):
+    """Author–year citations with round brackets: "Hien et al. (2024)", "(Cox, 1972)"."""
+
+    bracket_parenthetical: BracketStyle = dataclasses.field(default_factory=_round)
+    bracket_textual: BracketStyle = dataclasses.field(default_factory=_round)
+    bracket_author: BracketStyle = dataclasses.field(default_factory=_round)
+    bracket_label: BracketStyle = dataclasses.field(default_factory=_round)
+    bracket_year: BracketStyle = dataclasses.field(default_factory=_round)
+
+
 def register() -> None:
-    """Make ``authoryear`` known to pybtex (idempotent)."""
+    """Make ``authoryear`` and ``author_year_round`` known (idempotent)."""
     register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle, force=True)
     register_plugin("pybtex.style.labels", "authoryear", AuthorYearLabelStyle, force=True)
+    sphinxcontrib.bibtex.plugin.register_plugin(
+        "sphinxcontrib.bibtex.style.referencing",
+        "author_year_round",
+        RoundAuthorYearReferenceStyle,
+        force=True,
+    )
