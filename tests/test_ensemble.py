@@ -88,3 +88,28 @@ def test_two_members_on_a_local_dask_cluster_reproduce_every_target(tmp_path):
     again = ensemble.run_ensemble(2, seed=7, cache_dir=tmp_path, log=lines.append)
     assert again == members
     assert pd.Series(lines).str.contains("2 of 2 members cached").any()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--n", "0"], "--n must be at least 1"),
+        (["--n", "2", "--workers", "0"], "--workers must be at least 1"),
+        (["--n", "2", "--out", "."], "--out is a directory"),
+        (["--n", "2", "--out", "no/such/dir/s.csv"], "is not a directory"),
+    ],
+)
+def test_cli_refuses_bad_input_in_one_line(args, message, tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "ensemble", *args, "--cache", str(tmp_path / "c")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in proc.stderr and not (tmp_path / "c").exists()
