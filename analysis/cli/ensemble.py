@@ -48,6 +48,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers", type=int, default=None, help="local worker processes (default: the CPUs)"
     )
+    parser.add_argument(
+        "--chains",
+        type=int,
+        default=None,
+        help="synthesis chains per member (default: the synthesis' own; fewer is faster)",
+    )
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=None,
+        help="annealing steps per chain (default: the synthesis' own)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--n must be at least 1, got {args.n}")
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    for name in ("chains", "steps"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise UsageError(f"--{name} must be at least 1, got {value}")
+    options = {k: getattr(args, k) for k in ("chains", "steps") if getattr(args, k) is not None}
     if args.out.exists() and args.out.is_dir():
         raise UsageError(f"--out is a directory: {args.out}")
     if not args.out.parent.is_dir():
@@ -64,7 +81,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--cache is not a directory: {args.cache}")
     start = time.perf_counter()
     members = run_ensemble(
-        args.n, args.seed, cache_dir=args.cache, scheduler=args.scheduler, workers=args.workers
+        args.n,
+        args.seed,
+        cache_dir=args.cache,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        synthesize_options=options or None,
     )
     summary = summarise(members)
     text = format_summary(summary)
