@@ -220,6 +220,8 @@ def cox_one_covariate(start, stop, event, x, **kwargs) -> dict:
     b, s = float(beta[0]), float(se[0])
     if not (converged and np.isfinite(b) and np.isfinite(s) and abs(b) < 10):
         return {**nan, "reason": "the estimate runs off to infinity (all events in one group)"}
+    if s > 10:  # an interval exp(b ± 1.96 s) spanning more than e^39: the data hold no information
+        return {**nan, "reason": "no interval can be given (almost no information in this cohort)"}
     z = 1.959963984540054
     return {
         "hr": math.exp(b),
@@ -505,6 +507,16 @@ def optimism_corrected_concordance(
         "parameters": len(covariates),
         "events_per_parameter": events / len(covariates) if covariates else np.nan,
     }
+    not_estimable = {
+        **summary,
+        **dict.fromkeys(("apparent", "optimism", "corrected"), np.nan),
+        "n_boot": 0,
+        "failed": 0,
+    }
+    if not covariates:  # e.g. one patient, or every term constant: nothing to fit
+        return {**not_estimable, "reason": "no model term varies in this cohort"}
+    if events == 0:
+        return {**not_estimable, "reason": "no events in this cohort (every patient is censored)"}
     try:
         with np.errstate(all="ignore"):
             apparent = c_index(fit(everyone), everyone)

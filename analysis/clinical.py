@@ -1587,7 +1587,11 @@ def proportion_ci(count: int, n: int, method: str = "wilson", alpha: float = 0.0
     if method == "wilson":
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)
         half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-        return float(centre - half), float(centre + half)
+        # exactly 0 at count 0 and 1 at count n (centre and half-width are then equal in exact
+        # arithmetic; in floating point they can differ by one ulp and exclude the estimate)
+        lower = 0.0 if count == 0 else max(0.0, float(centre - half))
+        upper = 1.0 if count == n else min(1.0, float(centre + half))
+        return lower, upper
     if method == "clopper-pearson":
         lower = stats.beta.ppf(alpha / 2, count, n - count + 1) if count > 0 else 0.0
         upper = stats.beta.ppf(1 - alpha / 2, count + 1, n - count) if count < n else 1.0

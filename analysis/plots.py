@@ -257,7 +257,9 @@ def forest_plot(
     ax.errorbar(
         hr,
         y + offset,
-        xerr=[hr - table["lower"].to_numpy(float), table["upper"].to_numpy(float) - hr],
+        xerr=np.clip(
+            [hr - table["lower"].to_numpy(float), table["upper"].to_numpy(float) - hr], 0, None
+        ),
         fmt="o",
         color=PALETTE[0],
         ecolor=PALETTE[0],
@@ -452,7 +454,10 @@ def response_plot(
     ax_r.errorbar(
         est,
         yr + (0.15 if published_rates else 0.0),
-        xerr=[est - rates["lower"].to_numpy(float), rates["upper"].to_numpy(float) - est],
+        # clipped at 0: at a rate of 100% the interval's bound can fall a rounding error below it
+        xerr=np.clip(
+            [est - rates["lower"].to_numpy(float), rates["upper"].to_numpy(float) - est], 0, None
+        ),
         fmt="o",
         color=PALETTE[0],
         ms=5,

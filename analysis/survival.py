@@ -975,7 +975,8 @@ def try_cox_table(
 
     For chapters run on any cohort: instead of raising, says why a model is not estimable --
     a covariate column absent or empty, a term that does not vary (e.g. nobody had additional
-    TACE), no events, a fit that does not converge, or an estimate that runs off to infinity
+    TACE), no events, no death time with a survivor at risk to compare (e.g. every patient dies
+    in the same month), a fit that does not converge, or an estimate that runs off to infinity
     (monotone likelihood: every event on one side of a binary term, where R warns "Loglik
     converged before variable ..." and SPSS prints a huge HR).
 
@@ -991,6 +992,16 @@ def try_cox_table(
     events = pd.to_numeric(df[event_col]).fillna(0)
     if events.sum() == 0:
         return None, "no events in this cohort (every patient is censored)"
+    times = pd.to_numeric(df[duration_col]).to_numpy(float)
+    died = events.to_numpy(float) > 0
+    # the partial likelihood compares who dies with who is still at risk at each death time; if
+    # everyone at risk dies at every death time (e.g. all deaths at one month, nobody censored
+    # later), it holds no information and any estimate is an artefact of the tie correction
+    if all((times >= u).sum() == (died & (times == u)).sum() for u in np.unique(times[died])):
+        return None, (
+            "every patient still at risk dies at the same time, so the model compares nobody "
+            "(no one survives past a death time to compare with)"
+        )
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             table = cox_table(df, duration_col, event_col, covariates, **kwargs)

@@ -178,8 +178,10 @@ def format_published_value(computed, entry_id: str) -> str:
 
 
 def _finite(x) -> bool:
+    """A number that can be printed: finite, and not so large (an estimate run off to infinity,
+    beyond 1e15) that rounding it to the paper's decimals is meaningless."""
     try:
-        return math.isfinite(float(x))
+        return math.isfinite(float(x)) and abs(float(x)) < 1e15
     except (TypeError, ValueError):
         return False
 
@@ -485,6 +487,13 @@ _CONTINUOUS = {
 _OPTIONAL_CONTINUOUS = {"pivka2", "alt_u_l", "refractory_tace_sessions"}
 
 
+def _skewness(x: np.ndarray) -> float:
+    """Adjusted skewness, or NaN where it does not exist (fewer than 3 values, no spread)."""
+    if x.size < 3 or np.ptp(x) == 0:
+        return float("nan")
+    return float(stats.skew(x, bias=False))
+
+
 def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     """Continuous baseline variables summarised both ways: mean ± SD and median (IQR).
 
@@ -499,14 +508,16 @@ def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     DataFrame
         ``characteristic``, ``mean ± SD``, ``median (IQR)``, ``min–max``, ``skewness``,
         ``mean_minus_2sd_below_0``. Optional columns (PIVKA-II, ALT, refractory sessions) absent
-        from the cohort have no row.
+        from the cohort have no row. On a cohort too small for a summary, it says so instead of
+        raising: the SD of one patient reads "not estimable", and ``skewness`` is NaN with fewer
+        than three patients or no spread.
     """
     rows = []
 
     class _Fmt:  # half-up rounding, as the rest of the book (and SPSS) display numbers
         @staticmethod
-        def format(x):
-            return rounded(float(x), decimals)
+        def format(x):  # SD and skewness of one patient do not exist: say so, do not raise
+            return rounded(float(x), decimals) if np.isfinite(x) else "not estimable"
 
     fmt = _Fmt()
     for col, label in _CONTINUOUS.items():
@@ -516,15 +527,16 @@ def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
             raise KeyError(f"cohort: column {col!r} is missing")
         x = pd.to_numeric(cohort[col]).dropna().to_numpy(float)
         q1, med, q3 = np.percentile(x, [25, 50, 75], method="weibull")
-        mean, sd = float(x.mean()), float(x.std(ddof=1))
+        mean = float(x.mean())
+        sd = float(x.std(ddof=1)) if x.size > 1 else np.nan  # one patient: no SD
         rows.append(
             {
                 "characteristic": label,
                 "mean ± SD": f"{fmt.format(mean)} ± {fmt.format(sd)}",
                 "median (IQR)": f"{fmt.format(med)} ({fmt.format(q1)}–{fmt.format(q3)})",
                 "min–max": f"{fmt.format(x.min())}–{fmt.format(x.max())}",
-                "skewness": round(float(stats.skew(x, bias=False)), 2),
-                "mean_minus_2sd_below_0": bool(mean - 2 * sd < 0 <= x.min()),
+                "skewness": round(_skewness(x), 2),
+                "mean_minus_2sd_below_0": bool(np.isfinite(sd) and mean - 2 * sd < 0 <= x.min()),
             }
         )
     return pd.DataFrame(rows)

@@ -1,0 +1,418 @@
+"""Every chapter explains instead of raising, on every valid cohort (issue 11).
+
+A Hypothesis strategy draws VALID cohorts (``validate_cohort`` finds no problem) of 1 to 15
+patients, starting from rows of ``data/cohort.csv`` and perturbing them into the shapes that break
+naive code: heavy ties, every event at the same time, all censored, all events, one group only
+(nobody / everybody with additional TACE, one best response, all 2-4 or all > 4 prior TACE),
+constant covariates and optional columns absent. Each generated cohort goes through the package
+functions the chapters call, the way the chapters call them; each must return a result whose
+numbers are finite, or say why not (a reason string, NaN with a reason, an explanation). A few
+whole-chapter runs (``python -m analysis run``, marked slow) check the chapters' own cells.
+
+Expectations that do not come from the code under test: a cohort's SD of one patient does not
+exist; a Cox partial likelihood in which everyone at risk dies at each death time holds no
+information (every risk set equals its death set: the exact partial likelihood is identically
+1); an interval bound of a rate of 100% cannot lie above 100%.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from analysis import COHORT_CSV, bias, clinical  # noqa: E402
+from analysis.cohort import SCHEMA, derive, load_cohort, validate_cohort  # noqa: E402
+from analysis.plots import forest_plot, km_plot, response_plot, skewed_labs_plot  # noqa: E402
+from analysis.survival import (  # noqa: E402
+    CI_METHODS,
+    events_per_variable,
+    group_comparison,
+    mean_survival,
+    median_survival,
+    try_cox_table,
+    try_ph_test,
+)
+from analysis.tables import compare, table1, table1_skewed, table2, table2_models  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+ROWS = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
+OPTIONAL = [c.name for c in SCHEMA if not c.required]
+CP_COLUMNS = [
+    "bilirubin_mg_dl",
+    "albumin_g_dl",
+    "inr",
+    "ascites",
+    "encephalopathy",
+    "child_pugh_score",
+]
+CONSTANT_CANDIDATES = [
+    "age_years", "sex", "ecog_ps", "afp_ng_ml", "ast_u_l", "crp_mg_l", "pvtt", "tumor_size_mm",
+    "tumor_number", "bclc_stage", "haic_cycles", "pivka2", "alt_u_l",
+]  # fmt: skip
+_TMP = Path(tempfile.mkdtemp(prefix="any-cohort-"))
+
+# the budget: examples per test (the whole file, slow tests excluded, runs in well under 60 s)
+SETTINGS = {
+    "deadline": None,
+    "derandomize": True,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much],
+    "database": None,
+}
+
+
+def _fmt_month(x: float) -> str:
+    return f"{x:.2f}"
+
+
+@st.composite
+def valid_cohorts(draw) -> pd.DataFrame:
+    """A valid cohort as strings, as a CSV would hold it (checked with ``validate_cohort``)."""
+    n = draw(st.integers(1, 15))
+    idx = draw(st.lists(st.integers(0, len(ROWS) - 1), min_size=n, max_size=n))
+    df = ROWS.iloc[idx].reset_index(drop=True).copy()
+    df["patient_id"] = [f"T{i:03d}" for i in range(n)]
+    os_m = df["os_months"].astype(float).to_numpy()
+
+    times = draw(st.sampled_from(["as is", "heavy ties", "all at one time"]))
+    if times == "heavy ties":
+        grid = draw(st.lists(st.sampled_from([1.0, 2.0, 3.0, 6.0, 12.0]), min_size=1, max_size=2))
+        os_m = np.array([grid[i % len(grid)] for i in range(n)])
+    elif times == "all at one time":
+        os_m = np.full(n, draw(st.sampled_from([0.5, 3.0, 6.0, 24.0])))
+    pfs = np.minimum(df["pfs_months"].astype(float).to_numpy(), os_m)
+    if times != "as is" and draw(st.booleans()):
+        pfs = os_m.copy()  # progression and death at the same (tied) time
+    df["os_months"] = [_fmt_month(x) for x in os_m]
+    df["pfs_months"] = [_fmt_month(x) for x in pfs]
+
+    events = draw(st.sampled_from(["as is", "all censored", "all events"]))
+    if events == "all censored":
+        df["os_event"], df["pfs_event"] = "0", "0"
+    elif events == "all events":
+        df["os_event"], df["pfs_event"] = "1", "1"
+    df.loc[df["os_event"] == "1", "pfs_event"] = "1"  # a death is a PFS event
+
+    group = draw(
+        st.sampled_from(
+            ["none", "no additional TACE", "all additional TACE", "one response",
+             "prior TACE 2-4", "prior TACE > 4"]
+        )
+    )  # fmt: skip
+    if group == "no additional TACE":
+        df["additional_tace"], df["additional_tace_month"] = "0", ""
+    elif group == "all additional TACE":
+        df["additional_tace"] = "1"
+        df["additional_tace_month"] = [_fmt_month(min(1.0, t)) for t in os_m]
+    elif group == "one response":
+        df["best_response"] = draw(st.sampled_from(["CR", "PR", "SD", "PD"]))
+    elif group.startswith("prior"):
+        k = 3 if group == "prior TACE 2-4" else 6
+        df["prior_tace_sessions"] = str(k)
+        refr = pd.to_numeric(df["refractory_tace_sessions"], errors="coerce")
+        df["refractory_tace_sessions"] = ["" if pd.isna(r) else str(int(min(r, k))) for r in refr]
+    # months that must not exceed os_months
+    for col in ("additional_tace_month", "response_month"):
+        df[col] = [
+            v if v == "" else _fmt_month(min(float(v), t))
+            for v, t in zip(df[col], os_m, strict=True)
+        ]
+
+    for col in draw(st.lists(st.sampled_from(CONSTANT_CANDIDATES), max_size=6, unique=True)):
+        df[col] = df[col].iloc[0]
+    if draw(st.booleans()):  # constant liver function (the Child-Pugh columns move together)
+        for col in CP_COLUMNS:
+            df[col] = df[col].iloc[0]
+    dropped = draw(st.lists(st.sampled_from(OPTIONAL), max_size=len(OPTIONAL), unique=True))
+    df = df.drop(columns=dropped)
+    problems = validate_cohort(df)
+    assume(not problems)
+    df.attrs["shape"] = f"n={n}, times {times}, events {events}, group {group}, dropped {dropped}"
+    return df
+
+
+def _load(df: pd.DataFrame) -> pd.DataFrame:
+    """Write the cohort as a user's CSV and load it the way every chapter does."""
+    path = _TMP / "cohort.csv"
+    df.to_csv(path, index=False)
+    return load_cohort(path)
+
+
+def _finite_or_reason(value, reason: str, what: str) -> None:
+    values = np.atleast_1d(np.asarray(value, dtype=float))
+    assert np.isfinite(values).all() or reason, f"{what}: {value!r} without a reason"
+
+
+def _close(fig) -> None:
+    plt.close(fig)
+
+
+# ----------------------------------------------------------------------------- fixed shapes
+def _rows(idx, **changes) -> pd.DataFrame:
+    df = ROWS.iloc[list(idx)].reset_index(drop=True).copy()
+    for col, value in changes.items():
+        df[col] = value
+    assert not validate_cohort(df)
+    return df
+
+
+def _all_die_at(idx, month: float = 6.0) -> pd.DataFrame:
+    """Every patient dies (and progresses) in the same month; earlier events moved before it."""
+    df = ROWS.iloc[list(idx)].reset_index(drop=True).copy()
+    df["os_months"] = df["pfs_months"] = _fmt_month(month)
+    df["os_event"] = df["pfs_event"] = "1"
+    for col, at in (("response_month", month / 2), ("additional_tace_month", month / 3)):
+        df[col] = df[col].where(df[col] == "", _fmt_month(at))
+    assert not validate_cohort(df)
+    return df
+
+
+def test_table1_skewed_one_patient_says_not_estimable():
+    cohort = _load(_rows([0]))
+    skewed = table1_skewed(cohort)
+    assert len(skewed) > 0
+    # the SD of one value does not exist (n - 1 = 0); the mean is the value itself
+    assert skewed["mean ± SD"].str.endswith("± not estimable").all()
+    assert skewed["skewness"].isna().all()
+    assert not skewed["mean_minus_2sd_below_0"].any()
+    age = skewed.set_index("characteristic").iloc[0]
+    assert age["mean ± SD"].startswith(f"{float(ROWS.loc[0, 'age_years']):.1f} ±")
+
+
+def test_response_plot_at_a_rate_of_100_percent():
+    # every patient with disease control: DCR 100%, whose Wilson upper bound is 1 up to rounding
+    cohort = _load(_rows(range(20, 32), best_response="SD"))
+    rate = clinical.dcr(cohort["best_response"])
+    lo, hi = clinical.proportion_ci(rate.count, rate.n, "wilson", 0.05)
+    assert rate.percent == 100.0 and hi <= 1.0 + 1e-12
+    counts = {"CR": 0, "PR": 0, "SD": 12, "PD": 0, "ORR": 0, "DCR": 12}
+    rates = pd.DataFrame(
+        {"percent": [0.0, 100.0], "lower": [0.0, 100 * lo], "upper": [100 * (1 - 1e-15), 100 * hi]},
+        index=["ORR", "DCR"],
+    )
+    _close(response_plot(counts, rates))
+
+
+def test_cox_with_every_death_at_one_time_is_not_estimable():
+    # ten patients who all die in month 6: every risk set equals its death set
+    df = _all_die_at(range(10, 20))
+    cohort = derive(_load(df))
+    table, why = try_cox_table(cohort, "os_months", "os_event", ["age_years"])
+    assert table is None and "compares nobody" in why
+    models = table2_models(cohort, "implied")
+    assert len(models["univariate"]) == 0 and "multivariate" in models["reasons"]
+    for coding in ("implied", "stated"):
+        table2(cohort, coding)  # no absurd estimate to round
+    # one survivor past the death time makes the model estimable again
+    df.loc[0, ["os_months", "os_event", "pfs_event"]] = ["9.00", "0", "1"]
+    cohort = derive(_load(df))
+    table, why = try_cox_table(cohort, "os_months", "os_event", ["age_years"])
+    assert why == "" and np.isfinite(table["coef"]).all()
+
+
+def test_optimism_with_one_patient_says_why():
+    cohort = _load(_rows([0]))
+    design = bias.multivariable_design(cohort)
+    opt = bias.optimism_corrected_concordance(design, "os_months", "os_event", n_boot=5)
+    assert math.isnan(opt["corrected"]) and opt["reason"] == "no model term varies in this cohort"
+
+
+# --------------------------------------------------------------------- generated cohorts
+@settings(max_examples=40, **SETTINGS)
+@given(valid_cohorts())
+def test_baseline_and_response_functions(df):
+    """Chapters 02-05: eligibility, Table 1, the skewed-labs summary, response rates."""
+    cohort = _load(df)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # chapter 02
+        clinical.albi_frame(cohort)
+        clinical.bclc_stage_frame(cohort)
+        jsh_columns = [c for c in OPTIONAL if c.startswith("refractory_")]
+        if all(c in cohort.columns and cohort[c].notna().any() for c in jsh_columns):
+            clinical.eligibility_frame(cohort)  # the chapter explains instead when one is absent
+            clinical.jsh_refractory_frame(cohort, require_two_sessions=True)
+            clinical.jsh_refractory_frame(cohort, require_two_sessions=False)
+        cp_cols = ["bilirubin_mg_dl", "albumin_g_dl", "inr", "ascites", "encephalopathy"]
+        if all(c in cohort.columns for c in cp_cols):
+            complete = cohort.dropna(subset=cp_cols)
+            if len(complete):
+                cp = clinical.child_pugh_frame(complete)
+                assert (cp["child_pugh_points"] == complete["child_pugh_score"]).all()
+        # chapter 03
+        if {"height_cm", "weight_kg"} <= set(cohort.columns):
+            measured = cohort[["height_cm", "weight_kg"]].dropna()
+            assert np.isfinite(clinical.bsa(measured["height_cm"], measured["weight_kg"])).all()
+        # chapter 04
+        t1 = table1(cohort)
+        assert t1["verdict"].notna().all()
+        skewed = table1_skewed(cohort)
+        assert len(skewed) > 0
+        # chapter 05
+        summary = clinical.response_summary(cohort["best_response"])
+        assert int(summary.loc["DCR", "count"]) <= len(cohort)
+        for rate in (clinical.orr(cohort["best_response"]), clinical.dcr(cohort["best_response"])):
+            for method in ("wilson", "clopper-pearson"):
+                lo, hi = clinical.proportion_ci(rate.count, rate.n, method, 0.05)
+                assert 0 <= lo <= rate.count / rate.n <= hi <= 1 + 1e-12
+        rows = [
+            {"quantity": "ORR, %", "id": "results.orr.percent", "computed": float(summary.loc["ORR", "percent"]), "count": int(summary.loc["ORR", "count"])}
+        ]  # fmt: skip
+        compare(rows, user=True)
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(valid_cohorts())
+def test_survival_functions(df):
+    """Chapter 06 (and 01): medians, means and the three log-rank comparisons."""
+    cohort = derive(_load(df))
+    t, e = cohort["os_months"], cohort["os_event"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for method in CI_METHODS:
+            m = median_survival(t, e, ci=method)
+            # an observed time, or (R, on an exact 0.5 plateau) the midpoint of two; NaN: not reached
+            assert np.isnan(m[0]) or t.min() <= m[0] <= t.max()
+        mean, se = mean_survival(t, e)
+        assert np.isfinite(mean) and 0 <= mean <= t.max() + 1e-9
+        for col, levels in (
+            ("disease_control", [1, 0]),
+            ("prior_tace_group", ["2–4", ">4"]),
+            ("additional_tace", [1, 0]),
+        ):
+            result = group_comparison(t, e, cohort[col], levels)
+            _finite_or_reason(result["p"], result["reason"], f"log-rank P by {col}")
+            for level, g in result["groups"].items():
+                _finite_or_reason(g["median"], g["reason"], f"median OS of {col}={level}")
+
+
+@settings(max_examples=25, **SETTINGS)
+@given(valid_cohorts())
+def test_cox_functions(df):
+    """Chapter 07: Table 2's Cox models, the published comparison, EPV and the PH test."""
+    cohort = derive(_load(df))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for coding in ("implied", "stated"):
+            models = table2_models(cohort, coding)
+            for key in ("univariate", "multivariate"):
+                fit = models[key]
+                if fit is None or len(fit) == 0:
+                    continue
+                cols = ["coef", "se", "hr", "lower", "upper", "p"]
+                assert np.isfinite(fit[cols].to_numpy(float)).all(), (key, df.attrs["shape"])
+            table = table2(cohort, coding)
+            assert table["verdict"].notna().all()
+        implied = models if coding == "implied" else table2_models(cohort, "implied")
+        if implied["n_parameters"]:
+            assert events_per_variable(implied["events"], implied["n_parameters"]) >= 0
+        multi = implied["multivariate"]
+        terms = [] if multi is None else list(multi.index)
+        ph, why = try_ph_test(implied["design"], "os_months", "os_event", terms, transform="km")
+        if ph is None:
+            assert why
+        else:
+            assert np.isfinite(ph[["chi2", "p"]].to_numpy(float)).all(), df.attrs["shape"]
+
+
+@settings(max_examples=8, **SETTINGS)
+@given(valid_cohorts())
+def test_figures(df):
+    """The figures of chapters 04-07 draw (or the chapter draws a note) on any cohort."""
+    cohort = derive(_load(df))
+    t, e = cohort["os_months"], cohort["os_event"]
+    at_risk = np.arange(0, float(t.max()) + 1e-9, 6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _close(km_plot(None, t, e, at_risk_times=at_risk))
+        _close(
+            km_plot(
+                None,
+                t,
+                e,
+                cohort["disease_control"],
+                labels={1: "DC", 0: "PD"},
+                at_risk_times=at_risk,
+            )
+        )
+        labs = {
+            c: c
+            for c in ("ast_u_l", "alt_u_l", "crp_mg_l", "afp_ng_ml")
+            if c in cohort.columns and cohort[c].notna().any()
+        }
+        _close(skewed_labs_plot(cohort, labs, show_points=False))
+        multi = table2_models(cohort, "implied")["multivariate"]
+        if multi is not None and len(multi):
+            _close(forest_plot(multi, None, labels={}))
+
+
+@settings(max_examples=5, **SETTINGS)
+@given(valid_cohorts())
+def test_bias_functions(df):
+    """Chapter 09: naive/landmark/time-varying analyses, cut-offs, optimism."""
+    cohort = _load(df)
+    landmarks = [1.0, 2.0, 3.0, 6.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bias.exposure_analyses(cohort, landmarks)
+        resp = cohort.assign(
+            disease_control=cohort["best_response"].isin(["CR", "PR", "SD"]).astype(int)
+        )
+        if "response_month" in cohort.columns:
+            bias.exposure_analyses(
+                resp, landmarks, exposure_col="disease_control", exposure_time_col="response_month"
+            )
+        bias.cutoff_sensitivity(cohort, [3, 4, 5, 6])
+        design = bias.multivariable_design(cohort)
+        opt = bias.optimism_corrected_concordance(design, "os_months", "os_event", n_boot=5)
+        _finite_or_reason(opt["apparent"], opt["reason"], "apparent concordance")
+
+
+# ------------------------------------------------------------------------ whole chapters
+def _errors(notebook: Path) -> list[str]:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    out = []
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "error" or "Traceback" in json.dumps(o):
+                out.append(f"{notebook.name}: {o.get('ename')}: {o.get('evalue')}")
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["one patient", "all dying in one month"])
+def test_whole_chapters_run(tmp_path, name):
+    if name == "one patient":
+        df = _rows([0])
+    else:
+        df = _all_die_at(range(10, 20))
+    csv = tmp_path / "odd.csv"
+    df.to_csv(csv, index=False)
+    out = tmp_path / "r"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "run", "--cohort", str(csv), "--out", str(out),
+         "--chapters", "04,05,07", "--force", "--quiet"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    notebooks = list(out.rglob("*.ipynb"))
+    assert notebooks
+    errors = [err for nb in notebooks for err in _errors(nb)]
+    assert not errors, errors
