@@ -3,6 +3,9 @@
 // .primary-toggle / .secondary-toggle in the page: the theme navbar's button, which this layout
 // hides. The visible buttons in the article header had no handler, so on a phone the menu and
 // the table of contents could not be opened. Forward their clicks to the button the themes listen on.
+// When the theme pins move to versions that bind every toggle, delete this file (and its
+// add_js_file in book_site.py): forwarding would then toggle twice. tests/test_browser.py
+// (test_phone_menu_and_contents_open) tells either way.
 (function () {
   function forwardToggles() {
     ["primary-toggle", "secondary-toggle"].forEach(function (kind) {
