@@ -1058,6 +1058,9 @@ def run_book(
     cohort = Path(cohort).resolve()
     # the cheap refusals first: nothing is read, created or deleted before they pass
     out = check_output_dir(out, cohort=cohort, chapters_dir=chapters_dir, force=force)
+    if cohort.exists() and not cohort.is_file() and not cohort.is_dir():
+        # a pipe or a device would block or never end: refuse it before reading a byte
+        raise RunnerError(f"--cohort {_show(cohort.name)}: not a regular file (a pipe or device)")
     load_cohort(cohort)  # raises CohortError listing every problem
     selected = discover_chapters(chapters_dir, chapters)
     if "cohort_path" in (parameters or {}):

@@ -52,6 +52,8 @@ def snapshot(*roots: Path) -> dict[str, str]:
                 found[str(p)] = "link:" + os.readlink(p)
             elif p.is_dir():
                 found[str(p)] = "dir"
+            elif not p.is_file():
+                found[str(p)] = "special"  # a pipe or device: never read
             else:
                 found[str(p)] = hashlib.sha256(p.read_bytes()).hexdigest()
     return found
@@ -243,6 +245,20 @@ def test_refusal_message_says_what_force_replaces(area, capsys):
     )
     assert "--force replaces that report (only the files it lists in its marker)" in err
     assert "add --force to replace it" not in err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_cohort_that_is_a_pipe_or_device_is_refused_without_reading(tmp_path, capsys, kind):
+    if kind == "fifo":
+        cohort = tmp_path / "cohort.csv"
+        os.mkfifo(cohort)  # reading it would block forever
+    else:
+        cohort = Path("/dev/zero")  # reading it would never end
+    before = snapshot(tmp_path)
+    code, _, err = run_main(
+        capsys, ["run", "--cohort", str(cohort), "--out", str(tmp_path / "r"), "--quiet"]
+    )
+    check_refusal(code, err, "not a regular file (a pipe or device)", before, snapshot(tmp_path))
 
 
 # --------------------------------------------------------------------------------------------
