@@ -275,61 +275,92 @@ def run_ensemble(
     scheduler: str | None = None,
     workers: int | None = None,
     synthesize_options: dict | None = None,
+    max_candidates: int | None = None,
     log: Callable[[str], None] | None = None,
 ) -> list[dict]:
-    """Run (or resume) the ensemble; returns the members in index order.
+    """Run (or resume) the ensemble; returns ``n`` calibrated members in candidate order.
 
-    Members already in the cache are read, the others are computed on Dask: a ``LocalCluster``
-    with ``workers`` single-threaded processes (default: the number of CPUs, at most ``n``), or
-    the cluster at ``scheduler``. ``log`` receives one line per finished member.
+    Candidates are the cohorts of :func:`member_seeds` in index order. A candidate that misses
+    a feasible Table 1, response or survival target (:func:`calibrated`) is not a calibrated
+    cohort and is passed over; the members are the first ``n`` calibrated candidates, so the
+    result depends only on the master seed, never on scheduling. At most ``max_candidates``
+    (default ``4 * n``) are drawn; fewer than ``n`` members are returned when they run out.
+
+    Candidates already in the cache are read, the others are computed on Dask in batches: a
+    ``LocalCluster`` with ``workers`` single-threaded processes (default: the number of CPUs),
+    or the cluster at ``scheduler``. ``log`` receives one line per finished candidate.
+    Each member's payload holds its ``candidate`` index.
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
+    max_candidates = max_candidates or 4 * n
     cache_root = Path(cache_dir) if cache_dir else REPO_ROOT / ".ensemble-cache"
     cache = cache_root / fingerprint(synthesize_options)
     cache.mkdir(parents=True, exist_ok=True)
-    seeds = member_seeds(seed, n)
-    todo = [(i, s) for i, s in enumerate(seeds) if not _member_path(cache, i, s).exists()]
+    seeds = member_seeds(seed, max_candidates)
     say = log or (lambda line: print(line, file=sys.stderr, flush=True))
-    say(f"ensemble: {n - len(todo)} of {n} members cached in {cache}")
-    if todo:
-        from dask.distributed import Client, LocalCluster, as_completed
+    results: dict[int, dict] = {}
 
-        cluster = None
-        if scheduler:
-            client = Client(scheduler)
-        else:
-            k = workers or min(len(todo), os.cpu_count() or 1)
-            cluster = LocalCluster(
-                n_workers=k, threads_per_worker=1, processes=True, dashboard_address=None
-            )
-            client = Client(cluster)
-        try:
+    def load(i: int) -> bool:
+        path = _member_path(cache, i, seeds[i])
+        if path.exists():
+            results[i] = {**json.loads(path.read_text(encoding="utf-8")), "candidate": i}
+        return i in results
+
+    cached = sum(load(i) for i in range(max_candidates))
+    say(f"ensemble: {cached} candidates cached in {cache}")
+    client = cluster = None
+    next_index = 0
+    try:
+        while True:
+            prefix = [results[i] for i in range(next_index) if i in results]
+            good = sum(calibrated(m) for m in prefix)
+            while next_index < max_candidates and next_index in results and good < n:
+                good += calibrated(results[next_index])
+                next_index += 1
+            if good >= n or next_index >= max_candidates:
+                break
+            if client is None:
+                from dask.distributed import Client, LocalCluster, as_completed
+
+                if scheduler:
+                    client = Client(scheduler)
+                else:
+                    k = workers or os.cpu_count() or 1
+                    cluster = LocalCluster(
+                        n_workers=k, threads_per_worker=1, processes=True, dashboard_address=None
+                    )
+                    client = Client(cluster)
+            width = max(n - good, len(client.scheduler_info()["workers"]) or 1)
+            batch = [
+                i for i in range(next_index, min(max_candidates, next_index + width))
+                if i not in results
+            ]  # fmt: skip
             futures = {
                 client.submit(
-                    member_results, s, synthesize_options, key=f"ensemble-{i}-{s}", pure=False
-                ): (i, s)
-                for i, s in todo
-            }
-            done = n - len(todo)
+                    member_results, seeds[i], synthesize_options,
+                    key=f"ensemble-{i}-{seeds[i]}", pure=False,
+                ): i
+                for i in batch
+            }  # fmt: skip
             for fut in as_completed(futures):
-                i, s = futures[fut]
+                i = futures[fut]
                 payload = fut.result()
-                _write_json(_member_path(cache, i, s), payload)
-                done += 1
-                missed = sum(v["missed"] for v in payload["targets"].values())
+                _write_json(_member_path(cache, i, seeds[i]), payload)
+                results[i] = {**payload, "candidate": i}
+                ok = "calibrated" if calibrated(payload) else "not calibrated (passed over)"
                 say(
-                    f"ensemble: member {i + 1} (seed {s}) done in {payload['seconds']:.0f} s, "
-                    f"{missed} published numbers missed [{done}/{n}]"
+                    f"ensemble: candidate {i + 1} (seed {seeds[i]}) done in "
+                    f"{payload['seconds']:.0f} s, {ok}"
                 )
-        finally:
+    finally:
+        if client is not None:
             client.close()
-            if cluster is not None:
-                cluster.close()
-    return [
-        json.loads(_member_path(cache, i, s).read_text(encoding="utf-8"))
-        for i, s in enumerate(seeds)
-    ]
+        if cluster is not None:
+            cluster.close()
+    members = [results[i] for i in sorted(results) if i < next_index and calibrated(results[i])]
+    say(f"ensemble: {len(members[:n])} calibrated members from {next_index} candidates")
+    return members[:n]
 
 
 def _scaled(values: np.ndarray, scale: str) -> np.ndarray:

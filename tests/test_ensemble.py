@@ -3,10 +3,10 @@ a local Dask cluster whose members both reproduce every calibration target."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from analysis import ensemble, provenance
@@ -76,18 +76,24 @@ def test_two_members_on_a_local_dask_cluster_reproduce_every_target(tmp_path):
     pytest.importorskip("dask.distributed")
     lines: list[str] = []
     members = ensemble.run_ensemble(2, seed=7, cache_dir=tmp_path, workers=2, log=lines.append)
-    assert [m["seed"] for m in members] == ensemble.member_seeds(7, 2)
-    assert sum("done in" in line for line in lines) == 2  # one progress line per member
+    candidates = ensemble.member_seeds(7, 8)
+    assert len(members) == 2
+    # members are the first calibrated candidates, in candidate order
+    assert [m["seed"] for m in members] == [candidates[m["candidate"]] for m in members]
+    assert members[0]["candidate"] < members[1]["candidate"]
+    computed = sum("done in" in line for line in lines)  # one progress line per candidate
+    assert computed >= members[1]["candidate"] + 1
     for m in members:
         # the synthesis' own check (target_table, target_counts), run in the member's process
         missed = sorted(i for i, v in m["target_verdicts"].items() if v == "missed")
         assert not missed, f"member {m['seed']} misses {missed}"
         assert all(m["targets"][b]["missed"] == 0 for b in ("table1", "responses", "survival"))
         assert set(m["results"]) >= set(ensemble.RESULTS)
-    # resumable: a second run reads both members from the cache
+    # resumable: a second run reads every candidate from the cache and computes nothing
+    lines.clear()
     again = ensemble.run_ensemble(2, seed=7, cache_dir=tmp_path, log=lines.append)
     assert again == members
-    assert pd.Series(lines).str.contains("2 of 2 members cached").any()
+    assert not any("done in" in line for line in lines)
 
 
 @pytest.mark.parametrize(
@@ -113,3 +119,18 @@ def test_cli_refuses_bad_input_in_one_line(args, message, tmp_path):
     assert proc.returncode == 2
     assert message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert "Traceback" not in proc.stderr and not (tmp_path / "c").exists()
+
+
+def test_uncalibrated_candidates_are_passed_over_deterministically(tmp_path):
+    seeds = ensemble.member_seeds(11, 8)
+    cache = tmp_path / ensemble.fingerprint(None)
+    cache.mkdir()
+    verdicts = {0: "missed", 1: "hit", 2: "missed", 3: "hit", 4: "hit"}
+    for i, v in verdicts.items():
+        payload = {"seed": seeds[i], "target_verdicts": {"x": v}, "results": {}, "seconds": 0}
+        (cache / f"member-{i:05d}-seed-{seeds[i]}.json").write_text(json.dumps(payload))
+    lines: list[str] = []
+    members = ensemble.run_ensemble(2, seed=11, cache_dir=tmp_path, log=lines.append)
+    assert [m["candidate"] for m in members] == [1, 3]  # no Dask needed: all cached
+    assert [m["seed"] for m in members] == [seeds[1], seeds[3]]
+    assert "2 calibrated members from 4 candidates" in lines[-1]
