@@ -617,10 +617,15 @@ def test_force_replaces_only_our_report_and_scrubs_odd_paths(tmp_path, capsys):
     base = ["run", "--cohort", str(cohort), "--out", str(out), "--quiet"]
     base += ["--chapters-dir", str(chapters)]
     before = snapshot(cohort, chapters)
+    # an earlier report of ours (marker, listed files only): --force replaces it
+    fake_report(out, files=("old-chapter.html", "index.html"))
+    (reports / "sibling.txt").write_text("untouched", encoding="utf-8")
 
-    first = _cli(*base)
+    first = _cli(*base, "--force")
     assert first.returncode == 0, first.stderr
     assert "Traceback" not in first.stderr
+    assert sorted(p.name for p in reports.iterdir()) == ["r", "sibling.txt"]  # no temporaries
+    assert not (out / "old-chapter.html").exists()
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     for name in (MARKER_NAME, "chapters/01-tiny.html", "01-tiny.ipynb", "index.html"):
         assert name in names
@@ -652,10 +657,7 @@ def test_force_replaces_only_our_report_and_scrubs_odd_paths(tmp_path, capsys):
     assert "your cohort (&lt;img src=x onerror=alert(`1`)&gt;" in html_page
     assert "&lt;img src=x onerror=alert(`1`)&gt;" in index
 
-    # --force on an unmodified report: replaced; on one with a user's file: refused
-    again = _cli(*base, "--force")
-    assert again.returncode == 0, again.stderr
-    assert sorted(p.name for p in reports.iterdir()) == ["r"]
+    # --force on a report the user has added a file to: refused, nothing deleted
     (out / "my-notes.txt").write_text("mine", encoding="utf-8")
     code, _, err = run_main(capsys, [*base, "--force"])
     assert code == 2
