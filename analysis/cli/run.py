@@ -59,7 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         nargs="+",
         default=[],
-        metavar="KEY=VALUE",
+        metavar=("KEY=VALUE|KEY", "VALUE"),
         help="chapter parameter (repeatable), as key=value or papermill's key value; "
         "VALUE is read as YAML: 10, 0.5, true, text",
     )
