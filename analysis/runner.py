@@ -820,7 +820,19 @@ _BUILD_PROBLEM = re.compile(r"(WARNING|ERROR|CRITICAL|SEVERE):")
 REPORT_REFERENCE_PAGES = ("book/glossary", "book/bibliography")
 #: Text files of the built site that are scrubbed of absolute paths (``_static/`` is copied
 #: verbatim from the book and the theme and holds none).
-_SCRUBBED_SUFFIXES = (".html", ".ipynb", ".js", ".json", ".txt", ".md", ".xml", ".svg")
+_SCRUBBED_SUFFIXES = (
+    ".html",
+    ".ipynb",
+    ".js",
+    ".json",
+    ".txt",
+    ".md",
+    ".xml",
+    ".svg",
+    ".csv",
+    ".tsv",
+    ".py",
+)
 #: How long the site build may take (a full book builds in well under a minute).
 SITE_BUILD_TIMEOUT_S = 900
 
