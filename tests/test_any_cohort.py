@@ -94,7 +94,7 @@ def valid_cohorts(draw) -> pd.DataFrame:
         grid = draw(st.lists(st.sampled_from([1.0, 2.0, 3.0, 6.0, 12.0]), min_size=1, max_size=2))
         os_m = np.array([grid[i % len(grid)] for i in range(n)])
     elif times == "all at one time":
-        os_m = np.full(n, draw(st.sampled_from([0.5, 3.0, 6.0, 24.0])))
+        os_m = np.full(n, draw(st.sampled_from([0.0, 0.5, 3.0, 6.0, 24.0])))
     pfs = np.minimum(df["pfs_months"].astype(float).to_numpy(), os_m)
     if times != "as is" and draw(st.booleans()):
         pfs = os_m.copy()  # progression and death at the same (tied) time
@@ -395,8 +395,12 @@ def _errors(notebook: Path) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["one patient", "all dying in one month"])
-def test_whole_chapters_run(tmp_path, name):
+@pytest.mark.parametrize(
+    ("name", "chapters"), [("one patient", "04,05"), ("all dying in one month", "06,07")]
+)
+def test_whole_chapters_run(tmp_path, name, chapters):
+    """The chapters that crashed on these shapes (04/05: one patient; 07: one death time) run
+    to the end with exit 0 and no error output in any executed notebook."""
     if name == "one patient":
         df = _rows([0])
     else:
@@ -407,7 +411,7 @@ def test_whole_chapters_run(tmp_path, name):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
         [sys.executable, "-m", "analysis", "run", "--cohort", str(csv), "--out", str(out),
-         "--chapters", "04,05,07", "--force", "--quiet"],
+         "--chapters", chapters, "--force", "--quiet"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
