@@ -420,3 +420,16 @@ def test_whole_chapters_run(tmp_path, name, chapters):
     assert notebooks
     errors = [err for nb in notebooks for err in _errors(nb)]
     assert not errors, errors
+
+
+def test_ph_test_with_every_death_at_one_time_says_why():
+    # deaths all in month 6, two patients censored later: the Cox model exists (the survivors
+    # are compared with those who die), but a test of change over time has only one time
+    df = _all_die_at(range(10, 20))
+    df.loc[[0, 1], ["os_months", "os_event"]] = ["9.00", "0"]
+    assert not validate_cohort(df)
+    cohort = derive(_load(df))
+    table, why = try_cox_table(cohort, "os_months", "os_event", ["age_years"])
+    assert why == "" and np.isfinite(table["coef"]).all()
+    ph, why = try_ph_test(cohort, "os_months", "os_event", ["age_years"])
+    assert ph is None and "same time" in why
