@@ -136,3 +136,25 @@ def test_suppress_if_user_cohort_leaves_the_books_tables_alone():
     table = pd.DataFrame({"n": [3, 79]})
     assert suppress_if_user_cohort(table, None)["n"].tolist() == [3, 79]
     assert suppress_if_user_cohort(table, "mine.csv")["n"].tolist() == ["<5", 79]
+
+
+def test_no_allowed_category_value_or_column_name_looks_like_an_identifier():
+    from analysis.privacy import identifier_kind
+
+    for col in SCHEMA:
+        assert identifier_kind(col.name) is None
+        for value in col.allowed or ():
+            assert identifier_kind(str(value)) is None, (col.name, value)
+
+
+def test_masking_keeps_the_shape_and_never_the_value():
+    from analysis.privacy import mask, printable, printable_id
+
+    assert mask("850101-1234567") == "85****-*******"  # the example
+    assert mask("someone@example.org") == "so*****@*******.***"
+    assert mask("=1+1") == "=*+*"  # short values keep nothing
+    assert printable_id("SYN001") == "SYN001"
+    assert printable_id("John Smith") == "Jo** *****"
+    assert printable_id("P001\nP002") == "P0**?****"
+    assert printable("Vp5") == "'Vp5'"
+    assert printable("x" * 50) == "'" + "x" * 40 + "'… (50 characters)"
