@@ -250,9 +250,14 @@ def time_varying_cox(
     -------
     dict
         ``hr``, ``lower``, ``upper``, ``p``, ``reason`` (empty, or why the estimate does not
-        exist), ``n`` (patients), ``events``.
+        exist), ``n`` (patients), ``events``. Patients with no follow-up (a duration of 0) are
+        never at risk in an interval ``(start, stop]`` and are left out, as R's ``coxph``
+        requires; ``n`` counts the patients used.
     """
-    long = to_counting_process(df, exposure_col, exposure_time_col, duration_col, event_col)
+    followed = pd.to_numeric(df[duration_col]) > 0
+    long = to_counting_process(
+        df.loc[followed], exposure_col, exposure_time_col, duration_col, event_col
+    )
     fit = cox_one_covariate(long["start"], long["stop"], long["event"], long["exposed"])
     fit.pop("converged")
     return {**fit, "n": int(long["id"].nunique()), "events": int(long["event"].sum())}

@@ -433,3 +433,18 @@ def test_ph_test_with_every_death_at_one_time_says_why():
     assert why == "" and np.isfinite(table["coef"]).all()
     ph, why = try_ph_test(cohort, "os_months", "os_event", ["age_years"])
     assert ph is None and "same time" in why
+
+
+def test_time_varying_cox_leaves_out_patients_without_follow_up():
+    # a death at month 0 (allowed: os_months >= 0) is never at risk in any (start, stop]
+    df = _all_die_at(range(10, 18), month=6.0)
+    df.loc[0, ["os_months", "pfs_months"]] = ["0.00", "0.00"]
+    for col in ("response_month", "additional_tace_month"):
+        if df.loc[0, col] != "":
+            df.loc[0, col] = "0.00"
+    df.loc[[1, 2], ["os_months", "os_event"]] = ["9.00", "0"]
+    assert not validate_cohort(df)
+    cohort = _load(df)
+    tv = bias.exposure_analyses(cohort, [1.0, 3.0])["time_varying"]
+    assert tv["n"] == len(cohort) - 1
+    _finite_or_reason(tv["hr"], tv["reason"], "time-varying HR")
