@@ -23,6 +23,7 @@ number of members and the code: the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import math
@@ -244,13 +245,42 @@ def member_results(seed: int, synthesize_options: dict | None = None) -> dict:
     }
 
 
+def _source_closure(module: str = "ensemble") -> list[Path]:
+    """The files of ``analysis.<module>`` and of every ``analysis`` module it imports, directly
+    or not (read from the import statements, so that edits elsewhere in the package do not
+    invalidate the cache)."""
+    package = REPO_ROOT / "analysis"
+    seen: set[str] = set()
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        path = package / f"{name}.py"
+        if name in seen or not path.exists():
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                parts = node.module.split(".")
+                if parts[0] != "analysis":
+                    continue
+                if len(parts) > 1:
+                    todo.append(parts[1])
+                else:
+                    todo.extend(a.name for a in node.names)
+            elif isinstance(node, ast.Import):
+                todo.extend(
+                    a.name.split(".")[1] for a in node.names if a.name.startswith("analysis.")
+                )
+    return sorted([package / "__init__.py", *(package / f"{n}.py" for n in seen)])
+
+
 def fingerprint(synthesize_options: dict | None = None) -> str:
-    """A hash of the package's source, the published numbers and the synthesis options: the
-    cache directory's name, so that a change to any of them never reuses old members."""
+    """A hash of the source the members run (this module and everything in ``analysis`` it
+    imports), the published numbers and the synthesis options: the cache directory's name, so
+    that a change to any of them never reuses old members."""
     h = hashlib.sha256()
-    for path in sorted(
-        [*(REPO_ROOT / "analysis").glob("*.py"), *(REPO_ROOT / "data" / "published").glob("*")]
-    ):
+    published = sorted((REPO_ROOT / "data" / "published").glob("*"))
+    for path in [*_source_closure(), *published]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     h.update(json.dumps(synthesize_options or {}, sort_keys=True).encode())
