@@ -36,7 +36,7 @@ import pytest  # noqa: E402
 from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from analysis import COHORT_CSV, bias, clinical  # noqa: E402
+from analysis import COHORT_CSV, bias, clinical, scenarios  # noqa: E402
 from analysis.cohort import SCHEMA, derive, load_cohort, validate_cohort  # noqa: E402
 from analysis.plots import forest_plot, km_plot, response_plot, skewed_labs_plot  # noqa: E402
 from analysis.survival import (  # noqa: E402
@@ -361,10 +361,10 @@ def test_figures(df):
             _close(forest_plot(multi, None, labels={}))
 
 
-@settings(max_examples=5, **SETTINGS)
+@settings(max_examples=10, **SETTINGS)
 @given(valid_cohorts())
 def test_bias_functions(df):
-    """Chapter 09: naive/landmark/time-varying analyses, cut-offs, optimism."""
+    """Chapter 09: naive/landmark/time-varying analyses, cut-offs, optimism, timing scenarios."""
     cohort = _load(df)
     landmarks = [1.0, 2.0, 3.0, 6.0]
     with warnings.catch_warnings():
@@ -381,6 +381,9 @@ def test_bias_functions(df):
         design = bias.multivariable_design(cohort)
         opt = bias.optimism_corrected_concordance(design, "os_months", "os_event", n_boot=5)
         _finite_or_reason(opt["apparent"], opt["reason"], "apparent concordance")
+        timing = scenarios.scenario_estimates(cohort, landmarks=landmarks, seed=2024)
+        for row in timing.itertuples():
+            _finite_or_reason([row.hr, row.lower, row.upper], row.reason, f"{row.scenario} HR")
 
 
 # ------------------------------------------------------------------------ whole chapters
