@@ -858,7 +858,10 @@ def _event_hint(name: str) -> str:
 
 
 _TOLERANCE = 1e-9
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# control characters, and invisible format characters (zero-width, bidirectional overrides)
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 # Child-Pugh points are the sum of five components' points (1–3 each). To score many rows,
 # each component's distinct values are scored by analysis.clinical.child_pugh_frame with the

@@ -39,6 +39,7 @@ so a long free-text cell costs time in proportion to its length.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -378,8 +379,26 @@ def candidate_mask(values) -> np.ndarray:
     return out
 
 
+# In patient_id only: words of letters and nothing else (john smith, NGUYEN VAN AN)
+_WORDS_IN_ID = re.compile(r"[A-Za-z]{2,}(?:[-'][A-Za-z]+)?(?:\s*,?\s+[A-Za-z]+(?:[-'][A-Za-z]+)?)+")
+# A UUID (8-4-4-4-12 hex digits) is a pseudonym by construction, whatever digits it holds.
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def _fold(text: str) -> str:
+    """``text`` without diacritics (Nguyễn Văn Đức -> Nguyen Van Duc), so any Latin-script
+    name matches the ASCII patterns."""
+    text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
-    if not (_NAME.fullmatch(text) or (in_id and _NAME_IN_ID.fullmatch(text))):
+    if not text.isascii():
+        text = _fold(text)
+    if not (
+        _NAME.fullmatch(text)
+        or (in_id and (_NAME_IN_ID.fullmatch(text) or _WORDS_IN_ID.fullmatch(text)))
+    ):
         return False
     words = re.findall(r"[^\W\d_]+", text.lower())
     return not any(w in _NOT_NAME_WORDS for w in words)
@@ -419,6 +438,8 @@ def identifier_kind(text: str, *, in_id: bool = False, names: bool = True) -> st
     """
     if not isinstance(text, str) or not text or not _CANDIDATE.search(text):
         return None
+    if _UUID.fullmatch(text.strip()):
+        return None
     for key, _, pattern, check in _DETECTORS:
         for m in pattern.finditer(text):
             if check is None or check(m):
@@ -440,7 +461,10 @@ def describe(kind: str) -> str:
 # --------------------------------------------------------------------------------------------
 # What messages may show
 # --------------------------------------------------------------------------------------------
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# control characters, and invisible format characters (zero-width, bidirectional overrides)
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 def mask(value: str, keep: int = 2, limit: int = 24) -> str:

@@ -241,8 +241,17 @@ NAMES = _count(
         "Ludwig van Beethoven",
         "O'Brien, Patrick",
         "Jean-Luc Picard",
+        "Nguyễn Văn An",  # diacritics beyond Latin-1 (Vietnamese)
     ],
 )
+
+
+@pytest.mark.parametrize(
+    "value",
+    _count("names as patient_id only (any case)", ["john smith", "NGUYEN VAN AN", "smith, john"]),
+)
+def test_names_in_any_case_are_refused_as_patient_id(tmp_path, value):
+    refused(with_cells(tmp_path, patient_id=value), column="patient_id", secret=value)
 
 
 @pytest.mark.parametrize(("value", "what"), IDENTIFIERS)
@@ -431,6 +440,8 @@ def test_bad_numbers_are_refused(tmp_path, column, value, hint):
             ("P001\nP002", "control characters"),
             ("P\t001", "control characters"),
             ("P\x1b[31m001", "control characters"),
+            ("P\u200b001", "control characters"),  # zero-width space
+            ("P\u202e100", "control characters"),  # right-to-left override
             ("P" * 65, "at most 64 characters"),
             ("P" * 100_000, "at most 64 characters"),
         ],
@@ -645,6 +656,20 @@ def _ids(tmp_path):
     return write(tmp_path, rows)
 
 
+def _uuid_ids(tmp_path):
+    """UUIDs are pseudonyms even when their digits read as an NHS number or a 7-digit run."""
+    rows = valid_rows()
+    uuids = [
+        "00000001-1234-4abc-8def-0123456789ab",
+        "12345678-90ab-4cde-8f01-234567890abc",
+        "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+        "A987FBC9-4BED-3078-CF07-9141BA07C9F3",
+    ]
+    for r, pid in zip(rows, uuids, strict=True):
+        r["patient_id"] = pid
+    return write(tmp_path, rows)
+
+
 def _lone_cr(tmp_path):
     path = write(tmp_path, valid_rows())
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
@@ -672,6 +697,7 @@ VALID = _count(
         _spaces_and_blank_lines,
         _numbers_in_odd_but_valid_forms,
         _ids,
+        _uuid_ids,
         _lone_cr,
         _long_cohort_long_values,
     ],
