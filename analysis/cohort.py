@@ -4,7 +4,7 @@ The data dictionary lives in ``data/schema.yaml`` and is loaded into :data:`SCHE
 that reads patient-level data goes through :func:`load_cohort` (``python -m analysis validate``
 through :func:`check_cohort_file`, which keeps nothing), which
 
-1. reads the file itself, in chunks of :data:`CHUNK_ROWS` rows (not through
+1. reads the file itself, in chunks of ``CHUNK_ROWS`` rows (not through
    :func:`pandas.read_csv`), so that every problem can be reported with its line number and a
    file of a million rows needs no more memory than one chunk: empty or binary files, a wrong
    encoding or delimiter, rows with the wrong number of fields, a header without data;
