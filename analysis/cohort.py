@@ -1614,8 +1614,10 @@ def chapter_needs(columns: Iterable[str] | None = None) -> pd.DataFrame:
 def derive(df: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of a loaded cohort with the derived columns the chapters use.
 
-    Added columns
-    -------------
+    Notes
+    -----
+    The columns added:
+
     child_pugh_class : str
         ``"A"`` (5–6 points), ``"B"`` (7–9) or ``"C"`` (10–15), from ``child_pugh_score``
         (Pugh et al. 1973).

@@ -56,10 +56,11 @@ class Provenance:
     'assumed: timing of additional TACE'
     >>> print(p._repr_markdown_())
     <sup class="provenance provenance-assumed" title="depends on choices made for the synthetic cohort, not on the paper">assumed: timing of additional TACE</sup>
-    >>> Provenance("guessed")
-    Traceback (most recent call last):
-    ...
-    ValueError: provenance must be one of published, determined, assumed; got 'guessed'
+    >>> try:
+    ...     Provenance("guessed")
+    ... except ValueError as error:
+    ...     print(error)
+    provenance must be one of published, determined, assumed; got 'guessed'
     """
 
     kind: str
