@@ -276,7 +276,19 @@ MARKER_VERSION = 1
 #: Longest output directory name accepted (the temporary sibling adds a prefix and a suffix).
 _MAX_NAME_BYTES = 200
 #: Virtual file systems: never a place for a report.
-_SYSTEM_DIRS = ("/proc", "/sys", "/dev", "/run")
+_SYSTEM_DIRS = (
+    "/proc",
+    "/sys",
+    "/dev",
+    "/run",
+    "/etc",
+    "/boot",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib64",
+    "/usr",
+)
 _PARTIAL_INFIX = ".partial-"
 
 

@@ -130,6 +130,8 @@ OUT_CASES = [
     ("in-git", lambda t, c: (str(REPO_ROOT / ".git" / "x"), []), "inside .git/"),
     ("proc", lambda t, c: ("/proc/x", []), "/proc is a system directory"),
     ("proc-itself", lambda t, c: ("/proc", ["--force"]), "/proc is a system directory"),
+    ("etc", lambda t, c: ("/etc/haic-report", ["--force"]), "/etc is a system directory"),
+    ("usr", lambda t, c: ("/usr/share/x", []), "/usr is a system directory"),
     ("sys", lambda t, c: ("/sys/x/y", []), "/sys is a system directory"),
     ("dev", lambda t, c: ("/dev/x", []), "/dev is a system directory"),
     ("under-cohort-file", lambda t, c: (str(c / "sub"), []), "is a file, not a directory"),
