@@ -140,9 +140,16 @@ def valid_cohorts(draw) -> pd.DataFrame:
             df[col] = df[col].iloc[0]
     dropped = draw(st.lists(st.sampled_from(OPTIONAL), max_size=len(OPTIONAL), unique=True))
     df = df.drop(columns=dropped)
+    # optional columns present but empty in every row (a hospital that does not record them)
+    blank = [c for c in OPTIONAL if c in df.columns and c != "additional_tace_month"]
+    emptied = draw(st.lists(st.sampled_from(blank), max_size=4, unique=True)) if blank else []
+    for col in emptied:
+        df[col] = ""
     problems = validate_cohort(df)
     assume(not problems)
-    df.attrs["shape"] = f"n={n}, times {times}, events {events}, group {group}, dropped {dropped}"
+    df.attrs["shape"] = (
+        f"n={n}, times {times}, events {events}, group {group}, dropped {dropped}, emptied {emptied}"
+    )
     return df
 
 
