@@ -32,6 +32,7 @@ from analysis import engine
 from analysis.calibration import (
     anneal_table2,
     cell_miss,
+    free_block_anneal,
     multivariable_agreement,
     polish_table2,
     table2_cells,
@@ -1543,6 +1544,8 @@ DEFAULT_STEPS = 45_000
 #: Annealing steps of the Cox phase and the spawn key of its random stream.
 COX_STEPS = 12_000
 COX_STREAM = 2
+#: Spawn key of the random stream of :func:`analysis.calibration.free_block_anneal`.
+FREE_STREAM = 3
 #: Chains run per round (fixed, whatever the number of workers, so that the result does not
 #: depend on the machine): later rounds run only when no chain of a round hit every target.
 CHAINS_PER_ROUND = 2
@@ -1661,6 +1664,9 @@ def synthesize(
         cox_rng = np.random.default_rng(np.random.SeedSequence([int(seed), COX_STREAM]))
         df, cox_before, _ = anneal_table2(df, cox_rng, steps=cox_steps)
         df, _, cox_after = polish_table2(df)
+        # blocks outside the multivariable model: searched alone on their own cells
+        free_rng = np.random.default_rng(np.random.SeedSequence([int(seed), FREE_STREAM]))
+        df, _, _ = free_block_anneal(df, free_rng)
         df = _parse(format_cohort(df))
     df.attrs["loss"] = {
         "feasible": results[k][0], "total": results[k][1], "chain": k,
