@@ -379,8 +379,10 @@ def candidate_mask(values) -> np.ndarray:
     return out
 
 
-# In patient_id only: words of letters and nothing else (john smith, NGUYEN VAN AN)
-_WORDS_IN_ID = re.compile(r"[A-Za-z]{2,}(?:[-'][A-Za-z]+)?(?:\s*,?\s+[A-Za-z]+(?:[-'][A-Za-z]+)?)+")
+# In patient_id only: words of letters, in any script, and nothing else (john smith,
+# NGUYEN VAN AN, Иван Петров)
+_L = r"[^\W\d_]"
+_WORDS_IN_ID = re.compile(rf"{_L}{{2,}}(?:[-'’]{_L}+)?(?:(?:\s*,\s*|\s+){_L}+(?:[-'’]{_L}+)?)+")
 # A UUID (8-4-4-4-12 hex digits) is a pseudonym by construction, whatever digits it holds.
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 

@@ -248,7 +248,10 @@ NAMES = _count(
 
 @pytest.mark.parametrize(
     "value",
-    _count("names as patient_id only (any case)", ["john smith", "NGUYEN VAN AN", "smith, john"]),
+    _count(
+        "names as patient_id only (any case, any script)",
+        ["john smith", "NGUYEN VAN AN", "smith, john", "Иван Петров", "محمد علي"],
+    ),
 )
 def test_names_in_any_case_are_refused_as_patient_id(tmp_path, value):
     refused(with_cells(tmp_path, patient_id=value), column="patient_id", secret=value)
