@@ -141,11 +141,33 @@ _NAME_RULES = [
     ),
     (r"_(date|dt|dates|day|datetime|timestamp)_|_\w*_date_|_date_\w*_", "a calendar date"),
 ]
+# more spellings: abbreviations, Vietnamese (diacritics folded), German, French
+_NAME_RULES += [
+    (
+        r"_(ho_?(va_?)?ten|ten_?benh_?nhan|vorname|nachname|prenom|nom|next_?of_?kin"
+        r"|emergency_?contact|guardian\w*|spouse\w*)_",
+        "a person's name",
+    ),
+    (
+        r"^_(hn|uhid)(_" + _NO + r")?_$|_(pt|ipd|opd|cr)_?(no|nr|num|number)_"
+        r"|_(ma_?bn|ma_?benh_?nhan|so_?benh_?an|id_?(no|nr|num|number))_",
+        "a hospital, case or registration number",
+    ),
+    (
+        r"_(cccd|cmnd|so_?cmnd|bhyt)_|^_chi_$",
+        "a national identity, passport or licence number",
+    ),
+    (r"_(d_o_b|ngay_?sinh|geburts\w*|yob|year_?of_?birth)_", "a birth date"),
+    (r"_(dia_?chi|adresse|anschrift)_", "an address"),
+    (r"_(sdt|so_?dien_?thoai|telefon\w*)_", "a phone number"),
+    (r"_(website|web_?site|homepage)_", "a web, device or biometric identifier"),
+]
 _NAME_RULES = [(re.compile(p), what) for p, what in _NAME_RULES]
 
 
 def _normalise(name: str) -> str:
-    return "_" + re.sub(r"[^0-9a-z\uac00-\ud7a3]+", "_", str(name).lower()).strip("_") + "_"
+    name = "".join(ch if "\uac00" <= ch <= "\ud7a3" else _fold(ch) for ch in str(name))
+    return "_" + re.sub(r"[^0-9a-z\uac00-\ud7a3]+", "_", name.lower()).strip("_") + "_"
 
 
 def _name_reason(name: str) -> str | None:
