@@ -14,7 +14,7 @@ NAME ?=
 COHORT ?= data/cohort.csv
 PARAMS ?=
 
-.PHONY: help setup book pdf test unit nbval goldens chapter report lint format chromium bench clean
+.PHONY: help setup book pdf test test-ensemble unit nbval goldens chapter report lint format chromium bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ test: $(STAMP) chromium book ## set up, build the book, run every test (unit, do
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(XDIST) --doctest-modules analysis tests
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg chapters
+
+test-ensemble: $(STAMP) ## the 2-member Dask ensemble test (two full calibrations; minutes, not in `make test`)
+	HAIC_ENSEMBLE_TEST=1 $(BIN)/python -m pytest tests/test_ensemble.py -q
 
 unit: $(STAMP) ## unit tests and doctests only (no book, no nbval, no browser)
 	$(BIN)/python -m pytest $(XDIST) --doctest-modules analysis tests -m "not book"

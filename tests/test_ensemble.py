@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 
 import numpy as np
 import pytest
@@ -72,6 +73,10 @@ def test_format_is_fixed(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    os.environ.get("HAIC_ENSEMBLE_TEST") != "1",
+    reason="two full calibrations take minutes on 2 cores; run with `make test-ensemble`",
+)
 def test_two_members_on_a_local_dask_cluster_reproduce_every_target(tmp_path):
     pytest.importorskip("dask.distributed")
     lines: list[str] = []
