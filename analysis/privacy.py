@@ -10,7 +10,8 @@ Tools:
     their check digits where they have one (Korean resident registration number, US social
     security number, UK NHS number (modulus 11), Canadian social insurance number (Luhn),
     French NIR (key modulo 97), Chinese resident identity number (ISO 7064 MOD 11-2), Italian
-    codice fiscale, Spanish DNI/NIE (modulo 23), German health-insurance number), phone
+    codice fiscale, Spanish DNI/NIE (modulo 23), German health-insurance number, Brazilian
+    CPF (two modulo-11 digits)), IP addresses and web addresses (URLs), phone
     numbers in international (E.164) and national formats, e-mail addresses, calendar dates in
     any common format (``2023-01-15``, ``15.01.2023``, ``01/15/23``, ``20230115``,
     ``January 15, 2023``, ``15 Jan 2023``, ``2023년 1월 15일``), personal names in Latin script
@@ -344,6 +345,22 @@ def _kvnr_ok(m: re.Match) -> bool:
     return total % 10 == int(text[9])
 
 
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?![\w.])")
+_URL = re.compile(r"(?<![\w.-])(?:(?:https?|ftp)://|www\.)[\w-]{1,63}", re.IGNORECASE)
+_CPF = re.compile(r"(?<![0-9.])[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}(?![0-9])")
+
+
+def _cpf_ok(m: re.Match) -> bool:
+    """Brazilian CPF: two modulo-11 check digits."""
+    d = [int(c) for c in _digits(m.group(0))]
+    if len(set(d)) == 1:
+        return False
+    first = sum(x * w for x, w in zip(d[:9], range(10, 1, -1), strict=True)) * 10 % 11 % 10
+    second = sum(x * w for x, w in zip(d[:10], range(11, 1, -1), strict=True)) * 10 % 11 % 10
+    return first == d[9] and second == d[10]
+
+
 def _phone_ok(m: re.Match) -> bool:
     n = len(_digits(m.group(0)))
     return 8 <= n <= 15
@@ -360,6 +377,9 @@ _DETECTORS = [
     ("codice-fiscale", "Italian tax codes (codice fiscale)", _CODICE_FISCALE, None),
     ("dni", "Spanish identity numbers (DNI/NIE)", _DNI, _dni_ok),
     ("kvnr", "German health-insurance numbers", _KVNR, _kvnr_ok),
+    ("cpf", "Brazilian CPF numbers", _CPF, _cpf_ok),
+    ("url", "web addresses (URLs)", _URL, None),
+    ("ip", "IP addresses", _IPV4, None),
     ("date", "exact calendar dates", _DATE, None),
     ("phone", "phone numbers", _PHONE, _phone_ok),
     ("hangul", "Korean (Hangul) text, which may be names", _HANGUL, None),
@@ -375,7 +395,7 @@ _LABEL["digits"] = "long digit runs (record, account or phone numbers)"
 # codice fiscale), a month name next to digits, or letters separated by space, comma or dot;
 # most pseudonymous ids (P001, SYN0042) and plain numbers fail every branch at once.
 _CANDIDATE = re.compile(
-    r"@|[^\x00-\x7f]|[0-9]{7}|[0-9][-/. ()]{1,3}[0-9]|[A-Za-z]{6}[0-9]"
+    r"@|://|www\.|[^\x00-\x7f]|[0-9]{7}|[0-9][-/. ()]{1,3}[0-9]|[A-Za-z]{6}[0-9]"
     r"|[0-9][\s.,-]{1,3}[A-Za-z]{3}|[A-Za-z]{3}\.?[\s-]{1,3}[0-9]"
     r"|[A-Za-z][\s,]+[A-Za-z]|[A-Za-z]\.\s?[A-Za-z]"
 )

@@ -184,6 +184,9 @@ IDENTIFIERS = _count(
         ("X1234567L", "Spanish identity numbers"),
         ("someone@example.org", "e-mail addresses"),
         ("j.smith+hcc@hospital.co.uk", "e-mail addresses"),
+        ("123.456.789-09", "Brazilian CPF numbers"),  # the published example (valid check digits)
+        ("192.168.1.20", "IP addresses"),
+        ("http://x.example/p1", "web addresses"),
     ],
 )
 PHONES = _count(
