@@ -52,6 +52,7 @@ import hashlib
 import html
 import json
 import keyword
+import logging
 import os
 import re
 import shutil
@@ -626,6 +627,10 @@ def _signals_raise():
         return
 
     def handler(signum, frame):
+        # the kernel client's pending asyncio tasks end with DeadKernelError once the kernel is
+        # gone; asyncio would log them ("Task exception was never retrieved", a traceback) when
+        # they are collected at exit, so its logger is silenced for the rest of this process
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
         raise RunInterrupted(signum)
 
     previous = {}
