@@ -191,6 +191,31 @@ def test_cox_lung_global_tests_and_concordance_match_r(lung):
     assert text["lr"] == "14.12" and text["ties"] == "Efron"
 
 
+def test_breslow_score_test_by_hand_on_tied_lung(lung):
+    # lung has tied death times. At beta = 0 the Breslow score is U = sum_j (d_j1 - d_j n_j1 / n_j)
+    # with information I = sum_j d_j (n_j1 / n_j)(1 - n_j1 / n_j) (Collett 2015, section 3.9); the
+    # log-rank test uses the same U with the hypergeometric variance, which differs only by the
+    # ties factor (n_j - d_j)/(n_j - 1). R's survdiff(Surv(time, status) ~ sex, lung) prints
+    # Chisq = 10.3, which the engine's log-rank reproduces.
+    t, e = lung["time"].to_numpy(float), lung["status"].to_numpy(int)
+    male = (lung["sex"] == 1).to_numpy(float)
+    assert pd.Series(t[e == 1]).duplicated().any()  # tied death times
+    u = info = hyper = 0.0
+    for time in np.unique(t[e == 1]):
+        at_risk = t >= time
+        n, n1 = at_risk.sum(), (at_risk & (male == 1)).sum()
+        dead = (t == time) & (e == 1)
+        d, d1 = dead.sum(), (dead & (male == 1)).sum()
+        u += d1 - d * n1 / n
+        info += d * (n1 / n) * (1 - n1 / n)
+        hyper += d * (n1 / n) * (1 - n1 / n) * ((n - d) / (n - 1) if n > 1 else 1.0)
+    fit = engine.cox_fit(male, t, e, ties="breslow")
+    assert fit.score == pytest.approx(u * u / info, rel=1e-10)
+    logrank = engine.logrank_test(t, e, male).chi2
+    assert logrank == pytest.approx(u * u / hyper, rel=1e-10)
+    assert round(logrank, 1) == 10.3
+
+
 def test_score_test_is_the_logrank_test_without_ties():
     # with no tied times the Cox score test of a binary covariate is the log-rank test
     t, e, rng = _data(4, ties=False)
