@@ -24,7 +24,8 @@ $(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@# setuptools' generic 'Editable installation' tip is not a problem of this project: filtered by its text
+	PYTHONWARNINGS='ignore:Editable installation:UserWarning' $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@# kernels of this venv drop ipykernel's local-TCP notice (tools/ipython_kernel_config.py)
 	mkdir -p $(VENV)/etc/ipython && cp tools/ipython_kernel_config.py $(VENV)/etc/ipython/
 	$(BIN)/python -m pip check  # the lock satisfies pyproject.toml's declared dependencies
