@@ -146,6 +146,9 @@ def test_missing_column_and_values():
         bias.optimism_corrected_concordance(design, "t", "e", n_boot=2)
 
 
+# lifelines (the oracle) warns about low variance on this small tied design; the fit still
+# converges, and the assertions below compare its estimates
+@pytest.mark.filterwarnings("ignore:Column exposed have very low variance")
 def test_cox_efron_matches_lifelines_with_ties_and_counting_process():
     """The NumPy Efron fit used in the loops equals lifelines' fits (an independent code)."""
     from lifelines import CoxPHFitter, CoxTimeVaryingFitter
