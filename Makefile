@@ -84,5 +84,5 @@ format: $(STAMP) ## ruff format and autofix
 bench: $(STAMP) ## measure the performance budget into bench/results.md
 	bash tools/bench.sh
 
-clean: ## remove the build and reports (keeps .venv)
-	rm -rf _build reports
+clean: ## remove the build (keeps .venv and reports/: delete a report folder yourself)
+	rm -rf _build

@@ -397,9 +397,13 @@ def _remove_owned(directory: Path) -> bool:
     marker = _read_marker(directory)
     if marker is None:
         return False
+    root = directory.resolve()
     for name in marker["files"]:
         path = directory / name
         try:
+            # never follow a folder on the way that has become a link to somewhere else
+            if path.parent.resolve() != (root / name).parent:
+                continue
             if path.is_symlink() or path.is_file():
                 path.unlink()
         except OSError:
@@ -1179,8 +1183,11 @@ def run_book(
                 scrub(json.dumps(manifest, indent=2, sort_keys=True) + "\n"), encoding="utf-8"
             )
             work.write_marker("complete", chapters=manifest["chapters"])
-            _publish(work.dir, out)
-            work.created_parents = []
+            # the swap is not interrupted: a signal between its two renames would leave neither
+            # the old report nor the new one in place
+            with _signals_ignored():
+                _publish(work.dir, out)
+                work.created_parents = []
         except _Failure as failure:
             with _signals_ignored():
                 failed = _keep_failed(work, failed_dir, failure, scrub)

@@ -695,3 +695,20 @@ def test_failed_chapter_never_replaces_a_users_failed_folder(tmp_path):
     marker = json.loads((ours / MARKER_NAME).read_text(encoding="utf-8"))
     assert marker["state"] == "failed" and marker["failed_chapter"] == "01-tiny"
     assert sorted(p.name for p in reports.iterdir()) == ["r.failed", "r.failed-2"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["synthesize", "--steps", "100", "--chains", "1"], ["ensemble", "--n", "2"]],
+    ids=["synthesize", "ensemble"],
+)
+def test_generators_never_overwrite_a_users_file(tmp_path, capsys, argv):
+    from analysis.__main__ import main
+
+    users = tmp_path / "my_cohort.csv"
+    users.write_text("a user's file\n", encoding="utf-8")
+    assert main([*argv, "--out", str(users)]) == 2
+    err = capsys.readouterr().err
+    assert "exists" in err and "--force" in err and "Traceback" not in err
+    assert users.read_text(encoding="utf-8") == "a user's file\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my_cohort.csv"]

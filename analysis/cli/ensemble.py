@@ -60,6 +60,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="annealing steps per chain (default: the synthesis' own)",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing --out file (the default summary is always regenerated)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,6 +80,11 @@ def run(args: argparse.Namespace) -> int:
     options = {k: getattr(args, k) for k in ("chains", "steps") if getattr(args, k) is not None}
     if args.out.exists() and args.out.is_dir():
         raise UsageError(f"--out is a directory: {args.out}")
+    if args.out.exists() and not args.force and args.out.resolve() != DEFAULT_OUT.resolve():
+        raise UsageError(
+            f"--out {args.out.name} exists and is not the book's ensemble summary; nothing was "
+            "written (choose a new file name, or add --force to replace it)"
+        )
     if not args.out.parent.is_dir():
         raise UsageError(f"--out {args.out}: {args.out.parent} is not a directory")
     if args.cache.exists() and not args.cache.is_dir():

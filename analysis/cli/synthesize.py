@@ -30,10 +30,19 @@ from analysis.synthesis import (
 MIN_STEPS = 100
 
 
-def _check_writable(out: Path) -> None:
-    """Refuse an output path that cannot be written, before the half-minute of synthesis."""
+def _check_writable(out: Path, force: bool = False) -> None:
+    """Refuse an output path that cannot be written, before the half-minute of synthesis.
+
+    An existing file is replaced only when it is the book's own cohort (the default) or with
+    ``--force``: ``--out my_cohort.csv`` must never silently overwrite a user's file.
+    """
     if out.exists() and out.is_dir():
         raise UsageError(f"--out is a directory: {out}")
+    if out.exists() and not force and out.resolve() != COHORT_CSV.resolve():
+        raise UsageError(
+            f"--out {out.name} exists and is not the book's cohort; nothing was written "
+            "(choose a new file name, or add --force to replace it)"
+        )
     parent = out.parent if str(out.parent) else Path(".")
     existing = next((p for p in [parent, *parent.parents] if p.exists()), None)
     if existing is None or not existing.is_dir():
@@ -76,6 +85,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=COX_STEPS,
         help=f"steps of the Table 2 Cox phase (default {COX_STEPS}; 0 skips it)",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing --out file (data/cohort.csv itself is always regenerated)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -87,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--cox-steps must be non-negative, got {args.cox_steps}")
     if args.steps < MIN_STEPS:
         raise UsageError(f"--steps must be at least {MIN_STEPS}, got {args.steps}")
-    _check_writable(args.out)
+    _check_writable(args.out, args.force)
     start = time.perf_counter()
     df = synthesize(
         args.seed,
