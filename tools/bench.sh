@@ -27,7 +27,7 @@ edited_n=$(executed)
 cp /tmp/bench-chapter.md "$first"
 make book >/dev/null 2>&1
 echo "measuring synthesis..." >&2
-synth=$(secs $BIN/python -m analysis synthesize --out /tmp/bench-cohort.csv --quiet)
+synth=$(secs $BIN/python -m analysis synthesize --out /tmp/bench-cohort.csv --force --quiet)
 echo "measuring per-chapter execution..." >&2
 per=""
 for md in chapters/[0-9][0-9]-*.md; do
