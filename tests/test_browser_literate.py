@@ -26,7 +26,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, FLAGS, ROOT, _QuietHandler
+from test_browser import ROOT, QuietHandler
 
 pytestmark = [pytest.mark.book, pytest.mark.xdist_group("literate")]  # one measurement pass
 
@@ -95,22 +95,11 @@ MEASURE = r"""
 def server():
     if not CHAPTERS:
         pytest.fail(f"the book is not built in {HTML}: run `make book` (make test does it first)")
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    handler = functools.partial(QuietHandler, directory=str(HTML))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed: `make chromium` installs Debian's package")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
