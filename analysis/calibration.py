@@ -280,6 +280,31 @@ def table2_loss(fits: dict, cells: list, rows: dict) -> tuple[float, int]:
     return total, hits
 
 
+def _block_search(df: pd.DataFrame):
+    """The starting state of a search over block exchanges (:func:`anneal_table2`,
+    :func:`polish_table2`): the target cells and rows, the fits of the unchanged cohort, the
+    blocks with a Table 2 term, their design columns and models, identity permutations, and the
+    starting loss."""
+    cells = table2_cells()
+    rows = multivariable_rows()
+    fits = Table2Fits(paper.design_matrix(df, "implied"))
+    names = [b for b in BLOCKS if any(c in fits.idx for c in BLOCK_TERMS[b])]
+    terms = {b: [fits.idx[c] for c in BLOCK_TERMS[b] if c in fits.idx] for b in names}
+    models = {b: fits.models_of(b) for b in names}
+    perm = {b: np.arange(len(df)) for b in names}
+    start = table2_loss(fits.fit(), cells, rows)[0]
+    return cells, rows, fits, names, terms, models, perm, start
+
+
+def _permuted(df: pd.DataFrame, perm: dict) -> pd.DataFrame:
+    """``df`` with each block's columns rearranged by its permutation."""
+    out = df.copy()
+    for b, p in perm.items():
+        cols = BLOCKS[b]
+        out[cols] = df[cols].to_numpy()[p]
+    return out
+
+
 def anneal_table2(
     df: pd.DataFrame,
     rng: np.random.Generator,
@@ -295,15 +320,8 @@ def anneal_table2(
     :func:`table2_loss` with geometric cooling from ``t_start`` to ``t_end``; the best state
     wins. Returns the permuted frame, the loss before and the loss after.
     """
-    cells = table2_cells()
-    rows = multivariable_rows()
-    fits = Table2Fits(paper.design_matrix(df, "implied"))
-    n = len(df)
-    names = [b for b in BLOCKS if any(c in fits.idx for c in BLOCK_TERMS[b])]
-    terms = {b: [fits.idx[c] for c in BLOCK_TERMS[b] if c in fits.idx] for b in names}
-    models = {b: fits.models_of(b) for b in names}
-    perm = {b: np.arange(n) for b in names}
-    cur = start = table2_loss(fits.fit(), cells, rows)[0]
+    cells, rows, fits, names, terms, models, perm, start = _block_search(df)
+    n, cur = len(df), start
     best_loss, best_perm = cur, {b: p.copy() for b, p in perm.items()}
     many = df["prior_tace_sessions"].to_numpy() > 4
     decay = (t_end / t_start) ** (1.0 / max(steps - 1, 1))
@@ -330,11 +348,7 @@ def anneal_table2(
         else:
             fits.swap(i, j, ix)
             fits.fits, fits.beta = saved, saved_beta
-    out = df.copy()
-    for b, p in best_perm.items():
-        cols = BLOCKS[b]
-        out[cols] = df[cols].to_numpy()[p]
-    return out, start, best_loss
+    return _permuted(df, best_perm), start, best_loss
 
 
 def table2_hits(df: pd.DataFrame) -> tuple[int, int]:
@@ -426,15 +440,8 @@ def polish_table2(
     best one is taken if it lowers :func:`table2_loss`. Deterministic (no random numbers).
     Returns the frame, the loss before and the loss after.
     """
-    cells = table2_cells()
-    rows = multivariable_rows()
-    fits = Table2Fits(paper.design_matrix(df, "implied"))
-    n = len(df)
-    names = [b for b in BLOCKS if any(c in fits.idx for c in BLOCK_TERMS[b])]
-    terms = {b: [fits.idx[c] for c in BLOCK_TERMS[b] if c in fits.idx] for b in names}
-    models = {b: fits.models_of(b) for b in names}
-    perm = {b: np.arange(n) for b in names}
-    cur = start = table2_loss(fits.fit(), cells, rows)[0]
+    cells, rows, fits, names, terms, models, perm, start = _block_search(df)
+    n, cur = len(df), start
     many = df["prior_tace_sessions"].to_numpy() > 4
     ii, jj = np.triu_indices(n, 1)
     for _ in range(sweeps):
@@ -483,11 +490,7 @@ def polish_table2(
                 improved = True
         if not improved:
             break
-    out = df.copy()
-    for b, p in perm.items():
-        cols = BLOCKS[b]
-        out[cols] = df[cols].to_numpy()[p]
-    return out, start, cur
+    return _permuted(df, perm), start, cur
 
 
 # ------------------------------------------------------------------------------- verdicts
