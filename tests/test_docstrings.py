@@ -1,0 +1,108 @@
+"""Every public function and class has a doctested numpydoc *Examples* section.
+
+**Public** means documented on the API page, ``book/api.md``: for every module named there by an
+``automodule`` directive, the names autodoc renders (the module's ``__all__``; for a module without
+``__all__``, every function and class defined in it whose name has no leading underscore) together
+with the names of the page's ``autosummary`` list for that module. Of those, functions and classes
+count (constants do not); a class counts by its class docstring. A name a module re-exports from
+another (``analysis.cohort.CohortError``) is the same object and is counted once.
+
+The examples themselves run as doctests (``pytest --doctest-modules analysis`` in ``make test``);
+this test checks that they exist, that numpydoc parses every docstring on the page, and that each
+Examples section has at least one ``>>>`` line.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+from numpydoc.docscrape import ClassDoc, FunctionDoc
+
+ROOT = Path(__file__).resolve().parents[1]
+API_PAGE = ROOT / "book" / "api.md"
+
+
+def _api_modules(text: str) -> list[str]:
+    return re.findall(r"^\.\. automodule:: (\S+)", text, flags=re.M)
+
+
+def _autosummary(text: str, module: str) -> list[str]:
+    block = re.search(
+        rf"^\.\. currentmodule:: {re.escape(module)}\n\n\.\. autosummary::\n\n(.*?)\n```",
+        text,
+        flags=re.M | re.S,
+    )
+    return block.group(1).split() if block else []
+
+
+def public_objects() -> dict[str, object]:
+    """``{"module.name": object}`` for every public function and class, each object once."""
+    text = API_PAGE.read_text(encoding="utf-8")
+    found: dict[str, object] = {}
+    seen: set[int] = set()
+    for module_name in _api_modules(text):
+        module = importlib.import_module(module_name)
+        names = getattr(module, "__all__", None)
+        if names is None:
+            names = [
+                n
+                for n, o in vars(module).items()
+                if not n.startswith("_")
+                and (inspect.isfunction(o) or inspect.isclass(o))
+                and o.__module__ == module_name
+            ]
+        names = list(names) + [n for n in _autosummary(text, module_name) if n not in names]
+        for name in names:
+            obj = getattr(module, name)  # an autosummary name that is missing fails here
+            if not (inspect.isfunction(obj) or inspect.isclass(obj)) or id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            found[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    return found
+
+
+PUBLIC = public_objects()
+
+
+def _examples(obj: object) -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numpydoc's own notes on unknown sections are not ours
+        doc = (
+            ClassDoc(obj, config={"show_class_members": False})
+            if inspect.isclass(obj)
+            else FunctionDoc(obj)
+        )
+    return "\n".join(doc["Examples"])
+
+
+def test_api_page_lists_modules():
+    assert len(_api_modules(API_PAGE.read_text(encoding="utf-8"))) >= 15
+    assert len(PUBLIC) > 150
+
+
+@pytest.mark.parametrize("qualname", sorted(PUBLIC))
+def test_public_object_has_doctested_examples(qualname):
+    obj = PUBLIC[qualname]
+    assert obj.__doc__, f"{qualname} has no docstring"
+    examples = _examples(obj)
+    assert examples, f"{qualname}: no numpydoc 'Examples' section"
+    assert re.search(r"^\s*>>> ", examples, flags=re.M), (
+        f"{qualname}: its Examples section has no '>>>' line"
+    )
+
+
+def test_count_of_public_objects_with_examples(capsys):
+    with_examples = 0
+    for obj in PUBLIC.values():
+        examples = _examples(obj)
+        with_examples += bool(re.search(r"^\s*>>> ", examples, flags=re.M))
+    with capsys.disabled():
+        print(
+            f"\n{with_examples} of {len(PUBLIC)} public functions and classes have a doctested Examples section"
+        )
+    assert with_examples == len(PUBLIC)
