@@ -152,7 +152,15 @@ def km_curve(at_risk, deaths):
 
 
 def median_index(s) -> int:
-    """Index of the first event time with ``S <= 0.5`` (within :data:`PLATEAU_TOL`); -1 if none."""
+    """Index of the first event time with ``S <= 0.5`` (within :data:`PLATEAU_TOL`); -1 if none.
+
+    Examples
+    --------
+    >>> median_index([1.0, 0.75, 0.5, 0.25])   # S reaches 0.5 at the third event time
+    2
+    >>> median_index([0.9, 0.6])                # never at or below 0.5
+    -1
+    """
     below = np.flatnonzero(np.asarray(s) <= 0.5 + PLATEAU_TOL)
     return int(below[0]) if below.size else -1
 
@@ -341,7 +349,20 @@ def km_summary(time, event, rule: str = "spss"):
 
 # ------------------------------------------------------------------------------------- log-rank
 class LogrankResult(NamedTuple):
-    """Engine output of :func:`logrank_test` (per group arrays in ``levels`` order)."""
+    """Engine output of :func:`logrank_test` (per group arrays in ``levels`` order).
+
+    Examples
+    --------
+    Group 1 dies at months 1 and 3, group 0 at 2 and 4. By hand: O - E for group 1 is
+    2 - (1/2 + 1/3 + 1/2) = 2/3, its variance 1/4 + 2/9 + 1/4 = 13/18, so
+    chi2 = (4/9) / (13/18) = 8/13.
+
+    >>> res = logrank_test([1, 2, 3, 4], [1, 1, 1, 1], [1, 0, 1, 0])
+    >>> res.levels.tolist(), res.observed.tolist(), np.round(res.expected, 6).tolist()
+    ([0, 1], [2.0, 2.0], [2.666667, 1.333333])
+    >>> round(res.chi2, 6), round(8 / 13, 6), res.df
+    (0.615385, 0.615385, 1)
+    """
 
     levels: np.ndarray
     n: np.ndarray
@@ -431,6 +452,16 @@ class CoxFit(NamedTuple):
     ``loglik`` and ``loglik0`` are the log partial likelihoods at the estimate and at 0; ``lr``,
     ``wald`` and ``score`` the three global test statistics on ``len(beta)`` degrees of freedom
     (R ``summary(coxph)``'s "Likelihood ratio test", "Wald test" and "Score (logrank) test").
+
+    Examples
+    --------
+    Without tied deaths the score test at 0 is the log-rank test (8/13, see :class:`LogrankResult`):
+
+    >>> fit = cox_fit([1, 0, 1, 0], [1, 2, 3, 4], [1, 1, 1, 1])
+    >>> round(fit.score, 6), round(8 / 13, 6), fit.ties, fit.converged
+    (0.615385, 0.615385, 'efron', True)
+    >>> round(fit.lr, 6) == round(2 * (fit.loglik - fit.loglik0), 6)
+    True
     """
 
     beta: np.ndarray
