@@ -204,6 +204,19 @@ class MedianResult(_Provenanced, _TupleLike):
     standard error (NaN for the R intervals). NaN means not reached / not estimable.
     ``plateau`` is True when the curve sits exactly on 0.5 at the median and drops again later,
     so that SPSS and R print different medians (a tie-breaking rule, not the data, decides).
+
+    Examples
+    --------
+    Four deaths at months 1 to 4: the curve is exactly 0.5 from month 2 to month 3, so SPSS's
+    rule prints 2 and R's prints the midpoint 2.5.
+
+    >>> spss = median_survival([1, 2, 3, 4], [1, 1, 1, 1])
+    >>> r = median_survival([1, 2, 3, 4], [1, 1, 1, 1], rule="r")
+    >>> spss.median, r.median, spss.plateau
+    (2.0, 2.5, True)
+    >>> median, lower, upper = spss
+    >>> spss.formatted(1)["median"], spss.formatted(1)["ci"]
+    ('2.0', '0.0–4.0')
     """
 
     median: float
@@ -248,6 +261,17 @@ class MeanResult(_Provenanced, _TupleLike):
     ``limit`` is the largest observed time the area is restricted to and ``limited`` is True when
     that time is censored (SPSS's footnote "Estimation is limited to the largest survival time if
     it is censored").
+
+    Examples
+    --------
+    Deaths at 2 and 4, the last patient censored at 5: the area under the curve is
+    2 · 1 + 2 · (2/3) + 1 · (1/3) = 11/3, restricted to 5 months.
+
+    >>> res = mean_survival([2, 4, 5], [1, 1, 0])
+    >>> round(res.mean, 4), round(11 / 3, 4), res.limit, res.limited
+    (3.6667, 3.6667, 5.0, True)
+    >>> res.formatted(1)["mean"]
+    '3.7'
     """
 
     mean: float
@@ -282,7 +306,17 @@ class MeanResult(_Provenanced, _TupleLike):
 
 @dataclass(frozen=True, eq=False)
 class LogrankResult(_Provenanced, _TupleLike):
-    """A log-rank test; unpacks as ``chi2, df, p``."""
+    """A log-rank test; unpacks as ``chi2, df, p``.
+
+    Examples
+    --------
+    >>> res = logrank([1, 2, 3, 4], [1, 1, 1, 1], [1, 0, 1, 0])
+    >>> chi2, df, p = res                       # 8/13 by hand (see analysis.engine.LogrankResult)
+    >>> round(chi2, 4), df
+    (0.6154, 1)
+    >>> res.formatted()
+    {'chi2': '0.62', 'df': '1', 'p': '0.433'}
+    """
 
     chi2: float
     df: int
@@ -311,6 +345,21 @@ class CoxModel(_Provenanced):
     The three global tests on ``df`` degrees of freedom are those of R ``summary(coxph)``:
     likelihood ratio (``lr``), Wald (``wald``) and score (log-rank, ``score``); ``concordance`` is
     Harrell's C of the linear predictor on the data used.
+
+    Examples
+    --------
+    Group ``x = 1`` dies at months 1 and 3, ``x = 0`` at 2 and 4. Of the six pairs, three are
+    ordered as the fitted risk says, two are tied in risk (1/2 each) and one is not:
+    Harrell's C is 4/6.
+
+    >>> d = pd.DataFrame({"t": [1, 2, 3, 4], "e": [1, 1, 1, 1], "x": [1, 0, 1, 0]})
+    >>> fit = cox_model(d, "t", "e", ["x"])
+    >>> fit
+    CoxModel(ties='efron', n=4, events=4, terms=['x'], lr=0.6162 (p=0.4325), concordance=0.6667)
+    >>> round(fit.score, 4), round(8 / 13, 4)   # the score test is the log-rank test (no ties)
+    (0.6154, 0.6154)
+    >>> fit.formatted()["concordance"], fit.formatted()["ties"]
+    ('0.667', 'Efron')
     """
 
     table: pd.DataFrame = field(repr=False)
@@ -547,6 +596,15 @@ def km_table(durations, events, times: Sequence[float], alpha: float = 0.05) -> 
     ``time``), the convention of R's ``summary.survfit`` and of number-at-risk tables under KM plots.
     ``n_event`` is the cumulative number of events up to and including ``time``. The interval is
     R's default ``conf.type="log"``.
+
+    Examples
+    --------
+    Four deaths at months 1 to 4: S(2) = 2/4 with three patients still followed at month 2.
+
+    >>> km_table([1, 2, 3, 4], [1, 1, 1, 1], [2, 3.5])[["time", "n_risk", "n_event", "survival"]]
+       time  n_risk  n_event  survival
+    0   2.0       3        2      0.50
+    1   3.5       1        3      0.25
     """
     t, e = as_arrays(durations, events)
     km = kaplan_meier(t, e)
@@ -591,6 +649,17 @@ def logrank_table(durations, events, groups) -> tuple[pd.DataFrame, float, int, 
         Indexed by group (sorted): ``n``, ``observed``, ``expected``, ``oe2_e`` ((O-E)²/E) and
         ``oe2_v`` ((O-E)²/V), as ``survdiff`` prints them.
     chi2, df, p : float, int, float
+
+    Examples
+    --------
+    >>> table, chi2, df, p = logrank_table([1, 2, 3, 4], [1, 1, 1, 1], ["a", "b", "a", "b"])
+    >>> table[["n", "observed", "expected"]].round(4)  # doctest: +NORMALIZE_WHITESPACE
+           n  observed  expected
+    group
+    a      2       2.0    1.3333
+    b      2       2.0    2.6667
+    >>> round(chi2, 4), round(8 / 13, 4), df
+    (0.6154, 0.6154, 1)
     """
     t, e, g = as_arrays(durations, events, groups)
     levels = _levels(g)
@@ -857,6 +926,19 @@ def univariate_cox(
 
     Each model uses the rows complete for its own covariate, as SPSS and R do when the models are
     fitted one at a time. Columns as :func:`cox_table`, plus ``n`` and ``events`` per model.
+
+    Examples
+    --------
+    For ``y`` the score equation reduces to ``h² = h + 1`` in ``h = exp(coef)``: the HR is the
+    golden ratio, (1 + √5) / 2 = 1.618.
+
+    >>> d = pd.DataFrame({"t": [1, 2, 3, 4], "e": [1, 1, 1, 1], "x": [1, 0, 1, 0], "y": [0, 1, 1, 0]})
+    >>> table = univariate_cox(d, "t", "e", ["x", "y"])
+    >>> table[["hr", "p", "n", "events"]].round(3)  # doctest: +NORMALIZE_WHITESPACE
+             hr      p  n  events
+    term
+    x     2.562  0.448  4       4
+    y     1.618  0.697  4       4
     """
     categorical = dict(categorical or {})
     tables = []
@@ -909,6 +991,15 @@ def ph_test(
         When the test does not exist on these data, saying why: fewer than two events, every
         event at the same time (``g`` has no spread, so the slope is undefined) or a model that
         does not converge.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"t": [1, 2, 3, 4, 5, 6], "e": [1, 1, 1, 0, 1, 1], "x": [0, 1, 0, 1, 1, 0]})
+    >>> ph_test(d, "t", "e", ["x"]).round(4)  # doctest: +NORMALIZE_WHITESPACE
+              chi2  df       p
+    term
+    x       0.4556   1  0.4997
+    GLOBAL  0.4556   1  0.4997
     """
     if transform not in ("km", "identity", "rank", "log"):
         raise ValueError(
@@ -965,6 +1056,11 @@ def events_per_variable(n_events: int, n_parameters: int) -> float:
 
     Peduzzi et al. :cite:`peduzzi1996` found estimates unreliable below about 10 events per
     variable; count *parameters*, so a categorical covariate with k levels counts k - 1.
+
+    Examples
+    --------
+    >>> events_per_variable(20, 4)   # 20 deaths, four parameters: below Peduzzi's 10
+    5.0
     """
     if n_parameters <= 0:
         raise ValueError(f"n_parameters: expected a positive count, got {n_parameters!r}")
@@ -990,6 +1086,12 @@ def try_cox_table(
     -------
     (DataFrame or None, str)
         The table and ``""``; or ``None`` and a short reason fit to print.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"t": [1, 2, 3, 4], "e": [1, 1, 1, 1], "x": [1, 1, 1, 1]})
+    >>> try_cox_table(d, "t", "e", ["x"])
+    (None, "term(s) ['x'] do not vary in this cohort")
     """
     covariates = list(covariates)
     absent = [c for c in covariates if c not in df.columns or df[c].isna().all()]
@@ -1056,6 +1158,14 @@ def group_comparison(
         group", "median not reached"), else ``""``; ``chi2``, ``df``, ``p`` of the log-rank
         test (NaN when not estimable) and ``reason`` (why not: fewer than two groups with
         patients, or no events at all), else ``""``.
+
+    Examples
+    --------
+    >>> res = group_comparison([1, 2, 3, 4], [1, 1, 1, 1], [1, 0, 1, 0], [1, 0, 2])
+    >>> res["groups"][1]["median"], res["groups"][0]["median"], res["groups"][2]["reason"]
+    (1.0, 2.0, 'nobody in this group')
+    >>> round(res["chi2"], 4), res["df"], res["reason"]
+    (0.6154, 1, '')
     """
     t, e, g = as_arrays(durations, events, groups)
     out: dict = {"groups": {}}
@@ -1097,6 +1207,13 @@ def try_ph_test(
     The Grambsch-Therneau test needs a fitted model (see :func:`try_cox_table`), at least two
     events and events at two or more distinct times; a reason fit to print is returned instead of
     an exception (or of a silent NaN).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"t": [3, 3, 3, 3], "e": [1, 1, 1, 1], "x": [1, 0, 1, 0]})
+    >>> table, reason = try_ph_test(d, "t", "e", ["x"])
+    >>> table is None, reason.startswith("every patient still at risk dies at the same time")
+    (True, True)
     """
     covariates = list(covariates)
     if not covariates:
