@@ -760,6 +760,21 @@ def child_pugh_frame(df: pd.DataFrame) -> pd.DataFrame:
     ------
     ValueError
         Naming the missing column, or the column, row label and value that breaks a rule.
+
+    Examples
+    --------
+    Row 0 scores 1 point on each of the five items (5, class A); row 1 scores 2 on each of the
+    first four (bilirubin 2–3 mg/dL, albumin 2.8–3.5 g/dL, INR 1.7–2.3, mild ascites) and 1 for
+    no encephalopathy (9, class B).
+
+    >>> d = pd.DataFrame({
+    ...     "bilirubin_mg_dl": [1.0, 2.5], "albumin_g_dl": [4.0, 3.0], "inr": [1.1, 1.8],
+    ...     "ascites": ["none", "mild"], "encephalopathy": ["none", "none"],
+    ... })
+    >>> child_pugh_frame(d)
+       child_pugh_points child_pugh_class
+    0                  5                A
+    1                  9                B
     """
     needed = ["bilirubin_mg_dl", "albumin_g_dl", "inr", "ascites", "encephalopathy"]
     _require_columns(df, needed)
@@ -794,13 +809,25 @@ BILIRUBIN_UMOL_PER_MG_DL = 17.104
 
 
 def bilirubin_mg_dl_to_umol_l(bilirubin_mg_dl):
-    """Convert bilirubin from mg/dL to µmol/L (× 17.104). Vectorised; rejects negatives/NaN."""
+    """Convert bilirubin from mg/dL to µmol/L (× 17.104). Vectorised; rejects negatives/NaN.
+
+    Examples
+    --------
+    >>> float(bilirubin_mg_dl_to_umol_l(1.0)), bilirubin_mg_dl_to_umol_l([0.5, 2.0]).tolist()
+    (17.104, [8.552, 34.208])
+    """
     x, wrap = _as_array(bilirubin_mg_dl, "bilirubin_mg_dl", lo=0, unit="mg/dL")
     return wrap(x * BILIRUBIN_UMOL_PER_MG_DL)
 
 
 def albumin_g_dl_to_g_l(albumin_g_dl):
-    """Convert albumin from g/dL to g/L (× 10). Vectorised; rejects negatives/NaN."""
+    """Convert albumin from g/dL to g/L (× 10). Vectorised; rejects negatives/NaN.
+
+    Examples
+    --------
+    >>> albumin_g_dl_to_g_l([3.5, 4.0]).tolist()
+    [35.0, 40.0]
+    """
     x, wrap = _as_array(albumin_g_dl, "albumin_g_dl", lo=0, unit="g/dL")
     return wrap(x * 10.0)
 
@@ -857,6 +884,17 @@ def albi_frame(df: pd.DataFrame) -> pd.DataFrame:
 
     Converts units (× 17.104 and × 10) then applies :func:`albi`. Returns columns
     ``albi_score`` and ``albi_grade`` with the cohort's index.
+
+    Examples
+    --------
+    Bilirubin 1.0 mg/dL is 17.104 µmol/L and albumin 4.0 g/dL is 40 g/L, so the first score is
+    0.66 · log10(17.104) − 0.085 · 40 = −2.586 (grade 2: from −2.60 to −1.39).
+
+    >>> d = pd.DataFrame({"bilirubin_mg_dl": [1.0, 2.5], "albumin_g_dl": [4.0, 3.0]})
+    >>> albi_frame(d).round(3)
+       albi_score  albi_grade
+    0      -2.586           2
+    1      -1.474           2
     """
     _require_columns(df, ["bilirubin_mg_dl", "albumin_g_dl"])
     score, grade = albi(
@@ -897,6 +935,13 @@ def vp_class(value):
 
     Accepts ``"Vp2"``, ``"vp 2"``, ``2``; a list/array/Series is mapped element-wise (a Series
     keeps its index). Raises ValueError naming the offending value.
+
+    Examples
+    --------
+    >>> vp_class("vp 2"), vp_class(3)
+    ('Vp2', 'Vp3')
+    >>> vp_class(["Vp0", 4]).tolist()
+    ['Vp0', 'Vp4']
     """
     if isinstance(value, pd.Series):
         return value.map(_vp_one)
@@ -909,7 +954,13 @@ _VP_GROUP = {"Vp0": "Vp0", "Vp1": "Vp1–2", "Vp2": "Vp1–2", "Vp3": "Vp3–4",
 
 
 def vp_group(value):
-    """Table 2's PVTT grouping: ``"Vp0"``, ``"Vp1–2"`` or ``"Vp3–4"`` (en dash)."""
+    """Table 2's PVTT grouping: ``"Vp0"``, ``"Vp1–2"`` or ``"Vp3–4"`` (en dash).
+
+    Examples
+    --------
+    >>> vp_group("Vp0"), vp_group("Vp2"), vp_group(4)
+    ('Vp0', 'Vp1–2', 'Vp3–4')
+    """
     vp = vp_class(value)
     if isinstance(vp, pd.Series):
         return vp.map(_VP_GROUP)
@@ -923,6 +974,11 @@ def macrovascular_invasion(value):
 
     BCLC counts any imaging-visible portal invasion as macrovascular invasion
     :cite:p:`reig2022`, so every Vp class other than Vp0 counts.
+
+    Examples
+    --------
+    >>> macrovascular_invasion("Vp0"), macrovascular_invasion("Vp1"), macrovascular_invasion(4)
+    (False, True, True)
     """
     vp = vp_class(value)
     if isinstance(vp, pd.Series):
@@ -1041,6 +1097,18 @@ def bclc_stage_frame(df: pd.DataFrame) -> pd.Series:
     encephalopathy) are optional columns: when a flag is absent it counts as not present
     (invasion then rests on ``pvtt`` alone), and when a component is absent or empty the class
     comes from the stored ``child_pugh_score`` instead.
+
+    Examples
+    --------
+    One small tumour is BCLC A; five tumours (beyond "up to three, each <= 3 cm") are B.
+
+    >>> d = pd.DataFrame({
+    ...     "ecog_ps": [0, 0], "tumor_number": [1, 5], "tumor_size_mm": [30.0, 40.0],
+    ...     "pvtt": ["Vp0", "Vp0"], "bilirubin_mg_dl": [1.0, 1.0], "albumin_g_dl": [4.0, 4.0],
+    ...     "inr": [1.1, 1.1], "ascites": ["none", "none"], "encephalopathy": ["none", "none"],
+    ... })
+    >>> bclc_stage_frame(d).tolist()
+    ['A', 'B']
     """
     needed = ["ecog_ps", "tumor_number", "tumor_size_mm", "pvtt"]
     _require_columns(df, needed)
@@ -1232,6 +1300,20 @@ def jsh_refractory_frame(df: pd.DataFrame, *, require_two_sessions: bool = True)
     -------
     pandas.DataFrame of bool
         The five criteria and ``is_refractory``, with the cohort's index.
+
+    Examples
+    --------
+    Poor response counts only after two failed sessions:
+
+    >>> d = pd.DataFrame({
+    ...     "refractory_poor_response": [1, 1], "refractory_new_lesions": [0, 0],
+    ...     "refractory_vascular_invasion": [0, 0], "refractory_extrahepatic": [0, 0],
+    ...     "refractory_tumor_marker": [0, 0], "refractory_tace_sessions": [2, 1],
+    ... })
+    >>> jsh_refractory_frame(d)["is_refractory"].tolist()
+    [True, False]
+    >>> jsh_refractory_frame(d, require_two_sessions=False)["is_refractory"].tolist()
+    [True, True]
     """
     _require_columns(df, list(_COHORT_JSH.values()) + ["refractory_tace_sessions"])
     out = pd.DataFrame(index=df.index)
@@ -1300,6 +1382,17 @@ def eligibility(
     ValueError
         Naming the argument and value (flags must be bool or 0/1; age 0–120; ECOG 0–4;
         lesion count a whole number >= 0).
+
+    Examples
+    --------
+    An 18-year-old fails inclusion II and meets exclusion II (the same rule from both sides):
+
+    >>> res = eligibility(
+    ...     jsh_refractory=True, age_years=18, measurable_lesions=1, ecog_ps=1, has_follow_up=True,
+    ...     other_malignancy_within_5_years=False, died_of_other_documented_cause=False,
+    ... )
+    >>> res["eligible"], res["reasons"]
+    (False, ['inclusion II not met (older than 18 years)', 'exclusion II (18 years old or younger)'])
     """
     age = _check_scalar(age_years, "age_years", lo=0, hi=120, unit="years")
     ps = _check_int(ecog_ps, "ecog_ps", 0, 4)
@@ -1345,6 +1438,26 @@ def eligibility_frame(df: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One boolean column per rule, ``eligible``, and ``reasons`` (``"; "``-joined text).
+
+    Examples
+    --------
+    The second patient had a single failed TACE session (not refractory under JSH 2021) and is 18:
+
+    >>> d = pd.DataFrame({
+    ...     "refractory_poor_response": [1, 1], "refractory_new_lesions": [0, 0],
+    ...     "refractory_vascular_invasion": [0, 0], "refractory_extrahepatic": [0, 0],
+    ...     "refractory_tumor_marker": [0, 0], "refractory_tace_sessions": [2, 1],
+    ...     "age_years": [60, 18], "tumor_number": [1, 1], "tumor_size_mm": [30.0, 30.0],
+    ...     "ecog_ps": [1, 1], "os_months": [5.0, 5.0],
+    ... })
+    >>> res = eligibility_frame(d)
+    >>> res["eligible"].tolist()
+    [True, False]
+    >>> for reason in res.loc[1, "reasons"].split("; "):
+    ...     print(reason)
+    inclusion I not met (meets the JSH 2021 criteria of TACE refractoriness)
+    inclusion II not met (older than 18 years)
+    exclusion II (18 years old or younger)
     """
     _require_columns(df, ["age_years", "tumor_number", "tumor_size_mm", "ecog_ps", "os_months"])
     refractory = jsh_refractory_frame(df)["is_refractory"]
@@ -1456,6 +1569,14 @@ def mrecist_sequence(
     """mRECIST response at each follow-up, tracking the nadir (:func:`mrecist`).
 
     The nadir before assessment *k* is the smallest of the baseline and follow-ups 1…k−1.
+
+    Examples
+    --------
+    The sum falls from 50 to 30 mm (−40%: PR), then grows to 40 mm, +33% over the nadir of 30
+    (PD); progression stands at the next scan.
+
+    >>> mrecist_sequence(50, [30, 40, 45])
+    ['PR', 'PD', 'PD']
     """
     sums = list(follow_up_sums_mm)
     n = len(sums)
@@ -1506,6 +1627,13 @@ def best_response(responses: Sequence[str], *, stop_at_progression: bool = True)
     or loss to follow-up" :cite:p:`hien2024`. No confirmation scan is required in either case.
 
     Raises ValueError for an empty sequence or an unknown category.
+
+    Examples
+    --------
+    >>> best_response(["SD", "PR", "PD", "CR"])   # the CR came after progression: not counted
+    'PR'
+    >>> best_response(["SD", "PR", "PD", "CR"], stop_at_progression=False)
+    'CR'
     """
     checked = _check_responses(responses)
     if not checked:
@@ -1516,7 +1644,15 @@ def best_response(responses: Sequence[str], *, stop_at_progression: bool = True)
 
 
 class ResponseRate(NamedTuple):
-    """A response rate: ``count`` of ``n`` patients, ``percent`` = 100 × count / n."""
+    """A response rate: ``count`` of ``n`` patients, ``percent`` = 100 × count / n.
+
+    Examples
+    --------
+    >>> rate = orr(["CR", "PR", "SD", "PD"])
+    >>> rate
+    ResponseRate(count=2, n=4, percent=50.0)
+    >>> count, n, percent = rate
+    """
 
     count: int
     n: int
@@ -1534,17 +1670,42 @@ def _rate(responses, categories) -> ResponseRate:
 
 
 def orr(responses) -> ResponseRate:
-    """Objective response rate: CR + PR over all patients (best responses)."""
+    """Objective response rate: CR + PR over all patients (best responses).
+
+    Examples
+    --------
+    >>> orr(["CR", "PR", "SD", "PD", "PD"])
+    ResponseRate(count=2, n=5, percent=40.0)
+    """
     return _rate(responses, ("CR", "PR"))
 
 
 def dcr(responses) -> ResponseRate:
-    """Disease control rate: CR + PR + SD over all patients (best responses)."""
+    """Disease control rate: CR + PR + SD over all patients (best responses).
+
+    Examples
+    --------
+    >>> dcr(["CR", "PR", "SD", "PD"])
+    ResponseRate(count=3, n=4, percent=75.0)
+    """
     return _rate(responses, ("CR", "PR", "SD"))
 
 
 def response_summary(responses) -> pd.DataFrame:
-    """Counts and percents of CR, PR, SD, PD, ORR and DCR (index: those six labels)."""
+    """Counts and percents of CR, PR, SD, PD, ORR and DCR (index: those six labels).
+
+    Examples
+    --------
+    >>> response_summary(["CR", "PR", "SD", "PD", "PR"])  # doctest: +NORMALIZE_WHITESPACE
+              count  percent
+    category
+    CR            1     20.0
+    PR            2     40.0
+    SD            1     20.0
+    PD            1     20.0
+    ORR           3     60.0
+    DCR           4     80.0
+    """
     checked = _check_responses(
         responses.tolist() if isinstance(responses, pd.Series | np.ndarray) else responses
     )
@@ -1577,6 +1738,15 @@ def proportion_ci(count: int, n: int, method: str = "wilson", alpha: float = 0.0
     ------
     ValueError
         When ``count`` is not an integer in ``0..n``, ``n < 1``, or the method is unknown.
+
+    Examples
+    --------
+    Wilson's interval for 3 of 4 and the exact interval for 0 of 10 (``1 − 0.025 ** (1 / 10)``):
+
+    >>> [round(x, 4) for x in proportion_ci(3, 4)]
+    [0.3006, 0.9544]
+    >>> [round(x, 4) for x in proportion_ci(0, 10, "clopper-pearson")], round(1 - 0.025 ** 0.1, 4)
+    ([0.0, 0.3085], 0.3085)
     """
     if not (isinstance(n, int | np.integer) and n >= 1):
         raise ValueError(f"n must be a positive integer, got {n!r}")
