@@ -25,6 +25,7 @@ from IPython.display import HTML, Image, Markdown
 from myst_nb import glue
 
 from analysis import labels, published
+from analysis import provenance as _provenance
 from analysis.formatting import MINUS
 from analysis.provenance import Provenance
 from analysis.tables import format_published_value
@@ -33,6 +34,8 @@ from analysis.verdicts import AGREES, CONSISTENT, DIFFERS, INCONSISTENT
 __all__ = [
     "setup",
     "glue_text",
+    "glue_result",
+    "glue_provenance",
     "glue_table",
     "table_markdown",
     "show_table",
@@ -97,6 +100,32 @@ def glue_provenance(
     prov = kind if isinstance(kind, Provenance) else Provenance(kind, note)
     glue(name, Markdown("") if user else prov, display=False)
     return prov
+
+
+def glue_result(
+    name: str, text: str, kind: str | Provenance, note: str = "", *, user: bool = False
+) -> str:
+    """Glue a result and its provenance together: ``text`` for ``{glue:text}`name``` and its
+    badge for ``{glue:md}`name.provenance:commonmark``` (:func:`glue_provenance`; empty on a
+    user's cohort). In the chapter the badge goes right after the number (or its unit)::
+
+        The median OS is {glue:text}`os_median` months{glue:md}`os_median.provenance:commonmark`.
+
+    Returns ``text``."""
+    glue_text(name, text)
+    glue_provenance(f"{name}.provenance", kind, note, user=user)
+    return text
+
+
+def verdict_provenance(table: pd.DataFrame, quantity: str) -> Provenance:
+    """*Published*, with the verdict of row ``quantity`` of a :func:`analysis.tables.compare`
+    table (✓ reproduced, ✗ not, no mark when not scored)."""
+    rows = table.loc[table["quantity"] == quantity, "verdict"]
+    return _provenance.published(str(rows.iloc[0]) if len(rows) else "")
+
+
+def _badge(prov: Provenance | None) -> str:
+    return prov._repr_markdown_() if prov is not None else ""
 
 
 def _data_uri(payload: bytes, mime: str) -> str:
@@ -194,13 +223,21 @@ def _code(text: str) -> str:
 
 
 def table_markdown(
-    df: pd.DataFrame, *, index: bool = False, code: tuple = (), code_headers: bool = False
+    df: pd.DataFrame,
+    *,
+    index: bool = False,
+    code: tuple = (),
+    code_headers: bool = False,
+    header_badges: dict | None = None,
+    row_badges: list | None = None,
 ) -> tuple[str, list[str]]:
     """A MyST pipe table for ``df`` with clinical labels, and the notes under it.
 
     Columns and term codes are relabelled by :mod:`analysis.labels`. A ``verdict``/``reason`` pair
     (from :func:`analysis.tables.compare`) becomes one "Agrees" column with ✓ or ✗ and a numbered
-    note giving the reason. Negative numbers get a true minus sign.
+    note giving the reason. Negative numbers get a true minus sign. ``header_badges`` (column ->
+    :class:`~analysis.provenance.Provenance`) puts a provenance badge in a column's header;
+    ``row_badges`` (one per row, or None) adds a last column "Class" with each row's badge.
     """
     if index:
         df = df.reset_index()
@@ -244,6 +281,13 @@ def table_markdown(
         headers = [_code(str(c)) for c in body.columns]
     else:
         headers = [_md_escape(labels.column_label(c)) for c in body.columns]
+    for i, c in enumerate(body.columns):
+        if header_badges and c in header_badges:
+            headers[i] += _badge(header_badges[c])
+    if row_badges is not None:
+        body = body.assign(**{"_provenance_class": [_badge(b) for b in row_badges]})
+        headers.append("Class")
+        align.append(":-:")
     lines = [
         "| " + " | ".join(headers) + " |",
         "|" + "|".join(align) + "|",
@@ -264,6 +308,8 @@ def glue_table(
     code: tuple[str, ...] | list[str] = (),
     code_headers: bool = False,
     csv: pd.DataFrame | None = None,
+    provenance=None,
+    user: bool = False,
 ) -> None:
     """Glue ``df`` as a numbered, captioned table, and its notes and CSV download.
 
@@ -286,11 +332,38 @@ def glue_table(
     Cells of the columns in ``code`` (and the headers, with ``code_headers``) are shown as
     literal code: column names and values a user types, not labels. ``csv`` replaces ``df`` in
     the download (e.g. a file shown transposed but downloaded as it is).
+
+    ``provenance`` (:mod:`analysis.provenance`) says where the table's numbers come from: one
+    class (a kind or a :class:`~analysis.provenance.Provenance`) for every number, shown as a
+    badge above the notes; a dict column -> class, shown as a badge in those columns' headers;
+    or a list with one class (or None) per row, shown in a last column "Class". On a user's
+    cohort (``user=True``) no badge is shown.
     """
     shown = df.drop(columns=[c for c in hide if c in df.columns])
-    text, reasons = table_markdown(shown, index=index, code=tuple(code), code_headers=code_headers)
+    whole = header = rows = None
+    if provenance is not None and not user:
+        if isinstance(provenance, dict):
+            header = {c: _as_provenance(p) for c, p in provenance.items()}
+        elif isinstance(provenance, (str, Provenance)):
+            whole = _as_provenance(provenance)
+        else:
+            rows = [None if p is None else _as_provenance(p) for p in provenance]
+            if len(rows) != len(shown):
+                raise ValueError(
+                    f"glue_table({name!r}): {len(rows)} provenances, {len(shown)} rows"
+                )
+    text, reasons = table_markdown(
+        shown,
+        index=index,
+        code=tuple(code),
+        code_headers=code_headers,
+        header_badges=header,
+        row_badges=rows,
+    )
     glue(name, Markdown(text), display=False)
     parts = []
+    if whole is not None:
+        parts.append(f"Every number in this table: {_badge(whole)}")
     if reasons:
         parts.append(
             "\n".join(
@@ -310,16 +383,29 @@ def glue_table(
     glue(f"{name}-notes", Markdown("\n\n".join(parts) + "\n"), display=False)
 
 
+def _as_provenance(p) -> Provenance:
+    return p if isinstance(p, Provenance) else Provenance(p)
+
+
+def _pipe_cell(cell) -> str:
+    """A cell's escaped text; a (text, html) pair keeps its raw HTML (a provenance badge)."""
+    if isinstance(cell, tuple):
+        return _md_escape(_cell_text(cell[0])) + cell[1]
+    return _md_escape(_cell_text(cell))
+
+
 def _pipe_table(headers: list[str], rows: list[list[str]], align: list[str]) -> str:
     lines = [
         "| " + " | ".join(_md_escape(h) for h in headers) + " |",
         "|" + "|".join(align) + "|",
     ]
-    lines += ["| " + " | ".join(_md_escape(_cell_text(t)) for t in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(_pipe_cell(t) for t in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
-def glue_table2(name: str, table: pd.DataFrame, fits: dict) -> None:
+def glue_table2(
+    name: str, table: pd.DataFrame, fits: dict, *, provenance=None, user: bool = False
+) -> None:
     """Glue Table 2 in the paper's layout, published and reproduced rows one under the other.
 
     Columns: Variable | Univariate HR (95% CI) | P | Multivariable HR (95% CI) | P | Agrees
@@ -328,6 +414,10 @@ def glue_table2(name: str, table: pd.DataFrame, fits: dict) -> None:
     (the estimates, formatted at the paper's decimals by
     :func:`analysis.tables.format_published_value`). Glues ``name`` and ``<name>-notes`` as
     :func:`glue_table` does; the CSV holds ``table`` as is.
+
+    ``provenance`` maps the ids of the cells a reproduced estimate shows (HR, interval, P) to
+    its :class:`~analysis.provenance.Provenance`; the badge (one, or univariate / multivariable
+    when they differ) follows the reproduced row's label. None on a user's cohort (``user``).
     """
     ours = "Your cohort" if table.attrs.get("user_cohort") else "Reproduced"
     notes: list[str] = []
@@ -340,6 +430,7 @@ def glue_table2(name: str, table: pd.DataFrame, fits: dict) -> None:
         else:
             label = f"{first['variable']}: {coding}" if coding else str(first["variable"])
         pub_row, our_row, marks = [f"{label} — paper"], [f"↳ {ours.lower()}"], []
+        classes: list[Provenance] = []
         for model, key in (("univariate", "uni"), ("multivariable", "multi")):
             sel = group[group["model"] == model]
             base = f"table2.{term}.{key}"
@@ -355,6 +446,8 @@ def glue_table2(name: str, table: pd.DataFrame, fits: dict) -> None:
             pub_iv = published.entry(ids["interval"]).text if have["interval"] else ""
             pub_p = published.entry(ids["p"]).text if have["p"] else ""
             pub_row += [f"{pub_hr} ({pub_iv})" if pub_iv else pub_hr, pub_p or "–"]
+            if provenance is not None and coding != "reference category":
+                classes.append(provenance([i for part, i in ids.items() if have[part]]))
             fit = fits["univariate" if key == "uni" else "multivariate"]
             if coding == "reference category":
                 our_row += ["1", "–"]
@@ -380,6 +473,10 @@ def glue_table2(name: str, table: pd.DataFrame, fits: dict) -> None:
                 marks.append(verdict)
         pub_row.append("")
         our_row.append(" / ".join(marks))
+        if classes and not user:
+            unique = list(dict.fromkeys(classes))
+            badges = [_badge(c) for c in (unique if len(unique) == 1 else classes)]
+            our_row[0] = (our_row[0], " / ".join(badges))
         rows += [pub_row, our_row]
     headers = [
         "Variable (paper, then this cohort)",

@@ -27,7 +27,16 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-__all__ = ["ASSUMED", "CLASSES", "DETERMINED", "PUBLISHED", "Provenance", "assumed", "classify"]
+__all__ = [
+    "ASSUMED",
+    "CLASSES",
+    "DETERMINED",
+    "PUBLISHED",
+    "Provenance",
+    "assumed",
+    "classify",
+    "published",
+]
 
 #: A number the paper prints (a calibration target).
 PUBLISHED = "published"
@@ -71,6 +80,8 @@ class Provenance:
             raise ValueError(f"provenance must be one of {', '.join(CLASSES)}; got {self.kind!r}")
 
     def __str__(self) -> str:
+        if self.kind == PUBLISHED and self.note in VERDICT_MARKS:
+            return f"{self.kind} {self.note}"  # "published ✓": the calibration's verdict
         return f"{self.kind}: {self.note}" if self.note else self.kind
 
     @property
@@ -92,6 +103,24 @@ class Provenance:
 def assumed(note: str) -> Provenance:
     """An assumed result and the choice it rests on."""
     return Provenance(ASSUMED, note)
+
+
+#: The mark a published result's badge carries for the calibration's verdict.
+VERDICT_MARKS = ("✓", "✗")
+
+
+def published(verdict: str = "") -> Provenance:
+    """A published result (a calibration target) with its verdict: ✓ when this cohort reproduces
+    the printed number (``agrees``/``consistent``), ✗ when it does not (``differs``/
+    ``inconsistent``), no mark otherwise (a number quoted from the paper, or not scored).
+
+    Examples
+    --------
+    >>> str(published("agrees")), str(published("differs")), str(published())
+    ('published ✓', 'published ✗', 'published')
+    """
+    mark = {"agrees": "✓", "consistent": "✓", "differs": "✗", "inconsistent": "✗"}
+    return Provenance(PUBLISHED, mark.get(str(verdict), ""))
 
 
 def classify(relative_spread: float, threshold: float) -> str:

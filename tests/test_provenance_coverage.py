@@ -1,0 +1,238 @@
+"""Every result glued in chapters 04–09 carries a provenance class the reader can see.
+
+Issue 16: a number in the prose is *published* (a calibration target, with its verdict),
+*determined* or *assumed* (:mod:`analysis.provenance`), and the reader takes that in at a glance
+from a badge beside it. This test reads the chapters' MyST source (no execution) and checks:
+
+* every ``{glue:text}`` (or other inline glue) in the prose is followed, within the same clause, by a
+  provenance badge (``{glue:md}`….provenance:commonmark``` or ``{glue:md}`…_prov_…:commonmark```) —
+  so one badge after "13.2 months (10.1–16.0)" covers the median and its interval, but never
+  reaches across a ``;``, a dash, a sentence end or a paragraph — unless the glued name is in
+  :data:`EXEMPT`, the explicit list of glued values that are not results;
+* every badge the prose uses is glued by the chapter's code (``glue_provenance`` or
+  ``glue_result``), so it cannot silently render as nothing;
+* every glued table (``{glue:md} tbl-…``) is glued with ``provenance=`` (a badge above its notes,
+  in its column headers, or a "Class" column).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from pathlib import Path
+
+import jupytext
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = sorted((ROOT / "chapters").glob("0[4-9]-*.md"))
+
+#: Glued values in the prose that are not results, each with the reason. Names, not patterns.
+EXEMPT: dict[str, str] = {
+    # the number of patients: the paper's N, which every cohort has by construction
+    "base_n": "the cohort's N",
+    "resp_n": "the cohort's N",
+    "surv_n": "the cohort's N",
+    "bias_n": "the cohort's N",
+    "audit_n": "the paper's N",
+    "cox_feas_n": "the paper's N",
+    # parameters of the chapter (the reader sets them), not results
+    "resp_level": "the confidence level, a parameter",
+    "surv_at_risk_step": "spacing of the number-at-risk columns, a parameter",
+    "bias_lm_first": "a landmark month, a parameter",
+    "bias_dc_lm_t": "a landmark month, a parameter",
+    "bias_cut_list": "the cut-offs compared, a parameter",
+    "bias_sim_n": "the number of simulated studies, a parameter",
+    "bias_opt_boot": "the number of bootstrap fits, a parameter",
+    "bias_ex_seed": "a seed, a parameter",
+    "bias_ex_command": "a command line, not a number",
+    # the size of a model or of the audit: a count of terms or checks, not an estimate
+    "cox_n_parameters": "the number of terms in the paper's model",
+    "cox_ex_params_left": "the number of terms left in a model",
+    "bias_opt_params": "the number of terms in the paper's model",
+    "audit_n_checks": "the number of checks the audit runs",
+    "audit_n_not_consistent": "a count in a dropdown heading; the table inside carries the class",
+    "bias_opt_failed": "bootstrap fits that did not converge, a diagnostic of the computation",
+    # sentences that report the verdicts themselves (the tables beside them carry the classes)
+    "base_agree_sentence": "the tally of the calibration's verdicts",
+    "cox_agree_sentence": "the tally of the calibration's verdicts",
+    "bias_opt_reading": "a sentence stating the class of the results before it",
+}
+
+ROLE = re.compile(r"\{glue(?::(\w+))?\}`([^`]+)`")
+#: What ends a clause: a semicolon, a dash, a sentence end, a paragraph or a directive.
+CLAUSE_END = re.compile(r"[;—]|\.(?:\s|$)|\n\s*\n|```|:::")
+TABLE = re.compile(r"^```\{glue:md\}\s+(tbl-[\w-]+)\s*$", re.MULTILINE)
+TABLE_CALLS = {"glue_table", "glue_table2", "glue_landmarks"}
+
+
+def _is_badge(kind: str | None, name: str) -> bool:
+    return kind == "md" and (name.endswith(".provenance") or "_prov_" in name)
+
+
+def _name_pattern(node: ast.expr) -> str | None:
+    """A glue name as a regex: a string literal, or an f-string with its fields as wildcards."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return re.escape(node.value)
+    if isinstance(node, ast.JoinedStr):
+        return "".join(
+            re.escape(v.value) if isinstance(v, ast.Constant) else r"[\w.-]+" for v in node.values
+        )
+    return None
+
+
+def _call_name(call: ast.Call) -> str:
+    f = call.func
+    return f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+
+
+def chapter_facts(md: Path) -> dict:
+    """Prose glue references, badges glued by the code, and tables with/without provenance."""
+    nb = jupytext.read(md)
+    badges_glued: list[str] = []  # regexes of badge names the code glues
+    badge_kinds: dict[str, str] = {}  # badge name regex -> class, when a literal in the call
+    tables_with_provenance: set[str] = set()
+    table_calls: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse(cell.source)
+        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+            fn = _call_name(call)
+            if fn in ("glue_provenance", "glue_result") and call.args:
+                pat = _name_pattern(call.args[0])
+                if pat is None:
+                    continue
+                pat = pat + re.escape(".provenance") if fn == "glue_result" else pat
+                badges_glued.append(pat)
+                kind_arg = call.args[1 if fn == "glue_provenance" else 2 : None]
+                kind = kind_arg[0] if kind_arg else None
+                if isinstance(kind, ast.Constant) and isinstance(kind.value, str):
+                    badge_kinds[pat] = kind.value
+                elif isinstance(kind, ast.Call) and _call_name(kind) in ("published", "assumed"):
+                    badge_kinds[pat] = _call_name(kind)
+                elif isinstance(kind, ast.Call) and _call_name(kind) == "verdict_provenance":
+                    badge_kinds[pat] = "published"
+            if fn in TABLE_CALLS:
+                names = [
+                    a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                ]
+                for name in names:
+                    table_calls.add(name)
+                    if any(k.arg == "provenance" for k in call.keywords):
+                        tables_with_provenance.add(name)
+    refs, tables = [], []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        src = cell.source
+        matches = list(ROLE.finditer(src))
+        for i, m in enumerate(matches):
+            kind, name = m.group(1), m.group(2).split(":")[0]
+            if _is_badge(kind, name):
+                refs.append(("badge", name, None))
+                continue
+            badge = None
+            for later in matches[i + 1 :]:
+                between = src[m.end() : later.start()]
+                if CLAUSE_END.search(between):
+                    break
+                later_name = later.group(2).split(":")[0]
+                if _is_badge(later.group(1), later_name):
+                    badge = later_name
+                    break
+            refs.append(("value", name, badge))
+        tables += TABLE.findall(src)
+    tables = [t for t in tables if not t.endswith("-notes")]
+    return {
+        "refs": refs,
+        "badges_glued": badges_glued,
+        "badge_kinds": badge_kinds,
+        "tables": tables,
+        "tables_with_provenance": tables_with_provenance,
+        "table_calls": table_calls,
+    }
+
+
+def _kind_of(badge: str, facts: dict) -> str:
+    for pat, kind in facts["badge_kinds"].items():
+        if re.fullmatch(pat, badge):
+            return kind
+    return "from the ensemble summary"  # decided at run time (analysis.ensemble)
+
+
+def coverage() -> dict:
+    counts: Counter = Counter()
+    by_class: Counter = Counter()
+    missing, unglued, bare_tables = [], [], []
+    for md in CHAPTERS:
+        facts = chapter_facts(md)
+        for what, name, badge in facts["refs"]:
+            if what == "badge":
+                if not any(re.fullmatch(p, name) for p in facts["badges_glued"]):
+                    unglued.append(f"{md.stem}: {name}")
+                continue
+            if name in EXEMPT:
+                counts["exempt"] += 1
+            elif badge is None:
+                counts["missing"] += 1
+                missing.append(f"{md.stem}: {name}")
+            else:
+                counts["with class"] += 1
+                by_class[_kind_of(badge, facts)] += 1
+        for table in facts["tables"]:
+            if table in facts["tables_with_provenance"]:
+                counts["tables with class"] += 1
+            else:
+                counts["tables missing"] += 1
+                bare_tables.append(f"{md.stem}: {table}")
+    return {
+        "counts": counts,
+        "by_class": by_class,
+        "missing": missing,
+        "unglued": unglued,
+        "bare_tables": bare_tables,
+    }
+
+
+def test_exemptions_are_explicit_and_used():
+    used = {name for md in CHAPTERS for what, name, _ in chapter_facts(md)["refs"] if what == "value"}
+    for name, reason in EXEMPT.items():
+        assert re.fullmatch(r"[\w-]+", name), f"exemption {name!r} is not a plain glue name"
+        assert reason.strip(), f"exemption {name!r} has no reason"
+    stale = sorted(set(EXEMPT) - used)
+    assert not stale, f"exempt names no chapter uses any more: {stale}"
+
+
+def test_every_glued_result_in_chapters_04_to_09_carries_a_class(capsys):
+    result = coverage()
+    c = result["counts"]
+    with capsys.disabled():
+        print(
+            f"\nprovenance coverage, chapters 04–09: prose values with a class {c['with class']} "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(result['by_class'].items()))}), "
+            f"exempt {c['exempt']}, missing {c['missing']}; tables with a class "
+            f"{c['tables with class']}, missing {c['tables missing']}"
+        )
+    assert not result["unglued"], f"badges the prose uses but no code glues: {result['unglued']}"
+    assert c["missing"] == 0, "glued results without a provenance badge:\n" + "\n".join(
+        result["missing"]
+    )
+    assert c["tables missing"] == 0, f"tables glued without provenance=: {result['bare_tables']}"
+
+
+@pytest.mark.parametrize(
+    "text, covered",
+    [
+        ("{glue:text}`m` months ({glue:text}`ci`){glue:md}`x.provenance:commonmark`.", {"m", "ci"}),
+        ("{glue:text}`m` months; {glue:text}`ci`{glue:md}`x.provenance:commonmark`", {"ci"}),
+        ("{glue:text}`m` — and {glue:text}`ci`{glue:md}`a_prov_b:commonmark`", {"ci"}),
+        ("{glue:text}`m`. Then {glue:md}`x.provenance:commonmark`", set()),
+    ],
+)
+def test_clause_rule(tmp_path, text, covered):
+    md = tmp_path / "04-x.md"
+    md.write_text(text + "\n", encoding="utf-8")
+    refs = chapter_facts(md)["refs"]
+    assert {name for what, name, badge in refs if what == "value" and badge} == covered
