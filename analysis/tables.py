@@ -66,6 +66,15 @@ def verdict(computed, entry_id: str, *, user: bool = False) -> str:
 
     For chapter-built comparison tables; ``computed`` that cannot be compared (NaN, wrong type)
     differs.
+
+    Examples
+    --------
+    The paper prints a mean age of 60.5 years:
+
+    >>> verdict(60.46, "table1.age_years.mean"), verdict(60.56, "table1.age_years.mean")
+    ('agrees', 'differs')
+    >>> verdict(61.0, "table1.age_years.mean", user=True)
+    'not scored (your cohort)'
     """
     if user:
         return NOT_SCORED
@@ -83,6 +92,14 @@ def label_for_cohort(table: pd.DataFrame, user: bool) -> pd.DataFrame:
     ``reason`` is emptied (a difference from the paper is not an error on other patients) except
     where the cell could not be computed ("–"), whose reason says why. The
     book's own tables are returned unchanged.
+
+    Examples
+    --------
+    >>> rows = [{"quantity": "Men", "id": "table1.sex_male.count", "computed": 74}]
+    >>> table = label_for_cohort(compare(rows, user=False), True)
+    >>> table[["quantity", "published", "your cohort", "verdict"]]
+      quantity published your cohort                   verdict
+    0      Men        75          74  not scored (your cohort)
     """
     if not user:
         return table
@@ -106,6 +123,14 @@ class Explanation:
     Renders as an admonition-like box in HTML (Sphinx and nbconvert), as a MyST/Markdown
     blockquote, and as plain text (``str()``), so that a chapter can display it where the table
     or figure would have been and glue its text in prose.
+
+    Examples
+    --------
+    >>> note = Explanation("Not estimable on this cohort", "nobody had additional TACE")
+    >>> print(note)
+    Not estimable on this cohort: nobody had additional TACE
+    >>> note._repr_markdown_()
+    '> **Not estimable on this cohort.** nobody had additional TACE'
     """
 
     def __init__(self, title: str, reason: str):
@@ -128,12 +153,26 @@ class Explanation:
 
 
 def explanation(reason: str, title: str = "Not estimable on this cohort") -> Explanation:
-    """The note shown instead of a comparison that is absent or degenerate in a cohort."""
+    """The note shown instead of a comparison that is absent or degenerate in a cohort.
+
+    Examples
+    --------
+    >>> print(explanation("nobody had additional TACE"))
+    Not estimable on this cohort: nobody had additional TACE
+    """
     return Explanation(title, reason)
 
 
 def count_text(count: int, text: str, *, user: bool, min_cell_count: int | None = None) -> str:
-    """``text`` (e.g. "3 (3.7%)"), or ``"<5"`` when it discloses 1-4 patients of a user's cohort."""
+    """``text`` (e.g. "3 (3.7%)"), or ``"<5"`` when it discloses 1-4 patients of a user's cohort.
+
+    Examples
+    --------
+    >>> count_text(3, "3 (3.7%)", user=True), count_text(3, "3 (3.7%)", user=False)
+    ('<5', '3 (3.7%)')
+    >>> count_text(3, "3 (3.7%)", user=True, min_cell_count=3)
+    '3 (3.7%)'
+    """
     threshold = SMALL_COUNT_THRESHOLD if min_cell_count is None else int(min_cell_count)
     if user and 0 < int(count) < threshold:
         return f"<{threshold}"
@@ -141,7 +180,14 @@ def count_text(count: int, text: str, *, user: bool, min_cell_count: int | None 
 
 
 def missing_columns(cohort: pd.DataFrame, columns: Sequence[str]) -> list[str]:
-    """The ``columns`` that ``cohort`` lacks or leaves empty in every row (optional columns)."""
+    """The ``columns`` that ``cohort`` lacks or leaves empty in every row (optional columns).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"alt_u_l": [11.0, 19.0], "pivka2": [float("nan"), float("nan")]})
+    >>> missing_columns(d, ["alt_u_l", "pivka2", "crp_mg_l"])   # pivka2 is empty in every row
+    ['pivka2', 'crp_mg_l']
+    """
     out = []
     for col in columns:
         if col not in cohort.columns or cohort[col].isna().all():
@@ -158,6 +204,17 @@ def format_published_value(computed, entry_id: str) -> str:
     decimals), ``"<0.001"`` for a P below a printed threshold
     (:func:`analysis.formatting.p_value`). NaN prints as ``"not reached"`` for medians and
     ``"–"`` otherwise.
+
+    Examples
+    --------
+    >>> format_published_value(60.46, "table1.age_years.mean")          # printed "60.5"
+    '60.5'
+    >>> format_published_value((1.7, 348100), "table1.afp_ng_ml.interval")
+    '1.7–348,100'
+    >>> format_published_value(0.0004, "figure1.logrank_dc_vs_pd.p")     # printed "<0.001"
+    '<0.001'
+    >>> format_published_value(float("nan"), "figure1.os_median_dc.median")
+    'not reached'
     """
     e = published.entry(entry_id)
     thousands = "," in e.text
@@ -230,6 +287,23 @@ def compare(
         Columns ``quantity``, ``published`` (text as printed), ``reproduced`` (formatted at the
         paper's decimals), ``verdict`` ("agrees" / "differs") and ``reason`` (empty when it
         agrees); on a user's cohort ``your cohort`` instead of ``reproduced``.
+
+    Examples
+    --------
+    The paper prints a mean age of 60.5 years and 75 men; 60.46 rounds to 60.5, 74 men do not
+    make 75:
+
+    >>> rows = [
+    ...     {"quantity": "Mean age (years)", "id": "table1.age_years.mean", "computed": 60.46},
+    ...     {"quantity": "Men", "id": "table1.sex_male.count", "computed": 74, "count": 74},
+    ... ]
+    >>> table = compare(rows, user=False)
+    >>> table[["quantity", "published", "reproduced", "verdict"]]
+               quantity published reproduced  verdict
+    0  Mean age (years)      60.5       60.5   agrees
+    1               Men        75         74  differs
+    >>> table.loc[1, "reason"]
+    'differs after rounding to 0 decimal(s)'
     """
     rows = list(rows)
     out = []
@@ -334,6 +408,15 @@ def table1(
     DataFrame
         ``characteristic``, ``published``, ``reproduced`` (``your cohort`` on a user's cohort),
         ``verdict``, ``reason``.
+
+    Examples
+    --------
+    On the book's cohort (calibrated to Table 1) the age row reads as printed:
+
+    >>> from analysis.cohort import load_cohort
+    >>> t1 = table1(load_cohort())
+    >>> t1.loc[0, ["characteristic", "published", "reproduced", "verdict"]].tolist()
+    ['Age (years)', '60.5±10.7', '60.5±10.7', 'agrees']
     """
     c = cohort
     n = len(c)
@@ -511,6 +594,17 @@ def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
         from the cohort have no row. On a cohort too small for a summary, it says so instead of
         raising: the SD of one patient reads "not estimable", and ``skewness`` is NaN with fewer
         than three patients or no spread.
+
+    Examples
+    --------
+    Five patients aged 40 to 80: SD = sqrt(1000 / 4) = 15.8; SPSS's quartiles (type 6) sit at
+    ranks 0.25 · 6 = 1.5 and 4.5, i.e. 45 and 75:
+
+    >>> from analysis.cohort import load_cohort
+    >>> d = load_cohort().head(5).assign(age_years=[40, 50, 60, 70, 80])
+    >>> row = table1_skewed(d).iloc[0]
+    >>> row["characteristic"], row["mean ± SD"], row["median (IQR)"], row["min–max"]
+    ('Age (years)', '60.0 ± 15.8', '60.0 (45.0–75.0)', '40.0–80.0')
     """
     rows = []
 
@@ -574,6 +668,17 @@ def table2_models(cohort: pd.DataFrame, coding: str = "implied") -> dict:
         cohort (optional column absent, a term that does not vary, no events, no convergence --
         see :func:`analysis.survival.try_cox_table`); those terms are absent from the tables
         and the multivariable table is empty when that model cannot be fitted.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> models = table2_models(load_cohort())
+    >>> sorted(models)
+    ['design', 'events', 'multivariate', 'n_parameters', 'reasons', 'univariate']
+    >>> models["univariate"].columns.tolist()
+    ['coef', 'se', 'hr', 'lower', 'upper', 'z', 'p']
+    >>> models["n_parameters"], models["reasons"]
+    (11, {})
     """
     d = design_matrix(cohort, coding)
     reasons: dict[str, str] = {}
@@ -650,6 +755,17 @@ def table2(
         cannot be estimated on the cohort reads "–" with the reason. On a user's cohort
         (``user``, default ``cohort.attrs["user_cohort"]``) the table is relabelled by
         :func:`label_for_cohort`.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> t2 = table2(load_cohort())
+    >>> t2.columns.tolist()
+    ['variable', 'term', 'model', 'coding', 'published', 'reproduced', 'verdict', 'reason']
+    >>> t2.loc[0, ["term", "model", "published"]].tolist()
+    ['age_years', 'univariate', '0.996 (0.975–1.017), P 0.70']
+    >>> t2.attrs["n_parameters"], t2.attrs["coding"]
+    (11, 'implied')
     """
     fits = table2_models(cohort, coding)
     all_ids = set(published.ids("table2."))
