@@ -158,7 +158,16 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 
 
 class PublishedError(ValueError):
-    """A published-number file or lookup is invalid; the message names file, id, field and value."""
+    """A published-number file or lookup is invalid; the message names file, id, field and value.
+
+    Examples
+    --------
+    >>> try:
+    ...     agrees(3.0, "figure1.os_median_dc.interval")
+    ... except PublishedError as error:
+    ...     print(error)
+    figures.yaml: entry 'figure1.os_median_dc.interval': field 'computed' = 3.0: an interval needs a (lower, upper) pair
+    """
 
 
 @dataclass(frozen=True)
@@ -191,6 +200,12 @@ class Entry:
         What a reader needs to know (a contradiction, a typo, a label that does not fit).
     file : str
         The YAML file the entry comes from.
+
+    Examples
+    --------
+    >>> e = entry("table1.age_years.mean")
+    >>> e.text, e.kind, e.value, e.decimals, e.file
+    ('60.5', 'mean', 60.5, 1, 'table1.yaml')
     """
 
     id: str
@@ -253,6 +268,15 @@ def parse_text(text: str) -> dict:
     ValueError
         When the text is not a number as the paper prints numbers (a hyphen instead of an en
         dash, a malformed thousands separator, an unknown word).
+
+    Examples
+    --------
+    >>> parse_text("348,100")
+    {'value': Decimal('348100'), 'decimals': 0, 'relation': None}
+    >>> parse_text("<0.001")["relation"], parse_text("Twenty-six")["value"]
+    ('<', Decimal('26'))
+    >>> parse_text("1.7–348,100")["decimals"]   # the larger of the bounds' decimals
+    1
     """
     if not isinstance(text, str) or text != text.strip() or not text:
         raise ValueError(
@@ -518,13 +542,28 @@ def load(directory=None) -> pd.DataFrame:
     PublishedError
         When an entry is invalid; the message names the file, the entry id, the field and the
         offending value.
+
+    Examples
+    --------
+    >>> table = load()
+    >>> table.columns.tolist()[:5]
+    ['id', 'location', 'quantity', 'text', 'kind']
+    >>> table.set_index("id").loc["table1.age_years.sd", "text"]
+    '10.7'
     """
     path = _directory(directory).resolve()
     return _load_cached(str(path), _signature(path)).copy()
 
 
 def clear_cache() -> None:
-    """Forget loaded files (they are re-read when they change anyway)."""
+    """Forget loaded files (they are re-read when they change anyway).
+
+    Examples
+    --------
+    >>> clear_cache()
+    >>> len(load()) == len(ids())   # read again from data/published/
+    True
+    """
     _load_cached.cache_clear()
     _entries.cache_clear()
 
@@ -553,6 +592,16 @@ def entry(entry_id: str, directory=None) -> Entry:
     ------
     KeyError
         For an unknown id; the message suggests close ids.
+
+    Examples
+    --------
+    >>> entry("table1.age_years.mean").text
+    '60.5'
+    >>> try:
+    ...     entry("table1.age_year.mean")
+    ... except KeyError as error:
+    ...     print(error.args[0])
+    no published entry with id 'table1.age_year.mean'; did you mean table1.age_years.mean, table1.age_years.sd, table2.age_years.uni.p?
     """
     entries = _all(directory)
     try:
@@ -564,7 +613,13 @@ def entry(entry_id: str, directory=None) -> Entry:
 
 
 def value(entry_id: str, directory=None) -> float:
-    """The printed value of a non-interval entry (``"<0.001"`` gives 0.001)."""
+    """The printed value of a non-interval entry (``"<0.001"`` gives 0.001).
+
+    Examples
+    --------
+    >>> value("table1.afp_ng_ml.median"), value("figure1.logrank_dc_vs_pd.p")   # "333.4", "<0.001"
+    (333.4, 0.001)
+    """
     found = entry(entry_id, directory)
     if found.kind == "interval":
         raise PublishedError(
@@ -574,7 +629,13 @@ def value(entry_id: str, directory=None) -> float:
 
 
 def interval(entry_id: str, directory=None) -> tuple[float, float]:
-    """The printed ``(lower, upper)`` of an interval entry."""
+    """The printed ``(lower, upper)`` of an interval entry.
+
+    Examples
+    --------
+    >>> interval("table1.afp_ng_ml.interval")   # printed "1.7–348,100"
+    (1.7, 348100.0)
+    """
     found = entry(entry_id, directory)
     if found.kind != "interval":
         raise PublishedError(
@@ -590,6 +651,16 @@ def by_quantity(quantity: str, directory=None) -> pd.DataFrame:
     ------
     KeyError
         When no entry has this quantity.
+
+    Examples
+    --------
+    >>> by_quantity("age_years")[["id", "text"]]
+                            id  text
+    0    table1.age_years.mean  60.5
+    1      table1.age_years.sd  10.7
+    2  abstract.age_years.mean  60.5
+    3   results.age_years.mean  60.5
+    4     results.age_years.sd  10.7
     """
     frame = load(directory)
     out = frame[frame["quantity"] == quantity]
@@ -601,7 +672,13 @@ def by_quantity(quantity: str, directory=None) -> pd.DataFrame:
 
 
 def ids(prefix: str = "", directory=None) -> list[str]:
-    """Ids in load order, optionally only those starting with ``prefix`` (e.g. ``"table2."``)."""
+    """Ids in load order, optionally only those starting with ``prefix`` (e.g. ``"table2."``).
+
+    Examples
+    --------
+    >>> ids("table1.age")
+    ['table1.age_years.mean', 'table1.age_years.sd']
+    """
     return [i for i in load(directory)["id"] if i.startswith(prefix)]
 
 
@@ -630,6 +707,17 @@ def agrees(computed, entry_id: str, directory=None) -> bool:
     ------
     PublishedError
         When an interval entry gets a single number or another entry gets a pair.
+
+    Examples
+    --------
+    The paper prints a mean age of 60.5 and an interval of 1.9–21.4 months:
+
+    >>> agrees(60.46, "table1.age_years.mean"), agrees(60.44, "table1.age_years.mean")
+    (True, False)
+    >>> agrees((1.94, 21.35), "figure1.os_median_dc.interval")
+    True
+    >>> agrees(0.0004, "figure1.logrank_dc_vs_pd.p")   # printed "<0.001"
+    True
     """
     found = entry(entry_id, directory)
     if found.kind == "interval":
