@@ -117,11 +117,15 @@ def glue_result(
     return text
 
 
-def verdict_provenance(table: pd.DataFrame, quantity: str) -> Provenance:
-    """*Published*, with the verdict of row ``quantity`` of a :func:`analysis.tables.compare`
-    table (✓ reproduced, ✗ not, no mark when not scored)."""
-    rows = table.loc[table["quantity"] == quantity, "verdict"]
-    return _provenance.published(str(rows.iloc[0]) if len(rows) else "")
+def verdict_provenance(table: pd.DataFrame, *quantities: str) -> Provenance:
+    """*Published*, with the verdict of rows ``quantities`` of a :func:`analysis.tables.compare`
+    table: ✓ when every one is reproduced, ✗ when any is not, no mark when not scored."""
+    verdicts = [str(v) for v in table.loc[table["quantity"].isin(quantities), "verdict"]]
+    if verdicts and any(v in (DIFFERS, INCONSISTENT) for v in verdicts):
+        return _provenance.published(DIFFERS)
+    if verdicts and all(v in (AGREES, CONSISTENT) for v in verdicts):
+        return _provenance.published(AGREES)
+    return _provenance.published()
 
 
 def _badge(prov: Provenance | None) -> str:
