@@ -22,6 +22,7 @@ import multiprocessing as mp
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -1581,6 +1582,7 @@ def synthesize(
     steps: int = DEFAULT_STEPS,
     workers: int | None = None,
     cox_steps: int = COX_STEPS,
+    keep: Callable[[pd.DataFrame], bool] | None = None,
 ) -> pd.DataFrame:
     """The calibrated synthetic cohort of 82 patients, deterministic for a seed.
 
@@ -1611,6 +1613,11 @@ def synthesize(
         Processes to use.
     cox_steps : int
         Annealing steps of the Cox phase (run on the winner; 0 skips it and its polish).
+    keep : callable, optional
+        Called with the winner before the Cox phase; when it returns False the Cox phase is
+        skipped and that cohort returned (``attrs["loss"]["cox_skipped"]``). The Cox phase moves
+        nothing but Table 2, so a caller that discards cohorts missing a Table 1, response or
+        survival target (:mod:`analysis.ensemble`) can tell here and save its cost.
 
     Returns
     -------
@@ -1658,7 +1665,8 @@ def synthesize(
     k = min(done, key=lambda c: (results[c][0], results[c][1], c))
     df = _parse(results[k][2])
     cox_before = cox_after = math.nan
-    if cox_steps > 0:
+    skipped = keep is not None and not keep(df)
+    if cox_steps > 0 and not skipped:
         if progress:
             print("synthesize: Cox phase (Table 2 hazard ratios)", file=sys.stderr, flush=True)
         cox_rng = np.random.default_rng(np.random.SeedSequence([int(seed), COX_STREAM]))
@@ -1670,7 +1678,7 @@ def synthesize(
         df = _parse(format_cohort(df))
     df.attrs["loss"] = {
         "feasible": results[k][0], "total": results[k][1], "chain": k,
-        "cox_before": cox_before, "cox_after": cox_after,
+        "cox_before": cox_before, "cox_after": cox_after, "cox_skipped": skipped,
     }  # fmt: skip
     return df
 
