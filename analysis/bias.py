@@ -74,6 +74,20 @@ def naive_cox(
     Returns a dict with ``hr``, ``lower``, ``upper``, ``p`` (Wald; Efron ties, as R and lifelines),
     ``reason`` (empty, or why the estimate does not exist), ``n`` and ``events``. For an exposure
     that happens during follow-up this estimate is biased towards benefit (immortal-time bias).
+
+    Examples
+    --------
+    The exposure is taken as known at time 0, so the months before it count as exposed
+    (compare :func:`time_varying_cox` on the same patients):
+
+    >>> nan = float("nan")
+    >>> d = pd.DataFrame({
+    ...     "os_months": [2, 4, 6, 8, 10, 12], "os_event": [1, 1, 1, 1, 1, 0],
+    ...     "additional_tace": [0, 1, 0, 1, 1, 0], "additional_tace_month": [nan, 3, nan, 1, 5, nan],
+    ... })
+    >>> res = naive_cox(d)
+    >>> round(res["hr"], 3), res["n"], res["events"], res["reason"]
+    (1.215, 6, 5, '')
     """
     _require(df, [exposure_col, duration_col, event_col])
     data = df[[duration_col, event_col, exposure_col]].astype(float)
@@ -106,6 +120,21 @@ def landmark_analysis(
         One row per landmark: ``landmark``, ``n`` (at risk at the landmark), ``exposed``,
         ``events``, ``hr``, ``lower``, ``upper``, ``p``, ``reason``. HR columns are NaN, and
         ``reason`` says why, when a group is empty or the estimate does not exist.
+
+    Examples
+    --------
+    At month 3 five patients are alive (the one who died at month 2 is not); two had their
+    additional TACE by then (at months 1 and 3), the one treated at month 5 counts as untreated;
+    four of the five die later.
+
+    >>> nan = float("nan")
+    >>> d = pd.DataFrame({
+    ...     "os_months": [2, 4, 6, 8, 10, 12], "os_event": [1, 1, 1, 1, 1, 0],
+    ...     "additional_tace": [0, 1, 0, 1, 1, 0], "additional_tace_month": [nan, 3, nan, 1, 5, nan],
+    ... })
+    >>> landmark_analysis(d, [3])[["landmark", "n", "exposed", "events"]]
+       landmark  n  exposed  events
+    0       3.0  5        2       4
     """
     _require(df, [exposure_col, exposure_time_col, duration_col, event_col])
     rows = []
@@ -149,6 +178,22 @@ def to_counting_process(
     -------
     pandas.DataFrame
         Columns ``id``, ``start``, ``stop``, ``exposed``, ``event``, rows in patient order.
+
+    Examples
+    --------
+    The patient treated at month 3 and dead at month 4 gives two rows: (0, 3] untreated without
+    an event and (3, 4] treated with the death:
+
+    >>> nan = float("nan")
+    >>> d = pd.DataFrame({
+    ...     "os_months": [2, 4], "os_event": [1, 1],
+    ...     "additional_tace": [0, 1], "additional_tace_month": [nan, 3],
+    ... })
+    >>> to_counting_process(d)
+       id  start  stop  exposed  event
+    0   0    0.0   2.0        0      1
+    1   1    0.0   3.0        0      0
+    2   1    3.0   4.0        1      1
     """
     _require(df, [exposure_col, exposure_time_col, duration_col, event_col])
     ids = df[id_col] if id_col else pd.Series(range(len(df)), index=df.index)
@@ -209,6 +254,14 @@ def cox_one_covariate(start, stop, event, x, **kwargs) -> dict:
     ``converged`` and ``reason`` — empty when the estimate exists, otherwise why it does not (no
     events, a covariate that does not vary, an estimate running off to infinity because every
     event is on one side); the estimates are then NaN, so a chapter can explain instead of crash.
+
+    Examples
+    --------
+    >>> res = cox_one_covariate([0, 0, 0, 0], [1, 2, 3, 4], [1, 1, 1, 1], [0, 1, 0, 1])
+    >>> round(res["hr"], 4), res["reason"]   # exp(-0.9406), see cox_efron
+    (0.3904, '')
+    >>> cox_one_covariate([0, 0, 0, 0], [1, 2, 3, 4], [1, 1, 0, 0], [1, 1, 0, 0])["reason"]
+    'the estimate runs off to infinity (all events in one group)'
     """
     nan = {"hr": np.nan, "lower": np.nan, "upper": np.nan, "p": np.nan, "converged": False}
     x = np.asarray(x, float)
@@ -253,6 +306,20 @@ def time_varying_cox(
         exist), ``n`` (patients), ``events``. Patients with no follow-up (a duration of 0) are
         never at risk in an interval ``(start, stop]`` and are left out, as R's ``coxph``
         requires; ``n`` counts the patients used.
+
+    Examples
+    --------
+    The months before each additional TACE now count as untreated: the HR is no longer credited
+    with them (compare :func:`naive_cox`, 1.215):
+
+    >>> nan = float("nan")
+    >>> d = pd.DataFrame({
+    ...     "os_months": [2, 4, 6, 8, 10, 12], "os_event": [1, 1, 1, 1, 1, 0],
+    ...     "additional_tace": [0, 1, 0, 1, 1, 0], "additional_tace_month": [nan, 3, nan, 1, 5, nan],
+    ... })
+    >>> res = time_varying_cox(d)
+    >>> round(res["hr"], 3), res["n"], res["events"]
+    (2.018, 6, 5)
     """
     followed = pd.to_numeric(df[duration_col]) > 0
     long = to_counting_process(
@@ -286,6 +353,21 @@ def exposure_analyses(
         ``naive`` and ``time_varying`` (dicts as :func:`naive_cox`), ``landmarks`` (the frame of
         :func:`landmark_analysis`, empty without exposure times) and ``reason`` (why the
         time-dependent analyses are missing, or empty).
+
+    Examples
+    --------
+    >>> nan = float("nan")
+    >>> d = pd.DataFrame({
+    ...     "os_months": [2, 4, 6, 8, 10, 12], "os_event": [1, 1, 1, 1, 1, 0],
+    ...     "additional_tace": [0, 1, 0, 1, 1, 0], "additional_tace_month": [nan, 3, nan, 1, 5, nan],
+    ... })
+    >>> res = exposure_analyses(d, landmarks=[3])
+    >>> sorted(res), res["reason"]
+    (['landmarks', 'naive', 'reason', 'time_varying'], '')
+    >>> round(res["naive"]["hr"], 3), round(res["time_varying"]["hr"], 3)
+    (1.215, 2.018)
+    >>> exposure_analyses(d.drop(columns="additional_tace_month"), [3])["reason"] != ""
+    True
     """
     naive = naive_cox(df, exposure_col, duration_col, event_col)
     timed = exposure_time_col in df.columns and (
@@ -334,6 +416,15 @@ def simulate_null_exposure(
     pandas.DataFrame
         ``os_months``, ``os_event``, ``additional_tace`` (0/1), ``additional_tace_month`` (NaN if
         none) — the cohort's column names, so every function here applies.
+
+    Examples
+    --------
+    >>> d = simulate_null_exposure(5, seed=1)
+    >>> d.columns.tolist()
+    ['os_months', 'os_event', 'additional_tace', 'additional_tace_month']
+    >>> treated = d[d["additional_tace"] == 1]
+    >>> bool((treated["additional_tace_month"] < treated["os_months"]).all())   # only the living are treated
+    True
     """
     if n < 1:
         raise ValueError(f"n must be positive, got {n!r}")
@@ -368,6 +459,14 @@ def null_simulation(n_sims: int, n: int = 82, seed: int = 2024, **kwargs) -> pd.
     pandas.DataFrame
         One row per simulated study: ``sim``, ``naive_hr``, ``naive_p``, ``tv_hr``, ``tv_p``.
         Summaries (median HR, share of P < 0.05) are left to the caller.
+
+    Examples
+    --------
+    >>> sims = null_simulation(3, n=30, seed=1)
+    >>> sims.columns.tolist(), len(sims)
+    (['sim', 'naive_hr', 'naive_p', 'tv_hr', 'tv_p'], 3)
+    >>> sims.equals(null_simulation(3, n=30, seed=1))   # seeded
+    True
     """
     seeds = np.random.SeedSequence(seed).spawn(n_sims)
     rows = []
@@ -409,6 +508,20 @@ def cutoff_sensitivity(
     pandas.DataFrame
         One row per cut-off: ``cutoff``, ``n_low``, ``n_high``, ``median_low``, ``median_high``,
         ``logrank_p``, ``hr``, ``lower``, ``upper``, ``p``.
+
+    Examples
+    --------
+    Six patients; at the cut-off 3 the low group dies at 4, 8 and 12 months (median 8), the high
+    group at 2, 6 and 10 (median 6):
+
+    >>> d = pd.DataFrame({
+    ...     "prior_tace_sessions": [1, 2, 3, 4, 5, 6],
+    ...     "os_months": [12, 4, 8, 6, 10, 2],
+    ...     "os_event": [1, 1, 1, 1, 1, 1],
+    ... })
+    >>> row = cutoff_sensitivity(d, [3]).iloc[0]
+    >>> int(row["n_low"]), int(row["n_high"]), float(row["median_low"]), float(row["median_high"])
+    (3, 3, 8.0, 6.0)
     """
     _require(df, [column, duration_col, event_col])
     rows = []
@@ -444,6 +557,13 @@ def multivariable_design(
     prior TACE per unit, AFP per ng/mL, additional TACE 0/1. A term that does not vary is
     dropped (so the model may have fewer than 11 parameters); rows with a missing value are
     dropped.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> design = multivariable_design(load_cohort())
+    >>> design.shape, design.columns[-3:].tolist()
+    ((82, 13), ['additional_tace', 'os_months', 'os_event'])
     """
     _require(cohort, ["child_pugh_score", "albumin_g_dl", duration_col, event_col])
     return paper.multivariable_design(cohort, duration_col, event_col)
@@ -483,6 +603,18 @@ def optimism_corrected_concordance(
         ``apparent``, ``optimism``, ``corrected``, ``n_boot`` (used), ``failed``, ``events``,
         ``parameters``, ``events_per_parameter`` and ``reason`` (empty, or why the estimates are
         NaN).
+
+    Examples
+    --------
+    A few replicates only (the book uses 200):
+
+    >>> from analysis.cohort import load_cohort
+    >>> design = multivariable_design(load_cohort())
+    >>> res = optimism_corrected_concordance(design, "os_months", "os_event", n_boot=10)
+    >>> res["events"], res["parameters"], round(res["events_per_parameter"], 2)   # 68 / 11
+    (68, 11, 6.18)
+    >>> round(res["apparent"] - res["optimism"], 12) == round(res["corrected"], 12)
+    True
     """
     _require(design, [duration_col, event_col])
     if design.isna().any().any():
