@@ -37,16 +37,18 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 from scipy.stats import norm
 
-from analysis import published
+from analysis import PUBLISHED_DIR, published
 from analysis.clinical import albi_frame, child_pugh_class_from_points
 from analysis.formatting import rounded
 
@@ -840,6 +842,14 @@ def table2_feasibility(directory=None, *, max_deaths: int | None = None) -> pd.D
     >>> f.loc[~f.feasible & (f.cell != "P"), ["term", "model", "cell"]].values.tolist()
     [['albumin_le3', 'univariate', '95% CI'], ['albumin_le3', 'multivariable', 'HR'], ['additional_tace', 'univariate', '95% CI']]
     """
+    # memoised on the published files' names, sizes and times, as published.load is; a copy
+    folder = Path(PUBLISHED_DIR if directory is None else directory)
+    files = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(folder.glob("*.yaml")))  # fmt: skip
+    return _table2_feasibility(directory, files, max_deaths).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.DataFrame:
     entries = published.load(directory)
     t2 = entries[entries.location == "table2"]
 
