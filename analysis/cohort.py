@@ -149,6 +149,14 @@ class Column:
         Not reported by the paper; the synthetic cohort uses assumed values.
     plausible : Plausible or None
         Plausibility rules (physiological maximum, cohort median, likely wrong units).
+
+    Examples
+    --------
+    >>> col = SCHEMA["age_years"]
+    >>> col.type, col.unit, col.required, col.min, col.max
+    ('integer', 'years', True, 18, 110)
+    >>> SCHEMA["sex"].allowed
+    ('M', 'F')
     """
 
     name: str
@@ -191,6 +199,13 @@ class Schema:
 
     ``SCHEMA["sex"]`` gives one column, iteration gives them in file order,
     :attr:`required` and :attr:`optional` the names, :meth:`to_frame` a table for the book.
+
+    Examples
+    --------
+    >>> len(SCHEMA), "sex" in SCHEMA, SCHEMA.required[:3]
+    (38, True, ['patient_id', 'age_years', 'sex'])
+    >>> [c.name for c in SCHEMA][:2]
+    ['patient_id', 'age_years']
     """
 
     def __init__(self, columns: Iterable[Column], version: int = 1):
@@ -717,6 +732,18 @@ def read_cohort_csv(path: Path | str) -> tuple[pd.DataFrame, list[Problem]]:
     CohortError
         If the file cannot be read as CSV at all (missing, empty, binary, not UTF-8, another
         delimiter); its problems are ``fatal``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "mine.csv")
+    ...     load_cohort().head(3).to_csv(path, index=False)
+    ...     frame, problems = read_cohort_csv(path)
+    >>> frame.shape, problems, frame.attrs["line_numbers"]
+    ((3, 38), [], [2, 3, 4])
+    >>> frame.loc[0, ["patient_id", "age_years", "sex"]].tolist()   # strings, as read
+    ['SYN001', '53', 'M']
     """
     stream = _CsvStream(Path(path))
     parts = list(stream.chunks())
@@ -946,6 +973,18 @@ class CohortValidator:
         Run :class:`analysis.privacy.IdentifierScanner` on the cells as well.
 
     Use :meth:`add` for each chunk and :meth:`problems` at the end.
+
+    Examples
+    --------
+    A header without most required columns: every missing one is a problem, before any row is
+    read (rows are then fed with :meth:`add`).
+
+    >>> validator = CohortValidator(["patient_id", "age_years"], privacy_guard=False)
+    >>> problems = validator.problems()
+    >>> len(problems), len(SCHEMA.required) - 2
+    (19, 19)
+    >>> print(problems[0])
+    column sex: required column is missing
     """
 
     def __init__(self, columns: Iterable[str], privacy_guard: bool = True):
@@ -1425,6 +1464,15 @@ def validate_cohort(df: pd.DataFrame) -> list[Problem]:
         weights like pounds, laboratory values in another unit: the ``plausible`` entries of
         ``data/schema.yaml``). Columns not in the schema are ignored here (the privacy guard
         still looks at them).
+
+    Examples
+    --------
+    >>> cohort = load_cohort()
+    >>> validate_cohort(cohort)
+    []
+    >>> problems = validate_cohort(cohort.head(3).assign(os_event=[1, 2, 0]))
+    >>> print(problems[0])
+    column os_event: must be 0 or 1 — 1 row: row 1 (patient_id SYN002): 2 [1 = died, 0 = alive at last follow-up (censored)]
     """
     chunk = _frame_chunk(df)
     validator = CohortValidator(chunk.columns, privacy_guard=False)
@@ -1437,7 +1485,18 @@ def validate_cohort(df: pd.DataFrame) -> list[Problem]:
 # --------------------------------------------------------------------------------------------
 @dataclass
 class CohortReport:
-    """What :func:`check_cohort_file` found: rows, columns, errors and warnings."""
+    """What :func:`check_cohort_file` found: rows, columns, errors and warnings.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "mine.csv")
+    ...     load_cohort().head(3).to_csv(path, index=False)
+    ...     report = check_cohort_file(path)
+    >>> report.source, report.rows, len(report.columns), report.problems, report.fatal
+    ('mine.csv', 3, 38, [], False)
+    """
 
     source: str
     rows: int
@@ -1478,6 +1537,20 @@ def check_cohort_file(
     -------
     CohortReport
         Fatal problems (an unreadable file) are returned, not raised.
+
+    Examples
+    --------
+    A three-patient file in a temporary folder, one death coded 2:
+
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "mine.csv")
+    ...     load_cohort().head(3).assign(os_event=[1, 2, 0]).to_csv(path, index=False)
+    ...     report = check_cohort_file(path)
+    >>> report.rows, report.fatal
+    (3, False)
+    >>> print(report.problems[0])
+    column os_event: must be 0 or 1 — 1 row: line 3 (patient_id SYN002): 2 [1 = died, 0 = alive at last follow-up (censored)]
     """
     path = Path(path)
     try:
@@ -1587,6 +1660,14 @@ def chapter_needs(columns: Iterable[str] | None = None) -> pd.DataFrame:
     pandas.DataFrame
         One row per chapter of :data:`CHAPTER_NEEDS`: ``chapter``, ``required columns``,
         ``optional columns`` (and ``absent from this cohort``).
+
+    Examples
+    --------
+    >>> needs = chapter_needs()
+    >>> needs.loc[2, ["chapter", "required columns"]].tolist()
+    ['03-treatment', 'bilirubin_mg_dl, ast_u_l']
+    >>> chapter_needs(["patient_id"]).columns[-1]   # with a cohort's columns
+    'absent from this cohort'
     """
     rows = []
     for chapter, needed in CHAPTER_NEEDS.items():
@@ -1628,6 +1709,14 @@ def derive(df: pd.DataFrame) -> pd.DataFrame:
         ``"2–4"`` or ``">4"`` prior TACE sessions, the paper's grouping.
     disease_control, objective_response : int
         1 for best response CR/PR/SD (disease control) or CR/PR (objective response).
+
+    Examples
+    --------
+    >>> d = derive(load_cohort().head(3))
+    >>> d["child_pugh_score"].tolist(), d["child_pugh_class"].tolist()
+    ([5, 6, 5], ['A', 'A', 'A'])
+    >>> d["best_response"].tolist(), d["disease_control"].tolist(), d["objective_response"].tolist()
+    (['PD', 'PR', 'PR'], [0, 1, 1], [0, 1, 1])
     """
     out = df.copy()
     score = out["child_pugh_score"]
