@@ -620,6 +620,20 @@ class IdentifierScanner:
     form), ``"text"`` (free columns: every rule, nine-digit runs, whole-cell names that repeat
     at most three times, free-text warning), ``"value"`` (cells of number or category columns
     that failed their own check or are long: every rule but names).
+
+    Examples
+    --------
+    A column named like an identifier is refused from the header; a resident registration
+    number in ``patient_id`` is found in the cells (and shown masked):
+
+    >>> from analysis.problems import RowRef
+    >>> scanner = IdentifierScanner(["patient_id", "name", "age_years"])
+    >>> scanner.refused
+    {'name'}
+    >>> cells = np.array(["P001", "850101-1234567"], dtype=object)
+    >>> scanner.scan("patient_id", "id", cells, np.arange(2), lambda i, shown: RowRef(i + 2, None, shown))
+    >>> [(p.column, p.rows[0].value if p.rows else None) for p in scanner.problems()]
+    [('name', None), ('patient_id', "'85****-*******'")]
     """
 
     def __init__(self, columns: Iterable[str]):
@@ -838,6 +852,21 @@ def suppress_small_counts(
     -----
     This is primary suppression only (as in many registries' publication rules): a hidden cell
     may still be recoverable from a printed total. Chapters that show totals say so.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"group": ["a", "b", "c"], "n": [12, 3, 0]})
+    >>> shown = suppress_small_counts(table)
+    >>> shown
+      group   n
+    0     a  12
+    1     b  <5
+    2     c   0
+    >>> shown.attrs["suppressed"]
+    1
+    >>> rates = pd.DataFrame({"response": ["CR", "PR"], "n (%)": ["3 (3.7)", "40 (48.8)"]})
+    >>> suppress_small_counts(rates)["n (%)"].tolist()   # the percentage goes with the count
+    ['<5', '40 (48.8)']
     """
     out = table.copy()
     out.attrs["suppressed"] = 0
@@ -896,6 +925,17 @@ def suppress_if_user_cohort(
 
     Chapters call this on every count table with their ``cohort_path`` parameter (and,
     optionally, a ``min_cell_count`` parameter passed as ``threshold``).
+
+    Examples
+    --------
+    The book's own cohort is shown whole; any other cohort has its counts of 1–4 hidden:
+
+    >>> from analysis import COHORT_CSV
+    >>> table = pd.DataFrame({"group": ["a", "b", "c"], "n": [12, 3, 0]})
+    >>> suppress_if_user_cohort(table, COHORT_CSV)["n"].tolist()
+    [12, 3, 0]
+    >>> suppress_if_user_cohort(table, "my_cohort.csv")["n"].tolist()
+    [12, '<5', 0]
     """
     if not is_user_cohort(cohort_path):
         return table
