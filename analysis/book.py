@@ -129,7 +129,8 @@ def verdict_provenance(table: pd.DataFrame, *quantities: str) -> Provenance:
 
 
 def _badge(prov: Provenance | None) -> str:
-    return prov._repr_markdown_() if prov is not None else ""
+    """A compact badge for a table (the class; the note in its tooltip)."""
+    return prov.badge(compact=True) if prov is not None else ""
 
 
 def _data_uri(payload: bytes, mime: str) -> str:
@@ -367,7 +368,7 @@ def glue_table(
     glue(name, Markdown(text), display=False)
     parts = []
     if whole is not None:
-        parts.append(f"Every number in this table: {_badge(whole)}")
+        parts.append(f"Every number in this table: {whole.badge()}")
     if reasons:
         parts.append(
             "\n".join(

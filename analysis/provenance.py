@@ -91,9 +91,24 @@ class Provenance:
 
     def _repr_markdown_(self) -> str:
         """The badge (inline HTML, styled by ``book.css``; the title explains the class)."""
+        return self.badge()
+
+    def badge(self, compact: bool = False) -> str:
+        """The badge as inline HTML; ``compact`` shows only the class (and a verdict mark) and
+        moves the note into the tooltip, for table cells and headers.
+
+        Examples
+        --------
+        >>> print(assumed("heights").badge(compact=True))
+        <sup class="provenance provenance-assumed" title="depends on choices made for the synthetic cohort, not on the paper (heights)">assumed</sup>
+        """
+        title = MEANINGS[self.kind]
+        text = str(self)
+        if compact and self.note and self.note not in VERDICT_MARKS:
+            title, text = f"{title} ({self.note})", self.kind
         return (
             f'<sup class="provenance provenance-{self.kind}" '
-            f'title="{html.escape(MEANINGS[self.kind])}">{html.escape(str(self))}</sup>'
+            f'title="{html.escape(title)}">{html.escape(text)}</sup>'
         )
 
     def _repr_pretty_(self, printer, cycle) -> None:
