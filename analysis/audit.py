@@ -114,6 +114,14 @@ class Check:
         Why the verdict follows, in plain words.
     details : dict
         The numbers behind ``computed`` (for tests and for chapters that glue them).
+
+    Examples
+    --------
+    >>> check = percent_of_count(75, 82, 91.5, 1)
+    >>> check.verdict, check.computed
+    ('consistent', '75/82 = 91.463%')
+    >>> check.explanation
+    '75 of 82 is 91.463%, which prints as 91.5%.'
     """
 
     verdict: str
@@ -167,6 +175,11 @@ def percent_of_count(count: int, n: int, percent: float, decimals: int) -> Check
         The printed percentage.
     decimals : int
         Decimals of the printed percentage.
+
+    Examples
+    --------
+    >>> percent_of_count(75, 82, 91.5, 1).verdict, percent_of_count(75, 82, 91.4, 1).verdict
+    ('consistent', 'inconsistent')
     """
     _check_positive_int("n", n)
     if not 0 <= count <= n:
@@ -193,6 +206,15 @@ def grim_percent(percent: float, n: int, decimals: int) -> Check:
     fractions ``k/n`` exist; the check lists every ``k`` with ``100·k/n`` within half a unit of
     the printed percentage. The test has power only when ``100/n`` is larger than one unit of
     the last printed digit (for ``n = 82`` and one decimal it is: steps of 1.22%).
+
+    Examples
+    --------
+    Only 7 of 82 (8.54%) prints as 8.5%; 8.6% lies between 7/82 and 8/82 (9.76%):
+
+    >>> grim_percent(8.5, 82, 1).details
+    {'counts': [7]}
+    >>> grim_percent(8.6, 82, 1).verdict
+    'inconsistent'
     """
     _check_positive_int("n", n)
     half = _half(decimals)
@@ -229,6 +251,16 @@ def grim_mean(mean: float, n: int, decimals: int, items: int = 1) -> Check:
     mean is ``T/(n·items)``. The check lists every ``T`` whose mean prints as the reported one.
     It can only fail when ``n·items < 10**decimals`` (otherwise consecutive totals are closer
     than one printed unit); the explanation says when the test has no power.
+
+    Examples
+    --------
+    Ten integers sum to an integer, so their mean has one decimal at most; 3.47 over 15 is 52/15:
+
+    >>> grim_mean(3.45, 10, 2).verdict
+    'inconsistent'
+    >>> check = grim_mean(3.47, 15, 2)
+    >>> check.verdict, check.details
+    ('consistent', {'totals': [52]})
     """
     _check_positive_int("n", n)
     _check_positive_int("items", items)
@@ -264,6 +296,16 @@ def grimmer(mean: float, sd: float, n: int, mean_decimals: int, sd_decimals: int
     have the parity of ``T``. The SD is allowed its rounding interval ``sd ± 0.5·10**-d``. The
     test has little power when that interval spans several integers of ``S`` (large ``n``,
     SD printed with one decimal), which the explanation states.
+
+    Examples
+    --------
+    1, 2, …, 6 have mean 3.5, SD 1.87 (sum 21, sum of squares 91):
+
+    >>> check = grimmer(3.5, 1.87, 6, 1, 2)
+    >>> check.verdict, check.details
+    ('consistent', {'sums_of_squares': [(21, 91)]})
+    >>> grimmer(3.5, 1.05, 10, 1, 2).verdict
+    'inconsistent'
     """
     _check_positive_int("n", n)
     if n < 2:
@@ -332,6 +374,15 @@ def sd_within_bounds(
     reasoning behind SPRITE :cite:`heathers2018`. Rounding of the mean and SD is allowed for.
     An SD larger than ``m − a`` also means that mean ± SD reaches below the minimum: the data
     are right-skewed and a median with quartiles would describe them better.
+
+    Examples
+    --------
+    Values in [0, 5] with mean 1.0: the SD is at most sqrt(10/9 · 1 · 4) = 2.11 (2.15 allowing
+    for the rounding of the mean):
+
+    >>> check = sd_within_bounds(1.0, 3.0, 10, 1, 1, lower=0, upper=5)
+    >>> check.verdict, check.computed
+    ('inconsistent', 'largest possible SD 2.15')
     """
     _check_positive_int("n", n)
     if n < 2:
@@ -392,7 +443,15 @@ def sd_within_bounds(
 
 
 def parts_sum(parts: dict[str, int], total: int) -> Check:
-    """Do the counts of mutually exclusive categories add up to the total?"""
+    """Do the counts of mutually exclusive categories add up to the total?
+
+    Examples
+    --------
+    >>> parts_sum({"A": 74, "B": 8, "C": 0}, 82).computed
+    '74 + 8 + 0 = 82'
+    >>> parts_sum({"A": 74, "B": 9}, 82).explanation
+    'The categories add up to 83, not 82.'
+    """
     s = sum(parts.values())
     listed = " + ".join(str(v) for v in parts.values())
     if s == total:
@@ -409,6 +468,11 @@ def criteria_cover(counts: dict[str, int], n: int) -> Check:
 
     Method: each count must be at most ``n``, and their sum at least ``n`` (otherwise some
     patient meets none). The mean number of criteria per patient is reported.
+
+    Examples
+    --------
+    >>> criteria_cover({"poor response": 40, "new lesions": 30}, 82).computed
+    'sum 70 < 82'
     """
     _check_positive_int("n", n)
     too_big = [k for k, v in counts.items() if v > n]
@@ -454,6 +518,16 @@ def interval_symmetry(
     lifelines (after :cite:`brookmeyer1982`) are not. The asymmetry ``(U − m) − (m − L)`` must be
     within the rounding of the three printed numbers (``h_U + h_L + 2·h_m``). The SE the
     interval implies is ``(U − L)/(2·1.96)``.
+
+    Examples
+    --------
+    8.7–11.1 is 1.2 either side of 9.9, so SE = 2.4 / (2 · 1.96) = 0.61:
+
+    >>> check = interval_symmetry(9.9, 8.7, 11.1, 1, 1, 1)
+    >>> check.verdict, round(check.details["se"], 2)
+    ('consistent', 0.61)
+    >>> interval_symmetry(9.9, 8.7, 14.0, 1, 1, 1).verdict
+    'inconsistent'
     """
     if not lower <= upper:
         raise ValueError(f"lower must not exceed upper, got {lower!r} > {upper!r}")
@@ -488,6 +562,12 @@ def range_reading(lower: float, upper: float, others: dict[str, float], label: s
     Method: if ``lower–upper`` were the range (minimum to maximum) of the individual values,
     every value from the same patients, and so every subgroup median, would lie inside it.
     ``others`` holds such values (e.g. the median survival of a subgroup of the same cohort).
+
+    Examples
+    --------
+    >>> check = range_reading(2.0, 8.0, {"subgroup median": 9.9}, label="OS")
+    >>> check.verdict, check.computed
+    ('inconsistent', 'subgroup median = 9.9 outside 2–8')
     """
     outside = {k: v for k, v in others.items() if not lower - _EPS <= v <= upper + _EPS}
     if outside:
@@ -519,6 +599,14 @@ def iqr_reading(
     extremes of 80–100 values sit). If the IQR reading needs a log-scale SD above ``max_log_sd``
     (tumour markers in HCC cohorts have log-scale SDs of about 2–3) the verdict is
     ``"cannot tell"``: implausible, not impossible.
+
+    Examples
+    --------
+    Read as an IQR, 1.7–348,100 needs a log-scale SD of ln(348100 / 1.7) / (2 · 0.674) = 9.1:
+
+    >>> check = iqr_reading(333.4, 1.7, 348100, 82)
+    >>> check.verdict, check.computed
+    ('cannot tell', 'log-SD 9.1 as IQR, 2.4 as min–max')
     """
     _check_positive_int("n", n)
     if not q1 - _EPS <= median <= q3 + _EPS:
@@ -571,6 +659,13 @@ def hr_ci_centre(
     ``ln U`` and ``HR = sqrt(L·U)`` :cite:`altman2011`. Each printed number is allowed its
     rounding interval; if that fails, truncated printing (``x`` standing for ``[x, x + 10**-d)``)
     is tried and the explanation says the numbers agree only under truncation.
+
+    Examples
+    --------
+    The geometric centre of 1.0–4.0 is sqrt(1 · 4) = 2:
+
+    >>> hr_ci_centre(2.0, 1.0, 4.0, 1, 1).verdict, hr_ci_centre(2.5, 1.0, 4.0, 1, 1).verdict
+    ('consistent', 'inconsistent')
     """
     centre = math.sqrt(lower * upper)
     computed = f"√(L·U) = {centre:.{max(hr_decimals, 3)}f}"
@@ -694,6 +789,14 @@ def p_from_ci(
     every printed number (:func:`analysis.paper.row_feasibility`, a linear programme over the
     rounding boxes), and the printed P bounds the effect per unit: ``|ln HR| = z·SE`` with
     ``(z + 1.96)·SE ≤ ln(U + h)``.
+
+    Examples
+    --------
+    HR 2 with 1–4: SE = ln 4 / (2 · 1.96) = 0.354 and z = ln 2 / SE = 1.96, so P = 0.05:
+
+    >>> check = p_from_ci(2.0, 1.0, 4.0, 0.05, "=", 1, 1, 2)
+    >>> check.verdict, check.computed
+    ('consistent', 'SE 0.354, z 1.96, P ≈ 0.050')
     """
     se_lo, se_hi = _se_bounds(lower, upper, ci_decimals)
     hr_lo, hr_hi = _log_bounds(hr, hr_decimals)
@@ -771,6 +874,14 @@ def se_for_binary(
     When the SE is below the floor the covariate cannot have been 0/1: a per-unit (continuous)
     coding is the usual explanation; with ``hr`` and ``per = (k, "unit name")`` the explanation
     re-expresses the HR per ``k`` units (``hr**k``).
+
+    Examples
+    --------
+    0.9–1.1 implies SE = ln(1.1 / 0.9) / 3.92 = 0.051, below the 0/1 floor 2 / √68 = 0.243:
+
+    >>> check = se_for_binary(0.9, 1.1, 1, 68)
+    >>> check.verdict, check.computed
+    ('inconsistent', 'SE 0.051 vs floor 0.243')
     """
     _check_positive_int("max_events", max_events)
     se_lo, se_hi = _se_bounds(lower, upper, ci_decimals)
@@ -815,6 +926,13 @@ def same_quantity(versions: list[tuple[str, tuple[float, ...], tuple[int, ...]]]
         ``values`` is a tuple (one number, or the two bounds of an interval) and ``decimals``
         their printed decimals. Two prints agree when they differ by no more than the sum of
         their rounding half-units (``14`` and ``14.0`` agree).
+
+    Examples
+    --------
+    >>> same_quantity([("abstract", (9.9,), (1,)), ("results", (9.9,), (1,))]).verdict
+    'consistent'
+    >>> same_quantity([("abstract", (9.9,), (1,)), ("results", (10.9,), (1,))]).explanation
+    'results prints 10.9, where 1 other place(s) print 9.9.'
     """
     if len(versions) < 2:
         raise ValueError("same_quantity needs at least two versions")
@@ -855,6 +973,12 @@ def claim_p_below(p_values: dict[str, tuple[float, str]], threshold: float) -> C
     ``p_values`` maps a factor to ``(printed P, relation)``. A printed P counts as below the
     threshold when even its rounding interval's lower end is below it (``"<"`` P values are
     below when their bound is at most the threshold).
+
+    Examples
+    --------
+    >>> check = claim_p_below({"AST": (0.01, "="), "CRP": (0.06, "=")}, 0.05)
+    >>> check.verdict, check.details
+    ('inconsistent', {'not_below': ['CRP 0.06']})
     """
     below, not_below = [], []
     for name, (p, relation) in p_values.items():
@@ -877,6 +1001,11 @@ def claim_direction(hr: float, claimed: str) -> Check:
 
     ``claimed`` is ``"worse"`` (the exposed group dies sooner: HR > 1 against the reference) or
     ``"better"`` (HR < 1).
+
+    Examples
+    --------
+    >>> claim_direction(1.8, "worse").verdict, claim_direction(0.8, "worse").verdict
+    ('consistent', 'inconsistent')
     """
     if claimed not in ("worse", "better"):
         raise ValueError(f"claimed must be 'worse' or 'better', got {claimed!r}")
@@ -893,7 +1022,13 @@ def claim_direction(hr: float, claimed: str) -> Check:
 
 
 def claim_extreme(values: dict[str, float], claimed: str, which: str) -> Check:
-    """Is ``claimed`` the largest (``which="max"``) or smallest (``"min"``) of ``values``?"""
+    """Is ``claimed`` the largest (``which="max"``) or smallest (``"min"``) of ``values``?
+
+    Examples
+    --------
+    >>> claim_extreme({"a": 1.0, "b": 3.0}, "b", "max").computed
+    'largest: b (3)'
+    """
     if which not in ("max", "min"):
         raise ValueError(f"which must be 'max' or 'min', got {which!r}")
     if claimed not in values:
@@ -920,6 +1055,15 @@ def claim_groups_complementary(
     ``exposed`` and ``comparison`` are ``(relation, value)`` with relation in
     ``<, <=, >, >=``; ``minimum`` is the smallest possible count (2 prior TACE sessions here).
     The check lists the counts that fall in neither or both groups, up to ``value + 1``.
+
+    Examples
+    --------
+    ">4" and "<4" leave out the patients with exactly 4 sessions:
+
+    >>> claim_groups_complementary((">", 4), ("<=", 4), 2).verdict
+    'consistent'
+    >>> claim_groups_complementary((">", 4), ("<", 4), 2).explanation
+    'A patient with 4 falls in neither group.'
     """
     ops = {
         "<": lambda x, v: x < v,
@@ -950,7 +1094,13 @@ def claim_groups_complementary(
 
 
 def claim_table_reference(quantity: str, table: str, table_quantities: set[str]) -> Check:
-    """Does the table a sentence points to hold the quantity the sentence reports?"""
+    """Does the table a sentence points to hold the quantity the sentence reports?
+
+    Examples
+    --------
+    >>> claim_table_reference("os_median", "table2", {"hr"}).verdict
+    'inconsistent'
+    """
     if quantity in table_quantities:
         return Check(CONSISTENT, f"{quantity} in {table}", f"{table} reports {quantity}.")
     return Check(
@@ -974,6 +1124,15 @@ def bclc_stage_c(
     excluded by the caller), patients whose refractoriness was defined by vascular invasion,
     and patients with extrahepatic spread. The explanation also gives the minimum under the
     narrowest reading (only Vp3–4 as macrovascular invasion).
+
+    Examples
+    --------
+    45 patients have PVTT (Vp1–3), so at least 45 are stage C:
+
+    >>> bclc_stage_c(60, {"Vp1": 10, "Vp2": 20, "Vp3": 15}, 30, 5).computed
+    'stage C ≥ 45 expected, 60 printed'
+    >>> bclc_stage_c(40, {"Vp1": 10, "Vp2": 20, "Vp3": 15}, 30, 5).verdict
+    'inconsistent'
     """
     total_pvtt = sum(pvtt.values())
     strict = max(total_pvtt, vascular_invasion, extrahepatic)
@@ -1005,6 +1164,13 @@ def child_pugh_classes(class_counts: dict[str, int], score_levels: list[int]) ->
 
     Class A is 5–6 points, B 7–9, C 10–15. A class with patients needs at least one listed score
     in its range, and no score may be listed in a class that has no patients.
+
+    Examples
+    --------
+    >>> child_pugh_classes({"A": 74, "B": 8, "C": 0}, [5, 6, 7, 8]).verdict
+    'consistent'
+    >>> child_pugh_classes({"A": 74, "B": 8, "C": 0}, [5, 6, 10]).verdict   # no B score, a C score
+    'inconsistent'
     """
     ranges = {"A": range(5, 7), "B": range(7, 10), "C": range(10, 16)}
     problems = []
@@ -1029,7 +1195,15 @@ def child_pugh_classes(class_counts: dict[str, int], score_levels: list[int]) ->
 
 
 def response_rates(cr: int, pr: int, sd: int, pd_: int, orr: int, dcr: int, n: int) -> Check:
-    """Objective response = CR + PR and disease control = CR + PR + SD (mRECIST), all of ``n``."""
+    """Objective response = CR + PR and disease control = CR + PR + SD (mRECIST), all of ``n``.
+
+    Examples
+    --------
+    >>> response_rates(2, 30, 20, 30, 32, 52, 82).computed
+    '2+30 = 32; 2+30+20 = 52'
+    >>> response_rates(2, 30, 20, 30, 33, 52, 82).verdict
+    'inconsistent'
+    """
     problems = []
     if cr + pr != orr:
         problems.append(f"CR + PR = {cr + pr}, not {orr}")
@@ -1083,6 +1257,15 @@ def logrank_vs_medians(
     give ranges for the unknowns; the printed P (rounded or truncated) gives a range for z.
     Overlapping ranges are ``"consistent"``; ranges apart by more than a factor of 2 are
     ``"inconsistent"``; anything in between is ``"cannot tell"``.
+
+    Examples
+    --------
+    Medians of 14 and 3.4 months imply HR ≈ 3.4 / 14 = 0.24; with 60–68 deaths that is a
+    log-rank P far below the printed <0.001:
+
+    >>> check = logrank_vs_medians(14.0, 3.4, 0.001, "<", 3, (60, 68), (0.3, 0.5))
+    >>> check.verdict, check.computed
+    ('consistent', 'HR ≈ 0.24; expected P <0.0001')
     """
     if median_a <= 0 or median_b <= 0:
         raise ValueError(f"medians must be positive, got {median_a!r}, {median_b!r}")
@@ -1137,6 +1320,13 @@ def cox_vs_medians(
     Approximation: exponential survival, so ``HR ≈ median_ref/median_exposed``. Inside the
     printed CI is ``"consistent"``; outside it by more than a factor of 2 (beyond ``2·U`` or
     below ``L/2``) is ``"inconsistent"``; otherwise ``"cannot tell"``.
+
+    Examples
+    --------
+    >>> cox_vs_medians(2.0, 1.2, 3.3, 5.0, 10.0).computed   # HR ≈ 10 / 5
+    'HR from medians ≈ 2.00'
+    >>> cox_vs_medians(2.0, 1.2, 3.3, 10.0, 5.0).verdict    # HR ≈ 0.5, far outside 1.2–3.3
+    'inconsistent'
     """
     implied = median_ref / median_exposed
     computed = f"HR from medians ≈ {number(implied, 2)}"
@@ -1195,6 +1385,12 @@ def cox_vs_logrank(
     With ``same_coding=False`` (the Cox term cannot be the same split: its SE is below the 0/1
     floor) the verdict is ``"consistent"``: a per-unit Wald test and a two-group log-rank test
     are not tied by any arithmetic, so both P values can be true.
+
+    Examples
+    --------
+    >>> check = cox_vs_logrank(2.0, 1.2, 3.3, 1, 0.007, "=", 3)
+    >>> check.verdict, round(check.details["wald_z"], 2)
+    ('consistent', 2.69)
     """
     se = (math.log(upper) - math.log(lower)) / (2 * Z95)
     z = abs(math.log(hr)) / se
@@ -1262,6 +1458,13 @@ def smallest_group_deaths(se: float, total_deaths: float) -> float:
     Solves ``1/x + 1/(D − x) = se²`` for the smaller root: at most this many deaths fall in the
     smaller group (fewer deaths in total only lower it). NaN when no split of ``D`` reaches
     such a large SE... and the smallest possible SE, ``2/sqrt(D)``, is not reached.
+
+    Examples
+    --------
+    SE 0.5 with 30 deaths: 1/x + 1/(30 − x) = 0.25 gives x² − 30x + 120 = 0, x = 15 − √105:
+
+    >>> round(smallest_group_deaths(0.5, 30), 3), round(15 - 105 ** 0.5, 3)
+    (4.753, 4.753)
     """
     a = se**2
     disc = (a * total_deaths) ** 2 - 4 * a * total_deaths
@@ -1332,6 +1535,12 @@ def category_direction(
     numbers are ``"inconsistent"``; if one does, they are ``"consistent"`` and the explanation
     says how many deaths each group had — a handful of deaths in a compared group makes an
     unexpected direction a matter of chance rather than a contradiction.
+
+    Examples
+    --------
+    >>> check = category_direction({"b": (0.5, 0.3, 0.8)}, "harmful", (60, 68))
+    >>> check.verdict, check.details["against"]
+    ('consistent', ['b'])
     """
     against = [
         k for k, (_, lo, hi) in effects.items() if (hi < 1 if expected == "harmful" else lo > 1)
@@ -1385,6 +1594,13 @@ def expected_direction(effects: dict[str, tuple[float, float, float]], expected:
     side gives ``"cannot tell"``: implausible, not impossible (a small reference group, confounding
     or a coding error can all produce it). Otherwise ``"consistent"``. This check never says
     ``"inconsistent"``: clinical expectation is not arithmetic.
+
+    Examples
+    --------
+    >>> expected_direction({"B": (0.5, 0.3, 0.8)}, "harmful").verdict   # CI wholly below 1
+    'cannot tell'
+    >>> expected_direction({"B": (1.5, 0.9, 2.4)}, "harmful").verdict
+    'consistent'
     """
     if expected not in ("harmful", "protective"):
         raise ValueError(f"expected must be 'harmful' or 'protective', got {expected!r}")
@@ -2142,6 +2358,16 @@ def summary(table: pd.DataFrame | None = None) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``verdict`` and ``checks``, one row per verdict in :data:`VERDICTS` order (zero
         counts included), then a ``total`` row.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"verdict": ["consistent", "consistent", "inconsistent"]})
+    >>> summary(table)
+            verdict  checks
+    0    consistent       2
+    1  inconsistent       1
+    2   cannot tell       0
+    3         total       3
     """
     if table is None:
         table = audit_paper()
