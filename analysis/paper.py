@@ -122,6 +122,14 @@ class Term:
         per-unit terms, whose text depends on the coding chosen.
     what : str
         For the per-unit terms, what one unit counts ("AST (U/L)", "prior TACE sessions").
+
+    Examples
+    --------
+    Table 2 labels AST as "> 40" (a 0/1 split), but its SE only fits a per-unit coding:
+
+    >>> t = term("ast_gt40")
+    >>> t.variable, t.label, t.stated, t.implied, t.column, t.cutoff
+    ('AST (U/L)', '>40', 'binary', 'per unit', 'ast_u_l', 40)
     """
 
     id: str
@@ -252,7 +260,18 @@ MULTIVARIABLE_TERMS = [t.id for t in TERMS if t.multivariable]
 
 
 def term(term_id: str) -> Term:
-    """The :class:`Term` of a Table 2 term id (``KeyError`` naming it when unknown)."""
+    """The :class:`Term` of a Table 2 term id (``KeyError`` naming it when unknown).
+
+    Examples
+    --------
+    >>> term("albumin_le3").book_coding, term("albumin_le3").reference
+    ('≤3 vs >3', 'albumin_gt3')
+    >>> try:
+    ...     term("xyz")
+    ... except KeyError as error:
+    ...     print(error.args[0])
+    term: unknown Table 2 term 'xyz'
+    """
     try:
         return _BY_ID[term_id]
     except KeyError:
@@ -305,7 +324,18 @@ def child_pugh_class(score) -> np.ndarray:
 
 
 def albi_scores(cohort: pd.DataFrame) -> pd.Series:
-    """ALBI score per patient: the cohort's ``albi_score`` column or computed from its labs."""
+    """ALBI score per patient: the cohort's ``albi_score`` column or computed from its labs.
+
+    Examples
+    --------
+    Bilirubin 1.0 mg/dL (17.104 µmol/L) and albumin 4.0 g/dL (40 g/L):
+    0.66 · log10(17.104) − 0.085 · 40 = −2.586.
+
+    >>> albi_scores(pd.DataFrame({"bilirubin_mg_dl": [1.0], "albumin_g_dl": [4.0]})).round(3).tolist()
+    [-2.586]
+    >>> albi_scores(pd.DataFrame({"albi_score": [-2.5]})).tolist()   # a stored score is used as is
+    [-2.5]
+    """
     if "albi_score" in cohort.columns:
         return pd.to_numeric(cohort["albi_score"])
     return pd.to_numeric(albi_frame(cohort)["albi_score"])
@@ -433,6 +463,17 @@ def multivariable_design(
     Child-Pugh dummies for scores 6, 7, 8 against 5; a term that does not vary on the cohort (a
     score nobody has, additional TACE given to nobody) is dropped, so the model may have fewer
     than 11 parameters; rows with a missing value are dropped and the index is reset.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> cohort = load_cohort()
+    >>> design = multivariable_design(cohort)
+    >>> design.shape, design.columns[:3].tolist()
+    ((82, 13), ['child_pugh_6', 'child_pugh_7', 'child_pugh_8'])
+    >>> nobody = cohort.assign(additional_tace=0, additional_tace_month=float("nan"))
+    >>> "additional_tace" in multivariable_design(nobody).columns   # a term that does not vary
+    False
     """
     d = design_matrix(cohort, coding, terms=MULTIVARIABLE_TERMS)
     out = pd.DataFrame(index=d.index)
@@ -971,6 +1012,19 @@ def feasibility_summary(table: pd.DataFrame | None = None) -> pd.DataFrame:
     -------
     DataFrame
         ``model``, ``cells``, ``feasible``, ``infeasible``.
+
+    Examples
+    --------
+    On a hand-made feasibility table (the default, :func:`table2_feasibility`, takes a second):
+
+    >>> cells = pd.DataFrame({
+    ...     "model": ["univariate", "univariate", "multivariable"],
+    ...     "feasible": [True, False, True],
+    ... })
+    >>> feasibility_summary(cells)
+               model  cells  feasible  infeasible
+    0     univariate      2         1           1
+    1  multivariable      1         1           0
     """
     if table is None:
         table = table2_feasibility()
