@@ -46,3 +46,61 @@ def test_result_objects_carry_and_glue_their_class(monkeypatch):
     lr = logrank(t, e, [0, 1, 0, 1, 0])
     lr.glue("plain")
     assert "plain.provenance" not in glued  # no class given, no badge
+
+
+def test_published_carries_the_verdict_mark():
+    assert str(provenance.published("agrees")) == "published ✓"
+    assert str(provenance.published("consistent")) == "published ✓"
+    assert str(provenance.published("differs")) == "published ✗"
+    assert str(provenance.published("not scored (your cohort)")) == "published"
+    compact = provenance.assumed("timing of additional TACE").badge(compact=True)
+    assert compact.endswith(">assumed</sup>") and "(timing of additional TACE)" in compact
+
+
+def _glued(monkeypatch):
+    from analysis import book
+
+    glued = {}
+    monkeypatch.setattr(book, "glue", lambda name, value, display=True: glued.update({name: value}))
+    return book, glued
+
+
+def test_glue_result_glues_the_number_and_its_badge(monkeypatch):
+    book, glued = _glued(monkeypatch)
+    assert book.glue_result("os", "13.2", "published") == "13.2"
+    assert glued["os"] == "13.2" and str(glued["os.provenance"]) == "published"
+    book.glue_result("tv", "1.39", "assumed", "timing", user=True)  # a user's cohort: no badge
+    assert glued["tv"] == "1.39" and glued["tv.provenance"].data == ""
+
+
+def test_verdict_provenance_reads_the_compare_table():
+    import pandas as pd
+
+    from analysis.book import verdict_provenance
+
+    table = pd.DataFrame(
+        {"quantity": ["a", "b", "c"], "verdict": ["agrees", "differs", "not scored (your cohort)"]}
+    )
+    assert str(verdict_provenance(table, "a")) == "published ✓"
+    assert str(verdict_provenance(table, "a", "b")) == "published ✗"  # one miss is a miss
+    assert str(verdict_provenance(table, "c")) == "published"
+
+
+def test_glue_table_shows_the_class_once_per_table_column_or_row(monkeypatch):
+    import pandas as pd
+
+    book, glued = _glued(monkeypatch)
+    df = pd.DataFrame({"quantity": ["median", "mean"], "value": ["13.2", "15.0"]})
+    book.glue_table("tbl-a", df, provenance="determined")
+    assert "Every number in this table: <sup" in glued["tbl-a-notes"].data
+    book.glue_table("tbl-b", df, provenance={"value": "published"})
+    header = glued["tbl-b"].data.splitlines()[0]
+    assert header.startswith("| Quantity | value<sup") and ">published</sup>" in header
+    book.glue_table("tbl-c", df, provenance=[provenance.assumed("heights"), None])
+    lines = glued["tbl-c"].data.splitlines()
+    assert lines[0].endswith("| Class |")
+    assert lines[2].endswith(">assumed</sup> |") and lines[3].endswith("|  |")
+    book.glue_table("tbl-d", df, provenance="published", user=True)  # a user's cohort
+    assert "<sup" not in glued["tbl-d"].data + glued["tbl-d-notes"].data
+    with pytest.raises(ValueError):
+        book.glue_table("tbl-e", df, provenance=["published"])
