@@ -103,8 +103,12 @@ class Provenance:
         <sup class="provenance provenance-assumed" title="depends on choices made for the synthetic cohort, not on the paper (heights)">assumed</sup>
         """
         title = MEANINGS[self.kind]
-        text = str(self)
-        if compact and self.note and self.note not in VERDICT_MARKS:
+        text = str(self).replace(" ✓", "\u00a0✓").replace(" ✗", "\u00a0✗")  # never split
+        if self.note in VERDICT_MARKS:
+            title += "; this cohort " + (
+                "reproduces it" if self.note == "✓" else "does not reproduce it"
+            )
+        elif compact and self.note:
             title, text = f"{title} ({self.note})", self.kind
         return (
             f'<sup class="provenance provenance-{self.kind}" '
