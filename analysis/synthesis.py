@@ -71,6 +71,13 @@ def rounding_distance(x: float, target: float, decimals: int) -> float:
 
     Zero when ``x`` rounds (half up) to ``target``; otherwise ``|x - target| / 10**-decimals``,
     which is then at least 0.5.
+
+    Examples
+    --------
+    60.46 prints as 60.5; 60.56 is 0.06 away, 0.6 units of the printed 0.1:
+
+    >>> rounding_distance(60.46, 60.5, 1), round(rounding_distance(60.56, 60.5, 1), 6)
+    (0.0, 0.6)
     """
     if not np.isfinite(x):
         return 1e3
@@ -246,7 +253,18 @@ def _pugh_points(bilirubin, albumin, inr, ascites, encephalopathy) -> np.ndarray
 
 
 def child_pugh_points(bilirubin, albumin, inr, ascites, encephalopathy) -> np.ndarray:
-    """Child-Pugh points of each patient by :func:`analysis.clinical.child_pugh`."""
+    """Child-Pugh points of each patient by :func:`analysis.clinical.child_pugh`.
+
+    Examples
+    --------
+    Five points (one per item) and nine (two for each of the first four items):
+
+    >>> child_pugh_points(
+    ...     np.array([1.0, 2.5]), np.array([4.0, 3.0]), np.array([1.1, 1.8]),
+    ...     np.array(["none", "mild"]), np.array(["none", "none"]),
+    ... ).tolist()
+    [5, 9]
+    """
     return np.array(
         [
             int(child_pugh(b, a, i, s, e)[0])
@@ -293,6 +311,16 @@ def draw_initial(rng: np.random.Generator, spec: dict) -> pd.DataFrame:
       additional TACE; HAIC start uniform over 2010-2021 with administrative censoring at
       February 2023; PFS at the first imaging (1-3 months) for progressive disease, a fraction
       of OS otherwise.
+
+    Examples
+    --------
+    Table 1's counts, means and SDs hold by construction before any calibration:
+
+    >>> d = draw_initial(np.random.default_rng(1), published_spec())
+    >>> d.shape, int((d["sex"] == "M").sum())
+    ((82, 38), 75)
+    >>> round(float(d["age_years"].mean()), 1), round(float(d["age_years"].std()), 1)   # 60.5 ± 10.7
+    (60.5, 10.7)
     """
     n = N_PATIENTS
     zl = rng.standard_normal(n)
@@ -593,7 +621,17 @@ CSV_DECIMALS = {
 
 def format_cohort(df: pd.DataFrame) -> str:
     """The cohort as CSV text: columns in data-dictionary order, fixed decimals per column
-    (half-up), empty cells for missing values, ``\\n`` line endings, no index."""
+    (half-up), empty cells for missing values, ``\\n`` line endings, no index.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> text = format_cohort(load_cohort().head(2))
+    >>> text.splitlines()[0].split(",")[:4], len(text.splitlines())
+    (['patient_id', 'age_years', 'sex', 'height_cm'], 3)
+    >>> text.splitlines()[1].split(",")[:4]
+    ['SYN001', '53', 'M', '174.9']
+    """
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
         raise ValueError(f"cohort lacks columns {missing}")
@@ -613,7 +651,19 @@ def format_cohort(df: pd.DataFrame) -> str:
 
 def write_cohort_csv(df: pd.DataFrame, path) -> Path:
     """Write :func:`format_cohort` text atomically: to a temporary file in the target directory,
-    then :func:`os.replace` onto ``path`` (a reader never sees a half-written file)."""
+    then :func:`os.replace` onto ``path`` (a reader never sees a half-written file).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from analysis.cohort import load_cohort
+    >>> cohort = load_cohort().head(2)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_cohort_csv(cohort, Path(tmp) / "cohort.csv")
+    ...     same = path.read_text(encoding="utf-8") == format_cohort(cohort)
+    >>> path.name, same
+    ('cohort.csv', True)
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = format_cohort(df)
@@ -660,6 +710,12 @@ def survival_groups(best_response, prior_tace_sessions, additional_tace) -> dict
     ``dc``: best response CR, PR or SD (disease control); ``pd``: PD; ``prior_tace_2_4``:
     2-4 prior TACE sessions, ``prior_tace_gt4``: more than 4; ``additional_tace``: TACE during
     HAIC, ``no_additional_tace``: none.
+
+    Examples
+    --------
+    >>> g = survival_groups(np.array(["CR", "PD", "SD", "PD"]), np.array([2, 5, 4, 3]), np.array([1, 0, 0, 1]))
+    >>> g["dc"].tolist(), g["prior_tace_gt4"].tolist(), g["additional_tace"].tolist()
+    ([True, False, True, False], [False, True, False, False], [True, False, False, True])
     """
     br = np.asarray(best_response).astype(str)
     pt = np.asarray(prior_tace_sessions, dtype=float)
@@ -734,6 +790,12 @@ def target_entries() -> pd.DataFrame:
     discussion). Entries printing the same number for the same quantity in several places are
     kept once (the first id; ``also`` lists the others). Hazard ratios are handled separately
     (:func:`cox_targets`).
+
+    Examples
+    --------
+    >>> entries = target_entries().set_index("id")
+    >>> entries.loc["table1.age_years.mean", ["text", "also"]].tolist()
+    ['60.5', 'abstract.age_years.mean, results.age_years.mean']
     """
     pub = load()
     masks_q = set(_categorical_masks(_empty_like_cohort()).keys())
@@ -777,6 +839,18 @@ def survival_statistics(os_t, os_e, pfs_t, pfs_e, groups: dict) -> dict:
     dict
         ``quantity -> {"median", "interval", "mean", "ambiguous"}`` and
         ``logrank quantity -> {"p"}``; computed with :mod:`analysis.engine`.
+
+    Examples
+    --------
+    Four deaths at 2, 4, 6 and 8 months: the curve is 0.5 from month 4 to 6, so the SPSS median
+    is 4 (an "ambiguous" median: R would print 5); the mean is (2 + 4 + 6 + 8) / 4 = 5.
+
+    >>> g = survival_groups(np.array(["CR", "PD", "SD", "PD"]), np.array([2, 5, 4, 3]), np.array([1, 0, 0, 1]))
+    >>> os_t, os_e = np.array([2.0, 4.0, 6.0, 8.0]), np.array([1, 1, 1, 1])
+    >>> stats = survival_statistics(os_t, os_e, os_t / 2, os_e, g)
+    >>> s = stats["os_median"]
+    >>> s["median"], s["mean"], s["ambiguous"]
+    (4.0, 5.0, True)
     """
     out = {}
     times = {"os": (os_t, os_e), "pfs": (pfs_t, pfs_e)}
@@ -794,6 +868,13 @@ def cohort_statistics(df: pd.DataFrame) -> dict:
     """Every quantity the targets refer to, computed from a cohort frame.
 
     Returns ``quantity -> {kind: value}`` (``interval`` as a ``(lower, upper)`` pair).
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> stats = cohort_statistics(load_cohort())
+    >>> stats["sex_male"]["count"], round(stats["sex_male"]["percent"], 1), stats["age_years"]["mean"]
+    (75, 91.5, 60.5)
     """
     n = len(df)
     out: dict = {}
@@ -822,7 +903,14 @@ def cohort_statistics(df: pd.DataFrame) -> dict:
 def entry_distance(computed, row) -> float:
     """Distance of a computed value from one published entry, in units of the last printed digit
     (0 when it prints the same; for an interval, the sum over both bounds; for ``P < x``, 0 when
-    below ``x``)."""
+    below ``x``).
+
+    Examples
+    --------
+    >>> row = target_entries().set_index("id").loc["table1.age_years.mean"]   # printed 60.5
+    >>> float(entry_distance(60.46, row)), round(float(entry_distance(60.56, row)), 6)
+    (0.0, 0.6)
+    """
     kind = row["kind"]
     if kind == "interval":
         lo_d, up_d = _bound_decimals(row["text"])
@@ -908,6 +996,17 @@ def feasibility() -> pd.DataFrame:
         ``feasible``, ``reason``, ``off`` (how far the nearest feasible value is, in units of the
         last printed digit; 0 when feasible) and ``surrogate`` (what the calibration aims at
         instead).
+
+    Examples
+    --------
+    Three printed intervals are not symmetric about their medians, so no SPSS interval prints
+    them:
+
+    >>> f = feasibility()
+    >>> int((~f["feasible"]).sum())
+    3
+    >>> f.loc[~f["feasible"], "text"].tolist()
+    ['0.5–13.6', '2.8–11', '3.6–14.4']
     """
     targets = target_entries()
     n = N_PATIENTS
@@ -1160,7 +1259,16 @@ COX_KEY = ("cox", "all")
 
 def survival_cox_targets() -> list:
     """Compiled targets (:func:`_compile_targets` layout) for the feasible univariate Table 2
-    cells of :data:`SURVIVAL_COX_TERMS` (HR, both bounds, P; Breslow ties, Wald)."""
+    cells of :data:`SURVIVAL_COX_TERMS` (HR, both bounds, P; Breslow ties, Wald).
+
+    Examples
+    --------
+    No univariate Table 2 cell is calibrated in the survival phase at present
+    (:data:`SURVIVAL_COX_TERMS` is empty):
+
+    >>> SURVIVAL_COX_TERMS, survival_cox_targets()
+    ((), [])
+    """
     if not SURVIVAL_COX_TERMS:
         return []
     return [
@@ -1437,6 +1545,15 @@ def anneal_survival(
     Returns
     -------
     frame, loss, feasible_loss
+
+    Examples
+    --------
+    A single step from the book's cohort, which already hits every feasible target:
+
+    >>> from analysis.cohort import load_cohort
+    >>> frame, loss, feasible_loss = anneal_survival(load_cohort(), np.random.default_rng(1), steps=1)
+    >>> len(frame), feasible_loss
+    (82, 0.0)
     """
     raw = _survival_targets()
     floor = _surrogate_floor(raw)
@@ -1484,7 +1601,13 @@ def anneal_survival(
 
 
 def published_spec() -> dict:
-    """Every published entry as ``id -> {"value", "decimals", "lower", "upper", "text"}``."""
+    """Every published entry as ``id -> {"value", "decimals", "lower", "upper", "text"}``.
+
+    Examples
+    --------
+    >>> published_spec()["table1.age_years.mean"]
+    {'value': 60.5, 'decimals': 1, 'lower': None, 'upper': None, 'text': '60.5'}
+    """
     spec = {}
     for r in load().itertuples(index=False):
         spec[r.id] = {
@@ -1624,6 +1747,15 @@ def synthesize(
     pandas.DataFrame
         The columns of the data dictionary in order, as :func:`write_cohort_csv` writes them
         (values rounded to the file's decimals). ``attrs["loss"]`` holds the winner's losses.
+
+    Examples
+    --------
+    Not run here: a full calibration takes minutes (:func:`analysis.cohort.synthesize` shows a
+    short run).
+
+    >>> df = synthesize()   # doctest: +SKIP
+    >>> df.equals(load_cohort())   # doctest: +SKIP
+    True
     """
     if chains < 1 or steps < 0:
         raise ValueError(f"chains must be >= 1 and steps >= 0, got chains={chains}, steps={steps}")
@@ -1693,7 +1825,13 @@ RESPONSE_QUANTITIES = ("response_cr", "response_pr", "response_sd", "response_pd
 
 
 def target_block(quantity: str) -> str:
-    """The block of :data:`TARGET_BLOCKS` a published quantity belongs to."""
+    """The block of :data:`TARGET_BLOCKS` a published quantity belongs to.
+
+    Examples
+    --------
+    >>> target_block("sex_male"), target_block("os_median_dc")
+    ('table1', 'survival')
+    """
     if quantity.startswith("hr_"):
         return "table2_univariate" if quantity.endswith("_uni") else "table2_multivariable"
     if quantity in SURVIVAL_QUANTITIES or quantity in LOGRANK_QUANTITIES:
@@ -1713,6 +1851,15 @@ def target_counts(df: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by block: ``hit``, ``missed``, ``infeasible``.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> counts = target_counts(load_cohort())
+    >>> counts.columns.tolist()
+    ['hit', 'missed', 'infeasible']
+    >>> counts.index.tolist()[:3]
+    ['table1', 'responses', 'survival']
     """
     t = target_table(df)
     t["block"] = t["quantity"].map(target_block)
@@ -1742,6 +1889,13 @@ def target_table(df: pd.DataFrame) -> pd.DataFrame:
         same), ``feasible`` and ``verdict`` (``hit``, ``missed`` or ``infeasible``; ``not
         available`` with ``computed`` "–" when the cohort lacks the column or the quantity does
         not exist in it, such as a median that is not reached).
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> table = target_table(load_cohort()).set_index("id")
+    >>> table.loc["table1.age_years.mean", ["published", "computed", "verdict"]].tolist()
+    ['60.5', '60.5', 'hit']
     """
     stats = cohort_statistics(df)
     feas = feasibility().set_index("id")
@@ -1791,7 +1945,14 @@ def target_table(df: pd.DataFrame) -> pd.DataFrame:
 
 def cox_targets() -> list[tuple[str, str, float]]:
     """Table 2 hazard ratios the Cox phase aims at: ``(model, term, published HR)`` with model
-    ``"uni"`` or ``"multi"`` (reference rows, printed as 1, are not terms)."""
+    ``"uni"`` or ``"multi"`` (reference rows, printed as 1, are not terms).
+
+    Examples
+    --------
+    >>> targets = cox_targets()
+    >>> len(targets), targets[0]
+    (30, ('uni', 'age_years', 0.996))
+    """
     spec = published_spec()
     out = []
     for _, terms, _ in UNIVARIATE_GROUPS:
@@ -1853,13 +2014,29 @@ class _CoxModels:
 
 def cox_hazard_ratios(df: pd.DataFrame) -> dict:
     """Table 2 hazard ratios of a cohort with :mod:`analysis.engine` (Breslow ties; the final
-    report uses :func:`analysis.tables.table2_models`, Efron ties): ``(model, term) -> HR``."""
+    report uses :func:`analysis.tables.table2_models`, Efron ties): ``(model, term) -> HR``.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> hrs = cox_hazard_ratios(load_cohort())
+    >>> len(hrs), sorted(hrs)[0]
+    (30, ('multi', 'additional_tace'))
+    """
     return _CoxModels(_cox_design(df)).hazard_ratios()
 
 
 def cox_distance_table(df: pd.DataFrame) -> pd.DataFrame:
     """Published vs reproduced Table 2 hazard ratios (lifelines, Efron ties, as the book reports
-    them), with the distance in units of the last printed digit (0.001)."""
+    them), with the distance in units of the last printed digit (0.001).
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> table = cox_distance_table(load_cohort())
+    >>> table.columns.tolist(), len(table)
+    (['model', 'term', 'published', 'reproduced', 'distance'], 30)
+    """
     models = table2_models(df, coding="implied")
     rows = []
     for model, term, value in cox_targets():
