@@ -115,7 +115,16 @@ def table2_cells() -> tuple[dict, ...]:
 
 
 def multivariable_rows() -> dict:
-    """term -> (printed lower, printed upper, printed P below 0.05) of the multivariable rows."""
+    """term -> (printed lower, printed upper, printed P below 0.05) of the multivariable rows.
+
+    Examples
+    --------
+    Table 2 prints AST's multivariable row as 1.005 (1.001–1.009), P below 0.05:
+
+    >>> rows = multivariable_rows()
+    >>> len(rows), rows["ast_gt40"]
+    (11, (1.001, 1.009, True))
+    """
     pub = load().set_index("id")
     out = {}
     for t in paper.MULTIVARIABLE_TERMS:
@@ -134,7 +143,18 @@ def _prints(x: float, value: float, decimals: int) -> bool:
 
 def cell_miss(beta: float, se: float, cell: dict) -> float:
     """0 when the fit prints the cell; else 0.5 plus a smooth distance (log-HR in SE units, or
-    z units for P)."""
+    z units for P).
+
+    Examples
+    --------
+    A cell printed "2.0" with a row SE of 0.3: HR 2 prints it; HR 2.2 misses by
+    0.5 + ln(2.2 / 2) / 0.3 = 0.818.
+
+    >>> import math
+    >>> cell = {"stat": "hr", "value": 2.0, "decimals": 1, "relation": None, "se": 0.3}
+    >>> cell_miss(math.log(2.0), 0.3, cell), round(cell_miss(math.log(2.2), 0.3, cell), 3)
+    (0.0, 0.818)
+    """
     if not (math.isfinite(beta) and math.isfinite(se) and se > 0):
         return 10.0
     stat = cell["stat"]
@@ -208,7 +228,26 @@ class _RiskSets:
 
 
 class Table2Fits:
-    """The Table 2 models on one design matrix (survival data fixed), with cached fits."""
+    """The Table 2 models on one design matrix (survival data fixed), with cached fits.
+
+    Examples
+    --------
+    Four deaths, ``age_years`` a 0/1 column here: without ties Breslow's estimate is Efron's,
+    0.9406 (see :class:`analysis.engine.CoxFit`).
+
+    >>> design = pd.DataFrame({"os_months": [1, 2, 3, 4], "os_event": [1, 1, 1, 1], "age_years": [1, 0, 1, 0]})
+    >>> fits = Table2Fits(design)
+    >>> beta, se = fits.fit([("age_years",)])[("uni", "age_years")]
+    >>> round(beta, 4), round(se, 4)
+    (0.9406, 1.2403)
+    >>> fits.swap(0, 1, [fits.idx["age_years"]])   # patients 0 and 1 exchange their values
+
+    Now the deaths come in the order 0, 1, 1, 0: exp(beta) solves h² = h + 1, the golden ratio
+    (as in :func:`analysis.survival.univariate_cox`):
+
+    >>> round(fits.fit([("age_years",)])[("uni", "age_years")][0], 4), round(math.log((1 + 5**0.5) / 2), 4)
+    (0.4812, 0.4812)
+    """
 
     def __init__(self, design: pd.DataFrame):
         self.columns = [c for c in design.columns if c not in ("os_months", "os_event")]
@@ -258,7 +297,15 @@ class Table2Fits:
 
 
 def table2_loss(fits: dict, cells: list, rows: dict) -> tuple[float, int]:
-    """(loss, number of cells printed) over ``cells`` plus the multivariable-row penalty."""
+    """(loss, number of cells printed) over ``cells`` plus the multivariable-row penalty.
+
+    Examples
+    --------
+    >>> import math
+    >>> cell = {"model": "uni", "term": "x", "stat": "hr", "value": 2.0, "decimals": 1, "relation": None, "se": 0.3}
+    >>> table2_loss({("uni", "x"): (math.log(2.0), 0.3)}, [cell], {})   # (loss, cells printed)
+    (0.0, 1)
+    """
     total, hits = 0.0, 0
     for c in cells:
         b, s = fits.get((c["model"], c["term"]), (math.nan, math.nan))
@@ -319,6 +366,15 @@ def anneal_table2(
     2-4 / > 4 group); nothing else changes, so no other target moves. Simulated annealing on
     :func:`table2_loss` with geometric cooling from ``t_start`` to ``t_end``; the best state
     wins. Returns the permuted frame, the loss before and the loss after.
+
+    Examples
+    --------
+    A few steps only (the synthesis runs 12,000); the best state wins, so the loss never rises:
+
+    >>> from analysis.cohort import load_cohort
+    >>> frame, before, after = anneal_table2(load_cohort(), np.random.default_rng(1), steps=5)
+    >>> len(frame), after <= before
+    (82, True)
     """
     cells, rows, fits, names, terms, models, perm, start = _block_search(df)
     n, cur = len(df), start
@@ -352,7 +408,15 @@ def anneal_table2(
 
 
 def table2_hits(df: pd.DataFrame) -> tuple[int, int]:
-    """(cells printed, feasible cells) of a cohort under Breslow ties (the calibration's view)."""
+    """(cells printed, feasible cells) of a cohort under Breslow ties (the calibration's view).
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> printed, feasible = table2_hits(load_cohort())
+    >>> 0 < printed <= feasible
+    True
+    """
     cells = table2_cells()
     fits = Table2Fits(paper.design_matrix(df, "implied")).fit()
     return table2_loss(fits, cells, multivariable_rows())[1], len(cells)
@@ -439,6 +503,15 @@ def polish_table2(
     the ``shortlist`` best are refitted exactly together with the multivariable model and the
     best one is taken if it lowers :func:`table2_loss`. Deterministic (no random numbers).
     Returns the frame, the loss before and the loss after.
+
+    Examples
+    --------
+    With no sweep nothing is exchanged:
+
+    >>> from analysis.cohort import load_cohort
+    >>> frame, before, after = polish_table2(load_cohort(), sweeps=0)
+    >>> before == after, len(frame)
+    (True, 82)
     """
     cells, rows, fits, names, terms, models, perm, start = _block_search(df)
     n, cur = len(df), start
@@ -515,6 +588,15 @@ def table2_verdicts(df: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``id``, ``block`` (``table2_univariate``/``table2_multivariable``), ``published``,
         ``computed`` and ``verdict``.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> verdicts = table2_verdicts(load_cohort())
+    >>> verdicts.columns.tolist()
+    ['id', 'block', 'published', 'computed', 'verdict']
+    >>> verdicts.loc[0, ["id", "published"]].tolist()
+    ['table2.age_years.uni.hr', '0.996']
     """
     fits = _fitted(df)
     feas = paper.table2_feasibility().set_index("id")
@@ -560,7 +642,15 @@ def table2_verdicts(df: pd.DataFrame) -> pd.DataFrame:
 
 def multivariable_agreement(df: pd.DataFrame) -> pd.DataFrame:
     """Per multivariable term: does the HR fall inside the printed interval and P on the printed
-    side of 0.05 (Breslow ties, Wald)? Columns ``term``, ``hr``, ``p``, ``agrees``."""
+    side of 0.05 (Breslow ties, Wald)? Columns ``term``, ``hr``, ``p``, ``agrees``.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> agreement = multivariable_agreement(load_cohort())
+    >>> agreement.columns.tolist(), len(agreement)
+    (['term', 'hr', 'p', 'agrees'], 11)
+    """
     fits = _fitted(df)
     out = []
     for term, (lo, up, significant) in multivariable_rows().items():
@@ -621,6 +711,15 @@ def free_block_anneal(
     kept). An arrangement is only replaced by one that
     prints at least as many of the block's cells. Returns the frame and the tallies
     (:func:`_tallies`) before and after.
+
+    Examples
+    --------
+    One short run; an arrangement is only replaced by one printing at least as many cells:
+
+    >>> from analysis.cohort import load_cohort
+    >>> frame, before, after = free_block_anneal(load_cohort(), np.random.default_rng(1), steps=1, restarts=1)
+    >>> len(frame), after[0] >= before[0]
+    (82, True)
     """
     cells = table2_cells()
     rows = multivariable_rows()
