@@ -742,8 +742,8 @@ def read_cohort_csv(path: Path | str) -> tuple[pd.DataFrame, list[Problem]]:
     ...     frame, problems = read_cohort_csv(path)
     >>> frame.shape, problems, frame.attrs["line_numbers"]
     ((3, 38), [], [2, 3, 4])
-    >>> frame.loc[0, ["patient_id", "age_years", "sex"]].tolist()   # strings, as read
-    ['SYN001', '53', 'M']
+    >>> frame.loc[0, "patient_id"], type(frame.loc[0, "age_years"]).__name__   # strings, as read
+    ('SYN001', 'str')
     """
     stream = _CsvStream(Path(path))
     parts = list(stream.chunks())
@@ -1712,11 +1712,15 @@ def derive(df: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> d = derive(load_cohort().head(3))
-    >>> d["child_pugh_score"].tolist(), d["child_pugh_class"].tolist()
-    ([5, 6, 5], ['A', 'A', 'A'])
-    >>> d["best_response"].tolist(), d["disease_control"].tolist(), d["objective_response"].tolist()
-    (['PD', 'PR', 'PR'], [0, 1, 1], [0, 1, 1])
+    Three patients with hand-set scores, responses and prior TACE counts:
+
+    >>> d = derive(load_cohort().head(3).assign(
+    ...     child_pugh_score=[5, 7, 10], best_response=["PD", "SD", "PR"], prior_tace_sessions=[2, 4, 5],
+    ... ))
+    >>> d["child_pugh_class"].tolist(), d["prior_tace_group"].tolist()
+    (['A', 'B', 'C'], ['2–4', '2–4', '>4'])
+    >>> d["disease_control"].tolist(), d["objective_response"].tolist()
+    ([0, 1, 1], [0, 0, 1])
     """
     out = df.copy()
     score = out["child_pugh_score"]

@@ -626,11 +626,11 @@ def format_cohort(df: pd.DataFrame) -> str:
     Examples
     --------
     >>> from analysis.cohort import load_cohort
-    >>> text = format_cohort(load_cohort().head(2))
+    >>> text = format_cohort(load_cohort().head(2).assign(height_cm=[174.95, 155.04]))
     >>> text.splitlines()[0].split(",")[:4], len(text.splitlines())
     (['patient_id', 'age_years', 'sex', 'height_cm'], 3)
-    >>> text.splitlines()[1].split(",")[:4]
-    ['SYN001', '53', 'M', '174.9']
+    >>> [line.split(",")[3] for line in text.splitlines()[1:]]   # one decimal, half up
+    ['175.0', '155.0']
     """
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
