@@ -38,6 +38,7 @@ import pandas as pd
 
 from analysis import REPO_ROOT, bias, calibration, paper, provenance, synthesis, tables
 from analysis.survival import km_table, logrank, mean_survival, median_survival, try_ph_test
+from analysis.verdicts import MISSED
 
 __all__ = [
     "RESULTS",
@@ -155,9 +156,10 @@ def _hr(d) -> float:
     return float(d["hr"]) if pd.notna(d["hr"]) else math.nan
 
 
-def derived_results(cohort: pd.DataFrame) -> dict[str, float]:
+def derived_results(cohort: pd.DataFrame, table2: pd.DataFrame | None = None) -> dict[str, float]:
     """Every result of :data:`RESULTS` (and the Table 2 HRs) on one cohort; NaN when a result
-    does not exist on it (e.g. a landmark with nobody exposed)."""
+    does not exist on it (e.g. a landmark with nobody exposed). ``table2``: the cohort's
+    :func:`analysis.calibration.table2_verdicts` when already computed."""
     out: dict[str, float] = {}
     for col in ("os", "pfs"):
         km = km_table(cohort[f"{col}_months"], cohort[f"{col}_event"], [6.0, 12.0])
@@ -214,7 +216,7 @@ def derived_results(cohort: pd.DataFrame) -> dict[str, float]:
     out["bias.optimism_apparent"] = float(opt["apparent"])
     out["bias.optimism"] = float(opt["optimism"])
     out["bias.optimism_corrected"] = float(opt["corrected"])
-    t2 = calibration.table2_verdicts(cohort)
+    t2 = calibration.table2_verdicts(cohort) if table2 is None else table2
     hr_cells = t2["id"].str.startswith("table2.") & t2["id"].str.endswith(".hr")
     for r in t2[hr_cells].itertuples(index=False):
         out[r.id] = float(r.computed)
@@ -222,27 +224,61 @@ def derived_results(cohort: pd.DataFrame) -> dict[str, float]:
 
 
 def member_seeds(seed: int, n: int) -> list[int]:
-    """The members' synthesis seeds, spawned from the master seed (independent streams)."""
-    return [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(int(seed)).spawn(n)]
+    """The candidates' synthesis seeds: the book's own (:data:`analysis.synthesis.DEFAULT_SEED`,
+    which gives ``data/cohort.csv``) first, then seeds spawned from the master seed (independent
+    streams). Every ensemble thus contains the book's cohort, and a 2-member run checks it."""
+    children = np.random.SeedSequence(int(seed)).spawn(max(n - 1, 0))
+    return [synthesis.DEFAULT_SEED, *(int(s.generate_state(1)[0]) for s in children)][:n]
+
+
+#: Keys of a member's payload that vary from run to run (timings): returned to the caller for
+#: progress, never written to the cache, so that a member's file is the same bytes on every run.
+TIMING_KEYS = ("seconds", "cpu_seconds")
+
+
+def _misses(table: pd.DataFrame) -> bool:
+    return bool((table["verdict"] == MISSED).any())
 
 
 def member_results(seed: int, synthesize_options: dict | None = None) -> dict:
-    """Synthesize one member (one process: ``workers=1``), check it against every calibration
+    """Synthesize one candidate (one process: ``workers=1``), check it against every calibration
     target and compute its derived results. A plain dict, so that it travels and caches as JSON.
+
+    The cohort is the one ``python -m analysis synthesize --seed SEED`` writes
+    (``cohort_sha256``: of its CSV bytes). A candidate whose winning chain misses a feasible
+    Table 1, response or survival target is passed over before the Cox phase (which moves only
+    Table 2, :func:`analysis.synthesis.synthesize`'s ``keep``): its payload has
+    ``cox_skipped`` true, the verdicts and no results.
     """
-    start = time.perf_counter()
-    df = synthesis.synthesize(int(seed), workers=1, **(synthesize_options or {}))
-    counts = synthesis.target_counts(df)
+    start, cpu = time.perf_counter(), time.process_time()
+    df = synthesis.synthesize(
+        int(seed),
+        workers=1,
+        keep=lambda d: not _misses(synthesis.target_table(d)),
+        **(synthesize_options or {}),
+    )
     table = synthesis.target_table(df)
-    t2 = calibration.table2_verdicts(df)
-    return {
+    payload = {
         "seed": int(seed),
-        "targets": {block: {k: int(v) for k, v in row.items()} for block, row in counts.iterrows()},
         "target_verdicts": dict(zip(table["id"], table["verdict"], strict=True)),
-        "table2_verdicts": dict(zip(t2["id"], t2["verdict"], strict=True)),
-        "results": derived_results(df),
-        "seconds": round(time.perf_counter() - start, 1),
+        "cox_skipped": bool(df.attrs["loss"]["cox_skipped"]),
+        "winner_chain": int(df.attrs["loss"]["chain"]),
     }
+    if payload["cox_skipped"]:  # not a calibrated cohort: passed over, nothing more to compute
+        payload["results"] = {}
+    else:
+        counts = synthesis.target_counts(df)
+        t2 = calibration.table2_verdicts(df)
+        text = synthesis.format_cohort(df)
+        payload |= {
+            "cohort_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "targets": {b: {k: int(v) for k, v in row.items()} for b, row in counts.iterrows()},
+            "table2_verdicts": dict(zip(t2["id"], t2["verdict"], strict=True)),
+            "results": derived_results(df, t2),
+        }
+    payload["seconds"] = round(time.perf_counter() - start, 1)
+    payload["cpu_seconds"] = round(time.process_time() - cpu, 1)
+    return payload
 
 
 def _source_closure(module: str = "ensemble") -> list[Path]:
@@ -310,16 +346,21 @@ def run_ensemble(
 ) -> list[dict]:
     """Run (or resume) the ensemble; returns ``n`` calibrated members in candidate order.
 
-    Candidates are the cohorts of :func:`member_seeds` in index order. A candidate that misses
-    a feasible Table 1, response or survival target (:func:`calibrated`) is not a calibrated
-    cohort and is passed over; the members are the first ``n`` calibrated candidates, so the
-    result depends only on the master seed, never on scheduling. At most ``max_candidates``
-    (default ``4 * n``) are drawn; fewer than ``n`` members are returned when they run out.
+    Candidates are the cohorts of :func:`member_seeds` in index order (the first is the book's
+    own). A candidate that misses a feasible Table 1, response or survival target
+    (:func:`calibrated`) is not a calibrated cohort and is passed over; the members are the
+    first ``n`` calibrated candidates, so the result depends only on the master seed, never on
+    scheduling. At most ``max_candidates`` (default ``4 * n``) are drawn; fewer than ``n``
+    members are returned when they run out.
 
-    Candidates already in the cache are read, the others are computed on Dask in batches: a
+    Candidates already in the cache are read; the others are computed on Dask: a
     ``LocalCluster`` with ``workers`` single-threaded processes (default: the number of CPUs),
-    or the cluster at ``scheduler``. ``log`` receives one line per finished candidate.
-    Each member's payload holds its ``candidate`` index.
+    or the cluster at ``scheduler``. Candidates are submitted in index order, as many as are
+    still needed (and, for more members than workers, never fewer than the workers, so that no
+    worker idles near the end); those not needed once the members are settled are cancelled
+    (finished ones stay cached). ``log``
+    receives one line per finished candidate. Each member's payload holds its ``candidate``
+    index.
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
@@ -337,59 +378,80 @@ def run_ensemble(
             results[i] = {**json.loads(path.read_text(encoding="utf-8")), "candidate": i}
         return i in results
 
+    def settled() -> int | None:
+        """The number of candidates that decide the members, once all of them are known."""
+        good = 0
+        for i in range(max_candidates):
+            if i not in results:
+                return None
+            good += calibrated(results[i])
+            if good >= n:
+                return i + 1
+        return max_candidates
+
     cached = sum(load(i) for i in range(max_candidates))
     say(f"ensemble: {cached} candidates cached in {cache}")
     client = cluster = None
-    next_index = 0
+    start = time.perf_counter()
     try:
-        while True:
-            prefix = [results[i] for i in range(next_index) if i in results]
-            good = sum(calibrated(m) for m in prefix)
-            while next_index < max_candidates and next_index in results and good < n:
-                good += calibrated(results[next_index])
-                next_index += 1
-            if good >= n or next_index >= max_candidates:
-                break
-            if client is None:
-                from dask.distributed import Client, LocalCluster, as_completed
+        if settled() is None:
+            from dask.distributed import Client, LocalCluster, as_completed
 
-                if scheduler:
-                    client = Client(scheduler)
-                else:
-                    k = workers or os.cpu_count() or 1
-                    cluster = LocalCluster(
-                        n_workers=k, threads_per_worker=1, processes=True, dashboard_address=None
-                    )
-                    client = Client(cluster)
-            width = max(n - good, len(client.scheduler_info()["workers"]) or 1)
-            batch = [
-                i for i in range(next_index, min(max_candidates, next_index + width))
-                if i not in results
-            ]  # fmt: skip
-            futures = {
-                client.submit(
-                    member_results, seeds[i], synthesize_options,
-                    key=f"ensemble-{i}-{seeds[i]}", pure=False,
-                ): i
-                for i in batch
-            }  # fmt: skip
-            for fut in as_completed(futures):
-                i = futures[fut]
+            if scheduler:
+                client = Client(scheduler)
+            else:
+                k = workers or os.cpu_count() or 1
+                cluster = LocalCluster(
+                    n_workers=k, threads_per_worker=1, processes=True, dashboard_address=None
+                )
+                client = Client(cluster)
+            slots = max(len(client.scheduler_info()["workers"]), 1)
+            todo = iter([i for i in range(max_candidates) if i not in results])
+            running: dict = {}
+            pending = as_completed()
+
+            def top_up() -> None:
+                good = sum(calibrated(m) for m in results.values())
+                # as many as are still needed; a run of more members than workers also keeps
+                # every worker busy near the end (speculating on the next candidates)
+                while len(running) < max(n - good, slots if n > slots else 0):
+                    i = next(todo, None)
+                    if i is None:
+                        return
+                    fut = client.submit(
+                        member_results, seeds[i], synthesize_options,
+                        key=f"ensemble-{i}-{seeds[i]}", pure=False,
+                    )  # fmt: skip
+                    running[fut] = i
+                    pending.add(fut)
+
+            top_up()
+            for fut in pending:
+                i = running.pop(fut)
                 payload = fut.result()
+                timing = {k: payload.pop(k) for k in TIMING_KEYS if k in payload}
                 _write_json(_member_path(cache, i, seeds[i]), payload)
                 results[i] = {**payload, "candidate": i}
+                good = sum(calibrated(results[j]) for j in results)
                 ok = "calibrated" if calibrated(payload) else "not calibrated (passed over)"
                 say(
                     f"ensemble: candidate {i + 1} (seed {seeds[i]}) done in "
-                    f"{payload['seconds']:.0f} s, {ok}"
+                    f"{timing.get('seconds', 0):.0f} s ({timing.get('cpu_seconds', 0):.0f} s CPU), "
+                    f"{ok}; {good} calibrated so far, {time.perf_counter() - start:.0f} s elapsed"
                 )
+                if settled() is not None:
+                    break
+                top_up()
+            if running:  # speculative candidates no longer needed
+                client.cancel(list(running))
     finally:
         if client is not None:
             client.close()
         if cluster is not None:
             cluster.close()
-    members = [results[i] for i in sorted(results) if i < next_index and calibrated(results[i])]
-    say(f"ensemble: {len(members[:n])} calibrated members from {next_index} candidates")
+    decided = settled() or max_candidates
+    members = [results[i] for i in range(decided) if calibrated(results[i])]
+    say(f"ensemble: {len(members[:n])} calibrated members from {decided} candidates")
     return members[:n]
 
 
