@@ -55,8 +55,8 @@ test: $(STAMP) chromium book ## set up, build the book, run every test (unit, do
 	$(BIN)/python -m pytest $(XDIST) --doctest-modules analysis tests
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg chapters
 
-test-ensemble: $(STAMP) ## the 2-member Dask ensemble test (two full calibrations; minutes, not in `make test`)
-	HAIC_ENSEMBLE_TEST=1 $(BIN)/python -m pytest tests/test_ensemble.py -q
+test-ensemble: $(STAMP) ## only the ensemble tests (incl. the 2-member Dask run; also part of `make test`)
+	$(BIN)/python -m pytest tests/test_ensemble.py -q
 
 unit: $(STAMP) ## unit tests and doctests only (no book, no nbval, no browser)
 	$(BIN)/python -m pytest $(XDIST) --doctest-modules analysis tests -m "not book"
