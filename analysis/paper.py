@@ -74,6 +74,11 @@ __all__ = [
     "table2_feasibility",
     "feasibility_summary",
     "feasibility_table",
+    "GROUP_COUNTS",
+    "CHILD_PUGH_CLASSES",
+    "deaths_floor",
+    "death_floors",
+    "min_total_deaths",
 ]
 
 #: The 97.5% point of the standard normal distribution (95% Wald intervals).
@@ -900,6 +905,7 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
     n = int(get("methods.n_patients.count").value)
     deaths = int(max_deaths) if max_deaths is not None else n
     floor = binary_se_floor(deaths)
+    groups = death_floors(directory).set_index(["term", "model"])
     rows = []
     cell_names = {"hr": "HR", "interval": "95% CI", "p": "P"}
     for r in t2.itertuples(index=False):
@@ -954,6 +960,9 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
                 )
         else:
             implied, se_min = t.implied, 0.0
+        group = groups.loc[(term_id, model_key)] if (term_id, model_key) in groups.index else None
+        if group is not None and implied != "per unit":
+            se_min = max(se_min, float(group["se_floor"]))
         z_cap, logrank_note = None, ""
         if model_key == "uni" and implied == "binary" and term_id in SAME_SPLIT_LOGRANK:
             lr = get(SAME_SPLIT_LOGRANK[term_id])
@@ -978,6 +987,12 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
                 f"log-rank |z| ≤ {z_cap:.2f} caps the Wald |z| at {z_cap:.2f}·cosh(ln HR/2)"
             )
         bad, reason, follow = _cell_verdict(part, res, dec, hr, iv, p)
+        if group is not None and implied != "per unit":
+            if not bool(group["feasible"]) and part == "interval":
+                bad = True
+                reason = group["note"] + "; " + reason
+            else:
+                reason += "; " + group["note"]
         if logrank_note:
             reason = logrank_note + "; " + reason
         elsewhere = _printed_elsewhere(entries, {"hr": hr, "interval": iv, "p": p}[part])
@@ -1003,6 +1018,207 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
         "stated coding", "implied coding", "se", "follow",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
+
+
+# ------------------------------------------------------------------- deaths per group
+#: Table 1 counts of the two groups a 0/1 row of Table 2 compares: ``term -> (ids summed for
+#: the term's group, ids summed for the reference group)``; ``None`` is the rest of the
+#: patients. BCLC is one step B → C: Table 1 prints A 0, B 49, C 33 (no D), so it is 0/1.
+GROUP_COUNTS = {
+    "sex_female": (("table1.sex_female.count",), ("table1.sex_male.count",)),
+    "bclc_stage": (("table1.bclc_c.count",), ("table1.bclc_b.count",)),
+    "pvtt_vp1_2": (("table1.pvtt_vp1.count", "table1.pvtt_vp2.count"), ("table1.pvtt_vp0.count",)),
+    "pvtt_vp3_4": (("table1.pvtt_vp3.count", "table1.pvtt_vp4.count"), ("table1.pvtt_vp0.count",)),
+    "additional_tace": (("table1.additional_tace.count",), None),
+}  # fmt: skip
+
+#: Child-Pugh scores by the class Table 1 counts them in (it prints classes only, A = 5–6 and
+#: B = 7–9; Table 2 prints scores 5 to 8, so each printed score has at least one patient).
+CHILD_PUGH_CLASSES = {
+    "a": ("child_pugh_5", "child_pugh_6"),
+    "b": ("child_pugh_7", "child_pugh_8"),
+}
+
+
+def deaths_floor(var_max: float, other_max: float) -> int | None:
+    """Fewest deaths ``d`` a group can have when ``1/d + 1/d₀ <= var_max`` and ``d₀ <= other_max``.
+
+    From :func:`death_floors`' inequality ``Var(ln HR) >= 1/d + 1/d₀``: the smallest integer
+    ``d`` with ``1/d <= var_max − 1/other_max``; ``None`` when no number of deaths is enough.
+
+    Examples
+    --------
+    Sex, univariate: SE at most 0.4298 (the widest the printed 0.424–2.283 rounds from), 75 men:
+
+    >>> deaths_floor(0.4298**2, 75), deaths_floor(0.4298**2, 7)
+    (6, 24)
+    >>> deaths_floor(0.1, 7) is None
+    True
+    """
+    room = var_max - 1.0 / other_max
+    if not room > 0:
+        return None
+    return max(1, math.ceil(1.0 / room - 1e-9))
+
+
+def _group_sizes(term_id: str, get, n: int) -> tuple[int, int, str]:
+    """(largest size of the term's group, of its reference group, how Table 1 gives them)."""
+    if term_id in GROUP_COUNTS:
+        mine, ref = GROUP_COUNTS[term_id]
+        n1 = sum(int(get(i).value) for i in mine)
+        n0 = n - n1 if ref is None else sum(int(get(i).value) for i in ref)
+        return n1, n0, f"Table 1: {n1} vs {n0} patients"
+    for cls, scores in CHILD_PUGH_CLASSES.items():
+        if term_id in scores:
+            total = int(get(f"table1.child_pugh_{cls}.count").value)
+            a = int(get("table1.child_pugh_a.count").value)
+            n1 = total - (len(scores) - 1)  # every other printed score of the class has >= 1
+            n0 = a - 1  # score 5 shares class A with score 6
+            text = (
+                f"Table 1 counts classes only: score {term_id[-1]} ≤ {n1} of class "
+                f"{cls.upper()}'s {total}, score 5 ≤ {n0}"
+            )
+            return n1, n0, text
+    return n - 1, n - 1, "group sizes not printed"
+
+
+def death_floors(directory=None) -> pd.DataFrame:
+    """The fewest deaths each group of a printed 0/1 or category row of Table 2 must have.
+
+    **Inequality.** For a 0/1 covariate, or one category of a factor against its reference,
+    in any Cox model (Breslow ties, estimates at the maximum of the partial likelihood):
+    ``Var(ln HR) >= 1/d₁ + 1/d₀``, with ``d₁`` and ``d₀`` the deaths in the two groups. Proof:
+    the observed information is ``I = Σⱼ dⱼ Covⱼ(x)`` over the distinct death times (``dⱼ``
+    deaths, covariance over the risk set weighted by ``exp(x·β)``), and for any vector ``u``,
+    ``Var(β̂ₖ) = (I⁻¹)ₖₖ >= uₖ²/(uᵀIu)``. Take ``u`` with ``uᵀx = c(group)``: 0 for the reference,
+    1 for category ``k``, ``m`` for every other category (no weight on other covariates); then
+    ``uᵀIu = Σⱼ dⱼ Varⱼ(c)``. With ``πₗⱼ`` the weighted share of group ``l`` in risk set ``j``,
+    the score equations give ``Σⱼ dⱼ πₗⱼ = dₗ`` for every group (the reference by difference),
+    so by Cauchy–Schwarz ``Σⱼ dⱼ Varⱼ(c) <= Σₗ dₗ cₗ² − (Σₗ dₗ cₗ)²/D`` (``D`` all deaths): the
+    variance of ``c`` over the deaths. Its minimum over ``m`` is ``d₀dₖ/(d₀ + dₖ)``, so
+    ``Var(β̂ₖ) >= 1/dₖ + 1/d₀``. No large-sample approximation is involved.
+
+    A printed interval gives the SE at most ``s`` (its widest rounding), so each group has at
+    least :func:`deaths_floor` ``(s², size of the other group)`` deaths, and the two groups'
+    sizes (Table 1, where printed) give the floor ``SE >= sqrt(1/n₁ + 1/n₀)``. A row is
+    infeasible here when a group needs more deaths than it has patients, or the groups of one
+    partition (a factor's categories, Child-Pugh class B's scores 7 and 8) more than all of them.
+
+    Returns
+    -------
+    DataFrame
+        One row per printed non-reference 0/1 or category row (term, model): ``term``,
+        ``model`` ("uni"/"multi"), ``sizes`` (text), ``n`` and ``n_ref`` (largest group sizes),
+        ``se_floor``, ``se_max``, ``deaths`` and ``deaths_ref`` (fewest deaths in the group and
+        in the reference), ``feasible`` and ``note`` (the derivation in words).
+
+    Examples
+    --------
+    >>> f = death_floors().set_index(["term", "model"])
+    >>> f.loc[("bclc_stage", "uni"), ["deaths", "deaths_ref"]].tolist()
+    [25, 33]
+    >>> bool(f["feasible"].all())
+    True
+    """
+    entries = published.load(directory)
+
+    def get(entry_id):
+        return published.entry(entry_id, directory)
+
+    n = int(get("methods.n_patients.count").value)
+    rows = []
+    for t in TERMS:
+        if t.stated not in ("binary", "category") and t.id not in GROUP_COUNTS:
+            continue
+        if t.id in PER_UNIT_TERMS:
+            continue
+        for model in ("uni", "multi"):
+            iv_id = f"table2.{t.id}.{model}.interval"
+            if iv_id not in set(entries["id"]):
+                continue
+            iv = get(iv_id)
+            parsed = published.parse_text(iv.text)
+            se_max = (
+                math.log(iv.upper + 0.5 * 10.0 ** -parsed["upper_decimals"])
+                - math.log(max(iv.lower - 0.5 * 10.0 ** -parsed["lower_decimals"], 1e-300))
+            ) / (2 * Z95)
+            n1, n0, sizes = _group_sizes(t.id, get, n)
+            if t.id == "child_pugh_6":
+                se_floor = math.sqrt(4.0 / (n1 + 1))  # n5 + n6 = class A: 1/n6 + 1/n5 >= 4/A
+            elif sizes == "group sizes not printed":
+                se_floor = binary_se_floor(n)
+            else:
+                se_floor = math.sqrt(1.0 / n1 + 1.0 / n0)
+            d1 = deaths_floor(se_max**2, n0)
+            d0 = deaths_floor(se_max**2, n1)
+            ok = d1 is not None and d0 is not None and d1 <= n1 and d0 <= n0 and d1 + d0 <= n
+            if ok:
+                note = (
+                    f"a 0/1 or category term has Var(ln HR) ≥ 1/d₁ + 1/d₀ (deaths per group); "
+                    f"{sizes}, so SE ≥ {se_floor:.3f}, and the printed SE ≤ {se_max:.3f} needs "
+                    f"≥ {d1} deaths in the group and ≥ {d0} in the reference"
+                )
+            else:
+                note = (
+                    f"a 0/1 or category term has Var(ln HR) ≥ 1/d₁ + 1/d₀ (deaths per group); "
+                    f"{sizes}: the printed SE ≤ {se_max:.3f} would need more deaths than "
+                    "patients"
+                )
+            rows.append(
+                {
+                    "term": t.id, "model": model, "sizes": sizes, "n": n1, "n_ref": n0,
+                    "se_floor": se_floor, "se_max": se_max, "deaths": d1, "deaths_ref": d0,
+                    "feasible": ok, "note": note,
+                }
+            )  # fmt: skip
+    out = pd.DataFrame(rows)
+    # partitions: the categories of one factor share the patients (and the reference)
+    for cls, scores in CHILD_PUGH_CLASSES.items():
+        total = int(get(f"table1.child_pugh_{cls}.count").value)
+        own = [s for s in scores if s != "child_pugh_5"]
+        need = {s: int(out.loc[out.term == s, "deaths"].max()) for s in own}
+        if cls == "a":
+            need["child_pugh_5"] = int(
+                out.loc[out.term.str.startswith("child_pugh"), "deaths_ref"].max()
+            )
+        if sum(need.values()) > total:
+            hit = out.term.isin(own)
+            out.loc[hit, "feasible"] = False
+            out.loc[hit, "note"] += (
+                f"; together the scores of class {cls.upper()} need "
+                f"{' + '.join(str(v) for v in need.values())} deaths, more than its {total} patients"
+            )
+        elif len(need) > 1:
+            hit = out.term.isin(own)
+            out.loc[hit, "note"] += (
+                f"; class {cls.upper()}'s {total} patients hold them all "
+                f"({' + '.join(f'{v} (score {k[-1]})' for k, v in need.items())} ≤ {total})"
+            )
+    return out
+
+
+def min_total_deaths(directory=None) -> tuple[int, str]:
+    """The fewest deaths in all that Table 2 with Table 1 implies, and the term that implies it.
+
+    Each 0/1 row with printed group sizes splits the patients in two, so its two group floors
+    of :func:`death_floors` add up to a floor on all deaths; PVTT's two rows share Vp0.
+
+    Examples
+    --------
+    >>> min_total_deaths()
+    (58, 'bclc_stage')
+    """
+    f = death_floors(directory)
+    f = f[f.term.isin(GROUP_COUNTS)]
+    best = (0, "")
+    for term_id, rows in f.groupby("term", sort=False):
+        total = int(rows["deaths"].max() + rows["deaths_ref"].max())
+        best = max(best, (total, term_id))
+    vp = f[f.term.str.startswith("pvtt")]
+    if len(vp):
+        pvtt = int(vp.groupby("term")["deaths"].max().sum() + vp["deaths_ref"].max())
+        best = max(best, (pvtt, "pvtt"))
+    return best
 
 
 def feasibility_summary(table: pd.DataFrame | None = None) -> pd.DataFrame:
