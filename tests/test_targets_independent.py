@@ -9,7 +9,9 @@ printed precision. Which targets are infeasible comes from the package's feasibi
 (:func:`analysis.synthesis.feasibility` for Table 1 and the survival block,
 :func:`analysis.paper.table2_feasibility` for Table 2, plus hazard ratios printed elsewhere that
 contradict Table 2); a derivation written here from the printed numbers cross-checks the paper
-model's P-value verdicts. The test prints hit / missed / infeasible counts per block and asserts the counts the
+model's P-value verdicts, and the fewest deaths each group of a 0/1 or category row needs
+(Var(ln HR) >= 1/d1 + 1/d0 against Table 1's group sizes) is counted here again and compared
+with the paper model's (the inequality itself is checked with statsmodels on rearranged cohorts). The test prints hit / missed / infeasible counts per block and asserts the counts the
 committed cohort achieves (a regression shows; so does an improvement, which must be recorded).
 
 Run ``.venv/bin/python tests/test_targets_independent.py`` to print the counts.
@@ -18,6 +20,7 @@ Run ``.venv/bin/python tests/test_targets_independent.py`` to print the counts.
 from __future__ import annotations
 
 import math
+import warnings
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -383,6 +386,93 @@ def table2_infeasible() -> dict:
     return out
 
 
+# ------------------------------------------------------------- deaths per group, by hand
+
+#: The 0/1 and category rows whose two groups Table 1 counts: term -> (Table 1 quantities of the
+#: group, of the reference; None = every other patient). BCLC has A 0, B 49, C 33: C vs B.
+T1_GROUPS = {
+    "sex_female": (["sex_female"], ["sex_male"]),
+    "bclc_stage": (["bclc_c"], ["bclc_b"]),
+    "pvtt_vp1_2": (["pvtt_vp1", "pvtt_vp2"], ["pvtt_vp0"]),
+    "pvtt_vp3_4": (["pvtt_vp3", "pvtt_vp4"], ["pvtt_vp0"]),
+    "additional_tace": (["additional_tace"], None),
+}
+
+
+def fewest_deaths(var_max: float, other: int) -> int | None:
+    """Smallest d = 1, 2, ... with 1/d + 1/other <= var_max (counting up; None if none <= 10^4)."""
+    for d in range(1, 10_001):
+        if 1 / d + 1 / other <= var_max:
+            return d
+    return None
+
+
+def death_floors_by_hand() -> dict:
+    """(term, model) -> (fewest deaths in the group, in the reference, group sizes) from the
+    printed numbers: for a 0/1 term (or a category against its reference) in any Cox model,
+    Var(ln HR) >= 1/d1 + 1/d0 (d = deaths per group; the paper model's docstring proves it),
+    the printed interval's widest rounding bounds the SE, and a group has at most as many
+    deaths as Table 1 gives it patients (Child-Pugh: Table 1 counts classes A 74 and B 8; the
+    scores 5-6 and 7-8 that Table 2 prints each hold >= 1 patient; albumin <= 3: not counted,
+    so <= n - 1 in either group)."""
+    pub = published.load()
+    t1 = pub[pub["location"] == "table1"]
+    count = {r.quantity: int(r.value) for r in t1[t1["kind"] == "count"].itertuples()}
+    n = int(published.entry("methods.n_patients.count").value)
+    sizes = {}
+    for term, (mine, ref) in T1_GROUPS.items():
+        a = sum(count[q] for q in mine)
+        sizes[term] = (a, n - a if ref is None else sum(count[q] for q in ref))
+    cls_a, cls_b = count["child_pugh_a"], count["child_pugh_b"]
+    sizes["child_pugh_6"] = (cls_a - 1, cls_a - 1)
+    sizes["child_pugh_7"] = sizes["child_pugh_8"] = (cls_b - 1, cls_a - 1)
+    sizes["albumin_le3"] = (n - 1, n - 1)
+    out = {}
+    ivs = pub[(pub["location"] == "table2") & (pub["kind"] == "interval")]
+    for r in ivs.itertuples(index=False):
+        _, term, model, _ = r.id.split(".")
+        if term not in sizes:
+            continue
+        lo_text, up_text = r.text.split("–")
+        lo = float(lo_text) - 0.5 * 10.0 ** -decimals_of(lo_text)
+        up = float(up_text) + 0.5 * 10.0 ** -decimals_of(up_text)
+        var_max = (math.log(up / lo) / (2 * Z)) ** 2
+        n1, n0 = sizes[term]
+        out[(term, model)] = (fewest_deaths(var_max, n0), fewest_deaths(var_max, n1), (n1, n0))
+    return out
+
+
+def partition_check_by_hand(floors: dict) -> dict:
+    """Deaths the groups of one partition need together, against the patients they share."""
+
+    def need(term, k):
+        return max(v[k] for (t, _), v in floors.items() if t == term)
+
+    pub = published.load()
+    count = {
+        r.quantity: int(r.value)
+        for r in pub[(pub["location"] == "table1") & (pub["kind"] == "count")].itertuples()
+    }
+    n = int(published.entry("methods.n_patients.count").value)
+    return {
+        "child_pugh_b": (need("child_pugh_7", 0) + need("child_pugh_8", 0), count["child_pugh_b"]),
+        "child_pugh_a": (
+            need("child_pugh_6", 0)
+            + max(need(t, 1) for t in ("child_pugh_6", "child_pugh_7", "child_pugh_8")),
+            count["child_pugh_a"],
+        ),
+        "bclc": (need("bclc_stage", 0) + need("bclc_stage", 1), n),
+        "pvtt": (
+            need("pvtt_vp1_2", 0) + need("pvtt_vp3_4", 0)
+            + max(need("pvtt_vp1_2", 1), need("pvtt_vp3_4", 1)),
+            n,
+        ),
+        "sex": (need("sex_female", 0) + need("sex_female", 1), n),
+        "additional_tace": (need("additional_tace", 0) + need("additional_tace", 1), n),
+        "albumin": (need("albumin_le3", 0) + need("albumin_le3", 1), n),
+    }  # fmt: skip
+
+
 # -------------------------------------------------------------------------------- scoring
 
 
@@ -557,6 +647,78 @@ def test_paper_model_agrees_with_the_derivation_here_on_the_p_values():
     by_hand = set(table2_feasibility_by_hand())
     p_cells = {i for i in by_hand if i.endswith(".p") and "albumin" not in i}
     assert p_cells <= paper_bad
+
+
+def test_death_floors_by_hand_agree_with_the_paper_model():
+    """The paper model's per-group death floors (:func:`analysis.paper.death_floors`) equal the
+    ones counted up here from the printed numbers; none needs more deaths than patients, so no
+    cell becomes infeasible on this ground (the joint checks below say the same)."""
+    from analysis.paper import death_floors, min_total_deaths
+
+    mine = death_floors_by_hand()
+    theirs = death_floors()
+    assert {(r.term, r.model) for r in theirs.itertuples()} == set(mine)
+    for r in theirs.itertuples():
+        d1, d0, (n1, n0) = mine[(r.term, r.model)]
+        assert (r.deaths, r.deaths_ref, r.n, r.n_ref) == (d1, d0, n1, n0)
+        assert d1 <= n1 and d0 <= n0 and bool(r.feasible)
+    joint = partition_check_by_hand(mine)
+    assert all(needed <= patients for needed, patients in joint.values())
+    # printed numbers alone imply >= 58 deaths: BCLC C >= 25 of 33 and B >= 33 of 49
+    assert mine[("bclc_stage", "uni")][:2] == (25, 33)
+    assert max(v[0] for k, v in joint.items() if k not in ("child_pugh_a", "child_pugh_b")) == 58
+    assert min_total_deaths() == (58, "bclc_stage")
+
+
+def test_deaths_inequality_holds_on_cohorts():
+    """Var(ln HR) >= 1/d1 + 1/d0 for a 0/1 term or a category against its reference, checked with
+    statsmodels on the committed cohort and on 30 rearrangements of its covariates (univariate
+    and the multivariable model)."""
+    c0 = load()
+    rng = np.random.default_rng(20240426)
+    checked = 0
+    for k in range(31):
+        c = c0.copy()
+        if k:
+            # the 0/1 and category columns move; the per-unit ones stay (a permuted AFP in
+            # ng/mL can make the multivariable fit diverge)
+            for col in ("sex", "bclc_stage", "pvtt", "child_pugh_score", "albumin_g_dl",
+                        "additional_tace"):  # fmt: skip
+                c[col] = c[col].to_numpy()[rng.permutation(len(c))]
+        d = design(c)
+        dead = c["os_event"].to_numpy() == 1
+        models = [["sex_female"], ["bclc_stage"], ["albumin_le3"], ["additional_tace"],
+                  ["child_pugh_6", "child_pugh_7", "child_pugh_8"], ["pvtt_vp1_2", "pvtt_vp3_4"],
+                  MULTI_MODEL]  # fmt: skip
+        for cols in models:
+            present = [t for t in cols if d[t].nunique() > 1]
+            x = d[present].to_numpy(float)
+            scale = x.std(axis=0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # a fit that warns has not converged: skipped
+                try:
+                    res = PHReg(c["os_months"].to_numpy(float), x / scale,
+                                status=c["os_event"].to_numpy(int), ties="breslow",
+                                ).fit(method="newton", maxiter=200, tol=1e-12)  # fmt: skip
+                except (Warning, np.linalg.LinAlgError):
+                    continue
+            var = (res.bse / scale) ** 2
+            for j, t in enumerate(present):
+                if t in ("child_pugh_6", "child_pugh_7", "child_pugh_8"):
+                    grp, ref = d[t] == 1, c["child_pugh_score"] == 5
+                elif t.startswith("pvtt"):
+                    grp, ref = d[t] == 1, c["pvtt"] == "Vp0"
+                elif t in ("sex_female", "bclc_stage", "albumin_le3", "additional_tace"):
+                    grp, ref = d[t] == 1, d[t] == 0
+                else:
+                    continue
+                d1, d0 = int((grp & dead).sum()), int((ref & dead).sum())
+                if d1 == 0 or d0 == 0 or not np.isfinite(var[j]):
+                    continue
+                assert var[j] >= 1 / d1 + 1 / d0 - 1e-9, (k, t, var[j], d1, d0)
+                checked += 1
+    print(f"\n{checked} variances checked")
+    assert checked > 300
 
 
 if __name__ == "__main__":
