@@ -1969,10 +1969,16 @@ def _check_table2(rows: _Rows, df: pd.DataFrame, get, n: int) -> dict:
 
 
 def _deaths_lower_bound(se_results: dict) -> tuple[int, str]:
-    """Fewest deaths the Table 2 SEs of 0/1 covariates that pass the floor require."""
+    """Fewest deaths the Table 2 SEs of 0/1 covariates that pass the floor require, or, when
+    more, what a 0/1 row's SE needs with Table 1's group sizes (:func:`analysis.paper.min_total_deaths`:
+    ``Var(ln HR) >= 1/d₁ + 1/d₀`` per group)."""
     ok = {k: v for k, v in se_results.items() if v.verdict == CONSISTENT}
     key = max(ok, key=lambda k: ok[k].details["min_deaths"])
-    return math.ceil(ok[key].details["min_deaths"]), _t2_where(*key)
+    floor = math.ceil(ok[key].details["min_deaths"])
+    by_group, term_id = paper.min_total_deaths()
+    if by_group > floor:
+        return by_group, _t2_where(term_id, "uni") + " with Table 1's group sizes"
+    return floor, _t2_where(*key)
 
 
 def _check_duplicates(rows: _Rows, df: pd.DataFrame) -> None:
