@@ -79,6 +79,7 @@ __all__ = [
     "deaths_floor",
     "death_floors",
     "min_total_deaths",
+    "death_floor_check",
 ]
 
 #: The 97.5% point of the standard normal distribution (95% Wald intervals).
@@ -1172,53 +1173,154 @@ def death_floors(directory=None) -> pd.DataFrame:
                 }
             )  # fmt: skip
     out = pd.DataFrame(rows)
-    # partitions: the categories of one factor share the patients (and the reference)
-    for cls, scores in CHILD_PUGH_CLASSES.items():
-        total = int(get(f"table1.child_pugh_{cls}.count").value)
-        own = [s for s in scores if s != "child_pugh_5"]
-        need = {s: int(out.loc[out.term == s, "deaths"].max()) for s in own}
-        if cls == "a":
-            need["child_pugh_5"] = int(
-                out.loc[out.term.str.startswith("child_pugh"), "deaths_ref"].max()
-            )
-        if sum(need.values()) > total:
-            hit = out.term.isin(own)
+    # partitions: the groups of one factor share the patients; the fewest deaths they need
+    # together, and whether any split of the deaths fits every row at once
+    out["partition_deaths"] = 0
+    for factor, members in _partitions(out).items():
+        hit = out.term.isin(members)
+        best = _partition_min(out[hit], get)
+        if best is None:
             out.loc[hit, "feasible"] = False
             out.loc[hit, "note"] += (
-                f"; together the scores of class {cls.upper()} need "
-                f"{' + '.join(str(v) for v in need.values())} deaths, more than its {total} patients"
+                f"; no split of deaths over the {factor} groups fits every row's SE at once"
             )
-        elif len(need) > 1:
-            hit = out.term.isin(own)
-            out.loc[hit, "note"] += (
-                f"; class {cls.upper()}'s {total} patients hold them all "
-                f"({' + '.join(f'{v} (score {k[-1]})' for k, v in need.items())} ≤ {total})"
-            )
+            continue
+        total, split = best
+        out.loc[hit, "partition_deaths"] = total
+        parts = " + ".join(f"{v} ({k})" for k, v in split.items())
+        out.loc[hit, "note"] += f"; the {factor} groups need ≥ {total} deaths together ({parts})"
     return out
 
 
-def min_total_deaths(directory=None) -> tuple[int, str]:
-    """The fewest deaths in all that Table 2 with Table 1 implies, and the term that implies it.
+#: The factor each 0/1 or category term belongs to (its groups share the patients).
+_FACTOR_OF = {
+    "sex_female": "sex", "bclc_stage": "BCLC", "albumin_le3": "albumin",
+    "additional_tace": "additional-TACE", "pvtt_vp1_2": "PVTT", "pvtt_vp3_4": "PVTT",
+    "child_pugh_6": "Child-Pugh", "child_pugh_7": "Child-Pugh", "child_pugh_8": "Child-Pugh",
+}  # fmt: skip
 
-    Each 0/1 row with printed group sizes splits the patients in two, so its two group floors
-    of :func:`death_floors` add up to a floor on all deaths; PVTT's two rows share Vp0.
+#: Names of the reference groups in the notes.
+_REFERENCE_NAME = {
+    "sex_female": "male", "bclc_stage": "stage B", "albumin_le3": "> 3 g/dL",
+    "additional_tace": "no additional TACE", "pvtt_vp1_2": "Vp0", "pvtt_vp3_4": "Vp0",
+    "child_pugh_6": "score 5", "child_pugh_7": "score 5", "child_pugh_8": "score 5",
+}  # fmt: skip
+_GROUP_NAME = {
+    "sex_female": "female", "bclc_stage": "stage C", "albumin_le3": "≤ 3 g/dL",
+    "additional_tace": "additional TACE", "pvtt_vp1_2": "Vp1–2", "pvtt_vp3_4": "Vp3–4",
+    "child_pugh_6": "score 6", "child_pugh_7": "score 7", "child_pugh_8": "score 8",
+}  # fmt: skip
+
+
+def _partitions(floors: pd.DataFrame) -> dict:
+    out: dict = {}
+    for t in dict.fromkeys(floors.term):
+        out.setdefault(_FACTOR_OF[t], []).append(t)
+    return out
+
+
+def _partition_min(rows: pd.DataFrame, get) -> tuple[int, dict] | None:
+    """Fewest deaths over the groups of one factor with ``1/dₖ + 1/d_ref <= SEₖ²`` for every
+    printed row (each model), ``dₖ`` at most the group's size, and the shared caps of Child-Pugh
+    (scores 5 + 6 = class A, 7 + 8 = class B). Exact: for each ``d_ref`` the fewest ``dₖ`` are
+    taken (fewer deaths never break a cap)."""
+    terms = list(dict.fromkeys(rows.term))
+    var = {t: float((rows.loc[rows.term == t, "se_max"] ** 2).min()) for t in terms}
+    cap = {t: int(rows.loc[rows.term == t, "n"].max()) for t in terms}
+    ref_cap = int(rows["n_ref"].max())
+    joint = []
+    if terms[0].startswith("child_pugh"):
+        a = int(get("table1.child_pugh_a.count").value)
+        b = int(get("table1.child_pugh_b.count").value)
+        joint = [({"ref", "child_pugh_6"}, a), ({"child_pugh_7", "child_pugh_8"}, b)]
+    best = None
+    for d_ref in range(1, ref_cap + 1):
+        need = {t: deaths_floor(var[t], d_ref) for t in terms}
+        if any(v is None or v > cap[t] for t, v in need.items()):
+            continue
+        split = {"ref": d_ref, **need}
+        if any(sum(split.get(k, 0) for k in keys) > c for keys, c in joint):
+            continue
+        total = sum(split.values())
+        if best is None or total < best[0]:
+            best = (total, split)
+    if best is None:
+        return None
+    total, split = best
+    named = {_GROUP_NAME[t]: v for t, v in split.items() if t != "ref"}
+    named[_REFERENCE_NAME[terms[0]]] = split["ref"]
+    return total, named
+
+
+def min_total_deaths(directory=None) -> tuple[int, str]:
+    """The fewest deaths in all that Table 2 with Table 1 implies, and the factor that implies it.
+
+    The groups of one factor hold every patient once, so the fewest deaths they need together
+    (``partition_deaths`` of :func:`death_floors`) is a floor on all deaths.
 
     Examples
     --------
     >>> min_total_deaths()
-    (58, 'bclc_stage')
+    (66, 'BCLC')
     """
     f = death_floors(directory)
-    f = f[f.term.isin(GROUP_COUNTS)]
-    best = (0, "")
-    for term_id, rows in f.groupby("term", sort=False):
-        total = int(rows["deaths"].max() + rows["deaths_ref"].max())
-        best = max(best, (total, term_id))
-    vp = f[f.term.str.startswith("pvtt")]
-    if len(vp):
-        pvtt = int(vp.groupby("term")["deaths"].max().sum() + vp["deaths_ref"].max())
-        best = max(best, (pvtt, "pvtt"))
-    return best
+    row = f.loc[f["partition_deaths"].idxmax()]
+    return int(row["partition_deaths"]), _FACTOR_OF[row["term"]]
+
+
+def death_floor_check(cohort: pd.DataFrame, directory=None) -> pd.DataFrame:
+    """Which 0/1 or category rows of Table 2 a cohort's deaths leave within reach.
+
+    A cohort whose deaths in the two groups give ``sqrt(1/d₁ + 1/d₀)`` above the widest SE the
+    printed interval allows cannot print that interval, however the survival times of those
+    deaths are arranged: ``reachable`` is False.
+
+    Returns
+    -------
+    DataFrame
+        :func:`death_floors`' ``term``, ``model``, ``deaths`` and ``deaths_ref``, with the
+        cohort's deaths in the group (``cohort_deaths``) and in the reference
+        (``cohort_deaths_ref``), the SE those allow at best (``cohort_se_floor``) and
+        ``reachable``.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"os_months": [1.0, 2.0, 3.0, 4.0], "os_event": [1, 1, 1, 0],
+    ...     "sex": ["F", "M", "M", "F"]})
+    >>> r = death_floor_check(c).set_index("term").loc["sex_female"]
+    >>> int(r["cohort_deaths"]), int(r["deaths"]), bool(r["reachable"])
+    (1, 6, False)
+    """
+    floors = death_floors(directory)
+    dead = pd.to_numeric(cohort["os_event"]).to_numpy() == 1
+    rows = []
+    for r in floors.itertuples(index=False):
+        column = term(r.term).column
+        if column not in cohort.columns:
+            continue
+        x = design_matrix(cohort, terms=[r.term])
+        if r.term.startswith("child_pugh"):
+            group = x[r.term].to_numpy() == 1 if r.term in x else np.zeros(len(cohort), bool)
+            ref = pd.to_numeric(cohort["child_pugh_score"]).to_numpy() == 5
+        elif r.term.startswith("pvtt"):
+            group = x[r.term].to_numpy() == 1
+            ref = cohort["pvtt"].astype(str).to_numpy() == "Vp0"
+        elif r.term == "bclc_stage":
+            group = x[r.term].to_numpy() == BCLC_ORDER["C"]
+            ref = x[r.term].to_numpy() == BCLC_ORDER["B"]
+        else:
+            group = x[r.term].to_numpy() == 1
+            ref = x[r.term].to_numpy() == 0
+        d1, d0 = int((group & dead).sum()), int((ref & dead).sum())
+        se = math.sqrt(1 / d1 + 1 / d0) if d1 and d0 else math.inf
+        rows.append(
+            {
+                "term": r.term, "model": r.model, "deaths": r.deaths,
+                "deaths_ref": r.deaths_ref, "cohort_deaths": d1, "cohort_deaths_ref": d0,
+                "cohort_se_floor": se, "reachable": se <= r.se_max,
+            }
+        )  # fmt: skip
+    return pd.DataFrame(rows)
 
 
 def feasibility_summary(table: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -438,39 +438,59 @@ def death_floors_by_hand() -> dict:
         up = float(up_text) + 0.5 * 10.0 ** -decimals_of(up_text)
         var_max = (math.log(up / lo) / (2 * Z)) ** 2
         n1, n0 = sizes[term]
-        out[(term, model)] = (fewest_deaths(var_max, n0), fewest_deaths(var_max, n1), (n1, n0))
+        out[(term, model)] = (
+            fewest_deaths(var_max, n0),
+            fewest_deaths(var_max, n1),
+            (n1, n0),
+            var_max,
+        )
     return out
 
 
-def partition_check_by_hand(floors: dict) -> dict:
-    """Deaths the groups of one partition need together, against the patients they share."""
+def partition_minimum_by_hand(floors: dict) -> dict:
+    """Fewest deaths the groups of each factor need together, by trying every split: each row
+    (either model) needs 1/d_k + 1/d_ref <= its largest SE squared, each group at most its
+    patients; Child-Pugh scores 5 + 6 share class A (74), 7 + 8 class B (8). None: no split."""
 
-    def need(term, k):
-        return max(v[k] for (t, _), v in floors.items() if t == term)
+    def ok(term, d_k, d_ref):
+        return all(1 / d_k + 1 / d_ref <= v[3] for (t, _), v in floors.items() if t == term)
 
+    def size(term):
+        return next(v[2] for (t, _), v in floors.items() if t == term)
+
+    out = {}
+    for factor, term in (("sex", "sex_female"), ("BCLC", "bclc_stage"),
+                         ("additional-TACE", "additional_tace"), ("albumin", "albumin_le3")):  # fmt: skip
+        n1, n0 = size(term)
+        sums = [a + b for a in range(1, n1 + 1) for b in range(1, n0 + 1) if ok(term, a, b)]
+        out[factor] = min(sums) if sums else None
+    (n12, n0), (n34, _) = size("pvtt_vp1_2"), size("pvtt_vp3_4")
+    best = None
+    for d0 in range(1, n0 + 1):
+        for a in range(1, n12 + 1):
+            if not ok("pvtt_vp1_2", a, d0):
+                continue
+            for b in range(1, n34 + 1):
+                if ok("pvtt_vp3_4", b, d0) and (best is None or d0 + a + b < best):
+                    best = d0 + a + b
+    out["PVTT"] = best
     pub = published.load()
-    count = {
-        r.quantity: int(r.value)
-        for r in pub[(pub["location"] == "table1") & (pub["kind"] == "count")].itertuples()
-    }
-    n = int(published.entry("methods.n_patients.count").value)
-    return {
-        "child_pugh_b": (need("child_pugh_7", 0) + need("child_pugh_8", 0), count["child_pugh_b"]),
-        "child_pugh_a": (
-            need("child_pugh_6", 0)
-            + max(need(t, 1) for t in ("child_pugh_6", "child_pugh_7", "child_pugh_8")),
-            count["child_pugh_a"],
-        ),
-        "bclc": (need("bclc_stage", 0) + need("bclc_stage", 1), n),
-        "pvtt": (
-            need("pvtt_vp1_2", 0) + need("pvtt_vp3_4", 0)
-            + max(need("pvtt_vp1_2", 1), need("pvtt_vp3_4", 1)),
-            n,
-        ),
-        "sex": (need("sex_female", 0) + need("sex_female", 1), n),
-        "additional_tace": (need("additional_tace", 0) + need("additional_tace", 1), n),
-        "albumin": (need("albumin_le3", 0) + need("albumin_le3", 1), n),
-    }  # fmt: skip
+    count = {r.quantity: int(r.value) for r in pub[pub["kind"] == "count"].itertuples()}
+    class_a, class_b = count["child_pugh_a"], count["child_pugh_b"]
+    best = None
+    for d5 in range(1, class_a):
+        for d6 in range(1, class_a - d5 + 1):
+            if not ok("child_pugh_6", d6, d5):
+                continue
+            for d7 in range(1, class_b):
+                if not ok("child_pugh_7", d7, d5):
+                    continue
+                for d8 in range(1, class_b - d7 + 1):
+                    total = d5 + d6 + d7 + d8
+                    if ok("child_pugh_8", d8, d5) and (best is None or total < best):
+                        best = total
+    out["Child-Pugh"] = best
+    return out
 
 
 # -------------------------------------------------------------------------------- scoring
@@ -659,15 +679,22 @@ def test_death_floors_by_hand_agree_with_the_paper_model():
     theirs = death_floors()
     assert {(r.term, r.model) for r in theirs.itertuples()} == set(mine)
     for r in theirs.itertuples():
-        d1, d0, (n1, n0) = mine[(r.term, r.model)]
+        d1, d0, (n1, n0), _ = mine[(r.term, r.model)]
         assert (r.deaths, r.deaths_ref, r.n, r.n_ref) == (d1, d0, n1, n0)
         assert d1 <= n1 and d0 <= n0 and bool(r.feasible)
-    joint = partition_check_by_hand(mine)
-    assert all(needed <= patients for needed, patients in joint.values())
-    # printed numbers alone imply >= 58 deaths: BCLC C >= 25 of 33 and B >= 33 of 49
-    assert mine[("bclc_stage", "uni")][:2] == (25, 33)
-    assert max(v[0] for k, v in joint.items() if k not in ("child_pugh_a", "child_pugh_b")) == 58
-    assert min_total_deaths() == (58, "bclc_stage")
+    joint = partition_minimum_by_hand(mine)
+    assert all(v is not None for v in joint.values())  # some split fits every factor
+    paper_joint = {
+        factor: int(theirs.loc[theirs.term == term, "partition_deaths"].iloc[0])
+        for factor, term in (("sex", "sex_female"), ("BCLC", "bclc_stage"),
+                             ("additional-TACE", "additional_tace"), ("albumin", "albumin_le3"),
+                             ("PVTT", "pvtt_vp1_2"), ("Child-Pugh", "child_pugh_6"))
+    }  # fmt: skip
+    assert paper_joint == joint
+    # printed numbers alone imply >= 66 deaths: BCLC C and B need 1/dC + 1/dB <= 0.2469^2
+    # = 0.0609 with dC <= 33, best at 33 + 33
+    assert joint["BCLC"] == 66 and max(joint.values()) == 66
+    assert min_total_deaths() == (66, "BCLC")
 
 
 def test_deaths_inequality_holds_on_cohorts():
