@@ -697,6 +697,41 @@ def test_death_floors_by_hand_agree_with_the_paper_model():
     assert min_total_deaths() == (66, "BCLC")
 
 
+def test_readme_states_the_death_floors_and_the_rows_out_of_reach():
+    """README's paragraph on deaths per group: the floor on all deaths and the univariate
+    intervals the committed cohort's deaths per group cannot print (1/d1 + 1/d0 above the
+    largest SE squared the printed interval allows), counted here by hand."""
+    floors = death_floors_by_hand()
+    total = max(v for v in partition_minimum_by_hand(floors).values())
+    c = load()
+    dead = c["os_event"] == 1
+    cp, pv = c["child_pugh_score"], c["pvtt"]
+    groups = {
+        "sex_female": (c["sex"] == "F", c["sex"] == "M"),
+        "bclc_stage": (c["bclc_stage"] == "C", c["bclc_stage"] == "B"),
+        "child_pugh_6": (cp == 6, cp == 5), "child_pugh_7": (cp == 7, cp == 5),
+        "child_pugh_8": (cp == 8, cp == 5),
+        "albumin_le3": (c["albumin_g_dl"] <= 3, c["albumin_g_dl"] > 3),
+        "pvtt_vp1_2": (pv.isin(["Vp1", "Vp2"]), pv == "Vp0"),
+        "pvtt_vp3_4": (pv.isin(["Vp3", "Vp4"]), pv == "Vp0"),
+        "additional_tace": (c["additional_tace"] == 1, c["additional_tace"] == 0),
+    }  # fmt: skip
+    deaths = {t: (int((g & dead).sum()), int((r & dead).sum())) for t, (g, r) in groups.items()}
+    out_of_reach = {
+        (t, m) for (t, m), v in floors.items() if 1 / deaths[t][0] + 1 / deaths[t][1] > v[3]
+    }
+    assert out_of_reach == {("bclc_stage", "uni"), ("child_pugh_8", "uni"), ("pvtt_vp3_4", "uni")}
+    readme = " ".join((COHORT_CSV.parent.parent / "README.md").read_text(encoding="utf-8").split())
+    assert f"at least {total} deaths in all" in readme
+    bclc, cp8, vp34 = deaths["bclc_stage"], deaths["child_pugh_8"][0], deaths["pvtt_vp3_4"][0]
+    assert f"BCLC stage ({bclc[0]} and {bclc[1]} deaths)" in readme
+    assert f"Child-Pugh 8 ({cp8} death)" in readme and f"PVTT Vp3–4 ({vp34} deaths)" in readme
+    from analysis.paper import death_floor_check
+
+    package = death_floor_check(c)
+    assert {(r.term, r.model) for r in package.itertuples() if not r.reachable} == out_of_reach
+
+
 def test_deaths_inequality_holds_on_cohorts():
     """Var(ln HR) >= 1/d1 + 1/d0 for a 0/1 term or a category against its reference, checked with
     statsmodels on the committed cohort and on 30 rearrangements of its covariates (univariate
