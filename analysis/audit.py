@@ -2157,6 +2157,23 @@ def _check_plausibility(rows: _Rows, get, n: int, se_results: dict) -> None:
         f"covariate), at most {n}; Table 1's class A ({class_a}) holds scores 5–6 and class B "
         f"({class_b}) scores 7–9."
     )
+    found = res.details.get("deaths") or {}
+    if found and all(k in found for k in effects):
+        # albumin <= 3 g/dL earns at least 2 Child-Pugh points, so every such patient scores
+        # >= 6; the multivariable albumin row's SE needs a number of deaths among them
+        floors = paper.death_floors().set_index(["term", "model"])
+        need = max(int(v) for v in floors.loc["albumin_le3", "deaths"])
+        upper = sum(found[k][1] for k in effects)
+        if upper < need:
+            extra += (
+                f" Under the same approximation scores 6–8 hold at most {upper:.1f} deaths, yet "
+                f"the multivariable albumin ≤ 3 g/dL row needs at least {need} deaths among its "
+                "patients (Var(ln HR) ≥ 1/d₁ + 1/d₀, exact), all of whom score 6 or more "
+                "(albumin ≤ 3.5 g/dL earns 2 points): the two cannot both hold if the approximation does; it "
+                "can fail when the groups' shares of the risk set change much over time, so "
+                "this is a tension, not a verdict."
+            )
+        ids += [f"table2.albumin_le3.{m}.interval" for m in ("uni", "multi")]
     rows.add(
         "Table 2, univariate",
         "Child-Pugh 6, 7, 8 vs 5: HR < 1",
