@@ -45,6 +45,8 @@ __all__ = [
     "SPREAD_RULE",
     "SUMMARY_COLUMNS",
     "calibrated",
+    "class_counts",
+    "run_record",
     "derived_results",
     "member_results",
     "member_seeds",
@@ -144,6 +146,10 @@ RESULTS: dict[str, tuple[str, str, str]] = {
 MIN_MEMBERS = 20
 #: The committed summary (``python -m analysis ensemble --n 50``).
 SUMMARY_CSV = REPO_ROOT / "data" / "ensemble-summary.csv"
+#: The record of the run that computed the committed summary's members (wall and CPU time,
+#: machine), written by the command only when it computed members (a run from the cache leaves
+#: it alone, so that a re-run changes no committed byte).
+RUN_JSON = REPO_ROOT / "data" / "ensemble-run.json"
 
 #: Columns of the summary file.
 SUMMARY_COLUMNS = [
@@ -231,6 +237,13 @@ def member_seeds(seed: int, n: int) -> list[int]:
     return [synthesis.DEFAULT_SEED, *(int(s.generate_state(1)[0]) for s in children)][:n]
 
 
+#: Blocks of :func:`analysis.synthesis.target_counts` a member must reach completely (no
+#: ``missed``): the blocks the book's own cohort reaches completely. Every feasible printed number
+#: of Table 1, the responses and the survival block, and every multivariable row of Table 2 in
+#: direction and significance (a cohort whose multivariable model turns the other way, or
+#: diverges, is not calibrated to Table 2 at all); no cohort prints every Table 2 cell.
+CALIBRATED_BLOCKS = ("table1", "responses", "survival", "table2_multivariable_rows")
+
 #: Keys of a member's payload that vary from run to run (timings): returned to the caller for
 #: progress, never written to the cache, so that a member's file is the same bytes on every run.
 TIMING_KEYS = ("seconds", "cpu_seconds")
@@ -248,7 +261,8 @@ def member_results(seed: int, synthesize_options: dict | None = None) -> dict:
     (``cohort_sha256``: of its CSV bytes). A candidate whose winning chain misses a feasible
     Table 1, response or survival target is passed over before the Cox phase (which moves only
     Table 2, :func:`analysis.synthesis.synthesize`'s ``keep``): its payload has
-    ``cox_skipped`` true, the verdicts and no results.
+    ``cox_skipped`` true, the verdicts and no results. One that misses a multivariable row after
+    the Cox phase (:func:`calibrated`) has its targets but no results either.
     """
     start, cpu = time.perf_counter(), time.process_time()
     df = synthesis.synthesize(
@@ -264,9 +278,8 @@ def member_results(seed: int, synthesize_options: dict | None = None) -> dict:
         "cox_skipped": bool(df.attrs["loss"]["cox_skipped"]),
         "winner_chain": int(df.attrs["loss"]["chain"]),
     }
-    if payload["cox_skipped"]:  # not a calibrated cohort: passed over, nothing more to compute
-        payload["results"] = {}
-    else:
+    payload["results"] = {}
+    if not payload["cox_skipped"]:
         counts = synthesis.target_counts(df)
         t2 = calibration.table2_verdicts(df)
         text = synthesis.format_cohort(df)
@@ -274,8 +287,9 @@ def member_results(seed: int, synthesize_options: dict | None = None) -> dict:
             "cohort_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
             "targets": {b: {k: int(v) for k, v in row.items()} for b, row in counts.iterrows()},
             "table2_verdicts": dict(zip(t2["id"], t2["verdict"], strict=True)),
-            "results": derived_results(df, t2),
         }
+        if calibrated(payload):  # a passed-over cohort's results are never summarised
+            payload["results"] = derived_results(df, t2)
     payload["seconds"] = round(time.perf_counter() - start, 1)
     payload["cpu_seconds"] = round(time.process_time() - cpu, 1)
     return payload
@@ -343,6 +357,7 @@ def run_ensemble(
     synthesize_options: dict | None = None,
     max_candidates: int | None = None,
     log: Callable[[str], None] | None = None,
+    record: dict | None = None,
 ) -> list[dict]:
     """Run (or resume) the ensemble; returns ``n`` calibrated members in candidate order.
 
@@ -360,7 +375,9 @@ def run_ensemble(
     worker idles near the end); those not needed once the members are settled are cancelled
     (finished ones stay cached). ``log``
     receives one line per finished candidate. Each member's payload holds its ``candidate``
-    index.
+    index. ``record``, when given, is filled with ``candidates`` (deciding the members),
+    ``computed`` (candidates computed in this call), ``cpu_seconds`` (their CPU time, summed
+    over workers) and ``wall_seconds``.
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
@@ -393,6 +410,7 @@ def run_ensemble(
     say(f"ensemble: {cached} candidates cached in {cache}")
     client = cluster = None
     start = time.perf_counter()
+    computed, cpu = 0, 0.0
     try:
         if settled() is None:
             from dask.distributed import Client, LocalCluster, as_completed
@@ -430,6 +448,7 @@ def run_ensemble(
                 i = running.pop(fut)
                 payload = fut.result()
                 timing = {k: payload.pop(k) for k in TIMING_KEYS if k in payload}
+                computed, cpu = computed + 1, cpu + timing.get("cpu_seconds", 0.0)
                 _write_json(_member_path(cache, i, seeds[i]), payload)
                 results[i] = {**payload, "candidate": i}
                 good = sum(calibrated(results[j]) for j in results)
@@ -450,6 +469,11 @@ def run_ensemble(
         if cluster is not None:
             cluster.close()
     decided = settled() or max_candidates
+    if record is not None:
+        record |= {
+            "candidates": decided, "computed": computed, "cpu_seconds": round(cpu, 1),
+            "wall_seconds": round(time.perf_counter() - start, 1),
+        }  # fmt: skip
     members = [results[i] for i in range(decided) if calibrated(results[i])]
     say(f"ensemble: {len(members[:n])} calibrated members from {decided} candidates")
     return members[:n]
@@ -465,13 +489,17 @@ def _scaled(values: np.ndarray, scale: str) -> np.ndarray:
 
 
 def calibrated(member: dict) -> bool:
-    """Whether a member reproduces every feasible target of Table 1, the responses and the
-    survival block (:func:`analysis.synthesis.target_table`: no ``missed``). Table 2 cells are
-    aimed at but not all reachable (chapter 01), so they do not decide membership."""
+    """Whether a member reaches every block of :data:`CALIBRATED_BLOCKS`: every feasible target
+    of Table 1, the responses and the survival block (:func:`analysis.synthesis.target_table`:
+    no ``missed``) and every multivariable row of Table 2 in direction and significance. Table 2
+    cells are aimed at but not all reachable (chapter 01), so they do not decide membership."""
     verdicts = member.get("target_verdicts")
     if verdicts is None:  # a member summarised from results alone (tests)
         return True
-    return not any(v == "missed" for v in verdicts.values())
+    if any(v == "missed" for v in verdicts.values()):
+        return False
+    targets = member.get("targets", {})
+    return all(targets.get(b, {}).get("missed", 0) == 0 for b in CALIBRATED_BLOCKS)
 
 
 def summarise(members: list[dict]) -> pd.DataFrame:
@@ -527,6 +555,29 @@ def format_summary(summary: pd.DataFrame) -> str:
         cells = [_fmt(v) for v in row]
         lines.append(",".join(f'"{c}"' if "," in c else c for c in cells))
     return "\n".join(lines) + "\n"
+
+
+def class_counts(summary_csv: Path | str | None = None) -> dict[str, int]:
+    """How many results of the summary are in each class, and ``derived`` (determined plus
+    assumed: every result that is not a calibration target). Zeros without a summary.
+
+    Examples
+    --------
+    >>> counts = class_counts()
+    >>> counts["derived"] == counts["determined"] + counts["assumed"]
+    True
+    """
+    path = Path(summary_csv) if summary_csv else SUMMARY_CSV
+    classes = pd.read_csv(path)["class"] if path.exists() else pd.Series(dtype=str)
+    out = {c: int((classes == c).sum()) for c in provenance.CLASSES}
+    out["derived"] = out[provenance.DETERMINED] + out[provenance.ASSUMED]
+    return out
+
+
+def run_record(path: Path | str | None = None) -> dict | None:
+    """The record of the run behind the committed summary (:data:`RUN_JSON`), or None."""
+    path = Path(path) if path else RUN_JSON
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 def result_provenance(

@@ -5,12 +5,16 @@ calibrated by the synthesis, computes the book's derived results on each and wri
 (per result: median, quartiles, range and class; :mod:`analysis.ensemble`). Members run on Dask:
 a local cluster of ``--workers`` processes, or the cluster at ``--scheduler``. Finished members
 are cached (``--cache``), so a second run resumes; progress goes to stderr, one line per member.
-The summary's bytes depend only on ``--n``, ``--seed`` and the code.
+The summary's bytes depend only on ``--n``, ``--seed`` and the code. When it computed members for
+the book's summary, the command also writes the run's record (``data/ensemble-run.json``: wall
+and CPU time, workers, CPUs), which chapters quote; a run served from the cache leaves it alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import tempfile
 import time
@@ -18,7 +22,7 @@ from pathlib import Path
 
 from analysis import DATA_DIR, REPO_ROOT
 from analysis.cli import UsageError
-from analysis.ensemble import format_summary, run_ensemble, summarise
+from analysis.ensemble import RUN_JSON, format_summary, run_ensemble, summarise
 
 HELP = "draw N calibrated cohorts on Dask and summarise which derived results they agree on"
 
@@ -90,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     if args.cache.exists() and not args.cache.is_dir():
         raise UsageError(f"--cache is not a directory: {args.cache}")
     start = time.perf_counter()
+    record: dict = {}
     members = run_ensemble(
         args.n,
         args.seed,
@@ -97,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         workers=args.workers,
         synthesize_options=options or None,
+        record=record,
     )
     summary = summarise(members)
     text = format_summary(summary)
@@ -109,6 +115,15 @@ def run(args: argparse.Namespace) -> int:
         Path(tmp).unlink(missing_ok=True)
         raise UsageError(f"--out {args.out}: cannot write ({exc.strerror or exc})") from exc
     wall = time.perf_counter() - start
+    if record["computed"] and args.out.resolve() == DEFAULT_OUT.resolve():
+        run_info = {
+            "n": args.n, "seed": args.seed, "members": len(members), **record,
+            "wall_seconds": round(wall, 1), "workers": args.workers or os.cpu_count(),
+            "scheduler": "given" if args.scheduler else "local", "cpus": os.cpu_count(),
+            "options": options,
+            "summary_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        }  # fmt: skip
+        RUN_JSON.write_text(json.dumps(run_info, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     counts = summary["class"].value_counts()
     drawn = members[-1]["candidate"] + 1 if members else 0
     short = "" if len(members) == args.n else f" (only {len(members)} of {args.n} found)"
