@@ -23,7 +23,25 @@ Feasibility
 -----------
 :func:`table2_feasibility` decides, from the printed numbers alone, whether a cohort of 82
 patients could show each printed cell at the printed precision (half-up rounding of every
-number): see its docstring.
+number): see its docstring. :func:`death_floors` adds what a 0/1 or category row says about the
+deaths in its groups: ``Var(ln HR) >= 1/d₁ + 1/d₀`` holds exactly in any Cox model, so with
+Table 1's group sizes each printed interval needs a number of deaths in each group, and the
+groups of one factor a number together (:func:`min_total_deaths`: at least 66 deaths in all, from
+the BCLC row). The paper prints no number of deaths, numbers at risk or event counts, so this
+floor and the 82 patients are all that bound them. No row needs more deaths than its groups
+have patients, so no cell is infeasible on this ground; a cohort's own deaths per group can
+still put an interval out of its reach (:func:`death_floor_check`).
+
+The approximation ``Var(ln HR) ≈ 1/dₖ + 1/d_ref`` (equal risk-set shares at every death) would
+also bound the deaths from above, and then the Child-Pugh rows (SEs 0.64, 0.64, 0.79 against
+score 5) leave about 7 deaths at scores 6–8, while the multivariable albumin ≤ 3 g/dL row needs at
+least 15 deaths among patients who all score 6 or more. That direction is not a theorem: when
+one group's share of the risk set changes over time (score-5 patients dying first, say) the
+information falls below the approximation and the SE grows, whatever the deaths. So the
+Child-Pugh rows are not called infeasible (the audit reports the tension). The committed cohort
+has 46 patients at score 6, 38 of them dead, and no arrangement the calibration tried (nor a
+search over the Child-Pugh labels alone on its survival times) comes near the printed SE 0.64
+for score 6: its best is about 0.26.
 
 Examples
 --------
@@ -863,6 +881,9 @@ def table2_feasibility(directory=None, *, max_deaths: int | None = None) -> pd.D
       is at least the Wald ``|z|`` over ``cosh(ln HR/2)``; when the two cannot both hold the
       log-rank P is followed (printed in four places, part of the survival block) and the row
       keeps what fits with it;
+    * **deaths per group**: a 0/1 or category row's SE is at least ``sqrt(1/n₁ + 1/n₀)`` with
+      Table 1's group sizes (:func:`death_floors`; the LP's SE floor), and its interval is
+      infeasible when its groups would need more deaths than patients (none is);
     * reference rows (printed ``1``) are feasible by construction.
 
     Parameters
