@@ -1,14 +1,56 @@
-"""Fixtures shared by the browser tests (test_browser.py, test_browser_literate.py)."""
+"""Shared fixtures and the test order.
+
+The browser tests (test_browser.py, test_browser_literate.py) share one Chromium, one server of
+the built book and one tour of its pages (each page loaded cold once per width): both modules are
+in the xdist group ``browser``, so one worker does the tour once and the other worker runs the
+rest meanwhile.
+
+Order: ``make test`` runs two workers (``-n 2 --dist loadgroup``), which take the tests in
+collection order; the ``slow`` tests (whole-book runs) are put first, so that no worker is left
+with one of them at the end while the other waits.
+"""
 
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, FLAGS
+from test_browser import CHROMIUM, FLAGS, HTML, PAGES, QuietHandler, tour
 
 
-@pytest.fixture(scope="module")
+def pytest_collection_modifyitems(config, items):
+    """Slow tests first, longest first when known (a stable sort: otherwise collection order)."""
+    items.sort(key=lambda item: -_expected_seconds(item))
+    if getattr(config.option, "loadgroup", False):  # a worker of `--dist loadgroup`
+        _xdist_groups(items)
+
+
+def _xdist_groups(items) -> None:
+    """Give ``xdist_group`` its effect under pytest 9.
+
+    pytest-xdist 3.8 groups tests by appending ``@group`` to each marked item's ``_nodeid``,
+    an attribute pytest 9 no longer reads (a node id is ``Node._id``): without this, the tests of
+    a group are spread over the workers and each builds the group's fixtures again. Done only
+    when the id has no suffix yet (a fixed pytest-xdist makes this a no-op).
+    """
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})  # fmt: skip
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)
+
+
+def _expected_seconds(item) -> float:
+    mark = item.get_closest_marker("slow")
+    if mark is None:
+        return 0.0
+    return float(mark.kwargs.get("seconds", 1.0))
+
+
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright, one per test module."""
+    """Debian's Chromium driven by Playwright, one per test worker."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium is not installed: `make chromium` installs Debian's package")
@@ -16,3 +58,31 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def built():
+    if not PAGES:
+        pytest.fail(f"the book is not built in {HTML}: run `make book` (make test does it first)")
+    return HTML
+
+
+@pytest.fixture(scope="session")
+def server(built):
+    """The built book over HTTP on a free local port."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(QuietHandler, directory=str(built))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def toured(browser, server):
+    """Every page loaded cold at 1366x900 and on a 390x844 phone: {(page, width): record}."""
+    return tour(browser, server)

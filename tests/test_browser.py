@@ -13,6 +13,11 @@ files, not base64), MathJax only where there is maths, figures have alt text tha
 name, each chapter offers its .md and executed .ipynb, the bibliography uses the author-year
 labels of the text, and ``tools/pdf.py`` prints a chapter whose first page reads right.
 
+Each page is loaded once per width, cold (a fresh browser context), at 1366x900 and on a
+390x844 phone (mobile emulation, 2x pixels): the tour (:func:`tour`, shared with
+test_browser_literate.py through ``tests/conftest.py``) records what every check here needs,
+and the tests assert on the records.
+
 ``BOOK_HTML=/path/to/_build/html`` tests another build (a helper's private one).
 """
 
@@ -27,14 +32,14 @@ import re
 import shutil
 import statistics
 import subprocess
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
 
-pytestmark = pytest.mark.book
+# one worker takes the group: it tours the pages once (tests/conftest.py: `toured`) for both modules
+pytestmark = [pytest.mark.book, pytest.mark.xdist_group("browser")]
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = Path(os.environ.get("BOOK_HTML") or ROOT / "_build" / "html").resolve()
@@ -66,23 +71,6 @@ def _pages() -> list[Path]:
 
 PAGES = _pages()
 CHAPTER_PAGES = [p for p in PAGES if p.parent.name == "chapters"]
-
-
-@pytest.fixture(scope="module")
-def built():
-    if not PAGES:
-        pytest.fail("the book is not built: run `make book` (make test does it first)")
-    return HTML
-
-
-@pytest.fixture(scope="module")
-def server(built):
-    handler = functools.partial(QuietHandler, directory=str(built))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -118,14 +106,95 @@ def _watch(pg) -> list[str]:
     return problems
 
 
-@pytest.fixture()
-def page(browser, outside_requests):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+# ------------------------------------------------------------------- the tour (one pass, shared)
+#: the two widths every page is visited at: a laptop, and a phone (mobile emulation, 2x pixels)
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True}
+WIDTHS = {1366: DESKTOP, 390: PHONE}
+
+#: measured on each chapter by test_browser_literate.py (the literate-book metrics, issue 14)
+LITERATE = (Path(__file__).parent / "literate_measure.js").read_text(encoding="utf-8")
+
+_PAGE_FACTS = """
+() => {
+  const article = document.querySelector('article');
+  const footer = document.querySelector('.bd-footer-content');
+  const notices = document.querySelectorAll('.synthetic-notice');
+  return {
+    text: article ? article.innerText : '',
+    stderr: document.querySelectorAll('.output.stderr, .output.traceback, .output.error').length,
+    broken: Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0))
+      .map(i => (i.getAttribute('src') || '').slice(0, 80)),
+    footer: footer ? footer.innerText : null,
+    notices: notices.length,
+    notice: notices.length ? notices[0].innerText : '',
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+  };
+}
+"""
+
+
+def _visit(browser, server, path: Path, width: int) -> dict:
+    """Load ``path`` in a fresh (cold) browser context at ``width``; everything the tests check.
+
+    The record: ``weight`` (bytes of every response of the first visit, until the network is
+    idle), ``requested`` (the paths asked for), ``outside`` (requests that would have left the
+    machine: aborted), ``problems`` (console errors, page errors), the page's facts
+    (:data:`_PAGE_FACTS`), the literate metrics of a chapter, and ``error`` if the visit itself
+    failed. A chapter's screenshot goes to ``test-artifacts/screenshots/``.
+    """
+    context = browser.new_context(**WIDTHS[width])
     pg = context.new_page()
-    pg.route("**/*", _guard(outside_requests))
-    pg.problems = _watch(pg)
-    yield pg
-    context.close()
+    record: dict = {"outside": [], "requested": [], "error": None}
+    pg.route("**/*", _guard(record["outside"]))
+    record["problems"] = _watch(pg)
+    sizes: list[int] = []
+
+    def add(response):
+        try:
+            sizes.append(len(response.body()))
+        except Exception:  # a redirect or an aborted request has no body
+            pass
+
+    pg.on("request", lambda r: record["requested"].append(urlparse(r.url).path))
+    pg.on("response", add)
+    try:
+        pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+        # MathJax typesets every math element (vendored copy, no CDN)
+        if pg.locator(".math").count():
+            pg.wait_for_function(
+                "document.querySelectorAll('.math').length === "
+                "document.querySelectorAll('.math mjx-container').length",
+                timeout=15000,
+            )
+        pg.wait_for_load_state("networkidle")
+        record["weight"] = sum(sizes)
+        record.update(pg.evaluate(_PAGE_FACTS))
+        if path.parent.name == "chapters":
+            record["literate"] = pg.evaluate(LITERATE)
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            kind = "phone" if width < 500 else "desktop"
+            pg.screenshot(path=str(SHOTS / f"{path.stem}-{kind}.png"), full_page=False)
+    except Exception as exc:  # recorded: the page's own tests fail, the others still run
+        record["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+    finally:
+        context.close()
+    return record
+
+
+def tour(browser, server) -> dict:
+    """Every page of :data:`PAGES` visited cold at each width: ``{(relative path, width): record}``."""
+    return {
+        (p.relative_to(HTML).as_posix(), width): _visit(browser, server, p, width)
+        for width in WIDTHS
+        for p in PAGES
+    }
+
+
+def _seen(toured, path: Path, width: int) -> dict:
+    record = toured[path.relative_to(HTML).as_posix(), width]
+    assert record["error"] is None, f"{path.name} at {width} px: {record['error']}"
+    return record
 
 
 def test_book_has_pages(built):
@@ -166,58 +235,46 @@ BAD_TEXT = re.compile(
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(HTML)))
-def test_page_renders_cleanly(page, server, path: Path, outside_requests):
-    url = f"{server}/{path.relative_to(HTML).as_posix()}"
-    page.goto(url, wait_until="load")
-    page.wait_for_timeout(200)
-    # MathJax typesets every math element (vendored copy, no CDN).
-    if page.locator(".math").count():
-        page.wait_for_function(
-            "document.querySelectorAll('.math').length === "
-            "document.querySelectorAll('.math mjx-container').length",
-            timeout=15000,
-        )
-    text = page.locator("article").inner_text() if page.locator("article").count() else ""
-    assert not BAD_TEXT.search(text), f"{path.name}: {BAD_TEXT.search(text).group(0)!r} shown"
-    assert page.locator(".output.stderr, .output.traceback, .output.error").count() == 0
-    broken = page.evaluate(
-        "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0))"
-        ".map(i => i.getAttribute('src').slice(0, 80))"
-    )
-    assert not broken, f"{path.name}: images failed to load: {broken}"
-    assert not outside_requests, f"requests left the machine: {outside_requests[:5]}"
-    footer = page.locator(".bd-footer-content").inner_text()
+def test_page_renders_cleanly(toured, path: Path):
+    """At 1366 px: no traceback, stderr, unresolved glue or raw TeX shown; images load; the
+    footer; no request leaves the machine; no console or page error."""
+    seen = _seen(toured, path, 1366)
+    bad = BAD_TEXT.search(seen["text"])
+    assert not bad, f"{path.name}: {bad.group(0)!r} shown"
+    assert seen["stderr"] == 0, f"{path.name}: {seen['stderr']} stderr/traceback/error outputs"
+    assert not seen["broken"], f"{path.name}: images failed to load: {seen['broken']}"
+    assert not seen["outside"], f"requests left the machine: {seen['outside'][:5]}"
+    footer = seen["footer"] or ""
     assert "synthetic" in footer and "10.21037/jgo-23-1006" in footer, f"{path.name}: no footer"
-    assert not page.problems, f"{path.name}: {page.problems}"
+    assert not seen["problems"], f"{path.name}: {seen['problems']}"
 
 
 @pytest.mark.parametrize("path", CHAPTER_PAGES, ids=lambda p: p.stem)
-def test_chapter_has_synthetic_notice_and_screenshots(page, server, path: Path):
-    url = f"{server}/{path.relative_to(HTML).as_posix()}"
-    page.goto(url, wait_until="load")
-    notice = page.locator(".synthetic-notice")
-    assert notice.count() >= 1, f"{path.name}: no synthetic-data notice"
-    assert "synthetic" in notice.first.inner_text().lower()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{path.stem}-desktop.png"), full_page=False)
+def test_chapter_has_synthetic_notice_and_screenshots(toured, path: Path):
+    seen = _seen(toured, path, 1366)
+    assert seen["notices"] >= 1, f"{path.name}: no synthetic-data notice"
+    assert "synthetic" in seen["notice"].lower()
+    for kind in ("desktop", "phone"):
+        assert (SHOTS / f"{path.stem}-{kind}.png").stat().st_size > 0
 
 
 @pytest.mark.parametrize("path", CHAPTER_PAGES, ids=lambda p: p.stem)
-def test_chapter_fits_a_phone(browser, server, path: Path, outside_requests):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
-    )
+def test_chapter_fits_a_phone(toured, path: Path):
+    seen = _seen(toured, path, 390)
+    overflow = seen["overflow"]
+    assert overflow <= 2, f"{path.name}: the page is {overflow}px wider than a phone screen"
+    assert not seen["outside"], seen["outside"][:5]
+    assert not seen["problems"], f"{path.name} at 390 px: {seen['problems']}"
+
+
+@pytest.fixture()
+def page(browser, outside_requests):
+    context = browser.new_context(**DESKTOP)
     pg = context.new_page()
     pg.route("**/*", _guard(outside_requests))
-    problems = _watch(pg)
-    pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(SHOTS / f"{path.stem}-phone.png"), full_page=False)
-    overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    pg.problems = _watch(pg)
+    yield pg
     context.close()
-    assert overflow <= 2, f"{path.name}: the page is {overflow}px wider than a phone screen"
-    assert not outside_requests
-    assert not problems, f"{path.name} at 390 px: {problems}"
 
 
 def test_search_finds_kaplan(page, server, outside_requests):
@@ -270,37 +327,11 @@ def test_phone_menu_and_contents_open(browser, server, outside_requests):
     assert not outside_requests
 
 
-def _cold_weight(browser, server, path: Path, viewport: dict) -> int:
-    context = browser.new_context(viewport=viewport, is_mobile=viewport["width"] < 500)
-    pg = context.new_page()
-    outside: list[str] = []
-    pg.route("**/*", _guard(outside))
-    sizes: list[int] = []
-
-    def add(response):
-        try:
-            sizes.append(len(response.body()))
-        except Exception:  # a redirect or an aborted request has no body
-            pass
-
-    pg.on("response", add)
-    pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
-    pg.wait_for_load_state("networkidle")
-    context.close()
-    assert not outside, outside
-    return sum(sizes)
-
-
-@pytest.mark.parametrize(
-    "viewport",
-    [{"width": 1366, "height": 900}, {"width": 390, "height": 844}],
-    ids=lambda v: str(v["width"]),
-)
-def test_cold_pages_are_light(browser, server, viewport):
+@pytest.mark.parametrize("width", sorted(WIDTHS, reverse=True))
+def test_cold_pages_are_light(toured, width):
     """Everything a first visit downloads: median page <= 1.5 MB, no chapter above 3 MB."""
-    weights = {
-        p.relative_to(HTML).as_posix(): _cold_weight(browser, server, p, viewport) for p in PAGES
-    }
+    weights = {p.relative_to(HTML).as_posix(): _seen(toured, p, width)["weight"] for p in PAGES}
+    assert not any(_seen(toured, p, width)["outside"] for p in PAGES)
     median = statistics.median(weights.values())
     assert median <= 1.5e6, f"median cold page {median / 1e6:.2f} MB: {weights}"
     chapters = {k: v for k, v in weights.items() if k.startswith("chapters/")}
@@ -308,16 +339,9 @@ def test_cold_pages_are_light(browser, server, viewport):
     assert chapters[heaviest] <= 3.0e6, f"{heaviest}: {chapters[heaviest] / 1e6:.2f} MB"
 
 
-def test_icons_come_from_the_small_font(browser, server, outside_requests):
+def test_icons_come_from_the_small_font(toured):
     """No 1.5 MB icon script and no 156 KB icon font: the subset of the icons the book uses."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    pg = context.new_page()
-    pg.route("**/*", _guard(outside_requests))
-    requested: list[str] = []
-    pg.on("request", lambda r: requested.append(urlparse(r.url).path))
-    pg.goto(f"{server}/{CHAPTER_PAGES[0].relative_to(HTML).as_posix()}", wait_until="load")
-    pg.wait_for_load_state("networkidle")
-    context.close()
+    requested = _seen(toured, CHAPTER_PAGES[0], 1366)["requested"]
     fonts = [u for u in requested if "/webfonts/" in u]
     assert fonts == ["/_static/vendor/fontawesome/webfonts/fa-solid-900.book-subset.woff"], fonts
     script = HTML / "_static" / "scripts" / "fontawesome.js"

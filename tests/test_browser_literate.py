@@ -19,109 +19,27 @@ shown (what a reader's own notebook would print). Set ``BOOK_HTML`` to measure a
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
-from pathlib import Path
-
 import pytest
-from test_browser import ROOT, QuietHandler
+from test_browser import CHAPTER_PAGES, HTML
 
-pytestmark = [pytest.mark.book, pytest.mark.xdist_group("literate")]  # one measurement pass
+# the measurements come from test_browser.py's tour (tests/conftest.py: `toured`), done once by
+# the worker that runs the group
+pytestmark = [pytest.mark.book, pytest.mark.xdist_group("browser")]
 
-HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
-CHAPTERS = sorted((HTML / "chapters").glob("*.html")) if (HTML / "index.html").is_file() else []
+CHAPTERS = CHAPTER_PAGES
 DESKTOP, PHONE = (1366, 900), (390, 844)
 MAX_HEIGHT = 25_000
 
-MEASURE = r"""
-() => {
-  const article = document.querySelector('article') || document.body;
-  const cells = Array.from(article.querySelectorAll('div.cell'));
-  const hasOutput = c => {
-    const out = c.querySelector('.cell_output');
-    return !!out && (out.innerText.trim().length > 0 || out.querySelector('img, svg, table') !== null);
-  };
-  const showsCode = c => c.querySelector('.cell_input') !== null;
-  const isParam = c => c.classList.contains('tag_parameters');
-  const toggled = c => c.classList.contains('tag_hide-input');
-  const analysis = cells.filter(c => !isParam(c) && showsCode(c));
-  const results = cells.filter(c => !isParam(c) && (hasOutput(c) || toggled(c)));
-  const resultsShown = results.filter(showsCode);
-  const identifier = /^[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+$/;
-  const tables = Array.from(article.querySelectorAll('table')).filter(t => {
-    const cell = t.closest('div.cell');
-    return !(cell && showsCode(cell));
-  });
-  const scroller = t => {
-    for (let e = t.parentElement; e && e !== article; e = e.parentElement) {
-      const s = getComputedStyle(e);
-      if (s.overflowX === 'auto' || s.overflowX === 'scroll') return e;
-    }
-    return null;
-  };
-  const articleRight = article.getBoundingClientRect().right;
-  let overflowing = 0, overflowingNoCue = 0, numbered = 0, labels = 0, codeLabels = 0;
-  const bad = [];
-  for (const t of tables) {
-    const box = scroller(t);
-    const wide = box ? t.scrollWidth > box.clientWidth + 1 : t.getBoundingClientRect().right > articleRight + 1;
-    const cue = !!box && /gradient/.test(getComputedStyle(box).backgroundImage);
-    if (wide) { overflowing += 1; if (!cue) overflowingNoCue += 1; }
-    const cap = t.querySelector('caption .caption-number');
-    if (cap && /Table\s+\d/.test(cap.textContent)) numbered += 1;
-    const texts = [];
-    t.querySelectorAll('thead th').forEach(th => texts.push(th));
-    t.querySelectorAll('tbody tr').forEach(tr => { const c = tr.querySelector('th, td'); if (c) texts.push(c); });
-    for (const c of texts) {
-      const text = c.textContent.trim();
-      if (!text) continue;
-      labels += 1;
-      const literal = c.querySelector('code') !== null;
-      if (!literal && identifier.test(text)) { codeLabels += 1; if (bad.length < 5) bad.push(text); }
-    }
-  }
-  return {
-    height: document.documentElement.scrollHeight,
-    analysis: analysis.length, results: results.length, resultsShown: resultsShown.length,
-    tables: tables.length, overflowing, overflowingNoCue, numbered, labels, codeLabels, bad,
-  };
-}
-"""
-
 
 @pytest.fixture(scope="module")
-def server():
-    if not CHAPTERS:
-        pytest.fail(f"the book is not built in {HTML}: run `make book` (make test does it first)")
-    handler = functools.partial(QuietHandler, directory=str(HTML))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def measured(browser, server):
-    """Measurements of every chapter at both widths: {(stem, width): dict}."""
+def measured(toured):
+    """tests/literate_measure.js on every chapter at both widths: {(stem, width): dict}."""
     out = {}
-    for width, height in (DESKTOP, PHONE):
-        context = browser.new_context(viewport={"width": width, "height": height})
-        page = context.new_page()
-        page.route(
-            "**/*",
-            lambda route: (
-                route.continue_()
-                if route.request.url.startswith(("data:", "blob:", server))
-                else route.abort()
-            ),
-        )
-        for path in CHAPTERS:
-            page.goto(f"{server}/chapters/{path.name}", wait_until="load")
-            page.wait_for_timeout(100)
-            out[path.stem, width] = page.evaluate(MEASURE)
-        context.close()
+    for path in CHAPTERS:
+        for width in (DESKTOP[0], PHONE[0]):
+            record = toured[path.relative_to(HTML).as_posix(), width]
+            assert record["error"] is None, f"{path.name} at {width} px: {record['error']}"
+            out[path.stem, width] = record["literate"]
     return out
 
 
