@@ -42,10 +42,11 @@ def _xdist_groups(items) -> None:
 
 
 def _expected_seconds(item) -> float:
+    """``@pytest.mark.slow(seconds=N)``: about N CPU-seconds; a ``slow`` mark without: 30."""
     mark = item.get_closest_marker("slow")
     if mark is None:
         return 0.0
-    return float(mark.kwargs.get("seconds", 1.0))
+    return float(mark.kwargs.get("seconds", 30.0))
 
 
 @pytest.fixture(scope="session")

@@ -493,6 +493,7 @@ def subprocess_results(tmp_path_factory):
     return results, before, snapshot(tmp)
 
 
+@pytest.mark.xdist_group("cli-refusals")  # one worker starts the five CLIs (one fixture)
 @pytest.mark.parametrize(
     "name",
     [
@@ -574,7 +575,7 @@ def _cli(*argv, **kw):
     )
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=4)
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_signal_removes_partial_output(tmp_path, signum):
     chapters = _tiny_book(tmp_path, "import time\ntime.sleep(60)\n")
@@ -606,7 +607,7 @@ def test_signal_removes_partial_output(tmp_path, signum):
     assert snapshot(cohort, chapters) == before
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=10)
 def test_force_replaces_only_our_report_and_scrubs_odd_paths(tmp_path, capsys):
     """One kernel run in a non-ASCII folder with a markup file name, then --force cases."""
     chapters = _tiny_book(tmp_path)
@@ -668,7 +669,7 @@ def test_force_replaces_only_our_report_and_scrubs_odd_paths(tmp_path, capsys):
     assert snapshot(cohort, chapters) == before
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=5)
 def test_failed_chapter_never_replaces_a_users_failed_folder(tmp_path):
     chapters = _tiny_book(tmp_path, "1 / 0\n")
     cohort = tmp_path / "my.csv"

@@ -404,7 +404,7 @@ def _errors(notebook: Path) -> list[str]:
     return out
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=17)
 @pytest.mark.parametrize(
     ("name", "chapters"), [("one patient", "04,05"), ("all dying in one month", "06,07")]
 )

@@ -217,10 +217,15 @@ def test_unknown_chapter_is_a_usage_error(book, capsys):
 
 
 # --- execution (starts Jupyter kernels) --------------------------------------------------------
-@pytest.mark.slow
-def test_run_writes_a_complete_deterministic_report(book, capsys):
+@pytest.mark.slow(seconds=18)
+def test_failing_chapter_then_a_complete_deterministic_report(book, capsys):
+    """A failing chapter is named with its cell and leaves no report, only NAME.failed; fixed,
+    the next run publishes a complete report and removes NAME.failed; run again with --force,
+    it writes the same bytes. (One test: the fixed run is the first of the two compared.)"""
     chapters, cohort, reports = book
-    before = listing(chapters)
+    text = CHAPTER_B.replace("x = 1\n", FAILING)
+    (chapters / "02-b.md").write_text(text, encoding="utf-8")
+    line = text.splitlines().index("1 / 0") + 1
     argv = [
         "run",
         "--cohort",
@@ -230,7 +235,28 @@ def test_run_writes_a_complete_deterministic_report(book, capsys):
         "--chapters-dir",
         str(chapters),
     ]
+    assert main([*argv, "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"error: chapter 02-b failed in code cell 3 (chapters/02-b.md line {line}): ZeroDivisionError: division by zero"
+        in err
+    )
+    assert not (reports / "r").exists()
+    failed = reports / "r.failed"
+    assert sorted(p.name for p in failed.iterdir()) == [
+        ".haic-report.json",
+        "01-a.ipynb",
+        "02-b.ipynb",
+        "FAILED.txt",
+    ]
+    assert "NOT a report" in (failed / "FAILED.txt").read_text(encoding="utf-8")
+    assert [p.name for p in reports.iterdir()] == ["r.failed"]
+
+    # fixed: the next run publishes the report and removes the .failed directory
+    (chapters / "02-b.md").write_text(CHAPTER_B, encoding="utf-8")
+    before = listing(chapters)
     assert main([*argv, "-p", "min_cell_count=10", "--quiet"]) == 0
+    assert [p.name for p in reports.iterdir()] == ["r"]  # r.failed removed
     out = capsys.readouterr()
     assert "ran 2 chapters (01-a, 02-b) on mine.csv in" in out.out
     assert f"open {reports / 'r' / 'index.html'}" in out.out
@@ -290,44 +316,6 @@ def test_run_writes_a_complete_deterministic_report(book, capsys):
     assert sorted(second) == sorted(first)
     assert [k for k in first if first[k] != second[k]] == []
     assert [p.name for p in reports.iterdir()] == ["r"]  # no temporary directories left
-
-
-@pytest.mark.slow
-def test_failing_chapter_names_chapter_and_cell_and_leaves_no_report(book, capsys):
-    chapters, cohort, reports = book
-    text = CHAPTER_B.replace("x = 1\n", FAILING)
-    (chapters / "02-b.md").write_text(text, encoding="utf-8")
-    line = text.splitlines().index("1 / 0") + 1
-    argv = [
-        "run",
-        "--cohort",
-        str(cohort),
-        "--out",
-        str(reports / "r"),
-        "--chapters-dir",
-        str(chapters),
-    ]
-    assert main([*argv, "--quiet"]) == 1
-    err = capsys.readouterr().err
-    assert (
-        f"error: chapter 02-b failed in code cell 3 (chapters/02-b.md line {line}): ZeroDivisionError: division by zero"
-        in err
-    )
-    assert not (reports / "r").exists()
-    failed = reports / "r.failed"
-    assert sorted(p.name for p in failed.iterdir()) == [
-        ".haic-report.json",
-        "01-a.ipynb",
-        "02-b.ipynb",
-        "FAILED.txt",
-    ]
-    assert "NOT a report" in (failed / "FAILED.txt").read_text(encoding="utf-8")
-    assert [p.name for p in reports.iterdir()] == ["r.failed"]
-
-    # fixed: the next run publishes the report and removes the .failed directory
-    (chapters / "02-b.md").write_text(CHAPTER_B, encoding="utf-8")
-    assert main([*argv, "--quiet", "--chapters", "02"]) == 0
-    assert [p.name for p in reports.iterdir()] == ["r"]
 
 
 def test_unknown_parameter_is_refused_before_anything_runs(book, capsys):
