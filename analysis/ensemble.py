@@ -142,6 +142,20 @@ RESULTS: dict[str, tuple[str, str, str]] = {
     "bias.optimism_corrected": ("09-bias", "concordance", "multivariable model, corrected C"),
 }
 
+#: Results that rest on a choice of the generator which the paper does not report: *assumed*
+#: whatever their spread, since every member makes the same choice (the ensemble varies the
+#: seed, not the generator; chapter 09's scenarios vary the timings).
+GENERATOR_CHOICES: dict[str, str] = {
+    **{
+        rid: "timing of additional TACE"
+        for rid in ["bias.tace_tv_hr", *(f"bias.tace_landmark_{lm:g}m_hr" for lm in LANDMARKS)]
+    },
+    **{
+        rid: "timing of response"
+        for rid in ["bias.dc_tv_hr", *(f"bias.dc_landmark_{lm:g}m_hr" for lm in LANDMARKS)]
+    },
+}
+
 #: Fewer members than this decide nothing: every derived result stays *assumed*.
 MIN_MEMBERS = 20
 #: The committed summary (``python -m analysis ensemble --n 50``).
@@ -154,7 +168,7 @@ RUN_JSON = REPO_ROOT / "data" / "ensemble-run.json"
 #: Columns of the summary file.
 SUMMARY_COLUMNS = [
     "result", "chapter", "kind", "description", "members", "median", "q1", "q3", "min", "max",
-    "spread", "threshold", "class",
+    "spread", "threshold", "class", "rests_on",
 ]  # fmt: skip
 
 
@@ -506,7 +520,8 @@ def summarise(members: list[dict]) -> pd.DataFrame:
     """Per result over the calibrated members (:func:`calibrated`; the others are left out):
     members with a value, median, quartiles, min, max, the spread (IQR on the rule's scale), the
     threshold and the class (:data:`SPREAD_RULE`); a Table 2 cell that is a feasible calibration
-    target is *published*. Rows sorted by result id."""
+    target is *published*; a result of :data:`GENERATOR_CHOICES` is *assumed* and ``rests_on``
+    names the choice. Rows sorted by result id."""
     members = [m for m in members if calibrated(m)]
     ids = sorted({k for m in members for k in m["results"]})
     feasible = synthesis_feasible_table2()
@@ -527,12 +542,15 @@ def summarise(members: list[dict]) -> pd.DataFrame:
         cls = provenance.classify(spread, threshold) if len(values) >= MIN_MEMBERS else "assumed"
         if rid.startswith("table2.") and feasible.get(rid, False):
             cls = provenance.PUBLISHED
+        rests_on = GENERATOR_CHOICES.get(rid, "")
+        if rests_on:
+            cls = provenance.ASSUMED
         stats = (
             np.percentile(ok, [50, 25, 75]).tolist() + [ok.min(), ok.max()]
             if len(ok)
             else [math.nan] * 5
         )
-        rows.append([rid, chapter, kind, desc, len(ok), *stats, spread, threshold, cls])
+        rows.append([rid, chapter, kind, desc, len(ok), *stats, spread, threshold, cls, rests_on])
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
@@ -587,7 +605,9 @@ def result_provenance(
 
     *Assumed* (with the reason) when the summary is missing, does not list a result, or has
     fewer than :data:`MIN_MEMBERS` members; otherwise the summary's class (for several results,
-    e.g. both bounds of an interval, *determined* only when every one is).
+    e.g. both bounds of an interval, *determined* only when every one is). An assumed result
+    names the generator choice it rests on (:data:`GENERATOR_CHOICES`), or says that it varies
+    across calibrated cohorts.
 
     Examples
     --------
@@ -604,6 +624,9 @@ def result_provenance(
     if int(rows["members"].min()) < MIN_MEMBERS:
         return provenance.assumed(f"only {int(rows['members'].min())} calibrated cohorts compared")
     classes = set(rows["class"])
+    choices = sorted({c for c in rows.get("rests_on", pd.Series(dtype=str)).dropna() if c})
+    if choices:
+        return provenance.assumed(" and ".join(choices))
     if provenance.ASSUMED in classes:
         return provenance.assumed("varies across calibrated cohorts")
     return provenance.Provenance(classes.pop() if len(classes) == 1 else provenance.DETERMINED)

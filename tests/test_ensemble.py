@@ -40,20 +40,20 @@ def test_summary_by_hand_and_the_spread_rule():
     summary = ensemble.summarise(
         _members(
             {
-                "bias.tace_tv_hr": wide,
-                "bias.dc_tv_hr": tight,
+                "bias.tace_naive_hr": wide,
+                "bias.dc_naive_hr": tight,
                 "survival.os_12m": probs,
             }
         )
     ).set_index("result")
-    row = summary.loc["bias.dc_tv_hr"]
+    row = summary.loc["bias.dc_naive_hr"]
     logs = np.log(tight)
     q1, q3 = np.percentile(logs, [25, 75])
     assert row["spread"] == pytest.approx(q3 - q1)
     assert row["median"] == pytest.approx(np.median(tight))
     assert (row["min"], row["max"]) == (pytest.approx(1.0), pytest.approx(1.19))
     assert row["class"] == provenance.DETERMINED
-    assert summary.loc["bias.tace_tv_hr", "class"] == provenance.ASSUMED
+    assert summary.loc["bias.tace_naive_hr", "class"] == provenance.ASSUMED
     # a result that does not exist in every member is assumed
     assert summary.loc["survival.os_12m", "class"] == provenance.ASSUMED
     assert summary.loc["survival.os_12m", "members"] == n - 1
@@ -66,15 +66,22 @@ def test_too_few_members_decide_nothing():
 
 
 def test_format_is_fixed(tmp_path):
-    summary = ensemble.summarise(_members({"bias.dc_tv_hr": [1 / 3] * 25}))
+    same = [1 / 3] * 25
+    summary = ensemble.summarise(_members({"bias.dc_naive_hr": same, "bias.tace_tv_hr": same}))
     text = ensemble.format_summary(summary)
     assert text == ensemble.format_summary(summary)
     assert text.splitlines()[0] == ",".join(ensemble.SUMMARY_COLUMNS)
     assert ",0.333333," in text and text.endswith("\n")
     path = tmp_path / "s.csv"
     path.write_text(text)
-    assert str(ensemble.result_provenance("bias.dc_tv_hr", summary_csv=path)) == "determined"
-    assert ensemble.result_provenance("bias.tace_tv_hr", summary_csv=path).kind == "assumed"
+    assert str(ensemble.result_provenance("bias.dc_naive_hr", summary_csv=path)) == "determined"
+    # the same in every cohort, but every cohort times additional TACE by the same rule
+    row = summary.set_index("result").loc["bias.tace_tv_hr"]
+    assert (row["spread"], row["class"]) == (0.0, provenance.ASSUMED)
+    assert row["rests_on"] == "timing of additional TACE"
+    got = ensemble.result_provenance("bias.tace_tv_hr", "bias.dc_naive_hr", summary_csv=path)
+    assert str(got) == "assumed: timing of additional TACE"
+    assert ensemble.result_provenance("bias.dc_tv_hr", summary_csv=path).kind == "assumed"
 
 
 #: Master seed of the 2-member test: its first spawned candidate is calibrated by the first round
