@@ -14,7 +14,7 @@ NAME ?=
 COHORT ?= data/cohort.csv
 PARAMS ?=
 
-.PHONY: help setup book pdf test test-ensemble unit nbval goldens chapter report lint format chromium bench clean
+.PHONY: help setup book pdf test test-ensemble unit browser nbval goldens chapter report lint format chromium bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,15 +45,21 @@ pdf: $(STAMP) chromium ## print each chapter and the whole book to _build/pdf/ (
 	@test -f _build/html/index.html || { echo "no _build/html: run 'make book' first" >&2; exit 2; }
 	$(BIN)/python tools/pdf.py --html _build/html --out _build/pdf
 
-# Two test workers (pytest-xdist); slow tests are marked but run. nbval keeps each notebook's cells
-# on one worker (--dist loadfile).
+# Two test workers (pytest-xdist); slow tests are marked but run, the longest first
+# (tests/conftest.py). nbval keeps each notebook's cells on one worker (--dist loadfile).
 XDIST := -n 2 --dist loadgroup
 
-test: $(STAMP) chromium book ## set up, build the book, run every test (unit, doctests, layers, goldens, nbval, browser, lint)
+# `make test` keeps both cores busy: the book's build runs one chapter kernel at a time, so the
+# tests that do not need the built book (`unit`) run beside it; once the book is built, its
+# browser tests (`browser`: one process, one tour of the pages), then nbval, take the freed
+# slot. Each part's output is printed in one block when it ends (--output-sync).
+test: $(STAMP) chromium ## set up, build the book, run every test (unit, doctests, layers, goldens, nbval, browser, lint)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest $(XDIST) --doctest-modules analysis tests
-	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg chapters
+	$(MAKE) --no-print-directory -j2 --output-sync=target unit browser nbval
+
+browser: $(STAMP) chromium book ## build the book, then its browser tests (pytest -m book)
+	$(BIN)/python -m pytest -m book tests
 
 test-ensemble: $(STAMP) ## only the ensemble tests (incl. the 2-member Dask run; also part of `make test`)
 	$(BIN)/python -m pytest tests/test_ensemble.py -q
