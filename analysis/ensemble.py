@@ -44,6 +44,7 @@ __all__ = [
     "RESULTS",
     "SPREAD_RULE",
     "SUMMARY_COLUMNS",
+    "cache_timings",
     "calibrated",
     "class_counts",
     "run_record",
@@ -160,9 +161,10 @@ GENERATOR_CHOICES: dict[str, str] = {
 MIN_MEMBERS = 20
 #: The committed summary (``python -m analysis ensemble --n 50``).
 SUMMARY_CSV = REPO_ROOT / "data" / "ensemble-summary.csv"
-#: The record of the run that computed the committed summary's members (wall and CPU time,
-#: machine), written by the command only when it computed members (a run from the cache leaves
-#: it alone, so that a re-run changes no committed byte).
+#: The record of the runs that computed the committed summary's members (wall and CPU time,
+#: workers), written by the command beside the summary from the cache's timing logs
+#: (``timings.jsonl``: one line per computed candidate; ``runs.jsonl``: one per invocation that
+#: computed any), so that a re-run from the cache writes the same bytes.
 RUN_JSON = REPO_ROOT / "data" / "ensemble-run.json"
 
 #: Columns of the summary file.
@@ -389,9 +391,8 @@ def run_ensemble(
     worker idles near the end); those not needed once the members are settled are cancelled
     (finished ones stay cached). ``log``
     receives one line per finished candidate. Each member's payload holds its ``candidate``
-    index. ``record``, when given, is filled with ``candidates`` (deciding the members),
-    ``computed`` (candidates computed in this call), ``cpu_seconds`` (their CPU time, summed
-    over workers) and ``wall_seconds``.
+    index. ``record``, when given, is filled with ``candidates`` (deciding the members) and the
+    cache's timing logs (:func:`cache_timings`).
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
@@ -424,7 +425,7 @@ def run_ensemble(
     say(f"ensemble: {cached} candidates cached in {cache}")
     client = cluster = None
     start = time.perf_counter()
-    computed, cpu = 0, 0.0
+    computed, slots = 0, 0
     try:
         if settled() is None:
             from dask.distributed import Client, LocalCluster, as_completed
@@ -462,8 +463,9 @@ def run_ensemble(
                 i = running.pop(fut)
                 payload = fut.result()
                 timing = {k: payload.pop(k) for k in TIMING_KEYS if k in payload}
-                computed, cpu = computed + 1, cpu + timing.get("cpu_seconds", 0.0)
+                computed += 1
                 _write_json(_member_path(cache, i, seeds[i]), payload)
+                _append_json(cache / "timings.jsonl", {"candidate": i, "seed": seeds[i], **timing})
                 results[i] = {**payload, "candidate": i}
                 good = sum(calibrated(results[j]) for j in results)
                 ok = "calibrated" if calibrated(payload) else "not calibrated (passed over)"
@@ -482,15 +484,46 @@ def run_ensemble(
             client.close()
         if cluster is not None:
             cluster.close()
+        if computed:  # also when interrupted (Ctrl-C): the wall time spent on the cache
+            wall = round(time.perf_counter() - start, 1)
+            _append_json(
+                cache / "runs.jsonl",
+                {"computed": computed, "wall_seconds": wall, "workers": slots,
+                 "cpus": os.cpu_count()},
+            )  # fmt: skip
     decided = settled() or max_candidates
     if record is not None:
-        record |= {
-            "candidates": decided, "computed": computed, "cpu_seconds": round(cpu, 1),
-            "wall_seconds": round(time.perf_counter() - start, 1),
-        }  # fmt: skip
+        record |= {"candidates": decided, **cache_timings(cache)}
     members = [results[i] for i in range(decided) if calibrated(results[i])]
     say(f"ensemble: {len(members[:n])} calibrated members from {decided} candidates")
     return members[:n]
+
+
+def _append_json(path: Path, payload: dict) -> None:
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(payload, sort_keys=True) + "\n")
+
+
+def cache_timings(cache: Path | str) -> dict:
+    """What the cache's members cost, from its timing logs: ``computed`` (candidates with a
+    timing), ``cpu_seconds`` (their CPU time summed over workers), ``wall_seconds`` (summed over
+    the invocations that computed any), ``invocations`` and ``workers`` (the most used)."""
+    cache = Path(cache)
+
+    def lines(name: str) -> list[dict]:
+        path = cache / name
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+    timings = {t["candidate"]: t for t in lines("timings.jsonl")}  # the last timing of each
+    runs = lines("runs.jsonl")
+    return {
+        "computed": len(timings),
+        "cpu_seconds": round(sum(t.get("cpu_seconds", 0.0) for t in timings.values()), 1),
+        "wall_seconds": round(sum(r["wall_seconds"] for r in runs), 1),
+        "invocations": len(runs),
+        "workers": max((r.get("workers", 0) for r in runs), default=0),
+    }
 
 
 def _scaled(values: np.ndarray, scale: str) -> np.ndarray:

@@ -178,8 +178,19 @@ def test_uncalibrated_candidates_are_passed_over_deterministically(tmp_path):
         if i == 3:  # every printed number of Table 1 to survival, but a multivariable row turns
             payload["targets"] = {"table2_multivariable_rows": {"hit": 10, "missed": 1}}
         (cache / f"member-{i:05d}-seed-{seeds[i]}.json").write_text(json.dumps(payload))
+    # the timing logs of the runs that filled the cache (two invocations; candidate 2 twice)
+    timings = [(0, 10.0), (1, 20.0), (2, 5.0), (2, 7.5), (3, 30.0), (4, 40.0), (5, 50.0)]
+    text = "".join(json.dumps({"candidate": i, "cpu_seconds": c}) + "\n" for i, c in timings)
+    (cache / "timings.jsonl").write_text(text)
+    runs = [{"wall_seconds": 60.0, "workers": 2}, {"wall_seconds": 15.5, "workers": 1}]
+    (cache / "runs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in runs))
     lines: list[str] = []
-    members = ensemble.run_ensemble(2, seed=11, cache_dir=tmp_path, log=lines.append)
+    record: dict = {}
+    members = ensemble.run_ensemble(2, seed=11, cache_dir=tmp_path, log=lines.append, record=record)
+    assert record == {
+        "candidates": 5, "computed": 6, "cpu_seconds": 157.5, "wall_seconds": 75.5,
+        "invocations": 2, "workers": 2,
+    }  # fmt: skip
     assert [m["candidate"] for m in members] == [1, 4]  # no Dask needed: all cached
     assert [m["seed"] for m in members] == [seeds[1], seeds[4]]
     assert "2 calibrated members from 5 candidates" in lines[-1]

@@ -5,9 +5,9 @@ calibrated by the synthesis, computes the book's derived results on each and wri
 (per result: median, quartiles, range and class; :mod:`analysis.ensemble`). Members run on Dask:
 a local cluster of ``--workers`` processes, or the cluster at ``--scheduler``. Finished members
 are cached (``--cache``), so a second run resumes; progress goes to stderr, one line per member.
-The summary's bytes depend only on ``--n``, ``--seed`` and the code. When it computed members for
-the book's summary, the command also writes the run's record (``data/ensemble-run.json``: wall
-and CPU time, workers, CPUs), which chapters quote; a run served from the cache leaves it alone.
+The summary's bytes depend only on ``--n``, ``--seed`` and the code. Beside the book's summary
+the command writes the record of the runs that filled the cache (``data/ensemble-run.json``:
+wall and CPU time, workers), which chapters quote; a re-run from the same cache writes the same.
 """
 
 from __future__ import annotations
@@ -115,13 +115,10 @@ def run(args: argparse.Namespace) -> int:
         Path(tmp).unlink(missing_ok=True)
         raise UsageError(f"--out {args.out}: cannot write ({exc.strerror or exc})") from exc
     wall = time.perf_counter() - start
-    if record["computed"] and args.out.resolve() == DEFAULT_OUT.resolve():
+    if record["invocations"] and args.out.resolve() == DEFAULT_OUT.resolve():
         run_info = {
             "n": args.n, "seed": args.seed, "members": len(members), **record,
-            "wall_seconds": round(wall, 1), "workers": args.workers or os.cpu_count(),
-            "scheduler": "given" if args.scheduler else "local", "cpus": os.cpu_count(),
-            "options": options,
-            "summary_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "options": options, "summary_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         }  # fmt: skip
         RUN_JSON.write_text(json.dumps(run_info, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     counts = summary["class"].value_counts()
