@@ -84,10 +84,12 @@ def test_format_is_fixed(tmp_path):
     assert ensemble.result_provenance("bias.dc_tv_hr", summary_csv=path).kind == "assumed"
 
 
-#: Master seed of the 2-member test: its first spawned candidate is calibrated by the first round
-#: of chains, so the test computes two candidates, not more (passing over an uncalibrated one is
-#: tested from a pre-filled cache below).
-TWO_MEMBER_SEED = 7
+#: Master seed of the 2-member test: its first spawned candidate (seed 803261128) is calibrated by
+#: the first round of chains and its Cox phase agrees on every multivariable row, so the test
+#: computes two candidates, not more. Most seeds are not so quick (of the first spawned candidates
+#: of master seeds 1, 2, 3, 7 and 2024 none is calibrated); passing over is tested from a
+#: pre-filled cache below.
+TWO_MEMBER_SEED = 5
 
 
 @pytest.mark.slow
