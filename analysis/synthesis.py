@@ -1740,7 +1740,7 @@ def synthesize(
         Called with the winner before the Cox phase; when it returns False the Cox phase is
         skipped and that cohort returned (``attrs["loss"]["cox_skipped"]``). The Cox phase moves
         nothing but Table 2, so a caller that discards cohorts missing a Table 1, response or
-        survival target (:mod:`analysis.ensemble`) can tell here and save its cost.
+        survival target (``analysis.ensemble``) can tell here and save its cost.
 
     Returns
     -------
