@@ -55,6 +55,7 @@ __all__ = [
     "summarise",
     "format_summary",
     "result_provenance",
+    "UNMEASURED",
 ]
 
 #: Landmarks of the bias chapter (months).
@@ -159,6 +160,8 @@ GENERATOR_CHOICES: dict[str, str] = {
 
 #: Fewer members than this decide nothing: every derived result stays *assumed*.
 MIN_MEMBERS = 20
+#: The class of a derived result the summary does not measure (no summary, result not listed).
+UNMEASURED = provenance.assumed("not measured across calibrated cohorts")
 #: The committed summary (``python -m analysis ensemble --n 50``).
 SUMMARY_CSV = REPO_ROOT / "data" / "ensemble-summary.csv"
 #: The record of the runs that computed the committed summary's members (wall and CPU time,
@@ -649,10 +652,10 @@ def result_provenance(
     """
     path = Path(summary_csv) if summary_csv else SUMMARY_CSV
     if not path.exists():
-        return provenance.assumed("not measured across calibrated cohorts")
+        return UNMEASURED
     table = pd.read_csv(path).set_index("result")
     if any(r not in table.index for r in results):
-        return provenance.assumed("not measured across calibrated cohorts")
+        return UNMEASURED
     rows = table.loc[list(results)]
     if int(rows["members"].min()) < MIN_MEMBERS:
         return provenance.assumed(f"only {int(rows['members'].min())} calibrated cohorts compared")
