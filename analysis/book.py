@@ -13,6 +13,7 @@ Everything is deterministic: no timestamps in SVG or PNG metadata, a fixed SVG h
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import re
@@ -24,7 +25,8 @@ import seaborn as sns
 from IPython.display import HTML, Image, Markdown
 from myst_nb import glue
 
-from analysis import labels, published
+from analysis import ensemble as _ensemble
+from analysis import labels, paper, published
 from analysis import provenance as _provenance
 from analysis.formatting import MINUS
 from analysis.provenance import Provenance
@@ -36,10 +38,12 @@ __all__ = [
     "glue_text",
     "glue_result",
     "glue_provenance",
+    "table2_provenance",
     "glue_table",
     "table_markdown",
     "show_table",
     "glue_figure",
+    "figure_provenance",
     "figure_downloads",
     "PALETTE",
 ]
@@ -117,15 +121,91 @@ def glue_result(
     return text
 
 
-def verdict_provenance(table: pd.DataFrame, *quantities: str) -> Provenance:
-    """*Published*, with the verdict of rows ``quantities`` of a :func:`analysis.tables.compare`
-    table: ✓ when every one is reproduced, ✗ when any is not, no mark when not scored."""
-    verdicts = [str(v) for v in table.loc[table["quantity"].isin(quantities), "verdict"]]
+def _published_with_verdicts(verdicts: list[str]) -> Provenance:
+    """*Published*, marked ✓ when every verdict says reproduced, ✗ when any says not, no mark
+    when there is none or one is not scored. The one place verdict words become a mark."""
+    verdicts = [str(v) for v in verdicts]
     if verdicts and any(v in (DIFFERS, INCONSISTENT) for v in verdicts):
         return _provenance.published(DIFFERS)
     if verdicts and all(v in (AGREES, CONSISTENT) for v in verdicts):
         return _provenance.published(AGREES)
     return _provenance.published()
+
+
+def verdict_provenance(table: pd.DataFrame, *quantities: str) -> Provenance:
+    """*Published*, with the verdict of rows ``quantities`` of a :func:`analysis.tables.compare`
+    table: ✓ when every one is reproduced, ✗ when any is not, no mark when not scored."""
+    return _published_with_verdicts(table.loc[table["quantity"].isin(quantities), "verdict"])
+
+
+@functools.lru_cache(maxsize=1)
+def _table2_feasible() -> dict[str, bool]:
+    """Printed Table 2 cell id -> whether some cohort of the paper's size can show it."""
+    cells = paper.table2_feasibility()
+    return {i: bool(f) for i, f in zip(cells["id"], cells["feasible"], strict=True)}
+
+
+_TABLE2_MODELS = {"uni": "univariate", "multi": "multivariable"}
+
+
+def table2_provenance(ids, table: pd.DataFrame | None = None) -> Provenance:
+    """The class of a reproduced Table 2 estimate, from the printed cells it shows.
+
+    *Published* when every printed cell among ``ids`` is a calibration target (a cell that some
+    cohort of the paper's size can show, :func:`analysis.paper.table2_feasibility`), with the
+    verdict of its rows in ``table`` (✓ when all are reproduced, ✗ when any is not). Otherwise
+    the hazard ratios of the rows whose cells are not targets decide, by their spread across
+    calibrated cohorts (:func:`analysis.ensemble.result_provenance`); a row whose hazard ratio
+    is a target but whose interval or P is not, is not measured there
+    (:data:`analysis.ensemble.UNMEASURED`). Cells the paper does not print are ignored.
+
+    Parameters
+    ----------
+    ids : iterable of str
+        Ids of Table 2 cells, ``table2.<term>.<uni|multi>.<hr|interval|p>``.
+    table : pandas.DataFrame, optional
+        A :func:`analysis.tables.table2` frame (columns ``term``, ``model``, ``verdict``) whose
+        verdicts mark a published class; without it the class carries no mark. Accepted as the
+        ``provenance`` of :func:`glue_table2`, which calls it with the ids alone.
+
+    Returns
+    -------
+    analysis.provenance.Provenance
+
+    Raises
+    ------
+    ValueError
+        When no id is a printed Table 2 cell.
+
+    Examples
+    --------
+    >>> str(table2_provenance(["table2.age_years.uni.hr", "table2.age_years.uni.interval"]))
+    'published'
+    >>> rows = pd.DataFrame({"term": ["age_years"], "model": ["univariate"], "verdict": ["differs"]})
+    >>> str(table2_provenance(["table2.age_years.uni.hr"], rows))
+    'published ✗'
+
+    The paper's P for women cannot be shown beside its hazard ratio and interval, and the
+    ensemble does not compare that P across cohorts:
+
+    >>> str(table2_provenance(["table2.sex_female.uni.hr", "table2.sex_female.uni.p"]))
+    'assumed: not measured across calibrated cohorts'
+    """
+    feasible = _table2_feasible()
+    printed = [i for i in ids if i in feasible]
+    if not printed:
+        raise ValueError(f"no printed Table 2 cell among {list(ids)}")
+    if all(feasible[i] for i in printed):
+        if table is None:
+            return _provenance.published()
+        rows = {tuple(i.split(".")[1:3]) for i in printed}
+        chosen = pd.Series(False, index=table.index)
+        for term, key in rows:
+            chosen |= (table["term"] == term) & (table["model"] == _TABLE2_MODELS[key])
+        return _published_with_verdicts(table.loc[chosen, "verdict"])
+    hrs = sorted({i.rsplit(".", 1)[0] + ".hr" for i in printed if not feasible[i]})
+    hrs = [h for h in hrs if not feasible.get(h, False)]
+    return _ensemble.result_provenance(*hrs) if hrs else _ensemble.UNMEASURED
 
 
 def _badge(prov: Provenance | None) -> str:
@@ -174,7 +254,33 @@ def figure_downloads(fig, name: str):
     )
 
 
-def glue_figure(name: str, fig) -> None:
+def figure_provenance(provenance) -> str:
+    """The line under a figure that says where what it draws comes from (HTML; empty for None).
+
+    ``provenance`` is one class for the whole figure (a kind or a
+    :class:`~analysis.provenance.Provenance`), or a dict from what the figure draws (a short
+    label) to its class; labels with the same class share one badge, in the dict's order.
+
+    Examples
+    --------
+    >>> print(figure_provenance("published"))
+    <p class="figure-provenance">This figure: <sup class="provenance provenance-published" title="printed in the paper; the synthetic cohort is calibrated to it">published</sup></p>
+    >>> line = figure_provenance({"medians": "published", "curve": "assumed", "P": "published"})
+    >>> import re; re.sub(r"<sup[^>]*>([^<]*)</sup>", r"[\\1]", line)
+    '<p class="figure-provenance">In this figure: medians, P [published] · curve [assumed]</p>'
+    """
+    if provenance is None:
+        return ""
+    if not isinstance(provenance, dict):
+        return f'<p class="figure-provenance">This figure: {_as_provenance(provenance).badge()}</p>'
+    groups: dict[Provenance, list[str]] = {}
+    for label, p in provenance.items():
+        groups.setdefault(_as_provenance(p), []).append(str(label))
+    parts = [f"{html.escape(', '.join(lbls))} {p.badge()}" for p, lbls in groups.items()]
+    return f'<p class="figure-provenance">In this figure: {" · ".join(parts)}</p>'
+
+
+def glue_figure(name: str, fig, *, provenance=None, user: bool = False) -> None:
     """Glue ``fig`` under ``name`` and its download links under ``<name>-downloads``, then close it.
 
     In the chapter::
@@ -187,12 +293,20 @@ def glue_figure(name: str, fig) -> None:
 
         ```{glue:} fig-km-os-downloads
         ```
+
+    ``provenance`` (:mod:`analysis.provenance`) says where what the figure draws comes from: one
+    class for all of it, or a dict from a label (``"the paper's estimates (open squares)"``) to
+    a class. It is shown as badges in a line above the download links
+    (:func:`figure_provenance`), so the chapter's text needs no change. On a user's cohort
+    (``user=True``) no badge is shown.
     """
     # An explicit PNG (not the Figure object) so the image never depends on the kernel's
     # matplotlib backend, and the bytes are the same as the download.
     width = int(round(fig.get_figwidth() * 100))
     glue(name, Image(data=_render(fig, "png"), format="png", width=width), display=False)
-    glue(f"{name}-downloads", figure_downloads(fig, name), display=False)
+    badges = "" if user else figure_provenance(provenance)
+    downloads = figure_downloads(fig, name)
+    glue(f"{name}-downloads", HTML(badges + downloads.data), display=False)
     plt.close(fig)
 
 
