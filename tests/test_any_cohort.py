@@ -65,7 +65,9 @@ CONSTANT_CANDIDATES = [
     "age_years", "sex", "ecog_ps", "afp_ng_ml", "ast_u_l", "crp_mg_l", "pvtt", "tumor_size_mm",
     "tumor_number", "bclc_stage", "haic_cycles", "pivka2", "alt_u_l",
 ]  # fmt: skip
-_TMP = Path(tempfile.mkdtemp(prefix="any-cohort-"))
+# removed when the interpreter exits (one per xdist worker; mkdtemp left one behind per run)
+_TMPDIR = tempfile.TemporaryDirectory(prefix="any-cohort-")
+_TMP = Path(_TMPDIR.name)
 
 # the budget: examples per test (the whole file, slow tests excluded, runs in well under 60 s)
 SETTINGS = {

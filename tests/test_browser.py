@@ -129,6 +129,8 @@ _PAGE_FACTS = """
     notices: notices.length,
     notice: notices.length ? notices[0].innerText : '',
     overflow: document.documentElement.scrollWidth - window.innerWidth,
+    // the layout viewport: a mobile browser widens it (and zooms out) for a page too wide
+    layout: window.innerWidth,
   };
 }
 """
@@ -263,6 +265,7 @@ def test_chapter_fits_a_phone(toured, path: Path):
     seen = _seen(toured, path, 390)
     overflow = seen["overflow"]
     assert overflow <= 2, f"{path.name}: the page is {overflow}px wider than a phone screen"
+    assert seen["layout"] <= 390, f"{path.name}: laid out {seen['layout']}px wide, zoomed out"
     assert not seen["outside"], seen["outside"][:5]
     assert not seen["problems"], f"{path.name} at 390 px: {seen['problems']}"
 
