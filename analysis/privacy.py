@@ -11,7 +11,10 @@ Tools:
     security number, UK NHS number (modulus 11), Canadian social insurance number (Luhn),
     French NIR (key modulo 97), Chinese resident identity number (ISO 7064 MOD 11-2), Italian
     codice fiscale, Spanish DNI/NIE (modulo 23), German health-insurance number, Brazilian
-    CPF (two modulo-11 digits)), IP addresses and web addresses (URLs), phone
+    CPF (two modulo-11 digits), Indian Aadhaar (Verhoeff)), bank account numbers (IBAN, ISO
+    7064 MOD 97-10 and the registry length of its country), UK postcodes (upper case, with
+    their space) and US ZIP+4 codes (a bare five-digit ZIP code is not told from a number),
+    IP addresses and web addresses (URLs), phone
     numbers in international (E.164) and national formats, e-mail addresses, calendar dates in
     any common format (``2023-01-15``, ``15.01.2023``, ``01/15/23``, ``20230115``,
     ``January 15, 2023``, ``15 Jan 2023``, ``2023년 1월 15일``), personal names in Latin script
@@ -154,6 +157,21 @@ _NAME_RULES += [
         r"|_(ma_?bn|ma_?benh_?nhan|so_?benh_?an|id_?(no|nr|num|number))_",
         "a hospital, case or registration number",
     ),
+    # patient and medical-record numbers: pid, Pt# (# reads "number"), pat_id, MR No, MedRec,
+    # French IPP; not PT or pt_inr (prothrombin time), nor a bare MR (mitral regurgitation)
+    (
+        r"^_(pid|ipp)_$|_(pt|pat)_?id_|_pat_?(no|nr|num|number)_|_mr_?(no|nr|num|number)_"
+        r"|_med_?rec\w*_",
+        "a hospital, case or registration number",
+    ),
+    (r"_(iban)_", "a health-plan or account number"),
+    (r"_(aadhar\w*|uidai)_", "a national identity, passport or licence number"),
+    (r"_(zip\w*)_", "an address"),
+    # Spanish, Italian, Portuguese, Dutch
+    (
+        r"_(nombres?|apellidos?|cognome|nome|sobrenome|voornaam|achternaam)_",
+        "a person's name",
+    ),
     (
         r"_(cccd|cmnd|so_?cmnd|bhyt)_|^_chi_$",
         "a national identity, passport or licence number",
@@ -167,6 +185,7 @@ _NAME_RULES = [(re.compile(p), what) for p, what in _NAME_RULES]
 
 
 def _normalise(name: str) -> str:
+    name = str(name).replace("#", " no ")  # Pt#, MR#: "#" reads "number"
     name = "".join(ch if "\uac00" <= ch <= "\ud7a3" else _fold(ch) for ch in str(name))
     return "_" + re.sub(r"[^0-9a-z\uac00-\ud7a3]+", "_", name.lower()).strip("_") + "_"
 
@@ -345,6 +364,92 @@ def _kvnr_ok(m: re.Match) -> bool:
     return total % 10 == int(text[9])
 
 
+# IBAN (ISO 13616): country, two check digits, BBAN; printed in groups of four or not.
+# Lengths by country from the SWIFT IBAN registry; the check is ISO 7064 MOD 97-10.
+_IBAN_LENGTH = {
+    **dict.fromkeys("NO".split(), 15),
+    **dict.fromkeys("BE".split(), 16),
+    **dict.fromkeys("DK FI FK FO GL NL SD".split(), 18),
+    **dict.fromkeys("MK SI".split(), 19),
+    **dict.fromkeys("AT BA EE KZ LT LU MN XK".split(), 20),
+    **dict.fromkeys("CH HR LI LV".split(), 21),
+    **dict.fromkeys("BG BH CR DE GB GE IE ME RS VA".split(), 22),
+    **dict.fromkeys("AE GI IL IQ OM SO TL".split(), 23),
+    **dict.fromkeys("AD CZ ES MD PK RO SA SE SK TN VG".split(), 24),
+    **dict.fromkeys("LY PT ST".split(), 25),
+    **dict.fromkeys("IS TR".split(), 26),
+    **dict.fromkeys("BI DJ FR GR IT MC MR SM".split(), 27),
+    **dict.fromkeys("AL AZ BY CY DO GT HN HU LB NI PL SV".split(), 28),
+    **dict.fromkeys("BR EG PS QA UA".split(), 29),
+    **dict.fromkeys("JO KW MU YE".split(), 30),
+    **dict.fromkeys("MT SC".split(), 31),
+    **dict.fromkeys("LC".split(), 32),
+    **dict.fromkeys("RU".split(), 33),
+}
+_IBAN = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?"
+    r"(?![A-Za-z0-9])"
+)
+
+
+def _iban_ok(m: re.Match) -> bool:
+    """Known country, its registry length ending at a group boundary, MOD 97-10 remainder 1."""
+    text = m.group(0).upper()
+    length = _IBAN_LENGTH.get(text[:2])
+    compact = text.replace(" ", "")
+    if length is None or len(compact) < length:
+        return False
+    if len(compact) > length:  # the match ran on into a following word: cut at a space
+        seen = 0
+        for i, ch in enumerate(text):
+            seen += ch != " "
+            if seen == length:
+                if text[i + 1] != " ":
+                    return False
+                break
+    iban = compact[:length]
+    return int("".join(str(int(c, 36)) for c in iban[4:] + iban[:4])) % 97 == 1
+
+
+# UK postcodes (Royal Mail's format, upper case, one space): a postcode area of the 121 (and
+# the Crown dependencies'), a district, then the inward code, whose letters are never
+# C, I, K, M, O or V; and the Girobank's GIR 0AA. Letters alone are no area (C3 4TH, A1 1AA).
+_UK_AREAS = (
+    "AB AL BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY"
+    " EC EH EN EX FK FY GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY LA LD LE"
+    " LL LN LS LU ME MK ML NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM SA SE SG SK SL"
+    " SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB WA WC WD WF WN WR WS WV YO ZE"
+    " B E G L M N S W"
+).split()
+_UK_POSTCODE = re.compile(
+    r"(?<![A-Za-z0-9])(?:(?:" + "|".join(_UK_AREAS) + r")[0-9](?:[0-9]|[A-HJKMNP-Y])?"
+    r" [0-9][ABD-HJLNP-UW-Z]{2}|GIR 0AA)(?![A-Za-z0-9])"
+)
+# US ZIP+4 (a bare five-digit ZIP code is a number like any laboratory value: not flagged)
+_ZIP4 = re.compile(r"(?<![0-9.\-])(?!00000)[0-9]{5}-[0-9]{4}(?![0-9\-]|\.[0-9])")
+# Indian Aadhaar: 12 digits, the first 2-9, often 4-4-4; the last a Verhoeff check digit
+_AADHAAR = re.compile(r"(?<![0-9.])[2-9][0-9]{3}([ -]?)[0-9]{4}\1[0-9]{4}(?![0-9])")
+# Verhoeff's tables: multiplication in the dihedral group D5, and the position permutations
+_VERHOEFF_D = [
+    [int(c) for c in row]
+    for row in "0123456789 1234067895 2340178956 3401289567 4012395678 5987604321 6598710432"
+    " 7659821043 8765932104 9876543210".split()
+]
+_VERHOEFF_P = [
+    [int(c) for c in row]
+    for row in "0123456789 1576283094 5803796142 8916043527 9453126870 4286573901 2793806415"
+    " 7046913258".split()
+]
+
+
+def _aadhaar_ok(m: re.Match) -> bool:
+    """Verhoeff's dihedral check (Verhoeff 1969): the total over the digits must be 0."""
+    c = 0
+    for i, ch in enumerate(reversed(_digits(m.group(0)))):
+        c = _VERHOEFF_D[c][_VERHOEFF_P[i % 8][int(ch)]]
+    return c == 0
+
+
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 _IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?![\w.])")
 _URL = re.compile(r"(?<![\w.-])(?:(?:https?|ftp)://|www\.)[\w-]{1,63}", re.IGNORECASE)
@@ -368,6 +473,7 @@ def _phone_ok(m: re.Match) -> bool:
 
 _DETECTORS = [
     ("email", "e-mail addresses", _EMAIL, None),
+    ("iban", "bank account numbers (IBAN)", _IBAN, _iban_ok),
     ("rrn", _RRN_LABEL, _RRN, None),
     ("ssn", "US social security numbers", _SSN, None),
     ("cn-id", "Chinese resident identity numbers", _CN_ID, _cn_id_ok),
@@ -378,6 +484,9 @@ _DETECTORS = [
     ("dni", "Spanish identity numbers (DNI/NIE)", _DNI, _dni_ok),
     ("kvnr", "German health-insurance numbers", _KVNR, _kvnr_ok),
     ("cpf", "Brazilian CPF numbers", _CPF, _cpf_ok),
+    ("aadhaar", "Indian Aadhaar numbers", _AADHAAR, _aadhaar_ok),
+    ("uk-postcode", "UK postcodes", _UK_POSTCODE, None),
+    ("zip4", "US ZIP+4 codes", _ZIP4, None),
     ("url", "web addresses (URLs)", _URL, None),
     ("ip", "IP addresses", _IPV4, None),
     ("date", "exact calendar dates", _DATE, None),
@@ -392,25 +501,27 @@ _LABEL["digits"] = "long digit runs (record, account or phone numbers)"
 
 # A cheap pre-filter: a cell can only hold one of the above if it contains '@', a character
 # outside ASCII, a run of 7 digits, digits joined by a separator, six letters and a digit (a
-# codice fiscale), a month name next to digits, or letters separated by space, comma or dot;
+# codice fiscale), two letters, two digits and more (an IBAN), a letter before " 9AA" (a UK
+# postcode), a month name next to digits, or letters separated by space, comma or dot;
 # most pseudonymous ids (P001, SYN0042) and plain numbers fail every branch at once.
 _CANDIDATE = re.compile(
     r"@|://|www\.|[^\x00-\x7f]|[0-9]{7}|[0-9][-/. ()]{1,3}[0-9]|[A-Za-z]{6}[0-9]"
+    r"|[A-Za-z]{2}[0-9]{2} ?[A-Za-z0-9]{4}|[A-Za-z] [0-9][A-Za-z]{2}"
     r"|[0-9][\s.,-]{1,3}[A-Za-z]{3}|[A-Za-z]{3}\.?[\s-]{1,3}[0-9]"
     r"|[A-Za-z][\s,]+[A-Za-z]|[A-Za-z]\.\s?[A-Za-z]"
 )
 
 
-# Letters and digits only (most pseudonymous ids): only runs of digits or a codice fiscale
-# can be an identifier.
-_ALNUM_CANDIDATE = re.compile(r"[0-9]{7}|[A-Za-z]{6}[0-9]")
+# Letters and digits only (most pseudonymous ids): only runs of digits, a codice fiscale or
+# an IBAN (15 or more characters) can be an identifier.
+_ALNUM_CANDIDATE = re.compile(r"[0-9]{7}|[A-Za-z]{6}[0-9]|[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]{11}")
 
 
 def candidate_mask(values) -> np.ndarray:
     """Which cells might hold an identifier (a superset; :func:`identifier_kind` decides).
 
-    Linear and cheap: an ASCII letters-and-digits cell is only searched for a seven-digit run
-    or six letters and a digit; any other cell for the pre-filter of every rule.
+    Linear and cheap: an ASCII letters-and-digits cell is only searched for a seven-digit run,
+    six letters and a digit, or the start of an IBAN; any other cell for the pre-filter of every rule.
     """
     out = np.zeros(len(values), dtype=bool)
     for j, text in enumerate(values):
@@ -477,6 +588,10 @@ def identifier_kind(text: str, *, in_id: bool = False, names: bool = True) -> st
     'digits'
     >>> identifier_kind("January 15, 2023"), identifier_kind("SMITH, John")
     ('date', 'name')
+    >>> identifier_kind("GB82 WEST 1234 5698 7654 32"), identifier_kind("GB83 WEST 1234 5698 7654 32")
+    ('iban', None)
+    >>> identifier_kind("SW1A 1AA"), identifier_kind("12345-6789"), identifier_kind("12345")
+    ('uk-postcode', 'zip4', None)
     >>> [identifier_kind(v) for v in ("Vp3", "CR", "none", "grade1-2", "12.5", "P001")]
     [None, None, None, None, None, None]
     """

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_cohort import HEADER, problems_of, valid_rows, write
 
 from analysis import COHORT_CSV
@@ -158,3 +161,319 @@ def test_masking_keeps_the_shape_and_never_the_value():
     assert printable_id("P001\nP002") == "P0**?****"
     assert printable("Vp5") == "'Vp5'"
     assert printable("x" * 50) == "'" + "x" * 40 + "'… (50 characters)"
+
+
+# --------------------------------------------------------------------------------------------
+# Formats added after review: IBAN, UK postcodes, US ZIP+4, Aadhaar, more id column names.
+# Check digits are computed here by independent implementations (integer arithmetic on the
+# ISO 13616 rearrangement in chunks; Verhoeff from the dihedral group D5, not from tables)
+# and checked against published examples.
+# --------------------------------------------------------------------------------------------
+def iban_check_digits(country: str, bban: str) -> str:
+    """ISO 13616 check digits: 98 - (BBAN + country + "00" as digits) mod 97, by ISO 7064
+    piecewise reduction (nine digits at a time)."""
+    text = "".join(str(int(c, 36)) for c in (bban + country).upper()) + "00"
+    rest = 0
+    for i in range(0, len(text), 9):
+        rest = int(str(rest) + text[i : i + 9]) % 97
+    return f"{98 - rest:02d}"
+
+
+def _d5(a: int, b: int) -> int:
+    """Product in the dihedral group D5 as Verhoeff numbered it (0-4 rotations, 5-9 flips)."""
+    if a < 5:
+        return (a + b) % 5 + (0 if b < 5 else 5)
+    return (a - b) % 5 + (5 if b < 5 else 0)
+
+
+_P1 = (1, 5, 7, 6, 2, 8, 3, 0, 9, 4)
+
+
+def _perm(i: int, digit: int) -> int:
+    for _ in range(i % 8):
+        digit = _P1[digit]
+    return digit
+
+
+def verhoeff_complete(body: str) -> str:
+    """``body`` with its Verhoeff check digit appended (the one making the total 0)."""
+    for check in "0123456789":
+        c = 0
+        for i, ch in enumerate(reversed(body + check)):
+            c = _d5(c, _perm(i, int(ch)))
+        if c == 0:
+            return body + check
+    raise AssertionError(body)
+
+
+def test_independent_check_digit_generators_reproduce_published_examples():
+    # ECBS / Wikipedia IBAN examples; Verhoeff's worked example 236 -> 2363 (Wikipedia)
+    assert iban_check_digits("GB", "WEST12345698765432") == "82"
+    assert iban_check_digits("DE", "370400440532013000") == "89"
+    assert iban_check_digits("NL", "ABNA0417164300") == "91"
+    assert verhoeff_complete("236") == "2363"
+    assert verhoeff_complete("12345") == "123451"
+    # test Aadhaar numbers of UIDAI's authentication sandbox
+    assert verhoeff_complete("99994105705") == "999941057058"
+    assert verhoeff_complete("99997165884") == "999971658847"
+
+
+IBANS = [
+    "GB82 WEST 1234 5698 7654 32",
+    "GB82WEST12345698765432",
+    "DE89 3704 0044 0532 0130 00",
+    "DE89370400440532013000",
+    "FR14 2004 1010 0505 0001 3M02 606",
+    "NL91 ABNA 0417 1643 00",
+    "BE68 5390 0754 7034",
+    "CH93 0076 2011 6238 5295 7",
+    "NO93 8601 1117 947",
+    "MT84 MALT 0110 0001 2345 MTLC AST0 01S",
+    "IT60 X054 2811 1010 0000 0123 456",
+    "ES91 2100 0418 4502 0005 1332",
+    "NL" + iban_check_digits("NL", "RABO0300065264") + "RABO0300065264",
+]
+
+
+@pytest.mark.parametrize("value", IBANS)
+def test_iban_is_found_with_or_without_spaces(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value) == "iban"
+    assert identifier_kind(value, in_id=True) == "iban"
+    assert identifier_kind(f"paid from {value} on admission") == "iban"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "GB83 WEST 1234 5698 7654 32",  # check digits off by one
+        "DE88370400440532013000",
+        "NL91 ABNA 0417 1643 01",  # last digit changed
+        "GB82 WEST 1234 5698 7654 3",  # GB is 22 characters, not 21
+        "XX82 WEST 1234 5698 7654 32",  # not a country of the IBAN registry
+    ],
+)
+def test_iban_needs_a_valid_check_and_length(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value) != "iban"
+
+
+@pytest.mark.parametrize(
+    "value", ["SW1A 1AA", "M1 1AE", "B33 8TH", "EC1A 1BB", "W1A 0AX", "CR2 6XH", "DN55 1PT"]
+)
+def test_uk_postcode_is_found(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value) == "uk-postcode"
+    assert identifier_kind(value, in_id=True) == "uk-postcode"
+    assert identifier_kind(f"moved to {value} in May") == "uk-postcode"
+
+
+@pytest.mark.parametrize("value", ["12345-6789", "90210-1234", "lives in CA 94105-1804"])
+def test_us_zip_plus_4_is_found(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value) == "zip4"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "12345",  # a bare ZIP code is a number like any laboratory value
+        "90210",
+        "1234-5678",  # 4-4 digits: a range or a local number; not flagged
+        "1200-1500",
+        "10000-20000",
+        "12345-67890",
+        "00000-1234",
+        "T2N0M0",  # TNM stage
+        "T2 N0 M0",
+        "S4 2nd lesion",  # liver segment, lower case
+        "C3 4TH",  # C is no UK postcode area
+        "A1 1AA",  # nor is A
+        "M1 1CA",  # C never ends a postcode
+        "Vp3",
+        "BCLC B",
+        "HbA1c 6.5",
+        "grade 2-3",
+        "12.5",
+    ],
+)
+def test_postcode_zip_and_iban_rules_leave_clinical_values_alone(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value) not in ("uk-postcode", "zip4", "iban", "aadhaar")
+
+
+AADHAAR = [verhoeff_complete(b) for b in ("23456789012", "49182736450", "99994105705")]
+
+
+@pytest.mark.parametrize("number", AADHAAR)
+def test_aadhaar_is_found_in_its_spellings(number):
+    from analysis.privacy import identifier_kind
+
+    for spelled in (
+        number,
+        f"{number[:4]} {number[4:8]} {number[8:]}",
+        f"{number[:4]}-{number[4:8]}-{number[8:]}",
+    ):
+        assert identifier_kind(spelled) == "aadhaar", spelled
+        assert identifier_kind(spelled, in_id=True) == "aadhaar", spelled
+
+
+def test_aadhaar_needs_its_verhoeff_digit_and_a_first_digit_from_2_to_9():
+    from analysis.privacy import identifier_kind
+
+    number = AADHAAR[0]
+    wrong = number[:-1] + str((int(number[-1]) + 1) % 10)
+    assert identifier_kind(wrong) == "digits"  # still a long digit run, not an Aadhaar
+    assert identifier_kind(f"{wrong[:4]} {wrong[4:8]} {wrong[8:]}") is None
+    low = verhoeff_complete("1" + number[1:11])
+    assert identifier_kind(f"{low[:4]} {low[4:8]} {low[8:]}") is None
+    swapped = number[:3] + number[4] + number[3] + number[5:]  # Verhoeff catches transpositions
+    if swapped != number:
+        assert identifier_kind(swapped) != "aadhaar"
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("GB82 WEST 1234 5698 7654 32", "bank account numbers (IBAN)"),
+        ("SW1A 1AA", "UK postcodes"),
+        ("12345-6789", "US ZIP+4 codes"),
+        (AADHAAR[0][:4] + " " + AADHAAR[0][4:8] + " " + AADHAAR[0][8:], "Indian Aadhaar numbers"),
+    ],
+)
+def test_new_formats_are_refused_with_one_masked_line(tmp_path, value, what):
+    message, problems = problems_of(with_column(tmp_path, "note", ["", value, "", ""]))
+    assert f"column note: looks like a direct identifier (its values contain {what}" in message
+    assert "line 3 (patient_id P002)" in message
+    assert value not in message
+    assert value.replace(" ", "") not in message.replace(" ", "")
+    assert [p.code for p in problems] == ["identifier"]
+
+
+@pytest.mark.parametrize(
+    ("column", "why"),
+    [
+        ("pid", "a hospital, case or registration number"),
+        ("PID", "a hospital, case or registration number"),
+        ("Pt#", "a hospital, case or registration number"),
+        ("pt_no", "a hospital, case or registration number"),
+        ("patient#", "a hospital, case or registration number"),
+        ("Patient No.", "a hospital, case or registration number"),
+        ("pt_id", "a hospital, case or registration number"),
+        ("PtID", "a hospital, case or registration number"),
+        ("pat_id", "a hospital, case or registration number"),
+        ("patno", "a hospital, case or registration number"),
+        ("MR#", "a hospital, case or registration number"),
+        ("MR No", "a hospital, case or registration number"),
+        ("mr_number", "a hospital, case or registration number"),
+        ("MRN#", "a hospital, case or registration number"),
+        ("med_rec_no", "a hospital, case or registration number"),
+        ("MedRec", "a hospital, case or registration number"),
+        ("medrecnum", "a hospital, case or registration number"),
+        ("chart#", "a hospital, case or registration number"),
+        ("hosp#", "a hospital, case or registration number"),
+        ("case#", "a hospital, case or registration number"),
+        ("IPP", "a hospital, case or registration number"),
+        ("IBAN", "a health-plan or account number"),
+        ("aadhar_no", "a national identity, passport or licence number"),
+        ("zip4", "an address"),
+        ("nombre", "a person's name"),
+        ("apellidos", "a person's name"),
+        ("cognome", "a person's name"),
+    ],
+)
+def test_more_identifier_column_names_are_refused(tmp_path, column, why):
+    message, _ = problems_of(with_column(tmp_path, column, ["x"] * 4))
+    assert (
+        f"column {column}: looks like a direct identifier ({why}, by its name); refused" in message
+    )
+
+
+@pytest.mark.parametrize(
+    "column",
+    ["PT", "pt_sec", "pt_inr", "MR", "# of cycles", "n_lesions", "subject_id", "study_id", "site"],
+)
+def test_clinical_column_names_are_not_refused(column):
+    from analysis.privacy import _name_reason
+
+    assert _name_reason(column) is None
+
+
+def test_one_word_names_in_a_name_column_are_refused_by_the_header():
+    """A one-word name ("Smith") is refused through its column's name; in other columns a
+    single capitalised word is not read as a name (a drug, a place, a category)."""
+    frame = pd.DataFrame({"patient_id": ["P001", "P002"], "surname": ["Smith", "Nguyen"]})
+    [problem] = find_identifiers(frame)
+    assert problem.column == "surname" and "a person's name, by its name" in problem.rule
+    frame = pd.DataFrame({"patient_id": ["P001", "P002"], "drug": ["Sorafenib", "Lenvatinib"]})
+    assert find_identifiers(frame) == []
+
+
+def test_the_synthetic_cohort_holds_no_identifier():
+    from analysis.privacy import identifier_kind
+
+    frame = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
+    assert find_identifiers(frame) == []
+    for name in frame.columns:
+        for value in frame[name]:
+            assert identifier_kind(value, in_id=name == "patient_id") is None, (name, value)
+
+
+def test_every_new_format_passes_the_cheap_prefilter():
+    """A detector runs only on cells the pre-filter lets through (``candidate_mask``)."""
+    from analysis.privacy import candidate_mask
+
+    values = [
+        *IBANS,
+        *(v.replace(" ", "") for v in IBANS),
+        "SW1A 1AA",
+        "M1 1AE",
+        "B33 8TH",
+        "GIR 0AA",
+        "12345-6789",
+        *AADHAAR,
+        *(f"{n[:4]} {n[4:8]} {n[8:]}" for n in AADHAAR),
+    ]
+    assert candidate_mask(np.array(values, dtype=object)).all()
+    frame = pd.DataFrame({"patient_id": ["P001", "NL91ABNA0417164300"], "x": ["M1 1AE", ""]})
+    assert [(p.column, p.rule) for p in find_identifiers(frame)] == [
+        (
+            "patient_id",
+            "looks like a direct identifier (its values contain bank account numbers (IBAN)); refused",
+        ),
+        ("x", "looks like a direct identifier (its values contain UK postcodes); refused"),
+    ]
+
+
+IBAN_COUNTRIES = {"NO": 15, "BE": 16, "NL": 18, "DE": 22, "GB": 22, "FR": 27, "MT": 31, "LC": 32}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(sorted(IBAN_COUNTRIES)), st.integers(0, 10**40), st.integers(0, 33))
+def test_any_generated_iban_is_found_and_any_changed_digit_is_not(country, body, where):
+    from analysis.privacy import identifier_kind
+
+    bban = f"{body:040d}"[: IBAN_COUNTRIES[country] - 4]
+    iban = country + iban_check_digits(country, bban) + bban
+    grouped = " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+    assert identifier_kind(iban) == "iban"
+    assert identifier_kind(grouped) == "iban"
+    i = 2 + where % (len(iban) - 2)
+    changed = iban[:i] + str((int(iban[i]) + 1) % 10) + iban[i + 1 :]
+    assert identifier_kind(changed) != "iban"  # MOD 97-10 catches every single-digit error
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2 * 10**10, 10**11 - 1), st.integers(0, 11))
+def test_any_generated_aadhaar_is_found_and_any_changed_digit_is_not(body, where):
+    from analysis.privacy import identifier_kind
+
+    number = verhoeff_complete(str(body))
+    assert identifier_kind(f"{number[:4]} {number[4:8]} {number[8:]}") == "aadhaar"
+    changed = number[:where] + str((int(number[where]) + 3) % 10) + number[where + 1 :]
+    assert identifier_kind(changed) != "aadhaar"  # Verhoeff catches every single-digit error
