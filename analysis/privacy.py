@@ -158,10 +158,11 @@ _NAME_RULES += [
         "a hospital, case or registration number",
     ),
     # patient and medical-record numbers: pid, Pt# (# reads "number"), pat_id, MR No, MedRec,
-    # French IPP; not PT or pt_inr (prothrombin time), nor a bare MR (mitral regurgitation)
+    # Australian UR number, French IPP and numéro de dossier, German Patienten-/Fallnummer;
+    # not PT or pt_inr (prothrombin time), nor a bare MR (mitral regurgitation)
     (
-        r"^_(pid|ipp)_$|_(pt|pat)_?id_|_pat_?(no|nr|num|number)_|_mr_?(no|nr|num|number)_"
-        r"|_med_?rec\w*_",
+        r"^_(pid|ipp|urn)_$|_(pt|pat)_?id_|_(pat|mr|ur)_?(no|nr|num|number)_|_med_?rec\w*_"
+        r"|_(n|no|num|numero)_?(de_)?dossier_|_(patienten|fall)_?(nummer|nr)_",
         "a hospital, case or registration number",
     ),
     (r"_(iban)_", "a health-plan or account number"),

@@ -379,6 +379,11 @@ def test_new_formats_are_refused_with_one_masked_line(tmp_path, value, what):
         ("hosp#", "a hospital, case or registration number"),
         ("case#", "a hospital, case or registration number"),
         ("IPP", "a hospital, case or registration number"),
+        ("UR No.", "a hospital, case or registration number"),
+        ("URN", "a hospital, case or registration number"),
+        ("Numéro de dossier", "a hospital, case or registration number"),
+        ("Fallnummer", "a hospital, case or registration number"),
+        ("Patienten-Nr", "a hospital, case or registration number"),
         ("IBAN", "a health-plan or account number"),
         ("aadhar_no", "a national identity, passport or licence number"),
         ("zip4", "an address"),
@@ -396,7 +401,20 @@ def test_more_identifier_column_names_are_refused(tmp_path, column, why):
 
 @pytest.mark.parametrize(
     "column",
-    ["PT", "pt_sec", "pt_inr", "MR", "# of cycles", "n_lesions", "subject_id", "study_id", "site"],
+    [
+        "PT",
+        "pt_sec",
+        "pt_inr",
+        "MR",
+        "# of cycles",
+        "n_lesions",
+        "subject_id",
+        "study_id",
+        "site",
+        "urea",
+        "dose_given",
+        "family_history",
+    ],
 )
 def test_clinical_column_names_are_not_refused(column):
     from analysis.privacy import _name_reason
