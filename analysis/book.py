@@ -157,7 +157,8 @@ def table2_provenance(ids, table: pd.DataFrame | None = None) -> Provenance:
     the hazard ratios of the rows whose cells are not targets decide, by their spread across
     calibrated cohorts (:func:`analysis.ensemble.result_provenance`); a row whose hazard ratio
     is a target but whose interval or P is not, is not measured there
-    (:data:`analysis.ensemble.UNMEASURED`). Cells the paper does not print are ignored.
+    (:data:`analysis.ensemble.UNMEASURED`). Cells the paper does not print are ignored; an
+    estimate with no printed cell is not measured either.
 
     Parameters
     ----------
@@ -172,11 +173,6 @@ def table2_provenance(ids, table: pd.DataFrame | None = None) -> Provenance:
     -------
     analysis.provenance.Provenance
 
-    Raises
-    ------
-    ValueError
-        When no id is a printed Table 2 cell.
-
     Examples
     --------
     >>> str(table2_provenance(["table2.age_years.uni.hr", "table2.age_years.uni.interval"]))
@@ -190,11 +186,13 @@ def table2_provenance(ids, table: pd.DataFrame | None = None) -> Provenance:
 
     >>> str(table2_provenance(["table2.sex_female.uni.hr", "table2.sex_female.uni.p"]))
     'assumed: not measured across calibrated cohorts'
+    >>> str(table2_provenance(["table2.no_such_term.multi.hr"]))
+    'assumed: not measured across calibrated cohorts'
     """
     feasible = _table2_feasible()
     printed = [i for i in ids if i in feasible]
     if not printed:
-        raise ValueError(f"no printed Table 2 cell among {list(ids)}")
+        return _ensemble.UNMEASURED
     if all(feasible[i] for i in printed):
         if table is None:
             return _provenance.published()

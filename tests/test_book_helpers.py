@@ -52,3 +52,55 @@ def test_show_table_drops_a_leftover_columns_name():
     assert wide.columns.name == "verdict"
     html = book.show_table(wide, "wide").data
     assert "<th>verdict</th>" not in html and "<th></th>" not in html
+
+
+def _glued(monkeypatch):
+    glued = {}
+    monkeypatch.setattr(book, "glue", lambda name, value, display=True: glued.update({name: value}))
+    return glued
+
+
+def test_glue_figure_shows_the_figures_class_above_its_downloads(monkeypatch):
+    glued = _glued(monkeypatch)
+    book.setup()
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    book.glue_figure(
+        "fig-x",
+        fig,
+        provenance={"the median": "published", "the curve": "assumed", "P": "published"},
+    )
+    text = glued["fig-x-downloads"].data
+    line, downloads = text.split('<p class="downloads">')
+    assert line.startswith('<p class="figure-provenance">In this figure: the median, P <sup')
+    assert ">published</sup> · the curve <sup" in line and line.endswith(">assumed</sup></p>")
+    assert 'download="fig-x.png"' in downloads and 'download="fig-x.svg"' in downloads
+    assert not plt.fignum_exists(fig.number)  # closed
+
+    fig, _ = plt.subplots()
+    book.glue_figure("fig-y", fig, provenance="determined", user=True)  # a user's cohort
+    assert glued["fig-y-downloads"].data.startswith('<p class="downloads">')
+    fig, _ = plt.subplots()
+    book.glue_figure("fig-z", fig)  # no class given: the downloads line alone, as before
+    assert glued["fig-z-downloads"].data.startswith('<p class="downloads">')
+
+
+def test_table2_provenance_follows_the_feasibility_of_the_printed_cells():
+    # Table 2 prints age per year as HR 0.996 (0.975-1.017), P 0.70: one Wald row fits all
+    # three, so each is a calibration target (chapter 07); albumin <= 3 g/dL in the
+    # multivariable model cannot be shown by any cohort of 82 and is left to the ensemble
+    ids = ["table2.age_years.uni.hr", "table2.age_years.uni.interval", "table2.age_years.uni.p"]
+    assert str(book.table2_provenance(ids)) == "published"
+    rows = pd.DataFrame(
+        {
+            "term": ["age_years", "age_years"],
+            "model": ["univariate", "multivariable"],
+            "verdict": ["agrees", "differs"],
+        }
+    )
+    assert str(book.table2_provenance(ids, rows)) == "published ✓"  # only its own row counts
+    rows.loc[0, "verdict"] = "not scored (your cohort)"
+    assert str(book.table2_provenance(ids, rows)) == "published"
+    albumin = book.table2_provenance(["table2.albumin_le3.multi.hr"])
+    assert albumin.kind in ("determined", "assumed")  # the summary's class, never published
+    assert book.table2_provenance(["not.a.cell"]) == book._ensemble.UNMEASURED

@@ -12,7 +12,9 @@ from a badge beside it. This test reads the chapters' MyST source (no execution)
 * every badge the prose uses is glued by the chapter's code (``glue_provenance`` or
   ``glue_result``), so it cannot silently render as nothing;
 * every glued table (``{glue:md} tbl-…``) is glued with ``provenance=`` (a badge above its notes,
-  in its column headers, or a "Class" column).
+  in its column headers, or a "Class" column);
+* every glued figure (``{glue:figure} fig-…``) is glued by ``glue_figure(…, provenance=…)`` (a line
+  of badges above its download links, :func:`analysis.book.figure_provenance`).
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ ROLE = re.compile(r"\{glue(?::(\w+))?\}`([^`]+)`")
 CLAUSE_END = re.compile(r"[;—]|\.(?:\s|$)|\n\s*\n|```|:::")
 TABLE = re.compile(r"^```\{glue:md\}\s+(tbl-[\w-]+)\s*$", re.MULTILINE)
 TABLE_CALLS = {"glue_table", "glue_table2", "glue_landmarks"}
+FIGURE = re.compile(r"^```\{glue:figure\}\s+(fig-[\w-]+)\s*$", re.MULTILINE)
 
 
 def _is_badge(kind: str | None, name: str) -> bool:
@@ -96,6 +99,7 @@ def chapter_facts(md: Path) -> dict:
     badge_kinds: dict[str, str] = {}  # badge name regex -> class, when a literal in the call
     tables_with_provenance: set[str] = set()
     table_calls: set[str] = set()
+    figure_calls: list[tuple[str, bool]] = []  # (name regex, glued with provenance=)
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -116,6 +120,15 @@ def chapter_facts(md: Path) -> dict:
                     badge_kinds[pat] = _call_name(kind)
                 elif isinstance(kind, ast.Call) and _call_name(kind) == "verdict_provenance":
                     badge_kinds[pat] = "published"
+            if fn == "glue_figure" and call.args:
+                pat = _name_pattern(call.args[0])
+                if pat is not None:
+                    with_class = any(
+                        k.arg == "provenance"
+                        and not (isinstance(k.value, ast.Constant) and k.value.value is None)
+                        for k in call.keywords
+                    )
+                    figure_calls.append((pat, with_class))
             if fn in TABLE_CALLS:
                 names = [
                     a.value
@@ -126,7 +139,7 @@ def chapter_facts(md: Path) -> dict:
                     table_calls.add(name)
                     if any(k.arg == "provenance" for k in call.keywords):
                         tables_with_provenance.add(name)
-    refs, tables = [], []
+    refs, tables, figures = [], [], []
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
@@ -148,6 +161,7 @@ def chapter_facts(md: Path) -> dict:
                     break
             refs.append(("value", name, badge))
         tables += TABLE.findall(src)
+        figures += FIGURE.findall(src)
     tables = [t for t in tables if not t.endswith("-notes")]
     return {
         "refs": refs,
@@ -156,6 +170,8 @@ def chapter_facts(md: Path) -> dict:
         "tables": tables,
         "tables_with_provenance": tables_with_provenance,
         "table_calls": table_calls,
+        "figures": figures,
+        "figure_calls": figure_calls,
     }
 
 
@@ -169,7 +185,8 @@ def _kind_of(badge: str, facts: dict) -> str:
 def coverage() -> dict:
     counts: Counter = Counter()
     by_class: Counter = Counter()
-    missing, unglued, bare_tables = [], [], []
+    missing, unglued, bare_tables, bare_figures = [], [], [], []
+    figures_by_chapter: Counter = Counter()
     for md in CHAPTERS:
         facts = chapter_facts(md)
         for what, name, badge in facts["refs"]:
@@ -191,12 +208,22 @@ def coverage() -> dict:
             else:
                 counts["tables missing"] += 1
                 bare_tables.append(f"{md.stem}: {table}")
+        for figure in facts["figures"]:
+            calls = [c for pat, c in facts["figure_calls"] if re.fullmatch(pat, figure)]
+            if calls and all(calls):
+                counts["figures with class"] += 1
+                figures_by_chapter[md.stem] += 1
+            else:
+                counts["figures missing"] += 1
+                bare_figures.append(f"{md.stem}: {figure}")
     return {
         "counts": counts,
         "by_class": by_class,
         "missing": missing,
         "unglued": unglued,
         "bare_tables": bare_tables,
+        "bare_figures": bare_figures,
+        "figures_by_chapter": figures_by_chapter,
     }
 
 
@@ -219,13 +246,17 @@ def test_every_glued_result_in_chapters_04_to_09_carries_a_class(capsys):
             f"\nprovenance coverage, chapters 04–09: prose values with a class {c['with class']} "
             f"({', '.join(f'{k} {v}' for k, v in sorted(result['by_class'].items()))}), "
             f"exempt {c['exempt']}, missing {c['missing']}; tables with a class "
-            f"{c['tables with class']}, missing {c['tables missing']}"
+            f"{c['tables with class']}, missing {c['tables missing']}; figures with a class "
+            f"{c['figures with class']} "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(result['figures_by_chapter'].items()))}), "
+            f"missing {c['figures missing']}"
         )
     assert not result["unglued"], f"badges the prose uses but no code glues: {result['unglued']}"
     assert c["missing"] == 0, "glued results without a provenance badge:\n" + "\n".join(
         result["missing"]
     )
     assert c["tables missing"] == 0, f"tables glued without provenance=: {result['bare_tables']}"
+    assert c["figures missing"] == 0, f"figures glued without provenance=: {result['bare_figures']}"
 
 
 @pytest.mark.parametrize(
@@ -242,3 +273,25 @@ def test_clause_rule(tmp_path, text, covered):
     md.write_text(text + "\n", encoding="utf-8")
     refs = chapter_facts(md)["refs"]
     assert {name for what, name, badge in refs if what == "value" and badge} == covered
+
+
+def test_a_figure_without_a_class_is_found(tmp_path):
+    md = tmp_path / "04-x.md"
+    md.write_text(
+        "```{code-cell} ipython3\n"
+        'book.glue_figure("fig-a", fig, provenance="published")\n'
+        "for k in ks:\n"
+        '    book.glue_figure(f"fig-b-{k}", fig)\n'
+        "```\n\n"
+        "```{glue:figure} fig-a\n```\n\n```{glue:figure} fig-b-os\n```\n\n"
+        "```{glue:figure} fig-c\n```\n",
+        encoding="utf-8",
+    )
+    facts = chapter_facts(md)
+    assert facts["figures"] == ["fig-a", "fig-b-os", "fig-c"]
+    classed = [
+        f
+        for f in facts["figures"]
+        if any(c for p, c in facts["figure_calls"] if re.fullmatch(p, f))
+    ]
+    assert classed == ["fig-a"]  # fig-b-os is glued without a class; nothing glues fig-c
