@@ -253,11 +253,19 @@ def figure_downloads(fig, name: str):
 
 
 def figure_provenance(provenance) -> str:
-    """The line under a figure that says where what it draws comes from (HTML; empty for None).
+    """The line under a figure that says where what it draws comes from.
 
-    ``provenance`` is one class for the whole figure (a kind or a
-    :class:`~analysis.provenance.Provenance`), or a dict from what the figure draws (a short
-    label) to its class; labels with the same class share one badge, in the dict's order.
+    Parameters
+    ----------
+    provenance : str, analysis.provenance.Provenance, dict or None
+        One class for the whole figure (a kind or a :class:`~analysis.provenance.Provenance`),
+        or a dict from what the figure draws (a short label) to its class; labels with the same
+        class share one badge, in the order of their first label.
+
+    Returns
+    -------
+    str
+        A ``<p class="figure-provenance">`` paragraph of badges (HTML), empty for None.
 
     Examples
     --------
