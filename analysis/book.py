@@ -126,9 +126,9 @@ def _published_with_verdicts(verdicts: list[str]) -> Provenance:
     when there is none or one is not scored. The one place verdict words become a mark."""
     verdicts = [str(v) for v in verdicts]
     if verdicts and any(v in (DIFFERS, INCONSISTENT) for v in verdicts):
-        return _provenance.published(DIFFERS)
+        return _provenance.published(False)
     if verdicts and all(v in (AGREES, CONSISTENT) for v in verdicts):
-        return _provenance.published(AGREES)
+        return _provenance.published(True)
     return _provenance.published()
 
 

@@ -128,18 +128,20 @@ def assumed(note: str) -> Provenance:
 VERDICT_MARKS = ("✓", "✗")
 
 
-def published(verdict: str = "") -> Provenance:
-    """A published result (a calibration target) with its verdict: ✓ when this cohort reproduces
-    the printed number (``agrees``/``consistent``), ✗ when it does not (``differs``/
-    ``inconsistent``), no mark otherwise (a number quoted from the paper, or not scored).
+def published(reproduced: bool | None = None) -> Provenance:
+    """A published result (a calibration target) and whether this cohort reproduces it: ✓ when
+    ``reproduced`` is true, ✗ when false, no mark when None (a number quoted from the paper, or
+    not scored). Verdict words become this flag in the report layer
+    (:func:`analysis.book.verdict_provenance`).
 
     Examples
     --------
-    >>> str(published("agrees")), str(published("differs")), str(published())
+    >>> str(published(True)), str(published(False)), str(published())
     ('published ✓', 'published ✗', 'published')
     """
-    mark = {"agrees": "✓", "consistent": "✓", "differs": "✗", "inconsistent": "✗"}
-    return Provenance(PUBLISHED, mark.get(str(verdict), ""))
+    if reproduced is not None and not isinstance(reproduced, bool):
+        raise TypeError(f"published(reproduced): expected True, False or None, got {reproduced!r}")
+    return Provenance(PUBLISHED, "" if reproduced is None else VERDICT_MARKS[not reproduced])
 
 
 def classify(relative_spread: float, threshold: float) -> str:

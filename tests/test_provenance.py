@@ -49,10 +49,11 @@ def test_result_objects_carry_and_glue_their_class(monkeypatch):
 
 
 def test_published_carries_the_verdict_mark():
-    assert str(provenance.published("agrees")) == "published ✓"
-    assert str(provenance.published("consistent")) == "published ✓"
-    assert str(provenance.published("differs")) == "published ✗"
-    assert str(provenance.published("not scored (your cohort)")) == "published"
+    assert str(provenance.published(True)) == "published ✓"
+    assert str(provenance.published(False)) == "published ✗"
+    assert str(provenance.published()) == "published"
+    with pytest.raises(TypeError):
+        provenance.published("agrees")  # verdict words are mapped once, in analysis.book
     compact = provenance.assumed("timing of additional TACE").badge(compact=True)
     assert compact.endswith(">assumed</sup>") and "(timing of additional TACE)" in compact
 
