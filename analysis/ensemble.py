@@ -343,13 +343,34 @@ def _source_closure(module: str = "ensemble") -> list[Path]:
     return sorted([package / "__init__.py", *(package / f"{n}.py" for n in seen)])
 
 
+def _code_of(path: Path) -> bytes:
+    """What a module runs: its syntax tree without docstrings (comments and layout never reach
+    the tree), so that documentation edits keep the cache and any code edit invalidates it."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree, include_attributes=False).encode()
+
+
 def fingerprint(synthesize_options: dict | None = None) -> str:
-    """A hash of the source the members run (this module and everything in ``analysis`` it
-    imports), the published numbers and the synthesis options: the cache directory's name, so
-    that a change to any of them never reuses old members."""
+    """A hash of the code the members run (this module and everything in ``analysis`` it
+    imports, docstrings aside: :func:`_code_of`), the published numbers and the synthesis
+    options: the cache directory's name, so that a change to any of them never reuses old
+    members."""
     h = hashlib.sha256()
     published = sorted((REPO_ROOT / "data" / "published").glob("*"))
-    for path in [*_source_closure(), *published]:
+    for path in _source_closure():
+        h.update(path.name.encode())
+        h.update(_code_of(path))
+    for path in published:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     h.update(json.dumps(synthesize_options or {}, sort_keys=True).encode())

@@ -196,3 +196,20 @@ def test_uncalibrated_candidates_are_passed_over_deterministically(tmp_path):
     assert [m["candidate"] for m in members] == [1, 4]  # no Dask needed: all cached
     assert [m["seed"] for m in members] == [seeds[1], seeds[4]]
     assert "2 calibrated members from 5 candidates" in lines[-1]
+
+
+def test_fingerprint_ignores_documentation_but_not_code(tmp_path):
+    """Docstrings, comments and layout do not invalidate the cache; a changed statement does."""
+    base = 'def f(x):\n    """Twice x."""\n    return 2 * x\n'
+    variants = {
+        "docstring": 'def f(x):\n    """Two times x, documented better."""\n    return 2 * x\n',
+        "comment and layout": "def f(x):\n\n    # doubles\n    return 2*x  # here\n",
+        "code": 'def f(x):\n    """Twice x."""\n    return 3 * x\n',
+    }
+    (tmp_path / "base.py").write_text(base)
+    code = ensemble._code_of(tmp_path / "base.py")
+    same = {}
+    for name, text in variants.items():
+        (tmp_path / "v.py").write_text(text)
+        same[name] = ensemble._code_of(tmp_path / "v.py") == code
+    assert same == {"docstring": True, "comment and layout": True, "code": False}
