@@ -193,7 +193,25 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+$")
 
 
 def is_identifier(text) -> bool:
-    """True when ``text`` reads like a code name (``snake_case`` or ``dotted.name``), not a label."""
+    """True when ``text`` reads like a code name (``snake_case`` or ``dotted.name``), not a label.
+
+    Parameters
+    ----------
+    text : object
+        Anything; only a string can be an identifier.
+
+    Returns
+    -------
+    bool
+        True for lower-case words joined by ``_`` or ``.`` (at least two of them).
+
+    Examples
+    --------
+    >>> is_identifier("albumin_le3"), is_identifier("table1.sex_male.count")
+    (True, True)
+    >>> is_identifier("age"), is_identifier("Albumin ≤ 3 g/dL"), is_identifier(None)
+    (False, False, False)
+    """
     return isinstance(text, str) and bool(_IDENTIFIER.match(text.strip()))
 
 
@@ -205,8 +223,27 @@ def _humanize(code: str) -> str:
 def quantity_label(quantity, kind=None) -> str:
     """A published quantity and kind as a reader says it: ``("age_years", "sd")`` -> "Age (years), SD".
 
+    Parameters
+    ----------
+    quantity : str
+        A quantity of ``data/published/`` (a term code of :data:`TERM_LABELS`, or any other
+        name, which is shown with its underscores as spaces).
+    kind : str, optional
+        The field (``count``, ``percent``, ``sd``, ``interval``, ``p``…), added after a comma;
+        None, or ``median`` for a quantity already labelled a median, adds nothing.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> quantity_label("os_median_prior_tace_gt4", "interval")
     'Median OS, > 4 prior TACE, 95% CI'
+    >>> quantity_label("age_years", "sd"), quantity_label("os_median", "median")
+    ('Age (years), SD', 'Median OS')
+    >>> quantity_label("new_thing")
+    'New thing'
     """
     label = TERM_LABELS.get(quantity) or _humanize(str(quantity))
     if kind is None or kind in ("median",) and label.startswith("Median"):
@@ -220,8 +257,23 @@ _CODE_TOKEN = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 def relabel(text):
     """Replace the term codes inside a sentence by their labels (unknown codes stay as they are).
 
+    Parameters
+    ----------
+    text : str or object
+        A sentence; anything that is not a string is returned unchanged.
+
+    Returns
+    -------
+    str or object
+
+    Examples
+    --------
     >>> relabel("os_median_prior_tace_gt4: 3.4 (range, 0.5–13.6)")
     'Median OS, > 4 prior TACE: 3.4 (range, 0.5–13.6)'
+    >>> relabel("albumin_le3 and crp_gt3, not unknown_code")
+    'Albumin ≤ 3 g/dL and CRP > 3 mg/L, not unknown_code'
+    >>> relabel(None) is None
+    True
     """
     if not isinstance(text, str):
         return text
@@ -229,7 +281,25 @@ def relabel(text):
 
 
 def column_label(name) -> str:
-    """The header shown for a DataFrame column (unknown names: returned unchanged)."""
+    """The header shown for a DataFrame column (unknown names: returned unchanged).
+
+    Parameters
+    ----------
+    name : str or object
+        A column name; a name that is not a string is shown as ``str(name)``.
+
+    Returns
+    -------
+    str
+        The label of :data:`COLUMN_LABELS`, or ``name`` itself.
+
+    Examples
+    --------
+    >>> column_label("dose_mg_m2"), column_label("reason")
+    ('Dose (mg/m²)', 'Why they differ')
+    >>> column_label("my_column"), column_label(7)
+    ('my_column', '7')
+    """
     if not isinstance(name, str):
         return str(name)
     return COLUMN_LABELS.get(name, name)
@@ -240,6 +310,25 @@ def term_label(code) -> str:
 
     A published entry id ``section.quantity.field`` reads "Quantity, field" with the section
     dropped (the table says where the number is printed).
+
+    Parameters
+    ----------
+    code : str or object
+        A term code of :data:`TERM_LABELS` or a published entry id; anything that is not a
+        string is returned unchanged.
+
+    Returns
+    -------
+    str or object
+
+    Examples
+    --------
+    >>> term_label("albumin_le3")
+    'Albumin ≤ 3 g/dL'
+    >>> term_label("table1.age_years.sd")
+    'Age (years), SD'
+    >>> term_label("no_such_code")
+    'no_such_code'
     """
     if not isinstance(code, str):
         return code
