@@ -120,7 +120,24 @@ class Provenance:
 
 
 def assumed(note: str) -> Provenance:
-    """An assumed result and the choice it rests on."""
+    """An assumed result and the choice it rests on.
+
+    Parameters
+    ----------
+    note : str
+        What the result rests on (a choice of the generator), or why it is assumed.
+
+    Returns
+    -------
+    Provenance
+        Of kind :data:`ASSUMED`.
+
+    Examples
+    --------
+    >>> p = assumed("timing of response")
+    >>> p.kind, p.note, p.label
+    ('assumed', 'timing of response', '(assumed: timing of response)')
+    """
     return Provenance(ASSUMED, note)
 
 

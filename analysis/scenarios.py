@@ -66,6 +66,24 @@ class Scenario:
     of the time available (OS for TACE, PFS for response); ``("interval", a, b)`` a uniform time in
     months; ``("hazard", median, 0)`` an exponential waiting time with this median; ``None``
     leaves the column as it is.
+
+    Parameters
+    ----------
+    name : str
+        The key in :data:`SCENARIOS`.
+    label : str
+        How a table or a figure names the scenario.
+    tace, response : tuple or None
+        The rules for ``additional_tace_month`` and ``response_month``.
+
+    Examples
+    --------
+    >>> sorted(SCENARIOS)
+    ['as-generated', 'fixed-interval', 'hazard', 'proportional']
+    >>> SCENARIOS["hazard"].tace, SCENARIOS["hazard"].response
+    (('hazard', 3.0, 0.0), ('hazard', 2.0, 0.0))
+    >>> SCENARIOS["as-generated"].tace is None
+    True
     """
 
     name: str
@@ -209,12 +227,43 @@ def scenario_estimates(
     or SD, timed by ``response_month``). The naive estimate ignores the timing, so it is the
     same in every scenario; the time-varying and landmark estimates move with the assumption.
 
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        A cohort with the data dictionary's columns (as :func:`retime` needs them).
+    scenarios : sequence of str
+        Keys of :data:`SCENARIOS`; default all four.
+    landmarks : sequence of float
+        Landmark times (months) of the landmark analyses.
+    seed : int
+        The seed of :func:`retime`, the same for every scenario.
+
     Returns
     -------
     pandas.DataFrame
-        Tidy, one row per (scenario, exposure, analysis, landmark), columns
-        :data:`ESTIMATE_COLUMNS`; ``landmark`` is NaN for the naive and time-varying rows; HR
-        columns are NaN with a ``reason`` when an estimate does not exist.
+        Tidy, one row per (scenario, exposure, analysis, landmark), columns ``scenario``,
+        ``label``, ``exposure``, ``analysis``, ``landmark``, ``n``, ``exposed``, ``events``,
+        ``hr``, ``lower``, ``upper``, ``p`` and ``reason``; ``landmark`` is NaN for the naive
+        and time-varying rows; HR columns are NaN with a ``reason`` when an estimate does not
+        exist.
+
+    Examples
+    --------
+    On the book's cohort, with one landmark: the naive estimate does not depend on the timing,
+    so both scenarios give the same one.
+
+    >>> from analysis import COHORT_CSV
+    >>> from analysis.cohort import load_cohort
+    >>> est = scenario_estimates(load_cohort(COHORT_CSV), ["as-generated", "fixed-interval"],
+    ...                          landmarks=[3.0])
+    >>> rows = est.loc[est["scenario"] == "fixed-interval", ["exposure", "analysis"]]
+    >>> rows.to_numpy().tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['additional TACE', 'naive'], ['additional TACE', 'time-varying'],
+     ['additional TACE', 'landmark'], ['disease control', 'naive'],
+     ['disease control', 'time-varying'], ['disease control', 'landmark']]
+    >>> naive = est[est["analysis"] == "naive"]
+    >>> naive.groupby("exposure")["hr"].nunique().to_dict()
+    {'additional TACE': 1, 'disease control': 1}
     """
     rows = []
     for name in scenarios:
