@@ -183,8 +183,31 @@ def _hr(d) -> float:
 
 def derived_results(cohort: pd.DataFrame, table2: pd.DataFrame | None = None) -> dict[str, float]:
     """Every result of :data:`RESULTS` (and the Table 2 HRs) on one cohort; NaN when a result
-    does not exist on it (e.g. a landmark with nobody exposed). ``table2``: the cohort's
-    :func:`analysis.calibration.table2_verdicts` when already computed."""
+    does not exist on it (e.g. a landmark with nobody exposed).
+
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        A calibrated cohort (the data dictionary's columns).
+    table2 : pandas.DataFrame, optional
+        The cohort's :func:`analysis.calibration.table2_verdicts` when already computed.
+
+    Returns
+    -------
+    dict
+        Result id -> value, sorted by id: the ids of :data:`RESULTS` and one
+        ``table2.<term>.<uni|multi>.hr`` per Table 2 hazard ratio.
+
+    Examples
+    --------
+    On the book's cohort (a few seconds: 200 bootstrap fits, so not run as a doctest):
+
+    >>> from analysis import COHORT_CSV
+    >>> from analysis.cohort import load_cohort
+    >>> results = derived_results(load_cohort(COHORT_CSV))  # doctest: +SKIP
+    >>> set(RESULTS) <= set(results)  # doctest: +SKIP
+    True
+    """
     out: dict[str, float] = {}
     for col in ("os", "pfs"):
         km = km_table(cohort[f"{col}_months"], cohort[f"{col}_event"], [6.0, 12.0])
@@ -251,7 +274,28 @@ def derived_results(cohort: pd.DataFrame, table2: pd.DataFrame | None = None) ->
 def member_seeds(seed: int, n: int) -> list[int]:
     """The candidates' synthesis seeds: the book's own (:data:`analysis.synthesis.DEFAULT_SEED`,
     which gives ``data/cohort.csv``) first, then seeds spawned from the master seed (independent
-    streams). Every ensemble thus contains the book's cohort, and a 2-member run checks it."""
+    streams). Every ensemble thus contains the book's cohort, and a 2-member run checks it.
+
+    Parameters
+    ----------
+    seed : int
+        The master seed (``numpy.random.SeedSequence``).
+    n : int
+        How many seeds.
+
+    Returns
+    -------
+    list of int
+
+    Examples
+    --------
+    >>> from analysis import synthesis
+    >>> seeds = member_seeds(2024, 3)
+    >>> len(seeds), seeds[0] == synthesis.DEFAULT_SEED, len(set(seeds))
+    (3, True, 3)
+    >>> member_seeds(2024, 5)[:3] == seeds  # more members extend the same list
+    True
+    """
     children = np.random.SeedSequence(int(seed)).spawn(max(n - 1, 0))
     return [synthesis.DEFAULT_SEED, *(int(s.generate_state(1)[0]) for s in children)][:n]
 
@@ -282,6 +326,28 @@ def member_results(seed: int, synthesize_options: dict | None = None) -> dict:
     Table 2, :func:`analysis.synthesis.synthesize`'s ``keep``): its payload has
     ``cox_skipped`` true, the verdicts and no results. One that misses a multivariable row after
     the Cox phase (:func:`calibrated`) has its targets but no results either.
+
+    Parameters
+    ----------
+    seed : int
+        The candidate's synthesis seed (from :func:`member_seeds`).
+    synthesize_options : dict, optional
+        Extra keyword arguments of :func:`analysis.synthesis.synthesize`.
+
+    Returns
+    -------
+    dict
+        ``seed``, ``target_verdicts``, ``cox_skipped``, ``winner_chain``, ``results``, and for a
+        candidate that reached the Cox phase ``cohort_sha256``, ``targets`` and
+        ``table2_verdicts``; ``seconds`` and ``cpu_seconds`` (never cached).
+
+    Examples
+    --------
+    Synthesizing a cohort takes minutes, so this is not run as a doctest:
+
+    >>> payload = member_results(member_seeds(2024, 1)[0])  # doctest: +SKIP
+    >>> calibrated(payload), len(payload["results"]) > 0  # doctest: +SKIP
+    (True, True)
     """
     start, cpu = time.perf_counter(), time.process_time()
     df = synthesis.synthesize(
@@ -417,6 +483,43 @@ def run_ensemble(
     receives one line per finished candidate. Each member's payload holds its ``candidate``
     index. ``record``, when given, is filled with ``candidates`` (deciding the members) and the
     cache's timing logs (:func:`cache_timings`).
+
+    Parameters
+    ----------
+    n : int
+        The number of calibrated members wanted (at least 1).
+    seed : int
+        The master seed of :func:`member_seeds`.
+    cache_dir : path-like, optional
+        Where the members are cached (default ``.ensemble-cache/`` of the repository); the
+        members go in a subdirectory named by the code's fingerprint.
+    scheduler : str, optional
+        The address of a running Dask scheduler; default a local cluster.
+    workers : int, optional
+        Worker processes of the local cluster (default: the number of CPUs).
+    synthesize_options : dict, optional
+        Extra keyword arguments of :func:`analysis.synthesis.synthesize` (part of the
+        fingerprint).
+    max_candidates : int, optional
+        The most candidates drawn (default ``4 * n``).
+    log : callable, optional
+        Receives each progress line (default: printed on stderr).
+    record : dict, optional
+        Filled in place as described above.
+
+    Returns
+    -------
+    list of dict
+        The members' payloads (:func:`member_results`), in candidate order.
+
+    Examples
+    --------
+    A run takes minutes to hours of CPU (``python -m analysis ensemble --n 50`` runs it), so
+    this is not run as a doctest:
+
+    >>> members = run_ensemble(2, workers=2)  # doctest: +SKIP
+    >>> [m["candidate"] for m in members][0], all(calibrated(m) for m in members)  # doctest: +SKIP
+    (0, True)
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
@@ -531,7 +634,32 @@ def _append_json(path: Path, payload: dict) -> None:
 def cache_timings(cache: Path | str) -> dict:
     """What the cache's members cost, from its timing logs: ``computed`` (candidates with a
     timing), ``cpu_seconds`` (their CPU time summed over workers), ``wall_seconds`` (summed over
-    the invocations that computed any), ``invocations`` and ``workers`` (the most used)."""
+    the invocations that computed any), ``invocations`` and ``workers`` (the most used).
+
+    Parameters
+    ----------
+    cache : path-like
+        A cache directory holding ``timings.jsonl`` and ``runs.jsonl`` (either may be missing).
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> cache = Path(tmp.name)
+    >>> _ = (cache / "timings.jsonl").write_text(
+    ...     json.dumps({"candidate": 0, "seconds": 10.0, "cpu_seconds": 9.5}) + "\\n"
+    ...     + json.dumps({"candidate": 1, "seconds": 12.0, "cpu_seconds": 11.0}) + "\\n")
+    >>> _ = (cache / "runs.jsonl").write_text(json.dumps({"wall_seconds": 13.0, "workers": 2}))
+    >>> cache_timings(cache)
+    {'computed': 2, 'cpu_seconds': 20.5, 'wall_seconds': 13.0, 'invocations': 1, 'workers': 2}
+    >>> cache_timings(cache / "empty")["computed"]
+    0
+    >>> tmp.cleanup()
+    """
     cache = Path(cache)
 
     def lines(name: str) -> list[dict]:
@@ -560,10 +688,32 @@ def _scaled(values: np.ndarray, scale: str) -> np.ndarray:
 
 
 def calibrated(member: dict) -> bool:
-    """Whether a member reaches every block of :data:`CALIBRATED_BLOCKS`: every feasible target
+    """Whether a member reaches every block of ``CALIBRATED_BLOCKS``: every feasible target
     of Table 1, the responses and the survival block (:func:`analysis.synthesis.target_table`:
     no ``missed``) and every multivariable row of Table 2 in direction and significance. Table 2
-    cells are aimed at but not all reachable (chapter 01), so they do not decide membership."""
+    cells are aimed at but not all reachable (chapter 01), so they do not decide membership.
+
+    Parameters
+    ----------
+    member : dict
+        A payload of :func:`member_results` (one without ``target_verdicts``, made of results
+        alone, counts as calibrated).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> calibrated({"target_verdicts": {"table1.age_years.mean": "missed"}})
+    False
+    >>> blocks = {b: {"missed": 0} for b in CALIBRATED_BLOCKS}
+    >>> calibrated({"target_verdicts": {"table1.age_years.mean": "hit"}, "targets": blocks})
+    True
+    >>> blocks["survival"]["missed"] = 1
+    >>> calibrated({"target_verdicts": {}, "targets": blocks})
+    False
+    """
     verdicts = member.get("target_verdicts")
     if verdicts is None:  # a member summarised from results alone (tests)
         return True
@@ -577,8 +727,36 @@ def summarise(members: list[dict]) -> pd.DataFrame:
     """Per result over the calibrated members (:func:`calibrated`; the others are left out):
     members with a value, median, quartiles, min, max, the spread (IQR on the rule's scale), the
     threshold and the class (:data:`SPREAD_RULE`); a Table 2 cell that is a feasible calibration
-    target is *published*; a result of :data:`GENERATOR_CHOICES` is *assumed* and ``rests_on``
-    names the choice. Rows sorted by result id."""
+    target is *published*; a result that rests on a choice of the generator
+    (``GENERATOR_CHOICES``) is *assumed* and ``rests_on`` names the choice. Rows sorted by
+    result id.
+
+    Parameters
+    ----------
+    members : list of dict
+        Payloads of :func:`member_results` (only ``results`` is needed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per result, columns :data:`SUMMARY_COLUMNS`.
+
+    Examples
+    --------
+    Twenty members whose 6-month survival spans 0.50 to 0.52 (interquartile range 0.0095, within
+    the 0.05 of :data:`SPREAD_RULE`), and whose time-varying hazard ratio rests on the timing of
+    additional TACE:
+
+    >>> members = [{"results": {"survival.os_6m": 0.5 + i / 1000, "bias.tace_tv_hr": 0.5 + i / 10}}
+    ...            for i in range(20)]
+    >>> summary = summarise(members)
+    >>> summary[["result", "members", "class", "rests_on"]].to_numpy().tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['bias.tace_tv_hr', 20, 'assumed', 'timing of additional TACE'],
+     ['survival.os_6m', 20, 'determined', '']]
+    >>> summary["spread"].round(4).tolist()
+    [0.681, 0.0095]
+    """
     members = [m for m in members if calibrated(m)]
     ids = sorted({k for m in members for k in m["results"]})
     feasible = synthesis_feasible_table2()
@@ -624,7 +802,26 @@ def _fmt(x) -> str:
 
 
 def format_summary(summary: pd.DataFrame) -> str:
-    """The summary as CSV text with fixed formatting (6 significant digits, ``\\n``)."""
+    """The summary as CSV text with fixed formatting (6 significant digits, ``\\n``).
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        A :func:`summarise` table.
+
+    Returns
+    -------
+    str
+        The header :data:`SUMMARY_COLUMNS` and one line per result; NaN is an empty cell, a
+        cell with a comma is quoted.
+
+    Examples
+    --------
+    >>> members = [{"results": {"survival.os_6m": 0.5 + i / 1000}} for i in range(20)]
+    >>> print(format_summary(summarise(members)), end="")
+    result,chapter,kind,description,members,median,q1,q3,min,max,spread,threshold,class,rests_on
+    survival.os_6m,06-survival,probability,overall survival at 6 months,20,0.5095,0.50475,0.51425,0.5,0.519,0.0095,0.05,determined,
+    """
     lines = [",".join(SUMMARY_COLUMNS)]
     for row in summary.itertuples(index=False):
         cells = [_fmt(v) for v in row]
@@ -650,7 +847,26 @@ def class_counts(summary_csv: Path | str | None = None) -> dict[str, int]:
 
 
 def run_record(path: Path | str | None = None) -> dict | None:
-    """The record of the run behind the committed summary (:data:`RUN_JSON`), or None."""
+    """The record of the run behind the committed summary (``data/ensemble-run.json``), or None.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        Another record file.
+
+    Returns
+    -------
+    dict or None
+        The master seed, members, candidates, CPU and wall time, workers…; None when the file
+        does not exist.
+
+    Examples
+    --------
+    >>> {"seed", "n", "members", "cpu_seconds"} <= set(run_record())
+    True
+    >>> run_record("no/such/record.json") is None
+    True
+    """
     path = Path(path) if path else RUN_JSON
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
@@ -661,15 +877,42 @@ def result_provenance(
     """The class of derived results from the committed ensemble summary.
 
     *Assumed* (with the reason) when the summary is missing, does not list a result, or has
-    fewer than :data:`MIN_MEMBERS` members; otherwise the summary's class (for several results,
+    fewer than ``MIN_MEMBERS`` (20) members; otherwise the summary's class (for several results,
     e.g. both bounds of an interval, *determined* only when every one is). An assumed result
-    names the generator choice it rests on (:data:`GENERATOR_CHOICES`), or says that it varies
+    names the generator choice it rests on (``GENERATOR_CHOICES``), or says that it varies
     across calibrated cohorts.
+
+    Parameters
+    ----------
+    *results : str
+        Result ids of the summary (:data:`RESULTS`, ``table2.<term>.<uni|multi>.hr``).
+    summary_csv : path-like, optional
+        Another summary file (default the committed ``data/ensemble-summary.csv``).
+
+    Returns
+    -------
+    analysis.provenance.Provenance
 
     Examples
     --------
     >>> str(result_provenance("no.such.result"))
     'assumed: not measured across calibrated cohorts'
+    >>> str(result_provenance("bias.tace_tv_hr"))
+    'assumed: timing of additional TACE'
+
+    On a summary of twenty members that agree on 6-month survival and not on 12-month:
+
+    >>> import tempfile
+    >>> members = [{"results": {"survival.os_6m": 0.5, "survival.os_12m": 0.1 + i / 50}}
+    ...            for i in range(20)]
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> csv = Path(tmp.name) / "summary.csv"
+    >>> _ = csv.write_text(format_summary(summarise(members)))
+    >>> str(result_provenance("survival.os_6m", summary_csv=csv))
+    'determined'
+    >>> str(result_provenance("survival.os_6m", "survival.os_12m", summary_csv=csv))
+    'assumed: varies across calibrated cohorts'
+    >>> tmp.cleanup()
     """
     path = Path(summary_csv) if summary_csv else SUMMARY_CSV
     if not path.exists():

@@ -5,9 +5,8 @@ The package's DataFrames use short, stable column names and term codes (``dose_m
 label instead ("Dose (mg/m²)", "Child-Pugh score 6", "Albumin ≤ 3 g/dL"). :func:`column_label`
 and :func:`term_label` do the translation; names they do not know are returned unchanged, so a
 new column is shown rather than lost (and the browser test reports it as a code identifier).
+For example:
 
-Examples
---------
 >>> column_label("dose_mg_m2")
 'Dose (mg/m²)'
 >>> term_label("child_pugh_6")

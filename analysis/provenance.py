@@ -44,6 +44,7 @@ PUBLISHED = "published"
 DETERMINED = "determined"
 #: Varies across calibrated cohorts, or rests on a generator choice.
 ASSUMED = "assumed"
+#: The three classes, in this order.
 CLASSES = (PUBLISHED, DETERMINED, ASSUMED)
 
 #: One-line meaning of each class, for legends and tooltips.

@@ -92,6 +92,8 @@ class Scenario:
     response: tuple | None
 
 
+#: The timing scenarios by name: ``as-generated``, ``proportional``, ``fixed-interval`` and
+#: ``hazard`` (see the module's description).
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
