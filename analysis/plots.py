@@ -113,6 +113,29 @@ def km_plot(
         The number-at-risk table is the axes whose ``get_label()`` is :data:`RISK_TABLE_LABEL`
         (in ``fig.axes`` when ``ax`` is None, else in ``ax.child_axes``); its texts are the
         counts, one row per group (top row = first group).
+
+    Examples
+    --------
+    Six patients, two of them censored (at 3 and 8 months); the numbers at risk are those with
+    follow-up of at least 0, 3, 6 and 9 months:
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig = km_plot(None, [2, 3, 3, 5, 8, 9], [1, 0, 1, 1, 0, 1], at_risk_times=[0, 3, 6, 9])
+    >>> table = next(a for a in fig.axes if a.get_label() == RISK_TABLE_LABEL)
+    >>> len(fig.axes), [t.get_text() for t in table.texts]
+    (2, ['6', '5', '2', '1'])
+    >>> plt.close(fig)
+
+    Two groups, labelled; the table's first row is the first group:
+
+    >>> fig = km_plot(None, [2, 3, 8, 3, 5, 9], [1, 0, 0, 1, 1, 1], groups=["a", "a", "a", "b", "b", "b"],
+    ...               labels={"a": "arm A", "b": "arm B"}, at_risk_times=[0, 3, 6, 9])
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['arm A', 'arm B']
+    >>> table = next(a for a in fig.axes if a.get_label() == RISK_TABLE_LABEL)
+    >>> [t.get_text() for t in table.texts]
+    ['3', '2', '1', '0', '3', '3', '1', '1']
+    >>> plt.close(fig)
     """
     if groups is None:
         t, e = as_arrays(durations, events)
@@ -235,10 +258,27 @@ def forest_plot(
         each reproduced estimate. Missing terms are skipped.
     labels : mapping, optional
         ``{term: text}`` for the y axis; default the term names.
+    xlabel : str
+        The label of the (log) hazard-ratio axis.
+    reproduced_label, published_label : str
+        Legend entries of the two sets of estimates.
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> table = pd.DataFrame({"hr": [0.5, 2.0], "lower": [0.3, 1.2], "upper": [0.9, 3.5]},
+    ...                      index=["albumin_le3", "crp_gt3"])
+    >>> fig = forest_plot(table, table * 1.1, labels={"albumin_le3": "Albumin ≤ 3 g/dL"})
+    >>> ax = fig.axes[0]
+    >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_xscale()
+    (['Albumin ≤ 3 g/dL', 'crp_gt3'], 'log')
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['reproduced', 'published']
+    >>> plt.close(fig)
     """
     need = {"hr", "lower", "upper"}
     missing = need - set(table.columns)
@@ -312,6 +352,26 @@ def note_figure(text: str, *, width: float = 6.4, height: float = 1.6):
 
     Chapters glue it under the figure's name so that the ``{glue:figure}`` directive (and its
     caption) still resolves when, for example, no model term could be estimated.
+
+    Parameters
+    ----------
+    text : str
+        The message (wrapped at 80 characters).
+    width, height : float
+        The figure's size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes, switched off, holding the text.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = note_figure("No term could be estimated on this cohort.")
+    >>> len(fig.axes), fig.axes[0].axison, fig.axes[0].texts[0].get_text()
+    (1, False, 'No term could be estimated on this cohort.')
+    >>> plt.close(fig)
     """
     fig, ax = plt.subplots(figsize=(width, height))
     ax.axis("off")
@@ -331,11 +391,28 @@ def null_simulation_plot(
         :func:`analysis.bias.null_simulation`). Non-finite estimates are left out.
     labels : mapping, optional
         Legend text per column; defaults describe the naive and time-varying analyses.
+    bins : int
+        Bins of each histogram (shared edges over both analyses).
 
     Returns
     -------
     matplotlib.figure.Figure
-        A vertical line marks HR = 1, the true effect of the simulated treatment.
+        A vertical line marks HR = 1, the true effect of the simulated treatment. A
+        :func:`note_figure` when no simulated study has a finite estimate.
+
+    Examples
+    --------
+    Four simulated studies, one of whose naive estimates is infinite (left out):
+
+    >>> import matplotlib.pyplot as plt
+    >>> sims = pd.DataFrame({"naive_hr": [0.5, 0.6, 0.7, np.inf], "tv_hr": [0.9, 1.0, 1.1, 1.2]})
+    >>> fig = null_simulation_plot(sims, bins=5)
+    >>> ax = fig.axes[0]
+    >>> len(ax.patches), int(sum(p.get_height() for p in ax.patches))  # 2 x 5 bars, 7 studies
+    (10, 7)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['naive (treatment known at time zero)', 'time-varying covariate']
+    >>> plt.close(fig)
     """
     labels = dict(labels or {})
     names = {
@@ -395,6 +472,21 @@ def response_plot(
         ``fig.axes[0]`` holds the bars: one ``BarContainer`` per category in
         :data:`RESPONSE_CATEGORIES` order (``container.get_label()`` is the category), whose
         first patch is the cohort's bar (top row) and second, if drawn, the paper's.
+
+    Examples
+    --------
+    82 patients, 10 of them with a partial response (12.2%):
+
+    >>> import matplotlib.pyplot as plt
+    >>> rates = pd.DataFrame({"percent": [14.6, 51.2], "lower": [8.6, 40.6], "upper": [23.9, 61.7]},
+    ...                      index=["ORR", "DCR"])
+    >>> fig = response_plot({"CR": 2, "PR": 10, "SD": 30, "PD": 40}, rates)
+    >>> bars = fig.axes[0].containers
+    >>> len(fig.axes), [c.get_label() for c in bars]
+    (2, ['CR', 'PR', 'SD', 'PD'])
+    >>> round(float(bars[1].patches[0].get_width()), 1)
+    12.2
+    >>> plt.close(fig)
     """
     missing = [c for c in RESPONSE_CATEGORIES if c not in counts]
     if missing:
@@ -525,6 +617,23 @@ def skewed_labs_plot(
         column name; lines labelled ``"cohort mean"``, ``"cohort median"`` and ``"paper mean"`` /
         ``"paper median"`` mark the summaries (x data = the value). A :func:`note_figure` if no
         column can be drawn.
+
+    Examples
+    --------
+    Six AFP values (median (40 + 300) / 2 = 170 ng/mL) and six CRP values; the absent PIVKA-II
+    column is skipped:
+
+    >>> import matplotlib.pyplot as plt
+    >>> df = pd.DataFrame({"afp_ng_ml": [5, 12, 40, 300, 2500, 18000], "crp_mg_l": [1, 2, 3, 4, 5, 60]})
+    >>> fig = skewed_labs_plot(df, {"afp_ng_ml": "AFP (ng/mL)", "crp_mg_l": "CRP (mg/L)",
+    ...                             "pivka2": "PIVKA-II (mAU/mL)"},
+    ...                        published={"afp_ng_ml": ("median", 100.0)})
+    >>> [ax.get_label() for ax in fig.axes]
+    ['afp_ng_ml', 'crp_mg_l']
+    >>> lines = {line.get_label(): line for line in fig.axes[0].lines}
+    >>> float(lines["cohort median"].get_xdata()[0]), float(lines["paper median"].get_xdata()[0])
+    (170.0, 100.0)
+    >>> plt.close(fig)
     """
     drawn = {}
     for col, label in columns.items():
