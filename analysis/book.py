@@ -71,7 +71,17 @@ _RC = {
 def setup() -> None:
     """Apply the house style (seaborn ``whitegrid`` with the book's palette) and pandas options.
 
-    Called by the hidden preamble of every chapter. Idempotent.
+    Called by the hidden preamble of every chapter. Idempotent. It also fixes the SVG hash salt,
+    so that a figure's SVG download is the same bytes on every run.
+
+    Examples
+    --------
+    Inside contexts that restore matplotlib's and pandas' settings afterwards:
+
+    >>> with matplotlib.rc_context(), pd.option_context("display.max_rows", 60):
+    ...     setup()
+    ...     matplotlib.rcParams["svg.hashsalt"], pd.get_option("display.max_rows")
+    ('hien2024', 200)
     """
     sns.set_theme(style="whitegrid", palette=PALETTE, rc=_RC)
     matplotlib.rcParams.update(_RC)
@@ -85,6 +95,39 @@ def glue_text(name: str, text: str) -> str:
 
     Only strings are accepted, so that what the reader sees is formatted by the chapter and is
     identical in every output format (a NumPy scalar would print as ``np.float64(…)``).
+
+    Parameters
+    ----------
+    name : str
+        The glue key the chapter's text refers to.
+    text : str
+        The formatted number or words.
+
+    Returns
+    -------
+    str
+        ``text``.
+
+    Raises
+    ------
+    TypeError
+        When ``text`` is not a string.
+
+    Examples
+    --------
+    Outside a notebook, ``glue`` is replaced by a mock that records what would be glued:
+
+    >>> from unittest import mock
+    >>> with mock.patch("analysis.book.glue") as glue:
+    ...     glue_text("os_median", "9.9")
+    '9.9'
+    >>> glue.call_args
+    call('os_median', '9.9', display=False)
+    >>> try:
+    ...     glue_text("os_median", 9.9)
+    ... except TypeError as error:
+    ...     print(error)
+    glue_text('os_median'): expected a formatted str, got float
     """
     if not isinstance(text, str):
         raise TypeError(f"glue_text({name!r}): expected a formatted str, got {type(text).__name__}")
@@ -100,7 +143,26 @@ def glue_provenance(
     :class:`~analysis.provenance.Provenance`), ``note`` what an assumed result rests on.
 
     On a user's cohort (``user=True``) the classes do not apply (nothing there is calibrated or
-    generated): the badge is glued empty, so the same chapter text reads right on both."""
+    generated): the badge is glued empty, so the same chapter text reads right on both.
+
+    Returns
+    -------
+    analysis.provenance.Provenance
+        The class (also on a user's cohort).
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> with mock.patch("analysis.book.glue") as glue:
+    ...     glue_provenance("os_12m.provenance", "assumed", "timing of response")
+    Provenance(kind='assumed', note='timing of response')
+    >>> glue.call_args.args
+    ('os_12m.provenance', Provenance(kind='assumed', note='timing of response'))
+    >>> with mock.patch("analysis.book.glue") as glue:
+    ...     _ = glue_provenance("os_12m.provenance", "assumed", "timing of response", user=True)
+    >>> glue.call_args.args[1].data  # an empty badge on a user's cohort
+    ''
+    """
     prov = kind if isinstance(kind, Provenance) else Provenance(kind, note)
     glue(name, Markdown("") if user else prov, display=False)
     return prov
@@ -115,7 +177,17 @@ def glue_result(
 
         The median OS is {glue:text}`os_median` months{glue:md}`os_median.provenance:commonmark`.
 
-    Returns ``text``."""
+    Returns ``text``.
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> with mock.patch("analysis.book.glue") as glue:
+    ...     glue_result("os_median", "9.9", "published")
+    '9.9'
+    >>> [(c.args[0], str(c.args[1])) for c in glue.call_args_list]
+    [('os_median', '9.9'), ('os_median.provenance', 'published')]
+    """
     glue_text(name, text)
     glue_provenance(f"{name}.provenance", kind, note, user=user)
     return text
@@ -134,7 +206,28 @@ def _published_with_verdicts(verdicts: list[str]) -> Provenance:
 
 def verdict_provenance(table: pd.DataFrame, *quantities: str) -> Provenance:
     """*Published*, with the verdict of rows ``quantities`` of a :func:`analysis.tables.compare`
-    table: ✓ when every one is reproduced, ✗ when any is not, no mark when not scored."""
+    table: ✓ when every one is reproduced, ✗ when any is not, no mark when not scored.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``quantity`` and ``verdict``.
+    *quantities : str
+        The rows whose verdicts count.
+
+    Returns
+    -------
+    analysis.provenance.Provenance
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"quantity": ["CR, n", "CR, %", "PR, n"],
+    ...                       "verdict": ["agrees", "agrees", "differs"]})
+    >>> str(verdict_provenance(table, "CR, n", "CR, %")), str(verdict_provenance(table, "CR, n", "PR, n"))
+    ('published ✓', 'published ✗')
+    >>> str(verdict_provenance(table, "SD, n"))  # no such row: not scored
+    'published'
+    """
     return _published_with_verdicts(table.loc[table["quantity"].isin(quantities), "verdict"])
 
 
@@ -222,6 +315,31 @@ def show_table(df: pd.DataFrame, name: str, *, index: bool = False, float_format
     self-contained; the HTML book writes it to ``downloads/<page>/<name>.csv`` next to the page
     and links there instead (``book/_ext/book_site.py``), so pages stay light. Returns the
     IPython display object (displayed by the cell).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table, shown as it is (column names, no labels).
+    name : str
+        The download's file name without ``.csv``.
+    index : bool
+        Show and download the index too.
+    float_format : callable, optional
+        Passed to ``DataFrame.to_html``.
+
+    Returns
+    -------
+    IPython.display.HTML
+
+    Examples
+    --------
+    >>> import base64, re
+    >>> out = show_table(pd.DataFrame({"quantity": ["median OS"], "published": ["9.9"]}), "demo")
+    >>> "<td>median OS</td>" in out.data, re.findall(r'download="([^"]+)"', out.data)
+    (True, ['demo.csv'])
+    >>> csv = re.search(r'base64,([^"]+)', out.data).group(1)
+    >>> base64.b64decode(csv).decode().splitlines()
+    ['quantity,published', 'median OS,9.9']
     """
     if not index:  # a leftover columns name (from unstack/pivot) would print as a stray header
         df = df.rename_axis(columns=None)
@@ -243,7 +361,32 @@ def _render(fig, fmt: str) -> bytes:
 
 
 def figure_downloads(fig, name: str):
-    """HTML with PNG and SVG download links for ``fig`` (data URIs; files in the HTML book)."""
+    """HTML with PNG and SVG download links for ``fig`` (data URIs; files in the HTML book).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure (left open).
+    name : str
+        The downloads' file name without extension.
+
+    Returns
+    -------
+    IPython.display.HTML
+
+    Examples
+    --------
+    >>> import base64, re
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1, 2], [1.0, 0.6, 0.3])
+    >>> html = figure_downloads(fig, "curve").data
+    >>> re.findall(r'download="([^"]+)"', html)
+    ['curve.png', 'curve.svg']
+    >>> png = re.search(r'data:image/png;base64,([^"]+)', html).group(1)
+    >>> base64.b64decode(png)[1:4]
+    b'PNG'
+    >>> plt.close(fig)
+    """
     png = _data_uri(_render(fig, "png"), "image/png")
     svg = _data_uri(_render(fig, "svg"), "image/svg+xml")
     return HTML(
@@ -305,6 +448,18 @@ def glue_figure(name: str, fig, *, provenance=None, user: bool = False) -> None:
     a class. It is shown as badges in a line above the download links
     (:func:`figure_provenance`), so the chapter's text needs no change. On a user's cohort
     (``user=True``) no badge is shown.
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [1, 0])
+    >>> with mock.patch("analysis.book.glue") as glue:
+    ...     glue_figure("fig-demo", fig, provenance="assumed")
+    >>> [c.args[0] for c in glue.call_args_list], plt.fignum_exists(fig.number)
+    (['fig-demo', 'fig-demo-downloads'], False)
+    >>> glue.call_args_list[1].args[1].data.startswith('<p class="figure-provenance">This figure:')
+    True
     """
     # An explicit PNG (not the Figure object) so the image never depends on the kernel's
     # matplotlib backend, and the bytes are the same as the download.
@@ -363,6 +518,27 @@ def table_markdown(
     note giving the reason. Negative numbers get a true minus sign. ``header_badges`` (column ->
     :class:`~analysis.provenance.Provenance`) puts a provenance badge in a column's header;
     ``row_badges`` (one per row, or None) adds a last column "Class" with each row's badge.
+
+    Returns
+    -------
+    text : str
+        The pipe table (header, alignment row, one line per row).
+    notes : list of str
+        The reasons of the ✗ marks, numbered in the table by superscripts.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"quantity": ["os_median", "orr"], "published": ["9.9", "29.3"],
+    ...                    "reproduced": ["9.9", "31.7"], "verdict": ["agrees", "differs"],
+    ...                    "reason": ["", "two more responders"]})
+    >>> text, notes = table_markdown(df)
+    >>> print(text, end="")
+    | Quantity | Published | Reproduced | Agrees |
+    |:--|--:|--:|:-:|
+    | Median OS | 9.9 | 9.9 | ✓ |
+    | ORR | 29.3 | 31.7 | ✗ ¹ |
+    >>> notes
+    ['two more responders']
     """
     if index:
         df = df.reset_index()
@@ -463,6 +639,22 @@ def glue_table(
     badge above the notes; a dict column -> class, shown as a badge in those columns' headers;
     or a list with one class (or None) per row, shown in a last column "Class". On a user's
     cohort (``user=True``) no badge is shown.
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> df = pd.DataFrame({"quantity": ["os_median", "orr"], "published": ["9.9", "29.3"],
+    ...                    "reproduced": ["9.9", "31.7"], "verdict": ["agrees", "differs"],
+    ...                    "reason": ["", "two more responders"]})
+    >>> with mock.patch("analysis.book.glue") as glue:
+    ...     glue_table("tbl-demo", df, provenance="published")
+    >>> [c.args[0] for c in glue.call_args_list]
+    ['tbl-demo', 'tbl-demo-notes']
+    >>> glue.call_args_list[0].args[1].data == table_markdown(df)[0]
+    True
+    >>> notes = glue.call_args_list[1].args[1].data
+    >>> "¹ two more responders" in notes, 'download="demo.csv"' in notes
+    (True, True)
     """
     shown = df.drop(columns=[c for c in hide if c in df.columns])
     whole = header = rows = None
@@ -543,6 +735,27 @@ def glue_table2(
     ``provenance`` maps the ids of the cells a reproduced estimate shows (HR, interval, P) to
     its :class:`~analysis.provenance.Provenance`; the badge (one, or univariate / multivariable
     when they differ) follows the reproduced row's label. None on a user's cohort (``user``).
+
+    Examples
+    --------
+    One univariate row, age per year, with estimates that round to the paper's printed
+    0.996 (0.975–1.017), P 0.70:
+
+    >>> from unittest import mock
+    >>> table = pd.DataFrame({"term": ["age_years"], "model": ["univariate"],
+    ...                       "variable": ["Age (years)"], "coding": ["per year"],
+    ...                       "verdict": ["agrees"], "reason": [""]})
+    >>> columns = ["hr", "lower", "upper", "p"]
+    >>> fits = {"univariate": pd.DataFrame([[0.9961, 0.9752, 1.0174, 0.701]], columns=columns,
+    ...                                    index=["age_years"]),
+    ...         "multivariate": pd.DataFrame(columns=columns)}
+    >>> with mock.patch("analysis.book.glue") as glue:
+    ...     glue_table2("tbl-table2", table, fits)
+    >>> print(glue.call_args_list[0].args[1].data, end="")
+    | Variable (paper, then this cohort) | Univariate HR (95% CI) | P | Multivariable HR (95% CI) | P | Agrees (uni / multi) |
+    |:--|--:|--:|--:|--:|:-:|
+    | Age (years): per year — paper | 0.996 (0.975–1.017) | 0.70 |  |  |  |
+    | ↳ reproduced | 0.996 (0.975–1.017) | 0.70 |  |  | ✓ / — |
     """
     ours = "Your cohort" if table.attrs.get("user_cohort") else "Reproduced"
     notes: list[str] = []
