@@ -93,7 +93,18 @@ _CHAPTER_GLOB = "[0-9][0-9]-*.md"
 
 
 class RunnerError(Exception):
-    """A problem with the request (parameters, chapters, output directory): nothing was written."""
+    """A problem with the request (parameters, chapters, output directory): nothing was written.
+
+    Its message is one line; ``python -m analysis run`` prints it and exits with status 2.
+
+    Examples
+    --------
+    >>> try:
+    ...     parse_parameters(["min_count"])
+    ... except RunnerError as error:
+    ...     print(error)
+    parameter 'min_count': expected -p key=value or -p key value
+    """
 
 
 class ChapterFailed(Exception):
@@ -112,6 +123,14 @@ class ChapterFailed(Exception):
         ``ExceptionName: message`` as raised in the kernel.
     failed_dir : pathlib.Path
         ``reports/NAME.failed``: the executed notebooks so far and ``FAILED.txt``.
+
+    Examples
+    --------
+    >>> error = ChapterFailed("06-survival", 3, 120, "KeyError: 'os_months'", Path("reports/mine.failed"))
+    >>> print(error)
+    chapter 06-survival failed in code cell 3 (chapters/06-survival.md line 120): KeyError: 'os_months'; no report written; partial output in reports/mine.failed
+    >>> error.chapter, error.cell, error.line
+    ('06-survival', 3, 120)
     """
 
     def __init__(self, chapter: str, cell: int, line: int | None, error: str, failed_dir: Path):
@@ -139,7 +158,14 @@ class SiteBuildFailed(ChapterFailed):
 
 @dataclass
 class ChapterRun:
-    """One executed chapter: its name, files (relative to the report) and wall time."""
+    """One executed chapter: its name, files (relative to the report) and wall time.
+
+    Examples
+    --------
+    >>> run = ChapterRun("06-survival", "06-survival.ipynb", "06-survival.html", 12.3)
+    >>> run.name, run.notebook, run.seconds
+    ('06-survival', '06-survival.ipynb', 12.3)
+    """
 
     name: str
     notebook: str
@@ -149,7 +175,32 @@ class ChapterRun:
 
 @dataclass
 class BookRun:
-    """The result of :func:`run_book`."""
+    """The result of :func:`run_book`.
+
+    Attributes
+    ----------
+    out : pathlib.Path
+        The report's directory.
+    cohort : str
+        The cohort's file name (never its full path).
+    chapters : list of ChapterRun
+        The chapters run, in the book's order.
+    seconds : float
+        Wall time of the whole run.
+    warnings : list of str
+        Warnings of the report's site build (also in ``build-warnings.txt``).
+
+    Examples
+    --------
+    >>> run = BookRun(Path("reports/mine"), "cohort.csv",
+    ...               [ChapterRun("06-survival", "06-survival.ipynb", "06-survival.html", 12.3)],
+    ...               seconds=12.5)
+    >>> run.index.as_posix()
+    'reports/mine/index.html'
+    >>> print(run.summary())
+    ran 1 chapter (06-survival) on cohort.csv in 12.5 s
+    open reports/mine/index.html
+    """
 
     out: Path
     cohort: str
@@ -187,12 +238,32 @@ def parse_parameters(items) -> dict:
     Each item is ``"key=value"`` or, as papermill's own ``-p key value``, a pair
     ``("key", "value")`` (the command line gives a list of one or two strings per ``-p``).
 
+    Parameters
+    ----------
+    items : iterable of str or of (str, str), or None
+        The ``-p`` options as given.
+
+    Returns
+    -------
+    dict
+        Parameter name -> value (str, int, float, bool or None).
+
     Raises
     ------
     RunnerError
         For an item without ``=`` (and no separate value), more than two words, a key that is
         not a Python identifier, a value that is not a scalar, a repeated key, or
         ``cohort_path`` (given by ``--cohort``).
+
+    Examples
+    --------
+    >>> parse_parameters(["min_count=10", ("label", "my hospital"), "strict=true", "note="])
+    {'min_count': 10, 'label': 'my hospital', 'strict': True, 'note': ''}
+    >>> try:
+    ...     parse_parameters(["cohort_path=mine.csv"])
+    ... except RunnerError as error:
+    ...     print(error)
+    parameter cohort_path: give the cohort with --cohort instead
     """
     params: dict = {}
     for raw in items or []:
@@ -239,10 +310,24 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
         Chapter names (``06-survival``) or numbers (``06``), as a list or comma-separated;
         default all. The run keeps the book's order whatever the order given.
 
+    Returns
+    -------
+    list of pathlib.Path
+
     Raises
     ------
     RunnerError
         No chapters, or a selected name that matches none (the message lists the available ones).
+
+    Examples
+    --------
+    >>> [p.name for p in discover_chapters(selection="06,01-data")]
+    ['01-data.md', '06-survival.md']
+    >>> try:
+    ...     discover_chapters(selection=["99"])
+    ... except RunnerError as error:
+    ...     print(str(error).startswith("chapter '99' not found"), "available: 01-data" in str(error))
+    True True
     """
     chapters_dir = Path(chapters_dir)
     found = sorted(chapters_dir.glob(_CHAPTER_GLOB))
@@ -298,6 +383,14 @@ class RunInterrupted(KeyboardInterrupt):
 
     A :class:`KeyboardInterrupt` so that asyncio (papermill's kernel client) lets it through
     instead of logging it from a callback and carrying on.
+
+    Examples
+    --------
+    >>> error = RunInterrupted(signal.SIGTERM)
+    >>> error.signal_name, isinstance(error, KeyboardInterrupt)
+    ('SIGTERM', True)
+    >>> print(error)
+    interrupted by SIGTERM: no report written (partial output removed)
     """
 
     def __init__(self, signum: int):
@@ -442,6 +535,34 @@ def remove_stale_partials(parent: Path) -> list[Path]:
 
     Only hidden ``.NAME.partial-*`` directories of ``parent`` whose marker names a process of
     this machine that no longer runs are touched, and only the files their marker lists.
+
+    Parameters
+    ----------
+    parent : pathlib.Path
+        The directory that holds the reports (``reports/``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The directories removed.
+
+    Examples
+    --------
+    A partial directory left by a process that no longer exists (the largest process id):
+
+    >>> import json, socket, tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> partial = Path(tmp.name) / ".mine.partial-123-abc"
+    >>> partial.mkdir()
+    >>> _ = (partial / "01-data.ipynb").write_text("{}")
+    >>> _ = (partial / MARKER_NAME).write_text(json.dumps(
+    ...     {"format": "haic-report", "version": 1, "state": "partial", "files": ["01-data.ipynb"],
+    ...      "host": socket.gethostname(), "pid": 2**31 - 1}))
+    >>> [p.name for p in remove_stale_partials(Path(tmp.name))], partial.exists()
+    (['.mine.partial-123-abc'], False)
+    >>> remove_stale_partials(Path(tmp.name))
+    []
+    >>> tmp.cleanup()
     """
     removed = []
     try:
@@ -478,10 +599,61 @@ def check_output_dir(
     an existing directory that is not an unmodified report of this tool (even with
     ``force``); an existing report without ``force``.
 
+    Parameters
+    ----------
+    out : path-like
+        The report directory asked for (``--out``).
+    cohort : pathlib.Path, optional
+        The input cohort, which a report never replaces.
+    chapters_dir : pathlib.Path, optional
+        The chapters' directory (default :data:`CHAPTERS_DIR`).
+    force : bool
+        Accept an existing, unmodified report (to be replaced).
+
     Returns
     -------
     pathlib.Path
         The absolute, resolved output directory.
+
+    Raises
+    ------
+    RunnerError
+        One line saying why ``out`` is refused; nothing is created or deleted.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> try:
+    ...     check_output_dir("/")
+    ... except RunnerError as error:
+    ...     print(error)
+    --out /: is the root of the file system; choose a new directory
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> out = Path(tmp.name) / "report"
+    >>> check_output_dir(out) == out.resolve()  # a new directory
+    True
+
+    An earlier report (its marker lists what it wrote) is replaced only with ``force``, and
+    only while it holds nothing else:
+
+    >>> out.mkdir()
+    >>> _ = (out / "index.html").write_text("<html></html>")
+    >>> _ = (out / MARKER_NAME).write_text(json.dumps(
+    ...     {"format": "haic-report", "version": 1, "state": "complete", "files": ["index.html"]}))
+    >>> try:
+    ...     check_output_dir(out)
+    ... except RunnerError as error:
+    ...     print(str(error).split(": ", 1)[1])
+    holds a report from an earlier run; --force replaces that report (only the files it lists in its marker), or choose a new directory
+    >>> check_output_dir(out, force=True) == out.resolve()
+    True
+    >>> _ = (out / "my-notes.txt").write_text("mine")
+    >>> try:
+    ...     check_output_dir(out, force=True)
+    ... except RunnerError as error:
+    ...     print(str(error).split(": ", 1)[1])
+    holds files this tool did not write ('my-notes.txt'); --force replaces only an unmodified report; choose a new directory
+    >>> tmp.cleanup()
     """
     if out is None or not str(out).strip():
         raise RunnerError("--out is empty: give the report directory to create, e.g. reports/mine")
@@ -1084,6 +1256,16 @@ def run_book(
         SIGINT or SIGTERM during the run (partial output removed).
     ChapterFailed
         A chapter raised; no report, partial output in ``<out>.failed``.
+
+    Examples
+    --------
+    Executing chapters takes a Jupyter kernel and minutes, so this is not run as a doctest
+    (``python -m analysis run --chapters 06-survival --out reports/r06`` does the same):
+
+    >>> from analysis import COHORT_CSV
+    >>> run = run_book(COHORT_CSV, "reports/r06", chapters="06")  # doctest: +SKIP
+    >>> [c.name for c in run.chapters], run.index.name  # doctest: +SKIP
+    (['06-survival'], 'index.html')
     """
     log = log or sys.stderr
     started = time.monotonic()
