@@ -5,7 +5,7 @@ Chapters call :func:`setup` in their hidden preamble cell and then
 * :func:`glue_text` for every number that appears in prose (a pre-formatted string),
 * :func:`show_table` for every result table (an HTML table with a CSV download link),
 * :func:`glue_figure` for every figure (glued for ``{glue:figure}``, plus a
-  ``<name>-downloads`` glue key holding PNG and SVG download links).
+  ``<name>-downloads`` glued entry holding PNG and SVG download links).
 
 Everything is deterministic: no timestamps in SVG or PNG metadata, a fixed SVG hash salt.
 """
@@ -99,7 +99,7 @@ def glue_text(name: str, text: str) -> str:
     Parameters
     ----------
     name : str
-        The glue key the chapter's text refers to.
+        The name under which it is glued: the one the chapter's text refers to.
     text : str
         The formatted number or words.
 

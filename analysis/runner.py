@@ -126,9 +126,9 @@ class ChapterFailed(Exception):
 
     Examples
     --------
-    >>> error = ChapterFailed("06-survival", 3, 120, "KeyError: 'os_months'", Path("reports/mine.failed"))
+    >>> error = ChapterFailed("06-survival", 3, 120, "column os_months missing", Path("reports/mine.failed"))
     >>> print(error)
-    chapter 06-survival failed in code cell 3 (chapters/06-survival.md line 120): KeyError: 'os_months'; no report written; partial output in reports/mine.failed
+    chapter 06-survival failed in code cell 3 (chapters/06-survival.md line 120): column os_months missing; no report written; partial output in reports/mine.failed
     >>> error.chapter, error.cell, error.line
     ('06-survival', 3, 120)
     """
