@@ -43,7 +43,7 @@ import math
 from dataclasses import dataclass, field
 
 import pandas as pd
-from scipy.stats import norm
+from scipy import special
 
 from analysis import paper, published
 from analysis.formatting import number, p_value
@@ -617,7 +617,7 @@ def iqr_reading(
         )
     if q1 <= 0:
         return Check(CANNOT_TELL, "non-positive bound", "A log-scale check needs positive values.")
-    iqr_sd = math.log(q3 / q1) / (2 * norm.ppf(0.75))
+    iqr_sd = math.log(q3 / q1) / (2 * special.ndtri(0.75))
     range_sd = math.log(q3 / q1) / (2 * z_range)
     details = {"iqr_log_sd": iqr_sd, "range_log_sd": range_sd}
     computed = f"log-SD {number(iqr_sd, 1)} as IQR, {number(range_sd, 1)} as min–max"
@@ -726,11 +726,12 @@ def _p_interval(p: float, relation: str, decimals: int):
 
 
 def _z_of_p(p: float) -> float:
-    return float(norm.isf(p / 2)) if p > 0 else math.inf
+    # scipy.stats.norm.isf(p / 2), bit for bit (+ 0.0 as scipy adds loc: 0.0, not -0.0, at p = 1)
+    return float(-special.ndtri(p / 2) + 0.0) if p > 0 else math.inf
 
 
 def _p_of_z(z: float) -> float:
-    return float(2 * norm.sf(abs(z)))
+    return float(2 * special.ndtr(-abs(z)))
 
 
 def _p_from_collapsed_ci(hr, lower, upper, p, relation, decimals) -> Check:

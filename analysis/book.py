@@ -21,7 +21,6 @@ import re
 import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 from IPython.display import HTML, Image, Markdown
 from myst_nb import glue
 
@@ -51,6 +50,66 @@ __all__ = [
 #: One palette for the whole book (colour-blind safe, seaborn "colorblind").
 PALETTE = ["#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#949494"]
 
+#: What ``seaborn.set_theme(style="whitegrid")`` sets (seaborn 0.13.2's ``plotting_context("notebook")``
+#: and ``axes_style("whitegrid")``), as plain rcParams: importing seaborn cost ~0.6 s at the start
+#: of every kernel. Its palette is replaced by ``_RC``'s, and ``image.cmap`` ("rocket", a colormap
+#: that only exists once seaborn is imported) is left out: no figure of the book uses a colormap.
+#: tests/test_import_time.py checks this against seaborn itself.
+_WHITEGRID = {
+    "axes.linewidth": 1.25,
+    "grid.linewidth": 1,
+    "lines.linewidth": 1.5,
+    "lines.markersize": 6,
+    "patch.linewidth": 1,
+    "xtick.major.width": 1.25,
+    "ytick.major.width": 1.25,
+    "xtick.minor.width": 1,
+    "ytick.minor.width": 1,
+    "xtick.major.size": 6,
+    "ytick.major.size": 6,
+    "xtick.minor.size": 4,
+    "ytick.minor.size": 4,
+    "font.size": 12,
+    "axes.labelsize": 12,
+    "axes.titlesize": 12,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "legend.fontsize": 11,
+    "legend.title_fontsize": 12,
+    "figure.facecolor": "white",
+    "axes.labelcolor": ".15",
+    "xtick.direction": "out",
+    "ytick.direction": "out",
+    "xtick.color": ".15",
+    "ytick.color": ".15",
+    "axes.axisbelow": True,
+    "grid.linestyle": "-",
+    "text.color": ".15",
+    "font.family": "sans-serif",
+    "font.sans-serif": [
+        "Arial",
+        "DejaVu Sans",
+        "Liberation Sans",
+        "Bitstream Vera Sans",
+        "sans-serif",
+    ],
+    "lines.solid_capstyle": "round",
+    "patch.edgecolor": "w",
+    "patch.force_edgecolor": True,
+    "xtick.top": False,
+    "ytick.right": False,
+    "axes.grid": True,
+    "axes.facecolor": "white",
+    "axes.edgecolor": ".8",
+    "grid.color": ".8",
+    "axes.spines.left": True,
+    "axes.spines.bottom": True,
+    "axes.spines.right": True,
+    "axes.spines.top": True,
+    "xtick.bottom": False,
+    "ytick.left": False,
+}
+
 _RC = {
     "figure.figsize": (6.4, 4.0),
     "figure.dpi": 100,
@@ -69,7 +128,7 @@ _RC = {
 
 
 def setup() -> None:
-    """Apply the house style (seaborn ``whitegrid`` with the book's palette) and pandas options.
+    """Apply the house style (seaborn's ``whitegrid`` theme with the book's palette) and pandas options.
 
     Called by the hidden preamble of every chapter. Idempotent. It also fixes the SVG hash salt,
     so that a figure's SVG download is the same bytes on every run.
@@ -83,7 +142,7 @@ def setup() -> None:
     ...     matplotlib.rcParams["svg.hashsalt"], pd.get_option("display.max_rows")
     ('hien2024', 200)
     """
-    sns.set_theme(style="whitegrid", palette=PALETTE, rc=_RC)
+    matplotlib.rcParams.update(_WHITEGRID)
     matplotlib.rcParams.update(_RC)
     pd.set_option("display.max_rows", 200)
     pd.set_option("display.max_columns", 50)

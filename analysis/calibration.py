@@ -175,9 +175,10 @@ def cell_miss(beta: float, se: float, cell: dict) -> float:
 
 
 def _z_of_p(p: float) -> float:
-    from scipy.stats import norm
+    from scipy.special import ndtri
 
-    return float(norm.isf(p / 2.0))
+    # scipy.stats.norm.isf(p / 2), bit for bit (+ 0.0 as scipy adds loc: 0.0, not -0.0, at p = 1)
+    return float(-ndtri(p / 2.0) + 0.0)
 
 
 class _RiskSets:

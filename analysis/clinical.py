@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 __all__ = [
     "proportion_ci",
@@ -1752,7 +1752,7 @@ def proportion_ci(count: int, n: int, method: str = "wilson", alpha: float = 0.0
         raise ValueError(f"n must be a positive integer, got {n!r}")
     if not (isinstance(count, int | np.integer) and 0 <= count <= n):
         raise ValueError(f"count must be an integer from 0 to n={n}, got {count!r}")
-    z = stats.norm.ppf(1 - alpha / 2)
+    z = special.ndtri(1 - alpha / 2)
     p = count / n
     if method == "wilson":
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -1763,6 +1763,9 @@ def proportion_ci(count: int, n: int, method: str = "wilson", alpha: float = 0.0
         upper = 1.0 if count == n else min(1.0, float(centre + half))
         return lower, upper
     if method == "clopper-pearson":
+        # imported here: scipy.stats costs ~0.5 s at the start of every kernel and CLI call
+        from scipy import stats
+
         lower = stats.beta.ppf(alpha / 2, count, n - count + 1) if count > 0 else 0.0
         upper = stats.beta.ppf(1 - alpha / 2, count + 1, n - count) if count < n else 1.0
         return float(lower), float(upper)

@@ -63,8 +63,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import special
 from scipy.optimize import linprog
-from scipy.stats import norm
 
 from analysis import PUBLISHED_DIR, published
 from analysis.clinical import albi_frame, child_pugh_class_from_points
@@ -101,7 +101,7 @@ __all__ = [
 ]
 
 #: The 97.5% point of the standard normal distribution (95% Wald intervals).
-Z95 = float(norm.ppf(0.975))
+Z95 = float(special.ndtri(0.975))
 
 #: The two codings :func:`design_matrix` offers.
 CODINGS = ("implied", "stated")
@@ -532,8 +532,9 @@ def _z_box(p: float, relation: str, decimals: int) -> tuple[float, float]:
     else:
         p_lo, p_hi = _box(p, decimals)
         p_lo = max(p_lo, 0.0)
-    z_lo = float(norm.isf(min(p_hi, 1.0) / 2))
-    z_hi = float(norm.isf(p_lo / 2)) if p_lo > 0 else math.inf
+    # scipy.stats.norm.isf(q), bit for bit (+ 0.0 as scipy adds loc: 0.0, not -0.0, at q = 0.5)
+    z_lo = float(-special.ndtri(min(p_hi, 1.0) / 2) + 0.0)
+    z_hi = float(-special.ndtri(p_lo / 2) + 0.0) if p_lo > 0 else math.inf
     return max(z_lo, 0.0), z_hi
 
 
@@ -657,7 +658,7 @@ def _attainable(boxes, keep, se_min, part):
     """The natural-scale range of ``part`` (hr, lower, upper, p) given the kept numbers."""
     if part == "p":
         z_lo, z_hi = _z_extremes(boxes, keep, se_min)
-        return 2 * norm.sf(z_hi), 2 * norm.sf(z_lo)
+        return 2 * special.ndtr(-z_hi), 2 * special.ndtr(-z_lo)
     objective = {"hr": (1.0, 0.0), "lower": (1.0, -Z95), "upper": (1.0, Z95)}[part]
     lo, hi = _lp_extreme(boxes, keep, se_min, objective)
     return math.exp(max(lo, -700)), math.exp(min(hi, 700))

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from analysis.book import PALETTE
 from analysis.survival import as_arrays, kaplan_meier
@@ -36,7 +36,7 @@ RISK_TABLE_LABEL = "number-at-risk"
 def _step_curve(t, e, alpha: float, ci: str):
     """Step coordinates of the KM curve and its pointwise band from time 0 to the last time."""
     km = kaplan_meier(t, e)
-    z = stats.norm.ppf(1 - alpha / 2)
+    z = special.ndtri(1 - alpha / 2)
     times = np.r_[0.0, km["time"].to_numpy()]
     surv = np.r_[1.0, km["survival"].to_numpy()]
     se_log = np.sqrt(np.r_[0.0, km["var_log"].to_numpy()])

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 import myst_nb
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from analysis import engine
 from analysis.engine import spss_median_se
@@ -530,7 +530,7 @@ def median_survival(
     median = engine.km_median(times, surv, rule)
     other = engine.km_median(times, surv, "r" if rule == "spss" else "spss")
     plateau = not math.isnan(median) and median != other
-    z = float(stats.norm.ppf(1 - alpha / 2))
+    z = float(special.ndtri(1 - alpha / 2))
     if ci == "spss":
         if math.isnan(median):
             return MedianResult(_NAN, _NAN, _NAN, _NAN, ci, rule)
@@ -608,7 +608,7 @@ def km_table(durations, events, times: Sequence[float], alpha: float = 0.05) -> 
     """
     t, e = as_arrays(durations, events)
     km = kaplan_meier(t, e)
-    z = stats.norm.ppf(1 - alpha / 2)
+    z = special.ndtri(1 - alpha / 2)
     rows = []
     for u in times:
         u = float(u)
@@ -824,7 +824,7 @@ def cox_model(
     t = data["_T"].to_numpy(float)
     e = data["_E"].to_numpy(float)
     fit = engine.cox_fit(x, t, e, ties=ties)
-    z = stats.norm.ppf(1 - alpha / 2)
+    z = special.ndtri(1 - alpha / 2)
     coef, se = fit.beta, fit.se
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         zval = coef / se
@@ -836,7 +836,7 @@ def cox_model(
                 "lower": np.exp(coef - z * se),
                 "upper": np.exp(coef + z * se),
                 "z": zval,
-                "p": 2 * stats.norm.sf(np.abs(zval)),
+                "p": 2 * special.ndtr(-np.abs(zval)),
             },
             index=pd.Index(terms, name="term"),
         )
@@ -852,11 +852,11 @@ def cox_model(
         loglik=fit.loglik,
         loglik0=fit.loglik0,
         lr=fit.lr,
-        lr_p=float(stats.chi2.sf(fit.lr, k)),
+        lr_p=float(engine.chi2_sf(fit.lr, k)),
         wald=fit.wald,
-        wald_p=float(stats.chi2.sf(fit.wald, k)),
+        wald_p=float(engine.chi2_sf(fit.wald, k)),
         score=fit.score,
-        score_p=float(stats.chi2.sf(fit.score, k)),
+        score_p=float(engine.chi2_sf(fit.score, k)),
         concordance=c_index,
         converged=bool(fit.converged),
     )
@@ -1024,6 +1024,9 @@ def ph_test(
     elif transform == "log":
         g = np.log(times)
     elif transform == "rank":
+        # imported here: scipy.stats costs ~0.5 s at the start of every kernel and CLI call
+        from scipy import stats
+
         g = stats.rankdata(times)
     else:
         km = kaplan_meier(t, e)
@@ -1045,7 +1048,7 @@ def ph_test(
         {
             "chi2": np.r_[chi2, glob],
             "df": np.r_[np.ones(k, dtype=int), k],
-            "p": np.r_[stats.chi2.sf(chi2, 1), stats.chi2.sf(glob, k)],
+            "p": np.r_[engine.chi2_sf(chi2, 1), engine.chi2_sf(glob, k)],
         },
         index=pd.Index([*terms, "GLOBAL"], name="term"),
     )

@@ -25,7 +25,6 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis import paper, published
 from analysis.formatting import NOT_REACHED, p_value, rounded
@@ -574,6 +573,9 @@ def _skewness(x: np.ndarray) -> float:
     """Adjusted skewness, or NaN where it does not exist (fewer than 3 values, no spread)."""
     if x.size < 3 or np.ptp(x) == 0:
         return float("nan")
+    # imported here: scipy.stats costs ~0.5 s at the start of every kernel and CLI call
+    from scipy import stats
+
     return float(stats.skew(x, bias=False))
 
 
