@@ -56,13 +56,9 @@ def _heavy_loaded(code: str) -> list[str]:
     return out.stdout.split()
 
 
-def test_importing_the_package_loads_neither_seaborn_nor_scipy_stats():
-    loaded = _heavy_loaded("import " + ", ".join(MODULES))
+def test_importing_the_package_and_setup_load_neither_seaborn_nor_scipy_stats():
+    loaded = _heavy_loaded("import " + ", ".join(MODULES) + "\nanalysis.book.setup()")
     assert loaded == [], f"importing the package loads {loaded} (~0.5 s each at every start-up)"
-
-
-def test_setup_loads_neither():
-    assert _heavy_loaded("from analysis import book\nbook.setup()") == []
 
 
 def test_the_dose_command_loads_neither():
