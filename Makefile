@@ -48,7 +48,7 @@ pdf: $(STAMP) chromium ## print each chapter and the whole book to _build/pdf/ (
 
 # Two test workers (pytest-xdist); slow tests are marked but run, the longest first
 # (tests/conftest.py). nbval keeps each notebook's cells on one worker (--dist loadfile).
-XDIST := -n 2 --dist loadgroup
+XDIST := -n 3 --dist loadgroup
 
 # `make test` keeps both cores busy: the book's build runs one chapter kernel at a time, so the
 # tests that do not need the built book (`unit`) run beside it; once the book is built, its
