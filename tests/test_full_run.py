@@ -105,14 +105,22 @@ SCORED_CHAPTERS = ["02-eligibility", "04-baseline", "05-response", "06-survival"
 
 
 ALL_CHAPTERS = sorted(p.stem for p in CHAPTERS_DIR.glob("[0-9][0-9]-*.md"))
+#: Chapters that never read the cohort (their ``cohort_path`` parameter is unused): the same
+#: notebook on any cohort, executed by the book's build and by nbval, so not run again here.
+COHORT_FREE = [
+    c for c in ALL_CHAPTERS
+    if "cohort_path = None  # unused" in (CHAPTERS_DIR / f"{c}.md").read_text(encoding="utf-8")
+]  # fmt: skip
 
 
 @pytest.mark.slow(seconds=60)
 def test_whole_book_on_a_second_cohort(cohorts, tmp_path):
-    """Every chapter on a valid cohort that is not the book's: verdicts say "your cohort"."""
+    """Every chapter that reads the cohort, on a valid cohort that is not the book's: verdicts say
+    "your cohort"."""
     out = tmp_path / "second"
-    result = _run(cohorts["second"], out)
-    expected = list(ALL_CHAPTERS)
+    expected = [c for c in ALL_CHAPTERS if c not in COHORT_FREE]
+    assert COHORT_FREE == ["08-audit"]  # a chapter that starts reading the cohort is run here
+    result = _run(cohorts["second"], out, chapters=",".join(c[:2] for c in expected))
     assert [c.name for c in result.chapters] == expected
     for name in expected:
         notebook, page = out / f"{name}.ipynb", out / "chapters" / f"{name}.html"

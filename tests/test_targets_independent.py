@@ -19,6 +19,7 @@ Run ``.venv/bin/python tests/test_targets_independent.py`` to print the counts.
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from decimal import ROUND_HALF_UP, Decimal
@@ -316,6 +317,7 @@ def _jointly_possible(cells: dict) -> bool:
     return False
 
 
+@functools.cache  # 7 s of CPU; two tests read it (one worker takes both: xdist_group below)
 def table2_feasibility_by_hand() -> dict:
     """id -> reason for the Table 2 entries no cohort can print (derived here from the printed
     numbers): per term, the largest set of cells one Wald fit can print (preferring the two
@@ -654,6 +656,7 @@ def test_half_up_rounding():
     assert not prints_as(11.06, 11.0, 1)
 
 
+@pytest.mark.xdist_group("feasibility-by-hand")
 def test_feasibility_by_hand_flags_the_albumin_row_and_the_abstract_hr():
     bad = table2_feasibility_by_hand()
     assert "abstract.hr_prior_tace_gt4.hr" in bad
@@ -662,6 +665,7 @@ def test_feasibility_by_hand_flags_the_albumin_row_and_the_abstract_hr():
     assert {"table2.sex_female.uni.p", "table2.child_pugh_6.uni.p"} <= set(bad)
 
 
+@pytest.mark.xdist_group("feasibility-by-hand")
 def test_paper_model_agrees_with_the_derivation_here_on_the_p_values():
     paper_bad = set(table2_infeasible())
     by_hand = set(table2_feasibility_by_hand())
