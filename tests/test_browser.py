@@ -452,3 +452,17 @@ def test_chapter_prints_to_a_pdf_handout(built, browser, tmp_path):
     assert re.search(r"page 1 of \d+", first), "no page number in the footer"
     # the print stylesheet leaves out the navigation: no sidebar captions, no skip link
     assert "Using the book" not in first and "Skip to main content" not in first
+
+
+def test_no_page_shows_where_the_book_was_built(built):
+    """The built site holds no absolute path of the checkout (the API page once printed
+    ``COHORT_CSV = PosixPath('/home/…/data/cohort.csv')``): the same bytes wherever the book is
+    built, and nothing about the builder's machine."""
+    root = str(ROOT)
+    leaks = [
+        str(p.relative_to(HTML))
+        for p in sorted(HTML.rglob("*"))
+        if p.suffix in {".html", ".js", ".txt"}
+        and root in p.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert not leaks, f"pages naming {root}: {leaks[:5]}"
