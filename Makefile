@@ -50,8 +50,10 @@ pdf: $(STAMP) chromium ## print each chapter and the whole book to _build/pdf/ (
 	@test -f _build/html/index.html || { echo "no _build/html: run 'make book' first" >&2; exit 2; }
 	$(BIN)/python tools/pdf.py --html _build/html --out _build/pdf
 
-# Two test workers (pytest-xdist); slow tests are marked but run, the longest first
-# (tests/conftest.py). nbval keeps each notebook's cells on one worker (--dist loadfile).
+# Three test workers (pytest-xdist) on two cores: the 2-member ensemble test's worker mostly waits
+# on its Dask workers, so two others keep going (measured: the unit tests then end with the
+# book's job). Slow tests are marked but run, the longest first (tests/conftest.py). nbval keeps
+# each notebook's cells on one worker (--dist loadfile).
 XDIST := -n 3 --dist loadgroup
 
 # `make test` keeps both cores busy: the book's build runs one chapter kernel at a time, so the
