@@ -170,7 +170,10 @@ _NAME_RULES += [
     (r"_(zip\w*)_", "an address"),
     # Spanish, Italian, Portuguese, Dutch
     (
-        r"_(nombres?|apellidos?|cognome|nome|sobrenome|voornaam|achternaam)_",
+        # "nombre" alone is Spanish for name but French for number ("nombre de cures"): only
+        # the whole column name, or the Spanish phrases
+        r"^_nombres?_$|_nombre_(del_)?paciente_|_nombre_completo_"
+        r"|_(apellidos?|cognome|nome|sobrenome|voornaam|achternaam)_",
         "a person's name",
     ),
     (
@@ -443,8 +446,17 @@ _VERHOEFF_P = [
 ]
 
 
+_AADHAAR_NAMED = re.compile(r"(?i)(?:aadhaa?r|uidai|\buid)\W{0,5}$")
+
+
 def _aadhaar_ok(m: re.Match) -> bool:
-    """Verhoeff's dihedral check (Verhoeff 1969): the total over the digits must be 0."""
+    """An Aadhaar number: the whole cell, or named just before it ("Aadhaar: …"), and Verhoeff's
+    dihedral check (Verhoeff 1969): the total over the digits must be 0. Three 4-digit numbers
+    inside other text (a list of doses, "2000 1500 3000") pass the check one time in ten, so
+    they count only when the cell is nothing else or names the number."""
+    whole = not m.string[: m.start()].strip() and not m.string[m.end() :].strip()
+    if not (whole or _AADHAAR_NAMED.search(m.string[: m.start()])):
+        return False
     c = 0
     for i, ch in enumerate(reversed(_digits(m.group(0)))):
         c = _VERHOEFF_D[c][_VERHOEFF_P[i % 8][int(ch)]]

@@ -321,6 +321,19 @@ def test_aadhaar_is_found_in_its_spellings(number):
     ):
         assert identifier_kind(spelled) == "aadhaar", spelled
         assert identifier_kind(spelled, in_id=True) == "aadhaar", spelled
+    spaced = f"{number[:4]} {number[4:8]} {number[8:]}"
+    assert identifier_kind(f"Aadhaar: {spaced}") == "aadhaar"  # named in the cell
+
+
+@pytest.mark.parametrize("number", AADHAAR)
+def test_three_four_digit_numbers_inside_other_text_are_no_aadhaar(number):
+    """A list of values in a free-text cell ("AFP 2345 6789 0124 over three visits") passes
+    Verhoeff's check one time in ten: inside other text, without the word, it is not flagged."""
+    from analysis.privacy import identifier_kind
+
+    spaced = f"{number[:4]} {number[4:8]} {number[8:]}"
+    assert identifier_kind(f"AFP {spaced} over three visits") != "aadhaar"
+    assert identifier_kind(f"doses {spaced}") != "aadhaar"
 
 
 def test_aadhaar_needs_its_verhoeff_digit_and_a_first_digit_from_2_to_9():
@@ -414,6 +427,8 @@ def test_more_identifier_column_names_are_refused(tmp_path, column, why):
         "urea",
         "dose_given",
         "family_history",
+        "nombre_cycles",  # French "nombre": a number, not a name
+        "Nombre de cures",
     ],
 )
 def test_clinical_column_names_are_not_refused(column):
