@@ -25,10 +25,14 @@ $(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	@# The lock is complete (pip check below proves it), so no resolver is needed, and its pins
 	@# install as two halves side by side: pip unpacks and compiles on one core (~40 s alone).
+	@# every line of the lock must be a pin (an option line would be lost in the split)
+	@! grep -vE '^[A-Za-z0-9][A-Za-z0-9._-]*==[^ ]+$$|^[[:space:]]*(#.*)?$$' requirements.txt
 	grep -E '^[A-Za-z0-9]' requirements.txt | awk 'NR % 2 == 1' > $(VENV)/lock-a.txt
 	grep -E '^[A-Za-z0-9]' requirements.txt | awk 'NR % 2 == 0' > $(VENV)/lock-b.txt
+	@# both halves always finish before make goes on, and either one failing fails set-up
 	$(BIN)/python -m pip install --quiet --no-deps -r $(VENV)/lock-a.txt & a=$$!; \
-	  $(BIN)/python -m pip install --quiet --no-deps -r $(VENV)/lock-b.txt; wait $$a
+	  rb=0; $(BIN)/python -m pip install --quiet --no-deps -r $(VENV)/lock-b.txt || rb=$$?; \
+	  ra=0; wait $$a || ra=$$?; test $$ra -eq 0 && test $$rb -eq 0
 	@# setuptools' generic 'Editable installation' tip is not a problem of this project: filtered by its text
 	PYTHONWARNINGS='ignore:Editable installation:UserWarning' $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@# kernels of this venv drop ipykernel's local-TCP notice (tools/ipython_kernel_config.py)

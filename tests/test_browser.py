@@ -455,14 +455,20 @@ def test_chapter_prints_to_a_pdf_handout(built, browser, tmp_path):
 
 
 def test_no_page_shows_where_the_book_was_built(built):
-    """The built site holds no absolute path of the checkout (the API page once printed
-    ``COHORT_CSV = PosixPath('/home/…/data/cohort.csv')``): the same bytes wherever the book is
-    built, and nothing about the builder's machine."""
-    root = str(ROOT)
-    leaks = [
-        str(p.relative_to(HTML))
-        for p in sorted(HTML.rglob("*"))
-        if p.suffix in {".html", ".js", ".txt"}
-        and root in p.read_text(encoding="utf-8", errors="replace")
-    ]
-    assert not leaks, f"pages naming {root}: {leaks[:5]}"
+    """The built site holds no absolute path of the checkout or of the builder's home (the API
+    page once printed ``COHORT_CSV = PosixPath('/home/…/data/cohort.csv')``): the same bytes
+    wherever the book is built, and nothing about the builder's machine. Every text file is read
+    (pages, scripts, downloads, notebooks, sources), the paths also URL-encoded."""
+    from urllib.parse import quote
+
+    paths = {str(ROOT), str(ROOT.resolve())}
+    if len(Path.home().parts) > 1:
+        paths.add(str(Path.home()))
+    needles = paths | {quote(p) for p in paths}
+    text_files = {".html", ".js", ".txt", ".json", ".ipynb", ".md", ".csv", ".svg", ".css", ".map"}
+    leaks = []
+    for p in sorted(HTML.rglob("*")):
+        if p.is_file() and p.suffix in text_files:
+            text = p.read_text(encoding="utf-8", errors="replace")
+            leaks += [f"{p.relative_to(HTML)}: {n}" for n in needles if n in text]
+    assert not leaks, f"built files naming the build machine's paths: {leaks[:5]}"
