@@ -297,9 +297,6 @@ def _table2_feasible() -> dict[str, bool]:
     return {i: bool(f) for i, f in zip(cells["id"], cells["feasible"], strict=True)}
 
 
-_TABLE2_MODELS = {"uni": "univariate", "multi": "multivariable"}
-
-
 def table2_provenance(ids, table: pd.DataFrame | None = None) -> Provenance:
     """The class of a reproduced Table 2 estimate, from the printed cells it shows.
 
@@ -351,7 +348,7 @@ def table2_provenance(ids, table: pd.DataFrame | None = None) -> Provenance:
         rows = {tuple(i.split(".")[1:3]) for i in printed}
         chosen = pd.Series(False, index=table.index)
         for term, key in rows:
-            chosen |= (table["term"] == term) & (table["model"] == _TABLE2_MODELS[key])
+            chosen |= (table["term"] == term) & (table["model"] == paper.TABLE2_MODELS[key])
         return _published_with_verdicts(table.loc[chosen, "verdict"])
     hrs = sorted({i.rsplit(".", 1)[0] + ".hr" for i in printed if not feasible[i]})
     hrs = [h for h in hrs if not feasible.get(h, False)]
@@ -828,7 +825,7 @@ def glue_table2(
             label = f"{first['variable']}: {coding}" if coding else str(first["variable"])
         pub_row, our_row, marks = [f"{label} — paper"], [f"↳ {ours.lower()}"], []
         classes: list[Provenance] = []
-        for model, key in (("univariate", "uni"), ("multivariable", "multi")):
+        for key, model in paper.TABLE2_MODELS.items():
             sel = group[group["model"] == model]
             base = f"table2.{term}.{key}"
             if sel.empty:

@@ -74,6 +74,7 @@ __all__ = [
     "Term",
     "TERMS",
     "REFERENCE_TERMS",
+    "TABLE2_MODELS",
     "UNIVARIATE_GROUPS",
     "MULTIVARIABLE_TERMS",
     "PER_UNIT_TERMS",
@@ -201,6 +202,9 @@ _REFERENCE_LABELS = {
 
 #: Reference rows (printed ``1``), by term id, with their printed label.
 REFERENCE_TERMS = dict(_REFERENCE_LABELS)
+
+#: The two models of Table 2: the key in a cell id (``table2.<term>.<key>.<part>``) -> the name.
+TABLE2_MODELS = {"uni": "univariate", "multi": "multivariable"}
 
 #: The rows of Table 2 in printed order.
 TERMS: tuple[Term, ...] = (
@@ -933,7 +937,7 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
     cell_names = {"hr": "HR", "interval": "95% CI", "p": "P"}
     for r in t2.itertuples(index=False):
         _, term_id, model_key, part = r.id.split(".")
-        model = "univariate" if model_key == "uni" else "multivariable"
+        model = TABLE2_MODELS[model_key]
         base = {
             "id": r.id,
             "term": term_id,
