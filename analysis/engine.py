@@ -433,7 +433,7 @@ def _km_summary_small(time, event, rule):
         if abs(v - 0.5) < PLATEAU_TOL:
             amb = True
             break
-        if v < 0.49:
+        if v < 0.49:  # so is every later S: none is near 0.5
             break
     if rule == "r" and abs(sk - 0.5) < PLATEAU_TOL and k + 1 < m:
         med = float(0.5 * (times[k] + times[k + 1]))
@@ -444,7 +444,8 @@ def _km_summary_small(time, event, rule):
         # S(t50) = 0 only where r == d (Greenwood's term inf): var = 0 * inf, NaN
         se = _NAN
     else:
-        # r > d up to k, so every term is finite
+        # r > d up to k, so every term is finite; functools.reduce adds in order like cumsum
+        # (not sum(): from Python 3.12 it compensates float sums)
         rl = r[: k + 1].tolist()
         dl = d[: k + 1].tolist()
         var = sk**2 * reduce(add, map(truediv, dl, map(mul, rl, map(sub, rl, dl))))
