@@ -332,11 +332,6 @@ def km_summary(time, event, rule: str = "spss"):
         As :func:`spss_median` (raw bounds), :func:`spss_mean` (without its SE) and
         :func:`median_is_ambiguous`.
 
-    Examples
-    --------
-    >>> km_summary([1, 2, 3, 4], [1, 1, 1, 1])[::3]
-    (2.0, 2.5)
-
     Notes
     -----
     The calibration calls this a few hundred thousand times per synthesis on curves of at most
@@ -345,6 +340,11 @@ def km_summary(time, event, rule: str = "spss"):
     operations; it returns the same bits as the general path (:func:`_km_summary_arrays`, built
     from :func:`event_table`, :func:`km_curve`, :func:`km_median`, :func:`spss_median_se` and
     the mean's area sum), which every other input takes (``tests/test_engine_fast.py``).
+
+    Examples
+    --------
+    >>> km_summary([1, 2, 3, 4], [1, 1, 1, 1])[::3]
+    (2.0, 2.5)
     """
     fast = _km_summary_small(time, event, rule)
     return _km_summary_arrays(time, event, rule) if fast is None else fast
@@ -553,16 +553,16 @@ def logrank_test(time, event, group) -> LogrankResult:
 def logrank_p(time, event, in_group) -> float:
     """Two-group log-rank P value (``in_group`` boolean): the calibration's fast path.
 
-    Examples
-    --------
-    >>> round(logrank_p([1, 2, 3, 4], [1, 1, 1, 1], [True, False, True, False]), 6)
-    0.432768
-
     Notes
     -----
     For 1-D input without NaN times and with 0/1 events and group, :func:`_logrank_p_small`
     returns the same bits in fewer array operations (the calibration calls this about 145,000
     times per synthesis); other input takes the general path :func:`_logrank_p_arrays`.
+
+    Examples
+    --------
+    >>> round(logrank_p([1, 2, 3, 4], [1, 1, 1, 1], [True, False, True, False]), 6)
+    0.432768
     """
     fast = _logrank_p_small(time, event, in_group)
     return _logrank_p_arrays(time, event, in_group) if fast is None else fast
