@@ -239,7 +239,7 @@ def test_optimism_with_one_patient_says_why():
 
 
 # --------------------------------------------------------------------- generated cohorts
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=25, **SETTINGS)
 @given(valid_cohorts())
 def test_baseline_and_response_functions(df):
     """Chapters 02-05: eligibility, Table 1, the skewed-labs summary, response rates."""

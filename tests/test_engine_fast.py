@@ -102,14 +102,14 @@ def cohorts(draw, min_size=0, max_size=90):
     return time, event.astype(float), group
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(cohorts(), st.sampled_from(engine.MEDIAN_RULES))
 def test_km_summary_bitwise(data, rule):
     time, event, _ = data
     assert_km_same(time, event, rule)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(cohorts(min_size=1))
 def test_logrank_p_bitwise(data):
     time, event, group = data
