@@ -213,3 +213,66 @@ def test_fingerprint_ignores_documentation_but_not_code(tmp_path):
         (tmp_path / "v.py").write_text(text)
         same[name] = ensemble._code_of(tmp_path / "v.py") == code
     assert same == {"docstring": True, "comment and layout": True, "code": False}
+
+
+def test_settling_while_a_candidate_runs_exits_cleanly(tmp_path):
+    """The members settle while a speculative candidate is still computing: it is cancelled,
+    the local cluster closes without its nanny killing a worker mid-task, and stderr has only
+    the progress lines (before the fix: distributed's warnings about the cancelled instruction
+    and the killed worker, and the resource tracker's "leaked semaphore" warning at exit).
+
+    Candidates 0, 1 and 3 are cached as calibrated, so ``--n 3`` needs candidate 2 alone;
+    two workers also compute candidate 4 (and, should it finish first, 5), one of which is
+    still running when candidate 2 decides the members. Quick synthesis options (about 3 s of
+    CPU a candidate, never calibrated) keep it cheap. Port 8787 (distributed's default for the
+    scheduler's HTTP server) is held meanwhile, as another cluster on the machine would.
+    """
+    import os
+    import socket
+    import uuid
+
+    import psutil
+
+    options = {"chains": 1, "steps": 5000}
+    seeds = ensemble.member_seeds(11, 12)
+    cache = tmp_path / "cache"
+    folder = cache / ensemble.fingerprint(options)
+    folder.mkdir(parents=True)
+    for i in (0, 1, 3):
+        payload = json.dumps({"seed": seeds[i], "results": {}})
+        (folder / f"member-{i:05d}-seed-{seeds[i]}.json").write_text(payload)
+    mark = uuid.uuid4().hex
+    held = socket.socket()
+    try:
+        held.bind(("127.0.0.1", 8787))
+        held.listen()
+    except OSError:
+        pass  # already held by something else: the same situation
+    argv = ["ensemble", "--n", "3", "--seed", "11", "--workers", "2", "--chains", "1"]
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "analysis", *argv, "--steps", "5000"]
+            + ["--cache", str(cache), "--out", str(tmp_path / "s.csv")],
+            capture_output=True,
+            text=True,
+            cwd=REPO_ROOT,
+            timeout=120,
+            env={**os.environ, "ENSEMBLE_TEST_MARK": mark},
+        )
+    finally:
+        held.close()
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "3 calibrated members from 4 candidates" in proc.stdout
+    assert "leaked" not in proc.stderr and "warn" not in proc.stderr.lower(), proc.stderr
+    lines = proc.stderr.splitlines()
+    assert all(line.startswith("ensemble: ") for line in lines), proc.stderr
+    assert "1 candidate no longer needed, cancelled" in lines[-2]
+    assert (folder / f"member-00002-seed-{seeds[2]}.json").exists()
+
+    def ours(p: psutil.Process) -> bool:
+        try:
+            return p.environ().get("ENSEMBLE_TEST_MARK") == mark
+        except (psutil.Error, OSError):
+            return False
+
+    assert not [p.pid for p in psutil.process_iter() if ours(p)]  # no worker left behind
