@@ -30,7 +30,14 @@ from analysis import provenance as _provenance
 from analysis.formatting import MINUS
 from analysis.provenance import Provenance
 from analysis.tables import format_published_value
-from analysis.verdicts import AGREES, CONSISTENT, DIFFERS, INCONSISTENT
+from analysis.verdicts import (
+    AGREES,
+    CANNOT_TELL,
+    CONSISTENT,
+    DIFFERS,
+    INCONSISTENT,
+    NOT_SCORED,
+)
 
 __all__ = [
     "setup",
@@ -252,20 +259,52 @@ def glue_result(
     return text
 
 
+#: What each verdict word says of a published number: reproduced (✓), not reproduced (✗), or
+#: nothing (no mark: not scored on a user's cohort, or undecidable at the printed precision).
+#: The calibration's words (hit, missed, ...) answer another question and are not accepted.
+VERDICT_MARK: dict[str, bool | None] = {
+    AGREES: True,
+    CONSISTENT: True,
+    DIFFERS: False,
+    INCONSISTENT: False,
+    NOT_SCORED: None,
+    CANNOT_TELL: None,
+}
+
+
 def _published_with_verdicts(verdicts: list[str]) -> Provenance:
     """*Published*, marked ✓ when every verdict says reproduced, ✗ when any says not, no mark
-    when there is none or one is not scored. The one place verdict words become a mark."""
+    when there is none or one is not scored. The one place verdict words become a mark.
+
+    A word not in ``VERDICT_MARK`` (a typo would otherwise hide a miss) raises ValueError.
+
+    Examples
+    --------
+    >>> [str(_published_with_verdicts(v)) for v in
+    ...  (["agrees", "consistent"], ["agrees", "differs"], ["agrees", NOT_SCORED], [])]
+    ['published ✓', 'published ✗', 'published', 'published']
+    >>> _published_with_verdicts(["agrees", "differ"])
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown verdict word 'differ' (known: 'agrees', 'consistent', 'differs', 'inconsistent', 'not scored (your cohort)', 'cannot tell')
+    """
     verdicts = [str(v) for v in verdicts]
-    if verdicts and any(v in (DIFFERS, INCONSISTENT) for v in verdicts):
+    unknown = [v for v in verdicts if v not in VERDICT_MARK]
+    if unknown:
+        known = ", ".join(repr(w) for w in VERDICT_MARK)
+        raise ValueError(f"unknown verdict word {unknown[0]!r} (known: {known})")
+    marks = [VERDICT_MARK[v] for v in verdicts]
+    if False in marks:
         return _provenance.published(False)
-    if verdicts and all(v in (AGREES, CONSISTENT) for v in verdicts):
+    if marks and all(marks):
         return _provenance.published(True)
     return _provenance.published()
 
 
 def verdict_provenance(table: pd.DataFrame, *quantities: str) -> Provenance:
     """*Published*, with the verdict of rows ``quantities`` of a :func:`analysis.tables.compare`
-    table: ✓ when every one is reproduced, ✗ when any is not, no mark when not scored.
+    table: ✓ when every one is reproduced, ✗ when any is not, no mark when not scored. A verdict
+    that is not a word of the comparison or audit vocabularies raises ValueError.
 
     Parameters
     ----------

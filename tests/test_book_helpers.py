@@ -104,3 +104,32 @@ def test_table2_provenance_follows_the_feasibility_of_the_printed_cells():
     albumin = book.table2_provenance(["table2.albumin_le3.multi.hr"])
     assert albumin.kind in ("determined", "assumed")  # the summary's class, never published
     assert book.table2_provenance(["not.a.cell"]) == book._ensemble.UNMEASURED
+
+
+def test_verdict_words_become_marks_and_an_unknown_word_is_refused():
+    from analysis import verdicts
+
+    def mark(*words):
+        table = pd.DataFrame({"quantity": [f"q{i}" for i in range(len(words))], "verdict": words})
+        return str(book.verdict_provenance(table, *table["quantity"]))
+
+    # every word of the comparison and audit vocabularies is known
+    expected = {
+        verdicts.AGREES: "published ✓",
+        verdicts.CONSISTENT: "published ✓",
+        verdicts.DIFFERS: "published ✗",
+        verdicts.INCONSISTENT: "published ✗",
+        verdicts.NOT_SCORED: "published",
+        verdicts.CANNOT_TELL: "published",
+    }
+    assert set(expected) == {*verdicts.COMPARISON_VERDICTS, *verdicts.AUDIT_VERDICTS}
+    assert {w: mark(w) for w in expected} == expected
+    assert mark("agrees", "not scored (your cohort)") == "published"  # one unscored: no mark
+    assert mark("not scored (your cohort)", "differs") == "published ✗"  # any miss shows
+    # a typo, a case change or the calibration's words never pass silently as "no mark"
+    for word in ("differ", "Agrees", verdicts.MISSED, verdicts.HIT, ""):
+        with pytest.raises(ValueError, match=f"unknown verdict word {word!r}"):
+            mark("agrees", word)
+    rows = pd.DataFrame({"term": ["age_years"], "model": ["univariate"], "verdict": ["agree"]})
+    with pytest.raises(ValueError, match="unknown verdict word 'agree'"):
+        book.table2_provenance(["table2.age_years.uni.hr"], rows)
