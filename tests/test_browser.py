@@ -136,61 +136,77 @@ _PAGE_FACTS = """
 """
 
 
-def _visit(browser, server, path: Path, width: int) -> dict:
-    """Load ``path`` in a fresh (cold) browser context at ``width``; everything the tests check.
-
-    The record: ``weight`` (bytes of every response of the first visit, until the network is
-    idle), ``requested`` (the paths asked for), ``outside`` (requests that would have left the
-    machine: aborted), ``problems`` (console errors, page errors), the page's facts
-    (:data:`_PAGE_FACTS`), the literate metrics of a chapter, and ``error`` if the visit itself
-    failed. A chapter's screenshot goes to ``test-artifacts/screenshots/``.
+def _open(browser, server, path: Path, width: int):
+    """Start a cold visit of ``path`` at ``width`` (a fresh browser context); :func:`_finish`
+    completes it. The record: ``weight`` (bytes of every response of the first visit, until
+    the network is idle), ``requested`` (the paths asked for), ``outside`` (requests that would
+    have left the machine: aborted), ``problems`` (console errors, page errors), the page's
+    facts (:data:`_PAGE_FACTS`), the literate metrics of a chapter, and ``error`` if the visit
+    itself failed. A chapter's screenshot goes to ``test-artifacts/screenshots/``.
     """
     context = browser.new_context(**WIDTHS[width])
     pg = context.new_page()
-    record: dict = {"outside": [], "requested": [], "error": None}
+    record: dict = {"outside": [], "requested": [], "error": None, "sizes": []}
     pg.route("**/*", _guard(record["outside"]))
     record["problems"] = _watch(pg)
-    sizes: list[int] = []
 
     def add(response):
         try:
-            sizes.append(len(response.body()))
+            record["sizes"].append(len(response.body()))
         except Exception:  # a redirect or an aborted request has no body
             pass
 
     pg.on("request", lambda r: record["requested"].append(urlparse(r.url).path))
     pg.on("response", add)
     try:
-        pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
-        # MathJax typesets every math element (vendored copy, no CDN)
-        if pg.locator(".math").count():
-            pg.wait_for_function(
-                "document.querySelectorAll('.math').length === "
-                "document.querySelectorAll('.math mjx-container').length",
-                timeout=15000,
-            )
-        pg.wait_for_load_state("networkidle")
-        record["weight"] = sum(sizes)
-        record.update(pg.evaluate(_PAGE_FACTS))
-        if path.parent.name == "chapters":
-            record["literate"] = pg.evaluate(LITERATE)
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            kind = "phone" if width < 500 else "desktop"
-            pg.screenshot(path=str(SHOTS / f"{path.stem}-{kind}.png"), full_page=False)
+        pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="commit")
+    except Exception as exc:  # recorded: the page's own tests fail, the others still run
+        record["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+    return context, pg, path, width, record
+
+
+def _finish(visit) -> dict:
+    context, pg, path, width, record = visit
+    try:
+        if record["error"] is None:
+            pg.wait_for_load_state("load")
+            # MathJax typesets every math element (vendored copy, no CDN)
+            if pg.locator(".math").count():
+                pg.wait_for_function(
+                    "document.querySelectorAll('.math').length === "
+                    "document.querySelectorAll('.math mjx-container').length",
+                    timeout=15000,
+                )
+            pg.wait_for_load_state("networkidle")
+            record["weight"] = sum(record["sizes"])
+            record.update(pg.evaluate(_PAGE_FACTS))
+            if path.parent.name == "chapters":
+                record["literate"] = pg.evaluate(LITERATE)
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                kind = "phone" if width < 500 else "desktop"
+                pg.screenshot(path=str(SHOTS / f"{path.stem}-{kind}.png"), full_page=False)
     except Exception as exc:  # recorded: the page's own tests fail, the others still run
         record["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
     finally:
         context.close()
+    del record["sizes"]
     return record
+
+
+#: Pages loading at once in the tour: each has its own cold context, and while one waits for
+#: its network to be idle (half a second without requests) the others load.
+TOUR_BATCH = 4
 
 
 def tour(browser, server) -> dict:
     """Every page of :data:`PAGES` visited cold at each width: ``{(relative path, width): record}``."""
-    return {
-        (p.relative_to(HTML).as_posix(), width): _visit(browser, server, p, width)
-        for width in WIDTHS
-        for p in PAGES
-    }
+    visits = [(p, width) for width in WIDTHS for p in PAGES]
+    out = {}
+    for k in range(0, len(visits), TOUR_BATCH):
+        opened = [_open(browser, server, p, w) for p, w in visits[k : k + TOUR_BATCH]]
+        for visit in opened:
+            out[visit[2].relative_to(HTML).as_posix(), visit[3]] = _finish(visit)
+    return out
 
 
 def _seen(toured, path: Path, width: int) -> dict:
