@@ -54,6 +54,7 @@ import yaml
 from analysis import COHORT_CSV, DATA_DIR, privacy
 from analysis.clinical import albi_frame, child_pugh_class_from_points, child_pugh_frame
 from analysis.problems import MAX_ROWS_SHOWN, CohortError, Problem, RowRef
+from analysis.published import YAML_LOADER
 from analysis.synthesis import synthesize as _synthesize
 from analysis.verdicts import is_user_cohort
 
@@ -217,7 +218,7 @@ class Schema:
     def from_yaml(cls, path: Path | str = SCHEMA_PATH) -> Schema:
         """Load and check a schema file (see the header of ``data/schema.yaml``)."""
         path = Path(path)
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         known = set(Column.__dataclass_fields__)
         columns = []
         for i, entry in enumerate(doc["columns"]):
