@@ -30,6 +30,7 @@ from analysis import provenance as _provenance
 from analysis.formatting import MINUS
 from analysis.provenance import Provenance
 from analysis.tables import format_published_value
+from analysis.tables import verdict as _verdict
 from analysis.verdicts import (
     AGREES,
     CANNOT_TELL,
@@ -309,7 +310,8 @@ def verdict_provenance(table: pd.DataFrame, *quantities: str) -> Provenance:
     Parameters
     ----------
     table : pandas.DataFrame
-        Columns ``quantity`` and ``verdict``.
+        Columns ``quantity`` (or ``characteristic``, as in :func:`analysis.tables.table1`) and
+        ``verdict``.
     *quantities : str
         The rows whose verdicts count.
 
@@ -325,8 +327,42 @@ def verdict_provenance(table: pd.DataFrame, *quantities: str) -> Provenance:
     ('published ✓', 'published ✗')
     >>> str(verdict_provenance(table, "SD, n"))  # no such row: not scored
     'published'
+    >>> t1 = pd.DataFrame({"characteristic": ["AST (U/L)"], "verdict": ["agrees"]})
+    >>> str(verdict_provenance(t1, "AST (U/L)"))
+    'published ✓'
     """
-    return _published_with_verdicts(table.loc[table["quantity"].isin(quantities), "verdict"])
+    label = "quantity" if "quantity" in table.columns else "characteristic"
+    return _published_with_verdicts(table.loc[table[label].isin(quantities), "verdict"])
+
+
+def entry_provenance(values: dict, *, user: bool = False) -> Provenance:
+    """*Published*, with the verdict of this cohort's value of each printed number, judged as
+    :func:`analysis.tables.compare` judges it (:func:`analysis.tables.verdict`): for a figure
+    that shows published numbers before the chapter's comparison table is computed.
+
+    Parameters
+    ----------
+    values : dict
+        Published entry id -> this cohort's value (a number, or a ``(lower, upper)`` pair).
+    user : bool
+        A user's cohort: not scored (no mark).
+
+    Returns
+    -------
+    analysis.provenance.Provenance
+
+    Examples
+    --------
+    The paper prints a mean age of 60.5 years:
+
+    >>> str(entry_provenance({"table1.age_years.mean": 60.46}))
+    'published ✓'
+    >>> str(entry_provenance({"table1.age_years.mean": 60.46, "table1.sex_male.count": 74}))
+    'published ✗'
+    >>> str(entry_provenance({"table1.age_years.mean": 60.46}, user=True))
+    'published'
+    """
+    return _published_with_verdicts([_verdict(v, i, user=user) for i, v in values.items()])
 
 
 @functools.lru_cache(maxsize=1)

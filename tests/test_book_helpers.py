@@ -133,3 +133,27 @@ def test_verdict_words_become_marks_and_an_unknown_word_is_refused():
     rows = pd.DataFrame({"term": ["age_years"], "model": ["univariate"], "verdict": ["agree"]})
     with pytest.raises(ValueError, match="unknown verdict word 'agree'"):
         book.table2_provenance(["table2.age_years.uni.hr"], rows)
+
+
+def test_entry_provenance_judges_a_printed_number_as_the_tables_do():
+    """The verdict of a published number a figure shows, before its table exists: the paper
+    prints the median OS as 9.9 months and its interval as 8.7-11 (half up at the printed
+    decimals: one, and none for 11)."""
+    from analysis import published
+
+    assert published.entry("results.os_median.median").text == "9.9"
+    assert published.entry("results.os_median.interval").text == "8.7–11"
+    shown = {"results.os_median.median": 9.94, "results.os_median.interval": (8.66, 11.49)}
+    assert str(book.entry_provenance(shown)) == "published ✓"
+    assert str(book.entry_provenance({**shown, "results.os_median.median": 9.96})) == "published ✗"
+    wider = {**shown, "results.os_median.interval": (8.64, 11.0)}
+    assert str(book.entry_provenance(wider)) == "published ✗"
+    nan = {"results.os_median.median": float("nan")}  # a median not reached is not reproduced
+    assert str(book.entry_provenance(nan)) == "published ✗"
+    assert str(book.entry_provenance(shown, user=True)) == "published"  # a user's cohort
+    # Table 1 rows are found by their characteristic
+    t1 = pd.DataFrame(
+        {"characteristic": ["AST (U/L)", "ALT (U/L)"], "verdict": ["agrees", "differs"]}
+    )
+    assert str(book.verdict_provenance(t1, "AST (U/L)")) == "published ✓"
+    assert str(book.verdict_provenance(t1, "AST (U/L)", "ALT (U/L)")) == "published ✗"
