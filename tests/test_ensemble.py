@@ -223,7 +223,7 @@ def test_settling_while_a_candidate_runs_exits_cleanly(tmp_path):
 
     Candidates 0, 1 and 3 are cached as calibrated, so ``--n 3`` needs candidate 2 alone;
     two workers also compute candidate 4 (and, should it finish first, 5), one of which is
-    still running when candidate 2 decides the members. Quick synthesis options (about 3 s of
+    still running when candidate 2 decides the members. Quick synthesis options (about 1 s of
     CPU a candidate, never calibrated) keep it cheap. Port 8787 (distributed's default for the
     scheduler's HTTP server) is held meanwhile, as another cluster on the machine would.
     """
@@ -233,7 +233,7 @@ def test_settling_while_a_candidate_runs_exits_cleanly(tmp_path):
 
     import psutil
 
-    options = {"chains": 1, "steps": 5000}
+    options = {"chains": 1, "steps": 1500}
     seeds = ensemble.member_seeds(11, 12)
     cache = tmp_path / "cache"
     folder = cache / ensemble.fingerprint(options)
@@ -251,7 +251,7 @@ def test_settling_while_a_candidate_runs_exits_cleanly(tmp_path):
     argv = ["ensemble", "--n", "3", "--seed", "11", "--workers", "2", "--chains", "1"]
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "analysis", *argv, "--steps", "5000"]
+            [sys.executable, "-m", "analysis", *argv, "--steps", "1500"]
             + ["--cache", str(cache), "--out", str(tmp_path / "s.csv")],
             capture_output=True,
             text=True,
