@@ -64,7 +64,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import special
-from scipy.optimize import linprog
 
 from analysis import PUBLISHED_DIR, published
 from analysis.clinical import albi_frame, child_pugh_class_from_points
@@ -574,6 +573,69 @@ def _constraints(boxes: dict, keep: frozenset, sign) -> tuple[list, list]:
     return rows, rhs
 
 
+#: A vertex satisfies a constraint ``a·x <= r`` when ``a·x - r <= tol·(1 + |a|·|x| + |r|)``,
+#: relative to the size of the terms (the log-rank cap's slope reaches 1e11): first within
+#: rounding (the exact optimum), else, as HiGHS does, within its primal feasibility tolerance.
+_LP2_TOLS = (1e-12, 1e-7)
+
+
+def _lp2(c, a, r, bounds) -> tuple[int, np.ndarray | None, float | None]:
+    """Minimise ``c·x`` over ``a·x <= r`` and finite box ``bounds`` for two variables, exactly.
+
+    The feasible set is a bounded polygon, so a minimum, if any, lies at a vertex: the
+    intersection of two of the constraint and bound lines (parallel ones have none). Every
+    intersection is computed (Gaussian elimination with partial pivoting: a bound or an
+    axis-parallel constraint gives its coordinate exactly), those satisfying every constraint
+    and bound are kept (within rounding; if none is, within HiGHS' tolerance, :data:`_LP2_TOLS`)
+    and the best is returned. A degenerate polygon (a segment or a single point) still has its
+    vertices among the intersections.
+
+    Returns
+    -------
+    tuple
+        ``(status, x, fun)`` as :func:`scipy.optimize.linprog` names them: status 0 with the
+        minimiser and the minimum, or 2 (infeasible) with ``None``.
+
+    Examples
+    --------
+    >>> _lp2((1.0, 1.0), [[-1.0, -1.0]], [-1.0], [(0, 2), (0, 2)])[2]
+    1.0
+    >>> _lp2((0.0, -1.0), [[1.0, 1.0], [-1.0, 1.0]], [1.0, 0.0], [(-5, 5), (-5, 5)])[1].tolist()
+    [0.5, 0.5]
+    >>> _lp2((0.0, 0.0), [[1.0, 0.0], [-1.0, 0.0]], [1.0, -2.0], [(-5, 5), (-5, 5)])[0]
+    2
+    """
+    (lo0, hi0), (lo1, hi1) = bounds
+    if lo0 > hi0 or lo1 > hi1:
+        return 2, None, None
+    a = np.asarray(a, dtype=float).reshape(-1, 2)
+    lines = np.vstack([a, [[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]]])
+    rhs = np.concatenate([np.asarray(r, dtype=float).reshape(-1), [hi0, -lo0, hi1, -lo1]])
+    i, j = np.triu_indices(len(rhs), 1)
+    swap = np.abs(lines[j, 0]) > np.abs(lines[i, 0])  # pivot on the larger x₀ coefficient
+    first, second = np.where(swap, j, i), np.where(swap, i, j)
+    p, q, rp, rq = lines[first], lines[second], rhs[first], rhs[second]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m = q[:, 0] / p[:, 0]
+        d = q[:, 1] - m * p[:, 1]
+        x1 = (rq - m * rp) / d
+        x0 = (rp - p[:, 1] * x1) / p[:, 0]
+    ok = (p[:, 0] != 0) & (d != 0) & np.isfinite(x0) & np.isfinite(x1)
+    x = np.column_stack([x0[ok], x1[ok]])
+    excess = lines @ x.T - rhs[:, None]
+    size = 1.0 + np.abs(lines) @ np.abs(x.T) + np.abs(rhs)[:, None]
+    for tol in _LP2_TOLS:
+        fits = np.all(excess <= tol * size, axis=0)
+        if fits.any():
+            break
+    else:
+        return 2, None, None
+    x = x[fits]
+    values = c[0] * x[:, 0] + c[1] * x[:, 1]
+    k = int(np.argmin(values))
+    return 0, x[k], float(values[k])
+
+
 def _solvable(boxes: dict, keep: frozenset, se_min: float) -> bool:
     """Is there (b, s) with every kept printed number inside its rounding box?
 
@@ -584,14 +646,10 @@ def _solvable(boxes: dict, keep: frozenset, se_min: float) -> bool:
         a, r = _constraints(boxes, keep, sign)
         if not a:
             return True
-        res = linprog(
-            c=[0.0, 0.0],
-            A_ub=np.array(a),
-            b_ub=np.array(r) + 1e-12,
-            bounds=[(-50, 50), (max(se_min, 1e-9), 50)],
-            method="highs",
+        status, _, _ = _lp2(
+            (0.0, 0.0), a, np.array(r) + 1e-12, [(-50, 50), (max(se_min, 1e-9), 50)]
         )
-        if res.status == 0:
+        if status == 0:
             return True
     return False
 
@@ -602,15 +660,14 @@ def _lp_extreme(boxes: dict, keep: frozenset, se_min: float, objective) -> tuple
     for sign in (1.0, -1.0) if "p" in keep else (None,):
         a, r = _constraints(boxes, keep, sign)
         for direction in (1.0, -1.0):
-            res = linprog(
-                c=[direction * objective[0], direction * objective[1]],
-                A_ub=np.array(a) if a else None,
-                b_ub=np.array(r) + 1e-12 if a else None,
-                bounds=[(-50, 50), (max(se_min, 1e-9), 50)],
-                method="highs",
+            status, _, fun = _lp2(
+                (direction * objective[0], direction * objective[1]),
+                a,
+                np.array(r, dtype=float) + 1e-12,
+                [(-50, 50), (max(se_min, 1e-9), 50)],
             )
-            if res.status == 0:
-                value = direction * res.fun
+            if status == 0:
+                value = direction * fun
                 lo, hi = min(lo, value), max(hi, value)
     return lo, hi
 
@@ -625,21 +682,15 @@ def _z_extremes(boxes: dict, keep: frozenset, se_min: float) -> tuple[float, flo
     a, r = _constraints(boxes, keep - {"p"}, None)
     a = np.array(a, dtype=float).reshape(-1, 2)
     r = np.array(r, dtype=float)
-    a_ub = np.column_stack([a[:, 0], -r]) if len(r) else None
-    b_ub = -a[:, 1] + 1e-12 if len(r) else None
+    a_ub = np.column_stack([a[:, 0], -r])
+    b_ub = -a[:, 1] + 1e-12
     v_bounds = (1.0 / 50, 1.0 / max(se_min, 1e-9))
     ext = []
     for direction in (1.0, -1.0):
-        res = linprog(
-            c=[direction, 0.0],
-            A_ub=a_ub,
-            b_ub=b_ub,
-            bounds=[(-1e6, 1e6), v_bounds],
-            method="highs",
-        )
-        if res.status != 0:
+        status, _, fun = _lp2((direction, 0.0), a_ub, b_ub, [(-1e6, 1e6), v_bounds])
+        if status != 0:
             return math.nan, math.nan
-        ext.append(direction * res.fun)
+        ext.append(direction * fun)
     u_min, u_max = ext
     z_max = max(abs(u_min), abs(u_max))
     z_min = 0.0 if u_min <= 0 <= u_max else min(abs(u_min), abs(u_max))
