@@ -24,8 +24,10 @@ number of members and the code: the same inputs give the same bytes.
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
+import logging
 import math
 import os
 import sys
@@ -615,10 +617,18 @@ def run_ensemble(
                 k = len(running)
                 say(f"ensemble: {k} candidate{'s' * (k > 1)} no longer needed, cancelled")
     finally:
-        if client is not None:
+        if cluster is not None and client is not None:
+            # every member is written: what the cluster logs while closing (on a loaded machine a
+            # worker's heartbeat can meet the closed scheduler) is noise, not news
+            with _quiet_distributed():
+                try:
+                    client.run(_silence_distributed)
+                except Exception:  # a worker already gone has nothing more to say
+                    pass
+                client.close()
+                cluster.close()
+        elif client is not None:
             client.close()
-        if cluster is not None:
-            cluster.close()
         if computed:  # also when interrupted (Ctrl-C): the wall time spent on the cache
             wall = round(time.perf_counter() - start, 1)
             _append_json(
@@ -632,6 +642,25 @@ def run_ensemble(
     members = [results[i] for i in range(decided) if calibrated(results[i])]
     say(f"ensemble: {len(members[:n])} calibrated members from {decided} candidates")
     return members[:n]
+
+
+def _silence_distributed() -> None:
+    """Only critical messages from ``distributed`` in this process from now on (run on each
+    worker of the local cluster as it closes, see :func:`run_ensemble`)."""
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+
+
+@contextlib.contextmanager
+def _quiet_distributed():
+    """:func:`_silence_distributed` in this process (the scheduler and the nannies of the local
+    cluster) for the duration of the block, the logger's level restored after it."""
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 class Abandoned(BaseException):
