@@ -1602,8 +1602,8 @@ def anneal_survival(
 RESCUE_STEPS = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0)
 RESCUE_WINDOW = (0.2, 0.8)
 RESCUE_PAIR_WINDOW = (0.35, 0.65)
-RESCUE_EVALS = 12_000
-RESCUE_KICK_EVALS = 1_200
+RESCUE_EVALS = 20_000
+RESCUE_KICK_EVALS = 800
 
 
 def _missed_curves(targets, cache) -> list:
@@ -1631,7 +1631,7 @@ _COMPLEMENT = {
 }  # fmt: skip
 
 
-def _rescue_moves(st: _SurvivalState, curves, medians, singles=False) -> list:
+def _rescue_moves(st: _SurvivalState, curves, medians, singles=False, frozen=()) -> list:
     """The rescue's neighbourhood, in a fixed order: ``(move, i, value)`` tuples."""
     groups = st.groups()
     n = st.os.size
@@ -1649,6 +1649,8 @@ def _rescue_moves(st: _SurvivalState, curves, medians, singles=False) -> list:
             window.sort(key=lambda i: (abs(t[i] - target[0]), i))
         for i in window:
             i = int(i)
+            if i in frozen:
+                continue
             values = [t[i] + s for s in RESCUE_STEPS] + [t[i] - s for s in RESCUE_STEPS]
             if target is not None:
                 values += list(target[1])
@@ -1768,12 +1770,12 @@ def _rescue_try(state, move, targets, keys, budget):
     return trial, new, new_f, new_cache
 
 
-def _rescue_descend(state, targets, keys, medians, budget, *, singles, limit=None):
+def _rescue_descend(state, targets, keys, medians, budget, *, singles, limit=None, frozen=()):
     """First-improvement descent over :func:`_rescue_moves` (single-patient time moves only when
     ``singles``) until every feasible target is hit, a full scan brings nothing, or the budget
     (and ``limit`` evaluations) is spent."""
     stop = budget[0] - limit if limit is not None else 0
-    moves = _rescue_moves(state[0], _missed_curves(targets, state[3]), medians, singles)
+    moves = _rescue_moves(state[0], _missed_curves(targets, state[3]), medians, singles, frozen)
     pos = since = 0
     while state[2] > 0 and moves and since < len(moves) and budget[0] > max(stop, 0):
         move = moves[pos % len(moves)]
@@ -1782,16 +1784,21 @@ def _rescue_descend(state, targets, keys, medians, budget, *, singles, limit=Non
         trial = _rescue_try(state, move, targets, keys, budget)
         if trial is not None and (trial[2], trial[1]) < (state[2], state[1] - 1e-12):
             state = trial
-            moves = _rescue_moves(state[0], _missed_curves(targets, state[3]), medians, singles)
+            moves = _rescue_moves(
+                state[0], _missed_curves(targets, state[3]), medians, singles, frozen
+            )
             since = 0
             pos = pos % max(len(moves), 1)
     return state
 
 
 def _rescue_kicks(st: _SurvivalState, curves, medians, cache) -> list:
-    """Compound moves about each missed curve's median death: a neighbouring death (two either
-    way) tied to it or it to them, two neighbouring deaths moved into the target median's printed
-    bin, a survivor censored just after it made a death at its time."""
+    """Compound moves about each missed curve's median death, in this order: a later death tied
+    to it (a tie is how a curve of an even count with no censoring before its median steps over
+    S = 0.5; the death next in time may hold another group's curve, so every later one is tried),
+    a neighbouring death (two either way) tied to it or it to them, two neighbouring deaths
+    moved into the target median's printed bin, a survivor censored just after it made a death
+    at its time."""
     groups = st.groups()
     kicks = []
     for which, grp in curves:
@@ -1804,15 +1811,16 @@ def _rescue_kicks(st: _SurvivalState, curves, medians, cache) -> list:
         p = next(k for k, i in enumerate(deaths) if t[i] >= tm)
         near = deaths[max(p - 2, 0) : p + 3]
         m = deaths[p]
+        kicks += [((which, q, float(tm)),) for q in deaths[p + 1 :]]
         for q in near:
             if q != m:
-                kicks += [((which, q, float(tm)),), ((which, m, float(t[q])),)]
+                if t[q] < tm:
+                    kicks.append(((which, q, float(tm)),))
+                kicks.append(((which, m, float(t[q])),))
         target = medians.get((which, grp))
         if target is not None:
             for i, j in zip(near, near[1:]):
                 kicks += [((which, i, v), (which, j, v)) for v in target[1]]
-        # any later death tied to it (the one next in time may hold another group's curve)
-        kicks += [((which, q, float(tm)),) for q in deaths[p + 3 :]]
         if which == "os":
             nxt = t[deaths[p + 1]] if p + 1 < len(deaths) else math.inf
             for c in members[(e[members] == 0) & (t[members] <= nxt + 2.0)]:
@@ -1869,8 +1877,9 @@ def rescue_survival(df: pd.DataFrame, *, max_evals: int = RESCUE_EVALS):
             if trial is None:
                 continue
             trial = _rescue_descend(
-                trial, targets, keys, medians, budget, singles=True, limit=RESCUE_KICK_EVALS
-            )
+                trial, targets, keys, medians, budget, singles=True, limit=RESCUE_KICK_EVALS,
+                frozen={m[1] for m in kick},
+            )  # fmt: skip
             if (trial[2], trial[1]) < (state[2], state[1] - 1e-12):
                 state = trial
                 break
