@@ -1686,7 +1686,8 @@ def _rescue_moves(st: _SurvivalState, curves, medians, singles=False, frozen=())
                 moves += [("add", i, int(j)) for j in np.flatnonzero(st.add != st.add[i])]
             elif grp in ("prior_tace_2_4", "prior_tace_gt4"):
                 moves += [
-                    ("prior", i, int(j)) for j in np.flatnonzero((st.prior > 4) != (st.prior[i] > 4))
+                    ("prior", i, int(j))
+                    for j in np.flatnonzero((st.prior > 4) != (st.prior[i] > 4))
                 ]
     return moves
 
@@ -1819,7 +1820,7 @@ def _rescue_kicks(st: _SurvivalState, curves, medians, cache) -> list:
                 kicks.append(((which, m, float(t[q])),))
         target = medians.get((which, grp))
         if target is not None:
-            for i, j in zip(near, near[1:]):
+            for i, j in zip(near[:-1], near[1:], strict=True):
                 kicks += [((which, i, v), (which, j, v)) for v in target[1]]
         if which == "os":
             nxt = t[deaths[p + 1]] if p + 1 < len(deaths) else math.inf
@@ -1841,11 +1842,25 @@ def rescue_survival(df: pd.DataFrame, *, max_evals: int = RESCUE_EVALS):
     that lowers (feasible-target loss, total loss) of :func:`_survival_loss` (lexicographically)
     and keeps every patient valid is taken, and the scan goes on from there over the
     neighbourhood of the new state; it stops when every feasible target is hit, after a full
-    scan without improvement, or after ``max_evals`` evaluations. No random numbers.
+    scan without improvement, or after ``max_evals`` evaluations. Then kicks
+    (:func:`_rescue_kicks`: compound moves that tie deaths at a missed curve's median or move two
+    of them into its printed bin) are tried in order, each followed by a descent over single
+    times of the other patients (at most :data:`RESCUE_KICK_EVALS` evaluations); a kick is kept
+    when that ends lower than the state before it, and the kicks of the new state are tried
+    next. No random numbers: the result depends on ``df`` alone.
 
     Returns
     -------
     frame, loss, feasible_loss
+
+    Examples
+    --------
+    The book's cohort already hits every feasible target, so nothing moves:
+
+    >>> from analysis.cohort import load_cohort
+    >>> frame, loss, feasible_loss = rescue_survival(load_cohort())
+    >>> feasible_loss, frame[["os_months", "os_event"]].equals(load_cohort()[["os_months", "os_event"]])
+    (0.0, True)
     """
     raw = _survival_targets()
     targets = _compile_targets(raw) + survival_cox_targets()
@@ -1867,9 +1882,7 @@ def rescue_survival(df: pd.DataFrame, *, max_evals: int = RESCUE_EVALS):
     # crossing, then a descent over single times; kept when the pair ends lower
     tried = set()
     while state[2] > 0 and budget[0] > 0:
-        for kick in _rescue_kicks(
-            state[0], _missed_curves(targets, state[3]), medians, state[3]
-        ):
+        for kick in _rescue_kicks(state[0], _missed_curves(targets, state[3]), medians, state[3]):
             if kick in tried or budget[0] <= 0:
                 continue
             tried.add(kick)
@@ -1991,8 +2004,8 @@ def _rescue_chain(args) -> tuple[float, float, str] | None:
     """:func:`rescue_survival` on a chain's annealed frame, finished with the chain's generator
     where :func:`_finish` took it: the chain's new ``(feasible loss, loss, text)``, or None when
     the rescue lowers nothing (the chain keeps its cohort)."""
-    (df, rng), loss_f, loss, spec = args
-    df2, loss2, loss_f2 = rescue_survival(df)
+    (df, rng), loss_f, loss, spec, max_evals = args
+    df2, loss2, loss_f2 = rescue_survival(df, max_evals=max_evals)
     if not (loss_f2, loss2) < (loss_f, loss):
         return None
     return loss_f2, loss2, format_cohort(_finish(df2, spec, rng))
@@ -2038,7 +2051,19 @@ def synthesize(
     (:func:`anneal_survival`, with a cooler polishing run when a feasible target is still missed)
     and filling the timing columns (:func:`_finish`). Chains run in rounds of
     :data:`CHAINS_PER_ROUND`; the search stops after the first round in which a chain hits every
-    feasible target. The winner is the finished chain with the smallest (feasible-target loss,
+    feasible target. When no chain of a round does, every chain of that round is *rescued*
+    before the next round is decided on: :func:`rescue_survival` runs a deterministic local
+    search (no random numbers) from the chain's annealed state over moves that touch only the
+    patients about the medians of the curves that still miss (most often the disease-control OS
+    median 11.7 with its interval 1.9-21.4, which needs two tied deaths in [11.65, 11.70) and a
+    standard error within 1%), accepting a move only when it lowers (feasible-target loss, total
+    loss) of the annealer's own survival loss (at most :data:`RESCUE_EVALS` evaluations and half
+    the chain's ``steps``); a chain whose loss falls is finished again with
+    its generator where :func:`_finish` took it, so a rescued chain is as deterministic as any
+    other. A round rescued to a hit ends the search like any other. Rounds in which a chain hits
+    without help are never rescued, so their cohorts (``data/cohort.csv`` among them) are the
+    same as without the rescue; a seed whose first round fails may now end in that round. The
+    winner is the finished chain with the smallest (feasible-target loss,
     total loss, chain index), so the result does not depend on how the chains are scheduled or
     on the number of workers. Chains run in parallel processes when ``workers`` (default:
     ``min(chains, os.cpu_count())``) is above 1. Finally the Cox phase
@@ -2114,7 +2139,11 @@ def synthesize(
             if any(results[k][0] == 0 for k in members):
                 break
             # none did: rescue every chain of the round (deterministic, no random numbers)
-            rescue_jobs = [(pending[k], results[k][0], results[k][1], spec) for k in members]
+            # (its budget: at most half the chain's annealing steps, so a short search stays short)
+            budget = min(RESCUE_EVALS, steps // 2)
+            rescue_jobs = [
+                (pending[k], results[k][0], results[k][1], spec, budget) for k in members
+            ]
             if pool is not None:
                 rescued = list(pool.map(_rescue_chain, rescue_jobs))
             else:
