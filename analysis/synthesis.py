@@ -16,6 +16,7 @@ anaya2016 (GRIMMER), pugh1973 (Child-Pugh).
 from __future__ import annotations
 
 import concurrent.futures as cf
+import copy
 import io
 import math
 import multiprocessing as mp
@@ -1595,6 +1596,318 @@ def anneal_survival(
     return out, loss, loss_f
 
 
+#: The rescue (:func:`rescue_survival`): time steps (months, both signs) tried for one patient,
+#: the share of a curve's patients (by rank of time) around its median whose moves are tried,
+#: and the most loss evaluations one rescue makes.
+RESCUE_STEPS = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0)
+RESCUE_WINDOW = (0.2, 0.8)
+RESCUE_PAIR_WINDOW = (0.35, 0.65)
+RESCUE_EVALS = 20_000
+RESCUE_KICK_EVALS = 800
+
+
+def _missed_curves(targets, cache) -> list:
+    """Curve keys (os/pfs, group) with a feasible target missed or a median on S = 0.5."""
+    out = []
+    for key, c in cache.items():
+        if key[0] not in ("lr", "cox") and c["amb"]:
+            out.append(key)
+    for key, stat, value, dec, w in targets:
+        if w < 1.0 or key[0] == "cox":
+            continue
+        c = cache[key]
+        if key[0] == "lr":
+            miss = (c >= value) if stat == "p<" else _fast_distance(c, value, dec) > 0
+            if miss:
+                out += [("os", key[1]), ("os", _COMPLEMENT[key[1]])]
+        elif _fast_distance(c[stat], value, dec) > 0:
+            out.append(key)
+    return list(dict.fromkeys(out))
+
+
+_COMPLEMENT = {
+    "dc": "pd", "pd": "dc", "prior_tace_2_4": "prior_tace_gt4", "prior_tace_gt4": "prior_tace_2_4",
+    "additional_tace": "no_additional_tace", "no_additional_tace": "additional_tace",
+}  # fmt: skip
+
+
+def _rescue_moves(st: _SurvivalState, curves, medians, singles=False, frozen=()) -> list:
+    """The rescue's neighbourhood, in a fixed order: ``(move, i, value)`` tuples."""
+    groups = st.groups()
+    n = st.os.size
+    moves = []
+    seen = set()
+    for which, grp in curves:
+        members = np.flatnonzero(groups["all" if grp is None else grp])
+        t = st.os if which == "os" else st.pfs
+        order = members[np.argsort(t[members], kind="stable")]
+        lo, hi = (int(round(f * order.size)) for f in RESCUE_WINDOW)
+        target = medians.get((which, grp))
+        window = list(order[lo:hi])
+        if target is not None:
+            # the patients nearest the target median first
+            window.sort(key=lambda i: (abs(t[i] - target[0]), i))
+        for i in window:
+            i = int(i)
+            if i in frozen:
+                continue
+            values = [t[i] + s for s in RESCUE_STEPS] + [t[i] - s for s in RESCUE_STEPS]
+            if target is not None:
+                values += list(target[1])
+            for v in values:
+                v = _round2(v)
+                if v != t[i] and (which, i, v) not in seen:
+                    seen.add((which, i, v))
+                    moves.append((which, i, v))
+        if singles:
+            continue
+        # pairs of deaths near the median: tied (a tie is how a curve of an even count with no
+        # censoring before its median steps over S = 0.5) or both moved into the printed bin
+        e = st.ose if which == "os" else st.pfe
+        a, b = (int(round(f * order.size)) for f in RESCUE_PAIR_WINDOW)
+        near = [int(i) for i in order[a:b] if e[i] == 1]
+        for x, i in enumerate(near):
+            for j in near[x + 1 :]:
+                moves.append((which + "_pair", i, (t[j],)))
+                moves.append((which + "_pair", j, (t[i],)))
+                if target is not None:
+                    moves += [(which + "_pair", (i, j), (v, v)) for v in target[1]]
+        for i in window:
+            i = int(i)
+            if which == "os":
+                moves.append(("event", i, None))
+                for j in range(n):
+                    if j != i:
+                        moves.append(("swap_os", i, j))
+                        moves.append(("swap_all", i, j))
+            if grp in ("dc", "pd"):
+                moves += [("dc", i, int(j)) for j in np.flatnonzero(st.dc != st.dc[i])]
+            elif grp in ("additional_tace", "no_additional_tace"):
+                moves += [("add", i, int(j)) for j in np.flatnonzero(st.add != st.add[i])]
+            elif grp in ("prior_tace_2_4", "prior_tace_gt4"):
+                moves += [
+                    ("prior", i, int(j))
+                    for j in np.flatnonzero((st.prior > 4) != (st.prior[i] > 4))
+                ]
+    return moves
+
+
+def _apply_rescue_move(st: _SurvivalState, move, i, v):
+    """Apply one move in place; returns the touched patients and the annealer's move name."""
+    if move == "os":
+        st.os[i] = v
+        if st.pfs[i] > v:
+            st.pfs[i] = v
+        return (i,), "os"
+    if move == "pfs":
+        st.pfs[i] = min(v, st.os[i])
+        return (i,), "pfs"
+    if move == "multi":
+        touched = []
+        for sub in i:
+            touched += _apply_rescue_move(st, *sub)[0]
+        return tuple(dict.fromkeys(touched)), "multi"
+    if move.endswith("_pair"):
+        which = move[:-5]
+        who = i if isinstance(i, tuple) else (i,)
+        for k, value in zip(who, v, strict=True):
+            _apply_rescue_move(st, which, k, value)
+        return who, which
+    if move == "event":
+        if st.ose[i] == 1:
+            st.ose[i] = 0.0
+            if st.pfs[i] == st.os[i] and st.dc[i]:
+                st.pfe[i] = 0.0
+        else:
+            st.ose[i] = 1.0
+            st.pfe[i] = 1.0
+        return (i,), "event"
+    j = v
+    if move in ("swap_os", "swap_all"):
+        cols = ("os", "ose", "pfs", "pfe") if move == "swap_all" else ("os", "ose")
+        for c in cols:
+            a = getattr(st, c)
+            a[i], a[j] = a[j], a[i]
+        return (i, j), move
+    if move == "dc":
+        a, b = (i, j) if st.dc[i] else (j, i)  # a: disease control -> PD; b: PD -> DC
+        st.dc[a], st.dc[b] = False, True
+        st.pfs[a], st.pfs[b] = min(st.pfs[b], st.os[a]), min(st.pfs[a], st.os[b])
+        st.pfe[a], st.pfe[b] = 1.0, st.pfe[b] if st.ose[b] == 0 else 1.0
+        return (a, b), "dc"
+    if move == "add":
+        st.add[i], st.add[j] = st.add[j], st.add[i]
+        return (), "add"
+    st.prior[i], st.prior[j] = st.prior[j], st.prior[i]  # prior
+    return (), "prior"
+
+
+def _rescue_try(state, move, targets, keys, budget):
+    """``state`` after ``move`` (a new state tuple), or None when the move breaks a patient."""
+    st, cur, cur_f, cache = state
+    trial = st.copy()
+    touched, name = _apply_rescue_move(trial, *move)
+    if not all(trial.valid(k) for k in touched):
+        return None
+    if name in ("swap_os", "swap_all"):
+        dirty = [
+            k for k in _dirty_keys(keys, "os", touched, trial)
+            if k[1] is not None and not (name == "swap_all" and k[0] == "pfs")
+        ]  # fmt: skip
+        if name == "swap_os":
+            dirty = [k for k in dirty if k[0] != "pfs"]
+    elif name in ("os", "event"):
+        dirty = list(
+            dict.fromkeys(
+                _dirty_keys(keys, name, touched, st) + _dirty_keys(keys, name, touched, trial)
+            )
+        )
+    elif name == "multi":
+        dirty = None
+    else:
+        dirty = _dirty_keys(keys, name, touched, trial)
+    budget[0] -= 1
+    new, new_f, new_cache = _survival_loss(trial, targets, cache, dirty)
+    return trial, new, new_f, new_cache
+
+
+def _rescue_descend(state, targets, keys, medians, budget, *, singles, limit=None, frozen=()):
+    """First-improvement descent over :func:`_rescue_moves` (single-patient time moves only when
+    ``singles``) until every feasible target is hit, a full scan brings nothing, or the budget
+    (and ``limit`` evaluations) is spent."""
+    stop = budget[0] - limit if limit is not None else 0
+    moves = _rescue_moves(state[0], _missed_curves(targets, state[3]), medians, singles, frozen)
+    pos = since = 0
+    while state[2] > 0 and moves and since < len(moves) and budget[0] > max(stop, 0):
+        move = moves[pos % len(moves)]
+        pos += 1
+        since += 1
+        trial = _rescue_try(state, move, targets, keys, budget)
+        if trial is not None and (trial[2], trial[1]) < (state[2], state[1] - 1e-12):
+            state = trial
+            moves = _rescue_moves(
+                state[0], _missed_curves(targets, state[3]), medians, singles, frozen
+            )
+            since = 0
+            pos = pos % max(len(moves), 1)
+    return state
+
+
+def _rescue_kicks(st: _SurvivalState, curves, medians, cache) -> list:
+    """Compound moves about each missed curve's median death, in this order: a later death tied
+    to it (a tie is how a curve of an even count with no censoring before its median steps over
+    S = 0.5; the death next in time may hold another group's curve, so every later one is tried),
+    a neighbouring death (two either way) tied to it or it to them, two neighbouring deaths
+    moved into the target median's printed bin, a survivor censored just after it made a death
+    at its time."""
+    groups = st.groups()
+    kicks = []
+    for which, grp in curves:
+        tm = cache[(which, grp)]["median"]
+        if not math.isfinite(tm):
+            continue
+        members = np.flatnonzero(groups["all" if grp is None else grp])
+        t, e = (st.os, st.ose) if which == "os" else (st.pfs, st.pfe)
+        deaths = [int(i) for i in members[np.argsort(t[members], kind="stable")] if e[i] == 1]
+        p = next(k for k, i in enumerate(deaths) if t[i] >= tm)
+        near = deaths[max(p - 2, 0) : p + 3]
+        m = deaths[p]
+        kicks += [((which, q, float(tm)),) for q in deaths[p + 1 :]]
+        for q in near:
+            if q != m:
+                if t[q] < tm:
+                    kicks.append(((which, q, float(tm)),))
+                kicks.append(((which, m, float(t[q])),))
+        target = medians.get((which, grp))
+        if target is not None:
+            for i, j in zip(near[:-1], near[1:], strict=True):
+                kicks += [((which, i, v), (which, j, v)) for v in target[1]]
+        if which == "os":
+            nxt = t[deaths[p + 1]] if p + 1 < len(deaths) else math.inf
+            for c in members[(e[members] == 0) & (t[members] <= nxt + 2.0)]:
+                kicks.append((("event", int(c), None), ("os", int(c), float(tm))))
+    return kicks
+
+
+def rescue_survival(df: pd.DataFrame, *, max_evals: int = RESCUE_EVALS):
+    """Deterministic local search for a chain whose annealing still misses a feasible survival
+    target (most often the disease-control OS median 11.7 with its interval 1.9-21.4, a needle).
+
+    Only the curves that miss a feasible target (or sit exactly on S = 0.5) are searched: for
+    each, the patients of its group between :data:`RESCUE_WINDOW` of the group's ordered times
+    (nearest the target median first) get, in a fixed order, every time step of
+    :data:`RESCUE_STEPS` either way, a jump into the target median's printed bin (0.01-month
+    grid), an event toggle, a swap of their OS (or whole survival record) with each other
+    patient, and a swap of the group label with each patient of the other group. The first move
+    that lowers (feasible-target loss, total loss) of :func:`_survival_loss` (lexicographically)
+    and keeps every patient valid is taken, and the scan goes on from there over the
+    neighbourhood of the new state; it stops when every feasible target is hit, after a full
+    scan without improvement, or after ``max_evals`` evaluations. Then kicks
+    (:func:`_rescue_kicks`: compound moves that tie deaths at a missed curve's median or move two
+    of them into its printed bin) are tried in order, each followed by a descent over single
+    times of the other patients (at most :data:`RESCUE_KICK_EVALS` evaluations); a kick is kept
+    when that ends lower than the state before it, and the kicks of the new state are tried
+    next. No random numbers: the result depends on ``df`` alone.
+
+    Returns
+    -------
+    frame, loss, feasible_loss
+
+    Examples
+    --------
+    The book's cohort already hits every feasible target, so nothing moves:
+
+    >>> from analysis.cohort import load_cohort
+    >>> frame, loss, feasible_loss = rescue_survival(load_cohort())
+    >>> feasible_loss, frame[["os_months", "os_event"]].equals(load_cohort()[["os_months", "os_event"]])
+    (0.0, True)
+    """
+    raw = _survival_targets()
+    targets = _compile_targets(raw) + survival_cox_targets()
+    keys = _curve_keys(targets)
+    medians = {}
+    for q, kind, row, _ in raw:
+        if kind == "median" and q in SURVIVAL_QUANTITIES:
+            lo, hi = _rounding_interval(row["value"], int(row["decimals"]))
+            grid = np.arange(math.ceil(lo * 100 - 1e-9), math.ceil(hi * 100 - 1e-9)) / 100.0
+            if grid.size > 12:
+                grid = grid[np.linspace(0, grid.size - 1, 12).round().astype(int)]
+            medians[SURVIVAL_QUANTITIES[q]] = (row["value"], tuple(float(g) for g in grid))
+    st = _SurvivalState(df)
+    cur, cur_f, cache = _survival_loss(st, targets, {})
+    budget = [max_evals]
+    state = (st, cur, cur_f, cache)
+    state = _rescue_descend(state, targets, keys, medians, budget, singles=False)
+    # kicks: a tie or a jump into the printed bin of two neighbouring deaths at a missed curve's
+    # crossing, then a descent over single times; kept when the pair ends lower
+    tried = set()
+    while state[2] > 0 and budget[0] > 0:
+        for kick in _rescue_kicks(state[0], _missed_curves(targets, state[3]), medians, state[3]):
+            if kick in tried or budget[0] <= 0:
+                continue
+            tried.add(kick)
+            trial = _rescue_try(state, ("multi", kick, None), targets, keys, budget)
+            if trial is None:
+                continue
+            trial = _rescue_descend(
+                trial, targets, keys, medians, budget, singles=True, limit=RESCUE_KICK_EVALS,
+                frozen={m[1] for m in kick},
+            )  # fmt: skip
+            if (trial[2], trial[1]) < (state[2], state[1] - 1e-12):
+                state = trial
+                break
+        else:
+            break
+    st, cur, cur_f, cache = state
+    out = df.copy()
+    out["os_months"], out["os_event"] = st.os, st.ose.astype(int)
+    out["pfs_months"], out["pfs_event"] = st.pfs, st.pfe.astype(int)
+    out["prior_tace_sessions"] = st.prior.astype(int)
+    out["additional_tace"] = st.add.astype(int)
+    out["best_response"] = np.where(st.dc, "SD", "PD")
+    return out, cur, cur_f
+
+
 # --------------------------------------------------------------------------------------------
 # finishing, the public entry point and the target table
 # --------------------------------------------------------------------------------------------
@@ -1677,7 +1990,30 @@ CHAINS_PER_ROUND = 2
 DEFAULT_CHAINS = 4
 
 
-def _run_chain(args) -> tuple[float, float, str]:
+def _run_chain(args) -> tuple[float, float, str, tuple]:
+    """A chain: ``(feasible loss, loss, cohort CSV text, (annealed frame, generator))``, the last
+    for :func:`_rescue_chain`."""
+    seed_seq, steps, spec = args
+    df, loss, loss_f, rng = _anneal_chain(args)
+    pending = (df, copy.deepcopy(rng))
+    df = _finish(df, spec, rng)
+    return loss_f, loss, format_cohort(df), pending
+
+
+def _rescue_chain(args) -> tuple[float, float, str] | None:
+    """:func:`rescue_survival` on a chain's annealed frame, finished with the chain's generator
+    where :func:`_finish` took it: the chain's new ``(feasible loss, loss, text)``, or None when
+    the rescue lowers nothing (the chain keeps its cohort)."""
+    (df, rng), loss_f, loss, spec, max_evals = args
+    df2, loss2, loss_f2 = rescue_survival(df, max_evals=max_evals)
+    if not (loss_f2, loss2) < (loss_f, loss):
+        return None
+    return loss_f2, loss2, format_cohort(_finish(df2, spec, rng))
+
+
+def _anneal_chain(args):
+    """A chain's survival calibration before :func:`_finish`: ``(frame, loss, feasible loss,
+    generator)``, the generator where :func:`_finish` continues it."""
     seed_seq, steps, spec = args
     rng = np.random.Generator(np.random.PCG64(seed_seq))
     df = draw_initial(rng, spec)
@@ -1689,8 +2025,7 @@ def _run_chain(args) -> tuple[float, float, str]:
         )
         if (loss_f2, loss2) < (loss_f, loss):
             df, loss, loss_f = df2, loss2, loss_f2
-    df = _finish(df, spec, rng)
-    return loss_f, loss, format_cohort(df)
+    return df, loss, loss_f, rng
 
 
 def _parse(text: str) -> pd.DataFrame:
@@ -1716,7 +2051,19 @@ def synthesize(
     (:func:`anneal_survival`, with a cooler polishing run when a feasible target is still missed)
     and filling the timing columns (:func:`_finish`). Chains run in rounds of
     :data:`CHAINS_PER_ROUND`; the search stops after the first round in which a chain hits every
-    feasible target. The winner is the finished chain with the smallest (feasible-target loss,
+    feasible target. When no chain of a round does, every chain of that round is *rescued*
+    before the next round is decided on: :func:`rescue_survival` runs a deterministic local
+    search (no random numbers) from the chain's annealed state over moves that touch only the
+    patients about the medians of the curves that still miss (most often the disease-control OS
+    median 11.7 with its interval 1.9-21.4, which needs two tied deaths in [11.65, 11.70) and a
+    standard error within 1%), accepting a move only when it lowers (feasible-target loss, total
+    loss) of the annealer's own survival loss (at most :data:`RESCUE_EVALS` evaluations and half
+    the chain's ``steps``); a chain whose loss falls is finished again with
+    its generator where :func:`_finish` took it, so a rescued chain is as deterministic as any
+    other. A round rescued to a hit ends the search like any other. Rounds in which a chain hits
+    without help are never rescued, so their cohorts (``data/cohort.csv`` among them) are the
+    same as without the rescue; a seed whose first round fails may now end in that round. The
+    winner is the finished chain with the smallest (feasible-target loss,
     total loss, chain index), so the result does not depend on how the chains are scheduled or
     on the number of workers. Chains run in parallel processes when ``workers`` (default:
     ``min(chains, os.cpu_count())``) is above 1. Finally the Cox phase
@@ -1785,8 +2132,25 @@ def synthesize(
                 for k in members:
                     results[k] = _run_chain(jobs[k])
                     bar.update(1)
+            pending = {k: results[k][3] for k in members}
+            results = [r if r is None else r[:3] for r in results]
             # a round in which some chain hit every feasible target ends the search; the rule
             # depends only on results, never on timing, so the winner is deterministic
+            if any(results[k][0] == 0 for k in members):
+                break
+            # none did: rescue every chain of the round (deterministic, no random numbers)
+            # (its budget: at most half the chain's annealing steps, so a short search stays short)
+            budget = min(RESCUE_EVALS, steps // 2)
+            rescue_jobs = [
+                (pending[k], results[k][0], results[k][1], spec, budget) for k in members
+            ]
+            if pool is not None:
+                rescued = list(pool.map(_rescue_chain, rescue_jobs))
+            else:
+                rescued = [_rescue_chain(job) for job in rescue_jobs]
+            for k, r in zip(members, rescued, strict=True):
+                if r is not None:
+                    results[k] = r
             if any(results[k][0] == 0 for k in members):
                 break
     finally:
