@@ -1596,13 +1596,15 @@ def anneal_survival(
     return out, loss, loss_f
 
 
-#: The rescue (:func:`rescue_survival`): time steps (months, both signs) tried for one patient,
-#: the share of a curve's patients (by rank of time) around its median whose moves are tried,
-#: and the most loss evaluations one rescue makes.
+#: The rescue (:func:`rescue_survival`): time steps (months, both signs) tried for one patient.
 RESCUE_STEPS = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0)
+#: The share of a curve's patients (by rank of time) around its median whose moves are tried.
 RESCUE_WINDOW = (0.2, 0.8)
+#: The narrower share whose pairs of deaths are tied or moved into the printed bin together.
 RESCUE_PAIR_WINDOW = (0.35, 0.65)
+#: The most loss evaluations one rescue makes.
 RESCUE_EVALS = 20_000
+#: The most loss evaluations of the search that follows one kick.
 RESCUE_KICK_EVALS = 800
 
 
