@@ -60,16 +60,14 @@ pdf: $(STAMP) chromium ## print each chapter and the whole book to _build/pdf/ (
 # each notebook's cells on one worker (--dist loadfile).
 XDIST := -n 3 --dist loadgroup
 
-# `make test` keeps both cores busy to the end: its three parts start together, the tests that do
-# not need the built book (`unit`), the book's build followed by its browser tests (`browser`:
-# one process, one tour of the pages) and nbval (the golden notebooks, executed on their own),
-# so that no part runs alone at the end (measured: with nbval waiting for a free slot after the
-# book, the browser tests ran alone for the last 35 s). Each part's output is printed in one
-# block when it ends (--output-sync).
+# `make test` keeps both cores busy: the book's build runs one chapter kernel at a time, so the
+# tests that do not need the built book (`unit`) run beside it; once the book is built, its
+# browser tests (`browser`: one process, one tour of the pages), then nbval, take the freed
+# slot. Each part's output is printed in one block when it ends (--output-sync).
 test: $(STAMP) chromium ## set up, build the book, run every test (unit, doctests, layers, goldens, nbval, browser, lint)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(MAKE) --no-print-directory -j3 --output-sync=target unit browser nbval
+	$(MAKE) --no-print-directory -j2 --output-sync=target unit browser nbval
 
 browser: $(STAMP) chromium book ## build the book, then its browser tests (pytest -m book)
 	$(BIN)/python -m pytest -m book tests
