@@ -233,7 +233,7 @@ def test_settling_while_a_candidate_runs_exits_cleanly(tmp_path):
 
     import psutil
 
-    options = {"chains": 1, "steps": 1500}
+    options = {"chains": 1, "steps": 800}
     seeds = ensemble.member_seeds(11, 12)
     cache = tmp_path / "cache"
     folder = cache / ensemble.fingerprint(options)
@@ -251,7 +251,7 @@ def test_settling_while_a_candidate_runs_exits_cleanly(tmp_path):
     argv = ["ensemble", "--n", "3", "--seed", "11", "--workers", "2", "--chains", "1"]
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "analysis", *argv, "--steps", "1500"]
+            [sys.executable, "-m", "analysis", *argv, "--steps", "800"]
             + ["--cache", str(cache), "--out", str(tmp_path / "s.csv")],
             capture_output=True,
             text=True,
