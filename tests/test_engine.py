@@ -364,3 +364,16 @@ def test_the_package_needs_no_lifelines_at_runtime():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_breslow_matches_r_printed_output_on_tied_data():
+    """R's survival package, tests/book1.R (Therneau and Grambsch, appendix, data set 1; printed
+    in tests/book1.Rout.save): ``coxph(Surv(time, status) ~ x, test1, method = "breslow")`` on
+    times 9, 1, 1, 6, 6, 8 (a death and a censoring tied at 1, two deaths tied at 6; the row with
+    a missing status left out). R asserts coef = log(1.5 + sqrt(33)/2) and prints, for the
+    centred linear predictor (x = 1 against the mean 1/2), lp 0.7376425 with se.fit 0.6278672:
+    so coef = 2 x 0.7376425 and its SE = 2 x 0.6278672, to R's seven printed digits."""
+    fit = engine.cox_fit([0, 1, 1, 1, 0, 0], [9, 1, 1, 6, 6, 8], [1, 1, 0, 1, 1, 0], ties="breslow")
+    assert abs(fit.beta[0] - math.log(1.5 + math.sqrt(33) / 2)) < 1e-9
+    assert round(fit.beta[0] / 2, 7) == 0.7376425
+    assert round(fit.se[0] / 2, 7) == 0.6278672
