@@ -1380,6 +1380,19 @@ STAGE_SHARES = (0.0, 0.0, 1.0)
 LATER_STAGE_T = 0.3
 
 
+def _toggle_event(st: _SurvivalState, i: int) -> None:
+    """Patient ``i`` dies instead of being censored, or the reverse (an annealing and a rescue
+    move): a death also ends PFS; a censoring censors PFS too where it ended at the same time
+    for a patient with disease control."""
+    if st.ose[i] == 1:
+        st.ose[i] = 0.0
+        if st.pfs[i] == st.os[i] and st.dc[i]:
+            st.pfe[i] = 0.0
+    else:
+        st.ose[i] = 1.0
+        st.pfe[i] = 1.0
+
+
 def _anneal_stage(
     st, raw, rng, steps, t_start, t_end, stage, floor, os_medians, pfs_medians, progress
 ):
@@ -1478,13 +1491,7 @@ def _anneal_stage(
             st.add[i], st.add[j] = False, True
             touched = ()
         else:  # event
-            if st.ose[i] == 1:
-                st.ose[i] = 0.0
-                if st.pfs[i] == st.os[i] and st.dc[i]:
-                    st.pfe[i] = 0.0
-            else:
-                st.ose[i] = 1.0
-                st.pfe[i] = 1.0
+            _toggle_event(st, i)
             touched = (i,)
         if not all(st.valid(k) for k in touched):
             st = old
@@ -1716,13 +1723,7 @@ def _apply_rescue_move(st: _SurvivalState, move, i, v):
             _apply_rescue_move(st, which, k, value)
         return who, which
     if move == "event":
-        if st.ose[i] == 1:
-            st.ose[i] = 0.0
-            if st.pfs[i] == st.os[i] and st.dc[i]:
-                st.pfe[i] = 0.0
-        else:
-            st.ose[i] = 1.0
-            st.pfe[i] = 1.0
+        _toggle_event(st, i)
         return (i,), "event"
     j = v
     if move in ("swap_os", "swap_all"):
