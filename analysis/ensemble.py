@@ -481,8 +481,8 @@ def run_ensemble(
     or the cluster at ``scheduler``. Candidates are submitted in index order, as many as are
     still needed (and, for more members than workers, never fewer than the workers, so that no
     worker idles near the end); those not needed once the members are settled are cancelled
-    (finished ones stay cached; on the local cluster those still computing are stopped,
-    ``_abandon``, so that the cluster closes at once and cleanly). ``log`` receives one line
+    (finished ones stay cached; a worker still computing one is stopped when the local cluster
+    closes). ``log`` receives one line
     per finished candidate and one for the cancelled. Each member's payload holds its ``candidate``
     index. ``record``, when given, is filled with ``candidates`` (deciding the members) and the
     cache's timing logs (:func:`cache_timings`).
@@ -612,8 +612,6 @@ def run_ensemble(
                 top_up()
             if running:  # speculative candidates no longer needed
                 client.cancel(list(running))
-                if cluster is not None:  # our own workers: stop them computing (not a user's)
-                    client.run(_abandon, [fut.key for fut in running])
                 k = len(running)
                 say(f"ensemble: {k} candidate{'s' * (k > 1)} no longer needed, cancelled")
     finally:
@@ -661,45 +659,6 @@ def _quiet_distributed():
         yield
     finally:
         logger.setLevel(level)
-
-
-class Abandoned(BaseException):
-    """Raised in a worker thread still computing a candidate the ensemble no longer needs.
-
-    A ``BaseException``, so that no ``except Exception`` in the computation swallows it.
-    """
-
-
-async def _abandon(keys: list, dask_worker=None, wait: float = 30.0) -> int:
-    """Stop the threads of a worker computing ``keys`` (run on each worker by ``Client.run``).
-
-    A cancelled Dask task that has started keeps running in its worker's thread, and closing the
-    cluster then waits for it, up to the nanny's timeout, after which the nanny kills the worker
-    process: its multiprocessing objects (the synthesis' ``tqdm`` bar creates a named semaphore)
-    are never released, and the resource tracker warns of leaked semaphores at exit (with
-    distributed's warnings about the killed worker and the cancelled instruction). So each
-    such thread gets :class:`Abandoned` raised in it (``PyThreadState_SetAsyncExc``; Python
-    checks for it between bytecodes, so within milliseconds), its task ends as an error of a
-    cancelled task (discarded) and the worker, idle, closes normally. Returns the number of
-    threads stopped; waits at most ``wait`` seconds for them.
-    """
-    import asyncio
-    import ctypes
-
-    def busy() -> list[int]:
-        return [t for t, key in list(dask_worker.active_threads.items()) if key in keys]
-
-    with dask_worker.active_threads_lock:  # a thread leaves the table under this lock
-        threads = busy()
-        for ident in threads:
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                ctypes.c_ulong(ident), ctypes.py_object(Abandoned)
-            )
-    deadline = time.monotonic() + wait
-    # the thread has returned and the worker has processed the task's end
-    while (busy() or dask_worker.state.executing) and time.monotonic() < deadline:
-        await asyncio.sleep(0.01)
-    return len(threads)
 
 
 def _append_json(path: Path, payload: dict) -> None:

@@ -1380,6 +1380,19 @@ STAGE_SHARES = (0.0, 0.0, 1.0)
 LATER_STAGE_T = 0.3
 
 
+def _swap_dirty_keys(keys, move: str, touched, st: _SurvivalState) -> list:
+    """The curves an exchange of two patients' OS (``swap_os``) or whole outcome (``swap_all``)
+    can change: those of the groups the two patients are in, not the whole cohort's (the same
+    times in it), and no PFS curve for ``swap_os``."""
+    dirty = [
+        k for k in _dirty_keys(keys, "os", touched, st)
+        if k[1] is not None and not (move == "swap_all" and k[0] == "pfs")
+    ]  # fmt: skip
+    if move == "swap_os":
+        dirty = [k for k in dirty if k[0] != "pfs"]
+    return dirty
+
+
 def _toggle_event(st: _SurvivalState, i: int) -> None:
     """Patient ``i`` dies instead of being censored, or the reverse (an annealing and a rescue
     move): a death also ends PFS; a censoring censors PFS too where it ended at the same time
@@ -1499,12 +1512,7 @@ def _anneal_stage(
         if move == "prior" and (st.prior[i] > 4) == (st.prior[j] > 4):
             continue  # same group: nothing the targets see changes
         if move in ("swap_os", "swap_all"):
-            dirty = [
-                k for k in _dirty_keys(keys, "os", touched, st)
-                if k[1] is not None and not (move == "swap_all" and k[0] == "pfs")
-            ]  # fmt: skip
-            if move == "swap_os":
-                dirty = [k for k in dirty if k[0] != "pfs"]
+            dirty = _swap_dirty_keys(keys, move, touched, st)
         else:
             dirty = _dirty_keys(keys, move, touched, old if move in ("os", "event") else st)
         if move in ("os", "event"):
@@ -1753,12 +1761,7 @@ def _rescue_try(state, move, targets, keys, budget):
     if not all(trial.valid(k) for k in touched):
         return None
     if name in ("swap_os", "swap_all"):
-        dirty = [
-            k for k in _dirty_keys(keys, "os", touched, trial)
-            if k[1] is not None and not (name == "swap_all" and k[0] == "pfs")
-        ]  # fmt: skip
-        if name == "swap_os":
-            dirty = [k for k in dirty if k[0] != "pfs"]
+        dirty = _swap_dirty_keys(keys, name, touched, trial)
     elif name in ("os", "event"):
         dirty = list(
             dict.fromkeys(
@@ -2114,7 +2117,9 @@ def synthesize(
     children = np.random.SeedSequence(int(seed)).spawn(chains)
     jobs = [(c, steps, spec) for c in children]
     workers = min(chains, os.cpu_count() or 1) if workers is None else workers
-    bar = tqdm(total=chains, desc="synthesize (chains)", disable=not progress, leave=False)
+    # no bar at all without progress: tqdm creates a multiprocessing lock (a named semaphore)
+    # even when disabled, which a Dask worker killed at shutdown would leak
+    bar = tqdm(total=chains, desc="synthesize (chains)", leave=False) if progress else None
     results: list = [None] * chains
     rounds = [
         list(range(a, min(a + CHAINS_PER_ROUND, chains)))
@@ -2130,11 +2135,13 @@ def synthesize(
                 futures = {pool.submit(_run_chain, jobs[k]): k for k in members}
                 for fut in cf.as_completed(futures):
                     results[futures[fut]] = fut.result()
-                    bar.update(1)
+                    if bar is not None:
+                        bar.update(1)
             else:
                 for k in members:
                     results[k] = _run_chain(jobs[k])
-                    bar.update(1)
+                    if bar is not None:
+                        bar.update(1)
             pending = {k: results[k][3] for k in members}
             results = [r if r is None else r[:3] for r in results]
             # a round in which some chain hit every feasible target ends the search; the rule
@@ -2159,7 +2166,8 @@ def synthesize(
     finally:
         if pool is not None:
             pool.shutdown()
-    bar.close()
+    if bar is not None:
+        bar.close()
     done = [c for c in range(chains) if results[c] is not None]
     k = min(done, key=lambda c: (results[c][0], results[c][1], c))
     df = _parse(results[k][2])
