@@ -776,3 +776,324 @@ def free_block_anneal(
         out[bc] = out[bc].to_numpy()[best_perm]
     end = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
     return out, start, end
+
+
+# --------------------------------------------------------------- univariate block search
+
+#: Blocks searched by :func:`uni_block_anneal`, in order, with their annealing steps.
+UNI_STEPS = {
+    "liver": 8_000, "tumour_stage": 6_000, "prior_tace": 3_000, "ast": 3_000, "alt": 2_000,
+    "crp": 3_000, "afp": 2_000, "tumour_number": 2_000, "sex": 2_000,
+}  # fmt: skip
+#: Start and end temperature of :func:`uni_block_anneal` (geometric cooling per block).
+UNI_T_START, UNI_T_END = 0.5, 0.002
+#: Share of the tumour-stage moves that exchange only the PVTT grade (with its vascular-invasion
+#: flag) between two patients of the same BCLC stage.
+PVTT_SHARE = 0.5
+PVTT_COLUMNS = ["pvtt", "refractory_vascular_invasion"]
+#: Share of the liver moves that give a patient outside the commonest Child-Pugh score (the
+#: small score-5, 7 and 8 groups, whose SEs rest on few deaths) the values of a patient who died.
+LIVER_FOCUS = 0.5
+
+
+def _stage_reason(pvtt, extrahepatic, ecog) -> np.ndarray:
+    """A BCLC-C reason per patient: portal invasion (Vp1-4), extrahepatic spread or ECOG 1-2."""
+    return (np.asarray(pvtt) != "Vp0") | (np.asarray(extrahepatic) == 1) | (np.asarray(ecog) >= 1)
+
+
+def uni_block_anneal(
+    df: pd.DataFrame, rng: np.random.Generator, *, steps: dict | None = None
+) -> tuple[pd.DataFrame, tuple, tuple]:
+    """Anneal each block on its own univariate cells, the multivariable rows held.
+
+    For each block of :data:`UNI_STEPS` in turn (in that order): simulated annealing over
+    exchanges of the block between two patients (prior TACE within its 2-4 / > 4 group, as in
+    :func:`anneal_table2`) on the sum of :func:`cell_miss` over the block's univariate cells.
+    The multivariable rows are a hard constraint: when the block carries a multivariable term, a
+    move the Metropolis rule accepts is refitted with the multivariable model and undone unless
+    every row still agrees in direction and significance (the multivariable fit, about twice a
+    univariate one, is paid only for accepted moves). In the liver block a share
+    :data:`LIVER_FOCUS` of the moves give a patient of a small Child-Pugh group (score 5, 7, 8)
+    the values of a patient who died; in the tumour-stage block a share :data:`PVTT_SHARE` of
+    the moves exchange only the PVTT grade and its vascular-invasion flag between two patients of
+    the same BCLC stage, provided neither patient of stage C loses its only stage-C reason
+    (portal invasion, extrahepatic spread, ECOG 1-2). The best state visited wins by (the block's
+    univariate entries printed, multivariable entries printed, -loss); it replaces the block's
+    arrangement only when a fit from scratch confirms every row agreeing and at least as many
+    univariate entries. The univariate models of a block involve no other block, so the
+    univariate count never falls. Returns the frame and :func:`_tallies` before and after.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> frame, before, after = uni_block_anneal(load_cohort(), np.random.default_rng(1), steps={"sex": 5})
+    >>> len(frame), after[0] >= before[0], after[2] >= min(before[2], 11)
+    (82, True, True)
+    """
+    steps = UNI_STEPS if steps is None else steps
+    cells = table2_cells()
+    rows = multivariable_rows()
+    multi_cells = [c for c in cells if c["model"] == "multi"]
+    out = df.copy()
+    start = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+    n = len(out)
+    many = out["prior_tace_sessions"].to_numpy() > 4
+    for block, n_steps in steps.items():
+        fits = Table2Fits(paper.design_matrix(out, "implied"))
+        present = [c for c in BLOCK_TERMS[block] if c in fits.idx]
+        if not present or n_steps <= 0:
+            continue
+        ix = [fits.idx[c] for c in present]
+        models = fits.models_of(block)
+        mine = [c for c in cells if c["model"] == "uni" and c["term"] in present]
+        cols = BLOCKS[block]
+        vals = out[cols].to_numpy(object).copy()  # the block's columns, patient order
+        sub = [cols.index(c) for c in PVTT_COLUMNS] if block == "tumour_stage" else []
+        sub_ix = [fits.idx[c] for c in ("pvtt_vp1_2", "pvtt_vp3_4") if c in fits.idx]
+        if block == "liver":
+            k_score = cols.index("child_pugh_score")
+            scores, counts = np.unique(vals[:, k_score].astype(int), return_counts=True)
+            common_score = scores[np.argmax(counts)]
+            dead = np.flatnonzero(out["os_event"].to_numpy() == 1)
+        if sub:
+            stage = out["bclc_stage"].to_numpy()  # fixed under PVTT-only moves
+            k_ecog, k_ext = cols.index("ecog_ps"), cols.index("refractory_extrahepatic")
+
+        uni_models = [m for m in models if m != ("multi",)]
+        held = ("multi",) in models  # the block moves the multivariable model
+
+        def uni_loss(fits=fits, models=uni_models, mine=mine):
+            f = fits.fit(models)
+            loss, printed = 0.0, {}
+            for c in mine:
+                d = cell_miss(*f[("uni", c["term"])], c)
+                loss += d
+                printed[c["id"]] = printed.get(c["id"], True) and d == 0.0
+            return loss, sum(printed.values())
+
+        def multi_ok(fits=fits):
+            """(every row agrees, multivariable entries printed)."""
+            f = fits.fit([("multi",)])
+            for term, (lo, up, significant) in rows.items():
+                b, s = f.get(("multi", term), (math.nan, math.nan))
+                if not (math.isfinite(b) and math.isfinite(s) and s > 0):
+                    return False, 0
+                p = math.erfc(abs(b) / s / math.sqrt(2.0))
+                if not (lo - 0.0005 <= math.exp(b) < up + 0.0005) or (p < 0.05) != significant:
+                    return False, 0
+            printed: dict = {}
+            for c in multi_cells:
+                ok = cell_miss(*f[("multi", c["term"])], c) == 0.0
+                printed[c["id"]] = printed.get(c["id"], True) and ok
+            return True, sum(printed.values())
+
+        cur, cur_hit = uni_loss()
+        held_ok, cur_multi = multi_ok() if held else (True, 0)
+        if not held_ok:
+            continue  # rows already disagree: nothing to hold
+        best_key, best_vals = (cur_hit, cur_multi, -cur), vals.copy()
+        decay = (UNI_T_END / UNI_T_START) ** (1.0 / max(n_steps - 1, 1))
+        temp = UNI_T_START
+        for _ in range(n_steps):
+            temp *= decay
+            i, j = (int(v) for v in rng.integers(n, size=2))
+            move_cols, move_ix = None, ix
+            if block == "liver" and rng.random() < LIVER_FOCUS:
+                rare = np.flatnonzero(vals[:, k_score] != common_score)
+                i = int(rare[rng.integers(rare.size)])
+                j = int(dead[rng.integers(dead.size)])
+            elif sub and rng.random() < PVTT_SHARE:
+                same = np.flatnonzero(stage == stage[i])
+                j = int(same[rng.integers(same.size)])
+                move_cols, move_ix = sub, sub_ix
+            elif block == "prior_tace":
+                same = np.flatnonzero(many == many[i])
+                j = int(same[rng.integers(same.size)])
+            if i == j or np.array_equal(fits.x[fits.pos[i], move_ix], fits.x[fits.pos[j], move_ix]):
+                continue
+            if move_cols is not None:
+                pv, ext, ecog = vals[:, sub[0]], vals[:, k_ext], vals[:, k_ecog]
+                before = _stage_reason(pv[[i, j]], ext[[i, j]], ecog[[i, j]])
+                after = _stage_reason(pv[[j, i]], ext[[i, j]], ecog[[i, j]])
+                if np.any((stage[[i, j]] == "C") & before & ~after):
+                    continue
+            fits.swap(i, j, move_ix)
+            saved, saved_beta = dict(fits.fits), dict(fits.beta)
+            new, new_hit = uni_loss()
+            accept = new <= cur or rng.random() < math.exp(-(new - cur) / temp)
+            if accept and held:
+                accept, new_multi = multi_ok()  # the rows are a hard constraint
+            if accept:
+                cur = new
+                if move_cols is not None:
+                    vals[np.ix_([i, j], sub)] = vals[np.ix_([j, i], sub)]
+                else:
+                    vals[[i, j]] = vals[[j, i]]
+                key = (new_hit, new_multi if held else 0, -new)
+                if key > best_key:
+                    best_key, best_vals = key, vals.copy()
+            else:
+                fits.swap(i, j, move_ix)
+                fits.fits, fits.beta = saved, saved_beta
+        trial = out.copy()
+        trial[cols] = best_vals
+        trial[cols] = trial[cols].astype(df[cols].dtypes.to_dict())
+        # checked again from scratch (fits started at zero, as every reader of the cohort fits)
+        now = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+        then = _tallies(Table2Fits(paper.design_matrix(trial, "implied")).fit(), cells, rows)
+        if then[2] >= now[2] and then[0] >= now[0]:
+            out = trial
+    end = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+    return out, start, end
+
+
+#: Most exchanges :func:`uni_block_polish` makes per block, and the candidates refitted exactly.
+UNI_POLISH_MOVES = 25
+UNI_SHORTLIST = 6
+
+
+def uni_block_polish(
+    df: pd.DataFrame, *, moves: int = UNI_POLISH_MOVES, shortlist: int = UNI_SHORTLIST
+) -> tuple[pd.DataFrame, tuple, tuple]:
+    """Steepest descent per block on its own univariate cells, the multivariable rows held.
+
+    For each block of :data:`UNI_STEPS` in turn, up to ``moves`` times: every admissible
+    exchange of the block between two patients (prior TACE within its group; in the tumour-stage
+    block also PVTT-only exchanges within a BCLC stage, as in :func:`uni_block_anneal`) is
+    screened at once by a batched Newton-Raphson of the block's univariate models
+    (:func:`_batched_fit`); the ``shortlist`` best are refitted exactly, and the best one that
+    lowers the block's univariate loss (the sum of :func:`cell_miss`) while every multivariable
+    row still agrees is made. Deterministic. Returns the frame and :func:`_tallies` before and
+    after.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> frame, before, after = uni_block_polish(load_cohort(), moves=0)
+    >>> before == after
+    True
+    """
+    cells = table2_cells()
+    rows = multivariable_rows()
+    out = df.copy()
+    start = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+    n = len(out)
+    many = out["prior_tace_sessions"].to_numpy() > 4
+    ii, jj = np.triu_indices(n, 1)
+    for block in UNI_STEPS:
+        fits = Table2Fits(paper.design_matrix(out, "implied"))
+        present = [c for c in BLOCK_TERMS[block] if c in fits.idx]
+        if not present or moves <= 0:
+            continue
+        ix = [fits.idx[c] for c in present]
+        models = fits.models_of(block)
+        uni_models = [m for m in models if m != ("multi",)]
+        held = ("multi",) in models
+        mine = [c for c in cells if c["model"] == "uni" and c["term"] in present]
+        cols = BLOCKS[block]
+        vals = out[cols].to_numpy(object).copy()
+        sub = [cols.index(c) for c in PVTT_COLUMNS] if block == "tumour_stage" else []
+        sub_ix = [fits.idx[c] for c in ("pvtt_vp1_2", "pvtt_vp3_4") if c in fits.idx]
+        kinds = [(ix, None)] + ([(sub_ix, sub)] if sub else [])
+
+        def uni_loss(fits=fits, models=uni_models, mine=mine):
+            f = fits.fit(models)
+            return sum(cell_miss(*f[("uni", c["term"])], c) for c in mine)
+
+        def multi_ok(fits=fits):
+            f = fits.fit([("multi",)])
+            for term, (lo, up, significant) in rows.items():
+                b, s = f.get(("multi", term), (math.nan, math.nan))
+                if not (math.isfinite(b) and math.isfinite(s) and s > 0):
+                    return False
+                p = math.erfc(abs(b) / s / math.sqrt(2.0))
+                if not (lo - 0.0005 <= math.exp(b) < up + 0.0005) or (p < 0.05) != significant:
+                    return False
+            return True
+
+        if held and not multi_ok():
+            continue
+        cur = uni_loss()
+        for _ in range(moves):
+            if cur == 0.0:
+                break
+            cands = []
+            for move_ix, move_sub in kinds:
+                xp = fits.x[:, move_ix][fits.pos]  # patient order
+                ok = np.any(xp[ii] != xp[jj], axis=1)
+                if block == "prior_tace":
+                    ok &= many[ii] == many[jj]
+                if move_sub is not None:
+                    stage = out["bclc_stage"].to_numpy()
+                    ok &= stage[ii] == stage[jj]
+                    pv = vals[:, sub[0]]
+                    ext, ecog = (
+                        vals[:, cols.index("refractory_extrahepatic")],
+                        vals[:, cols.index("ecog_ps")],
+                    )
+                    r_i, r_j = (
+                        _stage_reason(pv[ii], ext[ii], ecog[ii]),
+                        _stage_reason(pv[jj], ext[jj], ecog[jj]),
+                    )
+                    n_i, n_j = (
+                        _stage_reason(pv[jj], ext[ii], ecog[ii]),
+                        _stage_reason(pv[ii], ext[jj], ecog[jj]),
+                    )
+                    c_stage = stage[ii] == "C"
+                    ok &= ~(c_stage & ((r_i & ~n_i) | (r_j & ~n_j)))
+                ci, cj = ii[ok], jj[ok]
+                if ci.size == 0:
+                    continue
+                score = np.zeros(ci.size)
+                for m in uni_models:
+                    mcols = list(m)
+                    mix = [fits.idx[c] for c in mcols]
+                    if not set(mix) & set(move_ix):  # unchanged by the move: its current loss
+                        score += sum(
+                            cell_miss(*fits.fits[("uni", c["term"])], c)
+                            for c in mine if c["term"] in mcols
+                        )  # fmt: skip
+                        continue
+                    base = fits.x[:, mix]
+                    xs = np.broadcast_to(base, (ci.size,) + base.shape).copy()
+                    a, b = fits.pos[ci], fits.pos[cj]
+                    k = np.arange(ci.size)
+                    xs[k, a], xs[k, b] = base[b], base[a]
+                    beta, se = _batched_fit(fits.risk, xs, fits.beta.get(m, np.zeros(len(mcols))))
+                    for c in mine:
+                        if c["term"] in mcols:
+                            t = mcols.index(c["term"])
+                            score += _cell_miss_vec(beta[:, t], se[:, t], c)
+                for k in np.argsort(score, kind="stable")[:shortlist]:
+                    cands.append((float(score[k]), int(ci[k]), int(cj[k]), move_ix, move_sub))
+            cands.sort(key=lambda c: c[0])
+            best = None
+            for _, i, j, move_ix, move_sub in cands[:shortlist]:
+                saved, saved_beta = dict(fits.fits), dict(fits.beta)
+                fits.swap(i, j, move_ix)
+                new = uni_loss()
+                good = new < cur - 1e-12 and (best is None or new < best[0])
+                if good and held:
+                    good = multi_ok()
+                fits.swap(i, j, move_ix)
+                fits.fits, fits.beta = saved, saved_beta
+                if good:
+                    best = (new, i, j, move_ix, move_sub)
+            if best is None:
+                break
+            cur, i, j, move_ix, move_sub = best
+            fits.swap(i, j, move_ix)
+            fits.fit(models)
+            if move_sub is not None:
+                vals[np.ix_([i, j], sub)] = vals[np.ix_([j, i], sub)]
+            else:
+                vals[[i, j]] = vals[[j, i]]
+        trial = out.copy()
+        trial[cols] = vals
+        trial[cols] = trial[cols].astype(df[cols].dtypes.to_dict())
+        now = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+        then = _tallies(Table2Fits(paper.design_matrix(trial, "implied")).fit(), cells, rows)
+        if then[2] >= now[2] and then[0] >= now[0]:
+            out = trial
+    end = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+    return out, start, end

@@ -39,6 +39,8 @@ from analysis.calibration import (
     polish_table2,
     table2_cells,
     table2_verdicts,
+    uni_block_anneal,
+    uni_block_polish,
 )  # fmt: skip
 from analysis.clinical import child_pugh, child_pugh_class_from_points
 from analysis.formatting import round_half_up, rounded
@@ -1989,6 +1991,8 @@ COX_STEPS = 12_000
 COX_STREAM = 2
 #: Spawn key of the random stream of :func:`analysis.calibration.free_block_anneal`.
 FREE_STREAM = 3
+#: Spawn key of the random stream of :func:`analysis.calibration.uni_block_anneal`.
+UNI_STREAM = 4
 #: Chains run per round (fixed, whatever the number of workers, so that the result does not
 #: depend on the machine): later rounds run only when no chain of a round hit every target.
 CHAINS_PER_ROUND = 2
@@ -2182,6 +2186,10 @@ def synthesize(
         # blocks outside the multivariable model: searched alone on their own cells
         free_rng = np.random.default_rng(np.random.SeedSequence([int(seed), FREE_STREAM]))
         df, _, _ = free_block_anneal(df, free_rng)
+        # every block on its own univariate cells, the multivariable rows held
+        uni_rng = np.random.default_rng(np.random.SeedSequence([int(seed), UNI_STREAM]))
+        df, _, _ = uni_block_anneal(df, uni_rng)
+        df, _, _ = uni_block_polish(df)
         df = _parse(format_cohort(df))
     df.attrs["loss"] = {
         "feasible": results[k][0], "total": results[k][1], "chain": k,
