@@ -791,6 +791,8 @@ UNI_T_START, UNI_T_END = 0.5, 0.002
 #: flag) between two patients of the same BCLC stage.
 PVTT_SHARE = 0.5
 PVTT_COLUMNS = ["pvtt", "refractory_vascular_invasion"]
+#: Weight of the multivariable cells' misses against the block's univariate ones.
+UNI_MULTI_WEIGHT = 0.25
 #: Share of the liver moves that give a patient outside the commonest Child-Pugh score (the
 #: small score-5, 7 and 8 groups, whose SEs rest on few deaths) the values of a patient who died.
 LIVER_FOCUS = 0.5
@@ -799,6 +801,26 @@ LIVER_FOCUS = 0.5
 def _stage_reason(pvtt, extrahepatic, ecog) -> np.ndarray:
     """A BCLC-C reason per patient: portal invasion (Vp1-4), extrahepatic spread or ECOG 1-2."""
     return (np.asarray(pvtt) != "Vp0") | (np.asarray(extrahepatic) == 1) | (np.asarray(ecog) >= 1)
+
+
+def _multi_state(fits: Table2Fits, rows: dict, multi_cells: list) -> tuple[bool, int, float]:
+    """Refit the multivariable model: (every row agrees in direction and significance,
+    multivariable entries printed, sum of :func:`cell_miss` over the multivariable cells)."""
+    f = fits.fit([("multi",)])
+    for term, (lo, up, significant) in rows.items():
+        b, s = f.get(("multi", term), (math.nan, math.nan))
+        if not (math.isfinite(b) and math.isfinite(s) and s > 0):
+            return False, 0, math.inf
+        p = math.erfc(abs(b) / s / math.sqrt(2.0))
+        if not (lo - 0.0005 <= math.exp(b) < up + 0.0005) or (p < 0.05) != significant:
+            return False, 0, math.inf
+    printed: dict = {}
+    loss = 0.0
+    for c in multi_cells:
+        d = cell_miss(*f[("multi", c["term"])], c)
+        loss += d
+        printed[c["id"]] = printed.get(c["id"], True) and d == 0.0
+    return True, sum(printed.values()), loss
 
 
 def uni_block_anneal(
@@ -871,24 +893,8 @@ def uni_block_anneal(
                 printed[c["id"]] = printed.get(c["id"], True) and d == 0.0
             return loss, sum(printed.values())
 
-        def multi_ok(fits=fits):
-            """(every row agrees, multivariable entries printed)."""
-            f = fits.fit([("multi",)])
-            for term, (lo, up, significant) in rows.items():
-                b, s = f.get(("multi", term), (math.nan, math.nan))
-                if not (math.isfinite(b) and math.isfinite(s) and s > 0):
-                    return False, 0
-                p = math.erfc(abs(b) / s / math.sqrt(2.0))
-                if not (lo - 0.0005 <= math.exp(b) < up + 0.0005) or (p < 0.05) != significant:
-                    return False, 0
-            printed: dict = {}
-            for c in multi_cells:
-                ok = cell_miss(*f[("multi", c["term"])], c) == 0.0
-                printed[c["id"]] = printed.get(c["id"], True) and ok
-            return True, sum(printed.values())
-
         cur, cur_hit = uni_loss()
-        held_ok, cur_multi = multi_ok() if held else (True, 0)
+        held_ok, cur_multi, cur_m = _multi_state(fits, rows, multi_cells) if held else (1, 0, 0.0)
         if not held_ok:
             continue  # rows already disagree: nothing to hold
         best_key, best_vals = (cur_hit, cur_multi, -cur), vals.copy()
@@ -922,9 +928,15 @@ def uni_block_anneal(
             new, new_hit = uni_loss()
             accept = new <= cur or rng.random() < math.exp(-(new - cur) / temp)
             if accept and held:
-                accept, new_multi = multi_ok()  # the rows are a hard constraint
+                # delayed acceptance: the rows are a hard constraint, the multivariable cells a
+                # second Metropolis test on their weighted loss
+                accept, new_multi, new_m = _multi_state(fits, rows, multi_cells)
+                d = UNI_MULTI_WEIGHT * (new_m - cur_m)
+                accept = accept and (d <= 0 or rng.random() < math.exp(-d / temp))
             if accept:
                 cur = new
+                if held:
+                    cur_m = new_m
                 if move_cols is not None:
                     vals[np.ix_([i, j], sub)] = vals[np.ix_([j, i], sub)]
                 else:
@@ -1000,23 +1012,21 @@ def uni_block_polish(
             f = fits.fit(models)
             return sum(cell_miss(*f[("uni", c["term"])], c) for c in mine)
 
-        def multi_ok(fits=fits):
-            f = fits.fit([("multi",)])
-            for term, (lo, up, significant) in rows.items():
-                b, s = f.get(("multi", term), (math.nan, math.nan))
-                if not (math.isfinite(b) and math.isfinite(s) and s > 0):
-                    return False
-                p = math.erfc(abs(b) / s / math.sqrt(2.0))
-                if not (lo - 0.0005 <= math.exp(b) < up + 0.0005) or (p < 0.05) != significant:
-                    return False
-            return True
+        multi_cells = [c for c in cells if c["model"] == "multi"]
 
-        if held and not multi_ok():
+        def total(fits=fits, held=held, multi_cells=multi_cells):
+            """The block's univariate loss plus the weighted multivariable one (inf when a
+            multivariable row stops agreeing)."""
+            loss = uni_loss()
+            if held:
+                ok, _, m = _multi_state(fits, rows, multi_cells)
+                loss = loss + UNI_MULTI_WEIGHT * m if ok else math.inf
+            return loss
+
+        cur = total()
+        if not math.isfinite(cur):
             continue
-        cur = uni_loss()
         for _ in range(moves):
-            if cur == 0.0:
-                break
             cands = []
             for move_ix, move_sub in kinds:
                 xp = fits.x[:, move_ix][fits.pos]  # patient order
@@ -1071,10 +1081,8 @@ def uni_block_polish(
             for _, i, j, move_ix, move_sub in cands[:shortlist]:
                 saved, saved_beta = dict(fits.fits), dict(fits.beta)
                 fits.swap(i, j, move_ix)
-                new = uni_loss()
+                new = total()
                 good = new < cur - 1e-12 and (best is None or new < best[0])
-                if good and held:
-                    good = multi_ok()
                 fits.swap(i, j, move_ix)
                 fits.fits, fits.beta = saved, saved_beta
                 if good:

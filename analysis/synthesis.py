@@ -34,7 +34,6 @@ from analysis import engine
 from analysis.calibration import (
     anneal_table2,
     cell_miss,
-    free_block_anneal,
     multivariable_agreement,
     polish_table2,
     table2_cells,
@@ -1989,7 +1988,8 @@ DEFAULT_STEPS = 45_000
 #: Annealing steps of the Cox phase and the spawn key of its random stream.
 COX_STEPS = 12_000
 COX_STREAM = 2
-#: Spawn key of the random stream of :func:`analysis.calibration.free_block_anneal`.
+#: Spawn key once used by :func:`analysis.calibration.free_block_anneal` (no longer run by
+#: :func:`synthesize`; kept so that no later stream reuses it).
 FREE_STREAM = 3
 #: Spawn key of the random stream of :func:`analysis.calibration.uni_block_anneal`.
 UNI_STREAM = 4
@@ -2183,10 +2183,9 @@ def synthesize(
         cox_rng = np.random.default_rng(np.random.SeedSequence([int(seed), COX_STREAM]))
         df, cox_before, _ = anneal_table2(df, cox_rng, steps=cox_steps)
         df, _, cox_after = polish_table2(df)
-        # blocks outside the multivariable model: searched alone on their own cells
-        free_rng = np.random.default_rng(np.random.SeedSequence([int(seed), FREE_STREAM]))
-        df, _, _ = free_block_anneal(df, free_rng)
-        # every block on its own univariate cells, the multivariable rows held
+        # every block on its own univariate cells, the multivariable rows held (this replaces
+        # free_block_anneal, which searched the blocks outside the multivariable model alone
+        # and adds nothing after it)
         uni_rng = np.random.default_rng(np.random.SeedSequence([int(seed), UNI_STREAM]))
         df, _, _ = uni_block_anneal(df, uni_rng)
         df, _, _ = uni_block_polish(df)
