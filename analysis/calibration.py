@@ -193,10 +193,14 @@ class _RiskSets:
         self.first = np.searchsorted(ts, ts, side="left")
         self.ev = np.asarray(event, float)[self.order] > 0
 
+        self.at = self.first[self.ev]  # first sorted row of each death's risk set
+
     def fit(self, xs, beta0=None, tol=1e-9, max_iter=30):
         """``xs``: covariates in sorted order, shape (n, p). Returns (beta, se, converged)."""
         xs = xs - xs.mean(axis=0)
         p = xs.shape[1]
+        if p == 1:
+            return self._fit1(xs[:, 0], 0.0 if beta0 is None else float(beta0[0]), tol, max_iter)
         beta = np.zeros(p) if beta0 is None else beta0.copy()
         first, ev = self.first, self.ev
         info = np.eye(p)
@@ -226,6 +230,34 @@ class _RiskSets:
         except np.linalg.LinAlgError:
             se = np.full(p, np.nan)
         return beta, se, True
+
+
+    def _fit1(self, x, beta, tol, max_iter):
+        """:meth:`fit` for one covariate, with scalar Newton steps (the same iteration)."""
+        at, xe = self.at, x[self.ev]
+        info = 1.0
+        for _ in range(max_iter):
+            eta = x * beta
+            w = np.exp(eta - eta.max())
+            wx = w * x
+            s0 = np.cumsum(w[::-1])[::-1][at]
+            s1 = np.cumsum(wx[::-1])[::-1][at]
+            s2 = np.cumsum((wx * x)[::-1])[::-1][at]
+            m1 = s1 / s0
+            grad = float((xe - m1).sum())
+            info = float((s2 / s0).sum() - m1 @ m1)
+            if not (info != 0.0 and math.isfinite(info)):
+                return np.array([beta]), np.array([math.nan]), False
+            step = grad / info
+            if not math.isfinite(step):
+                return np.array([beta]), np.array([math.nan]), False
+            beta = beta + min(max(step, -5.0), 5.0)
+            if abs(step) < tol:
+                break
+        else:
+            return np.array([beta]), np.array([math.nan]), False
+        se = math.sqrt(max(1.0 / info, 0.0)) if info > 0 else math.inf
+        return np.array([beta]), np.array([se]), True
 
 
 class Table2Fits:
