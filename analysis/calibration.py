@@ -231,7 +231,6 @@ class _RiskSets:
             se = np.full(p, np.nan)
         return beta, se, True
 
-
     def _fit1(self, x, beta, tol, max_iter):
         """:meth:`fit` for one covariate, with scalar Newton steps (the same iteration)."""
         at, xe = self.at, x[self.ev]
@@ -814,15 +813,21 @@ def free_block_anneal(
 
 #: Blocks searched by :func:`uni_block_anneal`, in order, with their annealing steps.
 UNI_STEPS = {
-    "liver": 8_000, "tumour_stage": 6_000, "prior_tace": 3_000, "ast": 3_000, "alt": 2_000,
-    "crp": 3_000, "afp": 2_000, "tumour_number": 2_000, "sex": 2_000,
+    "liver": 6_000, "tumour_stage": 2_000, "prior_tace": 3_000, "ast": 4_000, "alt": 3_000,
+    "crp": 6_000, "afp": 4_000, "tumour_number": 4_000, "sex": 1_000,
 }  # fmt: skip
+#: Runs of :data:`UNI_STEPS` steps per block, each from the block's incoming arrangement (the
+#: best state over all runs wins; blocks not named run once).
+UNI_RESTARTS = {"liver": 2}
 #: Start and end temperature of :func:`uni_block_anneal` (geometric cooling per block).
 UNI_T_START, UNI_T_END = 0.5, 0.002
 #: Share of the tumour-stage moves that exchange only the PVTT grade (with its vascular-invasion
 #: flag) between two patients of the same BCLC stage.
 PVTT_SHARE = 0.5
 PVTT_COLUMNS = ["pvtt", "refractory_vascular_invasion"]
+#: Share of the remaining tumour-stage moves that exchange the whole block between two patients
+#: of the same PVTT grade (so that only the BCLC stage changes hands).
+STAGE_SHARE = 0.5
 #: Weight of the multivariable cells' misses against the block's univariate ones.
 UNI_MULTI_WEIGHT = 0.25
 #: Share of the liver moves that give a patient outside the commonest Child-Pugh score (the
@@ -856,7 +861,11 @@ def _multi_state(fits: Table2Fits, rows: dict, multi_cells: list) -> tuple[bool,
 
 
 def uni_block_anneal(
-    df: pd.DataFrame, rng: np.random.Generator, *, steps: dict | None = None
+    df: pd.DataFrame,
+    rng: np.random.Generator,
+    *,
+    steps: dict | None = None,
+    restarts: dict | None = None,
 ) -> tuple[pd.DataFrame, tuple, tuple]:
     """Anneal each block on its own univariate cells, the multivariable rows held.
 
@@ -874,8 +883,10 @@ def uni_block_anneal(
     (portal invasion, extrahepatic spread, ECOG 1-2). The best state visited wins by (the block's
     univariate entries printed, multivariable entries printed, -loss); it replaces the block's
     arrangement only when a fit from scratch confirms every row agreeing and at least as many
-    univariate entries. The univariate models of a block involve no other block, so the
-    univariate count never falls. Returns the frame and :func:`_tallies` before and after.
+    univariate entries. A block named in ``restarts`` (default :data:`UNI_RESTARTS`) runs that
+    many times from its incoming arrangement and the best state over all runs wins. The
+    univariate models of a block involve no other block, so the univariate count never falls.
+    Returns the frame and :func:`_tallies` before and after.
 
     Examples
     --------
@@ -885,6 +896,7 @@ def uni_block_anneal(
     (82, True, True)
     """
     steps = UNI_STEPS if steps is None else steps
+    restarts = UNI_RESTARTS if restarts is None else restarts
     cells = table2_cells()
     rows = multivariable_rows()
     multi_cells = [c for c in cells if c["model"] == "multi"]
@@ -910,8 +922,8 @@ def uni_block_anneal(
             common_score = scores[np.argmax(counts)]
             dead = np.flatnonzero(out["os_event"].to_numpy() == 1)
         if sub:
-            stage = out["bclc_stage"].to_numpy()  # fixed under PVTT-only moves
-            k_ecog, k_ext = cols.index("ecog_ps"), cols.index("refractory_extrahepatic")
+            k_stage, k_ecog = cols.index("bclc_stage"), cols.index("ecog_ps")
+            k_ext = cols.index("refractory_extrahepatic")
 
         uni_models = [m for m in models if m != ("multi",)]
         held = ("multi",) in models  # the block moves the multivariable model
@@ -930,55 +942,73 @@ def uni_block_anneal(
         if not held_ok:
             continue  # rows already disagree: nothing to hold
         best_key, best_vals = (cur_hit, cur_multi, -cur), vals.copy()
-        decay = (UNI_T_END / UNI_T_START) ** (1.0 / max(n_steps - 1, 1))
-        temp = UNI_T_START
-        for _ in range(n_steps):
-            temp *= decay
-            i, j = (int(v) for v in rng.integers(n, size=2))
-            move_cols, move_ix = None, ix
-            if block == "liver" and rng.random() < LIVER_FOCUS:
-                rare = np.flatnonzero(vals[:, k_score] != common_score)
-                i = int(rare[rng.integers(rare.size)])
-                j = int(dead[rng.integers(dead.size)])
-            elif sub and rng.random() < PVTT_SHARE:
-                same = np.flatnonzero(stage == stage[i])
-                j = int(same[rng.integers(same.size)])
-                move_cols, move_ix = sub, sub_ix
-            elif block == "prior_tace":
-                same = np.flatnonzero(many == many[i])
-                j = int(same[rng.integers(same.size)])
-            if i == j or np.array_equal(fits.x[fits.pos[i], move_ix], fits.x[fits.pos[j], move_ix]):
-                continue
-            if move_cols is not None:
-                pv, ext, ecog = vals[:, sub[0]], vals[:, k_ext], vals[:, k_ecog]
-                before = _stage_reason(pv[[i, j]], ext[[i, j]], ecog[[i, j]])
-                after = _stage_reason(pv[[j, i]], ext[[i, j]], ecog[[i, j]])
-                if np.any((stage[[i, j]] == "C") & before & ~after):
-                    continue
-            fits.swap(i, j, move_ix)
-            saved, saved_beta = dict(fits.fits), dict(fits.beta)
-            new, new_hit = uni_loss()
-            accept = new <= cur or rng.random() < math.exp(-(new - cur) / temp)
-            if accept and held:
-                # delayed acceptance: the rows are a hard constraint, the multivariable cells a
-                # second Metropolis test on their weighted loss
-                accept, new_multi, new_m = _multi_state(fits, rows, multi_cells)
-                d = UNI_MULTI_WEIGHT * (new_m - cur_m)
-                accept = accept and (d <= 0 or rng.random() < math.exp(-d / temp))
-            if accept:
-                cur = new
+        x0, vals0 = fits.x[np.ix_(fits.pos, ix)].copy(), vals.copy()
+        for restart in range(restarts.get(block, 1)):
+            if restart:  # every restart starts again from the block's incoming arrangement
+                fits.x[np.ix_(fits.pos, ix)] = x0
+                vals = vals0.copy()
+                fits.fits, fits.beta = {}, {}
+                cur, _ = uni_loss()
                 if held:
-                    cur_m = new_m
+                    cur_m = _multi_state(fits, rows, multi_cells)[2]
+            decay = (UNI_T_END / UNI_T_START) ** (1.0 / max(n_steps - 1, 1))
+            temp = UNI_T_START
+            for _ in range(n_steps):
+                temp *= decay
+                i, j = (int(v) for v in rng.integers(n, size=2))
+                move_cols, move_ix = None, ix
+                if block == "liver" and rng.random() < LIVER_FOCUS:
+                    rare = np.flatnonzero(vals[:, k_score] != common_score)
+                    i = int(rare[rng.integers(rare.size)])
+                    j = int(dead[rng.integers(dead.size)])
+                elif sub and rng.random() < PVTT_SHARE:
+                    stage = vals[:, k_stage]
+                    same = np.flatnonzero(stage == stage[i])
+                    j = int(same[rng.integers(same.size)])
+                    move_cols, move_ix = sub, sub_ix
+                elif sub and rng.random() < STAGE_SHARE:
+                    # the whole block between two patients of the same PVTT grade: only the BCLC
+                    # stage (with ECOG and extrahepatic spread) changes hands
+                    pv = vals[:, sub[0]]
+                    same = np.flatnonzero(pv == pv[i])
+                    j = int(same[rng.integers(same.size)])
+                elif block == "prior_tace":
+                    same = np.flatnonzero(many == many[i])
+                    j = int(same[rng.integers(same.size)])
+                if i == j or np.array_equal(
+                    fits.x[fits.pos[i], move_ix], fits.x[fits.pos[j], move_ix]
+                ):
+                    continue
                 if move_cols is not None:
-                    vals[np.ix_([i, j], sub)] = vals[np.ix_([j, i], sub)]
-                else:
-                    vals[[i, j]] = vals[[j, i]]
-                key = (new_hit, new_multi if held else 0, -new)
-                if key > best_key:
-                    best_key, best_vals = key, vals.copy()
-            else:
+                    pv, ext, ecog = vals[:, sub[0]], vals[:, k_ext], vals[:, k_ecog]
+                    before = _stage_reason(pv[[i, j]], ext[[i, j]], ecog[[i, j]])
+                    after = _stage_reason(pv[[j, i]], ext[[i, j]], ecog[[i, j]])
+                    if np.any((vals[[i, j], k_stage] == "C") & before & ~after):
+                        continue
                 fits.swap(i, j, move_ix)
-                fits.fits, fits.beta = saved, saved_beta
+                saved, saved_beta = dict(fits.fits), dict(fits.beta)
+                new, new_hit = uni_loss()
+                accept = new <= cur or rng.random() < math.exp(-(new - cur) / temp)
+                if accept and held:
+                    # delayed acceptance: the rows are a hard constraint, the multivariable cells a
+                    # second Metropolis test on their weighted loss
+                    accept, new_multi, new_m = _multi_state(fits, rows, multi_cells)
+                    d = UNI_MULTI_WEIGHT * (new_m - cur_m)
+                    accept = accept and (d <= 0 or rng.random() < math.exp(-d / temp))
+                if accept:
+                    cur = new
+                    if held:
+                        cur_m = new_m
+                    if move_cols is not None:
+                        vals[np.ix_([i, j], sub)] = vals[np.ix_([j, i], sub)]
+                    else:
+                        vals[[i, j]] = vals[[j, i]]
+                    key = (new_hit, new_multi if held else 0, -new)
+                    if key > best_key:
+                        best_key, best_vals = key, vals.copy()
+                else:
+                    fits.swap(i, j, move_ix)
+                    fits.fits, fits.beta = saved, saved_beta
         trial = out.copy()
         trial[cols] = best_vals
         trial[cols] = trial[cols].astype(df[cols].dtypes.to_dict())
@@ -1066,7 +1096,7 @@ def uni_block_polish(
                 if block == "prior_tace":
                     ok &= many[ii] == many[jj]
                 if move_sub is not None:
-                    stage = out["bclc_stage"].to_numpy()
+                    stage = vals[:, cols.index("bclc_stage")]
                     ok &= stage[ii] == stage[jj]
                     pv = vals[:, sub[0]]
                     ext, ecog = (
