@@ -1036,9 +1036,10 @@ def uni_block_polish(
     block also PVTT-only exchanges within a BCLC stage, as in :func:`uni_block_anneal`) is
     screened at once by a batched Newton-Raphson of the block's univariate models
     (:func:`_batched_fit`); the ``shortlist`` best are refitted exactly, and the best one that
-    lowers the block's univariate loss (the sum of :func:`cell_miss`) while every multivariable
-    row still agrees is made. Deterministic. Returns the frame and :func:`_tallies` before and
-    after.
+    lowers the block's loss -- the sum of :func:`cell_miss` over its univariate cells, plus
+    :data:`UNI_MULTI_WEIGHT` times the multivariable cells' when the block carries a
+    multivariable term -- while every multivariable row still agrees is made. Deterministic.
+    Returns the frame and :func:`_tallies` before and after.
 
     Examples
     --------

@@ -2079,7 +2079,10 @@ def synthesize(
     ``min(chains, os.cpu_count())``) is above 1. Finally the Cox phase
     (:func:`analysis.calibration.anneal_table2`, then :func:`analysis.calibration.polish_table2`)
     exchanges covariate blocks between patients to pull the Table 2 hazard ratios towards the
-    published ones, leaving every other target untouched.
+    published ones, leaving every other target untouched; then each block is searched on its
+    own univariate cells with every multivariable row held
+    (:func:`analysis.calibration.uni_block_anneal`, its own stream :data:`UNI_STREAM`, then
+    :func:`analysis.calibration.uni_block_polish`).
 
     Parameters
     ----------
