@@ -407,3 +407,29 @@ def test_rescue_is_deterministic_and_never_raises_the_loss():
         "additional_tace", "best_response",
     ]  # fmt: skip
     assert a.drop(columns=survival).equals(df.drop(columns=survival))
+
+
+def test_univariate_block_search_holds_every_other_target_and_the_rows(cohort):
+    """The per-block univariate search (issue 13 prototype) moves only the searched blocks'
+    columns (the tumour-stage block also in PVTT-only exchanges within a BCLC stage), keeps
+    every Table 1, response and survival target, every multivariable row agreeing and the
+    univariate count from falling; a BCLC C patient never loses its only stage-C reason."""
+    from analysis.calibration import BLOCKS, uni_block_anneal
+
+    def stage_c_reason(c):  # portal invasion, extrahepatic spread or ECOG 1-2
+        return (c["pvtt"] != "Vp0") | (c["refractory_extrahepatic"] == 1) | (c["ecog_ps"] >= 1)
+
+    steps = {"liver": 300, "tumour_stage": 300, "crp": 200}
+    before = synthesis.target_table(cohort)
+    moved, start, end = uni_block_anneal(cohort, np.random.default_rng(0), steps=steps)
+    pd.testing.assert_frame_equal(before, synthesis.target_table(moved))
+    searched = {c for b in steps for c in BLOCKS[b]}
+    for col in cohort.columns:
+        if col not in searched:
+            assert moved[col].equals(cohort[col]), col
+    for b in ("liver", "crp"):  # whole blocks: the same rows, permuted together
+        rows_of = [sorted(map(tuple, f[BLOCKS[b]].astype(str).to_numpy())) for f in (moved, cohort)]
+        assert rows_of[0] == rows_of[1], b
+    assert end[2] == 11 and end[0] >= start[0]
+    had = (stage_c_reason(cohort) | (cohort["bclc_stage"] != "C")).sum()
+    assert (stage_c_reason(moved) | (moved["bclc_stage"] != "C")).sum() >= had
