@@ -97,6 +97,7 @@ __all__ = [
     "deaths_floor",
     "death_floors",
     "min_total_deaths",
+    "death_partition",
     "death_floor_check",
 ]
 
@@ -1262,7 +1263,7 @@ def death_floors(directory=None) -> pd.DataFrame:
                 f"; no split of deaths over the {factor} groups fits every row's SE at once"
             )
             continue
-        total, split = best
+        total, split, _ = best
         out.loc[hit, "partition_deaths"] = total
         parts = " + ".join(f"{v} ({k})" for k, v in split.items())
         out.loc[hit, "note"] += f"; the {factor} groups need ≥ {total} deaths together ({parts})"
@@ -1296,11 +1297,12 @@ def _partitions(floors: pd.DataFrame) -> dict:
     return out
 
 
-def _partition_min(rows: pd.DataFrame, get) -> tuple[int, dict] | None:
+def _partition_min(rows: pd.DataFrame, get) -> tuple[int, dict, dict] | None:
     """Fewest deaths over the groups of one factor with ``1/dₖ + 1/d_ref <= SEₖ²`` for every
     printed row (each model), ``dₖ`` at most the group's size, and the shared caps of Child-Pugh
     (scores 5 + 6 = class A, 7 + 8 = class B). Exact: for each ``d_ref`` the fewest ``dₖ`` are
-    taken (fewer deaths never break a cap)."""
+    taken (fewer deaths never break a cap). Returns the total, the split by group name and the
+    split by term (``"ref"`` for the reference group)."""
     terms = list(dict.fromkeys(rows.term))
     var = {t: float((rows.loc[rows.term == t, "se_max"] ** 2).min()) for t in terms}
     cap = {t: int(rows.loc[rows.term == t, "n"].max()) for t in terms}
@@ -1326,7 +1328,32 @@ def _partition_min(rows: pd.DataFrame, get) -> tuple[int, dict] | None:
     total, split = best
     named = {_GROUP_NAME[t]: v for t, v in split.items() if t != "ref"}
     named[_REFERENCE_NAME[terms[0]]] = split["ref"]
-    return total, named
+    return total, named, split
+
+
+def death_partition(factor: str, directory=None) -> dict:
+    """The fewest deaths per group of one factor that fit every printed row of it at once.
+
+    :func:`death_floors`' partition minimum for ``factor`` (a value of its factor names:
+    ``"Child-Pugh"``, ``"PVTT"``, ...), keyed by term, with ``"ref"`` for the reference group.
+    The synthesis sizes the Child-Pugh score groups from it (:func:`analysis.synthesis._draw_liver`).
+
+    Examples
+    --------
+    Class B's 8 patients must hold at least 5 deaths at score 7 and 3 at score 8, and the score-5
+    reference at least 5:
+
+    >>> death_partition("Child-Pugh")
+    {'ref': 5, 'child_pugh_6': 5, 'child_pugh_7': 5, 'child_pugh_8': 3}
+    """
+    floors = death_floors(directory)
+    rows = floors[floors.term.map(_FACTOR_OF) == factor]
+    if rows.empty:
+        raise ValueError(f"no printed 0/1 or category rows of factor {factor!r}")
+    best = _partition_min(rows, lambda entry_id: published.entry(entry_id, directory))
+    if best is None:
+        raise ValueError(f"no split of deaths over the {factor} groups fits every printed row")
+    return {k: int(v) for k, v in best[2].items()}
 
 
 def min_total_deaths(directory=None) -> tuple[int, str]:

@@ -43,7 +43,7 @@ from analysis.calibration import (
 )  # fmt: skip
 from analysis.clinical import child_pugh, child_pugh_class_from_points
 from analysis.formatting import round_half_up, rounded
-from analysis.paper import MULTIVARIABLE_TERMS, UNIVARIATE_GROUPS, design_matrix
+from analysis.paper import MULTIVARIABLE_TERMS, UNIVARIATE_GROUPS, death_partition, design_matrix
 from analysis.published import load, parse_text
 from analysis.tables import table2_models
 from analysis.verdicts import HIT, INFEASIBLE, MISSED, NOT_AVAILABLE
@@ -492,9 +492,56 @@ def _pair_below(values: np.ndarray, ceiling: np.ndarray, rng) -> np.ndarray:
     return out
 
 
+def child_pugh_score_sizes(spec: dict) -> dict:
+    """Patients per Child-Pugh score (5, 6, 7, 8) of the synthetic cohort, from the paper.
+
+    Table 1 prints only the classes (A 74, B 8). Table 2 prints score 6, 7 and 8 against score 5
+    with wide intervals (SE about 0.64, 0.64 and 0.79), and a 0/1 contrast in a Cox model has
+    ``Var(ln HR) >= 1/d_k + 1/d_ref`` (deaths in the group and in the reference;
+    :func:`analysis.paper.death_floors`). The fewest deaths that fit every Child-Pugh row at once
+    (:func:`analysis.paper.death_partition`) are 5 at score 5, 5 at score 6, 5 at score 7 and 3
+    at score 8, so:
+
+    * score 8 gets its floor (3) and score 7 the rest of class B (8 - 3 = 5, exactly its floor):
+      every class-B patient has to die;
+    * score 5 gets its floor too (5): the printed SEs are wide because the score-5 reference is
+      small -- a large score-5 group (the earlier draw had 28, 23 of them dead) pins the SEs
+      near ``sqrt(1/23 + 1/d_6)``, about 0.27, however its deaths are arranged; with 5 patients
+      who all die early (HR 0.248 for score 6 against 5), the information stops accruing once
+      they are gone;
+    * score 6: the rest of class A.
+
+    Examples
+    --------
+    >>> child_pugh_score_sizes(published_spec())
+    {5: 5, 6: 69, 7: 5, 8: 3}
+    """
+    split = death_partition("Child-Pugh")
+    n_a = int(_v(spec, "table1.child_pugh_a.count"))
+    n_b = int(_v(spec, "table1.child_pugh_b.count"))
+    n8 = split["child_pugh_8"]
+    n7 = n_b - n8
+    if n7 < split["child_pugh_7"]:
+        raise ValueError(
+            f"class B ({n_b}) cannot hold the score-7 and score-8 death floors {split}"
+        )
+    n5 = split["ref"]
+    return {5: n5, 6: n_a - n5, 7: n7, 8: n8}
+
+
 def _draw_liver(df: pd.DataFrame, spec: dict, zl: np.ndarray, rng) -> None:
-    """Albumin, bilirubin, INR, ascites, encephalopathy and Child-Pugh points (see
-    :func:`draw_initial`)."""
+    """Albumin, bilirubin, INR, ascites, encephalopathy and Child-Pugh points.
+
+    A first draw (its random numbers taken from ``rng`` as the cohort was always drawn, so the
+    survival draws that follow stay as they were): albumin normal, lower with a worse liver
+    factor ``zl``, with Table 1's mean and SD exact (at most class B's count below 2.8 g/dL);
+    bilirubin (< 2 mg/dL) and INR (< 1.7) normal-range; class B to the patients at 7 points
+    (albumin < 2.8 g/dL) and then to the worst liver factor among albumin 2.8-3.5, bilirubin
+    2.0-2.9 mg/dL and mild ascites adding the points; four class-A patients with albumin > 3.5
+    at 6 points. That draw leaves many patients at 5 points, and Table 2's wide score-6/7/8
+    intervals need few (:func:`child_pugh_score_sizes`), so :func:`_resize_child_pugh` then
+    moves the patients between scores within their class.
+    """
     n = len(df)
     n_b = int(_v(spec, "table1.child_pugh_b.count"))
     m, s = _v(spec, "table1.albumin_g_dl.mean"), _v(spec, "table1.albumin_g_dl.sd")
@@ -533,12 +580,67 @@ def _draw_liver(df: pd.DataFrame, spec: dict, zl: np.ndarray, rng) -> None:
             bili[i] = round_half_up(2.0 + 0.8 * rng.random(), 1)
         else:
             ascites[i] = "mild"
+    # the score sizes Table 2 needs, drawn from a jumped copy of the generator (an independent
+    # stream; ``rng`` itself is not advanced)
+    _resize_child_pugh(
+        bili, albumin, inr, ascites, enceph, child_pugh_score_sizes(spec), zl,
+        np.random.Generator(rng.bit_generator.jumped()),
+    )  # fmt: skip
     df["bilirubin_mg_dl"] = bili
     df["albumin_g_dl"] = albumin
     df["inr"] = inr
     df["ascites"] = ascites
     df["encephalopathy"] = enceph
     df["child_pugh_score"] = child_pugh_points(bili, albumin, inr, ascites, enceph)
+
+
+def _resize_child_pugh(bili, albumin, inr, ascites, enceph, sizes: dict, zl, rng) -> None:
+    """Move patients between Child-Pugh scores within their class until ``sizes`` hold (in place).
+
+    Class B: the worst liver factors (``zl``) score 8, the rest 7 -- a patient going from 8 to 7
+    loses mild ascites (or has bilirubin back below 2 mg/dL when albumin carries the points), one
+    going from 7 to 8 gains mild ascites (or, when already there, bilirubin 2.0-2.9). Class A:
+    the patients at 5 points with the best liver factor stay at 5; every other one scores 6
+    through one abnormal item -- bilirubin 2.0-2.9 mg/dL (two in three), else INR 1.7-2.2 or mild
+    ascites. Table 1 prints neither bilirubin, INR nor ascites (only albumin, which is kept), and
+    a compensated cirrhotic with HCC at bilirubin 2-3 mg/dL is common.
+    """
+    pts = _pugh_points(bili, albumin, inr, ascites, enceph)
+    class_b = np.flatnonzero(pts >= 7)
+    if class_b.size != sizes[7] + sizes[8] or pts.max() > 8:
+        raise ValueError(f"class B holds {class_b.size} patients, {sizes[7] + sizes[8]} expected")
+    worst = class_b[np.argsort(-zl[class_b], kind="stable")]
+    want = dict.fromkeys(worst[: sizes[8]].tolist(), 8) | dict.fromkeys(
+        worst[sizes[8] :].tolist(), 7
+    )
+    for i, target in want.items():
+        while pts[i] > target:  # drop the item the first draw added last
+            if ascites[i] == "mild":
+                ascites[i] = "none"
+            elif bili[i] >= 2.0:
+                bili[i] = round_half_up(1.2 + 0.7 * rng.random(), 1)
+            else:
+                raise ValueError(f"patient {i} cannot score {target}")
+            pts[i] = _pugh_points(bili[[i]], albumin[[i]], inr[[i]], ascites[[i]], enceph[[i]])[0]
+        while pts[i] < target:
+            if bili[i] < 2.0:
+                bili[i] = round_half_up(2.0 + 0.9 * rng.random(), 1)
+            elif ascites[i] == "none":
+                ascites[i] = "mild"
+            else:
+                raise ValueError(f"patient {i} cannot score {target}")
+            pts[i] = _pugh_points(bili[[i]], albumin[[i]], inr[[i]], ascites[[i]], enceph[[i]])[0]
+    five = np.flatnonzero(pts == 5)
+    if five.size < sizes[5]:
+        raise ValueError(f"{five.size} patients score 5; {sizes[5]} must")
+    bump = five[np.argsort(zl[five], kind="stable")][sizes[5] :]
+    for i, u in zip(bump, rng.random(bump.size), strict=True):
+        if u < 2 / 3:
+            bili[i] = round_half_up(2.0 + 0.9 * rng.random(), 1)
+        elif u < 5 / 6:
+            inr[i] = round_half_up(1.7 + 0.5 * rng.random(), 2)
+        else:
+            ascites[i] = "mild"
 
 
 #: Months from January 2010 to the end of follow-up (February 2023).
