@@ -174,6 +174,24 @@ def cell_miss(beta: float, se: float, cell: dict) -> float:
     return 0.5 + abs(x - math.log(max(cell["value"], 1e-6))) / cell["se"]
 
 
+#: The last miss per cell: ``id(cell) -> (cell, beta, se, miss)`` (the cell is held, so its
+#: id is not reused while it is here); a search refits a few models per step, so most cells see
+#: the same estimates again.
+_MISS_MEMO: dict = {}
+
+
+def _cell_miss_memo(beta: float, se: float, cell: dict) -> float:
+    """:func:`cell_miss`, remembered per cell for its last estimates (the same value)."""
+    m = _MISS_MEMO.get(id(cell))
+    if m is not None and m[0] is cell and m[1] == beta and m[2] == se:
+        return m[3]
+    d = cell_miss(beta, se, cell)
+    if len(_MISS_MEMO) > 4096:
+        _MISS_MEMO.clear()
+    _MISS_MEMO[id(cell)] = (cell, beta, se, d)
+    return d
+
+
 def _z_of_p(p: float) -> float:
     from scipy.special import ndtri
 
@@ -355,7 +373,7 @@ def table2_loss(fits: dict, cells: list, rows: dict) -> tuple[float, int]:
     total, hits = 0.0, 0
     for c in cells:
         b, s = fits.get((c["model"], c["term"]), (math.nan, math.nan))
-        d = cell_miss(b, s, c)
+        d = _cell_miss_memo(b, s, c)
         hits += d == 0.0
         total += d * (MULTI_WEIGHT if c["model"] == "multi" else 1.0)
     for term, (lo, up, significant) in rows.items():
@@ -488,16 +506,16 @@ def _batched_newton(risk: _RiskSets, xs: np.ndarray, beta0: np.ndarray, iters: i
     xs = xs - xs.mean(axis=1, keepdims=True)
     k, _, p = xs.shape
     beta = np.broadcast_to(beta0, (k, p)).copy()
-    first, ev = risk.first, risk.ev
+    at, ev = risk.at, risk.ev
     info = np.broadcast_to(np.eye(p), (k, p, p)).copy()
     for _ in range(iters):
         eta = np.einsum("knp,kp->kn", xs, beta)
         w = np.exp(eta - eta.max(axis=1, keepdims=True))
-        s0 = np.cumsum(w[:, ::-1], axis=1)[:, ::-1][:, first][:, ev]
+        s0 = np.cumsum(w[:, ::-1], axis=1)[:, ::-1][:, at]
         wx = w[:, :, None] * xs
-        s1 = np.cumsum(wx[:, ::-1], axis=1)[:, ::-1][:, first][:, ev]
+        s1 = np.cumsum(wx[:, ::-1], axis=1)[:, ::-1][:, at]
         s2 = np.cumsum((wx[:, :, :, None] * xs[:, :, None, :])[:, ::-1], axis=1)[:, ::-1]
-        s2 = s2[:, first][:, ev]
+        s2 = s2[:, at]
         m1 = s1 / s0[:, :, None]
         grad = (xs[:, ev] - m1).sum(axis=1)
         info = (s2 / s0[:, :, None, None]).sum(axis=1) - np.einsum("kep,keq->kpq", m1, m1)
@@ -894,7 +912,7 @@ def _multi_state(fits: Table2Fits, rows: dict, multi_cells: list) -> tuple[bool,
     printed: dict = {}
     loss = 0.0
     for c in multi_cells:
-        d = cell_miss(*f[("multi", c["term"])], c)
+        d = _cell_miss_memo(*f[("multi", c["term"])], c)
         loss += d
         printed[c["id"]] = printed.get(c["id"], True) and d == 0.0
     return True, sum(printed.values()), loss
@@ -972,7 +990,7 @@ def uni_block_anneal(
             f = fits.fit(models)
             loss, printed = 0.0, {}
             for c in mine:
-                d = cell_miss(*f[("uni", c["term"])], c)
+                d = _cell_miss_memo(*f[("uni", c["term"])], c)
                 loss += d
                 printed[c["id"]] = printed.get(c["id"], True) and d == 0.0
             return loss, sum(printed.values())
@@ -1113,7 +1131,7 @@ def uni_block_polish(
 
         def uni_loss(fits=fits, models=uni_models, mine=mine):
             f = fits.fit(models)
-            return sum(cell_miss(*f[("uni", c["term"])], c) for c in mine)
+            return sum(_cell_miss_memo(*f[("uni", c["term"])], c) for c in mine)
 
         multi_cells = [c for c in cells if c["model"] == "multi"]
 
