@@ -354,7 +354,9 @@ class Table2Fits:
                     beta, se, ok = self.risk.fit(xs)
                 if ok:
                     self.beta[m] = beta
-                out = {(model, c): (float(b), float(s)) for c, b, s in zip(cols, beta, se, strict=True)}
+                out = {
+                    (model, c): (float(b), float(s)) for c, b, s in zip(cols, beta, se, strict=True)
+                }
                 self.fits.update(out)
                 self.last[m] = (xs, out, beta if ok else None)
         return self.fits
@@ -877,11 +879,14 @@ UNI_STEPS = {
 #: Runs of :data:`UNI_STEPS` steps per block, each from the block's incoming arrangement (the
 #: best state over all runs wins; blocks not named run once).
 UNI_RESTARTS: dict = {}
-#: Start and end temperature of :func:`uni_block_anneal` (geometric cooling per block).
-UNI_T_START, UNI_T_END = 0.5, 0.002
+#: Start temperature of :func:`uni_block_anneal` (geometric cooling per block).
+UNI_T_START = 0.5
+#: End temperature of :func:`uni_block_anneal`.
+UNI_T_END = 0.002
 #: Share of the tumour-stage moves that exchange only the PVTT grade (with its vascular-invasion
 #: flag) between two patients of the same BCLC stage.
 PVTT_SHARE = 0.5
+#: The columns those PVTT-only moves exchange.
 PVTT_COLUMNS = ["pvtt", "refractory_vascular_invasion"]
 #: Share of the remaining tumour-stage moves that exchange the whole block between two patients
 #: of the same PVTT grade (so that only the BCLC stage changes hands).
@@ -1081,6 +1086,7 @@ def uni_block_anneal(
 
 #: Most exchanges :func:`uni_block_polish` makes per block, and the candidates refitted exactly.
 UNI_POLISH_MOVES = 25
+#: Candidates per block and move that :func:`uni_block_polish` refits exactly.
 UNI_SHORTLIST = 6
 
 

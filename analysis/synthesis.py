@@ -2184,8 +2184,9 @@ def synthesize(
     winner is the finished chain with the smallest (feasible-target loss,
     total loss, chain index), so the result does not depend on how the chains are scheduled or
     on the number of workers. Chains run in parallel processes when ``workers`` (default:
-    ``min(chains, os.cpu_count())``) is above 1. Finally the Cox phase
-    (:func:`analysis.calibration.anneal_table2`, then :func:`analysis.calibration.polish_table2`)
+    ``min(chains, os.cpu_count())``) is above 1. Finally the Cox phase (:func:`_cox_phase`:
+    :func:`analysis.calibration.anneal_table2`, then :func:`analysis.calibration.polish_table2`,
+    run again on the streams :data:`RETRY_STREAMS` while a multivariable row disagrees)
     exchanges covariate blocks between patients to pull the Table 2 hazard ratios towards the
     published ones, leaving every other target untouched; then each block is searched on its
     own univariate cells with every multivariable row held
