@@ -433,3 +433,23 @@ def test_univariate_block_search_holds_every_other_target_and_the_rows(cohort):
     assert end[2] == 11 and end[0] >= start[0]
     had = (stage_c_reason(cohort) | (cohort["bclc_stage"] != "C")).sum()
     assert (stage_c_reason(moved) | (moved["bclc_stage"] != "C")).sum() >= had
+
+
+def test_the_cox_phase_never_trades_a_multivariable_row_for_cells(cohort):
+    """Issue 16: the annealer's best state is the one with the most rows agreeing (then the
+    lowest loss) and the polish makes no exchange that loses a row, so a cohort whose rows all
+    agree keeps them (a candidate losing a row is passed over by the ensemble)."""
+    from analysis.calibration import (
+        _fitted,
+        anneal_table2,
+        multivariable_rows,
+        polish_table2,
+        rows_agreeing,
+    )
+
+    rows = multivariable_rows()
+    assert rows_agreeing(_fitted(cohort), rows) == len(rows)
+    annealed, _, _ = anneal_table2(cohort, np.random.default_rng(3), steps=300)
+    assert rows_agreeing(_fitted(annealed), rows) == len(rows)
+    polished, _, _ = polish_table2(annealed, sweeps=1)
+    assert rows_agreeing(_fitted(polished), rows) == len(rows)
