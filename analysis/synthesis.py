@@ -1621,6 +1621,10 @@ RESCUE_PAIR_WINDOW = (0.35, 0.65)
 RESCUE_EVALS = 20_000
 #: The most loss evaluations of the search that follows one kick.
 RESCUE_KICK_EVALS = 800
+#: Feasible-target loss above which a chain is not rescued: on the 30 failing or late ensemble
+#: candidates measured for issue 16, no chain that ended its annealing above 5 was rescued to a
+#: hit (their rescues cost 5-12 CPU-s each), while every rescue that hit started at 3.8 or less.
+RESCUE_MAX_LOSS = 5.0
 #: The constructive repair (:func:`_median_repair_kicks`): the deaths ranked this many before
 #: and after the one at a missed curve's median whose pairs are tied in its printed bin.
 REPAIR_RANKS = (3, 6)
@@ -2007,12 +2011,19 @@ def _rescue_kick_loop(state, make_kicks, targets, keys, medians, budget, tried, 
     return state
 
 
-def rescue_survival(df: pd.DataFrame, *, max_evals: int = RESCUE_EVALS):
+def rescue_survival(
+    df: pd.DataFrame, *, max_evals: int = RESCUE_EVALS, max_loss: float = RESCUE_MAX_LOSS
+):
     """Deterministic local search for a chain whose annealing still misses a feasible survival
     target (most often the disease-control OS median 11.7 with its interval 1.9-21.4, a needle).
 
-    Only the curves that miss a feasible target (or sit exactly on S = 0.5) are searched: for
-    each, the patients of its group between :data:`RESCUE_WINDOW` of the group's ordered times
+    A chain whose feasible-target loss is above ``max_loss`` is returned as it is (such rescues
+    did not hit). Otherwise the constructive repair comes first: kicks from
+    :func:`_median_repair_kicks`, which tie two deaths in a missed median's printed bin and move
+    a death that sets its standard error so that the curve itself prints, are tried best first,
+    each followed by a descent over single times of the other patients that may not make the
+    repaired curve miss again. Then the search: only the curves that miss a feasible target (or
+    sit exactly on S = 0.5) are searched: for each, the patients of its group between :data:`RESCUE_WINDOW` of the group's ordered times
     (nearest the target median first) get, in a fixed order, every time step of
     :data:`RESCUE_STEPS` either way, a jump into the target median's printed bin (0.01-month
     grid), an event toggle, a swap of their OS (or whole survival record) with each other
@@ -2026,6 +2037,15 @@ def rescue_survival(df: pd.DataFrame, *, max_evals: int = RESCUE_EVALS):
     times of the other patients (at most :data:`RESCUE_KICK_EVALS` evaluations); a kick is kept
     when that ends lower than the state before it, and the kicks of the new state are tried
     next. No random numbers: the result depends on ``df`` alone.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A chain's annealed cohort.
+    max_evals : int
+        The most loss evaluations, the repair's scoring of its kicks included.
+    max_loss : float
+        The largest feasible-target loss that is rescued (:data:`RESCUE_MAX_LOSS`).
 
     Returns
     -------
@@ -2053,7 +2073,7 @@ def rescue_survival(df: pd.DataFrame, *, max_evals: int = RESCUE_EVALS):
             medians[SURVIVAL_QUANTITIES[q]] = (row["value"], tuple(float(g) for g in grid))
     st = _SurvivalState(df)
     cur, cur_f, cache = _survival_loss(st, targets, {})
-    budget = [max_evals]
+    budget = [max_evals if cur_f <= max_loss else 0]
     state = (st, cur, cur_f, cache)
     tried = set()
     # first the constructive repair of the missed medians and intervals
@@ -2222,13 +2242,16 @@ def synthesize(
     and filling the timing columns (:func:`_finish`). Chains run in rounds of
     :data:`CHAINS_PER_ROUND`; the search stops after the first round in which a chain hits every
     feasible target. When no chain of a round does, every chain of that round is *rescued*
-    before the next round is decided on: :func:`rescue_survival` runs a deterministic local
+    before the next round is decided on: :func:`rescue_survival` first builds a missed median
+    and its interval directly (ties two deaths in the printed bin, sets the standard error by
+    one death), then runs a deterministic local
     search (no random numbers) from the chain's annealed state over moves that touch only the
     patients about the medians of the curves that still miss (most often the disease-control OS
     median 11.7 with its interval 1.9-21.4, which needs two tied deaths in [11.65, 11.70) and a
     standard error within 1%), accepting a move only when it lowers (feasible-target loss, total
     loss) of the annealer's own survival loss (at most :data:`RESCUE_EVALS` evaluations and half
-    the chain's ``steps``); a chain whose loss falls is finished again with
+    the chain's ``steps``; none for a chain above :data:`RESCUE_MAX_LOSS`); a chain whose loss
+    falls is finished again with
     its generator where :func:`_finish` took it, so a rescued chain is as deterministic as any
     other. A round rescued to a hit ends the search like any other. Rounds in which a chain hits
     without help are never rescued, so their cohorts (``data/cohort.csv`` among them) are the

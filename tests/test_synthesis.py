@@ -392,7 +392,7 @@ def test_rescue_is_deterministic_and_never_raises_the_loss():
     child = np.random.SeedSequence(7).spawn(1)[0]
     df, loss, loss_f, _ = synthesis._anneal_chain((child, 150, spec))
     assert loss_f > 0
-    options = {"max_evals": 150}
+    options = {"max_evals": 150, "max_loss": np.inf}
     a, loss_a, loss_f_a = synthesis.rescue_survival(df, **options)
     b, loss_b, loss_f_b = synthesis.rescue_survival(df.copy(), **options)
     assert a.equals(b) and (loss_a, loss_f_a) == (loss_b, loss_f_b)
