@@ -1630,6 +1630,8 @@ RESCUE_MAX_LOSS = 5.0
 REPAIR_RANKS = (3, 6)
 #: The most repair kicks tried per missed curve, the least disruptive first.
 REPAIR_KICKS = 12
+#: The most times (0.01-month grid) tried for the death that sets a standard error.
+REPAIR_GRID = 50
 
 
 def _missed_curves(targets, cache) -> list:
@@ -1887,6 +1889,8 @@ def _se_fixes(times, events, checks) -> list:
         # the gap l - u needed, moving the death at ``at`` alone
         ends = [at + sign * (g / per_month - (l_ - u)) for g in (se_lo, se_hi)]
         grid = np.arange(math.floor(min(ends) * 100) - 1, math.ceil(max(ends) * 100) + 2) / 100.0
+        if grid.size > REPAIR_GRID:
+            continue  # bounds this far apart need more than one death moved
         for q in np.flatnonzero((events == 1) & (times == at)):
             for w in grid:
                 if w > 0 and w != times[q]:
@@ -2023,8 +2027,9 @@ def rescue_survival(
     a death that sets its standard error so that the curve itself prints, are tried best first,
     each followed by a descent over single times of the other patients that may not make the
     repaired curve miss again. Then the search: only the curves that miss a feasible target (or
-    sit exactly on S = 0.5) are searched: for each, the patients of its group between :data:`RESCUE_WINDOW` of the group's ordered times
-    (nearest the target median first) get, in a fixed order, every time step of
+    sit exactly on S = 0.5) are searched: for each, the patients of its group between
+    :data:`RESCUE_WINDOW` of the group's ordered times (nearest the target median first) get,
+    in a fixed order, every time step of
     :data:`RESCUE_STEPS` either way, a jump into the target median's printed bin (0.01-month
     grid), an event toggle, a swap of their OS (or whole survival record) with each other
     patient, and a swap of the group label with each patient of the other group. The first move
@@ -2244,8 +2249,8 @@ def synthesize(
     feasible target. When no chain of a round does, every chain of that round is *rescued*
     before the next round is decided on: :func:`rescue_survival` first builds a missed median
     and its interval directly (ties two deaths in the printed bin, sets the standard error by
-    one death), then runs a deterministic local
-    search (no random numbers) from the chain's annealed state over moves that touch only the
+    one death), then runs a deterministic local search (no random numbers) from the chain's
+    annealed state over moves that touch only the
     patients about the medians of the curves that still miss (most often the disease-control OS
     median 11.7 with its interval 1.9-21.4, which needs two tied deaths in [11.65, 11.70) and a
     standard error within 1%), accepting a move only when it lowers (feasible-target loss, total
