@@ -1727,6 +1727,17 @@ RESCUE_PAIR_WINDOW = (0.35, 0.65)
 RESCUE_EVALS = 20_000
 #: The most loss evaluations of the search that follows one kick.
 RESCUE_KICK_EVALS = 800
+#: Feasible-target loss above which a chain is not rescued: on the 30 failing or late ensemble
+#: candidates measured for issue 16, no chain that ended its annealing above 5 was rescued to a
+#: hit (their rescues cost 5-12 CPU-s each), while every rescue that hit started at 3.8 or less.
+RESCUE_MAX_LOSS = 5.0
+#: The constructive repair (:func:`_median_repair_kicks`): the deaths ranked this many before
+#: and after the one at a missed curve's median whose pairs are tied in its printed bin.
+REPAIR_RANKS = (3, 6)
+#: The most repair kicks tried per missed curve, the least disruptive first.
+REPAIR_KICKS = 12
+#: The most times (0.01-month grid) tried for the death that sets a standard error.
+REPAIR_GRID = 50
 
 
 def _missed_curves(targets, cache) -> list:
@@ -1883,10 +1894,13 @@ def _rescue_try(state, move, targets, keys, budget):
     return trial, new, new_f, new_cache
 
 
-def _rescue_descend(state, targets, keys, medians, budget, *, singles, limit=None, frozen=()):
+def _rescue_descend(
+    state, targets, keys, medians, budget, *, singles, limit=None, frozen=(), locked=()
+):
     """First-improvement descent over :func:`_rescue_moves` (single-patient time moves only when
     ``singles``) until every feasible target is hit, a full scan brings nothing, or the budget
-    (and ``limit`` evaluations) is spent."""
+    (and ``limit`` evaluations) is spent. A move after which a curve of ``locked`` misses is
+    not taken."""
     stop = budget[0] - limit if limit is not None else 0
     moves = _rescue_moves(state[0], _missed_curves(targets, state[3]), medians, singles, frozen)
     pos = since = 0
@@ -1895,7 +1909,11 @@ def _rescue_descend(state, targets, keys, medians, budget, *, singles, limit=Non
         pos += 1
         since += 1
         trial = _rescue_try(state, move, targets, keys, budget)
-        if trial is not None and (trial[2], trial[1]) < (state[2], state[1] - 1e-12):
+        if (
+            trial is not None
+            and (trial[2], trial[1]) < (state[2], state[1] - 1e-12)
+            and not (locked and set(locked) & set(_missed_curves(targets, trial[3])))
+        ):
             state = trial
             moves = _rescue_moves(
                 state[0], _missed_curves(targets, state[3]), medians, singles, frozen
@@ -1941,13 +1959,183 @@ def _rescue_kicks(st: _SurvivalState, curves, medians, cache) -> list:
     return kicks
 
 
-def rescue_survival(df: pd.DataFrame, *, max_evals: int = RESCUE_EVALS):
+def _se_fixes(times, events, checks) -> list:
+    """Single moves ``(position, time)`` of a death at one of the two times that set SPSS's
+    standard error of the curve's median (:func:`analysis.engine.spss_median_se`: the last event
+    time with S >= 0.55 and the first with S <= 0.45) after which every check of ``checks``
+    (``(statistic, printed value, decimals)``) prints. The SE is proportional to the distance
+    between those two times while no death crosses another, so the times that make both bounds
+    print are solved for and checked on the 0.01-month grid about them."""
+    med, _, _, _, se, _ = engine.km_summary(times, events, CALIBRATION_MEDIAN_RULE)
+    ev, at_risk, d, _ = engine.event_table(times, events)
+    s, _ = engine.km_curve(at_risk, d)
+    hi = np.flatnonzero(s >= 0.55 - engine.PLATEAU_TOL)
+    lo = np.flatnonzero(s <= 0.45 + engine.PLATEAU_TOL)
+    if not (math.isfinite(se) and lo.size):
+        return []
+    u, l_ = (ev[hi[-1]] if hi.size else 0.0), ev[lo[0]]
+    per_month = se / (l_ - u)
+    se_lo, se_hi = 0.0, math.inf
+    for stat, value, dec in checks:
+        b_lo, b_hi = _rounding_interval(value, dec)
+        if stat == "lower":  # med - Z * se in [b_lo, b_hi)
+            se_lo, se_hi = (
+                max(se_lo, (med - b_hi) / engine.Z95),
+                min(se_hi, (med - b_lo) / engine.Z95),
+            )
+        elif stat == "upper":
+            se_lo, se_hi = (
+                max(se_lo, (b_lo - med) / engine.Z95),
+                min(se_hi, (b_hi - med) / engine.Z95),
+            )
+    if not se_lo <= se_hi < math.inf:
+        return []
+    out = []
+    for at, sign in ((u, -1.0), (l_, 1.0)):
+        # the gap l - u needed, moving the death at ``at`` alone
+        ends = [at + sign * (g / per_month - (l_ - u)) for g in (se_lo, se_hi)]
+        grid = np.arange(math.floor(min(ends) * 100) - 1, math.ceil(max(ends) * 100) + 2) / 100.0
+        if grid.size > REPAIR_GRID:
+            continue  # bounds this far apart need more than one death moved
+        for q in np.flatnonzero((events == 1) & (times == at)):
+            for w in grid:
+                if w > 0 and w != times[q]:
+                    trial = times.copy()
+                    trial[q] = w
+                    if _curve_prints(trial, events, checks):
+                        out.append((int(q), float(w)))
+    return out
+
+
+def _curve_prints(times, events, checks) -> bool:
+    """True when the curve's median is off the S = 0.5 plateau and every check of ``checks``
+    (``(statistic, printed value, decimals)`` of the median and its bounds) prints."""
+    med, lo, up, _, _, amb = engine.km_summary(times, events, CALIBRATION_MEDIAN_RULE)
+    got = {"median": med, "lower": lo, "upper": up}
+    return not amb and all(_fast_distance(got[s], v, d) == 0 for s, v, d in checks)
+
+
+def _median_repair_kicks(state, targets, keys, medians, budget) -> list:
+    """Compound moves that build each missed median and its interval directly (the constructive
+    repair, tried before any search), the least disruptive first.
+
+    For each curve that misses its printed median or interval: two of the deaths ranked from
+    :data:`REPAIR_RANKS` before to after the one at the median are tied at a time of the
+    median's printed bin (0.01-month grid), or none when the median already prints, so that the
+    curve steps over S = 0.5 there; when the interval still misses, a death that sets the
+    standard error is moved to a time that makes both bounds print (:func:`_se_fixes`). The
+    kicks after which the curve prints are scored on the whole survival loss (other curves
+    share the patients; each scoring is one evaluation of ``budget``) and the best of each set of
+    patients moved returned, at most :data:`REPAIR_KICKS`, best first."""
+    st, _, _, cache = state
+    groups = st.groups()
+    options = []
+    for which, grp in _missed_curves(targets, cache):
+        target = medians.get((which, grp))
+        med_now = cache[(which, grp)]["median"]
+        if target is None or not math.isfinite(med_now):
+            continue
+        checks = [
+            (stat, value, dec) for key, stat, value, dec, w in targets
+            if key == (which, grp) and w >= 1.0 and stat in ("median", "lower", "upper")
+        ]  # fmt: skip
+        members = np.flatnonzero(groups["all" if grp is None else grp])
+        t, e = (st.os, st.ose) if which == "os" else (st.pfs, st.pfe)
+        tm, te = t[members], e[members]
+        med_check = [c for c in checks if c[0] == "median"]
+        if not med_check or _curve_prints(tm, te, checks):
+            continue
+        deaths = [int(k) for k in np.argsort(tm, kind="stable") if te[k] == 1]
+        p = next(k for k, i in enumerate(deaths) if tm[i] >= med_now)
+        near = deaths[max(p - REPAIR_RANKS[0], 0) : p + REPAIR_RANKS[1] + 1]
+        # partners: the other deaths near the median and, for OS, the survivors (made deaths)
+        partners = [(x, near[x + 1 :]) for x in range(len(near))]
+        if which == "os":
+            alive = [int(k) for k in np.argsort(tm, kind="stable") if te[k] == 0]
+            partners = [(x, rest + alive) for x, rest in partners]
+        ties = [()] + [
+            ((near[x], v), (b, v)) for x, rest in partners for b in rest for v in target[1]
+        ]
+        for tie in ties:
+            trial, trial_e = tm.copy(), te.copy()
+            for k, v in tie:
+                trial[k], trial_e[k] = v, 1.0
+            if _curve_prints(trial, trial_e, checks):
+                fixes = [()]
+            elif (
+                _fast_distance(
+                    engine.km_summary(trial, trial_e, CALIBRATION_MEDIAN_RULE)[0], *med_check[0][1:]
+                )
+                == 0
+            ):
+                fixes = [(f,) for f in _se_fixes(trial, trial_e, checks) if f[0] not in dict(tie)]
+            else:
+                continue
+            for fix in fixes:
+                kick = []
+                for k, v in tie + fix:
+                    if te[k] == 0:
+                        kick.append(("event", int(members[k]), None))
+                    kick.append((which, int(members[k]), v))
+                if kick:
+                    options.append(tuple(kick))
+    scored = []
+    for kick in dict.fromkeys(options):
+        if budget[0] <= 0:
+            break
+        trial = _rescue_try(state, ("multi", kick, None), targets, keys, budget)
+        if trial is not None:
+            scored.append((trial[2], trial[1], kick))
+    scored.sort()
+    # one kick per set of patients moved (its best times): the others differ by a few hundredths
+    best = {}
+    for _, _, kick in scored:
+        best.setdefault(frozenset(m[1] for m in kick), kick)
+    return list(best.values())[:REPAIR_KICKS]
+
+
+def _rescue_kick_loop(state, make_kicks, targets, keys, medians, budget, tried, *, lock=False):
+    """Kicks from ``make_kicks(state)`` tried in order, each followed by a descent over single
+    times of the other patients (at most :data:`RESCUE_KICK_EVALS` evaluations; with ``lock``,
+    none that makes a curve the kick repaired miss again); a kick is kept when that ends lower
+    than the state before it, and the kicks of the new state come next."""
+    while state[2] > 0 and budget[0] > 0:
+        before = set(_missed_curves(targets, state[3]))
+        for kick in make_kicks(state):
+            if kick in tried or budget[0] <= 0:
+                continue
+            tried.add(kick)
+            trial = _rescue_try(state, ("multi", kick, None), targets, keys, budget)
+            if trial is None:
+                continue
+            locked = sorted(before - set(_missed_curves(targets, trial[3]))) if lock else ()
+            trial = _rescue_descend(
+                trial, targets, keys, medians, budget, singles=True, limit=RESCUE_KICK_EVALS,
+                frozen={m[1] for m in kick}, locked=locked,
+            )  # fmt: skip
+            if (trial[2], trial[1]) < (state[2], state[1] - 1e-12):
+                state = trial
+                break
+        else:
+            break
+    return state
+
+
+def rescue_survival(
+    df: pd.DataFrame, *, max_evals: int = RESCUE_EVALS, max_loss: float = RESCUE_MAX_LOSS
+):
     """Deterministic local search for a chain whose annealing still misses a feasible survival
     target (most often the disease-control OS median 11.7 with its interval 1.9-21.4, a needle).
 
-    Only the curves that miss a feasible target (or sit exactly on S = 0.5) are searched: for
-    each, the patients of its group between :data:`RESCUE_WINDOW` of the group's ordered times
-    (nearest the target median first) get, in a fixed order, every time step of
+    A chain whose feasible-target loss is above ``max_loss`` is returned as it is (such rescues
+    did not hit). Otherwise the constructive repair comes first: kicks from
+    :func:`_median_repair_kicks`, which tie two deaths in a missed median's printed bin and move
+    a death that sets its standard error so that the curve itself prints, are tried best first,
+    each followed by a descent over single times of the other patients that may not make the
+    repaired curve miss again. Then the search: only the curves that miss a feasible target (or
+    sit exactly on S = 0.5) are searched: for each, the patients of its group between
+    :data:`RESCUE_WINDOW` of the group's ordered times (nearest the target median first) get,
+    in a fixed order, every time step of
     :data:`RESCUE_STEPS` either way, a jump into the target median's printed bin (0.01-month
     grid), an event toggle, a swap of their OS (or whole survival record) with each other
     patient, and a swap of the group label with each patient of the other group. The first move
@@ -1960,6 +2148,15 @@ def rescue_survival(df: pd.DataFrame, *, max_evals: int = RESCUE_EVALS):
     times of the other patients (at most :data:`RESCUE_KICK_EVALS` evaluations); a kick is kept
     when that ends lower than the state before it, and the kicks of the new state are tried
     next. No random numbers: the result depends on ``df`` alone.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A chain's annealed cohort.
+    max_evals : int
+        The most loss evaluations, the repair's scoring of its kicks included.
+    max_loss : float
+        The largest feasible-target loss that is rescued (:data:`RESCUE_MAX_LOSS`).
 
     Returns
     -------
@@ -1987,29 +2184,21 @@ def rescue_survival(df: pd.DataFrame, *, max_evals: int = RESCUE_EVALS):
             medians[SURVIVAL_QUANTITIES[q]] = (row["value"], tuple(float(g) for g in grid))
     st = _SurvivalState(df)
     cur, cur_f, cache = _survival_loss(st, targets, {})
-    budget = [max_evals]
+    budget = [max_evals if cur_f <= max_loss else 0]
     state = (st, cur, cur_f, cache)
+    tried = set()
+    # first the constructive repair of the missed medians and intervals
+    state = _rescue_kick_loop(
+        state, lambda s: _median_repair_kicks(s, targets, keys, medians, budget),
+        targets, keys, medians, budget, tried, lock=True,
+    )  # fmt: skip
     state = _rescue_descend(state, targets, keys, medians, budget, singles=False)
     # kicks: a tie or a jump into the printed bin of two neighbouring deaths at a missed curve's
     # crossing, then a descent over single times; kept when the pair ends lower
-    tried = set()
-    while state[2] > 0 and budget[0] > 0:
-        for kick in _rescue_kicks(state[0], _missed_curves(targets, state[3]), medians, state[3]):
-            if kick in tried or budget[0] <= 0:
-                continue
-            tried.add(kick)
-            trial = _rescue_try(state, ("multi", kick, None), targets, keys, budget)
-            if trial is None:
-                continue
-            trial = _rescue_descend(
-                trial, targets, keys, medians, budget, singles=True, limit=RESCUE_KICK_EVALS,
-                frozen={m[1] for m in kick},
-            )  # fmt: skip
-            if (trial[2], trial[1]) < (state[2], state[1] - 1e-12):
-                state = trial
-                break
-        else:
-            break
+    state = _rescue_kick_loop(
+        state, lambda s: _rescue_kicks(s[0], _missed_curves(targets, s[3]), medians, s[3]),
+        targets, keys, medians, budget, tried,
+    )  # fmt: skip
     st, cur, cur_f, cache = state
     out = df.copy()
     out["os_months"], out["os_event"] = st.os, st.ose.astype(int)
@@ -2170,13 +2359,16 @@ def synthesize(
     and filling the timing columns (:func:`_finish`). Chains run in rounds of
     :data:`CHAINS_PER_ROUND`; the search stops after the first round in which a chain hits every
     feasible target. When no chain of a round does, every chain of that round is *rescued*
-    before the next round is decided on: :func:`rescue_survival` runs a deterministic local
-    search (no random numbers) from the chain's annealed state over moves that touch only the
+    before the next round is decided on: :func:`rescue_survival` first builds a missed median
+    and its interval directly (ties two deaths in the printed bin, sets the standard error by
+    one death), then runs a deterministic local search (no random numbers) from the chain's
+    annealed state over moves that touch only the
     patients about the medians of the curves that still miss (most often the disease-control OS
     median 11.7 with its interval 1.9-21.4, which needs two tied deaths in [11.65, 11.70) and a
     standard error within 1%), accepting a move only when it lowers (feasible-target loss, total
     loss) of the annealer's own survival loss (at most :data:`RESCUE_EVALS` evaluations and half
-    the chain's ``steps``); a chain whose loss falls is finished again with
+    the chain's ``steps``; none for a chain above :data:`RESCUE_MAX_LOSS`); a chain whose loss
+    falls is finished again with
     its generator where :func:`_finish` took it, so a rescued chain is as deterministic as any
     other. A round rescued to a hit ends the search like any other. Rounds in which a chain hits
     without help are never rescued, so their cohorts (``data/cohort.csv`` among them) are the
