@@ -141,6 +141,12 @@ def _prints(x: float, value: float, decimals: int) -> bool:
     return math.floor(x * scale + 0.5 + 1e-9) == round(value * scale)
 
 
+#: Largest log hazard ratio or log bound exponentiated when a cell is scored: a diverging fit
+#: (monotone likelihood) can reach bounds beyond the range of ``exp``; capped, they still print
+#: nothing that Table 2 prints, and no overflow is raised or warned about.
+EXP_CAP = 700.0
+
+
 def cell_miss(beta: float, se: float, cell: dict) -> float:
     """0 when the fit prints the cell; else 0.5 plus a smooth distance (log-HR in SE units, or
     z units for P).
@@ -169,7 +175,8 @@ def cell_miss(beta: float, se: float, cell: dict) -> float:
             return 0.0
         return 0.5 + abs(z - cell["z"])
     x = {"hr": beta, "lower": beta - Z95 * se, "upper": beta + Z95 * se}[stat]
-    if _prints(math.exp(x), cell["value"], cell["decimals"]):
+    # a diverging fit (monotone likelihood) can put a bound beyond exp's range: it prints nothing
+    if _prints(math.exp(min(x, EXP_CAP)), cell["value"], cell["decimals"]):
         return 0.0
     return 0.5 + abs(x - math.log(max(cell["value"], 1e-6))) / cell["se"]
 
@@ -554,7 +561,9 @@ def _cell_miss_vec(beta: np.ndarray, se: np.ndarray, cell: dict) -> np.ndarray:
     else:
         x = {"hr": beta, "lower": beta - Z95 * se, "upper": beta + Z95 * se}[cell["stat"]]
         scale = 10.0 ** cell["decimals"]
-        ok = np.floor(np.exp(x) * scale + 0.5 + 1e-9) == round(cell["value"] * scale)
+        ok = np.floor(np.exp(np.minimum(x, EXP_CAP)) * scale + 0.5 + 1e-9) == round(
+            cell["value"] * scale
+        )
         d = np.where(ok, 0.0, 0.5 + np.abs(x - math.log(max(cell["value"], 1e-6))) / cell["se"])
     return np.where(bad, 10.0, d)
 
@@ -777,95 +786,6 @@ def rows_agreeing(fits: dict, rows: dict) -> int:
         p = math.erfc(abs(b) / s / math.sqrt(2.0))
         agree += (lo - 0.0005 <= math.exp(b) < up + 0.0005) and ((p < 0.05) == significant)
     return agree
-
-
-#: Steps of :func:`free_block_anneal` per block, and its start and end temperature.
-FREE_STEPS = 1_000
-#: Independent restarts per block (each from the block's incoming arrangement; the best wins).
-FREE_RESTARTS = 4
-FREE_T_START, FREE_T_END = 3.0, 0.003
-
-
-def free_block_anneal(
-    df: pd.DataFrame,
-    rng: np.random.Generator,
-    *,
-    steps: int = FREE_STEPS,
-    restarts: int = FREE_RESTARTS,
-) -> tuple[pd.DataFrame, tuple, tuple]:
-    """Anneal each block whose terms are not in the multivariable model on its own cells.
-
-    Such a block's univariate cells depend on nothing but its own arrangement, and no other
-    target depends on it, so it can be searched alone: simulated annealing over exchanges of the
-    block between two patients on the sum of :func:`cell_miss` over its univariate cells
-    (geometric cooling, ``restarts`` runs from the incoming arrangement, the best state over all
-    kept). An arrangement is only replaced by one that
-    prints at least as many of the block's cells. Returns the frame and the tallies
-    (:func:`_tallies`) before and after.
-
-    Examples
-    --------
-    One short run; an arrangement is only replaced by one printing at least as many cells:
-
-    >>> from analysis.cohort import load_cohort
-    >>> frame, before, after = free_block_anneal(load_cohort(), np.random.default_rng(1), steps=1, restarts=1)
-    >>> len(frame), after[0] >= before[0]
-    (82, True)
-    """
-    cells = table2_cells()
-    rows = multivariable_rows()
-    start = _tallies(Table2Fits(paper.design_matrix(df, "implied")).fit(), cells, rows)
-    n = len(df)
-    out = df.copy()
-    decay = (FREE_T_END / FREE_T_START) ** (1.0 / max(steps - 1, 1))
-    for block, cols in BLOCK_TERMS.items():
-        fits = Table2Fits(paper.design_matrix(out, "implied"))
-        present = [c for c in cols if c in fits.idx]
-        if not present or set(fits.multi) & set(present):
-            continue
-        ix = [fits.idx[c] for c in present]
-        models = [m for m in fits.models_of(block) if m != ("multi",)]
-        mine = [c for c in cells if c["model"] == "uni" and c["term"] in present]
-        x0 = fits.x[np.ix_(fits.pos, ix)].copy()  # the block's values in patient order
-
-        def evaluate(fits=fits, models=models, mine=mine):
-            f = fits.fit(models)
-            loss, printed = 0.0, {}
-            for c in mine:
-                d = cell_miss(*f[("uni", c["term"])], c)
-                loss += d
-                printed[c["id"]] = printed.get(c["id"], True) and d == 0.0
-            return loss, sum(printed.values())
-
-        best, best_hit = evaluate()
-        best_perm = np.arange(n)
-        for _ in range(restarts):
-            # every restart starts again from the arrangement the block came with
-            fits.x[np.ix_(fits.pos, ix)] = x0
-            fits.fits, fits.beta, fits.last = {}, {}, {}
-            cur, _ = evaluate()
-            perm = np.arange(n)
-            temp = FREE_T_START
-            for _ in range(steps):
-                temp *= decay
-                i, j = rng.integers(n, size=2)
-                if i == j or np.array_equal(fits.x[fits.pos[i], ix], fits.x[fits.pos[j], ix]):
-                    continue
-                fits.swap(i, j, ix)
-                saved, saved_beta = dict(fits.fits), dict(fits.beta)
-                new, new_hit = evaluate()
-                if new <= cur or rng.random() < math.exp(-(new - cur) / temp):
-                    cur = new
-                    perm[i], perm[j] = perm[j], perm[i]
-                    if (new_hit, -new) > (best_hit, -best):
-                        best, best_hit, best_perm = new, new_hit, perm.copy()
-                else:
-                    fits.swap(i, j, ix)
-                    fits.fits, fits.beta = saved, saved_beta
-        bc = BLOCKS[block]
-        out[bc] = out[bc].to_numpy()[best_perm]
-    end = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
-    return out, start, end
 
 
 # --------------------------------------------------------------- univariate block search

@@ -2282,8 +2282,8 @@ DEFAULT_STEPS = 45_000
 #: Annealing steps of the Cox phase and the spawn key of its random stream.
 COX_STEPS = 12_000
 COX_STREAM = 2
-#: Spawn key once used by :func:`analysis.calibration.free_block_anneal` (no longer run by
-#: :func:`synthesize`; kept so that no later stream reuses it).
+#: Spawn key once used by a search of the blocks outside the multivariable model (removed:
+#: the per-block univariate search replaced it); kept so that no later stream reuses it.
 FREE_STREAM = 3
 #: Spawn key of the random stream of :func:`analysis.calibration.uni_block_anneal`.
 UNI_STREAM = 4

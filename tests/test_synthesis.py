@@ -7,6 +7,8 @@ reused. Known misses and infeasible targets are listed explicitly so that a regr
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -354,37 +356,6 @@ def test_calibration_fits_equal_the_engine(cohort):
     assert fits[("uni", "age_years")] == pytest.approx((b1[0], s1[0]), rel=1e-6)
 
 
-def test_free_block_search_moves_only_blocks_outside_the_multivariable_model(cohort):
-    """The free-block search exchanges whole blocks whose terms the multivariable model does not
-    hold: every other target, every other column and the multivariable fit stay as they were,
-    and each block's printed univariate entries (recounted with statsmodels) do not drop."""
-    from statsmodels.duration.hazard_regression import PHReg
-
-    from analysis.calibration import BLOCK_TERMS, BLOCKS, free_block_anneal
-    from analysis.paper import MULTIVARIABLE_TERMS, design_matrix
-
-    before = synthesis.target_table(cohort)
-    moved, start, end = free_block_anneal(cohort, np.random.default_rng(0), steps=60, restarts=2)
-    pd.testing.assert_frame_equal(before, synthesis.target_table(moved))
-    free = [b for b, terms in BLOCK_TERMS.items() if not set(terms) & set(MULTIVARIABLE_TERMS)]
-    assert set(free) == {"age", "sex", "pivka", "alt", "tumour_stage", "tumour_size"}
-    free_cols = {c for b in free for c in BLOCKS[b]}
-    for col in cohort.columns:
-        if col not in free_cols:
-            assert moved[col].equals(cohort[col]), col
-    for b in free:  # a block moves as a whole: the same rows, permuted together
-        rows_of = [sorted(map(tuple, f[BLOCKS[b]].astype(str).to_numpy())) for f in (moved, cohort)]
-        assert rows_of[0] == rows_of[1], b
-
-    def multi_fit(c):
-        d = design_matrix(c, "implied")
-        r = PHReg(d["os_months"], d[MULTIVARIABLE_TERMS], status=d["os_event"], ties="breslow")
-        return r.fit().params
-
-    np.testing.assert_allclose(multi_fit(moved), multi_fit(cohort), rtol=1e-10)
-    assert end[0] >= start[0] and end[1:] == start[1:]
-
-
 def test_rescue_is_deterministic_and_never_raises_the_loss():
     """The rescue of a chain that missed (here a short annealing) is a pure function of the
     chain's annealed frame and lowers (feasible loss, loss) or leaves the frame alone."""
@@ -480,3 +451,20 @@ def test_rescue_repairs_a_disease_control_median_on_a_plateau():
     assert checked >= 18
     kmf = KaplanMeierFitter().fit(out.loc[dc, "os_months"], out.loc[dc, "os_event"])
     assert not np.isclose(kmf.survival_function_.to_numpy(), 0.5).any()
+
+
+def test_a_diverging_fit_scores_as_a_miss_without_overflow():
+    """A Cox fit with monotone likelihood can put a bound beyond the range of exp (e.g. ln HR 40
+    with SE 400): the cell is a miss, scored without an OverflowError or a RuntimeWarning, and
+    the scalar and vector scores agree."""
+    import warnings
+
+    from analysis.calibration import _cell_miss_vec, cell_miss
+
+    cell = {"stat": "upper", "value": 2.283, "decimals": 3, "relation": None, "se": 0.43}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scalar = cell_miss(40.0, 400.0, cell)
+        vector = _cell_miss_vec(np.array([40.0]), np.array([400.0]), cell)
+    assert scalar > 0.5 and math.isfinite(scalar)
+    assert vector[0] == pytest.approx(scalar)

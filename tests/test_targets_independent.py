@@ -40,7 +40,7 @@ Z = float(norm.ppf(0.975))
 #: Table 2 calibration (issue 13) they were: Table 1 65/0/0, responses 12/0/0, survival 15/5/2
 #: (two medians on an exact 0.5 plateau, "8.7–11" read as 11.0), univariate 6/44/7,
 #: multivariable 4/27/3, multivariable rows 7/4/0; after the first Cox phase, univariate
-#: 17/31/9 (the free-block search, :func:`analysis.calibration.free_block_anneal`, added 3);
+#: 17/31/9 (a search of the blocks outside the multivariable model, since removed, added 3);
 #: with the free-block search, univariate 20/28/9 and multivariable 10/21/3; with the Child-Pugh
 #: score sizes of the paper's death floors and the per-block univariate search
 #: (:func:`analysis.calibration.uni_block_anneal`) in its place, univariate 27/22/8 and
