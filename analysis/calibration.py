@@ -542,6 +542,17 @@ def _batched_newton(risk: _RiskSets, xs: np.ndarray, beta0: np.ndarray, iters: i
     return beta, se
 
 
+def _swapped_designs(fits, mix, ci, cj) -> np.ndarray:
+    """One design per candidate exchange: the columns ``mix`` of ``fits.x`` (in risk-set order)
+    with patients ``ci[k]`` and ``cj[k]`` exchanged in the k-th, for a batched fit."""
+    base = fits.x[:, mix]
+    xs = np.broadcast_to(base, (ci.size,) + base.shape).copy()
+    a, b = fits.pos[ci], fits.pos[cj]
+    k = np.arange(ci.size)
+    xs[k, a], xs[k, b] = base[b], base[a]
+    return xs
+
+
 def _cell_miss_vec(beta: np.ndarray, se: np.ndarray, cell: dict) -> np.ndarray:
     """:func:`cell_miss` for arrays of fits."""
     from scipy.special import erfc
@@ -616,11 +627,7 @@ def polish_table2(
                     continue
                 cols = list(m)
                 mix = [fits.idx[c] for c in cols]
-                base = fits.x[:, mix]
-                xs = np.broadcast_to(base, (ci.size,) + base.shape).copy()
-                a, b = fits.pos[ci], fits.pos[cj]
-                k = np.arange(ci.size)
-                xs[k, a], xs[k, b] = base[b], base[a]
+                xs = _swapped_designs(fits, mix, ci, cj)
                 beta, se = _batched_fit(fits.risk, xs, fits.beta.get(m, np.zeros(len(cols))))
                 for c in cells:
                     if c["model"] == "uni" and c["term"] in cols:
@@ -843,6 +850,27 @@ def _multi_state(fits: Table2Fits, rows: dict, multi_cells: list) -> tuple[bool,
     return True, sum(printed.values()), loss
 
 
+def _exchange(vals: np.ndarray, i: int, j: int, sub) -> None:
+    """Exchange patients ``i`` and ``j`` in a block's values, in place: every column, or only
+    the columns ``sub`` (a move of part of the block)."""
+    if sub is not None:
+        vals[np.ix_([i, j], sub)] = vals[np.ix_([j, i], sub)]
+    else:
+        vals[[i, j]] = vals[[j, i]]
+
+
+def _keep_if_no_worse(out, df, cols, vals, cells, rows) -> pd.DataFrame:
+    """``out`` with the block ``cols`` set to ``vals`` when that, fitted again from scratch (from
+    zero, as every reader of the cohort fits), prints at least as many cells and keeps at least
+    as many multivariable rows agreeing (:func:`_tallies`); otherwise ``out`` unchanged."""
+    trial = out.copy()
+    trial[cols] = vals
+    trial[cols] = trial[cols].astype(df[cols].dtypes.to_dict())
+    now = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+    then = _tallies(Table2Fits(paper.design_matrix(trial, "implied")).fit(), cells, rows)
+    return trial if then[2] >= now[2] and then[0] >= now[0] else out
+
+
 def uni_block_anneal(
     df: pd.DataFrame,
     rng: np.random.Generator,
@@ -982,24 +1010,14 @@ def uni_block_anneal(
                     cur = new
                     if held:
                         cur_m = new_m
-                    if move_cols is not None:
-                        vals[np.ix_([i, j], sub)] = vals[np.ix_([j, i], sub)]
-                    else:
-                        vals[[i, j]] = vals[[j, i]]
+                    _exchange(vals, i, j, sub if move_cols is not None else None)
                     key = (new_hit, new_multi if held else 0, -new)
                     if key > best_key:
                         best_key, best_vals = key, vals.copy()
                 else:
                     fits.swap(i, j, move_ix)
                     fits.fits, fits.beta = saved, saved_beta
-        trial = out.copy()
-        trial[cols] = best_vals
-        trial[cols] = trial[cols].astype(df[cols].dtypes.to_dict())
-        # checked again from scratch (fits started at zero, as every reader of the cohort fits)
-        now = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
-        then = _tallies(Table2Fits(paper.design_matrix(trial, "implied")).fit(), cells, rows)
-        if then[2] >= now[2] and then[0] >= now[0]:
-            out = trial
+        out = _keep_if_no_worse(out, df, cols, best_vals, cells, rows)
     end = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
     return out, start, end
 
@@ -1111,11 +1129,7 @@ def uni_block_polish(
                             for c in mine if c["term"] in mcols
                         )  # fmt: skip
                         continue
-                    base = fits.x[:, mix]
-                    xs = np.broadcast_to(base, (ci.size,) + base.shape).copy()
-                    a, b = fits.pos[ci], fits.pos[cj]
-                    k = np.arange(ci.size)
-                    xs[k, a], xs[k, b] = base[b], base[a]
+                    xs = _swapped_designs(fits, mix, ci, cj)
                     beta, se = _batched_fit(fits.risk, xs, fits.beta.get(m, np.zeros(len(mcols))))
                     for c in mine:
                         if c["term"] in mcols:
@@ -1139,16 +1153,7 @@ def uni_block_polish(
             cur, i, j, move_ix, move_sub = best
             fits.swap(i, j, move_ix)
             fits.fit(models)
-            if move_sub is not None:
-                vals[np.ix_([i, j], sub)] = vals[np.ix_([j, i], sub)]
-            else:
-                vals[[i, j]] = vals[[j, i]]
-        trial = out.copy()
-        trial[cols] = vals
-        trial[cols] = trial[cols].astype(df[cols].dtypes.to_dict())
-        now = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
-        then = _tallies(Table2Fits(paper.design_matrix(trial, "implied")).fit(), cells, rows)
-        if then[2] >= now[2] and then[0] >= now[0]:
-            out = trial
+            _exchange(vals, i, j, sub if move_sub is not None else None)
+        out = _keep_if_no_worse(out, df, cols, vals, cells, rows)
     end = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
     return out, start, end
