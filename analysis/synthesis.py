@@ -1321,11 +1321,36 @@ class _SurvivalState:
         return PD_PFS_RANGE[0] <= pfs <= PD_PFS_RANGE[1] and self.pfe[i] == 1
 
 
+#: In ``|x| * 10**decimals``, a fractional part this close to one half is decided by
+#: :func:`rounding_distance` (the rule of :func:`target_table`) rather than in floating point:
+#: the band of :func:`~analysis.formatting.round_half_up`'s decimal path.
+FAST_NEAR_HALF = 1e-6
+
+
 def _fast_distance(x: float, target: float, decimals: int) -> float:
+    """:func:`rounding_distance` for the hot loop: the same value, in floating point except
+    within :data:`FAST_NEAR_HALF` of a half, where :func:`rounding_distance` itself decides.
+
+    A mean of times on the 0.01-month grid can be an exact half in decimal arithmetic, such as
+    a PFS mean of 8.35 computed as 8.349999999999998: a fixed tolerance (``+ 1e-9``, used here
+    before) read it as 8.4, a hit, while :func:`target_table` prints 8.3, a miss, and the
+    annealer stopped on that false hit. Near a half both now follow
+    :func:`~analysis.formatting.round_half_up` (the number's shortest representation).
+
+    Examples
+    --------
+    >>> _fast_distance(8.349999999999998, 8.4, 1) == rounding_distance(8.349999999999998, 8.4, 1)
+    True
+    >>> _fast_distance(8.349999999999998, 8.4, 1) > 0, _fast_distance(1.15, 1.2, 1)
+    (True, 0.0)
+    """
     if not math.isfinite(x):
         return 1e3
     scale = 10.0**decimals
-    if math.floor(x * scale + 0.5 + 1e-9) == round(target * scale):
+    y = abs(x) * scale
+    if y > 1e9 or abs(y - math.floor(y) - 0.5) < FAST_NEAR_HALF:
+        return rounding_distance(x, target, decimals)
+    if math.floor(x * scale + 0.5) == round(target * scale):
         return 0.0
     return abs(x - target) * scale
 
