@@ -1157,3 +1157,257 @@ def uni_block_polish(
         out = _keep_if_no_worse(out, df, cols, vals, cells, rows)
     end = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
     return out, start, end
+
+
+# ------------------------------------------------------------------------------ value phase
+
+#: Columns whose values :func:`value_polish` changes, in order, with the Table 2 term each
+#: carries and how its printed Table 1 numbers are kept: ``"band"`` (bilirubin: not in Table 1,
+#: each value stays in its Child-Pugh points band), ``"mean_sd"`` (pairs of patients move by
+#: opposite amounts, so the sum and the mean stay exact, and the SD must still print) and
+#: ``"median_range"`` (a value moves only between the extremes and the median on its own side).
+VALUE_COLUMNS = {
+    "bilirubin_mg_dl": ("albi_score", "band"),
+    "ast_u_l": ("ast_gt40", "mean_sd"),
+    "crp_mg_l": ("crp_gt3", "mean_sd"),
+    "alt_u_l": ("alt_u_l", "mean_sd"),
+    "tumor_number": ("tumor_number_gt4", "mean_sd"),
+    "afp_ng_ml": ("afp_ng_ml", "median_range"),
+}
+#: Most moves :func:`value_polish` makes per column.
+VALUE_MOVES = 300
+#: Random candidate moves screened per move (one batched fit), and those refitted exactly.
+VALUE_CANDIDATES = 256
+VALUE_SHORTLIST = 6
+#: Rounds in a row without an improving candidate after which a column is left.
+VALUE_PATIENCE = 10
+#: Bilirubin (mg/dL) bands of the Child-Pugh points (1: below 2, 2: 2-3, 3: above 3), as the
+#: value phase keeps them: the lowest and highest value a patient of each points band may take.
+BILIRUBIN_BANDS = {1: (0.2, 1.9), 2: (2.0, 3.0), 3: (3.1, 5.0)}
+
+
+def _albi_of(bili_mg_dl, alb_g_dl) -> np.ndarray:
+    """ALBI score as :func:`analysis.paper.albi_scores` computes it (through clinical)."""
+    from analysis import clinical
+
+    score, _ = clinical.albi(
+        clinical.bilirubin_mg_dl_to_umol_l(np.asarray(bili_mg_dl, float)),
+        clinical.albumin_g_dl_to_g_l(np.asarray(alb_g_dl, float)),
+    )
+    return np.asarray(score, float)
+
+
+def _sd_window(units: np.ndarray, decimals: int, sd_decimals: int) -> tuple[int, int]:
+    """Bounds on ``n * sum(u**2) - sum(u)**2`` (``u``: the values in integer units of the
+    column's CSV decimals) within which the SD prints as it does now, half up at
+    ``sd_decimals``, with a margin of 1e-7 from either edge of its rounding bin."""
+    n = units.size
+    s, q = int(units.sum()), int((units.astype(object) ** 2).sum())
+    big = n * q - s * s
+    sd = math.sqrt(big / (n * (n - 1))) / 10.0**decimals
+    step = 10.0**-sd_decimals
+    shown = math.floor(sd / step + 0.5 + 1e-9) * step
+    lo, hi = max(shown - step / 2 + 1e-7, 0.0), shown + step / 2 - 1e-7
+    to_big = n * (n - 1) * 10.0 ** (2 * decimals)
+    return math.ceil(lo * lo * to_big), math.floor(hi * hi * to_big)
+
+
+def _smooth(miss):
+    """A :func:`cell_miss` without its step of 0.5: 0 for a printed cell, else the distance
+    alone (nearly continuous, so that a printed cell may drift to its bin's edge and back)."""
+    return np.maximum(np.asarray(miss, float) - 0.5, 0.0) if np.ndim(miss) else max(miss - 0.5, 0.0)
+
+
+def value_polish(
+    df: pd.DataFrame,
+    rng: np.random.Generator,
+    *,
+    moves: int = VALUE_MOVES,
+    columns: dict | None = None,
+    decimals: dict | None = None,
+) -> tuple[pd.DataFrame, tuple, tuple]:
+    """Change covariate values (not only who carries them) towards the univariate Table 2 cells.
+
+    The block exchanges of :func:`anneal_table2` and :func:`uni_block_anneal` keep every value;
+    the spread of a per-unit covariate in the risk sets, which sets its SE, stays what the
+    initial draw made it. Table 1 prints only a mean and SD (AST, ALT, CRP, tumour number) or a
+    median and range (AFP), and no bilirubin at all, so the values themselves may still move.
+    For each column of ``columns`` (default :data:`VALUE_COLUMNS`) in turn, up to ``moves``
+    times: :data:`VALUE_CANDIDATES` random moves (from ``rng``) are drawn -- for ``"mean_sd"``
+    columns a pair of patients moving by ``+d`` and ``-d`` on the CSV grid (the sum, and so the
+    mean, exact; the SD must print as before, checked in integer arithmetic; both values stay
+    within the column's current range), for ``"median_range"`` one patient strictly between an
+    extreme and the median moving anywhere strictly between them (median and extremes kept),
+    for bilirubin one patient moving within its Child-Pugh points band
+    (:data:`BILIRUBIN_BANDS`, the Child-Pugh score unchanged) -- and screened by a batched
+    Newton-Raphson of the column's univariate model (:func:`_batched_fit`). The
+    :data:`VALUE_SHORTLIST` best are refitted exactly and the best one that lowers the column's
+    loss (its univariate cells' :func:`cell_miss` plus :data:`UNI_MULTI_WEIGHT` times the
+    multivariable cells') while every multivariable row still agrees and no more multivariable
+    entries miss is made. A column stops after :data:`VALUE_PATIENCE` rounds without such a move,
+    or when its univariate cells all print. The new values replace the column only when a fit
+    from scratch prints at least as many univariate and multivariable entries with every row
+    agreeing as before. Deterministic for a generator state. Returns the frame and
+    :func:`_tallies` before and after.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> frame, before, after = value_polish(load_cohort(), np.random.default_rng(1), moves=0)
+    >>> before == after, frame.equals(load_cohort())
+    (True, True)
+    """
+    columns = VALUE_COLUMNS if columns is None else columns
+    if decimals is None:
+        from analysis.synthesis import CSV_DECIMALS as decimals
+    cells = table2_cells()
+    rows = multivariable_rows()
+    multi_cells = [c for c in cells if c["model"] == "multi"]
+    out = df.copy()
+    start = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+    n = len(out)
+    for col, (term, kind) in columns.items():
+        if col not in out.columns or moves <= 0:
+            continue
+        fits = Table2Fits(paper.design_matrix(out, "implied"))
+        if term not in fits.idx:
+            continue
+        k = fits.idx[term]
+        mine = [c for c in cells if c["model"] == "uni" and c["term"] == term]
+        model = (term,)
+        held = term in fits.multi
+        dec = int(decimals[col])
+        scale = 10**dec
+        units = np.rint(pd.to_numeric(out[col]).to_numpy(float) * scale).astype(np.int64)
+        alb = pd.to_numeric(out["albumin_g_dl"]).to_numpy(float) if kind == "band" else None
+
+        def design_value(u, who, alb=alb, kind=kind, scale=scale):
+            v = np.asarray(u, float) / scale
+            return _albi_of(v, alb[who]) if kind == "band" else v
+
+        def uni_loss(fits=fits, model=model, mine=mine):
+            f = fits.fit([model])
+            return sum(_smooth(_cell_miss_memo(*f[("uni", c["term"])], c)) for c in mine)
+
+        def state(fits=fits, held=held):
+            """(column loss, multivariable entries printed), or None when a row disagrees."""
+            loss = uni_loss()
+            if not held:
+                return loss, 0
+            ok, printed, m = _multi_state(fits, rows, multi_cells)
+            return (loss + UNI_MULTI_WEIGHT * m, printed) if ok else None
+
+        now = state()
+        if now is None or uni_loss() == 0.0:
+            continue
+        cur = now[0]
+        lo_all, hi_all = int(units.min()), int(units.max())
+        if kind == "mean_sd":
+            sd_dec = 1
+            q_lo, q_hi = _sd_window(units, dec, sd_dec)
+        if kind == "median_range":
+            srt = np.sort(units)
+            m_lo, m_hi = int(srt[(n - 1) // 2]), int(srt[n // 2])
+        if kind == "band":
+            bili = units / scale
+            band = np.where(bili < 2.0, 1, np.where(bili <= 3.0, 2, 3))
+            b_lo = np.array([round(BILIRUBIN_BANDS[b][0] * scale) for b in band])
+            b_hi = np.array([round(BILIRUBIN_BANDS[b][1] * scale) for b in band])
+        spread = max(float(units.std()), 1.0)
+        idle = 0
+        for _ in range(moves):
+            size = VALUE_CANDIDATES
+            i = rng.integers(n, size=size)
+            if kind == "mean_sd":
+                j = rng.integers(n, size=size)
+                kk = rng.integers(n, size=size)
+                d = np.rint(spread * rng.random(size) ** 2 * rng.choice([-1.0, 1.0], size))
+                d = d.astype(np.int64)
+                xi, xj, xk = units[i], units[j], units[kk]
+                # half the moves take three patients: d_j solves
+                # d_j**2 + d_j (x_j - x_k + d) + d (x_i - x_k + d) = 0 (sum of squares kept)
+                bq = (xj - xk + d).astype(float)
+                cq = (d * (xi - xk + d)).astype(float)
+                disc = bq * bq - 4.0 * cq
+                root = (-bq + np.where(bq > 0, 1.0, -1.0) * -np.sqrt(np.maximum(disc, 0.0))) / 2.0
+                triple = (rng.random(size) < 0.5) & (disc >= 0)
+                dj = np.where(triple, np.rint(root), -d).astype(np.int64)
+                dk = np.where(triple, -d - dj, 0)
+                kk = np.where(triple, kk, j)
+                ni, nj, nk = xi + d, xj + dj, np.where(triple, xk + dk, xj + dj)
+                s_sq = int((units.astype(object) ** 2).sum())
+                s = int(units.sum())
+                dq = (ni * ni - xi * xi) + (nj * nj - xj * xj)
+                dq = dq + np.where(triple, nk * nk - xk * xk, 0)
+                q_new = n * (s_sq + dq) - s * s
+                ok = (i != j) & (d != 0) & (q_new >= q_lo) & (q_new <= q_hi)
+                ok &= ~triple | ((kk != i) & (kk != j))
+                for v in (ni, nj, nk):
+                    ok &= (v >= lo_all) & (v <= hi_all)
+            else:
+                j = kk = i
+                if kind == "median_range":
+                    below = (units[i] > lo_all) & (units[i] < m_lo)
+                    above = (units[i] > m_hi) & (units[i] < hi_all)
+                    a = np.where(below, lo_all + 1, m_hi + 1)
+                    b = np.where(below, m_lo - 1, hi_all - 1)
+                    ok = below | above
+                else:
+                    a, b = b_lo[i], b_hi[i]
+                    ok = b > a
+                # a new value drawn on the log scale between the bounds
+                la, lb = np.log(np.maximum(a, 1)), np.log(np.maximum(b, 1))
+                ni = np.rint(np.exp(la + (lb - la) * rng.random(size))).astype(np.int64)
+                ni = np.clip(ni, a, b)
+                ok &= ni != units[i]
+                nj = nk = ni
+            ci, cj, ck = i[ok], j[ok], kk[ok]
+            ni, nj, nk = ni[ok], nj[ok], nk[ok]
+            if ci.size == 0:
+                idle += 1
+                if idle >= VALUE_PATIENCE:
+                    break
+                continue
+            base = fits.x[:, [k]]
+            xs = np.broadcast_to(base, (ci.size,) + base.shape).copy()
+            rr = np.arange(ci.size)
+            for who, new_u in ((ck, nk), (cj, nj), (ci, ni)):
+                xs[rr, fits.pos[who], 0] = design_value(new_u, who)
+            beta, se = _batched_fit(fits.risk, xs, fits.beta.get(model, np.zeros(1)))
+            score = sum(_smooth(_cell_miss_vec(beta[:, 0], se[:, 0], c)) for c in mine)
+            best = None
+            for c in np.argsort(score, kind="stable")[:VALUE_SHORTLIST]:
+                who = [int(ci[c]), int(cj[c]), int(ck[c])]
+                rows_ = fits.pos[who]
+                old = fits.x[rows_, k].copy()
+                saved, saved_beta = dict(fits.fits), dict(fits.beta)
+                fits.x[rows_, k] = xs[c, rows_, 0]
+                new = state()
+                fits.x[rows_, k] = old
+                fits.fits, fits.beta = saved, saved_beta
+                if new is None or new[0] >= cur - 1e-12:
+                    continue
+                if best is None or new[0] < best[0]:
+                    best = (new[0], who, (int(ni[c]), int(nj[c]), int(nk[c])), c)
+            if best is None:
+                idle += 1
+                if idle >= VALUE_PATIENCE:
+                    break
+                continue
+            idle = 0
+            cur, who, new_u, c = best
+            rows_ = fits.pos[who]
+            fits.x[rows_, k] = xs[c, rows_, 0]
+            for w, u in zip(who[::-1], new_u[::-1], strict=True):
+                units[w] = u
+            state()
+            if uni_loss() == 0.0:
+                break
+        trial = out.copy()
+        trial[col] = (units / scale).astype(float) if dec else units.astype(out[col].dtype)
+        then = _tallies(Table2Fits(paper.design_matrix(trial, "implied")).fit(), cells, rows)
+        was = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+        if then[2] == len(rows) and (then[0], then[1]) >= (was[0], was[1]):
+            out = trial
+    end = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+    return out, start, end
