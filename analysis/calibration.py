@@ -10,6 +10,11 @@ Wald intervals): a printed cell costs 0, a missed one ``0.5`` plus its distance 
 scale in units of the row's printed SE (or on the z scale for P); a multivariable row whose HR
 falls outside the printed interval or whose P sits on the other side of 0.05 costs
 :data:`ROW_WEIGHT` more. Simulated annealing (kirkpatrick1983) with the engine's Newton-Raphson.
+Each block is then searched on its own univariate cells, every multivariable row held
+(:func:`uni_block_anneal`, :func:`uni_block_polish`). Last, the value phase
+(:func:`value_polish`) changes the values themselves of the columns Table 1 prints only as a
+mean and SD or a median and range (and of bilirubin, within its Child-Pugh points band), every
+printed Table 1 number kept, towards the univariate cells that no exchange can reach.
 """
 
 from __future__ import annotations

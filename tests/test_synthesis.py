@@ -8,6 +8,7 @@ reused. Known misses and infeasible targets are listed explicitly so that a regr
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -481,3 +482,48 @@ def test_a_diverging_fit_scores_as_a_miss_without_overflow():
         vector = _cell_miss_vec(np.array([40.0]), np.array([400.0]), cell)
     assert scalar > 0.5 and math.isfinite(scalar)
     assert vector[0] == pytest.approx(scalar)
+
+
+def test_value_phase_keeps_every_printed_number_and_the_rows(cohort):
+    """The value phase (issue 13) changes values, not only who carries them: every Table 1
+    print (mean and SD half up; AFP's median and range), every response and survival target and
+    every multivariable row stay; values stay on the file's grid, integers >= 1 where they were,
+    bilirubin in its Child-Pugh points band (score unchanged); the same generator state gives
+    the same frame."""
+    from analysis.calibration import VALUE_COLUMNS, multivariable_agreement, value_polish
+
+    def run():
+        return value_polish(cohort, np.random.default_rng(11), moves=12)
+
+    moved, start, end = run()
+    again, _, _ = run()
+    pd.testing.assert_frame_equal(moved, again)
+    assert synthesis.format_cohort(moved) == synthesis.format_cohort(again)
+    changed = [c for c in cohort.columns if not moved[c].equals(cohort[c])]
+    assert set(changed) <= set(VALUE_COLUMNS), changed
+    assert changed, "the test should see at least one value move"
+    pd.testing.assert_frame_equal(synthesis.target_table(cohort), synthesis.target_table(moved))
+    for col in ("ast_u_l", "alt_u_l", "crp_mg_l", "tumor_number"):
+        a, b = cohort[col].to_numpy(float), moved[col].to_numpy(float)
+        assert round(a.sum(), 6) == round(b.sum(), 6), col  # the mean exact
+        for x, y in ((a, b),):  # SD half up at one decimal, by hand in decimal arithmetic
+            sd = [Decimal(repr(float(np.std(v, ddof=1)))).quantize(Decimal("0.1"), "ROUND_HALF_UP")
+                  for v in (x, y)]  # fmt: skip
+            assert sd[0] == sd[1], col
+        assert b.min() >= a.min() and b.max() <= a.max(), col
+    for col in ("ast_u_l", "alt_u_l", "tumor_number"):
+        assert (moved[col] == moved[col].round()).all() and moved[col].min() >= 1
+    afp0, afp1 = cohort["afp_ng_ml"], moved["afp_ng_ml"]
+    assert (afp0.median(), afp0.min(), afp0.max()) == (afp1.median(), afp1.min(), afp1.max())
+    bands = [0, 2.0, 3.0]  # Child-Pugh bilirubin points: < 2, 2-3, > 3 mg/dL, by hand
+
+    def points(b):
+        return np.where(b < bands[1], 1, np.where(b <= bands[2], 2, 3))
+
+    assert (points(moved["bilirubin_mg_dl"]) == points(cohort["bilirubin_mg_dl"])).all()
+    assert moved["child_pugh_score"].equals(cohort["child_pugh_score"])
+    for col, dec in synthesis.CSV_DECIMALS.items():
+        v = moved[col].dropna().to_numpy(float) * 10**dec
+        assert np.allclose(v, np.round(v), atol=1e-6), col
+    assert multivariable_agreement(moved)["agrees"].all()
+    assert end[2] == start[2] == 11 and end[0] >= start[0]
