@@ -1180,12 +1180,18 @@ VALUE_COLUMNS = {
     "afp_ng_ml": ("afp_ng_ml", "median_range"),
 }
 #: Most moves :func:`value_polish` makes per column.
-VALUE_MOVES = 300
+VALUE_MOVES = 150
 #: Random candidate moves screened per move (one batched fit), and those refitted exactly.
 VALUE_CANDIDATES = 256
 VALUE_SHORTLIST = 6
+#: The runs of the value phase per column, each on its own generator spawned from the phase's:
+#: (weight of the multivariable cells' misses, multivariable entries the column may lose); the
+#: run printing the most univariate, then multivariable, entries wins.
+VALUE_VARIANTS = ((0.25, 0), (0.05, 1))
 #: Rounds in a row without an improving candidate after which a column is left.
 VALUE_PATIENCE = 10
+#: Rounds of exhaustive small moves (:func:`_local_moves`) after the random ones, at most.
+VALUE_LOCAL_MOVES = 10
 #: Bilirubin (mg/dL) bands of the Child-Pugh points (1: below 2, 2: 2-3, 3: above 3), as the
 #: value phase keeps them: the lowest and highest value a patient of each points band may take.
 BILIRUBIN_BANDS = {1: (0.2, 1.9), 2: (2.0, 3.0), 3: (3.1, 5.0)}
@@ -1217,10 +1223,219 @@ def _sd_window(units: np.ndarray, decimals: int, sd_decimals: int) -> tuple[int,
     return math.ceil(lo * lo * to_big), math.floor(hi * hi * to_big)
 
 
-def _smooth(miss):
-    """A :func:`cell_miss` without its step of 0.5: 0 for a printed cell, else the distance
-    alone (nearly continuous, so that a printed cell may drift to its bin's edge and back)."""
-    return np.maximum(np.asarray(miss, float) - 0.5, 0.0) if np.ndim(miss) else max(miss - 0.5, 0.0)
+def _edge_miss(beta, se, cell: dict) -> np.ndarray:
+    """The distance of fits (arrays ``beta``, ``se``) from printing ``cell``: 0 inside the
+    cell's rounding bin, else the distance to the bin's nearer edge (log scale in units of the
+    row's SE, or z units for P); 10 for a failed fit. Unlike :func:`cell_miss` (distance to the
+    printed value itself, plus 0.5) it is continuous, so a printed cell may drift to the edge of
+    its bin while another cell comes closer."""
+    beta, se = np.asarray(beta, float), np.asarray(se, float)
+    with np.errstate(all="ignore"):
+        bad = ~(np.isfinite(beta) & np.isfinite(se) & (se > 0))
+        half = 0.5 * 10.0 ** -cell["decimals"]
+        v = cell["value"]
+        if cell["stat"] == "p":
+            x = np.abs(beta) / se
+            if cell["relation"] == "<":
+                lo, hi = _z_of_p(v), math.inf
+            else:
+                lo = _z_of_p(v + half)
+                hi = _z_of_p(v - half) if v - half > 0 else math.inf
+            unit = 1.0
+        else:
+            x = beta + {"hr": 0.0, "lower": -Z95, "upper": Z95}[cell["stat"]] * se
+            lo = math.log(v - half) if v - half > 0 else -math.inf
+            hi = math.log(v + half)
+            unit = cell["se"]
+        d = (np.maximum(lo - x, 0.0) + np.maximum(x - hi, 0.0)) / unit
+    return np.where(bad, 10.0, d)
+
+
+def _local_moves(units, kind, bounds, q_window, median, band):
+    """Every small move of :func:`_value_search`'s last stage, as ``(i, j, k, new i, new j,
+    new k, admissible)``: two patients ``i`` and ``j`` moving by ``+d`` and ``-d`` (``d`` 1 or 2
+    units of the last decimal; mean-and-SD columns), one patient moving by 1 unit (bilirubin)
+    or by 1 % and 10 % either way (AFP)."""
+    n = units.size
+    lo_all, hi_all = bounds
+    if kind == "mean_sd":
+        ii, jj = np.nonzero(~np.eye(n, dtype=bool))
+        i, j = np.concatenate([ii, ii]), np.concatenate([jj, jj])
+        d = np.repeat(np.array([1, 2], dtype=np.int64), ii.size)
+        ni, nj = units[i] + d, units[j] - d
+        s, s_sq = int(units.sum()), int((units.astype(object) ** 2).sum())
+        q_new = n * (s_sq + 2 * d * (units[i] - units[j]) + 2 * d * d) - s * s
+        ok = (q_new >= q_window[0]) & (q_new <= q_window[1])
+        ok &= (ni <= hi_all) & (nj >= lo_all)
+        return i, j, j, ni, nj, nj, ok
+    if kind == "band":
+        i = np.concatenate([np.arange(n), np.arange(n)])
+        ni = units[i] + np.repeat(np.array([1, -1], dtype=np.int64), n)
+        ok = (ni >= band[0][i]) & (ni <= band[1][i])
+        return i, i, i, ni, ni, ni, ok
+    m_lo, m_hi = median
+    f = np.array([0.9, 0.99, 1.01, 1.1])
+    i = np.repeat(np.arange(n), f.size)
+    ni = np.rint(units[i] * np.tile(f, n)).astype(np.int64)
+    below = (units[i] > lo_all) & (units[i] < m_lo)
+    above = (units[i] > m_hi) & (units[i] < hi_all)
+    ok = (below & (ni > lo_all) & (ni < m_lo)) | (above & (ni > m_hi) & (ni < hi_all))
+    ok &= ni != units[i]
+    return i, i, i, ni, ni, ni, ok
+
+
+def _value_search(out, col, term, kind, rng, moves, weight, slack, dec, cells, rows):
+    """One run of :func:`value_polish` on one column from ``out``: the column's new values in
+    integer units of its CSV decimals, or None when there is nothing to do (see there)."""
+    multi_cells = [c for c in cells if c["model"] == "multi"]
+    n = len(out)
+    fits = Table2Fits(paper.design_matrix(out, "implied"))
+    if term not in fits.idx:
+        return None
+    k = fits.idx[term]
+    mine = [c for c in cells if c["model"] == "uni" and c["term"] == term]
+    model = (term,)
+    held = term in fits.multi
+    scale = 10**dec
+    units = np.rint(pd.to_numeric(out[col]).to_numpy(float) * scale).astype(np.int64)
+    alb = pd.to_numeric(out["albumin_g_dl"]).to_numpy(float) if kind == "band" else None
+
+    def design_value(u, who, alb=alb, kind=kind, scale=scale):
+        v = np.asarray(u, float) / scale
+        return _albi_of(v, alb[who]) if kind == "band" else v
+
+    def uni_loss(fits=fits, model=model, mine=mine):
+        f = fits.fit([model])
+        return float(sum(_edge_miss(*f[("uni", c["term"])], c) for c in mine))
+
+    def state(fits=fits, held=held):
+        """(column loss, multivariable entries printed), or None when a row disagrees."""
+        loss = uni_loss()
+        if not held:
+            return loss, 0
+        ok, printed, m = _multi_state(fits, rows, multi_cells)
+        return (loss + weight * m, printed) if ok else None
+
+    now = state()
+    if now is None or uni_loss() == 0.0:
+        return None
+    cur, floor = now[0], (now[1] - slack if held else 0)
+    lo_all, hi_all = int(units.min()), int(units.max())
+    if kind == "mean_sd":
+        sd_dec = 1
+        q_lo, q_hi = _sd_window(units, dec, sd_dec)
+    if kind == "median_range":
+        srt = np.sort(units)
+        m_lo, m_hi = int(srt[(n - 1) // 2]), int(srt[n // 2])
+    if kind == "band":
+        bili = units / scale
+        band = np.where(bili < 2.0, 1, np.where(bili <= 3.0, 2, 3))
+        b_lo = np.array([round(BILIRUBIN_BANDS[b][0] * scale) for b in band])
+        b_hi = np.array([round(BILIRUBIN_BANDS[b][1] * scale) for b in band])
+    spread = max(float(units.std()), 1.0)
+    idle, rounds, local, local_left = 0, 0, False, VALUE_LOCAL_MOVES
+    while True:
+        if not local and (rounds >= moves or idle >= VALUE_PATIENCE):
+            local = True  # the random moves are spent: the exhaustive small moves
+        if local and local_left <= 0:
+            break
+        rounds += 1
+        size = VALUE_CANDIDATES
+        if local:
+            local_left -= 1
+            i, j, kk, ni, nj, nk, ok = _local_moves(
+                units, kind, (lo_all, hi_all), (q_lo, q_hi) if kind == "mean_sd" else None,
+                (m_lo, m_hi) if kind == "median_range" else None,
+                (b_lo, b_hi) if kind == "band" else None,
+            )  # fmt: skip
+        elif kind == "mean_sd":
+            i = rng.integers(n, size=size)
+            j = rng.integers(n, size=size)
+            kk = rng.integers(n, size=size)
+            d = np.rint(spread * rng.random(size) ** 2 * rng.choice([-1.0, 1.0], size))
+            d = d.astype(np.int64)
+            xi, xj, xk = units[i], units[j], units[kk]
+            # half the moves take three patients: d_j solves
+            # d_j**2 + d_j (x_j - x_k + d) + d (x_i - x_k + d) = 0 (sum of squares kept)
+            bq = (xj - xk + d).astype(float)
+            cq = (d * (xi - xk + d)).astype(float)
+            disc = bq * bq - 4.0 * cq
+            root = (-bq + np.where(bq > 0, 1.0, -1.0) * -np.sqrt(np.maximum(disc, 0.0))) / 2.0
+            triple = (rng.random(size) < 0.5) & (disc >= 0)
+            dj = np.where(triple, np.rint(root), -d).astype(np.int64)
+            dk = np.where(triple, -d - dj, 0)
+            kk = np.where(triple, kk, j)
+            ni, nj, nk = xi + d, xj + dj, np.where(triple, xk + dk, xj + dj)
+            s_sq = int((units.astype(object) ** 2).sum())
+            s = int(units.sum())
+            dq = (ni * ni - xi * xi) + (nj * nj - xj * xj)
+            dq = dq + np.where(triple, nk * nk - xk * xk, 0)
+            q_new = n * (s_sq + dq) - s * s
+            ok = (i != j) & (d != 0) & (q_new >= q_lo) & (q_new <= q_hi)
+            ok &= ~triple | ((kk != i) & (kk != j))
+            for v in (ni, nj, nk):
+                ok &= (v >= lo_all) & (v <= hi_all)
+        else:
+            i = rng.integers(n, size=size)
+            j = kk = i
+            if kind == "median_range":
+                below = (units[i] > lo_all) & (units[i] < m_lo)
+                above = (units[i] > m_hi) & (units[i] < hi_all)
+                a = np.where(below, lo_all + 1, m_hi + 1)
+                b = np.where(below, m_lo - 1, hi_all - 1)
+                ok = below | above
+            else:
+                a, b = b_lo[i], b_hi[i]
+                ok = b > a
+            # a new value drawn on the log scale between the bounds
+            la, lb = np.log(np.maximum(a, 1)), np.log(np.maximum(b, 1))
+            ni = np.rint(np.exp(la + (lb - la) * rng.random(size))).astype(np.int64)
+            ni = np.clip(ni, a, b)
+            ok &= ni != units[i]
+            nj = nk = ni
+        ci, cj, ck = i[ok], j[ok], kk[ok]
+        ni, nj, nk = ni[ok], nj[ok], nk[ok]
+        if ci.size == 0:
+            if local:
+                break
+            idle += 1
+            continue
+        base = fits.x[:, [k]]
+        xs = np.broadcast_to(base, (ci.size,) + base.shape).copy()
+        rr = np.arange(ci.size)
+        for who, new_u in ((ck, nk), (cj, nj), (ci, ni)):
+            xs[rr, fits.pos[who], 0] = design_value(new_u, who)
+        beta, se = _batched_fit(fits.risk, xs, fits.beta.get(model, np.zeros(1)))
+        score = sum(_edge_miss(beta[:, 0], se[:, 0], c) for c in mine)
+        best = None
+        for c in np.argsort(score, kind="stable")[:VALUE_SHORTLIST]:
+            who = [int(ci[c]), int(cj[c]), int(ck[c])]
+            rows_ = fits.pos[who]
+            old = fits.x[rows_, k].copy()
+            saved, saved_beta = dict(fits.fits), dict(fits.beta)
+            fits.x[rows_, k] = xs[c, rows_, 0]
+            new = state()
+            fits.x[rows_, k] = old
+            fits.fits, fits.beta = saved, saved_beta
+            if new is None or new[0] >= cur - 1e-12 or new[1] < floor:
+                continue
+            if best is None or new[0] < best[0]:
+                best = (new[0], who, (int(ni[c]), int(nj[c]), int(nk[c])), c)
+        if best is None:
+            if local:
+                break
+            idle += 1
+            continue
+        idle = 0
+        cur, who, new_u, c = best
+        rows_ = fits.pos[who]
+        fits.x[rows_, k] = xs[c, rows_, 0]
+        for w, u in zip(who[::-1], new_u[::-1], strict=True):
+            units[w] = u
+        state()
+        if uni_loss() == 0.0:
+            break
+    return units
 
 
 def value_polish(
@@ -1267,152 +1482,27 @@ def value_polish(
         from analysis.synthesis import CSV_DECIMALS as decimals
     cells = table2_cells()
     rows = multivariable_rows()
-    multi_cells = [c for c in cells if c["model"] == "multi"]
     out = df.copy()
     start = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
-    n = len(out)
     for col, (term, kind) in columns.items():
         if col not in out.columns or moves <= 0:
             continue
-        fits = Table2Fits(paper.design_matrix(out, "implied"))
-        if term not in fits.idx:
-            continue
-        k = fits.idx[term]
-        mine = [c for c in cells if c["model"] == "uni" and c["term"] == term]
-        model = (term,)
-        held = term in fits.multi
         dec = int(decimals[col])
         scale = 10**dec
-        units = np.rint(pd.to_numeric(out[col]).to_numpy(float) * scale).astype(np.int64)
-        alb = pd.to_numeric(out["albumin_g_dl"]).to_numpy(float) if kind == "band" else None
-
-        def design_value(u, who, alb=alb, kind=kind, scale=scale):
-            v = np.asarray(u, float) / scale
-            return _albi_of(v, alb[who]) if kind == "band" else v
-
-        def uni_loss(fits=fits, model=model, mine=mine):
-            f = fits.fit([model])
-            return sum(_smooth(_cell_miss_memo(*f[("uni", c["term"])], c)) for c in mine)
-
-        def state(fits=fits, held=held):
-            """(column loss, multivariable entries printed), or None when a row disagrees."""
-            loss = uni_loss()
-            if not held:
-                return loss, 0
-            ok, printed, m = _multi_state(fits, rows, multi_cells)
-            return (loss + UNI_MULTI_WEIGHT * m, printed) if ok else None
-
-        now = state()
-        if now is None or uni_loss() == 0.0:
-            continue
-        cur = now[0]
-        lo_all, hi_all = int(units.min()), int(units.max())
-        if kind == "mean_sd":
-            sd_dec = 1
-            q_lo, q_hi = _sd_window(units, dec, sd_dec)
-        if kind == "median_range":
-            srt = np.sort(units)
-            m_lo, m_hi = int(srt[(n - 1) // 2]), int(srt[n // 2])
-        if kind == "band":
-            bili = units / scale
-            band = np.where(bili < 2.0, 1, np.where(bili <= 3.0, 2, 3))
-            b_lo = np.array([round(BILIRUBIN_BANDS[b][0] * scale) for b in band])
-            b_hi = np.array([round(BILIRUBIN_BANDS[b][1] * scale) for b in band])
-        spread = max(float(units.std()), 1.0)
-        idle = 0
-        for _ in range(moves):
-            size = VALUE_CANDIDATES
-            i = rng.integers(n, size=size)
-            if kind == "mean_sd":
-                j = rng.integers(n, size=size)
-                kk = rng.integers(n, size=size)
-                d = np.rint(spread * rng.random(size) ** 2 * rng.choice([-1.0, 1.0], size))
-                d = d.astype(np.int64)
-                xi, xj, xk = units[i], units[j], units[kk]
-                # half the moves take three patients: d_j solves
-                # d_j**2 + d_j (x_j - x_k + d) + d (x_i - x_k + d) = 0 (sum of squares kept)
-                bq = (xj - xk + d).astype(float)
-                cq = (d * (xi - xk + d)).astype(float)
-                disc = bq * bq - 4.0 * cq
-                root = (-bq + np.where(bq > 0, 1.0, -1.0) * -np.sqrt(np.maximum(disc, 0.0))) / 2.0
-                triple = (rng.random(size) < 0.5) & (disc >= 0)
-                dj = np.where(triple, np.rint(root), -d).astype(np.int64)
-                dk = np.where(triple, -d - dj, 0)
-                kk = np.where(triple, kk, j)
-                ni, nj, nk = xi + d, xj + dj, np.where(triple, xk + dk, xj + dj)
-                s_sq = int((units.astype(object) ** 2).sum())
-                s = int(units.sum())
-                dq = (ni * ni - xi * xi) + (nj * nj - xj * xj)
-                dq = dq + np.where(triple, nk * nk - xk * xk, 0)
-                q_new = n * (s_sq + dq) - s * s
-                ok = (i != j) & (d != 0) & (q_new >= q_lo) & (q_new <= q_hi)
-                ok &= ~triple | ((kk != i) & (kk != j))
-                for v in (ni, nj, nk):
-                    ok &= (v >= lo_all) & (v <= hi_all)
-            else:
-                j = kk = i
-                if kind == "median_range":
-                    below = (units[i] > lo_all) & (units[i] < m_lo)
-                    above = (units[i] > m_hi) & (units[i] < hi_all)
-                    a = np.where(below, lo_all + 1, m_hi + 1)
-                    b = np.where(below, m_lo - 1, hi_all - 1)
-                    ok = below | above
-                else:
-                    a, b = b_lo[i], b_hi[i]
-                    ok = b > a
-                # a new value drawn on the log scale between the bounds
-                la, lb = np.log(np.maximum(a, 1)), np.log(np.maximum(b, 1))
-                ni = np.rint(np.exp(la + (lb - la) * rng.random(size))).astype(np.int64)
-                ni = np.clip(ni, a, b)
-                ok &= ni != units[i]
-                nj = nk = ni
-            ci, cj, ck = i[ok], j[ok], kk[ok]
-            ni, nj, nk = ni[ok], nj[ok], nk[ok]
-            if ci.size == 0:
-                idle += 1
-                if idle >= VALUE_PATIENCE:
-                    break
+        best, variants = None, rng.spawn(len(VALUE_VARIANTS))
+        for (weight, slack), sub_rng in zip(VALUE_VARIANTS, variants, strict=True):
+            units = _value_search(
+                out, col, term, kind, sub_rng, moves, weight, slack, dec, cells, rows
+            )
+            if units is None:
                 continue
-            base = fits.x[:, [k]]
-            xs = np.broadcast_to(base, (ci.size,) + base.shape).copy()
-            rr = np.arange(ci.size)
-            for who, new_u in ((ck, nk), (cj, nj), (ci, ni)):
-                xs[rr, fits.pos[who], 0] = design_value(new_u, who)
-            beta, se = _batched_fit(fits.risk, xs, fits.beta.get(model, np.zeros(1)))
-            score = sum(_smooth(_cell_miss_vec(beta[:, 0], se[:, 0], c)) for c in mine)
-            best = None
-            for c in np.argsort(score, kind="stable")[:VALUE_SHORTLIST]:
-                who = [int(ci[c]), int(cj[c]), int(ck[c])]
-                rows_ = fits.pos[who]
-                old = fits.x[rows_, k].copy()
-                saved, saved_beta = dict(fits.fits), dict(fits.beta)
-                fits.x[rows_, k] = xs[c, rows_, 0]
-                new = state()
-                fits.x[rows_, k] = old
-                fits.fits, fits.beta = saved, saved_beta
-                if new is None or new[0] >= cur - 1e-12:
-                    continue
-                if best is None or new[0] < best[0]:
-                    best = (new[0], who, (int(ni[c]), int(nj[c]), int(nk[c])), c)
-            if best is None:
-                idle += 1
-                if idle >= VALUE_PATIENCE:
-                    break
-                continue
-            idle = 0
-            cur, who, new_u, c = best
-            rows_ = fits.pos[who]
-            fits.x[rows_, k] = xs[c, rows_, 0]
-            for w, u in zip(who[::-1], new_u[::-1], strict=True):
-                units[w] = u
-            state()
-            if uni_loss() == 0.0:
-                break
-        trial = out.copy()
-        trial[col] = (units / scale).astype(float) if dec else units.astype(out[col].dtype)
-        then = _tallies(Table2Fits(paper.design_matrix(trial, "implied")).fit(), cells, rows)
+            trial = out.copy()
+            trial[col] = (units / scale).astype(float) if dec else units.astype(out[col].dtype)
+            key = _tallies(Table2Fits(paper.design_matrix(trial, "implied")).fit(), cells, rows)
+            if key[2] == len(rows) and (best is None or key[:2] > best[0][:2]):
+                best = (key, trial)
         was = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
-        if then[2] == len(rows) and (then[0], then[1]) >= (was[0], was[1]):
-            out = trial
+        if best is not None and best[0][:2] >= was[:2]:
+            out = best[1]
     end = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
     return out, start, end
