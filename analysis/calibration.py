@@ -1284,7 +1284,7 @@ def _local_moves(units, kind, bounds, q_window, median, band):
     return i, i, i, ni, ni, ni, ok
 
 
-def _value_search(out, col, term, kind, rng, moves, weight, slack, dec, cells, rows):
+def _value_search(out, col, term, kind, rng, moves, weight, slack, dec, cells, rows, local_moves):
     """One run of :func:`value_polish` on one column from ``out``: the column's new values in
     integer units of its CSV decimals, or None when there is nothing to do (see there)."""
     multi_cells = [c for c in cells if c["model"] == "multi"]
@@ -1333,7 +1333,7 @@ def _value_search(out, col, term, kind, rng, moves, weight, slack, dec, cells, r
         b_lo = np.array([round(BILIRUBIN_BANDS[b][0] * scale) for b in band])
         b_hi = np.array([round(BILIRUBIN_BANDS[b][1] * scale) for b in band])
     spread = max(float(units.std()), 1.0)
-    idle, rounds, local, local_left = 0, 0, False, VALUE_LOCAL_MOVES
+    idle, rounds, local, local_left = 0, 0, False, local_moves
     while True:
         if not local and (rounds >= moves or idle >= VALUE_PATIENCE):
             local = True  # the random moves are spent: the exhaustive small moves
@@ -1443,31 +1443,42 @@ def value_polish(
     rng: np.random.Generator,
     *,
     moves: int = VALUE_MOVES,
+    local_moves: int = VALUE_LOCAL_MOVES,
     columns: dict | None = None,
     decimals: dict | None = None,
 ) -> tuple[pd.DataFrame, tuple, tuple]:
     """Change covariate values (not only who carries them) towards the univariate Table 2 cells.
 
-    The block exchanges of :func:`anneal_table2` and :func:`uni_block_anneal` keep every value;
-    the spread of a per-unit covariate in the risk sets, which sets its SE, stays what the
-    initial draw made it. Table 1 prints only a mean and SD (AST, ALT, CRP, tumour number) or a
-    median and range (AFP), and no bilirubin at all, so the values themselves may still move.
-    For each column of ``columns`` (default :data:`VALUE_COLUMNS`) in turn, up to ``moves``
-    times: :data:`VALUE_CANDIDATES` random moves (from ``rng``) are drawn -- for ``"mean_sd"``
-    columns a pair of patients moving by ``+d`` and ``-d`` on the CSV grid (the sum, and so the
-    mean, exact; the SD must print as before, checked in integer arithmetic; both values stay
-    within the column's current range), for ``"median_range"`` one patient strictly between an
-    extreme and the median moving anywhere strictly between them (median and extremes kept),
-    for bilirubin one patient moving within its Child-Pugh points band
-    (:data:`BILIRUBIN_BANDS`, the Child-Pugh score unchanged) -- and screened by a batched
-    Newton-Raphson of the column's univariate model (:func:`_batched_fit`). The
-    :data:`VALUE_SHORTLIST` best are refitted exactly and the best one that lowers the column's
-    loss (its univariate cells' :func:`cell_miss` plus :data:`UNI_MULTI_WEIGHT` times the
-    multivariable cells') while every multivariable row still agrees and no more multivariable
-    entries miss is made. A column stops after :data:`VALUE_PATIENCE` rounds without such a move,
-    or when its univariate cells all print. The new values replace the column only when a fit
-    from scratch prints at least as many univariate and multivariable entries with every row
-    agreeing as before. Deterministic for a generator state. Returns the frame and
+    The block exchanges of :func:`anneal_table2` and :func:`uni_block_anneal` keep every value,
+    so the spread of a per-unit covariate among the patients at risk, which sets its SE, stays
+    what the initial draw made it. Table 1 prints only a mean and SD (AST, ALT, CRP, tumour
+    number) or a median and range (AFP), and no bilirubin at all, so the values themselves may
+    still move. For each column of ``columns`` (default :data:`VALUE_COLUMNS`) in turn, one run
+    per entry of :data:`VALUE_VARIANTS` (each on its own generator spawned from ``rng``), from the
+    column's incoming values:
+
+    * up to ``moves`` rounds of :data:`VALUE_CANDIDATES` random moves -- for ``"mean_sd"``
+      columns two patients moving by ``+d`` and ``-d``, or three whose moves also keep the sum
+      of squares about the same (values in whole units of the CSV decimals, so the sum and the
+      mean stay exact; the SD must print as before, checked in integer arithmetic; every value
+      stays within the column's current range); for ``"median_range"`` one patient strictly
+      between an extreme and the median moving anywhere strictly between them (median and
+      extremes kept); for bilirubin one patient moving within its Child-Pugh points band
+      (:data:`BILIRUBIN_BANDS`: points, score and class unchanged; ALBI recomputed) -- then at
+      most ``local_moves`` rounds of every small move (:func:`_local_moves`);
+    * each round screens its moves at once by a batched Newton-Raphson of the column's
+      univariate model (:func:`_batched_fit`), refits the :data:`VALUE_SHORTLIST` best exactly
+      and makes the best one that lowers the run's loss -- :func:`_edge_miss` over the column's
+      univariate cells, plus the run's weight times :func:`cell_miss` over the multivariable
+      cells -- while every multivariable row still agrees and at most the run's slack of
+      multivariable entries is lost;
+    * the random stage ends after ``moves`` rounds or :data:`VALUE_PATIENCE` rounds in a row
+      without a move, the small-move stage at its first round without one, a run when the
+      column's univariate cells all print.
+
+    The run whose values, fitted from scratch, print the most univariate and then multivariable
+    entries with every row agreeing replaces the column, when it prints at least as many of
+    both as the incoming values. Deterministic for a generator state. Returns the frame and
     :func:`_tallies` before and after.
 
     Examples
@@ -1492,7 +1503,7 @@ def value_polish(
         best, variants = None, rng.spawn(len(VALUE_VARIANTS))
         for (weight, slack), sub_rng in zip(VALUE_VARIANTS, variants, strict=True):
             units = _value_search(
-                out, col, term, kind, sub_rng, moves, weight, slack, dec, cells, rows
+                out, col, term, kind, sub_rng, moves, weight, slack, dec, cells, rows, local_moves
             )
             if units is None:
                 continue

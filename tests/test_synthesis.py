@@ -492,8 +492,12 @@ def test_value_phase_keeps_every_printed_number_and_the_rows(cohort):
     the same frame."""
     from analysis.calibration import VALUE_COLUMNS, multivariable_agreement, value_polish
 
+    kinds = ("bilirubin_mg_dl", "alt_u_l", "tumor_number", "afp_ng_ml")  # each kind, and a held one
+    columns = {c: VALUE_COLUMNS[c] for c in kinds}
+
     def run():
-        return value_polish(cohort, np.random.default_rng(11), moves=12)
+        rng = np.random.default_rng(11)
+        return value_polish(cohort, rng, moves=6, local_moves=1, columns=columns)
 
     moved, start, end = run()
     again, _, _ = run()
