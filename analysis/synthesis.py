@@ -43,6 +43,7 @@ from analysis.calibration import (
     table2_verdicts,
     uni_block_anneal,
     uni_block_polish,
+    uni_edge_polish,
     value_polish,
 )  # fmt: skip
 from analysis.clinical import child_pugh, child_pugh_class_from_points
@@ -2389,7 +2390,9 @@ def synthesize(
     (:func:`analysis.calibration.uni_block_anneal`, its own stream :data:`UNI_STREAM`, then
     :func:`analysis.calibration.uni_block_polish`); last, the values of the columns Table 1
     prints only as a mean and SD or a median and range move, every printed number kept
-    (:func:`analysis.calibration.value_polish`, stream :data:`VALUE_STREAM`).
+    (:func:`analysis.calibration.value_polish`, stream :data:`VALUE_STREAM`), and a last
+    deterministic exchange polish on the rounding bins' edges
+    (:func:`analysis.calibration.uni_edge_polish`).
 
     Parameters
     ----------
@@ -2513,8 +2516,11 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
     (:func:`analysis.calibration.value_polish` on the stream :data:`VALUE_STREAM`) changes the
     values of the continuous columns that Table 1 prints only as a mean and SD or a median and
     range (and bilirubin, within its Child-Pugh band) while every printed Table 1 number stays,
-    towards the univariate cells the exchanges cannot reach. Returns the frame and the Table 2
-    loss before and after the anneal and polish.
+    towards the univariate cells the exchanges cannot reach. Then
+    :func:`analysis.calibration.uni_edge_polish` exchanges the blocks of
+    :data:`analysis.calibration.EDGE_BLOCKS` (singly, and two pairs at once for the small
+    group of women) on the continuous edge distance of their univariate cells. Returns the frame
+    and the Table 2 loss before and after the anneal and polish.
     """
     rows = multivariable_rows()
     best = None
@@ -2533,6 +2539,7 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
     out, _, _ = uni_block_polish(out)
     value_rng = np.random.default_rng(np.random.SeedSequence([int(seed), VALUE_STREAM]))
     out, _, _ = value_polish(out, value_rng)
+    out, _, _ = uni_edge_polish(out)
     return out, before, after
 
 
