@@ -531,3 +531,26 @@ def test_value_phase_keeps_every_printed_number_and_the_rows(cohort):
         assert np.allclose(v, np.round(v), atol=1e-6), col
     assert multivariable_agreement(moved)["agrees"].all()
     assert end[2] == start[2] == 11 and end[0] >= start[0]
+
+
+def test_edge_polish_only_exchanges_the_sex_block_and_keeps_the_rows(cohort):
+    """The edge-distance exchange polish (issue 13) only reassigns whole (sex, height, weight)
+    triples between patients: the same multiset of triples, every other column unchanged, as
+    many women, every multivariable row agreeing, no fewer univariate entries printed (sex's
+    cells checked by an independent fit), and the same frame twice."""
+    from analysis.calibration import multivariable_agreement, uni_edge_polish
+    from analysis.engine import cox_breslow
+
+    moved, start, end = uni_edge_polish(cohort, moves=2)
+    again, _, _ = uni_edge_polish(cohort, moves=2)
+    pd.testing.assert_frame_equal(moved, again)
+    block = ["sex", "height_cm", "weight_kg"]
+    rest = [c for c in cohort.columns if c not in block]
+    pd.testing.assert_frame_equal(moved[rest], cohort[rest])
+    key = lambda f: sorted(map(tuple, f[block].astype(str).to_numpy()))  # noqa: E731
+    assert key(moved) == key(cohort)
+    assert end[0] >= start[0] and end[1] >= start[1] and end[2] == start[2]
+    assert multivariable_agreement(moved)["agrees"].all()
+    female = (moved["sex"] == "F").to_numpy(float)[:, None]
+    beta, se, _, ok = cox_breslow(female, moved["os_months"], moved["os_event"])
+    assert ok and f"{math.exp(beta[0]):.3f}" == "0.984"  # Table 2's univariate HR for women
