@@ -1550,16 +1550,35 @@ def uni_edge_polish(
     :func:`uni_block_polish` scores a cell by :func:`cell_miss`, the distance to the printed value
     itself, so a printed cell sits at its value and an exchange that would move it towards the
     edge of its rounding bin, to let a neighbouring cell of the same row print, costs as much as
-    a miss. Here, for each block of ``blocks`` in turn, up to ``moves`` times: every admissible
-    exchange of the block between two patients (in the tumour-stage block also PVTT-only
-    exchanges within a BCLC stage, as in :func:`uni_block_anneal`) is screened at once by a
-    batched Newton-Raphson of the block's univariate models (:func:`_batched_fit`) on the sum
-    of :func:`_edge_miss` over the block's univariate cells (0 inside a cell's rounding bin);
-    the ``shortlist`` best are refitted exactly, and the best one is made when it prints more of
-    the block's univariate entries, or as many with a lower edge distance, while every
-    multivariable row still agrees and no multivariable entry is lost. Deterministic. The block
+    a miss. Here, for each block of ``blocks`` (default :data:`EDGE_BLOCKS`: block -> the
+    ``(term, stat)`` cells aimed at, None for all of the block's) in turn, up to ``moves`` times
+    and until every aimed cell prints: every admissible exchange of the block between two
+    patients (in the tumour-stage block also PVTT-only exchanges within a BCLC stage, as in
+    :func:`uni_block_anneal`) is screened at once by a batched Newton-Raphson of the block's
+    univariate models (:func:`_batched_fit`) on the sum of :func:`_edge_miss` over the aimed
+    cells (0 inside a cell's rounding bin); the ``shortlist`` best are refitted exactly, and the
+    best one is made when it prints more of the block's univariate entries, or as many with a
+    lower edge distance, while every multivariable row still agrees and no multivariable entry
+    is lost. When no single exchange qualifies and the block is in :data:`EDGE_DOUBLE` (one
+    binary term), every double exchange -- two patients of the smaller group with two of the
+    larger at once -- is screened and refitted the same way (:func:`_edge_double`), which
+    reaches arrangements a chain of improving single exchanges cannot. Deterministic. The block
     replaces its arrangement when a fit from scratch confirms (:func:`_keep_if_no_worse`).
     Returns the frame and :func:`_tallies` before and after.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A cohort as :func:`analysis.cohort.load_cohort` reads it.
+    blocks : dict, optional
+        Blocks to search and their aimed cells (default :data:`EDGE_BLOCKS`).
+    moves, shortlist : int
+        Most exchanges per block, and candidates per move refitted exactly.
+
+    Returns
+    -------
+    tuple
+        ``(frame, tallies before, tallies after)``.
 
     Examples
     --------
