@@ -1525,8 +1525,9 @@ def value_polish(
 #: cells whose edge distance it lowers (None: all of the block's). Sex's P (0.96) is infeasible
 #: with its printed interval, so it is left out. On the book's seed the liver and tumour-stage
 #: blocks gain nothing: the liver exchange that prints albumin's HR loses the block's other
-#: univariate entries and most multivariable ones, and each PVTT dummy can print its HR or its
-#: P but not both (the SE both need is above what the deaths of its groups allow).
+#: univariate entries and most multivariable ones, and each PVTT dummy prints its HR or its P
+#: but not both (Vp1-2 needs an SE of at least 0.304 for both, which no search of any PVTT
+#: arrangement over these survival times, even one free of the BCLC stage, came near).
 EDGE_BLOCKS = {"sex": (("sex_female", "hr"), ("sex_female", "lower"), ("sex_female", "upper"))}
 #: Most exchanges :func:`uni_edge_polish` makes per block.
 EDGE_MOVES = 20
