@@ -43,6 +43,8 @@ from analysis.calibration import (
     table2_verdicts,
     uni_block_anneal,
     uni_block_polish,
+    uni_edge_polish,
+    value_polish,
 )  # fmt: skip
 from analysis.clinical import child_pugh, child_pugh_class_from_points
 from analysis.formatting import round_half_up, rounded
@@ -2345,6 +2347,9 @@ COX_STREAM = 2
 FREE_STREAM = 3
 #: Spawn key of the random stream of :func:`analysis.calibration.uni_block_anneal`.
 UNI_STREAM = 4
+#: Stream of the value phase (:func:`analysis.calibration.value_polish`), the last step of
+#: :func:`_cox_phase`.
+VALUE_STREAM = 8
 #: Spawn keys of the Cox phase's retries from the incoming cohort, in turn, while a
 #: multivariable row disagrees after the anneal and polish (:func:`_cox_phase`).
 RETRY_STREAMS = (5, 6, 7)
@@ -2441,7 +2446,11 @@ def synthesize(
     published ones, leaving every other target untouched; then each block is searched on its
     own univariate cells with every multivariable row held
     (:func:`analysis.calibration.uni_block_anneal`, its own stream :data:`UNI_STREAM`, then
-    :func:`analysis.calibration.uni_block_polish`).
+    :func:`analysis.calibration.uni_block_polish`); last, the values of the columns Table 1
+    prints only as a mean and SD or a median and range move, every printed number kept
+    (:func:`analysis.calibration.value_polish`, stream :data:`VALUE_STREAM`), and a last
+    deterministic exchange polish on the rounding bins' edges
+    (:func:`analysis.calibration.uni_edge_polish`).
 
     Parameters
     ----------
@@ -2561,8 +2570,15 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
     every row agrees (the state with the most rows agreeing, then the lowest loss, wins).
     Finally each block is searched on its own univariate cells with every row held
     (:func:`analysis.calibration.uni_block_anneal` on the stream :data:`UNI_STREAM`, then
-    :func:`analysis.calibration.uni_block_polish`). Returns the frame and the Table 2 loss before
-    and after the anneal and polish.
+    :func:`analysis.calibration.uni_block_polish`). Last, the value phase
+    (:func:`analysis.calibration.value_polish` on the stream :data:`VALUE_STREAM`) changes the
+    values of the continuous columns that Table 1 prints only as a mean and SD or a median and
+    range (and bilirubin, within its Child-Pugh band) while every printed Table 1 number stays,
+    towards the univariate cells the exchanges cannot reach. Then
+    :func:`analysis.calibration.uni_edge_polish` exchanges the blocks of
+    :data:`analysis.calibration.EDGE_BLOCKS` (singly, and two pairs at once for the small
+    group of women) on the continuous edge distance of their univariate cells. Returns the frame
+    and the Table 2 loss before and after the anneal and polish.
     """
     rows = multivariable_rows()
     best = None
@@ -2579,6 +2595,9 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
     uni_rng = np.random.default_rng(np.random.SeedSequence([int(seed), UNI_STREAM]))
     out, _, _ = uni_block_anneal(out, uni_rng)
     out, _, _ = uni_block_polish(out)
+    value_rng = np.random.default_rng(np.random.SeedSequence([int(seed), VALUE_STREAM]))
+    out, _, _ = value_polish(out, value_rng)
+    out, _, _ = uni_edge_polish(out)
     return out, before, after
 
 

@@ -8,6 +8,7 @@ reused. Known misses and infeasible targets are listed explicitly so that a regr
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -481,3 +482,85 @@ def test_a_diverging_fit_scores_as_a_miss_without_overflow():
         vector = _cell_miss_vec(np.array([40.0]), np.array([400.0]), cell)
     assert scalar > 0.5 and math.isfinite(scalar)
     assert vector[0] == pytest.approx(scalar)
+
+
+def test_value_phase_keeps_every_printed_number_and_the_rows(cohort):
+    """The value phase (issue 13) changes values, not only who carries them: every Table 1
+    print (mean and SD half up; AFP's median and range), every response and survival target and
+    every multivariable row stay; values stay on the file's grid, integers >= 1 where they were,
+    bilirubin in its Child-Pugh points band (score unchanged); the same generator state gives
+    the same frame."""
+    from analysis.calibration import VALUE_COLUMNS, multivariable_agreement, value_polish
+
+    kinds = ("bilirubin_mg_dl", "alt_u_l", "tumor_number", "afp_ng_ml")  # each kind, and a held one
+    columns = {c: VALUE_COLUMNS[c] for c in kinds}
+
+    def run():
+        rng = np.random.default_rng(11)
+        return value_polish(cohort, rng, moves=6, local_moves=1, columns=columns)
+
+    moved, start, end = run()
+    again, _, _ = run()
+    pd.testing.assert_frame_equal(moved, again)
+    assert synthesis.format_cohort(moved) == synthesis.format_cohort(again)
+    changed = [c for c in cohort.columns if not moved[c].equals(cohort[c])]
+    assert set(changed) <= set(VALUE_COLUMNS), changed
+    assert changed, "the test should see at least one value move"
+    pd.testing.assert_frame_equal(synthesis.target_table(cohort), synthesis.target_table(moved))
+    for col in ("ast_u_l", "alt_u_l", "crp_mg_l", "tumor_number"):
+        a, b = cohort[col].to_numpy(float), moved[col].to_numpy(float)
+        assert round(a.sum(), 6) == round(b.sum(), 6), col  # the mean exact
+        for x, y in ((a, b),):  # SD half up at one decimal, by hand in decimal arithmetic
+            sd = [Decimal(repr(float(np.std(v, ddof=1)))).quantize(Decimal("0.1"), "ROUND_HALF_UP")
+                  for v in (x, y)]  # fmt: skip
+            assert sd[0] == sd[1], col
+        assert b.min() >= a.min() and b.max() <= a.max(), col
+    for col in ("ast_u_l", "alt_u_l", "tumor_number"):
+        assert (moved[col] == moved[col].round()).all() and moved[col].min() >= 1
+    afp0, afp1 = cohort["afp_ng_ml"], moved["afp_ng_ml"]
+    assert (afp0.median(), afp0.min(), afp0.max()) == (afp1.median(), afp1.min(), afp1.max())
+    bands = [0, 2.0, 3.0]  # Child-Pugh bilirubin points: < 2, 2-3, > 3 mg/dL, by hand
+
+    def points(b):
+        return np.where(b < bands[1], 1, np.where(b <= bands[2], 2, 3))
+
+    assert (points(moved["bilirubin_mg_dl"]) == points(cohort["bilirubin_mg_dl"])).all()
+    assert moved["child_pugh_score"].equals(cohort["child_pugh_score"])
+    for col, dec in synthesis.CSV_DECIMALS.items():
+        v = moved[col].dropna().to_numpy(float) * 10**dec
+        assert np.allclose(v, np.round(v), atol=1e-6), col
+    assert multivariable_agreement(moved)["agrees"].all()
+    assert end[2] == start[2] == 11 and end[0] >= start[0]
+
+
+def test_edge_polish_only_exchanges_the_sex_block_and_keeps_the_rows(cohort):
+    """The edge-distance exchange polish (issue 13) only reassigns whole (sex, height, weight)
+    triples between patients: the same multiset of triples, every other column unchanged, as
+    many women, every multivariable row agreeing, no fewer univariate entries printed (sex's
+    cells checked by an independent fit), and the same frame twice."""
+    from analysis.calibration import multivariable_agreement, uni_edge_polish
+    from analysis.engine import cox_breslow
+
+    block = ["sex", "height_cm", "weight_kg"]
+    cohort = cohort.copy()  # one woman and one man exchange their triples: work for the polish
+    w, m = np.flatnonzero(cohort["sex"] == "F")[0], np.flatnonzero(cohort["sex"] == "M")[0]
+    cohort.loc[[w, m], block] = cohort.loc[[m, w], block].to_numpy()
+    moved, start, end = uni_edge_polish(cohort, moves=2)
+    again, _, _ = uni_edge_polish(cohort, moves=2)
+    pd.testing.assert_frame_equal(moved, again)
+    rest = [c for c in cohort.columns if c not in block]
+    pd.testing.assert_frame_equal(moved[rest], cohort[rest])
+    key = lambda f: sorted(map(tuple, f[block].astype(str).to_numpy()))  # noqa: E731
+    assert key(moved) == key(cohort)
+    assert end[0] >= start[0] and end[1] >= start[1] and end[2] == start[2]
+    assert multivariable_agreement(moved)["agrees"].all()
+
+    def printed(frame):  # Table 2's univariate HR and bounds for women, by an independent fit
+        female = (frame["sex"] == "F").to_numpy(float)[:, None]
+        beta, se, _, ok = cox_breslow(female, frame["os_months"], frame["os_event"])
+        assert ok
+        z = 1.959963984540054
+        shown = [math.exp(beta[0] + k * z * se[0]) for k in (0, -1, 1)]
+        return sum(f"{v:.3f}" == t for v, t in zip(shown, ("0.984", "0.424", "2.283"), strict=True))
+
+    assert printed(moved) > printed(cohort)
