@@ -896,7 +896,9 @@ def _term_row(variable, term, label, model, key, fit, coding, why=None) -> dict:
     }
 
 
-def table2_ties(cohort: pd.DataFrame, coding: str = "implied", *, user: bool | None = None) -> pd.DataFrame:
+def table2_ties(
+    cohort: pd.DataFrame, coding: str = "implied", *, user: bool | None = None
+) -> pd.DataFrame:
     """Table 2 cells whose printed value depends on the tie rule: Breslow (SPSS) beside Efron (R).
 
     Fits :func:`table2_models` twice, with ``ties="breslow"`` (SPSS ``COXREG``, the rule the
@@ -907,7 +909,8 @@ def table2_ties(cohort: pd.DataFrame, coding: str = "implied", *, user: bool | N
     Returns
     -------
     DataFrame
-        ``variable``, ``model``, ``part`` ("HR", "95% CI", "P"), ``published``, ``Breslow
+        ``variable``, ``model``, ``part`` ("HR", "95% CI", "P"), ``id`` (the published entry),
+        ``published``, ``Breslow
         (SPSS)``, ``Efron (R, lifelines)``, ``verdict Breslow``, ``verdict Efron`` (``agrees`` /
         ``differs`` against the printed value; :data:`~analysis.verdicts.NOT_SCORED` on a user's
         cohort, ``user`` defaulting to ``cohort.attrs["user_cohort"]``). ``.attrs["cells"]``
@@ -923,7 +926,7 @@ def table2_ties(cohort: pd.DataFrame, coding: str = "implied", *, user: bool | N
     >>> d = load_cohort().head(4).assign(os_months=[1.0, 2.0, 3.0, 4.0], os_event=1)
     >>> t = table2_ties(d)
     >>> len(t), t.columns.tolist()[:4]
-    (0, ['variable', 'model', 'part', 'published'])
+    (0, ['variable', 'model', 'part', 'id'])
     """
     fits = {k: table2_models(cohort, coding, ties=k) for k in ("breslow", "efron")}
     is_user = user_cohort(cohort) if user is None else bool(user)
@@ -956,6 +959,7 @@ def table2_ties(cohort: pd.DataFrame, coding: str = "implied", *, user: bool | N
                             "variable": f"{variable}: {coding_text}" if coding_text else variable,
                             "model": model,
                             "part": part_name,
+                            "id": entry_id,
                             "published": texts["breslow"][0],
                             "Breslow (SPSS)": texts["breslow"][1],
                             "Efron (R, lifelines)": texts["efron"][1],
@@ -971,6 +975,7 @@ def table2_ties(cohort: pd.DataFrame, coding: str = "implied", *, user: bool | N
         "variable",
         "model",
         "part",
+        "id",
         "published",
         "Breslow (SPSS)",
         "Efron (R, lifelines)",

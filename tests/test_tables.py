@@ -298,7 +298,9 @@ def test_table2_ties_lists_exactly_the_cells_that_print_differently():
     assert sex.loc["HR", "Efron (R, lifelines)"] == "0.983"
     assert sex.loc["95% CI", "Breslow (SPSS)"] == "0.424–2.283"
     assert sex.loc["95% CI", "Efron (R, lifelines)"] == "0.423–2.280"
-    assert sex.loc["HR", "verdict Breslow"] == "agrees" and sex.loc["HR", "verdict Efron"] == "differs"
+    assert (
+        sex.loc["HR", "verdict Breslow"] == "agrees" and sex.loc["HR", "verdict Efron"] == "differs"
+    )
 
 
 # ------------------------------------------------------------------ a user's cohort
