@@ -233,7 +233,7 @@ def derived_results(cohort: pd.DataFrame, table2: pd.DataFrame | None = None) ->
         out[f"survival.lr_{name}_chi2"] = float(
             logrank(cohort["os_months"], cohort["os_event"], mask.astype(int)).chi2
         )
-    stated = tables.table2_models(cohort, "stated")["univariate"]
+    stated = tables.table2_models(cohort, "stated", ties="breslow")["univariate"]  # as SPSS
     for term in STATED_TERMS:
         out[f"cox.stated_{term}_uni_hr"] = (
             float(stated.loc[term, "hr"]) if term in stated.index else math.nan

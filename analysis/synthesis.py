@@ -2799,8 +2799,8 @@ class _CoxModels:
 
 
 def cox_hazard_ratios(df: pd.DataFrame) -> dict:
-    """Table 2 hazard ratios of a cohort with :mod:`analysis.engine` (Breslow ties; the final
-    report uses :func:`analysis.tables.table2_models`, Efron ties): ``(model, term) -> HR``.
+    """Table 2 hazard ratios of a cohort with :mod:`analysis.engine` (Breslow ties, as SPSS and
+    :func:`analysis.tables.table2_models`, which the book reports): ``(model, term) -> HR``.
 
     Examples
     --------
@@ -2813,8 +2813,9 @@ def cox_hazard_ratios(df: pd.DataFrame) -> dict:
 
 
 def cox_distance_table(df: pd.DataFrame) -> pd.DataFrame:
-    """Published vs reproduced Table 2 hazard ratios (lifelines, Efron ties, as the book reports
-    them), with the distance in units of the last printed digit (0.001).
+    """Published vs reproduced Table 2 hazard ratios (Breslow ties, as SPSS fits them and as
+    chapter 07 reports them: :func:`analysis.tables.table2_models`), with the distance in units
+    of the last printed digit (0.001).
 
     Examples
     --------
@@ -2823,7 +2824,7 @@ def cox_distance_table(df: pd.DataFrame) -> pd.DataFrame:
     >>> table.columns.tolist(), len(table)
     (['model', 'term', 'published', 'reproduced', 'distance'], 30)
     """
-    models = table2_models(df, coding="implied")
+    models = table2_models(df, coding="implied", ties="breslow")
     rows = []
     for model, term, value in cox_targets():
         tab = models["univariate" if model == "uni" else "multivariate"]

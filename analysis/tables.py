@@ -51,6 +51,7 @@ __all__ = [
     "table1_skewed",
     "table2",
     "table2_models",
+    "table2_ties",
     "TABLE2_IMPLIED_TERMS",
 ]
 
@@ -647,7 +648,7 @@ TABLE2_IMPLIED_TERMS = {
 }
 
 
-def table2_models(cohort: pd.DataFrame, coding: str = "implied") -> dict:
+def table2_models(cohort: pd.DataFrame, coding: str = "implied", *, ties: str = "breslow") -> dict:
     """Fit Table 2's univariate and multivariable Cox models on ``cohort``.
 
     Parameters
@@ -659,12 +660,17 @@ def table2_models(cohort: pd.DataFrame, coding: str = "implied") -> dict:
         labels state (> 40 U/L, > 3 mg/L, > 4 lesions, > 4 sessions). Both codings enter albumin
         as ≤ 3 vs > 3 g/dL, Child-Pugh score as dummies against score 5, PVTT as Vp1–2 and Vp3–4
         against Vp0, BCLC stage as one ordinal term (per stage; B vs C here).
+    ties : {"breslow", "efron"}
+        How tied death times enter the partial likelihood. ``"breslow"`` (default) is SPSS's
+        ``COXREG`` rule, the one the paper's Table 2 was computed with and the one the synthetic
+        cohort is calibrated under; ``"efron"`` is the default of R ``coxph`` and lifelines, for
+        a side-by-side view. Anything else raises a :class:`ValueError`.
 
     Returns
     -------
     dict
         ``univariate`` and ``multivariate``: :func:`analysis.survival.cox_table` results indexed by
-        the paper's term ids (Efron ties, Wald CIs and P; SPSS would use Breslow ties);
+        the paper's term ids (ties as ``ties``, Wald CIs and P; ``.attrs["ties"]`` says which);
         ``design``: the design frame; ``n_parameters`` and ``events`` of the multivariable model;
         ``reasons``: ``{term or "multivariate": why}`` for what could not be estimated on this
         cohort (optional column absent, a term that does not vary, no events, no convergence --
@@ -679,9 +685,15 @@ def table2_models(cohort: pd.DataFrame, coding: str = "implied") -> dict:
     ['design', 'events', 'multivariate', 'n_parameters', 'reasons', 'univariate']
     >>> models["univariate"].columns.tolist()
     ['coef', 'se', 'hr', 'lower', 'upper', 'z', 'p']
-    >>> models["n_parameters"], models["reasons"]
-    (11, {})
+    >>> models["n_parameters"], models["reasons"], models["univariate"].attrs["ties"]
+    (11, {}, 'breslow')
+    >>> table2_models(load_cohort(), ties="exact")
+    Traceback (most recent call last):
+    ...
+    ValueError: ties: expected 'breslow' (SPSS) or 'efron' (R, lifelines), got 'exact'
     """
+    if ties not in ("breslow", "efron"):
+        raise ValueError(f"ties: expected 'breslow' (SPSS) or 'efron' (R, lifelines), got {ties!r}")
     d = design_matrix(cohort, coding)
     reasons: dict[str, str] = {}
     uni = []
@@ -694,13 +706,14 @@ def table2_models(cohort: pd.DataFrame, coding: str = "implied") -> dict:
                 reasons[term] = "optional column not in this cohort"
         if not cols:
             continue
-        tab, why = try_cox_table(d, "os_months", "os_event", cols)
+        tab, why = try_cox_table(d, "os_months", "os_event", cols, ties=ties)
         if tab is None:
             for term in cols:
                 reasons.setdefault(term, why)
             continue
         uni.append(tab)
     univariate = pd.concat(uni) if uni else _empty_cox()
+    univariate.attrs["ties"] = ties
     multi_cols = [c for c in d.columns if c.startswith("child_pugh_")] + [
         t for t in MULTIVARIABLE_TERMS if not t.startswith("child_pugh")
     ]
@@ -708,11 +721,12 @@ def table2_models(cohort: pd.DataFrame, coding: str = "implied") -> dict:
     for term in constant:
         reasons[term] = "does not vary in this cohort; left out of the multivariable model"
     fitted_cols = [t for t in multi_cols if t in d.columns and t not in constant]
-    multivariate, why = try_cox_table(d, "os_months", "os_event", fitted_cols)
+    multivariate, why = try_cox_table(d, "os_months", "os_event", fitted_cols, ties=ties)
     if multivariate is None:
         reasons["multivariate"] = why
         multivariate = _empty_cox()
         multivariate.attrs["events"] = int(pd.to_numeric(d["os_event"]).sum())
+        multivariate.attrs["ties"] = ties
     return {
         "univariate": univariate,
         "multivariate": multivariate,
@@ -739,7 +753,11 @@ def _hr_text(hr, lo, hi, p_text) -> str:
 
 
 def table2(
-    cohort: pd.DataFrame, coding: str = "implied", *, user: bool | None = None
+    cohort: pd.DataFrame,
+    coding: str = "implied",
+    *,
+    user: bool | None = None,
+    ties: str = "breslow",
 ) -> pd.DataFrame:
     """Table 2 (Cox regression of overall survival), published beside reproduced, row by row.
 
@@ -747,13 +765,15 @@ def table2(
     reference rows (printed "1"). ``published`` and ``reproduced`` read ``HR (95% CI), P`` at the
     paper's decimals; ``verdict`` is "agrees" only when HR, both bounds and P all agree after
     half-up rounding; ``reason`` names the parts that differ and, for the four terms whose coding
-    is in question, what the coding does. See :func:`table2_models` for the models.
+    is in question, what the coding does. See :func:`table2_models` for the models, fitted with
+    ``ties`` (default ``"breslow"``, SPSS's rule, which the paper used; ``"efron"`` gives R's and
+    lifelines' view).
 
     Returns
     -------
     DataFrame
         ``variable``, ``term``, ``model``, ``coding``, ``published``, ``reproduced``, ``verdict``,
-        ``reason``. ``.attrs`` holds ``n_parameters``, ``events`` and ``coding``. A term that
+        ``reason``. ``.attrs`` holds ``n_parameters``, ``events``, ``coding`` and ``ties``. A term that
         cannot be estimated on the cohort reads "–" with the reason. On a user's cohort
         (``user``, default ``cohort.attrs["user_cohort"]``) the table is relabelled by
         :func:`label_for_cohort`.
@@ -769,7 +789,7 @@ def table2(
     >>> t2.attrs["n_parameters"], t2.attrs["coding"]
     (11, 'implied')
     """
-    fits = table2_models(cohort, coding)
+    fits = table2_models(cohort, coding, ties=ties)
     all_ids = set(published.ids("table2."))
     rows = []
     for variable, terms, ref in UNIVARIATE_GROUPS:
@@ -800,7 +820,12 @@ def table2(
         ],
     )
     out.attrs.update(
-        {"n_parameters": fits["n_parameters"], "events": fits["events"], "coding": coding}
+        {
+            "n_parameters": fits["n_parameters"],
+            "events": fits["events"],
+            "coding": coding,
+            "ties": ties,
+        }
     )
     is_user = user_cohort(cohort) if user is None else bool(user)
     return label_for_cohort(out, is_user)
@@ -869,3 +894,96 @@ def _term_row(variable, term, label, model, key, fit, coding, why=None) -> dict:
         "verdict": AGREES if not bad else DIFFERS,
         "reason": reason,
     }
+
+
+def table2_ties(
+    cohort: pd.DataFrame, coding: str = "implied", *, user: bool | None = None
+) -> pd.DataFrame:
+    """Table 2 cells whose printed value depends on the tie rule: Breslow (SPSS) beside Efron (R).
+
+    Fits :func:`table2_models` twice, with ``ties="breslow"`` (SPSS ``COXREG``, the rule the
+    paper's Table 2 was computed with) and ``ties="efron"`` (R ``coxph`` and lifelines), formats
+    every printed cell (HR, 95% interval, P) of both at the paper's decimals
+    (:func:`format_published_value`) and keeps the cells where the two texts differ.
+
+    Returns
+    -------
+    DataFrame
+        ``variable``, ``model``, ``part`` ("HR", "95% CI", "P"), ``id`` (the published entry),
+        ``published``, ``Breslow
+        (SPSS)``, ``Efron (R, lifelines)``, ``verdict Breslow``, ``verdict Efron`` (``agrees`` /
+        ``differs`` against the printed value; :data:`~analysis.verdicts.NOT_SCORED` on a user's
+        cohort, ``user`` defaulting to ``cohort.attrs["user_cohort"]``). ``.attrs["cells"]``
+        holds the number of printed cells compared (both fits estimable), ``.attrs["coding"]``
+        the coding. No rows when the tie rule changes no printed digit.
+
+    Examples
+    --------
+    Four patients with distinct death times: no ties, so the two rules give the same fit and
+    no printed cell differs:
+
+    >>> from analysis.cohort import load_cohort
+    >>> d = load_cohort().head(4).assign(os_months=[1.0, 2.0, 3.0, 4.0], os_event=1)
+    >>> t = table2_ties(d)
+    >>> len(t), t.columns.tolist()[:4]
+    (0, ['variable', 'model', 'part', 'id'])
+    """
+    fits = {k: table2_models(cohort, coding, ties=k) for k in ("breslow", "efron")}
+    is_user = user_cohort(cohort) if user is None else bool(user)
+    rows, cells = [], 0
+    parts = (("hr", "HR"), ("interval", "95% CI"), ("p", "P"))
+    for variable, terms, _ in UNIVARIATE_GROUPS:
+        for term, label in terms:
+            for model, key, name in (
+                ("univariate", "uni", "univariate"),
+                ("multivariable", "multi", "multivariate"),
+            ):
+                if f"table2.{term}.{key}.hr" not in published.ids("table2."):
+                    continue
+                b, e = fits["breslow"][name], fits["efron"][name]
+                if term not in b.index or term not in e.index:
+                    continue
+                coding_text = _coding_text(term, label, coding)
+                for part, part_name in parts:
+                    entry_id = f"table2.{term}.{key}.{part}"
+                    cells += 1
+                    values = {}
+                    for rule, fit in (("breslow", b), ("efron", e)):
+                        r = fit.loc[term]
+                        values[rule] = (r["lower"], r["upper"]) if part == "interval" else r[part]
+                    texts = {k: _check(entry_id, v) for k, v in values.items()}
+                    if texts["breslow"][1] == texts["efron"][1]:
+                        continue
+                    rows.append(
+                        {
+                            "variable": f"{variable}: {coding_text}" if coding_text else variable,
+                            "model": model,
+                            "part": part_name,
+                            "id": entry_id,
+                            "published": texts["breslow"][0],
+                            "Breslow (SPSS)": texts["breslow"][1],
+                            "Efron (R, lifelines)": texts["efron"][1],
+                            "verdict Breslow": NOT_SCORED
+                            if is_user
+                            else (AGREES if texts["breslow"][2] else DIFFERS),
+                            "verdict Efron": NOT_SCORED
+                            if is_user
+                            else (AGREES if texts["efron"][2] else DIFFERS),
+                        }
+                    )
+    columns = [
+        "variable",
+        "model",
+        "part",
+        "id",
+        "published",
+        "Breslow (SPSS)",
+        "Efron (R, lifelines)",
+        "verdict Breslow",
+        "verdict Efron",
+    ]
+    out = pd.DataFrame(rows, columns=columns)
+    out.attrs.update({"cells": cells, "coding": coding})
+    if is_user:
+        out.attrs["user_cohort"] = True
+    return out

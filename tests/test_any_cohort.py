@@ -45,7 +45,14 @@ from analysis.survival import (  # noqa: E402
     try_cox_table,
     try_ph_test,
 )
-from analysis.tables import compare, table1, table1_skewed, table2, table2_models  # noqa: E402
+from analysis.tables import (  # noqa: E402
+    compare,
+    table1,
+    table1_skewed,
+    table2,
+    table2_models,
+    table2_ties,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
@@ -324,6 +331,9 @@ def test_cox_functions(df):
                 assert np.isfinite(fit[cols].to_numpy(float)).all(), (key, df.attrs["shape"])
             table = table2(cohort, coding)
             assert table["verdict"].notna().all()
+        ties = table2_ties(cohort)  # chapter 07's Breslow-beside-Efron table (both fits)
+        assert len(ties) <= ties.attrs["cells"]
+        assert (ties["Breslow (SPSS)"] != ties["Efron (R, lifelines)"]).all()
         implied = models if coding == "implied" else table2_models(cohort, "implied")
         if implied["n_parameters"]:
             assert events_per_variable(implied["events"], implied["n_parameters"]) >= 0

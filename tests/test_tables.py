@@ -151,20 +151,22 @@ def _cohort(n=82, seed=11):
     return df
 
 
-def test_table2_models_match_statsmodels_phreg():
+@pytest.mark.parametrize("ties", ["breslow", "efron"])
+def test_table2_models_match_statsmodels_phreg(ties):
     from statsmodels.duration.hazard_regression import PHReg
 
     df = _cohort()
-    fits = table2_models(df, "implied")
+    fits = table2_models(df, "implied", ties=ties)
     assert fits["n_parameters"] == 11  # the paper's multivariable model
+    assert fits["univariate"].attrs["ties"] == fits["multivariate"].attrs["ties"] == ties
     d = fits["design"]
     multi = fits["multivariate"]
     cols = list(multi.index)
-    res = PHReg(d["os_months"], d[cols], status=d["os_event"], ties="efron").fit()
+    res = PHReg(d["os_months"], d[cols], status=d["os_event"], ties=ties).fit()
     np.testing.assert_allclose(multi["coef"], res.params, rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(multi["p"], res.pvalues, rtol=1e-5)
     # univariate additional TACE alone
-    res1 = PHReg(d["os_months"], d[["additional_tace"]], status=d["os_event"], ties="efron").fit()
+    res1 = PHReg(d["os_months"], d[["additional_tace"]], status=d["os_event"], ties=ties).fit()
     assert fits["univariate"].loc["additional_tace", "coef"] == pytest.approx(
         res1.params[0], rel=1e-7
     )
@@ -194,8 +196,9 @@ def test_table2_rows_have_verdicts_and_formatted_values():
     assert (ref["published"], ref["reproduced"], ref["verdict"]) == ("1", "1", "agrees")
     row = t[(t["term"] == "additional_tace") & (t["model"] == "univariate")].iloc[0]
     assert row["published"] == "0.438 (0.258–0.743), P 0.002"
+    assert t.attrs["ties"] == "breslow"  # SPSS's rule by default: the paper used SPSS
     d = table2_models(df, "stated")["design"]
-    res = PHReg(d["os_months"], d[["additional_tace"]], status=d["os_event"], ties="efron").fit()
+    res = PHReg(d["os_months"], d[["additional_tace"]], status=d["os_event"], ties="breslow").fit()
     hr = np.exp(res.params[0])
     lo, hi = np.exp(res.conf_int()[0])
     assert row["reproduced"].startswith(f"{hr:.3f} ({lo:.3f}–{hi:.3f}), P ")
@@ -203,6 +206,101 @@ def test_table2_rows_have_verdicts_and_formatted_values():
     assert ast["coding"] == "> 40 vs ≤ 40"
     if ast["verdict"] == "differs":
         assert "per-unit" in ast["reason"]
+
+
+def _phreg_table(d, cols, ties):
+    """HR, Wald bounds and P of every column of one statsmodels PHReg fit (independent Cox)."""
+    from statsmodels.duration.hazard_regression import PHReg
+
+    res = PHReg(d["os_months"], d[cols], status=d["os_event"], ties=ties).fit()
+    ci = np.exp(res.conf_int())
+    return pd.DataFrame(
+        {"hr": np.exp(res.params), "lower": ci[:, 0], "upper": ci[:, 1], "p": res.pvalues},
+        index=cols,
+    )
+
+
+def test_table2_models_on_the_book_cohort_match_statsmodels_breslow_for_every_term():
+    """The book's cohort, every univariate and multivariable term: HR, both bounds and P of
+    the default fit (Breslow, as SPSS) against statsmodels PHReg(ties="breslow")."""
+    from analysis.cohort import derive, load_cohort
+    from analysis.paper import UNIVARIATE_GROUPS
+
+    fits = table2_models(derive(load_cohort()))
+    d = fits["design"]
+    uni = fits["univariate"]
+    n_terms = 0
+    for _, terms, _ in UNIVARIATE_GROUPS:
+        cols = [t for t, _ in terms if t in uni.index]
+        if terms[0][0].startswith("child_pugh"):
+            cols = [c for c in d.columns if c.startswith("child_pugh_")]
+        if not cols:
+            continue
+        ref = _phreg_table(d, cols, "breslow")
+        for part in ("hr", "lower", "upper", "p"):
+            np.testing.assert_allclose(uni.loc[cols, part], ref[part], rtol=1e-6, err_msg=part)
+        n_terms += len(cols)
+    assert n_terms == len(uni) >= 19  # every univariate term (19 on the book's cohort)
+    multi = fits["multivariate"]
+    ref = _phreg_table(d, list(multi.index), "breslow")
+    for part in ("hr", "lower", "upper", "p"):
+        np.testing.assert_allclose(multi[part], ref[part], rtol=1e-6, err_msg=part)
+
+
+def test_table2_models_efron_matches_lifelines():
+    """``ties="efron"``: the multivariable model against lifelines' CoxPHFitter (Efron ties)."""
+    from lifelines import CoxPHFitter
+
+    from analysis.cohort import derive, load_cohort
+
+    fits = table2_models(derive(load_cohort()), ties="efron")
+    multi = fits["multivariate"]
+    cols = list(multi.index)
+    d = fits["design"][["os_months", "os_event", *cols]]
+    cph = CoxPHFitter().fit(d, "os_months", "os_event", fit_options={"precision": 1e-12})
+    s = cph.summary.loc[cols]
+    np.testing.assert_allclose(multi["hr"], s["exp(coef)"], rtol=1e-5)
+    np.testing.assert_allclose(multi["lower"], s["exp(coef) lower 95%"], rtol=1e-5)
+    np.testing.assert_allclose(multi["upper"], s["exp(coef) upper 95%"], rtol=1e-5)
+    np.testing.assert_allclose(multi["p"], s["p"], rtol=1e-4)
+
+
+def test_table2_models_rejects_an_unknown_tie_rule():
+    df = _cohort()
+    with pytest.raises(ValueError, match="ties: expected 'breslow' .* got 'exact'"):
+        table2_models(df, ties="exact")
+    with pytest.raises(ValueError, match="ties"):
+        table2(df, ties="Breslow")
+
+
+def test_table2_ties_lists_exactly_the_cells_that_print_differently():
+    """On the book's cohort: every listed cell's two texts differ, the Breslow text is what
+    table2 (default) prints and the Efron text what table2(ties="efron") prints; known cells
+    (sex female, univariate: 0.984 (0.424–2.283) under Breslow, as printed, and 0.983
+    (0.423–2.280) under Efron) are among them."""
+    from analysis.cohort import derive, load_cohort
+    from analysis.tables import table2_ties
+
+    cohort = derive(load_cohort())
+    t = table2_ties(cohort)
+    assert len(t) > 0 and (t["Breslow (SPSS)"] != t["Efron (R, lifelines)"]).all()
+    assert 0 < len(t) < t.attrs["cells"]
+    breslow, efron = table2(cohort), table2(cohort, ties="efron")
+    for _, r in t.iterrows():
+        _, term, key, _ = r["id"].split(".")
+        model = "univariate" if key == "uni" else "multivariable"
+        sel = (breslow["term"] == term) & (breslow["model"] == model)
+        assert r["Breslow (SPSS)"] in breslow.loc[sel, "reproduced"].iloc[0]
+        sel = (efron["term"] == term) & (efron["model"] == model)
+        assert r["Efron (R, lifelines)"] in efron.loc[sel, "reproduced"].iloc[0]
+    sex = t[t["id"].str.startswith("table2.sex_female.uni.")].set_index("part")
+    assert sex.loc["HR", "Breslow (SPSS)"] == sex.loc["HR", "published"] == "0.984"
+    assert sex.loc["HR", "Efron (R, lifelines)"] == "0.983"
+    assert sex.loc["95% CI", "Breslow (SPSS)"] == "0.424–2.283"
+    assert sex.loc["95% CI", "Efron (R, lifelines)"] == "0.423–2.280"
+    assert (
+        sex.loc["HR", "verdict Breslow"] == "agrees" and sex.loc["HR", "verdict Efron"] == "differs"
+    )
 
 
 # ------------------------------------------------------------------ a user's cohort
