@@ -1181,8 +1181,9 @@ VALUE_COLUMNS = {
 }
 #: Most moves :func:`value_polish` makes per column.
 VALUE_MOVES = 150
-#: Random candidate moves screened per move (one batched fit), and those refitted exactly.
+#: Random candidate moves screened per move (one batched fit).
 VALUE_CANDIDATES = 256
+#: The best screened candidates refitted exactly per move.
 VALUE_SHORTLIST = 6
 #: The runs of the value phase per column, each on its own generator spawned from the phase's:
 #: (weight of the multivariable cells' misses, multivariable entries the column may lose); the
