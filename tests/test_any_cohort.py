@@ -314,8 +314,9 @@ def test_cox_functions(df):
     cohort = derive(_load(df))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        fitted = {}
         for coding in ("implied", "stated"):
-            models = table2_models(cohort, coding)
+            models = fitted[coding] = table2_models(cohort, coding)
             for key in ("univariate", "multivariate"):
                 fit = models[key]
                 if fit is None or len(fit) == 0:
@@ -324,7 +325,7 @@ def test_cox_functions(df):
                 assert np.isfinite(fit[cols].to_numpy(float)).all(), (key, df.attrs["shape"])
             table = table2(cohort, coding)
             assert table["verdict"].notna().all()
-        implied = models if coding == "implied" else table2_models(cohort, "implied")
+        implied = fitted["implied"]
         if implied["n_parameters"]:
             assert events_per_variable(implied["events"], implied["n_parameters"]) >= 0
         multi = implied["multivariate"]
