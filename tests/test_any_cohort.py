@@ -428,7 +428,7 @@ def test_whole_chapters_run(tmp_path, name, chapters):
         papermill.execute_notebook(
             _notebook(CHAPTERS_DIR / f"{chapter}.md"), str(out),
             parameters={"cohort_path": str(csv)}, cwd=str(CHAPTERS_DIR),
-            progress_bar=False, log_output=False,
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
         )  # fmt: skip
         errors += _errors(out)
     assert not errors, errors
