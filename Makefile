@@ -56,23 +56,22 @@ pdf: $(STAMP) chromium ## print each chapter and the whole book to _build/pdf/ (
 
 # Three test workers (pytest-xdist) on two cores: the 2-member ensemble test's worker mostly waits
 # on its Dask workers, so two others keep going (measured: the unit tests then end with the
-# book's job). Slow tests are marked but run, the longest first (tests/conftest.py).
+# book's job). Slow tests are marked but run, the longest first (tests/conftest.py). nbval keeps
+# each notebook's cells on one worker (--dist loadfile).
 XDIST := -n 3 --dist loadgroup
 
 # `make test` keeps both cores busy: the book's build runs one chapter kernel at a time, so the
 # tests that do not need the built book (`unit`) run beside it; once the book is built, its
-# browser tests (`browser`: one process, one tour of the pages) take the freed slot, with the
-# golden notebooks compared to the book's own execution of the chapters by nbval's rules
-# (tests/test_goldens_executed.py: the same check as `make nbval` without executing every
-# chapter a second time). Each part's output is printed in one block when it ends (--output-sync).
-test: $(STAMP) chromium ## set up, build the book, run every test (unit, doctests, layers, goldens, browser, lint)
+# browser tests (`browser`: one process, one tour of the pages), then nbval, take the freed
+# slot. Each part's output is printed in one block when it ends (--output-sync).
+test: $(STAMP) chromium ## set up, build the book, run every test (unit, doctests, layers, goldens, nbval, browser, lint)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(MAKE) --no-print-directory -j2 --output-sync=target unit browser
+	$(MAKE) --no-print-directory -j2 --output-sync=target unit browser nbval
 
 # Only the files that mark tests `book` are collected (importing every test module to deselect
 # all but these cost ~4.5 CPU-s).
-browser: $(STAMP) chromium book ## build the book, then its tests (pytest -m book: browser, goldens vs the build)
+browser: $(STAMP) chromium book ## build the book, then its browser tests (pytest -m book)
 	$(BIN)/python -m pytest -m book $$(grep -l 'mark\.book' tests/test_*.py)
 
 test-ensemble: $(STAMP) ## only the ensemble tests (incl. the 2-member Dask run; also part of `make test`)
@@ -81,7 +80,7 @@ test-ensemble: $(STAMP) ## only the ensemble tests (incl. the 2-member Dask run;
 unit: $(STAMP) ## unit tests and doctests only (no book, no nbval, no browser)
 	$(BIN)/python -m pytest $(XDIST) --doctest-modules analysis tests -m "not book"
 
-nbval: $(STAMP) ## execute the golden notebooks again with nbval (make test compares the book's execution)
+nbval: $(STAMP) ## regression-test the golden notebooks
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg chapters
 
 goldens: $(STAMP) ## re-execute every chapter into its golden notebook (chapters/NN-x.ipynb)

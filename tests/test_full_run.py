@@ -107,7 +107,7 @@ SCORED_CHAPTERS = ["02-eligibility", "04-baseline", "05-response", "06-survival"
 
 ALL_CHAPTERS = sorted(p.stem for p in CHAPTERS_DIR.glob("[0-9][0-9]-*.md"))
 #: Chapters that never read the cohort (their ``cohort_path`` parameter is unused): the same
-#: notebook on any cohort, executed by the book's build (compared with its golden), so not run again here.
+#: notebook on any cohort, executed by the book's build and by nbval, so not run again here.
 COHORT_FREE = [
     c for c in ALL_CHAPTERS
     if "cohort_path = None  # unused" in (CHAPTERS_DIR / f"{c}.md").read_text(encoding="utf-8")
