@@ -69,8 +69,10 @@ test: $(STAMP) chromium ## set up, build the book, run every test (unit, doctest
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory -j2 --output-sync=target unit browser nbval
 
+# Only the files that mark tests `book` are collected (importing every test module to deselect
+# all but these cost ~4.5 CPU-s).
 browser: $(STAMP) chromium book ## build the book, then its browser tests (pytest -m book)
-	$(BIN)/python -m pytest -m book tests
+	$(BIN)/python -m pytest -m book $$(grep -l 'mark\.book' tests/test_*.py)
 
 test-ensemble: $(STAMP) ## only the ensemble tests (incl. the 2-member Dask run; also part of `make test`)
 	$(BIN)/python -m pytest tests/test_ensemble.py -q

@@ -491,7 +491,7 @@ def _render(fig, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def figure_downloads(fig, name: str):
+def figure_downloads(fig, name: str, *, png: bytes | None = None):
     """HTML with PNG and SVG download links for ``fig`` (data URIs; files in the HTML book).
 
     Parameters
@@ -500,6 +500,9 @@ def figure_downloads(fig, name: str):
         The figure (left open).
     name : str
         The downloads' file name without extension.
+    png : bytes, optional
+        The figure's PNG as :func:`_render` wrote it, when already rendered (rendering it again
+        gives the same bytes, at the cost of drawing the figure twice more).
 
     Returns
     -------
@@ -518,7 +521,7 @@ def figure_downloads(fig, name: str):
     b'PNG'
     >>> plt.close(fig)
     """
-    png = _data_uri(_render(fig, "png"), "image/png")
+    png = _data_uri(_render(fig, "png") if png is None else png, "image/png")
     svg = _data_uri(_render(fig, "svg"), "image/svg+xml")
     return HTML(
         f'<p class="downloads">Download: <a download="{html.escape(name)}.png" href="{png}">PNG</a>'
@@ -595,9 +598,10 @@ def glue_figure(name: str, fig, *, provenance=None, user: bool = False) -> None:
     # An explicit PNG (not the Figure object) so the image never depends on the kernel's
     # matplotlib backend, and the bytes are the same as the download.
     width = int(round(fig.get_figwidth() * 100))
-    glue(name, Image(data=_render(fig, "png"), format="png", width=width), display=False)
+    png = _render(fig, "png")
+    glue(name, Image(data=png, format="png", width=width), display=False)
     badges = "" if user else figure_provenance(provenance)
-    downloads = figure_downloads(fig, name)
+    downloads = figure_downloads(fig, name, png=png)
     glue(f"{name}-downloads", HTML(badges + downloads.data), display=False)
     plt.close(fig)
 

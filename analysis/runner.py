@@ -1324,6 +1324,10 @@ def run_book(
                         kernel_name=kernel_name or nb_in.metadata["kernelspec"].get("name"),
                         start_timeout=120,
                         kernel_manager_class=_quiet_kernel_manager(),
+                        # written once, when the chapter ends or fails (papermill saves it in
+                        # either case), not after every cell: re-serialising a chapter's figures
+                        # after each cell took ~0.5 CPU-s a chapter; the notebook is the same
+                        request_save_on_cell_execute=False,
                     )
                 except PapermillExecutionError as exc:
                     executed = nbformat.read(target, as_version=4)

@@ -574,10 +574,22 @@ def _skewness(x: np.ndarray) -> float:
     """Adjusted skewness, or NaN where it does not exist (fewer than 3 values, no spread)."""
     if x.size < 3 or np.ptp(x) == 0:
         return float("nan")
-    # imported here: scipy.stats costs ~0.5 s at the start of every kernel and CLI call
-    from scipy import stats
-
-    return float(stats.skew(x, bias=False))
+    # scipy.stats.skew(x, bias=False) of scipy 1.17 step by step, the same bits (importing
+    # scipy.stats costs ~1 s of CPU in the kernel of every chapter that shows Table 1);
+    # tests/test_tables.py compares the two with == on many samples
+    a = np.asarray(x, dtype=float)
+    n = a.shape[0]
+    mean = np.mean(a, axis=0, keepdims=True)
+    d = a - mean
+    m2 = np.mean(d**2, axis=0)  # scipy's _moment: order 2 is d**2
+    s = d.copy()
+    s = s**2
+    s *= d
+    m3 = np.mean(s, axis=0)  # order 3: (d**2) * d
+    with np.errstate(all="ignore"):
+        if m2 <= (np.finfo(m2.dtype).eps * np.squeeze(mean, axis=0)) ** 2:
+            return float("nan")
+        return float(((n - 1.0) * n) ** 0.5 / (n - 2.0) * m3 / m2**1.5)
 
 
 def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:

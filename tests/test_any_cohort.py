@@ -321,8 +321,9 @@ def test_cox_functions(df):
     cohort = derive(_load(df))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        fitted = {}
         for coding in ("implied", "stated"):
-            models = table2_models(cohort, coding)
+            models = fitted[coding] = table2_models(cohort, coding)
             for key in ("univariate", "multivariate"):
                 fit = models[key]
                 if fit is None or len(fit) == 0:
@@ -334,7 +335,7 @@ def test_cox_functions(df):
         ties = table2_ties(cohort)  # chapter 07's Breslow-beside-Efron table (both fits)
         assert len(ties) <= ties.attrs["cells"]
         assert (ties["Breslow (SPSS)"] != ties["Efron (R, lifelines)"]).all()
-        implied = models if coding == "implied" else table2_models(cohort, "implied")
+        implied = fitted["implied"]
         if implied["n_parameters"]:
             assert events_per_variable(implied["events"], implied["n_parameters"]) >= 0
         multi = implied["multivariate"]
@@ -437,7 +438,7 @@ def test_whole_chapters_run(tmp_path, name, chapters):
         papermill.execute_notebook(
             _notebook(CHAPTERS_DIR / f"{chapter}.md"), str(out),
             parameters={"cohort_path": str(csv)}, cwd=str(CHAPTERS_DIR),
-            progress_bar=False, log_output=False,
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
         )  # fmt: skip
         errors += _errors(out)
     assert not errors, errors

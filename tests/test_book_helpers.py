@@ -157,3 +157,20 @@ def test_entry_provenance_judges_a_printed_number_as_the_tables_do():
     )
     assert str(book.verdict_provenance(t1, "AST (U/L)")) == "published ✓"
     assert str(book.verdict_provenance(t1, "AST (U/L)", "ALT (U/L)")) == "published ✗"
+
+
+def test_glue_figure_download_png_is_the_glued_png_and_a_fresh_render(monkeypatch):
+    # glue_figure renders the PNG once and gives the same bytes to the download link: the bytes
+    # a separate render (figure_downloads on its own) writes
+    book.setup()
+    glued = _glued(monkeypatch)
+    fig, ax = plt.subplots()
+    ax.plot([0, 1, 2], [1.0, 0.6, 0.3])
+    ax.set_xlabel("months")
+    fresh = book.figure_downloads(fig, "curve").data
+    monkeypatch.setattr(book.plt, "close", lambda f: None)  # keep the figure for the render above
+    book.glue_figure("curve", fig)
+    plt.close(fig)
+    png = re.search(r'href="data:image/png;base64,([^"]+)"', glued["curve-downloads"].data)
+    assert base64.b64decode(png.group(1)) == glued["curve"].data
+    assert glued["curve-downloads"].data.endswith(fresh)

@@ -169,7 +169,7 @@ def odd_run(cohorts, tmp_path_factory):
         papermill.execute_notebook(
             _notebook(CHAPTERS_DIR / f"{chapter}.md"), str(out / f"{chapter}.ipynb"),
             parameters={"cohort_path": str(cohorts["odd"])}, cwd=str(CHAPTERS_DIR),
-            progress_bar=False, log_output=False,
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
         )  # fmt: skip
     return out
 

@@ -258,11 +258,61 @@ def subset_icon_font(app, exception) -> None:
     )
 
 
+#: Doctrees read by ``{numref}`` resolution, per build environment (see :func:`_numref_reads_once`)
+_NUMREF_DOCTREES: dict[int, dict] = {}
+
+
+def _numref_reads_once() -> None:
+    """Let Sphinx's ``{numref}`` resolution unpickle each page's doctree once per build.
+
+    Sphinx 7's ``StandardDomain._resolve_numref_xref`` calls ``env.get_doctree(docname)`` for
+    every ``{numref}`` only to look up the target node (its type and number), and each call
+    unpickles the whole doctree again: a chapter's doctree holds its figures' data URIs, and the
+    book's ~60 numrefs took ~3 s of CPU per build. The doctree is only read there, so one copy per
+    page serves them all; everything else still gets a fresh copy from ``env.get_doctree``.
+    The cache is dropped when the build finishes.
+    """
+    from sphinx.domains.std import StandardDomain
+
+    original = StandardDomain._resolve_numref_xref
+    if getattr(original, "_book_reads_once", False):
+        return
+
+    def resolve(self, env, *args, **kwargs):
+        read = _NUMREF_DOCTREES.setdefault(id(env), {})
+        own = env.__dict__.get("get_doctree")
+        fresh = own or env.get_doctree
+
+        def get_doctree(docname):
+            if docname not in read:
+                read[docname] = fresh(docname)
+            return read[docname]
+
+        env.get_doctree = get_doctree
+        try:
+            return original(self, env, *args, **kwargs)
+        finally:
+            if own is None:
+                del env.get_doctree
+            else:
+                env.get_doctree = own
+
+    resolve._book_reads_once = True
+    StandardDomain._resolve_numref_xref = resolve
+
+
+def _forget_numref_doctrees(app, *args) -> None:
+    _NUMREF_DOCTREES.pop(id(app.env), None)
+
+
 def setup(app):
     import book_bibstyle
 
     book_bibstyle.register()
     _keep_executed_outputs()
+    _numref_reads_once()
+    app.connect("env-updated", _forget_numref_doctrees)
+    app.connect("build-finished", _forget_numref_doctrees)
     app.connect("doctree-resolved", externalise_downloads)
     app.connect("doctree-resolved", figure_alt_text)
     app.connect("html-page-context", trim_page_assets, priority=900)
