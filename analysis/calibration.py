@@ -25,7 +25,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis import paper
+from analysis import clinical, paper
 from analysis.published import agrees, load, parse_text
 from analysis.verdicts import HIT, INFEASIBLE, MISSED
 
@@ -1200,8 +1200,6 @@ BILIRUBIN_BANDS = {1: (0.2, 1.9), 2: (2.0, 3.0), 3: (3.1, 5.0)}
 
 def _albi_of(bili_mg_dl, alb_g_dl) -> np.ndarray:
     """ALBI score as :func:`analysis.paper.albi_scores` computes it (through clinical)."""
-    from analysis import clinical
-
     score, _ = clinical.albi(
         clinical.bilirubin_mg_dl_to_umol_l(np.asarray(bili_mg_dl, float)),
         clinical.albumin_g_dl_to_g_l(np.asarray(alb_g_dl, float)),
@@ -1446,7 +1444,7 @@ def value_polish(
     moves: int = VALUE_MOVES,
     local_moves: int = VALUE_LOCAL_MOVES,
     columns: dict | None = None,
-    decimals: dict | None = None,
+    decimals: dict,
 ) -> tuple[pd.DataFrame, tuple, tuple]:
     """Change covariate values (not only who carries them) towards the univariate Table 2 cells.
 
@@ -1479,19 +1477,21 @@ def value_polish(
 
     The run whose values, fitted from scratch, print the most univariate and then multivariable
     entries with every row agreeing replaces the column, when it prints at least as many of
-    both as the incoming values. Deterministic for a generator state. Returns the frame and
+    both as the incoming values. Deterministic for a generator state. ``decimals`` maps each column to
+    the decimals the cohort file writes (:data:`analysis.synthesis.CSV_DECIMALS`, passed by the
+    caller: this module sits below the synthesis); values move in whole units of them. Returns the frame and
     :func:`_tallies` before and after.
 
     Examples
     --------
     >>> from analysis.cohort import load_cohort
-    >>> frame, before, after = value_polish(load_cohort(), np.random.default_rng(1), moves=0)
+    >>> from analysis.synthesis import CSV_DECIMALS
+    >>> rng = np.random.default_rng(1)
+    >>> frame, before, after = value_polish(load_cohort(), rng, moves=0, decimals=CSV_DECIMALS)
     >>> before == after, frame.equals(load_cohort())
     (True, True)
     """
     columns = VALUE_COLUMNS if columns is None else columns
-    if decimals is None:
-        from analysis.synthesis import CSV_DECIMALS as decimals
     cells = table2_cells()
     rows = multivariable_rows()
     out = df.copy()

@@ -2596,7 +2596,7 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
     out, _, _ = uni_block_anneal(out, uni_rng)
     out, _, _ = uni_block_polish(out)
     value_rng = np.random.default_rng(np.random.SeedSequence([int(seed), VALUE_STREAM]))
-    out, _, _ = value_polish(out, value_rng)
+    out, _, _ = value_polish(out, value_rng, decimals=CSV_DECIMALS)
     out, _, _ = uni_edge_polish(out)
     return out, before, after
 
