@@ -202,6 +202,46 @@ def glue_text(name: str, text: str) -> str:
     return text
 
 
+def glue_sentence(name: str, text: str) -> str:
+    """Glue a sentence for ``{glue:md}`name:commonmark```: set as ordinary prose.
+
+    :func:`glue_text` suits a number: MyST-NB sets glued text in bold, which marks a computed
+    value but turns a whole sentence into a heavy block (on a phone, several lines of bold). A
+    sentence whose wording depends on the cohort (a tally of verdicts, or a note that your
+    cohort is not scored) is glued as Markdown instead and reads like the prose around it.
+
+    Parameters
+    ----------
+    name : str
+        The name the chapter's text refers to.
+    text : str
+        The sentence (plain text; Markdown is interpreted).
+
+    Returns
+    -------
+    str
+        ``text``.
+
+    Raises
+    ------
+    TypeError
+        When ``text`` is not a string.
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> with mock.patch("analysis.book.glue") as glue:
+    ...     glue_sentence("agree_sentence", "3 of 4 rows agree.")
+    '3 of 4 rows agree.'
+    >>> glue.call_args.args[1].data
+    '3 of 4 rows agree.'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"glue_sentence({name!r}): expected a str, got {type(text).__name__}")
+    glue(name, Markdown(text), display=False)
+    return text
+
+
 def glue_provenance(
     name: str, kind: str | Provenance, note: str = "", *, user: bool = False
 ) -> Provenance:

@@ -61,8 +61,7 @@ EXEMPT: dict[str, str] = {
     # sentences that report the verdicts themselves (the tables beside them carry the classes)
     "base_agree_sentence": "the tally of the calibration's verdicts",
     "cox_agree_sentence": "the tally of the calibration's verdicts",
-    "cox_ties_sentence": "the tally of verdicts under the two tie rules",
-    "cox_ties_cells_sentence": "the tally of cells hit under the two tie rules",
+    "cox_ties_sentence": "the tallies of rows and cells agreeing under the two tie rules",
     "bias_opt_reading": "a sentence stating the class of the results before it",
 }
 
