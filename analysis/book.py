@@ -43,6 +43,7 @@ from analysis.verdicts import (
 __all__ = [
     "setup",
     "glue_text",
+    "glue_sentence",
     "glue_result",
     "glue_provenance",
     "table2_provenance",
