@@ -14,7 +14,9 @@ Each block is then searched on its own univariate cells, every multivariable row
 (:func:`uni_block_anneal`, :func:`uni_block_polish`). Last, the value phase
 (:func:`value_polish`) changes the values themselves of the columns Table 1 prints only as a
 mean and SD or a median and range (and of bilirubin, within its Child-Pugh points band), every
-printed Table 1 number kept, towards the univariate cells that no exchange can reach.
+printed Table 1 number kept, towards the univariate cells that no exchange can reach, and the
+blocks of :data:`EDGE_BLOCKS` are polished on how far their cells lie from the edges of their
+printed rounding bins (:func:`uni_edge_polish`).
 """
 
 from __future__ import annotations
@@ -1448,9 +1450,9 @@ def value_polish(
 ) -> tuple[pd.DataFrame, tuple, tuple]:
     """Change covariate values (not only who carries them) towards the univariate Table 2 cells.
 
-    The block exchanges of :func:`anneal_table2` and :func:`uni_block_anneal` keep every value,
-    so the spread of a per-unit covariate among the patients at risk, which sets its SE, stays
-    what the initial draw made it. Table 1 prints only a mean and SD (AST, ALT, CRP, tumour
+    The block exchanges of :func:`anneal_table2` and :func:`uni_block_anneal` change who
+    carries a value but keep the values themselves, and so, roughly, the spread that sets a
+    per-unit covariate's SE, as the initial draw made them. Table 1 prints only a mean and SD (AST, ALT, CRP, tumour
     number) or a median and range (AFP), and no bilirubin at all, so the values themselves may
     still move. For each column of ``columns`` (default :data:`VALUE_COLUMNS`) in turn, one run
     per entry of :data:`VALUE_VARIANTS` (each on its own generator spawned from ``rng``), from the
@@ -1476,8 +1478,9 @@ def value_polish(
       column's univariate cells all print.
 
     The run whose values, fitted from scratch, print the most univariate and then multivariable
-    entries with every row agreeing replaces the column, when it prints at least as many of
-    both as the incoming values. Deterministic for a generator state. ``decimals`` maps each column to
+    entries with every row agreeing replaces the column, when it prints more univariate entries
+    than the incoming values, or as many and no fewer multivariable ones (so the second run may
+    trade a multivariable entry for a univariate one). Deterministic for a generator state. ``decimals`` maps each column to
     the decimals the cohort file writes (:data:`analysis.synthesis.CSV_DECIMALS`, passed by the
     caller: this module sits below the synthesis); values move in whole units of them. Returns the frame and
     :func:`_tallies` before and after.

@@ -2578,7 +2578,8 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
     :func:`analysis.calibration.uni_edge_polish` exchanges the blocks of
     :data:`analysis.calibration.EDGE_BLOCKS` (singly, and two pairs at once for the small
     group of women) on the continuous edge distance of their univariate cells. Returns the frame
-    and the Table 2 loss before and after the anneal and polish.
+    and the Table 2 loss before and after the anneal and polish (the value phase and the edge
+    polish that follow are not in it).
     """
     rows = multivariable_rows()
     best = None
