@@ -1322,8 +1322,8 @@ def _value_search(out, col, term, kind, rng, moves, weight, slack, dec, cells, r
         return None
     cur, floor = now[0], (now[1] - slack if held else 0)
     lo_all, hi_all = int(units.min()), int(units.max())
-    if kind == "mean_sd":
-        sd_dec = 1
+    if kind == "mean_sd":  # the SD must print as Table 1 prints it, at its printed decimals
+        sd_dec = int(load().set_index("id").loc[f"table1.{col}.sd", "decimals"])
         q_lo, q_hi = _sd_window(units, dec, sd_dec)
     if kind == "median_range":
         srt = np.sort(units)

@@ -928,7 +928,9 @@ def table2_ties(
         ``differs`` against the printed value; :data:`~analysis.verdicts.NOT_SCORED` on a user's
         cohort, ``user`` defaulting to ``cohort.attrs["user_cohort"]``). ``.attrs["cells"]``
         holds the number of printed cells compared (both fits estimable), ``.attrs["coding"]``
-        the coding. No rows when the tie rule changes no printed digit.
+        the coding, ``.attrs["hits"]`` how many of all the compared cells each rule prints as
+        the paper does: ``{(rule, "uni" | "multi"): count}`` (meaningless on a user's cohort). No
+        rows when the tie rule changes no printed digit.
 
     Examples
     --------
@@ -944,6 +946,7 @@ def table2_ties(
     fits = {k: table2_models(cohort, coding, ties=k) for k in ("breslow", "efron")}
     is_user = user_cohort(cohort) if user is None else bool(user)
     rows, cells = [], 0
+    hits = {(rule, key): 0 for rule in ("breslow", "efron") for key in ("uni", "multi")}
     parts = (("hr", "HR"), ("interval", "95% CI"), ("p", "P"))
     for variable, terms, _ in UNIVARIATE_GROUPS:
         for term, label in terms:
@@ -965,6 +968,8 @@ def table2_ties(
                         r = fit.loc[term]
                         values[rule] = (r["lower"], r["upper"]) if part == "interval" else r[part]
                     texts = {k: _check(entry_id, v) for k, v in values.items()}
+                    for rule, text in texts.items():
+                        hits[rule, key] += text[2]
                     if texts["breslow"][1] == texts["efron"][1]:
                         continue
                     rows.append(
@@ -996,7 +1001,7 @@ def table2_ties(
         "verdict Efron",
     ]
     out = pd.DataFrame(rows, columns=columns)
-    out.attrs.update({"cells": cells, "coding": coding})
+    out.attrs.update({"cells": cells, "coding": coding, "hits": hits})
     if is_user:
         out.attrs["user_cohort"] = True
     return out
