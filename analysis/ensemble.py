@@ -38,9 +38,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import REPO_ROOT, bias, calibration, paper, provenance, synthesis, tables
+from analysis import REPO_ROOT, bias, calibration, paper, provenance, published, synthesis, tables
 from analysis.survival import km_table, logrank, mean_survival, median_survival, try_ph_test
-from analysis.verdicts import MISSED
+from analysis.verdicts import HIT, MISSED
 
 __all__ = [
     "RESULTS",
@@ -56,6 +56,11 @@ __all__ = [
     "run_ensemble",
     "summarise",
     "format_summary",
+    "format_table",
+    "table2_cell_tally",
+    "table2_member_hits",
+    "TABLE2_CELL_COLUMNS",
+    "TABLE2_MEMBER_COLUMNS",
     "result_provenance",
     "UNMEASURED",
 ]
@@ -171,6 +176,18 @@ SUMMARY_CSV = REPO_ROOT / "data" / "ensemble-summary.csv"
 #: (``timings.jsonl``: one line per computed candidate; ``runs.jsonl``: one per invocation that
 #: computed any), so that a re-run from the cache writes the same bytes.
 RUN_JSON = REPO_ROOT / "data" / "ensemble-run.json"
+
+#: The committed tally of Table 2 cells across the summary's members (:func:`table2_cell_tally`),
+#: written by the command beside the summary.
+TABLE2_CELLS_CSV = REPO_ROOT / "data" / "ensemble-table2-cells.csv"
+#: The committed Table 2 hits of each member (:func:`table2_member_hits`), beside the summary.
+TABLE2_MEMBERS_CSV = REPO_ROOT / "data" / "ensemble-table2-members.csv"
+#: Columns of :func:`table2_cell_tally`.
+TABLE2_CELL_COLUMNS = [
+    "id", "term", "model", "kind", "infeasible", "printed_by", "members", "book_cohort",
+]  # fmt: skip
+#: Columns of :func:`table2_member_hits`.
+TABLE2_MEMBER_COLUMNS = ["candidate", "seed", "book_cohort", "uni_hits", "multi_hits"]
 
 #: Columns of the summary file.
 SUMMARY_COLUMNS = [
@@ -859,6 +876,132 @@ def format_summary(summary: pd.DataFrame) -> str:
     """
     lines = [",".join(SUMMARY_COLUMNS)]
     for row in summary.itertuples(index=False):
+        cells = [_fmt(v) for v in row]
+        lines.append(",".join(f'"{c}"' if "," in c else c for c in cells))
+    return "\n".join(lines) + "\n"
+
+
+def _table2_cells() -> pd.DataFrame:
+    """The printed Table 2 cells of ``data/published/table2.yaml`` (reference rows, printed
+    ``1``, left out) in the file's order: ``id``, ``term``, ``model``, ``kind``, ``infeasible``."""
+    entries = published.load()
+    t2 = entries[
+        (entries["location"] == "table2") & ~entries["reference"].fillna(False).astype(bool)
+    ]
+    feasible = paper.table2_feasibility().set_index("id")["feasible"]
+    parts = t2["id"].str.split(".", expand=True)
+    return pd.DataFrame(
+        {
+            "id": t2["id"].to_numpy(),
+            "term": parts[1].to_numpy(),
+            "model": parts[2].to_numpy(),
+            "kind": t2["kind"].to_numpy(),
+            "infeasible": [not bool(feasible[i]) for i in t2["id"]],
+        }
+    )
+
+
+def table2_cell_tally(members: list[dict]) -> pd.DataFrame:
+    """Per printed Table 2 cell: how many calibrated members (:func:`calibrated`; the others are
+    left out) print it, under the package's verdicts (``table2_verdicts`` of
+    :func:`member_results`: Breslow ties, Wald intervals, half-up rounding at the printed
+    precision).
+
+    Parameters
+    ----------
+    members : list of dict
+        Payloads of :func:`member_results` (only ``table2_verdicts``, ``seed`` and, to leave
+        out a passed-over candidate, ``target_verdicts``/``targets`` are read).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per non-reference cell of ``data/published/table2.yaml``, in the file's order,
+        columns :data:`TABLE2_CELL_COLUMNS`: ``id``, ``term``, ``model`` (``uni``/``multi``),
+        ``kind`` (``hr``/``interval``/``p``), ``infeasible`` (no cohort can print it:
+        :func:`analysis.paper.table2_feasibility`), ``printed_by`` (members whose verdict is
+        ``hit``), ``members`` (members with a verdict for the cell) and ``book_cohort`` (the
+        verdict of the book's own cohort, the member of seed
+        :data:`analysis.synthesis.DEFAULT_SEED`; empty when it is not a member).
+
+    Examples
+    --------
+    Two members; the second prints the age HR, the first does not:
+
+    >>> members = [{"seed": 1, "table2_verdicts": {"table2.age_years.uni.hr": "missed"}},
+    ...            {"seed": 2, "table2_verdicts": {"table2.age_years.uni.hr": "hit"}}]
+    >>> tally = table2_cell_tally(members).set_index("id")
+    >>> age = ["table2.age_years.uni.hr", "table2.age_years.uni.p"]
+    >>> tally.loc[age, ["printed_by", "members"]].to_numpy().tolist()
+    [[1, 2], [0, 0]]
+    >>> len(tally), int(tally["infeasible"].sum())
+    (90, 11)
+    """
+    members = [m for m in members if calibrated(m)]
+    verdicts = [m.get("table2_verdicts", {}) for m in members]
+    book = next(
+        (m.get("table2_verdicts", {}) for m in members if m.get("seed") == synthesis.DEFAULT_SEED),
+        {},
+    )
+    out = _table2_cells()
+    out["printed_by"] = [sum(v.get(i) == HIT for v in verdicts) for i in out["id"]]
+    out["members"] = [sum(i in v for v in verdicts) for i in out["id"]]
+    out["book_cohort"] = [book.get(i, "") for i in out["id"]]
+    return out[TABLE2_CELL_COLUMNS]
+
+
+def table2_member_hits(members: list[dict]) -> pd.DataFrame:
+    """Per calibrated member (:func:`calibrated`), in the order given: how many printed Table 2
+    cells it prints (verdict ``hit``), univariate and multivariable, counting the cells of
+    :func:`table2_cell_tally` (Table 2's own cells; the abstract's version of a Table 2 HR, which
+    no cohort can print, is not one).
+
+    Parameters
+    ----------
+    members : list of dict
+        Payloads of :func:`member_results` (``candidate``, ``seed``, ``table2_verdicts``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`TABLE2_MEMBER_COLUMNS`: ``candidate`` (-1 when unknown), ``seed``,
+        ``book_cohort`` (the seed is :data:`analysis.synthesis.DEFAULT_SEED`), ``uni_hits``,
+        ``multi_hits``.
+
+    Examples
+    --------
+    >>> members = [{"candidate": 0, "seed": 7, "table2_verdicts": {
+    ...     "table2.age_years.uni.hr": "hit", "table2.age_years.uni.p": "hit",
+    ...     "table2.afp_ng_ml.multi.hr": "hit", "table2.afp_ng_ml.multi.p": "missed",
+    ...     "abstract.hr_prior_tace_gt4.hr": "hit"}}]
+    >>> table2_member_hits(members).to_numpy().tolist()
+    [[0, 7, False, 2, 1]]
+    """
+    cells = _table2_cells().set_index("id")["model"]
+    rows = []
+    for m in (m for m in members if calibrated(m)):
+        hits = [i for i, v in m.get("table2_verdicts", {}).items() if v == HIT and i in cells.index]
+        models = cells.loc[hits].tolist() if hits else []
+        seed = int(m.get("seed", -1))
+        rows.append(
+            [int(m.get("candidate", -1)), seed, seed == synthesis.DEFAULT_SEED,
+             models.count("uni"), models.count("multi")]
+        )  # fmt: skip
+    return pd.DataFrame(rows, columns=TABLE2_MEMBER_COLUMNS)
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """Any table of this module as CSV text, formatted as :func:`format_summary` formats the
+    summary (6 significant digits, NaN an empty cell, ``\\n``; its own header).
+
+    Examples
+    --------
+    >>> print(format_table(pd.DataFrame({"id": ["a,b"], "x": [1 / 3], "n": [2]})), end="")
+    id,x,n
+    "a,b",0.333333,2
+    """
+    lines = [",".join(str(c) for c in table.columns)]
+    for row in table.itertuples(index=False):
         cells = [_fmt(v) for v in row]
         lines.append(",".join(f'"{c}"' if "," in c else c for c in cells))
     return "\n".join(lines) + "\n"

@@ -8,6 +8,9 @@ are cached (``--cache``), so a second run resumes; progress goes to stderr, one 
 The summary's bytes depend only on ``--n``, ``--seed`` and the code. Beside the book's summary
 the command writes the record of the runs that filled the cache (``data/ensemble-run.json``:
 wall and CPU time, workers), which chapters quote; a re-run from the same cache writes the same.
+Beside the summary it also writes which members print each Table 2 cell and how many cells each
+member prints (``data/ensemble-table2-cells.csv`` and ``data/ensemble-table2-members.csv`` beside
+the book's summary; ``<out>-table2-cells.csv`` and ``<out>-table2-members.csv`` beside another).
 """
 
 from __future__ import annotations
@@ -22,7 +25,17 @@ from pathlib import Path
 
 from analysis import DATA_DIR, REPO_ROOT
 from analysis.cli import UsageError
-from analysis.ensemble import RUN_JSON, format_summary, run_ensemble, summarise
+from analysis.ensemble import (
+    RUN_JSON,
+    TABLE2_CELLS_CSV,
+    TABLE2_MEMBERS_CSV,
+    format_summary,
+    format_table,
+    run_ensemble,
+    summarise,
+    table2_cell_tally,
+    table2_member_hits,
+)
 
 HELP = "draw N calibrated cohorts on Dask and summarise which derived results they agree on"
 
@@ -71,6 +84,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _beside(out: Path) -> dict[str, Path]:
+    """The Table 2 files written beside the summary ``out``: the book's own beside the book's
+    summary, ``<stem>-table2-cells.csv`` and ``<stem>-table2-members.csv`` beside another."""
+    if out.resolve() == DEFAULT_OUT.resolve():
+        return {"table2_cells": TABLE2_CELLS_CSV, "table2_members": TABLE2_MEMBERS_CSV}
+    return {
+        "table2_cells": out.with_name(f"{out.stem}-table2-cells.csv"),
+        "table2_members": out.with_name(f"{out.stem}-table2-members.csv"),
+    }
+
+
+def _write(path: Path, text: str, flag: str) -> None:
+    """Write ``text`` to ``path`` atomically (a temporary file beside it, then renamed)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ensemble-", suffix=".csv")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UsageError(f"{flag} {path}: cannot write ({exc.strerror or exc})") from exc
+
+
 def run(args: argparse.Namespace) -> int:
     """Run or resume the ensemble, write the summary atomically, print one line; return 0."""
     if args.n < 1:
@@ -91,6 +127,15 @@ def run(args: argparse.Namespace) -> int:
         )
     if not args.out.parent.is_dir():
         raise UsageError(f"--out {args.out}: {args.out.parent} is not a directory")
+    beside = _beside(args.out)
+    for path in beside.values():
+        if path.exists() and path.is_dir():
+            raise UsageError(f"--out {args.out}: {path.name} beside it is a directory")
+        if path.exists() and not args.force and args.out.resolve() != DEFAULT_OUT.resolve():
+            raise UsageError(
+                f"--out {args.out.name}: {path.name} beside it exists; nothing was written "
+                "(choose a new file name, or add --force to replace it)"
+            )
     if args.cache.exists() and not args.cache.is_dir():
         raise UsageError(f"--cache is not a directory: {args.cache}")
     start = time.perf_counter()
@@ -106,19 +151,20 @@ def run(args: argparse.Namespace) -> int:
     )
     summary = summarise(members)
     text = format_summary(summary)
-    fd, tmp = tempfile.mkstemp(dir=args.out.parent, prefix=".ensemble-", suffix=".csv")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, args.out)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UsageError(f"--out {args.out}: cannot write ({exc.strerror or exc})") from exc
+    extra = {
+        "table2_cells": format_table(table2_cell_tally(members)),
+        "table2_members": format_table(table2_member_hits(members)),
+    }
+    _write(args.out, text, "--out")
+    for key, path in beside.items():
+        _write(path, extra[key], "--out")
     wall = time.perf_counter() - start
     if record["invocations"] and args.out.resolve() == DEFAULT_OUT.resolve():
         run_info = {
             "n": args.n, "seed": args.seed, "members": len(members), **record,
             "options": options, "summary_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            **{f"{k}_sha256": hashlib.sha256(v.encode("utf-8")).hexdigest()
+               for k, v in extra.items()},
         }  # fmt: skip
         RUN_JSON.write_text(json.dumps(run_info, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     counts = summary["class"].value_counts()
