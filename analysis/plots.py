@@ -25,6 +25,7 @@ __all__ = [
     "note_figure",
     "response_plot",
     "skewed_labs_plot",
+    "dot_histogram",
     "RISK_TABLE_LABEL",
     "RESPONSE_CATEGORIES",
 ]
@@ -734,5 +735,71 @@ def skewed_labs_plot(
         bbox_to_anchor=(0.5, 1.0),
         fontsize=8,
     )
+    fig.tight_layout()
+    return fig
+
+
+def dot_histogram(
+    panels: Mapping[str, tuple[Sequence[int], int | None]],
+    *,
+    marked_label: str = "the book's cohort",
+    width: float = 6.4,
+    panel_height: float = 1.7,
+):
+    """One panel per count: a dot per unit (stacked above its value), the marked unit in a
+    second colour, e.g. how many Table 2 cells each calibrated cohort of the ensemble prints.
+
+    Parameters
+    ----------
+    panels : mapping
+        Axis label (what is counted) -> (the counts, one per unit; the index of the marked unit
+        in them, or None).
+    marked_label : str
+        The legend's name for the marked unit.
+    width, panel_height : float
+        The figure's width and each panel's height, in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes per panel, top to bottom; each dot a marker at (count, rank within its count).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = dot_histogram({"cells printed": ([3, 4, 4, 5], 2)})
+    >>> ax = fig.axes[0]
+    >>> [tuple(map(float, xy)) for xy in ax.collections[0].get_offsets()]
+    [(3.0, 1.0), (4.0, 1.0), (5.0, 1.0)]
+    >>> [tuple(map(float, xy)) for xy in ax.collections[1].get_offsets()]  # the marked unit
+    [(4.0, 2.0)]
+    >>> plt.close(fig)
+    """
+    fig, axes = plt.subplots(
+        len(panels), 1, figsize=(width, panel_height * len(panels)), squeeze=False
+    )
+    for ax, (label, (counts, marked)) in zip(axes[:, 0], panels.items(), strict=True):
+        counts = [int(c) for c in counts]
+        order = [i for i in range(len(counts)) if i != marked]
+        if marked is not None:
+            order.append(marked)  # the marked unit on top of its stack
+        height: dict[int, int] = {}
+        xy = {}
+        for i in order:
+            height[counts[i]] = height.get(counts[i], 0) + 1
+            xy[i] = (counts[i], height[counts[i]])
+        rest = np.array([xy[i] for i in order if i != marked], dtype=float).reshape(-1, 2)
+        ax.scatter(rest[:, 0], rest[:, 1], s=36, color=PALETTE[0], label="other cohorts")
+        if marked is not None:
+            x, y = xy[marked]
+            ax.scatter([x], [y], s=64, marker="D", color=PALETTE[1], label=marked_label, zorder=3)
+        ax.set_xlabel(label)
+        ax.set_ylabel("cohorts")
+        ax.set_xlim(min(counts) - 1, max(counts) + 1)
+        ax.set_ylim(0, max(height.values()) + 1)
+        ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(mticker.MaxNLocator(integer=True, nbins=4))
+        ax.grid(axis="x", visible=False)
+    axes[0, 0].legend(loc="upper left", frameon=False, fontsize=9)
     fig.tight_layout()
     return fig
