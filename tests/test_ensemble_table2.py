@@ -169,3 +169,22 @@ def test_book_cohort_row_agrees_with_the_independent_scoring():
     multi = sum(scored.get(i) == "hit" for i in cells.index[cells["model"] == "multi"])
     assert (int(book["uni_hits"]), int(book["multi_hits"])) == (uni, multi)
     assert uni == independent.counts()["table2_univariate"][0]
+
+
+def test_readme_states_the_ensemble_table2_figures():
+    """README's sentence on how typical the committed cohort is, from the committed files (and the
+    book's cohort's count, which the test above checks against the independent scoring)."""
+    cells = pd.read_csv(ensemble.TABLE2_CELLS_CSV, keep_default_na=False)
+    members = pd.read_csv(ensemble.TABLE2_MEMBERS_CSV)
+    uni = members["uni_hits"]
+    book = int(members.loc[members["book_cohort"], "uni_hits"].iloc[0])
+    never = int(
+        ((cells["model"] == "uni") & ~cells["infeasible"] & (cells["printed_by"] == 0)).sum()
+    )
+    readme = " ".join((REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert (
+        f"Of the {len(members)} calibrated cohorts of the ensemble (below; the committed one among "
+        f"them), each prints {uni.min()}–{uni.max()} univariate Table 2 cells (median "
+        f"{uni.median():g}), and only {int((uni >= book).sum())}, the committed one included, print "
+        f"as many as its {book}; {never} feasible univariate cells are printed by none of them"
+    ) in readme
