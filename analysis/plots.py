@@ -743,8 +743,8 @@ def dot_histogram(
     panels: Mapping[str, tuple[Sequence[int], int | None]],
     *,
     marked_label: str = "the book's cohort",
-    width: float = 6.4,
-    panel_height: float = 1.7,
+    width: float = 4.8,
+    panel_height: float = 1.8,
 ):
     """One panel per count: a dot per unit (stacked above its value), the marked unit in a
     second colour, e.g. how many Table 2 cells each calibrated cohort of the ensemble prints.
@@ -757,7 +757,8 @@ def dot_histogram(
     marked_label : str
         The legend's name for the marked unit.
     width, panel_height : float
-        The figure's width and each panel's height, in inches.
+        The figure's width and each panel's height, in inches (narrow by default, so that its
+        text stays readable when a phone shrinks the figure to the screen's width).
 
     Returns
     -------
@@ -800,6 +801,9 @@ def dot_histogram(
         ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
         ax.yaxis.set_major_locator(mticker.MaxNLocator(integer=True, nbins=4))
         ax.grid(axis="x", visible=False)
-    axes[0, 0].legend(loc="upper left", frameon=False, fontsize=9)
+    axes[0, 0].legend(  # above the panels, clear of every stack
+        loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, fontsize=10,
+        borderaxespad=0.2,
+    )  # fmt: skip
     fig.tight_layout()
     return fig
