@@ -16,7 +16,8 @@ Each block is then searched on its own univariate cells, every multivariable row
 mean and SD or a median and range (and of bilirubin, within its Child-Pugh points band), every
 printed Table 1 number kept, towards the univariate cells that no exchange can reach, and the
 blocks of :data:`EDGE_BLOCKS` are polished on how far their cells lie from the edges of their
-printed rounding bins (:func:`uni_edge_polish`).
+printed rounding bins (:func:`uni_edge_polish`). A second pass of the value phase
+(:data:`VALUE_REPAIR_COLUMNS`) then chases the multivariable cells, every univariate entry kept.
 """
 
 from __future__ import annotations
@@ -828,8 +829,8 @@ STAGE_SHARE = 0.5
 #: Weight of the multivariable cells' misses against the block's univariate ones (0.15: on the
 #: book's seed the block search then prints 4 univariate entries more and 7 multivariable ones
 #: fewer, which the value phase and its multivariable pass win back to as many entries in all,
-#: see :data:`VALUE_REPAIR_VARIANTS`; 0.25 printed 30 / 13 at the end, 0.1 29 / 5, 0.2 26 / 9,
-#: 0.3 27 / 12).
+#: see :data:`VALUE_REPAIR_VARIANTS`; without that second pass 0.25 printed 30 / 13 at the
+#: end, 0.1 29 / 5, 0.2 26 / 9, 0.3 27 / 12, 0.15 34 / 6).
 UNI_MULTI_WEIGHT = 0.15
 #: Share of the liver moves that give a patient outside the commonest Child-Pugh score (the
 #: small score-5, 7 and 8 groups, whose SEs rest on few deaths) the values of a patient who died.
@@ -1224,7 +1225,9 @@ VALUE_VARIANTS = ((0.25, 0), (0.05, 1))
 #: _cox_phase`): its columns and its one run per column, whose multivariable weight 2 makes it
 #: chase the multivariable cells that the block search at :data:`UNI_MULTI_WEIGHT` gave up,
 #: every univariate entry kept (:func:`_no_worse`). On the book's seed CRP's values win back 3
-#: multivariable entries (AST and the other columns none, at about 1 CPU-s more).
+#: multivariable entries (AST and the other columns none, at about 1 CPU-s more). These columns
+#: are deferred from the first pass (``defer``): CRP's first-pass runs changed no count there at
+#: about 2.9 CPU-s.
 VALUE_REPAIR_COLUMNS = ("crp_mg_l",)
 #: The runs of the value phase's second pass: (multivariable weight, slack) as in
 #: :data:`VALUE_VARIANTS`.
@@ -1539,6 +1542,7 @@ def value_polish(
     local_moves: int = VALUE_LOCAL_MOVES,
     columns: dict | None = None,
     variants: tuple | None = None,
+    defer: tuple = (),
     decimals: dict,
 ) -> tuple[pd.DataFrame, tuple, tuple]:
     """Change covariate values (not only who carries them) towards the univariate Table 2 cells.
@@ -1579,7 +1583,9 @@ def value_polish(
     generator state. ``decimals`` maps each column to the decimals the cohort file writes
     (:data:`analysis.synthesis.CSV_DECIMALS`, passed by the caller: this module sits below the
     synthesis); values move in whole units of them. Returns the frame and :func:`_tallies`
-    before and after.
+    before and after. ``variants`` replaces :data:`VALUE_VARIANTS` (the second pass passes
+    :data:`VALUE_REPAIR_VARIANTS`); a column of ``defer`` is left as it is, its generators still
+    spawned so that the other columns' streams do not depend on which columns are deferred.
 
     Examples
     --------
@@ -1599,10 +1605,13 @@ def value_polish(
     for col, (term, kind) in columns.items():
         if col not in out.columns or moves <= 0:
             continue
+        rngs = rng.spawn(len(variants))  # spawned even when deferred: the others' streams stay
+        if col in defer:
+            continue
         dec = int(decimals[col])
         scale = 10**dec
         was = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
-        best, rngs = None, rng.spawn(len(variants))
+        best = None
         for (weight, slack), sub_rng in zip(variants, rngs, strict=True):
             units = _value_search(
                 out, col, term, kind, sub_rng, moves, weight, slack, dec, cells, rows, local_moves

@@ -106,3 +106,21 @@ def test_banded_moves_keep_every_print(cohort, col):
     v = b * 10**dec
     assert np.allclose(v, np.round(v))
     assert multivariable_agreement(moved)["agrees"].all()
+
+
+def test_a_deferred_column_stays_and_leaves_the_others_streams(cohort):
+    """A deferred column keeps its values, and the column after it moves exactly as it does
+    when the deferred column's generators are spawned by hand and the column runs alone."""
+    from analysis.calibration import VALUE_COLUMNS, VALUE_VARIANTS, value_polish
+
+    cols = {c: VALUE_COLUMNS[c] for c in ("alt_u_l", "afp_ng_ml")}
+    kw = {"moves": 6, "local_moves": 1, "decimals": synthesis.CSV_DECIMALS}
+    deferred, _, _ = value_polish(
+        cohort, np.random.default_rng(5), columns=cols, defer=("alt_u_l",), **kw
+    )
+    rng = np.random.default_rng(5)
+    rng.spawn(len(VALUE_VARIANTS))  # what the deferred ALT column consumes
+    alone, _, _ = value_polish(cohort, rng, columns={"afp_ng_ml": cols["afp_ng_ml"]}, **kw)
+    assert deferred["alt_u_l"].equals(cohort["alt_u_l"])
+    assert not alone["afp_ng_ml"].equals(cohort["afp_ng_ml"]), "AFP should move here"
+    pd.testing.assert_frame_equal(deferred, alone)
