@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -95,17 +93,20 @@ def _write_cache(folder, members: list[dict]) -> None:
         (folder / f"member-{i:05d}-seed-{seeds[i]}.json").write_text(json.dumps(payload))
 
 
-def test_cli_writes_the_table2_files_beside_the_summary(tmp_path):
+def test_cli_writes_the_table2_files_beside_the_summary(tmp_path, capsys):
     """From a cache that holds every member (nothing to compute): the two Table 2 files beside
     the summary, with the counts of the hand-made members; a second run refuses to replace them
-    without --force, and writes the same bytes with it."""
+    without --force (one line, exit 2, nothing written), and writes the same bytes with it. The
+    command runs in this process (:func:`analysis.__main__.main`, the code path of
+    ``python -m analysis``), which saves three interpreter start-ups."""
+    from analysis.__main__ import main
+
     _write_cache(tmp_path / "cache" / ensemble.fingerprint(None), _hand_members())
     out = tmp_path / "s.csv"
-    argv = [sys.executable, "-m", "analysis", "ensemble", "--n", "2", "--seed", "11"]
-    argv += ["--cache", str(tmp_path / "cache"), "--out", str(out)]
-    proc = subprocess.run(argv, capture_output=True, text=True, cwd=REPO_ROOT, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "2 calibrated members from 3 candidates" in proc.stdout
+    argv = ["ensemble", "--n", "2", "--seed", "11", "--cache", str(tmp_path / "cache")]
+    argv += ["--out", str(out)]
+    assert main(argv) == 0
+    assert "2 calibrated members from 3 candidates" in capsys.readouterr().out
     cells_csv, members_csv = tmp_path / "s-table2-cells.csv", tmp_path / "s-table2-members.csv"
     cells = pd.read_csv(cells_csv, keep_default_na=False).set_index("id")
     assert cells.loc[AGE_P, ["printed_by", "members"]].tolist() == [1, 2]
@@ -116,14 +117,12 @@ def test_cli_writes_the_table2_files_beside_the_summary(tmp_path):
     ]
     before = {p: p.read_bytes() for p in (cells_csv, members_csv)}
     out.unlink()  # the summary alone is gone: its Table 2 files are still not replaced
-    again = subprocess.run(argv, capture_output=True, text=True, cwd=REPO_ROOT, timeout=120)
-    assert again.returncode == 2 and "s-table2-cells.csv beside it exists" in again.stderr
-    assert len(again.stderr.strip().splitlines()) == 1 and "Traceback" not in again.stderr
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "s-table2-cells.csv beside it exists" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert not out.exists()
-    forced = subprocess.run(
-        [*argv, "--force"], capture_output=True, text=True, cwd=REPO_ROOT, timeout=120
-    )
-    assert forced.returncode == 0, forced.stderr[-2000:]
+    assert main([*argv, "--force"]) == 0
     assert {p: p.read_bytes() for p in before} == before
 
 

@@ -494,6 +494,11 @@ def test_value_phase_keeps_every_printed_number_and_the_rows(cohort):
 
     kinds = ("bilirubin_mg_dl", "alt_u_l", "tumor_number", "afp_ng_ml")  # each kind, and a held one
     columns = {c: VALUE_COLUMNS[c] for c in kinds}
+    # the committed cohort is the value phase's own result: exchange two patients' ALT values
+    # (every Table 1 print stays) so that the phase has a move to make
+    alt = cohort["alt_u_l"].to_numpy().copy()
+    alt[[0, 1]] = alt[[1, 0]]
+    cohort = cohort.assign(alt_u_l=alt)
 
     def run():
         rng = np.random.default_rng(11)

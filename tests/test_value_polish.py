@@ -108,19 +108,31 @@ def test_banded_moves_keep_every_print(cohort, col):
     assert multivariable_agreement(moved)["agrees"].all()
 
 
+def swapped(cohort: pd.DataFrame, column: str, i: int, j: int) -> pd.DataFrame:
+    """The cohort with patients i's and j's values of one column exchanged."""
+    out = cohort.copy()
+    values = out[column].to_numpy().copy()
+    values[i], values[j] = values[j], values[i]
+    out[column] = values
+    return out
+
+
 def test_a_deferred_column_stays_and_leaves_the_others_streams(cohort):
     """A deferred column keeps its values, and the column after it moves exactly as it does
     when the deferred column's generators are spawned by hand and the column runs alone."""
     from analysis.calibration import VALUE_COLUMNS, VALUE_VARIANTS, value_polish
 
-    cols = {c: VALUE_COLUMNS[c] for c in ("alt_u_l", "afp_ng_ml")}
+    # the committed cohort is the value phase's own result, so two patients' ALT values are
+    # exchanged first (every Table 1 print stays) to leave ALT something to do
+    cohort = swapped(cohort, "alt_u_l", 0, 1)
+    cols = {c: VALUE_COLUMNS[c] for c in ("afp_ng_ml", "alt_u_l")}
     kw = {"moves": 6, "local_moves": 1, "decimals": synthesis.CSV_DECIMALS}
     deferred, _, _ = value_polish(
-        cohort, np.random.default_rng(5), columns=cols, defer=("alt_u_l",), **kw
+        cohort, np.random.default_rng(5), columns=cols, defer=("afp_ng_ml",), **kw
     )
     rng = np.random.default_rng(5)
-    rng.spawn(len(VALUE_VARIANTS))  # what the deferred ALT column consumes
-    alone, _, _ = value_polish(cohort, rng, columns={"afp_ng_ml": cols["afp_ng_ml"]}, **kw)
-    assert deferred["alt_u_l"].equals(cohort["alt_u_l"])
-    assert not alone["afp_ng_ml"].equals(cohort["afp_ng_ml"]), "AFP should move here"
+    rng.spawn(len(VALUE_VARIANTS))  # what the deferred AFP column consumes
+    alone, _, _ = value_polish(cohort, rng, columns={"alt_u_l": cols["alt_u_l"]}, **kw)
+    assert deferred["afp_ng_ml"].equals(cohort["afp_ng_ml"])
+    assert not alone["alt_u_l"].equals(cohort["alt_u_l"]), "ALT should move here"
     pd.testing.assert_frame_equal(deferred, alone)
