@@ -1186,31 +1186,6 @@ VALUE_COLUMNS = {
     "tumor_number": ("tumor_number_gt4", "mean_sd"),
     "afp_ng_ml": ("afp_ng_ml", "median_range"),
 }
-#: Further columns :func:`value_polish` can move when passed in ``columns`` (not in the
-#: default :data:`VALUE_COLUMNS`): albumin towards albumin <= 3's univariate HR (a move across
-#: 3.0 g/dL within the Child-Pugh 2-point band changes the dummy; the ALBI score follows every
-#: move) and prior TACE sessions towards their per-session univariate cells. On the book's seed
-#: neither gains an entry: run after the default columns neither makes a move; placed second
-#: (after bilirubin) albumin shifts the generator streams of the columns after it and the phase
-#: ends at 28 univariate / 11 multivariable entries instead of 28 / 13. Freed of the
-#: multivariable entries (slack 13, weight 0) albumin <= 3's HR reaches 2.87 (printed 2.892) and
-#: prior TACE's interval 1.0075-1.1715 (printed 1.007-1.172), each losing 6 to 9 multivariable
-#: entries.
-VALUE_EXTRA_COLUMNS = {
-    "albumin_g_dl": ("albumin_le3", "mean_sd"),
-    "prior_tace_sessions": ("prior_tace_gt4", "mean_sd"),
-}
-#: Bands (lowest, highest value in the column's units; None: the column's current extreme) a
-#: ``"mean_sd"`` column's values stay in, each patient within the band it starts in. Albumin
-#: (g/dL): the Child-Pugh points bands (3 below 2.8, 2 from 2.8 to 3.5, 1 above 3.5), so
-#: points, score and class stay. Prior TACE sessions: the 2-4 / > 4 groups of the survival
-#: comparison (and never below the patient's refractory sessions). Other columns: their range.
-VALUE_BANDS = {
-    "albumin_g_dl": ((None, 2.7), (2.8, 3.5), (3.6, None)),
-    "prior_tace_sessions": ((None, 4), (5, None)),
-}
-#: Table 2's albumin cut (g/dL): albumin <= 3 vs > 3.
-ALBUMIN_CUT = 3.0
 #: Most moves :func:`value_polish` makes per column.
 VALUE_MOVES = 150
 #: Random candidate moves screened per move (one batched fit).
@@ -1293,23 +1268,6 @@ def _edge_miss(beta, se, cell: dict) -> np.ndarray:
     return np.where(bad, 10.0, d)
 
 
-def _value_bounds(out: pd.DataFrame, col: str, units: np.ndarray, scale: int):
-    """Lowest and highest value (integer units) each patient of a ``"mean_sd"`` column may take:
-    the column's current range, narrowed to the patient's band of :data:`VALUE_BANDS`, and for
-    prior TACE sessions never below the patient's refractory sessions."""
-    lo_all, hi_all = int(units.min()), int(units.max())
-    lo, hi = np.full(units.size, lo_all), np.full(units.size, hi_all)
-    for a, b in VALUE_BANDS.get(col, ()):
-        a_u = lo_all if a is None else round(a * scale)
-        b_u = hi_all if b is None else round(b * scale)
-        inside = (units >= a_u) & (units <= b_u)
-        lo[inside], hi[inside] = np.maximum(lo[inside], a_u), np.minimum(hi[inside], b_u)
-    if col == "prior_tace_sessions":
-        floor = np.rint(pd.to_numeric(out["refractory_tace_sessions"]).to_numpy(float) * scale)
-        lo = np.maximum(lo, floor.astype(np.int64))
-    return lo, hi
-
-
 def _local_moves(units, kind, bounds, q_window, median, band):
     """Every small move of :func:`_value_search`'s last stage, as ``(i, j, k, new i, new j,
     new k, admissible)``: two patients ``i`` and ``j`` moving by ``+d`` and ``-d`` (``d`` 1 or 2
@@ -1325,7 +1283,7 @@ def _local_moves(units, kind, bounds, q_window, median, band):
         s, s_sq = int(units.sum()), int((units.astype(object) ** 2).sum())
         q_new = n * (s_sq + 2 * d * (units[i] - units[j]) + 2 * d * d) - s * s
         ok = (q_new >= q_window[0]) & (q_new <= q_window[1])
-        ok &= (ni <= np.broadcast_to(hi_all, (n,))[i]) & (nj >= np.broadcast_to(lo_all, (n,))[j])
+        ok &= (ni <= hi_all) & (nj >= lo_all)
         return i, j, j, ni, nj, nj, ok
     if kind == "band":
         i = np.concatenate([np.arange(n), np.arange(n)])
@@ -1352,31 +1310,16 @@ def _value_search(out, col, term, kind, rng, moves, weight, slack, dec, cells, r
     if term not in fits.idx:
         return None
     k = fits.idx[term]
-    # albumin moves across 3.0 g/dL change albumin <= 3; the ALBI score follows every move
-    k_albi = fits.idx.get("albi_score") if col == "albumin_g_dl" else None
     mine = [c for c in cells if c["model"] == "uni" and c["term"] == term]
     model = (term,)
     held = term in fits.multi
     scale = 10**dec
     units = np.rint(pd.to_numeric(out[col]).to_numpy(float) * scale).astype(np.int64)
-    bili = pd.to_numeric(out["bilirubin_mg_dl"]).to_numpy(float)
-    alb = pd.to_numeric(out["albumin_g_dl"]).to_numpy(float)
+    alb = pd.to_numeric(out["albumin_g_dl"]).to_numpy(float) if kind == "band" else None
 
-    def design_value(u, who, bili=bili, alb=alb, col=col, term=term, scale=scale):
+    def design_value(u, who, alb=alb, kind=kind, scale=scale):
         v = np.asarray(u, float) / scale
-        if col == "bilirubin_mg_dl":
-            return _albi_of(v, alb[who])
-        if col == "albumin_g_dl":
-            if term == "albumin_le3":
-                return (v <= ALBUMIN_CUT).astype(float)
-            return _albi_of(bili[who], v)
-        return v
-
-    def set_albi(who, new_u, bili=bili, k_albi=k_albi, scale=scale):
-        """Refresh the ALBI design column of the patients ``who`` moved to ``new_u`` (albumin)."""
-        if k_albi is not None:
-            for w, u in zip(who[::-1], new_u[::-1], strict=True):
-                fits.x[fits.pos[w], k_albi] = _albi_of(bili[[w]], [u / scale])[0]
+        return _albi_of(v, alb[who]) if kind == "band" else v
 
     def uni_loss(fits=fits, model=model, mine=mine):
         f = fits.fit([model])
@@ -1398,7 +1341,6 @@ def _value_search(out, col, term, kind, rng, moves, weight, slack, dec, cells, r
     if kind == "mean_sd":  # the SD must print as Table 1 prints it, at its printed decimals
         sd_dec = int(load().set_index("id").loc[f"table1.{col}.sd", "decimals"])
         q_lo, q_hi = _sd_window(units, dec, sd_dec)
-        lo_i, hi_i = _value_bounds(out, col, units, scale)
     if kind == "median_range":
         srt = np.sort(units)
         m_lo, m_hi = int(srt[(n - 1) // 2]), int(srt[n // 2])
@@ -1419,8 +1361,7 @@ def _value_search(out, col, term, kind, rng, moves, weight, slack, dec, cells, r
         if local:
             local_left -= 1
             i, j, kk, ni, nj, nk, ok = _local_moves(
-                units, kind, (lo_i, hi_i) if kind == "mean_sd" else (lo_all, hi_all),
-                (q_lo, q_hi) if kind == "mean_sd" else None,
+                units, kind, (lo_all, hi_all), (q_lo, q_hi) if kind == "mean_sd" else None,
                 (m_lo, m_hi) if kind == "median_range" else None,
                 (b_lo, b_hi) if kind == "band" else None,
             )  # fmt: skip
@@ -1449,8 +1390,8 @@ def _value_search(out, col, term, kind, rng, moves, weight, slack, dec, cells, r
             q_new = n * (s_sq + dq) - s * s
             ok = (i != j) & (d != 0) & (q_new >= q_lo) & (q_new <= q_hi)
             ok &= ~triple | ((kk != i) & (kk != j))
-            for who, v in ((i, ni), (j, nj), (kk, nk)):
-                ok &= (v >= lo_i[who]) & (v <= hi_i[who])
+            for v in (ni, nj, nk):
+                ok &= (v >= lo_all) & (v <= hi_all)
         else:
             i = rng.integers(n, size=size)
             j = kk = i
@@ -1488,14 +1429,10 @@ def _value_search(out, col, term, kind, rng, moves, weight, slack, dec, cells, r
             who = [int(ci[c]), int(cj[c]), int(ck[c])]
             rows_ = fits.pos[who]
             old = fits.x[rows_, k].copy()
-            old_albi = fits.x[rows_, k_albi].copy() if k_albi is not None else None
             saved, saved_beta = dict(fits.fits), dict(fits.beta)
             fits.x[rows_, k] = xs[c, rows_, 0]
-            set_albi(who, (int(ni[c]), int(nj[c]), int(nk[c])))
             new = state()
             fits.x[rows_, k] = old
-            if k_albi is not None:
-                fits.x[rows_, k_albi] = old_albi
             fits.fits, fits.beta = saved, saved_beta
             if new is None or new[0] >= cur - 1e-12 or new[1] < floor:
                 continue
@@ -1510,7 +1447,6 @@ def _value_search(out, col, term, kind, rng, moves, weight, slack, dec, cells, r
         cur, who, new_u, c = best
         rows_ = fits.pos[who]
         fits.x[rows_, k] = xs[c, rows_, 0]
-        set_albi(who, new_u)
         for w, u in zip(who[::-1], new_u[::-1], strict=True):
             units[w] = u
         state()
@@ -1559,9 +1495,7 @@ def value_polish(
       columns two patients moving by ``+d`` and ``-d``, or three whose moves also keep the sum
       of squares about the same (values in whole units of the CSV decimals, so the sum and the
       mean stay exact; the SD must print as before, checked in integer arithmetic; every value
-      stays within the column's current range, and within its band of :data:`VALUE_BANDS`;
-      albumin and prior TACE sessions, of :data:`VALUE_EXTRA_COLUMNS`, move only when passed
-      in ``columns``); for ``"median_range"`` one patient strictly
+      stays within the column's current range); for ``"median_range"`` one patient strictly
       between an extreme and the median moving anywhere strictly between them (median and
       extremes kept); for bilirubin one patient moving within its Child-Pugh points band
       (:data:`BILIRUBIN_BANDS`: points, score and class unchanged; ALBI recomputed) -- then at

@@ -874,11 +874,7 @@ def format_summary(summary: pd.DataFrame) -> str:
     result,chapter,kind,description,members,median,q1,q3,min,max,spread,threshold,class,rests_on
     survival.os_6m,06-survival,probability,overall survival at 6 months,20,0.5095,0.50475,0.51425,0.5,0.519,0.0095,0.05,determined,
     """
-    lines = [",".join(SUMMARY_COLUMNS)]
-    for row in summary.itertuples(index=False):
-        cells = [_fmt(v) for v in row]
-        lines.append(",".join(f'"{c}"' if "," in c else c for c in cells))
-    return "\n".join(lines) + "\n"
+    return format_table(summary[SUMMARY_COLUMNS])
 
 
 def _table2_cells() -> pd.DataFrame:
