@@ -20,15 +20,16 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 	@echo "  variables: FORCE=1 (re-execute everything), NAME=05-response (chapter/report), COHORT=path, PARAMS='-p key=value'"
 
-$(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py
+$(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py tools/lock_halves.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	@# The lock is complete (pip check below proves it), so no resolver is needed, and its pins
 	@# install as two halves side by side: pip unpacks and compiles on one core (~40 s alone).
-	@# every line of the lock must be a pin (an option line would be lost in the split)
+	@# The halves carry about equal work (tools/lock_halves.py: scipy, pandas, statsmodels and
+	@# playwright are not all in one). Every line of the lock must be a pin (an option line
+	@# would be lost in the split).
 	@! grep -vE '^[A-Za-z0-9][A-Za-z0-9._-]*==[^ ]+$$|^[[:space:]]*(#.*)?$$' requirements.txt
-	grep -E '^[A-Za-z0-9]' requirements.txt | awk 'NR % 2 == 1' > $(VENV)/lock-a.txt
-	grep -E '^[A-Za-z0-9]' requirements.txt | awk 'NR % 2 == 0' > $(VENV)/lock-b.txt
+	$(PYTHON) tools/lock_halves.py requirements.txt $(VENV)/lock-a.txt $(VENV)/lock-b.txt
 	@# both halves always finish before make goes on, and either one failing fails set-up
 	$(BIN)/python -m pip install --quiet --no-deps -r $(VENV)/lock-a.txt & a=$$!; \
 	  rb=0; $(BIN)/python -m pip install --quiet --no-deps -r $(VENV)/lock-b.txt || rb=$$?; \

@@ -99,3 +99,35 @@ def test_the_lock_has_no_unused_pins_and_misses_nothing():
     unpinned = sorted(names - set(pins) - {"pip"})
     assert not unused, f"requirements.txt pins what nothing declared needs: {unused}"
     assert not unpinned, f"requirements.txt misses what the declared packages need: {unpinned}"
+
+
+def test_lock_halves_split_the_lock_evenly(tmp_path):
+    """``make setup`` installs the lock as two halves side by side (tools/lock_halves.py): each
+    pin in exactly one half, in lock order; the weighed packages all pinned (a stale table is
+    caught); the halves' work within the largest single weight of each other, and the four
+    heaviest not all in one half; the same lock gives the same bytes."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import lock_halves
+    finally:
+        sys.path.pop(0)
+    lock = ROOT / "requirements.txt"
+    pins = [x.strip() for x in lock.read_text(encoding="utf-8").splitlines() if x[:1].isalnum()]
+    names = {lock_halves._name(p) for p in pins}
+    assert set(lock_halves.WEIGHT) <= names
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    assert lock_halves.main([str(lock), str(a), str(b)]) == 0
+    half_a, half_b = a.read_text().splitlines(), b.read_text().splitlines()
+    assert sorted(half_a + half_b) == sorted(pins) and not set(half_a) & set(half_b)
+    assert half_a == [p for p in pins if p in half_a] and half_b == [p for p in pins if p in half_b]
+
+    def work(half):
+        return sum(lock_halves.WEIGHT.get(lock_halves._name(p), 1) for p in half)
+
+    assert abs(work(half_a) - work(half_b)) <= max(lock_halves.WEIGHT.values())
+    heaviest = sorted(lock_halves.WEIGHT, key=lock_halves.WEIGHT.get)[-4:]
+    assert {lock_halves._name(p) for p in half_a} & set(heaviest)
+    assert {lock_halves._name(p) for p in half_b} & set(heaviest)
+    again = tmp_path / "a2.txt"
+    lock_halves.main([str(lock), str(again), str(tmp_path / "b2.txt")])
+    assert again.read_bytes() == a.read_bytes()

@@ -276,3 +276,24 @@ def test_settling_while_a_candidate_runs_exits_cleanly(tmp_path):
             return False
 
     assert not [p.pid for p in psutil.process_iter() if ours(p)]  # no worker left behind
+
+
+def test_local_workers_drop_only_the_malloc_trim_and_the_profiler():
+    """:data:`analysis.ensemble.LOCAL_WORKER_CONFIG` names real settings of distributed: under
+    it a nanny spawns workers without ``MALLOC_TRIM_THRESHOLD_`` but with distributed's other
+    variables (one BLAS thread), and the worker's profiler is off (a misspelt key would be
+    silently ignored by dask)."""
+    import dask
+    from distributed.nanny import _get_env_variables
+
+    key = "distributed.nanny.pre-spawn-environ"
+    default = _get_env_variables(key)
+    assert "MALLOC_TRIM_THRESHOLD_" in default and dask.config.get(
+        "distributed.worker.profile.enabled"
+    )
+    with dask.config.set(ensemble.LOCAL_WORKER_CONFIG):
+        env = _get_env_variables(key)
+        assert dask.config.get("distributed.worker.profile.enabled") is False
+    assert "MALLOC_TRIM_THRESHOLD_" not in env
+    assert env == {k: v for k, v in default.items() if k != "MALLOC_TRIM_THRESHOLD_"}
+    assert env["OPENBLAS_NUM_THREADS"] == "1"
