@@ -17,7 +17,10 @@ mean and SD or a median and range (and of bilirubin, within its Child-Pugh point
 printed Table 1 number kept, towards the univariate cells that no exchange can reach, and the
 blocks of :data:`EDGE_BLOCKS` are polished on how far their cells lie from the edges of their
 printed rounding bins (:func:`uni_edge_polish`). A second pass of the value phase
-(:data:`VALUE_REPAIR_COLUMNS`) then chases the multivariable cells, every univariate entry kept.
+(:data:`VALUE_REPAIR_COLUMNS`) then chases the multivariable cells, every univariate entry kept,
+on the incoming values and on those of a standard-error pass (:func:`value_se_pass`: values of
+:data:`SE_COLUMNS` moved towards intervals that print too narrow), the latter kept only when it
+prints more univariate entries and no fewer in all.
 """
 
 from __future__ import annotations

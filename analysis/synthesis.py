@@ -2462,9 +2462,11 @@ def synthesize(
     (:func:`analysis.calibration.uni_block_anneal`, its own stream :data:`UNI_STREAM`, then
     :func:`analysis.calibration.uni_block_polish`); last, the values of the columns Table 1
     prints only as a mean and SD or a median and range move, every printed number kept
-    (:func:`analysis.calibration.value_polish`, stream :data:`VALUE_STREAM`), and a last
-    deterministic exchange polish on the rounding bins' edges
-    (:func:`analysis.calibration.uni_edge_polish`).
+    (:func:`analysis.calibration.value_polish`, stream :data:`VALUE_STREAM`), a deterministic
+    exchange polish on the rounding bins' edges (:func:`analysis.calibration.uni_edge_polish`)
+    and a multivariable pass of the value phase, with or without a standard-error pass before it
+    (:func:`analysis.calibration.value_se_pass`, stream :data:`SE_STREAM`), whichever prints
+    more (see :func:`_cox_phase`).
 
     Parameters
     ----------
