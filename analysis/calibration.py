@@ -1591,8 +1591,11 @@ def value_polish(
 #: own values prints the row's HR, interval and P (SE from 0.0018 to 0.0030 for AST, 0.046 to
 #: 0.057 for CRP, 0.037 to 0.039 for prior TACE), but every one found gives up multivariable
 #: entries (2 to 7; every row still agreeing) that the multivariable pass rarely wins back, hence
-#: the pass's all-or-nothing acceptance. AST's run (about 1 CPU-s) was never kept on the book's
-#: seed and CRP's interval is not reached by the value phase's moves, so only prior TACE runs.
+#: the pass's all-or-nothing acceptance. CRP's interval is not reached by the value phase's
+#: moves. With AST's run as well (about 0.6 CPU-s more), 3 of the streams 101-259 (183, 193,
+#: 219) print AST's and prior TACE's intervals at two multivariable entries fewer (kept by
+#: :func:`_no_worse`: univariate 36, multivariable 7 by the independent count), none of 11-100;
+#: prior TACE alone on stream 44 prints its interval at as many multivariable entries.
 SE_COLUMNS = {"prior_tace_sessions": ("prior_tace_gt4", "mean_sd")}
 #: Most multivariable entries a run of :func:`value_se_pass` may lose on its way (no limit: the
 #: pass is judged as a whole, after the multivariable pass that follows it).
