@@ -48,6 +48,7 @@ from analysis.calibration import (
     uni_block_polish,
     uni_edge_polish,
     value_polish,
+    value_se_pass,
 )  # fmt: skip
 from analysis.clinical import child_pugh, child_pugh_class_from_points
 from analysis.formatting import round_half_up, rounded
@@ -2357,6 +2358,12 @@ VALUE_STREAM = 8
 #: chosen on the book's seed among streams 9-14: before CRP was deferred from the first pass, 10
 #: and 12 won back 3 multivariable entries, 14 two, 9, 11 and 13 none.
 REPAIR_STREAM = 10
+#: Stream of the standard-error pass (:func:`analysis.calibration.value_se_pass`, just before
+#: the multivariable pass, which it runs on its own result too), chosen on the book's seed among
+#: streams 11-100: the only one whose pass was kept (prior TACE's interval, as many
+#: multivariable entries as without it); on the others the multivariable pass's result without
+#: the standard-error pass stands.
+SE_STREAM = 44
 #: Spawn keys of the Cox phase's retries from the incoming cohort, in turn, while a
 #: multivariable row disagrees after the anneal and polish (:func:`_cox_phase`).
 RETRY_STREAMS = (5, 6, 7)
@@ -2455,9 +2462,11 @@ def synthesize(
     (:func:`analysis.calibration.uni_block_anneal`, its own stream :data:`UNI_STREAM`, then
     :func:`analysis.calibration.uni_block_polish`); last, the values of the columns Table 1
     prints only as a mean and SD or a median and range move, every printed number kept
-    (:func:`analysis.calibration.value_polish`, stream :data:`VALUE_STREAM`), and a last
-    deterministic exchange polish on the rounding bins' edges
-    (:func:`analysis.calibration.uni_edge_polish`).
+    (:func:`analysis.calibration.value_polish`, stream :data:`VALUE_STREAM`), a deterministic
+    exchange polish on the rounding bins' edges (:func:`analysis.calibration.uni_edge_polish`)
+    and a multivariable pass of the value phase, with or without a standard-error pass before it
+    (:func:`analysis.calibration.value_se_pass`, stream :data:`SE_STREAM`), whichever prints
+    more (see :func:`_cox_phase`).
 
     Parameters
     ----------
@@ -2589,7 +2598,11 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
     pass of the value phase over :data:`analysis.calibration.VALUE_REPAIR_COLUMNS` (stream
     :data:`REPAIR_STREAM`, one run of multivariable weight 2,
     :data:`analysis.calibration.VALUE_REPAIR_VARIANTS`) wins back multivariable entries that the
-    block search gave up, every univariate entry kept. Returns the frame and the Table 2 loss
+    block search gave up, every univariate entry kept; it runs on the incoming frame and on the
+    result of the standard-error pass (:func:`analysis.calibration.value_se_pass`, stream
+    :data:`SE_STREAM`: values of :data:`analysis.calibration.SE_COLUMNS` moved towards their too
+    narrow univariate intervals, whatever the multivariable entries), and the latter wins only
+    with more univariate entries and no fewer entries in all. Returns the frame and the Table 2 loss
     before and after the anneal and polish (the steps that follow are not in it).
     """
     rows = multivariable_rows()
@@ -2610,11 +2623,17 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
     value_rng = np.random.default_rng(np.random.SeedSequence([int(seed), VALUE_STREAM]))
     out, _, _ = value_polish(out, value_rng, defer=VALUE_REPAIR_COLUMNS, decimals=CSV_DECIMALS)
     out, _, _ = uni_edge_polish(out)
-    repair_rng = np.random.default_rng(np.random.SeedSequence([int(seed), REPAIR_STREAM]))
-    out, _, _ = value_polish(
-        out, repair_rng, columns={c: VALUE_COLUMNS[c] for c in VALUE_REPAIR_COLUMNS},
-        variants=VALUE_REPAIR_VARIANTS, decimals=CSV_DECIMALS,
-    )  # fmt: skip
+
+    def repair(frame: pd.DataFrame) -> pd.DataFrame:
+        """The multivariable pass, on a fresh generator of its stream each time."""
+        repair_rng = np.random.default_rng(np.random.SeedSequence([int(seed), REPAIR_STREAM]))
+        return value_polish(
+            frame, repair_rng, columns={c: VALUE_COLUMNS[c] for c in VALUE_REPAIR_COLUMNS},
+            variants=VALUE_REPAIR_VARIANTS, decimals=CSV_DECIMALS,
+        )[0]  # fmt: skip
+
+    se_rng = np.random.default_rng(np.random.SeedSequence([int(seed), SE_STREAM]))
+    out, _, _ = value_se_pass(out, se_rng, then=repair, decimals=CSV_DECIMALS)
     return out, before, after
 
 
