@@ -923,3 +923,24 @@ def test_case_counts_are_reported(capsys):
     with capsys.disabled():
         print("\nadversarial cases by kind:", dict(sorted(CASES.items())), "total", total)
     assert total >= 100
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["validate", "data/cohort.csv"], ["dose", "--height-cm", "100", "--weight-kg", "250"]],
+)
+def test_a_reader_that_closes_the_pipe_gets_no_traceback(command):
+    """``python -m analysis validate FILE | true``: the reader is gone before the output is
+    written; the command ends quietly (exit 141, as a shell tool closed by SIGPIPE) instead of
+    printing a BrokenPipeError traceback."""
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analysis", *command],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    proc.stdout.close()  # the reader goes away before anything is written
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    code = proc.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert code in (0, 141)

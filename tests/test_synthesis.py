@@ -323,6 +323,7 @@ def test_target_table_on_a_cohort_without_optional_columns():
     [
         (["--steps", "0"], "--steps must be at least 100, got 0"),
         (["--chains", "0"], "--chains must be at least 1, got 0"),
+        (["--seed", "-1"], "--seed must be a non-negative integer, got -1"),
         (["--out", "/proc/cohort.csv"], "--out /proc/cohort.csv: cannot write in /proc"),
     ],
 )

@@ -95,6 +95,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Synthesize, write atomically, print the summary; return 0."""
+    if args.seed < 0:
+        raise UsageError(f"--seed must be a non-negative integer, got {args.seed}")
     if args.chains < 1:
         raise UsageError(f"--chains must be at least 1, got {args.chains}")
     if args.cox_steps < 0:
