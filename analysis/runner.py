@@ -21,7 +21,8 @@ Guarantees
 * **Only its own directories.** The marker (format ``haic-report``, version 1, state, and
   the list of files written) identifies a report. ``force=True`` replaces only a directory
   whose marker is valid, whose state is "complete" and that holds nothing the marker does not
-  list; the check is repeated just before the swap, and of the old report only the listed
+  list, and whose listed files still have the SHA-256 digests recorded at completion (an edited
+  report is the user's work); the check is repeated just before the swap, and of the old report only the listed
   files are deleted. A directory that holds the input cohort (the cohort's folder or any
   parent, however spelled: ``..``, symlinks) is never replaced, nor ``/``, the home
   directory, the book's folder or its parents, ``chapters/``, ``data/``, ``book/``,
@@ -454,6 +455,26 @@ def _unlisted(directory: Path, marker: dict) -> list[str]:
     return extra
 
 
+def _digests(directory: Path, names) -> dict[str, str]:
+    """SHA-256 of each listed regular file of ``directory`` (a missing or odd entry: absent)."""
+    out = {}
+    for name in sorted(names):
+        path = directory / name
+        if path.is_file() and not path.is_symlink():
+            out[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def _changed(directory: Path, marker: dict) -> list[str]:
+    """Listed files whose content differs from the digest the marker recorded at completion
+    (markers written before digests were recorded have none: nothing to compare)."""
+    recorded = marker.get("sha256")
+    if not isinstance(recorded, dict):
+        return []
+    now = _digests(directory, recorded)
+    return [name for name, digest in sorted(recorded.items()) if now.get(name) != digest]
+
+
 def _replace_problem(directory: Path, states=("complete",)) -> str | None:
     """Why ``directory`` may not be replaced (None: it is an unmodified report, or empty)."""
     if directory.is_symlink() or not directory.is_dir():
@@ -477,6 +498,13 @@ def _replace_problem(directory: Path, states=("complete",)) -> str | None:
         more = f" and {len(extra) - 1} more" if len(extra) > 1 else ""
         return (
             f"holds files this tool did not write ({_show(extra[0])!r}{more}); "
+            "--force replaces only an unmodified report"
+        )
+    changed = _changed(directory, marker) if marker.get("state") == "complete" else []
+    if changed:
+        more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
+        return (
+            f"holds files changed since this tool wrote them ({_show(changed[0])!r}{more}); "
             "--force replaces only an unmodified report"
         )
     return None
@@ -1368,7 +1396,9 @@ def run_book(
             work.add("report.json").write_text(
                 scrub(json.dumps(manifest, indent=2, sort_keys=True) + "\n"), encoding="utf-8"
             )
-            work.write_marker("complete", chapters=manifest["chapters"])
+            work.write_marker(
+                "complete", chapters=manifest["chapters"], sha256=_digests(work.dir, work.files)
+            )
             # the swap is not interrupted: a signal between its two renames would leave neither
             # the old report nor the new one in place
             with _signals_ignored():

@@ -668,6 +668,18 @@ def test_force_replaces_only_our_report_and_scrubs_odd_paths(tmp_path, capsys):
     assert (out / "my-notes.txt").read_text(encoding="utf-8") == "mine"
     assert snapshot(cohort, chapters) == before
 
+    # --force on a report whose own file the user has edited: refused, the edit kept (the
+    # marker records each file's SHA-256 at completion)
+    (out / "my-notes.txt").unlink()
+    assert set(marker["sha256"]) == set(marker["files"])
+    edited = (out / "01-tiny.ipynb").read_bytes() + b"\n"
+    (out / "01-tiny.ipynb").write_bytes(edited)
+    code, _, err = run_main(capsys, [*base, "--force"])
+    assert code == 2
+    assert "holds files changed since this tool wrote them ('01-tiny.ipynb')" in err
+    assert (out / "01-tiny.ipynb").read_bytes() == edited
+    assert snapshot(cohort, chapters) == before
+
 
 @pytest.mark.slow(seconds=5)
 def test_failed_chapter_never_replaces_a_users_failed_folder(tmp_path):
