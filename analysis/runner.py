@@ -22,8 +22,8 @@ Guarantees
   the list of files written) identifies a report. ``force=True`` replaces only a directory
   whose marker is valid, whose state is "complete" and that holds nothing the marker does not
   list, and whose listed files still have the SHA-256 digests recorded at completion (an edited
-  report is the user's work); the check is repeated just before the swap, and of the old report only the listed
-  files are deleted. A directory that holds the input cohort (the cohort's folder or any
+  report is the user's work); the check is repeated just before the swap, and of the old report
+  only the listed files are deleted. A directory that holds the input cohort (the cohort's folder or any
   parent, however spelled: ``..``, symlinks) is never replaced, nor ``/``, the home
   directory, the book's folder or its parents, ``chapters/``, ``data/``, ``book/``,
   ``analysis/``, ``.git/`` or a system directory (``/proc``, ``/sys``, ``/dev``, ``/run``).
