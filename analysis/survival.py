@@ -1057,8 +1057,9 @@ def ph_test(
 def events_per_variable(n_events: int, n_parameters: int) -> float:
     """Events per estimated parameter of a Cox model.
 
-    Peduzzi et al. :cite:`peduzzi1996` found estimates unreliable below about 10 events per
-    variable; count *parameters*, so a categorical covariate with k levels counts k - 1.
+    Peduzzi et al. :cite:`peduzzi1995` found proportional hazards estimates unreliable below
+    about 10 events per variable; count *parameters*, so a categorical covariate with k levels
+    counts k - 1.
 
     Examples
     --------

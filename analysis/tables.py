@@ -201,7 +201,9 @@ def format_published_value(computed, entry_id: str) -> str:
 
     Same decimals as printed (half-up rounding, :func:`analysis.formatting.rounded`), thousands
     separators when the paper uses them, ``"a–b"`` for intervals (each bound at its own printed
-    decimals), ``"<0.001"`` for a P below a printed threshold
+    decimals), ``"<0.001"`` for a P below a printed threshold. A P the paper prints as a value
+    (``"0.01"``) is rounded half up at its decimals, as :func:`analysis.published.agrees` judges
+    it; only a P that rounds to zero there prints as ``"<0.01"``
     (:func:`analysis.formatting.p_value`). NaN prints as ``"not reached"`` for medians and
     ``"–"`` otherwise.
 
@@ -213,6 +215,10 @@ def format_published_value(computed, entry_id: str) -> str:
     '1.7–348,100'
     >>> format_published_value(0.0004, "figure1.logrank_dc_vs_pd.p")     # printed "<0.001"
     '<0.001'
+    >>> format_published_value(0.0087, "figure2.logrank_prior_tace.p")   # printed "0.01"
+    '0.01'
+    >>> format_published_value(0.004, "figure2.logrank_prior_tace.p")    # 0.00 at 2 decimals
+    '<0.01'
     >>> format_published_value(float("nan"), "figure1.os_median_dc.median")
     'not reached'
     """
@@ -230,7 +236,8 @@ def format_published_value(computed, entry_id: str) -> str:
     if e.kind == "p":
         if e.relation == "<" and float(computed) < e.value:
             return e.text
-        return p_value(computed, e.decimals)
+        text = rounded(computed, e.decimals)
+        return p_value(computed, e.decimals) if float(text) == 0 else text
     return rounded(computed, e.decimals, thousands=thousands)
 
 
@@ -601,6 +608,11 @@ def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     (what SPSS prints); ``mean_minus_2sd_below_0`` flags variables whose mean - 2 SD is negative
     although the variable cannot be, a quick sign that mean ± SD misdescribes it.
 
+    The mean and the SD print at the decimals the paper gives them in Table 1 (its
+    ``table1.<column>.mean`` and ``.sd`` entries in ``data/published/``: 2.65 sessions, not
+    2.6); everything else, and a variable the paper does not summarise by a mean, at
+    ``decimals``.
+
     Returns
     -------
     DataFrame
@@ -620,14 +632,25 @@ def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     >>> row = table1_skewed(d).iloc[0]
     >>> row["characteristic"], row["mean ± SD"], row["median (IQR)"], row["min–max"]
     ('Age (years)', '60.0 ± 15.8', '60.0 (45.0–75.0)', '40.0–80.0')
+
+    Table 1 prints the mean of the TACE-refractory sessions with two decimals:
+
+    >>> d = d.assign(refractory_tace_sessions=[2, 3, 2, 3, 3])
+    >>> table1_skewed(d).set_index("characteristic").loc["Number of TACE-refractory sessions", "mean ± SD"]
+    '2.60 ± 0.5'
     """
     rows = []
 
     class _Fmt:  # half-up rounding, as the rest of the book (and SPSS) display numbers
         @staticmethod
-        def format(x):  # SD and skewness of one patient do not exist: say so, do not raise
-            return rounded(float(x), decimals) if np.isfinite(x) else "not estimable"
+        def format(x, places=decimals):  # SD of one patient does not exist: say so, do not raise
+            return rounded(float(x), places) if np.isfinite(x) else "not estimable"
 
+    def printed_decimals(col, kind):  # the decimals Table 1 prints, or `decimals`
+        entry_id = f"table1.{col}.{kind}"
+        return published.entry(entry_id).decimals if entry_id in table1_ids else decimals
+
+    table1_ids = set(published.ids("table1."))
     fmt = _Fmt()
     for col, label in _CONTINUOUS.items():
         if missing_columns(cohort, [col]):
@@ -641,7 +664,10 @@ def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
         rows.append(
             {
                 "characteristic": label,
-                "mean ± SD": f"{fmt.format(mean)} ± {fmt.format(sd)}",
+                "mean ± SD": (
+                    f"{fmt.format(mean, printed_decimals(col, 'mean'))} ± "
+                    f"{fmt.format(sd, printed_decimals(col, 'sd'))}"
+                ),
                 "median (IQR)": f"{fmt.format(med)} ({fmt.format(q1)}–{fmt.format(q3)})",
                 "min–max": f"{fmt.format(x.min())}–{fmt.format(x.max())}",
                 "skewness": round(_skewness(x), 2),

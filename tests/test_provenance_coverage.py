@@ -58,6 +58,8 @@ EXEMPT: dict[str, str] = {
     "audit_n_checks": "the number of checks the audit runs",
     "audit_n_not_consistent": "a count in a dropdown heading; the table inside carries the class",
     "bias_opt_failed": "bootstrap fits that did not converge, a diagnostic of the computation",
+    "bias_sc_n_rows": "the number of timing assumptions the table shows, a count of its rows",
+    "bias_sc_others": "which timing assumptions the table's rows are, words",
     # sentences that report the verdicts themselves (the tables beside them carry the classes)
     "base_agree_sentence": "the tally of the calibration's verdicts",
     "cox_agree_sentence": "the tally of the calibration's verdicts",

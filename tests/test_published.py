@@ -453,7 +453,7 @@ ikai2004 mei2021 kojiro1989 onishi2022 liu2021 huang2021
 kaplan1958 greenwood1926 brookmeyer1982 cox1972 efron1977 grambsch1994 mantel1966 peto1972
 mosteller1987 dubois1916 kintzel1995 pugh1973 lencioni2010 eisenhauer2009 kudo2014 wilson1927
 clopper1934 brown2017 anaya2016 heathers2018 nuijten2016 altman2011 suissa2008 anderson1983
-giobbie2013 peduzzi1996 harrell1996 therneau2000 davidsonpilon2019 seabold2010 kirkpatrick1983
+giobbie2013 peduzzi1995 harrell1996 therneau2000 davidsonpilon2019 seabold2010 kirkpatrick1983
 ema_epirubicin
 """.split()
 
@@ -477,3 +477,28 @@ def test_bibliography_parses_and_has_every_key():
     for key, entry in bib.entries.items():
         assert "title" in entry.fields, key
         assert "year" in entry.fields, key
+
+
+def test_events_per_variable_cites_the_proportional_hazards_study():
+    """The ten-events-per-variable rule for Cox models is Peduzzi et al. 1995 (proportional
+    hazards), not their 1996 logistic-regression simulation: the entry is that paper, and no
+    source or chapter cites the logistic one."""
+    pybtex_database = pytest.importorskip("pybtex.database")
+    bib = pybtex_database.parse_file(str(REPO_ROOT / "book" / "references.bib"), "bibtex")
+    entry = bib.entries["peduzzi1995"]
+    assert "proportional hazards regression" in entry.fields["title"]
+    assert entry.fields["journal"] == "Journal of Clinical Epidemiology"
+    assert (entry.fields["year"], entry.fields["volume"], entry.fields["number"]) == ("1995", "48", "12")
+    assert entry.fields["pages"] == "1503--1510"
+    assert entry.fields["doi"] == "10.1016/0895-4356(95)00048-8"
+    assert [p.last_names[0] for p in entry.persons["author"]] == [
+        "Peduzzi", "Concato", "Feinstein", "Holford"
+    ]  # fmt: skip
+    assert "peduzzi1996" not in bib.entries
+    cited = [
+        p.relative_to(REPO_ROOT).as_posix()
+        for p in [*(REPO_ROOT / "chapters").glob("*.md"), *(REPO_ROOT / "analysis").glob("*.py")]
+        if "peduzzi1996" in p.read_text(encoding="utf-8")
+    ]
+    assert cited == []
+    assert "{cite:t}`peduzzi1995`" in (REPO_ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")

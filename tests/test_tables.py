@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import published
 from analysis.tables import (
     TABLE2_IMPLIED_TERMS,
     compare,
@@ -53,6 +54,19 @@ def test_format_p_below_threshold_and_nan():
     assert format_published_value(float("nan"), "results.os_median.median") == "not reached"
     # thousands separator as printed in Table 1 ("348,100")
     assert format_published_value((1.7, 348100.2), "table1.afp_ng_ml.interval") == "1.7–348,100"
+
+
+def test_format_p_printed_as_a_value_is_rounded_at_its_decimals():
+    # figure2.logrank_prior_tace.p is printed "0.01" (two decimals, "="): 0.0087 rounds to 0.01,
+    # as published.agrees judges it; "<0.01" only for a P that rounds to 0.00
+    assert format_published_value(0.0087, "figure2.logrank_prior_tace.p") == "0.01"
+    assert published.agrees(0.0087, "figure2.logrank_prior_tace.p")
+    assert format_published_value(0.0049, "figure2.logrank_prior_tace.p") == "<0.01"
+    assert format_published_value(0.005, "figure2.logrank_prior_tace.p") == "0.01"
+    assert format_published_value(0.0149, "figure2.logrank_prior_tace.p") == "0.01"
+    # table2.ast_gt40.multi.p is printed "0.008": 0.0009 is 0.001 at three decimals
+    assert format_published_value(0.0009, "table2.ast_gt40.multi.p") == "0.001"
+    assert format_published_value(0.0004, "table2.ast_gt40.multi.p") == "<0.001"
 
 
 def test_compare_requires_keys():
@@ -120,6 +134,22 @@ def test_table1_skewed_uses_spss_quartiles():
     # (R's default type 7 would give 2.75 and 6.25); displayed half up at 1 decimal
     assert t.loc["Tumour number", "median (IQR)"] == "4.5 (2.3–6.8)"
     assert t.loc["AFP (ng/mL)", "mean_minus_2sd_below_0"]
+
+
+def test_table1_skewed_mean_sd_at_the_papers_decimals():
+    # Table 1 prints the refractory sessions as 2.65 ± 1.3: mean at 2 decimals, SD at 1; the
+    # decimals come from data/published (table1.<column>.mean / .sd), not from `decimals`
+    df = _frame().assign(refractory_tace_sessions=[2, 3, 2, 3, 3, 2, 4, 2])
+    t = table1_skewed(df).set_index("characteristic")
+    mean, sd = published.entry("table1.refractory_tace_sessions.mean"), published.entry(
+        "table1.refractory_tace_sessions.sd"
+    )
+    assert (mean.decimals, sd.decimals) == (2, 1)
+    assert t.loc["Number of TACE-refractory sessions", "mean ± SD"] == "2.63 ± 0.7"
+    assert t.loc["Number of TACE-refractory sessions", "median (IQR)"] == "2.5 (2.0–3.0)"
+    # AFP has no mean in Table 1 (median and range): `decimals` applies to it
+    afp = table1_skewed(df, decimals=2).set_index("characteristic").loc["AFP (ng/mL)", "mean ± SD"]
+    assert afp == "44380.64 ± 122732.49"
 
 
 def test_skewness_is_scipy_stats_skew_bit_for_bit():
