@@ -30,7 +30,9 @@ dtypes of the returned frame: ``integer`` and ``binary`` columns are ``int64`` w
 ``float64`` (NaN for missing) when an optional column has gaps; ``number`` columns are
 ``float64``; ``category`` and ``string`` columns hold Python ``str`` (``NaN`` when missing).
 Categories are kept as plain strings, not :class:`pandas.Categorical`, so that comparisons and
-group-bys behave the same on every cohort.
+group-bys behave the same on every cohort, in the schema's spelling (matched case-insensitively).
+A cell is missing only when it is empty or one of :data:`MISSING_TOKENS` (``NA``, ``.`` ...),
+never ``None``, which is a clinical value.
 
 SPSS and R would read the same CSV silently (SPSS turns unparseable numbers into system-missing,
 R's ``read.csv`` turns a numeric column with one stray letter into character): here such values
@@ -40,6 +42,7 @@ are errors, because a silently missing survival time changes every result downst
 from __future__ import annotations
 
 import csv
+import functools
 import math
 import re
 import stat
@@ -76,13 +79,32 @@ __all__ = [
     "synthesize",
     "CHAPTER_NEEDS",
     "chapter_needs",
+    "MIN_PATIENTS",
+    "MISSING_TOKENS",
 ]
 
 #: Where the data dictionary is stored.
 SCHEMA_PATH = DATA_DIR / "schema.yaml"
 
-#: Cell texts read as missing (besides the empty cell).
-MISSING_TOKENS = frozenset({"", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", "."})
+#: The missing-value vocabulary: a cell is missing when, stripped of surrounding blanks, it is
+#: empty or exactly one of these codes (R's ``NA``, SAS/Stata's ``.``, a JSON ``null``...).
+#: Nothing else is missing: unlike pandas' default ``na_values``, ``None`` is not in the list,
+#: because in a clinical record it is a value (no ascites, no encephalopathy), and a code never
+#: counts as missing in a category column that allows it as a value (compared
+#: case-insensitively). A missing cell in a required column is an error ("is required but
+#: empty"); in an optional column it is allowed. Category values are matched to the schema's
+#: spelling case-insensitively (``None`` and ``NONE`` are read as ``none``, ``m`` as ``M``).
+MISSING_TOKENS = ("", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", ".")
+
+#: The fewest patients ``python -m analysis run`` (and ``validate``) accept. Below it a report is
+#: not a cohort's analysis but a print-out of individuals: a median, a mean or a percentage of a
+#: handful of patients is one patient's value (1 of 3 is 33%); a Cox model needs about ten
+#: events per term (Peduzzi et al. 1996), which fewer than ten patients cannot have; and it is
+#: twice :data:`analysis.privacy.SMALL_COUNT_THRESHOLD` (5), below which any split of the cohort
+#: into two groups leaves one that the count tables must hide. Ten is a floor, not a sample size
+#: that makes the estimates meaningful: above it the chapters still say when an estimate is not
+#: estimable.
+MIN_PATIENTS = 10
 
 _TYPES = ("string", "integer", "number", "binary", "category")
 
@@ -437,14 +459,42 @@ class _Chunk:
         return len(next(iter(self.columns.values()))) if self.columns else 0
 
 
-def _clean(cells) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """Stripped cells, ``None`` for the missing tokens; each distinct text is cleaned once.
-    Also returns (codes, distinct cleaned texts), so later checks work once per text."""
+@functools.cache
+def _vocabulary(name: str) -> tuple[frozenset, dict[str, str]]:
+    """The missing-value codes of column ``name`` and, for a category column, its allowed
+    values by their lower-case spelling: :data:`MISSING_TOKENS` without any code that is one
+    of the column's categories in any case, and ``{"none": "none", ...}``."""
+    col = SCHEMA[name] if name in SCHEMA else None
+    canon: dict[str, str] = {}
+    if col is not None and col.type == "category":
+        canon = {str(a).lower(): str(a) for a in col.allowed}
+    return frozenset(t for t in MISSING_TOKENS if t.lower() not in canon), canon
+
+
+def _cell(text: str, name: str) -> str | None:
+    """One stripped cell of column ``name``: ``None`` when missing, a category in the schema's
+    spelling when it matches one case-insensitively (``None`` → ``none``), else as written."""
+    tokens, canon = _vocabulary(name)
+    if text in tokens:
+        return None
+    return canon.get(text.lower(), text) if canon else text
+
+
+def _clean(cells, name: str = "") -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Stripped cells of column ``name``, ``None`` for a missing cell (:func:`_cell`); each
+    distinct text is cleaned once. Also returns (codes, distinct cleaned texts), so later
+    checks work once per text."""
     raw = np.empty(len(cells), dtype=object)
     raw[:] = cells
     codes, uniques = pd.factorize(raw)
     cleaned = np.empty(len(uniques), dtype=object)
-    cleaned[:] = [None if (t := u.strip()) in MISSING_TOKENS else t for u in uniques]
+    tokens, canon = _vocabulary(name)  # _cell, inlined: once per distinct text of a column
+    if canon:
+        cleaned[:] = [
+            None if (t := u.strip()) in tokens else canon.get(t.lower(), t) for u in uniques
+        ]
+    else:
+        cleaned[:] = [None if (t := u.strip()) in tokens else t for u in uniques]
     return cleaned[codes], (codes, cleaned)
 
 
@@ -605,7 +655,10 @@ class _CsvStream:
 
     def _plain_chunk(self, good: list[str], lines: list[int], width: int) -> _Chunk:
         flat = np.array(",".join(good).split(","), dtype=object).reshape(len(good), width)
-        columns = {self.header[i]: _clean(np.ascontiguousarray(flat[:, i])) for i in self.keep}
+        columns = {
+            self.header[i]: _clean(np.ascontiguousarray(flat[:, i]), self.header[i])
+            for i in self.keep
+        }
         chunk = _chunk_of(columns, np.array(lines, dtype=np.int64), self.rows)
         self.rows += len(good)
         self.bytes_read = self._position()
@@ -666,7 +719,7 @@ class _CsvStream:
 
     def _chunk(self, good: list[list[str]], lines: list[int]) -> _Chunk:
         cells = list(zip(*good, strict=True))
-        columns = {self.header[i]: _clean(cells[i]) for i in self.keep}
+        columns = {self.header[i]: _clean(cells[i], self.header[i]) for i in self.keep}
         chunk = _chunk_of(columns, np.array(lines, dtype=np.int64), self.rows)
         self.rows += len(good)
         self.bytes_read = self._position()
@@ -765,11 +818,11 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,
 
 
 def _is_missing(v) -> bool:
+    """A missing non-text value (``None``, ``NaN``, ``pd.NA``, ``NaT``); text cells are
+    decided by :func:`_cell`."""
     if v is None or v is pd.NA or v is pd.NaT:
         return True
-    if isinstance(v, float) and math.isnan(v):
-        return True
-    return isinstance(v, str) and v.strip() in MISSING_TOKENS
+    return isinstance(v, float) and math.isnan(v)
 
 
 def _as_text(v) -> str:
@@ -778,18 +831,20 @@ def _as_text(v) -> str:
     return str(v).strip()
 
 
-def _text_column(series: pd.Series) -> np.ndarray:
-    """A DataFrame column as cells of stripped ``str`` (``None`` when missing)."""
+def _text_column(series: pd.Series, name: str = "") -> np.ndarray:
+    """A DataFrame column ``name`` as cells of stripped ``str`` (``None`` when missing), read
+    the way the file reader reads a cell (:func:`_cell`)."""
     out = np.empty(len(series), dtype=object)
     out[:] = [
         None
         if _is_missing(v)
-        else (
+        else _cell(
             v.strip()
             if isinstance(v, str)
             else repr(float(v))
             if isinstance(v, float)
-            else _as_text(v)
+            else _as_text(v),
+            name,
         )
         for v in series
     ]
@@ -862,19 +917,25 @@ def _overflows(t: str) -> bool:
     return bool(_NUMBER.fullmatch(t)) and not math.isfinite(float(t))
 
 
+#: Words that mean "not known" in some exports but are not missing-value codes here.
+_UNKNOWN_WORDS = frozenset({"none", "missing", "unknown", "n.a.", "-", "?", "nd", "n.d."})
+
+
 def _type_hint(col: Column, bad: list[str]) -> str:
+    hint = ""
     if col.type in ("number", "integer"):
-        return _number_hint(bad)
-    if col.type == "category":
-        lower = {str(a).lower(): str(a) for a in col.allowed}
-        fixes = sorted({f"{t!r} → {lower[t.lower()]!r}" for t in bad if t.lower() in lower})
-        if fixes:
-            return "values are case-sensitive: " + ", ".join(fixes[:5])
+        hint = _number_hint(bad)
     if col.type == "binary":
         if any(t.lower() in {"yes", "no", "y", "n", "true", "false"} for t in bad):
             return "code yes as 1 and no as 0"
-        return _number_hint(bad)
-    return ""
+        hint = _number_hint(bad)
+    if not hint and any(t.lower() in _UNKNOWN_WORDS for t in bad):
+        hint = (
+            "a required column needs a value in every row"
+            if col.required
+            else "leave an unknown value empty (or write NA)"
+        )
+    return hint
 
 
 def _event_hint(name: str) -> str:
@@ -972,6 +1033,9 @@ class CohortValidator:
         The cohort's header (after dropping duplicated names).
     privacy : bool
         Run :class:`analysis.privacy.IdentifierScanner` on the cells as well.
+    min_patients : int
+        Fewer rows than this (but at least one) is a problem (``too-few-patients``); ``run`` and
+        ``validate`` ask for :data:`MIN_PATIENTS`, the library's default 0 checks only the rows.
 
     Use :meth:`add` for each chunk and :meth:`problems` at the end.
 
@@ -988,8 +1052,9 @@ class CohortValidator:
     column sex: required column is missing
     """
 
-    def __init__(self, columns: Iterable[str], privacy_guard: bool = True):
+    def __init__(self, columns: Iterable[str], privacy_guard: bool = True, min_patients: int = 0):
         self.columns = [str(c) for c in columns]
+        self.min_patients = min_patients
         self.present = set(self.columns)
         self.issues = _Issues()
         self.scanner = privacy.IdentifierScanner(self.columns) if privacy_guard else None
@@ -1350,10 +1415,25 @@ class CohortValidator:
         """Every problem found so far (privacy first, then by column, then cross-column)."""
         self._unique()
         self._plausibility()
+        self._size()
         found = self.issues.problems()
         if self.scanner is not None:
             found = self.scanner.problems() + found
         return found
+
+    def _size(self) -> None:
+        """Too few patients for a report (:data:`MIN_PATIENTS`); none at all is reported by
+        the reader ("has a header but no data rows")."""
+        if 0 < self.rows < self.min_patients:
+            n = self.rows
+            self.issues.add(
+                (1,), None,
+                f"has {n} patient{'s' if n != 1 else ''}; a report needs at least "
+                f"{self.min_patients}",
+                "too-few-patients", [], None,
+                "with fewer, medians, survival curves and Cox models are single patients' "
+                "values, and the report would print them",
+            )  # fmt: skip
 
     def _unique(self) -> None:
         if not self._ids:
@@ -1435,7 +1515,7 @@ def _frame_chunk(df: pd.DataFrame) -> _Chunk:
         series = df[name]
         if isinstance(series, pd.DataFrame):  # duplicated name
             series = series.iloc[:, 0]
-        columns[str(name)] = _text_column(series)
+        columns[str(name)] = _text_column(series, str(name))
     return _Chunk(columns, None if lines is None else np.asarray(lines, dtype=np.int64), 0)
 
 
@@ -1518,6 +1598,7 @@ def check_cohort_file(
     progress: Callable[[int, int, int], None] | None = None,
     chunk_rows: int = CHUNK_ROWS,
     keep: list | None = None,
+    min_patients: int = 0,
 ) -> CohortReport:
     """Validate a cohort file in chunks, without holding it in memory.
 
@@ -1533,6 +1614,9 @@ def check_cohort_file(
         Rows per chunk.
     keep : list, optional
         When given, each chunk is appended to it (for :func:`load_cohort`).
+    min_patients : int
+        Report a file with fewer patients (``python -m analysis validate`` and ``run`` give
+        :data:`MIN_PATIENTS`; the default 0 accepts any number).
 
     Returns
     -------
@@ -1558,7 +1642,9 @@ def check_cohort_file(
         stream = _CsvStream(path, chunk_rows)
     except CohortError as exc:
         return CohortReport(path.name, 0, [], exc.problems, exc.warnings)
-    validator = CohortValidator(stream.names, privacy_guard=privacy_guard)
+    validator = CohortValidator(
+        stream.names, privacy_guard=privacy_guard, min_patients=min_patients
+    )
     try:
         for chunk in stream.chunks():
             validator.add(chunk)
@@ -1594,7 +1680,9 @@ def _typed(chunks: list[_Chunk], names: list[str]) -> pd.DataFrame:
     return typed
 
 
-def load_cohort(path: Path | str | None = None, *, privacy: bool = True) -> pd.DataFrame:
+def load_cohort(
+    path: Path | str | None = None, *, privacy: bool = True, min_patients: int = 0
+) -> pd.DataFrame:
     """Load and validate a cohort CSV.
 
     Parameters
@@ -1605,6 +1693,10 @@ def load_cohort(path: Path | str | None = None, *, privacy: bool = True) -> pd.D
     privacy : bool
         Run the identifier guard (:class:`analysis.privacy.IdentifierScanner`). Leave it on;
         it exists for tests of the other rules.
+    min_patients : int
+        Refuse a cohort of fewer patients (:func:`analysis.runner.run_book` gives
+        :data:`MIN_PATIENTS`; the default 0 accepts any number, for the chapters' own calls
+        and for tests of tiny cohorts).
 
     Returns
     -------
@@ -1637,7 +1729,7 @@ def load_cohort(path: Path | str | None = None, *, privacy: bool = True) -> pd.D
     """
     path = Path(COHORT_CSV if path is None else path)
     chunks: list[_Chunk] = []
-    report = check_cohort_file(path, privacy_guard=privacy, keep=chunks)
+    report = check_cohort_file(path, privacy_guard=privacy, keep=chunks, min_patients=min_patients)
     if report.problems:
         raise CohortError(report.problems, report.source, report.warnings)
     cohort = _typed(chunks, report.columns)

@@ -54,6 +54,8 @@ __all__ = [
     "member_results",
     "member_seeds",
     "run_ensemble",
+    "SchedulerError",
+    "SCHEDULER_TIMEOUT",
     "summarise",
     "format_summary",
     "format_table",
@@ -483,6 +485,42 @@ LOCAL_WORKER_CONFIG = {
     "distributed.worker.profile.enabled": False,
 }
 
+#: Seconds to wait for the scheduler given by address (Dask's default is 30): a scheduler that
+#: is up answers in milliseconds, so a wrong address or port fails fast.
+SCHEDULER_TIMEOUT = 5
+
+
+class SchedulerError(ConnectionError):
+    """The Dask scheduler at the given address cannot be reached (or the address is not one);
+    raised by :func:`run_ensemble` before anything is written.
+
+    Examples
+    --------
+    >>> print(SchedulerError("tcp://127.0.0.1:1", "no answer within 5 s"))
+    tcp://127.0.0.1:1: no answer within 5 s
+    """
+
+    def __init__(self, address: str, reason: str):
+        self.address = address
+        self.reason = reason
+        super().__init__(f"{address}: {reason}")
+
+
+def _connect(scheduler: str):
+    """A :class:`dask.distributed.Client` of the scheduler at ``scheduler``, or
+    :class:`SchedulerError` within :data:`SCHEDULER_TIMEOUT` seconds."""
+    from dask.distributed import Client
+
+    try:
+        return Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+    except (OSError, TimeoutError) as exc:
+        reason = f"no Dask scheduler answered within {SCHEDULER_TIMEOUT} s"
+        if not isinstance(exc, TimeoutError) and "Timed out" not in str(exc):
+            reason = f"cannot connect ({exc.strerror or exc})"
+        raise SchedulerError(scheduler, reason) from None
+    except Exception as exc:  # a malformed address: ValueError, TypeError, ...
+        raise SchedulerError(scheduler, f"not a scheduler address ({exc})") from None
+
 
 def run_ensemble(
     n: int,
@@ -544,6 +582,13 @@ def run_ensemble(
     list of dict
         The members' payloads (:func:`member_results`), in candidate order.
 
+    Raises
+    ------
+    SchedulerError
+        ``scheduler`` is not an address, or no scheduler answers there within
+        :data:`SCHEDULER_TIMEOUT` seconds; nothing was created or written (the cache directory
+        is made only once a cluster is connected).
+
     Examples
     --------
     A run takes minutes to hours of CPU (``python -m analysis ensemble --n 50`` runs it), so
@@ -558,7 +603,9 @@ def run_ensemble(
     max_candidates = max_candidates or 4 * n
     cache_root = Path(cache_dir) if cache_dir else REPO_ROOT / ".ensemble-cache"
     cache = cache_root / fingerprint(synthesize_options)
-    cache.mkdir(parents=True, exist_ok=True)
+    # created once a cluster is there to fill it; removed again if this run made it and left
+    # it empty (a failed connection writes nothing)
+    created = [d for d in (cache_root, cache) if not d.exists()]
     seeds = member_seeds(seed, max_candidates)
     say = log or (lambda line: print(line, file=sys.stderr, flush=True))
     results: dict[int, dict] = {}
@@ -581,17 +628,19 @@ def run_ensemble(
         return max_candidates
 
     cached = sum(load(i) for i in range(max_candidates))
-    say(f"ensemble: {cached} candidates cached in {cache}")
+    cached_line = f"ensemble: {cached} candidates cached in {cache}"
     client = cluster = None
     start = time.perf_counter()
     computed, slots = 0, 0
     try:
-        if settled() is None:
+        if settled() is not None:
+            say(cached_line)
+        else:
             import dask
             from dask.distributed import Client, LocalCluster, as_completed
 
             if scheduler:
-                client = Client(scheduler)
+                client = _connect(scheduler)
             else:
                 k = workers or os.cpu_count() or 1
                 # no dashboard; its HTTP server (always started) on a free port, not on 8787,
@@ -602,6 +651,8 @@ def run_ensemble(
                         dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
                     )  # fmt: skip
                 client = Client(cluster)
+            cache.mkdir(parents=True, exist_ok=True)
+            say(cached_line)  # after connecting: a refused address prints only its error
             slots = max(len(client.scheduler_info()["workers"]), 1)
             todo = iter([i for i in range(max_candidates) if i not in results])
             running: dict = {}
@@ -665,6 +716,9 @@ def run_ensemble(
                 {"computed": computed, "wall_seconds": wall, "workers": slots,
                  "cpus": os.cpu_count()},
             )  # fmt: skip
+        for folder in reversed(created):
+            with contextlib.suppress(OSError):  # only when empty: never a member written
+                folder.rmdir()
     decided = settled() or max_candidates
     if record is not None:
         record |= {"candidates": decided, **cache_timings(cache)}

@@ -70,7 +70,7 @@ from typing import TextIO
 import yaml
 
 from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT
-from analysis.cohort import load_cohort
+from analysis.cohort import MIN_PATIENTS, load_cohort
 
 __all__ = [
     "CHAPTERS_DIR",
@@ -1304,7 +1304,8 @@ def run_book(
     if cohort.exists() and not cohort.is_file() and not cohort.is_dir():
         # a pipe or a device would block or never end: refuse it before reading a byte
         raise RunnerError(f"--cohort {_show(cohort.name)}: not a regular file (a pipe or device)")
-    load_cohort(cohort)  # raises CohortError listing every problem
+    # raises CohortError listing every problem, too few patients among them
+    load_cohort(cohort, min_patients=MIN_PATIENTS)
     selected = discover_chapters(chapters_dir, chapters)
     if "cohort_path" in (parameters or {}):
         raise RunnerError("parameter cohort_path: give the cohort with --cohort instead")

@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_cohort import BASE, HEADER, valid_rows, write
+from test_cohort import BASE, HEADER, enough_rows, valid_rows, write
 
 from analysis.cohort import SCHEMA, CohortError, load_cohort
 from analysis.privacy import identifier_kind, mask
@@ -797,7 +797,7 @@ CLI_CASES = _count(
     ("kind", "cells", "status", "expect", "secret"), CLI_CASES, ids=[c[0] for c in CLI_CASES]
 )
 def test_validate_cli(tmp_path, kind, cells, status, expect, secret):
-    rows = valid_rows()
+    rows = enough_rows()
     rows[1].update(cells)
     header = [*HEADER, "note"] if "note" in cells else None
     path = write(tmp_path, rows, header=header)

@@ -4,7 +4,11 @@ A Hypothesis strategy draws VALID cohorts (``validate_cohort`` finds no problem)
 patients, starting from rows of ``data/cohort.csv`` and perturbing them into the shapes that break
 naive code: heavy ties, every event at the same time, all censored, all events, one group only
 (nobody / everybody with additional TACE, one best response, all 2-4 or all > 4 prior TACE),
-constant covariates and optional columns absent. Each generated cohort goes through the package
+constant covariates and optional columns absent. ``python -m analysis run`` refuses fewer than
+``analysis.cohort.MIN_PATIENTS`` (10) patients, but ``load_cohort`` and the chapters accept any
+number, so the cohorts below that floor stay here on purpose: the package's functions (and, in
+the whole-chapter runs, the chapters executed directly by papermill) must still explain instead
+of raising on them. Each generated cohort goes through the package
 functions the chapters call, the way the chapters call them; each must return a result whose
 numbers are finite, or say why not (a reason string, NaN with a reason, an explanation). A few
 whole-chapter runs (``python -m analysis run``, marked slow) check the chapters' own cells.

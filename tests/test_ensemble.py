@@ -170,6 +170,51 @@ def test_cli_refuses_bad_input_in_one_line(args, message, tmp_path):
     assert "Traceback" not in proc.stderr and not (tmp_path / "c").exists()
 
 
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("tcp://127.0.0.1:1", "no Dask scheduler answered within 5 s"),  # nothing listens
+        ("nonsense", "not a scheduler address (missing port number"),
+        ("tcp://127.0.0.1:abc", "not a scheduler address"),
+    ],
+)
+def test_unreachable_scheduler_is_one_line_fast_and_creates_nothing(tmp_path, address, reason):
+    """``--scheduler`` at a bad address: one line naming it, exit 2, within the connect timeout
+    (Dask's default 30 s and a traceback before the fix), and no cache folder (one used to be
+    left behind, empty). Only the failure path: no member is computed."""
+    import time
+
+    assert ensemble.SCHEDULER_TIMEOUT == 5
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "ensemble", "--n", "1", "--scheduler", address,
+         "--cache", str(tmp_path / "cache" / "deeper"), "--out", str(tmp_path / "s.csv")],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 2 and proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: --scheduler {address}: ")
+    assert reason in proc.stderr and "nothing was run or written" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert elapsed < 5 + 15  # the timeout, plus the interpreter's start and the imports
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_run_ensemble_raises_scheduler_error_and_keeps_an_existing_cache(tmp_path):
+    """The library call: :class:`SchedulerError` names the address; a cache folder that was
+    there before stays, one this call would have made is not made."""
+    existing = tmp_path / "mine"
+    existing.mkdir()
+    with pytest.raises(ensemble.SchedulerError, match="^nonsense: not a scheduler address"):
+        ensemble.run_ensemble(1, cache_dir=existing, scheduler="nonsense", log=lambda line: None)
+    assert existing.is_dir() and list(existing.iterdir()) == []
+    with pytest.raises(ensemble.SchedulerError) as info:
+        ensemble.run_ensemble(1, cache_dir=tmp_path / "new", scheduler="x:y", log=print)
+    assert info.value.address == "x:y"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
 def test_uncalibrated_candidates_are_passed_over_deterministically(tmp_path):
     seeds = ensemble.member_seeds(11, 8)
     cache = tmp_path / ensemble.fingerprint(None)

@@ -10,7 +10,7 @@ import json
 import textwrap
 
 import pytest
-from test_cohort import valid_rows, write
+from test_cohort import enough_rows, write
 
 from analysis.__main__ import main
 from analysis.cohort import CohortError
@@ -95,7 +95,7 @@ def book(tmp_path):
     (chapters / "01-a.md").write_text(CHAPTER_A, encoding="utf-8")
     (chapters / "02-b.md").write_text(CHAPTER_B, encoding="utf-8")
     (chapters / "README.md").write_text("not a chapter", encoding="utf-8")
-    cohort = write(tmp_path, valid_rows(), name="mine.csv")
+    cohort = write(tmp_path, enough_rows(), name="mine.csv")  # the fewest run accepts
     return chapters, cohort, tmp_path / "reports"
 
 
@@ -143,7 +143,7 @@ def test_discover_chapters(book):
 # --- refusals: nothing written -----------------------------------------------------------------
 def test_invalid_cohort_exit_2_lists_every_problem_and_writes_nothing(book, capsys):
     chapters, _, reports = book
-    rows = valid_rows()
+    rows = enough_rows()
     rows[0]["os_event"] = "2"
     rows[1]["sex"] = "X"
     bad = write(chapters.parent, rows, name="bad.csv")
@@ -156,6 +156,27 @@ def test_invalid_cohort_exit_2_lists_every_problem_and_writes_nothing(book, caps
     assert "bad.csv: 2 problems; nothing was run or written" in err
     assert "column sex: must be one of M, F — 1 row: line 3 (patient_id P002): 'X'" in err
     assert "column os_event: must be 0 or 1 — 1 row: line 2 (patient_id P001): 2" in err
+    assert listing(chapters.parent) == before
+    assert not reports.exists()
+
+
+@pytest.mark.parametrize("n", [1, 3, 9])
+def test_too_small_cohort_exit_2_and_writes_nothing(book, capsys, n):
+    """A valid cohort of fewer than MIN_PATIENTS (10) patients is refused before any chapter
+    runs: a report on it would print single patients' values as medians and survival curves."""
+    chapters, _, reports = book
+    small = write(chapters.parent, enough_rows(n), name="small.csv")
+    before = listing(chapters.parent)
+    argv = ["run", "--cohort", str(small), "--out", str(reports / "r")]
+    assert main([*argv, "--chapters-dir", str(chapters)]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[:2] == [
+        "small.csv: 1 problem; nothing was run or written",
+        f"  - file: has {n} patient{'s' * (n > 1)}; a report needs at least 10 [with fewer, "
+        "medians, survival curves and Cox models are single patients' values, and the report "
+        "would print them]",
+    ]
+    assert "Traceback" not in err
     assert listing(chapters.parent) == before
     assert not reports.exists()
 
@@ -279,7 +300,7 @@ def test_failing_chapter_then_a_complete_deterministic_report(book, capsys):
     assert listing(chapters) == before  # nothing written into chapters/
     a = (report / "chapters" / "01-a.html").read_text(encoding="utf-8")
     # glue substituted by MyST-NB, and {ref} resolved to the chapter's title (a link)
-    assert "The cohort has" in a and '<span class="pasted-text">4</span>' in a
+    assert "The cohort has" in a and '<span class="pasted-text">10</span>' in a
     assert 'href="#ch-a"' in a and "Chapter A" in a
     assert "{ref}" not in a and "{glue:text}" not in a
     assert "Learning objectives" in a and "<em>Read</em>" in a

@@ -27,8 +27,10 @@ from analysis import DATA_DIR, REPO_ROOT
 from analysis.cli import UsageError
 from analysis.ensemble import (
     RUN_JSON,
+    SCHEDULER_TIMEOUT,
     TABLE2_CELLS_CSV,
     TABLE2_MEMBERS_CSV,
+    SchedulerError,
     format_summary,
     format_table,
     run_ensemble,
@@ -60,7 +62,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="directory of finished members, one JSON file each (default .ensemble-cache)",
     )
     parser.add_argument(
-        "--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:port)"
+        "--scheduler",
+        default=None,
+        help="address of an existing Dask scheduler (tcp://host:port); the command stops with "
+        f"an error if it does not answer within {SCHEDULER_TIMEOUT} s",
     )
     parser.add_argument(
         "--workers", type=int, default=None, help="local worker processes (default: the CPUs)"
@@ -140,15 +145,21 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--cache is not a directory: {args.cache}")
     start = time.perf_counter()
     record: dict = {}
-    members = run_ensemble(
-        args.n,
-        args.seed,
-        cache_dir=args.cache,
-        scheduler=args.scheduler,
-        workers=args.workers,
-        synthesize_options=options or None,
-        record=record,
-    )
+    try:
+        members = run_ensemble(
+            args.n,
+            args.seed,
+            cache_dir=args.cache,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            synthesize_options=options or None,
+            record=record,
+        )
+    except SchedulerError as exc:
+        address = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in exc.address)
+        raise UsageError(
+            f"--scheduler {address}: {exc.reason}; nothing was run or written"
+        ) from None
     summary = summarise(members)
     text = format_summary(summary)
     extra = {

@@ -12,7 +12,7 @@ Exit codes
     valid; warnings (free-text columns), if any, then ``OK: PATH: N patients, M columns (…)``.
 1
     the file was read but breaks the data dictionary, the plausibility rules or the privacy
-    rules.
+    rules, or has fewer patients than ``run`` accepts (:data:`analysis.cohort.MIN_PATIENTS`).
 2
     the file cannot be read as a CSV at all (missing, empty, binary, not UTF-8, wrong
     delimiter), or the command line is wrong.
@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from analysis.cohort import SCHEMA, check_cohort_file
+from analysis.cohort import MIN_PATIENTS, SCHEMA, check_cohort_file
 
 HELP = "check a cohort CSV against the data dictionary and the privacy rules; list every problem"
 
@@ -84,7 +84,9 @@ def _progress_printer(path: Path, quiet: bool):
 def run(args: argparse.Namespace) -> int:
     """Validate ``args.path``; print problems or the summary; return the exit code."""
     report = check_cohort_file(
-        args.path, progress=_progress_printer(args.path, getattr(args, "quiet", False))
+        args.path,
+        progress=_progress_printer(args.path, getattr(args, "quiet", False)),
+        min_patients=MIN_PATIENTS,
     )
     if report.problems:
         n = len(report.problems)
