@@ -19,7 +19,13 @@ through :func:`check_cohort_file`, which keeps nothing), which
 5. returns a DataFrame with proper dtypes.
 
 No message prints a value that looks like an identifier, nor such a ``patient_id``: both are
-masked (``85****-*******``, :func:`analysis.privacy.mask`). :class:`Problem`, :class:`RowRef`
+masked (``85****-*******``, :func:`analysis.privacy.mask`). A cell that breaks a type or category
+rule is shown only when it cannot be an identifier (a short number, a single character, a word
+such as ``high`` or ``yes``, a token shaped like the column's allowed values:
+:func:`analysis.privacy.echoable`); any other is described without its content (``a
+10-character text value, not a number``). A whole number of seven or more digits in a column of
+counts, scores or codes is described too (``a 7-digit number``); in a column of measurements it
+is shown, as the measurement it is. :class:`Problem`, :class:`RowRef`
 and :class:`CohortError` live in :mod:`analysis.problems` (below this module and
 :mod:`analysis.privacy`) and are re-exported here.
 
@@ -575,7 +581,7 @@ class _CsvStream:
         if dupes:
             self.problems.append(
                 Problem(
-                    ", ".join(dupes),
+                    ", ".join(privacy.printable_header(h) for h in dupes),
                     "column name appears more than once in the header",
                     "duplicate-column",
                 )
@@ -894,12 +900,26 @@ def _fmt_value(v) -> str:
     return str(v)
 
 
-def _shown(text: str, value) -> str:
+def _shown(text: str, value, col: Column | None = None) -> str:
     """A parsed number as a message shows it; masked when its text looks like an identifier
-    (``8501011234567`` is a valid number and a resident registration number)."""
+    (``8501011234567`` is a valid number and a resident registration number). In a column of
+    counts, scores or codes (``integer``, ``binary``: not a measurement) a whole number of seven
+    or more digits may be a hospital number: it is described (``a 7-digit number``), not shown.
+    A measurement (``number`` columns: AFP 1234567 ng/mL) is shown."""
     if isinstance(text, str) and len(text) >= 7 and privacy.identifier_kind(text, names=False):
         return repr(privacy.mask(text))
+    if (
+        col is not None
+        and col.type in ("integer", "binary")
+        and isinstance(text, str)
+        and sum(ch.isdigit() for ch in text) >= 7
+    ):
+        return privacy.describe_value(text)
     return _fmt_value(value)
+
+
+#: What a number column's cell that is not a number is described as not being.
+_EXPECTED = {"number": "not a number", "integer": "not a whole number", "binary": "not 0 or 1"}
 
 
 def _number_hint(bad: list[str]) -> str:
@@ -1146,9 +1166,10 @@ class CohortValidator:
                 "binary": "must be 0 or 1",
             }[col.type]
             texts = [cells[i] for i in idx[:1000]]
+            expected = _EXPECTED[col.type]
             self.issues.add(
                 (*base, 2), col.name, what, "type", idx,
-                ref_maker(lambda i: privacy.printable(cells[i])),
+                ref_maker(lambda i: privacy.shown_cell(cells[i], expected=expected)),
                 _type_hint(col, texts),
             )  # fmt: skip
             values[bad] = np.nan
@@ -1158,7 +1179,7 @@ class CohortValidator:
             if not01.any():
                 self.issues.add(
                     (*base, 3), col.name, "must be 0 or 1", "binary", np.flatnonzero(not01),
-                    ref_maker(lambda i: _shown(cells[i], int(values[i]))), _event_hint(col.name),
+                    ref_maker(lambda i: _shown(cells[i], int(values[i]), col)), _event_hint(col.name),
                 )  # fmt: skip
                 values[not01] = np.nan
             return values
@@ -1181,7 +1202,9 @@ class CohortValidator:
             else:
                 code, rule = "range", f"must be {col.rule}"
             shown = ref_maker(
-                lambda i: _shown(cells[i], int(values[i]) if col.type == "integer" else values[i])
+                lambda i: _shown(
+                    cells[i], int(values[i]) if col.type == "integer" else values[i], col
+                )
             )
             self.issues.add(
                 (*base, 4), col.name, rule, code, idx, shown, self._unit_hint(col, values[idx])
@@ -1197,7 +1220,7 @@ class CohortValidator:
                     f"must be ≤ {plaus.max:g}{unit}: larger values are beyond any physiological "
                     "or clinical value (a wrong unit, or a typing error?)",
                     "implausible", np.flatnonzero(high),
-                    ref_maker(lambda i: _shown(cells[i], values[i])),
+                    ref_maker(lambda i: _shown(cells[i], values[i], col)),
                     plaus.hint or "",
                 )  # fmt: skip
                 values[high] = np.nan
@@ -1246,7 +1269,7 @@ class CohortValidator:
                 idx = np.flatnonzero(bad)
                 self.issues.add(
                     (*base, 2), col.name, f"must be {col.rule}", "category", idx,
-                    ref_maker(lambda i: privacy.printable(cells[i])),
+                    ref_maker(lambda i: privacy.shown_cell(cells[i], allowed=allowed)),
                     _type_hint(col, [cells[i] for i in idx[:1000]]),
                 )  # fmt: skip
                 out = cells.copy()
@@ -1725,7 +1748,7 @@ def load_cohort(
     ...     load_cohort(bad)
     ... except CohortError as err:
     ...     print(str(err).splitlines()[1])
-      - column age_years: must be a whole number — 1 row: line 2 (patient_id P1): 'abc'
+      - column age_years: must be a whole number — 1 row: line 2 (patient_id P1): a 3-character text value, not a whole number
     """
     path = Path(COHORT_CSV if path is None else path)
     chunks: list[_Chunk] = []

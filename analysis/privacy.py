@@ -6,29 +6,66 @@ Tools:
     refuse columns that look like direct identifiers, by their name (names and initials,
     hospital, case, NHS or registration numbers, national identity numbers, passports, birth
     dates, addresses and postcodes, phone numbers, e-mail addresses, dates, device and web
-    identifiers) and by their values: national identity numbers of several countries with
-    their check digits where they have one (Korean resident registration number, US social
-    security number, UK NHS number (modulus 11), Canadian social insurance number (Luhn),
-    French NIR (key modulo 97), Chinese resident identity number (ISO 7064 MOD 11-2), Italian
-    codice fiscale, Spanish DNI/NIE (modulo 23), German health-insurance number, Brazilian
-    CPF (two modulo-11 digits), Indian Aadhaar (Verhoeff)), bank account numbers (IBAN, ISO
-    7064 MOD 97-10 and the registry length of its country), UK postcodes (upper case, with
-    their space) and US ZIP+4 codes (a bare five-digit ZIP code is not told from a number),
-    IP addresses and web addresses (URLs), phone
-    numbers in international (E.164) and national formats, e-mail addresses, calendar dates in
-    any common format (``2023-01-15``, ``15.01.2023``, ``01/15/23``, ``20230115``,
-    ``January 15, 2023``, ``15 Jan 2023``, ``2023년 1월 15일``), personal names in Latin script
-    (``John Smith``, ``SMITH, John``, ``J. Smith``), Hangul or Chinese/Japanese text, and long
-    digit runs that look like record numbers. A column of free text gets a warning: the guard
-    cannot see every name or date in prose. :func:`analysis.cohort.load_cohort` runs the
-    scanner on every cohort, chunk by chunk; the book's own passes.
-:func:`mask`, :func:`printable` and :func:`printable_id`
-    what messages show instead of a value: an identifier is masked (``85****-*******``), long
-    or odd text is shortened and escaped. No refused value is ever printed or written.
+    identifiers; in English, Korean, Vietnamese and the major European languages, and for the
+    most common of them also in Russian, Arabic, Chinese and Japanese: ``ФИО``, ``Fecha de
+    nacimiento``, ``NRIC``, ``CURP``, ``Nº historia``, a table of patterns per kind) and by their
+    values: national identity numbers of several countries with their check digits where they
+    have one (Korean resident registration number, US social security number, UK NHS number
+    (modulus 11), Canadian social insurance number (Luhn), French NIR (key modulo 97), Chinese
+    resident identity number (ISO 7064 MOD 11-2), Italian codice fiscale, Spanish DNI/NIE
+    (modulo 23), German health-insurance number, Brazilian CPF (two modulo-11 digits), Indian
+    Aadhaar (Verhoeff), Singapore NRIC/FIN (check letter), Malaysian MyKad (its birth date and
+    6-2-4 grouping), Hong Kong identity card (check digit, or any digit in its parentheses:
+    ``A123456(7)``), Chilean RUT (modulo 11), Mexican CURP (its 18-character structure)), bank
+    account numbers (IBAN, ISO 7064 MOD 97-10 and the registry length of its country), UK
+    postcodes (upper case, with their space) and US ZIP+4 codes (a bare five-digit ZIP code is
+    not told from a number), IP addresses and web addresses (URLs), phone numbers in
+    international (E.164) and national formats, e-mail addresses, calendar dates in any common
+    format (``2023-01-15``, ``15.01.2023``, ``01/15/23``, ``20230115``, ``January 15, 2023``,
+    ``15 Jan 2023``, ``2023년 1월 15일``), record numbers named in the cell (``MRN 1234567``,
+    ``HN: 00123``, ``Hosp. No. 123456``), personal names, Hangul, Chinese/Japanese, Arabic-script
+    or Hebrew text, and long digit runs that look like record numbers. A column of free text
+    gets a warning: the guard cannot see every name or date in prose.
+    :func:`analysis.cohort.load_cohort` runs the scanner on every cohort, chunk by chunk; the
+    book's own passes.
+:func:`mask`, :func:`printable`, :func:`printable_id`, :func:`printable_header` and :func:`shown_cell`
+    what messages show instead of a value: an identifier is masked (``85****-*******``); a cell
+    that broke a type or category rule is quoted only when it cannot be an identifier
+    (:func:`echoable`: a number of at most six digits, a single character, a word such as
+    ``high`` or ``yes``, a token shaped like the column's allowed values) and is otherwise
+    described by its length (``a 10-character text value, not a number``). No refused value is
+    ever printed or written.
 :func:`suppress_small_counts`
     hides counts below a threshold (default 5) in tables computed from a user's cohort.
 :func:`is_user_cohort`
     tells the book's cohort (``data/cohort.csv``) from any other.
+
+How text is read. Every value and column name is first put in a canonical form
+(:func:`canonical`): Unicode NFKC, so full-width digits and letters (``１２３``) are ASCII and a
+no-break space is a space; zero-width spaces, joiners, soft hyphens and direction marks removed;
+digits of other scripts (Arabic-Indic ``٨٥``) read as 0-9 and dashes as ``-``. Messages still
+mask the value as it was written.
+
+Personal names. A whole cell of two to four capitalised words in Latin, Greek or Cyrillic
+script (``John Smith``, ``SMITH, John``, ``J. Smith``, ``Smith J.``, ``Иван Петров``) is a name
+unless one word is a label word (hospital, stage, response, score, …). Written in one case
+(``john smith``, ``JOHN SMITH``, ``иванов иван``) the shape alone cannot tell a name from a
+short phrase (``tolerated well``), so such a cell counts only when one of its words is in a
+list of common given names and surnames (about 600 in this module, in Latin and Cyrillic) or
+is a Russian patronymic (``-ович``, ``-овна``); a name outside the list, in one case, passes. Arabic-script and Hebrew text, which has no letter case, is refused like Hangul
+(it may be a name). In free columns a name-like value repeated in more than three rows is a
+label (a site, an arm), not a name.
+
+Hospital numbers and measurements. In ``patient_id`` seven or more consecutive digits are a
+hospital registration number. In a free column (one the book does not read), a whole cell of
+seven or eight digits is a hospital number unless the column holds measurements: at least half
+its cells plain numbers, and at least one number in five not a whole number of seven or eight
+digits (HBV DNA ``1234567`` IU/mL among ``350`` and ``2.1e4``); with a leading zero
+(``0012345``) it is never a measurement. The book's own number columns (``afp_ng_ml``,
+``pivka2``, …) are measurements by definition: a valid number there is never read as a hospital
+number (AFP can exceed a million ng/mL), and a value out of range is shown as the number it is;
+in its integer and binary columns (counts, scores, codes) a number of seven or more digits is
+described, not shown. Digit runs of nine or more are refused in every free column, as before.
 
 The rules follow the HIPAA Safe Harbor list of direct identifiers (45 CFR 164.514(b)(2)),
 the GDPR's notion of directly identifying data, and Korea's Personal Information Protection
@@ -61,6 +98,11 @@ __all__ = [
     "mask",
     "printable",
     "printable_id",
+    "printable_header",
+    "shown_cell",
+    "echoable",
+    "canonical",
+    "describe_value",
     "suppress_small_counts",
     "suppress_if_user_cohort",
     "is_user_cohort",
@@ -185,13 +227,119 @@ _NAME_RULES += [
     (r"_(sdt|so_?dien_?thoai|telefon\w*)_", "a phone number"),
     (r"_(website|web_?site|homepage)_", "a web, device or biometric identifier"),
 ]
+# More languages and countries (a hostile review found ФИО, Имя, Fecha de nacimiento, NRIC and
+# CURP accepted), as a table: what the column holds, then its spellings as regex fragments on
+# the normalised name: ``tokens`` match between separators, ``whole`` only as the entire name
+# (short or ambiguous words: "rut", "nss"), ``anywhere`` inside it (Chinese and Japanese, which
+# have no separators). Birth dates come before plain dates ("дата рождения" is a birth date).
+_MORE_NAME_RULES: list[tuple[str, list[str], list[str], list[str]]] = [
+    (
+        "a birth date",
+        [
+            r"b_?date", r"bday", r"b_?dt",
+            r"f(echa)?_?(de_)?nac(imiento)?", r"nacimiento", r"nasc(?:imento|ita)?", r"naissance",
+            r"date_?de_?naissance", r"geboorte\w*", r"geb_?dat\w*", r"geburt\w*", r"urodzeni\w*",
+            r"dogum\w*", r"fodelse\w*", r"fodsel\w*", r"syntymaaika", r"tgl_?lahir",
+            r"tanggal_?lahir", r"рождени\w*", r"д_р", r"ميلاد", r"الميلاد",
+        ],
+        [r"ddn", r"fnac", r"dtnasc"],
+        [r"出生日期", r"生年月日", r"出生年月", r"誕生日"],
+    ),
+    (
+        "a person's name",
+        [
+            r"фио", r"ф_и_о", r"имя", r"фамили\w*", r"отчество",
+            r"nombre_?y_?apellidos?", r"nom_?complet", r"nom_?de_?famille", r"nome_?completo",
+            r"imie", r"imiona", r"nazwisko", r"ad_?soyad\w*", r"soyad\w*", r"hasta_?adi",
+            r"naam", r"namn", r"efternamn", r"fornamn", r"nama", r"nama_?pasien", r"vardas",
+            r"pavarde", r"jmeno", r"prijmeni", r"ονομα\w*", r"επωνυμο", r"اسم", r"الاسم",
+            r"اسم_\w*", r"שם", r"שם_\w*",
+        ],
+        [r"пациент", r"больной", r"paciente", r"patiente", r"paziente", r"patient_?full"],
+        [r"姓名", r"氏名", r"名前", r"患者名", r"病人姓名", r"フリガナ"],
+    ),
+    (
+        "a hospital, case or registration number",
+        [
+            r"nhc", r"n_?historia\w*", r"(no|num|numero|nro)_?(de_)?historia\w*",
+            r"historia_?clinica", r"expediente\w*", r"prontuario\w*", r"registro_?hospitalar",
+            r"cartella\w*", r"nosologico", r"aufnahme_?(nummer|nr)", r"kranken_?blatt\w*",
+            r"номер_?истори\w*", r"истори\w*_?болезни", r"n_?истори\w*", r"номер_?карты",
+            r"медкарт\w*", r"رقم_?الملف", r"رقم_?المريض", r"mrn_?\w*",
+        ],
+        [r"nhc"],
+        [r"病历号", r"病歴番号", r"住院号", r"门诊号", r"病案号", r"患者番号", r"カルテ番号", r"診察券"],
+    ),
+    (
+        "a national identity, passport or licence number",
+        [
+            r"nric\w*", r"my_?kad", r"ic_?(no|nr|num|number)", r"hkid\w*", r"hk_?id",
+            r"curp", r"cedula\w*", r"rut", r"run_?(no|num|numero)", r"dui", r"ktp",
+            r"nik_?ktp", r"nin", r"emirates_?id", r"iqama\w*", r"civil_?id", r"citizen\w*_?id",
+            r"thai_?id", r"securite_?sociale", r"secu", r"tessera_?sanitaria", r"carte_?vitale",
+            r"dowod\w*", r"tc_?kimlik\w*", r"kimlik\w*", r"паспорт\w*", r"снилс", r"инн",
+            r"полис(?:а|_?омс|_?дмс)?", r"رقم_?الهوية", r"الهوية", r"هوية", r"الرقم_?الوطني", r"תעודת_?זהות",
+        ],
+        [r"rut", r"rfc", r"nss", r"nik", r"cui", r"hkic", r"nric_?fin"],
+        [r"身份证", r"身份證", r"身分證", r"マイナンバー", r"個人番号", r"保険証"],
+    ),
+    (
+        "an address",
+        [
+            r"direccion", r"domicilio", r"endereco", r"indirizzo", r"adres", r"codigo_?postal",
+            r"cod_?postal", r"postleitzahl", r"ciudad", r"cidade", r"colonia", r"адрес\w*",
+            r"عنوان", r"العنوان", r"כתובת",
+        ],
+        [r"cep", r"plz"],
+        [r"住所", r"地址", r"住址"],
+    ),
+    (
+        "a phone number",
+        [r"celular", r"movil", r"telemovel", r"whatsapp", r"телефон\w*", r"هاتف", r"الهاتف",
+         r"جوال", r"טלפון"],
+        [r"тел", r"tlf", r"tlfn", r"no_?hp"],
+        [r"電話", r"电话", r"手机", r"携帯"],
+    ),
+    (
+        "an e-mail address",
+        [r"correo\w*", r"courriel", r"почта", r"эл_?почта", r"البريد\w*"],
+        [],
+        [r"邮箱", r"メール"],
+    ),
+    (
+        "a calendar date",
+        [r"fecha\w*", r"дата\w*", r"\w*datum", r"tarih\w*", r"تاريخ"],
+        [],
+        [r"日期", r"年月日"],
+    ),
+]  # fmt: skip
+for _what, _tokens, _whole, _anywhere in _MORE_NAME_RULES:
+    _parts = []
+    if _tokens:
+        _parts.append(r"_(?:" + "|".join(_tokens) + r")_")
+    if _whole:
+        _parts.append(r"^_(?:" + "|".join(_whole) + r")_$")
+    if _anywhere:
+        _parts.append("|".join(_anywhere))
+    # birth dates first: "date de naissance" is no plain date
+    _NAME_RULES.insert(
+        0 if _what == "a birth date" else len(_NAME_RULES), ("|".join(_parts), _what)
+    )
 _NAME_RULES = [(re.compile(p), what) for p, what in _NAME_RULES]
 
 
+# Letters a normalised column name keeps: Latin (diacritics folded), Greek, Cyrillic, Hebrew,
+# Arabic, Japanese kana, Chinese characters and Hangul; everything else separates tokens.
+_NAME_KEEP = re.compile(
+    r"[^0-9a-z\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u3040-\u30ff\u4e00-\u9fff"
+    r"\uac00-\ud7a3]+"
+)
+
+
 def _normalise(name: str) -> str:
-    name = str(name).replace("#", " no ")  # Pt#, MR#: "#" reads "number"
-    name = "".join(ch if "\uac00" <= ch <= "\ud7a3" else _fold(ch) for ch in str(name))
-    return "_" + re.sub(r"[^0-9a-z\uac00-\ud7a3]+", "_", name.lower()).strip("_") + "_"
+    name = canonical(str(name)).replace("#", " no ")  # Pt#, MR#: "#" reads "number"
+    name = "".join(ch if "\uac00" <= ch <= "\ud7a3" else _fold(ch) for ch in name)
+    return "_" + _NAME_KEEP.sub("_", name.lower()).strip("_") + "_"
 
 
 def _name_reason(name: str) -> str | None:
@@ -271,12 +419,17 @@ _DATE = re.compile(
 )
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+# scripts without letter case, where a name cannot be told from a word (as with Hangul): two
+# letters of Arabic script (Arabic, Persian, Urdu) or of Hebrew
+_ARABIC = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff]{2}")
+_HEBREW = re.compile(r"[\u05d0-\u05ea]{2}")
 _ID_DIGITS = re.compile(r"[0-9]{7,}")
 _TEXT_DIGITS = re.compile(r"(?<![0-9.])[0-9]{9,}")
 
-# Personal names in Latin script, matched against a whole cell.
-_UP = "A-ZÀ-ÖØ-Þ"
-_LOW = "a-zß-öø-ÿ"
+# Personal names in a cased script (Latin, Greek, Cyrillic), matched against a whole cell
+# (after diacritics are folded, so Ё reads Е and й reads и).
+_UP = "A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЀ-Џ"
+_LOW = "a-zß-öø-ÿα-ωа-яѐ-џ"
 _WORD = rf"(?:Mc|Mac|O['’])?[{_UP}][{_LOW}]+(?:[-'’][{_UP}][{_LOW}]+)?"
 _CAPS = rf"[{_UP}]{{2,}}(?:[-'’][{_UP}]{{2,}})?"
 _PARTICLE = r"(?:van|von|de|da|di|du|del|della|der|den|la|le|bin|ibn|al|dos|das|y)"
@@ -286,6 +439,7 @@ _NAME = re.compile(
     rf"{_TITLE}(?:{_WORD}|{_INITIAL})(?:\s+(?:{_PARTICLE}\s+)?(?:{_WORD}|{_INITIAL})){{0,2}}"
     rf"\s+(?:{_PARTICLE}\s+)?{_WORD}"  # John Smith, Mary Ann Jones, J. Smith, Ludwig van Beethoven
     rf"|(?:{_WORD}|{_CAPS}),\s*(?:{_WORD}|{_INITIAL})(?:\s+(?:{_WORD}|{_INITIAL}))?"  # SMITH, John
+    rf"|(?:{_WORD}|{_CAPS})\s+{_INITIAL}(?:\s?{_INITIAL}){{0,2}}"  # Smith J., Петров И. С.
 )
 # In patient_id only (an id is never a name): SMITH John, John SMITH
 _NAME_IN_ID = re.compile(rf"{_CAPS}\s+{_WORD}|{_WORD}\s+{_CAPS}")
@@ -302,7 +456,10 @@ _NOT_NAME_WORDS = frozenset(
     combined therapy chemotherapy infusion new lesion lesions first second third line before
     after prior post pre no yes true false north south east west upper lower central data
     sample samples batch lab laboratory test negative positive cohort hcc haic tace ecf
-    cisplatin epirubicin fluorouracil dose doses cycle cycles""".split()
+    cisplatin epirubicin fluorouracil dose doses cycle cycles hepatitis virus vitamin factor
+    cirrhosis score scale phase level type bclc hbv hcv afp pvtt ecog ps cr pr sd pd recist
+    mrecist vp et classification index criteria syndrome sign method procedure operation
+    technique regimen protocol rule formula equation""".split()
 )
 
 _RRN_LABEL = "resident registration numbers (######-#######)"
@@ -479,6 +636,74 @@ def _cpf_ok(m: re.Match) -> bool:
     return first == d[9] and second == d[10]
 
 
+# Singapore NRIC/FIN: S, T, F, G or M, seven digits, a check letter (weights 2 7 6 5 4 3 2; T
+# and G add 4, M adds 3; remainder modulo 11 through the series' letter table)
+_NRIC = re.compile(r"(?<![A-Za-z0-9])[STFGMstfgm][0-9]{7}[A-Za-z](?![A-Za-z0-9])")
+
+
+def _nric_ok(m: re.Match) -> bool:
+    text = m.group(0).upper()
+    total = sum(int(c) * w for c, w in zip(text[1:8], (2, 7, 6, 5, 4, 3, 2), strict=True))
+    total += {"T": 4, "G": 4, "M": 3}.get(text[0], 0)
+    r = total % 11
+    if text[0] in "ST":
+        return "JZIHGFEDCBA"[r] == text[8]
+    if text[0] in "FG":
+        return "XWUTRQPNMLK"[r] == text[8]
+    return "KLJNPQRTUWX"[10 - r] == text[8]
+
+
+# Malaysian MyKad: the birth date YYMMDD, a two-digit place code and four digits, grouped 6-2-4
+# (no check digit: the date and the grouping make the shape; twelve bare digits are a long digit
+# run, refused as such)
+_MYKAD = re.compile(
+    r"(?<![0-9.+])[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])([- ])[0-9]{2}\1[0-9]{4}"
+    r"(?![0-9])"
+)
+# Hong Kong identity card: one or two letters, six digits, a check digit (0-9 or A) often in
+# parentheses. In parentheses the shape is the identifier's own and is refused whatever the
+# digit (a mistyped number is still a person's); without them the check digit must hold.
+_HKID = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,2}[0-9]{6}(?:\([0-9Aa]\)|[0-9Aa])(?![A-Za-z0-9])")
+
+
+def _hkid_ok(m: re.Match) -> bool:
+    text = m.group(0).upper()
+    if "(" in text:
+        return True
+    letters = text[: len(text) - 7]
+    values = [36] * (2 - len(letters)) + [ord(c) - 55 for c in letters]
+    total = sum(v * w for v, w in zip(values, (9, 8), strict=True))
+    total += sum(int(c) * w for c, w in zip(text[-7:-1], range(7, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    return text[-1] == ("A" if check == 10 else str(check))
+
+
+# Chilean RUT/RUN: up to 8 digits (dots between thousands optional), a dash, a modulo-11 check
+# digit or K
+_RUT = re.compile(r"(?<![0-9.])[0-9]{1,2}\.?[0-9]{3}\.?[0-9]{3}-[0-9Kk](?![0-9A-Za-z])")
+
+
+def _rut_ok(m: re.Match) -> bool:
+    body, check = _digits(m.group(0)[:-1]), m.group(0)[-1].upper()
+    total = sum(int(c) * (2 + i % 6) for i, c in enumerate(reversed(body)))
+    expected = 11 - total % 11
+    return check == {10: "K", 11: "0"}.get(expected, str(expected))
+
+
+# Mexican CURP: 4 letters (the second a vowel), the birth date, sex, one of the 32 states (or NE,
+# born abroad), 3 consonants, a character and a digit. The 18-character structure is specific
+# enough that the check digit is not required.
+_CURP_STATES = (
+    "AS BC BS CC CL CM CS CH DF DG GT GR HG JC MC MN MS NT NL OC PL QT QR SP SL SR TC TS TL VZ"
+    " YN ZS NE"
+).split()
+_CURP = re.compile(
+    r"(?<![A-Za-z0-9])[A-Z][AEIOUX][A-Z]{2}[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"[HMX](?:" + "|".join(_CURP_STATES) + r")[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z][0-9](?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+
+
 def _phone_ok(m: re.Match) -> bool:
     n = len(_digits(m.group(0)))
     return 8 <= n <= 15
@@ -498,6 +723,11 @@ _DETECTORS = [
     ("kvnr", "German health-insurance numbers", _KVNR, _kvnr_ok),
     ("cpf", "Brazilian CPF numbers", _CPF, _cpf_ok),
     ("aadhaar", "Indian Aadhaar numbers", _AADHAAR, _aadhaar_ok),
+    ("nric", "Singapore NRIC/FIN numbers", _NRIC, _nric_ok),
+    ("mykad", "Malaysian identity card numbers (MyKad)", _MYKAD, None),
+    ("hkid", "Hong Kong identity card numbers", _HKID, _hkid_ok),
+    ("rut", "Chilean RUT numbers", _RUT, _rut_ok),
+    ("curp", "Mexican CURP codes", _CURP, None),
     ("uk-postcode", "UK postcodes", _UK_POSTCODE, None),
     ("zip4", "US ZIP+4 codes", _ZIP4, None),
     ("url", "web addresses (URLs)", _URL, None),
@@ -506,28 +736,121 @@ _DETECTORS = [
     ("phone", "phone numbers", _PHONE, _phone_ok),
     ("hangul", "Korean (Hangul) text, which may be names", _HANGUL, None),
     ("cjk", "Chinese or Japanese characters, which may be names", _CJK, None),
+    ("arabic", "Arabic-script text, which may be names", _ARABIC, None),
+    ("hebrew", "Hebrew text, which may be names", _HEBREW, None),
 ]
 _LABEL = {key: label for key, label, _, _ in _DETECTORS}
 _LABEL["name"] = "personal names"
 _LABEL["id-digits"] = "hospital registration numbers (7 or more digits)"
+_LABEL["record"] = "record numbers named in the cell (MRN, HN, hospital no. …)"
 _LABEL["digits"] = "long digit runs (record, account or phone numbers)"
+
+# Record numbers named in the cell: a label (MRN, HN, UHID, or "hospital", "chart", "case",
+# "patient" … followed by no./nr/number/#/id), then five or more digits: "MRN 1234567",
+# "MRN: 00123", "HN-123456", "Hosp. No. 123456", "chart # 45678", "Nº historia 12345".
+_RECORD_STRONG = r"mrn|mrno|uhid|nhc|ipp|emr|ehr|hn"
+_RECORD_WEAK = (
+    r"mr|med(?:ical)?[\s_.-]?rec(?:ord)?s?|rec(?:ord)?|hosp(?:ital)?|chart|reg(?:istration)?"
+    r"|case|pat(?:ient)?|pt|file|adm(?:ission)?|ipd|opd|ip|op|cr|dossier|expediente|historia"
+    r"|prontuario|fall|patienten|aufnahme"
+)
+_RECORD_NO = r"no|nr|nro|num|number|numero|número|n°|#|id"
+_RECORD_AFTER_NO = r"historia|expediente|dossier|prontuario|ficha|hc|nhc"  # Nº historia 123
+_RECORD = re.compile(
+    rf"(?<![A-Za-z0-9])(?:(?:{_RECORD_STRONG})|(?:{_RECORD_WEAK})\.?[\s_-]{{0,2}}(?:{_RECORD_NO})"
+    rf"|(?:{_RECORD_NO})\.?[\s_-]{{0,2}}(?:de[\s_-])?(?:{_RECORD_AFTER_NO}))"
+    r"\.?[\s:#=_.-]{0,3}[A-Za-z]{0,2}[0-9](?:[\s-]?[0-9]){4,15}(?![0-9])",
+    re.IGNORECASE,
+)
+# what the pre-filters let through for it: a label's last letters (or #, :) before digits
+_RECORD_HINT = (
+    r"(?i:mrn|uhid|nhc|ipp|emr|ehr|hn|no|nr|num|ber|ero|id|#|:)[\s:#=_.-]{0,3}[A-Za-z]{0,2}[0-9]{4}"
+)
+
+#: Common given names and surnames (Latin transliterations from many languages, and Cyrillic),
+#: lower case, diacritics folded. A cell of two to four words in one case (``john smith``,
+#: ``NGUYEN VAN AN``, ``иванов иван``) is read as a name only when one word is here (or is a
+#: Russian patronymic): such cells cannot be told from a short phrase by their shape. Words that
+#: are also common English or clinical words (Will, Mark, Long, Cox, Ward, May) are left out.
+_NAME_LEXICON_TEXT = """
+    john james robert michael william david richard joseph thomas charles christopher daniel
+    matthew anthony donald steven paul andrew joshua kenneth kevin brian george edward ronald
+    timothy jason jeffrey ryan jacob gary eric jonathan stephen larry justin scott brandon
+    benjamin samuel gregory alexander patrick peter harold douglas henry carl arthur roger keith
+    jeremy terry lawrence sean albert joe juan jose luis carlos jorge pedro miguel antonio
+    francisco manuel javier rafael fernando ricardo alejandro diego sergio pablo andres raul
+    eduardo mario roberto alberto jesus ramon enrique hector victor oscar marco luca giuseppe
+    giovanni francesco alessandro matteo lorenzo stefano andrea paolo pierre jean michel
+    philippe alain nicolas francois jacques bernard christophe laurent olivier thierry hans
+    klaus jurgen wolfgang dieter stefan andreas uwe helmut gunter heinz horst
+    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
+    margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah
+    stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela
+    nicole emma samantha katherine christine debra rachel catherine carolyn janet ruth maria
+    heather diane virginia julie joyce victoria olivia kelly christina lauren judith megan
+    cheryl hannah martha jacqueline gloria teresa kathryn janice alice julia judy beverly
+    denise marilyn danielle theresa sophia marie diana natalie isabella charlotte carmen lucia
+    isabel sofia elena rosa ana pilar mercedes beatriz francesca giulia chiara sophie
+    nathalie isabelle sylvie monique catherine ursula petra sabine monika renate ingrid
+    smith johnson williams jones miller davis wilson anderson taylor jackson harris thompson
+    robinson clark lewis walker allen wright adams nelson campbell mitchell roberts phillips
+    evans collins edwards stewart murphy morgan cooper peterson richardson watson bennett
+    hughes sanders myers foster jenkins perry powell patterson simmons griffin russell
+    garcia rodriguez martinez hernandez lopez gonzalez perez sanchez ramirez torres flores
+    rivera gomez diaz reyes morales cruz ortiz gutierrez chavez ramos ruiz alvarez castillo
+    jimenez moreno romero herrera medina aguilar vargas castro mendoza fernandez silva santos
+    oliveira souza pereira ferreira almeida carvalho ribeiro rodrigues gomes martins araujo
+    rossi russo ferrari esposito bianchi romano colombo ricci marino greco bruno gallo conti
+    dubois durand leroy moreau lefebvre girard dupont lambert fontaine rousseau muller schmidt
+    schneider fischer weber meyer wagner becker schulz hoffmann koch richter wolf
+    schroder neumann schwarz zimmermann braun kruger hartmann werner krause
+    kowalski nowak wisniewski wojcik kowalczyk kaminski lewandowski zielinski
+    ivan sergei sergey dmitri dmitry alexei alexey mikhail nikolai vladimir andrei olga
+    natalia tatiana svetlana irina ekaterina yulia ivanov ivanova smirnov smirnova petrov
+    petrova kuznetsov kuznetsova popov popova sokolov volkov fedorov morozov novikov
+    иван сергеи андреи дмитрии алексеи михаил николаи владимир александр евгении олег
+    ольга елена наталья татьяна анна мария ирина светлана екатерина юлия людмила галина
+    иванов иванова смирнов смирнова кузнецов кузнецова попов попова петров петрова соколов
+    соколова волков волкова федоров морозов новиков лебедев козлов васильев павлов
+    mohammed muhammad mohamed mohammad ahmed ahmad hassan hussein hussain ali husain omar umar
+    khaled khalid abdullah abdul abdel abdelaziz fatima fatma aisha ayesha ibrahim youssef
+    yusuf mustafa mahmoud karim nasser tariq hamza zainab mariam maryam
+    raj rahul amit sanjay vijay priya anil sunil suresh ramesh rajesh kumar singh sharma
+    patel gupta reddy rao iyer nair mehta joshi agarwal
+    kim lee park choi chung kang yoon jang kwon hwang ahn jeon baek seo
+    cho yoo hong yang moon minho jiwoo seoyeon
+    nguyen tran pham hoang huynh phan dang bui ngo duong trinh dinh thi minh anh linh
+    tuan dung huong thanh hieu quang trung thuy phuong
+    wang zhang liu chen huang zhao zhou zhu guo luo zheng liang xie deng feng zeng peng xiao
+    cao jiang wei jun hui yan ying jing xin jie lei
+    takahashi tanaka watanabe yamamoto nakamura kobayashi yoshida yamada sasaki yamaguchi
+    matsumoto inoue kimura hayashi shimizu suzuki sato hiroshi takashi satoshi kenji yuki
+    yuko keiko akiko
+"""
+#: Russian patronymics (Сергеевич, Ивановна): a Cyrillic word ending so is part of a full name.
+_PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ична)$")
+
 
 # A cheap pre-filter: a cell can only hold one of the above if it contains '@', a character
 # outside ASCII, a run of 7 digits, digits joined by a separator, six letters and a digit (a
 # codice fiscale), two letters, two digits and more (an IBAN), a letter before " 9AA" (a UK
-# postcode), a month name next to digits, or letters separated by space, comma or dot;
-# most pseudonymous ids (P001, SYN0042) and plain numbers fail every branch at once.
+# postcode), a month name next to digits, letters separated by space, comma or dot, or the end
+# of a record-number label before digits (MRN:12345); most pseudonymous ids (P001, SYN0042)
+# and plain numbers fail every branch at once.
 _CANDIDATE = re.compile(
     r"@|://|www\.|[^\x00-\x7f]|[0-9]{7}|[0-9][-/. ()]{1,3}[0-9]|[A-Za-z]{6}[0-9]"
     r"|[A-Za-z]{2}[0-9]{2} ?[A-Za-z0-9]{4}|[A-Za-z] [0-9][A-Za-z]{2}"
     r"|[0-9][\s.,-]{1,3}[A-Za-z]{3}|[A-Za-z]{3}\.?[\s-]{1,3}[0-9]"
-    r"|[A-Za-z][\s,]+[A-Za-z]|[A-Za-z]\.\s?[A-Za-z]"
+    r"|[A-Za-z][\s,]+[A-Za-z]|[A-Za-z]\.\s?[A-Za-z]|" + _RECORD_HINT
 )
 
 
-# Letters and digits only (most pseudonymous ids): only runs of digits, a codice fiscale or
-# an IBAN (15 or more characters) can be an identifier.
-_ALNUM_CANDIDATE = re.compile(r"[0-9]{7}|[A-Za-z]{6}[0-9]|[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]{11}")
+# Letters and digits only (most pseudonymous ids): only runs of digits, a codice fiscale, an
+# IBAN (15 or more characters) or a record-number label before digits (MRN12345) can be an
+# identifier.
+_ALNUM_CANDIDATE = re.compile(
+    r"[0-9]{7}|[A-Za-z]{6}[0-9]|[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]{11}|" + _RECORD_HINT
+)
 
 
 def candidate_mask(values) -> np.ndarray:
@@ -553,23 +876,92 @@ _WORDS_IN_ID = re.compile(rf"{_L}{{2,}}(?:[-'’]{_L}+)?(?:(?:\s*,\s*|\s+){_L}+(
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
+# letters that have no decomposition but a plain Latin reading (Søren, Łukasz, Æsa, Weiß)
+_FOLD_EXTRA = str.maketrans(
+    {"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+     "ł": "l", "Ł": "L", "ß": "ss", "þ": "th", "Þ": "TH", "ð": "d", "ı": "i"}
+)  # fmt: skip
+
+
 def _fold(text: str) -> str:
-    """``text`` without diacritics (Nguyễn Văn Đức -> Nguyen Van Duc), so any Latin-script
-    name matches the ASCII patterns."""
-    text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    """``text`` without diacritics (Nguyễn Văn Đức -> Nguyen Van Duc, Søren -> Soren), so any
+    Latin-script name matches the ASCII patterns (Cyrillic й reads и, ё reads е)."""
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
+_NAME_LEXICON = frozenset(_fold(w) for w in _NAME_LEXICON_TEXT.split())
+# two to four words of letters in any script, or "surname, given names": the shape of a name
+# written in one case (john smith, SMITH JOHN, иванов иван иванович, smith, john)
+_LW = r"[^\W\d_]{2,}(?:[-'’][^\W\d_]{2,})?"
+_PLAIN_NAME = re.compile(rf"{_LW}(?:\s+{_LW}){{1,3}}|{_LW}\s*,\s*{_LW}(?:\s+{_LW}){{0,2}}")
+
+#: Invisible characters removed before matching: zero-width spaces and joiners, word joiner,
+#: soft hyphen, byte-order mark, bidirectional marks (``850101-12\u200b34567``).
+_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def canonical(text: str) -> str:
+    """``text`` as every rule reads it: invisible characters removed, Unicode NFKC (full-width
+    digits, letters and punctuation become ASCII, a no-break space a space), then decimal
+    digits of any script read as 0-9, dashes as ``-`` and spaces as `` ``. ASCII text is
+    returned unchanged (and at once).
+
+    Examples
+    --------
+    >>> canonical("８５０１０１－１２３４５６７"), canonical("850101\u00a012\u200b34567")
+    ('850101-1234567', '850101 1234567')
+    >>> canonical("٨٥٠١٠١–١٢٣٤٥٦٧")  # Arabic-Indic digits, an en dash
+    '850101-1234567'
+    """
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        if ch < "\x80":
+            out.append(ch)
+            continue
+        digit = unicodedata.decimal(ch, None)
+        if digit is not None:
+            out.append(str(digit))
+            continue
+        category = unicodedata.category(ch)
+        out.append("-" if category == "Pd" or ch == "\u2212" else " " if category == "Zs" else ch)
+    return "".join(out)
+
+
+def _lexicon_name(words: list[str]) -> bool:
+    return any(w in _NAME_LEXICON or _PATRONYMIC.search(w) for w in words)
+
+
 def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
+    text = canonical(text)
     if not text.isascii():
         text = _fold(text)
-    if not (
-        _NAME.fullmatch(text)
-        or (in_id and (_NAME_IN_ID.fullmatch(text) or _WORDS_IN_ID.fullmatch(text)))
-    ):
-        return False
     words = re.findall(r"[^\W\d_]+", text.lower())
-    return not any(w in _NOT_NAME_WORDS for w in words)
+    if any(w in _NOT_NAME_WORDS for w in words):
+        return False
+    if _NAME.fullmatch(text) or (
+        in_id and (_NAME_IN_ID.fullmatch(text) or _WORDS_IN_ID.fullmatch(text))
+    ):
+        return True
+    # one case (john smith, JOHN SMITH, иванов иван): a known given name, surname or patronymic
+    return _PLAIN_NAME.fullmatch(text) is not None and _lexicon_name(words)
+
+
+def _header_is_name(name: str) -> bool:
+    """A header cell that is a person's name (a file whose header line is missing, so the first
+    patient's row is read as the header): any case, but only with two known names in it (one
+    could be an eponym: Lee index, Park classification)."""
+    text = _fold(canonical(name.strip()))
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if not words or any(w in _NOT_NAME_WORDS for w in words):
+        return False
+    known = sum(w in _NAME_LEXICON or _PATRONYMIC.search(w) is not None for w in words)
+    return (_NAME.fullmatch(text) or _PLAIN_NAME.fullmatch(text)) is not None and known >= 2
 
 
 def identifier_kind(text: str, *, in_id: bool = False, names: bool = True) -> str | None:
@@ -608,7 +1000,10 @@ def identifier_kind(text: str, *, in_id: bool = False, names: bool = True) -> st
     >>> [identifier_kind(v) for v in ("Vp3", "CR", "none", "grade1-2", "12.5", "P001")]
     [None, None, None, None, None, None]
     """
-    if not isinstance(text, str) or not text or not _CANDIDATE.search(text):
+    if not isinstance(text, str) or not text:
+        return None
+    text = canonical(text)
+    if not _CANDIDATE.search(text):
         return None
     if _UUID.fullmatch(text.strip()):
         return None
@@ -616,6 +1011,8 @@ def identifier_kind(text: str, *, in_id: bool = False, names: bool = True) -> st
         for m in pattern.finditer(text):
             if check is None or check(m):
                 return key
+    if not in_id and _RECORD.search(text):
+        return "record"
     if names and _looks_like_name(text.strip(), in_id=in_id):
         return "name"
     if in_id and _ID_DIGITS.search(text):
@@ -721,6 +1118,132 @@ def printable(value, limit: int = 40) -> str:
     return repr(value)
 
 
+def printable_header(name: str) -> str:
+    """A column name as a message shows it: masked when it holds an identifier or a person's
+    name (a file without its header line), as it is otherwise.
+
+    Examples
+    --------
+    >>> printable_header("afp_ng_ml"), printable_header("850101-1234567"), printable_header("JOHN SMITH")
+    ('afp_ng_ml', '85****-*******', 'JO** *****')
+    """
+    if identifier_kind(name, names=False) or _header_is_name(name):
+        return mask(name)
+    return name
+
+
+# What a message may echo of a cell that broke a rule (a type, a category): only what cannot be
+# an identifier. Numbers of at most six digits (with a comparison sign, a decimal comma, an
+# underscore or a unit: <0.1, 3,8, 1_200, 12 mg/dL), single characters, the words below, the
+# column's allowed values in another case, a token shaped like an allowed value with at most two
+# digits (Vp5 beside Vp0-Vp4), a letter away from an allowed word (moderat). Anything else is
+# described by its length and kind ("a 10-character text value, not a number"), never shown.
+_HARMLESS_WORDS = _NOT_NAME_WORDS | frozenset(
+    """inf infinity nan na n/a n.a. nd n.d. ne nr nil null unk unknown y n yes no true false
+    neg pos absent present trace ok""".split()
+)
+_UNIT_WORDS = frozenset(
+    """mg g kg dl l ml mm cm m iu u ng ug µg μg mmol µmol μmol umol mo mos month months d day
+    days wk wks week weeks y yr yrs year years h hr hrs""".split()
+)
+_NUMBERISH = re.compile(
+    r"(?:[<>≤≥~]=?)?\s?[+-]?(?:[0-9][0-9_,]*(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?"
+    r"(?:\s?(?P<unit>%|[A-Za-zµμ]{1,6}(?:/[A-Za-zµμ0-9]{1,6})?))?"
+)
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-]{0,15}")
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"[A-Za-z]+", "a", re.sub(r"[0-9]+", "9", text))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by at most one inserted, deleted or replaced character."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+
+
+def echoable(value: str, allowed: Iterable = ()) -> bool:
+    """Whether a cell that broke a rule may be shown as it is: it cannot be an identifier
+    (see the rule above :data:`_HARMLESS_WORDS`).
+
+    Examples
+    --------
+    >>> [echoable(v) for v in ("12.5", "<0.1", "3,8", "high", "x", "12 mg/dL")]
+    [True, True, True, True, True, True]
+    >>> [echoable(v) for v in ("john smith", "abc", "1234567", "12 Main", "JS")]
+    [False, False, False, False, False]
+    >>> echoable("Vp5", ["Vp0", "Vp1"]), echoable("VP1", ["Vp0", "Vp1"]), echoable("Vp12345", ["Vp0"])
+    (True, True, False)
+    """
+    text = canonical(str(value)).strip()
+    if not text or len(text) > 24 or _CONTROL.search(text) or identifier_kind(text):
+        return False
+    if len(text) == 1:
+        return True
+    allowed = [str(a) for a in allowed]
+    lower = text.lower()
+    if lower in _HARMLESS_WORDS or lower in {a.lower() for a in allowed}:
+        return True
+    digits = sum(ch.isdigit() for ch in text)
+    m = _NUMBERISH.fullmatch(text)
+    if m and digits <= 6:
+        unit = m["unit"]
+        if unit is None or unit == "%" or all(u.lower() in _UNIT_WORDS for u in unit.split("/")):
+            return True
+    if not allowed or not _TOKEN.fullmatch(text):
+        return False
+    if 0 < digits <= 2 and len(text) <= max(len(a) for a in allowed) + 2:
+        return _shape(text) in {_shape(a) for a in allowed}
+    return text.isalpha() and len(text) >= 3 and any(_one_edit(lower, a.lower()) for a in allowed)
+
+
+def describe_value(value: str) -> str:
+    """A cell described without its content: its length and whether it is a number.
+
+    Examples
+    --------
+    >>> describe_value("1234567"), describe_value("1234567.5"), describe_value("john smith")
+    ('a 7-digit number', 'a 9-character number', 'a 10-character text value')
+    >>> describe_value("８８００１２３４")  # full-width digits count as digits
+    'an 8-digit number'
+    """
+    text = canonical(str(value)).strip()
+    if text.isdigit():
+        n, what = len(text), "digit number"
+    elif _PLAIN_NUMBER.fullmatch(text):
+        n, what = len(text), "character number"
+    else:
+        n, what = len(str(value)), "character text value"
+    article = "an" if str(n).startswith("8") or n in (11, 18) else "a"
+    return f"{article} {n}-{what}"
+
+
+def shown_cell(value, *, allowed: Iterable = (), expected: str = "") -> str:
+    """A cell that broke a rule as a message shows it: quoted when :func:`echoable`, otherwise
+    described (:func:`describe_value`) and followed by ``expected`` (``"not a number"``).
+
+    Examples
+    --------
+    >>> shown_cell("high"), shown_cell("john smith", expected="not a number")
+    ("'high'", 'a 10-character text value, not a number')
+    >>> shown_cell("Vp5", allowed=["Vp0", "Vp4"]), shown_cell("1234567", allowed=["M", "F"])
+    ("'Vp5'", 'a 7-digit number')
+    """
+    if not isinstance(value, str):
+        return str(value)
+    allowed = tuple(allowed)
+    if echoable(value, allowed):
+        return repr(value)
+    return describe_value(value) + (f", {expected}" if expected else "")
+
+
 # --------------------------------------------------------------------------------------------
 # The scanner
 # --------------------------------------------------------------------------------------------
@@ -732,6 +1255,9 @@ _FREE_TEXT_WORDS = 5
 _FREE_TEXT_CHARS = 60
 #: A name-like value repeated in more rows than this is a label (a site, an arm), not a name.
 _NAME_REPEATS = 3
+# A whole cell of 7 or 8 digits: a hospital number, unless its column holds measurements
+_BARE_NUMBER = re.compile(r"[0-9]{7,8}")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
 
 
 class IdentifierScanner:
@@ -745,9 +1271,10 @@ class IdentifierScanner:
 
     Use :meth:`scan` for the cells of each chunk, then :meth:`problems`.
     Kinds of column: ``"id"`` (``patient_id``: every rule, seven-digit runs, names in any
-    form), ``"text"`` (free columns: every rule, nine-digit runs, whole-cell names that repeat
-    at most three times, free-text warning), ``"value"`` (cells of number or category columns
-    that failed their own check or are long: every rule but names).
+    form), ``"text"`` (free columns: every rule, nine-digit runs, whole cells of seven or eight
+    digits unless the column holds measurements, whole-cell names that repeat at most three
+    times, free-text warning), ``"value"`` (cells of number or category columns that failed
+    their own check or are long: every rule but names).
 
     Examples
     --------
@@ -770,7 +1297,7 @@ class IdentifierScanner:
         self.refused: set[str] = set()
         for name in self.columns:
             reason = _name_reason(name)
-            kind = identifier_kind(name, names=False)
+            kind = identifier_kind(name, names=False) or ("name" if _header_is_name(name) else None)
             if kind and not reason:
                 # the header cell itself holds an identifier: refuse it without printing it
                 self.refused.add(name)
@@ -798,6 +1325,8 @@ class IdentifierScanner:
         self._names: dict[str, Counter] = {}
         self._name_refs: dict[str, dict[str, list[RowRef]]] = {}
         self._free_text: dict[str, int] = {}
+        # column -> whole cells of 7 or 8 digits (refs, count) and what else the column holds
+        self._bare: dict[str, dict] = {}
 
     def _record(self, column: str, kind: str, ref: RowRef) -> None:
         entry = self._hits.setdefault(column, {"kinds": {}, "refs": [], "count": 0})
@@ -821,32 +1350,85 @@ class IdentifierScanner:
         """
         if column in self.refused or len(values) == 0:
             return
-        candidates = candidate_mask(values)
+        # every rule works on the distinct texts of the chunk (a site or an arm repeats in every
+        # row), then maps back to the rows, in row order
+        if kind == "id":  # unique by rule: nothing to share
+            codes, uniques = np.arange(len(values)), np.asarray(values, dtype=object)
+        else:
+            codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+            uniques = np.asarray(uniques, dtype=object)
+        counts = np.bincount(codes, minlength=len(uniques))
+        first = np.full(len(uniques), len(codes), dtype=np.int64)
+        np.minimum.at(first, codes, np.arange(len(codes)))
         in_id = kind == "id"
-        for j in np.flatnonzero(candidates):
-            text = values[j]
+        found_kind = np.full(len(uniques), None, dtype=object)
+        for u in np.flatnonzero(candidate_mask(uniques)):
+            text = uniques[u]
             found = identifier_kind(text, in_id=in_id, names=False)
             if found is None and kind in ("id", "text") and _looks_like_name(text, in_id=in_id):
                 if in_id:
                     found = "name"
                 else:
-                    self._names.setdefault(column, Counter())[text] += 1
+                    self._names.setdefault(column, Counter())[text] += int(counts[u])
                     refs = self._name_refs.setdefault(column, {})
                     if text not in refs and len(refs) < 1000:
-                        refs[text] = make_ref(int(positions[j]), repr(mask(text)))
+                        refs[text] = make_ref(int(positions[first[u]]), repr(mask(text)))
                     continue
-            if found is not None:
-                self._record(column, found, make_ref(int(positions[j]), repr(mask(text))))
+            found_kind[u] = found
+        flagged_texts = np.not_equal(found_kind, None)
+        flagged = flagged_texts[codes]
+        for j in np.flatnonzero(flagged):
+            self._record(
+                column, found_kind[codes[j]], make_ref(int(positions[j]), repr(mask(values[j])))
+            )
         if kind == "text":
-            series = pd.Series(values, dtype=object)
-            lengths = series.str.len().to_numpy()
-            words = series.str.count(r"\s+").to_numpy() + 1
-            wide = int(np.sum((lengths >= _FREE_TEXT_CHARS) | (words >= _FREE_TEXT_WORDS)))
+            self._bare_numbers(column, values, positions, make_ref, codes, uniques, flagged_texts)
+            lengths = np.array([len(t) for t in uniques], dtype=np.int64)
+            words = pd.Series(uniques, dtype=object).str.count(r"\s+").to_numpy() + 1
+            wide = int(counts[(lengths >= _FREE_TEXT_CHARS) | (words >= _FREE_TEXT_WORDS)].sum())
             if wide:
                 self._free_text[column] = self._free_text.get(column, 0) + wide
 
+    def _bare_numbers(self, column, values, positions, make_ref, codes, uniques, flagged) -> None:
+        """Whole cells of 7 or 8 digits in a free column: hospital numbers, decided at the end
+        (:meth:`problems`) from what else the column holds. One with a leading zero (0012345)
+        is no measurement and counts at once. ``codes`` and ``uniques`` are the cells' distinct
+        texts; ``flagged`` marks the texts another rule already refused."""
+        state = self._bare.setdefault(
+            column, {"refs": [], "count": 0, "cells": 0, "numbers": 0, "bare": 0}
+        )
+        texts = [t if t.isascii() else canonical(t).strip() for t in uniques]
+        bare = np.array([_BARE_NUMBER.fullmatch(t) is not None for t in texts], dtype=bool)
+        numbers = np.array([_PLAIN_NUMBER.fullmatch(t) is not None for t in texts], dtype=bool)
+        counts = np.bincount(codes, minlength=len(uniques))
+        state["cells"] += len(codes)
+        state["numbers"] += int(counts[numbers].sum())
+        state["bare"] += int(counts[bare].sum())
+        for j in np.flatnonzero((bare & ~flagged)[codes]):
+            ref = make_ref(int(positions[j]), repr(mask(values[j])))
+            if texts[codes[j]].startswith("0"):
+                self._record(column, "id-digits", ref)
+                continue
+            state["count"] += 1
+            if len(state["refs"]) < MAX_ROWS_SHOWN:
+                state["refs"].append(ref)
+
     def problems(self) -> list[Problem]:
         """Every identifier problem found, then the free-text warnings, in column order."""
+        for column, state in self._bare.items():
+            # a column of measurements: at least half its cells plain numbers, and at least one
+            # number in five not a whole number of 7 or 8 digits (HBV DNA 1234567 IU/mL among
+            # 350 and 2.1e4); otherwise its 7- and 8-digit cells are record numbers
+            numbers, bare = state["numbers"], state["bare"]
+            measured = numbers * 2 >= state["cells"] and (numbers - bare) * 5 >= numbers
+            if state["count"] and not measured:
+                for ref in state["refs"]:
+                    self._record(column, "id-digits", ref)
+                entry = self._hits[column]
+                extra = state["count"] - len(state["refs"])
+                entry["kinds"]["id-digits"] += extra
+                entry["count"] += extra
+            state["count"] = 0
         for column, counts in self._names.items():
             refs = self._name_refs.get(column, {})
             for text, n in counts.items():
@@ -888,7 +1470,7 @@ class IdentifierScanner:
         return out
 
 
-_KIND_ORDER = [k for k, _, _, _ in _DETECTORS] + ["name", "id-digits", "digits"]
+_KIND_ORDER = [k for k, _, _, _ in _DETECTORS] + ["record", "name", "id-digits", "digits"]
 
 
 def find_identifiers(df: pd.DataFrame) -> list[Problem]:

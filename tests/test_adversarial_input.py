@@ -789,6 +789,19 @@ CLI_CASES = _count(
         ("underscore", {"age_years": "6_1"}, 1, "column age_years:", False),
         ("afp", {"afp_ng_ml": "1e300"}, 1, "column afp_ng_ml:", False),
         ("date", {"note": "January 15, 2023"}, 1, "column note:", True),
+        ("lower-name", {"note": "john smith"}, 1, "personal names", True),
+        ("hospital-no", {"note": "12345678"}, 1, "hospital registration numbers", True),
+        ("mrn", {"note": "MRN: 0012345"}, 1, "record numbers named in the cell", True),
+        ("nric", {"note": "S1234567D"}, 1, "Singapore NRIC/FIN numbers", True),
+        ("full-width", {"note": "８５０１０１-１２３４５６７"}, 1, "resident registration", True),
+        (
+            "no-echo",
+            {"afp_ng_ml": "john smith"},
+            1,
+            "a 10-character text value, not a number",
+            True,
+        ),
+        ("no-echo-cat", {"best_response": "Иван Петров"}, 1, "an 11-character text value", True),
     ],
 )
 
@@ -803,7 +816,7 @@ def test_validate_cli(tmp_path, kind, cells, status, expect, secret):
     path = write(tmp_path, rows, header=header)
     # two cases as the real command in a subprocess (exit code and output of the process), the
     # others through the same main() in this process
-    code, output = cli(path, subprocess_=kind in ("ok", "rrn-id"))
+    code, output = cli(path, subprocess_=kind in ("ok", "rrn-id", "no-echo"))
     assert code == status, output
     assert expect in output
     for value in cells.values():

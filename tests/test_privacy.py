@@ -510,3 +510,391 @@ def test_any_generated_aadhaar_is_found_and_any_changed_digit_is_not(body, where
     assert identifier_kind(f"{number[:4]} {number[4:8]} {number[8:]}") == "aadhaar"
     changed = number[:where] + str((int(number[where]) + 3) % 10) + number[where + 1 :]
     assert identifier_kind(changed) != "aadhaar"  # Verhoeff catches every single-digit error
+
+
+# --------------------------------------------------------------------------------------------
+# Gaps found by a hostile review: names in one case and in other scripts, 7- and 8-digit
+# hospital numbers, labelled record numbers, national ids of Singapore, Malaysia, Hong Kong,
+# Chile and Mexico, full-width digits and invisible characters, column names in other
+# languages, and type errors that echoed the offending cell. Check digits are computed here
+# by independent implementations from the published algorithms.
+# --------------------------------------------------------------------------------------------
+def nric(prefix: str, digits: str) -> str:
+    """Singapore NRIC/FIN with its check letter (ICA's weights 2 7 6 5 4 3 2; offsets 4 for
+    T and G, 3 for M; the M series reads its table from the other end)."""
+    total = sum(int(d) * w for d, w in zip(digits, [2, 7, 6, 5, 4, 3, 2], strict=True))
+    total += 4 if prefix in "TG" else 3 if prefix == "M" else 0
+    if prefix in "ST":
+        return prefix + digits + "JZIHGFEDCBA"[total % 11]
+    if prefix in "FG":
+        return prefix + digits + "XWUTRQPNMLK"[total % 11]
+    return prefix + digits + "KLJNPQRTUWX"[10 - total % 11]
+
+
+def hkid(letters: str, digits: str) -> str:
+    """Hong Kong identity card number with its check digit (a space counts 36, A-Z 10-35;
+    weights 9 down to 2; 11 minus the remainder, 10 written A)."""
+    values = [36] * (2 - len(letters)) + [10 + ord(c) - ord("A") for c in letters]
+    values += [int(d) for d in digits]
+    check = -sum(v * w for v, w in zip(values, range(9, 1, -1), strict=True)) % 11
+    return f"{letters}{digits}({'A' if check == 10 else check})"
+
+
+def rut(number: int) -> str:
+    """Chilean RUT with dots and its modulo-11 check digit (weights 2-7 from the right)."""
+    digits = str(number)
+    total = sum(int(d) * (2 + i % 6) for i, d in enumerate(reversed(digits)))
+    check = {10: "K", 11: "0"}.get(11 - total % 11, str(11 - total % 11))
+    return f"{number:,}".replace(",", ".") + "-" + check
+
+
+def test_id_generators_reproduce_published_examples():
+    assert nric("S", "1234567") == "S1234567D"  # the format's usual example
+    assert nric("T", "1234567") == "T1234567J"
+    assert nric("F", "1234567") == "F1234567N"
+    assert nric("G", "1234567") == "G1234567X"
+    assert nric("M", "1234567") == "M1234567K"
+    assert rut(12345678) == "12.345.678-5"
+    assert hkid("A", "123456") == "A123456(3)"
+
+
+def _in_extra_column(tmp_path, value, column="note"):
+    return problems_of(with_column(tmp_path, column, ["", value, "", ""]))
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("john smith", "personal names"),
+        ("JOHN SMITH", "personal names"),
+        ("smith, john", "personal names"),
+        ("maria garcia lopez", "personal names"),
+        ("NGUYEN VAN AN", "personal names"),
+        ("Иван Петров", "personal names"),
+        ("ИВАНОВ ИВАН ИВАНОВИЧ", "personal names"),
+        ("сидоров игорь петрович", "personal names"),  # a patronymic, whatever the names
+        ("Петров И. С.", "personal names"),
+        ("Smith J.", "personal names"),
+        ("Κώστας Παπαδόπουλος", "personal names"),
+        ("محمد علي", "Arabic-script text"),
+        ("فاطمه رضایی", "Arabic-script text"),  # Persian
+        ("עמית כהן", "Hebrew text"),
+    ],
+)
+def test_names_in_one_case_and_in_other_scripts_are_refused(tmp_path, value, what):
+    message, problems = _in_extra_column(tmp_path, value)
+    assert f"column note: looks like a direct identifier (its values contain {what}" in message
+    assert value not in message and value.split()[-1] not in message
+    assert [p.code for p in problems] == ["identifier"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "lost to follow up",
+        "tolerated well",
+        "hbv related",
+        "alcoholic cirrhosis",
+        "refused further treatment",
+        "park classification",  # an eponym is no name
+        "Kim et al",
+        "BCLC C.",
+        "Hepatitis B.",
+        "mild ascites",
+        "Стабильное течение",  # sentence case Russian: not every word capitalised
+    ],
+)
+def test_short_phrases_in_one_case_are_not_names(value):
+    frame = pd.DataFrame({"patient_id": ["P001", "P002"], "note": [value, ""]})
+    assert find_identifiers(frame) == []
+
+
+@pytest.mark.parametrize("value", ["1234567", "12345678", "0012345", "１２３４５６７"])
+def test_seven_and_eight_digit_hospital_numbers_are_refused_in_free_columns(tmp_path, value):
+    message, problems = _in_extra_column(tmp_path, value)
+    assert (
+        "column note: looks like a direct identifier (its values contain hospital registration"
+        in message
+    )
+    assert value not in message
+    assert [p.code for p in problems] == ["identifier"]
+
+
+def test_a_column_of_measurements_keeps_its_seven_digit_values(tmp_path):
+    """HBV DNA in IU/mL among other values is a measurement, not a hospital number; a column of
+    nothing but 7- and 8-digit numbers is a register of them; a leading zero never measures."""
+    from analysis.cohort import load_cohort
+
+    path = with_column(tmp_path, "hbv_dna_iu_ml", ["1234567", "350", "2.1e4", ""])
+    assert load_cohort(path)["hbv_dna_iu_ml"].tolist()[0] == "1234567"
+    (tmp_path / "cohort.csv").unlink()
+    message, _ = problems_of(with_column(tmp_path, "ref", ["1234567", "2345678", "", "34567890"]))
+    assert "column ref: looks like a direct identifier" in message and "3 rows" in message
+    (tmp_path / "cohort.csv").unlink()
+    message, _ = problems_of(with_column(tmp_path, "lab", ["0123456", "350", "2.1", "12"]))
+    assert "column lab: looks like a direct identifier" in message
+
+
+def test_seven_digit_values_of_the_books_number_columns_are_measurements(tmp_path):
+    """AFP of 1,234,567 ng/mL is high but a number (its physiological bound is 10⁷)."""
+    from test_cohort import broken
+
+    from analysis.cohort import load_cohort
+
+    cohort = load_cohort(broken(tmp_path, line3={"afp_ng_ml": "1234567", "pivka2": "7654321"}))
+    assert cohort["afp_ng_ml"].iloc[1] == 1234567
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "MRN1234567",
+        "MRN: 123456",
+        "mrn-00123",
+        "HN 654321",
+        "Hosp. No. 123456",
+        "hospital number 0012345",
+        "chart # 45678",
+        "Pt#98765",
+        "Nº historia 12345",
+        "transferred, MRN 7654321, on day 3",
+    ],
+)
+def test_labelled_record_numbers_are_refused(tmp_path, value):
+    message, _ = _in_extra_column(tmp_path, value)
+    assert "its values contain record numbers named in the cell" in message
+    assert value not in message
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["case 3", "Case no. 12", "cycle no 3", "AFP 12345", "HN0042", "NCT01234567", "ID 12345",
+     "pt 12.5 sec", "dose no. 2"],
+)  # fmt: skip
+def test_clinical_text_with_numbers_is_no_record_number(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("S1234567D", "Singapore NRIC/FIN numbers"),
+        (nric("T", "0312345"), "Singapore NRIC/FIN numbers"),
+        (nric("F", "9876543"), "Singapore NRIC/FIN numbers"),
+        (nric("G", "2468013"), "Singapore NRIC/FIN numbers"),
+        (nric("M", "5550123"), "Singapore NRIC/FIN numbers"),
+        ("880101-14-5678", "Malaysian identity card numbers"),
+        ("920315 08 1234", "Malaysian identity card numbers"),
+        ("A123456(7)", "Hong Kong identity card numbers"),  # in parentheses: any check digit
+        (hkid("XY", "987654"), "Hong Kong identity card numbers"),
+        (hkid("A", "123456").replace("(", "").replace(")", ""), "Hong Kong identity card numbers"),
+        ("12.345.678-5", "Chilean RUT numbers"),
+        (rut(7654321), "Chilean RUT numbers"),
+        (rut(20111222).replace(".", ""), "Chilean RUT numbers"),
+        ("GODE561231HDFRRN09", "Mexican CURP codes"),
+        ("BADD110313HCMLNS09", "Mexican CURP codes"),
+    ],
+)
+def test_national_ids_of_more_countries_are_refused(tmp_path, value, what):
+    message, problems = _in_extra_column(tmp_path, value)
+    assert f"its values contain {what}" in message
+    assert value not in message
+    assert [p.code for p in problems] == ["identifier"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "S1234567A",  # check letter wrong
+        "M1234567X",
+        "A1234567",  # a bare HKID needs its check digit (A123456(3))
+        "12.345.678-4",  # RUT check digit wrong
+        "881301-14-5678",  # month 13: no MyKad
+        "GODE561231HZZRRN09",  # ZZ is no Mexican state
+    ],
+)
+def test_id_shapes_that_fail_their_check_are_not_those_ids(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value) not in ("nric", "hkid", "rut", "mykad", "curp")
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("８５０１０１－１２３４５６７", "resident registration numbers"),  # full-width
+        ("850101\u00a01234567", "resident registration numbers"),  # no-break space
+        ("850101-12\u200b34567", "resident registration numbers"),  # zero-width space
+        ("٨٥٠١٠١-١٢٣٤٥٦٧", "resident registration numbers"),  # Arabic-Indic digits
+        ("850101–1234567", "resident registration numbers"),  # en dash
+        ("ｓｏｍｅｏｎｅ＠ｅｘａｍｐｌｅ．ｏｒｇ", "e-mail addresses"),
+        ("０１０-１２３４-５６７８", "phone numbers"),
+        ("Ｓ１２３４５６７Ｄ", "Singapore NRIC/FIN numbers"),
+        ("jo\u200bhn sm\u200bith", "personal names"),
+    ],
+)
+def test_unicode_disguises_are_normalised_before_matching(tmp_path, value, what):
+    message, _ = _in_extra_column(tmp_path, value)
+    assert f"its values contain {what}" in message
+    assert value not in message
+
+
+@pytest.mark.parametrize(
+    ("column", "why"),
+    [
+        ("ФИО", "a person's name"),
+        ("Ф.И.О.", "a person's name"),
+        ("Имя", "a person's name"),
+        ("Фамилия", "a person's name"),
+        ("Отчество", "a person's name"),
+        ("Nombre", "a person's name"),
+        ("Nombre y apellidos", "a person's name"),
+        ("Nazwisko", "a person's name"),
+        ("Όνομα", "a person's name"),
+        ("الاسم", "a person's name"),
+        ("姓名", "a person's name"),
+        ("Fecha de nacimiento", "a birth date"),
+        ("F. nac.", "a birth date"),
+        ("Data de nascimento", "a birth date"),
+        ("Data di nascita", "a birth date"),
+        ("Date de naissance", "a birth date"),
+        ("Geboortedatum", "a birth date"),
+        ("Geb.-Datum", "a birth date"),
+        ("Fødselsdato", "a birth date"),
+        ("Doğum tarihi", "a birth date"),
+        ("Дата рождения", "a birth date"),
+        ("تاريخ الميلاد", "a birth date"),
+        ("出生日期", "a birth date"),
+        ("Date of birth", "a birth date"),
+        ("DateOfBirth", "a birth date"),
+        ("Birth_Date", "a birth date"),
+        ("DOB (dd/mm/yyyy)", "a birth date"),
+        ("bdate", "a birth date"),
+        ("NRIC", "a national identity, passport or licence number"),
+        ("NRIC/FIN", "a national identity, passport or licence number"),
+        ("MyKad", "a national identity, passport or licence number"),
+        ("IC No", "a national identity, passport or licence number"),
+        ("HKID", "a national identity, passport or licence number"),
+        ("RUT", "a national identity, passport or licence number"),
+        ("CURP", "a national identity, passport or licence number"),
+        ("Cédula", "a national identity, passport or licence number"),
+        ("NSS", "a national identity, passport or licence number"),
+        ("СНИЛС", "a national identity, passport or licence number"),
+        ("Паспорт", "a national identity, passport or licence number"),
+        ("MRN", "a hospital, case or registration number"),
+        ("NHC", "a hospital, case or registration number"),
+        ("Nº historia", "a hospital, case or registration number"),
+        ("Historia clínica", "a hospital, case or registration number"),
+        ("No. expediente", "a hospital, case or registration number"),
+        ("Prontuário", "a hospital, case or registration number"),
+        ("Номер истории болезни", "a hospital, case or registration number"),
+        ("住院号", "a hospital, case or registration number"),
+        ("Dirección", "an address"),
+        ("Адрес", "an address"),
+        ("Teléfono", "a phone number"),
+        ("Celular", "a phone number"),
+        ("Телефон", "a phone number"),
+        ("Correo electrónico", "an e-mail address"),
+        ("Fecha de ingreso", "a calendar date"),
+    ],
+)
+def test_identifier_column_names_in_other_languages_are_refused(tmp_path, column, why):
+    message, problems = problems_of(with_column(tmp_path, column, ["x"] * 4))
+    assert (
+        f"column {column}: looks like a direct identifier ({why}, by its name); refused" in message
+    )
+    assert [p.code for p in problems] == ["identifier"]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        "Edad", "Sexo", "Возраст", "Пол", "etiology", "hbv_dna", "historia_familiar", "rutina",
+        "полисегментарный", "nascent", "run", "cp_class", "ic50", "hp_positive", "dn_ratio",
+        "fin_status", "cns_mets", "dobutamine", "Lee index", "Park classification", "Kim score",
+    ],
+)  # fmt: skip
+def test_clinical_column_names_in_other_languages_pass(column):
+    from analysis.privacy import _header_is_name, _name_reason, identifier_kind
+
+    assert _name_reason(column) is None
+    assert not _header_is_name(column)
+    assert identifier_kind(column, names=False) is None
+
+
+def test_a_header_that_is_a_name_is_refused_masked(tmp_path):
+    """A file without its header line reads the first patient's row as the header."""
+    message, _ = problems_of(with_column(tmp_path, "JOHN SMITH", ["x"] * 4))
+    assert "column JO** *****: the column name itself contains personal names; refused" in message
+    assert "JOHN" not in message and "SMITH" not in message
+
+
+def test_a_duplicated_header_that_is_an_identifier_is_masked(tmp_path):
+    rows = [{**r, "850101-1234567": "x"} for r in valid_rows()]
+    path = write(tmp_path, rows, header=[*HEADER, "850101-1234567", "850101-1234567"])
+    message, _ = problems_of(path)
+    assert "850101-1234567" not in message and "85****-*******" in message
+
+
+# -- messages of type and category errors: the value only when it cannot be an identifier ----
+@pytest.mark.parametrize(
+    ("cells", "shown", "secret"),
+    [
+        ({"best_response": "john smith"}, "line 3 (patient_id P002): a 10-character text value", "john"),
+        ({"sex": "JOHN SMITH"}, "line 3 (patient_id P002): a 10-character text value", "JOHN"),
+        ({"afp_ng_ml": "john smith"}, "a 10-character text value, not a number", "john"),
+        ({"afp_ng_ml": "Иван Петров"}, "an 11-character text value, not a number", "Иван"),
+        ({"age_years": "abc"}, "a 3-character text value, not a whole number", "abc"),
+        ({"os_event": "JS"}, "a 2-character text value, not 0 or 1", "JS"),  # initials
+        ({"ascites": "smith"}, "a 5-character text value", "smith"),  # a surname alone
+        ({"sex": "1234567"}, "a 7-digit number", "1234567"),
+        ({"age_years": "1234567"}, "must be integer from 18 to 110 — 1 row: line 3 (patient_id P002): a 7-digit number", "1234567"),
+        ({"os_event": "12345678"}, "must be 0 or 1 — 1 row: line 3 (patient_id P002): an 8-digit number", "12345678"),
+        ({"tumor_number": "1234567.5"}, "a 9-character number, not a whole number", "1234567"),
+        ({"pvtt": "S1234567D"}, "a 9-character text value", "S1234567D"),
+    ],
+)  # fmt: skip
+def test_type_errors_describe_a_value_that_could_be_an_identifier(tmp_path, cells, shown, secret):
+    from test_cohort import broken
+
+    message, _ = problems_of(broken(tmp_path, line3=cells))
+    assert shown in message
+    assert secret not in message
+
+
+@pytest.mark.parametrize(
+    ("cells", "shown"),
+    [
+        ({"pvtt": "Vp5"}, "'Vp5'"),
+        ({"pvtt": "VP3"}, "'VP3'"),
+        ({"sex": "male"}, "'male'"),
+        ({"sex": "X"}, "'X'"),
+        ({"ascites": "moderat"}, "'moderat'"),  # a letter away from "moderate"
+        ({"encephalopathy": "grade5-6"}, "'grade5-6'"),
+        ({"albumin_g_dl": "3,8"}, "'3,8'"),
+        ({"crp_mg_l": "<0.1"}, "'<0.1'"),
+        ({"afp_ng_ml": "high"}, "'high'"),
+        ({"age_years": "61.5"}, "'61.5'"),
+        ({"os_event": "yes"}, "'yes'"),
+        ({"bilirubin_mg_dl": "1.2 mg/dL"}, "'1.2 mg/dL'"),
+        ({"ast_u_l": "1234567"}, "1.23457e+06"),  # a measurement, shown as the number it is
+    ],
+)
+def test_type_errors_show_a_value_that_cannot_be_an_identifier(tmp_path, cells, shown):
+    from test_cohort import broken
+
+    message, _ = problems_of(broken(tmp_path, line3=cells))
+    assert f"(patient_id P002): {shown}" in message
+
+
+def test_echoable_and_shown_cell():
+    from analysis.privacy import echoable, shown_cell
+
+    for value in ("12.5", "-3", "1e3", "1_200", "inf", "n/a", "?", "<5", "≥ 10", "12 mg/dL", "5%"):
+        assert echoable(value), value
+    for value in ("john smith", "Smith", "JS", "1234567", "12 Main", "MRN 12345", "x" * 30, "a\nb"):
+        assert not echoable(value), value
+    assert shown_cell("0x1F", expected="not a number") == "a 4-character text value, not a number"
+    assert shown_cell("grade3", allowed=["none", "grade1-2"]) == "a 6-character text value"
