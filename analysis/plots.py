@@ -2,7 +2,8 @@
 
 House style: :data:`analysis.book.PALETTE` colours, lower-case axis labels with units, no titles
 (the chapter's caption is the title). Every function returns the :class:`matplotlib.figure.Figure`
-so that chapters can hand it to :func:`analysis.book.glue_figure`.
+so that chapters can hand it to :func:`analysis.book.glue_figure`. Figures of several panels stack
+them in one column :data:`STACK_WIDTH` wide, so that their text stays readable on a phone.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 from scipy import special
 
 from analysis.book import PALETTE
+from analysis.formatting import number
 from analysis.survival import as_arrays, kaplan_meier
 
 __all__ = [
@@ -26,8 +28,12 @@ __all__ = [
     "response_plot",
     "skewed_labs_plot",
     "dot_histogram",
+    "km_panels",
+    "histogram_panels",
+    "dose_bsa_plot",
     "RISK_TABLE_LABEL",
     "RESPONSE_CATEGORIES",
+    "STACK_WIDTH",
 ]
 
 #: ``Axes.get_label()`` of the number-at-risk table under a KM plot (tests and chapters find it).
@@ -805,5 +811,219 @@ def dot_histogram(
         loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, fontsize=10,
         borderaxespad=0.2,
     )  # fmt: skip
+    fig.tight_layout()
+    return fig
+
+
+#: Width (inches) of the stacked-panel figures below. A phone shows a figure 342 CSS px wide, so
+#: the 150-dpi PNG of a 4.8-inch figure (about 700 px) shrinks by ~0.49: 11-pt tick labels are
+#: ~11 CSS px there (6.4 inches: ~8 px; a 9.6-inch row of three panels: ~5 px), and at 480 px on
+#: a desktop they are ~15 px. tests/test_figures_phone.py measures them.
+STACK_WIDTH = 4.8
+
+
+def _stacked_axes(n: int, panel_height: float, *, sharex: bool = False):
+    """A figure :data:`STACK_WIDTH` wide with ``n`` panels one above the other."""
+    fig, axes = plt.subplots(
+        n, 1, figsize=(STACK_WIDTH, panel_height * n), sharex=sharex, squeeze=False
+    )
+    return fig, list(axes[:, 0])
+
+
+def _panel_name(ax, text: str, *, x: float = 0.98, ha: str = "right") -> None:
+    """Name a panel in its top corner (the caption, not a title, says what the figure shows)."""
+    ax.text(x, 0.95, text, transform=ax.transAxes, ha=ha, va="top", fontsize=11)
+
+
+def km_panels(
+    panels: Mapping[str, tuple],
+    *,
+    xlabel: str = "months since start of HAIC",
+    ylabel: str = "survival probability",
+    panel_height: float = 2.4,
+):
+    """Kaplan-Meier curves of several endpoints, one panel each, stacked on one time axis.
+
+    Each panel draws the curve as a step function (no band), a dotted line at 0.5 and, when
+    given, a dashed vertical line at a marked time (e.g. the published median, where a
+    calibrated curve should cross 0.5).
+
+    Parameters
+    ----------
+    panels : mapping
+        ``{endpoint name: (durations, events, marked time or None)}``, top panel first; the
+        name is written in the panel's top right corner.
+    xlabel, ylabel : str
+        Lower-case axis labels (the x label under the bottom panel only).
+    panel_height : float
+        Each panel's height in inches (the width is :data:`STACK_WIDTH`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes per panel, top to bottom, each with ``get_label()`` equal to its name; its
+        first line is the curve, from time 0 to the longest follow-up.
+
+    Examples
+    --------
+    Overall survival of five patients (one censored at 6 months), median marked at 7 months:
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig = km_panels({"overall survival": ([2, 4, 6, 7, 9], [1, 1, 0, 1, 1], 7.0),
+    ...                  "progression-free survival": ([1, 2, 3, 5, 6], [1, 1, 1, 1, 0], None)})
+    >>> [ax.get_label() for ax in fig.axes]
+    ['overall survival', 'progression-free survival']
+    >>> curve = fig.axes[0].lines[0]
+    >>> curve.get_xdata().tolist(), [round(float(s), 3) for s in curve.get_ydata()]
+    ([0.0, 2.0, 4.0, 7.0, 9.0], [1.0, 0.8, 0.6, 0.3, 0.0])
+    >>> plt.close(fig)
+    """
+    if not panels:
+        return note_figure("No endpoint to draw.")
+    fig, axes = _stacked_axes(len(panels), panel_height, sharex=True)
+    for ax, (name, (durations, events, marked)) in zip(axes, panels.items(), strict=True):
+        t, e = as_arrays(durations, events)
+        times, surv, _, _ = _step_curve(t, e, 0.05, "log")
+        ax.set_label(name)
+        ax.step(times, surv, where="post", color=PALETTE[0], lw=1.6)
+        ax.axhline(0.5, linestyle=":", color="0.6")
+        if marked is not None:
+            ax.axvline(float(marked), linestyle="--", color="0.4")
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_ylabel(ylabel)
+        _panel_name(ax, name)
+    axes[-1].set_xlabel(xlabel)
+    fig.tight_layout()
+    return fig
+
+
+def histogram_panels(
+    panels: Mapping[str, tuple],
+    *,
+    ylabel: str = "patients",
+    bins: int = 25,
+    panel_height: float = 1.9,
+):
+    """Histograms of several variables, one panel each, stacked, with a marked value on each.
+
+    Parameters
+    ----------
+    panels : mapping
+        ``{x label with unit: (values, marked value or None)}``, top panel first. Missing values
+        are left out; the marked value (e.g. the published mean) is a dashed vertical line.
+    ylabel : str
+        The count axis' label.
+    bins : int
+        Bins of each histogram.
+    panel_height : float
+        Each panel's height in inches (the width is :data:`STACK_WIDTH`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes per panel, top to bottom, each with ``get_label()`` equal to its x label; a
+        :func:`note_figure` when no panel has a value.
+
+    Examples
+    --------
+    Five CRP values in two bins (three from 1 to 2 mg/L, two from 2 to 3), mean 2.6 marked:
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig = histogram_panels({"CRP (mg/L)": ([1.0, 1.5, 1.8, 2.5, float("nan"), 3.0], 2.6)}, bins=2)
+    >>> ax = fig.axes[0]
+    >>> ax.get_label(), [int(p.get_height()) for p in ax.patches], float(ax.lines[0].get_xdata()[0])
+    ('CRP (mg/L)', [3, 2], 2.6)
+    >>> plt.close(fig)
+    """
+    drawn = {}
+    for label, (values, marked) in panels.items():
+        x = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(float)
+        if x.size:
+            drawn[label] = (x, marked)
+    if not drawn:
+        return note_figure("No values to draw.")
+    fig, axes = _stacked_axes(len(drawn), panel_height)
+    for ax, (label, (x, marked)) in zip(axes, drawn.items(), strict=True):
+        ax.set_label(label)
+        ax.hist(x, bins=bins, color=PALETTE[0])
+        if marked is not None:
+            ax.axvline(float(marked), linestyle="--", color=PALETTE[1])
+        ax.set_xlabel(label)
+        ax.set_ylabel(ylabel)
+        ax.grid(axis="x", visible=False)
+    fig.tight_layout()
+    return fig
+
+
+def dose_bsa_plot(
+    doses: Mapping[str, float],
+    cap: float,
+    *,
+    patients: Mapping[str, float] | None = None,
+    cohort_bsa: Sequence[float] = (),
+    bsa_range: tuple[float, float] = (1.2, 2.6),
+):
+    """Dose against body-surface area, full and with the BSA capped: one panel per drug, stacked.
+
+    Parameters
+    ----------
+    doses : mapping
+        ``{drug: dose in mg/m²}``, top panel first; the drug's name is written in its panel.
+    cap : float
+        The BSA cap (m²): the capped dose is ``dose * min(BSA, cap)``; a vertical line marks it.
+    patients : mapping, optional
+        ``{label: BSA}`` of at most five worked patients, marked on the full-dose line (circle,
+        square, triangle, diamond, inverted triangle, in order) and named in the legend.
+    cohort_bsa : sequence of float
+        A cohort's BSA values, drawn as ticks along the bottom of each panel.
+    bsa_range : (float, float)
+        The BSA axis (m²).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes per drug, top to bottom, each with ``get_label()`` equal to the drug; its first
+        line is the full dose, its second the capped dose. The legend is above the top panel.
+
+    Examples
+    --------
+    Cisplatin 60 mg/m² capped at 2.0 m²: a patient of 2.2 m² gets 132 mg in full, 120 mg capped:
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig = dose_bsa_plot({"cisplatin": 60.0}, 2.0, patients={"large patient": 2.2})
+    >>> full, capped = fig.axes[0].lines[:2]
+    >>> float(np.interp(2.2, full.get_xdata(), full.get_ydata()))
+    132.0
+    >>> float(np.interp(2.2, capped.get_xdata(), capped.get_ydata()))
+    120.0
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['full BSA', 'capped at 2.0 m²', 'large patient']
+    >>> plt.close(fig)
+    """
+    if not doses:
+        return note_figure("No drug to draw.")
+    markers = "os^Dv"
+    if len(patients or {}) > len(markers):
+        raise ValueError(f"patients: at most {len(markers)} can be marked, got {len(patients)}")
+    grid = np.linspace(bsa_range[0], bsa_range[1], 141)
+    cohort_bsa = np.asarray(cohort_bsa, dtype=float)
+    fig, axes = _stacked_axes(len(doses), 1.9, sharex=True)
+    for ax, (drug, per_m2) in zip(axes, doses.items(), strict=True):
+        ax.set_label(drug)
+        ax.plot(grid, per_m2 * grid, color=PALETTE[0], label="full BSA")
+        capped = per_m2 * np.minimum(grid, cap)
+        ax.plot(grid, capped, color=PALETTE[1], ls="--", label=f"capped at {number(cap, 1)} m²")
+        ax.axvline(cap, color="0.4", lw=0.8)
+        for (label, value), marker in zip((patients or {}).items(), markers, strict=False):
+            ax.plot(value, per_m2 * value, marker, color=PALETTE[2], ms=7, label=label)
+        rug = np.full(cohort_bsa.size, per_m2 * bsa_range[0])  # the cohort along the bottom
+        ax.plot(cohort_bsa, rug, "|", color="0.5", ms=8, alpha=0.6)
+        ax.set_ylim(bottom=per_m2 * bsa_range[0] * 0.96)
+        ax.set_ylabel("dose (mg)")
+        _panel_name(ax, drug, x=0.02, ha="left")
+    axes[-1].set_xlabel("body-surface area (m²)")
+    axes[0].legend(
+        loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, borderaxespad=0.2
+    )
     fig.tight_layout()
     return fig

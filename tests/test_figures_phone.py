@@ -1,4 +1,6 @@
-"""Kaplan-Meier figures stay readable on a phone: number-at-risk text >= 10 CSS px at 390 px.
+"""Figures stay readable on a phone: number-at-risk text of the Kaplan-Meier figures >= 10 CSS px
+at 390 px, and every text (ticks, axis labels, panel names, legends) of the chapters' figures of
+several panels (Figures 1.2, 1.3 and 3.1) >= 9 CSS px.
 
 On a 390-px phone the book's figures are shown 342 CSS px wide (measured in Chromium on the
 built book); a PNG saved as ``analysis.book`` saves it (150 dpi, tight bounding box) is scaled
@@ -14,18 +16,34 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from analysis.plots import RISK_TABLE_LABEL, km_plot  # noqa: E402
+from analysis import book, labels, published  # noqa: E402
+from analysis.clinical import ECF_REGIMEN, bsa  # noqa: E402
+from analysis.cohort import load_cohort  # noqa: E402
+from analysis.plots import (  # noqa: E402
+    RISK_TABLE_LABEL,
+    dose_bsa_plot,
+    histogram_panels,
+    km_panels,
+    km_plot,
+)
 
 PHONE_FIGURE_PX = 342
 DPI = 150
 
 
-def _css_px_of_at_risk_text(fig) -> float:
+def _png_width(fig) -> int:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
-    width = Image.open(io.BytesIO(buf.getvalue())).size[0]
+    return Image.open(io.BytesIO(buf.getvalue())).size[0]
+
+
+def _css_px_of_at_risk_text(fig) -> float:
+    width = _png_width(fig)
     table = next(ax for ax in fig.axes if ax.get_label() == RISK_TABLE_LABEL)
     numbers = [t for t in table.texts if t.get_text().isdigit()]
     assert numbers, "no number-at-risk text found"
@@ -60,3 +78,66 @@ def test_two_group_at_risk_text_is_readable_on_a_phone():
         at_risk_times=np.arange(0, 49, 6),
     )
     assert _css_px_of_at_risk_text(fig) >= 10
+
+
+# --- the chapters' figures of several panels, drawn by the calls the chapters make, in the
+# book's house style (book.setup(), as every chapter's preamble) on the book's cohort
+
+
+@pytest.fixture
+def house_style():
+    with matplotlib.rc_context(), pd.option_context("display.max_rows", 60):
+        book.setup()
+        yield
+
+
+def _smallest_text_css_px(fig) -> tuple[float, str]:
+    """The smallest text of ``fig`` on a phone, in CSS px, and what it says."""
+    fig.canvas.draw()
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert texts, "no text found"
+    smallest = min(texts, key=lambda t: t.get_fontsize())
+    px = smallest.get_fontsize() * DPI / 72 * PHONE_FIGURE_PX / _png_width(fig)
+    plt.close(fig)
+    return px, smallest.get_text()
+
+
+def _figure_1_2(cohort):  # chapters/01-data.md, fig-data-km
+    endpoints = {"overall survival": "os", "progression-free survival": "pfs"}
+    km = {
+        name: (
+            cohort[f"{w}_months"],
+            cohort[f"{w}_event"],
+            published.value(f"results.{w}_median.median"),
+        )
+        for name, w in endpoints.items()
+    }
+    return km_panels(km)
+
+
+def _figure_1_3(cohort):  # chapters/01-data.md, fig-data-labs
+    labs = {
+        labels.term_label(c): (cohort[c], published.value(f"table1.{c}.mean"))
+        for c in ("ast_u_l", "alt_u_l", "crp_mg_l")
+        if c in cohort.columns
+    }
+    return histogram_panels(labs)
+
+
+def _figure_3_1(cohort):  # chapters/03-treatment.md, fig-treat-dose-bsa (worked patients' BSA)
+    per_m2 = {
+        drug: next(a.dose_mg_m2 for a in ECF_REGIMEN if a.drug == drug and a.day == day)
+        for drug, day in [("epirubicin", 1), ("cisplatin", 2), ("5-fluorouracil", 1)]
+    }
+    measured = cohort[["height_cm", "weight_kg"]].dropna()
+    cohort_bsa = bsa(measured["height_cm"], measured["weight_kg"])
+    patients = {"small patient": 1.45, "large patient": 2.31}
+    return dose_bsa_plot(per_m2, 2.0, patients=patients, cohort_bsa=cohort_bsa)
+
+
+@pytest.mark.parametrize("draw", [_figure_1_2, _figure_1_3, _figure_3_1], ids=["1.2", "1.3", "3.1"])
+def test_multi_panel_figure_text_is_readable_on_a_phone(house_style, draw):
+    fig = draw(load_cohort(None))
+    assert len(fig.axes) >= 2  # the panels are there, stacked
+    px, text = _smallest_text_css_px(fig)
+    assert px >= 9, f"{text!r} is {px:.1f} CSS px on a phone"

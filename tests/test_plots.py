@@ -197,3 +197,75 @@ def test_skewed_labs_plot_without_points_and_without_columns():
     plt.close(fig)
     with pytest.raises(ValueError, match="kind"):
         skewed_labs_plot(cohort, {"ast_u_l": "ast (U/L)"}, published={"ast_u_l": ("mode", 1)})
+
+
+def test_stacked_panel_figures_are_one_column_of_phone_width():
+    from analysis.plots import STACK_WIDTH, dose_bsa_plot, histogram_panels, km_panels
+
+    figs = [
+        km_panels({"os": (TIMES[:5], EVENTS[:5], None), "pfs": (TIMES[5:], EVENTS[5:], None)}),
+        histogram_panels({"a (U/L)": ([1, 2, 3], None), "b (U/L)": ([4, 5], 4.5)}),
+        dose_bsa_plot({"epirubicin": 35.0, "cisplatin": 60.0}, 2.0),
+    ]
+    for fig in figs:
+        columns = {round(ax.get_position().x0, 3) for ax in fig.axes}
+        assert len(fig.axes) == 2 and len(columns) == 1  # one above the other
+        assert fig.get_figwidth() == STACK_WIDTH
+        assert all(ax.get_title() == "" for ax in fig.axes) and fig._suptitle is None
+        plt.close(fig)
+
+
+def test_km_panels_curve_is_the_hand_km_and_marks_the_median():
+    from analysis.plots import km_panels
+
+    # group A: times 1, 3(c), 4, 7, 12(c): S = 0.8 at 1, 0.8 * 2/3 at 4, 0.8 * 2/3 * 1/2 at 7
+    fig = km_panels({"overall survival": (TIMES[:5], EVENTS[:5], 5.5)})
+    ax = fig.axes[0]
+    curve = ax.lines[0]
+    assert list(curve.get_xdata()) == [0, 1, 4, 7, 12]
+    assert list(curve.get_ydata()) == pytest.approx([1, 0.8, 0.8 * 2 / 3, 0.8 / 3, 0.8 / 3])
+    vertical = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    assert [float(ln.get_xdata()[0]) for ln in vertical] == [5.5]
+    assert ax.get_xlabel() == "months since start of HAIC"
+    assert [t.get_text() for t in ax.texts] == ["overall survival"]
+    plt.close(fig)
+    fig = km_panels({})  # nothing to draw: a note
+    assert fig.axes[0].texts[0].get_text() == "No endpoint to draw."
+    plt.close(fig)
+    with pytest.raises(ValueError, match="durations"):
+        km_panels({"os": ([1, -2], [1, 1], None)})
+
+
+def test_histogram_panels_counts_and_skips_empty_panels():
+    from analysis.plots import histogram_panels
+
+    fig = histogram_panels(
+        {"AST (U/L)": ([10, 20, 30, None, 40], 25.0), "ALT (U/L)": ([None, None], 1.0)}, bins=2
+    )
+    assert [ax.get_label() for ax in fig.axes] == ["AST (U/L)"]  # ALT: no value, skipped
+    assert [int(p.get_height()) for p in fig.axes[0].patches] == [2, 2]  # 10-25, 25-40
+    plt.close(fig)
+    fig = histogram_panels({"ALT (U/L)": ([], None)})
+    assert fig.axes[0].texts[0].get_text() == "No values to draw."
+    plt.close(fig)
+
+
+def test_dose_bsa_plot_hand_computed_doses_and_marks():
+    from analysis.plots import dose_bsa_plot
+
+    # 5-FU 500 mg/m², cap 2.0 m²: at 2.4 m² full 1200 mg, capped 1000 mg; a 1.5-m² patient: 750 mg
+    fig = dose_bsa_plot(
+        {"5-fluorouracil": 500.0}, 2.0, patients={"small": 1.5}, cohort_bsa=[1.6, 1.9, 2.2]
+    )
+    ax = fig.axes[0]
+    full, capped, cap_line, small, rug = ax.lines
+    assert np.interp(2.4, full.get_xdata(), full.get_ydata()) == pytest.approx(1200.0)
+    assert np.interp(2.4, capped.get_xdata(), capped.get_ydata()) == pytest.approx(1000.0)
+    assert np.interp(1.5, capped.get_xdata(), capped.get_ydata()) == pytest.approx(750.0)
+    assert list(cap_line.get_xdata()) == [2.0, 2.0]
+    assert (small.get_marker(), float(small.get_ydata()[0])) == ("o", 750.0)
+    assert list(rug.get_xdata()) == [1.6, 1.9, 2.2]
+    assert ax.get_xlabel() == "body-surface area (m²)" and ax.get_ylabel() == "dose (mg)"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="patients: at most 5"):
+        dose_bsa_plot({"cisplatin": 60.0}, 2.0, patients={str(i): 1.5 for i in range(6)})
