@@ -624,3 +624,25 @@ def test_index_pages_fit_a_phone(browser, server, outside_requests, name):
         context.close()
     assert width[0] <= 390, f"{name}: laid out {width[0]} px wide, zoomed out"
     assert width[1] - width[0] <= 2, f"{name}: {width[1] - width[0]} px wider than a phone"
+
+
+def test_api_reference_is_split_per_module(built):
+    """The API reference was one 2 MB page (461 objects: a phone downloaded all of it to read
+    one function); it is one page per module, none above 300 KB, plus a short index page."""
+    index = HTML / "book" / "api.html"
+    modules = sorted((HTML / "book" / "api").glob("*.html"))
+    assert index.stat().st_size <= 60_000, f"api.html: {index.stat().st_size / 1e3:.0f} KB"
+    assert len(modules) >= 20
+    heavy = {p.name: p.stat().st_size for p in modules if p.stat().st_size > 300_000}
+    assert not heavy, f"API pages above 300 KB: {heavy}"
+    links = {a["href"] for a in _soup(index.resolve()).select("article a[href]")}
+    assert {f"api/{p.name}" for p in modules} <= links, "the index links every module page"
+
+
+def test_each_page_prints_to_its_own_pdf():
+    """``make pdf`` writes one PDF per page and ``book.pdf``: no two pages share a file name
+    (the API page ``book/api/book`` once printed to ``book.pdf``, then lost to the whole book)."""
+    pdf = _pdf_tool()
+    names = [pdf.pdf_name(p) for p in pdf.toc_pages()]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+    assert "book.pdf" not in names
