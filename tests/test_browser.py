@@ -494,3 +494,155 @@ def test_no_page_shows_where_the_book_was_built(built):
             text = p.read_text(encoding="utf-8", errors="replace")
             leaks += [f"{p.relative_to(HTML)}: {n}" for n in needles if n in text]
     assert not leaks, f"built files naming the build machine's paths: {leaks[:5]}"
+
+
+# ------------------------------------------------------- tables on a phone and on paper (issue 34)
+#: every number in a table cell, as a reader sees it: 0.003, 1,075, 91.5, −0.3 (a range's two
+#: ends are two numbers: "1.112–6.396" may wrap after the dash, neither number may break)
+_NUMBERS_BROKEN_JS = r"""
+() => {
+  document.querySelectorAll('article details').forEach(d => { d.open = true; });
+  const broken = [];
+  const walker = document.createTreeWalker(document.querySelector('article'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.closest('td, th')) continue;
+    for (const m of node.data.matchAll(/[−+-]?\d[\d.,]*\d|\d/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0)
+        .map(r => Math.round(r.top)));
+      if (tops.size > 1) broken.push(m[0]);
+    }
+  }
+  return broken;
+}
+"""
+
+
+def test_printed_tables_keep_numbers_whole_and_fit_the_page(browser, server, outside_requests):
+    """Printed (A4, the print stylesheet), no number in a table is broken across lines, and no
+    table is wider than the page. "overflow-wrap: anywhere" in the print stylesheet once let the
+    automatic table layout squeeze columns to a character: Table 7.2 printed "0.003" on three
+    lines and "Variable" as "Vari/able"."""
+    pdf = _pdf_tool()
+    context = browser.new_context(viewport={"width": pdf.PRINT_WIDTH_PX, "height": 1000})
+    pg = context.new_page()
+    pg.route("**/*", _guard(outside_requests))
+    broken, clipped = {}, {}
+    try:
+        pg.emulate_media(media="print")
+        for path in CHAPTER_PAGES:
+            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+            found = pg.evaluate(_NUMBERS_BROKEN_JS)
+            if found:
+                broken[path.stem] = found[:8]
+            wide = pg.evaluate(pdf._CLIPPED_JS, pdf.PRINT_WIDTH_PX)
+            if wide:
+                clipped[path.stem] = wide
+    finally:
+        context.close()
+    assert not broken, f"numbers broken across lines in print: {broken}"
+    assert not clipped, f"tables wider than the printed page: {clipped}"
+    assert not outside_requests
+
+
+#: at 390 px: each table cell with a sentence in it (>= 100 characters), its width in ems, and
+#: each table's box against its scrolling container
+_PHONE_TABLES_JS = r"""
+() => {
+  document.querySelectorAll('article details').forEach(d => { d.open = true; });
+  const out = {narrow: [], wider: [], stacked: 0, tallest: 0};
+  document.querySelectorAll('article table').forEach(t => {
+    if (t.classList.contains('stacked')) out.stacked += 1;
+    const cap = t.querySelector('caption .caption-number');
+    const name = cap ? cap.textContent.trim() : t.className;
+    out.tallest = Math.max(out.tallest, t.getBoundingClientRect().height);
+    t.querySelectorAll('td').forEach(td => {
+      if (td.textContent.trim().length < 100) return;
+      const em = parseFloat(getComputedStyle(td).fontSize);
+      const width = td.getBoundingClientRect().width;
+      if (width < 14 * em) out.narrow.push(`${name}: ${Math.round(width)} px (${(width / em).toFixed(1)} em)`);
+    });
+    if (t.classList.contains('stacked')) {
+      const box = t.parentElement;
+      if (t.getBoundingClientRect().width > box.clientWidth + 1) out.wider.push(name);
+    }
+  });
+  return out;
+}
+"""
+
+
+def test_phone_tables_give_sentences_a_readable_width(browser, server, outside_requests):
+    """At 390 px a cell holding a sentence (a "Reason", an "Explanation") is at least 14 em wide.
+
+    Squeezed to ~90 px (7 em) by the numeric columns, the reasons made Tables 1.2 and 7.2
+    11,000 px tall, 7.3 50,000 and 8.3 43,000 px. A table with such a column is now shown as one
+    card per row (book/_ext/book_site.py marks the column, book.js labels the cells,
+    tables.css lays them out), no wider than its container.
+    """
+    context, pg = _phone(browser, outside_requests)
+    problems, stacked = {}, 0
+    try:
+        for path in CHAPTER_PAGES:
+            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+            seen = pg.evaluate(_PHONE_TABLES_JS)
+            stacked += seen["stacked"]
+            if seen["narrow"] or seen["wider"]:
+                problems[path.stem] = seen["narrow"][:5] + seen["wider"]
+        assert not pg.problems, pg.problems
+    finally:
+        context.close()
+    assert not problems, f"sentences squeezed in tables at 390 px: {problems}"
+    assert stacked >= 5, f"only {stacked} tables shown as cards at 390 px"
+    assert not outside_requests
+
+
+def test_desktop_tables_keep_their_columns(page, server):
+    """The phone's cards are for phones: at 1366 px every table is laid out as a table."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("07"))
+    page.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+    shown = page.evaluate(
+        "Array.from(document.querySelectorAll('article table'))"
+        ".map(t => getComputedStyle(t).display)"
+    )
+    assert shown and set(shown) == {"table"}, shown
+    assert not page.problems, page.problems
+
+
+@pytest.mark.parametrize("name", ["genindex.html", "py-modindex.html"])
+def test_index_pages_fit_a_phone(browser, server, outside_requests, name):
+    """The general index (not in the tour) once laid out 531 px wide on a 390 px phone, so the
+    browser zoomed the page out: its two columns of long dotted names now stack and wrap."""
+    context, pg = _phone(browser, outside_requests)
+    try:
+        pg.goto(f"{server}/{name}", wait_until="load")
+        width = pg.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
+        assert not pg.problems, pg.problems
+    finally:
+        context.close()
+    assert width[0] <= 390, f"{name}: laid out {width[0]} px wide, zoomed out"
+    assert width[1] - width[0] <= 2, f"{name}: {width[1] - width[0]} px wider than a phone"
+
+
+def test_api_reference_is_split_per_module(built):
+    """The API reference was one 2 MB page (461 objects: a phone downloaded all of it to read
+    one function); it is one page per module, none above 300 KB, plus a short index page."""
+    index = HTML / "book" / "api.html"
+    modules = sorted((HTML / "book" / "api").glob("*.html"))
+    assert index.stat().st_size <= 60_000, f"api.html: {index.stat().st_size / 1e3:.0f} KB"
+    assert len(modules) >= 20
+    heavy = {p.name: p.stat().st_size for p in modules if p.stat().st_size > 300_000}
+    assert not heavy, f"API pages above 300 KB: {heavy}"
+    links = {a["href"] for a in _soup(index.resolve()).select("article a[href]")}
+    assert {f"api/{p.name}" for p in modules} <= links, "the index links every module page"
+
+
+def test_each_page_prints_to_its_own_pdf():
+    """``make pdf`` writes one PDF per page and ``book.pdf``: no two pages share a file name
+    (the API page ``book/api/book`` once printed to ``book.pdf``, then lost to the whole book)."""
+    pdf = _pdf_tool()
+    names = [pdf.pdf_name(p) for p in pdf.toc_pages()]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+    assert "book.pdf" not in names

@@ -1,6 +1,7 @@
 """Every public function and class has a doctested numpydoc *Examples* section.
 
-**Public** means documented on the API page, ``book/api.md``: for every module named there by an
+**Public** means documented on the API pages (``book/api.md`` and one page per module in
+``book/api/``): for every module named there by an
 ``automodule`` directive, the names autodoc renders (the module's ``__all__``; for a module without
 ``__all__``, every function and class defined in it whose name has no leading underscore) together
 with the names of the page's ``autosummary`` list for that module. Of those, functions and classes
@@ -27,7 +28,14 @@ import pytest
 from numpydoc.docscrape import ClassDoc, FunctionDoc
 
 ROOT = Path(__file__).resolve().parents[1]
-API_PAGE = ROOT / "book" / "api.md"
+API_PAGES = [ROOT / "book" / "api.md", *sorted((ROOT / "book" / "api").glob("*.md"))]
+
+
+def _api_text() -> str:
+    """The API pages' sources, one after the other."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in API_PAGES)
+
+
 CHAPTERS = ROOT / "chapters"
 _CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", flags=re.M | re.S)
 
@@ -47,7 +55,7 @@ def _autosummary(text: str, module: str) -> list[str]:
 
 def public_objects() -> dict[str, object]:
     """``{"module.name": object}`` for every public function and class, each object once."""
-    text = API_PAGE.read_text(encoding="utf-8")
+    text = _api_text()
     found: dict[str, object] = {}
     seen: set[int] = set()
     for module_name in _api_modules(text):
@@ -86,13 +94,13 @@ def _examples(obj: object) -> str:
 
 
 def test_api_page_lists_modules():
-    assert len(_api_modules(API_PAGE.read_text(encoding="utf-8"))) >= 22
+    assert len(_api_modules(_api_text())) >= 22
     assert len(PUBLIC) > 250
 
 
 def test_every_module_of_the_package_has_a_section():
     """Each ``analysis/<name>.py`` (not ``__main__``; the ``cli`` package is the command line)."""
-    documented = set(_api_modules(API_PAGE.read_text(encoding="utf-8")))
+    documented = set(_api_modules(_api_text()))
     modules = {f"analysis.{p.stem}" for p in (ROOT / "analysis").glob("*.py")} - {
         "analysis.__init__",
         "analysis.__main__",
@@ -168,3 +176,12 @@ def test_count_of_public_objects_with_examples(capsys):
             f"\n{with_examples} of {len(PUBLIC)} public functions and classes have a doctested Examples section"
         )
     assert with_examples == len(PUBLIC)
+
+
+def test_every_api_page_is_in_the_table_of_contents():
+    """A page of ``book/api/`` left out of ``_toc.yml`` would not be built
+    (``only_build_toc_files``): its module would vanish from the book without an error."""
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    listed = set(re.findall(r"file: (book/api/\w+)", toc))
+    pages = {f"book/api/{p.stem}" for p in API_PAGES[1:]}
+    assert pages and pages == listed

@@ -3,7 +3,9 @@
 ``make pdf`` runs ``python tools/pdf.py``. It needs ``_build/html`` (``make book``) and Debian's
 Chromium (``make chromium``), driven by Playwright, and writes
 
-* ``_build/pdf/<page>.pdf`` for every page in ``_toc.yml`` (``01-data.pdf``, ``intro.pdf``, …);
+* ``_build/pdf/<page>.pdf`` for every page in ``_toc.yml`` (``01-data.pdf``, ``intro.pdf``, …;
+  a page in a subfolder is named by its path there: ``book/api/clinical`` is ``api-clinical.pdf``,
+  so ``book/api/book`` does not overwrite ``book.pdf``, see :func:`pdf_name`);
 * ``_build/pdf/book.pdf``: every page in table-of-contents order, each starting on a new sheet.
 
 The print stylesheet (``book/_static/book.css``, ``@media print``) drops the sidebars, header
@@ -90,6 +92,17 @@ def toc_pages(root: Path = ROOT) -> list[str]:
         walk(part.get("chapters"))
     walk(toc.get("chapters"))
     return [p.removesuffix(".md").removesuffix(".ipynb") for p in pages]
+
+
+def pdf_name(docname: str) -> str:
+    """The file a page prints to: its name, or its path below the top folder for a page deeper
+    down (the API's module pages, ``book/api/<module>``).
+
+    >>> pdf_name("chapters/01-data"), pdf_name("book/api"), pdf_name("book/api/book")
+    ('01-data.pdf', 'api.pdf', 'api-book.pdf')
+    """
+    parts = Path(docname).parts
+    return "-".join(parts[1:] if len(parts) > 2 else parts[-1:]) + ".pdf"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -204,7 +217,7 @@ def print_book(
         page.route("**/*", _local_only)
         try:
             for name in names:
-                target = out_dir / f"{Path(name).name}.pdf"
+                target = out_dir / pdf_name(name)
                 clipped = _print(page, f"{base}/{name}.html", target)
                 problems += [f"{name}: {c}" for c in clipped]
                 written.append(target)

@@ -19,7 +19,14 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
 5. offers each executed page's **executed notebook** (``.ipynb``) beside its ``.md`` source in
    the theme's download menu;
 6. adds ``book.js`` (phone navigation fix) and registers the ``authoryear`` pybtex style
-   (:mod:`book_bibstyle`) used by the bibliography.
+   (:mod:`book_bibstyle`) used by the bibliography;
+7. **marks the columns of every table** for the stylesheets (:func:`column_classes`,
+   :func:`mark_table_columns`): a column of numbers (they never break across lines on a phone or
+   on paper, even where the pipe table left-aligns them) and a column of sentences (a "Reason",
+   an "Explanation"). On a phone a table with such a column is shown as one card per row
+   (``book.js`` labels the cells with their column's header), instead of a text column ~90 px
+   wide that made a table 11,000-50,000 px tall; without JavaScript the text column keeps a
+   readable width and the table scrolls sideways.
 """
 
 from __future__ import annotations
@@ -40,6 +47,86 @@ _DATA_LINK = re.compile(
     r'<a download="(?P<name>[^"]+)" href="data:(?P<mime>[\w.+/-]+);base64,(?P<payload>[A-Za-z0-9+/=]+)"'
 )
 _SAFE_NAME = re.compile(r"^[\w.-]+$")
+
+#: a cell of a numeric column: 0.003, −1.2, < 0.001, 12.5 %, 1,075, 1.112–6.396, 0.99 (0.97–1.01)
+_NUMBER_CELL = re.compile(
+    r"^[−+<>≤≥≈~ ]*\d[\d.,]*(?: ?%)?(?: ?[–-] ?[−+]?\d[\d.,]*(?: ?%)?)?(?: \([^()]*\))?$"
+)
+_EMPTY_CELL = {"", "–", "—", "-"}
+#: a column whose body cells average this many characters, or with a cell this long, is
+#: running text (Table 2.6's definitions average 57 characters, the longest 109)
+LONG_TEXT_CHARS = 60
+LONG_CELL_CHARS = 100
+
+
+def column_classes(columns: list[list[str]]) -> list[str | None]:
+    """The class for each column of a table given its body cells' texts (column by column).
+
+    ``num``: every non-empty cell is a number (or an interval of numbers); ``long-text``: the
+    cells average :data:`LONG_TEXT_CHARS` characters or more, or one has
+    :data:`LONG_CELL_CHARS`; otherwise None.
+
+    >>> column_classes([["Sex", "Albumin"], ["0.96", "1.112–6.396"], ["no", "–"],
+    ...                 ["HR and 95% CI fit one Wald row, and with them P 0.97 (printed 0.96)",
+    ...                  "HR and upper bound fit one Wald row, and with them P 0.009"]])
+    [None, 'num', None, 'long-text']
+    """
+    out: list[str | None] = []
+    for cells in columns:
+        texts = [" ".join(c.split()) for c in cells]
+        filled = [t for t in texts if t not in _EMPTY_CELL]
+        if filled and all(_NUMBER_CELL.match(t) for t in filled):
+            out.append("num")
+        elif texts and (
+            sum(map(len, texts)) / len(texts) >= LONG_TEXT_CHARS
+            or max(map(len, texts)) >= LONG_CELL_CHARS
+        ):
+            out.append("long-text")
+        else:
+            out.append(None)
+    return out
+
+
+def _shown_text(entry: nodes.Element) -> str:
+    """A cell's text as a reader sees it: raw HTML (a provenance badge) counts by its words,
+    not by its markup (``astext`` of a raw node is its source, a long ``title`` included)."""
+    parts = []
+    for node in entry.findall(nodes.Text):
+        if isinstance(node.parent, nodes.raw):
+            parts.append(re.sub(r"<[^>]*>", "", node.astext()))
+        else:
+            parts.append(node.astext())
+    return "".join(parts)
+
+
+def mark_table_columns(app, doctree, docname: str) -> None:
+    """Name each table's columns by :func:`column_classes` in classes of the ``<table>``:
+    ``num-col-N`` / ``long-col-N`` for column N (from 1; ``tables.css`` selects its cells by
+    ``nth-child``). On the table, not on each cell: a chapter's HTML stays within its budget
+    (tests/test_browser.py), and the 99-row Table 7.3 would add ~600 cell classes. Tables with a
+    cell spanning columns or rows are left alone."""
+    for tgroup in doctree.findall(nodes.tgroup):
+        table = tgroup.parent
+        bodies = [c for c in tgroup.children if isinstance(c, nodes.tbody)]
+        rows = [row for body in bodies for row in body.children if isinstance(row, nodes.row)]
+        entries = [[e for e in row.children if isinstance(e, nodes.entry)] for row in rows]
+        width = int(tgroup.get("cols", 0))
+        if (
+            not isinstance(table, nodes.table)
+            or not rows
+            or any(
+                len(r) != width or any(e.get("morecols") or e.get("morerows") for e in r)
+                for r in entries
+            )
+        ):
+            continue
+        kinds = column_classes([[_shown_text(r[j]) for r in entries] for j in range(width)])
+        for j, kind in enumerate(kinds, 1):
+            if kind is not None:
+                name = f"{'num' if kind == 'num' else 'long'}-col-{j}"
+                if name not in table["classes"]:
+                    table["classes"].append(name)
+
 
 FONTAWESOME_STUB = (
     "/* The book draws the theme's icons with the Font Awesome web font that the theme's\n"
@@ -315,6 +402,7 @@ def setup(app):
     app.connect("build-finished", _forget_numref_doctrees)
     app.connect("doctree-resolved", externalise_downloads)
     app.connect("doctree-resolved", figure_alt_text)
+    app.connect("doctree-resolved", mark_table_columns)
     app.connect("html-page-context", trim_page_assets, priority=900)
     app.connect(
         "html-page-context", offer_executed_notebook, priority=450

@@ -1,10 +1,10 @@
-// Phone navigation (book/_ext/book_site.py adds this file to every page).
+// Phone navigation and phone tables (book/_ext/book_site.py adds this file to every page).
 // pydata-sphinx-theme 0.17 and sphinx-book-theme 1.3 attach their sidebar handlers to the FIRST
 // .primary-toggle / .secondary-toggle in the page: the theme navbar's button, which this layout
 // hides. The visible buttons in the article header had no handler, so on a phone the menu and
 // the table of contents could not be opened. Forward their clicks to the button the themes listen on.
-// When the theme pins move to versions that bind every toggle, delete this file (and its
-// add_js_file in book_site.py): forwarding would then toggle twice. tests/test_browser.py
+// When the theme pins move to versions that bind every toggle, delete this first part (the
+// file then keeps the tables part): forwarding would then toggle twice. tests/test_browser.py
 // (test_phone_menu_and_contents_open) tells either way.
 (function () {
   function forwardToggles() {
@@ -25,5 +25,39 @@
     document.addEventListener("DOMContentLoaded", forwardToggles);
   } else {
     forwardToggles();
+  }
+})();
+
+// Tables with a column of sentences (class long-col-N, book/_ext/book_site.py) are shown on a
+// phone as one card per row (tables.css, "stacked"): each cell is labelled with its column's
+// header here (data-label; a provenance badge in the header is left out). Without this script
+// the table keeps its columns and scrolls sideways. Desktop and print ignore both.
+(function () {
+  function headerText(th) {
+    var copy = th.cloneNode(true);
+    copy.querySelectorAll("sup.provenance, a.headerlink").forEach(function (e) {
+      e.remove();
+    });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+  function stackTables() {
+    document.querySelectorAll('article table[class*="long-col-"]').forEach(function (table) {
+      var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+      if (!head) return;
+      var names = Array.prototype.map.call(head.cells, headerText);
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          Array.prototype.forEach.call(row.cells, function (cell, i) {
+            if (names[i]) cell.setAttribute("data-label", names[i]);
+          });
+        });
+      });
+      table.classList.add("stacked");
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", stackTables);
+  } else {
+    stackTables();
   }
 })();
