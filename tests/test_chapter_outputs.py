@@ -45,7 +45,9 @@ def _shown(nb) -> list[tuple[int, str]]:
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        removed = "remove-cell" in cell.metadata.get("tags", []) or "remove-output" in cell.metadata.get("tags", [])
+        removed = "remove-cell" in cell.metadata.get(
+            "tags", []
+        ) or "remove-output" in cell.metadata.get("tags", [])
         for o in cell.get("outputs", []):
             if o.get("output_type") == "stream":
                 if not removed:
@@ -64,7 +66,11 @@ def _glued(nb, name: str) -> str:
         for o in cell.get("outputs", []):
             if o.get("metadata", {}).get("scrapbook", {}).get("name") == name:
                 data = o["data"]
-                key = f"{GLUED}text/markdown" if f"{GLUED}text/markdown" in data else f"{GLUED}text/plain"
+                key = (
+                    f"{GLUED}text/markdown"
+                    if f"{GLUED}text/markdown" in data
+                    else f"{GLUED}text/plain"
+                )
                 return _text(data[key])
     raise KeyError(f"nothing glued as {name!r}")
 
@@ -119,7 +125,12 @@ def test_per_unit_hazard_ratios_are_labelled_by_their_unit():
                   "Number of prior TACE, per session"):  # fmt: skip
         assert label in variables
     assert not [v for v in variables if ">" in v or "&gt;" in v]
-    assert sorted(paper.PER_UNIT_TERMS) == ["ast_gt40", "crp_gt3", "prior_tace_gt4", "tumor_number_gt4"]
+    assert sorted(paper.PER_UNIT_TERMS) == [
+        "ast_gt40",
+        "crp_gt3",
+        "prior_tace_gt4",
+        "tumor_number_gt4",
+    ]
     assert "| AFP (ng/mL) | univariate | 1.000 | 1.000 |" in table  # as printed, not 1.0
 
 

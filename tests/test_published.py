@@ -488,7 +488,11 @@ def test_events_per_variable_cites_the_proportional_hazards_study():
     entry = bib.entries["peduzzi1995"]
     assert "proportional hazards regression" in entry.fields["title"]
     assert entry.fields["journal"] == "Journal of Clinical Epidemiology"
-    assert (entry.fields["year"], entry.fields["volume"], entry.fields["number"]) == ("1995", "48", "12")
+    assert (entry.fields["year"], entry.fields["volume"], entry.fields["number"]) == (
+        "1995",
+        "48",
+        "12",
+    )
     assert entry.fields["pages"] == "1503--1510"
     assert entry.fields["doi"] == "10.1016/0895-4356(95)00048-8"
     assert [p.last_names[0] for p in entry.persons["author"]] == [
@@ -501,4 +505,6 @@ def test_events_per_variable_cites_the_proportional_hazards_study():
         if "peduzzi1996" in p.read_text(encoding="utf-8")
     ]
     assert cited == []
-    assert "{cite:t}`peduzzi1995`" in (REPO_ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    assert "{cite:t}`peduzzi1995`" in (REPO_ROOT / "chapters" / "07-cox.md").read_text(
+        encoding="utf-8"
+    )

@@ -141,8 +141,9 @@ def test_table1_skewed_mean_sd_at_the_papers_decimals():
     # decimals come from data/published (table1.<column>.mean / .sd), not from `decimals`
     df = _frame().assign(refractory_tace_sessions=[2, 3, 2, 3, 3, 2, 4, 2])
     t = table1_skewed(df).set_index("characteristic")
-    mean, sd = published.entry("table1.refractory_tace_sessions.mean"), published.entry(
-        "table1.refractory_tace_sessions.sd"
+    mean, sd = (
+        published.entry("table1.refractory_tace_sessions.mean"),
+        published.entry("table1.refractory_tace_sessions.sd"),
     )
     assert (mean.decimals, sd.decimals) == (2, 1)
     assert t.loc["Number of TACE-refractory sessions", "mean ± SD"] == "2.63 ± 0.7"
