@@ -24,6 +24,7 @@ number of members and the code: the same inputs give the same bytes.
 from __future__ import annotations
 
 import ast
+import asyncio
 import contextlib
 import hashlib
 import json
@@ -31,6 +32,7 @@ import logging
 import math
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -506,20 +508,108 @@ class SchedulerError(ConnectionError):
         super().__init__(f"{address}: {reason}")
 
 
+def _identify(address: str, timeout: float) -> str | None:
+    """Ask whatever is at ``address`` for its identity, all within ``timeout`` seconds; return
+    ``None`` when a Dask scheduler answered, else why not (the :class:`SchedulerError` reason).
+
+    ``Client(address, timeout=...)`` bounds only the TCP connection: distributed's comm handshake
+    and first reads have no deadline, so a server that accepts connections but never answers
+    (an HTTP server waiting for a request line) held the command for minutes, and one that
+    answers with other bytes failed with whatever its frames decoded to ("Unable to allocate
+    3.07 EiB ..."). Here the connection is retried until the deadline (a refused port is no
+    answer), then the handshake and an ``identity`` request must complete before it: something
+    that accepted the connection and fails or answers anything but a scheduler's identity is
+    "not a Dask scheduler". The work runs on its own event loop in a daemon thread, joined
+    with the deadline, so neither an event loop nor a half-open connection outlives the check
+    (the connection is aborted on every way out).
+    """
+    from distributed.comm.registry import get_backend
+    from distributed.utils import wait_for
+
+    answer = f"no Dask scheduler answered within {timeout:g} s"
+    other = "something answered there but it is not a Dask scheduler"
+    try:  # the malformed: no scheme://host:port, an unknown scheme, a port that is no number
+        from distributed.comm.addressing import parse_address, parse_host_port
+
+        scheme, loc = parse_address(address)
+        connector = get_backend(scheme).get_connector()
+        if scheme in ("tcp", "tls"):
+            parse_host_port(loc)
+    except Exception as exc:
+        return f"not a scheduler address ({exc})"
+
+    async def ask() -> str | None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        comm = None
+        while comm is None:  # nothing listening yet, or a refused port: retry to the deadline
+            try:
+                comm = await wait_for(connector.connect(loc), max(deadline - loop.time(), 0))
+            except (TimeoutError, OSError):
+                if loop.time() + 0.1 >= deadline:
+                    return answer
+                await asyncio.sleep(0.1)
+            except Exception as exc:  # e.g. tls:// without a security context
+                return f"cannot connect ({exc})"
+        try:
+            left = max(deadline - loop.time(), 0)
+            reply = await wait_for(_handshake_and_identity(comm), left)
+        except TimeoutError:
+            return answer  # connected, but nothing answered
+        except Exception:  # garbage frames, a closed connection, ...
+            return other
+        finally:
+            comm.abort()
+        if not (isinstance(reply, dict) and str(reply.get("type", "")).endswith("Scheduler")):
+            return other
+        return None
+
+    outcome: list = []
+
+    def probe() -> None:
+        try:
+            outcome.append(asyncio.run(ask()))
+        except BaseException as exc:  # noqa: BLE001 - reported to the caller's thread
+            outcome.append(f"cannot connect ({exc or type(exc).__name__})")
+
+    thread = threading.Thread(target=probe, name="ensemble-scheduler-probe", daemon=True)
+    thread.start()
+    thread.join(timeout + 2)  # the probe keeps its own deadline; this one is a backstop
+    return outcome[0] if outcome else answer
+
+
+async def _handshake_and_identity(comm) -> object:
+    """distributed's comm handshake (as :func:`distributed.comm.connect` does it), then the
+    ``identity`` request every distributed server answers; returns its reply."""
+    await comm.write(comm.handshake_info())
+    comm.remote_info = await comm.read()
+    comm.local_info = comm.handshake_info()
+    if not isinstance(comm.remote_info, dict):
+        raise ValueError("no distributed handshake")
+    comm.handshake_options = comm.handshake_configuration(comm.local_info, comm.remote_info)
+    await comm.write({"op": "identity", "reply": True})
+    return await comm.read()
+
+
 def _connect(scheduler: str):
     """A :class:`dask.distributed.Client` of the scheduler at ``scheduler``, or
-    :class:`SchedulerError` within :data:`SCHEDULER_TIMEOUT` seconds."""
+    :class:`SchedulerError` within about :data:`SCHEDULER_TIMEOUT` seconds: an empty address,
+    a malformed one ("not a scheduler address"), no answer there (the timeout) or an answer
+    that is not a Dask scheduler's (:func:`_identify`)."""
+    if not scheduler.strip():
+        raise SchedulerError(scheduler, "the address is empty")
+    reason = _identify(scheduler, SCHEDULER_TIMEOUT)
+    if reason is not None:
+        raise SchedulerError(scheduler, reason)
     from dask.distributed import Client
 
-    try:
+    try:  # a scheduler answered just now; this fails only if it went away meanwhile
         return Client(scheduler, timeout=SCHEDULER_TIMEOUT)
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError):
         reason = f"no Dask scheduler answered within {SCHEDULER_TIMEOUT} s"
-        if not isinstance(exc, TimeoutError) and "Timed out" not in str(exc):
-            reason = f"cannot connect ({exc.strerror or exc})"
         raise SchedulerError(scheduler, reason) from None
-    except Exception as exc:  # a malformed address: ValueError, TypeError, ...
-        raise SchedulerError(scheduler, f"not a scheduler address ({exc})") from None
+    except Exception as exc:
+        raise SchedulerError(scheduler, f"the scheduler failed to connect ({exc})") from None
 
 
 def run_ensemble(
@@ -585,9 +675,9 @@ def run_ensemble(
     Raises
     ------
     SchedulerError
-        ``scheduler`` is not an address, or no scheduler answers there within
-        :data:`SCHEDULER_TIMEOUT` seconds; nothing was created or written (the cache directory
-        is made only once a cluster is connected).
+        ``scheduler`` is empty or not an address, no scheduler answers there within
+        :data:`SCHEDULER_TIMEOUT` seconds, or what answers is not a Dask scheduler; nothing was
+        created or written (the cache directory is made only once a cluster is connected).
 
     Examples
     --------
@@ -600,6 +690,8 @@ def run_ensemble(
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
+    if scheduler is not None and not scheduler.strip():  # never a local cluster instead
+        raise SchedulerError(scheduler, "the address is empty")
     max_candidates = max_candidates or 4 * n
     cache_root = Path(cache_dir) if cache_dir else REPO_ROOT / ".ensemble-cache"
     cache = cache_root / fingerprint(synthesize_options)
@@ -639,7 +731,7 @@ def run_ensemble(
             import dask
             from dask.distributed import Client, LocalCluster, as_completed
 
-            if scheduler:
+            if scheduler is not None:
                 client = _connect(scheduler)
             else:
                 k = workers or os.cpu_count() or 1

@@ -215,6 +215,145 @@ def test_run_ensemble_raises_scheduler_error_and_keeps_an_existing_cache(tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
 
 
+@pytest.fixture
+def no_local_ensemble(monkeypatch):
+    """Guard: a test of a refused ``--scheduler`` must never start the local ensemble (20+ min
+    on every core) if the refusal regresses; the local cluster and the members raise instead."""
+    import dask.distributed
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a local ensemble was started")
+
+    monkeypatch.setattr(dask.distributed, "LocalCluster", refuse)
+    monkeypatch.setattr(ensemble, "member_results", refuse)
+    return refuse
+
+
+@pytest.mark.parametrize("address", ["", "   ", "\t"])
+def test_empty_scheduler_address_is_a_usage_error(address, tmp_path, capsys, monkeypatch,
+                                                  no_local_ensemble):  # fmt: skip
+    """``--scheduler ""`` (or only blanks) used to mean "no scheduler" and start the local
+    ensemble; now it is one usage line, exit 2, nothing created. In process, so the guard
+    holds: the command's ensemble call itself raises."""
+    from analysis.__main__ import main
+    from analysis.cli import ensemble as cli
+
+    monkeypatch.setattr(cli, "run_ensemble", no_local_ensemble)
+    code = main(["ensemble", "--n", "1", "--scheduler", address,
+                 "--cache", str(tmp_path / "c"), "--out", str(tmp_path / "s.csv")])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        "error: --scheduler: the address is empty; give one (tcp://host:port), or leave out "
+        "--scheduler for a local cluster"
+    ]
+    assert list(tmp_path.iterdir()) == []
+    # the library call refuses it too, before anything is made
+    with pytest.raises(ensemble.SchedulerError, match="the address is empty"):
+        ensemble.run_ensemble(1, cache_dir=tmp_path / "c", scheduler=address, log=print)
+    assert list(tmp_path.iterdir()) == []
+
+
+class _Server:
+    """A TCP server on a free local port, in daemon threads, that is not a Dask scheduler:
+    ``reply`` bytes are sent to every connection (``None``: it reads and never answers)."""
+
+    def __init__(self, reply: bytes | None):
+        import socketserver
+        import threading
+
+        done = self.done = threading.Event()
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                self.request.settimeout(0.2)
+                if reply is not None:
+                    self.request.sendall(reply)
+                while not done.is_set():  # keep the connection open, answer nothing more
+                    try:
+                        if self.request.recv(4096) == b"":
+                            return  # the client closed it
+                    except OSError:  # the read timed out: look at done again
+                        pass
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.address = f"tcp://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        # accepts and reads (as ``python -m http.server`` does a binary handshake) but never
+        # answers: distributed's handshake has no deadline, the command used to hang for minutes
+        (None, "no Dask scheduler answered within 5 s"),
+        # answers with bytes that are no distributed frames: used to be "not a scheduler
+        # address (Unable to allocate 3.07 EiB ...)"
+        (
+            b"HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n",
+            "something answered there but it is not a Dask scheduler",
+        ),
+        (bytes(range(256)) * 4, "something answered there but it is not a Dask scheduler"),
+    ],
+    ids=["silent", "http", "garbage"],
+)
+def test_a_server_that_is_no_scheduler_is_one_line_and_the_command_exits(reply, reason, tmp_path):
+    """Something listens at ``--scheduler`` but is not a Dask scheduler: one line naming the
+    address and the reason, exit 2, nothing created, and the whole command (interpreter start
+    to exit: no thread or event loop left behind keeps it alive) within the timeout plus the
+    imports. No ensemble can start: the address is never taken for a local cluster, and the
+    server computes nothing."""
+    import time
+
+    with _Server(reply) as server:
+        started = time.monotonic()
+        proc = subprocess.run(
+            [sys.executable, "-m", "analysis", "ensemble", "--n", "1",
+             "--scheduler", server.address, "--cache", str(tmp_path / "cache"),
+             "--out", str(tmp_path / "s.csv")],
+            capture_output=True, text=True, cwd=tmp_path, timeout=60,
+        )  # fmt: skip
+        elapsed = time.monotonic() - started
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        f"error: --scheduler {server.address}: {reason}; nothing was run or written"
+    ]
+    assert elapsed < ensemble.SCHEDULER_TIMEOUT + 15  # was 200 s and more for the silent one
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_identify_accepts_a_real_scheduler_and_refuses_in_time():
+    """The check before connecting: a real scheduler (no workers, so nothing can run) passes;
+    a silent server is refused within the deadline, and no thread is left behind."""
+    import threading
+    import time
+
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=0, processes=False, protocol="tcp", dashboard_address=None) as c:
+        assert c.scheduler_address.startswith("tcp://")
+        assert ensemble._identify(c.scheduler_address, 5) is None
+        client = ensemble._connect(c.scheduler_address)  # and the client connects after it
+        assert client.scheduler_info()["workers"] == {}
+        client.close()
+    before = set(threading.enumerate())
+    with _Server(None) as server:
+        started = time.monotonic()
+        assert ensemble._identify(server.address, 1) == "no Dask scheduler answered within 1 s"
+        assert time.monotonic() - started < 1 + 1
+    assert not [t for t in threading.enumerate() if t not in before and t.name.startswith("ens")]
+    assert ensemble._identify("tcp://127.0.0.1:abc", 1).startswith("not a scheduler address")
+
+
 def test_uncalibrated_candidates_are_passed_over_deterministically(tmp_path):
     seeds = ensemble.member_seeds(11, 8)
     cache = tmp_path / ensemble.fingerprint(None)

@@ -65,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--scheduler",
         default=None,
         help="address of an existing Dask scheduler (tcp://host:port); the command stops with "
-        f"an error if it does not answer within {SCHEDULER_TIMEOUT} s",
+        f"an error if it is empty or no Dask scheduler answers there within {SCHEDULER_TIMEOUT} s",
     )
     parser.add_argument(
         "--workers", type=int, default=None, help="local worker processes (default: the CPUs)"
@@ -122,6 +122,11 @@ def run(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None and value < 1:
             raise UsageError(f"--{name} must be at least 1, got {value}")
+    if args.scheduler is not None and not args.scheduler.strip():
+        raise UsageError(
+            "--scheduler: the address is empty; give one (tcp://host:port), or leave out "
+            "--scheduler for a local cluster"
+        )
     options = {k: getattr(args, k) for k in ("chains", "steps") if getattr(args, k) is not None}
     if args.out.exists() and args.out.is_dir():
         raise UsageError(f"--out is a directory: {args.out}")
