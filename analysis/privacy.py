@@ -904,7 +904,7 @@ _INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u
 def canonical(text: str) -> str:
     """``text`` as every rule reads it: invisible characters removed, Unicode NFKC (full-width
     digits, letters and punctuation become ASCII, a no-break space a space), then decimal
-    digits of any script read as 0-9, dashes as ``-`` and spaces as `` ``. ASCII text is
+    digits of any script read as 0-9, dashes as ``-`` and any space as a plain space. ASCII text is
     returned unchanged (and at once).
 
     Examples
@@ -1171,7 +1171,7 @@ def _one_edit(a: str, b: str) -> bool:
 
 def echoable(value: str, allowed: Iterable = ()) -> bool:
     """Whether a cell that broke a rule may be shown as it is: it cannot be an identifier
-    (see the rule above :data:`_HARMLESS_WORDS`).
+    (see the comment above the module's list of harmless words, ``_HARMLESS_WORDS``).
 
     Examples
     --------
