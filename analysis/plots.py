@@ -19,6 +19,7 @@ from scipy import special
 
 from analysis.book import PALETTE
 from analysis.formatting import number
+from analysis.privacy import SMALL_COUNT_THRESHOLD, central_range, user_percentile
 from analysis.survival import as_arrays, kaplan_meier
 
 __all__ = [
@@ -615,7 +616,9 @@ def skewed_labs_plot(
     show_points : bool
         Draw each patient as a jittered point (seeded with ``seed``) over the box. ``False`` (a
         user's cohort) draws only the box with whiskers at the 5th and 95th percentiles and no
-        individual values.
+        individual values: below 21 values (where those percentiles would draw on the smallest
+        or largest value, :func:`analysis.privacy.central_range`) the whiskers end on the box,
+        and below 5 (quartiles) no box is drawn; the axis never reaches beyond them.
 
     Returns
     -------
@@ -660,19 +663,27 @@ def skewed_labs_plot(
     fig, axes = plt.subplots(len(drawn), 1, figsize=(6.4, 0.4 + 1.25 * len(drawn)), squeeze=False)
     for ax, (col, (label, x)) in zip(axes[:, 0], drawn.items(), strict=True):
         ax.set_label(col)
-        ax.boxplot(
-            x,
-            orientation="horizontal",
-            positions=[0.0],
-            widths=0.5,
-            whis=(0, 100) if show_points else (5, 95),
-            showfliers=False,
-            patch_artist=True,
-            boxprops={"facecolor": "white", "edgecolor": "0.5"},
-            medianprops={"color": "0.5"},
-            whiskerprops={"color": "0.5"},
-            capprops={"color": "0.5"},
-        )
+        if show_points:
+            whis, (x_lo, x_hi) = (0, 100), (x.min(), x.max())
+        else:  # a user's cohort: neither whiskers, box nor axis may reach a single patient's value
+            spread = central_range(x)  # None below 21 values: whiskers end on the box
+            quartiles = [user_percentile(x, q) for q in (25, 75)]
+            whis = (5, 95) if spread else (25, 75)
+            x_lo, x_hi = spread or (quartiles if None not in quartiles else (np.nan, np.nan))
+        if show_points or None not in quartiles:
+            ax.boxplot(
+                x,
+                orientation="horizontal",
+                positions=[0.0],
+                widths=0.5,
+                whis=whis,
+                showfliers=False,
+                patch_artist=True,
+                boxprops={"facecolor": "white", "edgecolor": "0.5"},
+                medianprops={"color": "0.5"},
+                whiskerprops={"color": "0.5"},
+                capprops={"color": "0.5"},
+            )
         if show_points:
             ax.scatter(
                 x,
@@ -689,10 +700,9 @@ def skewed_labs_plot(
             float(x.std(ddof=1)) if x.size > 1 else 0.0,
             float(np.median(x)),
         )
-        # a user's cohort: limits from the 5th/95th percentiles, so no single value is shown
-        x_lo, x_hi = (x.min(), x.max()) if show_points else np.percentile(x, [5, 95])
-        lo = min(float(x_lo), median) / 3
-        hi = max(float(x_hi), mean + sd) * 1.5
+        # a user's cohort: limits from the 5th/95th percentiles (or the quartiles), never an extreme
+        lo = np.nanmin([float(x_lo), median]) / 3
+        hi = np.nanmax([float(x_hi), mean + sd]) * 1.5
         ax.set_xscale("log")
         ax.set_xlim(lo, hi)
         left = mean - sd if mean - sd > lo else lo
@@ -903,8 +913,15 @@ def histogram_panels(
     ylabel: str = "patients",
     bins: int = 25,
     panel_height: float = 1.9,
+    user: bool = False,
 ):
     """Histograms of several variables, one panel each, stacked, with a marked value on each.
+
+    On a user's cohort (``user``) no bar or axis limit shows one patient's value: only values
+    between the 5th and 95th percentiles are binned (:func:`analysis.privacy.central_range`; a
+    panel of fewer than 21 values is not drawn but says why), bars of 1 to
+    :data:`~analysis.privacy.SMALL_COUNT_THRESHOLD` − 1 patients are left out, and the panel
+    says so.
 
     Parameters
     ----------
@@ -934,6 +951,16 @@ def histogram_panels(
     >>> ax.get_label(), [int(p.get_height()) for p in ax.patches], float(ax.lines[0].get_xdata()[0])
     ('CRP (mg/L)', [3, 2], 2.6)
     >>> plt.close(fig)
+
+    A user's cohort of 40 values, one of them 500: the axis stops at the 95th percentile, and a
+    bar of fewer than 5 patients is not drawn:
+
+    >>> values = [1.0 + 0.1 * i for i in range(39)] + [500.0]
+    >>> fig = histogram_panels({"CRP (mg/L)": (values, None)}, bins=4, user=True)
+    >>> ax = fig.axes[0]
+    >>> bool(ax.get_xlim()[1] < 500), min(int(p.get_height()) for p in ax.patches) >= 5
+    (True, True)
+    >>> plt.close(fig)
     """
     drawn = {}
     for label, (values, marked) in panels.items():
@@ -945,7 +972,10 @@ def histogram_panels(
     fig, axes = _stacked_axes(len(drawn), panel_height)
     for ax, (label, (x, marked)) in zip(axes, drawn.items(), strict=True):
         ax.set_label(label)
-        ax.hist(x, bins=bins, color=PALETTE[0])
+        if user:
+            _central_histogram(ax, x, bins)
+        else:
+            ax.hist(x, bins=bins, color=PALETTE[0])
         if marked is not None:
             ax.axvline(float(marked), linestyle="--", color=PALETTE[1])
         ax.set_xlabel(label)
@@ -953,6 +983,42 @@ def histogram_panels(
         ax.grid(axis="x", visible=False)
     fig.tight_layout()
     return fig
+
+
+def _central_histogram(ax, x: np.ndarray, bins: int) -> None:
+    """A user's cohort's histogram: 5th–95th percentiles only, no bar of 1–4 patients."""
+    spread = central_range(x)
+    if spread is None:
+        ax.set_xticks([])
+        ax.text(
+            0.5,
+            0.5,
+            "not drawn: fewer than 21 values (no single patient's value is shown)",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="0.3",
+        )
+        return
+    lo, hi = spread
+    edges = np.linspace(lo, hi, bins + 1) if hi > lo else np.array([lo - 0.5, hi + 0.5])
+    counts, _ = np.histogram(x[(x >= lo) & (x <= hi)], bins=edges)
+    keep = counts >= SMALL_COUNT_THRESHOLD
+    ax.bar(
+        edges[:-1][keep], counts[keep], width=np.diff(edges)[keep], align="edge", color=PALETTE[0]
+    )
+    ax.set_xlim(edges[0], edges[-1])
+    ax.text(
+        0.98,
+        0.95,
+        f"5th–95th percentile; bars of < {SMALL_COUNT_THRESHOLD} patients not drawn",
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        fontsize=7,
+        color="0.3",
+    )
 
 
 def dose_bsa_plot(

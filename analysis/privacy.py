@@ -1650,3 +1650,95 @@ def suppress_if_user_cohort(
     if not is_user_cohort(cohort_path):
         return table
     return suppress_small_counts(table, threshold=threshold, columns=columns)
+
+
+# --------------------------------------------------------------------------------------------
+# Extremes and ages on a user's cohort (self-contained: numpy only)
+# --------------------------------------------------------------------------------------------
+#: Percentiles shown in place of the minimum and maximum on a user's cohort.
+CENTRAL_PERCENTILES = (5.0, 95.0)
+
+#: Ages at or above this are shown as "≥ 90" on a user's cohort (HIPAA Safe Harbor: ages over 89
+#: are identifiers and must be aggregated into one category of 90 or older).
+AGE_TOP_CODE = 90
+
+__all__ += ["CENTRAL_PERCENTILES", "AGE_TOP_CODE", "user_percentile", "central_range", "top_code"]
+
+
+def _percentile_position(n: int, q: float, method: str) -> float:
+    """0-based (fractional) rank of the ``q``-th percentile of ``n`` sorted values, before clamping."""
+    p = q / 100.0
+    if method == "linear":  # Hyndman-Fan type 7, numpy's default
+        return (n - 1) * p
+    if method == "weibull":  # type 6, SPSS's HAVERAGE
+        return p * (n + 1) - 1
+    raise ValueError(f"method: 'linear' or 'weibull', got {method!r}")
+
+
+def user_percentile(values, q: float, *, method: str = "linear") -> float | None:
+    """The ``q``-th percentile of ``values``, or None when the smallest or largest value enters it.
+
+    A percentile interpolated between two inner order statistics is not an extreme patient's value;
+    one that touches the first or last (small samples, or percentiles near 0 or 100) would show or
+    betray it. Missing values are left out. A position that falls exactly on an inner order
+    statistic gives that (non-extreme) value.
+
+    Examples
+    --------
+    The 5th percentile (linear) stays clear of the minimum from 21 values on:
+
+    >>> user_percentile(range(20), 5) is None, user_percentile(range(21), 5)
+    (True, 1.0)
+    >>> user_percentile([1, 2, 3, 4, 5, 6, 7], 25, method="weibull")   # quartiles: from 7 values on
+    2.0
+    >>> user_percentile([1, 2, 3, 4, 5, 6], 25, method="weibull") is None
+    True
+    """
+    x = np.sort(np.asarray(pd.to_numeric(pd.Series(values), errors="coerce").dropna(), dtype=float))
+    n = x.size
+    if n < 3:
+        return None
+    h = _percentile_position(n, q, method)
+    if h < 1 or h > n - 2:
+        return None
+    return float(np.percentile(x, q, method=method))
+
+
+def central_range(values) -> tuple[float, float] | None:
+    """The 5th and 95th percentiles (linear interpolation), or None when an extreme would enter.
+
+    What a user's cohort shows in place of its minimum–maximum: None (say "hidden") below 21
+    values, where the 5th or 95th percentile would draw on the smallest or largest value.
+
+    Examples
+    --------
+    >>> central_range(range(21))
+    (1.0, 19.0)
+    >>> central_range([1.7, 5.0, 2199.4]) is None
+    True
+    """
+    lo, hi = (user_percentile(values, q) for q in CENTRAL_PERCENTILES)
+    return None if lo is None or hi is None else (lo, hi)
+
+
+def top_code(value: float, text: str, limit: float = AGE_TOP_CODE) -> str:
+    """``text`` (the printed ``value``), or ``"≥ limit"`` when the value is at or above ``limit``.
+
+    For ages on a user's cohort: an age summary of 90 or more is shown as one category.
+
+    Examples
+    --------
+    >>> top_code(60.5, "60.5"), top_code(93.2, "93.2"), top_code(89.96, "90.0")
+    ('60.5', '≥ 90', '≥ 90')
+    """
+    shown_high = _printed_at_least(text, limit)  # 89.96 prints as 90.0
+    if shown_high or (value is not None and np.isfinite(value) and value >= limit):
+        return f"≥ {limit:g}"
+    return text
+
+
+def _printed_at_least(text: str, limit: float) -> bool:
+    try:
+        return float(text.replace(",", "")) >= limit
+    except ValueError:
+        return False

@@ -29,7 +29,14 @@ import pandas as pd
 from analysis import paper, published
 from analysis.formatting import NOT_REACHED, p_value, rounded
 from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUPS, design_matrix
-from analysis.privacy import SMALL_COUNT_THRESHOLD, suppress_small_counts
+from analysis.privacy import (
+    AGE_TOP_CODE,
+    SMALL_COUNT_THRESHOLD,
+    central_range,
+    suppress_small_counts,
+    top_code,
+    user_percentile,
+)
 from analysis.survival import try_cox_table
 from analysis.verdicts import AGREES, DIFFERS, NOT_SCORED, YOUR_COHORT, comparison, is_user_cohort
 
@@ -49,6 +56,10 @@ __all__ = [
     "format_published_value",
     "table1",
     "table1_skewed",
+    "central_range_text",
+    "user_target_values",
+    "CENTRAL_RANGE_COLUMN",
+    "HIDDEN",
     "table2",
     "table2_models",
     "table2_ties",
@@ -398,6 +409,11 @@ def table1(
     patients, one decimal); median (minimum–maximum) for AFP and PIVKA-II -- the paper's footnote
     says "interquartile range" but the printed brackets (1.7–348,100 ng/mL) can only be the range.
 
+    On a user's cohort no cell shows one patient's value: AFP and PIVKA-II read "median (5th–95th
+    percentile a–b)", "hidden" where the smallest or largest value would enter
+    (:func:`analysis.privacy.central_range`, below 21 patients); a mean ± SD of fewer than three
+    patients is "hidden"; a mean age of 90 or more reads "≥ 90".
+
     An optional column that is absent (or empty in every row) gives ``reproduced`` "– (column
     absent)" and the verdict "differs" with the reason naming the column.
 
@@ -446,11 +462,17 @@ def table1(
     def mean_sd(label, col):
         if missing_columns(c, [col]):
             return absent(label, col, [col], "{}±{}")
-        return _combined(
-            label,
-            [(f"table1.{col}.mean", c[col].mean()), (f"table1.{col}.sd", _sd(c[col]))],
-            "{}±{}",
-        )
+        mean, sd = c[col].mean(), _sd(c[col])
+        row = _combined(label, [(f"table1.{col}.mean", mean), (f"table1.{col}.sd", sd)], "{}±{}")
+        if is_user:  # of fewer than 3 patients, mean and SD give their values; ages top-coded
+            mean_text, sd_text = (
+                _check(f"table1.{col}.{k}", v)[1] for k, v in (("mean", mean), ("sd", sd))
+            )
+            if col == "age_years":
+                mean_text = top_code(float(mean), mean_text, AGE_TOP_CODE)
+            shown = pd.to_numeric(c[col]).notna().sum() >= 3
+            row["reproduced"] = f"{mean_text}±{sd_text}" if shown else HIDDEN
+        return row
 
     def n_pct(label, key, mask, col=None):
         if col is not None and missing_columns(c, [col]):
@@ -468,7 +490,7 @@ def table1(
         if missing_columns(c, [col]):
             return absent(label, col, [col], "{} ({})")
         x = pd.to_numeric(c[col])
-        return _combined(
+        row = _combined(
             label,
             [
                 (f"table1.{col}.median", float(x.median())),
@@ -476,6 +498,11 @@ def table1(
             ],
             "{} ({})",
         )
+        if is_user:  # no minimum or maximum: the 5th–95th percentile, or "hidden"
+            med = user_percentile(x, 50)
+            med_text = HIDDEN if med is None else _check(f"table1.{col}.median", med)[1]
+            row["reproduced"] = f"{med_text} ({central_range_text(x, f'table1.{col}.interval')})"
+        return row
 
     score = pd.to_numeric(c["child_pugh_score"])
     cp_class = np.select([score <= 6, score <= 9], ["A", "B"], default="C")
@@ -599,7 +626,64 @@ def _skewness(x: np.ndarray) -> float:
         return float(((n - 1.0) * n) ** 0.5 / (n - 2.0) * m3 / m2**1.5)
 
 
-def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
+#: The column of :func:`table1_skewed` that replaces ``min–max`` on a user's cohort.
+CENTRAL_RANGE_COLUMN = "5th–95th percentile"
+
+#: What a user's cohort shows where a summary would draw on a single patient's value.
+HIDDEN = "hidden"
+
+
+def central_range_text(values, entry_id: str) -> str:
+    """What a user's cohort shows in place of a minimum–maximum printed as ``entry_id``.
+
+    The 5th–95th percentile (:func:`analysis.privacy.central_range`) at the printed entry's
+    decimals, or "hidden" below 21 values, where the smallest or largest value would enter it.
+
+    Examples
+    --------
+    >>> central_range_text(range(1, 22), "table1.afp_ng_ml.interval")
+    '5th–95th percentile 2.0–20'
+    >>> central_range_text([1.7, 2199.4], "table1.afp_ng_ml.interval")
+    '5th–95th percentile hidden'
+    """
+    spread = central_range(values)
+    if spread is None:
+        return f"{CENTRAL_RANGE_COLUMN} {HIDDEN}"
+    return f"{CENTRAL_RANGE_COLUMN} {format_published_value(spread, entry_id)}"
+
+
+def user_target_values(targets: pd.DataFrame, cohort: pd.DataFrame, column: str) -> pd.DataFrame:
+    """A user's cohort's values beside the published aggregates, without a single patient's value.
+
+    ``targets`` has ``id`` and ``column`` (the cohort's value as text), as chapter 01 shows
+    :func:`analysis.synthesis.target_table`. Table 1's minimum–maximum rows (AFP, PIVKA-II)
+    become :func:`central_range_text`, and a mean age of 90 or more "≥ 90"
+    (:data:`analysis.privacy.AGE_TOP_CODE`).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"id": ["table1.afp_ng_ml.interval", "table1.age_years.mean"],
+    ...                   "yours": ["1.7–987654.3", "91.2"]})
+    >>> c = pd.DataFrame({"afp_ng_ml": [1.7, 20.0, 987654.3], "age_years": [90, 91, 92.6]})
+    >>> user_target_values(t, c, "yours")["yours"].tolist()
+    ['5th–95th percentile hidden', '≥ 90']
+    """
+    out = targets.copy()
+    for i, entry_id in out["id"].items():
+        parts = entry_id.split(".")
+        if len(parts) != 3 or parts[0] != "table1" or parts[1] not in cohort.columns:
+            continue
+        x = pd.to_numeric(cohort[parts[1]], errors="coerce").dropna()
+        if parts[2] == "interval":
+            out.loc[i, column] = central_range_text(x, entry_id)
+        elif parts[1] == "age_years" and parts[2] == "mean" and len(x):
+            out.loc[i, column] = top_code(float(x.mean()), str(out.loc[i, column]), AGE_TOP_CODE)
+    return out
+
+
+def table1_skewed(
+    cohort: pd.DataFrame, decimals: int = 1, *, user: bool | None = None
+) -> pd.DataFrame:
     """Continuous baseline variables summarised both ways: mean ± SD and median (IQR).
 
     Quartiles use SPSS's default definition (``HAVERAGE``, Hyndman-Fan type 6,
@@ -613,10 +697,19 @@ def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     2.6); everything else, and a variable the paper does not summarise by a mean, at
     ``decimals``.
 
+    On a user's cohort (``user``; default ``cohort.attrs["user_cohort"]``) no cell shows one
+    patient's value: ``min–max`` becomes ``5th–95th percentile`` (linear interpolation, "hidden"
+    below 21 values, where the smallest or largest value would enter it:
+    :func:`analysis.privacy.central_range`); a median or quartile that would draw on the smallest
+    or largest value (fewer than 3 or 7 patients) and the mean ± SD of fewer than three patients
+    read "hidden"; and an age summary of 90 or more reads "≥ 90"
+    (:data:`analysis.privacy.AGE_TOP_CODE`).
+
     Returns
     -------
     DataFrame
-        ``characteristic``, ``mean ± SD``, ``median (IQR)``, ``min–max``, ``skewness``,
+        ``characteristic``, ``mean ± SD``, ``median (IQR)``, ``min–max`` (``5th–95th percentile``
+        on a user's cohort), ``skewness``,
         ``mean_minus_2sd_below_0``. Optional columns (PIVKA-II, ALT, refractory sessions) absent
         from the cohort have no row. On a cohort too small for a summary, it says so instead of
         raising: the SD of one patient reads "not estimable", and ``skewness`` is NaN with fewer
@@ -638,8 +731,15 @@ def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     >>> d = d.assign(refractory_tace_sessions=[2, 3, 2, 3, 3])
     >>> table1_skewed(d).set_index("characteristic").loc["Number of TACE-refractory sessions", "mean ± SD"]
     '2.60 ± 0.5'
+
+    The same five patients as a user's cohort: too few for a 5th–95th percentile or quartiles
+    clear of the youngest and oldest patient:
+
+    >>> table1_skewed(d, user=True).iloc[0][["median (IQR)", "5th–95th percentile"]].tolist()
+    ['60.0 (hidden)', 'hidden']
     """
     rows = []
+    is_user = user_cohort(cohort) if user is None else bool(user)
 
     class _Fmt:  # half-up rounding, as the rest of the book (and SPSS) display numbers
         @staticmethod
@@ -661,20 +761,47 @@ def table1_skewed(cohort: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
         q1, med, q3 = np.percentile(x, [25, 50, 75], method="weibull")
         mean = float(x.mean())
         sd = float(x.std(ddof=1)) if x.size > 1 else np.nan  # one patient: no SD
+        mean_text = fmt.format(mean, printed_decimals(col, "mean"))
+        sd_text = fmt.format(sd, printed_decimals(col, "sd"))
+        if is_user:  # no single patient's value, no age of 90 or more
+            shown = _user_shown(col == "age_years", fmt)
+            q1, med, q3 = (user_percentile(x, q, method="weibull") for q in (25, 50, 75))
+            iqr = HIDDEN if q1 is None or q3 is None else f"{shown(q1)}–{shown(q3)}"
+            mean_sd = HIDDEN if x.size < 3 else f"{shown(mean, mean_text)} ± {sd_text}"
+            spread = central_range(x)
+            spread = HIDDEN if spread is None else "–".join(shown(v) for v in spread)
+            cells = {
+                "mean ± SD": mean_sd,
+                "median (IQR)": f"{shown(med)} ({iqr})",
+                CENTRAL_RANGE_COLUMN: spread,
+            }
+        else:
+            cells = {
+                "mean ± SD": f"{mean_text} ± {sd_text}",
+                "median (IQR)": f"{fmt.format(med)} ({fmt.format(q1)}–{fmt.format(q3)})",
+                "min–max": f"{fmt.format(x.min())}–{fmt.format(x.max())}",
+            }
         rows.append(
             {
                 "characteristic": label,
-                "mean ± SD": (
-                    f"{fmt.format(mean, printed_decimals(col, 'mean'))} ± "
-                    f"{fmt.format(sd, printed_decimals(col, 'sd'))}"
-                ),
-                "median (IQR)": f"{fmt.format(med)} ({fmt.format(q1)}–{fmt.format(q3)})",
-                "min–max": f"{fmt.format(x.min())}–{fmt.format(x.max())}",
+                **cells,
                 "skewness": round(_skewness(x), 2),
                 "mean_minus_2sd_below_0": bool(np.isfinite(sd) and mean - 2 * sd < 0 <= x.min()),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _user_shown(is_age: bool, fmt):
+    """How a user's cohort prints a summary value: "hidden" for None, ages top-coded at 90."""
+
+    def shown(value, text=None):
+        if value is None:
+            return HIDDEN
+        text = fmt.format(value) if text is None else text
+        return top_code(value, text, AGE_TOP_CODE) if is_age else text
+
+    return shown
 
 
 # --------------------------------------------------------------------------------- Table 2

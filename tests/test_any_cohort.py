@@ -201,7 +201,7 @@ def _all_die_at(idx, month: float = 6.0) -> pd.DataFrame:
 
 def test_table1_skewed_one_patient_says_not_estimable():
     cohort = _load(_rows([0]))
-    skewed = table1_skewed(cohort)
+    skewed = table1_skewed(cohort, user=False)  # as the book's own summaries would read
     assert len(skewed) > 0
     # the SD of one value does not exist (n - 1 = 0); the mean is the value itself
     assert skewed["mean ± SD"].str.endswith("± not estimable").all()
@@ -209,6 +209,9 @@ def test_table1_skewed_one_patient_says_not_estimable():
     assert not skewed["mean_minus_2sd_below_0"].any()
     age = skewed.set_index("characteristic").iloc[0]
     assert age["mean ± SD"].startswith(f"{float(ROWS.loc[0, 'age_years']):.1f} ±")
+    # as a user's cohort (what _load gives), that mean is the patient's own value: hidden
+    shown = table1_skewed(cohort)
+    assert (shown["mean ± SD"] == "hidden").all() and (shown["5th–95th percentile"] == "hidden").all()
 
 
 def test_response_plot_at_a_rate_of_100_percent():
