@@ -211,7 +211,9 @@ def test_table1_skewed_one_patient_says_not_estimable():
     assert age["mean ± SD"].startswith(f"{float(ROWS.loc[0, 'age_years']):.1f} ±")
     # as a user's cohort (what _load gives), that mean is the patient's own value: hidden
     shown = table1_skewed(cohort)
-    assert (shown["mean ± SD"] == "hidden").all() and (shown["5th–95th percentile"] == "hidden").all()
+    assert (shown["mean ± SD"] == "hidden").all() and (
+        shown["5th–95th percentile"] == "hidden"
+    ).all()
 
 
 def test_response_plot_at_a_rate_of_100_percent():
