@@ -48,6 +48,7 @@ are errors, because a silently missing survival time changes every result downst
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import math
 import re
@@ -87,6 +88,7 @@ __all__ = [
     "chapter_needs",
     "MIN_PATIENTS",
     "MISSING_TOKENS",
+    "ID_MISSING_WORDS",
 ]
 
 #: Where the data dictionary is stored.
@@ -100,12 +102,17 @@ SCHEMA_PATH = DATA_DIR / "schema.yaml"
 #: case-insensitively). A missing cell in a required column is an error ("is required but
 #: empty"); in an optional column it is allowed. Category values are matched to the schema's
 #: spelling case-insensitively (``None`` and ``NONE`` are read as ``none``, ``m`` as ``M``).
+#: ``patient_id`` alone also reads :data:`ID_MISSING_WORDS` as missing.
 MISSING_TOKENS = ("", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", ".")
+
+#: In ``patient_id`` these are missing too, in any case: an id is never "None" or "null" (a
+#: database export's empty value), so a required id written so is an error, not a patient.
+ID_MISSING_WORDS = frozenset({"none", "null", "na", "n/a", "nan", "nil"})
 
 #: The fewest patients ``python -m analysis run`` (and ``validate``) accept. Below it a report is
 #: not a cohort's analysis but a print-out of individuals: a median, a mean or a percentage of a
 #: handful of patients is one patient's value (1 of 3 is 33%); a Cox model needs about ten
-#: events per term (Peduzzi et al. 1996), which fewer than ten patients cannot have; and it is
+#: events per term (Peduzzi et al. 1995), which fewer than ten patients cannot have; and it is
 #: twice :data:`analysis.privacy.SMALL_COUNT_THRESHOLD` (5), below which any split of the cohort
 #: into two groups leaves one that the count tables must hide. Ten is a floor, not a sample size
 #: that makes the estimates meaningful: above it the chapters still say when an estimate is not
@@ -220,7 +227,10 @@ class Column:
 
 
 def _fmt(x) -> str:
-    return f"{x:g}" if isinstance(x, float) else str(x)
+    """A schema bound as text: plain decimal, never scientific notation (``10000000``)."""
+    if isinstance(x, float) and math.isfinite(x):
+        return np.format_float_positional(x, precision=8, unique=True, fractional=False, trim="-")
+    return str(x)
 
 
 class Schema:
@@ -474,7 +484,16 @@ def _vocabulary(name: str) -> tuple[frozenset, dict[str, str]]:
     canon: dict[str, str] = {}
     if col is not None and col.type == "category":
         canon = {str(a).lower(): str(a) for a in col.allowed}
-    return frozenset(t for t in MISSING_TOKENS if t.lower() not in canon), canon
+    tokens = frozenset(t for t in MISSING_TOKENS if t.lower() not in canon)
+    if name == "patient_id":  # None, NONE, Null, na ... in any case
+        tokens = tokens | _ID_MISSING_SPELLINGS
+    return tokens, canon
+
+
+# every spelling of ID_MISSING_WORDS in upper, lower or title case
+_ID_MISSING_SPELLINGS = frozenset(
+    v for w in ID_MISSING_WORDS for v in (w, w.upper(), w.title(), w.capitalize())
+)
 
 
 def _cell(text: str, name: str) -> str | None:
@@ -895,8 +914,18 @@ def _numbers(cells: np.ndarray, factor=None) -> tuple[np.ndarray, np.ndarray, np
 
 
 def _fmt_value(v) -> str:
+    """A number as a message shows it: plain decimal, at most eight significant digits, never
+    scientific notation; a number of a million or more is described by its digits (``an
+    8-digit number``): it may be a hospital number written in a number column."""
     if isinstance(v, float | np.floating):
-        return f"{float(v):g}"
+        x = float(v)
+        if not math.isfinite(x):
+            return str(x)
+        if abs(x) >= 1e6:
+            return privacy.describe_value(str(int(abs(x))))
+        return np.format_float_positional(x, precision=8, unique=True, fractional=False, trim="-")
+    if isinstance(v, int | np.integer) and abs(int(v)) >= 1_000_000:
+        return privacy.describe_value(str(abs(int(v))))
     return str(v)
 
 
@@ -905,7 +934,8 @@ def _shown(text: str, value, col: Column | None = None) -> str:
     (``8501011234567`` is a valid number and a resident registration number). In a column of
     counts, scores or codes (``integer``, ``binary``: not a measurement) a whole number of seven
     or more digits may be a hospital number: it is described (``a 7-digit number``), not shown.
-    A measurement (``number`` columns: AFP 1234567 ng/mL) is shown."""
+    A measurement (``number`` columns) is shown in plain decimal (:func:`_fmt_value`), and
+    described too when it reaches a million (AFP 12345678 ng/mL: ``an 8-digit number``)."""
     if isinstance(text, str) and len(text) >= 7 and privacy.identifier_kind(text, names=False):
         return repr(privacy.mask(text))
     if (
@@ -1040,6 +1070,18 @@ class _Issues:
                 )
             )
         return out
+
+
+def _header_masked(problem: Problem) -> Problem:
+    """``problem`` with a column name that is not the schema's shown the way values are
+    (:func:`analysis.privacy.printable_header`): a file without its header line names its
+    columns by the first patient's values (``12******``)."""
+    column = problem.column
+    if column is None or all(c in SCHEMA for c in column.split(", ")):
+        return problem
+    if problem.code in ("identifier", "free-text"):  # the privacy guard shows its own
+        return problem
+    return dataclasses.replace(problem, column=privacy.printable_header(column))
 
 
 class CohortValidator:
@@ -1217,7 +1259,7 @@ class CohortValidator:
                 unit = f" {col.unit}" if col.unit else ""
                 self.issues.add(
                     (*base, 5), col.name,
-                    f"must be ≤ {plaus.max:g}{unit}: larger values are beyond any physiological "
+                    f"must be ≤ {_fmt(plaus.max)}{unit}: larger values are beyond any physiological "
                     "or clinical value (a wrong unit, or a typing error?)",
                     "implausible", np.flatnonzero(high),
                     ref_maker(lambda i: _shown(cells[i], values[i], col)),
@@ -1242,7 +1284,7 @@ class CohortValidator:
             if hi is not None:
                 fits &= conv <= hi
             if fits.mean() >= 0.5:
-                return f"values look like {unit}: multiply by {factor:g} to get {col.unit}"
+                return f"values look like {unit}: multiply by {_fmt(factor)} to get {col.unit}"
         return self._likely_hint(col, out_values)
 
     @staticmethod
@@ -1442,7 +1484,7 @@ class CohortValidator:
         found = self.issues.problems()
         if self.scanner is not None:
             found = self.scanner.problems() + found
-        return found
+        return [_header_masked(p) for p in found]
 
     def _size(self) -> None:
         """Too few patients for a report (:data:`MIN_PATIENTS`); none at all is reported by
@@ -1494,7 +1536,7 @@ class CohortValidator:
                 if median > 120 or (len(values) >= 10 and over >= 0.5 and integer_share >= 0.9):
                     self.issues.add(
                         base, name,
-                        f"looks like days, not months (median {median:g}; {over:.0%} of values "
+                        f"looks like days, not months (median {_fmt_value(median)}; {over:.0%} of values "
                         "above 60 months = 5 years)",
                         "unit", [], None,
                         f"times are months from the start of HAIC: divide days by {DAYS_PER_MONTH} "
@@ -1505,15 +1547,15 @@ class CohortValidator:
             if plaus.median_max is not None and median > plaus.median_max:
                 self.issues.add(
                     base, name,
-                    f"looks like {plaus.likely}, not {unit}: median {median:g} (above "
-                    f"{plaus.median_max:g} {unit}, implausible for a cohort)",
+                    f"looks like {plaus.likely}, not {unit}: median {_fmt_value(median)} (above "
+                    f"{_fmt(plaus.median_max)} {unit}, implausible for a cohort)",
                     "unit", [], None, plaus.hint or "",
                 )  # fmt: skip
             elif plaus.median_min is not None and median < plaus.median_min:
                 self.issues.add(
                     base, name,
-                    f"looks like {plaus.likely}, not {unit}: median {median:g} (below "
-                    f"{plaus.median_min:g} {unit}, implausible for a cohort)",
+                    f"looks like {plaus.likely}, not {unit}: median {_fmt_value(median)} (below "
+                    f"{_fmt(plaus.median_min)} {unit}, implausible for a cohort)",
                     "unit", [], None, plaus.hint or "",
                 )  # fmt: skip
         if self._bmi:

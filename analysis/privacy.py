@@ -48,24 +48,48 @@ mask the value as it was written.
 
 Personal names. A whole cell of two to four capitalised words in Latin, Greek or Cyrillic
 script (``John Smith``, ``SMITH, John``, ``J. Smith``, ``Smith J.``, ``Иван Петров``) is a name
-unless one word is a label word (hospital, stage, response, score, …). Written in one case
-(``john smith``, ``JOHN SMITH``, ``иванов иван``) the shape alone cannot tell a name from a
-short phrase (``tolerated well``), so such a cell counts only when one of its words is in a
-list of common given names and surnames (about 600 in this module, in Latin and Cyrillic) or
-is a Russian patronymic (``-ович``, ``-овна``); a name outside the list, in one case, passes. Arabic-script and Hebrew text, which has no letter case, is refused like Hangul
-(it may be a name). In free columns a name-like value repeated in more than three rows is a
-label (a site, an arm), not a name.
+unless one word is a label word (hospital, stage, response, score, …) or the phrase is clinical:
+every word in a stoplist of clinical and common words (diseases, symptoms, procedures, devices,
+anatomy, drugs and their stems ``-mab``, ``-nib``, ``-platin``, ``-rubicin``; ``Tolerated
+Well``, ``Common Hepatic Artery``), or one word clinical and none a listed name (``Hickman
+Catheter``). Written in one case (``john smith``, ``JOHN SMITH``, ``иванов иван``) the shape
+alone cannot tell a name from a note (``moon face``, ``foster home``), so such a cell counts only
+when it looks like a whole name: two to four words, every one (particles such as van, de aside)
+in a list of common given names and surnames (about 650 in this module, in Latin and Cyrillic),
+or one a Russian patronymic (``-ович``, ``-овна``), and none in the stoplists; a name outside the
+list, in one case, passes. Romanised Korean names count by their structure: a listed Korean
+surname and a given name of two romanised syllables (``Lim Soo-jin``, ``JUNG MINSU``, ``LIM,
+SOOJIN``), or a hyphenated given name before it (``Soo-jin Lim``). A title before a capitalised
+word counts anywhere in a cell (``Mr. Tanaka``, ``Dr. García``, ``seen by Dr Kim``).
+Arabic-script and Hebrew text, which has no letter case, is refused like Hangul (it may be a
+name). In free columns a name-like value repeated in more than three rows is a label (a site, an
+arm), not a name.
 
 Hospital numbers and measurements. In ``patient_id`` seven or more consecutive digits are a
-hospital registration number. In a free column (one the book does not read), a whole cell of
-seven or eight digits is a hospital number unless the column holds measurements: at least half
-its cells plain numbers, and at least one number in five not a whole number of seven or eight
-digits (HBV DNA ``1234567`` IU/mL among ``350`` and ``2.1e4``); with a leading zero
-(``0012345``) it is never a measurement. The book's own number columns (``afp_ng_ml``,
-``pivka2``, …) are measurements by definition: a valid number there is never read as a hospital
-number (AFP can exceed a million ng/mL), and a value out of range is shown as the number it is;
-in its integer and binary columns (counts, scores, codes) a number of seven or more digits is
-described, not shown. Digit runs of nine or more are refused in every free column, as before.
+hospital registration number, and ``None``, ``null`` or ``NA`` (any case) is a missing id. In a
+free column (one the book does not read), a whole cell of seven or eight digits (``12345678``,
+or ``12345678.0`` as a spreadsheet saves it) is a hospital number unless the column holds
+measurements: its name says so (``hbv_dna_iu_ml``, ``platelet_count``: DNA, IU, copies, count,
+level, units), or at least half its cells are plain numbers and at least one number in five is
+not a whole number of seven or eight digits (HBV DNA ``1234567`` IU/mL among ``350`` and
+``2.1e4``), or at least half its long numbers are round or repeated as measurements are
+(``5800000``, ``12000000``); with a leading zero (``0012345``) it is never a measurement. One to
+three letters before seven or eight digits (``H1234567``, ``K-12345678``) are a hospital number
+in any free column, except trial and database accessions (``NCT01234567``, ``rs12345678``), and
+so is a long number after a record label without "no" (``chart 12345678``, ``ID: 12345678``). A
+resident registration number cut or masked after the sex digit (``850101-1******``,
+``850101-1``) still gives a birth date and sex, and is refused. The book's own number columns
+(``afp_ng_ml``, ``pivka2``, …) are measurements by definition: a valid number there is never read
+as a hospital number (AFP can exceed a million ng/mL). A number a message shows is plain decimal
+(at most eight significant digits, never ``1.23457e+07``), and one of a million or more, in any
+number column, is described (``an 8-digit number``), not shown. Digit runs of nine or more are
+refused in every free column, as before.
+
+Column names. A header is refused by its name (the table below) and also when it holds an
+identifier itself: a file whose header line is missing names its columns by the first
+patient's values. Every message, and the ``OK`` line of ``validate``, shows a column name the
+way values are shown (:func:`printable_header`): one with an identifier, a name or a run of five
+or more digits in it is masked (``12******``).
 
 The rules follow the HIPAA Safe Harbor list of direct identifiers (45 CFR 164.514(b)(2)),
 the GDPR's notion of directly identifying data, and Korea's Personal Information Protection
@@ -206,6 +230,18 @@ _NAME_RULES += [
         r"^_(pid|ipp|urn)_$|_(pt|pat)_?id_|_(pat|mr|ur)_?(no|nr|num|number)_|_med_?rec\w*_"
         r"|_(n|no|num|numero)_?(de_)?dossier_|_(patienten|fall)_?(nummer|nr)_",
         "a hospital, case or registration number",
+    ),
+    # Unit No, UR, CRN (clinical record number); SSN4 (its last four digits); mother's maiden
+    # name; a contact (a phone number or an address, and the person's name)
+    (
+        r"_unit_?(no|nr|num|number)_|^_(ur|crn)(_" + _NO + r")?_$|_crn_",
+        "a hospital, case or registration number",
+    ),
+    (r"_ssn_?\w+_|_\w*_ssn_|_ssn[0-9]\w*_", "a national identity, passport or licence number"),
+    (r"_maiden(_?names?)?_", "a person's name"),
+    (
+        r"^_contacts?_$|_contact_?(no|nr|num|number|details?|info\w*|tel\w*|phone\w*)_",
+        "a phone number",
     ),
     (r"_(iban)_", "a health-plan or account number"),
     (r"_(aadhar\w*|uidai)_", "a national identity, passport or licence number"),
@@ -367,8 +403,13 @@ _MONTH_NAME = (
 )
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+_RRN_DATE = r"(?<![0-9])[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+# the whole number; masked after the birth date or the sex digit (850101-1******), or cut after
+# the sex digit (850101-1): the birth date and sex of a person still
 _RRN = re.compile(
-    r"(?<![0-9])[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[- ]?[1-8][0-9]{6}(?![0-9])"
+    rf"{_RRN_DATE}[- ]?[1-8][0-9]{{6}}(?![0-9])"
+    rf"|{_RRN_DATE}[- ]?[1-8*xX•●][*xX•●]{{6}}(?![0-9*])"
+    rf"|{_RRN_DATE}-[1-8](?![0-9A-Za-z*])"
 )
 _SSN = re.compile(
     r"(?<![0-9])(?!000|666|9[0-9]{2})[0-9]{3}([- ])(?!00)[0-9]{2}\1(?!0000)[0-9]{4}(?![0-9])"
@@ -762,6 +803,19 @@ _RECORD = re.compile(
     r"\.?[\s:#=_.-]{0,3}[A-Za-z]{0,2}[0-9](?:[\s-]?[0-9]){4,15}(?![0-9])",
     re.IGNORECASE,
 )
+# A long number (7 or 8 digits) after any record label, even without "no" (chart 12345678,
+# ID: 12345678, Unit 1234567), and a whole cell of one to three letters and 7 or 8 digits
+# (H1234567, K-12345678, KR1234567): hospital numbers with their prefix. Trial registries and
+# database accessions are not (NCT01234567, KCT0001234, rs12345678).
+_RECORD_LONG = re.compile(
+    rf"(?<![A-Za-z0-9])(?:{_RECORD_STRONG}|{_RECORD_WEAK}|{_RECORD_NO}|unit|ur|urn|crn|file)"
+    r"\.?[\s:#=_.-]{0,3}[0-9]{7,8}(?![0-9])",
+    re.IGNORECASE,
+)
+_PREFIXED_NUMBER = re.compile(r"(?P<prefix>[A-Za-z]{1,3})-?[0-9]{7,8}")
+_REGISTRY_PREFIXES = frozenset(
+    "nct kct rs ss gse gsm gds srr err drr srx prj sam ega umi drk isr jpr ctr pmc pmi doi".split()
+)
 # what the pre-filters let through for it: a label's last letters (or #, :) before digits
 _RECORD_HINT = (
     r"(?i:mrn|uhid|nhc|ipp|emr|ehr|hn|no|nr|num|ber|ero|id|#|:)[\s:#=_.-]{0,3}[A-Za-z]{0,2}[0-9]{4}"
@@ -769,8 +823,9 @@ _RECORD_HINT = (
 
 #: Common given names and surnames (Latin transliterations from many languages, and Cyrillic),
 #: lower case, diacritics folded. A cell of two to four words in one case (``john smith``,
-#: ``NGUYEN VAN AN``, ``иванов иван``) is read as a name only when one word is here (or is a
-#: Russian patronymic): such cells cannot be told from a short phrase by their shape. Words that
+#: ``NGUYEN VAN AN``, ``иванов иван``) is read as a name only when every word is here (particles
+#: aside) or one is a Russian patronymic: such cells cannot be told from a short phrase by their
+#: shape, and one listed word is not enough (``moon face``, ``foster home``). Words that
 #: are also common English or clinical words (Will, Mark, Long, Cox, Ward, May) are left out.
 _NAME_LEXICON_TEXT = """
     john james robert michael william david richard joseph thomas charles christopher daniel
@@ -826,7 +881,95 @@ _NAME_LEXICON_TEXT = """
     takahashi tanaka watanabe yamamoto nakamura kobayashi yoshida yamada sasaki yamaguchi
     matsumoto inoue kimura hayashi shimizu suzuki sato hiroshi takashi satoshi kenji yuki
     yuko keiko akiko
+    an binh cuong duc hai hanh hoa hung khanh lan loan mai nam ngoc nhung phuc quynh tam thao
+    thu tien tuyet uyen viet vinh xuan yen truong vo vu ly lam
 """
+#: Romanised Korean surnames (Revised Romanisation and the common older spellings). One counts
+#: with a given name of two romanised syllables after it (``Lim Soo-jin``, ``JUNG MINSU``,
+#: ``LIM, SOOJIN``) or a hyphenated one before it (``Soo-jin Lim``): such given names are too
+#: many to list.
+_KOREAN_SURNAMES = frozenset(
+    """kim gim lee yi rhee park pak bak choi choe chung jung jeong kang gang cho jo yoon yun
+    jang chang lim im yim han oh shin sin seo suh kwon gwon hwang ahn song jeon chun jun hong
+    yoo yu ryu go ko koh moon mun yang son sohn bae baek paek heo hur huh nam sim shim noh roh
+    ha kwak gwak sung seong cha joo ju woo koo gu min jin ji eom um chae won bang gong hyun
+    hyeon kil gil pyo byun byeon yeo choo chu seok suk seon wang kong maeng tak""".split()
+)
+# one romanised Korean syllable: an initial, a vowel, a final (ㄱ g/k, ㅓ eo, ㅇ ng …)
+_KO_SYLLABLE = (
+    r"(?:kk|tt|pp|ss|jj|ch|[gkndtrlmbpsjhyw])?"
+    r"(?:yae|yeo|wae|ae|ya|eo|ye|wa|oe|yo|wo|we|wi|yu|eu|ui|oo|ee|ou|a|e|o|u|i)(?:ng|[kntlmp])?"
+)
+_KO_GIVEN = re.compile(rf"{_KO_SYLLABLE}-?{_KO_SYLLABLE}")
+_KO_GIVEN_HYPHEN = re.compile(rf"{_KO_SYLLABLE}-{_KO_SYLLABLE}")
+
+#: Words that are never a person's name in a cell: diseases, symptoms, procedures, devices,
+#: anatomy, drugs and clinical adjectives (``_CLINICAL_TEXT``), and common English words
+#: (``_COMMON_TEXT``), some of which are also surnames (Well, Common, Port). A capitalised phrase
+#: is no name when every word is in either list (``Tolerated Well``, ``Common Hepatic Artery``),
+#: or when one word is clinical and none is a listed given name or surname (``Hickman
+#: Catheter``); a phrase in one case is no name when any word is in either list. Drug names are
+#: also known by their stems (``_DRUG_SUFFIX``: nivolumab, sorafenib, oxaliplatin).
+_CLINICAL_TEXT = """
+    hypertension hypertensive diabetes diabetic mellitus asthma gout copd obesity obese
+    dyslipidemia hyperlipidemia hypothyroidism hyperthyroidism anemia anaemia thrombocytopenia
+    neutropenia leukopenia pancytopenia coagulopathy cardiomyopathy arrhythmia fibrillation
+    infarction angina stroke embolism thrombosis varices variceal bleeding hemorrhage
+    haemorrhage ascites encephalopathy jaundice icterus cholangitis cholecystitis pancreatitis
+    peritonitis sepsis septic pneumonia infection abscess fistula stenosis obstruction
+    effusion pleural pericardial edema oedema fever chills rigors nausea vomiting diarrhea
+    diarrhoea constipation fatigue malaise anorexia weight loss pain ache abdominal rash
+    pruritus itching alopecia mucositis stomatitis neuropathy hiccups cough dyspnea dyspnoea
+    insomnia dizziness headache syncope confusion delirium seizure tumour tumor mass nodule
+    carcinoma hepatocellular cholangiocarcinoma metastasis metastases metastatic malignancy
+    neoplasm adenoma hemangioma haemangioma cyst cirrhotic fibrosis steatosis steatohepatitis
+    nash nafld masld alcoholic alcohol viral hbsag hepatic hepatocellular biliary portal
+    arterial venous artery arteries vein veins duct ducts lobe lobes segment segments liver
+    kidney renal lung lungs pulmonary bone bones brain spleen splenic stomach gastric colon
+    colonic rectal bowel duodenal esophageal oesophageal thoracic abdomen pelvic pelvis femoral
+    radial brachial jugular subclavian celiac coeliac mesenteric iliac aorta aortic caval
+    lymph node nodes nodal adrenal peritoneal omental diaphragm ablation radiofrequency
+    microwave cryoablation embolization embolisation chemoembolization chemoembolisation
+    radioembolization radioembolisation resection hepatectomy lobectomy segmentectomy
+    transplant transplantation transplanted biopsy paracentesis thoracentesis drainage stent
+    stenting catheter catheterization port removal insertion placement infusion pump
+    angiography arteriography venography ultrasound sonography ct mri pet scan imaging
+    radiotherapy radiation sbrt immunotherapy chemotherapy surgery surgical approach access
+    puncture ligation banding tips shunt endoscopy colonoscopy gastroscopy dialysis
+    transfusion intubation ventilation hospitalization hospitalisation admission discharge
+    readmission toxicity adverse event events tolerated tolerance intolerance refractory
+    recurrence relapse remission necrosis enhancement washout hypervascular arterialization
+    infiltrative diffuse multifocal solitary bilobar unilobar extrahepatic intrahepatic
+    invasion thrombus thrombi occlusion patent recanalization
+    budd chiari hickman broviac groshong foley seldinger okuda milan kasai whipple roux
+    barcelona glasgow karnofsky kaplan meier
+    sorafenib lenvatinib regorafenib cabozantinib ramucirumab nivolumab pembrolizumab
+    ipilimumab durvalumab tremelimumab atezolizumab bevacizumab tislelizumab sintilimab
+    camrelizumab toripalimab donafenib apatinib cisplatin oxaliplatin carboplatin
+    fluorouracil epirubicin doxorubicin idarubicin mitomycin gemcitabine capecitabine
+    lipiodol entecavir tenofovir lamivudine adefovir interferon sofosbuvir antiviral
+    antivirals steroid steroids dexamethasone prednisolone ondansetron morphine
+    """
+_COMMON_TEXT = """
+    the a of and or in on at by to for with without from as is was were be been has had have
+    not no yes well good poor fair better worse worsened improved improving stable unchanged
+    common rare frequent occasional usual unusual new old recent chronic acute mild moderate
+    severe marked minimal slight small large big huge multiple single many few some all none
+    home house walker walking cane wheelchair bed rest face moon hand hands foot feet head back
+    heart blood chest neck arm leg legs skin eye eyes ear mouth body weight height speckled
+    homogeneous nucleolar pattern positive negative reactive nonreactive detected undetected
+    high low raised elevated normal abnormal increased decreased reduced present absent
+    uses used using given taken seen noted found done performed planned scheduled completed
+    refused declined deferred delayed held stopped started continued changed switched
+    tolerated tolerating responded responding treated untreated controlled uncontrolled
+    removal approach access care follow followed review reviewed advice advised referred
+    hotel here there this that these those other others only also again still now then
+    """
+_DRUG_SUFFIX = re.compile(
+    r"(?:mab|nib|platin|rubicin|uracil|taxel|citabine|mustine|zomib|ciclib|parib|lisib|statin"
+    r"|sartan|olol|pril|azole|mycin|cillin|floxacin|cycline|vir|prazole|dipine|gliptin"
+    r"|gliflozin|parin|xaban|gatran|sone|olone|semide|thiazide|tidine)$"
+)
 #: Russian patronymics (Сергеевич, Ивановна): a Cyrillic word ending so is part of a full name.
 _PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ична)$")
 
@@ -835,13 +978,14 @@ _PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ичн�
 # outside ASCII, a run of 7 digits, digits joined by a separator, six letters and a digit (a
 # codice fiscale), two letters, two digits and more (an IBAN), a letter before " 9AA" (a UK
 # postcode), a month name next to digits, letters separated by space, comma or dot, or the end
-# of a record-number label before digits (MRN:12345); most pseudonymous ids (P001, SYN0042)
+# of a record-number label before digits (MRN:12345), a digit before masking stars
+# (850101-1******); most pseudonymous ids (P001, SYN0042)
 # and plain numbers fail every branch at once.
 _CANDIDATE = re.compile(
     r"@|://|www\.|[^\x00-\x7f]|[0-9]{7}|[0-9][-/. ()]{1,3}[0-9]|[A-Za-z]{6}[0-9]"
     r"|[A-Za-z]{2}[0-9]{2} ?[A-Za-z0-9]{4}|[A-Za-z] [0-9][A-Za-z]{2}"
     r"|[0-9][\s.,-]{1,3}[A-Za-z]{3}|[A-Za-z]{3}\.?[\s-]{1,3}[0-9]"
-    r"|[A-Za-z][\s,]+[A-Za-z]|[A-Za-z]\.\s?[A-Za-z]|" + _RECORD_HINT
+    r"|[A-Za-z][\s,]+[A-Za-z]|[A-Za-z]\.\s?[A-Za-z]|[0-9][- ]?[*xX]{2}|" + _RECORD_HINT
 )
 
 
@@ -891,6 +1035,11 @@ def _fold(text: str) -> str:
 
 
 _NAME_LEXICON = frozenset(_fold(w) for w in _NAME_LEXICON_TEXT.split())
+# the stoplists never hold a listed name (Moon and Foster are names, so "moon face" and "foster
+# home" pass only because face and home are no names)
+_CLINICAL_WORDS = frozenset(_CLINICAL_TEXT.split()) - _NAME_LEXICON
+_COMMON_WORDS = frozenset(_COMMON_TEXT.split()) - _NAME_LEXICON
+_NAME_PARTICLES = frozenset(_PARTICLE.strip("(?:)").split("|"))
 # two to four words of letters in any script, or "surname, given names": the shape of a name
 # written in one case (john smith, SMITH JOHN, иванов иван иванович, smith, john)
 _LW = r"[^\W\d_]{2,}(?:[-'’][^\W\d_]{2,})?"
@@ -933,35 +1082,98 @@ def canonical(text: str) -> str:
     return "".join(out)
 
 
-def _lexicon_name(words: list[str]) -> bool:
-    return any(w in _NAME_LEXICON or _PATRONYMIC.search(w) for w in words)
+def _clinical(word: str) -> bool:
+    return word in _CLINICAL_WORDS or (len(word) >= 6 and _DRUG_SUFFIX.search(word) is not None)
+
+
+def _stop(word: str) -> bool:
+    """A word that is never a name: a label, clinical or common word, or a drug."""
+    return word in _NOT_NAME_WORDS or word in _COMMON_WORDS or _clinical(word)
+
+
+def _clinical_phrase(words: list[str]) -> bool:
+    """A capitalised phrase of clinical or common words (``Diabetes Mellitus``, ``Tolerated
+    Well``, ``Hickman Catheter``): every word a stop word, or one clinical and none a listed
+    name. Initials and particles are left aside."""
+    words = [w for w in words if len(w) > 1 and w not in _NAME_PARTICLES]
+    if not words:
+        return False
+    if all(_stop(w) for w in words):
+        return True
+    return any(_clinical(w) for w in words) and not any(w in _NAME_LEXICON for w in words)
+
+
+def _all_names(words: list[str]) -> bool:
+    """A text in one case is a name only when it looks like a whole one: two or more words
+    (particles aside), each a listed given name or surname, or one of them a Russian
+    patronymic (сидоров игорь петрович), and none a stop word."""
+    words = [w for w in words if w not in _NAME_PARTICLES]
+    if len(words) < 2 or any(_stop(w) for w in words):
+        return False
+    if any(_PATRONYMIC.search(w) for w in words):
+        return True
+    return all(w in _NAME_LEXICON for w in words)
+
+
+# A title before a capitalised word, anywhere in the cell: Mr. Tanaka, Dr García, seen by Dr Kim
+_TITLED = re.compile(
+    rf"(?<![A-Za-z])(?:Mr|Mrs|Ms|Mx|Dr|Dra|Prof|Mme|Mlle|Herr|Frau|Sra|Srta)\.?\s+(?P<word>{_WORD}|{_CAPS})"
+    r"(?![\w-])"
+)
+
+
+def _titled_name(text: str) -> bool:
+    return any(not _stop(m["word"].lower()) for m in _TITLED.finditer(text))
+
+
+def _korean_name(text: str) -> bool:
+    """A romanised Korean name: a listed surname and a given name of two syllables (Lim Soo-jin,
+    JUNG MINSU, LIM, SOOJIN), or a hyphenated given name and the surname (Soo-jin Lim)."""
+    parts = re.split(r"\s*,\s*|\s+", text.lower().strip())
+    if len(parts) != 2 or any(_stop(w) for p in parts for w in p.split("-")):
+        return False
+    first, second = parts
+    if first in _KOREAN_SURNAMES and len(second) <= 11 and _KO_GIVEN.fullmatch(second):
+        return True
+    return second in _KOREAN_SURNAMES and _KO_GIVEN_HYPHEN.fullmatch(first) is not None
 
 
 def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
     text = canonical(text)
     if not text.isascii():
         text = _fold(text)
+    if _titled_name(text):
+        return True
     words = re.findall(r"[^\W\d_]+", text.lower())
     if any(w in _NOT_NAME_WORDS for w in words):
         return False
-    if _NAME.fullmatch(text) or (
-        in_id and (_NAME_IN_ID.fullmatch(text) or _WORDS_IN_ID.fullmatch(text))
-    ):
+    if _korean_name(text):
         return True
-    # one case (john smith, JOHN SMITH, иванов иван): a known given name, surname or patronymic
-    return _PLAIN_NAME.fullmatch(text) is not None and _lexicon_name(words)
+    if in_id and (_NAME_IN_ID.fullmatch(text) or _WORDS_IN_ID.fullmatch(text)):
+        return True
+    if _NAME.fullmatch(text):
+        return not _clinical_phrase(words)
+    # one case (john smith, JOHN SMITH, иванов иван): every word a known name, or a patronymic
+    return _PLAIN_NAME.fullmatch(text) is not None and _all_names(words)
 
 
-def _header_is_name(name: str) -> bool:
+def _header_is_name(name: str, known: int = 2) -> bool:
     """A header cell that is a person's name (a file whose header line is missing, so the first
-    patient's row is read as the header): any case, but only with two known names in it (one
-    could be an eponym: Lee index, Park classification)."""
+    patient's row is read as the header): a title and a name (Dr Kim), a romanised Korean name,
+    or any case with ``known`` listed names in it (one could be an eponym: Lee index, Park
+    classification). Messages mask a header with one listed name (``known=1``)."""
     text = _fold(canonical(name.strip()))
+    if _titled_name(text):
+        return True
     words = re.findall(r"[^\W\d_]+", text.lower())
     if not words or any(w in _NOT_NAME_WORDS for w in words):
         return False
-    known = sum(w in _NAME_LEXICON or _PATRONYMIC.search(w) is not None for w in words)
-    return (_NAME.fullmatch(text) or _PLAIN_NAME.fullmatch(text)) is not None and known >= 2
+    if _korean_name(text):
+        return True
+    if _clinical_phrase(words):
+        return False
+    n = sum(w in _NAME_LEXICON or _PATRONYMIC.search(w) is not None for w in words)
+    return (_NAME.fullmatch(text) or _PLAIN_NAME.fullmatch(text)) is not None and n >= known
 
 
 def identifier_kind(text: str, *, in_id: bool = False, names: bool = True) -> str | None:
@@ -1011,8 +1223,12 @@ def identifier_kind(text: str, *, in_id: bool = False, names: bool = True) -> st
         for m in pattern.finditer(text):
             if check is None or check(m):
                 return key
-    if not in_id and _RECORD.search(text):
+    if not in_id and (_RECORD.search(text) or _RECORD_LONG.search(text)):
         return "record"
+    if not in_id:
+        m = _PREFIXED_NUMBER.fullmatch(text.strip())
+        if m and m["prefix"].lower() not in _REGISTRY_PREFIXES:
+            return "id-digits"
     if names and _looks_like_name(text.strip(), in_id=in_id):
         return "name"
     if in_id and _ID_DIGITS.search(text):
@@ -1118,18 +1334,43 @@ def printable(value, limit: int = 40) -> str:
     return repr(value)
 
 
-def printable_header(name: str) -> str:
-    """A column name as a message shows it: masked when it holds an identifier or a person's
-    name (a file without its header line), as it is otherwise.
+def printable_header(name: str, *, label: bool = False) -> str:
+    """A column name as a message shows it: masked when it holds an identifier, a person's
+    name or a run of five or more digits (a file without its header line names its columns by
+    the first patient's values), as it is otherwise. ``label``: the name is a known identifier
+    column's (``주민등록번호``, ``ФИО``), so its script alone does not mask it.
 
     Examples
     --------
     >>> printable_header("afp_ng_ml"), printable_header("850101-1234567"), printable_header("JOHN SMITH")
     ('afp_ng_ml', '85****-*******', 'JO** *****')
     """
-    if identifier_kind(name, names=False) or _header_is_name(name):
+    text = canonical(str(name))
+    kind = _header_kind(name)
+    if label and kind in _SCRIPT_KINDS:
+        kind = None
+    if kind or _HEADER_DIGITS.search(text) or _header_is_name(text, known=1):
         return mask(name)
     return name
+
+
+_SCRIPT_KINDS = frozenset({"hangul", "cjk", "arabic", "hebrew"})
+# A run of five or more digits in a header: data, not a column name (masked in messages)
+_HEADER_DIGITS = re.compile(r"[0-9]{5}")
+
+
+def _header_kind(name: str) -> str | None:
+    """The identifier a header cell itself holds (a file without its header line), or None:
+    any kind :func:`identifier_kind` finds, a name, or a whole number of seven or more digits
+    (a hospital number: ``12345678``, ``12345678.0``)."""
+    kind = identifier_kind(name, names=False)
+    if kind:
+        return kind
+    if _header_is_name(name):
+        return "name"
+    if re.fullmatch(r"[0-9]{7,}(?:\.0+)?", canonical(str(name)).strip()):
+        return "id-digits"
+    return None
 
 
 # What a message may echo of a cell that broke a rule (a type, a category): only what cannot be
@@ -1256,7 +1497,14 @@ _FREE_TEXT_CHARS = 60
 #: A name-like value repeated in more rows than this is a label (a site, an arm), not a name.
 _NAME_REPEATS = 3
 # A whole cell of 7 or 8 digits: a hospital number, unless its column holds measurements
-_BARE_NUMBER = re.compile(r"[0-9]{7,8}")
+#: Column names that say the column measures something (their 7- and 8-digit whole numbers are
+#: values, not hospital numbers): DNA or RNA, IU, copies, counts, levels, platelets, units.
+_MEASURE_NAME = re.compile(
+    r"_(dna|rna|iu|copies|copy|counts?|cnt|levels?|lvl|platelets?|plts?|ml|l|dl|ul|mm3|ng|pg|ug"
+    r"|mg|g|u|mmol|umol|nmol|pmol|meq|titers?|titres?|load|viral|vl|conc\w*|cells?|wbc|rbc|anc"
+    r"|alc|afp|pivka\w*|dcp|cea|hbv\w*|hcv\w*|hiv\w*|value|result|x10\w*|per)_"
+)
+_BARE_NUMBER = re.compile(r"[0-9]{7,8}(?:\.0+)?")  # 12345678.0: an id saved as a float
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
 
 
@@ -1297,7 +1545,7 @@ class IdentifierScanner:
         self.refused: set[str] = set()
         for name in self.columns:
             reason = _name_reason(name)
-            kind = identifier_kind(name, names=False) or ("name" if _header_is_name(name) else None)
+            kind = _header_kind(name)
             if kind and not reason:
                 # the header cell itself holds an identifier: refuse it without printing it
                 self.refused.add(name)
@@ -1314,7 +1562,7 @@ class IdentifierScanner:
                 self.refused.add(name)
                 self.by_name.append(
                     Problem(
-                        name,
+                        printable_header(name, label=True),
                         f"looks like a direct identifier ({reason}, by its name); refused",
                         "identifier",
                         hint=_ADVICE,
@@ -1400,10 +1648,15 @@ class IdentifierScanner:
         texts = [t if t.isascii() else canonical(t).strip() for t in uniques]
         bare = np.array([_BARE_NUMBER.fullmatch(t) is not None for t in texts], dtype=bool)
         numbers = np.array([_PLAIN_NUMBER.fullmatch(t) is not None for t in texts], dtype=bool)
+        # a measurement is often round (5800000: three significant digits or fewer) or repeated
+        # (a lab's upper limit); a hospital number is neither
+        like = np.array([len(t.split(".")[0].rstrip("0")) <= 3 for t in texts], dtype=bool) & bare
         counts = np.bincount(codes, minlength=len(uniques))
+        like |= bare & (counts > 1)
         state["cells"] += len(codes)
         state["numbers"] += int(counts[numbers].sum())
         state["bare"] += int(counts[bare].sum())
+        state["like"] = state.get("like", 0) + int(counts[like].sum())
         for j in np.flatnonzero((bare & ~flagged)[codes]):
             ref = make_ref(int(positions[j]), repr(mask(values[j])))
             if texts[codes[j]].startswith("0"):
@@ -1419,8 +1672,16 @@ class IdentifierScanner:
             # a column of measurements: at least half its cells plain numbers, and at least one
             # number in five not a whole number of 7 or 8 digits (HBV DNA 1234567 IU/mL among
             # 350 and 2.1e4); otherwise its 7- and 8-digit cells are record numbers
+            # number in five not a whole number of 7 or 8 digits; or its name says it measures
+            # (hbv_dna_iu_ml, platelet_count), or its long numbers vary like measurements (at
+            # least half of them round or repeated: 5800000, 12000000)
             numbers, bare = state["numbers"], state["bare"]
-            measured = numbers * 2 >= state["cells"] and (numbers - bare) * 5 >= numbers
+            measured = (
+                numbers * 2 >= state["cells"]
+                and (numbers - bare) * 5 >= numbers
+                or _MEASURE_NAME.search(_normalise(column)) is not None
+                or state.get("like", 0) * 2 >= bare
+            )
             if state["count"] and not measured:
                 for ref in state["refs"]:
                     self._record(column, "id-digits", ref)
@@ -1432,10 +1693,15 @@ class IdentifierScanner:
         for column, counts in self._names.items():
             refs = self._name_refs.get(column, {})
             for text, n in counts.items():
-                if n <= _NAME_REPEATS:
-                    self._record(column, "name", refs[text])
-                    self._hits[column]["kinds"]["name"] += n - 1
-                    self._hits[column]["count"] += n - 1
+                if n > _NAME_REPEATS:
+                    continue
+                ref = refs.get(text)  # only the first 1000 distinct names keep a row reference
+                if ref is not None:
+                    self._record(column, "name", ref)
+                    n -= 1
+                entry = self._hits.setdefault(column, {"kinds": {}, "refs": [], "count": 0})
+                entry["kinds"]["name"] = entry["kinds"].get("name", 0) + n
+                entry["count"] += n
         out = list(self.by_name)
         order = {c: i for i, c in enumerate(self.columns)}
         for column in sorted(self._hits, key=lambda c: order.get(c, len(order))):
@@ -1444,7 +1710,7 @@ class IdentifierScanner:
             what = ", ".join(describe(k) for k in kinds)
             out.append(
                 Problem(
-                    column,
+                    printable_header(column),
                     f"looks like a direct identifier (its values contain {what}); refused",
                     "identifier",
                     tuple(entry["refs"]),
@@ -1458,7 +1724,7 @@ class IdentifierScanner:
             n = self._free_text[column]
             out.append(
                 Problem(
-                    column,
+                    printable_header(column),
                     f"looks like free text ({n} cell{'s' if n != 1 else ''} of "
                     f"{_FREE_TEXT_WORDS}+ words or {_FREE_TEXT_CHARS}+ characters); the "
                     "privacy guard cannot find every name, date or place in prose",

@@ -303,7 +303,7 @@ def test_identifier_in_an_extra_column_is_refused(tmp_path, value, what):
 @pytest.mark.parametrize("value", PHONES)
 def test_phone_numbers_are_refused(tmp_path, value):
     message = refused(
-        with_extra(tmp_path, "contact", ["", "", value, ""]), column="contact", secret=value
+        with_extra(tmp_path, "remark", ["", "", value, ""]), column="remark", secret=value
     )
     assert "phone numbers" in message or "long digit runs" in message
 

@@ -878,7 +878,8 @@ def test_type_errors_describe_a_value_that_could_be_an_identifier(tmp_path, cell
         ({"age_years": "61.5"}, "'61.5'"),
         ({"os_event": "yes"}, "'yes'"),
         ({"bilirubin_mg_dl": "1.2 mg/dL"}, "'1.2 mg/dL'"),
-        ({"ast_u_l": "1234567"}, "1.23457e+06"),  # a measurement, shown as the number it is
+        ({"ast_u_l": "1234567"}, "a 7-digit number"),  # described, never 1.23457e+06
+        ({"ast_u_l": "123456.78912"}, "123456.79"),  # plain decimal, eight significant digits
     ],
 )
 def test_type_errors_show_a_value_that_cannot_be_an_identifier(tmp_path, cells, shown):
@@ -897,3 +898,199 @@ def test_echoable_and_shown_cell():
         assert not echoable(value), value
     assert shown_cell("0x1F", expected="not a number") == "a 4-character text value, not a number"
     assert shown_cell("grade3", allowed=["none", "grade1-2"]) == "a 6-character text value"
+
+
+# --------------------------------------------------------------------------------------------
+# A second hostile review: free-text notes refused as names (one case, Title Case clinical
+# phrases), identifiers echoed in column names and in number messages, prefixed hospital numbers,
+# masked resident numbers, romanised Korean names, titles, more header names, "None" as an id.
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "value",
+    [
+        "uses walker", "moon face", "ANA speckled", "foster home", "piel rosa",
+        "benh nhan on dinh", "dieu tri hieu qua", "lost to follow up", "john hopkins protocol",
+    ],
+)  # fmt: skip
+def test_notes_in_one_case_with_a_listed_name_in_them_are_not_names(value):
+    """A text in one case is a name only when every word is a listed name (or one is a
+    patronymic): moon, foster, walker, ana, rosa, dinh and hieu are names, the notes are not."""
+    frame = pd.DataFrame({"patient_id": ["P001", "P002"], "note": [value, ""]})
+    assert find_identifiers(frame) == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Hypertension, Diabetes", "Asthma, Gout", "Diabetes Mellitus", "Radiofrequency Ablation",
+        "Microwave Ablation", "Nausea, Vomiting", "Fever, Chills", "Variceal Bleeding",
+        "Pleural Effusion", "Nivolumab Ipilimumab", "Durvalumab Tremelimumab", "Budd Chiari",
+        "Hickman Catheter", "Port Removal", "Femoral Approach", "Tolerated Well",
+        "Common Hepatic Artery", "Spontaneous Bacterial Peritonitis", "Oxaliplatin Rechallenge",
+    ],
+)  # fmt: skip
+def test_capitalised_clinical_phrases_are_not_names(value):
+    frame = pd.DataFrame({"patient_id": ["P001", "P002"], "note": [value, ""]})
+    assert find_identifiers(frame) == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "john smith", "JOHN SMITH", "иванов иван", "NGUYEN VAN AN", "Kim Ji-hoon", "Smith J.",
+        "Seen by Dr Kim", "Lim Soo-jin", "Jung Ho-seok", "Oh Se-hoon", "Soo-jin Lim", "JUNG MINSU",
+        "LIM, SOOJIN", "Mr. Tanaka", "Dr. García", "John Walker",
+    ],
+)  # fmt: skip
+def test_whole_names_romanised_korean_names_and_titles_are_refused(tmp_path, value):
+    message, problems = _in_extra_column(tmp_path, value)
+    assert (
+        "column note: looks like a direct identifier (its values contain personal names" in message
+    )
+    names = [w for w in value.replace(",", " ").split() if len(w) > 2 and not w.endswith(".")]
+    assert all(word not in message for word in names if word not in ("Seen",))
+    assert [p.code for p in problems] == ["identifier"]
+
+
+def test_the_stoplists_never_hold_a_listed_name():
+    from analysis.privacy import _CLINICAL_WORDS, _COMMON_WORDS, _NAME_LEXICON, _NOT_NAME_WORDS
+
+    assert not (_CLINICAL_WORDS | _COMMON_WORDS) & _NAME_LEXICON
+    assert not {"john", "smith", "maria", "garcia", "kim", "lee", "nguyen"} & _NOT_NAME_WORDS
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("H1234567", "hospital registration numbers"),
+        ("K-12345678", "hospital registration numbers"),
+        ("M12345678", "hospital registration numbers"),
+        ("KR1234567", "hospital registration numbers"),
+        ("12345678.0", "hospital registration numbers"),
+        ("chart 12345678", "record numbers named in the cell"),
+        ("ID: 12345678", "record numbers named in the cell"),
+        ("850101-1******", "resident registration numbers"),
+        ("850101-1", "resident registration numbers"),
+        ("850101-*******", "resident registration numbers"),
+    ],
+)
+def test_prefixed_and_masked_numbers_are_refused(tmp_path, value, what):
+    message, problems = _in_extra_column(tmp_path, value)
+    assert f"column note: looks like a direct identifier (its values contain {what}" in message
+    assert value not in message
+    assert [p.code for p in problems] == ["identifier"]
+
+
+@pytest.mark.parametrize(
+    "value", ["NCT01234567", "KCT0001234", "rs12345678", "AFP 1234567", "ID 12345", "850101"]
+)
+def test_registry_ids_and_labelled_values_are_no_hospital_numbers(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value) is None
+
+
+def test_a_measurement_column_of_long_whole_numbers_is_kept(tmp_path):
+    """HBV DNA of 1234567, 5800000 and 12000000 IU/mL: the name says it measures; unnamed, the
+    round values say so; distinct unround 7-8-digit numbers are still hospital numbers."""
+    from analysis.cohort import load_cohort
+
+    values = ["1234567", "5800000", "12000000", ""]
+    assert (
+        load_cohort(with_column(tmp_path, "hbv_dna_iu_ml", values))["hbv_dna_iu_ml"][0] == "1234567"
+    )
+    (tmp_path / "cohort.csv").unlink()
+    assert load_cohort(with_column(tmp_path, "viral", values))["viral"][2] == "12000000"
+    (tmp_path / "cohort.csv").unlink()
+    message, _ = problems_of(with_column(tmp_path, "extra", ["1234567", "2345678", "", "34567891"]))
+    assert "column extra: looks like a direct identifier" in message and "3 rows" in message
+
+
+@pytest.mark.parametrize(
+    ("column", "why"),
+    [
+        ("Unit No", "a hospital, case or registration number"),
+        ("UR", "a hospital, case or registration number"),
+        ("CRN", "a hospital, case or registration number"),
+        ("SSN4", "a national identity, passport or licence number"),
+        ("Mother's maiden", "a person's name"),
+        ("Contact", "a phone number"),
+    ],
+)
+def test_more_identifier_headers_are_refused(tmp_path, column, why):
+    message, problems = problems_of(with_column(tmp_path, column, ["x"] * 4))
+    assert f"looks like a direct identifier ({why}, by its name); refused" in message
+    assert [p.code for p in problems] == ["identifier"]
+
+
+@pytest.mark.parametrize(
+    "column", ["unit", "urea", "crp_mg_l", "contact_dermatitis", "care_unit", "maidenhead_site"]
+)
+def test_clinical_headers_near_the_new_ones_pass(column):
+    from analysis.privacy import _name_reason
+
+    assert _name_reason(column) is None
+
+
+@pytest.mark.parametrize(
+    ("header", "shown"),
+    [
+        ("12345678", "12******"),
+        ("1234567", "1******"),
+        ("Lim Soo-jin", "Li* ***-***"),
+        ("JUNG MINSU", "JU** *****"),
+        ("H1234567", "H1******"),
+        ("12345", "1****"),
+    ],
+)
+def test_headers_that_are_values_are_masked_everywhere(tmp_path, header, shown):
+    """A file without its header line: the first patient's values are the column names."""
+    from analysis.cli.validate import summary
+    from analysis.privacy import printable_header
+
+    assert printable_header(header) == shown
+    line = summary([*HEADER, header, "smoking_history"], 82, "x.csv")
+    assert header not in line and shown in line and "smoking_history" in line
+    rows = [{**r, header: "x", "os_months": "abc"} for r in valid_rows()]
+    path = write(tmp_path, rows, header=[*HEADER, header, header])
+    message, _ = problems_of(path)
+    assert header not in message and shown in message
+
+
+def test_number_columns_never_echo_a_long_whole_number_nor_use_scientific_notation(tmp_path):
+    from test_cohort import broken
+
+    from analysis.cohort import _fmt_value
+
+    message, _ = problems_of(broken(tmp_path, line3={"os_months": "12345678"}))
+    assert "(patient_id P002): an 8-digit number" in message
+    assert "1234" not in message and "e+07" not in message
+    (tmp_path / "cohort.csv").unlink()
+    message, _ = problems_of(broken(tmp_path, line3={"afp_ng_ml": "20000000.5"}))
+    assert "must be ≤ 10000000 ng/mL" in message and "e+07" not in message
+    assert "(patient_id P002): an 8-digit number" in message and "2000" not in message
+    assert _fmt_value(1234567.0) == "a 7-digit number"
+    assert _fmt_value(12.3456789012) == "12.345679"
+    assert _fmt_value(0.00001234) == "0.00001234"
+    assert _fmt_value(650.0) == "650"
+
+
+@pytest.mark.parametrize("pid", ["None", "none", "NONE", "null", "NULL", "NA", "na", "n/a"])
+def test_none_or_null_is_no_patient_id(tmp_path, pid):
+    from test_cohort import broken
+
+    message, problems = problems_of(broken(tmp_path, line3={"patient_id": pid}))
+    assert "column patient_id: is required but empty — 1 row: line 3" in message
+    assert [p.code for p in problems] == ["missing-value"]
+
+
+def test_more_than_a_thousand_distinct_names_are_all_counted():
+    """Only the first 1000 distinct names keep a row reference; the rest are still counted
+    (this raised KeyError)."""
+    from itertools import islice, product
+
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    names = [f"Dr. Ta{a}{b}{c}" for a, b, c in islice(product(letters, repeat=3), 1200)]
+    frame = pd.DataFrame({"patient_id": [f"P{i:04d}" for i in range(1200)], "seen_by": names})
+    [problem] = find_identifiers(frame)
+    assert problem.n_rows == 1200 and "personal names" in problem.rule

@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from analysis.cohort import MIN_PATIENTS, SCHEMA, check_cohort_file
+from analysis.privacy import printable_header
 
 HELP = "check a cohort CSV against the data dictionary and the privacy rules; list every problem"
 
@@ -51,7 +52,9 @@ def summary(columns: list[str], rows: int, path: Path) -> str:
     if absent:
         parts.append(f"optional columns absent: {', '.join(absent)}")
     if extra:
-        parts.append(f"not used by the book: {', '.join(map(str, extra))}")
+        # a header may be a patient's value (a file without its header line): masked
+        shown = ", ".join(printable_header(str(c)) for c in extra)
+        parts.append(f"not used by the book: {shown}")
     return f"OK: {path}: " + "; ".join(parts)
 
 
