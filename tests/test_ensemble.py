@@ -173,16 +173,23 @@ def test_cli_refuses_bad_input_in_one_line(args, message, tmp_path):
 @pytest.mark.parametrize(
     ("address", "reason"),
     [
-        ("tcp://127.0.0.1:1", "no Dask scheduler answered within 5 s"),  # nothing listens
         ("nonsense", "not a scheduler address (missing port number"),
         ("tcp://127.0.0.1:abc", "not a scheduler address"),
     ],
 )
-def test_unreachable_scheduler_is_one_line_fast_and_creates_nothing(tmp_path, address, reason):
-    """``--scheduler`` at a bad address: one line naming it, exit 2, within the connect timeout
-    (Dask's default 30 s and a traceback before the fix), and no cache folder (one used to be
-    left behind, empty). Only the failure path: no member is computed."""
+def test_malformed_scheduler_addresses_are_named_as_such(address, reason):
+    """The check behind the command's message, in process (the command's one line, exit code
+    and empty folder are measured on the unreachable address below)."""
+    assert ensemble._identify(address, 1).startswith(reason)
+
+
+def test_unreachable_scheduler_is_one_line_fast_and_creates_nothing(tmp_path):
+    """``--scheduler`` where nothing listens: one line naming it, exit 2, within the connect
+    timeout (Dask's default 30 s and a traceback before the fix), and no cache folder (one used
+    to be left behind, empty). Only the failure path: no member is computed."""
     import time
+
+    address, reason = "tcp://127.0.0.1:1", "no Dask scheduler answered within 5 s"
 
     assert ensemble.SCHEDULER_TIMEOUT == 5
     started = time.monotonic()
@@ -306,7 +313,14 @@ class _Server:
     ],
     ids=["silent", "http", "garbage"],
 )
-def test_a_server_that_is_no_scheduler_is_one_line_and_the_command_exits(reply, reason, tmp_path):
+def test_a_server_that_is_no_scheduler_is_refused_with_its_reason(reply, reason):
+    """The check behind the command's message, in process with a 1-s deadline (the whole
+    command is run once below, on the silent server: the case that used to hang)."""
+    with _Server(reply) as server:
+        assert ensemble._identify(server.address, 1) == reason.replace("5 s", "1 s")
+
+
+def test_a_server_that_is_no_scheduler_is_one_line_and_the_command_exits(tmp_path):
     """Something listens at ``--scheduler`` but is not a Dask scheduler: one line naming the
     address and the reason, exit 2, nothing created, and the whole command (interpreter start
     to exit: no thread or event loop left behind keeps it alive) within the timeout plus the
@@ -314,7 +328,8 @@ def test_a_server_that_is_no_scheduler_is_one_line_and_the_command_exits(reply, 
     server computes nothing."""
     import time
 
-    with _Server(reply) as server:
+    reason = "no Dask scheduler answered within 5 s"
+    with _Server(None) as server:  # accepts and reads, never answers
         started = time.monotonic()
         proc = subprocess.run(
             [sys.executable, "-m", "analysis", "ensemble", "--n", "1",

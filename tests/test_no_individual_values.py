@@ -96,6 +96,7 @@ def planted_run(tmp_path_factory):
 
 
 @pytest.mark.slow(seconds=15)
+@pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_planted_extremes_appear_in_no_chapter_output(planted_run):
     for chapter in CHAPTERS:
         text = _outputs_text(planted_run / f"{chapter}.ipynb")
@@ -104,6 +105,7 @@ def test_planted_extremes_appear_in_no_chapter_output(planted_run):
 
 
 @pytest.mark.slow(seconds=15)
+@pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_planted_extremes_appear_in_no_csv_download(planted_run):
     csvs = sorted(planted_run.rglob("*.csv"))
     assert any(p.name == "base-skewed.csv" for p in csvs)  # the reviewer's file is among them
@@ -116,6 +118,7 @@ def test_planted_extremes_appear_in_no_csv_download(planted_run):
 
 
 @pytest.mark.slow(seconds=15)
+@pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_longest_haic_course_is_not_glued_on_a_user_cohort(planted_run):
     nb = json.loads((planted_run / "03-treatment.ipynb").read_text(encoding="utf-8"))
     glued = [
