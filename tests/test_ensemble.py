@@ -206,7 +206,7 @@ def test_unreachable_scheduler_is_one_line_fast_and_creates_nothing(tmp_path, ca
         f"error: --scheduler {address}: no Dask scheduler answered within 1 s; "
         "nothing was run or written"
     ]
-    assert elapsed < 1 + 5
+    assert elapsed < 1 + 15  # the timeout, plus importing dask's distributed under load
     assert list(tmp_path.iterdir()) == []
 
 
