@@ -241,13 +241,22 @@ def quantity_label(quantity, kind=None) -> str:
     'Median OS, > 4 prior TACE, 95% CI'
     >>> quantity_label("age_years", "sd"), quantity_label("os_median", "median")
     ('Age (years), SD', 'Median OS')
+    >>> quantity_label("afp_ng_ml", "interval")   # Table 1 prints its median (min–max)
+    'AFP (ng/mL), range'
     >>> quantity_label("new_thing")
     'New thing'
     """
     label = TERM_LABELS.get(quantity) or _humanize(str(quantity))
     if kind is None or kind in ("median",) and label.startswith("Median"):
         return label
+    if kind == "interval" and not str(quantity).startswith(_CI_QUANTITIES):
+        return f"{label}, range"  # Table 1's "median (min–max)", a dose or time window
     return f"{label}, {_FIELD_LABELS.get(kind, kind)}"
+
+
+#: Quantities whose printed interval is a 95% confidence interval (hazard ratios, median survival);
+#: any other printed interval (AFP's and PIVKA-II's min–max in Table 1, a window) is a range.
+_CI_QUANTITIES = ("hr_", "os_", "pfs_")
 
 
 _CODE_TOKEN = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
