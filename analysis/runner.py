@@ -1033,6 +1033,84 @@ def _scrub(nb, chapter: Path, params: dict) -> None:
                 pm.pop(key, None)
 
 
+_LABEL_LINE = re.compile(r"^\(([^()\s]+)\)=\s*$")
+_HEADING_LINE = re.compile(r"^#{1,6}\s+(.*?)\s*$")
+_CODE_FENCE = re.compile(r"^(`{3,}|~{3,})")
+
+
+def _chapter_labels(md_path: Path) -> dict[str, list[str]]:
+    """The ``(label)=`` targets of a chapter's ``.md``: label -> [heading, chapter title].
+
+    ``heading`` is the heading the label stands before (``""`` when the next line that is
+    not blank is not a heading); the chapter's own label stands before its title. Labels are
+    lower case, as Sphinx stores them. Code fences (code cells) are skipped: a ``# comment``
+    there is not a heading.
+
+    Examples
+    --------
+    >>> _chapter_labels(CHAPTERS_DIR / "02-eligibility.md")["ch-eligibility"]
+    ['Eligibility and staging', 'Eligibility and staging']
+    """
+    title = ""
+    found: dict[str, str] = {}
+    waiting: list[str] = []
+    fence = None
+    lines = md_path.read_text(encoding="utf-8").splitlines()
+    if lines and lines[0].strip() == "---":  # the jupytext front matter
+        end = next((i for i, ln in enumerate(lines[1:], 1) if ln.strip() == "---"), 0)
+        lines = lines[end + 1 :]
+    for line in lines:
+        opening = _CODE_FENCE.match(line)
+        if fence is not None:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                if not line.strip().lstrip(fence[0]):
+                    fence = None
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        label = _LABEL_LINE.match(line)
+        heading = _HEADING_LINE.match(line)
+        if label:
+            waiting.append(label.group(1).lower())
+        elif heading:
+            text = heading.group(1)
+            if not title and line.startswith("# "):
+                title = text
+            found.update(dict.fromkeys(waiting, text))
+            waiting = []
+        elif line.strip():
+            found.update(dict.fromkeys(waiting, ""))
+            waiting = []
+    found.update(dict.fromkeys(waiting, ""))
+    return {label: [heading, title] for label, heading in found.items()}
+
+
+def _omitted_labels(selected, chapters_dir: Path | str = CHAPTERS_DIR) -> dict[str, list[str]]:
+    """The labels of the chapters a report leaves out: label -> [heading, chapter title].
+
+    The chapters are those of ``chapters_dir`` and the book's (:data:`CHAPTERS_DIR`: the
+    glossary and the synthetic-data notice a report copies link to them); a label that one
+    of the ``selected`` chapters defines is not left out. The report's site build turns each
+    ``{ref}`` to a label left out into text naming the chapter (``book/_ext/book_site.py``),
+    so a report of some chapters has no broken reference.
+
+    Examples
+    --------
+    >>> labels = _omitted_labels(discover_chapters(selection="04"))
+    >>> labels["ch-eligibility"], "ch-baseline" in labels
+    (['Eligibility and staging', 'Eligibility and staging'], False)
+    """
+    kept = {label for path in selected for label in _chapter_labels(Path(path))}
+    omitted: dict[str, list[str]] = {}
+    for folder in dict.fromkeys([Path(chapters_dir), CHAPTERS_DIR]):
+        for path in sorted(folder.glob(_CHAPTER_GLOB)):
+            for label, entry in _chapter_labels(path).items():
+                if label not in kept:
+                    omitted.setdefault(label, entry)
+    return omitted
+
+
 _MD_PUNCT = re.compile(r"[!-/:-@\[-`{-~]")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _BUILD_PROBLEM = re.compile(r"(WARNING|ERROR|CRITICAL|SEVERE):")
@@ -1116,17 +1194,20 @@ def _build_site(
     *,
     user_cohort: bool,
     log: TextIO,
+    omitted: dict[str, list[str]] | None = None,
 ) -> tuple[Path, list[str]]:
     """Build the report's HTML with jupyter-book from a copy of the book tree.
 
     The copy holds ``_config.yml`` (execution off: papermill has executed the notebooks),
     ``book/`` (theme, extensions, bibliography, glossary), a ``_toc.yml`` with a generated root
     page, the executed chapters as ``chapters/NN-x.ipynb`` and the reference pages
-    :data:`REPORT_REFERENCE_PAGES`. Strictness: the build runs with ``-n --keep-going`` but
-    not ``-W``: a warning in a user's report (typically a reference to a chapter not selected
-    with ``--chapters``) does not discard the report; the warnings are returned (written to
-    ``build-warnings.txt`` and counted in the summary). A build that fails raises
-    :class:`_Failure`.
+    :data:`REPORT_REFERENCE_PAGES`. ``omitted`` (:func:`_omitted_labels`) names the labels of
+    the chapters left out: each ``{ref}`` to one (the glossary's, the synthetic-data notice's,
+    a chapter's to another) is built as text naming the chapter, not as a broken link, so a
+    report of some chapters builds without warnings as the whole book does. Strictness: the
+    build runs with ``-n --keep-going`` but not ``-W``: a warning in a user's report does not
+    discard the report; the warnings are returned (written to ``build-warnings.txt`` and
+    counted in the summary). A build that fails raises :class:`_Failure`.
 
     Returns
     -------
@@ -1143,6 +1224,8 @@ def _build_site(
     config.setdefault("execute", {})["execute_notebooks"] = "off"
     config["execute"].pop("cache", None)
     config["only_build_toc_files"] = True
+    sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx_config["report_omitted_labels"] = dict(omitted or {})
     if user_cohort:  # the book's banner and footer say "synthetic": not true of a user's report
         theme = config.get("sphinx", {}).get("config", {}).get("html_theme_options", {})
         if "announcement" in theme:
@@ -1381,6 +1464,7 @@ def run_book(
                 index_md,
                 user_cohort=cohort != COHORT_CSV.resolve(),
                 log=log,
+                omitted=_omitted_labels(selected, chapters_dir),
             )
             _copy_site(html_dir, work, scrub)
             run.warnings = [scrub(line) for line in problems]

@@ -123,6 +123,9 @@ def test_whole_book_on_a_second_cohort(cohorts, tmp_path):
     assert COHORT_FREE == ["08-audit"]  # a chapter that starts reading the cohort is run here
     result = _run(cohorts["second"], out, chapters=",".join(c[:2] for c in expected))
     assert [c.name for c in result.chapters] == expected
+    # a report without 08-audit: the links to it (chapters 01 and 07) are text, not warnings
+    assert result.warnings == []
+    assert not (out / "build-warnings.txt").exists()
     for name in expected:
         notebook, page = out / f"{name}.ipynb", out / "chapters" / f"{name}.html"
         assert notebook.is_file() and page.is_file(), name

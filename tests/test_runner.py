@@ -81,6 +81,25 @@ CHAPTER_B = HEAD + textwrap.dedent(
     ```{code-cell} ipython3
     x = 1
     ```
+
+    Left out of the report: {ref}`ch-c`, {ref}`its method <c-method>`, and the book's
+    {ref}`ch-eligibility`.
+    """
+)
+
+#: A chapter that the report of 01 and 02 leaves out (CHAPTER_B links to it).
+CHAPTER_C = HEAD + textwrap.dedent(
+    """
+    (ch-c)=
+    # Chapter C
+
+    ```{code-cell} ipython3
+    # not a heading
+    cohort_path = None
+    ```
+
+    (c-method)=
+    ## How C works
     """
 )
 
@@ -244,6 +263,7 @@ def test_failing_chapter_then_a_complete_deterministic_report(book, capsys):
     the next run publishes a complete report and removes NAME.failed; run again with --force,
     it writes the same bytes. (One test: the fixed run is the first of the two compared.)"""
     chapters, cohort, reports = book
+    (chapters / "03-c.md").write_text(CHAPTER_C, encoding="utf-8")
     text = CHAPTER_B.replace("x = 1\n", FAILING)
     (chapters / "02-b.md").write_text(text, encoding="utf-8")
     line = text.splitlines().index("1 / 0") + 1
@@ -255,6 +275,8 @@ def test_failing_chapter_then_a_complete_deterministic_report(book, capsys):
         str(reports / "r"),
         "--chapters-dir",
         str(chapters),
+        "--chapters",
+        "01,02",
     ]
     assert main([*argv, "--quiet"]) == 1
     err = capsys.readouterr().err
@@ -307,7 +329,17 @@ def test_failing_chapter_then_a_complete_deterministic_report(book, capsys):
     assert "threshold 10 int" in a  # -p parsed as a YAML int and injected
     assert "load_cohort(cohort_path)" not in a  # remove-cell honoured
     assert "(ch-a)=" not in a
-    assert "cwd chapters" in (report / "chapters" / "02-b.html").read_text(encoding="utf-8")
+    b = (report / "chapters" / "02-b.html").read_text(encoding="utf-8")
+    assert "cwd chapters" in b
+    # references to chapters left out (03-c, the book's) are text naming them, not broken
+    # links: the site builds without a warning, as the whole book must
+    assert "build-warnings.txt" not in top and "warning" not in out.out
+    assert "<em>Chapter C</em> (a chapter not in this report)" in b
+    assert "its method (in the chapter <em>Chapter C</em>, not in this report)" in b
+    assert "<em>Eligibility and staging</em> (a chapter not in this report)" in b
+    glossary = (report / "book" / "glossary.html").read_text(encoding="utf-8")
+    assert "see <span" in glossary and "<em>Eligibility and staging</em>" in glossary
+    assert "#ch-" not in b + glossary
     manifest = json.loads((report / "report.json").read_text(encoding="utf-8"))
     assert manifest["chapters"] == ["01-a", "02-b"]
     assert manifest["parameters"] == {"min_cell_count": 10}

@@ -26,7 +26,13 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
    an "Explanation"). On a phone a table with such a column is shown as one card per row
    (``book.js`` labels the cells with their column's header), instead of a text column ~90 px
    wide that made a table 11,000-50,000 px tall; without JavaScript the text column keeps a
-   readable width and the table scrolls sideways.
+   readable width and the table scrolls sideways;
+8. in a **report of some chapters** (``python -m analysis run --chapters``), turns each
+   ``{ref}`` to a chapter left out (or to a section of one) into text that names it and says
+   it is not in the report (:func:`unlink_omitted_chapters`): the glossary, the synthetic-data
+   notice and the chapters link to one another, and a link to a page the report does not have
+   would be a broken reference. The runner lists the labels left out in the configuration value
+   ``report_omitted_labels``; the book itself has every chapter and leaves it empty.
 """
 
 from __future__ import annotations
@@ -392,14 +398,60 @@ def _forget_numref_doctrees(app, *args) -> None:
     _NUMREF_DOCTREES.pop(id(app.env), None)
 
 
+#: What an omitted chapter is called where a link to it would have been.
+OMITTED_CHAPTER = "a chapter not in this report"
+
+
+def unlink_omitted_chapters(app, doctree) -> None:
+    """Replace each ``{ref}`` to a label of a chapter left out of a report by plain text.
+
+    ``app.config.report_omitted_labels`` maps a label (lower case, as Sphinx stores it) to
+    ``[heading, chapter title]``: the heading the label stands before (the chapter's title
+    for the chapter's own label; empty when it is not a heading). A reference to the chapter
+    reads "*Title* (a chapter not in this report)"; a reference to a section of it reads
+    "Section (in the chapter *Title*, not in this report)". Only those labels are touched:
+    any other unresolved reference is still reported by Sphinx.
+    """
+    from sphinx import addnodes
+
+    omitted = app.config.report_omitted_labels or {}
+    if not omitted:
+        return
+    for xref in list(doctree.findall(addnodes.pending_xref)):
+        if xref.get("refdomain") != "std" or xref.get("reftype") != "ref":
+            continue
+        entry = omitted.get(xref.get("reftarget", ""))
+        if entry is None:
+            continue
+        heading, chapter = entry
+        explicit = xref.astext() if xref.get("refexplicit") else None
+        text = nodes.inline(classes=["omitted-chapter"])
+        if heading == chapter:  # the chapter's own label
+            text += [
+                nodes.Text(explicit) if explicit else nodes.emphasis(text=chapter),
+                nodes.Text(f" ({OMITTED_CHAPTER})"),
+            ]
+        else:
+            text += [
+                nodes.Text(f"{explicit or heading or 'a section'} (in the chapter "),
+                nodes.emphasis(text=chapter),
+                nodes.Text(", not in this report)"),
+            ]
+        xref.replace_self(text)
+
+
 def setup(app):
     import book_bibstyle
+
+    # label -> [heading, chapter title] of the chapters a report leaves out (set by the runner)
+    app.add_config_value("report_omitted_labels", {}, "env", types=[dict])
 
     book_bibstyle.register()
     _keep_executed_outputs()
     _numref_reads_once()
     app.connect("env-updated", _forget_numref_doctrees)
     app.connect("build-finished", _forget_numref_doctrees)
+    app.connect("doctree-read", unlink_omitted_chapters)
     app.connect("doctree-resolved", externalise_downloads)
     app.connect("doctree-resolved", figure_alt_text)
     app.connect("doctree-resolved", mark_table_columns)
