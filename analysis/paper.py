@@ -1464,7 +1464,9 @@ def feasibility_summary(table: pd.DataFrame | None = None) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def feasibility_table(table: pd.DataFrame | None = None, *, infeasible_only: bool = False):
+def feasibility_table(
+    table: pd.DataFrame | None = None, *, infeasible_only: bool = False, by_row: bool = False
+):
     """:func:`table2_feasibility` for display: Variable | Model | Cell | Printed | Feasible | Reason.
 
     ``Variable`` is Table 2's label and category as printed (``"AST (U/L) >40"``), ``Feasible``
@@ -1472,10 +1474,21 @@ def feasibility_table(table: pd.DataFrame | None = None, *, infeasible_only: boo
     Two more columns, ``Implied coding`` and ``Calibration follows`` (what the calibration aims
     at in a row with an infeasible cell), are for downloads; a chapter hides them.
 
+    With ``by_row`` the cells of one printed row (HR, 95% CI and P of a variable in a model)
+    that share their verdict and reason are one line, ``Variable | Model | Printed | Feasible |
+    Reason``, ``Printed`` naming each cell (``"HR 0.996; 95% CI 0.975–1.017; P 0.70"``): every
+    printed number and every reason, each reason once per row (the per-cell table repeats a
+    row's reason for each of its cells). The download columns are left to the per-cell table.
+
     Examples
     --------
     >>> feasibility_table(infeasible_only=True)[["Variable", "Cell", "Printed"]].iloc[0].tolist()
     ['Sex Female', 'P', '0.96']
+    >>> rows = feasibility_table(by_row=True)
+    >>> rows.columns.tolist()
+    ['Variable', 'Model', 'Printed', 'Feasible', 'Reason']
+    >>> rows.iloc[0, :4].tolist()
+    ['Age (years)', 'univariate', 'HR 0.996; 95% CI 0.975–1.017; P 0.70', 'yes']
     """
     if table is None:
         table = table2_feasibility()
@@ -1483,7 +1496,7 @@ def feasibility_table(table: pd.DataFrame | None = None, *, infeasible_only: boo
         table = table[~table["feasible"]]
     variable = (table["variable"] + " " + table["row"].fillna("")).str.strip()
     variable = variable.where(table["implied coding"] != "reference", variable + " (reference)")
-    return pd.DataFrame(
+    cells = pd.DataFrame(
         {
             "Variable": variable,
             "Model": table["model"],
@@ -1493,5 +1506,20 @@ def feasibility_table(table: pd.DataFrame | None = None, *, infeasible_only: boo
             "Reason": table["reason"],
             "Implied coding": table["implied coding"],
             "Calibration follows": table["follow"],
+        }
+    ).reset_index(drop=True)
+    if not by_row:
+        return cells
+    same = ["Variable", "Model", "Feasible", "Reason"]
+    line = cells[same].ne(cells[same].shift()).any(axis=1).cumsum()
+    named = cells["Cell"] + " " + cells["Printed"]
+    grouped = cells.groupby(line, sort=False)
+    return pd.DataFrame(
+        {
+            "Variable": grouped["Variable"].first(),
+            "Model": grouped["Model"].first(),
+            "Printed": named.groupby(line, sort=False).agg("; ".join),
+            "Feasible": grouped["Feasible"].first(),
+            "Reason": grouped["Reason"].first(),
         }
     ).reset_index(drop=True)

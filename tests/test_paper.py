@@ -154,6 +154,32 @@ def test_table2_feasibility_cells(feasibility):
     assert (f["reason"].str.len() > 10).all()
 
 
+def test_feasibility_table_by_row_keeps_every_cell_and_reason(feasibility):
+    """Chapter 07's full table: a row's cells with one verdict and reason share a line (the
+    per-cell table repeated each reason up to three times); nothing printed is lost."""
+    cells = paper.feasibility_table(feasibility)
+    rows = paper.feasibility_table(feasibility, by_row=True)
+    assert rows.columns.tolist() == ["Variable", "Model", "Printed", "Feasible", "Reason"]
+    assert len(cells) == 99 and len(rows) == 49
+    # each cell is named with its printed value on exactly one line, with its verdict and reason
+    for cell in cells.itertuples():
+        named = f"{cell.Cell} {cell.Printed}"
+        line = rows[
+            (rows.Variable == cell.Variable)
+            & (rows.Model == cell.Model)
+            & rows.Printed.str.split("; ").apply(lambda parts, n=named: n in parts)
+        ]
+        assert len(line) == 1, named
+        assert (line.Feasible.item(), line.Reason.item()) == (cell.Feasible, cell.Reason)
+    # a row whose P alone is infeasible: HR and CI on one line, P on its own
+    sex = rows[rows.Variable == "Sex Female"]
+    assert sex[["Printed", "Feasible"]].values.tolist() == [
+        ["HR 0.984; 95% CI 0.424–2.283", "yes"],
+        ["P 0.96", "no"],
+    ]
+    assert rows.Reason.str.len().sum() < 0.55 * cells.Reason.str.len().sum()
+
+
 def test_table2_feasibility_codings(feasibility):
     f = feasibility.set_index(["term", "model", "cell"])
     for term, unit in (("ast_gt40", "U/L"), ("crp_gt3", "mg/L"), ("tumor_number_gt4", "lesion")):
