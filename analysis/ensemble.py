@@ -31,6 +31,7 @@ import json
 import logging
 import math
 import os
+import socket
 import sys
 import threading
 import time
@@ -521,7 +522,12 @@ def _identify(address: str, timeout: float) -> str | None:
     that accepted the connection and fails or answers anything but a scheduler's identity is
     "not a Dask scheduler". The work runs on its own event loop in a daemon thread, joined
     with the deadline, so neither an event loop nor a half-open connection outlives the check
-    (the connection is aborted on every way out).
+    (the connection is aborted on every way out). Host names are looked up in daemon threads
+    (:class:`_ProbeLoop`): a DNS lookup that hangs rather than fails used to run in the loop's
+    default executor, whose shutdown waited for it, and whose worker the interpreter joins at
+    exit, so the command answered after the timeout plus the backstop and then could not exit
+    until the lookup returned. The whole check now ends within ``timeout`` plus
+    :data:`_PROBE_GRACE` seconds, whatever the resolver does.
     """
     from distributed.comm.registry import get_backend
     from distributed.utils import wait_for
@@ -568,14 +574,50 @@ def _identify(address: str, timeout: float) -> str | None:
 
     def probe() -> None:
         try:
-            outcome.append(asyncio.run(ask()))
+            with asyncio.Runner(loop_factory=_ProbeLoop) as runner:
+                outcome.append(runner.run(ask()))
         except BaseException as exc:  # noqa: BLE001 - reported to the caller's thread
             outcome.append(f"cannot connect ({exc or type(exc).__name__})")
 
+    started = time.monotonic()
     thread = threading.Thread(target=probe, name="ensemble-scheduler-probe", daemon=True)
     thread.start()
-    thread.join(timeout + 2)  # the probe keeps its own deadline; this one is a backstop
+    # the probe keeps its own deadline and then closes its loop; this one is a backstop
+    thread.join(max(started + timeout + _PROBE_GRACE - time.monotonic(), 0))
     return outcome[0] if outcome else answer
+
+
+#: Seconds :func:`_identify` waits past its timeout for the probe to close its event loop and
+#: report (it takes milliseconds); then the check answers "no Dask scheduler answered" anyway.
+_PROBE_GRACE = 0.5
+
+
+class _ProbeLoop(asyncio.SelectorEventLoop):
+    """The event loop of :func:`_identify`: host-name lookups (``loop.getaddrinfo``, which
+    distributed's and tornado's resolvers call) run in daemon threads of their own rather than
+    in the loop's default executor. A lookup that hangs is abandoned at the deadline: nothing
+    waits for it, neither the loop's shutdown nor the interpreter's exit (which joins executor
+    threads), and its late answer is dropped."""
+
+    async def getaddrinfo(self, host, port, *, family=0, type=0, proto=0, flags=0):
+        future = self.create_future()
+
+        def settle(found, failed: bool) -> None:
+            if not future.done():  # cancelled at the deadline: nobody wants the answer
+                (future.set_exception if failed else future.set_result)(found)
+
+        def lookup() -> None:
+            try:
+                found, failed = socket.getaddrinfo(host, port, family, type, proto, flags), False
+            except Exception as exc:  # noqa: BLE001 - handed to the waiting coroutine
+                found, failed = exc, True
+            try:
+                self.call_soon_threadsafe(settle, found, failed)
+            except RuntimeError:  # the loop is closed: the check is over
+                pass
+
+        threading.Thread(target=lookup, name="ensemble-scheduler-lookup", daemon=True).start()
+        return await future
 
 
 async def _handshake_and_identity(comm) -> object:

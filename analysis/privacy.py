@@ -23,8 +23,9 @@ Tools:
     international (E.164) and national formats, e-mail addresses, calendar dates in any common
     format (``2023-01-15``, ``15.01.2023``, ``01/15/23``, ``20230115``, ``January 15, 2023``,
     ``15 Jan 2023``, ``2023년 1월 15일``), record numbers named in the cell (``MRN 1234567``,
-    ``HN: 00123``, ``Hosp. No. 123456``), personal names, Hangul, Chinese/Japanese, Arabic-script
-    or Hebrew text, and long digit runs that look like record numbers. A column of free text
+    ``HN: 00123``, ``Hosp. No. 123456``), personal names, Hangul, Chinese/Japanese, Arabic-script,
+    Hebrew, Indic-script (Devanagari, Bengali, Tamil, …) or Thai, Lao, Burmese or Khmer text, and
+    long digit runs that look like record numbers. A column of free text
     gets a warning: the guard cannot see every name or date in prose.
     :func:`analysis.cohort.load_cohort` runs the scanner on every cohort, chunk by chunk; the
     book's own passes.
@@ -46,24 +47,30 @@ no-break space is a space; zero-width spaces, joiners, soft hyphens and directio
 digits of other scripts (Arabic-Indic ``٨٥``) read as 0-9 and dashes as ``-``. Messages still
 mask the value as it was written.
 
-Personal names. A whole cell of two to four capitalised words in Latin, Greek or Cyrillic
-script (``John Smith``, ``SMITH, John``, ``J. Smith``, ``Smith J.``, ``Иван Петров``) is a name
-unless one word is a label word (hospital, stage, response, score, …) or the phrase is clinical:
-every word in a stoplist of clinical and common words (diseases, symptoms, procedures, devices,
-anatomy, drugs and their stems ``-mab``, ``-nib``, ``-platin``, ``-rubicin``; ``Tolerated
-Well``, ``Common Hepatic Artery``), or one word clinical and none a listed name (``Hickman
-Catheter``). Written in one case (``john smith``, ``JOHN SMITH``, ``иванов иван``) the shape
-alone cannot tell a name from a note (``moon face``, ``foster home``), so such a cell counts only
-when it looks like a whole name: two to four words, every one (particles such as van, de aside)
-in a list of common given names and surnames (about 650 in this module, in Latin and Cyrillic),
-or one a Russian patronymic (``-ович``, ``-овна``), and none in the stoplists; a name outside the
-list, in one case, passes. Romanised Korean names count by their structure: a listed Korean
-surname and a given name of two romanised syllables (``Lim Soo-jin``, ``JUNG MINSU``, ``LIM,
+Personal names. A whole cell of two to four capitalised words in Latin, Greek or Cyrillic script
+(``John Smith``, ``SMITH, John``, ``J. Smith``, ``Smith J.``, ``Иван Петров``) is a name unless one
+word is a label word (hospital, stage, response, score, …) or the phrase is clinical: every word in
+a stoplist of clinical and common words (diseases, symptoms, procedures, devices, anatomy, drugs
+and their stems ``-mab``, ``-nib``, ``-platin``, ``-rubicin``; ``Tolerated Well``, ``Common Hepatic
+Artery``), or one word clinical and none a listed name (``Hickman Catheter``). Listed names are
+also words and places (Moon, Park, Hong, Foster), so a phrase with a common word or a place in it
+(``Moon Face``, ``Hong Kong``, ``Park Lane``, ``White British``; place names whose words are names,
+``Thanh Hoa``, ``San Jose``, count as places) is a name only on stronger evidence: two other listed
+names (``Nguyen Thi Thanh Hoa``), a comma or an initial (``Hand, John``), or a listed given name
+first (``John Hand``). Written in one case (``john smith``, ``JOHN SMITH``, ``иванов иван``) the
+shape alone cannot tell a name from a note (``moon face``, ``foster home``), so such a cell counts
+only when it looks like a whole name: two to four words, every one (particles such as van, de
+aside) in a list of common given names and surnames (about 650 in this module, in Latin and
+Cyrillic), or one a Russian patronymic (``-ович``, ``-овна``), and none in the stoplists; a name
+outside the list, in one case, passes. Romanised Korean names count by their structure: a listed
+Korean surname and a given name of two romanised syllables (``Lim Soo-jin``, ``JUNG MINSU``, ``LIM,
 SOOJIN``), or a hyphenated given name before it (``Soo-jin Lim``). A title before a capitalised
-word counts anywhere in a cell (``Mr. Tanaka``, ``Dr. García``, ``seen by Dr Kim``).
-Arabic-script and Hebrew text, which has no letter case, is refused like Hangul (it may be a
-name). In free columns a name-like value repeated in more than three rows is a label (a site, an
-arm), not a name.
+word counts anywhere in a cell (``Mr. Tanaka``, ``Dr. García``, ``seen by Dr Kim``). Arabic-script
+and Hebrew text, which has no letter case, is refused like Hangul (it may be a name), and so is
+text in the Brahmic scripts, which have none either: Devanagari, Bengali, Gurmukhi, Gujarati,
+Oriya, Tamil, Telugu, Kannada, Malayalam, Sinhala, Thai, Lao, Burmese and Khmer (two letters; their
+digits read as 0-9). In free columns a name-like value repeated in more than three rows is a label
+(a site, an arm), not a name.
 
 Hospital numbers and measurements. In ``patient_id`` seven or more consecutive digits are a
 hospital registration number, and ``None``, ``null`` or ``NA`` (any case) is a missing id. In a
@@ -464,6 +471,15 @@ _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 # letters of Arabic script (Arabic, Persian, Urdu) or of Hebrew
 _ARABIC = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff]{2}")
 _HEBREW = re.compile(r"[\u05d0-\u05ea]{2}")
+# the same for the Brahmic scripts, which have no letter case either: two letters or vowel signs
+# (a consonant and its vowel sign, क + ि) of Devanagari, Bengali, Gurmukhi, Gujarati, Oriya,
+# Tamil, Telugu, Kannada, Malayalam or Sinhala (their digits read as 0-9 and the danda is
+# punctuation), or of Thai, Lao, Myanmar or Khmer (not the baht sign, digits or punctuation)
+_INDIC = re.compile(r"[\u0900-\u0963\u0971-\u0dff]{2}")
+_THAI = re.compile(
+    r"[\u0e01-\u0e3a\u0e40-\u0e4e\u0e81-\u0ecf\u0edc-\u0edf\u1000-\u103f\u1050-\u108f"
+    r"\u1780-\u17d3\u17dc\u17dd]{2}"
+)
 _ID_DIGITS = re.compile(r"[0-9]{7,}")
 _TEXT_DIGITS = re.compile(r"(?<![0-9.])[0-9]{9,}")
 
@@ -779,6 +795,8 @@ _DETECTORS = [
     ("cjk", "Chinese or Japanese characters, which may be names", _CJK, None),
     ("arabic", "Arabic-script text, which may be names", _ARABIC, None),
     ("hebrew", "Hebrew text, which may be names", _HEBREW, None),
+    ("indic", "Devanagari or other Indic-script text, which may be names", _INDIC, None),
+    ("thai", "Thai, Lao, Burmese or Khmer text, which may be names", _THAI, None),
 ]
 _LABEL = {key: label for key, label, _, _ in _DETECTORS}
 _LABEL["name"] = "personal names"
@@ -905,11 +923,12 @@ _KO_GIVEN_HYPHEN = re.compile(rf"{_KO_SYLLABLE}-{_KO_SYLLABLE}")
 
 #: Words that are never a person's name in a cell: diseases, symptoms, procedures, devices,
 #: anatomy, drugs and clinical adjectives (``_CLINICAL_TEXT``), and common English words
-#: (``_COMMON_TEXT``), some of which are also surnames (Well, Common, Port). A capitalised phrase
-#: is no name when every word is in either list (``Tolerated Well``, ``Common Hepatic Artery``),
-#: or when one word is clinical and none is a listed given name or surname (``Hickman
-#: Catheter``); a phrase in one case is no name when any word is in either list. Drug names are
-#: also known by their stems (``_DRUG_SUFFIX``: nivolumab, sorafenib, oxaliplatin).
+#: (``_COMMON_TEXT``), some of which are also surnames (Well, Common, Port), and places
+#: (``_PLACE_TEXT``). A capitalised phrase is no name when every word is in these lists
+#: (``Tolerated Well``, ``Common Hepatic Artery``), and with one such word it needs stronger
+#: evidence (:func:`_capitalised_name`: ``Hickman Catheter`` and ``Moon Face`` are no names,
+#: ``John Hand`` is one); a phrase in one case is no name when any word is in them. Drug names
+#: are also known by their stems (``_DRUG_SUFFIX``: nivolumab, sorafenib, oxaliplatin).
 _CLINICAL_TEXT = """
     hypertension hypertensive diabetes diabetic mellitus asthma gout copd obesity obese
     dyslipidemia hyperlipidemia hypothyroidism hyperthyroidism anemia anaemia thrombocytopenia
@@ -949,6 +968,8 @@ _CLINICAL_TEXT = """
     fluorouracil epirubicin doxorubicin idarubicin mitomycin gemcitabine capecitabine
     lipiodol entecavir tenofovir lamivudine adefovir interferon sofosbuvir antiviral
     antivirals steroid steroids dexamethasone prednisolone ondansetron morphine
+    facies cushingoid spatial nursing palliative hospice supportive coli aureus pylori
+    difficile diff pneumoniae faecalis faecium albicans aeruginosa
     """
 _COMMON_TEXT = """
     the a of and or in on at by to for with without from as is was were be been has had have
@@ -964,12 +985,95 @@ _COMMON_TEXT = """
     tolerated tolerating responded responding treated untreated controlled uncontrolled
     removal approach access care follow followed review reviewed advice advised referred
     hotel here there this that these those other others only also again still now then
+    adult adults elderly infant infants baby babies teenager teen teens adolescent adolescents
+    former current currently ex never ever smoker smokers smoking nonsmoker drinker drinkers
+    drinking drinks social heavy light alone lives living lived family relative relatives friend
+    friends partner wife husband daughter daughters mother father brother sister children worker
+    workers office retired retiree teacher farming housewife homemaker employed unemployed self
+    student shaped frame frames zimmer term hour hours wait watch see early late middle aged
+    elder race racial
     """
 _DRUG_SUFFIX = re.compile(
     r"(?:mab|nib|platin|rubicin|uracil|taxel|citabine|mustine|zomib|ciclib|parib|lisib|statin"
     r"|sartan|olol|pril|azole|mycin|cillin|floxacin|cycline|vir|prazole|dipine|gliptin"
     r"|gliflozin|parin|xaban|gatran|sone|olone|semide|thiazide|tidine)$"
 )
+#: The given names of ``_NAME_LEXICON_TEXT`` (the rest are surnames, or both: Kim, Lee, Park,
+#: Moon, Hong and Foster are surnames here). A Title-Case pair of a listed given name and a common
+#: word is a name (``John Hand``, ``Mary Good``: a surname can be a word); a listed surname and a
+#: common word or a place is not (``Moon Face``, ``Park Lane``).
+_GIVEN_NAMES_TEXT = """
+    john james robert michael william david richard joseph thomas charles christopher daniel
+    matthew anthony donald steven paul andrew joshua kenneth kevin brian george edward ronald
+    timothy jason jeffrey ryan jacob gary eric jonathan stephen larry justin scott brandon
+    benjamin samuel gregory alexander patrick peter harold douglas henry carl arthur roger keith
+    jeremy terry lawrence sean albert joe juan jose luis carlos jorge pedro miguel antonio
+    francisco manuel javier rafael fernando ricardo alejandro diego sergio pablo andres raul
+    eduardo mario roberto alberto jesus ramon enrique hector victor oscar marco luca giuseppe
+    giovanni francesco alessandro matteo lorenzo stefano andrea paolo pierre jean michel
+    philippe alain nicolas francois jacques bernard christophe laurent olivier thierry hans
+    klaus jurgen wolfgang dieter stefan andreas uwe helmut gunter heinz horst
+    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
+    margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah
+    stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela
+    nicole emma samantha katherine christine debra rachel catherine carolyn janet ruth maria
+    heather diane virginia julie joyce victoria olivia kelly christina lauren judith megan
+    cheryl hannah martha jacqueline gloria teresa kathryn janice alice julia judy beverly
+    denise marilyn danielle theresa sophia marie diana natalie isabella charlotte carmen lucia
+    isabel sofia elena rosa ana pilar mercedes beatriz francesca giulia chiara sophie
+    nathalie isabelle sylvie monique ursula petra sabine monika renate ingrid
+    ivan sergei sergey dmitri dmitry alexei alexey mikhail nikolai vladimir andrei olga
+    natalia tatiana svetlana irina ekaterina yulia
+    иван сергеи андреи дмитрии алексеи михаил николаи владимир александр евгении олег
+    ольга елена наталья татьяна анна мария ирина светлана екатерина юлия людмила галина
+    mohammed muhammad mohamed mohammad ahmed ahmad hassan hussein hussain ali husain omar umar
+    khaled khalid abdullah abdul abdel abdelaziz fatima fatma aisha ayesha ibrahim youssef
+    yusuf mustafa mahmoud karim nasser tariq hamza zainab mariam maryam
+    raj rahul amit sanjay vijay priya anil sunil suresh ramesh rajesh
+    minho jiwoo seoyeon
+    minh anh linh tuan dung huong thanh hieu quang trung thuy phuong
+    an binh cuong duc hai hanh hoa hung khanh lan loan mai nam ngoc nhung phuc quynh tam thao
+    thu tien tuyet uyen viet vinh xuan yen
+    wei jun hui yan ying jing xin jie lei
+    hiroshi takashi satoshi kenji yuki yuko keiko akiko
+"""
+#: Places and peoples, and the words of place names (countries, regions, cities, nationalities
+#: and ethnic groups, geographic nouns): a common word as far as names go (``White British``,
+#: ``Han Chinese``, ``Incheon Airport`` are no names). Words that are also common names or
+#: surnames are left out (white, black, french, lane, river, abu, kong, hue, son): a place
+#: whose words are names is listed whole below.
+_PLACE_TEXT = """
+    korea korean koreans seoul busan pusan daegu taegu incheon gwangju daejeon ulsan suwon jeju
+    gyeonggi gangwon chungcheong jeolla gyeongsang bundang ilsan gimhae china chinese beijing
+    peking shanghai guangzhou shenzhen wuhan chongqing tianjin nanjing hangzhou chengdu guangxi
+    guangdong fujian sichuan yunnan taiwan taiwanese taipei kaohsiung macau macao kowloon
+    mainland japan japanese tokyo osaka kyoto nagoya yokohama sapporo fukuoka okinawa vietnam
+    vietnamese viet saigon hanoi mekong thailand bangkok laos lao cambodia cambodian khmer
+    myanmar burma burmese singapore singaporean malaysia malaysian malay kuala lumpur penang
+    indonesia indonesian jakarta bali java philippines filipino manila cebu india indian delhi
+    mumbai bombay chennai madras kolkata calcutta bangalore bengaluru hyderabad pakistan
+    pakistani bangladesh bangladeshi nepal nepali lanka sinhalese asian asians europe european
+    africa african americas american pacific atlantic islander islanders caribbean arab arabs
+    arabic arabia eastern western northern southern oriental caucasian hispanic latino latina
+    aboriginal indigenous ethnicity ethnic british scottish irish italian spanish portuguese
+    dutch greek polish russian turkish persian egypt egyptian saudi emirates dubai dhabi qatar
+    kuwait turkey iran iranian iraq aviv mongolia mongolian uzbekistan kazakhstan mexico mexican
+    brazil brazilian argentina colombia peru canada canadian australia australian zealand
+    angeles aires janeiro island islands airport harbour harbor avenue creek beach valley
+    mountain mountains falls springs village villages town towns rural urban suburb suburban
+    countryside overseas abroad
+"""
+#: Place names whose words are also names (Hong Kong, Thanh Hoa, San Jose, Park Lane): a cell
+#: holding one of these phrases reads it as a place; a name needs two more listed names
+#: (``Nguyen Thi Thanh Hoa``).
+_PLACE_PHRASES_TEXT = """
+    hong kong; ho chi minh; ha noi; hai phong; da nang; nha trang; can tho; da lat; vung tau;
+    bien hoa; ha long; thanh hoa; nam dinh; binh duong; binh dinh; long an; dong nai;
+    quang ninh; quang nam; nghe an; hai duong; bac ninh; thai binh; ha tinh; khanh hoa; an giang;
+    kien giang; lam dong; tay ninh; san jose; san francisco; los angeles; buenos aires;
+    sao paulo; rio de janeiro; santa maria; tel aviv; abu dhabi; chiang mai; hyde park;
+    park lane; victoria falls; alice springs; kim hae
+"""
 #: Russian patronymics (Сергеевич, Ивановна): a Cyrillic word ending so is part of a full name.
 _PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ична)$")
 
@@ -1039,6 +1143,11 @@ _NAME_LEXICON = frozenset(_fold(w) for w in _NAME_LEXICON_TEXT.split())
 # home" pass only because face and home are no names)
 _CLINICAL_WORDS = frozenset(_CLINICAL_TEXT.split()) - _NAME_LEXICON
 _COMMON_WORDS = frozenset(_COMMON_TEXT.split()) - _NAME_LEXICON
+_PLACE_WORDS = frozenset(_PLACE_TEXT.split()) - _NAME_LEXICON
+_GIVEN_NAMES = frozenset(_fold(w) for w in _GIVEN_NAMES_TEXT.split()) & _NAME_LEXICON
+_PLACE_PHRASES: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in _PLACE_PHRASES_TEXT.split(";"):
+    _PLACE_PHRASES.setdefault(_phrase.split()[0], []).append(tuple(_phrase.split()))
 _NAME_PARTICLES = frozenset(_PARTICLE.strip("(?:)").split("|"))
 # two to four words of letters in any script, or "surname, given names": the shape of a name
 # written in one case (john smith, SMITH JOHN, иванов иван иванович, smith, john)
@@ -1087,8 +1196,52 @@ def _clinical(word: str) -> bool:
 
 
 def _stop(word: str) -> bool:
-    """A word that is never a name: a label, clinical or common word, or a drug."""
-    return word in _NOT_NAME_WORDS or word in _COMMON_WORDS or _clinical(word)
+    """A word that is never a name: a label, clinical or common word, a place, or a drug."""
+    return (
+        word in _NOT_NAME_WORDS or word in _COMMON_WORDS or word in _PLACE_WORDS or _clinical(word)
+    )
+
+
+def _in_place_name(words: list[str]) -> list[bool]:
+    """Which of ``words`` (lower case, folded) belong to a listed place name whose words are
+    also names (``hong kong``, ``thanh hoa``, ``san jose``)."""
+    marks = [False] * len(words)
+    for i, word in enumerate(words):
+        for phrase in _PLACE_PHRASES.get(word, ()):
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                marks[i : i + len(phrase)] = [True] * len(phrase)
+    return marks
+
+
+# an initial (J. Smith, Smith J.) or "surname, given name": a cell written out as a name
+_WRITTEN_AS_NAME = re.compile(rf"(?<![{_UP}{_LOW}]){_INITIAL}|,")
+
+
+def _capitalised_name(words: list[str], text: str) -> bool:
+    """Whether a cell shaped like a capitalised name (``_NAME``) is one, given its ``words``
+    (lower case, folded). A phrase without a clinical or common word, a place or a place name
+    stays a name on its shape (``John Smith``, ``Grace Park``; two unknown capitalised words,
+    too). One with such a word (a weak word) needs stronger evidence, because listed names are
+    also words and places (``Moon Face``, ``Hong Kong``, ``Park Lane``, ``Young Adult``): two
+    listed names among its other words (``Nguyen Thi Thanh Hoa``), an initial or a comma
+    (``Kim J. Hand``, ``Hand, John``), or a listed given name first (``John Hand``, ``Mary Good``:
+    surnames can be words). A phrase of weak words only (initials aside) is never a name."""
+    place = _in_place_name(words)
+    kept = [
+        (w, p or _stop(w))
+        for w, p in zip(words, place, strict=True)
+        if len(w) > 1 and w not in _NAME_PARTICLES
+    ]
+    if not kept or all(weak for _, weak in kept):
+        return False
+    if not any(weak for _, weak in kept):
+        return True
+    strong = [w for w, weak in kept if not weak]
+    return (
+        sum(w in _NAME_LEXICON for w in strong) >= 2
+        or _WRITTEN_AS_NAME.search(text) is not None
+        or (not kept[0][1] and kept[0][0] in _GIVEN_NAMES)
+    )
 
 
 def _clinical_phrase(words: list[str]) -> bool:
@@ -1105,10 +1258,12 @@ def _clinical_phrase(words: list[str]) -> bool:
 
 def _all_names(words: list[str]) -> bool:
     """A text in one case is a name only when it looks like a whole one: two or more words
-    (particles aside), each a listed given name or surname, or one of them a Russian
-    patronymic (сидоров игорь петрович), and none a stop word."""
-    words = [w for w in words if w not in _NAME_PARTICLES]
-    if len(words) < 2 or any(_stop(w) for w in words):
+    (particles and a place name such as ``thanh hoa`` aside), each a listed given name or
+    surname, or one of them a Russian patronymic (сидоров игорь петрович), and none a stop
+    word."""
+    place = _in_place_name(words)
+    words = [w for w, p in zip(words, place, strict=True) if not p and w not in _NAME_PARTICLES]
+    if len(words) < 2 or any(_stop(w) for w in words):  # a place name, and one name at most
         return False
     if any(_PATRONYMIC.search(w) for w in words):
         return True
@@ -1130,7 +1285,10 @@ def _korean_name(text: str) -> bool:
     """A romanised Korean name: a listed surname and a given name of two syllables (Lim Soo-jin,
     JUNG MINSU, LIM, SOOJIN), or a hyphenated given name and the surname (Soo-jin Lim)."""
     parts = re.split(r"\s*,\s*|\s+", text.lower().strip())
-    if len(parts) != 2 or any(_stop(w) for p in parts for w in p.split("-")):
+    # a syllable of a hyphenated given name may be a short word (Jae-in, Su-a, Ha-on)
+    if len(parts) != 2 or any(_stop(w) for p in parts for w in (p, *p.split("-")) if len(w) > 2):
+        return False
+    if any(_in_place_name(parts)):
         return False
     first, second = parts
     if first in _KOREAN_SURNAMES and len(second) <= 11 and _KO_GIVEN.fullmatch(second):
@@ -1152,7 +1310,7 @@ def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
     if in_id and (_NAME_IN_ID.fullmatch(text) or _WORDS_IN_ID.fullmatch(text)):
         return True
     if _NAME.fullmatch(text):
-        return not _clinical_phrase(words)
+        return _capitalised_name(words, text)
     # one case (john smith, JOHN SMITH, иванов иван): every word a known name, or a patronymic
     return _PLAIN_NAME.fullmatch(text) is not None and _all_names(words)
 
@@ -1252,8 +1410,15 @@ _CONTROL = re.compile(
 )
 
 
+def _maskable(ch: str) -> bool:
+    """A letter or digit, or a combining mark: the vowel signs of the Indic and Thai scripts
+    (रा = र + ा) are masked with their letters, not left standing between the stars."""
+    return ch.isalnum() or unicodedata.category(ch)[0] == "M"
+
+
 def mask(value: str, keep: int = 2, limit: int = 24) -> str:
-    """``value`` with every letter and digit after the first ``keep`` replaced by ``*``.
+    """``value`` with every letter and digit (and combining mark) after the first ``keep``
+    replaced by ``*``.
 
     Separators stay, so the shape shows (``85****-*******``); short values keep fewer
     characters (one below eight letters and digits, none below four); the text is cut at
@@ -1270,10 +1435,10 @@ def mask(value: str, keep: int = 2, limit: int = 24) -> str:
     """
     out = []
     seen = 0
-    alnum = sum(ch.isalnum() for ch in str(value)[:limit])
+    alnum = sum(_maskable(ch) for ch in str(value)[:limit])
     keep = min(keep, 2 if alnum >= 8 else 1 if alnum >= 4 else 0)
     for ch in str(value)[:limit]:
-        if ch.isalnum():
+        if _maskable(ch):
             out.append(ch if seen < keep else "*")
             seen += 1
         elif _CONTROL.match(ch):
@@ -1354,7 +1519,7 @@ def printable_header(name: str, *, label: bool = False) -> str:
     return name
 
 
-_SCRIPT_KINDS = frozenset({"hangul", "cjk", "arabic", "hebrew"})
+_SCRIPT_KINDS = frozenset({"hangul", "cjk", "arabic", "hebrew", "indic", "thai"})
 # A run of five or more digits in a header: data, not a column name (masked in messages)
 _HEADER_DIGITS = re.compile(r"[0-9]{5}")
 

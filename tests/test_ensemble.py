@@ -210,6 +210,45 @@ def test_unreachable_scheduler_is_one_line_fast_and_creates_nothing(tmp_path, ca
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_hanging_dns_lookup_is_bounded_by_the_timeout(monkeypatch):
+    """A scheduler's host name whose DNS lookup hangs (rather than fails): the check answers
+    within the timeout (plus its half-second grace) and leaves no thread that could hold the
+    interpreter's exit. In process, with a resolver that blocks until the test releases it (no
+    network: numeric lookups, which distributed tries first, still answer at once). Before, the
+    lookup ran in the event loop's default executor: the check took the timeout plus its 2 s
+    backstop, and the executor's worker, which the interpreter joins at exit, stayed blocked."""
+    import socket
+    import threading
+    import time
+
+    real = socket.getaddrinfo
+    release = threading.Event()
+    asked: list[str] = []
+
+    def hanging(host, port, family=0, type=0, proto=0, flags=0):
+        if flags & socket.AI_NUMERICHOST:  # no lookup: answers (or fails) at once
+            return real(host, port, family, type, proto, flags)
+        asked.append(host)
+        release.wait(60)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    import distributed.comm.tcp  # noqa: F401 - imported before the clock starts
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging)
+    before = set(threading.enumerate())
+    try:
+        started = time.monotonic()
+        reason = ensemble._identify("tcp://scheduler.invalid:8786", 0.5)
+        elapsed = time.monotonic() - started
+        left = [t for t in set(threading.enumerate()) - before if t.is_alive() and not t.daemon]
+    finally:
+        release.set()
+    assert asked == ["scheduler.invalid"]
+    assert reason == "no Dask scheduler answered within 0.5 s"
+    assert elapsed < 0.5 + ensemble._PROBE_GRACE + 0.5, elapsed  # was 2.5 s and more
+    assert left == []  # was the default executor's worker, blocked in the lookup
+
+
 def test_run_ensemble_raises_scheduler_error_and_keeps_an_existing_cache(tmp_path, monkeypatch):
     """The library call: :class:`SchedulerError` names the address; a cache folder that was
     there before stays, one this call would have made is not made."""

@@ -1087,3 +1087,126 @@ def test_more_than_a_thousand_distinct_names_are_all_counted():
     frame = pd.DataFrame({"patient_id": [f"P{i:04d}" for i in range(1200)], "seen_by": names})
     [problem] = find_identifiers(frame)
     assert problem.n_rows == 1200 and "personal names" in problem.rule
+
+
+# --------------------------------------------------------------------------------------------
+# Title Case with a common word or a place (Hong Kong, Moon Face, Young Adult) refused as a name;
+# text in the Brahmic scripts (Thai, Devanagari, ...) let through.
+# --------------------------------------------------------------------------------------------
+TITLE_CASE_NOTES = [
+    # places and peoples, some of whose words are listed names (hong, park, thanh, hoa, jose)
+    "Hong Kong", "Hong Kong Chinese", "Sri Lanka", "Kuala Lumpur", "Ha Noi", "Da Nang",
+    "Hai Phong", "Thanh Hoa", "Nam Dinh", "San Jose", "Sao Paulo", "Chiang Mai", "Jeju Island",
+    "Incheon Airport", "Park Lane", "Hyde Park", "Han Chinese", "White British", "Black African",
+    "Pacific Islander", "Middle Eastern", "South Asian", "Mixed Race",
+    # clinical and social notes: a listed name (moon, walker, taylor, foster) and a common word
+    "Moon Face", "Moon Facies", "Moon Shaped Face", "Young Adult", "Walker Frame",
+    "Taylor Spatial Frame", "Zimmer Frame", "Foster Home", "Nursing Home", "Lives With Son",
+    "Lives Alone", "Former Smoker", "Never Smoker", "Social Drinker", "Retired Teacher",
+    "Office Worker", "Watch And Wait", "Long Term", "E. Coli", "H. Pylori", "Kim Criteria",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", TITLE_CASE_NOTES)
+def test_title_case_phrases_with_a_common_word_or_a_place_are_not_names(value):
+    """A capitalised phrase with a common word or a place in it is a name only on stronger
+    evidence (these were all refused as personal names)."""
+    frame = pd.DataFrame({"patient_id": ["P001", "P002"], "note": [value, ""]})
+    assert find_identifiers(frame) == []
+
+
+def test_a_column_of_title_case_places_and_notes_passes_validate(tmp_path, capsys):
+    """The same notes, one a row, in a cohort's free column: ``validate`` accepts the file (the
+    command in process: exit 0, no identifier problem)."""
+    from analysis.__main__ import main
+
+    rows = [
+        {**valid_rows()[i % 4], "patient_id": f"P{i + 1:03d}", "note": note}
+        for i, note in enumerate(TITLE_CASE_NOTES)
+    ]
+    code = main(["validate", "--quiet", str(write(tmp_path, rows, header=[*HEADER, "note"]))])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert "identifier" not in out + err
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # a common word or a place, with stronger evidence: a listed given name first, a comma,
+        # two other listed names
+        "John Hand", "Mary Good", "Peter Head", "Hand, John", "John White", "Sarah Young",
+        "Nguyen Thi Thanh Hoa", "Tran Van Nam", "Kim J. Hand",
+        # no common word: as before (kong, son, abu, white and french are not in the lists)
+        "Grace Park", "Young Kim", "Wang Wei", "Le Van Long", "Son Heung-min", "Kong Ji-hoon",
+        "Abu Bakr", "Walter White", "Dawn French",
+        # romanised Korean names whose given name has a short word in it (in, a): were passed
+        "Moon Jae-in", "Kim Su-a", "Kim Young-sam", "Park Young-hee",
+    ],
+)  # fmt: skip
+def test_names_with_a_common_word_in_them_are_still_refused(tmp_path, value):
+    message, problems = _in_extra_column(tmp_path, value)
+    assert (
+        "column note: looks like a direct identifier (its values contain personal names" in message
+    )
+    assert value not in message
+    assert all(w not in message for w in value.replace(",", " ").split() if len(w) > 3)
+    assert [p.code for p in problems] == ["identifier"]
+
+
+def test_place_words_and_given_names_are_consistent_with_the_name_list():
+    from analysis.privacy import _GIVEN_NAMES, _GIVEN_NAMES_TEXT, _NAME_LEXICON, _PLACE_WORDS
+
+    assert not _PLACE_WORDS & _NAME_LEXICON
+    assert {w for w in _GIVEN_NAMES_TEXT.split()} <= _NAME_LEXICON  # every given name is listed
+    assert {"john", "mary", "ivan", "minh"} <= _GIVEN_NAMES
+    assert not {"kim", "lee", "park", "moon", "hong", "foster", "smith"} & _GIVEN_NAMES
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("สมชาย ใจดี", "Thai, Lao, Burmese or Khmer text"),
+        ("สมศรี", "Thai, Lao, Burmese or Khmer text"),
+        ("ສົມສັກ", "Thai, Lao, Burmese or Khmer text"),  # Lao
+        ("အောင်ကျော်", "Thai, Lao, Burmese or Khmer text"),  # Burmese
+        ("សុខា", "Thai, Lao, Burmese or Khmer text"),  # Khmer
+        ("राहुल शर्मा", "Devanagari or other Indic-script text"),
+        ("सीता", "Devanagari or other Indic-script text"),
+        ("রহিম উদ্দিন", "Devanagari or other Indic-script text"),  # Bengali
+        ("ਗੁਰਪ੍ਰੀਤ ਸਿੰਘ", "Devanagari or other Indic-script text"),  # Gurmukhi
+        ("முருகன்", "Devanagari or other Indic-script text"),  # Tamil
+        ("రాము", "Devanagari or other Indic-script text"),  # Telugu
+        ("seen by राहुल", "Devanagari or other Indic-script text"),  # inside a note
+    ],
+)
+def test_thai_and_indic_script_text_is_refused_like_hangul_and_arabic(tmp_path, value, what):
+    """Scripts without letter case: a name cannot be told from a word, so their text is
+    refused, as Hangul, Arabic-script and Hebrew text are; the value is never shown."""
+    message, problems = _in_extra_column(tmp_path, value)
+    assert f"column note: looks like a direct identifier (its values contain {what}" in message
+    assert "which may be names" in message
+    assert all(word not in message for word in value.split() if word != "seen")
+    # masked with its vowel signs: at most the first two characters of the script are shown
+    assert sum("\u0900" <= ch <= "\u17ff" for ch in message) <= 2
+    assert [p.code for p in problems] == ["identifier"]
+
+
+def test_indic_and_thai_digits_and_signs_alone_are_not_text():
+    """Their digits read as 0-9 (a small number passes, as ASCII digits do); a lone letter, the
+    danda and the baht sign are not two letters."""
+    from analysis.privacy import identifier_kind
+
+    assert [identifier_kind(v) for v in ("१२३", "๑๒๓", "฿100", "क", "Grade ।", "ก")] == [None] * 6
+    assert identifier_kind("१२३४५६७८९०") == "digits"  # a long run, as in ASCII
+
+
+def test_a_thai_or_devanagari_header_is_refused_masked(tmp_path):
+    """A header in these scripts is treated as a Hangul one: it may be a patient's name (a file
+    without its header line), so it is refused and masked."""
+    for header in ("สมชาย", "राहुल"):
+        rows = [{**r, header: "x"} for r in valid_rows()]
+        message, problems = problems_of(write(tmp_path, rows, header=[*HEADER, header]))
+        assert header not in message and "the column name itself contains" in message
+        assert [p.code for p in problems] == ["identifier"]
+        (tmp_path / "cohort.csv").unlink()
