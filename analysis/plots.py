@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
+from matplotlib import cbook
 from scipy import special
 
 from analysis.book import PALETTE
@@ -31,6 +32,7 @@ __all__ = [
     "dot_histogram",
     "km_panels",
     "histogram_panels",
+    "count_bars",
     "dose_bsa_plot",
     "RISK_TABLE_LABEL",
     "RESPONSE_CATEGORIES",
@@ -355,6 +357,37 @@ def forest_plot(
     return fig
 
 
+def count_bars(ax, positions, counts, *, user: bool = False, **bar_kwargs):
+    """``ax.bar(positions, counts, **bar_kwargs)``; on a user's cohort no bar of 1–4 patients.
+
+    A count from 1 to :data:`~analysis.privacy.SMALL_COUNT_THRESHOLD` − 1 of a user's cohort
+    (``user``) is not drawn (its height would show it); ``"<5"`` is written at its place
+    instead, as count tables print it. The book's own cohort is drawn whole.
+
+    Returns
+    -------
+    list of bool
+        Which counts were hidden.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> count_bars(ax, [0, 1, 2], [12, 3, 0], user=True)
+    [False, True, False]
+    >>> [int(p.get_height()) for p in ax.patches], [t.get_text() for t in ax.texts]
+    ([12, 0, 0], ['<5'])
+    >>> plt.close(fig)
+    """
+    counts = [int(k) for k in counts]
+    hidden = [bool(user) and 0 < k < SMALL_COUNT_THRESHOLD for k in counts]
+    ax.bar(positions, [0 if h else k for k, h in zip(counts, hidden, strict=True)], **bar_kwargs)
+    for where, h in zip(np.asarray(positions, float), hidden, strict=True):
+        if h:
+            ax.text(where, 0, f"<{SMALL_COUNT_THRESHOLD}", ha="center", va="bottom", fontsize=8)
+    return hidden
+
+
 def note_figure(text: str, *, width: float = 6.4, height: float = 1.6):
     """A small figure that only says why the intended figure cannot be drawn on this cohort.
 
@@ -616,8 +649,10 @@ def skewed_labs_plot(
     show_points : bool
         Draw each patient as a jittered point (seeded with ``seed``) over the box. ``False`` (a
         user's cohort) draws only the box with whiskers at the 5th and 95th percentiles and no
-        individual values: below 21 values (where those percentiles would draw on the smallest
-        or largest value, :func:`analysis.privacy.central_range`) the whiskers end on the box,
+        individual values (the whiskers end on the percentiles themselves, not on the last
+        patient inside them, as matplotlib's would): below 21 values (where those percentiles
+        would draw on the smallest or largest value, :func:`analysis.privacy.central_range`)
+        the whiskers end on the box,
         and below 5 (quartiles) no box is drawn; the axis never reaches beyond them.
 
     Returns
@@ -670,20 +705,26 @@ def skewed_labs_plot(
             quartiles = [user_percentile(x, q) for q in (25, 75)]
             whis = (5, 95) if spread else (25, 75)
             x_lo, x_hi = spread or (quartiles if None not in quartiles else (np.nan, np.nan))
-        if show_points or None not in quartiles:
-            ax.boxplot(
-                x,
-                orientation="horizontal",
-                positions=[0.0],
-                widths=0.5,
-                whis=whis,
-                showfliers=False,
-                patch_artist=True,
-                boxprops={"facecolor": "white", "edgecolor": "0.5"},
-                medianprops={"color": "0.5"},
-                whiskerprops={"color": "0.5"},
-                capprops={"color": "0.5"},
-            )
+        box_style = {
+            "orientation": "horizontal",
+            "positions": [0.0],
+            "widths": 0.5,
+            "showfliers": False,
+            "patch_artist": True,
+            "boxprops": {"facecolor": "white", "edgecolor": "0.5"},
+            "medianprops": {"color": "0.5"},
+            "whiskerprops": {"color": "0.5"},
+            "capprops": {"color": "0.5"},
+        }
+        if show_points:
+            ax.boxplot(x, whis=whis, **box_style)
+        elif None not in quartiles:
+            # matplotlib ends a whisker on the last patient inside the percentile, a patient's
+            # value: here it ends on the percentile itself (central_range), or on the box
+            stats = cbook.boxplot_stats(x, whis=whis)[0]
+            stats["whislo"], stats["whishi"] = spread or (stats["q1"], stats["q3"])
+            stats["fliers"] = np.array([])
+            ax.bxp([stats], **box_style)
         if show_points:
             ax.scatter(
                 x,
@@ -919,7 +960,7 @@ def histogram_panels(
 
     On a user's cohort (``user``) no bar or axis limit shows one patient's value: only values
     between the 5th and 95th percentiles are binned (:func:`analysis.privacy.central_range`; a
-    panel of fewer than 21 values is not drawn but says why), bars of 1 to
+    panel without such a range, as below 21 values, is not drawn but says why), bars of 1 to
     :data:`~analysis.privacy.SMALL_COUNT_THRESHOLD` − 1 patients are left out, and the panel
     says so.
 
@@ -993,7 +1034,7 @@ def _central_histogram(ax, x: np.ndarray, bins: int) -> None:
         ax.text(
             0.5,
             0.5,
-            "not drawn: fewer than 21 values (no single patient's value is shown)",
+            "not drawn: too few values for a 5th–95th percentile that is no single patient's value",
             transform=ax.transAxes,
             ha="center",
             va="center",

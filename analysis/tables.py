@@ -637,28 +637,54 @@ def central_range_text(values, entry_id: str) -> str:
     """What a user's cohort shows in place of a minimum–maximum printed as ``entry_id``.
 
     The 5th–95th percentile (:func:`analysis.privacy.central_range`) at the printed entry's
-    decimals, or "hidden" below 21 values, where the smallest or largest value would enter it.
+    decimals, or "hidden" below 21 values, where the smallest or largest value would enter it,
+    and where a bound would print as a single patient's value.
 
     Examples
     --------
-    >>> central_range_text(range(1, 22), "table1.afp_ng_ml.interval")
-    '5th–95th percentile 2.0–20'
+    At 21 values the linear 5th and 95th percentiles are the second smallest and second largest
+    value (4.0 and 40 here), so each moves half-way to its inner neighbour:
+
+    >>> central_range_text([2.0 * i for i in range(1, 22)], "table1.afp_ng_ml.interval")
+    '5th–95th percentile 5.0–39'
     >>> central_range_text([1.7, 2199.4], "table1.afp_ng_ml.interval")
     '5th–95th percentile hidden'
     """
-    spread = central_range(values)
+    e = published.entry(entry_id)
+    parsed = published.parse_text(e.text) if e.kind == "interval" else None
+    decimals = (
+        (int(parsed["lower_decimals"]), int(parsed["upper_decimals"])) if parsed else e.decimals
+    )
+    spread = central_range(values, decimals)
     if spread is None:
         return f"{CENTRAL_RANGE_COLUMN} {HIDDEN}"
     return f"{CENTRAL_RANGE_COLUMN} {format_published_value(spread, entry_id)}"
 
 
-def user_target_values(targets: pd.DataFrame, cohort: pd.DataFrame, column: str) -> pd.DataFrame:
+def user_target_values(
+    targets: pd.DataFrame,
+    cohort: pd.DataFrame,
+    column: str,
+    *,
+    counts: Mapping[str, int] | None = None,
+    min_cell_count: int | None = None,
+) -> pd.DataFrame:
     """A user's cohort's values beside the published aggregates, without a single patient's value.
 
     ``targets`` has ``id`` and ``column`` (the cohort's value as text), as chapter 01 shows
     :func:`analysis.synthesis.target_table`. Table 1's minimum–maximum rows (AFP, PIVKA-II)
     become :func:`central_range_text`, and a mean age of 90 or more "≥ 90"
-    (:data:`analysis.privacy.AGE_TOP_CODE`).
+    (:data:`analysis.privacy.AGE_TOP_CODE`). A count of 1 to ``min_cell_count`` − 1 patients
+    (default :data:`analysis.privacy.SMALL_COUNT_THRESHOLD`: 1–4) reads ``"<5"``, as in every
+    count table of a user's cohort (:func:`count_text`), and so does its percentage.
+
+    Parameters
+    ----------
+    counts : mapping, optional
+        Patients behind each count or percentage row, by the row's ``quantity`` (as
+        :func:`analysis.synthesis.cohort_statistics` gives them). Without it (or for a quantity
+        not in it) a count row is read from its text, and a percentage row is hidden when any
+        count of 1 to ``min_cell_count`` − 1 out of ``len(cohort)`` prints as it.
 
     Examples
     --------
@@ -667,8 +693,23 @@ def user_target_values(targets: pd.DataFrame, cohort: pd.DataFrame, column: str)
     >>> c = pd.DataFrame({"afp_ng_ml": [1.7, 20.0, 987654.3], "age_years": [90, 91, 92.6]})
     >>> user_target_values(t, c, "yours")["yours"].tolist()
     ['5th–95th percentile hidden', '≥ 90']
+    >>> t = pd.DataFrame({"id": ["table1.sex_female.count", "table1.sex_female.percent",
+    ...                          "table1.sex_male.count"], "quantity": ["sex_female"] * 2 + ["sex_male"],
+    ...                   "kind": ["count", "percent", "count"], "yours": ["3", "10.0", "27"]})
+    >>> c = pd.DataFrame({"sex": ["F"] * 3 + ["M"] * 27})
+    >>> user_target_values(t, c, "yours", counts={"sex_female": 3})["yours"].tolist()
+    ['<5', '<5', '27']
     """
     out = targets.copy()
+    threshold = SMALL_COUNT_THRESHOLD if min_cell_count is None else int(min_cell_count)
+    counts = {} if counts is None else counts
+    if "kind" in out.columns:
+        for i, row in out.iterrows():
+            if row["kind"] not in ("count", "percent"):
+                continue
+            k = _patients_behind(row, column, counts, len(cohort), threshold)
+            if k is not None and 0 < k < threshold:
+                out.loc[i, column] = f"<{threshold}"
     for i, entry_id in out["id"].items():
         parts = entry_id.split(".")
         if len(parts) != 3 or parts[0] != "table1" or parts[1] not in cohort.columns:
@@ -679,6 +720,23 @@ def user_target_values(targets: pd.DataFrame, cohort: pd.DataFrame, column: str)
         elif parts[1] == "age_years" and parts[2] == "mean" and len(x):
             out.loc[i, column] = top_code(float(x.mean()), str(out.loc[i, column]), AGE_TOP_CODE)
     return out
+
+
+def _patients_behind(row, column: str, counts: Mapping, n: int, threshold: int) -> int | None:
+    """Patients a count or percentage row discloses; for an unknown percentage, the smallest
+    count that prints as it (0 when none of 1 … threshold − 1 does)."""
+    if row.get("quantity") in counts:
+        return int(counts[row["quantity"]])
+    text = str(row[column]).replace(",", "").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        return None  # "–": not available
+    if row["kind"] == "count":
+        return int(round(value))
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    printed = [k for k in range(1, threshold) if n and rounded(100.0 * k / n, decimals) == text]
+    return printed[0] if printed else 0
 
 
 def table1_skewed(
@@ -699,8 +757,8 @@ def table1_skewed(
 
     On a user's cohort (``user``; default ``cohort.attrs["user_cohort"]``) no cell shows one
     patient's value: ``min–max`` becomes ``5th–95th percentile`` (linear interpolation, "hidden"
-    below 21 values, where the smallest or largest value would enter it:
-    :func:`analysis.privacy.central_range`); a median or quartile that would draw on the smallest
+    below 21 values, where the smallest or largest value would enter it, and a bound never printed
+    as a single patient's value: :func:`analysis.privacy.central_range`); a median or quartile that would draw on the smallest
     or largest value (fewer than 3 or 7 patients) and the mean ± SD of fewer than three patients
     read "hidden"; and an age summary of 90 or more reads "≥ 90"
     (:data:`analysis.privacy.AGE_TOP_CODE`).
@@ -768,7 +826,7 @@ def table1_skewed(
             q1, med, q3 = (user_percentile(x, q, method="weibull") for q in (25, 50, 75))
             iqr = HIDDEN if q1 is None or q3 is None else f"{shown(q1)}–{shown(q3)}"
             mean_sd = HIDDEN if x.size < 3 else f"{shown(mean, mean_text)} ± {sd_text}"
-            spread = central_range(x)
+            spread = central_range(x, decimals)  # never prints as one patient's value
             spread = HIDDEN if spread is None else "–".join(shown(v) for v in spread)
             cells = {
                 "mean ± SD": mean_sd,

@@ -2,20 +2,25 @@
 
 A small user cohort (12 rows of ``data/cohort.csv``) gets planted extremes -- an age of 104 (ages
 over 89 are identifiers under HIPAA's Safe Harbor rule) and an AFP of 987654.3 ng/mL -- and a
-HAIC course longer than anyone else's. The chapters that summarise or draw the baseline values
-(01 data, 03 treatment, 04 baseline) are executed on it with :func:`analysis.runner.run_book`,
-and the planted values must appear nowhere: not in any notebook output or glued value (base64
-images left out, embedded CSV downloads decoded), nor in any CSV the report writes. The table
-and plot functions are checked directly too, and the book's own cohort still prints its range.
+HAIC course longer than anyone else's. The chapters that summarise, count or draw the baseline
+values (01 data, 02 eligibility, 03 treatment, 04 baseline) are executed on it with
+:func:`analysis.runner.run_book`, and the planted values must appear nowhere: not in any notebook
+output or glued value (base64 images left out, embedded CSV downloads decoded), nor in any CSV
+the report writes; nor may a count of 1–4 patients (chapters 01 and 02). The table and plot
+functions are checked directly too (5th–95th percentiles at every n, small counts, bars), and
+the book's own cohort still prints its range and counts.
 
 Expectations that do not come from the code under test: the 5th percentile by linear
 interpolation is ``x[0] + 0.05 (n - 1) (x[1] - x[0])`` for n ≤ 21 sorted values (0-based), so
-it draws on the minimum below 21 values; Safe Harbor's top code is "90 or older".
+it draws on the minimum below 21 values, and at n = 21, 41, 61, … (0.05 (n - 1) a whole number)
+it is exactly the 2nd, 3rd, 4th, … smallest value; Safe Harbor's top code is "90 or older";
+the book hides counts of 1–4 patients of a user's cohort as "<5".
 """
 
 from __future__ import annotations
 
 import base64
+import csv
 import io
 import json
 import re
@@ -28,13 +33,27 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 from analysis import COHORT_CSV  # noqa: E402
 from analysis.cohort import load_cohort  # noqa: E402
-from analysis.plots import histogram_panels, skewed_labs_plot  # noqa: E402
-from analysis.privacy import central_range, top_code, user_percentile  # noqa: E402
+from analysis.formatting import rounded  # noqa: E402
+from analysis.plots import count_bars, histogram_panels, skewed_labs_plot  # noqa: E402
+from analysis.privacy import (  # noqa: E402
+    CENTRAL_MIN_SHARED,
+    central_range,
+    top_code,
+    user_percentile,
+)
 from analysis.runner import run_book  # noqa: E402
-from analysis.tables import table1, table1_skewed, user_target_values  # noqa: E402
+from analysis.synthesis import cohort_statistics, target_table  # noqa: E402
+from analysis.tables import (  # noqa: E402
+    central_range_text,
+    table1,
+    table1_skewed,
+    user_target_values,
+)
 
 AGE = "104"
 AFP = "987654.3"
@@ -44,7 +63,7 @@ PLANTED = [
     re.compile(r"(?<![\d.,])104(?:\.0+)?(?![\d])"),
     re.compile(r"987[,\u202f ]?654"),
 ]
-CHAPTERS = ["01-data", "03-treatment", "04-baseline"]
+CHAPTERS = ["01-data", "02-eligibility", "03-treatment", "04-baseline"]
 DATA_URI = re.compile(r"data:([\w/+.-]+)(;base64)?,([^\"'\s)]+)")
 
 
@@ -131,6 +150,48 @@ def test_longest_haic_course_is_not_glued_on_a_user_cohort(planted_run):
     assert not any(re.search(rf"\b{CYCLES} cycles", g) for g in glued)
 
 
+def _glued_texts(nb_path) -> dict[str, str]:
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    out = {}
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
+            value = data.get("application/papermill.record/text/plain")
+            if name and value is not None:
+                out[name] = (value if isinstance(value, str) else "".join(value)).strip("'\"")
+    return out
+
+
+@pytest.mark.slow(seconds=15)
+@pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
+def test_no_count_of_one_to_four_patients_in_chapters_01_and_02(planted_run):
+    glued = _glued_texts(planted_run / "02-eligibility.ipynb")
+    counts = [k for k in glued if k.startswith(("elig_n_", "elig_2022_", "elig_cohort_"))]
+    counts += ["elig_cp_stored_agree", "elig_jsh_sum"]
+    assert len(counts) >= 9, sorted(glued)
+    for key in counts:
+        assert glued[key] not in {"1", "2", "3", "4"}, (key, glued[key])
+    assert "<5" in {glued[k] for k in counts}  # 12 patients: some count is small
+    nb = json.loads((planted_run / "02-eligibility.ipynb").read_text(encoding="utf-8"))
+    printed = next(
+        "".join(o["text"]) for c in nb["cells"] if "shown_counts(stage_2022" in "".join(c["source"])
+        for o in c["outputs"] if o.get("output_type") == "stream"
+    )  # fmt: skip
+    assert not re.search(r"\s[1-4]$", printed, flags=re.M), printed  # "C    <5", never "C    3"
+    data = _glued_texts(planted_run / "01-data.ipynb")
+    assert data["data_refr_at_min"] not in {"1", "2", "3", "4"}
+    text = _outputs_text(planted_run / "01-data.ipynb")  # the target table's CSV download
+    rows = [
+        r for r in csv.reader(text.splitlines()) if len(r) == 6 and r[2] in ("count", "percent")
+    ]
+    assert len(rows) > 40, len(rows)
+    shown = {(r[1].rsplit(",", 1)[0], r[2]): r[4] for r in rows}  # (label, kind) -> your cohort
+    assert not {v for (_, kind), v in shown.items() if kind == "count"} & {"1", "2", "3", "4"}
+    hidden = {label for (label, kind), v in shown.items() if kind == "count" and v == SMALL}
+    assert hidden and all(shown.get((label, "percent"), SMALL) == SMALL for label in hidden)
+
+
 # ------------------------------------------------------------------ the functions themselves
 def _user_cohort(rows: pd.DataFrame) -> pd.DataFrame:
     cohort = load_cohort(COHORT_CSV).iloc[: len(rows)].copy()
@@ -195,7 +256,8 @@ def test_percentiles_never_draw_on_the_smallest_or_largest_value():
         ):
             v = user_percentile(x, q, method=method)
             assert v is None or 2 <= v <= n - 1, (n, q, v)
-    assert central_range(np.arange(20.0)) is None and central_range(np.arange(21.0)) == (1.0, 19.0)
+    assert central_range(np.arange(20.0)) is None
+    assert central_range(np.arange(22.0)) == (1.05, 19.95)  # interpolated, nobody's value
     assert top_code(89.4, "89.4") == "89.4" and top_code(89.96, "90.0") == "≥ 90"
 
 
@@ -222,9 +284,124 @@ def test_user_lab_plot_draws_no_extreme(n):
     assert not ax.collections  # no patients' points
     if n >= 21:  # whiskers at the 5th and 95th percentiles, recomputed here
         assert np.isclose(drawn.max(), max(np.percentile(x, 95), x.mean() + x.std(ddof=1)))
+        lo, hi = np.percentile(x, [5, 95])  # 30 values: interpolated, nobody's value
+        assert lo in drawn and hi in drawn
+        # no whisker on the last patient inside the percentile (matplotlib's own whisker), and
+        # at 30 values nothing drawn is a patient's value (quartiles and median interpolated)
+        assert not set(drawn.tolist()) & set(x.tolist()), set(drawn.tolist()) & set(x.tolist())
     plt.close(fig)
     fig = skewed_labs_plot(cohort, {"afp_ng_ml": "AFP (ng/mL)"}, show_points=True)  # the book's
     assert float(AFP) in np.concatenate(
         [np.asarray(ln.get_xdata(), float) for ln in fig.axes[0].lines]
     )
     plt.close(fig)
+
+
+# ------------------------------------------------------------------ small counts (gap 1)
+SMALL = "<5"
+
+
+def test_target_table_hides_counts_of_one_to_four_patients():
+    """Chapter 01's target table on a user's cohort: a count (and its percentage) of 1–4 reads "<5"."""
+    cohort = _user_cohort(_planted_rows(30))
+    targets = target_table(cohort).rename(columns={"computed": "your cohort"})
+    counts = {q: v["count"] for q, v in cohort_statistics(cohort).items() if "count" in v}
+    small = {q for q, k in counts.items() if 0 < k < 5}
+    assert {"child_pugh_b", "response_cr", "pvtt_vp4"} <= small, small  # the 30 rows have some
+    shown = user_target_values(targets, cohort, "your cohort", counts=counts)
+    rows = shown[shown["kind"].isin(["count", "percent"])]
+    for _, row in rows.iterrows():
+        k = counts[row["quantity"]]
+        if 0 < k < 5:
+            assert row["your cohort"] == SMALL, (row["id"], row["your cohort"])
+        else:
+            assert row["your cohort"] != SMALL, row["id"]
+    assert (rows["your cohort"] == SMALL).sum() >= len(small)
+    # without the counts: read from the printed count, and from the percentage of 30 patients
+    guessed = user_target_values(targets, cohort, "your cohort")
+    assert guessed["your cohort"].tolist() == shown["your cohort"].tolist()
+
+
+@pytest.mark.parametrize("n", [30, 82, 150])
+def test_percentage_rows_without_counts_hide_every_percent_of_one_to_four(n):
+    for k in range(0, 8):
+        text = rounded(100 * k / n, 1)
+        row = pd.DataFrame(
+            {"id": ["x.y.percent"], "quantity": ["y"], "kind": ["percent"], "v": [text]}
+        )
+        got = user_target_values(row, pd.DataFrame(index=range(n)), "v")["v"].iloc[0]
+        assert (got == SMALL) == (1 <= k <= 4), (n, k, text, got)
+
+
+def test_book_cohort_target_table_is_untouched_by_the_count_rule():
+    cohort = load_cohort(COHORT_CSV)
+    targets = target_table(cohort)
+    assert targets.loc[targets["id"] == "results.response_cr.count", "computed"].item() == "4"
+
+
+def test_count_bars_draw_no_bar_of_one_to_four_patients_on_a_user_cohort():
+    counts = [0, 3, 49, 1, 4, 5]
+    fig, ax = plt.subplots()
+    hidden = count_bars(ax, np.arange(6) + 0.2, counts, user=True, width=0.4)
+    assert hidden == [False, True, False, True, True, False]
+    assert [p.get_height() for p in ax.patches] == [0, 0, 49, 0, 0, 5]
+    assert [t.get_text() for t in ax.texts] == [SMALL] * 3
+    plt.close(fig)
+    fig, ax = plt.subplots()  # the book's cohort: every bar, no label
+    assert not any(count_bars(ax, np.arange(6), counts, width=0.4))
+    assert [p.get_height() for p in ax.patches] == counts and not ax.texts
+    plt.close(fig)
+
+
+# ------------------------------------------------------------------ 5th–95th percentile (gap 2)
+def _bounds_clear(x, spread, decimals=None):
+    """Each bound prints as no patient's value, or as that of CENTRAL_MIN_SHARED or more."""
+    x = np.sort(np.asarray(x, float))
+    d_lo, d_hi = decimals if isinstance(decimals, tuple) else (decimals, decimals)
+    for bound, d in zip(spread, (d_lo, d_hi), strict=True):
+        if d is None:
+            m = int((x == bound).sum())
+        else:
+            m = sum(rounded(v, d) == rounded(bound, d) for v in x)
+        assert m == 0 or m >= CENTRAL_MIN_SHARED, (bound, d, m)
+    assert x[1] <= spread[0] <= spread[1] <= x[-2]  # never the extremes' side of an inner value
+
+
+@pytest.mark.parametrize("n", [21, 41, 61])
+def test_central_range_is_no_single_value_where_the_percentile_lands_on_one(n):
+    rng = np.random.default_rng(n)
+    x = np.sort(rng.lognormal(3.0, 1.5, n))  # distinct values
+    j = round(0.05 * (n - 1))  # the 5th percentile's rank is a whole number here
+    assert np.percentile(x, 5) == x[j] and np.percentile(x, 95) == x[n - 1 - j]
+    lo, hi = central_range(x)
+    assert x[j] < lo < x[j + 1] and x[n - 2 - j] < hi < x[n - 1 - j]
+    assert (lo, hi) == ((x[j] + x[j + 1]) / 2, (x[n - 2 - j] + x[n - 1 - j]) / 2)
+    _bounds_clear(x, (lo, hi))
+    # as chapter 01 and Table 1 print it: AFP's lower bound at 1 decimal, the upper at 0
+    text = central_range_text(x, "table1.afp_ng_ml.interval")
+    printed = re.fullmatch(r"5th–95th percentile ([\d.,]+)–([\d.,]+)", text)
+    assert printed, text
+    _bounds_clear(x, [float(b.replace(",", "")) for b in printed.groups()], (1, 0))
+
+
+def test_central_range_keeps_a_bound_that_two_patients_share():
+    x = np.r_[1.0, 2.0, 2.0, np.arange(3.0, 21.0)]  # 21 values, the 2nd smallest value twice
+    assert central_range(x)[0] == 2.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    n=st.integers(21, 160),
+    step=st.sampled_from([0.1, 0.5, 1.0, 10.0]),
+    spread=st.integers(3, 400),
+    decimals=st.sampled_from([None, 0, 1, (1, 0)]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_central_range_never_prints_one_patients_value(n, step, spread, decimals, seed):
+    """Random cohorts on a grid (ties, values printed coarser than recorded): no bound is one
+    patient's value, as printed."""
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.integers(0, spread, n) * step, 1)
+    got = central_range(x, decimals)
+    if got is not None:
+        _bounds_clear(x, got, decimals)
