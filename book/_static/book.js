@@ -1,4 +1,5 @@
-// Phone navigation and phone tables (book/_ext/book_site.py adds this file to every page).
+// Phone navigation, phone tables and the printed title (book/_ext/book_site.py adds this file
+// to every page).
 // pydata-sphinx-theme 0.17 and sphinx-book-theme 1.3 attach their sidebar handlers to the FIRST
 // .primary-toggle / .secondary-toggle in the page: the theme navbar's button, which this layout
 // hides. The visible buttons in the article header had no handler, so on a phone the menu and
@@ -59,5 +60,23 @@
     document.addEventListener("DOMContentLoaded", stackTables);
   } else {
     stackTables();
+  }
+})();
+
+// Print: sphinx-book-theme prints its own copy of the page title (#jb-print-docs-body) and hides
+// the article's, so a printed chapter lost its number ("Baseline characteristics: Table 1", not
+// "4. Baseline characteristics: Table 1") while its contents list reads "4.1 …". The article
+// title's section number is copied into the printed title.
+(function () {
+  function numberPrintTitle() {
+    var printed = document.querySelector("#jb-print-docs-body > h1");
+    var number = document.querySelector("article h1 > .section-number");
+    if (!printed || !number || printed.querySelector(".section-number")) return;
+    printed.insertBefore(number.cloneNode(true), printed.firstChild);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", numberPrintTitle);
+  } else {
+    numberPrintTitle();
   }
 })();
