@@ -663,6 +663,32 @@ def test_captions_of_scrolling_tables_stay_in_view(browser, server, outside_requ
     assert not outside_requests
 
 
+def test_phone_tables_that_scroll_keep_their_row_labels_readable(browser, server, outside_requests):
+    """At 390 px, Table 6.1 scrolls sideways; its first column (row labels such as "95% CI of the
+    median, R survfit default (log)") is not squeezed to its longest word: book.js marks such a
+    table "wide-first" (tables.css: 8 em). Before, its rows were up to 156 px tall (seven lines),
+    now at most 114 px; a table that fits (Table 3.7) is left alone."""
+    chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
+    context, pg = _phone(browser, outside_requests)
+    try:
+        pg.goto(f"{server}/{chapters['06'].relative_to(HTML).as_posix()}", wait_until="load")
+        label = pg.evaluate(
+            "(() => { const t = document.querySelector('table#tbl-surv-os');"
+            " const td = t.tBodies[0].rows[0].cells[0];"
+            " return [t.classList.contains('wide-first'), td.getBoundingClientRect().width,"
+            " parseFloat(getComputedStyle(td).fontSize)]; })()"
+        )
+        pg.goto(f"{server}/{chapters['03'].relative_to(HTML).as_posix()}", wait_until="load")
+        fits = pg.evaluate("document.querySelector('table#tbl-treat-bands').className")
+        assert not pg.problems, pg.problems
+    finally:
+        context.close()
+    wide, width, em = label
+    assert wide and width >= 8 * em - 1, label
+    assert "wide-first" not in fits, fits
+    assert not outside_requests
+
+
 def test_printed_chapter_title_keeps_its_number(browser, server, outside_requests):
     """On paper the chapter's title reads "4. Baseline characteristics: Table 1", as on screen
     and as its printed contents list (4.1, 4.2, ...): the theme prints an unnumbered copy of the

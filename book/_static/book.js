@@ -63,6 +63,28 @@
   }
 })();
 
+// A phone table that scrolls sideways anyway lets its first column (the row labels: "95% CI of
+// the median, R survfit default (log)") keep a readable width (tables.css, "wide-first"):
+// squeezed to its longest word by the number columns, which do not wrap, Table 6.1's labels took
+// seven lines a row. Only tables that already overflow: one that fits is left as it is.
+(function () {
+  function widenFirstColumns() {
+    if (!window.matchMedia("(max-width: 600px)").matches) return;
+    document
+      .querySelectorAll("article .pst-scrollable-table-container > table")
+      .forEach(function (table) {
+        var box = table.parentElement;
+        if (table.classList.contains("stacked") || table.classList.contains("num-col-1")) return;
+        if (box.scrollWidth > box.clientWidth + 1) table.classList.add("wide-first");
+      });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", widenFirstColumns);
+  } else {
+    widenFirstColumns();
+  }
+})();
+
 // Print: sphinx-book-theme prints its own copy of the page title (#jb-print-docs-body) and hides
 // the article's, so a printed chapter lost its number ("Baseline characteristics: Table 1", not
 // "4. Baseline characteristics: Table 1") while its contents list reads "4.1 …". The article
