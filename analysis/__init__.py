@@ -5,19 +5,26 @@ The package is built in layers that import downward only (``.importlinter`` is t
 
 core
     :mod:`analysis.formatting` (rounding, P values, numbers), :mod:`analysis.verdicts` (verdict
-    words, whose cohort it is), :mod:`analysis.problems` (problems with a cohort).
+    words, whose cohort it is), :mod:`analysis.problems` (problems with a cohort),
+    :mod:`analysis.provenance` (where a number comes from).
 engine, rules and sources
     :mod:`analysis.engine` (the one survival engine, NumPy), :mod:`analysis.survival` (its
     chapter-facing result objects), :mod:`analysis.clinical` (clinical rules),
-    :mod:`analysis.published` (the paper's numbers), :mod:`analysis.privacy`, ``labels``.
+    :mod:`analysis.published` (the paper's numbers), :mod:`analysis.privacy`,
+    :mod:`analysis.labels`.
 the paper
     :mod:`analysis.paper` (Table 2 terms and codings), :mod:`analysis.tables`,
-    :mod:`analysis.audit`, :mod:`analysis.synthesis`, ``calibration``, ``bias``.
+    :mod:`analysis.audit`, :mod:`analysis.synthesis`, :mod:`analysis.calibration`,
+    :mod:`analysis.bias`.
+other draws of the cohort
+    :mod:`analysis.scenarios` (timing scenarios), :mod:`analysis.ensemble` (an ensemble of
+    calibrated cohorts).
 the cohort
     :mod:`analysis.cohort`: the data dictionary, :func:`~analysis.cohort.load_cohort` and the
     calibrated :func:`~analysis.cohort.synthesize`.
 report and command line
-    ``book`` (glue helpers), ``plots``, ``runner`` (``python -m analysis run``), ``cli``.
+    :mod:`analysis.book` (glue helpers), :mod:`analysis.plots`, :mod:`analysis.runner`
+    (``python -m analysis run``), ``analysis.cli`` (the command line, ``python -m analysis``).
 """
 
 from pathlib import Path

@@ -300,7 +300,8 @@ def forest_plot(
             raise ValueError(f"published: missing column(s) {sorted(missing)}")
     terms = list(table.index)
     n = len(terms)
-    fig, ax = plt.subplots(figsize=(6.4, 0.9 + 0.42 * n))
+    # narrow, as the stacked panels: every text >= 9 CSS px on a 390-px phone
+    fig, ax = plt.subplots(figsize=(STACK_WIDTH, 0.9 + 0.42 * n))
     y = np.arange(n)[::-1].astype(float)
     offset = 0.18 if published is not None else 0.0
     hr = table["hr"].to_numpy(float)
@@ -335,7 +336,8 @@ def forest_plot(
             capsize=2,
             label=published_label,
         )
-        ax.legend(frameon=False, loc="best")
+        # above the axes: inside ("best"), the narrow plot left it no free corner
+        ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
     ax.axvline(1.0, color="0.4", lw=0.8, ls="--")
     ax.set_xscale("log")
     lo_all = np.nanmin(np.r_[table["lower"].to_numpy(float), 1.0])
@@ -465,16 +467,18 @@ def null_simulation_plot(
     if finite.size == 0:
         return note_figure("No simulated study produced an estimate.")
     edges = np.linspace(finite.min(), finite.max(), bins + 1)
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    # narrow, as the stacked panels: every text >= 9 CSS px on a 390-px phone
+    fig, ax = plt.subplots(figsize=(STACK_WIDTH, 3.6))
     for colour, (column, name) in zip(PALETTE, names.items(), strict=False):
         ax.hist(values[column], bins=edges, alpha=0.55, color=colour, label=name)
     ax.axvline(0.0, color="black", linewidth=1, linestyle="--")
     ticks = [t for t in (0.25, 0.5, 1, 2, 4) if edges[0] <= np.log(t) <= edges[-1]] or [1]
     ax.set_xticks(np.log(ticks))
     ax.set_xticklabels([f"{t:g}" for t in ticks])
-    ax.set_xlabel("estimated hazard ratio of a treatment with no effect (log scale)")
+    ax.set_xlabel("estimated hazard ratio of a treatment\nwith no effect (log scale)")
     ax.set_ylabel("simulated studies")
-    ax.legend(frameon=False, loc="upper right")
+    # above the axes: inside, the narrow figure's legend covered the bars and the line at 1
+    ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     return fig
 
 
@@ -551,11 +555,12 @@ def response_plot(
             2,
             1,
             sharex=True,
-            figsize=(6.4, 1.6 + 0.45 * len(rows) + 0.45 * n_rates),
+            # narrow, as the stacked panels: every text >= 9 CSS px on a 390-px phone
+            figsize=(STACK_WIDTH, 1.6 + 0.45 * len(rows) + 0.45 * n_rates),
             gridspec_kw={"height_ratios": [0.5 + 0.45 * len(rows), 0.4 + 0.45 * n_rates]},
         )
     else:
-        fig, ax = plt.subplots(figsize=(6.4, 1.2 + 0.45 * len(rows)))
+        fig, ax = plt.subplots(figsize=(STACK_WIDTH, 1.2 + 0.45 * len(rows)))
         ax_r = None
     y = np.arange(len(rows))[::-1].astype(float)
     left = np.zeros(len(rows))
@@ -568,7 +573,7 @@ def response_plot(
         ax.barh(y, widths, left=left, height=0.6, color=colour, label=cat, edgecolor="white")
         for yy, x0, w in zip(y, left, widths, strict=True):
             if w >= 6:
-                ax.text(x0 + w / 2, yy, cat, ha="center", va="center", color="white", fontsize=9)
+                ax.text(x0 + w / 2, yy, cat, ha="center", va="center", color="white", fontsize=10)
         left = left + widths
     ax.set_yticks(y)
     ax.set_yticklabels(rows)
@@ -616,8 +621,10 @@ def response_plot(
     ax_r.set_xlim(0, 100)
     ax_r.grid(axis="y", visible=False)
     ax_r.set_xlabel("patients (%)")
-    ax_r.legend(frameon=False, loc="lower right", fontsize=8)
     fig.tight_layout()
+    # below the percent axis, where no estimate or interval can be (inside the panel it covered
+    # the DCR's interval once the figure was narrowed for phones)
+    ax_r.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=2, fontsize=10)
     return fig
 
 
@@ -695,7 +702,10 @@ def skewed_labs_plot(
         if bad:
             raise ValueError(f"published: kind must be 'mean' or 'median', got {bad}")
     rng = np.random.default_rng(seed)
-    fig, axes = plt.subplots(len(drawn), 1, figsize=(6.4, 0.4 + 1.25 * len(drawn)), squeeze=False)
+    # narrow, as the stacked panels: every text >= 9 CSS px on a 390-px phone
+    fig, axes = plt.subplots(
+        len(drawn), 1, figsize=(STACK_WIDTH, 0.4 + 1.35 * len(drawn)), squeeze=False
+    )
     for ax, (col, (label, x)) in zip(axes[:, 0], drawn.items(), strict=True):
         ax.set_label(col)
         if show_points:
@@ -790,7 +800,7 @@ def skewed_labs_plot(
         ncol=min(len(names), 3),
         loc="lower center",
         bbox_to_anchor=(0.5, 1.0),
-        fontsize=8,
+        fontsize=10,
     )
     fig.tight_layout()
     return fig

@@ -802,7 +802,7 @@ def table1_skewed(
     class _Fmt:  # half-up rounding, as the rest of the book (and SPSS) display numbers
         @staticmethod
         def format(x, places=decimals):  # SD of one patient does not exist: say so, do not raise
-            return rounded(float(x), places) if np.isfinite(x) else "not estimable"
+            return rounded(float(x), places, thousands=True) if np.isfinite(x) else "not estimable"
 
     def printed_decimals(col, kind):  # the decimals Table 1 prints, or `decimals`
         entry_id = f"table1.{col}.{kind}"

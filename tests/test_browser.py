@@ -626,6 +626,87 @@ def test_phone_tables_give_sentences_a_readable_width(browser, server, outside_r
     assert not outside_requests
 
 
+#: each table that scrolls inside its container: whether its caption ends inside the container
+_SCROLLING_CAPTIONS_JS = r"""
+() => Array.from(document.querySelectorAll('article .pst-scrollable-table-container'))
+  .filter(box => box.scrollWidth > box.clientWidth + 1 && box.querySelector('caption'))
+  .map(box => {
+    const cap = box.querySelector('caption');
+    const name = (cap.querySelector('.caption-number') || cap).textContent.trim().slice(0, 12);
+    return [name, cap.getBoundingClientRect().right <= box.getBoundingClientRect().right + 1];
+  })
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_captions_of_scrolling_tables_stay_in_view(browser, server, outside_requests, width):
+    """A table wider than the page scrolls sideways, but its caption stays within the visible
+    width: as wide as its table, the captions of Tables 3.7 and 3.8 (390 px) and 4.2 (390 and
+    1280 px) were cut off at the edge (tables.css)."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, is_mobile=width < 600, device_scale_factor=1
+    )
+    pg = context.new_page()
+    pg.route("**/*", _guard(outside_requests))
+    cut, seen = [], 0
+    try:
+        for path in CHAPTER_PAGES:
+            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+            for name, inside in pg.evaluate(_SCROLLING_CAPTIONS_JS):
+                seen += 1
+                if not inside:
+                    cut.append(name)
+    finally:
+        context.close()
+    assert seen, f"no table scrolls sideways at {width} px: the test checks nothing"
+    assert not cut, f"captions cut off at {width} px: {cut}"
+    assert not outside_requests
+
+
+def test_phone_tables_that_scroll_keep_their_row_labels_readable(browser, server, outside_requests):
+    """At 390 px, Table 6.1 scrolls sideways; its first column (row labels such as "95% CI of the
+    median, R survfit default (log)") is not squeezed to its longest word: book.js marks such a
+    table "wide-first" (tables.css: 8 em). Before, its rows were up to 156 px tall (seven lines),
+    now at most 114 px; a table that fits (Table 3.7) is left alone."""
+    chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
+    context, pg = _phone(browser, outside_requests)
+    try:
+        pg.goto(f"{server}/{chapters['06'].relative_to(HTML).as_posix()}", wait_until="load")
+        label = pg.evaluate(
+            "(() => { const t = document.querySelector('table#tbl-surv-os');"
+            " const td = t.tBodies[0].rows[0].cells[0];"
+            " return [t.classList.contains('wide-first'), td.getBoundingClientRect().width,"
+            " parseFloat(getComputedStyle(td).fontSize)]; })()"
+        )
+        pg.goto(f"{server}/{chapters['03'].relative_to(HTML).as_posix()}", wait_until="load")
+        fits = pg.evaluate("document.querySelector('table#tbl-treat-bands').className")
+        assert not pg.problems, pg.problems
+    finally:
+        context.close()
+    wide, width, em = label
+    assert wide and width >= 8 * em - 1, label
+    assert "wide-first" not in fits, fits
+    assert not outside_requests
+
+
+def test_printed_chapter_title_keeps_its_number(browser, server, outside_requests):
+    """On paper the chapter's title reads "4. Baseline characteristics: Table 1", as on screen
+    and as its printed contents list (4.1, 4.2, ...): the theme prints an unnumbered copy of the
+    title (book.js copies the number into it)."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("04"))
+    context = browser.new_context(viewport={"width": 1000, "height": 1000})
+    pg = context.new_page()
+    pg.route("**/*", _guard(outside_requests))
+    try:
+        pg.emulate_media(media="print")
+        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+        titles = pg.locator("h1").filter(visible=True).all_inner_texts()
+    finally:
+        context.close()
+    assert titles and titles[0].startswith("4. "), titles
+    assert not outside_requests
+
+
 def test_desktop_tables_keep_their_columns(page, server):
     """The phone's cards are for phones: at 1366 px every table is laid out as a table."""
     chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("07"))

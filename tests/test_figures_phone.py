@@ -1,6 +1,7 @@
 """Figures stay readable on a phone: number-at-risk text of the Kaplan-Meier figures >= 10 CSS px
 at 390 px, and every text (ticks, axis labels, panel names, legends) of the chapters' figures of
-several panels (Figures 1.2, 1.3 and 3.1) >= 9 CSS px.
+several panels (Figures 1.2, 1.3, 3.1, 4.1 and 5.1) and of the forest and simulation plots
+(chapter 07's, Figures 9.1 and 9.2) >= 9 CSS px.
 
 On a 390-px phone the book's figures are shown 342 CSS px wide (measured in Chromium on the
 built book); a PNG saved as ``analysis.book`` saves it (150 dpi, tight bounding box) is scaled
@@ -27,9 +28,13 @@ from analysis.cohort import load_cohort  # noqa: E402
 from analysis.plots import (  # noqa: E402
     RISK_TABLE_LABEL,
     dose_bsa_plot,
+    forest_plot,
     histogram_panels,
     km_panels,
     km_plot,
+    null_simulation_plot,
+    response_plot,
+    skewed_labs_plot,
 )
 
 PHONE_FIGURE_PX = 342
@@ -135,9 +140,70 @@ def _figure_3_1(cohort):  # chapters/03-treatment.md, fig-treat-dose-bsa (worked
     return dose_bsa_plot(per_m2, 2.0, patients=patients, cohort_bsa=cohort_bsa)
 
 
-@pytest.mark.parametrize("draw", [_figure_1_2, _figure_1_3, _figure_3_1], ids=["1.2", "1.3", "3.1"])
+def _figure_4_1(cohort):  # chapters/04-baseline.md, fig-base-skewed-labs
+    columns = {c: labels.term_label(c) for c in ("ast_u_l", "alt_u_l", "crp_mg_l", "afp_ng_ml")}
+    paper = {c: ("mean", published.value(f"table1.{c}.mean")) for c in ("ast_u_l", "alt_u_l")}
+    paper["afp_ng_ml"] = ("median", published.value("table1.afp_ng_ml.median"))
+    return skewed_labs_plot(cohort, columns, published=paper)
+
+
+def _figure_5_1(cohort):  # chapters/05-response.md, fig-resp-distribution
+    counts = cohort["best_response"].value_counts().reindex(["CR", "PR", "SD", "PD"], fill_value=0)
+    rates = pd.DataFrame(
+        {"percent": [29.3, 56.1], "lower": [20.5, 45.3], "upper": [39.9, 66.3]},
+        index=["ORR", "DCR"],
+    )
+    paper = {c: published.value(f"results.response_{c.lower()}.percent") for c in counts.index}
+    return response_plot(
+        counts.to_dict(), rates, published_percent=paper, published_rates={"ORR": 29.3, "DCR": 56.1}
+    )
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [_figure_1_2, _figure_1_3, _figure_3_1, _figure_4_1, _figure_5_1],
+    ids=["1.2", "1.3", "3.1", "4.1", "5.1"],
+)
 def test_multi_panel_figure_text_is_readable_on_a_phone(house_style, draw):
     fig = draw(load_cohort(None))
     assert len(fig.axes) >= 2  # the panels are there, stacked
     px, text = _smallest_text_css_px(fig)
+    assert px >= 9, f"{text!r} is {px:.1f} CSS px on a phone"
+
+
+# --- one-panel figures of chapters 07 and 09: the same bound on their longest labels
+
+
+def _figure_9_1():  # chapters/09-bias.md, fig-bias-estimates (its five rows and x label)
+    terms = ["naive (known at time zero)", "time-varying covariate"] + [
+        f"landmark at {m} months" for m in (2, 3, 6)
+    ]
+    table = pd.DataFrame(
+        {"hr": [0.54, 1.25, 3.67, 2.49, 2.5], "lower": [0.31, 0.69, 1.5, 1.08, 1.14],
+         "upper": [0.93, 2.26, 9.0, 5.72, 5.48]},
+        index=terms,
+    )  # fmt: skip
+    return forest_plot(table, xlabel="hazard ratio of additional TACE\n(95% CI, log scale)")
+
+
+def _figure_7_x():  # chapters/07-cox.md, the multivariable forest plot (its longest labels)
+    names = ["Child-Pugh 6 vs 5", "tumour number, per lesion", "prior TACE, per session"]
+    table = pd.DataFrame({"hr": [0.3, 1.2, 3.0], "lower": [0.1, 0.6, 1.5], "upper": [0.9, 2.4, 9.0]},
+                         index=names)  # fmt: skip
+    return forest_plot(table, table * 1.1)
+
+
+def _figure_9_2():  # chapters/09-bias.md, fig-bias-null
+    rng = np.random.default_rng(1)
+    sims = pd.DataFrame(
+        {"naive_hr": np.exp(rng.normal(-0.5, 0.3, 200)), "tv_hr": np.exp(rng.normal(0, 0.3, 200))}
+    )
+    return null_simulation_plot(sims)
+
+
+@pytest.mark.parametrize(
+    "draw", [_figure_7_x, _figure_9_1, _figure_9_2], ids=["7-forest", "9.1", "9.2"]
+)
+def test_one_panel_figure_text_is_readable_on_a_phone(house_style, draw):
+    px, text = _smallest_text_css_px(draw())
     assert px >= 9, f"{text!r} is {px:.1f} CSS px on a phone"

@@ -215,7 +215,7 @@ def test_table1_and_skewed_table_hide_extremes(n):
         x = np.sort(cohort["afp_ng_ml"].to_numpy(float))
         h = 0.95 * (n - 1)
         hi = x[int(h)] + (h - int(h)) * (x[int(h) + 1] - x[int(h)])
-        assert spread.endswith(f"–{hi:.1f}") and hi < float(AFP)
+        assert spread.endswith(f"–{hi:,.1f}") and hi < float(AFP)  # thousands separated
     afp = table1(cohort).set_index("characteristic").loc["AFP (ng/mL)", "your cohort"]
     assert "5th–95th percentile" in afp
 
@@ -225,7 +225,7 @@ def test_book_cohort_keeps_its_min_max():
     skewed = table1_skewed(cohort).set_index("characteristic")
     assert (
         skewed.loc["AFP (ng/mL)", "min–max"]
-        == f"{cohort['afp_ng_ml'].min():.1f}–{cohort['afp_ng_ml'].max():.1f}"
+        == f"{cohort['afp_ng_ml'].min():,.1f}–{cohort['afp_ng_ml'].max():,.1f}"
     )
     assert "5th–95th percentile" not in table1(cohort).to_csv()
 

@@ -148,9 +148,10 @@ def test_table1_skewed_mean_sd_at_the_papers_decimals():
     assert (mean.decimals, sd.decimals) == (2, 1)
     assert t.loc["Number of TACE-refractory sessions", "mean ± SD"] == "2.63 ± 0.7"
     assert t.loc["Number of TACE-refractory sessions", "median (IQR)"] == "2.5 (2.0–3.0)"
-    # AFP has no mean in Table 1 (median and range): `decimals` applies to it
+    # AFP has no mean in Table 1 (median and range): `decimals` applies to it; thousands are
+    # separated, as Table 1 prints them ("348,100"; Table 4.1 beside this table)
     afp = table1_skewed(df, decimals=2).set_index("characteristic").loc["AFP (ng/mL)", "mean ± SD"]
-    assert afp == "44380.64 ± 122732.49"
+    assert afp == "44,380.64 ± 122,732.49"
 
 
 def test_skewness_is_scipy_stats_skew_bit_for_bit():

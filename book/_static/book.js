@@ -1,4 +1,5 @@
-// Phone navigation and phone tables (book/_ext/book_site.py adds this file to every page).
+// Phone navigation, phone tables and the printed title (book/_ext/book_site.py adds this file
+// to every page).
 // pydata-sphinx-theme 0.17 and sphinx-book-theme 1.3 attach their sidebar handlers to the FIRST
 // .primary-toggle / .secondary-toggle in the page: the theme navbar's button, which this layout
 // hides. The visible buttons in the article header had no handler, so on a phone the menu and
@@ -59,5 +60,45 @@
     document.addEventListener("DOMContentLoaded", stackTables);
   } else {
     stackTables();
+  }
+})();
+
+// A phone table that scrolls sideways anyway lets its first column (the row labels: "95% CI of
+// the median, R survfit default (log)") keep a readable width (tables.css, "wide-first"):
+// squeezed to its longest word by the number columns, which do not wrap, Table 6.1's labels took
+// seven lines a row. Only tables that already overflow: one that fits is left as it is.
+(function () {
+  function widenFirstColumns() {
+    if (!window.matchMedia("(max-width: 600px)").matches) return;
+    document
+      .querySelectorAll("article .pst-scrollable-table-container > table")
+      .forEach(function (table) {
+        var box = table.parentElement;
+        if (table.classList.contains("stacked") || table.classList.contains("num-col-1")) return;
+        if (box.scrollWidth > box.clientWidth + 1) table.classList.add("wide-first");
+      });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", widenFirstColumns);
+  } else {
+    widenFirstColumns();
+  }
+})();
+
+// Print: sphinx-book-theme prints its own copy of the page title (#jb-print-docs-body) and hides
+// the article's, so a printed chapter lost its number ("Baseline characteristics: Table 1", not
+// "4. Baseline characteristics: Table 1") while its contents list reads "4.1 …". The article
+// title's section number is copied into the printed title.
+(function () {
+  function numberPrintTitle() {
+    var printed = document.querySelector("#jb-print-docs-body > h1");
+    var number = document.querySelector("article h1 > .section-number");
+    if (!printed || !number || printed.querySelector(".section-number")) return;
+    printed.insertBefore(number.cloneNode(true), printed.firstChild);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", numberPrintTitle);
+  } else {
+    numberPrintTitle();
   }
 })();
