@@ -549,7 +549,7 @@ def ecf_dose_sheet(
         sheet["dose_mg_capped"] = sheet["dose_mg_m2"] * cap
         warnings.append(
             f"BSA {body_surface:.2f} m² is above {_m2(cap)} m²: many centres cap the dose at "
-            f"{_m2(cap)} m²; both doses are shown (dose_mg, dose_mg_capped)."
+            f"{_m2(cap)} m²; both doses are shown (the full dose and the dose capped at that BSA)."
         )
 
     per_cycle = sum(a.dose_mg_m2 for a in ECF_REGIMEN if a.drug == "epirubicin")
@@ -598,7 +598,7 @@ def ecf_dose_sheet(
         recommended[sheet["drug"] == "epirubicin"] = hep_percent
         warnings.append(
             f"Epirubicin hepatic band ({'; '.join(hep_reasons)}): recommended "
-            f"{hep_percent:g} % of the dose (not applied; see recommended_dose_mg)."
+            f"{hep_percent:g} % of the dose (not applied: the dose column is the full dose; see the recommended dose)."
         )
     if egfr is not None:
         for lower, upper, percent in bands:
