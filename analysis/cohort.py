@@ -448,6 +448,32 @@ def _encoding_problem(path: Path) -> Problem:
     return _fatal("is not valid UTF-8", "encoding")
 
 
+def _empty_header_problem(header: list[str]) -> Problem:
+    """Where the header's unnamed columns are, and the usual cause (a spreadsheet's empty
+    columns at the right, kept because some cells there were once formatted or filled)."""
+    empty = [i for i, h in enumerate(header) if not h]
+    first = empty[0]
+    named = [h for h in header if h]
+    if first > 0 and empty == list(range(first, len(header))):
+        where = (
+            f"the last {len(empty)} columns, after {privacy.printable_header(header[first - 1])}"
+            if len(empty) > 1
+            else f"the last column, after {privacy.printable_header(header[first - 1])}"
+        )
+        hint = "delete the empty columns at the right of the sheet, then save again"
+    else:
+        after = (
+            f", after {privacy.printable_header(header[first - 1])}"
+            if first > 0
+            else " (the first)"
+        )
+        more = f" and {len(empty) - 1} more" if len(empty) > 1 else ""
+        where = f"column {first + 1}{after}{more}"
+        hint = "name the column (or delete it)" if named else ""
+    what = "an empty column name" if len(empty) == 1 else f"{len(empty)} empty column names"
+    return Problem(None, f"the header has {what}: {where}", "empty-header", hint=hint)
+
+
 def _delimiter_problem(fields: list[str]) -> Problem | None:
     if len(fields) > 1:
         return None
@@ -606,15 +632,14 @@ class _CsvStream:
                 )
             )
         if "" in seen:
-            self.problems.append(
-                Problem(None, "the header has an empty column name", "empty-header")
-            )
+            self.problems.append(_empty_header_problem(self.header))
         # keep the first of duplicated names so the frame stays addressable by name
         self.keep = [i for i, h in enumerate(self.header) if h and self.header.index(h) == i]
         self.names = [self.header[i] for i in self.keep]
         self._pid_at = self.header.index("patient_id") if "patient_id" in self.header else None
         self._ragged: list[RowRef] = []
         self._ragged_count = 0
+        self._open_quote = False  # a ragged row with a line break inside a quoted value
 
     def close(self) -> None:
         self._file.close()
@@ -759,6 +784,8 @@ class _CsvStream:
 
     def _ragged_row(self, line: int, fields: list[str]) -> None:
         self._ragged_count += 1
+        if any("\n" in f or "\r" in f for f in fields):
+            self._open_quote = True
         if len(self._ragged) < MAX_ROWS_SHOWN:
             pid = None
             if self._pid_at is not None and self._pid_at < len(fields):
@@ -767,13 +794,20 @@ class _CsvStream:
 
     def _finish(self) -> None:
         if self._ragged_count:
+            hint = "a stray comma inside a value? quote it, or use a decimal point"
+            if self._open_quote:
+                # a quote that never closes swallows the following lines into one value
+                hint = (
+                    'a value opened with a double quote (") and not closed? everything up to '
+                    "the next quote, line ends included, reads as one value; " + hint
+                )
             self.problems.append(
                 Problem(
                     None,
                     f"rows must have as many fields as the header ({len(self.header)})",
                     "fields",
                     tuple(self._ragged),
-                    hint="a stray comma inside a value? quote it, or use a decimal point",
+                    hint=hint,
                     count=self._ragged_count,
                 )
             )

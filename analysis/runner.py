@@ -318,7 +318,9 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
     Raises
     ------
     RunnerError
-        No chapters, or a selected name that matches none (the message lists the available ones).
+        No chapters, a selected name that matches none, or a selection that names no chapter
+        at all (``""``, ``","``: an empty ``--chapters`` is a mistake, not "all"); the message
+        lists the available ones.
 
     Examples
     --------
@@ -329,16 +331,29 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
     ... except RunnerError as error:
     ...     print(str(error).startswith("chapter '99' not found"), "available: 01-data" in str(error))
     True True
+    >>> try:
+    ...     discover_chapters(selection=" , ")
+    ... except RunnerError as error:
+    ...     print(str(error).split(";")[0])
+    --chapters ' , ' names no chapter
     """
     chapters_dir = Path(chapters_dir)
     found = sorted(chapters_dir.glob(_CHAPTER_GLOB))
     if not found:
         raise RunnerError(f"no chapters ({_CHAPTER_GLOB}) in {chapters_dir}")
-    if not selection:
+    if selection is None:
         return found
+    given = selection
     if isinstance(selection, str):
         selection = selection.split(",")
     wanted = [s.strip().removesuffix(".md") for s in selection if s.strip()]
+    if not wanted:
+        # an empty --chapters ("$CHAPTERS" unset) ran every chapter, ",," none and then failed
+        shown = _show(given if isinstance(given, str) else ",".join(map(str, given)))
+        raise RunnerError(
+            f"--chapters {shown!r} names no chapter; give names or numbers, e.g. 01-data,06, "
+            f"or leave out --chapters for all; available: {', '.join(p.stem for p in found)}"
+        )
     chosen = set()
     for name in wanted:
         match = [p for p in found if p.stem == name or p.stem.split("-", 1)[0] == name]
@@ -1202,11 +1217,42 @@ def _build_site(
     problems = [ln.strip() for ln in output.splitlines() if _BUILD_PROBLEM.search(ln)]
     html_dir = build_root / "_build" / "html"
     if result.returncode != 0 or not (html_dir / "index.html").is_file():
-        last = next((ln for ln in reversed(problems) if ln), None) or next(
-            (ln.strip() for ln in reversed(output.splitlines()) if ln.strip()), "no output"
+        raise _Failure(
+            "jupyter-book build", 0, None, _build_error(output, problems), log_text=output
         )
-        raise _Failure("jupyter-book build", 0, None, last, log_text=output)
     return html_dir, problems
+
+
+_RULE = re.compile(r"^\s*={10,}\s*$")
+
+
+def _build_error(output: str, problems: list[str]) -> str:
+    r"""The line of a failed jupyter-book build that says what went wrong.
+
+    The last ``WARNING:``/``ERROR:`` line if any; else the first line inside the last
+    ``=====`` box jupyter-book prints its errors in; else the last line with a word in it
+    (never a rule of ``=`` signs, which the box ends with).
+
+    Examples
+    --------
+    >>> rule = "=" * 79
+    >>> log = f"RuntimeError: \n{rule}\n\nThe TOC is malformed: x\n\n\tjupyter-book toc\n{rule}\n"
+    >>> _build_error(log, [])
+    'The TOC is malformed: x'
+    >>> _build_error("a\nERROR: boom\n", ["ERROR: boom"])
+    'ERROR: boom'
+    """
+    last = next((ln for ln in reversed(problems) if ln), None)
+    if last:
+        return last
+    lines = output.splitlines()
+    rules = [i for i, ln in enumerate(lines) if _RULE.match(ln)]
+    if len(rules) >= 2:
+        inside = lines[rules[-2] + 1 : rules[-1]]
+        first = next((ln.strip() for ln in inside if any(c.isalnum() for c in ln)), None)
+        if first:
+            return first
+    return next((ln.strip() for ln in reversed(lines) if any(c.isalnum() for c in ln)), "no output")
 
 
 def _failing_cell(md_path: Path, nb, cell_index: int | None, source: str) -> tuple[int, int | None]:

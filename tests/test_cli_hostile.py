@@ -1,0 +1,241 @@
+"""A hostile pass over the command line: what it found, pinned.
+
+Each test is one defect that a user could meet: help without an example, a Ctrl-C in the first
+second ending in a traceback, an empty ``--chapters`` running every chapter (``""``) or none
+and leaving a ``.failed`` folder (``",,"``), ``ensemble --steps 1`` failing on a Dask worker
+with a traceback, a newline in a file name breaking validate's one-line header, a spreadsheet's
+empty columns at the right reported without saying where, an unclosed quote reported as a
+stray comma. Every command runs in this process (:func:`analysis.__main__.main`).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from test_cohort import HEADER, enough_rows, write
+
+from analysis import __main__ as entry
+from analysis.cli import COMMANDS
+from analysis.cohort import CohortError, load_cohort
+from analysis.runner import RunnerError, _build_error, discover_chapters
+
+main = entry.main
+
+
+def _call(argv, capsys):
+    """(exit code, stdout, stderr) of ``python -m analysis ARGV``, in this process."""
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # --help and argparse's usage errors
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def _tree(path):
+    return sorted(p.relative_to(path).as_posix() for p in path.rglob("*"))
+
+
+# ------------------------------------------------------------------------------------- help
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_help_has_an_example_and_the_exit_status(command, capsys):
+    code, out, _ = _call([command, "--help"], capsys)
+    assert code == 0
+    assert "example" in out
+    assert f"  python -m analysis {command} " in out or f"  python -m analysis {command}\n" in out
+    assert "exit status" in out.lower()
+
+
+def test_top_level_help_has_examples_and_points_to_each_command(capsys):
+    code, out, _ = _call(["--help"], capsys)
+    assert code == 0
+    assert "examples:\n  python -m analysis validate my_cohort.csv" in out
+    assert "python -m analysis COMMAND --help" in out
+
+
+def test_run_help_lists_the_chapters_and_says_defaults(capsys):
+    _, out, _ = _call(["run", "--help"], capsys)
+    for chapter in discover_chapters():
+        assert chapter.stem in out
+    assert "default: the book's synthetic data/cohort.csv" in " ".join(out.split())
+    assert "(default all)" in " ".join(out.split())
+
+
+def test_unknown_argument_is_reported_with_the_commands_usage(capsys):
+    code, out, err = _call(["audit", "--verdict", "inconsistent", "extra"], capsys)
+    assert code == 2 and out == ""
+    assert err.splitlines()[-1] == "python -m analysis audit: error: unrecognized arguments: extra"
+    assert err.startswith("usage: python -m analysis audit")
+
+
+# ----------------------------------------------------------------------------- interrupts
+def test_interrupt_while_the_commands_load_is_one_line_exit_130(monkeypatch, capsys):
+    """Ctrl-C in the first second (pandas, NumPy, SciPy being imported) was a traceback: the
+    entry module's imports run again here with a Ctrl-C arriving inside them."""
+    import analysis.cli
+
+    class Interrupt:
+        def find_spec(self, name, path=None, target=None):
+            if name == "analysis.cli.audit":
+                raise KeyboardInterrupt
+            return None
+
+    monkeypatch.delitem(sys.modules, "analysis.cli.audit")
+    monkeypatch.delattr(analysis.cli, "audit")
+    monkeypatch.setattr(sys, "meta_path", [Interrupt(), *sys.meta_path])
+    source = Path(entry.__file__).read_text(encoding="utf-8")
+    with pytest.raises(SystemExit) as info:
+        exec(compile(source, entry.__file__, "exec"), {"__name__": "analysis_main_again"})
+    assert info.value.code == 130
+    assert capsys.readouterr() == ("", "interrupted\n")
+
+
+def test_interrupt_after_loading_is_the_same_line(monkeypatch, capsys):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(entry.MODULES["validate"], "run", interrupted)
+    code, out, err = _call(["validate", "x.csv"], capsys)
+    assert (code, out, err) == (130, "", "interrupted\n")
+
+
+# ---------------------------------------------------------------------------- run --chapters
+@pytest.mark.parametrize("chapters", ["", ",,", " , "])
+def test_empty_chapters_selection_is_refused_and_writes_nothing(tmp_path, capsys, chapters):
+    """``--chapters ""`` ran all ten chapters; ``--chapters ,,`` ran none, then the site build
+    failed on an empty table of contents and left ``r.failed``."""
+    code, out, err = _call(["run", "--chapters", chapters, "--out", str(tmp_path / "r")], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: --chapters {chapters!r} names no chapter; give names or")
+    assert "available: 01-data, 02-eligibility" in err
+    assert len(err.splitlines()) == 1
+    assert _tree(tmp_path) == []
+
+
+def test_discover_chapters_refuses_an_empty_selection_and_keeps_none_as_all():
+    assert len(discover_chapters(selection=None)) == len(discover_chapters())
+    for empty in ([], [" "], "", ","):
+        with pytest.raises(RunnerError, match="names no chapter"):
+            discover_chapters(selection=empty)
+
+
+def test_a_failed_site_build_names_the_error_not_the_box_around_it():
+    """jupyter-book ends its error in a box of '=' signs; the last line was the message."""
+    rule = "=" * 79
+    output = (
+        "Running Jupyter-Book v1.0.4\n\nTraceback (most recent call last):\n  ...\n"
+        f"RuntimeError: \n{rule}\n\nThe Table of Contents file is malformed: 'chapters' not a "
+        "non-empty list @ '/parts/0/'\nYou may need to migrate from the old format, using:\n\n"
+        f"\tjupyter-book toc migrate _toc.yml -o _toc.yml\n\n{rule}\n"
+    )
+    assert _build_error(output, []) == (
+        "The Table of Contents file is malformed: 'chapters' not a non-empty list @ '/parts/0/'"
+    )
+    assert _build_error("x\nERROR: boom\n" + rule, ["ERROR: boom"]) == "ERROR: boom"
+    assert _build_error("build failed\n" + rule + "\n", []) == "build failed"
+    assert _build_error("", []) == "no output"
+
+
+# -------------------------------------------------------------------------------- validate
+def test_validate_keeps_its_header_on_one_line_for_any_file_name(tmp_path, capsys):
+    path = tmp_path / "site\nA\tcohort.csv"
+    path.write_bytes(b"")
+    code, out, _ = _call(["validate", "--quiet", str(path)], capsys)
+    assert code == 2
+    first, rest = out.split("\n", 1)
+    assert first.endswith("site\\nA\\tcohort.csv: 1 problem")
+    assert rest.startswith("  - file: is empty")
+    good = write(tmp_path, enough_rows(), name="ok\ncohort.csv")
+    code, out, _ = _call(["validate", "--quiet", str(good)], capsys)
+    assert code == 0 and len(out.splitlines()) == 1 and "ok\\ncohort.csv" in out
+
+
+def _with_trailing_commas(tmp_path, n, header_only=False):
+    path = write(tmp_path, enough_rows())
+    lines = path.read_text(encoding="utf-8").splitlines()
+    pad = "," * n
+    lines = [lines[0] + pad] + [line if header_only else line + pad for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _problem(path):
+    with pytest.raises(CohortError) as info:
+        load_cohort(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_spreadsheet_empty_columns_at_the_right_say_where_and_how_to_fix(tmp_path):
+    """An Excel export with empty (once formatted) columns at the right: the message said
+    only 'the header has an empty column name'."""
+    last = HEADER[-1]
+    [message] = _problem(_with_trailing_commas(tmp_path, 3))
+    assert message == (
+        f"file: the header has 3 empty column names: the last 3 columns, after {last} "
+        "[delete the empty columns at the right of the sheet, then save again]"
+    )
+    [message] = _problem(_with_trailing_commas(tmp_path, 1))
+    assert f"an empty column name: the last column, after {last} [delete" in message
+
+
+def test_an_unnamed_column_in_the_middle_is_named_by_position(tmp_path):
+    path = write(tmp_path, enough_rows())
+    text = path.read_text(encoding="utf-8").replace("pivka2", "", 1)
+    path.write_text(text, encoding="utf-8")
+    position = HEADER.index("pivka2") + 1
+    before = HEADER[position - 2]
+    messages = _problem(path)
+    assert (
+        f"file: the header has an empty column name: column {position}, after {before} "
+        "[name the column (or delete it)]"
+    ) in messages
+
+
+def test_an_unclosed_quote_is_suggested_when_a_value_spans_lines(tmp_path):
+    path = write(tmp_path, enough_rows(12))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[3] = '"' + lines[3]  # an opening quote that never closes: the rest is one value
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    messages = _problem(path)
+    ragged = next(m for m in messages if "as many fields as the header" in m)
+    assert 'a value opened with a double quote (") and not closed?' in ragged
+    # a plain stray comma keeps the plain hint
+    lines[3] = lines[3][1:].replace(",", ",,", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ragged = next(m for m in _problem(path) if "as many fields" in m)
+    assert "double quote" not in ragged and "a stray comma inside a value?" in ragged
+
+
+# ---------------------------------------------------------------------- dose, audit, ensemble
+@pytest.mark.parametrize("value", ["", "  "])
+def test_dose_empty_value_is_named(capsys, value):
+    code, out, err = _call(["dose", "--height-cm", value, "--weight-kg", "65"], capsys)
+    assert (code, out) == (2, "")
+    assert err == "error: --height-cm '': empty, not a number\n"
+
+
+def test_audit_empty_check_is_refused(capsys):
+    """``--check ''`` matched every check (the empty string is in every name)."""
+    code, out, err = _call(["audit", "--check", " "], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("error: --check is empty")
+
+
+@pytest.mark.parametrize("steps", ["1", "99"])
+def test_ensemble_too_few_steps_refused_before_anything_runs(tmp_path, capsys, monkeypatch, steps):
+    """``--steps 1`` started a Dask cluster, failed in every member and ended in a traceback."""
+    import analysis.cli.ensemble as cli_ensemble
+
+    def never(*args, **kwargs):
+        raise AssertionError("the ensemble must not start")
+
+    monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
+    argv = ["ensemble", "--n", "2", "--steps", steps]
+    argv += ["--out", str(tmp_path / "s.csv"), "--cache", str(tmp_path / "cache")]
+    code, out, err = _call(argv, capsys)
+    assert (code, out) == (2, "")
+    assert err == f"error: --steps must be at least 100, got {steps}\n"
+    assert _tree(tmp_path) == []
