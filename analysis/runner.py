@@ -636,7 +636,8 @@ def check_output_dir(
     """Resolve ``out`` and refuse, with one line, every place a report must not go.
 
     Refused: an empty or blank name, control characters, a name too long; ``/``, the home
-    directory, the book's folder or one of its parents, anything inside ``chapters/``,
+    directory, the book's folder or one of its parents, the current directory or one of its
+    parents (``--out .``: publishing renames the directory away), anything inside ``chapters/``,
     ``data/``, ``book/``, ``analysis/`` or ``.git/``, system directories (``/proc`` …); a
     directory that holds the input cohort; a path under a file; a parent that is not writable;
     an existing directory that is not an unmodified report of this tool (even with
@@ -722,6 +723,17 @@ def check_output_dir(
             )
     if path == REPO_ROOT or path in REPO_ROOT.parents:
         raise RunnerError(f"--out {shown}: would replace a directory that holds the book")
+    try:
+        cwd = Path.cwd().resolve()
+    except OSError:  # the current directory was deleted: nothing to protect
+        cwd = None
+    if cwd is not None and (path == cwd or path in cwd.parents):
+        # publishing renames the directory away: the shell would be left in a deleted folder
+        where = "is the current directory" if path == cwd else "holds the current directory"
+        raise RunnerError(
+            f"--out {shown}: {where}, which a report would replace; choose a new directory, "
+            "e.g. reports/mine"
+        )
     chapters_dir = Path(chapters_dir or CHAPTERS_DIR).resolve()
     if path in chapters_dir.parents:
         raise RunnerError(f"--out {shown}: would replace a directory that holds the chapters")

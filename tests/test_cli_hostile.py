@@ -115,6 +115,28 @@ def test_empty_chapters_selection_is_refused_and_writes_nothing(tmp_path, capsys
     assert _tree(tmp_path) == []
 
 
+@pytest.mark.parametrize(("where", "out", "says"), [
+    ("here", ".", "is the current directory"),
+    ("here", "./", "is the current directory"),
+    ("here/sub", "..", "holds the current directory"),
+])  # fmt: skip
+def test_out_is_never_the_current_directory_or_above_it(
+    tmp_path, monkeypatch, capsys, where, out, says
+):
+    """``--out .`` in an empty folder was accepted: publishing renamed the folder away and
+    left the user's shell in a deleted directory."""
+    (tmp_path / where).mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / where)
+    before = _tree(tmp_path)
+    code, _, err = _call(["run", "--chapters", "02", "--out", out], capsys)
+    assert code == 2
+    assert err == (
+        f"error: --out {out}: {says}, which a report would replace; choose a new directory, "
+        "e.g. reports/mine\n"
+    )
+    assert _tree(tmp_path) == before
+
+
 def test_discover_chapters_refuses_an_empty_selection_and_keeps_none_as_all():
     assert len(discover_chapters(selection=None)) == len(discover_chapters())
     for empty in ([], [" "], "", ","):
