@@ -48,12 +48,14 @@ Guarantees
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import html
 import json
 import keyword
 import logging
+import math
 import os
 import re
 import shutil
@@ -82,6 +84,8 @@ __all__ = [
     "MARKER_NAME",
     "parse_parameters",
     "discover_chapters",
+    "chapter_defaults",
+    "check_parameter_values",
     "check_output_dir",
     "remove_stale_partials",
     "run_book",
@@ -1028,6 +1032,128 @@ def _check_parameter_names(parameters: dict, chapters: list[Path]) -> None:
         )
 
 
+#: What a ``-p`` value must satisfy beyond its type (the type is the chapter default's):
+#: parameter -> (lower, lower inclusive, upper, upper inclusive, what it is). Values outside
+#: made a chapter fail in a code cell (``at_risk_step_months=0``: ZeroDivisionError) instead
+#: of a one-line refusal before anything runs.
+PARAMETER_RANGES = {
+    "at_risk_step_months": (0, False, None, False, "months between number-at-risk columns"),
+    "confidence_level": (0, False, 1, False, "a fraction such as 0.95, not a percentage"),
+    "n_simulations": (1, True, None, False, "a count"),
+    "n_bootstrap": (1, True, None, False, "a count"),
+    "seed": (0, True, None, False, "a random seed"),
+    "cycles_shown": (1, True, None, False, "a count of cycles"),
+    "small_height_cm": (100, True, 250, True, "height in cm"),
+    "large_height_cm": (100, True, 250, True, "height in cm"),
+    "small_weight_kg": (25, True, 250, True, "weight in kg"),
+    "large_weight_kg": (25, True, 250, True, "weight in kg"),
+    "illustrative_tace_epirubicin_mg_m2": (0, True, 2000, True, "mg/m²"),
+}
+#: Text parameters with a fixed set of values.
+PARAMETER_CHOICES = {"bsa_formula": ("mosteller", "dubois")}
+
+
+def chapter_defaults(md_path: Path) -> dict:
+    """The literal default of each parameter of a chapter's ``parameters`` cell.
+
+    Examples
+    --------
+    >>> chapter_defaults(CHAPTERS_DIR / "05-response.md")
+    {'cohort_path': None, 'confidence_level': 0.95}
+    """
+    for cell in _notebook(md_path).cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            defaults = {}
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target = node.targets[0]
+                    if isinstance(target, ast.Name):
+                        try:
+                            defaults[target.id] = ast.literal_eval(node.value)
+                        except ValueError:
+                            defaults[target.id] = None
+            return defaults
+    return {}
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "a list (not settable with -p)" if isinstance(value, list | tuple) else "a value"
+
+
+def check_parameter_values(parameters: dict, chapters: list[Path]) -> dict:
+    """Check each ``-p`` value against the type of the chapter's default and the ranges above.
+
+    A whole number given for a decimal default becomes a float (``-p small_height_cm=150``);
+    anything else of the wrong type, outside :data:`PARAMETER_RANGES` or not in
+    :data:`PARAMETER_CHOICES` is refused before anything runs.
+
+    Returns
+    -------
+    dict
+        The parameters, with whole numbers for decimal defaults as floats.
+
+    Raises
+    ------
+    RunnerError
+        One line naming the parameter, the value and what it must be.
+
+    Examples
+    --------
+    >>> chapters = [CHAPTERS_DIR / "05-response.md", CHAPTERS_DIR / "06-survival.md"]
+    >>> check_parameter_values({"confidence_level": 0.9, "at_risk_step_months": 3}, chapters)
+    {'confidence_level': 0.9, 'at_risk_step_months': 3}
+    >>> try:
+    ...     check_parameter_values({"confidence_level": 95}, chapters)
+    ... except RunnerError as error:
+    ...     print(error)
+    -p confidence_level=95: must be above 0 and below 1 (a fraction such as 0.95, not a percentage)
+    """
+    defaults: dict = {}
+    for md in chapters:
+        for name, value in chapter_defaults(md).items():
+            defaults.setdefault(name, value)
+    checked = {}
+    for name, value in parameters.items():
+        shown = f"-p {name}={_show(value)}"
+        default = defaults.get(name)
+        if default is not None:
+            if (
+                isinstance(default, float)
+                and isinstance(value, int)
+                and not isinstance(value, bool)
+            ):
+                value = float(value)
+            if isinstance(default, list | tuple) or type(value) is not type(default):
+                written = yaml.safe_dump(default, default_flow_style=True).strip()
+                written = written.removesuffix("...").strip()  # a scalar ends with "..."
+                raise RunnerError(f"{shown}: must be {_kind(default)} (the default is {written})")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise RunnerError(f"{shown}: must be a finite number")
+        if name in PARAMETER_CHOICES and value not in PARAMETER_CHOICES[name]:
+            raise RunnerError(f"{shown}: must be one of {', '.join(PARAMETER_CHOICES[name])}")
+        if name in PARAMETER_RANGES and isinstance(value, int | float):
+            low, low_in, high, high_in, what = PARAMETER_RANGES[name]
+            bad_low = low is not None and (value < low or (value == low and not low_in))
+            bad_high = high is not None and (value > high or (value == high and not high_in))
+            if bad_low or bad_high:
+                parts = []
+                if low is not None:
+                    parts.append(f"{'at least' if low_in else 'above'} {low}")
+                if high is not None:
+                    parts.append(f"{'at most' if high_in else 'below'} {high}")
+                raise RunnerError(f"{shown}: must be {' and '.join(parts)} ({what})")
+        checked[name] = value
+    return checked
+
+
 _TIMING_KEYS = ("start_time", "end_time", "duration")
 
 
@@ -1368,7 +1494,8 @@ def run_book(
     if "cohort_path" in (parameters or {}):
         raise RunnerError("parameter cohort_path: give the cohort with --cohort instead")
     _check_parameter_names(parameters or {}, selected)
-    params = {"cohort_path": str(cohort), **(parameters or {})}
+    parameters = check_parameter_values(parameters or {}, selected)
+    params = {"cohort_path": str(cohort), **parameters}
     digest = hashlib.sha256(cohort.read_bytes()).hexdigest()
 
     import nbformat  # after the refusals: a bad request answers before these slow imports

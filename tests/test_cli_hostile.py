@@ -19,7 +19,12 @@ from test_cohort import HEADER, enough_rows, write
 from analysis import __main__ as entry
 from analysis.cli import COMMANDS
 from analysis.cohort import CohortError, load_cohort
-from analysis.runner import RunnerError, _build_error, discover_chapters
+from analysis.runner import (
+    RunnerError,
+    _build_error,
+    check_parameter_values,
+    discover_chapters,
+)
 
 main = entry.main
 
@@ -142,6 +147,39 @@ def test_discover_chapters_refuses_an_empty_selection_and_keeps_none_as_all():
     for empty in ([], [" "], "", ","):
         with pytest.raises(RunnerError, match="names no chapter"):
             discover_chapters(selection=empty)
+
+
+@pytest.mark.parametrize(("chapters", "item", "message"), [
+    # each of the first three made the chapter fail in a code cell (exit 1, NAME.failed)
+    ("06", "at_risk_step_months=0", "must be above 0 (months between number-at-risk columns)"),
+    ("06", "at_risk_step_months=-3", "must be above 0 (months between number-at-risk columns)"),
+    ("05", "confidence_level=95",
+     "must be above 0 and below 1 (a fraction such as 0.95, not a percentage)"),
+    # this one ran, with the text 'maybe' where the chapter expects true or false
+    ("02", "require_two_sessions=maybe", "must be true or false (the default is true)"),
+    ("06", "at_risk_step_months=1.5", "must be a whole number (the default is 6)"),
+    ("05", "confidence_level=.nan", "must be a finite number"),
+    ("03", "bsa_formula=haycock", "must be one of mosteller, dubois"),
+    ("03", "small_height_cm=1.6", "must be at least 100 and at most 250 (height in cm)"),
+    ("09", "n_bootstrap=0", "must be at least 1 (a count)"),
+    ("09", "cutoffs=3", "must be a list (not settable with -p) (the default is [3, 4, 5, 6])"),
+])  # fmt: skip
+def test_bad_parameter_values_are_refused_before_any_chapter_runs(
+    tmp_path, capsys, chapters, item, message
+):
+    argv = ["run", "--chapters", chapters, "-p", item, "--out", str(tmp_path / "r")]
+    code, out, err = _call(argv, capsys)
+    assert (code, out) == (2, "")
+    shown = item.replace(".nan", "nan")
+    assert err == f"error: -p {shown}: {message}\n"
+    assert _tree(tmp_path) == []
+
+
+def test_a_whole_number_for_a_decimal_parameter_is_passed_as_a_decimal():
+    chapters = discover_chapters(selection="03,05")
+    checked = check_parameter_values({"small_height_cm": 150, "confidence_level": 0.9}, chapters)
+    assert checked == {"small_height_cm": 150.0, "confidence_level": 0.9}
+    assert isinstance(checked["small_height_cm"], float)
 
 
 def test_a_failed_site_build_names_the_error_not_the_box_around_it():

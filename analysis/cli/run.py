@@ -63,7 +63,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar=("KEY=VALUE|KEY", "VALUE"),
         help="chapter parameter (repeatable), as key=value or papermill's key value; "
-        "VALUE is read as YAML: 10, 0.5, true, text",
+        "VALUE is read as YAML (10, 0.5, true, text) and must have the type of the chapter's "
+        "default, e.g. -p confidence_level=0.9",
     )
     parser.add_argument(
         "--chapters",
@@ -88,6 +89,7 @@ examples:
   python -m analysis run --out reports/book            # every chapter on the book's cohort
   python -m analysis run --cohort my_cohort.csv --out reports/mine --chapters 06
   python -m analysis run --cohort my_cohort.csv --out reports/mine --force   # replace it
+  python -m analysis run --out reports/ci90 --chapters 05 -p confidence_level=0.9
 
 {chapters}
 
