@@ -994,7 +994,27 @@ def _number_hint(bad: list[str]) -> str:
         hints.append("digits only: '_' is not a digit separator here (Python would read 1_2 as 12)")
     if any(t.strip("+-").lower() in {"inf", "infinity"} or _overflows(t) for t in bad):
         hints.append("numbers must be finite")
+    if any(_LIMIT.fullmatch(t) for t in bad):
+        hints.append(
+            "a detection limit such as <2 or >60500 is not a number: write the number your "
+            "analysis plan uses for it (for example the limit itself)"
+        )
+    if any(t.upper() in _SPREADSHEET_ERRORS for t in bad):
+        hints.append("a spreadsheet error (#N/A, #VALUE! …): fix the formula, or paste values only")
     return "; ".join(hints)
+
+
+#: A lab value reported as below or above the assay's range (``<2.0``, ``> 60500``, ``≤5``).
+_LIMIT = re.compile(r"(?:[<>≤≥]=?)\s*[0-9]+(?:[.,][0-9]+)?")
+#: What a spreadsheet writes into a cell whose formula failed.
+_SPREADSHEET_ERRORS = frozenset(
+    {"#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)
+#: A number followed by a unit (``14.2 months``, ``3.5 g/dL``, ``61yrs``): a unit is spaced
+#: from the number or two characters or more (``12a`` is a typo, not a unit).
+_WITH_UNIT = re.compile(
+    r"-?[0-9]+(?:[.,][0-9]+)?(?:\s+[A-Za-zµμ/%]|[A-Za-zµμ/%]{2})[A-Za-zµμ/%0-9. ]*"
+)
 
 
 def _overflows(t: str) -> bool:
@@ -1009,6 +1029,9 @@ def _type_hint(col: Column, bad: list[str]) -> str:
     hint = ""
     if col.type in ("number", "integer"):
         hint = _number_hint(bad)
+        if any(_WITH_UNIT.fullmatch(t) for t in bad):
+            unit = f" (this column is in {col.unit})" if col.unit else ""
+            hint = "; ".join(filter(None, [hint, f"numbers only, without a unit{unit}"]))
     if col.type == "binary":
         if any(t.lower() in {"yes", "no", "y", "n", "true", "false"} for t in bad):
             return "code yes as 1 and no as 0"

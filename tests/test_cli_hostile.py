@@ -299,3 +299,30 @@ def test_ensemble_too_few_steps_refused_before_anything_runs(tmp_path, capsys, m
     assert (code, out) == (2, "")
     assert err == f"error: --steps must be at least 100, got {steps}\n"
     assert _tree(tmp_path) == []
+
+
+# ------------------------------------------------------------------ hints for common exports
+@pytest.mark.parametrize(("column", "value", "hint"), [
+    ("afp_ng_ml", "<2.0", "a detection limit such as <2 or >60500 is not a number"),
+    ("pivka2", "> 60500", "a detection limit such as <2 or >60500 is not a number"),
+    ("crp_mg_l", "#N/A", "a spreadsheet error (#N/A, #VALUE! …): fix the formula"),
+    ("inr", "#DIV/0!", "a spreadsheet error"),
+    ("albumin_g_dl", "3.5 g/dL", "numbers only, without a unit (this column is in g/dL)"),
+    ("os_months", "14.2 months", "numbers only, without a unit (this column is in months)"),
+    ("age_years", "61 yrs", "numbers only, without a unit (this column is in years)"),
+])  # fmt: skip
+def test_lab_and_spreadsheet_values_get_a_hint(tmp_path, column, value, hint):
+    """Exports write '<2.0' for a value under the assay's limit, '#N/A' for a failed formula
+    and '3.5 g/dL' with its unit: each was only 'must be a number'."""
+    rows = enough_rows()
+    rows[1][column] = value
+    messages = _problem(write(tmp_path, rows))
+    [message] = [m for m in messages if m.startswith(f"column {column}: must be a")]
+    assert f"[{hint}" in message or f"; {hint}" in message
+
+
+def test_a_plain_typo_gets_none_of_these_hints(tmp_path):
+    rows = enough_rows()
+    rows[1]["afp_ng_ml"] = "12a"
+    [message] = _problem(write(tmp_path, rows))
+    assert "[" not in message.split("—")[-1]
