@@ -53,6 +53,7 @@ import functools
 import math
 import re
 import stat
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -448,6 +449,18 @@ def _encoding_problem(path: Path) -> Problem:
     return _fatal("is not valid UTF-8", "encoding")
 
 
+def _show_text(text: str) -> str:
+    """A short text of the file as a message shows it, control characters escaped."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
+def _header_key(name: str) -> str:
+    """A header as a schema name it was probably meant to be: lower case, without invisible
+    characters (zero-width space, soft hyphen, BOM), spaces and hyphens as underscores."""
+    text = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
+    return re.sub(r"[\s\-]+", "_", text.strip().lower())
+
+
 def _empty_header_problem(header: list[str]) -> Problem:
     """Where the header's unnamed columns are, and the usual cause (a spreadsheet's empty
     columns at the right, kept because some cells there were once formatted or filled)."""
@@ -615,6 +628,24 @@ class _CsvStream:
             )
         _, header = first
         self.header = [h.strip() for h in header]
+        joined = ",".join(self.header).strip()
+        if self.header and re.fullmatch(r"sep=.?", joined, re.I):
+            # Excel's delimiter hint ("sep=," or "sep=;") written above the header
+            self.close()
+            hint = "delete that first line, so that the column names come first"
+            if joined[4:] != ",":
+                hint += f"; the file is not comma-separated either: {_SAVE_AS}"
+            raise CohortError(
+                [
+                    _fatal(
+                        f"its first line is a spreadsheet's delimiter hint "
+                        f"({_show_text(joined)}), not the header",
+                        "delimiter-hint",
+                        hint=hint,
+                    )
+                ],
+                self.source,
+            )
         problem = _delimiter_problem(self.header)
         if problem:
             self.close()
@@ -1191,11 +1222,21 @@ class CohortValidator:
     # -- whole-cohort checks ----------------------------------------------------------------
     def _missing_columns(self) -> None:
         lower = {c.lower(): c for c in self.columns}
+        near = {_header_key(c): c for c in self.columns if c not in SCHEMA}
         for col in SCHEMA:
             if col.required and col.name not in self.present:
                 hint = ""
                 if col.name.lower() in lower:
                     hint = f"found {lower[col.name.lower()]!r}: column names are case-sensitive"
+                elif col.name in near:
+                    shown = "".join(
+                        ch if ch.isprintable() else ascii(ch)[1:-1]
+                        for ch in privacy.printable_header(near[col.name])
+                    )
+                    hint = (
+                        f"found '{shown}': rename it to {col.name} (names are exact: no "
+                        "invisible characters, spaces or hyphens)"
+                    )
                 self.issues.add(
                     (2, self._order[col.name], 0),
                     col.name,

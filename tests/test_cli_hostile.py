@@ -326,3 +326,37 @@ def test_a_plain_typo_gets_none_of_these_hints(tmp_path):
     rows[1]["afp_ng_ml"] = "12a"
     [message] = _problem(write(tmp_path, rows))
     assert "[" not in message.split("—")[-1]
+
+
+@pytest.mark.parametrize(("sep", "extra"), [(",", False), (";", True)])
+def test_a_spreadsheets_sep_line_above_the_header_is_named(tmp_path, capsys, sep, extra):
+    """Excel writes 'sep=,' above the header when asked to: that was 23 problems (a
+    two-column header, every row ragged, every column missing)."""
+    path = write(tmp_path, enough_rows())
+    text = path.read_text(encoding="utf-8")
+    path.write_text(f"sep={sep}\n" + text.replace(",", sep), encoding="utf-8")
+    [message] = _problem(path)
+    assert message.startswith(
+        f"file: its first line is a spreadsheet's delimiter hint (sep={sep}), not the header "
+        "[delete that first line"
+    )
+    assert ("not comma-separated either" in message) is extra
+    code, out, _ = _call(["validate", "--quiet", str(path)], capsys)
+    assert code == 2 and out.startswith(f"{path}: 1 problem\n")
+
+
+@pytest.mark.parametrize(("written", "shown"), [
+    ("age_years\u200b", "age_years\\u200b"),  # a zero-width space pasted with the name
+    ("Age Years", "Age Years"),
+    ("age-years", "age-years"),
+    ("age_years\u00ad", "age_years\\xad"),  # a soft hyphen
+])  # fmt: skip
+def test_a_header_that_is_nearly_a_required_name_is_pointed_out(tmp_path, written, shown):
+    """'required column is missing' alone, while the column was there under a near name."""
+    header = [written if h == "age_years" else h for h in HEADER]
+    rows = [{(written if k == "age_years" else k): v for k, v in r.items()} for r in enough_rows()]
+    [message] = _problem(write(tmp_path, rows, header=header))
+    assert message == (
+        f"column age_years: required column is missing [found '{shown}': rename it to age_years "
+        "(names are exact: no invisible characters, spaces or hyphens)]"
+    )
