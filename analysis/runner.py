@@ -1064,7 +1064,11 @@ def chapter_defaults(md_path: Path) -> dict:
     for cell in _notebook(md_path).cells:
         if "parameters" in cell.metadata.get("tags", []):
             defaults = {}
-            for node in ast.parse(cell.source).body:
+            try:
+                body = ast.parse(cell.source).body
+            except SyntaxError:  # a magic or a typo in the cell: no defaults to compare with
+                return {}
+            for node in body:
                 if isinstance(node, ast.Assign) and len(node.targets) == 1:
                     target = node.targets[0]
                     if isinstance(target, ast.Name):
@@ -1116,6 +1120,8 @@ def check_parameter_values(parameters: dict, chapters: list[Path]) -> dict:
     ...     print(error)
     -p confidence_level=95: must be above 0 and below 1 (a fraction such as 0.95, not a percentage)
     """
+    if not parameters:
+        return {}
     defaults: dict = {}
     for md in chapters:
         for name, value in chapter_defaults(md).items():

@@ -22,6 +22,7 @@ from analysis.cohort import CohortError, load_cohort
 from analysis.runner import (
     RunnerError,
     _build_error,
+    chapter_defaults,
     check_parameter_values,
     discover_chapters,
 )
@@ -180,6 +181,21 @@ def test_a_whole_number_for_a_decimal_parameter_is_passed_as_a_decimal():
     checked = check_parameter_values({"small_height_cm": 150, "confidence_level": 0.9}, chapters)
     assert checked == {"small_height_cm": 150.0, "confidence_level": 0.9}
     assert isinstance(checked["small_height_cm"], float)
+
+
+def test_a_parameters_cell_python_cannot_parse_gives_no_defaults_not_a_traceback(tmp_path):
+    from test_runner import CHAPTER_A
+
+    chapter = tmp_path / "01-a.md"
+    chapter.write_text(CHAPTER_A, encoding="utf-8")
+    assert chapter_defaults(chapter) == {"cohort_path": None, "min_cell_count": 5}
+    with pytest.raises(RunnerError, match="min_cell_count=x: must be a whole number"):
+        check_parameter_values({"min_cell_count": "x"}, [chapter])
+    magic = CHAPTER_A.replace("cohort_path = None\n", "%matplotlib inline\ncohort_path = None\n")
+    assert magic != CHAPTER_A
+    chapter.write_text(magic, encoding="utf-8")
+    assert chapter_defaults(chapter) == {}
+    assert check_parameter_values({"min_cell_count": "x"}, [chapter]) == {"min_cell_count": "x"}
 
 
 def test_a_failed_site_build_names_the_error_not_the_box_around_it():
