@@ -1,4 +1,8 @@
-"""Command line: ``python -m analysis {dose,synthesize,validate,run,audit} --help``."""
+"""Command line: ``python -m analysis {dose,synthesize,validate,run,audit,ensemble} --help``.
+
+Importing the commands' modules (pandas, NumPy, SciPy) takes about a second; a Ctrl-C in that
+second ends like one later, with ``interrupted`` and exit code 130, not a traceback.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +10,59 @@ import argparse
 import os
 import sys
 
-from analysis.cli import COMMANDS, UsageError, audit, dose, ensemble, run, synthesize, validate
+try:
+    from analysis.cli import COMMANDS, UsageError, audit, dose, ensemble, run, synthesize, validate
+except KeyboardInterrupt:  # Ctrl-C while the modules load: the same line and code as later
+    print("interrupted", file=sys.stderr)
+    sys.exit(130)
 
 #: The module of each sub-command, in :data:`analysis.cli.COMMANDS` order.
 MODULES = {
     m.__name__.rsplit(".", 1)[1]: m for m in (dose, synthesize, validate, run, audit, ensemble)
 }
 
+EPILOG = """\
+examples:
+  python -m analysis validate my_cohort.csv
+  python -m analysis run --cohort my_cohort.csv --out reports/mine --chapters 06
+  python -m analysis audit --verdict inconsistent
+  python -m analysis dose --height-cm 170 --weight-kg 65
+
+Each command explains its options and defaults: python -m analysis COMMAND --help
+"""
+
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``python -m analysis`` and its sub-commands."""
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
         description=(
             "Tools of the executable book reproducing Hien et al. 2024 (HAIC for "
             "TACE-refractory hepatocellular carcinoma). Patient-level data are synthetic."
         ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = MODULES[name]
-        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        p = sub.add_parser(
+            name,
+            help=module.HELP,
+            description=module.HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         module.add_arguments(p)
-        p.set_defaults(_run=module.run)
+        p.set_defaults(_run=module.run, _parser=p)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # reported by the sub-command's parser: its usage line, not the command list's
+        getattr(args, "_parser", parser).error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
@@ -48,6 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    try:
+        return _main(argv)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

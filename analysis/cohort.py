@@ -53,6 +53,7 @@ import functools
 import math
 import re
 import stat
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -448,6 +449,44 @@ def _encoding_problem(path: Path) -> Problem:
     return _fatal("is not valid UTF-8", "encoding")
 
 
+def _show_text(text: str) -> str:
+    """A short text of the file as a message shows it, control characters escaped."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
+def _header_key(name: str) -> str:
+    """A header as a schema name it was probably meant to be: lower case, without invisible
+    characters (zero-width space, soft hyphen, BOM), spaces and hyphens as underscores."""
+    text = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
+    return re.sub(r"[\s\-]+", "_", text.strip().lower())
+
+
+def _empty_header_problem(header: list[str]) -> Problem:
+    """Where the header's unnamed columns are, and the usual cause (a spreadsheet's empty
+    columns at the right, kept because some cells there were once formatted or filled)."""
+    empty = [i for i, h in enumerate(header) if not h]
+    first = empty[0]
+    named = [h for h in header if h]
+    if first > 0 and empty == list(range(first, len(header))):
+        where = (
+            f"the last {len(empty)} columns, after {privacy.printable_header(header[first - 1])}"
+            if len(empty) > 1
+            else f"the last column, after {privacy.printable_header(header[first - 1])}"
+        )
+        hint = "delete the empty columns at the right of the sheet, then save again"
+    else:
+        after = (
+            f", after {privacy.printable_header(header[first - 1])}"
+            if first > 0
+            else " (the first)"
+        )
+        more = f" and {len(empty) - 1} more" if len(empty) > 1 else ""
+        where = f"column {first + 1}{after}{more}"
+        hint = "name the column (or delete it)" if named else ""
+    what = "an empty column name" if len(empty) == 1 else f"{len(empty)} empty column names"
+    return Problem(None, f"the header has {what}: {where}", "empty-header", hint=hint)
+
+
 def _delimiter_problem(fields: list[str]) -> Problem | None:
     if len(fields) > 1:
         return None
@@ -589,6 +628,24 @@ class _CsvStream:
             )
         _, header = first
         self.header = [h.strip() for h in header]
+        joined = ",".join(self.header).strip()
+        if self.header and re.fullmatch(r"sep=.?", joined, re.I):
+            # Excel's delimiter hint ("sep=," or "sep=;") written above the header
+            self.close()
+            hint = "delete that first line, so that the column names come first"
+            if joined[4:] != ",":
+                hint += f"; the file is not comma-separated either: {_SAVE_AS}"
+            raise CohortError(
+                [
+                    _fatal(
+                        f"its first line is a spreadsheet's delimiter hint "
+                        f"({_show_text(joined)}), not the header",
+                        "delimiter-hint",
+                        hint=hint,
+                    )
+                ],
+                self.source,
+            )
         problem = _delimiter_problem(self.header)
         if problem:
             self.close()
@@ -606,15 +663,14 @@ class _CsvStream:
                 )
             )
         if "" in seen:
-            self.problems.append(
-                Problem(None, "the header has an empty column name", "empty-header")
-            )
+            self.problems.append(_empty_header_problem(self.header))
         # keep the first of duplicated names so the frame stays addressable by name
         self.keep = [i for i, h in enumerate(self.header) if h and self.header.index(h) == i]
         self.names = [self.header[i] for i in self.keep]
         self._pid_at = self.header.index("patient_id") if "patient_id" in self.header else None
         self._ragged: list[RowRef] = []
         self._ragged_count = 0
+        self._open_quote = False  # a ragged row with a line break inside a quoted value
 
     def close(self) -> None:
         self._file.close()
@@ -759,6 +815,8 @@ class _CsvStream:
 
     def _ragged_row(self, line: int, fields: list[str]) -> None:
         self._ragged_count += 1
+        if any("\n" in f or "\r" in f for f in fields):
+            self._open_quote = True
         if len(self._ragged) < MAX_ROWS_SHOWN:
             pid = None
             if self._pid_at is not None and self._pid_at < len(fields):
@@ -767,13 +825,20 @@ class _CsvStream:
 
     def _finish(self) -> None:
         if self._ragged_count:
+            hint = "a stray comma inside a value? quote it, or use a decimal point"
+            if self._open_quote:
+                # a quote that never closes swallows the following lines into one value
+                hint = (
+                    'a value opened with a double quote (") and not closed? everything up to '
+                    "the next quote, line ends included, reads as one value; " + hint
+                )
             self.problems.append(
                 Problem(
                     None,
                     f"rows must have as many fields as the header ({len(self.header)})",
                     "fields",
                     tuple(self._ragged),
-                    hint="a stray comma inside a value? quote it, or use a decimal point",
+                    hint=hint,
                     count=self._ragged_count,
                 )
             )
@@ -960,7 +1025,27 @@ def _number_hint(bad: list[str]) -> str:
         hints.append("digits only: '_' is not a digit separator here (Python would read 1_2 as 12)")
     if any(t.strip("+-").lower() in {"inf", "infinity"} or _overflows(t) for t in bad):
         hints.append("numbers must be finite")
+    if any(_LIMIT.fullmatch(t) for t in bad):
+        hints.append(
+            "a detection limit such as <2 or >60500 is not a number: write the number your "
+            "analysis plan uses for it (for example the limit itself)"
+        )
+    if any(t.upper() in _SPREADSHEET_ERRORS for t in bad):
+        hints.append("a spreadsheet error (#N/A, #VALUE! …): fix the formula, or paste values only")
     return "; ".join(hints)
+
+
+#: A lab value reported as below or above the assay's range (``<2.0``, ``> 60500``, ``≤5``).
+_LIMIT = re.compile(r"(?:[<>≤≥]=?)\s*[0-9]+(?:[.,][0-9]+)?")
+#: What a spreadsheet writes into a cell whose formula failed.
+_SPREADSHEET_ERRORS = frozenset(
+    {"#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)
+#: A number followed by a unit (``14.2 months``, ``3.5 g/dL``, ``61yrs``): a unit is spaced
+#: from the number or two characters or more (``12a`` is a typo, not a unit).
+_WITH_UNIT = re.compile(
+    r"-?[0-9]+(?:[.,][0-9]+)?(?:\s+[A-Za-zµμ/%]|[A-Za-zµμ/%]{2})[A-Za-zµμ/%0-9. ]*"
+)
 
 
 def _overflows(t: str) -> bool:
@@ -975,6 +1060,9 @@ def _type_hint(col: Column, bad: list[str]) -> str:
     hint = ""
     if col.type in ("number", "integer"):
         hint = _number_hint(bad)
+        if any(_WITH_UNIT.fullmatch(t) for t in bad):
+            unit = f" (this column is in {col.unit})" if col.unit else ""
+            hint = "; ".join(filter(None, [hint, f"numbers only, without a unit{unit}"]))
     if col.type == "binary":
         if any(t.lower() in {"yes", "no", "y", "n", "true", "false"} for t in bad):
             return "code yes as 1 and no as 0"
@@ -1134,11 +1222,21 @@ class CohortValidator:
     # -- whole-cohort checks ----------------------------------------------------------------
     def _missing_columns(self) -> None:
         lower = {c.lower(): c for c in self.columns}
+        near = {_header_key(c): c for c in self.columns if c not in SCHEMA}
         for col in SCHEMA:
             if col.required and col.name not in self.present:
                 hint = ""
                 if col.name.lower() in lower:
                     hint = f"found {lower[col.name.lower()]!r}: column names are case-sensitive"
+                elif col.name in near:
+                    shown = "".join(
+                        ch if ch.isprintable() else ascii(ch)[1:-1]
+                        for ch in privacy.printable_header(near[col.name])
+                    )
+                    hint = (
+                        f"found '{shown}': rename it to {col.name} (names are exact: no "
+                        "invisible characters, spaces or hyphens)"
+                    )
                 self.issues.add(
                     (2, self._order[col.name], 0),
                     col.name,

@@ -48,12 +48,14 @@ Guarantees
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import html
 import json
 import keyword
 import logging
+import math
 import os
 import re
 import shutil
@@ -82,6 +84,8 @@ __all__ = [
     "MARKER_NAME",
     "parse_parameters",
     "discover_chapters",
+    "chapter_defaults",
+    "check_parameter_values",
     "check_output_dir",
     "remove_stale_partials",
     "run_book",
@@ -318,7 +322,9 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
     Raises
     ------
     RunnerError
-        No chapters, or a selected name that matches none (the message lists the available ones).
+        No chapters, a selected name that matches none, or a selection that names no chapter
+        at all (``""``, ``","``: an empty ``--chapters`` is a mistake, not "all"); the message
+        lists the available ones.
 
     Examples
     --------
@@ -329,16 +335,29 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
     ... except RunnerError as error:
     ...     print(str(error).startswith("chapter '99' not found"), "available: 01-data" in str(error))
     True True
+    >>> try:
+    ...     discover_chapters(selection=" , ")
+    ... except RunnerError as error:
+    ...     print(str(error).split(";")[0])
+    --chapters ' , ' names no chapter
     """
     chapters_dir = Path(chapters_dir)
     found = sorted(chapters_dir.glob(_CHAPTER_GLOB))
     if not found:
         raise RunnerError(f"no chapters ({_CHAPTER_GLOB}) in {chapters_dir}")
-    if not selection:
+    if selection is None:
         return found
+    given = selection
     if isinstance(selection, str):
         selection = selection.split(",")
     wanted = [s.strip().removesuffix(".md") for s in selection if s.strip()]
+    if not wanted:
+        # an empty --chapters ("$CHAPTERS" unset) ran every chapter, ",," none and then failed
+        shown = _show(given if isinstance(given, str) else ",".join(map(str, given)))
+        raise RunnerError(
+            f"--chapters {shown!r} names no chapter; give names or numbers, e.g. 01-data,06, "
+            f"or leave out --chapters for all; available: {', '.join(p.stem for p in found)}"
+        )
     chosen = set()
     for name in wanted:
         match = [p for p in found if p.stem == name or p.stem.split("-", 1)[0] == name]
@@ -621,7 +640,8 @@ def check_output_dir(
     """Resolve ``out`` and refuse, with one line, every place a report must not go.
 
     Refused: an empty or blank name, control characters, a name too long; ``/``, the home
-    directory, the book's folder or one of its parents, anything inside ``chapters/``,
+    directory, the book's folder or one of its parents, the current directory or one of its
+    parents (``--out .``: publishing renames the directory away), anything inside ``chapters/``,
     ``data/``, ``book/``, ``analysis/`` or ``.git/``, system directories (``/proc`` …); a
     directory that holds the input cohort; a path under a file; a parent that is not writable;
     an existing directory that is not an unmodified report of this tool (even with
@@ -707,6 +727,17 @@ def check_output_dir(
             )
     if path == REPO_ROOT or path in REPO_ROOT.parents:
         raise RunnerError(f"--out {shown}: would replace a directory that holds the book")
+    try:
+        cwd = Path.cwd().resolve()
+    except OSError:  # the current directory was deleted: nothing to protect
+        cwd = None
+    if cwd is not None and (path == cwd or path in cwd.parents):
+        # publishing renames the directory away: the shell would be left in a deleted folder
+        where = "is the current directory" if path == cwd else "holds the current directory"
+        raise RunnerError(
+            f"--out {shown}: {where}, which a report would replace; choose a new directory, "
+            "e.g. reports/mine"
+        )
     chapters_dir = Path(chapters_dir or CHAPTERS_DIR).resolve()
     if path in chapters_dir.parents:
         raise RunnerError(f"--out {shown}: would replace a directory that holds the chapters")
@@ -1001,6 +1032,134 @@ def _check_parameter_names(parameters: dict, chapters: list[Path]) -> None:
         )
 
 
+#: What a ``-p`` value must satisfy beyond its type (the type is the chapter default's):
+#: parameter -> (lower, lower inclusive, upper, upper inclusive, what it is). Values outside
+#: made a chapter fail in a code cell (``at_risk_step_months=0``: ZeroDivisionError) instead
+#: of a one-line refusal before anything runs.
+PARAMETER_RANGES = {
+    "at_risk_step_months": (0, False, None, False, "months between number-at-risk columns"),
+    "confidence_level": (0, False, 1, False, "a fraction such as 0.95, not a percentage"),
+    "n_simulations": (1, True, None, False, "a count"),
+    "n_bootstrap": (1, True, None, False, "a count"),
+    "seed": (0, True, None, False, "a random seed"),
+    "cycles_shown": (1, True, None, False, "a count of cycles"),
+    "small_height_cm": (100, True, 250, True, "height in cm"),
+    "large_height_cm": (100, True, 250, True, "height in cm"),
+    "small_weight_kg": (25, True, 250, True, "weight in kg"),
+    "large_weight_kg": (25, True, 250, True, "weight in kg"),
+    "illustrative_tace_epirubicin_mg_m2": (0, True, 2000, True, "mg/m²"),
+}
+#: Text parameters with a fixed set of values.
+PARAMETER_CHOICES = {"bsa_formula": ("mosteller", "dubois")}
+
+
+def chapter_defaults(md_path: Path) -> dict:
+    """The literal default of each parameter of a chapter's ``parameters`` cell.
+
+    Examples
+    --------
+    >>> chapter_defaults(CHAPTERS_DIR / "05-response.md")
+    {'cohort_path': None, 'confidence_level': 0.95}
+    """
+    for cell in _notebook(md_path).cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            defaults = {}
+            try:
+                body = ast.parse(cell.source).body
+            except SyntaxError:  # a magic or a typo in the cell: no defaults to compare with
+                return {}
+            for node in body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target = node.targets[0]
+                    if isinstance(target, ast.Name):
+                        try:
+                            defaults[target.id] = ast.literal_eval(node.value)
+                        except ValueError:
+                            defaults[target.id] = None
+            return defaults
+    return {}
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "a list (not settable with -p)" if isinstance(value, list | tuple) else "a value"
+
+
+def check_parameter_values(parameters: dict, chapters: list[Path]) -> dict:
+    """Check each ``-p`` value against the type of the chapter's default and the ranges above.
+
+    A whole number given for a decimal default becomes a float (``-p small_height_cm=150``);
+    anything else of the wrong type, outside :data:`PARAMETER_RANGES` or not in
+    :data:`PARAMETER_CHOICES` is refused before anything runs.
+
+    Returns
+    -------
+    dict
+        The parameters, with whole numbers for decimal defaults as floats.
+
+    Raises
+    ------
+    RunnerError
+        One line naming the parameter, the value and what it must be.
+
+    Examples
+    --------
+    >>> chapters = [CHAPTERS_DIR / "05-response.md", CHAPTERS_DIR / "06-survival.md"]
+    >>> check_parameter_values({"confidence_level": 0.9, "at_risk_step_months": 3}, chapters)
+    {'confidence_level': 0.9, 'at_risk_step_months': 3}
+    >>> try:
+    ...     check_parameter_values({"confidence_level": 95}, chapters)
+    ... except RunnerError as error:
+    ...     print(error)
+    -p confidence_level=95: must be above 0 and below 1 (a fraction such as 0.95, not a percentage)
+    """
+    if not parameters:
+        return {}
+    defaults: dict = {}
+    for md in chapters:
+        for name, value in chapter_defaults(md).items():
+            defaults.setdefault(name, value)
+    checked = {}
+    for name, value in parameters.items():
+        shown = f"-p {name}={_show(value)}"
+        default = defaults.get(name)
+        if default is not None:
+            if (
+                isinstance(default, float)
+                and isinstance(value, int)
+                and not isinstance(value, bool)
+            ):
+                value = float(value)
+            if isinstance(default, list | tuple) or type(value) is not type(default):
+                written = yaml.safe_dump(default, default_flow_style=True).strip()
+                written = written.removesuffix("...").strip()  # a scalar ends with "..."
+                raise RunnerError(f"{shown}: must be {_kind(default)} (the default is {written})")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise RunnerError(f"{shown}: must be a finite number")
+        if name in PARAMETER_CHOICES and value not in PARAMETER_CHOICES[name]:
+            raise RunnerError(f"{shown}: must be one of {', '.join(PARAMETER_CHOICES[name])}")
+        if name in PARAMETER_RANGES and isinstance(value, int | float):
+            low, low_in, high, high_in, what = PARAMETER_RANGES[name]
+            bad_low = low is not None and (value < low or (value == low and not low_in))
+            bad_high = high is not None and (value > high or (value == high and not high_in))
+            if bad_low or bad_high:
+                parts = []
+                if low is not None:
+                    parts.append(f"{'at least' if low_in else 'above'} {low}")
+                if high is not None:
+                    parts.append(f"{'at most' if high_in else 'below'} {high}")
+                raise RunnerError(f"{shown}: must be {' and '.join(parts)} ({what})")
+        checked[name] = value
+    return checked
+
+
 _TIMING_KEYS = ("start_time", "end_time", "duration")
 
 
@@ -1285,11 +1444,42 @@ def _build_site(
     problems = [ln.strip() for ln in output.splitlines() if _BUILD_PROBLEM.search(ln)]
     html_dir = build_root / "_build" / "html"
     if result.returncode != 0 or not (html_dir / "index.html").is_file():
-        last = next((ln for ln in reversed(problems) if ln), None) or next(
-            (ln.strip() for ln in reversed(output.splitlines()) if ln.strip()), "no output"
+        raise _Failure(
+            "jupyter-book build", 0, None, _build_error(output, problems), log_text=output
         )
-        raise _Failure("jupyter-book build", 0, None, last, log_text=output)
     return html_dir, problems
+
+
+_RULE = re.compile(r"^\s*={10,}\s*$")
+
+
+def _build_error(output: str, problems: list[str]) -> str:
+    r"""The line of a failed jupyter-book build that says what went wrong.
+
+    The last ``WARNING:``/``ERROR:`` line if any; else the first line inside the last
+    ``=====`` box jupyter-book prints its errors in; else the last line with a word in it
+    (never a rule of ``=`` signs, which the box ends with).
+
+    Examples
+    --------
+    >>> rule = "=" * 79
+    >>> log = f"RuntimeError: \n{rule}\n\nThe TOC is malformed: x\n\n\tjupyter-book toc\n{rule}\n"
+    >>> _build_error(log, [])
+    'The TOC is malformed: x'
+    >>> _build_error("a\nERROR: boom\n", ["ERROR: boom"])
+    'ERROR: boom'
+    """
+    last = next((ln for ln in reversed(problems) if ln), None)
+    if last:
+        return last
+    lines = output.splitlines()
+    rules = [i for i, ln in enumerate(lines) if _RULE.match(ln)]
+    if len(rules) >= 2:
+        inside = lines[rules[-2] + 1 : rules[-1]]
+        first = next((ln.strip() for ln in inside if any(c.isalnum() for c in ln)), None)
+        if first:
+            return first
+    return next((ln.strip() for ln in reversed(lines) if any(c.isalnum() for c in ln)), "no output")
 
 
 def _failing_cell(md_path: Path, nb, cell_index: int | None, source: str) -> tuple[int, int | None]:
@@ -1393,7 +1583,8 @@ def run_book(
     if "cohort_path" in (parameters or {}):
         raise RunnerError("parameter cohort_path: give the cohort with --cohort instead")
     _check_parameter_names(parameters or {}, selected)
-    params = {"cohort_path": str(cohort), **(parameters or {})}
+    parameters = check_parameter_values(parameters or {}, selected)
+    params = {"cohort_path": str(cohort), **parameters}
     digest = hashlib.sha256(cohort.read_bytes()).hexdigest()
 
     import nbformat  # after the refusals: a bad request answers before these slow imports

@@ -37,6 +37,19 @@ def add_arguments(parser) -> None:
         default="text",
         help="text (readable blocks, default) or csv (the full table)",
     )
+    parser.epilog = EPILOG
+
+
+EPILOG = """\
+examples:
+  python -m analysis audit                              # every check, as text
+  python -m analysis audit --verdict inconsistent
+  python -m analysis audit --check "SE possible" --format csv > se-checks.csv
+
+Without --verdict or --check every row is shown. Reads only data/published (the paper's
+numbers), never a cohort. exit status: 0 when the audit ran (inconsistencies are findings,
+not failures), 2 on a bad option (e.g. a --check that matches no check name).
+"""
 
 
 def _text(table, counts) -> str:
@@ -66,6 +79,8 @@ def run(args) -> int:
     counts = summary(table)
     if args.verdict:
         table = table[table["verdict"] == args.verdict.replace("-", " ")]
+    if args.check is not None and not args.check.strip():
+        raise UsageError("--check is empty: give part of a check name, e.g. 'SE possible'")
     if args.check:
         table = table[table["check"].str.contains(args.check, case=False, regex=False)]
         if table.empty:

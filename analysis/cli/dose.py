@@ -98,6 +98,9 @@ def _parse_number(option: str, text, kind: str):
     if text is None:
         return None
     stripped = str(text).strip()
+    if not stripped:  # "--height-cm ''" (an unset shell variable) printed "--height-cm : ..."
+        what = "a whole number" if kind == "int" else "a number"
+        raise UsageError(f"{option} '': empty, not {what}")
     pattern = _INT if kind == "int" else _FLOAT
     if kind == "float" and stripped.lower().lstrip("+-") in ("nan", "inf", "infinity"):
         raise UsageError(f"{option} {_printable(stripped)}: not a finite number")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from analysis import DATA_DIR, REPO_ROOT
 from analysis.cli import UsageError
+from analysis.cli.synthesize import MIN_STEPS
 from analysis.ensemble import (
     RUN_JSON,
     SCHEDULER_TIMEOUT,
@@ -80,13 +81,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--steps",
         type=int,
         default=None,
-        help="annealing steps per chain (default: the synthesis' own)",
+        help=f"annealing steps per chain, at least {MIN_STEPS} (default: the synthesis' own)",
     )
     parser.add_argument(
         "--force",
         action="store_true",
         help="replace an existing --out file (the default summary is always regenerated)",
     )
+    parser.epilog = EPILOG
+
+
+EPILOG = """\
+examples:
+  python -m analysis ensemble --n 50                # the book's summary (data/)
+  python -m analysis ensemble --n 4 --chains 1 --steps 5000 --out /tmp/small.csv
+  python -m analysis ensemble --n 50 --scheduler tcp://10.0.0.5:8786
+
+A long job: each member is a full calibration (data/ensemble-run.json records the wall time
+of the book's run). Finished members are cached in --cache, so a second run resumes.
+exit status: 0 written; 2 a bad option, an unwritable --out or no scheduler answering at
+--scheduler (nothing run or written).
+"""
 
 
 def _beside(out: Path) -> dict[str, Path]:
@@ -118,10 +133,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--n must be at least 1, got {args.n}")
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
-    for name in ("chains", "steps"):
-        value = getattr(args, name)
-        if value is not None and value < 1:
-            raise UsageError(f"--{name} must be at least 1, got {value}")
+    if args.chains is not None and args.chains < 1:
+        raise UsageError(f"--chains must be at least 1, got {args.chains}")
+    if args.steps is not None and args.steps < MIN_STEPS:
+        # fewer cannot start the search: each member failed on a Dask worker, with a traceback
+        raise UsageError(f"--steps must be at least {MIN_STEPS}, got {args.steps}")
     if args.scheduler is not None and not args.scheduler.strip():
         raise UsageError(
             "--scheduler: the address is empty; give one (tcp://host:port), or leave out "

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 from analysis import COHORT_CSV
@@ -32,6 +33,7 @@ from analysis.runner import (
     ChapterFailed,
     RunInterrupted,
     RunnerError,
+    discover_chapters,
     parse_parameters,
     run_book,
 )
@@ -61,7 +63,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar=("KEY=VALUE|KEY", "VALUE"),
         help="chapter parameter (repeatable), as key=value or papermill's key value; "
-        "VALUE is read as YAML: 10, 0.5, true, text",
+        "VALUE is read as YAML (10, 0.5, true, text) and must have the type of the chapter's "
+        "default, e.g. -p confidence_level=0.9",
     )
     parser.add_argument(
         "--chapters",
@@ -75,12 +78,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "nothing else); never any other directory",
     )
     parser.add_argument("--chapters-dir", type=Path, default=CHAPTERS_DIR, help=argparse.SUPPRESS)
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
-    parser.epilog = (
-        "exit status: 0 report written, 1 a chapter failed (partial output in NAME.failed), "
-        "2 invalid cohort or request (nothing written), 130/143 interrupted by SIGINT/SIGTERM "
-        "(partial output removed)"
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress bars (the chapter names still show)"
     )
+    parser.epilog = EPILOG.format(chapters=_chapter_list())
+
+
+EPILOG = """\
+examples:
+  python -m analysis run --out reports/book            # every chapter on the book's cohort
+  python -m analysis run --cohort my_cohort.csv --out reports/mine --chapters 06
+  python -m analysis run --cohort my_cohort.csv --out reports/mine --force   # replace it
+  python -m analysis run --out reports/ci90 --chapters 05 -p confidence_level=0.9
+
+{chapters}
+
+The cohort is validated first (python -m analysis validate); nothing is written unless it
+passes. The report appears in one piece at --out; the input CSV is never changed.
+
+exit status: 0 report written, 1 a chapter failed (partial output in NAME.failed), 2 invalid
+cohort or request (nothing written), 130/143 interrupted by SIGINT/SIGTERM (partial output
+removed)
+"""
+
+
+def _chapter_list() -> str:
+    """The chapters' names for the help (a directory listing: no notebook is read)."""
+    try:
+        names = ", ".join(p.stem for p in discover_chapters(CHAPTERS_DIR))
+    except RunnerError as exc:
+        names = str(exc)
+    return textwrap.fill(f"chapters: {names}", width=88, subsequent_indent="  ")
 
 
 def _name(path) -> str:

@@ -91,6 +91,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="replace an existing --out file (data/cohort.csv itself is always regenerated)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.epilog = EPILOG
+
+
+EPILOG = f"""\
+examples:
+  python -m analysis synthesize                      # rewrites data/cohort.csv, byte for byte
+  python -m analysis synthesize --seed 7 --out /tmp/cohort-seed7.csv
+  python -m analysis synthesize --chains 1 --steps 5000 --cox-steps 0 --out /tmp/quick.csv
+
+--steps must be at least {MIN_STEPS}. An existing --out other than data/cohort.csv is replaced
+only with --force; the file is written in one piece (a temporary file, then renamed), so an
+interrupted run leaves the old file as it was.
+exit status: 0 written, 2 a bad option or an unwritable --out (nothing written).
+"""
 
 
 def run(args: argparse.Namespace) -> int:

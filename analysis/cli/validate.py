@@ -1,10 +1,12 @@
 """``python -m analysis validate PATH``: check a cohort CSV against the data dictionary.
 
 Prints every problem at once, one line each, on stdout, then a one-line summary. The file is
-read in chunks (:func:`analysis.cohort.check_cohort_file`), so a file of a million rows needs
-no more memory than one of a hundred; on a long file (or when stderr is a terminal) progress
-goes to stderr. Values that look like identifiers are masked in every message
-(``85****-*******``); the file is only read, never written.
+read in chunks (:func:`analysis.cohort.check_cohort_file`), so memory grows far slower than
+the file, though not zero (measured on a shared 2-core machine, peak resident memory: 0.10 GB
+for 100 rows, 0.15 GB for 20,000, 0.45 GB for a million rows, a 130 MB file read in about a
+minute). On a long file (or when stderr is a terminal) progress goes to stderr. Values that
+look like identifiers are masked in every message (``85****-*******``); the file is only
+read, never written.
 
 Exit codes
 ----------
@@ -30,6 +32,21 @@ from analysis.privacy import printable_header
 
 HELP = "check a cohort CSV against the data dictionary and the privacy rules; list every problem"
 
+EPILOG = """\
+examples:
+  python -m analysis validate my_cohort.csv
+  python -m analysis validate data/cohort.csv   # the book's synthetic cohort: OK, exit 0
+
+The file is only read, never written. Every problem is listed, one line each, naming the
+column; values that look like identifiers are masked. Column names are case-sensitive; the
+columns may come in any order; other columns are listed as not used (refused when they look
+like identifiers).
+
+exit status: 0 valid, 1 problems with the data, 2 file unreadable as CSV (missing, empty,
+not UTF-8, not comma-separated). The data dictionary is data/schema.yaml (chapter 'Your
+cohort').
+"""
+
 #: Files larger than this show progress on stderr even when it is not a terminal.
 PROGRESS_BYTES = 20_000_000
 
@@ -37,14 +54,16 @@ PROGRESS_BYTES = 20_000_000
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the command's arguments."""
     parser.add_argument("path", type=Path, help="cohort CSV (UTF-8, comma-separated, header line)")
-    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    parser.epilog = (
-        "exit status: 0 valid, 1 problems with the data, 2 file unreadable as CSV. "
-        "The data dictionary is data/schema.yaml (chapter 'Your cohort')."
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress on stderr (default: progress on a terminal or for a file of 20 MB "
+        "or more)",
     )
+    parser.epilog = EPILOG
 
 
-def summary(columns: list[str], rows: int, path: Path) -> str:
+def summary(columns: list[str], rows: int, path) -> str:
     """The one-line OK summary for a valid cohort."""
     absent = [c for c in SCHEMA.optional if c not in columns]
     extra = [c for c in columns if c not in SCHEMA]
@@ -84,6 +103,11 @@ def _progress_printer(path: Path, quiet: bool):
     return report
 
 
+def _shown(path) -> str:
+    """The path as typed, on one line: control characters (a newline in a file name) escaped."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in str(path))
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate ``args.path``; print problems or the summary; return the exit code."""
     report = check_cohort_file(
@@ -93,11 +117,11 @@ def run(args: argparse.Namespace) -> int:
     )
     if report.problems:
         n = len(report.problems)
-        print(f"{args.path}: {n} problem{'s' if n != 1 else ''}")
+        print(f"{_shown(args.path)}: {n} problem{'s' if n != 1 else ''}")
         for problem in report.problems + report.warnings:
             print(f"  - {problem}")
         return 2 if report.fatal else 1
     for warning in report.warnings:
         print(f"  - {warning}")
-    print(summary(report.columns, report.rows, args.path))
+    print(summary(report.columns, report.rows, _shown(args.path)))
     return 0
