@@ -15,6 +15,9 @@ import pytest
 
 from analysis import COHORT_CSV, REPO_ROOT, ensemble, provenance, synthesis
 
+#: the fingerprint of the code (the cache folder's name) parses each source once (conftest.py)
+pytestmark = pytest.mark.usefixtures("fingerprint_parsed_once")
+
 
 def test_member_seeds_are_spawned_from_the_master_seed():
     a = ensemble.member_seeds(2024, 5)
