@@ -348,9 +348,10 @@ def _fit_once(cohort):
 def test_cox_functions(df):
     """Chapter 07: Table 2's Cox models, the published comparison, EPV and the PH test.
 
-    ``table2`` and ``table2_ties`` fit the models again (three fits of the implied coding, two of
-    the stated one): each fit on this cohort is made once (:func:`_fit_once`) and handed to them
-    as they would compute it (a pure function of the frame, which they only read)."""
+    ``table2`` and ``table2_ties`` fit the models again (the implied coding's Breslow fit was
+    made three times, the stated coding's twice): each fit on this cohort is made once
+    (:func:`_fit_once`) and handed to them as they would compute it (a pure function of the
+    frame, which they only read)."""
     cohort = derive(_load(df))
     with warnings.catch_warnings(), _fit_once(cohort):
         warnings.simplefilter("ignore")

@@ -168,7 +168,7 @@ def test_cli_refuses_bad_input_in_one_line(args, message, tmp_path, capsys, monk
     from analysis.__main__ import main
     from analysis.cli import ensemble as cli
 
-    def refuse(*args, **kwargs):
+    def refuse(*_args, **_kwargs):
         raise AssertionError("the ensemble was started")
 
     monkeypatch.setattr(cli, "run_ensemble", refuse)
