@@ -88,3 +88,37 @@ def server(built):
 def toured(browser, server):
     """Every page loaded cold at 1366x900 and on a 390x844 phone: {(page, width): record}."""
     return tour(browser, server)
+
+
+@pytest.fixture(scope="session")
+def fingerprint_parsed_once():
+    """:func:`analysis.ensemble.fingerprint` parses every source it hashes (about 0.7 CPU-s a
+    call; tests of the ensemble call it 9 times): here :func:`analysis.ensemble._code_of` and
+    :func:`analysis.ensemble._source_closure` are memoised by the text they read (the code of
+    each file, the closure by the text of every module of the package), so the hash is computed
+    as before, each text parsed once per test worker. An edited file is a new text: parsed again.
+    """
+    from analysis import REPO_ROOT, ensemble
+
+    code_of, closure = ensemble._code_of, ensemble._source_closure
+    codes: dict[bytes, bytes] = {}
+    closures: dict[tuple, list] = {}
+
+    def memo_code_of(path):
+        text = Path(path).read_bytes()
+        if text not in codes:
+            codes[text] = code_of(path)
+        return codes[text]
+
+    def memo_closure(module="ensemble"):
+        package = sorted((REPO_ROOT / "analysis").glob("*.py"))
+        key = (module, *((p.name, p.read_bytes()) for p in package))
+        if key not in closures:
+            closures[key] = closure(module)
+        return list(closures[key])
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(ensemble, "_code_of", memo_code_of)
+    patch.setattr(ensemble, "_source_closure", memo_closure)
+    yield
+    patch.undo()

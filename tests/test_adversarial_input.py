@@ -814,9 +814,10 @@ def test_validate_cli(tmp_path, kind, cells, status, expect, secret):
     rows[1].update(cells)
     header = [*HEADER, "note"] if "note" in cells else None
     path = write(tmp_path, rows, header=header)
-    # two cases as the real command in a subprocess (exit code and output of the process), the
-    # others through the same main() in this process
-    code, output = cli(path, subprocess_=kind in ("ok", "rrn-id", "no-echo"))
+    # two cases as the real command in a subprocess (exit code and output of the process: a
+    # clean cohort, and an identifier refused without echo), the others through the same main()
+    # in this process (a value refused without echo in a number message: "no-echo")
+    code, output = cli(path, subprocess_=kind in ("ok", "rrn-id"))
     assert code == status, output
     assert expect in output
     for value in cells.values():

@@ -12,6 +12,9 @@ import pytest
 
 from analysis import REPO_ROOT, ensemble, synthesis
 
+#: the fingerprint of the code (the cache folder's name) parses each source once (conftest.py)
+pytestmark = pytest.mark.usefixtures("fingerprint_parsed_once")
+
 AGE_HR, AGE_CI, AGE_P = (f"table2.age_years.uni.{k}" for k in ("hr", "interval", "p"))
 SEX_P = "table2.sex_female.uni.p"  # infeasible: no Wald row prints it with its HR and interval
 AFP_MULTI_HR = "table2.afp_ng_ml.multi.hr"

@@ -615,11 +615,13 @@ def found():
     return counts()
 
 
+@pytest.mark.xdist_group("block-counts")  # one worker computes the counts (the fixture) once
 def test_counts_per_block(found):
     print("\n" + report(found))
     assert found == EXPECTED
 
 
+@pytest.mark.xdist_group("block-counts")  # one worker computes the counts (the fixture) once
 def test_package_counts_agree_with_the_independent_ones(found):
     """The counts the book glues (:func:`analysis.synthesis.target_counts`, the package's engine)
     equal the ones recomputed here."""
@@ -640,6 +642,7 @@ README_LABELS = {
 }
 
 
+@pytest.mark.xdist_group("block-counts")  # one worker computes the counts (the fixture) once
 def test_readme_states_the_measured_counts(found):
     from analysis import COHORT_CSV
 
