@@ -82,6 +82,8 @@ __all__ = [
     "BookRun",
     "RunInterrupted",
     "MARKER_NAME",
+    "PARAMETER_RANGES",
+    "PARAMETER_CHOICES",
     "parse_parameters",
     "discover_chapters",
     "chapter_defaults",
