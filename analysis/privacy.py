@@ -840,13 +840,11 @@ _RECORD_HINT = (
     r"(?i:mrn|uhid|nhc|ipp|emr|ehr|hn|no|nr|num|ber|ero|id|#|:)[\s:#=_.-]{0,3}[A-Za-z]{0,2}[0-9]{4}"
 )
 
-#: Common given names and surnames (Latin transliterations from many languages, and Cyrillic),
-#: lower case, diacritics folded. A cell of two to four words in one case (``john smith``,
-#: ``NGUYEN VAN AN``, ``иванов иван``) is read as a name only when every word is here (particles
-#: aside) or one is a Russian patronymic: such cells cannot be told from a short phrase by their
-#: shape, and one listed word is not enough (``moon face``, ``foster home``). Words that
-#: are also common English or clinical words (Will, Mark, Long, Cox, Ward, May) are left out.
-_NAME_LEXICON_TEXT = """
+#: Common given names (with ``_NAME_LEXICON_TEXT``'s surnames they make the name lexicon;
+#: names that are both, such as Kim, Lee, Park, Moon, Hong and Foster, are surnames here). A Title-Case pair of a listed given name and a common
+#: word is a name (``John Hand``, ``Mary Good``: a surname can be a word); a listed surname and a
+#: common word or a place is not (``Moon Face``, ``Park Lane``).
+_GIVEN_NAMES_TEXT = """
     john james robert michael william david richard joseph thomas charles christopher daniel
     matthew anthony donald steven paul andrew joshua kenneth kevin brian george edward ronald
     timothy jason jeffrey ryan jacob gary eric jonathan stephen larry justin scott brandon
@@ -865,44 +863,52 @@ _NAME_LEXICON_TEXT = """
     cheryl hannah martha jacqueline gloria teresa kathryn janice alice julia judy beverly
     denise marilyn danielle theresa sophia marie diana natalie isabella charlotte carmen lucia
     isabel sofia elena rosa ana pilar mercedes beatriz francesca giulia chiara sophie
-    nathalie isabelle sylvie monique catherine ursula petra sabine monika renate ingrid
-    smith johnson williams jones miller davis wilson anderson taylor jackson harris thompson
-    robinson clark lewis walker allen wright adams nelson campbell mitchell roberts phillips
-    evans collins edwards stewart murphy morgan cooper peterson richardson watson bennett
-    hughes sanders myers foster jenkins perry powell patterson simmons griffin russell
-    garcia rodriguez martinez hernandez lopez gonzalez perez sanchez ramirez torres flores
-    rivera gomez diaz reyes morales cruz ortiz gutierrez chavez ramos ruiz alvarez castillo
-    jimenez moreno romero herrera medina aguilar vargas castro mendoza fernandez silva santos
-    oliveira souza pereira ferreira almeida carvalho ribeiro rodrigues gomes martins araujo
-    rossi russo ferrari esposito bianchi romano colombo ricci marino greco bruno gallo conti
-    dubois durand leroy moreau lefebvre girard dupont lambert fontaine rousseau muller schmidt
-    schneider fischer weber meyer wagner becker schulz hoffmann koch richter wolf
-    schroder neumann schwarz zimmermann braun kruger hartmann werner krause
-    kowalski nowak wisniewski wojcik kowalczyk kaminski lewandowski zielinski
+    nathalie isabelle sylvie monique ursula petra sabine monika renate ingrid
     ivan sergei sergey dmitri dmitry alexei alexey mikhail nikolai vladimir andrei olga
-    natalia tatiana svetlana irina ekaterina yulia ivanov ivanova smirnov smirnova petrov
-    petrova kuznetsov kuznetsova popov popova sokolov volkov fedorov morozov novikov
+    natalia tatiana svetlana irina ekaterina yulia
     иван сергеи андреи дмитрии алексеи михаил николаи владимир александр евгении олег
     ольга елена наталья татьяна анна мария ирина светлана екатерина юлия людмила галина
-    иванов иванова смирнов смирнова кузнецов кузнецова попов попова петров петрова соколов
-    соколова волков волкова федоров морозов новиков лебедев козлов васильев павлов
     mohammed muhammad mohamed mohammad ahmed ahmad hassan hussein hussain ali husain omar umar
     khaled khalid abdullah abdul abdel abdelaziz fatima fatma aisha ayesha ibrahim youssef
     yusuf mustafa mahmoud karim nasser tariq hamza zainab mariam maryam
-    raj rahul amit sanjay vijay priya anil sunil suresh ramesh rajesh kumar singh sharma
-    patel gupta reddy rao iyer nair mehta joshi agarwal
-    kim lee park choi chung kang yoon jang kwon hwang ahn jeon baek seo
-    cho yoo hong yang moon minho jiwoo seoyeon
-    nguyen tran pham hoang huynh phan dang bui ngo duong trinh dinh thi minh anh linh
-    tuan dung huong thanh hieu quang trung thuy phuong
-    wang zhang liu chen huang zhao zhou zhu guo luo zheng liang xie deng feng zeng peng xiao
-    cao jiang wei jun hui yan ying jing xin jie lei
-    takahashi tanaka watanabe yamamoto nakamura kobayashi yoshida yamada sasaki yamaguchi
-    matsumoto inoue kimura hayashi shimizu suzuki sato hiroshi takashi satoshi kenji yuki
-    yuko keiko akiko
+    raj rahul amit sanjay vijay priya anil sunil suresh ramesh rajesh
+    minho jiwoo seoyeon
+    minh anh linh tuan dung huong thanh hieu quang trung thuy phuong
     an binh cuong duc hai hanh hoa hung khanh lan loan mai nam ngoc nhung phuc quynh tam thao
-    thu tien tuyet uyen viet vinh xuan yen truong vo vu ly lam
+    thu tien tuyet uyen viet vinh xuan yen
+    wei jun hui yan ying jing xin jie lei
+    hiroshi takashi satoshi kenji yuki yuko keiko akiko
 """
+
+#: Common surnames, and with ``_GIVEN_NAMES_TEXT`` the name lexicon (Latin transliterations
+#: from many languages, and Cyrillic), lower case, diacritics folded. A cell of two to four words in one case (``john smith``,
+#: ``NGUYEN VAN AN``, ``иванов иван``) is read as a name only when every word is here (particles
+#: aside) or one is a Russian patronymic: such cells cannot be told from a short phrase by their
+#: shape, and one listed word is not enough (``moon face``, ``foster home``). Words that
+#: are also common English or clinical words (Will, Mark, Long, Cox, Ward, May) are left out.
+_NAME_LEXICON_TEXT = """
+    smith johnson williams jones miller davis wilson anderson taylor jackson harris thompson
+    robinson clark lewis walker allen wright adams nelson campbell mitchell roberts phillips
+    evans collins edwards stewart murphy morgan cooper peterson richardson watson bennett hughes
+    sanders myers foster jenkins perry powell patterson simmons griffin russell garcia rodriguez
+    martinez hernandez lopez gonzalez perez sanchez ramirez torres flores rivera gomez diaz
+    reyes morales cruz ortiz gutierrez chavez ramos ruiz alvarez castillo jimenez moreno romero
+    herrera medina aguilar vargas castro mendoza fernandez silva santos oliveira souza pereira
+    ferreira almeida carvalho ribeiro rodrigues gomes martins araujo rossi russo ferrari
+    esposito bianchi romano colombo ricci marino greco bruno gallo conti dubois durand leroy
+    moreau lefebvre girard dupont lambert fontaine rousseau muller schmidt schneider fischer
+    weber meyer wagner becker schulz hoffmann koch richter wolf schroder neumann schwarz
+    zimmermann braun kruger hartmann werner krause kowalski nowak wisniewski wojcik kowalczyk
+    kaminski lewandowski zielinski ivanov ivanova smirnov smirnova petrov petrova kuznetsov
+    kuznetsova popov popova sokolov volkov fedorov morozov novikov иванов иванова смирнов
+    смирнова кузнецов кузнецова попов попова петров петрова соколов соколова волков волкова
+    федоров морозов новиков лебедев козлов васильев павлов kumar singh sharma patel gupta reddy
+    rao iyer nair mehta joshi agarwal kim lee park choi chung kang yoon jang kwon hwang ahn jeon
+    baek seo cho yoo hong yang moon nguyen tran pham hoang huynh phan dang bui ngo duong trinh
+    dinh thi wang zhang liu chen huang zhao zhou zhu guo luo zheng liang xie deng feng zeng peng
+    xiao cao jiang takahashi tanaka watanabe yamamoto nakamura kobayashi yoshida yamada sasaki
+    yamaguchi matsumoto inoue kimura hayashi shimizu suzuki sato truong vo vu ly lam
+    """
 #: Romanised Korean surnames (Revised Romanisation and the common older spellings). One counts
 #: with a given name of two romanised syllables after it (``Lim Soo-jin``, ``JUNG MINSU``,
 #: ``LIM, SOOJIN``) or a hyphenated one before it (``Soo-jin Lim``): such given names are too
@@ -999,45 +1005,6 @@ _DRUG_SUFFIX = re.compile(
     r"|sartan|olol|pril|azole|mycin|cillin|floxacin|cycline|vir|prazole|dipine|gliptin"
     r"|gliflozin|parin|xaban|gatran|sone|olone|semide|thiazide|tidine)$"
 )
-#: The given names of ``_NAME_LEXICON_TEXT`` (the rest are surnames, or both: Kim, Lee, Park,
-#: Moon, Hong and Foster are surnames here). A Title-Case pair of a listed given name and a common
-#: word is a name (``John Hand``, ``Mary Good``: a surname can be a word); a listed surname and a
-#: common word or a place is not (``Moon Face``, ``Park Lane``).
-_GIVEN_NAMES_TEXT = """
-    john james robert michael william david richard joseph thomas charles christopher daniel
-    matthew anthony donald steven paul andrew joshua kenneth kevin brian george edward ronald
-    timothy jason jeffrey ryan jacob gary eric jonathan stephen larry justin scott brandon
-    benjamin samuel gregory alexander patrick peter harold douglas henry carl arthur roger keith
-    jeremy terry lawrence sean albert joe juan jose luis carlos jorge pedro miguel antonio
-    francisco manuel javier rafael fernando ricardo alejandro diego sergio pablo andres raul
-    eduardo mario roberto alberto jesus ramon enrique hector victor oscar marco luca giuseppe
-    giovanni francesco alessandro matteo lorenzo stefano andrea paolo pierre jean michel
-    philippe alain nicolas francois jacques bernard christophe laurent olivier thierry hans
-    klaus jurgen wolfgang dieter stefan andreas uwe helmut gunter heinz horst
-    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
-    margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah
-    stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela
-    nicole emma samantha katherine christine debra rachel catherine carolyn janet ruth maria
-    heather diane virginia julie joyce victoria olivia kelly christina lauren judith megan
-    cheryl hannah martha jacqueline gloria teresa kathryn janice alice julia judy beverly
-    denise marilyn danielle theresa sophia marie diana natalie isabella charlotte carmen lucia
-    isabel sofia elena rosa ana pilar mercedes beatriz francesca giulia chiara sophie
-    nathalie isabelle sylvie monique ursula petra sabine monika renate ingrid
-    ivan sergei sergey dmitri dmitry alexei alexey mikhail nikolai vladimir andrei olga
-    natalia tatiana svetlana irina ekaterina yulia
-    иван сергеи андреи дмитрии алексеи михаил николаи владимир александр евгении олег
-    ольга елена наталья татьяна анна мария ирина светлана екатерина юлия людмила галина
-    mohammed muhammad mohamed mohammad ahmed ahmad hassan hussein hussain ali husain omar umar
-    khaled khalid abdullah abdul abdel abdelaziz fatima fatma aisha ayesha ibrahim youssef
-    yusuf mustafa mahmoud karim nasser tariq hamza zainab mariam maryam
-    raj rahul amit sanjay vijay priya anil sunil suresh ramesh rajesh
-    minho jiwoo seoyeon
-    minh anh linh tuan dung huong thanh hieu quang trung thuy phuong
-    an binh cuong duc hai hanh hoa hung khanh lan loan mai nam ngoc nhung phuc quynh tam thao
-    thu tien tuyet uyen viet vinh xuan yen
-    wei jun hui yan ying jing xin jie lei
-    hiroshi takashi satoshi kenji yuki yuko keiko akiko
-"""
 #: Places and peoples, and the words of place names (countries, regions, cities, nationalities
 #: and ethnic groups, geographic nouns): a common word as far as names go (``White British``,
 #: ``Han Chinese``, ``Incheon Airport`` are no names). Words that are also common names or
@@ -1139,7 +1106,7 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
-_NAME_LEXICON = frozenset(_fold(w) for w in _NAME_LEXICON_TEXT.split())
+_NAME_LEXICON = frozenset(_fold(w) for w in (_GIVEN_NAMES_TEXT + _NAME_LEXICON_TEXT).split())
 # the stoplists never hold a listed name (Moon and Foster are names, so "moon face" and "foster
 # home" pass only because face and home are no names)
 _CLINICAL_WORDS = frozenset(_CLINICAL_TEXT.split()) - _NAME_LEXICON
