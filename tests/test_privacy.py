@@ -755,11 +755,24 @@ def test_clinical_text_with_numbers_is_no_record_number(value):
         (rut(20111222).replace(".", ""), "Chilean RUT numbers"),
         ("GODE561231HDFRRN09", "Mexican CURP codes"),
         ("BADD110313HCMLNS09", "Mexican CURP codes"),
+        # hospital numbers with a prefix, float-formatted, labelled; masked Korean resident numbers
+        ("H1234567", "hospital registration numbers"),
+        ("K-12345678", "hospital registration numbers"),
+        ("M12345678", "hospital registration numbers"),
+        ("KR1234567", "hospital registration numbers"),
+        ("12345678.0", "hospital registration numbers"),
+        ("chart 12345678", "record numbers named in the cell"),
+        ("ID: 12345678", "record numbers named in the cell"),
+        ("850101-1******", "resident registration numbers"),
+        ("850101-1", "resident registration numbers"),
+        ("850101-*******", "resident registration numbers"),
     ],
 )
-def test_national_ids_of_more_countries_are_refused(tmp_path, value, what):
+def test_national_ids_of_more_countries_and_prefixed_or_masked_numbers_are_refused(
+    tmp_path, value, what
+):
     message, problems = _in_extra_column(tmp_path, value)
-    assert f"its values contain {what}" in message
+    assert f"column note: looks like a direct identifier (its values contain {what}" in message
     assert value not in message
     assert [p.code for p in problems] == ["identifier"]
 
@@ -950,28 +963,6 @@ def test_the_stoplists_never_hold_a_listed_name():
 
     assert not (_CLINICAL_WORDS | _COMMON_WORDS) & _NAME_LEXICON
     assert not {"john", "smith", "maria", "garcia", "kim", "lee", "nguyen"} & _NOT_NAME_WORDS
-
-
-@pytest.mark.parametrize(
-    ("value", "what"),
-    [
-        ("H1234567", "hospital registration numbers"),
-        ("K-12345678", "hospital registration numbers"),
-        ("M12345678", "hospital registration numbers"),
-        ("KR1234567", "hospital registration numbers"),
-        ("12345678.0", "hospital registration numbers"),
-        ("chart 12345678", "record numbers named in the cell"),
-        ("ID: 12345678", "record numbers named in the cell"),
-        ("850101-1******", "resident registration numbers"),
-        ("850101-1", "resident registration numbers"),
-        ("850101-*******", "resident registration numbers"),
-    ],
-)
-def test_prefixed_and_masked_numbers_are_refused(tmp_path, value, what):
-    message, problems = _in_extra_column(tmp_path, value)
-    assert f"column note: looks like a direct identifier (its values contain {what}" in message
-    assert value not in message
-    assert [p.code for p in problems] == ["identifier"]
 
 
 @pytest.mark.parametrize(
