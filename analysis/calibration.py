@@ -26,12 +26,14 @@ prints more univariate entries and no fewer in all.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis import clinical, paper
+from analysis import COHORT_CSV, DATA_DIR, clinical, engine, paper
 from analysis.published import agrees, load, parse_text
 from analysis.verdicts import HIT, INFEASIBLE, MISSED
 
@@ -1892,3 +1894,156 @@ def _edge_best(fits, cands, shortlist, state, cur_multi, cur_key):
         if key > (cur_key[0], cur_key[1] + 1e-12) and (best is None or key > best[0]):
             best = (key, multi, pairs, move_ix, move_sub)
     return best
+
+
+# --------------------------------------------------------------------------------------------
+# how far any exchange of a factor's labels can go on the cohort's survival times
+# --------------------------------------------------------------------------------------------
+
+#: Factors whose univariate Table 2 cells :func:`label_reach` searches, with their terms (fitted
+#: together, as Table 2's univariate model fits a factor's categories).
+LABEL_REACH_FACTORS = {
+    "Child-Pugh score": ("child_pugh_6", "child_pugh_7", "child_pugh_8"),
+    "BCLC stage": ("bclc_stage",),
+    "PVTT": ("pvtt_vp1_2", "pvtt_vp3_4"),
+}
+#: Seeds (numpy PCG64) and annealing steps per seed of :func:`label_reach`, and its temperatures.
+LABEL_REACH_SEEDS = (1, 2)
+LABEL_REACH_STEPS = 20_000
+LABEL_REACH_T = (0.8, 0.003)
+#: The committed result of :func:`label_reach` on ``data/cohort.csv`` (``tools/label_reach.py``).
+LABEL_REACH_CSV = DATA_DIR / "table2-label-reach.csv"
+
+
+def _reach_score(x, time, event, terms, cells) -> tuple[float, int, np.ndarray, np.ndarray]:
+    """``(loss, entries printed, beta, se)``: an interval entry prints when both its bounds do."""
+    beta, se, _, _ = engine.cox_breslow(x, time, event)
+    loss, missed = 0.0, set()
+    for cell in cells:
+        k = terms.index(cell["term"])
+        miss = cell_miss(float(beta[k]), float(se[k]), cell)
+        loss += miss
+        if miss > 0.0:
+            missed.add(cell["id"])
+    return loss, len({c["id"] for c in cells} - missed), beta, se
+
+
+def _reach_search(x, time, event, terms, cells, seed: int, steps: int):
+    """The best ``(loss, printed, beta, se)`` of one annealing run over exchanges of two
+    patients' rows of ``x`` (the factor's design columns), starting from ``x``: the most
+    entries printed, then the smallest loss (the loss drives the search)."""
+    rng = np.random.Generator(np.random.PCG64(seed))
+    x = x.copy()
+    cur = best = _reach_score(x, time, event, terms, cells)
+    t_start, t_end = LABEL_REACH_T
+    for step in range(steps):
+        if best[0] == 0.0:
+            break
+        temp = t_start * (t_end / t_start) ** (step / steps)
+        i, j = (int(v) for v in rng.integers(x.shape[0], size=2))
+        if np.array_equal(x[i], x[j]):
+            continue
+        x[[i, j]] = x[[j, i]]
+        new = _reach_score(x, time, event, terms, cells)
+        if new[0] <= cur[0] or rng.random() < math.exp(-(new[0] - cur[0]) / temp):
+            cur = new
+            best = min(best, cur, key=lambda r: (-r[1], r[0]))
+        else:
+            x[[i, j]] = x[[j, i]]
+    return best
+
+
+def label_reach(
+    cohort: pd.DataFrame,
+    *,
+    steps: int = LABEL_REACH_STEPS,
+    seeds: tuple = LABEL_REACH_SEEDS,
+    cohort_sha256: str = "",
+) -> pd.DataFrame:
+    """How many univariate Table 2 cells of each factor could ANY assignment of its labels print
+    on this cohort's survival times? (A relaxation of the Cox phase; issue 13.)
+
+    The Cox phase (:func:`anneal_table2`) moves covariates between patients while the survival
+    times and events stay as the survival phase left them. Here the times and events are held
+    and only which patient carries which label of a factor (:data:`LABEL_REACH_FACTORS`) moves,
+    the group sizes kept and nothing else: no clinical rule (Child-Pugh points, BCLC stage
+    consistent with PVTT), no Table 1 number, no multivariable row. So the best found bounds,
+    as far as a heuristic search can tell, what any exchange of these labels prints on these
+    times. Search: simulated annealing (kirkpatrick1983) over exchanges of two patients' rows of
+    the factor's design columns (:func:`analysis.paper.design_matrix`, implied coding), the
+    factor fitted as Table 2's univariate model fits it (Breslow ties, Wald intervals), loss the
+    sum of :func:`cell_miss` over the factor's feasible univariate cells
+    (:func:`table2_cells`); from the cohort's own labels, once per seed; the state that prints
+    the most entries kept (then the smallest loss).
+    Deterministic.
+
+    Parameters
+    ----------
+    cohort : DataFrame
+        A cohort with the columns of the data dictionary.
+    steps : int
+        Annealing steps per seed.
+    seeds : tuple of int
+        One search per seed.
+    cohort_sha256 : str
+        Stored in every row (the committed file names the cohort it was computed on).
+
+    Returns
+    -------
+    DataFrame
+        One row per term: ``factor``, ``term``, ``entries`` (the factor's feasible univariate
+        entries: HR, interval and P, as :func:`table2_verdicts` counts them), ``cohort_printed``
+        and ``reach_printed`` (how many of them the cohort's labels and the best labelling
+        print; an interval prints when both bounds do), ``printed_se`` (the SE the printed interval implies),
+        ``cohort_hr``/``cohort_lower``/``cohort_upper``/``cohort_se`` and the same with
+        ``reach_``, ``seeds``, ``steps``, ``cohort_sha256``.
+
+    Examples
+    --------
+    A short search (the committed file uses :data:`LABEL_REACH_STEPS` steps per seed):
+
+    >>> from analysis.cohort import load_cohort
+    >>> r = label_reach(load_cohort(), steps=20, seeds=(1,))
+    >>> r[["factor", "term", "entries", "cohort_printed"]].head(2).values.tolist()
+    [['Child-Pugh score', 'child_pugh_6', 7, 3], ['Child-Pugh score', 'child_pugh_7', 7, 3]]
+    >>> bool((r["reach_printed"] >= r["cohort_printed"]).all())
+    True
+    """
+    design = paper.design_matrix(cohort, "implied")
+    time = cohort["os_months"].to_numpy(float)
+    event = cohort["os_event"].to_numpy(float)
+    rows = []
+    for factor, terms in LABEL_REACH_FACTORS.items():
+        cells = [c for c in table2_cells() if c["model"] == "uni" and c["term"] in terms]
+        x0 = design[list(terms)].to_numpy(float)
+        start = _reach_score(x0, time, event, terms, cells)
+        runs = [_reach_search(x0, time, event, terms, cells, s, steps) for s in seeds]
+        best = min(runs, key=lambda r: (-r[1], r[0]))
+        for k, term in enumerate(terms):
+            row = {"factor": factor, "term": term, "entries": len({c["id"] for c in cells}),
+                   "cohort_printed": start[1], "reach_printed": best[1],
+                   "printed_se": round(next(c["se"] for c in cells if c["term"] == term), 6)}  # fmt: skip
+            for name, (_, _, beta, se) in (("cohort", start), ("reach", best)):
+                b, s = float(beta[k]), float(se[k])
+                row |= {f"{name}_hr": round(math.exp(b), 6),
+                        f"{name}_lower": round(math.exp(b - Z95 * s), 6),
+                        f"{name}_upper": round(math.exp(b + Z95 * s), 6),
+                        f"{name}_se": round(s, 6)}  # fmt: skip
+            row |= {
+                "seeds": " ".join(map(str, seeds)),
+                "steps": steps,
+                "cohort_sha256": cohort_sha256,
+            }
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def cohort_sha256(path=COHORT_CSV) -> str:
+    """SHA-256 of a cohort file's bytes (how :data:`LABEL_REACH_CSV` names its cohort).
+
+    Examples
+    --------
+    >>> len(cohort_sha256())
+    64
+    """
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -41,9 +41,9 @@ information falls below the approximation and the SE grows, whatever the deaths.
 Child-Pugh rows are not called infeasible (the audit reports the tension). The committed cohort
 has the 5 patients at score 5 that the score-7 and score-8 rows need, all dead, and 69 at score
 6 (55 dead); no arrangement the calibration tried comes near the printed SE 0.64 for score 6,
-nor does a free search over the Child-Pugh labels alone on its survival times (any patient any
-score, class sizes kept; 12,000 annealing steps): SE 0.48 for score 6, and 3 of the 10 feasible
-Child-Pugh cells print, also with 3 or 4 patients at score 5 (SE 0.60 and 0.54).
+nor does a free search over the Child-Pugh labels alone on its survival times
+(:func:`analysis.calibration.label_reach`: any patient any score, the group sizes kept): SE
+0.48 at best, and 3 of the 7 feasible univariate Child-Pugh entries print, as in the cohort.
 
 Examples
 --------
