@@ -65,6 +65,7 @@ EXEMPT: dict[str, str] = {
     "cox_agree_sentence": "the tally of the calibration's verdicts",
     "cox_ties_sentence": "the tallies of rows and cells agreeing under the two tie rules",
     "bias_opt_reading": "a sentence stating the class of the results before it",
+    "cox_ph_reading": "a sentence saying what the test before it cannot show on a synthetic cohort",
 }
 
 ROLE = re.compile(r"\{glue(?::(\w+))?\}`([^`]+)`")
