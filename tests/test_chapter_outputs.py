@@ -207,3 +207,14 @@ def test_no_page_claims_the_whole_paper_is_reproduced():
         if claim in " ".join(page.read_text(encoding="utf-8").split())  # across line breaks
     ]
     assert found == []
+
+
+def test_the_papers_additional_tace_hazard_ratio_has_a_verdict_and_a_reason():
+    # Table 2 prints 0.438; the cohort's naive (Efron) HR is 0.54, so the mark is ✗; the 50
+    # calibrated cohorts' naive HRs run 0.512369-0.551444 (data/ensemble-summary.csv)
+    nb = _golden("09-bias")
+    assert _glued(nb, "bias_paper_hr") == repr("0.438")
+    assert "published\u00a0✗</sup>" in _glued(nb, "bias_paper_hr.provenance")  # no-break space
+    reason = _glued(nb, "bias_paper_reason")
+    assert "naive hazard ratios stay between 0.51 and 0.55" in reason
+    assert "cannot hold together with that log-rank P (chapter 08)" in reason
