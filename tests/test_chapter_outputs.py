@@ -7,6 +7,7 @@ reprs under a code cell, numbers at the precision the paper prints, counts that 
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -141,3 +142,79 @@ def test_every_chapter_part_is_numbered():
     for part in toc["parts"]:
         if any(c["file"].startswith("chapters/") for c in part["chapters"]):
             assert part.get("numbered") is True, part["caption"]
+
+
+def test_events_per_parameter_of_the_papers_model_come_from_its_printed_numbers():
+    # 11 parameters (three Child-Pugh dummies and eight other terms); at most 82 deaths (every
+    # patient), at least 66 (README: BCLC C vs B needs them): 66/11 = 6.0, 82/11 = 7.45 -> 7.5
+    nb = _golden("07-cox")
+    assert _glued(nb, "cox_epv_paper") == repr("6.0–7.5")
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    key_points = source[source.index("## Key points") : source.index("## Exercises")]
+    assert (
+        "cox_epv_paper" in key_points and "`cox_epv`" not in key_points
+    )  # not the synthetic count
+
+
+def test_the_proportional_hazards_reading_states_the_ensembles_spread():
+    # data/ensemble-summary.csv, row cox.ph_global_p: 50 members, min 0.000268813, max 0.942671
+    with (ROOT / "data" / "ensemble-summary.csv").open(encoding="utf-8", newline="") as f:
+        row = next(r for r in csv.DictReader(f) if r["result"] == "cox.ph_global_p")
+    assert (row["members"], row["min"], row["max"]) == ("50", "0.000268813", "0.942671")
+    sentence = _glued(_golden("07-cox"), "cox_ph_reading")
+    assert (
+        "across the 50 calibrated cohorts of chapter 01 the global P runs from <0.001 to 0.943"
+        in sentence
+    )
+    assert "cannot tell whether the paper's model met the assumption" in sentence
+
+
+def test_child_pugh_deaths_are_glued_for_every_worse_score():
+    # chapter 08's own printout: score 6 2.5–2.6, score 7 2.5–2.5, score 8 1.7–1.7 deaths
+    nb = _golden("08-audit")
+    assert [_glued(nb, f"audit_cp_{k}") for k in ("six", "seven", "eight")] == [
+        "'2.6'",
+        "'2.5'",
+        "'1.7'",
+    ]
+    assert "two or three" not in (ROOT / "chapters" / "08-audit.md").read_text(encoding="utf-8")
+
+
+#: Claims the book made and must not make again: the cohort reproduces only part of Table 2
+#: (tests/test_targets_independent.py), and the calibrated cohorts share the generator's choices.
+OVERCLAIMS = (
+    "print the paper's aggregates",
+    "they print the paper's numbers",
+    "not expected to reproduce its regression estimates",
+    "cohorts that all reproduce the paper",
+    "reproduces the paper's numbers, so the paper determines",
+    "they hold for the study's own model too",
+    "Agreement with the paper therefore shows",
+    "summaries match what the paper publishes",
+)
+
+
+def test_no_page_claims_the_whole_paper_is_reproduced():
+    pages = [
+        *CHAPTERS,
+        *sorted((ROOT / "book").glob("*.md")),
+        *sorted((ROOT / "book" / "api").glob("*.md")),
+    ]
+    found = [
+        f"{page.relative_to(ROOT)}: {claim!r}"
+        for page in pages
+        for claim in OVERCLAIMS
+        if claim in " ".join(page.read_text(encoding="utf-8").split())  # across line breaks
+    ]
+    assert found == []
+
+
+def test_the_papers_additional_tace_hazard_ratio_has_a_verdict_and_a_reason():
+    # Table 2 prints 0.438; the cohort's naive (Efron) HR is 0.54, so the mark is ✗; the 50
+    # calibrated cohorts' naive HRs run 0.512369-0.551444 (data/ensemble-summary.csv)
+    nb = _golden("09-bias")
+    assert _glued(nb, "bias_paper_hr") == repr("0.438")
+    assert "published\u00a0✗</sup>" in _glued(nb, "bias_paper_hr.provenance")  # no-break space
+    reason = _glued(nb, "bias_paper_reason")
+    assert "naive hazard ratios stay between 0.51 and 0.55" in reason
+    assert "cannot hold together with that log-rank P (chapter 08)" in reason

@@ -651,6 +651,36 @@ def test_readme_states_the_measured_counts(found):
         assert f"| {README_LABELS[block]} | {hit} | {missed} | {infeasible} |" in readme
 
 
+@pytest.mark.xdist_group("block-counts")  # one worker computes the counts (the fixture) once
+def test_chapters_07_and_01_glue_the_measured_table2_counts(found):
+    """Chapter 07's tally of Table 2 (and chapter 01's) states the counts measured here, so the
+    Cox chapter claims no more of Table 2 than this test shows."""
+    import json
+
+    chapters = COHORT_CSV.parent.parent / "chapters"
+
+    def glued(stem: str, name: str) -> str:
+        nb = json.loads((chapters / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            for output in cell.get("outputs", []):
+                if output.get("metadata", {}).get("scrapbook", {}).get("name") == name:
+                    return "".join(output["data"]["application/papermill.record/text/markdown"])
+        raise KeyError(name)
+
+    cox, data = glued("07-cox", "cox_agree_sentence"), glued("01-data", "data_counts_sentence")
+    for block, what in (
+        ("table2_univariate", "univariate"),
+        ("table2_multivariable", "multivariable"),
+    ):
+        hit, missed, infeasible = found[block]
+        tally = f"{hit} of Table 2's {hit + missed + infeasible} distinct {what} numbers ({missed} missed, {infeasible} infeasible)"
+        assert tally in cox
+        assert (
+            f"{what} cells: {hit} of {hit + missed + infeasible} ({missed} missed, {infeasible} infeasible)"
+            in data
+        )
+
+
 def test_spss_median_by_hand():
     # 4 deaths at 1, 2, 3, 4: S = 0.75, 0.5, 0.25, 0 -> exact 0.5 plateau from 2 to 3;
     # SPSS prints its left end
