@@ -461,30 +461,51 @@ def _header_key(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().lower())
 
 
-def _empty_header_problem(header: list[str]) -> Problem:
-    """Where the header's unnamed columns are, and the usual cause (a spreadsheet's empty
-    columns at the right, kept because some cells there were once formatted or filled)."""
-    empty = [i for i, h in enumerate(header) if not h]
+def _empty_header_problem(header: list[str], empty: list[int]) -> Problem:
+    """Where the header's unnamed columns that hold values (``empty``: their positions) are.
+    Unnamed columns without any value are not a problem: they are ignored
+    (:func:`_ignored_columns_note`)."""
     first = empty[0]
-    named = [h for h in header if h]
-    if first > 0 and empty == list(range(first, len(header))):
-        where = (
-            f"the last {len(empty)} columns, after {privacy.printable_header(header[first - 1])}"
-            if len(empty) > 1
-            else f"the last column, after {privacy.printable_header(header[first - 1])}"
-        )
-        hint = "delete the empty columns at the right of the sheet, then save again"
+    n = len(empty)
+    if first > 0 and header[first - 1] and empty == list(range(first, len(header))):
+        last = privacy.printable_header(header[first - 1])
+        where = f"the last {n} columns, after {last}" if n > 1 else f"the last column, after {last}"
     else:
         after = (
-            f", after {privacy.printable_header(header[first - 1])}"
-            if first > 0
-            else " (the first)"
+            " (the first)"
+            if first == 0
+            else f", after {privacy.printable_header(header[first - 1])}"
+            if header[first - 1]
+            else ""  # after another unnamed column: its number says where
         )
-        more = f" and {len(empty) - 1} more" if len(empty) > 1 else ""
+        more = f" and {n - 1} more" if n > 1 else ""
         where = f"column {first + 1}{after}{more}"
-        hint = "name the column (or delete it)" if named else ""
-    what = "an empty column name" if len(empty) == 1 else f"{len(empty)} empty column names"
-    return Problem(None, f"the header has {what}: {where}", "empty-header", hint=hint)
+    what = "an empty column name" if n == 1 else f"{n} empty column names"
+    hint = "name the column (or delete it)" if n == 1 else "name the columns (or delete them)"
+    return Problem(
+        None,
+        f"the header has {what}: {where}, with values in some rows",
+        "empty-header",
+        hint=hint,
+    )
+
+
+def _ignored_columns_note(header: list[str], empty: list[int]) -> str:
+    """The one line saying which unnamed columns, empty in every row, were left out (no value
+    is shown: there is none)."""
+    n = len(empty)
+    first = empty[0]
+    if first > 0 and header[first - 1] and empty == list(range(first, len(header))):
+        where = f"{'the last column' if n == 1 else f'the last {n} columns'}, after " + (
+            privacy.printable_header(header[first - 1])
+        )
+    else:
+        where = "column" + ("s " if n > 1 else " ") + ", ".join(str(i + 1) for i in empty[:5])
+        where += f" and {n - 5} more" if n > 5 else ""
+    return (
+        f"ignored {'an empty column' if n == 1 else f'{n} empty columns'} ({where}): no name "
+        "in the header and no value in any row, as a spreadsheet saves unused columns"
+    )
 
 
 def _delimiter_problem(fields: list[str]) -> Problem | None:
@@ -584,6 +605,8 @@ class _CsvStream:
         self.source = path.name
         self.chunk_rows = chunk_rows
         self.problems: list[Problem] = []
+        #: one-line remarks that change nothing (empty columns ignored), for stderr
+        self.notes: list[str] = []
         self.rows = 0
         self.bytes_read = 0
         name = path.name or str(path)  # messages name the file, never its folder
@@ -662,8 +685,14 @@ class _CsvStream:
                     "duplicate-column",
                 )
             )
-        if "" in seen:
-            self.problems.append(_empty_header_problem(self.header))
+        # Columns without a name: a spreadsheet's empty columns (trailing separators on every
+        # line) are ignored when no row has a value in them; decided at the end of the file
+        self._unnamed = [i for i, h in enumerate(self.header) if not h]
+        self._unnamed_filled: set[int] = set()  # those with a value in some row
+        self._unnamed_at = len(self.problems)
+        # a row may stop before the trailing unnamed columns (Excel writes their separators
+        # on the first rows only): it is read as if they were there, empty
+        self._named_width = max((i for i, h in enumerate(self.header) if h), default=0) + 1
         # keep the first of duplicated names so the frame stays addressable by name
         self.keep = [i for i, h in enumerate(self.header) if h and self.header.index(h) == i]
         self.names = [self.header[i] for i in self.keep]
@@ -720,8 +749,12 @@ class _CsvStream:
                 line += len(parts)
             else:
                 for row in parts:
-                    if row.count(",") == sep and row.strip(", \t"):
+                    commas = row.count(",")
+                    if commas == sep and row.strip(", \t"):
                         good.append(row)
+                        lines.append(line)
+                    elif self._named_width - 1 <= commas < sep and row.strip(", \t"):
+                        good.append(row + "," * (sep - commas))  # short of trailing unnamed
                         lines.append(line)
                     elif row.strip(", \t"):
                         self._ragged_row(line, row.split(","))
@@ -736,6 +769,7 @@ class _CsvStream:
 
     def _plain_chunk(self, good: list[str], lines: list[int], width: int) -> _Chunk:
         flat = np.array(",".join(good).split(","), dtype=object).reshape(len(good), width)
+        self._look_unnamed(lambda i: flat[:, i])
         columns = {
             self.header[i]: _clean(np.ascontiguousarray(flat[:, i]), self.header[i])
             for i in self.keep
@@ -787,6 +821,8 @@ class _CsvStream:
         start = self._start
         for fields in reader:
             line, start = start, reader.line_num + 1
+            if self._named_width <= len(fields) < width:  # short of trailing unnamed columns
+                fields = fields + [""] * (width - len(fields))
             if len(fields) == width and (fields[0].strip() or any(x.strip() for x in fields)):
                 good.append(fields)
                 lines.append(line)
@@ -800,11 +836,18 @@ class _CsvStream:
 
     def _chunk(self, good: list[list[str]], lines: list[int]) -> _Chunk:
         cells = list(zip(*good, strict=True))
+        self._look_unnamed(cells.__getitem__)
         columns = {self.header[i]: _clean(cells[i], self.header[i]) for i in self.keep}
         chunk = _chunk_of(columns, np.array(lines, dtype=np.int64), self.rows)
         self.rows += len(good)
         self.bytes_read = self._position()
         return chunk
+
+    def _look_unnamed(self, column: Callable[[int], Iterable[str]]) -> None:
+        """Note which unnamed columns hold something in this chunk (``column(i)``: its cells)."""
+        for i in self._unnamed:
+            if i not in self._unnamed_filled and any(t.strip() for t in set(column(i))):
+                self._unnamed_filled.add(i)
 
     def _position(self) -> int:
         """Bytes read so far (approximate: the reader buffers ahead)."""
@@ -824,6 +867,12 @@ class _CsvStream:
             self._ragged.append(RowRef(line, pid, f"{len(fields)} fields"))
 
     def _finish(self) -> None:
+        empty = [i for i in self._unnamed if i not in self._unnamed_filled]
+        if self._unnamed_filled:
+            filled = sorted(self._unnamed_filled)
+            self.problems.insert(self._unnamed_at, _empty_header_problem(self.header, filled))
+        if empty:
+            self.notes.append(_ignored_columns_note(self.header, empty))
         if self._ragged_count:
             hint = "a stray comma inside a value? quote it, or use a decimal point"
             if self._open_quote:
@@ -866,10 +915,12 @@ def read_cohort_csv(path: Path | str) -> tuple[pd.DataFrame, list[Problem]]:
     frame : pandas.DataFrame
         One column per header field, values as stripped ``str`` or ``None`` for a missing cell
         (see ``MISSING_TOKENS``); ``frame.attrs["line_numbers"]`` holds each row's line in
-        the file. Rows with the wrong number of fields are left out (and reported).
+        the file; ``frame.attrs["notes"]`` what was ignored. Rows with the wrong number of
+        fields are left out (and reported). Columns without a name in the header and without a
+        value in any row (a spreadsheet's unused columns) are left out, with a note.
     problems : list of Problem
-        Problems with the file: duplicate or empty header names, rows with the wrong number of
-        fields, no data rows.
+        Problems with the file: duplicate header names, empty header names over values, rows
+        with the wrong number of fields, no data rows.
 
     Raises
     ------
@@ -898,6 +949,7 @@ def read_cohort_csv(path: Path | str) -> tuple[pd.DataFrame, list[Problem]]:
     frame = pd.DataFrame(data, dtype=object, columns=stream.names)
     frame.attrs["line_numbers"] = [int(x) for c in parts for x in c.lines]
     frame.attrs["source"] = stream.source
+    frame.attrs["notes"] = stream.notes
     return frame, stream.problems
 
 
@@ -1729,7 +1781,8 @@ def validate_cohort(df: pd.DataFrame) -> list[Problem]:
 # --------------------------------------------------------------------------------------------
 @dataclass
 class CohortReport:
-    """What :func:`check_cohort_file` found: rows, columns, errors and warnings.
+    """What :func:`check_cohort_file` found: rows, columns, errors, warnings and notes (one-line
+    remarks on what was ignored, such as a spreadsheet's empty columns, for stderr).
 
     Examples
     --------
@@ -1747,6 +1800,7 @@ class CohortReport:
     columns: list[str]
     problems: list[Problem]
     warnings: list[Problem]
+    notes: list[str] = field(default_factory=list)
 
     @property
     def fatal(self) -> bool:
@@ -1820,7 +1874,7 @@ def check_cohort_file(
     found = stream.problems + validator.problems()
     errors = [p for p in found if p.severity != "warning"]
     warnings = [p for p in found if p.severity == "warning"]
-    return CohortReport(path.name, stream.rows, stream.names, errors, warnings)
+    return CohortReport(path.name, stream.rows, stream.names, errors, warnings, stream.notes)
 
 
 def _typed(chunks: list[_Chunk], names: list[str]) -> pd.DataFrame:
@@ -1867,7 +1921,8 @@ def load_cohort(
         One row per patient, the columns in file order with the dtypes described in the module
         docstring. ``attrs["source"]`` holds the file name, ``attrs["user_cohort"]`` whether it
         is not the book's own cohort, ``attrs["warnings"]`` the warnings (free-text columns),
-        one line each.
+        one line each, ``attrs["notes"]`` what was ignored (a spreadsheet's unnamed columns
+        without any value), one line each.
 
     Raises
     ------
@@ -1899,6 +1954,7 @@ def load_cohort(
     cohort.attrs["source"] = path.name
     cohort.attrs["user_cohort"] = is_user_cohort(path)
     cohort.attrs["warnings"] = [str(w) for w in report.warnings]
+    cohort.attrs["notes"] = list(report.notes)
     return cohort
 
 

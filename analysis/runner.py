@@ -1747,7 +1747,8 @@ def run_book(
         # a pipe or a device would block or never end: refuse it before reading a byte
         raise RunnerError(f"--cohort {_show(cohort.name)}: not a regular file (a pipe or device)")
     # raises CohortError listing every problem, too few patients among them
-    load_cohort(cohort, min_patients=MIN_PATIENTS)
+    for note in load_cohort(cohort, min_patients=MIN_PATIENTS).attrs.get("notes", []):
+        print(f"note: {_show(cohort.name)}: {note}", file=log)
     selected = discover_chapters(chapters_dir, chapters)
     if "cohort_path" in (parameters or {}):
         raise RunnerError("parameter cohort_path: give the cohort with --cohort instead")

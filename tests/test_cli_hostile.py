@@ -4,8 +4,8 @@ Each test is one defect that a user could meet: help without an example, a Ctrl-
 second ending in a traceback, an empty ``--chapters`` running every chapter (``""``) or none
 and leaving a ``.failed`` folder (``",,"``), ``ensemble --steps 1`` failing on a Dask worker
 with a traceback, a newline in a file name breaking validate's one-line header, a spreadsheet's
-empty columns at the right reported without saying where, an unclosed quote reported as a
-stray comma. Every command runs in this process (:func:`analysis.__main__.main`).
+empty columns at the right refused (now ignored, with a note on stderr), an unclosed quote
+reported as a stray comma. Every command runs in this process (:func:`analysis.__main__.main`).
 """
 
 from __future__ import annotations
@@ -244,17 +244,71 @@ def _problem(path):
     return [str(p) for p in info.value.problems]
 
 
-def test_spreadsheet_empty_columns_at_the_right_say_where_and_how_to_fix(tmp_path):
-    """An Excel export with empty (once formatted) columns at the right: the message said
-    only 'the header has an empty column name'."""
+@pytest.mark.parametrize("n", [1, 3])
+def test_a_spreadsheets_empty_columns_at_the_right_are_ignored_with_a_note(tmp_path, capsys, n):
+    """Excel saves unused (once formatted) columns at the right as trailing separators on every
+    line, the header's cells empty: they were refused; now they are left out, and stderr says
+    so in one line."""
     last = HEADER[-1]
-    [message] = _problem(_with_trailing_commas(tmp_path, 3))
-    assert message == (
-        f"file: the header has 3 empty column names: the last 3 columns, after {last} "
-        "[delete the empty columns at the right of the sheet, then save again]"
+    path = _with_trailing_commas(tmp_path, n)
+    before = path.read_bytes()
+    code, out, err = _call(["validate", "--quiet", str(path)], capsys)
+    assert code == 0 and out.startswith("OK: ") and f"; {len(HEADER)} columns" in out
+    what = "an empty column (the last column" if n == 1 else f"{n} empty columns (the last {n}"
+    assert err == (
+        f"note: {path}: ignored {what}{' columns' if n > 1 else ''}, after {last}): no name in "
+        "the header and no value in any row, as a spreadsheet saves unused columns\n"
     )
-    [message] = _problem(_with_trailing_commas(tmp_path, 1))
-    assert f"an empty column name: the last column, after {last} [delete" in message
+    cohort = load_cohort(path)
+    assert list(cohort.columns) == HEADER and len(cohort.attrs["notes"]) == 1
+    assert path.read_bytes() == before
+
+
+def test_excel_writes_the_trailing_separators_on_the_first_rows_only(tmp_path, capsys):
+    """Excel pads rows with the empty columns' separators on its first rows only; the later,
+    shorter rows are the same empty columns, not ragged rows."""
+    path = _with_trailing_commas(tmp_path, 3)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    short = [line.rstrip(",") if i > 4 else line for i, line in enumerate(lines)]
+    for quoted in (False, True):  # the fast reader and the csv module's
+        text = "\n".join(short) + "\n"
+        path.write_text(text.replace("P002", '"P002"') if quoted else text, encoding="utf-8")
+        code, out, err = _call(["validate", "--quiet", str(path)], capsys)
+        assert code == 0 and "ignored 3 empty columns" in err
+    # a row short of a named column is still a ragged row
+    short[6] = short[6].rsplit(",", 1)[0]
+    path.write_text("\n".join(short) + "\n", encoding="utf-8")
+    [message] = _problem(path)
+    assert "rows must have as many fields as the header" in message and "line 7" in message
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_an_unnamed_column_with_a_value_is_still_refused_without_the_value(
+    tmp_path, capsys, quoted
+):
+    last = HEADER[-1]
+    path = _with_trailing_commas(tmp_path, 3)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[7] = lines[7][:-3] + (',"8501011234567",,' if quoted else ",8501011234567,,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = _call(["validate", "--quiet", str(path)], capsys)
+    assert code == 1 and "8501011234567" not in out + err
+    assert (
+        f"  - file: the header has an empty column name: column {len(HEADER) + 1}, after {last}, "
+        "with values in some rows [name the column (or delete it)]"
+    ) in out.splitlines()
+    # the two empty ones beside it are only noted
+    assert err.endswith(f"ignored 2 empty columns (columns {len(HEADER) + 2}, {len(HEADER) + 3})"
+                        ": no name in the header and no value in any row, as a spreadsheet "
+                        "saves unused columns\n")  # fmt: skip
+    # all three holding values: named as the last three
+    lines[7] = lines[7].rsplit(",", 3)[0] + ",1,2,3"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [message] = _problem(path)
+    assert message == (
+        f"file: the header has 3 empty column names: the last 3 columns, after {last}, with "
+        "values in some rows [name the columns (or delete them)]"
+    )
 
 
 def test_an_unnamed_column_in_the_middle_is_named_by_position(tmp_path):
@@ -265,9 +319,18 @@ def test_an_unnamed_column_in_the_middle_is_named_by_position(tmp_path):
     before = HEADER[position - 2]
     messages = _problem(path)
     assert (
-        f"file: the header has an empty column name: column {position}, after {before} "
-        "[name the column (or delete it)]"
+        f"file: the header has an empty column name: column {position}, after {before}, "
+        "with values in some rows [name the column (or delete it)]"
     ) in messages
+    # the same column with no value in any row is left out, pivka2 being optional
+    rows = [dict(r, pivka2="") for r in enough_rows()]
+    path = write(tmp_path, rows)
+    path.write_text(path.read_text(encoding="utf-8").replace("pivka2", "", 1), encoding="utf-8")
+    cohort = load_cohort(path)
+    assert "pivka2" not in cohort.columns and cohort.attrs["notes"] == [
+        f"ignored an empty column (column {position}): no name in the header and no value in "
+        "any row, as a spreadsheet saves unused columns"
+    ]
 
 
 def test_an_unclosed_quote_is_suggested_when_a_value_spans_lines(tmp_path):
@@ -375,4 +438,15 @@ def test_a_header_that_is_nearly_a_required_name_is_pointed_out(tmp_path, writte
     assert message == (
         f"column age_years: required column is missing [found '{shown}': rename it to age_years "
         "(names are exact: no invisible characters, spaces or hyphens)]"
+    )
+
+
+def test_unnamed_columns_with_values_after_an_empty_one_are_named_by_number(tmp_path):
+    path = _with_trailing_commas(tmp_path, 3)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[4] = lines[4][:-3] + ",,1,2"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [message] = _problem(path)
+    assert message.startswith(
+        f"file: the header has 2 empty column names: column {len(HEADER) + 2} and 1 more, with "
     )

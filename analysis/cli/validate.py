@@ -115,6 +115,8 @@ def run(args: argparse.Namespace) -> int:
         progress=_progress_printer(args.path, getattr(args, "quiet", False)),
         min_patients=MIN_PATIENTS,
     )
+    for note in report.notes:  # what was ignored: not a problem, so not on stdout
+        print(f"note: {_shown(args.path)}: {note}", file=sys.stderr)
     if report.problems:
         n = len(report.problems)
         print(f"{_shown(args.path)}: {n} problem{'s' if n != 1 else ''}")
