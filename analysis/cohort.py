@@ -5,9 +5,10 @@ that reads patient-level data goes through :func:`load_cohort` (``python -m anal
 through :func:`check_cohort_file`, which keeps nothing), which
 
 1. reads the file itself, in chunks of ``CHUNK_ROWS`` rows (not through
-   :func:`pandas.read_csv`), so that every problem can be reported with its line number and a
-   file of a million rows needs no more memory than one chunk: empty or binary files, a wrong
-   encoding or delimiter, rows with the wrong number of fields, a header without data;
+   :func:`pandas.read_csv`), so that every problem can be reported with its line number, and
+   refuses empty or binary files, a wrong encoding or delimiter, rows with the wrong number of
+   fields, a header without data (a spreadsheet's columns without a name and without any
+   value are left out, with a note);
 2. refuses columns that look like direct identifiers (:mod:`analysis.privacy`), and warns
    about free-text columns;
 3. checks every column against the schema and the rules that link columns
@@ -30,7 +31,15 @@ and :class:`CohortError` live in :mod:`analysis.problems` (below this module and
 :mod:`analysis.privacy`) and are re-exported here.
 
 Every step is linear in the size of the file: each distinct text of a column is parsed once per
-chunk, and every regular expression has bounded repetitions.
+chunk, and every regular expression has bounded repetitions. Memory is linear too, not one
+chunk's: validation (:func:`check_cohort_file`) holds the text of one chunk at a time, but
+keeps from every row what the whole-cohort checks need (its ``patient_id``, for uniqueness;
+its line number; the numbers whose cohort medians the plausibility rules test), about a
+quarter of a kilobyte a row; :func:`load_cohort` keeps every row, as the frame it returns.
+Measured on generated files of valid rows (peak resident memory, ``/usr/bin/time -v``, a
+shared 2-core machine): ``python -m analysis validate`` 0.10 GB for 1,000 rows, 0.23 GB for
+50,000 (one chunk), 0.45 GB for a million (a 125 MB file, 21 s); :func:`load_cohort` 0.26 GB
+for 50,000 rows and 2.0 GB for a million.
 
 dtypes of the returned frame: ``integer`` and ``binary`` columns are ``int64`` when complete and
 ``float64`` (NaN for missing) when an optional column has gaps; ``number`` columns are
@@ -402,7 +411,8 @@ _SAVE_AS = 'save it from your spreadsheet as "CSV UTF-8 (comma delimited)"'
 
 _BLANK_ROW = re.compile(r"^[, \t]*$", re.M)
 
-#: Rows validated at a time; memory stays bounded however long the file is.
+#: Rows read and validated at a time: the text of one chunk is held at once (what the
+#: whole-cohort checks keep of every row still grows with the file; see the module docstring).
 CHUNK_ROWS = 50_000
 
 # A cell may be long (free text); the csv module's default limit (128 KiB) would refuse it.
@@ -1817,7 +1827,8 @@ def check_cohort_file(
     keep: list | None = None,
     min_patients: int = 0,
 ) -> CohortReport:
-    """Validate a cohort file in chunks, without holding it in memory.
+    """Validate a cohort file in chunks, holding the text of one chunk at a time (and a few
+    values of every row for the whole-cohort checks: see the module docstring).
 
     Parameters
     ----------
