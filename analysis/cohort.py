@@ -6,9 +6,10 @@ through :func:`check_cohort_file`, which keeps nothing), which
 
 1. reads the file itself, in chunks of ``CHUNK_ROWS`` rows (not through
    :func:`pandas.read_csv`), so that every problem can be reported with its line number, and
-   refuses empty or binary files, a wrong encoding or delimiter, rows with the wrong number of
-   fields, a header without data (a spreadsheet's columns without a name and without any
-   value are left out, with a note);
+   refuses empty or binary files, a wrong encoding (UTF-16 and UTF-32, with or without a
+   byte-order mark) or delimiter, rows with the wrong number of fields, a header without data
+   or repeated further down (files joined together); a spreadsheet's columns without a name
+   and without any value are left out, with a note;
 2. refuses columns that look like direct identifiers (:mod:`analysis.privacy`), and warns
    about free-text columns;
 3. checks every column against the schema and the rules that link columns
@@ -38,8 +39,8 @@ its line number; the numbers whose cohort medians the plausibility rules test), 
 quarter of a kilobyte a row; :func:`load_cohort` keeps every row, as the frame it returns.
 Measured on generated files of valid rows (peak resident memory, ``/usr/bin/time -v``, a
 shared 2-core machine): ``python -m analysis validate`` 0.10 GB for 1,000 rows, 0.23 GB for
-50,000 (one chunk), 0.45 GB for a million (a 125 MB file, 21 s); :func:`load_cohort` 0.26 GB
-for 50,000 rows and 2.0 GB for a million.
+50,000 (one chunk), 0.45 GB for a million (a 125 MB file, 9 CPU-s, 16 to 28 s);
+:func:`load_cohort` 0.26 GB for 50,000 rows and 2.0 GB for a million.
 
 dtypes of the returned frame: ``integer`` and ``binary`` columns are ``int64`` when complete and
 ``float64`` (NaN for missing) when an optional column has gaps; ``number`` columns are
@@ -432,11 +433,28 @@ def _sniff(head: bytes, size: int) -> Problem | None:
     for magic, what in _MAGIC:
         if head.startswith(magic):
             return _fatal(f"is not a CSV text file: it looks like {what}", "binary")
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return _fatal("is encoded as UTF-32, not UTF-8", "encoding")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _fatal("is encoded as UTF-16, not UTF-8", "encoding")
     if b"\x00" in head:
+        if _utf16_without_bom(head):
+            return _fatal("is encoded as UTF-16 (without a byte-order mark), not UTF-8", "encoding")
         return _fatal("is not a CSV text file: it contains binary (NUL) bytes", "binary")
     return None
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """True when the first bytes read as UTF-16 text without its byte-order mark: every other
+    byte NUL (the high bytes of ASCII characters), the bytes between them not."""
+    sample = head[: 4096 - 4096 % 2] if len(head) >= 2 else b""
+    if len(sample) < 8:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, text in ((even, odd), (odd, even)):
+        if zeros.count(0) >= 0.9 * len(zeros) and text.count(0) <= 0.05 * len(text):
+            return True
+    return False
 
 
 def _encoding_problem(path: Path) -> Problem:
@@ -516,6 +534,18 @@ def _ignored_columns_note(header: list[str], empty: list[int]) -> str:
         f"ignored {'an empty column' if n == 1 else f'{n} empty columns'} ({where}): no name "
         "in the header and no value in any row, as a spreadsheet saves unused columns"
     )
+
+
+def _csv_problem(exc: csv.Error, line: int) -> Problem:
+    """The csv module's refusal as a message (its field-size limit in words)."""
+    if "field larger than field limit" in str(exc):
+        limit = csv.field_size_limit()
+        return _fatal(
+            f"is not a cohort CSV: a value near line {line} is longer than {limit:,} characters "
+            "(a line without separators or a quote that never closes?)",
+            "csv",
+        )
+    return _fatal(f"is not valid CSV near line {line}: {exc}", "csv")
 
 
 def _delimiter_problem(fields: list[str]) -> Problem | None:
@@ -661,6 +691,8 @@ class _CsvStream:
             )
         _, header = first
         self.header = [h.strip() for h in header]
+        if self.header:  # a second byte-order mark (a file saved twice with one): not a name
+            self.header[0] = self.header[0].lstrip("\ufeff").strip()
         joined = ",".join(self.header).strip()
         if self.header and re.fullmatch(r"sep=.?", joined, re.I):
             # Excel's delimiter hint ("sep=," or "sep=;") written above the header
@@ -709,6 +741,7 @@ class _CsvStream:
         self._pid_at = self.header.index("patient_id") if "patient_id" in self.header else None
         self._ragged: list[RowRef] = []
         self._ragged_count = 0
+        self._header_lines: list[int] = []  # rows that repeat the header (files joined)
         self._open_quote = False  # a ragged row with a line break inside a quoted value
 
     def close(self) -> None:
@@ -779,15 +812,37 @@ class _CsvStream:
 
     def _plain_chunk(self, good: list[str], lines: list[int], width: int) -> _Chunk:
         flat = np.array(",".join(good).split(","), dtype=object).reshape(len(good), width)
+        again = self._repeated_headers(flat[:, 0], lambda i: flat[i])
+        if again:
+            self._header_lines.extend(lines[i] for i in again)
+            keep = np.ones(len(flat), dtype=bool)
+            keep[again] = False
+            flat, lines = flat[keep], [n for n, k in zip(lines, keep, strict=True) if k]
         self._look_unnamed(lambda i: flat[:, i])
         columns = {
             self.header[i]: _clean(np.ascontiguousarray(flat[:, i]), self.header[i])
             for i in self.keep
         }
         chunk = _chunk_of(columns, np.array(lines, dtype=np.int64), self.rows)
-        self.rows += len(good)
+        self.rows += len(flat)
         self.bytes_read = self._position()
         return chunk
+
+    def _repeated_headers(self, first: Iterable[str], row: Callable[[int], Iterable[str]]):
+        """Positions of the rows that are the header again (``first``: the rows' first cells,
+        ``row(i)``: a row's cells), recorded by line; each distinct first cell is looked at
+        once."""
+        codes, uniques = pd.factorize(np.asarray(first, dtype=object))
+        hits = [j for j, text in enumerate(uniques) if text.strip() == self.header[0]]
+        if not hits:
+            return []
+        candidates = np.flatnonzero(np.isin(codes, hits))
+        found = [
+            int(i)
+            for i in candidates
+            if all(c.strip() == h for c, h in zip(row(i), self.header, strict=True))
+        ]
+        return found
 
     def _next_record(self):
         """The next non-blank record as (line, fields), or None at the end."""
@@ -802,10 +857,7 @@ class _CsvStream:
             raise CohortError([_encoding_problem(self.path)], self.source) from None
         except csv.Error as exc:
             self.close()
-            raise CohortError(
-                [_fatal(f"is not valid CSV near line {self._reader.line_num}: {exc}", "csv")],
-                self.source,
-            ) from None
+            raise CohortError([_csv_problem(exc, self._reader.line_num)], self.source) from None
         return None
 
     def chunks(self) -> Iterator[_Chunk]:
@@ -815,10 +867,7 @@ class _CsvStream:
         except UnicodeDecodeError:
             raise CohortError([_encoding_problem(self.path)], self.source) from None
         except csv.Error as exc:
-            raise CohortError(
-                [_fatal(f"is not valid CSV near line {self._reader.line_num}: {exc}", "csv")],
-                self.source,
-            ) from None
+            raise CohortError([_csv_problem(exc, self._reader.line_num)], self.source) from None
         finally:
             self.close()
         self._finish()
@@ -845,7 +894,13 @@ class _CsvStream:
             yield self._chunk(good, lines)
 
     def _chunk(self, good: list[list[str]], lines: list[int]) -> _Chunk:
-        cells = list(zip(*good, strict=True))
+        again = self._repeated_headers([f[0] for f in good], good.__getitem__)
+        if again:
+            self._header_lines.extend(lines[i] for i in again)
+            drop = set(again)
+            good = [f for i, f in enumerate(good) if i not in drop]
+            lines = [n for i, n in enumerate(lines) if i not in drop]
+        cells = list(zip(*good, strict=True)) or [()] * len(self.header)
         self._look_unnamed(cells.__getitem__)
         columns = {self.header[i]: _clean(cells[i], self.header[i]) for i in self.keep}
         chunk = _chunk_of(columns, np.array(lines, dtype=np.int64), self.rows)
@@ -883,6 +938,19 @@ class _CsvStream:
             self.problems.insert(self._unnamed_at, _empty_header_problem(self.header, filled))
         if empty:
             self.notes.append(_ignored_columns_note(self.header, empty))
+        if self._header_lines:
+            n = len(self._header_lines)
+            shown = ", ".join(str(line) for line in self._header_lines[:MAX_ROWS_SHOWN])
+            more = f" and {n - MAX_ROWS_SHOWN} more" if n > MAX_ROWS_SHOWN else ""
+            self.problems.append(
+                Problem(
+                    None,
+                    f"the header line appears again on line{'s' if n > 1 else ''} {shown}{more}",
+                    "repeated-header",
+                    hint="files joined together? delete the repeated header "
+                    + ("lines" if n > 1 else "line"),
+                )
+            )
         if self._ragged_count:
             hint = "a stray comma inside a value? quote it, or use a decimal point"
             if self._open_quote:
@@ -1083,7 +1151,7 @@ def _number_hint(bad: list[str]) -> str:
     hints = []
     if any(re.fullmatch(r"-?[0-9]+,[0-9]+", t) for t in bad):
         hints.append("use a decimal point, not a decimal comma")
-    if any("_" in t for t in bad):
+    if any("_" in t and _DIGIT_GROUPS.fullmatch(t) for t in bad):
         hints.append("digits only: '_' is not a digit separator here (Python would read 1_2 as 12)")
     if any(t.strip("+-").lower() in {"inf", "infinity"} or _overflows(t) for t in bad):
         hints.append("numbers must be finite")
@@ -1097,6 +1165,8 @@ def _number_hint(bad: list[str]) -> str:
     return "; ".join(hints)
 
 
+#: Digits grouped with underscores (``1_200``, ``6_1``), as Python's own float() reads them.
+_DIGIT_GROUPS = re.compile(r"[+-]?[0-9][0-9_]*(?:\.[0-9_]*)?")
 #: A lab value reported as below or above the assay's range (``<2.0``, ``> 60500``, ``≤5``).
 _LIMIT = re.compile(r"(?:[<>≤≥]=?)\s*[0-9]+(?:[.,][0-9]+)?")
 #: What a spreadsheet writes into a cell whose formula failed.
