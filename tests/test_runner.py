@@ -549,3 +549,27 @@ def test_run_book_removes_dead_build_folders_and_cleans_up_when_it_cannot_make_i
         run_book(cohort, reports / "r", chapters_dir=chapters, progress=False)
     assert not stale.exists() and live.exists()
     assert not reports.exists()  # the workspace, and the folder made for it, went too
+
+
+def test_run_book_says_which_empty_columns_it_ignored(book, monkeypatch):
+    """A cohort saved by a spreadsheet with unused columns at the right: run reads it and says
+    so in one line (stopped here, before any chapter, by a failing build folder)."""
+    import io
+
+    import analysis.runner as runner
+
+    chapters, cohort, reports = book
+    lines = cohort.read_text(encoding="utf-8").splitlines()
+    cohort.write_text("\n".join(line + ",," for line in lines) + "\n", encoding="utf-8")
+
+    def stop(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(runner, "_make_build_dir", stop)
+    log = io.StringIO()
+    with pytest.raises(OSError):
+        run_book(cohort, reports / "r", chapters_dir=chapters, progress=False, log=log)
+    assert log.getvalue() == (
+        "note: mine.csv: ignored 2 empty columns (the last 2 columns, after pfs_event): no name "
+        "in the header and no value in any row, as a spreadsheet saves unused columns\n"
+    )
