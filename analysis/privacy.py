@@ -1470,7 +1470,7 @@ def printable(value, limit: int = 40) -> str:
 def printable_header(name: str, *, label: bool = False) -> str:
     """A column name as a message shows it: masked when it holds an identifier, a person's
     name or a run of five or more digits (a file without its header line names its columns by
-    the first patient's values), as it is otherwise. ``label``: the name is a known identifier
+    the first patient's values), cut when longer than 64 characters, as it is otherwise. ``label``: the name is a known identifier
     column's (``주민등록번호``, ``ФИО``), so its script alone does not mask it.
 
     Examples
@@ -1484,7 +1484,13 @@ def printable_header(name: str, *, label: bool = False) -> str:
         kind = None
     if kind or _HEADER_DIGITS.search(text) or _header_is_name(text, known=1):
         return mask(name)
+    if len(name) > _HEADER_SHOWN:  # a megabyte-long "name" would fill the terminal
+        return f"{name[:40]}… ({len(name)} characters)"
     return name
+
+
+#: Longest column name shown whole in a message (a longer one is cut to 40 characters).
+_HEADER_SHOWN = 64
 
 
 _SCRIPT_KINDS = frozenset({"hangul", "cjk", "arabic", "hebrew", "indic", "thai"})

@@ -38,7 +38,9 @@ Guarantees
   (and any parent folder this run created) is removed, exit status 128 + signal. A run killed
   outright (SIGKILL, power loss) leaves its partial directory; the next run in the same
   folder removes it when its marker names a process of this host that no longer exists
-  (:func:`remove_stale_partials`).
+  (:func:`remove_stale_partials`). It leaves its site-build folder too
+  (``haic-report-build-*`` in the temporary directory); the next run removes those whose
+  owner file proves their process dead (:func:`remove_stale_build_dirs`), and no other.
 * **Privacy.** No absolute path (the cohort's folder, the report's, the book's, the home
   directory) appears in a report, whatever its spelling: raw, JSON ``\\uXXXX`` escapes (as
   papermill writes non-ASCII), Python escapes, URL-encoding or HTML entities. Text from file
@@ -90,6 +92,7 @@ __all__ = [
     "check_parameter_values",
     "check_output_dir",
     "remove_stale_partials",
+    "remove_stale_build_dirs",
     "run_book",
 ]
 
@@ -628,6 +631,170 @@ def remove_stale_partials(parent: Path) -> list[Path]:
         if not isinstance(pid, int) or pid == os.getpid() or _pid_alive(pid):
             continue
         if _remove_owned(path):
+            removed.append(path)
+    return removed
+
+
+#: The prefix of the temporary folder a run builds its site in (under :func:`tempfile.gettempdir`).
+BUILD_PREFIX = "haic-report-build-"
+#: The owner file written into that folder as soon as it exists: the creating process's id, its
+#: start time and the machine's boot id, so that a later run can prove the folder is a dead run's.
+BUILD_MARKER_NAME = ".haic-build-owner.json"
+_BUILD_MARKER_FORMAT = "haic-report-build"
+# mkdtemp's names: the prefix and eight of [a-z0-9_]; ".stale" once a later run has claimed it
+_BUILD_NAME = re.compile(re.escape(BUILD_PREFIX) + r"[a-z0-9_]{8}(?:\.stale)?")
+
+
+def _process_start(pid: int) -> int | None:
+    """When process ``pid`` started (clock ticks after boot, ``/proc/PID/stat`` field 22), or
+    None when it cannot be read (no such process, no ``/proc``)."""
+    try:
+        text = Path(f"/proc/{int(pid)}/stat").read_text(encoding="ascii", errors="replace")
+        # the command name (field 2) is in parentheses and may hold spaces and ")"
+        return int(text[text.rindex(")") + 2 :].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _boot_id() -> str | None:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip() or None
+    except OSError:
+        return None
+
+
+def _make_build_dir() -> Path:
+    """A new private temporary folder for the site build, with its owner file written first."""
+    path = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX))
+    owner = {
+        "format": _BUILD_MARKER_FORMAT,
+        "version": 1,
+        "pid": os.getpid(),
+        "started": _process_start(os.getpid()),
+        "boot_id": _boot_id(),
+        "host": socket.gethostname(),
+    }
+    try:
+        (path / BUILD_MARKER_NAME).write_text(
+            json.dumps(owner, sort_keys=True) + "\n", encoding="utf-8"
+        )
+    except BaseException:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    return path
+
+
+def _dead_build_dir(path: Path) -> bool:
+    """True only when ``path`` is provably a build folder of a run that no longer exists: a real
+    folder of this user named like :data:`BUILD_PREFIX`, with a valid owner file of this user
+    naming this host, and whose process is gone (this machine rebooted since; no process of that
+    id; or a process of that id that started at another time, the id having been reused)."""
+    try:
+        if not _BUILD_NAME.fullmatch(path.name) or path.is_symlink() or not path.is_dir():
+            return False
+        marker = path / BUILD_MARKER_NAME
+        if marker.is_symlink() or not marker.is_file():
+            return False
+        uid = os.getuid() if hasattr(os, "getuid") else None
+        if uid is not None and (path.stat().st_uid != uid or marker.stat().st_uid != uid):
+            return False
+        if marker.stat().st_size > 4096:
+            return False
+        owner = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(owner, dict) or owner.get("format") != _BUILD_MARKER_FORMAT:
+        return False
+    pid, started, boot = owner.get("pid"), owner.get("started"), owner.get("boot_id")
+    if owner.get("version") != 1 or owner.get("host") != socket.gethostname():
+        return False
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return False
+    if isinstance(boot, str) and boot and _boot_id() not in (None, boot):
+        return True  # created before this machine's last boot
+    if not _pid_alive(pid):
+        return True
+    # a process of that id runs (this one, maybe): a dead run's only if it started at another
+    # time, its id since reused (in a container, a restarted process often has the same id)
+    now = _process_start(pid)
+    return isinstance(started, int) and now is not None and now != started
+
+
+def _remove_build_dir(path: Path) -> bool:
+    """Claim ``path`` (rename to ``NAME.stale``, so that two runs never both remove it and a
+    new folder of the same name is never touched), then delete it, its owner file last."""
+    claimed = path if path.name.endswith(".stale") else path.with_name(path.name + ".stale")
+    if claimed != path:
+        try:
+            os.rename(path, claimed)
+        except OSError:
+            return False
+    if not _dead_build_dir(claimed):  # checked again on the claimed name
+        return False
+    for entry in list(claimed.iterdir()):
+        if entry.name == BUILD_MARKER_NAME:
+            continue
+        try:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        except OSError:
+            return False
+    try:
+        (claimed / BUILD_MARKER_NAME).unlink()
+        claimed.rmdir()
+    except OSError:
+        return False
+    return True
+
+
+def remove_stale_build_dirs(root: Path | str | None = None) -> list[Path]:
+    """Remove the site-build folders of earlier runs that were killed outright (SIGKILL, power
+    loss) before they could remove their own.
+
+    A run builds its site in ``haic-report-build-XXXXXXXX`` under the temporary directory and
+    writes there first an owner file (:data:`BUILD_MARKER_NAME`) with its process id, the
+    process's start time and the boot id. A folder is removed only when that file proves its
+    run is dead: same user, same host, and the process is gone (no process of that id, or one
+    that started at another time, or the machine has rebooted since). A folder without the
+    owner file (someone else's, or one whose run was killed in the instant between creating it
+    and writing the file), a symbolic link, another user's folder and a live run's folder stay.
+
+    Parameters
+    ----------
+    root : path-like, optional
+        Where to look (default :func:`tempfile.gettempdir`, where the runs create them).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The folders removed (their names before removal).
+
+    Examples
+    --------
+    A folder whose owner file names a process that does not exist, and one without it:
+
+    >>> import json, socket, tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> dead = Path(tmp.name, "haic-report-build-abcd1234")
+    >>> foreign = Path(tmp.name, "haic-report-build-zzzz9999")
+    >>> dead.mkdir()
+    >>> foreign.mkdir()
+    >>> _ = (dead / BUILD_MARKER_NAME).write_text(json.dumps({"format": "haic-report-build",
+    ...     "version": 1, "pid": 2**31 - 1, "host": socket.gethostname()}))
+    >>> [p.name for p in remove_stale_build_dirs(tmp.name)], dead.exists(), foreign.exists()
+    (['haic-report-build-abcd1234'], False, True)
+    >>> tmp.cleanup()
+    """
+    root = Path(tempfile.gettempdir() if root is None else root)
+    removed = []
+    try:
+        candidates = sorted(p for p in root.iterdir() if p.name.startswith(BUILD_PREFIX))
+    except OSError:
+        return removed
+    for path in candidates:
+        if _dead_build_dir(path) and _remove_build_dir(path):
             removed.append(path)
     return removed
 
@@ -1580,7 +1747,8 @@ def run_book(
         # a pipe or a device would block or never end: refuse it before reading a byte
         raise RunnerError(f"--cohort {_show(cohort.name)}: not a regular file (a pipe or device)")
     # raises CohortError listing every problem, too few patients among them
-    load_cohort(cohort, min_patients=MIN_PATIENTS)
+    for note in load_cohort(cohort, min_patients=MIN_PATIENTS).attrs.get("notes", []):
+        print(f"note: {_show(cohort.name)}: {note}", file=log)
     selected = discover_chapters(chapters_dir, chapters)
     if "cohort_path" in (parameters or {}):
         raise RunnerError("parameter cohort_path: give the cohort with --cohort instead")
@@ -1595,23 +1763,25 @@ def run_book(
 
     if out.parent.is_dir():
         remove_stale_partials(out.parent)
+    remove_stale_build_dirs()
     failed_dir = out.with_name(out.name + ".failed")
     run = BookRun(out=out, cohort=cohort.name)
     with _signals_raise():
         work = _Workspace(out)
-        build_root = Path(tempfile.mkdtemp(prefix="haic-report-build-"))
-        scrub = _PathScrubber(
-            [
-                (build_root, ""),
-                (cohort.parent, ""),
-                (work.dir, "report-folder"),
-                (out, "report-folder"),
-                (chapters_dir, "chapters"),
-                (REPO_ROOT, "book-folder"),
-                (Path.home(), "~"),
-            ]
-        )
+        build_root = None
         try:
+            build_root = _make_build_dir()
+            scrub = _PathScrubber(
+                [
+                    (build_root, ""),
+                    (cohort.parent, ""),
+                    (work.dir, "report-folder"),
+                    (out, "report-folder"),
+                    (chapters_dir, "chapters"),
+                    (REPO_ROOT, "book-folder"),
+                    (Path.home(), "~"),
+                ]
+            )
             for number, md_path in enumerate(selected, start=1):
                 name = md_path.stem
                 print(f"[{number}/{len(selected)}] {name}", file=log, flush=True)
@@ -1693,7 +1863,8 @@ def run_book(
             raise
         finally:
             with _signals_ignored():
-                shutil.rmtree(build_root, ignore_errors=True)
+                if build_root is not None:
+                    shutil.rmtree(build_root, ignore_errors=True)
     if failed_dir.exists() and _read_marker(failed_dir) is not None:
         if _replace_problem(failed_dir, states=("failed",)) is None:
             _remove_owned(failed_dir)

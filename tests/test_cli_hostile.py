@@ -4,8 +4,11 @@ Each test is one defect that a user could meet: help without an example, a Ctrl-
 second ending in a traceback, an empty ``--chapters`` running every chapter (``""``) or none
 and leaving a ``.failed`` folder (``",,"``), ``ensemble --steps 1`` failing on a Dask worker
 with a traceback, a newline in a file name breaking validate's one-line header, a spreadsheet's
-empty columns at the right reported without saying where, an unclosed quote reported as a
-stray comma. Every command runs in this process (:func:`analysis.__main__.main`).
+empty columns at the right refused (now ignored, with a note on stderr), an unclosed quote
+reported as a stray comma; odd files (UTF-16 without its byte-order mark called binary, a
+second byte-order mark hiding ``patient_id``, a repeated header as 37 problems, a 17 MB line as
+the csv module's field limit, a megabyte-long column name printed whole, an empty file name read
+as the current folder). Every command runs in this process (:func:`analysis.__main__.main`).
 """
 
 from __future__ import annotations
@@ -244,17 +247,71 @@ def _problem(path):
     return [str(p) for p in info.value.problems]
 
 
-def test_spreadsheet_empty_columns_at_the_right_say_where_and_how_to_fix(tmp_path):
-    """An Excel export with empty (once formatted) columns at the right: the message said
-    only 'the header has an empty column name'."""
+@pytest.mark.parametrize("n", [1, 3])
+def test_a_spreadsheets_empty_columns_at_the_right_are_ignored_with_a_note(tmp_path, capsys, n):
+    """Excel saves unused (once formatted) columns at the right as trailing separators on every
+    line, the header's cells empty: they were refused; now they are left out, and stderr says
+    so in one line."""
     last = HEADER[-1]
-    [message] = _problem(_with_trailing_commas(tmp_path, 3))
-    assert message == (
-        f"file: the header has 3 empty column names: the last 3 columns, after {last} "
-        "[delete the empty columns at the right of the sheet, then save again]"
+    path = _with_trailing_commas(tmp_path, n)
+    before = path.read_bytes()
+    code, out, err = _call(["validate", "--quiet", str(path)], capsys)
+    assert code == 0 and out.startswith("OK: ") and f"; {len(HEADER)} columns" in out
+    what = "an empty column (the last column" if n == 1 else f"{n} empty columns (the last {n}"
+    assert err == (
+        f"note: {path}: ignored {what}{' columns' if n > 1 else ''}, after {last}): no name in "
+        "the header and no value in any row, as a spreadsheet saves unused columns\n"
     )
-    [message] = _problem(_with_trailing_commas(tmp_path, 1))
-    assert f"an empty column name: the last column, after {last} [delete" in message
+    cohort = load_cohort(path)
+    assert list(cohort.columns) == HEADER and len(cohort.attrs["notes"]) == 1
+    assert path.read_bytes() == before
+
+
+def test_excel_writes_the_trailing_separators_on_the_first_rows_only(tmp_path, capsys):
+    """Excel pads rows with the empty columns' separators on its first rows only; the later,
+    shorter rows are the same empty columns, not ragged rows."""
+    path = _with_trailing_commas(tmp_path, 3)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    short = [line.rstrip(",") if i > 4 else line for i, line in enumerate(lines)]
+    for quoted in (False, True):  # the fast reader and the csv module's
+        text = "\n".join(short) + "\n"
+        path.write_text(text.replace("P002", '"P002"') if quoted else text, encoding="utf-8")
+        code, out, err = _call(["validate", "--quiet", str(path)], capsys)
+        assert code == 0 and "ignored 3 empty columns" in err
+    # a row short of a named column is still a ragged row
+    short[6] = short[6].rsplit(",", 1)[0]
+    path.write_text("\n".join(short) + "\n", encoding="utf-8")
+    [message] = _problem(path)
+    assert "rows must have as many fields as the header" in message and "line 7" in message
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_an_unnamed_column_with_a_value_is_still_refused_without_the_value(
+    tmp_path, capsys, quoted
+):
+    last = HEADER[-1]
+    path = _with_trailing_commas(tmp_path, 3)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[7] = lines[7][:-3] + (',"8501011234567",,' if quoted else ",8501011234567,,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = _call(["validate", "--quiet", str(path)], capsys)
+    assert code == 1 and "8501011234567" not in out + err
+    assert (
+        f"  - file: the header has an empty column name: column {len(HEADER) + 1}, after {last}, "
+        "with values in some rows [name the column (or delete it)]"
+    ) in out.splitlines()
+    # the two empty ones beside it are only noted
+    assert err.endswith(f"ignored 2 empty columns (columns {len(HEADER) + 2}, {len(HEADER) + 3})"
+                        ": no name in the header and no value in any row, as a spreadsheet "
+                        "saves unused columns\n")  # fmt: skip
+    # all three holding values: named as the last three
+    lines[7] = lines[7].rsplit(",", 3)[0] + ",1,2,3"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [message] = _problem(path)
+    assert message == (
+        f"file: the header has 3 empty column names: the last 3 columns, after {last}, with "
+        "values in some rows [name the columns (or delete them)]"
+    )
 
 
 def test_an_unnamed_column_in_the_middle_is_named_by_position(tmp_path):
@@ -265,9 +322,18 @@ def test_an_unnamed_column_in_the_middle_is_named_by_position(tmp_path):
     before = HEADER[position - 2]
     messages = _problem(path)
     assert (
-        f"file: the header has an empty column name: column {position}, after {before} "
-        "[name the column (or delete it)]"
+        f"file: the header has an empty column name: column {position}, after {before}, "
+        "with values in some rows [name the column (or delete it)]"
     ) in messages
+    # the same column with no value in any row is left out, pivka2 being optional
+    rows = [dict(r, pivka2="") for r in enough_rows()]
+    path = write(tmp_path, rows)
+    path.write_text(path.read_text(encoding="utf-8").replace("pivka2", "", 1), encoding="utf-8")
+    cohort = load_cohort(path)
+    assert "pivka2" not in cohort.columns and cohort.attrs["notes"] == [
+        f"ignored an empty column (column {position}): no name in the header and no value in "
+        "any row, as a spreadsheet saves unused columns"
+    ]
 
 
 def test_an_unclosed_quote_is_suggested_when_a_value_spans_lines(tmp_path):
@@ -376,3 +442,174 @@ def test_a_header_that_is_nearly_a_required_name_is_pointed_out(tmp_path, writte
         f"column age_years: required column is missing [found '{shown}': rename it to age_years "
         "(names are exact: no invisible characters, spaces or hyphens)]"
     )
+
+
+def test_unnamed_columns_with_values_after_an_empty_one_are_named_by_number(tmp_path):
+    path = _with_trailing_commas(tmp_path, 3)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[4] = lines[4][:-3] + ",,1,2"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [message] = _problem(path)
+    assert message.startswith(
+        f"file: the header has 2 empty column names: column {len(HEADER) + 2} and 1 more, with "
+    )
+
+
+# ------------------------------------------------------------ odd files given to validate
+def _validate(path, capsys):
+    """(code, stdout, stderr) of ``validate --quiet PATH``; the file is never changed."""
+    before = path.read_bytes() if path.is_file() else None
+    code, out, err = _call(["validate", "--quiet", str(path)], capsys)
+    if before is not None:
+        assert path.read_bytes() == before
+    return code, out, err
+
+
+BENIGN = {
+    "utf-8 with BOM": lambda t: b"\xef\xbb\xbf" + t.encode(),
+    "two BOMs": lambda t: b"\xef\xbb\xbf\xef\xbb\xbf" + t.encode(),
+    "CRLF": lambda t: t.replace("\n", "\r\n").encode(),
+    "BOM and CRLF": lambda t: b"\xef\xbb\xbf" + t.replace("\n", "\r\n").encode(),
+    "CR only (old Mac)": lambda t: t.replace("\n", "\r").encode(),
+    "no final newline": lambda t: t.rstrip("\n").encode(),
+    "blank lines": lambda t: t.replace("\n", "\n\n", 3).encode(),
+}
+
+
+@pytest.mark.parametrize("kind", BENIGN)
+def test_benign_oddities_just_work(tmp_path, capsys, kind):
+    """A second byte-order mark (a file saved twice with one) made 'patient_id' a missing
+    column; the others were already read."""
+    path = write(tmp_path, enough_rows(12))
+    path.write_bytes(BENIGN[kind](path.read_text(encoding="utf-8")))
+    code, out, err = _validate(path, capsys)
+    assert (code, err) == (0, "") and out.startswith("OK: ") and "12 patients; 38 columns" in out
+
+
+REFUSED = {
+    # a UTF-16 file without its byte-order mark was "binary (NUL) bytes"; UTF-32 was "UTF-16"
+    "UTF-16 LE": (lambda t: t.encode("utf-16"), "is encoded as UTF-16, not UTF-8"),
+    "UTF-16 BE": (lambda t: b"\xfe\xff" + t.encode("utf-16-be"), "is encoded as UTF-16, not"),
+    "UTF-16 LE, no BOM": (
+        lambda t: t.encode("utf-16-le"),
+        "is encoded as UTF-16 (without a byte-order mark), not UTF-8",
+    ),
+    "UTF-16 BE, no BOM": (lambda t: t.encode("utf-16-be"), "UTF-16 (without a byte-order mark)"),
+    "UTF-32": (lambda t: t.encode("utf-32"), "is encoded as UTF-32, not UTF-8"),
+    "NUL in text": (lambda t: t.encode()[:300] + b"\x00" + t.encode()[300:], "(NUL) bytes"),
+    "semicolons": (lambda t: t.replace(",", ";").encode(), "separated by semicolons (;)"),
+    "tabs": (lambda t: t.replace(",", "\t").encode(), "is separated by tabs, not commas"),
+    "0 bytes": (lambda t: b"", "is empty (0 bytes)"),
+    # the csv module's "field larger than field limit (16777216)"
+    "one 17 MB line": (
+        lambda t: b"x" * (17 << 20),
+        "is not a cohort CSV: a value near line 1 is longer than 16,777,216 characters",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", REFUSED)
+def test_unreadable_files_are_one_line_exit_2(tmp_path, capsys, kind):
+    make, expect = REFUSED[kind]
+    path = write(tmp_path, enough_rows(12))
+    path.write_bytes(make(path.read_text(encoding="utf-8")))
+    code, out, err = _validate(path, capsys)
+    assert code == 2 and err == ""
+    header, message = out.splitlines()
+    assert header.endswith("cohort.csv: 1 problem") and expect in message
+
+
+@pytest.mark.parametrize("again", [[8], [8, 15]])
+def test_a_header_repeated_mid_file_is_one_problem_naming_its_lines(tmp_path, capsys, again):
+    """Two exports joined: the repeated header was a row, 37 problems, each 'patient_id
+    patient_id' with a hint about '_' as a digit separator (age_years has an underscore)."""
+    path = write(tmp_path, enough_rows(20))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for at in reversed(again):
+        lines.insert(at, " , ".join(lines[0].split(",")))  # spaces around the names too
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = _validate(path, capsys)
+    where = "line 9" if again == [8] else "lines 9, 17"
+    assert code == 1 and out.splitlines()[1:] == [
+        f"  - file: the header line appears again on {where} [files joined together? delete the "
+        f"repeated header line{'s' if len(again) > 1 else ''}]"
+    ]
+    quoted = path.read_text(encoding="utf-8").replace("P001", '"P001"')  # the csv reader
+    path.write_text(quoted, encoding="utf-8")
+    assert _validate(path, capsys)[1].splitlines()[1:] == out.splitlines()[1:]
+    # only a header and its repetition: no data either
+    path.write_text(lines[0] + "\n" + lines[0] + "\n", encoding="utf-8")
+    assert [m.split(" [")[0] for m in _problem(path)] == [
+        "file: the header line appears again on line 2",
+        "file: has a header but no data rows",
+    ]
+
+
+def test_the_digit_separator_hint_is_for_digits_only(tmp_path):
+    rows = enough_rows()
+    rows[1]["age_years"] = "not_known"
+    [message] = _problem(write(tmp_path, rows))
+    assert "digit separator" not in message
+
+
+@pytest.mark.parametrize("name", ["only-header.csv", "header-no-newline.csv"])
+def test_only_a_header_is_one_problem(tmp_path, capsys, name):
+    path = write(tmp_path, [], name=name)
+    if name.startswith("header-no"):
+        path.write_bytes(path.read_bytes().rstrip(b"\n"))
+    code, out, _ = _validate(path, capsys)
+    assert code == 1 and out.splitlines()[1] == (
+        "  - file: has a header but no data rows [add one row per patient]"
+    )
+
+
+def test_a_directory_an_unreadable_file_and_an_empty_name(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "cohort.csv"
+    folder.mkdir()
+    code, out, _ = _validate(folder, capsys)
+    assert code == 2 and out.splitlines()[1] == "  - file: cohort.csv is a directory"
+    # no read permission (the tests may run as root, who reads anything: the refusal is made)
+    path = write(tmp_path, enough_rows(), name="locked.csv")
+    real_open = Path.open
+
+    def refuse(self, *args, **kwargs):
+        if self.name == "locked.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    code, out, _ = _call(["validate", "--quiet", str(path)], capsys)
+    assert code == 2 and out.splitlines()[1] == "  - file: cannot be read (Permission denied)"
+    assert str(tmp_path) not in out.splitlines()[1]  # the folder: only in the path as typed
+    monkeypatch.undo()
+    # an empty name (an unset shell variable) was the current folder: "h62 is a directory"
+    for argv in (["validate", ""], ["run", "--cohort", " ", "--out", str(tmp_path / "r")]):
+        code, out, err = _call(argv, capsys)
+        assert code == 2 and out == "" and "empty, not a file name" in err.splitlines()[-1]
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_very_long_line_and_a_very_long_column_name_stay_short(tmp_path, capsys):
+    path = write(tmp_path, enough_rows(12))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "P999," + "x" * 3_000_000 + "\n", encoding="utf-8")
+    code, out, _ = _validate(path, capsys)
+    assert code == 1 and len(out) < 1000 and "line 14 (patient_id P999): 2 fields" in out
+    lines = text.splitlines()
+    lines = [lines[0] + "," + "y" * 1_000_000] + [line + ",1" for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, _ = _validate(path, capsys)
+    assert code == 0 and out.endswith(f"not used by the book: {'y' * 40}… (1000000 characters)\n")
+
+
+def test_dose_leading_zeros_and_a_blank_formula(capsys):
+    """``--cycle 0000001`` was 'far outside the accepted range'; ``--formula ''`` printed
+    '--formula : must be'."""
+    code, out, _ = _call(
+        ["dose", "--height-cm", "170", "--weight-kg", "65", "--cycle", "0003"], capsys
+    )
+    assert code == 0 and out.startswith("ECF cycle 3 ")
+    code, _, err = _call(
+        ["dose", "--height-cm", "170", "--weight-kg", "65", "--formula", ""], capsys
+    )
+    assert (code, err) == (2, "error: --formula '': must be mosteller or dubois\n")

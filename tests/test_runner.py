@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 from test_cohort import enough_rows, write
@@ -404,3 +405,171 @@ def test_site_build_failure_keeps_notebooks_and_log_marked_failed(tmp_path):
     error = SiteBuildFailed(failure.chapter, 0, None, failure.error, failed)
     assert str(error).startswith("the report's site could not be built with jupyter-book: ERROR")
     assert [p.name for p in (tmp_path / "reports").iterdir()] == ["r.failed"]
+
+
+# --- site-build folders left by a killed run -------------------------------------------------
+def _owner(path, **fields):
+    """A build folder ``path`` with an owner file of this host (fields override)."""
+    import os
+    import socket
+
+    from analysis.runner import BUILD_MARKER_NAME, _boot_id, _process_start
+
+    path.mkdir()
+    owner = {
+        "format": "haic-report-build",
+        "version": 1,
+        "pid": os.getpid(),
+        "started": _process_start(os.getpid()),
+        "boot_id": _boot_id(),
+        "host": socket.gethostname(),
+        **fields,
+    }
+    (path / BUILD_MARKER_NAME).write_text(json.dumps(owner), encoding="utf-8")
+    return path
+
+
+def _dead_pid():
+    """The id of a process that has ended (a child, waited for)."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_stale_build_folders_of_dead_runs_go_and_nothing_else(tmp_path):
+    import os
+
+    from analysis.runner import BUILD_MARKER_NAME, remove_stale_build_dirs
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("the user's", encoding="utf-8")
+    root = tmp_path / "tmp"
+    root.mkdir()
+    dead = _owner(root / "haic-report-build-dead0001", pid=_dead_pid())
+    (dead / "_build" / "html").mkdir(parents=True)
+    (dead / "_build" / "html" / "index.html").write_text("<p>", encoding="utf-8")
+    (dead / "link").symlink_to(outside, target_is_directory=True)  # removed, not followed
+    reused = _owner(root / "haic-report-build-reuse001", started=1)  # our id, another start
+    rebooted = _owner(root / "haic-report-build-boot0001", boot_id="another-boot")
+    claimed = _owner(root / "haic-report-build-half0001.stale", pid=_dead_pid())
+    survivors = [
+        _owner(root / "haic-report-build-live0001"),  # this process: alive
+        _owner(root / "haic-report-build-host0001", pid=_dead_pid(), host="elsewhere"),
+        _owner(root / "haic-report-build-name0001-x", pid=_dead_pid()),  # not mkdtemp's name
+        _owner(root / "haic-report-build-nost0001", pid=1, started=None),  # alive, unprovable
+        _owner(root / "haic-report-build-form0001", pid=_dead_pid(), format="other"),
+        _owner(root / "haic-report-build-bool0001", pid=True),
+    ]
+    bare = root / "haic-report-build-bare0001"  # no owner file: somebody's, or unprovable
+    bare.mkdir()
+    (bare / "x").write_text("x", encoding="utf-8")
+    broken = root / "haic-report-build-json0001"
+    broken.mkdir()
+    (broken / BUILD_MARKER_NAME).write_text("{not json", encoding="utf-8")
+    link = root / "haic-report-build-link0001"
+    link.symlink_to(_owner(tmp_path / "target", pid=_dead_pid()), target_is_directory=True)
+    mine = root / "unrelated"
+    mine.mkdir()
+
+    removed = remove_stale_build_dirs(root)
+
+    assert sorted(p.name for p in removed) == sorted(
+        p.name for p in (dead, reused, rebooted, claimed)
+    )
+    assert sorted(os.listdir(root)) == sorted(
+        [p.name for p in survivors] + [bare.name, broken.name, link.name, "unrelated"]
+    )
+    assert (outside / "keep.txt").exists() and (tmp_path / "target" / BUILD_MARKER_NAME).exists()
+    assert (bare / "x").exists()
+    assert remove_stale_build_dirs(root) == []  # nothing more to do
+    assert remove_stale_build_dirs(tmp_path / "absent") == []
+
+
+def test_a_sigkilled_runs_build_folder_survives_while_it_lives_and_goes_after(tmp_path):
+    """The real thing: a process makes its build folder the way run_book does and is killed
+    with SIGKILL; the folder is kept while the process lives and removed once it is dead."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from analysis.runner import BUILD_MARKER_NAME, remove_stale_build_dirs
+
+    code = (
+        "import sys, tempfile, time; tempfile.tempdir = sys.argv[1]\n"
+        "from analysis.runner import _make_build_dir\n"
+        "print(_make_build_dir(), flush=True); time.sleep(60)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    try:
+        folder = Path(child.stdout.readline().strip())
+        assert folder.parent == tmp_path and folder.name.startswith("haic-report-build-")
+        assert json.loads((folder / BUILD_MARKER_NAME).read_text())["pid"] == child.pid
+        (folder / "partial.ipynb").write_text("{}", encoding="utf-8")
+        assert remove_stale_build_dirs(tmp_path) == [] and folder.exists()  # alive: kept
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+    assert remove_stale_build_dirs(tmp_path) == [folder]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_run_book_removes_dead_build_folders_and_cleans_up_when_it_cannot_make_its_own(
+    book, tmp_path, monkeypatch
+):
+    """run_book clears dead runs' build folders before making its own; when making its own
+    fails (a full disk), its hidden workspace is removed too and nothing else is touched."""
+    import errno
+    import tempfile
+
+    import analysis.runner as runner
+
+    chapters, cohort, reports = book
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    stale = _owner(temp / "haic-report-build-kill0001", pid=_dead_pid())
+    live = _owner(temp / "haic-report-build-live0001")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(runner, "_make_build_dir", full)
+    with pytest.raises(OSError):
+        run_book(cohort, reports / "r", chapters_dir=chapters, progress=False)
+    assert not stale.exists() and live.exists()
+    assert not reports.exists()  # the workspace, and the folder made for it, went too
+
+
+def test_run_book_says_which_empty_columns_it_ignored(book, monkeypatch):
+    """A cohort saved by a spreadsheet with unused columns at the right: run reads it and says
+    so in one line (stopped here, before any chapter, by a failing build folder)."""
+    import io
+
+    import analysis.runner as runner
+
+    chapters, cohort, reports = book
+    lines = cohort.read_text(encoding="utf-8").splitlines()
+    cohort.write_text("\n".join(line + ",," for line in lines) + "\n", encoding="utf-8")
+
+    def stop(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(runner, "_make_build_dir", stop)
+    log = io.StringIO()
+    with pytest.raises(OSError):
+        run_book(cohort, reports / "r", chapters_dir=chapters, progress=False, log=log)
+    assert log.getvalue() == (
+        "note: mine.csv: ignored 2 empty columns (the last 2 columns, after pfs_event): no name "
+        "in the header and no value in any row, as a spreadsheet saves unused columns\n"
+    )

@@ -108,7 +108,8 @@ def _parse_number(option: str, text, kind: str):
         what = "a whole number" if kind == "int" else "a number"
         raise UsageError(f"{option} {_printable(str(text))}: not {what}")
     if kind == "int":
-        if len(stripped.lstrip("+-")) > 6:  # far outside every range; no huge-int arithmetic
+        # far outside every range; no huge-int arithmetic (leading zeros are no magnitude)
+        if len(stripped.lstrip("+-").lstrip("0")) > 6:
             raise UsageError(f"{option} {_printable(stripped)}: far outside the accepted range")
         return int(stripped)
     value = float(stripped)
@@ -126,7 +127,9 @@ def _parse(args: argparse.Namespace) -> dict:
         values[attribute] = _parse_number(option, text, kind)
     formula = str(args.formula).strip().lower()
     if formula not in ("mosteller", "dubois"):
-        raise UsageError(f"--formula {_printable(str(args.formula))}: must be mosteller or dubois")
+        text = _printable(str(args.formula))
+        shown = text if str(args.formula).strip() else f"'{text}'"  # blank: quoted, visible
+        raise UsageError(f"--formula {shown}: must be mosteller or dubois")
     values["formula"] = formula
     values["egfr_ml_min"] = values.pop("egfr")
     return values

@@ -26,7 +26,7 @@ import textwrap
 from pathlib import Path
 
 from analysis import COHORT_CSV
-from analysis.cli import UsageError
+from analysis.cli import UsageError, file_path
 from analysis.cohort import CohortError
 from analysis.runner import (
     CHAPTERS_DIR,
@@ -45,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the command's arguments."""
     parser.add_argument(
         "--cohort",
-        type=Path,
+        type=file_path,
         default=COHORT_CSV,
         help="cohort CSV (default: the book's synthetic data/cohort.csv)",
     )
