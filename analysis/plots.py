@@ -20,7 +20,7 @@ from scipy import special
 
 from analysis.book import PALETTE
 from analysis.formatting import number
-from analysis.privacy import SMALL_COUNT_THRESHOLD, central_range, user_percentile
+from analysis.privacy import SMALL_COUNT_THRESHOLD, central_range, shown_quartiles
 from analysis.survival import as_arrays, kaplan_meier
 
 __all__ = [
@@ -660,7 +660,11 @@ def skewed_labs_plot(
         patient inside them, as matplotlib's would): below 21 values (where those percentiles
         would draw on the smallest or largest value, :func:`analysis.privacy.central_range`)
         the whiskers end on the box,
-        and below 5 (quartiles) no box is drawn; the axis never reaches beyond them.
+        and below 5 (quartiles) no box is drawn; the axis never reaches beyond them. The box's
+        quartiles and median and the median's triangle are never one patient's value either
+        (:func:`analysis.privacy.shown_quartiles`, linear interpolation): one that lands on a
+        single patient's value moves half-way to the next, and a median that cannot is not
+        drawn.
 
     Returns
     -------
@@ -712,7 +716,8 @@ def skewed_labs_plot(
             whis, (x_lo, x_hi) = (0, 100), (x.min(), x.max())
         else:  # a user's cohort: neither whiskers, box nor axis may reach a single patient's value
             spread = central_range(x)  # None below 21 values: whiskers end on the box
-            quartiles = [user_percentile(x, q) for q in (25, 75)]
+            q1, user_median, q3 = shown_quartiles(x, method="linear")  # each nobody's value
+            quartiles = [q1, q3] if user_median is not None else [None, None]
             whis = (5, 95) if spread else (25, 75)
             x_lo, x_hi = spread or (quartiles if None not in quartiles else (np.nan, np.nan))
         box_style = {
@@ -732,7 +737,8 @@ def skewed_labs_plot(
             # matplotlib ends a whisker on the last patient inside the percentile, a patient's
             # value: here it ends on the percentile itself (central_range), or on the box
             stats = cbook.boxplot_stats(x, whis=whis)[0]
-            stats["whislo"], stats["whishi"] = spread or (stats["q1"], stats["q3"])
+            stats["q1"], stats["med"], stats["q3"] = q1, user_median, q3
+            stats["whislo"], stats["whishi"] = spread or (q1, q3)
             stats["fliers"] = np.array([])
             ax.bxp([stats], **box_style)
         if show_points:
@@ -749,23 +755,40 @@ def skewed_labs_plot(
         mean, sd, median = (
             float(x.mean()),
             float(x.std(ddof=1)) if x.size > 1 else 0.0,
-            float(np.median(x)),
+            float(np.median(x)) if show_points else user_median,
         )
+        median = np.nan if median is None else median  # hidden: no triangle
+        if not show_points and x.size < 3:  # the mean of one or two patients gives their values
+            mean = sd = np.nan
         # a user's cohort: limits from the 5th/95th percentiles (or the quartiles), never an extreme
-        lo = np.nanmin([float(x_lo), median]) / 3
-        hi = np.nanmax([float(x_hi), mean + sd]) * 1.5
+        lows = [v for v in (float(x_lo), median) if np.isfinite(v)] or [mean]
+        highs = [v for v in (float(x_hi), mean + sd) if np.isfinite(v)] or [median]
+        lo, hi = min(lows) / 3, max(highs) * 1.5
+        if not (np.isfinite(lo) and np.isfinite(hi)):  # nothing of a user's cohort is drawn
+            lo, hi = 1.0, 10.0
         ax.set_xscale("log")
         ax.set_xlim(lo, hi)
-        left = mean - sd if mean - sd > lo else lo
-        ax.plot(
-            [left, mean + sd], [0.42, 0.42], color=PALETTE[3], ls="--", lw=1.2, label="mean ± SD"
-        )
-        if mean - sd <= lo:
-            ax.plot([lo], [0.42], marker="<", color=PALETTE[3], ms=6, ls="none")
-        ax.plot([mean], [0.42], marker="D", color=PALETTE[3], ms=6, ls="none", label="cohort mean")
-        ax.plot(
-            [median], [-0.42], marker="^", color=PALETTE[0], ms=7, ls="none", label="cohort median"
-        )
+        if np.isfinite(mean):
+            left = mean - sd if mean - sd > lo else lo
+            ax.plot(
+                [left, mean + sd], [0.42, 0.42], color=PALETTE[3], ls="--", lw=1.2,
+                label="mean ± SD",
+            )  # fmt: skip
+            if mean - sd <= lo:
+                ax.plot([lo], [0.42], marker="<", color=PALETTE[3], ms=6, ls="none")
+            ax.plot(
+                [mean], [0.42], marker="D", color=PALETTE[3], ms=6, ls="none", label="cohort mean"
+            )
+        if not ax.lines and not ax.patches:
+            ax.text(
+                0.5, 0.5, "not drawn: too few values to show none of a single patient",
+                transform=ax.transAxes, ha="center", va="center", fontsize=8, color="0.3",
+            )  # fmt: skip
+        if np.isfinite(median):
+            ax.plot(
+                [median], [-0.42], marker="^", color=PALETTE[0], ms=7, ls="none",
+                label="cohort median",
+            )  # fmt: skip
         if published and col in published:
             kind, value = published[col]
             ax.plot(
@@ -793,15 +816,16 @@ def skewed_labs_plot(
             if n not in handles:
                 handles[n] = h
                 names.append(n)
-    fig.legend(
-        [handles[n] for n in names],
-        names,
-        frameon=False,
-        ncol=min(len(names), 3),
-        loc="lower center",
-        bbox_to_anchor=(0.5, 1.0),
-        fontsize=10,
-    )
+    if names:  # a user's cohort of one or two values per panel draws nothing to name
+        fig.legend(
+            [handles[n] for n in names],
+            names,
+            frameon=False,
+            ncol=min(len(names), 3),
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            fontsize=10,
+        )
     fig.tight_layout()
     return fig
 

@@ -38,6 +38,12 @@ Tools:
     ever printed or written.
 :func:`suppress_small_counts`
     hides counts below a threshold (default 5) in tables computed from a user's cohort.
+:func:`central_range`, :func:`shown_percentile` and :func:`shown_quartiles`
+    what a user's cohort shows in place of its minimum–maximum (the 5th–95th percentile), its
+    median and its quartiles: never one patient's value (a statistic may equal a value only
+    when at least :data:`CENTRAL_MIN_SHARED` patients share it; otherwise it moves half-way to
+    the next value). Kaplan–Meier medians are left alone: a survival median is an event time,
+    one patient's death or progression, by definition.
 :func:`is_user_cohort`
     tells the book's cohort (``data/cohort.csv``) from any other.
 
@@ -2058,21 +2064,22 @@ def suppress_if_user_cohort(
 
 
 # --------------------------------------------------------------------------------------------
-# Extremes and ages on a user's cohort (self-contained: numpy only)
+# Extremes, medians, quartiles and ages on a user's cohort (self-contained: numpy only)
 # --------------------------------------------------------------------------------------------
 #: Percentiles shown in place of the minimum and maximum on a user's cohort.
 CENTRAL_PERCENTILES = (5.0, 95.0)
 
-#: k of :func:`central_range`: a printed 5th or 95th percentile may equal patients' value (as
-#: printed) only when at least this many patients have it, so a bound is never one patient's
-#: value. Not :data:`SMALL_COUNT_THRESHOLD` (5): a tied bound tells neither who nor how many share
+#: k of :func:`central_range` and :func:`shown_percentile`: a printed 5th or 95th percentile,
+#: median or quartile may equal patients' value (as printed) only when at least this many patients
+#: have it, so it is never one patient's value. Not :data:`SMALL_COUNT_THRESHOLD` (5): a tied bound tells neither who nor how many share
 #: the value, and with k = 5 values recorded on a coarse grid (simulated log-normal AFP at
 #: 0.1 ng/mL, PIVKA-II in whole units) had 22-44 % of their ranges hidden at 150-300 patients,
 #: against at most 4 % with k = 2.
 CENTRAL_MIN_SHARED = 2
 
-#: How many times a bound of :func:`central_range` may move inward, past the values it prints as,
-#: before the range is hidden (each move passes one distinct value: a few patients at most).
+#: How many times a bound of :func:`central_range` (or a median or quartile of
+#: :func:`shown_percentile`) may move inward, past the values it prints as, before it is hidden
+#: (each move passes one distinct value: a few patients at most).
 CENTRAL_MOVES = 3
 
 #: Ages at or above this are shown as "≥ 90" on a user's cohort (HIPAA Safe Harbor: ages over 89
@@ -2085,6 +2092,8 @@ __all__ += [
     "CENTRAL_MOVES",
     "AGE_TOP_CODE",
     "user_percentile",
+    "shown_percentile",
+    "shown_quartiles",
     "central_range",
     "shared_by",
     "top_code",
@@ -2101,14 +2110,21 @@ def _percentile_position(n: int, q: float, method: str) -> float:
     raise ValueError(f"method: 'linear' or 'weibull', got {method!r}")
 
 
+def _sorted_values(values) -> np.ndarray:
+    """The numbers of ``values``, missing ones left out, sorted."""
+    x = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+    return np.sort(np.asarray(x, dtype=float))
+
+
 def user_percentile(values, q: float, *, method: str = "linear") -> float | None:
     """The ``q``-th percentile of ``values``, or None when the smallest or largest value enters it.
 
     A percentile interpolated between two inner order statistics is not an extreme patient's value;
     one that touches the first or last (small samples, or percentiles near 0 or 100) would show or
     betray it. Missing values are left out. A position that falls exactly on an inner order
-    statistic gives that (non-extreme) value: a median or quartile may be one patient's value,
-    the 5th and 95th percentiles of :func:`central_range` never are.
+    statistic gives that (non-extreme) value, which may be one patient's: what a user's cohort
+    shows goes through :func:`shown_percentile` (medians, quartiles) or :func:`central_range`
+    (5th–95th percentile), which never show one patient's value.
 
     Examples
     --------
@@ -2121,7 +2137,7 @@ def user_percentile(values, q: float, *, method: str = "linear") -> float | None
     >>> user_percentile([1, 2, 3, 4, 5, 6], 25, method="weibull") is None
     True
     """
-    x = np.sort(np.asarray(pd.to_numeric(pd.Series(values), errors="coerce").dropna(), dtype=float))
+    x = _sorted_values(values)
     n = x.size
     if n < 3:
         return None
@@ -2129,6 +2145,98 @@ def user_percentile(values, q: float, *, method: str = "linear") -> float | None
     if h < 1 or h > n - 2:
         return None
     return float(np.percentile(x, q, method=method))
+
+
+def shown_percentile(
+    values, q: float, decimals: int | None = None, *, method: str = "linear"
+) -> float | None:
+    """The ``q``-th percentile as a user's cohort may show it: never one patient's value.
+
+    The rule of :func:`central_range`, for any percentile (a median, a quartile, the 5th or
+    95th): :func:`user_percentile` (None where the smallest or largest value would enter), and a
+    value that prints (at ``decimals``) as the value of fewer than :data:`CENTRAL_MIN_SHARED`
+    patients -- an odd number of patients puts the median on one of them, and a quartile can
+    land on one too -- moves inward, half-way to the next distinct value, which is nobody's;
+    after :data:`CENTRAL_MOVES` moves that all land on a single patient's value it is None
+    (say "hidden"). Inward is towards the median: up below the 50th percentile, down above it;
+    the median itself moves to the nearer of its two half-way points (the lower one when both
+    are as near).
+
+    Kaplan–Meier medians (:func:`analysis.survival.median_survival`) are not summaries of a
+    column: a survival median is an event time, one patient's death or progression, by
+    definition, and is shown as it is.
+
+    Parameters
+    ----------
+    values : array-like
+        The cohort's values; missing ones are left out.
+    q : float
+        Percentile, 0–100.
+    decimals : int, optional
+        Decimals the value is printed at; None compares unrounded values (a figure that draws
+        it).
+    method : {"linear", "weibull"}
+        numpy's percentile method: ``"linear"`` (type 7, R's default) or ``"weibull"`` (type 6,
+        SPSS's ``HAVERAGE``). Both give the same median.
+
+    Returns
+    -------
+    float or None
+
+    Examples
+    --------
+    Seven patients: the median is the fourth one's value, so it moves half-way to a neighbour
+    (both 0.5 away here: the lower); a value two patients share stays:
+
+    >>> shown_percentile([1, 2, 3, 4, 5, 6, 7], 50)
+    3.5
+    >>> shown_percentile([1, 2, 3, 4, 4, 6, 7], 50)
+    4.0
+    >>> shown_percentile([1, 2, 3, 4, 6, 7], 50)        # even: (3 + 4) / 2, nobody's value
+    3.5
+    >>> shown_percentile([1, 2, 3, 4, 5, 6, 7], 25, method="weibull")   # 2.0, moved up
+    2.5
+    >>> shown_percentile([1.0, 2.0, 2.96, 3.5, 9.0], 50, decimals=1)    # 2.96 prints as 3.0
+    3.23
+    >>> shown_percentile([1, 2], 50) is None          # the median of two is both extremes' mean
+    True
+    """
+    x = _sorted_values(values)
+    value = user_percentile(x, q, method=method)
+    if value is None:
+        return None
+    if q != 50:
+        return _clear_bound(x, value, decimals, inward=1 if q < 50 else -1)
+    below, above = (_clear_bound(x, value, decimals, inward=side) for side in (-1, 1))
+    moved = [v for v in (below, above) if v is not None]
+    return min(moved, key=lambda v: abs(v - value)) if moved else None
+
+
+def shown_quartiles(
+    values, decimals: int | None = None, *, method: str = "weibull"
+) -> tuple[float | None, float | None, float | None]:
+    """Lower quartile, median and upper quartile as a user's cohort may show them.
+
+    Each is :func:`shown_percentile` (never one patient's value; None where hidden). When moving
+    put a quartile beyond the median (small cohorts on a coarse grid), both quartiles are None:
+    an interquartile range that does not hold its median is not shown.
+
+    Examples
+    --------
+    Nine patients (SPSS quartiles, type 6, at ranks 2.5 and 7.5 of 10: interpolated, nobody's
+    value); the median, the fifth patient's value, moves half-way to a neighbour:
+
+    >>> shown_quartiles([1, 2, 3, 4, 5, 6, 7, 8, 9])
+    (2.5, 4.5, 7.5)
+    >>> shown_quartiles([1, 2, 3, 4, 5, 6])        # too few for quartiles clear of the extremes
+    (None, 3.5, None)
+    """
+    x = _sorted_values(values)
+    q1, median, q3 = (shown_percentile(x, q, decimals, method=method) for q in (25, 50, 75))
+    inner = [v for v in (q1, median, q3) if v is not None]
+    if q1 is not None and q3 is not None and inner != sorted(inner):
+        q1 = q3 = None
+    return q1, median, q3
 
 
 def central_range(values, decimals=None) -> tuple[float, float] | None:
@@ -2168,13 +2276,11 @@ def central_range(values, decimals=None) -> tuple[float, float] | None:
     >>> central_range([1.7, 5.0, 2199.4]) is None
     True
     """
-    x = np.sort(np.asarray(pd.to_numeric(pd.Series(values), errors="coerce").dropna(), dtype=float))
-    lo, hi = (user_percentile(x, q) for q in CENTRAL_PERCENTILES)
-    if lo is None or hi is None:
-        return None
+    x = _sorted_values(values)
     d_lo, d_hi = decimals if isinstance(decimals, tuple) else (decimals, decimals)
-    lo = _clear_bound(x, lo, d_lo, inward=1)
-    hi = _clear_bound(x, hi, d_hi, inward=-1)
+    lo, hi = (
+        shown_percentile(x, q, d) for q, d in zip(CENTRAL_PERCENTILES, (d_lo, d_hi), strict=True)
+    )
     return None if lo is None or hi is None or lo > hi else (lo, hi)
 
 

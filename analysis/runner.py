@@ -71,6 +71,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+import pandas as pd
 import yaml
 
 from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT
@@ -90,6 +91,8 @@ __all__ = [
     "discover_chapters",
     "chapter_defaults",
     "check_parameter_values",
+    "parameter_rule",
+    "parameter_table",
     "check_output_dir",
     "remove_stale_partials",
     "remove_stale_build_dirs",
@@ -1313,20 +1316,82 @@ def check_parameter_values(parameters: dict, chapters: list[Path]) -> dict:
         if isinstance(value, float) and not math.isfinite(value):
             raise RunnerError(f"{shown}: must be a finite number")
         if name in PARAMETER_CHOICES and value not in PARAMETER_CHOICES[name]:
-            raise RunnerError(f"{shown}: must be one of {', '.join(PARAMETER_CHOICES[name])}")
+            raise RunnerError(f"{shown}: must be {parameter_rule(name)}")
         if name in PARAMETER_RANGES and isinstance(value, int | float):
-            low, low_in, high, high_in, what = PARAMETER_RANGES[name]
+            low, low_in, high, high_in, _ = PARAMETER_RANGES[name]
             bad_low = low is not None and (value < low or (value == low and not low_in))
             bad_high = high is not None and (value > high or (value == high and not high_in))
             if bad_low or bad_high:
-                parts = []
-                if low is not None:
-                    parts.append(f"{'at least' if low_in else 'above'} {low}")
-                if high is not None:
-                    parts.append(f"{'at most' if high_in else 'below'} {high}")
-                raise RunnerError(f"{shown}: must be {' and '.join(parts)} ({what})")
+                raise RunnerError(f"{shown}: must be {parameter_rule(name)}")
         checked[name] = value
     return checked
+
+
+def parameter_rule(name: str) -> str | None:
+    """What a ``-p`` value of ``name`` must be beyond its type, as a refusal says it.
+
+    From :data:`PARAMETER_RANGES` and :data:`PARAMETER_CHOICES`; None for a parameter checked
+    by its type only (the type of the chapter's default, :func:`check_parameter_values`).
+
+    Examples
+    --------
+    >>> parameter_rule("confidence_level")
+    'above 0 and below 1 (a fraction such as 0.95, not a percentage)'
+    >>> parameter_rule("bsa_formula"), parameter_rule("cohort_path")
+    ('one of mosteller, dubois', None)
+    """
+    if name in PARAMETER_CHOICES:
+        return f"one of {', '.join(PARAMETER_CHOICES[name])}"
+    if name not in PARAMETER_RANGES:
+        return None
+    low, low_in, high, high_in, what = PARAMETER_RANGES[name]
+    parts = []
+    if low is not None:
+        parts.append(f"{'at least' if low_in else 'above'} {low}")
+    if high is not None:
+        parts.append(f"{'at most' if high_in else 'below'} {high}")
+    return f"{' and '.join(parts)} ({what})"
+
+
+def parameter_table(chapters: list[Path] | None = None):
+    """Every ``-p`` parameter of ``chapters`` (default: all), where it is and what it accepts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``parameter``, ``chapters`` (their numbers), ``default`` (as the chapter writes it) and
+        ``accepted`` (the type of the default, and :func:`parameter_rule`), sorted by name;
+        ``cohort_path`` is left out (``--cohort`` sets it).
+
+    Examples
+    --------
+    >>> table = parameter_table([CHAPTERS_DIR / "05-response.md"])
+    >>> table.iloc[0].tolist()
+    ['confidence_level', '05', '0.95', 'a number: above 0 and below 1 (a fraction such as 0.95, not a percentage)']
+    """
+    chapters = discover_chapters() if chapters is None else chapters
+    where: dict[str, list[str]] = {}
+    defaults: dict = {}
+    for md in chapters:
+        for name, value in chapter_defaults(md).items():
+            if name != "cohort_path":
+                where.setdefault(name, []).append(md.stem.split("-", 1)[0])
+                defaults.setdefault(name, value)
+    rows = []
+    for name in sorted(where):
+        default = defaults[name]
+        written = yaml.safe_dump(default, default_flow_style=True).strip().removesuffix("...")
+        rule = parameter_rule(name)
+        kind = _kind(default)
+        rows.append(
+            {
+                "parameter": name,
+                "chapters": ", ".join(where[name]),
+                "default": written.strip(),
+                "accepted": f"{kind}: {rule}" if rule else kind,
+            }
+        )
+    return pd.DataFrame(rows, columns=["parameter", "chapters", "default", "accepted"])
 
 
 _TIMING_KEYS = ("start_time", "end_time", "duration")

@@ -33,9 +33,10 @@ from analysis.privacy import (
     AGE_TOP_CODE,
     SMALL_COUNT_THRESHOLD,
     central_range,
+    shown_percentile,
+    shown_quartiles,
     suppress_small_counts,
     top_code,
-    user_percentile,
 )
 from analysis.survival import try_cox_table
 from analysis.verdicts import AGREES, DIFFERS, NOT_SCORED, YOUR_COHORT, comparison, is_user_cohort
@@ -411,8 +412,10 @@ def table1(
 
     On a user's cohort no cell shows one patient's value: AFP and PIVKA-II read "median (5th–95th
     percentile a–b)", "hidden" where the smallest or largest value would enter
-    (:func:`analysis.privacy.central_range`, below 21 patients); a mean ± SD of fewer than three
-    patients is "hidden"; a mean age of 90 or more reads "≥ 90".
+    (:func:`analysis.privacy.central_range`, below 21 patients), and a median that would print as
+    one patient's value (an odd number of patients) moves half-way to a neighbouring value
+    (:func:`analysis.privacy.shown_percentile`); a mean ± SD of fewer than three patients is
+    "hidden"; a mean age of 90 or more reads "≥ 90".
 
     An optional column that is absent (or empty in every row) gives ``reproduced`` "– (column
     absent)" and the verdict "differs" with the reason naming the column.
@@ -498,9 +501,10 @@ def table1(
             ],
             "{} ({})",
         )
-        if is_user:  # no minimum or maximum: the 5th–95th percentile, or "hidden"
-            med = user_percentile(x, 50)
-            med_text = HIDDEN if med is None else _check(f"table1.{col}.median", med)[1]
+        if is_user:  # no minimum or maximum: the 5th–95th percentile; a median nobody's value
+            med_id = f"table1.{col}.median"
+            med = shown_percentile(x, 50, published.entry(med_id).decimals)
+            med_text = HIDDEN if med is None else _check(med_id, med)[1]
             row["reproduced"] = f"{med_text} ({central_range_text(x, f'table1.{col}.interval')})"
         return row
 
@@ -673,8 +677,9 @@ def user_target_values(
 
     ``targets`` has ``id`` and ``column`` (the cohort's value as text), as chapter 01 shows
     :func:`analysis.synthesis.target_table`. Table 1's minimum–maximum rows (AFP, PIVKA-II)
-    become :func:`central_range_text`, and a mean age of 90 or more "≥ 90"
-    (:data:`analysis.privacy.AGE_TOP_CODE`). A count of 1 to ``min_cell_count`` − 1 patients
+    become :func:`central_range_text`, their medians :func:`analysis.privacy.shown_percentile`
+    (never one patient's value, as printed; "hidden" where it would be), and a mean age of 90 or
+    more "≥ 90" (:data:`analysis.privacy.AGE_TOP_CODE`). A count of 1 to ``min_cell_count`` − 1 patients
     (default :data:`analysis.privacy.SMALL_COUNT_THRESHOLD`: 1–4) reads ``"<5"``, as in every
     count table of a user's cohort (:func:`count_text`), and so does its percentage.
 
@@ -693,6 +698,14 @@ def user_target_values(
     >>> c = pd.DataFrame({"afp_ng_ml": [1.7, 20.0, 987654.3], "age_years": [90, 91, 92.6]})
     >>> user_target_values(t, c, "yours")["yours"].tolist()
     ['5th–95th percentile hidden', '≥ 90']
+
+    The median AFP of five patients is the third one's value (30.0): it moves half-way to the
+    nearer neighbour:
+
+    >>> t = pd.DataFrame({"id": ["table1.afp_ng_ml.median"], "yours": ["30.0"]})
+    >>> c = pd.DataFrame({"afp_ng_ml": [1.7, 20.0, 30.0, 60.0, 987654.3]})
+    >>> user_target_values(t, c, "yours")["yours"].tolist()
+    ['25.0']
     >>> t = pd.DataFrame({"id": ["table1.sex_female.count", "table1.sex_female.percent",
     ...                          "table1.sex_male.count"], "quantity": ["sex_female"] * 2 + ["sex_male"],
     ...                   "kind": ["count", "percent", "count"], "yours": ["3", "10.0", "27"]})
@@ -717,6 +730,10 @@ def user_target_values(
         x = pd.to_numeric(cohort[parts[1]], errors="coerce").dropna()
         if parts[2] == "interval":
             out.loc[i, column] = central_range_text(x, entry_id)
+        elif parts[2] == "median":  # printed as target_table prints it, never one patient's
+            decimals = published.entry(entry_id).decimals
+            med = shown_percentile(x, 50, decimals)
+            out.loc[i, column] = HIDDEN if med is None else rounded(med, decimals)
         elif parts[1] == "age_years" and parts[2] == "mean" and len(x):
             out.loc[i, column] = top_code(float(x.mean()), str(out.loc[i, column]), AGE_TOP_CODE)
     return out
@@ -758,9 +775,12 @@ def table1_skewed(
     On a user's cohort (``user``; default ``cohort.attrs["user_cohort"]``) no cell shows one
     patient's value: ``min–max`` becomes ``5th–95th percentile`` (linear interpolation, "hidden"
     below 21 values, where the smallest or largest value would enter it, and a bound never printed
-    as a single patient's value: :func:`analysis.privacy.central_range`); a median or quartile that would draw on the smallest
-    or largest value (fewer than 3 or 7 patients) and the mean ± SD of fewer than three patients
-    read "hidden"; and an age summary of 90 or more reads "≥ 90"
+    as a single patient's value: :func:`analysis.privacy.central_range`); the median and quartiles
+    follow the same rule (:func:`analysis.privacy.shown_quartiles`): one that would print as the
+    value of a single patient (the median of an odd number of patients, a quartile that lands on
+    one) moves half-way to a neighbouring value, and one that would draw on the smallest or
+    largest value (fewer than 3 or 7 patients) reads "hidden", as does the mean ± SD of fewer
+    than three patients; and an age summary of 90 or more reads "≥ 90"
     (:data:`analysis.privacy.AGE_TOP_CODE`).
 
     Returns
@@ -791,10 +811,11 @@ def table1_skewed(
     '2.60 ± 0.5'
 
     The same five patients as a user's cohort: too few for a 5th–95th percentile or quartiles
-    clear of the youngest and oldest patient:
+    clear of the youngest and oldest patient, and the median, the third patient's age, moves
+    half-way to a neighbour's:
 
     >>> table1_skewed(d, user=True).iloc[0][["median (IQR)", "5th–95th percentile"]].tolist()
-    ['60.0 (hidden)', 'hidden']
+    ['55.0 (hidden)', 'hidden']
     """
     rows = []
     is_user = user_cohort(cohort) if user is None else bool(user)
@@ -823,7 +844,7 @@ def table1_skewed(
         sd_text = fmt.format(sd, printed_decimals(col, "sd"))
         if is_user:  # no single patient's value, no age of 90 or more
             shown = _user_shown(col == "age_years", fmt)
-            q1, med, q3 = (user_percentile(x, q, method="weibull") for q in (25, 50, 75))
+            q1, med, q3 = shown_quartiles(x, decimals)  # each nobody's value, as printed
             iqr = HIDDEN if q1 is None or q3 is None else f"{shown(q1)}–{shown(q3)}"
             mean_sd = HIDDEN if x.size < 3 else f"{shown(mean, mean_text)} ± {sd_text}"
             spread = central_range(x, decimals)  # never prints as one patient's value

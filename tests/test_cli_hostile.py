@@ -23,11 +23,14 @@ from analysis import __main__ as entry
 from analysis.cli import COMMANDS
 from analysis.cohort import CohortError, load_cohort
 from analysis.runner import (
+    PARAMETER_CHOICES,
+    PARAMETER_RANGES,
     RunnerError,
     _build_error,
     chapter_defaults,
     check_parameter_values,
     discover_chapters,
+    parameter_table,
 )
 
 main = entry.main
@@ -184,6 +187,26 @@ def test_a_whole_number_for_a_decimal_parameter_is_passed_as_a_decimal():
     checked = check_parameter_values({"small_height_cm": 150, "confidence_level": 0.9}, chapters)
     assert checked == {"small_height_cm": 150.0, "confidence_level": 0.9}
     assert isinstance(checked["small_height_cm"], float)
+
+
+def test_the_parameter_table_of_chapter_10_says_what_run_accepts():
+    """Every ``-p`` parameter once, with its chapters and default as the parameters cells write
+    them, and in the words of the refusals above."""
+    table = parameter_table().set_index("parameter")
+    assert table.index.is_unique and "cohort_path" not in table.index
+    assert set(PARAMETER_RANGES) | set(PARAMETER_CHOICES) <= set(table.index)
+    assert table.loc["confidence_level"].tolist() == [
+        "05", "0.95", "a number: above 0 and below 1 (a fraction such as 0.95, not a percentage)"
+    ]  # fmt: skip
+    assert table.loc["at_risk_step_months"].tolist() == [
+        "06", "6", "a whole number: above 0 (months between number-at-risk columns)"
+    ]  # fmt: skip
+    assert table.loc["bsa_formula", "accepted"] == "text: one of mosteller, dubois"
+    assert table.loc["require_two_sessions", "accepted"] == "true or false"
+    assert table.loc["cutoffs", "accepted"] == "a list (not settable with -p)"
+    assert table.loc["small_height_cm", "accepted"].endswith(
+        "at least 100 and at most 250 (height in cm)"
+    )
 
 
 def test_a_parameters_cell_python_cannot_parse_gives_no_defaults_not_a_traceback(tmp_path):

@@ -1,20 +1,24 @@
 """No single patient's value in a user's cohort report (reviewer: chapter 04 printed min–max).
 
-A small user cohort (12 rows of ``data/cohort.csv``) gets planted extremes -- an age of 104 (ages
+A small user cohort (13 rows of ``data/cohort.csv``: odd, so a plain median is one patient's
+value) gets planted extremes -- an age of 104 (ages
 over 89 are identifiers under HIPAA's Safe Harbor rule) and an AFP of 987654.3 ng/mL -- and a
 HAIC course longer than anyone else's. The chapters that summarise, count or draw the baseline
 values (01 data, 02 eligibility, 03 treatment, 04 baseline) are executed on it with
 :func:`analysis.runner.run_book`, and the planted values must appear nowhere: not in any notebook
 output or glued value (base64 images left out, embedded CSV downloads decoded), nor in any CSV
-the report writes; nor may a count of 1–4 patients (chapters 01 and 02). The table and plot
-functions are checked directly too (5th–95th percentiles at every n, small counts, bars), and
-the book's own cohort still prints its range and counts.
+the report writes; nor may a count of 1–4 patients (chapters 01 and 02), nor a median that is
+one patient's value (chapters 02 and 04). The table and plot functions are checked directly too
+(5th–95th percentiles at every n, medians and quartiles of random cohorts on coarse grids, small
+counts, bars), and the book's own cohort still prints its range, medians and counts as before.
 
 Expectations that do not come from the code under test: the 5th percentile by linear
 interpolation is ``x[0] + 0.05 (n - 1) (x[1] - x[0])`` for n ≤ 21 sorted values (0-based), so
 it draws on the minimum below 21 values, and at n = 21, 41, 61, … (0.05 (n - 1) a whole number)
 it is exactly the 2nd, 3rd, 4th, … smallest value; Safe Harbor's top code is "90 or older";
-the book hides counts of 1–4 patients of a user's cohort as "<5".
+the book hides counts of 1–4 patients of a user's cohort as "<5"; the median of an odd number
+n of distinct values is the ((n + 1) / 2)-th, one patient's, and a printed statistic is one
+patient's value when exactly one value prints (half up) as it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import io
 import json
 import re
 import urllib.parse
+from pathlib import Path
 
 import matplotlib
 
@@ -37,6 +42,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from analysis import COHORT_CSV  # noqa: E402
+from analysis.clinical import albi_frame  # noqa: E402
 from analysis.cohort import load_cohort  # noqa: E402
 from analysis.formatting import rounded  # noqa: E402
 from analysis.plots import count_bars, histogram_panels, skewed_labs_plot  # noqa: E402
@@ -64,6 +70,8 @@ PLANTED = [
     re.compile(r"987[,\u202f ]?654"),
 ]
 CHAPTERS = ["01-data", "02-eligibility", "03-treatment", "04-baseline"]
+#: Patients of the planted cohort the chapters run on: odd, so that a median is one patient's.
+PLANTED_N = 13
 DATA_URI = re.compile(r"data:([\w/+.-]+)(;base64)?,([^\"'\s)]+)")
 
 
@@ -109,7 +117,7 @@ def _outputs_text(nb_path) -> str:
 def planted_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("planted")
     path = root / "planted.csv"
-    _planted_rows().to_csv(path, index=False)
+    _planted_rows(PLANTED_N).to_csv(path, index=False)
     run_book(path, root / "report", chapters=CHAPTERS, progress=False, log=io.StringIO())
     return root / "report"
 
@@ -133,7 +141,7 @@ def test_planted_extremes_appear_in_no_csv_download(planted_run):
         assert not hits, f"{p.relative_to(planted_run)}: planted value shown: {hits[:3]}"
     skewed = pd.read_csv(next(p for p in csvs if p.name == "base-skewed.csv"))
     assert "min–max" not in skewed.columns
-    assert (skewed["5th–95th percentile"] == "hidden").all()  # 12 patients: fewer than 21
+    assert (skewed["5th–95th percentile"] == "hidden").all()  # 13 patients: fewer than 21
 
 
 @pytest.mark.slow(seconds=15)
@@ -148,6 +156,25 @@ def test_longest_haic_course_is_not_glued_on_a_user_cohort(planted_run):
     ]  # fmt: skip
     assert any("not shown for your cohort" in g for g in glued)
     assert not any(re.search(rf"\b{CYCLES} cycles", g) for g in glued)
+
+
+@pytest.mark.slow(seconds=15)
+@pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
+def test_chapter_medians_of_an_odd_user_cohort_are_no_patients_value(planted_run):
+    """Chapter 02's median ALBI score and chapter 04's median (IQR) of AST and median AFP, on 13
+    patients: the plain medians are the 7th patient's values; what the chapters glue is not."""
+    cohort = load_cohort(planted_run.parent / "planted.csv")
+    albi = albi_frame(cohort)["albi_score"].dropna()
+    glued = _glued_texts(planted_run / "02-eligibility.ipynb")
+    assert len(albi) == PLANTED_N and albi.nunique() == PLANTED_N  # distinct: the median is one's
+    _assert_not_single(albi, glued["elig_albi_median"], 2, "chapter 02 median ALBI score")
+    assert glued["elig_albi_median"] != rounded(albi.median(), 2)
+    glued = _glued_texts(planted_run / "04-baseline.ipynb")
+    afp = cohort["afp_ng_ml"][cohort["afp_ng_ml"] > 0]
+    _assert_not_single(afp, glued["base_ex_afp_median"], 1, "chapter 04 median AFP")
+    median, iqr = re.fullmatch(r"(\S+) \((.*)\)", glued["base_ex_ast_median_iqr"]).groups()
+    for text in [median, *iqr.split("–")]:
+        _assert_not_single(cohort["ast_u_l"], text, 1, "chapter 04 median (IQR) of AST")
 
 
 def _glued_texts(nb_path) -> dict[str, str]:
@@ -172,7 +199,7 @@ def test_no_count_of_one_to_four_patients_in_chapters_01_and_02(planted_run):
     assert len(counts) >= 9, sorted(glued)
     for key in counts:
         assert glued[key] not in {"1", "2", "3", "4"}, (key, glued[key])
-    assert "<5" in {glued[k] for k in counts}  # 12 patients: some count is small
+    assert "<5" in {glued[k] for k in counts}  # 13 patients: some count is small
     nb = json.loads((planted_run / "02-eligibility.ipynb").read_text(encoding="utf-8"))
     printed = next(
         "".join(o["text"]) for c in nb["cells"] if "shown_counts(stage_2022" in "".join(c["source"])
@@ -405,3 +432,159 @@ def test_central_range_never_prints_one_patients_value(n, step, spread, decimals
     got = central_range(x, decimals)
     if got is not None:
         _bounds_clear(x, got, decimals)
+
+
+# ------------------------------------------------------------------ medians and quartiles (gap 3)
+# A median of an odd number of patients is the middle patient's value, and a quartile can land on
+# one patient too. On a user's cohort every median and quartile shown (Table 1, the skewed-variable
+# table, chapter 01's target table, the laboratory box plots) must print as nobody's value or as
+# the value of at least CENTRAL_MIN_SHARED patients, as the 5th–95th percentile already does.
+# The expectation is counted here from the values themselves: how many patients print (half up,
+# at the shown decimals) as the shown text.
+BOOK = load_cohort(COHORT_CSV)
+DATA = Path(__file__).parent / "data"
+#: Table 1's rows with a median of a user's cohort, and the decimals the paper prints it at.
+MEDIAN_ROWS = {"AFP (ng/mL)": ("afp_ng_ml", 1), "PIVKA-II (ng/mL)": ("pivka2", 0)}
+
+
+def _printed_by(values, text: str, decimals: int | None) -> int:
+    """Patients whose value prints as ``text`` (at ``decimals``; None: exactly)."""
+    x = np.asarray(values, float)
+    x = x[np.isfinite(x)]
+    if decimals is None:
+        return int((x == float(text)).sum())
+    return sum(rounded(v, decimals) == text.replace(",", "") for v in x)
+
+
+def _assert_not_single(values, text: str, decimals: int | None, where: str) -> None:
+    if text in ("hidden", "") or text.startswith("≥"):  # hidden, or the top-coded age category
+        return
+    m = _printed_by(values, text, decimals)
+    assert m != 1, f"{where}: {text} is the value of exactly one patient"
+    assert m == 0 or m >= CENTRAL_MIN_SHARED, (where, text, m)
+
+
+def _random_user_cohort(n: int, seed: int, step: float, spread: int) -> pd.DataFrame:
+    """n patients (the book's rows, repeated as needed) with random values on coarse grids."""
+    rng = np.random.default_rng(seed)
+    cohort = BOOK.iloc[np.arange(n) % len(BOOK)].reset_index(drop=True).copy()
+    grid = lambda low, k, s: np.round(low + rng.integers(0, k, n) * s, 3)  # noqa: E731
+    cohort["age_years"] = grid(30, 65, 1)  # whole years: ties, and some of 90 or more
+    cohort["afp_ng_ml"] = grid(step, spread, step)  # the drawn grid: 0.1 to 10 ng/mL
+    cohort["pivka2"] = np.round(np.exp(rng.normal(6.0, 1.5, n)))  # whole units, skewed
+    cohort["albumin_g_dl"] = grid(2.0, 30, 0.1)
+    cohort["ast_u_l"] = grid(10, spread, 1)
+    cohort["alt_u_l"] = grid(5, spread, 1)
+    cohort["crp_mg_l"] = grid(0.1, 40, 0.1)
+    cohort["tumor_size_mm"] = grid(10, 150, 1)
+    cohort["tumor_number"] = grid(1, 6, 1)  # many ties
+    cohort["prior_tace_sessions"] = grid(2, 10, 1)
+    cohort["refractory_tace_sessions"] = np.minimum(grid(2, 4, 1), cohort["prior_tace_sessions"])
+    cohort.attrs["user_cohort"] = True
+    return cohort
+
+
+_SHOWN_MEDIAN_IQR = re.compile(r"^(\S+|≥ 90) \((hidden|(\S+|≥ 90)–(\S+|≥ 90))\)$")
+
+cohort_sizes = st.one_of(st.integers(10, 40), st.integers(41, 160))  # odd and even, small and large
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=cohort_sizes,
+    step=st.sampled_from([0.1, 0.5, 1.0, 10.0]),
+    spread=st.integers(3, 400),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_no_median_or_quartile_of_a_user_cohort_is_one_patients_value(n, step, spread, seed):
+    """Table 1's medians, the skewed-variable table's medians and quartiles and chapter 01's
+    target medians: none prints as the value of exactly one patient."""
+    cohort = _random_user_cohort(n, seed, step, spread)
+    t1 = table1(cohort).set_index("characteristic")["your cohort"]
+    for label, (col, decimals) in MEDIAN_ROWS.items():
+        median = t1[label].split(" (")[0]
+        _assert_not_single(cohort[col], median, decimals, f"Table 1 {label} (n={n})")
+    skewed = table1_skewed(cohort).set_index("characteristic")["median (IQR)"]
+    for col, label in (
+        ("age_years", "Age (years)"),
+        ("afp_ng_ml", "AFP (ng/mL)"),
+        ("pivka2", "PIVKA-II (ng/mL)"),
+        ("albumin_g_dl", "Albumin (g/dL)"),
+        ("ast_u_l", "AST (U/L)"),
+        ("crp_mg_l", "CRP (mg/L)"),
+        ("tumor_number", "Tumour number"),
+        ("prior_tace_sessions", "Number of prior TACE"),
+        ("refractory_tace_sessions", "Number of TACE-refractory sessions"),
+    ):
+        shown = _SHOWN_MEDIAN_IQR.match(skewed[label])
+        assert shown, skewed[label]
+        for text in (shown.group(1), shown.group(3) or "", shown.group(4) or ""):
+            _assert_not_single(cohort[col], text, 1, f"median (IQR) of {label} (n={n})")
+    targets = pd.DataFrame(
+        {
+            "id": [f"table1.{col}.median" for col, _ in MEDIAN_ROWS.values()],
+            "yours": [rounded(cohort[col].median(), d) for col, d in MEDIAN_ROWS.values()],
+        }
+    )
+    shown = user_target_values(targets, cohort, "yours")["yours"]
+    for text, (col, decimals) in zip(shown, MEDIAN_ROWS.values(), strict=True):
+        _assert_not_single(cohort[col], text, decimals, f"target median of {col} (n={n})")
+
+
+@settings(max_examples=12, deadline=None)
+@given(n=cohort_sizes, step=st.sampled_from([0.1, 1.0, 10.0]), seed=st.integers(0, 2**32 - 1))
+def test_no_median_or_quartile_drawn_for_a_user_cohort_is_one_patients_value(n, step, seed):
+    """The laboratory box plots of a user's cohort: box, median line, median triangle, whiskers
+    and caps are drawn at no single patient's value (compared unrounded: a figure draws it)."""
+    cohort = _random_user_cohort(n, seed, step, 60)
+    columns = {"afp_ng_ml": "AFP", "ast_u_l": "AST", "crp_mg_l": "CRP"}
+    fig = skewed_labs_plot(cohort, columns, show_points=False)
+    for ax in fig.axes:
+        x = cohort[ax.get_label()].to_numpy(float)
+        means = {"mean ± SD", "cohort mean"}  # a mean is not a percentile (nor its axis arrow)
+        drawn = [
+            v
+            for line in ax.lines
+            if line.get_label() not in means and line.get_marker() != "<"
+            for v in np.asarray(line.get_xdata(), float)
+        ]
+        drawn += [v for p in ax.patches for v in p.get_path().vertices[:, 0]]  # the box
+        assert drawn or n < 5, (n, ax.get_label())
+        for v in drawn:
+            m = int((x == v).sum())
+            assert m == 0 or m >= CENTRAL_MIN_SHARED, (ax.get_label(), n, v, m)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("n", [7, 9, 21, 41, 83])
+def test_an_odd_cohort_does_not_show_its_middle_patient(n):
+    """Distinct values, n odd: the plain median is the middle patient's value; the shown one lies
+    half-way between the middle patient and a neighbour, and the quartiles are never an inner
+    patient's value either."""
+    rng = np.random.default_rng(n)
+    cohort = BOOK.iloc[np.arange(n) % len(BOOK)].reset_index(drop=True).copy()
+    x = np.round(np.cumsum(rng.uniform(0.5, 40.0, n)), 1)  # distinct, 0.5 apart or more
+    cohort["afp_ng_ml"] = rng.permutation(x)
+    cohort.attrs["user_cohort"] = True
+    mid = n // 2
+    afp = table1(cohort).set_index("characteristic").loc["AFP (ng/mL)", "your cohort"]
+    median = afp.split(" (")[0]
+    assert median != rounded(x[mid], 1, thousands=True)
+    halfway = {rounded((x[mid + s] + x[mid]) / 2, 1, thousands=True) for s in (-1, 1)}
+    assert median in halfway, (median, halfway)
+    skewed = table1_skewed(cohort).set_index("characteristic").loc["AFP (ng/mL)", "median (IQR)"]
+    shown = [float(v.replace(",", "")) for v in re.findall(r"[\d,]+\.\d", skewed)]
+    assert not set(shown) & set(x.tolist()), (skewed, x)
+
+
+def test_book_cohort_tables_print_as_before():
+    """The book's cohort is not a user's: Table 1 and the skewed-variable table print exactly as
+    they did before the median rule (stored from commit 158b0d0 in tests/data)."""
+    for name, frame in (
+        ("book-table1.csv", table1(BOOK)),
+        ("book-table1-skewed.csv", table1_skewed(BOOK)),
+    ):
+        stored = (DATA / name).read_text(encoding="utf-8")
+        assert frame.to_csv(index=False) == stored, name
+    table = table1(BOOK).set_index("characteristic")
+    assert table.loc["AFP (ng/mL)", "reproduced"] == "333.4 (1.7–348,100)"  # the printed median
