@@ -501,19 +501,34 @@ def test_chapter_prints_to_a_pdf_handout(built, browser, tmp_path):
     assert re.search(r"page 1 of \d+", first), "no page number in the footer"
     # the print stylesheet leaves out the navigation: no sidebar captions, no skip link
     assert "Using the book" not in first and "Skip to main content" not in first
-    # every sheet says the data are synthetic, not only the first (a page margin box, book.css)
-    sheets = _pdf_pages_text(pdf)
-    assert len(sheets) > 1
-    unmarked = [i + 1 for i, text in enumerate(sheets) if "Synthetic data" not in text]
-    assert not unmarked, f"printed pages without the synthetic-data notice: {unmarked}"
 
 
-def _pdf_pages_text(pdf: Path) -> list[str]:
-    """The text of each page of ``pdf`` (pdftotext), whitespace collapsed."""
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
+def test_printed_chapters_mark_every_sheet_and_orphan_no_heading(built, browser, tmp_path):
+    """Every chapter printed with tools/pdf.py: each sheet carries the synthetic-data notice (a
+    single photocopied page must say it), and no sheet ends with a numbered heading or with the
+    sentence that introduces a code cell or a list ("... the landmark analyses:" ended a sheet
+    of 09-bias, its cell on the next)."""
+    docnames = [p.relative_to(HTML).with_suffix("").as_posix() for p in CHAPTER_PAGES]
+    written, clipped = _pdf_tool().print_book(
+        HTML, tmp_path, pages=docnames, book=False, browser=browser
+    )
+    assert clipped == [], clipped
+    unmarked, orphans = [], []
+    for pdf in written:
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        sheets = [page for page in text.split("\f") if page.strip()]
+        for number, sheet in enumerate(sheets, start=1):
+            # first line the notice (page margin box), last the footer (tools/pdf.py)
+            lines = [" ".join(line.split()) for line in sheet.splitlines() if line.strip()]
+            if not lines[0].startswith("Synthetic data"):
+                unmarked.append(f"{pdf.stem} p{number}")
+            last = lines[-2] if len(lines) > 2 else ""
+            if last.endswith(":") or re.match(r"\d+(\.\d+)+\.\s", last):
+                orphans.append(f"{pdf.stem} p{number}: {last[-70:]}")
+    assert not unmarked, f"sheets without the synthetic-data notice: {unmarked}"
+    assert not orphans, f"sheets ending with a heading or an introduction: {orphans}"
 
 
 #: on paper: each dropdown's bar, whether its body prints, and the break rules of tables,
