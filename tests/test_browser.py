@@ -550,7 +550,11 @@ _PRINT_LAYOUT_JS = r"""
   }));
   const toggles = Array.from(document.querySelectorAll('article button.toggle-button'))
     .filter(b => b.getBoundingClientRect().width > 0).length;
-  return {dropdowns, tables, toggles};
+  const chapterLinks = Array.from(document.querySelectorAll('article a.reference.internal'))
+    .filter(a => /^(\.\.\/chapters\/)?\d\d-[a-z0-9-]+\.html/.test(a.getAttribute('href')))
+    .filter(a => a.querySelector('.std-ref'))
+    .map(a => [a.getAttribute('href').split('#')[0], getComputedStyle(a, '::before').content]);
+  return {dropdowns, tables, toggles, chapterLinks};
 }
 """
 
@@ -560,7 +564,8 @@ def test_printed_chapters_open_dropdowns_and_keep_rows_whole(browser, server, ou
     Tables 7.5 and 7.6 as closed bars, their rows never on paper. A long table of sentences
     (Table 7.3, the complete audit 8.3) stays out, and its bar says so. A long table may break
     across sheets, between rows only (a row of Table 1.2 began on one sheet and ended on the
-    next); a short one stays whole. No exercise's toggle arrow is printed."""
+    next); a short one stays whole. No exercise's toggle arrow is printed. A link to another
+    chapter prints the chapter's number before its title (book.js, book.css)."""
     chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
     context = browser.new_context(viewport={"width": _pdf_tool().PRINT_WIDTH_PX, "height": 1000})
     pg = context.new_page()
@@ -588,6 +593,12 @@ def test_printed_chapters_open_dropdowns_and_keep_rows_whole(browser, server, ou
     short = [t for t in tables.values() if t["rows"] <= 10 and t["inside"] != "avoid"]
     assert not short, f"short tables that may break across sheets: {short}"
     assert not [k for k in seen if seen[k]["toggles"]], "exercise toggle buttons on paper"
+    # a link to another chapter prints its number, as the chapter's heading does ("7. Cox ...")
+    links = [link for key in seen for link in seen[key]["chapterLinks"]]
+    assert len(links) >= 10, links
+    number = {h: int(re.search(r"(\d\d)-[a-z0-9-]+\.html$", h).group(1)) for h, _ in links}
+    unnumbered = [h for h, before in links if before != f'"{number[h]}. "']
+    assert not unnumbered, f"links to chapters printed without the chapter's number: {unnumbered}"
     assert not outside_requests
 
 
