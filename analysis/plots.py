@@ -11,6 +11,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping, Sequence
 
+import matplotlib.colors
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
@@ -37,10 +38,20 @@ __all__ = [
     "RISK_TABLE_LABEL",
     "RESPONSE_CATEGORIES",
     "STACK_WIDTH",
+    "LINE_STYLES",
+    "HATCHES",
 ]
 
 #: ``Axes.get_label()`` of the number-at-risk table under a KM plot (tests and chapters find it).
 RISK_TABLE_LABEL = "number-at-risk"
+
+#: Line styles of the 1st, 2nd, ... series of a figure, beside its :data:`~analysis.book.PALETTE`
+#: colour: printed in greyscale (a photocopied handout), the palette's blue, green and vermilion
+#: are nearly the same grey, so two curves are told apart by their dashes.
+LINE_STYLES = ("-", "--", ":", "-.")
+
+#: Hatches of the 1st, 2nd, ... series of bars (the first is plain), for the same reason.
+HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo")
 
 
 def _step_curve(t, e, alpha: float, ci: str):
@@ -193,11 +204,12 @@ def km_plot(
             tab.set_label(RISK_TABLE_LABEL)
 
     colours = [PALETTE[i % len(PALETTE)] for i in range(len(levels))]
-    for lev, name, colour in zip(levels, names, colours, strict=True):
+    styles = [LINE_STYLES[i % len(LINE_STYLES)] for i in range(len(levels))]
+    for lev, name, colour, style in zip(levels, names, colours, styles, strict=True):
         mask = g == lev if lev is not None else np.ones(t.size, bool)
         tt, ee = t[mask], e[mask]
         times, surv, lower, upper = _step_curve(tt, ee, alpha, ci or "log")
-        ax.step(times, surv, where="post", color=colour, lw=1.6, label=name)
+        ax.step(times, surv, where="post", color=colour, ls=style, lw=1.6, label=name)
         if ci is not None:
             ax.fill_between(times, lower, upper, step="post", color=colour, alpha=0.15, lw=0)
         if censor_ticks:
@@ -469,8 +481,18 @@ def null_simulation_plot(
     edges = np.linspace(finite.min(), finite.max(), bins + 1)
     # narrow, as the stacked panels: every text >= 9 CSS px on a 390-px phone
     fig, ax = plt.subplots(figsize=(STACK_WIDTH, 3.6))
-    for colour, (column, name) in zip(PALETTE, names.items(), strict=False):
-        ax.hist(values[column], bins=edges, alpha=0.55, color=colour, label=name)
+    # the second analysis hatched: in greyscale the two colours, and their overlap, are one grey
+    for i, (column, name) in enumerate(names.items()):
+        colour = PALETTE[i % len(PALETTE)]
+        ax.hist(
+            values[column],
+            bins=edges,
+            facecolor=matplotlib.colors.to_rgba(colour, 0.55),
+            edgecolor=colour if HATCHES[i] else "none",
+            hatch=HATCHES[i] or None,
+            lw=0,
+            label=name,
+        )
     ax.axvline(0.0, color="black", linewidth=1, linestyle="--")
     ticks = [t for t in (0.25, 0.5, 1, 2, 4) if edges[0] <= np.log(t) <= edges[-1]] or [1]
     ax.set_xticks(np.log(ticks))
@@ -570,10 +592,29 @@ def response_plot(
             widths.append(float(published_percent.get(cat, np.nan)))
         widths = np.nan_to_num(np.asarray(widths, float))
         colour = PALETTE[i % len(PALETTE)]
-        ax.barh(y, widths, left=left, height=0.6, color=colour, label=cat, edgecolor="white")
+        # hatched as well as coloured: in greyscale CR, SD and PD are nearly the same grey
+        ax.barh(
+            y,
+            widths,
+            left=left,
+            height=0.6,
+            color=colour,
+            label=cat,
+            edgecolor="white",
+            hatch=HATCHES[i] or None,
+        )
         for yy, x0, w in zip(y, left, widths, strict=True):
             if w >= 6:
-                ax.text(x0 + w / 2, yy, cat, ha="center", va="center", color="white", fontsize=10)
+                ax.text(
+                    x0 + w / 2,
+                    yy,
+                    cat,
+                    ha="center",
+                    va="center",
+                    color="white",
+                    fontsize=10,
+                    bbox={"facecolor": colour, "edgecolor": "none", "pad": 1.0},
+                )
         left = left + widths
     ax.set_yticks(y)
     ax.set_yticklabels(rows)

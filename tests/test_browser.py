@@ -503,6 +503,105 @@ def test_chapter_prints_to_a_pdf_handout(built, browser, tmp_path):
     assert "Using the book" not in first and "Skip to main content" not in first
 
 
+def test_printed_chapters_mark_every_sheet_and_orphan_no_heading(built, browser, tmp_path):
+    """Every chapter printed with tools/pdf.py: each sheet carries the synthetic-data notice (a
+    single photocopied page must say it), and no sheet ends with a numbered heading or with the
+    sentence that introduces a code cell or a list ("... the landmark analyses:" ended a sheet
+    of 09-bias, its cell on the next)."""
+    docnames = [p.relative_to(HTML).with_suffix("").as_posix() for p in CHAPTER_PAGES]
+    written, clipped = _pdf_tool().print_book(
+        HTML, tmp_path, pages=docnames, book=False, browser=browser
+    )
+    assert clipped == [], clipped
+    unmarked, orphans = [], []
+    for pdf in written:
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        sheets = [page for page in text.split("\f") if page.strip()]
+        for number, sheet in enumerate(sheets, start=1):
+            # first line the notice (page margin box), last the footer (tools/pdf.py)
+            lines = [" ".join(line.split()) for line in sheet.splitlines() if line.strip()]
+            if not lines[0].startswith("Synthetic data"):
+                unmarked.append(f"{pdf.stem} p{number}")
+            last = lines[-2] if len(lines) > 2 else ""
+            if last.endswith(":") or re.match(r"\d+(\.\d+)+\.\s", last):
+                orphans.append(f"{pdf.stem} p{number}: {last[-70:]}")
+    assert not unmarked, f"sheets without the synthetic-data notice: {unmarked}"
+    assert not orphans, f"sheets ending with a heading or an introduction: {orphans}"
+
+
+#: on paper: each dropdown's bar, whether its body prints, and the break rules of tables,
+#: rows and glossary terms (book.css, @media print)
+_PRINT_LAYOUT_JS = r"""
+() => {
+  const style = (e) => getComputedStyle(e);
+  const dropdowns = Array.from(document.querySelectorAll('article details.sd-dropdown')).map(d => {
+    const body = d.querySelector('.sd-summary-content');
+    const marker = d.querySelector('.sd-summary-state-marker');
+    return {title: d.querySelector('.sd-summary-text').textContent.trim().slice(0, 40),
+            body: body.getBoundingClientRect().height > 0,
+            note: getComputedStyle(d.querySelector('.sd-summary-text'), '::after').content,
+            marker: marker ? marker.getBoundingClientRect().width > 0 : false};
+  });
+  const tables = Array.from(document.querySelectorAll('article table')).map(t => ({
+    id: t.id, rows: t.tBodies[0] ? t.tBodies[0].rows.length : 0, inside: style(t).breakInside,
+    rowInside: t.tBodies[0] && t.tBodies[0].rows[0] ? style(t.tBodies[0].rows[0]).breakInside : '',
+  }));
+  const toggles = Array.from(document.querySelectorAll('article button.toggle-button'))
+    .filter(b => b.getBoundingClientRect().width > 0).length;
+  const chapterLinks = Array.from(document.querySelectorAll('article a.reference.internal'))
+    .filter(a => /^(\.\.\/chapters\/)?\d\d-[a-z0-9-]+\.html/.test(a.getAttribute('href')))
+    .filter(a => a.querySelector('.std-ref'))
+    .map(a => [a.getAttribute('href').split('#')[0], getComputedStyle(a, '::before').content]);
+  return {dropdowns, tables, toggles, chapterLinks};
+}
+"""
+
+
+def test_printed_chapters_open_dropdowns_and_keep_rows_whole(browser, server, outside_requests):
+    """On paper (print stylesheet), a dropdown is open and shows no arrow: chapter 07 printed
+    Tables 7.5 and 7.6 as closed bars, their rows never on paper. A long table of sentences
+    (Table 7.3, the complete audit 8.3) stays out, and its bar says so. A long table may break
+    across sheets, between rows only (a row of Table 1.2 began on one sheet and ended on the
+    next); a short one stays whole. No exercise's toggle arrow is printed. A link to another
+    chapter prints the chapter's number before its title (book.js, book.css)."""
+    chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
+    context = browser.new_context(viewport={"width": _pdf_tool().PRINT_WIDTH_PX, "height": 1000})
+    pg = context.new_page()
+    pg.route("**/*", _guard(outside_requests))
+    seen = {}
+    try:
+        pg.emulate_media(media="print")
+        for key in ("01", "02", "07", "08"):
+            pg.goto(f"{server}/{chapters[key].relative_to(HTML).as_posix()}", wait_until="load")
+            seen[key] = pg.evaluate(_PRINT_LAYOUT_JS)
+    finally:
+        context.close()
+    dropdowns = {d["title"][:20]: d for key in ("07", "08") for d in seen[key]["dropdowns"]}
+    assert len(dropdowns) >= 5, dropdowns
+    assert not [t for t, d in dropdowns.items() if d["marker"]], "dropdown arrows on paper"
+    left_out = sorted(t for t, d in dropdowns.items() if not d["body"])
+    assert left_out == ["Every printed Table ", "The complete audit ("], left_out
+    assert all("Not printed" in dropdowns[t]["note"] for t in left_out)
+    assert all(d["note"] in ("none", "normal") for t, d in dropdowns.items() if d["body"])
+    tables = {t["id"]: t for key in seen for t in seen[key]["tables"] if t["id"]}
+    for name in ("tbl-data-t2-feasibility", "tbl-data-targets", "tbl-cox-table2-implied"):
+        assert tables[name]["inside"] == "auto" and tables[name]["rowInside"] == "avoid", tables[
+            name
+        ]
+    short = [t for t in tables.values() if t["rows"] <= 10 and t["inside"] != "avoid"]
+    assert not short, f"short tables that may break across sheets: {short}"
+    assert not [k for k in seen if seen[k]["toggles"]], "exercise toggle buttons on paper"
+    # a link to another chapter prints its number, as the chapter's heading does ("7. Cox ...")
+    links = [link for key in seen for link in seen[key]["chapterLinks"]]
+    assert len(links) >= 10, links
+    number = {h: int(re.search(r"(\d\d)-[a-z0-9-]+\.html$", h).group(1)) for h, _ in links}
+    unnumbered = [h for h, before in links if before != f'"{number[h]}. "']
+    assert not unnumbered, f"links to chapters printed without the chapter's number: {unnumbered}"
+    assert not outside_requests
+
+
 def test_no_page_shows_where_the_book_was_built(built):
     """The built site holds no absolute path of the checkout or of the builder's home (the API
     page once printed ``COHORT_CSV = PosixPath('/home/…/data/cohort.csv')``): the same bytes

@@ -269,3 +269,50 @@ def test_dose_bsa_plot_hand_computed_doses_and_marks():
     plt.close(fig)
     with pytest.raises(ValueError, match="patients: at most 5"):
         dose_bsa_plot({"cisplatin": 60.0}, 2.0, patients={str(i): 1.5 for i in range(6)})
+
+
+# ------------------------------------------------- printed in greyscale (handouts, photocopies)
+def _grey(colour) -> float:
+    r, g, b = matplotlib.colors.to_rgb(colour)
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def test_palette_greys_collide_so_series_differ_by_more_than_colour():
+    """Why the figures carry dashes and hatches: printed in greyscale, the palette's blue, green
+    and vermilion are within 0.13 of each other (0 black, 1 white)."""
+    greys = [_grey(c) for c in PALETTE[:4]]
+    assert max(greys[0], greys[2], greys[3]) - min(greys[0], greys[2], greys[3]) < 0.13
+
+
+def test_km_plot_groups_differ_by_line_style():
+    from analysis.plots import LINE_STYLES
+
+    groups = ["A"] * 4 + ["B"] * 3 + ["C"] * 3
+    fig = km_plot(None, TIMES, EVENTS, groups, at_risk=False)
+    curves = [ln for ln in fig.axes[0].get_lines() if ln.get_label() in ("A", "B", "C")]
+    styles = [ln.get_linestyle() for ln in curves]
+    assert styles == ["-", "--", ":"] and tuple(styles) == LINE_STYLES[:3]
+    legend = [h.get_linestyle() for h in fig.axes[0].get_legend().legend_handles]
+    assert legend == styles  # the key shows the dashes too
+    plt.close(fig)
+
+
+def test_response_plot_categories_differ_by_hatch():
+    from analysis.plots import response_plot
+
+    fig = response_plot({"CR": 2, "PR": 3, "SD": 5, "PD": 10})
+    hatches = [c.patches[0].get_hatch() or "" for c in fig.axes[0].containers]
+    assert len(set(hatches)) == 4, hatches
+    legend = [h.get_hatch() or "" for h in fig.axes[0].get_legend().legend_handles]
+    assert legend == hatches
+    plt.close(fig)
+
+
+def test_null_simulation_plot_second_analysis_is_hatched():
+    from analysis.plots import null_simulation_plot
+
+    sims = pd.DataFrame({"naive_hr": [0.5, 0.6, 0.7], "tv_hr": [0.9, 1.0, 1.1]})
+    fig = null_simulation_plot(sims, bins=4)
+    first, second = fig.axes[0].containers
+    assert not first.patches[0].get_hatch() and second.patches[0].get_hatch()
+    plt.close(fig)

@@ -9,8 +9,10 @@ Chromium (``make chromium``), driven by Playwright, and writes
 * ``_build/pdf/book.pdf``: every page in table-of-contents order, each starting on a new sheet.
 
 The print stylesheet (``book/_static/book.css``, ``@media print``) drops the sidebars, header
-and buttons, lets tables wrap at 7.5 pt instead of scrolling, and fits figures to the page; A4,
-with "title · page n of N" in the footer. Before printing, every table is checked at the printed
+and buttons, lets tables wrap at 7.5 pt instead of scrolling (a long one breaks between rows,
+its header repeated), prints dropdowns open (but for long tables of sentences, named instead)
+and fits figures to the page; A4, with the synthetic-data notice at the head of every sheet (a
+page margin box, also in a reader's own "Print") and "title · page n of N" in the footer. Before printing, every table is checked at the printed
 width: a table wider than the page (it would be clipped) fails the run with exit code 1, naming
 the page and the table. The pages are served from 127.0.0.1 and any other request is refused, so
 printing needs no network.
