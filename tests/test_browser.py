@@ -800,6 +800,26 @@ def test_desktop_tables_keep_their_columns(page, server):
     assert not page.problems, page.problems
 
 
+def test_desktop_header_badges_let_a_table_fit(browser, server, outside_requests):
+    """At 1280 px Table 4.2 fits its page: a header's badge may go under its label (tables.css).
+    Written straight after the word, "skewness" and its badge were one unbreakable word, the
+    column 148 px wide for numbers like "2.45", and the last column was cut at the edge."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("04"))
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.route("**/*", _guard(outside_requests))
+    try:
+        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+        box = pg.evaluate(
+            "(() => { const c = document.getElementById('tbl-base-skewed').parentElement;"
+            " return [c.scrollWidth, c.clientWidth]; })()"
+        )
+    finally:
+        context.close()
+    assert box[0] <= box[1] + 1, f"Table 4.2 is {box[0]} px wide in a {box[1]} px column"
+    assert not outside_requests
+
+
 @pytest.mark.parametrize("name", ["genindex.html", "py-modindex.html"])
 def test_index_pages_fit_a_phone(browser, server, outside_requests, name):
     """The general index (not in the tour) once laid out 531 px wide on a 390 px phone, so the
