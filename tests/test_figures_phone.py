@@ -2,8 +2,9 @@
 at 390 px and its "number at risk" heading >= 9.5 (every text of chapter 06's five Kaplan-Meier
 figures, drawn in the house style on the book's cohort, >= 9.5), and every text (ticks, axis
 labels, panel names, legends) of the chapters' figures of several panels (Figures 1.2, 1.3, 3.1,
-4.1 and 5.1), of Figure 2.1 (whose legend must not cover its bars either) and of the forest and
-simulation plots (chapter 07's, Figures 9.1 and 9.2) >= 9 CSS px.
+4.1 and 5.1, and 1.3 drawn on a user's cohort, whose notes stay inside their panels), of Figure
+2.1 (whose legend must not cover its bars either) and of the forest and simulation plots
+(chapter 07's, Figures 9.1 and 9.2) >= 9 CSS px.
 
 On a 390-px phone the book's figures are shown 342 CSS px wide (measured in Chromium on the
 built book); a PNG saved as ``analysis.book`` saves it (150 dpi, tight bounding box) is scaled
@@ -233,6 +234,31 @@ def test_multi_panel_figure_text_is_readable_on_a_phone(house_style, draw):
     fig = draw(load_cohort(None))
     assert len(fig.axes) >= 2  # the panels are there, stacked
     px, text = _smallest_text_css_px(fig)
+    assert px >= 9, f"{text!r} is {px:.1f} CSS px on a phone"
+
+
+# --- Figure 1.3 on a user's cohort (chapters/01-data.md passes user=user): its notes were 7 and
+# 8 pt (~7 CSS px), and the "not drawn" message of a panel with too few values ran past the panel
+
+
+def _figure_1_3_user(cohort):
+    labs = {
+        labels.term_label(c): (cohort[c], published.value(f"table1.{c}.mean"))
+        for c in ("ast_u_l", "alt_u_l")
+    }
+    labs[labels.term_label("crp_mg_l")] = (cohort["crp_mg_l"][:15], None)  # < 21: not drawn
+    return histogram_panels(labs, user=True)
+
+
+def test_user_cohort_histogram_notes_are_readable_and_inside_their_panel(house_style):
+    fig = _figure_1_3_user(load_cohort(None))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    empty = fig.axes[-1]
+    (message,) = empty.texts
+    inside = message.get_window_extent(renderer).x0 >= empty.get_window_extent(renderer).x0
+    px, text = _smallest_text_css_px(fig)
+    assert inside, "the 'not drawn' message runs past its panel's left edge"
     assert px >= 9, f"{text!r} is {px:.1f} CSS px on a phone"
 
 
