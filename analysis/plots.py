@@ -190,7 +190,8 @@ def km_plot(
             1,
             sharex=True,
             figsize=(4.8, 3.6 + 0.25 * n_rows),  # narrow: at-risk text >= 10 px on a phone
-            gridspec_kw={"height_ratios": [4.0, 0.45 + 0.28 * n_rows], "hspace": 0.08},
+            # hspace: the 11-pt heading of the table clears the curves' x axis
+            gridspec_kw={"height_ratios": [4.0, 0.45 + 0.28 * n_rows], "hspace": 0.16},
         )
         tab.set_label(RISK_TABLE_LABEL)
         if not at_risk:
@@ -247,7 +248,9 @@ def km_plot(
         tab.grid(False)
         for side in ("top", "right", "left"):
             tab.spines[side].set_visible(False)
-        tab.set_title("number at risk", loc="left", fontsize=10, pad=2)
+        # 11 pt, as the tick labels: ~9.8 CSS px on a phone in the widest figure of chapter 06
+        # (796 px PNG); 10 pt was 8.95 px (tests/test_figures_phone.py)
+        tab.set_title("number at risk", loc="left", fontsize=11, pad=2)
         tab.set_xticks(at_risk_times)
         tab.set_xlabel(xlabel)
         if ax.get_subplotspec() is not None and tab.get_subplotspec() is not None:
@@ -398,7 +401,7 @@ def count_bars(ax, positions, counts, *, user: bool = False, **bar_kwargs):
     ax.bar(positions, [0 if h else k for k, h in zip(counts, hidden, strict=True)], **bar_kwargs)
     for where, h in zip(np.asarray(positions, float), hidden, strict=True):
         if h:
-            ax.text(where, 0, f"<{SMALL_COUNT_THRESHOLD}", ha="center", va="bottom", fontsize=8)
+            ax.text(where, 0, f"<{SMALL_COUNT_THRESHOLD}", ha="center", va="bottom", fontsize=10)
     return hidden
 
 
@@ -1104,16 +1107,19 @@ def histogram_panels(
 def _central_histogram(ax, x: np.ndarray, bins: int) -> None:
     """A user's cohort's histogram: 5th–95th percentiles only, no bar of 1–4 patients."""
     spread = central_range(x)
+    # 10 pt, as the book's other figure text: ~9.5 CSS px on a phone (7 and 8 pt were ~7 px, and
+    # the one-line message ran past the panel over its y label)
     if spread is None:
         ax.set_xticks([])
+        ax.set_yticks([])
         ax.text(
             0.5,
             0.5,
-            "not drawn: too few values for a 5th–95th percentile that is no single patient's value",
+            "not drawn: too few values for a 5th–95th\npercentile that is no single patient's value",
             transform=ax.transAxes,
             ha="center",
             va="center",
-            fontsize=8,
+            fontsize=10,
             color="0.3",
         )
         return
@@ -1125,14 +1131,11 @@ def _central_histogram(ax, x: np.ndarray, bins: int) -> None:
         edges[:-1][keep], counts[keep], width=np.diff(edges)[keep], align="edge", color=PALETTE[0]
     )
     ax.set_xlim(edges[0], edges[-1])
-    ax.text(
-        0.98,
-        0.95,
-        f"5th–95th percentile; bars of < {SMALL_COUNT_THRESHOLD} patients not drawn",
-        transform=ax.transAxes,
-        ha="right",
-        va="top",
-        fontsize=7,
+    # above the panel, not over its bars
+    ax.set_title(
+        f"5th–95th percentile; no bar of < {SMALL_COUNT_THRESHOLD} patients",
+        loc="right",
+        fontsize=10,
         color="0.3",
     )
 

@@ -788,6 +788,87 @@ def test_phone_tables_that_scroll_keep_their_row_labels_readable(browser, server
     assert not outside_requests
 
 
+#: at 390 px, what a reader would stumble on in a page: text running past the box that clips it
+#: (outside a box that scrolls), code or output that scrolls sideways with no shadow to say so,
+#: a provenance badge under 10 px, a card's label shown for an empty cell, a figure caption in
+#: the theme's light weight, a previous/next title wider than its link or the screen
+_PHONE_READING_JS = r"""
+() => {
+  document.querySelectorAll('article details').forEach(d => { d.open = true; });
+  const art = document.querySelector('article.bd-article');
+  const whole = art.getBoundingClientRect();
+  const out = {clipped: [], uncued: 0, small: [], empty: [], light: 0, footer: []};
+  const clip = el => {
+    for (let p = el.parentElement; p && p !== art; p = p.parentElement) {
+      const ox = getComputedStyle(p).overflowX;
+      if (ox === 'auto' || ox === 'scroll') return null;
+      if (ox === 'hidden' || ox === 'clip') return p.getBoundingClientRect();
+    }
+    return whole;
+  };
+  art.querySelectorAll('*').forEach(el => {
+    // a card table's header row is there for screen readers only (tables.css: clipped to 1 px)
+    if (el.closest('mjx-container, .sd-summary-title, table.stacked > thead')) return;
+    const r = el.getBoundingClientRect();
+    if (!r.width) return;
+    const box = clip(el);
+    if (box && r.right > Math.min(box.right, whole.right) + 1)
+      out.clipped.push(`${el.tagName}: ${(el.textContent || '').trim().slice(0, 40)}`);
+  });
+  art.querySelectorAll('div.highlight > pre').forEach(pre => {
+    if (pre.scrollWidth > pre.clientWidth + 1 &&
+        !getComputedStyle(pre).backgroundImage.includes('radial-gradient')) out.uncued += 1;
+  });
+  art.querySelectorAll('sup.provenance').forEach(b => {
+    const px = parseFloat(getComputedStyle(b).fontSize);
+    if (px < 10) out.small.push(`${b.textContent.trim().slice(0, 20)} ${px.toFixed(1)} px`);
+  });
+  art.querySelectorAll('table.stacked td[data-label]').forEach(td => {
+    if (!td.textContent.trim() && td.getBoundingClientRect().width) out.empty.push(td.dataset.label);
+  });
+  art.querySelectorAll('figure figcaption').forEach(c => {
+    if (parseInt(getComputedStyle(c).fontWeight, 10) < 400) out.light += 1;
+  });
+  document.querySelectorAll('.prev-next-area p.prev-next-title').forEach(t => {
+    const r = t.getBoundingClientRect();
+    if (t.scrollWidth > t.clientWidth + 1 || r.right > window.innerWidth || r.left < 0)
+      out.footer.push(t.textContent.trim().slice(0, 40));
+  });
+  return out;
+}
+"""
+
+
+def test_phone_pages_cut_off_no_text(browser, server, outside_requests):
+    """At 390 px nothing a reader needs is cut off or too faint (book.css, tables.css, book.js).
+
+    Found on the built book: inline code in Exercise 7.1 ran 62 px past its admonition and was
+    clipped (chapter 04's ``np.exp(np.log(…))`` 25 px); 106 code cells and outputs scrolled
+    sideways with nothing to show it; badges in tables were 8.7 px; Table 10.1's cards showed
+    "Unit" before nothing; figure captions were light (300) grey text; the previous/next links
+    at a page's foot were 45 % wide each, and "hepatocellular" was cut at its box's edge.
+    """
+    pages = CHAPTER_PAGES + [
+        HTML / "book" / f"{n}.html" for n in ("intro", "how-to-use", "glossary")
+    ]
+    context, pg = _phone(browser, outside_requests)
+    problems, cued = {}, 0
+    try:
+        for path in pages:
+            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+            seen = pg.evaluate(_PHONE_READING_JS)
+            found = {k: v for k, v in seen.items() if v}
+            if found:
+                problems[path.stem] = found
+            cued += pg.evaluate("document.querySelectorAll('article div.highlight > pre').length")
+        assert not pg.problems, pg.problems
+    finally:
+        context.close()
+    assert cued, "no code cell found: the test checks nothing"
+    assert not problems, f"at 390 px: {problems}"
+    assert not outside_requests
+
+
 def test_printed_chapter_title_keeps_its_number(browser, server, outside_requests):
     """On paper the chapter's title reads "4. Baseline characteristics: Table 1", as on screen
     and as its printed contents list (4.1, 4.2, ...): the theme prints an unnumbered copy of the
@@ -816,6 +897,26 @@ def test_desktop_tables_keep_their_columns(page, server):
     )
     assert shown and set(shown) == {"table"}, shown
     assert not page.problems, page.problems
+
+
+def test_desktop_header_badges_let_a_table_fit(browser, server, outside_requests):
+    """At 1280 px Table 4.2 fits its page: a header's badge may go under its label (tables.css).
+    Written straight after the word, "skewness" and its badge were one unbreakable word, the
+    column 148 px wide for numbers like "2.45", and the last column was cut at the edge."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("04"))
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.route("**/*", _guard(outside_requests))
+    try:
+        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+        box = pg.evaluate(
+            "(() => { const c = document.getElementById('tbl-base-skewed').parentElement;"
+            " return [c.scrollWidth, c.clientWidth]; })()"
+        )
+    finally:
+        context.close()
+    assert box[0] <= box[1] + 1, f"Table 4.2 is {box[0]} px wide in a {box[1]} px column"
+    assert not outside_requests
 
 
 @pytest.mark.parametrize("name", ["genindex.html", "py-modindex.html"])

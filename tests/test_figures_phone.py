@@ -1,6 +1,9 @@
 """Figures stay readable on a phone: number-at-risk text of the Kaplan-Meier figures >= 10 CSS px
-at 390 px, and every text (ticks, axis labels, panel names, legends) of the chapters' figures of
-several panels (Figures 1.2, 1.3, 3.1, 4.1 and 5.1) and of the forest and simulation plots
+at 390 px and its "number at risk" heading >= 9.5 (every text of chapter 06's five Kaplan-Meier
+figures, drawn in the house style on the book's cohort, >= 9.5), and every text (ticks, axis
+labels, panel names, legends) of the chapters' figures of several panels (Figures 1.2, 1.3, 3.1,
+4.1 and 5.1, and 1.3 drawn on a user's cohort, whose notes stay inside their panels), of Figure
+2.1 (whose legend must not cover its bars either) and of the forest and simulation plots
 (chapter 07's, Figures 9.1 and 9.2) >= 9 CSS px.
 
 On a 390-px phone the book's figures are shown 342 CSS px wide (measured in Chromium on the
@@ -47,14 +50,24 @@ def _png_width(fig) -> int:
     return Image.open(io.BytesIO(buf.getvalue())).size[0]
 
 
-def _css_px_of_at_risk_text(fig) -> float:
+#: the number-at-risk table's heading (its title, left-aligned)
+RISK_HEADING = "number at risk"
+
+
+def _css_px_of_at_risk_text(fig) -> tuple[float, float]:
+    """The smallest number at risk and the table's heading on a phone, in CSS px."""
     width = _png_width(fig)
     table = next(ax for ax in fig.axes if ax.get_label() == RISK_TABLE_LABEL)
     numbers = [t for t in table.texts if t.get_text().isdigit()]
     assert numbers, "no number-at-risk text found"
-    points = min(t.get_fontsize() for t in numbers)
+    headings = [t for t in table.findobj(Text) if t.get_text() == RISK_HEADING]
+    assert headings, f"no {RISK_HEADING!r} heading found"
+    scale = DPI / 72 * PHONE_FIGURE_PX / width
     plt.close(fig)
-    return points * DPI / 72 * PHONE_FIGURE_PX / width
+    return (
+        min(t.get_fontsize() for t in numbers) * scale,
+        min(t.get_fontsize() for t in headings) * scale,
+    )
 
 
 def _cohort(n=80, seed=1):
@@ -68,7 +81,9 @@ def _cohort(n=80, seed=1):
 def test_single_curve_at_risk_text_is_readable_on_a_phone():
     t, e, _ = _cohort()
     fig = km_plot(None, t, e, at_risk_times=np.arange(0, 49, 6))
-    assert _css_px_of_at_risk_text(fig) >= 10
+    numbers, heading = _css_px_of_at_risk_text(fig)
+    assert numbers >= 10
+    assert heading >= 9.5, f"the heading is {heading:.1f} CSS px on a phone"
 
 
 def test_two_group_at_risk_text_is_readable_on_a_phone():
@@ -82,7 +97,9 @@ def test_two_group_at_risk_text_is_readable_on_a_phone():
         labels={0: "progression", 1: "disease control"},
         at_risk_times=np.arange(0, 49, 6),
     )
-    assert _css_px_of_at_risk_text(fig) >= 10
+    numbers, heading = _css_px_of_at_risk_text(fig)
+    assert numbers >= 10
+    assert heading >= 9.5, f"the heading is {heading:.1f} CSS px on a phone"
 
 
 # --- the chapters' figures of several panels, drawn by the calls the chapters make, in the
@@ -159,6 +176,55 @@ def _figure_5_1(cohort):  # chapters/05-response.md, fig-resp-distribution
     )
 
 
+# --- Figure 2.1 (chapters/02-eligibility.md, fig-elig-bclc), drawn by the chapter's own code:
+# at 6.0 inches its legend sat inside the axes, over the stage-B and stage-C bars
+
+
+def _figure_2_1(cohort):
+    from analysis.clinical import bclc_stage_frame
+    from analysis.plots import STACK_WIDTH, count_bars
+
+    stage_2022 = bclc_stage_frame(cohort)
+    stages = ["0", "A", "B", "C", "D"]
+    reported = set(published.ids("table1.bclc"))
+    published_counts = {
+        i: published.value(f"table1.bclc_{s.lower()}.count")
+        for i, s in enumerate(stages)
+        if f"table1.bclc_{s.lower()}.count" in reported
+    }
+    rule_counts = [int((stage_2022 == s).sum()) for s in stages]
+    x = np.arange(len(stages))
+    fig, ax = plt.subplots(figsize=(STACK_WIDTH, 3.6))
+    ax.bar(
+        [i - 0.2 for i in published_counts],
+        list(published_counts.values()),
+        width=0.4,
+        label="published (Table 1; 0 and D not reported)",
+        color=book.PALETTE[0],
+    )
+    count_bars(
+        ax, x + 0.2, rule_counts, user=False, width=0.4, color=book.PALETTE[1],
+        label="2022 rules, synthetic cohort",
+    )  # fmt: skip
+    ax.set_xticks(x, stages)
+    ax.set_xlabel("BCLC stage")
+    ax.set_ylabel("patients (n)")
+    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0))
+    return fig
+
+
+def test_figure_2_1_legend_covers_no_bar(house_style):
+    fig = _figure_2_1(load_cohort(None))
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent()
+    bars = [p.get_window_extent() for p in ax.patches if p.get_height() > 0]
+    assert bars
+    covered = [b for b in bars if b.overlaps(legend)]
+    plt.close(fig)
+    assert not covered, f"the legend covers {len(covered)} bar(s)"
+
+
 @pytest.mark.parametrize(
     "draw",
     [_figure_1_2, _figure_1_3, _figure_3_1, _figure_4_1, _figure_5_1],
@@ -171,7 +237,80 @@ def test_multi_panel_figure_text_is_readable_on_a_phone(house_style, draw):
     assert px >= 9, f"{text!r} is {px:.1f} CSS px on a phone"
 
 
-# --- one-panel figures of chapters 07 and 09: the same bound on their longest labels
+# --- Figure 1.3 on a user's cohort (chapters/01-data.md passes user=user): its notes were 7 and
+# 8 pt (~7 CSS px), and the "not drawn" message of a panel with too few values ran past the panel
+
+
+def _figure_1_3_user(cohort):
+    labs = {
+        labels.term_label(c): (cohort[c], published.value(f"table1.{c}.mean"))
+        for c in ("ast_u_l", "alt_u_l")
+    }
+    labs[labels.term_label("crp_mg_l")] = (cohort["crp_mg_l"][:15], None)  # < 21: not drawn
+    return histogram_panels(labs, user=True)
+
+
+def test_user_cohort_histogram_notes_are_readable_and_inside_their_panel(house_style):
+    fig = _figure_1_3_user(load_cohort(None))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    empty = fig.axes[-1]
+    (message,) = empty.texts
+    inside = message.get_window_extent(renderer).x0 >= empty.get_window_extent(renderer).x0
+    px, text = _smallest_text_css_px(fig)
+    assert inside, "the 'not drawn' message runs past its panel's left edge"
+    assert px >= 9, f"{text!r} is {px:.1f} CSS px on a phone"
+
+
+# --- chapter 06's Kaplan-Meier figures as the chapter draws them (its calls, the house style,
+# the book's cohort): the widest PNG (796 px, the "additional TACE" labels) showed the heading
+# at 8.95 CSS px when it was 10 pt
+
+#: chapter 06's group comparisons: column and {value: the short label the figure shows}
+_CHAPTER_06_GROUPS = {
+    "disease_control": {1: "disease control", 0: "progression"},
+    "prior_tace_group": {"2–4": "2–4 TACE", ">4": "> 4 TACE"},
+    "additional_tace": {1: "additional TACE", 0: "none"},
+}
+
+
+def _chapter_06_figure(which: str):
+    from analysis.cohort import derive
+
+    cohort = derive(load_cohort(None))
+    os_t, os_e = cohort["os_months"], cohort["os_event"]
+    at_risk_times = np.arange(0, float(os_t.max()) + 1e-9, 6)
+    if which == "os":
+        return km_plot(None, os_t, os_e, at_risk_times=at_risk_times)
+    if which == "pfs":
+        return km_plot(
+            None,
+            cohort["pfs_months"],
+            cohort["pfs_event"],
+            at_risk_times=at_risk_times,
+            ylabel="progression-free survival probability",
+        )
+    return km_plot(
+        None,
+        os_t,
+        os_e,
+        cohort[which],
+        labels=_CHAPTER_06_GROUPS[which],
+        at_risk_times=at_risk_times,
+    )
+
+
+@pytest.mark.parametrize("which", ["os", "pfs", *_CHAPTER_06_GROUPS])
+def test_chapter_06_km_figure_text_is_readable_on_a_phone(house_style, which):
+    fig = _chapter_06_figure(which)
+    fig.canvas.draw()
+    _, heading = _css_px_of_at_risk_text(fig)
+    assert heading >= 9.5, f"{RISK_HEADING!r} is {heading:.1f} CSS px on a phone"
+    px, text = _smallest_text_css_px(_chapter_06_figure(which))
+    assert px >= 9.5, f"{text!r} is {px:.1f} CSS px on a phone"
+
+
+# --- one-panel figures of chapters 02, 07 and 09: the same bound on their longest labels
 
 
 def _figure_9_1():  # chapters/09-bias.md, fig-bias-estimates (its five rows and x label)
@@ -202,7 +341,9 @@ def _figure_9_2():  # chapters/09-bias.md, fig-bias-null
 
 
 @pytest.mark.parametrize(
-    "draw", [_figure_7_x, _figure_9_1, _figure_9_2], ids=["7-forest", "9.1", "9.2"]
+    "draw",
+    [lambda: _figure_2_1(load_cohort(None)), _figure_7_x, _figure_9_1, _figure_9_2],
+    ids=["2.1", "7-forest", "9.1", "9.2"],
 )
 def test_one_panel_figure_text_is_readable_on_a_phone(house_style, draw):
     px, text = _smallest_text_css_px(draw())

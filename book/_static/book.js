@@ -31,7 +31,8 @@
 
 // Tables with a column of sentences (class long-col-N, book/_ext/book_site.py) are shown on a
 // phone as one card per row (tables.css, "stacked"): each cell is labelled with its column's
-// header here (data-label; a provenance badge in the header is left out). Without this script
+// header here (data-label; a provenance badge in the header is left out; an empty cell is marked
+// "empty-cell" and not shown in its card). Without this script
 // the table keeps its columns and scrolls sideways. Desktop and print ignore both.
 (function () {
   function headerText(th) {
@@ -50,6 +51,9 @@
         Array.prototype.forEach.call(body.rows, function (row) {
           Array.prototype.forEach.call(row.cells, function (cell, i) {
             if (names[i]) cell.setAttribute("data-label", names[i]);
+            // an empty cell is left out of its card: "Unit" with nothing after it read as
+            // the label of the next cell ("Unit Values text, unique", Table 10.1)
+            if (!cell.textContent.trim()) cell.classList.add("empty-cell");
           });
         });
       });
