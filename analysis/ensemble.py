@@ -1,17 +1,21 @@
 """An ensemble of calibrated cohorts: which derived results the paper determines.
 
-One synthetic cohort reproduces the paper's printed numbers, but so would many others. A result
-the paper does not print (a landmark hazard ratio, a proportional-hazards P value, 1-year
-survival, the optimism of the multivariable model, a Table 2 cell no cohort can print) is a
-property of *the paper* only if it comes out (nearly) the same in every cohort that reproduces
-the paper; otherwise it is a property of the generator's draw.
+The book's cohort is one draw of the generator calibrated to the paper's printed numbers; no
+cohort reproduces all of them (the book's prints every feasible Table 1, response and survival
+target but only part of Table 2, chapter 01), and other seeds give other cohorts calibrated to
+the same targets just as well. A result the paper does not print (a landmark hazard ratio, a
+proportional-hazards P value, 1-year survival, the optimism of the multivariable model, a Table 2
+cell no cohort can print) is a property of *the paper* only if it comes out the same, within a
+stated tolerance, in every cohort calibrated to the same targets with the same generator choices
+and differing only in the random seed; otherwise it is a property of the generator's draw.
 
 :func:`run_ensemble` draws ``n`` independently seeded cohorts with
 :func:`analysis.synthesis.synthesize` (member seeds spawned from one master seed by
 ``numpy.random.SeedSequence``), checks each against every calibration target
 (:func:`analysis.synthesis.target_counts`), computes :data:`RESULTS` on each
 (:func:`derived_results`) and summarises them per result (:func:`summarise`): median, quartiles,
-minimum, maximum and the class (:mod:`analysis.provenance`) by :data:`SPREAD_RULE`.
+minimum, maximum and the class (:mod:`analysis.provenance`) by :data:`SPREAD_RULE` and
+:data:`SIDES`, which read only the minimum and maximum (:func:`spread_class`).
 
 Members run in parallel on Dask (``dask.distributed``): a ``LocalCluster`` of single-threaded
 worker processes by default, or an existing cluster given by its scheduler address. Each finished
@@ -47,6 +51,7 @@ from analysis.verdicts import HIT, MISSED
 
 __all__ = [
     "RESULTS",
+    "SIDES",
     "SPREAD_RULE",
     "SUMMARY_COLUMNS",
     "cache_timings",
@@ -60,6 +65,8 @@ __all__ = [
     "SchedulerError",
     "SCHEDULER_TIMEOUT",
     "summarise",
+    "reclassify",
+    "spread_class",
     "format_summary",
     "format_table",
     "table2_cell_tally",
@@ -79,12 +86,18 @@ STATED_TERMS = ("ast_gt40", "crp_gt3", "tumor_number_gt4", "prior_tace_gt4")
 #: Bootstrap fits of the optimism correction per member (the chapter uses 200).
 N_BOOT = 200
 
-#: How the spread across members decides the class, per kind of result: the interquartile range
-#: on the given scale must not exceed the threshold for the result to be *determined*.
-#: ``hr``: IQR of log HR ≤ log 1.2 (the middle half of the members within 20% of each other);
-#: ``p``: IQR of log10 P ≤ 0.5 (half an order of magnitude); ``probability``: IQR ≤ 0.05;
-#: ``concordance``: IQR ≤ 0.02; ``months`` (a time or its SE): IQR ≤ 0.5 months; ``chi2``: IQR ≤
-#: 1; ``count``: IQR = 0.
+#: How the spread across members decides the class, per kind of result: the *whole* range, minimum
+#: to maximum over the calibrated members, on the given scale must not exceed the tolerance for
+#: the result to be *determined* ("the same in every calibrated cohort", not "in the middle half
+#: of them": an earlier rule read the interquartile range, and so called determined a
+#: proportional-hazards P that runs from < 0.001 to 0.94 across the members).
+#: ``hr``: range of log HR ≤ log 1.2 (every member within 20% of every other); ``p``: range of
+#: log10 P ≤ 0.5 (half an order of magnitude); ``probability``: range ≤ 0.05; ``concordance``:
+#: range ≤ 0.02; ``months`` (a time or its SE): range ≤ 0.5 months; ``chi2``: range ≤ 1;
+#: ``count``: range 0. The summary stores the minimum and maximum, so the class can be checked
+#: (and recomputed, :func:`reclassify`) from the committed file alone. The range can only grow
+#: with more members, so a larger ensemble can move a result from determined to assumed, never
+#: back.
 SPREAD_RULE: dict[str, tuple[str, float]] = {
     "hr": ("log", math.log(1.2)),
     "p": ("log10", 0.5),
@@ -94,6 +107,13 @@ SPREAD_RULE: dict[str, tuple[str, float]] = {
     "chi2": ("identity", 1.0),
     "count": ("identity", 0.0),
 }
+
+#: The value that the members of a *determined* result must not straddle, per kind: a P value
+#: lands on one side of 0.05 in every member (the prose reads significance), a hazard ratio on
+#: one side of 1 (the prose reads direction), a log-rank χ² on 1 df on one side of 3.841 (its P
+#: 0.05). Members on both sides (minimum below, maximum above) make it *assumed* whatever the
+#: range: a tolerance on the log scale alone would let a P of 0.03–0.08 pass.
+SIDES: dict[str, float] = {"p": 0.05, "hr": 1.0, "chi2": 3.841458820694124}
 
 #: result id -> (chapter, kind, description). Results that are calibration targets are not here,
 #: except the Table 2 hazard ratios (``table2.*``), listed so that the cells no cohort can print
@@ -977,13 +997,69 @@ def calibrated(member: dict) -> bool:
     return all(targets.get(b, {}).get("missed", 0) == 0 for b in CALIBRATED_BLOCKS)
 
 
+def spread_class(kind: str, low: float, high: float) -> tuple[float, str]:
+    """The spread (the range, maximum minus minimum, on :data:`SPREAD_RULE`'s scale) and the class
+    of a result whose calibrated members run from ``low`` to ``high``: *determined* when the range
+    is within the kind's tolerance and, for a kind in :data:`SIDES`, no member is on the other
+    side of its boundary; otherwise *assumed*. A NaN bound (the result does not exist in some
+    member) gives a NaN spread: *assumed*.
+
+    Parameters
+    ----------
+    kind : str
+        A key of :data:`SPREAD_RULE` (``hr``, ``p``, ``probability``…).
+    low, high : float
+        The smallest and largest value over the members.
+
+    Returns
+    -------
+    tuple of (float, str)
+
+    Examples
+    --------
+    P values of 0.01 to 0.03: within half an order of magnitude, all below 0.05.
+
+    >>> spread, cls = spread_class("p", 0.01, 0.03)
+    >>> round(spread, 3), cls
+    (0.477, 'determined')
+
+    P values of 0.04 to 0.06 are as close on the log scale, but on both sides of 0.05; hazard
+    ratios of 0.95 to 1.05 are within 20% of each other, but on both sides of 1:
+
+    >>> spread_class("p", 0.04, 0.06)[1], spread_class("hr", 0.95, 1.05)[1]
+    ('assumed', 'assumed')
+    >>> spread_class("probability", 0.40, 0.46)[1], spread_class("months", math.nan, 2.0)[1]
+    ('assumed', 'assumed')
+    """
+    scale, threshold = SPREAD_RULE[kind]
+    lo, hi = _scaled(np.array([low, high], dtype=float), scale)
+    spread = float(hi - lo)
+    cls = provenance.classify(spread, threshold)
+    side = SIDES.get(kind)
+    if side is not None and low < side < high:
+        cls = provenance.ASSUMED
+    return spread, cls
+
+
+def _row_class(rid: str, kind: str, spread_cls: str, n_members: int, feasible: dict) -> str:
+    """The class of a summary row: a feasible Table 2 cell is *published*; a result that rests on
+    a generator choice, or measured on fewer than ``MIN_MEMBERS`` members, is *assumed*;
+    otherwise the class of its spread (:func:`spread_class`)."""
+    cls = spread_cls if n_members >= MIN_MEMBERS else provenance.ASSUMED
+    if rid.startswith("table2.") and feasible.get(rid, False):
+        cls = provenance.PUBLISHED
+    if GENERATOR_CHOICES.get(rid, ""):
+        cls = provenance.ASSUMED
+    return cls
+
+
 def summarise(members: list[dict]) -> pd.DataFrame:
     """Per result over the calibrated members (:func:`calibrated`; the others are left out):
-    members with a value, median, quartiles, min, max, the spread (IQR on the rule's scale), the
-    threshold and the class (:data:`SPREAD_RULE`); a Table 2 cell that is a feasible calibration
-    target is *published*; a result that rests on a choice of the generator
-    (``GENERATOR_CHOICES``) is *assumed* and ``rests_on`` names the choice. Rows sorted by
-    result id.
+    members with a value, median, quartiles, min, max, the spread (the range, max − min, on the
+    rule's scale), the threshold and the class (:func:`spread_class`: :data:`SPREAD_RULE` and
+    :data:`SIDES`); a Table 2 cell that is a feasible calibration target is *published*; a result
+    that rests on a choice of the generator (``GENERATOR_CHOICES``) is *assumed* and ``rests_on``
+    names the choice. Rows sorted by result id.
 
     Parameters
     ----------
@@ -997,8 +1073,8 @@ def summarise(members: list[dict]) -> pd.DataFrame:
 
     Examples
     --------
-    Twenty members whose 6-month survival spans 0.50 to 0.52 (interquartile range 0.0095, within
-    the 0.05 of :data:`SPREAD_RULE`), and whose time-varying hazard ratio rests on the timing of
+    Twenty members whose 6-month survival spans 0.500 to 0.519 (a range of 0.019, within the
+    0.05 of :data:`SPREAD_RULE`), and whose time-varying hazard ratio rests on the timing of
     additional TACE:
 
     >>> members = [{"results": {"survival.os_6m": 0.5 + i / 1000, "bias.tace_tv_hr": 0.5 + i / 10}}
@@ -1009,7 +1085,7 @@ def summarise(members: list[dict]) -> pd.DataFrame:
     [['bias.tace_tv_hr', 20, 'assumed', 'timing of additional TACE'],
      ['survival.os_6m', 20, 'determined', '']]
     >>> summary["spread"].round(4).tolist()
-    [0.681, 0.0095]
+    [1.5686, 0.019]
     """
     members = [m for m in members if calibrated(m)]
     ids = sorted({k for m in members for k in m["results"]})
@@ -1022,18 +1098,13 @@ def summarise(members: list[dict]) -> pd.DataFrame:
             chapter, kind, desc = RESULTS[rid]
         values = np.array([m["results"].get(rid, math.nan) for m in members], dtype=float)
         ok = values[np.isfinite(values)]
-        scale, threshold = SPREAD_RULE[kind]
+        threshold = SPREAD_RULE[kind][1]
         if len(ok) == len(values) and len(ok) > 0:
-            q1, q3 = np.percentile(_scaled(ok, scale), [25, 75])
-            spread = float(q3 - q1)
-        else:
-            spread = math.nan  # the result does not exist in some member
-        cls = provenance.classify(spread, threshold) if len(values) >= MIN_MEMBERS else "assumed"
-        if rid.startswith("table2.") and feasible.get(rid, False):
-            cls = provenance.PUBLISHED
+            spread, cls = spread_class(kind, float(ok.min()), float(ok.max()))
+        else:  # the result does not exist in some member
+            spread, cls = math.nan, provenance.ASSUMED
+        cls = _row_class(rid, kind, cls, len(values), feasible)
         rests_on = GENERATOR_CHOICES.get(rid, "")
-        if rests_on:
-            cls = provenance.ASSUMED
         stats = (
             np.percentile(ok, [50, 25, 75]).tolist() + [ok.min(), ok.max()]
             if len(ok)
@@ -1041,6 +1112,53 @@ def summarise(members: list[dict]) -> pd.DataFrame:
         )
         rows.append([rid, chapter, kind, desc, len(ok), *stats, spread, threshold, cls, rests_on])
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def reclassify(summary: pd.DataFrame, n_members: int | None = None) -> pd.DataFrame:
+    """A summary's ``spread``, ``threshold`` and ``class`` recomputed by the current rule
+    (:func:`spread_class`) from the columns it stores (kind, members, min, max), without the
+    members: how the committed summary follows a change of the rule without re-running the
+    ensemble. The other columns are kept.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        A summary (:data:`SUMMARY_COLUMNS`), as read from ``data/ensemble-summary.csv``.
+    n_members : int, optional
+        The number of calibrated members (default: the most members any result has); a result
+        with fewer members than that does not exist in some member and is *assumed*.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> members = [{"results": {"cox.ph_global_p": 10.0 ** -(i / 5)}} for i in range(20)]
+    >>> summary = summarise(members)
+    >>> reclassify(summary).equals(summary)
+    True
+    >>> summary["class"].tolist()  # 0.0002 to 1: on both sides of 0.05
+    ['assumed']
+    """
+    out = summary.copy()
+    n = int(out["members"].max()) if n_members is None else int(n_members)
+    feasible = synthesis_feasible_table2()
+    spreads, thresholds, classes = [], [], []
+    for row in out.itertuples(index=False):
+        rests_on = row.rests_on if isinstance(row.rests_on, str) else ""
+        if int(row.members) == n and int(row.members) > 0:
+            spread, cls = spread_class(row.kind, float(row.min), float(row.max))
+        else:
+            spread, cls = math.nan, provenance.ASSUMED
+        cls = _row_class(row.result, row.kind, cls, n, feasible)
+        if rests_on:
+            cls = provenance.ASSUMED
+        spreads.append(spread)
+        thresholds.append(SPREAD_RULE[row.kind][1])
+        classes.append(cls)
+    out["spread"], out["threshold"], out["class"] = spreads, thresholds, classes
+    return out
 
 
 def synthesis_feasible_table2() -> dict[str, bool]:
@@ -1074,7 +1192,7 @@ def format_summary(summary: pd.DataFrame) -> str:
     >>> members = [{"results": {"survival.os_6m": 0.5 + i / 1000}} for i in range(20)]
     >>> print(format_summary(summarise(members)), end="")
     result,chapter,kind,description,members,median,q1,q3,min,max,spread,threshold,class,rests_on
-    survival.os_6m,06-survival,probability,overall survival at 6 months,20,0.5095,0.50475,0.51425,0.5,0.519,0.0095,0.05,determined,
+    survival.os_6m,06-survival,probability,overall survival at 6 months,20,0.5095,0.50475,0.51425,0.5,0.519,0.019,0.05,determined,
     """
     return format_table(summary[SUMMARY_COLUMNS])
 

@@ -9,9 +9,12 @@ paper's. Three classes, each defined once here:
     a number the paper prints, and a calibration target: the synthetic cohort is made to
     reproduce it (whether it does is the calibration's verdict, :mod:`analysis.verdicts`).
 :data:`DETERMINED`
-    not printed by the paper, but pinned down by what it prints: it barely moves across
-    independently drawn cohorts that all reproduce the published numbers
-    (:mod:`analysis.ensemble` measures the spread; the rule is :data:`analysis.ensemble.SPREAD_RULE`).
+    not printed by the paper, but pinned down by what it prints: computed from the printed
+    numbers alone, or the same, within a stated tolerance, in every cohort of an ensemble
+    calibrated to the same targets with the same generator choices and differing only in the
+    random seed (:mod:`analysis.ensemble` measures the spread; the rule is
+    :func:`analysis.ensemble.spread_class`). No cohort reproduces every printed number (part of
+    Table 2 is out of reach), so "determined" means given those targets and those choices.
 :data:`ASSUMED`
     varies across such cohorts, or rests on a choice of the generator that the paper does not
     report (the timing of additional TACE or of response, heights and weights…). Such a result
@@ -40,7 +43,7 @@ __all__ = [
 
 #: A number the paper prints (a calibration target).
 PUBLISHED = "published"
-#: Not printed, but stable across calibrated cohorts.
+#: Not printed, but follows from the printed numbers or holds in every calibrated cohort.
 DETERMINED = "determined"
 #: Varies across calibrated cohorts, or rests on a generator choice.
 ASSUMED = "assumed"
@@ -50,7 +53,11 @@ CLASSES = (PUBLISHED, DETERMINED, ASSUMED)
 #: One-line meaning of each class, for legends and tooltips.
 MEANINGS = {
     PUBLISHED: "printed in the paper; the synthetic cohort is calibrated to it",
-    DETERMINED: "not printed, but the same in every cohort that reproduces the paper",
+    DETERMINED: (
+        "not printed; follows from the printed numbers, or comes out the same (within a stated"
+        " tolerance) in every cohort calibrated to the same targets with the same generator"
+        " choices, differing only in the random seed"
+    ),
     ASSUMED: "depends on choices made for the synthetic cohort, not on the paper",
 }
 

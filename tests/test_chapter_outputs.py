@@ -191,6 +191,8 @@ OVERCLAIMS = (
     "they hold for the study's own model too",
     "Agreement with the paper therefore shows",
     "summaries match what the paper publishes",
+    "the same in every cohort that reproduces the paper",
+    "One synthetic cohort reproduces the paper's printed numbers",
 )
 
 

@@ -37,7 +37,7 @@ def _members(values: dict[str, list[float]]) -> list[dict]:
 
 def test_summary_by_hand_and_the_spread_rule():
     n = ensemble.MIN_MEMBERS
-    tight = [1.0 + 0.01 * i for i in range(n)]  # HRs 1.00 .. 1.19: IQR of log well under log 1.2
+    tight = [1.0 + 0.01 * i for i in range(n)]  # HRs 1.00 .. 1.19: range of log under log 1.2
     wide = [0.5 * 1.1**i for i in range(n)]  # spans a factor of 6
     probs = [0.40] * (n - 1) + [math.nan]  # missing in one member
     summary = ensemble.summarise(
@@ -50,9 +50,7 @@ def test_summary_by_hand_and_the_spread_rule():
         )
     ).set_index("result")
     row = summary.loc["bias.dc_naive_hr"]
-    logs = np.log(tight)
-    q1, q3 = np.percentile(logs, [25, 75])
-    assert row["spread"] == pytest.approx(q3 - q1)
+    assert row["spread"] == pytest.approx(math.log(1.19))  # the whole range, not the IQR
     assert row["median"] == pytest.approx(np.median(tight))
     assert (row["min"], row["max"]) == (pytest.approx(1.0), pytest.approx(1.19))
     assert row["class"] == provenance.DETERMINED
@@ -61,6 +59,62 @@ def test_summary_by_hand_and_the_spread_rule():
     assert summary.loc["survival.os_12m", "class"] == provenance.ASSUMED
     assert summary.loc["survival.os_12m", "members"] == n - 1
     assert list(summary.index) == sorted(summary.index)
+
+
+def test_determined_needs_the_whole_range_and_one_side():
+    """The rule reads the whole range, not the middle half: a P whose quartiles sit within half
+    an order of magnitude but whose members run from 0.0003 to 0.94 (cox.ph_global_p in the
+    committed ensemble) is assumed; so is a P of 0.03–0.07 (close on the log scale, on both sides
+    of 0.05), a hazard ratio of 0.95–1.05 (within 20%, on both sides of 1), and an optimism whose
+    quartiles are 0.007 apart but whose range is 0.0203 (bias.optimism)."""
+    n = 50
+    middle = list(np.geomspace(0.2, 0.6, n - 10))
+    p_values = [0.0003, 0.001, 0.002, 0.004, 0.008, *middle, 0.7, 0.8, 0.85, 0.9, 0.94]
+    q1, q3 = np.percentile(np.log10(p_values), [25, 75])
+    assert q3 - q1 <= 0.5  # the old rule (IQR) would call it determined
+    optimism = [0.0314205, *np.linspace(0.0378, 0.0445, n - 2), 0.0517547]
+    summary = ensemble.summarise(
+        _members(
+            {
+                "cox.ph_global_p": p_values,
+                "cox.ph_smallest_p": list(np.linspace(0.03, 0.07, n)),
+                "bias.dc_naive_hr": list(np.linspace(0.95, 1.05, n)),
+                "bias.optimism": optimism,
+                "bias.tace_naive_hr": list(np.linspace(0.52, 0.55, n)),
+                "survival.os_12m": list(np.linspace(0.38, 0.42, n)),
+            }
+        )
+    ).set_index("result")
+    assumed = ["cox.ph_global_p", "cox.ph_smallest_p", "bias.dc_naive_hr", "bias.optimism"]
+    assert (summary.loc[assumed, "class"] == provenance.ASSUMED).all()
+    determined = ["bias.tace_naive_hr", "survival.os_12m"]
+    assert (summary.loc[determined, "class"] == provenance.DETERMINED).all()
+    assert summary.loc["bias.optimism", "spread"] == pytest.approx(0.0517547 - 0.0314205)
+    # the side rule alone decides the small-range P and HR
+    assert summary.loc["cox.ph_smallest_p", "spread"] <= ensemble.SPREAD_RULE["p"][1]
+    assert summary.loc["bias.dc_naive_hr", "spread"] <= ensemble.SPREAD_RULE["hr"][1]
+    # the committed summary's classes are the rule's, read from the minima and maxima it stores
+    pd.testing.assert_frame_equal(ensemble.reclassify(summary.reset_index()), summary.reset_index())
+
+
+def test_committed_summary_follows_the_rule():
+    """data/ensemble-summary.csv is classed by the current rule (tools/ensemble_reclassify.py
+    re-classes it from its stored minima and maxima); the proportional-hazards P and the optimism
+    of C, which the interquartile rule called determined, are not."""
+    path = ensemble.SUMMARY_CSV
+    committed = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    text = ensemble.format_summary(ensemble.reclassify(committed, ensemble.run_record()["members"]))
+    assert text == path.read_text(encoding="utf-8")
+    record = ensemble.run_record()
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() == record["summary_sha256"]
+    classes = committed.set_index("result")["class"]
+    for rid in ("cox.ph_global_p", "bias.optimism"):
+        assert classes[rid] == provenance.ASSUMED
+        assert str(ensemble.result_provenance(rid)) == "assumed: varies across calibrated cohorts"
+    # whatever is determined has every member on one side of its boundary
+    for row in committed[committed["class"] == provenance.DETERMINED].itertuples():
+        side = ensemble.SIDES.get(row.kind)
+        assert side is None or not (row.min < side < row.max), row.result
 
 
 def test_too_few_members_decide_nothing():

@@ -28,6 +28,22 @@ def test_classify_is_the_threshold_rule():
     assert provenance.classify(float("nan"), 1.0) == "assumed"
 
 
+def test_determined_claims_no_cohort_that_reproduces_the_whole_paper():
+    """No cohort reproduces every printed number (part of Table 2 is out of reach), so neither
+    the tooltip nor the ensemble's description may say so: a determined result is the same in
+    every cohort calibrated to the same targets with the same generator choices, by seed."""
+    from analysis import ensemble
+
+    meaning = provenance.MEANINGS[provenance.DETERMINED]
+    assert "reproduces the paper" not in meaning
+    assert "same targets" in meaning and "generator choices" in meaning and "seed" in meaning
+    badge = provenance.Provenance(provenance.DETERMINED).badge()
+    assert "same targets" in badge
+    doc = " ".join(ensemble.__doc__.split())
+    assert "reproduces the paper's printed numbers" not in doc
+    assert "no cohort reproduces all of them" in doc
+
+
 def test_result_objects_carry_and_glue_their_class(monkeypatch):
     glued = {}
     from analysis import survival

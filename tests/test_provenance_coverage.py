@@ -67,6 +67,7 @@ EXEMPT: dict[str, str] = {
     "bias_opt_reading": "a sentence stating the class of the results before it",
     "cox_ph_reading": "a sentence saying what the test before it cannot show on a synthetic cohort",
     "bias_paper_reason": "a sentence giving the reason for the verdict on the published number before it",
+    "bias_dc_naive_spread": "a sentence giving the range across calibrated cohorts of the result before it",
 }
 
 ROLE = re.compile(r"\{glue(?::(\w+))?\}`([^`]+)`")
