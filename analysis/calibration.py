@@ -1907,9 +1907,11 @@ LABEL_REACH_FACTORS = {
     "BCLC stage": ("bclc_stage",),
     "PVTT": ("pvtt_vp1_2", "pvtt_vp3_4"),
 }
-#: Seeds (numpy PCG64) and annealing steps per seed of :func:`label_reach`, and its temperatures.
+#: Seeds (numpy PCG64) of :func:`label_reach`: one search per seed.
 LABEL_REACH_SEEDS = (1, 2)
+#: Annealing steps per seed of :func:`label_reach`.
 LABEL_REACH_STEPS = 20_000
+#: Start and end temperature of :func:`label_reach`'s annealing.
 LABEL_REACH_T = (0.8, 0.003)
 #: The committed result of :func:`label_reach` on ``data/cohort.csv`` (``tools/label_reach.py``).
 LABEL_REACH_CSV = DATA_DIR / "table2-label-reach.csv"

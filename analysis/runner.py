@@ -96,6 +96,7 @@ __all__ = [
     "check_output_dir",
     "remove_stale_partials",
     "remove_stale_build_dirs",
+    "BUILD_MARKER_NAME",
     "run_book",
 ]
 
@@ -638,7 +639,7 @@ def remove_stale_partials(parent: Path) -> list[Path]:
     return removed
 
 
-#: The prefix of the temporary folder a run builds its site in (under :func:`tempfile.gettempdir`).
+#: The prefix of the temporary folder a run builds its site in (under ``tempfile.gettempdir()``).
 BUILD_PREFIX = "haic-report-build-"
 #: The owner file written into that folder as soon as it exists: the creating process's id, its
 #: start time and the machine's boot id, so that a later run can prove the folder is a dead run's.
@@ -767,7 +768,7 @@ def remove_stale_build_dirs(root: Path | str | None = None) -> list[Path]:
     Parameters
     ----------
     root : path-like, optional
-        Where to look (default :func:`tempfile.gettempdir`, where the runs create them).
+        Where to look (default ``tempfile.gettempdir()``, where the runs create them).
 
     Returns
     -------
