@@ -1195,6 +1195,11 @@ VALUE_COLUMNS = {
 #: another column of the same patient: column -> (cut, paired column). Prior TACE sessions stay
 #: at most 4 or above 4 (the survival block's groups) and at or above the refractory sessions.
 VALUE_SPLITS = {"prior_tace_sessions": (4, "refractory_tace_sessions")}
+#: The last stage of :func:`value_polish`'s search: two patients of a mean-and-SD column move by
+#: ``+d`` and ``-d``, ``d`` each of these numbers of units of the column's last decimal ...
+VALUE_STEP_UNITS = (1, 2)
+#: ... and one AFP value moves by each of these percentages, up and down.
+AFP_STEP_PERCENTS = (10, 1)
 #: Most moves :func:`value_polish` makes per column.
 VALUE_MOVES = 150
 #: Random candidate moves screened per move (one batched fit).
@@ -1287,7 +1292,7 @@ def _local_moves(units, kind, bounds, q_window, median, band):
     if kind == "mean_sd":
         ii, jj = np.nonzero(~np.eye(n, dtype=bool))
         i, j = np.concatenate([ii, ii]), np.concatenate([jj, jj])
-        d = np.repeat(np.array([1, 2], dtype=np.int64), ii.size)
+        d = np.repeat(np.array(VALUE_STEP_UNITS, dtype=np.int64), ii.size)
         ni, nj = units[i] + d, units[j] - d
         s, s_sq = int(units.sum()), int((units.astype(object) ** 2).sum())
         q_new = n * (s_sq + 2 * d * (units[i] - units[j]) + 2 * d * d) - s * s
@@ -1301,7 +1306,9 @@ def _local_moves(units, kind, bounds, q_window, median, band):
         ok = (ni >= band[0][i]) & (ni <= band[1][i])
         return i, i, i, ni, ni, ni, ok
     m_lo, m_hi = median
-    f = np.array([0.9, 0.99, 1.01, 1.1])
+    f = np.array(
+        [1 - p / 100 for p in AFP_STEP_PERCENTS] + [1 + p / 100 for p in AFP_STEP_PERCENTS[::-1]]
+    )
     i = np.repeat(np.arange(n), f.size)
     ni = np.rint(units[i] * np.tile(f, n)).astype(np.int64)
     below = (units[i] > lo_all) & (units[i] < m_lo)

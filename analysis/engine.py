@@ -50,6 +50,7 @@ from scipy import special
 __all__ = [
     "Z95",
     "PLATEAU_TOL",
+    "SPSS_DENSITY_S",
     "MEDIAN_RULES",
     "TIES",
     "tie_groups",
@@ -77,6 +78,9 @@ __all__ = [
 
 #: The normal quantile of 95% intervals (SPSS prints with 1.96; this is the exact 0.975 quantile).
 Z95 = 1.959963984540054
+#: SPSS's density at the median is the slope of the curve between the last event time with S at
+#: or above the upper of these survival probabilities and the first with S at or below the lower.
+SPSS_DENSITY_S = (0.45, 0.55)
 #: R's tolerance for "the curve is exactly at 0.5" (``sqrt(.Machine$double.eps)``).
 PLATEAU_TOL = math.sqrt(np.finfo(float).eps)
 #: Median rules: SPSS's left end of an exact 0.5 plateau, R's midpoint.
@@ -246,8 +250,8 @@ def spss_median_se(times, s, var_log) -> float:
         return _NAN
     with np.errstate(invalid="ignore"):
         var = s[k] ** 2 * var_log[k]
-    hi = np.flatnonzero(s >= 0.55 - PLATEAU_TOL)
-    lo = np.flatnonzero(s <= 0.45 + PLATEAU_TOL)
+    hi = np.flatnonzero(s >= SPSS_DENSITY_S[1] - PLATEAU_TOL)
+    lo = np.flatnonzero(s <= SPSS_DENSITY_S[0] + PLATEAU_TOL)
     if lo.size == 0 or not np.isfinite(var):
         return _NAN
     if hi.size:
@@ -369,8 +373,8 @@ def _km_summary_arrays(time, event, rule):
 #: ``-threshold`` for :func:`bisect.bisect_left` / ``bisect_right`` with ``key=operator.neg``
 #: on a non-increasing curve (negation is exact, so ``-s <= -c`` exactly when ``s >= c``).
 _NEG_S_MEDIAN = -(0.5 + PLATEAU_TOL)
-_NEG_S_UPPER = -(0.55 - PLATEAU_TOL)
-_NEG_S_LOWER = -(0.45 + PLATEAU_TOL)
+_NEG_S_UPPER = -(SPSS_DENSITY_S[1] - PLATEAU_TOL)
+_NEG_S_LOWER = -(SPSS_DENSITY_S[0] + PLATEAU_TOL)
 
 
 def _not_binary(a) -> bool:

@@ -2032,8 +2032,8 @@ def _se_fixes(times, events, checks) -> list:
     med, _, _, _, se, _ = engine.km_summary(times, events, CALIBRATION_MEDIAN_RULE)
     ev, at_risk, d, _ = engine.event_table(times, events)
     s, _ = engine.km_curve(at_risk, d)
-    hi = np.flatnonzero(s >= 0.55 - engine.PLATEAU_TOL)
-    lo = np.flatnonzero(s <= 0.45 + engine.PLATEAU_TOL)
+    hi = np.flatnonzero(s >= engine.SPSS_DENSITY_S[1] - engine.PLATEAU_TOL)
+    lo = np.flatnonzero(s <= engine.SPSS_DENSITY_S[0] + engine.PLATEAU_TOL)
     if not (math.isfinite(se) and lo.size):
         return []
     u, l_ = (ev[hi[-1]] if hi.size else 0.0), ev[lo[0]]
@@ -2298,15 +2298,26 @@ def published_spec() -> dict:
     return spec
 
 
+#: ``response_month`` of a patient with disease control (assumed; the paper does not report when
+#: disease control was first seen): a uniform share of the way to progression, in these bounds ...
+RESPONSE_SHARE = (0.35, 0.9)
+#: ... kept within these months: no earlier than the first imaging, no later than the cap.
+RESPONSE_MONTHS = (1.0, 6.0)
+#: ``additional_tace_month`` (assumed; the paper does not report when additional TACE was given):
+#: a uniform share of the patient's overall survival time, in these bounds.
+ADDITIONAL_TACE_SHARE = (0.1, 0.6)
+
+
 def _finish(df: pd.DataFrame, spec: dict, rng) -> pd.DataFrame:
     """Columns that follow the calibrated survival block.
 
     * CR, PR and SD among the disease-control patients by a noisy ranking of PFS (longer PFS,
       deeper response), with the published counts;
-    * ``response_month``: for CR/PR/SD a uniform 35-90% of the way to progression (capped at 6
-      months), at least 1 month (first imaging); for PD the PFS time (progression found at the
-      first imaging);
-    * ``additional_tace_month``: uniform 10-60% of the OS time (and at least 0.5 months);
+    * ``response_month``: for CR/PR/SD a uniform share of the way to progression
+      (:data:`RESPONSE_SHARE`, 35-90%) within :data:`RESPONSE_MONTHS` (1-6 months: at least the
+      first imaging, capped); for PD the PFS time (progression found at the first imaging);
+    * ``additional_tace_month``: a uniform share of the OS time (:data:`ADDITIONAL_TACE_SHARE`,
+      10-60%; and at least 0.5 months);
     * ``haic_cycles``: about monthly until progression, 1-12 cycles;
     * ``refractory_tace_sessions`` re-paired below the (moved) prior TACE counts.
     """
@@ -2321,12 +2332,14 @@ def _finish(df: pd.DataFrame, spec: dict, rng) -> pd.DataFrame:
     idx = np.flatnonzero(dc)
     labels[idx] = _rank_assign(score[idx], ["CR", "PR", "SD"], counts)
     out["best_response"] = labels
-    frac = rng.uniform(0.35, 0.9, n)
-    resp = np.where(dc, np.maximum(np.minimum(pfs * frac, 6.0), 1.0), pfs)
+    frac = rng.uniform(*RESPONSE_SHARE, n)
+    resp = np.where(
+        dc, np.maximum(np.minimum(pfs * frac, RESPONSE_MONTHS[1]), RESPONSE_MONTHS[0]), pfs
+    )
     resp = np.minimum(resp, pfs)
     out["response_month"] = round_half_up(resp, 2)
     add = out["additional_tace"].to_numpy() == 1
-    am = np.maximum(os_t * rng.uniform(0.1, 0.6, n), np.minimum(0.5, 0.9 * os_t))
+    am = np.maximum(os_t * rng.uniform(*ADDITIONAL_TACE_SHARE, n), np.minimum(0.5, 0.9 * os_t))
     out["additional_tace_month"] = np.where(add, round_half_up(am, 2), np.nan)
     cycles = 1 + np.floor(np.minimum(pfs, 12.0) / 1.1 + rng.integers(0, 2, n))
     out["haic_cycles"] = np.clip(cycles, 1, 12).astype(int)

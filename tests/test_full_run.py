@@ -219,3 +219,93 @@ def test_degenerate_cohort(odd_run):
     assert CELL_ERROR not in data and "not scored (your cohort)" in data
     for name in ("02-eligibility", "03-treatment", "04-baseline", "06-survival", "09-bias"):
         assert CELL_ERROR not in _outputs(out / f"{name}.ipynb"), name
+
+
+GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`]+?)(?::(?:commonmark|gfm|myst))?`")
+#: Wording that is true of the book's synthetic cohort only: "the synthetic cohort" (but not "the
+#: book's synthetic cohort", which names it as such), "this cohort is synthetic", the generator's
+#: choices, the calibration's traces.
+BOOK_ONLY = re.compile(
+    r"(?<!book's )synthetic cohort|cohort is synthetic|the generator's|the calibration left"
+    r"|calibrated under it|Calibrated medians|calibrated curves",
+    re.IGNORECASE,
+)
+
+
+def _prose(notebook_path) -> str:
+    """The Markdown cells of an executed notebook as the reader sees them: each inline glue role
+    replaced by the value the notebook glued under its name (a sentence's Markdown, or a value's
+    text); a role whose name was not glued stays as it is."""
+    nb = json.loads(notebook_path.read_text(encoding="utf-8"))
+    glued = {}
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            data = out.get("data", {})
+            for mime in ("text/markdown", "text/plain"):
+                value = data.get(f"application/papermill.record/{mime}")
+                if name and value is not None:
+                    value = value if isinstance(value, str) else "".join(value)
+                    if mime == "text/plain" and value[:1] in "'\"" and value[-1:] == value[:1]:
+                        value = value[1:-1]  # the repr of a glued str
+                    glued.setdefault(name, value)
+    cells = [c for c in nb["cells"] if c["cell_type"] == "markdown"]
+    text = "\n\n".join(
+        c["source"] if isinstance(c["source"], str) else "".join(c["source"]) for c in cells
+    )
+    return GLUE_ROLE.sub(lambda m: glued.get(m.group(1), m.group(0)), text)
+
+
+def _book_only_sentences(text: str) -> list[str]:
+    sentences = re.split(r"(?<=[.!?:])\s+", text)
+    return [" ".join(s.split()) for s in sentences if BOOK_ONLY.search(s)]
+
+
+@pytest.mark.slow(seconds=40)
+@pytest.mark.xdist_group("full-run-odd")
+def test_prose_on_a_user_cohort_does_not_describe_the_synthetic_one(odd_run):
+    """The prose a researcher reads in a report of their own cohort says nothing of it that is true
+    only of the book's synthetic cohort (reviewer: chapters 02 and 03 still said "In the synthetic
+    cohort …" of the user's numbers). Chapter 01 describes the book's cohort by design: on a user's
+    cohort it says so at the top, and the parts it computes on the user's cohort (the aggregates
+    set beside the paper's, the medians on a plateau, the two figures) read as theirs."""
+    out = odd_run
+    for key in ODD_CHAPTERS.split(","):
+        name = next(c for c in ALL_CHAPTERS if c.startswith(key))
+        text = _prose(out / f"{name}.ipynb")
+        if name == "01-data":
+            assert "this chapter still describes the book's synthetic cohort" in text
+            assert "the chapters show no such badges" in text  # before the provenance classes
+            assert "not computed for your cohort" in text  # the Cox phase's section
+            yours = text[
+                text.index("## Target against achieved") : text.index("### Table 2 hazard ratios")
+            ]
+            yours += text[
+                text.index("## The synthetic distributions") : text.index("## Key points")
+            ]
+            assert "your cohort" in yours
+            assert _book_only_sentences(yours) == [], name
+            # the exercise on the paper's mean is about the paper's 82 patients, whatever the cohort
+            assert re.search(r"Can 82 integers have a mean", text)
+            continue
+        assert _book_only_sentences(text) == [], name
+    # the cohort's own words where the book speaks of the synthetic one
+    assert "the count above is your cohort's" in _prose(out / "02-eligibility.ipynb")
+    assert "In your cohort, " in _prose(out / "03-treatment.ipynb")
+    assert "in your cohort; the paper's" in _prose(out / "09-bias.ipynb")
+
+
+def test_book_prose_keeps_its_synthetic_wording():
+    """On the book's own cohort the glued variants are the book's sentences (the golden notebooks,
+    executed on data/cohort.csv): the same helper finds the synthetic cohort named there."""
+    for name, sentence in {
+        "02-eligibility": "this cohort is synthetic, so the count above is a question to ask of real data",
+        "03-treatment": "In the synthetic cohort (whose heights and weights are assumed",
+        "06-survival": "on the synthetic cohort, whose response and treatment times are assumed",
+        "07-cox": "since the synthetic cohort was calibrated under it",
+        "09-bias": "in the synthetic cohort; the paper's",
+        "01-data": "Calibrated medians on an exact plateau",
+    }.items():
+        text = " ".join(_prose(CHAPTERS_DIR / f"{name}.ipynb").split())
+        assert sentence in text, name
+        assert "your cohort" not in " ".join(_book_only_sentences(text)), name

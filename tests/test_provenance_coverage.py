@@ -33,7 +33,7 @@ CHAPTERS = sorted((ROOT / "chapters").glob("0[4-9]-*.md"))
 #: Glued values in the prose that are not results, each with the reason. Names, not patterns.
 EXEMPT: dict[str, str] = {
     # the number of patients: the paper's N, which every cohort has by construction
-    "base_n": "the cohort's N",
+    "base_n": "the paper's N",
     "resp_n": "the cohort's N",
     "surv_n": "the cohort's N",
     "bias_n": "the cohort's N",
@@ -68,6 +68,21 @@ EXEMPT: dict[str, str] = {
     "cox_ph_reading": "a sentence saying what the test before it cannot show on a synthetic cohort",
     "bias_paper_reason": "a sentence giving the reason for the verdict on the published number before it",
     "bias_dc_naive_spread": "a sentence giving the range across calibrated cohorts of the result before it",
+    # words that name the cohort, or say where its timing comes from (the book's generator, or a
+    # user's records): no number in them
+    "surv_bias_cohort": "which cohort chapter 09 illustrates the bias on, words",
+    "cox_ties_why": "why the tie rule can change a printed digit, words",
+    "cox_ties_built_in": "a sentence on the calibration under Breslow's rule (empty on a user's cohort)",
+    "cox_epv_cohort": "whose count of deaths it is, words",
+    "bias_cohort": "which cohort, words",
+    "bias_cohort_on": "which cohort, words",
+    "bias_on_cohort": "which cohort, words",
+    "bias_timing_source": "where the times of additional TACE come from, words",
+    "bias_timing_reading": "a sentence opening the conditional reading, words",
+    "bias_gap_reading": "what the gap between the estimates can show, words",
+    "bias_redraw_keeps": "which columns a re-draw of the timing keeps, words",
+    "bias_cut_reading": "how to read the cut-off table on this cohort, words",
+    "bias_key_timing": "what the time-dependent estimates rest on, words",
 }
 
 ROLE = re.compile(r"\{glue(?::(\w+))?\}`([^`]+)`")
