@@ -1920,7 +1920,10 @@ LABEL_REACH_SEEDS = (1, 2)
 LABEL_REACH_STEPS = 20_000
 #: Start and end temperature of :func:`label_reach`'s annealing.
 LABEL_REACH_T = (0.8, 0.003)
-#: The committed result of :func:`label_reach` on ``data/cohort.csv`` (``tools/label_reach.py``).
+#: The committed result of :func:`label_reach` on ``data/cohort.csv`` (``tools/label_reach.py``):
+#: ``data/table2-label-reach.csv``.
+#:
+#: :meta hide-value:
 LABEL_REACH_CSV = DATA_DIR / "table2-label-reach.csv"
 
 
