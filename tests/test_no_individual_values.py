@@ -49,6 +49,7 @@ from analysis.plots import count_bars, histogram_panels, skewed_labs_plot  # noq
 from analysis.privacy import (  # noqa: E402
     CENTRAL_MIN_SHARED,
     central_range,
+    shown_percentile,
     top_code,
     user_percentile,
 )
@@ -588,3 +589,27 @@ def test_book_cohort_tables_print_as_before():
         assert frame.to_csv(index=False) == stored, name
     table = table1(BOOK).set_index("characteristic")
     assert table.loc["AFP (ng/mL)", "reproduced"] == "333.4 (1.7–348,100)"  # the printed median
+
+
+@pytest.mark.parametrize("n", range(3, 13))
+@pytest.mark.parametrize("decimals", [None, 0, 1])
+def test_a_shown_median_or_quartile_does_not_draw_on_the_smallest_or_largest_value(n, decimals):
+    """Moving a median or quartile off one patient's value never goes half-way to the smallest or
+    largest value: pushing those two further out changes nothing shown. (Three patients aged 41,
+    63 and 88 showed a median of 52.0 = (41 + 63) / 2 beside their mean of 64.0, which gives the
+    oldest: 3 * 64 - 2 * 52 = 88.)"""
+    rng = np.random.default_rng(1000 * n + (decimals or 0))
+    for _ in range(30):
+        step = 1.0 if decimals is None else 10.0**-decimals
+        x = np.sort(rng.choice(np.arange(20, 90, step), n, replace=False))  # distinct
+        pushed = x.copy()
+        pushed[0], pushed[-1] = x[0] - 17.0, x[-1] + 23.0
+        for q in (25, 50, 75):
+            for method in ("linear", "weibull"):
+                shown = shown_percentile(x, q, decimals, method=method)
+                again = shown_percentile(pushed, q, decimals, method=method)
+                assert shown == again, (x.tolist(), q, method, shown, again)
+    cohort = BOOK.head(3).copy()
+    cohort["age_years"] = [41.0, 63.0, 88.0]
+    row = table1_skewed(cohort, user=True).set_index("characteristic").loc["Age (years)"]
+    assert row["median (IQR)"] == "hidden (hidden)", row["median (IQR)"]
