@@ -2162,7 +2162,10 @@ def shown_percentile(
     the median itself moves to the nearer of its two half-way points (the lower one when both
     are as near). A move is never half-way to the smallest or largest value, which would then
     enter (the median of three moved to ``(x1 + x2) / 2`` and their mean give ``x3``): a
-    side with no other value to move to is None.
+    side with no other value to move to is None. Fewer than :data:`SMALL_COUNT_THRESHOLD`
+    values (1–4, as a count of 1–4 patients) have no shown percentile: a median two of them
+    share, with their mean and SD, gives the others' values (``[a, b, b, d]``: ``a + d`` from
+    the mean, ``a² + d²`` from the SD).
 
     Kaplan–Meier medians (:func:`analysis.survival.median_survival`) are not summaries of a
     column: a survival median is an event time, one patient's death or progression, by
@@ -2204,8 +2207,12 @@ def shown_percentile(
     True
     >>> shown_percentile([41, 63, 88], 50) is None    # half-way to 41 or to 88: hidden
     True
+    >>> shown_percentile([41, 63, 63, 88], 50) is None  # four values: hidden
+    True
     """
     x = _sorted_values(values)
+    if x.size < SMALL_COUNT_THRESHOLD:  # with the mean, a tie gives the others' values
+        return None
     value = user_percentile(x, q, method=method)
     if value is None:
         return None

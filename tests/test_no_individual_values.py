@@ -613,3 +613,31 @@ def test_a_shown_median_or_quartile_does_not_draw_on_the_smallest_or_largest_val
     cohort["age_years"] = [41.0, 63.0, 88.0]
     row = table1_skewed(cohort, user=True).set_index("characteristic").loc["Age (years)"]
     assert row["median (IQR)"] == "hidden (hidden)", row["median (IQR)"]
+
+
+def _values_from_moments(mean: float, sd: float, skewness: float) -> list[float]:
+    """The three values with this mean, SD (n - 1) and adjusted skewness: the roots of a cubic."""
+    n = 3
+    m2 = (n - 1) * sd**2 / n
+    m3 = skewness * (n - 2) / np.sqrt(n * (n - 1)) * m2**1.5
+    roots = np.roots([1.0, 0.0, -n * m2 / 2, -n * m3 / 3])  # centred values: e1 = 0
+    return sorted(float(r) + mean for r in np.real(roots))
+
+
+def test_a_few_values_of_a_user_cohort_cannot_be_read_back_from_its_summaries():
+    """A user's cohort of 12 with PIVKA-II for three patients (35, 410, 2870) printed mean ± SD
+    and skewness: the roots of one cubic gave 37, 408 and 2870 back. Four values sharing their
+    median (41, 63, 63, 88) printed median 63.0 and mean ± SD, which give 41 and 88."""
+    cohort = BOOK.head(12).copy()
+    cohort.attrs["user_cohort"] = True
+    cohort["pivka2"] = [np.nan] * 9 + [35.0, 410.0, 2870.0]
+    cohort["age_years"] = [41.0, 63.0, 63.0, 88.0] * 3
+    cohort.loc[4:, "age_years"] = np.nan
+    assert _values_from_moments(1105.0, 1540.0, 1.62)[-1] == pytest.approx(2870, abs=1)
+    table = table1_skewed(cohort).set_index("characteristic")
+    pivka = table.loc["PIVKA-II (ng/mL)"]
+    assert np.isnan(pivka["skewness"]), pivka.to_dict()
+    age = table.loc["Age (years)"]
+    assert age["median (IQR)"] == "hidden (hidden)", age.to_dict()
+    assert shown_percentile([41, 63, 63, 88], 50) is None
+    assert table1_skewed(BOOK).set_index("characteristic")["skewness"].notna().all()
