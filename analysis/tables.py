@@ -65,6 +65,7 @@ __all__ = [
     "table2_models",
     "table2_ties",
     "TABLE2_IMPLIED_TERMS",
+    "USER_SKEWNESS_MIN",
 ]
 
 #: Whether tables are labelled as a user's cohort: :func:`analysis.verdicts.is_user_cohort`
@@ -608,10 +609,10 @@ _CONTINUOUS = {
 _OPTIONAL_CONTINUOUS = {"pivka2", "alt_u_l", "refractory_tace_sessions"}
 
 
-# On a user's cohort, ``skewness`` of :func:`table1_skewed` is NaN below this many values (as
-# the 5th–95th percentile is hidden below 21): a third moment beside the mean and SD of three
-# values gives all three (measured: PIVKA-II 35, 410, 2870 read back as 37, 408, 2870).
-_USER_SKEWNESS_MIN = 21
+#: On a user's cohort, ``skewness`` of :func:`table1_skewed` is NaN below this many values (as
+#: the 5th–95th percentile is hidden below 21): a third moment beside the mean and SD of three
+#: values gives all three (measured: PIVKA-II 35, 410, 2870 read back as 37, 408, 2870).
+USER_SKEWNESS_MIN = 21
 
 
 def _skewness(x: np.ndarray) -> float:
@@ -787,7 +788,7 @@ def table1_skewed(
     one) moves half-way to a neighbouring value, and one that would draw on the smallest or
     largest value (fewer than 3 or 7 patients), or that summarises fewer than 5 patients, reads
     "hidden", as does the mean ± SD of fewer than three patients; ``skewness`` is NaN below
-    21 values; and an age summary of 90 or more reads "≥ 90"
+    :data:`USER_SKEWNESS_MIN` values; and an age summary of 90 or more reads "≥ 90"
     (:data:`analysis.privacy.AGE_TOP_CODE`).
 
     Returns
@@ -871,11 +872,11 @@ def table1_skewed(
             {
                 "characteristic": label,
                 **cells,
-                # on a user's cohort the shape of fewer than _USER_SKEWNESS_MIN values is not
+                # on a user's cohort the shape of fewer than USER_SKEWNESS_MIN values is not
                 # shown: with the mean and SD it gives three patients' values (the roots of a
                 # cubic), and with the median four's
                 "skewness": (
-                    np.nan if is_user and x.size < _USER_SKEWNESS_MIN else round(_skewness(x), 2)
+                    np.nan if is_user and x.size < USER_SKEWNESS_MIN else round(_skewness(x), 2)
                 ),
                 "mean_minus_2sd_below_0": bool(np.isfinite(sd) and mean - 2 * sd < 0 <= x.min()),
             }
