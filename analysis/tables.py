@@ -414,9 +414,9 @@ def table1(
     On a user's cohort no cell shows one patient's value: AFP and PIVKA-II read "median (5th–95th
     percentile a–b)", "hidden" where the smallest or largest value would enter
     (:func:`analysis.privacy.central_range`, below 21 patients), and a median that would print as
-    one patient's value (an odd number of patients) moves half-way to a neighbouring value
-    (:func:`analysis.privacy.shown_percentile`); a mean ± SD of fewer than three patients is
-    "hidden"; a mean age of 90 or more reads "≥ 90".
+    one patient's value (an odd number of patients) moves half-way to a neighbouring value, and
+    one of fewer than 5 values is "hidden" (:func:`analysis.privacy.shown_percentile`); a mean ±
+    SD of fewer than three patients is "hidden"; a mean age of 90 or more reads "≥ 90".
 
     An optional column that is absent (or empty in every row) gives ``reproduced`` "– (column
     absent)" and the verdict "differs" with the reason naming the column.
