@@ -637,6 +637,12 @@ def _missing(cells: np.ndarray) -> np.ndarray:
     return np.equal(cells, None)
 
 
+def _header_cell(text: str) -> str:
+    """A header cell as the header is read: stripped, a byte-order mark at its start dropped (a
+    header repeated further down keeps the mark when files saved as "CSV UTF-8" are joined)."""
+    return text.strip().lstrip("\ufeff").strip()
+
+
 class _CsvStream:
     """A cohort CSV read record by record: the header, file problems, chunks of rows."""
 
@@ -692,7 +698,7 @@ class _CsvStream:
         _, header = first
         self.header = [h.strip() for h in header]
         if self.header:  # a second byte-order mark (a file saved twice with one): not a name
-            self.header[0] = self.header[0].lstrip("\ufeff").strip()
+            self.header[0] = _header_cell(self.header[0])
         joined = ",".join(self.header).strip()
         if self.header and re.fullmatch(r"sep=.?", joined, re.I):
             # Excel's delimiter hint ("sep=," or "sep=;") written above the header
@@ -833,14 +839,14 @@ class _CsvStream:
         ``row(i)``: a row's cells), recorded by line; each distinct first cell is looked at
         once."""
         codes, uniques = pd.factorize(np.asarray(first, dtype=object))
-        hits = [j for j, text in enumerate(uniques) if text.strip() == self.header[0]]
+        hits = [j for j, text in enumerate(uniques) if _header_cell(text) == self.header[0]]
         if not hits:
             return []
         candidates = np.flatnonzero(np.isin(codes, hits))
         found = [
             int(i)
             for i in candidates
-            if all(c.strip() == h for c, h in zip(row(i), self.header, strict=True))
+            if all(_header_cell(c) == h for c, h in zip(row(i), self.header, strict=True))
         ]
         return found
 

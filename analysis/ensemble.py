@@ -111,7 +111,7 @@ SPREAD_RULE: dict[str, tuple[str, float]] = {
 #: The value that the members of a *determined* result must not straddle, per kind: a P value
 #: lands on one side of 0.05 in every member (the prose reads significance), a hazard ratio on
 #: one side of 1 (the prose reads direction), a log-rank χ² on 1 df on one side of 3.841 (its P
-#: 0.05). Members on both sides (minimum below, maximum above) make it *assumed* whatever the
+#: 0.05). Members on both sides (minimum below, maximum at or above) make it *assumed* whatever the
 #: range: a tolerance on the log scale alone would let a P of 0.03–0.08 pass.
 SIDES: dict[str, float] = {"p": 0.05, "hr": 1.0, "chi2": 3.841458820694124}
 
@@ -1028,6 +1028,8 @@ def spread_class(kind: str, low: float, high: float) -> tuple[float, str]:
 
     >>> spread_class("p", 0.04, 0.06)[1], spread_class("hr", 0.95, 1.05)[1]
     ('assumed', 'assumed')
+    >>> spread_class("p", 0.03, 0.05)[1]   # 0.03 significant, 0.05 not
+    'assumed'
     >>> spread_class("probability", 0.40, 0.46)[1], spread_class("months", math.nan, 2.0)[1]
     ('assumed', 'assumed')
     """
@@ -1036,7 +1038,9 @@ def spread_class(kind: str, low: float, high: float) -> tuple[float, str]:
     spread = float(hi - lo)
     cls = provenance.classify(spread, threshold)
     side = SIDES.get(kind)
-    if side is not None and low < side < high:
+    # a member exactly on the boundary is on its far side: P = 0.05 is not significant beside
+    # P = 0.03 (P < 0.05 is), and neither is a chi-square of 3.80 beside 3.841 (>= is)
+    if side is not None and low < side <= high:
         cls = provenance.ASSUMED
     return spread, cls
 

@@ -2160,7 +2160,12 @@ def shown_percentile(
     after :data:`CENTRAL_MOVES` moves that all land on a single patient's value it is None
     (say "hidden"). Inward is towards the median: up below the 50th percentile, down above it;
     the median itself moves to the nearer of its two half-way points (the lower one when both
-    are as near).
+    are as near). A move is never half-way to the smallest or largest value, which would then
+    enter (the median of three moved to ``(x1 + x2) / 2`` and their mean give ``x3``): a
+    side with no other value to move to is None. Fewer than :data:`SMALL_COUNT_THRESHOLD`
+    values (1–4, as a count of 1–4 patients) have no shown percentile: a median two of them
+    share, with their mean and SD, gives the others' values (``[a, b, b, d]``: ``a + d`` from
+    the mean, ``a² + d²`` from the SD).
 
     Kaplan–Meier medians (:func:`analysis.survival.median_survival`) are not summaries of a
     column: a survival median is an event time, one patient's death or progression, by
@@ -2200,8 +2205,14 @@ def shown_percentile(
     3.23
     >>> shown_percentile([1, 2], 50) is None          # the median of two is both extremes' mean
     True
+    >>> shown_percentile([41, 63, 88], 50) is None    # half-way to 41 or to 88: hidden
+    True
+    >>> shown_percentile([41, 63, 63, 88], 50) is None  # four values: hidden
+    True
     """
     x = _sorted_values(values)
+    if x.size < SMALL_COUNT_THRESHOLD:  # with the mean, a tie gives the others' values
+        return None
     value = user_percentile(x, q, method=method)
     if value is None:
         return None
@@ -2302,7 +2313,8 @@ def shared_by(values, bound: float, decimals: int | None = None) -> int:
 
 def _clear_bound(x: np.ndarray, bound: float, decimals: int | None, inward: int) -> float | None:
     """``bound``, or moved inward one distinct value at a time (at most :data:`CENTRAL_MOVES`)
-    while it prints as the value of 1 to :data:`CENTRAL_MIN_SHARED` - 1 patients."""
+    while it prints as the value of 1 to :data:`CENTRAL_MIN_SHARED` - 1 patients; None when a
+    move would be half-way to the smallest or largest value (``x`` is sorted)."""
 
     def ok(b: float) -> bool:
         m = shared_by(x, b, decimals)
@@ -2323,6 +2335,10 @@ def _clear_bound(x: np.ndarray, bound: float, decimals: int | None, inward: int)
         if not beyond.size:
             return None
         step = beyond.min() if inward > 0 else beyond.max()
+        if step <= x[0] or step >= x[-1]:
+            # half-way to the smallest or largest value draws on it (a median of three moved
+            # to (x1 + x2) / 2 gives x3 = 3 * mean - 2 * median): as user_percentile, hidden
+            return None
         bound = float((edge + step) / 2)  # between two neighbouring values: nobody's
         if ok(bound):
             return bound

@@ -667,6 +667,15 @@ def _boot_id() -> str | None:
         return None
 
 
+def _pid_namespace() -> str | None:
+    """This process's PID namespace (``pid:[4026531836]``), or None without ``/proc``: a process
+    id means the same process only inside one namespace (a container, ``unshare -p``)."""
+    try:
+        return os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return None
+
+
 def _make_build_dir() -> Path:
     """A new private temporary folder for the site build, with its owner file written first."""
     path = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX))
@@ -677,6 +686,7 @@ def _make_build_dir() -> Path:
         "started": _process_start(os.getpid()),
         "boot_id": _boot_id(),
         "host": socket.gethostname(),
+        "pid_ns": _pid_namespace(),
     }
     try:
         (path / BUILD_MARKER_NAME).write_text(
@@ -691,8 +701,11 @@ def _make_build_dir() -> Path:
 def _dead_build_dir(path: Path) -> bool:
     """True only when ``path`` is provably a build folder of a run that no longer exists: a real
     folder of this user named like :data:`BUILD_PREFIX`, with a valid owner file of this user
-    naming this host, and whose process is gone (this machine rebooted since; no process of that
-    id; or a process of that id that started at another time, the id having been reused)."""
+    naming this host, and whose process is gone (this machine rebooted since; or, the owner file
+    naming this process's PID namespace, no process of that id or a process of that id that
+    started at another time, the id having been reused). A process of another PID namespace (a
+    container or sandbox sharing the temporary directory and the host name) cannot be looked
+    up by its id: its folder stays."""
     try:
         if not _BUILD_NAME.fullmatch(path.name) or path.is_symlink() or not path.is_dir():
             return False
@@ -716,6 +729,8 @@ def _dead_build_dir(path: Path) -> bool:
         return False
     if isinstance(boot, str) and boot and _boot_id() not in (None, boot):
         return True  # created before this machine's last boot
+    if owner.get("pid_ns") != _pid_namespace():
+        return False  # its id names another process here, or none: nothing is proved
     if not _pid_alive(pid):
         return True
     # a process of that id runs (this one, maybe): a dead run's only if it started at another
@@ -759,9 +774,11 @@ def remove_stale_build_dirs(root: Path | str | None = None) -> list[Path]:
 
     A run builds its site in ``haic-report-build-XXXXXXXX`` under the temporary directory and
     writes there first an owner file (:data:`BUILD_MARKER_NAME`) with its process id, the
-    process's start time and the boot id. A folder is removed only when that file proves its
-    run is dead: same user, same host, and the process is gone (no process of that id, or one
-    that started at another time, or the machine has rebooted since). A folder without the
+    process's start time, its PID namespace and the boot id. A folder is removed only when that
+    file proves its run is dead: same user, same host, and the process is gone (the machine has
+    rebooted since; or, in the same PID namespace, no process of that id, or one that started
+    at another time). A folder of another PID namespace (a container sharing the temporary
+    directory), a folder without the
     owner file (someone else's, or one whose run was killed in the instant between creating it
     and writing the file), a symbolic link, another user's folder and a live run's folder stay.
 
@@ -786,7 +803,8 @@ def remove_stale_build_dirs(root: Path | str | None = None) -> list[Path]:
     >>> dead.mkdir()
     >>> foreign.mkdir()
     >>> _ = (dead / BUILD_MARKER_NAME).write_text(json.dumps({"format": "haic-report-build",
-    ...     "version": 1, "pid": 2**31 - 1, "host": socket.gethostname()}))
+    ...     "version": 1, "pid": 2**31 - 1, "host": socket.gethostname(),
+    ...     "pid_ns": _pid_namespace()}))
     >>> [p.name for p in remove_stale_build_dirs(tmp.name)], dead.exists(), foreign.exists()
     (['haic-report-build-abcd1234'], False, True)
     >>> tmp.cleanup()

@@ -65,6 +65,7 @@ __all__ = [
     "table2_models",
     "table2_ties",
     "TABLE2_IMPLIED_TERMS",
+    "USER_SKEWNESS_MIN",
 ]
 
 #: Whether tables are labelled as a user's cohort: :func:`analysis.verdicts.is_user_cohort`
@@ -413,9 +414,9 @@ def table1(
     On a user's cohort no cell shows one patient's value: AFP and PIVKA-II read "median (5th–95th
     percentile a–b)", "hidden" where the smallest or largest value would enter
     (:func:`analysis.privacy.central_range`, below 21 patients), and a median that would print as
-    one patient's value (an odd number of patients) moves half-way to a neighbouring value
-    (:func:`analysis.privacy.shown_percentile`); a mean ± SD of fewer than three patients is
-    "hidden"; a mean age of 90 or more reads "≥ 90".
+    one patient's value (an odd number of patients) moves half-way to a neighbouring value, and
+    one of fewer than 5 values is "hidden" (:func:`analysis.privacy.shown_percentile`); a mean ±
+    SD of fewer than three patients is "hidden"; a mean age of 90 or more reads "≥ 90".
 
     An optional column that is absent (or empty in every row) gives ``reproduced`` "– (column
     absent)" and the verdict "differs" with the reason naming the column.
@@ -608,6 +609,12 @@ _CONTINUOUS = {
 _OPTIONAL_CONTINUOUS = {"pivka2", "alt_u_l", "refractory_tace_sessions"}
 
 
+#: On a user's cohort, ``skewness`` of :func:`table1_skewed` is NaN below this many values (as
+#: the 5th–95th percentile is hidden below 21): a third moment beside the mean and SD of three
+#: values gives all three (measured: PIVKA-II 35, 410, 2870 read back as 37, 408, 2870).
+USER_SKEWNESS_MIN = 21
+
+
 def _skewness(x: np.ndarray) -> float:
     """Adjusted skewness, or NaN where it does not exist (fewer than 3 values, no spread)."""
     if x.size < 3 or np.ptp(x) == 0:
@@ -779,8 +786,9 @@ def table1_skewed(
     follow the same rule (:func:`analysis.privacy.shown_quartiles`): one that would print as the
     value of a single patient (the median of an odd number of patients, a quartile that lands on
     one) moves half-way to a neighbouring value, and one that would draw on the smallest or
-    largest value (fewer than 3 or 7 patients) reads "hidden", as does the mean ± SD of fewer
-    than three patients; and an age summary of 90 or more reads "≥ 90"
+    largest value (fewer than 3 or 7 patients), or that summarises fewer than 5 patients, reads
+    "hidden", as does the mean ± SD of fewer than three patients; ``skewness`` is NaN below
+    :data:`USER_SKEWNESS_MIN` values; and an age summary of 90 or more reads "≥ 90"
     (:data:`analysis.privacy.AGE_TOP_CODE`).
 
     Returns
@@ -864,7 +872,12 @@ def table1_skewed(
             {
                 "characteristic": label,
                 **cells,
-                "skewness": round(_skewness(x), 2),
+                # on a user's cohort the shape of fewer than USER_SKEWNESS_MIN values is not
+                # shown: with the mean and SD it gives three patients' values (the roots of a
+                # cubic), and with the median four's
+                "skewness": (
+                    np.nan if is_user and x.size < USER_SKEWNESS_MIN else round(_skewness(x), 2)
+                ),
                 "mean_minus_2sd_below_0": bool(np.isfinite(sd) and mean - 2 * sd < 0 <= x.min()),
             }
         )

@@ -606,3 +606,13 @@ def test_local_workers_drop_only_the_malloc_trim_and_the_profiler():
     assert "MALLOC_TRIM_THRESHOLD_" not in env
     assert env == {k: v for k, v in default.items() if k != "MALLOC_TRIM_THRESHOLD_"}
     assert env["OPENBLAS_NUM_THREADS"] == "1"
+
+
+def test_a_member_on_the_boundary_is_on_its_far_side():
+    """Significance is P < 0.05 and chi-square >= 3.841: members from 0.03 to exactly 0.05 read
+    both ways (the rule's strict 'low < 0.05 < high' called them determined); members all at or
+    above the boundary, or all below it, do not straddle it."""
+    assert ensemble.spread_class("p", 0.03, 0.05)[1] == provenance.ASSUMED
+    assert ensemble.spread_class("chi2", 3.5, ensemble.SIDES["chi2"])[1] == provenance.ASSUMED
+    assert ensemble.spread_class("p", 0.05, 0.1)[1] == provenance.DETERMINED
+    assert ensemble.spread_class("p", 0.02, 0.049)[1] == provenance.DETERMINED

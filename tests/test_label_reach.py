@@ -87,3 +87,27 @@ def test_readme_states_the_measured_reach(reach):
         f"{bclc.cohort_printed} and {pvtt.cohort_printed}; chapter 01)"
     )
     assert expected in readme
+
+
+def test_the_stored_fits_print_the_stored_counts(reach):
+    """Both sets of stored fits (the cohort's labels and the best assignment) print, cell by
+    cell (:func:`analysis.calibration.cell_miss`), the number of entries the file says: nothing
+    else checked that the ``reach_`` columns are the state the count was found on."""
+    for factor, terms in calibration.LABEL_REACH_FACTORS.items():
+        cells = [
+            c for c in calibration.table2_cells() if c["model"] == "uni" and c["term"] in terms
+        ]
+        rows = reach.set_index("term").loc[list(terms)]
+        for name in ("cohort", "reach"):
+            missed = {
+                c["id"]
+                for c in cells
+                if calibration.cell_miss(
+                    float(np.log(rows.loc[c["term"], f"{name}_hr"])),
+                    float(rows.loc[c["term"], f"{name}_se"]),
+                    c,
+                )
+                > 0
+            }
+            printed = len({c["id"] for c in cells} - missed)
+            assert printed == rows[f"{name}_printed"].iloc[0], (factor, name)

@@ -49,6 +49,7 @@ from analysis.plots import count_bars, histogram_panels, skewed_labs_plot  # noq
 from analysis.privacy import (  # noqa: E402
     CENTRAL_MIN_SHARED,
     central_range,
+    shown_percentile,
     top_code,
     user_percentile,
 )
@@ -588,3 +589,55 @@ def test_book_cohort_tables_print_as_before():
         assert frame.to_csv(index=False) == stored, name
     table = table1(BOOK).set_index("characteristic")
     assert table.loc["AFP (ng/mL)", "reproduced"] == "333.4 (1.7–348,100)"  # the printed median
+
+
+@pytest.mark.parametrize("n", range(3, 13))
+@pytest.mark.parametrize("decimals", [None, 0, 1])
+def test_a_shown_median_or_quartile_does_not_draw_on_the_smallest_or_largest_value(n, decimals):
+    """Moving a median or quartile off one patient's value never goes half-way to the smallest or
+    largest value: pushing those two further out changes nothing shown. (Three patients aged 41,
+    63 and 88 showed a median of 52.0 = (41 + 63) / 2 beside their mean of 64.0, which gives the
+    oldest: 3 * 64 - 2 * 52 = 88.)"""
+    rng = np.random.default_rng(1000 * n + (decimals or 0))
+    for _ in range(30):
+        step = 1.0 if decimals is None else 10.0**-decimals
+        x = np.sort(rng.choice(np.arange(20, 90, step), n, replace=False))  # distinct
+        pushed = x.copy()
+        pushed[0], pushed[-1] = x[0] - 17.0, x[-1] + 23.0
+        for q in (25, 50, 75):
+            for method in ("linear", "weibull"):
+                shown = shown_percentile(x, q, decimals, method=method)
+                again = shown_percentile(pushed, q, decimals, method=method)
+                assert shown == again, (x.tolist(), q, method, shown, again)
+    cohort = BOOK.head(3).copy()
+    cohort["age_years"] = [41.0, 63.0, 88.0]
+    row = table1_skewed(cohort, user=True).set_index("characteristic").loc["Age (years)"]
+    assert row["median (IQR)"] == "hidden (hidden)", row["median (IQR)"]
+
+
+def _values_from_moments(mean: float, sd: float, skewness: float) -> list[float]:
+    """The three values with this mean, SD (n - 1) and adjusted skewness: the roots of a cubic."""
+    n = 3
+    m2 = (n - 1) * sd**2 / n
+    m3 = skewness * (n - 2) / np.sqrt(n * (n - 1)) * m2**1.5
+    roots = np.roots([1.0, 0.0, -n * m2 / 2, -n * m3 / 3])  # centred values: e1 = 0
+    return sorted(float(r) + mean for r in np.real(roots))
+
+
+def test_a_few_values_of_a_user_cohort_cannot_be_read_back_from_its_summaries():
+    """A user's cohort of 12 with PIVKA-II for three patients (35, 410, 2870) printed mean ± SD
+    and skewness: the roots of one cubic gave 37, 408 and 2870 back. Four values sharing their
+    median (41, 63, 63, 88) printed median 63.0 and mean ± SD, which give 41 and 88."""
+    cohort = BOOK.head(12).copy()
+    cohort.attrs["user_cohort"] = True
+    cohort["pivka2"] = [np.nan] * 9 + [35.0, 410.0, 2870.0]
+    cohort["age_years"] = [41.0, 63.0, 63.0, 88.0] * 3
+    cohort.loc[4:, "age_years"] = np.nan
+    assert _values_from_moments(1105.0, 1540.0, 1.62)[-1] == pytest.approx(2870, abs=1)
+    table = table1_skewed(cohort).set_index("characteristic")
+    pivka = table.loc["PIVKA-II (ng/mL)"]
+    assert np.isnan(pivka["skewness"]), pivka.to_dict()
+    age = table.loc["Age (years)"]
+    assert age["median (IQR)"] == "hidden (hidden)", age.to_dict()
+    assert shown_percentile([41, 63, 63, 88], 50) is None
+    assert table1_skewed(BOOK).set_index("characteristic")["skewness"].notna().all()

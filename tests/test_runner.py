@@ -413,7 +413,7 @@ def _owner(path, **fields):
     import os
     import socket
 
-    from analysis.runner import BUILD_MARKER_NAME, _boot_id, _process_start
+    from analysis.runner import BUILD_MARKER_NAME, _boot_id, _pid_namespace, _process_start
 
     path.mkdir()
     owner = {
@@ -423,6 +423,7 @@ def _owner(path, **fields):
         "started": _process_start(os.getpid()),
         "boot_id": _boot_id(),
         "host": socket.gethostname(),
+        "pid_ns": _pid_namespace(),
         **fields,
     }
     (path / BUILD_MARKER_NAME).write_text(json.dumps(owner), encoding="utf-8")
@@ -463,6 +464,9 @@ def test_stale_build_folders_of_dead_runs_go_and_nothing_else(tmp_path):
         _owner(root / "haic-report-build-nost0001", pid=1, started=None),  # alive, unprovable
         _owner(root / "haic-report-build-form0001", pid=_dead_pid(), format="other"),
         _owner(root / "haic-report-build-bool0001", pid=True),
+        # another PID namespace (a container sharing /tmp): its id means nothing here
+        _owner(root / "haic-report-build-nspc0001", pid=_dead_pid(), pid_ns="pid:[1]"),
+        _owner(root / "haic-report-build-nons0001", pid=_dead_pid(), pid_ns=None),
     ]
     bare = root / "haic-report-build-bare0001"  # no owner file: somebody's, or unprovable
     bare.mkdir()
@@ -522,6 +526,45 @@ def test_a_sigkilled_runs_build_folder_survives_while_it_lives_and_goes_after(tm
         child.stdout.close()
     assert remove_stale_build_dirs(tmp_path) == [folder]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_live_runs_build_folder_in_another_pid_namespace_is_kept(tmp_path):
+    """A run in another PID namespace (a container or ``unshare -p`` sharing the temporary
+    directory and the host name) writes an id that names another process here, or none: its
+    live folder was removed as a dead run's. Needs unprivileged user namespaces."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from analysis.runner import BUILD_MARKER_NAME, remove_stale_build_dirs
+
+    if shutil.which("unshare") is None:
+        pytest.skip("no unshare")
+    probe = subprocess.run(["unshare", "-Urpf", "true"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip("no unprivileged PID namespaces here")
+    code = (
+        "import sys, tempfile, time; tempfile.tempdir = sys.argv[1]\n"
+        "from analysis.runner import _make_build_dir\n"
+        "print(_make_build_dir(), flush=True); sys.stdin.read()\n"
+    )
+    child = subprocess.Popen(
+        ["unshare", "-Urpf", "--kill-child", "--mount-proc", sys.executable, "-c", code]
+        + [str(tmp_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    try:
+        folder = Path(child.stdout.readline().strip())
+        assert json.loads((folder / BUILD_MARKER_NAME).read_text())["pid"] != child.pid
+        assert remove_stale_build_dirs(tmp_path) == [] and folder.exists()
+    finally:
+        child.stdin.close()  # the child reads to the end, then exits
+        child.wait(timeout=30)
+        child.stdout.close()
 
 
 def test_run_book_removes_dead_build_folders_and_cleans_up_when_it_cannot_make_its_own(
