@@ -470,18 +470,26 @@ def _pdf_tool():
     return module
 
 
-def test_chapter_prints_to_a_pdf_handout(built, browser, tmp_path):
-    """tools/pdf.py prints a chapter; page 1 renders and reads as the chapter, no table clipped."""
+@pytest.fixture(scope="module")
+def printed_chapters(built, browser, tmp_path_factory):
+    """Every chapter printed once with tools/pdf.py: ``(PDFs by docname, clipped tables)``."""
     for tool in ("pdftoppm", "pdftotext"):
         if not shutil.which(tool):
             pytest.fail(f"{tool} is not installed: `make chromium` installs poppler-utils")
+    docnames = [p.relative_to(HTML).with_suffix("").as_posix() for p in CHAPTER_PAGES]
+    written, clipped = _pdf_tool().print_book(
+        HTML, tmp_path_factory.mktemp("pdf"), pages=docnames, book=False, browser=browser
+    )
+    return dict(zip(docnames, written, strict=True)), clipped
+
+
+def test_chapter_prints_to_a_pdf_handout(printed_chapters, tmp_path):
+    """tools/pdf.py prints a chapter; page 1 renders and reads as the chapter, no table clipped."""
     chapter = CHAPTER_PAGES[4] if len(CHAPTER_PAGES) > 4 else CHAPTER_PAGES[0]
     docname = chapter.relative_to(HTML).with_suffix("").as_posix()
-    written, clipped = _pdf_tool().print_book(
-        HTML, tmp_path, pages=[docname], book=False, browser=browser
-    )
+    pdfs, clipped = printed_chapters
     assert clipped == [], clipped
-    (pdf,) = written
+    pdf = pdfs[docname]
     subprocess.run(
         ["pdftoppm", "-f", "1", "-l", "1", "-r", "60", "-png", str(pdf), str(tmp_path / "p")],
         check=True,
@@ -503,18 +511,15 @@ def test_chapter_prints_to_a_pdf_handout(built, browser, tmp_path):
     assert "Using the book" not in first and "Skip to main content" not in first
 
 
-def test_printed_chapters_mark_every_sheet_and_orphan_no_heading(built, browser, tmp_path):
+def test_printed_chapters_mark_every_sheet_and_orphan_no_heading(printed_chapters):
     """Every chapter printed with tools/pdf.py: each sheet carries the synthetic-data notice (a
     single photocopied page must say it), and no sheet ends with a numbered heading or with the
     sentence that introduces a code cell or a list ("... the landmark analyses:" ended a sheet
     of 09-bias, its cell on the next)."""
-    docnames = [p.relative_to(HTML).with_suffix("").as_posix() for p in CHAPTER_PAGES]
-    written, clipped = _pdf_tool().print_book(
-        HTML, tmp_path, pages=docnames, book=False, browser=browser
-    )
+    pdfs, clipped = printed_chapters
     assert clipped == [], clipped
     unmarked, orphans = [], []
-    for pdf in written:
+    for pdf in pdfs.values():
         text = subprocess.run(
             ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
         ).stdout
