@@ -64,18 +64,21 @@ pdf: $(STAMP) chromium ## print each chapter and the whole book to _build/pdf/ (
 
 # Four test workers (pytest-xdist) on two cores: the 2-member ensemble test's worker mostly waits
 # on its Dask workers, so three others keep going and the cores stay busy in the unit tests' tail
-# (fresh clone: 301 s with 4 workers against 309 s with 3). Slow tests are marked but run, the
-# longest first (tests/conftest.py). nbval keeps each notebook's cells on one worker (--dist loadfile).
+# (fresh clone: 301 s with 4 workers against 309 s with 3, nbval after the browser tests). Slow
+# tests are marked but run, the longest first (tests/conftest.py). nbval keeps each notebook's
+# cells on one worker (--dist loadfile).
 XDIST := -n 4 --dist loadgroup
 
 # `make test` keeps both cores busy: the book's build runs one chapter kernel at a time, so the
-# tests that do not need the built book (`unit`) run beside it; once the book is built, its
-# browser tests (`browser`: one process, one tour of the pages), then nbval, take the freed
-# slot. Each part's output is printed in one block when it ends (--output-sync).
+# tests that do not need the built book (`unit`) and nbval (which executes the golden notebooks
+# itself) run beside it; once the book is built, its browser tests (`browser`: one process, one
+# tour of the pages) follow. Three jobs, not two: nbval no longer waits for the browser tests
+# (fresh clone, with four unit workers: 298 s against 301-310 s). Each part's output is printed
+# in one block when it ends (--output-sync).
 test: $(STAMP) chromium ## set up, build the book, run every test (unit, doctests, layers, goldens, nbval, browser, lint)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(MAKE) --no-print-directory -j2 --output-sync=target unit browser nbval
+	$(MAKE) --no-print-directory -j3 --output-sync=target unit browser nbval
 
 # Only the files that mark tests `book` are collected (importing every test module to deselect
 # all but these cost ~4.5 CPU-s).
