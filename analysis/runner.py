@@ -676,10 +676,9 @@ def _pid_namespace() -> str | None:
         return None
 
 
-def _make_build_dir() -> Path:
-    """A new private temporary folder for the site build, with its owner file written first."""
-    path = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX))
-    owner = {
+def _build_owner() -> dict:
+    """What a build folder's owner file records of this process (see :data:`BUILD_MARKER_NAME`)."""
+    return {
         "format": _BUILD_MARKER_FORMAT,
         "version": 1,
         "pid": os.getpid(),
@@ -688,6 +687,12 @@ def _make_build_dir() -> Path:
         "host": socket.gethostname(),
         "pid_ns": _pid_namespace(),
     }
+
+
+def _make_build_dir() -> Path:
+    """A new private temporary folder for the site build, with its owner file written first."""
+    path = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX))
+    owner = _build_owner()
     try:
         (path / BUILD_MARKER_NAME).write_text(
             json.dumps(owner, sort_keys=True) + "\n", encoding="utf-8"

@@ -410,22 +410,10 @@ def test_site_build_failure_keeps_notebooks_and_log_marked_failed(tmp_path):
 # --- site-build folders left by a killed run -------------------------------------------------
 def _owner(path, **fields):
     """A build folder ``path`` with an owner file of this host (fields override)."""
-    import os
-    import socket
-
-    from analysis.runner import BUILD_MARKER_NAME, _boot_id, _pid_namespace, _process_start
+    from analysis.runner import BUILD_MARKER_NAME, _build_owner
 
     path.mkdir()
-    owner = {
-        "format": "haic-report-build",
-        "version": 1,
-        "pid": os.getpid(),
-        "started": _process_start(os.getpid()),
-        "boot_id": _boot_id(),
-        "host": socket.gethostname(),
-        "pid_ns": _pid_namespace(),
-        **fields,
-    }
+    owner = {**_build_owner(), **fields}
     (path / BUILD_MARKER_NAME).write_text(json.dumps(owner), encoding="utf-8")
     return path
 
