@@ -590,7 +590,10 @@ def remove_stale_partials(parent: Path) -> list[Path]:
     """Remove temporary directories of earlier runs that died (their process is gone).
 
     Only hidden ``.NAME.partial-*`` directories of ``parent`` whose marker names a process of
-    this machine that no longer runs are touched, and only the files their marker lists.
+    this machine and of this process's PID namespace that no longer runs are touched, and only
+    the files their marker lists (a run in a container or under ``unshare -p`` records pids of
+    its own namespace: one of them that looks dead from here may be running; a marker from
+    before namespaces were recorded is read as this namespace's).
 
     Parameters
     ----------
@@ -630,6 +633,8 @@ def remove_stale_partials(parent: Path) -> list[Path]:
             continue
         marker = _read_marker(path)
         if marker is None or marker.get("host") != socket.gethostname():
+            continue
+        if marker.get("pid_ns", _pid_namespace()) != _pid_namespace():
             continue
         pid = marker.get("pid")
         if not isinstance(pid, int) or pid == os.getpid() or _pid_alive(pid):
@@ -1017,6 +1022,7 @@ class _Workspace:
         if state != "complete":
             data["pid"] = os.getpid()
             data["host"] = socket.gethostname()
+            data["pid_ns"] = _pid_namespace()  # a pid names a process only in its namespace
         tmp = self.dir / (MARKER_NAME + ".tmp")
         tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         tmp.replace(self.dir / MARKER_NAME)

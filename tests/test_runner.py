@@ -604,3 +604,29 @@ def test_run_book_says_which_empty_columns_it_ignored(book, monkeypatch):
         "note: mine.csv: ignored 2 empty columns (the last 2 columns, after pfs_event): no name "
         "in the header and no value in any row, as a spreadsheet saves unused columns\n"
     )
+
+
+def test_a_partial_report_of_another_pid_namespace_is_kept(tmp_path):
+    """A run in a container (another PID namespace) records pids of its namespace: a pid that
+    looks dead here may be that live run's, so its partial report stays; the same marker from
+    this namespace, or one written before namespaces were recorded, is a dead run's and goes."""
+    import socket
+
+    from analysis.runner import MARKER_NAME, _pid_namespace, remove_stale_partials
+
+    def partial(name, **fields):
+        path = tmp_path / f".{name}.partial-1-x"
+        path.mkdir()
+        (path / "01-data.ipynb").write_text("{}", encoding="utf-8")
+        marker = {"format": "haic-report", "version": 1, "state": "partial",
+                  "files": ["01-data.ipynb"], "host": socket.gethostname(), "pid": 2**31 - 1,
+                  **fields}  # fmt: skip
+        (path / MARKER_NAME).write_text(json.dumps(marker), encoding="utf-8")
+        return path
+
+    other = partial("other", pid_ns="pid:[1]")
+    here = partial("here", pid_ns=_pid_namespace())
+    old = partial("old")
+    removed = {p.name for p in remove_stale_partials(tmp_path)}
+    assert removed == {here.name, old.name}
+    assert other.is_dir() and (other / "01-data.ipynb").is_file()
