@@ -490,7 +490,7 @@ _SHOWN_MEDIAN_IQR = re.compile(r"^(\S+|≥ 90) \((hidden|(\S+|≥ 90)–(\S+|≥
 cohort_sizes = st.one_of(st.integers(10, 40), st.integers(41, 160))  # odd and even, small and large
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(
     n=cohort_sizes,
     step=st.sampled_from([0.1, 0.5, 1.0, 10.0]),
@@ -532,7 +532,7 @@ def test_no_median_or_quartile_of_a_user_cohort_is_one_patients_value(n, step, s
         _assert_not_single(cohort[col], text, decimals, f"target median of {col} (n={n})")
 
 
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=3, deadline=None)
 @given(n=cohort_sizes, step=st.sampled_from([0.1, 1.0, 10.0]), seed=st.integers(0, 2**32 - 1))
 def test_no_median_or_quartile_drawn_for_a_user_cohort_is_one_patients_value(n, step, seed):
     """The laboratory box plots of a user's cohort: box, median line, median triangle, whiskers
