@@ -101,6 +101,7 @@ __all__ = [
     "min_total_deaths",
     "death_partition",
     "death_floor_check",
+    "approximate_deaths",
 ]
 
 #: The 97.5% point of the standard normal distribution (95% Wald intervals).
@@ -1372,6 +1373,108 @@ def min_total_deaths(directory=None) -> tuple[int, str]:
     f = death_floors(directory)
     row = f.loc[f["partition_deaths"].idxmax()]
     return int(row["partition_deaths"]), _FACTOR_OF[row["term"]]
+
+
+#: Grid step (deaths) of the reference group's deaths in :func:`approximate_deaths`.
+APPROXIMATE_DEATHS_STEP = 0.01
+
+
+def approximate_deaths(factor: str, directory=None) -> pd.DataFrame:
+    """Deaths per group at which the usual approximation gives a factor's printed univariate SEs.
+
+    :func:`death_floors` proves ``Var(ln HR) >= 1/dₖ + 1/d_ref``; the large-sample approximation
+    that textbooks use for a 0/1 contrast takes it as an equality (it is one when every group
+    keeps the same share of each risk set). Here the equality is solved for the deaths of each
+    group, every group at most its Table 1 size, with each SE anywhere in the range its printed
+    interval rounds from: for each number of reference deaths ``d_ref``, each group needs an
+    integer ``dₖ`` with ``1/dₖ + 1/d_ref`` in ``[SEₖ_min², SEₖ_max²]``. More deaths than this need
+    an exact SE above the approximation, i.e. groups whose shares of the risk set drift apart over
+    time (one group censored early, for instance). Only factors whose group sizes Table 1 prints
+    (:data:`GROUP_COUNTS`).
+
+    Returns
+    -------
+    DataFrame
+        One row per group, the reference first: ``term`` (``"ref"`` for the reference),
+        ``group`` (name), ``patients``, ``floor`` (fewest deaths, exact: :func:`death_floors`,
+        univariate row), ``approx_min`` and ``approx_max`` (the fewest and most deaths at which
+        the approximation gives the printed SEs, as real numbers; NaN when no split does).
+        ``attrs["approx_total"]``: the fewest and most deaths of all groups together (linked
+        through the reference group, so not the sums of the columns).
+
+    Examples
+    --------
+    Portal-vein thrombosis: under the approximation at most 17 of the 35 patients with Vp1–2
+    died, and at most 59 of the 82 patients in all (57–59), while :func:`min_total_deaths` proves that
+    the BCLC rows need at least 66:
+
+    >>> d = approximate_deaths("PVTT")
+    >>> d[["group", "patients", "floor"]].values.tolist()
+    [['Vp0', 29, 14], ['Vp1–2', 35, 15], ['Vp3–4', 18, 16]]
+    >>> [f"{a:.1f}–{b:.1f}" for a, b in zip(d["approx_min"], d["approx_max"])]
+    ['22.4–29.0', '14.4–16.9', '15.2–18.0']
+    >>> [round(x, 1) for x in d.attrs["approx_total"]], min_total_deaths()[0]
+    ([57.1, 58.8], 66)
+    """
+
+    def get(entry_id):
+        return published.entry(entry_id, directory)
+
+    terms = [t for t in GROUP_COUNTS if _FACTOR_OF[t] == factor]
+    if not terms:
+        raise ValueError(f"factor: no Table 2 factor {factor!r} with group sizes in Table 1")
+    floors = death_floors(directory).set_index(["term", "model"])
+    n = int(get("methods.n_patients.count").value)
+    box = {}
+    sizes = {}
+    for t in terms:
+        iv = get(f"table2.{t}.uni.interval")
+        parsed = published.parse_text(iv.text)
+        h_lo, h_up = (0.5 * 10.0 ** -parsed[k] for k in ("lower_decimals", "upper_decimals"))
+        lo = (math.log(iv.upper - h_up) - math.log(iv.lower + h_lo)) / (2 * Z95)
+        up = (math.log(iv.upper + h_up) - math.log(max(iv.lower - h_lo, 1e-300))) / (2 * Z95)
+        box[t] = (lo**2, up**2)
+        mine, ref = GROUP_COUNTS[t]
+        sizes[t] = sum(int(get(i).value) for i in mine)
+        sizes["ref"] = n - sizes[t] if ref is None else sum(int(get(i).value) for i in ref)
+    # deaths as real numbers (an approximation has no integer structure): each d_ref on a fine
+    # grid, each group's deaths over its SE range, kept where every group fits its size
+    d_ref = np.arange(1.0, sizes["ref"] + 1e-9, APPROXIMATE_DEATHS_STEP)
+    ok = np.ones(d_ref.size, dtype=bool)
+    spans = {}
+    for t in terms:
+        with np.errstate(divide="ignore"):
+            v_lo, v_up = box[t][0] - 1.0 / d_ref, box[t][1] - 1.0 / d_ref
+            first = np.where(v_up > 0, 1.0 / np.where(v_up > 0, v_up, 1.0), np.inf)
+            last = np.where(v_lo > 0, 1.0 / np.where(v_lo > 0, v_lo, 1.0), np.inf)
+        first, last = np.maximum(first, 1.0), np.minimum(last, sizes[t])
+        ok &= first <= last
+        spans[t] = (first, last)
+    rows = []
+    for k in ["ref", *terms]:
+        ref = k == "ref"
+        if ok.any():
+            lo, hi = (d_ref[ok], d_ref[ok]) if ref else (spans[k][0][ok], spans[k][1][ok])
+            approx = (float(lo.min()), float(hi.max()))
+        else:
+            approx = (math.nan, math.nan)
+        floor_row = floors.loc[(terms[0] if ref else k, "uni")]
+        rows.append(
+            {
+                "term": k, "group": _REFERENCE_NAME[terms[0]] if ref else _GROUP_NAME[k],
+                "patients": sizes[k],
+                "floor": int(floor_row["deaths_ref" if ref else "deaths"]),
+                "approx_min": approx[0], "approx_max": approx[1],
+            }
+        )  # fmt: skip
+    out = pd.DataFrame(rows)
+    # the groups' deaths together: linked through d_ref, so not the sum of the columns
+    low = d_ref + sum(spans[t][0] for t in terms)
+    high = d_ref + sum(spans[t][1] for t in terms)
+    out.attrs["approx_total"] = (
+        (float(low[ok].min()), float(high[ok].max())) if ok.any() else (math.nan, math.nan)
+    )
+    return out
 
 
 def death_floor_check(cohort: pd.DataFrame, directory=None) -> pd.DataFrame:

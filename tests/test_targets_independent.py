@@ -839,3 +839,47 @@ def test_deaths_inequality_holds_on_cohorts():
 
 if __name__ == "__main__":
     print(report(counts()))
+
+
+def test_approximate_pvtt_deaths_by_hand():
+    """paper.approximate_deaths("PVTT") against closed forms: Var(ln HR_k) = 1/d_k + 1/d_ref
+    taken as an equality, deaths as real numbers, each SE anywhere in its printed interval's
+    rounding, each group at most its Table 1 size. The reference's deaths run from the most that
+    a group at its size forces (1/d_ref <= var_hi_k - 1/n_k) up to its own size; each group's
+    fewest deaths come with the reference's most and its most with the reference's fewest. The
+    groups' total (linked through d_ref) is minimised and maximised on a fine grid here."""
+    pub = published.load()
+    count = {r.quantity: int(r.value) for r in pub[pub["kind"] == "count"].itertuples()}
+    n_ref = count["pvtt_vp0"]
+    var, size = {}, {}
+    for term in ("pvtt_vp1_2", "pvtt_vp3_4"):
+        size[term] = sum(count[q] for q in T1_GROUPS[term][0])
+        text = published.entry(f"table2.{term}.uni.interval").text
+        lo_text, up_text = text.split("–")
+        h_lo, h_up = 0.5 * 10.0 ** -decimals_of(lo_text), 0.5 * 10.0 ** -decimals_of(up_text)
+        lo, up = float(lo_text), float(up_text)
+        var[term] = (
+            (math.log((up - h_up) / (lo + h_lo)) / (2 * Z)) ** 2,
+            (math.log((up + h_up) / (lo - h_lo)) / (2 * Z)) ** 2,
+        )
+    ref_lo = max(1 / (var[t][1] - 1 / size[t]) for t in var)
+    ref_hi = n_ref
+    expected = {"ref": (ref_lo, ref_hi)}
+    for t, (v_lo, v_hi) in var.items():
+        expected[t] = (1 / (v_hi - 1 / ref_hi), min(size[t], 1 / (v_lo - 1 / ref_lo)))
+    grid = np.linspace(ref_lo, ref_hi, 200_001)
+    low = grid + sum(np.maximum(1.0, 1 / (v_hi - 1 / grid)) for _, v_hi in var.values())
+    high = grid + sum(np.minimum(size[t], 1 / (var[t][0] - 1 / grid)) for t in var)
+    from analysis import paper
+
+    got = paper.approximate_deaths("PVTT").set_index("term")
+    step = paper.APPROXIMATE_DEATHS_STEP
+    for term, (a, b) in expected.items():
+        assert got.loc[term, "approx_min"] == pytest.approx(a, abs=2 * step), term
+        assert got.loc[term, "approx_max"] == pytest.approx(b, abs=2 * step), term
+    total = got.attrs["approx_total"]
+    assert total[0] == pytest.approx(low.min(), abs=3 * step)
+    assert total[1] == pytest.approx(high.max(), abs=3 * step)
+    # the point of chapter 01's section: under the approximation the thrombosis groups hold
+    # fewer deaths than the BCLC rows need exactly
+    assert total[1] < paper.min_total_deaths()[0]
