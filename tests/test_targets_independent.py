@@ -883,3 +883,11 @@ def test_approximate_pvtt_deaths_by_hand():
     # the point of chapter 01's section: under the approximation the thrombosis groups hold
     # fewer deaths than the BCLC rows need exactly
     assert total[1] < paper.min_total_deaths()[0]
+    readme = (COHORT_CSV.parent.parent / "README.md").read_text(encoding="utf-8")
+    mid = got.loc["pvtt_vp1_2"]
+    sentence = (
+        f"put only {mid['approx_min']:.1f}–{mid['approx_max']:.1f} deaths among\nthe "
+        f"{int(mid['patients'])} patients with Vp1–2 and {total[0]:.1f}–{total[1]:.1f} among all "
+        f"{int(got['patients'].sum())}, fewer than the {paper.min_total_deaths()[0]} that"
+    )
+    assert sentence in readme
