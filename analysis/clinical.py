@@ -612,8 +612,8 @@ def ecf_dose_sheet(
                 else:
                     warnings.append(
                         f"Cisplatin renal band (eGFR {egfr:g} mL/min in {lower:g}–<{upper:g}): "
-                        f"recommended {percent:g} % of the dose (not applied; see "
-                        "recommended_dose_mg)."
+                        f"recommended {percent:g} % of the dose (not applied: the dose column is "
+                        "the full dose; see the recommended dose)."
                     )
                 break
     if (recommended < 100).any():
@@ -1337,7 +1337,7 @@ ELIGIBILITY_MIN_LESIONS = 1
 ELIGIBILITY_MALIGNANCY_YEARS = 5
 
 INCLUSION_RULES = {
-    "inc1_jsh_refractory": "meets the JSH 2021 criteria of TACE refractoriness",
+    "inc1_jsh_refractory": "refractory to TACE by the JSH 2021 criteria",
     "inc2_age_over_18": "older than 18 years",
     "inc3_measurable_lesion": "at least one measurable lesion on CT/MRI",
     "inc4_ecog_le_2": "ECOG performance status 0–2",
@@ -1455,7 +1455,7 @@ def eligibility_frame(df: pd.DataFrame) -> pd.DataFrame:
     [True, False]
     >>> for reason in res.loc[1, "reasons"].split("; "):
     ...     print(reason)
-    inclusion I not met (meets the JSH 2021 criteria of TACE refractoriness)
+    inclusion I not met (refractory to TACE by the JSH 2021 criteria)
     inclusion II not met (older than 18 years)
     exclusion II (18 years old or younger)
     """

@@ -1075,7 +1075,7 @@ def _grim_grimmer(mean, mean_d, sd, sd_d, n) -> tuple[bool, str, float]:
 
 
 def _symmetric_ci_check(med_row, int_row) -> tuple[bool, str, float]:
-    """Can ``median -+ 1.96 SE`` print as both the median and the interval?"""
+    """Can ``median ± 1.96 SE`` print as both the median and the interval?"""
     m_lo, m_hi = _rounding_interval(med_row["value"], int(med_row["decimals"]))
     ld, ud = _bound_decimals(int_row["text"])
     l_lo, l_hi = _rounding_interval(int_row["lower"], ld)
@@ -1088,7 +1088,7 @@ def _symmetric_ci_check(med_row, int_row) -> tuple[bool, str, float]:
     return (
         False,
         f"not symmetric about the median {med_row['text']}: midpoint {centre:g}, "
-        f"{gap:.2f} months beyond rounding; SPSS prints median -+ 1.96 SE",
+        f"{gap:.2f} months beyond rounding; SPSS prints median ± 1.96 SE",
         gap * 10,
     )
 
@@ -1098,7 +1098,7 @@ def feasibility() -> pd.DataFrame:
 
     Checks: a percentage must be ``count / 82`` rounded (and agree with its count); a mean and SD
     of an integer variable must pass GRIM and GRIMMER; a median's printed interval must be
-    symmetric about the median, as SPSS's ``median -+ 1.96 SE`` is; two versions of one number
+    symmetric about the median, as SPSS's ``median ± 1.96 SE`` is; two versions of one number
     cannot both hold. Survival medians, means and P values are otherwise feasible a priori (the
     calibration shows they can be hit).
 

@@ -781,7 +781,7 @@ def test_eligibility_eligible_patient():
         ),
         (
             {"jsh_refractory": 0},
-            ["inclusion I not met (meets the JSH 2021 criteria of TACE refractoriness)"],
+            ["inclusion I not met (refractory to TACE by the JSH 2021 criteria)"],
         ),
         ({"has_follow_up": False}, ["exclusion I (no follow-up information after treatment)"]),
         (
