@@ -2377,6 +2377,11 @@ REPAIR_STREAM = 10
 #: multivariable entries as without it); on the others the multivariable pass's result without
 #: the standard-error pass stands.
 SE_STREAM = 44
+#: Spawn key of the last step of :func:`synthesize`: after the Cox phase, a patient whom its
+#: tumour-stage exchanges left with no refractoriness criterion takes one of the criteria that no
+#: Table 2 term uses (poor response, new lesions, tumour markers) from a patient with several
+#: (:func:`_ensure_one_refractory_criterion`; every count and fit unchanged).
+CRITERIA_STREAM = 12
 #: Spawn keys of the Cox phase's retries from the incoming cohort, in turn, while a
 #: multivariable row disagrees after the anneal and polish (:func:`_cox_phase`).
 RETRY_STREAMS = (5, 6, 7)
@@ -2581,6 +2586,10 @@ def synthesize(
         if progress:
             print("synthesize: Cox phase (Table 2 hazard ratios)", file=sys.stderr, flush=True)
         df, cox_before, cox_after = _cox_phase(df, seed, cox_steps)
+        # the phase's tumour-stage exchanges move the vascular-invasion and extrahepatic
+        # criteria between patients and can leave one with no refractoriness criterion at all
+        criteria_rng = np.random.default_rng(np.random.SeedSequence([int(seed), CRITERIA_STREAM]))
+        _ensure_one_refractory_criterion(df, criteria_rng)
         df = _parse(format_cohort(df))
     df.attrs["loss"] = {
         "feasible": results[k][0], "total": results[k][1], "chain": k,

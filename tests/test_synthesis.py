@@ -572,3 +572,16 @@ def test_edge_polish_only_exchanges_the_sex_block_and_keeps_the_rows(cohort):
         return sum(f"{v:.3f}" == t for v, t in zip(shown, ("0.984", "0.424", "2.283"), strict=True))
 
     assert printed(moved) > printed(cohort)
+
+
+def test_every_patient_of_the_book_cohort_meets_a_refractoriness_criterion():
+    """The study's patients were all TACE-refractory: the Cox phase's tumour-stage exchanges once
+    left SYN066 with none of the recorded criteria (synthesis.CRITERIA_STREAM repairs it)."""
+    from analysis import clinical
+    from analysis.cohort import load_cohort
+
+    cohort = load_cohort()
+    lax = clinical.jsh_refractory_frame(cohort, require_two_sessions=False)
+    assert bool(lax["is_refractory"].all()), cohort.loc[
+        ~lax["is_refractory"], "patient_id"
+    ].tolist()
