@@ -555,10 +555,21 @@ _PRINT_LAYOUT_JS = r"""
   }));
   const toggles = Array.from(document.querySelectorAll('article button.toggle-button'))
     .filter(b => b.getBoundingClientRect().width > 0).length;
+  // every {ref}: its href, the number printed before its title, and for a link within the page
+  // the number its target heading prints
+  const number = (a) => {
+    const n = a.querySelector('.print-secnum');
+    return n && getComputedStyle(n).display !== 'none' ? n.textContent : '';
+  };
+  const heading = (href) => {
+    const target = href.startsWith('#') ? document.getElementById(href.slice(1)) : null;
+    const section = target && target.closest('section');
+    const h = section && section.querySelector(':scope > :is(h1, h2, h3, h4) > .section-number');
+    return h ? h.textContent : null;
+  };
   const chapterLinks = Array.from(document.querySelectorAll('article a.reference.internal'))
-    .filter(a => /^(\.\.\/chapters\/)?\d\d-[a-z0-9-]+\.html/.test(a.getAttribute('href')))
     .filter(a => a.querySelector('.std-ref'))
-    .map(a => [a.getAttribute('href').split('#')[0], getComputedStyle(a, '::before').content]);
+    .map(a => [a.getAttribute('href'), number(a), heading(a.getAttribute('href'))]);
   return {dropdowns, tables, toggles, chapterLinks};
 }
 """
@@ -569,8 +580,9 @@ def test_printed_chapters_open_dropdowns_and_keep_rows_whole(browser, server, ou
     Tables 7.5 and 7.6 as closed bars, their rows never on paper. A long table of sentences
     (Table 7.3, the complete audit 8.3) stays out, and its bar says so. A long table may break
     across sheets, between rows only (a row of Table 1.2 began on one sheet and ended on the
-    next); a short one stays whole. No exercise's toggle arrow is printed. A link to another
-    chapter prints the chapter's number before its title (book.js, book.css)."""
+    next); a short one stays whole. No exercise's toggle arrow is printed. A link to a chapter or a
+    section prints its number before its title (book_site.py, book.css): "see How the checks
+    work" named no place a reader of paper could find."""
     chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
     context = browser.new_context(viewport={"width": _pdf_tool().PRINT_WIDTH_PX, "height": 1000})
     pg = context.new_page()
@@ -598,12 +610,26 @@ def test_printed_chapters_open_dropdowns_and_keep_rows_whole(browser, server, ou
     short = [t for t in tables.values() if t["rows"] <= 10 and t["inside"] != "avoid"]
     assert not short, f"short tables that may break across sheets: {short}"
     assert not [k for k in seen if seen[k]["toggles"]], "exercise toggle buttons on paper"
-    # a link to another chapter prints its number, as the chapter's heading does ("7. Cox ...")
+    # a link to a chapter prints its number, as the chapter's heading does ("7. Cox ..."); a link
+    # to a section of the page prints the section's ("8.3. How the checks work"), and a link to a
+    # section of another chapter starts with that chapter's (book_site.number_references)
     links = [link for key in seen for link in seen[key]["chapterLinks"]]
-    assert len(links) >= 10, links
-    number = {h: int(re.search(r"(\d\d)-[a-z0-9-]+\.html$", h).group(1)) for h, _ in links}
-    unnumbered = [h for h, before in links if before != f'"{number[h]}. "']
-    assert not unnumbered, f"links to chapters printed without the chapter's number: {unnumbered}"
+    chapters = [(h, n) for h, n, _ in links if re.match(r"(\.\./chapters/)?\d\d-", h)]
+    assert len(chapters) >= 10, links
+    wrong = []
+    for href, printed in chapters:
+        chapter = int(re.search(r"(\d\d)-[a-z0-9-]+\.html", href).group(1))
+        anchor = href.partition("#")[2]
+        if not (
+            printed == f"{chapter}. "
+            if anchor.startswith("ch-")
+            else printed.startswith(f"{chapter}.")
+        ):
+            wrong.append((href, printed))
+    within = [(h, n, heading) for h, n, heading in links if h.startswith("#")]
+    assert len(within) >= 3, links  # 01: the ensemble section (twice); 08: How the checks work
+    wrong += [(h, n) for h, n, heading in within if heading is None or n != heading]
+    assert not wrong, f"links printed without their chapter's or section's number: {wrong}"
     assert not outside_requests
 
 
