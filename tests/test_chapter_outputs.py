@@ -220,3 +220,28 @@ def test_the_papers_additional_tace_hazard_ratio_has_a_verdict_and_a_reason():
     reason = _glued(nb, "bias_paper_reason")
     assert "naive hazard ratios stay between 0.51 and 0.55" in reason
     assert "cannot hold together with that log-rank P (chapter 08)" in reason
+
+
+#: Header words written in lower case by convention: degrees of freedom, a count n.
+LOWER_CASE_HEADERS = {"df", "n (≤ c)", r"n (\> c)"}
+
+
+@pytest.mark.parametrize("stem", ["06-survival", "07-cox", "08-audit", "09-bias", "10-your-cohort"])
+def test_numbered_table_headers_start_with_a_capital(stem):
+    """Every column of a numbered table is headed like a label ("Published HR", "Events"), as the
+    tables of chapter 06 are: Tables 7.1 and 9.1-9.5 and 10.2-10.4 had "published HR",
+    "alive at landmark", "parameter" beside capitalised headers."""
+    low = []
+    for cell in _golden(stem).cells:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name", "")
+            table = _text(out.get("data", {}).get(f"{GLUED}text/markdown", ""))
+            if not (name.startswith("tbl-") and table.startswith("| ")):
+                continue
+            headers = [h.strip() for h in table.splitlines()[0].strip(" |").split(" | ")]
+            low += [
+                f"{name}: {h}"
+                for h in headers
+                if re.match("[a-z]", h) and h not in LOWER_CASE_HEADERS
+            ]
+    assert not low, low
