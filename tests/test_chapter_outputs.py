@@ -245,3 +245,17 @@ def test_numbered_table_headers_start_with_a_capital(stem):
                 if re.match("[a-z]", h) and h not in LOWER_CASE_HEADERS
             ]
     assert not low, low
+
+
+#: Plain-text maths a browser shows as typed: "e^b", "e^|β̂|", "1/*d*_ref", "1/d_k".
+TYPED_MATHS = re.compile(r"(?<![\w`])e\^|\*_[a-z]|(?<![\w`])d_[a-z]\b")
+
+
+@pytest.mark.parametrize("stem", ["06-survival", "07-cox", "08-audit", "09-bias", "10-your-cohort"])
+def test_prose_sets_exponents_and_subscripts(stem):
+    """The prose writes e<sup>b</sup> and d<sub>k</sub>, not "e^*b*" and "1/*d*_ref + 1/*d*_k",
+    which chapters 07 and 08 showed as typed (carets and underscores) beside MathJax formulas."""
+    text = (ROOT / "chapters" / f"{stem}.md").read_text(encoding="utf-8")
+    prose = re.sub(r"```.*?```", "", text, flags=re.S)  # prose only: no code cells
+    prose = re.sub(r"`[^`\n]*`", "", prose)  # nor code spans
+    assert not TYPED_MATHS.findall(prose), [m.group() for m in TYPED_MATHS.finditer(prose)]
