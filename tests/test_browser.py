@@ -935,8 +935,9 @@ def test_desktop_header_badges_let_a_table_fit(browser, server, outside_requests
     Written straight after the word, "skewness" and its badge were one unbreakable word, the
     column 148 px wide for numbers like "2.45", and the last column was cut at the edge. Table
     10.1 fits too: a column name may break after its underscores (analysis.book._code); one
-    unbreakable name, ``prior_resection_or_transplant``, made it 36 px too wide."""
-    tables = {"04": "tbl-base-skewed", "10": "tbl-yours-dictionary"}
+    unbreakable name, ``prior_resection_or_transplant``, made it 36 px too wide. So does Table
+    7.5, in its dropdown (opened here): a cell's badge may go under its word too."""
+    tables = {"04": "tbl-base-skewed", "07": "tbl-cox-table2-stated", "10": "tbl-yours-dictionary"}
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.route("**/*", _guard(outside_requests))
@@ -945,6 +946,7 @@ def test_desktop_header_badges_let_a_table_fit(browser, server, outside_requests
         for key, table in tables.items():
             chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith(key))
             pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+            pg.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
             boxes[table] = pg.evaluate(
                 "(id) => { const c = document.getElementById(id).parentElement;"
                 " return [c.scrollWidth, c.clientWidth]; }",
