@@ -788,7 +788,9 @@ def test_captions_of_scrolling_tables_stay_in_view(browser, server, outside_requ
                     cut.append(name)
     finally:
         context.close()
-    assert seen, f"no table scrolls sideways at {width} px: the test checks nothing"
+    # at 1280 px no table scrolls now (Tables 10.1 and 7.5 fit, checked by
+    # test_desktop_header_badges_let_a_table_fit); one that does is still checked here
+    assert seen or width > 600, f"no table scrolls sideways at {width} px: the test checks nothing"
     assert not cut, f"captions cut off at {width} px: {cut}"
     assert not outside_requests
 
