@@ -564,7 +564,8 @@ _PRINT_LAYOUT_JS = r"""
   const heading = (href) => {
     const target = href.startsWith('#') ? document.getElementById(href.slice(1)) : null;
     const section = target && target.closest('section');
-    const h = section && section.querySelector(':scope > :is(h1, h2, h3, h4) > .section-number');
+    if (section && section.querySelector(':scope > h1')) return '';  // the page's own title
+    const h = section && section.querySelector(':scope > :is(h2, h3, h4) > .section-number');
     return h ? h.textContent : null;
   };
   const chapterLinks = Array.from(document.querySelectorAll('article a.reference.internal'))
@@ -612,7 +613,8 @@ def test_printed_chapters_open_dropdowns_and_keep_rows_whole(browser, server, ou
     assert not [k for k in seen if seen[k]["toggles"]], "exercise toggle buttons on paper"
     # a link to a chapter prints its number, as the chapter's heading does ("7. Cox ..."); a link
     # to a section of the page prints the section's ("8.3. How the checks work"), and a link to a
-    # section of another chapter starts with that chapter's (book_site.number_references)
+    # section of another chapter starts with that chapter's (book_site.number_references); a
+    # link to the page's own title (chapter 01's notice) prints none
     links = [link for key in seen for link in seen[key]["chapterLinks"]]
     chapters = [(h, n) for h, n, _ in links if re.match(r"(\.\./chapters/)?\d\d-", h)]
     assert len(chapters) >= 10, links

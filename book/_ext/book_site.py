@@ -481,7 +481,8 @@ def number_references(app, doctree, docname: str) -> None:
     whose target is a numbered chapter or section gets ``<span class="print-secnum">8.3.
     </span>`` before its text, the number Sphinx gives the heading in this build's table of
     contents (``book.css`` shows it on paper only). A reference to an unnumbered page (the
-    introduction, the glossary) or to a label that is not a heading is left as it is.
+    introduction, the glossary), to a label that is not a heading, or to the page's own title
+    (on paper the reader is holding that chapter) is left as it is.
     """
     if app.builder.format != "html":
         return
@@ -505,6 +506,8 @@ def number_references(app, doctree, docname: str) -> None:
         if target not in anchors and target in env.all_docs:  # an environment of an older build
             anchors[target] = _section_anchors(env.get_doctree(target))
         anchor = anchors.get(target, {}).get(fragment) if fragment else ""
+        if target == docname and anchor == "":
+            continue  # the page's own title (chapter 01's notice, "see The synthetic cohort")
         number = env.toc_secnumbers.get(target, {}).get(anchor) if anchor is not None else None
         if number:
             label = ".".join(str(n) for n in number) + ". "
