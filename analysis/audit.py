@@ -1186,11 +1186,14 @@ def child_pugh_classes(class_counts: dict[str, int], score_levels: list[int]) ->
     computed = f"scores {', '.join(map(str, score_levels))}"
     if problems:
         return Check(INCONSISTENT, computed, "; ".join(problems).capitalize() + ".")
-    parts = [
-        f"class {c} ({class_counts.get(c, 0)}): score(s) "
-        f"{', '.join(str(s) for s in score_levels if s in r) or 'none'}"
-        for c, r in ranges.items()
-    ]
+
+    def listed_in(r: range) -> str:
+        scores = [str(s) for s in score_levels if s in r]
+        if not scores:
+            return "no score"
+        return ("score " if len(scores) == 1 else "scores ") + ", ".join(scores)
+
+    parts = [f"class {c} ({class_counts.get(c, 0)}): {listed_in(r)}" for c, r in ranges.items()]
     return Check(
         CONSISTENT, computed, "Each class matches the listed scores: " + "; ".join(parts) + "."
     )

@@ -587,7 +587,8 @@ def test_cli(capsys):
 
 
 def test_explanations_count_in_words_not_with_plural_s():
-    """'where 1 other place(s) print 9.9' and 'printed with 1 decimal(s)' in Tables 8.2/8.3."""
+    """'where 1 other place(s) print 9.9', 'printed with 1 decimal(s)' and 'class C (0): score(s)
+    none' in Tables 8.2/8.3."""
     two = audit.same_quantity(
         [("abstract", (9.9,), (1,)), ("results", (9.9,), (1,)), ("figure", (10.9,), (1,))]
     )
@@ -595,3 +596,7 @@ def test_explanations_count_in_words_not_with_plural_s():
     one = audit.same_quantity([("abstract", (9.9,), (1,)), ("results", (10.9,), (1,))])
     assert one.explanation.endswith("where 1 other place prints 9.9.")
     assert "printed with 1 decimal is reachable" in audit.grim_mean(14.0, 82, 1).explanation
+    classes = audit.child_pugh_classes({"A": 74, "B": 8, "C": 0}, [5, 6, 7]).explanation
+    assert classes.endswith(
+        "class A (74): scores 5, 6; class B (8): score 7; class C (0): no score."
+    )

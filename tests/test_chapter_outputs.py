@@ -259,3 +259,17 @@ def test_prose_sets_exponents_and_subscripts(stem):
     prose = re.sub(r"```.*?```", "", text, flags=re.S)  # prose only: no code cells
     prose = re.sub(r"`[^`\n]*`", "", prose)  # nor code spans
     assert not TYPED_MATHS.findall(prose), [m.group() for m in TYPED_MATHS.finditer(prose)]
+
+
+@pytest.mark.parametrize("stem", ["06-survival", "07-cox", "08-audit", "09-bias", "10-your-cohort"])
+def test_counts_agree_with_their_nouns(stem):
+    """No "1 term(s) have P < 0.05" (chapter 07) or "1 other place(s) print" (Table 8.2): a count
+    in the prose or a glued table takes the singular or the plural it needs."""
+    nb = _golden(stem)
+    texts = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    texts += [
+        _text(out.get("data", {}).get(f"{GLUED}text/markdown", ""))
+        for c in nb.cells
+        for out in c.get("outputs", [])
+    ]
+    assert not [t for t in texts if re.search(r"[a-z]\(s\)", t)], stem
