@@ -274,7 +274,7 @@ def grim_mean(mean: float, n: int, decimals: int, items: int = 1) -> Check:
         if not power:
             why += (
                 f" The test cannot fail here: with {n_total} values every mean printed with "
-                f"{decimals} decimal(s) is reachable."
+                f"{decimals} decimal{'' if decimals == 1 else 's'} is reachable."
             )
         return Check(CONSISTENT, f"T = {example}/{n_total}", why, {"totals": totals})
     below = math.floor(mean * n_total)
@@ -933,7 +933,7 @@ def same_quantity(versions: list[tuple[str, tuple[float, ...], tuple[int, ...]]]
     >>> same_quantity([("abstract", (9.9,), (1,)), ("results", (9.9,), (1,))]).verdict
     'consistent'
     >>> same_quantity([("abstract", (9.9,), (1,)), ("results", (10.9,), (1,))]).explanation
-    'results prints 10.9, where 1 other place(s) print 9.9.'
+    'results prints 10.9, where 1 other place prints 9.9.'
     """
     if len(versions) < 2:
         raise ValueError("same_quantity needs at least two versions")
@@ -963,7 +963,8 @@ def same_quantity(versions: list[tuple[str, tuple[float, ...], tuple[int, ...]]]
     return Check(
         INCONSISTENT,
         computed,
-        f"{odd_text}, where {len(groups[0])} other place(s) print {major}.",
+        f"{odd_text}, where {len(groups[0])} other "
+        f"{'place prints' if len(groups[0]) == 1 else 'places print'} {major}.",
         {"groups": groups},
     )
 
@@ -1185,11 +1186,14 @@ def child_pugh_classes(class_counts: dict[str, int], score_levels: list[int]) ->
     computed = f"scores {', '.join(map(str, score_levels))}"
     if problems:
         return Check(INCONSISTENT, computed, "; ".join(problems).capitalize() + ".")
-    parts = [
-        f"class {c} ({class_counts.get(c, 0)}): score(s) "
-        f"{', '.join(str(s) for s in score_levels if s in r) or 'none'}"
-        for c, r in ranges.items()
-    ]
+
+    def listed_in(r: range) -> str:
+        scores = [str(s) for s in score_levels if s in r]
+        if not scores:
+            return "no score"
+        return ("score " if len(scores) == 1 else "scores ") + ", ".join(scores)
+
+    parts = [f"class {c} ({class_counts.get(c, 0)}): {listed_in(r)}" for c, r in ranges.items()]
     return Check(
         CONSISTENT, computed, "Each class matches the listed scores: " + "; ".join(parts) + "."
     )

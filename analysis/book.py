@@ -674,8 +674,39 @@ def _numeric(column: pd.Series) -> bool:
     return bool(texts) and all(num.match(t) for t in texts)
 
 
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_WORDS = re.compile(r"[a-z]+(?: [a-z()]+)+")
+
+
+def _code_name(name: str) -> str:
+    if "_" not in name:
+        return f"`{name}`"
+    broken = "\\_<wbr>".join(name.split("_"))  # letters and digits: nothing else to escape
+    return f'<code class="docutils literal notranslate"><span class="pre">{broken}</span></code>'
+
+
 def _code(text: str) -> str:
-    return f"`{text}`" if text and text != "–" else text
+    """A cell of a code column: the names and values a reader types, in code type.
+
+    A name with underscores may break after each of them (``<wbr>``, in the code element Sphinx
+    writes for a code span): unbreakable, ``prior_resection_or_transplant`` set the first column
+    of the data dictionary (Table 10.1) 237 px wide and the table scrolled sideways at 1280 px.
+    A copied name has no extra character. A list of names ("os_months, os_event") is one code
+    span per name; a phrase in words ("all required") is text; anything else one code span.
+
+    >>> _code("age_years")
+    '<code class="docutils literal notranslate"><span class="pre">age\\\\_<wbr>years</span></code>'
+    >>> _code("pivka2, inr"), _code("all required"), _code("[3, 4]"), _code("–")
+    ('`pivka2`, `inr`', 'all required', '`[3, 4]`', '–')
+    """
+    if not text or text == "–":
+        return text
+    names = text.split(", ")
+    if all(_NAME.fullmatch(name) for name in names):
+        return ", ".join(_code_name(name) for name in names)
+    if _WORDS.fullmatch(text):
+        return _md_escape(text)
+    return f"`{text}`"
 
 
 def table_markdown(

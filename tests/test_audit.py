@@ -584,3 +584,19 @@ def test_cli(capsys):
     assert "[INCONSISTENT] clinical rule (BCLC 2022)" in buf.getvalue()
     assert main(["audit", "--check", "no such check"]) == 2
     assert "matches no check" in capsys.readouterr().err
+
+
+def test_explanations_count_in_words_not_with_plural_s():
+    """'where 1 other place(s) print 9.9', 'printed with 1 decimal(s)' and 'class C (0): score(s)
+    none' in Tables 8.2/8.3."""
+    two = audit.same_quantity(
+        [("abstract", (9.9,), (1,)), ("results", (9.9,), (1,)), ("figure", (10.9,), (1,))]
+    )
+    assert two.explanation == "figure prints 10.9, where 2 other places print 9.9."
+    one = audit.same_quantity([("abstract", (9.9,), (1,)), ("results", (10.9,), (1,))])
+    assert one.explanation.endswith("where 1 other place prints 9.9.")
+    assert "printed with 1 decimal is reachable" in audit.grim_mean(14.0, 82, 1).explanation
+    classes = audit.child_pugh_classes({"A": 74, "B": 8, "C": 0}, [5, 6, 7]).explanation
+    assert classes.endswith(
+        "class A (74): scores 5, 6; class B (8): score 7; class C (0): no score."
+    )

@@ -82,3 +82,53 @@ def test_a_badge_counts_by_its_word_not_its_markup():
     book_site.mark_table_columns(None, doctree, "x")
     (table,) = doctree.findall(lambda n: n.tagname == "table")
     assert table["classes"] == ["num-col-1"]
+
+
+def test_references_get_the_number_their_heading_prints():
+    """book_site.number_references: a {ref} to a section of the page, to another chapter and to a
+    section of it carries, for print, the number of this build's contents (8.3. How the checks
+    work); none for the page's own title, an unnumbered page or a label that is no heading."""
+    from types import SimpleNamespace
+
+    from docutils import nodes
+
+    doctree = publish_doctree(
+        "Data\n====\n\nIntro.\n\nTypical?\n--------\n\nText.\n",
+        settings_overrides={"doctitle_xform": False, "report_level": 5},
+    )
+    doctree.next_node(nodes.section)["ids"].append("ch-data")
+    inner = list(doctree.findall(nodes.section))[1]
+    inner["ids"].append("data-typical")
+    env = SimpleNamespace(
+        docname="chapters/01-data",
+        all_docs={"chapters/01-data": 0, "chapters/08-audit": 0, "book/glossary": 0},
+        book_section_anchors={"chapters/08-audit": {"ch-audit": "", "audit-cp": "#worse"}},
+        toc_secnumbers={
+            "chapters/01-data": {"": (1,), "#typical": (1, 7)},
+            "chapters/08-audit": {"": (8,), "#worse": (8, 1, 8)},
+        },
+        # a page read by an older build's environment: its sections are looked up once
+        get_doctree=lambda name: publish_doctree("Glossary\n========\n"),
+    )
+    app = SimpleNamespace(env=env, builder=SimpleNamespace(format="html"))
+    book_site.record_section_anchors(app, doctree)
+
+    def ref(**target):
+        shown = nodes.inline("", "title", classes=["std", "std-ref"])
+        return nodes.reference("", "", shown, internal=True, **target)
+
+    refs = [
+        ref(refid="data-typical"),
+        ref(refid="ch-data"),
+        ref(refuri="08-audit.html#ch-audit"),
+        ref(refuri="08-audit.html#audit-cp"),
+        ref(refuri="../book/glossary.html#term-HCC"),
+        ref(refid="not-a-heading"),
+    ]
+    doctree += nodes.paragraph("", "", *refs)
+    book_site.number_references(app, doctree, "chapters/01-data")
+    printed = [
+        r.next_node(nodes.inline).astext() if "print-secnum" in r[0]["classes"] else ""
+        for r in refs
+    ]
+    assert printed == ["1.7. ", "", "8. ", "8.1.8. ", "", ""]

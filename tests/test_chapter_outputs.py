@@ -220,3 +220,56 @@ def test_the_papers_additional_tace_hazard_ratio_has_a_verdict_and_a_reason():
     reason = _glued(nb, "bias_paper_reason")
     assert "naive hazard ratios stay between 0.51 and 0.55" in reason
     assert "cannot hold together with that log-rank P (chapter 08)" in reason
+
+
+#: Header words written in lower case by convention: degrees of freedom, a count n.
+LOWER_CASE_HEADERS = {"df", "n (≤ c)", r"n (\> c)"}
+
+
+@pytest.mark.parametrize("stem", ["06-survival", "07-cox", "08-audit", "09-bias", "10-your-cohort"])
+def test_numbered_table_headers_start_with_a_capital(stem):
+    """Every column of a numbered table is headed like a label ("Published HR", "Events"), as the
+    tables of chapter 06 are: Tables 7.1 and 9.1-9.5 and 10.2-10.4 had "published HR",
+    "alive at landmark", "parameter" beside capitalised headers."""
+    low = []
+    for cell in _golden(stem).cells:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name", "")
+            table = _text(out.get("data", {}).get(f"{GLUED}text/markdown", ""))
+            if not (name.startswith("tbl-") and table.startswith("| ")):
+                continue
+            headers = [h.strip() for h in table.splitlines()[0].strip(" |").split(" | ")]
+            low += [
+                f"{name}: {h}"
+                for h in headers
+                if re.match("[a-z]", h) and h not in LOWER_CASE_HEADERS
+            ]
+    assert not low, low
+
+
+#: Plain-text maths a browser shows as typed: "e^b", "e^|β̂|", "1/*d*_ref", "1/d_k".
+TYPED_MATHS = re.compile(r"(?<![\w`])e\^|\*_[a-z]|(?<![\w`])d_[a-z]\b")
+
+
+@pytest.mark.parametrize("stem", ["06-survival", "07-cox", "08-audit", "09-bias", "10-your-cohort"])
+def test_prose_sets_exponents_and_subscripts(stem):
+    """The prose writes e<sup>b</sup> and d<sub>k</sub>, not "e^*b*" and "1/*d*_ref + 1/*d*_k",
+    which chapters 07 and 08 showed as typed (carets and underscores) beside MathJax formulas."""
+    text = (ROOT / "chapters" / f"{stem}.md").read_text(encoding="utf-8")
+    prose = re.sub(r"```.*?```", "", text, flags=re.S)  # prose only: no code cells
+    prose = re.sub(r"`[^`\n]*`", "", prose)  # nor code spans
+    assert not TYPED_MATHS.findall(prose), [m.group() for m in TYPED_MATHS.finditer(prose)]
+
+
+@pytest.mark.parametrize("stem", ["06-survival", "07-cox", "08-audit", "09-bias", "10-your-cohort"])
+def test_counts_agree_with_their_nouns(stem):
+    """No "1 term(s) have P < 0.05" (chapter 07) or "1 other place(s) print" (Table 8.2): a count
+    in the prose or a glued table takes the singular or the plural it needs."""
+    nb = _golden(stem)
+    texts = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    texts += [
+        _text(out.get("data", {}).get(f"{GLUED}text/markdown", ""))
+        for c in nb.cells
+        for out in c.get("outputs", [])
+    ]
+    assert not [t for t in texts if re.search(r"[a-z]\(s\)", t)], stem

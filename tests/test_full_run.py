@@ -106,8 +106,10 @@ SCORED_CHAPTERS = ["02-eligibility", "04-baseline", "05-response", "06-survival"
 
 
 ALL_CHAPTERS = sorted(p.stem for p in CHAPTERS_DIR.glob("[0-9][0-9]-*.md"))
-#: Chapters that never read the cohort (their ``cohort_path`` parameter is unused): the same
-#: notebook on any cohort, executed by the book's build and by nbval, so not run again here.
+#: Chapters that never read the cohort (their ``cohort_path`` parameter is unused by their
+#: analysis): the same numbers on any cohort, executed by the book's build and by nbval, so not
+#: run again here. Only chapter 08's wording depends on whether the cohort is the user's: the
+#: cells that word it are tested without a run (test_audit_prose_on_a_user_cohort_names_it_...).
 COHORT_FREE = [
     c for c in ALL_CHAPTERS
     if "cohort_path = None  # unused" in (CHAPTERS_DIR / f"{c}.md").read_text(encoding="utf-8")
@@ -305,7 +307,41 @@ def test_book_prose_keeps_its_synthetic_wording():
         "07-cox": "since the synthetic cohort was calibrated under it",
         "09-bias": "in the synthetic cohort; the paper's",
         "01-data": "Calibrated medians on an exact plateau",
+        "08-audit": "refits Table 2 both ways on the synthetic cohort",
     }.items():
         text = " ".join(_prose(CHAPTERS_DIR / f"{name}.ipynb").split())
         assert sentence in text, name
         assert "your cohort" not in " ".join(_book_only_sentences(text)), name
+
+
+def test_audit_prose_on_a_user_cohort_names_it_without_a_run():
+    """Chapter 08 runs in every report, but no run above executes it: its audit reads only the
+    published numbers (:data:`COHORT_FREE`). Its text still spoke of "the synthetic cohort" and
+    said the previous chapters "reproduce what the paper reports" in a report of a user's
+    cohort, and its badges contradicted chapter 01 ("On your cohort the chapters show no such
+    badges"). The cells that word it (the parameters and the set-up, with ``cohort_path`` a
+    user's file; no kernel, about 0.1 s) glue the user's variants, which the prose then reads."""
+    from unittest import mock
+
+    import jupytext
+
+    nb = jupytext.read(CHAPTERS_DIR / "08-audit.md")
+    cells = [c.source for c in nb.cells if c.cell_type == "code"][:2]
+    assert "parameters" in nb.cells[[c.cell_type for c in nb.cells].index("code")].metadata["tags"]
+    glued = {}
+    with (
+        mock.patch("analysis.book.glue", lambda name, v, display: glued.setdefault(name, v)),
+        mock.patch("analysis.book.setup"),
+    ):
+        namespace: dict = {}
+        exec(cells[0], namespace)
+        namespace["cohort_path"] = "reports-input/their-cohort.csv"
+        exec(cells[1], namespace)
+    texts = {k: getattr(v, "data", v) for k, v in glued.items()}
+    markdown = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    prose = " ".join(GLUE_ROLE.sub(lambda m: texts.get(m.group(1), m.group(0)), markdown).split())
+    assert "refits Table 2 both ways on your cohort" in prose
+    assert "The previous chapters repeat the paper's analyses on your cohort" in prose
+    assert _book_only_sentences(prose) == []
+    assert "reproduce what the paper reports" not in prose
+    assert texts["audit_prov_published"] == texts["audit_prov_determined"] == ""  # no badges

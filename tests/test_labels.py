@@ -51,6 +51,10 @@ def test_table_markdown_marks_agreement_with_numbered_reasons():
 
 
 def test_table_markdown_code_columns_are_literal():
-    df = pd.DataFrame({"column": ["age_years"], "description": ["Age at HAIC"]})
+    """A code cell is the name as typed, not relabelled; a name with underscores may break after
+    each (Table 10.1 scrolled sideways at 1280 px for one unbreakable name)."""
+    df = pd.DataFrame({"column": ["age_years", "sex"], "description": ["Age at HAIC", "Sex"]})
     text, _ = book.table_markdown(df, code=("column",))
-    assert text.splitlines()[2] == "| `age_years` | Age at HAIC |"
+    code = '<code class="docutils literal notranslate"><span class="pre">age\\_<wbr>years</span></code>'
+    assert text.splitlines()[2] == f"| {code} | Age at HAIC |"
+    assert text.splitlines()[3] == "| `sex` | Sex |"

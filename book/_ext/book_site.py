@@ -32,7 +32,12 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
    it is not in the report (:func:`unlink_omitted_chapters`): the glossary, the synthetic-data
    notice and the chapters link to one another, and a link to a page the report does not have
    would be a broken reference. The runner lists the labels left out in the configuration value
-   ``report_omitted_labels``; the book itself has every chapter and leaves it empty.
+   ``report_omitted_labels``; the book itself has every chapter and leaves it empty;
+9. gives every ``{ref}`` to a numbered chapter or section its **number for paper**
+   (:func:`number_references`): "8.3. How the checks work", as the heading prints it, shown
+   only by the print stylesheet. A printed link cannot be followed, so the reader needs the
+   number to find the place; the number comes from the table of contents of this build, so a
+   report of some chapters prints its own numbering.
 """
 
 from __future__ import annotations
@@ -440,6 +445,75 @@ def unlink_omitted_chapters(app, doctree) -> None:
         xref.replace_self(text)
 
 
+def record_section_anchors(app, doctree) -> None:
+    """For :func:`number_references`: each id of the page's sections (a label before a heading
+    is one of them) mapped to the anchor under which Sphinx numbers that section (``""`` for
+    the page's title, ``"#first-id"`` for the others: the keys of ``env.toc_secnumbers``)."""
+    app.env.book_section_anchors = getattr(app.env, "book_section_anchors", {})
+    app.env.book_section_anchors[app.env.docname] = _section_anchors(doctree)
+
+
+def _section_anchors(doctree) -> dict[str, str]:
+    anchors: dict[str, str] = {}
+    top = doctree.next_node(nodes.section)
+    for section in doctree.findall(nodes.section):
+        if section["ids"]:
+            anchor = "" if section is top else "#" + section["ids"][0]
+            anchors.update(dict.fromkeys(section["ids"], anchor))
+    return anchors
+
+
+def _purge_section_anchors(app, env, docname) -> None:
+    getattr(env, "book_section_anchors", {}).pop(docname, None)
+
+
+def _merge_section_anchors(app, env, docnames, other) -> None:
+    mine = env.book_section_anchors = getattr(env, "book_section_anchors", {})
+    theirs = getattr(other, "book_section_anchors", {})
+    mine.update({d: theirs[d] for d in docnames if d in theirs})
+
+
+def number_references(app, doctree, docname: str) -> None:
+    """Put the target's section number, for print only, before the title a ``{ref}`` shows.
+
+    On screen a link is followed; on paper "see How the checks work" or "(Kaplan–Meier
+    survival)" cannot be, and the section may be another chapter's. Each resolved ``{ref}``
+    whose target is a numbered chapter or section gets ``<span class="print-secnum">8.3.
+    </span>`` before its text, the number Sphinx gives the heading in this build's table of
+    contents (``book.css`` shows it on paper only). A reference to an unnumbered page (the
+    introduction, the glossary), to a label that is not a heading, or to the page's own title
+    (on paper the reader is holding that chapter) is left as it is.
+    """
+    if app.builder.format != "html":
+        return
+    import posixpath
+
+    env = app.env
+    anchors = env.book_section_anchors = getattr(env, "book_section_anchors", {})
+    for ref in doctree.findall(nodes.reference):
+        if not ref.get("internal") or not ref.children:
+            continue
+        shown = ref.children[0]
+        if not isinstance(shown, nodes.inline) or "std-ref" not in shown["classes"]:
+            continue
+        if ref.get("refid"):
+            target, fragment = docname, ref["refid"]
+        else:
+            path, _, fragment = ref.get("refuri", "").partition("#")
+            if not path.endswith(".html"):
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(docname), path))[:-5]
+        if target not in anchors and target in env.all_docs:  # an environment of an older build
+            anchors[target] = _section_anchors(env.get_doctree(target))
+        anchor = anchors.get(target, {}).get(fragment) if fragment else ""
+        if target == docname and anchor == "":
+            continue  # the page's own title (chapter 01's notice, "see The synthetic cohort")
+        number = env.toc_secnumbers.get(target, {}).get(anchor) if anchor is not None else None
+        if number:
+            label = ".".join(str(n) for n in number) + ". "
+            ref.insert(0, nodes.inline("", label, classes=["print-secnum"]))
+
+
 def setup(app):
     import book_bibstyle
 
@@ -452,6 +526,10 @@ def setup(app):
     app.connect("env-updated", _forget_numref_doctrees)
     app.connect("build-finished", _forget_numref_doctrees)
     app.connect("doctree-read", unlink_omitted_chapters)
+    app.connect("doctree-read", record_section_anchors)
+    app.connect("env-purge-doc", _purge_section_anchors)
+    app.connect("env-merge-info", _merge_section_anchors)
+    app.connect("doctree-resolved", number_references)
     app.connect("doctree-resolved", externalise_downloads)
     app.connect("doctree-resolved", figure_alt_text)
     app.connect("doctree-resolved", mark_table_columns)

@@ -106,24 +106,3 @@
     numberPrintTitle();
   }
 })();
-
-// Print: a link to another chapter printed as its title alone ("see The synthetic cohort"); on
-// paper a reader looks a chapter up by its number, so each such link is marked with the number
-// from the chapter's file name (chapters/NN-topic.html), and book.css prints it before the
-// title ("1. The synthetic cohort", as the chapter's heading reads). Links within the page, to
-// the glossary or to the bibliography are left alone.
-(function () {
-  function markChapterLinks() {
-    document.querySelectorAll("article a.reference.internal[href]").forEach(function (a) {
-      var m = a.getAttribute("href").match(/^(?:\.\.\/chapters\/)?(\d\d)-[a-z0-9-]+\.html(?:#|$)/);
-      if (m && a.querySelector(".std-ref")) {
-        a.setAttribute("data-print-chapter", String(parseInt(m[1], 10)));
-      }
-    });
-  }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", markChapterLinks);
-  } else {
-    markChapterLinks();
-  }
-})();
