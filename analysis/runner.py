@@ -63,6 +63,7 @@ import re
 import shutil
 import signal
 import socket
+import stat
 import sys
 import tempfile
 import threading
@@ -448,8 +449,16 @@ def _read_marker(directory: Path) -> dict | None:
     try:
         if marker.is_symlink() or not marker.is_file():
             return None
-        data = json.loads(marker.read_text(encoding="utf-8"))
+        return _parse_marker(marker.read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return None
+
+
+def _parse_marker(text: str) -> dict | None:
+    """A marker's JSON text as a dict if it is a valid marker of this format and version."""
+    try:
+        data = json.loads(text)
+    except ValueError:
         return None
     if not isinstance(data, dict):
         return None
@@ -463,6 +472,72 @@ def _read_marker(directory: Path) -> dict | None:
         if not parts or Path(name).is_absolute() or ".." in parts or name == MARKER_NAME:
             return None
     return data
+
+
+# Deleting in a folder others can write to (a shared temporary directory without the sticky
+# bit, a shared reports folder): a name checked and then deleted by path can be swapped for a
+# symbolic link in between, and the deletion would follow it. So a folder is opened once,
+# without following a link (O_NOFOLLOW), everything is checked and deleted relative to that
+# descriptor (dir_fd), and the folder itself is removed by name only while that name is still
+# the folder that was opened. Without these system calls (not POSIX) nothing is deleted.
+_O_DIR_NOFOLLOW = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+_FD_DELETION = (
+    hasattr(os, "O_NOFOLLOW")
+    and hasattr(os, "O_DIRECTORY")
+    and {os.open, os.stat, os.unlink, os.rmdir, os.rename} <= os.supports_dir_fd
+    and os.listdir in os.supports_fd
+    and shutil.rmtree.avoids_symlink_attacks
+)
+
+
+def _open_dir(name, dir_fd: int | None = None) -> int:
+    """A descriptor of the directory ``name`` (relative to ``dir_fd``); OSError when it is a
+    symbolic link (ELOOP), not a directory (ENOTDIR) or absent."""
+    return os.open(name, _O_DIR_NOFOLLOW, dir_fd=dir_fd)
+
+
+def _read_file_at(dir_fd: int, name: str, limit: int) -> str | None:
+    """The text of the regular file ``name`` in ``dir_fd`` (never through a link), or None
+    when it is not one, or larger than ``limit`` bytes."""
+
+    try:
+        fd = os.open(
+            name, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=dir_fd
+        )
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            return None
+        return data.decode("utf-8")
+    except (OSError, ValueError):
+        return None
+    finally:
+        os.close(fd)
+
+
+def _same_entry(dir_fd: int, name: str, fd: int) -> bool:
+    """``name`` in ``dir_fd`` is still the directory open as ``fd`` (not a link swapped in)."""
+    try:
+        now = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+        held = os.fstat(fd)
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino)
+
+
+def _remove_empty_dirs_at(fd: int) -> None:
+    """Remove the empty sub-folders of the directory open as ``fd``, deepest first (links are
+    never followed; a folder with anything in it stays)."""
+    for _, dirnames, _, sub_fd in os.fwalk(".", topdown=False, dir_fd=fd, follow_symlinks=False):
+        for name in dirnames:
+            with contextlib.suppress(OSError):
+                os.rmdir(name, dir_fd=sub_fd)
 
 
 def _unlisted(directory: Path, marker: dict) -> list[str]:
@@ -538,40 +613,68 @@ def _replace_problem(directory: Path, states=("complete",)) -> str | None:
     return None
 
 
-def _remove_owned(directory: Path) -> bool:
+def _remove_owned(directory: Path, accept=None) -> bool:
     """Delete the files ``directory``'s marker lists, the marker, then empty folders.
 
-    Anything not listed stays (and so does the directory). Returns True when it is gone.
+    Anything not listed stays (and so does the directory). ``accept``, if given, is called with
+    the marker (read from the folder as opened) and must return True for anything to be
+    deleted. The folder is opened once without following a link and everything is done
+    relative to it (see :data:`_FD_DELETION`): swapping it, or a folder in it, for a link to
+    somewhere else while this runs deletes nothing there. Returns True when it is gone.
     """
-    marker = _read_marker(directory)
-    if marker is None:
+    if not _FD_DELETION:  # pragma: no cover - not POSIX: delete nothing rather than race
         return False
-    root = directory.resolve()
-    for name in marker["files"]:
-        path = directory / name
+    directory = Path(directory)
+    try:
+        parent_fd = os.open(directory.parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
         try:
-            # never follow a folder on the way that has become a link to somewhere else
-            if path.parent.resolve() != (root / name).parent:
-                continue
-            if path.is_symlink() or path.is_file():
-                path.unlink()
+            fd = _open_dir(directory.name, parent_fd)
         except OSError:
-            pass
-    try:
-        (directory / MARKER_NAME).unlink()
-    except OSError:
-        pass
-    for path in sorted(directory.rglob("*"), key=lambda p: len(p.parts), reverse=True):
-        if path.is_dir() and not path.is_symlink():
+            return False
+        try:
+            text = _read_file_at(fd, MARKER_NAME, 64 * 1024 * 1024)
+            marker = _parse_marker(text) if text is not None else None
+            if marker is None or (accept is not None and not accept(marker)):
+                return False
+            for name in marker["files"]:
+                _unlink_at(fd, Path(name).parts)
+            with contextlib.suppress(OSError):
+                os.unlink(MARKER_NAME, dir_fd=fd)
+            _remove_empty_dirs_at(fd)
+            if not _same_entry(parent_fd, directory.name, fd):
+                return False
             try:
-                path.rmdir()
+                os.rmdir(directory.name, dir_fd=parent_fd)
             except OSError:
-                pass
+                return False
+            return True
+        finally:
+            os.close(fd)
+    finally:
+        os.close(parent_fd)
+
+
+def _unlink_at(fd: int, parts) -> None:
+    """Unlink the file ``parts`` (a relative path's components) below the directory open as
+    ``fd``, opening each folder on the way without following a link; a missing or odd entry
+    is left alone."""
+    opened = []
     try:
-        directory.rmdir()
-    except OSError:
-        return False
-    return True
+        at = fd
+        for part in parts[:-1]:
+            try:
+                at = _open_dir(part, at)
+            except OSError:
+                return
+            opened.append(at)
+        with contextlib.suppress(OSError):
+            os.unlink(parts[-1], dir_fd=at)  # a directory: EISDIR, left alone
+    finally:
+        for handle in opened:
+            os.close(handle)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -631,17 +734,22 @@ def remove_stale_partials(parent: Path) -> list[Path]:
     for path in candidates:
         if _PARTIAL_INFIX not in path.name or path.is_symlink() or not path.is_dir():
             continue
-        marker = _read_marker(path)
-        if marker is None or marker.get("host") != socket.gethostname():
-            continue
-        if marker.get("pid_ns", _pid_namespace()) != _pid_namespace():
-            continue
-        pid = marker.get("pid")
-        if not isinstance(pid, int) or pid == os.getpid() or _pid_alive(pid):
-            continue
-        if _remove_owned(path):
+        # decided on the marker read from the folder as opened for the deletion, not by path
+        if _remove_owned(path, accept=_dead_partial):
             removed.append(path)
     return removed
+
+
+def _dead_partial(marker: dict) -> bool:
+    """A partial report's marker names a process of this host and PID namespace that is gone."""
+    if marker.get("host") != socket.gethostname():
+        return False
+    if marker.get("pid_ns", _pid_namespace()) != _pid_namespace():
+        return False
+    pid = marker.get("pid")
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid == os.getpid():
+        return False
+    return not _pid_alive(pid)
 
 
 #: The prefix of the temporary folder a run builds its site in (under ``tempfile.gettempdir()``).
@@ -716,19 +824,36 @@ def _dead_build_dir(path: Path) -> bool:
     started at another time, the id having been reused). A process of another PID namespace (a
     container or sandbox sharing the temporary directory and the host name) cannot be looked
     up by its id: its folder stays."""
+    if not _FD_DELETION or not _BUILD_NAME.fullmatch(path.name):
+        return False
     try:
-        if not _BUILD_NAME.fullmatch(path.name) or path.is_symlink() or not path.is_dir():
+        fd = _open_dir(path)
+    except OSError:
+        return False
+    try:
+        return _dead_build_fd(fd)
+    finally:
+        os.close(fd)
+
+
+def _dead_build_fd(fd: int) -> bool:
+    """:func:`_dead_build_dir` of the folder open as ``fd`` (its owner file read through it)."""
+
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    try:
+        if uid is not None and os.fstat(fd).st_uid != uid:
             return False
-        marker = path / BUILD_MARKER_NAME
-        if marker.is_symlink() or not marker.is_file():
-            return False
-        uid = os.getuid() if hasattr(os, "getuid") else None
-        if uid is not None and (path.stat().st_uid != uid or marker.stat().st_uid != uid):
-            return False
-        if marker.stat().st_size > 4096:
-            return False
-        owner = json.loads(marker.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        marker = os.stat(BUILD_MARKER_NAME, dir_fd=fd, follow_symlinks=False)
+    except OSError:
+        return False
+    if not stat.S_ISREG(marker.st_mode) or (uid is not None and marker.st_uid != uid):
+        return False
+    text = _read_file_at(fd, BUILD_MARKER_NAME, 4096)
+    if text is None:
+        return False
+    try:
+        owner = json.loads(text)
+    except ValueError:
         return False
     if not isinstance(owner, dict) or owner.get("format") != _BUILD_MARKER_FORMAT:
         return False
@@ -751,31 +876,64 @@ def _dead_build_dir(path: Path) -> bool:
 
 def _remove_build_dir(path: Path) -> bool:
     """Claim ``path`` (rename to ``NAME.stale``, so that two runs never both remove it and a
-    new folder of the same name is never touched), then delete it, its owner file last."""
-    claimed = path if path.name.endswith(".stale") else path.with_name(path.name + ".stale")
-    if claimed != path:
-        try:
-            os.rename(path, claimed)
-        except OSError:
-            return False
-    if not _dead_build_dir(claimed):  # checked again on the claimed name
+    new folder of the same name is never touched), then delete it, its owner file last.
+
+    The claimed folder is opened once without following a link and checked and emptied
+    through that descriptor; it is removed by name only while the name is still that folder:
+    a link swapped in for it (the temporary directory may lack the sticky bit) is never
+    followed, and a folder swapped in is never removed."""
+    if not _FD_DELETION:  # pragma: no cover - not POSIX
         return False
-    for entry in list(claimed.iterdir()):
-        if entry.name == BUILD_MARKER_NAME:
-            continue
-        try:
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
-        except OSError:
-            return False
+    name = path.name
+    claimed = name if name.endswith(".stale") else name + ".stale"
     try:
-        (claimed / BUILD_MARKER_NAME).unlink()
-        claimed.rmdir()
+        root_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
         return False
-    return True
+    try:
+        if claimed != name:
+            try:
+                os.rename(name, claimed, src_dir_fd=root_fd, dst_dir_fd=root_fd)
+            except OSError:
+                return False
+        try:
+            fd = _open_dir(claimed, root_fd)
+        except OSError:
+            return False
+        try:
+            if not _dead_build_fd(fd):  # checked again on the folder as opened
+                return False
+            try:
+                for entry in os.listdir(fd):
+                    if entry == BUILD_MARKER_NAME:
+                        continue
+                    if _is_dir_at(fd, entry):
+                        shutil.rmtree(entry, dir_fd=fd)
+                    else:
+                        os.unlink(entry, dir_fd=fd)
+                os.unlink(BUILD_MARKER_NAME, dir_fd=fd)
+            except OSError:
+                return False
+            if not _same_entry(root_fd, claimed, fd):
+                return False
+            try:
+                os.rmdir(claimed, dir_fd=root_fd)
+            except OSError:
+                return False
+            return True
+        finally:
+            os.close(fd)
+    finally:
+        os.close(root_fd)
+
+
+def _is_dir_at(fd: int, name: str) -> bool:
+    """``name`` in the directory open as ``fd`` is a directory (a link to one is not)."""
+
+    try:
+        return stat.S_ISDIR(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
 
 
 def remove_stale_build_dirs(root: Path | str | None = None) -> list[Path]:

@@ -516,6 +516,76 @@ def test_a_sigkilled_runs_build_folder_survives_while_it_lives_and_goes_after(tm
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_link_swapped_in_for_a_claimed_build_folder_is_never_followed(tmp_path, monkeypatch):
+    """The temporary directory may lack the sticky bit: anyone may rename the claimed folder
+    of a dead run and put a symbolic link to a folder of the user's in its place between the
+    check and the deletion. The deletion works on the folder as opened, so nothing behind the
+    link is deleted and the link stays."""
+    import os
+
+    from analysis.runner import remove_stale_build_dirs
+
+    victim = tmp_path / "victim"
+    (victim / "sub").mkdir(parents=True)
+    (victim / "keep.txt").write_text("the user's", encoding="utf-8")
+    (victim / "sub" / "x.txt").write_text("the user's", encoding="utf-8")
+    root = tmp_path / "tmp"
+    root.mkdir()
+    dead = _owner(root / "haic-report-build-race0001", pid=2**31 - 1)
+    (dead / "junk.ipynb").write_text("{}", encoding="utf-8")
+    claimed = root / (dead.name + ".stale")
+    real_listdir, swapped = os.listdir, []
+
+    def listdir(target="."):
+        if not swapped and target not in (root, str(root)):  # the claimed folder is listed
+            os.rename(claimed, tmp_path / "moved")
+            os.symlink(victim, claimed)
+            swapped.append(target)
+        return real_listdir(target)
+
+    monkeypatch.setattr(os, "listdir", listdir)
+    removed = remove_stale_build_dirs(root)
+    monkeypatch.undo()
+    assert swapped and removed == []
+    assert sorted(os.listdir(victim)) == ["keep.txt", "sub"] and (victim / "sub" / "x.txt").exists()
+    assert claimed.is_symlink()
+
+
+def test_a_link_swapped_in_for_a_stale_partial_report_is_never_followed(tmp_path, monkeypatch):
+    """The same for a dead run's hidden ``.NAME.partial-*`` folder (a shared reports folder):
+    swapped for a link to a folder holding files of the same names just before the first
+    file is deleted, nothing behind the link is deleted."""
+    import os
+    import socket
+
+    from analysis.runner import MARKER_NAME, remove_stale_partials
+
+    names = ["01-data.ipynb", "index.html"]
+    partial = tmp_path / ".mine.partial-1-x"
+    victim = tmp_path / "victim"
+    for folder in (partial, victim):
+        folder.mkdir()
+        for name in names:
+            (folder / name).write_text("{}", encoding="utf-8")
+    marker = {"format": "haic-report", "version": 1, "state": "partial", "files": names,
+              "host": socket.gethostname(), "pid": 2**31 - 1}  # fmt: skip
+    (partial / MARKER_NAME).write_text(json.dumps(marker), encoding="utf-8")
+    real_unlink, swapped = os.unlink, []
+
+    def unlink(path, *, dir_fd=None):
+        if not swapped:
+            os.rename(partial, tmp_path / "moved")
+            os.symlink(victim, partial)
+            swapped.append(path)
+        return real_unlink(path, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "unlink", unlink)
+    removed = remove_stale_partials(tmp_path)
+    monkeypatch.undo()
+    assert swapped and removed == []
+    assert sorted(os.listdir(victim)) == names and partial.is_symlink()
+
+
 def test_a_live_runs_build_folder_in_another_pid_namespace_is_kept(tmp_path):
     """A run in another PID namespace (a container or ``unshare -p`` sharing the temporary
     directory and the host name) writes an id that names another process here, or none: its
