@@ -2103,7 +2103,7 @@ def run_book(
             # the swap is not interrupted: a signal between its two renames would leave neither
             # the old report nor the new one in place
             with _signals_ignored():
-                _publish(work.dir, out)
+                _publish(work.dir, out, force=force)
                 work.created_parents = []
         except _Failure as failure:
             with _signals_ignored():
@@ -2215,14 +2215,21 @@ def _keep_failed(work: _Workspace, failed_dir: Path, failure: _Failure, scrub) -
     return target
 
 
-def _publish(partial: Path, out: Path) -> None:
+def _publish(partial: Path, out: Path, *, force: bool = False) -> None:
     """Swap ``partial`` in as ``out``. An existing ``out`` is checked again (it may have changed
-    during the run), moved aside, and only the files its marker lists are deleted."""
+    during the run), moved aside, and only the files its marker lists are deleted. Without
+    ``force`` only an empty folder is replaced: a report that appeared during the run (another
+    run into the same ``--out``) is somebody's result, not ours to replace."""
     if out.exists() or out.is_symlink():
         problem = _replace_problem(out)
         if problem is not None:
             raise RunnerError(
                 f"--out {_show(out)}: {problem} (changed during the run); nothing replaced"
+            )
+        if not force and any(out.iterdir()):
+            raise RunnerError(
+                f"--out {_show(out)}: another run wrote a report there while this one ran; "
+                "nothing replaced (run again with --force to replace it, or choose a new directory)"
             )
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
         old.rmdir()

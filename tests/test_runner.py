@@ -516,6 +516,32 @@ def test_a_sigkilled_runs_build_folder_survives_while_it_lives_and_goes_after(tm
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_report_another_run_wrote_during_this_one_is_not_replaced_without_force(tmp_path):
+    """Two runs into the same new --out: both pass the check at the start (nothing there);
+    the second to finish replaced the first's report without --force (each printed ``open
+    …/index.html``, one of them now another cohort's report). Without --force only an empty
+    folder is replaced at the swap."""
+    from analysis.runner import _digests, _publish, _Workspace
+
+    out = tmp_path / "reports" / "r"
+
+    def report(text):
+        work = _Workspace(out)
+        work.add("index.html").write_text(text, encoding="utf-8")
+        work.write_marker("complete", sha256=_digests(work.dir, work.files))
+        return work.dir
+
+    first, second = report("first"), report("second")
+    out.mkdir()  # an empty folder is still replaced without --force
+    _publish(first, out, force=False)
+    with pytest.raises(RunnerError, match="another run wrote a report there while this one ran"):
+        _publish(second, out, force=False)
+    assert (out / "index.html").read_text(encoding="utf-8") == "first" and second.is_dir()
+    _publish(second, out, force=True)
+    assert (out / "index.html").read_text(encoding="utf-8") == "second"
+    assert [p.name for p in out.parent.iterdir()] == ["r"]
+
+
 def test_a_link_swapped_in_for_a_claimed_build_folder_is_never_followed(tmp_path, monkeypatch):
     """The temporary directory may lack the sticky bit: anyone may rename the claimed folder
     of a dead run and put a symbolic link to a folder of the user's in its place between the
