@@ -16,13 +16,20 @@ Tools:
     (modulo 23), German health-insurance number, Brazilian CPF (two modulo-11 digits), Indian
     Aadhaar (Verhoeff), Singapore NRIC/FIN (check letter), Malaysian MyKad (its birth date and
     6-2-4 grouping), Hong Kong identity card (check digit, or any digit in its parentheses:
-    ``A123456(7)``), Chilean RUT (modulo 11), Mexican CURP (its 18-character structure)), bank
+    ``A123456(7)``), Chilean RUT (modulo 11), Mexican CURP (its 18-character structure), UK
+    National Insurance number (``AB 12 34 56 C``), Nordic personal identity numbers (a birth date
+    and four characters: Danish CPR ``010185-1233``, Swedish ``850101-1236``, Finnish
+    ``131052-308T``), Irish PPS number (check letter modulo 23); a whole cell of nine or more
+    digits printed in groups, as identity cards print them (``1234 5678 9012``,
+    ``756.1234.5678.97``), in a column the book does not read), bank
     account numbers (IBAN, ISO 7064 MOD 97-10 and the registry length of its country), UK
     postcodes (upper case, with their space) and US ZIP+4 codes (a bare five-digit ZIP code is
     not told from a number), IP addresses and web addresses (URLs), phone numbers in
     international (E.164) and national formats, e-mail addresses, calendar dates in any common
     format (``2023-01-15``, ``15.01.2023``, ``01/15/23``, ``20230115``, ``January 15, 2023``,
-    ``15 Jan 2023``, ``2023년 1월 15일``), record numbers named in the cell (``MRN 1234567``,
+    ``15 Jan 2023``, ``2023. 1. 15.``, ``15 de enero de 2023``, ``15 января 2023``, month names in
+    English, French, German, Spanish, Portuguese, Italian, Dutch and Russian,
+    ``2023년 1월 15일``), record numbers named in the cell (``MRN 1234567``,
     ``HN: 00123``, ``Hosp. No. 123456``), personal names, Hangul, Chinese/Japanese, Arabic-script,
     Hebrew, Indic-script (Devanagari, Bengali, Tamil, …) or Thai, Lao, Burmese or Khmer text, and
     long digit runs that look like record numbers. A column of free text
@@ -413,7 +420,14 @@ _MONTH_NAME = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
     r"|janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre"
-    r"|d[ée]cembre|januar|februar|m[äa]rz|juni|juli|oktober|dezember)\.?(?![a-zà-ÿ])"
+    r"|d[ée]cembre|januar|februar|m[äa]rz|juni|juli|oktober|dezember"
+    # Spanish, Portuguese, Italian, Dutch; Russian in the genitive (15 января 2023)
+    r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|sept?iembre|octubre|noviembre"
+    r"|diciembre|janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|novembro"
+    r"|dezembro|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre"
+    r"|januari|februari|maart|mei|augustus"
+    r"|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)"
+    r"\.?(?![a-zà-ÿа-яё])"
 )
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
@@ -467,7 +481,11 @@ _DATE = re.compile(
     rf"|(?<![\w.]){_DAY}([-/.]){_DAY}\4[0-9]{{2}}(?![\w.])"
     rf"|(?<![0-9]){_YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9])"
     rf"|(?<![a-zà-ÿ]){_MONTH_NAME}[\s-]{{1,3}}{_DAY}(?:st|nd|rd|th)?,?[\s-]{{1,3}}{_YEAR}(?![0-9])"
-    rf"|(?<![0-9]){_DAY}(?:st|nd|rd|th)?\.?[\s-]{{1,3}}{_MONTH_NAME}[\s,-]{{1,3}}(?:{_YEAR}|[0-9]{{2}})(?![0-9])"
+    rf"|(?<![0-9]){_DAY}(?:st|nd|rd|th)?\.?[\s-]{{1,3}}(?:de\s{{1,3}})?{_MONTH_NAME}[\s,-]{{1,3}}"
+    rf"(?:de\s{{1,3}})?(?:{_YEAR}|[0-9]{{2}})(?![0-9])"
+    # 2023. 1. 15. (Korean), 15. 1. 2023 (Czech, Slovak, German): dots followed by spaces
+    rf"|(?<![0-9.]){_YEAR}\.\s{{1,2}}{_MON}\.\s{{1,2}}{_DAY}(?![0-9])"
+    rf"|(?<![0-9.]){_DAY}\.\s{{1,2}}{_MON}\.\s{{1,2}}{_YEAR}(?![0-9])"
     rf"|(?<![0-9]){_YEAR}[\s-]{{1,3}}{_MONTH_NAME}[\s-]{{1,3}}{_DAY}(?![0-9])"
     r"|(?:19|20)[0-9]{2}\s{0,3}[년年]\s{0,3}[0-9]{1,2}\s{0,3}[월月]\s{0,3}[0-9]{1,2}\s{0,3}[일日]",
     re.IGNORECASE,
@@ -488,6 +506,31 @@ _THAI = re.compile(
     r"\u1780-\u17d3\u17dc\u17dd]{2}"
 )
 _ID_DIGITS = re.compile(r"[0-9]{7,}")
+# UK National Insurance number: two prefix letters (never D, F, I, Q, U, V; the second never O;
+# not BG, GB, KN, NK, NT, TN, ZZ), six digits, a suffix A-D (AB 12 34 56 C)
+_NINO = re.compile(
+    r"(?<![A-Za-z0-9])(?!(?i:bg|gb|kn|nk|nt|tn|zz))[A-CEGHJ-PR-TW-Za-ceghj-pr-tw-z]"
+    r"[A-CEGHJ-NPR-TW-Za-ceghj-npr-tw-z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-Da-d](?![A-Za-z0-9])"
+)
+# Nordic personal identity numbers: a birth date of six digits (DDMMYY in Denmark, Norway and
+# Finland, YYMMDD or YYYYMMDD in Sweden), then - or + (Finland also A-F, U-Y for the century)
+# and four characters: Danish CPR 010185-1233, Swedish 850101-1236, Finnish 131052-308T
+_NORDIC = re.compile(
+    r"(?<![0-9A-Za-z+-])(?:19|20)?(?P<date>[0-9]{6})(?:[-+][0-9]{4}"
+    r"|[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y])(?![0-9A-Za-z])"
+)
+# Irish PPS number: seven digits and a check letter (modulo 23), perhaps a second letter
+_PPS = re.compile(r"(?<![A-Za-z0-9])([0-9]{7})([A-Wa-w])([A-IWa-iw]?)(?![A-Za-z0-9])")
+# A whole cell of digit groups, nine digits or more in all (Japanese My Number 1234 5678 9012,
+# Australian Medicare 2123 45670 1, Thai 1-2345-67890-12-1, Swiss AHV 756.1234.5678.97,
+# Austrian 1234 010180, Belgian 85.01.01-123.45): an identity number written the way a card
+# prints it escapes the digit-run rule. Not a number with thousands separators (1 234 567 890,
+# 1.234.567.890) nor a decimal (12345.6789).
+_DIGIT_GROUPS = re.compile(r"[0-9]{1,8}(?:[ .\-][0-9]{1,8}){1,6}")
+_DECIMALS = re.compile(r"[0-9]+\.[0-9]+(?: +[0-9]+\.[0-9]+)+")  # 12.5 13.5 14.5: values
+_THOUSANDS = re.compile(
+    r"[0-9]{1,3}(?:( )[0-9]{3})(?:\1[0-9]{3})*|[0-9]{1,3}(?:(\.)[0-9]{3})(?:\2[0-9]{3})+"
+)
 _TEXT_DIGITS = re.compile(r"(?<![0-9.])[0-9]{9,}")
 
 # Personal names in a cased script (Latin, Greek, Cyrillic), matched against a whole cell
@@ -768,6 +811,39 @@ _CURP = re.compile(
 )
 
 
+def _ddmmyy_or_yymmdd(six: str) -> bool:
+    """Six digits that read as a calendar date, day first (DDMMYY) or year first (YYMMDD)."""
+    a, b, c = int(six[:2]), int(six[2:4]), int(six[4:])
+    return (1 <= a <= 31 and 1 <= b <= 12) or (1 <= b <= 12 and 1 <= c <= 31)
+
+
+def _nordic_ok(m: re.Match) -> bool:
+    return _ddmmyy_or_yymmdd(m["date"])
+
+
+def _pps_ok(m: re.Match) -> bool:
+    digits, check, second = m.group(1), m.group(2).upper(), m.group(3).upper()
+    total = sum(int(d) * w for d, w in zip(digits, range(8, 1, -1), strict=True))
+    if second:
+        total += (0 if second == "W" else ord(second) - 64) * 9
+    return check == ("W" if total % 23 == 0 else chr(64 + total % 23))
+
+
+def _digit_groups(text: str) -> bool:
+    """A whole cell of digit groups holding nine digits or more (see :data:`_DIGIT_GROUPS`):
+    three groups or more, or two separated by a space (a range 100000-200000 and a decimal
+    12345.6789 are two groups), one of at least three digits."""
+    text = text.strip()
+    if not _DIGIT_GROUPS.fullmatch(text) or len(_digits(text)) < 9:
+        return False
+    groups = re.findall(r"[0-9]+", text)
+    if len(groups) < 2 or (len(groups) == 2 and " " not in text):
+        return False
+    if max(len(g) for g in groups) < 3:  # 5 10 15 20 25 30: a list of small numbers
+        return False
+    return not (_THOUSANDS.fullmatch(text) or _DECIMALS.fullmatch(text))
+
+
 def _phone_ok(m: re.Match) -> bool:
     n = len(_digits(m.group(0)))
     return 8 <= n <= 15
@@ -777,6 +853,9 @@ _DETECTORS = [
     ("email", "e-mail addresses", _EMAIL, None),
     ("iban", "bank account numbers (IBAN)", _IBAN, _iban_ok),
     ("rrn", _RRN_LABEL, _RRN, None),
+    ("nordic", "Nordic personal identity numbers (Danish, Swedish, Finnish)", _NORDIC, _nordic_ok),
+    ("nino", "UK National Insurance numbers", _NINO, None),
+    ("pps", "Irish PPS numbers", _PPS, _pps_ok),
     ("ssn", "US social security numbers", _SSN, None),
     ("cn-id", "Chinese resident identity numbers", _CN_ID, _cn_id_ok),
     ("nir", "French social security numbers (NIR)", _NIR, _nir_ok),
@@ -810,6 +889,7 @@ _LABEL["name"] = "personal names"
 _LABEL["id-digits"] = "hospital registration numbers (7 or more digits)"
 _LABEL["record"] = "record numbers named in the cell (MRN, HN, hospital no. …)"
 _LABEL["digits"] = "long digit runs (record, account or phone numbers)"
+_LABEL["digit-groups"] = "numbers of nine or more digits in groups (identity or account numbers)"
 
 # Record numbers named in the cell: a label (MRN, HN, UHID, or "hospital", "chart", "case",
 # "patient" … followed by no./nr/number/#/id), then five or more digits: "MRN 1234567",
@@ -1060,7 +1140,7 @@ _PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ичн�
 # (850101-1******); most pseudonymous ids (P001, SYN0042)
 # and plain numbers fail every branch at once.
 _CANDIDATE = re.compile(
-    r"@|://|www\.|[^\x00-\x7f]|[0-9]{7}|[0-9][-/. ()]{1,3}[0-9]|[A-Za-z]{6}[0-9]"
+    r"@|://|www\.|[^\x00-\x7f]|[0-9]{7}|[0-9][-/. ()+]{1,3}[0-9]|[A-Za-z]{6}[0-9]"
     r"|[A-Za-z]{2}[0-9]{2} ?[A-Za-z0-9]{4}|[A-Za-z] [0-9][A-Za-z]{2}"
     r"|[0-9][\s.,-]{1,3}[A-Za-z]{3}|[A-Za-z]{3}\.?[\s-]{1,3}[0-9]"
     r"|[A-Za-z][\s,]+[A-Za-z]|[A-Za-z]\.\s?[A-Za-z]|[0-9][- ]?[*xX]{2}|" + _RECORD_HINT
@@ -1071,7 +1151,8 @@ _CANDIDATE = re.compile(
 # IBAN (15 or more characters) or a record-number label before digits (MRN12345) can be an
 # identifier.
 _ALNUM_CANDIDATE = re.compile(
-    r"[0-9]{7}|[A-Za-z]{6}[0-9]|[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]{11}|" + _RECORD_HINT
+    r"[0-9]{7}|[A-Za-z]{6}[0-9]|[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]{11}|[A-Za-z]{2}[0-9]{6}[A-Da-d]|"
+    + _RECORD_HINT
 )
 
 
@@ -1367,6 +1448,8 @@ def identifier_kind(text: str, *, in_id: bool = False, names: bool = True) -> st
         return "id-digits"
     if not in_id and _TEXT_DIGITS.search(text):
         return "digits"
+    if not in_id and _digit_groups(text):
+        return "digit-groups"
     return None
 
 
@@ -1881,7 +1964,13 @@ class IdentifierScanner:
         return out
 
 
-_KIND_ORDER = [k for k, _, _, _ in _DETECTORS] + ["record", "name", "id-digits", "digits"]
+_KIND_ORDER = [k for k, _, _, _ in _DETECTORS] + [
+    "record",
+    "name",
+    "id-digits",
+    "digits",
+    "digit-groups",
+]
 
 
 def find_identifiers(df: pd.DataFrame) -> list[Problem]:
