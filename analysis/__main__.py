@@ -11,7 +11,17 @@ import os
 import sys
 
 try:
-    from analysis.cli import COMMANDS, UsageError, audit, dose, ensemble, run, synthesize, validate
+    from analysis.cli import (
+        COMMANDS,
+        UsageError,
+        audit,
+        dose,
+        ensemble,
+        run,
+        store_once,
+        synthesize,
+        validate,
+    )
 except KeyboardInterrupt:  # Ctrl-C while the modules load: the same line and code as later
     print("interrupted", file=sys.stderr)
     sys.exit(130)
@@ -53,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         module.add_arguments(p)
+        store_once(p)  # an option given twice with different values is an error, not the last
         p.set_defaults(_run=module.run, _parser=p)
     return parser
 

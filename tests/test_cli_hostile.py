@@ -657,3 +657,29 @@ def test_dose_leading_zeros_and_a_blank_formula(capsys):
         ["dose", "--height-cm", "170", "--weight-kg", "65", "--formula", ""], capsys
     )
     assert (code, err) == (2, "error: --formula '': must be mosteller or dubois\n")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["dose", "--height-cm", "170", "--weight-kg", "65", "--height-cm", "180"],
+        ["dose", "--height", "170", "--weight-kg=65", "--height-cm=180"],  # abbreviated, =
+        ["run", "--out", "reports/a", "--out", "reports/b", "--chapters", "01"],
+        ["run", "--cohort", "a.csv", "--cohort", "b.csv", "--out", "reports/a"],
+        ["audit", "--verdict", "consistent", "--verdict", "inconsistent"],
+    ],
+)
+def test_an_option_given_twice_with_different_values_is_refused(argv, capsys, tmp_path):
+    """argparse kept the last value without a word: ``dose --height-cm 170 … --height-cm
+    180`` printed the sheet for 180 cm (exit 0), ``run --out a --out b`` wrote b."""
+    code, out, err = _call(argv, capsys)
+    assert code == 2 and out == ""
+    assert err.splitlines()[-1].endswith("given twice with different values; give it once")
+    assert not (tmp_path / "reports").exists()
+
+
+def test_an_option_given_twice_with_the_same_value_is_accepted(capsys):
+    code, out, _ = _call(
+        ["dose", "--height-cm", "170", "--weight-kg", "65", "--height-cm", "170"], capsys
+    )
+    assert code == 0 and out.startswith("ECF cycle 1 · BSA 1.75 m²")

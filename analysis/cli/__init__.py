@@ -31,3 +31,24 @@ def file_path(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError(f"{text!r}: empty, not a file name")
     return Path(text)
+
+
+class StoreOnce(argparse._StoreAction):
+    """An option that takes a value and may be given once: argparse keeps the last of
+    ``--height-cm 170 --height-cm 180`` without a word, and a dose sheet for the other height, a
+    report on the other cohort or into the other folder, is worse than an error. The same value
+    twice is accepted (a repeated shell alias)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        given = namespace.__dict__.setdefault("_given_once", {})
+        if self.dest in given and given[self.dest] != values:
+            raise argparse.ArgumentError(self, "given twice with different values; give it once")
+        given[self.dest] = values
+        super().__call__(parser, namespace, values, option_string)
+
+
+def store_once(parser: argparse.ArgumentParser) -> None:
+    """Make every option of ``parser`` that stores one value a :class:`StoreOnce`."""
+    for action in parser._actions:
+        if type(action) is argparse._StoreAction and action.option_strings:
+            action.__class__ = StoreOnce
