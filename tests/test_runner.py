@@ -726,3 +726,20 @@ def test_a_partial_report_of_another_pid_namespace_is_kept(tmp_path):
     removed = {p.name for p in remove_stale_partials(tmp_path)}
     assert removed == {here.name, old.name}
     assert other.is_dir() and (other / "01-data.ipynb").is_file()
+
+
+def test_the_summary_counts_the_site_build_warnings_and_names_their_file():
+    """Reports are built without Sphinx's -W (a warning must not discard a user's report): the
+    last lines of ``run`` say how many warnings there were and where they are."""
+    from analysis.runner import BookRun, ChapterRun
+
+    run = BookRun(Path("reports/mine"), "mine.csv", [ChapterRun("06-survival", "a", "b", 1.0)])
+    assert "warning" not in run.summary()
+    run.warnings = ["WARNING: a", "WARNING: b"]
+    lines = run.summary().splitlines()
+    assert lines[-2:] == [
+        "2 site build warnings (see reports/mine/build-warnings.txt)",
+        "open reports/mine/index.html",
+    ]
+    run.warnings = ["WARNING: a"]
+    assert "1 site build warning (see" in run.summary()
