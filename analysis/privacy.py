@@ -144,6 +144,7 @@ __all__ = [
     "printable",
     "printable_id",
     "printable_header",
+    "file_name_identifier",
     "shown_cell",
     "echoable",
     "canonical",
@@ -1576,6 +1577,39 @@ def printable_header(name: str, *, label: bool = False) -> str:
     if len(name) > _HEADER_SHOWN:  # a megabyte-long "name" would fill the terminal
         return f"{name[:40]}… ({len(name)} characters)"
     return name
+
+
+# what a file or folder name may hold without being refused: a date (an export's, cohort_2023-
+# 01-15.csv), a long number (a timestamp) and words in a script without letter case (간암_코호트)
+_NAME_ALLOWED_KINDS = frozenset({"date", "digits", "digit-groups"}) | frozenset(
+    {"hangul", "cjk", "arabic", "hebrew", "indic", "thai"}
+)
+
+
+def file_name_identifier(name: str) -> str | None:
+    """The kind of direct identifier a file or folder name holds (a national identity, phone
+    or record number, an e-mail address, a person's name), or None.
+
+    A report shows its cohort's file name and its folder's name on its first page and in
+    ``report.json``, and a report is made to be shared: ``hong_850101-1234567.csv`` would carry
+    the number into it. Dates, long numbers and text in scripts without letter case are allowed
+    in a name (an export date, a timestamp, a Korean file name); underscores read as spaces.
+
+    Examples
+    --------
+    >>> file_name_identifier("850101-1234567.csv"), file_name_identifier("John_Smith.csv")
+    ('rrn', 'name')
+    >>> [file_name_identifier(n) for n in ("my_cohort.csv", "cohort_2023-01-15.csv", "간암.csv")]
+    [None, None, None]
+    """
+    stem = str(name)
+    for suffix in (".csv", ".txt", ".tsv"):
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    stem = stem.replace("_", " ").strip()
+    kind = identifier_kind(stem)
+    return None if kind in _NAME_ALLOWED_KINDS else kind
 
 
 #: Longest column name shown whole in a message (a longer one is cut to 40 characters).

@@ -77,6 +77,7 @@ import yaml
 
 from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT
 from analysis.cohort import MIN_PATIENTS, load_cohort
+from analysis.privacy import describe, file_name_identifier, mask
 
 __all__ = [
     "CHAPTERS_DIR",
@@ -1995,6 +1996,7 @@ def run_book(
     chapters_dir = Path(chapters_dir).resolve()
     cohort = Path(cohort).resolve()
     # the cheap refusals first: nothing is read, created or deleted before they pass
+    _check_names(cohort.name, Path(os.fsdecode(str(out))).name if out is not None else "")
     out = check_output_dir(out, cohort=cohort, chapters_dir=chapters_dir, force=force)
     if cohort.exists() and not cohort.is_file() and not cohort.is_dir():
         # a pipe or a device would block or never end: refuse it before reading a byte
@@ -2123,6 +2125,22 @@ def run_book(
             _remove_owned(failed_dir)
     run.seconds = time.monotonic() - started
     return run
+
+
+def _check_names(cohort_name: str, out_name: str) -> None:
+    """Refuse a cohort file or report folder whose name holds a direct identifier
+    (:func:`analysis.privacy.file_name_identifier`): a report shows both names on its first page
+    and in ``report.json``. The message masks the name."""
+    for option, name, example in (
+        ("--cohort", cohort_name, "my_cohort.csv"),
+        ("--out", out_name, "reports/mine"),
+    ):
+        kind = file_name_identifier(name) if name else None
+        if kind is not None:
+            raise RunnerError(
+                f"{option} {_show(mask(name))}: the name holds {describe(kind)}, and a report "
+                f"shows it on its first page; rename it (e.g. {example})"
+            )
 
 
 class _Failure(Exception):

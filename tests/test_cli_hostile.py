@@ -683,3 +683,47 @@ def test_an_option_given_twice_with_the_same_value_is_accepted(capsys):
         ["dose", "--height-cm", "170", "--weight-kg", "65", "--height-cm", "170"], capsys
     )
     assert code == 0 and out.startswith("ECF cycle 1 · BSA 1.75 m²")
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ("850101-1234567.csv", "resident registration numbers"),
+        ("John_Smith.csv", "personal names"),
+        ("AB123456C.csv", "UK National Insurance numbers"),
+        ("MRN1234567.csv", "record numbers named in the cell"),
+        ("kim@hospital.org.csv", "e-mail addresses"),
+    ],
+)
+def test_a_cohort_file_name_that_holds_an_identifier_is_refused_masked(
+    tmp_path, capsys, monkeypatch, name, what
+):
+    """``validate 850101-1234567.csv`` said OK and printed the number; ``run`` put the file
+    name on the report's first page and into report.json, a report being made to be shared."""
+    monkeypatch.chdir(tmp_path)
+    path = write(tmp_path, enough_rows(), name=name)
+    secret = name[:-4]
+    code, out, err = _validate(path, capsys)
+    assert code == 1 and f"file name: holds {what}" in out and secret not in out + err
+    # -p nosuch=1: were the name let through, the run would stop there, not execute chapters
+    code, out, err = _call(
+        ["run", "--cohort", name, "--out", "reports/r", "-p", "nosuch=1"], capsys
+    )
+    assert code == 2 and err.startswith("error: --cohort ") and f"the name holds {what}" in err
+    assert secret not in out + err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # nothing written
+
+
+def test_a_report_folder_name_that_holds_an_identifier_is_refused_and_dates_pass(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _call(
+        ["run", "--out", "reports/Hong_Gildong_010-1234-5678", "-p", "x=1"], capsys
+    )
+    assert code == 2 and "the name holds phone numbers" in err and "5678" not in err
+    assert list(tmp_path.iterdir()) == []
+    # an export date, a timestamp or a Korean name is no identifier in a file name
+    for name in ("cohort_2023-01-15.csv", "export_1700000000.csv", "간암_코호트.csv"):
+        code, out, _ = _validate(write(tmp_path, enough_rows(), name=name), capsys)
+        assert code == 0 and out.startswith(f"OK: {tmp_path / name}:"), name
