@@ -1387,10 +1387,10 @@ def _check_parameter_names(parameters: dict, chapters: list[Path]) -> None:
     known = sorted({name for md in chapters for name in chapter_parameters(md)})
     unknown = sorted(set(parameters) - set(known))
     if unknown:
-        raise RunnerError(
-            f"-p {unknown[0]}: no selected chapter has this parameter "
-            f"(known: {', '.join(known) or 'none'})"
-        )
+        # cohort_path is every chapter's, and given by --cohort: never offered as a -p
+        offered = [name for name in known if name != "cohort_path"]
+        what = f"known: {', '.join(offered)}" if offered else "the selected chapters take none"
+        raise RunnerError(f"-p {unknown[0]}: no selected chapter has this parameter ({what})")
 
 
 #: What a ``-p`` value must satisfy beyond its type (the type is the chapter default's):

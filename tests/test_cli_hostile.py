@@ -727,3 +727,16 @@ def test_a_report_folder_name_that_holds_an_identifier_is_refused_and_dates_pass
     for name in ("cohort_2023-01-15.csv", "export_1700000000.csv", "간암_코호트.csv"):
         code, out, _ = _validate(write(tmp_path, enough_rows(), name=name), capsys)
         assert code == 0 and out.startswith(f"OK: {tmp_path / name}:"), name
+
+
+def test_an_unknown_parameter_never_offers_cohort_path(tmp_path, capsys):
+    """``run --chapters 01 -p x=1`` answered '(known: cohort_path)', and ``-p cohort_path=…``
+    is then refused ('give the cohort with --cohort instead')."""
+    argv = ["run", "--chapters", "01", "-p", "x=1", "--out", str(tmp_path / "r")]
+    code, _, err = _call(argv, capsys)
+    assert code == 2
+    assert err == (
+        "error: -p x: no selected chapter has this parameter (the selected chapters take none)\n"
+    )
+    code, _, err = _call([*argv[:2], "05", *argv[3:]], capsys)
+    assert err.endswith("(known: confidence_level)\n") and _tree(tmp_path) == []
