@@ -323,8 +323,8 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
     chapters_dir : path-like
         Where the chapters are.
     selection : str or list of str, optional
-        Chapter names (``06-survival``) or numbers (``06``), as a list or comma-separated;
-        default all. The run keeps the book's order whatever the order given.
+        Chapter names (``06-survival``, any case) or numbers (``06`` or ``6``), as a list or
+        comma-separated; default all. The run keeps the book's order whatever the order given.
 
     Returns
     -------
@@ -340,6 +340,8 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
     Examples
     --------
     >>> [p.name for p in discover_chapters(selection="06,01-data")]
+    ['01-data.md', '06-survival.md']
+    >>> [p.name for p in discover_chapters(selection="6,01-Data")]
     ['01-data.md', '06-survival.md']
     >>> try:
     ...     discover_chapters(selection=["99"])
@@ -371,7 +373,7 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
         )
     chosen = set()
     for name in wanted:
-        match = [p for p in found if p.stem == name or p.stem.split("-", 1)[0] == name]
+        match = [p for p in found if _chapter_matches(p.stem, name)]
         if not match:
             available = ", ".join(p.stem for p in found)
             raise RunnerError(
@@ -379,6 +381,15 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
             )
         chosen.update(match)
     return [p for p in found if p in chosen]
+
+
+def _chapter_matches(stem: str, name: str) -> bool:
+    """``name`` selects the chapter ``stem``: its name in any case (``06-Survival``) or its
+    number with or without the leading zero (``06``, ``6``)."""
+    number = stem.split("-", 1)[0]
+    if name.isascii() and name.isdigit() and number.isdigit():
+        return int(name) == int(number)
+    return stem.lower() == name.lower()
 
 
 # --------------------------------------------------------------------------------------------

@@ -740,3 +740,14 @@ def test_an_unknown_parameter_never_offers_cohort_path(tmp_path, capsys):
     )
     code, _, err = _call([*argv[:2], "05", *argv[3:]], capsys)
     assert err.endswith("(known: confidence_level)\n") and _tree(tmp_path) == []
+
+
+def test_a_chapter_number_without_its_zero_and_a_name_in_another_case_select_it():
+    """``--chapters 6`` was 'chapter '6' not found' though the help says names or numbers."""
+    assert discover_chapters(selection="6,01-DATA") == discover_chapters(selection="06,01-data")
+    assert [p.stem for p in discover_chapters(selection=" 10 , 009 ")] == [
+        "09-bias",
+        "10-your-cohort",
+    ]
+    with pytest.raises(RunnerError, match="chapter '11' not found"):
+        discover_chapters(selection="11")
