@@ -751,3 +751,43 @@ def test_a_chapter_number_without_its_zero_and_a_name_in_another_case_select_it(
     ]
     with pytest.raises(RunnerError, match="chapter '11' not found"):
         discover_chapters(selection="11")
+
+
+@pytest.mark.parametrize("where", ["out", "cache"])
+def test_ensemble_refuses_an_unwritable_out_or_cache_before_anything_runs(
+    tmp_path, capsys, monkeypatch, where
+):
+    """An unwritable --out folder was found only when the summary was written, after the whole
+    run; an unwritable --cache parent ended in a PermissionError traceback once the cluster
+    had started. A folder nothing can be created in (read-only, or immutable even for root)
+    is simulated by refusing mkstemp there."""
+    import errno
+    import tempfile
+
+    import analysis.cli.ensemble as cli_ensemble
+
+    def never(*args, **kwargs):
+        raise AssertionError("the ensemble must not start")
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real = tempfile.mkstemp
+
+    def mkstemp(*args, dir=None, **kwargs):
+        if dir is not None and Path(dir) == locked:
+            raise PermissionError(errno.EPERM, "Operation not permitted")
+        return real(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    out = locked / "s.csv" if where == "out" else tmp_path / "s.csv"
+    cache = locked / "cache" / "deeper" if where == "cache" else tmp_path / "cache"
+    argv = ["ensemble", "--n", "2", "--out", str(out), "--cache", str(cache)]
+    code, stdout, err = _call(argv, capsys)
+    assert (code, stdout) == (2, "")
+    shown = out if where == "out" else cache
+    assert err == (
+        f"error: --{where} {shown}: cannot write in {locked} (Operation not permitted); "
+        "nothing was run or written\n"
+    )
+    assert _tree(tmp_path) == ["locked"]

@@ -127,6 +127,20 @@ def _write(path: Path, text: str, flag: str) -> None:
         raise UsageError(f"{flag} {path}: cannot write ({exc.strerror or exc})") from exc
 
 
+def _check_writable(folder: Path, flag: str, given: Path) -> None:
+    """Refuse (one line) a folder a file cannot be created in: a temporary file is made there
+    and removed at once."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ensemble-probe-")
+    except OSError as exc:
+        raise UsageError(
+            f"{flag} {given}: cannot write in {folder} ({exc.strerror or exc}); nothing was run "
+            "or written"
+        ) from None
+    os.close(fd)
+    Path(tmp).unlink(missing_ok=True)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run or resume the ensemble, write the summary atomically, print one line; return 0."""
     if args.n < 1:
@@ -164,6 +178,16 @@ def run(args: argparse.Namespace) -> int:
             )
     if args.cache.exists() and not args.cache.is_dir():
         raise UsageError(f"--cache is not a directory: {args.cache}")
+    # an unwritable --out failed after the whole run, an unwritable --cache with a traceback
+    # once the cluster had started: both are tried first (the cache folder is still made only
+    # once a cluster answers)
+    _check_writable(args.out.parent, "--out", args.out)
+    ancestor = args.cache
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UsageError(f"--cache {args.cache}: {ancestor} is a file, not a directory")
+    _check_writable(ancestor, "--cache", args.cache)
     start = time.perf_counter()
     record: dict = {}
     try:
