@@ -1449,7 +1449,9 @@ def identifier_kind(text: str, *, in_id: bool = False, names: bool = True) -> st
         return "id-digits"
     if not in_id and _TEXT_DIGITS.search(text):
         return "digits"
-    if not in_id and _digit_groups(text):
+    # in patient_id only groups with spaces (as a card prints them): a study code joins its
+    # parts with hyphens or dots (12-2023-0045)
+    if _digit_groups(text) and (not in_id or " " in text.strip()):
         return "digit-groups"
     return None
 

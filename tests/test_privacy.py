@@ -1239,3 +1239,21 @@ def test_the_new_formats_pass_the_prefilter_and_leave_clinical_values_alone():
         "15 de mayo", "mayo 2023", "grade 2-3",
     ):  # fmt: skip
         assert identifier_kind(value) is None, value
+
+
+def test_a_national_number_in_digit_groups_is_refused_as_a_patient_id(tmp_path):
+    """In patient_id seven digits in a row were refused, the same number printed in groups
+    with spaces was not (1234 5678 9012); a study code with hyphens (12-2023-0045) stays one."""
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind("1234 5678 9012", in_id=True) == "digit-groups"
+    assert identifier_kind("2123 45670 1", in_id=True) == "digit-groups"
+    assert identifier_kind("12-2023-0045", in_id=True) is None
+    rows = valid_rows()
+    rows[1]["patient_id"] = "1234 5678 9012"
+    message, problems = problems_of(write(tmp_path, rows))
+    assert (
+        "column patient_id: looks like a direct identifier (its values contain numbers of"
+        in message
+    )
+    assert "5678" not in message and problems[0].code == "identifier"
