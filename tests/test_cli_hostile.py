@@ -791,3 +791,36 @@ def test_ensemble_refuses_an_unwritable_out_or_cache_before_anything_runs(
         "nothing was run or written\n"
     )
     assert _tree(tmp_path) == ["locked"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["synthesize", "--out", "data/schema.yaml", "--force"], "is inside the book's data/"),
+        (
+            ["synthesize", "--out", "analysis/cohort.py", "--force"],
+            "is inside the book's analysis/",
+        ),
+        (["synthesize", "--out", "README.md", "--force"], "is the book's README.md"),
+        (["synthesize", "--out", "chapters/new.csv"], "is inside the book's chapters/"),
+        (["ensemble", "--n", "1", "--out", "data/summary.csv"], "is inside the book's data/"),
+    ],
+)
+def test_generated_csvs_never_go_into_the_books_folders(argv, shown, capsys, monkeypatch):
+    """``synthesize --out data/schema.yaml --force`` replaced the data dictionary with a CSV
+    (and --out analysis/cohort.py a module); ``run`` already refused its reports there. The
+    book's own defaults (data/cohort.csv, data/ensemble-summary.csv) are still written."""
+    import analysis.cli.ensemble as cli_ensemble
+    import analysis.cli.synthesize as cli_synthesize
+    from analysis import REPO_ROOT
+
+    def never(*args, **kwargs):
+        raise AssertionError("nothing may run")
+
+    monkeypatch.setattr(cli_synthesize, "synthesize", never)
+    monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
+    monkeypatch.chdir(REPO_ROOT)
+    code, out, err = _call(argv, capsys)
+    assert (code, out) == (2, "") and shown in err and len(err.splitlines()) == 1
+    with pytest.raises(AssertionError, match="nothing may run"):  # the default passes the check
+        _call(["synthesize", "--out", "data/cohort.csv"], capsys)

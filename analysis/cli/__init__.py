@@ -16,6 +16,8 @@ no traceback).
 import argparse
 from pathlib import Path
 
+from analysis import REPO_ROOT
+
 
 class UsageError(Exception):
     """A problem with the user's input: printed as one line on stderr, exit code 2."""
@@ -52,3 +54,28 @@ def store_once(parser: argparse.ArgumentParser) -> None:
     for action in parser._actions:
         if type(action) is argparse._StoreAction and action.option_strings:
             action.__class__ = StoreOnce
+
+
+#: The book's own folders: a generated CSV is never written into them (``run`` refuses its
+#: reports there too), except at a command's own default path (data/cohort.csv …).
+BOOK_FOLDERS = ("analysis", "chapters", "book", "data", "tests", "tools", "bench", ".git")
+
+
+def book_path_problem(out: Path, allowed=()) -> str | None:
+    """Why ``out`` may not receive a generated CSV, or None: a path inside one of the book's
+    folders (:data:`BOOK_FOLDERS`) other than ``allowed``, or an existing file of the book's
+    top folder that is not a CSV (README.md, Makefile, _config.yml): ``--force`` replaces a
+    user's earlier output, never the book's sources or data dictionary."""
+    try:
+        path = Path(out).resolve()
+        root = REPO_ROOT.resolve()
+    except (OSError, RuntimeError):
+        return None
+    if path in {Path(a).resolve() for a in allowed} or root not in path.parents:
+        return None
+    parts = path.relative_to(root).parts
+    if len(parts) > 1 and parts[0] in BOOK_FOLDERS:
+        return f"is inside the book's {parts[0]}/ folder"
+    if len(parts) == 1 and path.exists() and path.suffix.lower() != ".csv":
+        return f"is the book's {parts[0]}"
+    return None

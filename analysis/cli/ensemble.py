@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from analysis import DATA_DIR, REPO_ROOT
-from analysis.cli import UsageError
+from analysis.cli import UsageError, book_path_problem
 from analysis.cli.synthesize import MIN_STEPS
 from analysis.ensemble import (
     RUN_JSON,
@@ -160,6 +160,16 @@ def run(args: argparse.Namespace) -> int:
     options = {k: getattr(args, k) for k in ("chains", "steps") if getattr(args, k) is not None}
     if args.out.exists() and args.out.is_dir():
         raise UsageError(f"--out is a directory: {args.out}")
+    beside = _beside(args.out)
+    for path in (args.out, *beside.values()):
+        problem = book_path_problem(
+            path, allowed=[DEFAULT_OUT, TABLE2_CELLS_CSV, TABLE2_MEMBERS_CSV]
+        )
+        if problem is not None:
+            raise UsageError(
+                f"--out {args.out}: {path.name} {problem}; choose another path "
+                "(e.g. /tmp/summary.csv); nothing was run or written"
+            )
     if args.out.exists() and not args.force and args.out.resolve() != DEFAULT_OUT.resolve():
         raise UsageError(
             f"--out {args.out.name} exists and is not the book's ensemble summary; nothing was "
@@ -167,7 +177,6 @@ def run(args: argparse.Namespace) -> int:
         )
     if not args.out.parent.is_dir():
         raise UsageError(f"--out {args.out}: {args.out.parent} is not a directory")
-    beside = _beside(args.out)
     for path in beside.values():
         if path.exists() and path.is_dir():
             raise UsageError(f"--out {args.out}: {path.name} beside it is a directory")

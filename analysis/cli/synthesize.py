@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from analysis import COHORT_CSV
-from analysis.cli import UsageError
+from analysis.cli import UsageError, book_path_problem
 from analysis.synthesis import (
     COX_STEPS,
     DEFAULT_CHAINS,
@@ -38,6 +38,12 @@ def _check_writable(out: Path, force: bool = False) -> None:
     """
     if out.exists() and out.is_dir():
         raise UsageError(f"--out is a directory: {out}")
+    problem = book_path_problem(out, allowed=[COHORT_CSV])
+    if problem is not None:
+        raise UsageError(
+            f"--out {out}: {problem}; choose another path (e.g. /tmp/cohort.csv); "
+            "nothing was written"
+        )
     if out.exists() and not force and out.resolve() != COHORT_CSV.resolve():
         raise UsageError(
             f"--out {out.name} exists and is not the book's cohort; nothing was written "
