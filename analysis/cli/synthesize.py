@@ -107,8 +107,9 @@ examples:
   python -m analysis synthesize --chains 1 --steps 5000 --cox-steps 0 --out /tmp/quick.csv
 
 --steps must be at least {MIN_STEPS}. An existing --out other than data/cohort.csv is replaced
-only with --force, and never in the book's folders (data/, analysis/, chapters/ …); the file is written in one piece (a temporary file, then renamed), so an
-interrupted run leaves the old file as it was.
+only with --force, and never in the book's folders (data/, analysis/, chapters/ …); the
+file is written in one piece (a temporary file, then renamed), so an interrupted run leaves
+the old file as it was.
 exit status: 0 written, 2 a bad option or an unwritable --out (nothing written).
 """
 
