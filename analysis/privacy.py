@@ -1603,6 +1603,8 @@ def file_name_identifier(name: str) -> str | None:
     ('rrn', 'name')
     >>> [file_name_identifier(n) for n in ("my_cohort.csv", "cohort_2023-01-15.csv", "간암.csv")]
     [None, None, None]
+    >>> file_name_identifier("Final Report"), file_name_identifier("Dr_Kim.csv")
+    (None, 'name')
     """
     stem = str(name)
     for suffix in (".csv", ".txt", ".tsv"):
@@ -1610,7 +1612,10 @@ def file_name_identifier(name: str) -> str | None:
             stem = stem[: -len(suffix)]
             break
     stem = stem.replace("_", " ").strip()
-    kind = identifier_kind(stem)
+    kind = identifier_kind(stem, names=False)
+    if kind is None and identifier_kind(stem) == "name" and _header_is_name(stem, known=1):
+        # a name also needs a listed name in it (John Smith, Kim Minsu): Final Report is none
+        return "name"
     return None if kind in _NAME_ALLOWED_KINDS else kind
 
 

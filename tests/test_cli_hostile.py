@@ -723,8 +723,14 @@ def test_a_report_folder_name_that_holds_an_identifier_is_refused_and_dates_pass
     )
     assert code == 2 and "the name holds phone numbers" in err and "5678" not in err
     assert list(tmp_path.iterdir()) == []
-    # an export date, a timestamp or a Korean name is no identifier in a file name
-    for name in ("cohort_2023-01-15.csv", "export_1700000000.csv", "간암_코호트.csv"):
+    # an export date, a timestamp, a Korean name or capitalised words are no identifier there
+    for name in (
+        "cohort_2023-01-15.csv",
+        "export_1700000000.csv",
+        "간암_코호트.csv",
+        "Final Report.csv",
+        "Hong Kong.csv",
+    ):
         code, out, _ = _validate(write(tmp_path, enough_rows(), name=name), capsys)
         assert code == 0 and out.startswith(f"OK: {tmp_path / name}:"), name
 
