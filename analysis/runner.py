@@ -1079,6 +1079,13 @@ def check_output_dir(
     text = str(out)
     if any(not ch.isprintable() for ch in text):
         raise RunnerError(f"--out {_show(text)!r}: control characters in a directory name")
+    if text.startswith("~"):
+        # quoted, the shell did not expand it: a folder named "~" here, which a later rm -rf ~
+        # meant for it would take the home directory with it
+        raise RunnerError(
+            f"--out {_show(text)}: starts with '~', which the shell did not expand (quoted?); "
+            "give the path without quotes or in full"
+        )
     try:
         path = Path(os.path.abspath(os.fsdecode(text))).resolve()
     except (OSError, RuntimeError, ValueError) as exc:

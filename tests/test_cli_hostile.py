@@ -830,3 +830,30 @@ def test_generated_csvs_never_go_into_the_books_folders(argv, shown, capsys, mon
     assert (code, out) == (2, "") and shown in err and len(err.splitlines()) == 1
     with pytest.raises(AssertionError, match="nothing may run"):  # the default passes the check
         _call(["synthesize", "--out", "data/cohort.csv"], capsys)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--out", "~/reports/mine", "--chapters", "01", "-p", "x=1"],
+        ["run", "--out", "~", "-p", "x=1"],  # -p x=1: a regression stops there
+        ["synthesize", "--out", "~/cohort.csv"],
+        ["ensemble", "--n", "1", "--out", "~/summary.csv"],
+        ["ensemble", "--n", "1", "--cache", "~/cache", "--out", "s.csv"],
+    ],
+)
+def test_a_quoted_tilde_is_refused_not_made_a_folder(argv, tmp_path, capsys, monkeypatch):
+    """``--out '~/reports/mine'`` (quoted: the shell leaves the ~) made a folder named ``~`` in
+    the current one, which a later ``rm -rf ~`` meant for it takes the home directory with."""
+    import analysis.cli.ensemble as cli_ensemble
+    import analysis.cli.synthesize as cli_synthesize
+
+    def never(*args, **kwargs):
+        raise AssertionError("nothing may run")
+
+    monkeypatch.setattr(cli_synthesize, "synthesize", never)
+    monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _call(argv, capsys)
+    assert (code, out) == (2, "") and "starts with '~', which the shell did not expand" in err
+    assert list(tmp_path.iterdir()) == []

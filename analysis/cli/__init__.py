@@ -79,3 +79,14 @@ def book_path_problem(out: Path, allowed=()) -> str | None:
     if len(parts) == 1 and path.exists() and path.suffix.lower() != ".csv":
         return f"is the book's {parts[0]}"
     return None
+
+
+def refuse_unexpanded_home(flag: str, path) -> None:
+    """Refuse a path that starts with ``~``: the shell did not expand it (it was quoted), so it
+    would make a folder named ``~`` in the current one, which a later ``rm -rf ~`` meant for
+    it would take the home directory with."""
+    if str(path).startswith("~"):
+        raise UsageError(
+            f"{flag} {path}: starts with '~', which the shell did not expand (quoted?); give the "
+            "path without quotes or in full"
+        )

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from analysis import DATA_DIR, REPO_ROOT
-from analysis.cli import UsageError, book_path_problem
+from analysis.cli import UsageError, book_path_problem, refuse_unexpanded_home
 from analysis.cli.synthesize import MIN_STEPS
 from analysis.ensemble import (
     RUN_JSON,
@@ -158,6 +158,8 @@ def run(args: argparse.Namespace) -> int:
             "--scheduler for a local cluster"
         )
     options = {k: getattr(args, k) for k in ("chains", "steps") if getattr(args, k) is not None}
+    refuse_unexpanded_home("--out", args.out)
+    refuse_unexpanded_home("--cache", args.cache)
     if args.out.exists() and args.out.is_dir():
         raise UsageError(f"--out is a directory: {args.out}")
     beside = _beside(args.out)

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from analysis import COHORT_CSV
-from analysis.cli import UsageError, book_path_problem
+from analysis.cli import UsageError, book_path_problem, refuse_unexpanded_home
 from analysis.synthesis import (
     COX_STEPS,
     DEFAULT_CHAINS,
@@ -36,6 +36,7 @@ def _check_writable(out: Path, force: bool = False) -> None:
     An existing file is replaced only when it is the book's own cohort (the default) or with
     ``--force``: ``--out my_cohort.csv`` must never silently overwrite a user's file.
     """
+    refuse_unexpanded_home("--out", out)
     if out.exists() and out.is_dir():
         raise UsageError(f"--out is a directory: {out}")
     problem = book_path_problem(out, allowed=[COHORT_CSV])
