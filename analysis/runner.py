@@ -491,7 +491,8 @@ def _parse_marker(text: str) -> dict | None:
 # symbolic link in between, and the deletion would follow it. So a folder is opened once,
 # without following a link (O_NOFOLLOW), everything is checked and deleted relative to that
 # descriptor (dir_fd), and the folder itself is removed by name only while that name is still
-# the folder that was opened. Without these system calls (not POSIX) nothing is deleted.
+# the folder that was opened. Without these system calls (Windows) a report's listed files
+# are deleted by path, as before, and stale site-build folders are left alone.
 _O_DIR_NOFOLLOW = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
 _FD_DELETION = (
     hasattr(os, "O_NOFOLLOW")
@@ -634,9 +635,9 @@ def _remove_owned(directory: Path, accept=None) -> bool:
     relative to it (see :data:`_FD_DELETION`): swapping it, or a folder in it, for a link to
     somewhere else while this runs deletes nothing there. Returns True when it is gone.
     """
-    if not _FD_DELETION:  # pragma: no cover - not POSIX: delete nothing rather than race
-        return False
     directory = Path(directory)
+    if not _FD_DELETION:  # pragma: no cover - without dir_fd (Windows): by path, as before
+        return _remove_owned_by_path(directory, accept)
     try:
         parent_fd = os.open(directory.parent, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
@@ -667,6 +668,35 @@ def _remove_owned(directory: Path, accept=None) -> bool:
             os.close(fd)
     finally:
         os.close(parent_fd)
+
+
+def _remove_owned_by_path(directory: Path, accept=None) -> bool:  # pragma: no cover
+    """:func:`_remove_owned` where the system has no ``dir_fd`` calls: by path, each file's
+    folder checked to be still inside ``directory`` just before it is deleted."""
+    marker = _read_marker(directory)
+    if marker is None or (accept is not None and not accept(marker)):
+        return False
+    root = directory.resolve()
+    for name in marker["files"]:
+        path = directory / name
+        try:
+            if path.parent.resolve() != (root / name).parent:
+                continue
+            if path.is_symlink() or path.is_file():
+                path.unlink()
+        except OSError:
+            pass
+    with contextlib.suppress(OSError):
+        (directory / MARKER_NAME).unlink()
+    for path in sorted(directory.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if path.is_dir() and not path.is_symlink():
+            with contextlib.suppress(OSError):
+                path.rmdir()
+    try:
+        directory.rmdir()
+    except OSError:
+        return False
+    return True
 
 
 def _unlink_at(fd: int, parts) -> None:
