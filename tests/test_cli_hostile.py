@@ -857,3 +857,46 @@ def test_a_quoted_tilde_is_refused_not_made_a_folder(argv, tmp_path, capsys, mon
     code, out, err = _call(argv, capsys)
     assert (code, out) == (2, "") and "starts with '~', which the shell did not expand" in err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["synthesize", "--out", "a" * 300 + ".csv"],
+            "--out: not a usable path (File name too long)",
+        ),
+        (["ensemble", "--n", "1", "--out", "a" * 300 + ".csv"], "--out: not a usable path"),
+        (["synthesize", "--out", "loop/c.csv"], "--out loop/c.csv: loop is a broken symbolic link"),
+        (["synthesize", "--out", "gone/c.csv"], "--out gone/c.csv: gone is a broken symbolic link"),
+        (
+            ["ensemble", "--n", "1", "--out", "s.csv", "--cache", "gone/c"],
+            "--cache gone/c: gone is",
+        ),
+        (["ensemble", "--n", "1", "--out", "loop/s.csv"], "--out: not a usable path (a loop of"),
+    ],
+)
+def test_unusable_output_paths_are_one_line_before_anything_runs(
+    argv, message, tmp_path, capsys, monkeypatch
+):
+    """A name longer than the file system allows ended ``synthesize`` and ``ensemble`` in an
+    OSError traceback; an --out under a broken link or a loop of links passed the check
+    (``exists()`` is False) and ``synthesize`` failed only after the whole synthesis, ``ensemble``
+    with a traceback."""
+    import os
+
+    import analysis.cli.ensemble as cli_ensemble
+    import analysis.cli.synthesize as cli_synthesize
+
+    def never(*args, **kwargs):
+        raise AssertionError("nothing may run")
+
+    monkeypatch.setattr(cli_synthesize, "synthesize", never)
+    monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
+    monkeypatch.chdir(tmp_path)
+    os.symlink("loop2", "loop")
+    os.symlink("loop", "loop2")
+    os.symlink(tmp_path / "nowhere", "gone")
+    code, out, err = _call(argv, capsys)
+    assert (code, out) == (2, "") and err.startswith(f"error: {message}")
+    assert len(err.splitlines()) == 1 and sorted(os.listdir(tmp_path)) == ["gone", "loop", "loop2"]

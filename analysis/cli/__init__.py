@@ -14,6 +14,7 @@ no traceback).
 """
 
 import argparse
+import os
 from pathlib import Path
 
 from analysis import REPO_ROOT
@@ -90,3 +91,20 @@ def refuse_unexpanded_home(flag: str, path) -> None:
             f"{flag} {path}: starts with '~', which the shell did not expand (quoted?); give the "
             "path without quotes or in full"
         )
+
+
+def existing_folder(flag: str, path: Path, shown=None) -> Path:
+    """The nearest existing folder above ``path`` (which need not exist), where it will be
+    made; :class:`UsageError` when a file is in the way or a link on the way is broken or a
+    loop (``exists()`` says no, so the check passed and the write failed after the work)."""
+    shown = path if shown is None else shown
+    ancestor = Path(path)
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        if os.path.lexists(ancestor):
+            raise UsageError(
+                f"{flag} {shown}: {ancestor} is a broken symbolic link (or a loop of them)"
+            )
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UsageError(f"{flag} {shown}: {ancestor} is not a directory")
+    return ancestor

@@ -24,7 +24,12 @@ import time
 from pathlib import Path
 
 from analysis import DATA_DIR, REPO_ROOT
-from analysis.cli import UsageError, book_path_problem, refuse_unexpanded_home
+from analysis.cli import (
+    UsageError,
+    book_path_problem,
+    existing_folder,
+    refuse_unexpanded_home,
+)
 from analysis.cli.synthesize import MIN_STEPS
 from analysis.ensemble import (
     RUN_JSON,
@@ -141,23 +146,8 @@ def _check_writable(folder: Path, flag: str, given: Path) -> None:
     Path(tmp).unlink(missing_ok=True)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run or resume the ensemble, write the summary atomically, print one line; return 0."""
-    if args.n < 1:
-        raise UsageError(f"--n must be at least 1, got {args.n}")
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {args.workers}")
-    if args.chains is not None and args.chains < 1:
-        raise UsageError(f"--chains must be at least 1, got {args.chains}")
-    if args.steps is not None and args.steps < MIN_STEPS:
-        # fewer cannot start the search: each member failed on a Dask worker, with a traceback
-        raise UsageError(f"--steps must be at least {MIN_STEPS}, got {args.steps}")
-    if args.scheduler is not None and not args.scheduler.strip():
-        raise UsageError(
-            "--scheduler: the address is empty; give one (tcp://host:port), or leave out "
-            "--scheduler for a local cluster"
-        )
-    options = {k: getattr(args, k) for k in ("chains", "steps") if getattr(args, k) is not None}
+def _check_paths(args: argparse.Namespace) -> dict[str, Path]:
+    """Refuse (UsageError) an --out or --cache that cannot be used; the files beside --out."""
     refuse_unexpanded_home("--out", args.out)
     refuse_unexpanded_home("--cache", args.cache)
     if args.out.exists() and args.out.is_dir():
@@ -193,12 +183,35 @@ def run(args: argparse.Namespace) -> int:
     # once the cluster had started: both are tried first (the cache folder is still made only
     # once a cluster answers)
     _check_writable(args.out.parent, "--out", args.out)
-    ancestor = args.cache
-    while not ancestor.exists() and ancestor != ancestor.parent:
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise UsageError(f"--cache {args.cache}: {ancestor} is a file, not a directory")
+    ancestor = existing_folder("--cache", args.cache)
     _check_writable(ancestor, "--cache", args.cache)
+    return beside
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run or resume the ensemble, write the summary atomically, print one line; return 0."""
+    if args.n < 1:
+        raise UsageError(f"--n must be at least 1, got {args.n}")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    if args.chains is not None and args.chains < 1:
+        raise UsageError(f"--chains must be at least 1, got {args.chains}")
+    if args.steps is not None and args.steps < MIN_STEPS:
+        # fewer cannot start the search: each member failed on a Dask worker, with a traceback
+        raise UsageError(f"--steps must be at least {MIN_STEPS}, got {args.steps}")
+    if args.scheduler is not None and not args.scheduler.strip():
+        raise UsageError(
+            "--scheduler: the address is empty; give one (tcp://host:port), or leave out "
+            "--scheduler for a local cluster"
+        )
+    options = {k: getattr(args, k) for k in ("chains", "steps") if getattr(args, k) is not None}
+    try:
+        beside = _check_paths(args)
+    except (OSError, RuntimeError) as exc:  # a name too long, a loop of links
+        name = str(getattr(exc, "filename", None) or "")
+        flag = "--cache" if name.startswith(str(args.cache)) else "--out"
+        why = getattr(exc, "strerror", None) or "a loop of symbolic links"
+        raise UsageError(f"{flag}: not a usable path ({why}); nothing was run or written") from None
     start = time.perf_counter()
     record: dict = {}
     try:
