@@ -2042,11 +2042,19 @@ def run_book(
     log = log or sys.stderr
     started = time.monotonic()
     chapters_dir = Path(chapters_dir).resolve()
-    cohort = Path(cohort).resolve()
+    try:
+        cohort = Path(cohort).resolve()
+        special = cohort.exists() and not cohort.is_file() and not cohort.is_dir()
+    except (OSError, RuntimeError) as exc:  # a name too long, a loop of symbolic links
+        # (the CLI named --out for the first; the second was a traceback)
+        why = getattr(exc, "strerror", None) or "a loop of symbolic links"
+        raise RunnerError(
+            f"--cohort: not a usable path ({why}); nothing was run or written"
+        ) from None
     # the cheap refusals first: nothing is read, created or deleted before they pass
     _check_names(cohort.name, Path(os.fsdecode(str(out))).name if out is not None else "")
     out = check_output_dir(out, cohort=cohort, chapters_dir=chapters_dir, force=force)
-    if cohort.exists() and not cohort.is_file() and not cohort.is_dir():
+    if special:
         # a pipe or a device would block or never end: refuse it before reading a byte
         raise RunnerError(f"--cohort {_show(cohort.name)}: not a regular file (a pipe or device)")
     # raises CohortError listing every problem, too few patients among them

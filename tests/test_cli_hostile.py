@@ -900,3 +900,22 @@ def test_unusable_output_paths_are_one_line_before_anything_runs(
     code, out, err = _call(argv, capsys)
     assert (code, out) == (2, "") and err.startswith(f"error: {message}")
     assert len(err.splitlines()) == 1 and sorted(os.listdir(tmp_path)) == ["gone", "loop", "loop2"]
+
+
+@pytest.mark.parametrize(
+    ("cohort", "why"),
+    [("a" * 300 + ".csv", "File name too long"), ("loop", "a loop of symbolic links")],
+)
+def test_an_unusable_cohort_path_is_named_as_the_cohort(cohort, why, tmp_path, capsys, monkeypatch):
+    """``run --cohort <300 characters>.csv`` answered '--out …: File name too long' (the
+    cohort was checked with exists(), which raised); ``--cohort`` a loop of links ended in a
+    RuntimeError traceback."""
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    os.symlink("loop2", "loop")
+    os.symlink("loop", "loop2")
+    code, out, err = _call(["run", "--cohort", cohort, "--out", "r", "-p", "x=1"], capsys)
+    assert (code, out) == (2, "")
+    assert err == f"error: --cohort: not a usable path ({why}); nothing was run or written\n"
+    assert sorted(os.listdir(tmp_path)) == ["loop", "loop2"]
