@@ -919,3 +919,32 @@ def test_an_unusable_cohort_path_is_named_as_the_cohort(cohort, why, tmp_path, c
     assert (code, out) == (2, "")
     assert err == f"error: --cohort: not a usable path ({why}); nothing was run or written\n"
     assert sorted(os.listdir(tmp_path)) == ["loop", "loop2"]
+
+
+class _Full:
+    """A standard output on a full disk (``> /dev/full``), or closed (``>&-``: None)."""
+
+    def write(self, text):
+        raise OSError(28, "No space left on device")
+
+    def flush(self):
+        raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("stdout", [_Full(), None], ids=["full disk", "closed"])
+@pytest.mark.parametrize("command", ["dose", "validate"])
+def test_an_output_that_cannot_be_written_is_one_line_not_a_traceback(
+    command, stdout, tmp_path, capsys, monkeypatch
+):
+    """``dose … > /dev/full`` (also validate, audit) ended in an OSError traceback, ``… >&-``
+    in an AttributeError one ('NoneType' object has no attribute 'flush')."""
+    argv = ["dose", "--height-cm", "170", "--weight-kg", "65"]
+    if command == "validate":
+        argv = ["validate", str(write(tmp_path, enough_rows()))]
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    code = main(argv)
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    why = "No space left on device" if stdout is not None else "it is closed"
+    assert (code, err) == (2, f"error: cannot write the output ({why})\n")
