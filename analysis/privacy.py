@@ -525,13 +525,12 @@ _PPS = re.compile(r"(?<![A-Za-z0-9])([0-9]{7})([A-Wa-w])([A-IWa-iw]?)(?![A-Za-z0
 # A whole cell of digit groups, nine digits or more in all (Japanese My Number 1234 5678 9012,
 # Australian Medicare 2123 45670 1, Thai 1-2345-67890-12-1, Swiss AHV 756.1234.5678.97,
 # Austrian 1234 010180, Belgian 85.01.01-123.45): an identity number written the way a card
-# prints it escapes the digit-run rule. Not a number with thousands separators (1 234 567 890,
-# 1.234.567.890) nor a decimal (12345.6789).
+# prints it escapes the digit-run rule. Not a number with spaces between its thousands
+# (1 234 567 890, or a list of values 100 200 300) nor a decimal (12345.6789); with dots
+# (1.234.567.890) it is refused, as the same digits in a row are (a Colombian cédula).
 _DIGIT_GROUPS = re.compile(r"[0-9]{1,8}(?:[ .\-][0-9]{1,8}){1,6}")
 _DECIMALS = re.compile(r"[0-9]+\.[0-9]+(?: +[0-9]+\.[0-9]+)+")  # 12.5 13.5 14.5: values
-_THOUSANDS = re.compile(
-    r"[0-9]{1,3}(?:( )[0-9]{3})(?:\1[0-9]{3})*|[0-9]{1,3}(?:(\.)[0-9]{3})(?:\2[0-9]{3})+"
-)
+_THOUSANDS = re.compile(r"[0-9]{1,3}(?: [0-9]{3})+")
 _TEXT_DIGITS = re.compile(r"(?<![0-9.])[0-9]{9,}")
 
 # Personal names in a cased script (Latin, Greek, Cyrillic), matched against a whole cell

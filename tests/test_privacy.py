@@ -1207,6 +1207,7 @@ SLIPPED = [
     ("1-2345-67890-12-1", "numbers of nine or more digits in groups"),  # Thai identity card
     ("756.1234.5678.97", "numbers of nine or more digits in groups"),  # Swiss AHV
     ("85.01.01-123.45", "numbers of nine or more digits in groups"),  # Belgian national number
+    ("1.234.567.890", "numbers of nine or more digits in groups"),  # Colombian cédula
     ("1234 010180", "numbers of nine or more digits in groups"),  # Austrian insurance number
     ("2023. 1. 15.", "exact calendar dates"),  # Korean
     ("15. 1. 2023", "exact calendar dates"),  # Czech, Slovak
@@ -1232,7 +1233,7 @@ def test_the_new_formats_pass_the_prefilter_and_leave_clinical_values_alone():
 
     assert candidate_mask(np.array([v for v, _ in SLIPPED], dtype=object)).all()
     for value in (
-        "10-20", "1.5-2.0", "120/80", "1 000 000", "12 345 678", "1.234.567.890",
+        "10-20", "1.5-2.0", "120/80", "1 000 000", "12 345 678", "1 234 567 890", "100 200 300 400",
         "12.5 13.5 14.5 15.5", "100000-200000", "12345.6789", "5 10 15 20 25 30",
         "100/200/300/400", "3.2.1", "NT123456A", "AB1234567C", "1234567A", "310199-99",
         "123456-7890",  # no date in its first six digits
