@@ -19,7 +19,8 @@ Tools:
     ``A123456(7)``), Chilean RUT (modulo 11), Mexican CURP (its 18-character structure), UK
     National Insurance number (``AB 12 34 56 C``), Nordic personal identity numbers (a birth date
     and four characters: Danish CPR ``010185-1233``, Swedish ``850101-1236``, Finnish
-    ``131052-308T``), Irish PPS number (check letter modulo 23); a whole cell of nine or more
+    ``131052-308T``), Irish PPS number (check letter modulo 23), Indian PAN (``ABCPE1234F``), US
+    Medicare beneficiary identifier (``1EG4-TE5-MK73``); a whole cell of nine or more
     digits printed in groups, as identity cards print them (``1234 5678 9012``,
     ``756.1234.5678.97``), in a column the book does not read), bank
     account numbers (IBAN, ISO 7064 MOD 97-10 and the registry length of its country), UK
@@ -520,6 +521,18 @@ _NORDIC = re.compile(
     r"(?<![0-9A-Za-z+-])(?:19|20)?(?P<date>[0-9]{6})(?:[-+][0-9]{4}"
     r"|[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y])(?![0-9A-Za-z])"
 )
+# Indian PAN (permanent account number): five letters, the fourth the holder's kind (P a
+# person), four digits, a letter (ABCPE1234F)
+_PAN = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z]{3}[ABCFGHJLPTabcfghjlpt][A-Za-z][0-9]{4}[A-Za-z](?![A-Za-z0-9])"
+)
+# US Medicare Beneficiary Identifier: 11 characters, letters never S, L, O, I, B or Z
+# (1EG4-TE5-MK73)
+_MBI_L = "[AC-HJKMNP-RT-Yac-hjkmnp-rt-y]"
+_MBI = re.compile(
+    rf"(?<![A-Za-z0-9])[1-9]{_MBI_L}(?:{_MBI_L}|[0-9])[0-9]-?{_MBI_L}(?:{_MBI_L}|[0-9])[0-9]-?"
+    rf"{_MBI_L}{{2}}[0-9]{{2}}(?![A-Za-z0-9])"
+)
 # Irish PPS number: seven digits and a check letter (modulo 23), perhaps a second letter
 _PPS = re.compile(r"(?<![A-Za-z0-9])([0-9]{7})([A-Wa-w])([A-IWa-iw]?)(?![A-Za-z0-9])")
 # A whole cell of digit groups, nine digits or more in all (Japanese My Number 1234 5678 9012,
@@ -856,6 +869,8 @@ _DETECTORS = [
     ("nordic", "Nordic personal identity numbers (Danish, Swedish, Finnish)", _NORDIC, _nordic_ok),
     ("nino", "UK National Insurance numbers", _NINO, None),
     ("pps", "Irish PPS numbers", _PPS, _pps_ok),
+    ("pan", "Indian PAN numbers", _PAN, None),
+    ("mbi", "US Medicare beneficiary identifiers", _MBI, None),
     ("ssn", "US social security numbers", _SSN, None),
     ("cn-id", "Chinese resident identity numbers", _CN_ID, _cn_id_ok),
     ("nir", "French social security numbers (NIR)", _NIR, _nir_ok),
@@ -1143,7 +1158,8 @@ _CANDIDATE = re.compile(
     r"@|://|www\.|[^\x00-\x7f]|[0-9]{7}|[0-9][-/. ()+]{1,3}[0-9]|[A-Za-z]{6}[0-9]"
     r"|[A-Za-z]{2}[0-9]{2} ?[A-Za-z0-9]{4}|[A-Za-z] [0-9][A-Za-z]{2}"
     r"|[0-9][\s.,-]{1,3}[A-Za-z]{3}|[A-Za-z]{3}\.?[\s-]{1,3}[0-9]"
-    r"|[A-Za-z][\s,]+[A-Za-z]|[A-Za-z]\.\s?[A-Za-z]|[0-9][- ]?[*xX]{2}|" + _RECORD_HINT
+    r"|[A-Za-z][\s,]+[A-Za-z]|[A-Za-z]\.\s?[A-Za-z]|[0-9][- ]?[*xX]{2}"
+    r"|[A-Za-z]{5}[0-9]{4}[A-Za-z]|[1-9][A-Za-z][A-Za-z0-9][0-9]-?[A-Za-z]|" + _RECORD_HINT
 )
 
 
@@ -1151,8 +1167,8 @@ _CANDIDATE = re.compile(
 # IBAN (15 or more characters) or a record-number label before digits (MRN12345) can be an
 # identifier.
 _ALNUM_CANDIDATE = re.compile(
-    r"[0-9]{7}|[A-Za-z]{6}[0-9]|[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]{11}|[A-Za-z]{2}[0-9]{6}[A-Da-d]|"
-    + _RECORD_HINT
+    r"[0-9]{7}|[A-Za-z]{6}[0-9]|[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]{11}|[A-Za-z]{2}[0-9]{6}[A-Da-d]"
+    r"|[A-Za-z]{5}[0-9]{4}[A-Za-z]|[1-9][A-Za-z][A-Za-z0-9][0-9][A-Za-z]|" + _RECORD_HINT
 )
 
 

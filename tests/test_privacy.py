@@ -1208,6 +1208,9 @@ SLIPPED = [
     ("756.1234.5678.97", "numbers of nine or more digits in groups"),  # Swiss AHV
     ("85.01.01-123.45", "numbers of nine or more digits in groups"),  # Belgian national number
     ("1.234.567.890", "numbers of nine or more digits in groups"),  # Colombian cédula
+    ("ABCPE1234F", "Indian PAN numbers"),
+    ("1EG4-TE5-MK73", "US Medicare beneficiary identifiers"),
+    ("1eg4te5mk73", "US Medicare beneficiary identifiers"),
     ("1234 010180", "numbers of nine or more digits in groups"),  # Austrian insurance number
     ("2023. 1. 15.", "exact calendar dates"),  # Korean
     ("15. 1. 2023", "exact calendar dates"),  # Czech, Slovak
@@ -1236,6 +1239,8 @@ def test_the_new_formats_pass_the_prefilter_and_leave_clinical_values_alone():
         "10-20", "1.5-2.0", "120/80", "1 000 000", "12 345 678", "1 234 567 890", "100 200 300 400",
         "12.5 13.5 14.5 15.5", "100000-200000", "12345.6789", "5 10 15 20 25 30",
         "100/200/300/400", "3.2.1", "NT123456A", "AB1234567C", "1234567A", "310199-99",
+        "ABCDE1234F",  # D is no PAN holder kind
+        "1SG4-TE5-MK73",  # S is never in an MBI
         "123456-7890",  # no date in its first six digits
         "15 de mayo", "mayo 2023", "grade 2-3",
     ):  # fmt: skip
