@@ -200,7 +200,7 @@ _NAME_RULES = [
         + _NO
         + r"|encounter_?"
         + _NO
-        + r"|accession\w*|patient_?(no|nr|num|number)|등록번호|병록번호)_",
+        + r"|accession\w*|patient_?(no|nr|num|number)|등록번호|병록번호|환자번호|환자_?id)_",
         "a hospital, case or registration number",
     ),
     (
@@ -282,6 +282,8 @@ _NAME_RULES += [
         "a national identity, passport or licence number",
     ),
     (r"_(d_o_b|ngay_?sinh|geburts\w*|yob|year_?of_?birth)_", "a birth date"),
+    # a date of death is a date of a person too (HIPAA: all elements of dates but the year)
+    (r"^_dod_$|_date_?of_?death_|_death_?date_", "a calendar date"),
     (r"_(dia_?chi|adresse|anschrift)_", "an address"),
     (r"_(sdt|so_?dien_?thoai|telefon\w*)_", "a phone number"),
     (r"_(website|web_?site|homepage)_", "a web, device or biometric identifier"),
@@ -338,8 +340,15 @@ _MORE_NAME_RULES: list[tuple[str, list[str], list[str], list[str]]] = [
             r"thai_?id", r"securite_?sociale", r"secu", r"tessera_?sanitaria", r"carte_?vitale",
             r"dowod\w*", r"tc_?kimlik\w*", r"kimlik\w*", r"паспорт\w*", r"снилс", r"инн",
             r"полис(?:а|_?омс|_?дмс)?", r"رقم_?الهوية", r"الهوية", r"هوية", r"الرقم_?الوطني", r"תעודת_?זהות",
+            # Nordic, Dutch, Swiss, German/Austrian, UK, Japanese, Indian, Irish, Brazilian
+            r"person_?n(?:umme)?r\w*", r"cpr_?n(?:umme)?r\w*", r"henkilotunnus", r"hetu",
+            r"fodselsnummer", r"burger_?service_?nummer", r"ahv_?(no|nr|num\w*|nummer)", r"avs_?(no|nr|num\w*)",
+            r"sozial_?versicherungs\w*", r"sv_?(nummer|nr)", r"svnr", r"ni_?(no|nr|num|number)",
+            r"my_?number", r"pan_?(no|nr|num|number|card)", r"pps_?(no|nr|num|number)",
+            r"cpf", r"rg_?(no|nr|num|numero)", r"nhi_?(no|nr|num|number)",
+            r"health_?card\w*", r"ohip\w*", r"ramq", r"carte_?soleil",
         ],
-        [r"rut", r"rfc", r"nss", r"nik", r"cui", r"hkic", r"nric_?fin"],
+        [r"rut", r"rfc", r"nss", r"nik", r"cui", r"hkic", r"nric_?fin", r"ahv"],
         [r"身份证", r"身份證", r"身分證", r"マイナンバー", r"個人番号", r"保険証"],
     ),
     (
@@ -397,7 +406,11 @@ _NAME_KEEP = re.compile(
 
 def _normalise(name: str) -> str:
     name = canonical(str(name)).replace("#", " no ")  # Pt#, MR#: "#" reads "number"
-    name = "".join(ch if "\uac00" <= ch <= "\ud7a3" else _fold(ch) for ch in name)
+    # Hangul and kana kept as written: folding would strip the voicing marks of kana (バ -> ハ),
+    # and マイナンバー, フリガナ would no longer be the names the rules spell
+    name = "".join(
+        ch if "\uac00" <= ch <= "\ud7a3" or "\u3040" <= ch <= "\u30ff" else _fold(ch) for ch in name
+    )
     return "_" + _NAME_KEEP.sub("_", name.lower()).strip("_") + "_"
 
 
