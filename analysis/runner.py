@@ -34,7 +34,7 @@ Guarantees
   far). An older ``NAME.failed`` is replaced only if it is ours; a user's folder of that name
   is left alone and ``NAME.failed-2`` is used. A later successful run removes our
   ``NAME.failed``.
-* **Interruptions.** SIGINT and SIGTERM raise :class:`RunInterrupted`; the partial directory
+* **Interruptions.** SIGINT, SIGTERM and SIGHUP raise :class:`RunInterrupted`; the partial directory
   (and any parent folder this run created) is removed, exit status 128 + signal. A run killed
   outright (SIGKILL, power loss) leaves its partial directory; the next run in the same
   folder removes it when its marker names a process of this host that no longer exists
@@ -421,7 +421,7 @@ _PARTIAL_INFIX = ".partial-"
 
 
 class RunInterrupted(KeyboardInterrupt):
-    """SIGINT or SIGTERM arrived during a run; the partial output has been removed.
+    """SIGINT, SIGTERM or SIGHUP arrived during a run; the partial output has been removed.
 
     A :class:`KeyboardInterrupt` so that asyncio (papermill's kernel client) lets it through
     instead of logging it from a callback and carrying on.
@@ -1263,9 +1263,17 @@ class _Workspace:
         self._remove_parents()
 
 
+#: The signals that stop a run with its cleanup: Ctrl-C, kill, and the terminal closing
+#: (SIGHUP: an ssh session that drops; it left the partial folder and the build folder).
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
 @contextlib.contextmanager
 def _signals_raise():
-    """SIGINT and SIGTERM raise :class:`RunInterrupted` (main thread only), so cleanup runs."""
+    """SIGINT, SIGTERM and SIGHUP raise :class:`RunInterrupted` (main thread only), so cleanup
+    runs."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -1278,7 +1286,7 @@ def _signals_raise():
         raise RunInterrupted(signum)
 
     previous = {}
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in _STOP_SIGNALS:
         previous[signum] = signal.signal(signum, handler)
     try:
         yield
@@ -1289,11 +1297,11 @@ def _signals_raise():
 
 @contextlib.contextmanager
 def _signals_ignored():
-    """Hold SIGINT/SIGTERM off while cleaning up (a second Ctrl-C must not stop the cleanup)."""
+    """Hold SIGINT/SIGTERM/SIGHUP off while cleaning up (a second Ctrl-C must not stop it)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in _STOP_SIGNALS}
     try:
         yield
     finally:
@@ -2025,7 +2033,7 @@ def run_book(
         Bad parameters, unknown chapters, or an output directory refused by
         :func:`check_output_dir` (nothing written or deleted).
     RunInterrupted
-        SIGINT or SIGTERM during the run (partial output removed).
+        SIGINT, SIGTERM or SIGHUP during the run (partial output removed).
     ChapterFailed
         A chapter raised; no report, partial output in ``<out>.failed``.
 

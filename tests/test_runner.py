@@ -743,3 +743,24 @@ def test_the_summary_counts_the_site_build_warnings_and_names_their_file():
     ]
     run.warnings = ["WARNING: a"]
     assert "1 site build warning (see" in run.summary()
+
+
+def test_the_terminal_closing_stops_a_run_with_its_cleanup():
+    """SIGHUP (an ssh session that drops) ended a run at once and left its hidden partial
+    folder and its site-build folder (measured); it now stops it as Ctrl-C does (exit 129)."""
+    import os
+    import signal
+
+    from analysis.runner import RunInterrupted, _signals_raise
+
+    seen = []
+    before = signal.signal(signal.SIGHUP, lambda signum, frame: seen.append(signum))
+    try:
+        with pytest.raises(RunInterrupted) as info, _signals_raise():
+            os.kill(os.getpid(), signal.SIGHUP)
+            for _ in range(1000):  # the handler runs between two bytecodes
+                pass
+        assert info.value.signum == signal.SIGHUP and seen == []
+        assert str(info.value).startswith("interrupted by SIGHUP: no report written")
+    finally:
+        signal.signal(signal.SIGHUP, before)
