@@ -7,11 +7,22 @@ second ends like one later, with ``interrupted`` and exit code 130, not a traceb
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
 try:
-    from analysis.cli import COMMANDS, UsageError, audit, dose, ensemble, run, synthesize, validate
+    from analysis.cli import (
+        COMMANDS,
+        UsageError,
+        audit,
+        dose,
+        ensemble,
+        run,
+        store_once,
+        synthesize,
+        validate,
+    )
 except KeyboardInterrupt:  # Ctrl-C while the modules load: the same line and code as later
     print("interrupted", file=sys.stderr)
     sys.exit(130)
@@ -53,8 +64,50 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         module.add_arguments(p)
+        store_once(p)  # an option given twice with different values is an error, not the last
         p.set_defaults(_run=module.run, _parser=p)
     return parser
+
+
+class _OutputError(Exception):
+    """Standard output cannot be written (a full disk, a closed descriptor, an I/O error)."""
+
+
+class _GuardedStdout:
+    """Standard output whose write errors, other than a closed pipe (which ends the command
+    quietly, as ``| head`` expects), become :class:`_OutputError`: ``validate … > /dev/full``
+    ended in an OSError traceback, ``validate … >&-`` in an AttributeError one."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def _guard(self, call, *args):
+        try:
+            return call(*args)
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError, AttributeError) as exc:
+            raise _OutputError(getattr(exc, "strerror", None) or "it is closed") from exc
+
+    def write(self, text):
+        return self._guard(lambda t: self._stream.write(t), text)
+
+    def flush(self):
+        return self._guard(lambda: self._stream.flush())
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _silence_stdout(stream) -> None:
+    """Point the descriptor under ``stream`` at /dev/null, so that the flush at exit neither
+    fails again nor prints "Exception ignored"."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, AttributeError):
+        return
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
 
 
 def _main(argv: list[str] | None) -> int:
@@ -66,17 +119,25 @@ def _main(argv: list[str] | None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
+    stream = sys.stdout
+    sys.stdout = _GuardedStdout(stream)
     try:
         code = int(args._run(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
         return code
     except BrokenPipeError:
         # the reader went away (``| head``): silence the rest, as a shell tool does
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout(stream)
         return 141
+    except _OutputError as exc:
+        print(f"error: cannot write the output ({exc})", file=sys.stderr)
+        _silence_stdout(stream)
+        return 2
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        sys.stdout = stream
 
 
 def main(argv: list[str] | None = None) -> int:

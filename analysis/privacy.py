@@ -16,13 +16,21 @@ Tools:
     (modulo 23), German health-insurance number, Brazilian CPF (two modulo-11 digits), Indian
     Aadhaar (Verhoeff), Singapore NRIC/FIN (check letter), Malaysian MyKad (its birth date and
     6-2-4 grouping), Hong Kong identity card (check digit, or any digit in its parentheses:
-    ``A123456(7)``), Chilean RUT (modulo 11), Mexican CURP (its 18-character structure)), bank
+    ``A123456(7)``), Chilean RUT (modulo 11), Mexican CURP (its 18-character structure), UK
+    National Insurance number (``AB 12 34 56 C``), Nordic personal identity numbers (a birth date
+    and four characters: Danish CPR ``010185-1233``, Swedish ``850101-1236``, Finnish
+    ``131052-308T``), Irish PPS number (check letter modulo 23), Indian PAN (``ABCPE1234F``), US
+    Medicare beneficiary identifier (``1EG4-TE5-MK73``); a whole cell of nine or more
+    digits printed in groups, as identity cards print them (``1234 5678 9012``,
+    ``756.1234.5678.97``), in a column the book does not read), bank
     account numbers (IBAN, ISO 7064 MOD 97-10 and the registry length of its country), UK
     postcodes (upper case, with their space) and US ZIP+4 codes (a bare five-digit ZIP code is
     not told from a number), IP addresses and web addresses (URLs), phone numbers in
     international (E.164) and national formats, e-mail addresses, calendar dates in any common
     format (``2023-01-15``, ``15.01.2023``, ``01/15/23``, ``20230115``, ``January 15, 2023``,
-    ``15 Jan 2023``, ``2023년 1월 15일``), record numbers named in the cell (``MRN 1234567``,
+    ``15 Jan 2023``, ``2023. 1. 15.``, ``15 de enero de 2023``, ``15 января 2023``, month names in
+    English, French, German, Spanish, Portuguese, Italian, Dutch and Russian,
+    ``2023년 1월 15일``), record numbers named in the cell (``MRN 1234567``,
     ``HN: 00123``, ``Hosp. No. 123456``), personal names, Hangul, Chinese/Japanese, Arabic-script,
     Hebrew, Indic-script (Devanagari, Bengali, Tamil, …) or Thai, Lao, Burmese or Khmer text, and
     long digit runs that look like record numbers. A column of free text
@@ -137,6 +145,7 @@ __all__ = [
     "printable",
     "printable_id",
     "printable_header",
+    "file_name_identifier",
     "shown_cell",
     "echoable",
     "canonical",
@@ -191,7 +200,7 @@ _NAME_RULES = [
         + _NO
         + r"|encounter_?"
         + _NO
-        + r"|accession\w*|patient_?(no|nr|num|number)|등록번호|병록번호)_",
+        + r"|accession\w*|patient_?(no|nr|num|number)|등록번호|병록번호|환자번호|환자_?id)_",
         "a hospital, case or registration number",
     ),
     (
@@ -273,6 +282,8 @@ _NAME_RULES += [
         "a national identity, passport or licence number",
     ),
     (r"_(d_o_b|ngay_?sinh|geburts\w*|yob|year_?of_?birth)_", "a birth date"),
+    # a date of death is a date of a person too (HIPAA: all elements of dates but the year)
+    (r"^_dod_$|_date_?of_?death_|_death_?date_", "a calendar date"),
     (r"_(dia_?chi|adresse|anschrift)_", "an address"),
     (r"_(sdt|so_?dien_?thoai|telefon\w*)_", "a phone number"),
     (r"_(website|web_?site|homepage)_", "a web, device or biometric identifier"),
@@ -329,8 +340,15 @@ _MORE_NAME_RULES: list[tuple[str, list[str], list[str], list[str]]] = [
             r"thai_?id", r"securite_?sociale", r"secu", r"tessera_?sanitaria", r"carte_?vitale",
             r"dowod\w*", r"tc_?kimlik\w*", r"kimlik\w*", r"паспорт\w*", r"снилс", r"инн",
             r"полис(?:а|_?омс|_?дмс)?", r"رقم_?الهوية", r"الهوية", r"هوية", r"الرقم_?الوطني", r"תעודת_?זהות",
+            # Nordic, Dutch, Swiss, German/Austrian, UK, Japanese, Indian, Irish, Brazilian
+            r"person_?n(?:umme)?r\w*", r"cpr_?n(?:umme)?r\w*", r"henkilotunnus", r"hetu",
+            r"fodselsnummer", r"burger_?service_?nummer", r"ahv_?(no|nr|num\w*|nummer)", r"avs_?(no|nr|num\w*)",
+            r"sozial_?versicherungs\w*", r"sv_?(nummer|nr)", r"svnr", r"ni_?(no|nr|num|number)",
+            r"my_?number", r"pan_?(no|nr|num|number|card)", r"pps_?(no|nr|num|number)",
+            r"cpf", r"rg_?(no|nr|num|numero)", r"nhi_?(no|nr|num|number)",
+            r"health_?card\w*", r"ohip\w*", r"ramq", r"carte_?soleil",
         ],
-        [r"rut", r"rfc", r"nss", r"nik", r"cui", r"hkic", r"nric_?fin"],
+        [r"rut", r"rfc", r"nss", r"nik", r"cui", r"hkic", r"nric_?fin", r"ahv"],
         [r"身份证", r"身份證", r"身分證", r"マイナンバー", r"個人番号", r"保険証"],
     ),
     (
@@ -388,7 +406,11 @@ _NAME_KEEP = re.compile(
 
 def _normalise(name: str) -> str:
     name = canonical(str(name)).replace("#", " no ")  # Pt#, MR#: "#" reads "number"
-    name = "".join(ch if "\uac00" <= ch <= "\ud7a3" else _fold(ch) for ch in name)
+    # Hangul and kana kept as written: folding would strip the voicing marks of kana (バ -> ハ),
+    # and マイナンバー, フリガナ would no longer be the names the rules spell
+    name = "".join(
+        ch if "\uac00" <= ch <= "\ud7a3" or "\u3040" <= ch <= "\u30ff" else _fold(ch) for ch in name
+    )
     return "_" + _NAME_KEEP.sub("_", name.lower()).strip("_") + "_"
 
 
@@ -413,7 +435,14 @@ _MONTH_NAME = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
     r"|janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre"
-    r"|d[ée]cembre|januar|februar|m[äa]rz|juni|juli|oktober|dezember)\.?(?![a-zà-ÿ])"
+    r"|d[ée]cembre|januar|februar|m[äa]rz|juni|juli|oktober|dezember"
+    # Spanish, Portuguese, Italian, Dutch; Russian in the genitive (15 января 2023)
+    r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|sept?iembre|octubre|noviembre"
+    r"|diciembre|janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|novembro"
+    r"|dezembro|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre"
+    r"|januari|februari|maart|mei|augustus"
+    r"|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)"
+    r"\.?(?![a-zà-ÿа-яё])"
 )
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
@@ -467,7 +496,11 @@ _DATE = re.compile(
     rf"|(?<![\w.]){_DAY}([-/.]){_DAY}\4[0-9]{{2}}(?![\w.])"
     rf"|(?<![0-9]){_YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9])"
     rf"|(?<![a-zà-ÿ]){_MONTH_NAME}[\s-]{{1,3}}{_DAY}(?:st|nd|rd|th)?,?[\s-]{{1,3}}{_YEAR}(?![0-9])"
-    rf"|(?<![0-9]){_DAY}(?:st|nd|rd|th)?\.?[\s-]{{1,3}}{_MONTH_NAME}[\s,-]{{1,3}}(?:{_YEAR}|[0-9]{{2}})(?![0-9])"
+    rf"|(?<![0-9]){_DAY}(?:st|nd|rd|th)?\.?[\s-]{{1,3}}(?:de\s{{1,3}})?{_MONTH_NAME}[\s,-]{{1,3}}"
+    rf"(?:de\s{{1,3}})?(?:{_YEAR}|[0-9]{{2}})(?![0-9])"
+    # 2023. 1. 15. (Korean), 15. 1. 2023 (Czech, Slovak, German): dots followed by spaces
+    rf"|(?<![0-9.]){_YEAR}\.\s{{1,2}}{_MON}\.\s{{1,2}}{_DAY}(?![0-9])"
+    rf"|(?<![0-9.]){_DAY}\.\s{{1,2}}{_MON}\.\s{{1,2}}{_YEAR}(?![0-9])"
     rf"|(?<![0-9]){_YEAR}[\s-]{{1,3}}{_MONTH_NAME}[\s-]{{1,3}}{_DAY}(?![0-9])"
     r"|(?:19|20)[0-9]{2}\s{0,3}[년年]\s{0,3}[0-9]{1,2}\s{0,3}[월月]\s{0,3}[0-9]{1,2}\s{0,3}[일日]",
     re.IGNORECASE,
@@ -488,6 +521,42 @@ _THAI = re.compile(
     r"\u1780-\u17d3\u17dc\u17dd]{2}"
 )
 _ID_DIGITS = re.compile(r"[0-9]{7,}")
+# UK National Insurance number: two prefix letters (never D, F, I, Q, U, V; the second never O;
+# not BG, GB, KN, NK, NT, TN, ZZ), six digits, a suffix A-D (AB 12 34 56 C)
+_NINO = re.compile(
+    r"(?<![A-Za-z0-9])(?!(?i:bg|gb|kn|nk|nt|tn|zz))[A-CEGHJ-PR-TW-Za-ceghj-pr-tw-z]"
+    r"[A-CEGHJ-NPR-TW-Za-ceghj-npr-tw-z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-Da-d](?![A-Za-z0-9])"
+)
+# Nordic personal identity numbers: a birth date of six digits (DDMMYY in Denmark, Norway and
+# Finland, YYMMDD or YYYYMMDD in Sweden), then - or + (Finland also A-F, U-Y for the century)
+# and four characters: Danish CPR 010185-1233, Swedish 850101-1236, Finnish 131052-308T
+_NORDIC = re.compile(
+    r"(?<![0-9A-Za-z+-])(?:19|20)?(?P<date>[0-9]{6})(?:[-+][0-9]{4}"
+    r"|[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y])(?![0-9A-Za-z])"
+)
+# Indian PAN (permanent account number): five letters, the fourth the holder's kind (P a
+# person), four digits, a letter (ABCPE1234F)
+_PAN = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z]{3}[ABCFGHJLPTabcfghjlpt][A-Za-z][0-9]{4}[A-Za-z](?![A-Za-z0-9])"
+)
+# US Medicare Beneficiary Identifier: 11 characters, letters never S, L, O, I, B or Z
+# (1EG4-TE5-MK73)
+_MBI_L = "[AC-HJKMNP-RT-Yac-hjkmnp-rt-y]"
+_MBI = re.compile(
+    rf"(?<![A-Za-z0-9])[1-9]{_MBI_L}(?:{_MBI_L}|[0-9])[0-9]-?{_MBI_L}(?:{_MBI_L}|[0-9])[0-9]-?"
+    rf"{_MBI_L}{{2}}[0-9]{{2}}(?![A-Za-z0-9])"
+)
+# Irish PPS number: seven digits and a check letter (modulo 23), perhaps a second letter
+_PPS = re.compile(r"(?<![A-Za-z0-9])([0-9]{7})([A-Wa-w])([A-IWa-iw]?)(?![A-Za-z0-9])")
+# A whole cell of digit groups, nine digits or more in all (Japanese My Number 1234 5678 9012,
+# Australian Medicare 2123 45670 1, Thai 1-2345-67890-12-1, Swiss AHV 756.1234.5678.97,
+# Austrian 1234 010180, Belgian 85.01.01-123.45): an identity number written the way a card
+# prints it escapes the digit-run rule. Not a number with spaces between its thousands
+# (1 234 567 890, or a list of values 100 200 300) nor a decimal (12345.6789); with dots
+# (1.234.567.890) it is refused, as the same digits in a row are (a Colombian cédula).
+_DIGIT_GROUPS = re.compile(r"[0-9]{1,8}(?:[ .\-][0-9]{1,8}){1,6}")
+_DECIMALS = re.compile(r"[0-9]+\.[0-9]+(?: +[0-9]+\.[0-9]+)+")  # 12.5 13.5 14.5: values
+_THOUSANDS = re.compile(r"[0-9]{1,3}(?: [0-9]{3})+")
 _TEXT_DIGITS = re.compile(r"(?<![0-9.])[0-9]{9,}")
 
 # Personal names in a cased script (Latin, Greek, Cyrillic), matched against a whole cell
@@ -768,6 +837,39 @@ _CURP = re.compile(
 )
 
 
+def _ddmmyy_or_yymmdd(six: str) -> bool:
+    """Six digits that read as a calendar date, day first (DDMMYY) or year first (YYMMDD)."""
+    a, b, c = int(six[:2]), int(six[2:4]), int(six[4:])
+    return (1 <= a <= 31 and 1 <= b <= 12) or (1 <= b <= 12 and 1 <= c <= 31)
+
+
+def _nordic_ok(m: re.Match) -> bool:
+    return _ddmmyy_or_yymmdd(m["date"])
+
+
+def _pps_ok(m: re.Match) -> bool:
+    digits, check, second = m.group(1), m.group(2).upper(), m.group(3).upper()
+    total = sum(int(d) * w for d, w in zip(digits, range(8, 1, -1), strict=True))
+    if second:
+        total += (0 if second == "W" else ord(second) - 64) * 9
+    return check == ("W" if total % 23 == 0 else chr(64 + total % 23))
+
+
+def _digit_groups(text: str) -> bool:
+    """A whole cell of digit groups holding nine digits or more (see :data:`_DIGIT_GROUPS`):
+    three groups or more, or two separated by a space (a range 100000-200000 and a decimal
+    12345.6789 are two groups), one of at least three digits."""
+    text = text.strip()
+    if not _DIGIT_GROUPS.fullmatch(text) or len(_digits(text)) < 9:
+        return False
+    groups = re.findall(r"[0-9]+", text)
+    if len(groups) < 2 or (len(groups) == 2 and " " not in text):
+        return False
+    if max(len(g) for g in groups) < 3:  # 5 10 15 20 25 30: a list of small numbers
+        return False
+    return not (_THOUSANDS.fullmatch(text) or _DECIMALS.fullmatch(text))
+
+
 def _phone_ok(m: re.Match) -> bool:
     n = len(_digits(m.group(0)))
     return 8 <= n <= 15
@@ -777,6 +879,11 @@ _DETECTORS = [
     ("email", "e-mail addresses", _EMAIL, None),
     ("iban", "bank account numbers (IBAN)", _IBAN, _iban_ok),
     ("rrn", _RRN_LABEL, _RRN, None),
+    ("nordic", "Nordic personal identity numbers (Danish, Swedish, Finnish)", _NORDIC, _nordic_ok),
+    ("nino", "UK National Insurance numbers", _NINO, None),
+    ("pps", "Irish PPS numbers", _PPS, _pps_ok),
+    ("pan", "Indian PAN numbers", _PAN, None),
+    ("mbi", "US Medicare beneficiary identifiers", _MBI, None),
     ("ssn", "US social security numbers", _SSN, None),
     ("cn-id", "Chinese resident identity numbers", _CN_ID, _cn_id_ok),
     ("nir", "French social security numbers (NIR)", _NIR, _nir_ok),
@@ -810,6 +917,7 @@ _LABEL["name"] = "personal names"
 _LABEL["id-digits"] = "hospital registration numbers (7 or more digits)"
 _LABEL["record"] = "record numbers named in the cell (MRN, HN, hospital no. …)"
 _LABEL["digits"] = "long digit runs (record, account or phone numbers)"
+_LABEL["digit-groups"] = "numbers of nine or more digits in groups (identity or account numbers)"
 
 # Record numbers named in the cell: a label (MRN, HN, UHID, or "hospital", "chart", "case",
 # "patient" … followed by no./nr/number/#/id), then five or more digits: "MRN 1234567",
@@ -1060,10 +1168,11 @@ _PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ичн�
 # (850101-1******); most pseudonymous ids (P001, SYN0042)
 # and plain numbers fail every branch at once.
 _CANDIDATE = re.compile(
-    r"@|://|www\.|[^\x00-\x7f]|[0-9]{7}|[0-9][-/. ()]{1,3}[0-9]|[A-Za-z]{6}[0-9]"
+    r"@|://|www\.|[^\x00-\x7f]|[0-9]{7}|[0-9][-/. ()+]{1,3}[0-9]|[A-Za-z]{6}[0-9]"
     r"|[A-Za-z]{2}[0-9]{2} ?[A-Za-z0-9]{4}|[A-Za-z] [0-9][A-Za-z]{2}"
     r"|[0-9][\s.,-]{1,3}[A-Za-z]{3}|[A-Za-z]{3}\.?[\s-]{1,3}[0-9]"
-    r"|[A-Za-z][\s,]+[A-Za-z]|[A-Za-z]\.\s?[A-Za-z]|[0-9][- ]?[*xX]{2}|" + _RECORD_HINT
+    r"|[A-Za-z][\s,]+[A-Za-z]|[A-Za-z]\.\s?[A-Za-z]|[0-9][- ]?[*xX]{2}"
+    r"|[A-Za-z]{5}[0-9]{4}[A-Za-z]|[1-9][A-Za-z][A-Za-z0-9][0-9]-?[A-Za-z]|" + _RECORD_HINT
 )
 
 
@@ -1071,7 +1180,8 @@ _CANDIDATE = re.compile(
 # IBAN (15 or more characters) or a record-number label before digits (MRN12345) can be an
 # identifier.
 _ALNUM_CANDIDATE = re.compile(
-    r"[0-9]{7}|[A-Za-z]{6}[0-9]|[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]{11}|" + _RECORD_HINT
+    r"[0-9]{7}|[A-Za-z]{6}[0-9]|[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]{11}|[A-Za-z]{2}[0-9]{6}[A-Da-d]"
+    r"|[A-Za-z]{5}[0-9]{4}[A-Za-z]|[1-9][A-Za-z][A-Za-z0-9][0-9][A-Za-z]|" + _RECORD_HINT
 )
 
 
@@ -1367,6 +1477,10 @@ def identifier_kind(text: str, *, in_id: bool = False, names: bool = True) -> st
         return "id-digits"
     if not in_id and _TEXT_DIGITS.search(text):
         return "digits"
+    # in patient_id only groups with spaces (as a card prints them): a study code joins its
+    # parts with hyphens or dots (12-2023-0045)
+    if _digit_groups(text) and (not in_id or " " in text.strip()):
+        return "digit-groups"
     return None
 
 
@@ -1493,6 +1607,44 @@ def printable_header(name: str, *, label: bool = False) -> str:
     if len(name) > _HEADER_SHOWN:  # a megabyte-long "name" would fill the terminal
         return f"{name[:40]}… ({len(name)} characters)"
     return name
+
+
+# what a file or folder name may hold without being refused: a date (an export's, cohort_2023-
+# 01-15.csv), a long number (a timestamp) and words in a script without letter case (간암_코호트)
+_NAME_ALLOWED_KINDS = frozenset({"date", "digits", "digit-groups"}) | frozenset(
+    {"hangul", "cjk", "arabic", "hebrew", "indic", "thai"}
+)
+
+
+def file_name_identifier(name: str) -> str | None:
+    """The kind of direct identifier a file or folder name holds (a national identity, phone
+    or record number, an e-mail address, a person's name), or None.
+
+    A report shows its cohort's file name and its folder's name on its first page and in
+    ``report.json``, and a report is made to be shared: ``hong_850101-1234567.csv`` would carry
+    the number into it. Dates, long numbers and text in scripts without letter case are allowed
+    in a name (an export date, a timestamp, a Korean file name); underscores read as spaces.
+
+    Examples
+    --------
+    >>> file_name_identifier("850101-1234567.csv"), file_name_identifier("John_Smith.csv")
+    ('rrn', 'name')
+    >>> [file_name_identifier(n) for n in ("my_cohort.csv", "cohort_2023-01-15.csv", "간암.csv")]
+    [None, None, None]
+    >>> file_name_identifier("Final Report"), file_name_identifier("Dr_Kim.csv")
+    (None, 'name')
+    """
+    stem = str(name)
+    for suffix in (".csv", ".txt", ".tsv"):
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    stem = stem.replace("_", " ").strip()
+    kind = identifier_kind(stem, names=False)
+    if kind is None and identifier_kind(stem) == "name" and _header_is_name(stem, known=1):
+        # a name also needs a listed name in it (John Smith, Kim Minsu): Final Report is none
+        return "name"
+    return None if kind in _NAME_ALLOWED_KINDS else kind
 
 
 #: Longest column name shown whole in a message (a longer one is cut to 40 characters).
@@ -1881,7 +2033,13 @@ class IdentifierScanner:
         return out
 
 
-_KIND_ORDER = [k for k, _, _, _ in _DETECTORS] + ["record", "name", "id-digits", "digits"]
+_KIND_ORDER = [k for k, _, _, _ in _DETECTORS] + [
+    "record",
+    "name",
+    "id-digits",
+    "digits",
+    "digit-groups",
+]
 
 
 def find_identifiers(df: pd.DataFrame) -> list[Problem]:

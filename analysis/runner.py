@@ -34,7 +34,7 @@ Guarantees
   far). An older ``NAME.failed`` is replaced only if it is ours; a user's folder of that name
   is left alone and ``NAME.failed-2`` is used. A later successful run removes our
   ``NAME.failed``.
-* **Interruptions.** SIGINT and SIGTERM raise :class:`RunInterrupted`; the partial directory
+* **Interruptions.** SIGINT, SIGTERM and SIGHUP raise :class:`RunInterrupted`; the partial directory
   (and any parent folder this run created) is removed, exit status 128 + signal. A run killed
   outright (SIGKILL, power loss) leaves its partial directory; the next run in the same
   folder removes it when its marker names a process of this host that no longer exists
@@ -63,6 +63,7 @@ import re
 import shutil
 import signal
 import socket
+import stat
 import sys
 import tempfile
 import threading
@@ -76,6 +77,7 @@ import yaml
 
 from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT
 from analysis.cohort import MIN_PATIENTS, load_cohort
+from analysis.privacy import describe, file_name_identifier, mask
 
 __all__ = [
     "CHAPTERS_DIR",
@@ -321,8 +323,8 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
     chapters_dir : path-like
         Where the chapters are.
     selection : str or list of str, optional
-        Chapter names (``06-survival``) or numbers (``06``), as a list or comma-separated;
-        default all. The run keeps the book's order whatever the order given.
+        Chapter names (``06-survival``, any case) or numbers (``06`` or ``6``), as a list or
+        comma-separated; default all. The run keeps the book's order whatever the order given.
 
     Returns
     -------
@@ -338,6 +340,8 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
     Examples
     --------
     >>> [p.name for p in discover_chapters(selection="06,01-data")]
+    ['01-data.md', '06-survival.md']
+    >>> [p.name for p in discover_chapters(selection="6,01-Data")]
     ['01-data.md', '06-survival.md']
     >>> try:
     ...     discover_chapters(selection=["99"])
@@ -369,7 +373,7 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
         )
     chosen = set()
     for name in wanted:
-        match = [p for p in found if p.stem == name or p.stem.split("-", 1)[0] == name]
+        match = [p for p in found if _chapter_matches(p.stem, name)]
         if not match:
             available = ", ".join(p.stem for p in found)
             raise RunnerError(
@@ -377,6 +381,15 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
             )
         chosen.update(match)
     return [p for p in found if p in chosen]
+
+
+def _chapter_matches(stem: str, name: str) -> bool:
+    """``name`` selects the chapter ``stem``: its name in any case (``06-Survival``) or its
+    number with or without the leading zero (``06``, ``6``)."""
+    number = stem.split("-", 1)[0]
+    if name.isascii() and name.isdigit() and number.isdigit():
+        return int(name) == int(number)
+    return stem.lower() == name.lower()
 
 
 # --------------------------------------------------------------------------------------------
@@ -408,7 +421,7 @@ _PARTIAL_INFIX = ".partial-"
 
 
 class RunInterrupted(KeyboardInterrupt):
-    """SIGINT or SIGTERM arrived during a run; the partial output has been removed.
+    """SIGINT, SIGTERM or SIGHUP arrived during a run; the partial output has been removed.
 
     A :class:`KeyboardInterrupt` so that asyncio (papermill's kernel client) lets it through
     instead of logging it from a callback and carrying on.
@@ -448,8 +461,16 @@ def _read_marker(directory: Path) -> dict | None:
     try:
         if marker.is_symlink() or not marker.is_file():
             return None
-        data = json.loads(marker.read_text(encoding="utf-8"))
+        return _parse_marker(marker.read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return None
+
+
+def _parse_marker(text: str) -> dict | None:
+    """A marker's JSON text as a dict if it is a valid marker of this format and version."""
+    try:
+        data = json.loads(text)
+    except ValueError:
         return None
     if not isinstance(data, dict):
         return None
@@ -463,6 +484,73 @@ def _read_marker(directory: Path) -> dict | None:
         if not parts or Path(name).is_absolute() or ".." in parts or name == MARKER_NAME:
             return None
     return data
+
+
+# Deleting in a folder others can write to (a shared temporary directory without the sticky
+# bit, a shared reports folder): a name checked and then deleted by path can be swapped for a
+# symbolic link in between, and the deletion would follow it. So a folder is opened once,
+# without following a link (O_NOFOLLOW), everything is checked and deleted relative to that
+# descriptor (dir_fd), and the folder itself is removed by name only while that name is still
+# the folder that was opened. Without these system calls (Windows) a report's listed files
+# are deleted by path, as before, and stale site-build folders are left alone.
+_O_DIR_NOFOLLOW = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+_FD_DELETION = (
+    hasattr(os, "O_NOFOLLOW")
+    and hasattr(os, "O_DIRECTORY")
+    and {os.open, os.stat, os.unlink, os.rmdir, os.rename} <= os.supports_dir_fd
+    and os.listdir in os.supports_fd
+    and shutil.rmtree.avoids_symlink_attacks
+)
+
+
+def _open_dir(name, dir_fd: int | None = None) -> int:
+    """A descriptor of the directory ``name`` (relative to ``dir_fd``); OSError when it is a
+    symbolic link (ELOOP), not a directory (ENOTDIR) or absent."""
+    return os.open(name, _O_DIR_NOFOLLOW, dir_fd=dir_fd)
+
+
+def _read_file_at(dir_fd: int, name: str, limit: int) -> str | None:
+    """The text of the regular file ``name`` in ``dir_fd`` (never through a link), or None
+    when it is not one, or larger than ``limit`` bytes."""
+
+    try:
+        fd = os.open(
+            name, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=dir_fd
+        )
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            return None
+        return data.decode("utf-8")
+    except (OSError, ValueError):
+        return None
+    finally:
+        os.close(fd)
+
+
+def _same_entry(dir_fd: int, name: str, fd: int) -> bool:
+    """``name`` in ``dir_fd`` is still the directory open as ``fd`` (not a link swapped in)."""
+    try:
+        now = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+        held = os.fstat(fd)
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino)
+
+
+def _remove_empty_dirs_at(fd: int) -> None:
+    """Remove the empty sub-folders of the directory open as ``fd``, deepest first (links are
+    never followed; a folder with anything in it stays)."""
+    for _, dirnames, _, sub_fd in os.fwalk(".", topdown=False, dir_fd=fd, follow_symlinks=False):
+        for name in dirnames:
+            with contextlib.suppress(OSError):
+                os.rmdir(name, dir_fd=sub_fd)
 
 
 def _unlisted(directory: Path, marker: dict) -> list[str]:
@@ -538,40 +626,97 @@ def _replace_problem(directory: Path, states=("complete",)) -> str | None:
     return None
 
 
-def _remove_owned(directory: Path) -> bool:
+def _remove_owned(directory: Path, accept=None) -> bool:
     """Delete the files ``directory``'s marker lists, the marker, then empty folders.
 
-    Anything not listed stays (and so does the directory). Returns True when it is gone.
+    Anything not listed stays (and so does the directory). ``accept``, if given, is called with
+    the marker (read from the folder as opened) and must return True for anything to be
+    deleted. The folder is opened once without following a link and everything is done
+    relative to it (see :data:`_FD_DELETION`): swapping it, or a folder in it, for a link to
+    somewhere else while this runs deletes nothing there. Returns True when it is gone.
     """
+    directory = Path(directory)
+    if not _FD_DELETION:  # pragma: no cover - without dir_fd (Windows): by path, as before
+        return _remove_owned_by_path(directory, accept)
+    try:
+        parent_fd = os.open(directory.parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        try:
+            fd = _open_dir(directory.name, parent_fd)
+        except OSError:
+            return False
+        try:
+            text = _read_file_at(fd, MARKER_NAME, 64 * 1024 * 1024)
+            marker = _parse_marker(text) if text is not None else None
+            if marker is None or (accept is not None and not accept(marker)):
+                return False
+            for name in marker["files"]:
+                _unlink_at(fd, Path(name).parts)
+            with contextlib.suppress(OSError):
+                os.unlink(MARKER_NAME, dir_fd=fd)
+            _remove_empty_dirs_at(fd)
+            if not _same_entry(parent_fd, directory.name, fd):
+                return False
+            try:
+                os.rmdir(directory.name, dir_fd=parent_fd)
+            except OSError:
+                return False
+            return True
+        finally:
+            os.close(fd)
+    finally:
+        os.close(parent_fd)
+
+
+def _remove_owned_by_path(directory: Path, accept=None) -> bool:  # pragma: no cover
+    """:func:`_remove_owned` where the system has no ``dir_fd`` calls: by path, each file's
+    folder checked to be still inside ``directory`` just before it is deleted."""
     marker = _read_marker(directory)
-    if marker is None:
+    if marker is None or (accept is not None and not accept(marker)):
         return False
     root = directory.resolve()
     for name in marker["files"]:
         path = directory / name
         try:
-            # never follow a folder on the way that has become a link to somewhere else
             if path.parent.resolve() != (root / name).parent:
                 continue
             if path.is_symlink() or path.is_file():
                 path.unlink()
         except OSError:
             pass
-    try:
+    with contextlib.suppress(OSError):
         (directory / MARKER_NAME).unlink()
-    except OSError:
-        pass
     for path in sorted(directory.rglob("*"), key=lambda p: len(p.parts), reverse=True):
         if path.is_dir() and not path.is_symlink():
-            try:
+            with contextlib.suppress(OSError):
                 path.rmdir()
-            except OSError:
-                pass
     try:
         directory.rmdir()
     except OSError:
         return False
     return True
+
+
+def _unlink_at(fd: int, parts) -> None:
+    """Unlink the file ``parts`` (a relative path's components) below the directory open as
+    ``fd``, opening each folder on the way without following a link; a missing or odd entry
+    is left alone."""
+    opened = []
+    try:
+        at = fd
+        for part in parts[:-1]:
+            try:
+                at = _open_dir(part, at)
+            except OSError:
+                return
+            opened.append(at)
+        with contextlib.suppress(OSError):
+            os.unlink(parts[-1], dir_fd=at)  # a directory: EISDIR, left alone
+    finally:
+        for handle in opened:
+            os.close(handle)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -631,17 +776,22 @@ def remove_stale_partials(parent: Path) -> list[Path]:
     for path in candidates:
         if _PARTIAL_INFIX not in path.name or path.is_symlink() or not path.is_dir():
             continue
-        marker = _read_marker(path)
-        if marker is None or marker.get("host") != socket.gethostname():
-            continue
-        if marker.get("pid_ns", _pid_namespace()) != _pid_namespace():
-            continue
-        pid = marker.get("pid")
-        if not isinstance(pid, int) or pid == os.getpid() or _pid_alive(pid):
-            continue
-        if _remove_owned(path):
+        # decided on the marker read from the folder as opened for the deletion, not by path
+        if _remove_owned(path, accept=_dead_partial):
             removed.append(path)
     return removed
+
+
+def _dead_partial(marker: dict) -> bool:
+    """A partial report's marker names a process of this host and PID namespace that is gone."""
+    if marker.get("host") != socket.gethostname():
+        return False
+    if marker.get("pid_ns", _pid_namespace()) != _pid_namespace():
+        return False
+    pid = marker.get("pid")
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid == os.getpid():
+        return False
+    return not _pid_alive(pid)
 
 
 #: The prefix of the temporary folder a run builds its site in (under ``tempfile.gettempdir()``).
@@ -716,19 +866,36 @@ def _dead_build_dir(path: Path) -> bool:
     started at another time, the id having been reused). A process of another PID namespace (a
     container or sandbox sharing the temporary directory and the host name) cannot be looked
     up by its id: its folder stays."""
+    if not _FD_DELETION or not _BUILD_NAME.fullmatch(path.name):
+        return False
     try:
-        if not _BUILD_NAME.fullmatch(path.name) or path.is_symlink() or not path.is_dir():
+        fd = _open_dir(path)
+    except OSError:
+        return False
+    try:
+        return _dead_build_fd(fd)
+    finally:
+        os.close(fd)
+
+
+def _dead_build_fd(fd: int) -> bool:
+    """:func:`_dead_build_dir` of the folder open as ``fd`` (its owner file read through it)."""
+
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    try:
+        if uid is not None and os.fstat(fd).st_uid != uid:
             return False
-        marker = path / BUILD_MARKER_NAME
-        if marker.is_symlink() or not marker.is_file():
-            return False
-        uid = os.getuid() if hasattr(os, "getuid") else None
-        if uid is not None and (path.stat().st_uid != uid or marker.stat().st_uid != uid):
-            return False
-        if marker.stat().st_size > 4096:
-            return False
-        owner = json.loads(marker.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        marker = os.stat(BUILD_MARKER_NAME, dir_fd=fd, follow_symlinks=False)
+    except OSError:
+        return False
+    if not stat.S_ISREG(marker.st_mode) or (uid is not None and marker.st_uid != uid):
+        return False
+    text = _read_file_at(fd, BUILD_MARKER_NAME, 4096)
+    if text is None:
+        return False
+    try:
+        owner = json.loads(text)
+    except ValueError:
         return False
     if not isinstance(owner, dict) or owner.get("format") != _BUILD_MARKER_FORMAT:
         return False
@@ -751,31 +918,64 @@ def _dead_build_dir(path: Path) -> bool:
 
 def _remove_build_dir(path: Path) -> bool:
     """Claim ``path`` (rename to ``NAME.stale``, so that two runs never both remove it and a
-    new folder of the same name is never touched), then delete it, its owner file last."""
-    claimed = path if path.name.endswith(".stale") else path.with_name(path.name + ".stale")
-    if claimed != path:
-        try:
-            os.rename(path, claimed)
-        except OSError:
-            return False
-    if not _dead_build_dir(claimed):  # checked again on the claimed name
+    new folder of the same name is never touched), then delete it, its owner file last.
+
+    The claimed folder is opened once without following a link and checked and emptied
+    through that descriptor; it is removed by name only while the name is still that folder:
+    a link swapped in for it (the temporary directory may lack the sticky bit) is never
+    followed, and a folder swapped in is never removed."""
+    if not _FD_DELETION:  # pragma: no cover - not POSIX
         return False
-    for entry in list(claimed.iterdir()):
-        if entry.name == BUILD_MARKER_NAME:
-            continue
-        try:
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
-        except OSError:
-            return False
+    name = path.name
+    claimed = name if name.endswith(".stale") else name + ".stale"
     try:
-        (claimed / BUILD_MARKER_NAME).unlink()
-        claimed.rmdir()
+        root_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
         return False
-    return True
+    try:
+        if claimed != name:
+            try:
+                os.rename(name, claimed, src_dir_fd=root_fd, dst_dir_fd=root_fd)
+            except OSError:
+                return False
+        try:
+            fd = _open_dir(claimed, root_fd)
+        except OSError:
+            return False
+        try:
+            if not _dead_build_fd(fd):  # checked again on the folder as opened
+                return False
+            try:
+                for entry in os.listdir(fd):
+                    if entry == BUILD_MARKER_NAME:
+                        continue
+                    if _is_dir_at(fd, entry):
+                        shutil.rmtree(entry, dir_fd=fd)
+                    else:
+                        os.unlink(entry, dir_fd=fd)
+                os.unlink(BUILD_MARKER_NAME, dir_fd=fd)
+            except OSError:
+                return False
+            if not _same_entry(root_fd, claimed, fd):
+                return False
+            try:
+                os.rmdir(claimed, dir_fd=root_fd)
+            except OSError:
+                return False
+            return True
+        finally:
+            os.close(fd)
+    finally:
+        os.close(root_fd)
+
+
+def _is_dir_at(fd: int, name: str) -> bool:
+    """``name`` in the directory open as ``fd`` is a directory (a link to one is not)."""
+
+    try:
+        return stat.S_ISDIR(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
 
 
 def remove_stale_build_dirs(root: Path | str | None = None) -> list[Path]:
@@ -909,6 +1109,13 @@ def check_output_dir(
     text = str(out)
     if any(not ch.isprintable() for ch in text):
         raise RunnerError(f"--out {_show(text)!r}: control characters in a directory name")
+    if text.startswith("~"):
+        # quoted, the shell did not expand it: a folder named "~" here, which a later rm -rf ~
+        # meant for it would take the home directory with it
+        raise RunnerError(
+            f"--out {_show(text)}: starts with '~', which the shell did not expand (quoted?); "
+            "give the path without quotes or in full"
+        )
     try:
         path = Path(os.path.abspath(os.fsdecode(text))).resolve()
     except (OSError, RuntimeError, ValueError) as exc:
@@ -1056,9 +1263,17 @@ class _Workspace:
         self._remove_parents()
 
 
+#: The signals that stop a run with its cleanup: Ctrl-C, kill, and the terminal closing
+#: (SIGHUP: an ssh session that drops; it left the partial folder and the build folder).
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
 @contextlib.contextmanager
 def _signals_raise():
-    """SIGINT and SIGTERM raise :class:`RunInterrupted` (main thread only), so cleanup runs."""
+    """SIGINT, SIGTERM and SIGHUP raise :class:`RunInterrupted` (main thread only), so cleanup
+    runs."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -1071,7 +1286,7 @@ def _signals_raise():
         raise RunInterrupted(signum)
 
     previous = {}
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in _STOP_SIGNALS:
         previous[signum] = signal.signal(signum, handler)
     try:
         yield
@@ -1082,11 +1297,11 @@ def _signals_raise():
 
 @contextlib.contextmanager
 def _signals_ignored():
-    """Hold SIGINT/SIGTERM off while cleaning up (a second Ctrl-C must not stop the cleanup)."""
+    """Hold SIGINT/SIGTERM/SIGHUP off while cleaning up (a second Ctrl-C must not stop it)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in _STOP_SIGNALS}
     try:
         yield
     finally:
@@ -1228,10 +1443,10 @@ def _check_parameter_names(parameters: dict, chapters: list[Path]) -> None:
     known = sorted({name for md in chapters for name in chapter_parameters(md)})
     unknown = sorted(set(parameters) - set(known))
     if unknown:
-        raise RunnerError(
-            f"-p {unknown[0]}: no selected chapter has this parameter "
-            f"(known: {', '.join(known) or 'none'})"
-        )
+        # cohort_path is every chapter's, and given by --cohort: never offered as a -p
+        offered = [name for name in known if name != "cohort_path"]
+        what = f"known: {', '.join(offered)}" if offered else "the selected chapters take none"
+        raise RunnerError(f"-p {unknown[0]}: no selected chapter has this parameter ({what})")
 
 
 #: What a ``-p`` value must satisfy beyond its type (the type is the chapter default's):
@@ -1818,7 +2033,7 @@ def run_book(
         Bad parameters, unknown chapters, or an output directory refused by
         :func:`check_output_dir` (nothing written or deleted).
     RunInterrupted
-        SIGINT or SIGTERM during the run (partial output removed).
+        SIGINT, SIGTERM or SIGHUP during the run (partial output removed).
     ChapterFailed
         A chapter raised; no report, partial output in ``<out>.failed``.
 
@@ -1835,10 +2050,19 @@ def run_book(
     log = log or sys.stderr
     started = time.monotonic()
     chapters_dir = Path(chapters_dir).resolve()
-    cohort = Path(cohort).resolve()
+    try:
+        cohort = Path(cohort).resolve()
+        special = cohort.exists() and not cohort.is_file() and not cohort.is_dir()
+    except (OSError, RuntimeError) as exc:  # a name too long, a loop of symbolic links
+        # (the CLI named --out for the first; the second was a traceback)
+        why = getattr(exc, "strerror", None) or "a loop of symbolic links"
+        raise RunnerError(
+            f"--cohort: not a usable path ({why}); nothing was run or written"
+        ) from None
     # the cheap refusals first: nothing is read, created or deleted before they pass
+    _check_names(cohort.name, Path(os.fsdecode(str(out))).name if out is not None else "")
     out = check_output_dir(out, cohort=cohort, chapters_dir=chapters_dir, force=force)
-    if cohort.exists() and not cohort.is_file() and not cohort.is_dir():
+    if special:
         # a pipe or a device would block or never end: refuse it before reading a byte
         raise RunnerError(f"--cohort {_show(cohort.name)}: not a regular file (a pipe or device)")
     # raises CohortError listing every problem, too few patients among them
@@ -1945,7 +2169,7 @@ def run_book(
             # the swap is not interrupted: a signal between its two renames would leave neither
             # the old report nor the new one in place
             with _signals_ignored():
-                _publish(work.dir, out)
+                _publish(work.dir, out, force=force)
                 work.created_parents = []
         except _Failure as failure:
             with _signals_ignored():
@@ -1965,6 +2189,22 @@ def run_book(
             _remove_owned(failed_dir)
     run.seconds = time.monotonic() - started
     return run
+
+
+def _check_names(cohort_name: str, out_name: str) -> None:
+    """Refuse a cohort file or report folder whose name holds a direct identifier
+    (:func:`analysis.privacy.file_name_identifier`): a report shows both names on its first page
+    and in ``report.json``. The message masks the name."""
+    for option, name, example in (
+        ("--cohort", cohort_name, "my_cohort.csv"),
+        ("--out", out_name, "reports/mine"),
+    ):
+        kind = file_name_identifier(name) if name else None
+        if kind is not None:
+            raise RunnerError(
+                f"{option} {_show(mask(name))}: the name holds {describe(kind)}, and a report "
+                f"shows it on its first page; rename it (e.g. {example})"
+            )
 
 
 class _Failure(Exception):
@@ -2057,14 +2297,21 @@ def _keep_failed(work: _Workspace, failed_dir: Path, failure: _Failure, scrub) -
     return target
 
 
-def _publish(partial: Path, out: Path) -> None:
+def _publish(partial: Path, out: Path, *, force: bool = False) -> None:
     """Swap ``partial`` in as ``out``. An existing ``out`` is checked again (it may have changed
-    during the run), moved aside, and only the files its marker lists are deleted."""
+    during the run), moved aside, and only the files its marker lists are deleted. Without
+    ``force`` only an empty folder is replaced: a report that appeared during the run (another
+    run into the same ``--out``) is somebody's result, not ours to replace."""
     if out.exists() or out.is_symlink():
         problem = _replace_problem(out)
         if problem is not None:
             raise RunnerError(
                 f"--out {_show(out)}: {problem} (changed during the run); nothing replaced"
+            )
+        if not force and any(out.iterdir()):
+            raise RunnerError(
+                f"--out {_show(out)}: another run wrote a report there while this one ran; "
+                "nothing replaced (run again with --force to replace it, or choose a new directory)"
             )
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
         old.rmdir()

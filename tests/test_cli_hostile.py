@@ -657,3 +657,294 @@ def test_dose_leading_zeros_and_a_blank_formula(capsys):
         ["dose", "--height-cm", "170", "--weight-kg", "65", "--formula", ""], capsys
     )
     assert (code, err) == (2, "error: --formula '': must be mosteller or dubois\n")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["dose", "--height-cm", "170", "--weight-kg", "65", "--height-cm", "180"],
+        ["dose", "--height", "170", "--weight-kg=65", "--height-cm=180"],  # abbreviated, =
+        ["run", "--out", "reports/a", "--out", "reports/b", "--chapters", "01"],
+        ["run", "--cohort", "a.csv", "--cohort", "b.csv", "--out", "reports/a"],
+        ["audit", "--verdict", "consistent", "--verdict", "inconsistent"],
+    ],
+)
+def test_an_option_given_twice_with_different_values_is_refused(argv, capsys, tmp_path):
+    """argparse kept the last value without a word: ``dose --height-cm 170 … --height-cm
+    180`` printed the sheet for 180 cm (exit 0), ``run --out a --out b`` wrote b."""
+    code, out, err = _call(argv, capsys)
+    assert code == 2 and out == ""
+    assert err.splitlines()[-1].endswith("given twice with different values; give it once")
+    assert not (tmp_path / "reports").exists()
+
+
+def test_an_option_given_twice_with_the_same_value_is_accepted(capsys):
+    code, out, _ = _call(
+        ["dose", "--height-cm", "170", "--weight-kg", "65", "--height-cm", "170"], capsys
+    )
+    assert code == 0 and out.startswith("ECF cycle 1 · BSA 1.75 m²")
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ("850101-1234567.csv", "resident registration numbers"),
+        ("John_Smith.csv", "personal names"),
+        ("AB123456C.csv", "UK National Insurance numbers"),
+        ("MRN1234567.csv", "record numbers named in the cell"),
+        ("kim@hospital.org.csv", "e-mail addresses"),
+    ],
+)
+def test_a_cohort_file_name_that_holds_an_identifier_is_refused_masked(
+    tmp_path, capsys, monkeypatch, name, what
+):
+    """``validate 850101-1234567.csv`` said OK and printed the number; ``run`` put the file
+    name on the report's first page and into report.json, a report being made to be shared."""
+    monkeypatch.chdir(tmp_path)
+    path = write(tmp_path, enough_rows(), name=name)
+    secret = name[:-4]
+    code, out, err = _validate(path, capsys)
+    assert code == 1 and f"file name: holds {what}" in out and secret not in out + err
+    # -p nosuch=1: were the name let through, the run would stop there, not execute chapters
+    code, out, err = _call(
+        ["run", "--cohort", name, "--out", "reports/r", "-p", "nosuch=1"], capsys
+    )
+    assert code == 2 and err.startswith("error: --cohort ") and f"the name holds {what}" in err
+    assert secret not in out + err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # nothing written
+
+
+def test_a_report_folder_name_that_holds_an_identifier_is_refused_and_dates_pass(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _call(
+        ["run", "--out", "reports/Hong_Gildong_010-1234-5678", "-p", "x=1"], capsys
+    )
+    assert code == 2 and "the name holds phone numbers" in err and "5678" not in err
+    assert list(tmp_path.iterdir()) == []
+    # an export date, a timestamp, a Korean name or capitalised words are no identifier there
+    for name in (
+        "cohort_2023-01-15.csv",
+        "export_1700000000.csv",
+        "간암_코호트.csv",
+        "Final Report.csv",
+        "Hong Kong.csv",
+    ):
+        code, out, _ = _validate(write(tmp_path, enough_rows(), name=name), capsys)
+        assert code == 0 and out.startswith(f"OK: {tmp_path / name}:"), name
+
+
+def test_an_unknown_parameter_never_offers_cohort_path(tmp_path, capsys):
+    """``run --chapters 01 -p x=1`` answered '(known: cohort_path)', and ``-p cohort_path=…``
+    is then refused ('give the cohort with --cohort instead')."""
+    argv = ["run", "--chapters", "01", "-p", "x=1", "--out", str(tmp_path / "r")]
+    code, _, err = _call(argv, capsys)
+    assert code == 2
+    assert err == (
+        "error: -p x: no selected chapter has this parameter (the selected chapters take none)\n"
+    )
+    code, _, err = _call([*argv[:2], "05", *argv[3:]], capsys)
+    assert err.endswith("(known: confidence_level)\n") and _tree(tmp_path) == []
+
+
+def test_a_chapter_number_without_its_zero_and_a_name_in_another_case_select_it():
+    """``--chapters 6`` was 'chapter '6' not found' though the help says names or numbers."""
+    assert discover_chapters(selection="6,01-DATA") == discover_chapters(selection="06,01-data")
+    assert [p.stem for p in discover_chapters(selection=" 10 , 009 ")] == [
+        "09-bias",
+        "10-your-cohort",
+    ]
+    with pytest.raises(RunnerError, match="chapter '11' not found"):
+        discover_chapters(selection="11")
+
+
+@pytest.mark.parametrize("where", ["out", "cache"])
+def test_ensemble_refuses_an_unwritable_out_or_cache_before_anything_runs(
+    tmp_path, capsys, monkeypatch, where
+):
+    """An unwritable --out folder was found only when the summary was written, after the whole
+    run; an unwritable --cache parent ended in a PermissionError traceback once the cluster
+    had started. A folder nothing can be created in (read-only, or immutable even for root)
+    is simulated by refusing mkstemp there."""
+    import errno
+    import tempfile
+
+    import analysis.cli.ensemble as cli_ensemble
+
+    def never(*args, **kwargs):
+        raise AssertionError("the ensemble must not start")
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real = tempfile.mkstemp
+
+    def mkstemp(*args, dir=None, **kwargs):
+        if dir is not None and Path(dir) == locked:
+            raise PermissionError(errno.EPERM, "Operation not permitted")
+        return real(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    out = locked / "s.csv" if where == "out" else tmp_path / "s.csv"
+    cache = locked / "cache" / "deeper" if where == "cache" else tmp_path / "cache"
+    argv = ["ensemble", "--n", "2", "--out", str(out), "--cache", str(cache)]
+    code, stdout, err = _call(argv, capsys)
+    assert (code, stdout) == (2, "")
+    shown = out if where == "out" else cache
+    assert err == (
+        f"error: --{where} {shown}: cannot write in {locked} (Operation not permitted); "
+        "nothing was run or written\n"
+    )
+    assert _tree(tmp_path) == ["locked"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["synthesize", "--out", "data/schema.yaml", "--force"], "is inside the book's data/"),
+        (
+            ["synthesize", "--out", "analysis/cohort.py", "--force"],
+            "is inside the book's analysis/",
+        ),
+        (["synthesize", "--out", "README.md", "--force"], "is the book's README.md"),
+        (["synthesize", "--out", "chapters/new.csv"], "is inside the book's chapters/"),
+        (["ensemble", "--n", "1", "--out", "data/summary.csv"], "is inside the book's data/"),
+    ],
+)
+def test_generated_csvs_never_go_into_the_books_folders(argv, shown, capsys, monkeypatch):
+    """``synthesize --out data/schema.yaml --force`` replaced the data dictionary with a CSV
+    (and --out analysis/cohort.py a module); ``run`` already refused its reports there. The
+    book's own defaults (data/cohort.csv, data/ensemble-summary.csv) are still written."""
+    import analysis.cli.ensemble as cli_ensemble
+    import analysis.cli.synthesize as cli_synthesize
+    from analysis import REPO_ROOT
+
+    def never(*args, **kwargs):
+        raise AssertionError("nothing may run")
+
+    monkeypatch.setattr(cli_synthesize, "synthesize", never)
+    monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
+    monkeypatch.chdir(REPO_ROOT)
+    code, out, err = _call(argv, capsys)
+    assert (code, out) == (2, "") and shown in err and len(err.splitlines()) == 1
+    with pytest.raises(AssertionError, match="nothing may run"):  # the default passes the check
+        _call(["synthesize", "--out", "data/cohort.csv"], capsys)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--out", "~/reports/mine", "--chapters", "01", "-p", "x=1"],
+        ["run", "--out", "~", "-p", "x=1"],  # -p x=1: a regression stops there
+        ["synthesize", "--out", "~/cohort.csv"],
+        ["ensemble", "--n", "1", "--out", "~/summary.csv"],
+        ["ensemble", "--n", "1", "--cache", "~/cache", "--out", "s.csv"],
+    ],
+)
+def test_a_quoted_tilde_is_refused_not_made_a_folder(argv, tmp_path, capsys, monkeypatch):
+    """``--out '~/reports/mine'`` (quoted: the shell leaves the ~) made a folder named ``~`` in
+    the current one, which a later ``rm -rf ~`` meant for it takes the home directory with."""
+    import analysis.cli.ensemble as cli_ensemble
+    import analysis.cli.synthesize as cli_synthesize
+
+    def never(*args, **kwargs):
+        raise AssertionError("nothing may run")
+
+    monkeypatch.setattr(cli_synthesize, "synthesize", never)
+    monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _call(argv, capsys)
+    assert (code, out) == (2, "") and "starts with '~', which the shell did not expand" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["synthesize", "--out", "a" * 300 + ".csv"],
+            "--out: not a usable path (File name too long)",
+        ),
+        (["ensemble", "--n", "1", "--out", "a" * 300 + ".csv"], "--out: not a usable path"),
+        (["synthesize", "--out", "loop/c.csv"], "--out loop/c.csv: loop is a broken symbolic link"),
+        (["synthesize", "--out", "gone/c.csv"], "--out gone/c.csv: gone is a broken symbolic link"),
+        (
+            ["ensemble", "--n", "1", "--out", "s.csv", "--cache", "gone/c"],
+            "--cache gone/c: gone is",
+        ),
+        (["ensemble", "--n", "1", "--out", "loop/s.csv"], "--out: not a usable path (a loop of"),
+    ],
+)
+def test_unusable_output_paths_are_one_line_before_anything_runs(
+    argv, message, tmp_path, capsys, monkeypatch
+):
+    """A name longer than the file system allows ended ``synthesize`` and ``ensemble`` in an
+    OSError traceback; an --out under a broken link or a loop of links passed the check
+    (``exists()`` is False) and ``synthesize`` failed only after the whole synthesis, ``ensemble``
+    with a traceback."""
+    import os
+
+    import analysis.cli.ensemble as cli_ensemble
+    import analysis.cli.synthesize as cli_synthesize
+
+    def never(*args, **kwargs):
+        raise AssertionError("nothing may run")
+
+    monkeypatch.setattr(cli_synthesize, "synthesize", never)
+    monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
+    monkeypatch.chdir(tmp_path)
+    os.symlink("loop2", "loop")
+    os.symlink("loop", "loop2")
+    os.symlink(tmp_path / "nowhere", "gone")
+    code, out, err = _call(argv, capsys)
+    assert (code, out) == (2, "") and err.startswith(f"error: {message}")
+    assert len(err.splitlines()) == 1 and sorted(os.listdir(tmp_path)) == ["gone", "loop", "loop2"]
+
+
+@pytest.mark.parametrize(
+    ("cohort", "why"),
+    [("a" * 300 + ".csv", "File name too long"), ("loop", "a loop of symbolic links")],
+)
+def test_an_unusable_cohort_path_is_named_as_the_cohort(cohort, why, tmp_path, capsys, monkeypatch):
+    """``run --cohort <300 characters>.csv`` answered '--out …: File name too long' (the
+    cohort was checked with exists(), which raised); ``--cohort`` a loop of links ended in a
+    RuntimeError traceback."""
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    os.symlink("loop2", "loop")
+    os.symlink("loop", "loop2")
+    code, out, err = _call(["run", "--cohort", cohort, "--out", "r", "-p", "x=1"], capsys)
+    assert (code, out) == (2, "")
+    assert err == f"error: --cohort: not a usable path ({why}); nothing was run or written\n"
+    assert sorted(os.listdir(tmp_path)) == ["loop", "loop2"]
+
+
+class _Full:
+    """A standard output on a full disk (``> /dev/full``), or closed (``>&-``: None)."""
+
+    def write(self, text):
+        raise OSError(28, "No space left on device")
+
+    def flush(self):
+        raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("stdout", [_Full(), None], ids=["full disk", "closed"])
+@pytest.mark.parametrize("command", ["dose", "validate"])
+def test_an_output_that_cannot_be_written_is_one_line_not_a_traceback(
+    command, stdout, tmp_path, capsys, monkeypatch
+):
+    """``dose … > /dev/full`` (also validate, audit) ended in an OSError traceback, ``… >&-``
+    in an AttributeError one ('NoneType' object has no attribute 'flush')."""
+    argv = ["dose", "--height-cm", "170", "--weight-kg", "65"]
+    if command == "validate":
+        argv = ["validate", str(write(tmp_path, enough_rows()))]
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    code = main(argv)
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    why = "No space left on device" if stdout is not None else "it is closed"
+    assert (code, err) == (2, f"error: cannot write the output ({why})\n")

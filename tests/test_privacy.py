@@ -402,9 +402,11 @@ def test_aadhaar_needs_its_verhoeff_digit_and_a_first_digit_from_2_to_9():
     number = AADHAAR[0]
     wrong = number[:-1] + str((int(number[-1]) + 1) % 10)
     assert identifier_kind(wrong) == "digits"  # still a long digit run, not an Aadhaar
-    assert identifier_kind(f"{wrong[:4]} {wrong[4:8]} {wrong[8:]}") is None
+    # spaced as a card prints it, a whole cell of twelve digits is still refused, as digit
+    # groups (a Japanese My Number is 4-4-4 too), not as an Aadhaar
+    assert identifier_kind(f"{wrong[:4]} {wrong[4:8]} {wrong[8:]}") == "digit-groups"
     low = verhoeff_complete("1" + number[1:11])
-    assert identifier_kind(f"{low[:4]} {low[4:8]} {low[8:]}") is None
+    assert identifier_kind(f"{low[:4]} {low[4:8]} {low[8:]}") == "digit-groups"
     swapped = number[:3] + number[4] + number[3] + number[5:]  # Verhoeff catches transpositions
     if swapped != number:
         assert identifier_kind(swapped) != "aadhaar"
@@ -1187,3 +1189,117 @@ def test_a_thai_or_devanagari_header_is_refused_masked(tmp_path):
         assert header not in message and "the column name itself contains" in message
         assert [p.code for p in problems] == ["identifier"]
         (tmp_path / "cohort.csv").unlink()
+
+
+# --- formats that slipped through: UK NI, Nordic and Irish numbers, numbers printed in digit
+# groups, Korean and Central European dotted dates, month names in five more languages ---------
+SLIPPED = [
+    ("AB123456C", "UK National Insurance numbers"),
+    ("ab 12 34 56 c", "UK National Insurance numbers"),
+    ("010185-1233", "Nordic personal identity numbers"),  # Danish CPR
+    ("19850101-1236", "Nordic personal identity numbers"),  # Swedish, with the century
+    ("850101+1236", "Nordic personal identity numbers"),  # Swedish, 100 or older
+    ("131052-308T", "Nordic personal identity numbers"),  # Finnish HETU
+    ("1234567T", "Irish PPS numbers"),
+    ("1234567TW", "Irish PPS numbers"),
+    ("1234 5678 9012", "numbers of nine or more digits in groups"),  # Japanese My Number
+    ("2123 45670 1", "numbers of nine or more digits in groups"),  # Australian Medicare
+    ("1-2345-67890-12-1", "numbers of nine or more digits in groups"),  # Thai identity card
+    ("756.1234.5678.97", "numbers of nine or more digits in groups"),  # Swiss AHV
+    ("85.01.01-123.45", "numbers of nine or more digits in groups"),  # Belgian national number
+    ("1.234.567.890", "numbers of nine or more digits in groups"),  # Colombian cédula
+    ("ABCPE1234F", "Indian PAN numbers"),
+    ("1EG4-TE5-MK73", "US Medicare beneficiary identifiers"),
+    ("1eg4te5mk73", "US Medicare beneficiary identifiers"),
+    ("1234 010180", "numbers of nine or more digits in groups"),  # Austrian insurance number
+    ("2023. 1. 15.", "exact calendar dates"),  # Korean
+    ("15. 1. 2023", "exact calendar dates"),  # Czech, Slovak
+    ("15 de enero de 2023", "exact calendar dates"),
+    ("15 de janeiro de 2023", "exact calendar dates"),
+    ("15 gennaio 2023", "exact calendar dates"),
+    ("15 januari 2023", "exact calendar dates"),
+    ("15 января 2023", "exact calendar dates"),
+]
+
+
+@pytest.mark.parametrize(("value", "what"), SLIPPED)
+def test_identifiers_that_slipped_through_are_refused_masked(tmp_path, value, what):
+    """Each of these passed ``validate`` in a column the book does not read."""
+    message, problems = _in_extra_column(tmp_path, value, column="extra")
+    assert f"column extra: looks like a direct identifier (its values contain {what}" in message
+    assert value not in message
+    assert [p.code for p in problems] == ["identifier"]
+
+
+def test_the_new_formats_pass_the_prefilter_and_leave_clinical_values_alone():
+    from analysis.privacy import candidate_mask, identifier_kind
+
+    assert candidate_mask(np.array([v for v, _ in SLIPPED], dtype=object)).all()
+    for value in (
+        "10-20", "1.5-2.0", "120/80", "1 000 000", "12 345 678", "1 234 567 890", "100 200 300 400",
+        "12.5 13.5 14.5 15.5", "100000-200000", "12345.6789", "5 10 15 20 25 30",
+        "100/200/300/400", "3.2.1", "NT123456A", "AB1234567C", "1234567A", "310199-99",
+        "ABCDE1234F",  # D is no PAN holder kind
+        "1SG4-TE5-MK73",  # S is never in an MBI
+        "123456-7890",  # no date in its first six digits
+        "15 de mayo", "mayo 2023", "grade 2-3",
+    ):  # fmt: skip
+        assert identifier_kind(value) is None, value
+
+
+def test_a_national_number_in_digit_groups_is_refused_as_a_patient_id(tmp_path):
+    """In patient_id seven digits in a row were refused, the same number printed in groups
+    with spaces was not (1234 5678 9012); a study code with hyphens (12-2023-0045) stays one."""
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind("1234 5678 9012", in_id=True) == "digit-groups"
+    assert identifier_kind("2123 45670 1", in_id=True) == "digit-groups"
+    assert identifier_kind("12-2023-0045", in_id=True) is None
+    rows = valid_rows()
+    rows[1]["patient_id"] = "1234 5678 9012"
+    message, problems = problems_of(write(tmp_path, rows))
+    assert (
+        "column patient_id: looks like a direct identifier (its values contain numbers of"
+        in message
+    )
+    assert "5678" not in message and problems[0].code == "identifier"
+
+
+@pytest.mark.parametrize(
+    ("column", "why"),
+    [
+        ("Personnummer", "a national identity, passport or licence number"),
+        ("CPR-nummer", "a national identity, passport or licence number"),
+        ("Henkilötunnus", "a national identity, passport or licence number"),
+        ("Burgerservicenummer", "a national identity, passport or licence number"),
+        ("AHV-Nummer", "a national identity, passport or licence number"),
+        ("Sozialversicherungsnummer", "a national identity, passport or licence number"),
+        ("NI number", "a national identity, passport or licence number"),
+        ("My Number", "a national identity, passport or licence number"),
+        ("マイナンバー", "a national identity, passport or licence number"),
+        ("フリガナ", "a person's name"),  # the voiced mark was folded away: フリカナ
+        ("PAN number", "a national identity, passport or licence number"),
+        ("PPS number", "a national identity, passport or licence number"),
+        ("CPF", "a national identity, passport or licence number"),
+        ("health card number", "a national identity, passport or licence number"),
+        ("OHIP", "a national identity, passport or licence number"),
+        ("환자번호", "a hospital, case or registration number"),
+        ("date_of_death", "a calendar date"),
+        ("DOD", "a calendar date"),
+    ],
+)
+def test_identifier_headers_that_slipped_through_are_refused(tmp_path, column, why):
+    """Each of these headers passed validate (with values the book does not read)."""
+    message, problems = problems_of(with_column(tmp_path, column, ["x"] * 4))
+    assert f"looks like a direct identifier ({why}, by its name); refused" in message
+    assert [p.code for p in problems] == ["identifier"]
+
+
+@pytest.mark.parametrize(
+    "column", ["PPS", "pps_score", "PAN", "pancreas", "MBI", "RG", "age_at_death", "person_years"]
+)
+def test_clinical_abbreviations_near_those_headers_pass(column):
+    """PPS (palliative performance scale), PAN (polyarteritis nodosa): not refused by name."""
+    from analysis.privacy import _name_reason
+
+    assert _name_reason(column) is None

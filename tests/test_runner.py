@@ -516,6 +516,102 @@ def test_a_sigkilled_runs_build_folder_survives_while_it_lives_and_goes_after(tm
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_report_another_run_wrote_during_this_one_is_not_replaced_without_force(tmp_path):
+    """Two runs into the same new --out: both pass the check at the start (nothing there);
+    the second to finish replaced the first's report without --force (each printed ``open
+    …/index.html``, one of them now another cohort's report). Without --force only an empty
+    folder is replaced at the swap."""
+    from analysis.runner import _digests, _publish, _Workspace
+
+    out = tmp_path / "reports" / "r"
+
+    def report(text):
+        work = _Workspace(out)
+        work.add("index.html").write_text(text, encoding="utf-8")
+        work.write_marker("complete", sha256=_digests(work.dir, work.files))
+        return work.dir
+
+    first, second = report("first"), report("second")
+    out.mkdir()  # an empty folder is still replaced without --force
+    _publish(first, out, force=False)
+    with pytest.raises(RunnerError, match="another run wrote a report there while this one ran"):
+        _publish(second, out, force=False)
+    assert (out / "index.html").read_text(encoding="utf-8") == "first" and second.is_dir()
+    _publish(second, out, force=True)
+    assert (out / "index.html").read_text(encoding="utf-8") == "second"
+    assert [p.name for p in out.parent.iterdir()] == ["r"]
+
+
+def test_a_link_swapped_in_for_a_claimed_build_folder_is_never_followed(tmp_path, monkeypatch):
+    """The temporary directory may lack the sticky bit: anyone may rename the claimed folder
+    of a dead run and put a symbolic link to a folder of the user's in its place between the
+    check and the deletion. The deletion works on the folder as opened, so nothing behind the
+    link is deleted and the link stays."""
+    import os
+
+    from analysis.runner import remove_stale_build_dirs
+
+    victim = tmp_path / "victim"
+    (victim / "sub").mkdir(parents=True)
+    (victim / "keep.txt").write_text("the user's", encoding="utf-8")
+    (victim / "sub" / "x.txt").write_text("the user's", encoding="utf-8")
+    root = tmp_path / "tmp"
+    root.mkdir()
+    dead = _owner(root / "haic-report-build-race0001", pid=2**31 - 1)
+    (dead / "junk.ipynb").write_text("{}", encoding="utf-8")
+    claimed = root / (dead.name + ".stale")
+    real_listdir, swapped = os.listdir, []
+
+    def listdir(target="."):
+        if not swapped and target not in (root, str(root)):  # the claimed folder is listed
+            os.rename(claimed, tmp_path / "moved")
+            os.symlink(victim, claimed)
+            swapped.append(target)
+        return real_listdir(target)
+
+    monkeypatch.setattr(os, "listdir", listdir)
+    removed = remove_stale_build_dirs(root)
+    monkeypatch.undo()
+    assert swapped and removed == []
+    assert sorted(os.listdir(victim)) == ["keep.txt", "sub"] and (victim / "sub" / "x.txt").exists()
+    assert claimed.is_symlink()
+
+
+def test_a_link_swapped_in_for_a_stale_partial_report_is_never_followed(tmp_path, monkeypatch):
+    """The same for a dead run's hidden ``.NAME.partial-*`` folder (a shared reports folder):
+    swapped for a link to a folder holding files of the same names just before the first
+    file is deleted, nothing behind the link is deleted."""
+    import os
+    import socket
+
+    from analysis.runner import MARKER_NAME, remove_stale_partials
+
+    names = ["01-data.ipynb", "index.html"]
+    partial = tmp_path / ".mine.partial-1-x"
+    victim = tmp_path / "victim"
+    for folder in (partial, victim):
+        folder.mkdir()
+        for name in names:
+            (folder / name).write_text("{}", encoding="utf-8")
+    marker = {"format": "haic-report", "version": 1, "state": "partial", "files": names,
+              "host": socket.gethostname(), "pid": 2**31 - 1}  # fmt: skip
+    (partial / MARKER_NAME).write_text(json.dumps(marker), encoding="utf-8")
+    real_unlink, swapped = os.unlink, []
+
+    def unlink(path, *, dir_fd=None):
+        if not swapped:
+            os.rename(partial, tmp_path / "moved")
+            os.symlink(victim, partial)
+            swapped.append(path)
+        return real_unlink(path, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "unlink", unlink)
+    removed = remove_stale_partials(tmp_path)
+    monkeypatch.undo()
+    assert swapped and removed == []
+    assert sorted(os.listdir(victim)) == names and partial.is_symlink()
+
+
 def test_a_live_runs_build_folder_in_another_pid_namespace_is_kept(tmp_path):
     """A run in another PID namespace (a container or ``unshare -p`` sharing the temporary
     directory and the host name) writes an id that names another process here, or none: its
@@ -630,3 +726,41 @@ def test_a_partial_report_of_another_pid_namespace_is_kept(tmp_path):
     removed = {p.name for p in remove_stale_partials(tmp_path)}
     assert removed == {here.name, old.name}
     assert other.is_dir() and (other / "01-data.ipynb").is_file()
+
+
+def test_the_summary_counts_the_site_build_warnings_and_names_their_file():
+    """Reports are built without Sphinx's -W (a warning must not discard a user's report): the
+    last lines of ``run`` say how many warnings there were and where they are."""
+    from analysis.runner import BookRun, ChapterRun
+
+    run = BookRun(Path("reports/mine"), "mine.csv", [ChapterRun("06-survival", "a", "b", 1.0)])
+    assert "warning" not in run.summary()
+    run.warnings = ["WARNING: a", "WARNING: b"]
+    lines = run.summary().splitlines()
+    assert lines[-2:] == [
+        "2 site build warnings (see reports/mine/build-warnings.txt)",
+        "open reports/mine/index.html",
+    ]
+    run.warnings = ["WARNING: a"]
+    assert "1 site build warning (see" in run.summary()
+
+
+def test_the_terminal_closing_stops_a_run_with_its_cleanup():
+    """SIGHUP (an ssh session that drops) ended a run at once and left its hidden partial
+    folder and its site-build folder (measured); it now stops it as Ctrl-C does (exit 129)."""
+    import os
+    import signal
+
+    from analysis.runner import RunInterrupted, _signals_raise
+
+    seen = []
+    before = signal.signal(signal.SIGHUP, lambda signum, frame: seen.append(signum))
+    try:
+        with pytest.raises(RunInterrupted) as info, _signals_raise():
+            os.kill(os.getpid(), signal.SIGHUP)
+            for _ in range(1000):  # the handler runs between two bytecodes
+                pass
+        assert info.value.signum == signal.SIGHUP and seen == []
+        assert str(info.value).startswith("interrupted by SIGHUP: no report written")
+    finally:
+        signal.signal(signal.SIGHUP, before)

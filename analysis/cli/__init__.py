@@ -14,7 +14,10 @@ no traceback).
 """
 
 import argparse
+import os
 from pathlib import Path
+
+from analysis import REPO_ROOT
 
 
 class UsageError(Exception):
@@ -31,3 +34,77 @@ def file_path(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError(f"{text!r}: empty, not a file name")
     return Path(text)
+
+
+class StoreOnce(argparse._StoreAction):
+    """An option that takes a value and may be given once: argparse keeps the last of
+    ``--height-cm 170 --height-cm 180`` without a word, and a dose sheet for the other height, a
+    report on the other cohort or into the other folder, is worse than an error. The same value
+    twice is accepted (a repeated shell alias)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        given = namespace.__dict__.setdefault("_given_once", {})
+        if self.dest in given and given[self.dest] != values:
+            raise argparse.ArgumentError(self, "given twice with different values; give it once")
+        given[self.dest] = values
+        super().__call__(parser, namespace, values, option_string)
+
+
+def store_once(parser: argparse.ArgumentParser) -> None:
+    """Make every option of ``parser`` that stores one value a :class:`StoreOnce`."""
+    for action in parser._actions:
+        if type(action) is argparse._StoreAction and action.option_strings:
+            action.__class__ = StoreOnce
+
+
+#: The book's own folders: a generated CSV is never written into them (``run`` refuses its
+#: reports there too), except at a command's own default path (data/cohort.csv …).
+BOOK_FOLDERS = ("analysis", "chapters", "book", "data", "tests", "tools", "bench", ".git")
+
+
+def book_path_problem(out: Path, allowed=()) -> str | None:
+    """Why ``out`` may not receive a generated CSV, or None: a path inside one of the book's
+    folders (:data:`BOOK_FOLDERS`) other than ``allowed``, or an existing file of the book's
+    top folder that is not a CSV (README.md, Makefile, _config.yml): ``--force`` replaces a
+    user's earlier output, never the book's sources or data dictionary."""
+    try:
+        path = Path(out).resolve()
+        root = REPO_ROOT.resolve()
+    except (OSError, RuntimeError):
+        return None
+    if path in {Path(a).resolve() for a in allowed} or root not in path.parents:
+        return None
+    parts = path.relative_to(root).parts
+    if len(parts) > 1 and parts[0] in BOOK_FOLDERS:
+        return f"is inside the book's {parts[0]}/ folder"
+    if len(parts) == 1 and path.exists() and path.suffix.lower() != ".csv":
+        return f"is the book's {parts[0]}"
+    return None
+
+
+def refuse_unexpanded_home(flag: str, path) -> None:
+    """Refuse a path that starts with ``~``: the shell did not expand it (it was quoted), so it
+    would make a folder named ``~`` in the current one, which a later ``rm -rf ~`` meant for
+    it would take the home directory with."""
+    if str(path).startswith("~"):
+        raise UsageError(
+            f"{flag} {path}: starts with '~', which the shell did not expand (quoted?); give the "
+            "path without quotes or in full"
+        )
+
+
+def existing_folder(flag: str, path: Path, shown=None) -> Path:
+    """The nearest existing folder above ``path`` (which need not exist), where it will be
+    made; :class:`UsageError` when a file is in the way or a link on the way is broken or a
+    loop (``exists()`` says no, so the check passed and the write failed after the work)."""
+    shown = path if shown is None else shown
+    ancestor = Path(path)
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        if os.path.lexists(ancestor):
+            raise UsageError(
+                f"{flag} {shown}: {ancestor} is a broken symbolic link (or a loop of them)"
+            )
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UsageError(f"{flag} {shown}: {ancestor} is not a directory")
+    return ancestor

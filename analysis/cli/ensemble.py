@@ -24,7 +24,12 @@ import time
 from pathlib import Path
 
 from analysis import DATA_DIR, REPO_ROOT
-from analysis.cli import UsageError
+from analysis.cli import (
+    UsageError,
+    book_path_problem,
+    existing_folder,
+    refuse_unexpanded_home,
+)
 from analysis.cli.synthesize import MIN_STEPS
 from analysis.ensemble import (
     RUN_JSON,
@@ -127,6 +132,62 @@ def _write(path: Path, text: str, flag: str) -> None:
         raise UsageError(f"{flag} {path}: cannot write ({exc.strerror or exc})") from exc
 
 
+def _check_writable(folder: Path, flag: str, given: Path) -> None:
+    """Refuse (one line) a folder a file cannot be created in: a temporary file is made there
+    and removed at once."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ensemble-probe-")
+    except OSError as exc:
+        raise UsageError(
+            f"{flag} {given}: cannot write in {folder} ({exc.strerror or exc}); nothing was run "
+            "or written"
+        ) from None
+    os.close(fd)
+    Path(tmp).unlink(missing_ok=True)
+
+
+def _check_paths(args: argparse.Namespace) -> dict[str, Path]:
+    """Refuse (UsageError) an --out or --cache that cannot be used; the files beside --out."""
+    refuse_unexpanded_home("--out", args.out)
+    refuse_unexpanded_home("--cache", args.cache)
+    if args.out.exists() and args.out.is_dir():
+        raise UsageError(f"--out is a directory: {args.out}")
+    beside = _beside(args.out)
+    for path in (args.out, *beside.values()):
+        problem = book_path_problem(
+            path, allowed=[DEFAULT_OUT, TABLE2_CELLS_CSV, TABLE2_MEMBERS_CSV]
+        )
+        if problem is not None:
+            raise UsageError(
+                f"--out {args.out}: {path.name} {problem}; choose another path "
+                "(e.g. /tmp/summary.csv); nothing was run or written"
+            )
+    if args.out.exists() and not args.force and args.out.resolve() != DEFAULT_OUT.resolve():
+        raise UsageError(
+            f"--out {args.out.name} exists and is not the book's ensemble summary; nothing was "
+            "written (choose a new file name, or add --force to replace it)"
+        )
+    if not args.out.parent.is_dir():
+        raise UsageError(f"--out {args.out}: {args.out.parent} is not a directory")
+    for path in beside.values():
+        if path.exists() and path.is_dir():
+            raise UsageError(f"--out {args.out}: {path.name} beside it is a directory")
+        if path.exists() and not args.force and args.out.resolve() != DEFAULT_OUT.resolve():
+            raise UsageError(
+                f"--out {args.out.name}: {path.name} beside it exists; nothing was written "
+                "(choose a new file name, or add --force to replace it)"
+            )
+    if args.cache.exists() and not args.cache.is_dir():
+        raise UsageError(f"--cache is not a directory: {args.cache}")
+    # an unwritable --out failed after the whole run, an unwritable --cache with a traceback
+    # once the cluster had started: both are tried first (the cache folder is still made only
+    # once a cluster answers)
+    _check_writable(args.out.parent, "--out", args.out)
+    ancestor = existing_folder("--cache", args.cache)
+    _check_writable(ancestor, "--cache", args.cache)
+    return beside
+
+
 def run(args: argparse.Namespace) -> int:
     """Run or resume the ensemble, write the summary atomically, print one line; return 0."""
     if args.n < 1:
@@ -144,26 +205,13 @@ def run(args: argparse.Namespace) -> int:
             "--scheduler for a local cluster"
         )
     options = {k: getattr(args, k) for k in ("chains", "steps") if getattr(args, k) is not None}
-    if args.out.exists() and args.out.is_dir():
-        raise UsageError(f"--out is a directory: {args.out}")
-    if args.out.exists() and not args.force and args.out.resolve() != DEFAULT_OUT.resolve():
-        raise UsageError(
-            f"--out {args.out.name} exists and is not the book's ensemble summary; nothing was "
-            "written (choose a new file name, or add --force to replace it)"
-        )
-    if not args.out.parent.is_dir():
-        raise UsageError(f"--out {args.out}: {args.out.parent} is not a directory")
-    beside = _beside(args.out)
-    for path in beside.values():
-        if path.exists() and path.is_dir():
-            raise UsageError(f"--out {args.out}: {path.name} beside it is a directory")
-        if path.exists() and not args.force and args.out.resolve() != DEFAULT_OUT.resolve():
-            raise UsageError(
-                f"--out {args.out.name}: {path.name} beside it exists; nothing was written "
-                "(choose a new file name, or add --force to replace it)"
-            )
-    if args.cache.exists() and not args.cache.is_dir():
-        raise UsageError(f"--cache is not a directory: {args.cache}")
+    try:
+        beside = _check_paths(args)
+    except (OSError, RuntimeError) as exc:  # a name too long, a loop of links
+        name = str(getattr(exc, "filename", None) or "")
+        flag = "--cache" if name.startswith(str(args.cache)) else "--out"
+        why = getattr(exc, "strerror", None) or "a loop of symbolic links"
+        raise UsageError(f"{flag}: not a usable path ({why}); nothing was run or written") from None
     start = time.perf_counter()
     record: dict = {}
     try:

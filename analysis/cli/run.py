@@ -14,8 +14,9 @@ Exit codes
     the cohort is invalid (every problem listed), or the request is (unknown chapter, bad
     ``-p``, a bad ``--out``: see :func:`analysis.runner.check_output_dir`); one line, nothing
     written or deleted.
-130, 143
-    interrupted by SIGINT or SIGTERM; the partial output was removed.
+130, 143, 129
+    interrupted by SIGINT, SIGTERM or SIGHUP (the terminal closed); the partial output was
+    removed.
 """
 
 from __future__ import annotations
@@ -97,8 +98,8 @@ The cohort is validated first (python -m analysis validate); nothing is written 
 passes. The report appears in one piece at --out; the input CSV is never changed.
 
 exit status: 0 report written, 1 a chapter failed (partial output in NAME.failed), 2 invalid
-cohort or request (nothing written), 130/143 interrupted by SIGINT/SIGTERM (partial output
-removed)
+cohort or request (nothing written), 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (partial
+output removed)
 """
 
 

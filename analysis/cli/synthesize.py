@@ -14,7 +14,12 @@ import time
 from pathlib import Path
 
 from analysis import COHORT_CSV
-from analysis.cli import UsageError
+from analysis.cli import (
+    UsageError,
+    book_path_problem,
+    existing_folder,
+    refuse_unexpanded_home,
+)
 from analysis.synthesis import (
     COX_STEPS,
     DEFAULT_CHAINS,
@@ -36,17 +41,23 @@ def _check_writable(out: Path, force: bool = False) -> None:
     An existing file is replaced only when it is the book's own cohort (the default) or with
     ``--force``: ``--out my_cohort.csv`` must never silently overwrite a user's file.
     """
+    refuse_unexpanded_home("--out", out)
     if out.exists() and out.is_dir():
         raise UsageError(f"--out is a directory: {out}")
+    problem = book_path_problem(out, allowed=[COHORT_CSV])
+    if problem is not None:
+        raise UsageError(
+            f"--out {out}: {problem}; choose another path (e.g. /tmp/cohort.csv); "
+            "nothing was written"
+        )
     if out.exists() and not force and out.resolve() != COHORT_CSV.resolve():
         raise UsageError(
             f"--out {out.name} exists and is not the book's cohort; nothing was written "
             "(choose a new file name, or add --force to replace it)"
         )
-    parent = out.parent if str(out.parent) else Path(".")
-    existing = next((p for p in [parent, *parent.parents] if p.exists()), None)
-    if existing is None or not existing.is_dir():
-        raise UsageError(f"--out {out}: {existing} is not a directory")
+    if os.path.lexists(out) and not out.exists():
+        raise UsageError(f"--out {out}: a broken symbolic link (or a loop of them)")
+    existing = existing_folder("--out", out.parent if str(out.parent) else Path("."), out)
     try:  # the only reliable test (root, read-only mounts, /proc): create a file there
         with tempfile.TemporaryFile(dir=existing):
             pass
@@ -101,8 +112,9 @@ examples:
   python -m analysis synthesize --chains 1 --steps 5000 --cox-steps 0 --out /tmp/quick.csv
 
 --steps must be at least {MIN_STEPS}. An existing --out other than data/cohort.csv is replaced
-only with --force; the file is written in one piece (a temporary file, then renamed), so an
-interrupted run leaves the old file as it was.
+only with --force, and never in the book's folders (data/, analysis/, chapters/ …); the
+file is written in one piece (a temporary file, then renamed), so an interrupted run leaves
+the old file as it was.
 exit status: 0 written, 2 a bad option or an unwritable --out (nothing written).
 """
 
@@ -117,7 +129,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--cox-steps must be non-negative, got {args.cox_steps}")
     if args.steps < MIN_STEPS:
         raise UsageError(f"--steps must be at least {MIN_STEPS}, got {args.steps}")
-    _check_writable(args.out, args.force)
+    try:
+        _check_writable(args.out, args.force)
+    except (OSError, RuntimeError) as exc:  # a name too long, a loop of links
+        raise UsageError(
+            f"--out: not a usable path ({getattr(exc, 'strerror', None) or 'a loop of symbolic links'}); "
+            "nothing was written"
+        ) from None
     start = time.perf_counter()
     df = synthesize(
         args.seed,
