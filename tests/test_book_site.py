@@ -132,3 +132,32 @@ def test_references_get_the_number_their_heading_prints():
         for r in refs
     ]
     assert printed == ["1.7. ", "", "8. ", "8.1.8. ", "", ""]
+
+
+def test_an_estimate_may_break_before_its_interval():
+    """A numeric cell "0.957 (0.509–1.800)" may break before its "(" on a phone, and nowhere
+    else: the interval goes into span.ci (which does not wrap, tables.css) and the cell is marked
+    "ci". An interval alone, a P value and a word column are left as they are."""
+    from docutils import nodes
+
+    doctree = publish_doctree(
+        """
+=========  ===================  ===========  ======  =============
+Variable   HR (95% CI)          Range        P       Label
+=========  ===================  ===========  ======  =============
+Sex        0.957 (0.509–1.800)  1.9–21.4     0.70    sex (female)
+Albumin    75 (91.5)            0.071–0.865  <0.001  age (years)
+=========  ===================  ===========  ======  =============
+"""
+    )
+    book_site.mark_table_columns(None, doctree, "x")
+    book_site.mark_table_columns(None, doctree, "x")  # twice: nothing split again
+    (table,) = doctree.findall(nodes.table)
+    assert table["classes"] == ["num-col-2", "num-col-3", "num-col-4"]
+    rows = list(doctree.findall(nodes.row))[1:]
+    cells = [[e for e in r.children] for r in rows]
+    marked = [[("ci" in e["classes"]) for e in r] for r in cells]
+    assert marked == [[False, True, False, False, False]] * 2
+    spans = [e.astext() for e in doctree.findall(nodes.inline) if "ci" in e["classes"]]
+    assert spans == ["(0.509–1.800)", "(91.5)"]
+    assert [r[1].astext() for r in cells] == ["0.957 (0.509–1.800)", "75 (91.5)"]

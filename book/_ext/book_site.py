@@ -26,7 +26,8 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
    an "Explanation"). On a phone a table with such a column is shown as one card per row
    (``book.js`` labels the cells with their column's header), instead of a text column ~90 px
    wide that made a table 11,000-50,000 px tall; without JavaScript the text column keeps a
-   readable width and the table scrolls sideways;
+   readable width and the table scrolls sideways. A numeric cell "0.957 (0.509–1.800)" may
+   break before its "(" on a phone (:func:`split_interval`);
 8. in a **report of some chapters** (``python -m analysis run --chapters``), turns each
    ``{ref}`` to a chapter left out (or to a section of one) into text that names it and says
    it is not in the report (:func:`unlink_omitted_chapters`): the glossary, the synthetic-data
@@ -137,6 +138,36 @@ def mark_table_columns(app, doctree, docname: str) -> None:
                 name = f"{'num' if kind == 'num' else 'long'}-col-{j}"
                 if name not in table["classes"]:
                     table["classes"].append(name)
+            if kind == "num":
+                for row in entries:
+                    split_interval(row[j - 1])
+
+
+#: a numeric cell "estimate (interval)": "0.957 (0.509–1.800)", "1,075.0 (131.8–3,580.8)"
+_VALUE_AND_INTERVAL = re.compile(r"^(\S+) (\([^()\s]*\))$")
+
+
+def split_interval(entry: nodes.Element) -> None:
+    """Let a numeric cell "0.957 (0.509–1.800)" break before its "(", and nowhere else, on a
+    phone: the interval goes into ``<span class="ci">`` (which does not wrap) and the cell is
+    marked ``ci`` (``tables.css`` lets it wrap at 600 px and narrower; on a wider screen and on
+    paper it stays one line). Its two halves, each 60-85 px wide, had kept Tables 1.5, 7.1, 7.4
+    and 9.2 hundreds of pixels wider than a 390 px phone. Only a cell that is one paragraph of
+    plain text; again on the same cell, nothing changes."""
+    paragraphs = [c for c in entry.children if isinstance(c, nodes.paragraph)]
+    if len(entry.children) != 1 or len(paragraphs) != 1:
+        return
+    (para,) = paragraphs
+    if len(para.children) != 1 or not isinstance(para.children[0], nodes.Text):
+        return
+    found = _VALUE_AND_INTERVAL.match(para.astext())
+    if not found:
+        return
+    para.remove(para.children[0])
+    para += nodes.Text(found.group(1) + " ")
+    para += nodes.inline(found.group(2), found.group(2), classes=["ci"])
+    if "ci" not in entry["classes"]:
+        entry["classes"].append("ci")
 
 
 FONTAWESOME_STUB = (
