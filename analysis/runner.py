@@ -657,13 +657,7 @@ def _remove_owned(directory: Path, accept=None) -> bool:
             with contextlib.suppress(OSError):
                 os.unlink(MARKER_NAME, dir_fd=fd)
             _remove_empty_dirs_at(fd)
-            if not _same_entry(parent_fd, directory.name, fd):
-                return False
-            try:
-                os.rmdir(directory.name, dir_fd=parent_fd)
-            except OSError:
-                return False
-            return True
+            return _rmdir_if_same(parent_fd, directory.name, fd)
         finally:
             os.close(fd)
     finally:
@@ -956,17 +950,23 @@ def _remove_build_dir(path: Path) -> bool:
                 os.unlink(BUILD_MARKER_NAME, dir_fd=fd)
             except OSError:
                 return False
-            if not _same_entry(root_fd, claimed, fd):
-                return False
-            try:
-                os.rmdir(claimed, dir_fd=root_fd)
-            except OSError:
-                return False
-            return True
+            return _rmdir_if_same(root_fd, claimed, fd)
         finally:
             os.close(fd)
     finally:
         os.close(root_fd)
+
+
+def _rmdir_if_same(parent_fd: int, name: str, fd: int) -> bool:
+    """Remove the (now empty) folder ``name`` of ``parent_fd`` if it is still the folder open as
+    ``fd`` (not one swapped in since); True when it was removed."""
+    if not _same_entry(parent_fd, name, fd):
+        return False
+    try:
+        os.rmdir(name, dir_fd=parent_fd)
+    except OSError:
+        return False
+    return True
 
 
 def _is_dir_at(fd: int, name: str) -> bool:

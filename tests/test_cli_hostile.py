@@ -799,6 +799,18 @@ def test_ensemble_refuses_an_unwritable_out_or_cache_before_anything_runs(
     assert _tree(tmp_path) == ["locked"]
 
 
+def _nothing_may_run(monkeypatch) -> None:
+    """``synthesize`` and ``ensemble`` fail the test if they start computing."""
+    import analysis.cli.ensemble as cli_ensemble
+    import analysis.cli.synthesize as cli_synthesize
+
+    def never(*args, **kwargs):
+        raise AssertionError("nothing may run")
+
+    monkeypatch.setattr(cli_synthesize, "synthesize", never)
+    monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
+
+
 @pytest.mark.parametrize(
     ("argv", "shown"),
     [
@@ -816,15 +828,9 @@ def test_generated_csvs_never_go_into_the_books_folders(argv, shown, capsys, mon
     """``synthesize --out data/schema.yaml --force`` replaced the data dictionary with a CSV
     (and --out analysis/cohort.py a module); ``run`` already refused its reports there. The
     book's own defaults (data/cohort.csv, data/ensemble-summary.csv) are still written."""
-    import analysis.cli.ensemble as cli_ensemble
-    import analysis.cli.synthesize as cli_synthesize
     from analysis import REPO_ROOT
 
-    def never(*args, **kwargs):
-        raise AssertionError("nothing may run")
-
-    monkeypatch.setattr(cli_synthesize, "synthesize", never)
-    monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
+    _nothing_may_run(monkeypatch)
     monkeypatch.chdir(REPO_ROOT)
     code, out, err = _call(argv, capsys)
     assert (code, out) == (2, "") and shown in err and len(err.splitlines()) == 1
@@ -845,14 +851,7 @@ def test_generated_csvs_never_go_into_the_books_folders(argv, shown, capsys, mon
 def test_a_quoted_tilde_is_refused_not_made_a_folder(argv, tmp_path, capsys, monkeypatch):
     """``--out '~/reports/mine'`` (quoted: the shell leaves the ~) made a folder named ``~`` in
     the current one, which a later ``rm -rf ~`` meant for it takes the home directory with."""
-    import analysis.cli.ensemble as cli_ensemble
-    import analysis.cli.synthesize as cli_synthesize
-
-    def never(*args, **kwargs):
-        raise AssertionError("nothing may run")
-
-    monkeypatch.setattr(cli_synthesize, "synthesize", never)
-    monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
+    _nothing_may_run(monkeypatch)
     monkeypatch.chdir(tmp_path)
     code, out, err = _call(argv, capsys)
     assert (code, out) == (2, "") and "starts with '~', which the shell did not expand" in err
@@ -885,14 +884,7 @@ def test_unusable_output_paths_are_one_line_before_anything_runs(
     with a traceback."""
     import os
 
-    import analysis.cli.ensemble as cli_ensemble
-    import analysis.cli.synthesize as cli_synthesize
-
-    def never(*args, **kwargs):
-        raise AssertionError("nothing may run")
-
-    monkeypatch.setattr(cli_synthesize, "synthesize", never)
-    monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
+    _nothing_may_run(monkeypatch)
     monkeypatch.chdir(tmp_path)
     os.symlink("loop2", "loop")
     os.symlink("loop", "loop2")
