@@ -18,9 +18,12 @@ from test_browser import CHROMIUM, FLAGS, HTML, PAGES, QuietHandler, tour
 
 def pytest_configure(config):
     """Under xdist, the controller rewrites the test modules' asserts once before the workers
-    start (:func:`_rewrite_test_modules`)."""
+    start (:func:`_rewrite_test_modules`), when the whole ``tests`` folder is collected."""
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
-        _rewrite_test_modules(config)
+        here = Path(__file__).resolve().parent
+        given = [Path(str(a).split("::")[0]).resolve() for a in config.args]
+        if any(p == here or p in here.parents for p in given):
+            _rewrite_test_modules(config)
 
 
 def _rewrite_test_modules(config) -> None:
