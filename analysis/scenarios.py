@@ -13,8 +13,10 @@ Scenarios (:data:`SCENARIOS`):
     the cohort's own columns, unchanged (the generator's draw).
 ``proportional``
     the generator's rule, re-drawn: additional TACE at a uniform 10–60 % of the patient's OS
-    time; disease control seen at a uniform 35–90 % of the way to progression, between 1 and 6
-    months. The later a patient dies, the later the treatment: immortal time is built in.
+    time (:data:`analysis.synthesis.ADDITIONAL_TACE_SHARE`); disease control seen at a uniform
+    35–90 % of the way to progression (:data:`analysis.synthesis.RESPONSE_SHARE`), between 1 and
+    6 months (:data:`analysis.synthesis.RESPONSE_MONTHS`). The later a patient dies, the later
+    the treatment: immortal time is built in.
 ``fixed-interval``
     additional TACE at a uniform 2–4 months after the start of HAIC, whatever the patient's
     survival; disease control seen at the first scan, a uniform 1.5–2.5 months.
@@ -45,6 +47,7 @@ import pandas as pd
 
 from analysis import bias
 from analysis.formatting import round_half_up
+from analysis.synthesis import ADDITIONAL_TACE_SHARE, RESPONSE_MONTHS, RESPONSE_SHARE
 
 __all__ = [
     "SCENARIOS",
@@ -100,9 +103,12 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("as-generated", "as generated (the cohort's own times)", None, None),
         Scenario(
             "proportional",
-            "proportional to survival (TACE at 10–60% of OS)",
-            ("proportional", 0.10, 0.60),
-            ("proportional", 0.35, 0.90),
+            "proportional to survival (TACE at {:.0f}–{:.0f}% of OS)".format(
+                *(100 * share for share in ADDITIONAL_TACE_SHARE)
+            ),
+            # the generator's own shares (analysis.synthesis._finish draws the same rules)
+            ("proportional", *ADDITIONAL_TACE_SHARE),
+            ("proportional", *RESPONSE_SHARE),
         ),
         Scenario(
             "fixed-interval",
@@ -199,7 +205,7 @@ def retime(cohort: pd.DataFrame, scenario: str, seed: int) -> pd.DataFrame:
         pfs = out["pfs_months"].to_numpy(float)
         t, _ = _draw(sc.response, pfs, resp_rng)
         if sc.response[0] == "proportional":  # the generator: first imaging at 1-6 months
-            t = np.minimum(np.clip(t, 1.0, 6.0), pfs)
+            t = np.minimum(np.clip(t, *RESPONSE_MONTHS), pfs)
         out["response_month"] = np.where(dc, t, pfs)
     return out
 

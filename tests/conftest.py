@@ -16,6 +16,49 @@ import pytest
 from test_browser import CHROMIUM, FLAGS, HTML, PAGES, QuietHandler, tour
 
 
+def pytest_configure(config):
+    """Under xdist, the controller rewrites the test modules' asserts once before the workers
+    start (:func:`_rewrite_test_modules`), when the whole ``tests`` folder is collected."""
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        here = Path(__file__).resolve().parent
+        given = [Path(str(a).split("::")[0]).resolve() for a in config.args]
+        if any(p == here or p in here.parents for p in given):
+            _rewrite_test_modules(config)
+
+
+def _rewrite_test_modules(config) -> None:
+    """Write pytest's rewritten bytecode of each ``tests/test_*.py`` that has none yet, as the
+    first import of the module in any pytest process would (the same functions of
+    ``_pytest.assertion.rewrite``, the same cache files beside the sources).
+
+    On a fresh clone the ``-n 4`` workers start together, so each rewrote every test module
+    itself (about 2.2 CPU-s a worker: ``--collect-only`` of the unit tests on cold and warm
+    caches, 5.4 and 3.1 CPU-s); done here once, the workers read the cached files (four workers
+    starting on a fresh tree and running no test: 21.7 -> 16.7 CPU-s, three runs each). Nothing
+    else changes: a worker finding no valid cache (a module edited since, a read-only tree)
+    rewrites as before. Skipped where bytecode is not written, without assert rewriting, and on
+    any error (a pytest whose internals differ, a module that does not parse: its worker
+    reports it as before); it is a saving, never a requirement.
+    """
+    import sys
+
+    if sys.dont_write_bytecode or config.getoption("assertmode", "rewrite") != "rewrite":
+        return
+    try:
+        from _pytest.assertion import rewrite
+
+        state = config.stash[rewrite.assertstate_key]
+        for fn in sorted(Path(__file__).parent.glob("test_*.py")):
+            cache_dir = rewrite.get_cache_dir(fn)
+            pyc = cache_dir / (fn.name[:-3] + rewrite.PYC_TAIL)
+            if rewrite._read_pyc(fn, pyc) is not None or not rewrite.try_makedirs(cache_dir):
+                continue
+            source_hash, co = rewrite._rewrite_test(fn, config)
+            rewrite._write_pyc(state, co, source_hash, pyc)
+    except Exception:  # a module that does not parse fails in its worker, as before
+        return
+
+
 def pytest_collection_modifyitems(config, items):
     """Slow tests first, longest first when known (a stable sort: otherwise collection order)."""
     items.sort(key=lambda item: -_expected_seconds(item))

@@ -350,6 +350,32 @@ def test_fixture_good_loads(tmp_path):
     assert published.value("results.os_median.median", tmp_path) == 9.9
 
 
+def test_files_read_again_when_they_change_and_only_yaml_counts(tmp_path):
+    """The cache key: each ``*.yaml`` file's name, modification time and size, by name (other
+    files ignored); an edited file is read again; a folder without one is refused."""
+    import os
+
+    _write(tmp_path, GOOD, "b.yaml")
+    _write(tmp_path, "", "a.yaml")  # an empty file: no entries
+    (tmp_path / "notes.txt").write_text("not an entry", encoding="utf-8")
+    (tmp_path / "c.yml").write_text("- not: read", encoding="utf-8")
+    want = tuple(
+        (name, (tmp_path / name).stat().st_mtime_ns, (tmp_path / name).stat().st_size)
+        for name in ("a.yaml", "b.yaml")
+    )
+    assert published._signature(tmp_path) == want
+    assert published.value("results.os_median.median", tmp_path) == 9.9
+    _write(tmp_path, GOOD.replace("9.9", "9.8"), "b.yaml")
+    os.utime(tmp_path / "b.yaml", ns=(0, 10**18))  # another time, whatever the clock's grain
+    assert published.value("results.os_median.median", tmp_path) == 9.8
+    for empty in (tmp_path / "none", tmp_path / "notes.txt"):  # no such folder; not a folder
+        with pytest.raises(PublishedError, match=r"field 'directory' = .*: no \*\.yaml files"):
+            published.load(empty)
+    (tmp_path / "none").mkdir()
+    with pytest.raises(PublishedError, match=r"no \*\.yaml files"):
+        published.load(tmp_path / "none")
+
+
 @pytest.mark.parametrize(
     ("replace", "by", "field", "offending"),
     [

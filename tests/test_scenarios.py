@@ -77,6 +77,22 @@ def test_rules_by_hand():
     assert prop["additional_tace_month"].between(1.0, 6.0).all()
 
 
+def test_proportional_is_the_generators_rule():
+    """The ``proportional`` scenario re-draws with the generator's own shares and months
+    (:mod:`analysis.synthesis`), and its label states the TACE share."""
+    sc = scenarios.SCENARIOS["proportional"]
+    assert sc.tace == ("proportional", *synthesis.ADDITIONAL_TACE_SHARE)
+    assert sc.response == ("proportional", *synthesis.RESPONSE_SHARE)
+    assert "TACE at 10–60% of OS" in sc.label
+    first, last = synthesis.RESPONSE_MONTHS
+    # 100 months to progression: a share of 35-90% is past the last month, so the last month
+    resp = scenarios.retime(_big(os_months=100.0), "proportional", seed=1)["response_month"]
+    assert (resp == last).all()
+    # 2 months: 0.7-1.8 months, those before the first month at the first month
+    resp = scenarios.retime(_big(os_months=2.0), "proportional", seed=1)["response_month"]
+    assert resp.min() == first and resp.max() <= 0.9 * 2.0
+
+
 def test_estimates_tidy_and_naive_does_not_depend_on_timing(cohort):
     est = scenarios.scenario_estimates(cohort, landmarks=[3.0])
     assert list(est.columns) == scenarios.ESTIMATE_COLUMNS
