@@ -18,7 +18,16 @@ from analysis import COHORT_CSV, REPO_ROOT, ensemble, provenance, synthesis
 #: the fingerprint of the code (the cache folder's name) parses each source once (conftest.py)
 pytestmark = pytest.mark.usefixtures("fingerprint_parsed_once")
 
+#: The 2-member Dask test (about 200 s on a loaded 2-core machine, the longest by far) shares its
+#: xdist group with three tests of a few milliseconds that run after it. Under ``--dist
+#: loadgroup`` a worker is given one more unit of work whenever it has at most two tests pending,
+#: so alone in its group the Dask test always had one more unit queued behind it on its worker (in
+#: a fresh-clone ``make test``: the whole-book run on a second cohort, 47 s, after the other
+#: workers had finished); with four tests in its group its worker is given nothing more.
+ENSEMBLE_WORKER = pytest.mark.xdist_group("ensemble")
 
+
+@ENSEMBLE_WORKER  # scheduling only: see ENSEMBLE_WORKER
 def test_member_seeds_are_spawned_from_the_master_seed():
     a = ensemble.member_seeds(2024, 5)
     assert a == ensemble.member_seeds(2024, 5)
@@ -35,6 +44,7 @@ def _members(values: dict[str, list[float]]) -> list[dict]:
     return [{"results": {k: v[i] for k, v in values.items()}} for i in range(n)]
 
 
+@ENSEMBLE_WORKER  # scheduling only: see ENSEMBLE_WORKER
 def test_summary_by_hand_and_the_spread_rule():
     n = ensemble.MIN_MEMBERS
     tight = [1.0 + 0.01 * i for i in range(n)]  # HRs 1.00 .. 1.19: range of log under log 1.2
@@ -117,6 +127,7 @@ def test_committed_summary_follows_the_rule():
         assert side is None or not (row.min < side < row.max), row.result
 
 
+@ENSEMBLE_WORKER  # scheduling only: see ENSEMBLE_WORKER
 def test_too_few_members_decide_nothing():
     summary = ensemble.summarise(_members({"bias.dc_tv_hr": [1.0, 1.0, 1.0]}))
     assert summary["class"].tolist() == [provenance.ASSUMED]
@@ -150,7 +161,7 @@ TWO_MEMBER_SEED = 5
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("ensemble")
+@ENSEMBLE_WORKER
 def test_two_members_on_a_local_dask_cluster_reproduce_every_target(tmp_path):
     """``python -m analysis ensemble --n 2`` on a local Dask cluster of two worker processes.
 
