@@ -1273,7 +1273,7 @@ _STOP_SIGNALS = tuple(
 @contextlib.contextmanager
 def _signals_raise():
     """SIGINT, SIGTERM and SIGHUP raise :class:`RunInterrupted` (main thread only), so cleanup
-    runs."""
+    runs; a signal the process inherited as ignored (``nohup`` ignores SIGHUP) stays ignored."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -1287,6 +1287,10 @@ def _signals_raise():
 
     previous = {}
     for signum in _STOP_SIGNALS:
+        if signal.getsignal(signum) is signal.SIG_IGN:
+            # ignored when we started: `nohup` (SIGHUP), a background job of a non-interactive
+            # shell (SIGINT); the user chose that the run survives it, so it still does
+            continue
         previous[signum] = signal.signal(signum, handler)
     try:
         yield

@@ -764,3 +764,26 @@ def test_the_terminal_closing_stops_a_run_with_its_cleanup():
         assert str(info.value).startswith("interrupted by SIGHUP: no report written")
     finally:
         signal.signal(signal.SIGHUP, before)
+
+
+def test_a_run_under_nohup_survives_the_terminal_closing():
+    """``nohup python -m analysis run ...`` starts with SIGHUP ignored: the run's own handler
+    replaced that, so a dropped ssh session stopped a run the user had protected from it."""
+    import os
+    import signal
+
+    from analysis.runner import _signals_raise
+
+    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as nohup leaves it
+    try:
+        with _signals_raise():
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+            os.kill(os.getpid(), signal.SIGHUP)
+            for _ in range(1000):  # a handler would run between two bytecodes
+                pass
+            assert (
+                signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN
+            )  # the others still stop it
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, before)
