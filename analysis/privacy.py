@@ -537,7 +537,7 @@ _NORDIC = re.compile(
 # Indian PAN (permanent account number): five letters, the fourth the holder's kind (P a
 # person), four digits, a letter (ABCPE1234F)
 _PAN = re.compile(
-    r"(?<![A-Za-z0-9])[A-Za-z]{3}[ABCFGHJLPTabcfghjlpt][A-Za-z][0-9]{4}[A-Za-z](?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z](?![A-Za-z0-9])"  # printed in capitals
 )
 # US Medicare Beneficiary Identifier: 11 characters, letters never S, L, O, I, B or Z
 # (1EG4-TE5-MK73)
@@ -867,7 +867,36 @@ def _digit_groups(text: str) -> bool:
         return False
     if max(len(g) for g in groups) < 3:  # 5 10 15 20 25 30: a list of small numbers
         return False
-    return not (_THOUSANDS.fullmatch(text) or _DECIMALS.fullmatch(text))
+    if _THOUSANDS.fullmatch(text) or _DECIMALS.fullmatch(text):
+        return False
+    if set(re.findall(r"[ .\-]", text)) == {"-"} and len(_digits(text)) < 13:
+        return False  # a study or sample code (2019-0123-001); Thai 1-2345-67890-12-1 has 13
+    return not (" " in text and _value_list(text, groups))  # lists are written with spaces
+
+
+def _value_list(text: str, groups: list[str]) -> bool:
+    """Digit groups that read as a list of measurements or years, not an identity number's
+    groups: decimals among them (0.5 1000000), every value round to 50 (850 1200 3500, 150000
+    200000 250000), every value a year (2019 2020 2021), or values that rise while their lengths
+    differ (950 1210 15400). A card's groups have a fixed length (1234 5678 9012) or do not rise
+    (2123 45670 1), and a leading zero (1234 010180) marks a group of an identifier.
+
+    Examples
+    --------
+    >>> [_value_list(t, t.split()) for t in ("850 1200 3500", "2019 2020 2021", "1234 5678 9012")]
+    [True, True, False]
+    """
+    if " " in text and "." in text:
+        return True
+    if any(len(g) > 1 and g.startswith("0") for g in groups):
+        return False
+    values = [int(g) for g in groups]
+    if all(v % 50 == 0 for v in values) or all(
+        len(g) == 4 and 1900 <= v <= 2099 for g, v in zip(groups, values, strict=True)
+    ):
+        return True
+    rising = all(a < b for a, b in zip(values[:-1], values[1:], strict=True))
+    return rising and len({len(g) for g in groups}) > 1
 
 
 def _phone_ok(m: re.Match) -> bool:

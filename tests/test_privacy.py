@@ -1243,6 +1243,9 @@ def test_the_new_formats_pass_the_prefilter_and_leave_clinical_values_alone():
         "1SG4-TE5-MK73",  # S is never in an MBI
         "123456-7890",  # no date in its first six digits
         "15 de mayo", "mayo 2023", "grade 2-3",
+        # lists of measurements or years and study codes, refused by the first digit-groups rule
+        "850 1200 3500", "1000 2000 3000", "2019 2020 2021", "0.5 1000000", "1200-3400-5600",
+        "2019-0123-001", "150000 200000 250000", "950 1210 15400", "batch1234A",
     ):  # fmt: skip
         assert identifier_kind(value) is None, value
 
