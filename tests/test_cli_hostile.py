@@ -714,6 +714,17 @@ def test_a_cohort_file_name_that_holds_an_identifier_is_refused_masked(
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # nothing written
 
 
+def test_validate_checks_the_name_a_link_points_to_as_run_does(tmp_path, capsys):
+    """``run`` checks (and a report shows) the name of the file a link points to; ``validate``
+    checked the link's own name, so ``mine.csv -> 850101-1234567.csv`` passed it."""
+    target = write(tmp_path, enough_rows(), name="850101-1234567.csv")
+    link = tmp_path / "mine.csv"
+    link.symlink_to(target)
+    code, out, err = _validate(link, capsys)
+    assert code == 1 and "file name: holds resident registration numbers" in out
+    assert "1234567" not in out + err
+
+
 def test_a_report_folder_name_that_holds_an_identifier_is_refused_and_dates_pass(
     tmp_path, capsys, monkeypatch
 ):

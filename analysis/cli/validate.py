@@ -23,6 +23,7 @@ Exit codes
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -121,7 +122,10 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.path)
     shown = _shown(args.path)
     problems = list(report.problems)
-    kind = file_name_identifier(path.name)
+    names = [path.name]
+    with contextlib.suppress(OSError, RuntimeError):  # run checks (and a report shows) the
+        names.append(path.resolve().name)  # name of the file a link points to
+    kind = next((k for k in map(file_name_identifier, names) if k is not None), None)
     if kind is not None:  # a report shows the file's name on its first page: run refuses it
         shown = _shown(path.with_name(mask(path.name)))
         problems.insert(
