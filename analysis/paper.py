@@ -102,6 +102,7 @@ __all__ = [
     "death_partition",
     "death_floor_check",
     "approximate_deaths",
+    "printed_se_range",
 ]
 
 #: The 97.5% point of the standard normal distribution (95% Wald intervals).
@@ -1122,6 +1123,25 @@ CHILD_PUGH_CLASSES = {
 }
 
 
+def printed_se_range(interval) -> tuple[float, float]:
+    """The smallest and largest SE of the log HR a printed 95% interval rounds from: each bound
+    anywhere in its rounding bin (half a unit of its last printed decimal either way).
+
+    Examples
+    --------
+    >>> from analysis import published
+    >>> [round(x, 4) for x in printed_se_range(published.entry("table2.pvtt_vp1_2.uni.interval"))]
+    [0.3219, 0.3225]
+    """
+    parsed = published.parse_text(interval.text)
+    h_lo, h_up = (0.5 * 10.0 ** -parsed[k] for k in ("lower_decimals", "upper_decimals"))
+    lo = (math.log(interval.upper - h_up) - math.log(interval.lower + h_lo)) / (2 * Z95)
+    up = (math.log(interval.upper + h_up) - math.log(max(interval.lower - h_lo, 1e-300))) / (
+        2 * Z95
+    )
+    return lo, up
+
+
 def deaths_floor(var_max: float, other_max: float) -> int | None:
     """Fewest deaths ``d`` a group can have when ``1/d + 1/d₀ <= var_max`` and ``d₀ <= other_max``.
 
@@ -1218,12 +1238,7 @@ def death_floors(directory=None) -> pd.DataFrame:
             iv_id = f"table2.{t.id}.{model}.interval"
             if iv_id not in set(entries["id"]):
                 continue
-            iv = get(iv_id)
-            parsed = published.parse_text(iv.text)
-            se_max = (
-                math.log(iv.upper + 0.5 * 10.0 ** -parsed["upper_decimals"])
-                - math.log(max(iv.lower - 0.5 * 10.0 ** -parsed["lower_decimals"], 1e-300))
-            ) / (2 * Z95)
+            se_max = printed_se_range(get(iv_id))[1]
             n1, n0, sizes = _group_sizes(t.id, get, n)
             if t.id == "child_pugh_6":
                 se_floor = math.sqrt(4.0 / (n1 + 1))  # n5 + n6 = class A: 1/n6 + 1/n5 >= 4/A
@@ -1386,10 +1401,11 @@ def approximate_deaths(factor: str, directory=None) -> pd.DataFrame:
     that textbooks use for a 0/1 contrast takes it as an equality (it is one when every group
     keeps the same share of each risk set). Here the equality is solved for the deaths of each
     group, every group at most its Table 1 size, with each SE anywhere in the range its printed
-    interval rounds from: for each number of reference deaths ``d_ref``, each group needs an
-    integer ``dₖ`` with ``1/dₖ + 1/d_ref`` in ``[SEₖ_min², SEₖ_max²]``. More deaths than this need
-    an exact SE above the approximation, i.e. groups whose shares of the risk set drift apart over
-    time (one group censored early, for instance). Only factors whose group sizes Table 1 prints
+    interval rounds from (:func:`printed_se_range`): for each number of reference deaths
+    ``d_ref``, each group needs deaths ``dₖ`` with ``1/dₖ + 1/d_ref`` in ``[SEₖ_min², SEₖ_max²]``,
+    deaths taken as real numbers (an approximation has no integer structure). More deaths than
+    this need an exact SE above the approximation, i.e. groups whose shares of the risk set drift
+    apart over time (one group censored early, for instance). Only factors whose group sizes Table 1 prints
     (:data:`GROUP_COUNTS`).
 
     Returns
@@ -1428,15 +1444,9 @@ def approximate_deaths(factor: str, directory=None) -> pd.DataFrame:
     box = {}
     sizes = {}
     for t in terms:
-        iv = get(f"table2.{t}.uni.interval")
-        parsed = published.parse_text(iv.text)
-        h_lo, h_up = (0.5 * 10.0 ** -parsed[k] for k in ("lower_decimals", "upper_decimals"))
-        lo = (math.log(iv.upper - h_up) - math.log(iv.lower + h_lo)) / (2 * Z95)
-        up = (math.log(iv.upper + h_up) - math.log(max(iv.lower - h_lo, 1e-300))) / (2 * Z95)
+        lo, up = printed_se_range(get(f"table2.{t}.uni.interval"))
         box[t] = (lo**2, up**2)
-        mine, ref = GROUP_COUNTS[t]
-        sizes[t] = sum(int(get(i).value) for i in mine)
-        sizes["ref"] = n - sizes[t] if ref is None else sum(int(get(i).value) for i in ref)
+        sizes[t], sizes["ref"], _ = _group_sizes(t, get, n)
     # deaths as real numbers (an approximation has no integer structure): each d_ref on a fine
     # grid, each group's deaths over its SE range, kept where every group fits its size
     d_ref = np.arange(1.0, sizes["ref"] + 1e-9, APPROXIMATE_DEATHS_STEP)
