@@ -1273,7 +1273,7 @@ _STOP_SIGNALS = tuple(
 @contextlib.contextmanager
 def _signals_raise():
     """SIGINT, SIGTERM and SIGHUP raise :class:`RunInterrupted` (main thread only), so cleanup
-    runs; a signal the process inherited as ignored (``nohup`` ignores SIGHUP) stays ignored."""
+    runs; SIGHUP inherited as ignored (``nohup``) stays ignored."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -1287,9 +1287,10 @@ def _signals_raise():
 
     previous = {}
     for signum in _STOP_SIGNALS:
-        if signal.getsignal(signum) is signal.SIG_IGN:
-            # ignored when we started: `nohup` (SIGHUP), a background job of a non-interactive
-            # shell (SIGINT); the user chose that the run survives it, so it still does
+        if signum == getattr(signal, "SIGHUP", None) and signal.getsignal(signum) is signal.SIG_IGN:
+            # ignored when we started: `nohup` asked that the run survive the terminal closing.
+            # (SIGINT stays ours even when inherited as ignored, as a background job of a
+            # non-interactive shell has it: `kill -INT` still stops a run with its cleanup.)
             continue
         previous[signum] = signal.signal(signum, handler)
     try:
