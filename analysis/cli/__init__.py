@@ -15,6 +15,7 @@ no traceback).
 
 import argparse
 import os
+import tempfile
 from pathlib import Path
 
 from analysis import REPO_ROOT
@@ -108,3 +109,26 @@ def existing_folder(flag: str, path: Path, shown=None) -> Path:
     if not ancestor.is_dir():
         raise UsageError(f"{flag} {shown}: {ancestor} is not a directory")
     return ancestor
+
+
+def check_writable_folder(flag: str, folder: Path, shown, nothing: str) -> None:
+    """Refuse (one line) a folder no file can be created in. The only reliable test (root,
+    read-only mounts, /proc) is to create one: a temporary file is made there and removed at
+    once. ``nothing`` ends the message ("nothing was written")."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".haic-probe-")
+    except OSError as exc:
+        raise UsageError(
+            f"{flag} {shown}: cannot write in {folder} ({exc.strerror or exc}); {nothing}"
+        ) from None
+    os.close(fd)
+    Path(tmp).unlink(missing_ok=True)
+
+
+def unusable_path(flag: str, exc: Exception, nothing: str) -> UsageError:
+    """The one-line error for a path the system cannot use: a name too long (OSError), a loop
+    of symbolic links (pathlib's RuntimeError, or ELOOP)."""
+    why = getattr(exc, "strerror", None) or (
+        "a loop of symbolic links" if isinstance(exc, RuntimeError) else str(exc)
+    )
+    return UsageError(f"{flag}: not a usable path ({why}); {nothing}")

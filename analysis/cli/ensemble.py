@@ -27,8 +27,10 @@ from analysis import DATA_DIR, REPO_ROOT
 from analysis.cli import (
     UsageError,
     book_path_problem,
+    check_writable_folder,
     existing_folder,
     refuse_unexpanded_home,
+    unusable_path,
 )
 from analysis.cli.synthesize import MIN_STEPS
 from analysis.ensemble import (
@@ -132,18 +134,8 @@ def _write(path: Path, text: str, flag: str) -> None:
         raise UsageError(f"{flag} {path}: cannot write ({exc.strerror or exc})") from exc
 
 
-def _check_writable(folder: Path, flag: str, given: Path) -> None:
-    """Refuse (one line) a folder a file cannot be created in: a temporary file is made there
-    and removed at once."""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ensemble-probe-")
-    except OSError as exc:
-        raise UsageError(
-            f"{flag} {given}: cannot write in {folder} ({exc.strerror or exc}); nothing was run "
-            "or written"
-        ) from None
-    os.close(fd)
-    Path(tmp).unlink(missing_ok=True)
+#: How the command's refusals end: nothing has run yet.
+NOTHING = "nothing was run or written"
 
 
 def _check_paths(args: argparse.Namespace) -> dict[str, Path]:
@@ -182,9 +174,9 @@ def _check_paths(args: argparse.Namespace) -> dict[str, Path]:
     # an unwritable --out failed after the whole run, an unwritable --cache with a traceback
     # once the cluster had started: both are tried first (the cache folder is still made only
     # once a cluster answers)
-    _check_writable(args.out.parent, "--out", args.out)
+    check_writable_folder("--out", args.out.parent, args.out, NOTHING)
     ancestor = existing_folder("--cache", args.cache)
-    _check_writable(ancestor, "--cache", args.cache)
+    check_writable_folder("--cache", ancestor, args.cache, NOTHING)
     return beside
 
 
@@ -210,8 +202,7 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, RuntimeError) as exc:  # a name too long, a loop of links
         name = str(getattr(exc, "filename", None) or "")
         flag = "--cache" if name.startswith(str(args.cache)) else "--out"
-        why = getattr(exc, "strerror", None) or "a loop of symbolic links"
-        raise UsageError(f"{flag}: not a usable path ({why}); nothing was run or written") from None
+        raise unusable_path(flag, exc, NOTHING) from None
     start = time.perf_counter()
     record: dict = {}
     try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -17,8 +16,10 @@ from analysis import COHORT_CSV
 from analysis.cli import (
     UsageError,
     book_path_problem,
+    check_writable_folder,
     existing_folder,
     refuse_unexpanded_home,
+    unusable_path,
 )
 from analysis.synthesis import (
     COX_STEPS,
@@ -58,11 +59,7 @@ def _check_writable(out: Path, force: bool = False) -> None:
     if os.path.lexists(out) and not out.exists():
         raise UsageError(f"--out {out}: a broken symbolic link (or a loop of them)")
     existing = existing_folder("--out", out.parent if str(out.parent) else Path("."), out)
-    try:  # the only reliable test (root, read-only mounts, /proc): create a file there
-        with tempfile.TemporaryFile(dir=existing):
-            pass
-    except OSError as exc:
-        raise UsageError(f"--out {out}: cannot write in {existing} ({exc.strerror})") from exc
+    check_writable_folder("--out", existing, out, "nothing was written")
     if out.exists() and not os.access(out, os.W_OK):
         raise UsageError(f"--out {out}: not writable")
 
@@ -132,10 +129,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         _check_writable(args.out, args.force)
     except (OSError, RuntimeError) as exc:  # a name too long, a loop of links
-        raise UsageError(
-            f"--out: not a usable path ({getattr(exc, 'strerror', None) or 'a loop of symbolic links'}); "
-            "nothing was written"
-        ) from None
+        raise unusable_path("--out", exc, "nothing was written") from None
     start = time.perf_counter()
     df = synthesize(
         args.seed,
