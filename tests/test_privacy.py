@@ -1011,6 +1011,25 @@ def test_a_measurement_column_of_long_whole_numbers_is_kept(tmp_path):
         ("SSN4", "a national identity, passport or licence number"),
         ("Mother's maiden", "a person's name"),
         ("Contact", "a phone number"),
+        # headers that passed validate with values the book does not read
+        ("Personnummer", "a national identity, passport or licence number"),
+        ("CPR-nummer", "a national identity, passport or licence number"),
+        ("Henkilötunnus", "a national identity, passport or licence number"),
+        ("Burgerservicenummer", "a national identity, passport or licence number"),
+        ("AHV-Nummer", "a national identity, passport or licence number"),
+        ("Sozialversicherungsnummer", "a national identity, passport or licence number"),
+        ("NI number", "a national identity, passport or licence number"),
+        ("My Number", "a national identity, passport or licence number"),
+        ("マイナンバー", "a national identity, passport or licence number"),
+        ("フリガナ", "a person's name"),  # the voiced mark was folded away: フリカナ
+        ("PAN number", "a national identity, passport or licence number"),
+        ("PPS number", "a national identity, passport or licence number"),
+        ("CPF", "a national identity, passport or licence number"),
+        ("health card number", "a national identity, passport or licence number"),
+        ("OHIP", "a national identity, passport or licence number"),
+        ("환자번호", "a hospital, case or registration number"),
+        ("date_of_death", "a calendar date"),
+        ("DOD", "a calendar date"),
     ],
 )
 def test_more_identifier_headers_are_refused(tmp_path, column, why):
@@ -1266,36 +1285,6 @@ def test_a_national_number_in_digit_groups_is_refused_as_a_patient_id(tmp_path):
         in message
     )
     assert "5678" not in message and problems[0].code == "identifier"
-
-
-@pytest.mark.parametrize(
-    ("column", "why"),
-    [
-        ("Personnummer", "a national identity, passport or licence number"),
-        ("CPR-nummer", "a national identity, passport or licence number"),
-        ("Henkilötunnus", "a national identity, passport or licence number"),
-        ("Burgerservicenummer", "a national identity, passport or licence number"),
-        ("AHV-Nummer", "a national identity, passport or licence number"),
-        ("Sozialversicherungsnummer", "a national identity, passport or licence number"),
-        ("NI number", "a national identity, passport or licence number"),
-        ("My Number", "a national identity, passport or licence number"),
-        ("マイナンバー", "a national identity, passport or licence number"),
-        ("フリガナ", "a person's name"),  # the voiced mark was folded away: フリカナ
-        ("PAN number", "a national identity, passport or licence number"),
-        ("PPS number", "a national identity, passport or licence number"),
-        ("CPF", "a national identity, passport or licence number"),
-        ("health card number", "a national identity, passport or licence number"),
-        ("OHIP", "a national identity, passport or licence number"),
-        ("환자번호", "a hospital, case or registration number"),
-        ("date_of_death", "a calendar date"),
-        ("DOD", "a calendar date"),
-    ],
-)
-def test_identifier_headers_that_slipped_through_are_refused(tmp_path, column, why):
-    """Each of these headers passed validate (with values the book does not read)."""
-    message, problems = problems_of(with_column(tmp_path, column, ["x"] * 4))
-    assert f"looks like a direct identifier ({why}, by its name); refused" in message
-    assert [p.code for p in problems] == ["identifier"]
 
 
 @pytest.mark.parametrize(
