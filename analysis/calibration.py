@@ -35,6 +35,7 @@ import pandas as pd
 
 from analysis import COHORT_CSV, DATA_DIR, clinical, engine, paper
 from analysis.published import agrees, load, parse_text
+from analysis.published import entry as published_entry
 from analysis.verdicts import HIT, INFEASIBLE, MISSED
 
 Z95 = 1.959963984540054
@@ -743,6 +744,153 @@ def table2_verdicts(df: pd.DataFrame) -> pd.DataFrame:
             }
         )  # fmt: skip
     return pd.DataFrame(rows)
+
+
+#: Why the cohort misses a feasible univariate cell (:func:`missed_cell_reasons`): its deaths
+#: per group rule the cell out, whatever its survival times (exact).
+OUT_OF_REACH = "not printable with this cohort's deaths"
+#: No printed number and no bound rules the cell out; the calibration's search did not reach it.
+NOT_REACHED = "not reached by the search"
+#: The categories in the order :func:`missed_cell_reasons` counts them (the paper's own first).
+MISS_CATEGORIES = (paper.CONTRADICTED, paper.EARLY_CENSORING, OUT_OF_REACH, NOT_REACHED)
+
+
+def _group_masks(df: pd.DataFrame, term: str):
+    """(group, reference) masks of a 0/1 or category term of Table 2 on a cohort."""
+    if term.startswith("child_pugh"):
+        score = pd.to_numeric(df["child_pugh_score"]).to_numpy()
+        return score == int(term[-1]), score == 5
+    if term.startswith("pvtt"):
+        pvtt = df["pvtt"].astype(str).to_numpy()
+        mine = ("Vp1", "Vp2") if term == "pvtt_vp1_2" else ("Vp3", "Vp4")
+        return np.isin(pvtt, mine), pvtt == "Vp0"
+    x = paper.design_matrix(df, terms=[term])[term].to_numpy()
+    if term == "bclc_stage":
+        return x == paper.BCLC_ORDER["C"], x == paper.BCLC_ORDER["B"]
+    return x == 1, x == 0
+
+
+def missed_cell_reasons(df: pd.DataFrame, verdicts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A computed reason for every feasible univariate Table 2 cell a cohort misses.
+
+    The cells come from :func:`table2_verdicts` (``missed``: feasible, not printed). Each gets
+    the first of these that applies:
+
+    1. :data:`OUT_OF_REACH` (exact, this cohort): a 0/1 or category row's deaths per group
+       give ``1/d₁ + 1/d₀`` above the largest SE² the cell allows: its interval
+       (:func:`analysis.paper.death_floor_check`), or its HR together with the P the cohort
+       prints (:func:`analysis.paper.se_readings`, ``"hr+p"``);
+    2. the paper's own verdict (:func:`analysis.paper.approximate_conflicts`, printed numbers
+       only): :data:`analysis.paper.CONTRADICTED` or :data:`analysis.paper.EARLY_CENSORING`;
+    3. :data:`NOT_REACHED`, with what the approximation says where it says something (the
+       spread of a per-unit value, or the SE this cohort's deaths give a 0/1 row).
+
+    Returns
+    -------
+    DataFrame
+        ``id``, ``term``, ``cell``, ``printed``, ``category``, ``numbers`` and ``reason`` (plain
+        sentences), in Table 2's order.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> reasons = missed_cell_reasons(load_cohort())
+    >>> reasons.set_index("id").loc["table2.bclc_stage.uni.interval", "category"]
+    "not printable with this cohort's deaths"
+    """
+    verdicts = table2_verdicts(df) if verdicts is None else verdicts
+    missed = verdicts[(verdicts["block"] == "table2_univariate") & (verdicts["verdict"] == MISSED)]
+    hits = set(verdicts.loc[verdicts["verdict"] == HIT, "id"])
+    conflicts = paper.approximate_conflicts()
+    edge = conflicts.attrs["additional_tace"]["edge"]
+    conflicts = conflicts.set_index("id")
+    floors = paper.death_floor_check(df)
+    floors = floors[floors["model"] == "uni"].set_index("term")
+    dead = pd.to_numeric(df["os_event"]).to_numpy() == 1
+    rows = []
+    for r in missed.itertuples(index=False):
+        _, term, _, part = r.id.split(".")
+        paper_row = conflicts.loc[r.id] if r.id in conflicts.index else None
+        cell = paper_row["cell"] if paper_row is not None else part
+        category, numbers, reason = NOT_REACHED, "", ""
+        if term in floors.index:  # a 0/1 or category row: what its deaths per group allow
+            f = floors.loc[term]
+            d1, d0 = int(f["cohort_deaths"]), int(f["cohort_deaths_ref"])
+            se = float(f["cohort_se_floor"])
+            name, ref = paper.group_names(term)
+            groups = f"{d1} deaths in the {name} group and {d0} in the {ref} group,"
+            hr_p = f"table2.{term}.uni.p" in hits and part == "hr"
+            if part == "interval" and not bool(f["reachable"]):
+                se_max = paper.printed_se_range(published_entry(r.id))[1]
+                category, numbers = OUT_OF_REACH, f"SE ≥ {se:.3f} > {se_max:.3f}"
+                reason = (
+                    f"With {groups} this cohort's standard error is at least {se:.3f} however "
+                    f"its survival times are arranged; the printed interval needs at most "
+                    f"{se_max:.3f}."
+                )
+            elif hr_p and se > paper.se_readings(term)["hr+p"][1]:
+                se_max = paper.se_readings(term)["hr+p"][1]
+                category, numbers = OUT_OF_REACH, f"SE ≥ {se:.3f} > {se_max:.3f} (with P)"
+                reason = (
+                    f"This cohort prints the row's P; with it the hazard ratio needs a standard "
+                    f"error of at most {se_max:.3f}, but with {groups} its standard error is at least {se:.3f}."
+                )
+            elif part == "interval" or hr_p:
+                lo, hi = (
+                    paper.se_readings(term)["hr+p"] if hr_p
+                    else paper.printed_se_range(published_entry(r.id))
+                )  # fmt: skip
+                numbers = f"SE ≈ {se:.3f} vs {lo:.3f}–{hi:.3f}"
+                side = "below" if se < lo else "above" if se > hi else "within"
+                what = (
+                    "that the hazard ratio needs with the row's P" if hr_p
+                    else "that the printed interval implies"
+                )  # fmt: skip
+                reason = (
+                    f"With {groups} the usual approximation gives this cohort a standard error "
+                    f"of {se:.3f}, {side} the {lo:.3f}–{hi:.3f} {what}"
+                    + (": only risk sets whose make-up drifts over time widen it." if side == "below" else ".")
+                )  # fmt: skip
+        if category == NOT_REACHED and paper_row is not None:
+            if paper_row["category"] != paper.NO_CONFLICT:
+                category, numbers, reason = (
+                    paper_row["category"], paper_row["numbers"], paper_row["reason"]
+                )  # fmt: skip
+                if category == paper.EARLY_CENSORING:
+                    group, _ = _group_masks(df, term)
+                    t = pd.to_numeric(df["os_months"]).to_numpy()
+                    early = int((group & ~dead & (t < edge)).sum())
+                    reason += (
+                        f" This cohort has {int((group & dead).sum())} deaths among them and "
+                        f"{early} censored before {edge:g} months."
+                    )
+            elif paper_row["reason"]:
+                numbers = numbers or paper_row["numbers"]
+                reason = (reason + " " if reason else "") + paper_row["reason"]
+        if category == NOT_REACHED:
+            reason = (reason + " " if reason else "") + (
+                "No printed number rules this cell out; the calibration's search did not reach it."
+            )
+        rows.append(
+            {"id": r.id, "term": term, "cell": cell, "printed": r.published,
+             "category": category, "numbers": numbers, "reason": reason}
+        )  # fmt: skip
+    return pd.DataFrame(
+        rows, columns=["id", "term", "cell", "printed", "category", "numbers", "reason"]
+    )
+
+
+def miss_category_counts(reasons: pd.DataFrame) -> dict:
+    """Missed cells per category of :data:`MISS_CATEGORIES` (zeros included), from
+    :func:`missed_cell_reasons`.
+
+    Examples
+    --------
+    >>> miss_category_counts(pd.DataFrame({"category": [NOT_REACHED, NOT_REACHED]}))[NOT_REACHED]
+    2
+    """
+    counts = reasons["category"].value_counts()
+    return {c: int(counts.get(c, 0)) for c in MISS_CATEGORIES}
 
 
 def multivariable_agreement(df: pd.DataFrame) -> pd.DataFrame:

@@ -34,8 +34,9 @@ still put an interval out of its reach (:func:`death_floor_check`).
 
 The approximation ``Var(ln HR) ≈ 1/dₖ + 1/d_ref`` (equal risk-set shares at every death) would
 also bound the deaths from above, and then the Child-Pugh rows (SEs 0.64, 0.64, 0.79 against
-score 5) leave about 7 deaths at scores 6–8, while the multivariable albumin ≤ 3 g/dL row needs at
-least 15 deaths among patients who all score 6 or more. That direction is not a theorem: when
+score 5) leave about 7 deaths at scores 6–8 (the score-6 and 7 rows alone about 11), while the
+multivariable albumin ≤ 3 g/dL row needs at least 15 deaths among patients who all score 6 or
+more (:func:`approximate_conflicts` lists every cell the approximation contradicts). That direction is not a theorem: when
 one group's share of the risk set changes over time (score-5 patients dying first, say) the
 information falls below the approximation and the SE grows, whatever the deaths. So the
 Child-Pugh rows are not called infeasible (the audit reports the tension). The committed cohort
@@ -68,7 +69,7 @@ import pandas as pd
 from scipy import special
 
 from analysis import PUBLISHED_DIR, published
-from analysis.clinical import albi_frame, child_pugh_class_from_points
+from analysis.clinical import albi_frame, child_pugh, child_pugh_class_from_points
 from analysis.formatting import rounded
 
 __all__ = [
@@ -103,6 +104,12 @@ __all__ = [
     "death_floor_check",
     "approximate_deaths",
     "printed_se_range",
+    "se_readings",
+    "group_names",
+    "approximate_conflicts",
+    "CONTRADICTED",
+    "EARLY_CENSORING",
+    "NO_CONFLICT",
 ]
 
 #: The 97.5% point of the standard normal distribution (95% Wald intervals).
@@ -1308,6 +1315,20 @@ _GROUP_NAME = {
 }  # fmt: skip
 
 
+def group_names(term_id: str) -> tuple[str, str]:
+    """Names of the two groups a 0/1 or category row of Table 2 compares: (group, reference).
+
+    Examples
+    --------
+    >>> group_names("bclc_stage"), group_names("pvtt_vp3_4")
+    (('stage C', 'stage B'), ('Vp3–4', 'Vp0'))
+    """
+    try:
+        return _GROUP_NAME[term_id], _REFERENCE_NAME[term_id]
+    except KeyError:
+        raise KeyError(f"group_names: {term_id!r} is not a 0/1 or category row") from None
+
+
 def _partitions(floors: pd.DataFrame) -> dict:
     out: dict = {}
     for t in dict.fromkeys(floors.term):
@@ -1484,6 +1505,339 @@ def approximate_deaths(factor: str, directory=None) -> pd.DataFrame:
     out.attrs["approx_total"] = (
         (float(low[ok].min()), float(high[ok].max())) if ok.any() else (math.nan, math.nan)
     )
+    return out
+
+
+# ------------------------------------------------------------ what the approximation rules out
+#: Verdict of :func:`approximate_conflicts` (the paper's numbers alone): other printed numbers
+#: and this cell cannot all hold under the usual approximation.
+CONTRADICTED = "contradicted under the approximation"
+#: Verdict of :func:`approximate_conflicts`: the cell holds under the approximation only with
+#: patients censored alive early.
+EARLY_CENSORING = "needs early censoring"
+#: Verdict of :func:`approximate_conflicts`: the approximation finds no conflict.
+NO_CONFLICT = "no conflict under the approximation"
+
+
+def se_readings(term_id: str, model: str = "uni", directory=None) -> dict:
+    """The SE of a row's log HR implied by each pair of its printed numbers, as ranges.
+
+    Each number anywhere in its rounding bin (half a unit of its last decimal either way):
+    ``"interval"`` (:func:`printed_se_range`), ``"hr+lower"`` (``(ln HR − ln L)/1.96``),
+    ``"hr+upper"`` (``(ln U − ln HR)/1.96``) and ``"hr+p"`` (``|ln HR|/z``, ``z`` the normal
+    quantile of the printed two-sided P; a Wald row). When a row's numbers do not fit one Wald
+    row (:func:`table2_feasibility`) the readings disagree; each pair is what a cohort printing
+    those two numbers must show.
+
+    Examples
+    --------
+    Albumin ≤ 3 g/dL, univariate (HR 2.892, 1.112–6.396, P 0.003): the readings disagree.
+
+    >>> {k: f"{a:.3f}–{b:.3f}" for k, (a, b) in se_readings("albumin_le3").items()}
+    {'interval': '0.446–0.446', 'hr+lower': '0.487–0.488', 'hr+upper': '0.405–0.405', 'hr+p': '0.351–0.364'}
+    """
+    hr = published.entry(f"table2.{term_id}.{model}.hr", directory)
+    iv = published.entry(f"table2.{term_id}.{model}.interval", directory)
+    p = published.entry(f"table2.{term_id}.{model}.p", directory)
+    parsed = published.parse_text(iv.text)
+    b_lo, b_hi = _log_box(hr.value, int(hr.decimals))
+    l_lo, l_hi = _log_box(iv.lower, parsed["lower_decimals"])
+    u_lo, u_hi = _log_box(iv.upper, parsed["upper_decimals"])
+    z_lo, z_hi = _z_box(p.value, p.relation, int(p.decimals))
+    size_lo = 0.0 if b_lo <= 0 <= b_hi else min(abs(b_lo), abs(b_hi))
+    size_hi = max(abs(b_lo), abs(b_hi))
+    return {
+        "interval": printed_se_range(iv),
+        "hr+lower": (max(b_lo - l_hi, 0.0) / Z95, (b_hi - l_lo) / Z95),
+        "hr+upper": (max(u_lo - b_hi, 0.0) / Z95, (u_hi - b_lo) / Z95),
+        "hr+p": (size_lo / z_hi, size_hi / z_lo if z_lo > 0 else math.inf),
+    }
+
+
+def _spans(var: tuple[float, float], other: np.ndarray, cap) -> tuple[np.ndarray, np.ndarray]:
+    """Fewest and most deaths ``d`` (real, 1 to ``cap``) with ``1/d + 1/other`` in ``var``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        up, lo = var[1] - 1.0 / other, var[0] - 1.0 / other
+        first = np.where(up > 0, 1.0 / np.where(up > 0, up, 1.0), np.inf)
+        last = np.where(lo > 0, 1.0 / np.where(lo > 0, lo, 1.0), np.inf)
+    return np.maximum(first, 1.0), np.minimum(last, cap)
+
+
+def _pvtt_most_deaths(get, keep: tuple[str, ...], n: int) -> float | None:
+    """Most deaths (real) of all three PVTT groups when the kept univariate intervals hold
+    under the approximation (the others' groups may hold any number up to their size)."""
+    terms = ("pvtt_vp1_2", "pvtt_vp3_4")
+    sizes = {t: _group_sizes(t, get, n)[0] for t in terms}
+    n_ref = _group_sizes(terms[0], get, n)[1]
+    d_ref = np.arange(1.0, n_ref + 1e-9, APPROXIMATE_DEATHS_STEP)
+    total, ok = d_ref.copy(), np.ones(d_ref.size, dtype=bool)
+    for t in terms:
+        if t in keep:
+            r = printed_se_range(get(f"table2.{t}.uni.interval"))
+            first, last = _spans((r[0] ** 2, r[1] ** 2), d_ref, sizes[t])
+        else:
+            first, last = np.ones(d_ref.size), np.full(d_ref.size, float(sizes[t]))
+        ok &= first <= last
+        total = total + last
+    return float(total[ok].max()) if ok.any() else None
+
+
+def _child_pugh_most_deaths(get, keep: tuple[str, ...], min_total: int) -> float | None:
+    """Most deaths (real) at scores 6–8 when the kept univariate Child-Pugh intervals hold under
+    the approximation, each score's deaths at most its patients (Table 1's classes: scores 5 + 6
+    = class A, 7 + 8 = class B, every printed score with at least one patient) and all deaths at
+    least ``min_total``; None when no split fits."""
+    a = int(get("table1.child_pugh_a.count").value)
+    b = int(get("table1.child_pugh_b.count").value)
+    d5 = np.arange(1.0, a - 1 + 1e-9, APPROXIMATE_DEATHS_STEP)
+    caps = {"child_pugh_6": a - d5, "child_pugh_7": b - 1.0, "child_pugh_8": b - 1.0}
+    spans = {}
+    for t, cap in caps.items():
+        if t in keep:
+            r = printed_se_range(get(f"table2.{t}.uni.interval"))
+            spans[t] = _spans((r[0] ** 2, r[1] ** 2), d5, cap)
+        else:
+            spans[t] = (np.ones(d5.size), np.broadcast_to(cap, d5.shape).astype(float))
+    (f6, l6), (f7, l7), (f8, l8) = spans.values()
+    class_b = np.minimum(l7 + l8, b)  # scores 7 and 8 share class B's patients
+    most = l6 + class_b
+    ok = (f6 <= l6) & (f7 <= l7) & (f8 <= l8) & (f7 + f8 <= b) & (d5 + most >= min_total)
+    return float(most[ok].max()) if ok.any() else None
+
+
+def _minimal_conflicts(members: tuple[str, ...], conflicts) -> list[tuple[str, ...]]:
+    """The smallest subsets of ``members`` for which ``conflicts(subset)`` holds (none of whose
+    proper subsets does)."""
+    found: list[tuple[str, ...]] = []
+    for size in range(1, len(members) + 1):
+        for subset in combinations(members, size):
+            if any(set(f) <= set(subset) for f in found):
+                continue
+            if conflicts(subset):
+                found.append(subset)
+    return found
+
+
+def approximate_conflicts(directory=None) -> pd.DataFrame:
+    """What the usual approximation says about each feasible univariate cell of Table 2.
+
+    **Approximation.** For a 0/1 contrast :func:`death_floors` proves ``Var(ln HR) >= 1/d₁ +
+    1/d₀``; the large-sample approximation takes it as an equality (exact when each group keeps
+    the same share of every risk set), deaths as real numbers (:func:`approximate_deaths`).
+    Every printed SE is taken anywhere in its rounding range (:func:`se_readings`), and all
+    deaths are at least :func:`min_total_deaths` (66, exact). Four derivations:
+
+    * **PVTT** (Table 1: Vp0 29, Vp1–2 35, Vp3–4 18): with both univariate intervals the three
+      groups hold at most ``approx_total[1]`` deaths (:func:`approximate_deaths`), fewer than 66,
+      so the two intervals are contradicted together. With one interval alone, the other two
+      groups may hold every patient as a death: the most deaths in all is then computed on the
+      same grid of the reference's deaths (``attrs["pvtt"]["alone"]``); a cell is contradicted
+      alone when that is below 66 too. The PVTT hazard ratios say nothing about SEs.
+    * **Child-Pugh and albumin**: Child-Pugh gives 1 point for albumin > 3.5 g/dL and 2 or 3 below
+      (:func:`analysis.clinical.child_pugh`, which computes the fewest points at albumin 3 g/dL:
+      ``least_score``), so every patient with albumin ≤ 3 g/dL scores 6 or more, and the multivariable albumin ≤ 3 row needs at least ``deaths`` (15) deaths in each
+      albumin group, exactly (:func:`death_floors`). Under the approximation the univariate
+      score-6, 7 and 8 intervals (against score 5), with scores 5 + 6 = class A (74) and 7 + 8
+      = class B (8) and at least 66 deaths, bound the deaths at scores 6–8 from above
+      (``_child_pugh_most_deaths``: a grid over the score-5 deaths, each score's deaths in its
+      interval's range). Every smallest set of those intervals that leaves fewer deaths at
+      scores 6–8 than albumin ≤ 3 needs is contradicted. Near-equal SEs at scores 6 and 7 (0.638,
+      0.642) give ``1/d₆ ≈ 1/d₇`` with ``d₇ <= 7``, so score 5 must hold most of the 66 deaths
+      and scores 6–8 few.
+    * **Albumin, univariate HR**: the row's HR read with its P or either bound needs an SE of at
+      least ``se_needed`` (the smallest of the three readings' lower ends); with ≥ 15 deaths in
+      each albumin group and ≥ 66 in all, ``1/d₁ + 1/d₀`` is at most ``1/15 + 1/51``, so under
+      the approximation the SE is at most ``se_most``: contradicted when below.
+    * **Additional TACE, univariate HR** (interval and P infeasible): the Wald z of a 0/1 Cox
+      row and the log-rank z of the same split agree to first order in ``ln HR``; taking them
+      equal, the log-rank P (Figure 2) fixes ``|ln HR|/SE``, so with the HR the SE, and with 26
+      and 56 patients and ≥ 66 deaths the additional-TACE group's deaths ``d₁`` (a grid over the
+      other group's). A Kaplan-Meier curve with ``k`` deaths among ``n`` patients and ``c``
+      censored before a time falls to 0.5 by then only if ``(n − c − k)/(n − c) <= 0.5`` (every
+      censoring first is the steepest case), so a median below the printed median's upper
+      rounding edge needs ``c >= n − 2k`` censored alive before it: ``censored_needed``.
+    * **Per-unit rows with a Table 1 SD** (AST, CRP, …): the same approximation gives ``Var(β̂) ≈
+      1/(D·σ²)``, ``σ`` the spread of the values in the risk sets; with Table 1's SD and 66 to 82
+      deaths, the printed SE needs the spread in the risk sets to be ``variance_share`` of the
+      cohort's: consistent, and reported.
+
+    Returns
+    -------
+    DataFrame
+        One row per feasible univariate cell of a non-reference row (:func:`table2_feasibility`):
+        ``id``, ``term``, ``cell`` (HR, 95% CI, P), ``category`` (:data:`CONTRADICTED`,
+        :data:`EARLY_CENSORING` or :data:`NO_CONFLICT`), ``numbers`` (the bound, in short) and
+        ``reason`` (one sentence, empty when there is nothing to say). ``attrs`` holds the
+        numbers of each derivation: ``"pvtt"``, ``"child_pugh"``, ``"albumin"``,
+        ``"additional_tace"``, ``"per_unit"``.
+
+    Examples
+    --------
+    >>> c = approximate_conflicts()
+    >>> c.loc[c["category"] != NO_CONFLICT, ["term", "cell", "category"]].values.tolist()[:2]
+    [['child_pugh_6', '95% CI', 'contradicted under the approximation'], ['child_pugh_7', '95% CI', 'contradicted under the approximation']]
+    >>> c.attrs["child_pugh"]["conflicts"], c.attrs["child_pugh"]["albumin_deaths"]
+    ([('child_pugh_6', 'child_pugh_7')], 15)
+    >>> round(c.attrs["child_pugh"]["most"][("child_pugh_6", "child_pugh_7")], 1)
+    10.6
+    """
+
+    def get(entry_id):
+        return published.entry(entry_id, directory)
+
+    n = int(get("methods.n_patients.count").value)
+    min_total = min_total_deaths(directory)[0]
+    floors = death_floors(directory).set_index(["term", "model"])
+    feas = table2_feasibility(directory)
+    cells = feas[(feas["model"] == "univariate") & feas["feasible"]]
+    cells = cells[cells["implied coding"] != "reference"]
+    verdicts: dict[tuple[str, str], tuple[str, str, str]] = {}
+
+    # PVTT: the two intervals under the approximation, together and alone
+    pvtt = approximate_deaths("PVTT", directory)
+    pv_terms = ("pvtt_vp1_2", "pvtt_vp3_4")
+    pv_most = {k: _pvtt_most_deaths(get, k, n) for k in [(t,) for t in pv_terms] + [pv_terms]}
+
+    def pv_conflict(subset):
+        most = pv_most[tuple(subset)]
+        return most is None or most < min_total
+
+    pv_found = _minimal_conflicts(pv_terms, pv_conflict)
+    joint = pvtt.attrs["approx_total"][1]
+    for subset in pv_found:
+        for t in subset:
+            if len(subset) == 1:
+                numbers = f"≤ {pv_most[subset]:.1f} deaths in all < {min_total}"
+                reason = (
+                    f"Under the usual approximation this portal-vein interval alone allows at most "
+                    f"{pv_most[subset]:.1f} deaths among the {n} patients, but the BCLC row needs "
+                    f"at least {min_total}."
+                )
+            else:
+                other = _GROUP_NAME[next(u for u in subset if u != t)]
+                alone = pv_most[(t,)]
+                numbers = f"≤ {joint:.1f} deaths in all < {min_total}"
+                reason = (
+                    f"Under the usual approximation the two portal-vein intervals together allow "
+                    f"at most {joint:.1f} deaths among the {n} patients (this one alone "
+                    f"{alone:.1f}), but the BCLC row needs at least {min_total}: this interval or "
+                    f"the {other} one cannot hold."
+                )
+            verdicts[(t, "95% CI")] = (CONTRADICTED, numbers, reason)
+
+    # Child-Pugh against albumin <= 3 g/dL: the fewest points a patient at the cut-off can score
+    # (every other component at its best; lower albumin scores no fewer points)
+    cp_terms = ("child_pugh_6", "child_pugh_7", "child_pugh_8")
+    least = child_pugh(0.5, term("albumin_le3").cutoff, 1.0, "none", "none")[0]
+    if least <= 5:  # then albumin <= 3 says nothing about the scores (not so by Pugh's table)
+        cp_terms = ()
+    alb_floor = floors.loc[("albumin_le3", "multi")]
+    alb_need = int(alb_floor["deaths"])
+    cp_most = {
+        s: _child_pugh_most_deaths(get, s, min_total)
+        for size in range(1, 4)
+        for s in combinations(cp_terms, size)
+    }
+    cp_found = _minimal_conflicts(cp_terms, lambda s: cp_most[s] is None or cp_most[s] < alb_need)
+    alb_text = get("table2.albumin_le3.multi.interval").text
+    for subset in cp_found:
+        names = _and([f"score-{t[-1]}" for t in subset])
+        most = cp_most[subset]
+        for t in subset:
+            verdicts[(t, "95% CI")] = (
+                CONTRADICTED,
+                f"≤ {most:.1f} deaths at scores 6–8 < {alb_need}",
+                f"Under the usual approximation the {names} intervals with at least {min_total} "
+                f"deaths leave at most {most:.1f} deaths at Child-Pugh scores 6–8, yet everyone "
+                f"with albumin ≤ 3 g/dL scores {least} or more and the multivariable albumin row "
+                f"({alb_text}) needs at least {alb_need} deaths among them.",
+            )
+
+    # albumin, univariate HR: every reading of its SE against the multivariable row's floors
+    readings = se_readings("albumin_le3", "uni", directory)
+    se_needed = min(readings[k][0] for k in ("hr+lower", "hr+upper", "hr+p"))
+    alb_ref_need = int(alb_floor["deaths_ref"])
+    se_most = math.sqrt(1.0 / alb_need + 1.0 / max(min_total - alb_need, alb_ref_need))
+    if se_most < se_needed:
+        verdicts[("albumin_le3", "HR")] = (
+            CONTRADICTED,
+            f"SE ≥ {se_needed:.3f} > {se_most:.3f}",
+            f"Read with its P or either bound, this hazard ratio needs a standard error of at "
+            f"least {se_needed:.3f}, but with at least {alb_need} deaths in each albumin group "
+            f"(the multivariable row) and {min_total} in all the usual approximation gives at "
+            f"most {se_most:.3f}.",
+        )
+
+    # additional TACE, univariate HR, with the log-rank P of the same split
+    hr = get("table2.additional_tace.uni.hr")
+    lr = get(SAME_SPLIT_LOGRANK["additional_tace"])
+    b_lo, b_hi = _log_box(hr.value, int(hr.decimals))
+    z_lo, z_hi = _z_box(lr.value, lr.relation, int(lr.decimals))
+    size_lo, size_hi = min(abs(b_lo), abs(b_hi)), max(abs(b_lo), abs(b_hi))
+    var = ((size_lo / z_hi) ** 2, (size_hi / z_lo) ** 2)
+    n1, n0, _ = _group_sizes("additional_tace", get, n)
+    d0 = np.arange(1.0, n0 + 1e-9, APPROXIMATE_DEATHS_STEP)
+    first, last = _spans(var, d0, n1)
+    ok = (first <= last) & (d0 + last >= min_total)
+    first = np.maximum(first, min_total - d0)  # all deaths at least min_total
+    ok &= first <= last
+    d1 = (float(first[ok].min()), float(last[ok].max())) if ok.any() else (math.nan, math.nan)
+    median = get("figure2.os_median_additional_tace.median")
+    edge = median.value + 0.5 * 10.0 ** -int(median.decimals)
+    censored = n1 - 2 * math.floor(d1[1] + 1e-9) if ok.any() else 0
+    if censored > 0:
+        verdicts[("additional_tace", "HR")] = (
+            EARLY_CENSORING,
+            f"{d1[0]:.1f}–{d1[1]:.1f} deaths of {n1}; ≥ {censored} censored < {edge:g} months",
+            f"Read with the log-rank P {lr.text} of the same comparison, the usual approximation "
+            f"allows only {d1[0]:.1f}–{d1[1]:.1f} deaths among the {n1} patients given "
+            f"additional TACE, and a median survival of {median.text} months with so few deaths "
+            f"needs at least {censored} of them censored alive before {edge:g} months.",
+        )
+
+    # per-unit rows: the spread of the values in the risk sets the printed SE needs
+    per_unit = {}
+    ids = set(published.load(directory)["id"])
+    for t in TERMS:
+        sd_id = f"table1.{t.column}.sd"
+        if t.stated == "category" or t.implied != "per unit" or sd_id not in ids:
+            continue
+        sd = get(sd_id).value
+        se_lo, se_hi = printed_se_range(get(f"table2.{t.id}.uni.interval"))
+        if not se_lo > 0:
+            continue
+        share = (1.0 / (sd**2 * n * se_hi**2), 1.0 / (sd**2 * min_total * se_lo**2))
+        per_unit[t.id] = share
+        name = t.display.split(" (")[0]
+        name = name if name.split()[0].isupper() else name[0].lower() + name[1:]
+        verdicts[(t.id, "95% CI")] = (
+            NO_CONFLICT,
+            f"risk-set variance {share[0]:.0%}–{share[1]:.0%} of Table 1's",
+            f"With Table 1's SD ({get(sd_id).text}) and {min_total}–{n} deaths the usual "
+            f"approximation prints this interval only if the spread of {name} "
+            f"among patients still at risk is {share[0]:.0%}–{share[1]:.0%} of the whole "
+            "cohort's (in variance).",
+        )
+
+    rows = []
+    for r in cells.itertuples(index=False):
+        category, numbers, reason = verdicts.get((r.term, r.cell), (NO_CONFLICT, "", ""))
+        rows.append(
+            {"id": r.id, "term": r.term, "cell": r.cell, "category": category,
+             "numbers": numbers, "reason": reason}
+        )  # fmt: skip
+    out = pd.DataFrame(rows, columns=["id", "term", "cell", "category", "numbers", "reason"])
+    out.attrs = {
+        "min_total": min_total,
+        "pvtt": {"joint": joint, "alone": {k[0]: v for k, v in pv_most.items() if len(k) == 1},
+                 "conflicts": pv_found},
+        "child_pugh": {"most": cp_most, "conflicts": cp_found, "albumin_deaths": alb_need,
+                       "least_score": least},
+        "albumin": {"se_needed": se_needed, "se_most": se_most, "readings": readings},
+        "additional_tace": {"deaths": d1, "censored_needed": censored, "edge": edge,
+                            "var": var},
+        "per_unit": per_unit,
+    }  # fmt: skip
     return out
 
 
