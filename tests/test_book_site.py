@@ -199,3 +199,23 @@ Age        55.0 (hidden) [hidden]
         "1,075.0 (131.8–3,580.8) [5.0–88,655.0]",
         "55.0 (hidden) [hidden]",
     ]
+
+
+def test_tables_outside_the_numbered_chapters_get_no_number():
+    """The home page's table keeps its caption but not the "Table 1" Sphinx gave it (the paper's
+    Table 1 is named on the same page); a chapter's tables and figures, and the home page's
+    figures, keep their numbers."""
+    from types import SimpleNamespace
+
+    env = SimpleNamespace(
+        toc_fignumbers={
+            "book/intro": {"table": {"id2": (1,)}, "figure": {"id3": (1,)}},
+            "chapters/04-baseline": {"table": {"tbl-base-skewed": (4, 2)}},
+        },
+        toc_secnumbers={"chapters/04-baseline": {"": (4,)}, "book/intro": {}},
+    )
+    assert book_site.unnumber_tables_outside_chapters(None, env) == []
+    assert env.toc_fignumbers == {
+        "book/intro": {"figure": {"id3": (1,)}},
+        "chapters/04-baseline": {"table": {"tbl-base-skewed": (4, 2)}},
+    }

@@ -1004,6 +1004,22 @@ def test_desktop_header_badges_let_a_table_fit(browser, server, outside_requests
     assert not outside_requests
 
 
+def test_intro_table_has_a_caption_and_no_number(built):
+    """The home page's "study at a glance" table says what it holds (it had no caption). It has
+    no number: the page is outside the numbered chapters, and a "Table 1" there would read as the
+    paper's Table 1. The other pages of book/ have no table."""
+    soup = BeautifulSoup((built / "book" / "intro.html").read_text(encoding="utf-8"), "html.parser")
+    tables = soup.select("article table")
+    assert len(tables) == 1, len(tables)
+    caption = tables[0].find("caption")
+    assert caption is not None, "the study-at-a-glance table has no caption"
+    assert "the paper reports" in caption.get_text(" ", strip=True)
+    assert not caption.select(".caption-number"), caption
+    for name in ("how-to-use", "glossary"):
+        page = (built / "book" / f"{name}.html").read_text(encoding="utf-8")
+        assert not BeautifulSoup(page, "html.parser").select("article table"), name
+
+
 @pytest.mark.parametrize("name", ["genindex.html", "py-modindex.html"])
 def test_index_pages_fit_a_phone(browser, server, outside_requests, name):
     """The general index (not in the tour) once laid out 531 px wide on a 390 px phone, so the

@@ -38,7 +38,10 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
    (:func:`number_references`): "8.3. How the checks work", as the heading prints it, shown
    only by the print stylesheet. A printed link cannot be followed, so the reader needs the
    number to find the place; the number comes from the table of contents of this build, so a
-   report of some chapters prints its own numbering.
+   report of some chapters prints its own numbering;
+10. numbers **no table on a page outside the numbered chapters** (the home page): its caption
+    stays, without a "Table 1" that would read as the paper's
+    (:func:`unnumber_tables_outside_chapters`).
 """
 
 from __future__ import annotations
@@ -553,6 +556,19 @@ def number_references(app, doctree, docname: str) -> None:
             ref.insert(0, nodes.inline("", label, classes=["print-secnum"]))
 
 
+def unnumber_tables_outside_chapters(app, env) -> list[str]:
+    """A captioned table on a page outside the numbered parts of the book (the home page's
+    "study at a glance") keeps its caption and gets no number. Sphinx numbers every captioned
+    table (``numfig``), and on such a page its counter starts at "Table 1", which, on the page
+    that names the paper's Table 1, read as that table. Runs after Sphinx has numbered the
+    tables (``env-get-updated``, priority 900); a chapter's tables (a page with section
+    numbers) keep theirs."""
+    for docname, numbers in env.toc_fignumbers.items():
+        if not env.toc_secnumbers.get(docname):
+            numbers.pop("table", None)
+    return []
+
+
 def setup(app):
     import book_bibstyle
 
@@ -564,6 +580,7 @@ def setup(app):
     _numref_reads_once()
     app.connect("env-updated", _forget_numref_doctrees)
     app.connect("build-finished", _forget_numref_doctrees)
+    app.connect("env-get-updated", unnumber_tables_outside_chapters, priority=900)
     app.connect("doctree-read", unlink_omitted_chapters)
     app.connect("doctree-read", record_section_anchors)
     app.connect("env-purge-doc", _purge_section_anchors)
