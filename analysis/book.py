@@ -670,7 +670,7 @@ def _md_escape(text: str) -> str:
 
 def _numeric(column: pd.Series) -> bool:
     texts = [t for t in column if t not in ("", "–")]
-    num = re.compile(r"^[−+<>≤≥ ]*[\d.,]+(?: ?%)?(?: \(.*\))?$")
+    num = re.compile(r"^[−+<>≤≥ ]*[\d.,]+(?: ?%)?(?: \(.*\))?(?: \[.*\])?$")
     return bool(texts) and all(num.match(t) for t in texts)
 
 
@@ -932,12 +932,20 @@ def glue_table2(
 ) -> None:
     """Glue Table 2 in the paper's layout, published and reproduced rows one under the other.
 
-    Columns: Variable | Univariate HR (95% CI) | P | Multivariable HR (95% CI) | P | Agrees
-    (univariate / multivariable); each variable has the paper's row, then this cohort's. ``table`` is :func:`analysis.tables.table2` (row order,
+    Columns: Variable | Univariate HR (95% CI) | P | Multivariable HR (95% CI) | P; each
+    variable has the paper's row, then this cohort's. ``table`` is :func:`analysis.tables.table2` (row order,
     codings, verdicts and reasons), ``fits`` the matching :func:`analysis.tables.table2_models`
     (the estimates, formatted at the paper's decimals by
     :func:`analysis.tables.format_published_value`). Glues ``name`` and ``<name>-notes`` as
     :func:`glue_table` does; the CSV holds ``table`` as is.
+
+    The verdict of a model sits after this cohort's P of that model, in ``<span
+    class="verdict">``: ✓ (HR, interval and P all agree with the paper's) or ✗ with the number
+    of the note saying what differs; a model the paper does not fit has empty cells. On a phone
+    the mark goes under the P (``tables.css``): a sixth column "Agrees (uni / multi)" had kept
+    Tables 7.4 and 7.5 394 px wide, wider than a 390 px phone's column (358 px; 323 px in a
+    dropdown). A verdict that is neither (a user's cohort: "not scored (your cohort)") is said
+    once in the notes, not in every row.
 
     ``provenance`` maps the ids of the cells a reproduced estimate shows (HR, interval, P) to
     its :class:`~analysis.provenance.Provenance`; the badge (one, or univariate / multivariable
@@ -959,14 +967,19 @@ def glue_table2(
     >>> with mock.patch("analysis.book.glue") as glue:
     ...     glue_table2("tbl-table2", table, fits)
     >>> print(glue.call_args_list[0].args[1].data, end="")
-    | Variable (paper, then this cohort) | Univariate HR (95% CI) | P | Multivariable HR (95% CI) | P | Agrees (uni / multi) |
-    |:--|--:|--:|--:|--:|:-:|
-    | Age (years): per year — paper | 0.996 (0.975–1.017) | 0.70 |  |  |  |
-    | ↳ reproduced | 0.996 (0.975–1.017) | 0.70 |  |  | ✓ / — |
+    | Variable (paper, then this cohort) | Univariate HR (95% CI) | P | Multivariable HR (95% CI) | P |
+    |:--|--:|--:|--:|--:|
+    | Age (years): per year — paper | 0.996 (0.975–1.017) | 0.70 |  |  |
+    | ↳ reproduced | 0.996 (0.975–1.017) | 0.70 <span class="verdict">✓</span> |  |  |
     """
     ours = "Your cohort" if table.attrs.get("user_cohort") else "Reproduced"
     notes: list[str] = []
-    rows: list[list[str]] = []
+    unmarked: list[str] = []  # verdicts that are neither agrees nor differs, said once
+    rows: list[list] = []
+
+    def marked(p: str, mark: str):
+        return (p, f' <span class="verdict">{html.escape(mark)}</span>') if mark else p
+
     for term, group in table.groupby("term", sort=False):
         first = group.iloc[0]
         coding = str(first["coding"])
@@ -974,7 +987,7 @@ def glue_table2(
             label = f"{labels.term_label(term)} (reference)"
         else:
             label = f"{first['variable']}: {coding}" if coding else str(first["variable"])
-        pub_row, our_row, marks = [f"{label} — paper"], [f"↳ {ours.lower()}"], []
+        pub_row, our_row = [f"{label} — paper"], [f"↳ {ours.lower()}"]
         classes: list[Provenance] = []
         for key, model in paper.TABLE2_MODELS.items():
             sel = group[group["model"] == model]
@@ -982,7 +995,6 @@ def glue_table2(
             if sel.empty:
                 pub_row += ["", ""]
                 our_row += ["", ""]
-                marks.append("—")
                 continue
             r = sel.iloc[0]
             ids = {part: f"{base}.{part}" for part in ("hr", "interval", "p")}
@@ -995,7 +1007,7 @@ def glue_table2(
                 classes.append(provenance([i for part, i in ids.items() if have[part]]))
             fit = fits["univariate" if key == "uni" else "multivariate"]
             if coding == "reference category":
-                our_row += ["1", "–"]
+                hr, p = "1", "–"
             elif term in fit.index:
                 est = fit.loc[term]
                 hr = format_published_value(est["hr"], ids["hr"])
@@ -1004,20 +1016,20 @@ def glue_table2(
                     if have["interval"]
                     else ""
                 )
+                hr = f"{hr} ({iv})" if iv else hr
                 p = format_published_value(est["p"], ids["p"]) if have["p"] else "–"
-                our_row += [f"{hr} ({iv})" if iv else hr, p]
             else:
-                our_row += ["–", "–"]
+                hr, p = "–", "–"
             verdict, reason = str(r["verdict"]), str(r.get("reason", "") or "")
+            mark = ""
             if verdict == "agrees":
-                marks.append("✓")
+                mark = "✓"
             elif verdict == "differs":
                 notes.append(f"{label}, {model}: {reason}" if reason else f"{label}, {model}")
-                marks.append("✗" + str(len(notes)).translate(_SUPERSCRIPT))
-            else:
-                marks.append(verdict)
-        pub_row.append("")
-        our_row.append(" / ".join(marks))
+                mark = "✗" + str(len(notes)).translate(_SUPERSCRIPT)
+            elif verdict not in unmarked:
+                unmarked.append(verdict)
+            our_row += [hr, marked(p, mark)]
         if classes and not user:
             unique = list(dict.fromkeys(classes))
             badges = [_badge(c) for c in (unique if len(unique) == 1 else classes)]
@@ -1029,11 +1041,13 @@ def glue_table2(
         "P",
         "Multivariable HR (95% CI)",
         "P",
-        "Agrees (uni / multi)",
     ]
-    align = [":--", "--:", "--:", "--:", "--:", ":-:"]
+    align = [":--", "--:", "--:", "--:", "--:"]
     glue(name, Markdown(_pipe_table(headers, rows, align)), display=False)
     parts = []
+    if unmarked:
+        said = "; ".join(unmarked)
+        parts.append(_md_escape(f"No ✓ or ✗ after a P: {said}."))
     if notes:
         parts.append(
             "\n".join(

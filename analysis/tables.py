@@ -57,6 +57,8 @@ __all__ = [
     "format_published_value",
     "table1",
     "table1_skewed",
+    "table1_skewed_shown",
+    "BELOW_ZERO_MARK",
     "central_range_text",
     "user_target_values",
     "CENTRAL_RANGE_COLUMN",
@@ -882,6 +884,43 @@ def table1_skewed(
             }
         )
     return pd.DataFrame(rows)
+
+
+#: the mark after a mean ± SD whose mean − 2 SD falls below zero (:func:`table1_skewed_shown`)
+BELOW_ZERO_MARK = "†"
+
+
+def table1_skewed_shown(skewed: pd.DataFrame) -> pd.DataFrame:
+    """:func:`table1_skewed` as the book shows it (Table 4.2): four columns, which fit a phone.
+
+    The range (``min–max``, or on a user's cohort the ``5th–95th percentile``) joins the median
+    and its IQR in square brackets, "59.5 (53.0–70.0) [34.0–83.0]", in one column ``median (IQR)
+    [min–max]``; a mean ± SD whose mean − 2 SD falls below zero (``mean_minus_2sd_below_0``)
+    ends in :data:`BELOW_ZERO_MARK`, which the table's caption explains. As six columns, the
+    table was 486 px wide on a 390 px phone (a 358 px column): each of the range, the median
+    with its IQR and the yes/no column was 80-93 px. On a phone the median, its IQR and the range
+    take a line each (``book/_ext/book_site.py``). The CSV download keeps ``skewed`` as it is.
+
+    Examples
+    --------
+    >>> skewed = pd.DataFrame({"characteristic": ["AST (U/L)"], "mean ± SD": ["72.6 ± 75.9"],
+    ...     "median (IQR)": ["41.5 (28.0–84.3)"], "min–max": ["14.0–422.0"], "skewness": [2.5],
+    ...     "mean_minus_2sd_below_0": [True]})
+    >>> table1_skewed_shown(skewed).iloc[0, :3].tolist()
+    ['AST (U/L)', '72.6 ± 75.9†', '41.5 (28.0–84.3) [14.0–422.0]']
+    >>> list(table1_skewed_shown(skewed.rename(columns={"min–max": CENTRAL_RANGE_COLUMN})))
+    ['characteristic', 'mean ± SD', 'median (IQR) [5th–95th percentile]', 'skewness']
+    """
+    spread = next(c for c in ("min–max", CENTRAL_RANGE_COLUMN) if c in skewed.columns)
+    marks = skewed["mean_minus_2sd_below_0"].map(lambda below: BELOW_ZERO_MARK if below else "")
+    return pd.DataFrame(
+        {
+            "characteristic": skewed["characteristic"],
+            "mean ± SD": skewed["mean ± SD"] + marks,
+            f"median (IQR) [{spread}]": skewed["median (IQR)"] + " [" + skewed[spread] + "]",
+            "skewness": skewed["skewness"],
+        }
+    )
 
 
 def _user_shown(is_age: bool, fmt):

@@ -174,3 +174,55 @@ def test_glue_figure_download_png_is_the_glued_png_and_a_fresh_render(monkeypatc
     png = re.search(r'href="data:image/png;base64,([^"]+)"', glued["curve-downloads"].data)
     assert base64.b64decode(png.group(1)) == glued["curve"].data
     assert glued["curve-downloads"].data.endswith(fresh)
+
+
+def _table2_glued(verdict: str, reason: str = "", user: bool = False, uni: str = "agrees"):
+    """glue_table2 on one term the paper fits in both models (Child-Pugh 6 vs 5): the table's
+    markdown and its notes."""
+    from unittest import mock
+
+    table = pd.DataFrame(
+        {
+            "term": ["child_pugh_6", "child_pugh_6"],
+            "model": ["univariate", "multivariable"],
+            "variable": ["Child-Pugh score", "Child-Pugh score"],
+            "coding": ["6 vs 5", "6 vs 5"],
+            "verdict": [uni, verdict],
+            "reason": ["", reason],
+        }
+    )
+    if user:
+        table.attrs["user_cohort"] = True
+    cols = ["hr", "lower", "upper", "p"]
+    fit = pd.DataFrame([[0.2671, 0.1021, 0.7012, 0.0102]], columns=cols, index=["child_pugh_6"])
+    with mock.patch("analysis.book.glue") as glue:
+        book.glue_table2("tbl-t2", table, {"univariate": fit, "multivariate": fit})
+    return glue.call_args_list[0].args[1].data, glue.call_args_list[1].args[1].data
+
+
+def test_table2_verdicts_follow_the_p_of_their_model():
+    """Tables 7.4 and 7.5: five columns (an "Agrees (uni / multi)" column kept them 394 px wide
+    on a 390 px phone); each model's ✓ or numbered ✗ follows this cohort's P of that model, in a
+    span that tables.css puts under the P on a phone. The paper's row has none."""
+    text, notes = _table2_glued("differs", "HR 0.267 printed 0.722")
+    header, _, paper_row, ours = text.splitlines()
+    assert header.count("|") == 6 and "Agrees" not in header
+    assert "verdict" not in paper_row
+    cells = [c.strip() for c in ours.strip("|").split("|")]
+    assert cells[1] == cells[3] == "0.267 (0.102–0.701)"  # the estimates keep their cells
+    assert cells[2] == '0.01 <span class="verdict">✓</span>'
+    assert cells[4] == '0.01 <span class="verdict">✗¹</span>'
+    assert "¹ Child-Pugh score: 6 vs 5, multivariable: HR 0.267 printed 0.722" in notes
+    assert "No ✓ or ✗" not in notes
+
+
+def test_table2_of_a_users_cohort_says_once_that_it_is_not_scored():
+    """On a user's cohort no row is scored: no mark after any P, and one note says why (the
+    verdict used to fill a column, "not scored (your cohort) / not scored (your cohort)")."""
+    from analysis.verdicts import NOT_SCORED
+
+    text, notes = _table2_glued(NOT_SCORED, user=True, uni=NOT_SCORED)
+    assert "verdict" not in text and "✓" not in text
+    assert "↳ your cohort" in text
+    assert notes.count(NOT_SCORED) == 1
+    assert "No ✓ or ✗ after a P: not scored (your cohort)." in notes

@@ -161,3 +161,61 @@ Albumin    75 (91.5)            0.071–0.865  <0.001  age (years)
     spans = [e.astext() for e in doctree.findall(nodes.inline) if "ci" in e["classes"]]
     assert spans == ["(0.509–1.800)", "(91.5)"]
     assert [r[1].astext() for r in cells] == ["0.957 (0.509–1.800)", "75 (91.5)"]
+
+
+def test_a_median_its_iqr_and_its_range_take_a_line_each_on_a_phone():
+    """Table 4.2 shows "59.5 (53.0–70.0) [34.0–83.0]" in one column (a sixth column had kept it
+    486 px wide at 390 px): a numeric column, and the cell may break before the "(" and before
+    the "[" only; the interval and the range each stay whole (span.ci)."""
+    from docutils import nodes
+
+    assert book_site.column_classes(
+        [
+            [
+                "59.5 (53.0–70.0) [34.0–83.0]",
+                "1,075.0 (131.8–3,580.8) [5.0–88,655.0]",
+                "55.0 (hidden) [hidden]",
+            ]
+        ]
+    ) == ["num"]
+    assert book_site.column_classes([["59.5 [34.0–83.0] (53.0–70.0)"]]) == [None]
+    doctree = publish_doctree(
+        """
+=========  ======================================
+Variable   median (IQR) [min–max]
+=========  ======================================
+AFP        1,075.0 (131.8–3,580.8) [5.0–88,655.0]
+Age        55.0 (hidden) [hidden]
+=========  ======================================
+"""
+    )
+    book_site.mark_table_columns(None, doctree, "x")
+    book_site.mark_table_columns(None, doctree, "x")  # twice: nothing split again
+    spans = [e.astext() for e in doctree.findall(nodes.inline) if "ci" in e["classes"]]
+    assert spans == ["(131.8–3,580.8)", "[5.0–88,655.0]", "(hidden)", "[hidden]"]
+    cells = [r.children[1] for r in list(doctree.findall(nodes.row))[1:]]
+    assert all("ci" in c["classes"] for c in cells)
+    assert [c.astext() for c in cells] == [
+        "1,075.0 (131.8–3,580.8) [5.0–88,655.0]",
+        "55.0 (hidden) [hidden]",
+    ]
+
+
+def test_tables_outside_the_numbered_chapters_get_no_number():
+    """The home page's table keeps its caption but not the "Table 1" Sphinx gave it (the paper's
+    Table 1 is named on the same page); a chapter's tables and figures, and the home page's
+    figures, keep their numbers."""
+    from types import SimpleNamespace
+
+    env = SimpleNamespace(
+        toc_fignumbers={
+            "book/intro": {"table": {"id2": (1,)}, "figure": {"id3": (1,)}},
+            "chapters/04-baseline": {"table": {"tbl-base-skewed": (4, 2)}},
+        },
+        toc_secnumbers={"chapters/04-baseline": {"": (4,)}, "book/intro": {}},
+    )
+    assert book_site.unnumber_tables_outside_chapters(None, env) == []
+    assert env.toc_fignumbers == {
+        "book/intro": {"figure": {"id3": (1,)}},
+        "chapters/04-baseline": {"table": {"tbl-base-skewed": (4, 2)}},
+    }

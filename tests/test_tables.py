@@ -16,6 +16,7 @@ from analysis.tables import (
     format_published_value,
     table1,
     table1_skewed,
+    table1_skewed_shown,
     table2,
     table2_models,
 )
@@ -152,6 +153,25 @@ def test_table1_skewed_mean_sd_at_the_papers_decimals():
     # separated, as Table 1 prints them ("348,100"; Table 4.1 beside this table)
     afp = table1_skewed(df, decimals=2).set_index("characteristic").loc["AFP (ng/mL)", "mean ± SD"]
     assert afp == "44,380.64 ± 122,732.49"
+
+
+def test_table1_skewed_shown_has_four_columns_from_the_same_numbers():
+    """Table 4.2 as shown (a phone holds four columns): each cell is made of table1_skewed's own
+    strings, the range in brackets after the median (IQR), † after a mean ± SD whose mean − 2 SD
+    is below zero, and nothing else; the user's cohort keeps its 5th–95th percentile."""
+    df = _frame()
+    skewed = table1_skewed(df)
+    shown = table1_skewed_shown(skewed)
+    assert list(shown) == ["characteristic", "mean ± SD", "median (IQR) [min–max]", "skewness"]
+    assert shown["characteristic"].tolist() == skewed["characteristic"].tolist()
+    assert shown["skewness"].equals(skewed["skewness"])
+    for (_, row), (_, cells) in zip(skewed.iterrows(), shown.iterrows(), strict=True):
+        mark = "†" if row["mean_minus_2sd_below_0"] else ""
+        assert cells["mean ± SD"] == row["mean ± SD"] + mark
+        assert cells["median (IQR) [min–max]"] == f"{row['median (IQR)']} [{row['min–max']}]"
+    assert skewed["mean_minus_2sd_below_0"].any() and not skewed["mean_minus_2sd_below_0"].all()
+    user = table1_skewed_shown(table1_skewed(df, user=True))
+    assert list(user)[2] == "median (IQR) [5th–95th percentile]"
 
 
 def test_skewness_is_scipy_stats_skew_bit_for_bit():

@@ -38,7 +38,10 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
    (:func:`number_references`): "8.3. How the checks work", as the heading prints it, shown
    only by the print stylesheet. A printed link cannot be followed, so the reader needs the
    number to find the place; the number comes from the table of contents of this build, so a
-   report of some chapters prints its own numbering.
+   report of some chapters prints its own numbering;
+10. numbers **no table on a page outside the numbered chapters** (the home page): its caption
+    stays, without a "Table 1" that would read as the paper's
+    (:func:`unnumber_tables_outside_chapters`).
 """
 
 from __future__ import annotations
@@ -60,9 +63,11 @@ _DATA_LINK = re.compile(
 )
 _SAFE_NAME = re.compile(r"^[\w.-]+$")
 
-#: a cell of a numeric column: 0.003, −1.2, < 0.001, 12.5 %, 1,075, 1.112–6.396, 0.99 (0.97–1.01)
+#: a cell of a numeric column: 0.003, −1.2, < 0.001, 12.5 %, 1,075, 1.112–6.396, 0.99 (0.97–1.01),
+#: 59.5 (53.0–70.0) [34.0–83.0] (a median, its IQR and its range: Table 4.2)
 _NUMBER_CELL = re.compile(
-    r"^[−+<>≤≥≈~ ]*\d[\d.,]*(?: ?%)?(?: ?[–-] ?[−+]?\d[\d.,]*(?: ?%)?)?(?: \([^()]*\))?$"
+    r"^[−+<>≤≥≈~ ]*\d[\d.,]*(?: ?%)?(?: ?[–-] ?[−+]?\d[\d.,]*(?: ?%)?)?(?: \([^()]*\))?"
+    r"(?: \[[^\[\]]*\])?$"
 )
 _EMPTY_CELL = {"", "–", "—", "-"}
 #: a column whose body cells average this many characters, or with a cell this long, is
@@ -143,8 +148,9 @@ def mark_table_columns(app, doctree, docname: str) -> None:
                     split_interval(row[j - 1])
 
 
-#: a numeric cell "estimate (interval)": "0.957 (0.509–1.800)", "1,075.0 (131.8–3,580.8)"
-_VALUE_AND_INTERVAL = re.compile(r"^(\S+) (\([^()\s]*\))$")
+#: a numeric cell "estimate (interval)": "0.957 (0.509–1.800)", "1,075.0 (131.8–3,580.8)", or
+#: "estimate (interval) [range]": "59.5 (53.0–70.0) [34.0–83.0]"
+_VALUE_AND_INTERVAL = re.compile(r"^(\S+) (\([^()\s]*\))(?: (\[[^\[\]\s]*\]))?$")
 
 
 def split_interval(entry: nodes.Element) -> None:
@@ -152,8 +158,10 @@ def split_interval(entry: nodes.Element) -> None:
     phone: the interval goes into ``<span class="ci">`` (which does not wrap) and the cell is
     marked ``ci`` (``tables.css`` lets it wrap at 600 px and narrower; on a wider screen and on
     paper it stays one line). Its two halves, each 60-85 px wide, had kept Tables 1.5, 7.1, 7.4
-    and 9.2 hundreds of pixels wider than a 390 px phone. Only a cell that is one paragraph of
-    plain text; again on the same cell, nothing changes."""
+    and 9.2 hundreds of pixels wider than a 390 px phone. A range after the interval, "59.5
+    (53.0–70.0) [34.0–83.0]" (Table 4.2's median, IQR and range), gets a span of its own and
+    may go onto a third line. Only a cell that is one paragraph of plain text; again on the
+    same cell, nothing changes."""
     paragraphs = [c for c in entry.children if isinstance(c, nodes.paragraph)]
     if len(entry.children) != 1 or len(paragraphs) != 1:
         return
@@ -166,6 +174,9 @@ def split_interval(entry: nodes.Element) -> None:
     para.remove(para.children[0])
     para += nodes.Text(found.group(1) + " ")
     para += nodes.inline(found.group(2), found.group(2), classes=["ci"])
+    if found.group(3):
+        para += nodes.Text(" ")
+        para += nodes.inline(found.group(3), found.group(3), classes=["ci"])
     if "ci" not in entry["classes"]:
         entry["classes"].append("ci")
 
@@ -545,6 +556,19 @@ def number_references(app, doctree, docname: str) -> None:
             ref.insert(0, nodes.inline("", label, classes=["print-secnum"]))
 
 
+def unnumber_tables_outside_chapters(app, env) -> list[str]:
+    """A captioned table on a page outside the numbered parts of the book (the home page's
+    "study at a glance") keeps its caption and gets no number. Sphinx numbers every captioned
+    table (``numfig``), and on such a page its counter starts at "Table 1", which, on the page
+    that names the paper's Table 1, read as that table. Runs after Sphinx has numbered the
+    tables (``env-get-updated``, priority 900); a chapter's tables (a page with section
+    numbers) keep theirs."""
+    for docname, numbers in env.toc_fignumbers.items():
+        if not env.toc_secnumbers.get(docname):
+            numbers.pop("table", None)
+    return []
+
+
 def setup(app):
     import book_bibstyle
 
@@ -556,6 +580,7 @@ def setup(app):
     _numref_reads_once()
     app.connect("env-updated", _forget_numref_doctrees)
     app.connect("build-finished", _forget_numref_doctrees)
+    app.connect("env-get-updated", unnumber_tables_outside_chapters, priority=900)
     app.connect("doctree-read", unlink_omitted_chapters)
     app.connect("doctree-read", record_section_anchors)
     app.connect("env-purge-doc", _purge_section_anchors)
