@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["MAX_ROWS_SHOWN", "RowRef", "Problem", "CohortError"]
+__all__ = ["MAX_ROWS_SHOWN", "RowRef", "Problem", "CohortError", "unusable_path_reason"]
 
 #: How many offending rows a message lists before "… and N more".
 MAX_ROWS_SHOWN = 5
@@ -156,3 +156,22 @@ class CohortError(Exception):
     def fatal(self) -> bool:
         """True when the file could not be read at all (empty, binary, encoding, delimiter)."""
         return any(p.fatal for p in self.problems)
+
+
+def unusable_path_reason(exc: Exception) -> str:
+    """Why the system cannot use a path, in a few words and without the path itself: the
+    error's message (a name too long), or a loop of symbolic links for pathlib's RuntimeError.
+    The command line's refusals of ``--cohort`` and ``--out`` and those of ``synthesize`` and
+    ``ensemble`` share it.
+
+    Examples
+    --------
+    >>> import errno, os
+    >>> unusable_path_reason(OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), "x" * 300))
+    'File name too long'
+    >>> unusable_path_reason(RuntimeError("Symlink loop from '/tmp/a'"))
+    'a loop of symbolic links'
+    """
+    return getattr(exc, "strerror", None) or (
+        "a loop of symbolic links" if isinstance(exc, RuntimeError) else type(exc).__name__
+    )

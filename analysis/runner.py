@@ -78,6 +78,7 @@ import yaml
 from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT
 from analysis.cohort import MIN_PATIENTS, load_cohort
 from analysis.privacy import describe, file_name_identifier, mask
+from analysis.problems import unusable_path_reason
 
 __all__ = [
     "CHAPTERS_DIR",
@@ -1119,7 +1120,8 @@ def check_output_dir(
     try:
         path = Path(os.path.abspath(os.fsdecode(text))).resolve()
     except (OSError, RuntimeError, ValueError) as exc:
-        raise RunnerError(f"--out {_show(text)}: not a usable path ({exc})") from None
+        why = unusable_path_reason(exc)
+        raise RunnerError(f"--out {_show(text)}: not a usable path ({why})") from None
     shown = _show(text)
     if path == Path(path.anchor):
         raise RunnerError(f"--out {shown}: is the root of the file system; choose a new directory")
@@ -2060,7 +2062,7 @@ def run_book(
         special = cohort.exists() and not cohort.is_file() and not cohort.is_dir()
     except (OSError, RuntimeError) as exc:  # a name too long, a loop of symbolic links
         # (the CLI named --out for the first; the second was a traceback)
-        why = getattr(exc, "strerror", None) or "a loop of symbolic links"
+        why = unusable_path_reason(exc)
         raise RunnerError(
             f"--cohort: not a usable path ({why}); nothing was run or written"
         ) from None

@@ -951,3 +951,17 @@ def test_an_output_that_cannot_be_written_is_one_line_not_a_traceback(
     err = capsys.readouterr().err
     why = "No space left on device" if stdout is not None else "it is closed"
     assert (code, err) == (2, f"error: cannot write the output ({why})\n")
+
+
+def test_run_out_through_a_loop_of_links_says_so_in_words(tmp_path, capsys, monkeypatch):
+    """``run --out loop/r`` printed pathlib's own message (``Symlink loop from '/…/loop'``, the
+    absolute path again); it now gives the reason the other commands give."""
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    os.symlink("loop2", "loop")
+    os.symlink("loop", "loop2")
+    code, out, err = _call(["run", "--out", "loop/r", "-p", "x=1"], capsys)
+    assert (code, out) == (2, "")
+    assert err == "error: --out loop/r: not a usable path (a loop of symbolic links)\n"
+    assert sorted(os.listdir(tmp_path)) == ["loop", "loop2"]

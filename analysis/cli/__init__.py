@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from analysis import REPO_ROOT
+from analysis.problems import unusable_path_reason
 
 
 class UsageError(Exception):
@@ -128,7 +129,4 @@ def check_writable_folder(flag: str, folder: Path, shown, nothing: str) -> None:
 def unusable_path(flag: str, exc: Exception, nothing: str) -> UsageError:
     """The one-line error for a path the system cannot use: a name too long (OSError), a loop
     of symbolic links (pathlib's RuntimeError, or ELOOP)."""
-    why = getattr(exc, "strerror", None) or (
-        "a loop of symbolic links" if isinstance(exc, RuntimeError) else str(exc)
-    )
-    return UsageError(f"{flag}: not a usable path ({why}); {nothing}")
+    return UsageError(f"{flag}: not a usable path ({unusable_path_reason(exc)}); {nothing}")
