@@ -749,10 +749,16 @@ def table2_verdicts(df: pd.DataFrame) -> pd.DataFrame:
 #: Why the cohort misses a feasible univariate cell (:func:`missed_cell_reasons`): its deaths
 #: per group rule the cell out, whatever its survival times (exact).
 OUT_OF_REACH = "not printable with this cohort's deaths"
-#: No printed number and no bound rules the cell out; the calibration's search did not reach it.
+#: A hazard ratio the cohort's deaths rule out beside the row's P that it prints (exact); with
+#: other survival times, and another P, it might print.
+OUT_OF_REACH_WITH_P = "not printable beside the P this cohort prints"
+#: None of the checks of :func:`missed_cell_reasons` rules the cell out; the calibration's search
+#: did not reach it.
 NOT_REACHED = "not reached by the search"
 #: The categories in the order :func:`missed_cell_reasons` counts them (the paper's own first).
-MISS_CATEGORIES = (paper.CONTRADICTED, paper.EARLY_CENSORING, OUT_OF_REACH, NOT_REACHED)
+MISS_CATEGORIES = (
+    paper.CONTRADICTED, paper.EARLY_CENSORING, OUT_OF_REACH, OUT_OF_REACH_WITH_P, NOT_REACHED
+)  # fmt: skip
 
 
 def _group_masks(df: pd.DataFrame, term: str):
@@ -777,9 +783,10 @@ def missed_cell_reasons(df: pd.DataFrame, verdicts: pd.DataFrame | None = None) 
     the first of these that applies:
 
     1. :data:`OUT_OF_REACH` (exact, this cohort): a 0/1 or category row's deaths per group
-       give ``1/d₁ + 1/d₀`` above the largest SE² the cell allows: its interval
-       (:func:`analysis.paper.death_floor_check`), or its HR together with the P the cohort
-       prints (:func:`analysis.paper.se_readings`, ``"hr+p"``);
+       give ``1/d₁ + 1/d₀`` above the largest SE² its interval allows
+       (:func:`analysis.paper.death_floor_check`), whatever the survival times; or
+       :data:`OUT_OF_REACH_WITH_P` (exact, given the P the cohort prints): above the largest SE²
+       its HR allows together with that P (:func:`analysis.paper.se_readings`, ``"hr+p"``);
     2. the paper's own verdict (:func:`analysis.paper.approximate_conflicts`, printed numbers
        only): :data:`analysis.paper.CONTRADICTED` or :data:`analysis.paper.EARLY_CENSORING`;
     3. :data:`NOT_REACHED`, with what the approximation says where it says something (the
@@ -830,10 +837,11 @@ def missed_cell_reasons(df: pd.DataFrame, verdicts: pd.DataFrame | None = None) 
                 )
             elif hr_p and se > paper.se_readings(term)["hr+p"][1]:
                 se_max = paper.se_readings(term)["hr+p"][1]
-                category, numbers = OUT_OF_REACH, f"SE ≥ {se:.3f} > {se_max:.3f} (with P)"
+                category, numbers = OUT_OF_REACH_WITH_P, f"SE ≥ {se:.3f} > {se_max:.3f} (with P)"
                 reason = (
                     f"This cohort prints the row's P; with it the hazard ratio needs a standard "
-                    f"error of at most {se_max:.3f}, but with {groups} its standard error is at least {se:.3f}."
+                    f"error of at most {se_max:.3f}, but with {groups} its standard error is at "
+                    f"least {se:.3f}. Other survival times, with another P, might print it."
                 )
             elif part == "interval" or hr_p:
                 lo, hi = (
@@ -869,7 +877,8 @@ def missed_cell_reasons(df: pd.DataFrame, verdicts: pd.DataFrame | None = None) 
                 reason = (reason + " " if reason else "") + paper_row["reason"]
         if category == NOT_REACHED:
             reason = (reason + " " if reason else "") + (
-                "No printed number rules this cell out; the calibration's search did not reach it."
+                "None of the checks here rules this cell out; the calibration's search did not "
+                "reach it."
             )
         rows.append(
             {"id": r.id, "term": term, "cell": cell, "printed": r.published,

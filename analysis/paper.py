@@ -36,7 +36,8 @@ The approximation ``Var(ln HR) ≈ 1/dₖ + 1/d_ref`` (equal risk-set shares at 
 also bound the deaths from above, and then the Child-Pugh rows (SEs 0.64, 0.64, 0.79 against
 score 5) leave about 7 deaths at scores 6–8 (the score-6 and 7 rows alone about 11), while the
 multivariable albumin ≤ 3 g/dL row needs at least 15 deaths among patients who all score 6 or
-more (:func:`approximate_conflicts` lists every cell the approximation contradicts). That direction is not a theorem: when
+more (:func:`approximate_conflicts` lists every cell the approximation contradicts, with
+the SE excess over the approximation that lifts each verdict). That direction is not a theorem: when
 one group's share of the risk set changes over time (score-5 patients dying first, say) the
 information falls below the approximation and the SE grows, whatever the deaths. So the
 Child-Pugh rows are not called infeasible (the audit reports the tension). The committed cohort
@@ -110,6 +111,7 @@ __all__ = [
     "CONTRADICTED",
     "EARLY_CENSORING",
     "NO_CONFLICT",
+    "MARGIN_LIMIT",
 ]
 
 #: The 97.5% point of the standard normal distribution (95% Wald intervals).
@@ -1563,9 +1565,11 @@ def _spans(var: tuple[float, float], other: np.ndarray, cap) -> tuple[np.ndarray
     return np.maximum(first, 1.0), np.minimum(last, cap)
 
 
-def _pvtt_most_deaths(get, keep: tuple[str, ...], n: int) -> float | None:
+def _pvtt_most_deaths(get, keep: tuple[str, ...], n: int, excess: float = 1.0) -> float | None:
     """Most deaths (real) of all three PVTT groups when the kept univariate intervals hold
-    under the approximation (the others' groups may hold any number up to their size)."""
+    under the approximation (the others' groups may hold any number up to their size). With
+    ``excess`` R > 1 each printed SE may also exceed ``sqrt(1/d₁ + 1/d₀)`` by any factor up to R
+    (its approximation anywhere from SE/R to SE)."""
     terms = ("pvtt_vp1_2", "pvtt_vp3_4")
     sizes = {t: _group_sizes(t, get, n)[0] for t in terms}
     n_ref = _group_sizes(terms[0], get, n)[1]
@@ -1574,7 +1578,7 @@ def _pvtt_most_deaths(get, keep: tuple[str, ...], n: int) -> float | None:
     for t in terms:
         if t in keep:
             r = printed_se_range(get(f"table2.{t}.uni.interval"))
-            first, last = _spans((r[0] ** 2, r[1] ** 2), d_ref, sizes[t])
+            first, last = _spans(((r[0] / excess) ** 2, r[1] ** 2), d_ref, sizes[t])
         else:
             first, last = np.ones(d_ref.size), np.full(d_ref.size, float(sizes[t]))
         ok &= first <= last
@@ -1582,11 +1586,13 @@ def _pvtt_most_deaths(get, keep: tuple[str, ...], n: int) -> float | None:
     return float(total[ok].max()) if ok.any() else None
 
 
-def _child_pugh_most_deaths(get, keep: tuple[str, ...], min_total: int) -> float | None:
+def _child_pugh_most_deaths(
+    get, keep: tuple[str, ...], min_total: int, excess: float = 1.0
+) -> float | None:
     """Most deaths (real) at scores 6–8 when the kept univariate Child-Pugh intervals hold under
     the approximation, each score's deaths at most its patients (Table 1's classes: scores 5 + 6
     = class A, 7 + 8 = class B, every printed score with at least one patient) and all deaths at
-    least ``min_total``; None when no split fits."""
+    least ``min_total``; None when no split fits. ``excess`` as in :func:`_pvtt_most_deaths`."""
     a = int(get("table1.child_pugh_a.count").value)
     b = int(get("table1.child_pugh_b.count").value)
     d5 = np.arange(1.0, a - 1 + 1e-9, APPROXIMATE_DEATHS_STEP)
@@ -1595,7 +1601,7 @@ def _child_pugh_most_deaths(get, keep: tuple[str, ...], min_total: int) -> float
     for t, cap in caps.items():
         if t in keep:
             r = printed_se_range(get(f"table2.{t}.uni.interval"))
-            spans[t] = _spans((r[0] ** 2, r[1] ** 2), d5, cap)
+            spans[t] = _spans(((r[0] / excess) ** 2, r[1] ** 2), d5, cap)
         else:
             spans[t] = (np.ones(d5.size), np.broadcast_to(cap, d5.shape).astype(float))
     (f6, l6), (f7, l7), (f8, l8) = spans.values()
@@ -1603,6 +1609,42 @@ def _child_pugh_most_deaths(get, keep: tuple[str, ...], min_total: int) -> float
     most = l6 + class_b
     ok = (f6 <= l6) & (f7 <= l7) & (f8 <= l8) & (f7 + f8 <= b) & (d5 + most >= min_total)
     return float(most[ok].max()) if ok.any() else None
+
+
+#: How far :func:`approximate_conflicts` looks for the SE excess that lifts a verdict.
+MARGIN_LIMIT = 4.0
+
+
+def _margin(fits) -> float:
+    """The smallest excess R in [1, :data:`MARGIN_LIMIT`] (to 1e-4) with ``fits(R)`` true, by
+    bisection: ``fits`` is false at 1 and monotone (an excess up to R only widens the deaths
+    each interval allows). ``inf`` when even the limit does not fit."""
+    lo, hi = 1.0, MARGIN_LIMIT
+    if not fits(hi):
+        return math.inf
+    while hi - lo > 1e-4:
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if fits(mid) else (mid, hi)
+    return hi
+
+
+def _excess(r: float) -> str:
+    """An SE excess factor as the percentage a reader compares: 1.58 -> '58%'."""
+    return f"{r - 1:.0%}" if math.isfinite(r) else f"over {MARGIN_LIMIT - 1:.0%}"
+
+
+def _holds(r: float) -> str:
+    """The clause a contradicted cell's reason ends with: how far the verdict rests on the
+    approximation (:func:`_margin`)."""
+    return (
+        f" (this holds unless some exact standard error exceeds its approximation by "
+        f"{_excess(r)} or more)"
+    )
+
+
+def _short(r: float) -> str:
+    """:func:`_holds` for the ``numbers`` column."""
+    return f"lifted by an SE excess of {_excess(r)}"
 
 
 def _minimal_conflicts(members: tuple[str, ...], conflicts) -> list[tuple[str, ...]]:
@@ -1625,7 +1667,7 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
     1/d₀``; the large-sample approximation takes it as an equality (exact when each group keeps
     the same share of every risk set), deaths as real numbers (:func:`approximate_deaths`).
     Every printed SE is taken anywhere in its rounding range (:func:`se_readings`), and all
-    deaths are at least :func:`min_total_deaths` (66, exact). Four derivations:
+    deaths are at least :func:`min_total_deaths` (66, exact). Five derivations:
 
     * **PVTT** (Table 1: Vp0 29, Vp1–2 35, Vp3–4 18): with both univariate intervals the three
       groups hold at most ``approx_total[1]`` deaths (:func:`approximate_deaths`), fewer than 66,
@@ -1659,7 +1701,16 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
     * **Per-unit rows with a Table 1 SD** (AST, CRP, …): the same approximation gives ``Var(β̂) ≈
       1/(D·σ²)``, ``σ`` the spread of the values in the risk sets; with Table 1's SD and 66 to 82
       deaths, the printed SE needs the spread in the risk sets to be ``variance_share`` of the
-      cohort's: consistent, and reported.
+      cohort's (Table 1's SD, too, anywhere in its rounding): consistent, and reported.
+
+    **Margins.** The approximation is only a floor for the exact variance, so each verdict also
+    gets the smallest excess that lifts it (``margin``): let every SE involved exceed
+    ``sqrt(1/d₁ + 1/d₀)`` by any factor up to R (the approximation anywhere from SE/R to SE) and
+    find the least R at which the printed numbers fit again (bisection; ``inf`` beyond
+    :data:`MARGIN_LIMIT`). A margin of a few percent means the verdict rests on the
+    approximation's accuracy, which risk sets that drift over time (unequal hazards, early
+    censoring in one group) can exceed. For additional TACE ``fewer_margin`` is the excess at
+    which the censored count first drops.
 
     Returns
     -------
@@ -1669,7 +1720,8 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
         :data:`EARLY_CENSORING` or :data:`NO_CONFLICT`), ``numbers`` (the bound, in short) and
         ``reason`` (one sentence, empty when there is nothing to say). ``attrs`` holds the
         numbers of each derivation: ``"pvtt"``, ``"child_pugh"``, ``"albumin"``,
-        ``"additional_tace"``, ``"per_unit"``.
+        ``"additional_tace"``, ``"per_unit"`` (each conflict's ``margin``: per conflicting set
+        for PVTT and Child-Pugh).
 
     Examples
     --------
@@ -1680,6 +1732,8 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
     ([('child_pugh_6', 'child_pugh_7')], 15)
     >>> round(c.attrs["child_pugh"]["most"][("child_pugh_6", "child_pugh_7")], 1)
     10.6
+    >>> round(c.attrs["pvtt"]["margin"][("pvtt_vp1_2", "pvtt_vp3_4")], 2)
+    1.09
     """
 
     def get(entry_id):
@@ -1704,24 +1758,29 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
 
     pv_found = _minimal_conflicts(pv_terms, pv_conflict)
     joint = pvtt.attrs["approx_total"][1]
+    pv_margin = {
+        s: _margin(lambda r, s=s: (_pvtt_most_deaths(get, s, n, r) or 0.0) >= min_total)
+        for s in pv_found
+    }
     for subset in pv_found:
+        holds = _holds(pv_margin[subset])
         for t in subset:
             if len(subset) == 1:
-                numbers = f"≤ {pv_most[subset]:.1f} deaths in all < {min_total}"
+                numbers = f"≤ {pv_most[subset]:.1f} deaths in all < {min_total}; {_short(pv_margin[subset])}"
                 reason = (
                     f"Under the usual approximation this portal-vein interval alone allows at most "
                     f"{pv_most[subset]:.1f} deaths among the {n} patients, but the BCLC row needs "
-                    f"at least {min_total}."
+                    f"at least {min_total}{holds}."
                 )
             else:
                 other = _GROUP_NAME[next(u for u in subset if u != t)]
                 alone = pv_most[(t,)]
-                numbers = f"≤ {joint:.1f} deaths in all < {min_total}"
+                numbers = f"≤ {joint:.1f} deaths in all < {min_total}; {_short(pv_margin[subset])}"
                 reason = (
                     f"Under the usual approximation the two portal-vein intervals together allow "
                     f"at most {joint:.1f} deaths among the {n} patients (this one alone "
                     f"{alone:.1f}), but the BCLC row needs at least {min_total}: this interval or "
-                    f"the {other} one cannot hold."
+                    f"the {other} one cannot hold{holds}."
                 )
             verdicts[(t, "95% CI")] = (CONTRADICTED, numbers, reason)
 
@@ -1740,17 +1799,23 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
     }
     cp_found = _minimal_conflicts(cp_terms, lambda s: cp_most[s] is None or cp_most[s] < alb_need)
     alb_text = get("table2.albumin_le3.multi.interval").text
+    cp_margin = {
+        s: _margin(
+            lambda r, s=s: (_child_pugh_most_deaths(get, s, min_total, r) or 0.0) >= alb_need
+        )
+        for s in cp_found
+    }
     for subset in cp_found:
         names = _and([f"score-{t[-1]}" for t in subset])
         most = cp_most[subset]
         for t in subset:
             verdicts[(t, "95% CI")] = (
                 CONTRADICTED,
-                f"≤ {most:.1f} deaths at scores 6–8 < {alb_need}",
+                f"≤ {most:.1f} deaths at scores 6–8 < {alb_need}; {_short(cp_margin[subset])}",
                 f"Under the usual approximation the {names} intervals with at least {min_total} "
                 f"deaths leave at most {most:.1f} deaths at Child-Pugh scores 6–8, yet everyone "
                 f"with albumin ≤ 3 g/dL scores {least} or more and the multivariable albumin row "
-                f"({alb_text}) needs at least {alb_need} deaths among them.",
+                f"({alb_text}) needs at least {alb_need} deaths among them{_holds(cp_margin[subset])}.",
             )
 
     # albumin, univariate HR: every reading of its SE against the multivariable row's floors
@@ -1758,14 +1823,15 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
     se_needed = min(readings[k][0] for k in ("hr+lower", "hr+upper", "hr+p"))
     alb_ref_need = int(alb_floor["deaths_ref"])
     se_most = math.sqrt(1.0 / alb_need + 1.0 / max(min_total - alb_need, alb_ref_need))
+    alb_margin = se_needed / se_most  # the approximation's largest SE, scaled up to the need
     if se_most < se_needed:
         verdicts[("albumin_le3", "HR")] = (
             CONTRADICTED,
-            f"SE ≥ {se_needed:.3f} > {se_most:.3f}",
+            f"SE ≥ {se_needed:.3f} > {se_most:.3f}; {_short(alb_margin)}",
             f"Read with its P or either bound, this hazard ratio needs a standard error of at "
             f"least {se_needed:.3f}, but with at least {alb_need} deaths in each albumin group "
             f"(the multivariable row) and {min_total} in all the usual approximation gives at "
-            f"most {se_most:.3f}.",
+            f"most {se_most:.3f}{_holds(alb_margin)}.",
         )
 
     # additional TACE, univariate HR, with the log-rank P of the same split
@@ -1777,22 +1843,42 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
     var = ((size_lo / z_hi) ** 2, (size_hi / z_lo) ** 2)
     n1, n0, _ = _group_sizes("additional_tace", get, n)
     d0 = np.arange(1.0, n0 + 1e-9, APPROXIMATE_DEATHS_STEP)
-    first, last = _spans(var, d0, n1)
-    ok = (first <= last) & (d0 + last >= min_total)
-    first = np.maximum(first, min_total - d0)  # all deaths at least min_total
-    ok &= first <= last
-    d1 = (float(first[ok].min()), float(last[ok].max())) if ok.any() else (math.nan, math.nan)
+
+    def tace(excess):
+        """(fewest, most) deaths among the n1 and the censored-alive count the most needs."""
+        v = (var[0] / excess**2, var[1])
+        first, last = _spans(v, d0, n1)
+        ok = (first <= last) & (d0 + last >= min_total)
+        first = np.maximum(first, min_total - d0)  # all deaths at least min_total
+        ok &= first <= last
+        if not ok.any():  # the intervals need more deaths than there are patients
+            return (math.nan, math.nan), None
+        most = float(last[ok].max())
+        return (float(first[ok].min()), most), n1 - 2 * math.floor(most + 1e-9)
+
+    d1, censored = tace(1.0)
+    censored = 0 if censored is None else censored
     median = get("figure2.os_median_additional_tace.median")
     edge = median.value + 0.5 * 10.0 ** -int(median.decimals)
-    censored = n1 - 2 * math.floor(d1[1] + 1e-9) if ok.any() else 0
+
+    def needs(r):  # the censored count at SE excess r (None: no split of deaths fits)
+        return tace(r)[1]
+
+    tace_margin = _margin(lambda r: needs(r) is not None and needs(r) <= 0)  # none needed
+    fewer_margin = _margin(lambda r: needs(r) is not None and needs(r) < censored)  # fewer
     if censored > 0:
+        fewer = tace(fewer_margin)[1]
         verdicts[("additional_tace", "HR")] = (
             EARLY_CENSORING,
-            f"{d1[0]:.1f}–{d1[1]:.1f} deaths of {n1}; ≥ {censored} censored < {edge:g} months",
-            f"Read with the log-rank P {lr.text} of the same comparison, the usual approximation "
-            f"allows only {d1[0]:.1f}–{d1[1]:.1f} deaths among the {n1} patients given "
-            f"additional TACE, and a median survival of {median.text} months with so few deaths "
-            f"needs at least {censored} of them censored alive before {edge:g} months.",
+            f"{d1[0]:.1f}–{d1[1]:.1f} deaths of {n1}; ≥ {censored} censored < {edge:g} months; "
+            f"{_short(tace_margin)}",
+            f"Taking the log-rank P {lr.text} of the same comparison as the Cox model's Wald P, "
+            f"the usual approximation allows only {d1[0]:.1f}–{d1[1]:.1f} deaths among the {n1} "
+            f"patients given additional TACE, and a median survival of {median.text} months with "
+            f"so few deaths needs at least {censored} of them censored alive before {edge:g} "
+            f"months. The count is fragile: an exact standard error {_excess(fewer_margin)} above "
+            f"the approximation already lowers it to {max(fewer, 0)}, and one "
+            f"{_excess(tace_margin)} above it needs no early censoring.",
         )
 
     # per-unit rows: the spread of the values in the risk sets the printed SE needs
@@ -1802,11 +1888,13 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
         sd_id = f"table1.{t.column}.sd"
         if t.stated == "category" or t.implied != "per unit" or sd_id not in ids:
             continue
-        sd = get(sd_id).value
+        sd_entry = get(sd_id)
+        half = 0.5 * 10.0 ** -int(sd_entry.decimals)  # the SD, too, anywhere in its rounding
+        sd_lo, sd_hi = sd_entry.value - half, sd_entry.value + half
         se_lo, se_hi = printed_se_range(get(f"table2.{t.id}.uni.interval"))
-        if not se_lo > 0:
+        if not (se_lo > 0 and sd_lo > 0):
             continue
-        share = (1.0 / (sd**2 * n * se_hi**2), 1.0 / (sd**2 * min_total * se_lo**2))
+        share = (1.0 / (sd_hi**2 * n * se_hi**2), 1.0 / (sd_lo**2 * min_total * se_lo**2))
         per_unit[t.id] = share
         name = t.display.split(" (")[0]
         name = name if name.split()[0].isupper() else name[0].lower() + name[1:]
@@ -1830,12 +1918,13 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
     out.attrs = {
         "min_total": min_total,
         "pvtt": {"joint": joint, "alone": {k[0]: v for k, v in pv_most.items() if len(k) == 1},
-                 "conflicts": pv_found},
+                 "conflicts": pv_found, "margin": pv_margin},
         "child_pugh": {"most": cp_most, "conflicts": cp_found, "albumin_deaths": alb_need,
-                       "least_score": least},
-        "albumin": {"se_needed": se_needed, "se_most": se_most, "readings": readings},
+                       "least_score": least, "margin": cp_margin},
+        "albumin": {"se_needed": se_needed, "se_most": se_most, "readings": readings,
+                    "margin": alb_margin},
         "additional_tace": {"deaths": d1, "censored_needed": censored, "edge": edge,
-                            "var": var},
+                            "var": var, "margin": tace_margin, "fewer_margin": fewer_margin},
         "per_unit": per_unit,
     }  # fmt: skip
     return out

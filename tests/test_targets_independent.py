@@ -941,7 +941,7 @@ def test_approximation_bounds_by_hand():
     d0 + 1/(v - 1/d0) is convex)."""
     from analysis import paper
 
-    got = paper.approximate_conflicts()
+    got = conflicts()
     pub = published.load()
     count = {r.quantity: int(r.value) for r in pub[pub["kind"] == "count"].itertuples()}
     floors = death_floors_by_hand()
@@ -1036,6 +1036,9 @@ def test_approximation_bounds_by_hand():
             at_risk -= 1
         lowest = min(lowest, s)
     assert lowest > 0.5
+    # the printed median (14, no decimals) is read up to its rounding edge
+    median_text = published.entry("figure2.os_median_additional_tace.median").text
+    assert tace["edge"] == float(median_text) + 0.5 * 10.0 ** -decimals_of(median_text) == 14.5
     # --- PVTT, each interval alone
     n_ref = count["pvtt_vp0"]
     n12, n34 = count["pvtt_vp1"] + count["pvtt_vp2"], count["pvtt_vp3"] + count["pvtt_vp4"]
@@ -1047,6 +1050,118 @@ def test_approximation_bounds_by_hand():
         assert got.attrs["pvtt"]["alone"][term] == pytest.approx(alone, abs=0.02)
         assert alone >= min_total  # neither interval alone conflicts
     assert got.attrs["pvtt"]["conflicts"] == [("pvtt_vp1_2", "pvtt_vp3_4")]
+    # --- the cells each derivation names, by hand
+    by = got.groupby("category")["id"].agg(set)
+    assert by[paper.CONTRADICTED] == {
+        "table2.child_pugh_6.uni.interval", "table2.child_pugh_7.uni.interval",
+        "table2.pvtt_vp1_2.uni.interval", "table2.pvtt_vp3_4.uni.interval",
+        "table2.albumin_le3.uni.hr",
+    }  # fmt: skip
+    assert by[paper.EARLY_CENSORING] == {"table2.additional_tace.uni.hr"}
+    # --- per-unit rows: Table 1's SD, too, anywhere in its rounding (CRP: SD 2.3 mg/L)
+    for t, col in (("crp_gt3", "crp_mg_l"), ("ast_gt40", "ast_u_l")):
+        sd_text = published.entry(f"table1.{col}.sd").text
+        h = 0.5 * 10.0 ** -decimals_of(sd_text)
+        v_lo, v_hi = iv(t)
+        n_all = int(published.entry("methods.n_patients.count").value)
+        share = (
+            1 / ((float(sd_text) + h) ** 2 * n_all * v_hi),
+            1 / ((float(sd_text) - h) ** 2 * min_total * v_lo),
+        )
+        assert got.attrs["per_unit"][t] == pytest.approx(share, rel=1e-9), t
+
+
+@functools.cache  # the package's verdicts, computed once per process (the tests only read them)
+def conflicts() -> pd.DataFrame:
+    from analysis import paper
+
+    return paper.approximate_conflicts()
+
+
+def _smallest(fits, lo=1.0, hi=4.0):
+    """Bisection for the least R in [lo, hi] with fits(R) (false at lo, monotone), to 1e-4."""
+    assert not fits(lo) and fits(hi)
+    for _ in range(15):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if fits(mid) else (mid, hi)
+    return hi
+
+
+def test_approximation_margins_by_hand():
+    """The SE excess that lifts each verdict of paper.approximate_conflicts, by hand: every
+    printed SE may exceed sqrt(1/d1 + 1/d0) by any factor up to R (the approximation's SE
+    anywhere from SE/R to SE), and R is the least at which the printed numbers fit again.
+
+    Albumin: R = the SE the HR needs over the most the deaths give. Additional TACE (26 and 56
+    patients, >= 66 deaths): the censored count drops once d1 = 11 deaths fit, i.e.
+    1/11 + 1/55 reaches var_lo/R², and no early censoring is needed once d1 = 13 does
+    (1/13 + 1/53). PVTT: the most deaths in all (a fine grid over the reference's deaths)
+    reaches 66. Child-Pugh scores 6 and 7: a fine grid over x = 1/d5, score 8 and class B's
+    other patients all dead, until scores 6-8 can hold the 15 deaths albumin <= 3 needs."""
+    got = conflicts().attrs
+    pub = published.load()
+    count = {r.quantity: int(r.value) for r in pub[pub["kind"] == "count"].itertuples()}
+    min_total, alb_need = 66, 15  # both checked by hand in test_approximation_bounds_by_hand
+
+    def iv(term):
+        return _interval_var(published.entry(f"table2.{term}.uni.interval").text)
+
+    # albumin, univariate HR
+    alb = got["albumin"]
+    assert alb["margin"] == pytest.approx(alb["se_needed"] / math.sqrt(1 / 15 + 1 / 51), rel=1e-9)
+    # additional TACE
+    b_lo, b_hi = _log_hr_box(published.entry("table2.additional_tace.uni.hr").text)
+    z_lo, z_hi = _z_of_p_box(published.entry("figure2.logrank_additional_tace.p").text)
+    v_lo = (abs(b_hi) / z_hi) ** 2
+    n1 = count["additional_tace"]
+    n0 = int(published.entry("methods.n_patients.count").value) - n1
+    for key, d1 in (("fewer_margin", 11), ("margin", n1 // 2)):
+        d0 = min_total - d1
+        assert d0 <= n0
+        assert got["additional_tace"][key] == pytest.approx(
+            math.sqrt(v_lo / (1 / d1 + 1 / d0)), abs=2e-4
+        ), key
+    assert got["additional_tace"]["fewer_margin"] < 1.03  # the count of 6 is fragile
+    # PVTT: both intervals
+    n_ref = count["pvtt_vp0"]
+    sizes = {"pvtt_vp1_2": count["pvtt_vp1"] + count["pvtt_vp2"],
+             "pvtt_vp3_4": count["pvtt_vp3"] + count["pvtt_vp4"]}  # fmt: skip
+    d_ref = np.linspace(1.0, n_ref, 10_001)
+
+    def pvtt_fits(r):
+        total, ok = d_ref.copy(), np.ones(d_ref.size, dtype=bool)
+        for t, size in sizes.items():
+            lo, hi = iv(t)[0] / r**2 - 1 / d_ref, iv(t)[1] - 1 / d_ref
+            most = np.where(lo > 0, np.minimum(size, 1 / np.where(lo > 0, lo, 1)), size)
+            fewest = np.where(hi > 0, 1 / np.where(hi > 0, hi, 1), np.inf)
+            ok &= np.maximum(fewest, 1) <= most
+            total = total + most
+        return bool((ok & (total >= min_total)).any())
+
+    pv = _smallest(pvtt_fits)
+    assert got["pvtt"]["margin"][("pvtt_vp1_2", "pvtt_vp3_4")] == pytest.approx(pv, abs=2e-3)
+    # Child-Pugh scores 6 and 7
+    class_a, class_b = count["child_pugh_a"], count["child_pugh_b"]
+    (v6lo, v6hi), (v7lo, v7hi) = iv("child_pugh_6"), iv("child_pugh_7")
+    x = np.linspace(1 / (class_a - 1), 1.0, 100_001)
+
+    def cp_fits(r):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lo6, lo7 = v6lo / r**2 - x, v7lo / r**2 - x
+            d6 = np.where(lo6 > 0, np.minimum(class_a - 1 / x, 1 / lo6), class_a - 1 / x)
+            d7_most = np.where(lo7 > 0, np.minimum(class_b - 1, 1 / lo7), class_b - 1)
+            d6_fewest, d7_fewest = 1 / (v6hi - x), 1 / (v7hi - x)
+        ok = (v6hi > x) & (v7hi > x) & (np.maximum(d6_fewest, 1) <= d6)
+        ok &= np.maximum(d7_fewest, 1) <= d7_most
+        most = d6 + class_b  # score 8 holds the rest of class B
+        return bool((ok & (most >= alb_need) & (1 / x + most >= min_total)).any())
+
+    cp = _smallest(cp_fits)
+    assert got["child_pugh"]["margin"][("child_pugh_6", "child_pugh_7")] == pytest.approx(
+        cp, abs=2e-3
+    )
+    # every margin is below 25%: each verdict marks a tension, not an impossibility
+    assert max(pv, cp, alb["margin"], got["additional_tace"]["margin"]) < 1.25
 
 
 @pytest.mark.xdist_group("block-counts")  # one worker scores the cohort once
@@ -1075,7 +1190,7 @@ def test_every_missed_cell_has_a_reason_and_readme_counts_them(found):
         **{f"child_pugh_{k}": (c["child_pugh_score"] == k, c["child_pugh_score"] == 5)
            for k in (6, 7, 8)},
     }  # fmt: skip
-    out = set()
+    out, out_with_p = set(), set()  # whatever the survival times; only beside the printed P
     for cell in missed:
         _, term, _, part = cell.split(".")
         if term not in groups:
@@ -1088,14 +1203,43 @@ def test_every_missed_cell_has_a_reason_and_readme_counts_them(found):
             b_lo, b_hi = _log_hr_box(published.entry(cell).text)
             z_lo, _ = _z_of_p_box(published.entry(f"table2.{term}.uni.p").text)
             if var > (max(abs(b_lo), abs(b_hi)) / z_lo) ** 2:
-                out.add(cell)
-    assert set(reasons.loc[reasons["category"] == calibration.OUT_OF_REACH, "id"]) == out
+                out_with_p.add(cell)
+    by = reasons.groupby("category")["id"].agg(set)
+    assert by.get(calibration.OUT_OF_REACH, set()) == out == {
+        "table2.bclc_stage.uni.interval", "table2.pvtt_vp3_4.uni.interval"
+    }  # fmt: skip
+    # an HR that the cohort's deaths rule out only beside the P it prints is not called out of
+    # reach of its deaths: another P might let it print
+    assert by.get(calibration.OUT_OF_REACH_WITH_P, set()) == out_with_p == {
+        "table2.pvtt_vp3_4.uni.hr"
+    }  # fmt: skip
+    # "not reached" claims no more than that the checks here found nothing
+    not_reached = reasons[reasons["category"] == calibration.NOT_REACHED]
+    assert not not_reached["reason"].str.contains("No printed number").any()
+    assert not_reached["reason"].str.contains("None of the checks here rules this cell out").all()
     n = calibration.miss_category_counts(reasons)
     k = [n[category] for category in calibration.MISS_CATEGORIES]
     readme = " ".join((COHORT_CSV.parent.parent / "README.md").read_text(encoding="utf-8").split())
     assert (
         f"Of the {len(reasons)} missed cells, {k[0]} are contradicted by other printed numbers "
         f"under that approximation, {k[1]} need{'s' if k[1] == 1 else ''} early censoring, {k[2]} "
-        f"cannot print with the cohort's deaths per group, and {k[3]} were not reached by the "
-        "search."
+        f"cannot print with the cohort's deaths per group, {k[3]} cannot print beside the P the "
+        f"cohort prints for its row, and {k[4]} were not reached by the search."
+    ) in readme
+    # the README says how far those verdicts rest on the approximation (the margins are checked
+    # by hand in test_approximation_bounds_by_hand)
+    a = conflicts().attrs
+    pct = [
+        f"{m - 1:.0%}"
+        for m in (
+            a["pvtt"]["margin"][("pvtt_vp1_2", "pvtt_vp3_4")],
+            a["child_pugh"]["margin"][("child_pugh_6", "child_pugh_7")],
+            a["albumin"]["margin"],
+            a["additional_tace"]["margin"],
+        )
+    ]
+    assert (
+        f"an excess of the exact standard errors over it of {pct[0]} (the PVTT intervals), "
+        f"{pct[1]} (Child-Pugh), {pct[2]} (the albumin hazard ratio) or {pct[3]} (additional TACE) "
+        "lifts those verdicts"
     ) in readme
