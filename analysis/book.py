@@ -927,8 +927,38 @@ def _pipe_table(headers: list[str], rows: list[list[str]], align: list[str]) -> 
     return "\n".join(lines) + "\n"
 
 
+#: The section of chapter 01 that says why each missed univariate Table 2 cell is missed
+#: (:func:`analysis.calibration.missed_cell_reasons`); :func:`glue_table2`'s notes point to it.
+MISSED_REASONS_REF = "data-missed-reasons"
+_CELL_NAMES = {"hr": "HR", "interval": "CI", "p": "P"}  # as tables.table2's reasons name them
+
+
+def _missed_reasons_note(base: str, missed) -> str:
+    """What a ✗ note of a univariate row adds: each missed cell's reason category, cells of one
+    category together ("HR and CI: …; P: …"), and a cross-reference to chapter 01."""
+    by_category: dict[str, list[str]] = {}
+    for part, cell in _CELL_NAMES.items():
+        category = missed.get(f"{base}.{part}")
+        if category:
+            by_category.setdefault(str(category), []).append(cell)
+    if not by_category:
+        return ""
+    said = "; ".join(
+        f"{' and '.join(cells)}: {category}" for category, cells in by_category.items()
+    )
+    # the link says only where ("(Why the missed cells are missed)" made each note a line longer),
+    # with a no-break space: "chapter" ended a line and "01)" began the next at 390 px
+    return f" — {_md_escape(said)} ({{ref}}`chapter\xa001 <{MISSED_REASONS_REF}>`)"
+
+
 def glue_table2(
-    name: str, table: pd.DataFrame, fits: dict, *, provenance=None, user: bool = False
+    name: str,
+    table: pd.DataFrame,
+    fits: dict,
+    *,
+    provenance=None,
+    user: bool = False,
+    missed=None,
 ) -> None:
     """Glue Table 2 in the paper's layout, published and reproduced rows one under the other.
 
@@ -951,6 +981,15 @@ def glue_table2(
     its :class:`~analysis.provenance.Provenance`; the badge (one, or univariate / multivariable
     when they differ) follows the reproduced row's label. None on a user's cohort (``user``).
 
+    ``missed`` maps the id of a univariate cell this cohort misses to its reason category
+    (``id`` → ``category`` of :func:`analysis.calibration.missed_cell_reasons`): the ✗ note of
+    that univariate row ends with the category of each such cell and a cross-reference to
+    chapter 01's section (label ``data-missed-reasons``). The reasons describe the book's synthetic
+    cohort under the implied coding: ignored on a user's cohort (``user``).
+
+    The reproduced row's label keeps "↳ reproduced" on one line (a narrow no-break space): in
+    Table 7.5, squeezed to a dropdown on a phone, the arrow sat alone above the word.
+
     Examples
     --------
     One univariate row, age per year, with estimates that round to the paper's printed
@@ -970,9 +1009,19 @@ def glue_table2(
     | Variable (paper, then this cohort) | Univariate HR (95% CI) | P | Multivariable HR (95% CI) | P |
     |:--|--:|--:|--:|--:|
     | Age (years): per year — paper | 0.996 (0.975–1.017) | 0.70 |  |  |
-    | ↳ reproduced | 0.996 (0.975–1.017) | 0.70 <span class="verdict">✓</span> |  |  |
+    | ↳\u202freproduced | 0.996 (0.975–1.017) | 0.70 <span class="verdict">✓</span> |  |  |
+
+    The same row missing its interval, whose reason chapter 01 gives:
+
+    >>> table.loc[0, ["verdict", "reason"]] = ["differs", "CI differs at the printed decimals"]
+    >>> missed = {"table2.age_years.uni.interval": "not reached by the search"}
+    >>> with mock.patch("analysis.book.glue") as glue:
+    ...     glue_table2("tbl-table2", table, fits, missed=missed)
+    >>> print(glue.call_args_list[1].args[1].data.splitlines()[0])
+    ¹ Age (years): per year, univariate: CI differs at the printed decimals — CI: not reached by the search ({ref}`chapter\xa001 <data-missed-reasons>`)
     """
     ours = "Your cohort" if table.attrs.get("user_cohort") else "Reproduced"
+    missed = {} if user or table.attrs.get("user_cohort") or missed is None else dict(missed)
     notes: list[str] = []
     unmarked: list[str] = []  # verdicts that are neither agrees nor differs, said once
     rows: list[list] = []
@@ -987,7 +1036,10 @@ def glue_table2(
             label = f"{labels.term_label(term)} (reference)"
         else:
             label = f"{first['variable']}: {coding}" if coding else str(first["variable"])
-        pub_row, our_row = [f"{label} — paper"], [f"↳ {ours.lower()}"]
+        # "↳" and the word joined by a narrow no-break space, kept raw (_cell_text would make it a
+        # space): Table 7.5 is at its narrowest 337.3 px in a 339 px dropdown at 390 px (a
+        # no-break space: 338.6)
+        pub_row, our_row = [f"{label} — paper"], [("↳", f"\u202f{ours.lower()}")]
         classes: list[Provenance] = []
         for key, model in paper.TABLE2_MODELS.items():
             sel = group[group["model"] == model]
@@ -1025,7 +1077,8 @@ def glue_table2(
             if verdict == "agrees":
                 mark = "✓"
             elif verdict == "differs":
-                notes.append(f"{label}, {model}: {reason}" if reason else f"{label}, {model}")
+                note = _md_escape(f"{label}, {model}: {reason}" if reason else f"{label}, {model}")
+                notes.append(note + (_missed_reasons_note(base, missed) if key == "uni" else ""))
                 mark = "✗" + str(len(notes)).translate(_SUPERSCRIPT)
             elif verdict not in unmarked:
                 unmarked.append(verdict)
@@ -1033,7 +1086,7 @@ def glue_table2(
         if classes and not user:
             unique = list(dict.fromkeys(classes))
             badges = [_badge(c) for c in (unique if len(unique) == 1 else classes)]
-            our_row[0] = (our_row[0], " / ".join(badges))
+            our_row[0] = (our_row[0][0], our_row[0][1] + " / ".join(badges))
         rows += [pub_row, our_row]
     headers = [
         "Variable (paper, then this cohort)",
@@ -1051,8 +1104,7 @@ def glue_table2(
     if notes:
         parts.append(
             "\n".join(
-                f"{str(i).translate(_SUPERSCRIPT)} {_md_escape(r)}  "
-                for i, r in enumerate(notes, 1)
+                f"{str(i).translate(_SUPERSCRIPT)} {r}  " for i, r in enumerate(notes, 1)
             ).rstrip()
         )
     csv = table.to_csv(index=False, lineterminator="\n").encode("utf-8")

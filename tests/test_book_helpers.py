@@ -176,7 +176,9 @@ def test_glue_figure_download_png_is_the_glued_png_and_a_fresh_render(monkeypatc
     assert glued["curve-downloads"].data.endswith(fresh)
 
 
-def _table2_glued(verdict: str, reason: str = "", user: bool = False, uni: str = "agrees"):
+def _table2_glued(
+    verdict: str, reason: str = "", user: bool = False, uni: str = "agrees", missed=None
+):
     """glue_table2 on one term the paper fits in both models (Child-Pugh 6 vs 5): the table's
     markdown and its notes."""
     from unittest import mock
@@ -188,7 +190,7 @@ def _table2_glued(verdict: str, reason: str = "", user: bool = False, uni: str =
             "variable": ["Child-Pugh score", "Child-Pugh score"],
             "coding": ["6 vs 5", "6 vs 5"],
             "verdict": [uni, verdict],
-            "reason": ["", reason],
+            "reason": [reason if uni == "differs" else "", reason],
         }
     )
     if user:
@@ -196,7 +198,9 @@ def _table2_glued(verdict: str, reason: str = "", user: bool = False, uni: str =
     cols = ["hr", "lower", "upper", "p"]
     fit = pd.DataFrame([[0.2671, 0.1021, 0.7012, 0.0102]], columns=cols, index=["child_pugh_6"])
     with mock.patch("analysis.book.glue") as glue:
-        book.glue_table2("tbl-t2", table, {"univariate": fit, "multivariate": fit})
+        book.glue_table2(
+            "tbl-t2", table, {"univariate": fit, "multivariate": fit}, user=user, missed=missed
+        )
     return glue.call_args_list[0].args[1].data, glue.call_args_list[1].args[1].data
 
 
@@ -223,6 +227,74 @@ def test_table2_of_a_users_cohort_says_once_that_it_is_not_scored():
 
     text, notes = _table2_glued(NOT_SCORED, user=True, uni=NOT_SCORED)
     assert "verdict" not in text and "✓" not in text
-    assert "↳ your cohort" in text
+    assert "↳\u202fyour cohort" in text
     assert notes.count(NOT_SCORED) == 1
     assert "No ✓ or ✗ after a P: not scored (your cohort)." in notes
+
+
+CP6 = "table2.child_pugh_6.uni"
+REF = "({ref}`chapter\xa001 <data-missed-reasons>`)"
+
+
+def test_a_univariate_note_ends_with_why_its_missed_cells_are_missed():
+    """Table 7.4: the ✗ note of a univariate row ends with the reason category of each missed
+    cell (cells of one category together) and a link to chapter 01's section; the multivariable
+    note of the same term, which chapter 01 does not explain, has none."""
+    missed = {
+        f"{CP6}.hr": "not reached by the search",
+        f"{CP6}.interval": "contradicted under the approximation",
+        f"{CP6}.p": "not reached by the search",
+        "table2.child_pugh_6.multi.hr": "not reached by the search",  # never said
+    }
+    _, notes = _table2_glued("differs", "HR, CI and P differ", uni="differs", missed=missed)
+    lines = notes.splitlines()
+    assert lines[0] == (
+        "¹ Child-Pugh score: 6 vs 5, univariate: HR, CI and P differ — HR and P: not reached "
+        f"by the search; CI: contradicted under the approximation {REF}  "
+    )
+    assert lines[1] == "² Child-Pugh score: 6 vs 5, multivariable: HR, CI and P differ"
+    assert notes.count("{ref}") == 1
+
+
+def test_a_note_without_a_missed_cell_gets_no_reason():
+    """A row whose differing cells chapter 01 does not list (a P that no cohort can print: it
+    is infeasible, not missed) keeps its note as it was; a row that agrees gets no note."""
+    missed = {"table2.sex_female.uni.p": "not reached by the search"}  # another row's
+    _, notes = _table2_glued("differs", "P differs", uni="differs", missed=missed)
+    assert "{ref}" not in notes and " — " not in notes.split("<p")[0]
+    _, notes = _table2_glued("agrees", missed={f"{CP6}.hr": "not reached by the search"})
+    assert "{ref}" not in notes and "¹" not in notes
+
+
+def test_no_reason_on_a_users_cohort():
+    """The reasons describe the book's synthetic cohort: on a user's cohort, whose rows are not
+    scored, they are not attached even if passed."""
+    from analysis.verdicts import NOT_SCORED
+
+    missed = {f"{CP6}.hr": "not reached by the search"}
+    text, notes = _table2_glued(NOT_SCORED, user=True, uni=NOT_SCORED, missed=missed)
+    assert "not reached" not in notes and "{ref}" not in notes and "✗" not in text
+
+
+def test_the_arrow_stays_with_reproduced():
+    """Table 7.5 on a 390 px phone: "↳" sat alone on a line above "reproduced"; a narrow
+    no-break space joins them, the provenance badge still follows the word."""
+    from analysis.provenance import Provenance
+
+    table = pd.DataFrame(
+        {"term": ["age_years"], "model": ["univariate"], "variable": ["Age (years)"],
+         "coding": ["per year"], "verdict": ["agrees"], "reason": [""]}
+    )  # fmt: skip
+    cols = ["hr", "lower", "upper", "p"]
+    fits = {
+        "univariate": pd.DataFrame(
+            [[0.9961, 0.9752, 1.0174, 0.701]], columns=cols, index=["age_years"]
+        ),
+        "multivariate": pd.DataFrame(columns=cols),
+    }
+    from unittest import mock
+
+    with mock.patch("analysis.book.glue") as glue:
+        book.glue_table2("t", table, fits, provenance=lambda ids: Provenance("published"))
+    ours = glue.call_args_list[0].args[1].data.splitlines()[3]
+    assert ours.startswith("| ↳\u202freproduced<sup") and "↳ " not in ours

@@ -975,6 +975,51 @@ def test_desktop_tables_keep_their_columns(page, server):
     assert not page.problems, page.problems
 
 
+TABLE2_IDS = ("tbl-cox-table2-implied", "tbl-cox-table2-stated")
+_ARROW_LINES_JS = """(id) => [...document.getElementById(id).querySelectorAll('tbody td:first-child')]
+  .filter(td => td.textContent.startsWith('↳'))
+  .map(td => {  // the lines the text "↳ reproduced" (its badge aside) is set on
+    const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+    let node = walker.nextNode();
+    while (node && !node.textContent.includes('↳')) node = walker.nextNode();
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+  })"""
+
+
+def test_the_arrow_stays_with_its_word_on_a_phone(browser, server, outside_requests):
+    """Tables 7.4 and 7.5 at 390 px (7.5 in its opened dropdown): "↳" and "reproduced" stay on
+    one line (analysis.book.glue_table2 joins them with a narrow no-break space). With an
+    ordinary space the arrow sat alone above the word in all 27 reproduced rows of Table 7.5;
+    the table, at its narrowest 337 px (326 before) in a 339 px dropdown, still fits."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("07"))
+    context = browser.new_context(
+        viewport={"width": 390, "height": 900}, is_mobile=True, device_scale_factor=1
+    )
+    pg = context.new_page()
+    pg.route("**/*", _guard(outside_requests))
+    try:
+        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+        pg.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        lines = {t: pg.evaluate(_ARROW_LINES_JS, t) for t in TABLE2_IDS}
+        boxes = {
+            t: pg.evaluate(
+                "(id) => { const c = document.getElementById(id).parentElement;"
+                " return [c.scrollWidth, c.clientWidth]; }",
+                t,
+            )
+            for t in TABLE2_IDS
+        }
+    finally:
+        context.close()
+    for table, counts in lines.items():
+        assert len(counts) >= 20, (table, counts)
+        assert set(counts) == {1}, f"{table}: '↳ reproduced' broken over lines {counts}"
+    assert all(w <= c + 1 for w, c in boxes.values()), boxes
+    assert not outside_requests
+
+
 def test_desktop_header_badges_let_a_table_fit(browser, server, outside_requests):
     """At 1280 px Table 4.2 fits its page: a header's badge may go under its label (tables.css).
     Written straight after the word, "skewness" and its badge were one unbreakable word, the

@@ -273,3 +273,50 @@ def test_counts_agree_with_their_nouns(stem):
         for out in c.get("outputs", [])
     ]
     assert not [t for t in texts if re.search(r"[a-z]\(s\)", t)], stem
+
+
+def _notes_lines(nb, name: str) -> list[str]:
+    """The numbered notes under a glued table, Markdown escapes removed ("≤3 vs \\>3")."""
+    lines = _glued(nb, name).splitlines()
+    return [line.rstrip().replace("\\", "") for line in lines if line[:1] in "¹²³⁴⁵⁶⁷⁸⁹"]
+
+
+def test_table2_notes_say_why_a_univariate_cell_is_missed():
+    """Tables 7.4 and 7.5: the ✗ note of each univariate row ends with the reason chapter 01
+    computes for each of its missed cells (analysis.calibration.missed_cell_reasons, the implied
+    coding its calibration is scored with) and a link to that section. Table 7.5 repeats them only
+    where its univariate fit is Table 7.4's: not for the four factors whose coding is in question."""
+    from analysis import calibration
+    from analysis.cohort import derive, load_cohort
+    from analysis.tables import TABLE2_IMPLIED_TERMS, table2
+
+    ref = "({ref}`chapter\xa001 <data-missed-reasons>`)"
+    nb = _golden("07-cox")
+    cohort = load_cohort()
+    reasons = calibration.missed_cell_reasons(cohort)
+    assert len(reasons) == 14  # README: the committed cohort's 14 missed cells
+    cells = {"hr": "HR", "interval": "CI", "p": "P"}
+    for name, coding in (
+        ("tbl-cox-table2-implied", "implied"),
+        ("tbl-cox-table2-stated", "stated"),
+    ):
+        notes = _notes_lines(nb, f"{name}-notes")
+        table = table2(derive(cohort), coding)
+        said = 0
+        for term, group in reasons.groupby("term", sort=False):
+            if coding == "stated" and term in TABLE2_IMPLIED_TERMS:
+                continue
+            r = table[(table["term"] == term) & (table["model"] == "univariate")].iloc[0]
+            line = next(n for n in notes if f" {r['variable']}: {r['coding']}, univariate:" in n)
+            why = {}
+            for cell_id, category in zip(group["id"], group["category"], strict=True):
+                why.setdefault(category, []).append(cells[cell_id.rsplit(".", 1)[1]])
+            tail = "; ".join(f"{' and '.join(c)}: {k}" for k, c in why.items())
+            assert line.endswith(f" — {tail} {ref}"), line
+            said += 1
+        assert sum(ref in n for n in notes) == said == (10 if coding == "implied" else 8)
+    counts = calibration.miss_category_counts(reasons)
+    sentence = _glued(nb, "cox_missed_sentence")
+    assert "a reason for each of the 14 univariate numbers this cohort misses" in sentence
+    assert "{ref}`data-missed-reasons`" in sentence
+    assert [int(n) for n in re.findall(r"(?:: |, )(\d+) ", sentence)] == list(counts.values())
