@@ -20,7 +20,9 @@ printed rounding bins (:func:`uni_edge_polish`). A second pass of the value phas
 (:data:`VALUE_REPAIR_COLUMNS`) then chases the multivariable cells, every univariate entry kept,
 on the incoming values and on those of a standard-error pass (:func:`value_se_pass`: values of
 :data:`SE_COLUMNS` moved towards intervals that print too narrow), the latter kept only when it
-prints more univariate entries and no fewer in all.
+prints more univariate entries and no fewer in all. Last, a Metropolis search of the values of
+:data:`SPREAD_COLUMNS` within a plausible clinical range rather than their current one
+(:func:`spread_anneal`) widens the univariate intervals that still print too narrow.
 """
 
 from __future__ import annotations
@@ -1758,10 +1760,11 @@ def value_polish(
 #: 0.057 for CRP, 0.037 to 0.039 for prior TACE), but every one found gives up multivariable
 #: entries (2 to 7; every row still agreeing) that the multivariable pass rarely wins back, hence
 #: the pass's all-or-nothing acceptance. CRP's interval is not reached by the value phase's
-#: moves. With AST's run as well (about 0.6 CPU-s more), 3 of the streams 101-259 (183, 193,
-#: 219) print AST's and prior TACE's intervals at two multivariable entries fewer (kept by
-#: :func:`_no_worse`: univariate 36, multivariable 7 by the independent count), none of 11-100;
-#: prior TACE alone on stream 44 prints its interval at as many multivariable entries.
+#: moves (:func:`spread_anneal` reaches it later). With AST's run as well (about 0.6 CPU-s
+#: more), 3 of the streams 101-259 (183, 193, 219) print AST's and prior TACE's intervals at
+#: two multivariable entries fewer (kept by :func:`_no_worse`: univariate 36, multivariable 7
+#: by the independent count), none of 11-100; prior TACE alone on stream 44 prints its
+#: interval at as many multivariable entries.
 SE_COLUMNS = {"prior_tace_sessions": ("prior_tace_gt4", "mean_sd")}
 #: Most multivariable entries a run of :func:`value_se_pass` may lose on its way (no limit: the
 #: pass is judged as a whole, after the multivariable pass that follows it).
@@ -1838,6 +1841,284 @@ def value_se_pass(
     if end[2] == len(rows) and end[0] > start[0] and _no_worse(end, start):
         return mine, start, end
     return plain, start, start
+
+
+# ------------------------------------------------------------------------------- spread pass
+
+#: Columns of :func:`spread_anneal`, in order: per-unit rows whose univariate interval prints too
+#: narrow after the value phase, with their term and the plausible clinical range their values
+#: may take, in the column's units (CRP in mg/dL: 0 to 30). Unlike the value phase the pass does
+#: not keep each value within the column's current range: Table 1 prints only the mean and the
+#: SD of these columns, no range. Measured on the book's seed: CRP's interval prints (SE 0.0447
+#: to 0.0566; values 0.05-16.86 before, 0.03-13.98 after); the same stream held to the old range
+#: does not reach it. AST (U/L, 10 to 1,500) is left out: no search reached its interval with
+#: every multivariable entry kept (SE 0.0018 to at most 0.0026, 0.0030 needed; scratch runs of
+#: up to 400,000 steps), and the values it found crowd the floor (six patients at 10 U/L).
+SPREAD_COLUMNS = {"crp_mg_l": ("crp_gt3", (0.0, 30.0))}
+#: Metropolis steps of :func:`spread_anneal` per column, at most (it stops when every univariate
+#: cell of the column and every multivariable cell printed at its start print).
+SPREAD_STEPS = 60_000
+#: Its temperature at the first step, falling as the square of the steps left, plus
+#: :data:`SPREAD_T_END`; the loss is in units of the rows' printed SEs (z for P).
+SPREAD_T_START = 1.0
+SPREAD_T_END = 1e-4
+#: Weight, in the pass's loss, of the :func:`_edge_miss` of the multivariable cells printed at
+#: its start (they may be left on the way; the result must print as many multivariable entries).
+SPREAD_MULTI_WEIGHT = 3.0
+#: Largest change of one patient's value in a move, in units of the column's last CSV decimal:
+#: each move draws one of these, then a change up to it either way.
+SPREAD_MAGNITUDES = (1, 2, 5, 10, 30, 100, 300)
+
+
+def spread_anneal(
+    df: pd.DataFrame,
+    rng: np.random.Generator,
+    *,
+    steps: int = SPREAD_STEPS,
+    columns: dict | None = None,
+    decimals: dict,
+) -> tuple[pd.DataFrame, tuple, tuple]:
+    """Widen too narrow univariate intervals by moving a column's values, range not kept.
+
+    A per-unit covariate's SE is set by the information: the sum over deaths of the variance of
+    the covariate among those at risk, each weighted by its ``exp(beta x)``. The value phase
+    (:func:`value_polish`, :func:`value_se_pass`) keeps every value within the column's current
+    range and moves greedily, and CRP's interval stays too narrow there. Here, for each column of
+    ``columns`` (default :data:`SPREAD_COLUMNS`: column -> (term, (lowest, highest) plausible
+    value)) in turn, a Metropolis search (kirkpatrick1983) of up to ``steps`` steps on the
+    column's values alone: three patients move by ``+a``, ``+b`` and ``-(a + b)`` units of the
+    column's last CSV decimal (``a`` drawn up to one of :data:`SPREAD_MAGNITUDES`, ``b`` the
+    change that keeps the sum of squares about the same, give or take one unit), so the sum and
+    the mean stay exact; the SD must print as Table 1 prints it (integer arithmetic,
+    :func:`_sd_window`) and every value stays within the plausible range. The loss is
+    :func:`_edge_miss` over the column's univariate cells plus :data:`SPREAD_MULTI_WEIGHT` times
+    that over the multivariable cells printed at the start; a move that makes a multivariable
+    row disagree is refused. The univariate model is refitted per move; the multivariable model
+    takes one Newton-Raphson step from its last estimates (:func:`_newton_once`), and only when
+    the univariate part alone leaves the move acceptable. The temperature falls from
+    :data:`SPREAD_T_START` as the square of the steps left; the search stops at loss 0. The
+    column's best values replace it only when, fitted from scratch, they print more univariate
+    entries, as many multivariable entries or more, and every row agrees. Deterministic for a
+    generator state (each column on its own generator spawned from ``rng``); only the columns'
+    values change (never the survival times or events). ``decimals``: as in
+    :func:`value_polish`.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A cohort as :func:`analysis.cohort.load_cohort` reads it.
+    rng : numpy.random.Generator
+        The pass's generator.
+    steps : int
+        Most Metropolis steps per column.
+    columns : dict, optional
+        Columns to search (default :data:`SPREAD_COLUMNS`).
+    decimals : dict
+        Decimals the cohort file writes per column (:data:`analysis.synthesis.CSV_DECIMALS`).
+
+    Returns
+    -------
+    tuple
+        ``(frame, tallies before, tallies after)`` (:func:`_tallies`).
+
+    Examples
+    --------
+    No steps, nothing changes:
+
+    >>> from analysis.cohort import load_cohort
+    >>> from analysis.synthesis import CSV_DECIMALS
+    >>> frame, before, after = spread_anneal(load_cohort(), np.random.default_rng(1), steps=0,
+    ...                                      decimals=CSV_DECIMALS)
+    >>> before == after, frame.equals(load_cohort())
+    (True, True)
+    """
+    columns = SPREAD_COLUMNS if columns is None else columns
+    cells = table2_cells()
+    rows = multivariable_rows()
+
+    def tallies(frame):
+        return _tallies(Table2Fits(paper.design_matrix(frame, "implied")).fit(), cells, rows)
+
+    out = df.copy()
+    start = tallies(out)
+    rngs = rng.spawn(len(columns))
+    for (col, (term, (low, high))), sub_rng in zip(columns.items(), rngs, strict=True):
+        if col not in out.columns or steps <= 0:
+            continue
+        units = _spread_search(out, col, term, (low, high), sub_rng, steps, int(decimals[col]))
+        if units is None:
+            continue
+        dec = int(decimals[col])
+        trial = out.copy()
+        trial[col] = (units / 10**dec).astype(float) if dec else units.astype(out[col].dtype)
+        key, was = tallies(trial), tallies(out)
+        if key[2] == len(rows) and key[0] > was[0] and key[1] >= was[1]:
+            out = trial
+    return out, start, tallies(out)
+
+
+def _newton_once(risk: _RiskSets, xs: np.ndarray, beta: np.ndarray):
+    """One Breslow Newton-Raphson step of the model with design ``xs`` (sorted as ``risk``)
+    from ``beta``: the new estimates and their SEs from the information at ``beta`` (nan when
+    it is singular). :func:`spread_anneal`'s multivariable model changes a little per move, so
+    one step from the last estimates tracks the fit; its result is refitted from scratch."""
+    at = risk.at
+    eta = xs @ beta
+    w = np.exp(eta - eta.max())
+    wx = w[:, None] * xs
+    s0 = np.cumsum(w[::-1])[::-1][at]
+    s1 = np.cumsum(wx[::-1], axis=0)[::-1][at]
+    s2 = np.cumsum((wx[:, :, None] * xs[:, None, :])[::-1], axis=0)[::-1][at]
+    m1 = s1 / s0[:, None]
+    grad = xs[risk.ev].sum(axis=0) - m1.sum(axis=0)
+    info = np.einsum("kij,k->ij", s2, 1.0 / s0) - m1.T @ m1
+    try:
+        cov = np.linalg.inv(info)
+    except np.linalg.LinAlgError:
+        return beta, np.full(beta.size, np.nan)
+    return beta + cov @ grad, np.sqrt(np.clip(np.diag(cov), 0.0, None))
+
+
+def _edge_bounds(cell: dict) -> tuple:
+    """:func:`_edge_miss`'s constants for ``cell``, once: (multiple of the SE added to beta, or
+    None for P; lower and upper edge of the rounding bin; unit of the distance)."""
+    half = 0.5 * 10.0 ** -cell["decimals"]
+    v = cell["value"]
+    if cell["stat"] == "p":
+        if cell["relation"] == "<":
+            return None, _z_of_p(v), math.inf, 1.0
+        return None, _z_of_p(v + half), _z_of_p(v - half) if v - half > 0 else math.inf, 1.0
+    shift = {"hr": 0.0, "lower": -Z95, "upper": Z95}[cell["stat"]]
+    lo = math.log(v - half) if v - half > 0 else -math.inf
+    return shift, lo, math.log(v + half), cell["se"]
+
+
+def _edge_scalar(beta: float, se: float, bounds: tuple) -> float:
+    """:func:`_edge_miss` of one fit, in plain floats (the spread pass's hot loop), from
+    :func:`_edge_bounds`.
+
+    Examples
+    --------
+    >>> cell = {"stat": "hr", "value": 2.0, "decimals": 1, "relation": None, "se": 0.5}
+    >>> _edge_scalar(math.log(2.0), 0.3, _edge_bounds(cell))   # prints 2.0: no distance
+    0.0
+    >>> round(_edge_scalar(math.log(2.5), 0.3, _edge_bounds(cell)), 4) == round(
+    ...     float(_edge_miss(math.log(2.5), 0.3, cell)), 4)
+    True
+    """
+    shift, lo, hi, unit = bounds
+    if not (math.isfinite(beta) and math.isfinite(se) and se > 0):
+        return 10.0
+    x = abs(beta) / se if shift is None else beta + shift * se
+    return (max(lo - x, 0.0) + max(x - hi, 0.0)) / unit
+
+
+def _rows_agree(beta, se, rows_ix) -> bool:
+    """Every multivariable row of ``rows_ix`` ((position, lower, upper, significant)) agrees
+    (:func:`rows_agreeing`'s rule) at the estimates ``beta`` and SEs ``se``."""
+    for pos, lo, up, significant in rows_ix:
+        b, s = beta[pos], se[pos]
+        if not (math.isfinite(b) and math.isfinite(s) and s > 0):
+            return False
+        p = math.erfc(abs(b) / s / math.sqrt(2.0))
+        if not (lo - 0.0005 <= math.exp(b) < up + 0.0005) or (p < 0.05) != significant:
+            return False
+    return True
+
+
+def _spread_search(out, col, term, bounds, rng, steps, dec):
+    """One column's Metropolis search of :func:`spread_anneal`: the best values found, in
+    integer units of the column's CSV decimals, or None when the column's univariate cells
+    already print or a multivariable row disagrees at the start."""
+    cells, rows = table2_cells(), multivariable_rows()
+    fits = Table2Fits(paper.design_matrix(out, "implied"))
+    f = fits.fit()
+    mine = [c for c in cells if c["model"] == "uni" and c["term"] == term]
+    kept = [
+        c for c in cells if c["model"] == "multi" and _edge_miss(*f[("multi", c["term"])], c) == 0
+    ]
+    risk, pos = fits.risk, fits.pos
+    multi_ix = [fits.idx[t] for t in fits.multi]
+    xs = fits.x[:, multi_ix].copy()  # the multivariable design, sorted by time
+    xs -= xs.mean(axis=0)
+    km = fits.multi.index(term)
+    x1 = fits.x[:, fits.idx[term]].copy()
+    where = {t: m for m, t in enumerate(fits.multi)}
+    rows_ix = [(where[t], lo, up, sig) for t, (lo, up, sig) in rows.items()]
+    kept_ix = [(where[c["term"]], _edge_bounds(c)) for c in kept]
+    mine_b = [_edge_bounds(c) for c in mine]
+    beta1 = np.array([f[("uni", term)][0]])
+    beta = np.array([f[("multi", t)][0] for t in fits.multi])
+    se = np.array([f[("multi", t)][1] for t in fits.multi])
+
+    def uni(x, b0):
+        b, s, ok = risk.fit(x[:, None], b0)
+        if not ok:
+            return b, math.inf
+        b0, s0 = float(b[0]), float(s[0])
+        return b, sum(_edge_scalar(b0, s0, c) for c in mine_b)
+
+    def multi(b, s):
+        if not _rows_agree(b, s, rows_ix):
+            return math.inf
+        return SPREAD_MULTI_WEIGHT * sum(
+            _edge_scalar(float(b[m]), float(s[m]), c) for m, c in kept_ix
+        )
+
+    scale = 10**dec
+    units = np.rint(pd.to_numeric(out[col]).to_numpy(float) * scale).astype(np.int64)
+    n = units.size
+    lo_u, hi_u = round(bounds[0] * scale), round(bounds[1] * scale)
+    sd_dec = int(load().set_index("id").loc[f"table1.{col}.sd", "decimals"])
+    q_lo, q_hi = _sd_window(units, dec, sd_dec)
+    s_sum, sq = int(units.sum()), int((units.astype(object) ** 2).sum())
+    beta1, cur = uni(x1, beta1)
+    cur += multi(beta, se)
+    if not math.isfinite(cur) or cur == 0.0:
+        return None
+    best, best_units = cur, units.copy()
+    mags = np.array(SPREAD_MAGNITUDES, dtype=np.int64)
+    with np.errstate(all="ignore"):
+        for step in range(steps):
+            temp = SPREAD_T_START * (1.0 - step / steps) ** 2 + SPREAD_T_END
+            i, j, kk = (int(v) for v in rng.choice(n, 3, replace=False))
+            mag = int(mags[rng.integers(mags.size)])
+            a, jitter, r = int(rng.integers(-mag, mag + 1)), int(rng.integers(-1, 2)), rng.random()
+            xi, xj, xk = int(units[i]), int(units[j]), int(units[kk])
+            # b solves b**2 + b (x_j - x_k + a) + a (x_i - x_k + a) = 0: the sum of squares kept
+            bq, cq = xj - xk + a, a * (xi - xk + a)
+            disc = bq * bq - 4 * cq
+            if a == 0 or disc < 0:
+                continue
+            root = math.sqrt(disc)
+            b = round(min((-bq + root) / 2.0, (-bq - root) / 2.0, key=abs)) + jitter
+            new = (xi + a, xj + b, xk - a - b)
+            if min(new) < lo_u or max(new) > hi_u:
+                continue
+            sq_new = sq + sum(v * v for v in new) - xi * xi - xj * xj - xk * xk
+            if not q_lo <= n * sq_new - s_sum * s_sum <= q_hi:
+                continue
+            rows_ = pos[[i, j, kk]]
+            delta = (np.array(new, float) - (xi, xj, xk)) / scale
+            x1_new = x1.copy()
+            x1_new[rows_] += delta
+            threshold = cur - temp * math.log(max(float(r), 1e-300))
+            b1, loss = uni(x1_new, beta1)
+            if loss > threshold:
+                continue
+            xs_new = xs.copy()
+            xs_new[rows_, km] += delta
+            b_new, se_new = _newton_once(risk, xs_new, beta)
+            loss += multi(b_new, se_new)
+            if loss > threshold:
+                continue
+            cur, sq, x1, xs, beta1, beta, se = loss, sq_new, x1_new, xs_new, b1, b_new, se_new
+            units[[i, j, kk]] = new
+            if cur < best:
+                best, best_units = cur, units.copy()
+            if cur == 0.0:
+                break
+    return best_units
 
 
 # ------------------------------------------------------------------ edge-distance exchange polish
