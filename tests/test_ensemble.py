@@ -109,8 +109,10 @@ def test_determined_needs_the_whole_range_and_one_side():
 
 def test_committed_summary_follows_the_rule():
     """data/ensemble-summary.csv is classed by the current rule (tools/ensemble_reclassify.py
-    re-classes it from its stored minima and maxima); the proportional-hazards P and the optimism
-    of C, which the interquartile rule called determined, are not."""
+    re-classes it from its stored minima and maxima); the proportional-hazards P, which the
+    interquartile rule called determined, is not. (So was the optimism of C until the ensemble
+    was re-run for the CRP spread pass: its 50 members now span 0.033-0.052, within the 0.02 of a
+    concordance, and the rule calls it determined.)"""
     path = ensemble.SUMMARY_CSV
     committed = pd.read_csv(path, keep_default_na=False, na_values=[""])
     text = ensemble.format_summary(ensemble.reclassify(committed, ensemble.run_record()["members"]))
@@ -118,9 +120,11 @@ def test_committed_summary_follows_the_rule():
     record = ensemble.run_record()
     assert hashlib.sha256(text.encode("utf-8")).hexdigest() == record["summary_sha256"]
     classes = committed.set_index("result")["class"]
-    for rid in ("cox.ph_global_p", "bias.optimism"):
-        assert classes[rid] == provenance.ASSUMED
-        assert str(ensemble.result_provenance(rid)) == "assumed: varies across calibrated cohorts"
+    assert classes["cox.ph_global_p"] == provenance.ASSUMED
+    assert (
+        str(ensemble.result_provenance("cox.ph_global_p"))
+        == "assumed: varies across calibrated cohorts"
+    )
     # whatever is determined has every member on one side of its boundary
     for row in committed[committed["class"] == provenance.DETERMINED].itertuples():
         side = ensemble.SIDES.get(row.kind)
