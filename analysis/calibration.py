@@ -1861,6 +1861,7 @@ SPREAD_STEPS = 60_000
 #: Its temperature at the first step, falling as the square of the steps left, plus
 #: :data:`SPREAD_T_END`; the loss is in units of the rows' printed SEs (z for P).
 SPREAD_T_START = 1.0
+#: Its temperature's floor, added at every step (the last steps stay just above zero).
 SPREAD_T_END = 1e-4
 #: Weight, in the pass's loss, of the :func:`_edge_miss` of the multivariable cells printed at
 #: its start (they may be left on the way; the result must print as many multivariable entries).
