@@ -52,7 +52,7 @@ setup: $(STAMP) ## create .venv from requirements.txt (done by book/test when mi
 
 book: $(STAMP) ## execute every chapter and build the static HTML into _build/html
 	@if [ -n "$(FORCE)" ]; then rm -rf _build/.jupyter_cache; fi
-	$(BIN)/jupyter-book build . $(JB_FLAGS) $(if $(FORCE),--all,)
+	$(BOOK_NICE) $(BIN)/jupyter-book build . $(JB_FLAGS) $(if $(FORCE),--all,)
 	@echo "Book: $(CURDIR)/_build/html/index.html"
 
 chromium: ## install Debian's chromium (browser tests, PDF) and poppler-utils when missing
