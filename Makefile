@@ -91,7 +91,9 @@ test-ensemble: $(STAMP) ## only the ensemble tests (incl. the 2-member Dask run;
 # The unit tests yield the CPU (nice) to the book's build and its browser tests beside them in
 # `make test`: those are one process at a time, so when they came last one core idled while
 # they finished (fresh clone: the unit workers done at 279 s, the browser tests at 303 s); the four
-# unit workers can use both cores to the end. Alone, `make unit` runs as fast as before.
+# unit workers can use both cores to the end. Alone, `make unit` runs as fast as before. Still the
+# best order with the unit tests as the long pole (fresh clone 336 s; the book's build and browser
+# tests niced instead 367 s, only the browser tests niced 355 s).
 UNIT_NICE := nice -n 10
 
 unit: $(STAMP) ## unit tests and doctests only (no book, no nbval, no browser)
