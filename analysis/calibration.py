@@ -763,21 +763,6 @@ MISS_CATEGORIES = (
 )  # fmt: skip
 
 
-def _group_masks(df: pd.DataFrame, term: str):
-    """(group, reference) masks of a 0/1 or category term of Table 2 on a cohort."""
-    if term.startswith("child_pugh"):
-        score = pd.to_numeric(df["child_pugh_score"]).to_numpy()
-        return score == int(term[-1]), score == 5
-    if term.startswith("pvtt"):
-        pvtt = df["pvtt"].astype(str).to_numpy()
-        mine = ("Vp1", "Vp2") if term == "pvtt_vp1_2" else ("Vp3", "Vp4")
-        return np.isin(pvtt, mine), pvtt == "Vp0"
-    x = paper.design_matrix(df, terms=[term])[term].to_numpy()
-    if term == "bclc_stage":
-        return x == paper.BCLC_ORDER["C"], x == paper.BCLC_ORDER["B"]
-    return x == 1, x == 0
-
-
 def missed_cell_reasons(df: pd.DataFrame, verdicts: pd.DataFrame | None = None) -> pd.DataFrame:
     """A computed reason for every feasible univariate Table 2 cell a cohort misses.
 
@@ -867,7 +852,7 @@ def missed_cell_reasons(df: pd.DataFrame, verdicts: pd.DataFrame | None = None) 
                     paper_row["category"], paper_row["numbers"], paper_row["reason"]
                 )  # fmt: skip
                 if category == paper.EARLY_CENSORING:
-                    group, _ = _group_masks(df, term)
+                    group, _ = paper.group_masks(df, term)
                     t = pd.to_numeric(df["os_months"]).to_numpy()
                     early = int((group & ~dead & (t < edge)).sum())
                     reason += (

@@ -106,6 +106,7 @@ __all__ = [
     "approximate_deaths",
     "printed_se_range",
     "se_readings",
+    "group_masks",
     "group_names",
     "approximate_conflicts",
     "CONTRADICTED",
@@ -1476,11 +1477,7 @@ def approximate_deaths(factor: str, directory=None) -> pd.DataFrame:
     ok = np.ones(d_ref.size, dtype=bool)
     spans = {}
     for t in terms:
-        with np.errstate(divide="ignore"):
-            v_lo, v_up = box[t][0] - 1.0 / d_ref, box[t][1] - 1.0 / d_ref
-            first = np.where(v_up > 0, 1.0 / np.where(v_up > 0, v_up, 1.0), np.inf)
-            last = np.where(v_lo > 0, 1.0 / np.where(v_lo > 0, v_lo, 1.0), np.inf)
-        first, last = np.maximum(first, 1.0), np.minimum(last, sizes[t])
+        first, last = _spans(box[t], d_ref, sizes[t])
         ok &= first <= last
         spans[t] = (first, last)
     rows = []
@@ -1930,6 +1927,32 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
     return out
 
 
+def group_masks(cohort: pd.DataFrame, term_id: str) -> tuple[np.ndarray, np.ndarray]:
+    """The patients of the two groups a 0/1 or category row of Table 2 compares, as boolean
+    arrays ``(group, reference)`` (:func:`group_names` names them): a Child-Pugh score against
+    score 5, Vp1–2 or Vp3–4 against Vp0, BCLC stage C against B, otherwise 1 against 0 of the
+    row's implied coding.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"pvtt": ["Vp0", "Vp1", "Vp2", "Vp3"]})
+    >>> [m.tolist() for m in group_masks(c, "pvtt_vp1_2")]
+    [[False, True, True, False], [True, False, False, False]]
+    """
+    if term_id.startswith("child_pugh"):
+        score = pd.to_numeric(cohort["child_pugh_score"]).to_numpy()
+        return score == int(term_id[-1]), score == 5
+    if term_id.startswith("pvtt"):
+        pvtt = cohort["pvtt"].astype(str).to_numpy()
+        mine = ("Vp1", "Vp2") if term_id == "pvtt_vp1_2" else ("Vp3", "Vp4")
+        return np.isin(pvtt, mine), pvtt == "Vp0"
+    x = design_matrix(cohort, terms=[term_id])[term_id].to_numpy()
+    if term_id == "bclc_stage":
+        return x == BCLC_ORDER["C"], x == BCLC_ORDER["B"]
+    return x == 1, x == 0
+
+
 def death_floor_check(cohort: pd.DataFrame, directory=None) -> pd.DataFrame:
     """Which 0/1 or category rows of Table 2 a cohort's deaths leave within reach.
 
@@ -1960,19 +1983,7 @@ def death_floor_check(cohort: pd.DataFrame, directory=None) -> pd.DataFrame:
         column = term(r.term).column
         if column not in cohort.columns:
             continue
-        x = design_matrix(cohort, terms=[r.term])
-        if r.term.startswith("child_pugh"):
-            group = x[r.term].to_numpy() == 1 if r.term in x else np.zeros(len(cohort), bool)
-            ref = pd.to_numeric(cohort["child_pugh_score"]).to_numpy() == 5
-        elif r.term.startswith("pvtt"):
-            group = x[r.term].to_numpy() == 1
-            ref = cohort["pvtt"].astype(str).to_numpy() == "Vp0"
-        elif r.term == "bclc_stage":
-            group = x[r.term].to_numpy() == BCLC_ORDER["C"]
-            ref = x[r.term].to_numpy() == BCLC_ORDER["B"]
-        else:
-            group = x[r.term].to_numpy() == 1
-            ref = x[r.term].to_numpy() == 0
+        group, ref = group_masks(cohort, r.term)
         d1, d0 = int((group & dead).sum()), int((ref & dead).sum())
         se = math.sqrt(1 / d1 + 1 / d0) if d1 and d0 else math.inf
         rows.append(
