@@ -1,5 +1,6 @@
-"""The ensemble of calibrated cohorts: seeds, summary arithmetic, classes, and a 2-member run on
-a local Dask cluster whose members both reproduce every calibration target."""
+"""The ensemble of calibrated cohorts: seeds, summary arithmetic, classes, and runs on a local
+Dask cluster whose members reproduce every calibration target (the book's seed alone in
+``make test``; two seeds in ``make test-ensemble``)."""
 
 from __future__ import annotations
 
@@ -164,25 +165,11 @@ def test_format_is_fixed(tmp_path):
 TWO_MEMBER_SEED = 5
 
 
-@pytest.mark.slow
-@ENSEMBLE_WORKER
-def test_two_members_on_a_local_dask_cluster_reproduce_every_target(tmp_path):
-    """``python -m analysis ensemble --n 2`` on a local Dask cluster of two worker processes.
-
-    Checked for both members: every target the calibration reaches on the committed cohort is
-    reproduced. Precisely: ``data/cohort.csv`` misses nothing in the blocks of
-    :data:`analysis.ensemble.CALIBRATED_BLOCKS` of :func:`analysis.synthesis.target_counts`
-    (Table 1, responses, survival: every feasible printed number; the multivariable rows of
-    Table 2: direction and significance), and in each of them each member has the same number
-    of hits, no miss and the same number of infeasible targets. Table 2 cells, of which no
-    cohort prints all (the committed one prints a share), are not required. Member 0 is the
-    book's own seed and its cohort is ``data/cohort.csv`` byte for byte (the file was written by
-    ``python -m analysis synthesize`` running chains in two processes; the member runs them in
-    one); member 1, another seed, is a different cohort. The summary is written, and a second
-    run from the cache gives the same bytes without computing anything.
-    """
+def _ensemble_cli(tmp_path, n: int, seed: int, workers: int):
+    """``python -m analysis ensemble`` on a local Dask cluster: the finished process, the summary
+    path, the cache and its members (candidate order)."""
     out, cache = tmp_path / "summary.csv", tmp_path / "cache"
-    argv = ["ensemble", "--n", "2", "--seed", str(TWO_MEMBER_SEED), "--workers", "2"]
+    argv = ["ensemble", "--n", str(n), "--seed", str(seed), "--workers", str(workers)]
     proc = subprocess.run(
         [sys.executable, "-m", "analysis", *argv, "--cache", str(cache), "--out", str(out)],
         capture_output=True,
@@ -191,33 +178,97 @@ def test_two_members_on_a_local_dask_cluster_reproduce_every_target(tmp_path):
         timeout=900,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "over 2 calibrated members from 2 candidates" in proc.stdout
-    assert proc.stderr.count("done in") == 2  # progress: one line per candidate
     (folder,) = [p for p in cache.iterdir() if any(p.glob("member-*.json"))]
     members = [json.loads(p.read_text()) for p in sorted(folder.glob("member-*.json"))]
+    return proc, out, cache, folder, members
+
+
+def _committed_reached() -> pd.DataFrame:
+    """The committed cohort's counts in :data:`analysis.ensemble.CALIBRATED_BLOCKS` (it misses
+    nothing there)."""
+    committed = synthesis.target_counts(synthesis._parse(COHORT_CSV.read_text()))
+    reached = committed.loc[list(ensemble.CALIBRATED_BLOCKS)]
+    assert (reached["missed"] == 0).all()
+    return reached
+
+
+def _reproduces_every_target(member: dict, reached: pd.DataFrame) -> None:
+    got = pd.DataFrame(member["targets"]).T.loc[reached.index, reached.columns]
+    pd.testing.assert_frame_equal(got, reached, check_dtype=False, obj=f"seed {member['seed']}")
+    assert ensemble.calibrated(member) and not member["cox_skipped"]
+    assert set(member["results"]) >= set(ensemble.RESULTS)
+
+
+def _resumes_from_the_cache(n: int, seed: int, cache, folder, out) -> None:
+    """Resumable and byte-stable: the cache alone gives the same summary, nothing computed."""
+    if folder.name != ensemble.fingerprint():  # the shared tree's source changed meanwhile
+        pytest.skip("analysis source changed during the run; the cache is rightly invalid")
+    lines: list[str] = []
+    again = ensemble.run_ensemble(n, seed, cache_dir=cache, log=lines.append)
+    assert not any("done in" in line for line in lines)
+    assert ensemble.format_summary(ensemble.summarise(again)).encode() == out.read_bytes()
+
+
+@pytest.mark.slow(seconds=70)
+@ENSEMBLE_WORKER
+def test_the_books_seed_on_a_local_dask_cluster_is_the_committed_cohort(tmp_path):
+    """``python -m analysis ensemble --n 1`` on a local Dask cluster of one worker process.
+
+    Candidate 0 of every ensemble is the book's own seed: computed in the worker (chains in one
+    process, where ``python -m analysis synthesize`` wrote ``data/cohort.csv`` running them in
+    two), its cohort is that file byte for byte, and it misses nothing in the blocks of
+    :data:`analysis.ensemble.CALIBRATED_BLOCKS` of :func:`analysis.synthesis.target_counts`
+    (Table 1, responses, survival: every feasible printed number; the multivariable rows of
+    Table 2: direction and significance); Table 2 cells, of which no cohort prints all, are not
+    required. The summary is written, and a second run from the cache gives the same bytes
+    without computing anything. One worker, not two: with two, Dask would start the next
+    candidate speculatively and burn a second calibration's CPU. Other seeds, and more workers,
+    are :func:`test_two_members_on_a_local_dask_cluster_reproduce_every_target`
+    (``make test-ensemble``) and the committed ensemble's record (``data/ensemble-run.json``).
+    """
+    proc, out, cache, folder, members = _ensemble_cli(tmp_path, 1, synthesis.DEFAULT_SEED, 1)
+    assert "over 1 calibrated members from 1 candidates" in proc.stdout
+    assert proc.stderr.count("done in") == 1  # progress: one line per candidate
+    (member,) = members
+    assert member["seed"] == synthesis.DEFAULT_SEED
+    assert member["cohort_sha256"] == hashlib.sha256(COHORT_CSV.read_bytes()).hexdigest()
+    _reproduces_every_target(member, _committed_reached())
+    summary = pd.read_csv(out)
+    assert summary.columns.tolist() == ensemble.SUMMARY_COLUMNS
+    assert set(summary["class"]) <= {provenance.ASSUMED, provenance.PUBLISHED}  # 1 < MIN_MEMBERS
+    assert (summary["members"] <= 1).all()
+    _resumes_from_the_cache(1, synthesis.DEFAULT_SEED, cache, folder, out)
+
+
+@pytest.mark.two_seeds
+@pytest.mark.slow
+@ENSEMBLE_WORKER
+def test_two_members_on_a_local_dask_cluster_reproduce_every_target(tmp_path):
+    """``python -m analysis ensemble --n 2`` on a local Dask cluster of two worker processes
+    (about 140 CPU-s: two full calibrations; ``make test-ensemble``, not ``make test``, which
+    runs the book's seed alone in
+    :func:`test_the_books_seed_on_a_local_dask_cluster_is_the_committed_cohort`).
+
+    Both members reproduce every target the calibration reaches on the committed cohort (as
+    there); member 0 is the book's own seed and its cohort is ``data/cohort.csv`` byte for byte;
+    member 1, another seed, is a different cohort. The summary is written, and a second run from
+    the cache gives the same bytes without computing anything.
+    """
+    proc, out, cache, folder, members = _ensemble_cli(tmp_path, 2, TWO_MEMBER_SEED, 2)
+    assert "over 2 calibrated members from 2 candidates" in proc.stdout
+    assert proc.stderr.count("done in") == 2  # progress: one line per candidate
     assert [m["seed"] for m in members] == ensemble.member_seeds(TWO_MEMBER_SEED, 2)
     assert members[0]["seed"] == synthesis.DEFAULT_SEED
     assert members[0]["cohort_sha256"] == hashlib.sha256(COHORT_CSV.read_bytes()).hexdigest()
     assert members[1]["cohort_sha256"] != members[0]["cohort_sha256"]
-    committed = synthesis.target_counts(synthesis._parse(COHORT_CSV.read_text()))
-    reached = committed.loc[list(ensemble.CALIBRATED_BLOCKS)]
-    assert (reached["missed"] == 0).all()
+    reached = _committed_reached()
     for m in members:
-        got = pd.DataFrame(m["targets"]).T.loc[reached.index, reached.columns]
-        pd.testing.assert_frame_equal(got, reached, check_dtype=False, obj=f"seed {m['seed']}")
-        assert ensemble.calibrated(m) and not m["cox_skipped"]
-        assert set(m["results"]) >= set(ensemble.RESULTS)
+        _reproduces_every_target(m, reached)
     summary = pd.read_csv(out)
     assert summary.columns.tolist() == ensemble.SUMMARY_COLUMNS
     assert set(summary["class"]) <= {provenance.ASSUMED, provenance.PUBLISHED}  # 2 < MIN_MEMBERS
     assert (summary["members"] <= 2).all()
-    # resumable and byte-stable: the cache alone gives the same summary, nothing is computed
-    if folder.name != ensemble.fingerprint():  # the shared tree's source changed meanwhile
-        pytest.skip("analysis source changed during the run; the cache is rightly invalid")
-    lines: list[str] = []
-    again = ensemble.run_ensemble(2, TWO_MEMBER_SEED, cache_dir=cache, log=lines.append)
-    assert not any("done in" in line for line in lines)
-    assert ensemble.format_summary(ensemble.summarise(again)).encode() == out.read_bytes()
+    _resumes_from_the_cache(2, TWO_MEMBER_SEED, cache, folder, out)
 
 
 @pytest.mark.parametrize(
