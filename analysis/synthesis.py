@@ -47,6 +47,7 @@ from analysis.calibration import (
     table2_verdicts,
     uni_block_anneal,
     uni_block_polish,
+    uni_double_polish,
     uni_edge_polish,
     value_polish,
     value_se_pass,
@@ -2378,8 +2379,8 @@ REPAIR_STREAM = 10
 #: multivariable entries as without it); on the others the multivariable pass's result without
 #: the standard-error pass stands.
 SE_STREAM = 44
-#: Stream of the spread pass (:func:`analysis.calibration.spread_anneal`), the last step of
-#: :func:`_cox_phase`: values of :data:`analysis.calibration.SPREAD_COLUMNS` moved beyond their
+#: Stream of the spread pass (:func:`analysis.calibration.spread_anneal`), the last random step
+#: of :func:`_cox_phase`: values of :data:`analysis.calibration.SPREAD_COLUMNS` moved beyond their
 #: current range towards a too narrow univariate interval. Chosen on the book's seed among
 #: streams 51-59 (measured on the committed cohort's incoming values: 54-57 print CRP's interval
 #: with every multivariable entry kept, 51, 52 and 58 do not, 53 and 59 only by giving up one).
@@ -2491,7 +2492,8 @@ def synthesize(
     exchange polish on the rounding bins' edges (:func:`analysis.calibration.uni_edge_polish`)
     and a multivariable pass of the value phase, with or without a standard-error pass before it
     (:func:`analysis.calibration.value_se_pass`, stream :data:`SE_STREAM`), whichever prints
-    more (see :func:`_cox_phase`).
+    more, the spread pass and an exhaustive search of double exchanges of the PVTT grade
+    (:func:`analysis.calibration.uni_double_polish`; see :func:`_cox_phase`).
 
     Parameters
     ----------
@@ -2636,8 +2638,12 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
     of :data:`analysis.calibration.SPREAD_COLUMNS` within a plausible clinical range rather than
     their current one, towards univariate intervals that still print too narrow, kept only with
     more univariate entries and no fewer multivariable ones (survival times and events
-    untouched). Returns the frame and the Table 2 loss before and after the anneal and polish
-    (the steps that follow are not in it).
+    untouched). Last of all, :func:`analysis.calibration.uni_double_polish` (no random numbers)
+    screens every single and double exchange of the PVTT grade between patients of the same
+    BCLC stage and makes one per round that prints more univariate entries, nothing else lost
+    (on the book's seed: PVTT Vp1-2's and Vp3-4's hazard ratios in place of Vp1-2's P). Returns
+    the frame and the Table 2 loss before and after the anneal and polish (the steps that follow
+    are not in it).
     """
     rows = multivariable_rows()
     best = None
@@ -2670,6 +2676,7 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
     out, _, _ = value_se_pass(out, se_rng, then=repair, decimals=CSV_DECIMALS)
     spread_rng = np.random.default_rng(np.random.SeedSequence([int(seed), SPREAD_STREAM]))
     out, _, _ = spread_anneal(out, spread_rng, decimals=CSV_DECIMALS)
+    out, _, _ = uni_double_polish(out)
     return out, before, after
 
 
