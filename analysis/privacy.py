@@ -1644,6 +1644,135 @@ _NAME_ALLOWED_KINDS = frozenset({"date", "digits", "digit-groups"}) | frozenset(
     {"hangul", "cjk", "arabic", "hebrew", "indic", "thai"}
 )
 
+#: Place and hospital names whose words are also listed names, read as places in a file or
+#: folder name only (a cell keeps the stricter reading: ``Hoa Binh`` and ``Tam Anh`` are also
+#: given names): Vietnam's provinces and larger cities, the districts of Hanoi and Ho Chi Minh
+#: City, hospitals known by their own name, two-word Korean universities and places. With
+#: ``_PLACE_PHRASES`` (Thanh Hoa, Hong Kong), a file named ``hoa_binh_2023.csv`` or
+#: ``Bach_Mai.csv`` is a place, not a person.
+_FILE_PLACE_PHRASES_TEXT = """
+    an giang; ba ria vung tau; bac giang; bac kan; bac lieu; bac ninh; ben tre; binh dinh;
+    binh duong; binh phuoc; binh thuan; ca mau; can tho; cao bang; da nang; dak lak; dak nong;
+    dien bien; dong nai; dong thap; gia lai; ha giang; ha nam; ha noi; ha tinh; hai duong;
+    hai phong; hau giang; hoa binh; hung yen; khanh hoa; kien giang; kon tum; lai chau; lam dong;
+    lang son; lao cai; long an; nam dinh; nghe an; ninh binh; ninh thuan; phu tho; phu yen;
+    quang binh; quang nam; quang ngai; quang ninh; quang tri; soc trang; son la; tay ninh;
+    thai binh; thai nguyen; thanh hoa; thua thien hue; tien giang; tra vinh; tuyen quang;
+    vinh long; vinh phuc; yen bai; ho chi minh; sai gon; viet nam;
+    nha trang; da lat; vung tau; bien hoa; ha long; buon ma thuot; quy nhon; my tho; rach gia;
+    long xuyen; cam ranh; thu dau mot; viet tri; uong bi; mong cai; vinh yen; phan thiet;
+    tuy hoa; cao lanh; sa dec; chau doc; ha tien; hoi an; dong hoi; dong ha; tam ky; bao loc;
+    cam pha; phu quoc; son tay;
+    thu duc; binh thanh; phu nhuan; tan binh; tan phu; binh tan; go vap; cu chi; hoc mon;
+    binh chanh; nha be; can gio; ba dinh; hoan kiem; tay ho; long bien; cau giay; dong da;
+    hai ba trung; hoang mai; thanh xuan; ha dong; tu liem; bac tu liem; nam tu liem; soc son;
+    dong anh; gia lam; me linh; ba vi; thach that;
+    bach mai; cho ray; viet duc; tu du; hung vuong; trung vuong; gia dinh; nhan dan gia dinh;
+    thong nhat; an binh; tam anh; hoan my; viet tiep; xanh pon; saint paul; thanh nhan;
+    chung ang; kyung hee; dong a; soon chun hyang; sung kyun kwan; kyung pook; chon nam;
+    chon buk; jeon nam; jeon buk; chung buk; chung nam
+"""
+_FILE_PLACE_PHRASES: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in _FILE_PLACE_PHRASES_TEXT.split(";"):
+    _FILE_PLACE_PHRASES.setdefault(_phrase.split()[0], []).append(tuple(_phrase.split()))
+for _first, _phrases in _PLACE_PHRASES.items():
+    _FILE_PLACE_PHRASES.setdefault(_first, []).extend(_phrases)
+
+#: Words after which (``Cho Ray Hospital``, ``Samsung Medical Center``) or before which
+#: (Vietnamese and French word order: ``BV Cho Ray``, ``Benh Vien Bach Mai``, ``Hôpital Saint
+#: Antoine``) up to four words are the name of an institution or a place, named after a person
+#: as often as not (``Nguyen Tri Phuong Hospital``): not a patient's name.
+_INSTITUTION_AFTER_NAME = frozenset(
+    """hospital hospitals hosp clinic clinics center centre ctr university univ institute
+    college medical memorial foundation general national regional city province district
+    county street road ward byeongwon byungwon uiwon daehakgyo daehak""".split()
+)
+_INSTITUTION_BEFORE_NAME = [
+    tuple(p.split())
+    for p in """bv; bvdk; bvtw; bvdktw; benh vien; vien; trung tam; dai hoc; thanh pho; tp; tinh;
+    huyen; da khoa; trung uong; ung buou; nhi dong; phu san; y duoc; y khoa; hopital; ospedale;
+    klinikum; san; santa; sao; santo""".split(";")
+]
+#: Words of file names that are never part of a name: a capitalised ``Final`` or ``Export``
+#: before a listed surname is no given name (``HCC_Export_Kim.csv``), and ``model`` or ``code``
+#: after one is no romanised Korean given name (``park_model.csv``).
+_FILE_WORDS = frozenset(
+    """final draft clean cleaned raw export exported copy backup updated update merged version
+    rev revised dataset database db list sheet table tables file files output input analysis
+    results result report reports summary synthetic demo example template my our all subset
+    full deidentified anonymised anonymized pseudonymised pseudonymized deid anon patients
+    patient cases case csv xlsx new old tmp temp vn kr en ko vi model models mode code codes
+    note notes page base time rate size line lines set sets run runs part""".split()
+)
+# a Vietnamese mobile number written without separators: 0 and a network digit, eight more
+_VN_MOBILE = re.compile(r"(?<![0-9])0[35789][0-9]{8}(?![0-9])")
+_NAME_MAX_CHARS = 4096
+_TITLE_WORDS = frozenset("mr mrs ms miss mx dr prof mme mlle herr frau sr sra".split())
+
+
+def _phrase_spans(words: list[str], phrases) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence in ``words`` of a phrase of ``phrases`` (a dict from
+    first word to phrases, or a list of phrases)."""
+    spans = []
+    for i, word in enumerate(words):
+        candidates = phrases.get(word, ()) if isinstance(phrases, dict) else phrases
+        for phrase in candidates:
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                spans.append((i, i + len(phrase)))
+    return spans
+
+
+def _name_in_file_name(stem: str) -> bool:
+    """Whether two to four consecutive words of a file or folder name (read apart by spaces,
+    underscores, dots and, in a second reading, hyphens) are a person's name by the rule of a
+    whole cell (:func:`identifier_kind`) with a listed name among them
+    (``cohort_john_smith_2023``, ``hcc_kim_minsu``, ``data_Dr_Kim``), leaving out words next to
+    which they are an institution's or a place's name (``_INSTITUTION_AFTER_NAME``,
+    ``_INSTITUTION_BEFORE_NAME``), words of file names (``_FILE_WORDS``), listed places
+    (``_FILE_PLACE_PHRASES``: a run of them only, or cut in the middle, is no name) and words
+    with digits."""
+    for separators in (r"[\s_.,]+", r"[\s_.,-]+"):
+        # a file or folder name has at most 255 bytes (NAME_MAX), so at most 128 words; a longer
+        # "name" (an --out argument, refused later as too long) is read to its 128th word, in
+        # time linear in its length
+        tokens = [t for t in re.split(separators, stem[:_NAME_MAX_CHARS]) if t][:128]
+        words = [_fold(t).lower() for t in tokens]
+        usable = [
+            bool(re.fullmatch(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", t))
+            and w not in _NOT_NAME_WORDS
+            and w not in _FILE_WORDS
+            for t, w in zip(tokens, words, strict=True)
+        ]
+        for i, w in enumerate(words):  # the name of an institution: up to four words
+            if w in _INSTITUTION_AFTER_NAME:
+                usable[i] = False
+                for j in range(i - 1, max(i - 5, -1), -1):
+                    if not usable[j]:
+                        break
+                    usable[j] = False
+        for start, end in _phrase_spans(words, _INSTITUTION_BEFORE_NAME):
+            usable[start:end] = [False] * (end - start)
+            for j in range(end, min(end + 4, len(words))):
+                if not usable[j]:
+                    break
+                usable[j] = False
+        places = _phrase_spans(words, _FILE_PLACE_PHRASES)
+        for start in range(len(tokens)):
+            for end in range(start + 2, min(start + 4, len(tokens)) + 1):
+                if not all(usable[start:end]):
+                    break
+                if any(s < start < e or s < end < e for s, e in places):
+                    continue  # a place name cut in two (Hai Phong Thanh Hoa: Phong Thanh)
+                inside = [any(s <= k < e for s, e in places) for k in range(start, end)]
+                if all(inside):
+                    continue  # places only (Hoa Binh, Ha Noi Da Nang)
+                if end == start + 2 and words[start] in _TITLE_WORDS and not _stop(words[end - 1]):
+                    return True  # Dr Kim, dr_kim, PROF_LEE
+                text = " ".join(tokens[start:end])
+                if identifier_kind(text) == "name" and _header_is_name(text, known=1):
+                    return True
+    return False
+
 
 def file_name_identifier(name: str) -> str | None:
     """The kind of direct identifier a file or folder name holds (a national identity, phone
@@ -1654,6 +1783,14 @@ def file_name_identifier(name: str) -> str | None:
     the number into it. Dates, long numbers and text in scripts without letter case are allowed
     in a name (an export date, a timestamp, a Korean file name); underscores read as spaces.
 
+    A name is looked for in every two to four consecutive words (:func:`_name_in_file_name`):
+    ``cohort_john_smith_2023.csv`` holds one. Places and hospitals whose words are also names
+    (``hoa_binh.csv``, ``Bach_Mai.csv``, ``BV_Cho_Ray.csv``, ``Nguyen_Tri_Phuong_Hospital``) do
+    not; a bare hospital named after a person (``Nguyen_Tri_Phuong.csv``) is read as the person.
+    A word of one to three letters and seven or eight digits (``cohort_H1234567``) is a hospital
+    number, and ten digits from ``03``, ``05``, ``07``, ``08`` or ``09`` a Vietnamese mobile
+    number (``cohort_0912345678``); other long numbers (a timestamp) pass.
+
     Examples
     --------
     >>> file_name_identifier("850101-1234567.csv"), file_name_identifier("John_Smith.csv")
@@ -1662,18 +1799,30 @@ def file_name_identifier(name: str) -> str | None:
     [None, None, None]
     >>> file_name_identifier("Final Report"), file_name_identifier("Dr_Kim.csv")
     (None, 'name')
+    >>> file_name_identifier("cohort_john_smith_2023.csv"), file_name_identifier("hcc_Kim_Minsu")
+    ('name', 'name')
+    >>> [file_name_identifier(n) for n in ("benh_vien_cho_ray.csv", "Hoa_Binh.csv", "Can_Tho")]
+    [None, None, None]
     """
     stem = str(name)
     for suffix in (".csv", ".txt", ".tsv"):
         if stem.lower().endswith(suffix):
             stem = stem[: -len(suffix)]
             break
-    stem = stem.replace("_", " ").strip()
-    kind = identifier_kind(stem, names=False)
-    if kind is None and identifier_kind(stem) == "name" and _header_is_name(stem, known=1):
-        # a name also needs a listed name in it (John Smith, Kim Minsu): Final Report is none
+    stem = canonical(stem)
+    spaced = stem.replace("_", " ").strip()
+    kind = identifier_kind(spaced, names=False)
+    if kind is not None and kind not in _NAME_ALLOWED_KINDS:
+        return kind
+    for token in re.split(r"[\s_.,]+", stem):
+        m = _PREFIXED_NUMBER.fullmatch(token)
+        if m and m["prefix"].lower() not in _REGISTRY_PREFIXES and not _DATE.search(token):
+            return "id-digits"
+        if _VN_MOBILE.search(token):
+            return "phone"
+    if _name_in_file_name(stem):
         return "name"
-    return None if kind in _NAME_ALLOWED_KINDS else kind
+    return None
 
 
 #: Longest column name shown whole in a message (a longer one is cut to 40 characters).

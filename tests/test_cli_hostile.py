@@ -693,6 +693,11 @@ def test_an_option_given_twice_with_the_same_value_is_accepted(capsys):
         ("AB123456C.csv", "UK National Insurance numbers"),
         ("MRN1234567.csv", "record numbers named in the cell"),
         ("kim@hospital.org.csv", "e-mail addresses"),
+        # inside the stem: only a whole stem was read as a name; ten digits from 09 were a
+        # timestamp to the guard, and are a Vietnamese mobile number
+        ("cohort_john_smith_2023.csv", "personal names"),
+        ("hcc_Nguyen_Van_An.csv", "personal names"),
+        ("cohort_0912345678.csv", "phone numbers"),
     ],
 )
 def test_a_cohort_file_name_that_holds_an_identifier_is_refused_masked(
@@ -741,6 +746,12 @@ def test_a_report_folder_name_that_holds_an_identifier_is_refused_and_dates_pass
         "간암_코호트.csv",
         "Final Report.csv",
         "Hong Kong.csv",
+        # places and hospitals whose words are names were refused as personal names
+        "benh_vien_cho_ray.csv",
+        "Bệnh_Viện_Chợ_Rẫy.csv",
+        "Hoa_Binh.csv",
+        "Can_Tho.csv",
+        "Chung_Ang_University.csv",
     ):
         code, out, _ = _validate(write(tmp_path, enough_rows(), name=name), capsys)
         assert code == 0 and out.startswith(f"OK: {tmp_path / name}:"), name

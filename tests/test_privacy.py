@@ -12,6 +12,7 @@ from test_cohort import HEADER, problems_of, valid_rows, write
 from analysis import COHORT_CSV
 from analysis.cohort import SCHEMA
 from analysis.privacy import (
+    file_name_identifier,
     find_identifiers,
     is_user_cohort,
     suppress_if_user_cohort,
@@ -1295,3 +1296,60 @@ def test_clinical_abbreviations_near_those_headers_pass(column):
     from analysis.privacy import _name_reason
 
     assert _name_reason(column) is None
+
+
+# --------------------------------------------------------------------------------------------
+# File and folder names: a name inside the stem is one; a place or hospital whose words are
+# names is not.
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        # a name inside the stem passed: only a whole stem was read as one
+        ("cohort_john_smith_2023.csv", "name"), ("cohort_John_Smith.csv", "name"),
+        ("smith_john_cohort.csv", "name"), ("hcc_kim_minsu.csv", "name"),
+        ("hcc_Kim_Minsu_2023.csv", "name"), ("HCC-Kim-Minsu.csv", "name"),
+        ("Nguyen_Van_An_2023.csv", "name"), ("data_Nguyễn_Văn_An.csv", "name"),
+        ("patient_lee_jihoon.csv", "name"), ("cohort_dr_kim.csv", "name"),
+        ("Grace_Park_Data.csv", "name"), ("bach_mai_hospital_john_smith.csv", "name"),
+        ("cohort_Le_Hoa_Binh.csv", "name"),  # a place in a name (Lê Hòa Bình) stays a name
+        # a bare hospital or street named after a person reads as the person
+        ("Nguyen_Tri_Phuong.csv", "name"), ("tran_hung_dao.csv", "name"),
+        # a hospital number after a word, a Vietnamese mobile number without separators
+        ("cohort_H1234567.csv", "id-digits"), ("cohort_0912345678.csv", "phone"),
+        ("hcc_0387654322_v2.csv", "phone"),
+    ],
+)  # fmt: skip
+def test_a_name_or_number_inside_a_file_name_is_found(name, kind):
+    assert file_name_identifier(name) == kind
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # Vietnamese provinces, cities, districts and hospitals whose words are given names or
+        # surnames were refused as personal names
+        "benh_vien_cho_ray.csv", "Benh_Vien_Cho_Ray.csv", "Bệnh_Viện_Chợ_Rẫy.csv",
+        "BV_Cho_Ray_2023.csv", "Cho_Ray.csv", "cho_ray_hcc_2019_2023.csv", "Bach_Mai.csv",
+        "Benh_Vien_Bach_Mai.csv", "Viet_Duc.csv", "Tam_Anh_General.csv", "Gia_Dinh.csv",
+        "An_Binh.csv", "hue_central_hospital.csv", "can_tho.csv", "Can_Tho.csv", "Cần_Thơ.csv",
+        "Hoa_Binh.csv", "hoa_binh_data.csv", "HA_GIANG.csv", "Vinh_Phuc.csv", "Hung_Yen.csv",
+        "Quang_Tri.csv", "Thai_Nguyen_Hospital.csv", "Tra_Vinh_2022.csv", "Yen_Bai.csv",
+        "Thu_Duc.csv", "Hoang_Mai_District.csv", "Thanh_Xuan.csv", "Binh_Thanh.csv",
+        "Viet_Nam.csv", "viet_nam_korea_hcc.csv", "Hai_Phong_Thanh_Hoa.csv",
+        # a hospital named after a person, with the word that says so
+        "nguyen_tri_phuong_hospital.csv", "bv_nguyen_tri_phuong.csv", "BV_Pham_Ngoc_Thach.csv",
+        "Tran_Hung_Dao_Hospital.csv",
+        # Korean hospitals and universities
+        "Chung_Ang_University.csv", "Kyung_Hee_HAIC.csv", "Dong_A_Busan.csv",
+        "seoul_national_university_hospital.csv", "Samsung_Medical_Center.csv",
+        # one surname, as a citation or a lab names a study; English words before or after one
+        "Kim_et_al_replication.csv", "Nguyen_2023.csv", "nguyen_cohort.csv", "park_model.csv",
+        "Lee_Index_Study.csv", "HCC_Export_Kim.csv",
+        # as before
+        "my_cohort.csv", "cohort_2023-01-15.csv", "export_1700000000.csv", "Final_Report.csv",
+        "Hong_Kong.csv", "Thanh_Hoa.csv", "간암_코호트.csv",
+    ],
+)  # fmt: skip
+def test_places_and_hospitals_whose_words_are_names_pass_as_file_names(name):
+    assert file_name_identifier(name) is None
