@@ -1403,20 +1403,29 @@ class _PathScrubber:
 # --------------------------------------------------------------------------------------------
 # Execution
 # --------------------------------------------------------------------------------------------
-def _quiet_kernel_manager():
-    """An AsyncKernelManager whose kernel does not write on our stderr.
+def _quiet_kernel_manager(connection_dir: Path | None = None):
+    """An AsyncKernelManager whose kernel does not write on our stderr, and whose connection
+    file is written in ``connection_dir`` (the run's private build folder).
 
     A kernel shares the terminal's stderr by default: it prints transport warnings on every
     start and, when a run is interrupted, a traceback from its closed sockets. Errors in cells
     still reach the report (they are outputs); a kernel that dies is reported by nbclient.
+
+    Without a connection file named, jupyter_client writes one in the temporary directory
+    (``TMPDIR``) and then sets the sticky bit on that directory: a run changed the mode of the
+    user's ``TMPDIR`` (``drwxrwxrwx`` became ``drwxrwxrwt``) and left the kernel's key in a
+    folder others may write to.
     """
     import subprocess
+    import uuid
 
     from jupyter_client import AsyncKernelManager
 
     class QuietKernelManager(AsyncKernelManager):
         async def start_kernel(self, **kw):
             kw.setdefault("stderr", subprocess.DEVNULL)
+            if connection_dir is not None and not self.connection_file:
+                self.connection_file = str(connection_dir / f"kernel-{uuid.uuid4().hex}.json")
             return await AsyncKernelManager.start_kernel(self, **kw)
 
     return QuietKernelManager
@@ -2124,7 +2133,7 @@ def run_book(
                         log_output=False,
                         kernel_name=kernel_name or nb_in.metadata["kernelspec"].get("name"),
                         start_timeout=120,
-                        kernel_manager_class=_quiet_kernel_manager(),
+                        kernel_manager_class=_quiet_kernel_manager(build_root),
                         # written once, when the chapter ends or fails (papermill saves it in
                         # either case), not after every cell: re-serialising a chapter's figures
                         # after each cell took ~0.5 CPU-s a chapter; the notebook is the same

@@ -976,3 +976,35 @@ def test_run_out_through_a_loop_of_links_says_so_in_words(tmp_path, capsys, monk
     assert (code, out) == (2, "")
     assert err == "error: --out loop/r: not a usable path (a loop of symbolic links)\n"
     assert sorted(os.listdir(tmp_path)) == ["loop", "loop2"]
+
+
+# ------------------------------------------------------------------------- temporary folder
+def test_a_run_leaves_its_temporary_directory_and_its_mode_alone(tmp_path, monkeypatch):
+    """jupyter_client writes a kernel's connection file (with the kernel's key) in the
+    temporary directory when none is named, then sets the sticky bit on that directory:
+    ``TMPDIR=shared run …`` turned a world-writable ``drwxrwxrwx`` folder into ``drwxrwxrwt``.
+    The run names the file, in its private build folder."""
+    import asyncio
+    import stat
+    import tempfile
+
+    from analysis.runner import _quiet_kernel_manager
+
+    shared, private = tmp_path / "shared", tmp_path / "private"
+    shared.mkdir()
+    shared.chmod(0o777)
+    private.mkdir(mode=0o700)
+    monkeypatch.setattr(tempfile, "tempdir", str(shared))
+    manager = _quiet_kernel_manager(private)(kernel_name="python3")
+
+    async def start_and_stop():
+        await manager.start_kernel()
+        try:
+            return sorted(p.name for p in private.iterdir())
+        finally:
+            await manager.shutdown_kernel(now=True)
+
+    written = asyncio.run(start_and_stop())
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o777 and list(shared.iterdir()) == []
+    assert len(written) == 1 and written[0].startswith("kernel-")
+    assert list(private.iterdir()) == []  # removed with the kernel
