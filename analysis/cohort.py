@@ -457,6 +457,61 @@ def _utf16_without_bom(head: bytes) -> bool:
     return False
 
 
+# Vietnamese in Windows-1258: the letters ă, đ, ơ, ư (either case) and the five tone marks,
+# which Windows-1258 writes as combining characters after the vowel (U+0300, 0301, 0303, 0309,
+# 0323); Windows-1252 reads the same bytes as ã, ð, õ, ý, Ì, ì, Þ, Ò, ò
+_VIETNAMESE_1258 = re.compile(r"[ăĂđĐơƠưƯ]|[^\W\d_][\u0300\u0301\u0303\u0309\u0323]")
+
+
+# What CP949 text is made of, Chinese characters aside: Hangul syllables and letters, CJK
+# symbols and unit signs (㎖, ㎎), full-width forms
+_KOREAN_CHAR = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f\u3000-\u33ff\uff00-\uffef]")
+
+
+def _legacy_encoding(raw: bytes) -> str | None:
+    """What a file that is not UTF-8 most likely is: Korean Windows (CP949/EUC-KR) when it
+    decodes so and at least half of what is not ASCII reads as Hangul, Vietnamese Windows
+    (Windows-1258) when it decodes so with Vietnamese letters or tone marks in it, else
+    Windows-1252 when it decodes so; None when none fits.
+
+    A Vietnamese file can decode as CP949 too (``ễ`` is ``ê`` and a tilde, two bytes that CP949
+    reads as one Chinese character: ``Nguyễn``, ``Huế``, ``Việt Nam`` do): it was named Korean,
+    and Windows-1258 was never named. Korean text without Hangul still counts by its CP949
+    symbols (``㎖``, ``㎎``, full-width forms).
+
+    Examples
+    --------
+    >>> _legacy_encoding("간암,P001".encode("cp949")), _legacy_encoding("xơ gan".encode("cp1258"))
+    ('CP949/EUC-KR (Korean Windows)', 'Windows-1258 (Vietnamese Windows)')
+    >>> _legacy_encoding(b"Nguy\\xea\\xden")   # ê and a combining tilde: ễ in Windows-1258
+    'Windows-1258 (Vietnamese Windows)'
+    >>> _legacy_encoding("AFP (ng/㎖)".encode("cp949"))
+    'CP949/EUC-KR (Korean Windows)'
+    >>> _legacy_encoding("café".encode("cp1252"))
+    'Windows-1252'
+    """
+    try:
+        text = raw.decode("cp949")
+    except UnicodeDecodeError:
+        pass
+    else:
+        wide = [ch for ch in text if ord(ch) > 0x7F]
+        if sum(_KOREAN_CHAR.match(ch) is not None for ch in wide) * 2 >= len(wide):
+            return "CP949/EUC-KR (Korean Windows)"
+    try:
+        text = raw.decode("cp1258")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if _VIETNAMESE_1258.search(text):
+            return "Windows-1258 (Vietnamese Windows)"
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return "Windows-1252"
+
+
 def _encoding_problem(path: Path) -> Problem:
     """Where the file stops being UTF-8, and what it decodes as (read only on this error)."""
     raw = path.read_bytes()
@@ -464,14 +519,8 @@ def _encoding_problem(path: Path) -> Problem:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        guess = ""
-        for enc, label in (("cp949", "CP949/EUC-KR (Korean Windows)"), ("cp1252", "Windows-1252")):
-            try:
-                raw.decode(enc)
-            except UnicodeDecodeError:
-                continue
-            guess = f"; it decodes as {label}"
-            break
+        label = _legacy_encoding(raw)
+        guess = f"; it decodes as {label}" if label else ""
         byte = raw[exc.start : exc.start + 1].hex()
         return _fatal(f"is not valid UTF-8: byte 0x{byte} on line {line}{guess}", "encoding")
     return _fatal("is not valid UTF-8", "encoding")
@@ -1155,7 +1204,9 @@ _EXPECTED = {"number": "not a number", "integer": "not a whole number", "binary"
 
 def _number_hint(bad: list[str]) -> str:
     hints = []
-    if any(re.fullmatch(r"-?[0-9]+,[0-9]+", t) for t in bad):
+    if any(_THOUSANDS.fullmatch(t) for t in bad):
+        hints.append("no thousands separator, and a decimal point (1234.5, not 1.234,5 or 1,234.5)")
+    elif any(re.fullmatch(r"-?[0-9]+,[0-9]+", t) for t in bad):
         hints.append("use a decimal point, not a decimal comma")
     if any("_" in t and _DIGIT_GROUPS.fullmatch(t) for t in bad):
         hints.append("digits only: '_' is not a digit separator here (Python would read 1_2 as 12)")
@@ -1171,6 +1222,13 @@ def _number_hint(bad: list[str]) -> str:
     return "; ".join(hints)
 
 
+#: A number written with a thousands separator, as a spreadsheet shows it in Vietnam and most of
+#: Europe (``1.234,5``, ``1.234.567``, ``1 234,5``) or in Korea and English-speaking countries
+#: (``1,234.5``, ``1,234,567``); ``1,234`` alone reads as a decimal comma.
+_THOUSANDS = re.compile(
+    r"[+-]?[0-9]{1,3}(?:(?:\.[0-9]{3})+,[0-9]+|(?:\.[0-9]{3}){2,}|(?:,[0-9]{3})+\.[0-9]+"
+    r"|(?:,[0-9]{3}){2,}|(?:[ \u00a0\u202f][0-9]{3})+(?:[.,][0-9]+)?)"
+)
 #: Digits grouped with underscores (``1_200``, ``6_1``), as Python's own float() reads them.
 _DIGIT_GROUPS = re.compile(r"[+-]?[0-9][0-9_]*(?:\.[0-9_]*)?")
 #: A lab value reported as below or above the assay's range (``<2.0``, ``> 60500``, ``≤5``).

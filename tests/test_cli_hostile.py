@@ -415,6 +415,11 @@ def test_ensemble_too_few_steps_refused_before_anything_runs(tmp_path, capsys, m
     ("albumin_g_dl", "3.5 g/dL", "numbers only, without a unit (this column is in g/dL)"),
     ("os_months", "14.2 months", "numbers only, without a unit (this column is in months)"),
     ("age_years", "61 yrs", "numbers only, without a unit (this column is in years)"),
+    # a thousands separator: '1.234,5' (Vietnam, most of Europe) was 'a 7-character text value,
+    # not a number' without a hint, '1,234.5' too
+    ("afp_ng_ml", "1.234,5", "no thousands separator, and a decimal point"),
+    ("afp_ng_ml", "1,234.5", "no thousands separator, and a decimal point"),
+    ("pivka2", "12.345.678", "no thousands separator, and a decimal point"),
 ])  # fmt: skip
 def test_lab_and_spreadsheet_values_get_a_hint(tmp_path, column, value, hint):
     """Exports write '<2.0' for a value under the assay's limit, '#N/A' for a failed formula
