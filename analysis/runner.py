@@ -614,14 +614,14 @@ def _replace_problem(directory: Path, states=("complete",)) -> str | None:
     if extra:
         more = f" and {len(extra) - 1} more" if len(extra) > 1 else ""
         return (
-            f"holds files this tool did not write ({_show(extra[0])!r}{more}); "
+            f"holds files this tool did not write ('{_show(extra[0])}'{more}); "
             "--force replaces only an unmodified report"
         )
     changed = _changed(directory, marker) if marker.get("state") == "complete" else []
     if changed:
         more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
         return (
-            f"holds files changed since this tool wrote them ({_show(changed[0])!r}{more}); "
+            f"holds files changed since this tool wrote them ('{_show(changed[0])}'{more}); "
             "--force replaces only an unmodified report"
         )
     return None
@@ -1109,7 +1109,7 @@ def check_output_dir(
         raise RunnerError("--out is empty: give the report directory to create, e.g. reports/mine")
     text = str(out)
     if any(not ch.isprintable() for ch in text):
-        raise RunnerError(f"--out {_show(text)!r}: control characters in a directory name")
+        raise RunnerError(f"--out '{_show(text)}': control characters in a directory name")
     if text.startswith("~"):
         # quoted, the shell did not expand it: a folder named "~" here, which a later rm -rf ~
         # meant for it would take the home directory with it

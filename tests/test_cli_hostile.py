@@ -1013,3 +1013,24 @@ def test_a_run_leaves_its_temporary_directory_and_its_mode_alone(tmp_path, monke
     assert stat.S_IMODE(shared.stat().st_mode) == 0o777 and list(shared.iterdir()) == []
     assert len(written) == 1 and written[0].startswith("kernel-")
     assert list(private.iterdir()) == []  # removed with the kernel
+
+
+def test_a_control_character_in_an_out_name_is_escaped_once(tmp_path):
+    """``--out $'r/a\\nb'`` said ``--out 'r/a\\\\nb'``: the escaped name was quoted with repr,
+    which escaped its backslash again; so was a report's unlisted file ``notes\\n.txt``."""
+    import json
+
+    from analysis.runner import MARKER_NAME, check_output_dir
+
+    with pytest.raises(RunnerError) as error:
+        check_output_dir(tmp_path / "a\nb")
+    assert f"'{tmp_path}/a\\nb': control characters" in str(error.value)
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "index.html").write_text("<html></html>", encoding="utf-8")
+    marker = {"format": "haic-report", "version": 1, "state": "complete", "files": ["index.html"]}
+    (out / MARKER_NAME).write_text(json.dumps(marker), encoding="utf-8")
+    (out / "notes\n.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(RunnerError) as error:
+        check_output_dir(out, force=True)
+    assert "did not write ('notes\\n.txt')" in str(error.value)
