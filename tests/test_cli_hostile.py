@@ -1034,3 +1034,14 @@ def test_a_control_character_in_an_out_name_is_escaped_once(tmp_path):
     with pytest.raises(RunnerError) as error:
         check_output_dir(out, force=True)
     assert "did not write ('notes\\n.txt')" in str(error.value)
+
+
+def test_the_ok_line_names_at_most_twenty_columns_the_book_does_not_read(tmp_path, capsys):
+    """A wide export (20,000 extra columns) made validate's OK line 149 kB long."""
+    extra = [f"x{i}" for i in range(25)]
+    rows = [{**row, **dict.fromkeys(extra, "1")} for row in enough_rows()]
+    path = write(tmp_path, rows, header=[*HEADER, *extra])
+    code, out, _ = _call(["validate", str(path)], capsys)
+    assert code == 0
+    assert out.endswith("not used by the book: x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, "
+                        "x11, x12, x13, x14, x15, x16, x17, x18, x19 and 5 more\n")  # fmt: skip
