@@ -14,7 +14,8 @@ Tools:
     (modulus 11), Canadian social insurance number (Luhn), French NIR (key modulo 97), Chinese
     resident identity number (ISO 7064 MOD 11-2), Italian codice fiscale, Spanish DNI/NIE
     (modulo 23), German health-insurance number, Brazilian CPF (two modulo-11 digits), Indian
-    Aadhaar (Verhoeff), Singapore NRIC/FIN (check letter), Malaysian MyKad (its birth date and
+    Aadhaar (Verhoeff), Vietnamese citizen identity number (CCCD: a province code, the century
+    and sex, the birth year, six digits), Singapore NRIC/FIN (check letter), Malaysian MyKad (its birth date and
     6-2-4 grouping), Hong Kong identity card (check digit, or any digit in its parentheses:
     ``A123456(7)``), Chilean RUT (modulo 11), Mexican CURP (its 18-character structure), UK
     National Insurance number (``AB 12 34 56 C``), Nordic personal identity numbers (a birth date
@@ -753,6 +754,22 @@ def _aadhaar_ok(m: re.Match) -> bool:
     return c == 0
 
 
+# Vietnamese citizen identity number (căn cước công dân, CCCD, since 2016): 12 digits, the
+# province of birth registration (a code of Decree 137/2015/ND-CP: 001 Hà Nội ... 079 Hồ Chí
+# Minh City ... 096 Cà Mau), a digit of century and sex (0-1 born in the 1900s, 2-3 in the
+# 2000s), the two last digits of the birth year and six digits
+_VN_CCCD = re.compile(r"(?<![0-9.])(0[0-9]{2})([0-3])[0-9]{8}(?![0-9])")
+_VN_PROVINCE_CODES = frozenset(
+    """001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034
+    035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 070
+    072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096""".split()
+)
+
+
+def _vn_cccd_ok(m: re.Match) -> bool:
+    return m.group(1) in _VN_PROVINCE_CODES
+
+
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 _IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?![\w.])")
 _URL = re.compile(r"(?<![\w.-])(?:(?:https?|ftp)://|www\.)[\w-]{1,63}", re.IGNORECASE)
@@ -923,6 +940,7 @@ _DETECTORS = [
     ("kvnr", "German health-insurance numbers", _KVNR, _kvnr_ok),
     ("cpf", "Brazilian CPF numbers", _CPF, _cpf_ok),
     ("aadhaar", "Indian Aadhaar numbers", _AADHAAR, _aadhaar_ok),
+    ("vn-cccd", "Vietnamese citizen identity numbers (CCCD)", _VN_CCCD, _vn_cccd_ok),
     ("nric", "Singapore NRIC/FIN numbers", _NRIC, _nric_ok),
     ("mykad", "Malaysian identity card numbers (MyKad)", _MYKAD, None),
     ("hkid", "Hong Kong identity card numbers", _HKID, _hkid_ok),

@@ -769,6 +769,11 @@ def test_clinical_text_with_numbers_is_no_record_number(value):
         ("850101-1******", "resident registration numbers"),
         ("850101-1", "resident registration numbers"),
         ("850101-*******", "resident registration numbers"),
+        # Vietnamese citizen identity numbers (province 001 Hà Nội, 079 Hồ Chí Minh City): were
+        # "phone numbers" (00 read as an international prefix) or "long digit runs"
+        ("001085012345", "Vietnamese citizen identity numbers (CCCD)"),
+        ("079203001234", "Vietnamese citizen identity numbers (CCCD)"),
+        ("CCCD: 096190123456", "Vietnamese citizen identity numbers (CCCD)"),
     ],
 )
 def test_national_ids_of_more_countries_and_prefixed_or_masked_numbers_are_refused(
@@ -789,12 +794,14 @@ def test_national_ids_of_more_countries_and_prefixed_or_masked_numbers_are_refus
         "12.345.678-4",  # RUT check digit wrong
         "881301-14-5678",  # month 13: no MyKad
         "GODE561231HZZRRN09",  # ZZ is no Mexican state
+        "003085012345",  # 003 is no Vietnamese province code
+        "079503001234",  # century-and-sex digit 5: no one born yet
     ],
 )
 def test_id_shapes_that_fail_their_check_are_not_those_ids(value):
     from analysis.privacy import identifier_kind
 
-    assert identifier_kind(value) not in ("nric", "hkid", "rut", "mykad", "curp")
+    assert identifier_kind(value) not in ("nric", "hkid", "rut", "mykad", "curp", "vn-cccd")
 
 
 @pytest.mark.parametrize(
@@ -1318,6 +1325,8 @@ def test_clinical_abbreviations_near_those_headers_pass(column):
         # a hospital number after a word, a Vietnamese mobile number without separators
         ("cohort_H1234567.csv", "id-digits"), ("cohort_0912345678.csv", "phone"),
         ("hcc_0387654322_v2.csv", "phone"),
+        # a Vietnamese citizen identity number passed as a long number (a timestamp)
+        ("079203001234.csv", "vn-cccd"), ("hcc_001085012345_export.csv", "vn-cccd"),
     ],
 )  # fmt: skip
 def test_a_name_or_number_inside_a_file_name_is_found(name, kind):
