@@ -70,9 +70,10 @@ and their stems ``-mab``, ``-nib``, ``-platin``, ``-rubicin``; ``Tolerated Well`
 Artery``), or one word clinical and none a listed name (``Hickman Catheter``). Listed names are
 also words and places (Moon, Park, Hong, Foster), so a phrase with a common word or a place in it
 (``Moon Face``, ``Hong Kong``, ``Park Lane``, ``White British``; place names whose words are names,
-``Thanh Hoa``, ``San Jose``, count as places) is a name only on stronger evidence: two other listed
-names (``Nguyen Thi Thanh Hoa``), a comma or an initial (``Hand, John``), or a listed given name
-first (``John Hand``). Written in one case (``john smith``, ``JOHN SMITH``, ``иванов иван``) the
+``Thanh Hoa``, ``San Jose``, count as places, and so do Vietnamese clinical words whose
+syllables are names, ``trung bình``, ``đái tháo đường``, unless a surname is before them) is a
+name only on stronger evidence: two other listed names (``Nguyen Thi Thanh Hoa``), a comma or an
+initial (``Hand, John``), or a listed given name first (``John Hand``). Written in one case (``john smith``, ``JOHN SMITH``, ``иванов иван``) the
 shape alone cannot tell a name from a note (``moon face``, ``foster home``), so such a cell counts
 only when it looks like a whole name: two to four words, every one (particles such as van, de
 aside) in a list of common given names and surnames (about 650 in this module, in Latin and
@@ -1203,6 +1204,32 @@ _PLACE_PHRASES_TEXT = """
     sao paulo; rio de janeiro; santa maria; tel aviv; abu dhabi; chiang mai; hyde park;
     park lane; victoria falls; alice springs; kim hae
 """
+#: Vietnamese clinical and everyday phrases, without their diacritics (as :func:`_fold` reads
+#: them), whose words are also given names or surnames (Bình, Thảo, Đường, Trung, Thành):
+#: ``trung bình`` (moderate), ``đái tháo đường`` (diabetes), ``ổn định`` (stable), ``thành thị``
+#: (urban). Read like the place names above: a cell or column name holding one is a name only
+#: on stronger evidence (``Nguyễn Thị Bình`` is one), except after a common Vietnamese surname
+#: or ``Thị``/``Văn``, where such words are a given name (``Nguyễn Thành Công``, ``Trần Trung
+#: Bình``). Of 173 Vietnamese clinical and
+#: demographic terms, four cells (trung bình, thành thị, Gia Rai, Ba Na) and three column names
+#: (đái tháo đường, trung bình, thành thị) were refused as personal names, and 34 column names
+#: were masked in messages.
+_VI_PHRASES_TEXT = """
+    dai thao duong; tieu duong; duong huyet; duong tinh; duong uong; duong tiem; huyet ap cao;
+    ung thu; tran dich; co truong; tang truong; tieu hoa; hoa tri; hoa chat; xo hoa; hoi chung;
+    trieu chung; bien chung; nhom chung; chan an; an toan; on dinh; chi dinh; xac dinh;
+    quyet dinh; dinh luong; dinh ky; tien trien; tien su; tien luong; mot phan; phan do;
+    phan loai; phan tram; phan ung; thanh phan; xam lan; lan dau; nhieu lan; binh thuong;
+    trung binh; thanh thi; thanh cong; thanh pho; roi loan; cuong giap; cao tan; chieu cao;
+    lieu cao; nguy co cao; thu thuat; thu nhap; ly do; quan ly; xu ly; sinh ly; benh ly;
+    gia rai; ba na
+"""
+_VI_PHRASES = frozenset(tuple(p.split()) for p in _VI_PHRASES_TEXT.split(";"))
+# Vietnamese surnames that are no common word (Đỗ, Hồ, Lê, Lý, Võ are: độ, hồ, lê, lý, võ), and the
+# middle names Thị and Văn: a phrase of _VI_PHRASES after one is a given name
+_VI_NAME_BEFORE = frozenset(
+    "nguyen tran pham hoang huynh phan bui ngo trinh truong dang vuong thi van".split()
+)
 #: Russian patronymics (Сергеевич, Ивановна): a Cyrillic word ending so is part of a full name.
 _PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ична)$")
 
@@ -1277,7 +1304,7 @@ _COMMON_WORDS = frozenset(_COMMON_TEXT.split()) - _NAME_LEXICON
 _PLACE_WORDS = frozenset(_PLACE_TEXT.split()) - _NAME_LEXICON
 _GIVEN_NAMES = frozenset(_fold(w) for w in _GIVEN_NAMES_TEXT.split()) & _NAME_LEXICON
 _PLACE_PHRASES: dict[str, list[tuple[str, ...]]] = {}
-for _phrase in _PLACE_PHRASES_TEXT.split(";"):
+for _phrase in (_PLACE_PHRASES_TEXT + ";" + _VI_PHRASES_TEXT).split(";"):
     _PLACE_PHRASES.setdefault(_phrase.split()[0], []).append(tuple(_phrase.split()))
 _NAME_PARTICLES = frozenset(_PARTICLE.strip("(?:)").split("|"))
 # two to four words of letters in any script, or "surname, given names": the shape of a name
@@ -1333,12 +1360,17 @@ def _stop(word: str) -> bool:
     )
 
 
-def _in_place_name(words: list[str]) -> list[bool]:
+def _in_place_name(words: list[str], only: frozenset | None = None) -> list[bool]:
     """Which of ``words`` (lower case, folded) belong to a listed place name whose words are
-    also names (``hong kong``, ``thanh hoa``, ``san jose``)."""
+    also names (``hong kong``, ``thanh hoa``, ``san jose``) or a Vietnamese phrase of
+    ``_VI_PHRASES`` (``trung binh``); ``only``: of these phrases only."""
     marks = [False] * len(words)
     for i, word in enumerate(words):
         for phrase in _PLACE_PHRASES.get(word, ()):
+            if only is not None and phrase not in only:
+                continue
+            if phrase in _VI_PHRASES and i and words[i - 1] in _VI_NAME_BEFORE:
+                continue  # Nguyễn Trung Bình: a given name, not "moderate"
             if tuple(words[i : i + len(phrase)]) == phrase:
                 marks[i : i + len(phrase)] = [True] * len(phrase)
     return marks
@@ -1461,7 +1493,11 @@ def _header_is_name(name: str, known: int = 2) -> bool:
         return True
     if _clinical_phrase(words):
         return False
-    n = sum(w in _NAME_LEXICON or _PATRONYMIC.search(w) is not None for w in words)
+    place = _in_place_name(words, only=_VI_PHRASES)  # ổn định, trung bình: no names
+    n = sum(
+        not p and (w in _NAME_LEXICON or _PATRONYMIC.search(w) is not None)
+        for w, p in zip(words, place, strict=True)
+    )
     return (_NAME.fullmatch(text) or _PLAIN_NAME.fullmatch(text)) is not None and n >= known
 
 

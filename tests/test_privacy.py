@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_cohort import HEADER, problems_of, valid_rows, write
+from test_cohort import HEADER, enough_rows, problems_of, valid_rows, write
 
 from analysis import COHORT_CSV
 from analysis.cohort import SCHEMA
@@ -1362,3 +1362,56 @@ def test_a_name_or_number_inside_a_file_name_is_found(name, kind):
 )  # fmt: skip
 def test_places_and_hospitals_whose_words_are_names_pass_as_file_names(name):
     assert file_name_identifier(name) is None
+
+
+# --------------------------------------------------------------------------------------------
+# Vietnamese clinical words whose syllables are names (Bình, Thảo, Đường, Trung, Thành)
+# --------------------------------------------------------------------------------------------
+VIETNAMESE_TERMS = [
+    # refused as personal names in a cell: moderate (severity), urban, two ethnic groups
+    "trung bình", "Trung bình", "thành thị", "Gia Rai", "Ba Na",
+    # refused as column names: diabetes, and the two above
+    "đái tháo đường", "Đái tháo đường",
+    # masked in messages as column names (one listed name in them)
+    "tiểu đường", "ung thư gan", "ổn định", "Tiến triển", "đáp ứng một phần", "bình thường",
+    "hóa trị", "xuất huyết tiêu hóa", "hội chứng gan thận", "chiều cao", "tiền sử", "lý do",
+    "mức độ trung bình", "bệnh lý",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", VIETNAMESE_TERMS)
+def test_vietnamese_clinical_words_are_no_names_in_cells_or_column_names(value):
+    """Of 173 Vietnamese clinical and demographic terms, 4 cells and 3 column names were
+    refused as personal names and 34 column names masked in messages ('column Đá* **** ****')."""
+    from analysis.privacy import _header_kind, identifier_kind, printable_header
+
+    assert identifier_kind(value) is None
+    assert _header_kind(value) is None
+    assert printable_header(value) == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # the same syllables after a surname or Thị/Văn are a given name, as before
+        "Nguyễn Trung Bình", "Nguyễn Thành Công", "Nguyễn Thị Bình", "Lê Thị Thảo",
+        "Phạm Văn Định", "NGUYEN THI BINH", "Trần Thị Thanh Thảo", "Lý Văn Tiến",
+    ],
+)  # fmt: skip
+def test_vietnamese_names_with_those_syllables_are_still_names(value):
+    from analysis.privacy import _header_kind, identifier_kind
+
+    assert identifier_kind(value) == "name"
+    assert _header_kind(value) == "name"
+
+
+def test_a_vietnamese_severity_column_passes_validate(tmp_path, capsys):
+    """mức độ: nhẹ / trung bình / nặng (mild / moderate / severe), one patient moderate: the
+    column was refused for holding a personal name."""
+    from analysis.__main__ import main
+
+    rows = [{**r, "mức độ": "nhẹ"} for r in enough_rows()]
+    rows[1]["mức độ"] = "trung bình"
+    code = main(["validate", "--quiet", str(write(tmp_path, rows, header=[*HEADER, "mức độ"]))])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
