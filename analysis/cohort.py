@@ -1398,12 +1398,18 @@ class CohortValidator:
     column sex: required column is missing
     """
 
-    def __init__(self, columns: Iterable[str], privacy_guard: bool = True, min_patients: int = 0):
+    def __init__(
+        self,
+        columns: Iterable[str],
+        privacy_guard: bool = True,
+        min_patients: int = 0,
+        positions: Iterable[int] | None = None,
+    ):
         self.columns = [str(c) for c in columns]
         self.min_patients = min_patients
         self.present = set(self.columns)
         self.issues = _Issues()
-        self.scanner = privacy.IdentifierScanner(self.columns) if privacy_guard else None
+        self.scanner = privacy.IdentifierScanner(self.columns, positions) if privacy_guard else None
         self.rows = 0
         self._order = {c.name: i for i, c in enumerate(SCHEMA)}
         self._ids: list[np.ndarray] = []
@@ -2005,7 +2011,10 @@ def check_cohort_file(
     except CohortError as exc:
         return CohortReport(path.name, 0, [], exc.problems, exc.warnings)
     validator = CohortValidator(
-        stream.names, privacy_guard=privacy_guard, min_patients=min_patients
+        stream.names,
+        privacy_guard=privacy_guard,
+        min_patients=min_patients,
+        positions=[i + 1 for i in stream.keep],
     )
     try:
         for chunk in stream.chunks():

@@ -2037,6 +2037,25 @@ _BARE_NUMBER = re.compile(r"[0-9]{7,8}(?:\.0+)?")  # 12345678.0: an id saved as 
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
 
 
+def _ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``11th``, ``39th``."""
+    last = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th") if n % 100 not in (11, 12, 13) else "th"
+    return f"{n}{last}"
+
+
+def _sheet_column(n: int) -> str:
+    """A spreadsheet's letters for the ``n``-th column (1 -> A, 27 -> AA, 39 -> AM).
+
+    >>> [_sheet_column(n) for n in (1, 26, 27, 39, 702, 703)]
+    ['A', 'Z', 'AA', 'AM', 'ZZ', 'AAA']
+    """
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
 class IdentifierScanner:
     """The identifier guard, fed a cohort chunk by chunk.
 
@@ -2045,6 +2064,9 @@ class IdentifierScanner:
     columns : iterable of str
         The cohort's header; names that look like identifiers are refused at once (and their
         values not scanned).
+    positions : iterable of int, optional
+        Each column's place in the file, from 1 (default: 1, 2, …), named in the message for a
+        header that is refused masked.
 
     Use :meth:`scan` for the cells of each chunk, then :meth:`problems`.
     Kinds of column: ``"id"`` (``patient_id``: every rule, seven-digit runs, names in any
@@ -2068,22 +2090,30 @@ class IdentifierScanner:
     [('name', None), ('patient_id', "'85****-*******'")]
     """
 
-    def __init__(self, columns: Iterable[str]):
+    def __init__(self, columns: Iterable[str], positions: Iterable[int] | None = None):
         self.columns = [str(c) for c in columns]
+        # where each column is in the file, from 1 (unnamed and repeated columns are left out
+        # of ``columns``), for messages that cannot show a name
+        positions = list(positions) if positions is not None else []
+        if len(positions) != len(self.columns):
+            positions = list(range(1, len(self.columns) + 1))
         self.by_name: list[Problem] = []
         self.refused: set[str] = set()
-        for name in self.columns:
+        for position, name in zip(positions, self.columns, strict=True):
             reason = _name_reason(name)
             kind = _header_kind(name)
             if kind and not reason:
-                # the header cell itself holds an identifier: refuse it without printing it
+                # the header cell itself holds an identifier: refuse it without printing it,
+                # and say where it is (three Korean headers were "column **", "column ***"
+                # and "column ***")
                 self.refused.add(name)
                 self.by_name.append(
                     Problem(
                         mask(name),
                         f"the column name itself contains {describe(kind)}; refused",
                         "identifier",
-                        hint="rename the column; the name is masked here",
+                        hint=f"rename the {_ordinal(position)} column ({_sheet_column(position)} "
+                        "in a spreadsheet); the name is masked here",
                     )
                 )
                 continue

@@ -1415,3 +1415,20 @@ def test_a_vietnamese_severity_column_passes_validate(tmp_path, capsys):
     code = main(["validate", "--quiet", str(write(tmp_path, rows, header=[*HEADER, "mức độ"]))])
     out, err = capsys.readouterr()
     assert code == 0, out + err
+
+
+def test_a_column_name_refused_masked_is_located_by_its_place_in_the_file(tmp_path):
+    """Three Korean column names were 'column **', 'column ***' and 'column ***': masked, and no
+    way to tell which to rename. The message now gives the column's place in the file (an empty
+    unnamed column and a repeated one counted) and its spreadsheet letters."""
+    text = write(tmp_path, enough_rows()).read_text(encoding="utf-8").splitlines()
+    (tmp_path / "cohort.csv").write_text(
+        "\n".join([text[0] + ",,age_years,비고,진단명"] + [line + ",,1,," for line in text[1:]])
+        + "\n",
+        encoding="utf-8",
+    )
+    message, problems = problems_of(tmp_path / "cohort.csv")
+    assert len(HEADER) == 38  # patient data in columns 1-38, the empty one 39, the repeat 40
+    assert "[rename the 41st column (AO in a spreadsheet); the name is masked here]" in message
+    assert "[rename the 42nd column (AP in a spreadsheet); the name is masked here]" in message
+    assert "비고" not in message and "진단명" not in message
