@@ -533,8 +533,11 @@ def _show_text(text: str) -> str:
 
 def _header_key(name: str) -> str:
     """A header as a schema name it was probably meant to be: lower case, without invisible
-    characters (zero-width space, soft hyphen, BOM), spaces and hyphens as underscores."""
-    text = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
+    characters (zero-width space, soft hyphen, BOM), spaces and hyphens as underscores, full-width
+    letters (typed with a Korean, Chinese or Japanese input method: ``ａｇｅ＿ｙｅａｒｓ``) as ASCII."""
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKC", name) if unicodedata.category(ch) != "Cf"
+    )
     return re.sub(r"[\s\-]+", "_", text.strip().lower())
 
 
@@ -1435,10 +1438,12 @@ class CohortValidator:
                         ch if ch.isprintable() else ascii(ch)[1:-1]
                         for ch in privacy.printable_header(near[col.name])
                     )
-                    hint = (
-                        f"found '{shown}': rename it to {col.name} (names are exact: no "
-                        "invisible characters, spaces or hyphens)"
+                    exact = (
+                        "ASCII letters, not full-width ones"
+                        if any(unicodedata.east_asian_width(ch) == "F" for ch in near[col.name])
+                        else "no invisible characters, spaces or hyphens"
                     )
+                    hint = f"found '{shown}': rename it to {col.name} (names are exact: {exact})"
                 self.issues.add(
                     (2, self._order[col.name], 0),
                     col.name,

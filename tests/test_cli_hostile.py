@@ -1045,3 +1045,18 @@ def test_the_ok_line_names_at_most_twenty_columns_the_book_does_not_read(tmp_pat
     assert code == 0
     assert out.endswith("not used by the book: x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, "
                         "x11, x12, x13, x14, x15, x16, x17, x18, x19 and 5 more\n")  # fmt: skip
+
+
+@pytest.mark.parametrize(("written", "exact"), [
+    ("ａｇｅ＿ｙｅａｒｓ", "ASCII letters, not full-width ones"),  # a Korean or Japanese IME
+    ("ＡＧＥ　ＹＥＡＲＳ", "ASCII letters, not full-width ones"),  # and an ideographic space
+    ("age\u00a0years", "no invisible characters, spaces or hyphens"),  # a no-break space
+])  # fmt: skip
+def test_a_required_name_typed_in_full_width_letters_is_pointed_out(tmp_path, written, exact):
+    """``ａｇｅ＿ｙｅａｒｓ`` got 'required column is missing' alone, where ``age-years`` and
+    ``Age Years`` were pointed out."""
+    header = [written if h == "age_years" else h for h in HEADER]
+    rows = [{(written if k == "age_years" else k): v for k, v in r.items()} for r in enough_rows()]
+    [message] = _problem(write(tmp_path, rows, header=header))
+    assert message.startswith("column age_years: required column is missing [found '")
+    assert message.endswith(f"': rename it to age_years (names are exact: {exact})]")
