@@ -1207,6 +1207,9 @@ _EXPECTED = {"number": "not a number", "integer": "not a whole number", "binary"
 
 def _number_hint(bad: list[str]) -> str:
     hints = []
+    if any(ch.isdigit() and not ch.isascii() for t in bad for ch in t):
+        # full-width (６２, a Korean, Chinese or Japanese input method) or Arabic-Indic (٦٢)
+        hints.append("digits 0-9 (62, not ６２ or ٦٢)")
     if any(_THOUSANDS.fullmatch(t) for t in bad):
         hints.append("no thousands separator, and a decimal point (1234.5, not 1.234,5 or 1,234.5)")
     elif any(re.fullmatch(r"-?[0-9]+,[0-9]+", t) for t in bad):
@@ -1255,7 +1258,26 @@ def _overflows(t: str) -> bool:
 _UNKNOWN_WORDS = frozenset({"none", "missing", "unknown", "n.a.", "-", "?", "nd", "n.d."})
 
 
+# what a sex column holds in other words (English, Korean, Vietnamese, Chinese and Japanese,
+# French, Spanish, German), compared after lower case and without diacritics
+_SEX_WORDS = frozenset(
+    """male female man woman men women boy girl 남 여 남자 여자 남성 여성 nam nu 男 女 男性 女性
+    homme femme hombre mujer masculino femenino mannlich weiblich""".split()
+)
+
+
 def _type_hint(col: Column, bad: list[str]) -> str:
+    if col.name == "sex" and any(
+        word.strip().lower().rstrip(".") in _SEX_WORDS
+        for t in bad
+        for word in (t, privacy._fold(t))
+    ):
+        return "write M (male) or F (female): male/female, 남/여, nam/nữ and 男/女 are not read"
+    if col.allowed and any(
+        t != unicodedata.normalize("NFKC", t) and unicodedata.normalize("NFKC", t) in col.allowed
+        for t in bad
+    ):
+        return "in ASCII letters and digits, not full-width ones (Ｍ is not M)"
     hint = ""
     if col.type in ("number", "integer"):
         hint = _number_hint(bad)

@@ -1060,3 +1060,24 @@ def test_a_required_name_typed_in_full_width_letters_is_pointed_out(tmp_path, wr
     [message] = _problem(write(tmp_path, rows, header=header))
     assert message.startswith("column age_years: required column is missing [found '")
     assert message.endswith(f"': rename it to age_years (names are exact: {exact})]")
+
+
+@pytest.mark.parametrize(("column", "value", "hint"), [
+    ("age_years", "６２", "digits 0-9 (62, not ６２ or ٦٢)"),  # full-width, from an input method
+    ("bilirubin_mg_dl", "０.７", "digits 0-9"),
+    ("age_years", "٦٢", "digits 0-9"),  # Arabic-Indic
+    ("sex", "Ｍ", "in ASCII letters and digits, not full-width ones"),
+    ("sex", "Nam", "write M (male) or F (female)"),  # Vietnamese
+    ("sex", "nữ", "write M (male) or F (female)"),
+    ("sex", "남", "write M (male) or F (female)"),  # Korean (also refused as Hangul)
+    ("sex", "Female", "write M (male) or F (female)"),
+])  # fmt: skip
+def test_values_typed_in_other_scripts_or_words_get_a_hint(tmp_path, column, value, hint):
+    """'６２' and 'Ｍ' (a Korean, Chinese or Japanese input method), 'Nam'/'nữ' or '남' for the
+    sex: each was 'must be …' with no word on what to write (Nam and 남 are not echoed)."""
+    rows = enough_rows()
+    rows[1][column] = value
+    messages = _problem(write(tmp_path, rows))
+    [message] = [m for m in messages if m.startswith(f"column {column}: must be ")]
+    assert f"[{hint}" in message
+    assert "Nam" not in message and "남" not in message.split("[")[0]
