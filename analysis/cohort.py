@@ -987,7 +987,9 @@ class _CsvStream:
             pid = None
             if self._pid_at is not None and self._pid_at < len(fields):
                 pid = privacy.printable_id(fields[self._pid_at].strip())
-            self._ragged.append(RowRef(line, pid, f"{len(fields)} fields"))
+            self._ragged.append(
+                RowRef(line, pid, f"{len(fields)} field{'' if len(fields) == 1 else 's'}")
+            )
 
     def _finish(self) -> None:
         empty = [i for i in self._unnamed if i not in self._unnamed_filled]

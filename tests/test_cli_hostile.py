@@ -1081,3 +1081,11 @@ def test_values_typed_in_other_scripts_or_words_get_a_hint(tmp_path, column, val
     [message] = [m for m in messages if m.startswith(f"column {column}: must be ")]
     assert f"[{hint}" in message
     assert "Nam" not in message and "남" not in message.split("[")[0]
+
+
+def test_a_row_of_one_field_says_one_field(tmp_path, capsys):
+    """'line 2 (patient_id xx****…): 1 fields' (a 50 MB line without a comma)."""
+    path = write(tmp_path, enough_rows(12))
+    path.write_text(path.read_text(encoding="utf-8") + "P999\n", encoding="utf-8")
+    code, out, _ = _validate(path, capsys)
+    assert code == 1 and "line 14 (patient_id P999): 1 field [" in out
