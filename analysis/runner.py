@@ -2081,6 +2081,13 @@ def run_book(
     if special:
         # a pipe or a device would block or never end: refuse it before reading a byte
         raise RunnerError(f"--cohort {_show(cohort.name)}: not a regular file (a pipe or device)")
+    try:  # the site is built in a temporary folder: TMPDIR, else /tmp, /var/tmp, /usr/tmp, here
+        tempfile.gettempdir()
+    except OSError:  # none of them writable: this was "--out DIR: No usable temporary directory"
+        raise RunnerError(
+            "no usable temporary directory (TMPDIR, /tmp, /var/tmp, /usr/tmp and the current "
+            "folder are not writable); set TMPDIR to a folder you can write; nothing was written"
+        ) from None
     # raises CohortError listing every problem, too few patients among them
     for note in load_cohort(cohort, min_patients=MIN_PATIENTS).attrs.get("notes", []):
         print(f"note: {_show(cohort.name)}: {note}", file=log)

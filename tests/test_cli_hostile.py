@@ -1089,3 +1089,21 @@ def test_a_row_of_one_field_says_one_field(tmp_path, capsys):
     path.write_text(path.read_text(encoding="utf-8") + "P999\n", encoding="utf-8")
     code, out, _ = _validate(path, capsys)
     assert code == 1 and "line 14 (patient_id P999): 1 field [" in out
+
+
+def test_no_usable_temporary_directory_is_named_as_such(tmp_path, capsys, monkeypatch):
+    """With TMPDIR, /tmp, /var/tmp, /usr/tmp and the current folder all unwritable, ``run``
+    said '--out r: No usable temporary directory found in [...]' (blaming --out). A TMPDIR that
+    does not exist, is a file or is read-only alone is no error: Python falls back to /tmp."""
+    import tempfile
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(tempfile, "_candidate_tempdir_list", lambda: [str(tmp_path / "none")])
+    code, out, err = _call(["run", "--out", "r", "--chapters", "01"], capsys)
+    assert code == 2 and out == ""
+    assert err == (
+        "error: no usable temporary directory (TMPDIR, /tmp, /var/tmp, /usr/tmp and the current "
+        "folder are not writable); set TMPDIR to a folder you can write; nothing was written\n"
+    )
+    assert _tree(tmp_path) == []
