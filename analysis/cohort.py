@@ -457,6 +457,61 @@ def _utf16_without_bom(head: bytes) -> bool:
     return False
 
 
+# Vietnamese in Windows-1258: the letters ă, đ, ơ, ư (either case) and the five tone marks,
+# which Windows-1258 writes as combining characters after the vowel (U+0300, 0301, 0303, 0309,
+# 0323); Windows-1252 reads the same bytes as ã, ð, õ, ý, Ì, ì, Þ, Ò, ò
+_VIETNAMESE_1258 = re.compile(r"[ăĂđĐơƠưƯ]|[^\W\d_][\u0300\u0301\u0303\u0309\u0323]")
+
+
+# What CP949 text is made of, Chinese characters aside: Hangul syllables and letters, CJK
+# symbols and unit signs (㎖, ㎎), full-width forms
+_KOREAN_CHAR = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f\u3000-\u33ff\uff00-\uffef]")
+
+
+def _legacy_encoding(raw: bytes) -> str | None:
+    """What a file that is not UTF-8 most likely is: Korean Windows (CP949/EUC-KR) when it
+    decodes so and at least half of what is not ASCII reads as Hangul, Vietnamese Windows
+    (Windows-1258) when it decodes so with Vietnamese letters or tone marks in it, else
+    Windows-1252 when it decodes so; None when none fits.
+
+    A Vietnamese file can decode as CP949 too (``ễ`` is ``ê`` and a tilde, two bytes that CP949
+    reads as one Chinese character: ``Nguyễn``, ``Huế``, ``Việt Nam`` do): it was named Korean,
+    and Windows-1258 was never named. Korean text without Hangul still counts by its CP949
+    symbols (``㎖``, ``㎎``, full-width forms).
+
+    Examples
+    --------
+    >>> _legacy_encoding("간암,P001".encode("cp949")), _legacy_encoding("xơ gan".encode("cp1258"))
+    ('CP949/EUC-KR (Korean Windows)', 'Windows-1258 (Vietnamese Windows)')
+    >>> _legacy_encoding(b"Nguy\\xea\\xden")   # ê and a combining tilde: ễ in Windows-1258
+    'Windows-1258 (Vietnamese Windows)'
+    >>> _legacy_encoding("AFP (ng/㎖)".encode("cp949"))
+    'CP949/EUC-KR (Korean Windows)'
+    >>> _legacy_encoding("café".encode("cp1252"))
+    'Windows-1252'
+    """
+    try:
+        text = raw.decode("cp949")
+    except UnicodeDecodeError:
+        pass
+    else:
+        wide = [ch for ch in text if ord(ch) > 0x7F]
+        if sum(_KOREAN_CHAR.match(ch) is not None for ch in wide) * 2 >= len(wide):
+            return "CP949/EUC-KR (Korean Windows)"
+    try:
+        text = raw.decode("cp1258")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if _VIETNAMESE_1258.search(text):
+            return "Windows-1258 (Vietnamese Windows)"
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return "Windows-1252"
+
+
 def _encoding_problem(path: Path) -> Problem:
     """Where the file stops being UTF-8, and what it decodes as (read only on this error)."""
     raw = path.read_bytes()
@@ -464,14 +519,8 @@ def _encoding_problem(path: Path) -> Problem:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        guess = ""
-        for enc, label in (("cp949", "CP949/EUC-KR (Korean Windows)"), ("cp1252", "Windows-1252")):
-            try:
-                raw.decode(enc)
-            except UnicodeDecodeError:
-                continue
-            guess = f"; it decodes as {label}"
-            break
+        label = _legacy_encoding(raw)
+        guess = f"; it decodes as {label}" if label else ""
         byte = raw[exc.start : exc.start + 1].hex()
         return _fatal(f"is not valid UTF-8: byte 0x{byte} on line {line}{guess}", "encoding")
     return _fatal("is not valid UTF-8", "encoding")
@@ -484,8 +533,11 @@ def _show_text(text: str) -> str:
 
 def _header_key(name: str) -> str:
     """A header as a schema name it was probably meant to be: lower case, without invisible
-    characters (zero-width space, soft hyphen, BOM), spaces and hyphens as underscores."""
-    text = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
+    characters (zero-width space, soft hyphen, BOM), spaces and hyphens as underscores, full-width
+    letters (typed with a Korean, Chinese or Japanese input method: ``ａｇｅ＿ｙｅａｒｓ``) as ASCII."""
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKC", name) if unicodedata.category(ch) != "Cf"
+    )
     return re.sub(r"[\s\-]+", "_", text.strip().lower())
 
 
@@ -935,7 +987,9 @@ class _CsvStream:
             pid = None
             if self._pid_at is not None and self._pid_at < len(fields):
                 pid = privacy.printable_id(fields[self._pid_at].strip())
-            self._ragged.append(RowRef(line, pid, f"{len(fields)} fields"))
+            self._ragged.append(
+                RowRef(line, pid, f"{len(fields)} field{'' if len(fields) == 1 else 's'}")
+            )
 
     def _finish(self) -> None:
         empty = [i for i in self._unnamed if i not in self._unnamed_filled]
@@ -1155,7 +1209,12 @@ _EXPECTED = {"number": "not a number", "integer": "not a whole number", "binary"
 
 def _number_hint(bad: list[str]) -> str:
     hints = []
-    if any(re.fullmatch(r"-?[0-9]+,[0-9]+", t) for t in bad):
+    if any(ch.isdigit() and not ch.isascii() for t in bad for ch in t):
+        # full-width (６２, a Korean, Chinese or Japanese input method) or Arabic-Indic (٦٢)
+        hints.append("digits 0-9 (62, not ６２ or ٦٢)")
+    if any(_THOUSANDS.fullmatch(t) for t in bad):
+        hints.append("no thousands separator, and a decimal point (1234.5, not 1.234,5 or 1,234.5)")
+    elif any(re.fullmatch(r"-?[0-9]+,[0-9]+", t) for t in bad):
         hints.append("use a decimal point, not a decimal comma")
     if any("_" in t and _DIGIT_GROUPS.fullmatch(t) for t in bad):
         hints.append("digits only: '_' is not a digit separator here (Python would read 1_2 as 12)")
@@ -1171,6 +1230,13 @@ def _number_hint(bad: list[str]) -> str:
     return "; ".join(hints)
 
 
+#: A number written with a thousands separator, as a spreadsheet shows it in Vietnam and most of
+#: Europe (``1.234,5``, ``1.234.567``, ``1 234,5``) or in Korea and English-speaking countries
+#: (``1,234.5``, ``1,234,567``); ``1,234`` alone reads as a decimal comma.
+_THOUSANDS = re.compile(
+    r"[+-]?[0-9]{1,3}(?:(?:\.[0-9]{3})+,[0-9]+|(?:\.[0-9]{3}){2,}|(?:,[0-9]{3})+\.[0-9]+"
+    r"|(?:,[0-9]{3}){2,}|(?:[ \u00a0\u202f][0-9]{3})+(?:[.,][0-9]+)?)"
+)
 #: Digits grouped with underscores (``1_200``, ``6_1``), as Python's own float() reads them.
 _DIGIT_GROUPS = re.compile(r"[+-]?[0-9][0-9_]*(?:\.[0-9_]*)?")
 #: A lab value reported as below or above the assay's range (``<2.0``, ``> 60500``, ``≤5``).
@@ -1194,7 +1260,26 @@ def _overflows(t: str) -> bool:
 _UNKNOWN_WORDS = frozenset({"none", "missing", "unknown", "n.a.", "-", "?", "nd", "n.d."})
 
 
+# what a sex column holds in other words (English, Korean, Vietnamese, Chinese and Japanese,
+# French, Spanish, German), compared after lower case and without diacritics
+_SEX_WORDS = frozenset(
+    """male female man woman men women boy girl 남 여 남자 여자 남성 여성 nam nu 男 女 男性 女性
+    homme femme hombre mujer masculino femenino mannlich weiblich""".split()
+)
+
+
 def _type_hint(col: Column, bad: list[str]) -> str:
+    if col.name == "sex" and any(
+        word.strip().lower().rstrip(".") in _SEX_WORDS
+        for t in bad
+        for word in (t, privacy._fold(t))
+    ):
+        return "write M (male) or F (female): male/female, 남/여, nam/nữ and 男/女 are not read"
+    if col.allowed and any(
+        t != unicodedata.normalize("NFKC", t) and unicodedata.normalize("NFKC", t) in col.allowed
+        for t in bad
+    ):
+        return "in ASCII letters and digits, not full-width ones (Ｍ is not M)"
     hint = ""
     if col.type in ("number", "integer"):
         hint = _number_hint(bad)
@@ -1340,12 +1425,18 @@ class CohortValidator:
     column sex: required column is missing
     """
 
-    def __init__(self, columns: Iterable[str], privacy_guard: bool = True, min_patients: int = 0):
+    def __init__(
+        self,
+        columns: Iterable[str],
+        privacy_guard: bool = True,
+        min_patients: int = 0,
+        positions: Iterable[int] | None = None,
+    ):
         self.columns = [str(c) for c in columns]
         self.min_patients = min_patients
         self.present = set(self.columns)
         self.issues = _Issues()
-        self.scanner = privacy.IdentifierScanner(self.columns) if privacy_guard else None
+        self.scanner = privacy.IdentifierScanner(self.columns, positions) if privacy_guard else None
         self.rows = 0
         self._order = {c.name: i for i, c in enumerate(SCHEMA)}
         self._ids: list[np.ndarray] = []
@@ -1371,10 +1462,12 @@ class CohortValidator:
                         ch if ch.isprintable() else ascii(ch)[1:-1]
                         for ch in privacy.printable_header(near[col.name])
                     )
-                    hint = (
-                        f"found '{shown}': rename it to {col.name} (names are exact: no "
-                        "invisible characters, spaces or hyphens)"
+                    exact = (
+                        "ASCII letters, not full-width ones"
+                        if any(unicodedata.east_asian_width(ch) == "F" for ch in near[col.name])
+                        else "no invisible characters, spaces or hyphens"
                     )
+                    hint = f"found '{shown}': rename it to {col.name} (names are exact: {exact})"
                 self.issues.add(
                     (2, self._order[col.name], 0),
                     col.name,
@@ -1947,7 +2040,10 @@ def check_cohort_file(
     except CohortError as exc:
         return CohortReport(path.name, 0, [], exc.problems, exc.warnings)
     validator = CohortValidator(
-        stream.names, privacy_guard=privacy_guard, min_patients=min_patients
+        stream.names,
+        privacy_guard=privacy_guard,
+        min_patients=min_patients,
+        positions=[i + 1 for i in stream.keep],
     )
     try:
         for chunk in stream.chunks():

@@ -14,7 +14,8 @@ Tools:
     (modulus 11), Canadian social insurance number (Luhn), French NIR (key modulo 97), Chinese
     resident identity number (ISO 7064 MOD 11-2), Italian codice fiscale, Spanish DNI/NIE
     (modulo 23), German health-insurance number, Brazilian CPF (two modulo-11 digits), Indian
-    Aadhaar (Verhoeff), Singapore NRIC/FIN (check letter), Malaysian MyKad (its birth date and
+    Aadhaar (Verhoeff), Vietnamese citizen identity number (CCCD: a province code, the century
+    and sex, the birth year, six digits), Singapore NRIC/FIN (check letter), Malaysian MyKad (its birth date and
     6-2-4 grouping), Hong Kong identity card (check digit, or any digit in its parentheses:
     ``A123456(7)``), Chilean RUT (modulo 11), Mexican CURP (its 18-character structure), UK
     National Insurance number (``AB 12 34 56 C``), Nordic personal identity numbers (a birth date
@@ -69,9 +70,10 @@ and their stems ``-mab``, ``-nib``, ``-platin``, ``-rubicin``; ``Tolerated Well`
 Artery``), or one word clinical and none a listed name (``Hickman Catheter``). Listed names are
 also words and places (Moon, Park, Hong, Foster), so a phrase with a common word or a place in it
 (``Moon Face``, ``Hong Kong``, ``Park Lane``, ``White British``; place names whose words are names,
-``Thanh Hoa``, ``San Jose``, count as places) is a name only on stronger evidence: two other listed
-names (``Nguyen Thi Thanh Hoa``), a comma or an initial (``Hand, John``), or a listed given name
-first (``John Hand``). Written in one case (``john smith``, ``JOHN SMITH``, ``иванов иван``) the
+``Thanh Hoa``, ``San Jose``, count as places, and so do Vietnamese clinical words whose
+syllables are names, ``trung bình``, ``đái tháo đường``, unless a surname is before them) is a
+name only on stronger evidence: two other listed names (``Nguyen Thi Thanh Hoa``), a comma or an
+initial (``Hand, John``), or a listed given name first (``John Hand``). Written in one case (``john smith``, ``JOHN SMITH``, ``иванов иван``) the
 shape alone cannot tell a name from a note (``moon face``, ``foster home``), so such a cell counts
 only when it looks like a whole name: two to four words, every one (particles such as van, de
 aside) in a list of common given names and surnames (about 650 in this module, in Latin and
@@ -753,6 +755,22 @@ def _aadhaar_ok(m: re.Match) -> bool:
     return c == 0
 
 
+# Vietnamese citizen identity number (căn cước công dân, CCCD, since 2016): 12 digits, the
+# province of birth registration (a code of Decree 137/2015/ND-CP: 001 Hà Nội ... 079 Hồ Chí
+# Minh City ... 096 Cà Mau), a digit of century and sex (0-1 born in the 1900s, 2-3 in the
+# 2000s), the two last digits of the birth year and six digits
+_VN_CCCD = re.compile(r"(?<![0-9.])(0[0-9]{2})([0-3])[0-9]{8}(?![0-9])")
+_VN_PROVINCE_CODES = frozenset(
+    """001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034
+    035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 070
+    072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096""".split()
+)
+
+
+def _vn_cccd_ok(m: re.Match) -> bool:
+    return m.group(1) in _VN_PROVINCE_CODES
+
+
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 _IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?![\w.])")
 _URL = re.compile(r"(?<![\w.-])(?:(?:https?|ftp)://|www\.)[\w-]{1,63}", re.IGNORECASE)
@@ -923,6 +941,7 @@ _DETECTORS = [
     ("kvnr", "German health-insurance numbers", _KVNR, _kvnr_ok),
     ("cpf", "Brazilian CPF numbers", _CPF, _cpf_ok),
     ("aadhaar", "Indian Aadhaar numbers", _AADHAAR, _aadhaar_ok),
+    ("vn-cccd", "Vietnamese citizen identity numbers (CCCD)", _VN_CCCD, _vn_cccd_ok),
     ("nric", "Singapore NRIC/FIN numbers", _NRIC, _nric_ok),
     ("mykad", "Malaysian identity card numbers (MyKad)", _MYKAD, None),
     ("hkid", "Hong Kong identity card numbers", _HKID, _hkid_ok),
@@ -1185,6 +1204,32 @@ _PLACE_PHRASES_TEXT = """
     sao paulo; rio de janeiro; santa maria; tel aviv; abu dhabi; chiang mai; hyde park;
     park lane; victoria falls; alice springs; kim hae
 """
+#: Vietnamese clinical and everyday phrases, without their diacritics (as :func:`_fold` reads
+#: them), whose words are also given names or surnames (Bình, Thảo, Đường, Trung, Thành):
+#: ``trung bình`` (moderate), ``đái tháo đường`` (diabetes), ``ổn định`` (stable), ``thành thị``
+#: (urban). Read like the place names above: a cell or column name holding one is a name only
+#: on stronger evidence (``Nguyễn Thị Bình`` is one), except after a common Vietnamese surname
+#: or ``Thị``/``Văn``, where such words are a given name (``Nguyễn Thành Công``, ``Trần Trung
+#: Bình``). Of 173 Vietnamese clinical and
+#: demographic terms, four cells (trung bình, thành thị, Gia Rai, Ba Na) and three column names
+#: (đái tháo đường, trung bình, thành thị) were refused as personal names, and 34 column names
+#: were masked in messages.
+_VI_PHRASES_TEXT = """
+    dai thao duong; tieu duong; duong huyet; duong tinh; duong uong; duong tiem; huyet ap cao;
+    ung thu; tran dich; co truong; tang truong; tieu hoa; hoa tri; hoa chat; xo hoa; hoi chung;
+    trieu chung; bien chung; nhom chung; chan an; an toan; on dinh; chi dinh; xac dinh;
+    quyet dinh; dinh luong; dinh ky; tien trien; tien su; tien luong; mot phan; phan do;
+    phan loai; phan tram; phan ung; thanh phan; xam lan; lan dau; nhieu lan; binh thuong;
+    trung binh; thanh thi; thanh cong; thanh pho; roi loan; cuong giap; cao tan; chieu cao;
+    lieu cao; nguy co cao; thu thuat; thu nhap; ly do; quan ly; xu ly; sinh ly; benh ly;
+    gia rai; ba na
+"""
+_VI_PHRASES = frozenset(tuple(p.split()) for p in _VI_PHRASES_TEXT.split(";"))
+# Vietnamese surnames that are no common word (Đỗ, Hồ, Lê, Lý, Võ are: độ, hồ, lê, lý, võ), and the
+# middle names Thị and Văn: a phrase of _VI_PHRASES after one is a given name
+_VI_NAME_BEFORE = frozenset(
+    "nguyen tran pham hoang huynh phan bui ngo trinh truong dang vuong thi van".split()
+)
 #: Russian patronymics (Сергеевич, Ивановна): a Cyrillic word ending so is part of a full name.
 _PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ична)$")
 
@@ -1259,7 +1304,7 @@ _COMMON_WORDS = frozenset(_COMMON_TEXT.split()) - _NAME_LEXICON
 _PLACE_WORDS = frozenset(_PLACE_TEXT.split()) - _NAME_LEXICON
 _GIVEN_NAMES = frozenset(_fold(w) for w in _GIVEN_NAMES_TEXT.split()) & _NAME_LEXICON
 _PLACE_PHRASES: dict[str, list[tuple[str, ...]]] = {}
-for _phrase in _PLACE_PHRASES_TEXT.split(";"):
+for _phrase in (_PLACE_PHRASES_TEXT + ";" + _VI_PHRASES_TEXT).split(";"):
     _PLACE_PHRASES.setdefault(_phrase.split()[0], []).append(tuple(_phrase.split()))
 _NAME_PARTICLES = frozenset(_PARTICLE.strip("(?:)").split("|"))
 # two to four words of letters in any script, or "surname, given names": the shape of a name
@@ -1315,12 +1360,17 @@ def _stop(word: str) -> bool:
     )
 
 
-def _in_place_name(words: list[str]) -> list[bool]:
+def _in_place_name(words: list[str], only: frozenset | None = None) -> list[bool]:
     """Which of ``words`` (lower case, folded) belong to a listed place name whose words are
-    also names (``hong kong``, ``thanh hoa``, ``san jose``)."""
+    also names (``hong kong``, ``thanh hoa``, ``san jose``) or a Vietnamese phrase of
+    ``_VI_PHRASES`` (``trung binh``); ``only``: of these phrases only."""
     marks = [False] * len(words)
     for i, word in enumerate(words):
         for phrase in _PLACE_PHRASES.get(word, ()):
+            if only is not None and phrase not in only:
+                continue
+            if phrase in _VI_PHRASES and i and words[i - 1] in _VI_NAME_BEFORE:
+                continue  # Nguyễn Trung Bình: a given name, not "moderate"
             if tuple(words[i : i + len(phrase)]) == phrase:
                 marks[i : i + len(phrase)] = [True] * len(phrase)
     return marks
@@ -1443,7 +1493,11 @@ def _header_is_name(name: str, known: int = 2) -> bool:
         return True
     if _clinical_phrase(words):
         return False
-    n = sum(w in _NAME_LEXICON or _PATRONYMIC.search(w) is not None for w in words)
+    place = _in_place_name(words, only=_VI_PHRASES)  # ổn định, trung bình: no names
+    n = sum(
+        not p and (w in _NAME_LEXICON or _PATRONYMIC.search(w) is not None)
+        for w, p in zip(words, place, strict=True)
+    )
     return (_NAME.fullmatch(text) or _PLAIN_NAME.fullmatch(text)) is not None and n >= known
 
 
@@ -1644,6 +1698,135 @@ _NAME_ALLOWED_KINDS = frozenset({"date", "digits", "digit-groups"}) | frozenset(
     {"hangul", "cjk", "arabic", "hebrew", "indic", "thai"}
 )
 
+#: Place and hospital names whose words are also listed names, read as places in a file or
+#: folder name only (a cell keeps the stricter reading: ``Hoa Binh`` and ``Tam Anh`` are also
+#: given names): Vietnam's provinces and larger cities, the districts of Hanoi and Ho Chi Minh
+#: City, hospitals known by their own name, two-word Korean universities and places. With
+#: ``_PLACE_PHRASES`` (Thanh Hoa, Hong Kong), a file named ``hoa_binh_2023.csv`` or
+#: ``Bach_Mai.csv`` is a place, not a person.
+_FILE_PLACE_PHRASES_TEXT = """
+    an giang; ba ria vung tau; bac giang; bac kan; bac lieu; bac ninh; ben tre; binh dinh;
+    binh duong; binh phuoc; binh thuan; ca mau; can tho; cao bang; da nang; dak lak; dak nong;
+    dien bien; dong nai; dong thap; gia lai; ha giang; ha nam; ha noi; ha tinh; hai duong;
+    hai phong; hau giang; hoa binh; hung yen; khanh hoa; kien giang; kon tum; lai chau; lam dong;
+    lang son; lao cai; long an; nam dinh; nghe an; ninh binh; ninh thuan; phu tho; phu yen;
+    quang binh; quang nam; quang ngai; quang ninh; quang tri; soc trang; son la; tay ninh;
+    thai binh; thai nguyen; thanh hoa; thua thien hue; tien giang; tra vinh; tuyen quang;
+    vinh long; vinh phuc; yen bai; ho chi minh; sai gon; viet nam;
+    nha trang; da lat; vung tau; bien hoa; ha long; buon ma thuot; quy nhon; my tho; rach gia;
+    long xuyen; cam ranh; thu dau mot; viet tri; uong bi; mong cai; vinh yen; phan thiet;
+    tuy hoa; cao lanh; sa dec; chau doc; ha tien; hoi an; dong hoi; dong ha; tam ky; bao loc;
+    cam pha; phu quoc; son tay;
+    thu duc; binh thanh; phu nhuan; tan binh; tan phu; binh tan; go vap; cu chi; hoc mon;
+    binh chanh; nha be; can gio; ba dinh; hoan kiem; tay ho; long bien; cau giay; dong da;
+    hai ba trung; hoang mai; thanh xuan; ha dong; tu liem; bac tu liem; nam tu liem; soc son;
+    dong anh; gia lam; me linh; ba vi; thach that;
+    bach mai; cho ray; viet duc; tu du; hung vuong; trung vuong; gia dinh; nhan dan gia dinh;
+    thong nhat; an binh; tam anh; hoan my; viet tiep; xanh pon; saint paul; thanh nhan;
+    chung ang; kyung hee; dong a; soon chun hyang; sung kyun kwan; kyung pook; chon nam;
+    chon buk; jeon nam; jeon buk; chung buk; chung nam
+"""
+_FILE_PLACE_PHRASES: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in _FILE_PLACE_PHRASES_TEXT.split(";"):
+    _FILE_PLACE_PHRASES.setdefault(_phrase.split()[0], []).append(tuple(_phrase.split()))
+for _first, _phrases in _PLACE_PHRASES.items():
+    _FILE_PLACE_PHRASES.setdefault(_first, []).extend(_phrases)
+
+#: Words after which (``Cho Ray Hospital``, ``Samsung Medical Center``) or before which
+#: (Vietnamese and French word order: ``BV Cho Ray``, ``Benh Vien Bach Mai``, ``Hôpital Saint
+#: Antoine``) up to four words are the name of an institution or a place, named after a person
+#: as often as not (``Nguyen Tri Phuong Hospital``): not a patient's name.
+_INSTITUTION_AFTER_NAME = frozenset(
+    """hospital hospitals hosp clinic clinics center centre ctr university univ institute
+    college medical memorial foundation general national regional city province district
+    county street road ward byeongwon byungwon uiwon daehakgyo daehak""".split()
+)
+_INSTITUTION_BEFORE_NAME = [
+    tuple(p.split())
+    for p in """bv; bvdk; bvtw; bvdktw; benh vien; vien; trung tam; dai hoc; thanh pho; tp; tinh;
+    huyen; da khoa; trung uong; ung buou; nhi dong; phu san; y duoc; y khoa; hopital; ospedale;
+    klinikum; san; santa; sao; santo""".split(";")
+]
+#: Words of file names that are never part of a name: a capitalised ``Final`` or ``Export``
+#: before a listed surname is no given name (``HCC_Export_Kim.csv``), and ``model`` or ``code``
+#: after one is no romanised Korean given name (``park_model.csv``).
+_FILE_WORDS = frozenset(
+    """final draft clean cleaned raw export exported copy backup updated update merged version
+    rev revised dataset database db list sheet table tables file files output input analysis
+    results result report reports summary synthetic demo example template my our all subset
+    full deidentified anonymised anonymized pseudonymised pseudonymized deid anon patients
+    patient cases case csv xlsx new old tmp temp vn kr en ko vi model models mode code codes
+    note notes page base time rate size line lines set sets run runs part""".split()
+)
+# a Vietnamese mobile number written without separators: 0 and a network digit, eight more
+_VN_MOBILE = re.compile(r"(?<![0-9])0[35789][0-9]{8}(?![0-9])")
+_NAME_MAX_CHARS = 4096
+_TITLE_WORDS = frozenset("mr mrs ms miss mx dr prof mme mlle herr frau sr sra".split())
+
+
+def _phrase_spans(words: list[str], phrases) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence in ``words`` of a phrase of ``phrases`` (a dict from
+    first word to phrases, or a list of phrases)."""
+    spans = []
+    for i, word in enumerate(words):
+        candidates = phrases.get(word, ()) if isinstance(phrases, dict) else phrases
+        for phrase in candidates:
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                spans.append((i, i + len(phrase)))
+    return spans
+
+
+def _name_in_file_name(stem: str) -> bool:
+    """Whether two to four consecutive words of a file or folder name (read apart by spaces,
+    underscores, dots and, in a second reading, hyphens) are a person's name by the rule of a
+    whole cell (:func:`identifier_kind`) with a listed name among them
+    (``cohort_john_smith_2023``, ``hcc_kim_minsu``, ``data_Dr_Kim``), leaving out words next to
+    which they are an institution's or a place's name (``_INSTITUTION_AFTER_NAME``,
+    ``_INSTITUTION_BEFORE_NAME``), words of file names (``_FILE_WORDS``), listed places
+    (``_FILE_PLACE_PHRASES``: a run of them only, or cut in the middle, is no name) and words
+    with digits."""
+    for separators in (r"[\s_.,]+", r"[\s_.,-]+"):
+        # a file or folder name has at most 255 bytes (NAME_MAX), so at most 128 words; a longer
+        # "name" (an --out argument, refused later as too long) is read to its 128th word, in
+        # time linear in its length
+        tokens = [t for t in re.split(separators, stem[:_NAME_MAX_CHARS]) if t][:128]
+        words = [_fold(t).lower() for t in tokens]
+        usable = [
+            bool(re.fullmatch(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", t))
+            and w not in _NOT_NAME_WORDS
+            and w not in _FILE_WORDS
+            for t, w in zip(tokens, words, strict=True)
+        ]
+        for i, w in enumerate(words):  # the name of an institution: up to four words
+            if w in _INSTITUTION_AFTER_NAME:
+                usable[i] = False
+                for j in range(i - 1, max(i - 5, -1), -1):
+                    if not usable[j]:
+                        break
+                    usable[j] = False
+        for start, end in _phrase_spans(words, _INSTITUTION_BEFORE_NAME):
+            usable[start:end] = [False] * (end - start)
+            for j in range(end, min(end + 4, len(words))):
+                if not usable[j]:
+                    break
+                usable[j] = False
+        places = _phrase_spans(words, _FILE_PLACE_PHRASES)
+        for start in range(len(tokens)):
+            for end in range(start + 2, min(start + 4, len(tokens)) + 1):
+                if not all(usable[start:end]):
+                    break
+                if any(s < start < e or s < end < e for s, e in places):
+                    continue  # a place name cut in two (Hai Phong Thanh Hoa: Phong Thanh)
+                inside = [any(s <= k < e for s, e in places) for k in range(start, end)]
+                if all(inside):
+                    continue  # places only (Hoa Binh, Ha Noi Da Nang)
+                if end == start + 2 and words[start] in _TITLE_WORDS and not _stop(words[end - 1]):
+                    return True  # Dr Kim, dr_kim, PROF_LEE
+                text = " ".join(tokens[start:end])
+                if identifier_kind(text) == "name" and _header_is_name(text, known=1):
+                    return True
+    return False
+
 
 def file_name_identifier(name: str) -> str | None:
     """The kind of direct identifier a file or folder name holds (a national identity, phone
@@ -1654,6 +1837,14 @@ def file_name_identifier(name: str) -> str | None:
     the number into it. Dates, long numbers and text in scripts without letter case are allowed
     in a name (an export date, a timestamp, a Korean file name); underscores read as spaces.
 
+    A name is looked for in every two to four consecutive words (:func:`_name_in_file_name`):
+    ``cohort_john_smith_2023.csv`` holds one. Places and hospitals whose words are also names
+    (``hoa_binh.csv``, ``Bach_Mai.csv``, ``BV_Cho_Ray.csv``, ``Nguyen_Tri_Phuong_Hospital``) do
+    not; a bare hospital named after a person (``Nguyen_Tri_Phuong.csv``) is read as the person.
+    A word of one to three letters and seven or eight digits (``cohort_H1234567``) is a hospital
+    number, and ten digits from ``03``, ``05``, ``07``, ``08`` or ``09`` a Vietnamese mobile
+    number (``cohort_0912345678``); other long numbers (a timestamp) pass.
+
     Examples
     --------
     >>> file_name_identifier("850101-1234567.csv"), file_name_identifier("John_Smith.csv")
@@ -1662,18 +1853,30 @@ def file_name_identifier(name: str) -> str | None:
     [None, None, None]
     >>> file_name_identifier("Final Report"), file_name_identifier("Dr_Kim.csv")
     (None, 'name')
+    >>> file_name_identifier("cohort_john_smith_2023.csv"), file_name_identifier("hcc_Kim_Minsu")
+    ('name', 'name')
+    >>> [file_name_identifier(n) for n in ("benh_vien_cho_ray.csv", "Hoa_Binh.csv", "Can_Tho")]
+    [None, None, None]
     """
     stem = str(name)
     for suffix in (".csv", ".txt", ".tsv"):
         if stem.lower().endswith(suffix):
             stem = stem[: -len(suffix)]
             break
-    stem = stem.replace("_", " ").strip()
-    kind = identifier_kind(stem, names=False)
-    if kind is None and identifier_kind(stem) == "name" and _header_is_name(stem, known=1):
-        # a name also needs a listed name in it (John Smith, Kim Minsu): Final Report is none
+    stem = canonical(stem)
+    spaced = stem.replace("_", " ").strip()
+    kind = identifier_kind(spaced, names=False)
+    if kind is not None and kind not in _NAME_ALLOWED_KINDS:
+        return kind
+    for token in re.split(r"[\s_.,]+", stem):
+        m = _PREFIXED_NUMBER.fullmatch(token)
+        if m and m["prefix"].lower() not in _REGISTRY_PREFIXES and not _DATE.search(token):
+            return "id-digits"
+        if _VN_MOBILE.search(token):
+            return "phone"
+    if _name_in_file_name(stem):
         return "name"
-    return None if kind in _NAME_ALLOWED_KINDS else kind
+    return None
 
 
 #: Longest column name shown whole in a message (a longer one is cut to 40 characters).
@@ -1834,6 +2037,25 @@ _BARE_NUMBER = re.compile(r"[0-9]{7,8}(?:\.0+)?")  # 12345678.0: an id saved as 
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
 
 
+def _ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``11th``, ``39th``."""
+    last = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th") if n % 100 not in (11, 12, 13) else "th"
+    return f"{n}{last}"
+
+
+def _sheet_column(n: int) -> str:
+    """A spreadsheet's letters for the ``n``-th column (1 -> A, 27 -> AA, 39 -> AM).
+
+    >>> [_sheet_column(n) for n in (1, 26, 27, 39, 702, 703)]
+    ['A', 'Z', 'AA', 'AM', 'ZZ', 'AAA']
+    """
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
 class IdentifierScanner:
     """The identifier guard, fed a cohort chunk by chunk.
 
@@ -1842,6 +2064,9 @@ class IdentifierScanner:
     columns : iterable of str
         The cohort's header; names that look like identifiers are refused at once (and their
         values not scanned).
+    positions : iterable of int, optional
+        Each column's place in the file, from 1 (default: 1, 2, …), named in the message for a
+        header that is refused masked.
 
     Use :meth:`scan` for the cells of each chunk, then :meth:`problems`.
     Kinds of column: ``"id"`` (``patient_id``: every rule, seven-digit runs, names in any
@@ -1865,22 +2090,30 @@ class IdentifierScanner:
     [('name', None), ('patient_id', "'85****-*******'")]
     """
 
-    def __init__(self, columns: Iterable[str]):
+    def __init__(self, columns: Iterable[str], positions: Iterable[int] | None = None):
         self.columns = [str(c) for c in columns]
+        # where each column is in the file, from 1 (unnamed and repeated columns are left out
+        # of ``columns``), for messages that cannot show a name
+        positions = list(positions) if positions is not None else []
+        if len(positions) != len(self.columns):
+            positions = list(range(1, len(self.columns) + 1))
         self.by_name: list[Problem] = []
         self.refused: set[str] = set()
-        for name in self.columns:
+        for position, name in zip(positions, self.columns, strict=True):
             reason = _name_reason(name)
             kind = _header_kind(name)
             if kind and not reason:
-                # the header cell itself holds an identifier: refuse it without printing it
+                # the header cell itself holds an identifier: refuse it without printing it,
+                # and say where it is (three Korean headers were "column **", "column ***"
+                # and "column ***")
                 self.refused.add(name)
                 self.by_name.append(
                     Problem(
                         mask(name),
                         f"the column name itself contains {describe(kind)}; refused",
                         "identifier",
-                        hint="rename the column; the name is masked here",
+                        hint=f"rename the {_ordinal(position)} column ({_sheet_column(position)} "
+                        "in a spreadsheet); the name is masked here",
                     )
                 )
                 continue

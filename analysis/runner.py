@@ -614,14 +614,14 @@ def _replace_problem(directory: Path, states=("complete",)) -> str | None:
     if extra:
         more = f" and {len(extra) - 1} more" if len(extra) > 1 else ""
         return (
-            f"holds files this tool did not write ({_show(extra[0])!r}{more}); "
+            f"holds files this tool did not write ('{_show(extra[0])}'{more}); "
             "--force replaces only an unmodified report"
         )
     changed = _changed(directory, marker) if marker.get("state") == "complete" else []
     if changed:
         more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
         return (
-            f"holds files changed since this tool wrote them ({_show(changed[0])!r}{more}); "
+            f"holds files changed since this tool wrote them ('{_show(changed[0])}'{more}); "
             "--force replaces only an unmodified report"
         )
     return None
@@ -1109,7 +1109,7 @@ def check_output_dir(
         raise RunnerError("--out is empty: give the report directory to create, e.g. reports/mine")
     text = str(out)
     if any(not ch.isprintable() for ch in text):
-        raise RunnerError(f"--out {_show(text)!r}: control characters in a directory name")
+        raise RunnerError(f"--out '{_show(text)}': control characters in a directory name")
     if text.startswith("~"):
         # quoted, the shell did not expand it: a folder named "~" here, which a later rm -rf ~
         # meant for it would take the home directory with it
@@ -1403,20 +1403,29 @@ class _PathScrubber:
 # --------------------------------------------------------------------------------------------
 # Execution
 # --------------------------------------------------------------------------------------------
-def _quiet_kernel_manager():
-    """An AsyncKernelManager whose kernel does not write on our stderr.
+def _quiet_kernel_manager(connection_dir: Path | None = None):
+    """An AsyncKernelManager whose kernel does not write on our stderr, and whose connection
+    file is written in ``connection_dir`` (the run's private build folder).
 
     A kernel shares the terminal's stderr by default: it prints transport warnings on every
     start and, when a run is interrupted, a traceback from its closed sockets. Errors in cells
     still reach the report (they are outputs); a kernel that dies is reported by nbclient.
+
+    Without a connection file named, jupyter_client writes one in the temporary directory
+    (``TMPDIR``) and then sets the sticky bit on that directory: a run changed the mode of the
+    user's ``TMPDIR`` (``drwxrwxrwx`` became ``drwxrwxrwt``) and left the kernel's key in a
+    folder others may write to.
     """
     import subprocess
+    import uuid
 
     from jupyter_client import AsyncKernelManager
 
     class QuietKernelManager(AsyncKernelManager):
         async def start_kernel(self, **kw):
             kw.setdefault("stderr", subprocess.DEVNULL)
+            if connection_dir is not None and not self.connection_file:
+                self.connection_file = str(connection_dir / f"kernel-{uuid.uuid4().hex}.json")
             return await AsyncKernelManager.start_kernel(self, **kw)
 
     return QuietKernelManager
@@ -2072,6 +2081,13 @@ def run_book(
     if special:
         # a pipe or a device would block or never end: refuse it before reading a byte
         raise RunnerError(f"--cohort {_show(cohort.name)}: not a regular file (a pipe or device)")
+    try:  # the site is built in a temporary folder: TMPDIR, else /tmp, /var/tmp, /usr/tmp, here
+        tempfile.gettempdir()
+    except OSError:  # none of them writable: this was "--out DIR: No usable temporary directory"
+        raise RunnerError(
+            "no usable temporary directory (TMPDIR, /tmp, /var/tmp, /usr/tmp and the current "
+            "folder are not writable); set TMPDIR to a folder you can write; nothing was written"
+        ) from None
     # raises CohortError listing every problem, too few patients among them
     for note in load_cohort(cohort, min_patients=MIN_PATIENTS).attrs.get("notes", []):
         print(f"note: {_show(cohort.name)}: {note}", file=log)
@@ -2124,7 +2140,7 @@ def run_book(
                         log_output=False,
                         kernel_name=kernel_name or nb_in.metadata["kernelspec"].get("name"),
                         start_timeout=120,
-                        kernel_manager_class=_quiet_kernel_manager(),
+                        kernel_manager_class=_quiet_kernel_manager(build_root),
                         # written once, when the chapter ends or fails (papermill saves it in
                         # either case), not after every cell: re-serialising a chapter's figures
                         # after each cell took ~0.5 CPU-s a chapter; the notebook is the same

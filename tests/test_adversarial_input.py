@@ -572,6 +572,14 @@ BAD_FILES = _count(
         ("nul", lambda t: t.encode()[:200] + b"\x00\x00" + t.encode()[200:], "NUL"),
         ("utf16", lambda t: t.encode("utf-16"), "UTF-16"),
         ("cp949", lambda t: t.replace("P003", "P003-김").encode("cp949"), "CP949"),
+        # Vietnamese Windows (1258): ệ is ê and a combining dot below; ễ is ê and a combining
+        # tilde, two bytes CP949 reads as one Chinese character, so the file was called Korean
+        ("cp1258", lambda t: t.encode().replace(b"P003", b"P003-Vi\xea\xf2t"), "Windows-1258"),
+        (
+            "cp1258-cp949",
+            lambda t: t.encode().replace(b"P003", b"P003-Nguy\xea\xden"),
+            "decodes as Windows-1258 (Vietnamese Windows)",
+        ),
         ("latin1", lambda t: t.replace("P003", "P003-é").encode("latin-1"), "UTF-8"),
         ("semicolon", lambda t: t.replace(",", ";").encode(), "semicolons"),
         ("tab", lambda t: t.replace(",", "\t").encode(), "tabs"),

@@ -415,6 +415,11 @@ def test_ensemble_too_few_steps_refused_before_anything_runs(tmp_path, capsys, m
     ("albumin_g_dl", "3.5 g/dL", "numbers only, without a unit (this column is in g/dL)"),
     ("os_months", "14.2 months", "numbers only, without a unit (this column is in months)"),
     ("age_years", "61 yrs", "numbers only, without a unit (this column is in years)"),
+    # a thousands separator: '1.234,5' (Vietnam, most of Europe) was 'a 7-character text value,
+    # not a number' without a hint, '1,234.5' too
+    ("afp_ng_ml", "1.234,5", "no thousands separator, and a decimal point"),
+    ("afp_ng_ml", "1,234.5", "no thousands separator, and a decimal point"),
+    ("pivka2", "12.345.678", "no thousands separator, and a decimal point"),
 ])  # fmt: skip
 def test_lab_and_spreadsheet_values_get_a_hint(tmp_path, column, value, hint):
     """Exports write '<2.0' for a value under the assay's limit, '#N/A' for a failed formula
@@ -693,6 +698,11 @@ def test_an_option_given_twice_with_the_same_value_is_accepted(capsys):
         ("AB123456C.csv", "UK National Insurance numbers"),
         ("MRN1234567.csv", "record numbers named in the cell"),
         ("kim@hospital.org.csv", "e-mail addresses"),
+        # inside the stem: only a whole stem was read as a name; ten digits from 09 were a
+        # timestamp to the guard, and are a Vietnamese mobile number
+        ("cohort_john_smith_2023.csv", "personal names"),
+        ("hcc_Nguyen_Van_An.csv", "personal names"),
+        ("cohort_0912345678.csv", "phone numbers"),
     ],
 )
 def test_a_cohort_file_name_that_holds_an_identifier_is_refused_masked(
@@ -741,6 +751,12 @@ def test_a_report_folder_name_that_holds_an_identifier_is_refused_and_dates_pass
         "간암_코호트.csv",
         "Final Report.csv",
         "Hong Kong.csv",
+        # places and hospitals whose words are names were refused as personal names
+        "benh_vien_cho_ray.csv",
+        "Bệnh_Viện_Chợ_Rẫy.csv",
+        "Hoa_Binh.csv",
+        "Can_Tho.csv",
+        "Chung_Ang_University.csv",
     ):
         code, out, _ = _validate(write(tmp_path, enough_rows(), name=name), capsys)
         assert code == 0 and out.startswith(f"OK: {tmp_path / name}:"), name
@@ -965,3 +981,129 @@ def test_run_out_through_a_loop_of_links_says_so_in_words(tmp_path, capsys, monk
     assert (code, out) == (2, "")
     assert err == "error: --out loop/r: not a usable path (a loop of symbolic links)\n"
     assert sorted(os.listdir(tmp_path)) == ["loop", "loop2"]
+
+
+# ------------------------------------------------------------------------- temporary folder
+def test_a_run_leaves_its_temporary_directory_and_its_mode_alone(tmp_path, monkeypatch):
+    """jupyter_client writes a kernel's connection file (with the kernel's key) in the
+    temporary directory when none is named, then sets the sticky bit on that directory:
+    ``TMPDIR=shared run …`` turned a world-writable ``drwxrwxrwx`` folder into ``drwxrwxrwt``.
+    The run names the file, in its private build folder."""
+    import asyncio
+    import stat
+    import tempfile
+
+    from analysis.runner import _quiet_kernel_manager
+
+    shared, private = tmp_path / "shared", tmp_path / "private"
+    shared.mkdir()
+    shared.chmod(0o777)
+    private.mkdir(mode=0o700)
+    monkeypatch.setattr(tempfile, "tempdir", str(shared))
+    manager = _quiet_kernel_manager(private)(kernel_name="python3")
+
+    async def start_and_stop():
+        await manager.start_kernel()
+        try:
+            return sorted(p.name for p in private.iterdir())
+        finally:
+            await manager.shutdown_kernel(now=True)
+
+    written = asyncio.run(start_and_stop())
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o777 and list(shared.iterdir()) == []
+    assert len(written) == 1 and written[0].startswith("kernel-")
+    assert list(private.iterdir()) == []  # removed with the kernel
+
+
+def test_a_control_character_in_an_out_name_is_escaped_once(tmp_path):
+    """``--out $'r/a\\nb'`` said ``--out 'r/a\\\\nb'``: the escaped name was quoted with repr,
+    which escaped its backslash again; so was a report's unlisted file ``notes\\n.txt``."""
+    import json
+
+    from analysis.runner import MARKER_NAME, check_output_dir
+
+    with pytest.raises(RunnerError) as error:
+        check_output_dir(tmp_path / "a\nb")
+    assert f"'{tmp_path}/a\\nb': control characters" in str(error.value)
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "index.html").write_text("<html></html>", encoding="utf-8")
+    marker = {"format": "haic-report", "version": 1, "state": "complete", "files": ["index.html"]}
+    (out / MARKER_NAME).write_text(json.dumps(marker), encoding="utf-8")
+    (out / "notes\n.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(RunnerError) as error:
+        check_output_dir(out, force=True)
+    assert "did not write ('notes\\n.txt')" in str(error.value)
+
+
+def test_the_ok_line_names_at_most_twenty_columns_the_book_does_not_read(tmp_path, capsys):
+    """A wide export (20,000 extra columns) made validate's OK line 149 kB long."""
+    extra = [f"x{i}" for i in range(25)]
+    rows = [{**row, **dict.fromkeys(extra, "1")} for row in enough_rows()]
+    path = write(tmp_path, rows, header=[*HEADER, *extra])
+    code, out, _ = _call(["validate", str(path)], capsys)
+    assert code == 0
+    assert out.endswith("not used by the book: x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, "
+                        "x11, x12, x13, x14, x15, x16, x17, x18, x19 and 5 more\n")  # fmt: skip
+
+
+@pytest.mark.parametrize(("written", "exact"), [
+    ("ａｇｅ＿ｙｅａｒｓ", "ASCII letters, not full-width ones"),  # a Korean or Japanese IME
+    ("ＡＧＥ　ＹＥＡＲＳ", "ASCII letters, not full-width ones"),  # and an ideographic space
+    ("age\u00a0years", "no invisible characters, spaces or hyphens"),  # a no-break space
+])  # fmt: skip
+def test_a_required_name_typed_in_full_width_letters_is_pointed_out(tmp_path, written, exact):
+    """``ａｇｅ＿ｙｅａｒｓ`` got 'required column is missing' alone, where ``age-years`` and
+    ``Age Years`` were pointed out."""
+    header = [written if h == "age_years" else h for h in HEADER]
+    rows = [{(written if k == "age_years" else k): v for k, v in r.items()} for r in enough_rows()]
+    [message] = _problem(write(tmp_path, rows, header=header))
+    assert message.startswith("column age_years: required column is missing [found '")
+    assert message.endswith(f"': rename it to age_years (names are exact: {exact})]")
+
+
+@pytest.mark.parametrize(("column", "value", "hint"), [
+    ("age_years", "６２", "digits 0-9 (62, not ６２ or ٦٢)"),  # full-width, from an input method
+    ("bilirubin_mg_dl", "０.７", "digits 0-9"),
+    ("age_years", "٦٢", "digits 0-9"),  # Arabic-Indic
+    ("sex", "Ｍ", "in ASCII letters and digits, not full-width ones"),
+    ("sex", "Nam", "write M (male) or F (female)"),  # Vietnamese
+    ("sex", "nữ", "write M (male) or F (female)"),
+    ("sex", "남", "write M (male) or F (female)"),  # Korean (also refused as Hangul)
+    ("sex", "Female", "write M (male) or F (female)"),
+])  # fmt: skip
+def test_values_typed_in_other_scripts_or_words_get_a_hint(tmp_path, column, value, hint):
+    """'６２' and 'Ｍ' (a Korean, Chinese or Japanese input method), 'Nam'/'nữ' or '남' for the
+    sex: each was 'must be …' with no word on what to write (Nam and 남 are not echoed)."""
+    rows = enough_rows()
+    rows[1][column] = value
+    messages = _problem(write(tmp_path, rows))
+    [message] = [m for m in messages if m.startswith(f"column {column}: must be ")]
+    assert f"[{hint}" in message
+    assert "Nam" not in message and "남" not in message.split("[")[0]
+
+
+def test_a_row_of_one_field_says_one_field(tmp_path, capsys):
+    """'line 2 (patient_id xx****…): 1 fields' (a 50 MB line without a comma)."""
+    path = write(tmp_path, enough_rows(12))
+    path.write_text(path.read_text(encoding="utf-8") + "P999\n", encoding="utf-8")
+    code, out, _ = _validate(path, capsys)
+    assert code == 1 and "line 14 (patient_id P999): 1 field [" in out
+
+
+def test_no_usable_temporary_directory_is_named_as_such(tmp_path, capsys, monkeypatch):
+    """With TMPDIR, /tmp, /var/tmp, /usr/tmp and the current folder all unwritable, ``run``
+    said '--out r: No usable temporary directory found in [...]' (blaming --out). A TMPDIR that
+    does not exist, is a file or is read-only alone is no error: Python falls back to /tmp."""
+    import tempfile
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(tempfile, "_candidate_tempdir_list", lambda: [str(tmp_path / "none")])
+    code, out, err = _call(["run", "--out", "r", "--chapters", "01"], capsys)
+    assert code == 2 and out == ""
+    assert err == (
+        "error: no usable temporary directory (TMPDIR, /tmp, /var/tmp, /usr/tmp and the current "
+        "folder are not writable); set TMPDIR to a folder you can write; nothing was written\n"
+    )
+    assert _tree(tmp_path) == []

@@ -7,11 +7,12 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_cohort import HEADER, problems_of, valid_rows, write
+from test_cohort import HEADER, enough_rows, problems_of, valid_rows, write
 
 from analysis import COHORT_CSV
 from analysis.cohort import SCHEMA
 from analysis.privacy import (
+    file_name_identifier,
     find_identifiers,
     is_user_cohort,
     suppress_if_user_cohort,
@@ -768,6 +769,11 @@ def test_clinical_text_with_numbers_is_no_record_number(value):
         ("850101-1******", "resident registration numbers"),
         ("850101-1", "resident registration numbers"),
         ("850101-*******", "resident registration numbers"),
+        # Vietnamese citizen identity numbers (province 001 Hà Nội, 079 Hồ Chí Minh City): were
+        # "phone numbers" (00 read as an international prefix) or "long digit runs"
+        ("001085012345", "Vietnamese citizen identity numbers (CCCD)"),
+        ("079203001234", "Vietnamese citizen identity numbers (CCCD)"),
+        ("CCCD: 096190123456", "Vietnamese citizen identity numbers (CCCD)"),
     ],
 )
 def test_national_ids_of_more_countries_and_prefixed_or_masked_numbers_are_refused(
@@ -788,12 +794,14 @@ def test_national_ids_of_more_countries_and_prefixed_or_masked_numbers_are_refus
         "12.345.678-4",  # RUT check digit wrong
         "881301-14-5678",  # month 13: no MyKad
         "GODE561231HZZRRN09",  # ZZ is no Mexican state
+        "003085012345",  # 003 is no Vietnamese province code
+        "079503001234",  # century-and-sex digit 5: no one born yet
     ],
 )
 def test_id_shapes_that_fail_their_check_are_not_those_ids(value):
     from analysis.privacy import identifier_kind
 
-    assert identifier_kind(value) not in ("nric", "hkid", "rut", "mykad", "curp")
+    assert identifier_kind(value) not in ("nric", "hkid", "rut", "mykad", "curp", "vn-cccd")
 
 
 @pytest.mark.parametrize(
@@ -1295,3 +1303,132 @@ def test_clinical_abbreviations_near_those_headers_pass(column):
     from analysis.privacy import _name_reason
 
     assert _name_reason(column) is None
+
+
+# --------------------------------------------------------------------------------------------
+# File and folder names: a name inside the stem is one; a place or hospital whose words are
+# names is not.
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        # a name inside the stem passed: only a whole stem was read as one
+        ("cohort_john_smith_2023.csv", "name"), ("cohort_John_Smith.csv", "name"),
+        ("smith_john_cohort.csv", "name"), ("hcc_kim_minsu.csv", "name"),
+        ("hcc_Kim_Minsu_2023.csv", "name"), ("HCC-Kim-Minsu.csv", "name"),
+        ("Nguyen_Van_An_2023.csv", "name"), ("data_Nguyễn_Văn_An.csv", "name"),
+        ("patient_lee_jihoon.csv", "name"), ("cohort_dr_kim.csv", "name"),
+        ("Grace_Park_Data.csv", "name"), ("bach_mai_hospital_john_smith.csv", "name"),
+        ("cohort_Le_Hoa_Binh.csv", "name"),  # a place in a name (Lê Hòa Bình) stays a name
+        # a bare hospital or street named after a person reads as the person
+        ("Nguyen_Tri_Phuong.csv", "name"), ("tran_hung_dao.csv", "name"),
+        # a hospital number after a word, a Vietnamese mobile number without separators
+        ("cohort_H1234567.csv", "id-digits"), ("cohort_0912345678.csv", "phone"),
+        ("hcc_0387654322_v2.csv", "phone"),
+        # a Vietnamese citizen identity number passed as a long number (a timestamp)
+        ("079203001234.csv", "vn-cccd"), ("hcc_001085012345_export.csv", "vn-cccd"),
+    ],
+)  # fmt: skip
+def test_a_name_or_number_inside_a_file_name_is_found(name, kind):
+    assert file_name_identifier(name) == kind
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # Vietnamese provinces, cities, districts and hospitals whose words are given names or
+        # surnames were refused as personal names
+        "benh_vien_cho_ray.csv", "Benh_Vien_Cho_Ray.csv", "Bệnh_Viện_Chợ_Rẫy.csv",
+        "BV_Cho_Ray_2023.csv", "Cho_Ray.csv", "cho_ray_hcc_2019_2023.csv", "Bach_Mai.csv",
+        "Benh_Vien_Bach_Mai.csv", "Viet_Duc.csv", "Tam_Anh_General.csv", "Gia_Dinh.csv",
+        "An_Binh.csv", "hue_central_hospital.csv", "can_tho.csv", "Can_Tho.csv", "Cần_Thơ.csv",
+        "Hoa_Binh.csv", "hoa_binh_data.csv", "HA_GIANG.csv", "Vinh_Phuc.csv", "Hung_Yen.csv",
+        "Quang_Tri.csv", "Thai_Nguyen_Hospital.csv", "Tra_Vinh_2022.csv", "Yen_Bai.csv",
+        "Thu_Duc.csv", "Hoang_Mai_District.csv", "Thanh_Xuan.csv", "Binh_Thanh.csv",
+        "Viet_Nam.csv", "viet_nam_korea_hcc.csv", "Hai_Phong_Thanh_Hoa.csv",
+        # a hospital named after a person, with the word that says so
+        "nguyen_tri_phuong_hospital.csv", "bv_nguyen_tri_phuong.csv", "BV_Pham_Ngoc_Thach.csv",
+        "Tran_Hung_Dao_Hospital.csv",
+        # Korean hospitals and universities
+        "Chung_Ang_University.csv", "Kyung_Hee_HAIC.csv", "Dong_A_Busan.csv",
+        "seoul_national_university_hospital.csv", "Samsung_Medical_Center.csv",
+        # one surname, as a citation or a lab names a study; English words before or after one
+        "Kim_et_al_replication.csv", "Nguyen_2023.csv", "nguyen_cohort.csv", "park_model.csv",
+        "Lee_Index_Study.csv", "HCC_Export_Kim.csv",
+        # as before
+        "my_cohort.csv", "cohort_2023-01-15.csv", "export_1700000000.csv", "Final_Report.csv",
+        "Hong_Kong.csv", "Thanh_Hoa.csv", "간암_코호트.csv",
+    ],
+)  # fmt: skip
+def test_places_and_hospitals_whose_words_are_names_pass_as_file_names(name):
+    assert file_name_identifier(name) is None
+
+
+# --------------------------------------------------------------------------------------------
+# Vietnamese clinical words whose syllables are names (Bình, Thảo, Đường, Trung, Thành)
+# --------------------------------------------------------------------------------------------
+VIETNAMESE_TERMS = [
+    # refused as personal names in a cell: moderate (severity), urban, two ethnic groups
+    "trung bình", "Trung bình", "thành thị", "Gia Rai", "Ba Na",
+    # refused as column names: diabetes, and the two above
+    "đái tháo đường", "Đái tháo đường",
+    # masked in messages as column names (one listed name in them)
+    "tiểu đường", "ung thư gan", "ổn định", "Tiến triển", "đáp ứng một phần", "bình thường",
+    "hóa trị", "xuất huyết tiêu hóa", "hội chứng gan thận", "chiều cao", "tiền sử", "lý do",
+    "mức độ trung bình", "bệnh lý",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", VIETNAMESE_TERMS)
+def test_vietnamese_clinical_words_are_no_names_in_cells_or_column_names(value):
+    """Of 173 Vietnamese clinical and demographic terms, 4 cells and 3 column names were
+    refused as personal names and 34 column names masked in messages ('column Đá* **** ****')."""
+    from analysis.privacy import _header_kind, identifier_kind, printable_header
+
+    assert identifier_kind(value) is None
+    assert _header_kind(value) is None
+    assert printable_header(value) == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # the same syllables after a surname or Thị/Văn are a given name, as before
+        "Nguyễn Trung Bình", "Nguyễn Thành Công", "Nguyễn Thị Bình", "Lê Thị Thảo",
+        "Phạm Văn Định", "NGUYEN THI BINH", "Trần Thị Thanh Thảo", "Lý Văn Tiến",
+    ],
+)  # fmt: skip
+def test_vietnamese_names_with_those_syllables_are_still_names(value):
+    from analysis.privacy import _header_kind, identifier_kind
+
+    assert identifier_kind(value) == "name"
+    assert _header_kind(value) == "name"
+
+
+def test_a_vietnamese_severity_column_passes_validate(tmp_path, capsys):
+    """mức độ: nhẹ / trung bình / nặng (mild / moderate / severe), one patient moderate: the
+    column was refused for holding a personal name."""
+    from analysis.__main__ import main
+
+    rows = [{**r, "mức độ": "nhẹ"} for r in enough_rows()]
+    rows[1]["mức độ"] = "trung bình"
+    code = main(["validate", "--quiet", str(write(tmp_path, rows, header=[*HEADER, "mức độ"]))])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+
+
+def test_a_column_name_refused_masked_is_located_by_its_place_in_the_file(tmp_path):
+    """Three Korean column names were 'column **', 'column ***' and 'column ***': masked, and no
+    way to tell which to rename. The message now gives the column's place in the file (an empty
+    unnamed column and a repeated one counted) and its spreadsheet letters."""
+    text = write(tmp_path, enough_rows()).read_text(encoding="utf-8").splitlines()
+    (tmp_path / "cohort.csv").write_text(
+        "\n".join([text[0] + ",,age_years,비고,진단명"] + [line + ",,1,," for line in text[1:]])
+        + "\n",
+        encoding="utf-8",
+    )
+    message, problems = problems_of(tmp_path / "cohort.csv")
+    assert len(HEADER) == 38  # patient data in columns 1-38, the empty one 39, the repeat 40
+    assert "[rename the 41st column (AO in a spreadsheet); the name is masked here]" in message
+    assert "[rename the 42nd column (AP in a spreadsheet); the name is masked here]" in message
+    assert "비고" not in message and "진단명" not in message

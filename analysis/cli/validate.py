@@ -67,6 +67,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
 
 
+#: How many columns the book does not read the OK line names (then "and N more").
+SHOWN_EXTRA = 20
+
+
 def summary(columns: list[str], rows: int, path) -> str:
     """The one-line OK summary for a valid cohort."""
     absent = [c for c in SCHEMA.optional if c not in columns]
@@ -76,7 +80,10 @@ def summary(columns: list[str], rows: int, path) -> str:
         parts.append(f"optional columns absent: {', '.join(absent)}")
     if extra:
         # a header may be a patient's value (a file without its header line): masked
-        shown = ", ".join(printable_header(str(c)) for c in extra)
+        shown = ", ".join(printable_header(str(c)) for c in extra[:SHOWN_EXTRA])
+        more = len(extra) - SHOWN_EXTRA
+        if more > 0:  # a wide export (20,000 columns) made one line of 130 kB
+            shown += f" and {more} more"
         parts.append(f"not used by the book: {shown}")
     return f"OK: {path}: " + "; ".join(parts)
 
