@@ -235,6 +235,29 @@ class _RiskSets:
         self.ev = np.asarray(event, float)[self.order] > 0
 
         self.at = self.first[self.ev]  # first sorted row of each death's risk set
+        self.back = t.size - 1 - self.at  # the same row counted from the last
+
+    def moments(self, w, xs):
+        """Each death's sums over its risk set of the weights ``w`` (n,), of ``w x`` and of
+        ``w x x'`` (``xs``: (n, p), sorted by time): ``s0`` (deaths,), ``s1`` (deaths, p) and
+        ``s2`` (deaths, p, p; C order), bit for bit each moment's ``np.cumsum`` from the last
+        row read at the death's first row (the second moments only where a risk set starts:
+        one outer product per row, summed from the end).
+
+        The moments are laid side by side, two columns per complex number, and summed by one
+        cumulative sum: complex addition adds the real and the imaginary parts apart, so each
+        column gets exactly the additions of its own cumulative sum, in the same order, about
+        twice as fast (a cumulative sum down the rows waits for each addition before the next).
+        """
+        n, p = xs.shape
+        wx = w[:, None] * xs
+        wxx = (wx[:, :, None] * xs[:, None, :]).reshape(n, p * p)
+        # 1 + p + p * p columns, an odd number: a column of zeros pads them
+        rows = np.empty((n, 2 + p + p * p))  # C order, as viewing pairs as complex needs
+        np.concatenate((w[:, None], wx, wxx, np.zeros((n, 1))), axis=1, out=rows)
+        sums = rows.view(np.complex128)[::-1].cumsum(axis=0).view(np.float64)[self.back]
+        s2 = np.ascontiguousarray(sums[:, 1 + p : -1]).reshape(-1, p, p)
+        return sums[:, 0], sums[:, 1 : 1 + p], s2
 
     def fit(self, xs, beta0=None, tol=1e-9, max_iter=30):
         """``xs``: covariates in sorted order, shape (n, p). Returns (beta, se, converged)."""
@@ -243,17 +266,12 @@ class _RiskSets:
         if p == 1:
             return self._fit1(xs[:, 0], 0.0 if beta0 is None else float(beta0[0]), tol, max_iter)
         beta = np.zeros(p) if beta0 is None else beta0.copy()
-        at, xe = self.at, xs[self.ev].sum(axis=0)
+        xe = xs[self.ev].sum(axis=0)
         info = np.eye(p)
         for _ in range(max_iter):
             eta = xs @ beta
             w = np.exp(eta - eta.max())
-            s0 = np.cumsum(w[::-1])[::-1][at]
-            wx = w[:, None] * xs
-            s1 = np.cumsum(wx[::-1], axis=0)[::-1][at]
-            # the second moments only where a risk set starts: each death's sum over its risk
-            # set is a tail sum of the rows, so one outer product per row, summed from the end
-            s2 = np.cumsum((wx[:, :, None] * xs[:, None, :])[::-1], axis=0)[::-1][at]
+            s0, s1, s2 = self.moments(w, xs)
             m1 = s1 / s0[:, None]
             grad = xe - m1.sum(axis=0)
             info = np.einsum("kij,k->ij", s2, 1.0 / s0) - m1.T @ m1
@@ -275,16 +293,21 @@ class _RiskSets:
         return beta, se, True
 
     def _fit1(self, x, beta, tol, max_iter):
-        """:meth:`fit` for one covariate, with scalar Newton steps (the same iteration)."""
-        at, xe = self.at, x[self.ev]
+        """:meth:`fit` for one covariate, with scalar Newton steps (the same iteration).
+
+        The three risk-set sums are taken by one cumulative sum of the rows w, w x and w x²
+        from the last patient, read at :attr:`back`: a cumulative sum along an axis adds each
+        row in sequence, so every sum has the bits of its own ``np.cumsum``."""
+        xe = x[self.ev]
+        rows = np.empty((3, x.size))
+        from_last = rows[:, ::-1]
         info = 1.0
         for _ in range(max_iter):
             eta = x * beta
-            w = np.exp(eta - eta.max())
-            wx = w * x
-            s0 = np.cumsum(w[::-1])[::-1][at]
-            s1 = np.cumsum(wx[::-1])[::-1][at]
-            s2 = np.cumsum((wx * x)[::-1])[::-1][at]
+            w = np.exp(eta - eta.max(), out=rows[0])
+            wx = np.multiply(w, x, out=rows[1])
+            np.multiply(wx, x, out=rows[2])
+            s0, s1, s2 = from_last.cumsum(axis=1).take(self.back, axis=1)
             m1 = s1 / s0
             grad = float((xe - m1).sum())
             info = float((s2 / s0).sum() - m1 @ m1)
@@ -529,21 +552,37 @@ def _batched_fit(risk: _RiskSets, xs: np.ndarray, beta0: np.ndarray, iters: int 
 
 def _batched_newton(risk: _RiskSets, xs: np.ndarray, beta0: np.ndarray, iters: int):
     xs = xs - xs.mean(axis=1, keepdims=True)
-    k, _, p = xs.shape
+    k, n, p = xs.shape
     beta = np.broadcast_to(beta0, (k, p)).copy()
     at, ev = risk.at, risk.ev
+    xe = xs[:, ev]  # the deaths' covariates
+    # per sorted patient (row): w, w x (p) and w x x' (p * p), each a vector over the k designs;
+    # the risk-set sums are added row by row from the last, each element as a cumulative sum
+    # from the last row adds it (the same bits), each addition covering every design at once
+    x_rows = xs.transpose(1, 2, 0).copy()  # (n, p, k)
+    rows = np.empty((n, 1 + p + p * p, k))
+    w_rows, wx_rows = rows[:, :1], rows[:, 1 : 1 + p]
+    wxx_rows = rows[:, 1 + p :].reshape(n, p, p, k)
     info = np.broadcast_to(np.eye(p), (k, p, p)).copy()
     for _ in range(iters):
         eta = np.einsum("knp,kp->kn", xs, beta)
         w = np.exp(eta - eta.max(axis=1, keepdims=True))
-        s0 = np.cumsum(w[:, ::-1], axis=1)[:, ::-1][:, at]
-        wx = w[:, :, None] * xs
-        s1 = np.cumsum(wx[:, ::-1], axis=1)[:, ::-1][:, at]
-        s2 = np.cumsum((wx[:, :, :, None] * xs[:, :, None, :])[:, ::-1], axis=1)[:, ::-1]
-        s2 = s2[:, at]
-        m1 = s1 / s0[:, :, None]
-        grad = (xs[:, ev] - m1).sum(axis=1)
-        info = (s2 / s0[:, :, None, None]).sum(axis=1) - np.einsum("kep,keq->kpq", m1, m1)
+        w_rows[:, 0] = w.T
+        np.multiply(w_rows, x_rows, out=wx_rows)
+        np.multiply(wx_rows[:, :, None], x_rows[:, None], out=wxx_rows)
+        for i in range(n - 2, -1, -1):
+            np.add(rows[i + 1], rows[i], out=rows[i])
+        tails = rows[at]  # (deaths, moment, design)
+        s0 = tails[:, 0]
+        # m1 (k, deaths, p) laid out in memory as (deaths, k, p), as the fancy-indexed
+        # cumulative sums it was computed from before: the sums over the deaths (the outermost
+        # axis) below are taken in the same order
+        m1 = np.empty((at.size, k, p)).swapaxes(0, 1)
+        np.divide(tails[:, 1 : 1 + p].transpose(2, 0, 1), s0.T[:, :, None], out=m1)
+        grad = (xe - m1).sum(axis=1)
+        # the second moments' term, summed over the deaths (the outermost axis, as it was)
+        s2 = (tails[:, 1 + p :] / s0[:, None]).sum(axis=0).T.reshape(k, p, p)
+        info = s2 - np.einsum("kep,keq->kpq", m1, m1)
         try:
             step = np.linalg.solve(info, grad[:, :, None])[:, :, 0]
         except np.linalg.LinAlgError:
@@ -1948,13 +1987,9 @@ def _newton_once(risk: _RiskSets, xs: np.ndarray, beta: np.ndarray):
     from ``beta``: the new estimates and their SEs from the information at ``beta`` (nan when
     it is singular). :func:`spread_anneal`'s multivariable model changes a little per move, so
     one step from the last estimates tracks the fit; its result is refitted from scratch."""
-    at = risk.at
     eta = xs @ beta
     w = np.exp(eta - eta.max())
-    wx = w[:, None] * xs
-    s0 = np.cumsum(w[::-1])[::-1][at]
-    s1 = np.cumsum(wx[::-1], axis=0)[::-1][at]
-    s2 = np.cumsum((wx[:, :, None] * xs[:, None, :])[::-1], axis=0)[::-1][at]
+    s0, s1, s2 = risk.moments(w, xs)
     m1 = s1 / s0[:, None]
     grad = xs[risk.ev].sum(axis=0) - m1.sum(axis=0)
     info = np.einsum("kij,k->ij", s2, 1.0 / s0) - m1.T @ m1
