@@ -294,7 +294,7 @@ def test_table2_notes_say_why_a_univariate_cell_is_missed():
     nb = _golden("07-cox")
     cohort = load_cohort()
     reasons = calibration.missed_cell_reasons(cohort)
-    assert len(reasons) == 13  # README: the committed cohort's 13 missed cells
+    assert len(reasons) == 12  # README: the committed cohort's 12 missed cells
     cells = {"hr": "HR", "interval": "CI", "p": "P"}
     for name, coding in (
         ("tbl-cox-table2-implied", "implied"),
@@ -317,6 +317,6 @@ def test_table2_notes_say_why_a_univariate_cell_is_missed():
         assert sum(ref in n for n in notes) == said == (9 if coding == "implied" else 8)
     counts = calibration.miss_category_counts(reasons)
     sentence = _glued(nb, "cox_missed_sentence")
-    assert "a reason for each of the 13 univariate numbers this cohort misses" in sentence
+    assert "a reason for each of the 12 univariate numbers this cohort misses" in sentence
     assert "{ref}`data-missed-reasons`" in sentence
     assert [int(n) for n in re.findall(r"(?:: |, )(\d+) ", sentence)] == list(counts.values())
