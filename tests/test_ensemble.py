@@ -209,7 +209,8 @@ def _resumes_from_the_cache(n: int, seed: int, cache, folder, out) -> None:
     assert ensemble.format_summary(ensemble.summarise(again)).encode() == out.read_bytes()
 
 
-@pytest.mark.slow(seconds=70)
+@pytest.mark.dask_job
+@pytest.mark.slow(seconds=50)
 @ENSEMBLE_WORKER
 def test_the_books_seed_on_a_local_dask_cluster_is_the_committed_cohort(tmp_path):
     """``python -m analysis ensemble --n 1`` on a local Dask cluster of one worker process.
