@@ -67,7 +67,7 @@ pdf: $(STAMP) chromium ## print each chapter and the whole book to _build/pdf/ (
 # (fresh clone: 301 s with 4 workers against 309 s with 3, nbval after the browser tests). Slow
 # tests are marked but run, the longest first (tests/conftest.py). nbval keeps each notebook's
 # cells on one worker (--dist loadfile).
-XDIST := -n 3 --dist loadgroup
+XDIST := -n 2 --dist loadgroup
 
 # `make test` keeps both cores busy: the book's build runs one chapter kernel at a time, so the
 # tests that do not need the built book (`unit`) and nbval (which executes the golden notebooks
