@@ -96,7 +96,7 @@ test-ensemble: $(STAMP) ## the ensemble tests, with the 2-member Dask run that `
 # unit workers can use both cores to the end. Alone, `make unit` runs as fast as before. Still the
 # best order with the unit tests as the long pole (fresh clone 336 s; the book's build and browser
 # tests niced instead 367 s, only the browser tests niced 355 s).
-UNIT_NICE := nice -n 10
+UNIT_NICE := nice -n 5
 
 UNIT_MARKS := not book and not two_seeds
 
