@@ -62,19 +62,18 @@ pdf: $(STAMP) chromium ## print each chapter and the whole book to _build/pdf/ (
 	@test -f _build/html/index.html || { echo "no _build/html: run 'make book' first" >&2; exit 2; }
 	$(BIN)/python tools/pdf.py --html _build/html --out _build/pdf
 
-# Four test workers (pytest-xdist) on two cores: the 2-member ensemble test's worker mostly waits
-# on its Dask workers, so three others keep going and the cores stay busy in the unit tests' tail
-# (fresh clone: 301 s with 4 workers against 309 s with 3, nbval after the browser tests). Slow
-# tests are marked but run, the longest first (tests/conftest.py). nbval keeps each notebook's
-# cells on one worker (--dist loadfile).
+# Two test workers (pytest-xdist) on two cores: each worker's start (imports, collecting 2,939
+# tests and doctests) costs CPU, and since the ensemble left the unit job no worker waits on
+# another process (fresh clone: 288.9 s with two workers, 294.3 s with three, 303.9 s with four,
+# at nice 10). Slow tests are marked but run, the longest first (tests/conftest.py). nbval keeps
+# each notebook's cells on one worker (--dist loadfile).
 XDIST := -n 2 --dist loadgroup
 
 # `make test` keeps both cores busy: the book's build runs one chapter kernel at a time, so the
-# tests that do not need the built book (`unit`) and nbval (which executes the golden notebooks
-# itself) run beside it; once the book is built, its browser tests (`browser`: one process, one
-# tour of the pages) follow. Three jobs, not two: nbval no longer waits for the browser tests
-# (fresh clone, with four unit workers: 298 s against 301-310 s). Each part's output is printed
-# in one block when it ends (--output-sync).
+# tests that do not need the built book (`unit`), the ensemble on the book's seed (`dask`, one
+# process) and nbval (which executes the golden notebooks itself) run beside it; once the book is
+# built, its browser tests (`browser`: one process, one tour of the pages) follow. Each part's
+# output is printed in one block when it ends (--output-sync).
 test: $(STAMP) chromium ## set up, build the book, run every test (unit, doctests, layers, goldens, nbval, browser, lint)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -86,16 +85,14 @@ browser: $(STAMP) chromium book ## build the book, then its browser tests (pytes
 	$(BIN)/python -m pytest -m book $$(grep -l 'mark\.book' tests/test_*.py)
 
 # The 2-member Dask run (`two_seeds`: a second seed's full calibration, ~140 CPU-s for both) runs
-# here only; `make test` runs the book's seed alone on a one-worker cluster (~70 CPU-s).
+# here only; `make test` runs the book's seed alone on a one-worker cluster (~50 CPU-s).
 test-ensemble: $(STAMP) ## the ensemble tests, with the 2-member Dask run that `make test` leaves out
 	$(BIN)/python -m pytest tests/test_ensemble.py -q
 
-# The unit tests yield the CPU (nice) to the book's build and its browser tests beside them in
-# `make test`: those are one process at a time, so when they came last one core idled while
-# they finished (fresh clone: the unit workers done at 279 s, the browser tests at 303 s); the four
-# unit workers can use both cores to the end. Alone, `make unit` runs as fast as before. Still the
-# best order with the unit tests as the long pole (fresh clone 336 s; the book's build and browser
-# tests niced instead 367 s, only the browser tests niced 355 s).
+# The unit tests yield some CPU (nice) to the single processes beside them in `make test` (the
+# book's build, then its browser tests; the ensemble), which would otherwise get a third of a core
+# against the workers. Alone, `make unit` runs as fast as before. Fresh clone, two workers: nice 5
+# 286.8 s (the book's chain done at 259 s), nice 10 288.9 s (done at 233 s).
 UNIT_NICE := nice -n 5
 
 UNIT_MARKS := not book and not two_seeds

@@ -19,12 +19,12 @@ from analysis import COHORT_CSV, REPO_ROOT, ensemble, provenance, synthesis
 #: the fingerprint of the code (the cache folder's name) parses each source once (conftest.py)
 pytestmark = pytest.mark.usefixtures("fingerprint_parsed_once")
 
-#: The 2-member Dask test (about 200 s on a loaded 2-core machine, the longest by far) shares its
-#: xdist group with three tests of a few milliseconds that run after it. Under ``--dist
-#: loadgroup`` a worker is given one more unit of work whenever it has at most two tests pending,
-#: so alone in its group the Dask test always had one more unit queued behind it on its worker (in
-#: a fresh-clone ``make test``: the whole-book run on a second cohort, 47 s, after the other
-#: workers had finished); with four tests in its group its worker is given nothing more.
+#: The Dask tests (the longest of the unit tests when ``make unit`` runs them; ``make test`` runs the
+#: book's seed as a job of its own) share their xdist group with three tests of a few milliseconds
+#: that run after them. Under ``--dist loadgroup`` a worker is given one more unit of work whenever
+#: it has at most two tests pending, so alone in its group a Dask test always had one more unit
+#: queued behind it on its worker (the whole-book run on a second cohort, 47 s, after the other
+#: workers had finished); with its group around it its worker is given nothing more.
 ENSEMBLE_WORKER = pytest.mark.xdist_group("ensemble")
 
 
