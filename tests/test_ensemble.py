@@ -643,7 +643,11 @@ def test_settling_while_a_candidate_runs_exits_cleanly(tmp_path):
     lines = proc.stderr.splitlines()
     assert all(line.startswith("ensemble: ") for line in lines), proc.stderr
     assert "1 candidate no longer needed, cancelled" in lines[-2]
-    assert (folder / f"member-00002-seed-{seeds[2]}.json").exists()
+    # the worker computed candidate 2 from its own seed (the payload is what member_results
+    # returned for the seed it was given), not the book's or another candidate's
+    computed = json.loads((folder / f"member-00002-seed-{seeds[2]}.json").read_text())
+    assert computed["seed"] == seeds[2] != synthesis.DEFAULT_SEED
+    assert computed["target_verdicts"]  # it was scored, not only named
 
     def ours(p: psutil.Process) -> bool:
         try:
