@@ -1230,6 +1230,15 @@ _VI_PHRASES = frozenset(tuple(p.split()) for p in _VI_PHRASES_TEXT.split(";"))
 _VI_NAME_BEFORE = frozenset(
     "nguyen tran pham hoang huynh phan bui ngo trinh truong dang vuong thi van".split()
 )
+
+
+def _vi_name_before(word: str, capitalised: bool | None) -> bool:
+    """Whether ``word`` (lower case, folded), written with a capital or not, makes a phrase of
+    ``_VI_PHRASES`` after it a given name: any listed name or capitalised word, a Vietnamese
+    surname, ``Thị`` or ``Văn``."""
+    return bool(capitalised) or word in _VI_NAME_BEFORE or word in _NAME_LEXICON
+
+
 #: Russian patronymics (Сергеевич, Ивановна): a Cyrillic word ending so is part of a full name.
 _PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ична)$")
 
@@ -1360,20 +1369,33 @@ def _stop(word: str) -> bool:
     )
 
 
-def _in_place_name(words: list[str], only: frozenset | None = None) -> list[bool]:
+def _in_place_name(
+    words: list[str], only: frozenset | None = None, caps: list[bool] | None = None
+) -> list[bool]:
     """Which of ``words`` (lower case, folded) belong to a listed place name whose words are
     also names (``hong kong``, ``thanh hoa``, ``san jose``) or a Vietnamese phrase of
-    ``_VI_PHRASES`` (``trung binh``); ``only``: of these phrases only."""
+    ``_VI_PHRASES`` (``trung binh``); ``only``: of these phrases only. A phrase of
+    ``_VI_PHRASES`` after a listed name, a Vietnamese surname, ``Thị``/``Văn`` or (``caps``:
+    which words were written with a capital) any capitalised word is a given name
+    (``Lê Thành Công``, ``Võ Thành Công``, ``Đỗ Trung Bình``); alone or after lower-case
+    words (``mức độ trung bình``, ``bệnh nhân ổn định``) it is the clinical phrase."""
+    if caps is not None and len(caps) != len(words):
+        caps = None
     marks = [False] * len(words)
     for i, word in enumerate(words):
         for phrase in _PLACE_PHRASES.get(word, ()):
             if only is not None and phrase not in only:
                 continue
-            if phrase in _VI_PHRASES and i and words[i - 1] in _VI_NAME_BEFORE:
-                continue  # Nguyễn Trung Bình: a given name, not "moderate"
+            if phrase in _VI_PHRASES and i and _vi_name_before(words[i - 1], caps and caps[i - 1]):
+                continue  # Nguyễn Trung Bình, Lê Thành Công: a given name, not "moderate"
             if tuple(words[i : i + len(phrase)]) == phrase:
                 marks[i : i + len(phrase)] = [True] * len(phrase)
     return marks
+
+
+def _caps(text: str) -> list[bool]:
+    """For each word of letters in ``text``, whether it begins with a capital."""
+    return [w[0].isupper() for w in re.findall(r"[^\W\d_]+", text)]
 
 
 # an initial (J. Smith, Smith J.) or "surname, given name": a cell written out as a name
@@ -1389,7 +1411,7 @@ def _capitalised_name(words: list[str], text: str) -> bool:
     listed names among its other words (``Nguyen Thi Thanh Hoa``), an initial or a comma
     (``Kim J. Hand``, ``Hand, John``), or a listed given name first (``John Hand``, ``Mary Good``:
     surnames can be words). A phrase of weak words only (initials aside) is never a name."""
-    place = _in_place_name(words)
+    place = _in_place_name(words, caps=_caps(text))
     kept = [
         (w, p or _stop(w))
         for w, p in zip(words, place, strict=True)
@@ -1493,7 +1515,8 @@ def _header_is_name(name: str, known: int = 2) -> bool:
         return True
     if _clinical_phrase(words):
         return False
-    place = _in_place_name(words, only=_VI_PHRASES)  # ổn định, trung bình: no names
+    # ổn định, trung bình: no names (Lê Thành Công is one)
+    place = _in_place_name(words, only=_VI_PHRASES, caps=_caps(text))
     n = sum(
         not p and (w in _NAME_LEXICON or _PATRONYMIC.search(w) is not None)
         for w, p in zip(words, place, strict=True)

@@ -1405,6 +1405,28 @@ def test_vietnamese_names_with_those_syllables_are_still_names(value):
     assert _header_kind(value) == "name"
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        # a clinical phrase (thành công, trung bình) as the given name after a surname outside
+        # the short list (Lê, Võ, Đỗ, Dương, Lâm): accepted, refused at 637ea68
+        "Lê Thành Công", "Võ Thành Công", "Đỗ Trung Bình", "Dương Thành Công", "Lâm Thành Công",
+        "Hồ Thành Công", "Đinh Trung Bình", "Cao Thành Công",
+    ],
+)  # fmt: skip
+def test_a_clinical_phrase_after_any_surname_is_a_given_name(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value) == "name"
+    assert file_name_identifier(_fold_file_name(value)) == "name"
+
+
+def _fold_file_name(value):
+    from analysis.privacy import _fold
+
+    return _fold(value).replace(" ", "_") + ".csv"  # Le_Thanh_Cong.csv
+
+
 def test_a_vietnamese_severity_column_passes_validate(tmp_path, capsys):
     """mức độ: nhẹ / trung bình / nặng (mild / moderate / severe), one patient moderate: the
     column was refused for holding a personal name."""
