@@ -1761,14 +1761,23 @@ for _first, _phrases in _PLACE_PHRASES.items():
 #: as often as not (``Nguyen Tri Phuong Hospital``): not a patient's name.
 _INSTITUTION_AFTER_NAME = frozenset(
     """hospital hospitals hosp clinic clinics center centre ctr university univ institute
-    college medical memorial foundation general national regional city province district
-    county street road ward byeongwon byungwon uiwon daehakgyo daehak""".split()
+    college memorial foundation byeongwon byungwon uiwon daehakgyo daehak""".split()
 )
+#: Words that end an institution's name only before one of ``_INSTITUTION_AFTER_NAME``
+#: (``Samsung Medical Center``, ``Seoul National University Hospital``): alone after a name
+#: they describe the file (``John_Smith_medical_records``, ``Nguyen_Thi_Lan_national_id``).
+_INSTITUTION_QUALIFIERS = frozenset(
+    """medical general national regional city province district county street road ward
+    central""".split()
+)
+#: bare ``vien`` (institute, also a syllable of viện phí, fees), ``tinh`` (province, also a
+#: given name) and ``san`` (obstetrics, also a given name) are no triggers: ``vien_phi_Tran_Van_
+#: Binh``, ``Tinh_Nguyen_Van_An`` and ``san_Nguyen_Thi_Lan`` hold a name.
 _INSTITUTION_BEFORE_NAME = [
     tuple(p.split())
-    for p in """bv; bvdk; bvtw; bvdktw; benh vien; vien; trung tam; dai hoc; thanh pho; tp; tinh;
+    for p in """bv; bvdk; bvtw; bvdktw; benh vien; trung tam; dai hoc; thanh pho; tp;
     huyen; da khoa; trung uong; ung buou; nhi dong; phu san; y duoc; y khoa; hopital; ospedale;
-    klinikum; san; santa; sao; santo""".split(";")
+    klinikum; santa; sao; santo""".split(";")
 ]
 #: Words of file names that are never part of a name: a capitalised ``Final`` or ``Export``
 #: before a listed surname is no given name (``HCC_Export_Kim.csv``), and ``model`` or ``code``
@@ -1821,9 +1830,16 @@ def _name_in_file_name(stem: str) -> bool:
             for t, w in zip(tokens, words, strict=True)
         ]
         for i, w in enumerate(words):  # the name of an institution: up to four words
-            if w in _INSTITUTION_AFTER_NAME:
+            if w in _INSTITUTION_QUALIFIERS:
                 usable[i] = False
-                for j in range(i - 1, max(i - 5, -1), -1):
+                continue
+            if w in _INSTITUTION_AFTER_NAME:
+                # Samsung Medical Center: the qualifiers before it belong to the name
+                usable[i] = False
+                k = i
+                while k and words[k - 1] in _INSTITUTION_QUALIFIERS:
+                    k -= 1
+                for j in range(k - 1, max(k - 5, -1), -1):
                     if not usable[j]:
                         break
                     usable[j] = False

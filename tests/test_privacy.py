@@ -1336,6 +1336,26 @@ def test_a_name_or_number_inside_a_file_name_is_found(name, kind):
 @pytest.mark.parametrize(
     "name",
     [
+        # a word of a hospital's name (medical, national, general) after a name hid it
+        "John_Smith_medical_records.csv", "nguyen_van_an_medical_history.csv",
+        "Nguyen_Thi_Lan_national_id.csv", "John_Smith_City.csv", "Tran_Van_Binh_general.csv",
+        # bare vien (viện phí, fees), san and tinh before a name hid it; Tinh_Nguyen_Van_An was
+        # refused at 637ea68
+        "vien_phi_Tran_Van_Binh.csv", "san_Nguyen_Thi_Lan.csv", "Tinh_Nguyen_Van_An.csv",
+    ],
+)  # fmt: skip
+def test_a_name_next_to_a_word_of_an_institution_is_still_a_name(name):
+    assert file_name_identifier(name) == "name"
+
+
+def test_a_qualifier_before_an_institution_word_is_part_of_its_name():
+    names = ["Nguyen_Tri_Phuong_General_Hospital.csv", "Samsung_Medical_Center.csv"]
+    assert [file_name_identifier(n) for n in names] == [None, None]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
         # Vietnamese provinces, cities, districts and hospitals whose words are given names or
         # surnames were refused as personal names
         "benh_vien_cho_ray.csv", "Benh_Vien_Cho_Ray.csv", "Bệnh_Viện_Chợ_Rẫy.csv",
