@@ -1749,8 +1749,16 @@ _FILE_PLACE_PHRASES_TEXT = """
     chung ang; kyung hee; dong a; soon chun hyang; sung kyun kwan; kyung pook; chon nam;
     chon buk; jeon nam; jeon buk; chung buk; chung nam
 """
+#: Statistical eponyms, read in a file name as terms (``Nelson_Aalen_cumhaz.csv``,
+#: ``Kaplan-Meier.csv``), as the places above are.
+_STAT_EPONYMS_TEXT = """
+    kaplan meier; nelson aalen; aalen johansen; mann whitney; wilcoxon mann whitney;
+    kolmogorov smirnov; anderson darling; durbin watson; cox snell; shapiro wilk;
+    kruskal wallis; fine gray; mantel haenszel; cochran mantel haenszel; cochran armitage;
+    breslow day; hosmer lemeshow; benjamini hochberg; bland altman; box cox; newton raphson
+"""
 _FILE_PLACE_PHRASES: dict[str, list[tuple[str, ...]]] = {}
-for _phrase in _FILE_PLACE_PHRASES_TEXT.split(";"):
+for _phrase in (_FILE_PLACE_PHRASES_TEXT + ";" + _STAT_EPONYMS_TEXT).split(";"):
     _FILE_PLACE_PHRASES.setdefault(_phrase.split()[0], []).append(tuple(_phrase.split()))
 for _first, _phrases in _PLACE_PHRASES.items():
     _FILE_PLACE_PHRASES.setdefault(_first, []).extend(_phrases)

@@ -1348,6 +1348,25 @@ def test_a_name_next_to_a_word_of_an_institution_is_still_a_name(name):
     assert file_name_identifier(name) == "name"
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        # statistical eponyms were refused as personal names
+        "Nelson_Aalen_cumhaz.csv", "Kaplan_Meier_Nelson_Aalen.csv", "Kaplan-Meier.csv",
+        "mann_whitney_results.csv", "Kolmogorov_Smirnov.csv", "Anderson_Darling.csv",
+        "Durbin_Watson.csv", "Cox_Snell_residuals.csv", "Wilcoxon_Mann_Whitney.csv",
+        "Shapiro_Wilk.csv", "Kruskal_Wallis.csv", "Hosmer_Lemeshow.csv", "Bland_Altman.csv",
+    ],
+)  # fmt: skip
+def test_statistical_eponyms_pass_as_file_names(name):
+    assert file_name_identifier(name) is None
+
+
+def test_a_name_next_to_a_statistical_eponym_is_still_a_name():
+    names = ["Nelson_Aalen_John_Smith.csv", "John_Smith_Kaplan_Meier.csv"]
+    assert [file_name_identifier(n) for n in names] == ["name", "name"]
+
+
 def test_a_qualifier_before_an_institution_word_is_part_of_its_name():
     names = ["Nguyen_Tri_Phuong_General_Hospital.csv", "Samsung_Medical_Center.csv"]
     assert [file_name_identifier(n) for n in names] == [None, None]
