@@ -71,7 +71,8 @@ Artery``), or one word clinical and none a listed name (``Hickman Catheter``). L
 also words and places (Moon, Park, Hong, Foster), so a phrase with a common word or a place in it
 (``Moon Face``, ``Hong Kong``, ``Park Lane``, ``White British``; place names whose words are names,
 ``Thanh Hoa``, ``San Jose``, count as places, and so do Vietnamese clinical words whose
-syllables are names, ``trung bình``, ``đái tháo đường``, unless a surname is before them) is a
+syllables are names, ``trung bình``, ``đái tháo đường``, unless a listed name or a
+capitalised word is before them: Lê Thành Công) is a
 name only on stronger evidence: two other listed names (``Nguyen Thi Thanh Hoa``), a comma or an
 initial (``Hand, John``), or a listed given name first (``John Hand``). Written in one case (``john smith``, ``JOHN SMITH``, ``иванов иван``) the
 shape alone cannot tell a name from a note (``moon face``, ``foster home``), so such a cell counts
