@@ -71,7 +71,8 @@ Artery``), or one word clinical and none a listed name (``Hickman Catheter``). L
 also words and places (Moon, Park, Hong, Foster), so a phrase with a common word or a place in it
 (``Moon Face``, ``Hong Kong``, ``Park Lane``, ``White British``; place names whose words are names,
 ``Thanh Hoa``, ``San Jose``, count as places, and so do Vietnamese clinical words whose
-syllables are names, ``trung bình``, ``đái tháo đường``, unless a surname is before them) is a
+syllables are names, ``trung bình``, ``đái tháo đường``, unless a listed name or a
+capitalised word is before them: Lê Thành Công) is a
 name only on stronger evidence: two other listed names (``Nguyen Thi Thanh Hoa``), a comma or an
 initial (``Hand, John``), or a listed given name first (``John Hand``). Written in one case (``john smith``, ``JOHN SMITH``, ``иванов иван``) the
 shape alone cannot tell a name from a note (``moon face``, ``foster home``), so such a cell counts
@@ -1230,6 +1231,15 @@ _VI_PHRASES = frozenset(tuple(p.split()) for p in _VI_PHRASES_TEXT.split(";"))
 _VI_NAME_BEFORE = frozenset(
     "nguyen tran pham hoang huynh phan bui ngo trinh truong dang vuong thi van".split()
 )
+
+
+def _vi_name_before(word: str, capitalised: bool | None) -> bool:
+    """Whether ``word`` (lower case, folded), written with a capital or not, makes a phrase of
+    ``_VI_PHRASES`` after it a given name: any listed name or capitalised word, a Vietnamese
+    surname, ``Thị`` or ``Văn``."""
+    return bool(capitalised) or word in _VI_NAME_BEFORE or word in _NAME_LEXICON
+
+
 #: Russian patronymics (Сергеевич, Ивановна): a Cyrillic word ending so is part of a full name.
 _PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ична)$")
 
@@ -1360,20 +1370,33 @@ def _stop(word: str) -> bool:
     )
 
 
-def _in_place_name(words: list[str], only: frozenset | None = None) -> list[bool]:
+def _in_place_name(
+    words: list[str], only: frozenset | None = None, caps: list[bool] | None = None
+) -> list[bool]:
     """Which of ``words`` (lower case, folded) belong to a listed place name whose words are
     also names (``hong kong``, ``thanh hoa``, ``san jose``) or a Vietnamese phrase of
-    ``_VI_PHRASES`` (``trung binh``); ``only``: of these phrases only."""
+    ``_VI_PHRASES`` (``trung binh``); ``only``: of these phrases only. A phrase of
+    ``_VI_PHRASES`` after a listed name, a Vietnamese surname, ``Thị``/``Văn`` or (``caps``:
+    which words were written with a capital) any capitalised word is a given name
+    (``Lê Thành Công``, ``Võ Thành Công``, ``Đỗ Trung Bình``); alone or after lower-case
+    words (``mức độ trung bình``, ``bệnh nhân ổn định``) it is the clinical phrase."""
+    if caps is not None and len(caps) != len(words):
+        caps = None
     marks = [False] * len(words)
     for i, word in enumerate(words):
         for phrase in _PLACE_PHRASES.get(word, ()):
             if only is not None and phrase not in only:
                 continue
-            if phrase in _VI_PHRASES and i and words[i - 1] in _VI_NAME_BEFORE:
-                continue  # Nguyễn Trung Bình: a given name, not "moderate"
+            if phrase in _VI_PHRASES and i and _vi_name_before(words[i - 1], caps and caps[i - 1]):
+                continue  # Nguyễn Trung Bình, Lê Thành Công: a given name, not "moderate"
             if tuple(words[i : i + len(phrase)]) == phrase:
                 marks[i : i + len(phrase)] = [True] * len(phrase)
     return marks
+
+
+def _caps(text: str) -> list[bool]:
+    """For each word of letters in ``text``, whether it begins with a capital."""
+    return [w[0].isupper() for w in re.findall(r"[^\W\d_]+", text)]
 
 
 # an initial (J. Smith, Smith J.) or "surname, given name": a cell written out as a name
@@ -1389,7 +1412,7 @@ def _capitalised_name(words: list[str], text: str) -> bool:
     listed names among its other words (``Nguyen Thi Thanh Hoa``), an initial or a comma
     (``Kim J. Hand``, ``Hand, John``), or a listed given name first (``John Hand``, ``Mary Good``:
     surnames can be words). A phrase of weak words only (initials aside) is never a name."""
-    place = _in_place_name(words)
+    place = _in_place_name(words, caps=_caps(text))
     kept = [
         (w, p or _stop(w))
         for w, p in zip(words, place, strict=True)
@@ -1493,7 +1516,8 @@ def _header_is_name(name: str, known: int = 2) -> bool:
         return True
     if _clinical_phrase(words):
         return False
-    place = _in_place_name(words, only=_VI_PHRASES)  # ổn định, trung bình: no names
+    # ổn định, trung bình: no names (Lê Thành Công is one)
+    place = _in_place_name(words, only=_VI_PHRASES, caps=_caps(text))
     n = sum(
         not p and (w in _NAME_LEXICON or _PATRONYMIC.search(w) is not None)
         for w, p in zip(words, place, strict=True)
@@ -1726,8 +1750,16 @@ _FILE_PLACE_PHRASES_TEXT = """
     chung ang; kyung hee; dong a; soon chun hyang; sung kyun kwan; kyung pook; chon nam;
     chon buk; jeon nam; jeon buk; chung buk; chung nam
 """
+#: Statistical eponyms, read in a file name as terms (``Nelson_Aalen_cumhaz.csv``,
+#: ``Kaplan-Meier.csv``), as the places above are.
+_STAT_EPONYMS_TEXT = """
+    kaplan meier; nelson aalen; aalen johansen; mann whitney; wilcoxon mann whitney;
+    kolmogorov smirnov; anderson darling; durbin watson; cox snell; shapiro wilk;
+    kruskal wallis; fine gray; mantel haenszel; cochran mantel haenszel; cochran armitage;
+    breslow day; hosmer lemeshow; benjamini hochberg; bland altman; box cox; newton raphson
+"""
 _FILE_PLACE_PHRASES: dict[str, list[tuple[str, ...]]] = {}
-for _phrase in _FILE_PLACE_PHRASES_TEXT.split(";"):
+for _phrase in (_FILE_PLACE_PHRASES_TEXT + ";" + _STAT_EPONYMS_TEXT).split(";"):
     _FILE_PLACE_PHRASES.setdefault(_phrase.split()[0], []).append(tuple(_phrase.split()))
 for _first, _phrases in _PLACE_PHRASES.items():
     _FILE_PLACE_PHRASES.setdefault(_first, []).extend(_phrases)
@@ -1738,14 +1770,23 @@ for _first, _phrases in _PLACE_PHRASES.items():
 #: as often as not (``Nguyen Tri Phuong Hospital``): not a patient's name.
 _INSTITUTION_AFTER_NAME = frozenset(
     """hospital hospitals hosp clinic clinics center centre ctr university univ institute
-    college medical memorial foundation general national regional city province district
-    county street road ward byeongwon byungwon uiwon daehakgyo daehak""".split()
+    college memorial foundation byeongwon byungwon uiwon daehakgyo daehak""".split()
 )
+#: Words that end an institution's name only before one of ``_INSTITUTION_AFTER_NAME``
+#: (``Samsung Medical Center``, ``Seoul National University Hospital``): alone after a name
+#: they describe the file (``John_Smith_medical_records``, ``Nguyen_Thi_Lan_national_id``).
+_INSTITUTION_QUALIFIERS = frozenset(
+    """medical general national regional city province district county street road ward
+    central""".split()
+)
+#: bare ``vien`` (institute, also a syllable of viện phí, fees), ``tinh`` (province, also a
+#: given name) and ``san`` (obstetrics, also a given name) are no triggers: ``vien_phi_Tran_Van_
+#: Binh``, ``Tinh_Nguyen_Van_An`` and ``san_Nguyen_Thi_Lan`` hold a name.
 _INSTITUTION_BEFORE_NAME = [
     tuple(p.split())
-    for p in """bv; bvdk; bvtw; bvdktw; benh vien; vien; trung tam; dai hoc; thanh pho; tp; tinh;
+    for p in """bv; bvdk; bvtw; bvdktw; benh vien; trung tam; dai hoc; thanh pho; tp;
     huyen; da khoa; trung uong; ung buou; nhi dong; phu san; y duoc; y khoa; hopital; ospedale;
-    klinikum; san; santa; sao; santo""".split(";")
+    klinikum; santa; sao; santo""".split(";")
 ]
 #: Words of file names that are never part of a name: a capitalised ``Final`` or ``Export``
 #: before a listed surname is no given name (``HCC_Export_Kim.csv``), and ``model`` or ``code``
@@ -1798,9 +1839,16 @@ def _name_in_file_name(stem: str) -> bool:
             for t, w in zip(tokens, words, strict=True)
         ]
         for i, w in enumerate(words):  # the name of an institution: up to four words
-            if w in _INSTITUTION_AFTER_NAME:
+            if w in _INSTITUTION_QUALIFIERS:
                 usable[i] = False
-                for j in range(i - 1, max(i - 5, -1), -1):
+                continue
+            if w in _INSTITUTION_AFTER_NAME:
+                # Samsung Medical Center: the qualifiers before it belong to the name
+                usable[i] = False
+                k = i
+                while k and words[k - 1] in _INSTITUTION_QUALIFIERS:
+                    k -= 1
+                for j in range(k - 1, max(k - 5, -1), -1):
                     if not usable[j]:
                         break
                     usable[j] = False

@@ -1336,6 +1336,45 @@ def test_a_name_or_number_inside_a_file_name_is_found(name, kind):
 @pytest.mark.parametrize(
     "name",
     [
+        # a word of a hospital's name (medical, national, general) after a name hid it
+        "John_Smith_medical_records.csv", "nguyen_van_an_medical_history.csv",
+        "Nguyen_Thi_Lan_national_id.csv", "John_Smith_City.csv", "Tran_Van_Binh_general.csv",
+        # bare vien (viện phí, fees), san and tinh before a name hid it; Tinh_Nguyen_Van_An was
+        # refused at 637ea68
+        "vien_phi_Tran_Van_Binh.csv", "san_Nguyen_Thi_Lan.csv", "Tinh_Nguyen_Van_An.csv",
+    ],
+)  # fmt: skip
+def test_a_name_next_to_a_word_of_an_institution_is_still_a_name(name):
+    assert file_name_identifier(name) == "name"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # statistical eponyms were refused as personal names
+        "Nelson_Aalen_cumhaz.csv", "Kaplan_Meier_Nelson_Aalen.csv", "Kaplan-Meier.csv",
+        "mann_whitney_results.csv", "Kolmogorov_Smirnov.csv", "Anderson_Darling.csv",
+        "Durbin_Watson.csv", "Cox_Snell_residuals.csv", "Wilcoxon_Mann_Whitney.csv",
+        "Shapiro_Wilk.csv", "Kruskal_Wallis.csv", "Hosmer_Lemeshow.csv", "Bland_Altman.csv",
+    ],
+)  # fmt: skip
+def test_statistical_eponyms_pass_as_file_names(name):
+    assert file_name_identifier(name) is None
+
+
+def test_a_name_next_to_a_statistical_eponym_is_still_a_name():
+    names = ["Nelson_Aalen_John_Smith.csv", "John_Smith_Kaplan_Meier.csv"]
+    assert [file_name_identifier(n) for n in names] == ["name", "name"]
+
+
+def test_a_qualifier_before_an_institution_word_is_part_of_its_name():
+    names = ["Nguyen_Tri_Phuong_General_Hospital.csv", "Samsung_Medical_Center.csv"]
+    assert [file_name_identifier(n) for n in names] == [None, None]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
         # Vietnamese provinces, cities, districts and hospitals whose words are given names or
         # surnames were refused as personal names
         "benh_vien_cho_ray.csv", "Benh_Vien_Cho_Ray.csv", "Bệnh_Viện_Chợ_Rẫy.csv",
@@ -1403,6 +1442,28 @@ def test_vietnamese_names_with_those_syllables_are_still_names(value):
 
     assert identifier_kind(value) == "name"
     assert _header_kind(value) == "name"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # a clinical phrase (thành công, trung bình) as the given name after a surname outside
+        # the short list (Lê, Võ, Đỗ, Dương, Lâm): accepted, refused at 637ea68
+        "Lê Thành Công", "Võ Thành Công", "Đỗ Trung Bình", "Dương Thành Công", "Lâm Thành Công",
+        "Hồ Thành Công", "Đinh Trung Bình", "Cao Thành Công",
+    ],
+)  # fmt: skip
+def test_a_clinical_phrase_after_any_surname_is_a_given_name(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value) == "name"
+    assert file_name_identifier(_fold_file_name(value)) == "name"
+
+
+def _fold_file_name(value):
+    from analysis.privacy import _fold
+
+    return _fold(value).replace(" ", "_") + ".csv"  # Le_Thanh_Cong.csv
 
 
 def test_a_vietnamese_severity_column_passes_validate(tmp_path, capsys):
