@@ -1317,6 +1317,36 @@ _PLACE_PHRASES: dict[str, list[tuple[str, ...]]] = {}
 for _phrase in (_PLACE_PHRASES_TEXT + ";" + _VI_PHRASES_TEXT).split(";"):
     _PLACE_PHRASES.setdefault(_phrase.split()[0], []).append(tuple(_phrase.split()))
 _NAME_PARTICLES = frozenset(_PARTICLE.strip("(?:)").split("|"))
+
+
+#: Vietnamese surnames and middle names, as (folded, written) pairs: a surname, a middle name
+#: and one or two given names make a name in any case (``LÊ VĂN HƯNG``, ``do thi hoa``), though
+#: ``le`` and ``van`` are particles and Đỗ, Hồ, Lê, Lý and Võ are also words (độ, hồ, lê, lý,
+#: võ). Written with diacritics, a word must be the name's own spelling (``đô thị hóa``, urban
+#: growth, is no name); without them, ``do thi hoa`` reads as Đỗ Thị Hoa.
+_VI_SURNAMES = {
+    _fold(w): w
+    for w in """nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý trương
+    đinh lâm trịnh vương""".split()
+}
+_VI_MIDDLE_NAMES = {_fold(w): w for w in "văn thị đức hữu ngọc minh quang thành xuân công".split()}
+
+
+def _vi_full_name(words: list[str]) -> bool:
+    """Whether ``words`` (lower case, not folded) are a Vietnamese surname, a middle name and
+    one or two given names (listed ones, or words of two to seven letters that are no stop
+    word): ``lê văn hưng``, ``ho van nam``, ``vo van kiet``, but not ``ho chi minh city``."""
+    if not 3 <= len(words) <= 4:
+        return False
+    folded = [_fold(w) for w in words]
+    for word, plain, table in zip(words, folded, (_VI_SURNAMES, _VI_MIDDLE_NAMES), strict=False):
+        if plain not in table or word not in (plain, table[plain]):
+            return False
+    return all(
+        w in _GIVEN_NAMES or (2 <= len(w) <= 7 and w.isascii() and not _stop(w)) for w in folded[2:]
+    )
+
+
 # two to four words of letters in any script, or "surname, given names": the shape of a name
 # written in one case (john smith, SMITH JOHN, иванов иван иванович, smith, john)
 _LW = r"[^\W\d_]{2,}(?:[-'’][^\W\d_]{2,})?"
@@ -1484,6 +1514,7 @@ def _korean_name(text: str) -> bool:
 
 def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
     text = canonical(text)
+    written = re.findall(r"[^\W\d_]+", text.lower())  # before folding: đô thị is no Đỗ Thị
     if not text.isascii():
         text = _fold(text)
     if _titled_name(text):
@@ -1498,7 +1529,7 @@ def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
     if _NAME.fullmatch(text):
         return _capitalised_name(words, text)
     # one case (john smith, JOHN SMITH, иванов иван): every word a known name, or a patronymic
-    return _PLAIN_NAME.fullmatch(text) is not None and _all_names(words)
+    return _PLAIN_NAME.fullmatch(text) is not None and (_all_names(words) or _vi_full_name(written))
 
 
 def _header_is_name(name: str, known: int = 2) -> bool:
@@ -1506,7 +1537,8 @@ def _header_is_name(name: str, known: int = 2) -> bool:
     patient's row is read as the header): a title and a name (Dr Kim), a romanised Korean name,
     or any case with ``known`` listed names in it (one could be an eponym: Lee index, Park
     classification). Messages mask a header with one listed name (``known=1``)."""
-    text = _fold(canonical(name.strip()))
+    written = canonical(name.strip())
+    text = _fold(written)
     if _titled_name(text):
         return True
     words = re.findall(r"[^\W\d_]+", text.lower())
@@ -1514,6 +1546,8 @@ def _header_is_name(name: str, known: int = 2) -> bool:
         return False
     if _korean_name(text):
         return True
+    if _PLAIN_NAME.fullmatch(text) and _vi_full_name(re.findall(r"[^\W\d_]+", written.lower())):
+        return True  # LÊ VĂN HƯNG, vo van kiet
     if _clinical_phrase(words):
         return False
     # ổn định, trung bình: no names (Lê Thành Công is one)
