@@ -259,6 +259,17 @@ class _RiskSets:
         s2 = np.ascontiguousarray(sums[:, 1 + p : -1]).reshape(-1, p, p)
         return sums[:, 0], sums[:, 1 : 1 + p], s2
 
+    def score_information(self, xs, beta, xe):
+        """The Breslow log partial likelihood's gradient and information at ``beta`` (``xs``:
+        (n, p), sorted by time; ``xe``: the deaths' covariate sums), as :meth:`fit` and
+        :func:`_newton_once` step from them."""
+        eta = xs @ beta
+        w = np.exp(eta - eta.max())
+        s0, s1, s2 = self.moments(w, xs)
+        m1 = s1 / s0[:, None]
+        grad = xe - m1.sum(axis=0)
+        return grad, np.einsum("kij,k->ij", s2, 1.0 / s0) - m1.T @ m1
+
     def fit(self, xs, beta0=None, tol=1e-9, max_iter=30):
         """``xs``: covariates in sorted order, shape (n, p). Returns (beta, se, converged)."""
         xs = xs - xs.mean(axis=0)
@@ -269,12 +280,7 @@ class _RiskSets:
         xe = xs[self.ev].sum(axis=0)
         info = np.eye(p)
         for _ in range(max_iter):
-            eta = xs @ beta
-            w = np.exp(eta - eta.max())
-            s0, s1, s2 = self.moments(w, xs)
-            m1 = s1 / s0[:, None]
-            grad = xe - m1.sum(axis=0)
-            info = np.einsum("kij,k->ij", s2, 1.0 / s0) - m1.T @ m1
+            grad, info = self.score_information(xs, beta, xe)
             try:
                 step = np.linalg.solve(info, grad)
             except np.linalg.LinAlgError:
@@ -1987,12 +1993,7 @@ def _newton_once(risk: _RiskSets, xs: np.ndarray, beta: np.ndarray):
     from ``beta``: the new estimates and their SEs from the information at ``beta`` (nan when
     it is singular). :func:`spread_anneal`'s multivariable model changes a little per move, so
     one step from the last estimates tracks the fit; its result is refitted from scratch."""
-    eta = xs @ beta
-    w = np.exp(eta - eta.max())
-    s0, s1, s2 = risk.moments(w, xs)
-    m1 = s1 / s0[:, None]
-    grad = xs[risk.ev].sum(axis=0) - m1.sum(axis=0)
-    info = np.einsum("kij,k->ij", s2, 1.0 / s0) - m1.T @ m1
+    grad, info = risk.score_information(xs, beta, xs[risk.ev].sum(axis=0))
     try:
         cov = np.linalg.inv(info)
     except np.linalg.LinAlgError:
