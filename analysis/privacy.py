@@ -71,7 +71,8 @@ Artery``), or one word clinical and none a listed name (``Hickman Catheter``). L
 also words and places (Moon, Park, Hong, Foster), so a phrase with a common word or a place in it
 (``Moon Face``, ``Hong Kong``, ``Park Lane``, ``White British``; place names whose words are names,
 ``Thanh Hoa``, ``San Jose``, count as places, and so do Vietnamese clinical words whose
-syllables are names, ``trung bình``, ``đái tháo đường``, unless a listed name or a
+syllables are names, ``trung bình``, ``đái tháo đường`` (and, spelt with their diacritics
+only, ``đô thị``, ``thị trấn``), unless a listed name or a
 capitalised word is before them: Lê Thành Công) is a
 name only on stronger evidence: two other listed names (``Nguyen Thi Thanh Hoa``), a comma or an
 initial (``Hand, John``), or a listed given name first (``John Hand``). Written in one case (``john smith``, ``JOHN SMITH``, ``иванов иван``) the
@@ -1226,6 +1227,15 @@ _VI_PHRASES_TEXT = """
     gia rai; ba na
 """
 _VI_PHRASES = frozenset(tuple(p.split()) for p in _VI_PHRASES_TEXT.split(";"))
+#: Vietnamese words read as such only when written with their diacritics, as the folded
+#: ``_VI_PHRASES`` are without them: their syllables fold to names (Đỗ Thị Hoa, Thị Trấn), and
+#: without diacritics a name is the likelier reading in a patient file (``do thi hoa`` stays a
+#: name). ``đô thị`` (urban) is no Đỗ Thị, ``thị trấn`` (township) no Trần, ``thị trường``
+#: (market) no Trương. A listed name or a capitalised word before one makes it a given name,
+#: as for ``_VI_PHRASES``.
+_VI_WRITTEN_PHRASES: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in "đô thị hóa; đô thị hoá; đô thị; thị trấn; thị trường".split(";"):
+    _VI_WRITTEN_PHRASES.setdefault(_phrase.split()[0], []).append(tuple(_phrase.split()))
 # Vietnamese surnames that are no common word (Đỗ, Hồ, Lê, Lý, Võ are: độ, hồ, lê, lý, võ), and the
 # middle names Thị and Văn: a phrase of _VI_PHRASES after one is a given name
 _VI_NAME_BEFORE = frozenset(
@@ -1401,7 +1411,10 @@ def _stop(word: str) -> bool:
 
 
 def _in_place_name(
-    words: list[str], only: frozenset | None = None, caps: list[bool] | None = None
+    words: list[str],
+    only: frozenset | None = None,
+    caps: list[bool] | None = None,
+    written: list[str] | None = None,
 ) -> list[bool]:
     """Which of ``words`` (lower case, folded) belong to a listed place name whose words are
     also names (``hong kong``, ``thanh hoa``, ``san jose``) or a Vietnamese phrase of
@@ -1409,7 +1422,9 @@ def _in_place_name(
     ``_VI_PHRASES`` after a listed name, a Vietnamese surname, ``Thị``/``Văn`` or (``caps``:
     which words were written with a capital) any capitalised word is a given name
     (``Lê Thành Công``, ``Võ Thành Công``, ``Đỗ Trung Bình``); alone or after lower-case
-    words (``mức độ trung bình``, ``bệnh nhân ổn định``) it is the clinical phrase."""
+    words (``mức độ trung bình``, ``bệnh nhân ổn định``) it is the clinical phrase.
+    ``written``: the same words in lower case before folding, for the phrases of
+    ``_VI_WRITTEN_PHRASES`` (``đô thị``), which count only so spelt."""
     if caps is not None and len(caps) != len(words):
         caps = None
     marks = [False] * len(words)
@@ -1421,6 +1436,12 @@ def _in_place_name(
                 continue  # Nguyễn Trung Bình, Lê Thành Công: a given name, not "moderate"
             if tuple(words[i : i + len(phrase)]) == phrase:
                 marks[i : i + len(phrase)] = [True] * len(phrase)
+    if written is None or len(written) != len(words):
+        return marks
+    for start, end in _phrase_spans(written, _VI_WRITTEN_PHRASES):
+        if start and _vi_name_before(words[start - 1], caps and caps[start - 1]):
+            continue  # Nguyễn thị trấn: a middle and a given name
+        marks[start:end] = [True] * (end - start)
     return marks
 
 
@@ -1433,7 +1454,7 @@ def _caps(text: str) -> list[bool]:
 _WRITTEN_AS_NAME = re.compile(rf"(?<![{_UP}{_LOW}]){_INITIAL}|,")
 
 
-def _capitalised_name(words: list[str], text: str) -> bool:
+def _capitalised_name(words: list[str], text: str, written: list[str] | None = None) -> bool:
     """Whether a cell shaped like a capitalised name (``_NAME``) is one, given its ``words``
     (lower case, folded). A phrase without a clinical or common word, a place or a place name
     stays a name on its shape (``John Smith``, ``Grace Park``; two unknown capitalised words,
@@ -1442,7 +1463,7 @@ def _capitalised_name(words: list[str], text: str) -> bool:
     listed names among its other words (``Nguyen Thi Thanh Hoa``), an initial or a comma
     (``Kim J. Hand``, ``Hand, John``), or a listed given name first (``John Hand``, ``Mary Good``:
     surnames can be words). A phrase of weak words only (initials aside) is never a name."""
-    place = _in_place_name(words, caps=_caps(text))
+    place = _in_place_name(words, caps=_caps(text), written=written)
     kept = [
         (w, p or _stop(w))
         for w, p in zip(words, place, strict=True)
@@ -1472,12 +1493,12 @@ def _clinical_phrase(words: list[str]) -> bool:
     return any(_clinical(w) for w in words) and not any(w in _NAME_LEXICON for w in words)
 
 
-def _all_names(words: list[str]) -> bool:
+def _all_names(words: list[str], written: list[str] | None = None) -> bool:
     """A text in one case is a name only when it looks like a whole one: two or more words
     (particles and a place name such as ``thanh hoa`` aside), each a listed given name or
     surname, or one of them a Russian patronymic (сидоров игорь петрович), and none a stop
     word."""
-    place = _in_place_name(words)
+    place = _in_place_name(words, written=written)
     words = [w for w, p in zip(words, place, strict=True) if not p and w not in _NAME_PARTICLES]
     if len(words) < 2 or any(_stop(w) for w in words):  # a place name, and one name at most
         return False
@@ -1527,9 +1548,11 @@ def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
     if in_id and (_NAME_IN_ID.fullmatch(text) or _WORDS_IN_ID.fullmatch(text)):
         return True
     if _NAME.fullmatch(text):
-        return _capitalised_name(words, text)
+        return _capitalised_name(words, text, written)
     # one case (john smith, JOHN SMITH, иванов иван): every word a known name, or a patronymic
-    return _PLAIN_NAME.fullmatch(text) is not None and (_all_names(words) or _vi_full_name(written))
+    return _PLAIN_NAME.fullmatch(text) is not None and (
+        _all_names(words, written) or _vi_full_name(written)
+    )
 
 
 def _header_is_name(name: str, known: int = 2) -> bool:
@@ -1546,12 +1569,13 @@ def _header_is_name(name: str, known: int = 2) -> bool:
         return False
     if _korean_name(text):
         return True
-    if _PLAIN_NAME.fullmatch(text) and _vi_full_name(re.findall(r"[^\W\d_]+", written.lower())):
+    spelt = re.findall(r"[^\W\d_]+", written.lower())
+    if _PLAIN_NAME.fullmatch(text) and _vi_full_name(spelt):
         return True  # LÊ VĂN HƯNG, vo van kiet
     if _clinical_phrase(words):
         return False
-    # ổn định, trung bình: no names (Lê Thành Công is one)
-    place = _in_place_name(words, only=_VI_PHRASES, caps=_caps(text))
+    # ổn định, trung bình, đô thị hóa: no names (Lê Thành Công is one)
+    place = _in_place_name(words, only=_VI_PHRASES, caps=_caps(text), written=spelt)
     n = sum(
         not p and (w in _NAME_LEXICON or _PATRONYMIC.search(w) is not None)
         for w, p in zip(words, place, strict=True)
@@ -1822,6 +1846,15 @@ _INSTITUTION_BEFORE_NAME = [
     huyen; da khoa; trung uong; ung buou; nhi dong; phu san; y duoc; y khoa; hopital; ospedale;
     klinikum; santa; sao; santo""".split(";")
 ]
+#: Hospitals named after a person whose middle name is Văn (Bệnh viện Lê Văn Thịnh and Lê Văn
+#: Việt, Thủ Đức, named after their streets in 2021): read as hospitals only next to a word of
+#: ``_INSTITUTION_BEFORE_NAME`` or ``_INSTITUTION_AFTER_NAME`` (``BV_Le_Van_Thinh.csv``). Any
+#: other listed surname, Thị or Văn and given name there is a person (``BV_Nguyen_Thi_Lan.csv``):
+#: Thị and Văn, the commonest middle names, are rare in hospitals' names (none of those listed
+#: above has one), so a hospital so named that is not listed here is refused (rename the file).
+_HOSPITALS_WITH_VAN_THI = frozenset(
+    tuple(p.split()) for p in "le van thinh; le van viet".split(";")
+)
 #: Words of file names that are never part of a name: a capitalised ``Final`` or ``Export``
 #: before a listed surname is no given name (``HCC_Export_Kim.csv``), and ``model`` or ``code``
 #: after one is no romanised Korean given name (``park_model.csv``).
@@ -1834,7 +1867,20 @@ _FILE_WORDS = frozenset(
     note notes page base time rate size line lines set sets run runs part""".split()
 )
 # a Vietnamese mobile number written without separators: 0 and a network digit, eight more
-_VN_MOBILE = re.compile(r"(?<![0-9])0[35789][0-9]{8}(?![0-9])")
+_VN_NETWORK = "[35789]"
+_VN_MOBILE = re.compile(rf"(?<![0-9])0{_VN_NETWORK}[0-9]{{8}}(?![0-9])")
+# the same numbers with the country code and no + (84 for the 0; 82 10 for the Korean 010),
+# bare or in groups (84 912 345 678, 84-91-234-5678, 82-10-1234-5678); an underscore reads
+# as a space. Exactly 11 or 12 digits: a longer export id or a date-time passes.
+_SEP = "[ .-]"
+_CC_MOBILE = re.compile(
+    rf"(?<![0-9])(?:84{_SEP}?{_VN_NETWORK}[0-9](?:[0-9]{_SEP}?[0-9]{{3}}{_SEP}?[0-9]{{3}}"
+    rf"|{_SEP}?[0-9]{{3}}{_SEP}?[0-9]{{4}}|{_SEP}?[0-9]{{3}}{_SEP}?[0-9]{{2}}{_SEP}?[0-9]{{2}})"
+    rf"|82{_SEP}?1[016789]{_SEP}?[0-9]{{3,4}}{_SEP}?[0-9]{{4}})(?![0-9])"
+)
+# a Unix time (1714123456): ten digits from 1, an NHS number only as Scotland's CHI number,
+# which begins with the birth date (DDMMYY), so not when the first six digits are no date
+_UNIX_TIME = re.compile(r"(?<![0-9])1[0-9](?:00|1[3-9]|[2-9][0-9])[0-9]{6}(?![0-9])")
 _NAME_MAX_CHARS = 4096
 _TITLE_WORDS = frozenset("mr mrs ms miss mx dr prof mme mlle herr frau sr sra".split())
 
@@ -1848,6 +1894,36 @@ def _phrase_spans(words: list[str], phrases) -> list[tuple[int, int]]:
         for phrase in candidates:
             if tuple(words[i : i + len(phrase)]) == phrase:
                 spans.append((i, i + len(phrase)))
+    return spans
+
+
+def _vi_names_thi_van(
+    tokens: list[str], words: list[str], usable: list[bool], triggers: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """(start, end) of the Vietnamese names with the middle name Thị or Văn among ``words``
+    (folded; ``tokens`` as written): a listed surname, ``thi`` or ``van`` and one or two given
+    names (:func:`_vi_full_name`), all ``usable`` words and none of an institution's. A hospital
+    of ``_HOSPITALS_WITH_VAN_THI`` right after a word of ``_INSTITUTION_BEFORE_NAME`` (their
+    ``triggers`` spans) or right before one of ``_INSTITUTION_AFTER_NAME`` is left out."""
+    ends = {end for _, end in triggers}
+    inside = {k for start, end in triggers for k in range(start, end)}
+    institution = _INSTITUTION_AFTER_NAME | _INSTITUTION_QUALIFIERS
+    spans = []
+    for i in range(len(words) - 2):
+        if words[i] not in _VI_SURNAMES or words[i + 1] not in ("thi", "van"):
+            continue
+        hospital = tuple(words[i : i + 3]) in _HOSPITALS_WITH_VAN_THI
+        if hospital and (i in ends or (i + 3 < len(words) and words[i + 3] in institution)):
+            continue  # BV_Le_Van_Thinh, Le_Van_Viet_Hospital
+        for end in (i + 4, i + 3):
+            span = range(i, min(end, len(words)))
+            if (
+                len(span) == end - i
+                and all(usable[k] and k not in inside and words[k] not in institution for k in span)
+                and _vi_full_name([t.lower() for t in tokens[i:end]])
+            ):
+                spans.append((i, end))
+                break
     return spans
 
 
@@ -1872,6 +1948,8 @@ def _name_in_file_name(stem: str) -> bool:
             and w not in _FILE_WORDS
             for t, w in zip(tokens, words, strict=True)
         ]
+        triggers = _phrase_spans(words, _INSTITUTION_BEFORE_NAME)
+        vi_names = _vi_names_thi_van(tokens, words, usable, triggers)  # all usable words
         for i, w in enumerate(words):  # the name of an institution: up to four words
             if w in _INSTITUTION_QUALIFIERS:
                 usable[i] = False
@@ -1886,13 +1964,17 @@ def _name_in_file_name(stem: str) -> bool:
                     if not usable[j]:
                         break
                     usable[j] = False
-        for start, end in _phrase_spans(words, _INSTITUTION_BEFORE_NAME):
+        for start, end in triggers:
             usable[start:end] = [False] * (end - start)
             for j in range(end, min(end + 4, len(words))):
                 if not usable[j]:
                     break
                 usable[j] = False
+        if any(not usable[k] for s, e in vi_names for k in range(s, e)):
+            return True  # BV_Nguyen_Thi_Lan, Tran_Van_An_Hospital: a person, not the hospital
         places = _phrase_spans(words, _FILE_PLACE_PHRASES)
+        # đô_thị_hóa (urban growth), spelt so: no Đỗ Thị Hoa, and thị hóa in it no name either
+        places += _phrase_spans([t.lower() for t in tokens], _VI_WRITTEN_PHRASES)
         for start in range(len(tokens)):
             for end in range(start + 2, min(start + 4, len(tokens)) + 1):
                 if not all(usable[start:end]):
@@ -1922,10 +2004,16 @@ def file_name_identifier(name: str) -> str | None:
     A name is looked for in every two to four consecutive words (:func:`_name_in_file_name`):
     ``cohort_john_smith_2023.csv`` holds one. Places and hospitals whose words are also names
     (``hoa_binh.csv``, ``Bach_Mai.csv``, ``BV_Cho_Ray.csv``, ``Nguyen_Tri_Phuong_Hospital``) do
-    not; a bare hospital named after a person (``Nguyen_Tri_Phuong.csv``) is read as the person.
+    not; a bare hospital named after a person (``Nguyen_Tri_Phuong.csv``) is read as the person,
+    and so is a Vietnamese name with the middle name Thị or Văn even next to BV, Bệnh viện or
+    Hospital (``BV_Nguyen_Thi_Lan.csv``), except two hospitals so named (``BV_Le_Van_Thinh``,
+    ``Le_Van_Viet_Hospital``). ``đô_thị_hóa`` (urban growth, so spelt) is no Đỗ Thị Hoa.
     A word of one to three letters and seven or eight digits (``cohort_H1234567``) is a hospital
     number, and ten digits from ``03``, ``05``, ``07``, ``08`` or ``09`` a Vietnamese mobile
-    number (``cohort_0912345678``); other long numbers (a timestamp) pass.
+    number (``cohort_0912345678``), as are the same numbers after the country code without a
+    ``+`` (``84912345678``, ``84_912_345_678``; Korean ``821012345678``); other long numbers (a
+    timestamp) pass, and ten digits from ``1`` whose first six are no date (``1714123456``, a
+    Unix time) are no NHS number.
 
     Examples
     --------
@@ -1939,6 +2027,10 @@ def file_name_identifier(name: str) -> str | None:
     ('name', 'name')
     >>> [file_name_identifier(n) for n in ("benh_vien_cho_ray.csv", "Hoa_Binh.csv", "Can_Tho")]
     [None, None, None]
+    >>> [file_name_identifier(n) for n in ("BV_Nguyen_Thi_Lan", "BV_Nguyen_Tri_Phuong", "đô_thị_hóa")]
+    ['name', None, None]
+    >>> [file_name_identifier(n) for n in ("84912345678.csv", "export_1714123456.csv")]
+    ['phone', None]
     """
     stem = str(name)
     for suffix in (".csv", ".txt", ".tsv"):
@@ -1948,6 +2040,8 @@ def file_name_identifier(name: str) -> str | None:
     stem = canonical(stem)
     spaced = stem.replace("_", " ").strip()
     kind = identifier_kind(spaced, names=False)
+    if kind == "nhs":  # read a Unix time as a number that is no NHS number (same length)
+        kind = identifier_kind(_UNIX_TIME.sub("1000000000", spaced), names=False)
     if kind is not None and kind not in _NAME_ALLOWED_KINDS:
         return kind
     for token in re.split(r"[\s_.,]+", stem):
@@ -1956,6 +2050,8 @@ def file_name_identifier(name: str) -> str | None:
             return "id-digits"
         if _VN_MOBILE.search(token):
             return "phone"
+    if _CC_MOBILE.search(spaced):
+        return "phone"  # 84912345678, 84_912_345_678, 821012345678
     if _name_in_file_name(stem):
         return "name"
     return None

@@ -703,6 +703,9 @@ def test_an_option_given_twice_with_the_same_value_is_accepted(capsys):
         ("cohort_john_smith_2023.csv", "personal names"),
         ("hcc_Nguyen_Van_An.csv", "personal names"),
         ("cohort_0912345678.csv", "phone numbers"),
+        # the country code without a +, and a name after BV (a hospital's name to the guard)
+        ("84912345678.csv", "phone numbers"),
+        ("BV_Nguyen_Thi_Lan.csv", "personal names"),
     ],
 )
 def test_a_cohort_file_name_that_holds_an_identifier_is_refused_masked(

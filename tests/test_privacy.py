@@ -1547,14 +1547,46 @@ def test_vietnamese_syllables_that_are_words_are_no_names(value):
     assert file_name_identifier(value.replace(" ", "_") + ".csv") is None
 
 
-@pytest.mark.parametrize("value", ["đô thị hóa", "ĐÔ THỊ HÓA"])
-def test_a_vietnamese_word_spelt_unlike_the_surname_is_no_name_in_a_cell(value):
+@pytest.mark.parametrize(
+    "value",
+    [
+        "đô thị hóa", "ĐÔ THỊ HÓA", "Đô thị hóa", "Đô Thị Hóa", "đô thị hoá", "tỷ lệ đô thị hóa",
+        "đô thị", "thị trấn", "Thị trấn", "THỊ TRẤN", "thị trường",
+    ],
+)  # fmt: skip
+def test_a_vietnamese_word_spelt_unlike_the_name_is_no_name_anywhere(value):
     """đô thị hóa (urban growth) is not Đỗ Thị Hoa: with diacritics the surname's own spelling
-    is needed. (As a column or file name it is still refused, as before: thị hóa reads as two
-    listed names.)"""
-    from analysis.privacy import identifier_kind
+    is needed. It passed in a cell, but as a column name it was refused and as a file name
+    (đô_thị_hóa.csv) too: thị hóa read as two listed names. thị trấn (township) and thị
+    trường (market) were refused everywhere (Thị and Trần, Trương)."""
+    from analysis.privacy import _header_kind, identifier_kind, printable_header
 
     assert identifier_kind(value) is None
+    assert _header_kind(value) is None
+    assert printable_header(value) == value  # not masked in messages either
+    assert file_name_identifier(value.replace(" ", "_") + ".csv") is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # without diacritics a name is the likelier reading in a patient file: kept refused
+        "do thi hoa", "DO THI HOA", "Do Thi Hoa", "thi tran",
+        # the surname spelt as the surname, and those words after a surname: names
+        "Đỗ Thị Hoa", "đỗ thị hóa", "Nguyễn Thị Trấn", "nguyễn thị trấn", "đỗ thị trường",
+    ],
+)  # fmt: skip
+def test_the_same_syllables_without_diacritics_or_after_a_surname_are_names(value):
+    from analysis.privacy import _header_kind, identifier_kind
+
+    assert identifier_kind(value) == "name"
+    assert _header_kind(value) == "name"
+    assert file_name_identifier(value.replace(" ", "_") + ".csv") == "name"
+
+
+def test_a_name_next_to_a_vietnamese_word_spelt_so_is_still_found():
+    names = ["đô_thị_hóa_Nguyễn_Văn_An.csv", "thị_trấn_Tran_Van_Binh.csv"]
+    assert [file_name_identifier(n) for n in names] == ["name", "name"]
 
 
 @pytest.mark.parametrize(
@@ -1562,3 +1594,127 @@ def test_a_vietnamese_word_spelt_unlike_the_surname_is_no_name_in_a_cell(value):
 )
 def test_file_names_with_vietnamese_places_and_words_pass(name):
     assert file_name_identifier(name) is None
+
+
+# --------------------------------------------------------------------------------------------
+# A Vietnamese name with the middle name Thị or Văn next to BV, Bệnh viện or Hospital
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name",
+    [
+        # up to four words after BV or Bệnh viện were read as the hospital's name
+        "BV_Nguyen_Thi_Lan.csv", "Benh_Vien_Tran_Van_An.csv", "Bệnh_Viện_Nguyễn_Thị_Lan.csv",
+        "bv_tran_van_an.csv", "BVDK_Tran_Van_Binh_export.csv", "BV-Nguyen-Thi-Lan.csv",
+        "BV_LE_THI_HOA_2023.csv", "Benh_Vien_Da_Khoa_Nguyen_Thi_Lan_Anh.csv",
+        # a listed hospital before the name, and names before Hospital
+        "BV_Cho_Ray_Nguyen_Thi_Lan.csv", "Nguyen_Thi_Lan_Cho_Ray_Hospital.csv",
+        "Nguyen_Thi_Lan_Hospital.csv", "Tran_Van_An_General_Hospital.csv",
+        "Benh_Vien_Le_Van_Thinh_Nguyen_Thi_Lan.csv",
+        # the two hospitals named Lê Văn are hospitals only next to BV or Hospital
+        "Le_Van_Thinh.csv", "cohort_le_van_viet.csv",
+    ],
+)  # fmt: skip
+def test_a_name_with_thi_or_van_next_to_bv_or_hospital_is_a_name(name):
+    assert file_name_identifier(name) == "name"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "BV_Nguyen_Tri_Phuong.csv", "BV_Cho_Ray.csv", "Benh_Vien_Bach_Mai.csv",
+        "BV_Hung_Vuong.csv", "Nguyen_Tri_Phuong_Hospital.csv", "BV_Pham_Ngoc_Thach.csv",
+        "BV_Le_Van_Thinh.csv", "Benh_Vien_Da_Khoa_Le_Van_Viet.csv", "Le_Van_Viet_Hospital.csv",
+        "BV_LE_VAN_THINH_2023.csv",
+        # Văn and Thị as a place's first word, after an institution's words: no surname before
+        "Trung_Tam_Y_Te_Van_Lam.csv", "TTYT_Huyen_Van_Lam.csv", "BV_Da_Khoa_Thi_Xa_Son_Tay.csv",
+        "Trung_Tam_Van_Hoa.csv",
+    ],
+)  # fmt: skip
+def test_hospitals_named_after_a_person_without_thi_or_van_still_pass(name):
+    assert file_name_identifier(name) is None
+
+
+def _listed_places():
+    from analysis.privacy import _FILE_PLACE_PHRASES
+
+    return sorted({"_".join(p) for phrases in _FILE_PLACE_PHRASES.values() for p in phrases})
+
+
+def test_every_listed_place_and_hospital_passes_bare_and_next_to_bv_or_hospital():
+    """The places, hospitals and eponyms of _FILE_PLACE_PHRASES (and _PLACE_PHRASES) pass as a
+    file name alone, after BV or Bệnh viện and before Hospital; none has Thị or Văn second."""
+    places = _listed_places()
+    assert len(places) > 150
+    refused = [
+        (form, kind)
+        for place in places
+        for form in (
+            place, place.title(), place.upper(), f"BV_{place}", f"Benh_Vien_{place.title()}",
+            f"bv_da_khoa_{place}", f"{place.title()}_Hospital", f"hcc_{place}_2023",
+        )
+        if (kind := file_name_identifier(form + ".csv")) is not None
+    ]  # fmt: skip
+    assert refused == []
+
+
+# --------------------------------------------------------------------------------------------
+# Mobile numbers with the country code and no +
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name",
+    [
+        # +84912345678 and 0912345678 were refused; 84912345678 passed as a long number
+        "84912345678.csv", "cohort_84912345678_v2.csv", "hcc_84387654322.csv",
+        "84-912-345-678.csv", "84 912 345 678.csv", "84_912_345_678.csv", "84.912.345.678.csv",
+        "84_91_234_5678.csv", "84-91-234-56-78.csv", "84_786_543_210.csv",
+        # Korean: +821012345678 and 010-1234-5678 were refused, 821012345678 passed
+        "821012345678.csv", "82-10-1234-5678.csv", "82_10_1234_5678.csv", "8210-1234-5678.csv",
+    ],
+)  # fmt: skip
+def test_a_mobile_number_with_the_country_code_and_no_plus_is_a_phone(name):
+    assert file_name_identifier(name) == "phone"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # dates, date-times, Unix times, counts and study ids
+        "20240426.csv", "2024-04-26.csv", "20240426_153012.csv", "20240426153012.csv",
+        "1714123456.csv", "export_1700000000.csv", "cohort_v2_84pts.csv",
+        "hcc_2010_2023_n82.csv", "KCT0008412.csv", "cohort_84_patients.csv",
+        "hcc_84_2023-01-15.csv", "site_84_5_20240426.csv", "cohort_84_30_20230515.csv",
+        "hcc_82_10_2023.csv",
+        # longer or shorter runs: an export id, 84 and ten or eight digits, no mobile network
+        "export_843210987654321.csv", "export_84912345678901.csv", "8491234567.csv",
+        "84123456789.csv", "84212345678.csv", "1984912345678.csv",
+    ],
+)  # fmt: skip
+def test_numbers_that_are_no_mobile_number_pass(name):
+    assert file_name_identifier(name) is None
+
+
+def test_unix_times_are_rarely_read_as_nhs_numbers():
+    """One Unix time in eleven (9.3 % of 2024-2026) has a valid NHS check digit and was refused;
+    ten digits from 1 are issued only as Scottish CHI numbers, which begin with a birth date
+    (DDMMYY). An NHS number from 4, 6 or 7, or a CHI number, is still refused."""
+    import random
+
+    rng = random.Random(1)
+    times = [rng.randrange(1_704_067_200, 1_798_761_600) for _ in range(2000)]
+    refused = sum(file_name_identifier(f"export_{t}.csv") is not None for t in times)
+    assert refused / len(times) < 0.02
+    assert file_name_identifier("9434765919.csv") == "nhs"
+    assert file_name_identifier("cohort_943_476_5919.csv") == "nhs"
+    chi = next(
+        f"1501{y:02d}{n:04d}"
+        for y in range(100)
+        for n in range(10000)
+        if _nhs(f"1501{y:02d}{n:04d}")
+    )
+    assert file_name_identifier(f"{chi}.csv") == "nhs"
+
+
+def _nhs(digits):
+    d = [int(c) for c in digits]
+    check = (11 - sum(w * x for w, x in zip(range(10, 1, -1), d[:9], strict=True)) % 11) % 11
+    return check != 10 and check == d[9]
