@@ -1841,6 +1841,28 @@ are shown, never scored.
 """
 
 
+def _book_chapter_numbers(names) -> dict[str, int]:
+    """Each chapter's number in the book, from its name's ``NN-`` prefix, by document name.
+
+    The book numbers its chapters 1, 2, … in the order of their files (``_toc.yml`` lists
+    ``chapters/01-data`` … ``chapters/10-your-cohort`` in order, in numbered parts whose numbers
+    continue), so chapter ``06-survival`` is chapter 6. A report's site build renumbers its
+    chapters so (``report_chapter_numbers``, ``book/_ext/book_site.py``); without it Sphinx
+    numbers a report of chapters 06, 07 and 09 as 1, 2 and 3. When two chapters share a
+    prefix (a ``--chapters-dir`` with ``06-a`` and ``06-b``) no number is theirs alone and
+    the report keeps Sphinx's numbering ({}).
+
+    Examples
+    --------
+    >>> _book_chapter_numbers(["06-survival", "07-cox", "09-bias"])
+    {'chapters/06-survival': 6, 'chapters/07-cox': 7, 'chapters/09-bias': 9}
+    >>> _book_chapter_numbers(["06-a", "06-b"])
+    {}
+    """
+    numbers = {f"chapters/{name}": int(name[:2]) for name in names}
+    return numbers if len(set(numbers.values())) == len(numbers) else {}
+
+
 def _build_site(
     build_root: Path,
     notebooks: dict[str, Path],
@@ -1855,10 +1877,12 @@ def _build_site(
     The copy holds ``_config.yml`` (execution off: papermill has executed the notebooks),
     ``book/`` (theme, extensions, bibliography, glossary), a ``_toc.yml`` with a generated root
     page, the executed chapters as ``chapters/NN-x.ipynb`` and the reference pages
-    :data:`REPORT_REFERENCE_PAGES`. ``omitted`` (:func:`_omitted_labels`) names the labels of
-    the chapters left out: each ``{ref}`` to one (the glossary's, the synthetic-data notice's,
-    a chapter's to another) is built as text naming the chapter, not as a broken link, so a
-    report of some chapters builds without warnings as the whole book does. Strictness: the
+    :data:`REPORT_REFERENCE_PAGES`. The chapters keep the book's numbers
+    (:func:`_book_chapter_numbers`): chapter 06 is "6." and its figures and tables 6.x in a
+    report of any chapters, as in the book. ``omitted`` (:func:`_omitted_labels`) names the
+    labels of the chapters left out: each ``{ref}`` to one (the glossary's, the synthetic-data
+    notice's, a chapter's to another) is built as text naming the chapter, not as a broken
+    link, so a report of some chapters builds without warnings as the whole book does. Strictness: the
     build runs with ``-n --keep-going`` but not ``-W``: a warning in a user's report does not
     discard the report; the warnings are returned (written to ``build-warnings.txt`` and
     counted in the summary). A build that fails raises :class:`_Failure`.
@@ -1880,6 +1904,8 @@ def _build_site(
     config["only_build_toc_files"] = True
     sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
     sphinx_config["report_omitted_labels"] = dict(omitted or {})
+    # chapter 06 stays 6 (its figures 6.x, its tables 6.x), whichever chapters the report has
+    sphinx_config["report_chapter_numbers"] = _book_chapter_numbers(notebooks)
     if user_cohort:  # the book's banner and footer say "synthetic": not true of a user's report
         theme = config.get("sphinx", {}).get("config", {}).get("html_theme_options", {})
         if "announcement" in theme:

@@ -7,12 +7,15 @@ book's chapters (the lead's full-book run on a second cohort is a separate test)
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from test_cohort import enough_rows, write
 
+from analysis import REPO_ROOT
 from analysis.__main__ import main
 from analysis.cohort import CohortError
 from analysis.runner import RunnerError, discover_chapters, parse_parameters, run_book
@@ -370,6 +373,88 @@ def test_failing_chapter_then_a_complete_deterministic_report(book, capsys):
     assert sorted(second) == sorted(first)
     assert [k for k in first if first[k] != second[k]] == []
     assert [p.name for p in reports.iterdir()] == ["r"]  # no temporary directories left
+
+
+#: A figure small enough to be written into a chapter (a 4 px dot).
+DOT = (
+    "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSI0"
+    "IiBoZWlnaHQ9IjQiPjxjaXJjbGUgY3g9IjIiIGN5PSIyIiByPSIyIi8+PC9zdmc+"
+)
+
+
+def numbered_chapter(letter: str, refs: str = "") -> str:
+    """A chapter with a section, a captioned table and a captioned figure (numbered by Sphinx)."""
+    return HEAD + textwrap.dedent(
+        f"""
+        (ch-{letter})=
+        # Chapter {letter.upper()}
+
+        ```{{code-cell}} ipython3
+        :tags: [parameters]
+        cohort_path = None
+        ```
+
+        ## Counts of {letter}
+
+        ```{{table}} Counts of {letter}
+        :name: tbl-{letter}
+
+        | a | b |
+        |---|---|
+        | 1 | 2 |
+        ```
+
+        ```{{figure}} {DOT}
+        :name: fig-{letter}
+
+        A dot of {letter}
+        ```
+
+        {refs}
+        """
+    )
+
+
+@pytest.mark.slow(seconds=5)
+def test_a_report_of_some_chapters_keeps_the_books_numbers(book):
+    """Chapters 02 and 03 alone: Sphinx numbered them 1 and 2 (chapter 03's table "Table 2.1",
+    not the book's 3.1), so a number quoted from the report named another place in the book.
+    They keep the book's numbers: headings, navigation, figures, tables and references."""
+    chapters, cohort, reports = book
+    refs = "See {numref}`tbl-b`, {numref}`fig-b`, {numref}`tbl-c` and {ref}`ch-c`."
+    (chapters / "02-b.md").write_text(numbered_chapter("b", refs), encoding="utf-8")
+    (chapters / "03-c.md").write_text(numbered_chapter("c"), encoding="utf-8")
+    run = run_book(cohort, reports / "r", chapters="02,03", chapters_dir=chapters, progress=False)
+    assert run.warnings == []  # as strict as the book's build
+    b = (run.out / "chapters" / "02-b.html").read_text(encoding="utf-8")
+    c = (run.out / "chapters" / "03-c.html").read_text(encoding="utf-8")
+    for page, n, letter in ((b, 2, "b"), (c, 3, "c")):
+        assert f'<span class="section-number">{n}. </span>Chapter {letter.upper()}' in page
+        assert f'<span class="section-number">{n}.1. </span>Counts of {letter}' in page
+        assert f'<span class="caption-number">Table {n}.1 </span>' in page
+        assert f'<span class="caption-number">Fig. {n}.1 </span>' in page
+        assert 'section-number">1.' not in page
+        assert "Table 1." not in page and "Fig. 1." not in page
+        # the navigation (and the previous/next links, the page's title) number as the book
+        text = re.sub(r"<[^>]+>", "", page)
+        assert "2. Chapter B" in text and "3. Chapter C" in text
+    assert '<span class="std std-numref">Table 2.1</span>' in b
+    assert '<span class="std std-numref">Fig. 2.1</span>' in b
+    assert '<span class="std std-numref">Table 3.1</span>' in b  # the other chapter's table
+    assert '<span class="print-secnum">3. </span>' in b  # {ref} to chapter 03, for print
+    index = (run.out / "index.html").read_text(encoding="utf-8")
+    assert "3. Chapter C" in re.sub(r"<[^>]+>", "", index)
+
+
+def test_the_book_numbers_its_chapters_by_their_files():
+    """A report numbers a chapter by its file's prefix (06-survival is chapter 6); that is the
+    book's number only while _toc.yml lists the chapters in file order in numbered parts."""
+    toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    numbered = [
+        entry["file"] for part in toc["parts"] if part.get("numbered") for entry in part["chapters"]
+    ]
+    assert numbered == [f"chapters/{p.stem}" for p in discover_chapters()]
+    assert [int(Path(f).name[:2]) for f in numbered] == list(range(1, len(numbered) + 1))
 
 
 def test_unknown_parameter_is_refused_before_anything_runs(book, capsys):

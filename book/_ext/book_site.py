@@ -37,11 +37,18 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
 9. gives every ``{ref}`` to a numbered chapter or section its **number for paper**
    (:func:`number_references`): "8.3. How the checks work", as the heading prints it, shown
    only by the print stylesheet. A printed link cannot be followed, so the reader needs the
-   number to find the place; the number comes from the table of contents of this build, so a
-   report of some chapters prints its own numbering;
+   number to find the place; the number comes from the table of contents of this build (in a
+   report, the book's numbers: item 11);
 10. numbers **no table on a page outside the numbered chapters** (the home page): its caption
     stays, without a "Table 1" that would read as the paper's
-    (:func:`unnumber_tables_outside_chapters`).
+    (:func:`unnumber_tables_outside_chapters`);
+11. in a **report of some chapters**, gives each chapter **the book's number**
+    (:func:`keep_book_chapter_numbers`): Sphinx numbers the chapters of a table of contents
+    1, 2, 3…, so a report of chapters 06, 07 and 09 called the survival chapter "1." and its
+    first figure "Fig. 1.1", numbers that match neither the book nor a full report. The runner
+    lists each chapter's number in the book in the configuration value
+    ``report_chapter_numbers``; its headings, figures, tables, exercises and equations are
+    then numbered 6, 6.1, Fig. 6.1, Table 6.1 as in the book. The book leaves it empty.
 """
 
 from __future__ import annotations
@@ -569,17 +576,85 @@ def unnumber_tables_outside_chapters(app, env) -> list[str]:
     return []
 
 
+def keep_book_chapter_numbers(app, env) -> list[str]:
+    """Renumber the chapters of a report as the book numbers them (``report_chapter_numbers``).
+
+    ``app.config.report_chapter_numbers`` maps a chapter's document name
+    (``chapters/06-survival``) to its number in the book (6). Runs on ``env-get-updated`` after
+    Sphinx's table-of-contents collector has numbered the sections and the figures (priority
+    500; this runs at 800, before :func:`unnumber_tables_outside_chapters` at 900). Each
+    chapter's top-level number N (its position in this build's table of contents) becomes the
+    book's number everywhere Sphinx keeps it: the section numbers of every page whose numbers
+    start with N (the headings, the navigation, ``{numref}`` to a section), the title numbers
+    (previous/next links) and the numbers of every enumerable node (figures, tables, code
+    blocks, exercises, equations) numbered under it. Figures are counted per chapter
+    (``numfig_secnum_depth`` 1 or more), so replacing the chapter's number in "1.3" gives the
+    figure's number in the book, "6.3"; a number without a chapter part (an unnumbered page's)
+    is left alone. The book itself leaves the value empty and nothing changes.
+
+    Returns the pages whose numbers changed (Sphinx writes them again).
+    """
+    from sphinx.util import logging
+
+    wanted = app.config.report_chapter_numbers or {}
+    if not wanted:
+        return []
+    logger = logging.getLogger(__name__)
+    renumber: dict[int, int] = {}
+    for docname, number in sorted(wanted.items()):
+        top = (env.toc_secnumbers.get(docname) or {}).get("")
+        if not top:
+            logger.warning(f"report_chapter_numbers: {docname} is not a numbered chapter")
+            continue
+        renumber[top[0]] = int(number)
+    if len(set(renumber.values())) != len(renumber):
+        logger.warning(f"report_chapter_numbers: two chapters with one number ({wanted})")
+        return []
+    if all(old == new for old, new in renumber.items()):
+        return []
+
+    def new(number):
+        if not number or number[0] not in renumber:
+            return number
+        return type(number)([renumber[number[0]], *number[1:]])
+
+    changed = set()
+    for docname, secnumbers in env.toc_secnumbers.items():
+        for anchor, number in secnumbers.items():
+            if new(number) != number:
+                secnumbers[anchor] = new(number)
+                changed.add(docname)
+    # new lists, never changed in place: a title and its reference may share one list
+    for title in env.titles.values():
+        if title.get("secnumber"):
+            title["secnumber"] = list(new(title["secnumber"]))
+    for toc in env.tocs.values():
+        for reference in toc.findall(nodes.reference):
+            if reference.get("secnumber"):
+                reference["secnumber"] = list(new(reference["secnumber"]))
+    for docname, by_type in env.toc_fignumbers.items():
+        for numbers in by_type.values():
+            for node_id, number in numbers.items():
+                if len(number) > 1 and new(number) != number:
+                    numbers[node_id] = new(number)
+                    changed.add(docname)
+    return sorted(changed)
+
+
 def setup(app):
     import book_bibstyle
 
     # label -> [heading, chapter title] of the chapters a report leaves out (set by the runner)
     app.add_config_value("report_omitted_labels", {}, "env", types=[dict])
+    # document name -> the chapter's number in the book, for a report (set by the runner)
+    app.add_config_value("report_chapter_numbers", {}, "env", types=[dict])
 
     book_bibstyle.register()
     _keep_executed_outputs()
     _numref_reads_once()
     app.connect("env-updated", _forget_numref_doctrees)
     app.connect("build-finished", _forget_numref_doctrees)
+    app.connect("env-get-updated", keep_book_chapter_numbers, priority=800)
     app.connect("env-get-updated", unnumber_tables_outside_chapters, priority=900)
     app.connect("doctree-read", unlink_omitted_chapters)
     app.connect("doctree-read", record_section_anchors)
