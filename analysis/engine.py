@@ -233,7 +233,8 @@ def spss_median_se(times, s, var_log) -> float:
 
     ``SE = sqrt(S(t50)² · var_log(t50)) / f`` with ``f = (S(u) - S(l)) / (l - u)``, ``u`` the last
     event time with ``S >= 0.55`` (0 with S = 1 when none), ``l`` the first with ``S <= 0.45``.
-    NaN when the median is not reached or the curve never falls to 0.45. The median event time is
+    NaN when the median is not reached, the curve never falls to 0.45, or it falls past both 0.55
+    and 0.45 at time 0 (deaths at month 0: no time span for the density). The median event time is
     the same under SPSS's and R's rules, so is the SE.
 
     Examples
@@ -259,6 +260,8 @@ def spss_median_se(times, s, var_log) -> float:
     else:
         u, su = 0.0, 1.0
     l_, sl = times[lo[0]], s[lo[0]]
+    if l_ <= u:  # the curve falls past 0.55 and 0.45 at time 0: no span to take a density over
+        return _NAN
     dens = (su - sl) / (l_ - u)
     return float(math.sqrt(var) / dens)
 

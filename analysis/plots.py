@@ -226,7 +226,8 @@ def km_plot(
                     color=colour,
                 )
     ax.set_ylim(-0.02, 1.02)
-    right = max(float(t.max()), float(at_risk_times.max()))
+    # every time 0 (deaths at month 0): a month of axis, not a singular one
+    right = max(float(t.max()), float(at_risk_times.max())) or 1.0
     ax.set_xlim(-0.03 * right, 1.03 * right)
     ax.set_ylabel(ylabel)
     ax.set_xticks(at_risk_times)

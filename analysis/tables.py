@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import paper, published
-from analysis.formatting import NOT_REACHED, p_value, rounded
+from analysis.formatting import NOT_REACHED, number, p_value, rounded
 from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.privacy import (
     AGE_TOP_CODE,
@@ -50,6 +50,9 @@ __all__ = [
     "compare",
     "count_text",
     "explanation",
+    "hide_small_count_rows",
+    "is_small_count",
+    "shown_estimates",
     "label_for_cohort",
     "missing_columns",
     "user_cohort",
@@ -176,6 +179,75 @@ def explanation(reason: str, title: str = "Not estimable on this cohort") -> Exp
     Not estimable on this cohort: nobody had additional TACE
     """
     return Explanation(title, reason)
+
+
+def is_small_count(count: int, *, user: bool, min_cell_count: int | None = None) -> bool:
+    """Whether ``count`` patients (1 to ``min_cell_count`` − 1) of a user's cohort must not be shown.
+
+    Examples
+    --------
+    >>> is_small_count(3, user=True), is_small_count(0, user=True), is_small_count(3, user=False)
+    (True, False, False)
+    """
+    threshold = SMALL_COUNT_THRESHOLD if min_cell_count is None else int(min_cell_count)
+    return bool(user) and 0 < int(count) < threshold
+
+
+def hide_small_count_rows(
+    table: pd.DataFrame,
+    *,
+    user: bool,
+    count: str = "count",
+    min_cell_count: int | None = None,
+) -> pd.DataFrame:
+    """``table`` with every cell of a row whose ``count`` is 1 to ``min_cell_count`` − 1 read ``"<5"``.
+
+    For a table of counts beside their percentages (such as
+    :func:`analysis.clinical.response_summary`): the percentage of a hidden count would give it
+    back, so the whole row reads ``"<5"``. On the book's cohort (``user=False``) the table is
+    returned unchanged.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"count": [4, 0, 40], "percent": [4.9, 0.0, 48.8]}, index=["CR", "X", "PR"])
+    >>> hide_small_count_rows(t, user=True)
+       count percent
+    CR    <5      <5
+    X      0     0.0
+    PR    40    48.8
+    >>> hide_small_count_rows(t, user=False).equals(t)
+    True
+    """
+    if not user:
+        return table
+    threshold = SMALL_COUNT_THRESHOLD if min_cell_count is None else int(min_cell_count)
+    small = [is_small_count(k, user=True, min_cell_count=threshold) for k in table[count]]
+    out = table.astype(object)
+    out.loc[small, :] = f"<{threshold}"
+    return out
+
+
+def shown_estimates(
+    frame: pd.DataFrame, decimals: int, *, missing: str = "not estimable"
+) -> pd.DataFrame:
+    """A table of estimates for display: rounded to ``decimals``; a NaN cell reads ``missing``.
+
+    A table with no NaN is returned rounded (``frame.round(decimals)``, displayed as before);
+    one with a NaN becomes text, each number by :func:`analysis.formatting.number`.
+
+    Examples
+    --------
+    >>> hr = pd.DataFrame({"a": [1.2345, float("nan")], "b": [0.5, 2.0]}, index=["x", "y"])
+    >>> shown_estimates(hr, 2)
+                   a     b
+    x           1.23  0.50
+    y  not estimable  2.00
+    >>> shown_estimates(hr.fillna(1.0), 2).equals(hr.fillna(1.0).round(2))
+    True
+    """
+    if not frame.isna().to_numpy().any():
+        return frame.round(decimals)
+    return frame.apply(lambda col: col.map(lambda v: number(v, decimals, missing=missing)))
 
 
 def count_text(count: int, text: str, *, user: bool, min_cell_count: int | None = None) -> str:

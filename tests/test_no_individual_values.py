@@ -7,7 +7,8 @@ HAIC course longer than anyone else's. The chapters that summarise, count or dra
 values (01 data, 02 eligibility, 03 treatment, 04 baseline) are executed on it with
 :func:`analysis.runner.run_book`, and the planted values must appear nowhere: not in any notebook
 output or glued value (base64 images left out, embedded CSV downloads decoded), nor in any CSV
-the report writes; nor may a count of 1–4 patients (chapters 01 and 02), nor a median that is
+the report writes; nor may a count of 1–4 patients (chapters 01, 02 and 05: chapter 05's
+displayed table, printed lines, glued prose and CSV downloads), nor a median that is
 one patient's value (chapters 02 and 04). The table and plot functions are checked directly too
 (5th–95th percentiles at every n, medians and quartiles of random cohorts on coarse grids, small
 counts, bars), and the book's own cohort still prints its range, medians and counts as before.
@@ -42,7 +43,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from analysis import COHORT_CSV  # noqa: E402
-from analysis.clinical import albi_frame  # noqa: E402
+from analysis.clinical import albi_frame, response_summary  # noqa: E402
 from analysis.cohort import load_cohort  # noqa: E402
 from analysis.formatting import rounded  # noqa: E402
 from analysis.plots import count_bars, histogram_panels, skewed_labs_plot  # noqa: E402
@@ -57,6 +58,7 @@ from analysis.runner import run_book  # noqa: E402
 from analysis.synthesis import cohort_statistics, target_table  # noqa: E402
 from analysis.tables import (  # noqa: E402
     central_range_text,
+    hide_small_count_rows,
     table1,
     table1_skewed,
     user_target_values,
@@ -70,7 +72,7 @@ PLANTED = [
     re.compile(r"(?<![\d.,])104(?:\.0+)?(?![\d])"),
     re.compile(r"987[,\u202f ]?654"),
 ]
-CHAPTERS = ["01-data", "02-eligibility", "03-treatment", "04-baseline"]
+CHAPTERS = ["01-data", "02-eligibility", "03-treatment", "04-baseline", "05-response"]
 #: Patients of the planted cohort the chapters run on: odd, so that a median is one patient's.
 PLANTED_N = 13
 DATA_URI = re.compile(r"data:([\w/+.-]+)(;base64)?,([^\"'\s)]+)")
@@ -220,6 +222,44 @@ def test_no_count_of_one_to_four_patients_in_chapters_01_and_02(planted_run):
     assert hidden and all(shown.get((label, "percent"), SMALL) == SMALL for label in hidden)
 
 
+@pytest.mark.slow(seconds=15)
+@pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
+def test_no_response_count_of_one_to_four_patients_in_chapter_05(planted_run):
+    """Tester: on 10 patients chapter 05 hid PR, SD and the ORR in its comparison table and figure
+    but showed them beside it: a raw table ``PR 3 30.0``, a printed ``ORR 3/10 = 30.0%``, the prose
+    ``3/10 = 30.0%`` and ``ORR,3/10 (30.0)`` in resp-rates-ci.csv. The 13 planted patients have
+    1 CR, 3 PR, 3 SD and an ORR of 4 (counted here from the rows): none of them, nor the ORR's
+    intervals (which give its count back), may show anywhere in the chapter."""
+    responses = _planted_rows(PLANTED_N)["best_response"].value_counts()
+    k_orr = int(responses.get("CR", 0) + responses.get("PR", 0))
+    assert k_orr == 4 and responses["CR"] == 1 and responses["PR"] == 3  # the case to test
+    notebook = planted_run / "05-response.ipynb"
+    text = _outputs_text(notebook)
+    assert "Traceback" not in text
+    # the displayed table of counts and percents: a row of 1-4 patients reads "<5" throughout
+    rows = re.findall(r"^(CR|PR|SD|PD|ORR|DCR)\s+(\S+)\s+(\S+)$", text, flags=re.M)
+    assert {r[0] for r in rows} == {"CR", "PR", "SD", "PD", "ORR", "DCR"}, rows
+    for label, count, percent in rows:
+        if count == SMALL:
+            assert percent == SMALL, (label, percent)
+        else:
+            assert int(count) == 0 or int(count) >= 5, (label, count)
+    assert sum(count == SMALL for _, count, _ in rows) == 4  # CR, PR, SD, ORR
+    # the ORR's count, in any form (n/N, printed, glued, in the CSV download), and its intervals
+    assert not re.search(rf"\b{k_orr}/{PLANTED_N}\b", text), "ORR count shown"
+    from analysis.clinical import proportion_ci
+
+    for method in ("wilson", "clopper-pearson"):
+        lo, hi = proportion_ci(k_orr, PLANTED_N, method)
+        assert f"{rounded(100 * lo, 1)}–{rounded(100 * hi, 1)}" not in text, method
+    glued = _glued_texts(notebook)
+    assert glued["resp_orr"] == SMALL and glued["resp_cr"] == SMALL
+    assert "not shown" in glued["resp_orr_wilson"] and "not shown" in glued["resp_ex_orr_plus1"]
+    assert glued["resp_dcr"] == f"7/{PLANTED_N} = {rounded(700 / PLANTED_N, 1)}%"  # 7: shown
+    ci = next(r for r in csv.reader(text.splitlines()) if r[:1] == ["ORR"] and len(r) == 4)
+    assert ci[1:] == [SMALL, "not shown", "not shown"], ci
+
+
 # ------------------------------------------------------------------ the functions themselves
 def _user_cohort(rows: pd.DataFrame) -> pd.DataFrame:
     cohort = load_cohort(COHORT_CSV).iloc[: len(rows)].copy()
@@ -359,6 +399,20 @@ def test_percentage_rows_without_counts_hide_every_percent_of_one_to_four(n):
         )
         got = user_target_values(row, pd.DataFrame(index=range(n)), "v")["v"].iloc[0]
         assert (got == SMALL) == (1 <= k <= 4), (n, k, text, got)
+
+
+def test_response_summary_hides_rows_of_one_to_four_patients():
+    """Chapter 05's displayed count table (tester: ``CR 4 4.9`` on an 82-patient user cohort, while
+    its CSV said ``<5``): the count and its percent both read "<5"; the book's cohort is as before."""
+    summary = response_summary(BOOK["best_response"]).round(1)
+    assert summary.loc["CR"].tolist() == [4, 4.9]  # the book's cohort: 4 complete responses
+    assert hide_small_count_rows(summary, user=False).equals(summary)
+    shown = hide_small_count_rows(summary, user=True)
+    assert shown.loc["CR"].tolist() == [SMALL, SMALL]
+    assert shown.loc["PR"].tolist() == [20, 24.4]
+    assert "4.9" not in shown.to_string()
+    kept = hide_small_count_rows(summary, user=True, min_cell_count=4)
+    assert kept.loc["CR"].tolist() == [4, 4.9]
 
 
 def test_book_cohort_target_table_is_untouched_by_the_count_rule():
