@@ -110,6 +110,59 @@ def test_the_timing_assumptions_are_counted_from_the_table():
     assert "these four" not in source and "under four assumptions" not in source
 
 
+def _rows(table: str) -> list[list[str]]:
+    """The body of a glued pipe table, one list of stripped cells per row."""
+    return [[c.strip() for c in r.strip(" |").split(" | ")] for r in table.splitlines()[2:] if r]
+
+
+#: A developer's name in a table cell: snake_case, a field in brackets, a code with digits.
+DEVELOPER_NAMES = re.compile(
+    r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\bpivka2\b|\((?:hr|p|sd|count|percent|interval|median|mean)\)"
+)
+
+
+@pytest.mark.parametrize("name", ["tbl-audit-findings", "tbl-audit-all"])
+def test_audit_tables_name_quantities_as_clinicians_do(name):
+    """Review: Tables 8.2 and 8.3 showed "pivka2: 1,075 (5–88,655)", "hr_prior_tace_gt4 (hr)
+    printed 4 times", "hr_albumin_le3 (p)" and "1/d_ref + 1/d_k"."""
+    table = _glued(_golden("08-audit"), name).replace("\\", "")  # Markdown escapes
+    assert not DEVELOPER_NAMES.findall(table), sorted(set(DEVELOPER_NAMES.findall(table)))
+    assert "d_ref" not in table and "d_k" not in table
+    if name == "tbl-audit-findings":
+        assert "| Prior TACE > 4, HR (printed 4 times) |" in table
+        assert "| PIVKA-II (mAU/mL): 1,075 (5–88,655), footnote says IQR |" in table
+        assert "at or above 88,655:" in table  # as Table 1 prints it, not 88655
+    else:
+        assert "| Albumin ≤ 3 g/dL, P (printed 2 times) |" in table
+        assert "1/(deaths in the reference level) + 1/(deaths in the compared level)" in table
+
+
+_TH = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_a_dataframe_under_the_code_is_labelled_for_a_reader(md: Path):
+    """Review: eight DataFrames under the code (chapters 01, 02 twice, 04, 05, 07, 08, 09) were
+    headed "met", "is_refractory", "cells", "as-generated": names from the code. A result a reader
+    needs is a numbered table (book.glue_table); a DataFrame that shows what a call returns has a
+    label in every header (book.labelled)."""
+    from analysis import labels
+
+    bad = []
+    for i, cell in enumerate(_golden(md.stem).cells):
+        if cell.cell_type != "code" or "remove-cell" in cell.metadata.get("tags", []):
+            continue
+        for out in cell.get("outputs", []):
+            html = _text(out.get("data", {}).get("text/html", ""))
+            if 'class="dataframe"' not in html:
+                continue
+            for th in _TH.findall(html):
+                text = re.sub(r"<[^>]+>", "", th).strip()
+                if text and (text[0].islower() or labels.is_identifier(text)):
+                    bad.append(f"cell {i}: {text!r}")
+    assert bad == [], bad
+
+
 def test_refractory_sessions_at_the_papers_two_decimals():
     assert published.entry("table1.refractory_tace_sessions.mean").text == "2.65"
     table = _glued(_golden("04-baseline"), "tbl-base-skewed")
