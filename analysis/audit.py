@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from scipy import special
 
-from analysis import paper, published
+from analysis import labels, paper, published
 from analysis.formatting import number, p_value
 from analysis.verdicts import AUDIT_VERDICTS, CANNOT_TELL, CONSISTENT, INCONSISTENT
 
@@ -625,8 +625,8 @@ def iqr_reading(
         return Check(
             CANNOT_TELL,
             computed,
-            f"Read as an IQR, a quarter of the {n} patients would lie at or below {q1:g} and a "
-            f"quarter at or above {q3:g}: a log-scale SD of about {number(iqr_sd, 1)}, far wider than "
+            f"Read as an IQR, a quarter of the {n} patients would lie at or below {q1:,g} and a "
+            f"quarter at or above {q3:,g}: a log-scale SD of about {number(iqr_sd, 1)}, far wider than "
             f"such markers usually spread. Read as minimum–maximum it implies about {number(range_sd, 1)}, "
             "which is typical. Not impossible, but the bracket reads as a range. The 25th and 75th "
             "percentiles, or the individual values, would decide it.",
@@ -1525,6 +1525,11 @@ def category_deaths(
     return {k: (v[0], v[1]) for k, v in found.items()} if found else None
 
 
+#: How an explanation names the deaths of SE² ≈ 1/d_ref + 1/d_k (a table shows words, not symbols).
+_D_REF = "(deaths in the reference level)"
+_D_K = "(deaths in the compared level)"
+
+
 def category_direction(
     effects: dict[str, tuple[float, float, float]],
     expected: str,
@@ -1558,7 +1563,7 @@ def category_direction(
         return Check(
             INCONSISTENT,
             computed,
-            f"With SE² ≈ 1/d_ref + 1/d_k, no split of {total_deaths[0]:g}–{total_deaths[1]:g} "
+            f"With SE² ≈ 1/{_D_REF} + 1/{_D_K}, no split of {total_deaths[0]:g}–{total_deaths[1]:g} "
             "deaths over the levels gives these intervals.",
             details,
         )
@@ -1582,7 +1587,7 @@ def category_direction(
         CONSISTENT,
         computed,
         f"Expected {expected}; the CI of {', '.join(against) or 'no level'} lies entirely on the "
-        f"other side of 1. With SE² ≈ 1/d_ref + 1/d_k, {total_deaths[0]:g}–{total_deaths[1]:g} "
+        f"other side of 1. With SE² ≈ 1/{_D_REF} + 1/{_D_K}, {total_deaths[0]:g}–{total_deaths[1]:g} "
         f"deaths in all{cap_text}, the intervals fit only if {reference} had "
         f"{span('reference')} deaths and the other levels {levels}: a large reference group "
         "against a handful of deaths per compared level, where a hazard ratio well below 1 can "
@@ -1733,14 +1738,15 @@ def _check_percents(rows: _Rows, df: pd.DataFrame, get, n: int) -> None:
             res = percent_of_count(count, n, r.value, r.decimals)
             rows.add(
                 _place(r.id),
-                f"{r.quantity}: {count} ({r.text}%)",
+                f"{labels.quantity_label(r.quantity)}: {count} ({r.text}%)",
                 "percent vs count",
                 res,
                 [count_id, r.id],
             )
         else:
             res = grim_percent(r.value, n, r.decimals)
-            rows.add(_place(r.id), f"{r.quantity}: {r.text}%", "GRIM (percent)", res, [r.id])
+            claim = f"{labels.quantity_label(r.quantity)}: {r.text}%"
+            rows.add(_place(r.id), claim, "GRIM (percent)", res, [r.id])
 
 
 def _check_sums(rows: _Rows, get, n: int) -> None:
@@ -1833,7 +1839,7 @@ def _check_means(rows: _Rows, get, n: int) -> None:
     for quantity, integer, lower, upper, why in _MEAN_SD:
         m, s = get(f"table1.{quantity}.mean"), get(f"table1.{quantity}.sd")
         ids = [m.id, s.id]
-        claim = f"{quantity}: {m.text} ± {s.text}"
+        claim = f"{labels.quantity_label(quantity)}: {m.text} ± {s.text}"
         if integer:
             rows.add("Table 1", claim, "GRIM (mean)", grim_mean(m.value, n, m.decimals), [m.id])
             rows.add(
@@ -1869,7 +1875,7 @@ def _check_medians(rows: _Rows, df: pd.DataFrame, get) -> None:
         res = interval_symmetry(med.value, r.lower, r.upper, med.decimals, ld, ud)
         rows.add(
             _place(r.id),
-            f"{r.quantity}: {med.text} (range, {r.text})",
+            f"{labels.quantity_label(r.quantity)}: {med.text} (range, {r.text})",
             "median interval symmetric (SPSS CI)",
             res,
             [median_id, r.id],
@@ -1898,7 +1904,7 @@ def _check_medians(rows: _Rows, df: pd.DataFrame, get) -> None:
         med, iv = get(f"table1.{quantity}.median"), get(f"table1.{quantity}.interval")
         rows.add(
             "Table 1",
-            f"{quantity}: {med.text} ({iv.text}), footnote says IQR",
+            f"{labels.quantity_label(quantity)}: {med.text} ({iv.text}), footnote says IQR",
             "'IQR' label",
             iqr_reading(med.value, iv.lower, iv.upper, n),
             [med.id, iv.id],
@@ -2001,7 +2007,7 @@ def _check_duplicates(rows: _Rows, df: pd.DataFrame) -> None:
         res = same_quantity(versions)
         rows.add(
             ", ".join(dict.fromkeys(v[0] for v in versions)),
-            f"{quantity} ({kind}) printed {len(versions)} times",
+            f"{labels.quantity_label(quantity, kind)} (printed {len(versions)} times)",
             "same number everywhere",
             res,
             list(group.id),

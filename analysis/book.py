@@ -50,6 +50,7 @@ __all__ = [
     "glue_table",
     "table_markdown",
     "show_table",
+    "labelled",
     "glue_figure",
     "figure_provenance",
     "figure_downloads",
@@ -524,6 +525,57 @@ def show_table(df: pd.DataFrame, name: str, *, index: bool = False, float_format
         f'href="{_data_uri(csv, "text/csv")}">{html.escape(name)}.csv</a></p>'
     )
     return HTML(f'<div class="result-table-wrap">{table}{link}</div>')
+
+
+def _reader_label(value, label):
+    if not isinstance(value, str):
+        return value
+    text = label(value)
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
+def labelled(data, name: str | None = None) -> pd.DataFrame:
+    """What a call returned, as a reader reads it: for a literate cell that shows a result.
+
+    Headers get their clinical label (:func:`analysis.labels.column_label`), index values their
+    term label (:func:`analysis.labels.term_label`); they, and the names of the index and of the
+    columns, start with a capital letter, and True/False read "yes"/"no". The values are not changed otherwise. A result a
+    reader needs goes in a numbered table (:func:`glue_table`); this is for showing what a
+    function returns, next to the call.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or pandas.Series
+        The result; a Series becomes one column named ``name``.
+    name : str, optional
+        The column of a Series.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> s = pd.Series({"vascular_invasion": False, "is_refractory": True})
+    >>> labelled(s, "met")
+                                     Met
+    Vascular invasion                 no
+    TACE-refractory (any criterion)  yes
+    >>> labelled(pd.DataFrame({"checks": [3]}, index=pd.Index(["cannot tell"], name="verdict")))
+    ... # doctest: +NORMALIZE_WHITESPACE
+                 Checks
+    Verdict
+    Cannot tell       3
+    """
+    df = data.to_frame(name) if isinstance(data, pd.Series) else data.copy()
+    df = df.map(lambda v: ("yes" if v else "no") if isinstance(v, bool) else v)
+    df.columns = [_reader_label(c, labels.column_label) for c in df.columns]
+    df.index = df.index.map(lambda v: _reader_label(v, labels.term_label))
+    # the index's and the columns' names only get a capital: "verdict" is a verdict here, not
+    # the "Agrees" column of a comparison (labels.COLUMN_LABELS)
+    df.index.name = _reader_label(df.index.name, str)
+    df.columns.name = _reader_label(df.columns.name, str)
+    return df
 
 
 def _render(fig, fmt: str) -> bytes:

@@ -59,6 +59,8 @@ COLUMN_LABELS = {
     "computed": "Computed",
     "distance": "Distance",
     "feasible": "Feasible",
+    "cells": "Printed cells",
+    "infeasible": "Not feasible",
     "off": "Off by",
     "surrogate": "Surrogate",
     "mean_minus_2sd_below_0": "Mean − 2 SD below 0",
@@ -168,6 +170,13 @@ TERM_LABELS = {
     "response_pr": "PR",
     "response_sd": "SD",
     "response_pd": "PD",
+    # the JSH 2021 criteria of TACE failure as analysis.clinical.jsh_refractory names them
+    "intrahepatic_poor_response": "Poor intrahepatic response",
+    "intrahepatic_new_lesions": "New intrahepatic lesions",
+    "vascular_invasion": "Vascular invasion",
+    "extrahepatic_spread": "Extrahepatic spread",
+    "tumor_marker_rise": "Rising tumour marker",
+    "is_refractory": "TACE-refractory (any criterion)",
     "univariate": "Univariate",
     "multivariate": "Multivariable",
     "multivariable": "Multivariable",
@@ -253,8 +262,13 @@ def quantity_label(quantity, kind=None) -> str:
     'AFP (ng/mL), range'
     >>> quantity_label("new_thing")
     'New thing'
+    >>> quantity_label("hr_prior_tace_gt4", "hr")   # the hazard ratio of a term, quoted in the text
+    'Prior TACE > 4, HR'
     """
-    label = TERM_LABELS.get(quantity) or _humanize(str(quantity))
+    label = TERM_LABELS.get(quantity)
+    if label is None and str(quantity).startswith("hr_"):
+        label = TERM_LABELS.get(str(quantity).removeprefix("hr_"))
+    label = label or _humanize(str(quantity))
     if kind is None or kind in ("median",) and label.startswith("Median"):
         return label
     if kind == "interval" and not str(quantity).startswith(_CI_QUANTITIES):

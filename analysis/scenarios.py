@@ -12,7 +12,7 @@ Scenarios (:data:`SCENARIOS`):
 ``as-generated``
     the cohort's own columns, unchanged (the generator's draw).
 ``proportional``
-    the generator's rule, re-drawn: additional TACE at a uniform 10–60 % of the patient's OS
+    the generator's rule, re-drawn (an independent draw, not the cohort's own times): additional TACE at a uniform 10–60 % of the patient's OS
     time (:data:`analysis.synthesis.ADDITIONAL_TACE_SHARE`); disease control seen at a uniform
     35–90 % of the way to progression (:data:`analysis.synthesis.RESPONSE_SHARE`), between 1 and
     6 months (:data:`analysis.synthesis.RESPONSE_MONTHS`). The later a patient dies, the later
@@ -103,7 +103,9 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("as-generated", "as generated (the cohort's own times)", None, None),
         Scenario(
             "proportional",
-            "proportional to survival (TACE at {:.0f}–{:.0f}% of OS)".format(
+            # the generator's rule drawn again, independently of the cohort's own draw: the gap
+            # between this row and "as-generated" is chance in the draw alone
+            "proportional to survival, drawn again (TACE at {:.0f}–{:.0f}% of OS)".format(
                 *(100 * share for share in ADDITIONAL_TACE_SHARE)
             ),
             # the generator's own shares (analysis.synthesis._finish draws the same rules)

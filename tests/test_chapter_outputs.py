@@ -105,9 +105,110 @@ def test_the_timing_assumptions_are_counted_from_the_table():
     rows = [r for r in _glued(nb, "tbl-bias-scenarios").splitlines() if r.startswith("|")][2:]
     words = {3: "three", 4: "four", 5: "five"}
     assert _glued(nb, "bias_sc_n_rows") == repr(words[len(rows)])
-    assert _glued(nb, "bias_sc_others") == "the three above and the cohort's own times"
+    # four rows, three rules: the first two rows are two draws of the generator's rule
+    assert _glued(nb, "bias_sc_others") == "the three rules above, the generator's drawn twice"
     source = (ROOT / "chapters" / "09-bias.md").read_text(encoding="utf-8")
     assert "these four" not in source and "under four assumptions" not in source
+
+
+def _rows(table: str) -> list[list[str]]:
+    """The body of a glued pipe table, one list of stripped cells per row."""
+    return [[c.strip() for c in r.strip(" |").split(" | ")] for r in table.splitlines()[2:] if r]
+
+
+def test_one_timing_rule_gives_one_estimate_and_its_second_draw_is_said_to_be_one():
+    """Review: §9.1 gave the generator's rule (a uniform 10–60% share of survival) 1.25 (0.69–2.26)
+    and a 3-month landmark of 2.49, Table 9.2's row "proportional to survival" 1.29 (0.71–2.35) and
+    3.51 for the same rule, with nothing saying that row is a fresh random draw. The cohort's own
+    draw is the table's first row, equal to §9.1 and Table 9.1; the second row says it is a
+    second draw, and the prose quotes both."""
+    nb = _golden("09-bias")
+    scen = _rows(_glued(nb, "tbl-bias-scenarios"))
+    assert scen[0][:3] == [
+        "as generated (the cohort's own times)",
+        "1.25 (0.69–2.26)",
+        "2.49 (1.08–5.72)",
+    ]
+    assert scen[1][0].startswith("proportional to survival, drawn again (TACE at 10–60% of OS)")
+    assert scen[1][1:3] == ["1.29 (0.71–2.35)", "3.51 (1.51–8.20)"]
+    assert _glued(nb, "bias_tv_hr") == repr("1.25 (0.69–2.26)")  # §9.1
+    three = next(r for r in _rows(_glued(nb, "tbl-bias-landmarks")) if r[0] == "3")
+    assert three[4] == "2.49 (1.08–5.72)"  # Table 9.1 at 3 months
+    assert _glued(nb, "bias_sc_tv_share") == _glued(nb, "bias_sc_first_tv") == repr(scen[0][1])
+    assert _glued(nb, "bias_sc_first_lm") == repr(scen[0][2])
+    assert _glued(nb, "bias_sc_redraw_tv") == repr(scen[1][1])
+    assert _glued(nb, "bias_sc_redraw_lm") == repr(scen[1][2])
+    intro = _glued(nb, "bias_sc_redraw_intro")
+    assert "independent second draw of the same rule (a uniform 10–60% share" in intro
+    assert "chance in the draw alone" in intro
+    source = (ROOT / "chapters" / "09-bias.md").read_text(encoding="utf-8")
+    assert "bias_sc_tv_proportional" not in source  # the second draw is not quoted as the rule's
+
+
+def test_both_disease_control_landmarks_are_quoted_with_an_honest_reading():
+    """Review: the prose quoted only the 6-month landmark, 0.51 (0.25–1.04), and left out the
+    3-month one that Table 9.2 uses, 2.10 (1.04–4.21), P 0.037, where patients with disease
+    control do worse."""
+    nb = _golden("09-bias")
+    assert (_glued(nb, "bias_dc_lm_mid_t"), _glued(nb, "bias_dc_lm_t")) == ("'3'", "'6'")
+    assert _glued(nb, "bias_dc_lm_mid") == repr("2.10 (1.04–4.21), P 0.037")
+    assert _glued(nb, "bias_dc_lm") == repr("0.51 (0.25–1.04), P 0.065")
+    table = {r[0]: r for r in _rows(_glued(nb, "tbl-bias-response-landmarks"))}
+    assert table["3"][4:6] == ["2.10 (1.04–4.21)", "0.037"]
+    assert table["6"][4:6] == ["0.51 (0.25–1.04)", "0.065"]
+    assert _rows(_glued(nb, "tbl-bias-scenarios"))[0][4] == "2.10 (1.04–4.21)"
+    reading = _glued(nb, "bias_dc_lm_reading")
+    assert "by month 3 did worse afterwards (an interval above 1)" in reading
+    assert "by month 6 better (an interval that includes 1)" in reading
+    assert "opposite directions" in reading and "cannot tell" in reading
+
+
+#: A developer's name in a table cell: snake_case, a field in brackets, a code with digits.
+DEVELOPER_NAMES = re.compile(
+    r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\bpivka2\b|\((?:hr|p|sd|count|percent|interval|median|mean)\)"
+)
+
+
+@pytest.mark.parametrize("name", ["tbl-audit-findings", "tbl-audit-all"])
+def test_audit_tables_name_quantities_as_clinicians_do(name):
+    """Review: Tables 8.2 and 8.3 showed "pivka2: 1,075 (5–88,655)", "hr_prior_tace_gt4 (hr)
+    printed 4 times", "hr_albumin_le3 (p)" and "1/d_ref + 1/d_k"."""
+    table = _glued(_golden("08-audit"), name).replace("\\", "")  # Markdown escapes
+    assert not DEVELOPER_NAMES.findall(table), sorted(set(DEVELOPER_NAMES.findall(table)))
+    assert "d_ref" not in table and "d_k" not in table
+    if name == "tbl-audit-findings":
+        assert "| Prior TACE > 4, HR (printed 4 times) |" in table
+        assert "| PIVKA-II (mAU/mL): 1,075 (5–88,655), footnote says IQR |" in table
+        assert "at or above 88,655:" in table  # as Table 1 prints it, not 88655
+    else:
+        assert "| Albumin ≤ 3 g/dL, P (printed 2 times) |" in table
+        assert "1/(deaths in the reference level) + 1/(deaths in the compared level)" in table
+
+
+_TH = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_a_dataframe_under_the_code_is_labelled_for_a_reader(md: Path):
+    """Review: eight DataFrames under the code (chapters 01, 02 twice, 04, 05, 07, 08, 09) were
+    headed "met", "is_refractory", "cells", "as-generated": names from the code. A result a reader
+    needs is a numbered table (book.glue_table); a DataFrame that shows what a call returns has a
+    label in every header (book.labelled)."""
+    from analysis import labels
+
+    bad = []
+    for i, cell in enumerate(_golden(md.stem).cells):
+        if cell.cell_type != "code" or "remove-cell" in cell.metadata.get("tags", []):
+            continue
+        for out in cell.get("outputs", []):
+            html = _text(out.get("data", {}).get("text/html", ""))
+            if 'class="dataframe"' not in html:
+                continue
+            for th in _TH.findall(html):
+                text = re.sub(r"<[^>]+>", "", th).strip()
+                if text and (text[0].islower() or labels.is_identifier(text)):
+                    bad.append(f"cell {i}: {text!r}")
+    assert bad == [], bad
 
 
 def test_refractory_sessions_at_the_papers_two_decimals():

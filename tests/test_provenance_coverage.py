@@ -44,6 +44,9 @@ EXEMPT: dict[str, str] = {
     "surv_at_risk_step": "spacing of the number-at-risk columns, a parameter",
     "bias_lm_first": "a landmark month, a parameter",
     "bias_dc_lm_t": "a landmark month, a parameter",
+    "bias_dc_lm_mid_t": "a landmark month, a parameter",
+    "bias_sc_lm": "a landmark month, a parameter",
+    "bias_sc_fixed_months": "the months of the fixed-interval timing rule, a parameter of the rule",
     "bias_cut_list": "the cut-offs compared, a parameter",
     "bias_sim_n": "the number of simulated studies, a parameter",
     "bias_opt_boot": "the number of bootstrap fits, a parameter",
@@ -69,6 +72,7 @@ EXEMPT: dict[str, str] = {
     "cox_ph_reading": "a sentence saying what the test before it cannot show on a synthetic cohort",
     "bias_paper_reason": "a sentence giving the reason for the verdict on the published number before it",
     "bias_dc_naive_spread": "a sentence giving the range across calibrated cohorts of the result before it",
+    "bias_dc_lm_reading": "a sentence reading the direction and the intervals of the two estimates before it, words",
     # words that name the cohort, or say where its timing comes from (the book's generator, or a
     # user's records): no number in them
     "surv_bias_cohort": "which cohort chapter 09 illustrates the bias on, words",
@@ -84,6 +88,9 @@ EXEMPT: dict[str, str] = {
     "bias_redraw_keeps": "which columns a re-draw of the timing keeps, words",
     "bias_cut_reading": "how to read the cut-off table on this cohort, words",
     "bias_key_timing": "what the time-dependent estimates rest on, words",
+    "bias_sc_share_source": "which row of the timing table the estimate before it is, words",
+    "bias_sc_redraw_intro": "what the timing table's second row is (the generator's rule, drawn again), words",
+    "bias_sc_redraw_reading": "what the gap between two draws of one rule shows, words",
     "audit_previous": "what the previous chapters did, on which cohort, words",
     "audit_refit_on": "which cohort, words",
 }
