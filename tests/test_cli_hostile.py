@@ -472,6 +472,64 @@ def test_a_header_that_is_nearly_a_required_name_is_pointed_out(tmp_path, writte
     )
 
 
+OPTIONAL_RENAMED = {
+    "height_cm": "Height (cm)",
+    "weight_kg": "weight kg",
+    "inr": "INR",
+    "pivka2": "PIVKA-II",
+}
+
+
+def _renamed(tmp_path, renames):
+    header = [renames.get(h, h) for h in HEADER]
+    rows = [{renames.get(k, k): v for k, v in r.items()} for r in enough_rows()]
+    return write(tmp_path, rows, header=header)
+
+
+def test_optional_columns_under_close_names_are_noted_in_the_ok_line(tmp_path, capsys):
+    """A renamed optional column was listed as absent and as not used, exit 0, with no word
+    that it was the same column under another name."""
+    code, out, _ = _call(["validate", "--quiet", str(_renamed(tmp_path, OPTIONAL_RENAMED))], capsys)
+    assert code == 0  # optional: still valid
+    [line] = out.splitlines()
+    assert line.startswith("OK: ")
+    assert (
+        "note: optional columns under other names are not read, rename them: "
+        "'Height (cm)' → height_cm, 'weight kg' → weight_kg, 'INR' → inr, 'PIVKA-II' → pivka2"
+    ) in line
+    assert "optional columns absent" not in line  # the others are all present
+    assert "not used by the book" not in line
+
+
+def test_optional_columns_under_close_names_are_listed_beside_other_problems(tmp_path, capsys):
+    renames = {**OPTIONAL_RENAMED, "age_years": "Age", "os_months": "OS (months)"}
+    code, out, _ = _call(["validate", "--quiet", str(_renamed(tmp_path, renames))], capsys)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].endswith(": 2 problems")
+    assert lines[1:] == [
+        "  - column age_years: required column is missing",
+        "  - column os_months: required column is missing [found 'OS (months)': rename it to "
+        "os_months]",
+    ] + [
+        f"  - column {name}: optional column absent [found '{header}': rename it to {name}, "
+        "or the book does not read it]"
+        for name, header in OPTIONAL_RENAMED.items()
+    ]
+
+
+def test_close_names_need_one_match_and_leave_present_columns_alone():
+    from analysis.cohort import renamed_columns
+
+    assert renamed_columns(["inr", "INR"]) == {}  # present: nothing to rename
+    assert renamed_columns(["INR", "I-N-R"]) == {}  # two candidates: no guess
+    assert renamed_columns(["Height (m)", "AFP"]) == {}  # another unit, no unit: no match
+    assert renamed_columns(["PIVKA II", "Bilirubin (mg/dL)"]) == {
+        "bilirubin_mg_dl": "Bilirubin (mg/dL)",
+        "pivka2": "PIVKA II",
+    }
+
+
 def test_unnamed_columns_with_values_after_an_empty_one_are_named_by_number(tmp_path):
     path = _with_trailing_commas(tmp_path, 3)
     lines = path.read_text(encoding="utf-8").splitlines()
