@@ -2141,7 +2141,7 @@ def _typed(chunks: list[_Chunk], names: list[str]) -> pd.DataFrame:
 
 
 def load_cohort(
-    path: Path | str | None = None, *, privacy: bool = True, min_patients: int = 0
+    path: Path | str | None = None, *, privacy: bool = True, min_patients: int = MIN_PATIENTS
 ) -> pd.DataFrame:
     """Load and validate a cohort CSV.
 
@@ -2154,9 +2154,10 @@ def load_cohort(
         Run the identifier guard (:class:`analysis.privacy.IdentifierScanner`). Leave it on;
         it exists for tests of the other rules.
     min_patients : int
-        Refuse a cohort of fewer patients (:func:`analysis.runner.run_book` gives
-        :data:`MIN_PATIENTS`; the default 0 accepts any number, for the chapters' own calls
-        and for tests of tiny cohorts).
+        Refuse a cohort of fewer patients; the default :data:`MIN_PATIENTS` is what
+        ``validate`` and ``run`` ask for, so a chapter executed directly (papermill with
+        ``-p cohort_path``) refuses a cohort that ``run`` refuses. 0 accepts any number (for
+        tests of tiny cohorts and for the package's functions on them).
 
     Returns
     -------
@@ -2185,7 +2186,10 @@ def load_cohort(
     >>> try:
     ...     load_cohort(bad)
     ... except CohortError as err:
-    ...     print(str(err).splitlines()[1])
+    ...     lines = str(err).splitlines()
+    >>> print(lines[1][:51])  # fewer patients than MIN_PATIENTS (10), then each column's problem
+      - file: has 1 patient; a report needs at least 10
+    >>> print(lines[2])
       - column age_years: must be a whole number — 1 row: line 2 (patient_id P1): a 3-character text value, not a whole number
     """
     path = Path(COHORT_CSV if path is None else path)
