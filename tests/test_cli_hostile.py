@@ -833,7 +833,33 @@ def test_an_unknown_parameter_never_offers_cohort_path(tmp_path, capsys):
         "error: -p x: no selected chapter has this parameter (the selected chapters take none)\n"
     )
     code, _, err = _call([*argv[:2], "05", *argv[3:]], capsys)
-    assert err.endswith("(known: confidence_level)\n") and _tree(tmp_path) == []
+    assert err.endswith("(settable with -p: confidence_level)\n") and _tree(tmp_path) == []
+
+
+def test_an_unknown_parameter_offers_only_what_p_can_set(tmp_path, capsys):
+    """``-p nosuch=1`` offered 'cutoffs' and 'landmarks' as known, which ``-p landmarks=1``
+    then refused as lists 'not settable with -p'."""
+    argv = ["run", "--chapters", "09", "-p", "nosuch=1", "--out", str(tmp_path / "r")]
+    code, _, err = _call(argv, capsys)
+    assert code == 2 and _tree(tmp_path) == []
+    assert err == (
+        "error: -p nosuch: no selected chapter has this parameter "
+        "(settable with -p: n_bootstrap, n_simulations, seed)\n"
+    )
+    code, _, err = _call(argv[:1] + argv[3:], capsys)  # every chapter
+    assert code == 2 and "settable with -p: " in err
+    assert "cutoffs" not in err and "landmarks" not in err and "cohort_path" not in err
+    assert "confidence_level" in err and "bsa_formula" in err
+
+
+def test_run_help_says_where_the_report_goes_and_that_lists_are_refused(capsys):
+    code, out, _ = _call(["run", "--help"], capsys)
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "reports/NAME" not in flat and "NAME.failed" not in flat
+    assert "into a new report directory (--out)" in flat
+    assert "VALUE is read as YAML" not in flat
+    assert "VALUE is one YAML scalar (10, 0.5, true, text; lists and mappings are refused" in flat
 
 
 def test_a_chapter_number_without_its_zero_and_a_name_in_another_case_select_it():
