@@ -435,8 +435,11 @@ def ecf_dose_sheet(
     * BSA > ``bsa_cap_m2`` (strictly above; 2.0 m² itself is not flagged): both the full and
       the capped doses are shown, the choice is the prescriber's.
     * Cumulative epirubicin reaching or crossing 550, 700 or 900 mg/m² with this cycle
-      (``prior < threshold <= prior + 35``), and every cycle once the prior total is already
+      (``prior < threshold <= prior + 35``); on every later cycle a reminder that the prior
+      total is already at or past the highest checkpoint below 900 mg/m² it has reached (unless
+      the cycle crosses the next one); and every cycle once the prior total is already
       >= 900 mg/m² (:data:`EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2`; :cite:t:`ema_epirubicin`).
+      ``attrs["checkpoints_crossed_mg_m2"]`` lists only the checkpoints this cycle crosses.
       Also a warning when ``prior_epirubicin_mg_m2`` is less than the earlier ECF cycles
       alone would have given (``35 × (cycle − 1)``).
     * Epirubicin hepatic bands (epirubicin prescribing information, :cite:t:`ema_epirubicin`):
@@ -577,6 +580,16 @@ def ecf_dose_sheet(
                 f"Cumulative epirubicin reaches {after:g} mg/m² with this cycle, crossing "
                 f"{threshold:g} mg/m²: check cardiac function (LVEF) before giving it."
             )
+    passed = [t for t in EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2 if t < top and t <= prior]
+    if prior_known and passed and not crossed and prior < top:
+        # a checkpoint reached at an earlier cycle: the reminder comes back on every cycle
+        # (a cycle that crosses a higher checkpoint has that warning instead)
+        warnings.append(
+            f"Cumulative epirubicin is already {prior:g} mg/m² before this cycle, "
+            f"{'at' if prior == max(passed) else 'past'} the {max(passed):g} mg/m² checkpoint, "
+            f"and reaches {after:g} mg/m²: check cardiac "
+            "function (LVEF) as your protocol requires before giving it."
+        )
     if prior_known and prior >= top:
         warnings.append(
             f"Cumulative epirubicin is already {prior:g} mg/m² (>= {top:g} mg/m²) before this "

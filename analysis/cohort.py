@@ -97,6 +97,7 @@ __all__ = [
     "synthesize",
     "CHAPTER_NEEDS",
     "chapter_needs",
+    "renamed_columns",
     "MIN_PATIENTS",
     "MISSING_TOKENS",
     "ID_MISSING_WORDS",
@@ -539,6 +540,65 @@ def _header_key(name: str) -> str:
         ch for ch in unicodedata.normalize("NFKC", name) if unicodedata.category(ch) != "Cf"
     )
     return re.sub(r"[\s\-]+", "_", text.strip().lower())
+
+
+def _shown_header(name: str) -> str:
+    """A header as a one-line message quotes it: masked like every header
+    (:func:`analysis.privacy.printable_header`), control characters escaped."""
+    return "".join(
+        ch if ch.isprintable() else ascii(ch)[1:-1] for ch in privacy.printable_header(name)
+    )
+
+
+_ROMAN_SUFFIX = {"ii": "2", "iii": "3"}
+
+
+def _loose_key(name: str) -> str:
+    """A header reduced for a close-match hint: :func:`_header_key` without any punctuation,
+    space, underscore or bracket (``Height (cm)`` and ``height_cm`` give ``heightcm``), and a
+    final Roman II or III as a digit (``PIVKA-II`` and ``pivka2`` give ``pivka2``)."""
+    key = re.sub(r"[\W_]+", "", _header_key(name))
+    match = re.fullmatch(r"(.*[a-z])(iii|ii)", key)
+    return match[1] + _ROMAN_SUFFIX[match[2]] if match else key
+
+
+def renamed_columns(columns: Iterable[str], names: Iterable[str] | None = None) -> dict[str, str]:
+    """Schema columns absent from ``columns`` but present under a close name.
+
+    A header that is not a schema name matches a schema name (of ``names``, default every
+    column) when both are equal in lower case, or after dropping spaces, underscores,
+    hyphens, brackets and other punctuation (so a unit in parentheses matches the name's unit
+    suffix), or with a final Roman II/III as a digit. A key shared by two headers or two
+    schema names gives no match.
+
+    Returns
+    -------
+    dict
+        ``{schema name: header as found}``, in schema order.
+
+    Examples
+    --------
+    >>> renamed_columns(["patient_id", "Height (cm)", "weight kg", "INR", "PIVKA-II", "inr_x"])
+    {'height_cm': 'Height (cm)', 'weight_kg': 'weight kg', 'inr': 'INR', 'pivka2': 'PIVKA-II'}
+    """
+    columns = [str(c) for c in columns]
+    present = set(columns)
+    wanted = [c.name for c in SCHEMA] if names is None else list(names)
+    headers: dict[str, list[str]] = {}
+    for header in columns:
+        if header not in SCHEMA:
+            headers.setdefault(_loose_key(header), []).append(header)
+    schema_keys: dict[str, list[str]] = {}
+    for col in SCHEMA:
+        schema_keys.setdefault(_loose_key(col.name), []).append(col.name)
+    found = {}
+    for name in wanted:
+        if name in present:
+            continue
+        key = _loose_key(name)
+        if len(headers.get(key, ())) == 1 and len(schema_keys[key]) == 1:
+            found[name] = headers[key][0]
+    return found
 
 
 def _empty_header_problem(header: list[str], empty: list[int]) -> Problem:
@@ -1452,22 +1512,22 @@ class CohortValidator:
     def _missing_columns(self) -> None:
         lower = {c.lower(): c for c in self.columns}
         near = {_header_key(c): c for c in self.columns if c not in SCHEMA}
+        loose = renamed_columns(self.columns, [c.name for c in SCHEMA if c.required])
         for col in SCHEMA:
             if col.required and col.name not in self.present:
                 hint = ""
                 if col.name.lower() in lower:
                     hint = f"found {lower[col.name.lower()]!r}: column names are case-sensitive"
                 elif col.name in near:
-                    shown = "".join(
-                        ch if ch.isprintable() else ascii(ch)[1:-1]
-                        for ch in privacy.printable_header(near[col.name])
-                    )
+                    shown = _shown_header(near[col.name])
                     exact = (
                         "ASCII letters, not full-width ones"
                         if any(unicodedata.east_asian_width(ch) == "F" for ch in near[col.name])
                         else "no invisible characters, spaces or hyphens"
                     )
                     hint = f"found '{shown}': rename it to {col.name} (names are exact: {exact})"
+                elif col.name in loose:
+                    hint = f"found '{_shown_header(loose[col.name])}': rename it to {col.name}"
                 self.issues.add(
                     (2, self._order[col.name], 0),
                     col.name,
@@ -2081,7 +2141,7 @@ def _typed(chunks: list[_Chunk], names: list[str]) -> pd.DataFrame:
 
 
 def load_cohort(
-    path: Path | str | None = None, *, privacy: bool = True, min_patients: int = 0
+    path: Path | str | None = None, *, privacy: bool = True, min_patients: int = MIN_PATIENTS
 ) -> pd.DataFrame:
     """Load and validate a cohort CSV.
 
@@ -2094,9 +2154,10 @@ def load_cohort(
         Run the identifier guard (:class:`analysis.privacy.IdentifierScanner`). Leave it on;
         it exists for tests of the other rules.
     min_patients : int
-        Refuse a cohort of fewer patients (:func:`analysis.runner.run_book` gives
-        :data:`MIN_PATIENTS`; the default 0 accepts any number, for the chapters' own calls
-        and for tests of tiny cohorts).
+        Refuse a cohort of fewer patients; the default :data:`MIN_PATIENTS` is what
+        ``validate`` and ``run`` ask for, so a chapter executed directly (papermill with
+        ``-p cohort_path``) refuses a cohort that ``run`` refuses. 0 accepts any number (for
+        tests of tiny cohorts and for the package's functions on them).
 
     Returns
     -------
@@ -2125,7 +2186,10 @@ def load_cohort(
     >>> try:
     ...     load_cohort(bad)
     ... except CohortError as err:
-    ...     print(str(err).splitlines()[1])
+    ...     lines = str(err).splitlines()
+    >>> print(lines[1][:51])  # fewer patients than MIN_PATIENTS (10), then each column's problem
+      - file: has 1 patient; a report needs at least 10
+    >>> print(lines[2])
       - column age_years: must be a whole number — 1 row: line 2 (patient_id P1): a 3-character text value, not a whole number
     """
     path = Path(COHORT_CSV if path is None else path)

@@ -152,6 +152,11 @@ class CohortError(Exception):
         lines += [f"  - {p}" for p in self.warnings]
         super().__init__("\n".join(lines))
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython (a chapter's kernel, papermill) shows for this error: the message, one
+        line per problem, without the stack of library frames above it."""
+        return [f"CohortError: {self}"]
+
     @property
     def fatal(self) -> bool:
         """True when the file could not be read at all (empty, binary, encoding, delimiter)."""

@@ -60,6 +60,7 @@ import logging
 import math
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -217,6 +218,8 @@ class BookRun:
     >>> print(run.summary())
     ran 1 chapter (06-survival) on cohort.csv in 12.5 s
     open reports/mine/index.html
+    >>> print(BookRun(Path("my reports/mine"), "cohort.csv").summary().splitlines()[-1])
+    open 'my reports/mine/index.html'
     """
 
     out: Path
@@ -238,11 +241,11 @@ class BookRun:
             f"({names}) on {self.cohort} in {self.seconds:.1f} s\n"
             + (
                 f"{len(self.warnings)} site build warning{'s' if len(self.warnings) != 1 else ''}"
-                f" (see {self.out / 'build-warnings.txt'})\n"
+                f" (see {shlex.quote(str(self.out / 'build-warnings.txt'))})\n"
                 if self.warnings
                 else ""
             )
-            + f"open {self.index}"
+            + f"open {shlex.quote(str(self.index))}"  # quoted when a shell needs it (spaces)
         )
 
 
@@ -1459,9 +1462,21 @@ def _check_parameter_names(parameters: dict, chapters: list[Path]) -> None:
     known = sorted({name for md in chapters for name in chapter_parameters(md)})
     unknown = sorted(set(parameters) - set(known))
     if unknown:
-        # cohort_path is every chapter's, and given by --cohort: never offered as a -p
-        offered = [name for name in known if name != "cohort_path"]
-        what = f"known: {', '.join(offered)}" if offered else "the selected chapters take none"
+        # cohort_path is every chapter's, and given by --cohort: never offered as a -p; nor is
+        # a list (landmarks, cutoffs), which -p refuses (only single values)
+        lists = {
+            name
+            for md in chapters
+            for name, value in chapter_defaults(md).items()
+            if isinstance(value, list | tuple)
+        }
+        offered = [name for name in known if name != "cohort_path" and name not in lists]
+        if offered:
+            what = f"settable with -p: {', '.join(offered)}"
+        elif lists & set(known):
+            what = "the selected chapters take only lists, not settable with -p"
+        else:
+            what = "the selected chapters take none"
         raise RunnerError(f"-p {unknown[0]}: no selected chapter has this parameter ({what})")
 
 

@@ -60,7 +60,7 @@ def refused(path, *, column: str | None, secret: str | None = None, code: str | 
     """load_cohort refuses ``path``; returns the message. Checks the whole contract."""
     before = _snapshot(path.parent)
     with pytest.raises(CohortError) as info:
-        load_cohort(path)
+        load_cohort(path, min_patients=0)
     message = str(info.value)
     assert _snapshot(path.parent) == before, "the input changed or something was written"
     assert "Traceback" not in message
@@ -81,7 +81,7 @@ def refused(path, *, column: str | None, secret: str | None = None, code: str | 
 
 def accepted(path):
     before = _snapshot(path.parent)
-    df = load_cohort(path)
+    df = load_cohort(path, min_patients=0)
     assert _snapshot(path.parent) == before
     return df
 
@@ -610,10 +610,10 @@ def test_missing_file_and_directory(tmp_path):
     folder = tmp_path / "Ünï 목록"
     folder.mkdir()
     with pytest.raises(CohortError, match="nope.csv does not exist") as info:
-        load_cohort(folder / "nope.csv")
+        load_cohort(folder / "nope.csv", min_patients=0)
     assert str(folder) not in str(info.value)  # the folder is never echoed
     with pytest.raises(CohortError, match="is a directory"):
-        load_cohort(folder)
+        load_cohort(folder, min_patients=0)
     assert list(folder.iterdir()) == []
 
 
@@ -625,7 +625,7 @@ def test_pipe_or_device_is_refused_without_reading(tmp_path, kind):
     else:
         path = Path("/dev/zero")  # reading it would never end
     with pytest.raises(CohortError, match=r"not a regular file \(a pipe or device\)") as info:
-        load_cohort(path)
+        load_cohort(path, min_patients=0)
     assert info.value.fatal
 
 

@@ -5,10 +5,10 @@ patients, starting from rows of ``data/cohort.csv`` and perturbing them into the
 naive code: heavy ties, every event at the same time, all censored, all events, one group only
 (nobody / everybody with additional TACE, one best response, all 2-4 or all > 4 prior TACE),
 constant covariates and optional columns absent. ``python -m analysis run`` refuses fewer than
-``analysis.cohort.MIN_PATIENTS`` (10) patients, but ``load_cohort`` and the chapters accept any
-number, so the cohorts below that floor stay here on purpose: the package's functions (and, in
-the whole-chapter runs, the chapters executed directly by papermill) must still explain instead
-of raising on them. Each generated cohort goes through the package
+``analysis.cohort.MIN_PATIENTS`` (10) patients, and so do the chapters executed directly by
+papermill (``load_cohort`` asks for that floor), but the package's functions take any number
+(``load_cohort(..., min_patients=0)``), so the cohorts below that floor stay here on purpose: the
+package's functions must still explain instead of raising on them. Each generated cohort goes through the package
 functions the chapters call, the way the chapters call them; each must return a result whose
 numbers are finite, or say why not (a reason string, NaN with a reason, an explanation). A few
 whole-chapter runs (``python -m analysis run``, marked slow) check the chapters' own cells.
@@ -170,7 +170,7 @@ def _load(df: pd.DataFrame) -> pd.DataFrame:
     """Write the cohort as a user's CSV and load it the way every chapter does."""
     path = _TMP / "cohort.csv"
     df.to_csv(path, index=False)
-    return load_cohort(path)
+    return load_cohort(path, min_patients=0)
 
 
 def _finite_or_reason(value, reason: str, what: str) -> None:
@@ -473,25 +473,17 @@ def _shown_text(notebook: Path) -> list[str]:
 @pytest.mark.slow(seconds=12)
 @pytest.mark.parametrize(
     ("name", "chapters"),
-    [("one patient", ["04-baseline", "05-response"]),
-     ("all dying in one month", ["06-survival", "07-cox"]),
+    [("all dying in one month", ["06-survival", "07-cox"]),
      ("all censored", ["06-survival"])],
 )  # fmt: skip
 def test_whole_chapters_run(tmp_path, name, chapters):
-    """The chapters that crashed on these shapes (04/05: one patient; 07: one death time) run
-    to the end with no error output in any executed notebook, no warning among their outputs
+    """The chapters that crashed on these shapes (07: one death time) run to the end with no error output in any executed notebook, no warning among their outputs
     and no bare NaN or empty dashes where a number is missing (tester: chapter 06 printed
     ``95% CI –––`` with every death at one time and ``log-rank chi2 = –, P –`` with none,
     chapter 07 ``AST: HR nan per U/L``). Executed the way ``python -m analysis run`` executes
-    them (papermill, working directory ``chapters/``, the cohort as the ``cohort_path``
-    parameter); the report's site, tested by the full runs, is not built here."""
-    import papermill
-
-    from analysis.runner import CHAPTERS_DIR, _notebook
-
-    if name == "one patient":
-        df = _rows([0])
-    elif name == "all censored":
+    them (:func:`_papermill`). (04/05 crashed on one patient, which a chapter now refuses, as
+    below; the package functions' one-patient results are tested above.)"""
+    if name == "all censored":
         df = _rows(range(10, 22), os_event="0", pfs_event="0")
     else:
         df = _all_die_at(range(10, 20))
@@ -500,26 +492,62 @@ def test_whole_chapters_run(tmp_path, name, chapters):
     errors = []
     for chapter in chapters:
         out = tmp_path / f"{chapter}.ipynb"
-        papermill.execute_notebook(
-            _notebook(CHAPTERS_DIR / f"{chapter}.md"), str(out),
-            parameters={"cohort_path": str(csv)}, cwd=str(CHAPTERS_DIR),
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-        )  # fmt: skip
+        _papermill(chapter, csv, out)
         errors += _errors(out)
         for text in _shown_text(out):
             assert not text.startswith("stderr:"), f"{chapter}: {text}"
-            # (chapter 04's skewness of one patient is still shown as NaN: not checked here)
             if chapter in ("06-survival", "07-cox"):
                 assert not BARE_MISSING.search(text), f"{chapter}: {text}"
     assert not errors, errors
-    if name != "one patient":
-        printed = "\n".join(_shown_text(tmp_path / "06-survival.ipynb"))
-        assert "95% CI not estimable" in printed, printed
+    printed = "\n".join(_shown_text(tmp_path / "06-survival.ipynb"))
+    assert "95% CI not estimable" in printed, printed
     if name == "all censored":
         assert "log-rank test not estimable: no events in either group" in printed, printed
     elif name == "all dying in one month":
         printed = "\n".join(_shown_text(tmp_path / "07-cox.ipynb"))
         assert "AST: HR not estimable per U/L, not estimable for > 40" in printed, printed
+
+
+def _papermill(chapter: str, csv: Path, out: Path):
+    """Execute a chapter the way ``python -m analysis run`` does (papermill, working directory
+    ``chapters/``, the cohort as the ``cohort_path`` parameter); the site is not built here."""
+    import papermill
+
+    from analysis.runner import CHAPTERS_DIR, _notebook
+
+    papermill.execute_notebook(
+        _notebook(CHAPTERS_DIR / f"{chapter}.md"), str(out),
+        parameters={"cohort_path": str(csv)}, cwd=str(CHAPTERS_DIR),
+        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+    )  # fmt: skip
+
+
+@pytest.mark.slow(seconds=6)
+@pytest.mark.parametrize("n", [1, 9])
+def test_a_chapter_run_directly_refuses_fewer_patients_than_run(tmp_path, n):
+    """``papermill chapters/04-baseline.ipynb out.ipynb -p cohort_path n9.csv`` printed the mean
+    ± SD and median (IQR) of 9 patients while ``run`` refused the file: the chapter's first cell
+    now stops with the same one-line reason, without the library's stack."""
+    from papermill.exceptions import PapermillExecutionError
+
+    csv = tmp_path / "few.csv"
+    _rows(range(n)).to_csv(csv, index=False)
+    out = tmp_path / "04-baseline.ipynb"
+    with pytest.raises(PapermillExecutionError) as failed:
+        _papermill("04-baseline", csv, out)
+    assert failed.value.ename == "CohortError"
+    patients = "1 patient" if n == 1 else f"{n} patients"
+    assert f"file: has {patients}; a report needs at least 10" in failed.value.evalue
+    cells = [
+        c for c in json.loads(out.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"
+    ]
+    failing = [
+        i for i, c in enumerate(cells) for o in c.get("outputs", []) if o["output_type"] == "error"
+    ]
+    assert len(failing) == 1
+    [error] = [o for o in cells[failing[0]]["outputs"] if o["output_type"] == "error"]
+    assert len(error["traceback"]) == 1 and error["traceback"][0].startswith("CohortError: few.csv")
+    assert not any(c.get("outputs") for c in cells[failing[0] + 1 :])  # no statistic printed
 
 
 def test_deaths_at_month_0_raise_no_warning():

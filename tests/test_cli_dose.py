@@ -103,6 +103,39 @@ def test_dubois_and_cumulative_crossing(capsys):
 
 
 @pytest.mark.parametrize(
+    ("prior", "expected"),
+    [
+        # the checkpoint was reached at an earlier cycle: a reminder on every later cycle
+        (
+            "560",
+            "already 560 mg/m² before this cycle, past the 550 mg/m² checkpoint, and reaches 595",
+        ),
+        (
+            "550",
+            "already 550 mg/m² before this cycle, at the 550 mg/m² checkpoint, and reaches 585",
+        ),
+        (
+            "710",
+            "already 710 mg/m² before this cycle, past the 700 mg/m² checkpoint, and reaches 745",
+        ),
+        ("540", "reaches 575 mg/m² with this cycle, crossing 550 mg/m²"),
+        ("905", "already 905 mg/m² (>= 900 mg/m²)"),
+    ],
+)
+def test_past_a_checkpoint_warns_every_cycle(capsys, prior, expected):
+    code, out, _ = _run_main(
+        capsys,
+        ["--height-cm", "170", "--weight-kg", "65", "--cycle", "3"]
+        + ["--prior-epirubicin-mg-m2", prior],
+    )
+    assert code == 0
+    assert "Warnings: none" not in out
+    assert "Warnings (1):" in out
+    assert expected in out
+    assert "LVEF" in out or "reconsider epirubicin" in out
+
+
+@pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["--height-cm", "40", "--weight-kg", "65"], "--height-cm: height_cm = 40 is outside"),

@@ -266,7 +266,7 @@ def _with_trailing_commas(tmp_path, n, header_only=False):
 
 def _problem(path):
     with pytest.raises(CohortError) as info:
-        load_cohort(path)
+        load_cohort(path, min_patients=0)
     return [str(p) for p in info.value.problems]
 
 
@@ -285,7 +285,7 @@ def test_a_spreadsheets_empty_columns_at_the_right_are_ignored_with_a_note(tmp_p
         f"note: {path}: ignored {what}{' columns' if n > 1 else ''}, after {last}): no name in "
         "the header and no value in any row, as a spreadsheet saves unused columns\n"
     )
-    cohort = load_cohort(path)
+    cohort = load_cohort(path, min_patients=0)
     assert list(cohort.columns) == HEADER and len(cohort.attrs["notes"]) == 1
     assert path.read_bytes() == before
 
@@ -352,7 +352,7 @@ def test_an_unnamed_column_in_the_middle_is_named_by_position(tmp_path):
     rows = [dict(r, pivka2="") for r in enough_rows()]
     path = write(tmp_path, rows)
     path.write_text(path.read_text(encoding="utf-8").replace("pivka2", "", 1), encoding="utf-8")
-    cohort = load_cohort(path)
+    cohort = load_cohort(path, min_patients=0)
     assert "pivka2" not in cohort.columns and cohort.attrs["notes"] == [
         f"ignored an empty column (column {position}): no name in the header and no value in "
         "any row, as a spreadsheet saves unused columns"
@@ -470,6 +470,64 @@ def test_a_header_that_is_nearly_a_required_name_is_pointed_out(tmp_path, writte
         f"column age_years: required column is missing [found '{shown}': rename it to age_years "
         "(names are exact: no invisible characters, spaces or hyphens)]"
     )
+
+
+OPTIONAL_RENAMED = {
+    "height_cm": "Height (cm)",
+    "weight_kg": "weight kg",
+    "inr": "INR",
+    "pivka2": "PIVKA-II",
+}
+
+
+def _renamed(tmp_path, renames):
+    header = [renames.get(h, h) for h in HEADER]
+    rows = [{renames.get(k, k): v for k, v in r.items()} for r in enough_rows()]
+    return write(tmp_path, rows, header=header)
+
+
+def test_optional_columns_under_close_names_are_noted_in_the_ok_line(tmp_path, capsys):
+    """A renamed optional column was listed as absent and as not used, exit 0, with no word
+    that it was the same column under another name."""
+    code, out, _ = _call(["validate", "--quiet", str(_renamed(tmp_path, OPTIONAL_RENAMED))], capsys)
+    assert code == 0  # optional: still valid
+    [line] = out.splitlines()
+    assert line.startswith("OK: ")
+    assert (
+        "note: optional columns under other names are not read, rename them: "
+        "'Height (cm)' → height_cm, 'weight kg' → weight_kg, 'INR' → inr, 'PIVKA-II' → pivka2"
+    ) in line
+    assert "optional columns absent" not in line  # the others are all present
+    assert "not used by the book" not in line
+
+
+def test_optional_columns_under_close_names_are_listed_beside_other_problems(tmp_path, capsys):
+    renames = {**OPTIONAL_RENAMED, "age_years": "Age", "os_months": "OS (months)"}
+    code, out, _ = _call(["validate", "--quiet", str(_renamed(tmp_path, renames))], capsys)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].endswith(": 2 problems")
+    assert lines[1:] == [
+        "  - column age_years: required column is missing",
+        "  - column os_months: required column is missing [found 'OS (months)': rename it to "
+        "os_months]",
+    ] + [
+        f"  - column {name}: optional column absent [found '{header}': rename it to {name}, "
+        "or the book does not read it]"
+        for name, header in OPTIONAL_RENAMED.items()
+    ]
+
+
+def test_close_names_need_one_match_and_leave_present_columns_alone():
+    from analysis.cohort import renamed_columns
+
+    assert renamed_columns(["inr", "INR"]) == {}  # present: nothing to rename
+    assert renamed_columns(["INR", "I-N-R"]) == {}  # two candidates: no guess
+    assert renamed_columns(["Height (m)", "AFP"]) == {}  # another unit, no unit: no match
+    assert renamed_columns(["PIVKA II", "Bilirubin (mg/dL)"]) == {
+        "bilirubin_mg_dl": "Bilirubin (mg/dL)",
+        "pivka2": "PIVKA II",
+    }
 
 
 def test_unnamed_columns_with_values_after_an_empty_one_are_named_by_number(tmp_path):
@@ -775,7 +833,33 @@ def test_an_unknown_parameter_never_offers_cohort_path(tmp_path, capsys):
         "error: -p x: no selected chapter has this parameter (the selected chapters take none)\n"
     )
     code, _, err = _call([*argv[:2], "05", *argv[3:]], capsys)
-    assert err.endswith("(known: confidence_level)\n") and _tree(tmp_path) == []
+    assert err.endswith("(settable with -p: confidence_level)\n") and _tree(tmp_path) == []
+
+
+def test_an_unknown_parameter_offers_only_what_p_can_set(tmp_path, capsys):
+    """``-p nosuch=1`` offered 'cutoffs' and 'landmarks' as known, which ``-p landmarks=1``
+    then refused as lists 'not settable with -p'."""
+    argv = ["run", "--chapters", "09", "-p", "nosuch=1", "--out", str(tmp_path / "r")]
+    code, _, err = _call(argv, capsys)
+    assert code == 2 and _tree(tmp_path) == []
+    assert err == (
+        "error: -p nosuch: no selected chapter has this parameter "
+        "(settable with -p: n_bootstrap, n_simulations, seed)\n"
+    )
+    code, _, err = _call(argv[:1] + argv[3:], capsys)  # every chapter
+    assert code == 2 and "settable with -p: " in err
+    assert "cutoffs" not in err and "landmarks" not in err and "cohort_path" not in err
+    assert "confidence_level" in err and "bsa_formula" in err
+
+
+def test_run_help_says_where_the_report_goes_and_that_lists_are_refused(capsys):
+    code, out, _ = _call(["run", "--help"], capsys)
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "reports/NAME" not in flat and "NAME.failed" not in flat
+    assert "into a new report directory (--out)" in flat
+    assert "VALUE is read as YAML" not in flat
+    assert "VALUE is one YAML scalar (10, 0.5, true, text; lists and mappings are refused" in flat
 
 
 def test_a_chapter_number_without_its_zero_and_a_name_in_another_case_select_it():

@@ -246,6 +246,34 @@ def test_dose_sheet_cumulative_epirubicin_crossings(prior, crossed):
     np.testing.assert_allclose(sheet["dose_mg"][0], 35 * BSA_170_65)  # dose never changed
 
 
+@pytest.mark.parametrize(
+    ("prior", "checkpoint", "word"),
+    [
+        (550, 550, "at"),
+        (560, 550, "past"),
+        (664, 550, "past"),
+        (700, 700, "at"),
+        (864, 700, "past"),
+    ],
+)
+def test_dose_sheet_reminds_every_cycle_past_a_checkpoint(prior, checkpoint, word):
+    sheet = ecf_dose_sheet(170, 65, cycle=3, prior_epirubicin_mg_m2=prior)
+    (warning,) = sheet.attrs["warnings"]
+    assert warning.startswith(f"Cumulative epirubicin is already {prior:g} mg/m² before this cycle")
+    assert f"{word} the {checkpoint} mg/m² checkpoint, and reaches {prior + 35:g} mg/m²" in warning
+    assert "LVEF" in warning
+    assert sheet.attrs["checkpoints_crossed_mg_m2"] == []  # a reminder, not a crossing
+
+
+def test_dose_sheet_crossing_replaces_the_reminder():
+    # 690 -> 725 crosses 700: one warning for the crossing, no reminder of 550 beside it
+    (warning,) = ecf_dose_sheet(170, 65, cycle=3, prior_epirubicin_mg_m2=690).attrs["warnings"]
+    assert "crossing 700 mg/m²" in warning
+    # unknown prior: no reminder (the unknown-dose warning only)
+    (warning,) = ecf_dose_sheet(170, 65, cycle=20, prior_epirubicin_mg_m2=None).attrs["warnings"]
+    assert warning.startswith("Unknown cumulative epirubicin")
+
+
 def test_dose_sheet_warns_every_cycle_above_900():
     sheet = ecf_dose_sheet(170, 65, prior_epirubicin_mg_m2=900)
     assert len(sheet.attrs["warnings"]) == 1

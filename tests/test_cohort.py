@@ -136,7 +136,7 @@ def broken(tmp_path, **cells_by_line):
 
 def problems_of(path) -> tuple[str, list[Problem]]:
     with pytest.raises(CohortError) as info:
-        load_cohort(path)
+        load_cohort(path, min_patients=0)
     return str(info.value), info.value.problems
 
 
@@ -169,7 +169,7 @@ def test_schema_matches_the_data_dictionary_of_the_design():
 
 # --- valid cohorts -----------------------------------------------------------------------------
 def test_valid_cohort_loads_with_proper_dtypes(tmp_path):
-    df = load_cohort(write(tmp_path, valid_rows()))
+    df = load_cohort(write(tmp_path, valid_rows()), min_patients=0)
     assert list(df["patient_id"]) == ["P001", "P002", "P003", "P004"]
     assert df["age_years"].dtype == "int64"
     assert df["os_event"].dtype == "int64"
@@ -184,7 +184,7 @@ def test_valid_cohort_loads_with_proper_dtypes(tmp_path):
 
 def test_cohort_without_optional_columns_loads(tmp_path):
     path = write(tmp_path, valid_rows(), header=SCHEMA.required)
-    df = load_cohort(path)
+    df = load_cohort(path, min_patients=0)
     assert list(df.columns) == SCHEMA.required
     assert len(df) == 4
     assert "height_cm" not in df
@@ -194,7 +194,7 @@ def test_extra_columns_are_kept_and_bom_and_crlf_accepted(tmp_path):
     rows = [{**r, "site": "A"} for r in valid_rows()]
     path = write(tmp_path, rows, header=[*HEADER, "site"])
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
-    df = load_cohort(path)
+    df = load_cohort(path, min_patients=0)
     assert df["site"].tolist() == ["A"] * 4
     assert df.columns[0] == "patient_id"
 
@@ -208,7 +208,7 @@ def test_committed_cohort_validates():
 
 
 def test_validate_accepts_a_typed_dataframe_and_names_rows_by_position(tmp_path):
-    df = load_cohort(write(tmp_path, valid_rows()))
+    df = load_cohort(write(tmp_path, valid_rows()), min_patients=0)
     assert validate_cohort(df) == []
     df.loc[2, "pfs_months"] = 4.0  # P003: os 3.1
     [problem] = validate_cohort(df)
@@ -217,7 +217,7 @@ def test_validate_accepts_a_typed_dataframe_and_names_rows_by_position(tmp_path)
 
 
 def test_derive_adds_groups_and_albi(tmp_path):
-    df = derive(load_cohort(write(tmp_path, valid_rows())))
+    df = derive(load_cohort(write(tmp_path, valid_rows()), min_patients=0))
     assert df["child_pugh_class"].tolist() == ["A", "A", "B", "A"]
     assert df["prior_tace_group"].tolist() == ["2–4", "2–4", ">4", "2–4"]
     assert df["disease_control"].tolist() == [1, 1, 0, 1]
@@ -339,7 +339,7 @@ def test_child_pugh_components_absent_skip_the_agreement_rule(tmp_path):
     header = [h for h in HEADER if h != "inr"]
     rows = valid_rows()
     rows[0]["child_pugh_score"] = "9"  # cannot be checked without INR
-    assert len(load_cohort(write(tmp_path, rows, header=header))) == 4
+    assert len(load_cohort(write(tmp_path, rows, header=header), min_patients=0)) == 4
 
 
 def test_unknown_category_values(tmp_path):
@@ -367,7 +367,7 @@ def test_category_values_match_the_schema_case_insensitively(tmp_path):
              "best_response": "pr", "bclc_stage": "b"}  # fmt: skip
     rows[0].update(cells)
     rows[2]["ascites"] = "Mild"
-    cohort = load_cohort(write(tmp_path, rows))
+    cohort = load_cohort(write(tmp_path, rows), min_patients=0)
     first = cohort.iloc[0]
     assert {k: first[k] for k in cells} == {
         "ascites": "none", "encephalopathy": "none", "sex": "M", "pvtt": "Vp1",
@@ -422,7 +422,7 @@ def test_missing_value_codes_are_missing_in_optional_columns_only(tmp_path, code
     rows = valid_rows()
     rows[0]["ascites"] = code  # optional: missing (the Child-Pugh rule then is not checked)
     rows[1]["inr"] = code  # optional number
-    cohort = load_cohort(write(tmp_path, rows))
+    cohort = load_cohort(write(tmp_path, rows), min_patients=0)
     assert pd.isna(cohort.loc[0, "ascites"]) and pd.isna(cohort.loc[1, "inr"])
     rows[2]["sex"] = code  # required: a clear error naming the column
     rows[3]["os_months"] = code
@@ -619,7 +619,8 @@ def test_validate_cli_lists_every_problem_exit_1(tmp_path, capsys):
 
 def test_validate_cli_too_few_patients_exit_1(tmp_path, capsys):
     """Fewer patients than ``run`` accepts is a problem like the others (exit 1, listed with
-    them); ``load_cohort`` itself, which the chapters and these tests call, accepts any number."""
+    them); ``load_cohort``, which the chapters call, refuses it as well unless asked for
+    ``min_patients=0`` (as the tests of tiny cohorts do)."""
     from analysis.privacy import SMALL_COUNT_THRESHOLD
 
     # chapter 10 and the constant's comment call it twice the small-count threshold
@@ -638,7 +639,10 @@ def test_validate_cli_too_few_patients_exit_1(tmp_path, capsys):
     one = write(tmp_path, enough_rows(1), name="one.csv")
     assert main(["validate", str(one)]) == 1
     assert "file: has 1 patient; a report needs at least 10" in capsys.readouterr().out
-    assert len(load_cohort(one)) == 1
+    assert len(load_cohort(one, min_patients=0)) == 1
+    with pytest.raises(CohortError) as refused:  # the chapters' call: load_cohort(cohort_path)
+        load_cohort(one)
+    assert [p.code for p in refused.value.problems] == ["too-few-patients"]
     # the template's two example rows pass every rule but this one
     from analysis import DATA_DIR
 
@@ -668,7 +672,7 @@ def test_template_has_every_column_two_fake_rows_and_validates():
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0].split(",") == SCHEMA.names
     assert [line.split(",")[0] for line in lines[1:]] == ["EXAMPLE-1", "EXAMPLE-2"]
-    df = load_cohort(path)
+    df = load_cohort(path, min_patients=0)
     assert len(df) == 2
 
 

@@ -689,7 +689,7 @@ def test_a_column_of_measurements_keeps_its_seven_digit_values(tmp_path):
     from analysis.cohort import load_cohort
 
     path = with_column(tmp_path, "hbv_dna_iu_ml", ["1234567", "350", "2.1e4", ""])
-    assert load_cohort(path)["hbv_dna_iu_ml"].tolist()[0] == "1234567"
+    assert load_cohort(path, min_patients=0)["hbv_dna_iu_ml"].tolist()[0] == "1234567"
     (tmp_path / "cohort.csv").unlink()
     message, _ = problems_of(with_column(tmp_path, "ref", ["1234567", "2345678", "", "34567890"]))
     assert "column ref: looks like a direct identifier" in message and "3 rows" in message
@@ -704,7 +704,9 @@ def test_seven_digit_values_of_the_books_number_columns_are_measurements(tmp_pat
 
     from analysis.cohort import load_cohort
 
-    cohort = load_cohort(broken(tmp_path, line3={"afp_ng_ml": "1234567", "pivka2": "7654321"}))
+    cohort = load_cohort(
+        broken(tmp_path, line3={"afp_ng_ml": "1234567", "pivka2": "7654321"}), min_patients=0
+    )
     assert cohort["afp_ng_ml"].iloc[1] == 1234567
 
 
@@ -1001,10 +1003,16 @@ def test_a_measurement_column_of_long_whole_numbers_is_kept(tmp_path):
 
     values = ["1234567", "5800000", "12000000", ""]
     assert (
-        load_cohort(with_column(tmp_path, "hbv_dna_iu_ml", values))["hbv_dna_iu_ml"][0] == "1234567"
+        load_cohort(with_column(tmp_path, "hbv_dna_iu_ml", values), min_patients=0)[
+            "hbv_dna_iu_ml"
+        ][0]
+        == "1234567"
     )
     (tmp_path / "cohort.csv").unlink()
-    assert load_cohort(with_column(tmp_path, "viral", values))["viral"][2] == "12000000"
+    assert (
+        load_cohort(with_column(tmp_path, "viral", values), min_patients=0)["viral"][2]
+        == "12000000"
+    )
     (tmp_path / "cohort.csv").unlink()
     message, _ = problems_of(with_column(tmp_path, "extra", ["1234567", "2345678", "", "34567891"]))
     assert "column extra: looks like a direct identifier" in message and "3 rows" in message

@@ -830,6 +830,23 @@ def test_the_summary_counts_the_site_build_warnings_and_names_their_file():
     assert "1 site build warning (see" in run.summary()
 
 
+def test_the_summary_quotes_a_path_a_shell_would_split():
+    """``open /tmp/x/out dir ü/A/index.html`` could not be pasted into a shell."""
+    from analysis.runner import BookRun, ChapterRun
+
+    run = BookRun(
+        Path("/tmp/x/out dir ü/A"), "mine.csv", [ChapterRun("06-survival", "a", "b", 1.0)]
+    )
+    run.warnings = ["WARNING: a"]
+    assert run.summary().splitlines()[-2:] == [
+        "1 site build warning (see '/tmp/x/out dir ü/A/build-warnings.txt')",
+        "open '/tmp/x/out dir ü/A/index.html'",
+    ]
+    assert (
+        BookRun(Path("reports/mine"), "m.csv").summary().endswith("\nopen reports/mine/index.html")
+    )
+
+
 def test_the_terminal_closing_stops_a_run_with_its_cleanup():
     """SIGHUP (an ssh session that drops) ended a run at once and left its hidden partial
     folder and its site-build folder (measured); it now stops it as Ctrl-C does (exit 129)."""

@@ -23,8 +23,8 @@ example:
 
 Doses follow the study's regimen (Hien et al. 2024): epirubicin 35 mg/m² day 1,
 5-fluorouracil 500 mg/m² over 5 h days 1 and 3, cisplatin 60 mg/m² over 2 h day 2.
-Warnings (BSA above 2.0 m², cumulative epirubicin crossing 550/700/900 mg/m², epirubicin
-hepatic bands and WITHHOLD above bilirubin 5 mg/dL, cisplatin renal bands, unknown
+Warnings (BSA above 2.0 m², cumulative epirubicin crossing 550/700/900 mg/m² and on every
+later cycle once at or past one of them, epirubicin hepatic bands and WITHHOLD above bilirubin 5 mg/dL, cisplatin renal bands, unknown
 cumulative dose when --cycle is above 1 without --prior-epirubicin-mg-m2)
 never change a dose: recommended doses are shown beside the full ones. Teaching tool, not a prescribing
 system: check every dose against your local protocol. Exit status 0 on success, 2 on bad

@@ -1,7 +1,7 @@
-"""``python -m analysis run``: re-execute the book's chapters on a cohort into ``reports/NAME``.
+"""``python -m analysis run``: re-execute the book's chapters on a cohort into a report directory.
 
 See :mod:`analysis.runner` for what is written and the guarantees (validation first, atomic
-publication, ``NAME.failed`` on a failing chapter, nothing written into ``chapters/`` or
+publication, ``OUT.failed`` on a failing chapter, nothing written into ``chapters/`` or
 ``data/``).
 
 Exit codes
@@ -39,7 +39,9 @@ from analysis.runner import (
     run_book,
 )
 
-HELP = "re-run the book's chapters on a cohort (validated first) into reports/NAME"
+HELP = (
+    "re-run the book's chapters on a cohort (validated first) into a new report directory (--out)"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar=("KEY=VALUE|KEY", "VALUE"),
         help="chapter parameter (repeatable), as key=value or papermill's key value; "
-        "VALUE is read as YAML (10, 0.5, true, text) and must have the type of the chapter's "
+        "VALUE is one YAML scalar (10, 0.5, true, text; lists and mappings are refused, so "
+        "list parameters keep their defaults) and must have the type of the chapter's "
         "default, e.g. -p confidence_level=0.9",
     )
     parser.add_argument(
@@ -97,7 +100,7 @@ examples:
 The cohort is validated first (python -m analysis validate); nothing is written unless it
 passes. The report appears in one piece at --out; the input CSV is never changed.
 
-exit status: 0 report written, 1 a chapter failed (partial output in NAME.failed), 2 invalid
+exit status: 0 report written, 1 a chapter failed (partial output in OUT.failed), 2 invalid
 cohort or request (nothing written), 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (partial
 output removed)
 """

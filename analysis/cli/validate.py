@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from analysis.cli import file_path
-from analysis.cohort import MIN_PATIENTS, SCHEMA, check_cohort_file
+from analysis.cohort import MIN_PATIENTS, SCHEMA, check_cohort_file, renamed_columns
 from analysis.privacy import describe, file_name_identifier, mask, printable_header
 
 HELP = "check a cohort CSV against the data dictionary and the privacy rules; list every problem"
@@ -42,7 +42,8 @@ examples:
 The file is only read, never written. Every problem is listed, one line each, naming the
 column; values that look like identifiers are masked. Column names are case-sensitive; the
 columns may come in any order; other columns are listed as not used (refused when they look
-like identifiers).
+like identifiers). A column under a close name (another letter case, spaces or hyphens, a unit
+in parentheses: 'Height (cm)' for height_cm) is pointed out, with the name to use.
 
 exit status: 0 valid, 1 problems with the data, 2 file unreadable as CSV (missing, empty,
 not UTF-8, not comma-separated). The data dictionary is data/schema.yaml (chapter 'Your
@@ -71,11 +72,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 SHOWN_EXTRA = 20
 
 
+def _renamed_optional(columns: list[str]) -> dict[str, str]:
+    """Absent optional columns found under a close name (``{name: header}``): the book does
+    not read them, so a valid cohort's summary says so, and so do the problem lines."""
+    return renamed_columns(columns, SCHEMA.optional)
+
+
+def _quoted(header: str) -> str:
+    return (
+        "'"
+        + "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in printable_header(header))
+        + "'"
+    )
+
+
+def renamed_problem(name: str, header: str) -> str:
+    """One line for an optional column present under another name (listed with problems)."""
+    return (
+        f"column {name}: optional column absent [found {_quoted(header)}: rename it to {name}, "
+        "or the book does not read it]"
+    )
+
+
 def summary(columns: list[str], rows: int, path) -> str:
     """The one-line OK summary for a valid cohort."""
-    absent = [c for c in SCHEMA.optional if c not in columns]
-    extra = [c for c in columns if c not in SCHEMA]
+    renamed = _renamed_optional(columns)
+    absent = [c for c in SCHEMA.optional if c not in columns and c not in renamed]
+    extra = [c for c in columns if c not in SCHEMA and c not in renamed.values()]
     parts = [f"{rows} patients", f"{len(columns)} columns"]
+    if renamed:
+        pairs = ", ".join(f"{_quoted(header)} → {name}" for name, header in renamed.items())
+        parts.append(f"note: optional columns under other names are not read, rename them: {pairs}")
     if absent:
         parts.append(f"optional columns absent: {', '.join(absent)}")
     if extra:
@@ -145,7 +172,8 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         n = len(problems)
         print(f"{shown}: {n} problem{'s' if n != 1 else ''}")
-        for problem in problems + report.warnings:
+        renamed = [renamed_problem(*pair) for pair in _renamed_optional(report.columns).items()]
+        for problem in problems + renamed + report.warnings:
             print(f"  - {problem}")
         return 2 if report.fatal else 1
     for warning in report.warnings:
