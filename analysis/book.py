@@ -27,7 +27,7 @@ from myst_nb import glue
 from analysis import ensemble as _ensemble
 from analysis import labels, paper, published
 from analysis import provenance as _provenance
-from analysis.formatting import MINUS
+from analysis.formatting import MINUS, word_list
 from analysis.provenance import Provenance
 from analysis.tables import format_published_value
 from analysis.tables import verdict as _verdict
@@ -44,6 +44,7 @@ __all__ = [
     "setup",
     "glue_text",
     "glue_sentence",
+    "glue_code",
     "glue_result",
     "glue_provenance",
     "table2_provenance",
@@ -242,6 +243,59 @@ def glue_sentence(name: str, text: str) -> str:
         raise TypeError(f"glue_sentence({name!r}): expected a str, got {type(text).__name__}")
     glue(name, Markdown(text), display=False)
     return text
+
+
+def glue_code(name: str, *texts: str, conjunction: str = "and") -> str:
+    """Glue literal text a reader types or copies (a command, a code) for
+    ``{glue:md}`name:commonmark```: set in code type, with its quotes kept as typed.
+
+    :func:`glue_text` is prose: Sphinx turns its straight quotes into typographic ones, so
+    ``PARAMS="-p seed=2025"`` would print with ``”`` and could not be pasted into a shell. Each
+    text becomes one code span; several are joined as prose
+    (:func:`analysis.formatting.word_list`).
+
+    Parameters
+    ----------
+    name : str
+        The name the chapter's text refers to.
+    *texts : str
+        The literal texts (at least one).
+    conjunction : str, default "and"
+        The word before the last of several texts.
+
+    Returns
+    -------
+    str
+        The Markdown glued.
+
+    Raises
+    ------
+    TypeError
+        When a text is not a string, or none is given.
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> with mock.patch("analysis.book.glue") as glue:
+    ...     glue_code("cmd", 'make chapter PARAMS="-p seed=2025"')
+    '`make chapter PARAMS="-p seed=2025"`'
+    >>> with mock.patch("analysis.book.glue") as glue:
+    ...     glue_code("codes", "NA", "n/a", "`")  # a backtick inside: a longer fence
+    '`NA`, `n/a` and `` ` ``'
+    >>> glue.call_args.args[1].data
+    '`NA`, `n/a` and `` ` ``'
+    """
+    if not texts or not all(isinstance(t, str) for t in texts):
+        raise TypeError(f"glue_code({name!r}): expected one or more str")
+    spans = []
+    for text in texts:
+        runs = [len(r) for r in re.findall(r"`+", text)]
+        fence = "`" * (max(runs, default=0) + 1)
+        pad = " " if text.startswith("`") or text.endswith("`") else ""
+        spans.append(f"{fence}{pad}{text}{pad}{fence}")
+    markdown = word_list(spans, conjunction)
+    glue(name, Markdown(markdown), display=False)
+    return markdown
 
 
 def glue_provenance(

@@ -40,6 +40,7 @@ __all__ = [
     "round_decimal",
     "round_half_up",
     "rounded",
+    "word_list",
 ]
 
 #: The true minus sign (U+2212) used for negative numbers in display text.
@@ -328,6 +329,36 @@ def quantity(x, unit: str, decimals: int = 0, *, plural: str | None = None, miss
         return missing
     text = number(x, decimals)
     return f"{text} {unit if text == '1' else (plural or unit + 's')}"
+
+
+def word_list(items, conjunction: str = "and") -> str:
+    """Items joined as prose: ``a``, ``a and b``, ``a, b and c`` (no serial comma).
+
+    Parameters
+    ----------
+    items : iterable of str
+        The items, already formatted, in order.
+    conjunction : str, default "and"
+        The word before the last item (``"or"``).
+
+    Returns
+    -------
+    str
+        The joined text; ``""`` for no items.
+
+    Examples
+    --------
+    >>> word_list(["550", "700", "900"])
+    '550, 700 and 900'
+    >>> word_list(["day 1", "day 3"]), word_list(["AST"]), word_list([])
+    ('day 1 and day 3', 'AST', '')
+    >>> word_list(["height", "weight"], "or")
+    'height or weight'
+    """
+    items = [str(item) for item in items]
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
 def p_value(

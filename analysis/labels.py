@@ -114,7 +114,7 @@ TERM_LABELS = {
     "bclc_b": "BCLC stage B",
     "bclc_c": "BCLC stage C",
     "afp_ng_ml": "AFP (ng/mL)",
-    "pivka2": "PIVKA-II (mAU/mL)",
+    "pivka2": "PIVKA-II (ng/mL)",
     "albumin_g_dl": "Albumin (g/dL)",
     "albumin_gt3": "Albumin > 3 g/dL",
     "albumin_le3": "Albumin ≤ 3 g/dL",

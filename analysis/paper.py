@@ -69,9 +69,9 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from analysis import PUBLISHED_DIR, published
+from analysis import PUBLISHED_DIR, labels, published
 from analysis.clinical import albi_frame, child_pugh, child_pugh_class_from_points
-from analysis.formatting import rounded
+from analysis.formatting import rounded, word_list
 
 __all__ = [
     "Term",
@@ -86,6 +86,7 @@ __all__ = [
     "CODINGS",
     "Z95",
     "term",
+    "fitted_label",
     "binary_se_floor",
     "se_from_interval",
     "child_pugh_class",
@@ -318,6 +319,25 @@ def term(term_id: str) -> Term:
         return _BY_ID[term_id]
     except KeyError:
         raise KeyError(f"term: unknown Table 2 term {term_id!r}") from None
+
+
+def fitted_label(term_id: str) -> str:
+    """A Table 2 term labelled by the coding the book fits (the implied one, ``design_matrix``'s
+    default): a term Table 2 labels as a split but whose printed SE implies a per-unit coding
+    (:data:`PER_UNIT_TERMS`) reads "AST (U/L), per U/L"; any other term its clinical label
+    (:func:`analysis.labels.term_label`). A row fitted per unit is never labelled "> 40".
+
+    Examples
+    --------
+    >>> fitted_label("ast_gt40"), fitted_label("crp_gt3")
+    ('AST (U/L), per U/L', 'CRP (mg/L), per mg/L')
+    >>> fitted_label("albumin_le3"), fitted_label("pivka2")
+    ('Albumin ≤ 3 g/dL', 'PIVKA-II (ng/mL)')
+    """
+    t = term(term_id)
+    if term_id in PER_UNIT_TERMS:
+        return f"{t.display}, per {t.unit}"
+    return labels.term_label(term_id)
 
 
 def binary_se_floor(deaths: float) -> float:
@@ -857,8 +877,8 @@ _PLACES = {"figure1": "Figure 1 caption", "figure2": "Figure 2 caption"}
 
 
 def _and(items: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    """``a``, ``a and b``, ``a, b and c`` (:func:`analysis.formatting.word_list`)."""
+    return word_list(items)
 
 
 def _printed_range(part: str, values: tuple[float, float], decimals: int) -> str:
@@ -886,7 +906,7 @@ def _cell_verdict(part: str, res: dict, dec, hr, iv, p) -> tuple[bool, str, str]
     if "lower" in keys and "upper" in keys:
         keys = [k if k != "lower" else "interval" for k in keys if k != "upper"]
     kept = [{"interval": "95% CI"}.get(k) or _NAMES[k] for k in keys]
-    kept_text = " and ".join(kept) if len(kept) < 3 else ", ".join(kept[:-1]) + " and " + kept[-1]
+    kept_text = word_list(kept)
     printed = {"hr": hr.text, "p": p.text}
     printed.update(
         {k: rounded(v, digits[k]) for k, v in (("lower", iv.lower), ("upper", iv.upper))}

@@ -727,7 +727,7 @@ def skewed_labs_plot(
     >>> import matplotlib.pyplot as plt
     >>> df = pd.DataFrame({"afp_ng_ml": [5, 12, 40, 300, 2500, 18000], "crp_mg_l": [1, 2, 3, 4, 5, 60]})
     >>> fig = skewed_labs_plot(df, {"afp_ng_ml": "AFP (ng/mL)", "crp_mg_l": "CRP (mg/L)",
-    ...                             "pivka2": "PIVKA-II (mAU/mL)"},
+    ...                             "pivka2": "PIVKA-II (ng/mL)"},
     ...                        published={"afp_ng_ml": ("median", 100.0)})
     >>> [ax.get_label() for ax in fig.axes]
     ['afp_ng_ml', 'crp_mg_l']

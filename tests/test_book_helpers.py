@@ -17,6 +17,22 @@ def test_glue_text_refuses_unformatted_numbers():
         book.glue_text("x", 9.9)
 
 
+def test_glue_code_keeps_commands_literal(monkeypatch):
+    """A command glued as prose had its quotes curled by Sphinx (Exercise 9.3); as code it is
+    copied as typed, each text one code span, several joined as prose."""
+    glued = {}
+    monkeypatch.setattr(book, "glue", lambda name, value, display: glued.update({name: value}))
+    command = 'make chapter NAME=09-bias PARAMS="-p seed=2025"'
+    assert book.glue_code("cmd", command) == f"`{command}`"
+    assert glued["cmd"].data == f"`{command}`"
+    assert book.glue_code("codes", "NA", "N/A", ".", conjunction="or") == "`NA`, `N/A` or `.`"
+    assert book.glue_code("tick", "a`b") == "``a`b``"
+    with pytest.raises(TypeError, match=r"glue_code\('x'\)"):
+        book.glue_code("x", 2025)
+    with pytest.raises(TypeError, match=r"glue_code\('x'\)"):
+        book.glue_code("x")
+
+
 def test_show_table_embeds_exact_csv():
     df = pd.DataFrame({"quantity": ["median OS", "ORR"], "published": ["9.9", "29.3"]})
     html = book.show_table(df, "demo").data

@@ -7,6 +7,7 @@ reprs under a code cell, numbers at the precision the paper prints, counts that 
 
 from __future__ import annotations
 
+import ast
 import csv
 import re
 from pathlib import Path
@@ -15,7 +16,7 @@ import nbformat
 import pytest
 import yaml
 
-from analysis import paper, published
+from analysis import labels, paper, published
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
@@ -421,3 +422,60 @@ def test_table2_notes_say_why_a_univariate_cell_is_missed():
     assert "a reason for each of the 12 univariate numbers this cohort misses" in sentence
     assert "{ref}`data-missed-reasons`" in sentence
     assert [int(n) for n in re.findall(r"(?:: |, )(\d+) ", sentence)] == list(counts.values())
+
+
+def _glued_plain_texts(nb) -> list[tuple[str, str]]:
+    """(name, text) of every value glued as plain text (``{glue:text}``, set as prose)."""
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
+            data = o.get("data", {})
+            if name and set(data) == {f"{GLUED}text/plain"}:  # not a figure, table or Markdown
+                out.append((name, _text(data[f"{GLUED}text/plain"])))
+    return out
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in CHAPTERS])
+def test_no_straight_double_quote_is_glued_as_prose(stem):
+    """Sphinx sets glued plain text as prose and curls its quotes: Exercise 9.3's command printed
+    as ``PARAMS=”-p seed=2025”`` and could not be pasted into a shell, and chapter 10's missing
+    codes as “NA”. A command or a code is glued as code (``book.glue_code``), which keeps them."""
+    quoted = [
+        (name, text)
+        for name, text in _glued_plain_texts(_golden(stem))
+        if '"' in ast.literal_eval(text)  # the plain text is the string's repr
+    ]
+    assert quoted == []
+
+
+def test_commands_and_codes_are_glued_as_code():
+    command = _glued(_golden("09-bias"), "bias_ex_command")
+    assert re.fullmatch(r'`make chapter NAME=09-bias PARAMS="-p seed=\d+"`', command)
+    codes = _glued(_golden("10-your-cohort"), "yours_missing_codes")
+    assert codes.startswith("`NA`, `N/A`, ") and codes.endswith(" and `.`")
+
+
+def test_each_drug_is_dosed_on_its_own_days():
+    """Chapter 03 said the small patient gets all three drugs "on each of its two days": only
+    5-fluorouracil is given twice (days 1 and 3), epirubicin on day 1, cisplatin on day 2."""
+    nb = _golden("03-treatment")
+    days = {key: _glued(nb, f"treat_{key}_days").strip("'") for key in ("epi", "cis", "fu")}
+    assert days == {"epi": "day 1", "cis": "day 2", "fu": "each of days 1 and 3"}
+    assert _glued(nb, "treat_epi_all").strip("'") == "550, 700 and 900"
+    source = (ROOT / "chapters" / "03-treatment.md").read_text(encoding="utf-8")
+    assert "two days" not in source
+    assert "{glue:text}`treat_epi_lower` and {glue:text}`treat_epi_top`" not in source
+
+
+def test_cells_fitted_per_unit_are_not_labelled_as_splits():
+    """Table 1.8 listed "AST > 40 U/L" for a cell fitted per U/L (Table 1.4 said "AST (U/L),
+    per U/L"): every chapter 01 list of Table 2 cells labels a row by the coding fitted."""
+    nb = _golden("01-data")
+    splits = [labels.term_label(t) for t in paper.PER_UNIT_TERMS]  # "AST > 40 U/L", ...
+    for name in ("tbl-data-ensemble-missed", "data_ens_never_names", "tbl-data-missed-reasons",
+                 "tbl-data-cox"):  # fmt: skip
+        text = _glued(nb, name).replace("&gt;", ">")
+        assert [s for s in splits if s in text] == [], name
+    assert "PIVKA-II (ng/mL)" in _glued(nb, "tbl-data-cox")
+    assert not [t for _, t in _shown(nb) if "mAU/mL" in t]

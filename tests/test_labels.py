@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from analysis import book, labels
@@ -58,3 +60,24 @@ def test_table_markdown_code_columns_are_literal():
     code = '<code class="docutils literal notranslate"><span class="pre">age\\_<wbr>years</span></code>'
     assert text.splitlines()[2] == f"| {code} | Age at HAIC |"
     assert text.splitlines()[3] == "| `sex` | Sex |"
+
+
+def test_a_label_names_the_unit_of_the_data_dictionary():
+    """A label with a unit in brackets uses the unit data/schema.yaml gives its column (its first
+    word: "ng/mL as printed (usually mAU/mL)" is ng/mL, as the paper prints PIVKA-II). Chapter 01
+    said "PIVKA-II (mAU/mL)" while chapters 04 and 07 said ng/mL."""
+    from analysis import paper
+    from analysis.cohort import SCHEMA
+
+    units = {c.name: c.unit.split()[0] for c in SCHEMA if c.unit}
+    labelled = {
+        **{f"TERM_LABELS[{k!r}]": (k, v) for k, v in labels.TERM_LABELS.items()},
+        **{f"paper.term({t.id!r}).display": (t.column, t.display) for t in paper.TERMS},
+    }
+    wrong = []
+    for where, (column, label) in labelled.items():
+        bracket = re.search(r"\(([^()]*)\)$", label)
+        if column in units and bracket and bracket.group(1) != units[column]:
+            wrong.append(f"{where} = {label!r}, schema unit {units[column]!r}")
+    assert wrong == []
+    assert labels.term_label("pivka2") == paper.term("pivka2").display == "PIVKA-II (ng/mL)"

@@ -6,6 +6,7 @@ Expected values are typed here from the paper (Hien et al. 2024), independently 
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -534,3 +535,24 @@ def test_events_per_variable_cites_the_proportional_hazards_study():
     assert "{cite:t}`peduzzi1995`" in (REPO_ROOT / "chapters" / "07-cox.md").read_text(
         encoding="utf-8"
     )
+
+
+def test_no_bibliography_field_is_cut_by_a_percent_sign():
+    """In a field, ``%`` starts a LaTeX comment when the entry is rendered (pybtex's
+    ``Text.from_latex``, which the bibliography page uses): the Floyd note printed as
+    "Dose modification table: epirubicin 50 ." with the rest of the line gone. A percent sign
+    is written ``\\%``; each field renders with every word it holds."""
+    pybtex_database = pytest.importorskip("pybtex.database")
+    from pybtex.richtext import Text
+
+    bib = pybtex_database.parse_file(str(REPO_ROOT / "book" / "references.bib"), "bibtex")
+    unescaped = [
+        f"{key}.{name}"
+        for key, entry in bib.entries.items()
+        for name, value in entry.fields.items()
+        if re.search(r"(?<!\\)%", value)
+    ]
+    assert unescaped == []
+    note = Text.from_latex(bib.entries["floyd2006"].fields["note"]).render_as("text")
+    assert note.startswith("Dose modification table: epirubicin 50 % for bilirubin")
+    assert note.endswith("omit above 5 mg/dL")
