@@ -45,8 +45,10 @@ Tools:
     ``high`` or ``yes``, a token shaped like the column's allowed values) and is otherwise
     described by its length (``a 10-character text value, not a number``). No refused value is
     ever printed or written.
-:func:`suppress_small_counts`
-    hides counts below a threshold (default 5) in tables computed from a user's cohort.
+:func:`suppress_small_counts` and :func:`hidden_counts`
+    hide counts below a threshold (default 5) in tables computed from a user's cohort, and the
+    counts that would give a hidden one back by subtraction from a shown total or sum
+    (complementary suppression: they read ``hidden``).
 :func:`central_range`, :func:`shown_percentile` and :func:`shown_quartiles`
     what a user's cohort shows in place of its minimum–maximum (the 5th–95th percentile), its
     median and its quartiles: never one patient's value (a statistic may equal a value only
@@ -131,7 +133,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -156,6 +158,8 @@ __all__ = [
     "describe_value",
     "suppress_small_counts",
     "suppress_if_user_cohort",
+    "hidden_counts",
+    "COMPLEMENT_MARK",
     "is_user_cohort",
     "SMALL_COUNT_THRESHOLD",
     "MAX_ID_LENGTH",
@@ -2543,10 +2547,117 @@ def find_identifiers(df: pd.DataFrame) -> list[Problem]:
 _COUNT_CELL = re.compile(r"^\s*(\d+)(\s*\(.*\))?\s*$")
 
 
+#: What a count reads when it is hidden only so that a small count cannot be worked out from it
+#: (complementary suppression, :func:`hidden_counts`): it is not small itself, so not ``"<5"``.
+COMPLEMENT_MARK = "hidden"
+
+
+def hidden_counts(
+    counts: Mapping[Hashable, int],
+    groups: Iterable[Iterable[Hashable]] = (),
+    sums: Mapping[Hashable, Iterable[Hashable]] | None = None,
+    threshold: int = SMALL_COUNT_THRESHOLD,
+) -> dict[Hashable, str]:
+    """Which counts a user's cohort hides, and what each reads: small ones and their complements.
+
+    Primary suppression hides a count of 1 to ``threshold - 1`` patients (it reads
+    ``"<threshold"``); 0 is shown (it discloses nobody). That alone is not enough where counts add
+    up to a number the reader sees: with N = 82, PR 20 and ORR 24 shown, a CR shown as ``"<5"``
+    is 24 - 20 = 4. Complementary (secondary) suppression then hides more counts, which read
+    :data:`COMPLEMENT_MARK`:
+
+    * a **group** is a set of counts that add up to a shown total (a categorical variable's
+      levels and N; n(≤ c) and n(> c) and their n). When exactly one count of a group is hidden,
+      the next-smallest non-zero count of the group is hidden too; and while the hidden counts of
+      a group add up to 1 to ``threshold - 1`` (which N minus the shown ones gives), one more;
+    * a **sum** ``total: parts`` is a count shown beside its parts (ORR = CR + PR, DCR = CR + PR +
+      SD). It is a group whose total is itself a count: when exactly one of the total and its
+      parts is hidden, the smallest non-zero other part is hidden (or the total, if no part is
+      left), so no single subtraction gives a hidden count back.
+
+    The rules are applied, smallest group first, until nothing changes. A count that is not
+    displayed (the "no" of a yes/no row shown as its "yes" count alone) belongs in ``counts`` and
+    in its group like any other: when it is small, the shown count gives it back and is hidden.
+
+    Parameters
+    ----------
+    counts : mapping
+        Label (any hashable: a row label, a ``(row, column)`` pair) to number of patients.
+    groups : iterable of iterables of labels
+        Counts that add up to a total the reader sees (or can compute).
+    sums : mapping, optional
+        A shown count (label) to the labels of its parts.
+    threshold : int
+        Smallest count shown (default :data:`SMALL_COUNT_THRESHOLD`); ``threshold <= 1`` hides
+        nothing.
+
+    Returns
+    -------
+    dict
+        Hidden label to what it reads: ``"<threshold"`` (small) or :data:`COMPLEMENT_MARK`.
+        Labels not in it are shown.
+
+    Examples
+    --------
+    82 patients: CR 4, PR 20, SD 40, PD 18. ORR = CR + PR would give CR back beside PR, so PR is
+    hidden too (the ORR, 24, and the DCR stay):
+
+    >>> response = {"CR": 4, "PR": 20, "SD": 40, "PD": 18, "ORR": 24, "DCR": 64}
+    >>> hidden_counts(response, groups=[["CR", "PR", "SD", "PD"]],
+    ...               sums={"ORR": ["CR", "PR"], "DCR": ["CR", "PR", "SD"]})
+    {'CR': '<5', 'PR': 'hidden'}
+
+    A binary variable: the female count is small, and N minus the male count would give it:
+
+    >>> hidden_counts({"M": 78, "F": 4}, groups=[["M", "F"]])
+    {'F': '<5', 'M': 'hidden'}
+
+    A missing category (0) is shown and is not the complement; two small counts that add up to
+    fewer than 5 take a third with them:
+
+    >>> hidden_counts({"A": 0, "B": 3, "C": 79}, groups=[["A", "B", "C"]])
+    {'B': '<5', 'C': 'hidden'}
+    >>> hidden_counts({"Vp0": 70, "Vp1": 1, "Vp2": 2, "Vp3": 9}, groups=[["Vp0", "Vp1", "Vp2", "Vp3"]])
+    {'Vp1': '<5', 'Vp2': '<5', 'Vp3': 'hidden'}
+    >>> hidden_counts({"M": 40, "F": 42}, groups=[["M", "F"]])
+    {}
+    """
+    if threshold <= 1:
+        return {}
+    counts = {k: int(v) for k, v in counts.items()}
+    hidden = {k: f"<{threshold}" for k, v in counts.items() if 0 < v < threshold}
+    constraints = [(list(g), None) for g in groups]
+    constraints += [(list(parts), total) for total, parts in (sums or {}).items()]
+    constraints.sort(key=lambda c: len(c[0]))  # a sum of two before the whole distribution
+    changed = True
+    while changed:
+        changed = False
+        for parts, total in constraints:
+            members = parts + ([] if total is None else [total])
+            shut = [m for m in members if m in hidden]
+            hidden_parts = sum(counts[m] for m in parts if m in hidden)
+            total_known = total is None or total not in hidden
+            if not (len(shut) == 1 or (total_known and 0 < hidden_parts < threshold)):
+                continue
+            # the next-smallest non-zero part (first in order among equals), else the total
+            open_parts = [m for m in parts if m not in hidden and counts[m] > 0]
+            if open_parts:
+                pick = min(open_parts, key=lambda m: counts[m])
+            elif total is not None and total not in hidden and counts[total] > 0:
+                pick = total
+            else:
+                continue  # nothing left to hide: the group is one count (a cohort of 1-4)
+            hidden[pick] = COMPLEMENT_MARK
+            changed = True
+    return hidden
+
+
 def suppress_small_counts(
     table: pd.DataFrame,
     threshold: int = SMALL_COUNT_THRESHOLD,
     columns: list[str] | None = None,
+    groups: str | Iterable[Iterable[tuple]] | None = None,
+    out_of: int | None = None,
 ) -> pd.DataFrame:
     """Hide counts from 1 to ``threshold - 1`` (and their percentages) in a table.
 
@@ -2561,16 +2672,29 @@ def suppress_small_counts(
     columns : list of str, optional
         Which columns hold counts. Default: integer columns, and text columns whose cells are
         all counts or ``n (%)``.
+    groups : {"rows", "columns", "both"} or iterable of iterables of (row, column) pairs, optional
+        Counts that add up to a total the reader sees, for complementary suppression
+        (:func:`hidden_counts`): ``"rows"``, each row's count cells (n(≤ c) and n(> c) of one
+        cut-off); ``"columns"``, each count column's cells (a categorical variable's levels, one
+        per row, beside N); ``"both"``, each row and each column (a cross-table whose margins
+        are shown elsewhere); or explicit groups of ``(index label, column)`` cells. None: small
+        cells only.
+    out_of : int, optional
+        Each count is a number of patients out of ``out_of`` (N) who have something (a yes/no
+        criterion): N minus a count is the unshown "no" count, and when that is small the count
+        reads :data:`COMPLEMENT_MARK`.
 
     Returns
     -------
     pandas.DataFrame
-        A copy; changed columns become text. ``attrs["suppressed"]`` counts the hidden cells.
+        A copy; changed columns become text. ``attrs["suppressed"]`` counts the hidden cells,
+        ``attrs["complementary"]`` those of them hidden only to protect a small one (they read
+        :data:`COMPLEMENT_MARK`).
 
     Notes
     -----
-    This is primary suppression only (as in many registries' publication rules): a hidden cell
-    may still be recoverable from a printed total. Chapters that show totals say so.
+    Without ``groups`` this is primary suppression only: a hidden cell may still be recoverable
+    from a printed total.
 
     Examples
     --------
@@ -2586,26 +2710,52 @@ def suppress_small_counts(
     >>> rates = pd.DataFrame({"response": ["CR", "PR"], "n (%)": ["3 (3.7)", "40 (48.8)"]})
     >>> suppress_small_counts(rates)["n (%)"].tolist()   # the percentage goes with the count
     ['<5', '40 (48.8)']
+    >>> sex = pd.DataFrame({"n (%)": ["78 (95.1)", "4 (4.9)"]}, index=["M", "F"])
+    >>> suppress_small_counts(sex, groups="columns")["n (%)"].tolist()   # 82 - 78 = 4
+    ['hidden', '<5']
+    >>> flags = pd.DataFrame({"n": [80, 41, 3]}, index=["poor response", "new lesions", "spread"])
+    >>> suppress_small_counts(flags, out_of=82)["n"].tolist()   # 82 - 80 = 2 patients without
+    ['hidden', 41, '<5']
     """
     out = table.copy()
     out.attrs["suppressed"] = 0
+    out.attrs["complementary"] = 0
     if threshold <= 1:
         return out
     if columns is None:
         columns = [c for c in out.columns if _is_count_column(out[c])]
-    mark = f"<{threshold}"
-    hidden = 0
+    counts = {
+        (i, c): n
+        for c in columns
+        for i, v in zip(out.index, out[c], strict=True)
+        if (n := _count_of(v)) is not None
+    }
+    if groups == "rows":
+        groups = [[(i, c) for c in columns if (i, c) in counts] for i in out.index]
+    elif groups == "columns":
+        groups = [[(i, c) for i in out.index if (i, c) in counts] for c in columns]
+    elif groups == "both":
+        groups = [[(i, c) for c in columns if (i, c) in counts] for i in out.index]
+        groups += [[(i, c) for i in out.index if (i, c) in counts] for c in columns]
+    elif groups is None:
+        groups = []
+    groups = [list(g) for g in groups]
+    cells = set(counts)
+    if out_of is not None:  # the unshown "no" count of each cell, N - k
+        for key in list(counts):
+            counts[("not", key)] = int(out_of) - counts[key]
+            groups.append([key, ("not", key)])
+    groups = [[k for k in g if k in counts] for g in groups]
+    hidden = hidden_counts(counts, groups=groups, threshold=threshold)
     for c in columns:
-        new = []
-        for v in out[c]:
-            n = _count_of(v)
-            if n is not None and 0 < n < threshold:
-                new.append(mark)
-                hidden += 1
-            else:
-                new.append(v)
-        out[c] = pd.Series(new, index=out.index, dtype=object)
-    out.attrs["suppressed"] = hidden
+        out[c] = pd.Series(
+            [hidden.get((i, c), v) for i, v in zip(out.index, out[c], strict=True)],
+            index=out.index,
+            dtype=object,
+        )
+    shown_hidden = [m for k, m in hidden.items() if k in cells]
+    out.attrs["suppressed"] = len(shown_hidden)
+    out.attrs["complementary"] = sum(m == COMPLEMENT_MARK for m in shown_hidden)
     return out
 
 
@@ -2639,11 +2789,14 @@ def suppress_if_user_cohort(
     cohort_path: Path | str | None,
     threshold: int = SMALL_COUNT_THRESHOLD,
     columns: list[str] | None = None,
+    groups: str | Iterable[Iterable[tuple]] | None = None,
+    out_of: int | None = None,
 ) -> pd.DataFrame:
     """:func:`suppress_small_counts` for a user's cohort; the book's own tables are unchanged.
 
     Chapters call this on every count table with their ``cohort_path`` parameter (and,
-    optionally, a ``min_cell_count`` parameter passed as ``threshold``).
+    optionally, a ``min_cell_count`` parameter passed as ``threshold``), and ``groups`` where
+    the counts add up to a shown total (complementary suppression, :func:`hidden_counts`).
 
     Examples
     --------
@@ -2658,7 +2811,9 @@ def suppress_if_user_cohort(
     """
     if not is_user_cohort(cohort_path):
         return table
-    return suppress_small_counts(table, threshold=threshold, columns=columns)
+    return suppress_small_counts(
+        table, threshold=threshold, columns=columns, groups=groups, out_of=out_of
+    )
 
 
 # --------------------------------------------------------------------------------------------

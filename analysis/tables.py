@@ -33,9 +33,9 @@ from analysis.privacy import (
     AGE_TOP_CODE,
     SMALL_COUNT_THRESHOLD,
     central_range,
+    hidden_counts,
     shown_percentile,
     shown_quartiles,
-    suppress_small_counts,
     top_code,
 )
 from analysis.survival import try_cox_table
@@ -199,13 +199,18 @@ def hide_small_count_rows(
     user: bool,
     count: str = "count",
     min_cell_count: int | None = None,
+    groups=(),
+    sums=None,
 ) -> pd.DataFrame:
     """``table`` with every cell of a row whose ``count`` is 1 to ``min_cell_count`` − 1 read ``"<5"``.
 
     For a table of counts beside their percentages (such as
     :func:`analysis.clinical.response_summary`): the percentage of a hidden count would give it
-    back, so the whole row reads ``"<5"``. On the book's cohort (``user=False``) the table is
-    returned unchanged.
+    back, so the whole row reads ``"<5"``. ``groups`` (row labels whose counts add up to a shown
+    total) and ``sums`` (a row that is the sum of other rows: ``{"ORR": ["CR", "PR"]}``) also
+    hide the rows that would give a hidden count back by subtraction; those read "hidden"
+    (:func:`analysis.privacy.hidden_counts`). ``attrs["hidden"]`` maps each hidden row to what
+    it reads. On the book's cohort (``user=False``) the table is returned unchanged.
 
     Examples
     --------
@@ -217,13 +222,23 @@ def hide_small_count_rows(
     PR    40    48.8
     >>> hide_small_count_rows(t, user=False).equals(t)
     True
+    >>> t = pd.DataFrame({"count": [4, 20, 24]}, index=["CR", "PR", "ORR"])
+    >>> hide_small_count_rows(t, user=True, sums={"ORR": ["CR", "PR"]})["count"].tolist()
+    ['<5', 'hidden', 24]
     """
     if not user:
         return table
     threshold = SMALL_COUNT_THRESHOLD if min_cell_count is None else int(min_cell_count)
-    small = [is_small_count(k, user=True, min_cell_count=threshold) for k in table[count]]
+    hidden = hidden_counts(
+        dict(zip(table.index, table[count], strict=True)),
+        groups=groups,
+        sums=sums,
+        threshold=threshold,
+    )
     out = table.astype(object)
-    out.loc[small, :] = f"<{threshold}"
+    for label, mark in hidden.items():
+        out.loc[label, :] = mark
+    out.attrs["hidden"] = hidden
     return out
 
 
@@ -363,7 +378,10 @@ def compare(
         (a number, or a ``(lower, upper)`` pair for an interval entry) and optionally ``reason``
         (shown when the verdict is "differs"; otherwise an automatic reason naming the printed
         precision is used), and optionally ``count``: the number of patients the value discloses
-        (a count, or the numerator of a percent), used for small-count suppression.
+        (a count, or the numerator of a percent), used for small-count suppression, and
+        ``hidden``: what a user's cohort shows instead of the value, whatever its count (a
+        count hidden so that a small one cannot be worked out from it reads "hidden",
+        :func:`analysis.privacy.hidden_counts`).
     cohort_path : path-like, optional
         The chapter's ``cohort_path``: on a user's cohort the table is relabelled by
         :func:`label_for_cohort` (column ``your cohort``, verdict "not scored (your cohort)").
@@ -425,7 +443,10 @@ def compare(
         hidden = 0
         for i, row in enumerate(rows):
             k = row.get("count")
-            if k is not None and 0 < int(k) < threshold:
+            if row.get("hidden"):
+                table.loc[i, "reproduced"] = row["hidden"]
+                hidden += 1
+            elif k is not None and 0 < int(k) < threshold:
                 table.loc[i, "reproduced"] = f"<{threshold}"
                 hidden += 1
         table.attrs["suppressed"] = hidden
@@ -490,7 +511,11 @@ def table1(
     (:func:`analysis.privacy.central_range`, below 21 patients), and a median that would print as
     one patient's value (an odd number of patients) moves half-way to a neighbouring value, and
     one of fewer than 5 values is "hidden" (:func:`analysis.privacy.shown_percentile`); a mean ±
-    SD of fewer than three patients is "hidden"; a mean age of 90 or more reads "≥ 90".
+    SD of fewer than three patients is "hidden"; a mean age of 90 or more reads "≥ 90". A count
+    of 1 to ``min_cell_count`` − 1 reads "<5", and so that N minus the other levels of its
+    variable (sex, Child-Pugh class, BCLC stage, PVTT) cannot give it back, the next-smallest
+    level reads "hidden"; a yes/no row (additional TACE, refractoriness criteria) whose "no"
+    count N − k is small reads "hidden" too (:func:`analysis.privacy.hidden_counts`).
 
     An optional column that is absent (or empty in every row) gives ``reproduced`` "– (column
     absent)" and the verdict "differs" with the reason naming the column.
@@ -524,7 +549,7 @@ def table1(
     if n == 0:
         raise ValueError("cohort: no rows")
     is_user = user_cohort(cohort) if user is None else bool(user)
-    count_rows: list[str] = []
+    count_rows: dict[str, int] = {}  # label -> count, for suppression on a user's cohort
 
     def absent(label, key, cols, template):
         pub = [published.entry(i).text for i in published.ids(f"table1.{key}.")]
@@ -555,8 +580,8 @@ def table1(
     def n_pct(label, key, mask, col=None):
         if col is not None and missing_columns(c, [col]):
             return absent(label, key, [col], "{} ({})")
-        count_rows.append(label)
         k = int(np.asarray(mask).sum())
+        count_rows[label] = k
         parts = [(f"table1.{key}.count", k)]
         pct_id = f"table1.{key}.percent"
         if pct_id in published.ids("table1."):
@@ -646,14 +671,30 @@ def table1(
     )
     if not is_user:
         return table
-    counts = table["characteristic"].isin(count_rows)
-    hidden = suppress_small_counts(
-        table.loc[counts, ["reproduced"]],
-        threshold=SMALL_COUNT_THRESHOLD if min_cell_count is None else min_cell_count,
-        columns=["reproduced"],
+    # a variable's levels add up to N: one hidden level would be N minus the others, so a
+    # second is hidden (complementary suppression); a yes/no row shows its "yes" count only,
+    # and N minus it is the (unshown) "no" count, small or not
+    levels = [
+        ["Sex: male", "Sex: female"],
+        [f"Child-Pugh class {k}" for k in "ABC"],
+        [f"BCLC stage {k}" for k in "ABC"],
+        [f"PVTT Vp{vp}" for vp in range(5)],
+    ]
+    counts = dict(count_rows)
+    for label in [
+        k for k in count_rows if k == "Additional TACE during HAIC" or k.startswith("Refractory:")
+    ]:
+        counts[(label, "no")] = n - count_rows[label]
+        levels.append([label, (label, "no")])
+    hidden = hidden_counts(
+        counts,
+        groups=[[k for k in g if k in counts] for g in levels],
+        threshold=SMALL_COUNT_THRESHOLD if min_cell_count is None else int(min_cell_count),
     )
-    table.loc[counts, "reproduced"] = hidden["reproduced"]
-    table.attrs["suppressed"] = hidden.attrs.get("suppressed", 0)
+    for label, mark in hidden.items():
+        if label in count_rows:
+            table.loc[table["characteristic"] == label, "reproduced"] = mark
+    table.attrs["suppressed"] = sum(label in count_rows for label in hidden)
     return label_for_cohort(table, True)
 
 

@@ -179,7 +179,7 @@ def test_audit_tables_name_quantities_as_clinicians_do(name):
     assert "d_ref" not in table and "d_k" not in table
     if name == "tbl-audit-findings":
         assert "| Prior TACE > 4, HR (printed 4 times) |" in table
-        assert "| PIVKA-II (mAU/mL): 1,075 (5–88,655), footnote says IQR |" in table
+        assert "| PIVKA-II (ng/mL): 1,075 (5–88,655), footnote says IQR |" in table
         assert "at or above 88,655:" in table  # as Table 1 prints it, not 88655
     else:
         assert "| Albumin ≤ 3 g/dL, P (printed 2 times) |" in table

@@ -49,6 +49,7 @@ from analysis.formatting import rounded  # noqa: E402
 from analysis.plots import count_bars, histogram_panels, skewed_labs_plot  # noqa: E402
 from analysis.privacy import (  # noqa: E402
     CENTRAL_MIN_SHARED,
+    COMPLEMENT_MARK,
     central_range,
     shown_percentile,
     top_code,
@@ -258,6 +259,45 @@ def test_no_response_count_of_one_to_four_patients_in_chapter_05(planted_run):
     assert glued["resp_dcr"] == f"7/{PLANTED_N} = {rounded(700 / PLANTED_N, 1)}%"  # 7: shown
     ci = next(r for r in csv.reader(text.splitlines()) if r[:1] == ["ORR"] and len(r) == 4)
     assert ci[1:] == [SMALL, "not shown", "not shown"], ci
+    # no hidden row comes back by one subtraction: from N, from ORR = CR + PR, DCR = CR + PR + SD
+    shown = {label: count for label, count, _ in rows}
+    for parts, total in (
+        (["CR", "PR", "SD", "PD"], None),
+        (["CR", "PR"], "ORR"),
+        (["CR", "PR", "SD"], "DCR"),
+    ):
+        members = parts + ([total] if total else [])
+        assert sum(shown[m] in (SMALL, COMPLEMENT_MARK) for m in members) != 1, (members, shown)
+
+
+@pytest.mark.slow(seconds=15)
+@pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
+def test_no_hidden_count_comes_back_from_n_minus_the_others(planted_run):
+    """Tester: a category shown as "<5" beside N and the variable's other levels is N minus them
+    (82 patients, 78 men: 4 women). The 13 planted patients are BCLC stage B 10, C 3 and meet the
+    poor-response criterion 9 or more times (fewer than 5 without it): stage B and that criterion
+    read "hidden" in Table 1 (chapter 04) and chapter 02 (tables, printout and prose)."""
+    rows = _planted_rows(PLANTED_N)
+    assert rows["bclc_stage"].value_counts().to_dict() == {"B": 10, "C": 3}  # the case to test
+    assert PLANTED_N - (pd.to_numeric(rows["refractory_poor_response"]) == 1).sum() in range(1, 5)
+    text = _outputs_text(planted_run / "04-baseline.ipynb")
+    t1 = {r[0]: r[2] for r in csv.reader(text.splitlines()) if len(r) == 5}  # the CSV download
+    assert (t1["BCLC stage B"], t1["BCLC stage C"]) == (COMPLEMENT_MARK, SMALL), t1
+    assert t1["Refractory: poor response"] == COMPLEMENT_MARK
+    assert t1["BCLC stage A"].startswith("0") and t1["Child-Pugh class C"].startswith(
+        "0"
+    )  # 0 shown
+    for levels in (
+        ["Sex: male", "Sex: female"],
+        [f"PVTT Vp{k}" for k in range(5)],
+        [f"BCLC stage {k}" for k in "ABC"],
+    ):
+        assert sum(t1[k] in (SMALL, COMPLEMENT_MARK) for k in levels) != 1, levels
+    glued = _glued_texts(planted_run / "02-eligibility.ipynb")
+    assert glued["elig_cohort_b"] == COMPLEMENT_MARK, glued["elig_cohort_b"]  # 13 - 10 = 3
+    text = _outputs_text(planted_run / "02-eligibility.ipynb")
+    jsh = next(line for line in text.splitlines() if line.startswith("| poor response"))
+    assert "| hidden |" in jsh and "| 9 |" not in jsh and "| 10 |" not in jsh, jsh
 
 
 # ------------------------------------------------------------------ the functions themselves
@@ -413,6 +453,13 @@ def test_response_summary_hides_rows_of_one_to_four_patients():
     assert "4.9" not in shown.to_string()
     kept = hide_small_count_rows(summary, user=True, min_cell_count=4)
     assert kept.loc["CR"].tolist() == [4, 4.9]
+    # as chapter 05 calls it: ORR 24 beside PR 20 gives CR = 4 back, so PR is hidden too
+    groups, sums = [["CR", "PR", "SD", "PD"]], {"ORR": ["CR", "PR"], "DCR": ["CR", "PR", "SD"]}
+    both = hide_small_count_rows(summary, user=True, groups=groups, sums=sums)
+    assert both.attrs["hidden"] == {"CR": SMALL, "PR": COMPLEMENT_MARK}
+    assert both.loc["PR"].tolist() == [COMPLEMENT_MARK, COMPLEMENT_MARK]  # the percent too
+    assert both.loc["ORR"].tolist() == [24, 29.3]
+    assert hide_small_count_rows(summary, user=False, groups=groups, sums=sums).equals(summary)
 
 
 def test_book_cohort_target_table_is_untouched_by_the_count_rule():

@@ -12,8 +12,10 @@ from test_cohort import HEADER, enough_rows, problems_of, valid_rows, write
 from analysis import COHORT_CSV
 from analysis.cohort import SCHEMA
 from analysis.privacy import (
+    COMPLEMENT_MARK,
     file_name_identifier,
     find_identifiers,
+    hidden_counts,
     is_user_cohort,
     suppress_if_user_cohort,
     suppress_small_counts,
@@ -200,6 +202,93 @@ def test_suppress_if_user_cohort_leaves_the_books_tables_alone():
     table = pd.DataFrame({"n": [3, 79]})
     assert suppress_if_user_cohort(table, None)["n"].tolist() == [3, 79]
     assert suppress_if_user_cohort(table, "mine.csv")["n"].tolist() == ["<5", 79]
+
+
+RESPONSE_GROUPS = [["CR", "PR", "SD", "PD"]]
+RESPONSE_SUMS = {"ORR": ["CR", "PR"], "DCR": ["CR", "PR", "SD"]}
+
+
+def _recoverable(counts, hidden, groups, sums, n):
+    """Hidden counts that one subtraction gives back: a group (adding up to ``n``) or a sum with
+    exactly one hidden member; or hidden parts of a known total adding up to 1-4."""
+    found = set()
+    constraints = [(g, None, n) for g in groups] + [(p, t, None) for t, p in sums.items()]
+    for parts, total, fixed in constraints:
+        members = parts + ([total] if total else [])
+        shut = [m for m in members if m in hidden]
+        if len(shut) == 1:
+            found.add(shut[0])
+        if total is None or total not in hidden:
+            known = (fixed if total is None else counts[total]) - sum(
+                counts[m] for m in parts if m not in hidden
+            )
+            if 0 < known < 5:
+                found.add(tuple(shut))
+    return found
+
+
+def test_hidden_counts_orr_cr_pr():
+    """Tester: on 82 patients CR read "<5" beside ORR 24 and PR 20, so CR = 24 - 20 = 4."""
+    counts = {"CR": 4, "PR": 20, "SD": 40, "PD": 18, "ORR": 24, "DCR": 64}
+    hidden = hidden_counts(counts, groups=RESPONSE_GROUPS, sums=RESPONSE_SUMS)
+    assert hidden == {"CR": "<5", "PR": COMPLEMENT_MARK}
+    assert not _recoverable(counts, hidden, RESPONSE_GROUPS, RESPONSE_SUMS, 82)
+    # without the sums the whole-distribution rule alone hides PD (the next smallest), and the
+    # ORR beside PR would still give CR back: the sums are needed
+    alone = hidden_counts(counts, groups=RESPONSE_GROUPS)
+    assert alone == {"CR": "<5", "PD": COMPLEMENT_MARK}
+    assert "CR" in _recoverable(counts, alone, RESPONSE_GROUPS, RESPONSE_SUMS, 82)
+
+
+def test_hidden_counts_binary_variable_and_zero_levels():
+    assert hidden_counts({"M": 78, "F": 4}, groups=[["M", "F"]]) == {
+        "F": "<5",
+        "M": COMPLEMENT_MARK,
+    }
+    assert hidden_counts({"M": 82, "F": 0}, groups=[["M", "F"]]) == {}  # 0 is shown, not small
+    assert hidden_counts({"M": 40, "F": 42}, groups=[["M", "F"]]) == {}
+    # a zero level is never the complement (it is shown and tells nothing)
+    levels = {"A": 0, "B": 3, "C": 50, "D": 29}
+    assert hidden_counts(levels, groups=[list(levels)]) == {"B": "<5", "D": COMPLEMENT_MARK}
+    assert hidden_counts({"M": 78, "F": 4}, groups=[["M", "F"]], threshold=1) == {}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 30), min_size=4, max_size=4))
+def test_no_hidden_response_count_is_recoverable_by_subtraction(parts):
+    counts = dict(zip(["CR", "PR", "SD", "PD"], parts, strict=True))
+    counts["ORR"] = counts["CR"] + counts["PR"]
+    counts["DCR"] = counts["ORR"] + counts["SD"]
+    n = sum(parts)
+    hidden = hidden_counts(counts, groups=RESPONSE_GROUPS, sums=RESPONSE_SUMS)
+    small = {k for k, v in counts.items() if 0 < v < 5}
+    assert small <= set(hidden)
+    assert all(hidden[k] == "<5" for k in small)
+    assert all(counts[k] > 0 for k in hidden)  # a zero is never hidden
+    if n >= 10:  # a cohort of 10 or more (smaller ones are refused)
+        assert not _recoverable(counts, hidden, RESPONSE_GROUPS, RESPONSE_SUMS, n), (counts, hidden)
+
+
+def test_suppress_small_counts_groups():
+    sex = pd.DataFrame({"n (%)": ["78 (95.1)", "4 (4.9)"]}, index=["M", "F"])
+    out = suppress_small_counts(sex, groups="columns")
+    assert out["n (%)"].tolist() == [COMPLEMENT_MARK, "<5"]
+    assert (out.attrs["suppressed"], out.attrs["complementary"]) == (2, 1)
+    cut = pd.DataFrame({"n (≤ c)": [3, 30, 79], "n (> c)": [79, 52, 3]})
+    assert suppress_small_counts(cut, groups="rows").values.tolist() == [
+        ["<5", COMPLEMENT_MARK],
+        [30, 52],
+        [COMPLEMENT_MARK, "<5"],
+    ]
+    cross = pd.DataFrame({"A": [10, 3], "B": [20, 30]})  # margins shown: both directions
+    assert suppress_small_counts(cross, groups="both").values.tolist() == [
+        [COMPLEMENT_MARK, COMPLEMENT_MARK],
+        ["<5", COMPLEMENT_MARK],
+    ]
+    flags = pd.DataFrame({"n": [80, 41, 3]})
+    assert suppress_small_counts(flags, out_of=82)["n"].tolist() == [COMPLEMENT_MARK, 41, "<5"]
+    assert suppress_small_counts(flags)["n"].tolist() == [80, 41, "<5"]  # default: as before
+    assert suppress_if_user_cohort(sex, None, groups="columns").equals(sex)  # the book's cohort
 
 
 def test_no_allowed_category_value_or_column_name_looks_like_an_identifier():
