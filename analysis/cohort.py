@@ -7,9 +7,12 @@ through :func:`check_cohort_file`, which keeps nothing), which
 1. reads the file itself, in chunks of ``CHUNK_ROWS`` rows (not through
    :func:`pandas.read_csv`), so that every problem can be reported with its line number, and
    refuses empty or binary files, a wrong encoding (UTF-16 and UTF-32, with or without a
-   byte-order mark) or delimiter, rows with the wrong number of fields, a header without data
-   or repeated further down (files joined together); a spreadsheet's columns without a name
-   and without any value are left out, with a note;
+   byte-order mark) or delimiter, rows with the wrong number of fields (named by their line
+   alone: such a row's ``patient_id`` field may hold anything, a surname), a header without data
+   or repeated further down (files joined together), a last row that is a spreadsheet's totals
+   row (``Total`` and empty cells; one message, not one per empty column); a spreadsheet's
+   columns without a name and without any value are left out, and spaces around a column name
+   ignored, each with a note;
 2. refuses columns that look like direct identifiers (:mod:`analysis.privacy`), and warns
    about free-text columns;
 3. checks every column against the schema and the rules that link columns
@@ -21,7 +24,7 @@ through :func:`check_cohort_file`, which keeps nothing), which
 5. returns a DataFrame with proper dtypes.
 
 No message prints a value that looks like an identifier, nor such a ``patient_id``: both are
-masked (``85****-*******``, :func:`analysis.privacy.mask`). A cell that breaks a type or category
+masked (``******-*******``, :func:`analysis.privacy.mask`). A cell that breaks a type or category
 rule is shown only when it cannot be an identifier (a short number, a single character, a word
 such as ``high`` or ``yes``, a token shaped like the column's allowed values:
 :func:`analysis.privacy.echoable`); any other is described without its content (``a
@@ -412,6 +415,12 @@ _MAGIC = [
 _SAVE_AS = 'save it from your spreadsheet as "CSV UTF-8 (comma delimited)"'
 
 _BLANK_ROW = re.compile(r"^[, \t]*$", re.M)
+
+#: What a spreadsheet's totals row has in its first column (compared in lower case; a
+#: trailing colon is dropped: ``Total:``)
+_TOTAL_WORDS = frozenset(
+    "total totals subtotal sum tổng 합계 총계 合计 合計 总计 總計 summe gesamt somme suma totale".split()
+) | {"grand total", "tổng cộng", "tổng số", "합 계"}
 
 #: Rows read and validated at a time: the text of one chunk is held at once (what the
 #: whole-cohort checks keep of every row still grows with the file; see the module docstring).
@@ -811,6 +820,22 @@ class _CsvStream:
         self.header = [h.strip() for h in header]
         if self.header:  # a second byte-order mark (a file saved twice with one): not a name
             self.header[0] = _header_cell(self.header[0])
+        # spaces around a name (" pfs_event "): invisible in a spreadsheet, ignored as around
+        # a cell, with a note; inside a name or in another letter case it is another name
+        padded = [
+            name
+            for raw, name in zip(header, self.header, strict=True)
+            if name and raw.lstrip("\ufeff") != name
+        ]
+        if padded:
+            shown = ", ".join(privacy.printable_header(n) for n in padded[:MAX_ROWS_SHOWN])
+            more = (
+                f" and {len(padded) - MAX_ROWS_SHOWN} more" if len(padded) > MAX_ROWS_SHOWN else ""
+            )
+            self.notes.append(
+                f"ignored spaces around {len(padded)} column name{'s' if len(padded) > 1 else ''}"
+                f" ({shown}{more}): names are matched without them"
+            )
         joined = ",".join(self.header).strip()
         if self.header and re.fullmatch(r"sep=.?", joined, re.I):
             # Excel's delimiter hint ("sep=," or "sep=;") written above the header
@@ -856,11 +881,11 @@ class _CsvStream:
         # keep the first of duplicated names so the frame stays addressable by name
         self.keep = [i for i, h in enumerate(self.header) if h and self.header.index(h) == i]
         self.names = [self.header[i] for i in self.keep]
-        self._pid_at = self.header.index("patient_id") if "patient_id" in self.header else None
         self._ragged: list[RowRef] = []
         self._ragged_count = 0
         self._header_lines: list[int] = []  # rows that repeat the header (files joined)
         self._open_quote = False  # a ragged row with a line break inside a quoted value
+        self._summary_row = ""  # the message for a last row of totals (_last_row)
 
     def close(self) -> None:
         self._file.close()
@@ -920,11 +945,14 @@ class _CsvStream:
                     elif row.strip(", \t"):
                         self._ragged_row(line, row.split(","))
                     line += 1
-            while len(good) >= self.chunk_rows:
+            # one row is always kept back: the file's last row is looked at alone (_last_row)
+            while len(good) > self.chunk_rows:
                 yield self._plain_chunk(good[: self.chunk_rows], lines[: self.chunk_rows], width)
                 del good[: self.chunk_rows], lines[: self.chunk_rows]
             if not piece:
                 break
+        if good and self._last_row(lines[-1], good[-1].split(",")):
+            del good[-1], lines[-1]
         if good:
             yield self._plain_chunk(good, lines, width)
 
@@ -1003,11 +1031,13 @@ class _CsvStream:
             if len(fields) == width and (fields[0].strip() or any(x.strip() for x in fields)):
                 good.append(fields)
                 lines.append(line)
-                if len(good) == self.chunk_rows:
-                    yield self._chunk(good, lines)
-                    good, lines = [], []
+                if len(good) > self.chunk_rows:  # the last row is kept back (_last_row)
+                    yield self._chunk(good[:-1], lines[:-1])
+                    good, lines = good[-1:], lines[-1:]
             elif any(x.strip() for x in fields):
                 self._ragged_row(line, fields)
+        if good and self._last_row(lines[-1], good[-1]):
+            del good[-1], lines[-1]
         if good:
             yield self._chunk(good, lines)
 
@@ -1039,16 +1069,39 @@ class _CsvStream:
         except (OSError, ValueError):
             return self.size
 
+    def _last_row(self, line: int, fields: list[str]) -> bool:
+        """Whether the file's last row is a spreadsheet's totals or summary row (its
+        ``patient_id`` Total, Sum, Tổng, 합계 …, or empty with three quarters of the named
+        cells empty); if so it is reported (:meth:`_finish`) and left out of the checks,
+        which would list it as a patient in every required column."""
+        cells = [fields[i].strip() for i in self.keep if i < len(fields)]
+        if not cells:
+            return False
+        at = self.names.index("patient_id") if "patient_id" in self.names else 0
+        label = unicodedata.normalize("NFC", cells[at]).rstrip(":").strip()
+        empty = sum(not c for c in cells)
+        if label.lower() in _TOTAL_WORDS:
+            shown = f"patient_id {label!r}, "
+        elif not label and empty * 4 >= len(cells) * 3:
+            shown = "no patient_id, "
+        else:
+            return False
+        self._summary_row = (
+            f"line {line}, the last row, looks like a spreadsheet's totals or summary row "
+            f"({shown}{empty} of {len(cells)} cells empty), not a patient"
+        )
+        return True
+
     def _ragged_row(self, line: int, fields: list[str]) -> None:
         self._ragged_count += 1
         if any("\n" in f or "\r" in f for f in fields):
             self._open_quote = True
         if len(self._ragged) < MAX_ROWS_SHOWN:
-            pid = None
-            if self._pid_at is not None and self._pid_at < len(fields):
-                pid = privacy.printable_id(fields[self._pid_at].strip())
+            # line numbers only: in a row whose fields are misaligned the "patient_id" field
+            # may be anything (an unquoted "Nguyen, Van An" puts the surname there)
+            n = len(fields)
             self._ragged.append(
-                RowRef(line, pid, f"{len(fields)} field{'' if len(fields) == 1 else 's'}")
+                RowRef(line, None, f"{n} field{'' if n == 1 else 's'}", show_id=False)
             )
 
     def _finish(self) -> None:
@@ -1070,6 +1123,10 @@ class _CsvStream:
                     hint="files joined together? delete the repeated header "
                     + ("lines" if n > 1 else "line"),
                 )
+            )
+        if self._summary_row:
+            self.problems.append(
+                Problem(None, self._summary_row, "summary-row", hint="delete that row")
             )
         if self._ragged_count:
             hint = "a stray comma inside a value? quote it, or use a decimal point"
@@ -1446,7 +1503,7 @@ class _Issues:
 def _header_masked(problem: Problem) -> Problem:
     """``problem`` with a column name that is not the schema's shown the way values are
     (:func:`analysis.privacy.printable_header`): a file without its header line names its
-    columns by the first patient's values (``12******``)."""
+    columns by the first patient's values (``********``)."""
     column = problem.column
     if column is None or all(c in SCHEMA for c in column.split(", ")):
         return problem
@@ -1873,6 +1930,18 @@ class CohortValidator:
         found = self.issues.problems()
         if self.scanner is not None:
             found = self.scanner.problems() + found
+        if any(p.column == "patient_id" and p.code == "identifier" for p in found):
+            # the ids are identifiers (KMS600101, Nguyen_000): no message shows any of them,
+            # not even those that pass the guard one by one (Kim2 beside Nguyen0)
+            found = [
+                dataclasses.replace(
+                    p,
+                    rows=tuple(
+                        dataclasses.replace(r, patient_id=None, show_id=False) for r in p.rows
+                    ),
+                )
+                for p in found
+            ]
         return [_header_masked(p) for p in found]
 
     def _size(self) -> None:

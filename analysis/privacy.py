@@ -39,7 +39,9 @@ Tools:
     :func:`analysis.cohort.load_cohort` runs the scanner on every cohort, chunk by chunk; the
     book's own passes.
 :func:`mask`, :func:`printable`, :func:`printable_id`, :func:`printable_header` and :func:`shown_cell`
-    what messages show instead of a value: an identifier is masked (``85****-*******``); a cell
+    what messages show instead of a value: an identifier is masked (``01*-****-****``; nothing
+    is kept of one with six digits in a row or a date, which may be a birth date:
+    ``******-*******``); a cell
     that broke a type or category rule is quoted only when it cannot be an identifier
     (:func:`echoable`: a number of at most six digits, a single character, a word such as
     ``high`` or ``yes``, a token shaped like the column's allowed values) and is otherwise
@@ -93,7 +95,13 @@ digits read as 0-9). In free columns a name-like value repeated in more than thr
 (a site, an arm), not a name.
 
 Hospital numbers and measurements. In ``patient_id`` seven or more consecutive digits are a
-hospital registration number, and ``None``, ``null`` or ``NA`` (any case) is a missing id. In a
+hospital registration number, and ``None``, ``null`` or ``NA`` (any case) is a missing id; so are
+ids built from a person (:func:`_id_shape_kind`): two to four letters and a birth date
+(``KMS600101``, YYMMDD or DDMMYY not starting with 00, or YYYYMMDD), initials with dots
+(``A.B.``, ``K.M.S.``), a listed name of four letters or more and a number (``Nguyen0``,
+``Nguyen_000``, ``Park4``); a name of two or three letters and a number (``Le1``, ``Kim2``,
+``Han_3``) passes, as it cannot be told from a site code, and once the column is refused no
+message shows any of its ids. In a
 free column (one the book does not read), a whole cell of seven or eight digits (``12345678``,
 or ``12345678.0`` as a spreadsheet saves it) is a hospital number unless the column holds
 measurements: its name says so (``hbv_dna_iu_ml``, ``platelet_count``: DNA, IU, copies, count,
@@ -116,7 +124,7 @@ Column names. A header is refused by its name (the table below) and also when it
 identifier itself: a file whose header line is missing names its columns by the first
 patient's values. Every message, and the ``OK`` line of ``validate``, shows a column name the
 way values are shown (:func:`printable_header`): one with an identifier, a name or a run of five
-or more digits in it is masked (``12******``).
+or more digits in it is masked (``JO** *****``, ``********``).
 
 The rules follow the HIPAA Safe Harbor list of direct identifiers (45 CFR 164.514(b)(2)),
 the GDPR's notion of directly identifying data, and Korea's Personal Information Protection
@@ -130,6 +138,8 @@ so a long free-text cell costs time in proportion to its length.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import re
 import unicodedata
 from collections import Counter
@@ -972,6 +982,9 @@ _LABEL["id-digits"] = "hospital registration numbers (7 or more digits)"
 _LABEL["record"] = "record numbers named in the cell (MRN, HN, hospital no. …)"
 _LABEL["digits"] = "long digit runs (record, account or phone numbers)"
 _LABEL["digit-groups"] = "numbers of nine or more digits in groups (identity or account numbers)"
+_LABEL["initials-dob"] = "initials followed by a birth date"
+_LABEL["initials"] = "initials"
+_LABEL["name-id"] = "personal names followed by a number"
 
 # Record numbers named in the cell: a label (MRN, HN, UHID, or "hospital", "chart", "case",
 # "patient" … followed by no./nr/number/#/id), then five or more digits: "MRN 1234567",
@@ -1587,6 +1600,68 @@ def _header_is_name(name: str, known: int = 2) -> bool:
     return (_NAME.fullmatch(text) or _PLAIN_NAME.fullmatch(text)) is not None and n >= known
 
 
+# In patient_id only: ids built from a person's initials, birth date or name. Letters that may
+# be initials (two to four), then a birth date of six digits (YYMMDD or DDMMYY; not starting
+# with 00, which is a zero-padded counter: HCC000123) or eight (YYYYMMDD): KMS600101,
+# AB-19600101. Initials alone, written with dots: A.B., K.M.S. A listed name of four letters or
+# more, then digits: Nguyen0, NGUYEN_000, Park4. Names of two or three letters (Le, Do, Ho, Ma,
+# Kim, Lee, Han, Sim) are left out: Le1 or Kim2 cannot be told from a site or study code (HAN
+# is Hanoi's, SIM a simulation's, SEO Seoul's); a column that also holds a longer name is
+# refused all the same, and then no id of it is shown.
+_ID_INITIALS_DATE = re.compile(r"([A-Za-z]{2,4})[-_. ]?([0-9]{6}|[0-9]{8})")
+_ID_INITIALS = re.compile(
+    r"[A-Za-z]\.(?:\s?[A-Za-z]\.){1,3}|[A-Za-z]\.(?:\s?[A-Za-z]\.){0,2}\s?[A-Za-z]"
+)
+_ID_NAME_NUMBER = re.compile(r"([^\W\d_]{4,})[-_. ]?[0-9]{1,6}")
+_ID_NAMES = frozenset(
+    w
+    for w in (set(_NAME_LEXICON) | set(_KOREAN_SURNAMES) | set(_VI_SURNAMES))
+    if len(w) >= 4 and w.isalpha()
+)
+_ID_SHAPED = re.compile(
+    rf"{_ID_INITIALS_DATE.pattern}|{_ID_INITIALS.pattern}|{_ID_NAME_NUMBER.pattern}"
+)
+
+
+def _birth_date_digits(digits: str) -> bool:
+    """Six digits that read as a birth date, year first or day first (not 00…: a counter), or
+    eight that read as YYYYMMDD (19xx or 20xx)."""
+    try:
+        if len(digits) == 8:
+            return digits[:2] in ("19", "20") and bool(
+                datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+            )
+        if digits.startswith("00"):
+            return False
+        a, b, c = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+    except ValueError:
+        return False
+    for day, month in ((c, b), (a, b)):
+        with contextlib.suppress(ValueError):
+            datetime.date(2000, month, day)  # a leap year: 29 February is a birth date too
+            return True
+    return False
+
+
+def _id_shape_kind(text: str) -> str | None:
+    """The kind of a ``patient_id`` built from initials, a birth date or a name, or None.
+
+    >>> [_id_shape_kind(v) for v in ("KMS600101", "A.B.", "Nguyen_000", "Tran1", "Kim2")]
+    ['initials-dob', 'initials', 'name-id', 'name-id', None]
+    >>> [_id_shape_kind(v) for v in ("SYN001", "HCC000123", "HAIC001", "Site2_005", "KR01-023")]
+    [None, None, None, None, None]
+    """
+    m = _ID_INITIALS_DATE.fullmatch(text)
+    if m and _birth_date_digits(m[2]):
+        return "initials-dob"
+    if _ID_INITIALS.fullmatch(text):
+        return "initials"
+    m = _ID_NAME_NUMBER.fullmatch(text)
+    if m and _fold(m[1].lower()) in _ID_NAMES:
+        return "name-id"
+    return None
+
+
 def identifier_kind(text: str, *, in_id: bool = False, names: bool = True) -> str | None:
     """The kind of direct identifier ``text`` contains, or None.
 
@@ -1626,6 +1701,8 @@ def identifier_kind(text: str, *, in_id: bool = False, names: bool = True) -> st
     if not isinstance(text, str) or not text:
         return None
     text = canonical(text)
+    if in_id and (shaped := _id_shape_kind(text.strip())):
+        return shaped
     if not _CANDIDATE.search(text):
         return None
     if _UUID.fullmatch(text.strip()):
@@ -1667,6 +1744,12 @@ _CONTROL = re.compile(
 )
 
 
+# what :func:`mask` shows nothing of: six or more digits in a row (a resident registration
+# number starts with the birth date, YYMMDD; initials and a birth date, KMS600101; a long
+# record number), or a date
+_MAY_HOLD_BIRTH_DATE = re.compile(rf"[0-9]{{6}}|{_DATE.pattern}", re.IGNORECASE)
+
+
 def _maskable(ch: str) -> bool:
     """A letter or digit, or a combining mark: the vowel signs of the Indic and Thai scripts
     (रा = र + ा) are masked with their letters, not left standing between the stars."""
@@ -1677,16 +1760,18 @@ def mask(value: str, keep: int = 2, limit: int = 24) -> str:
     """``value`` with every letter and digit (and combining mark) after the first ``keep``
     replaced by ``*``.
 
-    Separators stay, so the shape shows (``85****-*******``); short values keep fewer
-    characters (one below eight letters and digits, none below four); the text is cut at
+    Separators stay, so the shape shows (``01*-****-****``); short values keep fewer
+    characters (one below eight letters and digits, none below four); a value that may hold a
+    birth date (a run of six or more digits, as in a resident registration number, whose first
+    two are the birth year; or a date) keeps none (``******-*******``); the text is cut at
     ``limit`` characters, control characters become ``?``.
 
     Examples
     --------
-    >>> mask("850101-1234567")
-    '85****-*******'
-    >>> mask("John Smith"), mask("=1+1")
-    ('Jo** *****', '=*+*')
+    >>> mask("850101-1234567"), mask("KMS600101"), mask("1985-01-01")
+    ('******-*******', '*********', '****-**-**')
+    >>> mask("John Smith"), mask("=1+1"), mask("010-1234-5678")
+    ('Jo** *****', '=*+*', '01*-****-****')
     >>> mask("x" * 100)
     'xx**********************… (100 characters)'
     """
@@ -1694,6 +1779,9 @@ def mask(value: str, keep: int = 2, limit: int = 24) -> str:
     seen = 0
     alnum = sum(_maskable(ch) for ch in str(value)[:limit])
     keep = min(keep, 2 if alnum >= 8 else 1 if alnum >= 4 else 0)
+    text = str(value)
+    if keep and _MAY_HOLD_BIRTH_DATE.search(text[:64] if text.isascii() else canonical(text[:64])):
+        keep = 0
     for ch in str(value)[:limit]:
         if _maskable(ch):
             out.append(ch if seen < keep else "*")
@@ -1726,7 +1814,7 @@ def printable_id(value) -> str | None:
     Examples
     --------
     >>> printable_id("P001"), printable_id("850101-1234567"), printable_id("=HYPERLINK(1)")
-    ('P001', '85****-*******', '=HY*******(*)')
+    ('P001', '******-*******', '=HY*******(*)')
     """
     if value is None:
         return None
@@ -1765,7 +1853,7 @@ def printable_header(name: str, *, label: bool = False) -> str:
     Examples
     --------
     >>> printable_header("afp_ng_ml"), printable_header("850101-1234567"), printable_header("JOHN SMITH")
-    ('afp_ng_ml', '85****-*******', 'JO** *****')
+    ('afp_ng_ml', '******-*******', 'JO** *****')
     """
     text = canonical(str(name))
     kind = _header_kind(name)
@@ -2269,7 +2357,7 @@ class IdentifierScanner:
     >>> cells = np.array(["P001", "850101-1234567"], dtype=object)
     >>> scanner.scan("patient_id", "id", cells, np.arange(2), lambda i, shown: RowRef(i + 2, None, shown))
     >>> [(p.column, p.rows[0].value if p.rows else None) for p in scanner.problems()]
-    [('name', None), ('patient_id', "'85****-*******'")]
+    [('name', None), ('patient_id', "'******-*******'")]
     """
 
     def __init__(self, columns: Iterable[str], positions: Iterable[int] | None = None):
@@ -2351,7 +2439,16 @@ class IdentifierScanner:
         np.minimum.at(first, codes, np.arange(len(codes)))
         in_id = kind == "id"
         found_kind = np.full(len(uniques), None, dtype=object)
-        for u in np.flatnonzero(candidate_mask(uniques)):
+        candidates = candidate_mask(uniques)
+        if in_id:  # ids built from initials, a birth date or a name (KMS600101, Nguyen_000)
+            candidates |= np.array(
+                [
+                    _ID_SHAPED.fullmatch((t if t.isascii() else canonical(t)).strip()) is not None
+                    for t in uniques
+                ],
+                dtype=bool,
+            )
+        for u in np.flatnonzero(candidates):
             text = uniques[u]
             found = identifier_kind(text, in_id=in_id, names=False)
             if found is None and kind in ("id", "text") and _looks_like_name(text, in_id=in_id):
@@ -2479,6 +2576,9 @@ class IdentifierScanner:
 
 _KIND_ORDER = [k for k, _, _, _ in _DETECTORS] + [
     "record",
+    "initials-dob",
+    "initials",
+    "name-id",
     "name",
     "id-digits",
     "digits",

@@ -26,7 +26,10 @@ class RowRef:
 
     ``line`` is ``None`` for a DataFrame that did not come from a file; then ``position``
     (0-based row number) is shown instead. ``patient_id`` and ``value`` are printed as given,
-    so they must already be masked when they look like identifiers.
+    so they must already be masked when they look like identifiers. ``show_id`` False leaves
+    the ``patient_id`` out altogether: a row whose fields are misaligned has no trustworthy
+    one (its first field may be a surname), nor does a cohort whose ``patient_id`` column the
+    privacy guard refused.
 
     Examples
     --------
@@ -34,17 +37,20 @@ class RowRef:
     "line 3 (patient_id P002): 'high'"
     >>> str(RowRef(None, None, position=0))
     'row 0 (no patient_id)'
+    >>> str(RowRef(4, None, "39 fields", show_id=False))
+    'line 4: 39 fields'
     """
 
     line: int | None
     patient_id: str | None
     value: str | None = None
     position: int | None = None
+    show_id: bool = True
 
     def __str__(self) -> str:
         where = f"line {self.line}" if self.line is not None else f"row {self.position}"
         who = f"patient_id {self.patient_id}" if self.patient_id else "no patient_id"
-        text = f"{where} ({who})"
+        text = f"{where} ({who})" if self.show_id else where
         if self.value is not None:
             text += f": {self.value}"
         return text

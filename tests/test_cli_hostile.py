@@ -701,7 +701,7 @@ def test_a_very_long_line_and_a_very_long_column_name_stay_short(tmp_path, capsy
     # longer than the csv module's default field limit (131,072 characters)
     path.write_text(text + "P999," + "x" * 300_000 + "\n", encoding="utf-8")
     code, out, _ = _validate(path, capsys)
-    assert code == 1 and len(out) < 1000 and "line 14 (patient_id P999): 2 fields" in out
+    assert code == 1 and len(out) < 1000 and "line 14: 2 fields" in out
     lines = text.splitlines()
     lines = [lines[0] + "," + "y" * 300_000] + [line + ",1" for line in lines[1:]]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -1171,11 +1171,12 @@ def test_values_typed_in_other_scripts_or_words_get_a_hint(tmp_path, column, val
 
 
 def test_a_row_of_one_field_says_one_field(tmp_path, capsys):
-    """'line 2 (patient_id xx****…): 1 fields' (a 50 MB line without a comma)."""
+    """'line 2 (patient_id xx****…): 1 fields' (a 50 MB line without a comma); a row with the
+    wrong number of fields is named by its line alone."""
     path = write(tmp_path, enough_rows(12))
     path.write_text(path.read_text(encoding="utf-8") + "P999\n", encoding="utf-8")
     code, out, _ = _validate(path, capsys)
-    assert code == 1 and "line 14 (patient_id P999): 1 field [" in out
+    assert code == 1 and "line 14: 1 field [" in out
 
 
 def test_no_usable_temporary_directory_is_named_as_such(tmp_path, capsys, monkeypatch):
@@ -1194,3 +1195,133 @@ def test_no_usable_temporary_directory_is_named_as_such(tmp_path, capsys, monkey
         "folder are not writable); set TMPDIR to a folder you can write; nothing was written\n"
     )
     assert _tree(tmp_path) == []
+
+
+# ------------------------------------------- misaligned rows, name-built ids, totals, padding
+def _unquoted_names(tmp_path, first: list[str]):
+    """A cohort whose ``patient_id`` cells are ``first`` written without quotes (a comma
+    inside one splits it into two fields)."""
+    path = write(tmp_path, enough_rows(len(first)))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1:] = [
+        f"{name},{line.split(',', 1)[1]}" for name, line in zip(first, lines[1:], strict=True)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_misaligned_row_never_shows_its_first_field_as_a_patient_id(tmp_path, capsys):
+    """An unquoted "Nguyen, Van An" printed 'line 2 (patient_id Nguyen): 39 fields' (and the
+    next patients' surnames) in validate and run; a stray comma in a name column printed
+    '(patient_id Jr.)'. A row with the wrong number of fields is named by its line only."""
+    names = ["Nguyen, Van An", "Tran, Thi Hoa", "Kim, Minsu", "Lee, Sujin", "Park, Jiwoo"] * 2
+    path = _unquoted_names(tmp_path, names)
+    code, out, err = _validate(path, capsys)
+    assert code == 1
+    assert (
+        f"rows must have as many fields as the header ({len(HEADER)}) — 10 rows: line 2: "
+        f"{len(HEADER) + 1} fields; line 3: {len(HEADER) + 1} fields;"
+    ) in out
+    for surname in ("Nguyen", "Tran", "Kim", "Lee", "Park", "patient_id "):
+        assert surname not in out + err
+    out_dir = tmp_path / "report"
+    code, out, err = _call(["run", "--cohort", str(path), "--out", str(out_dir)], capsys)
+    assert code == 2 and not out_dir.exists() and "line 2: 39 fields" in out + err
+    for surname in ("Nguyen", "Tran", "Kim", "Lee", "Park"):
+        assert surname not in out + err
+    # a name column (refused by its name) with one stray comma: "Smith, Jr." split in two
+    rows = [{**r, "name": f"Person {i}"} for i, r in enumerate(enough_rows(12))]
+    path = write(tmp_path, rows, header=["name", *HEADER])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[5] = "Smith, Jr.," + lines[5].split(",", 1)[1]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = _validate(path, capsys)
+    assert code == 1 and f"— 1 row: line 6: {len(HEADER) + 2} fields [" in out
+    assert "Jr" not in out + err and "Smith" not in out + err
+
+
+@pytest.mark.parametrize(
+    ("ids", "what"),
+    [
+        ([f"KMS60{m:02d}{d:02d}" for m in (1, 2) for d in range(1, 7)], "initials followed by"),
+        ([f"{s}{i}" for i, s in enumerate(["Nguyen", "Tran", "Kim", "Lee", "Park", "Choi"] * 2)],
+         "personal names followed by a number"),
+        ([f"{s}_{i:03d}" for i, s in enumerate(["Nguyen", "Tran", "Pham", "Hoang"] * 3)],
+         "personal names followed by a number"),
+        (["A.B.", "B.C.", "C.D.", "K.M.S.", "D.E.", "E.F.", "F.G.", "G.H.", "H.I.", "I.J.",
+          "J.K.", "K.L."], "initials"),
+    ],
+)  # fmt: skip
+def test_ids_built_from_initials_birth_dates_or_names_are_refused_and_never_shown(
+    tmp_path, capsys, ids, what
+):
+    """KMS600101 (initials and YYMMDD), Nguyen0, Nguyen_000 and A.B. passed the guard and were
+    printed in every message. Now the column is refused, and once it is no message shows any
+    of its ids, not even one that passes alone (Kim2, Lee3: a two- or three-letter name and a
+    number is left alone, see analysis.privacy._ID_NAME_NUMBER)."""
+    rows = [{**r, "patient_id": pid} for r, pid in zip(enough_rows(len(ids)), ids, strict=True)]
+    rows[1]["sex"] = "X"  # another problem, on a row whose id may pass alone (Tran1, Kim2)
+    path = write(tmp_path, rows)
+    code, out, err = _validate(path, capsys)
+    assert code == 1 and what in out
+    assert "column sex: must be one of M, F — 1 row: line 3: 'X'" in out
+    for pid in ids:
+        assert pid not in out + err and pid.split("_")[0] not in out + err
+    assert "(patient_id" not in out
+
+
+@pytest.mark.parametrize("label", ["Total", "TOTAL:", "Sum", "Tổng cộng", "합계", ""])
+def test_a_spreadsheets_totals_row_is_named_as_such_in_one_line(tmp_path, capsys, label):
+    """An Excel totals row at the end ('Total' and empty cells) gave 20 lines of 'is required
+    but empty' for 'patient_id Total'. Now one line says what it looks like; the fast reader
+    and the csv module's (a quoted cell) say the same, and so does a file whose last chunk
+    would otherwise hold that row alone."""
+    path = write(tmp_path, enough_rows(12))
+    text = path.read_text(encoding="utf-8")
+    sums = [""] * len(HEADER)
+    sums[0], sums[HEADER.index("age_years")] = label, "744"
+    for quoted in (False, True):
+        body = text.replace("P002", '"P002"') if quoted else text
+        path.write_text(body + ",".join(sums) + "\n", encoding="utf-8")
+        code, out, err = _validate(path, capsys)
+        shown = f"patient_id {label.rstrip(':')!r}" if label else "no patient_id"
+        assert code == 1 and out.splitlines()[1:] == [
+            f"  - file: line 14, the last row, looks like a spreadsheet's totals or summary row "
+            f"({shown}, {len(HEADER) - 1 - bool(label)} of {len(HEADER)} cells empty), not a "
+            "patient "
+            "[delete that row]"
+        ]
+        for chunk_rows in (1, 4, 12, 13):
+            from analysis.cohort import check_cohort_file
+
+            report = check_cohort_file(path, chunk_rows=chunk_rows)
+            assert [p.code for p in report.problems] == ["summary-row"] and report.rows == 12
+
+
+def test_a_last_patient_with_an_id_and_empty_cells_is_not_a_totals_row(tmp_path):
+    rows = enough_rows(12)
+    rows[-1] = {"patient_id": "P012", "age_years": "70"}
+    messages = _problem(write(tmp_path, rows))
+    assert not any("totals" in m for m in messages)
+    assert "column sex: is required but empty — 1 row: line 13 (patient_id P012)" in messages
+
+
+def test_spaces_around_a_column_name_are_ignored_with_a_note(tmp_path, capsys):
+    """' pfs_event ' was accepted without a word while hints say names are exact. Spaces
+    around a name are ignored as they are around a cell, with a note on stderr (as for a
+    spreadsheet's empty columns); a name in another letter case is still refused."""
+    path = write(tmp_path, enough_rows(12))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("pfs_event", " pfs_event ", 1), encoding="utf-8")
+    code, out, err = _validate(path, capsys)
+    assert code == 0 and err == (
+        f"note: {path}: ignored spaces around 1 column name (pfs_event): names are matched "
+        "without them\n"
+    )
+    assert load_cohort(path).attrs["notes"] == [
+        "ignored spaces around 1 column name (pfs_event): names are matched without them"
+    ]
+    path.write_text(text.replace("pfs_event", " PFS_event", 1), encoding="utf-8")
+    [message] = _problem(path)
+    assert message.startswith("column pfs_event: required column is missing")
+    assert "column names are case-sensitive" in message

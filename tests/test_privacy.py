@@ -303,7 +303,8 @@ def test_no_allowed_category_value_or_column_name_looks_like_an_identifier():
 def test_masking_keeps_the_shape_and_never_the_value():
     from analysis.privacy import mask, printable, printable_id
 
-    assert mask("850101-1234567") == "85****-*******"  # the issue's example
+    # a resident registration number starts with the birth date: nothing of it is kept
+    assert mask("850101-1234567") == "******-*******"
     assert mask("someone@example.org") == "so*****@*******.***"
     assert mask("=1+1") == "=*+*"  # short values keep nothing
     assert printable_id("SYN001") == "SYN001"
@@ -942,7 +943,7 @@ def test_a_duplicated_header_that_is_an_identifier_is_masked(tmp_path):
     rows = [{**r, "850101-1234567": "x"} for r in valid_rows()]
     path = write(tmp_path, rows, header=[*HEADER, "850101-1234567", "850101-1234567"])
     message, _ = problems_of(path)
-    assert "850101-1234567" not in message and "85****-*******" in message
+    assert "850101-1234567" not in message and "******-*******" in message
 
 
 # -- messages of type and category errors: the value only when it cannot be an identifier ----
@@ -1155,11 +1156,11 @@ def test_clinical_headers_near_the_new_ones_pass(column):
 @pytest.mark.parametrize(
     ("header", "shown"),
     [
-        ("12345678", "12******"),
-        ("1234567", "1******"),
+        ("12345678", "********"),  # six digits or more in a row keep nothing (a birth date?)
+        ("1234567", "*******"),
         ("Lim Soo-jin", "Li* ***-***"),
         ("JUNG MINSU", "JU** *****"),
-        ("H1234567", "H1******"),
+        ("H1234567", "********"),
         ("12345", "1****"),
     ],
 )
@@ -1815,3 +1816,66 @@ def _nhs(digits):
     d = [int(c) for c in digits]
     check = (11 - sum(w * x for w, x in zip(range(10, 1, -1), d[:9], strict=True)) % 11) % 11
     return check != 10 and check == d[9]
+
+
+# ------------------------------------------------- ids built from initials, birth dates, names
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("KMS600101", "initials-dob"),  # initials and YYMMDD
+        ("KMS-600101", "initials-dob"),
+        ("ab010160", "initials-dob"),  # DDMMYY
+        ("KM19600101", "initials-dob"),  # YYYYMMDD
+        ("HCC190101", "initials-dob"),  # year 19 and case 0101 reads as 2019-01-01: refused
+        ("Nguyen0", "name-id"),
+        ("Nguyen_000", "name-id"),
+        ("NGUYEN-12", "name-id"),
+        ("Nguyễn_01", "name-id"),
+        ("Park4", "name-id"),
+        ("Tran1", "name-id"),
+        ("Choi_12", "name-id"),
+        ("A.B.", "initials"),
+        ("K.M.S.", "initials"),
+        ("A. B.", "initials"),
+        ("K.M", "initials"),
+    ],
+)
+def test_ids_built_from_initials_a_birth_date_or_a_name_are_identifiers(value, kind):
+    from analysis.privacy import identifier_kind, printable_id
+
+    assert identifier_kind(value, in_id=True) == kind
+    assert printable_id(value) != value
+
+
+# The decision on short names: a listed name of two or three letters and a number (Le1, Do_5,
+# Ma01, Kim2, Han_3) is left alone, because such an id cannot be told from a site or study code
+# (HAN is Hanoi's airport code, SIM a simulation's prefix, SEO Seoul's); a name of four letters
+# or more (Nguyen0, Park4, Tran1) is refused, and a column holding one is refused whole, after
+# which no message shows any of its ids. Six digits after letters that read as no date, or
+# start with 00 (a zero-padded counter, HCC000123), are no birth date.
+@pytest.mark.parametrize(
+    "value",
+    ["SYN001", "SYN082", "P001", "HCC-0001", "KR01-023", "ID0001", "PT_12", "S1", "Site2_005",
+     "HAIC001", "CASE_01", "Ma01", "Le1", "Do_5", "Han_3", "Kim2", "Lee3", "Oh_7", "SIM001",
+     "HCC000123", "HCC190001", "KMS600132", "HCC-2019-001", "2019-001", "19-0001",
+     "KUMC-HAIC-01", "VN-HN-012", "BV01_023", "A1", "AB12", "ABC"],
+)  # fmt: skip
+def test_ordinary_study_ids_pass(value):
+    from analysis.privacy import identifier_kind, printable_id
+
+    assert identifier_kind(value, in_id=True) is None
+    assert printable_id(value) == value
+
+
+def test_masking_keeps_nothing_of_a_value_that_may_hold_a_birth_date():
+    """mask kept the first two characters: '85****-*******' is a birth year (1985)."""
+    from analysis.privacy import mask
+
+    assert mask("850101-1234567") == "******-*******"
+    assert mask("8501011234567") == "*************"
+    assert mask("KMS600101") == "*********"
+    assert mask("1985-01-15") == "****-**-**"
+    assert mask("15 January 1985") == "** ******* ****"
+    # values without one keep the first characters, which say nothing of a person
+    assert mask("010-1234-5678") == "01*-****-****"
+    assert mask("someone@example.org") == "so*****@*******.***"
