@@ -1100,3 +1100,63 @@ def test_each_page_prints_to_its_own_pdf():
     names = [pdf.pdf_name(p) for p in pdf.toc_pages()]
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
     assert "book.pdf" not in names
+
+
+# ------------------------------------------- code, solutions, badges and table text (issue 96)
+#: each code block of the page that scrolls sideways: its first words and its widths
+_SCROLLING_CODE_JS = r"""
+(selector) => {
+  document.querySelectorAll('article details').forEach(d => { d.open = true; });
+  return Array.from(document.querySelectorAll(selector))
+    .filter(pre => pre.getClientRects().length && pre.scrollWidth > pre.clientWidth + 1)
+    .map(pre => `${pre.textContent.trim().slice(0, 40)} (${pre.scrollWidth}/${pre.clientWidth} px)`);
+}
+"""
+
+
+def test_code_and_its_output_wrap_on_a_phone(browser, server, outside_requests):
+    """At 390 px no code cell, printed output or code block scrolls sideways (book.css): 9 of 10
+    chapters hid results behind the right edge, chapter 09's "> 3 sessions: log-rank P 0.891;
+    > 4 sessi…" (1,094 px in a 358 px box), chapter 10's validator messages (1,751 px), the
+    commands of How to use (858-875 px). At 1366 px no code a reader types scrolls (chapter 07's
+    "# published beside reproduced, one row per te…" was cut); printed output keeps its lines
+    there. A wrapped cell's text is unchanged (the copy button copies it as written)."""
+    pages = CHAPTER_PAGES + [HTML / "book" / f"{n}.html" for n in ("intro", "how-to-use")]
+    context, pg = _phone(browser, outside_requests)
+    scrolling, seen = {}, 0
+    try:
+        for path in pages:
+            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+            found = pg.evaluate(_SCROLLING_CODE_JS, "article div.highlight > pre, article pre")
+            seen += pg.evaluate("document.querySelectorAll('article div.highlight > pre').length")
+            if found:
+                scrolling[path.stem] = found[:4]
+        chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("09"))
+        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+        lines = pg.evaluate(
+            "Array.from(document.querySelectorAll('article .cell_output pre'))"
+            ".map(p => p.textContent).find(t => t.includes('sessions: log-rank P'))"
+        )
+        assert not pg.problems, pg.problems
+    finally:
+        context.close()
+    assert seen > 100, f"only {seen} code blocks found"
+    assert not scrolling, f"code that scrolls sideways at 390 px: {scrolling}"
+    assert lines and lines.strip().count("\n") == 0, "the printed line was changed, not wrapped"
+    context = browser.new_context(**DESKTOP)
+    pg = context.new_page()
+    pg.route("**/*", _guard(outside_requests))
+    typed = {}
+    try:
+        for path in pages:
+            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+            found = pg.evaluate(
+                _SCROLLING_CODE_JS,
+                'article div[class*="highlight-"]:not(.output) > div.highlight > pre',
+            )
+            if found:
+                typed[path.stem] = found[:4]
+    finally:
+        context.close()
+    assert not typed, f"code a reader types scrolls sideways at 1366 px: {typed}"
+    assert not outside_requests
