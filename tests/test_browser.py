@@ -1160,3 +1160,33 @@ def test_code_and_its_output_wrap_on_a_phone(browser, server, outside_requests):
         context.close()
     assert not typed, f"code a reader types scrolls sideways at 1366 px: {typed}"
     assert not outside_requests
+
+
+def _solutions(path: Path) -> list[str]:
+    """The first words of each solution of an exercise on the page (sphinx-exercise)."""
+    return [
+        " ".join(s.select_one("section").get_text(" ", strip=True).split()[:8])
+        for s in _soup(path.resolve()).select("div.solution")
+    ]
+
+
+def test_printed_handouts_leave_out_the_solutions(printed_chapters):
+    """A printed chapter is a handout: printed, every dropdown opened, and each "Solution to
+    Exercise N" was printed under its exercise (05-response's answers among them). On paper a
+    solution is one line that says where it is (book.css), its text is not printed."""
+    pdfs, _ = printed_chapters
+    given, counted = {}, 0
+    for path in CHAPTER_PAGES:
+        solutions = _solutions(path)
+        counted += len(solutions)
+        pdf = pdfs[path.relative_to(HTML).with_suffix("").as_posix()]
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        text = " ".join(text.split())
+        shown = [s for s in solutions if s in text]
+        lines = text.count("not printed; see this chapter in the online book")
+        if shown or lines != len(solutions):
+            given[path.stem] = (shown[:2], lines, len(solutions))
+    assert counted >= 20, f"only {counted} solutions found"
+    assert not given, f"solutions printed ([shown], notes, solutions): {given}"
