@@ -1190,3 +1190,73 @@ def test_printed_handouts_leave_out_the_solutions(printed_chapters):
             given[path.stem] = (shown[:2], lines, len(solutions))
     assert counted >= 20, f"only {counted} solutions found"
     assert not given, f"solutions printed ([shown], notes, solutions): {given}"
+
+
+_BADGE_LINKS_JS = r"""
+() => {
+  const badges = Array.from(document.querySelectorAll('article sup.provenance'));
+  const links = badges.map(b => b.closest('a.provenance-link'));
+  return {badges: badges.length,
+          bare: badges.filter((b, i) => !links[i]).map(b => b.textContent.trim()).slice(0, 3),
+          hrefs: Array.from(new Set(links.filter(a => a).map(a => a.href)))};
+}
+"""
+
+
+def test_badges_link_to_their_meaning_and_the_notice_to_the_counts(
+    browser, server, outside_requests
+):
+    """A provenance badge's meaning was only in its title, which a phone never shows: every
+    badge is a link to chapter 01's "Where each number comes from" (book_site.py puts the link in
+    the page once, book.js onto each badge), and a page with badges prints what they mean at the
+    end of its synthetic-data notice. The notice's "for the counts" led to the top of chapter 01,
+    ~11,000 px above the counts: it links to "Target against achieved"."""
+    data = next(p for p in CHAPTER_PAGES if p.stem.startswith("01"))
+    assert {"data-provenance-classes", "data-target-achieved"} <= _ids(data)
+    legend = f"{server}/{data.relative_to(HTML).as_posix()}#data-provenance-classes"
+    context, pg = _phone(browser, outside_requests)
+    unlinked, wrong, with_badges = {}, set(), 0
+    try:
+        for path in CHAPTER_PAGES:
+            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+            seen = pg.evaluate(_BADGE_LINKS_JS)
+            with_badges += bool(seen["badges"])
+            if seen["bare"]:
+                unlinked[path.stem] = seen["bare"]
+            wrong |= set(seen["hrefs"]) - {legend}
+            soup = _soup(path.resolve())
+            notes = soup.select(".synthetic-notice p.provenance-legend")
+            assert len(notes) == int(bool(seen["badges"])), (path.stem, len(notes))
+            here = "" if path == data else data.name
+            counts = [a["href"] for a in soup.select_one(".synthetic-notice").select("a.reference")]
+            assert f"{here}#data-target-achieved" in counts, (path.stem, counts)
+        assert not pg.problems, pg.problems
+    finally:
+        context.close()
+    assert with_badges >= 5, with_badges
+    assert not unlinked, f"badges that are not links: {unlinked}"
+    assert not wrong, f"badges linking elsewhere: {sorted(wrong)}"
+    assert not outside_requests
+
+
+def test_printed_badge_meanings_show_on_paper_only(browser, server, outside_requests):
+    """The meanings of the badges at the end of the synthetic-data notice: printed, not on screen."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("06"))
+    context = browser.new_context(viewport={"width": 1000, "height": 1000})
+    pg = context.new_page()
+    pg.route("**/*", _guard(outside_requests))
+    shown = []
+    try:
+        for media in ("screen", "print"):
+            pg.emulate_media(media=media)
+            pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+            shown.append(
+                pg.evaluate(
+                    "(() => { const p = document.querySelector('.synthetic-notice .provenance-legend');"
+                    " return p && p.getClientRects().length ? p.innerText : ''; })()"
+                )
+            )
+    finally:
+        context.close()
+    assert shown[0] == "", shown
+    assert all(k in shown[1] for k in ("published", "determined", "assumed")), shown

@@ -89,6 +89,32 @@
   }
 })();
 
+// A provenance badge ("published", "determined", "assumed") says what it means in its title,
+// which a phone never shows: each badge becomes a link to chapter 01's "Where each number comes
+// from". book/_ext/book_site.py puts that link, as seen from this page, once in the page
+// (p.provenance-legend's data-legend): written into every badge it took chapter 08's HTML over
+// its budget. Without this script a badge keeps its title only.
+(function () {
+  function linkBadges() {
+    var legend = document.querySelector("article p.provenance-legend[data-legend]");
+    if (!legend) return;
+    var href = legend.getAttribute("data-legend");
+    document.querySelectorAll("article sup.provenance").forEach(function (badge) {
+      if (badge.closest("a")) return;
+      var link = document.createElement("a");
+      link.className = "provenance-link";
+      link.href = href;
+      badge.parentNode.insertBefore(link, badge);
+      link.appendChild(badge);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", linkBadges);
+  } else {
+    linkBadges();
+  }
+})();
+
 // Print: sphinx-book-theme prints its own copy of the page title (#jb-print-docs-body) and hides
 // the article's, so a printed chapter lost its number ("Baseline characteristics: Table 1", not
 // "4. Baseline characteristics: Table 1") while its contents list reads "4.1 …". The article
