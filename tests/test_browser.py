@@ -1260,3 +1260,65 @@ def test_printed_badge_meanings_show_on_paper_only(browser, server, outside_requ
         context.close()
     assert shown[0] == "", shown
     assert all(k in shown[1] for k in ("published", "determined", "assumed")), shown
+
+
+#: the numbered tables whose text stays under 12 px at 390 px (book.js: the largest of 12, 11.5
+#: and 11 px at which the table still fits its column, else 0.68 em, 10.9 px), measured
+#: 2026-12-01 with their widths at 12 px in a 358 px column (Table 7.5: 339 px, in a dropdown):
+#: 1.3 386, 1.4 382, 3.8 379, 9.2 391, 9.3 376 (at 11 px); 1.5 367, 7.4 372 (at 11.5 px);
+#: 7.5 374 and 9.1 392 (at 10.9 px: they do not fit at 11 px either)
+TABLES_UNDER_12PX = {
+    "Table 1.3",
+    "Table 1.4",
+    "Table 1.5",
+    "Table 3.8",
+    "Table 7.4",
+    "Table 7.5",
+    "Table 9.1",
+    "Table 9.2",
+    "Table 9.3",
+}
+
+_TABLE_TEXT_JS = r"""
+async () => {
+  document.querySelectorAll('article details').forEach(d => { d.open = true; });
+  await new Promise(r => setTimeout(r, 300));  // book.js sizes a dropdown's tables when it opens
+  return Array.from(document.querySelectorAll('article table')).map(t => {
+    const cap = t.querySelector('caption .caption-number');
+    let px = 99;
+    t.querySelectorAll('td, th').forEach(c => {
+      [c, ...c.querySelectorAll('code, span.pre')].forEach(e => {
+        if (e.textContent.trim()) px = Math.min(px, parseFloat(getComputedStyle(e).fontSize));
+      });
+    });
+    const box = t.parentElement;
+    return [cap ? cap.textContent.trim() : '', px, box.scrollWidth > box.clientWidth + 1];
+  });
+}
+"""
+
+
+def test_phone_table_text_is_12px_where_the_table_fits(browser, server, outside_requests):
+    """At 390 px a table's text, code included, is 12 px wherever its table still fits its column
+    (book.js, tables.css); it was 10.9 px in every table, and chapter 10's column names, which a
+    reader types into a CSV, 9.5 px. The tables that cannot fit at 12 px
+    (:data:`TABLES_UNDER_12PX`) keep at least 10.9 px, and no numbered table scrolls."""
+    context, pg = _phone(browser, outside_requests)
+    small, scrolling, names = {}, [], set()
+    try:
+        for path in CHAPTER_PAGES:
+            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+            for name, px, scrolls in pg.evaluate(_TABLE_TEXT_JS):
+                names.add(name)
+                if scrolls and name:
+                    scrolling.append(name)
+                if px < 11.9:
+                    small[name or path.stem] = round(px, 1)
+        assert not pg.problems, pg.problems
+    finally:
+        context.close()
+    assert len(names) >= 45, f"only {len(names)} numbered tables found"
+    assert not scrolling, f"tables scroll sideways at 390 px: {scrolling}"
+    assert set(small) <= TABLES_UNDER_12PX, f"table text under 12 px: {small}"
+    assert all(px >= 10.8 for px in small.values()), small
+    assert not outside_requests
