@@ -49,6 +49,10 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
     lists each chapter's number in the book in the configuration value
     ``report_chapter_numbers``; its headings, figures, tables, exercises and equations are
     then numbered 6, 6.1, Fig. 6.1, Table 6.1 as in the book. The book leaves it empty.
+12. ends the synthetic-data notice of a page with **provenance badges** with what
+    "published", "determined" and "assumed" mean, for paper, and with the link to chapter 01's
+    section on them, which ``book.js`` makes of every badge (:func:`provenance_legend`): a
+    badge's ``title`` is never shown on a phone.
 """
 
 from __future__ import annotations
@@ -563,6 +567,47 @@ def number_references(app, doctree, docname: str) -> None:
             ref.insert(0, nodes.inline("", label, classes=["print-secnum"]))
 
 
+#: the label of chapter 01's section that says what the provenance classes mean
+PROVENANCE_LEGEND = "data-provenance-classes"
+
+
+def provenance_legend(app, doctree, docname: str) -> None:
+    """On a page with provenance badges, end the synthetic-data notice with what the classes mean.
+
+    A badge's meaning is in its ``title``, which a phone never shows (no hover on a touch
+    screen) and paper cannot. The paragraph (``p.provenance-legend``) gives the three meanings
+    (the package's :data:`analysis.provenance.MEANINGS`) for paper only (``book.css``): a printed
+    chapter is read without chapter 01. Its ``data-legend`` is the link, from this page, to
+    chapter 01's "Where each number comes from" (label :data:`PROVENANCE_LEGEND`), which
+    ``book.js`` makes of every badge of the page: written into each of the 60 badges of
+    chapter 08, the links took its HTML over the 200 KB budget (tests/test_browser.py). A build
+    without that label (a report without chapter 01) gets the meanings and no links.
+    """
+    if app.builder.format != "html":
+        return
+    if not any('class="provenance' in raw.astext() for raw in doctree.findall(nodes.raw)):
+        return
+    notice = next(
+        (n for n in doctree.findall(nodes.Element) if "synthetic-notice" in n.get("classes", [])),
+        None,
+    )
+    if notice is None:
+        return
+    from analysis.provenance import CLASSES, MEANINGS
+
+    link = ""
+    target = app.env.get_domain("std").labels.get(PROVENANCE_LEGEND)
+    if target and target[0]:
+        page = "" if target[0] == docname else app.builder.get_relative_uri(docname, target[0])
+        link = f' data-legend="{html.escape(page + "#" + target[1])}"'
+    meanings = "; ".join(f"<strong>{k}</strong>, {html.escape(MEANINGS[k])}" for k in CLASSES)
+    notice += nodes.raw(
+        "",
+        f'<p class="provenance-legend"{link}>The badges beside numbers: {meanings}.</p>',
+        format="html",
+    )
+
+
 def unnumber_tables_outside_chapters(app, env) -> list[str]:
     """A captioned table on a page outside the numbered parts of the book (the home page's
     "study at a glance") keeps its caption and gets no number. Sphinx numbers every captioned
@@ -664,6 +709,7 @@ def setup(app):
     app.connect("doctree-resolved", externalise_downloads)
     app.connect("doctree-resolved", figure_alt_text)
     app.connect("doctree-resolved", mark_table_columns)
+    app.connect("doctree-resolved", provenance_legend)
     app.connect("html-page-context", trim_page_assets, priority=900)
     app.connect(
         "html-page-context", offer_executed_notebook, priority=450

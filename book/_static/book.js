@@ -89,6 +89,96 @@
   }
 })();
 
+// A phone table's text is as large as its column allows: 12 px, else 11.5 or 11 px, else the
+// stylesheet's 0.68 em (10.9 px, at which every numbered table fits a 390 px phone; tables.css).
+// At 10.9 px for every table, and chapter 10's column names (code) at 9.5 px, the text a reader
+// must copy into a CSV was the smallest on the page. All tables try a size at once (one layout
+// per size); a table that scrolls sideways anyway, or that is not laid out (in a closed
+// dropdown: sized when it opens), is left at the floor. The size is a custom property
+// (--table-px) that only the phone rules of tables.css read: paper keeps its own.
+(function () {
+  var SIZES = [12, 11.5, 11];
+  var PHONE = "screen and (max-width: 600px)";
+  function fits(table) {
+    var box = table.parentElement;
+    return box.scrollWidth <= box.clientWidth + 1;
+  }
+  function fitTables(root) {
+    var tables = Array.prototype.filter.call(
+      root.querySelectorAll("article table:not(.stacked)"),
+      function (table) {
+        table.style.removeProperty("--table-px");
+        return table.getClientRects().length > 0;
+      }
+    );
+    if (!window.matchMedia(PHONE).matches) return;
+    var left = tables.filter(fits); // those that scroll at the floor stay there
+    SIZES.forEach(function (px) {
+      left.forEach(function (table) {
+        table.style.setProperty("--table-px", px + "px");
+      });
+      left = left.filter(function (table) {
+        return !fits(table);
+      });
+    });
+    left.forEach(function (table) {
+      table.style.removeProperty("--table-px");
+    });
+  }
+  function start() {
+    fitTables(document);
+    document.addEventListener(
+      "toggle",
+      function (event) {
+        if (event.target.open) fitTables(event.target);
+      },
+      true
+    );
+    // a phone turned sideways (not the address bar hiding, which changes only the height)
+    var wait,
+      width = window.innerWidth;
+    window.addEventListener("resize", function () {
+      if (window.innerWidth === width) return;
+      width = window.innerWidth;
+      clearTimeout(wait);
+      wait = setTimeout(function () {
+        fitTables(document);
+      }, 150);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
+
+// A provenance badge ("published", "determined", "assumed") says what it means in its title,
+// which a phone never shows: each badge becomes a link to chapter 01's "Where each number comes
+// from". book/_ext/book_site.py puts that link, as seen from this page, once in the page
+// (p.provenance-legend's data-legend): written into every badge it took chapter 08's HTML over
+// its budget. Without this script a badge keeps its title only.
+(function () {
+  function linkBadges() {
+    var legend = document.querySelector("article p.provenance-legend[data-legend]");
+    if (!legend) return;
+    var href = legend.getAttribute("data-legend");
+    document.querySelectorAll("article sup.provenance").forEach(function (badge) {
+      if (badge.closest("a")) return;
+      var link = document.createElement("a");
+      link.className = "provenance-link";
+      link.href = href;
+      badge.parentNode.insertBefore(link, badge);
+      link.appendChild(badge);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", linkBadges);
+  } else {
+    linkBadges();
+  }
+})();
+
 // Print: sphinx-book-theme prints its own copy of the page title (#jb-print-docs-body) and hides
 // the article's, so a printed chapter lost its number ("Baseline characteristics: Table 1", not
 // "4. Baseline characteristics: Table 1") while its contents list reads "4.1 …". The article
