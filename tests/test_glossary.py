@@ -65,3 +65,136 @@ def test_chapter_01_links_the_terms_it_introduces():
         "missed", "infeasible", "surrogate target", "calibrated cohort", "ensemble",
     }  # fmt: skip
     assert sorted(expected - linked) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapters 04, 05, 06 and 09: each term's first use in the prose is its link.
+
+#: ```{code-cell}``` and glued or included blocks hold no prose of the chapter's own (a glued
+#: sentence is written by code; the synthetic-data notice is shared by every chapter)
+NOT_PROSE = ("{code-cell", "{glue:md", "{glue:text", "{glue}", "{glue:}", "{include")
+#: roles whose text is no prose of the page: glued values, cross-references, citations, math
+ROLE = re.compile(r"\{(?!term\})[\w:-]+\}`[^`]*`")
+CODE = re.compile(r"`[^`]+`")
+
+
+def prose(path: Path) -> list[tuple[int, str]]:
+    """(line number, text) of a chapter's prose: paragraphs, lists, admonitions, exercises and
+    table or figure captions; not the front matter, code cells, glued blocks, directive options
+    or headings (a term is linked in running text, not in a title)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out: list[tuple[int, str]] = []
+    fence, skip, start = None, False, 0
+    if lines and lines[0] == "---":
+        start = lines.index("---", 1) + 1
+    for number, line in enumerate(lines[start:], start + 1):
+        opening = re.match(r"^(`{3,}|:{3,})(\{[^}]*\})?(.*)$", line)
+        if fence is None and opening:
+            fence = opening.group(1)
+            skip = (opening.group(2) or "").startswith(NOT_PROSE)
+            if not skip and opening.group(3).strip():  # a table's caption on its opening line
+                out.append((number, opening.group(3)))
+            continue
+        if fence is not None and line.strip() == fence:
+            fence, skip = None, False
+            continue
+        if skip or line.startswith("#") or re.match(r"^\s*:[\w-]+:", line) or line.endswith(")="):
+            continue
+        out.append((number, line))
+    return out
+
+
+def first_use(path: Path, pattern: str) -> tuple[int, str, str | None]:
+    """Where ``pattern`` first matches the prose: (line, matched text, headword linked there or
+    None when that use is plain text). A link counts by its shown text."""
+    regex = re.compile(pattern)
+    for number, line in prose(path):
+        position = 0
+        for m in [*TERM.finditer(line), None]:
+            plain = line[position : m.start() if m else len(line)]
+            plain = CODE.sub(" ", ROLE.sub(" ", plain))
+            if hit := regex.search(plain):
+                return number, hit.group(0), None
+            if m is None:
+                break
+            if hit := regex.search(m.group(1)):
+                return number, hit.group(0), m.group(2) or m.group(1)
+            position = m.end()
+    raise AssertionError(f"{path.name}: no use of {pattern!r} in the prose")
+
+
+#: per chapter, {headword: how the prose writes it}; every term of the glossary that the chapter
+#: uses (found by listing each headword's uses, 2026-12-01), with its first use linked
+FIRST_USES = {
+    "04-baseline": {
+        "Standard deviation": r"\bSD\b", "SPSS": r"\bSPSS\b", "AFP": r"\bAFP\b",
+        "PIVKA-II": r"PIVKA-II",
+    },
+    "05-response": {
+        "mRECIST": r"mRECIST", "CR": r"\bCR\b", "PR": r"\bPR\b", "SD": r"\bSD\b", "PD": r"\bPD\b",
+        "ORR": r"\bORR\b", "DCR": r"\bDCR\b", "Wilson interval": r"Wilson",
+        "Clopper–Pearson interval": r"Clopper–Pearson",
+        "Confidence interval": r"(?i)confidence intervals?", "HAIC": r"\bHAIC\b",
+        "HCC": r"\bHCC\b", "Guarantee-time bias": r"(?i)guarantee-time",
+    },
+    "06-survival": {
+        "Kaplan–Meier": r"Kaplan–Meier", "Median survival": r"(?i)median survival",
+        "SPSS": r"\bSPSS\b", "Confidence interval": r"(?i)confidence intervals?",
+        "Restricted mean survival": r"(?i)mean survival", "Censoring": r"(?i)censor",
+        "Log-rank test": r"(?i)log-rank", "OS": r"\bOS\b", "PFS": r"\bPFS\b", "HAIC": r"\bHAIC\b",
+        "Greenwood's formula": r"Greenwood", "Standard error": r"\bSE\b|(?i:standard error)",
+        "DCR": r"(?i)disease control", "CR": r"\bCR\b", "PR": r"\bPR\b", "SD": r"\bSD\b",
+        "PD": r"(?i)progressive disease", "TACE": r"\bTACE\b",
+        "Guarantee-time bias": r"(?i)guarantee-time", "Landmark analysis": r"(?i)landmark",
+        "Proportional hazards": r"(?i)proportional", "Hazard ratio": r"(?i)hazard ratio|\bHR\b",
+    },
+    "09-bias": {
+        "Immortal-time bias": r"(?i)immortal", "Guarantee-time bias": r"(?i)guarantee-time",
+        "Landmark analysis": r"(?i)landmark analys", "Cox regression": r"\bCox\b",
+        "Time-varying covariate": r"(?i)time-varying covariate", "Optimism": r"(?i)optimis",
+        "Events per variable": r"(?i)events per", "HAIC": r"\bHAIC\b", "TACE": r"\bTACE\b",
+        "Hazard ratio": r"(?i)hazard ratio|\bHR\b", "Landmark": r"(?i)landmarks?\b(?! analys)",
+        "DCR": r"(?i)disease control", "OS": r"(?i)overall survival|\bOS\b",
+        "Log-rank test": r"(?i)log-rank", "Bootstrap": r"(?i)bootstrap",
+        "Concordance": r"(?i)concordance",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("chapter", sorted(FIRST_USES))
+def test_chapter_links_the_terms_it_uses(chapter: str):
+    """Like chapter 01: every glossary term the chapter uses is linked somewhere in it (SPSS in
+    04 and 06, CR, PR, SD and confidence interval in 06, Clopper–Pearson in 05, hazard ratio,
+    time-varying covariate and landmark in 09 were not)."""
+    assert sorted(set(FIRST_USES[chapter]) - set(headwords())) == []
+    linked = {t.lower() for t in links(ROOT / "chapters" / f"{chapter}.md")}
+    assert sorted(w for w in FIRST_USES[chapter] if w.lower() not in linked) == []
+
+
+@pytest.mark.parametrize(
+    ("chapter", "headword"),
+    [(chapter, word) for chapter, words in sorted(FIRST_USES.items()) for word in words],
+    ids=lambda v: v,
+)
+def test_a_terms_first_use_is_its_link(chapter: str, headword: str):
+    """The glossary promises a link at a term's first use, not somewhere later."""
+    line, text, target = first_use(
+        ROOT / "chapters" / f"{chapter}.md", FIRST_USES[chapter][headword]
+    )
+    assert (target or "").lower() == headword.lower(), (
+        f"{chapter}.md line {line}: first use {text!r} links {target!r}, not {headword!r}"
+    )
+
+
+def test_first_use_finder_skips_code_glue_and_headings(tmp_path: Path):
+    """What the check counts as prose: a use in code, a glued value or a heading comes before the
+    link here, and none of them is the first use."""
+    page = tmp_path / "page.md"
+    page.write_text(
+        "---\ntitle: SPSS\n---\n# SPSS\n\n```{code-cell} ipython3\nprint('SPSS')\n```\n\n"
+        "A `SPSS` call, {glue:text}`spss_n`, then {term}`SPSS` and SPSS.\n",
+        encoding="utf-8",
+    )
+    assert first_use(page, r"\bSPSS\b") == (10, "SPSS", "SPSS")
+    page.write_text("Plain SPSS first, {term}`SPSS` later.\n", encoding="utf-8")
+    assert first_use(page, r"\bSPSS\b") == (1, "SPSS", None)
