@@ -447,6 +447,13 @@ def test_table_4_2_holds_no_published_header():
     assert "13,242.6" in _glued(nb, "tbl-base-skewed")
     assert PUBLISHED_BADGE not in header and "provenance-determined" in header.split("|")[2]
     assert "Every number here is this cohort's" in _glued(nb, "tbl-base-skewed-notes")
+    # the exercise's solution quotes this cohort's AST mean and AFP median: not published either
+    for key in ("ast", "afp"):
+        assert "provenance-determined" in _glued(nb, f"base_prov_ours_{key}")
+    source = (ROOT / "chapters" / "04-baseline.md").read_text(encoding="utf-8")
+    for value in ("base_ex_ast_mean", "base_ex_afp_median"):
+        after = source.split(f"{{glue:text}}`{value}`", 1)[1][:60]
+        assert "base_prov_published" not in after, value
     line = (
         _glued_any(nb, "fig-base-skewed-labs-downloads")
         .split("In this figure:")[1]
