@@ -48,6 +48,7 @@ __all__ = [
     "glue_result",
     "glue_provenance",
     "table2_provenance",
+    "comparison_classes",
     "glue_table",
     "table_markdown",
     "show_table",
@@ -431,6 +432,29 @@ def verdict_provenance(table: pd.DataFrame, *quantities: str) -> Provenance:
     return _published_with_verdicts(table.loc[table[label].isin(quantities), "verdict"])
 
 
+def comparison_classes(table: pd.DataFrame) -> dict:
+    """Header classes for a published-beside-reproduced table (:func:`analysis.tables.compare`):
+    the ``published`` column is the paper's, *published*; the ``reproduced`` column is this
+    cohort's, never published. It is *determined* when every row agrees: each is then a target
+    that every calibrated cohort reproduces (the ensemble keeps only cohorts that print every
+    feasible number of Table 1, the responses and the survival block), so the same in all of
+    them; otherwise not measured (:data:`analysis.ensemble.UNMEASURED`). For ``provenance=`` of
+    :func:`glue_table`, in place of one class for "every number in this table".
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"quantity": ["CR, n"], "published": ["4"], "reproduced": ["4"],
+    ...                       "verdict": ["agrees"]})
+    >>> {c: str(p) for c, p in comparison_classes(table).items()}
+    {'published': 'published', 'reproduced': 'determined'}
+    >>> str(comparison_classes(table.assign(verdict="differs"))["reproduced"])
+    'assumed: not measured across calibrated cohorts'
+    """
+    agree = bool(len(table)) and all(VERDICT_MARK.get(str(v)) is True for v in table["verdict"])
+    ours = Provenance(_provenance.DETERMINED) if agree else _ensemble.UNMEASURED
+    return {"published": _provenance.published(), "reproduced": ours}
+
+
 def entry_provenance(values: dict, *, user: bool = False) -> Provenance:
     """*Published*, with the verdict of this cohort's value of each printed number, judged as
     :func:`analysis.tables.compare` judges it (:func:`analysis.tables.verdict`): for a figure
@@ -468,26 +492,23 @@ def _table2_feasible() -> dict[str, bool]:
     return {i: bool(f) for i, f in zip(cells["id"], cells["feasible"], strict=True)}
 
 
-def table2_provenance(ids, table: pd.DataFrame | None = None) -> Provenance:
-    """The class of a reproduced Table 2 estimate, from the printed cells it shows.
+def table2_provenance(ids) -> Provenance:
+    """The class of this cohort's Table 2 estimate that shows the printed cells ``ids``.
 
-    *Published* when every printed cell among ``ids`` is a calibration target (a cell that some
-    cohort of the paper's size can show, :func:`analysis.paper.table2_feasibility`), with the
-    verdict of its rows in ``table`` (✓ when all are reproduced, ✗ when any is not). Otherwise
-    the hazard ratios of the rows whose cells are not targets decide, by their spread across
-    calibrated cohorts (:func:`analysis.ensemble.result_provenance`); a row whose hazard ratio
-    is a target but whose interval or P is not, is not measured there
-    (:data:`analysis.ensemble.UNMEASURED`). Cells the paper does not print are ignored; an
-    estimate with no printed cell is not measured either.
+    Never *published*: the paper's hazard ratio is published, this cohort's reproduction of it
+    is not, whether or not it prints the same digits (that verdict, ✓ or ✗, is shown beside the
+    estimate, not in its class). The class is that of the estimate's hazard ratios across
+    calibrated cohorts, the one number of a row the ensemble measures
+    (:func:`analysis.ensemble.reproduced_provenance`): *determined* when every calibrated cohort
+    gives about the same, *assumed* when they do not. Cells the paper does not print are
+    ignored; an estimate with no printed cell is not measured
+    (:data:`analysis.ensemble.UNMEASURED`).
 
     Parameters
     ----------
     ids : iterable of str
-        Ids of Table 2 cells, ``table2.<term>.<uni|multi>.<hr|interval|p>``.
-    table : pandas.DataFrame, optional
-        A :func:`analysis.tables.table2` frame (columns ``term``, ``model``, ``verdict``) whose
-        verdicts mark a published class; without it the class carries no mark. Accepted as the
-        ``provenance`` of :func:`glue_table2`, which calls it with the ids alone.
+        Ids of Table 2 cells, ``table2.<term>.<uni|multi>.<hr|interval|p>``. Accepted as the
+        ``provenance`` of :func:`glue_table2`.
 
     Returns
     -------
@@ -495,17 +516,12 @@ def table2_provenance(ids, table: pd.DataFrame | None = None) -> Provenance:
 
     Examples
     --------
+    Age per year: every calibrated cohort prints 0.996.
+
     >>> str(table2_provenance(["table2.age_years.uni.hr", "table2.age_years.uni.interval"]))
-    'published'
-    >>> rows = pd.DataFrame({"term": ["age_years"], "model": ["univariate"], "verdict": ["differs"]})
-    >>> str(table2_provenance(["table2.age_years.uni.hr"], rows))
-    'published ✗'
-
-    The paper's P for women cannot be shown beside its hazard ratio and interval, and the
-    ensemble does not compare that P across cohorts:
-
-    >>> str(table2_provenance(["table2.sex_female.uni.hr", "table2.sex_female.uni.p"]))
-    'assumed: not measured across calibrated cohorts'
+    'determined'
+    >>> str(table2_provenance(["table2.albi_score.multi.hr"]))
+    'assumed: varies across calibrated cohorts'
     >>> str(table2_provenance(["table2.no_such_term.multi.hr"]))
     'assumed: not measured across calibrated cohorts'
     """
@@ -513,17 +529,8 @@ def table2_provenance(ids, table: pd.DataFrame | None = None) -> Provenance:
     printed = [i for i in ids if i in feasible]
     if not printed:
         return _ensemble.UNMEASURED
-    if all(feasible[i] for i in printed):
-        if table is None:
-            return _provenance.published()
-        rows = {tuple(i.split(".")[1:3]) for i in printed}
-        chosen = pd.Series(False, index=table.index)
-        for term, key in rows:
-            chosen |= (table["term"] == term) & (table["model"] == paper.TABLE2_MODELS[key])
-        return _published_with_verdicts(table.loc[chosen, "verdict"])
-    hrs = sorted({i.rsplit(".", 1)[0] + ".hr" for i in printed if not feasible[i]})
-    hrs = [h for h in hrs if not feasible.get(h, False)]
-    return _ensemble.result_provenance(*hrs) if hrs else _ensemble.UNMEASURED
+    hrs = sorted({i.rsplit(".", 1)[0] + ".hr" for i in printed})
+    return _ensemble.reproduced_provenance(*hrs)
 
 
 def _badge(prov: Provenance | None) -> str:
@@ -776,7 +783,8 @@ def _md_escape(text: str) -> str:
 
 def _numeric(column: pd.Series) -> bool:
     texts = [t for t in column if t not in ("", "–")]
-    num = re.compile(r"^[−+<>≤≥ ]*[\d.,]+(?: ?%)?(?: \(.*\))?(?: \[.*\])?$")
+    # a verdict mark may follow the number (Tables 1.4, 7.1: "0.267 ✗¹ (0.1–0.5)")
+    num = re.compile(r"^[−+<>≤≥ ]*[\d.,]+(?: ?%)?(?: [✓✗][⁰¹²³⁴⁵⁶⁷⁸⁹]*)?(?: \(.*\))?(?: \[.*\])?$")
     return bool(texts) and all(num.match(t) for t in texts)
 
 
@@ -1186,7 +1194,7 @@ def glue_table2(
                 note = _md_escape(f"{label}, {model}: {reason}" if reason else f"{label}, {model}")
                 notes.append(note + (_missed_reasons_note(base, missed) if key == "uni" else ""))
                 mark = "✗" + str(len(notes)).translate(_SUPERSCRIPT)
-            elif verdict not in unmarked:
+            elif verdict and verdict not in unmarked:  # a reference row has none: no mark
                 unmarked.append(verdict)
             our_row += [hr, marked(p, mark)]
         if classes and not user:

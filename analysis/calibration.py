@@ -79,7 +79,7 @@ BLOCK_TERMS = {
 #: Univariate models that fit several dummies together (the others fit one term each).
 GROUPED = (["child_pugh_6", "child_pugh_7", "child_pugh_8"], ["pvtt_vp1_2", "pvtt_vp3_4"])
 
-#: Extra loss of a multivariable row that disagrees in direction or significance.
+#: Extra loss of a multivariable row whose HR leaves the printed interval or whose P crosses 0.05.
 ROW_WEIGHT = 3.0
 #: Weight of a multivariable cell relative to a univariate one.
 MULTI_WEIGHT = 0.5
@@ -1037,7 +1037,8 @@ def _stage_reason(pvtt, extrahepatic, ecog) -> np.ndarray:
 
 
 def _multi_state(fits: Table2Fits, rows: dict, multi_cells: list) -> tuple[bool, int, float]:
-    """Refit the multivariable model: (every row agrees in direction and significance,
+    """Refit the multivariable model: (every row has its HR in the printed interval and P on
+    the printed side of 0.05,
     multivariable entries printed, sum of :func:`cell_miss` over the multivariable cells)."""
     f = fits.fit([("multi",)])
     for term, (lo, up, significant) in rows.items():
@@ -1091,7 +1092,8 @@ def uni_block_anneal(
     :func:`anneal_table2`) on the sum of :func:`cell_miss` over the block's univariate cells.
     The multivariable rows are a hard constraint: when the block carries a multivariable term, a
     move the Metropolis rule accepts is refitted with the multivariable model and undone unless
-    every row still agrees in direction and significance (the multivariable fit, about twice a
+    every row still has its HR in the printed interval and P on the printed side of 0.05 (the
+    multivariable fit, about twice a
     univariate one, is paid only for accepted moves). In the liver block a share
     :data:`LIVER_FOCUS` of the moves give a patient of a small Child-Pugh group (score 5, 7, 8)
     the values of a patient who died; in the tumour-stage block a share :data:`PVTT_SHARE` of

@@ -74,6 +74,7 @@ __all__ = [
     "TABLE2_CELL_COLUMNS",
     "TABLE2_MEMBER_COLUMNS",
     "result_provenance",
+    "reproduced_provenance",
     "UNMEASURED",
 ]
 
@@ -346,9 +347,11 @@ def member_seeds(seed: int, n: int) -> list[int]:
 
 #: Blocks of :func:`analysis.synthesis.target_counts` a member must reach completely (no
 #: ``missed``): the blocks the book's own cohort reaches completely. Every feasible printed number
-#: of Table 1, the responses and the survival block, and every multivariable row of Table 2 in
-#: direction and significance (a cohort whose multivariable model turns the other way, or
-#: diverges, is not calibrated to Table 2 at all); no cohort prints every Table 2 cell.
+#: of Table 1, the responses and the survival block, and every multivariable row of Table 2 with
+#: its HR inside the printed interval and P on the printed side of 0.05 (not direction: a ratio
+#: of 0.75 inside a printed 0.17-6.72 around 1.07 passes; a cohort whose multivariable HR leaves
+#: a printed interval, or whose model diverges, is not calibrated to Table 2 at all); no cohort
+#: prints every Table 2 cell.
 CALIBRATED_BLOCKS = ("table1", "responses", "survival", "table2_multivariable_rows")
 
 #: Keys of a member's payload that vary from run to run (timings): returned to the caller for
@@ -964,7 +967,8 @@ def _scaled(values: np.ndarray, scale: str) -> np.ndarray:
 def calibrated(member: dict) -> bool:
     """Whether a member reaches every block of ``CALIBRATED_BLOCKS``: every feasible target
     of Table 1, the responses and the survival block (:func:`analysis.synthesis.target_table`:
-    no ``missed``) and every multivariable row of Table 2 in direction and significance. Table 2
+    no ``missed``) and every multivariable row of Table 2 (HR inside the printed interval, P on
+    the printed side of 0.05). Table 2
     cells are aimed at but not all reachable (chapter 01), so they do not decide membership.
 
     Parameters
@@ -1367,6 +1371,61 @@ def run_record(path: Path | str | None = None) -> dict | None:
     """
     path = Path(path) if path else RUN_JSON
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def reproduced_provenance(
+    *results: str, power: float = 1.0, summary_csv: Path | str | None = None
+) -> provenance.Provenance:
+    """The class of this cohort's own value of summary results, calibration targets included.
+
+    :func:`result_provenance` gives a feasible Table 2 cell the class *published*: the paper
+    prints it. This cohort's estimate of that cell is not printed by the paper, so it is classed
+    as any derived result is, by its range over the calibrated cohorts (:func:`spread_class`):
+    *determined* when every result is, otherwise *assumed* (naming a generator choice it rests
+    on). ``power`` raises every member's value to it first (a hazard ratio per U/L, raised to
+    100, is the ratio per 100 U/L; its range on the log scale is 100 times wider).
+
+    Parameters
+    ----------
+    *results : str
+        Result ids of the summary.
+    power : float
+        Applied to each member's value (a positive result) before its range is judged.
+    summary_csv : path-like, optional
+        Another summary file (default the committed ``data/ensemble-summary.csv``).
+
+    Returns
+    -------
+    analysis.provenance.Provenance
+
+    Examples
+    --------
+    >>> str(result_provenance("table2.age_years.uni.hr"))   # the paper's 0.996
+    'published'
+    >>> str(reproduced_provenance("table2.age_years.uni.hr"))   # every cohort's 0.996
+    'determined'
+    >>> str(reproduced_provenance("table2.albi_score.multi.hr"))
+    'assumed: varies across calibrated cohorts'
+    >>> str(reproduced_provenance("no.such.result"))
+    'assumed: not measured across calibrated cohorts'
+    """
+    path = Path(summary_csv) if summary_csv else SUMMARY_CSV
+    if not path.exists():
+        return UNMEASURED
+    table = pd.read_csv(path).set_index("result")
+    if not results or any(r not in table.index for r in results):
+        return UNMEASURED
+    rows = table.loc[list(results)]
+    if int(rows["members"].min()) < MIN_MEMBERS:
+        return provenance.assumed(f"only {int(rows['members'].min())} calibrated cohorts compared")
+    choices = sorted({c for c in rows.get("rests_on", pd.Series(dtype=str)).dropna() if c})
+    if choices:
+        return provenance.assumed(" and ".join(choices))
+    for kind, low, high in zip(rows["kind"], rows["min"], rows["max"], strict=True):
+        low, high = sorted((float(low) ** power, float(high) ** power))
+        if spread_class(str(kind), low, high)[1] != provenance.DETERMINED:
+            return provenance.assumed("varies across calibrated cohorts")
+    return provenance.Provenance(provenance.DETERMINED)
 
 
 def result_provenance(

@@ -2612,7 +2612,8 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
 
     :func:`analysis.calibration.anneal_table2` (``steps`` steps on the stream
     :data:`COX_STREAM`), then :func:`analysis.calibration.polish_table2`. When a multivariable
-    row then disagrees in direction or significance (the ensemble would pass the cohort over),
+    row then has its HR outside the printed interval or P across 0.05 (the ensemble would pass
+    the cohort over),
     both run again from the incoming cohort on the streams :data:`RETRY_STREAMS` in turn, until
     every row agrees (the state with the most rows agreeing, then the lowest loss, wins).
     Finally each block is searched on its own univariate cells with every row held
@@ -2709,8 +2710,8 @@ def target_counts(df: pd.DataFrame) -> pd.DataFrame:
 
     Distinct printed numbers (quantity, kind, text) of :func:`target_table` (Table 1, responses,
     survival) and :func:`analysis.calibration.table2_verdicts` (Table 2 under Breslow ties, as
-    SPSS fits it); the last row counts the multivariable rows that agree in direction and
-    significance (:func:`analysis.calibration.multivariable_agreement`).
+    SPSS fits it); the last row counts the multivariable rows whose HR is inside the printed
+    interval and P on the printed side of 0.05 (:func:`analysis.calibration.multivariable_agreement`).
 
     Returns
     -------

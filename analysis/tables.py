@@ -69,6 +69,7 @@ __all__ = [
     "table2",
     "table2_models",
     "table2_ties",
+    "multivariable_sides",
     "TABLE2_IMPLIED_TERMS",
     "USER_SKEWNESS_MIN",
 ]
@@ -1174,7 +1175,8 @@ def table2(
     One row per term and model (univariate, multivariable) that the paper prints, including the
     reference rows (printed "1"). ``published`` and ``reproduced`` read ``HR (95% CI), P`` at the
     paper's decimals; ``verdict`` is "agrees" only when HR, both bounds and P all agree after
-    half-up rounding; ``reason`` names the parts that differ and, for the four terms whose coding
+    half-up rounding, and empty on a reference row (it carries no estimate, so nothing to agree
+    with); ``reason`` names the parts that differ and, for the four terms whose coding
     is in question, what the coding does. See :func:`table2_models` for the models, fitted with
     ``ties`` (default ``"breslow"``, SPSS's rule, which the paper used; ``"efron"`` gives R's and
     lifelines' view).
@@ -1241,6 +1243,41 @@ def table2(
     return label_for_cohort(out, is_user)
 
 
+def multivariable_sides(cohort: pd.DataFrame) -> dict:
+    """On which side of 1 this cohort's multivariable hazard ratios (implied coding, Breslow
+    ties) lie against the paper's: ``rows`` (the model's terms), ``same`` (on the same side of 1
+    as the printed HR), ``other`` (terms on the other side) and ``printed_one`` (terms whose
+    printed HR is 1, on neither side). A term the cohort cannot estimate is in none of the three
+    lists. What :func:`analysis.calibration.rows_agreeing` counts is another thing: HR inside
+    the printed interval and P on the printed side of 0.05, which a ratio of 0.75 against a
+    printed 1.07 (0.17–6.72) satisfies.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> sides = multivariable_sides(load_cohort())
+    >>> sides["rows"], sides["same"], sides["other"], sides["printed_one"]
+    (11, 9, ['child_pugh_7'], ['afp_ng_ml'])
+    """
+    fit = table2_models(cohort, "implied")["multivariate"]
+    out: dict = {"rows": len(paper.MULTIVARIABLE_TERMS), "same": 0, "other": [], "printed_one": []}
+    for term in paper.MULTIVARIABLE_TERMS:
+        printed = float(published.value(f"table2.{term}.multi.hr"))
+        if printed == 1.0:
+            out["printed_one"].append(term)
+        elif term in fit.index and math.isfinite(fit.loc[term, "hr"]):
+            if (fit.loc[term, "hr"] > 1.0) == (printed > 1.0):
+                out["same"] += 1
+            else:
+                out["other"].append(term)
+    return out
+
+
+#: The verdict of a reference row of :func:`table2` (printed "1", no estimate): none, neither
+#: agrees nor differs, so no ✓ or ✗ and not counted among the rows that agree.
+REFERENCE_VERDICT = ""
+
+
 def _reference_row(variable: str, ref: str, model: str) -> dict:
     return {
         "variable": variable,
@@ -1251,7 +1288,7 @@ def _reference_row(variable: str, ref: str, model: str) -> dict:
             f"table2.{ref}.{'uni' if model == 'univariate' else 'multi'}.hr"
         ).text,
         "reproduced": "1",
-        "verdict": AGREES,
+        "verdict": REFERENCE_VERDICT,
         "reason": "",
     }
 

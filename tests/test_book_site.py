@@ -219,3 +219,32 @@ def test_tables_outside_the_numbered_chapters_get_no_number():
         "book/intro": {"figure": {"id3": (1,)}},
         "chapters/04-baseline": {"table": {"tbl-base-skewed": (4, 2)}},
     }
+
+
+def test_a_verdict_mark_after_a_value_keeps_the_column_numeric_and_splittable():
+    """Tables 1.4 and 7.1 put ✓ or ✗ (with its note's number) after this cohort's value: the column
+    stays numeric (one line per number on a phone), and "1.114 ✗¹³ (1.023–1.213)" still breaks
+    before its "(" only, the mark kept with its value, so the cell is no wider than before."""
+    from docutils import nodes
+
+    cells = ["0.996 ✓", "0.267 ✗¹", "1.114 ✗¹³ (1.023–1.213)", "1.086 ✓ (1.007–1.172)"]
+    assert book_site.column_classes([cells]) == ["num"]
+    assert book_site.column_classes([["0.267 ✗ x"]]) == [None]
+    doctree = publish_doctree(
+        """
+========  =======================
+Variable  Implied
+========  =======================
+TACE      1.114 ✗¹³ (1.023–1.213)
+Age       0.996 ✓ (0.975–1.017)
+========  =======================
+"""
+    )
+    book_site.mark_table_columns(None, doctree, "x")
+    spans = [e.astext() for e in doctree.findall(nodes.inline) if "ci" in e["classes"]]
+    assert spans == ["(1.023–1.213)", "(0.975–1.017)"]
+    cells = [r.children[1] for r in list(doctree.findall(nodes.row))[1:]]
+    assert [c.astext() for c in cells] == [
+        "1.114\u00a0✗¹³ (1.023–1.213)",
+        "0.996\u00a0✓ (0.975–1.017)",
+    ]

@@ -234,7 +234,7 @@ def test_per_unit_hazard_ratios_are_labelled_by_their_unit():
         "prior_tace_gt4",
         "tumor_number_gt4",
     ]
-    assert "| AFP (ng/mL) | univariate | 1.000 | 1.000 |" in table  # as printed, not 1.0
+    assert "| AFP (ng/mL) | univariate | 1.000 | 1.000 ✓ |" in table  # as printed, not 1.0
 
 
 def test_every_chapter_part_is_numbered():
@@ -380,7 +380,9 @@ def test_counts_agree_with_their_nouns(stem):
 def _notes_lines(nb, name: str) -> list[str]:
     """The numbered notes under a glued table, Markdown escapes removed ("≤3 vs \\>3")."""
     lines = _glued(nb, name).splitlines()
-    return [line.rstrip().replace("\\", "") for line in lines if line[:1] in "¹²³⁴⁵⁶⁷⁸⁹"]
+    return [
+        line.rstrip().replace("\\", "") for line in lines if line[:1] and line[:1] in "¹²³⁴⁵⁶⁷⁸⁹"
+    ]
 
 
 def test_table2_notes_say_why_a_univariate_cell_is_missed():
@@ -479,3 +481,194 @@ def test_cells_fitted_per_unit_are_not_labelled_as_splits():
         assert [s for s in splits if s in text] == [], name
     assert "PIVKA-II (ng/mL)" in _glued(nb, "tbl-data-cox")
     assert not [t for _, t in _shown(nb) if "mAU/mL" in t]
+
+
+# ---------------------------------------------------------------- a reproduced value is not "published"
+PUBLISHED_BADGE = 'class="provenance provenance-published"'
+SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+
+def _glued_any(nb, name: str) -> str:
+    """A glued value whatever its MIME type (a figure's provenance line is HTML)."""
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("metadata", {}).get("scrapbook", {}).get("name") == name:
+                return "".join(_text(v) for k, v in o["data"].items() if k.startswith(GLUED))
+    raise KeyError(f"nothing glued as {name!r}")
+
+
+def _rows(table: str) -> list[list[str]]:
+    return [
+        [c.strip() for c in r.split("|")[1:-1]] for r in table.splitlines()[2:] if r.startswith("|")
+    ]
+
+
+def test_table_7_4_reproduced_rows_are_never_badged_published():
+    """Table 7.4: the paper's rows are the published numbers; a "↳ reproduced" row is this cohort's
+    (Child-Pugh 7 vs 5 multivariable: 0.747 against the printed 1.072), classed by its spread
+    across calibrated cohorts, with its verdict after the P."""
+    nb = _golden("07-cox")
+    for name in ("tbl-cox-table2-implied", "tbl-cox-table2-stated"):
+        table = _glued(nb, name)
+        reproduced = [r for r in table.splitlines() if "reproduced" in r]
+        assert reproduced and not [r for r in reproduced if PUBLISHED_BADGE in r], name
+    rows = _glued(nb, "tbl-cox-table2-implied").splitlines()
+    child = rows[
+        next(i for i, r in enumerate(rows) if r.startswith("| Child-Pugh score: 7 vs 5 — paper"))
+        + 1
+    ]
+    assert "0.747 (0.081–6.914)" in child and "provenance-assumed" in child and "✗" in child
+
+
+def test_table2_reference_rows_get_no_verdict_and_are_not_counted():
+    """A reference row (printed "1") carries no estimate: no ✓ beside it, and the sentence
+    counting the rows that agree leaves the nine of them out."""
+    nb = _golden("07-cox")
+    for name in ("tbl-cox-table2-implied", "tbl-cox-table2-stated"):
+        rows = _glued(nb, name).splitlines()
+        refs = [i for i, r in enumerate(rows) if "(reference) — paper" in r]
+        assert len(refs) == 8, name  # nine reference rows: Child-Pugh 5 in both models on one line
+        for i in refs:
+            assert 'class="verdict"' not in rows[i + 1], rows[i + 1]
+    sentence = _glued(nb, "cox_agree_sentence")
+    assert "which agree by construction" not in sentence
+    assert (
+        "Of 39 rows, 9 are reference rows, which carry no estimate and get no verdict; of the other 30, "
+        in sentence
+    )
+    implied = _glued(nb, "tbl-cox-table2-implied")
+    n_ticks = implied.count('<span class="verdict">✓</span>')
+    assert f"of the other 30, {n_ticks} agree with the implied coding" in sentence
+
+
+def test_table_7_1_header_and_prose_do_not_badge_the_cohorts_values_published():
+    """Table 7.1's "Implied: per unit" column holds this cohort's hazard ratios (prior TACE
+    multivariable 1.114 against the printed 1.521): not published. Nor the prose's AST ratio per
+    U/L, nor its 100th power (2.84, which the paper never prints), nor the exercise's 1.114."""
+    nb = _golden("07-cox")
+    header = _glued(nb, "tbl-cox-codings").splitlines()[0]
+    cells = header.split("|")[1:-1]
+    assert PUBLISHED_BADGE in cells[1]  # "Published HR": the paper's
+    assert not [c for c in cells[2:] if PUBLISHED_BADGE in c]
+    for name in (
+        "cox_ast_unit_hr.provenance",
+        "cox_ast_unit_hr_100.provenance",
+        "cox_ex_tace_implied.provenance",
+    ):
+        badge = _glued(nb, name)
+        assert "provenance-" in badge and PUBLISHED_BADGE not in badge, name
+    # the 100th power varies across calibrated cohorts a hundred times more on the log scale
+    assert "provenance-assumed" in _glued(nb, "cox_ast_unit_hr_100.provenance")
+    assert _glued(nb, "cox_ast_unit_verdict") == ", as the paper prints it"  # 1.011 against 1.011
+    forest = _glued_any(nb, "fig-cox-forest-downloads")
+    line = forest.split("In this figure:")[1].split("</p>")[0]
+    for part in line.split(" · "):
+        assert (PUBLISHED_BADGE in part) == part.strip().startswith("the paper"), part
+
+
+def test_table_7_1_and_1_4_give_a_verdict_and_a_reason_beside_each_reproduced_value():
+    """Tables 7.1 and 1.4 set the paper's number beside this cohort's: each of this cohort's
+    values has a ✓ or a ✗ with a numbered note saying why."""
+    nb = _golden("07-cox")
+    notes = _notes_lines(nb, "tbl-cox-codings-notes")
+    marks = []
+    for row in _rows(_glued(nb, "tbl-cox-codings")):
+        for cell in row[2:]:
+            found = re.search(r" ([✓✗])([" + SUPERSCRIPT + r"]*) \(", cell)
+            assert found, cell
+            marks.append(found.groups())
+    numbered = [n for m, n in marks if m == "✗"]
+    assert all(numbered) and len(numbered) == len(notes) > 0
+    assert ("✗", "¹³") in marks  # prior TACE, multivariable: 1.114 against 1.521
+    assert any(
+        "Prior TACE sessions, multivariable, implied coding: HR, CI and P differ" in n
+        for n in notes
+    )
+
+    nb = _golden("01-data")
+    rows = _rows(_glued(nb, "tbl-data-cox"))
+    notes = _notes_lines(nb, "tbl-data-cox-notes")
+    for variable, _model, _printed, ours, distance in rows:
+        mark = ours.split(" ", 1)[1]
+        assert (mark == "✓") == (distance == "0.0"), (variable, ours, distance)
+        if mark != "✓":
+            assert mark[0] == "✗" and int(
+                mark[1:].translate(str.maketrans(SUPERSCRIPT, "0123456789"))
+            ) <= len(notes)
+    assert notes and all(" " in n for n in notes)
+
+
+def test_table_4_2_holds_no_published_header():
+    """Table 4.2 is this cohort's summaries: AFP 13,242.6 ± 48,407.3 is a mean ± SD the paper never
+    prints. No header says published; the note says whose numbers they are."""
+    nb = _golden("04-baseline")
+    header = _glued(nb, "tbl-base-skewed").splitlines()[0]
+    assert "13,242.6" in _glued(nb, "tbl-base-skewed")
+    assert PUBLISHED_BADGE not in header and "provenance-determined" in header.split("|")[2]
+    assert "Every number here is this cohort's" in _glued(nb, "tbl-base-skewed-notes")
+    # the exercise's solution quotes this cohort's AST mean and AFP median: not published either
+    for key in ("ast", "afp"):
+        assert "provenance-determined" in _glued(nb, f"base_prov_ours_{key}")
+    source = (ROOT / "chapters" / "04-baseline.md").read_text(encoding="utf-8")
+    for value in ("base_ex_ast_mean", "base_ex_afp_median"):
+        after = source.split(f"{{glue:text}}`{value}`", 1)[1][:60]
+        assert "base_prov_published" not in after, value
+    line = (
+        _glued_any(nb, "fig-base-skewed-labs-downloads")
+        .split("In this figure:")[1]
+        .split("</p>")[0]
+    )
+    for part in line.split(" · "):
+        assert (PUBLISHED_BADGE in part) == part.strip().startswith("the paper"), part
+
+
+def test_multivariable_row_agreement_is_stated_as_measured():
+    """rows_agreeing counts an HR inside the printed interval with P on the printed side of 0.05,
+    not direction: Child-Pugh 7 vs 5 (0.747 against 1.072) counts. Chapters 01 and 07 say what is
+    measured and how many lie on the paper's side of 1."""
+    data = _glued(_golden("01-data"), "data_counts_sentence")
+    assert "direction and significance" not in data
+    assert (
+        "11 of 11 multivariable rows have the hazard ratio inside the paper's 95% interval and P on the "
+        "same side of 0.05 as printed" in data
+    )
+    assert (
+        "9 of the 10 whose printed hazard ratio is not 1 lie on the same side of 1 as the paper's"
+        in data
+    )
+    assert "Child-Pugh score 7 vs 5 on the other" in data
+    cox = _glued(_golden("07-cox"), "cox_agree_sentence")
+    assert (
+        "9 of the 10 multivariable hazard ratios the paper prints as other than 1 lie on the same side of 1"
+        in cox
+    )
+    for path in (ROOT / "book" / "intro.md", ROOT / "chapters" / "01-data.md", ROOT / "README.md"):
+        assert "direction and significance" not in path.read_text(encoding="utf-8"), path
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_no_column_of_this_cohorts_values_is_badged_published(md: Path):
+    """In every glued table that sets the paper's numbers beside this cohort's, the cohort's column
+    carries no "published" badge, and the table is not badged "Every number in this table:
+    published" (Tables 4.1, 5.1 and 6.3 were)."""
+    nb = _golden(md.stem)
+    names = {
+        o["metadata"]["scrapbook"]["name"]
+        for cell in nb.cells
+        for o in cell.get("outputs", [])
+        if o.get("metadata", {}).get("scrapbook", {}).get("name", "").startswith("tbl-")
+    }
+    for name in sorted(n for n in names if not n.endswith("-notes")):
+        table = _glued(nb, name)
+        header = table.splitlines()[0] if table.startswith("|") else ""
+        cells = header.split("|")[1:-1]
+        ours = [c for c in cells if c.strip().startswith(("Reproduced", "Implied", "Breslow"))]
+        assert not [c for c in ours if PUBLISHED_BADGE in c], (name, ours)
+        if any(c.strip() == "Reproduced" for c in cells) and cells[-1].strip() == "Class":
+            # a "Class" column beside a Reproduced one classes this cohort's value (Tables 6.1, 6.2)
+            assert not [r for r in _rows(table) if PUBLISHED_BADGE in r[-1]], name
+        if ours and f"{name}-notes" in names:
+            notes = _glued(nb, f"{name}-notes")
+            assert not re.search(
+                "Every number in this table: <sup [^>]*provenance-published", notes
+            ), name

@@ -66,6 +66,7 @@ EXEMPT: dict[str, str] = {
     # sentences that report the verdicts themselves (the tables beside them carry the classes)
     "base_agree_sentence": "the tally of the calibration's verdicts",
     "cox_agree_sentence": "the tally of the calibration's verdicts",
+    "cox_ast_unit_verdict": "the verdict on the estimate before it, in words (the paper's number, where it differs, carries its own badge)",
     "cox_ties_sentence": "the tallies of rows and cells agreeing under the two tie rules",
     "cox_missed_sentence": "the tally of the reasons chapter 01 gives for the calibration's missed cells",
     "bias_opt_reading": "a sentence stating the class of the results before it",

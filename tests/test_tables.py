@@ -266,10 +266,13 @@ def test_table2_rows_have_verdicts_and_formatted_values():
 
     df = _cohort()
     t = table2(df, "stated")
-    assert set(t["verdict"]) <= {"agrees", "differs"} and t["verdict"].notna().all()
+    estimated = t[t["coding"] != "reference category"]
+    assert set(estimated["verdict"]) <= {"agrees", "differs"} and t["verdict"].notna().all()
     assert t.attrs["n_parameters"] == 11
+    # a reference row carries no estimate: no verdict, so it is never counted as agreeing
     ref = t[(t["term"] == "ast_le40")].iloc[0]
-    assert (ref["published"], ref["reproduced"], ref["verdict"]) == ("1", "1", "agrees")
+    assert (ref["published"], ref["reproduced"], ref["verdict"]) == ("1", "1", "")
+    assert (t.loc[t["coding"] == "reference category", "verdict"] == "").all()
     row = t[(t["term"] == "additional_tace") & (t["model"] == "univariate")].iloc[0]
     assert row["published"] == "0.438 (0.258–0.743), P 0.002"
     assert t.attrs["ties"] == "breslow"  # SPSS's rule by default: the paper used SPSS
@@ -433,3 +436,27 @@ def test_table1_and_table2_without_optional_columns_and_with_a_constant_term():
     assert (add["reproduced"] == "–").all()
     assert add["reason"].str.contains("does not vary").all()
     assert "pivka2" not in set(t2.loc[t2["reproduced"] != "–", "term"])
+
+
+def test_multivariable_sides_counts_direction_not_the_interval_rule():
+    """'Agrees' in the calibration's row count means HR inside the printed interval and P on the
+    printed side of 0.05; Child-Pugh 7 vs 5 passes that (0.747 inside 0.171–6.718) while lying on
+    the other side of 1 from the printed 1.072. README states the direction count as a sentence."""
+    from pathlib import Path
+
+    from analysis.cohort import load_cohort
+    from analysis.tables import multivariable_sides
+
+    sides = multivariable_sides(load_cohort())
+    assert sides["rows"] == 11
+    assert sides["other"] == ["child_pugh_7"] and sides["printed_one"] == ["afp_ng_ml"]
+    assert sides["same"] == 9
+    readme = " ".join(
+        (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8").split()
+    )
+    compared = sides["rows"] - len(sides["printed_one"])
+    assert (
+        f"{sides['same']} of the {compared} multivariable hazard ratios printed as other than 1 lie on "
+        "the same side of 1 as the paper's, and Child-Pugh 7 vs 5 does not"
+    ) in readme
+    assert "direction and significance" not in readme

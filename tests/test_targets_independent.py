@@ -648,7 +648,7 @@ README_LABELS = {
     "survival": "survival (medians, intervals, means, log-rank P)",
     "table2_univariate": "Table 2 univariate (HR, interval, P)",
     "table2_multivariable": "Table 2 multivariable (HR, interval, P)",
-    "table2_multivariable_rows": "Table 2 multivariable rows agreeing in direction and significance",
+    "table2_multivariable_rows": "Table 2 multivariable rows: HR inside the printed 95% CI, P on the printed side of 0.05",
 }
 
 

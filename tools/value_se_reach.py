@@ -7,7 +7,7 @@ patients' values (prior TACE sessions only within the survival block's groups, a
 above 4), each step screening a batch of exchanges with the batched Breslow Newton-Raphson
 (:func:`analysis.calibration._batched_fit`) and scoring the column's univariate cells by their
 continuous distance from the printed rounding bins (:func:`analysis.calibration._edge_miss`).
-``--rows`` keeps every multivariable row agreeing in direction and significance (each accepted
+``--rows`` keeps every multivariable row's HR inside the printed interval and P on the printed side of 0.05 (each accepted
 step refits the multivariable model), ``--keep-multi`` also keeps the multivariable entries
 printed at the start. Prints the best fit found and the package's tallies (univariate entries,
 multivariable entries, rows agreeing) of the cohort with the best arrangement.

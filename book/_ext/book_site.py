@@ -75,10 +75,13 @@ _DATA_LINK = re.compile(
 _SAFE_NAME = re.compile(r"^[\w.-]+$")
 
 #: a cell of a numeric column: 0.003, −1.2, < 0.001, 12.5 %, 1,075, 1.112–6.396, 0.99 (0.97–1.01),
-#: 59.5 (53.0–70.0) [34.0–83.0] (a median, its IQR and its range: Table 4.2)
+#: 59.5 (53.0–70.0) [34.0–83.0] (a median, its IQR and its range: Table 4.2); a verdict mark may
+#: follow the value, "0.267 ✗¹" or "1.114 ✗¹³ (1.023–1.213)" (Tables 1.4 and 7.1)
+_VERDICT = r"(?: [✓✗][⁰¹²³⁴⁵⁶⁷⁸⁹]*)?"
 _NUMBER_CELL = re.compile(
-    r"^[−+<>≤≥≈~ ]*\d[\d.,]*(?: ?%)?(?: ?[–-] ?[−+]?\d[\d.,]*(?: ?%)?)?(?: \([^()]*\))?"
-    r"(?: \[[^\[\]]*\])?$"
+    r"^[−+<>≤≥≈~ ]*\d[\d.,]*(?: ?%)?(?: ?[–-] ?[−+]?\d[\d.,]*(?: ?%)?)?"
+    + _VERDICT
+    + r"(?: \([^()]*\))?(?: \[[^\[\]]*\])?$"
 )
 _EMPTY_CELL = {"", "–", "—", "-"}
 #: a column whose body cells average this many characters, or with a cell this long, is
@@ -161,7 +164,7 @@ def mark_table_columns(app, doctree, docname: str) -> None:
 
 #: a numeric cell "estimate (interval)": "0.957 (0.509–1.800)", "1,075.0 (131.8–3,580.8)", or
 #: "estimate (interval) [range]": "59.5 (53.0–70.0) [34.0–83.0]"
-_VALUE_AND_INTERVAL = re.compile(r"^(\S+) (\([^()\s]*\))(?: (\[[^\[\]\s]*\]))?$")
+_VALUE_AND_INTERVAL = re.compile(r"^(\S+" + _VERDICT + r") (\([^()\s]*\))(?: (\[[^\[\]\s]*\]))?$")
 
 
 def split_interval(entry: nodes.Element) -> None:
@@ -183,7 +186,8 @@ def split_interval(entry: nodes.Element) -> None:
     if not found:
         return
     para.remove(para.children[0])
-    para += nodes.Text(found.group(1) + " ")
+    # the value and its verdict mark stay together: "1.114 ✗¹³" / "(1.023–1.213)"
+    para += nodes.Text(found.group(1).replace(" ", "\u00a0") + " ")
     para += nodes.inline(found.group(2), found.group(2), classes=["ci"])
     if found.group(3):
         para += nodes.Text(" ")
