@@ -47,10 +47,10 @@ Tools:
     ``high`` or ``yes``, a token shaped like the column's allowed values) and is otherwise
     described by its length (``a 10-character text value, not a number``). No refused value is
     ever printed or written.
-:func:`suppress_small_counts` and :func:`hidden_counts`
-    hide counts below a threshold (default 5) in tables computed from a user's cohort, and the
-    counts that would give a hidden one back by subtraction from a shown total or sum
-    (complementary suppression: they read ``hidden``).
+:func:`suppress_small_counts`, :func:`hidden_counts` and :func:`glued_counts`
+    hide counts below a threshold (default 5) in tables computed from a user's cohort and in
+    counts glued into the prose, and the counts that would give a hidden one back by
+    subtraction from a shown total or sum (complementary suppression: they read ``hidden``).
 :func:`central_range`, :func:`shown_percentile` and :func:`shown_quartiles`
     what a user's cohort shows in place of its minimum–maximum (the 5th–95th percentile), its
     median and its quartiles: never one patient's value (a statistic may equal a value only
@@ -169,6 +169,7 @@ __all__ = [
     "suppress_small_counts",
     "suppress_if_user_cohort",
     "hidden_counts",
+    "glued_counts",
     "COMPLEMENT_MARK",
     "is_user_cohort",
     "SMALL_COUNT_THRESHOLD",
@@ -2657,6 +2658,9 @@ def hidden_counts(
     groups: Iterable[Iterable[Hashable]] = (),
     sums: Mapping[Hashable, Iterable[Hashable]] | None = None,
     threshold: int = SMALL_COUNT_THRESHOLD,
+    *,
+    hidden: Mapping[Hashable, str] | None = None,
+    keep: Iterable[Hashable] = (),
 ) -> dict[Hashable, str]:
     """Which counts a user's cohort hides, and what each reads: small ones and their complements.
 
@@ -2690,6 +2694,12 @@ def hidden_counts(
     threshold : int
         Smallest count shown (default :data:`SMALL_COUNT_THRESHOLD`); ``threshold <= 1`` hides
         nothing.
+    hidden : mapping, optional
+        Counts already hidden elsewhere (a table's cells, label to what they read): they start
+        hidden and keep their mark.
+    keep : iterable of labels, optional
+        Counts already shown elsewhere (a table's other cells): never picked as a complement, so
+        only the other counts (glued into the prose) are hidden to protect a small one.
 
     Returns
     -------
@@ -2721,11 +2731,21 @@ def hidden_counts(
     {'Vp1': '<5', 'Vp2': '<5', 'Vp3': 'hidden'}
     >>> hidden_counts({"M": 40, "F": 42}, groups=[["M", "F"]])
     {}
+
+    A sum glued into the prose beside a table whose cells are fixed: the table hid CR (4) and
+    showed PR (20); a glued ORR of 24 would give CR back, so the glued count is what is hidden:
+
+    >>> hidden_counts({"CR": 4, "PR": 20, "ORR": 24}, sums={"ORR": ["CR", "PR"]},
+    ...               hidden={"CR": "<5"}, keep=["PR"])
+    {'CR': '<5', 'ORR': 'hidden'}
     """
     if threshold <= 1:
         return {}
+    already = dict(hidden or {})
     counts = {k: int(v) for k, v in counts.items()}
-    hidden = {k: f"<{threshold}" for k, v in counts.items() if 0 < v < threshold}
+    keep = set(keep)
+    hidden = {k: f"<{threshold}" for k, v in counts.items() if 0 < v < threshold and k not in keep}
+    hidden.update(already)
     constraints = [(list(g), None) for g in groups]
     constraints += [(list(parts), total) for total, parts in (sums or {}).items()]
     constraints.sort(key=lambda c: len(c[0]))  # a sum of two before the whole distribution
@@ -2740,10 +2760,15 @@ def hidden_counts(
             if not (len(shut) == 1 or (total_known and 0 < hidden_parts < threshold)):
                 continue
             # the next-smallest non-zero part (first in order among equals), else the total
-            open_parts = [m for m in parts if m not in hidden and counts[m] > 0]
+            open_parts = [m for m in parts if m not in hidden and m not in keep and counts[m] > 0]
             if open_parts:
                 pick = min(open_parts, key=lambda m: counts[m])
-            elif total is not None and total not in hidden and counts[total] > 0:
+            elif (
+                total is not None
+                and total not in hidden
+                and total not in keep
+                and counts[total] > 0
+            ):
                 pick = total
             else:
                 continue  # nothing left to hide: the group is one count (a cohort of 1-4)
@@ -2757,7 +2782,7 @@ def suppress_small_counts(
     threshold: int = SMALL_COUNT_THRESHOLD,
     columns: list[str] | None = None,
     groups: str | Iterable[Iterable[tuple]] | None = None,
-    out_of: int | None = None,
+    out_of: int | str | None = None,
 ) -> pd.DataFrame:
     """Hide counts from 1 to ``threshold - 1`` (and their percentages) in a table.
 
@@ -2779,10 +2804,12 @@ def suppress_small_counts(
         per row, beside N); ``"both"``, each row and each column (a cross-table whose margins
         are shown elsewhere); or explicit groups of ``(index label, column)`` cells. None: small
         cells only.
-    out_of : int, optional
+    out_of : int or str, optional
         Each count is a number of patients out of ``out_of`` (N) who have something (a yes/no
         criterion): N minus a count is the unshown "no" count, and when that is small the count
-        reads :data:`COMPLEMENT_MARK`.
+        reads :data:`COMPLEMENT_MARK`. A column name (one of ``columns``): each row's other
+        counts are out of that row's count in it (patients alive at a landmark, and those of
+        them exposed by then: alive minus exposed is the unshown "not exposed" count).
 
     Returns
     -------
@@ -2816,6 +2843,9 @@ def suppress_small_counts(
     >>> flags = pd.DataFrame({"n": [80, 41, 3]}, index=["poor response", "new lesions", "spread"])
     >>> suppress_small_counts(flags, out_of=82)["n"].tolist()   # 82 - 80 = 2 patients without
     ['hidden', 41, '<5']
+    >>> landmarks = pd.DataFrame({"alive": [40, 12, 3], "exposed": [37, 3, 0]})
+    >>> suppress_small_counts(landmarks, out_of="alive")["exposed"].tolist()   # 40 - 37 = 3
+    ['hidden', '<5', 0]
     """
     out = table.copy()
     out.attrs["suppressed"] = 0
@@ -2841,7 +2871,13 @@ def suppress_small_counts(
         groups = []
     groups = [list(g) for g in groups]
     cells = set(counts)
-    if out_of is not None:  # the unshown "no" count of each cell, N - k
+    if isinstance(out_of, str):  # each row's counts out of its count in column out_of
+        for i, c in list(counts):
+            total = counts.get((i, out_of))
+            if c != out_of and total is not None:
+                counts[("not", (i, c))] = total - counts[(i, c)]
+                groups.append([(i, c), ("not", (i, c))])
+    elif out_of is not None:  # the unshown "no" count of each cell, N - k
         for key in list(counts):
             counts[("not", key)] = int(out_of) - counts[key]
             groups.append([key, ("not", key)])
@@ -2890,7 +2926,7 @@ def suppress_if_user_cohort(
     threshold: int = SMALL_COUNT_THRESHOLD,
     columns: list[str] | None = None,
     groups: str | Iterable[Iterable[tuple]] | None = None,
-    out_of: int | None = None,
+    out_of: int | str | None = None,
 ) -> pd.DataFrame:
     """:func:`suppress_small_counts` for a user's cohort; the book's own tables are unchanged.
 
@@ -2914,6 +2950,63 @@ def suppress_if_user_cohort(
     return suppress_small_counts(
         table, threshold=threshold, columns=columns, groups=groups, out_of=out_of
     )
+
+
+def glued_counts(
+    counts: Mapping[Hashable, int],
+    *,
+    user: bool,
+    groups: Iterable[Iterable[Hashable]] = (),
+    sums: Mapping[Hashable, Iterable[Hashable]] | None = None,
+    out_of: int | None = None,
+    hidden: Mapping[Hashable, str] | None = None,
+    keep: Iterable[Hashable] = (),
+    threshold: int = SMALL_COUNT_THRESHOLD,
+) -> dict[Hashable, str]:
+    """Counts glued into a chapter's prose, as a user's cohort prints them.
+
+    Each count reads as a whole number, or ``"<threshold"`` when it is 1 to ``threshold - 1``
+    patients, or :data:`COMPLEMENT_MARK` when it would give a hidden count back by subtraction
+    (:func:`hidden_counts`): ``groups`` add up to a total the reader sees, ``sums`` are glued
+    totals of other counts, and ``out_of`` is the N each glued count is a "yes" of (N minus it is
+    the unshown "no" count). Cells of a table the page shows take part as they are shown:
+    ``hidden`` (already hidden, with their mark) and ``keep`` (shown); only the glued counts are
+    hidden to protect them. On the book's cohort (``user=False``) every count is its number.
+
+    Returns
+    -------
+    dict
+        Every label of ``counts`` to its text.
+
+    Examples
+    --------
+    82 patients, of whom 80 meet a criterion: 82 - 80 gives the 2 who do not.
+
+    >>> glued_counts({"met": 80, "deaths": 3}, user=True, out_of=82)
+    {'met': 'hidden', 'deaths': '<5'}
+    >>> glued_counts({"met": 80, "deaths": 3}, user=False, out_of=82)
+    {'met': '80', 'deaths': '3'}
+
+    A glued total of a table's column: one cell hidden, the others shown, so the total goes:
+
+    >>> glued_counts({"a": 3, "b": 20, "sum": 23}, user=True, sums={"sum": ["a", "b"]},
+    ...              hidden={"a": "<5"}, keep=["b"])["sum"]
+    'hidden'
+    """
+    texts = {k: f"{int(v)}" for k, v in counts.items()}
+    if not user:
+        return texts
+    fixed = set(keep) | set(hidden or {})
+    every = {k: int(v) for k, v in counts.items()}
+    groups = [list(g) for g in groups]
+    if out_of is not None:
+        for key in [k for k in counts if k not in fixed]:
+            every[("not", key)] = int(out_of) - every[key]
+            groups.append([key, ("not", key)])
+    marks = hidden_counts(
+        every, groups=groups, sums=sums, threshold=threshold, hidden=hidden, keep=keep
+    )
+    return {k: marks.get(k, text) for k, text in texts.items()}
 
 
 # --------------------------------------------------------------------------------------------

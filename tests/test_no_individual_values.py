@@ -74,6 +74,9 @@ PLANTED = [
     re.compile(r"987[,\u202f ]?654"),
 ]
 CHAPTERS = ["01-data", "02-eligibility", "03-treatment", "04-baseline", "05-response"]
+#: The planted run also executes the chapters whose prose glues counts of patients (06, 07) and
+#: chapter 09's landmark tables; the planted extremes are checked in CHAPTERS.
+RUN_CHAPTERS = [*CHAPTERS, "06-survival", "07-cox", "09-bias"]
 #: Patients of the planted cohort the chapters run on: odd, so that a median is one patient's.
 PLANTED_N = 13
 DATA_URI = re.compile(r"data:([\w/+.-]+)(;base64)?,([^\"'\s)]+)")
@@ -122,7 +125,7 @@ def planted_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("planted")
     path = root / "planted.csv"
     _planted_rows(PLANTED_N).to_csv(path, index=False)
-    run_book(path, root / "report", chapters=CHAPTERS, progress=False, log=io.StringIO())
+    run_book(path, root / "report", chapters=RUN_CHAPTERS, progress=False, log=io.StringIO())
     return root / "report"
 
 
@@ -298,6 +301,113 @@ def test_no_hidden_count_comes_back_from_n_minus_the_others(planted_run):
     text = _outputs_text(planted_run / "02-eligibility.ipynb")
     jsh = next(line for line in text.splitlines() if line.startswith("| poor response"))
     assert "| hidden |" in jsh and "| 9 |" not in jsh and "| 10 |" not in jsh, jsh
+
+
+#: Counts of patients glued into the prose of chapters 02-09 (tester: ``elig_jsh_sum``,
+#: ``elig_n_refractory``, ``elig_cohort_b_with_pvtt`` and every other one).
+GLUED_COUNTS = {
+    "02-eligibility": [
+        "elig_n", "elig_n_refractory", "elig_n_refractory_lax", "elig_n_one_session",
+        "elig_jsh_sum", "elig_n_eligible", "elig_cp_stored_agree", "elig_cohort_b",
+        "elig_cohort_b_with_pvtt", "elig_2022_c", "elig_2022_b",
+    ],
+    "03-treatment": ["treat_cohort_over_cap", "treat_cohort_n", "treat_cohort_cross_first"],
+    "05-response": ["resp_n", "resp_cr", "resp_pr", "resp_sd", "resp_pd"],
+    "06-survival": [
+        "surv_n", "surv_os_deaths", "surv_os_censored", "surv_dc_n", "surv_pd_n",
+        "surv_tace24_n", "surv_tacegt4_n", "surv_addtace_n", "surv_noaddtace_n",
+    ],
+    "07-cox": ["cox_events", "cox_tied_deaths"],
+    "09-bias": ["bias_n", "bias_n_add", "bias_lm_first_exposed", "bias_opt_events"],
+}  # fmt: skip
+
+
+@pytest.mark.slow(seconds=15)
+@pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
+def test_no_glued_count_of_one_to_four_patients_in_chapters_02_to_09(planted_run):
+    """Every count of patients glued into the prose reads "<5" (or "hidden"), never 1-4; and one
+    whose other side is 1-4 patients does not give it back. The 13 planted patients: 11 deaths
+    and 2 censored, 2 with more than four prior TACE sessions (11 with 2-4), 4 with additional
+    TACE (9 without); the chapters print and glue "hidden" beside the "<5"."""
+    rows = _planted_rows(PLANTED_N)
+    deaths = (pd.to_numeric(rows["os_event"]) == 1).sum()
+    tace = pd.to_numeric(rows["prior_tace_sessions"])
+    add = (pd.to_numeric(rows["additional_tace"]) == 1).sum()
+    assert (deaths, (tace > 4).sum(), add) == (11, 2, 4)  # the case to test
+    for chapter, keys in GLUED_COUNTS.items():
+        glued = _glued_texts(planted_run / f"{chapter}.ipynb")
+        for key in keys:
+            assert glued[key] not in {"1", "2", "3", "4"}, (chapter, key, glued[key])
+            assert not re.fullmatch(r"[1-4]\b.*", glued[key]), (chapter, key, glued[key])
+    surv = _glued_texts(planted_run / "06-survival.ipynb")
+    assert (surv["surv_os_deaths"], surv["surv_os_censored"]) == (COMPLEMENT_MARK, SMALL)
+    assert (surv["surv_tace24_n"], surv["surv_tacegt4_n"]) == (COMPLEMENT_MARK, SMALL)
+    assert (surv["surv_noaddtace_n"], surv["surv_addtace_n"]) == (COMPLEMENT_MARK, SMALL)
+    text = _outputs_text(planted_run / "06-survival.ipynb")
+    assert f"13 patients, {COMPLEMENT_MARK} deaths, {SMALL} censored" in text
+    assert not re.search(r"\b11 deaths|\b2 censored", text)
+    cox = _glued_texts(planted_run / "07-cox.ipynb")
+    assert cox["cox_events"] == COMPLEMENT_MARK  # 13 - 11 = 2 alive
+    assert (
+        cox["cox_epv"] == "not shown" and cox["cox_ex_epv_left"] == "not shown"
+    )  # 11 / 9 gives 11
+    assert not re.search(r"\b11 deaths", _outputs_text(planted_run / "07-cox.ipynb"))
+    bias = _glued_texts(planted_run / "09-bias.ipynb")
+    assert bias["bias_n_add"] == SMALL and bias["bias_opt_events"] == COMPLEMENT_MARK
+    assert bias["bias_opt_epv"] == "not shown"
+    # chapter 02: the glued sum of the JSH criteria is not the table's shown cells plus one
+    elig = _glued_texts(planted_run / "02-eligibility.ipynb")
+    jsh = [
+        line.split("|")[3].strip()
+        for line in _outputs_text(planted_run / "02-eligibility.ipynb").splitlines()
+        if line.startswith("| ") and line.count("|") == 6 and line.endswith("|")
+        and line.split("|")[4].strip().startswith("not scored")  # Criterion | Paper | Cohort | Agrees
+    ]  # fmt: skip
+    jsh = [c.replace("\\<", "<") for c in jsh]
+    assert len(jsh) == 5 and not any(c in {"1", "2", "3", "4"} for c in jsh), jsh
+    if elig["elig_jsh_sum"].isdigit():  # what the hidden cells add up to is not 1-4
+        rest = int(elig["elig_jsh_sum"]) - sum(int(c) for c in jsh if c.isdigit())
+        assert not 0 < rest < 5 and sum(not c.isdigit() for c in jsh) != 1, (jsh, rest)
+
+
+def _landmark_rows(text: str, exposed_label: str) -> list[list[str]]:
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if exposed_label in line and "Alive" in line)
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("| "):
+            break
+        rows.append([c.strip().replace("\\<", "<") for c in line.strip("|").split("|")])
+    return rows
+
+
+@pytest.mark.slow(seconds=15)
+@pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
+def test_landmark_tables_give_no_small_count_back(planted_run):
+    """Chapter 09: alive at the landmark = exposed + not exposed (not printed) = events + no
+    event. The 13 planted patients at 6 months: 9 alive, 7 with disease control by then -- so 2
+    without, which "9" beside "7" gave back; and at every landmark 2 patients alive after it.
+    The exposed count is glued in the prose as the table shows it."""
+    text = _outputs_text(planted_run / "09-bias.ipynb")
+    glued = _glued_texts(planted_run / "09-bias.ipynb")
+    seen = {}
+    for label in ("Additional TACE by then", "Disease control by then"):
+        rows = _landmark_rows(text, label)
+        assert len(rows) == 4, rows
+        for landmark, alive, exposed, events, *_ in rows:
+            seen[(label, landmark)] = (alive, exposed, events)
+            for cell in (alive, exposed, events):
+                assert cell not in {"1", "2", "3", "4"}, (label, landmark, cell)
+            if alive.isdigit():
+                for cell in (exposed, events):
+                    if cell.isdigit():
+                        assert not 0 < int(alive) - int(cell) < 5, (label, landmark, alive, cell)
+            else:
+                assert alive == SMALL and exposed in ("0", SMALL) and events in ("0", SMALL)
+        assert (
+            glued["bias_lm_first_exposed"] == _landmark_rows(text, "Additional TACE by then")[0][2]
+        )
+    assert seen[("Disease control by then", "6")] == ("9", COMPLEMENT_MARK, COMPLEMENT_MARK)
 
 
 # ------------------------------------------------------------------ the functions themselves

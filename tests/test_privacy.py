@@ -15,6 +15,7 @@ from analysis.privacy import (
     COMPLEMENT_MARK,
     file_name_identifier,
     find_identifiers,
+    glued_counts,
     hidden_counts,
     is_user_cohort,
     suppress_if_user_cohort,
@@ -289,6 +290,95 @@ def test_suppress_small_counts_groups():
     assert suppress_small_counts(flags, out_of=82)["n"].tolist() == [COMPLEMENT_MARK, 41, "<5"]
     assert suppress_small_counts(flags)["n"].tolist() == [80, 41, "<5"]  # default: as before
     assert suppress_if_user_cohort(sex, None, groups="columns").equals(sex)  # the book's cohort
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(0, 40)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_landmark_rows_give_no_small_count_back(rows):
+    """Chapter 09's landmark tables: alive, exposed by then and events after the landmark, with
+    alive = exposed + not exposed = events + no event; neither side of either split, the
+    unprinted one included, may be worked out as 1-4 from what the table shows."""
+    table = pd.DataFrame(
+        [(a, min(e, a), min(d, a)) for a, e, d in rows], columns=["alive", "exposed", "events"]
+    )
+    out = suppress_small_counts(table, out_of="alive")
+    for (_, row), (_, shown) in zip(table.iterrows(), out.iterrows(), strict=True):
+        for c in ("alive", "exposed", "events"):  # primary: 1-4 never shown
+            assert (shown[c] == "<5") == (0 < row[c] < 5), (row.tolist(), shown.tolist())
+        if isinstance(shown["alive"], str):  # alive 1-4: every part is 0 or hidden
+            assert all(shown[c] in (0, "<5") for c in ("exposed", "events"))
+            continue
+        for c in ("exposed", "events"):  # alive shown: the other side is not 1-4 beside it
+            if not isinstance(shown[c], str):
+                assert not 0 < row["alive"] - row[c] < 5, (row.tolist(), shown.tolist())
+    plain = suppress_small_counts(table, columns=["alive", "exposed", "events"])  # as before
+    assert (plain == "hidden").to_numpy().sum() == 0
+
+
+def test_landmark_table_complements():
+    table = pd.DataFrame(
+        {"alive": [12, 9, 40, 3], "exposed": [3, 7, 37, 3], "events": [10, 2, 20, 0]}
+    )
+    out = suppress_small_counts(table, out_of="alive")
+    assert out.values.tolist() == [
+        [12, "<5", COMPLEMENT_MARK],  # 12 alive, 3 exposed ("<5"); 12 - 10 = 2 with no event
+        [9, COMPLEMENT_MARK, "<5"],  # 9 - 7 = 2 not exposed
+        [40, COMPLEMENT_MARK, 20],  # 40 - 37 = 3
+        ["<5", "<5", 0],
+    ]
+    assert (out.attrs["suppressed"], out.attrs["complementary"]) == (7, 3)
+
+
+def test_hidden_counts_with_fixed_table_cells():
+    """A glued count beside a table whose cells are already decided: only the glued one moves."""
+    counts = {"a": 3, "b": 20, "c": 30, "sum": 53}
+    marks = hidden_counts(
+        counts, sums={"sum": ["a", "b", "c"]}, hidden={"a": "<5"}, keep=["b", "c"]
+    )
+    assert marks == {"a": "<5", "sum": COMPLEMENT_MARK}
+    # two hidden cells adding up to 5 or more: the sum may be shown
+    marks = hidden_counts(
+        {"a": 3, "b": 9, "c": 30, "sum": 42},
+        sums={"sum": ["a", "b", "c"]},
+        hidden={"a": "<5", "b": COMPLEMENT_MARK},
+        keep=["c"],
+    )
+    assert marks == {"a": "<5", "b": COMPLEMENT_MARK}
+    # a kept cell is never picked, even when small (the table shows what it shows)
+    assert hidden_counts({"x": 2, "y": 30}, groups=[["x", "y"]], keep=["x", "y"]) == {}
+
+
+def test_glued_counts():
+    assert glued_counts({"k": 3, "m": 0, "n": 1234}, user=False) == {
+        "k": "3",
+        "m": "0",
+        "n": "1234",
+    }
+    assert glued_counts({"k": 3, "m": 0, "n": 50}, user=True) == {"k": "<5", "m": "0", "n": "50"}
+    # k of N: N - k small hides k; a count of N is shown
+    assert glued_counts({"k": 80, "j": 40}, user=True, out_of=82) == {
+        "k": COMPLEMENT_MARK,
+        "j": "40",
+    }
+    # deaths and censored of N patients (both glued)
+    texts = glued_counts({"deaths": 11, "censored": 2}, user=True, groups=[["deaths", "censored"]])
+    assert texts == {"deaths": COMPLEMENT_MARK, "censored": "<5"}
+    # a glued total beside a table column with one hidden cell
+    texts = glued_counts(
+        {"a": 3, "b": 20, "sum": 23},
+        user=True,
+        sums={"sum": ["a", "b"]},
+        hidden={"a": "<5"},
+        keep=["b"],
+    )
+    assert texts["sum"] == COMPLEMENT_MARK and texts["b"] == "20"
+    assert glued_counts({"k": 3}, user=True, threshold=3) == {"k": "3"}
 
 
 def test_no_allowed_category_value_or_column_name_looks_like_an_identifier():
