@@ -101,7 +101,13 @@ ids built from a person (:func:`_id_shape_kind`): two to four letters and a birt
 (``A.B.``, ``K.M.S.``), a listed name of four letters or more and a number (``Nguyen0``,
 ``Nguyen_000``, ``Park4``); a name of two or three letters and a number (``Le1``, ``Kim2``,
 ``Han_3``) passes, as it cannot be told from a site code, and once the column is refused no
-message shows any of its ids. In a
+message shows any of its ids. Letters and six digits that read as a date are decided for the
+column once the whole file is read, as a study's letters and a counter may read as one
+(``HCC190101``, case 101 of 2019): such an id is a study's number when another id of letters
+and six digits lies at most 100 from it (under the same letters, or under any when the column
+has at most 50 different letters: sites sharing a counter), or when most ids under its letters
+read as no date; any other, even a single ``KMS600101`` among ``P001`` …, refuses the column
+(initials differ between patients and birth dates lie far apart). In a
 free column (one the book does not read), a whole cell of seven or eight digits (``12345678``,
 or ``12345678.0`` as a spreadsheet saves it) is a hospital number unless the column holds
 measurements: its name says so (``hbv_dna_iu_ml``, ``platelet_count``: DNA, IU, copies, count,
@@ -142,6 +148,7 @@ import contextlib
 import datetime
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path
@@ -1622,6 +1629,24 @@ _ID_NAMES = frozenset(
 _ID_SHAPED = re.compile(
     rf"{_ID_INITIALS_DATE.pattern}|{_ID_INITIALS.pattern}|{_ID_NAME_NUMBER.pattern}"
 )
+# Letters and six digits that read as a date are initials and a birth date (KMS600101) or a
+# study's letters and a counter that happens to read as one (HCC190101: case 101 of 2019). One
+# value cannot tell (identifier_kind calls it initials-dob, and messages mask it); its column
+# can, once the whole file is read (IdentifierScanner._dated_ids, from what every chunk left):
+# a study's numbers come in runs under the same letters, initials differ between patients and
+# birth dates lie far apart. Eight digits are seven or more digits anyway, refused in
+# patient_id whatever they read as.
+_ID_LETTERS_SIX = re.compile(r"([A-Za-z]{2,4})[-_. ]?([0-9]{6})")
+#: two numbers at most this far apart are a counter's (HCC190101 and HCC190102; KR190101 and
+#: KR190104, sites sharing one; gaps of patients screened but not enrolled); two patients'
+#: birth dates are seldom this close (in YYMMDD, the same or the next month)
+_COUNTER_GAP = 100
+#: a column whose ids of letters and six digits have at most this many different letters has
+#: study sites, not initials: there the numbers of all sites count as one counter (KR190101,
+#: VN190102, TH190103; a site with a single patient is no exception)
+_ID_SITES = 50
+#: row references kept for such ids until the column is decided: per letters, and in all
+_DATED_REFS = (MAX_ROWS_SHOWN, 1000)
 
 
 def _birth_date_digits(digits: str) -> bool:
@@ -1637,6 +1662,8 @@ def _birth_date_digits(digits: str) -> bool:
         a, b, c = int(digits[:2]), int(digits[2:4]), int(digits[4:])
     except ValueError:
         return False
+    if not 1 <= b <= 12:  # most of a counter's numbers: no need to try a date
+        return False
     for day, month in ((c, b), (a, b)):
         with contextlib.suppress(ValueError):
             datetime.date(2000, month, day)  # a leap year: 29 February is a birth date too
@@ -1644,15 +1671,16 @@ def _birth_date_digits(digits: str) -> bool:
     return False
 
 
-def _id_shape_kind(text: str) -> str | None:
-    """The kind of a ``patient_id`` built from initials, a birth date or a name, or None.
+def _id_shape_kind(text: str, *, dates: bool = True) -> str | None:
+    """The kind of a ``patient_id`` built from initials, a birth date or a name, or None
+    (``dates=False``: leaving out initials and a birth date).
 
     >>> [_id_shape_kind(v) for v in ("KMS600101", "A.B.", "Nguyen_000", "Tran1", "Kim2")]
     ['initials-dob', 'initials', 'name-id', 'name-id', None]
     >>> [_id_shape_kind(v) for v in ("SYN001", "HCC000123", "HAIC001", "Site2_005", "KR01-023")]
     [None, None, None, None, None]
     """
-    m = _ID_INITIALS_DATE.fullmatch(text)
+    m = _ID_INITIALS_DATE.fullmatch(text) if dates else None
     if m and _birth_date_digits(m[2]):
         return "initials-dob"
     if _ID_INITIALS.fullmatch(text):
@@ -1704,6 +1732,12 @@ def identifier_kind(text: str, *, in_id: bool = False, names: bool = True) -> st
     text = canonical(text)
     if in_id and (shaped := _id_shape_kind(text.strip())):
         return shaped
+    return _other_kind(text, in_id=in_id, names=names)
+
+
+def _other_kind(text: str, *, in_id: bool, names: bool) -> str | None:
+    """:func:`identifier_kind` of a canonical ``text`` but for the shapes of
+    :func:`_id_shape_kind`."""
     if not _CANDIDATE.search(text):
         return None
     if _UUID.fullmatch(text.strip()):
@@ -2341,7 +2375,8 @@ class IdentifierScanner:
 
     Use :meth:`scan` for the cells of each chunk, then :meth:`problems`.
     Kinds of column: ``"id"`` (``patient_id``: every rule, seven-digit runs, names in any
-    form), ``"text"`` (free columns: every rule, nine-digit runs, whole cells of seven or eight
+    form; letters and six digits that read as a date decided for the column at the end),
+    ``"text"`` (free columns: every rule, nine-digit runs, whole cells of seven or eight
     digits unless the column holds measurements, whole-cell names that repeat at most three
     times, free-text warning), ``"value"`` (cells of number or category columns that failed
     their own check or are long: every rule but names).
@@ -2359,6 +2394,21 @@ class IdentifierScanner:
     >>> scanner.scan("patient_id", "id", cells, np.arange(2), lambda i, shown: RowRef(i + 2, None, shown))
     >>> [(p.column, p.rows[0].value if p.rows else None) for p in scanner.problems()]
     [('name', None), ('patient_id', "'******-*******'")]
+
+    Letters and six digits that read as a date are decided once every chunk is in: a study's
+    counter passes, a single id of initials and a birth date among P001 … does not.
+
+    >>> def ids_of(values):
+    ...     scanner = IdentifierScanner(["patient_id"])
+    ...     cells = np.array(values, dtype=object)
+    ...     for at in range(0, len(cells), 10):  # chunks of 10 rows
+    ...         part = np.arange(at, min(at + 10, len(cells)))
+    ...         scanner.scan("patient_id", "id", cells[part], part, lambda i, shown: RowRef(i + 2, None, shown))
+    ...     return [(p.count, str(p.rows[0])) for p in scanner.problems()]
+    >>> ids_of([f"HCC{n}" for n in range(190101, 190183)])
+    []
+    >>> ids_of([f"P{n:03d}" for n in range(1, 82)] + ["KMS600101"])
+    [(1, "line 83 (no patient_id): '*********'")]
     """
 
     def __init__(self, columns: Iterable[str], positions: Iterable[int] | None = None):
@@ -2405,6 +2455,8 @@ class IdentifierScanner:
         self._free_text: dict[str, int] = {}
         # column -> whole cells of 7 or 8 digits (refs, count) and what else the column holds
         self._bare: dict[str, dict] = {}
+        # patient_id -> its ids of letters and six digits, decided at the end (_dated_ids)
+        self._dated: dict[str, dict] = {}
 
     def _record(self, column: str, kind: str, ref: RowRef) -> None:
         entry = self._hits.setdefault(column, {"kinds": {}, "refs": [], "count": 0})
@@ -2441,17 +2493,43 @@ class IdentifierScanner:
         in_id = kind == "id"
         found_kind = np.full(len(uniques), None, dtype=object)
         candidates = candidate_mask(uniques)
+        six: list[re.Match | None] = []
+        dob = np.zeros(len(uniques), dtype=bool)  # letters and six digits that read as a date
         if in_id:  # ids built from initials, a birth date or a name (KMS600101, Nguyen_000)
+            texts = [(t if t.isascii() else canonical(t)).strip() for t in uniques]
+            six = [_ID_LETTERS_SIX.fullmatch(t) for t in texts]
             candidates |= np.array(
                 [
-                    _ID_SHAPED.fullmatch((t if t.isascii() else canonical(t)).strip()) is not None
-                    for t in uniques
+                    m is not None or _ID_SHAPED.fullmatch(t) is not None
+                    for m, t in zip(six, texts, strict=True)
                 ],
                 dtype=bool,
             )
+            dated = self._dated.setdefault(
+                column,
+                {
+                    "letters": {},
+                    "keys": array("q"),
+                    "flags": array("b"),
+                    "refs": [],
+                    "per": Counter(),
+                },
+            )
         for u in np.flatnonzero(candidates):
             text = uniques[u]
-            found = identifier_kind(text, in_id=in_id, names=False)
+            if in_id and six[u] is not None:
+                # letters and six digits: refused now for any reason but a date; if they read
+                # as one (initials and a birth date, or a study's counter), the column decides
+                # at the end (_dated_ids)
+                canon = canonical(text)
+                dob[u] = _birth_date_digits(six[u][2])
+                found = _id_shape_kind(canon.strip(), dates=False) or _other_kind(
+                    canon, in_id=True, names=False
+                )
+                if found is None and dob[u] and not _looks_like_name(text, in_id=True):
+                    found = "dated"
+            else:
+                found = identifier_kind(text, in_id=in_id, names=False)
             if found is None and kind in ("id", "text") and _looks_like_name(text, in_id=in_id):
                 if in_id:
                     found = "name"
@@ -2462,6 +2540,8 @@ class IdentifierScanner:
                         refs[text] = make_ref(int(positions[first[u]]), repr(mask(text)))
                     continue
             found_kind[u] = found
+        if in_id:
+            self._dated_shapes(dated, six, dob, found_kind, values, positions, make_ref)
         flagged_texts = np.not_equal(found_kind, None)
         flagged = flagged_texts[codes]
         for j in np.flatnonzero(flagged):
@@ -2475,6 +2555,85 @@ class IdentifierScanner:
             wide = int(counts[(lengths >= _FREE_TEXT_CHARS) | (words >= _FREE_TEXT_WORDS)].sum())
             if wide:
                 self._free_text[column] = self._free_text.get(column, 0) + wide
+
+    @staticmethod
+    def _dated_shapes(dated, six, dob, found_kind, values, positions, make_ref) -> None:
+        """Keep, for every id of two to four letters and six digits (``six``: the matches, one
+        per row of ``values``), its letters and number, and whether it reads as a date
+        (``dob``) and waits for the column's decision (``found_kind`` ``"dated"``, set back to
+        None here) or was refused for another reason; and the first rows' references of those
+        that wait."""
+        rows = np.array([j for j, m in enumerate(six) if m is not None], dtype=np.int64)
+        if not len(rows):
+            return
+        matches = [six[j] for j in rows]
+        local, names = pd.factorize(np.array([m[1].upper() for m in matches], dtype=object))
+        letters = dated["letters"]
+        codes = np.array([letters.setdefault(n, len(letters)) for n in names], dtype=np.int64)
+        codes = codes[local]
+        numbers = np.array([int(m[2]) for m in matches], dtype=np.int64)
+        waiting = np.equal(found_kind[rows], "dated")
+        found_kind[rows[waiting]] = None
+        at = len(dated["flags"])
+        dated["keys"].frombytes((codes * 1_000_000 + numbers).tobytes())
+        dated["flags"].frombytes(
+            np.where(waiting, 1, np.where(dob[rows], 2, 0)).astype(np.int8).tobytes()
+        )
+        per, refs = dated["per"], dated["refs"]
+        each, overall = _DATED_REFS
+        for k in np.flatnonzero(waiting):
+            if len(refs) >= overall:
+                break
+            code, j = int(codes[k]), int(rows[k])
+            if per[code] < each:
+                per[code] += 1
+                refs.append((at + int(k), make_ref(int(positions[j]), repr(mask(values[j])))))
+
+    def _dated_ids(self) -> None:
+        """Decide the ids of letters and six digits that read as a date, per column, from the
+        whole file: one is a study's number when another id of letters and six digits has a
+        number at most :data:`_COUNTER_GAP` away, under the same letters (HCC190101 beside
+        HCC190102), or under any when the column has at most :data:`_ID_SITES` different
+        letters (TH190103 beside KR190102: sites sharing a counter), or when at least half the
+        ids under its letters read as no date (HCC000001 … HCC191231: a counter). Any other is
+        initials and a birth date (KMS600101 among P001 …, or among other initials: initials
+        differ between patients and birth dates lie far apart), and the column is refused.
+        Nothing depends on where the chunks end."""
+        for column, dated in self._dated.items():
+            if not dated["flags"]:
+                continue
+            keys = np.frombuffer(dated["keys"], dtype=np.int64).copy()
+            flags = np.frombuffer(dated["flags"], dtype=np.int8).copy()
+            codes = keys // 1_000_000
+            shaped = np.bincount(codes)
+            dates = np.bincount(codes, weights=flags > 0)
+            counter = (shaped - dates) * 2 >= shaped  # letters mostly followed by no date
+            distinct = np.unique(keys)  # sorted: by letters, then number
+            if len(dated["letters"]) <= _ID_SITES:  # sites: any other number nearby
+                numbers = np.sort(distinct % 1_000_000)
+                x = distinct % 1_000_000
+                within = np.searchsorted(numbers, x + _COUNTER_GAP, "right") - np.searchsorted(
+                    numbers, x - _COUNTER_GAP, "left"
+                )
+                near = within >= 2  # itself and another
+            else:  # initials: only the same letters nearby
+                of = distinct // 1_000_000
+                close = (of[1:] == of[:-1]) & (np.diff(distinct) <= _COUNTER_GAP)
+                near = np.zeros(len(distinct), dtype=bool)
+                near[1:] |= close
+                near[:-1] |= close
+            alone = (flags == 1) & ~near[np.searchsorted(distinct, keys)] & ~counter[codes]
+            dated["flags"], dated["keys"] = array("b"), array("q")
+            count = int(alone.sum())
+            if not count:
+                continue
+            shown = [ref for at, ref in dated["refs"] if alone[at]][:MAX_ROWS_SHOWN]
+            entry = self._hits.setdefault(column, {"kinds": {}, "refs": [], "count": 0})
+            entry["kinds"]["initials-dob"] = entry["kinds"].get("initials-dob", 0) + count
+            entry["count"] += count
+            entry["refs"] = sorted(
+                [*entry["refs"], *shown], key=lambda r: (r.position is None, r.position or 0)
+            )[:MAX_ROWS_SHOWN]
 
     def _bare_numbers(self, column, values, positions, make_ref, codes, uniques, flagged) -> None:
         """Whole cells of 7 or 8 digits in a free column: hospital numbers, decided at the end
@@ -2507,6 +2666,7 @@ class IdentifierScanner:
 
     def problems(self) -> list[Problem]:
         """Every identifier problem found, then the free-text warnings, in column order."""
+        self._dated_ids()
         for column, state in self._bare.items():
             # a column of measurements: at least half its cells plain numbers, and at least one
             # number in five not a whole number of 7 or 8 digits (HBV DNA 1234567 IU/mL among

@@ -1243,7 +1243,11 @@ def test_a_misaligned_row_never_shows_its_first_field_as_a_patient_id(tmp_path, 
 @pytest.mark.parametrize(
     ("ids", "what"),
     [
-        ([f"KMS60{m:02d}{d:02d}" for m in (1, 2) for d in range(1, 7)], "initials followed by"),
+        # initials differ between patients and birth dates lie far apart (KMS600101 … KMS600106,
+        # KMS600201 … under one set of letters would read as a study's counter: they pass)
+        (["KMS600101", "LJH451223", "PYS720815", "CHW380302", "NVA550617", "TTB490930",
+          "JSY670412", "HMK810107", "LDH430521", "KYJ590814", "OSH620228", "BJW770903"],
+         "initials followed by"),
         ([f"{s}{i}" for i, s in enumerate(["Nguyen", "Tran", "Kim", "Lee", "Park", "Choi"] * 2)],
          "personal names followed by a number"),
         ([f"{s}_{i:03d}" for i, s in enumerate(["Nguyen", "Tran", "Pham", "Hoang"] * 3)],
@@ -1268,6 +1272,57 @@ def test_ids_built_from_initials_birth_dates_or_names_are_refused_and_never_show
     for pid in ids:
         assert pid not in out + err and pid.split("_")[0] not in out + err
     assert "(patient_id" not in out
+
+
+_DATED_FILES = {
+    "HCC190101 … HCC190182": ([f"HCC{i}" for i in range(190101, 190183)], None),
+    "KR/VN/TH sharing a counter": (
+        [f"{('KR', 'VN', 'TH')[i * 7 % 3]}{190101 + i}" for i in range(82)],
+        None,
+    ),
+    "initials and birth dates": (
+        [f"{a}{b}{c}{y:02d}{m:02d}{d:02d}"
+         for a, b, c, y, m, d in zip("KLPCNTJHLKOB" * 7, "MJYHVTSMDYSJ" * 7, "SHSWABYKHJHW" * 7,
+                                      [30 + (i * 37) % 70 for i in range(82)],
+                                      [1 + (i * 5) % 12 for i in range(82)],
+                                      [1 + (i * 11) % 28 for i in range(82)], strict=False)],
+        82,
+    ),
+    "KMS600101 among P001 … P081": ([f"P{i:03d}" for i in range(1, 82)] + ["KMS600101"], 1),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", _DATED_FILES)
+def test_letters_and_a_date_in_patient_id_are_decided_for_the_whole_file(tmp_path, capsys, case):
+    """A study code and a six-digit counter that reads as a date (HCC190101) refused the whole
+    file; it passes now, while a column of initials and birth dates, or one such id among
+    P001 …, is refused. The decision waits for the last row: the same whatever the chunks,
+    and once the column is refused no message shows any id."""
+    from analysis.cohort import check_cohort_file
+
+    ids, refused = _DATED_FILES[case]
+    rows = [{**r, "patient_id": pid} for r, pid in zip(enough_rows(82), ids, strict=True)]
+    rows[1]["sex"] = "X"  # another problem, named by its line
+    path = write(tmp_path, rows)
+    code, out, err = _validate(path, capsys)
+    assert code == 1 and "column sex: must be one of M, F — 1 row: line 3" in out
+    if refused is None:
+        assert "patient_id: looks like" not in out and len(out.splitlines()) == 2
+        # the id of that row is masked all the same (six digits that read as a date)
+        assert f"line 3 (patient_id {'*' * len(ids[1])}): 'X'" in out
+    else:
+        assert (
+            f"column patient_id: looks like a direct identifier (its values contain initials "
+            f"followed by a birth date); refused — {refused} row" in out
+        )
+        assert "(patient_id" not in out
+        for pid in ids:
+            assert pid not in out + err or pid.startswith("P0")
+        if refused == 1:
+            assert "1 row: line 83: '*********'" in out
+    whole = [str(p) for p in check_cohort_file(path, chunk_rows=10_000).problems]
+    for chunk_rows in (1, 5, 41, 81, 82):
+        assert [str(p) for p in check_cohort_file(path, chunk_rows=chunk_rows).problems] == whole
 
 
 @pytest.mark.parametrize("label", ["Total", "TOTAL:", "Sum", "Tổng cộng", "합계", ""])

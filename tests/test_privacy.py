@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -1916,7 +1918,9 @@ def _nhs(digits):
         ("KMS-600101", "initials-dob"),
         ("ab010160", "initials-dob"),  # DDMMYY
         ("KM19600101", "initials-dob"),  # YYYYMMDD
-        ("HCC190101", "initials-dob"),  # year 19 and case 0101 reads as 2019-01-01: refused
+        # year 19 and case 0101 reads as 2019-01-01: alone it is masked, and its column decides
+        # whether it is a study's counter (test_initials_and_birth_dates_are_decided_by_column)
+        ("HCC190101", "initials-dob"),
         ("Nguyen0", "name-id"),
         ("Nguyen_000", "name-id"),
         ("NGUYEN-12", "name-id"),
@@ -1969,3 +1973,115 @@ def test_masking_keeps_nothing_of_a_value_that_may_hold_a_birth_date():
     # values without one keep the first characters, which say nothing of a person
     assert mask("010-1234-5678") == "01*-****-****"
     assert mask("someone@example.org") == "so*****@*******.***"
+
+
+# ------------------------------------ letters and a date: a study's counter or a birth date?
+# Letters and six digits that read as a date are decided for the whole column, not per value:
+# HCC190101 (a 6-digit counter past 190100) is a study's number when other ids of the column
+# run beside it; KMS600101 is initials and a birth date when no id of letters and six digits
+# lies near it (initials differ between patients, birth dates lie far apart). The columns are
+# generated with a fixed seed: birth dates 1930-2005, initials of two or three letters.
+def _initials_dates(n, form="%y%m%d", sep="", seed=1, letters=None):
+    import datetime
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    while len(out) < n:
+        born = datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(76 * 365))
+        digits = born.strftime(form)
+        if digits.startswith("00"):  # born 2000-2005, YYMMDD: reads as a zero-padded counter
+            continue
+        initials = letters or "".join(
+            rng.choice("ABCDEGHJKLMNOPSTVY") for _ in range(rng.choice((2, 3)))
+        )
+        out.append(f"{initials}{sep}{digits}")
+    return out
+
+
+def _shared_counter(sites, n=82, start=190101, seed=2):
+    import random
+
+    rng = random.Random(seed)
+    return [f"{rng.choice(sites)}{start + i}" for i in range(n)]
+
+
+REAL_INITIALS_DATES = {
+    "82 initials + YYMMDD": _initials_dates(82),
+    "20 initials + YYMMDD": _initials_dates(20, seed=3),
+    "82 initials + DDMMYY": _initials_dates(82, form="%d%m%y", seed=4),
+    "82 initials - YYMMDD": _initials_dates(82, sep="-", seed=5),
+    "20 initials _ YYMMDD": _initials_dates(20, sep="_", seed=6),
+    "82 initials . YYYYMMDD": _initials_dates(82, form="%Y%m%d", sep=".", seed=7),
+    "20 initials + YYYYMMDD": _initials_dates(20, form="%Y%m%d", seed=8),
+    # one study code and the birth date: the letters are constant, the dates far apart
+    "82 HCC + YYMMDD": _initials_dates(82, letters="HCC", seed=9),
+    # the decision on a single one: refused. KMS600101 among P001 … is no study's number (no
+    # other id has its letters and six digits), and it names a patient as well as 82 would
+    "KMS600101 among P001 … P081": [f"P{i:03d}" for i in range(1, 82)] + ["KMS600101"],
+    "KMS600101 among HCC190101 …": [f"HCC{i}" for i in range(190101, 190182)] + ["KMS600101"],
+}
+
+ORDINARY_COUNTERS = {
+    "HCC000001 … HCC000082": [f"HCC{i:06d}" for i in range(1, 83)],
+    "HCC190101 … HCC190182": [f"HCC{i}" for i in range(190101, 190183)],
+    "SITE190101 …": [f"SITE{i}" for i in range(190101, 190183)],
+    "P-190101 …": [f"P-{i}" for i in range(190101, 190183)],
+    "hcc_190101 …": [f"hcc_{i}" for i in range(190101, 190183)],
+    "KR/VN sharing a counter": _shared_counter(["KR", "VN"]),
+    "KR/VN/TH sharing a counter": _shared_counter(["KR", "VN", "TH"]),
+    # a site with a single patient, its number amid the others'
+    "KR190101 … with one TH": [f"KR{i}" for i in range(190101, 190182)] + ["TH190182"],
+    "KR and VN, a counter each": [f"KR{i}" for i in range(190101, 190141)]
+    + [f"VN{i}" for i in range(190101, 190143)],
+    # enrolled patients out of screened ones: gaps in the counter
+    "HCC1901xx with gaps": [f"HCC{i}" for i in range(190101, 190400, 3)],
+    # registry numbers, far apart, most of them no date
+    "HCC registry numbers": [f"HCC{i}" for i in range(190101, 260000, 853)],
+    "HCC000001 … HCC191999": [f"HCC{i:06d}" for i in range(1, 192_000, 97)],
+}
+
+
+def _scanned(ids, chunk=None):
+    """The problems of an IdentifierScanner fed ``ids`` as patient_id, ``chunk`` at a time."""
+    from analysis.privacy import IdentifierScanner
+    from analysis.problems import RowRef
+
+    scanner = IdentifierScanner(["patient_id"])
+    chunk = chunk or len(ids)
+    for start in range(0, len(ids), chunk):
+        part = np.array(ids[start : start + chunk], dtype=object)
+        scanner.scan(
+            "patient_id", "id", part, np.arange(len(part)),
+            lambda i, shown, start=start: RowRef(start + i + 2, None, shown, position=start + i),
+        )  # fmt: skip
+    return scanner.problems()
+
+
+@pytest.mark.parametrize("case", REAL_INITIALS_DATES)
+def test_initials_and_birth_dates_are_decided_by_column(case):
+    ids = REAL_INITIALS_DATES[case]
+    [problem] = _scanned(ids)
+    assert problem.column == "patient_id" and problem.code == "identifier"
+    assert "initials followed by a birth date" in problem.rule
+    text = str(problem)
+    shown = problem.rule + "; ".join(str(r) for r in problem.rows)  # the hint names P001
+    for pid in ids:
+        assert pid not in shown
+        assert re.sub(r"[^0-9]", "", pid) not in shown
+    if case.startswith("KMS600101 among"):  # the one that names a patient, by its line
+        assert problem.count == 1 and [r.line for r in problem.rows] == [len(ids) + 1]
+    # the same whatever the chunks
+    for chunk in (1, 7, 50):
+        assert [str(p) for p in _scanned(ids, chunk)] == [text]
+
+
+@pytest.mark.parametrize("case", ORDINARY_COUNTERS)
+def test_a_study_code_and_a_counter_that_reads_as_a_date_passes(case):
+    """HCC190101 (case 101 of 2019) was refused as initials and a birth date: on a file of
+    100,000 ids of HCC and six digits, 10,800 rows, and the whole file with them."""
+    ids = ORDINARY_COUNTERS[case]
+    for chunk in (None, 1, 7, 50):
+        assert _scanned(ids, chunk) == []
+    frame = pd.DataFrame({"patient_id": ids, "age_years": ["60"] * len(ids)})
+    assert find_identifiers(frame) == []
