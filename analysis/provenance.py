@@ -60,6 +60,15 @@ MEANINGS = {
     ),
     ASSUMED: "depends on choices made for the synthetic cohort, not on the paper",
 }
+#: The badges' tooltips: :data:`MEANINGS`, the determined one shortened (a badge links to the
+#: legend in chapter 01, which gives it whole; chapter 08 carries it 29 times).
+TOOLTIPS = {
+    **MEANINGS,
+    DETERMINED: (
+        "not printed; follows from the printed numbers, or is the same in every cohort"
+        " calibrated to the same targets"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -110,7 +119,7 @@ class Provenance:
         >>> print(assumed("heights").badge(compact=True))
         <sup class="provenance provenance-assumed" title="depends on choices made for the synthetic cohort, not on the paper (heights)">assumed</sup>
         """
-        title = MEANINGS[self.kind]
+        title = TOOLTIPS[self.kind]
         text = str(self).replace(" ✓", "\u00a0✓").replace(" ✗", "\u00a0✗")  # never split
         if self.note in VERDICT_MARKS:
             title += "; this cohort " + (

@@ -78,10 +78,11 @@ _SAFE_NAME = re.compile(r"^[\w.-]+$")
 #: 59.5 (53.0–70.0) [34.0–83.0] (a median, its IQR and its range: Table 4.2); a verdict mark may
 #: follow the value, "0.267 ✗¹" or "1.114 ✗¹³ (1.023–1.213)" (Tables 1.4 and 7.1)
 _VERDICT = r"(?: [✓✗][⁰¹²³⁴⁵⁶⁷⁸⁹]*)?"
+#: (only after a single value: a range with a mark, "0.102–0.701 ✗" in Table 7.6, is left to wrap
+#: before its mark, as it did before marks made cells numeric; nowrap made that table scroll)
 _NUMBER_CELL = re.compile(
-    r"^[−+<>≤≥≈~ ]*\d[\d.,]*(?: ?%)?(?: ?[–-] ?[−+]?\d[\d.,]*(?: ?%)?)?"
-    + _VERDICT
-    + r"(?: \([^()]*\))?(?: \[[^\[\]]*\])?$"
+    r"^[−+<>≤≥≈~ ]*\d[\d.,]*(?: ?%)?(?:(?: ?[–-] ?[−+]?\d[\d.,]*(?: ?%)?)|(?: [✓✗][⁰¹²³⁴⁵⁶⁷⁸⁹]*))?"
+    r"(?: \([^()]*\))?(?: \[[^\[\]]*\])?$"
 )
 _EMPTY_CELL = {"", "–", "—", "-"}
 #: a column whose body cells average this many characters, or with a cell this long, is
