@@ -1373,6 +1373,25 @@ def run_record(path: Path | str | None = None) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
+def _summary_rows(results, summary_csv) -> pd.DataFrame | provenance.Provenance:
+    """The ensemble summary's rows of ``results``, or the class that needs no range: unmeasured
+    (no summary, no result or an unknown one), too few members, or the generator choices the
+    results rest on (:func:`result_provenance`, :func:`reproduced_provenance`)."""
+    path = Path(summary_csv) if summary_csv else SUMMARY_CSV
+    if not path.exists():
+        return UNMEASURED
+    table = pd.read_csv(path).set_index("result")
+    if not results or any(r not in table.index for r in results):
+        return UNMEASURED
+    rows = table.loc[list(results)]
+    if int(rows["members"].min()) < MIN_MEMBERS:
+        return provenance.assumed(f"only {int(rows['members'].min())} calibrated cohorts compared")
+    choices = sorted({c for c in rows.get("rests_on", pd.Series(dtype=str)).dropna() if c})
+    if choices:
+        return provenance.assumed(" and ".join(choices))
+    return rows
+
+
 def reproduced_provenance(
     *results: str, power: float = 1.0, summary_csv: Path | str | None = None
 ) -> provenance.Provenance:
@@ -1409,18 +1428,9 @@ def reproduced_provenance(
     >>> str(reproduced_provenance("no.such.result"))
     'assumed: not measured across calibrated cohorts'
     """
-    path = Path(summary_csv) if summary_csv else SUMMARY_CSV
-    if not path.exists():
-        return UNMEASURED
-    table = pd.read_csv(path).set_index("result")
-    if not results or any(r not in table.index for r in results):
-        return UNMEASURED
-    rows = table.loc[list(results)]
-    if int(rows["members"].min()) < MIN_MEMBERS:
-        return provenance.assumed(f"only {int(rows['members'].min())} calibrated cohorts compared")
-    choices = sorted({c for c in rows.get("rests_on", pd.Series(dtype=str)).dropna() if c})
-    if choices:
-        return provenance.assumed(" and ".join(choices))
+    rows = _summary_rows(results, summary_csv)
+    if isinstance(rows, provenance.Provenance):
+        return rows
     for kind, low, high in zip(rows["kind"], rows["min"], rows["max"], strict=True):
         low, high = sorted((float(low) ** power, float(high) ** power))
         if spread_class(str(kind), low, high)[1] != provenance.DETERMINED:
@@ -1471,19 +1481,10 @@ def result_provenance(
     'assumed: varies across calibrated cohorts'
     >>> tmp.cleanup()
     """
-    path = Path(summary_csv) if summary_csv else SUMMARY_CSV
-    if not path.exists():
-        return UNMEASURED
-    table = pd.read_csv(path).set_index("result")
-    if any(r not in table.index for r in results):
-        return UNMEASURED
-    rows = table.loc[list(results)]
-    if int(rows["members"].min()) < MIN_MEMBERS:
-        return provenance.assumed(f"only {int(rows['members'].min())} calibrated cohorts compared")
+    rows = _summary_rows(results, summary_csv)
+    if isinstance(rows, provenance.Provenance):
+        return rows
     classes = set(rows["class"])
-    choices = sorted({c for c in rows.get("rests_on", pd.Series(dtype=str)).dropna() if c})
-    if choices:
-        return provenance.assumed(" and ".join(choices))
     if provenance.ASSUMED in classes:
         return provenance.assumed("varies across calibrated cohorts")
     return provenance.Provenance(classes.pop() if len(classes) == 1 else provenance.DETERMINED)
