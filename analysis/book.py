@@ -20,6 +20,7 @@ import re
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Image, Markdown
 from myst_nb import glue
@@ -629,7 +630,7 @@ def labelled(data, name: str | None = None) -> pd.DataFrame:
     Cannot tell       3
     """
     df = data.to_frame(name) if isinstance(data, pd.Series) else data.copy()
-    df = df.map(lambda v: ("yes" if v else "no") if isinstance(v, bool) else v)
+    df = df.map(lambda v: ("yes" if v else "no") if isinstance(v, (bool, np.bool_)) else v)
     df.columns = [_reader_label(c, labels.column_label) for c in df.columns]
     df.index = df.index.map(lambda v: _reader_label(v, labels.term_label))
     # the index's and the columns' names only get a capital: "verdict" is a verdict here, not
