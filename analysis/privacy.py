@@ -97,9 +97,11 @@ digits read as 0-9). In free columns a name-like value repeated in more than thr
 Hospital numbers and measurements. In ``patient_id`` seven or more consecutive digits are a
 hospital registration number, and ``None``, ``null`` or ``NA`` (any case) is a missing id; so are
 ids built from a person (:func:`_id_shape_kind`): two to four letters and a birth date
-(``KMS600101``, YYMMDD or DDMMYY not starting with 00, or YYYYMMDD), initials with dots
-(``A.B.``, ``K.M.S.``), a listed name of four letters or more and a number (``Nguyen0``,
-``Nguyen_000``, ``Park4``); a name of two or three letters and a number (``Le1``, ``Kim2``,
+(``KMS600101``, YYMMDD or DDMMYY not starting with 00, or YYYYMMDD; also after ``/`` and in
+parts: ``KMS/600101``, ``KMS-60-01-01``), initials with dots (``A.B.``, ``K.M.S.``), a listed
+name of four letters or more and a number (``Nguyen0``, ``Nguyen_000``, ``Park4``), a name with
+its words joined (``Nguyen_Van_An``, ``NguyenVanAn``, ``J.Smith``; hospitals and places pass:
+``BachMai_001``); a name of two or three letters and a number (``Le1``, ``Kim2``,
 ``Han_3``) passes, as it cannot be told from a site code, and once the column is refused no
 message shows any of its ids. Letters and six digits that read as a date are decided for the
 column once the whole file is read, as a study's letters and a counter may read as one
@@ -146,6 +148,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import re
 import unicodedata
 from array import array
@@ -1616,7 +1619,10 @@ def _header_is_name(name: str, known: int = 2) -> bool:
 # Kim, Lee, Han, Sim) are left out: Le1 or Kim2 cannot be told from a site or study code (HAN
 # is Hanoi's, SIM a simulation's, SEO Seoul's); a column that also holds a longer name is
 # refused all the same, and then no id of it is shown.
-_ID_INITIALS_DATE = re.compile(r"([A-Za-z]{2,4})[-_. ]?([0-9]{6}|[0-9]{8})")
+# the date: six digits or eight, or written in parts YY-MM-DD, YYYY-MM-DD (one separator, -, /
+# or .): KMS/600101, KMS-60-01-01, LVC-1948-07-15
+_ID_DATE = r"([0-9]{2}(?P<ds>[-/.]?)[0-9]{2}(?P=ds)[0-9]{2}|[0-9]{4}(?P<ds8>[-/.]?)[0-9]{2}(?P=ds8)[0-9]{2})"
+_ID_INITIALS_DATE = re.compile(rf"([A-Za-z]{{2,4}})[-_./ ]?{_ID_DATE}")
 _ID_INITIALS = re.compile(
     r"[A-Za-z]\.(?:\s?[A-Za-z]\.){1,3}|[A-Za-z]\.(?:\s?[A-Za-z]\.){0,2}\s?[A-Za-z]"
 )
@@ -1629,6 +1635,43 @@ _ID_NAMES = frozenset(
 _ID_SHAPED = re.compile(
     rf"{_ID_INITIALS_DATE.pattern}|{_ID_INITIALS.pattern}|{_ID_NAME_NUMBER.pattern}"
 )
+# A person's name written as one word of an id: its words joined by _, . or - or in CamelCase
+# (Nguyen_Van_An, NguyenVanAn, nguyen.van.an, Smith_John, Nguyen_Van_An_01), or an initial and
+# a surname (J.Smith, A.Brown). The words are read apart and judged as a file name's are
+# (_name_in_file_name): two to four of them a name by the rule of a whole cell, with a listed
+# name among them; places and hospitals whose words are also names pass (BachMai_001,
+# BV_ChoRay_01, Cho_Ray_001), as do study and site codes (KUMC-HAIC-01, SNUH_HCC_001).
+_ID_CAMEL = re.compile(rf"(?<=[{_LOW}])(?=[{_UP}])")
+_ID_JOINED = re.compile(rf"[{_LOW}][{_UP}]|[^\W\d_][-_.][^\W\d_]")
+_ID_INITIAL_SURNAME = re.compile(rf"([{_UP}])\.[-_ ]?((?:Mc|Mac|O['’])?[{_UP}][{_LOW}]+)")
+
+
+def _joined_name(text: str) -> bool:
+    """Whether a ``patient_id`` (canonical, stripped) is a person's name with its words joined.
+
+    >>> [_joined_name(v) for v in ("Nguyen_Van_An", "HoangVanEm", "nguyen.van.an", "J.Smith")]
+    [True, True, True, True]
+    >>> [_joined_name(v) for v in ("KUMC-HAIC-01", "Site2_005", "BachMai_001", "SITE-01-001")]
+    [False, False, False, False]
+    """
+    if not _ID_JOINED.search(text):
+        return False
+    # the words are what counts, not the numbers: KUMC-HAIC-00001 … are judged once
+    return _joined_name_words(re.sub(r"[0-9]+", "0", text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _joined_name_words(text: str) -> bool:
+    if not text.isascii():
+        text = _fold(text)
+    m = _ID_INITIAL_SURNAME.fullmatch(text)
+    if m:
+        return _looks_like_name(f"{m[1]}. {m[2]}")
+    stem = _ID_CAMEL.sub("_", text)
+    words = [w for w in re.split(r"[\s_.\-]+", stem) if re.fullmatch(r"[^\W\d_]{2,}", w)]
+    return len(words) >= 2 and _name_in_file_name(stem)
+
+
 # Letters and six digits that read as a date are initials and a birth date (KMS600101) or a
 # study's letters and a counter that happens to read as one (HCC190101: case 101 of 2019). One
 # value cannot tell (identifier_kind calls it initials-dob, and messages mask it); its column
@@ -1636,7 +1679,9 @@ _ID_SHAPED = re.compile(
 # a study's numbers come in runs under the same letters, initials differ between patients and
 # birth dates lie far apart. Eight digits are seven or more digits anyway, refused in
 # patient_id whatever they read as.
-_ID_LETTERS_SIX = re.compile(r"([A-Za-z]{2,4})[-_. ]?([0-9]{6})")
+_ID_LETTERS_SIX = re.compile(
+    r"([A-Za-z]{2,4})[-_./ ]?([0-9]{2}(?P<ds>[-/.]?)[0-9]{2}(?P=ds)[0-9]{2})"
+)
 #: two numbers at most this far apart are a counter's (HCC190101 and HCC190102; KR190101 and
 #: KR190104, sites sharing one; gaps of patients screened but not enrolled); two patients'
 #: birth dates are seldom this close (in YYMMDD, the same or the next month)
@@ -1651,7 +1696,9 @@ _DATED_REFS = (MAX_ROWS_SHOWN, 1000)
 
 def _birth_date_digits(digits: str) -> bool:
     """Six digits that read as a birth date, year first or day first (not 00…: a counter), or
-    eight that read as YYYYMMDD (19xx or 20xx)."""
+    eight that read as YYYYMMDD (19xx or 20xx); separators between the parts are left out
+    (60-01-01, 1960/01/01)."""
+    digits = re.sub(r"[^0-9]", "", digits)
     try:
         if len(digits) == 8:
             return digits[:2] in ("19", "20") and bool(
@@ -1688,6 +1735,8 @@ def _id_shape_kind(text: str, *, dates: bool = True) -> str | None:
     m = _ID_NAME_NUMBER.fullmatch(text)
     if m and _fold(m[1].lower()) in _ID_NAMES:
         return "name-id"
+    if _joined_name(text):
+        return "name"
     return None
 
 
@@ -1781,8 +1830,11 @@ _CONTROL = re.compile(
 
 # what :func:`mask` shows nothing of: six or more digits in a row (a resident registration
 # number starts with the birth date, YYMMDD; initials and a birth date, KMS600101; a long
-# record number), or a date
-_MAY_HOLD_BIRTH_DATE = re.compile(rf"[0-9]{{6}}|{_DATE.pattern}", re.IGNORECASE)
+# record number), or a date, also six digits written in parts (KMS-60-01-01, 60/01/01)
+_MAY_HOLD_BIRTH_DATE = re.compile(
+    rf"[0-9]{{6}}|{_DATE.pattern}|(?<![0-9])[0-9]{{2}}(?P<mp>[-/.])[0-9]{{2}}(?P=mp)[0-9]{{2}}(?![0-9])",
+    re.IGNORECASE,
+)
 
 
 def _maskable(ch: str) -> bool:
@@ -1844,12 +1896,16 @@ def _id_format_problem(value: str) -> str | None:
 
 def printable_id(value) -> str | None:
     """A ``patient_id`` fit to print in a message: masked when it looks like an identifier, is
-    too long, holds control characters or starts like a spreadsheet formula.
+    too long, holds control characters or starts like a spreadsheet formula; and, whether or
+    not its column passed, when it may hold a birth date (six or more digits in a row, or a
+    date, also written in parts after letters: KMS-60-01-01), so that nothing of it is shown.
 
     Examples
     --------
     >>> printable_id("P001"), printable_id("850101-1234567"), printable_id("=HYPERLINK(1)")
     ('P001', '******-*******', '=HY*******(*)')
+    >>> printable_id("HCC190101"), printable_id("KR-19-01-01"), printable_id("KR01-023")
+    ('*********', '**-**-**-**', 'KR01-023')
     """
     if value is None:
         return None
@@ -1858,6 +1914,8 @@ def printable_id(value) -> str | None:
         return None
     if _id_format_problem(text) or identifier_kind(text, in_id=True):
         return mask(text)
+    if _MAY_HOLD_BIRTH_DATE.search(text[:64] if text.isascii() else canonical(text[:64])):
+        return mask(text)  # keeps nothing
     return text
 
 
@@ -2500,7 +2558,9 @@ class IdentifierScanner:
             six = [_ID_LETTERS_SIX.fullmatch(t) for t in texts]
             candidates |= np.array(
                 [
-                    m is not None or _ID_SHAPED.fullmatch(t) is not None
+                    m is not None
+                    or _ID_SHAPED.fullmatch(t) is not None
+                    or _ID_JOINED.search(t) is not None
                     for m, t in zip(six, texts, strict=True)
                 ],
                 dtype=bool,
@@ -2571,7 +2631,7 @@ class IdentifierScanner:
         letters = dated["letters"]
         codes = np.array([letters.setdefault(n, len(letters)) for n in names], dtype=np.int64)
         codes = codes[local]
-        numbers = np.array([int(m[2]) for m in matches], dtype=np.int64)
+        numbers = np.array([int(re.sub(r"[^0-9]", "", m[2])) for m in matches], dtype=np.int64)
         waiting = np.equal(found_kind[rows], "dated")
         found_kind[rows[waiting]] = None
         at = len(dated["flags"])

@@ -1274,6 +1274,48 @@ def test_ids_built_from_initials_birth_dates_or_names_are_refused_and_never_show
     assert "(patient_id" not in out
 
 
+_JOINED_OR_SEPARATED = {
+    # a reviewer's files: names joined by _ . or CamelCase, an initial and a surname, initials
+    # and a birth date after / or in parts; every one passed and was echoed in other messages
+    # (line 4 (patient_id Le_Van_Cuong))
+    "Nguyen_Van_An": ["Nguyen_Van_An", "Tran_Thi_Binh", "Le_Van_Cuong", "Pham_Thi_Dung",
+                      "Hoang_Van_Em", "Vu_Thi_Gam", "Dang_Van_Hai", "Bui_Thi_Hoa", "Do_Van_Khoa",
+                      "Ho_Thi_Lan", "Ngo_Van_Minh", "Duong_Thi_Nga"],
+    "NguyenVanAn": ["NguyenVanAn", "TranThiBinh", "LeVanCuong", "PhamThiDung", "HoangVanEm",
+                    "VuThiGam", "DangVanHai", "BuiThiHoa", "DoVanKhoa", "HoThiLan", "NgoVanMinh",
+                    "DuongThiNga"],
+    "nguyen.van.an": ["nguyen.van.an", "tran.thi.binh", "le.van.cuong", "pham.thi.dung",
+                      "hoang.van.em", "vu.thi.gam", "dang.van.hai", "bui.thi.hoa", "do.van.khoa",
+                      "ho.thi.lan", "ngo.van.minh", "duong.thi.nga"],
+    "Smith_John": ["Smith_John", "Jones_Mary", "Brown_Alan", "Lee_Karen", "Nguyen_Tam",
+                   "Tran_Hung", "Pham_Linh", "Le_Binh", "Vu_Chau", "Do_Dung", "Ho_Em", "Ngo_Phuc"],
+    "J.Smith": ["J.Smith", "M.Jones", "A.Brown", "K.Lee", "T.Nguyen", "H.Tran", "L.Pham", "B.Le",
+                "C.Vu", "D.Do", "E.Ho", "F.Ngo"],
+    "KMS/600101": ["KMS/600101", "TTB/551230", "LVC/480715", "PTD/701122", "HVE/630303",
+                   "VTG/590909", "DVH/520611", "BTH/671010", "DVK/580228", "HTL/610417",
+                   "NVM/490101", "DTN/720505"],
+    "KMS-60-01-01": ["KMS-60-01-01", "TTB-55-12-30", "LVC-48-07-15", "PTD-70-11-22",
+                     "HVE-63-03-03", "VTG-59-09-09", "DVH-52-06-11", "BTH-67-10-10",
+                     "DVK-58-02-28", "HTL-61-04-17", "NVM-49-01-01", "DTN-72-05-05"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", _JOINED_OR_SEPARATED)
+def test_names_joined_in_an_id_and_birth_dates_in_parts_are_refused(tmp_path, capsys, case):
+    ids = _JOINED_OR_SEPARATED[case]
+    rows = [{**r, "patient_id": pid} for r, pid in zip(enough_rows(len(ids)), ids, strict=True)]
+    rows[2]["sex"] = "X"
+    path = write(tmp_path, rows)
+    code, out, err = _validate(path, capsys)
+    assert code == 1 and "column patient_id: looks like a direct identifier" in out
+    assert "column sex: must be one of M, F — 1 row: line 4: 'X'" in out
+    assert "(patient_id" not in out
+    for pid in ids:
+        assert pid not in out + err
+        digits = "".join(ch for ch in pid if ch.isdigit())  # the birth date, in any form
+        assert not digits or digits not in out + err
+
+
 _DATED_FILES = {
     "HCC190101 … HCC190182": ([f"HCC{i}" for i in range(190101, 190183)], None),
     "KR/VN/TH sharing a counter": (
