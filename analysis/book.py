@@ -486,6 +486,37 @@ def entry_provenance(values: dict, *, user: bool = False) -> Provenance:
     return _published_with_verdicts([_verdict(v, i, user=user) for i, v in values.items()])
 
 
+def cohort_value_provenance(values: dict, *, user: bool = False) -> Provenance:
+    """The class of this cohort's own value of printed numbers, for a figure that draws it (a
+    survival curve's median): never *published*, which is the paper's number. Classed as
+    :func:`comparison_classes` classes a table's Reproduced column: *determined* when every
+    value prints as the paper's (:func:`analysis.tables.verdict`), otherwise not measured
+    (:data:`analysis.ensemble.UNMEASURED`).
+
+    Parameters
+    ----------
+    values : dict
+        Published entry id -> this cohort's value (a number, or a ``(lower, upper)`` pair).
+    user : bool
+        A user's cohort: not scored (and its figures show no badge).
+
+    Returns
+    -------
+    analysis.provenance.Provenance
+
+    Examples
+    --------
+    The paper prints a median OS of 9.9 months:
+
+    >>> str(cohort_value_provenance({"results.os_median.median": 9.9}))
+    'determined'
+    >>> str(cohort_value_provenance({"results.os_median.median": 12.0}))
+    'assumed: not measured across calibrated cohorts'
+    """
+    verdicts = [_verdict(v, i, user=user) for i, v in values.items()]
+    return comparison_classes(pd.DataFrame({"verdict": verdicts}))["reproduced"]
+
+
 @functools.lru_cache(maxsize=1)
 def _table2_feasible() -> dict[str, bool]:
     """Printed Table 2 cell id -> whether some cohort of the paper's size can show it."""

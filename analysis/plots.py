@@ -21,7 +21,7 @@ from scipy import special
 
 from analysis.book import PALETTE
 from analysis.formatting import number
-from analysis.privacy import SMALL_COUNT_THRESHOLD, central_range, shown_quartiles
+from analysis.privacy import SMALL_COUNT_THRESHOLD, central_range, hidden_counts, shown_quartiles
 from analysis.survival import as_arrays, kaplan_meier
 
 __all__ = [
@@ -100,6 +100,7 @@ def km_plot(
     xlabel: str = "months since start of HAIC",
     ylabel: str = "overall survival probability",
     legend_title: str | None = None,
+    min_count: int | None = None,
 ):
     """Kaplan-Meier curve(s) with confidence bands, censoring ticks and a number-at-risk table.
 
@@ -127,6 +128,15 @@ def km_plot(
         Times for the table (and the x ticks); default every 6 months up to the last time.
     xlabel, ylabel : str
         Lower-case axis labels with units.
+    min_count : int, optional
+        A user's cohort (:data:`analysis.privacy.SMALL_COUNT_THRESHOLD`): a number at risk of 1
+        to ``min_count - 1`` reads ``"<min_count"``, and with two or more groups a count that
+        would give such a number back by subtraction from the column's total reads ``hidden``
+        (:func:`analysis.privacy.hidden_counts`; the groups are taken to add up to the total at
+        risk another figure shows). A group of 1 to ``min_count - 1`` patients is not drawn (no
+        curve, band or censoring ticks: each step and tick is one patient) and a line in the
+        plot says so; its row of the table keeps its (hidden) counts. ``None`` (the book's
+        cohort): every count is drawn.
 
     Returns
     -------
@@ -156,6 +166,18 @@ def km_plot(
     >>> table = next(a for a in fig.axes if a.get_label() == RISK_TABLE_LABEL)
     >>> [t.get_text() for t in table.texts]
     ['3', '2', '1', '0', '3', '3', '1', '1']
+    >>> plt.close(fig)
+
+    On a user's cohort (``min_count=5``) counts of 1-4 read "<5", and a group of fewer than 5
+    patients is not drawn:
+
+    >>> fig = km_plot(None, [2, 3, 3, 5, 8, 9, 4, 6], [1, 0, 1, 1, 0, 1, 1, 1],
+    ...               groups=[0, 0, 0, 0, 0, 0, 1, 1], at_risk_times=[0, 3, 6], min_count=5)
+    >>> table = next(a for a in fig.axes if a.get_label() == RISK_TABLE_LABEL)
+    >>> [t.get_text() for t in table.texts]
+    ['hidden', 'hidden', '<5', '<5', '<5', '<5']
+    >>> len(fig.axes[0].get_lines()), fig.axes[0].texts[0].get_text()
+    (2, 'not drawn: 1 (fewer than 5 patients)')
     >>> plt.close(fig)
     """
     if groups is None:
@@ -206,9 +228,13 @@ def km_plot(
 
     colours = [PALETTE[i % len(PALETTE)] for i in range(len(levels))]
     styles = [LINE_STYLES[i % len(LINE_STYLES)] for i in range(len(levels))]
+    small = []  # a user's cohort: groups of 1 to min_count - 1 patients, not drawn
     for lev, name, colour, style in zip(levels, names, colours, styles, strict=True):
         mask = g == lev if lev is not None else np.ones(t.size, bool)
         tt, ee = t[mask], e[mask]
+        if min_count is not None and 0 < tt.size < min_count:
+            small.append(name)
+            continue
         times, surv, lower, upper = _step_curve(tt, ee, alpha, ci or "log")
         ax.step(times, surv, where="post", color=colour, ls=style, lw=1.6, label=name)
         if ci is not None:
@@ -231,21 +257,42 @@ def km_plot(
     ax.set_xlim(-0.03 * right, 1.03 * right)
     ax.set_ylabel(ylabel)
     ax.set_xticks(at_risk_times)
-    if len(levels) > 1:
+    if len(levels) > 1 and len(small) < len(levels):
         ax.legend(title=legend_title, frameon=False, loc="upper right")
+    if small:
+        ax.text(
+            0.02,
+            0.04,
+            f"not drawn: {', '.join(small)} (fewer than {min_count} patients)",
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=10,
+            wrap=True,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5},
+        )
 
     if tab is not None:
         tab.set_xlim(ax.get_xlim())
         tab.set_ylim(-0.5, len(levels) - 0.5)
-        for row, (lev, colour) in enumerate(zip(levels, colours, strict=True)):
-            mask = g == lev if lev is not None else np.ones(t.size, bool)
+        masks = [g == lev if lev is not None else np.ones(t.size, bool) for lev in levels]
+        shown = {}  # (row, column) -> text
+        for col, x in enumerate(at_risk_times):
+            counts = {(row, col): int((t[mask] >= x).sum()) for row, mask in enumerate(masks)}
+            shown |= {key: str(n) for key, n in counts.items()}
+            if min_count is not None:  # a user's cohort: no count of 1 to min_count - 1
+                groups = [list(counts)] if len(counts) > 1 else []
+                shown |= hidden_counts(counts, groups=groups, threshold=min_count)
+        for row, colour in enumerate(colours):
             y = len(levels) - 1 - row
-            for x in at_risk_times:
-                n = int((t[mask] >= x).sum())
-                tab.text(x, y, str(n), ha="center", va="center", color=colour, fontsize=12)
+            for col, x in enumerate(at_risk_times):
+                text = shown[row, col]
+                tab.text(x, y, text, ha="center", va="center", color=colour, fontsize=12)
         tab.set_yticks(range(len(levels)))
         tab.set_yticklabels(names[::-1])
-        tab.tick_params(axis="y", length=0, pad=14)
+        # a wider text in the first column ("hidden") would run into the row's label
+        widest = max(len(text) for text in shown.values())
+        tab.tick_params(axis="y", length=0, pad=14 + 4 * max(0, widest - 3))
         tab.grid(False)
         for side in ("top", "right", "left"):
             tab.spines[side].set_visible(False)

@@ -402,6 +402,8 @@ def test_figures(df):
                 at_risk_times=at_risk,
             )
         )
+        for groups in (None, cohort["disease_control"]):  # a user's cohort: small groups not drawn
+            _close(km_plot(None, t, e, groups, at_risk_times=at_risk, min_count=5))
         labs = {
             c: c
             for c in ("ast_u_l", "alt_u_l", "crp_mg_l", "afp_ng_ml")

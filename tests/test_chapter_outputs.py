@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import html
 import re
 from pathlib import Path
 
@@ -646,18 +647,23 @@ def test_multivariable_row_agreement_is_stated_as_measured():
         assert "direction and significance" not in path.read_text(encoding="utf-8"), path
 
 
+def _glued_names(nb) -> set[str]:
+    return {
+        o["metadata"]["scrapbook"]["name"]
+        for cell in nb.cells
+        for o in cell.get("outputs", [])
+        if o.get("metadata", {}).get("scrapbook", {}).get("name")
+    }
+
+
 @pytest.mark.parametrize("md", CHAPTERS, ids=[p.stem for p in CHAPTERS])
 def test_no_column_of_this_cohorts_values_is_badged_published(md: Path):
     """In every glued table that sets the paper's numbers beside this cohort's, the cohort's column
     carries no "published" badge, and the table is not badged "Every number in this table:
-    published" (Tables 4.1, 5.1 and 6.3 were)."""
+    published" (Tables 4.1, 5.1 and 6.3 were); in a figure's provenance line only what names the
+    paper's numbers is badged published (the medians of chapter 06's curves were)."""
     nb = _golden(md.stem)
-    names = {
-        o["metadata"]["scrapbook"]["name"]
-        for cell in nb.cells
-        for o in cell.get("outputs", [])
-        if o.get("metadata", {}).get("scrapbook", {}).get("name", "").startswith("tbl-")
-    }
+    names = {n for n in _glued_names(nb) if n.startswith("tbl-")}
     for name in sorted(n for n in names if not n.endswith("-notes")):
         table = _glued(nb, name)
         header = table.splitlines()[0] if table.startswith("|") else ""
@@ -672,3 +678,15 @@ def test_no_column_of_this_cohorts_values_is_badged_published(md: Path):
             assert not re.search(
                 "Every number in this table: <sup [^>]*provenance-published", notes
             ), name
+    # a figure's "In this figure: …" line: only the paper's own numbers are badged published
+    # (chapter 06's medians, where this cohort's curves cross 0.5, read "published ✓"; chapter
+    # 05's shares of this cohort's bar did)
+    figures = sorted(
+        n for n in _glued_names(nb) if n.startswith("fig-") and n.endswith("-downloads")
+    )
+    for name in figures:
+        line = re.search(r'<p class="figure-provenance">(.*?)</p>', _glued_any(nb, name), re.S)
+        for item in line.group(1).split(" · ") if line else []:
+            label = html.unescape(item.split("<sup", 1)[0]).removeprefix("In this figure:").strip()
+            if PUBLISHED_BADGE in item:
+                assert label.startswith(("the paper's", "the paper’s")), (name, label)

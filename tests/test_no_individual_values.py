@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import html
 import io
 import json
 import re
@@ -368,6 +369,66 @@ def test_no_glued_count_of_one_to_four_patients_in_chapters_02_to_09(planted_run
     if elig["elig_jsh_sum"].isdigit():  # what the hidden cells add up to is not 1-4
         rest = int(elig["elig_jsh_sum"]) - sum(int(c) for c in jsh if c.isdigit())
         assert not 0 < rest < 5 and sum(not c.isdigit() for c in jsh) != 1, (jsh, rest)
+
+
+def _figure_svg_texts(nb_path) -> dict[str, list[str]]:
+    """Every glued figure's texts, read from its SVG download (the book writes SVG text as
+    ``<text>`` elements, ``svg.fonttype`` none): figure name -> texts."""
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    out = {}
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            name = o.get("metadata", {}).get("scrapbook", {}).get("name", "")
+            page = o.get("data", {}).get("application/papermill.record/text/html")
+            if not (name.startswith("fig-") and name.endswith("-downloads") and page):
+                continue
+            page = page if isinstance(page, str) else "".join(page)
+            for kind, b64, payload in DATA_URI.findall(page):
+                if kind == "image/svg+xml":
+                    data = (
+                        base64.b64decode(payload) if b64 else urllib.parse.unquote(payload).encode()
+                    )
+                    svg = data.decode("utf-8")
+                    texts = [
+                        html.unescape(t).strip()
+                        for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+                    ]
+                    out[name.removesuffix("-downloads")] = texts
+    return out
+
+
+@pytest.mark.slow(seconds=15)
+@pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
+def test_kaplan_meier_figures_show_no_number_at_risk_of_one_to_four(planted_run):
+    """Chapter 06's Kaplan-Meier figures on the 13 planted patients: no number at risk of 1-4
+    (they read "<5", or "hidden" where the other group's count gives one back), and the groups
+    of fewer than 5 patients (2 with more than four prior TACE, 4 with additional TACE) are not
+    drawn, which the figure says."""
+    figures = _figure_svg_texts(planted_run / "06-survival.ipynb")
+    names = [
+        "fig-surv-os",
+        "fig-surv-pfs",
+        "fig-surv-dc",
+        "fig-surv-prior-tace",
+        "fig-surv-additional-tace",
+    ]
+    assert set(names) <= set(figures), sorted(figures)
+    for name in names:
+        texts = figures[name]
+        assert "number at risk" in texts, (name, texts)  # the table is in the SVG
+        assert not [t for t in texts if t in {"1", "2", "3", "4"}], (name, texts)
+    assert SMALL in figures["fig-surv-os"]  # late months: 1-4 still at risk
+    for name, group in (
+        ("fig-surv-prior-tace", "> 4 TACE"),
+        ("fig-surv-additional-tace", "additional TACE"),
+    ):
+        note = [t for t in figures[name] if t.startswith("not drawn:")]
+        assert len(note) == 1 and group in note[0] and "fewer than 5 patients" in note[0], (
+            name,
+            note,
+        )
+        assert COMPLEMENT_MARK in figures[name]  # the other group at month 0: 13 minus it
+    assert not [t for t in figures["fig-surv-dc"] if t.startswith("not drawn:")]
 
 
 def _landmark_rows(text: str, exposed_label: str) -> list[list[str]]:

@@ -316,3 +316,59 @@ def test_null_simulation_plot_second_analysis_is_hatched():
     first, second = fig.axes[0].containers
     assert not first.patches[0].get_hatch() and second.patches[0].get_hatch()
     plt.close(fig)
+
+
+# A 14-patient user cohort as the review's: 14, 6, 2, 1, 1 at risk at 0, 6, 12, 18 and 24 months;
+# 3 of them had additional TACE (3, 3, 1, 1, 1 at risk), 11 none (11, 3, 1, 0, 0).
+USER_TIMES = [0.5, 1, 2, 2.5, 3, 4, 5, 5, 7, 9, 13, 7, 8, 26]
+USER_EVENTS = [1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0]
+USER_GROUPS = [0] * 11 + [1] * 3
+USER_LABELS = {0: "none", 1: "additional TACE"}
+USER_AT = [0, 6, 12, 18, 24]
+
+
+def test_km_plot_on_a_user_cohort_shows_no_number_at_risk_of_one_to_four():
+    fig = km_plot(None, USER_TIMES, USER_EVENTS, at_risk_times=USER_AT)
+    assert _rows(_risk_axes(fig)) == [["14", "6", "2", "1", "1"]]  # the book's: every count
+    plt.close(fig)
+    fig = km_plot(None, USER_TIMES, USER_EVENTS, at_risk_times=USER_AT, min_count=5)
+    assert _rows(_risk_axes(fig)) == [["14", "6", "<5", "<5", "<5"]]
+    main = [ax for ax in fig.axes if ax.get_label() != RISK_TABLE_LABEL][0]
+    assert len(main.texts) == 0 and len(main.get_lines()) == 2  # 14 in one group: curve, ticks
+    plt.close(fig)
+
+
+def test_km_plot_on_a_user_cohort_does_not_draw_a_group_of_fewer_than_five():
+    """A group of 1-4 patients: no curve, band or censoring tick (each step or tick is one
+    patient), a line saying why, its row "<5"; the other group's counts that would give the
+    small one back from the total at risk read "hidden"."""
+    fig = km_plot(
+        None,
+        USER_TIMES,
+        USER_EVENTS,
+        USER_GROUPS,
+        labels=USER_LABELS,
+        at_risk_times=USER_AT,
+        min_count=5,
+    )
+    main = [ax for ax in fig.axes if ax.get_label() != RISK_TABLE_LABEL][0]
+    rows = _rows(_risk_axes(fig))
+    assert not any(cell in {"1", "2", "3", "4"} for row in rows for cell in row), rows
+    assert rows[1] == ["<5", "<5", "<5", "<5", "<5"]  # additional TACE: 3, 3, 1, 1, 1
+    assert rows[0] == ["hidden", "<5", "<5", "0", "0"]  # 11 hidden: 14 - 11 = 3
+    colour = matplotlib.colors.to_hex(PALETTE[1])
+    drawn = [ln for ln in main.get_lines() if matplotlib.colors.to_hex(ln.get_color()) == colour]
+    assert drawn == [] and not main.collections[1:], (drawn, main.collections)  # one band: none's
+    assert [t.get_text() for t in main.get_legend().get_texts()] == ["none"]
+    assert [t.get_text() for t in main.texts] == [
+        "not drawn: additional TACE (fewer than 5 patients)"
+    ]
+    plt.close(fig)
+    fig = km_plot(
+        None, USER_TIMES, USER_EVENTS, USER_GROUPS, labels=USER_LABELS, at_risk_times=USER_AT
+    )
+    assert _rows(_risk_axes(fig)) == [
+        ["11", "3", "1", "0", "0"],
+        ["3", "3", "1", "1", "1"],
+    ]  # book's
+    plt.close(fig)
