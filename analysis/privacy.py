@@ -47,10 +47,11 @@ Tools:
     ``high`` or ``yes``, a token shaped like the column's allowed values) and is otherwise
     described by its length (``a 10-character text value, not a number``). No refused value is
     ever printed or written.
-:func:`suppress_small_counts`, :func:`hidden_counts` and :func:`glued_counts`
+:func:`suppress_small_counts`, :func:`hidden_counts`, :func:`hidden_steps` and :func:`glued_counts`
     hide counts below a threshold (default 5) in tables computed from a user's cohort and in
     counts glued into the prose, and the counts that would give a hidden one back by
-    subtraction from a shown total or sum (complementary suppression: they read ``hidden``).
+    subtraction from a shown total or sum, or from a neighbouring row of a cumulative column
+    (complementary suppression: they read ``hidden``).
 :func:`central_range`, :func:`shown_percentile` and :func:`shown_quartiles`
     what a user's cohort shows in place of its minimum–maximum (the 5th–95th percentile), its
     median and its quartiles: never one patient's value (a statistic may equal a value only
@@ -153,7 +154,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -180,6 +181,7 @@ __all__ = [
     "suppress_if_user_cohort",
     "hidden_counts",
     "glued_counts",
+    "hidden_steps",
     "COMPLEMENT_MARK",
     "is_user_cohort",
     "SMALL_COUNT_THRESHOLD",
@@ -2997,12 +2999,85 @@ def hidden_counts(
     return hidden
 
 
+def hidden_steps(
+    values: Sequence[int | None],
+    threshold: int = SMALL_COUNT_THRESHOLD,
+    *,
+    hidden: Iterable[int] = (),
+    before: int | None = None,
+    after: int | None = None,
+) -> set[int]:
+    """Which of a column's successive counts to hide so that no step between shown ones is small.
+
+    A column whose rows are cumulative or repeated counts of one cohort (n(≤ c) for successive
+    cut-offs; patients alive at successive landmarks) gives a count away between rows: n(≤ 5) −
+    n(≤ 4) is the number of patients with exactly 5. Each difference between two successive
+    shown counts (and between the first and ``before``, the last and ``after``: known values such
+    as 0 or N) is a count too; while one is 1 to ``threshold - 1``, the later of its two rows is
+    hidden (the earlier, when the later is ``after``), which merges its step with the next.
+
+    Parameters
+    ----------
+    values : sequence of int or None
+        The column's counts in row order; None for a row with no count (skipped).
+    threshold : int
+        Smallest step shown (default :data:`SMALL_COUNT_THRESHOLD`); ``threshold <= 1`` hides
+        nothing.
+    hidden : iterable of int
+        Positions already hidden (they stay hidden and are not steps' ends).
+    before, after : int, optional
+        A value the reader knows before the first row or after the last (N, 0).
+
+    Returns
+    -------
+    set of int
+        Positions hidden, ``hidden`` included.
+
+    Examples
+    --------
+    n(≤ 4) = 30 and n(≤ 5) = 31 give the one patient with exactly 5 back:
+
+    >>> sorted(hidden_steps([20, 30, 31, 50]))
+    [2]
+
+    Alive at landmarks of 82 patients: 80 at the first (82 − 80 = 2), then 60, 58:
+
+    >>> sorted(hidden_steps([80, 60, 58], before=82))
+    [0, 2]
+    >>> sorted(hidden_steps([40, 30, 20], before=82))
+    []
+
+    A hidden row's step merges with the next; if that is still small, one more goes:
+
+    >>> sorted(hidden_steps([10, 12, 13, 30]))
+    [1, 2]
+    """
+    out = set(hidden)
+    if threshold <= 1:
+        return out
+    rows = [i for i, v in enumerate(values) if v is not None]
+    while True:
+        points = [(None, before)] if before is not None else []
+        points += [(i, int(values[i])) for i in rows if i not in out]
+        points += [(None, after)] if after is not None else []
+        pick = None
+        for (i, a), (j, b) in zip(points, points[1:], strict=False):
+            if 0 < abs(b - a) < threshold:
+                pick = j if j is not None else i
+                if pick is not None:
+                    break
+        if pick is None:
+            return out
+        out.add(pick)
+
+
 def suppress_small_counts(
     table: pd.DataFrame,
     threshold: int = SMALL_COUNT_THRESHOLD,
     columns: list[str] | None = None,
     groups: str | Iterable[Iterable[tuple]] | None = None,
     out_of: int | str | None = None,
+    steps: Mapping[str, tuple[int | None, int | None]] | Iterable[str] = (),
 ) -> pd.DataFrame:
     """Hide counts from 1 to ``threshold - 1`` (and their percentages) in a table.
 
@@ -3030,6 +3105,13 @@ def suppress_small_counts(
         reads :data:`COMPLEMENT_MARK`. A column name (one of ``columns``): each row's other
         counts are out of that row's count in it (patients alive at a landmark, and those of
         them exposed by then: alive minus exposed is the unshown "not exposed" count).
+    steps : iterable of str, or mapping of str to (before, after)
+        Columns whose successive rows count one cohort again (n(≤ c) for successive cut-offs,
+        patients alive at successive landmarks): the difference between two successive shown
+        rows is a count, and a small one hides a row's cell (:func:`hidden_steps`; with a
+        mapping, ``before`` and ``after`` are values the reader knows beyond the first and last
+        row, such as N). The rules are applied with ``groups`` and ``out_of`` until nothing
+        changes.
 
     Returns
     -------
@@ -3066,6 +3148,9 @@ def suppress_small_counts(
     >>> landmarks = pd.DataFrame({"alive": [40, 12, 3], "exposed": [37, 3, 0]})
     >>> suppress_small_counts(landmarks, out_of="alive")["exposed"].tolist()   # 40 - 37 = 3
     ['hidden', '<5', 0]
+    >>> cuts = pd.DataFrame({"low": [20, 30, 31], "high": [62, 52, 51]})   # 31 - 30 = 1
+    >>> suppress_small_counts(cuts, groups="rows", steps={"low": (0, 82), "high": (82, 0)}).values.tolist()
+    [[20, 62], [30, 52], ['hidden', 'hidden']]
     """
     out = table.copy()
     out.attrs["suppressed"] = 0
@@ -3102,7 +3187,20 @@ def suppress_small_counts(
             counts[("not", key)] = int(out_of) - counts[key]
             groups.append([key, ("not", key)])
     groups = [[k for k in g if k in counts] for g in groups]
+    bounds = dict(steps) if isinstance(steps, Mapping) else {c: (None, None) for c in steps}
     hidden = hidden_counts(counts, groups=groups, threshold=threshold)
+    while bounds:  # small steps between rows, then the complements they call for, until stable
+        more = dict(hidden)
+        for c, (before, after) in bounds.items():
+            column = [counts.get((i, c)) for i in out.index]
+            shut = {k for k, i in enumerate(out.index) if (i, c) in hidden}
+            for k in (
+                hidden_steps(column, threshold, hidden=shut, before=before, after=after) - shut
+            ):
+                more[(out.index[k], c)] = COMPLEMENT_MARK
+        if more == hidden:
+            break
+        hidden = hidden_counts(counts, groups=groups, threshold=threshold, hidden=more)
     for c in columns:
         out[c] = pd.Series(
             [hidden.get((i, c), v) for i, v in zip(out.index, out[c], strict=True)],
@@ -3147,6 +3245,7 @@ def suppress_if_user_cohort(
     columns: list[str] | None = None,
     groups: str | Iterable[Iterable[tuple]] | None = None,
     out_of: int | str | None = None,
+    steps: Mapping[str, tuple[int | None, int | None]] | Iterable[str] = (),
 ) -> pd.DataFrame:
     """:func:`suppress_small_counts` for a user's cohort; the book's own tables are unchanged.
 
@@ -3168,7 +3267,7 @@ def suppress_if_user_cohort(
     if not is_user_cohort(cohort_path):
         return table
     return suppress_small_counts(
-        table, threshold=threshold, columns=columns, groups=groups, out_of=out_of
+        table, threshold=threshold, columns=columns, groups=groups, out_of=out_of, steps=steps
     )
 
 

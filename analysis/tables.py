@@ -682,6 +682,14 @@ def table1(
         [f"PVTT Vp{vp}" for vp in range(5)],
     ]
     counts = dict(count_rows)
+    # levels the table does not show (BCLC 0 and D, a missing or other value) are N minus the
+    # shown ones: an unshown member of the group, so two patients at stage D beside shown A, B
+    # and C hide one of them
+    for k, group in enumerate(levels):
+        shown = [label for label in group if label in counts]
+        if shown and (rest := n - sum(counts[label] for label in shown)) > 0:
+            counts[("other", k)] = rest
+            group.append(("other", k))
     for label in [
         k for k in count_rows if k == "Additional TACE during HAIC" or k.startswith("Refractory:")
     ]:

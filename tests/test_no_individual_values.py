@@ -448,7 +448,9 @@ def test_landmark_tables_give_no_small_count_back(planted_run):
     """Chapter 09: alive at the landmark = exposed + not exposed (not printed) = events + no
     event. The 13 planted patients at 6 months: 9 alive, 7 with disease control by then -- so 2
     without, which "9" beside "7" gave back; and at every landmark 2 patients alive after it.
-    The exposed count is glued in the prose as the table shows it."""
+    Down the rows, those alive at one landmark minus those at the next are deaths between them,
+    and N minus those alive at the first: no such step of 1-4 is shown either. The exposed count
+    is glued in the prose as the table shows it."""
     text = _outputs_text(planted_run / "09-bias.ipynb")
     glued = _glued_texts(planted_run / "09-bias.ipynb")
     seen = {}
@@ -463,12 +465,83 @@ def test_landmark_tables_give_no_small_count_back(planted_run):
                 for cell in (exposed, events):
                     if cell.isdigit():
                         assert not 0 < int(alive) - int(cell) < 5, (label, landmark, alive, cell)
-            else:
-                assert alive == SMALL and exposed in ("0", SMALL) and events in ("0", SMALL)
+            elif alive == SMALL:
+                assert exposed in ("0", SMALL) and events in ("0", SMALL)
+            else:  # hidden as a step down the rows: its parts may show, each 0 or 5 or more
+                assert alive == COMPLEMENT_MARK, (label, landmark, alive)
         assert (
             glued["bias_lm_first_exposed"] == _landmark_rows(text, "Additional TACE by then")[0][2]
         )
-    assert seen[("Disease control by then", "6")] == ("9", COMPLEMENT_MARK, COMPLEMENT_MARK)
+    # 9 alive at 6 months beside 7 with disease control gave 2 back; now 13 - 9 = 4 (N minus
+    # those alive, the earlier landmarks hidden as steps of 1-4) hides the 9 itself too
+    assert seen[("Disease control by then", "6")] == (COMPLEMENT_MARK,) * 3
+    # down the rows (reviewer: alive 14 then 11 gave 3 deaths between landmarks, additional TACE
+    # 6 then 8 gave 2 more): neighbouring shown counts of a column, and N before those alive at
+    # the first landmark, differ by 0 or by 5 or more
+    for label in ("Additional TACE by then", "Disease control by then"):
+        rows = _landmark_rows(text, label)
+        for k, before in ((1, PLANTED_N), (2, None), (3, None)):
+            shown = [int(r[k]) for r in rows if r[k].isdigit()]
+            known = ([before] if before is not None else []) + shown
+            steps = [abs(b - a) for a, b in zip(known, known[1:], strict=False)]
+            assert not any(0 < d < 5 for d in steps), (label, k, [r[k] for r in rows])
+
+
+def _shown_steps(cells: list[str], before: int | None = None, after: int | None = None):
+    known = [before] if before is not None else []
+    known += [int(c) for c in cells if c.isdigit()]
+    known += [after] if after is not None else []
+    return [abs(b - a) for a, b in zip(known, known[1:], strict=False)]
+
+
+@pytest.mark.slow(seconds=15)
+@pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
+def test_cutoff_table_gives_no_small_count_back_between_rows(planted_run):
+    """Chapter 09's cut-off table: n(≤ c) for successive cut-offs is cumulative, so n(≤ 5) -
+    n(≤ 4) is the number of patients with exactly 5 prior TACE sessions. No two neighbouring
+    shown counts (nor the first and 0, the last and N) differ by 1-4, and a row shows both of
+    its counts or neither."""
+    lines = _outputs_text(planted_run / "09-bias.ipynb").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| More than"))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("| "):
+            break
+        rows.append([c.strip().replace("\\<", "<") for c in line.strip("|").split("|")])
+    tace = pd.to_numeric(_planted_rows(PLANTED_N)["prior_tace_sessions"])
+    counts = [int((tace <= int(r[0])).sum()) for r in rows]
+    raw = [abs(b - a) for a, b in zip([0, *counts], [*counts, PLANTED_N], strict=False)]
+    assert any(0 < d < 5 for d in raw), (counts, raw)  # the case to test: a small step
+    low, high = [r[1] for r in rows], [r[2] for r in rows]
+    assert not any(0 < d < 5 for d in _shown_steps(low, 0, PLANTED_N)), rows
+    assert not any(0 < d < 5 for d in _shown_steps(high, PLANTED_N, 0)), rows
+    assert all(a.isdigit() == b.isdigit() for a, b in zip(low, high, strict=True)), rows
+
+
+@pytest.mark.slow(seconds=15)
+@pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
+def test_stage_b_with_thrombus_gives_no_cross_table_cell_back(planted_run):
+    """Chapter 02: the stage-B patients with a thrombus are row B's cells of the 2022 columns
+    they fall in (stage C); glued beside the cross-table, the count may be shown only where
+    every one of those cells is shown (reviewer: 22 with a thrombus gave a hidden B->C cell)."""
+    rows = _planted_rows(PLANTED_N)
+    glued = _glued_texts(planted_run / "02-eligibility.ipynb")
+    text = _outputs_text(planted_run / "02-eligibility.ipynb")
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| Recorded stage"))
+    header = [c.strip() for c in lines[start].strip("|").split("|")]
+    table = {}
+    for line in lines[start + 2 :]:
+        if not line.startswith("| "):
+            break
+        cells = [c.strip().replace("\\<", "<") for c in line.strip("|").split("|")]
+        table.update({(cells[0], h): c for h, c in zip(header[1:], cells[1:], strict=True)})
+    assert ("B", "C") in table, table
+    with_pvtt = glued["elig_cohort_b_with_pvtt"]
+    assert with_pvtt not in {"1", "2", "3", "4"}, with_pvtt
+    if not table[("B", "C")].isdigit():  # B->C hidden: the glued count would give it back
+        assert not with_pvtt.isdigit(), (with_pvtt, table)
+    assert rows["bclc_stage"].eq("B").sum() == 10  # the case the other tests read
 
 
 # ------------------------------------------------------------------ the functions themselves
@@ -919,3 +992,22 @@ def test_a_few_values_of_a_user_cohort_cannot_be_read_back_from_its_summaries():
     assert age["median (IQR)"] == "hidden (hidden)", age.to_dict()
     assert shown_percentile([41, 63, 63, 88], 50) is None
     assert table1_skewed(BOOK).set_index("characteristic")["skewness"].notna().all()
+
+
+@pytest.mark.slow(seconds=10)
+def test_stage_b_with_thrombus_on_a_copy_of_the_book_cohort(tmp_path):
+    """Reviewer: data/cohort.csv copied to another path is a user's cohort. Its cross-table
+    hides B->C (22) and C->C (32) beside the 2022 stage-C total (54) and recorded B (49); a glued
+    22 stage-B patients with a thrombus gave B->C back, and 54 - 22 the C->C cell."""
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(Path(COHORT_CSV).read_bytes())
+    run_book(
+        copy, tmp_path / "report", chapters=["02-eligibility"], progress=False, log=io.StringIO()
+    )
+    notebook = tmp_path / "report" / "02-eligibility.ipynb"
+    lines = _outputs_text(notebook).splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| Recorded stage"))
+    b_row = [c.strip() for c in lines[start + 2].strip("|").split("|")]
+    assert b_row[0] == "B" and b_row[4] == COMPLEMENT_MARK, b_row  # B->C hidden (22)
+    glued = _glued_texts(notebook)
+    assert glued["elig_cohort_b_with_pvtt"] == COMPLEMENT_MARK, glued["elig_cohort_b_with_pvtt"]

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from test_cohort import HEADER, enough_rows, problems_of, valid_rows, write
 
@@ -19,6 +19,7 @@ from analysis.privacy import (
     find_identifiers,
     glued_counts,
     hidden_counts,
+    hidden_steps,
     is_user_cohort,
     suppress_if_user_cohort,
     suppress_small_counts,
@@ -335,6 +336,67 @@ def test_landmark_table_complements():
         ["<5", "<5", 0],
     ]
     assert (out.attrs["suppressed"], out.attrs["complementary"]) == (7, 3)
+
+
+def _steps_shown(values, shown, before=None, after=None):
+    """The steps a reader works out: between successive shown counts and the known bounds."""
+    known = [before] if before is not None else []
+    known += [v for v, s in zip(values, shown, strict=True) if not isinstance(s, str)]
+    known += [after] if after is not None else []
+    return [abs(b - a) for a, b in zip(known, known[1:], strict=False)]
+
+
+def test_hidden_steps_hand_computed():
+    """Reviewer's cases: n(≤ 5) - n(≤ 4) = 1 patient with exactly 5 prior TACE; alive 14 then 11
+    at two landmarks (3 deaths between them); exposed 6 then 8 (2 more)."""
+    assert hidden_steps([20, 30, 31, 50]) == {2}
+    assert hidden_steps([14, 11], before=20) == {1}
+    assert hidden_steps([14, 11], before=16) == {0}  # 16 - 14 = 2; then 16 - 11 = 5 is shown
+    assert hidden_steps([6, 8]) == {1}
+    assert hidden_steps([40, 30, 20], before=82, after=0) == set()
+    assert hidden_steps([80], before=82) == {0}
+    assert hidden_steps([10, 12], hidden={0}) == {0}  # the hidden row is no step's end
+    assert hidden_steps([1, 2, 3], threshold=1) == set()
+    assert hidden_steps([None, 10, None, 12]) == {3}  # rows without a count are skipped
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 30), min_size=1, max_size=6),
+    st.integers(0, 40),
+)
+def test_hidden_steps_leave_no_small_step_between_shown_counts(steps, extra):
+    """Cumulative counts n(≤ c) of N patients for successive cut-offs, with both sides of each
+    cut-off: no count of 1-4 and no difference of 1-4 between neighbouring shown rows (or with 0
+    and N) is left for a reader to work out."""
+    low = list(np.cumsum(steps))
+    n = int(low[-1]) + extra
+    assume(n >= 5)  # a cohort of 1-4 is its own small count (N is shown)
+    table = pd.DataFrame({"low": low, "high": [n - v for v in low]})
+    out = suppress_small_counts(table, groups="rows", steps={"low": (0, n), "high": (n, 0)})
+    for column, bounds in (("low", (0, n)), ("high", (n, 0))):
+        values = table[column].tolist()
+        shown = out[column].tolist()
+        for step in _steps_shown(values, shown, *bounds):
+            assert not 0 < step < 5, (table.values.tolist(), out.values.tolist())
+    for (_, row), (_, shown) in zip(table.iterrows(), out.iterrows(), strict=True):
+        assert isinstance(shown["low"], str) == isinstance(shown["high"], str), row.tolist()
+    plain = suppress_small_counts(table, groups="rows")  # without steps: as before
+    assert (plain.values == suppress_small_counts(table, groups="rows", steps=()).values).all()
+
+
+def test_landmark_steps_against_n_and_the_next_landmark():
+    """Alive 14 then 11 of 20 patients (3 deaths between the landmarks): one of them goes, and
+    with it the counts out of it; N - alive at the first landmark is a step too."""
+    table = pd.DataFrame({"alive": [14, 11], "exposed": [6, 6], "events": [9, 6]})
+    out = suppress_small_counts(
+        table, out_of="alive", steps={"alive": (20, None), "events": (None, None)}
+    )
+    assert out["alive"].tolist() == [14, COMPLEMENT_MARK]
+    for values, shown in ((table["alive"], out["alive"]), (table["events"], out["events"])):
+        assert not any(0 < s < 5 for s in _steps_shown(values.tolist(), shown.tolist()))
+    out = suppress_small_counts(table, out_of="alive", steps={"alive": (16, None)})
+    assert out["alive"].tolist() == [COMPLEMENT_MARK, 11]  # 16 - 14 = 2; 16 - 11 = 5
 
 
 def test_hidden_counts_with_fixed_table_cells():

@@ -460,3 +460,21 @@ def test_multivariable_sides_counts_direction_not_the_interval_rule():
         "the same side of 1 as the paper's, and Child-Pugh 7 vs 5 does not"
     ) in readme
     assert "direction and significance" not in readme
+
+
+def test_table1_counts_unshown_levels_as_a_member_of_the_group():
+    """Reviewer: Table 1 shows BCLC A, B and C only; 14 patients at A 0, B 6, C 6 gave the 2
+    at stage D (or 0) back as N minus the rows. The unshown levels count as one more member of
+    the group: small, they hide one shown level; none, nothing changes."""
+    from analysis import COHORT_CSV
+    from analysis.cohort import load_cohort
+    from analysis.privacy import COMPLEMENT_MARK
+
+    cohort = load_cohort(COHORT_CSV).head(14).copy()
+    cohort["bclc_stage"] = ["B"] * 6 + ["C"] * 6 + ["D"] * 2
+    t = table1(cohort, user=True).set_index("characteristic").iloc[:, 1]
+    bclc = [t[f"BCLC stage {k}"] for k in "ABC"]
+    assert bclc[0].startswith("0") and bclc.count(COMPLEMENT_MARK) == 1, bclc  # B or C hidden
+    cohort["bclc_stage"] = ["B"] * 8 + ["C"] * 6  # no other level: as before, all shown
+    t = table1(cohort, user=True).set_index("characteristic").iloc[:, 1]
+    assert [t[f"BCLC stage {k}"].split()[0] for k in "BC"] == ["8", "6"]
