@@ -50,6 +50,7 @@ __all__ = [
     "glue_provenance",
     "table2_provenance",
     "comparison_classes",
+    "cohort_value_provenance",
     "glue_table",
     "table_markdown",
     "show_table",
