@@ -11,6 +11,13 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 # caches are the usual __pycache__/ folders beside the sources (ignored by git); the
 # installed packages' are written by pip at set-up either way.
 unexport PYTHONDONTWRITEBYTECODE
+# OpenBLAS's kernels decide a cohort's last bits, and so the calibration's path: data/cohort.csv
+# and the golden notebooks were computed with its SkylakeX (AVX-512) kernels, which everything
+# make starts uses where the processor has AVX-512, whatever OPENBLAS_CORETYPE the machine sets
+# (one set Haswell: another cohort, and a golden notebook differed; analysis/numerics.py).
+ifeq ($(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | tr ' ' '\n' | grep -cxE 'avx512(f|cd|bw|dq|vl)'),5)
+export OPENBLAS_CORETYPE := SkylakeX
+endif
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed

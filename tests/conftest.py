@@ -12,8 +12,14 @@ with one of them at the end while the other waits.
 
 from pathlib import Path
 
-import pytest
-from test_browser import CHROMIUM, FLAGS, HTML, PAGES, QuietHandler, tour
+# before anything imports NumPy: the OpenBLAS kernels of the committed cohort and notebooks
+# (analysis/numerics.py); pytest-xdist's workers and the kernels inherit the variable
+from analysis import numerics
+
+numerics.pin_openblas()
+
+import pytest  # noqa: E402
+from test_browser import CHROMIUM, FLAGS, HTML, PAGES, QuietHandler, tour  # noqa: E402
 
 
 def pytest_configure(config):

@@ -14,3 +14,13 @@ class _DropLocalTcpNotice(logging.Filter):
 
 
 logging.getLogger("IPKernelApp").addFilter(_DropLocalTcpNotice())
+
+# Before a notebook imports NumPy: OpenBLAS's kernels that data/cohort.csv and the golden
+# notebooks were computed with, where the processor runs them (analysis/numerics.py). Chapters
+# import pandas before the package, so the package itself would be too late.
+try:
+    from analysis import numerics
+
+    numerics.pin_openblas()
+except ImportError:  # a kernel of this venv started outside the book's checkout
+    pass

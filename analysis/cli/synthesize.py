@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 
-from analysis import COHORT_CSV
+from analysis import COHORT_CSV, numerics
 from analysis.cli import (
     UsageError,
     book_path_problem,
@@ -111,7 +112,9 @@ examples:
 --steps must be at least {MIN_STEPS}. An existing --out other than data/cohort.csv is replaced
 only with --force, and never in the book's folders (data/, analysis/, chapters/ …); the
 file is written in one piece (a temporary file, then renamed), so an interrupted run leaves
-the old file as it was.
+the old file as it was. The bytes depend on the kernels OpenBLAS computes with: the command
+uses the ones data/cohort.csv was made with (SkylakeX) where the processor has AVX-512, and
+says so on stderr when it cannot (analysis/numerics.py).
 exit status: 0 written, 2 a bad option or an unwritable --out (nothing written).
 """
 
@@ -130,6 +133,9 @@ def run(args: argparse.Namespace) -> int:
         _check_writable(args.out, args.force)
     except (OSError, RuntimeError) as exc:  # a name too long, a loop of links
         raise unusable_path("--out", exc, "nothing was written") from None
+    note = numerics.kernel_note()
+    if note is not None:  # said before the half-minute, so that it can be stopped
+        print(note, file=sys.stderr)
     start = time.perf_counter()
     df = synthesize(
         args.seed,

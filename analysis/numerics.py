@@ -1,0 +1,125 @@
+"""The same bytes on another machine: which OpenBLAS kernels the calibration computes with.
+
+OpenBLAS (bundled with NumPy and SciPy) picks its kernels when it is loaded: by the processor, or
+by the environment variable ``OPENBLAS_CORETYPE``, which some machines set for every process.
+Kernels for different processors add the same numbers in different orders, so results differ in
+their last bits; the calibration's Metropolis search (:func:`analysis.synthesis.synthesize`)
+compares losses at tens of thousands of steps, and a last-bit difference sends it down another
+path to another cohort. ``data/cohort.csv``, the ensemble record and the golden notebooks were
+made with OpenBLAS's ``SkylakeX`` kernels (AVX-512). Measured on 2026-12-01 on a 2-core AMD EPYC
+with AVX-512 where the environment set ``OPENBLAS_CORETYPE=Haswell``: ``python -m analysis
+synthesize`` wrote another cohort (27 univariate Table 2 cells hit by the package's count
+instead of 37) and chapter 09's bootstrap counted 161 failed fits instead of 160; with
+``OPENBLAS_CORETYPE=SkylakeX`` it wrote ``data/cohort.csv`` byte for byte. NumPy's own
+AVX-512 loops (its ``AVX512_ICL`` dispatch, on or off) made no difference there.
+
+:func:`pin_openblas` sets ``OPENBLAS_CORETYPE=SkylakeX`` before NumPy is first imported, where the
+processor runs those kernels; ``make`` exports the same for everything it starts, and
+``python -m analysis``, the notebooks' kernels (``tools/ipython_kernel_config.py``) and the tests
+(``tests/conftest.py``) call it. A processor without AVX-512 cannot run them: there the book's
+numbers are recomputed with other kernels and a regenerated cohort may differ from the committed
+one (:func:`kernel_note` says so).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import platform
+import sys
+from pathlib import Path
+
+__all__ = [
+    "REFERENCE_CORE",
+    "AVX512_FLAGS",
+    "has_avx512",
+    "pin_openblas",
+    "openblas_core",
+    "kernel_note",
+]
+
+#: OpenBLAS's name for the kernels the committed cohort and notebooks were computed with.
+REFERENCE_CORE = "SkylakeX"
+#: The processor flags (``/proc/cpuinfo``) OpenBLAS's Skylake-X kernels need.
+AVX512_FLAGS = ("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl")
+
+
+def has_avx512(cpuinfo: str | None = None) -> bool:
+    """Whether the processor has every flag of :data:`AVX512_FLAGS` (Linux on x86-64 only).
+
+    ``cpuinfo`` is the text of ``/proc/cpuinfo`` (read when not given); False where it cannot
+    be read or the machine is not x86-64.
+    """
+    if cpuinfo is None:
+        if platform.machine().lower() not in ("x86_64", "amd64"):
+            return False
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+    for line in cpuinfo.splitlines():
+        if line.startswith("flags"):
+            flags = set(line.partition(":")[2].split())
+            return all(flag in flags for flag in AVX512_FLAGS)
+    return False
+
+
+def pin_openblas(environ: dict | None = None, cpuinfo: str | None = None) -> bool:
+    """Set ``OPENBLAS_CORETYPE`` to :data:`REFERENCE_CORE` where it can still take effect.
+
+    Only before NumPy is first imported in this process (OpenBLAS reads the variable when it is
+    loaded) and only where the processor has AVX-512 (elsewhere those kernels would stop the
+    process with an illegal instruction). A value set before is replaced: the point is the
+    committed bytes. Child processes (kernels, pytest-xdist and Dask workers) inherit it.
+    Returns whether the variable now names the reference kernels.
+    """
+    env = os.environ if environ is None else environ
+    if env.get("OPENBLAS_CORETYPE") == REFERENCE_CORE:
+        return True
+    if "numpy" in sys.modules or not has_avx512(cpuinfo):
+        return False
+    env["OPENBLAS_CORETYPE"] = REFERENCE_CORE
+    return True
+
+
+def openblas_core() -> str | None:
+    """The kernels NumPy's OpenBLAS runs in this process (e.g. ``"SkylakeX"``, ``"Haswell"``).
+
+    Read from the library NumPy bundles (``numpy.libs``); None where it cannot be found (another
+    BLAS, another platform).
+    """
+    import numpy
+
+    libs = Path(numpy.__file__).resolve().parent.parent / "numpy.libs"
+    for path in sorted(libs.glob("libscipy_openblas*.so*")):
+        try:
+            lib = ctypes.CDLL(str(path))
+        except OSError:
+            continue
+        for symbol in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename"):
+            get = getattr(lib, symbol, None)
+            if get is not None:
+                get.restype = ctypes.c_char_p
+                name = get()
+                return name.decode("ascii", "replace") if name else None
+    return None
+
+
+def kernel_note() -> str | None:
+    """One sentence when this process computes with other kernels than the committed files.
+
+    None when NumPy's OpenBLAS runs :data:`REFERENCE_CORE` (or its kernels cannot be read).
+    """
+    core = openblas_core()
+    if core is None or core == REFERENCE_CORE:
+        return None
+    reason = (
+        f"OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} was set before NumPy was imported"
+        if os.environ.get("OPENBLAS_CORETYPE")
+        else "this processor has no AVX-512"
+    )
+    return (
+        f"note: OpenBLAS computes with its {core} kernels here ({reason}); data/cohort.csv was "
+        f"made with its {REFERENCE_CORE} kernels, so a cohort written here may differ from it "
+        "(see analysis/numerics.py)"
+    )
