@@ -49,6 +49,13 @@ def has_avx512(cpuinfo: str | None = None) -> bool:
 
     ``cpuinfo`` is the text of ``/proc/cpuinfo`` (read when not given); False where it cannot
     be read or the machine is not x86-64.
+
+    Examples
+    --------
+    >>> has_avx512("flags : fpu avx2 avx512f avx512cd avx512bw avx512dq avx512vl")
+    True
+    >>> has_avx512("flags : fpu avx2 fma")
+    False
     """
     if cpuinfo is None:
         if platform.machine().lower() not in ("x86_64", "amd64"):
@@ -72,6 +79,17 @@ def pin_openblas(environ: dict | None = None, cpuinfo: str | None = None) -> boo
     process with an illegal instruction). A value set before is replaced: the point is the
     committed bytes. Child processes (kernels, pytest-xdist and Dask workers) inherit it.
     Returns whether the variable now names the reference kernels.
+
+    Examples
+    --------
+    With NumPy already loaded (as here) nothing changes; an environment that already names the
+    reference kernels is kept on any processor:
+
+    >>> env = {"OPENBLAS_CORETYPE": "Haswell"}
+    >>> pin_openblas(env), env
+    (False, {'OPENBLAS_CORETYPE': 'Haswell'})
+    >>> pin_openblas({"OPENBLAS_CORETYPE": "SkylakeX"}, cpuinfo="flags : avx2")
+    True
     """
     env = os.environ if environ is None else environ
     if env.get("OPENBLAS_CORETYPE") == REFERENCE_CORE:
@@ -87,6 +105,12 @@ def openblas_core() -> str | None:
 
     Read from the library NumPy bundles (``numpy.libs``); None where it cannot be found (another
     BLAS, another platform).
+
+    Examples
+    --------
+    >>> core = openblas_core()  # "SkylakeX" where the pin took effect
+    >>> core is None or core.isidentifier()
+    True
     """
     import numpy
 
@@ -109,6 +133,12 @@ def kernel_note() -> str | None:
     """One sentence when this process computes with other kernels than the committed files.
 
     None when NumPy's OpenBLAS runs :data:`REFERENCE_CORE` (or its kernels cannot be read).
+
+    Examples
+    --------
+    >>> note = kernel_note()
+    >>> note is None or note.startswith("note: OpenBLAS computes with its ")
+    True
     """
     core = openblas_core()
     if core is None or core == REFERENCE_CORE:
