@@ -17,7 +17,11 @@ Each page is loaded once per width, cold (a fresh browser context), at 1366x900 
 390x844 phone (mobile emulation, 2x pixels; of the API reference's 22 module pages, which share
 one layout, only the two largest: :data:`TOURED_PAGES`): the tour (:func:`tour`, shared with
 test_browser_literate.py through ``tests/conftest.py``) records what every check here needs,
-and the tests assert on the records.
+and the tests assert on the records. The tests that only measure a page at one of those widths
+read the tour's probe of it (:data:`_PROBE_JS`, run once the record is taken) instead of loading
+the chapters again, and the checks of printed pages measure each chapter as tools/pdf.py prints
+it (``printed_chapters``); tests that click, resize, emulate print or use other widths keep their
+own page.
 
 ``BOOK_HTML=/path/to/_build/html`` tests another build (a helper's private one).
 """
@@ -195,12 +199,68 @@ def _finish(visit) -> dict:
                 SHOTS.mkdir(parents=True, exist_ok=True)
                 kind = "phone" if width < 500 else "desktop"
                 pg.screenshot(path=str(SHOTS / f"{path.stem}-{kind}.png"), full_page=False)
+            # last: the probes open the dropdowns (the records above are of the page as loaded)
+            want = _probes(path, width)
+            if want:
+                record["probe"] = pg.evaluate(_PROBE_JS, want)
     except Exception as exc:  # recorded: the page's own tests fail, the others still run
         record["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
     finally:
         context.close()
     del record["sizes"]
     return record
+
+
+#: The pages whose code the phone and desktop tests read (the chapters, the home page and How to
+#: use), and those whose text is checked for cut-off words on a phone (those and the glossary).
+CODE_PAGES = CHAPTER_PAGES + [HTML / "book" / f"{n}.html" for n in ("intro", "how-to-use")]
+READING_PAGES = CODE_PAGES + [HTML / "book" / "glossary.html"]
+
+
+def _probes(path: Path, width: int) -> list[str]:
+    """The measurements of :data:`_PROBE_JS` the tests need of ``path`` at ``width``.
+
+    The tests that only measure a loaded page read them from the tour's record (``probe``)
+    instead of loading every chapter again, each in its own tab (about 40 s of `make test`).
+    """
+    chapter = path in CHAPTER_PAGES
+    if width == 1366:
+        return ["typed"] if path in CODE_PAGES else []
+    want = []
+    if chapter:
+        want += ["badges", "sessions", "classes", "tables", "text"]
+    if path in CODE_PAGES:
+        want += ["code"]
+    if path in READING_PAGES:
+        want += ["highlights", "reading"]
+    return want
+
+
+#: The measuring scripts of the phone and desktop tests, run on a toured page after its record:
+#: first those that read the page as loaded (badges, printed lines, the tables' classes); then
+#: every dropdown is opened and the scripts that measure a page with its dropdowns just opened
+#: run in the same task (so no `toggle` handler of book.js runs between them, as when each test
+#: opened them on its own fresh page); last the table text, after book.js has sized the tables
+#: of the opened dropdowns (it waits 300 ms, as before).
+_PROBE_TEMPLATE = """
+async (want) => {
+  const out = {};
+  const step = (name, f, ...args) => { if (want.includes(name)) out[name] = f(...args); };
+  step('badges', BADGE_LINKS);
+  step('highlights', () => document.querySelectorAll('article div.highlight > pre').length);
+  step('sessions', () => Array.from(document.querySelectorAll('article .cell_output pre'))
+    .map(p => p.textContent).find(t => t.includes('sessions: log-rank P')) || null);
+  step('classes', () => Object.fromEntries(Array.from(document.querySelectorAll('article table[id]'))
+    .map(t => [t.id, t.className])));
+  step('code', SCROLLING_CODE, 'article div.highlight > pre, article pre');
+  step('typed', SCROLLING_CODE,
+       'article div[class*="highlight-"]:not(.output) > div.highlight > pre');
+  step('tables', PHONE_TABLES);
+  step('reading', PHONE_READING);
+  if (want.includes('text')) out.text = await (TABLE_TEXT)();
+  return out;
+}
+"""
 
 
 #: Pages loading at once in the tour: each has its own cold context, and while one waits for
@@ -223,6 +283,16 @@ def _seen(toured, path: Path, width: int) -> dict:
     record = toured[path.relative_to(HTML).as_posix(), width]
     assert record["error"] is None, f"{path.name} at {width} px: {record['error']}"
     return record
+
+
+def _probed(toured, path: Path, width: int) -> dict:
+    """What :data:`_PROBE_JS` measured on ``path`` at ``width`` in the tour: the visit had no
+    error, no console or page error and sent no request off the machine (as each measuring test
+    checked of the pages it loaded itself)."""
+    record = _seen(toured, path, width)
+    assert not record["problems"], f"{path.name} at {width} px: {record['problems']}"
+    assert not record["outside"], f"{path.name}: requests left the machine: {record['outside']}"
+    return record["probe"]
 
 
 def test_book_has_pages(built):
@@ -470,24 +540,49 @@ def _pdf_tool():
     return module
 
 
+#: the chapters whose dropdowns, tables and links are checked on paper
+PRINT_LAYOUT_CHAPTERS = ("01", "02", "07", "08")
+
+
 @pytest.fixture(scope="module")
-def printed_chapters(built, browser, tmp_path_factory):
-    """Every chapter printed once with tools/pdf.py: ``(PDFs by docname, clipped tables)``."""
+def printed_chapters(built, browser, tmp_path_factory, outside_requests):
+    """Every chapter printed once with tools/pdf.py: ``(PDFs by docname, clipped tables,
+    measured)``. ``measured``: each printed page (print stylesheet, the printed width), measured
+    after it was printed, by docname: ``layout`` (:data:`_PRINT_LAYOUT_JS`, of
+    :data:`PRINT_LAYOUT_CHAPTERS`, the page as printed), then with every dropdown opened ``broken``
+    (:data:`_NUMBERS_BROKEN_JS`) and ``wide`` (tools/pdf.py's clipped tables), as the tests did on
+    pages they loaded again. Requests off the machine are refused and recorded."""
     for tool in ("pdftoppm", "pdftotext"):
         if not shutil.which(tool):
             pytest.fail(f"{tool} is not installed: `make chromium` installs poppler-utils")
+    pdf = _pdf_tool()
     docnames = [p.relative_to(HTML).with_suffix("").as_posix() for p in CHAPTER_PAGES]
-    written, clipped = _pdf_tool().print_book(
-        HTML, tmp_path_factory.mktemp("pdf"), pages=docnames, book=False, browser=browser
+    measured: dict[str, dict] = {}
+
+    def measure(pg, name):
+        seen = measured[name] = {}
+        if Path(name).name[:2] in PRINT_LAYOUT_CHAPTERS:
+            seen["layout"] = pg.evaluate(_PRINT_LAYOUT_JS)
+        seen["broken"] = pg.evaluate(_NUMBERS_BROKEN_JS)  # opens the dropdowns
+        seen["wide"] = pg.evaluate(pdf._CLIPPED_JS, pdf.PRINT_WIDTH_PX)
+
+    written, clipped = pdf.print_book(
+        HTML,
+        tmp_path_factory.mktemp("pdf"),
+        pages=docnames,
+        book=False,
+        browser=browser,
+        route=_guard(outside_requests),
+        after=measure,
     )
-    return dict(zip(docnames, written, strict=True)), clipped
+    return dict(zip(docnames, written, strict=True)), clipped, measured
 
 
 def test_chapter_prints_to_a_pdf_handout(printed_chapters, tmp_path):
     """tools/pdf.py prints a chapter; page 1 renders and reads as the chapter, no table clipped."""
     chapter = CHAPTER_PAGES[4] if len(CHAPTER_PAGES) > 4 else CHAPTER_PAGES[0]
     docname = chapter.relative_to(HTML).with_suffix("").as_posix()
-    pdfs, clipped = printed_chapters
+    pdfs, clipped, _ = printed_chapters
     assert clipped == [], clipped
     pdf = pdfs[docname]
     subprocess.run(
@@ -516,7 +611,7 @@ def test_printed_chapters_mark_every_sheet_and_orphan_no_heading(printed_chapter
     single photocopied page must say it), and no sheet ends with a numbered heading or with the
     sentence that introduces a code cell or a list ("... the landmark analyses:" ended a sheet
     of 09-bias, its cell on the next)."""
-    pdfs, clipped = printed_chapters
+    pdfs, clipped, _ = printed_chapters
     assert clipped == [], clipped
     unmarked, orphans = [], []
     for pdf in pdfs.values():
@@ -576,7 +671,7 @@ _PRINT_LAYOUT_JS = r"""
 """
 
 
-def test_printed_chapters_open_dropdowns_and_keep_rows_whole(browser, server, outside_requests):
+def test_printed_chapters_open_dropdowns_and_keep_rows_whole(printed_chapters, outside_requests):
     """On paper (print stylesheet), a dropdown is open and shows no arrow: chapter 07 printed
     Tables 7.5 and 7.6 as closed bars, their rows never on paper. A long table of sentences
     (Table 7.3, the complete audit 8.3) stays out, and its bar says so. A long table may break
@@ -584,18 +679,9 @@ def test_printed_chapters_open_dropdowns_and_keep_rows_whole(browser, server, ou
     next); a short one stays whole. No exercise's toggle arrow is printed. A link to a chapter or a
     section prints its number before its title (book_site.py, book.css): "see How the checks
     work" named no place a reader of paper could find."""
-    chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
-    context = browser.new_context(viewport={"width": _pdf_tool().PRINT_WIDTH_PX, "height": 1000})
-    pg = context.new_page()
-    pg.route("**/*", _guard(outside_requests))
-    seen = {}
-    try:
-        pg.emulate_media(media="print")
-        for key in ("01", "02", "07", "08"):
-            pg.goto(f"{server}/{chapters[key].relative_to(HTML).as_posix()}", wait_until="load")
-            seen[key] = pg.evaluate(_PRINT_LAYOUT_JS)
-    finally:
-        context.close()
+    _, _, measured = printed_chapters  # each page measured as printed
+    seen = {Path(name).name[:2]: m["layout"] for name, m in measured.items() if "layout" in m}
+    assert sorted(seen) == list(PRINT_LAYOUT_CHAPTERS), sorted(seen)
     dropdowns = {d["title"][:20]: d for key in ("07", "08") for d in seen[key]["dropdowns"]}
     assert len(dropdowns) >= 5, dropdowns
     assert not [t for t, d in dropdowns.items() if d["marker"]], "dropdown arrows on paper"
@@ -679,28 +765,15 @@ _NUMBERS_BROKEN_JS = r"""
 """
 
 
-def test_printed_tables_keep_numbers_whole_and_fit_the_page(browser, server, outside_requests):
+def test_printed_tables_keep_numbers_whole_and_fit_the_page(printed_chapters, outside_requests):
     """Printed (A4, the print stylesheet), no number in a table is broken across lines, and no
     table is wider than the page. "overflow-wrap: anywhere" in the print stylesheet once let the
     automatic table layout squeeze columns to a character: Table 7.2 printed "0.003" on three
     lines and "Variable" as "Vari/able"."""
-    pdf = _pdf_tool()
-    context = browser.new_context(viewport={"width": pdf.PRINT_WIDTH_PX, "height": 1000})
-    pg = context.new_page()
-    pg.route("**/*", _guard(outside_requests))
-    broken, clipped = {}, {}
-    try:
-        pg.emulate_media(media="print")
-        for path in CHAPTER_PAGES:
-            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
-            found = pg.evaluate(_NUMBERS_BROKEN_JS)
-            if found:
-                broken[path.stem] = found[:8]
-            wide = pg.evaluate(pdf._CLIPPED_JS, pdf.PRINT_WIDTH_PX)
-            if wide:
-                clipped[path.stem] = wide
-    finally:
-        context.close()
+    _, _, measured = printed_chapters  # each chapter measured once printed, dropdowns opened
+    assert len(measured) == len(CHAPTER_PAGES), sorted(measured)
+    broken = {Path(n).name: m["broken"][:8] for n, m in measured.items() if m["broken"]}
+    clipped = {Path(n).name: m["wide"] for n, m in measured.items() if m["wide"]}
     assert not broken, f"numbers broken across lines in print: {broken}"
     assert not clipped, f"tables wider than the printed page: {clipped}"
     assert not outside_requests
@@ -733,7 +806,7 @@ _PHONE_TABLES_JS = r"""
 """
 
 
-def test_phone_tables_give_sentences_a_readable_width(browser, server, outside_requests):
+def test_phone_tables_give_sentences_a_readable_width(toured):
     """At 390 px a cell holding a sentence (a "Reason", an "Explanation") is at least 14 em wide.
 
     Squeezed to ~90 px (7 em) by the numeric columns, the reasons made Tables 1.2 and 7.2
@@ -741,21 +814,14 @@ def test_phone_tables_give_sentences_a_readable_width(browser, server, outside_r
     card per row (book/_ext/book_site.py marks the column, book.js labels the cells,
     tables.css lays them out), no wider than its container.
     """
-    context, pg = _phone(browser, outside_requests)
     problems, stacked = {}, 0
-    try:
-        for path in CHAPTER_PAGES:
-            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
-            seen = pg.evaluate(_PHONE_TABLES_JS)
-            stacked += seen["stacked"]
-            if seen["narrow"] or seen["wider"]:
-                problems[path.stem] = seen["narrow"][:5] + seen["wider"]
-        assert not pg.problems, pg.problems
-    finally:
-        context.close()
+    for path in CHAPTER_PAGES:
+        seen = _probed(toured, path, 390)["tables"]
+        stacked += seen["stacked"]
+        if seen["narrow"] or seen["wider"]:
+            problems[path.stem] = seen["narrow"][:5] + seen["wider"]
     assert not problems, f"sentences squeezed in tables at 390 px: {problems}"
     assert stacked >= 5, f"only {stacked} tables shown as cards at 390 px"
-    assert not outside_requests
 
 
 #: each numbered table (dropdowns opened): its number, whether it scrolls inside its container,
@@ -833,7 +899,9 @@ _FIRST_COLUMN_JS = """(() => { const t = document.querySelector('table#tbl-base-
           parseFloat(getComputedStyle(td).fontSize)]; })()"""
 
 
-def test_phone_tables_that_scroll_keep_their_row_labels_readable(browser, server, outside_requests):
+def test_phone_tables_that_scroll_keep_their_row_labels_readable(
+    browser, server, outside_requests, toured
+):
     """On a 320 px phone Table 4.2 scrolls sideways; its first column (row labels such as
     "PIVKA-II (ng/mL)") is not squeezed to its longest word: book.js marks such a table
     "wide-first" (tables.css: 8 em). Before, Table 6.1's rows were up to 156 px tall (seven
@@ -846,18 +914,12 @@ def test_phone_tables_that_scroll_keep_their_row_labels_readable(browser, server
         assert not pg.problems, pg.problems
     finally:
         context.close()
-    context, pg = _phone(browser, outside_requests)
-    try:
-        pg.goto(f"{server}/{chapters['04'].relative_to(HTML).as_posix()}", wait_until="load")
-        fits = [pg.evaluate(_FIRST_COLUMN_JS)[0]]
-        for key, table in (("03", "tbl-treat-bands"), ("06", "tbl-surv-os")):
-            pg.goto(f"{server}/{chapters[key].relative_to(HTML).as_posix()}", wait_until="load")
-            fits.append(
-                "wide-first" in pg.evaluate(f"document.querySelector('table#{table}').className")
-            )
-        assert not pg.problems, pg.problems
-    finally:
-        context.close()
+    # at 390 px, the tables' classes as each page loaded in the tour
+    fits = [
+        "wide-first" in _probed(toured, chapters[key], 390)["classes"][table].split()
+        for key, table in (("04", "tbl-base-skewed"), ("03", "tbl-treat-bands"),
+                           ("06", "tbl-surv-os"))
+    ]  # fmt: skip
     wide, width, em = label
     assert wide and width >= 8 * em - 1, label
     assert fits == [False, False, False], fits
@@ -915,7 +977,7 @@ _PHONE_READING_JS = r"""
 """
 
 
-def test_phone_pages_cut_off_no_text(browser, server, outside_requests):
+def test_phone_pages_cut_off_no_text(toured):
     """At 390 px nothing a reader needs is cut off or too faint (book.css, tables.css, book.js).
 
     Found on the built book: inline code in Exercise 7.1 ran 62 px past its admonition and was
@@ -924,25 +986,15 @@ def test_phone_pages_cut_off_no_text(browser, server, outside_requests):
     "Unit" before nothing; figure captions were light (300) grey text; the previous/next links
     at a page's foot were 45 % wide each, and "hepatocellular" was cut at its box's edge.
     """
-    pages = CHAPTER_PAGES + [
-        HTML / "book" / f"{n}.html" for n in ("intro", "how-to-use", "glossary")
-    ]
-    context, pg = _phone(browser, outside_requests)
     problems, cued = {}, 0
-    try:
-        for path in pages:
-            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
-            seen = pg.evaluate(_PHONE_READING_JS)
-            found = {k: v for k, v in seen.items() if v}
-            if found:
-                problems[path.stem] = found
-            cued += pg.evaluate("document.querySelectorAll('article div.highlight > pre').length")
-        assert not pg.problems, pg.problems
-    finally:
-        context.close()
+    for path in READING_PAGES:
+        seen = _probed(toured, path, 390)
+        found = {k: v for k, v in seen["reading"].items() if v}
+        if found:
+            problems[path.stem] = found
+        cued += seen["highlights"]
     assert cued, "no code cell found: the test checks nothing"
     assert not problems, f"at 390 px: {problems}"
-    assert not outside_requests
 
 
 def test_printed_chapter_title_keeps_its_number(browser, server, outside_requests):
@@ -1114,52 +1166,30 @@ _SCROLLING_CODE_JS = r"""
 """
 
 
-def test_code_and_its_output_wrap_on_a_phone(browser, server, outside_requests):
+def test_code_and_its_output_wrap_on_a_phone(toured):
     """At 390 px no code cell, printed output or code block scrolls sideways (book.css): 9 of 10
     chapters hid results behind the right edge, chapter 09's "> 3 sessions: log-rank P 0.891;
     > 4 sessi…" (1,094 px in a 358 px box), chapter 10's validator messages (1,751 px), the
     commands of How to use (858-875 px). At 1366 px no code a reader types scrolls (chapter 07's
     "# published beside reproduced, one row per te…" was cut); printed output keeps its lines
-    there. A wrapped cell's text is unchanged (the copy button copies it as written)."""
-    pages = CHAPTER_PAGES + [HTML / "book" / f"{n}.html" for n in ("intro", "how-to-use")]
-    context, pg = _phone(browser, outside_requests)
-    scrolling, seen = {}, 0
-    try:
-        for path in pages:
-            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
-            found = pg.evaluate(_SCROLLING_CODE_JS, "article div.highlight > pre, article pre")
-            seen += pg.evaluate("document.querySelectorAll('article div.highlight > pre').length")
-            if found:
-                scrolling[path.stem] = found[:4]
-        chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("09"))
-        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
-        lines = pg.evaluate(
-            "Array.from(document.querySelectorAll('article .cell_output pre'))"
-            ".map(p => p.textContent).find(t => t.includes('sessions: log-rank P'))"
-        )
-        assert not pg.problems, pg.problems
-    finally:
-        context.close()
+    there. A wrapped cell's text is unchanged (the copy button copies it as written).
+
+    Measured by the tour on each page as loaded at each width (:data:`_PROBE_JS`)."""
+    scrolling, typed, seen = {}, {}, 0
+    for path in CODE_PAGES:
+        phone = _probed(toured, path, 390)
+        seen += phone["highlights"]
+        if phone["code"]:
+            scrolling[path.stem] = phone["code"][:4]
+        found = _probed(toured, path, 1366)["typed"]
+        if found:
+            typed[path.stem] = found[:4]
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("09"))
+    lines = _probed(toured, chapter, 390)["sessions"]
     assert seen > 100, f"only {seen} code blocks found"
     assert not scrolling, f"code that scrolls sideways at 390 px: {scrolling}"
     assert lines and lines.strip().count("\n") == 0, "the printed line was changed, not wrapped"
-    context = browser.new_context(**DESKTOP)
-    pg = context.new_page()
-    pg.route("**/*", _guard(outside_requests))
-    typed = {}
-    try:
-        for path in pages:
-            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
-            found = pg.evaluate(
-                _SCROLLING_CODE_JS,
-                'article div[class*="highlight-"]:not(.output) > div.highlight > pre',
-            )
-            if found:
-                typed[path.stem] = found[:4]
-    finally:
-        context.close()
     assert not typed, f"code a reader types scrolls sideways at 1366 px: {typed}"
-    assert not outside_requests
 
 
 def _solutions(path: Path) -> list[str]:
@@ -1174,7 +1204,7 @@ def test_printed_handouts_leave_out_the_solutions(printed_chapters):
     """A printed chapter is a handout: printed, every dropdown opened, and each "Solution to
     Exercise N" was printed under its exercise (05-response's answers among them). On paper a
     solution is one line that says where it is (book.css), its text is not printed."""
-    pdfs, _ = printed_chapters
+    pdfs, _, _ = printed_chapters
     given, counted = {}, 0
     for path in CHAPTER_PAGES:
         solutions = _solutions(path)
@@ -1203,9 +1233,7 @@ _BADGE_LINKS_JS = r"""
 """
 
 
-def test_badges_link_to_their_meaning_and_the_notice_to_the_counts(
-    browser, server, outside_requests
-):
+def test_badges_link_to_their_meaning_and_the_notice_to_the_counts(toured, server):
     """A provenance badge's meaning was only in its title, which a phone never shows: every
     badge is a link to chapter 01's "Where each number comes from" (book_site.py puts the link in
     the page once, book.js onto each badge), and a page with badges prints what they mean at the
@@ -1214,29 +1242,22 @@ def test_badges_link_to_their_meaning_and_the_notice_to_the_counts(
     data = next(p for p in CHAPTER_PAGES if p.stem.startswith("01"))
     assert {"data-provenance-classes", "data-target-achieved"} <= _ids(data)
     legend = f"{server}/{data.relative_to(HTML).as_posix()}#data-provenance-classes"
-    context, pg = _phone(browser, outside_requests)
     unlinked, wrong, with_badges = {}, set(), 0
-    try:
-        for path in CHAPTER_PAGES:
-            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
-            seen = pg.evaluate(_BADGE_LINKS_JS)
-            with_badges += bool(seen["badges"])
-            if seen["bare"]:
-                unlinked[path.stem] = seen["bare"]
-            wrong |= set(seen["hrefs"]) - {legend}
-            soup = _soup(path.resolve())
-            notes = soup.select(".synthetic-notice p.provenance-legend")
-            assert len(notes) == int(bool(seen["badges"])), (path.stem, len(notes))
-            here = "" if path == data else data.name
-            counts = [a["href"] for a in soup.select_one(".synthetic-notice").select("a.reference")]
-            assert f"{here}#data-target-achieved" in counts, (path.stem, counts)
-        assert not pg.problems, pg.problems
-    finally:
-        context.close()
+    for path in CHAPTER_PAGES:
+        seen = _probed(toured, path, 390)["badges"]
+        with_badges += bool(seen["badges"])
+        if seen["bare"]:
+            unlinked[path.stem] = seen["bare"]
+        wrong |= set(seen["hrefs"]) - {legend}
+        soup = _soup(path.resolve())
+        notes = soup.select(".synthetic-notice p.provenance-legend")
+        assert len(notes) == int(bool(seen["badges"])), (path.stem, len(notes))
+        here = "" if path == data else data.name
+        counts = [a["href"] for a in soup.select_one(".synthetic-notice").select("a.reference")]
+        assert f"{here}#data-target-achieved" in counts, (path.stem, counts)
     assert with_badges >= 5, with_badges
     assert not unlinked, f"badges that are not links: {unlinked}"
     assert not wrong, f"badges linking elsewhere: {sorted(wrong)}"
-    assert not outside_requests
 
 
 def test_printed_badge_meanings_show_on_paper_only(browser, server, outside_requests):
@@ -1301,27 +1322,30 @@ async () => {
 """
 
 
-def test_phone_table_text_is_12px_where_the_table_fits(browser, server, outside_requests):
+def test_phone_table_text_is_12px_where_the_table_fits(toured):
     """At 390 px a table's text, code included, is 12 px wherever its table still fits its column
     (book.js, tables.css); it was 10.9 px in every table, and chapter 10's column names, which a
     reader types into a CSV, 9.5 px. The tables that cannot fit at 12 px
     (:data:`TABLES_UNDER_12PX`) keep at least 10.9 px, and no numbered table scrolls."""
-    context, pg = _phone(browser, outside_requests)
     small, scrolling, names = {}, [], set()
-    try:
-        for path in CHAPTER_PAGES:
-            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
-            for name, px, scrolls in pg.evaluate(_TABLE_TEXT_JS):
-                names.add(name)
-                if scrolls and name:
-                    scrolling.append(name)
-                if px < 11.9:
-                    small[name or path.stem] = round(px, 1)
-        assert not pg.problems, pg.problems
-    finally:
-        context.close()
+    for path in CHAPTER_PAGES:
+        for name, px, scrolls in _probed(toured, path, 390)["text"]:
+            names.add(name)
+            if scrolls and name:
+                scrolling.append(name)
+            if px < 11.9:
+                small[name or path.stem] = round(px, 1)
     assert len(names) >= 45, f"only {len(names)} numbered tables found"
     assert not scrolling, f"tables scroll sideways at 390 px: {scrolling}"
     assert set(small) <= TABLES_UNDER_12PX, f"table text under 12 px: {small}"
     assert all(px >= 10.8 for px in small.values()), small
-    assert not outside_requests
+
+
+#: the probe of the tour (:func:`_finish`), its scripts filled in
+_PROBE_JS = (
+    _PROBE_TEMPLATE.replace("BADGE_LINKS", f"({_BADGE_LINKS_JS.strip()})")
+    .replace("SCROLLING_CODE", f"({_SCROLLING_CODE_JS.strip()})")
+    .replace("PHONE_TABLES", f"({_PHONE_TABLES_JS.strip()})")
+    .replace("PHONE_READING", f"({_PHONE_READING_JS.strip()})")
+    .replace("TABLE_TEXT", f"({_TABLE_TEXT_JS.strip()})")
+)

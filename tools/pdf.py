@@ -191,10 +191,15 @@ def print_book(
     pages: list[str] | None = None,
     book: bool = True,
     browser=None,
+    route=None,
+    after=None,
 ) -> tuple[list[Path], list[str]]:
     """Print ``pages`` (default: the table of contents) and, with ``book``, the whole book.
 
     ``browser``: a Playwright Chromium browser to reuse (a test's); by default one is launched.
+    ``route``: the handler of every request (default: only 127.0.0.1 is served, the rest refused;
+    a test passes one that also records what it refused). ``after(page, name)``: called on each
+    page once it is printed (a test measures the printed page there instead of loading it again).
     Returns the PDFs written and the clipped-table problems found (empty when all fit).
     """
     from playwright.sync_api import sync_playwright
@@ -216,13 +221,15 @@ def print_book(
             stack.callback(browser.close)
         context = browser.new_context(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
         page = context.new_page()
-        page.route("**/*", _local_only)
+        page.route("**/*", route or _local_only)
         try:
             for name in names:
                 target = out_dir / pdf_name(name)
                 clipped = _print(page, f"{base}/{name}.html", target)
                 problems += [f"{name}: {c}" for c in clipped]
                 written.append(target)
+                if after is not None:
+                    after(page, name)
             if book:
                 print_dir.mkdir(exist_ok=True)
                 (print_dir / "book.html").write_text(_book_html(html_dir, names), encoding="utf-8")
