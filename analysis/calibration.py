@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import COHORT_CSV, DATA_DIR, clinical, engine, paper
+from analysis.formatting import apart_decimals, word_list
 from analysis.published import agrees, load, parse_text
 from analysis.published import entry as published_entry
 from analysis.verdicts import HIT, INFEASIBLE, MISSED
@@ -861,34 +862,40 @@ def missed_cell_reasons(df: pd.DataFrame, verdicts: pd.DataFrame | None = None) 
             hr_p = f"table2.{term}.uni.p" in hits and part == "hr"
             if part == "interval" and not bool(f["reachable"]):
                 se_max = paper.printed_se_range(published_entry(r.id))[1]
-                category, numbers = OUT_OF_REACH, f"SE ≥ {se:.3f} > {se_max:.3f}"
+                d = apart_decimals(se, se_max)  # two numbers compared never print equal
+                category, numbers = OUT_OF_REACH, f"SE ≥ {se:.{d}f} > {se_max:.{d}f}"
                 reason = (
-                    f"With {groups} this cohort's standard error is at least {se:.3f} however "
+                    f"With {groups} this cohort's standard error is at least {se:.{d}f} however "
                     f"its survival times are arranged; the printed interval needs at most "
-                    f"{se_max:.3f}."
+                    f"{se_max:.{d}f}."
                 )
             elif hr_p and se > paper.se_readings(term)["hr+p"][1]:
                 se_max = paper.se_readings(term)["hr+p"][1]
-                category, numbers = OUT_OF_REACH_WITH_P, f"SE ≥ {se:.3f} > {se_max:.3f} (with P)"
+                d = apart_decimals(se, se_max)
+                category, numbers = (
+                    OUT_OF_REACH_WITH_P, f"SE ≥ {se:.{d}f} > {se_max:.{d}f} (with P)"
+                )  # fmt: skip
                 reason = (
                     f"This cohort prints the row's P; with it the hazard ratio needs a standard "
-                    f"error of at most {se_max:.3f}, but with {groups} its standard error is at "
-                    f"least {se:.3f}. Other survival times, with another P, might print it."
+                    f"error of at most {se_max:.{d}f}, but with {groups} its standard error is at "
+                    f"least {se:.{d}f}. Other survival times, with another P, might print it."
                 )
             elif part == "interval" or hr_p:
                 lo, hi = (
                     paper.se_readings(term)["hr+p"] if hr_p
                     else paper.printed_se_range(published_entry(r.id))
                 )  # fmt: skip
-                numbers = f"SE ≈ {se:.3f} vs {lo:.3f}–{hi:.3f}"
                 side = "below" if se < lo else "above" if se > hi else "within"
+                # below or above a bound it would print equal to: enough decimals to show which
+                d = apart_decimals(se, lo if side == "below" else hi) if side != "within" else 3
+                numbers = f"SE ≈ {se:.{d}f} vs {lo:.{d}f}–{hi:.{d}f}"
                 what = (
                     "that the hazard ratio needs with the row's P" if hr_p
                     else "that the printed interval implies"
                 )  # fmt: skip
                 reason = (
                     f"With {groups} the usual approximation gives this cohort a standard error "
-                    f"of {se:.3f}, {side} the {lo:.3f}–{hi:.3f} {what}"
+                    f"of {se:.{d}f}, {side} the {lo:.{d}f}–{hi:.{d}f} {what}"
                     + (": only risk sets whose make-up drifts over time widen it." if side == "below" else ".")
                 )  # fmt: skip
         if category == NOT_REACHED and paper_row is not None:
@@ -919,6 +926,105 @@ def missed_cell_reasons(df: pd.DataFrame, verdicts: pd.DataFrame | None = None) 
     return pd.DataFrame(
         rows, columns=["id", "term", "cell", "printed", "category", "numbers", "reason"]
     )
+
+
+def infeasible_hits(
+    verdicts: pd.DataFrame, feasibility: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Table 2 cells :func:`analysis.paper.table2_feasibility` lists as infeasible (they cannot
+    print together with the rest of their row) that a cohort prints all the same, so that
+    :func:`table2_verdicts` counts them as hits, not as infeasible.
+
+    A row's verdict is about its numbers together: the univariate albumin ≤ 3 g/dL row cannot
+    print HR, interval and P at once, but a cohort can print its P alone. The feasibility table
+    then lists one cell more than the counts call infeasible.
+
+    Parameters
+    ----------
+    verdicts : DataFrame
+        :func:`table2_verdicts` of the cohort.
+    feasibility : DataFrame, optional
+        :func:`analysis.paper.table2_feasibility` (default: computed).
+
+    Returns
+    -------
+    DataFrame
+        ``id``, ``term``, ``model``, ``cell`` and ``printed`` of each such cell, in Table 2's order.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"id": ["table2.albumin_le3.uni.p", "table2.sex_female.uni.p"],
+    ...                   "verdict": [HIT, MISSED]})
+    >>> infeasible_hits(v)[["term", "model", "cell", "printed"]].values.tolist()
+    [['albumin_le3', 'univariate', 'P', '0.003']]
+    """
+    feasibility = paper.table2_feasibility() if feasibility is None else feasibility
+    hit = set(verdicts.loc[verdicts["verdict"] == HIT, "id"])
+    out = feasibility[~feasibility["feasible"] & feasibility["id"].isin(hit)]
+    return out[["id", "term", "model", "cell", "printed"]].reset_index(drop=True)
+
+
+def infeasible_hits_sentence(
+    verdicts: pd.DataFrame,
+    counts: pd.DataFrame,
+    table: str = "The feasibility table",
+    counted_as: str = "the counts",
+) -> str:
+    """Sentences reconciling the feasibility table's infeasible cells with a cohort's counts
+    (:func:`analysis.synthesis.target_counts`), per model where they differ: the cells the cohort
+    prints though they cannot print with the rest of their row (counted as hits), and numbers
+    counted infeasible that the table does not list (a version printed outside Table 2 that
+    contradicts the table's own). Empty when the two agree. ``table`` names the feasibility
+    table (a chapter passes its cross-reference), ``counted_as`` the counts.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"id": ["table2.albumin_le3.uni.p"], "block": ["table2_univariate"],
+    ...                   "published": ["0.003"], "verdict": [HIT]})
+    >>> c = pd.DataFrame({"infeasible": [8, 2]}, index=["table2_univariate", "table2_multivariable"])
+    >>> print(infeasible_hits_sentence(v, c))  # doctest: +NORMALIZE_WHITESPACE
+    The feasibility table lists 9 univariate cells, the counts 8 infeasible: a cell that cannot
+    print together with the rest of its row can still print on its own, and this cohort prints
+    Albumin ≤ 3 g/dL, univariate P 0.003, counted as a hit.
+    """
+    feasibility = paper.table2_feasibility()
+    bad = feasibility[~feasibility["feasible"]]
+    hits = infeasible_hits(verdicts, feasibility)
+    extra = verdicts[(verdicts["verdict"] == INFEASIBLE) & ~verdicts["id"].isin(bad["id"])]
+    out = []
+    for model, block in (
+        ("univariate", "table2_univariate"),
+        ("multivariable", "table2_multivariable"),
+    ):
+        listed = int((bad["model"] == model).sum())
+        counted = int(counts.loc[block, "infeasible"])
+        if listed == counted:
+            continue
+        lead = table if not out else "It"  # the table named once
+        text = f"{lead} lists {listed} {model} cells, {counted_as} {counted} infeasible"
+        why = []
+        printed = hits[hits["model"] == model]
+        if len(printed):
+            names = [
+                f"{paper.fitted_label(r.term)}, {r.model} {r.cell} {r.printed}"
+                for r in printed.itertuples(index=False)
+            ]
+            why.append(
+                "a cell that cannot print together with the rest of its row can still print on "
+                f"its own, and this cohort prints {word_list(names)}, counted as "
+                + ("a hit" if len(names) == 1 else "hits")
+            )
+        added = extra[extra["block"] == block]
+        if len(added):
+            names = [
+                f"the {r.id.split('.')[0]}'s {r.published}" for r in added.itertuples(index=False)
+            ]
+            why.append(
+                f"the extra {'one is' if len(names) == 1 else 'ones are'} {word_list(names)}, printed outside Table 2 and contradicting "
+                "the table's own number"
+            )
+        out.append(text + ": " + "; ".join(why) + ".")
+    return " ".join(out)
 
 
 def miss_category_counts(reasons: pd.DataFrame) -> dict:

@@ -31,6 +31,7 @@ __all__ = [
     "EN_DASH",
     "MINUS",
     "NOT_REACHED",
+    "apart_decimals",
     "decimal_of",
     "interval",
     "number",
@@ -329,6 +330,24 @@ def quantity(x, unit: str, decimals: int = 0, *, plural: str | None = None, miss
         return missing
     text = number(x, decimals)
     return f"{text} {unit if text == '1' else (plural or unit + 's')}"
+
+
+def apart_decimals(a: float, b: float, decimals: int = 3, *, most: int = 8) -> int:
+    """Decimals that print two different numbers differently: ``decimals``, or more until they
+    differ (at most ``most``). A sentence comparing "at least 0.317" with "at most 0.317" reads
+    as a contradiction; at four decimals it reads 0.3172 against 0.3168.
+
+    Examples
+    --------
+    >>> apart_decimals(0.31716, 0.31684), apart_decimals(0.250, 0.247), apart_decimals(1.0, 1.0)
+    (4, 3, 3)
+    """
+    if a == b or not (math.isfinite(a) and math.isfinite(b)):
+        return decimals
+    for d in range(decimals, most + 1):
+        if rounded(a, d) != rounded(b, d):
+            return d
+    return most
 
 
 def word_list(items, conjunction: str = "and") -> str:

@@ -935,6 +935,27 @@ def _cell_verdict(part: str, res: dict, dec, hr, iv, p) -> tuple[bool, str, str]
     return False, f"fits its row with the rest; the row's {gone} cannot hold with it", follow
 
 
+#: An infeasible cell whose nearest printable value lies less than this many units of its last
+#: printed digit from the printed one is infeasible only by a hair: a cohort that misses it
+#: misses that nearest value too, and by (nearly) as much.
+BY_A_HAIR = 1.0
+
+
+def _nearest_printable(part: str, res: dict, dec, hr, p) -> tuple[str, float]:
+    """(text, distance) of the value nearest the printed HR or P that prints together with the
+    numbers its row keeps, at the printed decimals, and how far (in units of the last printed
+    digit) the printed value lies from what they allow; ``("", nan)`` for a cell that is not
+    given up or an interval (two numbers)."""
+    if part not in ("hr", "p") or part not in res["drop"]:
+        return "", math.nan
+    lo, hi = res["implied"][part]
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi > 1e6:
+        return "", math.nan
+    digits = dec[0] if part == "hr" else dec[3]
+    value = (hr if part == "hr" else p).value
+    return rounded(hi if value > hi else lo, digits), float(res["distance"].get(part, math.nan))
+
+
 def _printed_elsewhere(entries: pd.DataFrame, e) -> str:
     """A note when the text prints the same quantity differently (then Table 2 is followed)."""
     same = entries[
@@ -991,7 +1012,10 @@ def table2_feasibility(directory=None, *, max_deaths: int | None = None) -> pd.D
         ``row`` (the category label), ``term``, ``model`` ("univariate"/"multivariable"),
         ``cell`` ("HR", "95% CI", "P"), ``printed`` (text), ``feasible`` (bool), ``reason``,
         ``stated coding``, ``implied coding``, ``se`` (from the printed CI) and ``follow``
-        (what the calibration aims at instead, for an infeasible cell).
+        (what the calibration aims at instead, for an infeasible cell); for an infeasible HR or
+        P, ``nearest`` (the printable value nearest the printed one, as text at its decimals)
+        and ``off`` (how far the printed value lies from the printable range, in units of its
+        last digit; below :data:`BY_A_HAIR` the cell is infeasible only by a hair).
 
     Examples
     --------
@@ -1000,6 +1024,9 @@ def table2_feasibility(directory=None, *, max_deaths: int | None = None) -> pd.D
     (99, 11)
     >>> f.loc[~f.feasible & (f.cell != "P"), ["term", "model", "cell"]].values.tolist()
     [['albumin_le3', 'univariate', '95% CI'], ['albumin_le3', 'multivariable', 'HR'], ['additional_tace', 'univariate', '95% CI']]
+    >>> albumin = f.set_index("id").loc["table2.albumin_le3.multi.hr"]
+    >>> albumin["printed"], albumin["nearest"], round(float(albumin["off"]), 2)
+    ('2.363', '2.362', 0.02)
     """
     # memoised on the published files' names, sizes and times, as published.load is; a copy
     folder = Path(PUBLISHED_DIR if directory is None else directory)
@@ -1100,6 +1127,7 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
                 f"log-rank |z| ≤ {z_cap:.2f} caps the Wald |z| at {z_cap:.2f}·cosh(ln HR/2)"
             )
         bad, reason, follow = _cell_verdict(part, res, dec, hr, iv, p)
+        nearest, off = _nearest_printable(part, res, dec, hr, p)
         if group is not None and implied != "per unit":
             if not bool(group["feasible"]) and part == "interval":
                 bad = True
@@ -1124,11 +1152,13 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
                 "implied coding": implied if implied != "per unit" else f"per {t.unit}",
                 "se": res["se"],
                 "follow": follow,
+                "nearest": nearest if bad else "",
+                "off": off if bad else math.nan,
             }
         )
     columns = [
         "id", "variable", "row", "term", "model", "cell", "printed", "feasible", "reason",
-        "stated coding", "implied coding", "se", "follow",
+        "stated coding", "implied coding", "se", "follow", "nearest", "off",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 

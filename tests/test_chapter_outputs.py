@@ -235,7 +235,8 @@ def test_per_unit_hazard_ratios_are_labelled_by_their_unit():
         "prior_tace_gt4",
         "tumor_number_gt4",
     ]
-    assert "| AFP (ng/mL) | univariate | 1.000 | 1.000 ✓ |" in table  # as printed, not 1.0
+    # the paper's value as it prints it (1, not 1.0 or 1.000), the cohort's at three decimals
+    assert "| AFP (ng/mL) | univariate | 1 | 1.000 ✓ |" in table
 
 
 def test_every_chapter_part_is_numbered():
@@ -690,3 +691,93 @@ def test_no_column_of_this_cohorts_values_is_badged_published(md: Path):
             label = html.unescape(item.split("<sup", 1)[0]).removeprefix("In this figure:").strip()
             if PUBLISHED_BADGE in item:
                 assert label.startswith(("the paper's", "the paper’s")), (name, label)
+
+
+def test_feasibility_captions_say_together_with_the_row_and_the_counts_are_reconciled():
+    """Review: Tables 1.2 and 7.2 were captioned as cells "no cohort can print", yet this cohort
+    prints the univariate albumin P 0.003 listed there (a hit): the verdict is that a row's HR,
+    interval and P cannot all print together. The captions say so, and a computed sentence
+    reconciles the table's count of univariate cells with the counts' (one fewer)."""
+    for stem in ("01-data", "07-cox"):
+        source = (ROOT / "chapters" / f"{stem}.md").read_text(encoding="utf-8")
+        assert "no cohort can print at the paper's precision" not in source, stem
+        assert "cannot print together with the rest of their row" in source, stem
+    nb = _golden("01-data")
+    listed = sum(1 for r in _rows(_glued(nb, "tbl-data-t2-feasibility")) if r[1] == "univariate")
+    counted = re.search(
+        r"Table 2 univariate cells: \d+ of \d+ \(\d+ missed, (\d+) infeasible\)",
+        _glued(nb, "data_counts_sentence"),
+    )
+    assert counted, _glued(nb, "data_counts_sentence")
+    sentence = _glued(nb, "data_t2_reconcile")
+    assert f"lists {listed} univariate cells, the counts {counted[1]} infeasible" in sentence
+    assert "Albumin ≤ 3 g/dL, univariate P 0.003, counted as a hit" in sentence
+    assert "lists 9 univariate cells" in _glued(_golden("07-cox"), "cox_feas_reconcile")
+
+
+def test_a_hazard_ratio_infeasible_by_a_hair_is_missed_by_its_distance_to_the_nearest_printable():
+    """Review: Table 1.4 said of the multivariable albumin HR 2.363 (cohort 4.017) that no cohort
+    can print it with its row, though 2.362 can (0.02 of a last digit away): the note names the
+    nearest printable value and the cohort's distance from it."""
+    nb = _golden("01-data")
+    row = next(
+        r
+        for r in _rows(_glued(nb, "tbl-data-cox"))
+        if r[0] == "Albumin ≤ 3 g/dL" and r[1] == "multivariable"
+    )
+    number = int(row[3].split("✗", 1)[1].translate(str.maketrans(SUPERSCRIPT, "0123456789")))
+    note = _notes_lines(nb, "tbl-data-cox-notes")[number - 1]
+    assert "nearest printable value, 2.362" in note and "0.02 of a last digit" in note, note
+    reproduced = float(row[3].split(" ")[0])
+    missed_by = re.search(r"misses 2\.362 by (\d+\.\d)", note)
+    assert missed_by and abs(float(missed_by[1]) - (reproduced - 2.362) * 1000) <= 0.6, note
+    assert "no cohort of the paper's size can print it" not in note
+
+
+def test_close_hazard_ratios_are_counted_on_the_log_scale():
+    """Review: §1.6.1 counted hazard ratios "within 0.1 of the printed value", an absolute HR
+    difference, right after giving distances in last-digit units: meaningless for a per-unit
+    term. The count is now of log HRs within a share of the printed one, recounted here from
+    Table 1.4 (or printed exactly)."""
+    import math
+
+    nb = _golden("01-data")
+    share = _glued(nb, "data_cox_close").strip("'\"")
+    assert share.endswith("%"), share
+    share = float(share[:-1]) / 100
+    rows = _rows(_glued(nb, "tbl-data-cox"))
+    for model, key in (
+        ("multivariable", "data_cox_multi_close"),
+        ("univariate", "data_cox_uni_close"),
+    ):
+        close = 0
+        for _variable, m, printed, ours, distance in rows:
+            if m != model:
+                continue
+            a, b = float(printed), float(ours.split(" ")[0])
+            close += distance == "0.0" or abs(math.log(b / a)) <= share * abs(math.log(a))
+        assert _glued(nb, key).strip("'\"") == str(close), (model, close)
+    source = (ROOT / "chapters" / "01-data.md").read_text(encoding="utf-8")
+    assert "{glue:text}`data_cox_close` of the printed value\n" not in source
+
+
+def test_a_negative_lower_bound_of_a_median_is_explained():
+    """Review: Table 1.3 showed "Median OS, > 4 prior TACE, 95% CI: computed −0.6–7.4" without
+    a word: SPSS's median ± 1.96 SE runs below 0 and SPSS prints it so. Each such row has a note."""
+    nb = _golden("01-data")
+    negative = [r[0] for r in _rows(_glued(nb, "tbl-data-targets")) if r[2].startswith("−")]
+    assert negative, "the book's cohort has one (Median OS, > 4 prior TACE)"
+    notes = _glued(nb, "tbl-data-targets-notes")
+    for label in negative:
+        line = next((n for n in notes.splitlines() if n.startswith(label + ":")), "")
+        assert "below 0" in line and "SPSS prints" in line, (label, notes)
+
+
+def test_table_1_4_prints_the_published_hazard_ratio_as_the_paper_does():
+    """Review: Table 1.4 showed AFP's and PIVKA-II's published HR as "1.000" where the paper
+    prints "1"."""
+    nb = _golden("01-data")
+    texts = {}
+    for variable, model, printed, _ours, _distance in _rows(_glued(nb, "tbl-data-cox")):
+        texts.setdefault(printed, []).append((variable, model))
+    assert "1.000" not in texts and ("AFP (ng/mL)", "univariate") in texts["1"]

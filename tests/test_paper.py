@@ -154,6 +154,24 @@ def test_table2_feasibility_cells(feasibility):
     assert (f["reason"].str.len() > 10).all()
 
 
+def test_an_infeasible_cell_names_the_nearest_value_its_row_can_print(feasibility):
+    """Review: the multivariable albumin HR 2.363 was reported as "no cohort can print it", but
+    its row's interval 1.341–4.160 allows centres up to √(1.3415 × 4.1605) = 2.362479 (the test
+    above), which prints 2.362, (2.3625 − 2.362479)/0.001 = 0.02 of a last digit below the
+    printed 2.363's rounding box. Infeasible by a hair, unlike the univariate P 0.003, whose row
+    allows 0.009 (5 units off)."""
+    f = feasibility.set_index("id")
+    hr = f.loc["table2.albumin_le3.multi.hr"]
+    assert (hr["nearest"], round(hr["off"], 2)) == ("2.362", 0.02)
+    assert hr["off"] < paper.BY_A_HAIR
+    p = f.loc["table2.albumin_le3.uni.p"]
+    assert p["nearest"] == "0.009" and p["off"] > paper.BY_A_HAIR
+    # a feasible cell, and an interval (two numbers), have none
+    assert f.loc["table2.age_years.uni.hr", "nearest"] == ""
+    assert f.loc["table2.albumin_le3.uni.interval", "nearest"] == ""
+    assert math.isnan(f.loc["table2.albumin_le3.uni.interval", "off"])
+
+
 def test_feasibility_table_by_row_keeps_every_cell_and_reason(feasibility):
     """Chapter 07's full table: a row's cells with one verdict and reason share a line (the
     per-cell table repeated each reason up to three times); nothing printed is lost."""

@@ -1,0 +1,77 @@
+"""Sentences about Table 2 cells that compare numbers or count them (review of chapters 01 and 07):
+two numbers compared never print equal, and the feasibility table's infeasible cells are
+reconciled with a cohort's counts, which call a cell printed on its own a hit."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import calibration, paper, synthesis
+from analysis.cohort import load_cohort
+from analysis.formatting import apart_decimals
+from analysis.verdicts import HIT, MISSED
+
+
+def test_apart_decimals_prints_two_close_numbers_differently():
+    # 0.31702 and 0.31652 both print 0.317 at three decimals; at four 0.3170 and 0.3165
+    assert apart_decimals(0.31702, 0.31652) == 4
+    assert apart_decimals(0.250, 0.247) == 3  # already apart
+    assert apart_decimals(1.23461, 1.23459) == 5  # 1.2346 both at four
+    assert apart_decimals(2.0, 2.0) == 3  # equal numbers: nothing to show
+
+
+@pytest.fixture(scope="module")
+def book_cohort():
+    return load_cohort()
+
+
+@pytest.fixture(scope="module")
+def verdicts(book_cohort):
+    return calibration.table2_verdicts(book_cohort)
+
+
+def test_no_missed_reason_compares_numbers_that_print_equal(book_cohort, verdicts):
+    """Review: Table 1.7 read "standard error is at least 0.317 … needs at most 0.317" for the
+    PVTT Vp3–4 interval; printed with the decimals that tell them apart, the two differ."""
+    reasons = calibration.missed_cell_reasons(book_cohort, verdicts)
+    for r in reasons.itertuples(index=False):
+        least = re.findall(r"at least (\d+\.\d+)", r.reason)
+        most = re.findall(r"at most (\d+\.\d+)", r.reason)
+        assert not set(least) & set(most), r.reason
+        for a, b in re.findall(r"SE ≥ (\d+\.\d+) > (\d+\.\d+)", r.numbers):
+            assert a != b, r.numbers
+    vp34 = reasons.set_index("id").loc["table2.pvtt_vp3_4.uni.interval", "reason"]
+    assert re.search(r"at least 0\.\d{4,} however", vp34), vp34
+
+
+def test_infeasible_cells_printed_alone_are_reconciled_with_the_counts(book_cohort, verdicts):
+    """Review: Table 1.2 lists 9 univariate cells as infeasible while the counts say 8: the
+    univariate albumin P 0.003 cannot print with its row's HR and interval, but this cohort
+    prints it alone, and it is counted as a hit."""
+    hits = calibration.infeasible_hits(verdicts)
+    assert hits["id"].tolist() == ["table2.albumin_le3.uni.p"]
+    feas = paper.table2_feasibility()
+    listed = int((~feas["feasible"] & (feas["model"] == "univariate")).sum())
+    counts = synthesis.target_counts(book_cohort)
+    counted = int(counts.loc["table2_univariate", "infeasible"])
+    assert listed - counted == len(hits) == 1
+    sentence = calibration.infeasible_hits_sentence(verdicts, counts)
+    assert f"lists {listed} univariate cells, the counts {counted} infeasible" in sentence
+    assert "Albumin ≤ 3 g/dL, univariate P 0.003, counted as a hit" in sentence
+    # the multivariable count's extra number is the abstract's prior-TACE HR
+    assert "the extra one is the abstract's 0.151" in sentence
+
+
+def test_no_sentence_when_the_table_and_the_counts_agree():
+    v = pd.DataFrame({"id": ["table2.sex_female.uni.p"], "block": ["table2_univariate"],
+                      "published": ["0.96"], "verdict": [MISSED]})  # fmt: skip
+    counts = pd.DataFrame(
+        {"infeasible": [9, 2]}, index=["table2_univariate", "table2_multivariable"]
+    )
+    assert calibration.infeasible_hits_sentence(v, counts) == ""
+    assert calibration.infeasible_hits(v.assign(verdict=HIT))["id"].tolist() == [
+        "table2.sex_female.uni.p"
+    ]
