@@ -480,7 +480,7 @@ def test_ph_test_prose_does_not_say_cox_zph_refits():
     refit the model."""
     source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
     assert "as R's `cox.zph` does" not in source
-    assert "the default of R's `coxph`" in source
+    assert "it tests the `coxph` fit it is given" in source
 
 
 def _glued_plain_texts(nb) -> list[tuple[str, str]]:
