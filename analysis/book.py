@@ -952,6 +952,18 @@ def table_markdown(
     return "\n".join(lines) + "\n", notes
 
 
+def see_table(text: str, label: str) -> Markdown:
+    """A note that points to another table: ``text`` (plain, escaped) and "(see Table N.M)", the
+    number filled in by Sphinx from ``label``; :func:`glue_table` keeps it as it is.
+
+    Examples
+    --------
+    >>> print(see_table("CI differs (> 2)", "tbl-cox-table2-implied").data)
+    CI differs (\\> 2) (see {numref}`tbl-cox-table2-implied`)
+    """
+    return Markdown(f"{_md_escape(text)} (see {{numref}}`{label}`)")
+
+
 def glue_table(
     name: str,
     df: pd.DataFrame,
@@ -983,8 +995,9 @@ def glue_table(
         ```
 
     ``<name>-notes`` holds the numbered reasons for each ✗, any extra ``notes`` and a link that
-    downloads the full table (every column, including those in ``hide``) as ``<name>.csv``.
-    Cells of the columns in ``code`` (and the headers, with ``code_headers``) are shown as
+    downloads the full table (every column, including those in ``hide``) as ``<name>.csv``. A
+    note is plain text, escaped; a note given as ``Markdown`` (e.g. from :func:`see_table`, with a
+    cross-reference) is kept as it is. Cells of the columns in ``code`` (and the headers, with ``code_headers``) are shown as
     literal code: column names and values a user types, not labels. ``csv`` replaces ``df`` in
     the download (e.g. a file shown transposed but downloaded as it is).
 
@@ -1042,7 +1055,7 @@ def glue_table(
                 for i, r in enumerate(reasons, 1)
             ).rstrip()
         )
-    parts.extend(_md_escape(n) for n in notes)
+    parts.extend(n.data if isinstance(n, Markdown) else _md_escape(n) for n in notes)
     if download:
         base = (df if csv is None else csv).rename_axis(columns=None)
         payload = base.to_csv(index=index and csv is None, lineterminator="\n").encode("utf-8")
@@ -1080,6 +1093,18 @@ MISSED_REASONS_REF = "data-missed-reasons"
 _CELL_NAMES = {"hr": "HR", "interval": "CI", "p": "P"}  # as tables.table2's reasons name them
 
 
+def _cell_agrees(fit: pd.DataFrame, term: str, part: str, cell_id: str) -> bool:
+    """Does this cohort's ``part`` ("hr", "interval", "p") of ``term`` print as the paper's?"""
+    if term not in fit.index:
+        return False
+    est = fit.loc[term]
+    value = (est["lower"], est["upper"]) if part == "interval" else est[part]
+    try:
+        return bool(published.agrees(value, cell_id))
+    except (TypeError, ValueError):
+        return False
+
+
 def _missed_reasons_note(base: str, missed) -> str:
     """What a ✗ note of a univariate row adds: each missed cell's reason category, cells of one
     category together ("HR and CI: …; P: …"), and a cross-reference to chapter 01."""
@@ -1098,6 +1123,37 @@ def _missed_reasons_note(base: str, missed) -> str:
     return f" — {_md_escape(said)} ({{ref}}`chapter\xa001 <{MISSED_REASONS_REF}>`)"
 
 
+#: What a ✗ note says of a multivariable cell the cohort misses and no cohort is barred from:
+#: chapter 01's reasons (:func:`analysis.calibration.missed_cell_reasons`) are univariate only.
+MULTIVARIABLE_UNEXPLAINED = (
+    "not reached by the calibration; the reasons of chapter\xa001 cover univariate cells only"
+)
+
+
+def _cell_reasons_note(base: str, bad: list[str], missed, infeasible, ref: str) -> str:
+    """The reasons a ✗ note ends with, one per differing cell (``bad``: "hr", "interval", "p"):
+    chapter 01's reason for a missed univariate cell (:func:`_missed_reasons_note`), "infeasible:
+    <short reason>, see <ref>" for a cell no cohort can print, and
+    :data:`MULTIVARIABLE_UNEXPLAINED` for any other multivariable cell; cells sharing a reason
+    together ("HR and CI: …")."""
+    parts = []
+    said = _missed_reasons_note(base, missed) if base.endswith(".uni") else ""
+    if said:
+        parts.append(said.removeprefix(" — "))
+    by_reason: dict[str, list[str]] = {}
+    for part in bad:
+        cell_id = f"{base}.{part}"
+        if cell_id in infeasible:
+            why = f"infeasible: {_md_escape(infeasible[cell_id])}, see {{numref}}`{ref}`"
+        elif base.endswith(".multi"):
+            why = _md_escape(MULTIVARIABLE_UNEXPLAINED)
+        else:
+            continue  # a univariate cell: its reason, if any, is chapter 01's (said above)
+        by_reason.setdefault(why, []).append(_CELL_NAMES[part])
+    parts += [f"{word_list(cells)}: {why}" for why, cells in by_reason.items()]
+    return f" — {'; '.join(parts)}" if parts else ""
+
+
 def glue_table2(
     name: str,
     table: pd.DataFrame,
@@ -1106,6 +1162,8 @@ def glue_table2(
     provenance=None,
     user: bool = False,
     missed=None,
+    infeasible=None,
+    infeasible_ref: str = "tbl-cox-feasibility",
 ) -> None:
     """Glue Table 2 in the paper's layout, published and reproduced rows one under the other.
 
@@ -1133,6 +1191,12 @@ def glue_table2(
     that univariate row ends with the category of each such cell and a cross-reference to
     chapter 01's section (label ``data-missed-reasons``). The reasons describe the book's synthetic
     cohort under the implied coding: ignored on a user's cohort (``user``).
+
+    ``infeasible`` maps the id of a cell no cohort can print to a short reason
+    (:func:`analysis.paper.infeasible_short_reasons`): a differing cell among them is said
+    "infeasible: <reason>, see" the table ``infeasible_ref`` (Table 7.2). A differing
+    multivariable cell that is neither says :data:`MULTIVARIABLE_UNEXPLAINED`: there is no reason
+    analysis for multivariable cells.
 
     The reproduced row's label keeps "↳ reproduced" on one line (a narrow no-break space): in
     Table 7.5, squeezed to a dropdown on a phone, the arrow sat alone above the word.
@@ -1169,6 +1233,7 @@ def glue_table2(
     """
     ours = "Your cohort" if table.attrs.get("user_cohort") else "Reproduced"
     missed = {} if user or table.attrs.get("user_cohort") or missed is None else dict(missed)
+    infeasible = {} if infeasible is None else dict(infeasible)
     notes: list[str] = []
     unmarked: list[str] = []  # verdicts that are neither agrees nor differs, said once
     rows: list[list] = []
@@ -1219,13 +1284,20 @@ def glue_table2(
                 p = format_published_value(est["p"], ids["p"]) if have["p"] else "–"
             else:
                 hr, p = "–", "–"
+            bad = [
+                part
+                for part in ("hr", "interval", "p")
+                if have[part] and not _cell_agrees(fit, term, part, ids[part])
+            ]
             verdict, reason = str(r["verdict"]), str(r.get("reason", "") or "")
             mark = ""
             if verdict == "agrees":
                 mark = "✓"
             elif verdict == "differs":
                 note = _md_escape(f"{label}, {model}: {reason}" if reason else f"{label}, {model}")
-                notes.append(note + (_missed_reasons_note(base, missed) if key == "uni" else ""))
+                notes.append(
+                    note + _cell_reasons_note(base, bad, missed, infeasible, infeasible_ref)
+                )
                 mark = "✗" + str(len(notes)).translate(_SUPERSCRIPT)
             elif verdict and verdict not in unmarked:  # a reference row has none: no mark
                 unmarked.append(verdict)

@@ -2083,6 +2083,48 @@ def feasibility_summary(table: pd.DataFrame | None = None) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+#: Short forms of :func:`table2_feasibility`'s reasons, for a note beside a cell (the full
+#: reason is in the feasibility table): a P one step off what its own HR and interval give, a
+#: univariate 0/1 row that cannot hold with the log-rank P of the same split, and a row whose
+#: numbers cannot all come from one Wald fit.
+INFEASIBLE_TRUNCATED = "the printed P is its row's P truncated, not rounded"
+INFEASIBLE_LOGRANK = "cannot hold with the log-rank P of the same split"
+INFEASIBLE_ONE_ROW = "the row's HR, CI and P cannot all come from one model"
+
+
+def infeasible_short_reasons(table: pd.DataFrame | None = None) -> dict[str, str]:
+    """``id`` → a short reason for every cell :func:`table2_feasibility` calls infeasible.
+
+    The short reason is :data:`INFEASIBLE_LOGRANK` when the row is ruled out by the log-rank P of
+    the same split, :data:`INFEASIBLE_TRUNCATED` for a P cell whose printed value is the
+    truncation of what its HR and interval give, else :data:`INFEASIBLE_ONE_ROW`.
+
+    Examples
+    --------
+    >>> cells = pd.DataFrame({
+    ...     "id": ["table2.a.uni.p", "table2.b.uni.p", "table2.b.uni.hr"],
+    ...     "cell": ["P", "P", "HR"], "feasible": [False, True, False],
+    ...     "reason": ["… P 0.97 (printed 0.96, which is this P truncated instead of rounded)",
+    ...                "", "95% CI fits one Wald row, and with it P 0.003 (printed 0.006)"],
+    ... })
+    >>> infeasible_short_reasons(cells)
+    {'table2.a.uni.p': "the printed P is its row's P truncated, not rounded", \
+'table2.b.uni.hr': "the row's HR, CI and P cannot all come from one model"}
+    """
+    if table is None:
+        table = table2_feasibility()
+    out = {}
+    for r in table[~table["feasible"].astype(bool)].itertuples(index=False):
+        reason = str(r.reason)
+        if "log-rank" in reason and "fits one Wald row alone" in reason:
+            out[r.id] = INFEASIBLE_LOGRANK
+        elif str(r.id).endswith(".p") and "truncated instead of rounded" in reason:
+            out[r.id] = INFEASIBLE_TRUNCATED
+        else:
+            out[r.id] = INFEASIBLE_ONE_ROW
+    return out
+
+
 def feasibility_table(
     table: pd.DataFrame | None = None, *, infeasible_only: bool = False, by_row: bool = False
 ):

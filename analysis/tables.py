@@ -1181,7 +1181,8 @@ def table2(
     """Table 2 (Cox regression of overall survival), published beside reproduced, row by row.
 
     One row per term and model (univariate, multivariable) that the paper prints, including the
-    reference rows (printed "1"). ``published`` and ``reproduced`` read ``HR (95% CI), P`` at the
+    reference rows (printed "1"), except, under the implied coding, those of the four factors it
+    enters per unit (:data:`TABLE2_IMPLIED_TERMS`): a continuous term has no reference group. ``published`` and ``reproduced`` read ``HR (95% CI), P`` at the
     paper's decimals; ``verdict`` is "agrees" only when HR, both bounds and P all agree after
     half-up rounding, and empty on a reference row (it carries no estimate, so nothing to agree
     with); ``reason`` names the parts that differ and, for the four terms whose coding
@@ -1213,6 +1214,8 @@ def table2(
     all_ids = set(published.ids("table2."))
     rows = []
     for variable, terms, ref in UNIVARIATE_GROUPS:
+        if coding == "implied" and all(term in TABLE2_IMPLIED_TERMS for term, _ in terms):
+            ref = None  # entered per unit: a continuous term has no reference group
         if ref is not None and f"table2.{ref}.uni.hr" in all_ids:
             rows.append(_reference_row(variable, ref, "univariate"))
         if ref is not None and f"table2.{ref}.multi.hr" in all_ids:

@@ -200,7 +200,12 @@ def test_glue_figure_download_png_is_the_glued_png_and_a_fresh_render(monkeypatc
 
 
 def _table2_glued(
-    verdict: str, reason: str = "", user: bool = False, uni: str = "agrees", missed=None
+    verdict: str,
+    reason: str = "",
+    user: bool = False,
+    uni: str = "agrees",
+    missed=None,
+    infeasible=None,
 ):
     """glue_table2 on one term the paper fits in both models (Child-Pugh 6 vs 5): the table's
     markdown and its notes."""
@@ -222,7 +227,12 @@ def _table2_glued(
     fit = pd.DataFrame([[0.2671, 0.1021, 0.7012, 0.0102]], columns=cols, index=["child_pugh_6"])
     with mock.patch("analysis.book.glue") as glue:
         book.glue_table2(
-            "tbl-t2", table, {"univariate": fit, "multivariate": fit}, user=user, missed=missed
+            "tbl-t2",
+            table,
+            {"univariate": fit, "multivariate": fit},
+            user=user,
+            missed=missed,
+            infeasible=infeasible,
         )
     return glue.call_args_list[0].args[1].data, glue.call_args_list[1].args[1].data
 
@@ -256,13 +266,54 @@ def test_table2_of_a_users_cohort_says_once_that_it_is_not_scored():
 
 
 CP6 = "table2.child_pugh_6.uni"
+
+
+def test_table2_notes_give_a_reason_for_every_differing_cell():
+    """A ✗ note ended with reasons only for univariate cells chapter 01 explains: Child-Pugh 6
+    vs 5's univariate P (0.01 here, printed 0.02, which no cohort can print with its row) and
+    every multivariable cell went without one. Now a cell no cohort can print says "infeasible:
+    <short reason>, see Table 7.2", and a multivariable cell says that no reason is computed."""
+    infeasible = {f"{CP6}.p": "the printed P is its row's P truncated, not rounded"}
+    missed = {f"{CP6}.hr": "not reached by the search"}
+    _, notes = _table2_glued(
+        "differs", "HR, CI and P differ", uni="differs", missed=missed, infeasible=infeasible
+    )
+    uni, multi = [line.rstrip() for line in notes.splitlines()[:2]]
+    assert uni.startswith("¹ Child-Pugh score: 6 vs 5, univariate: HR, CI and P differ — ")
+    assert f"HR: not reached by the search {REF}" in uni
+    assert uni.endswith(
+        "; P: infeasible: the printed P is its row's P truncated, not rounded, "
+        "see {numref}`tbl-cox-feasibility`"
+    )
+    assert multi.endswith(
+        " — HR, CI and P: not reached by the calibration; the reasons of chapter\xa001 cover "
+        "univariate cells only"
+    )
+
+
+def test_see_table_notes_keep_their_cross_reference():
+    """Table 7.1's notes point to Table 7.4, which shows the interval and P they speak of;
+    glue_table escaped every note, so a role printed as text. A Markdown note is kept."""
+    from unittest import mock
+
+    from IPython.display import Markdown
+
+    note = book.see_table("¹ CI differs", "tbl-cox-table2-implied")
+    assert isinstance(note, Markdown)
+    with mock.patch("analysis.book.glue") as glue:
+        book.glue_table("tbl-x", pd.DataFrame({"a": [1]}), notes=[note, "plain `x`"])
+    notes = glue.call_args_list[1].args[1].data
+    assert "¹ CI differs (see {numref}`tbl-cox-table2-implied`)" in notes
+    assert "plain \\`x\\`" in notes
+
+
 REF = "({ref}`chapter\xa001 <data-missed-reasons>`)"
 
 
 def test_a_univariate_note_ends_with_why_its_missed_cells_are_missed():
     """Table 7.4: the ✗ note of a univariate row ends with the reason category of each missed
     cell (cells of one category together) and a link to chapter 01's section; the multivariable
-    note of the same term, which chapter 01 does not explain, has none."""
+    note of the same term, which chapter 01 does not explain, says so instead of a reason."""
     missed = {
         f"{CP6}.hr": "not reached by the search",
         f"{CP6}.interval": "contradicted under the approximation",
@@ -275,16 +326,19 @@ def test_a_univariate_note_ends_with_why_its_missed_cells_are_missed():
         "¹ Child-Pugh score: 6 vs 5, univariate: HR, CI and P differ — HR and P: not reached "
         f"by the search; CI: contradicted under the approximation {REF}  "
     )
-    assert lines[1] == "² Child-Pugh score: 6 vs 5, multivariable: HR, CI and P differ"
+    assert lines[1] == (
+        "² Child-Pugh score: 6 vs 5, multivariable: HR, CI and P differ — HR, CI and P: not "
+        "reached by the calibration; the reasons of chapter\xa001 cover univariate cells only"
+    )
     assert notes.count("{ref}") == 1
 
 
 def test_a_note_without_a_missed_cell_gets_no_reason():
-    """A row whose differing cells chapter 01 does not list (a P that no cohort can print: it
-    is infeasible, not missed) keeps its note as it was; a row that agrees gets no note."""
+    """A univariate row whose differing cells chapter 01 does not list, and that is given no
+    infeasible cell, gets no reason from chapter 01; a row that agrees gets no note."""
     missed = {"table2.sex_female.uni.p": "not reached by the search"}  # another row's
     _, notes = _table2_glued("differs", "P differs", uni="differs", missed=missed)
-    assert "{ref}" not in notes and " — " not in notes.split("<p")[0]
+    assert "{ref}" not in notes and " — " not in notes.splitlines()[0]
     _, notes = _table2_glued("agrees", missed={f"{CP6}.hr": "not reached by the search"})
     assert "{ref}" not in notes and "¹" not in notes
 

@@ -418,7 +418,7 @@ def test_table2_notes_say_why_a_univariate_cell_is_missed():
             for cell_id, category in zip(group["id"], group["category"], strict=True):
                 why.setdefault(category, []).append(cells[cell_id.rsplit(".", 1)[1]])
             tail = "; ".join(f"{' and '.join(c)}: {k}" for k, c in why.items())
-            assert line.endswith(f" — {tail} {ref}"), line
+            assert f" — {tail} {ref}" in line, line
             said += 1
         assert sum(ref in n for n in notes) == said == (9 if coding == "implied" else 8)
     counts = calibration.miss_category_counts(reasons)
@@ -426,6 +426,62 @@ def test_table2_notes_say_why_a_univariate_cell_is_missed():
     assert "a reason for each of the 12 univariate numbers this cohort misses" in sentence
     assert "{ref}`data-missed-reasons`" in sentence
     assert [int(n) for n in re.findall(r"(?:: |, )(\d+) ", sentence)] == list(counts.values())
+
+
+def test_table2_notes_give_a_reason_for_every_differing_cell():
+    """Table 7.4: a ✗ note named reasons only for univariate cells chapter 01 explains; a cell
+    no cohort can print (sex P 0.97 against the printed 0.96, ALBI and CRP P, albumin, additional
+    TACE: Table 7.2) and every multivariable miss went without. Now every cell a note says
+    differs has one: chapter 01's, "infeasible: …, see Table 7.2", or, for a multivariable cell,
+    that no reason is computed; the prose says that once."""
+    nb = _golden("07-cox")
+    feasibility = paper.table2_feasibility()
+    infeasible = set(feasibility.loc[~feasibility["feasible"], "id"])
+    table = _glued(nb, "tbl-cox-table2-implied")
+    notes = _notes_lines(nb, "tbl-cox-table2-implied-notes")
+    assert len(notes) == table.count("✗") == 22
+    said_infeasible, unexplained = 0, 0
+    for note in notes:
+        head, tail = note.split(" — ", 1)
+        named = re.search(r": ((?:HR|CI|P)(?:, (?:HR|CI|P))*(?: and (?:HR|CI|P))?) differs? ", head)
+        differing = set(re.split(r", | and ", named.group(1)))
+        given = set()
+        for part in re.split(r"; (?=(?:HR|CI|P)[ ,:])", tail):
+            names, why = part.split(": ", 1)
+            given |= set(re.split(r", | and ", names))
+            if why.startswith("infeasible: "):
+                assert why.endswith(", see {numref}`tbl-cox-feasibility`"), note
+                said_infeasible += len(re.split(r", | and ", names))
+            elif why.startswith("not reached by the calibration"):
+                assert ", multivariable: " in head, note
+                unexplained += 1
+        assert given == differing, note
+    sex = next(n for n in notes if n.startswith("¹ Sex: female vs male, univariate: P differs"))
+    assert "P: infeasible: the printed P is its row's P truncated, not rounded" in sex
+    # 11 infeasible cells; 10 differ and are said so (albumin's univariate P prints as 0.003)
+    assert len(infeasible) == 11 and said_infeasible == 10
+    assert unexplained == 10  # the ten multivariable ✗ notes, one part each
+    sentence = _glued(nb, "cox_missed_sentence")
+    assert "There is no such analysis for multivariable cells" in sentence
+    assert "{numref}`tbl-cox-feasibility`" in sentence
+
+
+def test_table_7_1_notes_point_to_the_table_with_the_interval_and_p():
+    """Table 7.1 shows HR (95% CI) and the paper's HR only, yet its ✗ notes say "CI differs",
+    "P differs": each note points to the table that shows them (7.4 implied, 7.5 stated)."""
+    notes = _notes_lines(_golden("07-cox"), "tbl-cox-codings-notes")
+    assert notes
+    for note in notes:
+        coding = "implied" if ", implied coding: " in note else "stated"
+        assert note.endswith(f"(see {{numref}}`tbl-cox-table2-{coding}`)"), note
+
+
+def test_ph_test_prose_does_not_say_cox_zph_refits():
+    """R's cox.zph tests the coxph fit it is given (coxph's default ties: Efron); it does not
+    refit the model."""
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    assert "as R's `cox.zph` does" not in source
+    assert "it tests the `coxph` fit it is given" in source
 
 
 def _glued_plain_texts(nb) -> list[tuple[str, str]]:
@@ -529,15 +585,23 @@ def test_table2_reference_rows_get_no_verdict_and_are_not_counted():
     for name in ("tbl-cox-table2-implied", "tbl-cox-table2-stated"):
         rows = _glued(nb, name).splitlines()
         refs = [i for i, r in enumerate(rows) if "(reference) — paper" in r]
-        assert len(refs) == 8, name  # nine reference rows: Child-Pugh 5 in both models on one line
+        # stated: nine reference rows, Child-Pugh 5 in both models on one line; implied: not the
+        # four of the factors entered per unit (a continuous term has no reference group)
+        assert len(refs) == (4 if name.endswith("implied") else 8), name
         for i in refs:
             assert 'class="verdict"' not in rows[i + 1], rows[i + 1]
     sentence = _glued(nb, "cox_agree_sentence")
     assert "which agree by construction" not in sentence
     assert (
-        "Of 39 rows, 9 are reference rows, which carry no estimate and get no verdict; of the other 30, "
+        "Of 35 rows, 5 are reference rows, which carry no estimate and get no verdict; of the other 30, "
         in sentence
     )
+    implied = _glued(nb, "tbl-cox-table2-implied")
+    for ref in ("AST ≤ 40 U/L", "CRP ≤ 3 mg/L", "Tumour number 1–4", "Prior TACE 2–4"):
+        assert f"{ref} (reference)" not in implied and f"{ref} (reference)" in _glued(
+            nb, "tbl-cox-table2-stated"
+        )
+    assert _glued(nb, "cox_ref_dropped") == "'4'"
     implied = _glued(nb, "tbl-cox-table2-implied")
     n_ticks = implied.count('<span class="verdict">✓</span>')
     assert f"of the other 30, {n_ticks} agree with the implied coding" in sentence

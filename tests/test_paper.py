@@ -271,3 +271,20 @@ def test_multivariable_design_drops_constant_terms():
 def test_child_pugh_class_rule():
     # Pugh 1973: A 5–6, B 7–9, C 10–15
     assert paper.child_pugh_class([5, 6, 7, 9, 10, 15]).tolist() == ["A", "A", "B", "B", "C", "C"]
+
+
+def test_infeasible_cells_get_a_short_reason():
+    """Table 7.4's ✗ notes say "infeasible: <short reason>" for a cell no cohort can print. The
+    cells and reasons, from Table 7.2: sex female's univariate P is printed 0.96 where its HR
+    0.984 (0.424–2.283) gives ln 0.984 = −0.0161, SE (ln 2.283 − ln 0.424)/3.92 = 0.4294,
+    z = 0.0376, P = 0.970: the truncation; additional TACE's univariate interval and P cannot
+    hold with the log-rank P 0.02 of the same split; albumin's multivariable HR and P cannot come
+    from one Wald row with its interval. Every infeasible cell has one, and no feasible cell."""
+    feasibility = paper.table2_feasibility()
+    short = paper.infeasible_short_reasons(feasibility)
+    assert set(short) == set(feasibility.loc[~feasibility["feasible"], "id"])
+    assert short["table2.sex_female.uni.p"] == paper.INFEASIBLE_TRUNCATED
+    assert short["table2.additional_tace.uni.interval"] == paper.INFEASIBLE_LOGRANK
+    assert short["table2.additional_tace.uni.p"] == paper.INFEASIBLE_LOGRANK
+    assert short["table2.albumin_le3.multi.hr"] == paper.INFEASIBLE_ONE_ROW
+    assert short["table2.albumin_le3.multi.p"] == paper.INFEASIBLE_ONE_ROW

@@ -478,3 +478,26 @@ def test_table1_counts_unshown_levels_as_a_member_of_the_group():
     cohort["bclc_stage"] = ["B"] * 8 + ["C"] * 6  # no other level: as before, all shown
     t = table1(cohort, user=True).set_index("characteristic").iloc[:, 1]
     assert [t[f"BCLC stage {k}"].split()[0] for k in "BC"] == ["8", "6"]
+
+
+def test_implied_table2_has_no_reference_row_for_a_factor_entered_per_unit():
+    """Table 7.4 (implied coding) showed "AST ≤ 40 U/L (reference) 1" above "per unit of AST
+    (U/L)": a continuous term has no reference group. The implied table leaves out the reference
+    rows of the four factors it enters per unit; the stated table keeps them, and every other
+    reference row (sex, Child-Pugh, albumin, PVTT) stays in both."""
+    df = _cohort()
+    refs = {
+        coding: set(
+            table2(df, coding)
+            .query("coding == 'reference category'")[["term", "model"]]
+            .apply(tuple, axis=1)
+        )
+        for coding in ("implied", "stated")
+    }
+    per_unit_refs = {("ast_le40", "univariate"), ("crp_le3", "univariate"),
+                     ("tumor_number_1_4", "univariate"), ("prior_tace_2_4", "univariate")}  # fmt: skip
+    assert per_unit_refs <= refs["stated"]
+    assert refs["stated"] - refs["implied"] == per_unit_refs
+    assert ("sex_male", "univariate") in refs["implied"]
+    assert ("child_pugh_5", "multivariable") in refs["implied"]
+    assert len(TABLE2_IMPLIED_TERMS) == 4
