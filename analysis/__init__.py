@@ -29,6 +29,12 @@ report and command line
 
 from pathlib import Path
 
+from analysis import numerics
+
+# Before NumPy loads, where it still can: the OpenBLAS kernels data/cohort.csv and the golden
+# notebooks were computed with (analysis/numerics.py; a no-op once NumPy is imported).
+numerics.pin_openblas()
+
 __all__ = ["REPO_ROOT", "DATA_DIR", "PUBLISHED_DIR", "COHORT_CSV"]
 
 #: Root of the repository (the package is installed in editable mode).

@@ -11,11 +11,6 @@ import contextlib
 import os
 import sys
 
-from analysis import numerics
-
-# before NumPy loads: the kernels data/cohort.csv was computed with (analysis/numerics.py)
-numerics.pin_openblas()
-
 try:
     from analysis.cli import (
         COMMANDS,

@@ -59,6 +59,8 @@ __all__ = [
     "figure_provenance",
     "figure_downloads",
     "PALETTE",
+    "see_table",
+    "MULTIVARIABLE_UNEXPLAINED",
 ]
 
 #: One palette for the whole book (colour-blind safe, seaborn "colorblind").

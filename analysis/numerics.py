@@ -15,8 +15,10 @@ AVX-512 loops (its ``AVX512_ICL`` dispatch, on or off) made no difference there.
 
 :func:`pin_openblas` sets ``OPENBLAS_CORETYPE=SkylakeX`` before NumPy is first imported, where the
 processor runs those kernels; ``make`` exports the same for everything it starts, and
-``python -m analysis``, the notebooks' kernels (``tools/ipython_kernel_config.py``) and the tests
-(``tests/conftest.py``) call it. A processor without AVX-512 cannot run them: there the book's
+``import analysis`` (before NumPy, as in ``python -m analysis`` and a script that imports the
+package first), the notebooks' kernels (``tools/ipython_kernel_config.py``: chapters import pandas
+before the package) and the tests (``tests/conftest.py``) call it. A script that imports NumPy
+before the package keeps the machine's kernels; :func:`kernel_note` says so. A processor without AVX-512 cannot run them: there the book's
 numbers are recomputed with other kernels and a regenerated cohort may differ from the committed
 one (:func:`kernel_note` says so).
 """
@@ -143,11 +145,15 @@ def kernel_note() -> str | None:
     core = openblas_core()
     if core is None or core == REFERENCE_CORE:
         return None
-    reason = (
-        f"OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} was set before NumPy was imported"
-        if os.environ.get("OPENBLAS_CORETYPE")
-        else "this processor has no AVX-512"
-    )
+    setting = os.environ.get("OPENBLAS_CORETYPE")
+    if not has_avx512():
+        reason = "this processor has no AVX-512"
+    elif setting and setting != REFERENCE_CORE:
+        reason = (
+            f"OPENBLAS_CORETYPE={setting} when NumPy was imported, before the package could pin it"
+        )
+    else:
+        reason = "OpenBLAS chose them for this processor; NumPy was imported before the pin"
     return (
         f"note: OpenBLAS computes with its {core} kernels here ({reason}); data/cohort.csv was "
         f"made with its {REFERENCE_CORE} kernels, so a cohort written here may differ from it "

@@ -114,6 +114,8 @@ __all__ = [
     "EARLY_CENSORING",
     "NO_CONFLICT",
     "MARGIN_LIMIT",
+    "infeasible_short_reasons",
+    "BY_A_HAIR",
 ]
 
 #: The 97.5% point of the standard normal distribution (95% Wald intervals).

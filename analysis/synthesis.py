@@ -21,6 +21,7 @@ import io
 import math
 import multiprocessing as mp
 import os
+import stat as _stat
 import sys
 import tempfile
 from collections.abc import Callable
@@ -764,9 +765,38 @@ def format_cohort(df: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+def replacing_mode(path) -> int:
+    """Permission bits for a file written at ``path`` through a temporary file and a rename.
+
+    A temporary file is created readable by its owner only (0600); renamed onto ``path`` as it is,
+    it made ``data/cohort.csv`` unreadable to the group and others after every regeneration.
+    The file replaced keeps its own bits; a new file gets what ``open()`` would give it (0666
+    less the umask).
+
+    Examples
+    --------
+    >>> import stat, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     old = Path(tmp) / "old.csv"
+    ...     _ = old.write_text("x")
+    ...     old.chmod(0o640)
+    ...     oct(replacing_mode(old))
+    '0o640'
+    >>> replacing_mode("/nonexistent/new.csv") & 0o600 == 0o600
+    True
+    """
+    try:
+        return _stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def write_cohort_csv(df: pd.DataFrame, path) -> Path:
     """Write :func:`format_cohort` text atomically: to a temporary file in the target directory,
-    then :func:`os.replace` onto ``path`` (a reader never sees a half-written file).
+    then :func:`os.replace` onto ``path`` (a reader never sees a half-written file), with the
+    permission bits of :func:`replacing_mode`.
 
     Examples
     --------
@@ -782,8 +812,10 @@ def write_cohort_csv(df: pd.DataFrame, path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = format_cohort(df)
+    mode = replacing_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         os.replace(tmp, path)

@@ -55,9 +55,19 @@ def test_the_command_line_replaces_another_coretype_before_numpy_loads():
         "from analysis import numerics; print(numerics.openblas_core())"
     )
     assert _core_in_child(code) == "SkylakeX"
-    # without the pin, the machine's setting wins (this is what the pin is for)
-    plain = "import numpy; from analysis import numerics; print(numerics.openblas_core())"
-    assert _core_in_child(plain) == "Haswell"
+    # a script that imports the package first is pinned by `import analysis` itself
+    script = (
+        "import analysis, numpy; from analysis import numerics; print(numerics.openblas_core())"
+    )
+    assert _core_in_child(script) == "SkylakeX"
+    # NumPy first: the machine's setting wins (this is what the pin is for), and the note says why
+    plain = (
+        "import numpy; from analysis import numerics; print(numerics.openblas_core());"
+        "print(numerics.kernel_note())"
+    )
+    core, note = _core_in_child(plain).splitlines()
+    assert core == "Haswell"
+    assert "OPENBLAS_CORETYPE=Haswell when NumPy was imported" in note
 
 
 @needs_avx512
@@ -93,11 +103,17 @@ def test_make_exports_the_reference_where_the_processor_runs_it():
 
 def test_the_note_names_the_kernels_and_the_reason(monkeypatch):
     monkeypatch.setattr(numerics, "openblas_core", lambda: "Haswell")
+    monkeypatch.setattr(numerics, "has_avx512", lambda cpuinfo=None: True)
     monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
     note = numerics.kernel_note()
     assert note.startswith("note: OpenBLAS computes with its Haswell kernels")
-    assert "OPENBLAS_CORETYPE=Haswell was set" in note and "SkylakeX" in note
+    assert "OPENBLAS_CORETYPE=Haswell when NumPy was imported" in note and "SkylakeX" in note
+    # an AVX-512 processor whose OpenBLAS chose another core itself (Cooperlake, say): not
+    # "no AVX-512" (a reviewer saw that reason there)
     monkeypatch.delenv("OPENBLAS_CORETYPE")
+    monkeypatch.setattr(numerics, "openblas_core", lambda: "Cooperlake")
+    assert "OpenBLAS chose them for this processor" in numerics.kernel_note()
+    monkeypatch.setattr(numerics, "has_avx512", lambda cpuinfo=None: False)
     assert "this processor has no AVX-512" in numerics.kernel_note()
     monkeypatch.setattr(numerics, "openblas_core", lambda: numerics.REFERENCE_CORE)
     assert numerics.kernel_note() is None

@@ -585,3 +585,28 @@ def test_every_patient_of_the_book_cohort_meets_a_refractoriness_criterion():
     assert bool(lax["is_refractory"].all()), cohort.loc[
         ~lax["is_refractory"], "patient_id"
     ].tolist()
+
+
+def test_written_files_keep_the_mode_a_reader_expects(tmp_path, cohort):
+    """A regenerated cohort (and the ensemble's summary) was left 0600, the temporary file's
+    mode, whatever the umask: data/cohort.csv became unreadable to the group and others. A new
+    file follows the umask; a replaced one keeps its bits."""
+    import os
+    import stat
+
+    from analysis.cli.ensemble import _write
+
+    old = os.umask(0o022)
+    try:
+        new = synthesis.write_cohort_csv(cohort, tmp_path / "new.csv")
+        assert stat.S_IMODE(new.stat().st_mode) == 0o644
+        kept = tmp_path / "kept.csv"
+        kept.write_text("x")
+        kept.chmod(0o640)
+        synthesis.write_cohort_csv(cohort, kept)
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+        summary = tmp_path / "summary.csv"
+        _write(summary, "a,b\n", "--out")
+        assert stat.S_IMODE(summary.stat().st_mode) == 0o644
+    finally:
+        os.umask(old)

@@ -46,6 +46,7 @@ from analysis.ensemble import (
     table2_cell_tally,
     table2_member_hits,
 )
+from analysis.synthesis import replacing_mode
 
 HELP = "draw N calibrated cohorts on Dask and summarise which derived results they agree on"
 
@@ -124,8 +125,10 @@ def _beside(out: Path) -> dict[str, Path]:
 
 def _write(path: Path, text: str, flag: str) -> None:
     """Write ``text`` to ``path`` atomically (a temporary file beside it, then renamed)."""
+    mode = replacing_mode(path)  # not the temporary file's 0600
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ensemble-", suffix=".csv")
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         os.replace(tmp, path)
