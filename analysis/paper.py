@@ -116,6 +116,9 @@ __all__ = [
     "MARGIN_LIMIT",
     "infeasible_short_reasons",
     "BY_A_HAIR",
+    "INFEASIBLE_TRUNCATED",
+    "INFEASIBLE_ONE_ROW",
+    "INFEASIBLE_LOGRANK",
 ]
 
 #: The 97.5% point of the standard normal distribution (95% Wald intervals).
@@ -2085,12 +2088,13 @@ def feasibility_summary(table: pd.DataFrame | None = None) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-#: Short forms of :func:`table2_feasibility`'s reasons, for a note beside a cell (the full
-#: reason is in the feasibility table): a P one step off what its own HR and interval give, a
-#: univariate 0/1 row that cannot hold with the log-rank P of the same split, and a row whose
-#: numbers cannot all come from one Wald fit.
+# Short forms of table2_feasibility's reasons, for a note beside a cell (the full reason is in
+# the feasibility table).
+#: A P one step off what its own HR and interval give (the printed P truncated, not rounded).
 INFEASIBLE_TRUNCATED = "the printed P is its row's P truncated, not rounded"
+#: A univariate 0/1 row that cannot hold with the log-rank P of the same split.
 INFEASIBLE_LOGRANK = "cannot hold with the log-rank P of the same split"
+#: A row whose numbers cannot all come from one Wald fit.
 INFEASIBLE_ONE_ROW = "the row's HR, CI and P cannot all come from one model"
 
 
