@@ -69,6 +69,7 @@ EXEMPT: dict[str, str] = {
     "cox_ast_unit_verdict": "the verdict on the estimate before it, in words (the paper's number, where it differs, carries its own badge)",
     "cox_ties_sentence": "the tallies of rows and cells agreeing under the two tie rules",
     "cox_missed_sentence": "the tally of the reasons chapter 01 gives for the calibration's missed cells",
+    "cox_feas_reconcile": "the tally of the calibration's verdicts: infeasible cells the cohort prints, counted as hits",
     "bias_opt_reading": "a sentence stating the class of the results before it",
     "cox_ph_reading": "a sentence saying what the test before it cannot show on a synthetic cohort",
     "bias_paper_reason": "a sentence giving the reason for the verdict on the published number before it",
