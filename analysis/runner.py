@@ -2030,21 +2030,31 @@ def _build_site(
         "--keep-going",
     ]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    result = subprocess.run(
+    with subprocess.Popen(
         command,
         cwd=build_root,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",
         errors="replace",
-        timeout=SITE_BUILD_TIMEOUT_S,
         env=env,
-        check=False,
-    )
-    output = _ANSI.sub("", result.stdout + "\n" + result.stderr)
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=SITE_BUILD_TIMEOUT_S)
+        except BaseException:
+            # a signal (or the time limit): the build is stopped and waited for before its
+            # folder is removed. subprocess.run killed it without waiting on a Ctrl-C, and the
+            # dying build could write into the folder being removed (a haic-report-build-*
+            # folder was left behind by a Ctrl-C during the site build)
+            process.kill()
+            with _signals_ignored():
+                process.wait()
+            raise
+    output = _ANSI.sub("", stdout + "\n" + stderr)
     problems = [ln.strip() for ln in output.splitlines() if _BUILD_PROBLEM.search(ln)]
     html_dir = build_root / "_build" / "html"
-    if result.returncode != 0 or not (html_dir / "index.html").is_file():
+    if process.returncode != 0 or not (html_dir / "index.html").is_file():
         raise _Failure(
             "jupyter-book build", 0, None, _build_error(output, problems), log_text=output
         )

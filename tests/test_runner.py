@@ -965,3 +965,48 @@ def test_a_signal_during_the_site_build_removes_the_partial_report(book, monkeyp
         run_book(cohort, reports / "r", chapters_dir=chapters, progress=False)
     assert info.value.written is None and "no report written" in str(info.value)
     assert not reports.exists() or list(reports.iterdir()) == []
+
+
+def test_an_interrupted_site_build_is_waited_for_before_its_folder_goes(tmp_path, monkeypatch):
+    """A Ctrl-C during ``[site] jupyter-book build`` killed the build without waiting for it
+    (subprocess.run does not, on KeyboardInterrupt): the dying build could still write into its
+    folder as run_book removed it, and a ``haic-report-build-*`` folder was left (measured)."""
+    import io
+    import subprocess
+
+    import analysis.runner as runner
+
+    calls = []
+
+    class Build:
+        def __init__(self, *args, **kwargs):
+            self.returncode = None
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def communicate(self, *args, **kwargs):
+            calls.append("communicate")
+            raise KeyboardInterrupt
+
+        def kill(self):
+            calls.append("kill")
+
+        def wait(self, timeout=None):
+            calls.append("wait")
+            self.returncode = -9
+            return -9
+
+        def _wait(self, timeout=None):  # subprocess.run's own short wait on a Ctrl-C
+            return self.wait(timeout)
+
+        def poll(self):
+            return self.returncode
+
+    monkeypatch.setattr(subprocess, "Popen", Build)
+    with pytest.raises(KeyboardInterrupt):
+        runner._build_site(tmp_path, {}, "# r\n", user_cohort=False, log=io.StringIO())
+    assert calls[:2] == ["communicate", "kill"] and "wait" in calls[2:]
