@@ -149,5 +149,17 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _exit(code: int) -> None:
+    """Exit with ``code``, no longer stopped by SIGINT, SIGTERM or SIGHUP: the command is done
+    and has said so. A Ctrl-C while the interpreter shut down (after ``run`` had written its
+    report and printed its summary) killed the process with status -2 and no message."""
+    import signal
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _exit(main())

@@ -35,7 +35,9 @@ Guarantees
   is left alone and ``NAME.failed-2`` is used. A later successful run removes our
   ``NAME.failed``.
 * **Interruptions.** SIGINT, SIGTERM and SIGHUP raise :class:`RunInterrupted`; the partial directory
-  (and any parent folder this run created) is removed, exit status 128 + signal. A run killed
+  (and any parent folder this run created) is removed, exit status 128 + signal. From the
+  swap into place on, a signal is only recorded: the report is kept and RunInterrupted
+  (``written``) says it was written. A run killed
   outright (SIGKILL, power loss) leaves its partial directory; the next run in the same
   folder removes it when its marker names a process of this host that no longer exists
   (:func:`remove_stale_partials`). It leaves its site-build folder too
@@ -439,14 +441,21 @@ class RunInterrupted(KeyboardInterrupt):
     interrupted by SIGTERM: no report written (partial output removed)
     """
 
-    def __init__(self, signum: int):
+    def __init__(self, signum: int, written: Path | None = None):
         self.signum = signum
+        self.written = written
         try:
             name = signal.Signals(signum).name
         except ValueError:  # pragma: no cover - any other signal number
             name = f"signal {signum}"
         self.signal_name = name
-        super().__init__(f"interrupted by {name}: no report written (partial output removed)")
+        if written is None:
+            super().__init__(f"interrupted by {name}: no report written (partial output removed)")
+        else:  # the signal came once the report was complete and in place: it is kept
+            super().__init__(
+                f"interrupted by {name} after the report was complete: it was written, "
+                f"open {_show(written)}/index.html"
+            )
 
 
 def _show(path) -> str:
@@ -1035,6 +1044,10 @@ def remove_stale_build_dirs(root: Path | str | None = None) -> list[Path]:
     return removed
 
 
+#: What a refusal of an --out inside the book suggests instead.
+_REPORT_PLACES = "use reports/<name> or a folder outside the book"
+
+
 def check_output_dir(
     out,
     *,
@@ -1046,8 +1059,10 @@ def check_output_dir(
 
     Refused: an empty or blank name, control characters, a name too long; ``/``, the home
     directory, the book's folder or one of its parents, the current directory or one of its
-    parents (``--out .``: publishing renames the directory away), anything inside ``chapters/``,
-    ``data/``, ``book/``, ``analysis/`` or ``.git/``, system directories (``/proc`` …); a
+    parents (``--out .``: publishing renames the directory away), anything inside the book's
+    folder other than a folder inside ``reports/`` (``tests/``, ``_build/``, ``.venv/`` …, and
+    ``chapters/``, ``data/``, ``book/``, ``analysis/``, ``.git/``); an existing file, or a link
+    to one (said as such, not by where it leads); system directories (``/proc`` …); a
     directory that holds the input cohort; a path under a file; a parent that is not writable;
     an existing directory that is not an unmodified report of this tool (even with
     ``force``); an existing report without ``force``.
@@ -1126,6 +1141,21 @@ def check_output_dir(
         why = unusable_path_reason(exc)
         raise RunnerError(f"--out {_show(text)}: not a usable path ({why})") from None
     shown = _show(text)
+    if os.path.exists(text) and not os.path.isdir(text):
+        # a file (or a link to one): said as such, not by where the link leads (a link to
+        # data/cohort.csv is not "a report inside data/")
+        is_cohort = cohort is not None and path == Path(cohort).resolve()
+        if is_cohort and not os.path.islink(text):
+            raise RunnerError(f"--out {shown}: is the input cohort file itself")
+        what = "an existing file"
+        if os.path.islink(text):
+            target = path
+            if _is_within(path, REPO_ROOT):
+                target = path.relative_to(REPO_ROOT)
+            what = f"an existing file (a link to {_show(target)}{', the input cohort' * is_cohort})"
+        raise RunnerError(
+            f"--out {shown}: is not a directory: {what}; give a new folder for the report"
+        )
     if path == Path(path.anchor):
         raise RunnerError(f"--out {shown}: is the root of the file system; choose a new directory")
     home = Path.home().resolve()
@@ -1162,7 +1192,27 @@ def check_output_dir(
         REPO_ROOT / ".git",
     ):
         if _is_within(path, protected):
-            raise RunnerError(f"--out {shown}: reports are never written inside {protected.name}/")
+            raise RunnerError(
+                f"--out {shown}: reports are never written inside {protected.name}/; "
+                f"{_REPORT_PLACES}"
+            )
+    reports = REPO_ROOT / "reports"
+    # as written too (.venv/rep, where .venv is a link to another checkout's .venv)
+    written = Path(os.path.normpath(os.path.abspath(os.fsdecode(text))))
+    for place in (path, written):
+        if not _is_within(place, REPO_ROOT) or (place != reports and _is_within(place, reports)):
+            continue
+        # the book's other folders (tests/, tools/, _build/ — the published site —, .venv/ …)
+        # are no place for a report either: only reports/NAME (make report, make chapter)
+        if place == reports:
+            raise RunnerError(
+                f"--out {shown}: is the book's reports/ folder itself; {_REPORT_PLACES}"
+            )
+        where = (place.relative_to(REPO_ROOT).parts or ("",))[0]
+        raise RunnerError(
+            f"--out {shown}: is inside the book's {where}/ folder; in the book, reports go only "
+            f"in reports/: {_REPORT_PLACES}"
+        )
     if cohort is not None:
         cohort = Path(cohort).resolve()
         if path == cohort:
@@ -1275,15 +1325,30 @@ _STOP_SIGNALS = tuple(
 )
 
 
+class _Stops:
+    """What :func:`_signals_raise` does with a signal: raise, or (``hold``: the report is being
+    published or is in place) record it in ``held`` for the run to say once it is done."""
+
+    def __init__(self):
+        self.hold = False
+        self.held: list[int] = []
+        self.out: Path | None = None  # the report in place, for the command line to name
+
+
 @contextlib.contextmanager
-def _signals_raise():
+def _signals_raise(stops: _Stops | None = None):
     """SIGINT, SIGTERM and SIGHUP raise :class:`RunInterrupted` (main thread only), so cleanup
-    runs; SIGHUP inherited as ignored (``nohup``) stays ignored."""
+    runs; SIGHUP inherited as ignored (``nohup``) stays ignored. Once ``stops.hold`` is set a
+    signal is only recorded (``stops.held``): a late one must not undo a published report."""
+    stops = _Stops() if stops is None else stops
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield stops
         return
 
     def handler(signum, frame):
+        if stops.hold:
+            stops.held.append(signum)
+            return
         # the kernel client's pending asyncio tasks end with DeadKernelError once the kernel is
         # gone; asyncio would log them ("Task exception was never retrieved", a traceback) when
         # they are collected at exit, so its logger is silenced for the rest of this process
@@ -1299,7 +1364,7 @@ def _signals_raise():
             continue
         previous[signum] = signal.signal(signum, handler)
     try:
-        yield
+        yield stops
     finally:
         for signum, old in previous.items():
             signal.signal(signum, old)
@@ -1965,21 +2030,31 @@ def _build_site(
         "--keep-going",
     ]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    result = subprocess.run(
+    with subprocess.Popen(
         command,
         cwd=build_root,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",
         errors="replace",
-        timeout=SITE_BUILD_TIMEOUT_S,
         env=env,
-        check=False,
-    )
-    output = _ANSI.sub("", result.stdout + "\n" + result.stderr)
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=SITE_BUILD_TIMEOUT_S)
+        except BaseException:
+            # a signal (or the time limit): the build is stopped and waited for before its
+            # folder is removed. subprocess.run killed it without waiting on a Ctrl-C, and the
+            # dying build could write into the folder being removed (a haic-report-build-*
+            # folder was left behind by a Ctrl-C during the site build)
+            process.kill()
+            with _signals_ignored():
+                process.wait()
+            raise
+    output = _ANSI.sub("", stdout + "\n" + stderr)
     problems = [ln.strip() for ln in output.splitlines() if _BUILD_PROBLEM.search(ln)]
     html_dir = build_root / "_build" / "html"
-    if result.returncode != 0 or not (html_dir / "index.html").is_file():
+    if process.returncode != 0 or not (html_dir / "index.html").is_file():
         raise _Failure(
             "jupyter-book build", 0, None, _build_error(output, problems), log_text=output
         )
@@ -2149,7 +2224,7 @@ def run_book(
     remove_stale_build_dirs()
     failed_dir = out.with_name(out.name + ".failed")
     run = BookRun(out=out, cohort=cohort.name)
-    with _signals_raise():
+    with _signals_raise() as stops:
         work = _Workspace(out)
         build_root = None
         try:
@@ -2231,10 +2306,11 @@ def run_book(
                 "complete", chapters=manifest["chapters"], sha256=_digests(work.dir, work.files)
             )
             # the swap is not interrupted: a signal between its two renames would leave neither
-            # the old report nor the new one in place
-            with _signals_ignored():
-                _publish(work.dir, out, force=force)
-                work.created_parents = []
+            # the old report nor the new one in place; from here a signal is recorded, and said
+            # (exit 128 + signal) once the report is in place, not taken as "nothing written"
+            stops.hold = True
+            _publish(work.dir, out, force=force)
+            work.created_parents = []
         except _Failure as failure:
             with _signals_ignored():
                 failed = _keep_failed(work, failed_dir, failure, scrub)
@@ -2245,13 +2321,15 @@ def run_book(
                 work.discard()
             raise
         finally:
-            with _signals_ignored():
+            with contextlib.nullcontext() if stops.hold else _signals_ignored():
                 if build_root is not None:
                     shutil.rmtree(build_root, ignore_errors=True)
-    if failed_dir.exists() and _read_marker(failed_dir) is not None:
-        if _replace_problem(failed_dir, states=("failed",)) is None:
-            _remove_owned(failed_dir)
-    run.seconds = time.monotonic() - started
+        if failed_dir.exists() and _read_marker(failed_dir) is not None:
+            if _replace_problem(failed_dir, states=("failed",)) is None:
+                _remove_owned(failed_dir)
+        run.seconds = time.monotonic() - started
+    if stops.held:
+        raise RunInterrupted(stops.held[0], written=out)
     return run
 
 

@@ -30,6 +30,7 @@ from analysis.runner import (
     CHAPTERS_DIR,
     MARKER_NAME,
     RunnerError,
+    check_output_dir,
     parse_parameters,
     remove_stale_partials,
 )
@@ -220,6 +221,56 @@ def test_bad_out_is_one_line_and_changes_nothing(area, capsys, case, build, expe
     code, stdout, err = run_main(capsys, argv)
     check_refusal(code, err, expected, before, snapshot(*watched))
     assert stdout == ""
+
+
+@pytest.mark.parametrize(
+    "inside",
+    ["tests", "_build", "_build/html", "tools", "bench", ".venv", "test-artifacts", "docs/new"],
+)
+def test_out_anywhere_in_the_book_but_reports_is_refused(inside, monkeypatch):
+    """``--out tests/rep``, ``_build/html/rep`` (a report inside the published site),
+    ``.venv/rep`` … were accepted: only chapters/, data/, book/, analysis/ and .git/ were
+    refused. In the book, a report goes only in reports/ (make report, make chapter)."""
+    monkeypatch.chdir(REPO_ROOT)
+    out = f"{inside}/haic-test-rep"
+    with pytest.raises(RunnerError) as caught:
+        check_output_dir(out)
+    message = str(caught.value)
+    top = inside.split("/")[0]
+    assert message.startswith(f"--out {out}: is inside the book's {top}/ folder"), message
+    assert "use reports/<name> or a folder outside the book" in message
+    assert not (REPO_ROOT / out).exists()
+
+
+def test_out_reports_itself_is_refused_and_inside_it_accepted(monkeypatch):
+    monkeypatch.chdir(REPO_ROOT)
+    with pytest.raises(RunnerError, match="is the book's reports/ folder itself"):
+        check_output_dir("reports")
+    for out in ("reports/haic-test-rep", "reports/dev/haic-test-rep"):
+        assert check_output_dir(out) == REPO_ROOT / out
+        assert not (REPO_ROOT / out).exists()
+
+
+def test_out_link_to_the_cohort_is_said_to_be_a_file(area, capsys):
+    """``--out /tmp/x/link.csv`` (a link to data/cohort.csv) said "reports are never written
+    inside data/": the path given is a file, not a folder, wherever it leads."""
+    tmp, cohort = area
+    (tmp / "link.csv").symlink_to(COHORT_CSV)
+    (tmp / "mine.txt").write_text("x", encoding="utf-8")
+    before = snapshot(tmp, DATA_DIR)
+    for out, extra, expected in [
+        ("link.csv", [], "is not a directory: an existing file (a link to data/cohort.csv);"),
+        ("link.csv", ["--force"], "an existing file (a link to data/cohort.csv)"),
+        ("mine.txt", [], "is not a directory: an existing file;"),
+    ]:
+        argv = ["run", "--cohort", str(cohort), "--out", str(tmp / out), "--quiet", *extra]
+        code, stdout, err = run_main(capsys, argv)
+        check_refusal(code, err, expected, before, snapshot(tmp, DATA_DIR))
+        assert "inside data/" not in err and stdout == ""
+    # the book's own cohort is the input when --cohort is not given
+    code, stdout, err = run_main(capsys, ["run", "--out", str(tmp / "link.csv"), "--quiet"])
+    expected = "is not a directory: an existing file (a link to data/cohort.csv, the input cohort)"
+    check_refusal(code, err, expected, before, snapshot(tmp, DATA_DIR))
 
 
 @pytest.mark.skipif(ROOT_USER, reason="root may write anywhere: permissions cannot refuse it")

@@ -105,6 +105,59 @@ def test_interrupt_while_the_commands_load_is_one_line_exit_130(monkeypatch, cap
     assert capsys.readouterr() == ("", "interrupted\n")
 
 
+def test_interrupt_as_run_prints_its_summary_says_the_report_was_written(
+    tmp_path, monkeypatch, capsys
+):
+    """A Ctrl-C after ``run`` had published its report (its summary being printed) ended with a
+    bare ``interrupted`` (or, at exit, status -2 and no message): it now says the report is
+    complete and was written, exit 130, in one line on stderr."""
+    import os
+    import signal
+
+    from analysis.cli import run as run_command
+    from analysis.runner import BookRun
+
+    out = tmp_path / "reports" / "r"
+
+    class Run(BookRun):
+        def summary(self):
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):  # the handler runs between two bytecodes
+                pass
+            return "ran 1 chapter"
+
+    monkeypatch.setattr(run_command, "run_book", lambda *args, **kwargs: Run(out, "c.csv"))
+    code, stdout, err = _call(["run", "--out", str(out), "--quiet"], capsys)
+    assert (code, stdout) == (130, "ran 1 chapter\n")
+    assert err == (
+        f"error: interrupted by SIGINT after the report was complete: it was written, open "
+        f"{out}/index.html\n"
+    )
+
+
+def test_a_signal_while_the_interpreter_exits_is_not_a_silent_kill(tmp_path):
+    """``python -m analysis`` exits through ``_exit``: a SIGINT while the interpreter shut down
+    after a complete ``run`` (its summary printed) was a KeyboardInterrupt traceback, or, once
+    the interpreter had put back the default handling, a kill with status -2 and no message
+    (measured: 0.05 s after the summary). The command has finished and said so: the signal is
+    now ignored (here it comes from an atexit hook)."""
+    import subprocess
+
+    script = (
+        "import atexit, os, signal, sys\n"
+        "def late():\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    sys.stderr.write('still here')\n"
+        "atexit.register(late)\n"
+        "from analysis.__main__ import _exit\n"
+        "_exit(0)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert (result.returncode, result.stderr) == (0, "still here")
+
+
 def test_interrupt_after_loading_is_the_same_line(monkeypatch, capsys):
     def interrupted(args):
         raise KeyboardInterrupt

@@ -889,3 +889,124 @@ def test_a_run_under_nohup_survives_the_terminal_closing():
         assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGHUP, before)
+
+
+def _kernel_free(monkeypatch, build_site=None):
+    """run_book without a kernel or jupyter-book: each chapter "executes" as written, the site
+    is one index.html (``build_site`` may replace that step)."""
+    import nbformat
+    import papermill
+
+    import analysis.runner as runner
+
+    def execute(nb_in, target, **kwargs):
+        nbformat.write(nb_in, target)
+        return nb_in
+
+    def site(build_root, notebooks, index_md, **kwargs):
+        html = build_root / "_build" / "html"
+        html.mkdir(parents=True)
+        (html / "index.html").write_text("<html></html>", encoding="utf-8")
+        return html, []
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute)
+    monkeypatch.setattr(runner, "_build_site", build_site or site)
+
+
+def test_a_signal_after_the_report_is_published_says_it_was_written(book, monkeypatch):
+    """A Ctrl-C as the report was swapped into place was ignored (exit 0, as if none came), and
+    one just after it said "no report written (partial output removed)" of a complete report;
+    it is now recorded and said once the report is in place: interrupted, report written."""
+    import os
+    import signal
+
+    import analysis.runner as runner
+
+    chapters, cohort, reports = book
+    _kernel_free(monkeypatch)
+    publish = runner._publish
+
+    def publish_then_interrupt(partial, out, **kwargs):
+        publish(partial, out, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):  # the handler runs between two bytecodes
+            pass
+
+    monkeypatch.setattr(runner, "_publish", publish_then_interrupt)
+    out = reports / "r"
+    with pytest.raises(runner.RunInterrupted) as info:
+        run_book(cohort, out, chapters_dir=chapters, progress=False)
+    assert info.value.signum == signal.SIGINT and info.value.written == out
+    assert str(info.value) == (
+        f"interrupted by SIGINT after the report was complete: it was written, open {out}/index.html"
+    )
+    assert (out / "index.html").is_file() and runner._read_marker(out)["state"] == "complete"
+    assert sorted(p.name for p in reports.iterdir()) == ["r"]  # no partial, no .failed
+
+
+def test_a_signal_during_the_site_build_removes_the_partial_report(book, monkeypatch):
+    """A Ctrl-C in the last step (``[site] jupyter-book build``) ends as one in a chapter:
+    RunInterrupted, nothing left in the reports folder."""
+    import os
+    import signal
+
+    import analysis.runner as runner
+
+    chapters, cohort, reports = book
+
+    def interrupted_build(build_root, notebooks, index_md, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):
+            pass
+        raise AssertionError("the signal did not stop the build")
+
+    _kernel_free(monkeypatch, interrupted_build)
+    with pytest.raises(runner.RunInterrupted) as info:
+        run_book(cohort, reports / "r", chapters_dir=chapters, progress=False)
+    assert info.value.written is None and "no report written" in str(info.value)
+    assert not reports.exists() or list(reports.iterdir()) == []
+
+
+def test_an_interrupted_site_build_is_waited_for_before_its_folder_goes(tmp_path, monkeypatch):
+    """A Ctrl-C during ``[site] jupyter-book build`` killed the build without waiting for it
+    (subprocess.run does not, on KeyboardInterrupt): the dying build could still write into its
+    folder as run_book removed it, and a ``haic-report-build-*`` folder was left (measured)."""
+    import io
+    import subprocess
+
+    import analysis.runner as runner
+
+    calls = []
+
+    class Build:
+        def __init__(self, *args, **kwargs):
+            self.returncode = None
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def communicate(self, *args, **kwargs):
+            calls.append("communicate")
+            raise KeyboardInterrupt
+
+        def kill(self):
+            calls.append("kill")
+
+        def wait(self, timeout=None):
+            calls.append("wait")
+            self.returncode = -9
+            return -9
+
+        def _wait(self, timeout=None):  # subprocess.run's own short wait on a Ctrl-C
+            return self.wait(timeout)
+
+        def poll(self):
+            return self.returncode
+
+    monkeypatch.setattr(subprocess, "Popen", Build)
+    with pytest.raises(KeyboardInterrupt):
+        runner._build_site(tmp_path, {}, "# r\n", user_cohort=False, log=io.StringIO())
+    assert calls[:2] == ["communicate", "kill"] and "wait" in calls[2:]

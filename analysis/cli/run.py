@@ -16,7 +16,8 @@ Exit codes
     written or deleted.
 130, 143, 129
     interrupted by SIGINT, SIGTERM or SIGHUP (the terminal closed); the partial output was
-    removed.
+    removed, or, when the signal came once the report was complete and in place, the report
+    is kept and the message says it was written.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from analysis.runner import (
     ChapterFailed,
     RunInterrupted,
     RunnerError,
+    _signals_raise,
+    _Stops,
     discover_chapters,
     parse_parameters,
     run_book,
@@ -55,7 +58,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
         required=True,
-        help="report directory to create, e.g. reports/mine (never an existing folder of yours)",
+        help=(
+            "report directory to create, e.g. reports/mine (never an existing folder of yours; "
+            "in the book's folder only under reports/)"
+        ),
     )
     parser.add_argument(
         "-p",
@@ -102,7 +108,7 @@ passes. The report appears in one piece at --out; the input CSV is never changed
 
 exit status: 0 report written, 1 a chapter failed (partial output in OUT.failed), 2 invalid
 cohort or request (nothing written), 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (partial
-output removed)
+output removed; a report already complete and in place is kept, and the message says so)
 """
 
 
@@ -122,7 +128,22 @@ def _name(path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Validate, execute, publish; print the summary; return the exit code."""
+    """Validate, execute, publish; print the summary; return the exit code.
+
+    A signal once the report is in place (as the summary is printed) is recorded and said, with
+    exit status 128 + signal: it neither kills the process silently nor claims nothing was
+    written."""
+    stops = _Stops()
+    with _signals_raise(stops):
+        code = _run(args, stops)
+        stops.hold = True  # the command is done: a signal now is only said
+    if stops.held and code == 0:
+        print(f"error: {RunInterrupted(stops.held[0], written=stops.out)}", file=sys.stderr)
+        return 128 + stops.held[0]
+    return code
+
+
+def _run(args: argparse.Namespace, stops: _Stops) -> int:
     try:
         parameters = parse_parameters(args.parameters)
         result = run_book(
@@ -148,11 +169,12 @@ def run(args: argparse.Namespace) -> int:
     except ChapterFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except RunInterrupted as exc:
+    except RunInterrupted as exc:  # its message says whether the report was written
         print(f"error: {exc}", file=sys.stderr)
         return 128 + exc.signum
     except OSError as exc:  # e.g. the disk filled up: the partial output was removed
         what = exc.strerror or type(exc).__name__
         raise UsageError(f"--out {args.out}: {what}; nothing was written") from None
+    stops.hold, stops.out = True, result.out
     print(result.summary())
     return 0
