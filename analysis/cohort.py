@@ -115,7 +115,8 @@ SCHEMA_PATH = DATA_DIR / "schema.yaml"
 #: because in a clinical record it is a value (no ascites, no encephalopathy), and a code never
 #: counts as missing in a category column that allows it as a value (compared
 #: case-insensitively). A missing cell in a required column is an error ("is required but
-#: empty"); in an optional column it is allowed. Category values are matched to the schema's
+#: empty", or "holds a missing-value code, not a value" naming the code, as ``'nan'``, except in
+#: ``patient_id``); in an optional column it is allowed. Category values are matched to the schema's
 #: spelling case-insensitively (``None`` and ``NONE`` are read as ``none``, ``m`` as ``M``).
 #: ``patient_id`` alone also reads :data:`ID_MISSING_WORDS` as missing.
 MISSING_TOKENS = ("", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", ".")
@@ -691,6 +692,9 @@ class _Chunk:
     start: int  # position of the first row in the whole cohort
     #: per column, (codes, distinct cleaned texts): cells == texts[codes]
     factors: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    #: per column with a missing-value code (``nan``, ``NA`` ...), the code as written in each
+    #: such cell (``None`` elsewhere, and in an empty cell): a required column names it
+    written: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(next(iter(self.columns.values()))) if self.columns else 0
@@ -726,10 +730,10 @@ def _cell(text: str, name: str) -> str | None:
     return canon.get(text.lower(), text) if canon else text
 
 
-def _clean(cells, name: str = "") -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+def _clean(cells, name: str = "") -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray], object]:
     """Stripped cells of column ``name``, ``None`` for a missing cell (:func:`_cell`); each
     distinct text is cleaned once. Also returns (codes, distinct cleaned texts), so later
-    checks work once per text."""
+    checks work once per text, and the missing-value codes as written (:func:`_written`)."""
     raw = np.empty(len(cells), dtype=object)
     raw[:] = cells
     codes, uniques = pd.factorize(raw)
@@ -741,15 +745,30 @@ def _clean(cells, name: str = "") -> tuple[np.ndarray, tuple[np.ndarray, np.ndar
         ]
     else:
         cleaned[:] = [None if (t := u.strip()) in tokens else t for u in uniques]
-    return cleaned[codes], (codes, cleaned)
+    return cleaned[codes], (codes, cleaned), _written(uniques, cleaned, codes)
+
+
+def _written(texts, cleaned: np.ndarray, codes: np.ndarray) -> np.ndarray | None:
+    """Per cell, the missing-value code as written (``nan``, ``NA`` ...) where a non-empty text
+    was read as missing, ``None`` elsewhere; ``None`` when the column has no such cell.
+    ``texts`` and ``cleaned`` are the distinct texts before and after :func:`_cell`."""
+    coded = np.empty(len(cleaned), dtype=object)
+    coded[:] = [
+        t.strip() if c is None and isinstance(t, str) and t.strip() else None
+        for t, c in zip(texts, cleaned, strict=True)
+    ]
+    if not any(c is not None for c in coded):
+        return None
+    return coded[codes]
 
 
 def _chunk_of(columns: dict[str, tuple], lines, start: int) -> _Chunk:
     return _Chunk(
-        {name: cells for name, (cells, _) in columns.items()},
+        {name: cells for name, (cells, _, _) in columns.items()},
         lines,
         start,
-        {name: factor for name, (_, factor) in columns.items()},
+        {name: factor for name, (_, factor, _) in columns.items()},
+        {name: coded for name, (_, _, coded) in columns.items() if coded is not None},
     )
 
 
@@ -1563,6 +1582,7 @@ class CohortValidator:
         self._bmi: list[np.ndarray] = []
         self._suspect: dict[str, np.ndarray] = {}
         self._factor = None
+        self._written = None
         self._missing_columns()
 
     # -- whole-cohort checks ----------------------------------------------------------------
@@ -1618,6 +1638,7 @@ class CohortValidator:
         for name, cells in chunk.columns.items():
             if name in SCHEMA:
                 self._factor = chunk.factors.get(name)
+                self._written = chunk.written.get(name)
                 parsed[name] = self._check_column(SCHEMA[name], cells, ref_maker)
         self._factor = None
         if self.scanner is not None:
@@ -1635,10 +1656,24 @@ class CohortValidator:
         missing = _missing(cells)
         make = ref_maker()
         if col.required and missing.any():
-            self.issues.add(
-                (*base, 1), col.name, "is required but empty", "missing-value",
-                np.flatnonzero(missing), make,
-            )  # fmt: skip
+            coded = self._written
+            if coded is None or col.type == "string":  # a patient_id is never quoted
+                coded = np.full(len(cells), None, dtype=object)
+            empty = missing & np.equal(coded, None)
+            if empty.any():
+                self.issues.add(
+                    (*base, 1), col.name, "is required but empty", "missing-value",
+                    np.flatnonzero(empty), make,
+                )  # fmt: skip
+            if (missing & ~empty).any():
+                self.issues.add(
+                    (*base, 1, 1), col.name,
+                    "is required but holds a missing-value code, not a value", "missing-value",
+                    np.flatnonzero(missing & ~empty),
+                    ref_maker(lambda i: repr(coded[i])),
+                    f"{', '.join(t for t in MISSING_TOKENS if t)} and an empty cell mean "
+                    "missing; a required column needs a value in every row",
+                )  # fmt: skip
         if col.type in ("string", "category"):
             return self._check_text(col, cells, missing, base, ref_maker)
         values, bad, long = _numbers(cells, self._factor)
@@ -1965,19 +2000,31 @@ class CohortValidator:
         dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
         self._ids, self._id_lines_all = [], np.concatenate(self._id_lines)
         positions = np.concatenate(self._id_positions)
-        if not dup.any():
+        # ids equal but for letter case (SYN001, syn001): one patient typed twice, most likely
+        folded = ids.str.casefold()
+        spellings = ids.groupby(folded, sort=False).transform("nunique")
+        case = (spellings > 1).to_numpy() & ids.notna().to_numpy()
+        if not dup.any() and not case.any():
             return
-        idx = np.flatnonzero(dup)
         lines = self._id_lines_all
 
         def make(i: int) -> RowRef:
             line = int(lines[i]) if lines[i] >= 0 else None
             return RowRef(line, privacy.printable_id(ids.iat[i]), position=int(positions[i]))
 
-        self.issues.add(
-            (2, self._order["patient_id"], 9), "patient_id", "must be unique, but values repeat",
-            "unique", idx, make,
-        )  # fmt: skip
+        if dup.any():
+            self.issues.add(
+                (2, self._order["patient_id"], 9), "patient_id",
+                "must be unique, but values repeat", "unique", np.flatnonzero(dup), make,
+            )  # fmt: skip
+        if case.any():
+            self.issues.add(
+                (2, self._order["patient_id"], 9, 1), "patient_id",
+                "must be unique, but values differ only in letter case (likely the same patient)",
+                "unique", np.flatnonzero(case), make,
+                "write each patient's id in one spelling; if these are different patients, give "
+                "them ids that differ in more than letter case",
+            )  # fmt: skip
 
     def _plausibility(self) -> None:
         for name, parts in self._samples.items():

@@ -1695,6 +1695,19 @@ _ID_SITES = 50
 #: row references kept for such ids until the column is decided: per letters, and in all
 _DATED_REFS = (MAX_ROWS_SHOWN, 1000)
 
+# Seven or more digits in patient_id are a hospital number, except a study's zero-padded counter
+# (P0000001, P0000002 …; HCC-0000123): up to four letters, an optional - or _, and digits that
+# start with 0. One id cannot tell (P0012345 may be a hospital's number); its column can, once
+# the whole file is read (IdentifierScanner._padded_ids): a counter's ids share their letters
+# and width, and their numbers fill most of the span they cover (1 … 82 fills it all), while
+# patients' hospital numbers are scattered over millions.
+_ID_PADDED = re.compile(r"([A-Za-z]{0,4})([-_]?)(0[0-9]{6,15})")
+#: a counter has at least this many ids of the same letters and width ...
+_PADDED_MIN = 5
+#: ... whose numbers fill at least this share of the span from the smallest to the largest
+#: (patients screened but not enrolled leave gaps: 82 of P0000001 … P0000300 still pass)
+_PADDED_DENSITY = 0.25
+
 
 def _birth_date_digits(digits: str) -> bool:
     """Six digits that read as a birth date, year first or day first (not 00…: a counter), or
@@ -2517,6 +2530,9 @@ class IdentifierScanner:
         self._bare: dict[str, dict] = {}
         # patient_id -> its ids of letters and six digits, decided at the end (_dated_ids)
         self._dated: dict[str, dict] = {}
+        # patient_id -> its zero-padded ids of seven or more digits, decided at the end
+        # (_padded_ids)
+        self._padded: dict[str, dict] = {}
 
     def _record(self, column: str, kind: str, ref: RowRef) -> None:
         entry = self._hits.setdefault(column, {"kinds": {}, "refs": [], "count": 0})
@@ -2555,9 +2571,11 @@ class IdentifierScanner:
         candidates = candidate_mask(uniques)
         six: list[re.Match | None] = []
         dob = np.zeros(len(uniques), dtype=bool)  # letters and six digits that read as a date
+        padded: list[re.Match | None] = []
         if in_id:  # ids built from initials, a birth date or a name (KMS600101, Nguyen_000)
             texts = [(t if t.isascii() else canonical(t)).strip() for t in uniques]
             six = [_ID_LETTERS_SIX.fullmatch(t) for t in texts]
+            padded = [_ID_PADDED.fullmatch(t) for t in texts]
             candidates |= np.array(
                 [
                     m is not None
@@ -2592,6 +2610,13 @@ class IdentifierScanner:
                     found = "dated"
             else:
                 found = identifier_kind(text, in_id=in_id, names=False)
+                if (
+                    found in ("id-digits", "hkid")  # P0000004 checks as HKID P000000(4)
+                    and in_id
+                    and padded[u] is not None
+                    and not _looks_like_name(text, in_id=True)
+                ):
+                    found = "padded"  # a study's counter or a hospital's number: decided at the end
             if found is None and kind in ("id", "text") and _looks_like_name(text, in_id=in_id):
                 if in_id:
                     found = "name"
@@ -2604,6 +2629,7 @@ class IdentifierScanner:
             found_kind[u] = found
         if in_id:
             self._dated_shapes(dated, six, dob, found_kind, values, positions, make_ref)
+            self._padded_shapes(column, padded, found_kind, values, positions, make_ref)
         flagged_texts = np.not_equal(found_kind, None)
         flagged = flagged_texts[codes]
         for j in np.flatnonzero(flagged):
@@ -2650,6 +2676,59 @@ class IdentifierScanner:
             if per[code] < each:
                 per[code] += 1
                 refs.append((at + int(k), make_ref(int(positions[j]), repr(mask(values[j])))))
+
+    def _padded_shapes(self, column, padded, found_kind, values, positions, make_ref) -> None:
+        """Keep, for every id of ``values`` that waits for the column's decision
+        (``found_kind`` ``"padded"``, set back to None here), its letters and width and its
+        number, and the first rows' references."""
+        rows = np.flatnonzero(np.equal(found_kind, "padded"))
+        if not len(rows):
+            return
+        found_kind[rows] = None
+        state = self._padded.setdefault(
+            column, {"groups": {}, "keys": array("q"), "numbers": array("q"), "refs": []}
+        )
+        groups = state["groups"]
+        at = len(state["keys"])
+        for k, j in enumerate(rows):
+            m = padded[j]
+            state["keys"].append(groups.setdefault((m[1].upper(), m[2], len(m[3])), len(groups)))
+            state["numbers"].append(int(m[3]))
+            if len(state["refs"]) < _DATED_REFS[1]:
+                ref = make_ref(int(positions[j]), repr(mask(values[j])))
+                state["refs"].append((at + k, ref))
+
+    def _padded_ids(self) -> None:
+        """Decide the zero-padded ids of seven or more digits, per column, from the whole file:
+        those of one group (the same letters, separator and width) are a study's counter when
+        the group has at least :data:`_PADDED_MIN` ids and their numbers fill at least
+        :data:`_PADDED_DENSITY` of the span from the smallest to the largest (P0000001 …
+        P0000082). Any other is a hospital registration number (H0012345 among P001 …, or
+        patients' numbers scattered over millions), and the column is refused."""
+        for column, state in self._padded.items():
+            if not state["keys"]:
+                continue
+            keys = np.frombuffer(state["keys"], dtype=np.int64).copy()
+            numbers = np.frombuffer(state["numbers"], dtype=np.int64).copy()
+            state["keys"], state["numbers"] = array("q"), array("q")
+            size = np.bincount(keys)
+            low = np.full(len(size), np.iinfo(np.int64).max, dtype=np.int64)
+            high = np.zeros(len(size), dtype=np.int64)
+            np.minimum.at(low, keys, numbers)
+            np.maximum.at(high, keys, numbers)
+            span = (high - low + 1).astype(float)
+            counter = (size >= _PADDED_MIN) & (size >= _PADDED_DENSITY * span)
+            refused = ~counter[keys]
+            count = int(refused.sum())
+            if not count:
+                continue
+            shown = [ref for at, ref in state["refs"] if refused[at]][:MAX_ROWS_SHOWN]
+            entry = self._hits.setdefault(column, {"kinds": {}, "refs": [], "count": 0})
+            entry["kinds"]["id-digits"] = entry["kinds"].get("id-digits", 0) + count
+            entry["count"] += count
+            entry["refs"] = sorted(
+                [*entry["refs"], *shown], key=lambda r: (r.position is None, r.position or 0)
+            )[:MAX_ROWS_SHOWN]
 
     def _dated_ids(self) -> None:
         """Decide the ids of letters and six digits that read as a date, per column, from the
@@ -2729,6 +2808,7 @@ class IdentifierScanner:
     def problems(self) -> list[Problem]:
         """Every identifier problem found, then the free-text warnings, in column order."""
         self._dated_ids()
+        self._padded_ids()
         for column, state in self._bare.items():
             # a column of measurements: at least half its cells plain numbers, and at least one
             # number in five not a whole number of 7 or 8 digits (HBV DNA 1234567 IU/mL among

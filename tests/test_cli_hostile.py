@@ -1420,6 +1420,56 @@ def test_letters_and_a_date_in_patient_id_are_decided_for_the_whole_file(tmp_pat
         assert [str(p) for p in check_cohort_file(path, chunk_rows=chunk_rows).problems] == whole
 
 
+def _scattered(n: int, digits: int, first: str = "") -> list[str]:
+    """``n`` hospital-like numbers of ``digits`` digits, spread over the whole range."""
+    return [
+        f"{first}{(i * 7_919_033 + 1_234_567) % 10 ** (digits - len(first)):0{digits - len(first)}d}"
+        for i in range(n)
+    ]
+
+
+_PADDED_FILES = {
+    # a study's zero-padded counter: passes
+    "P0000001 … P0000082": ([f"P{i:07d}" for i in range(1, 83)], False),
+    "0000001 … 0000082": ([f"{i:07d}" for i in range(1, 83)], False),
+    "HCC-00000101 … with gaps": ([f"HCC-{101 + 3 * i:08d}" for i in range(82)], False),
+    # hospital numbers: refused
+    "random 7-digit numbers": (_scattered(82, 7), True),
+    "random 8-digit numbers with a leading zero": (_scattered(82, 8, "0"), True),
+    "P0 and random digits": (["P" + x for x in _scattered(82, 7, "0")], True),
+    "one H0012345 among P001 … P081": ([f"P{i:03d}" for i in range(1, 82)] + ["H0012345"], True),
+    "four of a counter among P001 …": ([f"P{i:03d}" for i in range(1, 79)] + [f"H{i:07d}" for i in range(1, 5)], True),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", _PADDED_FILES)
+def test_zero_padded_counters_in_patient_id_are_decided_for_the_whole_file(tmp_path, capsys, case):
+    """P0000001, P0000002 … (a common style of pseudonym) were refused as hospital registration
+    numbers (and some, P0000004, as Hong Kong identity cards). Seven or more digits with a
+    leading zero are decided for the column now: ids of the same letters and width whose
+    numbers fill the span they cover are a counter; scattered numbers, or a lone one, are still
+    hospital numbers. The same whatever the chunks."""
+    from analysis.cohort import check_cohort_file
+
+    ids, refused = _PADDED_FILES[case]
+    rows = [{**r, "patient_id": pid} for r, pid in zip(enough_rows(82), ids, strict=True)]
+    rows[1]["sex"] = "X"  # another problem, named by its line
+    path = write(tmp_path, rows)
+    code, out, err = _validate(path, capsys)
+    assert code == 1 and "column sex: must be one of M, F — 1 row: line 3" in out
+    if not refused:
+        assert "patient_id: looks like" not in out and len(out.splitlines()) == 2
+    else:
+        assert "column patient_id: looks like a direct identifier (its values contain" in out
+        assert "hospital registration numbers (7 or more digits)" in out  # with phone numbers…
+        assert "(patient_id" not in out
+        for pid in ids:
+            assert pid not in out + err or pid == "P001"  # the hint's example
+    whole = [str(p) for p in check_cohort_file(path, chunk_rows=10_000).problems]
+    for chunk_rows in (1, 5, 41, 82):
+        assert [str(p) for p in check_cohort_file(path, chunk_rows=chunk_rows).problems] == whole
+
+
 @pytest.mark.parametrize("label", ["Total", "TOTAL:", "Sum", "Tổng cộng", "합계", ""])
 def test_a_spreadsheets_totals_row_is_named_as_such_in_one_line(tmp_path, capsys, label):
     """An Excel totals row at the end ('Total' and empty cells) gave 20 lines of 'is required

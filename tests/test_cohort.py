@@ -276,11 +276,40 @@ def test_missing_time(tmp_path):
     message, problems = problems_of(
         broken(tmp_path, line2={"os_months": ""}, line4={"os_months": "NA"})
     )
+    assert "column os_months: is required but empty — 1 row: line 2 (patient_id P001)" in message
+    # NA is not empty: it is named as the missing-value code it is
     assert (
-        "column os_months: is required but empty — 2 rows: line 2 (patient_id P001); line 4 (patient_id P003)"
+        "column os_months: is required but holds a missing-value code, not a value — 1 row: "
+        "line 4 (patient_id P003): 'NA'" in message
+    )
+    assert [p.code for p in problems] == ["missing-value", "missing-value"]
+
+
+@pytest.mark.parametrize("code", ["nan", "NaN", "null", "NULL", "N/A", "."])
+def test_a_missing_value_code_in_a_required_column_is_named_not_called_empty(tmp_path, code):
+    """os_months = nan was reported as "is required but empty", which the cell is not. A code
+    of the missing-value vocabulary is still missing (so refused in a required column, accepted
+    in an optional one), and the message now shows it; a truly empty cell stays "empty"."""
+    message, problems = problems_of(
+        broken(tmp_path, line3={"os_months": code, "ecog_ps": code}, line5={"os_months": ""})
+    )
+    assert (
+        "column os_months: is required but holds a missing-value code, not a value — 1 row: "
+        f"line 3 (patient_id P002): {code!r}" in message
+    )
+    assert (
+        f"column ecog_ps: is required but holds a missing-value code, not a value — 1 row: line 3 (patient_id P002): {code!r}"
         in message
     )
-    assert [p.code for p in problems] == ["missing-value"]
+    assert "column os_months: is required but empty — 1 row: line 5 (patient_id P004)" in message
+    assert "a required column needs a value in every row" in message
+    assert {p.code for p in problems} == {"missing-value"}
+
+
+def test_a_missing_value_code_as_patient_id_is_never_quoted(tmp_path):
+    message, _ = problems_of(broken(tmp_path, line3={"patient_id": "nan"}))
+    assert "column patient_id: is required but empty — 1 row: line 3" in message
+    assert "'nan'" not in message
 
 
 def test_pfs_longer_than_os(tmp_path):
@@ -315,6 +344,23 @@ def test_duplicate_ids(tmp_path):
     assert "column patient_id: must be unique" in message
     assert "line 3 (patient_id P002); line 5 (patient_id P002)" in message
     assert [p.code for p in problems] == ["unique"]
+
+
+def test_ids_that_differ_only_in_letter_case_are_reported(tmp_path):
+    """SYN001 and syn001 passed, though ' SYN001 ' (spaces) was reported as a repeat: ids equal
+    but for letter case are most likely one patient typed twice."""
+    message, problems = problems_of(broken(tmp_path, line5={"patient_id": "p002"}))
+    assert (
+        "column patient_id: must be unique, but values differ only in letter case (likely the "
+        "same patient) — 2 rows: line 3 (patient_id P002); line 5 (patient_id p002)" in message
+    )
+    assert "must be unique, but values repeat" not in message
+    assert [p.code for p in problems] == ["unique"]
+    # an id that looks like an identifier is masked here as in every message
+    message, _ = problems_of(
+        broken(tmp_path, line2={"patient_id": "KMS600101"}, line4={"patient_id": "kms600101"})
+    )
+    assert "600101" not in message
 
 
 def test_child_pugh_score_out_of_range(tmp_path):
@@ -427,8 +473,12 @@ def test_missing_value_codes_are_missing_in_optional_columns_only(tmp_path, code
     rows[2]["sex"] = code  # required: a clear error naming the column
     rows[3]["os_months"] = code
     message, problems = problems_of(write(tmp_path, rows))
-    assert "column sex: is required but empty — 1 row: line 4 (patient_id P003)" in message
-    assert "column os_months: is required but empty — 1 row: line 5 (patient_id P004)" in message
+    if code.strip():  # a code is named as written, an empty cell is empty
+        shown = f"holds a missing-value code, not a value — 1 row: line {{}} (patient_id {{}}): {code!r}"
+    else:
+        shown = "empty — 1 row: line {} (patient_id {})"
+    assert f"column sex: is required but {shown.format(4, 'P003')}" in message
+    assert f"column os_months: is required but {shown.format(5, 'P004')}" in message
     assert {p.code for p in problems} == {"missing-value"}
 
 
