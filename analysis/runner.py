@@ -90,6 +90,8 @@ __all__ = [
     "ChapterRun",
     "BookRun",
     "RunInterrupted",
+    "SignalStops",
+    "signals_raise",
     "MARKER_NAME",
     "PARAMETER_RANGES",
     "PARAMETER_CHOICES",
@@ -1325,9 +1327,16 @@ _STOP_SIGNALS = tuple(
 )
 
 
-class _Stops:
-    """What :func:`_signals_raise` does with a signal: raise, or (``hold``: the report is being
-    published or is in place) record it in ``held`` for the run to say once it is done."""
+class SignalStops:
+    """What :func:`signals_raise` does with a signal: raise, or (``hold``: the report is being
+    published or is in place) record it in ``held`` for the run to say once it is done.
+
+    Examples
+    --------
+    >>> stops = SignalStops()
+    >>> stops.hold, stops.held, stops.out
+    (False, [], None)
+    """
 
     def __init__(self):
         self.hold = False
@@ -1336,11 +1345,19 @@ class _Stops:
 
 
 @contextlib.contextmanager
-def _signals_raise(stops: _Stops | None = None):
+def signals_raise(stops: SignalStops | None = None):
     """SIGINT, SIGTERM and SIGHUP raise :class:`RunInterrupted` (main thread only), so cleanup
     runs; SIGHUP inherited as ignored (``nohup``) stays ignored. Once ``stops.hold`` is set a
-    signal is only recorded (``stops.held``): a late one must not undo a published report."""
-    stops = _Stops() if stops is None else stops
+    signal is only recorded (``stops.held``): a late one must not undo a published report.
+
+    Examples
+    --------
+    >>> with signals_raise() as stops:  # a signal in here raises RunInterrupted
+    ...     stops.hold = True  # from here on a signal is only recorded
+    >>> stops.held
+    []
+    """
+    stops = SignalStops() if stops is None else stops
     if threading.current_thread() is not threading.main_thread():
         yield stops
         return
@@ -2224,7 +2241,7 @@ def run_book(
     remove_stale_build_dirs()
     failed_dir = out.with_name(out.name + ".failed")
     run = BookRun(out=out, cohort=cohort.name)
-    with _signals_raise() as stops:
+    with signals_raise() as stops:
         work = _Workspace(out)
         build_root = None
         try:

@@ -853,12 +853,12 @@ def test_the_terminal_closing_stops_a_run_with_its_cleanup():
     import os
     import signal
 
-    from analysis.runner import RunInterrupted, _signals_raise
+    from analysis.runner import RunInterrupted, signals_raise
 
     seen = []
     before = signal.signal(signal.SIGHUP, lambda signum, frame: seen.append(signum))
     try:
-        with pytest.raises(RunInterrupted) as info, _signals_raise():
+        with pytest.raises(RunInterrupted) as info, signals_raise():
             os.kill(os.getpid(), signal.SIGHUP)
             for _ in range(1000):  # the handler runs between two bytecodes
                 pass
@@ -874,11 +874,11 @@ def test_a_run_under_nohup_survives_the_terminal_closing():
     import os
     import signal
 
-    from analysis.runner import _signals_raise
+    from analysis.runner import signals_raise
 
     before = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as nohup leaves it
     try:
-        with _signals_raise():
+        with signals_raise():
             assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
             os.kill(os.getpid(), signal.SIGHUP)
             for _ in range(1000):  # a handler would run between two bytecodes

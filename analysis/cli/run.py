@@ -35,11 +35,11 @@ from analysis.runner import (
     ChapterFailed,
     RunInterrupted,
     RunnerError,
-    _signals_raise,
-    _Stops,
+    SignalStops,
     discover_chapters,
     parse_parameters,
     run_book,
+    signals_raise,
 )
 
 HELP = (
@@ -133,8 +133,8 @@ def run(args: argparse.Namespace) -> int:
     A signal once the report is in place (as the summary is printed) is recorded and said, with
     exit status 128 + signal: it neither kills the process silently nor claims nothing was
     written."""
-    stops = _Stops()
-    with _signals_raise(stops):
+    stops = SignalStops()
+    with signals_raise(stops):
         code = _run(args, stops)
         stops.hold = True  # the command is done: a signal now is only said
     if stops.held and code == 0:
@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
-def _run(args: argparse.Namespace, stops: _Stops) -> int:
+def _run(args: argparse.Namespace, stops: SignalStops) -> int:
     try:
         parameters = parse_parameters(args.parameters)
         result = run_book(
