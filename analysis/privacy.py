@@ -2723,12 +2723,17 @@ class IdentifierScanner:
             if not count:
                 continue
             shown = [ref for at, ref in state["refs"] if refused[at]][:MAX_ROWS_SHOWN]
-            entry = self._hits.setdefault(column, {"kinds": {}, "refs": [], "count": 0})
-            entry["kinds"]["id-digits"] = entry["kinds"].get("id-digits", 0) + count
-            entry["count"] += count
-            entry["refs"] = sorted(
-                [*entry["refs"], *shown], key=lambda r: (r.position is None, r.position or 0)
-            )[:MAX_ROWS_SHOWN]
+            self._add_hits(column, "id-digits", count, shown)
+
+    def _add_hits(self, column, kind: str, count: int, shown: list) -> None:
+        """Add ``count`` cells of ``kind`` decided at the end of the file to ``column``'s hits,
+        keeping the first :data:`MAX_ROWS_SHOWN` rows in file order."""
+        entry = self._hits.setdefault(column, {"kinds": {}, "refs": [], "count": 0})
+        entry["kinds"][kind] = entry["kinds"].get(kind, 0) + count
+        entry["count"] += count
+        entry["refs"] = sorted(
+            [*entry["refs"], *shown], key=lambda r: (r.position is None, r.position or 0)
+        )[:MAX_ROWS_SHOWN]
 
     def _dated_ids(self) -> None:
         """Decide the ids of letters and six digits that read as a date, per column, from the
@@ -2769,12 +2774,7 @@ class IdentifierScanner:
             if not count:
                 continue
             shown = [ref for at, ref in dated["refs"] if alone[at]][:MAX_ROWS_SHOWN]
-            entry = self._hits.setdefault(column, {"kinds": {}, "refs": [], "count": 0})
-            entry["kinds"]["initials-dob"] = entry["kinds"].get("initials-dob", 0) + count
-            entry["count"] += count
-            entry["refs"] = sorted(
-                [*entry["refs"], *shown], key=lambda r: (r.position is None, r.position or 0)
-            )[:MAX_ROWS_SHOWN]
+            self._add_hits(column, "initials-dob", count, shown)
 
     def _bare_numbers(self, column, values, positions, make_ref, codes, uniques, flagged) -> None:
         """Whole cells of 7 or 8 digits in a free column: hospital numbers, decided at the end
