@@ -150,12 +150,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _exit(code: int) -> None:
-    """Exit with ``code``, no longer stopped by SIGINT, SIGTERM or SIGHUP: the command is done
-    and has said so. A Ctrl-C while the interpreter shut down (after ``run`` had written its
-    report and printed its summary) killed the process with status -2 and no message."""
+    """Exit with ``code``, no longer stopped by Ctrl-C (SIGINT) or a closing terminal (SIGHUP):
+    the command is done and has said so. A Ctrl-C while the interpreter shut down (after ``run``
+    had written its report and printed its summary) killed the process with status -2 and no
+    message. SIGTERM still ends it: a supervisor must be able to stop a shutdown that hangs."""
     import signal
 
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+    for name in ("SIGINT", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_IGN)
     sys.exit(code)
