@@ -1387,20 +1387,34 @@ _DATED_FILES = {
 }  # fmt: skip
 
 
+def _validate_ids(tmp_path, capsys, ids):
+    """``validate`` on 82 rows with these patient ids and one other problem (sex "X" on line 3,
+    named by its line): ``(path, stdout, stderr)``; exit status 1."""
+    rows = [{**r, "patient_id": pid} for r, pid in zip(enough_rows(82), ids, strict=True)]
+    rows[1]["sex"] = "X"
+    path = write(tmp_path, rows)
+    code, out, err = _validate(path, capsys)
+    assert code == 1 and "column sex: must be one of M, F — 1 row: line 3" in out
+    return path, out, err
+
+
+def _same_whatever_the_chunks(path, sizes) -> None:
+    """The problems of ``path`` read in chunks of each size are those of the whole file."""
+    from analysis.cohort import check_cohort_file
+
+    whole = [str(p) for p in check_cohort_file(path, chunk_rows=10_000).problems]
+    for chunk_rows in sizes:
+        assert [str(p) for p in check_cohort_file(path, chunk_rows=chunk_rows).problems] == whole
+
+
 @pytest.mark.parametrize("case", _DATED_FILES)
 def test_letters_and_a_date_in_patient_id_are_decided_for_the_whole_file(tmp_path, capsys, case):
     """A study code and a six-digit counter that reads as a date (HCC190101) refused the whole
     file; it passes now, while a column of initials and birth dates, or one such id among
     P001 …, is refused. The decision waits for the last row: the same whatever the chunks,
     and once the column is refused no message shows any id."""
-    from analysis.cohort import check_cohort_file
-
     ids, refused = _DATED_FILES[case]
-    rows = [{**r, "patient_id": pid} for r, pid in zip(enough_rows(82), ids, strict=True)]
-    rows[1]["sex"] = "X"  # another problem, named by its line
-    path = write(tmp_path, rows)
-    code, out, err = _validate(path, capsys)
-    assert code == 1 and "column sex: must be one of M, F — 1 row: line 3" in out
+    path, out, err = _validate_ids(tmp_path, capsys, ids)
     if refused is None:
         assert "patient_id: looks like" not in out and len(out.splitlines()) == 2
         # the id of that row is masked all the same (six digits that read as a date)
@@ -1415,9 +1429,7 @@ def test_letters_and_a_date_in_patient_id_are_decided_for_the_whole_file(tmp_pat
             assert pid not in out + err or pid.startswith("P0")
         if refused == 1:
             assert "1 row: line 83: '*********'" in out
-    whole = [str(p) for p in check_cohort_file(path, chunk_rows=10_000).problems]
-    for chunk_rows in (1, 5, 41, 81, 82):
-        assert [str(p) for p in check_cohort_file(path, chunk_rows=chunk_rows).problems] == whole
+    _same_whatever_the_chunks(path, (1, 5, 41, 81, 82))
 
 
 def _scattered(n: int, digits: int, first: str = "") -> list[str]:
@@ -1449,14 +1461,8 @@ def test_zero_padded_counters_in_patient_id_are_decided_for_the_whole_file(tmp_p
     leading zero are decided for the column now: ids of the same letters and width whose
     numbers fill the span they cover are a counter; scattered numbers, or a lone one, are still
     hospital numbers. The same whatever the chunks."""
-    from analysis.cohort import check_cohort_file
-
     ids, refused = _PADDED_FILES[case]
-    rows = [{**r, "patient_id": pid} for r, pid in zip(enough_rows(82), ids, strict=True)]
-    rows[1]["sex"] = "X"  # another problem, named by its line
-    path = write(tmp_path, rows)
-    code, out, err = _validate(path, capsys)
-    assert code == 1 and "column sex: must be one of M, F — 1 row: line 3" in out
+    path, out, err = _validate_ids(tmp_path, capsys, ids)
     if not refused:
         assert "patient_id: looks like" not in out and len(out.splitlines()) == 2
     else:
@@ -1465,9 +1471,7 @@ def test_zero_padded_counters_in_patient_id_are_decided_for_the_whole_file(tmp_p
         assert "(patient_id" not in out
         for pid in ids:
             assert pid not in out + err or pid == "P001"  # the hint's example
-    whole = [str(p) for p in check_cohort_file(path, chunk_rows=10_000).problems]
-    for chunk_rows in (1, 5, 41, 82):
-        assert [str(p) for p in check_cohort_file(path, chunk_rows=chunk_rows).problems] == whole
+    _same_whatever_the_chunks(path, (1, 5, 41, 82))
 
 
 @pytest.mark.parametrize("label", ["Total", "TOTAL:", "Sum", "Tổng cộng", "합계", ""])

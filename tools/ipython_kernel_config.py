@@ -19,8 +19,6 @@ logging.getLogger("IPKernelApp").addFilter(_DropLocalTcpNotice())
 # notebooks were computed with, where the processor runs them (analysis/numerics.py). Chapters
 # import pandas before the package, so the package itself would be too late.
 try:
-    from analysis import numerics
-
-    numerics.pin_openblas()
+    import analysis  # noqa: F401  (importing the package pins them)
 except ImportError:  # a kernel of this venv started outside the book's checkout
     pass
