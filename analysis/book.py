@@ -49,6 +49,7 @@ __all__ = [
     "glue_result",
     "glue_provenance",
     "table2_provenance",
+    "stated_table2_provenance",
     "comparison_classes",
     "cohort_value_provenance",
     "glue_table",
@@ -566,6 +567,43 @@ def table2_provenance(ids) -> Provenance:
         return _ensemble.UNMEASURED
     hrs = sorted({i.rsplit(".", 1)[0] + ".hr" for i in printed})
     return _ensemble.reproduced_provenance(*hrs)
+
+
+def stated_table2_provenance(ids, same_fit) -> Provenance:
+    """The class of a stated-coding Table 2 estimate (Table 7.5) that shows the cells ``ids``.
+
+    The stated coding is no calibration target, so its estimates are not measured across
+    calibrated cohorts (:data:`analysis.ensemble.UNMEASURED`), except where the estimate is the
+    implied coding's (Table 7.4) number for number: a univariate row of a term in ``same_fit``
+    (every term but the four whose coding is in question). That estimate has the class
+    :func:`table2_provenance` gives it in Table 7.4; the same number never has two classes.
+
+    Parameters
+    ----------
+    ids : iterable of str
+        Ids of Table 2 cells, ``table2.<term>.<uni|multi>.<hr|interval|p>``.
+    same_fit : collection of str
+        Terms whose univariate fit under the stated coding equals the implied one's.
+
+    Returns
+    -------
+    analysis.provenance.Provenance
+
+    Examples
+    --------
+    >>> age = ["table2.age_years.uni.hr", "table2.age_years.uni.interval"]
+    >>> str(stated_table2_provenance(age, {"age_years"})) == str(table2_provenance(age))
+    True
+    >>> str(stated_table2_provenance(age, set()))  # a fit of its own
+    'assumed: not measured across calibrated cohorts'
+    >>> str(stated_table2_provenance(["table2.afp_ng_ml.multi.hr"], {"afp_ng_ml"}))
+    'assumed: not measured across calibrated cohorts'
+    """
+    ids = [str(i) for i in ids]
+    parts = [i.split(".") for i in ids]
+    if ids and all(len(p) == 4 and p[2] == "uni" and p[1] in same_fit for p in parts):
+        return table2_provenance(ids)
+    return _ensemble.UNMEASURED
 
 
 def _badge(prov: Provenance | None) -> str:
@@ -1166,6 +1204,7 @@ def glue_table2(
     missed=None,
     infeasible=None,
     infeasible_ref: str = "tbl-cox-feasibility",
+    counts=None,
 ) -> None:
     """Glue Table 2 in the paper's layout, published and reproduced rows one under the other.
 
@@ -1203,6 +1242,12 @@ def glue_table2(
     The reproduced row's label keeps "↳ reproduced" on one line (a narrow no-break space): in
     Table 7.5, squeezed to a dropdown on a phone, the arrow sat alone above the word.
 
+    ``counts`` maps a term id to this cohort's patients (deaths) in the groups its row compares
+    (:func:`analysis.tables.table2_group_counts`: ``"69 (55) vs 5 (5)"``, small counts already
+    hidden on a user's cohort); the text follows "reproduced" after a middle dot, in the label
+    cell (a column of its own would widen the table on a phone). A row with no entry (one entered
+    per unit) gets none.
+
     Examples
     --------
     One univariate row, age per year, with estimates that round to the paper's printed
@@ -1223,6 +1268,17 @@ def glue_table2(
     |:--|--:|--:|--:|--:|
     | Age (years): per year — paper | 0.996 (0.975–1.017) | 0.70 |  |  |
     | ↳\u202freproduced | 0.996 (0.975–1.017) | 0.70 <span class="verdict">✓</span> |  |  |
+
+    A 0/1 row, sex, with the patients (deaths) of its two groups after "reproduced":
+
+    >>> sex = table.assign(term="sex_female", variable="Sex", coding="female vs male")
+    >>> sex_fits = {"univariate": pd.DataFrame([[0.984, 0.424, 2.283, 0.964]], columns=columns,
+    ...                                        index=["sex_female"]),
+    ...             "multivariate": fits["multivariate"]}
+    >>> with mock.patch("analysis.book.glue") as glue:
+    ...     glue_table2("tbl-table2", sex, sex_fits, counts={"sex_female": "7 (6) vs 75 (62)"})
+    >>> print(glue.call_args_list[0].args[1].data.splitlines()[3])
+    | ↳\u202freproduced · 7 (6) vs 75 (62) | 0.984 (0.424–2.283) | 0.96 <span class="verdict">✓</span> |  |  |
 
     The same row missing its interval, whose reason chapter 01 gives:
 
@@ -1308,6 +1364,9 @@ def glue_table2(
             unique = list(dict.fromkeys(classes))
             badges = [_badge(c) for c in (unique if len(unique) == 1 else classes)]
             our_row[0] = (our_row[0][0], our_row[0][1] + " / ".join(badges))
+        if counts and counts.get(term):  # patients (deaths) per group, breakable at spaces
+            said = " ".join(str(counts[term]).split())
+            our_row[0] = (our_row[0][0], f"{our_row[0][1]} · {_md_escape(said)}")
         rows += [pub_row, our_row]
     headers = [
         "Variable (paper, then this cohort)",

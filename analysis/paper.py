@@ -1016,7 +1016,9 @@ def table2_feasibility(directory=None, *, max_deaths: int | None = None) -> pd.D
         One row per printed cell (99): ``id`` (published entry id), ``variable`` (as printed),
         ``row`` (the category label), ``term``, ``model`` ("univariate"/"multivariable"),
         ``cell`` ("HR", "95% CI", "P"), ``printed`` (text), ``feasible`` (bool), ``reason``,
-        ``stated coding``, ``implied coding``, ``se`` (from the printed CI) and ``follow``
+        ``deaths per group`` (for a 0/1 or category row, the deaths its groups need for the
+        printed SE, :func:`death_floors`' note; part of ``reason`` only where it makes the cell
+        infeasible), ``stated coding``, ``implied coding``, ``se`` (from the printed CI) and ``follow``
         (what the calibration aims at instead, for an infeasible cell); for an infeasible HR or
         P, ``nearest`` (the printable value nearest the printed one, as text at its decimals)
         and ``off`` (how far the printed value lies from the printable range, in units of its
@@ -1075,6 +1077,7 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
                     "row": REFERENCE_TERMS[term_id],
                     "feasible": True,
                     "reason": "reference category (printed 1 by definition)",
+                    "deaths per group": "",
                     "stated coding": "reference",
                     "implied coding": "reference",
                     "se": float("nan"),
@@ -1133,12 +1136,14 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
             )
         bad, reason, follow = _cell_verdict(part, res, dec, hr, iv, p)
         nearest, off = _nearest_printable(part, res, dec, hr, p)
+        # the deaths per group a 0/1 row's printed SE needs: a column of its own, in the reason
+        # too only where it is why the cell cannot print (it never is with Table 1's sizes)
+        deaths_note = ""
         if group is not None and implied != "per unit":
+            deaths_note = str(group["note"])
             if not bool(group["feasible"]) and part == "interval":
                 bad = True
                 reason = group["note"] + "; " + reason
-            else:
-                reason += "; " + group["note"]
         if logrank_note:
             reason = logrank_note + "; " + reason
         elsewhere = _printed_elsewhere(entries, {"hr": hr, "interval": iv, "p": p}[part])
@@ -1153,6 +1158,7 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
                 "row": t.label,
                 "feasible": not bad,
                 "reason": reason,
+                "deaths per group": deaths_note,
                 "stated coding": t.stated,
                 "implied coding": implied if implied != "per unit" else f"per {t.unit}",
                 "se": res["se"],
@@ -1163,7 +1169,7 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
         )
     columns = [
         "id", "variable", "row", "term", "model", "cell", "printed", "feasible", "reason",
-        "stated coding", "implied coding", "se", "follow", "nearest", "off",
+        "deaths per group", "stated coding", "implied coding", "se", "follow", "nearest", "off",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
@@ -2134,18 +2140,24 @@ def infeasible_short_reasons(table: pd.DataFrame | None = None) -> dict[str, str
 def feasibility_table(
     table: pd.DataFrame | None = None, *, infeasible_only: bool = False, by_row: bool = False
 ):
-    """:func:`table2_feasibility` for display: Variable | Model | Cell | Printed | Feasible | Reason.
+    """:func:`table2_feasibility` for display: Variable | Model | Cell | Printed | Feasible |
+    Reason | Deaths each group needs.
 
     ``Variable`` is Table 2's label and category as printed (``"AST (U/L) >40"``), ``Feasible``
-    reads ``"yes"`` or ``"no"``; with ``infeasible_only`` only the cells no cohort can print.
+    reads ``"yes"`` or ``"no"``. Each of the last two columns says one thing: ``Reason``, whether
+    and why the cell can print with the rest of its row; ``Deaths each group needs``, for a 0/1 or
+    category row, the floor its printed interval puts on the SE and so on the deaths in each of
+    its two groups (:func:`death_floors`; empty for any other row). With ``infeasible_only``
+    only the cells no cohort can print, and ``Reason`` is headed ``"Why no cohort prints it"``.
     Two more columns, ``Implied coding`` and ``Calibration follows`` (what the calibration aims
     at in a row with an infeasible cell), are for downloads; a chapter hides them.
 
     With ``by_row`` the cells of one printed row (HR, 95% CI and P of a variable in a model)
     that share their verdict and reason are one line, ``Variable | Model | Printed | Feasible |
-    Reason``, ``Printed`` naming each cell (``"HR 0.996; 95% CI 0.975–1.017; P 0.70"``): every
-    printed number and every reason, each reason once per row (the per-cell table repeats a
-    row's reason for each of its cells). The download columns are left to the per-cell table.
+    Reason | Deaths each group needs``, ``Printed`` naming each cell (``"HR 0.996; 95% CI
+    0.975–1.017; P 0.70"``): every printed number and every reason, each reason once per row
+    (the per-cell table repeats a row's reason for each of its cells). The download columns are
+    left to the per-cell table.
 
     Examples
     --------
@@ -2153,9 +2165,17 @@ def feasibility_table(
     ['Sex Female', 'P', '0.96']
     >>> rows = feasibility_table(by_row=True)
     >>> rows.columns.tolist()
-    ['Variable', 'Model', 'Printed', 'Feasible', 'Reason']
+    ['Variable', 'Model', 'Printed', 'Feasible', 'Reason', 'Deaths each group needs']
     >>> rows.iloc[0, :4].tolist()
     ['Age (years)', 'univariate', 'HR 0.996; 95% CI 0.975–1.017; P 0.70', 'yes']
+
+    The sex row's reason says why its P cannot print; the deaths its interval needs are beside:
+
+    >>> sex = feasibility_table(infeasible_only=True).iloc[0]
+    >>> "deaths" in sex["Why no cohort prints it"]
+    False
+    >>> "needs ≥ 6 deaths in the group and ≥ 24 in the reference" in sex["Deaths each group needs"]
+    True
     """
     if table is None:
         table = table2_feasibility()
@@ -2163,6 +2183,7 @@ def feasibility_table(
         table = table[~table["feasible"]]
     variable = (table["variable"] + " " + table["row"].fillna("")).str.strip()
     variable = variable.where(table["implied coding"] != "reference", variable + " (reference)")
+    deaths = table["deaths per group"] if "deaths per group" in table.columns else ""
     cells = pd.DataFrame(
         {
             "Variable": variable,
@@ -2171,22 +2192,29 @@ def feasibility_table(
             "Printed": table["printed"],
             "Feasible": table["feasible"].map({True: "yes", False: "no"}),
             "Reason": table["reason"],
+            "Deaths each group needs": deaths,
             "Implied coding": table["implied coding"],
             "Calibration follows": table["follow"],
         }
     ).reset_index(drop=True)
     if not by_row:
-        return cells
-    same = ["Variable", "Model", "Feasible", "Reason"]
+        return (
+            cells.rename(columns={"Reason": "Why no cohort prints it"})
+            if infeasible_only
+            else cells
+        )
+    same = ["Variable", "Model", "Feasible", "Reason", "Deaths each group needs"]
     line = cells[same].ne(cells[same].shift()).any(axis=1).cumsum()
     named = cells["Cell"] + " " + cells["Printed"]
     grouped = cells.groupby(line, sort=False)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "Variable": grouped["Variable"].first(),
             "Model": grouped["Model"].first(),
             "Printed": named.groupby(line, sort=False).agg("; ".join),
             "Feasible": grouped["Feasible"].first(),
             "Reason": grouped["Reason"].first(),
+            "Deaths each group needs": grouped["Deaths each group needs"].first(),
         }
     ).reset_index(drop=True)
+    return out.rename(columns={"Reason": "Why no cohort prints it"}) if infeasible_only else out

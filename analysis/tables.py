@@ -31,6 +31,7 @@ from analysis.formatting import NOT_REACHED, number, p_value, rounded
 from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.privacy import (
     AGE_TOP_CODE,
+    COMPLEMENT_MARK,
     SMALL_COUNT_THRESHOLD,
     central_range,
     hidden_counts,
@@ -69,6 +70,7 @@ __all__ = [
     "table2",
     "table2_models",
     "table2_ties",
+    "table2_group_counts",
     "multivariable_sides",
     "TABLE2_IMPLIED_TERMS",
     "USER_SKEWNESS_MIN",
@@ -1281,6 +1283,227 @@ def multivariable_sides(cohort: pd.DataFrame) -> dict:
                 out["same"] += 1
             else:
                 out["other"].append(term)
+    return out
+
+
+#: Table 1's count rows (:func:`table1`'s labels) each Table 2 group count equals or adds up to,
+#: by factor: ``{factor: {Table 1 label: [levels of the factor]}}`` (a Table 1 row that is one
+#: level is a list of one); PVTT's Table 2 groups are sums of Table 1 rows (below).
+_TABLE1_LINKS = {
+    "sex": {"Sex: female": ["female"], "Sex: male": ["male"]},
+    "child_pugh": {
+        "Child-Pugh class A": [5, 6], "Child-Pugh class B": [7, 8, 9],
+        "Child-Pugh class C": list(range(10, 16)),
+    },
+    "bclc_stage": {f"BCLC stage {s}": [s] for s in "ABC"},
+    "pvtt": {"PVTT Vp0": ["Vp0"]},
+    "additional_tace": {"Additional TACE during HAIC": ["yes"]},
+}  # fmt: skip
+#: PVTT's Table 2 groups, each the sum of two Table 1 rows.
+_PVTT_SUMS = {"Vp1–2": ("PVTT Vp1", "PVTT Vp2"), "Vp3–4": ("PVTT Vp3", "PVTT Vp4")}
+
+
+def _group_levels(cohort: pd.DataFrame, coding: str) -> dict:
+    """``{factor: ({level: mask}, {term id: (group levels, reference level or None)})}`` for
+    every 0/1 or category row of Table 2 under ``coding``; a mask is over the patients with a
+    survival time and status."""
+    c = cohort
+    known = pd.to_numeric(c["os_months"]).notna() & pd.to_numeric(c["os_event"]).notna()
+    out: dict = {}
+    if "sex" in c.columns:
+        sex = c["sex"].astype(str)
+        out["sex"] = (
+            {"female": known & (sex == "F"), "male": known & (sex == "M")},
+            {"sex_female": (["female"], "male"), "sex_male": (["male"], None)},
+        )
+    if "child_pugh_score" in c.columns:
+        score = pd.to_numeric(c["child_pugh_score"])
+        scores = sorted({5} | set(score.dropna().astype(int)))
+        terms = {f"child_pugh_{k}": ([k], 5) for k in scores if k != 5}
+        out["child_pugh"] = (
+            {k: known & (score == k) for k in scores},
+            terms | {"child_pugh_5": ([5], None)},
+        )
+    if "bclc_stage" in c.columns:
+        stage = c["bclc_stage"].astype(str)
+        stages = [s for s in paper.BCLC_ORDER if (stage == s).any()]
+        out["bclc_stage"] = (
+            {s: known & (stage == s) for s in stages},
+            {"bclc_stage": (stages, None)},
+        )
+    if "pvtt" in c.columns:
+        pvtt = c["pvtt"].astype(str)
+        out["pvtt"] = (
+            {
+                "Vp0": known & (pvtt == "Vp0"),
+                "Vp1–2": known & pvtt.isin(["Vp1", "Vp2"]),
+                "Vp3–4": known & pvtt.isin(["Vp3", "Vp4"]),
+            },
+            {
+                "pvtt_vp1_2": (["Vp1–2"], "Vp0"),
+                "pvtt_vp3_4": (["Vp3–4"], "Vp0"),
+                "pvtt_vp0": (["Vp0"], None),
+            },
+        )
+    binary = [
+        t for t in paper.TERMS
+        if t.stated == "binary" and (coding == "stated" or t.implied == "binary")
+        and t.id != "sex_female" and t.column in c.columns
+    ]  # fmt: skip
+    d = design_matrix(c, coding, terms=[t.id for t in binary])
+    for t in binary:
+        x = d[t.id]
+        terms = {t.id: (["yes"], "no")}
+        if t.reference is not None:
+            terms[t.reference] = (["no"], None)
+        out[t.id] = ({"yes": known & (x == 1), "no": known & (x == 0)}, terms)
+    return out
+
+
+def table2_group_counts(
+    cohort: pd.DataFrame,
+    coding: str = "implied",
+    *,
+    user: bool | None = None,
+    min_cell_count: int | None = None,
+) -> dict[str, str]:
+    """Patients and deaths in the groups each 0/1 or category row of Table 2 compares, as
+    "patients (deaths)": the size behind a hazard ratio, which a reader cannot see from it.
+
+    A row against its reference reads ``"69 (55) vs 5 (5)"`` (its group, then the reference
+    group); a reference row (printed 1) its own group, ``"5 (5)"``; BCLC stage, one term per
+    stage, each stage the cohort has, ``"B 49 (42), C 33 (26)"``. Rows entered per unit (age,
+    AFP, ...; AST, CRP, tumour number and prior TACE under the ``"implied"`` coding) compare no
+    groups and have no entry. Patients without a survival time or status are not counted.
+
+    On a user's cohort (``user``, default ``cohort.attrs["user_cohort"]``) a count of 1 to
+    ``min_cell_count`` − 1 reads ``"<5"`` and counts that would give a hidden one back read
+    "hidden" (:func:`analysis.privacy.hidden_counts`): a factor's groups add up to N, their
+    deaths to the deaths of the cohort, a group's deaths and survivors to its patients; and
+    Table 1 (:func:`table1`, chapter 04) shows counts of the same patients, so a group that
+    equals or sums Table 1 rows (sex, Child-Pugh class, BCLC stage, PVTT Vp0 to Vp4,
+    additional TACE) is hidden where Table 1's hidden and shown rows would give it, or it them,
+    back.
+
+    Parameters
+    ----------
+    coding : {"implied", "stated"}
+        As :func:`table2_models`; the stated coding adds AST > 40, CRP > 3, more than four
+        tumours and more than four prior TACE sessions.
+    user : bool, optional
+        Hide small counts as on a user's cohort.
+    min_cell_count : int, optional
+        Smallest count shown (default :data:`analysis.privacy.SMALL_COUNT_THRESHOLD`).
+
+    Returns
+    -------
+    dict
+        Term id (Table 2's, reference rows included) to its text.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> counts = table2_group_counts(load_cohort())
+    >>> counts["child_pugh_6"], counts["child_pugh_5"], counts["bclc_stage"]
+    ('69 (55) vs 5 (5)', '5 (5)', 'B 49 (42), C 33 (26)')
+    >>> "ast_gt40" in counts, table2_group_counts(load_cohort(), "stated")["ast_le40"]
+    (False, '39 (27)')
+
+    Eight patients, three women (two dead): on a user's cohort the women's counts read "<5",
+    and the men's patients too, as N minus them would give the women back:
+
+    >>> c = load_cohort().head(8).assign(os_event=[1, 1, 0, 1, 1, 1, 0, 0], sex=list("FFFMMMMM"))
+    >>> table2_group_counts(c, user=False)["sex_female"]
+    '3 (2) vs 5 (3)'
+    >>> table2_group_counts(c, user=True)["sex_female"]
+    '<5 (<5) vs hidden (<5)'
+    """
+    if coding not in paper.CODINGS:
+        raise ValueError(f"coding: expected 'implied' or 'stated', got {coding!r}")
+    is_user = user_cohort(cohort) if user is None else bool(user)
+    threshold = SMALL_COUNT_THRESHOLD if min_cell_count is None else int(min_cell_count)
+    dead = pd.to_numeric(cohort["os_event"]) == 1
+    known = pd.to_numeric(cohort["os_months"]).notna() & pd.to_numeric(cohort["os_event"]).notna()
+    factors = _group_levels(cohort, coding)
+    n, deaths = {}, {}
+    for f, (levels, _) in factors.items():
+        for level, mask in levels.items():
+            n[f, level], deaths[f, level] = int(mask.sum()), int((mask & dead).sum())
+        anywhere = np.logical_or.reduce([m.to_numpy() for m in levels.values()])
+        n[f, "other"] = int((known & ~anywhere).sum())  # in no group: not shown, N minus them
+        deaths[f, "other"] = int((known & ~anywhere & dead).sum())
+    shown_n = {k: f"{v}" for k, v in n.items()}
+    shown_d = {k: f"{v}" for k, v in deaths.items()}
+    if is_user:
+        # the groups' sizes first, with Table 1's rows as chapter 04 shows them (fixed)
+        t1 = table1(cohort, user=True, min_cell_count=min_cell_count).set_index("characteristic")
+        t1 = t1.iloc[:, 1]  # the cohort's column ("your cohort")
+        t1_marks = {f"<{threshold}", COMPLEMENT_MARK}
+        counts = {("n", *k): v for k, v in n.items()}
+        fixed_hidden, fixed_shown, sums = {}, [], {}
+
+        def table1_cell(label, size):
+            key = ("t1", label)
+            counts[key] = size
+            text = str(t1.get(label, ""))
+            if text.split(" ")[0] in t1_marks:
+                fixed_hidden[key] = text.split(" ")[0]
+            else:
+                fixed_shown.append(key)
+            return key
+
+        for f, links in _TABLE1_LINKS.items():
+            if f not in factors:
+                continue
+            for label, members in links.items():
+                parts = [("n", f, m) for m in members if (f, m) in n]
+                if parts:
+                    sums[table1_cell(label, sum(counts[p] for p in parts))] = parts
+        if "pvtt" in factors:
+            pvtt = cohort["pvtt"].astype(str)
+            for level, labels in _PVTT_SUMS.items():
+                rows = [table1_cell(lab, int((known & (pvtt == lab[5:])).sum())) for lab in labels]
+                sums["n", "pvtt", level] = rows
+        groups = [
+            [("n", f, level) for level in levels] + [("n", f, "other")]
+            for f, (levels, _) in factors.items()
+        ]
+        hidden_n = hidden_counts(
+            counts, groups=groups, sums=sums, threshold=threshold, hidden=fixed_hidden,
+            keep=fixed_shown,
+        )  # fmt: skip
+        hidden_n = {k[1:]: mark for k, mark in hidden_n.items() if k[0] == "n"}
+        # then the deaths: a group's deaths and survivors add up to its size, the deaths of a
+        # factor's groups to the cohort's deaths, their survivors to the survivors
+        counts = {("n", *k): v for k, v in n.items()}
+        counts |= {("d", *k): v for k, v in deaths.items()}
+        counts |= {("s", *k): n[k] - deaths[k] for k in n}
+        groups = [
+            [(kind, f, level) for level in [*levels, "other"]]
+            for f, (levels, _) in factors.items()
+            for kind in ("d", "s")
+        ]
+        sums = {("n", *k): [("d", *k), ("s", *k)] for k in n}
+        hidden_d = hidden_counts(
+            counts, groups=groups, sums=sums, threshold=threshold,
+            hidden={("n", *k): mark for k, mark in hidden_n.items()},
+            keep=[("n", *k) for k in n if k not in hidden_n],
+        )  # fmt: skip
+        shown_n |= hidden_n
+        shown_d |= {k[1:]: mark for k, mark in hidden_d.items() if k[0] == "d"}
+    out = {}
+    for f, (_levels, terms) in factors.items():
+
+        def text(level, f=f):
+            return f"{shown_n[f, level]} ({shown_d[f, level]})"
+
+        for term_id, (mine, ref) in terms.items():
+            if f == "bclc_stage":
+                out[term_id] = ", ".join(f"{level} {text(level)}" for level in mine)
+            elif ref is None:
+                out[term_id] = text(mine[0])
+            else:
+                out[term_id] = f"{text(mine[0])} vs {text(ref)}"
     return out
 
 

@@ -367,6 +367,11 @@ def test_cox_functions(df):
                 assert np.isfinite(fit[cols].to_numpy(float)).all(), (key, df.attrs["shape"])
             table = table2(cohort, coding)
             assert table["verdict"].notna().all()
+            # Tables 7.4 and 7.5: patients (deaths) per group, as a user's cohort shows them:
+            # no count of 1-4 in sight (it reads "<5")
+            for text in tables.table2_group_counts(cohort, coding, user=True).values():
+                shown = [int(x) for x in re.findall(r"(?<![<\w])\d+", text)]
+                assert all(x == 0 or x >= 5 for x in shown), (text, df.attrs["shape"])
         ties = table2_ties(cohort)  # chapter 07's Breslow-beside-Efron table (both fits)
         assert len(ties) <= ties.attrs["cells"]
         assert (ties["Breslow (SPSS)"] != ties["Efron (R, lifelines)"]).all()

@@ -121,6 +121,27 @@ def test_table2_provenance_never_calls_a_reproduced_estimate_published():
     assert book.table2_provenance(["not.a.cell"]) == book._ensemble.UNMEASURED
 
 
+def test_a_stated_coding_estimate_equal_to_the_implied_one_keeps_its_class():
+    """Review: Table 7.5 (stated coding) badged every estimate "not measured", Table 7.4
+    (implied) the same univariate estimates "determined" or "assumed" by their spread: age per
+    year, 0.996 (0.975-1.017) in both tables, had two classes. Where the univariate fit is the
+    implied one's the class is the implied one's; a fit of its own (the multivariable model,
+    or the four terms coded as split) is not measured; none is published."""
+    age = ["table2.age_years.uni.hr", "table2.age_years.uni.interval", "table2.age_years.uni.p"]
+    same = {"age_years", "child_pugh_7"}
+    assert book.stated_table2_provenance(age, same) == book.table2_provenance(age)
+    assert str(book.stated_table2_provenance(age, same)) == "determined"
+    child = ["table2.child_pugh_7.uni.hr", "table2.child_pugh_7.uni.interval"]
+    assert book.stated_table2_provenance(child, same) == book.table2_provenance(child)
+    unmeasured = book._ensemble.UNMEASURED
+    assert book.stated_table2_provenance(["table2.child_pugh_7.multi.hr"], same) == unmeasured
+    assert book.stated_table2_provenance(["table2.ast_gt40.uni.hr"], same) == unmeasured
+    assert book.stated_table2_provenance([], same) == unmeasured
+    for cell in book._table2_feasible():
+        term = cell.split(".")[1]
+        assert book.stated_table2_provenance([cell], {term}).kind != "published", cell
+
+
 def test_reproduced_provenance_judges_the_spread_of_a_power():
     """AST per U/L is determined across calibrated cohorts, its 100th power (the ratio for 100 U/L
     more, 2.84 in chapter 07, which the paper never prints) is a hundred times wider on the log

@@ -845,3 +845,116 @@ def test_table_1_4_prints_the_published_hazard_ratio_as_the_paper_does():
     for variable, model, printed, _ours, _distance in _rows(_glued(nb, "tbl-data-cox")):
         texts.setdefault(printed, []).append((variable, model))
     assert "1.000" not in texts and ("AFP (ng/mL)", "univariate") in texts["1"]
+
+
+def _reproduced_rows(table: str) -> dict[str, str]:
+    """The "↳ reproduced" line under each "— paper" line of Table 7.4 or 7.5, by the paper
+    line's label."""
+    lines = table.splitlines()
+    return {
+        lines[i].split("|")[1].strip().removesuffix(" — paper"): lines[i + 1]
+        for i in range(len(lines) - 1)
+        if lines[i].startswith("| ") and " — paper |" in lines[i]
+    }
+
+
+def test_table_7_4_gives_patients_and_deaths_per_group():
+    """Review: Table 7.4 gave no number of patients or deaths per category, so nobody could see
+    that Child-Pugh's reference group, score 5, has 5 patients, all of whom died. Each 0/1 or
+    category row (and each reference row) now says after "reproduced" the patients (deaths) of
+    its groups, counted here from the cohort by hand; a row entered per unit says none."""
+    from analysis.cohort import load_cohort
+
+    c = load_cohort()
+
+    def n_d(mask) -> str:
+        return f"{int(mask.sum())} ({int((mask & (c['os_event'] == 1)).sum())})"
+
+    score, pvtt = c["child_pugh_score"], c["pvtt"]
+    expected = {
+        "Sex: male (reference)": n_d(c.sex == "M"),
+        "Sex: female vs male": f"{n_d(c.sex == 'F')} vs {n_d(c.sex == 'M')}",
+        "Child-Pugh score 5 (reference)": n_d(score == 5),
+        "Child-Pugh score: 6 vs 5": f"{n_d(score == 6)} vs {n_d(score == 5)}",
+        "Child-Pugh score: 7 vs 5": f"{n_d(score == 7)} vs {n_d(score == 5)}",
+        "Child-Pugh score: 8 vs 5": f"{n_d(score == 8)} vs {n_d(score == 5)}",
+        "BCLC stage: per stage (B→C)": f"B {n_d(c.bclc_stage == 'B')}, C {n_d(c.bclc_stage == 'C')}",
+        "Albumin \\> 3 g/dL (reference)": n_d(c.albumin_g_dl > 3),
+        "Albumin (g/dL): ≤3 vs \\>3": f"{n_d(c.albumin_g_dl <= 3)} vs {n_d(c.albumin_g_dl > 3)}",
+        "PVTT Vp0 (reference)": n_d(pvtt == "Vp0"),
+        "PVTT: Vp1–2 vs Vp0": f"{n_d(pvtt.isin(['Vp1', 'Vp2']))} vs {n_d(pvtt == 'Vp0')}",
+        "PVTT: Vp3–4 vs Vp0": f"{n_d(pvtt.isin(['Vp3', 'Vp4']))} vs {n_d(pvtt == 'Vp0')}",
+        "Additional TACE during HAIC: yes vs no": (
+            f"{n_d(c.additional_tace == 1)} vs {n_d(c.additional_tace == 0)}"
+        ),
+    }
+    assert expected["Child-Pugh score 5 (reference)"] == "5 (5)"
+    nb = _golden("07-cox")
+    rows = _reproduced_rows(_glued(nb, "tbl-cox-table2-implied"))
+    for label, line in rows.items():
+        cell = line.split("|")[1].strip()
+        if label in expected:
+            assert cell.endswith(f" · {expected[label]}"), (label, cell)
+        else:  # per unit: no groups
+            assert " · " not in cell, (label, cell)
+    assert set(expected) <= set(rows)
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    assert "patients (deaths)" in source and "compares no groups" in source
+    # the stated coding's splits too: AST > 40 against ≤ 40
+    stated = _reproduced_rows(_glued(nb, "tbl-cox-table2-stated"))
+    high = c.ast_u_l > 40
+    assert (
+        stated["AST (U/L): \\> 40 vs ≤ 40"]
+        .split("|")[1]
+        .strip()
+        .endswith(f" · {n_d(high)} vs {n_d(~high)}")
+    )
+
+
+_BADGE = re.compile(r'<sup class="provenance provenance-(\w+)" title="([^"]*)">')
+
+
+def test_tables_7_4_and_7_5_badge_one_univariate_estimate_alike():
+    """Review: age per year, 0.996 (0.975–1.017), was badged "determined" in Table 7.4 and
+    "assumed: not measured" in Table 7.5, the same number fitted the same way. Wherever a
+    univariate-only row's estimate is the same in both tables, so is its badge; none is
+    published (the paper's number is)."""
+    nb = _golden("07-cox")
+    implied = _reproduced_rows(_glued(nb, "tbl-cox-table2-implied"))
+    stated = _reproduced_rows(_glued(nb, "tbl-cox-table2-stated"))
+    compared = 0
+    for label, line in implied.items():
+        if label not in stated or "(reference)" in label:
+            continue
+        mine, theirs = line.split("|"), stated[label].split("|")
+        if mine[2:4] != theirs[2:4]:  # the univariate estimate and P differ: a fit of its own
+            continue
+        uni_i, uni_s = _BADGE.findall(mine[1])[:1], _BADGE.findall(theirs[1])[:1]
+        assert uni_i == uni_s, (label, uni_i, uni_s)
+        assert uni_i and uni_i[0][0] != "published", label
+        compared += 1
+    assert compared >= 12, compared
+
+
+def test_table_7_2_says_why_and_the_deaths_per_group_in_columns_of_their_own():
+    """Review: Table 7.2 put why a cell cannot print and the SE floor from its groups' deaths in
+    one cell. Each has its column, headed in words; the download keeps both."""
+    nb = _golden("07-cox")
+    table = _glued(nb, "tbl-cox-feasibility")
+    header = [h.strip() for h in table.splitlines()[0].split("|")[1:-1]]
+    assert header == [
+        "Variable",
+        "Model",
+        "Cell",
+        "Printed",
+        "Why no cohort prints it",
+        "Deaths each group needs",
+    ]
+    rows = [  # an escaped "\\|" (a log-rank |z|) is part of a cell
+        [c.strip() for c in re.split(r"(?<!\\)\|", r)[1:-1]] for r in table.splitlines()[2:]
+    ]
+    assert rows and all(len(row) == len(header) for row in rows)
+    for row in rows:
+        assert "Var(ln HR)" not in row[4], row
+        assert row[5] == "" or row[5].startswith("a 0/1 or category term has Var(ln HR)"), row
+    assert sum(1 for row in rows if row[5]) >= 5

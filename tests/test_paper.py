@@ -154,6 +154,26 @@ def test_table2_feasibility_cells(feasibility):
     assert (f["reason"].str.len() > 10).all()
 
 
+def test_deaths_per_group_are_a_column_of_their_own(feasibility):
+    """Review of Table 7.2: one cell mixed why a cell cannot print with the SE floor its
+    groups' deaths put on a 0/1 row. Each is now a column: the reason never carries the deaths
+    note (no group needs more deaths than patients), and every cell of a 0/1 or category row
+    that death_floors covers has it, word for word, in "deaths per group"."""
+    floors = paper.death_floors().set_index(["term", "model"])["note"]
+    key = {"univariate": "uni", "multivariable": "multi"}
+    for _, r in feasibility.iterrows():
+        per_unit = r["implied coding"].startswith("per ")
+        note = "" if per_unit else floors.get((r["term"], key[r["model"]]), "")
+        assert r["deaths per group"] == note, r["id"]
+        assert "Var(ln HR)" not in r["reason"], r["id"]
+    assert (feasibility["deaths per group"] != "").sum() > 20
+    shown = paper.feasibility_table(feasibility, infeasible_only=True)
+    assert "Reason" not in shown.columns
+    sex = shown.iloc[0]
+    assert sex["Why no cohort prints it"].startswith("HR and 95% CI fit one Wald row")
+    assert sex["Deaths each group needs"].endswith("(7 (female) + 24 (male))")
+
+
 def test_an_infeasible_cell_names_the_nearest_value_its_row_can_print(feasibility):
     """Review: the multivariable albumin HR 2.363 was reported as "no cohort can print it", but
     its row's interval 1.341–4.160 allows centres up to √(1.3415 × 4.1605) = 2.362479 (the test
@@ -177,7 +197,14 @@ def test_feasibility_table_by_row_keeps_every_cell_and_reason(feasibility):
     per-cell table repeated each reason up to three times); nothing printed is lost."""
     cells = paper.feasibility_table(feasibility)
     rows = paper.feasibility_table(feasibility, by_row=True)
-    assert rows.columns.tolist() == ["Variable", "Model", "Printed", "Feasible", "Reason"]
+    assert rows.columns.tolist() == [
+        "Variable",
+        "Model",
+        "Printed",
+        "Feasible",
+        "Reason",
+        "Deaths each group needs",
+    ]
     assert len(cells) == 99 and len(rows) == 49
     # each cell is named with its printed value on exactly one line, with its verdict and reason
     for cell in cells.itertuples():
@@ -189,6 +216,7 @@ def test_feasibility_table_by_row_keeps_every_cell_and_reason(feasibility):
         ]
         assert len(line) == 1, named
         assert (line.Feasible.item(), line.Reason.item()) == (cell.Feasible, cell.Reason)
+        assert line["Deaths each group needs"].item() == cell[7]  # the cell's deaths per group
     # a row whose P alone is infeasible: HR and CI on one line, P on its own
     sex = rows[rows.Variable == "Sex Female"]
     assert sex[["Printed", "Feasible"]].values.tolist() == [

@@ -501,3 +501,79 @@ def test_implied_table2_has_no_reference_row_for_a_factor_entered_per_unit():
     assert ("sex_male", "univariate") in refs["implied"]
     assert ("child_pugh_5", "multivariable") in refs["implied"]
     assert len(TABLE2_IMPLIED_TERMS) == 4
+
+
+# ------------------------------------------------------ Table 2: patients (deaths) per group
+def _by_hand(c: pd.DataFrame, mask) -> str:
+    mask = np.asarray(mask, dtype=bool)
+    return f"{int(mask.sum())} ({int((mask & (c['os_event'].to_numpy() == 1)).sum())})"
+
+
+def test_table2_group_counts_are_the_cohorts_patients_and_deaths():
+    """Review of Table 7.4: no row said how many patients (and deaths) stood behind a hazard
+    ratio, so nobody could see that Child-Pugh's reference, score 5, has 5 patients, all dead.
+    Every 0/1 or category row gets "group vs reference", counted here by hand; a per-unit row
+    none."""
+    from analysis.cohort import load_cohort
+    from analysis.tables import table2_group_counts
+
+    c = load_cohort()
+    score, pvtt = c["child_pugh_score"], c["pvtt"]
+    implied = table2_group_counts(c)
+    assert implied["child_pugh_5"] == _by_hand(c, score == 5) == "5 (5)"
+    for k in (6, 7, 8):
+        assert implied[f"child_pugh_{k}"] == f"{_by_hand(c, score == k)} vs 5 (5)"
+    assert implied["sex_female"] == f"{_by_hand(c, c.sex == 'F')} vs {_by_hand(c, c.sex == 'M')}"
+    assert implied["sex_male"] == _by_hand(c, c.sex == "M")
+    vp0 = _by_hand(c, pvtt == "Vp0")
+    assert implied["pvtt_vp1_2"] == f"{_by_hand(c, pvtt.isin(['Vp1', 'Vp2']))} vs {vp0}"
+    assert implied["pvtt_vp3_4"] == f"{_by_hand(c, pvtt.isin(['Vp3', 'Vp4']))} vs {vp0}"
+    low = c.albumin_g_dl <= 3
+    assert implied["albumin_le3"] == f"{_by_hand(c, low)} vs {_by_hand(c, ~low)}"
+    assert implied["albumin_gt3"] == _by_hand(c, ~low)
+    add = c.additional_tace == 1
+    assert implied["additional_tace"] == f"{_by_hand(c, add)} vs {_by_hand(c, ~add)}"
+    stages = ", ".join(f"{s} {_by_hand(c, c.bclc_stage == s)}" for s in ("B", "C"))
+    assert implied["bclc_stage"] == stages
+    per_unit = {"age_years", "afp_ng_ml", "pivka2", "alt_u_l", "albi_score", "tumor_size_mm"}
+    assert not per_unit & set(implied)
+    assert not set(TABLE2_IMPLIED_TERMS) & set(implied)  # per unit under the implied coding
+    stated = table2_group_counts(c, "stated")
+    high = c.ast_u_l > 40
+    assert stated["ast_gt40"] == f"{_by_hand(c, high)} vs {_by_hand(c, ~high)}"
+    assert stated["prior_tace_2_4"] == _by_hand(c, c.prior_tace_sessions <= 4)
+    with pytest.raises(ValueError, match="coding"):
+        table2_group_counts(c, "per unit")
+
+
+def test_table2_group_counts_hide_small_counts_on_a_users_cohort():
+    """On a user's cohort the counts follow the other chapters' rule (analysis.privacy): 1-4
+    reads "<5", and a count that would give a hidden one back reads "hidden". Groups add up to
+    N, a group's deaths and survivors to its patients, and Table 1 (chapter 04) shows counts of
+    the same patients: where it hides PVTT Vp1 and shows Vp2, Vp1–2 would give Vp1 back."""
+    from analysis.cohort import load_cohort
+    from analysis.privacy import COMPLEMENT_MARK
+    from analysis.tables import table2_group_counts
+
+    c = load_cohort()
+    shown = table2_group_counts(c, user=True)
+    assert shown == table2_group_counts(c.assign(), user=True)  # deterministic
+    # Child-Pugh 8: 3 patients; class B (7 and 8) is shown in Table 1, so score 7 goes too
+    assert shown["child_pugh_8"] == "<5 (<5) vs 5 (5)"
+    assert shown["child_pugh_7"].startswith(f"{COMPLEMENT_MARK} (")
+    # women: 7 patients, 6 dead; the one survivor would be 7 - 6: the deaths are hidden
+    assert shown["sex_female"].startswith("7 (") and shown["sex_female"] != "7 (6) vs 75 (62)"
+    t1 = table1(c, user=True).set_index("characteristic").iloc[:, 1]
+    assert t1["PVTT Vp1"] == COMPLEMENT_MARK and not t1["PVTT Vp2"].startswith(("<", "hidden"))
+    assert shown["pvtt_vp1_2"].startswith(f"{COMPLEMENT_MARK} (")
+    # nothing small left in sight: every shown number is 0 or at least 5
+    numbers = [int(x) for text in shown.values() for x in re_numbers(text)]
+    assert numbers and all(x == 0 or x >= 5 for x in numbers)
+    # the book's cohort shows every count
+    assert table2_group_counts(c, user=False)["child_pugh_8"] == "3 (3) vs 5 (5)"
+
+
+def re_numbers(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"(?<![<\w])\d+", text)
