@@ -1011,3 +1011,29 @@ def test_stage_b_with_thrombus_on_a_copy_of_the_book_cohort(tmp_path):
     assert b_row[0] == "B" and b_row[4] == COMPLEMENT_MARK, b_row  # B->C hidden (22)
     glued = _glued_texts(notebook)
     assert glued["elig_cohort_b_with_pvtt"] == COMPLEMENT_MARK, glued["elig_cohort_b_with_pvtt"]
+
+
+@pytest.mark.slow(seconds=15)
+@pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
+def test_table2_patients_and_deaths_show_no_count_of_one_to_four(planted_run):
+    """Tables 7.4 and 7.5 give, after "reproduced", each 0/1 or category row's patients
+    (deaths) per group (analysis.tables.table2_group_counts). On the 13 planted patients many
+    groups hold 1-4 patients or deaths: none is shown, each reads "<5" or "hidden"."""
+    nb = json.loads((planted_run / "07-cox.ipynb").read_text(encoding="utf-8"))
+    said = []
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name not in ("tbl-cox-table2-implied", "tbl-cox-table2-stated"):
+                continue
+            md = o["data"]["application/papermill.record/text/markdown"]
+            for line in (md if isinstance(md, str) else "".join(md)).splitlines():
+                label = line.split("|")[1] if line.startswith("| ↳") else ""
+                if " · " in label:
+                    said.append(label.split(" · ", 1)[1].strip())
+    assert len(said) >= 20, said
+    for text in said:
+        shown = [int(x) for x in re.findall(r"(?<![<\w])\d+", text)]
+        assert all(x == 0 or x >= 5 for x in shown), text
+    assert any(SMALL.replace("<", "\\<") in t for t in said), said
+    assert any(COMPLEMENT_MARK in t for t in said), said
