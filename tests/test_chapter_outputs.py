@@ -958,3 +958,13 @@ def test_table_7_2_says_why_and_the_deaths_per_group_in_columns_of_their_own():
         assert "Var(ln HR)" not in row[4], row
         assert row[5] == "" or row[5].startswith("a 0/1 or category term has Var(ln HR)"), row
     assert sum(1 for row in rows if row[5]) >= 5
+
+
+def test_chapter_10_says_how_the_cox_tables_hide_their_counts():
+    """The patients (deaths) per group of Tables 7.4 and 7.5 are counts a user's cohort hides
+    (analysis.tables.table2_group_counts); chapter 10, which lists what is hidden and how,
+    names them and the Table 1 cells they are checked against."""
+    source = " ".join((ROOT / "chapters" / "10-your-cohort.md").read_text("utf-8").split())
+    assert "Tables 7.4 and 7.5 give for each group a Cox row compares" in source
+    assert "`analysis.tables.table2_group_counts`" in source
+    assert "apart from Table 1 against Tables 7.4 and 7.5" in source
