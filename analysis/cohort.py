@@ -103,6 +103,7 @@ __all__ = [
     "renamed_columns",
     "MIN_PATIENTS",
     "MISSING_TOKENS",
+    "PAPER_LEVELS",
     "ID_MISSING_WORDS",
 ]
 
@@ -134,6 +135,14 @@ ID_MISSING_WORDS = frozenset({"none", "null", "na", "n/a", "nan", "nil"})
 #: that makes the estimates meaningful: above it the chapters still say when an estimate is not
 #: estimable.
 MIN_PATIENTS = 10
+
+#: What the paper can say about a column (``paper:`` in the schema), and how the data
+#: dictionary words it. ``not reported`` columns hold assumed values in the synthetic cohort.
+PAPER_LEVELS = {
+    "reported": "reported",
+    "eligibility": "eligibility criterion only",
+    "not reported": "not reported (synthetic assumption)",
+}
 
 _TYPES = ("string", "integer", "number", "binary", "category")
 
@@ -197,8 +206,12 @@ class Column:
         Permitted values (``category``, or ``integer`` with a short list).
     unique : bool
         No two rows may share a value.
-    assumed : bool
-        Not reported by the paper; the synthetic cohort uses assumed values.
+    paper : {"reported", "eligibility", "not reported"}
+        What the paper says about the column (:data:`PAPER_LEVELS`): reported in it (Table 1,
+        Table 2, the text), only an eligibility criterion, or not reported, in which case the
+        synthetic cohort's values are assumptions.
+    paper_where : str
+        Where the paper reports it (``"Table 1, Table 2"``); empty when it does not.
     plausible : Plausible or None
         Plausibility rules (physiological maximum, cohort median, likely wrong units).
 
@@ -209,6 +222,8 @@ class Column:
     ('integer', 'years', True, 18, 110)
     >>> SCHEMA["sex"].allowed
     ('M', 'F')
+    >>> SCHEMA["age_years"].paper, SCHEMA["ecog_ps"].paper, SCHEMA["inr"].paper
+    ('reported', 'eligibility', 'not reported')
     """
 
     name: str
@@ -221,8 +236,25 @@ class Column:
     gt: float | None = None
     allowed: tuple | None = None
     unique: bool = False
-    assumed: bool = False
+    paper: str = "not reported"
+    paper_where: str = ""
     plausible: Plausible | None = None
+
+    @property
+    def in_paper(self) -> str:
+        """What the paper says about the column, in words (the dictionary's "in the paper").
+
+        Examples
+        --------
+        >>> SCHEMA["age_years"].in_paper
+        'reported (Table 1, Table 2)'
+        >>> SCHEMA["ecog_ps"].in_paper
+        'eligibility criterion only (Methods: 0 to 2)'
+        >>> SCHEMA["haic_cycles"].in_paper
+        'not reported (synthetic assumption)'
+        """
+        text = PAPER_LEVELS[self.paper]
+        return f"{text} ({self.paper_where})" if self.paper_where else text
 
     @property
     def rule(self) -> str:
@@ -289,6 +321,17 @@ class Schema:
             if entry["type"] == "category" and not entry.get("allowed"):
                 raise ValueError(f"{path.name}: category column {entry['name']!r} needs `allowed`")
             entry = dict(entry)
+            if entry.get("paper") not in PAPER_LEVELS:
+                raise ValueError(
+                    f"{path.name}: column {entry.get('name')!r} has paper "
+                    f"{entry.get('paper')!r}; expected one of {', '.join(PAPER_LEVELS)}"
+                )
+            entry["paper_where"] = str(entry.get("paper_where") or "")
+            if (entry["paper"] == "not reported") == bool(entry["paper_where"]):
+                raise ValueError(
+                    f"{path.name}: column {entry['name']!r}: paper_where is needed exactly when "
+                    "the paper reports the column or makes it an eligibility rule"
+                )
             entry["description"] = " ".join(str(entry.get("description", "")).split())
             if entry.get("allowed") is not None:
                 entry["allowed"] = tuple(entry["allowed"])
@@ -351,7 +394,7 @@ class Schema:
                 "unit": [c.unit or "" for c in self],
                 "values": [c.rule for c in self],
                 "required": ["yes" if c.required else "optional" for c in self],
-                "in the paper": ["no (assumed)" if c.assumed else "yes" for c in self],
+                "in the paper": [c.in_paper for c in self],
                 "description": [c.description for c in self],
             }
         )
@@ -361,20 +404,22 @@ class Schema:
 SCHEMA = Schema.from_yaml(SCHEMA_PATH)
 
 
-#: The columns each chapter reads (required and optional alike). Chapter 10 turns this into the
-#: "what each chapter needs" table; a chapter skips, with an explanation, what needs an optional
-#: column that a cohort does not have.
+#: The columns each chapter reads (required and optional alike), through its own code and the
+#: functions of the package it calls. Chapter 10 turns this into the "what each chapter needs"
+#: table; a chapter skips, with an explanation, what needs an optional column that a cohort does
+#: not have. ``tests/test_chapter_needs.py`` derives the same from the chapters' code.
 CHAPTER_NEEDS: dict[str, tuple[str, ...]] = {
     "01-data": tuple(SCHEMA.names),
     "02-eligibility": (
-        "age_years", "ecog_ps", "prior_tace_sessions", "refractory_poor_response",
-        "refractory_new_lesions", "refractory_extrahepatic", "refractory_vascular_invasion",
-        "refractory_tumor_marker", "bilirubin_mg_dl", "albumin_g_dl", "inr", "ascites",
-        "encephalopathy", "child_pugh_score", "bclc_stage", "pvtt",
+        "age_years", "ecog_ps", "tumor_size_mm", "tumor_number", "os_months",
+        "refractory_tace_sessions", "refractory_poor_response", "refractory_new_lesions",
+        "refractory_extrahepatic", "refractory_vascular_invasion", "refractory_tumor_marker",
+        "bilirubin_mg_dl", "albumin_g_dl", "inr", "ascites", "encephalopathy", "child_pugh_score",
+        "bclc_stage", "pvtt",
     ),
     "03-treatment": ("height_cm", "weight_kg", "haic_cycles", "bilirubin_mg_dl", "ast_u_l"),
     "04-baseline": (
-        "age_years", "sex", "prior_resection_or_transplant", "child_pugh_score", "bclc_stage",
+        "age_years", "sex", "child_pugh_score", "bclc_stage",
         "afp_ng_ml", "pivka2", "albumin_g_dl", "ast_u_l", "alt_u_l", "crp_mg_l", "pvtt",
         "tumor_size_mm", "tumor_number", "prior_tace_sessions", "refractory_tace_sessions",
         "additional_tace", "refractory_poor_response", "refractory_new_lesions",
@@ -393,8 +438,11 @@ CHAPTER_NEEDS: dict[str, tuple[str, ...]] = {
     ),
     "08-audit": (),
     "09-bias": (
-        "os_months", "os_event", "best_response", "response_month", "additional_tace",
-        "additional_tace_month",
+        "os_months", "os_event", "pfs_months", "best_response", "response_month",
+        "prior_tace_sessions", "additional_tace", "additional_tace_month",
+        # the paper's multivariable model (optimism of its estimates)
+        "child_pugh_score", "afp_ng_ml", "bilirubin_mg_dl", "albumin_g_dl", "ast_u_l", "crp_mg_l",
+        "tumor_number",
     ),
 }  # fmt: skip
 

@@ -149,7 +149,7 @@ def test_schema_matches_the_data_dictionary_of_the_design():
     assert SCHEMA["pvtt"].allowed == ("Vp0", "Vp1", "Vp2", "Vp3", "Vp4")
     assert SCHEMA["prior_tace_sessions"].min == 2
     assert (SCHEMA["child_pugh_score"].min, SCHEMA["child_pugh_score"].max) == (5, 15)
-    assert SCHEMA["height_cm"].assumed and SCHEMA["weight_kg"].assumed
+    assert SCHEMA["height_cm"].paper == SCHEMA["weight_kg"].paper == "not reported"
     assert not SCHEMA["height_cm"].required
     assert SCHEMA["patient_id"].unique
     table = SCHEMA.to_frame()
@@ -164,7 +164,53 @@ def test_schema_matches_the_data_dictionary_of_the_design():
     ]
     row = table.set_index("column").loc["child_pugh_score"]
     assert row["values"] == "integer from 5 to 15"
-    assert table.set_index("column").loc["weight_kg", "in the paper"] == "no (assumed)"
+    assert (
+        table.set_index("column").loc["weight_kg", "in the paper"]
+        == "not reported (synthetic assumption)"
+    )
+
+
+def test_the_dictionary_says_what_the_paper_reports():
+    """Checked against the paper's text: Table 1 and 2 and the Results report age, the
+    Child-Pugh points and class, Table 1 the number of refractory sessions; ECOG 0-2 is only an
+    eligibility rule; neither the Child-Pugh components (bilirubin, INR, ascites,
+    encephalopathy), nor the number of HAIC cycles, nor when additional TACE or the best response
+    came are reported (chapters 03 and 09 say so). The column used to read "yes" for all of these.
+    """
+    from analysis.cohort import PAPER_LEVELS
+
+    assert {c.paper for c in SCHEMA} == set(PAPER_LEVELS)
+    not_reported = ["haic_cycles", "additional_tace_month", "response_month", "inr", "ascites"]
+    not_reported += ["encephalopathy", "bilirubin_mg_dl", "height_cm", "weight_kg"]
+    for name in not_reported:
+        assert SCHEMA[name].paper == "not reported", name
+    assert SCHEMA["ecog_ps"].paper == "eligibility"
+    for name in ["age_years", "sex", "child_pugh_score", "refractory_tace_sessions", "os_months"]:
+        assert SCHEMA[name].paper == "reported" and SCHEMA[name].paper_where, name
+    shown = SCHEMA.to_frame().set_index("column")["in the paper"]
+    assert shown["age_years"] == "reported (Table 1, Table 2)"
+    assert shown["inr"] == shown["haic_cycles"] == "not reported (synthetic assumption)"
+    assert shown["ecog_ps"].startswith("eligibility criterion only (")
+    assert not shown.isin(["yes", "no"]).any()
+
+
+def test_a_schema_column_must_say_what_the_paper_reports(tmp_path):
+    import yaml
+
+    from analysis.cohort import SCHEMA_PATH, Schema
+
+    doc = yaml.safe_load(SCHEMA_PATH.read_text(encoding="utf-8"))
+    for change, message in [
+        ({"paper": None}, "has paper None"),
+        ({"paper": "yes"}, "has paper 'yes'"),
+        ({"paper": "reported", "paper_where": None}, "paper_where is needed"),
+        ({"paper": "not reported", "paper_where": "Table 1"}, "paper_where is needed"),
+    ]:
+        first = {**doc["columns"][1], **change}
+        path = tmp_path / "schema.yaml"
+        path.write_text(yaml.safe_dump({**doc, "columns": [first]}), encoding="utf-8")
+        with pytest.raises(ValueError, match=message):
+            Schema.from_yaml(path)
 
 
 # --- valid cohorts -----------------------------------------------------------------------------
