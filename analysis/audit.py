@@ -2384,24 +2384,43 @@ def audit_paper(directory=None) -> pd.DataFrame:
     return pd.DataFrame(rows.rows, columns=list(COLUMNS))
 
 
-def summary(table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Count the verdicts of :func:`audit_paper` (or of ``table``).
+def summary(table: pd.DataFrame | None = None, by: str | None = None) -> pd.DataFrame:
+    """Count the verdicts of :func:`audit_paper` (or of ``table``), in all or by kind of check.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame, optional
+        An audit table with a ``verdict`` column (and the ``by`` column); default
+        :func:`audit_paper`.
+    by : str, optional
+        A column of ``table`` (``"check"``: the kind of check) to count the verdicts within.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``verdict`` and ``checks``, one row per verdict in :data:`VERDICTS` order (zero
-        counts included), then a ``total`` row.
+        Without ``by``: columns ``verdict`` and ``checks``, one row per verdict in
+        :data:`VERDICTS` order (zero counts included), then a ``total`` row. With ``by``: one row
+        per value of that column, in order of first appearance, and one column per verdict.
+
+    Raises
+    ------
+    ValueError
+        When ``verdict`` holds a value not in :data:`VERDICTS`.
 
     Examples
     --------
-    >>> table = pd.DataFrame({"verdict": ["consistent", "consistent", "inconsistent"]})
+    >>> table = pd.DataFrame({"check": ["GRIM", "GRIM", "P from CI"],
+    ...                       "verdict": ["consistent", "consistent", "inconsistent"]})
     >>> summary(table)
             verdict  checks
     0    consistent       2
     1  inconsistent       1
     2   cannot tell       0
     3         total       3
+    >>> summary(table, by="check")
+           check  consistent  inconsistent  cannot tell
+    0       GRIM           2             0            0
+    1  P from CI           0             1            0
     """
     if table is None:
         table = audit_paper()
@@ -2409,6 +2428,16 @@ def summary(table: pd.DataFrame | None = None) -> pd.DataFrame:
     unknown = set(counts.index) - set(VERDICTS)
     if unknown:
         raise ValueError(f"column 'verdict' holds unknown values {sorted(unknown)}")
+    if by is not None:
+        out = (
+            table.groupby([by, "verdict"], sort=False)
+            .size()
+            .unstack(fill_value=0)
+            .reindex(columns=list(VERDICTS), fill_value=0)
+            .reset_index()
+        )
+        out.columns.name = None
+        return out
     out = pd.DataFrame(
         {"verdict": list(VERDICTS), "checks": [int(counts.get(v, 0)) for v in VERDICTS]}
     )

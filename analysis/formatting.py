@@ -33,6 +33,7 @@ __all__ = [
     "NOT_REACHED",
     "apart_decimals",
     "decimal_of",
+    "hazard_ratio",
     "interval",
     "number",
     "p_value",
@@ -286,6 +287,39 @@ def interval(lower, upper, decimals: int = 1, *, thousands: bool = False, missin
         f"{number(lower, decimals, thousands=thousands, missing=missing)}{EN_DASH}"
         f"{number(upper, decimals, thousands=thousands, missing=missing)}"
     )
+
+
+def hazard_ratio(estimate, decimals: int = 2) -> str:
+    """A hazard ratio with its 95% interval, ``"1.25 (0.69–2.26)"``, or why it does not exist.
+
+    Parameters
+    ----------
+    estimate : mapping
+        Keys ``hr``, ``lower`` and ``upper``, and optionally ``reason`` (why the hazard ratio
+        is NaN): a dict, or a row of a table of estimates (a pandas Series).
+    decimals : int, default 2
+        Decimals of the ratio and of its bounds.
+
+    Returns
+    -------
+    str
+        ``"HR (lower–upper)"``, or ``"not estimable (reason)"`` when ``hr`` is NaN or None.
+
+    Examples
+    --------
+    >>> hazard_ratio({"hr": 1.2549, "lower": 0.6931, "upper": 2.2647})
+    '1.25 (0.69–2.26)'
+    >>> hazard_ratio({"hr": float("nan"), "lower": float("nan"), "upper": float("nan"),
+    ...               "reason": "no patient exposed"})
+    'not estimable (no patient exposed)'
+    >>> hazard_ratio({"hr": None, "lower": None, "upper": None})
+    'not estimable (no estimate)'
+    """
+    if _missing(estimate["hr"]):
+        reason = estimate.get("reason") if hasattr(estimate, "get") else None
+        return f"not estimable ({reason if isinstance(reason, str) and reason else 'no estimate'})"
+    bounds = interval(estimate["lower"], estimate["upper"], decimals)
+    return f"{number(estimate['hr'], decimals)} ({bounds})"
 
 
 def percent(part, whole=None, decimals: int = 1, *, sign: bool = True) -> str:

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import bias
-from analysis.formatting import round_half_up
+from analysis.formatting import hazard_ratio, round_half_up
 from analysis.synthesis import ADDITIONAL_TACE_SHARE, RESPONSE_MONTHS, RESPONSE_SHARE
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "Scenario",
     "retime",
     "scenario_estimates",
+    "scenario_table",
 ]
 
 #: The only columns :func:`retime` may change.
@@ -308,3 +309,69 @@ def scenario_estimates(
                     }
                 )  # fmt: skip
     return pd.DataFrame(rows, columns=ESTIMATE_COLUMNS)
+
+
+def scenario_table(timing: pd.DataFrame, landmark: float) -> pd.DataFrame:
+    """The time-dependent estimates of :func:`scenario_estimates`, one row per timing assumption.
+
+    Rows follow :data:`SCENARIOS` (the cohort's own times first, then the generator's rule
+    drawn again, then the other rules); for each exposure, the time-varying hazard ratio and the
+    one at ``landmark``, formatted by :func:`analysis.formatting.hazard_ratio` (``"–"`` where
+    ``timing`` has no such row). The naive estimates do not use the timing and are left out.
+
+    Parameters
+    ----------
+    timing : pandas.DataFrame
+        The output of :func:`scenario_estimates`.
+    landmark : float
+        The landmark (months) of the two landmark columns; one of those ``timing`` used.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Timing assumption`` and, for additional TACE and disease control, the
+        time-varying HR (95% CI) and the HR at the landmark.
+
+    Examples
+    --------
+    >>> row = {"exposure": "additional TACE", "landmark": float("nan"), "p": 0.4, "reason": ""}
+    >>> timing = pd.DataFrame([
+    ...     {**row, "scenario": "hazard", "analysis": "time-varying", "hr": 1.3, "lower": 0.7,
+    ...      "upper": 2.4},
+    ...     {**row, "scenario": "as-generated", "analysis": "time-varying", "hr": 1.25,
+    ...      "lower": 0.69, "upper": 2.26},
+    ... ])
+    >>> table = scenario_table(timing, 3.0)
+    >>> table.iloc[:, :2].to_numpy().tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [["as generated (the cohort's own times)", '1.25 (0.69–2.26)'],
+     ['constant hazard (TACE after a median of 3 months)', '1.30 (0.70–2.40)']]
+    >>> table.columns[2], table.iloc[0, 2]
+    ('Additional TACE: landmark at 3 months', '–')
+    """
+
+    def cell(scenario: str, exposure: str, analysis: str, at: float | None = None) -> str:
+        rows = timing[
+            (timing["scenario"] == scenario)
+            & (timing["exposure"] == exposure)
+            & (timing["analysis"] == analysis)
+        ]
+        if at is not None:
+            rows = rows[rows["landmark"] == at]
+        return hazard_ratio(rows.iloc[0]) if len(rows) else "–"
+
+    present = set(timing["scenario"])
+    rows = []
+    for name, scenario in SCENARIOS.items():
+        if name not in present:
+            continue
+        row = {"Timing assumption": scenario.label}
+        for exposure, title in (
+            ("additional TACE", "Additional TACE"),
+            ("disease control", "Disease control"),
+        ):
+            row[f"{title}: time-varying HR (95% CI)"] = cell(name, exposure, "time-varying")
+            row[f"{title}: landmark at {landmark:g} months"] = cell(
+                name, exposure, "landmark", landmark
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -68,7 +68,8 @@ def test_chapter_01_links_the_terms_it_introduces():
 
 
 # ---------------------------------------------------------------------------------------------
-# Chapters 04, 05, 06 and 09: each term's first use in the prose is its link.
+# Chapters 04, 05, 06 and 09 (and chapter 02's JSH, chapter 08's Breslow): each term's first use
+# in the prose is its link.
 
 #: ```{code-cell}``` and glued or included blocks hold no prose of the chapter's own (a glued
 #: sentence is written by code; the synthetic-data notice is shared by every chapter)
@@ -126,10 +127,14 @@ def first_use(path: Path, pattern: str) -> tuple[int, str, str | None]:
 #: per chapter, {headword: how the prose writes it}; every term of the glossary that the chapter
 #: uses (found by listing each headword's uses, 2026-12-01), with its first use linked
 FIRST_USES = {
+    "02-eligibility": {"JSH": r"\bJSH\b"},
     "04-baseline": {
         "Standard deviation": r"\bSD\b", "SPSS": r"\bSPSS\b", "AFP": r"\bAFP\b",
-        "PIVKA-II": r"PIVKA-II",
+        "PIVKA-II": r"PIVKA-II", "IQR": r"\bIQR\b|(?i:interquartile)", "Skewness": r"(?i)skew",
+        "PVTT": r"\bPVTT\b", "BCLC": r"\bBCLC\b", "Child-Pugh": r"Child-Pugh",
+        "TACE": r"\bTACE\b", "HAIC": r"\bHAIC\b",
     },
+    "08-audit": {"Breslow's rule": r"Breslow"},
     "05-response": {
         "mRECIST": r"mRECIST", "CR": r"\bCR\b", "PR": r"\bPR\b", "SD": r"\bSD\b", "PD": r"\bPD\b",
         "ORR": r"\bORR\b", "DCR": r"\bDCR\b", "Wilson interval": r"Wilson",

@@ -49,7 +49,6 @@ EXEMPT: dict[str, str] = {
     "bias_sc_fixed_months": "the months of the fixed-interval timing rule, a parameter of the rule",
     "bias_cut_list": "the cut-offs compared, a parameter",
     "bias_sim_n": "the number of simulated studies, a parameter",
-    "bias_opt_boot": "the number of bootstrap fits, a parameter",
     "bias_ex_seed": "a seed, a parameter",
     "bias_ex_command": "a command line, not a number",
     "audit_ex_grim_other": "a hypothetical printed mean that an exercise poses",
@@ -60,7 +59,7 @@ EXEMPT: dict[str, str] = {
     "bias_opt_params": "the number of terms in the paper's model",
     "audit_n_checks": "the number of checks the audit runs",
     "audit_n_not_consistent": "a count in a dropdown heading; the table inside carries the class",
-    "bias_opt_failed": "bootstrap fits that did not converge, a diagnostic of the computation",
+    "bias_opt_failed_sentence": "how many bootstrap resamples could not be fitted and which way leaving them out moves the optimism: a diagnostic of the computation",
     "bias_sc_n_rows": "the number of timing assumptions the table shows, a count of its rows",
     "bias_sc_others": "which timing assumptions the table's rows are, words",
     # sentences that report the verdicts themselves (the tables beside them carry the classes)
