@@ -1714,6 +1714,36 @@ def _bound_decimals(e) -> tuple[int, int]:
     return parsed["lower_decimals"], parsed["upper_decimals"]
 
 
+def _symmetry_as_read(med, r) -> Check:
+    """:func:`interval_symmetry` with both bounds read at the larger of their printed decimals,
+    as the calibration reads them ("2.8–11" beside a median of 6.7 means 11.0); where reading
+    the shorter bound at its own precision would give the other verdict, the explanation says
+    so."""
+    ld, ud = _bound_decimals(r)
+    read = max(ld, ud)
+    res = interval_symmetry(med.value, r.lower, r.upper, med.decimals, read, read)
+    if ld == ud:
+        return res
+    alt = interval_symmetry(med.value, r.lower, r.upper, med.decimals, ld, ud)
+    if alt.verdict == res.verdict:
+        return res
+    short = r.lower if ld < ud else r.upper
+    text = number(short, min(ld, ud))
+    as_read = f"{float(short):.{read}f}"
+    other = "symmetric" if alt.verdict == CONSISTENT else "not symmetric"
+    note = (
+        f" The bound {text} is printed without the decimal its neighbours carry; it is read as "
+        f"{as_read}, as the calibration reads it. Read at its own precision (anything that rounds "
+        f"to {text}) the bracket would be {other} (rounding ±{number(alt.details['tolerance'], 2)})."
+    )
+    return Check(
+        res.verdict,
+        res.computed,
+        res.explanation + note,
+        {**res.details, "other_reading": alt.verdict},
+    )
+
+
 def _n_patients(get) -> int:
     return int(get("methods.n_patients.count").value)
 
@@ -1871,8 +1901,7 @@ def _check_medians(rows: _Rows, df: pd.DataFrame, get) -> None:
             row["ids"] += f", {median_id}, {r.id}"
             continue
         seen[key] = len(rows.rows)
-        ld, ud = _bound_decimals(r)
-        res = interval_symmetry(med.value, r.lower, r.upper, med.decimals, ld, ud)
+        res = _symmetry_as_read(med, r)
         rows.add(
             _place(r.id),
             f"{labels.quantity_label(r.quantity)}: {med.text} (range, {r.text})",

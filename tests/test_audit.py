@@ -143,6 +143,20 @@ def test_interval_symmetry():
     assert res.verdict == INC and res.details["asymmetry"] == pytest.approx(7.3)
 
 
+def test_a_bound_without_its_neighbours_decimal_is_read_as_the_calibration_reads_it():
+    """Review: chapter 01 counts "2.8–11" (no additional TACE) infeasible, reading 11 as 11.0 as
+    the calibration does, while the audit read 11 at whole months and called the bracket a
+    symmetric SPSS interval. One reading now, and the other one named."""
+    rows = audit_paper().set_index("claim")
+    row = rows.loc["Median OS, no additional TACE: 6.7 (range, 2.8–11)"]
+    assert row["verdict"] == INC
+    assert "read as 11.0, as the calibration reads it" in row["explanation"]
+    assert "would be symmetric" in row["explanation"]
+    # the whole cohort's 8.7–11 is symmetric either way: no note
+    overall = rows.loc["Median OS: 9.9 (range, 8.7–11)"]
+    assert overall["verdict"] == C and "calibration" not in overall["explanation"]
+
+
 def test_range_reading():
     # a min–max of the whole cohort must contain the PD group's median
     assert range_reading(8.7, 11, {"PD median": 3.4}).verdict == INC
