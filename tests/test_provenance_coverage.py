@@ -38,6 +38,7 @@ EXEMPT: dict[str, str] = {
     "surv_n": "the cohort's N",
     "bias_n": "the cohort's N",
     "audit_n": "the paper's N",
+    "audit_noadd_upper": "a printed bound (11) as the book reads it (11.0), not a result",
     "cox_feas_n": "the paper's N",
     # parameters of the chapter (the reader sets them), not results
     "resp_level": "the confidence level, a parameter",
