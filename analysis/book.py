@@ -1034,7 +1034,9 @@ def glue_table(
         :format: myst
         ```
 
-    ``<name>-notes`` holds the numbered reasons for each ✗, any extra ``notes`` and a link that
+    ``<name>-notes`` holds the numbered reasons for each ✗, any extra ``notes``, a note for each
+    number the paper writes as a word (``attrs["printed_as_words"]`` of
+    :func:`analysis.tables.compare`, whose table prints it in digits) and a link that
     downloads the full table (every column, including those in ``hide``) as ``<name>.csv``. A
     note is plain text, escaped; a note given as ``Markdown`` (e.g. from :func:`see_table`, with a
     cross-reference) is kept as it is. Cells of the columns in ``code`` (and the headers, with ``code_headers``) are shown as
@@ -1096,6 +1098,12 @@ def glue_table(
             ).rstrip()
         )
     parts.extend(n.data if isinstance(n, Markdown) else _md_escape(n) for n in notes)
+    for quantity, word in df.attrs.get("printed_as_words", {}).items():
+        parts.append(
+            _md_escape(
+                f"{labels.term_label(quantity)}: the paper writes this number as a word (“{word}”)."
+            )
+        )
     if download:
         base = (df if csv is None else csv).rename_axis(columns=None)
         payload = base.to_csv(index=index and csv is None, lineterminator="\n").encode("utf-8")

@@ -35,6 +35,9 @@ __all__ = [
     "decimal_of",
     "hazard_ratio",
     "interval",
+    "level",
+    "median_interval",
+    "median_text",
     "number",
     "p_value",
     "percent",
@@ -320,6 +323,49 @@ def hazard_ratio(estimate, decimals: int = 2) -> str:
         return f"not estimable ({reason if isinstance(reason, str) and reason else 'no estimate'})"
     bounds = interval(estimate["lower"], estimate["upper"], decimals)
     return f"{number(estimate['hr'], decimals)} ({bounds})"
+
+
+def level(confidence: float) -> str:
+    """A confidence level (a fraction) as a percent: no decimal when it is whole, else one.
+
+    Examples
+    --------
+    >>> level(0.95), level(0.975), level(0.9)
+    ('95%', '97.5%', '90%')
+    """
+    value = 100 * float(confidence)
+    return f"{number(value, 0 if round(value, 6).is_integer() else 1)}%"
+
+
+def median_text(x, decimals: int = 1) -> str:
+    """A median survival time as the paper (SPSS) prints it: half up at ``decimals``, a true
+    minus, and :data:`NOT_REACHED` when the curve never reaches one half (NaN).
+
+    Examples
+    --------
+    >>> median_text(9.95), median_text(float("nan")), median_text(14, 0)
+    ('10.0', 'not reached', '14')
+    """
+    return number(x, decimals, missing=NOT_REACHED)
+
+
+def median_interval(lower, upper, decimals: int = 1) -> str:
+    """The confidence interval of a median as the text prints it: each bound by
+    :func:`median_text` (a bound the band never reaches is ``"not reached"``), or
+    ``"not estimable"`` when neither bound can be computed (no spread to estimate one from).
+
+    Examples
+    --------
+    >>> median_interval(8.66, 11.04)
+    '8.7–11.0'
+    >>> median_interval(8.66, float("nan"))
+    '8.7–not reached'
+    >>> median_interval(float("nan"), float("nan"))
+    'not estimable'
+    """
+    if _missing(lower) and _missing(upper):
+        return "not estimable"
+    return f"{median_text(lower, decimals)}{EN_DASH}{median_text(upper, decimals)}"
 
 
 def percent(part, whole=None, decimals: int = 1, *, sign: bool = True) -> str:

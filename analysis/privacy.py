@@ -185,11 +185,16 @@ __all__ = [
     "COMPLEMENT_MARK",
     "is_user_cohort",
     "SMALL_COUNT_THRESHOLD",
+    "NOT_SHOWN",
     "MAX_ID_LENGTH",
 ]
 
 #: Default threshold below which counts are hidden in tables of a user's cohort.
 SMALL_COUNT_THRESHOLD = 5
+
+#: What a user's cohort prints instead of a rate (or its interval) of 1 to 4 patients, or one
+#: that would give such a count back.
+NOT_SHOWN = f"not shown (it would reveal a count below {SMALL_COUNT_THRESHOLD})"
 
 #: Longest ``patient_id`` accepted (a pseudonymous id is short: ``P001``).
 MAX_ID_LENGTH = 64

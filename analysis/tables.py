@@ -399,9 +399,11 @@ def compare(
     Returns
     -------
     DataFrame
-        Columns ``quantity``, ``published`` (text as printed), ``reproduced`` (formatted at the
-        paper's decimals), ``verdict`` ("agrees" / "differs") and ``reason`` (empty when it
-        agrees); on a user's cohort ``your cohort`` instead of ``reproduced``.
+        Columns ``quantity``, ``published`` (text as printed; a number the paper writes as a
+        word, "Twenty-four", in digits, the word kept in ``attrs["printed_as_words"]``, quantity
+        -> word, for the note :func:`analysis.book.glue_table` adds), ``reproduced`` (formatted
+        at the paper's decimals), ``verdict`` ("agrees" / "differs") and ``reason`` (empty when
+        it agrees); on a user's cohort ``your cohort`` instead of ``reproduced``.
 
     Examples
     --------
@@ -419,14 +421,24 @@ def compare(
     1               Men        75         74  differs
     >>> table.loc[1, "reason"]
     'differs after rounding to 0 decimal(s)'
+
+    The paper writes its 24 objective responses as a word; the table prints digits:
+
+    >>> words = compare([{"quantity": "ORR, n", "id": "results.orr.count", "computed": 24}], user=False)
+    >>> words.loc[0, "published"], words.attrs["printed_as_words"]
+    ('24', {'ORR, n': 'Twenty-four'})
     """
     rows = list(rows)
     out = []
+    words = {}
     for i, row in enumerate(rows):
         for key in ("quantity", "id", "computed"):
             if key not in row:
                 raise KeyError(f"rows[{i}]: missing key {key!r}")
         text, reproduced, ok = _check(row["id"], row["computed"])
+        if not any(c.isdigit() for c in text):  # a number the paper writes as a word
+            words[row["quantity"]] = text
+            text = format_published_value(published.value(row["id"]), row["id"])
         reason = ""
         if not ok:
             reason = row.get("reason") or _auto_reason(row["id"], row["computed"])
@@ -440,6 +452,7 @@ def compare(
             }
         )
     table = pd.DataFrame(out, columns=["quantity", "published", "reproduced", "verdict", "reason"])
+    table.attrs["printed_as_words"] = words
     is_user = user_cohort(None, cohort_path) if user is None else bool(user)
     if is_user:
         threshold = SMALL_COUNT_THRESHOLD if min_cell_count is None else int(min_cell_count)

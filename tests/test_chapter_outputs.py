@@ -968,3 +968,78 @@ def test_chapter_10_says_how_the_cox_tables_hide_their_counts():
     assert "Tables 7.4 and 7.5 give for each group a Cox row compares" in source
     assert "`analysis.tables.table2_group_counts`" in source
     assert "apart from Table 1 against Tables 7.4 and 7.5" in source
+
+
+def test_the_response_counts_are_shown_once_in_a_numbered_table():
+    """Review: an unnumbered Count/Percent table sat under the code just above Table 5.1, which
+    shows the same counts; the cell that computes them now builds the numbered table and shows
+    no table of its own."""
+    nb = _golden("05-response")
+    unnumbered = [
+        i
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and "remove-cell" not in cell.metadata.get("tags", [])
+        for o in cell.get("outputs", [])
+        if o.get("output_type") in ("display_data", "execute_result")
+        and not o.get("metadata", {}).get("scrapbook")
+        and any(k in o.get("data", {}) for k in ("text/html", "text/markdown"))
+    ]
+    assert unnumbered == [], f"cells {unnumbered} display a table beside Table 5.1"
+    assert len(_rows(_glued(nb, "tbl-resp-published"))) == 12
+
+
+def test_a_count_the_paper_writes_as_a_word_is_shown_in_digits_with_a_note():
+    """Review: Table 5.1's row "ORR, n" read "Twenty-four" beside 24."""
+    nb = _golden("05-response")
+    rows = {r[0]: r for r in _rows(_glued(nb, "tbl-resp-published"))}
+    assert rows["ORR, n"][1:3] == ["24", "24"], rows["ORR, n"]
+    word = published.entry("results.orr.count").text
+    assert not any(c.isdigit() for c in word)
+    notes = _glued(nb, "tbl-resp-published-notes")
+    assert f"ORR, n: the paper writes this number as a word (“{word}”)" in notes, notes
+
+
+#: chapter 06's groups: (glue name, published id of its median, without ``.median``)
+SURVIVAL_GROUPS = {
+    "dc": "figure1.os_median_dc", "pd": "figure1.os_median_pd",
+    "tace24": "figure2.os_median_prior_tace_2_4", "tacegt4": "figure2.os_median_prior_tace_gt4",
+    "addtace": "figure2.os_median_additional_tace",
+    "noaddtace": "figure2.os_median_no_additional_tace",
+}  # fmt: skip
+
+
+def test_group_medians_set_this_cohorts_interval_beside_the_papers():
+    """Review: §6.3.2 and §6.3.3 read "3.4 months (0.0–7.4)published ✗": the paper's badge sat on
+    this cohort's interval and the paper's 0.5–13.6 never appeared. Each group's interval is now
+    followed by this cohort's own class, then the paper's median and interval (read from
+    data/published) with the verdict, and a sentence gives the reason for each ✗."""
+    source = (ROOT / "chapters" / "06-survival.md").read_text(encoding="utf-8")
+    nb = _golden("06-survival")
+    for name, stem in SURVIVAL_GROUPS.items():
+        ours = f"{{glue:text}}`surv_{name}_ci`)"
+        after = source.split(ours, 1)[1] if ours in source else ""
+        assert after.startswith(f"{{glue:md}}`surv_{name}_cohort.provenance:commonmark`"), name
+        theirs = (
+            f"{{glue:text}}`surv_{name}_pub_median` months ({{glue:text}}`surv_{name}_pub_ci`)"
+            f"{{glue:md}}`surv_{name}.provenance:commonmark`"
+        )
+        assert theirs in after.split("\n\n", 1)[0], name
+        assert (
+            _glued(nb, f"surv_{name}_pub_ci").strip("'") == published.entry(f"{stem}.interval").text
+        )
+        assert (
+            _glued(nb, f"surv_{name}_pub_median").strip("'")
+            == published.entry(f"{stem}.median").text
+        )
+    assert _glued(nb, "surv_tacegt4_ci").strip("'") != _glued(nb, "surv_tacegt4_pub_ci").strip("'")
+    assert "published\xa0✗" in _glued(nb, "surv_tacegt4.provenance")
+    assert "published" not in _glued(nb, "surv_tacegt4_cohort.provenance")
+    comparisons = {r[0]: r for r in _rows(_glued(nb, "tbl-surv-comparisons"))}
+    for key, label in (
+        ("prior_tace", "\\> 4 prior TACE"),
+        ("additional_tace", "no additional TACE"),
+    ):
+        row = comparisons[f"95% CI (SPSS), {label}"]
+        assert row[3].startswith("✗"), row
+        assert "intervals differ:" in _glued(nb, f"surv_{key}_verdict"), key
+    assert "print as the paper's" in _glued(nb, "surv_dc_verdict")

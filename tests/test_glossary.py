@@ -203,3 +203,14 @@ def test_first_use_finder_skips_code_glue_and_headings(tmp_path: Path):
     assert first_use(page, r"\bSPSS\b") == (10, "SPSS", "SPSS")
     page.write_text("Plain SPSS first, {term}`SPSS` later.\n", encoding="utf-8")
     assert first_use(page, r"\bSPSS\b") == (1, "SPSS", None)
+
+
+def test_the_response_criteria_are_given_as_the_paper_names_them():
+    """Review: chapter 05 and the glossary stated "mRECIST" as fact; the paper names a modified
+    RECIST 1.1, which could be mRECIST or RECIST 1.1 itself. Both say so."""
+    body = GLOSSARY.read_text(encoding="utf-8").split("\nmRECIST\n", 1)[1].split("\n\n", 1)[0]
+    assert "RECIST 1.1" in body and "does not say which" in body, body
+    chapter = (ROOT / "chapters" / "05-response.md").read_text(encoding="utf-8")
+    section = chapter.split("## Best response", 1)[1].split("```", 1)[0]
+    assert "RECIST 1.1" in section and "nothing printed tells which" in section, section
+    assert "by\nmRECIST on" not in chapter and "(mRECIST)," not in chapter

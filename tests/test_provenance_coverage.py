@@ -73,6 +73,9 @@ EXEMPT: dict[str, str] = {
     "bias_opt_reading": "a sentence stating the class of the results before it",
     "cox_ph_reading": "a sentence saying what the test before it cannot show on a synthetic cohort",
     "bias_paper_reason": "a sentence giving the reason for the verdict on the published number before it",
+    "surv_dc_verdict": "a sentence giving the reasons for the verdicts on the paper's medians and intervals before it",
+    "surv_prior_tace_verdict": "a sentence giving the reasons for the verdicts on the paper's medians and intervals before it",
+    "surv_additional_tace_verdict": "a sentence giving the reasons for the verdicts on the paper's medians and intervals before it",
     "bias_dc_naive_spread": "a sentence giving the range across calibrated cohorts of the result before it",
     "bias_dc_lm_reading": "a sentence reading the direction and the intervals of the two estimates before it, words",
     # words that name the cohort, or say where its timing comes from (the book's generator, or a
