@@ -845,30 +845,50 @@ _SCROLLING_CAPTIONS_JS = r"""
 }
 """
 
-#: the numbered tables made to fit a 390 px phone (a 358 px column; 323 px in a dropdown, 339 px
-#: since a dropdown's padding is 0.5 rem on a phone) last, with their narrowest width at 390 px
-#: before -> after (2026-12-01): Table 4.2 486 -> 322 (the range joined the median and its IQR,
-#: the "mean − 2 SD below 0" column became a mark), 7.4 394 -> 328 and 7.5 394 -> 326 (the
-#: verdicts went from a sixth column to after the P). Tables 1.3-1.5, 3.4, 3.8, 4.1, 6.1, 6.2,
-#: 7.1, 7.6 and 9.1-9.5 were made to fit before (tables.css: 0.68 em text and a break before an
-#: interval). No numbered table scrolls sideways at 390 px now.
+#: the numbered tables made narrower for a 390 px phone (a 358 px column; 339 px in a dropdown,
+#: whose padding is 0.5 rem on a phone), with their narrowest width at 390 px before -> after
+#: (2026-12-01, text at 10.9-12 px): Table 4.2 486 -> 322 (the range joined the median and its
+#: IQR, the "mean − 2 SD below 0" column became a mark), 7.4 394 -> 328 and 7.5 394 -> 326 (the
+#: verdicts went from a sixth column to after the P). Since their text is 12 px on a phone (it
+#: was shrunk to fit, down to 10.9 px), 4.2 still fits; 7.4 and 7.5 are 380 and 382 px wide and
+#: scroll inside their containers, their row labels in view (:data:`PHONE_SCROLLING_TABLES`).
 PHONE_FITTED_TABLES = {"Table 4.2", "Table 7.4", "Table 7.5"}
+
+#: the numbered tables wider than a 390 px phone's column at 12 px, which scroll sideways inside
+#: their own container (book.js, tables.css), measured 2026-12-01 (width at 390 px, column 358 px,
+#: 339 px in a dropdown): 1.3 400, 1.4 411, 1.5 421, 3.8 401, 6.1 394, 6.2 394, 7.4 380, 7.5 382,
+#: 9.1 392, 9.2 402, 9.3 376. Shrunk to fit instead, their text was 10.9-11.5 px.
+PHONE_SCROLLING_TABLES = {
+    "Table 1.3",
+    "Table 1.4",
+    "Table 1.5",
+    "Table 3.8",
+    "Table 6.1",
+    "Table 6.2",
+    "Table 7.4",
+    "Table 7.5",
+    "Table 9.1",
+    "Table 9.2",
+    "Table 9.3",
+}
 
 
 @pytest.mark.parametrize("width", [320, 390, 1280])
 def test_captions_of_scrolling_tables_stay_in_view(browser, server, outside_requests, width):
     """A table wider than the page scrolls sideways, but its caption stays within the visible
     width: as wide as its table, the captions of Tables 3.7 and 3.8 (390 px) and 4.2 (390 and
-    1280 px) were cut off at the edge (tables.css). At 390 px no numbered table scrolls (17 did,
-    364-630 px wide in a 358 px column; the last three: :data:`PHONE_FITTED_TABLES`), and no
-    table's text is under 10 px at any width. On a 320 px phone (a 288 px column) some still
-    scroll, Tables 4.2 and 7.4 among them: that is where the captions are checked."""
+    1280 px) were cut off at the edge (tables.css). On a phone a table's text is never under
+    12 px: a table that does not fit at 12 px scrolls (at 390 px
+    :data:`PHONE_SCROLLING_TABLES`, Tables 7.4 and 7.5 among them; on a 320 px phone, a 288 px
+    column, Table 4.2 too). At 1280 px no numbered table scrolls, and no table's text is under
+    10 px."""
     context = browser.new_context(
         viewport={"width": width, "height": 900}, is_mobile=width < 600, device_scale_factor=1
     )
     pg = context.new_page()
     pg.route("**/*", _guard(outside_requests))
     cut, scrolling, small, names = [], set(), [], set()
+    least = 12 if width < 600 else 10
     try:
         for path in CHAPTER_PAGES:
             pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
@@ -878,17 +898,19 @@ def test_captions_of_scrolling_tables_stay_in_view(browser, server, outside_requ
                     scrolling.add(name)
                     if not inside:
                         cut.append(name)
-                if px < 10:
+                if px < least - 0.05:
                     small.append(f"{name}: {px:.1f} px")
     finally:
         context.close()
     assert len(names) >= 45, f"only {len(names)} numbered tables found"
     assert PHONE_FITTED_TABLES <= names, sorted(PHONE_FITTED_TABLES - names)
     assert not cut, f"captions cut off at {width} px: {cut}"
-    assert not small, f"table text under 10 px at {width} px: {small}"
+    assert not small, f"table text under {least} px at {width} px: {small}"
     if width == 320:  # the captions above were checked on tables that scroll
         assert {"Table 4.2", "Table 7.4"} <= scrolling, sorted(scrolling)
-    else:  # every numbered table fits a 390 px phone and a 1280 px screen
+    elif width == 390:
+        assert scrolling == PHONE_SCROLLING_TABLES, sorted(scrolling ^ PHONE_SCROLLING_TABLES)
+    else:  # every numbered table fits a 1280 px screen
         assert not scrolling, f"tables scroll sideways at {width} px: {sorted(scrolling)}"
     assert not outside_requests
 
@@ -905,7 +927,8 @@ def test_phone_tables_that_scroll_keep_their_row_labels_readable(
     """On a 320 px phone Table 4.2 scrolls sideways; its first column (row labels such as
     "PIVKA-II (ng/mL)") is not squeezed to its longest word: book.js marks such a table
     "wide-first" (tables.css: 8 em). Before, Table 6.1's rows were up to 156 px tall (seven
-    lines). At 390 px Table 4.2 fits now and, like Tables 3.7 and 6.1, is left alone."""
+    lines). At 390 px Table 4.2 fits now and, like Table 3.7, is left alone; Table 6.1, at 12 px
+    394 px wide in a 358 px column, scrolls and is marked."""
     chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
     context, pg = _phone(browser, outside_requests, width=320)
     try:
@@ -922,7 +945,7 @@ def test_phone_tables_that_scroll_keep_their_row_labels_readable(
     ]  # fmt: skip
     wide, width, em = label
     assert wide and width >= 8 * em - 1, label
-    assert fits == [False, False, False], fits
+    assert fits == [False, False, True], fits
     assert not outside_requests
 
 
@@ -1043,8 +1066,9 @@ _ARROW_LINES_JS = """(id) => [...document.getElementById(id).querySelectorAll('t
 def test_the_arrow_stays_with_its_word_on_a_phone(browser, server, outside_requests):
     """Tables 7.4 and 7.5 at 390 px (7.5 in its opened dropdown): "↳" and "reproduced" stay on
     one line (analysis.book.glue_table2 joins them with a narrow no-break space). With an
-    ordinary space the arrow sat alone above the word in all 27 reproduced rows of Table 7.5;
-    the table, at its narrowest 337 px (326 before) in a 339 px dropdown, still fits."""
+    ordinary space the arrow sat alone above the word in all 27 reproduced rows of Table 7.5.
+    At 12 px both tables are wider than their column and scroll inside their containers
+    (:data:`PHONE_SCROLLING_TABLES`), the labels' column in view (sticky): never the page."""
     chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("07"))
     context = browser.new_context(
         viewport={"width": 390, "height": 900}, is_mobile=True, device_scale_factor=1
@@ -1055,11 +1079,10 @@ def test_the_arrow_stays_with_its_word_on_a_phone(browser, server, outside_reque
         pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
         pg.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         lines = {t: pg.evaluate(_ARROW_LINES_JS, t) for t in TABLE2_IDS}
-        boxes = {
+        page = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        sticky = {
             t: pg.evaluate(
-                "(id) => { const c = document.getElementById(id).parentElement;"
-                " return [c.scrollWidth, c.clientWidth]; }",
-                t,
+                "(id) => document.getElementById(id).classList.contains('sticky-first')", t
             )
             for t in TABLE2_IDS
         }
@@ -1068,7 +1091,8 @@ def test_the_arrow_stays_with_its_word_on_a_phone(browser, server, outside_reque
     for table, counts in lines.items():
         assert len(counts) >= 20, (table, counts)
         assert set(counts) == {1}, f"{table}: '↳ reproduced' broken over lines {counts}"
-    assert all(w <= c + 1 for w, c in boxes.values()), boxes
+    assert page <= 2, f"the page is {page} px wider than the phone"
+    assert all(sticky.values()), sticky
     assert not outside_requests
 
 
@@ -1283,30 +1307,10 @@ def test_printed_badge_meanings_show_on_paper_only(browser, server, outside_requ
     assert all(k in shown[1] for k in ("published", "determined", "assumed")), shown
 
 
-#: the numbered tables whose text stays under 12 px at 390 px (book.js: the largest of 12, 11.5
-#: and 11 px at which the table still fits its column, else 0.68 em, 10.9 px), measured
-#: 2026-12-01 with their widths at 12 px in a 358 px column (Table 7.5: 339 px, in a dropdown):
-#: 1.3 386, 1.4 382, 3.8 379, 9.2 391, 9.3 376 (at 11 px); 1.5 367, 7.4 372 (at 11.5 px);
-#: 7.5 374 and 9.1 392 (at 10.9 px: they do not fit at 11 px either); 6.1 and 6.2 at 11.5 px since
-#: their Class column badges this cohort's value "determined" (it read "published")
-TABLES_UNDER_12PX = {
-    "Table 1.3",
-    "Table 1.4",
-    "Table 1.5",
-    "Table 3.8",
-    "Table 6.1",
-    "Table 6.2",
-    "Table 7.4",
-    "Table 7.5",
-    "Table 9.1",
-    "Table 9.2",
-    "Table 9.3",
-}
-
 _TABLE_TEXT_JS = r"""
 async () => {
   document.querySelectorAll('article details').forEach(d => { d.open = true; });
-  await new Promise(r => setTimeout(r, 300));  // book.js sizes a dropdown's tables when it opens
+  await new Promise(r => setTimeout(r, 300));  // book.js measures a dropdown's tables when it opens
   return Array.from(document.querySelectorAll('article table')).map(t => {
     const cap = t.querySelector('caption .caption-number');
     let px = 99;
@@ -1316,29 +1320,144 @@ async () => {
       });
     });
     const box = t.parentElement;
-    return [cap ? cap.textContent.trim() : '', px, box.scrollWidth > box.clientWidth + 1];
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    // scrolled to its end: does the first column stay at the container's left edge while the
+    // second moves, is the caption's cue shown, and does the page stay within the screen?
+    let sticky = null, cue = '';
+    if (scrolls && t.tBodies[0] && t.tBodies[0].rows[0]) {
+      const row = t.tBodies[0].rows[0];
+      const left = box.getBoundingClientRect().left;
+      const before = [row.cells[0].getBoundingClientRect().left, row.cells[1].getBoundingClientRect().left];
+      box.scrollLeft = box.scrollWidth;
+      const after = [row.cells[0].getBoundingClientRect().left, row.cells[1].getBoundingClientRect().left];
+      box.scrollLeft = 0;
+      // and opaque, or the numbers show through it (in a dropdown it once was transparent)
+      const bg = getComputedStyle(row.cells[0]).backgroundColor;
+      sticky = Math.abs(after[0] - left) <= 1 && Math.abs(before[0] - left) <= 1 &&
+        after[1] < before[1] - 5 && !(bg === 'transparent' || /,\s*0\)$/.test(bg));
+      cue = t.caption ? getComputedStyle(t.caption, '::after').content : '';
+    }
+    return [cap ? cap.textContent.trim() : '', px, scrolls, sticky, cue,
+            document.documentElement.scrollWidth - window.innerWidth];
   });
 }
 """
 
 
-def test_phone_table_text_is_12px_where_the_table_fits(toured):
-    """At 390 px a table's text, code included, is 12 px wherever its table still fits its column
-    (book.js, tables.css); it was 10.9 px in every table, and chapter 10's column names, which a
-    reader types into a CSV, 9.5 px. The tables that cannot fit at 12 px
-    (:data:`TABLES_UNDER_12PX`) keep at least 10.9 px, and no numbered table scrolls."""
-    small, scrolling, names = {}, [], set()
+def test_phone_table_text_is_12px_and_wide_tables_scroll_in_their_box(toured):
+    """At 390 px every table's text, code included, is at least 12 px (tables.css). book.js had
+    shrunk the tables that do not fit a phone's column to 11.5, 11 or 10.9 px (Tables 7.4 at
+    11.5, 7.5 at 10.9, 1.3 and 1.4 at 11 px; chapter 10's column names once 9.5 px). Such a table
+    (:data:`PHONE_SCROLLING_TABLES`) now scrolls sideways inside its own container, never the
+    page: scrolled to its end, its first column (the row labels) stays at the container's left
+    edge, opaque, while the numbers move under it, and its caption says that it scrolls (book.js,
+    tables.css)."""
+    small, scrolling, names, loose, uncued, overflow = {}, set(), set(), [], [], {}
     for path in CHAPTER_PAGES:
-        for name, px, scrolls in _probed(toured, path, 390)["text"]:
+        for name, px, scrolls, sticky, cue, wider in _probed(toured, path, 390)["text"]:
             names.add(name)
-            if scrolls and name:
-                scrolling.append(name)
-            if px < 11.9:
+            if wider > 2:
+                overflow[path.stem] = wider
+            if scrolls:
+                scrolling.add(name or path.stem)
+                if not sticky:
+                    loose.append(name or path.stem)
+                if "Scroll" not in cue:
+                    uncued.append(name or path.stem)
+            if px < 11.95:
                 small[name or path.stem] = round(px, 1)
     assert len(names) >= 45, f"only {len(names)} numbered tables found"
-    assert not scrolling, f"tables scroll sideways at 390 px: {scrolling}"
-    assert set(small) <= TABLES_UNDER_12PX, f"table text under 12 px: {small}"
-    assert all(px >= 10.8 for px in small.values()), small
+    assert not small, f"table text under 12 px at 390 px: {small}"
+    assert not overflow, f"pages wider than the phone once a table is scrolled: {overflow}"
+    assert scrolling == PHONE_SCROLLING_TABLES, sorted(scrolling ^ PHONE_SCROLLING_TABLES)
+    assert not loose, f"scrolling tables whose row labels scroll away: {loose}"
+    assert not uncued, f"scrolling tables that do not say so: {uncued}"
+
+
+#: every table with numbered ✗ marks: its marks (number, link target, id) as plain text or links,
+#: and its notes (number, id, where the "↩" leads), by table id
+_TABLE_NOTES_JS = r"""
+() => {
+  const SUP = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+  const num = s => Array.from(s).map(c => SUP.indexOf(c)).join('');
+  const out = {};
+  document.querySelectorAll('article table[id]').forEach(t => {
+    const text = t.tBodies[0] ? t.tBodies[0].textContent : '';
+    const all = Array.from(text.matchAll(/✗([⁰¹²³⁴⁵⁶⁷⁸⁹]+)/g)).map(m => num(m[1]));
+    if (!all.length) return;
+    const links = Array.from(t.querySelectorAll('a.note-mark')).map(a => ({
+      n: num(a.textContent.replace('✗', '')), href: a.getAttribute('href'), id: a.id}));
+    const notes = Array.from(document.querySelectorAll(`[id^="${t.id}-note-"]`)).map(n => ({
+      id: n.id, n: num((n.textContent.trim().match(/^[⁰¹²³⁴⁵⁶⁷⁸⁹]+/) || [''])[0]),
+      back: (n.querySelector('a.note-back') || {}).hash || null,
+      after: !!(t.compareDocumentPosition(n) & Node.DOCUMENT_POSITION_FOLLOWING)}));
+    out[t.id] = {all, links, notes};
+  });
+  return out;
+}
+"""
+
+#: where an element is on the screen: [top, bottom, left, right, is it :target]
+_ON_SCREEN_JS = """(sel) => { const e = document.querySelector(sel); const r = e.getBoundingClientRect();
+  return [r.top, r.bottom, r.left, r.right, e.matches(':target')]; }"""
+
+
+def test_table_marks_link_to_their_notes_and_back(browser, server, outside_requests):
+    """On a phone a ✗ note sat up to 40 rows (a dozen screens) below the row it explains (Tables
+    7.4 and 7.5: 46 and 54 rows, their notes after the last). Every numbered ✗ in a table now
+    links to its note under the table, and the note's "↩" back to the mark (book.js): tapped in
+    Table 7.4, the mark brings its note onto the screen, highlighted (:target), and "↩" brings
+    the row back, the mark in view inside its scrolled table. On paper the "↩" is not printed."""
+    chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
+    context, pg = _phone(browser, outside_requests)
+    found, wrong = {}, []
+    try:
+        for key in ("01", "07"):
+            pg.goto(f"{server}/{chapters[key].relative_to(HTML).as_posix()}", wait_until="load")
+            for tid, seen in pg.evaluate(_TABLE_NOTES_JS).items():
+                found[tid] = seen
+                notes = {n["n"]: n for n in seen["notes"]}
+                if sorted(m["n"] for m in seen["links"]) != sorted(seen["all"]):
+                    wrong.append(f"{tid}: marks not linked")
+                for mark in seen["links"]:
+                    note = notes.get(mark["n"])
+                    if note is None or mark["href"] != f"#{note['id']}" or not note["after"]:
+                        wrong.append(f"{tid}: ✗{mark['n']} -> {mark['href']}")
+                ids = {m["id"] for m in seen["links"]}
+                wrong += [f"{tid}: note {n['n']} back to {n['back']}" for n in seen["notes"]
+                          if n["back"] is None or n["back"][1:] not in ids]  # fmt: skip
+        # in Table 7.4 a mark far above its note: to the note and back
+        table = "tbl-cox-table2-implied"
+        assert pg.locator(f"#{table} a.note-mark").count() > 2, "Table 7.4's marks are not links"
+        mark = pg.locator(f"#{table} a.note-mark").nth(2)
+        mark.scroll_into_view_if_needed()
+        mark_id = mark.get_attribute("id")
+        note_id = mark.get_attribute("href")[1:]
+        far = pg.evaluate(_ON_SCREEN_JS, f"#{note_id}")[0] - pg.evaluate(_ON_SCREEN_JS, f"#{mark_id}")[0]  # fmt: skip
+        mark.click()
+        pg.wait_for_timeout(300)
+        note = pg.evaluate(_ON_SCREEN_JS, f"#{note_id}")
+        pg.locator(f"#{note_id} > a.note-back").click()
+        pg.wait_for_timeout(300)
+        back = pg.evaluate(_ON_SCREEN_JS, f"#{mark_id}")
+        pg.emulate_media(media="print")
+        printed = pg.evaluate(
+            "Array.from(document.querySelectorAll('a.note-back'))"
+            ".filter(a => getComputedStyle(a).display !== 'none').length"
+        )
+        assert not pg.problems, pg.problems
+    finally:
+        context.close()
+    assert {"tbl-data-cox", "tbl-cox-codings", table, "tbl-cox-table2-stated"} <= set(found)
+    assert sum(len(f["links"]) for f in found.values()) >= 60, found.keys()
+    assert not wrong, wrong
+    assert far > 2 * 844, f"the note was {far:.0f} px below its mark: the test checks little"
+    top, bottom, _, _, target = note
+    assert target and 0 <= top and bottom <= 844, f"the note after the tap: {note}"
+    top, bottom, left, right, target = back
+    assert target and 0 <= top and bottom <= 844 and 0 <= left and right <= 390, back
+    assert printed == 0, f"{printed} ↩ links on paper"
+    assert not outside_requests
 
 
 #: the probe of the tour (:func:`_finish`), its scripts filled in

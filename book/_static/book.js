@@ -1,5 +1,5 @@
-// Phone navigation, phone tables and the printed title (book/_ext/book_site.py adds this file
-// to every page).
+// Phone navigation, tables (cards, sideways scrolling, links to their notes) and the printed
+// title (book/_ext/book_site.py adds this file to every page).
 // pydata-sphinx-theme 0.17 and sphinx-book-theme 1.3 attach their sidebar handlers to the FIRST
 // .primary-toggle / .secondary-toggle in the page: the theme navbar's button, which this layout
 // hides. The visible buttons in the article header had no handler, so on a phone the menu and
@@ -67,70 +67,51 @@
   }
 })();
 
-// A phone table that scrolls sideways anyway lets its first column (the row labels: "95% CI of
-// the median, R survfit default (log)") keep a readable width (tables.css, "wide-first"):
-// squeezed to its longest word by the number columns, which do not wrap, Table 6.1's labels took
-// seven lines a row. Only tables that already overflow: one that fits is left as it is.
+// A table wider than its column scrolls sideways inside its own container (tables.css), never
+// the page: on a phone its text stays at 12 px (tables.css) instead of shrinking to fit, as it
+// did down to 10.9 px (Tables 7.5 and 9.1; 1.3, 1.4, 3.8, 9.2 and 9.3 at 11 px). Such a table
+// is marked "scrolls": its caption says that it scrolls, its first column (the row labels) stays
+// in view while the rest moves under it ("sticky-first", unless a cell spans rows or columns),
+// with a shadow at its edge once the table is scrolled ("scrolled"; tables.css). On a phone its
+// first column also keeps a readable width ("wide-first", tables.css): squeezed to its longest
+// word by the number columns, which do not wrap, Table 6.1's labels took seven lines a row.
+// A table in a closed dropdown is not laid out: it is measured when the dropdown opens. Paper
+// ignores all of it (book.css prints every table whole).
 (function () {
-  function widenFirstColumns() {
-    if (!window.matchMedia("(max-width: 600px)").matches) return;
-    document
+  var PHONE = "screen and (max-width: 600px)";
+  function markTables(root) {
+    var phone = window.matchMedia(PHONE).matches;
+    root
       .querySelectorAll("article .pst-scrollable-table-container > table")
       .forEach(function (table) {
+        if (table.classList.contains("stacked") || !table.getClientRects().length) return;
         var box = table.parentElement;
-        if (table.classList.contains("stacked") || table.classList.contains("num-col-1")) return;
-        if (box.scrollWidth > box.clientWidth + 1) table.classList.add("wide-first");
+        table.classList.remove("scrolls", "sticky-first", "wide-first");
+        if (box.scrollWidth <= box.clientWidth + 1) return;
+        table.classList.add("scrolls");
+        if (!table.querySelector("td[rowspan], th[rowspan], td[colspan], th[colspan]")) {
+          table.classList.add("sticky-first");
+        }
+        if (phone && !table.classList.contains("num-col-1")) table.classList.add("wide-first");
+        if (!box.dataset.watched) {
+          box.dataset.watched = "1";
+          box.addEventListener(
+            "scroll",
+            function () {
+              box.firstElementChild.classList.toggle("scrolled", box.scrollLeft > 0);
+            },
+            { passive: true }
+          );
+        }
+        table.classList.toggle("scrolled", box.scrollLeft > 0);
       });
-  }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", widenFirstColumns);
-  } else {
-    widenFirstColumns();
-  }
-})();
-
-// A phone table's text is as large as its column allows: 12 px, else 11.5 or 11 px, else the
-// stylesheet's 0.68 em (10.9 px, at which every numbered table fits a 390 px phone; tables.css).
-// At 10.9 px for every table, and chapter 10's column names (code) at 9.5 px, the text a reader
-// must copy into a CSV was the smallest on the page. All tables try a size at once (one layout
-// per size); a table that scrolls sideways anyway, or that is not laid out (in a closed
-// dropdown: sized when it opens), is left at the floor. The size is a custom property
-// (--table-px) that only the phone rules of tables.css read: paper keeps its own.
-(function () {
-  var SIZES = [12, 11.5, 11];
-  var PHONE = "screen and (max-width: 600px)";
-  function fits(table) {
-    var box = table.parentElement;
-    return box.scrollWidth <= box.clientWidth + 1;
-  }
-  function fitTables(root) {
-    var tables = Array.prototype.filter.call(
-      root.querySelectorAll("article table:not(.stacked)"),
-      function (table) {
-        table.style.removeProperty("--table-px");
-        return table.getClientRects().length > 0;
-      }
-    );
-    if (!window.matchMedia(PHONE).matches) return;
-    var left = tables.filter(fits); // those that scroll at the floor stay there
-    SIZES.forEach(function (px) {
-      left.forEach(function (table) {
-        table.style.setProperty("--table-px", px + "px");
-      });
-      left = left.filter(function (table) {
-        return !fits(table);
-      });
-    });
-    left.forEach(function (table) {
-      table.style.removeProperty("--table-px");
-    });
   }
   function start() {
-    fitTables(document);
+    markTables(document);
     document.addEventListener(
       "toggle",
       function (event) {
-        if (event.target.open) fitTables(event.target);
+        if (event.target.open) markTables(event.target);
       },
       true
     );
@@ -142,7 +123,7 @@
       width = window.innerWidth;
       clearTimeout(wait);
       wait = setTimeout(function () {
-        fitTables(document);
+        markTables(document);
       }, 150);
     });
   }
@@ -150,6 +131,131 @@
     document.addEventListener("DOMContentLoaded", start);
   } else {
     start();
+  }
+})();
+
+// A ✗ with a note's number ("✗³", analysis.book: glue_table, glue_table2) links to its note
+// under the table, and the note links back to the mark the reader came from: in the 46 and 54
+// rows of Tables 7.4 and 7.5 a note was up to 40 rows (a dozen phone screens) below its row.
+// The note and the row are highlighted when reached (tables.css); the mark's title holds the
+// note (a tooltip on a desktop) and describes it to a screen reader. Done here, not in the
+// HTML: the ids and links of chapter 07's 61 marks and notes (about 15 KB) would take its page
+// (191 KB) over its 200 KB budget (tests/test_browser.py). Without this script the marks and
+// notes are plain text, as on paper.
+(function () {
+  var DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+  var MARK = /✗([⁰¹²³⁴⁵⁶⁷⁸⁹]+)/g;
+  var NOTE = /^\s*([⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s/;
+  function number(sup) {
+    return sup
+      .split("")
+      .map(function (c) {
+        return DIGITS.indexOf(c);
+      })
+      .join("");
+  }
+  // the paragraphs of notes after a table's container: each line one note ("³ …"), lines
+  // separated by <br>; stop at the next table
+  function noteParagraphs(table) {
+    var found = [];
+    var el = table.parentElement.classList.contains("pst-scrollable-table-container")
+      ? table.parentElement
+      : table;
+    for (var n = el.nextElementSibling, i = 0; n && i < 4; n = n.nextElementSibling, i++) {
+      if (n.tagName === "TABLE" || n.querySelector("table")) break;
+      if (n.tagName === "P" && NOTE.test(n.textContent)) found.push(n);
+    }
+    return found;
+  }
+  // wrap each note of a paragraph in span.table-note#<table>-note-<n>; returns {n: span}
+  function wrapNotes(p, prefix, notes) {
+    var lines = [[]];
+    Array.prototype.slice.call(p.childNodes).forEach(function (node) {
+      if (node.nodeName === "BR") lines.push([]);
+      else lines[lines.length - 1].push(node);
+    });
+    lines.forEach(function (nodes) {
+      var text = nodes
+        .map(function (n) {
+          return n.textContent;
+        })
+        .join("");
+      var m = NOTE.exec(text);
+      if (!m) return;
+      var n = number(m[1]);
+      if (notes[n]) return;
+      var span = document.createElement("span");
+      span.className = "table-note";
+      span.id = prefix + "-note-" + n;
+      nodes[0].parentNode.insertBefore(span, nodes[0]);
+      nodes.forEach(function (node) {
+        span.appendChild(node);
+      });
+      var back = document.createElement("a");
+      back.className = "note-back";
+      back.href = "#" + prefix + "-mark-" + n;
+      back.setAttribute("aria-label", "Back to the table row of note " + n);
+      back.textContent = "↩\uFE0E";
+      span.appendChild(document.createTextNode(" "));
+      span.appendChild(back);
+      notes[n] = span;
+    });
+  }
+  function linkMarks(table, prefix, notes) {
+    var texts = [];
+    var walk = document.createTreeWalker(table.tBodies[0] || table, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) {
+      if (MARK.test(walk.currentNode.nodeValue)) texts.push(walk.currentNode);
+      MARK.lastIndex = 0;
+    }
+    var seen = {};
+    texts.forEach(function (node) {
+      var value = node.nodeValue,
+        at = 0,
+        m,
+        parts = document.createDocumentFragment();
+      MARK.lastIndex = 0;
+      while ((m = MARK.exec(value))) {
+        var n = number(m[1]);
+        var note = notes[n];
+        if (!note) continue;
+        parts.appendChild(document.createTextNode(value.slice(at, m.index)));
+        var a = document.createElement("a");
+        a.className = "note-mark";
+        seen[n] = (seen[n] || 0) + 1;
+        a.id = prefix + "-mark-" + n + (seen[n] > 1 ? "-" + seen[n] : "");
+        a.href = "#" + note.id;
+        a.title = note.textContent.replace(/\s*↩\uFE0E?$/, "").replace(/\s+/g, " ").trim();
+        a.setAttribute("aria-describedby", note.id);
+        a.textContent = m[0];
+        parts.appendChild(a);
+        at = m.index + m[0].length;
+      }
+      if (!at) return;
+      parts.appendChild(document.createTextNode(value.slice(at)));
+      node.parentNode.replaceChild(parts, node);
+    });
+  }
+  function linkNotes() {
+    document.querySelectorAll("article table[id]").forEach(function (table) {
+      var notes = {};
+      noteParagraphs(table).forEach(function (p) {
+        wrapNotes(p, table.id, notes);
+      });
+      if (Object.keys(notes).length) linkMarks(table, table.id, notes);
+    });
+    // a note's "↩" returns to the mark the reader followed (a note may serve several rows)
+    document.addEventListener("click", function (event) {
+      var mark = event.target.closest && event.target.closest("a.note-mark");
+      if (!mark) return;
+      var back = document.querySelector(mark.getAttribute("href") + " > a.note-back");
+      if (back) back.href = "#" + mark.id;
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", linkNotes);
+  } else {
+    linkNotes();
   }
 })();
 
