@@ -310,7 +310,10 @@ def km_plot(
     ax.set_ylabel(ylabel)
     ax.set_xticks(at_risk_times)
     if len(levels) > 1 and len(small) < len(levels):
-        ax.legend(title=legend_title, frameon=False, loc="upper right")
+        if own_figure:  # above the curves: inside, the narrow figure's covered a band
+            legend_above(ax, title=legend_title, ncol=2)
+        else:
+            ax.legend(title=legend_title, frameon=False, loc="upper right")
     if small:
         ax.text(
             0.02,
