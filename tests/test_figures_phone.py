@@ -460,3 +460,16 @@ def test_chapter_06_at_risk_table_is_readable_and_uncrowded(house_style, which):
     assert numbers >= PHONE_FLOOR_PX, f"the numbers are {numbers:.1f} CSS px on a phone"
     assert heading >= PHONE_FLOOR_PX, f"{RISK_HEADING!r} is {heading:.1f} CSS px on a phone"
     assert not crowded, f"overlapping texts in the number-at-risk table: {crowded}"
+
+
+@pytest.mark.parametrize("which", list(_CHAPTER_06_GROUPS))
+def test_chapter_06_group_legend_is_above_the_curves(house_style, which):
+    """Inside the narrow figure (upper right) the legend covered Figure 6.3's disease-control
+    band: above the curves it covers none, on any cohort."""
+    fig = _chapter_06_figure(which)
+    fig.canvas.draw()
+    curves = next(ax for ax in fig.axes if ax.get_label() != RISK_TABLE_LABEL)
+    legend, plot = curves.get_legend().get_window_extent(), curves.get_window_extent()
+    plt.close(fig)
+    assert legend.y0 >= plot.y1, "the legend is inside the curves' axes"
+    assert legend.x1 <= fig.bbox.x1, "the legend runs past the figure's right edge"
