@@ -49,9 +49,9 @@ __all__ = [
 RISK_TABLE_LABEL = "number-at-risk"
 
 #: Width (inches) of the book's figures. A phone shows a figure 342 CSS px wide, so the 150-dpi
-#: PNG of a 4.2-inch figure (about 630-700 px with its labels) shrinks by ~0.5: text of
-#: :data:`FONT_PT` points is 12-13.5 CSS px there (at 4.8 inches, 11-pt ticks were 9.8 px), and
-#: ~16 px on a desktop, which shows it 420 px wide. tests/test_figures_phone.py measures them.
+#: PNG of a 4.2-inch figure (600-690 px with its labels) shrinks by ~0.5: text of :data:`FONT_PT`
+#: points is 12.4-14.4 CSS px there (at 4.8 inches, 11-pt ticks were 9.5-11.7 px), and 15-18 px
+#: on a desktop, which shows it 420 px wide. tests/test_figures_phone.py measures them.
 STACK_WIDTH = 4.2
 
 #: Size (points) of every text the figures write themselves (notes, panel names, numbers at
@@ -626,7 +626,7 @@ def null_simulation_plot(
     if finite.size == 0:
         return note_figure("No simulated study produced an estimate.")
     edges = np.linspace(finite.min(), finite.max(), bins + 1)
-    # narrow, as the stacked panels: every text >= 9 CSS px on a 390-px phone
+    # narrow, as the stacked panels: every text >= 12 CSS px on a 390-px phone
     fig, ax = plt.subplots(figsize=(STACK_WIDTH, 3.6))
     # the second analysis hatched: in greyscale the two colours, and their overlap, are one grey
     for i, (column, name) in enumerate(names.items()):
@@ -725,7 +725,7 @@ def response_plot(
             2,
             1,
             sharex=True,
-            # narrow, as the stacked panels: every text >= 9 CSS px on a 390-px phone
+            # narrow, as the stacked panels: every text >= 12 CSS px on a 390-px phone
             figsize=(STACK_WIDTH, 1.6 + 0.45 * len(rows) + 0.45 * n_rates),
             gridspec_kw={"height_ratios": [0.5 + 0.45 * len(rows), 0.4 + 0.45 * n_rates]},
         )
@@ -893,7 +893,7 @@ def skewed_labs_plot(
         if bad:
             raise ValueError(f"published: kind must be 'mean' or 'median', got {bad}")
     rng = np.random.default_rng(seed)
-    # narrow, as the stacked panels: every text >= 9 CSS px on a 390-px phone
+    # narrow, as the stacked panels: every text >= 12 CSS px on a 390-px phone
     fig, axes = plt.subplots(
         len(drawn), 1, figsize=(STACK_WIDTH, 0.4 + 1.35 * len(drawn)), squeeze=False
     )
