@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import matplotlib.colors
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
+import matplotlib.transforms as mtransforms
 import numpy as np
 import pandas as pd
 from matplotlib import cbook
@@ -34,16 +35,28 @@ __all__ = [
     "km_panels",
     "histogram_panels",
     "count_bars",
+    "legend_above",
     "dose_bsa_plot",
     "RISK_TABLE_LABEL",
     "RESPONSE_CATEGORIES",
     "STACK_WIDTH",
+    "FONT_PT",
     "LINE_STYLES",
     "HATCHES",
 ]
 
 #: ``Axes.get_label()`` of the number-at-risk table under a KM plot (tests and chapters find it).
 RISK_TABLE_LABEL = "number-at-risk"
+
+#: Width (inches) of the book's figures. A phone shows a figure 342 CSS px wide, so the 150-dpi
+#: PNG of a 4.2-inch figure (600-690 px with its labels) shrinks by ~0.5: text of :data:`FONT_PT`
+#: points is 12.4-14.4 CSS px there (at 4.8 inches, 11-pt ticks were 9.5-11.7 px), and 15-18 px
+#: on a desktop, which shows it 420 px wide. tests/test_figures_phone.py measures them.
+STACK_WIDTH = 4.2
+
+#: Size (points) of every text the figures write themselves (notes, panel names, numbers at
+#: risk), as the house style's ticks, labels and legends (:func:`analysis.book.setup`).
+FONT_PT = 12
 
 #: Line styles of the 1st, 2nd, ... series of a figure, beside its :data:`~analysis.book.PALETTE`
 #: colour: printed in greyscale (a photocopied handout), the palette's blue, green and vermilion
@@ -52,6 +65,40 @@ LINE_STYLES = ("-", "--", ":", "-.")
 
 #: Hatches of the 1st, 2nd, ... series of bars (the first is plain), for the same reason.
 HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo")
+
+
+def legend_above(ax, *, centred: bool = False, **kwargs):
+    """The legend of ``ax`` above it, without a frame, from the figure's left edge (``centred``:
+    centred on the figure) rather than the axes'.
+
+    Aligned on the axes of a narrow figure (:data:`STACK_WIDTH`), whose y labels take an inch of
+    its width, a legend of 12-pt names ran past the figure's right edge: the PNG grew wider and a
+    phone shrank all its text. ``kwargs`` go to :meth:`matplotlib.axes.Axes.legend`.
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(STACK_WIDTH, 3))
+    >>> _ = ax.plot([0, 1], [0, 1], label="a rather long name of the first series")
+    >>> legend = legend_above(ax)
+    >>> fig.canvas.draw()
+    >>> box = legend.get_window_extent()
+    >>> bool(box.x0 >= 0 and box.x1 <= fig.bbox.x1), bool(box.y0 >= ax.get_window_extent().y1)
+    (True, True)
+    >>> plt.close(fig)
+    """
+    transform = mtransforms.blended_transform_factory(ax.figure.transFigure, ax.transAxes)
+    kwargs.setdefault("frameon", False)
+    return ax.legend(
+        loc="lower center" if centred else "lower left",
+        bbox_to_anchor=(0.5 if centred else 0.0, 1.0),
+        bbox_transform=transform,
+        **kwargs,
+    )
 
 
 def _step_curve(t, e, alpha: float, ci: str):
@@ -177,7 +224,7 @@ def km_plot(
     >>> [t.get_text() for t in table.texts]
     ['hidden', 'hidden', '<5', '<5', '<5', '<5']
     >>> len(fig.axes[0].get_lines()), fig.axes[0].texts[0].get_text()
-    (2, 'not drawn: 1 (fewer than 5 patients)')
+    (2, 'not drawn: 1\\n(fewer than 5 patients)')
     >>> plt.close(fig)
     """
     if groups is None:
@@ -205,15 +252,20 @@ def km_plot(
         at_risk_times = np.arange(0.0, float(t.max()) + 1e-9, step)
     at_risk_times = np.asarray(at_risk_times, dtype=float)
 
-    if ax is None:
-        n_rows = len(levels)
+    # lines of the number-at-risk table: with two or more groups each group's name has a line
+    # of its own above its numbers (to their left, "additional TACE" took an inch of a phone's
+    # narrow figure from the curves and crowded the numbers)
+    named = len(levels) > 1
+    n_lines = len(levels) * (2 if named else 1)
+    own_figure = ax is None
+    if own_figure:
         fig, (ax, tab) = plt.subplots(
             2,
             1,
             sharex=True,
-            figsize=(4.8, 3.6 + 0.25 * n_rows),  # narrow: at-risk text >= 10 px on a phone
-            # hspace: the 11-pt heading of the table clears the curves' x axis
-            gridspec_kw={"height_ratios": [4.0, 0.45 + 0.28 * n_rows], "hspace": 0.16},
+            figsize=(STACK_WIDTH, 3.6 + 0.25 * n_lines),  # narrow: text >= 12 px on a phone
+            # no hspace: tight_layout (below) spaces the table's heading off the curves' x axis
+            gridspec_kw={"height_ratios": [4.0, 0.45 + 0.28 * n_lines]},
         )
         tab.set_label(RISK_TABLE_LABEL)
         if not at_risk:
@@ -223,7 +275,7 @@ def km_plot(
         fig = ax.figure
         tab = None
         if at_risk:
-            tab = ax.inset_axes([0.0, -0.42 - 0.06 * len(levels), 1.0, 0.2 + 0.05 * len(levels)])
+            tab = ax.inset_axes([0.0, -0.42 - 0.06 * n_lines, 1.0, 0.2 + 0.05 * n_lines])
             tab.set_label(RISK_TABLE_LABEL)
 
     colours = [PALETTE[i % len(PALETTE)] for i in range(len(levels))]
@@ -258,23 +310,27 @@ def km_plot(
     ax.set_ylabel(ylabel)
     ax.set_xticks(at_risk_times)
     if len(levels) > 1 and len(small) < len(levels):
-        ax.legend(title=legend_title, frameon=False, loc="upper right")
+        if own_figure:  # above the curves: inside, the narrow figure's covered a band
+            legend_above(ax, title=legend_title, ncol=2)
+        else:
+            ax.legend(title=legend_title, frameon=False, loc="upper right")
     if small:
         ax.text(
             0.02,
             0.04,
-            f"not drawn: {', '.join(small)} (fewer than {min_count} patients)",
+            # two lines: on one, 12 pt ran past the narrow figure's edge (wrapped there instead)
+            f"not drawn: {', '.join(small)}\n(fewer than {min_count} patients)",
             transform=ax.transAxes,
             ha="left",
             va="bottom",
-            fontsize=10,
+            fontsize=FONT_PT,
             wrap=True,
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5},
         )
 
     if tab is not None:
         tab.set_xlim(ax.get_xlim())
-        tab.set_ylim(-0.5, len(levels) - 0.5)
+        tab.set_ylim(-0.5, n_lines - 0.5)
         masks = [g == lev if lev is not None else np.ones(t.size, bool) for lev in levels]
         shown = {}  # (row, column) -> text
         for col, x in enumerate(at_risk_times):
@@ -283,22 +339,26 @@ def km_plot(
             if min_count is not None:  # a user's cohort: no count of 1 to min_count - 1
                 groups = [list(counts)] if len(counts) > 1 else []
                 shown |= hidden_counts(counts, groups=groups, threshold=min_count)
+        step = 2 if named else 1  # a group's lines: its name (if named), then its numbers
         for row, colour in enumerate(colours):
-            y = len(levels) - 1 - row
+            y = n_lines - step * (row + 1)
             for col, x in enumerate(at_risk_times):
                 text = shown[row, col]
-                tab.text(x, y, text, ha="center", va="center", color=colour, fontsize=12)
-        tab.set_yticks(range(len(levels)))
-        tab.set_yticklabels(names[::-1])
-        # a wider text in the first column ("hidden") would run into the row's label
-        widest = max(len(text) for text in shown.values())
-        tab.tick_params(axis="y", length=0, pad=14 + 4 * max(0, widest - 3))
+                tab.text(x, y, text, ha="center", va="center", color=colour, fontsize=FONT_PT)
+        # the names are the y axis' tick labels, left-aligned from the table's left edge (its
+        # texts stay the counts alone)
+        tab.set_yticks([n_lines - step * row - 1 for row in range(len(levels))] if named else [])
+        tab.set_yticklabels(names if named else [])
+        tab.tick_params(axis="y", length=0, pad=0)
+        for label, colour in zip(tab.get_yticklabels(), colours, strict=False):
+            label.set_horizontalalignment("left")
+            label.set_color(colour)
         tab.grid(False)
         for side in ("top", "right", "left"):
             tab.spines[side].set_visible(False)
-        # 11 pt, as the tick labels: ~9.8 CSS px on a phone in the widest figure of chapter 06
-        # (796 px PNG); 10 pt was 8.95 px (tests/test_figures_phone.py)
-        tab.set_title("number at risk", loc="left", fontsize=11, pad=2)
+        # as the tick labels: >= 12 CSS px on a phone in the widest figure of chapter 06
+        # (tests/test_figures_phone.py; 11 pt in a 4.8-inch figure was 9.8 px)
+        tab.set_title("number at risk", loc="left", fontsize=FONT_PT, pad=2)
         tab.set_xticks(at_risk_times)
         tab.set_xlabel(xlabel)
         if ax.get_subplotspec() is not None and tab.get_subplotspec() is not None:
@@ -307,6 +367,10 @@ def km_plot(
             ax.set_xlabel("")
     else:
         ax.set_xlabel(xlabel)
+    if own_figure:
+        # the rows' names inside the figure: past its left edge they widened the PNG, which a
+        # phone then shrank (6.5's "additional TACE": every text 0.9 of its size)
+        fig.tight_layout(h_pad=0.4)
     return fig
 
 
@@ -363,8 +427,12 @@ def forest_plot(
             raise ValueError(f"published: missing column(s) {sorted(missing)}")
     terms = list(table.index)
     n = len(terms)
-    # narrow, as the stacked panels: every text >= 9 CSS px on a 390-px phone
-    fig, ax = plt.subplots(figsize=(STACK_WIDTH, 0.9 + 0.42 * n))
+    # a name of more than 18 characters on two lines: on one, "tumour number, per lesion" took
+    # half of the narrow figure's width from the intervals
+    names = [_two_lines(str(labels.get(t, t) if labels else t), 18) for t in terms]
+    row = 0.42 if all("\n" not in name for name in names) else 0.5
+    # narrow, as the stacked panels: every text >= 12 CSS px on a 390-px phone
+    fig, ax = plt.subplots(figsize=(STACK_WIDTH, 0.9 + row * n))
     y = np.arange(n)[::-1].astype(float)
     offset = 0.18 if published is not None else 0.0
     hr = table["hr"].to_numpy(float)
@@ -400,7 +468,7 @@ def forest_plot(
             label=published_label,
         )
         # above the axes: inside ("best"), the narrow plot left it no free corner
-        ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
+        legend_above(ax, centred=True, ncol=2)
     ax.axvline(1.0, color="0.4", lw=0.8, ls="--")
     ax.set_xscale("log")
     lo_all = np.nanmin(np.r_[table["lower"].to_numpy(float), 1.0])
@@ -414,12 +482,35 @@ def forest_plot(
     ax.xaxis.set_major_formatter(mticker.FormatStrFormatter("%g"))
     ax.xaxis.set_minor_locator(mticker.NullLocator())
     ax.set_yticks(y)
-    ax.set_yticklabels([labels.get(t, t) if labels else t for t in terms])
+    ax.set_yticklabels(names)
     ax.set_ylim(-0.7, n - 0.3)
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig
+
+
+def _two_lines(text: str, width: int) -> str:
+    r"""``text`` on two lines when longer than ``width`` characters: broken after its first comma,
+    else at the space nearest its middle (a single word stays whole).
+
+    Examples
+    --------
+    >>> _two_lines("tumour number, per lesion", 20)
+    'tumour number,\nper lesion'
+    >>> _two_lines("naive (known at time zero)", 20)
+    'naive (known\nat time zero)'
+    >>> _two_lines("Child-Pugh 6 vs 5", 20)
+    'Child-Pugh 6 vs 5'
+    """
+    if len(text) <= width or " " not in text:
+        return text
+    if ", " in text:
+        head, tail = text.split(", ", 1)
+        return f"{head},\n{tail}"
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return f"{text[:cut]}\n{text[cut + 1 :]}"
 
 
 def count_bars(ax, positions, counts, *, user: bool = False, **bar_kwargs):
@@ -449,11 +540,13 @@ def count_bars(ax, positions, counts, *, user: bool = False, **bar_kwargs):
     ax.bar(positions, [0 if h else k for k, h in zip(counts, hidden, strict=True)], **bar_kwargs)
     for where, h in zip(np.asarray(positions, float), hidden, strict=True):
         if h:
-            ax.text(where, 0, f"<{SMALL_COUNT_THRESHOLD}", ha="center", va="bottom", fontsize=10)
+            ax.text(
+                where, 0, f"<{SMALL_COUNT_THRESHOLD}", ha="center", va="bottom", fontsize=FONT_PT
+            )
     return hidden
 
 
-def note_figure(text: str, *, width: float = 6.4, height: float = 1.6):
+def note_figure(text: str, *, width: float = STACK_WIDTH, height: float | None = None):
     """A small figure that only says why the intended figure cannot be drawn on this cohort.
 
     Chapters glue it under the figure's name so that the ``{glue:figure}`` directive (and its
@@ -462,9 +555,9 @@ def note_figure(text: str, *, width: float = 6.4, height: float = 1.6):
     Parameters
     ----------
     text : str
-        The message (wrapped at 80 characters).
+        The message (wrapped at 45 characters: 12 pt in the book's narrow figures).
     width, height : float
-        The figure's size in inches.
+        The figure's size in inches; the default height fits the wrapped lines.
 
     Returns
     -------
@@ -479,9 +572,12 @@ def note_figure(text: str, *, width: float = 6.4, height: float = 1.6):
     (1, False, 'No term could be estimated on this cohort.')
     >>> plt.close(fig)
     """
+    lines = textwrap.wrap(text, 45) or [""]
+    if height is None:
+        height = max(1.6, 0.6 + 0.25 * len(lines))
     fig, ax = plt.subplots(figsize=(width, height))
     ax.axis("off")
-    ax.text(0.5, 0.5, textwrap.fill(text, 80), ha="center", va="center", wrap=True)
+    ax.text(0.5, 0.5, "\n".join(lines), ha="center", va="center", fontsize=FONT_PT, wrap=True)
     return fig
 
 
@@ -530,7 +626,7 @@ def null_simulation_plot(
     if finite.size == 0:
         return note_figure("No simulated study produced an estimate.")
     edges = np.linspace(finite.min(), finite.max(), bins + 1)
-    # narrow, as the stacked panels: every text >= 9 CSS px on a 390-px phone
+    # narrow, as the stacked panels: every text >= 12 CSS px on a 390-px phone
     fig, ax = plt.subplots(figsize=(STACK_WIDTH, 3.6))
     # the second analysis hatched: in greyscale the two colours, and their overlap, are one grey
     for i, (column, name) in enumerate(names.items()):
@@ -551,7 +647,8 @@ def null_simulation_plot(
     ax.set_xlabel("estimated hazard ratio of a treatment\nwith no effect (log scale)")
     ax.set_ylabel("simulated studies")
     # above the axes: inside, the narrow figure's legend covered the bars and the line at 1
-    ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    legend_above(ax, centred=True)
+    fig.tight_layout()
     return fig
 
 
@@ -628,7 +725,7 @@ def response_plot(
             2,
             1,
             sharex=True,
-            # narrow, as the stacked panels: every text >= 9 CSS px on a 390-px phone
+            # narrow, as the stacked panels: every text >= 12 CSS px on a 390-px phone
             figsize=(STACK_WIDTH, 1.6 + 0.45 * len(rows) + 0.45 * n_rates),
             gridspec_kw={"height_ratios": [0.5 + 0.45 * len(rows), 0.4 + 0.45 * n_rates]},
         )
@@ -663,7 +760,7 @@ def response_plot(
                     ha="center",
                     va="center",
                     color="white",
-                    fontsize=10,
+                    fontsize=FONT_PT,
                     bbox={"facecolor": colour, "edgecolor": "none", "pad": 1.0},
                 )
         left = left + widths
@@ -671,9 +768,7 @@ def response_plot(
     ax.set_yticklabels(rows)
     ax.set_xlim(0, 100)
     ax.grid(axis="y", visible=False)
-    ax.legend(
-        frameon=False, ncol=len(RESPONSE_CATEGORIES), loc="lower center", bbox_to_anchor=(0.5, 1.0)
-    )
+    legend_above(ax, centred=True, ncol=len(RESPONSE_CATEGORIES))
     if ax_r is None:
         ax.set_xlabel("patients (%)")
         fig.tight_layout()
@@ -716,7 +811,7 @@ def response_plot(
     fig.tight_layout()
     # below the percent axis, where no estimate or interval can be (inside the panel it covered
     # the DCR's interval once the figure was narrowed for phones)
-    ax_r.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=2, fontsize=10)
+    ax_r.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=2)
     return fig
 
 
@@ -798,7 +893,7 @@ def skewed_labs_plot(
         if bad:
             raise ValueError(f"published: kind must be 'mean' or 'median', got {bad}")
     rng = np.random.default_rng(seed)
-    # narrow, as the stacked panels: every text >= 9 CSS px on a 390-px phone
+    # narrow, as the stacked panels: every text >= 12 CSS px on a 390-px phone
     fig, axes = plt.subplots(
         len(drawn), 1, figsize=(STACK_WIDTH, 0.4 + 1.35 * len(drawn)), squeeze=False
     )
@@ -873,8 +968,8 @@ def skewed_labs_plot(
             )
         if not ax.lines and not ax.patches:
             ax.text(
-                0.5, 0.5, "not drawn: too few values to show none of a single patient",
-                transform=ax.transAxes, ha="center", va="center", fontsize=8, color="0.3",
+                0.5, 0.5, "not drawn: too few values to show\nnone of a single patient",
+                transform=ax.transAxes, ha="center", va="center", fontsize=FONT_PT, color="0.3",
             )  # fmt: skip
         if np.isfinite(median):
             ax.plot(
@@ -894,6 +989,9 @@ def skewed_labs_plot(
                 ls="none",
                 label=f"paper {kind}",
             )
+        # at most five decades labelled: in the narrow figure 12-pt "10,000" and "100,000" ran
+        # into each other
+        ax.xaxis.set_major_locator(mticker.LogLocator(base=10, numticks=5))
         ax.xaxis.set_major_formatter(
             mticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}")
         )
@@ -913,10 +1011,9 @@ def skewed_labs_plot(
             [handles[n] for n in names],
             names,
             frameon=False,
-            ncol=min(len(names), 3),
+            ncol=min(len(names), 2),  # three columns of 12-pt names ran past the figure
             loc="lower center",
             bbox_to_anchor=(0.5, 1.0),
-            fontsize=10,
         )
     fig.tight_layout()
     return fig
@@ -926,7 +1023,7 @@ def dot_histogram(
     panels: Mapping[str, tuple[Sequence[int], int | None]],
     *,
     marked_label: str = "the book's cohort",
-    width: float = 4.8,
+    width: float = STACK_WIDTH,
     panel_height: float = 1.8,
 ):
     """One panel per count: a dot per unit (stacked above its value), the marked unit in a
@@ -984,19 +1081,9 @@ def dot_histogram(
         ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
         ax.yaxis.set_major_locator(mticker.MaxNLocator(integer=True, nbins=4))
         ax.grid(axis="x", visible=False)
-    axes[0, 0].legend(  # above the panels, clear of every stack
-        loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, fontsize=10,
-        borderaxespad=0.2,
-    )  # fmt: skip
+    legend_above(axes[0, 0], ncol=2)  # above the panels, clear of every stack
     fig.tight_layout()
     return fig
-
-
-#: Width (inches) of the stacked-panel figures below. A phone shows a figure 342 CSS px wide, so
-#: the 150-dpi PNG of a 4.8-inch figure (about 700 px) shrinks by ~0.49: 11-pt tick labels are
-#: ~11 CSS px there (6.4 inches: ~8 px; a 9.6-inch row of three panels: ~5 px), and at 480 px on
-#: a desktop they are ~15 px. tests/test_figures_phone.py measures them.
-STACK_WIDTH = 4.8
 
 
 def _stacked_axes(n: int, panel_height: float, *, sharex: bool = False):
@@ -1009,7 +1096,7 @@ def _stacked_axes(n: int, panel_height: float, *, sharex: bool = False):
 
 def _panel_name(ax, text: str, *, x: float = 0.98, ha: str = "right") -> None:
     """Name a panel in its top corner (the caption, not a title, says what the figure shows)."""
-    ax.text(x, 0.95, text, transform=ax.transAxes, ha=ha, va="top", fontsize=11)
+    ax.text(x, 0.95, text, transform=ax.transAxes, ha=ha, va="top", fontsize=FONT_PT)
 
 
 def km_panels(
@@ -1155,19 +1242,19 @@ def histogram_panels(
 def _central_histogram(ax, x: np.ndarray, bins: int) -> None:
     """A user's cohort's histogram: 5th–95th percentiles only, no bar of 1–4 patients."""
     spread = central_range(x)
-    # 10 pt, as the book's other figure text: ~9.5 CSS px on a phone (7 and 8 pt were ~7 px, and
-    # the one-line message ran past the panel over its y label)
+    # 12 pt, as the book's other figure text: >= 12 CSS px on a phone (7 and 8 pt were ~7 px; the
+    # message on one line, or two at 12 pt, ran past the panel over its y label)
     if spread is None:
         ax.set_xticks([])
         ax.set_yticks([])
         ax.text(
             0.5,
             0.5,
-            "not drawn: too few values for a 5th–95th\npercentile that is no single patient's value",
+            "not drawn: too few values for\na 5th–95th percentile that is\nno single patient's value",
             transform=ax.transAxes,
             ha="center",
             va="center",
-            fontsize=10,
+            fontsize=FONT_PT,
             color="0.3",
         )
         return
@@ -1183,7 +1270,7 @@ def _central_histogram(ax, x: np.ndarray, bins: int) -> None:
     ax.set_title(
         f"5th–95th percentile; no bar of < {SMALL_COUNT_THRESHOLD} patients",
         loc="right",
-        fontsize=10,
+        fontsize=FONT_PT,
         color="0.3",
     )
 
@@ -1255,8 +1342,6 @@ def dose_bsa_plot(
         ax.set_ylabel("dose (mg)")
         _panel_name(ax, drug, x=0.02, ha="left")
     axes[-1].set_xlabel("body-surface area (m²)")
-    axes[0].legend(
-        loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, borderaxespad=0.2
-    )
+    legend_above(axes[0], ncol=2, borderaxespad=0.2)
     fig.tight_layout()
     return fig

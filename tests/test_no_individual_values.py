@@ -433,7 +433,10 @@ def test_kaplan_meier_figures_show_no_number_at_risk_of_one_to_four(planted_run)
         ("fig-surv-prior-tace", "> 4 TACE"),
         ("fig-surv-additional-tace", "additional TACE"),
     ):
-        note = [t for t in figures[name] if t.startswith("not drawn:")]
+        texts = figures[name]  # the note's two lines are two texts
+        note = [
+            " ".join(texts[i : i + 2]) for i, t in enumerate(texts) if t.startswith("not drawn:")
+        ]
         assert len(note) == 1 and group in note[0] and "fewer than 5 patients" in note[0], (
             name,
             note,

@@ -361,7 +361,7 @@ def test_km_plot_on_a_user_cohort_does_not_draw_a_group_of_fewer_than_five():
     assert drawn == [] and not main.collections[1:], (drawn, main.collections)  # one band: none's
     assert [t.get_text() for t in main.get_legend().get_texts()] == ["none"]
     assert [t.get_text() for t in main.texts] == [
-        "not drawn: additional TACE (fewer than 5 patients)"
+        "not drawn: additional TACE\n(fewer than 5 patients)"
     ]
     plt.close(fig)
     fig = km_plot(
