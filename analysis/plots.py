@@ -22,7 +22,13 @@ from scipy import special
 
 from analysis.book import PALETTE
 from analysis.formatting import number
-from analysis.privacy import SMALL_COUNT_THRESHOLD, central_range, hidden_counts, shown_quartiles
+from analysis.privacy import (
+    COMPLEMENT_MARK,
+    SMALL_COUNT_THRESHOLD,
+    central_range,
+    hidden_counts,
+    shown_quartiles,
+)
 from analysis.survival import as_arrays, kaplan_meier
 
 __all__ = [
@@ -38,6 +44,7 @@ __all__ = [
     "legend_above",
     "dose_bsa_plot",
     "RISK_TABLE_LABEL",
+    "AT_RISK_HIDDEN",
     "RESPONSE_CATEGORIES",
     "STACK_WIDTH",
     "FONT_PT",
@@ -47,6 +54,12 @@ __all__ = [
 
 #: ``Axes.get_label()`` of the number-at-risk table under a KM plot (tests and chapters find it).
 RISK_TABLE_LABEL = "number-at-risk"
+
+#: What the number-at-risk table of a user's cohort shows for a count hidden because it would
+#: give a count of 1-4 back (:data:`analysis.privacy.COMPLEMENT_MARK` elsewhere): one character,
+#: as "hidden" beside "<5" overlapped in 6-month columns on a phone; a key under the table says
+#: what it means.
+AT_RISK_HIDDEN = "×"
 
 #: Width (inches) of the book's figures. A phone shows a figure 342 CSS px wide, so the 150-dpi
 #: PNG of a 4.2-inch figure (600-690 px with its labels) shrinks by ~0.5: text of :data:`FONT_PT`
@@ -178,7 +191,8 @@ def km_plot(
     min_count : int, optional
         A user's cohort (:data:`analysis.privacy.SMALL_COUNT_THRESHOLD`): a number at risk of 1
         to ``min_count - 1`` reads ``"<min_count"``, and with two or more groups a count that
-        would give such a number back by subtraction from the column's total reads ``hidden``
+        would give such a number back by subtraction from the column's total reads
+        :data:`AT_RISK_HIDDEN`, explained by a key under the table
         (:func:`analysis.privacy.hidden_counts`; the groups are taken to add up to the total at
         risk another figure shows). A group of 1 to ``min_count - 1`` patients is not drawn (no
         curve, band or censoring ticks: each step and tick is one patient) and a line in the
@@ -222,7 +236,7 @@ def km_plot(
     ...               groups=[0, 0, 0, 0, 0, 0, 1, 1], at_risk_times=[0, 3, 6], min_count=5)
     >>> table = next(a for a in fig.axes if a.get_label() == RISK_TABLE_LABEL)
     >>> [t.get_text() for t in table.texts]
-    ['hidden', 'hidden', '<5', '<5', '<5', '<5']
+    ['×', '×', '<5', '<5', '<5', '<5']
     >>> len(fig.axes[0].get_lines()), fig.axes[0].texts[0].get_text()
     (2, 'not drawn: 1\\n(fewer than 5 patients)')
     >>> plt.close(fig)
@@ -344,7 +358,17 @@ def km_plot(
             y = n_lines - step * (row + 1)
             for col, x in enumerate(at_risk_times):
                 text = shown[row, col]
+                text = AT_RISK_HIDDEN if text == COMPLEMENT_MARK else text
                 tab.text(x, y, text, ha="center", va="center", color=colour, fontsize=FONT_PT)
+        if COMPLEMENT_MARK in shown.values():  # the key, under the table (not one of its texts)
+            below = mtransforms.offset_copy(
+                tab.transAxes, tab.figure, y=-4.2 * FONT_PT, units="points"
+            )
+            tab.figure.text(
+                0, 0, f"{AT_RISK_HIDDEN} hidden: with its column's total\nit would give a count below "
+                f"{min_count} back", transform=below, ha="left", va="top", fontsize=FONT_PT,
+                color="0.3", gid="at-risk-key",
+            )  # fmt: skip
         # the names are the y axis' tick labels, left-aligned from the table's left edge (its
         # texts stay the counts alone)
         tab.set_yticks([n_lines - step * row - 1 for row in range(len(levels))] if named else [])

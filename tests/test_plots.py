@@ -355,7 +355,10 @@ def test_km_plot_on_a_user_cohort_does_not_draw_a_group_of_fewer_than_five():
     rows = _rows(_risk_axes(fig))
     assert not any(cell in {"1", "2", "3", "4"} for row in rows for cell in row), rows
     assert rows[1] == ["<5", "<5", "<5", "<5", "<5"]  # additional TACE: 3, 3, 1, 1, 1
-    assert rows[0] == ["hidden", "<5", "<5", "0", "0"]  # 11 hidden: 14 - 11 = 3
+    assert rows[0] == ["×", "<5", "<5", "0", "0"]  # 11 hidden: 14 - 11 = 3
+    # one character ("hidden" beside "<5" overlapped on a phone), with its key under the table
+    keys = [t.get_text() for t in fig.texts if t.get_gid() == "at-risk-key"]
+    assert keys == ["× hidden: with its column's total\nit would give a count below 5 back"]
     colour = matplotlib.colors.to_hex(PALETTE[1])
     drawn = [ln for ln in main.get_lines() if matplotlib.colors.to_hex(ln.get_color()) == colour]
     assert drawn == [] and not main.collections[1:], (drawn, main.collections)  # one band: none's
