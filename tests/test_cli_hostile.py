@@ -1529,3 +1529,22 @@ def test_spaces_around_a_column_name_are_ignored_with_a_note(tmp_path, capsys):
     [message] = _problem(path)
     assert message.startswith("column pfs_event: required column is missing")
     assert "column names are case-sensitive" in message
+
+
+# --------------------------------------------------------------------- hostile pass, session 19
+@pytest.mark.parametrize("command", [["synthesize"], ["ensemble", "--n", "1"]])
+def test_an_existing_out_is_refused_naming_its_folder(command, tmp_path, capsys, monkeypatch):
+    """``--out some/folder/cohort.csv`` on an existing file said only ``--out cohort.csv
+    exists``: which of the user's files was meant was lost. The path given is shown whole (it is
+    the user's own path, not a patient's identifier); the file is left as it was."""
+    _nothing_may_run(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site a").mkdir()
+    target = tmp_path / "site a" / "mine.csv"
+    target.write_text("theirs", encoding="utf-8")
+    for given in (target, Path("site a", "mine.csv")):
+        code, out, err = _call([*command, "--out", str(given)], capsys)
+        assert (code, out) == (2, "") and len(err.splitlines()) == 1
+        assert err.startswith(f"error: --out {given} exists and is not the book's")
+    assert target.read_text(encoding="utf-8") == "theirs"
+    assert _tree(tmp_path) == ["site a", "site a/mine.csv"]
