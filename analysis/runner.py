@@ -1064,7 +1064,8 @@ def check_output_dir(
     parents (``--out .``: publishing renames the directory away), anything inside the book's
     folder other than a folder inside ``reports/`` (``tests/``, ``_build/``, ``.venv/`` …, and
     ``chapters/``, ``data/``, ``book/``, ``analysis/``, ``.git/``); an existing file, or a link
-    to one (said as such, not by where it leads); system directories (``/proc`` …); a
+    to one (said as such, not by where it leads); a broken symbolic link, as ``out`` or on the
+    way to it (the report was made where it pointed); system directories (``/proc`` …); a
     directory that holds the input cohort; a path under a file; a parent that is not writable;
     an existing directory that is not an unmodified report of this tool (even with
     ``force``); an existing report without ``force``.
@@ -1158,6 +1159,16 @@ def check_output_dir(
         raise RunnerError(
             f"--out {shown}: is not a directory: {what}; give a new folder for the report"
         )
+    # a link that leads nowhere, as --out or on the way to it: resolve() follows it and the
+    # report was made where it pointed (a folder the user never named)
+    asked = Path(os.path.normpath(os.fsdecode(text)))
+    for place in (asked, *asked.parents):
+        if os.path.islink(place) and not os.path.exists(place):
+            where = "" if place == asked else f"{_show(place)} "
+            raise RunnerError(
+                f"--out {shown}: {where}is a broken symbolic link (or a loop of them); "
+                "give a new folder for the report"
+            )
     if path == Path(path.anchor):
         raise RunnerError(f"--out {shown}: is the root of the file system; choose a new directory")
     home = Path.home().resolve()

@@ -1548,3 +1548,19 @@ def test_an_existing_out_is_refused_naming_its_folder(command, tmp_path, capsys,
         assert err.startswith(f"error: --out {given} exists and is not the book's")
     assert target.read_text(encoding="utf-8") == "theirs"
     assert _tree(tmp_path) == ["site a", "site a/mine.csv"]
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    ("gone", "--out gone: is a broken symbolic link"),
+    ("gone/", "--out gone/: is a broken symbolic link"),
+    ("gone/r", "--out gone/r: gone is a broken symbolic link"),
+])  # fmt: skip
+def test_run_refuses_an_out_through_a_broken_link(tmp_path, monkeypatch, capsys, out, says):
+    """``run --out LINK`` with LINK pointing to a path that does not exist was accepted: the
+    report was made where the link pointed, a folder the user never named."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere" / "x")
+    code, stdout, err = _call(["run", "--chapters", "02", "--out", out], capsys)
+    assert (code, stdout) == (2, "") and len(err.splitlines()) == 1
+    assert err.startswith(f"error: {says} (or a loop of them); give a new folder")
+    assert _tree(tmp_path) == ["gone"] and not (tmp_path / "nowhere").exists()
