@@ -2078,15 +2078,25 @@ def _frame_chunk(df: pd.DataFrame) -> _Chunk:
     lines = df.attrs.get("line_numbers")
     if lines is not None and len(lines) != len(df):
         lines = None
-    columns = {}
+    columns, written = {}, {}
     for name in df.columns:
         if name in columns:
             continue
         series = df[name]
         if isinstance(series, pd.DataFrame):  # duplicated name
             series = series.iloc[:, 0]
-        columns[str(name)] = _text_column(series, str(name))
-    return _Chunk(columns, None if lines is None else np.asarray(lines, dtype=np.int64), 0)
+        cells = columns[str(name)] = _text_column(series, str(name))
+        # a text read as missing (``nan``, ``NA`` ...), as the file reader records it: a required
+        # column names the code, whether the cohort came as a file or as a DataFrame
+        coded = np.empty(len(cells), dtype=object)
+        coded[:] = [
+            v.strip() if c is None and isinstance(v, str) and v.strip() else None
+            for v, c in zip(series, cells, strict=True)
+        ]
+        if not np.equal(coded, None).all():
+            written[str(name)] = coded
+    lines = None if lines is None else np.asarray(lines, dtype=np.int64)
+    return _Chunk(columns, lines, 0, written=written)
 
 
 def validate_cohort(df: pd.DataFrame) -> list[Problem]:

@@ -2070,6 +2070,20 @@ def _build_site(
     ) as process:
         try:
             stdout, stderr = process.communicate(timeout=SITE_BUILD_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            # the time limit: a failed build like any other (one line, exit 1, the notebooks
+            # kept in OUT.failed), not a TimeoutExpired traceback
+            process.kill()
+            with _signals_ignored():
+                stdout, stderr = process.communicate()
+            output = _ANSI.sub("", (stdout or "") + "\n" + (stderr or ""))
+            raise _Failure(
+                "jupyter-book build",
+                0,
+                None,
+                f"it took longer than {SITE_BUILD_TIMEOUT_S:g} s and was stopped",
+                log_text=output,
+            ) from None
         except BaseException:
             # a signal (or the time limit): the build is stopped and waited for before its
             # folder is removed. subprocess.run killed it without waiting on a Ctrl-C, and the

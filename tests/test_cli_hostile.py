@@ -1564,3 +1564,29 @@ def test_run_refuses_an_out_through_a_broken_link(tmp_path, monkeypatch, capsys,
     assert (code, stdout) == (2, "") and len(err.splitlines()) == 1
     assert err.startswith(f"error: {says} (or a loop of them); give a new folder")
     assert _tree(tmp_path) == ["gone"] and not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize(("column", "code"), [
+    ("age_years", "nan"), ("sex", "NA"), ("os_months", " N/A "), ("bclc_stage", "NaN"),
+])  # fmt: skip
+def test_a_missing_value_code_reads_the_same_in_a_dataframe_as_in_a_file(tmp_path, column, code):
+    """``validate_cohort`` on a DataFrame holding the text 'nan' or 'NA' in a required column
+    said "is required but empty"; the file said "holds a missing-value code, not a value"
+    naming the code. Both say the latter now (rows named by line in a file, by position in a
+    DataFrame)."""
+    import pandas as pd
+
+    from analysis.cohort import validate_cohort
+
+    rows = enough_rows(12)
+    rows[2][column] = code
+    [from_file] = _problem(write(tmp_path, rows))
+    [from_frame] = validate_cohort(pd.DataFrame(rows))
+    assert from_frame.code == "missing-value"
+    shown = f"(patient_id P003): {code.strip()!r}"
+    assert f"line 4 {shown}" in from_file and f"row 2 {shown}" in str(from_frame)
+    assert str(from_frame).replace("row 2 ", "line 4 ") == from_file
+    assert "holds a missing-value code, not a value" in from_file
+    rows[2][column] = float("nan")  # a real missing value is still "empty"
+    [empty] = validate_cohort(pd.DataFrame(rows))
+    assert str(empty) == f"column {column}: is required but empty — 1 row: row 2 (patient_id P003)"

@@ -1010,3 +1010,70 @@ def test_an_interrupted_site_build_is_waited_for_before_its_folder_goes(tmp_path
     with pytest.raises(KeyboardInterrupt):
         runner._build_site(tmp_path, {}, "# r\n", user_cohort=False, log=io.StringIO())
     assert calls[:2] == ["communicate", "kill"] and "wait" in calls[2:]
+
+
+def test_a_site_build_past_its_time_limit_is_one_line_exit_1(book, monkeypatch, capsys):
+    """A jupyter-book build that outlived ``SITE_BUILD_TIMEOUT_S`` ended ``run`` in a
+    TimeoutExpired traceback. It is now a failed build like any other: one line, exit 1, no
+    report at --out (the executed notebooks and what the build printed are in OUT.failed), the
+    build killed and waited for, its temporary folder gone."""
+    import subprocess
+
+    import analysis.runner as runner
+
+    chapters, cohort, reports = book
+    _kernel_free(monkeypatch, runner._build_site)
+    calls, roots = [], []
+
+    class SlowBuild:
+        def __init__(self, command, **kwargs):
+            roots.append(Path(kwargs["cwd"]))
+            self.returncode = None
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def communicate(self, timeout=None):
+            calls.append(("communicate", timeout))
+            if timeout is not None:
+                raise subprocess.TimeoutExpired("jupyter-book", timeout)
+            self.returncode = -9
+            return "Running Jupyter-Book\nreading sources... [ 50%] chapters/01-a\n", ""
+
+        def kill(self):
+            calls.append(("kill", None))
+
+        def wait(self, timeout=None):
+            self.returncode = -9
+            return -9
+
+        def poll(self):
+            return self.returncode
+
+    popen = subprocess.Popen
+
+    def only_the_build(command, **kwargs):  # anything else (pandoc --version) runs as it is
+        return SlowBuild(command, **kwargs) if "build" in command else popen(command, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", only_the_build)
+    out = reports / "r"
+    code = main(["run", "--cohort", str(cohort), "--out", str(out), "--chapters-dir",
+                 str(chapters), "--quiet"])  # fmt: skip
+    stdout, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in stdout + err
+    [message] = [ln for ln in err.splitlines() if ln.startswith("error:")]
+    assert message == (
+        f"error: the report's site could not be built with jupyter-book: it took longer than "
+        f"{runner.SITE_BUILD_TIMEOUT_S:g} s and was stopped; no report written; the executed "
+        f"notebooks and build-log.txt are in {out.with_name('r.failed')}"
+    )
+    assert calls == [
+        ("communicate", runner.SITE_BUILD_TIMEOUT_S), ("kill", None), ("communicate", None)
+    ]  # fmt: skip
+    assert not out.exists() and sorted(p.name for p in reports.iterdir()) == ["r.failed"]
+    log = (reports / "r.failed" / "build-log.txt").read_text(encoding="utf-8")
+    assert "reading sources... [ 50%]" in log
+    assert roots and not roots[0].exists()  # the build folder went
