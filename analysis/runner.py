@@ -42,7 +42,8 @@ Guarantees
   folder removes it when its marker names a process of this host that no longer exists
   (:func:`remove_stale_partials`). It leaves its site-build folder too
   (``haic-report-build-*`` in the temporary directory); the next run removes those whose
-  owner file proves their process dead (:func:`remove_stale_build_dirs`), and no other.
+  owner file proves their process dead, and those of this user without one that hold only
+  kernel connection files unchanged for a day (:func:`remove_stale_build_dirs`), and no other.
 * **Privacy.** No absolute path (the cohort's folder, the report's, the book's, the home
   directory) appears in a report, whatever its spelling: raw, JSON ``\\uXXXX`` escapes (as
   papermill writes non-ASCII), Python escapes, URL-encoding or HTML entities. Text from file
@@ -867,6 +868,14 @@ def _make_build_dir() -> Path:
     return path
 
 
+#: A site-build folder without its owner file is left alone unless it holds nothing but kernel
+#: connection files (what an interrupted run's dying kernel wrote after its folder was removed:
+#: ``drwx-----T`` holding ``kernel-<32 hex>.json``) and neither it nor any of them has changed
+#: for this long: a live run writes its owner file the instant it makes the folder.
+_ABANDONED_AGE_S = 24 * 3600
+_KERNEL_FILE = re.compile(r"kernel-[0-9a-f]{32}\.json")
+
+
 def _dead_build_dir(path: Path) -> bool:
     """True only when ``path`` is provably a build folder of a run that no longer exists: a real
     folder of this user named like :data:`BUILD_PREFIX`, with a valid owner file of this user
@@ -882,9 +891,36 @@ def _dead_build_dir(path: Path) -> bool:
     except OSError:
         return False
     try:
-        return _dead_build_fd(fd)
+        return _dead_build_fd(fd) or _abandoned_build_fd(fd)
     finally:
         os.close(fd)
+
+
+def _abandoned_build_fd(fd: int) -> bool:
+    """The folder open as ``fd`` is an abandoned build folder (:data:`_ABANDONED_AGE_S`): a
+    folder of this user, without an owner file, holding only this user's regular
+    ``kernel-*.json`` files (or nothing), none of them nor the folder changed for a day."""
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    old = time.time() - _ABANDONED_AGE_S
+    try:
+        info = os.fstat(fd)
+        names = os.listdir(fd)
+    except OSError:
+        return False
+    if (uid is not None and info.st_uid != uid) or info.st_mtime > old:
+        return False
+    for name in names:
+        if not _KERNEL_FILE.fullmatch(name):
+            return False  # the owner file, or anything a run or a person put there: kept
+        try:
+            entry = os.stat(name, dir_fd=fd, follow_symlinks=False)
+        except OSError:
+            return False
+        if not stat.S_ISREG(entry.st_mode) or entry.st_mtime > old:
+            return False
+        if uid is not None and entry.st_uid != uid:
+            return False
+    return True
 
 
 def _dead_build_fd(fd: int) -> bool:
@@ -927,7 +963,8 @@ def _dead_build_fd(fd: int) -> bool:
 
 def _remove_build_dir(path: Path) -> bool:
     """Claim ``path`` (rename to ``NAME.stale``, so that two runs never both remove it and a
-    new folder of the same name is never touched), then delete it, its owner file last.
+    new folder of the same name is never touched), then delete it, its owner file last (an
+    abandoned folder, :func:`_abandoned_build_fd`, has none).
 
     The claimed folder is opened once without following a link and checked and emptied
     through that descriptor; it is removed by name only while the name is still that folder:
@@ -952,7 +989,10 @@ def _remove_build_dir(path: Path) -> bool:
         except OSError:
             return False
         try:
-            if not _dead_build_fd(fd):  # checked again on the folder as opened
+            # checked again on the folder as opened
+            dead = _dead_build_fd(fd)
+            abandoned = not dead and _abandoned_build_fd(fd)
+            if not (dead or abandoned):
                 return False
             try:
                 for entry in os.listdir(fd):
@@ -962,7 +1002,8 @@ def _remove_build_dir(path: Path) -> bool:
                         shutil.rmtree(entry, dir_fd=fd)
                     else:
                         os.unlink(entry, dir_fd=fd)
-                os.unlink(BUILD_MARKER_NAME, dir_fd=fd)
+                if not abandoned:  # an abandoned folder has none
+                    os.unlink(BUILD_MARKER_NAME, dir_fd=fd)
             except OSError:
                 return False
             return _rmdir_if_same(root_fd, claimed, fd)
@@ -1006,6 +1047,11 @@ def remove_stale_build_dirs(root: Path | str | None = None) -> list[Path]:
     directory), a folder without the
     owner file (someone else's, or one whose run was killed in the instant between creating it
     and writing the file), a symbolic link, another user's folder and a live run's folder stay.
+    One exception: a folder of this user without the owner file that holds nothing but this
+    user's kernel connection files (``kernel-<32 hex digits>.json``, what a kernel still
+    starting wrote after an interrupted run had removed its folder), none of them nor the folder
+    changed for a day, is abandoned and removed (a live run writes its owner file the instant
+    it makes its folder, and a day-old folder without one holds nothing a run still uses).
 
     Parameters
     ----------
@@ -1032,6 +1078,16 @@ def remove_stale_build_dirs(root: Path | str | None = None) -> list[Path]:
     ...     "pid_ns": _pid_namespace()}))
     >>> [p.name for p in remove_stale_build_dirs(tmp.name)], dead.exists(), foreign.exists()
     (['haic-report-build-abcd1234'], False, True)
+
+    A folder left with only a kernel's connection file, two days old, goes too:
+
+    >>> import os, time
+    >>> kernel = foreign / "kernel-0123456789abcdef0123456789abcdef.json"
+    >>> _ = kernel.write_text("{}")
+    >>> for p in (kernel, foreign):
+    ...     os.utime(p, (time.time() - 2 * 86400,) * 2)
+    >>> [p.name for p in remove_stale_build_dirs(tmp.name)], foreign.exists()
+    (['haic-report-build-zzzz9999'], False)
     >>> tmp.cleanup()
     """
     root = Path(tempfile.gettempdir() if root is None else root)

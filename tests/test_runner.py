@@ -1077,3 +1077,59 @@ def test_a_site_build_past_its_time_limit_is_one_line_exit_1(book, monkeypatch, 
     log = (reports / "r.failed" / "build-log.txt").read_text(encoding="utf-8")
     assert "reading sources... [ 50%]" in log
     assert roots and not roots[0].exists()  # the build folder went
+
+
+def test_a_build_folder_left_with_only_a_kernel_file_goes_after_a_day(tmp_path):
+    """An interrupted run left ``haic-report-build-*`` folders holding only a kernel connection
+    file (``drwx-----T``, no owner file: the kernel, still starting, wrote it after the run had
+    removed its folder), and no later run removed them: without an owner file nothing proved
+    them dead. Now such a folder of this user goes once it and its files are a day old, if it
+    holds nothing but ``kernel-<hex>.json`` files; anything else in it, a newer file, a link,
+    another name, keeps it."""
+    import os
+    import time
+
+    from analysis.runner import remove_stale_build_dirs
+
+    root = tmp_path / "tmp"
+    root.mkdir()
+    kernel = "kernel-" + "0123456789abcdef" * 2 + ".json"
+    day_ago = time.time() - 25 * 3600
+
+    def folder(name, files=(kernel,), *, age=day_ago, folder_age=None):
+        path = root / f"haic-report-build-{name}"
+        path.mkdir()
+        for file in files:
+            (path / file).write_text('{"key": "x"}', encoding="utf-8")
+            os.utime(path / file, (age, age))
+        stamp = age if folder_age is None else folder_age
+        os.utime(path, (stamp, stamp))
+        return path
+
+    outside = tmp_path / "outside.json"
+    outside.write_text("the user's", encoding="utf-8")
+    gone = [folder("kern0001"), folder("kern0002", (kernel, kernel.replace("0", "f"))),
+            folder("empt0001", ())]  # fmt: skip
+    kept = [
+        folder("new00001", age=time.time()),  # a day has not passed
+        folder("newd0001", folder_age=time.time()),  # the folder itself changed since
+        folder("more0001", (kernel, "index.md")),  # something else in it
+        folder("name0001", ("kernel-1.json",)),  # not the name our kernels get
+        _owner(root / "haic-report-build-live0001"),  # a live run's (this process)
+    ]
+    link = folder("link0001", ())
+    (link / kernel).symlink_to(outside)
+    os.utime(link, (day_ago, day_ago))
+    kept.append(link)
+    other = root / "haic-report-build-x"  # not mkdtemp's name
+    other.mkdir()
+    os.utime(other, (day_ago, day_ago))
+    kept.append(other)
+
+    removed = remove_stale_build_dirs(root)
+
+    assert sorted(p.name for p in removed) == sorted(p.name for p in gone)
+    assert sorted(p.name for p in root.iterdir()) == sorted(p.name for p in kept)
+    assert outside.read_text(encoding="utf-8") == "the user's"
+    assert (root / "haic-report-build-more0001" / "index.md").exists()
+    assert remove_stale_build_dirs(root) == []
