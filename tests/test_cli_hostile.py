@@ -1418,7 +1418,7 @@ def test_letters_and_a_date_in_patient_id_are_decided_for_the_whole_file(tmp_pat
     if refused is None:
         assert "patient_id: looks like" not in out and len(out.splitlines()) == 2
         # the id of that row is masked all the same (six digits that read as a date)
-        assert f"line 3 (patient_id {'*' * len(ids[1])}): 'X'" in out
+        assert "line 3 (patient_id [masked]): 'X'" in out
     else:
         assert (
             f"column patient_id: looks like a direct identifier (its values contain initials "
@@ -1428,7 +1428,7 @@ def test_letters_and_a_date_in_patient_id_are_decided_for_the_whole_file(tmp_pat
         for pid in ids:
             assert pid not in out + err or pid.startswith("P0")
         if refused == 1:
-            assert "1 row: line 83: '*********'" in out
+            assert "1 row: line 83: [masked]" in out
     _same_whatever_the_chunks(path, (1, 5, 41, 81, 82))
 
 
@@ -1590,3 +1590,23 @@ def test_a_missing_value_code_reads_the_same_in_a_dataframe_as_in_a_file(tmp_pat
     rows[2][column] = float("nan")  # a real missing value is still "empty"
     [empty] = validate_cohort(pd.DataFrame(rows))
     assert str(empty) == f"column {column}: is required but empty — 1 row: row 2 (patient_id P003)"
+
+
+@pytest.mark.parametrize(("ids", "row"), [
+    (["John Smith"], "line 2: [masked]"),  # a name: the column is refused
+    (["Zoë Dubois"], "line 2: [masked]"),
+    (["KMS600101"], "line 2: [masked]"),  # initials and a birth date
+    ([f"HCC{n:06d}" for n in range(101, 113)], "line 4 (patient_id [masked]): 'X'"),  # passes
+])  # fmt: skip
+def test_a_masked_id_shows_no_character_of_itself(tmp_path, capsys, ids, row):
+    """A masked id kept its first letters and its shape: 'Jo** *****' told a name's initials
+    and the lengths of its words, '*********' an id's length. Now a message shows the fixed
+    ``[masked]`` and the line says which row it is."""
+    rows = enough_rows(12)
+    for r, pid in zip(rows, ids, strict=False):
+        r["patient_id"] = pid
+    rows[2]["sex"] = "X" if len(ids) > 1 else rows[2]["sex"]
+    code, out, err = _validate(write(tmp_path, rows), capsys)
+    assert code == 1 and row in out
+    shown = out + err
+    assert "*" not in shown and not any(pid[:2] in shown for pid in ids)  # no initial, no shape
