@@ -1133,3 +1133,39 @@ def test_a_build_folder_left_with_only_a_kernel_file_goes_after_a_day(tmp_path):
     assert outside.read_text(encoding="utf-8") == "the user's"
     assert (root / "haic-report-build-more0001" / "index.md").exists()
     assert remove_stale_build_dirs(root) == []
+
+
+def test_a_kernel_still_starting_when_a_run_stops_is_ended_before_its_folder_goes(
+    book, tmp_path, monkeypatch
+):
+    """A Ctrl-C 0.2-0.5 s into a chapter (its kernel launched, not yet answering) left a
+    ``haic-report-build-*`` folder holding only the kernel's connection file: nbclient does not
+    shut down a kernel it has not finished starting; the kernel, starting up after the run had
+    removed the folder, found its file gone and wrote it again. The run now kills and waits
+    for every kernel it launched before it removes the folder."""
+    import asyncio
+    import tempfile
+    import time
+
+    import papermill
+
+    chapters, cohort, reports = book
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    processes = []
+
+    def interrupted(nb_in, target, *, kernel_manager_class, **kwargs):
+        manager = kernel_manager_class(kernel_name="python3")
+        asyncio.run(manager.start_kernel())  # launched; a kernel takes a second to answer
+        processes.append(manager.provisioner.process)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(papermill, "execute_notebook", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_book(cohort, reports / "r", chapters_dir=chapters, progress=False)
+    [process] = processes
+    assert process.poll() is not None  # ended, and waited for
+    time.sleep(3)  # what the kernel would have written by now
+    assert list(temp.iterdir()) == []
+    assert not reports.exists() or list(reports.iterdir()) == []
