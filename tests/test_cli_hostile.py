@@ -1597,11 +1597,13 @@ def test_a_missing_value_code_reads_the_same_in_a_dataframe_as_in_a_file(tmp_pat
     (["Zoë Dubois"], "line 2: [masked]"),
     (["KMS600101"], "line 2: [masked]"),  # initials and a birth date
     ([f"HCC{n:06d}" for n in range(101, 113)], "line 4 (patient_id [masked]): 'X'"),  # passes
+    (["=HYPERLINK(1)"], "formulas) — 1 row: line 2 (patient_id [masked])\n"),  # named once
 ])  # fmt: skip
 def test_a_masked_id_shows_no_character_of_itself(tmp_path, capsys, ids, row):
     """A masked id kept its first letters and its shape: 'Jo** *****' told a name's initials
     and the lengths of its words, '*********' an id's length. Now a message shows the fixed
-    ``[masked]`` and the line says which row it is."""
+    ``[masked]`` and the line says which row it is (an id refused for its format is named once,
+    not as the row's id and again as its value)."""
     rows = enough_rows(12)
     for r, pid in zip(rows, ids, strict=False):
         r["patient_id"] = pid
@@ -1610,3 +1612,4 @@ def test_a_masked_id_shows_no_character_of_itself(tmp_path, capsys, ids, row):
     assert code == 1 and row in out
     shown = out + err
     assert "*" not in shown and not any(pid[:2] in shown for pid in ids)  # no initial, no shape
+    assert "[masked]): [masked]" not in shown
