@@ -24,7 +24,7 @@ through :func:`check_cohort_file`, which keeps nothing), which
 5. returns a DataFrame with proper dtypes.
 
 No message prints a value that looks like an identifier, nor such a ``patient_id``: both are
-masked (``******-*******``, :func:`analysis.privacy.mask`). A cell that breaks a type or category
+masked (``[masked]``, :func:`analysis.privacy.mask`: nothing of them shows; the line does). A cell that breaks a type or category
 rule is shown only when it cannot be an identifier (a short number, a single character, a word
 such as ``high`` or ``yes``, a token shaped like the column's allowed values:
 :func:`analysis.privacy.echoable`); any other is described without its content (``a
@@ -1376,7 +1376,7 @@ def _shown(text: str, value, col: Column | None = None) -> str:
     A measurement (``number`` columns) is shown in plain decimal (:func:`_fmt_value`), and
     described too when it reaches a million (AFP 12345678 ng/mL: ``an 8-digit number``)."""
     if isinstance(text, str) and len(text) >= 7 and privacy.identifier_kind(text, names=False):
-        return repr(privacy.mask(text))
+        return privacy.mask(text)
     if (
         col is not None
         and col.type in ("integer", "binary")
@@ -1570,7 +1570,7 @@ class _Issues:
 def _header_masked(problem: Problem) -> Problem:
     """``problem`` with a column name that is not the schema's shown the way values are
     (:func:`analysis.privacy.printable_header`): a file without its header line names its
-    columns by the first patient's values (``********``)."""
+    columns by the first patient's values (``[masked]``)."""
     column = problem.column
     if column is None or all(c in SCHEMA for c in column.split(", ")):
         return problem
@@ -1863,7 +1863,7 @@ class CohortValidator:
             if not (text.isascii() and text.isalnum()):  # P001 and the like skip the rest
                 control[j] = _CONTROL.search(text) is not None
                 formula[j] = text[:1] in "=+-@"
-        masked = ref_maker(lambda i: repr(privacy.mask(cells[i])))
+        masked = ref_maker()  # the cell is the id, which the row names, masked, already
         for flags, rule, sub in (
             (
                 too_long,
@@ -2126,15 +2126,25 @@ def _frame_chunk(df: pd.DataFrame) -> _Chunk:
     lines = df.attrs.get("line_numbers")
     if lines is not None and len(lines) != len(df):
         lines = None
-    columns = {}
+    columns, written = {}, {}
     for name in df.columns:
         if name in columns:
             continue
         series = df[name]
         if isinstance(series, pd.DataFrame):  # duplicated name
             series = series.iloc[:, 0]
-        columns[str(name)] = _text_column(series, str(name))
-    return _Chunk(columns, None if lines is None else np.asarray(lines, dtype=np.int64), 0)
+        cells = columns[str(name)] = _text_column(series, str(name))
+        # a text read as missing (``nan``, ``NA`` ...), as the file reader records it: a required
+        # column names the code, whether the cohort came as a file or as a DataFrame
+        coded = np.empty(len(cells), dtype=object)
+        coded[:] = [
+            v.strip() if c is None and isinstance(v, str) and v.strip() else None
+            for v, c in zip(series, cells, strict=True)
+        ]
+        if not np.equal(coded, None).all():
+            written[str(name)] = coded
+    lines = None if lines is None else np.asarray(lines, dtype=np.int64)
+    return _Chunk(columns, lines, 0, written=written)
 
 
 def validate_cohort(df: pd.DataFrame) -> list[Problem]:

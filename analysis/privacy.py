@@ -39,9 +39,9 @@ Tools:
     :func:`analysis.cohort.load_cohort` runs the scanner on every cohort, chunk by chunk; the
     book's own passes.
 :func:`mask`, :func:`printable`, :func:`printable_id`, :func:`printable_header` and :func:`shown_cell`
-    what messages show instead of a value: an identifier is masked (``01*-****-****``; nothing
-    is kept of one with six digits in a row or a date, which may be a birth date:
-    ``******-*******``); a cell
+    what messages show instead of a value: an identifier is replaced by ``[masked]``
+    (:data:`MASKED`: no character of it, not its first letters nor its shape; the message's
+    line number, or the column's position, says where it is); a cell
     that broke a type or category rule is quoted only when it cannot be an identifier
     (:func:`echoable`: a number of at most six digits, a single character, a word such as
     ``high`` or ``yes``, a token shaped like the column's allowed values) and is otherwise
@@ -102,8 +102,12 @@ ids built from a person (:func:`_id_shape_kind`): two to four letters and a birt
 parts: ``KMS/600101``, ``KMS-60-01-01``), initials with dots (``A.B.``, ``K.M.S.``), a listed
 name of four letters or more and a number (``Nguyen0``, ``Nguyen_000``, ``Park4``), a name with
 its words joined (``Nguyen_Van_An``, ``NguyenVanAn``, ``J.Smith``; hospitals and places pass:
-``BachMai_001``); a name of two or three letters and a number (``Le1``, ``Kim2``,
-``Han_3``) passes, as it cannot be told from a site code, and once the column is refused no
+``BachMai_001``), one word of letters in any script with letter case, accented or not, its
+parts joined by an apostrophe or a hyphen, capitalised (``Smith``, ``José``, ``Zoë``,
+``O'Brien``, ``Jean-Luc``) or a listed name in one case (``SMITH``, ``müller``; a label,
+clinical or common word passes: ``Control``, and so do codes in capitals, ``HCC``, ``SNUH``,
+and codes with digits, ``HCC-001``, ``A12``); a name of two or three letters and a number
+(``Le1``, ``Kim2``, ``Han_3``) passes, as it cannot be told from a site code, and once the column is refused no
 message shows any of its ids. Letters and six digits that read as a date are decided for the
 column once the whole file is read, as a study's letters and a counter may read as one
 (``HCC190101``, case 101 of 2019): such an id is a study's number when another id of letters
@@ -133,7 +137,7 @@ Column names. A header is refused by its name (the table below) and also when it
 identifier itself: a file whose header line is missing names its columns by the first
 patient's values. Every message, and the ``OK`` line of ``validate``, shows a column name the
 way values are shown (:func:`printable_header`): one with an identifier, a name or a run of five
-or more digits in it is masked (``JO** *****``, ``********``).
+or more digits in it is masked (``[masked]``; the message names its position).
 
 The rules follow the HIPAA Safe Harbor list of direct identifiers (45 CFR 164.514(b)(2)),
 the GDPR's notion of directly identifying data, and Korea's Personal Information Protection
@@ -183,6 +187,7 @@ __all__ = [
     "glued_counts",
     "hidden_steps",
     "COMPLEMENT_MARK",
+    "MASKED",
     "is_user_cohort",
     "SMALL_COUNT_THRESHOLD",
     "NOT_SHOWN",
@@ -1642,6 +1647,41 @@ _ID_NAMES = frozenset(
 _ID_SHAPED = re.compile(
     rf"{_ID_INITIALS_DATE.pattern}|{_ID_INITIALS.pattern}|{_ID_NAME_NUMBER.pattern}"
 )
+# One word of letters in any script, its parts joined by an apostrophe or a hyphen, and nothing
+# else (Smith, José, Zoë, O'Brien, Müller-Lüdenscheidt, Иванов, also HCC, SNUH): a person's name
+# when capitalised, or in one case when a listed name (_one_word_name). A study's code has digits
+# (HCC-001, P0000001, A12) or is in capitals (HCC, SNUH): it passes.
+_ID_ONE_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# a spreadsheet's totals row (its own message in analysis.cohort), not a name
+_TOTAL_WORDS = frozenset("total totals subtotal sum summe gesamt somme suma totale".split())
+
+
+def _one_word_name(text: str) -> bool:
+    """Whether a ``patient_id`` (canonical, stripped) is one word that is a person's name: its
+    letters (accented or not, in any script with letter case) capitalised, each part of it
+    (``Zoë``, ``O'Brien``, ``Jean-Luc``, ``McDonald``), three letters or more; or in one case
+    and a listed name of four letters or more (``SMITH``, ``müller``). Label, clinical and
+    common words and places (``None``, ``Site``, ``Control``, ``Total``) are no names.
+
+    >>> [_one_word_name(v) for v in ("Smith", "José", "Müller", "Zoë", "O'Brien", "SMITH")]
+    [True, True, True, True, True, True]
+    >>> [_one_word_name(v) for v in ("HCC-001", "P0000001", "A12", "HCC", "SNUH", "ZOË", "Site")]
+    [False, False, False, False, False, False, False]
+    """
+    if not _ID_ONE_WORD.fullmatch(text):
+        return False
+    parts = re.split(r"['’-]", text)
+    folded = [_fold(p.lower()) for p in parts]
+    if any(_stop(f) or f in _TOTAL_WORDS for f in folded):
+        return False
+    if any(f in _ID_NAMES for f in folded):
+        return True
+    # Mc and Mac before a capital are a surname's (McDonald, MacLeod)
+    parts = [re.sub(r"^(?:Mc|Mac)(?=[^\W\d_])", "", p) for p in parts]
+    capitalised = all(p[:1].isupper() and (len(p) == 1 or p[1:].islower()) for p in parts)
+    return capitalised and sum(len(p) for p in parts) >= 3 and max(map(len, parts)) >= 2
+
+
 # A person's name written as one word of an id: its words joined by _, . or - or in CamelCase
 # (Nguyen_Van_An, NguyenVanAn, nguyen.van.an, Smith_John, Nguyen_Van_An_01), or an initial and
 # a surname (J.Smith, A.Brown). The words are read apart and judged as a file name's are
@@ -1755,7 +1795,7 @@ def _id_shape_kind(text: str, *, dates: bool = True) -> str | None:
     m = _ID_NAME_NUMBER.fullmatch(text)
     if m and _fold(m[1].lower()) in _ID_NAMES:
         return "name-id"
-    if _joined_name(text):
+    if _joined_name(text) or _one_word_name(text):
         return "name"
     return None
 
@@ -1857,50 +1897,25 @@ _MAY_HOLD_BIRTH_DATE = re.compile(
 )
 
 
-def _maskable(ch: str) -> bool:
-    """A letter or digit, or a combining mark: the vowel signs of the Indic and Thai scripts
-    (रा = र + ा) are masked with their letters, not left standing between the stars."""
-    return ch.isalnum() or unicodedata.category(ch)[0] == "M"
+#: What a message shows in place of a value, a ``patient_id``, a column name or a file name
+#: that may be an identifier: a fixed text that keeps nothing of it (no letter, digit or
+#: separator, not its length), so that a name's initials or a birth date's digits never show;
+#: the message's line number, or the column's position, says where it is.
+MASKED = "[masked]"
 
 
-def mask(value: str, keep: int = 2, limit: int = 24) -> str:
-    """``value`` with every letter and digit (and combining mark) after the first ``keep``
-    replaced by ``*``.
+def mask(value) -> str:
+    """What a message shows in place of ``value``: :data:`MASKED`, whatever ``value`` is.
 
-    Separators stay, so the shape shows (``01*-****-****``); short values keep fewer
-    characters (one below eight letters and digits, none below four); a value that may hold a
-    birth date (a run of six or more digits, as in a resident registration number, whose first
-    two are the birth year; or a date) keeps none (``******-*******``); the text is cut at
-    ``limit`` characters, control characters become ``?``.
+    Nothing of ``value`` is kept, not its first letters (a name's initials) nor its shape (the
+    lengths of its words): the line or the column a message names locates it.
 
     Examples
     --------
-    >>> mask("850101-1234567"), mask("KMS600101"), mask("1985-01-01")
-    ('******-*******', '*********', '****-**-**')
-    >>> mask("John Smith"), mask("=1+1"), mask("010-1234-5678")
-    ('Jo** *****', '=*+*', '01*-****-****')
-    >>> mask("x" * 100)
-    'xx**********************… (100 characters)'
+    >>> mask("850101-1234567"), mask("John Smith"), mask("x" * 100)
+    ('[masked]', '[masked]', '[masked]')
     """
-    out = []
-    seen = 0
-    alnum = sum(_maskable(ch) for ch in str(value)[:limit])
-    keep = min(keep, 2 if alnum >= 8 else 1 if alnum >= 4 else 0)
-    text = str(value)
-    if keep and _MAY_HOLD_BIRTH_DATE.search(text[:64] if text.isascii() else canonical(text[:64])):
-        keep = 0
-    for ch in str(value)[:limit]:
-        if _maskable(ch):
-            out.append(ch if seen < keep else "*")
-            seen += 1
-        elif _CONTROL.match(ch):
-            out.append("?")
-        else:
-            out.append(ch)
-    text = "".join(out)
-    if len(str(value)) > limit:
-        text += f"… ({len(str(value))} characters)"
-    return text
+    return MASKED
 
 
 def _id_format_problem(value: str) -> str | None:
@@ -1918,14 +1933,15 @@ def printable_id(value) -> str | None:
     """A ``patient_id`` fit to print in a message: masked when it looks like an identifier, is
     too long, holds control characters or starts like a spreadsheet formula; and, whether or
     not its column passed, when it may hold a birth date (six or more digits in a row, or a
-    date, also written in parts after letters: KMS-60-01-01), so that nothing of it is shown.
+    date, also written in parts after letters: KMS-60-01-01). A masked id is :data:`MASKED`:
+    nothing of it is shown; the message's line number says which row it is.
 
     Examples
     --------
     >>> printable_id("P001"), printable_id("850101-1234567"), printable_id("=HYPERLINK(1)")
-    ('P001', '******-*******', '=HY*******(*)')
-    >>> printable_id("HCC190101"), printable_id("KR-19-01-01"), printable_id("KR01-023")
-    ('*********', '**-**-**-**', 'KR01-023')
+    ('P001', '[masked]', '[masked]')
+    >>> printable_id("HCC190101"), printable_id("KR-19-01-01"), printable_id("José")
+    ('[masked]', '[masked]', '[masked]')
     """
     if value is None:
         return None
@@ -1935,7 +1951,7 @@ def printable_id(value) -> str | None:
     if _id_format_problem(text) or identifier_kind(text, in_id=True):
         return mask(text)
     if _MAY_HOLD_BIRTH_DATE.search(text[:64] if text.isascii() else canonical(text[:64])):
-        return mask(text)  # keeps nothing
+        return mask(text)
     return text
 
 
@@ -1946,12 +1962,12 @@ def printable(value, limit: int = 40) -> str:
     Examples
     --------
     >>> printable("high"), printable("010-1234-5678")
-    ("'high'", "'01*-****-****'")
+    ("'high'", '[masked]')
     """
     if not isinstance(value, str):
         return str(value)
     if identifier_kind(value) or _CONTROL.search(value) and len(value) > limit:
-        return repr(mask(value))
+        return mask(value)
     if len(value) > limit:
         return repr(value[:limit]) + f"… ({len(value)} characters)"
     return repr(value)
@@ -1966,7 +1982,7 @@ def printable_header(name: str, *, label: bool = False) -> str:
     Examples
     --------
     >>> printable_header("afp_ng_ml"), printable_header("850101-1234567"), printable_header("JOHN SMITH")
-    ('afp_ng_ml', '******-*******', 'JO** *****')
+    ('afp_ng_ml', '[masked]', '[masked]')
     """
     text = canonical(str(name))
     kind = _header_kind(name)
@@ -2471,7 +2487,7 @@ class IdentifierScanner:
     >>> cells = np.array(["P001", "850101-1234567"], dtype=object)
     >>> scanner.scan("patient_id", "id", cells, np.arange(2), lambda i, shown: RowRef(i + 2, None, shown))
     >>> [(p.column, p.rows[0].value if p.rows else None) for p in scanner.problems()]
-    [('name', None), ('patient_id', "'******-*******'")]
+    [('name', None), ('patient_id', '[masked]')]
 
     Letters and six digits that read as a date are decided once every chunk is in: a study's
     counter passes, a single id of initials and a birth date among P001 … does not.
@@ -2486,7 +2502,7 @@ class IdentifierScanner:
     >>> ids_of([f"HCC{n}" for n in range(190101, 190183)])
     []
     >>> ids_of([f"P{n:03d}" for n in range(1, 82)] + ["KMS600101"])
-    [(1, "line 83 (no patient_id): '*********'")]
+    [(1, 'line 83 (no patient_id): [masked]')]
     """
 
     def __init__(self, columns: Iterable[str], positions: Iterable[int] | None = None):
@@ -2586,6 +2602,7 @@ class IdentifierScanner:
                     m is not None
                     or _ID_SHAPED.fullmatch(t) is not None
                     or _ID_JOINED.search(t) is not None
+                    or _ID_ONE_WORD.fullmatch(t) is not None
                     for m, t in zip(six, texts, strict=True)
                 ],
                 dtype=bool,
@@ -2629,7 +2646,7 @@ class IdentifierScanner:
                     self._names.setdefault(column, Counter())[text] += int(counts[u])
                     refs = self._name_refs.setdefault(column, {})
                     if text not in refs and len(refs) < 1000:
-                        refs[text] = make_ref(int(positions[first[u]]), repr(mask(text)))
+                        refs[text] = make_ref(int(positions[first[u]]), mask(text))
                     continue
             found_kind[u] = found
         if in_id:
@@ -2638,9 +2655,7 @@ class IdentifierScanner:
         flagged_texts = np.not_equal(found_kind, None)
         flagged = flagged_texts[codes]
         for j in np.flatnonzero(flagged):
-            self._record(
-                column, found_kind[codes[j]], make_ref(int(positions[j]), repr(mask(values[j])))
-            )
+            self._record(column, found_kind[codes[j]], make_ref(int(positions[j]), mask(values[j])))
         if kind == "text":
             self._bare_numbers(column, values, positions, make_ref, codes, uniques, flagged_texts)
             lengths = np.array([len(t) for t in uniques], dtype=np.int64)
@@ -2680,7 +2695,7 @@ class IdentifierScanner:
             code, j = int(codes[k]), int(rows[k])
             if per[code] < each:
                 per[code] += 1
-                refs.append((at + int(k), make_ref(int(positions[j]), repr(mask(values[j])))))
+                refs.append((at + int(k), make_ref(int(positions[j]), mask(values[j]))))
 
     def _padded_shapes(self, column, padded, found_kind, values, positions, make_ref) -> None:
         """Keep, for every id of ``values`` that waits for the column's decision
@@ -2700,7 +2715,7 @@ class IdentifierScanner:
             state["keys"].append(groups.setdefault((m[1].upper(), m[2], len(m[3])), len(groups)))
             state["numbers"].append(int(m[3]))
             if len(state["refs"]) < _DATED_REFS[1]:
-                ref = make_ref(int(positions[j]), repr(mask(values[j])))
+                ref = make_ref(int(positions[j]), mask(values[j]))
                 state["refs"].append((at + k, ref))
 
     def _padded_ids(self) -> None:
@@ -2802,7 +2817,7 @@ class IdentifierScanner:
         state["bare"] += int(counts[bare].sum())
         state["like"] = state.get("like", 0) + int(counts[like].sum())
         for j in np.flatnonzero((bare & ~flagged)[codes]):
-            ref = make_ref(int(positions[j]), repr(mask(values[j])))
+            ref = make_ref(int(positions[j]), mask(values[j]))
             if texts[codes[j]].startswith("0"):
                 self._record(column, "id-digits", ref)
                 continue
@@ -2926,7 +2941,7 @@ def find_identifiers(df: pd.DataFrame) -> list[Problem]:
     >>> print(problem.rule)
     looks like a direct identifier (its values contain phone numbers); refused
     >>> print(problem.rows[0])
-    row 1 (patient_id P002): '01** **** ****'
+    row 1 (patient_id P002): [masked]
     """
     scanner = IdentifierScanner(df.columns)
     lines = df.attrs.get("line_numbers")

@@ -42,7 +42,8 @@ Guarantees
   folder removes it when its marker names a process of this host that no longer exists
   (:func:`remove_stale_partials`). It leaves its site-build folder too
   (``haic-report-build-*`` in the temporary directory); the next run removes those whose
-  owner file proves their process dead (:func:`remove_stale_build_dirs`), and no other.
+  owner file proves their process dead, and those of this user without one that hold only
+  kernel connection files unchanged for a day (:func:`remove_stale_build_dirs`), and no other.
 * **Privacy.** No absolute path (the cohort's folder, the report's, the book's, the home
   directory) appears in a report, whatever its spelling: raw, JSON ``\\uXXXX`` escapes (as
   papermill writes non-ASCII), Python escapes, URL-encoding or HTML entities. Text from file
@@ -867,6 +868,14 @@ def _make_build_dir() -> Path:
     return path
 
 
+#: A site-build folder without its owner file is left alone unless it holds nothing but kernel
+#: connection files (what an interrupted run's dying kernel wrote after its folder was removed:
+#: ``drwx-----T`` holding ``kernel-<32 hex>.json``) and neither it nor any of them has changed
+#: for this long: a live run writes its owner file the instant it makes the folder.
+_ABANDONED_AGE_S = 24 * 3600
+_KERNEL_FILE = re.compile(r"kernel-[0-9a-f]{32}\.json")
+
+
 def _dead_build_dir(path: Path) -> bool:
     """True only when ``path`` is provably a build folder of a run that no longer exists: a real
     folder of this user named like :data:`BUILD_PREFIX`, with a valid owner file of this user
@@ -882,9 +891,36 @@ def _dead_build_dir(path: Path) -> bool:
     except OSError:
         return False
     try:
-        return _dead_build_fd(fd)
+        return _dead_build_fd(fd) or _abandoned_build_fd(fd)
     finally:
         os.close(fd)
+
+
+def _abandoned_build_fd(fd: int) -> bool:
+    """The folder open as ``fd`` is an abandoned build folder (:data:`_ABANDONED_AGE_S`): a
+    folder of this user, without an owner file, holding only this user's regular
+    ``kernel-*.json`` files (or nothing), none of them nor the folder changed for a day."""
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    old = time.time() - _ABANDONED_AGE_S
+    try:
+        info = os.fstat(fd)
+        names = os.listdir(fd)
+    except OSError:
+        return False
+    if (uid is not None and info.st_uid != uid) or info.st_mtime > old:
+        return False
+    for name in names:
+        if not _KERNEL_FILE.fullmatch(name):
+            return False  # the owner file, or anything a run or a person put there: kept
+        try:
+            entry = os.stat(name, dir_fd=fd, follow_symlinks=False)
+        except OSError:
+            return False
+        if not stat.S_ISREG(entry.st_mode) or entry.st_mtime > old:
+            return False
+        if uid is not None and entry.st_uid != uid:
+            return False
+    return True
 
 
 def _dead_build_fd(fd: int) -> bool:
@@ -927,7 +963,8 @@ def _dead_build_fd(fd: int) -> bool:
 
 def _remove_build_dir(path: Path) -> bool:
     """Claim ``path`` (rename to ``NAME.stale``, so that two runs never both remove it and a
-    new folder of the same name is never touched), then delete it, its owner file last.
+    new folder of the same name is never touched), then delete it, its owner file last (an
+    abandoned folder, :func:`_abandoned_build_fd`, has none).
 
     The claimed folder is opened once without following a link and checked and emptied
     through that descriptor; it is removed by name only while the name is still that folder:
@@ -952,7 +989,10 @@ def _remove_build_dir(path: Path) -> bool:
         except OSError:
             return False
         try:
-            if not _dead_build_fd(fd):  # checked again on the folder as opened
+            # checked again on the folder as opened
+            dead = _dead_build_fd(fd)
+            abandoned = not dead and _abandoned_build_fd(fd)
+            if not (dead or abandoned):
                 return False
             try:
                 for entry in os.listdir(fd):
@@ -962,7 +1002,8 @@ def _remove_build_dir(path: Path) -> bool:
                         shutil.rmtree(entry, dir_fd=fd)
                     else:
                         os.unlink(entry, dir_fd=fd)
-                os.unlink(BUILD_MARKER_NAME, dir_fd=fd)
+                if not abandoned:  # an abandoned folder has none
+                    os.unlink(BUILD_MARKER_NAME, dir_fd=fd)
             except OSError:
                 return False
             return _rmdir_if_same(root_fd, claimed, fd)
@@ -1006,6 +1047,11 @@ def remove_stale_build_dirs(root: Path | str | None = None) -> list[Path]:
     directory), a folder without the
     owner file (someone else's, or one whose run was killed in the instant between creating it
     and writing the file), a symbolic link, another user's folder and a live run's folder stay.
+    One exception: a folder of this user without the owner file that holds nothing but this
+    user's kernel connection files (``kernel-<32 hex digits>.json``, what a kernel still
+    starting wrote after an interrupted run had removed its folder), none of them nor the folder
+    changed for a day, is abandoned and removed (a live run writes its owner file the instant
+    it makes its folder, and a day-old folder without one holds nothing a run still uses).
 
     Parameters
     ----------
@@ -1032,6 +1078,16 @@ def remove_stale_build_dirs(root: Path | str | None = None) -> list[Path]:
     ...     "pid_ns": _pid_namespace()}))
     >>> [p.name for p in remove_stale_build_dirs(tmp.name)], dead.exists(), foreign.exists()
     (['haic-report-build-abcd1234'], False, True)
+
+    A folder left with only a kernel's connection file, two days old, goes too:
+
+    >>> import os, time
+    >>> kernel = foreign / "kernel-0123456789abcdef0123456789abcdef.json"
+    >>> _ = kernel.write_text("{}")
+    >>> for p in (kernel, foreign):
+    ...     os.utime(p, (time.time() - 2 * 86400,) * 2)
+    >>> [p.name for p in remove_stale_build_dirs(tmp.name)], foreign.exists()
+    (['haic-report-build-zzzz9999'], False)
     >>> tmp.cleanup()
     """
     root = Path(tempfile.gettempdir() if root is None else root)
@@ -1064,7 +1120,8 @@ def check_output_dir(
     parents (``--out .``: publishing renames the directory away), anything inside the book's
     folder other than a folder inside ``reports/`` (``tests/``, ``_build/``, ``.venv/`` …, and
     ``chapters/``, ``data/``, ``book/``, ``analysis/``, ``.git/``); an existing file, or a link
-    to one (said as such, not by where it leads); system directories (``/proc`` …); a
+    to one (said as such, not by where it leads); a broken symbolic link, as ``out`` or on the
+    way to it (the report was made where it pointed); system directories (``/proc`` …); a
     directory that holds the input cohort; a path under a file; a parent that is not writable;
     an existing directory that is not an unmodified report of this tool (even with
     ``force``); an existing report without ``force``.
@@ -1158,6 +1215,16 @@ def check_output_dir(
         raise RunnerError(
             f"--out {shown}: is not a directory: {what}; give a new folder for the report"
         )
+    # a link that leads nowhere, as --out or on the way to it: resolve() follows it and the
+    # report was made where it pointed (a folder the user never named)
+    asked = Path(os.path.normpath(os.fsdecode(text)))
+    for place in (asked, *asked.parents):
+        if os.path.islink(place) and not os.path.exists(place):
+            where = "" if place == asked else f"{_show(place)} "
+            raise RunnerError(
+                f"--out {shown}: {where}is a broken symbolic link (or a loop of them); "
+                "give a new folder for the report"
+            )
     if path == Path(path.anchor):
         raise RunnerError(f"--out {shown}: is the root of the file system; choose a new directory")
     home = Path.home().resolve()
@@ -1488,7 +1555,7 @@ class _PathScrubber:
 # --------------------------------------------------------------------------------------------
 # Execution
 # --------------------------------------------------------------------------------------------
-def _quiet_kernel_manager(connection_dir: Path | None = None):
+def _quiet_kernel_manager(connection_dir: Path | None = None, started: list | None = None):
     """An AsyncKernelManager whose kernel does not write on our stderr, and whose connection
     file is written in ``connection_dir`` (the run's private build folder).
 
@@ -1500,6 +1567,8 @@ def _quiet_kernel_manager(connection_dir: Path | None = None):
     (``TMPDIR``) and then sets the sticky bit on that directory: a run changed the mode of the
     user's ``TMPDIR`` (``drwxrwxrwx`` became ``drwxrwxrwt``) and left the kernel's key in a
     folder others may write to.
+
+    ``started`` collects every manager that launched a kernel (:func:`_stop_kernels` ends them).
     """
     import subprocess
     import uuid
@@ -1511,9 +1580,27 @@ def _quiet_kernel_manager(connection_dir: Path | None = None):
             kw.setdefault("stderr", subprocess.DEVNULL)
             if connection_dir is not None and not self.connection_file:
                 self.connection_file = str(connection_dir / f"kernel-{uuid.uuid4().hex}.json")
+            if started is not None:
+                started.append(self)
             return await AsyncKernelManager.start_kernel(self, **kw)
 
     return QuietKernelManager
+
+
+def _stop_kernels(managers) -> None:
+    """Kill and wait for the kernel process of each manager that is still running. A Ctrl-C as a
+    chapter's kernel was starting left it running past the run (nbclient shuts down only a
+    kernel it has finished starting): it found its connection file gone with the build folder
+    and wrote it again, making the folder again (``haic-report-build-*`` holding only
+    ``kernel-*.json``; measured: 12 of 18 SIGINTs 0.2-0.5 s into a chapter, none of 7 since)."""
+    for manager in managers:
+        process = getattr(getattr(manager, "provisioner", None), "process", None)
+        if process is None or process.poll() is not None:
+            continue
+        with contextlib.suppress(OSError):
+            process.kill()
+        with contextlib.suppress(Exception):
+            process.wait(timeout=10)
 
 
 def _notebook(md_path: Path):
@@ -2059,6 +2146,20 @@ def _build_site(
     ) as process:
         try:
             stdout, stderr = process.communicate(timeout=SITE_BUILD_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            # the time limit: a failed build like any other (one line, exit 1, the notebooks
+            # kept in OUT.failed), not a TimeoutExpired traceback
+            process.kill()
+            with _signals_ignored():
+                stdout, stderr = process.communicate()
+            output = _ANSI.sub("", (stdout or "") + "\n" + (stderr or ""))
+            raise _Failure(
+                "jupyter-book build",
+                0,
+                None,
+                f"it took longer than {SITE_BUILD_TIMEOUT_S:g} s and was stopped",
+                log_text=output,
+            ) from None
         except BaseException:
             # a signal (or the time limit): the build is stopped and waited for before its
             # folder is removed. subprocess.run killed it without waiting on a Ctrl-C, and the
@@ -2244,6 +2345,7 @@ def run_book(
     with signals_raise() as stops:
         work = _Workspace(out)
         build_root = None
+        kernels: list = []  # every kernel started, ended before the build folder goes
         try:
             build_root = _make_build_dir()
             scrub = _PathScrubber(
@@ -2273,7 +2375,7 @@ def run_book(
                         log_output=False,
                         kernel_name=kernel_name or nb_in.metadata["kernelspec"].get("name"),
                         start_timeout=120,
-                        kernel_manager_class=_quiet_kernel_manager(build_root),
+                        kernel_manager_class=_quiet_kernel_manager(build_root, kernels),
                         # written once, when the chapter ends or fails (papermill saves it in
                         # either case), not after every cell: re-serialising a chapter's figures
                         # after each cell took ~0.5 CPU-s a chapter; the notebook is the same
@@ -2339,6 +2441,7 @@ def run_book(
             raise
         finally:
             with contextlib.nullcontext() if stops.hold else _signals_ignored():
+                _stop_kernels(kernels)
                 if build_root is not None:
                     shutil.rmtree(build_root, ignore_errors=True)
         if failed_dir.exists() and _read_marker(failed_dir) is not None:

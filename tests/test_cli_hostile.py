@@ -1418,7 +1418,7 @@ def test_letters_and_a_date_in_patient_id_are_decided_for_the_whole_file(tmp_pat
     if refused is None:
         assert "patient_id: looks like" not in out and len(out.splitlines()) == 2
         # the id of that row is masked all the same (six digits that read as a date)
-        assert f"line 3 (patient_id {'*' * len(ids[1])}): 'X'" in out
+        assert "line 3 (patient_id [masked]): 'X'" in out
     else:
         assert (
             f"column patient_id: looks like a direct identifier (its values contain initials "
@@ -1428,7 +1428,7 @@ def test_letters_and_a_date_in_patient_id_are_decided_for_the_whole_file(tmp_pat
         for pid in ids:
             assert pid not in out + err or pid.startswith("P0")
         if refused == 1:
-            assert "1 row: line 83: '*********'" in out
+            assert "1 row: line 83: [masked]" in out
     _same_whatever_the_chunks(path, (1, 5, 41, 81, 82))
 
 
@@ -1529,3 +1529,87 @@ def test_spaces_around_a_column_name_are_ignored_with_a_note(tmp_path, capsys):
     [message] = _problem(path)
     assert message.startswith("column pfs_event: required column is missing")
     assert "column names are case-sensitive" in message
+
+
+# --------------------------------------------------------------------- hostile pass, session 19
+@pytest.mark.parametrize("command", [["synthesize"], ["ensemble", "--n", "1"]])
+def test_an_existing_out_is_refused_naming_its_folder(command, tmp_path, capsys, monkeypatch):
+    """``--out some/folder/cohort.csv`` on an existing file said only ``--out cohort.csv
+    exists``: which of the user's files was meant was lost. The path given is shown whole (it is
+    the user's own path, not a patient's identifier); the file is left as it was."""
+    _nothing_may_run(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site a").mkdir()
+    target = tmp_path / "site a" / "mine.csv"
+    target.write_text("theirs", encoding="utf-8")
+    for given in (target, Path("site a", "mine.csv")):
+        code, out, err = _call([*command, "--out", str(given)], capsys)
+        assert (code, out) == (2, "") and len(err.splitlines()) == 1
+        assert err.startswith(f"error: --out {given} exists and is not the book's")
+    assert target.read_text(encoding="utf-8") == "theirs"
+    assert _tree(tmp_path) == ["site a", "site a/mine.csv"]
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    ("gone", "--out gone: is a broken symbolic link"),
+    ("gone/", "--out gone/: is a broken symbolic link"),
+    ("gone/r", "--out gone/r: gone is a broken symbolic link"),
+])  # fmt: skip
+def test_run_refuses_an_out_through_a_broken_link(tmp_path, monkeypatch, capsys, out, says):
+    """``run --out LINK`` with LINK pointing to a path that does not exist was accepted: the
+    report was made where the link pointed, a folder the user never named."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere" / "x")
+    code, stdout, err = _call(["run", "--chapters", "02", "--out", out], capsys)
+    assert (code, stdout) == (2, "") and len(err.splitlines()) == 1
+    assert err.startswith(f"error: {says} (or a loop of them); give a new folder")
+    assert _tree(tmp_path) == ["gone"] and not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize(("column", "code"), [
+    ("age_years", "nan"), ("sex", "NA"), ("os_months", " N/A "), ("bclc_stage", "NaN"),
+])  # fmt: skip
+def test_a_missing_value_code_reads_the_same_in_a_dataframe_as_in_a_file(tmp_path, column, code):
+    """``validate_cohort`` on a DataFrame holding the text 'nan' or 'NA' in a required column
+    said "is required but empty"; the file said "holds a missing-value code, not a value"
+    naming the code. Both say the latter now (rows named by line in a file, by position in a
+    DataFrame)."""
+    import pandas as pd
+
+    from analysis.cohort import validate_cohort
+
+    rows = enough_rows(12)
+    rows[2][column] = code
+    [from_file] = _problem(write(tmp_path, rows))
+    [from_frame] = validate_cohort(pd.DataFrame(rows))
+    assert from_frame.code == "missing-value"
+    shown = f"(patient_id P003): {code.strip()!r}"
+    assert f"line 4 {shown}" in from_file and f"row 2 {shown}" in str(from_frame)
+    assert str(from_frame).replace("row 2 ", "line 4 ") == from_file
+    assert "holds a missing-value code, not a value" in from_file
+    rows[2][column] = float("nan")  # a real missing value is still "empty"
+    [empty] = validate_cohort(pd.DataFrame(rows))
+    assert str(empty) == f"column {column}: is required but empty — 1 row: row 2 (patient_id P003)"
+
+
+@pytest.mark.parametrize(("ids", "row"), [
+    (["John Smith"], "line 2: [masked]"),  # a name: the column is refused
+    (["Zoë Dubois"], "line 2: [masked]"),
+    (["KMS600101"], "line 2: [masked]"),  # initials and a birth date
+    ([f"HCC{n:06d}" for n in range(101, 113)], "line 4 (patient_id [masked]): 'X'"),  # passes
+    (["=HYPERLINK(1)"], "formulas) — 1 row: line 2 (patient_id [masked])\n"),  # named once
+])  # fmt: skip
+def test_a_masked_id_shows_no_character_of_itself(tmp_path, capsys, ids, row):
+    """A masked id kept its first letters and its shape: 'Jo** *****' told a name's initials
+    and the lengths of its words, '*********' an id's length. Now a message shows the fixed
+    ``[masked]`` and the line says which row it is (an id refused for its format is named once,
+    not as the row's id and again as its value)."""
+    rows = enough_rows(12)
+    for r, pid in zip(rows, ids, strict=False):
+        r["patient_id"] = pid
+    rows[2]["sex"] = "X" if len(ids) > 1 else rows[2]["sex"]
+    code, out, err = _validate(write(tmp_path, rows), capsys)
+    assert code == 1 and row in out
+    shown = out + err
+    assert "*" not in shown and not any(pid[:2] in shown for pid in ids)  # no initial, no shape
+    assert "[masked]): [masked]" not in shown

@@ -1010,3 +1010,162 @@ def test_an_interrupted_site_build_is_waited_for_before_its_folder_goes(tmp_path
     with pytest.raises(KeyboardInterrupt):
         runner._build_site(tmp_path, {}, "# r\n", user_cohort=False, log=io.StringIO())
     assert calls[:2] == ["communicate", "kill"] and "wait" in calls[2:]
+
+
+def test_a_site_build_past_its_time_limit_is_one_line_exit_1(book, monkeypatch, capsys):
+    """A jupyter-book build that outlived ``SITE_BUILD_TIMEOUT_S`` ended ``run`` in a
+    TimeoutExpired traceback. It is now a failed build like any other: one line, exit 1, no
+    report at --out (the executed notebooks and what the build printed are in OUT.failed), the
+    build killed and waited for, its temporary folder gone."""
+    import subprocess
+
+    import analysis.runner as runner
+
+    chapters, cohort, reports = book
+    _kernel_free(monkeypatch, runner._build_site)
+    calls, roots = [], []
+
+    class SlowBuild:
+        def __init__(self, command, **kwargs):
+            roots.append(Path(kwargs["cwd"]))
+            self.returncode = None
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def communicate(self, timeout=None):
+            calls.append(("communicate", timeout))
+            if timeout is not None:
+                raise subprocess.TimeoutExpired("jupyter-book", timeout)
+            self.returncode = -9
+            return "Running Jupyter-Book\nreading sources... [ 50%] chapters/01-a\n", ""
+
+        def kill(self):
+            calls.append(("kill", None))
+
+        def wait(self, timeout=None):
+            self.returncode = -9
+            return -9
+
+        def poll(self):
+            return self.returncode
+
+    popen = subprocess.Popen
+
+    def only_the_build(command, **kwargs):  # anything else (pandoc --version) runs as it is
+        return SlowBuild(command, **kwargs) if "build" in command else popen(command, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", only_the_build)
+    out = reports / "r"
+    code = main(["run", "--cohort", str(cohort), "--out", str(out), "--chapters-dir",
+                 str(chapters), "--quiet"])  # fmt: skip
+    stdout, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in stdout + err
+    [message] = [ln for ln in err.splitlines() if ln.startswith("error:")]
+    assert message == (
+        f"error: the report's site could not be built with jupyter-book: it took longer than "
+        f"{runner.SITE_BUILD_TIMEOUT_S:g} s and was stopped; no report written; the executed "
+        f"notebooks and build-log.txt are in {out.with_name('r.failed')}"
+    )
+    assert calls == [
+        ("communicate", runner.SITE_BUILD_TIMEOUT_S), ("kill", None), ("communicate", None)
+    ]  # fmt: skip
+    assert not out.exists() and sorted(p.name for p in reports.iterdir()) == ["r.failed"]
+    log = (reports / "r.failed" / "build-log.txt").read_text(encoding="utf-8")
+    assert "reading sources... [ 50%]" in log
+    assert roots and not roots[0].exists()  # the build folder went
+
+
+def test_a_build_folder_left_with_only_a_kernel_file_goes_after_a_day(tmp_path):
+    """An interrupted run left ``haic-report-build-*`` folders holding only a kernel connection
+    file (``drwx-----T``, no owner file: the kernel, still starting, wrote it after the run had
+    removed its folder), and no later run removed them: without an owner file nothing proved
+    them dead. Now such a folder of this user goes once it and its files are a day old, if it
+    holds nothing but ``kernel-<hex>.json`` files; anything else in it, a newer file, a link,
+    another name, keeps it."""
+    import os
+    import time
+
+    from analysis.runner import remove_stale_build_dirs
+
+    root = tmp_path / "tmp"
+    root.mkdir()
+    kernel = "kernel-" + "0123456789abcdef" * 2 + ".json"
+    day_ago = time.time() - 25 * 3600
+
+    def folder(name, files=(kernel,), *, age=day_ago, folder_age=None):
+        path = root / f"haic-report-build-{name}"
+        path.mkdir()
+        for file in files:
+            (path / file).write_text('{"key": "x"}', encoding="utf-8")
+            os.utime(path / file, (age, age))
+        stamp = age if folder_age is None else folder_age
+        os.utime(path, (stamp, stamp))
+        return path
+
+    outside = tmp_path / "outside.json"
+    outside.write_text("the user's", encoding="utf-8")
+    gone = [folder("kern0001"), folder("kern0002", (kernel, kernel.replace("0", "f"))),
+            folder("empt0001", ())]  # fmt: skip
+    kept = [
+        folder("new00001", age=time.time()),  # a day has not passed
+        folder("newd0001", folder_age=time.time()),  # the folder itself changed since
+        folder("more0001", (kernel, "index.md")),  # something else in it
+        folder("name0001", ("kernel-1.json",)),  # not the name our kernels get
+        _owner(root / "haic-report-build-live0001"),  # a live run's (this process)
+    ]
+    link = folder("link0001", ())
+    (link / kernel).symlink_to(outside)
+    os.utime(link, (day_ago, day_ago))
+    kept.append(link)
+    other = root / "haic-report-build-x"  # not mkdtemp's name
+    other.mkdir()
+    os.utime(other, (day_ago, day_ago))
+    kept.append(other)
+
+    removed = remove_stale_build_dirs(root)
+
+    assert sorted(p.name for p in removed) == sorted(p.name for p in gone)
+    assert sorted(p.name for p in root.iterdir()) == sorted(p.name for p in kept)
+    assert outside.read_text(encoding="utf-8") == "the user's"
+    assert (root / "haic-report-build-more0001" / "index.md").exists()
+    assert remove_stale_build_dirs(root) == []
+
+
+def test_a_kernel_still_starting_when_a_run_stops_is_ended_before_its_folder_goes(
+    book, tmp_path, monkeypatch
+):
+    """A Ctrl-C 0.2-0.5 s into a chapter (its kernel launched, not yet answering) left a
+    ``haic-report-build-*`` folder holding only the kernel's connection file: nbclient does not
+    shut down a kernel it has not finished starting; the kernel, starting up after the run had
+    removed the folder, found its file gone and wrote it again. The run now kills and waits
+    for every kernel it launched before it removes the folder."""
+    import asyncio
+    import tempfile
+    import time
+
+    import papermill
+
+    chapters, cohort, reports = book
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    processes = []
+
+    def interrupted(nb_in, target, *, kernel_manager_class, **kwargs):
+        manager = kernel_manager_class(kernel_name="python3")
+        asyncio.run(manager.start_kernel())  # launched; a kernel takes a second to answer
+        processes.append(manager.provisioner.process)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(papermill, "execute_notebook", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_book(cohort, reports / "r", chapters_dir=chapters, progress=False)
+    [process] = processes
+    assert process.poll() is not None  # ended, and waited for
+    time.sleep(3)  # what the kernel would have written by now
+    assert list(temp.iterdir()) == []
+    assert not reports.exists() or list(reports.iterdir()) == []

@@ -159,7 +159,7 @@ def _check_paths(args: argparse.Namespace) -> dict[str, Path]:
             )
     if args.out.exists() and not args.force and args.out.resolve() != DEFAULT_OUT.resolve():
         raise UsageError(
-            f"--out {args.out.name} exists and is not the book's ensemble summary; nothing was "
+            f"--out {args.out} exists and is not the book's ensemble summary; nothing was "
             "written (choose a new file name, or add --force to replace it)"
         )
     if not args.out.parent.is_dir():

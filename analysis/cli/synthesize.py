@@ -54,7 +54,7 @@ def _check_writable(out: Path, force: bool = False) -> None:
         )
     if out.exists() and not force and out.resolve() != COHORT_CSV.resolve():
         raise UsageError(
-            f"--out {out.name} exists and is not the book's cohort; nothing was written "
+            f"--out {out} exists and is not the book's cohort; nothing was written "
             "(choose a new file name, or add --force to replace it)"
         )
     if os.path.lexists(out) and not out.exists():

@@ -5,7 +5,7 @@ read in chunks (:func:`analysis.cohort.check_cohort_file`), so memory grows far 
 the file, though not zero (measured on a shared 2-core machine, peak resident memory: 0.10 GB
 for 1,000 rows, 0.23 GB for 50,000, 0.45 GB for a million valid rows, a 125 MB file read in
 9 CPU-s, 16 to 28 s; a file whose every row has a problem takes longer). On a long file (or when stderr is a terminal) progress goes to stderr. Values that
-look like identifiers are masked in every message (``******-*******``); the file is only
+look like identifiers are masked in every message (``[masked]``); the file is only
 read, never written.
 
 Exit codes
