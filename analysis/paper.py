@@ -75,6 +75,7 @@ from analysis.formatting import rounded, word_list
 
 __all__ = [
     "Term",
+    "DEATH_FLOOR_RULE",
     "TERMS",
     "REFERENCE_TERMS",
     "TABLE2_MODELS",
@@ -1255,6 +1256,11 @@ def _group_sizes(term_id: str, get, n: int) -> tuple[int, int, str]:
     return n - 1, n - 1, "group sizes not printed"
 
 
+#: The rule behind every death floor (:func:`death_floors`), which its notes start with; a
+#: display states it once (:func:`feasibility_table` leaves it out of each row).
+DEATH_FLOOR_RULE = "a 0/1 or category term has Var(ln HR) ≥ 1/d₁ + 1/d₀ (deaths per group); "
+
+
 def death_floors(directory=None) -> pd.DataFrame:
     """The fewest deaths each group of a printed 0/1 or category row of Table 2 must have.
 
@@ -1322,14 +1328,12 @@ def death_floors(directory=None) -> pd.DataFrame:
             ok = d1 is not None and d0 is not None and d1 <= n1 and d0 <= n0 and d1 + d0 <= n
             if ok:
                 note = (
-                    f"a 0/1 or category term has Var(ln HR) ≥ 1/d₁ + 1/d₀ (deaths per group); "
-                    f"{sizes}, so SE ≥ {se_floor:.3f}, and the printed SE ≤ {se_max:.3f} needs "
+                    f"{DEATH_FLOOR_RULE}{sizes}, so SE ≥ {se_floor:.3f}, and the printed SE ≤ {se_max:.3f} needs "
                     f"≥ {d1} deaths in the group and ≥ {d0} in the reference"
                 )
             else:
                 note = (
-                    f"a 0/1 or category term has Var(ln HR) ≥ 1/d₁ + 1/d₀ (deaths per group); "
-                    f"{sizes}: the printed SE ≤ {se_max:.3f} would need more deaths than "
+                    f"{DEATH_FLOOR_RULE}{sizes}: the printed SE ≤ {se_max:.3f} would need more deaths than "
                     "patients"
                 )
             rows.append(
@@ -2184,6 +2188,8 @@ def feasibility_table(
     variable = (table["variable"] + " " + table["row"].fillna("")).str.strip()
     variable = variable.where(table["implied coding"] != "reference", variable + " (reference)")
     deaths = table["deaths per group"] if "deaths per group" in table.columns else ""
+    if isinstance(deaths, pd.Series):  # the rule once, in the chapters' captions, not per row
+        deaths = deaths.str.replace(DEATH_FLOOR_RULE, "", regex=False)
     cells = pd.DataFrame(
         {
             "Variable": variable,

@@ -316,3 +316,15 @@ def test_infeasible_cells_get_a_short_reason():
     assert short["table2.additional_tace.uni.p"] == paper.INFEASIBLE_LOGRANK
     assert short["table2.albumin_le3.multi.hr"] == paper.INFEASIBLE_ONE_ROW
     assert short["table2.albumin_le3.multi.p"] == paper.INFEASIBLE_ONE_ROW
+
+
+def test_the_death_floor_rule_is_stated_once_not_in_every_row():
+    """Review: Table 1.2 was 4,738 px tall at 1366 px, every row of its deaths column opening
+    with the same rule; the captions state it once."""
+    from analysis.paper import DEATH_FLOOR_RULE, death_floors, feasibility_table
+
+    assert death_floors()["note"].str.startswith(DEATH_FLOOR_RULE).all()
+    for table in (feasibility_table(), feasibility_table(infeasible_only=True)):
+        deaths = table["Deaths each group needs"]
+        assert deaths.str.len().gt(0).any()
+        assert not deaths.str.contains("Var(ln HR)", regex=False).any()

@@ -136,7 +136,8 @@ def mark_table_columns(app, doctree, docname: str) -> None:
     ``num-col-N`` / ``long-col-N`` for column N (from 1; ``tables.css`` selects its cells by
     ``nth-child``). On the table, not on each cell: a chapter's HTML stays within its budget
     (tests/test_browser.py), and the 99-row Table 7.3 would add ~600 cell classes. Tables with a
-    cell spanning columns or rows are left alone."""
+    cell spanning columns or rows are left alone. Their body cells lose MyST's ``text-left``
+    class (``tables.css`` aligns body cells left), which a long table repeats in every cell."""
     for tgroup in doctree.findall(nodes.tgroup):
         table = tgroup.parent
         bodies = [c for c in tgroup.children if isinstance(c, nodes.tbody)]
@@ -152,6 +153,10 @@ def mark_table_columns(app, doctree, docname: str) -> None:
             )
         ):
             continue
+        for row in entries:  # left is a body cell's alignment anyway (tables.css): 18 bytes a cell
+            for e in row:
+                if "text-left" in e["classes"]:
+                    e["classes"].remove("text-left")
         kinds = column_classes([[_shown_text(r[j]) for r in entries] for j in range(width)])
         for j, kind in enumerate(kinds, 1):
             if kind is not None:
