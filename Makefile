@@ -65,9 +65,11 @@ book: $(STAMP) ## execute every chapter and build the static HTML into _build/ht
 chromium: ## install Debian's chromium (browser tests, PDF) and poppler-utils when missing
 	@{ command -v chromium && command -v pdftoppm; } >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
+# PDF_BASE_URL: where the book is published (https://…/); each handout prints its page's address
+# there (without it, the local address it was printed from)
 pdf: $(STAMP) chromium ## print each chapter and the whole book to _build/pdf/ (from _build/html)
 	@test -f _build/html/index.html || { echo "no _build/html: run 'make book' first" >&2; exit 2; }
-	$(BIN)/python tools/pdf.py --html _build/html --out _build/pdf
+	$(BIN)/python tools/pdf.py --html _build/html --out _build/pdf $(if $(PDF_BASE_URL),--base-url "$(PDF_BASE_URL)")
 
 # Two test workers (pytest-xdist) on two cores: each worker's start (imports, collecting 2,939
 # tests and doctests) costs CPU, and since the ensemble left the unit job no worker waits on

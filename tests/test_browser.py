@@ -608,11 +608,21 @@ def test_chapter_prints_to_a_pdf_handout(printed_chapters, tmp_path):
     assert "Using the book" not in first and "Skip to main content" not in first
 
 
+#: the chapters that show no patient-level result (chapter 08 audits the paper's printed numbers),
+#: whose printed sheets say so instead of "Synthetic data" (book.css: @page no-patient-data)
+NO_PATIENT_DATA_CHAPTERS = {"08-audit"}
+#: the running header of a sheet with patient-level results, and of one without
+SYNTHETIC_HEADER = "Synthetic data — every patient-level result is computed on a synthetic cohort"
+NO_PATIENT_HEADER = "No patient data on this page — the book's patient-level results, in other"
+
+
 def test_printed_chapters_mark_every_sheet_and_orphan_no_heading(printed_chapters):
     """Every chapter printed with tools/pdf.py: each sheet carries the synthetic-data notice (a
     single photocopied page must say it), and no sheet ends with a numbered heading or with the
     sentence that introduces a code cell or a list ("... the landmark analyses:" ended a sheet
-    of 09-bias, its cell on the next)."""
+    of 09-bias, its cell on the next). Chapter 08 computes nothing on patients: its sheets said
+    "every patient-level result is computed on a synthetic cohort" over its own box "No patient
+    data on this page"; they now say that there is none on the page."""
     pdfs, clipped, _ = printed_chapters
     assert clipped == [], clipped
     unmarked, orphans = [], []
@@ -621,16 +631,106 @@ def test_printed_chapters_mark_every_sheet_and_orphan_no_heading(printed_chapter
             ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
         ).stdout
         sheets = [page for page in text.split("\f") if page.strip()]
+        header = NO_PATIENT_HEADER if pdf.stem in NO_PATIENT_DATA_CHAPTERS else SYNTHETIC_HEADER
         for number, sheet in enumerate(sheets, start=1):
             # first line the notice (page margin box), last the footer (tools/pdf.py)
             lines = [" ".join(line.split()) for line in sheet.splitlines() if line.strip()]
-            if not lines[0].startswith("Synthetic data"):
-                unmarked.append(f"{pdf.stem} p{number}")
+            if not lines[0].startswith(header):
+                unmarked.append(f"{pdf.stem} p{number}: {lines[0][:60]}")
             last = lines[-2] if len(lines) > 2 else ""
             if last.endswith(":") or re.match(r"\d+(\.\d+)+\.\s", last):
                 orphans.append(f"{pdf.stem} p{number}: {last[-70:]}")
-    assert not unmarked, f"sheets without the synthetic-data notice: {unmarked}"
+    assert not unmarked, f"sheets without the notice that fits them: {unmarked}"
     assert not orphans, f"sheets ending with a heading or an introduction: {orphans}"
+
+
+def _pdf_text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def test_printed_chapters_give_their_address_online(printed_chapters):
+    """A handout says "not printed; see this chapter in the online book" (its solutions, its long
+    tables) and the book has no fixed address (_config.yml has no base URL): the PDFs held no
+    address at all. Each chapter prints the address it was printed from under its title
+    (book.js), once, on its first sheet; tools/pdf.py serves the book at 127.0.0.1."""
+    pdfs, _, _ = printed_chapters
+    missing = {}
+    for docname, pdf in pdfs.items():
+        sheets = _pdf_text(pdf).split("\f")
+        address = re.compile(
+            r"Online version of this page: http://127\.0\.0\.1:\d+/"
+            + re.escape(docname)
+            + r"\.html"
+        )
+        found = [i for i, sheet in enumerate(sheets) if address.search(" ".join(sheet.split()))]
+        if found != [0]:
+            missing[docname] = found
+    assert len(pdfs) == len(CHAPTER_PAGES)
+    assert not missing, f"chapters without their address on the first sheet only: {missing}"
+
+
+#: pages without patient-level results (their printed sheets say so), and one with them
+REFERENCE_PAGES = (
+    "book/how-to-use",
+    "book/glossary",
+    "book/bibliography",
+    "book/api",
+    "book/api/survival",
+)
+
+
+def test_reference_pages_print_a_true_header_and_the_published_address(
+    built, browser, server, tmp_path, outside_requests
+):
+    """How to use, the glossary, the bibliography and the API reference show no patient-level
+    result: each printed sheet says so, not "every patient-level result is computed on a
+    synthetic cohort"; the home page, which glues this cohort's counts, keeps that notice. With
+    ``--base-url`` (where the book is published) a handout prints its page's address there, in
+    the book's PDF each page its own; on screen the address is not shown."""
+    pdf = _pdf_tool()
+    pages = [*REFERENCE_PAGES, "book/intro"]
+    written, clipped = pdf.print_book(
+        HTML,
+        tmp_path,
+        pages=pages,
+        browser=browser,
+        route=_guard(outside_requests),
+        base_url="https://example.org/haic-book",
+    )
+    assert clipped == [], clipped
+    texts = {path.stem: _pdf_text(path) for path in written}
+    wrong = {}
+    for name in pages:
+        text = texts[pdf.pdf_name(name).removesuffix(".pdf")]
+        header = SYNTHETIC_HEADER if name == "book/intro" else NO_PATIENT_HEADER
+        sheets = [sheet for sheet in text.split("\f") if sheet.strip()]
+        firsts = [" ".join(sheet.split())[: len(header)] for sheet in sheets]
+        if any(first != header for first in firsts):
+            wrong[name] = sorted(set(firsts))
+        url = f"Online version of this page: https://example.org/haic-book/{name}.html"
+        assert url in " ".join(text.split()), (name, " ".join(text.split())[:400])
+        assert "127.0.0.1" not in text, name
+    assert not wrong, f"printed sheets whose header does not fit the page: {wrong}"
+    whole = " ".join(texts["book"].split())
+    assert all(f"https://example.org/haic-book/{n}.html" in whole for n in pages), whole[:400]
+    assert whole.count("No patient data on this page —") >= len(REFERENCE_PAGES)
+    # on screen the line is in the page (book.js) but not shown
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        pg = context.new_page()
+        pg.route("**/*", _guard(outside_requests))
+        pg.goto(f"{server}/chapters/08-audit.html", wait_until="load")
+        shown = pg.evaluate(
+            "Array.from(document.querySelectorAll('p.print-address'))"
+            ".map(p => [p.textContent, p.getClientRects().length])"
+        )
+    finally:
+        context.close()
+    assert len(shown) == 1 and shown[0][1] == 0, shown
+    assert shown[0][0].endswith("/chapters/08-audit.html"), shown
+    assert not outside_requests
 
 
 #: on paper: each dropdown's bar, whether its body prints, and the break rules of tables,
@@ -1256,7 +1356,16 @@ _BADGE_LINKS_JS = r"""
   const links = badges.map(b => b.closest('a.provenance-link'));
   return {badges: badges.length,
           bare: badges.filter((b, i) => !links[i]).map(b => b.textContent.trim()).slice(0, 3),
-          hrefs: Array.from(new Set(links.filter(a => a).map(a => a.href)))};
+          hrefs: Array.from(new Set(links.filter(a => a).map(a => a.href))),
+          // each badge's size and weight, and whether it is drawn in the colour of the text it
+          // follows (in prose, a table, a figure's "In this figure" line)
+          sizes: badges.map(b => {
+            const style = getComputedStyle(b);
+            const around = getComputedStyle(b.closest('td, th, p, li, caption, dd') || b.parentElement);
+            return [b.closest('td, th') ? 'table' : 'prose', b.textContent.trim(),
+                    parseFloat(style.fontSize), parseInt(style.fontWeight, 10),
+                    style.color === around.color];
+          })};
 }
 """
 
@@ -1286,6 +1395,25 @@ def test_badges_link_to_their_meaning_and_the_notice_to_the_counts(toured, serve
     assert with_badges >= 5, with_badges
     assert not unlinked, f"badges that are not links: {unlinked}"
     assert not wrong, f"badges linking elsewhere: {sorted(wrong)}"
+
+
+def test_phone_badges_are_12px_and_lighter_than_their_number(toured):
+    """At 390 px every provenance badge ("published ✗", "determined", "assumed") is at least
+    12 px, in prose and in table cells (book.css): it carries the verdict, and it was the
+    smallest text of the book, 10.9 px beside the prose and 10 px in the tables and in a
+    figure's "In this figure" line. It stays lighter than the number it follows by its colour
+    and a regular weight, not by its size."""
+    small, heavy, count = {}, {}, 0
+    for path in CHAPTER_PAGES:
+        for where, text, px, weight, same_colour in _probed(toured, path, 390)["badges"]["sizes"]:
+            count += 1
+            if px < 11.95:
+                small.setdefault(f"{path.stem} {where}", set()).add(f"{text[:20]} {px:.1f}px")
+            if weight > 500 or same_colour:
+                heavy.setdefault(path.stem, set()).add(f"{text[:20]} {weight}")
+    assert count >= 100, count
+    assert not small, f"badges under 12 px at 390 px: {small}"
+    assert not heavy, f"badges as heavy as the text they follow: {heavy}"
 
 
 def test_printed_badge_meanings_show_on_paper_only(browser, server, outside_requests):
@@ -1319,7 +1447,7 @@ async () => {
     const cap = t.querySelector('caption .caption-number');
     let px = 99;
     t.querySelectorAll('td, th').forEach(c => {
-      [c, ...c.querySelectorAll('code, span.pre')].forEach(e => {
+      [c, ...c.querySelectorAll('code, span.pre, sup.provenance')].forEach(e => {
         if (e.textContent.trim()) px = Math.min(px, parseFloat(getComputedStyle(e).fontSize));
       });
     });

@@ -31,3 +31,7 @@ def test_the_audit_notice_does_not_claim_a_synthetic_cohort():
     notice = (ROOT / "book" / "snippets" / "audit-notice.md").read_text(encoding="utf-8")
     assert "no patient-level data" in notice
     assert "on this page is computed on a" not in notice
+    # the print stylesheet heads its sheets "No patient data on this page" by this class
+    assert re.search(r"^:class: .*\bno-patient-data\b", notice, re.MULTILINE)
+    synthetic = (ROOT / "book" / "snippets" / "synthetic-notice.md").read_text(encoding="utf-8")
+    assert "no-patient-data" not in synthetic

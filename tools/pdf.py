@@ -12,7 +12,9 @@ The print stylesheet (``book/_static/book.css``, ``@media print``) drops the sid
 and buttons, lets tables wrap at 7.5 pt instead of scrolling (a long one breaks between rows,
 its header repeated), prints dropdowns open (but for long tables of sentences, named instead)
 and fits figures to the page; A4, with the synthetic-data notice at the head of every sheet (a
-page margin box, also in a reader's own "Print") and "title · page n of N" in the footer. Before printing, every table is checked at the printed
+page margin box, also in a reader's own "Print"; on a page without patient-level results, a
+notice that says so) and "title · page n of N" in the footer; under the title, the page's
+address online (book.js: where it was printed from, or ``--base-url``). Before printing, every table is checked at the printed
 width: a table wider than the page (it would be clipped) fails the run with exit code 1, naming
 the page and the table. The pages are served from 127.0.0.1 and any other request is refused, so
 printing needs no network.
@@ -20,7 +22,7 @@ printing needs no network.
 Usage::
 
     python tools/pdf.py [--html _build/html] [--out _build/pdf] [--pages chapters/05-response ...]
-                        [--no-book]
+                        [--no-book] [--base-url https://example.org/book/]
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import contextlib
 import functools
 import html as html_lib
 import http.server
+import json
 import shutil
 import sys
 import threading
@@ -147,13 +150,16 @@ def _book_html(html_dir: Path, pages: list[str]) -> str:
         if article is None:
             continue
         style = "" if i == 0 else ' style="break-before: page"'
+        # data-page: the page's path in the book, for its printed address (book.js)
         parts.append(
-            f'<section class="book-print-page"{style}>{article.decode_contents()}</section>'
+            f'<section class="book-print-page" data-page="{html_lib.escape(name)}.html"{style}>'
+            f"{article.decode_contents()}</section>"
         )
     title = head.title.string if head is not None and head.title else "Book"
     head_html = str(head).replace(f"<title>{title}</title>", "")
     return (
-        f'<!DOCTYPE html><html lang="en" data-mode="light" data-theme="light">{head_html}'
+        '<!DOCTYPE html><html lang="en" data-content_root="../" data-mode="light" '
+        f'data-theme="light">{head_html}'
         f"<title>{html_lib.escape(title.split(' — ')[0] if ' — ' in title else title)}</title>"
         '<body><div class="bd-container"><div class="bd-main"><div class="bd-content">'
         '<div class="bd-article-container"><article class="bd-article">'
@@ -193,6 +199,7 @@ def print_book(
     browser=None,
     route=None,
     after=None,
+    base_url: str | None = None,
 ) -> tuple[list[Path], list[str]]:
     """Print ``pages`` (default: the table of contents) and, with ``book``, the whole book.
 
@@ -200,6 +207,9 @@ def print_book(
     ``route``: the handler of every request (default: only 127.0.0.1 is served, the rest refused;
     a test passes one that also records what it refused). ``after(page, name)``: called on each
     page once it is printed (a test measures the printed page there instead of loading it again).
+    ``base_url``: where the book is published (``https://example.org/book/``): each page prints
+    its address there under its title (book.js); by default the address it was printed from, this
+    run's local server, which a reader of the handout cannot open.
     Returns the PDFs written and the clipped-table problems found (empty when all fit).
     """
     from playwright.sync_api import sync_playwright
@@ -222,6 +232,8 @@ def print_book(
         context = browser.new_context(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
         page = context.new_page()
         page.route("**/*", route or _local_only)
+        if base_url:
+            page.add_init_script(f"window.BOOK_PRINT_ROOT = {json.dumps(base_url)};")
         try:
             for name in names:
                 target = out_dir / pdf_name(name)
@@ -250,6 +262,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "pdf")
     parser.add_argument("--pages", nargs="*", help="docnames, e.g. chapters/05-response")
     parser.add_argument("--no-book", action="store_true", help="skip book.pdf")
+    parser.add_argument(
+        "--base-url",
+        help="where the book is published (https://…/): each handout prints its page's address "
+        "there (default: the local address it was printed from)",
+    )
     args = parser.parse_args(argv)
     if not (args.html / "index.html").is_file():
         print(f"error: {args.html} has no built book: run `make book` first", file=sys.stderr)
@@ -257,8 +274,15 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(CHROMIUM).exists():
         print("error: chromium is not installed: run `make chromium`", file=sys.stderr)
         return 2
+    if not args.base_url:
+        print(
+            "note: no --base-url: each handout prints the local address it was printed from",
+            file=sys.stderr,
+        )
     try:
-        written, problems = print_book(args.html, args.out, args.pages, book=not args.no_book)
+        written, problems = print_book(
+            args.html, args.out, args.pages, book=not args.no_book, base_url=args.base_url
+        )
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

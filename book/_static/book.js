@@ -302,3 +302,58 @@
     numberPrintTitle();
   }
 })();
+
+// Print: a handout says where its page is online. Its solutions, its long tables and its
+// downloads are "not printed; see this chapter in the online book", and the book has no fixed
+// address (it is served from wherever it was built or copied), so the address printed is the
+// one the page was opened at: a line under the printed title, on paper only (book.css). In
+// tools/pdf.py's book.pdf each page's article (section[data-page], its path from the book's
+// root) gets its own line. tools/pdf.py --base-url prints the address where the book is
+// published instead of the local one it printed from (window.BOOK_PRINT_ROOT).
+(function () {
+  function line(href) {
+    var p = document.createElement("p");
+    p.className = "print-address";
+    p.appendChild(document.createTextNode("Online version of this page: "));
+    var a = document.createElement("a");
+    a.href = href;
+    a.textContent = href;
+    p.appendChild(a);
+    return p;
+  }
+  // the page's address: "path" (from the book's root) under the root it is printed for
+  function address(path) {
+    var own = document.documentElement.getAttribute("data-content_root");
+    var local = own === null ? null : new URL(own || "./", location.href).href;
+    var url = new URL(location.href);
+    url.hash = "";
+    if (path === undefined) {
+      if (!local || url.href.indexOf(local) !== 0) return url.href;
+      path = url.href.slice(local.length);
+    }
+    var base = window.BOOK_PRINT_ROOT ? String(window.BOOK_PRINT_ROOT).replace(/\/?$/, "/") : local;
+    return base ? new URL(path, base).href : null;
+  }
+  function addAddresses() {
+    var pages = document.querySelectorAll("section.book-print-page[data-page]");
+    if (pages.length) {
+      pages.forEach(function (section) {
+        var href = address(section.getAttribute("data-page"));
+        if (href && !section.querySelector(":scope > p.print-address")) {
+          section.insertBefore(line(href), section.firstChild);
+        }
+      });
+      return;
+    }
+    if (document.querySelector("p.print-address")) return;
+    var title = document.querySelector("#jb-print-docs-body > h1");
+    var article = document.querySelector("article.bd-article");
+    if (title) title.insertAdjacentElement("afterend", line(address()));
+    else if (article) article.insertBefore(line(address()), article.firstChild);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", addAddresses);
+  } else {
+    addAddresses();
+  }
+})();
