@@ -918,7 +918,8 @@ def table_markdown(
 
     Columns and term codes are relabelled by :mod:`analysis.labels`. A ``verdict``/``reason`` pair
     (from :func:`analysis.tables.compare`) becomes one "Agrees" column with ✓ or ✗ and a numbered
-    note giving the reason. Negative numbers get a true minus sign. ``header_badges`` (column ->
+    note giving the reason, its number a superscript right after the mark ("✗¹", which the site's
+    script links to the note). Negative numbers get a true minus sign. ``header_badges`` (column ->
     :class:`~analysis.provenance.Provenance`) puts a provenance badge in a column's header;
     ``row_badges`` (one per row, or None) adds a last column "Class" with each row's badge.
 
@@ -939,7 +940,7 @@ def table_markdown(
     | Quantity | Published | Reproduced | Agrees |
     |:--|--:|--:|:-:|
     | Median OS | 9.9 | 9.9 | ✓ |
-    | ORR | 29.3 | 31.7 | ✗ ¹ |
+    | ORR | 29.3 | 31.7 | ✗¹ |
     >>> notes
     ['two more responders']
     """
@@ -960,7 +961,8 @@ def table_markdown(
                 reason = _cell_text(reason)
                 if reason and reason != "–":
                     notes.append(reason)
-                    marks.append("✗ " + str(len(notes)).translate(_SUPERSCRIPT))
+                    # no space: the site's script links "✗¹" to its note (book/_static/book.js)
+                    marks.append("✗" + str(len(notes)).translate(_SUPERSCRIPT))
                 else:
                     marks.append("✗")
             else:

@@ -59,6 +59,7 @@ __all__ = [
     "try_cox_table",
     "try_ph_test",
     "group_comparison",
+    "negative_bound_note",
     "spss_median_se",
     "MedianResult",
     "MeanResult",
@@ -1139,7 +1140,14 @@ def try_cox_table(
 
 
 def group_comparison(
-    durations, events, groups, levels: Sequence, *, ci: str = "spss", labels: Mapping | None = None
+    durations,
+    events,
+    groups,
+    levels: Sequence,
+    *,
+    ci: str = "spss",
+    labels: Mapping | None = None,
+    clip_at_zero: bool = True,
 ) -> dict:
     """Medians per group and the log-rank test, with a reason where either is not estimable.
 
@@ -1153,6 +1161,9 @@ def group_comparison(
         Interval method of :func:`median_survival`.
     labels : mapping, optional
         ``{level: label}`` used in the reasons (default the level itself).
+    clip_at_zero : bool, keyword-only
+        As for :func:`median_survival`: ``False`` keeps a negative lower bound of the SPSS
+        interval as SPSS prints it (:func:`negative_bound_note` says why it is not cut).
 
     Returns
     -------
@@ -1170,6 +1181,15 @@ def group_comparison(
     (1.0, 2.0, 'nobody in this group')
     >>> round(res["chi2"], 4), res["df"], res["reason"]
     (0.6154, 1, '')
+
+    The SPSS interval of a short median with a wide SE runs below 0; it is cut there unless
+    ``clip_at_zero=False``:
+
+    >>> t, e, g = [1, 1, 2, 5, 9, 9], [1, 1, 1, 1, 1, 1], [0, 0, 0, 0, 1, 1]
+    >>> group_comparison(t, e, g, [0])["groups"][0]["lower"]
+    0.0
+    >>> round(group_comparison(t, e, g, [0], clip_at_zero=False)["groups"][0]["lower"], 2)
+    -0.31
     """
     t, e, g = as_arrays(durations, events, groups)
     out: dict = {"groups": {}}
@@ -1182,7 +1202,9 @@ def group_comparison(
         elif d == 0:
             row["reason"] = "no events in this group"
         else:
-            row["median"], row["lower"], row["upper"] = median_survival(t[mask], e[mask], ci=ci)
+            row["median"], row["lower"], row["upper"] = median_survival(
+                t[mask], e[mask], ci=ci, clip_at_zero=clip_at_zero
+            )
             row["reason"] = "" if np.isfinite(row["median"]) else "median not reached"
         out["groups"][level] = row
     present = [lv for lv in levels if out["groups"][lv]["n"] > 0]
@@ -1201,6 +1223,49 @@ def group_comparison(
         else:
             out.update(chi2=chi2, df=df, p=p, reason="")
     return out
+
+
+def negative_bound_note(
+    label: str, median: float, lower: float, upper: float, shown: str = ""
+) -> str:
+    """Why an SPSS interval of a median runs below 0, as a table note; ``""`` when it does not.
+
+    SPSS prints the median ± z·SE (:func:`median_survival`, ``ci="spss"``), which is below 0
+    whenever the SE exceeds the median / z; SPSS prints that bound as it is, though no survival
+    time is negative. The SE is recovered from the bounds.
+
+    Parameters
+    ----------
+    label : str
+        The group or quantity the interval belongs to; the note starts with it.
+    median, lower, upper : float
+        The median and the SPSS interval's bounds, not cut at 0 (``clip_at_zero=False``).
+    shown : str, optional
+        The interval as the table prints it (default: each bound to one decimal, a true minus).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(negative_bound_note("> 4 prior TACE", 3.4, -0.61, 7.41))  # doctest: +NORMALIZE_WHITESPACE
+    > 4 prior TACE: SPSS's interval is the median ± 1.96 SE, here 3.40 ± 1.96 × 2.05 =
+    −0.6–7.4; it runs below 0 whenever the SE exceeds the median / 1.96, and SPSS prints the
+    negative bound as it is, though no survival time is below 0.
+    >>> negative_bound_note("all", 9.9, 8.7, 11.1)
+    ''
+    """
+    if not (lower < 0):  # also NaN: no bound to explain
+        return ""
+    se = (upper - lower) / (2 * engine.Z95)
+    shown = shown or f"{number(lower, 1)}–{number(upper, 1)}"
+    return (
+        f"{label}: SPSS's interval is the median ± {engine.Z95:.2f} SE, here "
+        f"{number(median, 2)} ± {engine.Z95:.2f} × {number(se, 2)} = {shown}; it runs "
+        f"below 0 whenever the SE exceeds the median / {engine.Z95:.2f}, and SPSS prints the "
+        "negative bound as it is, though no survival time is below 0."
+    )
 
 
 def try_ph_test(

@@ -56,7 +56,7 @@ from analysis.calibration import (
 from analysis.clinical import child_pugh, child_pugh_class_from_points
 from analysis.formatting import round_half_up, rounded
 from analysis.paper import MULTIVARIABLE_TERMS, UNIVARIATE_GROUPS, death_partition, design_matrix
-from analysis.published import load, parse_text
+from analysis.published import entry, load, parse_text
 from analysis.tables import table2_models
 from analysis.verdicts import HIT, INFEASIBLE, MISSED, NOT_AVAILABLE
 
@@ -1228,6 +1228,63 @@ def feasibility() -> pd.DataFrame:
             }
         )  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def infeasible_interval_note(interval_id: str) -> str:
+    """Why no cohort prints a published interval of a median, as chapter 01's Table 1.1 says it
+    (:func:`feasibility`); ``""`` when some cohort can print it.
+
+    A bound printed with fewer decimals than the other is read at the other's ("2.8–11" means
+    2.8–11.0), as the calibration reads it; where reading it at its own precision (anything that
+    rounds to 11) would give the other verdict, the note says so.
+
+    Parameters
+    ----------
+    interval_id : str
+        The id of a published interval (``…interval``), or of another print of the same number
+        (``also`` of :func:`target_entries`).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(infeasible_interval_note("results.os_median_no_additional_tace.interval"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    the paper's interval is infeasible (no cohort prints it): not symmetric about the median
+    6.7: midpoint 6.9, 0.10 months beyond rounding; SPSS prints median ± 1.96 SE. The bound 11
+    is read as 11.0, at the decimals of the other bound, as the calibration reads it; read at
+    whole months (anything that rounds to 11) the interval would be symmetric.
+    >>> infeasible_interval_note("results.os_median.interval")
+    ''
+    """
+    table = feasibility()
+    also = table["also"].fillna("").astype(str).str.split(", ")
+    row = table[(table["id"] == interval_id) | also.map(lambda ids: interval_id in ids)]
+    if row.empty or bool(row["feasible"].iloc[0]):
+        return ""
+    note = f"the paper's interval is infeasible (no cohort prints it): {row['reason'].iloc[0]}."
+    printed = entry(interval_id)
+    parsed = parse_text(printed.text)
+    ld, ud = int(parsed["lower_decimals"]), int(parsed["upper_decimals"])
+    if ld == ud:
+        return note
+    median = entry(interval_id.removesuffix(".interval") + ".median")
+    m_lo, m_hi = _rounding_interval(float(median.value), int(median.decimals))
+    l_lo, l_hi = _rounding_interval(float(parsed["lower"]), ld)
+    u_lo, u_hi = _rounding_interval(float(parsed["upper"]), ud)
+    symmetric = max(2 * m_lo, l_lo + u_lo) < min(2 * m_hi, l_hi + u_hi)
+    short_d = min(ld, ud)
+    short = parsed["lower"] if ld < ud else parsed["upper"]
+    text = f"{float(short):.{short_d}f}"
+    read = f"{float(short):.{max(ld, ud)}f}"
+    own = "at whole months" if short_d == 0 else f"at {short_d} decimals"
+    return (
+        f"{note} The bound {text} is read as {read}, at the decimals of the other bound, as the "
+        f"calibration reads it; read {own} (anything that rounds to {text}) the interval would "
+        f"be {'symmetric' if symmetric else 'still not symmetric'}."
+    )
 
 
 # --------------------------------------------------------------------------------------------

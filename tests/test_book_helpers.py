@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -396,3 +397,23 @@ def test_the_arrow_stays_with_reproduced():
         book.glue_table2("t", table, fits, provenance=lambda ids: Provenance("published"))
     ours = glue.call_args_list[0].args[1].data.splitlines()[3]
     assert ours.startswith("| ↳\u202freproduced<sup") and "↳ " not in ours
+
+
+def test_a_numbered_cross_is_one_token_the_site_script_links():
+    """book.js links a mark to its note only when it reads /✗([⁰-⁹]+)/: "✗ ¹" (with a space)
+    stayed plain text while its note got a ↩ back-link to a mark id that did not exist."""
+    df = pd.DataFrame(
+        {
+            "quantity": ["orr", "dcr"],
+            "published": ["29.3", "60"],
+            "reproduced": ["31.7", "61"],
+            "verdict": ["differs", "differs"],
+            "reason": ["two more responders", "one more"],
+        }
+    )
+    text, notes = book.table_markdown(df)
+    js = (Path(__file__).resolve().parents[1] / "book" / "_static" / "book.js").read_text()
+    mark = re.search(r"var MARK = /(.+?)/g;", js)[1]
+    marks = re.findall(mark, text)
+    assert marks == ["¹", "²"] and notes == ["two more responders", "one more"]
+    assert "✗ " not in text

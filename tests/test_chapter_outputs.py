@@ -1046,3 +1046,37 @@ def test_group_medians_set_this_cohorts_interval_beside_the_papers():
         assert row[3].startswith("✗"), row
         assert "intervals differ:" in _glued(nb, f"surv_{key}_verdict"), key
     assert "print as the paper's" in _glued(nb, "surv_dc_verdict")
+
+
+def test_table_6_3_reads_intervals_as_chapter_01_and_prints_what_spss_prints():
+    """Review: Table 6.3 called 2.8–11 merely "a bound differs" (its own symmetry check read 11 at
+    whole months) where chapter 01 (Table 1.1) and chapter 08 read it as 11.0 and count it
+    infeasible; it cut the > 4 prior TACE interval at 0.0 under "95% CI (SPSS)" where chapter 01
+    prints SPSS's −0.6; its marks read "✗ ¹", which the site's script does not link; and one
+    header badge called every reproduced value assumed while the prose badged the medians
+    determined."""
+    from analysis import synthesis
+
+    nb = _golden("06-survival")
+    table = _glued(nb, "tbl-surv-comparisons")
+    notes = _glued(nb, "tbl-surv-comparisons-notes")
+    rows = {r[0]: r for r in _rows(table)}
+    # 1. chapter 01's verdict and reason, and the other reading named
+    reasons = synthesis.feasibility().set_index("id")["reason"]
+    noadd = reasons["figure2.os_median_no_additional_tace.interval"]
+    assert "not symmetric about the median 6.7" in noadd
+    assert noadd in html.unescape(notes).replace("\\", "")
+    assert "read as 11.0" in notes and "whole months" in notes and "would be symmetric" in notes
+    assert "a bound differs at the printed decimals" not in notes
+    assert "infeasible" in _glued(nb, "surv_additional_tace_verdict")
+    # 2. SPSS's bound below 0 as SPSS prints it, in the table and the prose, with a note
+    assert rows["95% CI (SPSS), \\> 4 prior TACE"][2] == "−0.6–7.4"
+    assert _glued(nb, "surv_tacegt4_ci").strip("'") == "−0.6–7.4"
+    assert "SPSS prints the negative bound as it is, though no survival time is below 0" in notes
+    # 3. a mark is one token the site's script links to its note
+    assert "✗ " not in table and re.findall(r"✗([⁰¹²³⁴⁵⁶⁷⁸⁹]+)", table) == ["¹", "²"]
+    # 4. a class per row: the medians determined, as the prose badges them
+    assert table.splitlines()[0].rstrip().endswith("| Class |")
+    assert "provenance-determined" in rows["median OS, disease control (CR/PR/SD)"][4]
+    assert "provenance-assumed" in rows["95% CI (SPSS), no additional TACE"][4]
+    assert "determined" in _glued(nb, "surv_dc_cohort.provenance")

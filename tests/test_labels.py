@@ -47,8 +47,8 @@ def test_table_markdown_marks_agreement_with_numbered_reasons():
     lines = text.splitlines()
     assert lines[0] == "| Variable | Published | Reproduced | Agrees |"
     assert lines[2] == "| Child-Pugh score 6 | 1.2 | 1.2 | ✓ |"
-    assert lines[3] == "| Albumin ≤ 3 g/dL | −0.3 | −0.31 | ✗ ¹ |"  # true minus
-    assert lines[4] == r"| AST \> 40 U/L | a\|b | c | ✗ ² |"  # escaped: a pipe cannot break the row
+    assert lines[3] == "| Albumin ≤ 3 g/dL | −0.3 | −0.31 | ✗¹ |"  # true minus
+    assert lines[4] == r"| AST \> 40 U/L | a\|b | c | ✗² |"  # escaped: a pipe cannot break the row
     assert notes == ["rounding", "coding"]
 
 

@@ -455,3 +455,17 @@ def test_try_cox_table_gives_reasons_instead_of_exceptions():
     assert table is None and "no events" in why
     table, why = try_cox_table(df, "t", "e", ["missing"])
     assert table is None and "missing" in why
+
+
+def test_group_comparison_keeps_spss_negative_bound_when_asked():
+    """Chapter 06 printed the > 4 prior TACE interval cut at 0.0 under "95% CI (SPSS)"; SPSS
+    prints median ± 1.96 SE as it is (chapter 01's Table 1.3 shows −0.6)."""
+    from analysis.survival import group_comparison, negative_bound_note
+
+    t, e, g = [1, 1, 2, 5, 9, 9], [1, 1, 1, 1, 1, 1], [0, 0, 0, 0, 1, 1]
+    kept = group_comparison(t, e, g, [0], clip_at_zero=False)["groups"][0]
+    cut = group_comparison(t, e, g, [0])["groups"][0]
+    assert kept["lower"] < 0 and cut["lower"] == 0.0 and kept["upper"] == cut["upper"]
+    note = negative_bound_note("x", kept["median"], kept["lower"], kept["upper"])
+    assert note.startswith("x: SPSS's interval is the median ± 1.96 SE") and "−0.3" in note
+    assert negative_bound_note("x", cut["median"], cut["lower"], cut["upper"]) == ""

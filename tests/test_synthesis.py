@@ -610,3 +610,21 @@ def test_written_files_keep_the_mode_a_reader_expects(tmp_path, cohort):
         assert stat.S_IMODE(summary.stat().st_mode) == 0o644
     finally:
         os.umask(old)
+
+
+def test_infeasible_interval_note_reads_a_short_bound_as_the_calibration_does():
+    """Chapter 06 read "2.8–11" with 11 at whole months and called it symmetric; chapter 01's
+    Table 1.1 (synthesis.feasibility) reads 11.0 and counts it infeasible. The note gives
+    chapter 01's reason and names the other reading."""
+    reasons = synthesis.feasibility().set_index("id")["reason"]
+    for interval_id in (
+        "figure2.os_median_no_additional_tace.interval",
+        "results.os_median_no_additional_tace.interval",  # another print of the same number
+    ):
+        note = synthesis.infeasible_interval_note(interval_id)
+        assert reasons["figure2.os_median_no_additional_tace.interval"] in note
+        assert "infeasible" in note and "read as 11.0" in note
+        assert "whole months" in note and note.endswith("would be symmetric.")
+    gt4 = synthesis.infeasible_interval_note("figure2.os_median_prior_tace_gt4.interval")
+    assert "not symmetric about the median 3.4" in gt4 and "read as" not in gt4
+    assert synthesis.infeasible_interval_note("figure1.os_median_dc.interval") == ""
