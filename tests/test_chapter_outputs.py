@@ -1079,4 +1079,12 @@ def test_table_6_3_reads_intervals_as_chapter_01_and_prints_what_spss_prints():
     assert table.splitlines()[0].rstrip().endswith("| Class |")
     assert "provenance-determined" in rows["median OS, disease control (CR/PR/SD)"][4]
     assert "provenance-assumed" in rows["95% CI (SPSS), no additional TACE"][4]
-    assert "determined" in _glued(nb, "surv_dc_cohort.provenance")
+    for name, label in (("tacegt4", "\\> 4 prior TACE"), ("noaddtace", "no additional TACE")):
+        # the prose badges this cohort's median and interval as the table's rows class them
+        for prose, row in (
+            (f"surv_{name}_median_cohort.provenance", f"median OS, {label}"),
+            (f"surv_{name}_cohort.provenance", f"95% CI (SPSS), {label}"),
+        ):
+            kind = re.search(r"provenance-(\w+)", _glued(nb, prose))[1]
+            assert f"provenance-{kind}" in rows[row][4], (prose, row)
+    assert "provenance-determined" in _glued(nb, "surv_tacegt4_median_cohort.provenance")
