@@ -103,7 +103,15 @@ def test_forest_plot_with_published_markers():
 
 @pytest.mark.parametrize(
     "lower, upper",
-    [(0.1, 10.0), (0.05, 12.0), (0.3, 3.0), (0.011, 90.0), (0.9, 1.2), (0.001, 1000.0)],
+    [
+        (0.1, 10.0),
+        (0.05, 12.0),
+        (0.07, 14.0),
+        (0.3, 3.0),
+        (0.011, 90.0),
+        (0.9, 1.2),
+        (0.001, 1000.0),
+    ],
 )
 def test_forest_plot_tick_labels_never_run_together(lower, upper):
     """Review: on chapter 07's forest plot "0.1" and "0.2" ran together ("0.10.2"); at the
@@ -116,7 +124,8 @@ def test_forest_plot_tick_labels_never_run_together(lower, upper):
 
     with matplotlib.rc_context():
         book.setup()  # the book's 12-pt tick labels
-        fig = forest_plot(table, table * 1.05)
+        # Figure 7.1's longest row name: the names take width from the axis
+        fig = forest_plot(table, table * 1.05, labels={"a": "tumour number, per lesion"})
     ax = fig.axes[0]
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
