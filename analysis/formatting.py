@@ -45,6 +45,7 @@ __all__ = [
     "round_decimal",
     "round_half_up",
     "rounded",
+    "term_hazard_ratio",
     "word_list",
 ]
 
@@ -323,6 +324,40 @@ def hazard_ratio(estimate, decimals: int = 2) -> str:
         return f"not estimable ({reason if isinstance(reason, str) and reason else 'no estimate'})"
     bounds = interval(estimate["lower"], estimate["upper"], decimals)
     return f"{number(estimate['hr'], decimals)} ({bounds})"
+
+
+def term_hazard_ratio(fit, term: str, decimals: int = 2) -> str:
+    """The hazard ratio of one term of a fitted model, ``"1.114 (0.962–1.290)"``, or why not.
+
+    Parameters
+    ----------
+    fit : DataFrame
+        A table of estimates indexed by term, with columns ``hr``, ``lower`` and ``upper``
+        (e.g. ``table2_models(cohort)["multivariate"]``).
+    term : str
+        The term's name in the index.
+    decimals : int, default 2
+        Decimals of the ratio and of its bounds.
+
+    Returns
+    -------
+    str
+        As :func:`hazard_ratio`; ``"not estimable (not in the model)"`` when the fit has no such
+        term (on a cohort where it could not be estimated).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> fit = pd.DataFrame({"hr": [1.1138], "lower": [0.9617], "upper": [1.2901]},
+    ...                    index=["prior_tace_gt4"])
+    >>> term_hazard_ratio(fit, "prior_tace_gt4", 3)
+    '1.114 (0.962–1.290)'
+    >>> term_hazard_ratio(fit, "crp_gt3")
+    'not estimable (not in the model)'
+    """
+    if term not in fit.index:
+        return "not estimable (not in the model)"
+    return hazard_ratio(fit.loc[term], decimals)
 
 
 def level(confidence: float) -> str:

@@ -1329,7 +1329,8 @@ def death_floors(directory=None) -> pd.DataFrame:
             if ok:
                 note = (
                     f"{DEATH_FLOOR_RULE}{sizes}, so SE ≥ {se_floor:.3f}, and the printed SE ≤ {se_max:.3f} needs "
-                    f"≥ {d1} deaths in the group and ≥ {d0} in the reference"
+                    f"≥ {d1} deaths in the group if every reference patient died, ≥ {d0} in the "
+                    "reference if every patient of the group died"
                 )
             else:
                 note = (
@@ -1359,7 +1360,11 @@ def death_floors(directory=None) -> pd.DataFrame:
         total, split, _ = best
         out.loc[hit, "partition_deaths"] = total
         parts = " + ".join(f"{v} ({k})" for k, v in split.items())
-        out.loc[hit, "note"] += f"; the {factor} groups need ≥ {total} deaths together ({parts})"
+        # each floor above lets the other group have all the deaths it can; fitting every row of
+        # the factor at once, the groups share them, so the joint minimum is larger
+        out.loc[hit, "note"] += (
+            f"; together, fitting every {factor} row at once: ≥ {total} deaths, {parts}"
+        )
     return out
 
 
@@ -2178,8 +2183,13 @@ def feasibility_table(
     >>> sex = feasibility_table(infeasible_only=True).iloc[0]
     >>> "deaths" in sex["Why no cohort prints it"]
     False
-    >>> "needs ≥ 6 deaths in the group and ≥ 24 in the reference" in sex["Deaths each group needs"]
-    True
+    >>> for part in sex["Deaths each group needs"].split("needs ")[1].split(", "):
+    ...     print(part)
+    ≥ 6 deaths in the group if every reference patient died
+    ≥ 24 in the reference if every patient of the group died; together
+    fitting every sex row at once: ≥ 31 deaths
+    7 (female) + 24 (male)
+
     """
     if table is None:
         table = table2_feasibility()

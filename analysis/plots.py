@@ -500,9 +500,6 @@ def forest_plot(
     if published is not None:
         lo_all = min(lo_all, np.nanmin(np.r_[published["lower"].to_numpy(float), lo_all]))
         hi_all = max(hi_all, np.nanmax(np.r_[published["upper"].to_numpy(float), hi_all]))
-    nice = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
-    ticks = [v for v in nice if lo_all / 1.5 <= v <= hi_all * 1.5] or [1]
-    ax.xaxis.set_major_locator(mticker.FixedLocator(ticks))
     ax.xaxis.set_major_formatter(mticker.FormatStrFormatter("%g"))
     ax.xaxis.set_minor_locator(mticker.NullLocator())
     ax.set_yticks(y)
@@ -510,8 +507,38 @@ def forest_plot(
     ax.set_ylim(-0.7, n - 0.3)
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
-    fig.tight_layout()
+    # the coarsest-needed ticks whose labels do not touch: at this width "0.1" and "0.2" ran
+    # together ("0.10.2") on a log axis from 0.1 to 10
+    for per_decade, stride in _LOG_TICK_STEPS:
+        decades = [k for k in range(-4, 5) if k % stride == 0]
+        nice = sorted({m * 10.0**k for k in decades for m in per_decade})
+        ticks = [v for v in nice if lo_all / 1.5 <= v <= hi_all * 1.5] or [1.0]
+        if 1.0 not in ticks and lo_all / 1.5 <= 1.0 <= hi_all * 1.5:
+            ticks = sorted([*ticks, 1.0])
+        ax.xaxis.set_major_locator(mticker.FixedLocator(ticks))
+        fig.tight_layout()
+        if not _tick_labels_overlap(ax):
+            break
     return fig
+
+
+#: Ticks of a log axis, finest first: (multiples in a decade, every how many decades):
+#: 1-2-5, then 1-5, then 1-3, then 1 in each decade, then 1 in every other decade.
+_LOG_TICK_STEPS = (((1, 2, 5), 1), ((1, 5), 1), ((1, 3), 1), ((1,), 1), ((1,), 2))
+
+
+def _tick_labels_overlap(ax, gap: float = 0.6) -> bool:
+    """Whether two of the x tick labels of ``ax`` come closer than ``gap`` times their font
+    size once drawn (less than about a space and a half reads as one number: "0.5 1")."""
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in ax.get_xticklabels() if t.get_text()]
+    if len(labels) < 2:
+        return False
+    room = gap * labels[0].get_fontsize() * fig.dpi / 72  # points to pixels
+    boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda b: b.x0)
+    return any(b.x0 - a.x1 < room for a, b in zip(boxes, boxes[1:], strict=False))
 
 
 def _two_lines(text: str, width: int) -> str:

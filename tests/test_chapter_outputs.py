@@ -592,8 +592,15 @@ def test_table2_reference_rows_get_no_verdict_and_are_not_counted():
             assert 'class="verdict"' not in rows[i + 1], rows[i + 1]
     sentence = _glued(nb, "cox_agree_sentence")
     assert "which agree by construction" not in sentence
+    # review: Table 7.4 shows 46 rows (23 pairs); the 35 counted are estimates, a variable in one
+    # model, and the sentence says so
+    assert "Of 35 rows" not in sentence
+    assert sentence.startswith(
+        "Of the 35 estimates of Table 2 (a variable in one model; the table below puts each of its 23 "
+        "variables on a pair of rows"
+    ), sentence[:200]
     assert (
-        "Of 35 rows, 5 are reference rows, which carry no estimate and get no verdict; of the other 30, "
+        "5 are the printed 1 of a reference row, which gets no verdict; of the other 30, "
         in sentence
     )
     implied = _glued(nb, "tbl-cox-table2-implied")

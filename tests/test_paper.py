@@ -171,7 +171,7 @@ def test_deaths_per_group_are_a_column_of_their_own(feasibility):
     assert "Reason" not in shown.columns
     sex = shown.iloc[0]
     assert sex["Why no cohort prints it"].startswith("HR and 95% CI fit one Wald row")
-    assert sex["Deaths each group needs"].endswith("(7 (female) + 24 (male))")
+    assert sex["Deaths each group needs"].endswith("≥ 31 deaths, 7 (female) + 24 (male)")
 
 
 def test_an_infeasible_cell_names_the_nearest_value_its_row_can_print(feasibility):
@@ -328,3 +328,20 @@ def test_the_death_floor_rule_is_stated_once_not_in_every_row():
         deaths = table["Deaths each group needs"]
         assert deaths.str.len().gt(0).any()
         assert not deaths.str.contains("Var(ln HR)", regex=False).any()
+
+
+def test_each_death_floor_says_what_it_assumes():
+    """Review: Table 7.2 read "≥ 6 deaths in the group and ≥ 6 in the reference" beside "≥ 48
+    deaths together (25 + 23)", as if contradicting itself: each group's floor lets the other
+    group have all its patients' deaths, the total fits every row of the factor at once."""
+    from analysis.paper import death_floors
+
+    notes = death_floors().set_index(["term", "model"])["note"]
+    albumin = notes.loc[("albumin_le3", "uni")]
+    assert "≥ 6 deaths in the group if every reference patient died" in albumin
+    assert "≥ 6 in the reference if every patient of the group died" in albumin
+    assert (
+        "together, fitting every albumin row at once: ≥ 48 deaths, 25 (≤ 3 g/dL) + 23 (> 3 g/dL)"
+        in albumin
+    )
+    assert not notes.str.contains("deaths together", regex=False).any()

@@ -101,6 +101,45 @@ def test_forest_plot_with_published_markers():
         forest_plot(pd.DataFrame({"x": [1]}))
 
 
+@pytest.mark.parametrize(
+    "lower, upper",
+    [
+        (0.1, 10.0),
+        (0.05, 12.0),
+        (0.07, 14.0),
+        (0.3, 3.0),
+        (0.011, 90.0),
+        (0.9, 1.2),
+        (0.001, 1000.0),
+    ],
+)
+def test_forest_plot_tick_labels_never_run_together(lower, upper):
+    """Review: on chapter 07's forest plot "0.1" and "0.2" ran together ("0.10.2"); at the
+    figure's width no two x tick labels may touch, whatever the range of the intervals."""
+    hr = np.sqrt(lower * upper)
+    table = pd.DataFrame(
+        {"hr": [hr, 1.0], "lower": [lower, 0.9], "upper": [upper, 1.1]}, index=["a", "b"]
+    )
+    from analysis import book
+
+    with matplotlib.rc_context():
+        book.setup()  # the book's 12-pt tick labels
+        # Figure 7.1's longest row name: the names take width from the axis
+        fig = forest_plot(table, table * 1.05, labels={"a": "tumour number, per lesion"})
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = sorted(
+        (t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()),
+        key=lambda b: b.x0,
+    )
+    assert boxes, "no x tick label"
+    gaps = [b.x0 - a.x1 for a, b in zip(boxes, boxes[1:], strict=False)]
+    space = 0.5 * 12 * fig.dpi / 72  # half a 12-pt character: "0.5 1" read as one number
+    assert all(gap >= space for gap in gaps), [t.get_text() for t in ax.get_xticklabels()]
+    plt.close(fig)
+
+
 def test_null_simulation_plot_counts_every_finite_study():
     from analysis.plots import null_simulation_plot
 
