@@ -3428,6 +3428,49 @@ def glued_counts(
     return {k: marks.get(k, text) for k, text in texts.items()}
 
 
+def shown_counts(
+    counts: pd.Series,
+    cohort_path: Path | str | None,
+    threshold: int = SMALL_COUNT_THRESHOLD,
+) -> pd.Series:
+    """A series of counts that add up to N (the levels of one variable) as a page prints them.
+
+    The book's cohort is shown whole. On a user's cohort (:func:`is_user_cohort` of
+    ``cohort_path``) a count of 1 to ``threshold - 1`` patients reads ``"<threshold"`` and the
+    next smallest :data:`COMPLEMENT_MARK`, so that N minus the others does not give a hidden one
+    back (:func:`suppress_if_user_cohort` with ``groups="columns"``).
+
+    Parameters
+    ----------
+    counts : Series
+        Counts by level, e.g. ``cohort["bclc_stage"].value_counts()``.
+    cohort_path : path-like or None
+        The chapters' ``cohort_path`` parameter: ``None`` or ``data/cohort.csv`` is the book's.
+    threshold : int, default SMALL_COUNT_THRESHOLD
+        Smallest count shown.
+
+    Returns
+    -------
+    Series
+        The same index and name; a hidden count is its mark (a string).
+
+    Examples
+    --------
+    >>> from analysis import COHORT_CSV
+    >>> stages = pd.Series({"A": 3, "B": 40, "C": 39})
+    >>> shown_counts(stages, COHORT_CSV).tolist()
+    [3, 40, 39]
+    >>> shown_counts(stages, "my_cohort.csv").tolist()
+    ['<5', 40, 'hidden']
+    """
+    table = counts.to_frame("n")
+    shown = suppress_if_user_cohort(table, cohort_path, threshold, columns=["n"], groups="columns")
+    return shown["n"].rename(counts.name)
+
+
+__all__ += ["shown_counts"]
+
+
 # --------------------------------------------------------------------------------------------
 # Extremes, medians, quartiles and ages on a user's cohort (self-contained: numpy only)
 # --------------------------------------------------------------------------------------------

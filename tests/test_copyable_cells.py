@@ -27,7 +27,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Chapters whose visible code runs on its own (add more as they are fixed).
-COPYABLE = ["05-response", "06-survival", "07-cox"]
+COPYABLE = [
+    "01-data",
+    "02-eligibility",
+    "03-treatment",
+    "04-baseline",
+    "05-response",
+    "06-survival",
+    "07-cox",
+]
 
 #: Tags that keep a cell's code off the page.
 HIDDEN_TAGS = {"remove-cell", "remove-input"}
