@@ -47,7 +47,7 @@ from analysis import COHORT_CSV  # noqa: E402
 from analysis.clinical import albi_frame, response_summary  # noqa: E402
 from analysis.cohort import load_cohort  # noqa: E402
 from analysis.formatting import rounded  # noqa: E402
-from analysis.plots import count_bars, histogram_panels, skewed_labs_plot  # noqa: E402
+from analysis.plots import AT_RISK_HIDDEN, count_bars, histogram_panels, skewed_labs_plot  # noqa: E402
 from analysis.privacy import (  # noqa: E402
     CENTRAL_MIN_SHARED,
     COMPLEMENT_MARK,
@@ -441,7 +441,9 @@ def test_kaplan_meier_figures_show_no_number_at_risk_of_one_to_four(planted_run)
             name,
             note,
         )
-        assert COMPLEMENT_MARK in figures[name]  # the other group at month 0: 13 minus it
+        # the other group at month 0 (13 minus it) reads the one-character mark, with its key
+        assert AT_RISK_HIDDEN in figures[name], (name, figures[name])
+        assert any(t.startswith(f"{AT_RISK_HIDDEN} hidden:") for t in figures[name])
     assert not [t for t in figures["fig-surv-dc"] if t.startswith("not drawn:")]
 
 
