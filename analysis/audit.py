@@ -517,7 +517,8 @@ def interval_symmetry(
     and the slope of the curve), which is symmetric; the log and log-log intervals of R and
     lifelines (after :cite:`brookmeyer1982`) are not. The asymmetry ``(U − m) − (m − L)`` must be
     within the rounding of the three printed numbers (``h_U + h_L + 2·h_m``). The SE the
-    interval implies is ``(U − L)/(2·1.96)``.
+    interval implies is ``(U − L)/(2·1.96)``; when the sides differ, each side alone implies
+    ``(m − L)/1.96`` and ``(U − m)/1.96``, and ``computed`` gives those instead.
 
     Examples
     --------
@@ -526,8 +527,14 @@ def interval_symmetry(
     >>> check = interval_symmetry(9.9, 8.7, 11.1, 1, 1, 1)
     >>> check.verdict, round(check.details["se"], 2)
     ('consistent', 0.61)
-    >>> interval_symmetry(9.9, 8.7, 14.0, 1, 1, 1).verdict
-    'inconsistent'
+    >>> check.computed
+    '−1.20 / +1.20; SE from the full width ≈ 0.61'
+
+    A lopsided bracket implies no single SE; each side is read alone:
+
+    >>> check = interval_symmetry(3.4, 0.5, 13.6, 1, 1, 1)
+    >>> check.verdict, check.computed
+    ('inconsistent', '−2.90 / +10.20; one-sided SEs ≈ 1.48 (below) and 5.20 (above)')
     """
     if not lower <= upper:
         raise ValueError(f"lower must not exceed upper, got {lower!r} > {upper!r}")
@@ -536,18 +543,18 @@ def interval_symmetry(
     se = (upper - lower) / (2 * z)
     details = {"asymmetry": asym, "tolerance": tol, "se": se}
     below, above = median - lower, upper - median
-    computed = f"−{number(below, 2)} / +{number(above, 2)}; SE ≈ {number(se, 2)}"
+    sides = f"−{number(below, 2)} / +{number(above, 2)}"
     if abs(asym) <= tol + _EPS:
         return Check(
             CONSISTENT,
-            computed,
+            f"{sides}; SE from the full width ≈ {number(se, 2)}",
             f"The bracket reaches {number(below, 2)} below and {number(above, 2)} above the median, equal "
             f"within rounding (±{number(tol, 2)}): it reads as an SPSS 95% CI, median ± 1.96 × {number(se, 2)}.",
             details,
         )
     return Check(
         INCONSISTENT,
-        computed,
+        f"{sides}; one-sided SEs ≈ {number(below / z, 2)} (below) and {number(above / z, 2)} (above)",
         f"The bracket reaches {number(below, 2)} below but {number(above, 2)} above the median (rounding "
         f"allows ±{number(tol, 2)}), so it is not an SPSS median ± 1.96·SE interval. Either it is "
         "another kind of interval, or a bound is misprinted; read alone, the lower side implies "

@@ -219,7 +219,7 @@ class Column:
     --------
     >>> col = SCHEMA["age_years"]
     >>> col.type, col.unit, col.required, col.min, col.max
-    ('integer', 'years', True, 18, 110)
+    ('integer', 'years', True, 19, 110)
     >>> SCHEMA["sex"].allowed
     ('M', 'F')
     >>> SCHEMA["age_years"].paper, SCHEMA["ecog_ps"].paper, SCHEMA["inr"].paper

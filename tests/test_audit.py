@@ -143,6 +143,16 @@ def test_interval_symmetry():
     assert res.verdict == INC and res.details["asymmetry"] == pytest.approx(7.3)
 
 
+def test_a_lopsided_bracket_prints_the_one_sided_ses_the_prose_gives():
+    """Review: chapter 08 printed "SE ≈ 3.34" (from the full width) for the >4 prior TACE
+    bracket while the prose and Table 8.3 give the one-sided SEs 1.48 and 5.20."""
+    res = interval_symmetry(3.4, 0.5, 13.6, 1, 1, 1)
+    assert "1.48" in res.computed and "5.20" in res.computed
+    assert "3.34" not in res.computed
+    ok = interval_symmetry(9.9, 8.7, 11.1, 1, 1, 1)
+    assert "SE from the full width ≈ 0.61" in ok.computed
+
+
 def test_a_bound_without_its_neighbours_decimal_is_read_as_the_calibration_reads_it():
     """Review: chapter 01 counts "2.8–11" (no additional TACE) infeasible, reading 11 as 11.0 as
     the calibration does, while the audit read 11 at whole months and called the bracket a

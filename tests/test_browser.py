@@ -959,19 +959,16 @@ PHONE_FITTED_TABLES = {"Table 4.2", "Table 7.4", "Table 7.5"}
 #: the numbered tables wider than a 390 px phone's column at 12 px, which scroll sideways inside
 #: their own container (book.js, tables.css), measured 2026-12-01 (width at 390 px, column 358 px,
 #: 339 px in a dropdown): 1.3 400, 1.4 411, 1.5 421, 3.8 401, 6.1 394, 6.2 394, 7.4 380, 7.5 382,
-#: 9.1 392, 9.2 402, 9.3 376. Shrunk to fit instead, their text was 10.9-11.5 px.
+#: 9.1 392, 9.2 402, 9.3 376. Shrunk to fit instead, their text was 10.9-11.5 px. A table at most
+#: 40 px too wide is fitted with narrower gaps between cells (book.js "fit"): 3.8, 6.1, 6.2, 7.4
+#: and 9.3 fit now (2026-12-02); 9.1 is held by its header words and 7.5 by its dropdown.
 PHONE_SCROLLING_TABLES = {
     "Table 1.3",
     "Table 1.4",
     "Table 1.5",
-    "Table 3.8",
-    "Table 6.1",
-    "Table 6.2",
-    "Table 7.4",
     "Table 7.5",
     "Table 9.1",
     "Table 9.2",
-    "Table 9.3",
 }
 
 
@@ -1030,7 +1027,8 @@ def test_phone_tables_that_scroll_keep_their_row_labels_readable(
     "PIVKA-II (ng/mL)") is not squeezed to its longest word: book.js marks such a table
     "wide-first" (tables.css: 8 em). Before, Table 6.1's rows were up to 156 px tall (seven
     lines). At 390 px Table 4.2 fits now and, like Table 3.7, is left alone; Table 6.1, at 12 px
-    394 px wide in a 358 px column, scrolls and is marked."""
+    394 px wide in a 358 px column, is fitted instead (book.js "fit": narrower gaps between
+    cells, labels at least 5.5 em); Table 9.2, 44 px too wide, scrolls and is marked."""
     chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
     context, pg = _phone(browser, outside_requests, width=320)
     try:
@@ -1040,14 +1038,17 @@ def test_phone_tables_that_scroll_keep_their_row_labels_readable(
     finally:
         context.close()
     # at 390 px, the tables' classes as each page loaded in the tour
-    fits = [
-        "wide-first" in _probed(toured, chapters[key], 390)["classes"][table].split()
+    classes = {
+        table: _probed(toured, chapters[key], 390)["classes"][table].split()
         for key, table in (("04", "tbl-base-skewed"), ("03", "tbl-treat-bands"),
-                           ("06", "tbl-surv-os"))
-    ]  # fmt: skip
+                           ("06", "tbl-surv-os"), ("09", "tbl-bias-scenarios"))
+    }  # fmt: skip
     wide, width, em = label
     assert wide and width >= 8 * em - 1, label
-    assert fits == [False, False, True], fits
+    # Table 6.1, 40 px too wide, is fitted rather than scrolled ("fit"); Table 9.2 scrolls
+    fits = {t: ("wide-first" in c, "fit" in c) for t, c in classes.items()}
+    assert fits == {"tbl-base-skewed": (False, False), "tbl-treat-bands": (False, False),
+                    "tbl-surv-os": (False, True), "tbl-bias-scenarios": (True, False)}, fits  # fmt: skip
     assert not outside_requests
 
 
@@ -1184,9 +1185,11 @@ def test_the_arrow_stays_with_its_word_on_a_phone(browser, server, outside_reque
         pg.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         lines = {t: pg.evaluate(_ARROW_LINES_JS, t) for t in TABLE2_IDS}
         page = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        sticky = {
+        sticky = {  # scrolls with its labels in view, or fits (book.js "fit": Table 7.4)
             t: pg.evaluate(
-                "(id) => document.getElementById(id).classList.contains('sticky-first')", t
+                "(id) => ['sticky-first', 'fit'].some(c =>"
+                " document.getElementById(id).classList.contains(c))",
+                t,
             )
             for t in TABLE2_IDS
         }
@@ -1350,6 +1353,42 @@ def test_printed_handouts_leave_out_the_solutions(printed_chapters):
     assert not given, f"solutions printed ([shown], notes, solutions): {given}"
 
 
+def test_printed_chapters_keep_their_folded_set_up_code(printed_chapters):
+    """Printed, a chapter had dropped every cell whose code the web page folds away (hide-input:
+    the set-up that imports the package and loads the cohort), no line, no hint, while the
+    printed cells after it call the names it defines. On paper such a cell is printed open
+    (9 pt); one of more than 40 lines prints its import lines and a note that the rest is on the
+    web page (book.js, book.css). Every import line of a folded cell is on paper (06's
+    "from analysis import book" among them)."""
+    pdfs, _, _ = printed_chapters
+    missing, counted, notes = {}, 0, 0
+    for path in CHAPTER_PAGES:
+        cells = _soup(path).select("div.cell.tag_hide-input div.cell_input pre")
+        if not cells:
+            continue
+        text = subprocess.run(
+            ["pdftotext", str(pdfs[path.relative_to(HTML).with_suffix("").as_posix()]), "-"],
+            check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+        flat = "".join(text.split())
+        for pre in cells:
+            lines = pre.get_text().rstrip().split("\n")
+            imports = [line for line in lines if re.match(r"(from|import)\s", line)]
+            counted += len(imports)
+            missing.setdefault(path.stem, []).extend(
+                line for line in imports if "".join(line.split()) not in flat
+            )
+            notes += len(lines) > 40
+        if not missing[path.stem]:
+            del missing[path.stem]
+        if path.stem.startswith("06"):
+            assert "fromanalysisimportbook" in flat
+        assert "".join(text.split()).count("therestofthiscellisonthechapter") <= len(cells)
+    assert counted >= 10, f"only {counted} import lines in folded cells"
+    assert notes >= 1
+    assert not missing, f"import lines of folded cells not printed: {missing}"
+
+
 _BADGE_LINKS_JS = r"""
 () => {
   const badges = Array.from(document.querySelectorAll('article sup.provenance'));
@@ -1455,22 +1494,32 @@ async () => {
     const scrolls = box.scrollWidth > box.clientWidth + 1;
     // scrolled to its end: does the first column stay at the container's left edge while the
     // second moves, is the caption's cue shown, and does the page stay within the screen?
-    let sticky = null, cue = '';
+    let sticky = null, cue = '', fixed = 0;
     if (scrolls && t.tBodies[0] && t.tBodies[0].rows[0]) {
       const row = t.tBodies[0].rows[0];
-      const left = box.getBoundingClientRect().left;
-      const before = [row.cells[0].getBoundingClientRect().left, row.cells[1].getBoundingClientRect().left];
+      const head = t.tHead ? Array.from(t.tHead.rows[t.tHead.rows.length - 1].cells) : [];
+      // the columns kept in view (the row labels; in Table 1.4 the model too), and the first
+      // that moves
+      fixed = Array.from(row.cells).filter(c => getComputedStyle(c).position === 'sticky').length;
+      const kept = [...Array.from(row.cells).slice(0, Math.max(fixed, 1)), ...head.slice(0, fixed)];
+      const moving = row.cells[Math.max(fixed, 1)];
+      const at = () => [...kept.map(c => c.getBoundingClientRect().left), moving.getBoundingClientRect().left];
+      const before = at();
       box.scrollLeft = box.scrollWidth;
-      const after = [row.cells[0].getBoundingClientRect().left, row.cells[1].getBoundingClientRect().left];
+      const after = at();
       box.scrollLeft = 0;
-      // and opaque, or the numbers show through it (in a dropdown it once was transparent)
-      const bg = getComputedStyle(row.cells[0]).backgroundColor;
-      sticky = Math.abs(after[0] - left) <= 1 && Math.abs(before[0] - left) <= 1 &&
-        after[1] < before[1] - 5 && !(bg === 'transparent' || /,\s*0\)$/.test(bg));
+      // and opaque, header cells too, or the numbers show through (in a dropdown it once was
+      // transparent; Table 1.4's model header went blank under them)
+      const opaque = kept.every(c => { const bg = getComputedStyle(c).backgroundColor;
+        return !(bg === 'transparent' || /,\s*0\)$/.test(bg)); });
+      const m = before.length - 1;
+      sticky = before.slice(0, m).every((x, i) => Math.abs(after[i] - x) <= 1) &&
+        Math.abs(before[0] - box.getBoundingClientRect().left) <= 1 &&
+        after[m] < before[m] - 5 && opaque;
       cue = t.caption ? getComputedStyle(t.caption, '::after').content : '';
     }
     return [cap ? cap.textContent.trim() : '', px, scrolls, sticky, cue,
-            document.documentElement.scrollWidth - window.innerWidth];
+            document.documentElement.scrollWidth - window.innerWidth, fixed];
   });
 }
 """
@@ -1485,9 +1534,12 @@ def test_phone_table_text_is_12px_and_wide_tables_scroll_in_their_box(toured):
     edge, opaque, while the numbers move under it, and its caption says that it scrolls (book.js,
     tables.css)."""
     small, scrolling, names, loose, uncued, overflow = {}, set(), set(), [], [], {}
+    pairs = set()
     for path in CHAPTER_PAGES:
-        for name, px, scrolls, sticky, cue, wider in _probed(toured, path, 390)["text"]:
+        for name, px, scrolls, sticky, cue, wider, fixed in _probed(toured, path, 390)["text"]:
             names.add(name)
+            if fixed > 1:
+                pairs.add(name)
             if wider > 2:
                 overflow[path.stem] = wider
             if scrolls:
@@ -1504,6 +1556,9 @@ def test_phone_table_text_is_12px_and_wide_tables_scroll_in_their_box(toured):
     assert scrolling == PHONE_SCROLLING_TABLES, sorted(scrolling ^ PHONE_SCROLLING_TABLES)
     assert not loose, f"scrolling tables whose row labels scroll away: {loose}"
     assert not uncued, f"scrolling tables that do not say so: {uncued}"
+    # Table 1.4's model ("univariate", "multivariable") stays beside the variable: scrolled, it
+    # had gone under the first column, only its ends showing ("te", "iable"), its header blank
+    assert pairs == {"Table 1.4"}, sorted(pairs)
 
 
 #: every table with numbered ✗ marks: its marks (number, link target, id) as plain text or links,

@@ -416,6 +416,16 @@ def test_child_pugh_score_out_of_range(tmp_path):
     assert [p.code for p in problems] == ["range"]
 
 
+def test_a_patient_aged_18_is_out_of_range(tmp_path):
+    """Review: the paper excluded patients aged 18 or younger, yet the schema allowed 18."""
+    message, problems = problems_of(broken(tmp_path, line3={"age_years": "18"}))
+    assert "column age_years: must be integer from 19 to 110" in message
+    assert "line 3 (patient_id P002): 18" in message
+    assert [p.code for p in problems] == ["range"]
+    # and the dictionary names the response criteria as chapter 05 does
+    assert "modified RECIST 1.1" in SCHEMA["best_response"].description
+
+
 def test_child_pugh_score_contradicting_its_components(tmp_path):
     pytest.importorskip(
         "analysis.clinical", reason="analysis.clinical (child_pugh) not written yet"

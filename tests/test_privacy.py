@@ -1109,7 +1109,7 @@ def test_a_duplicated_header_that_is_an_identifier_is_masked(tmp_path):
         ({"os_event": "JS"}, "a 2-character text value, not 0 or 1", "JS"),  # initials
         ({"ascites": "smith"}, "a 5-character text value", "smith"),  # a surname alone
         ({"sex": "1234567"}, "a 7-digit number", "1234567"),
-        ({"age_years": "1234567"}, "must be integer from 18 to 110 — 1 row: line 3 (patient_id P002): a 7-digit number", "1234567"),
+        ({"age_years": "1234567"}, "must be integer from 19 to 110 — 1 row: line 3 (patient_id P002): a 7-digit number", "1234567"),
         ({"os_event": "12345678"}, "must be 0 or 1 — 1 row: line 3 (patient_id P002): an 8-digit number", "12345678"),
         ({"tumor_number": "1234567.5"}, "a 9-character number, not a whole number", "1234567"),
         ({"pvtt": "S1234567D"}, "a 9-character text value", "S1234567D"),

@@ -79,6 +79,27 @@
 // ignores all of it (book.css prints every table whole).
 (function () {
   var PHONE = "screen and (max-width: 600px)";
+  var FIT = 40; // px: a table at most this much too wide for a phone is fitted, not scrolled
+  // Scrolled, the table comes to rest with a whole column at the edge of the columns kept in
+  // view, never a column's end beside it ("96" of 0.996): each column's start is a snap point
+  // (tables.css), and the table gets the room after its last column (a margin, "--snap-end") that lets
+  // its last scroll position be such a point too.
+  function snapColumns(table, box, row) {
+    var fixed = table.classList.contains("sticky-second") ? 2 : 1;
+    var left = table.getBoundingClientRect().left;
+    var edge = row.cells[fixed - 1].getBoundingClientRect().right - left;
+    var end = box.scrollWidth - box.clientWidth;
+    var extra = 0;
+    for (var i = fixed; i < row.cells.length; i++) {
+      var start = row.cells[i].getBoundingClientRect().left - left - edge;
+      if (start >= end - 0.5) {
+        extra = Math.max(0, start - end);
+        break;
+      }
+    }
+    table.style.setProperty("--snap-end", Math.ceil(extra) + "px");
+    box.style.setProperty("scroll-padding-left", edge + "px");
+  }
   function markTables(root) {
     var phone = window.matchMedia(PHONE).matches;
     root
@@ -86,13 +107,43 @@
       .forEach(function (table) {
         if (table.classList.contains("stacked") || !table.getClientRects().length) return;
         var box = table.parentElement;
-        table.classList.remove("scrolls", "sticky-first", "wide-first");
-        if (box.scrollWidth <= box.clientWidth + 1) return;
-        table.classList.add("scrolls");
-        if (!table.querySelector("td[rowspan], th[rowspan], td[colspan], th[colspan]")) {
-          table.classList.add("sticky-first");
+        table.classList.remove("scrolls", "sticky-first", "sticky-second", "wide-first", "fit");
+        table.style.removeProperty("--second-left");
+        table.style.removeProperty("--snap-end");
+        box.style.removeProperty("scroll-padding-left");
+        var over = box.scrollWidth - box.clientWidth;
+        if (over <= 1) return;
+        // on a phone a table only a little too wide (Tables 6.1, 6.2 and 9.1 by 34-40 px, 7.4 by
+        // 22, 9.3 by 18) is fitted instead, with narrower gaps between its cells ("fit")
+        if (phone && over <= FIT) {
+          table.classList.add("fit");
+          if (box.scrollWidth <= box.clientWidth + 1) return;
+          table.classList.remove("fit");
         }
+        table.classList.add("scrolls");
         if (phone && !table.classList.contains("num-col-1")) table.classList.add("wide-first");
+        var row = table.tBodies[0] && table.tBodies[0].rows[0];
+        if (!table.querySelector("td[rowspan], th[rowspan], td[colspan], th[colspan]") && row) {
+          table.classList.add("sticky-first");
+          // a second column of short labels, no numbers in it, that says which row this is
+          // (Table 1.4's "univariate" / "multivariable") stays in view too, when the two leave
+          // half of the box to scroll
+          var cells = row.cells;
+          var labels = Array.prototype.every.call(table.tBodies[0].rows, function (r) {
+            return r.cells.length > 1 && !/\d/.test(r.cells[1].textContent);
+          });
+          if (
+            cells.length >= 4 &&
+            labels &&
+            !table.classList.contains("num-col-2") &&
+            cells[0].getBoundingClientRect().width + cells[1].getBoundingClientRect().width <=
+              0.55 * box.clientWidth
+          ) {
+            table.style.setProperty("--second-left", cells[0].getBoundingClientRect().width + "px");
+            table.classList.add("sticky-second");
+          }
+          snapColumns(table, box, row);
+        }
         if (!box.dataset.watched) {
           box.dataset.watched = "1";
           box.addEventListener(
@@ -355,5 +406,40 @@
     document.addEventListener("DOMContentLoaded", addAddresses);
   } else {
     addAddresses();
+  }
+})();
+
+// On paper a code cell folded away on the web page ("Show code cell source": the set-up cell
+// that imports the package and loads the cohort, the code of a figure) is printed open, small
+// (book.css): the printed cells after it call the names it defines ("from analysis import …"
+// had been left out of every handout). A cell longer than LONG lines prints its import lines
+// only, and says that the rest is on the web page (its address is under the printed title).
+(function () {
+  var LONG = 40;
+  function noteLongCells() {
+    document.querySelectorAll("div.cell.tag_hide-input").forEach(function (cell) {
+      var pre = cell.querySelector(".cell_input pre");
+      if (!pre || cell.querySelector(":scope > .print-source")) return;
+      var lines = pre.textContent.replace(/\s+$/, "").split("\n");
+      if (lines.length <= LONG) return;
+      var imports = lines.filter(function (l) {
+        return /^(from|import)\s/.test(l);
+      });
+      var note = document.createElement("pre");
+      note.className = "print-source";
+      note.textContent =
+        imports.join("\n") +
+        (imports.length ? "\n" : "") +
+        "# … and " +
+        (lines.length - imports.length) +
+        " more lines: the rest of this cell is on the chapter's web page (address under the title)";
+      cell.classList.add("long-source");
+      cell.insertBefore(note, cell.firstChild);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", noteLongCells);
+  } else {
+    noteLongCells();
   }
 })();
