@@ -80,8 +80,8 @@ class Provenance:
     >>> p = Provenance("assumed", "timing of additional TACE")
     >>> str(p)
     'assumed: timing of additional TACE'
-    >>> print(p._repr_markdown_())
-    <sup class="provenance provenance-assumed" title="depends on choices made for the synthetic cohort, not on the paper">assumed: timing of additional TACE</sup>
+    >>> p._repr_markdown_()  # the class and its note joined by a no-break space
+    '<sup class="provenance provenance-assumed" title="depends on choices made for the synthetic cohort, not on the paper">assumed:\xa0timing of additional TACE</sup>'
     >>> try:
     ...     Provenance("guessed")
     ... except ValueError as error:
@@ -121,6 +121,8 @@ class Provenance:
         """
         title = TOOLTIPS[self.kind]
         text = str(self).replace(" ✓", "\u00a0✓").replace(" ✗", "\u00a0✗")  # never split
+        # nor "assumed:" from its reason (a printed sheet ended with "assumed:")
+        text = text.replace(f"{self.kind}: ", f"{self.kind}:\u00a0", 1)
         if self.note in VERDICT_MARKS:
             title += "; this cohort " + (
                 "reproduces it" if self.note == "✓" else "does not reproduce it"

@@ -121,3 +121,12 @@ def test_glue_table_shows_the_class_once_per_table_column_or_row(monkeypatch):
     assert "<sup" not in glued["tbl-d"].data + glued["tbl-d-notes"].data
     with pytest.raises(ValueError):
         book.glue_table("tbl-e", df, provenance=["published"])
+
+
+def test_a_badge_never_breaks_after_its_class():
+    """A printed sheet of chapter 06 ended with "assumed:", its reason on the next sheet: the
+    class and its note are joined by a no-break space (the note itself may wrap)."""
+    from analysis.provenance import assumed
+
+    text = assumed("varies across calibrated cohorts").badge()
+    assert ">assumed:\u00a0varies across calibrated cohorts<" in text
