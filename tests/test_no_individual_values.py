@@ -66,6 +66,10 @@ from analysis.tables import (  # noqa: E402
     user_target_values,
 )
 
+#: the chapters' kernels are forked from one process that imported what they import
+#: (tests/kernel_fork.py); each chapter still runs in a kernel of its own
+pytestmark = pytest.mark.usefixtures("forked_kernels")
+
 AGE = "104"
 AFP = "987654.3"
 CYCLES = 49  # schema maximum 50; the book's cohort gives nobody near this many
