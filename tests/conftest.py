@@ -5,6 +5,11 @@ the built book and one tour of its pages (each page loaded cold once per width):
 in the xdist group ``browser``, so one worker does the tour once and the other worker runs the
 rest meanwhile.
 
+The tests that execute chapters in their own process (test_full_run, test_no_individual_values,
+test_any_cohort, test_runner, test_adversarial_run) use ``forked_kernels``: each chapter's kernel
+is forked from one process per worker that has imported what the chapters import
+(tests/kernel_fork.py), not started and importing afresh.
+
 Order: ``make test`` runs two workers (``-n 2 --dist loadgroup``), which take the tests in
 collection order; the ``slow`` tests (whole-book runs) are put first, so that no worker is left
 with one of them at the end while the other waits.
@@ -97,6 +102,25 @@ def _expected_seconds(item) -> float:
     if mark is None:
         return 0.0
     return float(mark.kwargs.get("seconds", 1e6))
+
+
+@pytest.fixture(scope="session")
+def _kernel_zygote():
+    """The process that forks the chapter kernels (tests/kernel_fork.py), stopped at the end."""
+    import kernel_fork
+
+    yield
+    kernel_fork.close()
+
+
+@pytest.fixture(scope="module")
+def forked_kernels(_kernel_zygote):
+    """Chapter kernels of this module's tests forked from one process that has imported what the
+    chapters import (tests/kernel_fork.py): each chapter still runs in a kernel of its own."""
+    import kernel_fork
+
+    with kernel_fork.forked():
+        yield
 
 
 @pytest.fixture(scope="session")

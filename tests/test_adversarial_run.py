@@ -35,6 +35,10 @@ from analysis.runner import (
     remove_stale_partials,
 )
 
+#: the chapters' kernels are forked from one process that imported what they import
+#: (tests/kernel_fork.py); each chapter still runs in a kernel of its own
+pytestmark = pytest.mark.usefixtures("forked_kernels")
+
 ROOT_USER = hasattr(os, "geteuid") and os.geteuid() == 0
 
 

@@ -61,6 +61,10 @@ from analysis.tables import (  # noqa: E402
     table2_ties,
 )
 
+#: the chapters' kernels are forked from one process that imported what they import
+#: (tests/kernel_fork.py); each chapter still runs in a kernel of its own
+pytestmark = pytest.mark.usefixtures("forked_kernels")
+
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
 OPTIONAL = [c.name for c in SCHEMA if not c.required]

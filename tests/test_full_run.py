@@ -40,6 +40,10 @@ from analysis.cohort import load_cohort
 from analysis.runner import CHAPTERS_DIR, run_book
 from analysis.tables import NOT_SCORED
 
+#: the chapters' kernels are forked from one process that imported what they import
+#: (tests/kernel_fork.py); each chapter still runs in a kernel of its own
+pytestmark = pytest.mark.usefixtures("forked_kernels")
+
 SEED = 20260415  # any seed other than the book's
 
 

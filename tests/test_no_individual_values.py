@@ -66,6 +66,10 @@ from analysis.tables import (  # noqa: E402
     user_target_values,
 )
 
+#: the chapters' kernels are forked from one process that imported what they import
+#: (tests/kernel_fork.py); each chapter still runs in a kernel of its own
+pytestmark = pytest.mark.usefixtures("forked_kernels")
+
 AGE = "104"
 AFP = "987654.3"
 CYCLES = 49  # schema maximum 50; the book's cohort gives nobody near this many
@@ -1010,17 +1014,26 @@ def test_a_few_values_of_a_user_cohort_cannot_be_read_back_from_its_summaries():
     assert table1_skewed(BOOK).set_index("characteristic")["skewness"].notna().all()
 
 
-@pytest.mark.slow(seconds=10)
+@pytest.mark.slow(seconds=6)
 def test_stage_b_with_thrombus_on_a_copy_of_the_book_cohort(tmp_path):
     """Reviewer: data/cohort.csv copied to another path is a user's cohort. Its cross-table
     hides B->C (22) and C->C (32) beside the 2022 stage-C total (54) and recorded B (49); a glued
-    22 stage-B patients with a thrombus gave B->C back, and 54 - 22 the C->C cell."""
+    22 stage-B patients with a thrombus gave B->C back, and 54 - 22 the C->C cell. Chapter 02 is
+    executed as ``python -m analysis run`` executes it (papermill, working directory
+    ``chapters/``, the copy as ``cohort_path``) without the report's site, which nothing here
+    reads (about 4 CPU-s)."""
+    import papermill
+
+    from analysis.runner import CHAPTERS_DIR, _notebook
+
     copy = tmp_path / "copy.csv"
     copy.write_bytes(Path(COHORT_CSV).read_bytes())
-    run_book(
-        copy, tmp_path / "report", chapters=["02-eligibility"], progress=False, log=io.StringIO()
-    )
-    notebook = tmp_path / "report" / "02-eligibility.ipynb"
+    notebook = tmp_path / "02-eligibility.ipynb"
+    papermill.execute_notebook(
+        _notebook(CHAPTERS_DIR / "02-eligibility.md"), str(notebook),
+        parameters={"cohort_path": str(copy.resolve())}, cwd=str(CHAPTERS_DIR),
+        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+    )  # fmt: skip
     lines = _outputs_text(notebook).splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("| Recorded stage"))
     b_row = [c.strip() for c in lines[start + 2].strip("|").split("|")]

@@ -20,6 +20,10 @@ from analysis.__main__ import main
 from analysis.cohort import CohortError
 from analysis.runner import RunnerError, discover_chapters, parse_parameters, run_book
 
+#: the chapters' kernels are forked from one process that imported what they import
+#: (tests/kernel_fork.py); each chapter still runs in a kernel of its own
+pytestmark = pytest.mark.usefixtures("forked_kernels")
+
 HEAD = textwrap.dedent(
     """\
     ---
