@@ -328,13 +328,13 @@ def test_audit_prose_on_a_user_cohort_names_it_without_a_run():
     said the previous chapters "reproduce what the paper reports" in a report of a user's
     cohort, and its badges contradicted chapter 01 ("On your cohort the chapters show no such
     badges"). The cells that word it (the parameters and the set-up, with ``cohort_path`` a
-    user's file; no kernel, about 0.1 s) glue the user's variants, which the prose then reads."""
+    user's file, and the glue cell after them; no kernel, about 0.1 s) glue the user's variants, which the prose then reads."""
     from unittest import mock
 
     import jupytext
 
     nb = jupytext.read(CHAPTERS_DIR / "08-audit.md")
-    cells = [c.source for c in nb.cells if c.cell_type == "code"][:2]
+    cells = [c.source for c in nb.cells if c.cell_type == "code"][:3]  # + the glue cell
     assert "parameters" in nb.cells[[c.cell_type for c in nb.cells].index("code")].metadata["tags"]
     glued = {}
     with (
@@ -345,6 +345,7 @@ def test_audit_prose_on_a_user_cohort_names_it_without_a_run():
         exec(cells[0], namespace)
         namespace["cohort_path"] = "reports-input/their-cohort.csv"
         exec(cells[1], namespace)
+        exec(cells[2], namespace)
     texts = {k: getattr(v, "data", v) for k, v in glued.items()}
     markdown = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     prose = " ".join(GLUE_ROLE.sub(lambda m: texts.get(m.group(1), m.group(0)), markdown).split())
