@@ -1152,11 +1152,16 @@ def test_a_kernel_still_starting_when_a_run_stops_is_ended_before_its_folder_goe
     import time
 
     import papermill
+    from jupyter_client import launcher
+    from jupyter_client.provisioning import local_provisioner
 
     chapters, cohort, reports = book
     temp = tmp_path / "tmp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    # a kernel process of this run's own, as a user's run launches it (not forked from the
+    # tests' zygote, conftest.forked_kernels): this test is about that process's end
+    monkeypatch.setattr(local_provisioner, "launch_kernel", launcher.launch_kernel)
     processes = []
 
     def interrupted(nb_in, target, *, kernel_manager_class, **kwargs):
