@@ -17,6 +17,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
+from test_chapter_outputs import _glued  # one reader of glued outputs for both files
 
 ROOT = Path(__file__).resolve().parent.parent
 GLUED = "application/papermill.record/"
@@ -37,21 +38,6 @@ def _visible(nb) -> list[tuple[int, dict]]:
         if cell.cell_type == "code" and not hidden & set(cell.metadata.get("tags", []))
         for o in cell.get("outputs", [])
     ]
-
-
-def _glued(nb, name: str) -> str:
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            if o.get("metadata", {}).get("scrapbook", {}).get("name") == name:
-                data = o["data"]
-                key = (
-                    f"{GLUED}text/markdown"
-                    if f"{GLUED}text/markdown" in data
-                    else f"{GLUED}text/plain"
-                )
-                value = data[key]
-                return "".join(value) if isinstance(value, list) else value
-    raise KeyError(name)
 
 
 @pytest.mark.parametrize("stem", ["04-baseline", "08-audit", "09-bias"])
