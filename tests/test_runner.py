@@ -1148,6 +1148,7 @@ def test_a_kernel_still_starting_when_a_run_stops_is_ended_before_its_folder_goe
     removed the folder, found its file gone and wrote it again. The run now kills and waits
     for every kernel it launched before it removes the folder."""
     import asyncio
+    import concurrent.futures
     import tempfile
     import time
 
@@ -1166,7 +1167,10 @@ def test_a_kernel_still_starting_when_a_run_stops_is_ended_before_its_folder_goe
 
     def interrupted(nb_in, target, *, kernel_manager_class, **kwargs):
         manager = kernel_manager_class(kernel_name="python3")
-        asyncio.run(manager.start_kernel())  # launched; a kernel takes a second to answer
+        # launched; a kernel takes a second to answer. In a thread of its own: a test worker
+        # whose session-wide browser (Playwright) is open has an event loop running in this one
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, manager.start_kernel()).result()
         processes.append(manager.provisioner.process)
         raise KeyboardInterrupt
 
