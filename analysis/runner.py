@@ -2017,7 +2017,7 @@ _USER_BANNER = (
 
 _USER_NOTICE = """\
 ```{admonition} Your cohort
-:class: warning synthetic-notice
+:class: warning synthetic-notice user-cohort
 This chapter was executed on the cohort named on the report's first page, not on the book's
 synthetic cohort. Numbers and figures are computed on those data; comparisons with the paper
 are shown, never scored.

@@ -35,3 +35,21 @@ def test_the_audit_notice_does_not_claim_a_synthetic_cohort():
     assert re.search(r"^:class: .*\bno-patient-data\b", notice, re.MULTILINE)
     synthetic = (ROOT / "book" / "snippets" / "synthetic-notice.md").read_text(encoding="utf-8")
     assert "no-patient-data" not in synthetic
+
+
+def test_a_report_on_a_users_cohort_prints_its_own_sheet_header():
+    """A report on a user's cohort printed "Synthetic data — every patient-level result is
+    computed on a synthetic cohort" at the head of every sheet. Its notice (analysis.runner)
+    carries the class ``user-cohort``, and the print style gives such a page a header of its own
+    (checked by printing a report's chapter 04 with Chromium: the sheet's first line is it)."""
+    from analysis import runner
+
+    notice = runner._USER_NOTICE
+    assert re.search(r"^:class: .*\bsynthetic-notice\b.*\buser-cohort\b", notice, re.MULTILINE)
+    css = (ROOT / "book" / "_static" / "book.css").read_text(encoding="utf-8")
+    page = re.search(r"@page user-cohort \{\s*@top-left \{\s*content: \"([^\"]+)\"", css)
+    assert page and "synthetic cohort calibrated" not in page.group(1), page
+    assert "Your cohort" in page.group(1)
+    assert re.search(
+        r":has\(article \.synthetic-notice\.user-cohort\)[^{]*\{\s*page: user-cohort", css
+    )
