@@ -3,7 +3,8 @@
 The book is literate: every code cell a reader can see (shown, or behind a "show code" toggle,
 ``hide-input``) is meant to be copied and run. A name defined only in a removed cell
 (``remove-cell``, ``remove-input``: plumbing the page never shows) would make the copy fail
-with a NameError (review: chapter 05 used ``alpha``, ``level``, ``pct``, ``NOT_SHOWN`` and
+with a NameError (review: chapter 08 used ``n``, ``math`` and ``paper``, chapter 09 ``fmt_hr``,
+``fmt_p`` and ``n``, chapter 05 ``alpha``, ``level``, ``pct``, ``NOT_SHOWN`` and
 ``user``, chapter 06 ``fmt``, ``ci_text``, ``user_cohort`` and the ``disease_control`` column
 of a hidden ``derive(load_cohort(...))``).
 
@@ -35,7 +36,13 @@ COPYABLE = [
     "05-response",
     "06-survival",
     "07-cox",
+    "08-audit",
+    "09-bias",
 ]
+
+#: Quicker settings of a chapter's parameters, set after its ``parameters`` cell (the names the
+#: cells need do not depend on them): chapter 09's simulation and bootstrap, a few repetitions.
+QUICK = {"09-bias": {"n_simulations": 4, "n_bootstrap": 4}}
 
 #: Tags that keep a cell's code off the page.
 HIDDEN_TAGS = {"remove-cell", "remove-input"}
@@ -103,6 +110,11 @@ def test_the_scan_finds_a_name_bound_only_in_a_removed_cell():
     assert undefined_names(["import numpy as np", "z = [np.sqrt(v) for v in range(3)]"]) == []
     assert undefined_names(["def f(a):\n    return a + later", "later = 2", "f(1)"]) == []
     assert undefined_names(["print(pct(3))", "def pct(x):\n    return x"]) == ["pct"]
+    assert sorted(undefined_names(["import math\nx = math.pi", "print(fmt_hr(x), n)"])) == [
+        "fmt_hr",
+        "n",
+    ]
+    assert undefined_names(["def f(a):\n    return a", "f(1)", "[k for k in range(2)]"]) == []
 
 
 @pytest.mark.parametrize("stem", COPYABLE)
@@ -122,12 +134,25 @@ def test_visible_cells_run_on_their_own(stem: str, monkeypatch):
     import matplotlib.pyplot as plt
 
     monkeypatch.chdir(ROOT)
+    monkeypatch.setattr("analysis.book.glue", lambda *args, **kwargs: None)  # needs a kernel
+    sources = visible_cells(stem)
     namespace: dict = {"__name__": "__main__"}
-    for number, source in enumerate(visible_cells(stem)):
+    for number, source in enumerate(sources):
         code = compile(source, f"{stem}.md, visible code cell {number}", "exec")
         with contextlib.redirect_stdout(io.StringIO()):
             try:
                 exec(code, namespace)  # noqa: S102 - the chapter's own code, as a reader runs it
             except NameError as error:
                 pytest.fail(f"{stem}, visible cell {number}: {error}")
+        if number == 0:  # the parameters cell
+            namespace.update(QUICK.get(stem, {}))
     plt.close("all")
+    # every cell ran: the names the last one binds are there
+    last = {
+        target.id
+        for node in ast.parse(sources[-1]).body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    assert last <= set(namespace), sorted(last - set(namespace))
