@@ -479,8 +479,10 @@ def median_survival(
             slope of the curve between the last event time with ``S >= 0.55`` and the first with
             ``S <= 0.45`` (Collett, *Modelling Survival Data in Medical Research*, §2.4;
             :func:`spss_median_se`). The interval is symmetric. The lower bound is clipped at 0 (a
-            negative survival time is meaningless) unless ``clip_at_zero=False``; we could not
-            verify whether SPSS clips. The paper (SPSS 26) prints intervals of this kind.
+            negative survival time is meaningless) unless ``clip_at_zero=False``. SPSS's
+            algorithms give the bound as median - z·SE with no cut at 0, and the book prints it
+            so (``clip_at_zero=False``, :func:`negative_bound_note`); no SPSS output that runs
+            below 0 was at hand to confirm it. The paper (SPSS 26) prints intervals of this kind.
         ``"log"``
             R ``survfit``'s default (``conf.type="log"``): the set of times at which the pointwise
             interval ``S·exp(±z·se(log S))`` contains 0.5, i.e. the Brookmeyer-Crowley inversion
@@ -1230,9 +1232,11 @@ def negative_bound_note(
 ) -> str:
     """Why an SPSS interval of a median runs below 0, as a table note; ``""`` when it does not.
 
-    SPSS prints the median ± z·SE (:func:`median_survival`, ``ci="spss"``), which is below 0
-    whenever the SE exceeds the median / z; SPSS prints that bound as it is, though no survival
-    time is negative. The SE is recovered from the bounds.
+    SPSS's interval is the median ± z·SE (:func:`median_survival`, ``ci="spss"``), which is
+    below 0 whenever the SE exceeds the median / z; SPSS's algorithms state no cut at 0, so the
+    note says the bound is shown as that formula gives it, though no survival time is negative
+    (no SPSS output running below 0 was at hand to confirm what SPSS prints). The SE is
+    recovered from the bounds.
 
     Parameters
     ----------
@@ -1251,8 +1255,9 @@ def negative_bound_note(
     --------
     >>> print(negative_bound_note("> 4 prior TACE", 3.4, -0.61, 7.41))  # doctest: +NORMALIZE_WHITESPACE
     > 4 prior TACE: SPSS's interval is the median ± 1.96 SE, here 3.40 ± 1.96 × 2.05 =
-    −0.6–7.4; it runs below 0 whenever the SE exceeds the median / 1.96, and SPSS prints the
-    negative bound as it is, though no survival time is below 0.
+    −0.6–7.4; it runs below 0 whenever the SE exceeds the median / 1.96; the bound is shown as
+    that formula gives it (SPSS's algorithms state no cut at 0), though no survival time is
+    below 0.
     >>> negative_bound_note("all", 9.9, 8.7, 11.1)
     ''
     """
@@ -1263,8 +1268,9 @@ def negative_bound_note(
     return (
         f"{label}: SPSS's interval is the median ± {engine.Z95:.2f} SE, here "
         f"{number(median, 2)} ± {engine.Z95:.2f} × {number(se, 2)} = {shown}; it runs "
-        f"below 0 whenever the SE exceeds the median / {engine.Z95:.2f}, and SPSS prints the "
-        "negative bound as it is, though no survival time is below 0."
+        f"below 0 whenever the SE exceeds the median / {engine.Z95:.2f}; the bound is shown as "
+        "that formula gives it (SPSS's algorithms state no cut at 0), though no survival time "
+        "is below 0."
     )
 
 
