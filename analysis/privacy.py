@@ -1082,6 +1082,7 @@ _GIVEN_NAMES_TEXT = """
     thu tien tuyet uyen viet vinh xuan yen
     wei jun hui yan ying jing xin jie lei
     hiroshi takashi satoshi kenji yuki yuko keiko akiko
+    jane lucas noah liam ethan chloe lucy ella hugo felix oliver harry louis
 """
 
 #: Common surnames, and with ``_GIVEN_NAMES_TEXT`` the name lexicon (Latin transliterations
@@ -1111,7 +1112,7 @@ _NAME_LEXICON_TEXT = """
     baek seo cho yoo hong yang moon nguyen tran pham hoang huynh phan dang bui ngo duong trinh
     dinh thi wang zhang liu chen huang zhao zhou zhu guo luo zheng liang xie deng feng zeng peng
     xiao cao jiang takahashi tanaka watanabe yamamoto nakamura kobayashi yoshida yamada sasaki
-    yamaguchi matsumoto inoue kimura hayashi shimizu suzuki sato truong vo vu ly lam
+    yamaguchi matsumoto inoue kimura hayashi shimizu suzuki sato truong vo vu ly lam doe martin
     """
 #: Romanised Korean surnames (Revised Romanisation and the common older spellings). One counts
 #: with a given name of two romanised syllables after it (``Lim Soo-jin``, ``JUNG MINSU``,

@@ -1576,6 +1576,8 @@ def test_clinical_abbreviations_near_those_headers_pass(column):
         ("hcc_0387654322_v2.csv", "phone"),
         # a Vietnamese citizen identity number passed as a long number (a timestamp)
         ("079203001234.csv", "vn-cccd"), ("hcc_001085012345_export.csv", "vn-cccd"),
+        # common names missing from the lexicon passed and were echoed (session 20)
+        ("Jane_Doe.csv", "name"), ("Lucas_Martin.csv", "name"), ("oliver_harry.csv", "name"),
     ],
 )  # fmt: skip
 def test_a_name_or_number_inside_a_file_name_is_found(name, kind):
