@@ -173,6 +173,8 @@ __all__ = [
     "IdentifierScanner",
     "identifier_kind",
     "mask",
+    "mask_file_name",
+    "FILE_SUFFIXES",
     "printable",
     "printable_id",
     "printable_header",
@@ -1919,6 +1921,30 @@ def mask(value) -> str:
     return MASKED
 
 
+#: File extensions a masked file name keeps (:func:`mask_file_name`): they say which file a
+#: message is about and carry nothing of a person.
+FILE_SUFFIXES = (".csv", ".txt", ".tsv")
+
+
+def mask_file_name(name) -> str:
+    """What a message shows in place of a file name that holds an identifier.
+
+    :data:`MASKED` followed by the name's extension when it is one of :data:`FILE_SUFFIXES`
+    (any case), so that ``John_Smith.csv`` still reads as a CSV file; any other ending is
+    masked with the rest (``John.Smith`` keeps nothing).
+
+    Examples
+    --------
+    >>> mask_file_name("John_Smith.csv"), mask_file_name("Jane_Doe.TSV"), mask_file_name("John.Smith")
+    ('[masked].csv', '[masked].TSV', '[masked]')
+    """
+    text = str(name)
+    for suffix in FILE_SUFFIXES:
+        if text.lower().endswith(suffix) and len(text) > len(suffix):
+            return MASKED + text[-len(suffix) :]
+    return MASKED
+
+
 def _id_format_problem(value: str) -> str | None:
     """Why ``value`` is not fit to be a ``patient_id`` (format only), or None."""
     if len(value) > MAX_ID_LENGTH:
@@ -2255,7 +2281,7 @@ def file_name_identifier(name: str) -> str | None:
     ['phone', None]
     """
     stem = str(name)
-    for suffix in (".csv", ".txt", ".tsv"):
+    for suffix in FILE_SUFFIXES:
         if stem.lower().endswith(suffix):
             stem = stem[: -len(suffix)]
             break

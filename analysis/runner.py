@@ -81,7 +81,7 @@ import yaml
 
 from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT
 from analysis.cohort import MIN_PATIENTS, load_cohort
-from analysis.privacy import describe, file_name_identifier, mask
+from analysis.privacy import describe, file_name_identifier, mask_file_name
 from analysis.problems import unusable_path_reason
 
 __all__ = [
@@ -2464,7 +2464,7 @@ def _check_names(cohort_name: str, out_name: str) -> None:
         kind = file_name_identifier(name) if name else None
         if kind is not None:
             raise RunnerError(
-                f"{option} {_show(mask(name))}: the name holds {describe(kind)}, and a report "
+                f"{option} {_show(mask_file_name(name))}: the name holds {describe(kind)}, and a report "
                 f"shows it on its first page; rename it (e.g. {example})"
             )
 

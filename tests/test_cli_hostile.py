@@ -829,12 +829,13 @@ def test_a_cohort_file_name_that_holds_an_identifier_is_refused_masked(
     secret = name[:-4]
     code, out, err = _validate(path, capsys)
     assert code == 1 and f"file name: holds {what}" in out and secret not in out + err
+    assert "/[masked].csv: 1 problem\n" in out  # which file: its extension is kept
     # -p nosuch=1: were the name let through, the run would stop there, not execute chapters
     code, out, err = _call(
         ["run", "--cohort", name, "--out", "reports/r", "-p", "nosuch=1"], capsys
     )
-    assert code == 2 and err.startswith("error: --cohort ") and f"the name holds {what}" in err
-    assert secret not in out + err
+    assert code == 2 and err.startswith("error: --cohort [masked].csv: ")
+    assert f"the name holds {what}" in err and secret not in out + err
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # nothing written
 
 

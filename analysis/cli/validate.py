@@ -30,7 +30,7 @@ from pathlib import Path
 
 from analysis.cli import file_path
 from analysis.cohort import MIN_PATIENTS, SCHEMA, check_cohort_file, renamed_columns
-from analysis.privacy import describe, file_name_identifier, mask, printable_header
+from analysis.privacy import describe, file_name_identifier, mask_file_name, printable_header
 
 HELP = "check a cohort CSV against the data dictionary and the privacy rules; list every problem"
 
@@ -161,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
         names.append(path.resolve().name)  # name of the file a link points to
     kind = next((k for k in map(file_name_identifier, names) if k is not None), None)
     if kind is not None:  # a report shows the file's name on its first page: run refuses it
-        shown = _shown(path.with_name(mask(path.name)))
+        shown = _shown(path.with_name(mask_file_name(path.name)))
         problems.insert(
             0,
             f"file name: holds {describe(kind)}, and a report shows it on its first page "
