@@ -1143,6 +1143,31 @@ def test_printed_chapter_title_keeps_its_number(browser, server, outside_request
     assert not outside_requests
 
 
+def test_printed_visible_code_is_as_large_as_the_folded_set_up(browser, server, outside_requests):
+    """On paper the visible calls (what a resident copies) printed at 7.5 pt while the folded
+    set-up code above them printed at 9 pt: every code cell's input prints at 9 pt (12 CSS px),
+    its text output stays smaller."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("06"))
+    context = browser.new_context(viewport={"width": 1000, "height": 1000})
+    pg = context.new_page()
+    pg.route("**/*", _guard(outside_requests))
+    try:
+        pg.emulate_media(media="print")
+        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+        sizes = pg.evaluate(
+            """() => ({
+              visible: [...document.querySelectorAll('article div.cell:not(.tag_hide-input) div.cell_input pre')]
+                .map(p => parseFloat(getComputedStyle(p).fontSize)),
+              folded: [...document.querySelectorAll('article div.cell.tag_hide-input div.cell_input pre')]
+                .map(p => parseFloat(getComputedStyle(p).fontSize))})"""
+        )
+    finally:
+        context.close()
+    assert sizes["visible"] and sizes["folded"], sizes
+    assert set(sizes["visible"]) == {12.0} and set(sizes["folded"]) == {12.0}, sizes
+    assert not outside_requests
+
+
 def test_desktop_tables_keep_their_columns(page, server):
     """The phone's cards are for phones: at 1366 px every table is laid out as a table."""
     chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("07"))
