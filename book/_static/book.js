@@ -421,7 +421,17 @@
       var pre = cell.querySelector(".cell_input pre");
       if (!pre || cell.querySelector(":scope > .print-source")) return;
       var lines = pre.textContent.replace(/\s+$/, "").split("\n");
-      if (lines.length <= LONG) return;
+      if (lines.length <= LONG) {
+        // printed whole from a copy outside the <details>: Chromium does not break a page inside
+        // an opened <details>, so 06's 30-line set-up cell went whole to the next sheet and left
+        // half of sheet 2 blank. The copy keeps the highlighting (div.highlight) and may break.
+        var copy = document.createElement("div");
+        copy.className = "print-copy";
+        copy.appendChild((pre.closest("div.highlight") || pre).cloneNode(true));
+        cell.classList.add("print-whole");
+        cell.insertBefore(copy, cell.firstChild);
+        return;
+      }
       var imports = lines.filter(function (l) {
         return /^(from|import)\s/.test(l);
       });
