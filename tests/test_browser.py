@@ -1164,6 +1164,8 @@ def test_printed_visible_code_is_as_large_as_the_folded_set_up(browser, server, 
                             const d = c.querySelector(':scope > details');
                             return copy && [parseFloat(getComputedStyle(copy).fontSize),
                                             getComputedStyle(copy).breakInside,
+                                            getComputedStyle(copy.closest('div.highlight')).breakInside,
+                                            getComputedStyle(copy).overflow,
                                             getComputedStyle(d).display,
                                             copy.textContent === c.querySelector('div.cell_input pre').textContent]; })})"""
         )
@@ -1173,7 +1175,11 @@ def test_printed_visible_code_is_as_large_as_the_folded_set_up(browser, server, 
     assert set(sizes["visible"]) == {12.0}, sizes
     # a folded cell prints from a copy outside its <details> (in which Chromium breaks no page:
     # 06's 30-line set-up went whole to sheet 3, half of sheet 2 blank), whole, 9 pt, breakable
-    assert all(f == [12.0, "auto", "none", True] for f in sizes["folded"]), sizes["folded"]
+    # (nor inside the theme's div.highlight, break-inside: avoid, nor a scrolling box: 03's
+    # set-up went whole to sheet 3, two thirds of sheet 2 blank)
+    assert all(f == [12.0, "auto", "auto", "visible", "none", True] for f in sizes["folded"]), (
+        sizes["folded"]
+    )
     assert not outside_requests
 
 
