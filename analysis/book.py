@@ -537,7 +537,7 @@ def _table2_feasible() -> dict[str, bool]:
     return {i: bool(f) for i, f in zip(cells["id"], cells["feasible"], strict=True)}
 
 
-def table2_provenance(ids) -> Provenance:
+def table2_provenance(ids, fits: dict | None = None, *, power: float = 1.0) -> Provenance:
     """The class of this cohort's Table 2 estimate that shows the printed cells ``ids``.
 
     Never *published*: the paper's hazard ratio is published, this cohort's reproduction of it
@@ -549,11 +549,24 @@ def table2_provenance(ids) -> Provenance:
     ignored; an estimate with no printed cell is not measured
     (:data:`analysis.ensemble.UNMEASURED`).
 
+    Given this cohort's ``fits``, an estimate that does not print every cell of ``ids`` as the
+    paper does is *assumed* whatever its spread: the paper prints another value
+    (:func:`analysis.provenance.cohort_estimate`, the one rule; :func:`glue_table2` applies it
+    to its rows, whose ✗ says the same).
+
     Parameters
     ----------
     ids : iterable of str
         Ids of Table 2 cells, ``table2.<term>.<uni|multi>.<hr|interval|p>``. Accepted as the
         ``provenance`` of :func:`glue_table2`.
+    fits : dict, optional
+        This cohort's :func:`analysis.tables.table2_models` (``univariate`` and
+        ``multivariate`` estimates), read at the paper's printed precision; none: not scored.
+    power : float
+        For a number derived from the estimate, its hazard ratio raised to ``power`` (per
+        100 U/L from per U/L: 100), classed by that range across calibrated cohorts
+        (:func:`analysis.ensemble.reproduced_provenance`) and assumed with it when this cohort
+        misses the row.
 
     Returns
     -------
@@ -569,13 +582,36 @@ def table2_provenance(ids) -> Provenance:
     'assumed: varies across calibrated cohorts'
     >>> str(table2_provenance(["table2.no_such_term.multi.hr"]))
     'assumed: not measured across calibrated cohorts'
+
+    Unless this cohort prints another value than the paper's 0.996 (0.975–1.017):
+
+    >>> columns = ["hr", "lower", "upper", "p"]
+    >>> fits = {"univariate": pd.DataFrame([[0.9961, 0.9752, 1.0174, 0.701]], columns=columns,
+    ...                                    index=["age_years"])}
+    >>> age = ["table2.age_years.uni.hr", "table2.age_years.uni.interval"]
+    >>> str(table2_provenance(age, fits))
+    'determined'
+    >>> fits["univariate"].loc["age_years", "upper"] = 1.0204  # prints 1.020
+    >>> str(table2_provenance(age, fits)), str(table2_provenance(age[:1], fits))
+    ('assumed: the paper prints another value', 'determined')
     """
     feasible = _table2_feasible()
     printed = [i for i in ids if i in feasible]
     if not printed:
         return _ensemble.UNMEASURED
     hrs = sorted({i.rsplit(".", 1)[0] + ".hr" for i in printed})
-    return _ensemble.reproduced_provenance(*hrs)
+    spread = _ensemble.reproduced_provenance(*hrs, power=power)
+    if fits is None:
+        return spread
+    reproduced = all(_table2_cell_agrees(fits, cell) for cell in printed)
+    return _provenance.cohort_estimate(spread, reproduced)
+
+
+def _table2_cell_agrees(fits: dict, cell_id: str) -> bool:
+    """Does this cohort's estimate in ``fits`` print the Table 2 cell ``cell_id`` as the paper?"""
+    _, term, key, part = str(cell_id).split(".")
+    fit = fits.get("univariate" if key == "uni" else "multivariate")
+    return fit is not None and _cell_agrees(fit, term, part, cell_id)
 
 
 def stated_table2_provenance(ids, same_fit) -> Provenance:
@@ -1245,6 +1281,8 @@ def glue_table2(
     ``provenance`` maps the ids of the cells a reproduced estimate shows (HR, interval, P) to
     its :class:`~analysis.provenance.Provenance`; the badge (one, or univariate / multivariable
     when they differ) follows the reproduced row's label. None on a user's cohort (``user``).
+    A row marked ✗ is never *determined*: the paper prints another value, so its class is
+    *assumed* (:func:`analysis.provenance.cohort_estimate`).
 
     ``missed`` maps the id of a univariate cell this cohort misses to its reason category
     (``id`` → ``category`` of :func:`analysis.calibration.missed_cell_reasons`): the ✗ note of
@@ -1345,7 +1383,10 @@ def glue_table2(
             pub_p = published.entry(ids["p"]).text if have["p"] else ""
             pub_row += [f"{pub_hr} ({pub_iv})" if pub_iv else pub_hr, pub_p or "–"]
             if provenance is not None and coding != "reference category":
-                classes.append(provenance([i for part, i in ids.items() if have[part]]))
+                spread = provenance([i for part, i in ids.items() if have[part]])
+                # a row that does not print as the paper's is never determined (✗ beside it)
+                reproduced = VERDICT_MARK.get(str(r["verdict"]))
+                classes.append(_provenance.cohort_estimate(spread, reproduced))
             fit = fits["univariate" if key == "uni" else "multivariate"]
             if coding == "reference category":
                 hr, p = "1", "–"

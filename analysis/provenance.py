@@ -18,7 +18,10 @@ paper's. Three classes, each defined once here:
 :data:`ASSUMED`
     varies across such cohorts, or rests on a choice of the generator that the paper does not
     report (the timing of additional TACE or of response, heights and weights…). Such a result
-    illustrates a method on this synthetic cohort; it says nothing about the study.
+    illustrates a method on this synthetic cohort; it says nothing about the study. So is this
+    cohort's estimate of a number the paper prints when it prints another value
+    (:func:`cohort_estimate`): the paper contradicts it, so it rests on the generator's draw,
+    however alike the calibrated cohorts are.
 
 A :class:`Provenance` is carried by the result objects (``provenance`` field of
 :class:`analysis.survival.MedianResult` and its siblings) and glued beside the number as a small
@@ -36,8 +39,10 @@ __all__ = [
     "DETERMINED",
     "PUBLISHED",
     "Provenance",
+    "CONTRADICTED",
     "assumed",
     "classify",
+    "cohort_estimate",
     "published",
 ]
 
@@ -178,6 +183,49 @@ def published(reproduced: bool | None = None) -> Provenance:
     if reproduced is not None and not isinstance(reproduced, bool):
         raise TypeError(f"published(reproduced): expected True, False or None, got {reproduced!r}")
     return Provenance(PUBLISHED, "" if reproduced is None else VERDICT_MARKS[not reproduced])
+
+
+#: What an estimate of a printed number rests on when this cohort prints another value
+#: (:func:`cohort_estimate`).
+CONTRADICTED = "the paper prints another value"
+
+
+def cohort_estimate(spread: Provenance, reproduced: bool | None) -> Provenance:
+    """The class of this cohort's estimate of a number the paper prints: ``spread``, its class
+    by its spread across calibrated cohorts, unless this cohort does not reproduce the printed
+    number (``reproduced`` false). Such an estimate cannot be *determined* by the paper, which
+    prints another value: it is *assumed*, resting on the generator's draw
+    (:data:`CONTRADICTED`), even when every calibrated cohort misses the number alike. An
+    estimate that reproduces it, or is not scored (``reproduced`` None), keeps ``spread``; so
+    does one already assumed, with its own reason.
+
+    Parameters
+    ----------
+    spread : Provenance
+        The estimate's class by its spread across calibrated cohorts.
+    reproduced : bool or None
+        Whether this cohort prints the paper's number (a ✓ or ✗ beside it); None: not scored.
+
+    Returns
+    -------
+    Provenance
+
+    Examples
+    --------
+    Every calibrated cohort gives a multivariable prior-TACE HR of about 1.11; the paper
+    prints 1.521:
+
+    >>> determined = Provenance(DETERMINED)
+    >>> str(cohort_estimate(determined, False))
+    'assumed: the paper prints another value'
+    >>> str(cohort_estimate(determined, True)), str(cohort_estimate(determined, None))
+    ('determined', 'determined')
+    >>> str(cohort_estimate(assumed("varies across calibrated cohorts"), False))
+    'assumed: varies across calibrated cohorts'
+    """
+    if reproduced is False and spread.kind == DETERMINED:
+        return assumed(CONTRADICTED)
+    return spread
 
 
 def classify(relative_spread: float, threshold: float) -> str:

@@ -1097,3 +1097,62 @@ def test_table_6_3_reads_intervals_as_chapter_01_and_prints_what_spss_prints():
             kind = re.search(r"provenance-(\w+)", _glued(nb, prose))[1]
             assert f"provenance-{kind}" in rows[row][4], (prose, row)
     assert "provenance-determined" in _glued(nb, "surv_tacegt4_median_cohort.provenance")
+
+
+def _badges(text: str) -> list[str]:
+    """The classes of the provenance badges in ``text``, in order."""
+    return re.findall(r'<sup class="provenance provenance-(\w+)"', text)
+
+
+def test_chapter_7_never_calls_an_estimate_the_paper_contradicts_determined():
+    """A hostile reader: Table 7.4, Table 7.1's "Implied: per unit" heading, Fig. 7.1's "In this
+    figure" line and Exercise 7.1's solution badged "determined" estimates this cohort prints
+    otherwise than the paper (prior TACE multivariable 1.114 ✗ against 1.521, additional TACE
+    univariate 0.536 ✗, BCLC 0.617 ✗, AST, CRP, tumour number). Such an estimate is assumed:
+    the paper prints another value."""
+    nb = _golden("07-cox")
+    for name in ("tbl-cox-table2-implied", "tbl-cox-table2-stated"):
+        checked = 0
+        for line in _glued(nb, name).splitlines():
+            if "reproduced" not in line:
+                continue
+            badges = _badges(line)
+            marks = re.findall(r'<span class="verdict">([✓✗])', line)
+            if not badges or not marks:
+                continue
+            if len(badges) == 1:  # one class for both models
+                badges = badges * len(marks)
+            if len(badges) == len(marks):
+                for badge, mark in zip(badges, marks, strict=True):
+                    assert not (mark == "✗" and badge == "determined"), (name, line)
+                    checked += mark == "✗"
+            else:  # a model the paper does not fit: one badge, one mark
+                assert not ("✗" in marks and "determined" in badges), (name, line)
+        assert checked, name
+    heading = _glued(nb, "tbl-cox-codings").splitlines()[0]
+    implied_column = heading.split("Implied: per unit", 1)[1].split("|", 1)[0]
+    assert (
+        _badges(implied_column) == ["assumed"]
+        and "the paper prints another value" in implied_column
+    )
+    tace = _glued(nb, "cox_ex_tace_implied.provenance")
+    assert "assumed:\xa0the paper prints another value" in tace
+    line = next(
+        m
+        for cell in nb.cells
+        for o in cell.get("outputs", [])
+        for v in o.get("data", {}).values()
+        for m in re.findall(r'<p class="figure-provenance">In this figure: .*?</p>', _text(v))
+        if "prior TACE, per session" in m
+    )
+    for part in line.split(" · "):
+        if "prior TACE, per session" in part:
+            assert _badges(part) == ["assumed"] and "the paper prints another value" in part
+
+
+def test_chapter_1_explains_that_a_contradicted_estimate_is_assumed():
+    """Chapter 01 explains the classes: it must say that an estimate marked ✗ is assumed."""
+    source = (ROOT / "chapters" / "01-data.md").read_text(encoding="utf-8")
+    assert "An estimate marked ✗\nis never determined" in source
+    badge = _glued(_golden("01-data"), "data_prov_assumed_contradicted")
+    assert "assumed:\xa0the paper prints another value" in badge

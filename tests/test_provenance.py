@@ -130,3 +130,32 @@ def test_a_badge_never_breaks_after_its_class():
 
     text = assumed("varies across calibrated cohorts").badge()
     assert ">assumed:\u00a0varies across calibrated cohorts<" in text
+
+
+def test_a_cohort_estimate_the_paper_contradicts_is_assumed():
+    """A hostile reader: Table 7.4 badged "determined" this cohort's multivariable prior-TACE HR
+    1.114 ✗ (the paper prints 1.521), because every calibrated cohort misses it alike. The paper
+    prints another value, so the estimate rests on the generator's draw: assumed, saying why.
+    One rule (provenance.cohort_estimate), used by book.table2_provenance and glue_table2."""
+    import pandas as pd
+
+    from analysis import book
+
+    determined = provenance.Provenance(provenance.DETERMINED)
+    contradicted = provenance.cohort_estimate(determined, False)
+    assert contradicted.kind == provenance.ASSUMED
+    assert contradicted.note == provenance.CONTRADICTED == "the paper prints another value"
+    assert provenance.cohort_estimate(determined, True) == determined
+    assert provenance.cohort_estimate(determined, None) == determined
+    varies = provenance.assumed("varies across calibrated cohorts")
+    assert provenance.cohort_estimate(varies, False) == varies
+
+    ids = ["table2.prior_tace_gt4.multi.hr", "table2.prior_tace_gt4.multi.interval"]
+    assert str(book.table2_provenance(ids)) == "determined"  # the ensemble's spread alone
+    columns = ["hr", "lower", "upper", "p"]
+    ours = {"multivariate": pd.DataFrame([[1.114, 1.023, 1.213, 0.01]], columns=columns,
+                                         index=["prior_tace_gt4"])}  # fmt: skip
+    assert book.table2_provenance(ids, ours) == contradicted
+    printed = {"multivariate": pd.DataFrame([[1.521, 1.054, 2.196, 0.02]], columns=columns,
+                                            index=["prior_tace_gt4"])}  # fmt: skip
+    assert str(book.table2_provenance(ids, printed)) == "determined"
