@@ -34,12 +34,13 @@ from analysis.privacy import (
     COMPLEMENT_MARK,
     SMALL_COUNT_THRESHOLD,
     central_range,
+    glued_counts,
     hidden_counts,
     shown_percentile,
     shown_quartiles,
     top_code,
 )
-from analysis.survival import try_cox_table
+from analysis.survival import events_per_variable, try_cox_table
 from analysis.verdicts import AGREES, DIFFERS, NOT_SCORED, YOUR_COHORT, comparison, is_user_cohort
 
 __all__ = [
@@ -69,6 +70,8 @@ __all__ = [
     "HIDDEN",
     "table2",
     "table2_models",
+    "table2_deaths",
+    "table2_events_per_parameter",
     "table2_ties",
     "table2_group_counts",
     "multivariable_sides",
@@ -1169,6 +1172,82 @@ def table2_models(cohort: pd.DataFrame, coding: str = "implied", *, ties: str = 
         "events": multivariate.attrs["events"],
         "reasons": reasons,
     }
+
+
+def table2_deaths(models: dict, cohort: pd.DataFrame, *, user: bool | None = None) -> str:
+    """The deaths of Table 2's multivariable model as a page may print them.
+
+    On the book's cohort, the number. On a user's cohort (``user``, default
+    ``cohort.attrs["user_cohort"]``: :func:`analysis.verdicts.is_user_cohort`) 1–4 deaths read
+    "<5", and "hidden" when all but 1–4 of the patients died (the cohort's size minus the deaths
+    would give those back): :func:`analysis.privacy.glued_counts`.
+
+    Parameters
+    ----------
+    models : dict
+        :func:`table2_models` (its ``events``).
+    cohort : pandas.DataFrame
+        The cohort the models were fitted on (its size and ``attrs``).
+    user : bool, optional
+        Whether it is a user's cohort; default read from ``cohort``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> cohort = pd.DataFrame({"os_event": [1] * 80 + [0] * 2})
+    >>> models = {"events": 80, "n_parameters": 11}
+    >>> table2_deaths(models, cohort), table2_deaths(models, cohort, user=True)
+    ('80', 'hidden')
+    >>> table2_deaths({"events": 3}, cohort, user=True)
+    '<5'
+    """
+    user = is_user_cohort(cohort) if user is None else bool(user)
+    counts = {"deaths": int(models["events"])}
+    return glued_counts(counts, user=user, out_of=len(cohort))["deaths"]
+
+
+def table2_events_per_parameter(
+    models: dict, cohort: pd.DataFrame, n_parameters: int | None = None, *, user: bool | None = None
+) -> str:
+    """Events per parameter of Table 2's multivariable model, to one decimal, as a page may
+    print it: "not shown" where :func:`table2_deaths` hides the deaths (the ratio times the
+    parameters would give them back), "not estimable" with no parameter.
+
+    Parameters
+    ----------
+    models : dict
+        :func:`table2_models` (its ``events`` and ``n_parameters``).
+    cohort : pandas.DataFrame
+        The cohort the models were fitted on.
+    n_parameters : int, optional
+        Another number of parameters (a smaller model); default ``models["n_parameters"]``.
+    user : bool, optional
+        Whether it is a user's cohort; default read from ``cohort``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> cohort = pd.DataFrame({"os_event": [1] * 80 + [0] * 2})
+    >>> models = {"events": 80, "n_parameters": 11}
+    >>> table2_events_per_parameter(models, cohort), table2_events_per_parameter(models, cohort, 7)
+    ('7.3', '11.4')
+    >>> table2_events_per_parameter(models, cohort, user=True)
+    'not shown'
+    >>> table2_events_per_parameter(models, cohort, 0)
+    'not estimable'
+    """
+    n = models["n_parameters"] if n_parameters is None else int(n_parameters)
+    if n <= 0:
+        return "not estimable"
+    if not table2_deaths(models, cohort, user=user).isdigit():
+        return "not shown"
+    return number(events_per_variable(int(models["events"]), n), 1)
 
 
 def _empty_cox() -> pd.DataFrame:

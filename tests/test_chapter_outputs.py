@@ -1156,3 +1156,51 @@ def test_chapter_1_explains_that_a_contradicted_estimate_is_assumed():
     assert "An estimate marked ✗\nis never determined" in source
     badge = _glued(_golden("01-data"), "data_prov_assumed_contradicted")
     assert "assumed:\xa0the paper prints another value" in badge
+
+
+def test_chapter_7_one_call_cells_carry_no_privacy_plumbing():
+    """A hostile reader: the visible cell that "fits all of Table 2" also showed
+    ``privacy.glued_counts({"deaths": …}, user=verdicts.is_user_cohort(cohort, cohort_path),
+    out_of=len(cohort))["deaths"]``, and the events-per-parameter cell branched on
+    ``events_text.isdigit()``. The masking lives in the package (tables.table2_deaths,
+    tables.table2_events_per_parameter); the visible cells are the analysis call and a print."""
+    import jupytext
+
+    from analysis.tables import table2_deaths, table2_events_per_parameter
+
+    notebook = jupytext.read(ROOT / "chapters" / "07-cox.md")
+    visible = [
+        c.source
+        for c in notebook.cells
+        if c.cell_type == "code"
+        and not {"remove-cell", "remove-input"} & set(c.metadata.get("tags", []))
+        and "hide-input" not in c.metadata.get("tags", [])
+    ]
+    for source in visible:
+        for plumbing in ("glued_counts", "is_user_cohort", "isdigit", "privacy."):
+            assert plumbing not in source, (plumbing, source)
+    one_call = next(s for s in visible if 'table2_models(cohort, "implied")' in s)
+    assert "table2_deaths(implied, cohort)" in one_call
+    assert len(one_call.strip().splitlines()) == 3  # the call and two prints
+    epv = next(s for s in visible if "events per parameter" in s)
+    assert "table2_events_per_parameter(implied, cohort)" in epv
+    assert len(epv.strip().splitlines()) == 2
+    # the helpers hide as the cell did: on a user's cohort of 82 where 80 died, N - 80 gives 2
+    import pandas as pd
+
+    cohort = pd.DataFrame({"os_event": [1] * 80 + [0] * 2})
+    cohort.attrs["user_cohort"] = True
+    models = {"events": 80, "n_parameters": 11}
+    assert table2_deaths(models, cohort) == "hidden"
+    assert table2_events_per_parameter(models, cohort) == "not shown"
+    cohort.attrs["user_cohort"] = False
+    assert (table2_deaths(models, cohort), table2_events_per_parameter(models, cohort)) == (
+        "80",
+        "7.3",
+    )
+    assert "events per parameter: " in _glued_any_stream(_golden("07-cox"), "events per parameter")
+
+
+def _glued_any_stream(nb, needle: str) -> str:
+    """The printed output (stream) of a visible cell that contains ``needle``."""
+    return next(text for _, text in _shown(nb) if needle in text)
