@@ -1204,3 +1204,48 @@ def test_chapter_7_one_call_cells_carry_no_privacy_plumbing():
 def _glued_any_stream(nb, needle: str) -> str:
     """The printed output (stream) of a visible cell that contains ``needle``."""
     return next(text for _, text in _shown(nb) if needle in text)
+
+
+def test_chapter_7_exercise_solutions_fit_as_table_7_4_and_answer_the_question():
+    """A hostile reader: Exercise 7.2's solution suggested ``cox_table(design, …)``, whose
+    default ties are Efron's, while Table 7.4 is Breslow's; it showed no term list and said only
+    that intervals "usually narrow". Exercise 7.1's asked which coding is closer to the printed
+    1.521 and never said. Both answers are now computed and glued (albumin ≤ 3 g/dL goes from
+    4.017 to 1.799 with Breslow's rule when the liver terms leave)."""
+    import math
+
+    from analysis.cohort import derive, load_cohort
+    from analysis.survival import cox_table
+    from analysis.tables import format_published_value, table2_models
+
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    solution = source.split("```{solution} ex-cox-2", 1)[1].split("```", 1)[0]
+    assert 'ties="breslow"' in solution and "{glue:md}`cox_ex_kept_terms:commonmark`" in solution
+    assert not re.search(r"\d\.\d{3}", solution)  # numbers are glued, never typed
+    nb = _golden("07-cox")
+    implied = table2_models(derive(load_cohort()), "implied")
+    full = implied["multivariate"]
+    kept = [t for t in full.index if not t.startswith("child_pugh_") and t != "albi_score"]
+    assert f"terms = {kept!r}" in _glued(nb, "cox_ex_kept_terms")
+    reduced = cox_table(implied["design"], "os_months", "os_event", kept, ties="breslow")
+    moves = _glued(nb, "cox_ex_moves")
+    for term in kept:
+        before, after = (
+            format_published_value(float(f.loc[term, "hr"]), f"table2.{term}.multi.hr")
+            for f in (full, reduced)
+        )
+        assert f"{paper.fitted_label(term)} {before} → {after}" in moves, term
+    assert "Albumin ≤ 3 g/dL 4.017 → 1.799" in moves  # the reviewer's measurement
+    closer = _glued(nb, "cox_ex_tace_closer")
+    stated = table2_models(derive(load_cohort()), "stated")["multivariate"]
+    printed = published.value("table2.prior_tace_gt4.multi.hr")
+    factor = {
+        c: math.exp(abs(math.log(float(f.loc["prior_tace_gt4", "hr"]) / printed)))
+        for c, f in (("implied", full), ("stated", stated))
+    }
+    assert min(factor, key=factor.get) == "implied"
+    assert "the implied coding is the nearer to the paper's 1.521" in closer
+    assert f"a factor of {factor['implied']:.2f} below it" in closer
+    assert f"stated coding {factor['stated']:.2f} above" in closer
+    ex1 = source.split("```{solution} ex-cox-1", 1)[1].split("```", 1)[0]
+    assert "{glue:md}`cox_ex_tace_closer:commonmark`" in ex1
