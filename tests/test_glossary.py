@@ -135,6 +135,8 @@ FIRST_USES = {
         "TACE": r"\bTACE\b", "HAIC": r"\bHAIC\b",
     },
     "08-audit": {"Breslow's rule": r"Breslow"},
+    # a hostile reader: Table 2's BCLC, PVTT and Vp rows came with no link in chapter 07
+    "07-cox": {"BCLC": r"\bBCLC\b", "PVTT": r"\bPVTT\b", "Vp": r"\bVp"},
     "05-response": {
         "mRECIST": r"mRECIST", "CR": r"\bCR\b", "PR": r"\bPR\b", "SD": r"\bSD\b", "PD": r"\bPD\b",
         "ORR": r"\bORR\b", "DCR": r"\bDCR\b", "Wilson interval": r"Wilson",
