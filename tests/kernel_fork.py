@@ -62,6 +62,9 @@ PRELOAD = (
     "analysis.tables",
     "analysis.verdicts",
     "scipy.stats",
+    # the first book.glue call of every chapter imports it (myst_nb's glue, with docutils):
+    # ~0.04 CPU-s a kernel
+    "myst_nb.ext.glue",
 )
 #: Environment variables that may differ from one kernel to the next (read when they run, not
 #: when a module is imported): jupyter_client's session name, pytest's current test.

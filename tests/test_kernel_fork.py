@@ -16,7 +16,7 @@ from analysis.runner import CHAPTERS_DIR
 PROBE = """\
 import gc, json, os, signal, sys
 from ipykernel.kernelapp import IPKernelApp
-preloaded = "pandas" in sys.modules
+preloaded = "pandas" in sys.modules and "myst_nb.ext.glue" in sys.modules  # book.glue's import
 import matplotlib
 app = IPKernelApp.instance()
 print(json.dumps({
