@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import COHORT_CSV, DATA_DIR, clinical, engine, paper
+from analysis import COHORT_CSV, DATA_DIR, clinical, engine, labels, paper
 from analysis.formatting import apart_decimals, word_list
 from analysis.published import agrees, load, parse_text
 from analysis.published import entry as published_entry
@@ -1023,7 +1023,10 @@ def infeasible_hits_sentence(
             )
         added = extra[extra["block"] == block]
         if len(added):
-            names = [f"{r.id} ({r.published})" for r in added.itertuples(index=False)]
+            names = [
+                f"{labels.term_label(r.id)} {r.published} (printed in the {r.id.split('.')[0]})"
+                for r in added.itertuples(index=False)
+            ]
             why.append(f"the counts also call {word_list(names)} infeasible")
         out.append(text + ": " + "; ".join(why) + ".")
     return " ".join(out)

@@ -94,3 +94,16 @@ def test_no_sentence_when_the_table_and_the_counts_agree():
     assert calibration.infeasible_hits(v.assign(verdict=HIT))["id"].tolist() == [
         "table2.sex_female.uni.p"
     ]
+
+
+def test_a_number_the_counts_alone_call_infeasible_is_named_in_words():
+    """A number counted infeasible that neither the feasibility table nor the versions printed
+    outside Table 2 account for is named as a reader reads it, not by its id."""
+    v = pd.DataFrame({"id": ["results.hr_crp_gt3.p"], "block": ["table2_multivariable"],
+                      "published": ["0.03"], "verdict": [calibration.INFEASIBLE]})  # fmt: skip
+    counts = pd.DataFrame(
+        {"infeasible": [9, 4]}, index=["table2_univariate", "table2_multivariable"]
+    )
+    sentence = calibration.infeasible_hits_sentence(v, counts)
+    assert "calls 3 multivariable numbers infeasible, the counts 4:" in sentence
+    assert "CRP > 3 mg/L, P 0.03 (printed in the results) infeasible" in sentence, sentence
