@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import COHORT_CSV, DATA_DIR, clinical, engine, paper
+from analysis import COHORT_CSV, DATA_DIR, clinical, engine, labels, paper
 from analysis.formatting import apart_decimals, word_list
 from analysis.published import agrees, load, parse_text
 from analysis.published import entry as published_entry
@@ -970,38 +970,45 @@ def infeasible_hits_sentence(
     table: str = "The feasibility table",
     counted_as: str = "the counts",
 ) -> str:
-    """Sentences reconciling the feasibility table's infeasible cells with a cohort's counts
+    """Sentences reconciling the feasibility summary's infeasible numbers
+    (:func:`analysis.paper.feasibility_summary`, counted as the counts count them: reference rows
+    left out, a version printed outside Table 2 that contradicts it in) with a cohort's counts
     (:func:`analysis.synthesis.target_counts`), per model where they differ: the cells the cohort
     prints though they cannot print with the rest of their row (counted as hits), and numbers
-    counted infeasible that the table does not list (a version printed outside Table 2 that
-    contradicts the table's own). Empty when the two agree. ``table`` names the feasibility
-    table (a chapter passes its cross-reference), ``counted_as`` the counts.
+    counted infeasible that the summary does not. Empty when the two agree. ``table`` names the
+    feasibility table (a chapter passes its cross-reference), ``counted_as`` the counts.
 
     Examples
     --------
     >>> v = pd.DataFrame({"id": ["table2.albumin_le3.uni.p"], "block": ["table2_univariate"],
     ...                   "published": ["0.003"], "verdict": [HIT]})
-    >>> c = pd.DataFrame({"infeasible": [8, 2]}, index=["table2_univariate", "table2_multivariable"])
+    >>> c = pd.DataFrame({"infeasible": [8, 3]}, index=["table2_univariate", "table2_multivariable"])
     >>> print(infeasible_hits_sentence(v, c))  # doctest: +NORMALIZE_WHITESPACE
-    The feasibility table lists 9 univariate cells, the counts 8 infeasible: a cell that cannot
+    The feasibility table calls 9 univariate numbers infeasible, the counts 8: a cell that cannot
     print together with the rest of its row can still print on its own, and this cohort prints
     Albumin ≤ 3 g/dL, univariate P 0.003, counted as a hit.
     """
     feasibility = paper.table2_feasibility()
+    outside = paper.outside_versions()
+    summary = paper.feasibility_summary(feasibility, outside).set_index("model")
     bad = feasibility[~feasibility["feasible"]]
     hits = infeasible_hits(verdicts, feasibility)
-    extra = verdicts[(verdicts["verdict"] == INFEASIBLE) & ~verdicts["id"].isin(bad["id"])]
+    extra = verdicts[
+        (verdicts["verdict"] == INFEASIBLE)
+        & ~verdicts["id"].isin(bad["id"])
+        & ~verdicts["id"].isin(outside["id"])
+    ]
     out = []
     for model, block in (
         ("univariate", "table2_univariate"),
         ("multivariable", "table2_multivariable"),
     ):
-        listed = int((bad["model"] == model).sum())
+        listed = int(summary.loc[model, "infeasible"])
         counted = int(counts.loc[block, "infeasible"])
         if listed == counted:
             continue
         lead = table if not out else "It"  # the table named once
-        text = f"{lead} lists {listed} {model} cells, {counted_as} {counted} infeasible"
+        text = f"{lead} calls {listed} {model} numbers infeasible, {counted_as} {counted}"
         why = []
         printed = hits[hits["model"] == model]
         if len(printed):
@@ -1017,12 +1024,10 @@ def infeasible_hits_sentence(
         added = extra[extra["block"] == block]
         if len(added):
             names = [
-                f"the {r.id.split('.')[0]}'s {r.published}" for r in added.itertuples(index=False)
+                f"{labels.term_label(r.id)} {r.published} (printed in the {r.id.split('.')[0]})"
+                for r in added.itertuples(index=False)
             ]
-            why.append(
-                f"the extra {'one is' if len(names) == 1 else 'ones are'} {word_list(names)}, printed outside Table 2 and contradicting "
-                "the table's own number"
-            )
+            why.append(f"the counts also call {word_list(names)} infeasible")
         out.append(text + ": " + "; ".join(why) + ".")
     return " ".join(out)
 

@@ -97,6 +97,8 @@ __all__ = [
     "row_feasibility",
     "table2_feasibility",
     "feasibility_summary",
+    "outside_versions",
+    "feasibility_summary_sentence",
     "feasibility_table",
     "GROUP_COUNTS",
     "CHILD_PUGH_CLASSES",
@@ -931,7 +933,8 @@ def _cell_verdict(part: str, res: dict, dec, hr, iv, p) -> tuple[bool, str, str]
         notes.append(note + ")")
     implied = "; ".join(notes)
     verb = "fits" if len(kept) == 1 else "fit"
-    follow = f"{kept_text}; expect {implied}"
+    # what is new beside the reason: only the numbers aimed at (the reason gives what they imply)
+    follow = f"aims at the {kept_text}"
     parts = {"interval": {"lower", "upper"}, "hr": {"hr"}, "p": {"p"}}[part]
     if parts & set(drop):
         pronoun = "it" if len(kept) == 1 else "them"
@@ -1136,6 +1139,8 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
                 f"log-rank |z| ≤ {z_cap:.2f} caps the Wald |z| at {z_cap:.2f}·cosh(ln HR/2)"
             )
         bad, reason, follow = _cell_verdict(part, res, dec, hr, iv, p)
+        if logrank_note and follow:
+            follow += f" and the log-rank P {lr.text} of the same split"
         nearest, off = _nearest_printable(part, res, dec, hr, p)
         # the deaths per group a 0/1 row's printed SE needs: a column of its own, in the reason
         # too only where it is why the cell cannot print (it never is with Table 1's sizes)
@@ -2066,41 +2071,178 @@ def death_floor_check(cohort: pd.DataFrame, directory=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def feasibility_summary(table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Counts of feasible and infeasible cells by model (from :func:`table2_feasibility`).
+def outside_versions() -> pd.DataFrame:
+    """Table 2 numbers the paper prints elsewhere (abstract, results, discussion) in a version of
+    their own that contradicts the table's.
+
+    A number printed outside Table 2 as the table prints it is the same number, counted once; one
+    printed differently (the abstract's prior-TACE hazard ratio) is a number of its own that no
+    cohort can print beside the table's, so the counts
+    (:func:`analysis.calibration.table2_verdicts`) score it as infeasible.
 
     Returns
     -------
     DataFrame
-        ``model``, ``cells``, ``feasible``, ``infeasible``.
+        ``id``, ``model`` (``univariate``/``multivariable``), ``kind``, ``printed`` and
+        ``table2`` (the table's own version).
+
+    Examples
+    --------
+    >>> outside_versions()[["id", "model", "printed", "table2"]].values.tolist()
+    [['abstract.hr_prior_tace_gt4.hr', 'multivariable', '0.151', '1.521']]
+    """
+    pub = published.load()
+    pub = pub[
+        pub["quantity"].str.startswith("hr_")
+        & pub["kind"].isin(["hr", "interval", "p"])
+        & ~pub["reference"].fillna(False).astype(bool)
+    ]
+    in_table = pub[pub["location"] == "table2"]
+    table_text = {(r.quantity, r.kind): r.text for r in in_table.itertuples()}
+    rows, seen = [], set()
+    for r in pub[pub["location"] != "table2"].itertuples():
+        own = table_text.get((r.quantity, r.kind))
+        if own is None or own == r.text or (r.quantity, r.kind, r.text) in seen:
+            continue
+        seen.add((r.quantity, r.kind, r.text))
+        model = "univariate" if r.quantity.endswith("_uni") else "multivariable"
+        rows.append(
+            {"id": r.id, "model": model, "kind": r.kind, "printed": r.text, "table2": own}
+        )  # fmt: skip
+    return pd.DataFrame(rows, columns=["id", "model", "kind", "printed", "table2"])
+
+
+def feasibility_summary(
+    table: pd.DataFrame | None = None, outside: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Feasible and infeasible estimates by model, counted as the hit/missed/infeasible counts
+    count them (:func:`analysis.synthesis.target_counts`).
+
+    A reference row's printed ``1`` is not an estimate: it has a column of its own and is left
+    out of ``cells``. A version of a Table 2 number printed outside the table that contradicts
+    it (:func:`outside_versions`, the abstract's hazard ratio) is counted in ``cells`` as
+    infeasible, as the counts count it.
+
+    Parameters
+    ----------
+    table : DataFrame, optional
+        :func:`table2_feasibility` (the default); ``model``, ``feasible`` and, to tell reference
+        rows, ``stated coding`` (``"reference"``).
+    outside : DataFrame, optional
+        :func:`outside_versions` (the default); ``model``.
+
+    Returns
+    -------
+    DataFrame
+        ``model``, ``table2_printed`` (Table 2 cells, reference rows included),
+        ``reference_rows`` (of them, a reference row's 1), ``outside_table2`` (numbers printed
+        outside Table 2 that contradict it), ``cells`` (``table2_printed − reference_rows +
+        outside_table2``: the numbers the counts score), ``feasible`` and ``infeasible`` (of
+        ``cells``).
 
     Examples
     --------
     On a hand-made feasibility table (the default, :func:`table2_feasibility`, takes a second):
 
     >>> cells = pd.DataFrame({
-    ...     "model": ["univariate", "univariate", "multivariable"],
-    ...     "feasible": [True, False, True],
+    ...     "model": ["univariate", "univariate", "univariate", "multivariable"],
+    ...     "stated coding": ["reference", "binary", "binary", "binary"],
+    ...     "feasible": [True, True, False, True],
     ... })
-    >>> feasibility_summary(cells)
-               model  cells  feasible  infeasible
-    0     univariate      2         1           1
-    1  multivariable      1         1           0
+    >>> summary = feasibility_summary(cells, outside=pd.DataFrame({"model": ["multivariable"]}))
+    >>> summary.set_index("model").T
+    model           univariate  multivariable
+    table2_printed           3              1
+    reference_rows           1              0
+    outside_table2           0              1
+    cells                    2              2
+    feasible                 1              1
+    infeasible               1              1
     """
     if table is None:
         table = table2_feasibility()
+    if outside is None:
+        outside = outside_versions()
+    reference = (
+        table["stated coding"].eq("reference")
+        if "stated coding" in table.columns
+        else pd.Series(False, index=table.index)
+    )
     out = []
     for model in ("univariate", "multivariable"):
-        sub = table[table.model == model]
+        mine = table["model"] == model
+        estimates = table[mine & ~reference]
+        extra = int((outside["model"] == model).sum())
+        feasible = int(estimates["feasible"].sum())
         out.append(
             {
                 "model": model,
-                "cells": len(sub),
-                "feasible": int(sub.feasible.sum()),
-                "infeasible": int((~sub.feasible).sum()),
+                "table2_printed": int(mine.sum()),
+                "reference_rows": int((mine & reference).sum()),
+                "outside_table2": extra,
+                "cells": len(estimates) + extra,
+                "feasible": feasible,
+                "infeasible": len(estimates) + extra - feasible,
             }
         )
     return pd.DataFrame(out)
+
+
+def feasibility_summary_sentence(
+    summary: pd.DataFrame | None = None, outside: pd.DataFrame | None = None
+) -> str:
+    """:func:`feasibility_summary` in words, each total said once with what it holds: Table 2's
+    printed numbers, its reference rows (left out), the versions printed outside it (counted in),
+    and the feasible numbers of what is left, which the calibration's counts score.
+
+    Parameters
+    ----------
+    summary : DataFrame, optional
+        :func:`feasibility_summary` (the default).
+    outside : DataFrame, optional
+        :func:`outside_versions` (the default): ``id``, ``model``, ``kind``, ``printed`` and
+        ``table2``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(feasibility_summary_sentence())  # doctest: +NORMALIZE_WHITESPACE
+    Table 2 prints 99 numbers, 65 univariate and 34 multivariable; 9 of them (8 univariate, 1
+    multivariable) are a reference row's 1, which is no estimate, and are left out. The abstract
+    prints the multivariable hazard ratio of Prior TACE > 4 as 0.151, against Table 2's 1.521: no
+    cohort prints both, so it is counted with the multivariable numbers, as infeasible. That leaves
+    57 univariate numbers, 48 of them feasible, and 34 multivariable ones, 31 of them feasible: the
+    numbers the calibration's counts score.
+    """
+    outside = outside_versions() if outside is None else outside
+    summary = feasibility_summary(outside=outside) if summary is None else summary
+    s = summary.set_index("model")
+    uni, multi = s.loc["univariate"], s.loc["multivariable"]
+    text = [
+        f"Table 2 prints {uni.table2_printed + multi.table2_printed} numbers, "
+        f"{uni.table2_printed} univariate and {multi.table2_printed} multivariable; "
+        f"{uni.reference_rows + multi.reference_rows} of them ({uni.reference_rows} univariate, "
+        f"{multi.reference_rows} multivariable) are a reference row's 1, which is no estimate, "
+        "and are left out."
+    ]
+    kinds = {"hr": "hazard ratio", "interval": "95% CI", "p": "P"}
+    for r in outside.itertuples(index=False):
+        where, quantity = r.id.split(".")[:2]
+        term = quantity.removeprefix("hr_").removesuffix("_uni")
+        text.append(
+            f"The {where} prints the {r.model} {kinds[r.kind]} of {labels.term_label(term)} as "
+            f"{r.printed}, against Table 2's {r.table2}: no cohort prints both, so it is counted "
+            f"with the {r.model} numbers, as infeasible."
+        )
+    text.append(
+        f"That leaves {uni.cells} univariate numbers, {uni.feasible} of them feasible, and "
+        f"{multi.cells} multivariable ones, {multi.feasible} of them feasible: the numbers the "
+        "calibration's counts score."
+    )
+    return " ".join(text)
 
 
 # Short forms of table2_feasibility's reasons, for a note beside a cell (the full reason is in
@@ -2158,7 +2300,7 @@ def feasibility_table(
     category row, the floor its printed interval puts on the SE and so on the deaths in each of
     its two groups (:func:`death_floors`; empty for any other row). With ``infeasible_only``
     only the cells no cohort can print, and ``Reason`` is headed ``"Why no cohort prints it"``.
-    Two more columns, ``Implied coding`` and ``Calibration follows`` (what the calibration aims
+    Two more columns, ``Implied coding`` and ``Calibration instead`` (what the calibration aims
     at in a row with an infeasible cell), are for downloads; a chapter hides them.
 
     With ``by_row`` the cells of one printed row (HR, 95% CI and P of a variable in a model)
@@ -2210,7 +2352,7 @@ def feasibility_table(
             "Reason": table["reason"],
             "Deaths each group needs": deaths,
             "Implied coding": table["implied coding"],
-            "Calibration follows": table["follow"],
+            "Calibration instead": table["follow"],
         }
     ).reset_index(drop=True)
     if not by_row:

@@ -59,19 +59,51 @@ def test_infeasible_cells_printed_alone_are_reconciled_with_the_counts(book_coho
     counted = int(counts.loc["table2_univariate", "infeasible"])
     assert listed - counted == len(hits) == 1
     sentence = calibration.infeasible_hits_sentence(verdicts, counts)
-    assert f"lists {listed} univariate cells, the counts {counted} infeasible" in sentence
+    assert f"calls {listed} univariate numbers infeasible, the counts {counted}:" in sentence
     assert "Albumin ≤ 3 g/dL, univariate P 0.003, counted as a hit" in sentence
-    # the multivariable count's extra number is the abstract's prior-TACE HR
-    assert "the extra one is the abstract's 0.151" in sentence
+    # the summary counts the abstract's prior-TACE HR as the counts do: no multivariable gap
+    assert "multivariable" not in sentence
+
+
+def test_feasibility_summary_counts_the_numbers_the_counts_count(book_cohort):
+    """Review: the feasibility summary said 56 of 65 univariate and 32 of 34 multivariable
+    cells are feasible, the counts a few lines below 37 of 57 and 9 of 34: 65 held the 8
+    reference rows' printed 1, and the two 34s were different sets (Table 2 with the Child-Pugh
+    5 reference row; Table 2 without it plus the abstract's HR 0.151). The summary now counts
+    the numbers the counts count, whatever the cohort prints."""
+    summary = paper.feasibility_summary().set_index("model")
+    counts = synthesis.target_counts(book_cohort)
+    for model, block in (
+        ("univariate", "table2_univariate"),
+        ("multivariable", "table2_multivariable"),
+    ):
+        assert summary.loc[model, "cells"] == counts.loc[block].sum(), model
+    outside = paper.outside_versions()
+    verdicts = calibration.table2_verdicts(book_cohort)
+    counted_outside = verdicts[~verdicts["id"].str.startswith("table2.")]
+    assert outside["id"].tolist() == counted_outside["id"].tolist()
 
 
 def test_no_sentence_when_the_table_and_the_counts_agree():
     v = pd.DataFrame({"id": ["table2.sex_female.uni.p"], "block": ["table2_univariate"],
                       "published": ["0.96"], "verdict": [MISSED]})  # fmt: skip
     counts = pd.DataFrame(
-        {"infeasible": [9, 2]}, index=["table2_univariate", "table2_multivariable"]
+        {"infeasible": [9, 3]}, index=["table2_univariate", "table2_multivariable"]
     )
     assert calibration.infeasible_hits_sentence(v, counts) == ""
     assert calibration.infeasible_hits(v.assign(verdict=HIT))["id"].tolist() == [
         "table2.sex_female.uni.p"
     ]
+
+
+def test_a_number_the_counts_alone_call_infeasible_is_named_in_words():
+    """A number counted infeasible that neither the feasibility table nor the versions printed
+    outside Table 2 account for is named as a reader reads it, not by its id."""
+    v = pd.DataFrame({"id": ["results.hr_crp_gt3.p"], "block": ["table2_multivariable"],
+                      "published": ["0.03"], "verdict": [calibration.INFEASIBLE]})  # fmt: skip
+    counts = pd.DataFrame(
+        {"infeasible": [9, 4]}, index=["table2_univariate", "table2_multivariable"]
+    )
+    sentence = calibration.infeasible_hits_sentence(v, counts)
+    assert "calls 3 multivariable numbers infeasible, the counts 4:" in sentence
+    assert "CRP > 3 mg/L, P 0.03 (printed in the results) infeasible" in sentence, sentence

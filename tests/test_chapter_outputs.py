@@ -781,9 +781,11 @@ def test_feasibility_captions_say_together_with_the_row_and_the_counts_are_recon
     )
     assert counted, _glued(nb, "data_counts_sentence")
     sentence = _glued(nb, "data_t2_reconcile")
-    assert f"lists {listed} univariate cells, the counts {counted[1]} infeasible" in sentence
+    assert f"calls {listed} univariate numbers infeasible, the counts {counted[1]}:" in sentence
     assert "Albumin ≤ 3 g/dL, univariate P 0.003, counted as a hit" in sentence
-    assert "lists 9 univariate cells" in _glued(_golden("07-cox"), "cox_feas_reconcile")
+    assert "calls 9 univariate numbers infeasible" in _glued(
+        _golden("07-cox"), "cox_feas_reconcile"
+    )
 
 
 def test_a_hazard_ratio_infeasible_by_a_hair_is_missed_by_its_distance_to_the_nearest_printable():
@@ -1097,6 +1099,49 @@ def test_table_6_3_reads_intervals_as_chapter_01_and_prints_what_spss_prints():
             kind = re.search(r"provenance-(\w+)", _glued(nb, prose))[1]
             assert f"provenance-{kind}" in rows[row][4], (prose, row)
     assert "provenance-determined" in _glued(nb, "surv_tacegt4_median_cohort.provenance")
+
+
+def test_chapter_01_says_the_paper_prints_its_survival_brackets_as_ranges():
+    """Review: chapter 01 labels the survival brackets "95% CI" and declares some infeasible
+    (not symmetric), never saying the paper prints them as "range". Where it first shows them
+    (§1.5's prose, Table 1.1's caption, Exercise 1.1) it says so and links chapter 08's
+    argument."""
+    source = (ROOT / "chapters" / "01-data.md").read_text(encoding="utf-8")
+    assert "(audit-ranges)=" in (ROOT / "chapters" / "08-audit.md").read_text(encoding="utf-8")
+    section = source.split("## Feasibility before optimising", 1)[1].split("```{code-cell}", 1)[0]
+    caption = source.split(":name: tbl-data-infeasible", 1)[0].rsplit(":::{table}", 1)[1]
+    exercise = source.split(":label: ex-data-1", 1)[1].split("```", 1)[0]
+    for where, text in (("§1.5", section), ("Table 1.1", caption), ("Exercise 1.1", exercise)):
+        flat = " ".join(text.split())
+        assert '"range"' in flat, where
+        assert "{ref}`audit-ranges`" in flat, where
+        assert "95% confidence interval" in flat or "95% CI" in flat, where
+
+
+def test_the_feasibility_summary_and_the_counts_share_their_denominators():
+    """Review: the feasibility summary said 56 of 65 univariate and 32 of 34 multivariable cells
+    are feasible, the counts a few lines below 37 of 57 and 9 of 34 (65 held the reference
+    rows' printed 1; the two 34s were different sets). The summary's sentence now says each total
+    once with what it holds, and leaves the totals the counts score (chapters 01 and 07)."""
+    leaves = r"That leaves (\d+) univariate numbers, \d+ of them feasible, and (\d+) multivariable"
+    data = _golden("01-data")
+    left = re.search(leaves, _glued(data, "data_t2_summary"))
+    counts = _glued(data, "data_counts_sentence")
+    assert left, _glued(data, "data_t2_summary")
+    for what, total in zip(("univariate", "multivariable"), left.groups(), strict=True):
+        assert re.search(rf"Table 2 {what} cells: \d+ of {total} \(", counts), (what, counts)
+    cox = _golden("07-cox")
+    left = re.search(leaves, _glued(cox, "cox_feas_summary"))
+    assert left, _glued(cox, "cox_feas_summary")
+    for what, total in zip(("univariate", "multivariable"), left.groups(), strict=True):
+        assert f"of Table 2's {total} distinct {what} numbers" in _glued(cox, "cox_agree_sentence")
+    # the 99 printed Table 2 numbers, the 90 estimates of the ties section: each said with what
+    # it holds
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    assert "`cox_feas_cells` printed cells" not in source
+    assert "`cox_ties_cells` printed cells" not in source
+    assert "{glue:md}`cox_feas_summary:commonmark`" in source
+    assert "Table 2 is counted below" in _glued(data, "data_target_sentence")
 
 
 def _badges(text: str) -> list[str]:

@@ -20,6 +20,11 @@ import pytest
 
 from analysis import COHORT_CSV, calibration, paper
 
+#: One worker runs this module's tests: the pass on the spread pass's cohort (the module-scoped
+#: ``polished``, about 0.6 CPU-s) was computed again by each worker that took one of its tests
+#: (``-n 2`` on this module: 8.5 -> 6.6 CPU-s, two runs each).
+pytestmark = pytest.mark.xdist_group("double-polish")
+
 Z95 = 1.959963984540054
 #: The patients whose PVTT grades the pass exchanges on the book's seed (rows of the CSV), as
 #: (patient, patient) pairs: stage-C patients, Vp2 <-> Vp3.

@@ -127,6 +127,14 @@ def first_use(path: Path, pattern: str) -> tuple[int, str, str | None]:
 #: per chapter, {headword: how the prose writes it}; every term of the glossary that the chapter
 #: uses (found by listing each headword's uses, 2026-12-01), with its first use linked
 FIRST_USES = {
+    # review: chapter 01 used these with no link (INR had no entry; PVTT was never introduced)
+    "01-data": {
+        "BCLC": r"\bBCLC\b", "PVTT": r"\bPVTT\b", "ECOG PS": r"\bECOG\b", "AFP": r"\bAFP\b",
+        "PIVKA-II": r"PIVKA-II", "ALBI": r"\bALBI\b", "SPRITE": r"\bSPRITE\b", "INR": r"\bINR\b",
+        "Standard deviation": r"\bSD\b", "Hazard ratio": r"(?i)hazard ratio", "JSH": r"\bJSH\b",
+        "Log-rank test": r"(?i)log-rank", "Cox regression": r"\bCox\b", "TACE": r"\bTACE\b",
+        "HAIC": r"\bHAIC\b", "Child-Pugh": r"Child-Pugh", "SPSS": r"\bSPSS\b",
+    },
     "02-eligibility": {"JSH": r"\bJSH\b"},
     "04-baseline": {
         "Standard deviation": r"\bSD\b", "SPSS": r"\bSPSS\b", "AFP": r"\bAFP\b",
@@ -191,6 +199,16 @@ def test_a_terms_first_use_is_its_link(chapter: str, headword: str):
     assert (target or "").lower() == headword.lower(), (
         f"{chapter}.md line {line}: first use {text!r} links {target!r}, not {headword!r}"
     )
+
+
+def test_chapter_01_introduces_pvtt_where_it_spells_it_out():
+    """Review: step 1 spelled out "portal vein tumour thrombosis" and step 4 wrote "PVTT" with no
+    introduction; the abbreviation is now given, linked, where the words first appear."""
+    line, text, _ = first_use(
+        ROOT / "chapters" / "01-data.md", r"(?i)portal[ -]vein tumou?r thromb\w*"
+    )
+    text = " ".join(dict(prose(ROOT / "chapters" / "01-data.md"))[line].split())
+    assert re.search(r"portal vein tumour thrombosis,? \(?\{term\}`PVTT`", text), text
 
 
 def test_first_use_finder_skips_code_glue_and_headings(tmp_path: Path):

@@ -14,9 +14,9 @@ import pytest
 from analysis.runner import CHAPTERS_DIR
 
 PROBE = """\
-import json, os, signal, sys
+import gc, json, os, signal, sys
 from ipykernel.kernelapp import IPKernelApp
-preloaded = "pandas" in sys.modules
+preloaded = "pandas" in sys.modules and "myst_nb.ext.glue" in sys.modules  # book.glue's import
 import matplotlib
 app = IPKernelApp.instance()
 print(json.dumps({
@@ -30,6 +30,7 @@ print(json.dumps({
     "argv": sys.argv[1:],
     "main": sys.modules["__main__"].__name__,
     "preloaded": preloaded,
+    "frozen": gc.get_freeze_count(),
     "parent": os.getppid(),
 }))
 """
@@ -58,6 +59,8 @@ def test_a_forked_kernel_starts_as_a_fresh_one(tmp_path, _kernel_zygote):
     with kernel_fork.forked():
         forked = _probe(tmp_path, "forked")
     assert fresh.pop("preloaded") is False and forked.pop("preloaded") is True  # it was forked
+    # the zygote's imports are out of the collector's reach (gc.freeze), a fresh kernel's are not
+    assert fresh.pop("frozen") == 0 < forked.pop("frozen")
     assert fresh.pop("parent") == os.getpid() != forked.pop("parent")
     # connection files differ; the rest is the same, the environment included
     fresh["argv"] = [a for a in fresh["argv"] if not a.endswith(".json")]

@@ -146,11 +146,31 @@ def test_table2_feasibility_cells(feasibility):
         ("additional_tace", "univariate", "P"),
     ]
     summary = paper.feasibility_summary(f).set_index("model")
-    assert summary.loc["univariate", "cells"] == 65 and summary.loc["univariate", "infeasible"] == 9
+    # review: the summary counted the 8 + 1 reference rows' printed 1 as cells (65, 34) while
+    # the counts leave them out and add the abstract's HR 0.151 (57, 34): two sets both called 34
+    assert summary.loc[
+        "univariate", ["table2_printed", "reference_rows", "outside_table2"]
+    ].tolist() == [65, 8, 0]
+    assert summary.loc[
+        "multivariable", ["table2_printed", "reference_rows", "outside_table2"]
+    ].tolist() == [34, 1, 1]
+    assert summary.loc["univariate", "cells"] == 57 and summary.loc["univariate", "infeasible"] == 9
     assert summary.loc["multivariable", "cells"] == 34
-    assert summary.loc["multivariable", "infeasible"] == 2
+    assert summary.loc["multivariable", "infeasible"] == 3  # 2 in Table 2 and the abstract's HR
+    assert (summary["cells"] == summary["feasible"] + summary["infeasible"]).all()
     # every infeasible cell says what the calibration follows instead
     assert (f.loc[~f.feasible, "follow"].str.len() > 0).all()
+    # review (phone cards of Tables 1.2 and 7.2): "Calibration follows" repeated the reason's
+    # expectations word for word; it names only what is aimed at
+    for r in f.loc[f["follow"] != ""].itertuples(index=False):
+        assert r.follow.startswith("aims at the "), r.follow
+        assert "printed" not in r.follow and "expect" not in r.follow, r.follow
+        assert r.follow.removeprefix("aims at the ") not in r.reason or len(r.follow) < 60
+    assert f.set_index("id").loc["table2.sex_female.uni.p", "follow"] == "aims at the HR and 95% CI"
+    # headed so that a phone card reads "Calibration instead: aims at the HR and 95% CI"
+    assert "Calibration instead" in paper.feasibility_table(f, infeasible_only=True).columns
+    tace = f.set_index("id").loc["table2.additional_tace.uni.p", "follow"]
+    assert tace == "aims at the HR and the log-rank P 0.02 of the same split", tace
     assert (f["reason"].str.len() > 10).all()
 
 
