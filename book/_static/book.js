@@ -416,6 +416,45 @@
 // only, and says that the rest is on the web page (its address is under the printed title).
 (function () {
   var LONG = 40;
+  // Splits a (highlighted) pre's lines into <span class="print-statement"> blocks, one per
+  // top-level statement; a token spanning lines (a docstring) stays whole in its line.
+  function statementBlocks(pre) {
+    var lines = [[]];
+    Array.prototype.slice.call(pre.childNodes).forEach(function (node) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        var parts = node.textContent.split("\n");
+        parts.forEach(function (part, i) {
+          if (i > 0) lines.push([]);
+          if (part) lines[lines.length - 1].push(document.createTextNode(part));
+        });
+      } else {
+        lines[lines.length - 1].push(node);
+      }
+    });
+    var text = function (line) {
+      return line.map(function (n) { return n.textContent; }).join("");
+    };
+    while (lines.length && !text(lines[lines.length - 1]).trim()) lines.pop();
+    var blocks = [], depth = 0;
+    lines.forEach(function (line) {
+      var t = text(line);
+      var opens = depth === 0 && /^[^\s)\]}#]/.test(t);
+      if (!blocks.length || opens) blocks.push([]);
+      blocks[blocks.length - 1].push(line);
+      var bare = t.replace(/(["'])(?:\\.|(?!\1).)*\1/g, "").replace(/#.*$/, "");
+      depth = Math.max(0, depth + (bare.match(/[([{]/g) || []).length - (bare.match(/[)\]}]/g) || []).length);
+    });
+    while (pre.firstChild) pre.removeChild(pre.firstChild);
+    blocks.forEach(function (block) {
+      var span = document.createElement("span");
+      span.className = "print-statement";
+      block.forEach(function (line) {
+        line.forEach(function (n) { span.appendChild(n); });
+        span.appendChild(document.createTextNode("\n"));
+      });
+      pre.appendChild(span);
+    });
+  }
   function noteLongCells() {
     document.querySelectorAll("div.cell.tag_hide-input").forEach(function (cell) {
       var pre = cell.querySelector(".cell_input pre");
@@ -425,9 +464,15 @@
         // printed whole from a copy outside the <details>: Chromium does not break a page inside
         // an opened <details>, so 06's 30-line set-up cell went whole to the next sheet and left
         // half of sheet 2 blank. The copy keeps the highlighting (div.highlight) and may break.
+        // Each top-level statement (a line at column 0 and the lines that continue it: indented
+        // body, open brackets) is a block that is not split, so a sheet never ends on "for …:"
+        // with the loop's body on the next.
         var copy = document.createElement("div");
         copy.className = "print-copy";
-        copy.appendChild((pre.closest("div.highlight") || pre).cloneNode(true));
+        var box = (pre.closest("div.highlight") || pre).cloneNode(true);
+        var copied = box.tagName === "PRE" ? box : box.querySelector("pre");
+        if (copied) statementBlocks(copied);
+        copy.appendChild(box);
         cell.classList.add("print-whole");
         cell.insertBefore(copy, cell.firstChild);
         return;
