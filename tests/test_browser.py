@@ -1166,6 +1166,9 @@ def test_printed_visible_code_is_as_large_as_the_folded_set_up(browser, server, 
                                             getComputedStyle(copy).breakInside,
                                             getComputedStyle(copy.closest('div.highlight')).breakInside,
                                             getComputedStyle(copy).overflow,
+                                            [...copy.querySelectorAll(':scope > span.print-statement')]
+                                              .every(b => getComputedStyle(b).breakInside === 'avoid')
+                                              && copy.children.length > 1,
                                             getComputedStyle(d).display,
                                             copy.textContent === c.querySelector('div.cell_input pre').textContent]; })})"""
         )
@@ -1177,9 +1180,10 @@ def test_printed_visible_code_is_as_large_as_the_folded_set_up(browser, server, 
     # 06's 30-line set-up went whole to sheet 3, half of sheet 2 blank), whole, 9 pt, breakable
     # (nor inside the theme's div.highlight, break-inside: avoid, nor a scrolling box: 03's
     # set-up went whole to sheet 3, two thirds of sheet 2 blank)
-    assert all(f == [12.0, "auto", "auto", "visible", "none", True] for f in sizes["folded"]), (
-        sizes["folded"]
-    )
+    # (each top-level statement kept whole: 07's forest-plot code ended a sheet on "for …:")
+    assert all(
+        f == [12.0, "auto", "auto", "visible", True, "none", True] for f in sizes["folded"]
+    ), sizes["folded"]
     assert not outside_requests
 
 
