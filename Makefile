@@ -103,7 +103,7 @@ test-ensemble: $(STAMP) ## the ensemble tests, with the 2-member Dask run that `
 # book's build, then its browser tests; the ensemble), which would otherwise get a third of a core
 # against the workers. Alone, `make unit` runs as fast as before. Fresh clone, two workers: nice 5
 # 286.8 s (the book's chain done at 259 s), nice 10 288.9 s (done at 233 s).
-UNIT_NICE := nice -n 5
+UNIT_NICE := nice -n 2
 
 UNIT_MARKS := not book and not two_seeds
 
