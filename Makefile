@@ -102,7 +102,9 @@ test-ensemble: $(STAMP) ## the ensemble tests, with the 2-member Dask run that `
 # The unit tests yield some CPU (nice) to the single processes beside them in `make test` (the
 # book's build, then its browser tests; the ensemble), which would otherwise get a third of a core
 # against the workers. Alone, `make unit` runs as fast as before. Fresh clone, two workers: nice 5
-# 286.8 s (the book's chain done at 259 s), nice 10 288.9 s (done at 233 s).
+# 286.8 s (the book's chain done at 259 s), nice 10 288.9 s (done at 233 s). With 3,774 tests
+# (a later release): nice 5 319.5 s (the book's chain done at 265 s, 55 s before the unit tests),
+# nice 2 315.9 s (done at 283 s, 33 s before): the two chains end closer together.
 UNIT_NICE := nice -n 2
 
 UNIT_MARKS := not book and not two_seeds
