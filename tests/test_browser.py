@@ -28,6 +28,7 @@ own page.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import importlib.util
@@ -1125,20 +1126,27 @@ def test_phone_pages_cut_off_no_text(toured):
     assert not problems, f"at 390 px: {problems}"
 
 
-def test_printed_chapter_title_keeps_its_number(browser, server, outside_requests):
-    """On paper the chapter's title reads "4. Baseline characteristics: Table 1", as on screen
-    and as its printed contents list (4.1, 4.2, ...): the theme prints an unnumbered copy of the
-    title (book.js copies the number into it)."""
-    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("04"))
+@contextlib.contextmanager
+def _printed_chapter(browser, server, outside_requests, prefix: str):
+    """A page of the chapter whose file name starts with ``prefix``, loaded in print media."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith(prefix))
     context = browser.new_context(viewport={"width": 1000, "height": 1000})
     pg = context.new_page()
     pg.route("**/*", _guard(outside_requests))
     try:
         pg.emulate_media(media="print")
         pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
-        titles = pg.locator("h1").filter(visible=True).all_inner_texts()
+        yield pg
     finally:
         context.close()
+
+
+def test_printed_chapter_title_keeps_its_number(browser, server, outside_requests):
+    """On paper the chapter's title reads "4. Baseline characteristics: Table 1", as on screen
+    and as its printed contents list (4.1, 4.2, ...): the theme prints an unnumbered copy of the
+    title (book.js copies the number into it)."""
+    with _printed_chapter(browser, server, outside_requests, "04") as pg:
+        titles = pg.locator("h1").filter(visible=True).all_inner_texts()
     assert titles and titles[0].startswith("4. "), titles
     assert not outside_requests
 
@@ -1147,13 +1155,7 @@ def test_printed_visible_code_is_as_large_as_the_folded_set_up(browser, server, 
     """On paper the visible calls (what a resident copies) printed at 7.5 pt while the folded
     set-up code above them printed at 9 pt: every code cell's input prints at 9 pt (12 CSS px),
     its text output stays smaller; a folded cell prints whole from a breakable copy."""
-    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("06"))
-    context = browser.new_context(viewport={"width": 1000, "height": 1000})
-    pg = context.new_page()
-    pg.route("**/*", _guard(outside_requests))
-    try:
-        pg.emulate_media(media="print")
-        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+    with _printed_chapter(browser, server, outside_requests, "06") as pg:
         sizes = pg.evaluate(
             """() => ({
               visible: [...document.querySelectorAll('article div.cell:not(.tag_hide-input) div.cell_input pre')]
@@ -1172,8 +1174,6 @@ def test_printed_visible_code_is_as_large_as_the_folded_set_up(browser, server, 
                                             getComputedStyle(d).display,
                                             copy.textContent === c.querySelector('div.cell_input pre').textContent]; })})"""
         )
-    finally:
-        context.close()
     assert sizes["visible"] and sizes["folded"], sizes
     assert set(sizes["visible"]) == {12.0}, sizes
     # a folded cell prints from a copy outside its <details> (in which Chromium breaks no page:
