@@ -134,6 +134,7 @@ FIRST_USES = {
         "Standard deviation": r"\bSD\b", "Hazard ratio": r"(?i)hazard ratio", "JSH": r"\bJSH\b",
         "Log-rank test": r"(?i)log-rank", "Cox regression": r"\bCox\b", "TACE": r"\bTACE\b",
         "HAIC": r"\bHAIC\b", "Child-Pugh": r"Child-Pugh", "SPSS": r"\bSPSS\b",
+        "PFS": r"\bPFS\b", "Vp": r"\bVp", "Kaplan–Meier": r"Kaplan.Meier",
     },
     "02-eligibility": {"JSH": r"\bJSH\b"},
     "04-baseline": {
