@@ -604,6 +604,8 @@ def table2_provenance(ids, fits: dict | None = None, *, power: float = 1.0) -> P
     if fits is None:
         return spread
     reproduced = all(_table2_cell_agrees(fits, cell) for cell in printed)
+    if reproduced and power != 1:
+        return spread  # a number derived from the estimate, which the paper does not print
     return _provenance.cohort_estimate(spread, reproduced)
 
 
@@ -1063,6 +1065,7 @@ def glue_table(
     code_headers: bool = False,
     csv: pd.DataFrame | None = None,
     provenance=None,
+    row_provenance=None,
     user: bool = False,
 ) -> None:
     """Glue ``df`` as a numbered, captioned table, and its notes and CSV download.
@@ -1093,7 +1096,9 @@ def glue_table(
     ``provenance`` (:mod:`analysis.provenance`) says where the table's numbers come from: one
     class (a kind or a :class:`~analysis.provenance.Provenance`) for every number, shown as a
     badge above the notes; a dict column -> class, shown as a badge in those columns' headers;
-    or a list with one class (or None) per row, shown in a last column "Class". On a user's
+    or a list with one class (or None) per row, shown in a last column "Class". A table whose
+    columns differ and one of whose columns differs by row takes both: ``provenance`` a dict for
+    the column headings, ``row_provenance`` the list for the "Class" column. On a user's
     cohort (``user=True``) no badge is shown.
 
     Examples
@@ -1111,6 +1116,15 @@ def glue_table(
     >>> notes = glue.call_args_list[1].args[1].data
     >>> "¹ two more responders" in notes, 'download="demo.csv"' in notes
     (True, True)
+
+    A class per column heading and one per row:
+
+    >>> with mock.patch("analysis.book.glue") as glue:
+    ...     glue_table("tbl-demo", df.drop(columns=["verdict", "reason"]),
+    ...                provenance={"published": "published"},
+    ...                row_provenance=["determined", "assumed"])
+    >>> print(glue.call_args_list[0].args[1].data.splitlines()[0])  # doctest: +ELLIPSIS
+    | Quantity | Published<sup class="provenance provenance-published" ...>published</sup> | Reproduced | Class |
     """
     shown = df.drop(columns=[c for c in hide if c in df.columns])
     whole = header = rows = None
@@ -1120,11 +1134,15 @@ def glue_table(
         elif isinstance(provenance, (str, Provenance)):
             whole = _as_provenance(provenance)
         else:
-            rows = [None if p is None else _as_provenance(p) for p in provenance]
-            if len(rows) != len(shown):
-                raise ValueError(
-                    f"glue_table({name!r}): {len(rows)} provenances, {len(shown)} rows"
-                )
+            rows = provenance
+    if row_provenance is not None and not user:
+        if rows is not None:
+            raise ValueError(f"glue_table({name!r}): row classes given twice")
+        rows = row_provenance
+    if rows is not None:
+        rows = [None if p is None else _as_provenance(p) for p in rows]
+        if len(rows) != len(shown):
+            raise ValueError(f"glue_table({name!r}): {len(rows)} provenances, {len(shown)} rows")
     text, reasons = table_markdown(
         shown,
         index=index,

@@ -59,9 +59,10 @@ CLASSES = (PUBLISHED, DETERMINED, ASSUMED)
 MEANINGS = {
     PUBLISHED: "printed in the paper; the synthetic cohort is calibrated to it",
     DETERMINED: (
-        "not printed; follows from the printed numbers, or comes out the same (within a stated"
-        " tolerance) in every cohort calibrated to the same targets with the same generator"
-        " choices, differing only in the random seed"
+        "not printed, or this cohort's estimate of a printed number that it reproduces; follows"
+        " from the printed numbers, or comes out the same (within a stated tolerance) in every"
+        " cohort calibrated to the same targets with the same generator choices, differing only"
+        " in the random seed"
     ),
     ASSUMED: "depends on choices made for the synthetic cohort, not on the paper",
 }
@@ -102,6 +103,8 @@ class Provenance:
             raise ValueError(f"provenance must be one of {', '.join(CLASSES)}; got {self.kind!r}")
 
     def __str__(self) -> str:
+        if self.note == REPRODUCED:
+            return self.kind  # said by its tooltip alone
         if self.kind == PUBLISHED and self.note in VERDICT_MARKS:
             return f"{self.kind} {self.note}"  # "published ✓": the calibration's verdict
         return f"{self.kind}: {self.note}" if self.note else self.kind
@@ -124,7 +127,7 @@ class Provenance:
         >>> print(assumed("heights").badge(compact=True))
         <sup class="provenance provenance-assumed" title="depends on choices made for the synthetic cohort, not on the paper (heights)">assumed</sup>
         """
-        title = TOOLTIPS[self.kind]
+        title = REASON_TOOLTIPS.get(self.note, TOOLTIPS[self.kind])
         text = str(self).replace(" ✓", "\u00a0✓").replace(" ✗", "\u00a0✗")  # never split
         # nor "assumed:" from its reason (a printed sheet ended with "assumed:")
         text = text.replace(f"{self.kind}: ", f"{self.kind}:\u00a0", 1)
@@ -132,6 +135,8 @@ class Provenance:
             title += "; this cohort " + (
                 "reproduces it" if self.note == "✓" else "does not reproduce it"
             )
+        elif compact and self.note in REASON_TOOLTIPS:
+            text = self.kind  # the tooltip says the reason already
         elif compact and self.note:
             title, text = f"{title} ({self.note})", self.kind
         return (
@@ -189,6 +194,24 @@ def published(reproduced: bool | None = None) -> Provenance:
 #: (:func:`cohort_estimate`).
 CONTRADICTED = "the paper prints another value"
 
+#: The note of this cohort's determined estimate of a number the paper prints, which it
+#: reproduces (:func:`cohort_estimate`): not shown, its tooltip says it.
+REPRODUCED = "this cohort reproduces the printed number"
+
+#: Tooltips of the notes that the generic ones (:data:`TOOLTIPS`) would contradict: an estimate
+#: of a number the paper prints is not "not printed" (determined, :data:`REPRODUCED`) nor "not on
+#: the paper" (assumed, :data:`CONTRADICTED`).
+REASON_TOOLTIPS = {
+    CONTRADICTED: (
+        "this cohort's estimate of a number the paper prints; the paper prints another value,"
+        " so it rests on the generator's draw"
+    ),
+    REPRODUCED: (
+        "this cohort's estimate of a number the paper prints, which it reproduces; the same in"
+        " every cohort calibrated to the same targets"
+    ),
+}
+
 
 def cohort_estimate(spread: Provenance, reproduced: bool | None) -> Provenance:
     """The class of this cohort's estimate of a number the paper prints: ``spread``, its class
@@ -197,7 +220,9 @@ def cohort_estimate(spread: Provenance, reproduced: bool | None) -> Provenance:
     prints another value: it is *assumed*, resting on the generator's draw
     (:data:`CONTRADICTED`), even when every calibrated cohort misses the number alike. An
     estimate that reproduces it, or is not scored (``reproduced`` None), keeps ``spread``; so
-    does one already assumed, with its own reason.
+    does one already assumed, with its own reason. A determined estimate that reproduces it is
+    shown as determined, its tooltip saying that it is an estimate of a printed number
+    (:data:`REPRODUCED`), not a number the paper leaves out.
 
     Parameters
     ----------
@@ -222,9 +247,19 @@ def cohort_estimate(spread: Provenance, reproduced: bool | None) -> Provenance:
     ('determined', 'determined')
     >>> str(cohort_estimate(assumed("varies across calibrated cohorts"), False))
     'assumed: varies across calibrated cohorts'
+
+    Each badge says why in its own words, not the generic tooltip ("not on the paper", "not
+    printed"):
+
+    >>> print(cohort_estimate(determined, False).badge(compact=True))
+    <sup class="provenance provenance-assumed" title="this cohort&#x27;s estimate of a number the paper prints; the paper prints another value, so it rests on the generator&#x27;s draw">assumed</sup>
+    >>> print(cohort_estimate(determined, True).badge())
+    <sup class="provenance provenance-determined" title="this cohort&#x27;s estimate of a number the paper prints, which it reproduces; the same in every cohort calibrated to the same targets">determined</sup>
     """
     if reproduced is False and spread.kind == DETERMINED:
         return assumed(CONTRADICTED)
+    if reproduced is True and spread.kind == DETERMINED:
+        return Provenance(DETERMINED, REPRODUCED)
     return spread
 
 

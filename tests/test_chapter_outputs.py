@@ -632,7 +632,11 @@ def test_table_7_1_header_and_prose_do_not_badge_the_cohorts_values_published():
         assert "provenance-" in badge and PUBLISHED_BADGE not in badge, name
     # the 100th power varies across calibrated cohorts a hundred times more on the log scale
     assert "provenance-assumed" in _glued(nb, "cox_ast_unit_hr_100.provenance")
-    assert _glued(nb, "cox_ast_unit_verdict") == ", as the paper prints it"  # 1.011 against 1.011
+    # 1.011 against 1.011, but 1.007–1.014 against 1.005–1.017: its Table 2 row is ✗
+    assert (
+        _glued(nb, "cox_ast_unit_verdict")
+        == ", as the paper prints it, though not its 95% interval"
+    )
     forest = _glued_any(nb, "fig-cox-forest-downloads")
     line = forest.split("In this figure:")[1].split("</p>")[0]
     for part in line.split(" · "):
@@ -646,7 +650,7 @@ def test_table_7_1_and_1_4_give_a_verdict_and_a_reason_beside_each_reproduced_va
     notes = _notes_lines(nb, "tbl-cox-codings-notes")
     marks = []
     for row in _rows(_glued(nb, "tbl-cox-codings")):
-        for cell in row[2:]:
+        for cell in row[2:4]:  # the two codings' estimates (the last column: the class)
             found = re.search(r" ([✓✗])([" + SUPERSCRIPT + r"]*) \(", cell)
             assert found, cell
             marks.append(found.groups())
@@ -1174,12 +1178,6 @@ def test_chapter_7_never_calls_an_estimate_the_paper_contradicts_determined():
             else:  # a model the paper does not fit: one badge, one mark
                 assert not ("✗" in marks and "determined" in badges), (name, line)
         assert checked, name
-    heading = _glued(nb, "tbl-cox-codings").splitlines()[0]
-    implied_column = heading.split("Implied: per unit", 1)[1].split("|", 1)[0]
-    assert (
-        _badges(implied_column) == ["assumed"]
-        and "the paper prints another value" in implied_column
-    )
     tace = _glued(nb, "cox_ex_tace_implied.provenance")
     assert "assumed:\xa0the paper prints another value" in tace
     line = next(
@@ -1264,14 +1262,15 @@ def test_chapter_7_exercise_solutions_fit_as_table_7_4_and_answer_the_question()
     from analysis.tables import format_published_value, table2_models
 
     source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
-    solution = source.split("```{solution} ex-cox-2", 1)[1].split("```", 1)[0]
-    assert 'ties="breslow"' in solution and "{glue:md}`cox_ex_kept_terms:commonmark`" in solution
+    solution = source.split("````{solution} ex-cox-2", 1)[1].split("````", 1)[0]
+    assert 'ties="breslow"' in solution
     assert not re.search(r"\d\.\d{3}", solution)  # numbers are glued, never typed
     nb = _golden("07-cox")
     implied = table2_models(derive(load_cohort()), "implied")
     full = implied["multivariate"]
     kept = [t for t in full.index if not t.startswith("child_pugh_") and t != "albi_score"]
-    assert f"terms = {kept!r}" in _glued(nb, "cox_ex_kept_terms")
+    # the solution's code block a reader copies lists the terms of the book's cohort
+    assert "terms = " + repr(kept).replace("'", '"') in solution
     reduced = cox_table(implied["design"], "os_months", "os_event", kept, ties="breslow")
     moves = _glued(nb, "cox_ex_moves")
     for term in kept:
@@ -1294,3 +1293,56 @@ def test_chapter_7_exercise_solutions_fit_as_table_7_4_and_answer_the_question()
     assert f"stated coding {factor['stated']:.2f} above" in closer
     ex1 = source.split("```{solution} ex-cox-1", 1)[1].split("```", 1)[0]
     assert "{glue:md}`cox_ex_tace_closer:commonmark`" in ex1
+
+
+def test_table_7_1_classes_each_row_as_its_mark_and_fig_7_1_as_table_7_4():
+    """Review: Table 7.1's "Implied: per unit" heading took one class over all 16 cells, so one
+    missed cell badged the whole column "the paper prints another value", though it holds ✓ rows
+    and AST univariate 1.011, which the prose badges determined. Each row now has its class in a
+    "Class" column (the cells of its ✓ or ✗: HR, CI and P), the heading none; a row marked ✗ is
+    never determined, a ✓ row keeps its spread's class. Fig. 7.1 classes each term by the cells
+    of its ✓ or ✗ in Table 7.4 (HR, CI and P): AFP multivariable, ✗ by its P, is not determined."""
+    nb = _golden("07-cox")
+    table = _glued(nb, "tbl-cox-codings")
+    heading = table.splitlines()[0]
+    implied_column = heading.split("Implied: per unit", 1)[1].split("|", 1)[0]
+    assert _badges(implied_column) == [] and heading.rstrip(" |").endswith("Class")
+    classes = []
+    for row in _rows(table):
+        implied_cell, badge = row[2], row[-1]
+        mark = re.search(r"([✓✗])", implied_cell).group(1)
+        (kind,) = _badges(badge)
+        classes.append(kind)
+        if mark == "✗":
+            assert kind == "assumed", row
+            if "another value" not in badge:  # assumed for its spread: its own reason
+                assert "varies" in badge, row
+        if kind == "determined":
+            assert "which it reproduces" in badge and "not printed" not in badge, row
+    assert {"determined", "assumed"} <= set(classes)  # the rows do differ
+    rows = {r[0]: r for r in _rows(table)}
+    for label in ("Tumour number, univariate", "Prior TACE sessions, univariate"):
+        row = next(
+            r for k, r in rows.items() if k.startswith(label.split(",")[0]) and "univariate" in k
+        )
+        assert "✓" in row[2] and "another value" not in row[-1], row
+    # the prose's AST 1.011 and the table's AST univariate row: one estimate, one class (its
+    # interval misses: assumed, and the prose says so beside "as the paper prints it")
+    ast = next(r for k, r in rows.items() if k.startswith("AST") and "univariate" in k)
+    prose = _glued(nb, "cox_ast_unit_hr.provenance")
+    assert _badges(prose) == _badges(ast[-1])
+    assert ("✗" in ast[2]) == ("though not its" in _glued(nb, "cox_ast_unit_verdict"))
+    # Table 7.4's AFP multivariable row is ✗ (its P): Fig. 7.1 does not class it determined
+    line = next(
+        m
+        for cell in nb.cells
+        for o in cell.get("outputs", [])
+        for v in o.get("data", {}).values()
+        for m in re.findall(r'<p class="figure-provenance">In this figure: .*?</p>', _text(v))
+        if "AFP, per ng/mL" in m
+    )
+    part = next(p for p in line.split(" · ") if "AFP, per ng/mL" in p)
+    assert _badges(part) == ["assumed"], part
+    # the same cells as Table 7.4's row: the figure's class of each term is that row's
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    assert 'f"table2.{term}.multi.{part}" for part in ("hr", "interval", "p")' in source

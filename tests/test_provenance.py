@@ -145,7 +145,9 @@ def test_a_cohort_estimate_the_paper_contradicts_is_assumed():
     contradicted = provenance.cohort_estimate(determined, False)
     assert contradicted.kind == provenance.ASSUMED
     assert contradicted.note == provenance.CONTRADICTED == "the paper prints another value"
-    assert provenance.cohort_estimate(determined, True) == determined
+    assert provenance.cohort_estimate(determined, True) == provenance.Provenance(
+        provenance.DETERMINED, provenance.REPRODUCED
+    )
     assert provenance.cohort_estimate(determined, None) == determined
     varies = provenance.assumed("varies across calibrated cohorts")
     assert provenance.cohort_estimate(varies, False) == varies
@@ -159,3 +161,28 @@ def test_a_cohort_estimate_the_paper_contradicts_is_assumed():
     printed = {"multivariate": pd.DataFrame([[1.521, 1.054, 2.196, 0.02]], columns=columns,
                                             index=["prior_tace_gt4"])}  # fmt: skip
     assert str(book.table2_provenance(ids, printed)) == "determined"
+
+
+def test_contradicted_badge_has_its_own_tooltip():
+    """Review: every "assumed: the paper prints another value" badge carried the generic assumed
+    tooltip "depends on choices made for the synthetic cohort, not on the paper", which an
+    estimate of a number the paper prints contradicts."""
+    p = provenance.cohort_estimate(provenance.Provenance(provenance.DETERMINED), False)
+    for badge in (p.badge(), p.badge(compact=True)):
+        assert "not on the paper" not in badge
+        assert "the paper prints another value, so it rests on the generator" in badge
+    assert p.badge(compact=True).endswith(">assumed</sup>")
+    # another assumed reason keeps the generic tooltip
+    assert "not on the paper (heights)" in provenance.assumed("heights").badge(compact=True)
+
+
+def test_determined_covers_a_reproduced_printed_number():
+    """Review: "1.011, as the paper prints it" carried a determined badge whose tooltip began
+    "not printed": this cohort's estimate of a printed number that it reproduces is determined
+    with a tooltip that says so, and the legend's meaning covers it."""
+    p = provenance.cohort_estimate(provenance.Provenance(provenance.DETERMINED), True)
+    assert str(p) == "determined" and p.kind == provenance.DETERMINED
+    for badge in (p.badge(), p.badge(compact=True)):
+        assert "not printed" not in badge and "which it reproduces" in badge
+        assert badge.endswith(">determined</sup>")
+    assert "printed number that it reproduces" in provenance.MEANINGS[provenance.DETERMINED]

@@ -57,7 +57,6 @@ EXEMPT: dict[str, str] = {
     # the size of a model or of the audit: a count of terms or checks, not an estimate
     "cox_n_parameters": "the number of terms in the paper's model",
     "cox_ex_params_left": "the number of terms left in a model",
-    "cox_ex_kept_terms": "the list of terms a reader types, code",
     "bias_opt_params": "the number of terms in the paper's model",
     "audit_n_checks": "the number of checks the audit runs",
     "audit_n_not_consistent": "a count in a dropdown heading; the table inside carries the class",
