@@ -1346,3 +1346,28 @@ def test_table_7_1_classes_each_row_as_its_mark_and_fig_7_1_as_table_7_4():
     # the same cells as Table 7.4's row: the figure's class of each term is that row's
     source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
     assert 'f"table2.{term}.multi.{part}" for part in ("hr", "interval", "p")' in source
+
+
+def test_chapter_7_counts_printed_numbers_as_cells_and_a_model_variable_as_an_estimate():
+    """Review: §7.5 said "48 of 90 Table 2 estimates" and "the 90 Table 2 estimates that both fits
+    make" (printed cells: HR, CI and P) beside "30 estimates of the implied-coding table" (a
+    variable in one model). A count of printed numbers says cells."""
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    assert "Table 2 estimates (reference rows left out)" not in source
+    assert "Table 2 estimates that both fits" not in source
+    assert "`cox_ties_cells` Table 2 cells (HR, CI, P)" in source
+    nb = _golden("07-cox")
+    printed = _glued_any_stream(nb, "differ between Breslow's rule and Efron's")
+    assert re.search(r"\d+ of \d+ Table 2 cells \(HR, CI, P; reference rows left out\)", printed)
+    assert "estimates of the implied-coding table" in _glued(nb, "cox_ties_sentence")
+
+
+def test_chapter_1_classes_cover_an_estimate_of_a_printed_number():
+    """Review: chapter 01 defined determined as "the paper does not print it", yet "1.011, as the
+    paper prints it" was badged determined, and the assumed bullet did not name an estimate the
+    paper contradicts. Both bullets now cover this cohort's estimate of a printed number."""
+    source = " ".join((ROOT / "chapters" / "01-data.md").read_text(encoding="utf-8").split())
+    determined = source.split("{glue:md}`data_prov_determined:commonmark` —", 1)[1][:200]
+    assert "estimate of a number the paper prints and reproduces it" in determined
+    assumed = source.split("{glue:md}`data_prov_assumed:commonmark` —", 1)[1][:400]
+    assert "estimate of a number the paper prints as another value" in assumed
