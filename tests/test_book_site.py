@@ -248,3 +248,28 @@ Age       0.996 ✓ (0.975–1.017)
         "1.114\u00a0✗¹³ (1.023–1.213)",
         "0.996\u00a0✓ (0.975–1.017)",
     ]
+
+
+def test_a_paper_row_is_marked_to_stay_with_its_reproduced_row():
+    """Review: printed, "PIVKA-II (ng/mL): per ng/mL — paper" ended one sheet of Table 7.5 and
+    its "↳ reproduced" row began the next. The paper row of each pair is marked ``pair-first``
+    (kept with the next row on paper by tables.css); a row not followed by its own is not."""
+    doctree = publish_doctree(
+        """
+====================================  =====
+Variable                              HR
+====================================  =====
+PIVKA-II (ng/mL): per ng/mL — paper   1
+↳ reproduced                          1
+Albumin > 3 g/dL (reference) — paper  1
+Sex                                   0.96
+====================================  =====
+"""
+    )
+    book_site.keep_row_pairs(None, doctree, "x")
+    book_site.keep_row_pairs(None, doctree, "x")  # twice: no class repeated
+    rows = list(doctree.findall(lambda n: n.tagname == "row"))[1:]  # the body's
+    assert [r["classes"] for r in rows] == [["pair-first"], [], [], []]
+    css = (Path(__file__).resolve().parents[1] / "book" / "_static" / "tables.css").read_text()
+    print_rules = css.split("@media print {", 1)[1]
+    assert "tr.pair-first {\n    break-after: avoid;" in print_rules

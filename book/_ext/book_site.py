@@ -53,6 +53,11 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
     "published", "determined" and "assumed" mean, for paper, and with the link to chapter 01's
     section on them, which ``book.js`` makes of every badge (:func:`provenance_legend`): a
     badge's ``title`` is never shown on a phone.
+13. keeps **a paper row and its reproduced row on one sheet**
+    (:func:`keep_row_pairs`): in Tables 7.4 and 7.5 a row "PIVKA-II (ng/mL): per ng/mL — paper" is
+    followed by its "↳ reproduced" row; a printed sheet ended with the first and the next began
+    with the second. The first row of each pair is marked ``pair-first``, which ``tables.css``
+    keeps with the row after it on paper.
 """
 
 from __future__ import annotations
@@ -166,6 +171,41 @@ def mark_table_columns(app, doctree, docname: str) -> None:
             if kind == "num":
                 for row in entries:
                     split_interval(row[j - 1])
+
+
+#: the end of the label of a row that states the paper's numbers, and the start of the label of
+#: the row after it, this cohort's (analysis.book.glue_table2)
+PAPER_ROW_END, OWN_ROW_START = " — paper", "↳"
+
+
+def paired_rows(labels: list[str]) -> list[int]:
+    """The indices of the rows (by their first cells' texts) that begin a pair: a label ending
+    in " — paper" followed by one starting with "↳" (this cohort's row).
+
+    >>> paired_rows(["Age: per year — paper", "↳ reproduced", "Sex: male (reference) — paper",
+    ...              "↳ reproduced · 75 (62)", "a row of its own", "↳ not after a paper row"])
+    [0, 2]
+    """
+    return [
+        i
+        for i, (label, after) in enumerate(zip(labels, labels[1:], strict=False))
+        if label.rstrip().endswith(PAPER_ROW_END) and after.lstrip().startswith(OWN_ROW_START)
+    ]
+
+
+def keep_row_pairs(app, doctree, docname: str) -> None:
+    """Mark the first row of each pair (:func:`paired_rows`) of a table's body ``pair-first``:
+    ``tables.css`` keeps it on the sheet of the row after it (``break-after: avoid``). Marked
+    once, however often it runs."""
+    for body in doctree.findall(nodes.tbody):
+        rows = [row for row in body.children if isinstance(row, nodes.row)]
+        labels = []
+        for row in rows:
+            entries = [e for e in row.children if isinstance(e, nodes.entry)]
+            labels.append(_shown_text(entries[0]) if entries else "")
+        for i in paired_rows(labels):
+            if "pair-first" not in rows[i]["classes"]:
+                rows[i]["classes"].append("pair-first")
 
 
 #: a numeric cell "estimate (interval)": "0.957 (0.509–1.800)", "1,075.0 (131.8–3,580.8)", or
@@ -719,6 +759,7 @@ def setup(app):
     app.connect("doctree-resolved", externalise_downloads)
     app.connect("doctree-resolved", figure_alt_text)
     app.connect("doctree-resolved", mark_table_columns)
+    app.connect("doctree-resolved", keep_row_pairs)
     app.connect("doctree-resolved", provenance_legend)
     app.connect("html-page-context", trim_page_assets, priority=900)
     app.connect(
