@@ -14,7 +14,9 @@ paper's. Three classes, each defined once here:
     calibrated to the same targets with the same generator choices and differing only in the
     random seed (:mod:`analysis.ensemble` measures the spread; the rule is
     :func:`analysis.ensemble.spread_class`). No cohort reproduces every printed number (part of
-    Table 2 is out of reach), so "determined" means given those targets and those choices.
+    Table 2 is out of reach), so "determined" means given those targets and those choices. So is
+    this cohort's estimate of a number the paper prints when it reproduces it and is alike in
+    every calibrated cohort (:func:`cohort_estimate`, :data:`REPRODUCED`).
 :data:`ASSUMED`
     varies across such cohorts, or rests on a choice of the generator that the paper does not
     report (the timing of additional TACE or of response, heights and weights…). Such a result
@@ -40,6 +42,7 @@ __all__ = [
     "PUBLISHED",
     "Provenance",
     "CONTRADICTED",
+    "REPRODUCED",
     "assumed",
     "classify",
     "cohort_estimate",

@@ -1141,6 +1141,40 @@ def _printed_chapter(browser, server, outside_requests, prefix: str):
         context.close()
 
 
+def test_printed_paper_rows_stay_with_their_reproduced_rows(browser, server, outside_requests):
+    """Review: printed, "PIVKA-II (ng/mL): per ng/mL — paper" ended a sheet of Table 7.5 and its
+    "↳ reproduced" row began the next. In print media each "— paper" row followed by its own
+    "↳" row is kept with it (``break-after: avoid``; book_site.keep_row_pairs)."""
+    with _printed_chapter(browser, server, outside_requests, "07") as pg:
+        rows = pg.evaluate(
+            """() => [...document.querySelectorAll('.bd-article table tbody > tr')]
+                .map(tr => [tr.cells[0] ? tr.cells[0].innerText.trim() : '',
+                            getComputedStyle(tr).breakAfter])"""
+        )
+    pairs = [
+        (label, style)
+        for (label, style), (after, _) in zip(rows, rows[1:], strict=False)
+        if label.endswith("— paper") and after.startswith("↳")
+    ]
+    assert len(pairs) > 40, len(pairs)  # Tables 7.4 and 7.5
+    assert [label for label, style in pairs if style != "avoid"] == []
+    assert not outside_requests
+
+
+def test_printed_chapter_7_begins_no_sheet_with_a_reproduced_row(printed_chapters):
+    """The printed chapter 07 (tools/pdf.py): no sheet's first table row is a "↳ reproduced" row
+    whose "— paper" row ended the sheet before."""
+    pdfs, _, _ = printed_chapters
+    (pdf,) = [path for name, path in pdfs.items() if Path(name).name.startswith("07")]
+    split = []
+    for number, sheet in enumerate(_pdf_text(pdf).split("\f"), start=1):
+        lines = [" ".join(line.split()) for line in sheet.splitlines() if line.strip()]
+        rows = [line for line in lines if "— paper" in line or line.startswith("↳")]
+        if number > 1 and rows and rows[0].startswith("↳"):
+            split.append(f"p{number}: {rows[0][:60]}")
+    assert split == []
+
+
 def test_printed_chapter_title_keeps_its_number(browser, server, outside_requests):
     """On paper the chapter's title reads "4. Baseline characteristics: Table 1", as on screen
     and as its printed contents list (4.1, 4.2, ...): the theme prints an unnumbered copy of the
