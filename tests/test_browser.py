@@ -963,12 +963,15 @@ PHONE_FITTED_TABLES = {"Table 4.2", "Table 7.4", "Table 7.5"}
 #: 9.1 392, 9.2 402, 9.3 376. Shrunk to fit instead, their text was 10.9-11.5 px. A table at most
 #: 40 px too wide is fitted with narrower gaps between cells (book.js "fit"): 3.8, 6.1, 6.2, 7.4
 #: and 9.3 fit now (2026-12-02); 9.1 is held by its header words and 7.5 by its dropdown. 6.3
-#: (398 px since its Class column, one class per row as in 6.1) is held by its long labels.
+#: (398 px since its Class column, one class per row as in 6.1) is held by its long labels. 7.1
+#: (438 px since its Class column, 2026-12-02: one class per row instead of one on its "Implied"
+#: heading) scrolls with its row labels in view.
 PHONE_SCROLLING_TABLES = {
     "Table 1.3",
     "Table 1.4",
     "Table 1.5",
     "Table 6.3",
+    "Table 7.1",
     "Table 7.5",
     "Table 9.1",
     "Table 9.2",
@@ -1169,7 +1172,12 @@ def test_printed_chapter_7_begins_no_sheet_with_a_reproduced_row(printed_chapter
     split = []
     for number, sheet in enumerate(_pdf_text(pdf).split("\f"), start=1):
         lines = [" ".join(line.split()) for line in sheet.splitlines() if line.strip()]
-        rows = [line for line in lines if "— paper" in line or line.startswith("↳")]
+        # a paper row's label may wrap before "paper": "Number of prior TACE: > 4 vs ≤ 4 — 1.086"
+        rows = [
+            line
+            for line in lines[1:]  # not the running header
+            if re.search(r" —( paper)? [\d<>–]", line) or line.startswith("↳")
+        ]
         if number > 1 and rows and rows[0].startswith("↳"):
             split.append(f"p{number}: {rows[0][:60]}")
     assert split == []
