@@ -639,7 +639,10 @@ def test_printed_chapters_mark_every_sheet_and_orphan_no_heading(printed_chapter
             if not lines[0].startswith(header):
                 unmarked.append(f"{pdf.stem} p{number}: {lines[0][:60]}")
             last = lines[-2] if len(lines) > 2 else ""
-            if last.endswith(":") or re.match(r"\d+(\.\d+)+\.\s", last):
+            # a table's numbered notes (the reasons of its ✗ marks) run on across sheets: a
+            # reason wrapped after "CI: infeasible:" introduces nothing
+            in_notes = any(re.match(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+ ", line) for line in lines[-4:-1])
+            if (last.endswith(":") and not in_notes) or re.match(r"\d+(\.\d+)+\.\s", last):
                 orphans.append(f"{pdf.stem} p{number}: {last[-70:]}")
     assert not unmarked, f"sheets without the notice that fits them: {unmarked}"
     assert not orphans, f"sheets ending with a heading or an introduction: {orphans}"
