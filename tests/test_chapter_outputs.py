@@ -1363,3 +1363,24 @@ def test_chapter_7_exercise_solutions_fit_as_table_7_4_and_answer_the_question()
     assert f"stated coding {factor['stated']:.2f} above" in closer
     ex1 = source.split("```{solution} ex-cox-1", 1)[1].split("```", 1)[0]
     assert "{glue:md}`cox_ex_tace_closer:commonmark`" in ex1
+
+
+def test_the_intro_headline_keeps_one_clause_per_parenthesis():
+    """Review: the intro's headline sentence held three clauses in one parenthesis ("1.521 (so
+    the row is labelled; whether it is a ratio per session … is the question of …; the abstract
+    prints 0.151 … — see …), and an additional TACE …"). Two sentences now, the same facts, the
+    numbers glued."""
+    intro = (ROOT / "book" / "intro.md").read_text(encoding="utf-8")
+    headline = " ".join(intro.split("Headline results", 1)[1].split("\n\n", 1)[0].split())
+    assert not re.search(r"\([^()]*;[^()]*\)", headline), headline
+    assert "—" not in headline
+    for fact in (
+        "{glue:text}`intro_prior_hr`",
+        "{glue:text}`intro_prior_hr_abstract`",
+        "{glue:text}`intro_add_hr`",
+        "{glue:text}`intro_add_p`",
+        "{ref}`ch-cox`",
+        "{ref}`ch-audit`",
+        "per session",
+    ):
+        assert fact in headline, fact
