@@ -99,6 +99,8 @@ __all__ = [
     "feasibility_summary",
     "outside_versions",
     "feasibility_summary_sentence",
+    "counted_numbers",
+    "feasibility_summary_notes",
     "feasibility_table",
     "GROUP_COUNTS",
     "CHILD_PUGH_CLASSES",
@@ -2188,12 +2190,95 @@ def feasibility_summary(
     return pd.DataFrame(out)
 
 
+def counted_numbers(
+    model: str, summary: pd.DataFrame | None = None, outside: pd.DataFrame | None = None
+) -> str:
+    """What one model's hit/missed/infeasible counts count, in words: Table 2's numbers of that
+    model (its reference rows' printed 1 left out), plus each version printed outside Table 2
+    that contradicts it (:func:`outside_versions`). The same total can hold different sets: the
+    multivariable counts' 34 are 33 Table 2 numbers and the abstract's hazard ratio, while Table 2
+    prints 34 multivariable numbers with its reference row's 1.
+
+    Parameters
+    ----------
+    model : {"univariate", "multivariable"}
+    summary : DataFrame, optional
+        :func:`feasibility_summary` (the default).
+    outside : DataFrame, optional
+        :func:`outside_versions` (the default).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> counted_numbers("multivariable")
+    "33 Table 2 numbers plus the abstract's 0.151"
+    >>> counted_numbers("univariate")
+    '57 Table 2 numbers'
+    """
+    outside = outside_versions() if outside is None else outside
+    summary = feasibility_summary(outside=outside) if summary is None else summary
+    s = summary.set_index("model") if "model" in summary.columns else summary
+    row = s.loc[model]
+    text = f"{int(row.table2_printed - row.reference_rows)} Table 2 numbers"
+    for r in outside[outside["model"] == model].itertuples(index=False):
+        text += f" plus the {r.id.split('.')[0]}'s {r.printed}"
+    return text
+
+
+def feasibility_summary_notes(
+    summary: pd.DataFrame | None = None, outside: pd.DataFrame | None = None
+) -> list[str]:
+    """Notes under :func:`feasibility_summary` shown as a table: for each model whose counts hold
+    a number printed outside Table 2 (:func:`outside_versions`), what its "numbers counted" and
+    its "not feasible" hold, so that a total holding more than Table 2's own cells says so where
+    the reader meets it.
+
+    Parameters
+    ----------
+    summary : DataFrame, optional
+        :func:`feasibility_summary` (the default).
+    outside : DataFrame, optional
+        :func:`outside_versions` (the default).
+
+    Returns
+    -------
+    list of str
+        One note per such model; none when nothing outside Table 2 is counted.
+
+    Examples
+    --------
+    >>> feasibility_summary_notes()
+    ["Multivariable: the 34 numbers counted are 33 Table 2 numbers plus the abstract's 0.151; the 3 not feasible, 2 Table 2 cells plus the abstract's 0.151."]
+    """
+    outside = outside_versions() if outside is None else outside
+    summary = feasibility_summary(outside=outside) if summary is None else summary
+    s = summary.set_index("model") if "model" in summary.columns else summary
+    notes = []
+    for model in s.index:
+        row = s.loc[model]
+        mine = outside[outside["model"] == model]
+        if not len(mine):
+            continue
+        others = "".join(f" plus the {r.id.split('.')[0]}'s {r.printed}" for r in mine.itertuples())
+        bad = int(row.infeasible - row.outside_table2)
+        notes.append(
+            f"{model.capitalize()}: the {int(row.cells)} numbers counted are "
+            f"{counted_numbers(model, s, outside)}; the {int(row.infeasible)} not feasible, "
+            f"{bad} Table 2 {'cell' if bad == 1 else 'cells'}{others}."
+        )
+    return notes
+
+
 def feasibility_summary_sentence(
     summary: pd.DataFrame | None = None, outside: pd.DataFrame | None = None
 ) -> str:
     """:func:`feasibility_summary` in words, each total said once with what it holds: Table 2's
     printed numbers, its reference rows (left out), the versions printed outside it (counted in),
-    and the feasible numbers of what is left, which the calibration's counts score.
+    the feasible numbers of what is left, which the calibration's counts score, and the numbers
+    that are not feasible, Table 2's cells told from the versions printed outside it.
 
     Parameters
     ----------
@@ -2214,8 +2299,10 @@ def feasibility_summary_sentence(
     multivariable) are a reference row's 1, which is no estimate, and are left out. The abstract
     prints the multivariable hazard ratio of Prior TACE > 4 as 0.151, against Table 2's 1.521: no
     cohort prints both, so it is counted with the multivariable numbers, as infeasible. That leaves
-    57 univariate numbers, 48 of them feasible, and 34 multivariable ones, 31 of them feasible: the
-    numbers the calibration's counts score.
+    57 univariate numbers, 48 of them feasible, and 34 multivariable ones (33 Table 2 numbers plus
+    the abstract's 0.151), 31 of them feasible: the numbers the calibration's counts score. The 12
+    that are not feasible are 11 Table 2 cells (9 univariate, 2 multivariable) and the abstract's
+    0.151.
     """
     outside = outside_versions() if outside is None else outside
     summary = feasibility_summary(outside=outside) if summary is None else summary
@@ -2237,11 +2324,24 @@ def feasibility_summary_sentence(
             f"{r.printed}, against Table 2's {r.table2}: no cohort prints both, so it is counted "
             f"with the {r.model} numbers, as infeasible."
         )
+
+    def holding(model: str, row) -> str:
+        # a total that holds more than Table 2's own numbers says so
+        return f" ({counted_numbers(model, s, outside)})" if row.outside_table2 else ""
+
     text.append(
-        f"That leaves {uni.cells} univariate numbers, {uni.feasible} of them feasible, and "
-        f"{multi.cells} multivariable ones, {multi.feasible} of them feasible: the numbers the "
-        "calibration's counts score."
+        f"That leaves {uni.cells} univariate numbers{holding('univariate', uni)}, {uni.feasible} "
+        f"of them feasible, and {multi.cells} multivariable ones{holding('multivariable', multi)}, "
+        f"{multi.feasible} of them feasible: the numbers the calibration's counts score."
     )
+    bad = {m: int(s.loc[m, "infeasible"] - s.loc[m, "outside_table2"]) for m in s.index}
+    others = [f"the {r.id.split('.')[0]}'s {r.printed}" for r in outside.itertuples(index=False)]
+    if others:
+        text.append(
+            f"The {int(s['infeasible'].sum())} that are not feasible are {sum(bad.values())} "
+            f"Table 2 cells ({bad['univariate']} univariate, {bad['multivariable']} "
+            f"multivariable) and {' and '.join(others)}."
+        )
     return " ".join(text)
 
 

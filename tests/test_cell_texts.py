@@ -107,3 +107,49 @@ def test_a_number_the_counts_alone_call_infeasible_is_named_in_words():
     sentence = calibration.infeasible_hits_sentence(v, counts)
     assert "calls 3 multivariable numbers infeasible, the counts 4:" in sentence
     assert "CRP > 3 mg/L, P 0.03 (printed in the results) infeasible" in sentence, sentence
+
+
+def test_readme_says_an_infeasible_cell_can_still_print_on_its_own(book_cohort, verdicts):
+    """Review: README defines "infeasible" as "no cohort of 82 can print the number together
+    with the others of its row", by which 9 univariate Table 2 cells are infeasible, while its
+    table says 8: the cohort prints albumin's univariate P on its own, counted as a hit. README
+    says so beside the definition."""
+    from analysis import COHORT_CSV
+
+    readme = " ".join((COHORT_CSV.parent.parent / "README.md").read_text("utf-8").split())
+    listed = int(paper.feasibility_summary().set_index("model").loc["univariate", "infeasible"])
+    counted = int(synthesis.target_counts(book_cohort).loc["table2_univariate", "infeasible"])
+    hits = calibration.infeasible_hits(verdicts)
+    names = "; ".join(
+        f"{paper.fitted_label(r.term)}, {r.model} {r.cell} {r.printed}"
+        for r in hits.itertuples(index=False)
+    )
+    assert listed != counted
+    assert (
+        f"By that definition {listed} univariate Table 2 cells are infeasible; the table counts "
+        f"{counted}, as a cell that cannot print with its row can still print on its own, and the "
+        f"cohort prints {names}, counted as a hit."
+    ) in readme
+
+
+def test_each_total_of_table_2_says_what_it_holds():
+    """Review: "34" named two sets, Table 2's 34 multivariable numbers (33 and a reference row's
+    1) and the counts' 34 (the 33 and the abstract's 0.151); the 12 numbers not feasible were
+    read as 12 Table 2 cells. The sentence and the notes under the summary say what each holds."""
+    summary = paper.feasibility_summary()
+    assert paper.counted_numbers("multivariable", summary) == (
+        "33 Table 2 numbers plus the abstract's 0.151"
+    )
+    assert paper.counted_numbers("univariate", summary) == "57 Table 2 numbers"
+    sentence = " ".join(paper.feasibility_summary_sentence(summary).split())
+    assert "34 multivariable ones (33 Table 2 numbers plus the abstract's 0.151)" in sentence
+    bad = paper.table2_feasibility().query("~feasible")["model"].value_counts()
+    assert (
+        f"The 12 that are not feasible are {bad.sum()} Table 2 cells "
+        f"({bad['univariate']} univariate, {bad['multivariable']} multivariable) and the "
+        "abstract's 0.151."
+    ) in sentence
+    assert paper.feasibility_summary_notes(summary) == [
+        "Multivariable: the 34 numbers counted are 33 Table 2 numbers plus the abstract's 0.151; "
+        f"the 3 not feasible, {bad['multivariable']} Table 2 cells plus the abstract's 0.151."
+    ]

@@ -981,9 +981,12 @@ def test_chapter_10_says_how_the_cox_tables_hide_their_counts():
     (analysis.tables.table2_group_counts); chapter 10, which lists what is hidden and how,
     names them and the Table 1 cells they are checked against."""
     source = " ".join((ROOT / "chapters" / "10-your-cohort.md").read_text("utf-8").split())
-    assert "Tables 7.4 and 7.5 give for each group a Cox row compares" in source
+    both = "{numref}`tbl-cox-table2-implied` and {numref}`tbl-cox-table2-stated`"
+    assert f"{both} give for each group a Cox row compares" in source
     assert "`analysis.tables.table2_group_counts`" in source
-    assert "apart from Table 1 against Tables 7.4 and 7.5" in source
+    assert f"apart from Table 1 against {both}" in source
+    # numbers typed as text went stale when chapter 07 got its feasibility summary (Table 7.2)
+    assert not re.search(r"Tables? \d+\.\d+", source)
 
 
 def test_the_response_counts_are_shown_once_in_a_numbered_table():
@@ -1109,8 +1112,11 @@ def test_chapter_01_says_the_paper_prints_its_survival_brackets_as_ranges():
     """Review: chapter 01 labels the survival brackets "95% CI" and declares some infeasible
     (not symmetric), never saying the paper prints them as "range". Where it first shows them
     (§1.5's prose, Table 1.1's caption, Exercise 1.1) it says so and links chapter 08's
-    argument."""
+    argument. Review: a bare {ref} to that section drops its numbered title into the sentence
+    ("(The paper calls the bracket a "range"; The "ranges" are confidence intervals, and not all
+    of them are symmetric explains why …)"): each link has a short text of its own."""
     source = (ROOT / "chapters" / "01-data.md").read_text(encoding="utf-8")
+    assert "{ref}`audit-ranges`" not in source
     assert "(audit-ranges)=" in (ROOT / "chapters" / "08-audit.md").read_text(encoding="utf-8")
     section = source.split("## Feasibility before optimising", 1)[1].split("```{code-cell}", 1)[0]
     caption = source.split(":name: tbl-data-infeasible", 1)[0].rsplit(":::{table}", 1)[1]
@@ -1118,7 +1124,9 @@ def test_chapter_01_says_the_paper_prints_its_survival_brackets_as_ranges():
     for where, text in (("§1.5", section), ("Table 1.1", caption), ("Exercise 1.1", exercise)):
         flat = " ".join(text.split())
         assert '"range"' in flat, where
-        assert "{ref}`audit-ranges`" in flat, where
+        # the book's short link ("chapter 01 <data-missed-reasons>"); on paper it prints its
+        # section's number before it (book_site.number_references)
+        assert "{ref}`chapter 08 <audit-ranges>`" in flat, where
         assert "95% confidence interval" in flat or "95% CI" in flat, where
 
 
@@ -1132,20 +1140,81 @@ def test_the_feasibility_summary_and_the_counts_share_their_denominators():
     left = re.search(leaves, _glued(data, "data_t2_summary"))
     counts = _glued(data, "data_counts_sentence")
     assert left, _glued(data, "data_t2_summary")
-    for what, total in zip(("univariate", "multivariable"), left.groups(), strict=True):
-        assert re.search(rf"Table 2 {what} cells: \d+ of {total} \(", counts), (what, counts)
+    # review: "34" named two sets (Table 2's 33 and a reference row's 1; the 33 and the
+    # abstract's 0.151): a total that holds a number from outside Table 2 says so
+    holds = paper.counted_numbers("multivariable")
+    uni, multi = left.groups()
+    assert re.search(rf"Table 2 univariate cells: \d+ of {uni} \(\d+ missed", counts), counts
+    assert re.search(rf"multivariable numbers: \d+ of {multi} \({holds}; \d+ missed", counts)
     cox = _golden("07-cox")
     left = re.search(leaves, _glued(cox, "cox_feas_summary"))
     assert left, _glued(cox, "cox_feas_summary")
-    for what, total in zip(("univariate", "multivariable"), left.groups(), strict=True):
-        assert f"of Table 2's {total} distinct {what} numbers" in _glued(cox, "cox_agree_sentence")
+    agree = _glued(cox, "cox_agree_sentence")
+    uni, multi = left.groups()
+    assert f"of Table 2's {uni} distinct univariate numbers (" in agree
+    assert f"of {multi} distinct multivariable numbers ({holds}; " in agree
+    assert "among the latter" not in agree and f"Table 2's {multi}" not in agree
+    ens = _glued(data, "data_ens_multi_sentence")
+    assert re.search(r"of Table 2's 33 \(median", ens) and "published" not in ens, ens
+    intro = (ROOT / "book" / "intro.md").read_text(encoding="utf-8")
+    assert "paper.counted_numbers('multivariable')" in intro
     # the 99 printed Table 2 numbers, the 90 estimates of the ties section: each said with what
     # it holds
     source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
     assert "`cox_feas_cells` printed cells" not in source
+    # review: the summary's sentence left reference rows out, the next one had them "among them,
+    # feasible by definition", and "99 numbers Table 2 prints" came twice in a row; the 11 Table 2
+    # cells not feasible stood under a table counting 12
+    section = source.split("(cox-feasibility)=", 1)[1].split(":name: tbl-cox-feasibility\n", 1)[0]
+    assert "feasible by definition" not in section
+    assert "{glue:text}`cox_feas_cells` numbers Table 2 prints" not in section
+    assert (
+        "{glue:text}`cox_feas_bad`{glue:md}`cox_prov_determined:commonmark` Table 2 cells"
+        in section
+    )
+    for nb, name in ((data, "data_t2_summary"), (cox, "cox_feas_summary")):
+        assert re.search(
+            r"The (\d+) that are not feasible are (\d+) Table 2 cells \(\d+ univariate, \d+ "
+            r"multivariable\) and the abstract's 0\.151\.",
+            _glued(nb, name),
+        ), name
     assert "`cox_ties_cells` printed cells" not in source
     assert "{glue:md}`cox_feas_summary:commonmark`" in source
     assert "Table 2 is counted below" in _glued(data, "data_target_sentence")
+
+
+def test_the_feasibility_summary_is_a_numbered_table_in_both_chapters():
+    """Review: the feasibility summary was a bare cell output in chapters 01 and 07, with no
+    number, caption or class, its rows "Reference rows (1)" and "Printed outside it". It is a
+    numbered, captioned table now (glued by a hidden cell; the visible cell keeps the call),
+    with the notes that say what its multivariable totals hold."""
+    for stem, name in (("01-data", "tbl-data-t2-summary"), ("07-cox", "tbl-cox-feas-summary")):
+        source = (ROOT / "chapters" / f"{stem}.md").read_text(encoding="utf-8")
+        assert f":name: {name}\n" in source and f"{{numref}}`{name}`" in source, stem
+        assert "book.labelled(paper.feasibility_summary(" not in source, stem
+        nb = _golden(stem)
+        table = _glued(nb, name)
+        for label in (
+            "| Printed in Table 2 |",
+            "| Reference rows (printed 1) |",
+            "| Printed elsewhere, contradicting Table 2 |",
+            "| Numbers counted |",
+            "| Not feasible |",
+        ):
+            assert label in table, (stem, label)
+        notes = _glued(nb, f"{name}-notes")
+        for note in paper.feasibility_summary_notes():
+            assert note in notes, (stem, notes)
+        shown = [
+            c
+            for c in nb.cells
+            if c.cell_type == "code" and "remove-cell" not in c.metadata.get("tags", [])
+        ]
+        assert any("paper.feasibility_summary(" in c.source for c in shown), stem
+        # the call's result is not shown a second time as a bare output
+        for c in shown:
+            if "paper.feasibility_summary(" in c.source:
+                assert not [o for o in c.outputs if o.get("output_type") == "execute_result"], stem
 
 
 def _badges(text: str) -> list[str]:
@@ -1372,3 +1441,24 @@ def test_chapter_1_classes_cover_an_estimate_of_a_printed_number():
     assert "estimate of a number the paper prints and reproduces it" in determined
     assumed = source.split("{glue:md}`data_prov_assumed:commonmark` —", 1)[1][:400]
     assert "estimate of a number the paper prints as another value" in assumed
+
+
+def test_the_intro_headline_keeps_one_clause_per_parenthesis():
+    """Review: the intro's headline sentence held three clauses in one parenthesis ("1.521 (so
+    the row is labelled; whether it is a ratio per session … is the question of …; the abstract
+    prints 0.151 … — see …), and an additional TACE …"). Two sentences now, the same facts, the
+    numbers glued."""
+    intro = (ROOT / "book" / "intro.md").read_text(encoding="utf-8")
+    headline = " ".join(intro.split("Headline results", 1)[1].split("\n\n", 1)[0].split())
+    assert not re.search(r"\([^()]*;[^()]*\)", headline), headline
+    assert "—" not in headline
+    for fact in (
+        "{glue:text}`intro_prior_hr`",
+        "{glue:text}`intro_prior_hr_abstract`",
+        "{glue:text}`intro_add_hr`",
+        "{glue:text}`intro_add_p`",
+        "{ref}`ch-cox`",
+        "{ref}`ch-audit`",
+        "per session",
+    ):
+        assert fact in headline, fact

@@ -111,13 +111,14 @@ def _in_function(statement: ast.stmt, name: ast.Name) -> bool:
 RESULT_CALLS = {
     "01-data": [
         "synthesis.feasibility(",  # Table 1.1
-        "paper.table2_feasibility(",  # Table 1.2
-        "synthesis.target_table(",  # Table 1.3
-        "synthesis.cox_distance_table(",  # Table 1.4
-        "calibration.LABEL_REACH_CSV",  # Table 1.5
-        "paper.approximate_deaths(",  # Table 1.6
-        "calibration.missed_cell_reasons(",  # Table 1.7
-        "ensemble.TABLE2_CELLS_CSV",  # Table 1.8
+        "paper.feasibility_summary(",  # Table 1.2
+        "paper.table2_feasibility(",  # Table 1.3
+        "synthesis.target_table(",  # Table 1.4
+        "synthesis.cox_distance_table(",  # Table 1.5
+        "calibration.LABEL_REACH_CSV",  # Table 1.6
+        "paper.approximate_deaths(",  # Table 1.7
+        "calibration.missed_cell_reasons(",  # Table 1.8
+        "ensemble.TABLE2_CELLS_CSV",  # Table 1.9
         "ensemble.TABLE2_MEMBERS_CSV",  # Fig. 1.1
         "plots.dot_histogram(",  # Fig. 1.1
         "plots.km_panels(",  # Fig. 1.2

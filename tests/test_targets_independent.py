@@ -706,12 +706,14 @@ def test_chapters_07_and_01_glue_the_measured_table2_counts(found):
         ("table2_multivariable", "multivariable"),
     ):
         hit, missed, infeasible = found[block]
-        tally = f"{hit} of Table 2's {hit + missed + infeasible} distinct {what} numbers ({missed} missed, {infeasible} infeasible)"
-        assert tally in cox
-        assert (
-            f"{what} cells: {hit} of {hit + missed + infeasible} ({missed} missed, {infeasible} infeasible)"
-            in data
-        )
+        total, left = hit + missed + infeasible, f"{missed} missed, {infeasible} infeasible"
+        if what == "univariate":  # Table 2's own numbers
+            assert f"{hit} of Table 2's {total} distinct {what} numbers ({left})" in cox
+            assert f"{what} cells: {hit} of {total} ({left})" in data
+        else:  # with the abstract's 0.151, and said so (review: two sets both called 34)
+            holds = "33 Table 2 numbers plus the abstract's 0.151"
+            assert f"{hit} of {total} distinct {what} numbers ({holds}; {left})" in cox
+            assert f"{what} numbers: {hit} of {total} ({holds}; {left})" in data
 
 
 def test_spss_median_by_hand():
