@@ -1199,6 +1199,60 @@ def test_printed_chapter_title_keeps_its_number(browser, server, outside_request
     assert not outside_requests
 
 
+_SPLIT_NAMES_JS = r"""
+() => {
+  const split = [];
+  let names = 0;
+  for (const pre of document.querySelectorAll('article div.cell_input div.highlight > pre')) {
+    if (!pre.getClientRects().length) continue;  // folded away
+    const width = pre.clientWidth;
+    const text = pre.textContent;
+    for (const m of text.matchAll(/[A-Za-z_][A-Za-z0-9_]{9,}/g)) {
+      // the text nodes holding the name's first and last characters
+      const range = document.createRange();
+      const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+      let offset = 0, start = null, end = null;
+      while (walker.nextNode()) {
+        const node = walker.currentNode, len = node.textContent.length;
+        if (start === null && m.index < offset + len) start = [node, m.index - offset];
+        if (m.index + m[0].length <= offset + len) { end = [node, m.index + m[0].length - offset]; break; }
+        offset += len;
+      }
+      range.setStart(...start); range.setEnd(...end);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      names += 1;
+      if (lines.size > 1 && range.getBoundingClientRect().width < width) split.push(m[0]);
+    }
+  }
+  return {names, split};
+}
+"""
+
+
+@pytest.mark.parametrize("chapter", ["01-data", "07-cox"])
+def test_phone_code_wraps_between_names_not_inside_them(browser, server, outside_requests, chapter):
+    """At 390 px a line of code without a space wrapped wherever it ran out of room, inside a
+    name ("feasibility_summar|y", "book_c|ohort"): book.js lets it break after a dot, an opening
+    bracket, a comma or "=" (a <wbr>, no character: the copy button copies the code as
+    written), so a name that fits the box is never split."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        pg = context.new_page()
+        pg.route("**/*", _guard(outside_requests))
+        pg.goto(f"{server}/chapters/{chapter}.html", wait_until="load")
+        found = pg.evaluate(_SPLIT_NAMES_JS)
+        copied = pg.evaluate(
+            "[...document.querySelectorAll('article div.cell_input div.highlight > pre')]"
+            ".every(p => !p.innerText.includes('\\u200b'))"
+        )
+    finally:
+        context.close()
+    assert found["names"] > 20, found
+    assert found["split"] == [], found["split"]
+    assert copied
+    assert not outside_requests
+
+
 def test_printed_visible_code_is_as_large_as_the_folded_set_up(browser, server, outside_requests):
     """On paper the visible calls (what a resident copies) printed at 7.5 pt while the folded
     set-up code above them printed at 9 pt: every code cell's input prints at 9 pt (12 CSS px),

@@ -498,3 +498,46 @@
     noteLongCells();
   }
 })();
+
+// On a phone a line of code with no space (a chained call, a long keyword argument) wrapped
+// where it ran out of room, inside a name ("feasibility_summar|y", "book_c|ohort"). A line may
+// now also break after a dot, an opening bracket, a comma or "=" (a <wbr>: no character, so the
+// copy button and a selection copy the code as written); the break inside a name stays the last
+// resort.
+(function () {
+  var MARK = /[.([{,=]/;
+  var NO_BREAK_BEFORE = /^[\s)\]},.]?$|^[\s)\]},]/;
+  function breakable(pre) {
+    var walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (node, k) {
+      var text = node.textContent;
+      if (text.search(MARK) < 0) return;
+      var after = k + 1 < nodes.length ? nodes[k + 1].textContent.charAt(0) : "";
+      var frag = document.createDocumentFragment();
+      var last = 0;
+      for (var i = 0; i < text.length; i++) {
+        if (!MARK.test(text.charAt(i))) continue;
+        var next = i + 1 < text.length ? text.charAt(i + 1) : after;
+        if (NO_BREAK_BEFORE.test(next)) continue;
+        frag.appendChild(document.createTextNode(text.slice(last, i + 1)));
+        frag.appendChild(document.createElement("wbr"));
+        last = i + 1;
+      }
+      if (last === 0) return;
+      frag.appendChild(document.createTextNode(text.slice(last)));
+      node.parentNode.replaceChild(frag, node);
+    });
+  }
+  function run() {
+    document
+      .querySelectorAll("article div.cell_input div.highlight > pre, article div[class*='highlight-']:not(.output) > div.highlight > pre")
+      .forEach(breakable);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", run);
+  } else {
+    run();
+  }
+})();
