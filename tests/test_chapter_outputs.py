@@ -1217,6 +1217,18 @@ def test_the_feasibility_summary_is_a_numbered_table_in_both_chapters():
                 assert not [o for o in c.outputs if o.get("output_type") == "execute_result"], stem
 
 
+def _figure_provenance_line(nb, term: str) -> str:
+    """The "In this figure" line of a notebook's figure that names ``term``."""
+    return next(
+        m
+        for cell in nb.cells
+        for o in cell.get("outputs", [])
+        for v in o.get("data", {}).values()
+        for m in re.findall(r'<p class="figure-provenance">In this figure: .*?</p>', _text(v))
+        if term in m
+    )
+
+
 def _badges(text: str) -> list[str]:
     """The classes of the provenance badges in ``text``, in order."""
     return re.findall(r'<sup class="provenance provenance-(\w+)"', text)
@@ -1249,14 +1261,7 @@ def test_chapter_7_never_calls_an_estimate_the_paper_contradicts_determined():
         assert checked, name
     tace = _glued(nb, "cox_ex_tace_implied.provenance")
     assert "assumed:\xa0the paper prints another value" in tace
-    line = next(
-        m
-        for cell in nb.cells
-        for o in cell.get("outputs", [])
-        for v in o.get("data", {}).values()
-        for m in re.findall(r'<p class="figure-provenance">In this figure: .*?</p>', _text(v))
-        if "prior TACE, per session" in m
-    )
+    line = _figure_provenance_line(nb, "prior TACE, per session")
     for part in line.split(" · "):
         if "prior TACE, per session" in part:
             assert _badges(part) == ["assumed"] and "the paper prints another value" in part
@@ -1403,14 +1408,7 @@ def test_table_7_1_classes_each_row_as_its_mark_and_fig_7_1_as_table_7_4():
     assert _badges(prose) == _badges(ast_row[-1])
     assert ("✗" in ast_row[2]) == ("but not its" in _glued(nb, "cox_ast_unit_verdict"))
     # Table 7.4's AFP multivariable row is ✗ (its P): Fig. 7.1 does not class it determined
-    line = next(
-        m
-        for cell in nb.cells
-        for o in cell.get("outputs", [])
-        for v in o.get("data", {}).values()
-        for m in re.findall(r'<p class="figure-provenance">In this figure: .*?</p>', _text(v))
-        if "AFP, per ng/mL" in m
-    )
+    line = _figure_provenance_line(nb, "AFP, per ng/mL")
     part = next(p for p in line.split(" · ") if "AFP, per ng/mL" in p)
     assert _badges(part) == ["assumed"], part
     # the same cells as Table 7.4's row: the figure's class of each term is that row's
