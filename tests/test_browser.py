@@ -966,9 +966,9 @@ PHONE_FITTED_TABLES = {"Table 4.2", "Table 7.5", "Table 7.6"}
 #: 9.1 392, 9.2 402, 9.3 376. Shrunk to fit instead, their text was 10.9-11.5 px. A table at most
 #: 40 px too wide is fitted with narrower gaps between cells (book.js "fit"): 3.8, 6.1, 6.2, 7.4
 #: and 9.3 fit now (2026-12-02); 9.1 is held by its header words and 7.5 by its dropdown. 6.3
-#: (398 px since its Class column, one class per row as in 6.1) is held by its long labels. 7.1
-#: (438 px since its Class column, 2026-12-02: one class per row instead of one on its "Implied"
-#: heading) scrolls with its row labels in view.
+#: (398 px since its Class column, one class per row as in 6.1) and 7.1 (438 px since its Class
+#: column) scrolled; their Class column now goes under the row labels on a phone (book.js
+#: "class-under-label", as in 6.1 and 6.2), and they fit (358 px).
 #: Since chapters 01 and 07 show their feasibility summary as Tables 1.2 and 7.2 (2026-12-02),
 #: the later tables of each are one number up: 1.3-1.5 above are 1.4-1.6, 7.4 and 7.5 are 7.5
 #: and 7.6.
@@ -976,8 +976,6 @@ PHONE_SCROLLING_TABLES = {
     "Table 1.4",
     "Table 1.5",
     "Table 1.6",
-    "Table 6.3",
-    "Table 7.1",
     "Table 7.6",
     "Table 9.1",
     "Table 9.2",
@@ -1038,9 +1036,10 @@ def test_phone_tables_that_scroll_keep_their_row_labels_readable(
     """On a 320 px phone Table 4.2 scrolls sideways; its first column (row labels such as
     "PIVKA-II (ng/mL)") is not squeezed to its longest word: book.js marks such a table
     "wide-first" (tables.css: 8 em). Before, Table 6.1's rows were up to 156 px tall (seven
-    lines). At 390 px Table 4.2 fits now and, like Table 3.7, is left alone; Table 6.1, at 12 px
-    394 px wide in a 358 px column, is fitted instead (book.js "fit": narrower gaps between
-    cells, labels at least 5.5 em); Table 9.2, 44 px too wide, scrolls and is marked."""
+    lines). At 390 px Table 4.2 fits now and, like Table 3.7, is left alone; Table 3.8, a little
+    too wide at 12 px, is fitted instead (book.js "fit": narrower gaps between cells, labels at
+    least 5.5 em; Table 6.1 was, before its Class column went under its labels); Table 9.2, 44
+    px too wide, scrolls and is marked."""
     chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
     context, pg = _phone(browser, outside_requests, width=320)
     try:
@@ -1053,14 +1052,89 @@ def test_phone_tables_that_scroll_keep_their_row_labels_readable(
     classes = {
         table: _probed(toured, chapters[key], 390)["classes"][table].split()
         for key, table in (("04", "tbl-base-skewed"), ("03", "tbl-treat-bands"),
-                           ("06", "tbl-surv-os"), ("09", "tbl-bias-scenarios"))
+                           ("03", "tbl-treat-sheet-reduced"), ("09", "tbl-bias-scenarios"))
     }  # fmt: skip
     wide, width, em = label
     assert wide and width >= 8 * em - 1, label
-    # Table 6.1, 40 px too wide, is fitted rather than scrolled ("fit"); Table 9.2 scrolls
+    # Table 3.8, a little too wide, is fitted rather than scrolled ("fit"); Table 9.2 scrolls
     fits = {t: ("wide-first" in c, "fit" in c) for t, c in classes.items()}
     assert fits == {"tbl-base-skewed": (False, False), "tbl-treat-bands": (False, False),
-                    "tbl-surv-os": (False, True), "tbl-bias-scenarios": (True, False)}, fits  # fmt: skip
+                    "tbl-treat-sheet-reduced": (False, True),
+                    "tbl-bias-scenarios": (True, False)}, fits  # fmt: skip
+    assert not outside_requests
+
+
+#: the tables with a column "Class" of provenance badges, one a row, by chapter
+CLASS_COLUMN_TABLES = {
+    "06": ("tbl-surv-os", "tbl-surv-pfs", "tbl-surv-comparisons"),
+    "07": ("tbl-cox-codings",),
+}
+
+_CLASS_COLUMN_JS = r"""
+(ids) => ids.map(id => {
+  const t = document.getElementById(id);
+  const box = t.parentElement;
+  const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).display !== 'none';
+  const head = Array.from(t.tHead.rows[0].cells);
+  const k = head.findIndex(th => th.textContent.trim() === 'Class');
+  const rows = Array.from(t.tBodies[0].rows).map(r => {
+    const label = r.cells[0];
+    const copy = label.querySelector('.row-class');
+    const first = label.querySelector('p').firstChild;
+    const range = document.createRange();
+    range.selectNodeContents(first);
+    const rects = Array.from(range.getClientRects());
+    return {column: r.cells[k].textContent.trim(), columnShown: shown(r.cells[k]),
+            copy: copy ? copy.textContent.trim() : null, copyShown: !!copy && shown(copy),
+            under: !!copy && shown(copy) &&
+              copy.getBoundingClientRect().top >= Math.max(...rects.map(x => x.bottom)) - 1,
+            px: copy && copy.querySelector('sup') ?
+              parseFloat(getComputedStyle(copy.querySelector('sup')).fontSize) : 0};
+  });
+  return {id, k, over: box.scrollWidth - box.clientWidth, headShown: shown(head[k]),
+          headCopy: (head[0].querySelector('.row-class') || {}).textContent || null,
+          scrolls: t.classList.contains('scrolls'), rows};
+})
+"""
+
+
+@pytest.mark.parametrize("media", ["phone", "desktop", "print"])
+def test_class_columns_go_under_the_row_labels_on_a_phone(browser, server, outside_requests, media):
+    """Tables 6.1-6.3 and 7.1 give each row's provenance class in a column "Class". On a 390 px
+    phone that column took 85 px: Tables 7.1 (438 px) and 6.3 (398 px) scrolled sideways in a
+    358 px column and 6.1 fitted with its labels squeezed to seven lines. There each row's badge
+    goes on a line of its own under the row's label, the column's name under the first header,
+    and the column is not shown (book.js, tables.css): the tables fit without scrolling, the
+    badges at 12 px. At 1366 px and on paper the column stays and the copy is not shown."""
+    width = 390 if media == "phone" else 1366
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, is_mobile=media == "phone", device_scale_factor=1
+    )
+    pg = context.new_page()
+    pg.route("**/*", _guard(outside_requests))
+    chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
+    seen = []
+    try:
+        if media == "print":
+            pg.emulate_media(media="print")
+        for key, ids in CLASS_COLUMN_TABLES.items():
+            pg.goto(f"{server}/{chapters[key].relative_to(HTML).as_posix()}", wait_until="load")
+            seen += pg.evaluate(_CLASS_COLUMN_JS, list(ids))
+    finally:
+        context.close()
+    assert len(seen) == 4 and all(t["k"] > 0 for t in seen), seen
+    for t in seen:
+        rows = t["rows"]
+        assert rows and all(r["column"] in ("published", "determined", "assumed") for r in rows), t
+        assert all(r["copy"] == r["column"] for r in rows), t  # the same class, row by row
+        if media == "phone":
+            assert t["over"] <= 1 and not t["scrolls"], (t["id"], t["over"])
+            assert not t["headShown"] and t["headCopy"] == "Class", t
+            assert not any(r["columnShown"] for r in rows), t
+            assert all(r["copyShown"] and r["under"] and r["px"] >= 12 for r in rows), t
+        else:
+            assert t["over"] <= 1 and t["headShown"], t
+            assert all(r["columnShown"] and not r["copyShown"] for r in rows), t
     assert not outside_requests
 
 

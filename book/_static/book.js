@@ -67,6 +67,70 @@
   }
 })();
 
+// A column "Class" that holds one provenance badge a row (Tables 6.1-6.3 and 7.1, analysis.book)
+// goes, on a phone, under each row's label: the badge is copied into the row's first cell
+// (span.row-class), the column's name under the first header ("Variable" over "Class"), and
+// the column is not shown (tables.css,
+// "class-under-label"). As a column of its own (85 px at 390 px) it made Table 7.1 438 px wide
+// and 6.3 398 px in a 358 px column, and both scrolled sideways; 6.1 and 6.2 fitted only with
+// their labels squeezed to 70 px (seven lines a row). Wider screens and paper keep the column.
+// Run before the tables are measured (below) and before the badges become links (further down).
+(function () {
+  function badgeOnly(cell) {
+    var badges = cell.querySelectorAll("sup.provenance");
+    var text = cell.textContent.trim();
+    return text === "" || (badges.length === 1 && text === badges[0].textContent.trim());
+  }
+  function classesUnderLabels() {
+    document.querySelectorAll("article table").forEach(function (table) {
+      if (table.classList.contains("stacked") || !table.tHead || table.tHead.rows.length !== 1) {
+        return;
+      }
+      if (!table.tBodies.length || table.querySelector("td[rowspan], th[rowspan], td[colspan], th[colspan]")) {
+        return;
+      }
+      var head = table.tHead.rows[0].cells;
+      var k = Array.prototype.findIndex.call(head, function (th) {
+        return th.textContent.trim() === "Class";
+      });
+      if (k < 1) return;
+      var rows = [];
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        rows = rows.concat(Array.prototype.slice.call(body.rows));
+      });
+      var ok = rows.every(function (r) {
+        return r.cells.length === head.length && badgeOnly(r.cells[k]);
+      });
+      if (!ok || !rows.some(function (r) { return r.cells[k].querySelector("sup.provenance"); })) {
+        return;
+      }
+      // the copy goes at the end of the first cell (in its paragraph): the column's name under
+      // the first header ("Variable" / "Class"), each row's badge under its label
+      var put = function (cell, content) {
+        var copy = document.createElement("span");
+        copy.className = "row-class";
+        copy.appendChild(content);
+        var last = cell.lastElementChild;
+        (last && last.tagName === "P" ? last : cell).appendChild(copy);
+      };
+      head[k].classList.add("class-cell");
+      put(head[0], document.createTextNode(head[k].textContent.trim()));
+      rows.forEach(function (r) {
+        var cell = r.cells[k];
+        cell.classList.add("class-cell");
+        var badge = cell.querySelector("sup.provenance");
+        if (badge) put(r.cells[0], badge.cloneNode(true));
+      });
+      table.classList.add("class-under-label");
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", classesUnderLabels);
+  } else {
+    classesUnderLabels();
+  }
+})();
+
 // A table wider than its column scrolls sideways inside its own container (tables.css), never
 // the page: on a phone its text stays at 12 px (tables.css) instead of shrinking to fit, as it
 // did down to 10.9 px (Tables 7.5 and 9.1; 1.3, 1.4, 3.8, 9.2 and 9.3 at 11 px). Such a table
