@@ -86,8 +86,10 @@ def test_a_badge_counts_by_its_word_not_its_markup():
 
 def test_references_get_the_number_their_heading_prints():
     """book_site.number_references: a {ref} to a section of the page, to another chapter and to a
-    section of it carries, for print, the number of this build's contents (8.3. How the checks
-    work); none for the page's own title, an unnumbered page or a label that is no heading."""
+    section of it carries, for print, the number of this build's contents after its words ("How
+    the checks work (§8.3)", bracketed inside parentheses), never before them ("8.1.7. chapter
+    08" was printed in a sentence); none for the page's own title, an unnumbered page, a label
+    that is no heading, or words that already name the chapter."""
     from types import SimpleNamespace
 
     from docutils import nodes
@@ -113,8 +115,8 @@ def test_references_get_the_number_their_heading_prints():
     app = SimpleNamespace(env=env, builder=SimpleNamespace(format="html"))
     book_site.record_section_anchors(app, doctree)
 
-    def ref(**target):
-        shown = nodes.inline("", "title", classes=["std", "std-ref"])
+    def ref(text="title", **target):
+        shown = nodes.inline("", text, classes=["std", "std-ref"])
         return nodes.reference("", "", shown, internal=True, **target)
 
     refs = [
@@ -124,14 +126,37 @@ def test_references_get_the_number_their_heading_prints():
         ref(refuri="08-audit.html#audit-cp"),
         ref(refuri="../book/glossary.html#term-HCC"),
         ref(refid="not-a-heading"),
+        ref("chapter 08", refuri="08-audit.html#ch-audit"),
+    ]
+    inside = [
+        ref("chapter 08", refuri="08-audit.html#audit-cp"),
+        ref(refuri="08-audit.html#ch-audit"),
     ]
     doctree += nodes.paragraph("", "", *refs)
+    doctree += nodes.paragraph(
+        "",
+        "",
+        nodes.Text("see ("),
+        inside[0],
+        nodes.Text(") and (as in "),
+        inside[1],
+        nodes.Text(")"),
+    )
     book_site.number_references(app, doctree, "chapters/01-data")
-    printed = [
-        r.next_node(nodes.inline).astext() if "print-secnum" in r[0]["classes"] else ""
-        for r in refs
+    printed = [r.astext() for r in refs + inside]
+    assert printed == [
+        "title (§1.7)",
+        "title",
+        "title (chapter 8)",
+        "title (§8.1.8)",
+        "title",
+        "title",
+        "chapter 08",
+        "chapter 08 [§8.1.8]",
+        "title [chapter 8]",
     ]
-    assert printed == ["1.7. ", "", "8. ", "8.1.8. ", "", ""]
+    # the number is the link's last part, shown on paper only (book.css)
+    assert all(r[-1]["classes"] == ["print-secnum"] for r in refs + inside if len(r) > 1)
 
 
 def test_an_estimate_may_break_before_its_interval():

@@ -675,6 +675,19 @@ def test_printed_chapters_give_their_address_online(printed_chapters):
     assert not missing, f"chapters without their address on the first sheet only: {missing}"
 
 
+def test_printed_links_name_their_section_after_their_words(printed_chapters):
+    """On paper a link to another chapter's section reads as its words, the section's number
+    after them: chapter 01's "(chapter 08 gives the argument)" printed as "(8.1.7. chapter 08
+    gives the argument)", a bare number in the sentence (book_site.number_references)."""
+    pdfs, _, _ = printed_chapters
+    texts = {name: " ".join(_pdf_text(pdf).split()) for name, pdf in pdfs.items()}
+    before = {n: re.findall(r"\d\. chapter \d\d\b", t) for n, t in texts.items()}
+    assert not any(before.values()), before
+    data = texts["chapters/01-data"]
+    assert len(re.findall(r"\(chapter 08 \[§8\.1\.\d+\] gives the argument\)", data)) == 1, data
+    assert "explained in How the checks work (§8.3)" in texts["chapters/08-audit"]
+
+
 #: pages without patient-level results (their printed sheets say so), and one with them
 REFERENCE_PAGES = (
     "book/how-to-use",
@@ -756,8 +769,8 @@ _PRINT_LAYOUT_JS = r"""
   }));
   const toggles = Array.from(document.querySelectorAll('article button.toggle-button'))
     .filter(b => b.getBoundingClientRect().width > 0).length;
-  // every {ref}: its href, the number printed before its title, and for a link within the page
-  // the number its target heading prints
+  // every {ref}: its href, the number printed after its words, and for a link within the page
+  // the number its target heading prints; then the link's words as printed
   const number = (a) => {
     const n = a.querySelector('.print-secnum');
     return n && getComputedStyle(n).display !== 'none' ? n.textContent : '';
@@ -771,7 +784,8 @@ _PRINT_LAYOUT_JS = r"""
   };
   const chapterLinks = Array.from(document.querySelectorAll('article a.reference.internal'))
     .filter(a => a.querySelector('.std-ref'))
-    .map(a => [a.getAttribute('href'), number(a), heading(a.getAttribute('href'))]);
+    .map(a => [a.getAttribute('href'), number(a), heading(a.getAttribute('href')),
+               a.innerText.replace(/\s+/g, ' ').trim()]);
   return {dropdowns, tables, toggles, chapterLinks};
 }
 """
@@ -784,7 +798,9 @@ def test_printed_chapters_open_dropdowns_and_keep_rows_whole(printed_chapters, o
     across sheets, between rows only (a row of Table 1.2 began on one sheet and ended on the
     next); a short one stays whole. No exercise's toggle arrow is printed. A link to a chapter or a
     section prints its number before its title (book_site.py, book.css): "see How the checks
-    work" named no place a reader of paper could find."""
+    work" named no place a reader of paper could find. The number follows the link's words
+    ("How the checks work (§8.3)", "(chapter 08 [§8.1.7] gives the argument)"): printed before
+    them, a sentence of chapter 01 read "(8.1.7. chapter 08 gives the argument)"."""
     _, _, measured = printed_chapters  # each page measured as printed
     seen = {Path(name).name[:2]: m["layout"] for name, m in measured.items() if "layout" in m}
     assert sorted(seen) == list(PRINT_LAYOUT_CHAPTERS), sorted(seen)
@@ -803,26 +819,36 @@ def test_printed_chapters_open_dropdowns_and_keep_rows_whole(printed_chapters, o
     short = [t for t in tables.values() if t["rows"] <= 10 and t["inside"] != "avoid"]
     assert not short, f"short tables that may break across sheets: {short}"
     assert not [k for k in seen if seen[k]["toggles"]], "exercise toggle buttons on paper"
-    # a link to a chapter prints its number, as the chapter's heading does ("7. Cox ..."); a link
-    # to a section of the page prints the section's ("8.3. How the checks work"), and a link to a
-    # section of another chapter starts with that chapter's (book_site.number_references); a
-    # link to the page's own title (chapter 01's notice) prints none
+    # a link to a chapter prints its number after its words ("Cox regression: Table 2 (chapter
+    # 7)"), unless they name it ("chapter 08"); a link to a section of the page prints the
+    # section's ("How the checks work (§8.3)"), and a link to a section of another chapter
+    # starts with that chapter's (book_site.number_references); inside parentheses the number is
+    # in brackets; a link to the page's own title (chapter 01's notice) prints none. The words
+    # come first: no printed link begins with a number.
     links = [link for key in seen for link in seen[key]["chapterLinks"]]
-    chapters = [(h, n) for h, n, _ in links if re.match(r"(\.\./chapters/)?\d\d-", h)]
+    chapters = [(h, n, t) for h, n, _, t in links if re.match(r"(\.\./chapters/)?\d\d-", h)]
     assert len(chapters) >= 10, links
-    wrong = []
-    for href, printed in chapters:
+    wrong = [(h, t) for h, n, _, t in links if re.match(r"[\d§(\[]", t) or not t.endswith(n)]
+    for href, printed, text in chapters:
         chapter = int(re.search(r"(\d\d)-[a-z0-9-]+\.html", href).group(1))
         anchor = href.partition("#")[2]
-        if not (
-            printed == f"{chapter}. "
-            if anchor.startswith("ch-")
-            else printed.startswith(f"{chapter}.")
-        ):
-            wrong.append((href, printed))
-    within = [(h, n, heading) for h, n, heading in links if h.startswith("#")]
+        label = re.fullmatch(r" [(\[](chapter \d+|§[\d.]+)[)\]]", printed)
+        words = text[: len(text) - len(printed)]
+        if anchor.startswith("ch-") and re.search(rf"\bchapter 0*{chapter}\b", words):
+            ok = printed == ""
+        elif anchor.startswith("ch-"):
+            ok = bool(label) and label.group(1) == f"chapter {chapter}"
+        else:
+            ok = bool(label) and label.group(1).startswith(f"§{chapter}.")
+        if not ok:
+            wrong.append((href, text))
+    within = [(h, n, heading) for h, n, heading, _ in links if h.startswith("#")]
     assert len(within) >= 3, links  # 01: the ensemble section (twice); 08: How the checks work
-    wrong += [(h, n) for h, n, heading in within if heading is None or n != heading]
+    wrong += [
+        (h, n)
+        for h, n, heading in within
+        if heading is None or n[2:-1] != (f"§{heading.strip().rstrip('.')}" if heading else "")
+    ]
     assert not wrong, f"links printed without their chapter's or section's number: {wrong}"
     assert not outside_requests
 

@@ -445,7 +445,8 @@ def test_a_report_of_some_chapters_keeps_the_books_numbers(book):
     assert '<span class="std std-numref">Table 2.1</span>' in b
     assert '<span class="std std-numref">Fig. 2.1</span>' in b
     assert '<span class="std std-numref">Table 3.1</span>' in b  # the other chapter's table
-    assert '<span class="print-secnum">3. </span>' in b  # {ref} to chapter 03, for print
+    # a {ref} to chapter 03: its number after its words, for print
+    assert '<span class="print-secnum"> (chapter 3)</span></a>' in b
     index = (run.out / "index.html").read_text(encoding="utf-8")
     assert "3. Chapter C" in re.sub(r"<[^>]+>", "", index)
 

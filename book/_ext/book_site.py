@@ -35,10 +35,10 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
    would be a broken reference. The runner lists the labels left out in the configuration value
    ``report_omitted_labels``; the book itself has every chapter and leaves it empty;
 9. gives every ``{ref}`` to a numbered chapter or section its **number for paper**
-   (:func:`number_references`): "8.3. How the checks work", as the heading prints it, shown
-   only by the print stylesheet. A printed link cannot be followed, so the reader needs the
-   number to find the place; the number comes from the table of contents of this build (in a
-   report, the book's numbers: item 11);
+   (:func:`number_references`): "How the checks work (§8.3)", after the words, shown only by
+   the print stylesheet. A printed link cannot be followed, so the reader needs the number to
+   find the place; the number comes from the table of contents of this build (in a report, the
+   book's numbers: item 11);
 10. numbers **no table on a page outside the numbered chapters** (the home page): its caption
     stays, without a "Table 1" that would read as the paper's
     (:func:`unnumber_tables_outside_chapters`);
@@ -577,15 +577,19 @@ def _merge_section_anchors(app, env, docnames, other) -> None:
 
 
 def number_references(app, doctree, docname: str) -> None:
-    """Put the target's section number, for print only, before the title a ``{ref}`` shows.
+    """Put the target's section number, for print only, after the words a ``{ref}`` shows.
 
     On screen a link is followed; on paper "see How the checks work" or "(Kaplan–Meier
     survival)" cannot be, and the section may be another chapter's. Each resolved ``{ref}``
-    whose target is a numbered chapter or section gets ``<span class="print-secnum">8.3.
-    </span>`` before its text, the number Sphinx gives the heading in this build's table of
-    contents (``book.css`` shows it on paper only). A reference to an unnumbered page (the
-    introduction, the glossary), to a label that is not a heading, or to the page's own title
-    (on paper the reader is holding that chapter) is left as it is.
+    whose target is a numbered chapter or section ends with ``<span class="print-secnum">
+    (§8.3)</span>`` (a chapter: `` (chapter 7)``), the number Sphinx gives the heading in this
+    build's table of contents (``book.css`` shows it on paper only). Inside parentheses it is
+    bracketed (``(chapter 01 [§1.6.4])``), not nested. It comes after the words: printed
+    before them, as the heading prints it, a sentence read "… explained in (8.1.7. chapter
+    08)". A link whose words already name its chapter ("chapter 08" to chapter 8's title) gets
+    none, nor does a reference to an unnumbered page (the introduction, the glossary), to a
+    label that is not a heading, or to the page's own title (on paper the reader is holding
+    that chapter).
     """
     if app.builder.format != "html":
         return
@@ -612,9 +616,40 @@ def number_references(app, doctree, docname: str) -> None:
         if target == docname and anchor == "":
             continue  # the page's own title (chapter 01's notice, "see The synthetic cohort")
         number = env.toc_secnumbers.get(target, {}).get(anchor) if anchor is not None else None
-        if number:
-            label = ".".join(str(n) for n in number) + ". "
-            ref.insert(0, nodes.inline("", label, classes=["print-secnum"]))
+        if not number:
+            continue
+        if len(number) == 1:
+            if re.search(rf"\bchapter 0*{number[0]}\b", ref.astext(), re.IGNORECASE):
+                continue  # "chapter 08": the words say it
+            label = f"chapter {number[0]}"
+        else:
+            label = "§" + ".".join(str(n) for n in number)
+        label = f" [{label}]" if _within_parentheses(ref) else f" ({label})"
+        ref.append(nodes.inline("", label, classes=["print-secnum"]))
+
+
+def _within_parentheses(node) -> bool:
+    """Whether ``node`` stands inside an open parenthesis of its paragraph (or table cell,
+    caption, list item): more "(" than ")" in the text before it."""
+    block = node.parent
+    blocks = (nodes.paragraph, nodes.caption, nodes.title)
+    while block is not None and not isinstance(block, blocks):
+        block = block.parent
+    if block is None:
+        return False
+    before = []
+    for text in block.findall(nodes.Text):
+        if node in _ancestors(text):
+            break
+        before.append(text.astext())
+    before = "".join(before)
+    return before.count("(") > before.count(")")
+
+
+def _ancestors(node):
+    while node is not None:
+        yield node
+        node = node.parent
 
 
 #: the label of chapter 01's section that says what the provenance classes mean
