@@ -3,6 +3,7 @@ and 15): what the golden notebook shows and what the chapter's source says."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -53,3 +54,100 @@ def test_a_printed_handout_shows_no_bookkeeping_of_tables_6_1_and_6_2():
     ):
         assert plumbing not in printed, plumbing
     assert "book.median_comparison(" in printed
+
+
+GLUED = "application/papermill.record/"
+PUBLISHED_BADGE = 'class="provenance provenance-published"'
+
+
+def _glued(nb, name: str) -> str:
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("metadata", {}).get("scrapbook", {}).get("name") == name:
+                data = o["data"]
+                key = (
+                    f"{GLUED}text/markdown"
+                    if f"{GLUED}text/markdown" in data
+                    else f"{GLUED}text/plain"
+                )
+                value = data[key]
+                return "".join(value) if isinstance(value, list) else str(value)
+    raise KeyError(name)
+
+
+def _kind(badge: str) -> str:
+    found = re.search(r"provenance-(\w+)", badge)
+    assert found, badge
+    return found[1]
+
+
+def test_no_value_of_this_cohort_is_badged_published():
+    """Review item 2: §6.1.1 badged this cohort's median (9.9), its SPSS interval and mean
+    "published ✓", §6.2 the PFS median, Exercise 6.1 this cohort's half-width of 1.20 months
+    "published", the log-rank P of §6.3 "published ✓" — while Tables 6.1–6.3 class the same
+    values determined, and §6.3.1 badged this cohort's medians determined and the paper's
+    published. A published badge now follows only a number of the paper (a glue name with
+    "pub"); every value of this cohort carries a class."""
+    source = (ROOT / "chapters" / f"{STEM}.md").read_text(encoding="utf-8")
+    nb = _golden()
+    pairs = re.findall(
+        r"\{glue:text\}`([^`]+)`[^{}\n]{0,12}\{glue:md\}`([^`:]+):commonmark`", source
+    )
+    assert len(pairs) > 40
+    published = [(value, badge) for value, badge in pairs if PUBLISHED_BADGE in _glued(nb, badge)]
+    assert published, "the paper's numbers keep their badge"
+    assert [p for p in published if "_pub" not in p[0]] == []
+    for name in (
+        "surv_os_median",
+        "surv_os_ci_spss",
+        "surv_os_mean",
+        "surv_pfs_median",
+        "surv_ex_half_width",
+    ):
+        badges = [badge for value, badge in pairs if value == name]
+        assert badges and all(PUBLISHED_BADGE not in _glued(nb, b) for b in badges), name
+
+
+def _class_column(nb, table: str) -> list[str]:
+    rows = [r for r in _glued(nb, table).splitlines()[2:] if r.startswith("|")]
+    return [_kind(r.rstrip(" |").rsplit(" | ", 1)[1]) for r in rows]
+
+
+def test_the_prose_badges_this_cohorts_values_as_their_tables_class_them():
+    """Review item 2: one convention on the page. A value of this cohort in the prose has the
+    class of its row of Table 6.1, 6.2 or 6.3; the paper's number beside it is published, with
+    the verdict of the same rows."""
+    nb = _golden()
+    os_rows, pfs_rows = _class_column(nb, "tbl-surv-os"), _class_column(nb, "tbl-surv-pfs")
+    for badge, kind in (
+        ("surv_os_median.provenance", os_rows[0]),
+        ("surv_os_ci_spss.provenance", os_rows[1]),
+        ("surv_os_ci_log.provenance", os_rows[2]),
+        ("surv_os_ci_loglog.provenance", os_rows[3]),
+        ("surv_os_mean.provenance", os_rows[4]),
+        ("surv_pfs_median.provenance", pfs_rows[0]),
+        ("surv_pfs_ci_spss.provenance", pfs_rows[1]),
+        ("surv_pfs_mean.provenance", pfs_rows[4]),
+    ):
+        assert _kind(_glued(nb, badge)) == kind, badge
+    comparisons = _glued(nb, "tbl-surv-comparisons").splitlines()[2:]
+    for key in ("dc", "prior_tace", "additional_tace"):
+        row = next(
+            r
+            for r in comparisons
+            if r.startswith("| log-rank P")
+            and (
+                {
+                    "dc": "disease control",
+                    "prior_tace": "prior TACE",
+                    "additional_tace": "additional TACE",
+                }[key]
+                in r
+            )
+        )
+        assert _kind(_glued(nb, f"surv_lr_{key}.provenance")) == _kind(
+            row.rstrip(" |").rsplit(" | ", 1)[1]
+        )
+        assert "published\xa0✓" in _glued(nb, f"surv_lr_{key}_pub.provenance")
+    for name in ("surv_pub_os", "surv_pub_os_mean", "surv_pub_pfs", "surv_pub_pfs_mean"):
+        assert "published\xa0✓" in _glued(nb, f"{name}.provenance"), name
