@@ -151,3 +151,31 @@ def test_the_prose_badges_this_cohorts_values_as_their_tables_class_them():
         assert "published\xa0✓" in _glued(nb, f"surv_lr_{key}_pub.provenance")
     for name in ("surv_pub_os", "surv_pub_os_mean", "surv_pub_pfs", "surv_pub_pfs_mean"):
         assert "published\xa0✓" in _glued(nb, f"{name}.provenance"), name
+
+
+def test_the_prose_says_why_an_interval_differs_and_the_table_note_gives_the_numbers_once():
+    """Review item 5: §6.3.2 and §6.3.3 pasted the machine reasons into the prose ("the paper's
+    interval is infeasible (no cohort prints it): not symmetric about the median 3.4: midpoint
+    7.05, 3.55 months beyond rounding; …"), Table 6.3 said the same again in note ¹ and in a
+    paragraph under it, the median read 3.39 there and 3.4 elsewhere, and the interval
+    "(−0.6–7.4)". One plain sentence in the prose; the numbers once, in the row's note."""
+    nb = _golden()
+    notes = _glued(nb, "tbl-surv-comparisons-notes")
+    for key in ("prior_tace", "additional_tace"):
+        sentence = _glued(nb, f"surv_{key}_verdict")
+        assert "intervals differ:" in sentence and "infeasible" in sentence
+        for detail in ("midpoint", "beyond rounding", "±", "SPSS's algorithms", "95% CI (SPSS)"):
+            assert detail not in sentence, (key, detail)
+        assert sentence.count(". ") <= 2, sentence
+    assert "runs below 0" in _glued(nb, "surv_prior_tace_verdict")
+    # the numbers once: note ¹ holds the paper's reason and this cohort's bound below 0
+    lines = [line for line in notes.split("<p")[0].splitlines() if line.strip()]
+    assert len(lines) == 2 and lines[0].startswith("¹") and lines[1].startswith("²"), lines
+    assert "midpoint 7.05" in lines[0] and "3.4 ± 1.96 × 2.05 = −0.6 to 7.4" in lines[0]
+    assert notes.count("runs below 0") == 1
+    page = "\n".join(
+        _glued(nb, n)
+        for n in ("tbl-surv-comparisons-notes", "surv_prior_tace_verdict", "surv_tacegt4_ci")
+    )
+    assert "3.39" not in page and "−0.6–7.4" not in page
+    assert _glued(nb, "surv_tacegt4_ci").strip("'") == "−0.6 to 7.4"
