@@ -179,3 +179,19 @@ def test_the_prose_says_why_an_interval_differs_and_the_table_note_gives_the_num
     )
     assert "3.39" not in page and "−0.6–7.4" not in page
     assert _glued(nb, "surv_tacegt4_ci").strip("'") == "−0.6 to 7.4"
+
+
+def _section(source: str, heading: str) -> str:
+    return source.split(f"\n{heading}\n", 1)[1].split("\n#", 1)[0]
+
+
+def test_6_1_says_how_it_reads_the_papers_definition_of_overall_survival():
+    """Review item 12: the paper ends OS at death or loss to follow-up; the book censored a
+    patient alive at the last visit without saying that this is its reading."""
+    source = (ROOT / "chapters" / f"{STEM}.md").read_text(encoding="utf-8")
+    opening = " ".join(_section(source, "## Overall survival").split("```", 1)[0].split())
+    assert "death or loss to follow-up" in opening
+    assert "death as the only event" in opening
+    assert (
+        "lost to follow-up or still alive {term}`censored <censoring>` at the last visit" in opening
+    )
