@@ -195,3 +195,22 @@ def test_6_1_says_how_it_reads_the_papers_definition_of_overall_survival():
     assert (
         "lost to follow-up or still alive {term}`censored <censoring>` at the last visit" in opening
     )
+
+
+def test_minor_wording_of_6_1_2_exercise_6_1_and_figure_6_5():
+    """Review item 15: §6.1.2 said "the estimate is limited to the largest time" twice in a row;
+    Exercise 6.1 read "0.59 month"; Figure 6.5's legend and number-at-risk rows named the group
+    without additional TACE just "none"."""
+    source = (ROOT / "chapters" / f"{STEM}.md").read_text(encoding="utf-8")
+    mean_section = _section(source, '### SPSS\'s "mean" survival')
+    assert mean_section.count("*limited*") == 1
+    nb = _golden()
+    assert _glued(nb, "surv_pub_os_se").strip("'") == "0.59 months"
+    assert "{glue:text}`surv_pub_os_se` month" not in source
+    labels = re.search(r"SHORT_LABELS = \{(.*?)\}", source, re.S)[1]
+    shown = dict(re.findall(r'"([^"]+)": "([^"]+)"', labels))
+    assert "none" not in shown.values()
+    assert shown["no additional TACE"] == "no added TACE"
+    figures = (ROOT / "tests" / "test_figures_phone.py").read_text(encoding="utf-8")
+    # the phone test draws Figure 6.5 with the labels the chapter gives it
+    assert '"additional_tace": {1: "added TACE", 0: "no added TACE"}' in figures
