@@ -30,7 +30,8 @@ from analysis import labels, paper, published
 from analysis import provenance as _provenance
 from analysis.formatting import MINUS, word_list
 from analysis.provenance import Provenance
-from analysis.tables import format_published_value
+from analysis.survival import CI_METHODS
+from analysis.tables import compare, format_published_value
 from analysis.tables import verdict as _verdict
 from analysis.verdicts import (
     AGREES,
@@ -52,6 +53,8 @@ __all__ = [
     "stated_table2_provenance",
     "comparison_classes",
     "cohort_value_provenance",
+    "median_comparison",
+    "MEDIAN_CI_LABELS",
     "glue_table",
     "table_markdown",
     "show_table",
@@ -528,6 +531,103 @@ def cohort_value_provenance(values: dict, *, user: bool = False) -> Provenance:
     """
     verdicts = [_verdict(v, i, user=user) for i, v in values.items()]
     return comparison_classes(pd.DataFrame({"verdict": verdicts}))["reproduced"]
+
+
+#: The three intervals of a median (:data:`analysis.survival.CI_METHODS`) as
+#: :func:`median_comparison` labels their rows.
+MEDIAN_CI_LABELS = {
+    "spss": "SPSS (median ± 1.96·SE)",
+    "log": "R survfit default (log)",
+    "log-log": "lifelines default (log-log)",
+}
+
+#: Why R's and lifelines' intervals cannot be the paper's (the reason under their ✗).
+_MEDIAN_CI_REASONS = {
+    "log": "R's log interval is not symmetric about the median; the paper's is (SPSS)",
+    "log-log": "lifelines' log-log interval is not symmetric about the median; the paper's is (SPSS)",
+}
+
+
+def median_comparison(
+    medians, mean: float, endpoint: str, *, cohort_path=None
+) -> tuple[pd.DataFrame, list[Provenance]]:
+    """This cohort's median survival, its 95% interval by three programs and SPSS's restricted
+    mean, each beside the paper's number (chapter 06's Tables 6.1 and 6.2), and the class of
+    this cohort's value in each row.
+
+    Parameters
+    ----------
+    medians : mapping
+        Each method of :data:`analysis.survival.CI_METHODS` to ``(median, lower, upper)``
+        (:func:`analysis.survival.median_survival` with ``ci=`` that method).
+    mean : float
+        SPSS's restricted mean (:func:`analysis.survival.mean_survival`).
+    endpoint : {"os", "pfs"}
+        Which survival: the paper's entries ``results.<endpoint>_median`` and
+        ``results.<endpoint>_mean`` (:mod:`analysis.published`).
+    cohort_path : path-like, optional
+        The chapter's ``cohort_path``: a user's cohort is not scored
+        (:func:`analysis.tables.compare`).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        :func:`analysis.tables.compare`'s rows: the median, its SPSS, R and lifelines intervals
+        (in the order of :data:`~analysis.survival.CI_METHODS`), the mean.
+    classes : list of analysis.provenance.Provenance
+        The class of this cohort's value in each row, never *published* (the paper's number
+        is): the median, SPSS's interval and the mean as :func:`comparison_classes` classes a
+        reproduced value; R's and lifelines' intervals, which no paper's number can match, by
+        their spread across calibrated cohorts (:func:`analysis.ensemble.result_provenance`).
+        The prose badges these values with the same classes.
+
+    Examples
+    --------
+    >>> medians = {"spss": (9.9, 8.66, 11.04), "log": (9.9, 6.6, 14.0), "log-log": (9.9, 6.4, 12.2)}
+    >>> table, classes = median_comparison(medians, 14.0, "os")
+    >>> table[["published", "reproduced", "verdict"]]
+      published reproduced  verdict
+    0       9.9        9.9   agrees
+    1    8.7–11     8.7–11   agrees
+    2    8.7–11     6.6–14  differs
+    3    8.7–11     6.4–12  differs
+    4      14.0       14.0   agrees
+    >>> [c.kind for c in classes]
+    ['determined', 'determined', 'assumed', 'assumed', 'determined']
+    """
+    labels_ = {
+        "median": f"median {endpoint.upper()} (months)",
+        "mean": f"mean {endpoint.upper()} (months), SPSS restricted mean",
+    }
+    interval_id = f"results.{endpoint}_median.interval"
+    rows = [
+        {
+            "quantity": labels_["median"],
+            "id": f"results.{endpoint}_median.median",
+            "computed": medians["spss"][0],
+        }
+    ]
+    for method in CI_METHODS:
+        rows.append(
+            {
+                "quantity": f"95% CI of the median, {MEDIAN_CI_LABELS[method]}",
+                "id": interval_id,
+                "computed": tuple(medians[method][1:3]),
+                "reason": _MEDIAN_CI_REASONS.get(method),
+            }
+        )
+    rows.append(
+        {"quantity": labels_["mean"], "id": f"results.{endpoint}_mean.mean", "computed": mean}
+    )
+    table = compare(rows, cohort_path=cohort_path)
+    classes = []
+    for i, method in enumerate([None, *CI_METHODS, None]):
+        if method in _MEDIAN_CI_REASONS:  # never the paper's: its spread across cohorts
+            key = f"survival.{endpoint}_ci_{method.replace('-', '')}"
+            classes.append(_ensemble.result_provenance(f"{key}_lower", f"{key}_upper"))
+        else:
+            classes.append(comparison_classes(table.iloc[[i]])["reproduced"])
+    return table, classes
 
 
 @functools.lru_cache(maxsize=1)

@@ -32,6 +32,7 @@ __all__ = [
     "MINUS",
     "NOT_REACHED",
     "apart_decimals",
+    "bounds",
     "decimal_of",
     "hazard_ratio",
     "interval",
@@ -277,19 +278,33 @@ def number(x, decimals: int = 0, *, thousands: bool = False, missing: str = "–
     return MINUS + text[1:] if text.startswith("-") else text
 
 
+def bounds(lower: str, upper: str) -> str:
+    """Two formatted bounds joined as a range: an en dash, or " to " when either bound is
+    negative, where a dash beside a minus sign ("−0.6–7.4") reads as a subtraction.
+
+    Examples
+    --------
+    >>> bounds("8.7", "11.0"), bounds("−0.6", "7.4"), bounds("−2.5", "−0.3")
+    ('8.7–11.0', '−0.6 to 7.4', '−2.5 to −0.3')
+    """
+    negative = lower.startswith((MINUS, "-")) or upper.startswith((MINUS, "-"))
+    return f"{lower} to {upper}" if negative else f"{lower}{EN_DASH}{upper}"
+
+
 def interval(lower, upper, decimals: int = 1, *, thousands: bool = False, missing="–") -> str:
-    """Two bounds joined by an en dash, each formatted by :func:`~analysis.formatting.number`.
+    """Two bounds joined by an en dash, each formatted by :func:`~analysis.formatting.number`;
+    by " to " when a bound is negative (:func:`bounds`).
 
     Examples
     --------
     >>> interval(8.66, 11.04, 1)
     '8.7–11.0'
     >>> interval(-1.25, 0.5, 2)
-    '−1.25–0.50'
+    '−1.25 to 0.50'
     """
-    return (
-        f"{number(lower, decimals, thousands=thousands, missing=missing)}{EN_DASH}"
-        f"{number(upper, decimals, thousands=thousands, missing=missing)}"
+    return bounds(
+        number(lower, decimals, thousands=thousands, missing=missing),
+        number(upper, decimals, thousands=thousands, missing=missing),
     )
 
 
@@ -387,12 +402,15 @@ def median_text(x, decimals: int = 1) -> str:
 def median_interval(lower, upper, decimals: int = 1) -> str:
     """The confidence interval of a median as the text prints it: each bound by
     :func:`median_text` (a bound the band never reaches is ``"not reached"``), or
-    ``"not estimable"`` when neither bound can be computed (no spread to estimate one from).
+    ``"not estimable"`` when neither bound can be computed (no spread to estimate one from);
+    joined by " to " when a bound is negative (:func:`bounds`: SPSS's median ± 1.96 SE can be).
 
     Examples
     --------
     >>> median_interval(8.66, 11.04)
     '8.7–11.0'
+    >>> median_interval(-0.61, 7.41)
+    '−0.6 to 7.4'
     >>> median_interval(8.66, float("nan"))
     '8.7–not reached'
     >>> median_interval(float("nan"), float("nan"))
@@ -400,7 +418,7 @@ def median_interval(lower, upper, decimals: int = 1) -> str:
     """
     if _missing(lower) and _missing(upper):
         return "not estimable"
-    return f"{median_text(lower, decimals)}{EN_DASH}{median_text(upper, decimals)}"
+    return bounds(median_text(lower, decimals), median_text(upper, decimals))
 
 
 def percent(part, whole=None, decimals: int = 1, *, sign: bool = True) -> str:

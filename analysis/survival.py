@@ -1228,7 +1228,7 @@ def group_comparison(
 
 
 def negative_bound_note(
-    label: str, median: float, lower: float, upper: float, shown: str = ""
+    label: str, median: float, lower: float, upper: float, shown: str = "", *, decimals: int = 2
 ) -> str:
     """Why an SPSS interval of a median runs below 0, as a table note; ``""`` when it does not.
 
@@ -1241,11 +1241,16 @@ def negative_bound_note(
     Parameters
     ----------
     label : str
-        The group or quantity the interval belongs to; the note starts with it.
+        The group or quantity the interval belongs to; the note starts with it (``""``: the
+        note starts with "SPSS's interval", for a note already set beside its row).
     median, lower, upper : float
         The median and the SPSS interval's bounds, not cut at 0 (``clip_at_zero=False``).
     shown : str, optional
-        The interval as the table prints it (default: each bound to one decimal, a true minus).
+        The interval as the table prints it (default: each bound to one decimal, a true minus,
+        "−0.6 to 7.4": :func:`analysis.formatting.interval`).
+    decimals : int, default 2
+        Decimals of the median (1: as the paper prints its medians, and as the interval's
+        bounds are).
 
     Returns
     -------
@@ -1255,19 +1260,23 @@ def negative_bound_note(
     --------
     >>> print(negative_bound_note("> 4 prior TACE", 3.4, -0.61, 7.41))  # doctest: +NORMALIZE_WHITESPACE
     > 4 prior TACE: SPSS's interval is the median ± 1.96 SE, here 3.40 ± 1.96 × 2.05 =
-    −0.6–7.4; it runs below 0 whenever the SE exceeds the median / 1.96; the bound is shown as
+    −0.6 to 7.4; it runs below 0 whenever the SE exceeds the median / 1.96; the bound is shown as
     that formula gives it (SPSS's algorithms state no cut at 0), though no survival time is
     below 0.
+    >>> print(negative_bound_note("", 3.39, -0.61, 7.41, decimals=1))  # doctest: +NORMALIZE_WHITESPACE
+    SPSS's interval is the median ± 1.96 SE, here 3.4 ± 1.96 × 2.05 = −0.6 to 7.4; it runs below
+    0 whenever the SE exceeds the median / 1.96; the bound is shown as that formula gives it
+    (SPSS's algorithms state no cut at 0), though no survival time is below 0.
     >>> negative_bound_note("all", 9.9, 8.7, 11.1)
     ''
     """
     if not (lower < 0):  # also NaN: no bound to explain
         return ""
     se = (upper - lower) / (2 * engine.Z95)
-    shown = shown or f"{number(lower, 1)}–{number(upper, 1)}"
+    shown = shown or interval(lower, upper, 1)
     return (
-        f"{label}: SPSS's interval is the median ± {engine.Z95:.2f} SE, here "
-        f"{number(median, 2)} ± {engine.Z95:.2f} × {number(se, 2)} = {shown}; it runs "
+        f"{label + ': ' if label else ''}SPSS's interval is the median ± {engine.Z95:.2f} SE, here "
+        f"{number(median, decimals)} ± {engine.Z95:.2f} × {number(se, 2)} = {shown}; it runs "
         f"below 0 whenever the SE exceeds the median / {engine.Z95:.2f}; the bound is shown as "
         "that formula gives it (SPSS's algorithms state no cut at 0), though no survival time "
         "is below 0."

@@ -72,6 +72,7 @@ __all__ = [
     "table2_models",
     "table2_deaths",
     "table2_events_per_parameter",
+    "survival_counts",
     "table2_ties",
     "table2_group_counts",
     "multivariable_sides",
@@ -1207,6 +1208,40 @@ def table2_deaths(models: dict, cohort: pd.DataFrame, *, user: bool | None = Non
     user = is_user_cohort(cohort) if user is None else bool(user)
     counts = {"deaths": int(models["events"])}
     return glued_counts(counts, user=user, out_of=len(cohort))["deaths"]
+
+
+def survival_counts(events, *, event: str = "events", user: bool = False) -> dict[str, str]:
+    """The patients of a survival analysis, its events and the censored, as a page may print them.
+
+    On the book's cohort, the numbers. On a user's cohort (``user``) a count of 1–4 reads "<5",
+    and the events or the censored read "hidden" when the other is 1–4 (the patients minus one
+    would give the other back): :func:`analysis.privacy.glued_counts`.
+
+    Parameters
+    ----------
+    events : array-like of 0 and 1
+        One per patient: 1 for an event (a death, a progression), 0 for a censored time.
+    event : str, default "events"
+        What an event is called: the key of its count (``"deaths"``).
+    user : bool, default False
+        Whether it is a user's cohort.
+
+    Returns
+    -------
+    dict
+        ``"patients"``, ``event`` and ``"censored"`` to their text, in that order.
+
+    Examples
+    --------
+    >>> survival_counts([1] * 68 + [0] * 14, event="deaths")
+    {'patients': '82', 'deaths': '68', 'censored': '14'}
+    >>> survival_counts([1] * 80 + [0] * 2, event="deaths", user=True)
+    {'patients': '82', 'deaths': 'hidden', 'censored': '<5'}
+    """
+    flags = np.asarray(events, dtype=float)
+    n_events = int((flags == 1).sum())
+    counts = {"patients": len(flags), event: n_events, "censored": len(flags) - n_events}
+    return glued_counts(counts, user=user, groups=[[event, "censored"]])
 
 
 def table2_events_per_parameter(

@@ -1087,7 +1087,7 @@ def test_table_6_3_reads_intervals_as_chapter_01_and_prints_what_spss_prints():
     assert "infeasible" in _glued(nb, "surv_additional_tace_verdict")
     # 2. SPSS's bound below 0 as its formula gives it, in the table and the prose, with a note
     assert rows["95% CI (SPSS), \\> 4 prior TACE"][2] == "−0.6–7.4"
-    assert _glued(nb, "surv_tacegt4_ci").strip("'") == "−0.6–7.4"
+    assert _glued(nb, "surv_tacegt4_ci").strip("'") == "−0.6 to 7.4"  # prose: no dash by a minus
     assert (
         "the bound is shown as that formula gives it (SPSS's algorithms state no cut at 0)" in notes
     )

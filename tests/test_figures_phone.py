@@ -297,7 +297,7 @@ def _figure_5_1(cohort):  # chapters/05-response.md, fig-resp-distribution
 _CHAPTER_06_GROUPS = {
     "disease_control": {1: "disease control", 0: "progression"},
     "prior_tace_group": {"2–4": "2–4 TACE", ">4": "> 4 TACE"},
-    "additional_tace": {1: "additional TACE", 0: "none"},
+    "additional_tace": {1: "added TACE", 0: "no added TACE"},
 }
 
 

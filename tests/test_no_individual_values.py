@@ -435,7 +435,7 @@ def test_kaplan_meier_figures_show_no_number_at_risk_of_one_to_four(planted_run)
     assert SMALL in figures["fig-surv-os"]  # late months: 1-4 still at risk
     for name, group in (
         ("fig-surv-prior-tace", "> 4 TACE"),
-        ("fig-surv-additional-tace", "additional TACE"),
+        ("fig-surv-additional-tace", "added TACE"),  # Figure 6.5's label
     ):
         texts = figures[name]  # the note's two lines are two texts
         note = [

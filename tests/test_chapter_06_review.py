@@ -1,0 +1,216 @@
+"""Chapter 06 after the hostile review of session 21 (/tmp/h32/REVIEW.md, items 2, 4, 5, 12, 13
+and 15): what the golden notebook shows and what the chapter's source says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+STEM = "06-survival"
+
+
+def _golden() -> nbformat.NotebookNode:
+    return nbformat.read(ROOT / "chapters" / f"{STEM}.ipynb", as_version=4)
+
+
+def _tags(cell) -> list[str]:
+    return cell.metadata.get("tags", [])
+
+
+def _stream(cell) -> str:
+    return "".join(
+        "".join(o["text"]) for o in cell.get("outputs", []) if o.get("output_type") == "stream"
+    )
+
+
+def test_the_counts_of_6_1_come_from_one_short_visible_call():
+    """Review item 4: §6.1 printed "82 patients, 68 deaths, 14 censored" from nine lines of
+    privacy.glued_counts; one call of the package gives the counts as a page may print them."""
+    nb = _golden()
+    cell = next(c for c in nb.cells if c.cell_type == "code" and " censored" in _stream(c))
+    assert not _tags(cell), _tags(cell)  # visible
+    assert _stream(cell).strip() == "82 patients, 68 deaths, 14 censored"
+    lines = [line for line in cell.source.splitlines() if line.strip()]
+    assert len(lines) <= 3, lines
+    assert "survival_counts(" in cell.source and "glued_counts" not in cell.source
+
+
+def test_a_printed_handout_shows_no_bookkeeping_of_tables_6_1_and_6_2():
+    """Review item 13: the printed chapter showed the METHOD_LABEL and METHOD_REASON dicts and
+    the list that classes Table 6.1's rows (os_classes), folded cells the PDF prints. The package
+    builds both tables and their classes (analysis.book.median_comparison)."""
+    printed = "\n".join(
+        c.source for c in _golden().cells if c.cell_type == "code" and "remove-cell" not in _tags(c)
+    )
+    for plumbing in (
+        "METHOD_LABEL",
+        "METHOD_REASON",
+        "glued_counts(",
+        "os_classes = [",
+        "pfs_classes = [",
+    ):
+        assert plumbing not in printed, plumbing
+    assert "book.median_comparison(" in printed
+
+
+GLUED = "application/papermill.record/"
+PUBLISHED_BADGE = 'class="provenance provenance-published"'
+
+
+def _glued(nb, name: str) -> str:
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("metadata", {}).get("scrapbook", {}).get("name") == name:
+                data = o["data"]
+                key = (
+                    f"{GLUED}text/markdown"
+                    if f"{GLUED}text/markdown" in data
+                    else f"{GLUED}text/plain"
+                )
+                value = data[key]
+                return "".join(value) if isinstance(value, list) else str(value)
+    raise KeyError(name)
+
+
+def _kind(badge: str) -> str:
+    found = re.search(r"provenance-(\w+)", badge)
+    assert found, badge
+    return found[1]
+
+
+def test_no_value_of_this_cohort_is_badged_published():
+    """Review item 2: §6.1.1 badged this cohort's median (9.9), its SPSS interval and mean
+    "published ✓", §6.2 the PFS median, Exercise 6.1 this cohort's half-width of 1.20 months
+    "published", the log-rank P of §6.3 "published ✓" — while Tables 6.1–6.3 class the same
+    values determined, and §6.3.1 badged this cohort's medians determined and the paper's
+    published. A published badge now follows only a number of the paper (a glue name with
+    "pub"); every value of this cohort carries a class."""
+    source = (ROOT / "chapters" / f"{STEM}.md").read_text(encoding="utf-8")
+    nb = _golden()
+    pairs = re.findall(
+        r"\{glue:text\}`([^`]+)`[^{}\n]{0,12}\{glue:md\}`([^`:]+):commonmark`", source
+    )
+    assert len(pairs) > 40
+    published = [(value, badge) for value, badge in pairs if PUBLISHED_BADGE in _glued(nb, badge)]
+    assert published, "the paper's numbers keep their badge"
+    assert [p for p in published if "_pub" not in p[0]] == []
+    for name in (
+        "surv_os_median",
+        "surv_os_ci_spss",
+        "surv_os_mean",
+        "surv_pfs_median",
+        "surv_ex_half_width",
+    ):
+        badges = [badge for value, badge in pairs if value == name]
+        assert badges and all(PUBLISHED_BADGE not in _glued(nb, b) for b in badges), name
+
+
+def _class_column(nb, table: str) -> list[str]:
+    rows = [r for r in _glued(nb, table).splitlines()[2:] if r.startswith("|")]
+    return [_kind(r.rstrip(" |").rsplit(" | ", 1)[1]) for r in rows]
+
+
+def test_the_prose_badges_this_cohorts_values_as_their_tables_class_them():
+    """Review item 2: one convention on the page. A value of this cohort in the prose has the
+    class of its row of Table 6.1, 6.2 or 6.3; the paper's number beside it is published, with
+    the verdict of the same rows."""
+    nb = _golden()
+    os_rows, pfs_rows = _class_column(nb, "tbl-surv-os"), _class_column(nb, "tbl-surv-pfs")
+    for badge, kind in (
+        ("surv_os_median.provenance", os_rows[0]),
+        ("surv_os_ci_spss.provenance", os_rows[1]),
+        ("surv_os_ci_log.provenance", os_rows[2]),
+        ("surv_os_ci_loglog.provenance", os_rows[3]),
+        ("surv_os_mean.provenance", os_rows[4]),
+        ("surv_pfs_median.provenance", pfs_rows[0]),
+        ("surv_pfs_ci_spss.provenance", pfs_rows[1]),
+        ("surv_pfs_mean.provenance", pfs_rows[4]),
+    ):
+        assert _kind(_glued(nb, badge)) == kind, badge
+    comparisons = _glued(nb, "tbl-surv-comparisons").splitlines()[2:]
+    for key in ("dc", "prior_tace", "additional_tace"):
+        row = next(
+            r
+            for r in comparisons
+            if r.startswith("| log-rank P")
+            and (
+                {
+                    "dc": "disease control",
+                    "prior_tace": "prior TACE",
+                    "additional_tace": "additional TACE",
+                }[key]
+                in r
+            )
+        )
+        assert _kind(_glued(nb, f"surv_lr_{key}.provenance")) == _kind(
+            row.rstrip(" |").rsplit(" | ", 1)[1]
+        )
+        assert "published\xa0✓" in _glued(nb, f"surv_lr_{key}_pub.provenance")
+    for name in ("surv_pub_os", "surv_pub_os_mean", "surv_pub_pfs", "surv_pub_pfs_mean"):
+        assert "published\xa0✓" in _glued(nb, f"{name}.provenance"), name
+
+
+def test_the_prose_says_why_an_interval_differs_and_the_table_note_gives_the_numbers_once():
+    """Review item 5: §6.3.2 and §6.3.3 pasted the machine reasons into the prose ("the paper's
+    interval is infeasible (no cohort prints it): not symmetric about the median 3.4: midpoint
+    7.05, 3.55 months beyond rounding; …"), Table 6.3 said the same again in note ¹ and in a
+    paragraph under it, the median read 3.39 there and 3.4 elsewhere, and the interval
+    "(−0.6–7.4)". One plain sentence in the prose; the numbers once, in the row's note."""
+    nb = _golden()
+    notes = _glued(nb, "tbl-surv-comparisons-notes")
+    for key in ("prior_tace", "additional_tace"):
+        sentence = _glued(nb, f"surv_{key}_verdict")
+        assert "intervals differ:" in sentence and "infeasible" in sentence
+        for detail in ("midpoint", "beyond rounding", "±", "SPSS's algorithms", "95% CI (SPSS)"):
+            assert detail not in sentence, (key, detail)
+        assert sentence.count(". ") <= 2, sentence
+    assert "runs below 0" in _glued(nb, "surv_prior_tace_verdict")
+    # the numbers once: note ¹ holds the paper's reason and this cohort's bound below 0
+    lines = [line for line in notes.split("<p")[0].splitlines() if line.strip()]
+    assert len(lines) == 2 and lines[0].startswith("¹") and lines[1].startswith("²"), lines
+    assert "midpoint 7.05" in lines[0] and "3.4 ± 1.96 × 2.05 = −0.6 to 7.4" in lines[0]
+    assert notes.count("runs below 0") == 1
+    page = "\n".join(
+        _glued(nb, n)
+        for n in ("tbl-surv-comparisons-notes", "surv_prior_tace_verdict", "surv_tacegt4_ci")
+    )
+    assert "3.39" not in page and "−0.6–7.4" not in page
+    assert _glued(nb, "surv_tacegt4_ci").strip("'") == "−0.6 to 7.4"
+
+
+def _section(source: str, heading: str) -> str:
+    return source.split(f"\n{heading}\n", 1)[1].split("\n#", 1)[0]
+
+
+def test_6_1_says_how_it_reads_the_papers_definition_of_overall_survival():
+    """Review item 12: the paper ends OS at death or loss to follow-up; the book censored a
+    patient alive at the last visit without saying that this is its reading."""
+    source = (ROOT / "chapters" / f"{STEM}.md").read_text(encoding="utf-8")
+    opening = " ".join(_section(source, "## Overall survival").split("```", 1)[0].split())
+    assert "death or loss to follow-up" in opening
+    assert "death as the only event" in opening
+    assert (
+        "lost to follow-up or still alive {term}`censored <censoring>` at the last visit" in opening
+    )
+
+
+def test_minor_wording_of_6_1_2_exercise_6_1_and_figure_6_5():
+    """Review item 15: §6.1.2 said "the estimate is limited to the largest time" twice in a row;
+    Exercise 6.1 read "0.59 month"; Figure 6.5's legend and number-at-risk rows named the group
+    without additional TACE just "none"."""
+    source = (ROOT / "chapters" / f"{STEM}.md").read_text(encoding="utf-8")
+    mean_section = _section(source, '### SPSS\'s "mean" survival')
+    assert mean_section.count("*limited*") == 1
+    nb = _golden()
+    assert _glued(nb, "surv_pub_os_se").strip("'") == "0.59 months"
+    assert "{glue:text}`surv_pub_os_se` month" not in source
+    labels = re.search(r"SHORT_LABELS = \{(.*?)\}", source, re.S)[1]
+    shown = dict(re.findall(r'"([^"]+)": "([^"]+)"', labels))
+    assert "none" not in shown.values()
+    assert shown["no additional TACE"] == "no added TACE"
+    figures = (ROOT / "tests" / "test_figures_phone.py").read_text(encoding="utf-8")
+    # the phone test draws Figure 6.5 with the labels the chapter gives it
+    assert '"additional_tace": {1: "added TACE", 0: "no added TACE"}' in figures
