@@ -1,0 +1,67 @@
+"""Chapters 02 (eligibility and staging) and 03 (treatment): what a hostile reviewer found
+(session 21, /tmp/h32/REVIEW.md items 1, 4, 6, 8, 14 and 15), checked on the committed golden
+notebooks and, where a sentence depends on the data, on another cohort."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+
+from analysis import clinical
+
+ROOT = Path(__file__).resolve().parent.parent
+GLUED = "application/papermill.record/"
+
+
+def _golden(stem: str) -> nbformat.NotebookNode:
+    return nbformat.read(ROOT / "chapters" / f"{stem}.ipynb", as_version=4)
+
+
+def _glued(nb, name: str) -> str:
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("metadata", {}).get("scrapbook", {}).get("name") == name:
+                data = o["data"]
+                for mime in ("text/markdown", "text/plain"):
+                    if f"{GLUED}{mime}" in data:
+                        value = data[f"{GLUED}{mime}"]
+                        return "".join(value) if isinstance(value, list) else str(value)
+    raise KeyError(f"nothing glued as {name!r}")
+
+
+def _source(stem: str) -> str:
+    return (ROOT / "chapters" / f"{stem}.md").read_text(encoding="utf-8")
+
+
+def _streams(nb) -> str:
+    return "".join(
+        "".join(o["text"]) if isinstance(o["text"], list) else o["text"]
+        for cell in nb.cells
+        for o in cell.get("outputs", [])
+        if o.get("output_type") == "stream"
+    )
+
+
+# ---------------------------------------------------------------- item 8: rules I-IV
+def test_table_2_1_numbers_the_rules_as_the_prose_and_the_reasons_do():
+    """Table 2.1 numbered the rules 1-4 while the prose said "Inclusion (II)" and
+    ``eligibility`` printed "inclusion II not met"; its header "a patient …" made the exclusion
+    rows read as requirements ("a patient … no follow-up information after treatment")."""
+    table = _glued(_golden("02-eligibility"), "tbl-elig-rules")
+    rows = [line.split("|")[1:-1] for line in table.splitlines() if line.startswith("|")]
+    header, body = [c.strip() for c in rows[0]], [[c.strip() for c in r] for r in rows[2:]]
+    assert header == ["Rule", "Condition"]
+    numerals = list(clinical.RULE_NUMERALS)
+    assert [r[0] for r in body] == [f"inclusion {n}" for n in numerals] + [
+        f"exclusion {n}" for n in numerals
+    ]
+    assert all(r[1].startswith("included only if: ") for r in body[:4])
+    assert all(r[1].startswith("excluded if: ") for r in body[4:])
+    # the 18-year-old's reasons name the rules as the table does
+    printed = _streams(_golden("02-eligibility"))
+    assert "inclusion II not met" in printed and "exclusion II (" in printed
+    prose = _source("02-eligibility")
+    assert "Inclusion II and exclusion II" in prose and "exclusions III and IV" in prose
+    assert not re.search(r"\((?:I|II|III|IV)\)", prose)
