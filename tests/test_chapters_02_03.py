@@ -65,3 +65,28 @@ def test_table_2_1_numbers_the_rules_as_the_prose_and_the_reasons_do():
     prose = _source("02-eligibility")
     assert "Inclusion II and exclusion II" in prose and "exclusions III and IV" in prose
     assert not re.search(r"\((?:I|II|III|IV)\)", prose)
+
+
+# ---------------------------------------------------------------- item 15 (chapter 02)
+def test_key_point_counts_the_checks_it_lists():
+    """The key point said the eight rules "reduce to four checks" and then listed three more in
+    brackets: seven. The count is glued and matches the checks listed."""
+    nb = _golden("02-eligibility")
+    words = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+    n_rules = len(clinical.INCLUSION_RULES) + len(clinical.EXCLUSION_RULES)
+    assert _glued(nb, "elig_n_rules").strip("'") == words[n_rules]
+    assert _glued(nb, "elig_n_checks").strip("'") == words[n_rules - 1]
+    point = _source("02-eligibility").split("## Key points", 1)[1].split("\n- ")[2]
+    listed = point.split("age rule:", 1)[1].split(";")
+    assert len(listed) == n_rules - 1
+    assert "four checks" not in point
+
+
+def test_exercise_2_2_prints_the_albi_score_as_the_book_does():
+    """Exercise 2.2's solution printed "-1.367" (ASCII hyphen, three decimals) beside "−1.81"
+    elsewhere: the score is formatted by analysis.formatting, true minus, two decimals."""
+    from analysis import formatting
+
+    score, _ = clinical.albi(clinical.bilirubin_mg_dl_to_umol_l(2.0), 28.0)
+    glued = _glued(_golden("02-eligibility"), "elig_ex2_score").strip("'")
+    assert glued == formatting.number(score, 2) == "\u22121.37"
