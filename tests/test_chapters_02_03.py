@@ -90,3 +90,34 @@ def test_exercise_2_2_prints_the_albi_score_as_the_book_does():
     score, _ = clinical.albi(clinical.bilirubin_mg_dl_to_umol_l(2.0), 28.0)
     glued = _glued(_golden("02-eligibility"), "elig_ex2_score").strip("'")
     assert glued == formatting.number(score, 2) == "\u22121.37"
+
+
+# ---------------------------------------------------------------- item 14: chapter 03
+def test_exercise_3_2_names_the_checkpoint_the_next_cycle_crosses():
+    """Exercise 3.2 asks *which* cumulative checkpoint a cycle crosses; the solution said only
+    "crosses 1 checkpoint". It names the checkpoint, from the dose sheet of that cycle."""
+    from analysis.clinical import ECF_REGIMEN, ecf_dose_sheet
+
+    per_cycle = sum(a.dose_mg_m2 for a in ECF_REGIMEN if a.drug == "epirubicin")
+    nb = _golden("03-treatment")
+    cycle, prior = (
+        int(_glued(nb, "treat_ex2_cycle").strip("'")),
+        float(_glued(nb, "treat_ex2_prior").strip("'")),
+    )
+    for key, offset in (("treat_ex2_n_this", 0), ("treat_ex2_n_next", 1)):
+        sheet = ecf_dose_sheet(
+            170, 65, cycle=cycle + offset, prior_epirubicin_mg_m2=prior + offset * per_cycle
+        )
+        crossed = sheet.attrs["checkpoints_crossed_mg_m2"]
+        text = _glued(nb, key).strip("'")
+        assert text == (f"the {crossed[0]:g} mg/m² checkpoint" if crossed else "no checkpoint")
+    assert _glued(nb, "treat_ex2_n_next").strip("'") == "the 700 mg/m² checkpoint"
+
+
+def test_the_large_patient_gives_the_other_formulas_bsa_as_the_small_one_does():
+    """The small patient's text gave the DuBois BSA in m²; the large patient's only the
+    percentage ("DuBois: −1.3 %")."""
+    source = _source("03-treatment")
+    large = source.split("**A large patient**", 1)[1].split("\n\n", 1)[0]
+    assert "{glue:text}`treat_large_other_bsa` m²" in large
+    assert _glued(_golden("03-treatment"), "treat_large_other_bsa").strip("'") == "2.38"
