@@ -74,8 +74,8 @@ def test_key_point_counts_the_checks_it_lists():
     nb = _golden("02-eligibility")
     words = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
     n_rules = len(clinical.INCLUSION_RULES) + len(clinical.EXCLUSION_RULES)
-    assert _glued(nb, "elig_n_rules").strip("'") == words[n_rules]
-    assert _glued(nb, "elig_n_checks").strip("'") == words[n_rules - 1]
+    assert _glued(nb, "elig_rule_count").strip("'") == words[n_rules]
+    assert _glued(nb, "elig_check_count").strip("'") == words[n_rules - 1]
     point = _source("02-eligibility").split("## Key points", 1)[1].split("\n- ")[2]
     listed = point.split("age rule:", 1)[1].split(";")
     assert len(listed) == n_rules - 1
@@ -121,3 +121,35 @@ def test_the_large_patient_gives_the_other_formulas_bsa_as_the_small_one_does():
     large = source.split("**A large patient**", 1)[1].split("\n\n", 1)[0]
     assert "{glue:text}`treat_large_other_bsa` m²" in large
     assert _glued(_golden("03-treatment"), "treat_large_other_bsa").strip("'") == "2.38"
+
+
+# ---------------------------------------------------------------- item 6: BCLC reasoning
+def test_bclc_prose_does_not_offer_a_timing_the_methods_rule_out_and_explains_every_move():
+    """The prose offered "staging recorded before the thrombus appeared" as a reason, but the
+    paper's Methods stage patients at HAIC preparation, the baseline of the thrombus data; and
+    Table 2.7's published C -> 2022 B and B -> A cells were never explained."""
+    import pandas as pd
+
+    from analysis.clinical import bclc_stage_frame
+    from analysis.cohort import load_cohort
+
+    source = _source("02-eligibility")
+    assert "before the thrombus appeared" not in source
+    assert "HAIC was prepared" in source
+    nb = _golden("02-eligibility")
+    cohort = load_cohort(None)
+    cross = pd.crosstab(cohort["bclc_stage"], bclc_stage_frame(cohort))
+    order = ["0", "A", "B", "C", "D"]
+    down = [
+        (r, c, int(cross.loc[r, c]))
+        for r in cross.index
+        for c in cross.columns
+        if cross.loc[r, c] and order.index(c) < order.index(r)
+    ]
+    assert down  # the book's cohort has them (B -> A, C -> B)
+    sentence = _glued(nb, "elig_bclc_down")
+    for r, c, v in down:
+        assert f"{v} published stage-{r} patient{'s' if v != 1 else ''} to {c}" in sentence
+    assert "synthetic cohort" in sentence and "nothing about the study" in sentence
+    assert "{glue:md}`elig_fig_down:commonmark`" in source.split(":name: fig-elig-bclc", 1)[1]
+    assert _glued(nb, "elig_fig_down")
