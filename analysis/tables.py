@@ -26,8 +26,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis import paper, published
-from analysis.formatting import NOT_REACHED, number, p_value, rounded
+from analysis import clinical, paper, published
+from analysis.formatting import NOT_REACHED, number, p_value, rounded, word_list
 from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.privacy import (
     AGE_TOP_CODE,
@@ -38,6 +38,7 @@ from analysis.privacy import (
     hidden_counts,
     shown_percentile,
     shown_quartiles,
+    suppress_small_counts,
     top_code,
 )
 from analysis.survival import events_per_variable, try_cox_table
@@ -77,6 +78,8 @@ __all__ = [
     "multivariable_sides",
     "TABLE2_IMPLIED_TERMS",
     "USER_SKEWNESS_MIN",
+    "CHILD_PUGH_COMPONENTS",
+    "child_pugh_check",
 ]
 
 #: Whether tables are labelled as a user's cohort: :func:`analysis.verdicts.is_user_cohort`
@@ -1765,3 +1768,96 @@ def table2_ties(
     if is_user:
         out.attrs["user_cohort"] = True
     return out
+
+
+# ------------------------------------------------------------- chapter 02: eligibility, staging
+CHILD_PUGH_COMPONENTS = ("bilirubin_mg_dl", "albumin_g_dl", "inr", "ascites", "encephalopathy")
+
+
+def child_pugh_check(cohort: pd.DataFrame) -> pd.DataFrame:
+    """Child-Pugh class counts recomputed from the five components, beside the paper's Table 1.
+
+    ``attrs["sentence"]`` says, from the data, whether the recomputed score matches the stored
+    ``child_pugh_score`` (for how many of the patients with every component) and whether the
+    class counts match Table 1, differ from it (naming the classes), or are, on a user's
+    cohort, set beside it without a score. ``attrs["agree"]`` is the count of matching scores
+    as the prose may print it; ``attrs["note"]`` an :class:`Explanation` when the components
+    are absent (the classes then come from the stored score), else None.
+
+    Examples
+    --------
+    Two patients whose recomputed class is A where the paper counts 74 A, 8 B:
+
+    >>> d = pd.DataFrame({
+    ...     "bilirubin_mg_dl": [1.0, 1.0], "albumin_g_dl": [4.0, 4.0], "inr": [1.1, 1.1],
+    ...     "ascites": ["none", "none"], "encephalopathy": ["none", "none"],
+    ...     "child_pugh_score": [5, 6],
+    ... })
+    >>> print(child_pugh_check(d).attrs["sentence"])
+    Recomputed from its five components, the Child-Pugh score matches the stored score for 1 of the 2 patients with every component; the class counts differ from Table 1 for classes A and B.
+    """
+    user = is_user_cohort(cohort)
+    missing = missing_columns(cohort, list(CHILD_PUGH_COMPONENTS))
+    complete = cohort.dropna(subset=list(CHILD_PUGH_COMPONENTS)) if not missing else cohort.iloc[:0]
+    if len(complete):
+        cp = clinical.child_pugh_frame(complete)
+        note = None
+        agree = int((cp["child_pugh_points"] == complete["child_pugh_score"]).sum())
+        n_complete = len(complete)
+        texts = glued_counts({"agree": agree, "n": n_complete}, user=user, out_of=n_complete)
+        agree_text = texts["agree"]
+        if agree == n_complete and len(complete) == len(cohort):
+            scores = (
+                f"Recomputed from its five components, every patient's Child-Pugh score matches "
+                f"the stored score ({agree_text} of {texts['n']})"
+            )
+        else:
+            scores = (
+                f"Recomputed from its five components, the Child-Pugh score matches the stored "
+                f"score for {agree_text} of the {texts['n']} patients with every component"
+            )
+    else:  # components absent: the class comes from the stored score
+        score = cohort["child_pugh_score"]
+        cp = pd.DataFrame(
+            {"child_pugh_class": clinical.child_pugh_class_from_points(score)}, index=cohort.index
+        )
+        note = explanation(
+            f"This cohort has no {', '.join(missing) or 'complete'} Child-Pugh component columns: "
+            "the classes below come from the stored child_pugh_score, not recomputed.",
+            title="Child-Pugh not recomputed",
+        )
+        agree_text = "(not checkable: components not recorded)"
+        scores = (
+            "The Child-Pugh score cannot be recomputed here (the components are not recorded): "
+            "the classes come from the stored score"
+        )
+    counts = {cls: int((cp["child_pugh_class"] == cls).sum()) for cls in ("A", "B", "C")}
+    verdicts = {
+        cls: verdict(k, f"table1.child_pugh_{cls.lower()}.count", user=user)
+        for cls, k in counts.items()
+    }
+    column = "Recomputed from the components" if note is None else "From the stored score"
+    table = pd.DataFrame(
+        [
+            {
+                "Child-Pugh class": cls,
+                "Published n": published.entry(f"table1.child_pugh_{cls.lower()}.count").text,
+                column: counts[cls],
+                "verdict": verdicts[cls],
+            }
+            for cls in counts
+        ]
+    )
+    if user:
+        table = suppress_small_counts(table, columns=[column], groups="columns")
+        classes = "; the class counts stand beside Table 1's, not scored (your cohort)"
+    else:
+        differ = [cls for cls, v in verdicts.items() if v != AGREES]
+        classes = (
+            "; the class counts match Table 1"
+            if not differ
+            else f"; the class counts differ from Table 1 for class{'es' if len(differ) > 1 else ''} "
+            + word_list(differ)
+        )
+    table.attrs.update(sentence=scores + classes + ".", agree=agree_text, note=note)
+    return table

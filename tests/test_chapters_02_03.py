@@ -153,3 +153,67 @@ def test_bclc_prose_does_not_offer_a_timing_the_methods_rule_out_and_explains_ev
     assert "synthetic cohort" in sentence and "nothing about the study" in sentence
     assert "{glue:md}`elig_fig_down:commonmark`" in source.split(":name: fig-elig-bclc", 1)[1]
     assert _glued(nb, "elig_fig_down")
+
+
+# ---------------------------------------------------------------- item 1: Child-Pugh agreement
+def _child_pugh_paragraph(source: str) -> str:
+    before = source.split(":name: tbl-elig-child-pugh", 1)[0]
+    return before.rsplit("```\n\n", 1)[1]
+
+
+def test_child_pugh_sentence_is_computed_not_typed():
+    """ "…and the classes match Table 1" was typed text, and "every patient's score matches …
+    for X of N" contradicted itself when X < N: the whole sentence is glued from the data."""
+    import pandas as pd
+
+    from analysis.cohort import load_cohort
+    from analysis.tables import child_pugh_check
+
+    assert "match Table 1" not in _source("02-eligibility")
+    cohort = load_cohort(None)
+    full = child_pugh_check(cohort).attrs["sentence"]
+    assert full.endswith("the class counts match Table 1.")
+    assert "every patient's Child-Pugh score matches the stored score (82 of 82)" in full
+    assert _glued(_golden("02-eligibility"), "elig_cp_sentence") == full
+    # a subset of the book's cohort (scored, as the book's): its classes do not match Table 1
+    subset = cohort.head(45).copy()
+    subset.attrs["user_cohort"] = False
+    sentence = child_pugh_check(subset).attrs["sentence"]
+    assert "differ from Table 1 for classes A and B" in sentence, sentence
+    assert "match Table 1" not in sentence
+    # one stored score off: X < N is said as such, never "every patient's"
+    off = cohort.copy()
+    off.loc[off.index[0], "child_pugh_score"] += 1
+    sentence = child_pugh_check(off).attrs["sentence"]
+    assert "for 81 of the 82 patients with every component" in sentence
+    assert "every patient" not in sentence
+    # components absent: not recomputed, said so
+    no_inr = cohort.drop(columns="inr")
+    assert "cannot be recomputed" in child_pugh_check(no_inr).attrs["sentence"]
+    assert isinstance(child_pugh_check(no_inr), pd.DataFrame)
+
+
+def test_child_pugh_sentence_on_a_45_patient_cohort_does_not_claim_a_match(tmp_path):
+    """The reviewer's 45-patient run showed A 40, B 5 against the paper's 74, 8 under prose that
+    said the classes match Table 1."""
+    import pandas as pd
+    import papermill
+
+    from analysis.runner import CHAPTERS_DIR, _notebook
+
+    csv = tmp_path / "sub45.csv"
+    pd.read_csv(ROOT / "data" / "cohort.csv").head(45).to_csv(csv, index=False)
+    out = tmp_path / "02.ipynb"
+    papermill.execute_notebook(
+        _notebook(CHAPTERS_DIR / "02-eligibility.md"), str(out),
+        parameters={"cohort_path": str(csv)}, cwd=str(CHAPTERS_DIR),
+        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+    )  # fmt: skip
+    nb = nbformat.read(out, as_version=4)
+    sentence = _glued(nb, "elig_cp_sentence")
+    assert "match Table 1" not in sentence
+    assert "not scored (your cohort)" in sentence
+    prose = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "match Table 1" not in prose
+    table = _glued(nb, "tbl-elig-child-pugh")
+    assert "| A | 74 | 74 |" not in table  # the subset's own counts
