@@ -217,3 +217,50 @@ def test_child_pugh_sentence_on_a_45_patient_cohort_does_not_claim_a_match(tmp_p
     assert "match Table 1" not in prose
     table = _glued(nb, "tbl-elig-child-pugh")
     assert "| A | 74 | 74 |" not in table  # the subset's own counts
+
+
+# ---------------------------------------------------------------- item 4: visible calls
+#: The call behind each of chapter 02's cohort results, in a cell the reader sees.
+CHAPTER_02_CALLS = [
+    "clinical.eligibility_rules()",  # Table 2.1
+    "tables.jsh_criteria_table(cohort",  # Table 2.2 and the refractory counts
+    "tables.eligibility_reasons(cohort)",  # Table 2.3 and "N of N eligible"
+    "tables.child_pugh_check(cohort)",  # Table 2.4 and the agreement sentence
+    "tables.albi_grade_table(cohort)",  # Table 2.5 and the median ALBI score
+    "tables.vp_table(cohort)",  # Table 2.6
+    "tables.bclc_crosstab(cohort)",  # Table 2.7 and the staging counts
+    "bclc_stage_frame(cohort)",  # Fig. 2.1
+]
+
+
+def _cells(stem: str, *, folded: bool) -> list[str]:
+    import jupytext
+
+    notebook = jupytext.read(ROOT / "chapters" / f"{stem}.md")
+    out = []
+    for cell in notebook.cells:
+        tags = set(cell.metadata.get("tags", []))
+        if cell.cell_type != "code" or tags & {"remove-cell", "remove-input"}:
+            continue
+        if ("hide-input" in tags) == folded:
+            out.append(cell.source)
+    return out
+
+
+def test_each_chapter_02_result_comes_from_a_call_shown_on_the_page():
+    """Every cohort result of chapter 02 (Tables 2.2-2.7, "82 of 82 eligible", the Child-Pugh
+    agreement, the ALBI median) was computed only in folded cells (225 hidden lines against 38
+    shown, the shown ones single-patient examples). Each now comes from a short call shown
+    unfolded; privacy, glue and table plumbing live in the package or in removed cells."""
+    shown = _cells("02-eligibility", folded=False)
+    missing = [call for call in CHAPTER_02_CALLS if not any(call in s for s in shown)]
+    assert missing == []
+    for source in shown:
+        for plumbing in ("glued_counts", "suppress_if_user_cohort", "shown_counts", "privacy."):
+            assert plumbing not in source, (plumbing, source)
+        if any(call in source for call in CHAPTER_02_CALLS):  # a result's cell: short
+            assert len(source.strip().splitlines()) <= 4, source
+    folded = _cells("02-eligibility", folded=True)
+    # folded: the set-up and the figure's drawing, nothing that computes a table
+    assert len(folded) == 2, folded
+    assert all("tables." not in s and "crosstab" not in s for s in folded)
