@@ -169,7 +169,10 @@ def test_child_pugh_sentence_is_computed_not_typed():
     from analysis.cohort import load_cohort
     from analysis.tables import child_pugh_check
 
-    assert "match Table 1" not in _source("02-eligibility")
+    source = _source("02-eligibility")
+    assert "match Table 1" not in source
+    # the glued sentence ends with its full stop; the table's reference follows as a sentence
+    assert "{glue:md}`elig_cp_sentence:commonmark` {numref}`tbl-elig-child-pugh` sets" in source
     cohort = load_cohort(None)
     full = child_pugh_check(cohort).attrs["sentence"]
     assert full.endswith("the class counts match Table 1.")
