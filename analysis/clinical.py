@@ -71,6 +71,8 @@ __all__ = [
     "JSH_MIN_CONSECUTIVE_SESSIONS",
     "INCLUSION_RULES",
     "EXCLUSION_RULES",
+    "RULE_NUMERALS",
+    "eligibility_rules",
     "ELIGIBILITY_MIN_AGE_YEARS",
     "ELIGIBILITY_MAX_ECOG",
     "ELIGIBILITY_MIN_LESIONS",
@@ -1363,6 +1365,39 @@ EXCLUSION_RULES = {
 }
 
 
+#: The rules' numbers, as the table, the prose and :func:`eligibility`'s reasons print them.
+RULE_NUMERALS = ("I", "II", "III", "IV")
+
+
+def eligibility_rules() -> pd.DataFrame:
+    """The study's rules as a table a reader can scan: inclusion I–IV, then exclusion I–IV.
+
+    Column ``Rule`` numbers each rule as :func:`eligibility` names it in its reasons; column
+    ``Condition`` says which way each rule works, so that an exclusion does not read as a
+    requirement: "included only if:" a condition every included patient met, "excluded if:" a
+    condition any excluded patient had.
+
+    Examples
+    --------
+    >>> rules = eligibility_rules()
+    >>> rules.columns.tolist()
+    ['Rule', 'Condition']
+    >>> rules.iloc[0].tolist()
+    ['inclusion I', 'included only if: refractory to TACE by the JSH 2021 criteria']
+    >>> rules.iloc[4].tolist()
+    ['exclusion I', 'excluded if: no follow-up information after treatment']
+    """
+    rows = [
+        (f"inclusion {RULE_NUMERALS[i]}", f"included only if: {text}")
+        for i, text in enumerate(INCLUSION_RULES.values())
+    ]
+    rows += [
+        (f"exclusion {RULE_NUMERALS[i]}", f"excluded if: {text}")
+        for i, text in enumerate(EXCLUSION_RULES.values())
+    ]
+    return pd.DataFrame(rows, columns=["Rule", "Condition"])
+
+
 def eligibility(
     *,
     jsh_refractory: bool,
@@ -1424,14 +1459,13 @@ def eligibility(
             died_of_other_documented_cause, "died_of_other_documented_cause"
         ),
     }
-    roman = ("I", "II", "III", "IV")
     reasons = [
-        f"inclusion {roman[i]} not met ({INCLUSION_RULES[k]})"
+        f"inclusion {RULE_NUMERALS[i]} not met ({INCLUSION_RULES[k]})"
         for i, k in enumerate(INCLUSION_RULES)
         if not rules[k]
     ]
     reasons += [
-        f"exclusion {roman[i]} ({EXCLUSION_RULES[k]})"
+        f"exclusion {RULE_NUMERALS[i]} ({EXCLUSION_RULES[k]})"
         for i, k in enumerate(EXCLUSION_RULES)
         if rules[k]
     ]

@@ -26,8 +26,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis import paper, published
-from analysis.formatting import NOT_REACHED, number, p_value, rounded
+from analysis import clinical, paper, published
+from analysis.formatting import NOT_REACHED, number, p_value, rounded, word_list
 from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.privacy import (
     AGE_TOP_CODE,
@@ -36,8 +36,10 @@ from analysis.privacy import (
     central_range,
     glued_counts,
     hidden_counts,
+    shown_counts,
     shown_percentile,
     shown_quartiles,
+    suppress_small_counts,
     top_code,
 )
 from analysis.survival import events_per_variable, try_cox_table
@@ -78,6 +80,15 @@ __all__ = [
     "multivariable_sides",
     "TABLE2_IMPLIED_TERMS",
     "USER_SKEWNESS_MIN",
+    "JSH_CRITERIA_ROWS",
+    "BCLC_STAGES",
+    "CHILD_PUGH_COMPONENTS",
+    "jsh_criteria_table",
+    "eligibility_reasons",
+    "child_pugh_check",
+    "albi_grade_table",
+    "vp_table",
+    "bclc_crosstab",
 ]
 
 #: Whether tables are labelled as a user's cohort: :func:`analysis.verdicts.is_user_cohort`
@@ -1800,3 +1811,393 @@ def table2_ties(
     if is_user:
         out.attrs["user_cohort"] = True
     return out
+
+
+# ------------------------------------------------------------- chapter 02: eligibility, staging
+#: The JSH criteria as Table 2.2 lists them: label, the cohort's 0/1 column, the criterion of
+#: :func:`analysis.clinical.jsh_refractory_frame`.
+JSH_CRITERIA_ROWS = (
+    ("poor response of the treated tumour", "refractory_poor_response", "intrahepatic_poor_response"),
+    ("new intrahepatic lesions", "refractory_new_lesions", "intrahepatic_new_lesions"),
+    ("extrahepatic spread", "refractory_extrahepatic", "extrahepatic_spread"),
+    ("vascular invasion", "refractory_vascular_invasion", "vascular_invasion"),
+    ("tumour markers keep rising", "refractory_tumor_marker", "tumor_marker_rise"),
+)  # fmt: skip
+
+#: Stages of the 2022 BCLC rules, earliest first.
+BCLC_STAGES = ("0", "A", "B", "C", "D")
+
+
+def _hidden_mask(column: pd.Series) -> pd.Series:
+    return column.map(lambda v: isinstance(v, str))
+
+
+def jsh_criteria_table(
+    cohort: pd.DataFrame, *, require_two_sessions: bool = True
+) -> pd.DataFrame | Explanation:
+    """Patients meeting each JSH 2021 criterion: the paper's Table 1, the cohort's records, and
+    those counted when the intrahepatic criteria need the consecutive failed sessions.
+
+    A user's cohort (:func:`analysis.verdicts.is_user_cohort`) has its counts of 1–4 hidden, and
+    is not scored. ``attrs["prose"]`` holds the counts the chapter's prose gives, as a user's
+    cohort may print them (``"strict"`` and ``"lax"`` refractory patients, ``"one"`` with fewer
+    refractory sessions than needed, ``"sum"`` of the recorded criteria), ``attrs["meets_none"]``
+    the patients with no recorded criterion. A cohort without the criteria's columns gives an
+    :class:`Explanation` instead.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({
+    ...     "refractory_poor_response": [1, 1, 0], "refractory_new_lesions": [0, 0, 1],
+    ...     "refractory_vascular_invasion": [0, 0, 0], "refractory_extrahepatic": [0, 0, 0],
+    ...     "refractory_tumor_marker": [0, 0, 0], "refractory_tace_sessions": [2, 1, 3],
+    ... })
+    >>> table = jsh_criteria_table(d)
+    >>> [int(v) for v in table.loc[0, ["Cohort", "With ≥ 2 failed sessions"]]]
+    [2, 1]
+    >>> table.attrs["prose"]
+    {'strict': '2', 'lax': '3', 'one': '1', 'sum': '3'}
+    >>> print(jsh_criteria_table(d.drop(columns="refractory_tace_sessions")))
+    Not available for this cohort: This cohort has no refractory_tace_sessions column(s), so the JSH criteria and the eligibility rules that need them cannot be applied.
+    """
+    columns = [c for _, c, _ in JSH_CRITERIA_ROWS] + ["refractory_tace_sessions"]
+    missing = missing_columns(cohort, columns)
+    if missing:
+        return explanation(
+            f"This cohort has no {', '.join(missing)} column(s), so the JSH criteria and the "
+            "eligibility rules that need them cannot be applied.",
+            title="Not available for this cohort",
+        )
+    user, n = is_user_cohort(cohort), len(cohort)
+    jsh = clinical.jsh_refractory_frame(cohort, require_two_sessions=require_two_sessions)
+    lax = clinical.jsh_refractory_frame(cohort, require_two_sessions=False)
+    counted = (
+        f"With ≥ {clinical.JSH_MIN_CONSECUTIVE_SESSIONS} failed sessions"
+        if require_two_sessions
+        else "Counted (sessions not checked)"
+    )
+    table = pd.DataFrame(
+        [
+            {
+                "Criterion": label,
+                "Paper": published.entry(f"table1.{column}.count").text,  # short: fits a phone
+                "Cohort": int(cohort[column].sum()),
+                "verdict": verdict(int(cohort[column].sum()), f"table1.{column}.count", user=user),
+                counted: int(jsh[key].sum()),
+            }
+            for label, column, key in JSH_CRITERIA_ROWS
+        ]
+    )
+    strict, n_lax = int(jsh["is_refractory"].sum()), int(lax["is_refractory"].sum())
+    sessions = cohort["refractory_tace_sessions"]
+    one = int((sessions < clinical.JSH_MIN_CONSECUTIVE_SESSIONS).sum())
+    shown = (
+        suppress_small_counts(table, columns=["Cohort", counted], out_of=n) if user else table
+    )  # N - k: those without
+    # the prose's counts as your cohort may print them: 1-4 read "<5"; a count of N whose other
+    # side (N minus it) is 1-4, and the criteria's sum beside a hidden criterion, read "hidden"
+    cells = {("cell", i): int(k) for i, k in enumerate(table["Cohort"])}
+    marks = {("cell", i): v for i, v in enumerate(shown["Cohort"]) if isinstance(v, str)}
+    prose = {"sum": int(sum(cells.values())), "lax": n_lax, "strict": strict, "one": one}
+    prose |= {"lax only": n_lax - strict}  # not printed: lax = strict + lax only
+    prose |= {("not", k): n - prose[k] for k in ("lax", "strict", "one")}  # N minus each
+    texts = glued_counts(
+        cells | prose,
+        user=user,
+        groups=[[k, ("not", k)] for k in ("lax", "strict", "one")],
+        sums={"sum": list(cells), "lax": ["strict", "lax only"]},
+        hidden=marks,
+        keep=[c for c in cells if c not in marks],
+    )
+    shown = shown.copy()
+    shown.attrs["prose"] = {k: texts[k] for k in ("strict", "lax", "one", "sum")}
+    recorded = cohort[[c for _, c, _ in JSH_CRITERIA_ROWS]]
+    shown.attrs["meets_none"] = int((recorded.sum(axis=1) == 0).sum())
+    return shown
+
+
+def eligibility_reasons(cohort: pd.DataFrame) -> pd.DataFrame:
+    """The reasons patients fail the study's rules (:func:`analysis.clinical.eligibility_frame`),
+    counted: one row per reason, with the patients who fail it.
+
+    ``attrs["eligible"]`` is the number of eligible patients as the prose prints it (on a
+    user's cohort "<5" or "hidden" where it, or N minus it, is 1–4), or "(not assessable)"
+    when the cohort does not record refractoriness.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({
+    ...     "refractory_poor_response": [1, 1], "refractory_new_lesions": [0, 0],
+    ...     "refractory_vascular_invasion": [0, 0], "refractory_extrahepatic": [0, 0],
+    ...     "refractory_tumor_marker": [0, 0], "refractory_tace_sessions": [2, 2],
+    ...     "age_years": [60, 70], "tumor_number": [1, 1], "tumor_size_mm": [30.0, 30.0],
+    ...     "ecog_ps": [1, 3], "os_months": [5.0, 5.0],
+    ... })
+    >>> reasons = eligibility_reasons(d)
+    >>> reasons.iloc[0, 0], int(reasons.iloc[0, 1]), reasons.attrs["eligible"]
+    ('inclusion IV not met (ECOG performance status 0–2)', 1, '1')
+    """
+    user = is_user_cohort(cohort)
+    if isinstance(jsh_criteria_table(cohort), Explanation):
+        reasons = pd.DataFrame(
+            {
+                "Reason for failing": ["(refractoriness not recorded in this cohort)"],
+                "patients": [0],
+            }
+        )
+        reasons.attrs["eligible"] = "(not assessable)"
+        return reasons
+    elig = clinical.eligibility_frame(cohort)
+    n_eligible = int(elig["eligible"].sum())  # of N: N minus it is those not eligible
+    reasons = (
+        elig.loc[~elig["eligible"], "reasons"]
+        .str.split("; ")
+        .explode()
+        .value_counts()
+        .rename_axis("Reason for failing")
+        .reset_index(name="patients")
+    )
+    if reasons.empty:
+        reasons = pd.DataFrame({"Reason for failing": ["(none)"], "patients": [0]})
+    if user:
+        reasons = suppress_small_counts(reasons, columns=["patients"])
+    reasons.attrs["eligible"] = glued_counts(
+        {"eligible": n_eligible}, user=user, out_of=len(cohort)
+    )["eligible"]
+    return reasons
+
+
+CHILD_PUGH_COMPONENTS = ("bilirubin_mg_dl", "albumin_g_dl", "inr", "ascites", "encephalopathy")
+
+
+def child_pugh_check(cohort: pd.DataFrame) -> pd.DataFrame:
+    """Child-Pugh class counts recomputed from the five components, beside the paper's Table 1.
+
+    ``attrs["sentence"]`` says, from the data, whether the recomputed score matches the stored
+    ``child_pugh_score`` (for how many of the patients with every component) and whether the
+    class counts match Table 1, differ from it (naming the classes), or are, on a user's
+    cohort, set beside it without a score. ``attrs["agree"]`` is the count of matching scores
+    as the prose may print it; ``attrs["note"]`` an :class:`Explanation` when the components
+    are absent (the classes then come from the stored score), else None.
+
+    Examples
+    --------
+    Two patients whose recomputed class is A where the paper counts 74 A, 8 B:
+
+    >>> d = pd.DataFrame({
+    ...     "bilirubin_mg_dl": [1.0, 1.0], "albumin_g_dl": [4.0, 4.0], "inr": [1.1, 1.1],
+    ...     "ascites": ["none", "none"], "encephalopathy": ["none", "none"],
+    ...     "child_pugh_score": [5, 6],
+    ... })
+    >>> print(child_pugh_check(d).attrs["sentence"])
+    Recomputed from its five components, the Child-Pugh score matches the stored score for 1 of the 2 patients with every component; the class counts differ from Table 1 for classes A and B.
+    """
+    user = is_user_cohort(cohort)
+    missing = missing_columns(cohort, list(CHILD_PUGH_COMPONENTS))
+    complete = cohort.dropna(subset=list(CHILD_PUGH_COMPONENTS)) if not missing else cohort.iloc[:0]
+    if len(complete):
+        cp = clinical.child_pugh_frame(complete)
+        note = None
+        agree = int((cp["child_pugh_points"] == complete["child_pugh_score"]).sum())
+        n_complete = len(complete)
+        texts = glued_counts({"agree": agree, "n": n_complete}, user=user, out_of=n_complete)
+        agree_text = texts["agree"]
+        if agree == n_complete and len(complete) == len(cohort):
+            scores = (
+                f"Recomputed from its five components, every patient's Child-Pugh score matches "
+                f"the stored score ({agree_text} of {texts['n']})"
+            )
+        else:
+            scores = (
+                f"Recomputed from its five components, the Child-Pugh score matches the stored "
+                f"score for {agree_text} of the {texts['n']} patients with every component"
+            )
+    else:  # components absent: the class comes from the stored score
+        score = cohort["child_pugh_score"]
+        cp = pd.DataFrame(
+            {"child_pugh_class": clinical.child_pugh_class_from_points(score)}, index=cohort.index
+        )
+        note = explanation(
+            f"This cohort has no {', '.join(missing) or 'complete'} Child-Pugh component columns: "
+            "the classes below come from the stored child_pugh_score, not recomputed.",
+            title="Child-Pugh not recomputed",
+        )
+        agree_text = "(not checkable: components not recorded)"
+        scores = (
+            "The Child-Pugh score cannot be recomputed here (the components are not recorded): "
+            "the classes come from the stored score"
+        )
+    counts = {cls: int((cp["child_pugh_class"] == cls).sum()) for cls in ("A", "B", "C")}
+    verdicts = {
+        cls: verdict(k, f"table1.child_pugh_{cls.lower()}.count", user=user)
+        for cls, k in counts.items()
+    }
+    column = "Recomputed from the components" if note is None else "From the stored score"
+    table = pd.DataFrame(
+        [
+            {
+                "Child-Pugh class": cls,
+                "Published n": published.entry(f"table1.child_pugh_{cls.lower()}.count").text,
+                column: counts[cls],
+                "verdict": verdicts[cls],
+            }
+            for cls in counts
+        ]
+    )
+    if user:
+        table = suppress_small_counts(table, columns=[column], groups="columns")
+        classes = "; the class counts stand beside Table 1's, not scored (your cohort)"
+    else:
+        differ = [cls for cls, v in verdicts.items() if v != AGREES]
+        classes = (
+            "; the class counts match Table 1"
+            if not differ
+            else f"; the class counts differ from Table 1 for class{'es' if len(differ) > 1 else ''} "
+            + word_list(differ)
+        )
+    table.attrs.update(sentence=scores + classes + ".", agree=agree_text, note=note)
+    return table
+
+
+def albi_grade_table(cohort: pd.DataFrame) -> pd.DataFrame:
+    """Patients by ALBI grade (:func:`analysis.clinical.albi_frame`), with their percentage.
+
+    ``attrs["median"]`` is the median ALBI score at two decimals; on a user's cohort a median
+    that is no single patient's score (:func:`analysis.privacy.shown_percentile`), or "hidden",
+    and counts of 1–4 (with their percentage) hidden.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"bilirubin_mg_dl": [0.6, 1.0, 2.5], "albumin_g_dl": [4.2, 3.5, 2.6]})
+    >>> table = albi_grade_table(d)
+    >>> table["patients"].tolist(), table.attrs["median"]
+    ([1, 1, 1], '−2.16')
+    """
+    user = is_user_cohort(cohort)
+    grades = clinical.albi_frame(cohort)
+    table = (
+        grades["albi_grade"]
+        .value_counts()
+        .reindex([1, 2, 3], fill_value=0)
+        .rename_axis("ALBI grade")
+        .reset_index(name="patients")
+    )
+    table["percent"] = (100 * table["patients"] / len(cohort)).round(1)
+    if user:
+        table = suppress_small_counts(table, columns=["patients"], groups="columns")
+        # a percent would reveal a hidden count
+        table["percent"] = table["percent"].where(~_hidden_mask(table["patients"]), None)
+        median = number(shown_percentile(grades["albi_score"], 50, 2), 2, missing="hidden")
+    else:
+        median = number(grades["albi_score"].median(), 2)
+    table.attrs["median"] = median
+    return table
+
+
+def vp_table(cohort: pd.DataFrame) -> pd.DataFrame:
+    """Portal vein tumour thrombus by Vp class: definition, the paper's count and the cohort's.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"pvtt": ["Vp0"] * 29 + ["Vp2"] * 3})
+    >>> vp_table(d).loc[0, ["Class", "Published n", "verdict"]].tolist()
+    ['Vp0', '29', 'agrees']
+    """
+    user = is_user_cohort(cohort)
+    rows = []
+    for vp, text in clinical.VP_DEFINITIONS.items():
+        k = int((cohort["pvtt"] == vp).sum())
+        entry = f"table1.pvtt_{vp.lower()}.count"
+        rows.append(
+            {
+                "Class": vp,
+                "Definition": text,
+                "Published n": published.entry(entry).text,
+                "Cohort n": k,
+                "verdict": verdict(k, entry, user=user),
+            }
+        )
+    table = pd.DataFrame(rows)
+    if user:
+        table = suppress_small_counts(table, columns=["Cohort n"], groups="columns")
+    return table
+
+
+def bclc_crosstab(cohort: pd.DataFrame) -> pd.DataFrame:
+    """The cohort's recorded (the book's: published) BCLC stage against the 2022 rules'
+    (:func:`analysis.clinical.bclc_stage_frame`): one row per recorded stage, one column per
+    2022 stage.
+
+    On a user's cohort every cell of 1–4, and cells that give one back from the margins, are
+    hidden. ``attrs`` holds the counts the prose gives, as a user's cohort may print them:
+    ``"2022"`` and ``"recorded"`` (patients per stage), ``"with"`` (recorded stage-B patients
+    with a portal thrombus) and ``"down"`` (cells left of the diagonal, where the 2022 rules give
+    an earlier stage than the recorded one, as ``{(recorded, 2022): n}``).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({
+    ...     "bclc_stage": ["B", "B", "C"], "pvtt": ["Vp0", "Vp2", "Vp0"], "ecog_ps": [0, 0, 0],
+    ...     "tumor_number": [5, 5, 1], "tumor_size_mm": [40.0, 40.0, 30.0],
+    ...     "child_pugh_score": [5, 5, 5],
+    ... })
+    >>> table = bclc_crosstab(d)
+    >>> table.columns.tolist()
+    ['Published stage', '0', 'A', 'B', 'C', 'D']
+    >>> table.attrs["with"], table.attrs["down"]
+    ('1', {('C', 'A'): 1})
+    """
+    user = is_user_cohort(cohort)
+    stage_2022 = clinical.bclc_stage_frame(cohort)
+    recorded_stage = cohort["bclc_stage"].astype(str)
+    stages = list(BCLC_STAGES)
+    cross = pd.crosstab(
+        recorded_stage.rename(f"{'Recorded' if user else 'Published'} stage"),
+        stage_2022.rename("2022 rules"),
+    ).reindex(columns=stages, fill_value=0)
+    table = cross.reset_index()
+    table.columns.name = None
+    if user:  # margins: each stage's n
+        table = suppress_small_counts(table, columns=stages, groups="both")
+    # as the tables print them: with N, one stage's count is N minus the others
+    by_2022, recorded = (shown_counts(s.value_counts(), user) for s in (stage_2022, recorded_stage))
+    # stage B = with a thrombus + without: beside the printed stage-B count, a small "without"
+    # gives it; and beside the cross-table, the with-thrombus patients fill row B's cells of the
+    # 2022 columns they fall in (stage C), so a glued "with" count equal to a hidden B->C cell
+    # would give it back, and with the 2022 stage-C total the C->C cell; the table's cells take
+    # part as shown, and a cell hidden there hides the glued count
+    in_row_b = recorded_stage == "B"
+    thrombus = pd.Series(clinical.macrovascular_invasion(cohort["pvtt"]), index=cohort.index)
+    n_b, b_with = int(in_row_b.sum()), int((in_row_b & thrombus).sum())
+    cells = {(r, c): int(v) for r, row in cross.iterrows() for c, v in row.items()}
+    as_shown = table.set_index(table.columns[0])
+    shown = {k: f"{as_shown.loc[k]}" for k in cells if not f"{as_shown.loc[k]}".isdigit()}
+    b_text = f"{recorded.get('B', 0)}"
+    if not b_text.isdigit():
+        shown["B"] = b_text
+    columns_with = [c for c in stages if (in_row_b & thrombus & (stage_2022 == c)).any()]
+    columns_without = [c for c in stages if (in_row_b & ~thrombus & (stage_2022 == c)).any()]
+    texts = glued_counts(
+        {"B": n_b, "with": b_with, "without": n_b - b_with, **cells},
+        user=user,
+        sums={
+            "B": ["with", "without"],
+            "with": [("B", c) for c in columns_with if ("B", c) in cells],
+            "without": [("B", c) for c in columns_without if ("B", c) in cells],
+        },
+        hidden=shown,
+        keep=[k for k in ["B", *cells] if k not in shown],
+    )
+    table.attrs.update(
+        {
+            "2022": {s: f"{by_2022.get(s, 0)}" for s in stages},
+            "recorded": {s: f"{recorded.get(s, 0)}" for s in stages},
+            "with": texts["with"],
+            "down": {
+                (r, c): v
+                for (r, c), v in cells.items()
+                if v and r in stages and stages.index(c) < stages.index(r)
+            },
+        }
+    )
+    return table

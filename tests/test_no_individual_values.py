@@ -214,7 +214,7 @@ def test_no_count_of_one_to_four_patients_in_chapters_01_and_02(planted_run):
     assert "<5" in {glued[k] for k in counts}  # 13 patients: some count is small
     nb = json.loads((planted_run / "02-eligibility.ipynb").read_text(encoding="utf-8"))
     printed = next(
-        "".join(o["text"]) for c in nb["cells"] if "shown_counts(stage_2022" in "".join(c["source"])
+        "".join(o["text"]) for c in nb["cells"] if "patients by BCLC 2022 stage" in "".join(c["source"])
         for o in c["outputs"] if o.get("output_type") == "stream"
     )  # fmt: skip
     assert not re.search(r"\s[1-4]$", printed, flags=re.M), printed  # "C    <5", never "C    3"

@@ -1,0 +1,269 @@
+"""Chapters 02 (eligibility and staging) and 03 (treatment): what a hostile reviewer found
+(session 21, /tmp/h32/REVIEW.md items 1, 4, 6, 8, 14 and 15), checked on the committed golden
+notebooks and, where a sentence depends on the data, on another cohort."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+
+from analysis import clinical
+
+ROOT = Path(__file__).resolve().parent.parent
+GLUED = "application/papermill.record/"
+
+
+def _golden(stem: str) -> nbformat.NotebookNode:
+    return nbformat.read(ROOT / "chapters" / f"{stem}.ipynb", as_version=4)
+
+
+def _glued(nb, name: str) -> str:
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("metadata", {}).get("scrapbook", {}).get("name") == name:
+                data = o["data"]
+                for mime in ("text/markdown", "text/plain"):
+                    if f"{GLUED}{mime}" in data:
+                        value = data[f"{GLUED}{mime}"]
+                        return "".join(value) if isinstance(value, list) else str(value)
+    raise KeyError(f"nothing glued as {name!r}")
+
+
+def _source(stem: str) -> str:
+    return (ROOT / "chapters" / f"{stem}.md").read_text(encoding="utf-8")
+
+
+def _streams(nb) -> str:
+    return "".join(
+        "".join(o["text"]) if isinstance(o["text"], list) else o["text"]
+        for cell in nb.cells
+        for o in cell.get("outputs", [])
+        if o.get("output_type") == "stream"
+    )
+
+
+# ---------------------------------------------------------------- item 8: rules I-IV
+def test_table_2_1_numbers_the_rules_as_the_prose_and_the_reasons_do():
+    """Table 2.1 numbered the rules 1-4 while the prose said "Inclusion (II)" and
+    ``eligibility`` printed "inclusion II not met"; its header "a patient …" made the exclusion
+    rows read as requirements ("a patient … no follow-up information after treatment")."""
+    table = _glued(_golden("02-eligibility"), "tbl-elig-rules")
+    rows = [line.split("|")[1:-1] for line in table.splitlines() if line.startswith("|")]
+    header, body = [c.strip() for c in rows[0]], [[c.strip() for c in r] for r in rows[2:]]
+    assert header == ["Rule", "Condition"]
+    numerals = list(clinical.RULE_NUMERALS)
+    assert [r[0] for r in body] == [f"inclusion {n}" for n in numerals] + [
+        f"exclusion {n}" for n in numerals
+    ]
+    assert all(r[1].startswith("included only if: ") for r in body[:4])
+    assert all(r[1].startswith("excluded if: ") for r in body[4:])
+    # the 18-year-old's reasons name the rules as the table does
+    printed = _streams(_golden("02-eligibility"))
+    assert "inclusion II not met" in printed and "exclusion II (" in printed
+    prose = _source("02-eligibility")
+    assert "Inclusion II and exclusion II" in prose and "exclusions III and IV" in prose
+    assert not re.search(r"\((?:I|II|III|IV)\)", prose)
+
+
+# ---------------------------------------------------------------- item 15 (chapter 02)
+def test_key_point_counts_the_checks_it_lists():
+    """The key point said the eight rules "reduce to four checks" and then listed three more in
+    brackets: seven. The count is glued and matches the checks listed."""
+    nb = _golden("02-eligibility")
+    words = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+    n_rules = len(clinical.INCLUSION_RULES) + len(clinical.EXCLUSION_RULES)
+    assert _glued(nb, "elig_rule_count").strip("'") == words[n_rules]
+    assert _glued(nb, "elig_check_count").strip("'") == words[n_rules - 1]
+    point = _source("02-eligibility").split("## Key points", 1)[1].split("\n- ")[2]
+    listed = point.split("age rule:", 1)[1].split(";")
+    assert len(listed) == n_rules - 1
+    assert "four checks" not in point
+
+
+def test_exercise_2_2_prints_the_albi_score_as_the_book_does():
+    """Exercise 2.2's solution printed "-1.367" (ASCII hyphen, three decimals) beside "−1.81"
+    elsewhere: the score is formatted by analysis.formatting, true minus, two decimals."""
+    from analysis import formatting
+
+    score, _ = clinical.albi(clinical.bilirubin_mg_dl_to_umol_l(2.0), 28.0)
+    glued = _glued(_golden("02-eligibility"), "elig_ex2_score").strip("'")
+    assert glued == formatting.number(score, 2) == "\u22121.37"
+
+
+# ---------------------------------------------------------------- item 14: chapter 03
+def test_exercise_3_2_names_the_checkpoint_the_next_cycle_crosses():
+    """Exercise 3.2 asks *which* cumulative checkpoint a cycle crosses; the solution said only
+    "crosses 1 checkpoint". It names the checkpoint, from the dose sheet of that cycle."""
+    from analysis.clinical import ECF_REGIMEN, ecf_dose_sheet
+
+    per_cycle = sum(a.dose_mg_m2 for a in ECF_REGIMEN if a.drug == "epirubicin")
+    nb = _golden("03-treatment")
+    cycle, prior = (
+        int(_glued(nb, "treat_ex2_cycle").strip("'")),
+        float(_glued(nb, "treat_ex2_prior").strip("'")),
+    )
+    for key, offset in (("treat_ex2_n_this", 0), ("treat_ex2_n_next", 1)):
+        sheet = ecf_dose_sheet(
+            170, 65, cycle=cycle + offset, prior_epirubicin_mg_m2=prior + offset * per_cycle
+        )
+        crossed = sheet.attrs["checkpoints_crossed_mg_m2"]
+        text = _glued(nb, key).strip("'")
+        assert text == (f"the {crossed[0]:g} mg/m² checkpoint" if crossed else "no checkpoint")
+    assert _glued(nb, "treat_ex2_n_next").strip("'") == "the 700 mg/m² checkpoint"
+
+
+def test_the_large_patient_gives_the_other_formulas_bsa_as_the_small_one_does():
+    """The small patient's text gave the DuBois BSA in m²; the large patient's only the
+    percentage ("DuBois: −1.3 %")."""
+    source = _source("03-treatment")
+    large = source.split("**A large patient**", 1)[1].split("\n\n", 1)[0]
+    assert "{glue:text}`treat_large_other_bsa` m²" in large
+    assert _glued(_golden("03-treatment"), "treat_large_other_bsa").strip("'") == "2.38"
+
+
+# ---------------------------------------------------------------- item 6: BCLC reasoning
+def test_bclc_prose_does_not_offer_a_timing_the_methods_rule_out_and_explains_every_move():
+    """The prose offered "staging recorded before the thrombus appeared" as a reason, but the
+    paper's Methods stage patients at HAIC preparation, the baseline of the thrombus data; and
+    Table 2.7's published C -> 2022 B and B -> A cells were never explained."""
+    import pandas as pd
+
+    from analysis.clinical import bclc_stage_frame
+    from analysis.cohort import load_cohort
+
+    source = _source("02-eligibility")
+    assert "before the thrombus appeared" not in source
+    assert "HAIC was prepared" in source
+    nb = _golden("02-eligibility")
+    cohort = load_cohort(None)
+    cross = pd.crosstab(cohort["bclc_stage"], bclc_stage_frame(cohort))
+    order = ["0", "A", "B", "C", "D"]
+    down = [
+        (r, c, int(cross.loc[r, c]))
+        for r in cross.index
+        for c in cross.columns
+        if cross.loc[r, c] and order.index(c) < order.index(r)
+    ]
+    assert down  # the book's cohort has them (B -> A, C -> B)
+    sentence = _glued(nb, "elig_bclc_down")
+    for r, c, v in down:
+        assert f"{v} published stage-{r} patient{'s' if v != 1 else ''} to {c}" in sentence
+    assert "synthetic cohort" in sentence and "nothing about the study" in sentence
+    assert "{glue:md}`elig_fig_down:commonmark`" in source.split(":name: fig-elig-bclc", 1)[1]
+    assert _glued(nb, "elig_fig_down")
+
+
+# ---------------------------------------------------------------- item 1: Child-Pugh agreement
+def _child_pugh_paragraph(source: str) -> str:
+    before = source.split(":name: tbl-elig-child-pugh", 1)[0]
+    return before.rsplit("```\n\n", 1)[1]
+
+
+def test_child_pugh_sentence_is_computed_not_typed():
+    """ "…and the classes match Table 1" was typed text, and "every patient's score matches …
+    for X of N" contradicted itself when X < N: the whole sentence is glued from the data."""
+    import pandas as pd
+
+    from analysis.cohort import load_cohort
+    from analysis.tables import child_pugh_check
+
+    source = _source("02-eligibility")
+    assert "match Table 1" not in source
+    # the glued sentence ends with its full stop; the table's reference follows as a sentence
+    assert "{glue:md}`elig_cp_sentence:commonmark` {numref}`tbl-elig-child-pugh` sets" in source
+    cohort = load_cohort(None)
+    full = child_pugh_check(cohort).attrs["sentence"]
+    assert full.endswith("the class counts match Table 1.")
+    assert "every patient's Child-Pugh score matches the stored score (82 of 82)" in full
+    assert _glued(_golden("02-eligibility"), "elig_cp_sentence") == full
+    # a subset of the book's cohort (scored, as the book's): its classes do not match Table 1
+    subset = cohort.head(45).copy()
+    subset.attrs["user_cohort"] = False
+    sentence = child_pugh_check(subset).attrs["sentence"]
+    assert "differ from Table 1 for classes A and B" in sentence, sentence
+    assert "match Table 1" not in sentence
+    # one stored score off: X < N is said as such, never "every patient's"
+    off = cohort.copy()
+    off.loc[off.index[0], "child_pugh_score"] += 1
+    sentence = child_pugh_check(off).attrs["sentence"]
+    assert "for 81 of the 82 patients with every component" in sentence
+    assert "every patient" not in sentence
+    # components absent: not recomputed, said so
+    no_inr = cohort.drop(columns="inr")
+    assert "cannot be recomputed" in child_pugh_check(no_inr).attrs["sentence"]
+    assert isinstance(child_pugh_check(no_inr), pd.DataFrame)
+
+
+def test_child_pugh_sentence_on_a_45_patient_cohort_does_not_claim_a_match(tmp_path):
+    """The reviewer's 45-patient run showed A 40, B 5 against the paper's 74, 8 under prose that
+    said the classes match Table 1."""
+    import pandas as pd
+    import papermill
+
+    from analysis.runner import CHAPTERS_DIR, _notebook
+
+    csv = tmp_path / "sub45.csv"
+    pd.read_csv(ROOT / "data" / "cohort.csv").head(45).to_csv(csv, index=False)
+    out = tmp_path / "02.ipynb"
+    papermill.execute_notebook(
+        _notebook(CHAPTERS_DIR / "02-eligibility.md"), str(out),
+        parameters={"cohort_path": str(csv)}, cwd=str(CHAPTERS_DIR),
+        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+    )  # fmt: skip
+    nb = nbformat.read(out, as_version=4)
+    sentence = _glued(nb, "elig_cp_sentence")
+    assert "match Table 1" not in sentence
+    assert "not scored (your cohort)" in sentence
+    prose = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "match Table 1" not in prose
+    table = _glued(nb, "tbl-elig-child-pugh")
+    assert "| A | 74 | 74 |" not in table  # the subset's own counts
+
+
+# ---------------------------------------------------------------- item 4: visible calls
+#: The call behind each of chapter 02's cohort results, in a cell the reader sees.
+CHAPTER_02_CALLS = [
+    "clinical.eligibility_rules()",  # Table 2.1
+    "tables.jsh_criteria_table(cohort",  # Table 2.2 and the refractory counts
+    "tables.eligibility_reasons(cohort)",  # Table 2.3 and "N of N eligible"
+    "tables.child_pugh_check(cohort)",  # Table 2.4 and the agreement sentence
+    "tables.albi_grade_table(cohort)",  # Table 2.5 and the median ALBI score
+    "tables.vp_table(cohort)",  # Table 2.6
+    "tables.bclc_crosstab(cohort)",  # Table 2.7 and the staging counts
+    "bclc_stage_frame(cohort)",  # Fig. 2.1
+]
+
+
+def _cells(stem: str, *, folded: bool) -> list[str]:
+    import jupytext
+
+    notebook = jupytext.read(ROOT / "chapters" / f"{stem}.md")
+    out = []
+    for cell in notebook.cells:
+        tags = set(cell.metadata.get("tags", []))
+        if cell.cell_type != "code" or tags & {"remove-cell", "remove-input"}:
+            continue
+        if ("hide-input" in tags) == folded:
+            out.append(cell.source)
+    return out
+
+
+def test_each_chapter_02_result_comes_from_a_call_shown_on_the_page():
+    """Every cohort result of chapter 02 (Tables 2.2-2.7, "82 of 82 eligible", the Child-Pugh
+    agreement, the ALBI median) was computed only in folded cells (225 hidden lines against 38
+    shown, the shown ones single-patient examples). Each now comes from a short call shown
+    unfolded; privacy, glue and table plumbing live in the package or in removed cells."""
+    shown = _cells("02-eligibility", folded=False)
+    missing = [call for call in CHAPTER_02_CALLS if not any(call in s for s in shown)]
+    assert missing == []
+    for source in shown:
+        for plumbing in ("glued_counts", "suppress_if_user_cohort", "shown_counts", "privacy."):
+            assert plumbing not in source, (plumbing, source)
+        if any(call in source for call in CHAPTER_02_CALLS):  # a result's cell: short
+            assert len(source.strip().splitlines()) <= 4, source
+    folded = _cells("02-eligibility", folded=True)
+    # folded: the set-up and the figure's drawing, nothing that computes a table
+    assert len(folded) == 2, folded
+    assert all("tables." not in s and "crosstab" not in s for s in folded)
