@@ -643,6 +643,22 @@ def test_table_7_1_header_and_prose_do_not_badge_the_cohorts_values_published():
         assert (PUBLISHED_BADGE in part) == part.strip().startswith("the paper"), part
 
 
+def test_chapter_05_prose_badges_the_cohorts_counts_and_rates_as_table_5_1_classes_them():
+    """Review (item 2): "24/82 = 29.3%published ✓" in the prose while Table 5.2's header classes
+    the same n / N (%) determined. The prose quotes this cohort's counts and rates: each badge is
+    the class of Table 5.1's Reproduced column, never published (the paper's numbers are)."""
+    nb = _golden("05-response")
+    header = _glued(nb, "tbl-resp-published").splitlines()[0].split("|")[1:-1]
+    ours = re.search(r'class="provenance provenance-(\w+)"', header[2]).group(1)
+    assert ours == "determined", header  # every row agrees on the book's cohort
+    for name in ("resp_counts.provenance", "resp_orr.provenance", "resp_dcr.provenance"):
+        badge = _glued(nb, name)
+        assert PUBLISHED_BADGE not in badge, (name, badge)
+        assert f"provenance-{ours}" in badge, (name, badge)
+    rates = _glued(nb, "tbl-resp-rates-ci").splitlines()[0]
+    assert PUBLISHED_BADGE not in rates and "provenance-determined" in rates.split("|")[2]
+
+
 def test_table_7_1_and_1_4_give_a_verdict_and_a_reason_beside_each_reproduced_value():
     """Tables 7.1 and 1.4 set the paper's number beside this cohort's: each of this cohort's
     values has a ✓ or a ✗ with a numbered note saying why."""
