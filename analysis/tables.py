@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import paper, published
-from analysis.formatting import NOT_REACHED, number, p_value, rounded
+from analysis.formatting import NOT_REACHED, number, p_value, rounded, word_list
 from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.privacy import (
     AGE_TOP_CODE,
@@ -63,6 +63,7 @@ __all__ = [
     "table1",
     "table1_skewed",
     "table1_skewed_shown",
+    "below_zero_rows",
     "BELOW_ZERO_MARK",
     "central_range_text",
     "user_target_values",
@@ -1061,6 +1062,56 @@ def table1_skewed_shown(skewed: pd.DataFrame) -> pd.DataFrame:
             "skewness": skewed["skewness"],
         }
     )
+
+
+def below_zero_rows(skewed: pd.DataFrame) -> pd.DataFrame:
+    """How many rows of :func:`table1_skewed` have a mean − 2 SD below zero, counted apart for
+    the variables whose mean ± SD the paper's Table 1 prints (a ``table1.<column>.mean`` entry
+    in ``data/published/``) and for the others (AFP and PIVKA-II, printed as median and range).
+
+    Whether a printed mean − 2 SD is below zero follows from the printed mean and SD alone; for
+    a mean ± SD the paper does not print, it rests on this cohort's distribution.
+
+    Parameters
+    ----------
+    skewed : DataFrame
+        :func:`table1_skewed`: columns ``characteristic`` and ``mean_minus_2sd_below_0``.
+
+    Returns
+    -------
+    DataFrame
+        Index ``"printed by the paper"``, ``"not printed"``; columns ``variables`` (rows of
+        ``skewed``), ``below zero`` (of them, mean − 2 SD < 0) and ``names`` (those below zero,
+        their characteristic without its unit, joined as prose).
+
+    Examples
+    --------
+    >>> skewed = pd.DataFrame({
+    ...     "characteristic": ["AST (U/L)", "Age (years)", "AFP (ng/mL)", "PIVKA-II (ng/mL)"],
+    ...     "mean_minus_2sd_below_0": [True, False, True, True]})
+    >>> rows = below_zero_rows(skewed)
+    >>> rows[["variables", "below zero"]]
+                          variables  below zero
+    printed by the paper          2           1
+    not printed                   2           2
+    >>> rows["names"].tolist()
+    ['AST', 'AFP and PIVKA-II']
+    """
+    ids = set(published.ids("table1."))
+    column = {label: col for col, label in _CONTINUOUS.items()}
+    printed = skewed["characteristic"].map(lambda c: f"table1.{column.get(c)}.mean" in ids)
+    below = skewed["mean_minus_2sd_below_0"].astype(bool)
+    rows = {}
+    for name, mask in (("printed by the paper", printed), ("not printed", ~printed)):
+        flagged = skewed.loc[mask & below, "characteristic"].str.replace(
+            r" \(.*\)$", "", regex=True
+        )
+        rows[name] = {
+            "variables": int(mask.sum()),
+            "below zero": int((mask & below).sum()),
+            "names": word_list(flagged),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def _user_shown(is_age: bool, fmt):

@@ -691,6 +691,23 @@ def test_table_7_1_and_1_4_give_a_verdict_and_a_reason_beside_each_reproduced_va
     assert notes and all(" " in n for n in notes)
 
 
+def test_the_below_zero_count_separates_printed_means_from_afp_and_pivka():
+    """Review (item 3): "7 of 11 continuous variables have a mean − 2 SD below zero
+    [determined]" counted AFP and PIVKA-II, whose mean ± SD the paper never prints (Table 4.2's
+    note: assumed). The determined count is over the 9 printed means ± SD (5: AST, ALT, CRP,
+    tumour number, prior TACE); AFP and PIVKA-II follow, on this cohort, badged assumed."""
+    nb = _golden("04-baseline")
+    rows = _rows(_glued(nb, "tbl-base-skewed"))
+    flagged = [r[0] for r in rows if r[1].endswith("†")]
+    unprinted = ("AFP (ng/mL)", "PIVKA-II (ng/mL)")
+    assert _glued(nb, "base_n_cont").strip("'") == str(len(rows) - len(unprinted)) == "9"
+    printed_flagged = [r for r in flagged if r not in unprinted]
+    assert _glued(nb, "base_n_skewed").strip("'") == str(len(printed_flagged)) == "5"
+    rest = _glued(nb, "base_skewed_unprinted")
+    assert "AFP and PIVKA-II" in rest and "provenance-assumed" in rest, rest
+    assert PUBLISHED_BADGE not in rest and "provenance-determined" not in rest
+
+
 def test_table_4_2_holds_no_published_header():
     """Table 4.2 is this cohort's summaries: AFP 13,242.6 ± 48,407.3 is a mean ± SD the paper never
     prints. No header says published; the note says whose numbers they are."""
