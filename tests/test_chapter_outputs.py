@@ -708,6 +708,16 @@ def test_the_below_zero_count_separates_printed_means_from_afp_and_pivka():
     assert PUBLISHED_BADGE not in rest and "provenance-determined" not in rest
 
 
+def test_every_glued_afp_value_in_chapter_04_prose_has_its_unit():
+    """Review (item 15): §4.1 read "a median of 333.4published", without ng/mL, beside two
+    bounds that had it."""
+    nb = _golden("04-baseline")
+    prose = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for name in ("base_pub_afp_lo", "base_pub_afp_hi", "base_pub_afp_median"):
+        for after in prose.split(f"{{glue:text}}`{name}`")[1:]:
+            assert after.startswith(" ng/mL"), (name, after[:40])
+
+
 def test_table_4_2_holds_no_published_header():
     """Table 4.2 is this cohort's summaries: AFP 13,242.6 ± 48,407.3 is a mean ± SD the paper never
     prints. No header says published; the note says whose numbers they are."""
