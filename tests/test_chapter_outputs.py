@@ -643,6 +643,17 @@ def test_table_7_1_header_and_prose_do_not_badge_the_cohorts_values_published():
         assert (PUBLISHED_BADGE in part) == part.strip().startswith("the paper"), part
 
 
+def test_exercise_5_1_asks_for_responders_as_its_solution_counts_them():
+    """Review (item 11): Exercise 5.1 asked how many patients "would need a partial response",
+    while its solution counts responders, CR + PR (29 PR + 4 CR make 33)."""
+    nb = _golden("05-response")
+    prose = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    question = prose.split(":label: ex-resp-1", 1)[1].split("```", 1)[0]
+    assert "partial response for" not in question, question
+    assert "responders (a complete or partial\nresponse)" in question, question
+    assert "{glue:text}`resp_ex_k` responders" in prose
+
+
 def test_chapter_05_prose_badges_the_cohorts_counts_and_rates_as_table_5_1_classes_them():
     """Review (item 2): "24/82 = 29.3%published ✓" in the prose while Table 5.2's header classes
     the same n / N (%) determined. The prose quotes this cohort's counts and rates: each badge is
