@@ -866,6 +866,11 @@ def response_plot(
     return fig
 
 
+#: The paper's printed summary in :func:`skewed_labs_plot`, drawn open: a square for a mean, a
+#: circle for a median (the cohort's are a filled diamond and a filled triangle).
+_PAPER_MARKERS = {"mean": "s", "median": "o"}
+
+
 def skewed_labs_plot(
     cohort: pd.DataFrame,
     columns: Mapping[str, str],
@@ -890,7 +895,7 @@ def skewed_labs_plot(
         ``{column: axis label with unit}``, top panel first.
     published : mapping, optional
         ``{column: (kind, value)}`` with kind ``"mean"`` or ``"median"``: the paper's printed
-        summary, drawn as an open square.
+        summary, drawn open: a square for a mean, a circle for a median.
     show_points : bool
         Draw each patient as a jittered point (seeded with ``seed``) over the box. ``False`` (a
         user's cohort) draws only the box with whiskers at the 5th and 95th percentiles and no
@@ -927,6 +932,8 @@ def skewed_labs_plot(
     >>> lines = {line.get_label(): line for line in fig.axes[0].lines}
     >>> float(lines["cohort median"].get_xdata()[0]), float(lines["paper median"].get_xdata()[0])
     (170.0, 100.0)
+    >>> lines["paper median"].get_marker()  # a circle: a paper mean is a square
+    'o'
     >>> plt.close(fig)
     """
     drawn = {}
@@ -1032,7 +1039,7 @@ def skewed_labs_plot(
             ax.plot(
                 [float(value)],
                 [0.42 if kind == "mean" else -0.42],
-                marker="s",
+                marker=_PAPER_MARKERS[kind],  # a mean and a median never share a marker
                 mfc="none",
                 mec=PALETTE[1],
                 mew=1.5,

@@ -224,6 +224,33 @@ def test_skewed_labs_plot_marks_hand_computed_mean_and_median():
     plt.close(fig)
 
 
+def test_skewed_labs_plot_draws_the_papers_mean_and_median_with_different_markers():
+    """Review (item 9): Fig. 4.1's legend showed "paper mean" and "paper median" as the same
+    orange open square; no marker in the legend stands for two things."""
+    from analysis.plots import skewed_labs_plot
+
+    cohort = pd.DataFrame({"ast_u_l": [10, 20, 30, 40, 400], "afp_ng_ml": [1, 5, 40, 300, 9000]})
+    fig = skewed_labs_plot(
+        cohort,
+        {"ast_u_l": "AST (U/L)", "afp_ng_ml": "AFP (ng/mL)"},
+        published={"ast_u_l": ("mean", 72.6), "afp_ng_ml": ("median", 333.4)},
+    )
+    legend = fig.legends[0]
+    handles = dict(
+        zip([t.get_text() for t in legend.get_texts()], legend.legend_handles, strict=True)
+    )
+    drawn = {
+        name: (h.get_marker(), h.get_markerfacecolor(), h.get_color())
+        for name, h in handles.items()
+        if hasattr(h, "get_marker")
+    }
+    assert drawn["paper mean"][0] != drawn["paper median"][0]
+    markers = [m for m, *_ in drawn.values() if m not in ("None", "", None)]
+    # every named marker differs from the others ("mean ± SD" is a line without a marker)
+    assert len(markers) == len(set(markers)), drawn
+    plt.close(fig)
+
+
 def test_skewed_labs_plot_without_points_and_without_columns():
     from analysis.plots import skewed_labs_plot
 
