@@ -737,7 +737,8 @@ def response_plot(
     matplotlib.figure.Figure
         ``fig.axes[0]`` holds the bars: one ``BarContainer`` per category in
         :data:`RESPONSE_CATEGORIES` order (``container.get_label()`` is the category), whose
-        first patch is the cohort's bar (top row) and second, if drawn, the paper's.
+        first patch is the cohort's bar (top row) and second, if drawn, the paper's. No text is
+        written inside a segment: the legend above the bars names each category.
 
     Examples
     --------
@@ -752,6 +753,8 @@ def response_plot(
     (2, ['CR', 'PR', 'SD', 'PD'])
     >>> round(float(bars[1].patches[0].get_width()), 1)
     12.2
+    >>> list(fig.axes[0].texts)  # the legend names the segments
+    []
     >>> plt.close(fig)
     """
     missing = [c for c in RESPONSE_CATEGORIES if c not in counts]
@@ -802,18 +805,8 @@ def response_plot(
             edgecolor="white",
             hatch=HATCHES[i] or None,
         )
-        for yy, x0, w in zip(y, left, widths, strict=True):
-            if w >= 6:
-                ax.text(
-                    x0 + w / 2,
-                    yy,
-                    cat,
-                    ha="center",
-                    va="center",
-                    color="white",
-                    fontsize=FONT_PT,
-                    bbox={"facecolor": colour, "edgecolor": "none", "pad": 1.0},
-                )
+        # no name inside a segment: the legend names each colour and hatch (white names on the
+        # hatching were about 8 px tall on a phone, and CR's segment too narrow for one)
         left = left + widths
     ax.set_yticks(y)
     ax.set_yticklabels(rows)

@@ -183,6 +183,21 @@ def test_response_plot_segments_are_hand_counted_percents():
     plt.close(fig)
 
 
+def test_response_plot_writes_no_name_inside_a_bar_segment():
+    """Review (item 10): white "PR", "SD", "PD" on the hatched segments of Fig. 5.1 were about
+    8 px tall on a phone (654 px shrunk to 342), and CR had none; the legend names them all."""
+    from analysis.plots import response_plot
+
+    fig = response_plot(
+        {"CR": 4, "PR": 20, "SD": 22, "PD": 36},
+        published_percent={"CR": 4.9, "PR": 24.4, "SD": 26.8, "PD": 43.9},
+    )
+    assert [t.get_text() for t in fig.axes[0].texts] == []
+    legend = fig.axes[0].get_legend() or fig.legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == ["CR", "PR", "SD", "PD"]
+    plt.close(fig)
+
+
 def test_response_plot_bad_input():
     from analysis.plots import response_plot
 
