@@ -20,8 +20,9 @@ import pandas as pd
 from matplotlib import cbook
 from scipy import special
 
+from analysis import published as _published
 from analysis.book import PALETTE
-from analysis.formatting import number
+from analysis.formatting import number, word_list
 from analysis.privacy import (
     COMPLEMENT_MARK,
     SMALL_COUNT_THRESHOLD,
@@ -36,7 +37,10 @@ __all__ = [
     "forest_plot",
     "note_figure",
     "response_plot",
+    "response_figure",
     "skewed_labs_plot",
+    "skewed_labs_figure",
+    "SKEWED_LABS",
     "dot_histogram",
     "km_panels",
     "histogram_panels",
@@ -857,6 +861,109 @@ def response_plot(
     # the DCR's interval once the figure was narrowed for phones)
     ax_r.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=2)
     return fig
+
+
+def response_figure(summary: pd.DataFrame, rates: pd.DataFrame, *, hidden: Mapping | None = None):
+    """Fig. 5.1: this cohort's best responses beside the paper's, and the ORR and DCR with their
+    Wilson intervals beside the paper's rates (:func:`response_plot`, the paper's percents read
+    from ``data/published/``).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        :func:`analysis.clinical.response_summary`.
+    rates : DataFrame
+        :func:`analysis.clinical.rate_intervals` (its Wilson bounds are drawn).
+    hidden : mapping, optional
+        Categories a user's cohort hides (``attrs["hidden"]`` of
+        :func:`analysis.tables.response_comparison`): a bar segment or an interval would give
+        their count back, so a :func:`note_figure` naming them is drawn instead.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from analysis.clinical import rate_intervals, response_summary
+    >>> responses = ["CR"] * 4 + ["PR"] * 20 + ["SD"] * 22 + ["PD"] * 36
+    >>> fig = response_figure(response_summary(responses), rate_intervals(responses))
+    >>> [c.get_label() for c in fig.axes[0].containers]
+    ['CR', 'PR', 'SD', 'PD']
+    >>> plt.close(fig)
+    >>> fig = response_figure(response_summary(responses), rate_intervals(responses),
+    ...                       hidden={"CR": "<5", "PR": "hidden"})
+    >>> print(" ".join(fig.axes[0].texts[0].get_text().split()))  # wrapped to the figure
+    Not drawn for your cohort: CR and PR would show fewer than 5 patients, or give such a count back.
+    >>> plt.close(fig)
+    """
+    if hidden:
+        return note_figure(
+            f"Not drawn for your cohort: {word_list(hidden)} would show fewer than "
+            f"{SMALL_COUNT_THRESHOLD} patients, or give such a count back."
+        )
+    counts = {cat: int(summary.loc[cat, "count"]) for cat in RESPONSE_CATEGORIES}
+    intervals = rates[["percent", "wilson_lower", "wilson_upper"]].set_axis(
+        ["percent", "lower", "upper"], axis=1
+    )
+    paper_shares = {
+        cat: _published.value(f"results.response_{cat.lower()}.percent")
+        for cat in RESPONSE_CATEGORIES
+    }
+    paper_rates = {r: _published.value(f"results.{r.lower()}.percent") for r in rates.index}
+    return response_plot(
+        counts, intervals, published_percent=paper_shares, published_rates=paper_rates
+    )
+
+
+#: Fig. 4.1's laboratory values, top panel first: column -> axis label.
+SKEWED_LABS = {
+    "ast_u_l": "AST (U/L, log scale)",
+    "alt_u_l": "ALT (U/L, log scale)",
+    "crp_mg_l": "CRP (mg/L, log scale)",
+    "afp_ng_ml": "AFP (ng/mL, log scale)",
+}
+
+
+def skewed_labs_figure(cohort: pd.DataFrame, *, user: bool = False):
+    """Fig. 4.1: AST, ALT, CRP and AFP (:data:`SKEWED_LABS`) on log axes with the paper's
+    printed summary of each, read from ``data/published/`` (the mean for AST, ALT and CRP, the
+    median for AFP, which Table 1 prints as median and range): :func:`skewed_labs_plot`.
+
+    Parameters
+    ----------
+    cohort : DataFrame
+        Patient rows; an absent or empty laboratory column has no panel.
+    user : bool
+        A user's cohort: no patient's value is drawn (``show_points=False``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A :func:`note_figure` when none of the four columns is in the cohort.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from analysis.cohort import load_cohort
+    >>> fig = skewed_labs_figure(load_cohort())
+    >>> [ax.get_label() for ax in fig.axes]
+    ['ast_u_l', 'alt_u_l', 'crp_mg_l', 'afp_ng_ml']
+    >>> [float(ln.get_xdata()[0]) for ln in fig.axes[3].lines if ln.get_label() == "paper median"]
+    [333.4]
+    >>> plt.close(fig)
+    >>> note = skewed_labs_figure(pd.DataFrame({"age_years": [60]}))
+    >>> print(" ".join(note.axes[0].texts[0].get_text().split()))
+    None of AST, ALT, CRP and AFP is in this cohort.
+    >>> plt.close(note)
+    """
+    present = [c for c in SKEWED_LABS if c in cohort.columns and cohort[c].notna().any()]
+    if not present:
+        return note_figure("None of AST, ALT, CRP and AFP is in this cohort.")
+    paper = {col: ("mean", _published.value(f"table1.{col}.mean")) for col in list(SKEWED_LABS)[:3]}
+    paper["afp_ng_ml"] = ("median", _published.value("table1.afp_ng_ml.median"))
+    return skewed_labs_plot(cohort, SKEWED_LABS, published=paper, show_points=not user)
 
 
 #: The paper's printed summary in :func:`skewed_labs_plot`, drawn open: a square for a mean, a

@@ -643,6 +643,54 @@ def test_table_7_1_header_and_prose_do_not_badge_the_cohorts_values_published():
         assert (PUBLISHED_BADGE in part) == part.strip().startswith("the paper"), part
 
 
+#: Bookkeeping that belongs in the package or in a folded cell, not in the code a reader sees
+#: (review item 4: Table 5.1's cell was ~25 lines of it).
+PLUMBING = (
+    "hide_small_count_rows",
+    ".append(",
+    "compare(",
+    "glue_table",
+    "glue_figure",
+    "glue_text",
+    "glue_provenance",
+    "provenance=",
+    "NOT_SHOWN",
+    ".get(",
+    "published.value",
+    "note_figure",
+)
+
+
+def _visible_code(stem: str) -> list[str]:
+    """The code a reader sees (or unfolds) under chapter ``stem``'s headings: every code cell
+    but the removed ones, the parameters and the preamble of imports."""
+    cells = []
+    for cell in _golden(stem).cells:
+        tags = set(cell.metadata.get("tags", []))
+        if cell.cell_type != "code" or tags & {"remove-cell", "remove-input", "parameters"}:
+            continue
+        if cell.source.startswith("from analysis import book"):
+            continue  # the preamble: imports and book.setup()
+        cells.append(cell.source)
+    return cells
+
+
+@pytest.mark.parametrize("stem", ["05-response"])
+def test_a_reader_sees_one_short_call_per_result(stem):
+    """Review (items 4 and 13): the cells a reader sees held the bookkeeping (small-count rows,
+    rows.append of dicts, compare, glue_table; LABS and provenance dicts in Fig. 4.1's cell,
+    printed in the handouts). Each visible cell is now a few short calls; the bookkeeping is in
+    the package (tables.response_comparison, plots.response_figure, ...) or in folded cells."""
+    for source in _visible_code(stem):
+        code = [
+            line
+            for line in source.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")
+        ]
+        assert len(code) <= 5, source
+        assert not [p for p in PLUMBING if p in source], source
+
+
 def test_exercise_5_1_asks_for_responders_as_its_solution_counts_them():
     """Review (item 11): Exercise 5.1 asked how many patients "would need a partial response",
     while its solution counts responders, CR + PR (29 PR + 4 CR make 33)."""
