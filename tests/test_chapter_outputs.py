@@ -658,6 +658,8 @@ PLUMBING = (
     ".get(",
     "published.value",
     "note_figure",
+    "LABS = {",
+    "_classes",
 )
 
 
@@ -675,7 +677,7 @@ def _visible_code(stem: str) -> list[str]:
     return cells
 
 
-@pytest.mark.parametrize("stem", ["05-response"])
+@pytest.mark.parametrize("stem", ["04-baseline", "05-response"])
 def test_a_reader_sees_one_short_call_per_result(stem):
     """Review (items 4 and 13): the cells a reader sees held the bookkeeping (small-count rows,
     rows.append of dicts, compare, glue_table; LABS and provenance dicts in Fig. 4.1's cell,
