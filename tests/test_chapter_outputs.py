@@ -693,6 +693,16 @@ def test_a_reader_sees_one_short_call_per_result(stem):
         assert not [p for p in PLUMBING if p in source], source
 
 
+def test_table_5_1s_cell_prints_its_verdict_tally_as_table_4_1s_does():
+    """With the bookkeeping gone into the package, Table 5.1's visible cell still shows a result
+    under its code: the tally of verdicts, as chapter 04's cell prints for Table 4.1."""
+    nb = _golden("05-response")
+    [cell] = [c for c in nb.cells if c.cell_type == "code" and "response_comparison(" in c.source]
+    printed = "".join(_text(o["text"]) for o in cell.outputs if o.get("output_type") == "stream")
+    rows = _rows(_glued(nb, "tbl-resp-published"))
+    assert printed == f"agrees: {len(rows)} of {len(rows)} rows\n"
+
+
 def test_exercise_5_1_asks_for_responders_as_its_solution_counts_them():
     """Review (item 11): Exercise 5.1 asked how many patients "would need a partial response",
     while its solution counts responders, CR + PR (29 PR + 4 CR make 33)."""
