@@ -52,6 +52,7 @@ __all__ = [
     "table2_provenance",
     "stated_table2_provenance",
     "comparison_classes",
+    "reproduced_provenance",
     "cohort_value_provenance",
     "median_comparison",
     "MEDIAN_CI_LABELS",
@@ -470,6 +471,43 @@ def comparison_classes(table: pd.DataFrame) -> dict:
     agree = bool(len(table)) and all(VERDICT_MARK.get(str(v)) is True for v in table["verdict"])
     ours = Provenance(_provenance.DETERMINED) if agree else _ensemble.UNMEASURED
     return {"published": _provenance.published(), "reproduced": ours}
+
+
+def reproduced_provenance(table: pd.DataFrame, *quantities: str) -> Provenance:
+    """The class of this cohort's values in rows ``quantities`` of a
+    :func:`analysis.tables.compare` table, for prose that quotes them: the class of the table's
+    Reproduced column for those rows (:func:`comparison_classes`), never *published*, which is
+    the paper's number (:func:`verdict_provenance` badges that one). A value that prints as the
+    paper's is *determined*, its tooltip saying it is this cohort's estimate of a printed number
+    (:func:`analysis.provenance.cohort_estimate`); one that does not is *assumed*.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``quantity`` (or ``characteristic``) and ``verdict``.
+    *quantities : str
+        The rows quoted.
+
+    Returns
+    -------
+    analysis.provenance.Provenance
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"quantity": ["CR, n", "CR, %", "PR, n"],
+    ...                       "verdict": ["agrees", "agrees", "differs"]})
+    >>> str(reproduced_provenance(table, "CR, n", "CR, %"))
+    'determined'
+    >>> reproduced_provenance(table, "CR, n").note == _provenance.REPRODUCED
+    True
+    >>> str(reproduced_provenance(table, "CR, n", "PR, n"))
+    'assumed: not measured across calibrated cohorts'
+    """
+    label = "quantity" if "quantity" in table.columns else "characteristic"
+    rows = table.loc[table[label].isin(quantities)]
+    mark = _published_with_verdicts(rows["verdict"]).note
+    reproduced = {"✓": True, "✗": False}.get(mark)
+    return _provenance.cohort_estimate(comparison_classes(rows)["reproduced"], reproduced)
 
 
 def entry_provenance(values: dict, *, user: bool = False) -> Provenance:

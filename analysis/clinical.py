@@ -86,6 +86,7 @@ __all__ = [
     "orr",
     "dcr",
     "response_summary",
+    "rate_intervals",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -1765,6 +1766,48 @@ def response_summary(responses) -> pd.DataFrame:
     return pd.DataFrame(
         {"count": rows, "percent": {k: 100.0 * v / n for k, v in rows.items()}}
     ).rename_axis("category")
+
+
+def rate_intervals(responses, alpha: float = 0.05) -> pd.DataFrame:
+    """The ORR and the DCR, each with its Wilson and its Clopper–Pearson interval
+    (:func:`proportion_ci`), in percent.
+
+    Parameters
+    ----------
+    responses : sequence of str
+        Best responses, one per patient (CR, PR, SD, PD).
+    alpha : float, default 0.05
+        1 − the confidence level.
+
+    Returns
+    -------
+    DataFrame
+        Index ``ORR``, ``DCR``; columns ``count``, ``n``, ``percent``, ``wilson_lower``,
+        ``wilson_upper``, ``clopper_pearson_lower`` and ``clopper_pearson_upper`` (percent).
+
+    Examples
+    --------
+    Two responders and three with disease control among five patients:
+
+    >>> rates = rate_intervals(["CR", "PR", "SD", "PD", "PD"])
+    >>> rates[["count", "n", "percent"]]
+         count  n  percent
+    ORR      2  5     40.0
+    DCR      3  5     60.0
+    >>> [round(float(v), 1) for v in rates.loc["ORR", ["wilson_lower", "wilson_upper"]]]
+    [11.8, 76.9]
+    >>> [round(float(v), 1) for v in rates.loc["ORR", ["clopper_pearson_lower", "clopper_pearson_upper"]]]
+    [5.3, 85.3]
+    """
+    rows = {}
+    for name, rate in (("ORR", orr(responses)), ("DCR", dcr(responses))):
+        row = {"count": rate.count, "n": rate.n, "percent": rate.percent}
+        for method in ("wilson", "clopper-pearson"):
+            lower, upper = proportion_ci(rate.count, rate.n, method, alpha)
+            key = method.replace("-", "_")
+            row[f"{key}_lower"], row[f"{key}_upper"] = 100 * lower, 100 * upper
+        rows[name] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def proportion_ci(count: int, n: int, method: str = "wilson", alpha: float = 0.05) -> tuple:

@@ -20,8 +20,9 @@ import pandas as pd
 from matplotlib import cbook
 from scipy import special
 
+from analysis import published as _published
 from analysis.book import PALETTE
-from analysis.formatting import number
+from analysis.formatting import number, word_list
 from analysis.privacy import (
     COMPLEMENT_MARK,
     SMALL_COUNT_THRESHOLD,
@@ -36,7 +37,10 @@ __all__ = [
     "forest_plot",
     "note_figure",
     "response_plot",
+    "response_figure",
     "skewed_labs_plot",
+    "skewed_labs_figure",
+    "SKEWED_LABS",
     "dot_histogram",
     "km_panels",
     "histogram_panels",
@@ -737,7 +741,8 @@ def response_plot(
     matplotlib.figure.Figure
         ``fig.axes[0]`` holds the bars: one ``BarContainer`` per category in
         :data:`RESPONSE_CATEGORIES` order (``container.get_label()`` is the category), whose
-        first patch is the cohort's bar (top row) and second, if drawn, the paper's.
+        first patch is the cohort's bar (top row) and second, if drawn, the paper's. No text is
+        written inside a segment: the legend above the bars names each category.
 
     Examples
     --------
@@ -752,6 +757,8 @@ def response_plot(
     (2, ['CR', 'PR', 'SD', 'PD'])
     >>> round(float(bars[1].patches[0].get_width()), 1)
     12.2
+    >>> list(fig.axes[0].texts)  # the legend names the segments
+    []
     >>> plt.close(fig)
     """
     missing = [c for c in RESPONSE_CATEGORIES if c not in counts]
@@ -802,18 +809,8 @@ def response_plot(
             edgecolor="white",
             hatch=HATCHES[i] or None,
         )
-        for yy, x0, w in zip(y, left, widths, strict=True):
-            if w >= 6:
-                ax.text(
-                    x0 + w / 2,
-                    yy,
-                    cat,
-                    ha="center",
-                    va="center",
-                    color="white",
-                    fontsize=FONT_PT,
-                    bbox={"facecolor": colour, "edgecolor": "none", "pad": 1.0},
-                )
+        # no name inside a segment: the legend names each colour and hatch (white names on the
+        # hatching were about 8 px tall on a phone, and CR's segment too narrow for one)
         left = left + widths
     ax.set_yticks(y)
     ax.set_yticklabels(rows)
@@ -866,6 +863,114 @@ def response_plot(
     return fig
 
 
+def response_figure(summary: pd.DataFrame, rates: pd.DataFrame, *, hidden: Mapping | None = None):
+    """Fig. 5.1: this cohort's best responses beside the paper's, and the ORR and DCR with their
+    Wilson intervals beside the paper's rates (:func:`response_plot`, the paper's percents read
+    from ``data/published/``).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        :func:`analysis.clinical.response_summary`.
+    rates : DataFrame
+        :func:`analysis.clinical.rate_intervals` (its Wilson bounds are drawn).
+    hidden : mapping, optional
+        Categories a user's cohort hides (``attrs["hidden"]`` of
+        :func:`analysis.tables.response_comparison`): a bar segment or an interval would give
+        their count back, so a :func:`note_figure` naming them is drawn instead.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from analysis.clinical import rate_intervals, response_summary
+    >>> responses = ["CR"] * 4 + ["PR"] * 20 + ["SD"] * 22 + ["PD"] * 36
+    >>> fig = response_figure(response_summary(responses), rate_intervals(responses))
+    >>> [c.get_label() for c in fig.axes[0].containers]
+    ['CR', 'PR', 'SD', 'PD']
+    >>> plt.close(fig)
+    >>> fig = response_figure(response_summary(responses), rate_intervals(responses),
+    ...                       hidden={"CR": "<5", "PR": "hidden"})
+    >>> print(" ".join(fig.axes[0].texts[0].get_text().split()))  # wrapped to the figure
+    Not drawn for your cohort: CR and PR would show fewer than 5 patients, or give such a count back.
+    >>> plt.close(fig)
+    """
+    if hidden:
+        return note_figure(
+            f"Not drawn for your cohort: {word_list(hidden)} would show fewer than "
+            f"{SMALL_COUNT_THRESHOLD} patients, or give such a count back."
+        )
+    counts = {cat: int(summary.loc[cat, "count"]) for cat in RESPONSE_CATEGORIES}
+    intervals = rates[["percent", "wilson_lower", "wilson_upper"]].set_axis(
+        ["percent", "lower", "upper"], axis=1
+    )
+    paper_shares = {
+        cat: _published.value(f"results.response_{cat.lower()}.percent")
+        for cat in RESPONSE_CATEGORIES
+    }
+    paper_rates = {r: _published.value(f"results.{r.lower()}.percent") for r in rates.index}
+    return response_plot(
+        counts, intervals, published_percent=paper_shares, published_rates=paper_rates
+    )
+
+
+#: Fig. 4.1's laboratory values, top panel first: column -> axis label.
+SKEWED_LABS = {
+    "ast_u_l": "AST (U/L, log scale)",
+    "alt_u_l": "ALT (U/L, log scale)",
+    "crp_mg_l": "CRP (mg/L, log scale)",
+    "afp_ng_ml": "AFP (ng/mL, log scale)",
+}
+
+
+def skewed_labs_figure(cohort: pd.DataFrame, *, user: bool = False):
+    """Fig. 4.1: AST, ALT, CRP and AFP (:data:`SKEWED_LABS`) on log axes with the paper's
+    printed summary of each, read from ``data/published/`` (the mean for AST, ALT and CRP, the
+    median for AFP, which Table 1 prints as median and range): :func:`skewed_labs_plot`.
+
+    Parameters
+    ----------
+    cohort : DataFrame
+        Patient rows; an absent or empty laboratory column has no panel.
+    user : bool
+        A user's cohort: no patient's value is drawn (``show_points=False``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A :func:`note_figure` when none of the four columns is in the cohort.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from analysis.cohort import load_cohort
+    >>> fig = skewed_labs_figure(load_cohort())
+    >>> [ax.get_label() for ax in fig.axes]
+    ['ast_u_l', 'alt_u_l', 'crp_mg_l', 'afp_ng_ml']
+    >>> [float(ln.get_xdata()[0]) for ln in fig.axes[3].lines if ln.get_label() == "paper median"]
+    [333.4]
+    >>> plt.close(fig)
+    >>> note = skewed_labs_figure(pd.DataFrame({"age_years": [60]}))
+    >>> print(" ".join(note.axes[0].texts[0].get_text().split()))
+    None of AST, ALT, CRP and AFP is in this cohort.
+    >>> plt.close(note)
+    """
+    present = [c for c in SKEWED_LABS if c in cohort.columns and cohort[c].notna().any()]
+    if not present:
+        return note_figure("None of AST, ALT, CRP and AFP is in this cohort.")
+    paper = {col: ("mean", _published.value(f"table1.{col}.mean")) for col in list(SKEWED_LABS)[:3]}
+    paper["afp_ng_ml"] = ("median", _published.value("table1.afp_ng_ml.median"))
+    return skewed_labs_plot(cohort, SKEWED_LABS, published=paper, show_points=not user)
+
+
+#: The paper's printed summary in :func:`skewed_labs_plot`, drawn open: a square for a mean, a
+#: circle for a median (the cohort's are a filled diamond and a filled triangle).
+_PAPER_MARKERS = {"mean": "s", "median": "o"}
+
+
 def skewed_labs_plot(
     cohort: pd.DataFrame,
     columns: Mapping[str, str],
@@ -890,7 +995,7 @@ def skewed_labs_plot(
         ``{column: axis label with unit}``, top panel first.
     published : mapping, optional
         ``{column: (kind, value)}`` with kind ``"mean"`` or ``"median"``: the paper's printed
-        summary, drawn as an open square.
+        summary, drawn open: a square for a mean, a circle for a median.
     show_points : bool
         Draw each patient as a jittered point (seeded with ``seed``) over the box. ``False`` (a
         user's cohort) draws only the box with whiskers at the 5th and 95th percentiles and no
@@ -927,6 +1032,8 @@ def skewed_labs_plot(
     >>> lines = {line.get_label(): line for line in fig.axes[0].lines}
     >>> float(lines["cohort median"].get_xdata()[0]), float(lines["paper median"].get_xdata()[0])
     (170.0, 100.0)
+    >>> lines["paper median"].get_marker()  # a circle: a paper mean is a square
+    'o'
     >>> plt.close(fig)
     """
     drawn = {}
@@ -1032,7 +1139,7 @@ def skewed_labs_plot(
             ax.plot(
                 [float(value)],
                 [0.42 if kind == "mean" else -0.42],
-                marker="s",
+                marker=_PAPER_MARKERS[kind],  # a mean and a median never share a marker
                 mfc="none",
                 mec=PALETTE[1],
                 mew=1.5,

@@ -55,6 +55,9 @@ __all__ = [
     "count_text",
     "explanation",
     "hide_small_count_rows",
+    "response_comparison",
+    "rate_intervals_table",
+    "RESPONSE_ENTRIES",
     "is_small_count",
     "shown_estimates",
     "label_for_cohort",
@@ -65,6 +68,7 @@ __all__ = [
     "table1",
     "table1_skewed",
     "table1_skewed_shown",
+    "below_zero_rows",
     "BELOW_ZERO_MARK",
     "central_range_text",
     "user_target_values",
@@ -258,6 +262,141 @@ def hide_small_count_rows(
         out.loc[label, :] = mark
     out.attrs["hidden"] = hidden
     return out
+
+
+#: Table 5.1's rows: a category of :func:`analysis.clinical.response_summary` -> the stem of
+#: its published entries (``results.<stem>.count`` and ``.percent``).
+RESPONSE_ENTRIES = {
+    "CR": "response_cr",
+    "PR": "response_pr",
+    "SD": "response_sd",
+    "PD": "response_pd",
+    "ORR": "orr",
+    "DCR": "dcr",
+}
+
+
+def response_comparison(summary: pd.DataFrame, *, user: bool = False) -> pd.DataFrame:
+    """Best response, ORR and DCR as the paper prints them beside this cohort's (Table 5.1): a
+    :func:`compare` table with a count row and a percent row per category.
+
+    On a user's cohort a category of 1 to 4 patients reads "<5", and one that would give such a
+    count back by subtraction (from the total, or from ORR = CR + PR and DCR = CR + PR + SD)
+    reads "hidden" (:func:`hide_small_count_rows`); ``attrs["hidden"]`` maps each such category
+    to what it reads (empty on the book's cohort).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        :func:`analysis.clinical.response_summary`: ``count`` and ``percent`` indexed by CR,
+        PR, SD, PD, ORR and DCR.
+    user : bool
+        A user's cohort: not scored, small counts hidden.
+
+    Returns
+    -------
+    DataFrame
+        The :func:`compare` table (rows ``"CR, n"``, ``"CR, %"``, …, ``"DCR, %"``).
+
+    Examples
+    --------
+    The book's 82 patients: 4 CR, 20 PR, 22 SD, 36 PD, as the paper prints them:
+
+    >>> from analysis.clinical import response_summary
+    >>> summary = response_summary(["CR"] * 4 + ["PR"] * 20 + ["SD"] * 22 + ["PD"] * 36)
+    >>> table = response_comparison(summary)
+    >>> table[["quantity", "published", "reproduced", "verdict"]].head(2)
+      quantity published reproduced verdict
+    0    CR, n         4          4  agrees
+    1    CR, %       4.9        4.9  agrees
+    >>> table.attrs["hidden"]
+    {}
+
+    On a user's cohort the 4 CR read "<5", and PR, which ORR − CR would give back, "hidden":
+
+    >>> response_comparison(summary, user=True).attrs["hidden"]
+    {'CR': '<5', 'PR': 'hidden'}
+    """
+    shown = hide_small_count_rows(
+        summary,
+        user=user,
+        groups=[["CR", "PR", "SD", "PD"]],
+        sums={"ORR": ["CR", "PR"], "DCR": ["CR", "PR", "SD"]},
+    )
+    hidden = dict(shown.attrs.get("hidden", {}))
+    rows = []
+    for category, stem in RESPONSE_ENTRIES.items():
+        count = int(summary.loc[category, "count"])
+        percent = float(summary.loc[category, "percent"])
+        for suffix, kind, value in (("n", "count", count), ("%", "percent", percent)):
+            rows.append(
+                {
+                    "quantity": f"{category}, {suffix}",
+                    "id": f"results.{stem}.{kind}",
+                    "computed": value,
+                    "count": count,
+                    "hidden": hidden.get(category),
+                }
+            )
+    table = compare(rows, user=user)
+    table.attrs["hidden"] = hidden
+    return table
+
+
+def rate_intervals_table(
+    rates: pd.DataFrame, *, level: str = "95%", hidden: Mapping | None = None
+) -> pd.DataFrame:
+    """The ORR and DCR with their two intervals as the book shows them (Table 5.2): four
+    columns, n / N and the percent in one, which fit a phone.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        :func:`analysis.clinical.rate_intervals`.
+    level : str
+        The confidence level as printed in the headers (``analysis.formatting.level``).
+    hidden : mapping, optional
+        Rate -> what it reads on a user's cohort (``attrs["hidden"]`` of
+        :func:`response_comparison`): its intervals, which give the count back, read "not
+        shown".
+
+    Returns
+    -------
+    DataFrame
+        Columns ``Rate``, ``n / N (%)``, ``Wilson <level> CI (%)`` and ``Clopper–Pearson
+        <level> CI (%)``.
+
+    Examples
+    --------
+    >>> from analysis.clinical import rate_intervals
+    >>> rates = rate_intervals(["CR"] * 4 + ["PR"] * 20 + ["SD"] * 22 + ["PD"] * 36)
+    >>> rate_intervals_table(rates).iloc[0].tolist()
+    ['ORR', '24/82 (29.3)', '20.5–39.9', '19.7–40.4']
+    >>> rate_intervals_table(rates, hidden={"ORR": "<5"}).iloc[0].tolist()
+    ['ORR', '<5', 'not shown', 'not shown']
+    """
+    hidden = dict(hidden or {})
+
+    def interval(row, method):
+        lower, upper = row[f"{method}_lower"], row[f"{method}_upper"]
+        return f"{number(lower, 1)}–{number(upper, 1)}"
+
+    rows = []
+    for name, row in rates.iterrows():
+        small = name in hidden
+        rows.append(
+            {
+                "Rate": name,
+                "n / N (%)": hidden.get(
+                    name, f"{int(row['count'])}/{int(row['n'])} ({number(row['percent'], 1)})"
+                ),
+                f"Wilson {level} CI (%)": "not shown" if small else interval(row, "wilson"),
+                f"Clopper–Pearson {level} CI (%)": (
+                    "not shown" if small else interval(row, "clopper_pearson")
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def shown_estimates(
@@ -1073,6 +1212,56 @@ def table1_skewed_shown(skewed: pd.DataFrame) -> pd.DataFrame:
             "skewness": skewed["skewness"],
         }
     )
+
+
+def below_zero_rows(skewed: pd.DataFrame) -> pd.DataFrame:
+    """How many rows of :func:`table1_skewed` have a mean − 2 SD below zero, counted apart for
+    the variables whose mean ± SD the paper's Table 1 prints (a ``table1.<column>.mean`` entry
+    in ``data/published/``) and for the others (AFP and PIVKA-II, printed as median and range).
+
+    Whether a printed mean − 2 SD is below zero follows from the printed mean and SD alone; for
+    a mean ± SD the paper does not print, it rests on this cohort's distribution.
+
+    Parameters
+    ----------
+    skewed : DataFrame
+        :func:`table1_skewed`: columns ``characteristic`` and ``mean_minus_2sd_below_0``.
+
+    Returns
+    -------
+    DataFrame
+        Index ``"printed by the paper"``, ``"not printed"``; columns ``variables`` (rows of
+        ``skewed``), ``below zero`` (of them, mean − 2 SD < 0) and ``names`` (those below zero,
+        their characteristic without its unit, joined as prose).
+
+    Examples
+    --------
+    >>> skewed = pd.DataFrame({
+    ...     "characteristic": ["AST (U/L)", "Age (years)", "AFP (ng/mL)", "PIVKA-II (ng/mL)"],
+    ...     "mean_minus_2sd_below_0": [True, False, True, True]})
+    >>> rows = below_zero_rows(skewed)
+    >>> rows[["variables", "below zero"]]
+                          variables  below zero
+    printed by the paper          2           1
+    not printed                   2           2
+    >>> rows["names"].tolist()
+    ['AST', 'AFP and PIVKA-II']
+    """
+    ids = set(published.ids("table1."))
+    column = {label: col for col, label in _CONTINUOUS.items()}
+    printed = skewed["characteristic"].map(lambda c: f"table1.{column.get(c)}.mean" in ids)
+    below = skewed["mean_minus_2sd_below_0"].astype(bool)
+    rows = {}
+    for name, mask in (("printed by the paper", printed), ("not printed", ~printed)):
+        flagged = skewed.loc[mask & below, "characteristic"].str.replace(
+            r" \(.*\)$", "", regex=True
+        )
+        rows[name] = {
+            "variables": int(mask.sum()),
+            "below zero": int((mask & below).sum()),
+            "names": word_list(flagged),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def _user_shown(is_age: bool, fmt):

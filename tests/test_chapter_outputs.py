@@ -643,6 +643,93 @@ def test_table_7_1_header_and_prose_do_not_badge_the_cohorts_values_published():
         assert (PUBLISHED_BADGE in part) == part.strip().startswith("the paper"), part
 
 
+#: Bookkeeping that belongs in the package or in a folded cell, not in the code a reader sees
+#: (review item 4: Table 5.1's cell was ~25 lines of it).
+PLUMBING = (
+    "hide_small_count_rows",
+    ".append(",
+    "compare(",
+    "glue_table",
+    "glue_figure",
+    "glue_text",
+    "glue_provenance",
+    "provenance=",
+    "NOT_SHOWN",
+    ".get(",
+    "published.value",
+    "note_figure",
+    "LABS = {",
+    "_classes",
+)
+
+
+def _visible_code(stem: str) -> list[str]:
+    """The code a reader sees (or unfolds) under chapter ``stem``'s headings: every code cell
+    but the removed ones, the parameters and the preamble of imports."""
+    cells = []
+    for cell in _golden(stem).cells:
+        tags = set(cell.metadata.get("tags", []))
+        if cell.cell_type != "code" or tags & {"remove-cell", "remove-input", "parameters"}:
+            continue
+        if cell.source.startswith("from analysis import book"):
+            continue  # the preamble: imports and book.setup()
+        cells.append(cell.source)
+    return cells
+
+
+@pytest.mark.parametrize("stem", ["04-baseline", "05-response"])
+def test_a_reader_sees_one_short_call_per_result(stem):
+    """Review (items 4 and 13): the cells a reader sees held the bookkeeping (small-count rows,
+    rows.append of dicts, compare, glue_table; LABS and provenance dicts in Fig. 4.1's cell,
+    printed in the handouts). Each visible cell is now a few short calls; the bookkeeping is in
+    the package (tables.response_comparison, plots.response_figure, ...) or in folded cells."""
+    for source in _visible_code(stem):
+        code = [
+            line
+            for line in source.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")
+        ]
+        assert len(code) <= 5, source
+        assert not [p for p in PLUMBING if p in source], source
+
+
+def test_table_5_1s_cell_prints_its_verdict_tally_as_table_4_1s_does():
+    """With the bookkeeping gone into the package, Table 5.1's visible cell still shows a result
+    under its code: the tally of verdicts, as chapter 04's cell prints for Table 4.1."""
+    nb = _golden("05-response")
+    [cell] = [c for c in nb.cells if c.cell_type == "code" and "response_comparison(" in c.source]
+    printed = "".join(_text(o["text"]) for o in cell.outputs if o.get("output_type") == "stream")
+    rows = _rows(_glued(nb, "tbl-resp-published"))
+    assert printed == f"agrees: {len(rows)} of {len(rows)} rows\n"
+
+
+def test_exercise_5_1_asks_for_responders_as_its_solution_counts_them():
+    """Review (item 11): Exercise 5.1 asked how many patients "would need a partial response",
+    while its solution counts responders, CR + PR (29 PR + 4 CR make 33)."""
+    nb = _golden("05-response")
+    prose = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    question = prose.split(":label: ex-resp-1", 1)[1].split("```", 1)[0]
+    assert "partial response for" not in question, question
+    assert "responders (a complete or partial\nresponse)" in question, question
+    assert "{glue:text}`resp_ex_k` responders" in prose
+
+
+def test_chapter_05_prose_badges_the_cohorts_counts_and_rates_as_table_5_1_classes_them():
+    """Review (item 2): "24/82 = 29.3%published ✓" in the prose while Table 5.2's header classes
+    the same n / N (%) determined. The prose quotes this cohort's counts and rates: each badge is
+    the class of Table 5.1's Reproduced column, never published (the paper's numbers are)."""
+    nb = _golden("05-response")
+    header = _glued(nb, "tbl-resp-published").splitlines()[0].split("|")[1:-1]
+    ours = re.search(r'class="provenance provenance-(\w+)"', header[2]).group(1)
+    assert ours == "determined", header  # every row agrees on the book's cohort
+    for name in ("resp_counts.provenance", "resp_orr.provenance", "resp_dcr.provenance"):
+        badge = _glued(nb, name)
+        assert PUBLISHED_BADGE not in badge, (name, badge)
+        assert f"provenance-{ours}" in badge, (name, badge)
+    rates = _glued(nb, "tbl-resp-rates-ci").splitlines()[0]
+    assert PUBLISHED_BADGE not in rates and "provenance-determined" in rates.split("|")[2]
+
+
 def test_table_7_1_and_1_4_give_a_verdict_and_a_reason_beside_each_reproduced_value():
     """Tables 7.1 and 1.4 set the paper's number beside this cohort's: each of this cohort's
     values has a ✓ or a ✗ with a numbered note saying why."""
@@ -673,6 +760,33 @@ def test_table_7_1_and_1_4_give_a_verdict_and_a_reason_beside_each_reproduced_va
                 mark[1:].translate(str.maketrans(SUPERSCRIPT, "0123456789"))
             ) <= len(notes)
     assert notes and all(" " in n for n in notes)
+
+
+def test_the_below_zero_count_separates_printed_means_from_afp_and_pivka():
+    """Review (item 3): "7 of 11 continuous variables have a mean − 2 SD below zero
+    [determined]" counted AFP and PIVKA-II, whose mean ± SD the paper never prints (Table 4.2's
+    note: assumed). The determined count is over the 9 printed means ± SD (5: AST, ALT, CRP,
+    tumour number, prior TACE); AFP and PIVKA-II follow, on this cohort, badged assumed."""
+    nb = _golden("04-baseline")
+    rows = _rows(_glued(nb, "tbl-base-skewed"))
+    flagged = [r[0] for r in rows if r[1].endswith("†")]
+    unprinted = ("AFP (ng/mL)", "PIVKA-II (ng/mL)")
+    assert _glued(nb, "base_n_cont").strip("'") == str(len(rows) - len(unprinted)) == "9"
+    printed_flagged = [r for r in flagged if r not in unprinted]
+    assert _glued(nb, "base_n_skewed").strip("'") == str(len(printed_flagged)) == "5"
+    rest = _glued(nb, "base_skewed_unprinted")
+    assert "AFP and PIVKA-II" in rest and "provenance-assumed" in rest, rest
+    assert PUBLISHED_BADGE not in rest and "provenance-determined" not in rest
+
+
+def test_every_glued_afp_value_in_chapter_04_prose_has_its_unit():
+    """Review (item 15): §4.1 read "a median of 333.4published", without ng/mL, beside two
+    bounds that had it."""
+    nb = _golden("04-baseline")
+    prose = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for name in ("base_pub_afp_lo", "base_pub_afp_hi", "base_pub_afp_median"):
+        for after in prose.split(f"{{glue:text}}`{name}`")[1:]:
+            assert after.startswith(" ng/mL"), (name, after[:40])
 
 
 def test_table_4_2_holds_no_published_header():

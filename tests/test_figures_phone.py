@@ -42,7 +42,7 @@ from analysis.plots import (  # noqa: E402
     note_figure,
     null_simulation_plot,
     response_plot,
-    skewed_labs_plot,
+    skewed_labs_figure,
 )
 
 PHONE_FIGURE_PX = 342
@@ -275,10 +275,7 @@ def _figure_3_2(cohort):
 
 
 def _figure_4_1(cohort, *, user: bool = False):  # chapters/04-baseline.md, fig-base-skewed-labs
-    columns = {c: labels.term_label(c) for c in ("ast_u_l", "alt_u_l", "crp_mg_l", "afp_ng_ml")}
-    paper = {c: ("mean", published.value(f"table1.{c}.mean")) for c in ("ast_u_l", "alt_u_l")}
-    paper["afp_ng_ml"] = ("median", published.value("table1.afp_ng_ml.median"))
-    return skewed_labs_plot(cohort, columns, published=paper, show_points=not user)
+    return skewed_labs_figure(cohort, user=user)  # the chapter's one call
 
 
 def _figure_5_1(cohort):  # chapters/05-response.md, fig-resp-distribution

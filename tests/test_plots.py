@@ -183,6 +183,21 @@ def test_response_plot_segments_are_hand_counted_percents():
     plt.close(fig)
 
 
+def test_response_plot_writes_no_name_inside_a_bar_segment():
+    """Review (item 10): white "PR", "SD", "PD" on the hatched segments of Fig. 5.1 were about
+    8 px tall on a phone (654 px shrunk to 342), and CR had none; the legend names them all."""
+    from analysis.plots import response_plot
+
+    fig = response_plot(
+        {"CR": 4, "PR": 20, "SD": 22, "PD": 36},
+        published_percent={"CR": 4.9, "PR": 24.4, "SD": 26.8, "PD": 43.9},
+    )
+    assert [t.get_text() for t in fig.axes[0].texts] == []
+    legend = fig.axes[0].get_legend() or fig.legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == ["CR", "PR", "SD", "PD"]
+    plt.close(fig)
+
+
 def test_response_plot_bad_input():
     from analysis.plots import response_plot
 
@@ -221,6 +236,33 @@ def test_skewed_labs_plot_marks_hand_computed_mean_and_median():
     assert marker(crp, "paper median") == pytest.approx(0.9)
     assert len(crp.collections[-1].get_offsets()) == 4  # one point per positive value
     assert ast.get_xscale() == "log" and ast.get_xlabel() == "ast (U/L, log scale)"
+    plt.close(fig)
+
+
+def test_skewed_labs_plot_draws_the_papers_mean_and_median_with_different_markers():
+    """Review (item 9): Fig. 4.1's legend showed "paper mean" and "paper median" as the same
+    orange open square; no marker in the legend stands for two things."""
+    from analysis.plots import skewed_labs_plot
+
+    cohort = pd.DataFrame({"ast_u_l": [10, 20, 30, 40, 400], "afp_ng_ml": [1, 5, 40, 300, 9000]})
+    fig = skewed_labs_plot(
+        cohort,
+        {"ast_u_l": "AST (U/L)", "afp_ng_ml": "AFP (ng/mL)"},
+        published={"ast_u_l": ("mean", 72.6), "afp_ng_ml": ("median", 333.4)},
+    )
+    legend = fig.legends[0]
+    handles = dict(
+        zip([t.get_text() for t in legend.get_texts()], legend.legend_handles, strict=True)
+    )
+    drawn = {
+        name: (h.get_marker(), h.get_markerfacecolor(), h.get_color())
+        for name, h in handles.items()
+        if hasattr(h, "get_marker")
+    }
+    assert drawn["paper mean"][0] != drawn["paper median"][0]
+    markers = [m for m, *_ in drawn.values() if m not in ("None", "", None)]
+    # every named marker differs from the others ("mean ± SD" is a line without a marker)
+    assert len(markers) == len(set(markers)), drawn
     plt.close(fig)
 
 
