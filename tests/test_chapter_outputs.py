@@ -315,6 +315,20 @@ def test_no_page_claims_the_whole_paper_is_reproduced():
     assert found == []
 
 
+def test_a_link_to_a_chapter_reads_as_its_number_not_its_title():
+    """Review: chapter 07 wrote "chapter {ref}`ch-audit`", which renders "chapter Reading the
+    paper critically: …" (the link text is the heading). A link after the word "chapter" is
+    written with its own text, as {ref}`chapter 08 <audit-ranges>` (chapter 01)."""
+    pages = [*CHAPTERS, *sorted((ROOT / "book").rglob("*.md"))]
+    bare = re.compile(r"\b[Cc]hapters?\s+\{(?:ref|doc)\}`[^`<]*`")
+    found = [
+        f"{page.relative_to(ROOT)}: {m[0]!r}"
+        for page in pages
+        for m in bare.finditer(page.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
 def test_the_papers_additional_tace_hazard_ratio_has_a_verdict_and_a_reason():
     # Table 2 prints 0.438; the cohort's naive (Efron) HR is 0.54, so the mark is ✗; the 50
     # calibrated cohorts' naive HRs run 0.512369-0.551444 (data/ensemble-summary.csv)
