@@ -54,7 +54,7 @@ from analysis.calibration import (
     value_se_pass,
 )  # fmt: skip
 from analysis.clinical import child_pugh, child_pugh_class_from_points
-from analysis.formatting import round_half_up, rounded
+from analysis.formatting import bounds, round_half_up, rounded
 from analysis.paper import MULTIVARIABLE_TERMS, UNIVARIATE_GROUPS, death_partition, design_matrix
 from analysis.published import entry, load, parse_text
 from analysis.tables import table2_models
@@ -2840,7 +2840,7 @@ def target_table(df: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``id``, ``quantity``, ``kind``, ``published`` (as printed), ``computed`` (formatted at
-        the printed decimals), ``distance`` (units of the last printed digit; 0 = prints the
+        the printed decimals; an interval "a–b", or "a to b" when a bound is negative), ``distance`` (units of the last printed digit; 0 = prints the
         same), ``feasible`` and ``verdict`` (``hit``, ``missed`` or ``infeasible``; ``not
         available`` with ``computed`` "–" when the cohort lacks the column or the quantity does
         not exist in it, such as a median that is not reached).
@@ -2873,7 +2873,7 @@ def target_table(df: pd.DataFrame) -> pd.DataFrame:
             dist = max(dist, 1.0)
         if kind == "interval":
             ld, ud = _bound_decimals(r["text"])
-            shown = f"{rounded(val[0], ld)}–{rounded(val[1], ud)}"
+            shown = bounds(rounded(val[0], ld), rounded(val[1], ud))  # " to " by a minus
         elif kind == "p":
             shown = f"{val:.4f}" if val >= 0.0001 else f"{val:.1e}"
         else:

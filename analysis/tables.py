@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import clinical, paper, published
-from analysis.formatting import NOT_REACHED, number, p_value, rounded, word_list
+from analysis.formatting import NOT_REACHED, bounds, number, p_value, rounded, word_list
 from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.privacy import (
     AGE_TOP_CODE,
@@ -460,7 +460,7 @@ def format_published_value(computed, entry_id: str) -> str:
 
     Same decimals as printed (half-up rounding, :func:`analysis.formatting.rounded`), thousands
     separators when the paper uses them, ``"a–b"`` for intervals (each bound at its own printed
-    decimals), ``"<0.001"`` for a P below a printed threshold. A P the paper prints as a value
+    decimals; ``"a to b"`` when a bound is negative, :func:`analysis.formatting.bounds`), ``"<0.001"`` for a P below a printed threshold. A P the paper prints as a value
     (``"0.01"``) is rounded half up at its decimals, as :func:`analysis.published.agrees` judges
     it; only a P that rounds to zero there prints as ``"<0.01"``
     (:func:`analysis.formatting.p_value`). NaN prints as ``"not reached"`` for medians and
@@ -472,6 +472,8 @@ def format_published_value(computed, entry_id: str) -> str:
     '60.5'
     >>> format_published_value((1.7, 348100), "table1.afp_ng_ml.interval")
     '1.7–348,100'
+    >>> format_published_value((-0.61, 7.41), "figure2.os_median_prior_tace_gt4.interval")
+    '-0.6 to 7.4'
     >>> format_published_value(0.0004, "figure1.logrank_dc_vs_pd.p")     # printed "<0.001"
     '<0.001'
     >>> format_published_value(0.0087, "figure2.logrank_prior_tace.p")   # printed "0.01"
@@ -489,7 +491,7 @@ def format_published_value(computed, entry_id: str) -> str:
         parts = []
         for x, d in ((lo, parsed["lower_decimals"]), (hi, parsed["upper_decimals"])):
             parts.append("NA" if not _finite(x) else rounded(x, d, thousands=thousands))
-        return "–".join(parts)
+        return bounds(*parts)
     if not _finite(computed):
         return NOT_REACHED if e.kind == "median" else "–"
     if e.kind == "p":
@@ -1146,10 +1148,10 @@ def table1_skewed(
         if is_user:  # no single patient's value, no age of 90 or more
             shown = _user_shown(col == "age_years", fmt)
             q1, med, q3 = shown_quartiles(x, decimals)  # each nobody's value, as printed
-            iqr = HIDDEN if q1 is None or q3 is None else f"{shown(q1)}–{shown(q3)}"
+            iqr = HIDDEN if q1 is None or q3 is None else bounds(shown(q1), shown(q3))
             mean_sd = HIDDEN if x.size < 3 else f"{shown(mean, mean_text)} ± {sd_text}"
             spread = central_range(x, decimals)  # never prints as one patient's value
-            spread = HIDDEN if spread is None else "–".join(shown(v) for v in spread)
+            spread = HIDDEN if spread is None else bounds(*(shown(v) for v in spread))
             cells = {
                 "mean ± SD": mean_sd,
                 "median (IQR)": f"{shown(med)} ({iqr})",

@@ -21,6 +21,14 @@ def test_numbers_and_intervals_make_a_numeric_column():
     assert book_site.column_classes([cells + ["–", ""]]) == ["num"]
 
 
+def test_a_range_with_a_negative_bound_keeps_the_column_numeric():
+    """Review: SPSS's interval of > 4 prior TACE now prints "−0.6 to 7.4" (no dash beside a
+    minus) in Tables 1.3 and 6.3; the column stays numeric (one line on a phone), and words
+    joined by "to" do not make one."""
+    assert book_site.column_classes([["−0.6 to 7.4", "8.7–11.0", "−2.5 to −0.3"]]) == ["num"]
+    assert book_site.column_classes([["−0.6 to 7.4", "up to 3"]]) == [None]
+
+
 def test_words_sentences_and_empty_columns():
     kinds = book_site.column_classes(
         [["P", "HR", "95% CI"], ["no", "yes", "–"], [REASON, REASON, "–"], ["", "", ""]]

@@ -315,6 +315,20 @@ def test_no_page_claims_the_whole_paper_is_reproduced():
     assert found == []
 
 
+def test_a_link_to_a_chapter_reads_as_its_number_not_its_title():
+    """Review: chapter 07 wrote "chapter {ref}`ch-audit`", which renders "chapter Reading the
+    paper critically: …" (the link text is the heading). A link after the word "chapter" is
+    written with its own text, as {ref}`chapter 08 <audit-ranges>` (chapter 01)."""
+    pages = [*CHAPTERS, *sorted((ROOT / "book").rglob("*.md"))]
+    bare = re.compile(r"\b[Cc]hapters?\s+\{(?:ref|doc)\}`[^`<]*`")
+    found = [
+        f"{page.relative_to(ROOT)}: {m[0]!r}"
+        for page in pages
+        for m in bare.finditer(page.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
 def test_the_papers_additional_tace_hazard_ratio_has_a_verdict_and_a_reason():
     # Table 2 prints 0.438; the cohort's naive (Efron) HR is 0.54, so the mark is ✗; the 50
     # calibrated cohorts' naive HRs run 0.512369-0.551444 (data/ensemble-summary.csv)
@@ -964,6 +978,17 @@ def test_a_negative_lower_bound_of_a_median_is_explained():
         assert "below 0" in line and "no cut at 0" in line, (label, notes)
 
 
+def test_chapter_01_writes_the_negative_bound_interval_as_chapter_06_does():
+    """Review: chapter 06 writes SPSS's interval of > 4 prior TACE "−0.6 to 7.4" and its median
+    at the paper's one decimal (3.4); Table 1.3 and its note still printed "−0.6–7.4" and 3.39."""
+    nb = _golden("01-data")
+    rows = {r[0]: r for r in _rows(_glued(nb, "tbl-data-targets"))}
+    assert rows["Median OS, \\> 4 prior TACE, 95% CI"][2] == "−0.6 to 7.4"
+    notes = _glued(nb, "tbl-data-targets-notes").split("<p")[0]
+    assert "3.4 ± 1.96 × 2.05 = −0.6 to 7.4" in notes, notes
+    assert "3.39" not in notes and "−0.6–7.4" not in notes
+
+
 def test_table_1_4_prints_the_published_hazard_ratio_as_the_paper_does():
     """Review: Table 1.4 showed AFP's and PIVKA-II's published HR as "1.000" where the paper
     prints "1"."""
@@ -1200,7 +1225,7 @@ def test_table_6_3_reads_intervals_as_chapter_01_and_prints_what_spss_prints():
     assert "a bound differs at the printed decimals" not in notes
     assert "infeasible" in _glued(nb, "surv_additional_tace_verdict")
     # 2. SPSS's bound below 0 as its formula gives it, in the table and the prose, with a note
-    assert rows["95% CI (SPSS), \\> 4 prior TACE"][2] == "−0.6–7.4"
+    assert rows["95% CI (SPSS), \\> 4 prior TACE"][2] == "−0.6 to 7.4"  # no dash by a minus
     assert _glued(nb, "surv_tacegt4_ci").strip("'") == "−0.6 to 7.4"  # prose: no dash by a minus
     assert (
         "the bound is shown as that formula gives it (SPSS's algorithms state no cut at 0)" in notes

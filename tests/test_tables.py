@@ -57,6 +57,14 @@ def test_format_p_below_threshold_and_nan():
     assert format_published_value((1.7, 348100.2), "table1.afp_ng_ml.interval") == "1.7–348,100"
 
 
+def test_format_an_interval_with_a_negative_bound_reads_to_not_a_dash():
+    """Review: Table 6.3 printed SPSS's interval of > 4 prior TACE as "−0.6–7.4", where a dash
+    beside a minus reads as a subtraction; chapter 06's prose already wrote "−0.6 to 7.4"."""
+    gt4 = "figure2.os_median_prior_tace_gt4.interval"
+    assert format_published_value((-0.61, 7.41), gt4) == "-0.6 to 7.4"
+    assert format_published_value((0.54, 13.61), gt4) == "0.5–13.6"  # positive: the dash
+
+
 def test_format_p_printed_as_a_value_is_rounded_at_its_decimals():
     # figure2.logrank_prior_tace.p is printed "0.01" (two decimals, "="): 0.0087 rounds to 0.01,
     # as published.agrees judges it; "<0.01" only for a P that rounds to 0.00

@@ -79,14 +79,15 @@ _DATA_LINK = re.compile(
 )
 _SAFE_NAME = re.compile(r"^[\w.-]+$")
 
-#: a cell of a numeric column: 0.003, −1.2, < 0.001, 12.5 %, 1,075, 1.112–6.396, 0.99 (0.97–1.01),
+#: a cell of a numeric column: 0.003, −1.2, < 0.001, 12.5 %, 1,075, 1.112–6.396, −0.6 to 7.4 (a
+#: range with a negative bound, analysis.formatting.bounds), 0.99 (0.97–1.01),
 #: 59.5 (53.0–70.0) [34.0–83.0] (a median, its IQR and its range: Table 4.2); a verdict mark may
 #: follow the value, "0.267 ✗¹" or "1.114 ✗¹³ (1.023–1.213)" (Tables 1.4 and 7.1)
 _VERDICT = r"(?: [✓✗][⁰¹²³⁴⁵⁶⁷⁸⁹]*)?"
 #: (only after a single value: a range with a mark, "0.102–0.701 ✗" in Table 7.6, is left to wrap
 #: before its mark, as it did before marks made cells numeric; nowrap made that table scroll)
 _NUMBER_CELL = re.compile(
-    r"^[−+<>≤≥≈~ ]*\d[\d.,]*(?: ?%)?(?:(?: ?[–-] ?[−+]?\d[\d.,]*(?: ?%)?)|(?: [✓✗][⁰¹²³⁴⁵⁶⁷⁸⁹]*))?"
+    r"^[−+<>≤≥≈~ ]*\d[\d.,]*(?: ?%)?(?:(?:(?: ?[–-] ?| to )[−+]?\d[\d.,]*(?: ?%)?)|(?: [✓✗][⁰¹²³⁴⁵⁶⁷⁸⁹]*))?"
     r"(?: \([^()]*\))?(?: \[[^\[\]]*\])?$"
 )
 _EMPTY_CELL = {"", "–", "—", "-"}
