@@ -66,7 +66,8 @@ chromium: ## install Debian's chromium (browser tests, PDF) and poppler-utils wh
 	@{ command -v chromium && command -v pdftoppm; } >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 # PDF_BASE_URL: where the book is published (https://…/); each handout prints its page's address
-# there (without it, the local address it was printed from)
+# there (without it no address: what a handout leaves out is named by the HTML book's chapter
+# and section)
 pdf: $(STAMP) chromium ## print each chapter and the whole book to _build/pdf/ (from _build/html)
 	@test -f _build/html/index.html || { echo "no _build/html: run 'make book' first" >&2; exit 2; }
 	$(BIN)/python tools/pdf.py --html _build/html --out _build/pdf $(if $(PDF_BASE_URL),--base-url "$(PDF_BASE_URL)")

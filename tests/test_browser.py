@@ -654,25 +654,31 @@ def _pdf_text(pdf: Path) -> str:
     ).stdout
 
 
-def test_printed_chapters_give_their_address_online(printed_chapters):
-    """A handout says "not printed; see this chapter in the online book" (its solutions, its long
-    tables) and the book has no fixed address (_config.yml has no base URL): the PDFs held no
-    address at all. Each chapter prints the address it was printed from under its title
-    (book.js), once, on its first sheet; tools/pdf.py serves the book at 127.0.0.1."""
+def test_printed_chapters_send_readers_to_the_html_book_not_to_a_local_address(printed_chapters):
+    """A handout says where what it leaves out is (its solutions, its long tables). Each chapter
+    printed the address it was printed from under its title, and its pointers said "see this
+    chapter in the online book (its address is under the title)": printed by ``make pdf``
+    without PDF_BASE_URL that address was this machine's (http://127.0.0.1:42681/...), dead for
+    every reader. Printed from 127.0.0.1, a chapter prints no address, and each pointer names the
+    chapter and section of the HTML book ("see the HTML book, chapter 9, §9.7") (book.js)."""
     pdfs, _, _ = printed_chapters
-    missing = {}
+    wrong, pointers = {}, 0
     for docname, pdf in pdfs.items():
-        sheets = _pdf_text(pdf).split("\f")
-        address = re.compile(
-            r"Online version of this page: http://127\.0\.0\.1:\d+/"
-            + re.escape(docname)
-            + r"\.html"
+        text = " ".join(_pdf_text(pdf).split())
+        number = int(Path(docname).name[:2])
+        said = re.findall(
+            r"(?:not printed; see|Not printed \(a long table\): see) ([^.]*\.\d+)", text
         )
-        found = [i for i, sheet in enumerate(sheets) if address.search(" ".join(sheet.split()))]
-        if found != [0]:
-            missing[docname] = found
+        pointers += len(said)
+        bad = [s for s in said if not s.startswith(f"the HTML book, chapter {number}, §{number}.")]
+        for dead in ("127.0.0.1", "Online version of this page", "address is under the title"):
+            if dead in text:
+                bad.append(dead)
+        if bad:
+            wrong[docname] = bad[:3]
     assert len(pdfs) == len(CHAPTER_PAGES)
-    assert not missing, f"chapters without their address on the first sheet only: {missing}"
+    assert pointers >= 20, f"only {pointers} pointers to the HTML book"
+    assert not wrong, f"handouts with a local address or a pointer to it: {wrong}"
 
 
 #: pages without patient-level results (their printed sheets say so), and one with them
@@ -725,6 +731,7 @@ def test_reference_pages_print_a_true_header_and_the_published_address(
     try:
         pg = context.new_page()
         pg.route("**/*", _guard(outside_requests))
+        pg.add_init_script("window.BOOK_PRINT_ROOT = 'https://example.org/haic-book/';")
         pg.goto(f"{server}/chapters/08-audit.html", wait_until="load")
         shown = pg.evaluate(
             "Array.from(document.querySelectorAll('p.print-address'))"
@@ -1494,7 +1501,7 @@ def test_printed_handouts_leave_out_the_solutions(printed_chapters):
         ).stdout
         text = " ".join(text.split())
         shown = [s for s in solutions if s in text]
-        lines = text.count("not printed; see this chapter in the online book")
+        lines = len(re.findall(r"not printed; see the HTML book, chapter \d+, §[\d.]+\.", text))
         if shown or lines != len(solutions):
             given[path.stem] = (shown[:2], lines, len(solutions))
     assert counted >= 20, f"only {counted} solutions found"
@@ -1505,8 +1512,8 @@ def test_printed_chapters_keep_their_folded_set_up_code(printed_chapters):
     """Printed, a chapter had dropped every cell whose code the web page folds away (hide-input:
     the set-up that imports the package and loads the cohort), no line, no hint, while the
     printed cells after it call the names it defines. On paper such a cell is printed open
-    (9 pt); one of more than 40 lines prints its import lines and a note that the rest is on the
-    web page (book.js, book.css). Every import line of a folded cell is on paper (06's
+    (9 pt); one of more than 40 lines prints its import lines and a note where the rest is
+    (book.js, book.css). Every import line of a folded cell is on paper (06's
     "from analysis import book" among them)."""
     pdfs, _, _ = printed_chapters
     missing, counted, notes = {}, 0, 0
@@ -1531,7 +1538,7 @@ def test_printed_chapters_keep_their_folded_set_up_code(printed_chapters):
             del missing[path.stem]
         if path.stem.startswith("06"):
             assert "fromanalysisimportbook" in flat
-        assert "".join(text.split()).count("therestofthiscellisonthechapter") <= len(cells)
+        assert "".join(text.split()).count("fortherestofthiscellsee") <= len(cells)
     assert counted >= 10, f"only {counted} import lines in folded cells"
     assert notes >= 1
     assert not missing, f"import lines of folded cells not printed: {missing}"

@@ -355,12 +355,15 @@
 })();
 
 // Print: a handout says where its page is online. Its solutions, its long tables and its
-// downloads are "not printed; see this chapter in the online book", and the book has no fixed
-// address (it is served from wherever it was built or copied), so the address printed is the
-// one the page was opened at: a line under the printed title, on paper only (book.css). In
-// tools/pdf.py's book.pdf each page's article (section[data-page], its path from the book's
-// root) gets its own line. tools/pdf.py --base-url prints the address where the book is
-// published instead of the local one it printed from (window.BOOK_PRINT_ROOT).
+// downloads are "not printed; see ...", and the book has no fixed address (it is served from
+// wherever it was built or copied). tools/pdf.py --base-url (window.BOOK_PRINT_ROOT) gives the
+// address where the book is published: each printed page gets a line under its title, on paper
+// only (book.css); in tools/pdf.py's book.pdf each page's article (section[data-page], its path
+// from the book's root) its own. A page printed from a public address (a reader's own "Print")
+// prints that address. One printed from this machine (127.0.0.1, localhost, a file) prints no
+// address, which no reader of the handout could open ("make pdf" without PDF_BASE_URL printed
+// "http://127.0.0.1:42681/..."): its pointers name the chapter and section of the HTML book
+// instead (window.bookPrintWhere, data-print-where below; book.css).
 (function () {
   function line(href) {
     var p = document.createElement("p");
@@ -383,7 +386,47 @@
       path = url.href.slice(local.length);
     }
     var base = window.BOOK_PRINT_ROOT ? String(window.BOOK_PRINT_ROOT).replace(/\/?$/, "/") : local;
+    if (!window.BOOK_PRINT_ROOT && isLocal(url)) return null;
     return base ? new URL(path, base).href : null;
+  }
+  // an address only this machine can open
+  function isLocal(url) {
+    if (url.protocol === "file:") return true;
+    var host = url.hostname.replace(/^\[|\]$/g, "");
+    return host === "localhost" || host === "::1" || host === "0.0.0.0" || /^127\./.test(host);
+  }
+  // the number a heading prints ("9.7"), or null
+  function numberOf(heading) {
+    var n = heading && heading.querySelector(".section-number");
+    return n ? n.textContent.trim().replace(/\.$/, "") : null;
+  }
+  // Where the reader of a handout finds what it leaves out (the element "el"): "this chapter's
+  // web page, §9.7 (its address is under the title)" when an address is printed; otherwise "the
+  // HTML book, chapter 9, §9.7" (the innermost numbered section around el), or the page's
+  // title where the page has no number ("the HTML book, page "Glossary"").
+  window.bookPrintWhere = function (el) {
+    var page = el.closest("section.book-print-page") || document;
+    var printed = page.querySelector("p.print-address");
+    var section = null;
+    for (var s = el.closest("section"); s && !section; s = s.parentElement.closest("section")) {
+      var h = s.querySelector(":scope > h2, :scope > h3, :scope > h4");
+      if (numberOf(h)) section = numberOf(h);
+    }
+    var h1 = page.querySelector("article h1, section.book-print-page h1");
+    var chapter = numberOf(h1);
+    var at = section ? ", \u00a7" + section : "";
+    if (printed) return "this chapter's web page" + at + " (its address is under the title)";
+    if (chapter) return "the HTML book, chapter " + chapter + at;
+    var title = h1 ? h1.textContent.replace(/#$/, "").trim() : document.title;
+    return "the HTML book, page \u201c" + title + "\u201d" + at;
+  };
+  // the attribute book.css prints in a solution's line and a long table's bar
+  function markPointers() {
+    document
+      .querySelectorAll("div.solution > p.admonition-title, details.sd-dropdown > summary .sd-summary-text")
+      .forEach(function (el) {
+        el.setAttribute("data-print-where", window.bookPrintWhere(el));
+      });
   }
   function addAddresses() {
     var pages = document.querySelectorAll("section.book-print-page[data-page]");
@@ -394,13 +437,17 @@
           section.insertBefore(line(href), section.firstChild);
         }
       });
+      markPointers();
       return;
     }
-    if (document.querySelector("p.print-address")) return;
+    var href = address();
     var title = document.querySelector("#jb-print-docs-body > h1");
     var article = document.querySelector("article.bd-article");
-    if (title) title.insertAdjacentElement("afterend", line(address()));
-    else if (article) article.insertBefore(line(address()), article.firstChild);
+    if (href && !document.querySelector("p.print-address")) {
+      if (title) title.insertAdjacentElement("afterend", line(href));
+      else if (article) article.insertBefore(line(href), article.firstChild);
+    }
+    markPointers();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", addAddresses);
@@ -413,7 +460,7 @@
 // that imports the package and loads the cohort, the code of a figure) is printed open, small
 // (book.css): the printed cells after it call the names it defines ("from analysis import …"
 // had been left out of every handout). A cell longer than LONG lines prints its import lines
-// only, and says that the rest is on the web page (its address is under the printed title).
+// only, and says where the rest is (window.bookPrintWhere: the web page or the HTML book's section).
 (function () {
   var LONG = 40;
   // Splits a (highlighted) pre's lines into <span class="print-statement"> blocks, one per
@@ -487,7 +534,8 @@
         (imports.length ? "\n" : "") +
         "# … and " +
         (lines.length - imports.length) +
-        " more lines: the rest of this cell is on the chapter's web page (address under the title)";
+        " more lines: for the rest of this cell see " +
+        (window.bookPrintWhere ? window.bookPrintWhere(cell) : "the HTML book");
       cell.classList.add("long-source");
       cell.insertBefore(note, cell.firstChild);
     });
