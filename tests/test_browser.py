@@ -979,6 +979,8 @@ PHONE_FITTED_TABLES = {"Table 4.2", "Table 7.5", "Table 7.6"}
 #: Since chapters 01 and 07 show their feasibility summary as Tables 1.2 and 7.2 (2026-12-02),
 #: the later tables of each are one number up: 1.3-1.5 above are 1.4-1.6, 7.4 and 7.5 are 7.5
 #: and 7.6.
+#: Table 9.1 is fitted since its headers say "Alive" and "Deaths after" (not "Alive at landmark",
+#: "Events"), and 9.2 is shown as cards on a phone (2026-12-02).
 PHONE_SCROLLING_TABLES = {
     "Table 1.4",
     "Table 1.5",
@@ -986,8 +988,6 @@ PHONE_SCROLLING_TABLES = {
     "Table 6.3",
     "Table 7.1",
     "Table 7.6",
-    "Table 9.1",
-    "Table 9.2",
 }
 
 
@@ -1033,6 +1033,57 @@ def test_captions_of_scrolling_tables_stay_in_view(browser, server, outside_requ
     assert not outside_requests
 
 
+#: chapter 09's tables as laid out: per table its box (the scrolling container), whether it is
+#: shown as cards (its rows laid out as flex boxes), its header texts and each estimate's text,
+#: height, line height and whether it ends inside the box
+_BIAS_TABLES_JS = r"""
+() => Object.fromEntries(['tbl-bias-landmarks', 'tbl-bias-scenarios', 'tbl-bias-response-landmarks']
+  .map(id => {
+    const t = document.getElementById(id);
+    const box = t.closest('.pst-scrollable-table-container');
+    const right = box.getBoundingClientRect().right;
+    const values = Array.from(t.querySelectorAll('tbody td:not(:first-child) > p')).map(p => {
+      const r = p.getBoundingClientRect();
+      return [p.textContent.trim(), Math.round(r.height), parseFloat(getComputedStyle(p).lineHeight),
+              r.right <= right + 1];
+    });
+    const cards = getComputedStyle(t.tBodies[0].rows[0]).display === 'flex';
+    return [id, {over: box.scrollWidth - box.clientWidth, cards,
+                 heads: Array.from(t.tHead.rows[0].cells).map(c => c.textContent.trim()),
+                 values}];
+  }))
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_bias_tables_fit_a_phone_and_name_their_deaths(browser, server, outside_requests, width):
+    """Review: on a 390 px phone Table 9.1 was 392 px wide in its 358 px column (its P scrolled
+    out of view) and Table 9.2 402 px (its fifth column cut); Tables 9.1 and 9.3 headed their
+    deaths after the landmark "Events". Now no table of chapter 09 scrolls sideways at 390 px:
+    9.1 and 9.3 say "Alive" and "Deaths after"; Table 9.2, four estimates with their intervals
+    that cannot fit five columns, is shown as one card per timing assumption (":class:
+    phone-cards", book.js), each estimate on one line beside its column's name. At 1366 px 9.2
+    is a table of five columns."""
+    context, pg = _phone(browser, outside_requests, width=width)
+    try:
+        pg.goto(f"{server}/chapters/09-bias.html", wait_until="load")
+        seen = pg.evaluate(_BIAS_TABLES_JS)
+        assert not pg.problems, pg.problems
+    finally:
+        context.close()
+    for name in ("tbl-bias-landmarks", "tbl-bias-response-landmarks"):
+        heads = seen[name]["heads"]
+        assert "Deaths after" in heads and "Events" not in heads, (name, heads)
+    assert {name: t["over"] for name, t in seen.items() if t["over"] > 1} == {}
+    scenarios = seen["tbl-bias-scenarios"]
+    assert scenarios["cards"] == (width < 600), scenarios
+    assert len(scenarios["heads"]) == 5 and len(scenarios["values"]) >= 12, scenarios
+    if width < 600:  # each estimate, "1.25 (0.69–2.26)", on one line and inside the card
+        broken = [v for v in scenarios["values"] if v[1] > 1.5 * v[2] or not v[3]]
+        assert not broken, broken
+    assert not outside_requests
+
+
 _FIRST_COLUMN_JS = """(() => { const t = document.querySelector('table#tbl-base-skewed');
   const td = t.tBodies[0].rows[0].cells[0];
   return [t.classList.contains('wide-first'), td.getBoundingClientRect().width,
@@ -1047,7 +1098,8 @@ def test_phone_tables_that_scroll_keep_their_row_labels_readable(
     "wide-first" (tables.css: 8 em). Before, Table 6.1's rows were up to 156 px tall (seven
     lines). At 390 px Table 4.2 fits now and, like Table 3.7, is left alone; Table 6.1, at 12 px
     394 px wide in a 358 px column, is fitted instead (book.js "fit": narrower gaps between
-    cells, labels at least 5.5 em); Table 9.2, 44 px too wide, scrolls and is marked."""
+    cells, labels at least 5.5 em); Table 9.2, 44 px too wide, is shown as cards
+    (test_bias_tables_fit_a_phone_and_name_their_deaths)."""
     chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
     context, pg = _phone(browser, outside_requests, width=320)
     try:
@@ -1064,10 +1116,11 @@ def test_phone_tables_that_scroll_keep_their_row_labels_readable(
     }  # fmt: skip
     wide, width, em = label
     assert wide and width >= 8 * em - 1, label
-    # Table 6.1, 40 px too wide, is fitted rather than scrolled ("fit"); Table 9.2 scrolls
+    # Table 6.1, 40 px too wide, is fitted rather than scrolled ("fit"); Table 9.2 is cards
     fits = {t: ("wide-first" in c, "fit" in c) for t, c in classes.items()}
     assert fits == {"tbl-base-skewed": (False, False), "tbl-treat-bands": (False, False),
-                    "tbl-surv-os": (False, True), "tbl-bias-scenarios": (True, False)}, fits  # fmt: skip
+                    "tbl-surv-os": (False, True), "tbl-bias-scenarios": (False, False)}, fits  # fmt: skip
+    assert "stacked" in classes["tbl-bias-scenarios"]
     assert not outside_requests
 
 

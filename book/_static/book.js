@@ -67,6 +67,41 @@
   }
 })();
 
+// A table a chapter asks to show as cards on a phone (":class: phone-cards" on its {table}) is
+// stacked like those above, though no column holds sentences: Table 9.2, a row label and four
+// estimates with their intervals, was 402 px wide at 12 px in a 358 px column and could not be
+// fitted (the intervals, "(0.69–2.26)", do not break), so its last column scrolled out of view.
+// Each cell is labelled with its column's header; the row's label heads its card (tables.css).
+(function () {
+  function cards() {
+    document.querySelectorAll("article table.phone-cards:not(.stacked)").forEach(function (table) {
+      var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+      if (!head) return;
+      var names = Array.prototype.map.call(head.cells, function (th) {
+        var copy = th.cloneNode(true);
+        copy.querySelectorAll("sup.provenance, a.headerlink").forEach(function (e) {
+          e.remove();
+        });
+        return copy.textContent.replace(/\s+/g, " ").trim();
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          Array.prototype.forEach.call(row.cells, function (cell, i) {
+            if (names[i]) cell.setAttribute("data-label", names[i]);
+            if (!cell.textContent.trim()) cell.classList.add("empty-cell");
+          });
+        });
+      });
+      table.classList.add("stacked");
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", cards);
+  } else {
+    cards();
+  }
+})();
+
 // A table wider than its column scrolls sideways inside its own container (tables.css), never
 // the page: on a phone its text stays at 12 px (tables.css) instead of shrinking to fit, as it
 // did down to 10.9 px (Tables 7.5 and 9.1; 1.3, 1.4, 3.8, 9.2 and 9.3 at 11 px). Such a table
