@@ -1664,7 +1664,8 @@ def test_phone_badges_are_12px_and_lighter_than_their_number(toured):
 
 
 def test_printed_badge_meanings_show_on_paper_only(browser, server, outside_requests):
-    """The meanings of the badges at the end of the synthetic-data notice: printed, not on screen."""
+    """The meanings of the badges at the end of the synthetic-data notice: printed, not on
+    screen, each on its own line, with the ✓/✗ after "published" (book_site.py)."""
     chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("06"))
     context = browser.new_context(viewport={"width": 1000, "height": 1000})
     pg = context.new_page()
@@ -1684,6 +1685,9 @@ def test_printed_badge_meanings_show_on_paper_only(browser, server, outside_requ
         context.close()
     assert shown[0] == "", shown
     assert all(k in shown[1] for k in ("published", "determined", "assumed")), shown
+    # one line for each meaning and one for the marks of "published ✓" and "published ✗"
+    lines = [line for line in shown[1].splitlines() if line.strip()]
+    assert len(lines) == 5 and lines[2].startswith("✓ or ✗ after “published”"), lines
 
 
 _TABLE_TEXT_JS = r"""
