@@ -1471,6 +1471,88 @@ def test_index_pages_fit_a_phone(browser, server, outside_requests, name):
     assert width[1] - width[0] <= 2, f"{name}: {width[1] - width[0]} px wider than a phone"
 
 
+#: an API page as laid out: the summary tables' rows (the width of the box, of the signature and
+#: of the description, and whether the table scrolls), and where its title's code breaks (the
+#: character before each line break)
+_API_LAYOUT_JS = r"""
+() => {
+  const rows = Array.from(document.querySelectorAll('article table.autosummary')).flatMap(t => {
+    const box = t.closest('.pst-scrollable-table-container') || t.parentElement;
+    const wide = box.clientWidth;
+    return Array.from(t.tBodies[0].rows).map(r => [
+      r.cells[0].textContent.trim().slice(0, 30), wide,
+      Math.round(r.cells[r.cells.length - 1].getBoundingClientRect().width),
+      t.scrollWidth > t.clientWidth + 1 || box.scrollWidth > box.clientWidth + 1]);
+  });
+  const code = document.querySelector('article h1 code');
+  const breaks = [];
+  if (code) {
+    const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+    let top = null, before = '';
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      for (let i = 0; i < node.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i); range.setEnd(node, i + 1);
+        const rect = range.getClientRects()[0];
+        if (!rect) continue;
+        if (top !== null && rect.top > top + 2) breaks.push(before + '|' + node.data[i]);
+        top = rect.top; before = node.data[i];
+      }
+    }
+  }
+  return {rows, title: code ? code.textContent : '', breaks};
+}
+"""
+
+
+def test_api_pages_on_a_phone_stack_their_summaries_and_break_titles_after_a_dot(
+    browser, server, outside_requests
+):
+    """Review: on a 390 px phone an API page's summary table (a signature, then its description)
+    was ~500 px wide in a 358 px column: 25-41 px of each description showed, the rest behind
+    the edge; and 14 of 23 page titles broke inside a name ("analysis.privac|y"). Each row is now
+    a block, the description under its signature and as wide as the column (book.css), and a
+    title breaks after a dot only (book.js). At 1366 px the tables keep their two columns."""
+    assert len(API_MODULE_PAGES) >= 20
+    narrow, scrolling, inside, rows = {}, set(), {}, 0
+    context, pg = _phone(browser, outside_requests)
+    try:
+        for path in API_MODULE_PAGES:
+            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+            seen = pg.evaluate(_API_LAYOUT_JS)
+            rows += len(seen["rows"])
+            for name, wide, described, scrolls in seen["rows"]:
+                if described < 0.9 * wide:
+                    narrow.setdefault(path.stem, []).append(f"{name} {described}/{wide}")
+                if scrolls:
+                    scrolling.add(path.stem)
+            bad = [b for b in seen["breaks"] if not b.startswith(".|")]
+            if bad or not seen["title"].startswith("analysis."):
+                inside[path.stem] = (seen["title"], seen["breaks"])
+        assert not pg.problems, pg.problems
+        # on a wide screen the summary keeps its columns: the description beside its signature
+        wide = browser.new_context(viewport={"width": 1366, "height": 900})
+        try:
+            desk = wide.new_page()
+            desk.route("**/*", _guard(outside_requests))
+            desk.goto(f"{server}/book/api/privacy.html", wait_until="load")
+            desktop = desk.evaluate(_API_LAYOUT_JS)
+        finally:
+            wide.close()
+    finally:
+        context.close()
+    assert rows >= 200, rows
+    assert not narrow, f"descriptions squeezed beside their signature at 390 px: {narrow}"
+    assert not scrolling, f"summary tables that scroll at 390 px: {sorted(scrolling)}"
+    assert not inside, f"titles broken inside a name at 390 px: {inside}"
+    assert all(described < 0.8 * box for _, box, described, _ in desktop["rows"]), desktop["rows"][
+        :3
+    ]
+    assert desktop["breaks"] == [], desktop["breaks"]
+    assert not outside_requests
+
+
 def test_api_reference_is_split_per_module(built):
     """The API reference was one 2 MB page (461 objects: a phone downloaded all of it to read
     one function); it is one page per module, none above 300 KB, plus a short index page."""
