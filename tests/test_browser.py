@@ -1643,6 +1643,71 @@ def test_printed_handouts_leave_out_the_solutions(printed_chapters):
     assert not given, f"solutions printed ([shown], notes, solutions): {given}"
 
 
+#: chapter 10's validator message names codings of sex that it does not read, among them in
+#: Korean and Chinese: each wrapped in a span of its own (in place, in the printed output)
+_CJK_SPANS_JS = r"""
+(words) => {
+  const pre = Array.from(document.querySelectorAll('article .cell_output pre'))
+    .find(p => words.every(w => p.textContent.includes(w)));
+  if (!pre) return 0;
+  let made = 0;
+  words.forEach((word, k) => {
+    const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode, at = node.data.indexOf(word);
+      if (at < 0) continue;
+      const rest = node.splitText(at);
+      rest.splitText(word.length);
+      const span = document.createElement('span');
+      span.id = 'cjk-' + k;
+      rest.replaceWith(span);
+      span.appendChild(rest);
+      made++;
+      break;
+    }
+  });
+  return made;
+}
+"""
+
+
+def test_korean_and_chinese_of_the_validator_message_have_a_font(browser, server, outside_requests):
+    """Review: chapter 10's validator message ("male/female, 남/여, nam/nữ and 男/女 are not
+    read") showed empty boxes for the Korean and Chinese on screen and in the PDF: the machine
+    had no font with those glyphs, and `make chromium` installed none. It installs
+    fonts-wqy-microhei now (Makefile). Chromium says which fonts drew a node's text (DevTools
+    CSS.getPlatformFontsForNode): for "남/여" and "男/女" one with Korean, resp. Chinese
+    glyphs (fontconfig: `fc-list :lang=ko`, `:lang=zh`), not the box of a font without them."""
+    families = {}
+    for lang in ("ko", "zh"):
+        listed = subprocess.run(
+            ["fc-list", f":lang={lang}", "family"], capture_output=True, text=True, check=False
+        ).stdout
+        families[lang] = {f.strip() for line in listed.splitlines() for f in line.split(",")}
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("10"))
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        pg = context.new_page()
+        pg.route("**/*", _guard(outside_requests))
+        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+        assert pg.evaluate(_CJK_SPANS_JS, ["남/여", "男/女"]) == 2
+        cdp = context.new_cdp_session(pg)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+        drawn = {}
+        for k, lang in enumerate(("ko", "zh")):
+            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": f"#cjk-{k}"})
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
+            drawn[lang] = {f["familyName"] for f in fonts if f["glyphCount"]}
+    finally:
+        context.close()
+    # "/" may come from the monospace font; the letters from one that has them
+    for lang in ("ko", "zh"):
+        assert drawn[lang] & families[lang], (lang, drawn[lang], sorted(families[lang])[:5])
+    assert not outside_requests
+
+
 def test_printed_chapters_keep_their_folded_set_up_code(printed_chapters):
     """Printed, a chapter had dropped every cell whose code the web page folds away (hide-input:
     the set-up that imports the package and loads the cohort), no line, no hint, while the
