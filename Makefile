@@ -62,11 +62,15 @@ book: $(STAMP) ## execute every chapter and build the static HTML into _build/ht
 	$(BIN)/jupyter-book build . $(JB_FLAGS) $(if $(FORCE),--all,)
 	@echo "Book: $(CURDIR)/_build/html/index.html"
 
-chromium: ## install Debian's chromium (browser tests, PDF) and poppler-utils when missing
-	@{ command -v chromium && command -v pdftoppm; } >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
+# fonts-wqy-microhei (1.6 MB; 5 MB installed): Korean and Chinese glyphs. Chapter 10's validator
+# message names codings it does not read ("남/여", "男/女"); without such a font the PDFs printed
+# them as empty boxes (fonts-noto-cjk would be 57 MB).
+chromium: ## install Debian's chromium (browser tests, PDF), poppler-utils and a CJK font when missing
+	@{ command -v chromium && command -v pdftoppm && fc-list :lang=ko | grep -q . && fc-list :lang=zh | grep -q .; } >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-wqy-microhei >/dev/null; }
 
 # PDF_BASE_URL: where the book is published (https://…/); each handout prints its page's address
-# there (without it, the local address it was printed from)
+# there (without it no address: what a handout leaves out is named by the HTML book's chapter
+# and section)
 pdf: $(STAMP) chromium ## print each chapter and the whole book to _build/pdf/ (from _build/html)
 	@test -f _build/html/index.html || { echo "no _build/html: run 'make book' first" >&2; exit 2; }
 	$(BIN)/python tools/pdf.py --html _build/html --out _build/pdf $(if $(PDF_BASE_URL),--base-url "$(PDF_BASE_URL)")

@@ -69,6 +69,8 @@ MEANINGS = {
     ),
     ASSUMED: "depends on choices made for the synthetic cohort, not on the paper",
 }
+#: What the mark after "published" means (the printed legend; a badge's tooltip says it of itself).
+VERDICT_MEANING = "this cohort reproduces the printed number (\u2713) or does not (\u2717)"
 #: The badges' tooltips: :data:`MEANINGS`, the determined one shortened (a badge links to the
 #: legend in chapter 01, which gives it whole; chapter 08 carries it 29 times).
 TOOLTIPS = {

@@ -306,3 +306,28 @@ Sex                                   0.96
     css = (Path(__file__).resolve().parents[1] / "book" / "_static" / "tables.css").read_text()
     print_rules = css.split("@media print {", 1)[1]
     assert "tr.pair-first {\n    break-after: avoid;" in print_rules
+
+
+def test_printed_badge_legend_gives_one_line_per_meaning_and_explains_the_marks():
+    """Review: the printed legend read "The badges beside numbers: published, printed in the
+    paper; the synthetic cohort is calibrated to it; determined, not printed, or ...; follows
+    from ..." (definitions separated by semicolons that they contain themselves) and never said
+    what the ✓ or ✗ of "published ✗" (chapter 09) means. Each meaning is its own line now
+    (span.legend-item, book.css), the marks one of them."""
+    from bs4 import BeautifulSoup
+
+    from analysis.provenance import CLASSES, MEANINGS
+
+    legend = BeautifulSoup(book_site.legend_html(' data-legend="01-data.html#x"'), "html.parser")
+    p = legend.select_one("p.provenance-legend")
+    assert p["data-legend"] == "01-data.html#x"
+    items = [span.get_text() for span in p.select("span.legend-item")]
+    assert items[0] == f"published: {MEANINGS['published']}."
+    assert items[1] == (
+        "✓ or ✗ after “published”: this cohort reproduces the printed number (✓) or does not (✗)."
+    )
+    assert [item.split(":")[0] for item in items] == [CLASSES[0], "✓ or ✗ after “published”",
+                                                       *CLASSES[1:]]  # fmt: skip
+    # the lines are separate elements: no definition is joined to the next by a semicolon
+    assert all(not item.rstrip(".").endswith(";") for item in items)
+    assert "; <strong>" not in str(p)

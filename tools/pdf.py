@@ -13,8 +13,10 @@ and buttons, lets tables wrap at 7.5 pt instead of scrolling (a long one breaks 
 its header repeated), prints dropdowns open (but for long tables of sentences, named instead)
 and fits figures to the page; A4, with the synthetic-data notice at the head of every sheet (a
 page margin box, also in a reader's own "Print"; on a page without patient-level results, a
-notice that says so) and "title · page n of N" in the footer; under the title, the page's
-address online (book.js: where it was printed from, or ``--base-url``). Before printing, every table is checked at the printed
+notice that says so) and "title · page n of N" in the footer. With ``--base-url`` the page's
+address there is printed under the title; without it no address (the pages are printed from
+127.0.0.1, which no reader can open), and what a handout leaves out (solutions, long tables)
+is pointed to by chapter and section of the HTML book (book.js). Before printing, every table is checked at the printed
 width: a table wider than the page (it would be clipped) fails the run with exit code 1, naming
 the page and the table. The pages are served from 127.0.0.1 and any other request is refused, so
 printing needs no network.
@@ -208,8 +210,8 @@ def print_book(
     a test passes one that also records what it refused). ``after(page, name)``: called on each
     page once it is printed (a test measures the printed page there instead of loading it again).
     ``base_url``: where the book is published (``https://example.org/book/``): each page prints
-    its address there under its title (book.js); by default the address it was printed from, this
-    run's local server, which a reader of the handout cannot open.
+    its address there under its title (book.js); by default no address (this run's local server
+    is no address a reader can open) and the pointers name the HTML book's chapter and section.
     Returns the PDFs written and the clipped-table problems found (empty when all fit).
     """
     from playwright.sync_api import sync_playwright
@@ -265,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--base-url",
         help="where the book is published (https://…/): each handout prints its page's address "
-        "there (default: the local address it was printed from)",
+        "there (default: no address; pointers name the HTML book's chapter and section)",
     )
     args = parser.parse_args(argv)
     if not (args.html / "index.html").is_file():
@@ -276,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not args.base_url:
         print(
-            "note: no --base-url: each handout prints the local address it was printed from",
+            "note: no --base-url: handouts print no web address; what they leave out is pointed "
+            "to by chapter and section of the HTML book",
             file=sys.stderr,
         )
     try:

@@ -679,19 +679,32 @@ def provenance_legend(app, doctree, docname: str) -> None:
     )
     if notice is None:
         return
-    from analysis.provenance import CLASSES, MEANINGS
-
     link = ""
     target = app.env.get_domain("std").labels.get(PROVENANCE_LEGEND)
     if target and target[0]:
         page = "" if target[0] == docname else app.builder.get_relative_uri(docname, target[0])
         link = f' data-legend="{html.escape(page + "#" + target[1])}"'
-    meanings = "; ".join(f"<strong>{k}</strong>, {html.escape(MEANINGS[k])}" for k in CLASSES)
-    notice += nodes.raw(
-        "",
-        f'<p class="provenance-legend"{link}>The badges beside numbers: {meanings}.</p>',
-        format="html",
-    )
+    notice += nodes.raw("", legend_html(link), format="html")
+
+
+def legend_html(link: str = "") -> str:
+    """The printed legend of the badges: one line per class and one for the ✓/✗ after
+    "published". Its meanings had been joined by semicolons in one sentence ("published, printed
+    in the paper; the synthetic cohort is calibrated to it; determined, not printed, or ...;
+    follows from ..."), themselves full of semicolons, and ✓/✗ were explained nowhere on paper
+    (a "published ✗" badge in chapter 09). ``link``: the paragraph's ``data-legend`` attribute.
+    """
+    from analysis.provenance import CLASSES, MEANINGS, PUBLISHED, VERDICT_MEANING
+
+    items = []
+    for kind in CLASSES:
+        items.append(f"<strong>{kind}</strong>: {html.escape(MEANINGS[kind])}.")
+        if kind == PUBLISHED:
+            items.append(
+                f"<strong>✓ or ✗</strong> after \u201cpublished\u201d: {html.escape(VERDICT_MEANING)}."
+            )
+    lines = "".join(f'<span class="legend-item">{item}</span>' for item in items)
+    return f'<p class="provenance-legend"{link}>What the badges beside numbers mean:{lines}</p>'
 
 
 def unnumber_tables_outside_chapters(app, env) -> list[str]:

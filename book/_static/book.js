@@ -131,6 +131,41 @@
   }
 })();
 
+// A table a chapter asks to show as cards on a phone (":class: phone-cards" on its {table}) is
+// stacked like those above, though no column holds sentences: Table 9.2, a row label and four
+// estimates with their intervals, was 402 px wide at 12 px in a 358 px column and could not be
+// fitted (the intervals, "(0.69–2.26)", do not break), so its last column scrolled out of view.
+// Each cell is labelled with its column's header; the row's label heads its card (tables.css).
+(function () {
+  function cards() {
+    document.querySelectorAll("article table.phone-cards:not(.stacked)").forEach(function (table) {
+      var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+      if (!head) return;
+      var names = Array.prototype.map.call(head.cells, function (th) {
+        var copy = th.cloneNode(true);
+        copy.querySelectorAll("sup.provenance, a.headerlink").forEach(function (e) {
+          e.remove();
+        });
+        return copy.textContent.replace(/\s+/g, " ").trim();
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          Array.prototype.forEach.call(row.cells, function (cell, i) {
+            if (names[i]) cell.setAttribute("data-label", names[i]);
+            if (!cell.textContent.trim()) cell.classList.add("empty-cell");
+          });
+        });
+      });
+      table.classList.add("stacked");
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", cards);
+  } else {
+    cards();
+  }
+})();
+
 // A table wider than its column scrolls sideways inside its own container (tables.css), never
 // the page: on a phone its text stays at 12 px (tables.css) instead of shrinking to fit, as it
 // did down to 10.9 px (Tables 7.5 and 9.1; 1.3, 1.4, 3.8, 9.2 and 9.3 at 11 px). Such a table
@@ -419,12 +454,15 @@
 })();
 
 // Print: a handout says where its page is online. Its solutions, its long tables and its
-// downloads are "not printed; see this chapter in the online book", and the book has no fixed
-// address (it is served from wherever it was built or copied), so the address printed is the
-// one the page was opened at: a line under the printed title, on paper only (book.css). In
-// tools/pdf.py's book.pdf each page's article (section[data-page], its path from the book's
-// root) gets its own line. tools/pdf.py --base-url prints the address where the book is
-// published instead of the local one it printed from (window.BOOK_PRINT_ROOT).
+// downloads are "not printed; see ...", and the book has no fixed address (it is served from
+// wherever it was built or copied). tools/pdf.py --base-url (window.BOOK_PRINT_ROOT) gives the
+// address where the book is published: each printed page gets a line under its title, on paper
+// only (book.css); in tools/pdf.py's book.pdf each page's article (section[data-page], its path
+// from the book's root) its own. A page printed from a public address (a reader's own "Print")
+// prints that address. One printed from this machine (127.0.0.1, localhost, a file) prints no
+// address, which no reader of the handout could open ("make pdf" without PDF_BASE_URL printed
+// "http://127.0.0.1:42681/..."): its pointers name the chapter and section of the HTML book
+// instead (window.bookPrintWhere, data-print-where below; book.css).
 (function () {
   function line(href) {
     var p = document.createElement("p");
@@ -447,7 +485,47 @@
       path = url.href.slice(local.length);
     }
     var base = window.BOOK_PRINT_ROOT ? String(window.BOOK_PRINT_ROOT).replace(/\/?$/, "/") : local;
+    if (!window.BOOK_PRINT_ROOT && isLocal(url)) return null;
     return base ? new URL(path, base).href : null;
+  }
+  // an address only this machine can open
+  function isLocal(url) {
+    if (url.protocol === "file:") return true;
+    var host = url.hostname.replace(/^\[|\]$/g, "");
+    return host === "localhost" || host === "::1" || host === "0.0.0.0" || /^127\./.test(host);
+  }
+  // the number a heading prints ("9.7"), or null
+  function numberOf(heading) {
+    var n = heading && heading.querySelector(".section-number");
+    return n ? n.textContent.trim().replace(/\.$/, "") : null;
+  }
+  // Where the reader of a handout finds what it leaves out (the element "el"): "this chapter's
+  // web page, §9.7 (its address is under the title)" when an address is printed; otherwise "the
+  // HTML book, chapter 9, §9.7" (the innermost numbered section around el), or the page's
+  // title where the page has no number ("the HTML book, page "Glossary"").
+  window.bookPrintWhere = function (el) {
+    var page = el.closest("section.book-print-page") || document;
+    var printed = page.querySelector("p.print-address");
+    var section = null;
+    for (var s = el.closest("section"); s && !section; s = s.parentElement.closest("section")) {
+      var h = s.querySelector(":scope > h2, :scope > h3, :scope > h4");
+      if (numberOf(h)) section = numberOf(h);
+    }
+    var h1 = page.querySelector("article h1, section.book-print-page h1");
+    var chapter = numberOf(h1);
+    var at = section ? ", \u00a7" + section : "";
+    if (printed) return "this chapter's web page" + at + " (its address is under the title)";
+    if (chapter) return "the HTML book, chapter " + chapter + at;
+    var title = h1 ? h1.textContent.replace(/#$/, "").trim() : document.title;
+    return "the HTML book, page \u201c" + title + "\u201d" + at;
+  };
+  // the attribute book.css prints in a solution's line and a long table's bar
+  function markPointers() {
+    document
+      .querySelectorAll("div.solution > p.admonition-title, details.sd-dropdown > summary .sd-summary-text")
+      .forEach(function (el) {
+        el.setAttribute("data-print-where", window.bookPrintWhere(el));
+      });
   }
   function addAddresses() {
     var pages = document.querySelectorAll("section.book-print-page[data-page]");
@@ -458,13 +536,17 @@
           section.insertBefore(line(href), section.firstChild);
         }
       });
+      markPointers();
       return;
     }
-    if (document.querySelector("p.print-address")) return;
+    var href = address();
     var title = document.querySelector("#jb-print-docs-body > h1");
     var article = document.querySelector("article.bd-article");
-    if (title) title.insertAdjacentElement("afterend", line(address()));
-    else if (article) article.insertBefore(line(address()), article.firstChild);
+    if (href && !document.querySelector("p.print-address")) {
+      if (title) title.insertAdjacentElement("afterend", line(href));
+      else if (article) article.insertBefore(line(href), article.firstChild);
+    }
+    markPointers();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", addAddresses);
@@ -477,7 +559,7 @@
 // that imports the package and loads the cohort, the code of a figure) is printed open, small
 // (book.css): the printed cells after it call the names it defines ("from analysis import …"
 // had been left out of every handout). A cell longer than LONG lines prints its import lines
-// only, and says that the rest is on the web page (its address is under the printed title).
+// only, and says where the rest is (window.bookPrintWhere: the web page or the HTML book's section).
 (function () {
   var LONG = 40;
   // Splits a (highlighted) pre's lines into <span class="print-statement"> blocks, one per
@@ -551,7 +633,8 @@
         (imports.length ? "\n" : "") +
         "# … and " +
         (lines.length - imports.length) +
-        " more lines: the rest of this cell is on the chapter's web page (address under the title)";
+        " more lines: for the rest of this cell see " +
+        (window.bookPrintWhere ? window.bookPrintWhere(cell) : "the HTML book");
       cell.classList.add("long-source");
       cell.insertBefore(note, cell.firstChild);
     });
@@ -603,5 +686,33 @@
     document.addEventListener("DOMContentLoaded", run);
   } else {
     run();
+  }
+})();
+
+// A module page's title, "Privacy: analysis.privacy", breaks on a phone after the dot of the
+// dotted name only (a <wbr>; book.css no longer breaks it anywhere): it broke inside the name,
+// "analysis.privac|y", on 14 of the 23 API pages at 390 px.
+(function () {
+  function titles() {
+    document.querySelectorAll("article h1 code").forEach(function (code) {
+      var walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+      var nodes = [];
+      while (walker.nextNode()) nodes.push(walker.currentNode);
+      nodes.forEach(function (node) {
+        var parts = node.textContent.split(/(?<=\.)(?=[^.\s])/);
+        if (parts.length < 2) return;
+        var frag = document.createDocumentFragment();
+        parts.forEach(function (part, i) {
+          if (i) frag.appendChild(document.createElement("wbr"));
+          frag.appendChild(document.createTextNode(part));
+        });
+        node.parentNode.replaceChild(frag, node);
+      });
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", titles);
+  } else {
+    titles();
   }
 })();
