@@ -2050,6 +2050,22 @@ are shown, never scored.
 ```
 """
 
+#: Chapter 08's notice (``book/snippets/audit-notice.md``) in a report on a user's cohort: the
+#: book's says the other chapters computed on a synthetic cohort, not true of such a report.
+_USER_AUDIT_NOTICE = """\
+```{admonition} No patient data on this page
+:class: note synthetic-notice no-patient-data
+This chapter checks the numbers printed by {cite:t}`hien2024` against one another and against
+clinical rules. It uses no patient-level data: every check reads only the printed numbers
+(`data/published/`), so its results are the same whatever cohort the book runs on. The other
+chapters of this report compute their patient-level results on your cohort, the one named on
+the report's first page, not on the book's synthetic cohort.
+```
+"""
+
+#: The notices a report on a user's cohort writes over the book's (``book/snippets/``).
+_USER_SNIPPETS = {"synthetic-notice.md": _USER_NOTICE, "audit-notice.md": _USER_AUDIT_NOTICE}
+
 
 def _book_chapter_numbers(names) -> dict[str, int]:
     """Each chapter's number in the book, from its name's ``NN-`` prefix, by document name.
@@ -2133,9 +2149,8 @@ def _build_site(
         shutil.copyfile(notebook, chapters / f"{name}.ipynb")
     (build_root / "index.md").write_text(index_md, encoding="utf-8")
     if user_cohort:
-        (build_root / "book" / "snippets" / "synthetic-notice.md").write_text(
-            _USER_NOTICE, encoding="utf-8"
-        )
+        for snippet, text in _USER_SNIPPETS.items():
+            (build_root / "book" / "snippets" / snippet).write_text(text, encoding="utf-8")
     toc = {
         "format": "jb-book",
         "root": "index",
