@@ -1034,7 +1034,16 @@ def test_group_medians_set_this_cohorts_interval_beside_the_papers():
     data/published) with the verdict, and a sentence gives the reason for each ✗."""
     source = (ROOT / "chapters" / "06-survival.md").read_text(encoding="utf-8")
     nb = _golden("06-survival")
+    # §6.3.3's medians are one glued sentence (a group without patients gets its own sentence):
+    # the same order, with the values and badges glued in
+    glued_whole = _glued(nb, "surv_additional_tace_groups")
     for name, stem in SURVIVAL_GROUPS.items():
+        if name in ("addtace", "noaddtace"):
+            ci, badge = (_glued(nb, f"surv_{name}_{part}") for part in ("ci", "cohort.provenance"))
+            pub = f"{_glued(nb, f'surv_{name}_pub_median')} months ({_glued(nb, f'surv_{name}_pub_ci')})"
+            theirs = f"{ci.strip(chr(39))}{badge}), against {pub.replace(chr(39), '')}"
+            assert theirs + _glued(nb, f"surv_{name}.provenance") in glued_whole, name
+            continue
         ours = f"{{glue:text}}`surv_{name}_ci`)"
         after = source.split(ours, 1)[1] if ours in source else ""
         assert after.startswith(f"{{glue:md}}`surv_{name}_cohort.provenance:commonmark`"), name
@@ -1062,6 +1071,21 @@ def test_group_medians_set_this_cohorts_interval_beside_the_papers():
         assert row[3].startswith("✗"), row
         assert "intervals differ:" in _glued(nb, f"surv_{key}_verdict"), key
     assert "print as the paper's" in _glued(nb, "surv_dc_verdict")
+
+
+@pytest.mark.parametrize(
+    ("stem", "name", "badges"),
+    [("06-survival", "surv_additional_tace_groups", 6), ("07-cox", "cox_ex_tace_sentence", 2),
+     ("09-bias", "bias_tace_paragraph", 3), ("09-bias", "bias_sc_reading", 8)],
+)  # fmt: skip
+def test_a_sentence_glued_whole_badges_each_of_its_numbers(stem, name, badges):
+    """Sentences glued whole, so that on a cohort where an estimate cannot be computed they say
+    so on their own (tests/test_any_cohort.py), carry on the book's cohort the badge of each of
+    their numbers, as the prose they replaced did (test_provenance_coverage reads the source
+    and cannot see inside them)."""
+    text = _glued(_golden(stem), name)
+    assert text.count('<sup class="provenance provenance-') == badges, text
+    assert "not estimable" not in text and "cannot be computed" not in text
 
 
 def test_table_6_3_reads_intervals_as_chapter_01_and_prints_what_spss_prints():
