@@ -1484,3 +1484,22 @@ def test_the_intro_headline_keeps_one_clause_per_parenthesis():
         "per session",
     ):
         assert fact in headline, fact
+
+
+def test_chapter_10_commands_use_the_invocation_of_the_readme():
+    """Chapter 10 said ``python -m analysis validate path/to/my-cohort.csv``: with the system's
+    ``python3`` that is ``ModuleNotFoundError: pandas``. The README and the how-to page write
+    ``.venv/bin/python -m analysis …``; every command line of chapter 10 does too."""
+    fence = re.compile(r"^```bash\n(.*?)^```", re.MULTILINE | re.DOTALL)
+    source = (ROOT / "chapters" / "10-your-cohort.md").read_text(encoding="utf-8")
+    commands = [
+        line
+        for block in fence.findall(source)
+        for line in block.splitlines()
+        if "-m analysis" in line
+    ]
+    assert len(commands) >= 2
+    assert all(line.startswith(".venv/bin/python -m analysis ") for line in commands), commands
+    for page in ("README.md", "book/how-to-use.md"):
+        text = (ROOT / page).read_text(encoding="utf-8")
+        assert ".venv/bin/python -m analysis validate" in text, page
