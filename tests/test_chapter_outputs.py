@@ -1503,3 +1503,32 @@ def test_chapter_10_commands_use_the_invocation_of_the_readme():
     for page in ("README.md", "book/how-to-use.md"):
         text = (ROOT / page).read_text(encoding="utf-8")
         assert ".venv/bin/python -m analysis validate" in text, page
+
+
+def test_exercise_10_1_solution_quotes_what_validate_reports(tmp_path, capsys):
+    """Exercise 10.1's solution named the patient count and PFS > OS, while ``validate`` on the
+    template with EXAMPLE-2's os_months set to 1.0 reports three problems (the third: the
+    response month after OS). The solution now quotes the validator's problems, computed."""
+    import csv as _csv
+
+    from analysis.__main__ import main
+
+    template = ROOT / "data" / "cohort-template.csv"
+    rows = list(_csv.DictReader(template.open(encoding="utf-8")))
+    for row in rows:
+        if row["patient_id"] == "EXAMPLE-2":
+            row["os_months"] = "1.0"
+    path = tmp_path / "my-cohort.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = _csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert main(["validate", "--quiet", str(path)]) == 1
+    printed = [ln[4:] for ln in capsys.readouterr().out.splitlines() if ln.startswith("  - ")]
+    nb = _golden("10-your-cohort")
+    quoted = [ln[3:-1] for ln in _glued(nb, "yours_ex1_report").splitlines()]
+    assert quoted == printed and len(printed) == 3
+    assert _glued(nb, "yours_ex1_n") == repr(str(len(printed)))
+    rules = _glued(nb, "yours_ex1_rules")
+    assert "`pfs_months must not exceed os_months`" in rules
+    assert "`response_month must not exceed os_months`" in rules
