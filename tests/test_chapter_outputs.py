@@ -1532,3 +1532,27 @@ def test_exercise_10_1_solution_quotes_what_validate_reports(tmp_path, capsys):
     rules = _glued(nb, "yours_ex1_rules")
     assert "`pfs_months must not exceed os_months`" in rules
     assert "`response_month must not exceed os_months`" in rules
+
+
+def test_chapter_10_counts_the_dictionary_in_a_numbered_table_with_clinical_labels():
+    """Chapter 10 showed the columns counted by kind and by "in the paper" as a bare cell output:
+    no number, no caption, an index label "In the paper" on a line of its own with empty cells.
+    The counts are a numbered, captioned table whose rows and headers read as words."""
+    from analysis.cohort import SCHEMA
+
+    source = (ROOT / "chapters" / "10-your-cohort.md").read_text(encoding="utf-8")
+    assert re.search(r"^:::\{table\} \S.*\n:name: tbl-yours-kinds\n", source, re.MULTILINE)
+    nb = _golden("10-your-cohort")
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "pd.crosstab(" in c.source)
+    assert not cell.outputs  # shown once, as the table
+    table = _glued(nb, "tbl-yours-kinds")
+    header, rows = table.splitlines()[0], _rows(table)
+    assert header == "| What the paper says of the column | Required | Optional | All columns |"
+    labels_shown = [r[0] for r in rows]
+    assert labels_shown == [
+        "Reported",
+        "Eligibility criterion only",
+        "Not reported (synthetic assumption)",
+        "All columns",
+    ]
+    assert rows[-1][1:] == [str(len(SCHEMA.required)), str(len(SCHEMA.optional)), str(len(SCHEMA))]
