@@ -1556,3 +1556,28 @@ def test_chapter_10_counts_the_dictionary_in_a_numbered_table_with_clinical_labe
         "All columns",
     ]
     assert rows[-1][1:] == [str(len(SCHEMA.required)), str(len(SCHEMA.optional)), str(len(SCHEMA))]
+
+
+def test_chapter_10_privacy_numbers_follow_the_threshold():
+    """Chapter 10's privacy bullet glued the threshold (5) and then typed "1–4", "<5" and "fewer
+    than 5 patients" beside it: a changed threshold would have left them wrong."""
+    from analysis.privacy import SMALL_COUNT_THRESHOLD
+
+    source = (ROOT / "chapters" / "10-your-cohort.md").read_text(encoding="utf-8")
+    start = source.index("- **Small counts are hidden")
+    bullet = source[start : source.index("\n- **", start + 1)]
+    assert not re.search(r"1–4|<5|fewer than 5\b", bullet), bullet
+    nb = _golden("10-your-cohort")
+    assert _glued(nb, "yours_small_counts") == repr(f"1–{SMALL_COUNT_THRESHOLD - 1}")
+    assert _glued(nb, "yours_small_mark") == repr(f"<{SMALL_COUNT_THRESHOLD}")
+
+
+def test_how_to_use_says_where_the_mark_stands():
+    """The how-to page promised "a mark in its *Agrees* column"; chapter 07's Table 2 has no
+    such column (the mark follows this cohort's P) and chapter 08 calls its column Verdict."""
+    text = (ROOT / "book" / "how-to-use.md").read_text(encoding="utf-8")
+    assert "a mark in its *Agrees* column" not in text
+    assert "after this cohort's P" in text and "*Verdict*" in text
+    table2 = _glued(_golden("07-cox"), "tbl-cox-table2-implied").splitlines()[0]
+    assert "Agrees" not in table2
+    assert "Agrees" in _glued(_golden("06-survival"), "tbl-surv-comparisons").splitlines()[0]
