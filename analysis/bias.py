@@ -261,18 +261,18 @@ def cox_one_covariate(start, stop, event, x, **kwargs) -> dict:
     >>> round(res["hr"], 4), res["reason"]   # exp(-0.9406), see cox_efron
     (0.3904, '')
     >>> cox_one_covariate([0, 0, 0, 0], [1, 2, 3, 4], [1, 1, 0, 0], [1, 1, 0, 0])["reason"]
-    'the estimate runs off to infinity (all events in one group)'
+    'the estimate runs off to infinity: all events are in one group'
     """
     nan = {"hr": np.nan, "lower": np.nan, "upper": np.nan, "p": np.nan, "converged": False}
     x = np.asarray(x, float)
     if not (np.asarray(event, float) > 0).any():
         return {**nan, "reason": "no events"}
     if len(x) == 0 or np.ptp(x) == 0:
-        return {**nan, "reason": "the exposure does not vary (everybody in one group)"}
+        return {**nan, "reason": "every patient has the same exposure"}
     beta, se, converged = cox_efron(start, stop, event, x, **kwargs)
     b, s = float(beta[0]), float(se[0])
     if not (converged and np.isfinite(b) and np.isfinite(s) and abs(b) < 10):
-        return {**nan, "reason": "the estimate runs off to infinity (all events in one group)"}
+        return {**nan, "reason": "the estimate runs off to infinity: all events are in one group"}
     if s > 10:  # an interval exp(b ± 1.96 s) spanning more than e^39: the data hold no information
         return {**nan, "reason": "no interval can be given (almost no information in this cohort)"}
     z = 1.959963984540054

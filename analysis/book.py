@@ -46,6 +46,7 @@ __all__ = [
     "setup",
     "glue_text",
     "glue_sentence",
+    "glued",
     "glue_code",
     "glue_result",
     "glue_provenance",
@@ -221,7 +222,31 @@ def glue_text(name: str, text: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"glue_text({name!r}): expected a formatted str, got {type(text).__name__}")
     glue(name, text, display=False)
+    _GLUED[name] = text
     return text
+
+
+#: What :func:`glue_text`, :func:`glue_sentence` and :func:`glue_provenance` glued last under
+#: each name, as Markdown (:func:`glued`).
+_GLUED: dict[str, str] = {}
+
+
+def glued(name: str) -> str:
+    """What :func:`glue_text`, :func:`glue_sentence` or :func:`glue_provenance` last glued under
+    ``name``, as Markdown (a badge as its inline HTML, ``""`` on a user's cohort): for a
+    sentence glued whole (:func:`glue_sentence`) that sets the same numbers and badges as the
+    prose around it.
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> with mock.patch("analysis.book.glue"):
+    ...     _ = glue_text("x_median", "9.9")
+    ...     _ = glue_provenance("x_median.provenance", "assumed", "timing", user=True)
+    >>> glued("x_median"), glued("x_median.provenance")
+    ('9.9', '')
+    """
+    return _GLUED[name]
 
 
 def glue_sentence(name: str, text: str) -> str:
@@ -261,6 +286,7 @@ def glue_sentence(name: str, text: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"glue_sentence({name!r}): expected a str, got {type(text).__name__}")
     glue(name, Markdown(text), display=False)
+    _GLUED[name] = text
     return text
 
 
@@ -347,6 +373,7 @@ def glue_provenance(
     """
     prov = kind if isinstance(kind, Provenance) else Provenance(kind, note)
     glue(name, Markdown("") if user else prov, display=False)
+    _GLUED[name] = "" if user else prov._repr_markdown_()
     return prov
 
 

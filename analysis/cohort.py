@@ -170,6 +170,9 @@ class Plausible:
         the hint when most out-of-range values fit one.
     hint : str
         How to convert.
+    scale : str
+        What the messages call the column's unit when its label is not its scale (CRP: the
+        paper prints mg/L, its values fit mg/dL): "the paper's scale"; empty: the unit.
     """
 
     max: float | None = None
@@ -179,6 +182,7 @@ class Plausible:
     days: bool = False
     other_units: tuple = ()
     hint: str = ""
+    scale: str = ""
 
 
 @dataclass(frozen=True)
@@ -2096,19 +2100,20 @@ class CohortValidator:
                         "(365.25 / 12)",
                     )  # fmt: skip
                     continue
-            unit = col.unit or ""
+            unit = plaus.scale or col.unit or ""
+            on = f" on {unit}" if plaus.scale else f" {unit}"
             if plaus.median_max is not None and median > plaus.median_max:
                 self.issues.add(
                     base, name,
                     f"looks like {plaus.likely}, not {unit}: median {_fmt_value(median)} (above "
-                    f"{_fmt(plaus.median_max)} {unit}, implausible for a cohort)",
+                    f"{_fmt(plaus.median_max)}{on}, implausible for a cohort)",
                     "unit", [], None, plaus.hint or "",
                 )  # fmt: skip
             elif plaus.median_min is not None and median < plaus.median_min:
                 self.issues.add(
                     base, name,
                     f"looks like {plaus.likely}, not {unit}: median {_fmt_value(median)} (below "
-                    f"{_fmt(plaus.median_min)} {unit}, implausible for a cohort)",
+                    f"{_fmt(plaus.median_min)}{on}, implausible for a cohort)",
                     "unit", [], None, plaus.hint or "",
                 )  # fmt: skip
         if self._bmi:

@@ -23,6 +23,7 @@ Conventions (those of the paper, which was analysed in SPSS):
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
@@ -48,6 +49,8 @@ __all__ = [
     "rounded",
     "term_hazard_ratio",
     "word_list",
+    "NO_PATIENTS",
+    "not_computable",
 ]
 
 #: The true minus sign (U+2212) used for negative numbers in display text.
@@ -566,3 +569,35 @@ def p_value(
     if not relation:
         return text
     return f"< {text[1:]}" if rel == "<" else f"= {text}"
+
+
+#: A table cell of a group that has no patients (not "not reached", not an empty interval).
+NO_PATIENTS = "no patients"
+
+
+def not_computable(what: str, why: str) -> str:
+    """A sentence of its own saying that ``what`` cannot be computed on this cohort, and why.
+
+    Prose that would set "not estimable (reason)" where a number goes ("a median OS of not
+    estimable (nobody in this group) months") says this instead, and leaves out what rests on
+    the missing number.
+
+    Parameters
+    ----------
+    what : str
+        What is missing, as the subject of the sentence ("the median OS of the patients who
+        received additional TACE").
+    why : str
+        Why: a reason as :func:`analysis.survival.group_comparison` or
+        :func:`analysis.bias.exposure_analyses` give it; a parenthesis at its end becomes a
+        clause, so that no parenthesis is nested in another.
+
+    Examples
+    --------
+    >>> not_computable("the hazard ratio of additional TACE", "only one group has patients (nobody in it)")
+    'The hazard ratio of additional TACE cannot be computed on this cohort: only one group has patients, nobody in it.'
+    >>> not_computable("the median OS of those with additional TACE", "nobody in this group")
+    'The median OS of those with additional TACE cannot be computed on this cohort: nobody in this group.'
+    """
+    why = re.sub(r"\s*\(([^()]*)\)\s*$", r", \1", why.strip()).rstrip(".")
+    return f"{what[:1].upper()}{what[1:]} cannot be computed on this cohort: {why}."

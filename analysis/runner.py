@@ -1874,30 +1874,56 @@ def _scrub(nb, chapter: Path, params: dict) -> None:
 _LABEL_LINE = re.compile(r"^\(([^()\s]+)\)=\s*$")
 _HEADING_LINE = re.compile(r"^#{1,6}\s+(.*?)\s*$")
 _CODE_FENCE = re.compile(r"^(`{3,}|~{3,})")
+#: A directive whose ``:name:`` Sphinx numbers (``numfig``): its kind, "Table" or "Fig.".
+_NUMBERED_DIRECTIVE = re.compile(r"^(?:`{3,}|:{3,})\{(table|list-table|figure|glue:figure)\}")
+_NAME_OPTION = re.compile(r"^:name:\s*(\S+)\s*$")
+_NUMBERED_KIND = {"table": "Table", "list-table": "Table", "figure": "Fig.", "glue:figure": "Fig."}
 
 
 def _chapter_labels(md_path: Path) -> dict[str, list[str]]:
-    """The ``(label)=`` targets of a chapter's ``.md``: label -> [heading, chapter title].
+    """The labels of a chapter's ``.md``: label -> [heading, chapter title].
 
-    ``heading`` is the heading the label stands before (``""`` when the next line that is
-    not blank is not a heading); the chapter's own label stands before its title. Labels are
-    lower case, as Sphinx stores them. Code fences (code cells) are skipped: a ``# comment``
-    there is not a heading.
+    A ``(label)=`` target: ``heading`` is the heading the label stands before (``""`` when
+    the next line that is not blank is not a heading); the chapter's own label stands before
+    its title. A table's or figure's ``:name:``: ``heading`` is the number the book gives it,
+    "Table 7.5" or "Fig. 6.1" (Sphinx's ``numfig`` numbers them in their order in the
+    chapter, after the chapter's number, the ``NN-`` of its file name; a file without one
+    gives "a table", "a figure"). Labels are lower case, as Sphinx stores them. Code fences
+    (code cells) are skipped: a ``# comment`` there is not a heading.
 
     Examples
     --------
     >>> _chapter_labels(CHAPTERS_DIR / "02-eligibility.md")["ch-eligibility"]
     ['Eligibility and staging', 'Eligibility and staging']
+    >>> _chapter_labels(CHAPTERS_DIR / "07-cox.md")["tbl-cox-table2-implied"]
+    ['Table 7.5', 'Cox regression: Table 2']
     """
     title = ""
     found: dict[str, str] = {}
     waiting: list[str] = []
     fence = None
+    chapter = md_path.name[:2]
+    counts = {"Table": 0, "Fig.": 0}
     lines = md_path.read_text(encoding="utf-8").splitlines()
     if lines and lines[0].strip() == "---":  # the jupytext front matter
         end = next((i for i, ln in enumerate(lines[1:], 1) if ln.strip() == "---"), 0)
         lines = lines[end + 1 :]
-    for line in lines:
+    for index, line in enumerate(lines):
+        numbered = _NUMBERED_DIRECTIVE.match(line) if fence is None else None
+        if numbered:  # its options follow it, one a line: ':name: tbl-x'
+            for option in lines[index + 1 :]:
+                if not option.startswith(":") or option.startswith(":::"):
+                    break
+                name = _NAME_OPTION.match(option)
+                if name:
+                    kind = _NUMBERED_KIND[numbered.group(1)]
+                    counts[kind] += 1
+                    found[name.group(1).lower()] = (
+                        f"{kind} {int(chapter)}.{counts[kind]}"
+                        if chapter.isdigit()
+                        else {"Table": "a table", "Fig.": "a figure"}[kind]
+                    )
+                    break
         opening = _CODE_FENCE.match(line)
         if fence is not None:
             if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
@@ -2024,6 +2050,22 @@ are shown, never scored.
 ```
 """
 
+#: Chapter 08's notice (``book/snippets/audit-notice.md``) in a report on a user's cohort: the
+#: book's says the other chapters computed on a synthetic cohort, not true of such a report.
+_USER_AUDIT_NOTICE = """\
+```{admonition} No patient data on this page
+:class: note synthetic-notice no-patient-data
+This chapter checks the numbers printed by {cite:t}`hien2024` against one another and against
+clinical rules. It uses no patient-level data: every check reads only the printed numbers
+(`data/published/`), so its results are the same whatever cohort the book runs on. The other
+chapters of this report compute their patient-level results on your cohort, the one named on
+the report's first page, not on the book's synthetic cohort.
+```
+"""
+
+#: The notices a report on a user's cohort writes over the book's (``book/snippets/``).
+_USER_SNIPPETS = {"synthetic-notice.md": _USER_NOTICE, "audit-notice.md": _USER_AUDIT_NOTICE}
+
 
 def _book_chapter_numbers(names) -> dict[str, int]:
     """Each chapter's number in the book, from its name's ``NN-`` prefix, by document name.
@@ -2066,7 +2108,7 @@ def _build_site(
     report of any chapters, as in the book. ``omitted`` (:func:`_omitted_labels`) names the
     labels of the chapters left out: each ``{ref}`` to one (the glossary's, the synthetic-data
     notice's, a chapter's to another) is built as text naming the chapter, not as a broken
-    link, so a report of some chapters builds without warnings as the whole book does. Strictness: the
+    link (a ``{numref}`` to a table or figure of one: its number in the book and the chapter), so a report of some chapters builds without warnings as the whole book does. Strictness: the
     build runs with ``-n --keep-going`` but not ``-W``: a warning in a user's report does not
     discard the report; the warnings are returned (written to ``build-warnings.txt`` and
     counted in the summary). A build that fails raises :class:`_Failure`.
@@ -2107,9 +2149,8 @@ def _build_site(
         shutil.copyfile(notebook, chapters / f"{name}.ipynb")
     (build_root / "index.md").write_text(index_md, encoding="utf-8")
     if user_cohort:
-        (build_root / "book" / "snippets" / "synthetic-notice.md").write_text(
-            _USER_NOTICE, encoding="utf-8"
-        )
+        for snippet, text in _USER_SNIPPETS.items():
+            (build_root / "book" / "snippets" / snippet).write_text(text, encoding="utf-8")
     toc = {
         "format": "jb-book",
         "root": "index",

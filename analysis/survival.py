@@ -1141,6 +1141,11 @@ def try_cox_table(
     return table, ""
 
 
+#: Why a group's median is missing when the group has no patients (:func:`group_comparison`);
+#: :func:`analysis.tables.compare` shows such a group's cells as "no patients".
+NOBODY_IN_GROUP = "nobody in this group"
+
+
 def group_comparison(
     durations,
     events,
@@ -1200,7 +1205,7 @@ def group_comparison(
         n, d = int(mask.sum()), int(e[mask].sum())
         row = {"n": n, "events": d, "median": np.nan, "lower": np.nan, "upper": np.nan}
         if n == 0:
-            row["reason"] = "nobody in this group"
+            row["reason"] = NOBODY_IN_GROUP
         elif d == 0:
             row["reason"] = "no events in this group"
         else:

@@ -27,7 +27,15 @@ import numpy as np
 import pandas as pd
 
 from analysis import clinical, paper, published
-from analysis.formatting import NOT_REACHED, bounds, number, p_value, rounded, word_list
+from analysis.formatting import (
+    NO_PATIENTS,
+    NOT_REACHED,
+    bounds,
+    number,
+    p_value,
+    rounded,
+    word_list,
+)
 from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.privacy import (
     AGE_TOP_CODE,
@@ -42,7 +50,7 @@ from analysis.privacy import (
     suppress_small_counts,
     top_code,
 )
-from analysis.survival import events_per_variable, try_cox_table
+from analysis.survival import NOBODY_IN_GROUP, events_per_variable, try_cox_table
 from analysis.verdicts import AGREES, DIFFERS, NOT_SCORED, YOUR_COHORT, comparison, is_user_cohort
 
 __all__ = [
@@ -536,7 +544,8 @@ def compare(
         Each with ``quantity`` (the label to show), ``id`` (a published entry id), ``computed``
         (a number, or a ``(lower, upper)`` pair for an interval entry) and optionally ``reason``
         (shown when the verdict is "differs"; otherwise an automatic reason naming the printed
-        precision is used), and optionally ``count``: the number of patients the value discloses
+        precision is used; the reason :data:`analysis.survival.NOBODY_IN_GROUP`, a group with no
+        patients, shows "no patients" as the value), and optionally ``count``: the number of patients the value discloses
         (a count, or the numerator of a percent), used for small-count suppression, and
         ``hidden``: what a user's cohort shows instead of the value, whatever its count (a
         count hidden so that a small one cannot be worked out from it reads "hidden",
@@ -592,6 +601,8 @@ def compare(
             if key not in row:
                 raise KeyError(f"rows[{i}]: missing key {key!r}")
         text, reproduced, ok = _check(row["id"], row["computed"])
+        if row.get("reason") == NOBODY_IN_GROUP:  # not "not reached", not "NA–NA"
+            reproduced = NO_PATIENTS
         if not any(c.isdigit() for c in text):  # a number the paper writes as a word
             words[row["quantity"]] = text
             text = format_published_value(published.value(row["id"]), row["id"])

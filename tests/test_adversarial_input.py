@@ -530,6 +530,9 @@ def test_times_in_days_are_refused_naming_the_unit(tmp_path):
             ("alt_u_l", 1 / 60, "µkat/L"),
             ("tumor_size_mm", 0.1, "cm"),
             ("inr", 11.5, "prothrombin time"),
+            # the paper labels CRP mg/L but its values fit mg/dL: a laboratory's mg/L was taken
+            # silently, and split at > 3 where the paper's patients were split at > 30 mg/L
+            ("crp_mg_l", 10, "looks like mg/L, not the paper's scale"),
         ],
     ),
 )

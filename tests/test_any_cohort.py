@@ -517,6 +517,62 @@ def test_whole_chapters_run(tmp_path, name, chapters):
     elif name == "all dying in one month":
         printed = "\n".join(_shown_text(tmp_path / "07-cox.ipynb"))
         assert "AST: HR not estimable per U/L, not estimable for > 40" in printed, printed
+        # Exercise 7.1's solution read "gives an HR of not estimable (not in the model)"
+        solution = _glued(tmp_path / "07-cox.ipynb", "cox_ex_tace_sentence")
+        assert "cannot be computed on this cohort" in solution, solution
+        assert "HR of not estimable" not in solution and "not in the model" not in solution
+
+
+def _glued(notebook: Path, name: str) -> str:
+    """The text or Markdown an executed notebook glued under ``name``."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            if o.get("metadata", {}).get("scrapbook", {}).get("name") == name:
+                data = o["data"]
+                for mime in ("text/markdown", "text/plain"):
+                    value = data.get(f"application/papermill.record/{mime}")
+                    if value is not None and not str(value).startswith("<IPython"):
+                        return value if isinstance(value, str) else "".join(value)
+    raise KeyError(name)
+
+
+@pytest.mark.slow(seconds=40)
+def test_nobody_with_additional_tace_gets_sentences_not_broken_numbers(tmp_path):
+    """On a cohort where nobody had additional TACE, chapter 06 read "a median OS of not
+    estimable (nobody in this group) months (95% CI interval not estimable)" and Table 6.3
+    "not reached" and "NA–NA" for a group with no patients; chapter 09 "has a hazard ratio of
+    not estimable (the exposure does not vary (everybody in one group)) (P – )", then went on
+    about immortal time. Each missing estimate is now a sentence of its own saying why, what
+    rests on it is left out, and a cell of a group with no patients says so."""
+    df = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
+    df["additional_tace"], df["additional_tace_month"] = "0", ""
+    csv = tmp_path / "notace.csv"
+    df.to_csv(csv, index=False)
+    for chapter in ("06-survival", "09-bias"):
+        _papermill(chapter, csv, tmp_path / f"{chapter}.ipynb")
+        assert not _errors(tmp_path / f"{chapter}.ipynb")
+    ch06, ch09 = tmp_path / "06-survival.ipynb", tmp_path / "09-bias.ipynb"
+    groups = _glued(ch06, "surv_additional_tace_groups")
+    assert groups.startswith(
+        "The median OS of the patients who received additional TACE during HAIC cannot be "
+        "computed on this cohort: no patient of this cohort received it."
+    ), groups
+    assert "have a median OS of" in groups and "not estimable" not in groups, groups
+    table = _glued(ch06, "tbl-surv-comparisons")
+    rows = [line for line in table.splitlines() if "| median OS, additional TACE" in line]
+    rows += [line for line in table.splitlines() if "| 95% CI (SPSS), additional TACE" in line]
+    assert len(rows) == 2 and all("no patients" in row for row in rows), rows
+    assert "NA–NA" not in table and "not reached" not in table, table
+    assert "(" not in _glued(ch06, "surv_lr_additional_tace_p")
+    paragraph = _glued(ch09, "bias_tace_paragraph")
+    assert "cannot be computed on this cohort: every patient has the same exposure." in paragraph
+    assert "immortal time" not in paragraph and "not estimable" not in paragraph, paragraph
+    reading = _glued(ch09, "bias_sc_reading")
+    assert reading.startswith("A hazard ratio of additional TACE under any of these timings"), (
+        reading
+    )
+    assert "not estimable" not in reading, reading
 
 
 def _papermill(chapter: str, csv: Path, out: Path):

@@ -1173,7 +1173,16 @@ def test_group_medians_set_this_cohorts_interval_beside_the_papers():
     data/published) with the verdict, and a sentence gives the reason for each ✗."""
     source = (ROOT / "chapters" / "06-survival.md").read_text(encoding="utf-8")
     nb = _golden("06-survival")
+    # §6.3.3's medians are one glued sentence (a group without patients gets its own sentence):
+    # the same order, with the values and badges glued in
+    glued_whole = _glued(nb, "surv_additional_tace_groups")
     for name, stem in SURVIVAL_GROUPS.items():
+        if name in ("addtace", "noaddtace"):
+            ci, badge = (_glued(nb, f"surv_{name}_{part}") for part in ("ci", "cohort.provenance"))
+            pub = f"{_glued(nb, f'surv_{name}_pub_median')} months ({_glued(nb, f'surv_{name}_pub_ci')})"
+            theirs = f"{ci.strip(chr(39))}{badge}), against {pub.replace(chr(39), '')}"
+            assert theirs + _glued(nb, f"surv_{name}.provenance") in glued_whole, name
+            continue
         ours = f"{{glue:text}}`surv_{name}_ci`)"
         after = source.split(ours, 1)[1] if ours in source else ""
         assert after.startswith(f"{{glue:md}}`surv_{name}_cohort.provenance:commonmark`"), name
@@ -1201,6 +1210,21 @@ def test_group_medians_set_this_cohorts_interval_beside_the_papers():
         assert row[3].startswith("✗"), row
         assert "intervals differ:" in _glued(nb, f"surv_{key}_verdict"), key
     assert "print as the paper's" in _glued(nb, "surv_dc_verdict")
+
+
+@pytest.mark.parametrize(
+    ("stem", "name", "badges"),
+    [("06-survival", "surv_additional_tace_groups", 6), ("07-cox", "cox_ex_tace_sentence", 2),
+     ("09-bias", "bias_tace_paragraph", 3), ("09-bias", "bias_sc_reading", 8)],
+)  # fmt: skip
+def test_a_sentence_glued_whole_badges_each_of_its_numbers(stem, name, badges):
+    """Sentences glued whole, so that on a cohort where an estimate cannot be computed they say
+    so on their own (tests/test_any_cohort.py), carry on the book's cohort the badge of each of
+    their numbers, as the prose they replaced did (test_provenance_coverage reads the source
+    and cannot see inside them)."""
+    text = _glued(_golden(stem), name)
+    assert text.count('<sup class="provenance provenance-') == badges, text
+    assert "not estimable" not in text and "cannot be computed" not in text
 
 
 def test_table_6_3_reads_intervals_as_chapter_01_and_prints_what_spss_prints():
@@ -1599,3 +1623,100 @@ def test_the_intro_headline_keeps_one_clause_per_parenthesis():
         "per session",
     ):
         assert fact in headline, fact
+
+
+def test_chapter_10_commands_use_the_invocation_of_the_readme():
+    """Chapter 10 said ``python -m analysis validate path/to/my-cohort.csv``: with the system's
+    ``python3`` that is ``ModuleNotFoundError: pandas``. The README and the how-to page write
+    ``.venv/bin/python -m analysis …``; every command line of chapter 10 does too."""
+    fence = re.compile(r"^```bash\n(.*?)^```", re.MULTILINE | re.DOTALL)
+    source = (ROOT / "chapters" / "10-your-cohort.md").read_text(encoding="utf-8")
+    commands = [
+        line
+        for block in fence.findall(source)
+        for line in block.splitlines()
+        if "-m analysis" in line
+    ]
+    assert len(commands) >= 2
+    assert all(line.startswith(".venv/bin/python -m analysis ") for line in commands), commands
+    for page in ("README.md", "book/how-to-use.md"):
+        text = (ROOT / page).read_text(encoding="utf-8")
+        assert ".venv/bin/python -m analysis validate" in text, page
+
+
+def test_exercise_10_1_solution_quotes_what_validate_reports(tmp_path, capsys):
+    """Exercise 10.1's solution named the patient count and PFS > OS, while ``validate`` on the
+    template with EXAMPLE-2's os_months set to 1.0 reports three problems (the third: the
+    response month after OS). The solution now quotes the validator's problems, computed."""
+    import csv as _csv
+
+    from analysis.__main__ import main
+
+    template = ROOT / "data" / "cohort-template.csv"
+    rows = list(_csv.DictReader(template.open(encoding="utf-8")))
+    for row in rows:
+        if row["patient_id"] == "EXAMPLE-2":
+            row["os_months"] = "1.0"
+    path = tmp_path / "my-cohort.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = _csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert main(["validate", "--quiet", str(path)]) == 1
+    printed = [ln[4:] for ln in capsys.readouterr().out.splitlines() if ln.startswith("  - ")]
+    nb = _golden("10-your-cohort")
+    quoted = [ln[3:-1] for ln in _glued(nb, "yours_ex1_report").splitlines()]
+    assert quoted == printed and len(printed) == 3
+    assert _glued(nb, "yours_ex1_n") == repr(str(len(printed)))
+    rules = _glued(nb, "yours_ex1_rules")
+    assert "`pfs_months must not exceed os_months`" in rules
+    assert "`response_month must not exceed os_months`" in rules
+
+
+def test_chapter_10_counts_the_dictionary_in_a_numbered_table_with_clinical_labels():
+    """Chapter 10 showed the columns counted by kind and by "in the paper" as a bare cell output:
+    no number, no caption, an index label "In the paper" on a line of its own with empty cells.
+    The counts are a numbered, captioned table whose rows and headers read as words."""
+    from analysis.cohort import SCHEMA
+
+    source = (ROOT / "chapters" / "10-your-cohort.md").read_text(encoding="utf-8")
+    assert re.search(r"^:::\{table\} \S.*\n:name: tbl-yours-kinds\n", source, re.MULTILINE)
+    nb = _golden("10-your-cohort")
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "pd.crosstab(" in c.source)
+    assert not cell.outputs  # shown once, as the table
+    table = _glued(nb, "tbl-yours-kinds")
+    header, rows = table.splitlines()[0], _rows(table)
+    assert header == "| What the paper says of the column | Required | Optional | All columns |"
+    labels_shown = [r[0] for r in rows]
+    assert labels_shown == [
+        "Reported",
+        "Eligibility criterion only",
+        "Not reported (synthetic assumption)",
+        "All columns",
+    ]
+    assert rows[-1][1:] == [str(len(SCHEMA.required)), str(len(SCHEMA.optional)), str(len(SCHEMA))]
+
+
+def test_chapter_10_privacy_numbers_follow_the_threshold():
+    """Chapter 10's privacy bullet glued the threshold (5) and then typed "1–4", "<5" and "fewer
+    than 5 patients" beside it: a changed threshold would have left them wrong."""
+    from analysis.privacy import SMALL_COUNT_THRESHOLD
+
+    source = (ROOT / "chapters" / "10-your-cohort.md").read_text(encoding="utf-8")
+    start = source.index("- **Small counts are hidden")
+    bullet = source[start : source.index("\n- **", start + 1)]
+    assert not re.search(r"1–4|<5|fewer than 5\b", bullet), bullet
+    nb = _golden("10-your-cohort")
+    assert _glued(nb, "yours_small_counts") == repr(f"1–{SMALL_COUNT_THRESHOLD - 1}")
+    assert _glued(nb, "yours_small_mark") == repr(f"<{SMALL_COUNT_THRESHOLD}")
+
+
+def test_how_to_use_says_where_the_mark_stands():
+    """The how-to page promised "a mark in its *Agrees* column"; chapter 07's Table 2 has no
+    such column (the mark follows this cohort's P) and chapter 08 calls its column Verdict."""
+    text = (ROOT / "book" / "how-to-use.md").read_text(encoding="utf-8")
+    assert "a mark in its *Agrees* column" not in text
+    assert "after this cohort's P" in text and "*Verdict*" in text
+    table2 = _glued(_golden("07-cox"), "tbl-cox-table2-implied").splitlines()[0]
+    assert "Agrees" not in table2
+    assert "Agrees" in _glued(_golden("06-survival"), "tbl-surv-comparisons").splitlines()[0]

@@ -568,7 +568,24 @@ def test_optional_columns_under_close_names_are_listed_beside_other_problems(tmp
         f"  - column {name}: optional column absent [found '{header}': rename it to {name}, "
         "or the book does not read it]"
         for name, header in OPTIONAL_RENAMED.items()
+    ] + [
+        "not used by the book: 'Age' [is a missing column among them under another name? rename it]"
     ]
+
+
+def test_a_missing_required_column_is_listed_beside_the_columns_the_book_does_not_use(
+    tmp_path, capsys
+):
+    """A header renamed age_years -> Age and pfs_event -> "PFS status" gave only "required
+    column is missing", twice: the columns the book does not use were listed only on the OK
+    line. They follow the problems, masked as there when one looks like an identifier."""
+    renames = {"age_years": "Age", "pfs_event": "PFS status", "ecog_ps": "0912345678"}
+    code, out, _ = _call(["validate", "--quiet", str(_renamed(tmp_path, renames))], capsys)
+    assert code == 1
+    lines = out.splitlines()
+    assert "  - column pfs_event: required column is missing" in lines
+    assert lines[-1].startswith("not used by the book: 'Age', '[masked]', 'PFS status' [")
+    assert "0912345678" not in out
 
 
 def test_close_names_need_one_match_and_leave_present_columns_alone():

@@ -53,3 +53,20 @@ def test_a_report_on_a_users_cohort_prints_its_own_sheet_header():
     assert re.search(
         r":has\(article \.synthetic-notice\.user-cohort\)[^{]*\{\s*page: user-cohort", css
     )
+
+
+def test_a_report_on_a_users_cohort_replaces_every_notice_that_says_synthetic():
+    """Chapter 08's notice said "The other chapters compute their patient-level results on a
+    synthetic cohort" in a report whose banner says the data are the user's: a report on a
+    user's cohort writes its own version of every notice a chapter includes."""
+    from analysis import runner
+
+    included = {INCLUDE.findall(md.read_text(encoding="utf-8"))[0] for md in CHAPTERS}
+    assert included <= set(runner._USER_SNIPPETS)
+    for name, text in runner._USER_SNIPPETS.items():
+        book = (ROOT / "book" / "snippets" / name).read_text(encoding="utf-8")
+        # the same box: its title and classes (the print style and browser tests find them)
+        assert text.splitlines()[:2] == book.splitlines()[:2] or name == "synthetic-notice.md"
+        assert "results on a synthetic cohort" not in text
+    audit = runner._USER_SNIPPETS["audit-notice.md"]
+    assert "on your cohort" in audit and "no-patient-data" in audit

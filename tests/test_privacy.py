@@ -152,6 +152,24 @@ def test_patient_id_that_looks_like_a_registration_number(tmp_path):
     assert problems[0].code == "identifier"
 
 
+def test_hospital_numbers_that_pass_luhn_by_chance_are_not_called_insurance_numbers(tmp_path):
+    """A patient_id of consecutive 9-digit hospital numbers was refused as holding "Canadian
+    social insurance numbers, hospital registration numbers": one number in ten passes Luhn's
+    check digit by chance. Only the hospital numbers are named; a column of numbers that all
+    pass it still reads as insurance numbers."""
+    rows = valid_rows() * 6
+    for i, row in enumerate(rows):
+        row["patient_id"] = str(881234520 + i)
+    message, _ = problems_of(write(tmp_path, rows))
+    assert (
+        "its values contain hospital registration numbers (7 or more digits)); refused" in message
+    )
+    assert "social insurance" not in message
+    # a valid SIN (Luhn), the Government of Canada's example
+    message, _ = problems_of(with_column(tmp_path, "note", ["", "046 454 286", "", ""]))
+    assert "Canadian social insurance numbers" in message
+
+
 def test_schema_columns_and_synthetic_ids_are_not_identifiers():
     frame = pd.DataFrame({name: ["1"] for name in SCHEMA.names})
     frame["patient_id"] = ["SYN001"]

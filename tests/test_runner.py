@@ -92,6 +92,9 @@ CHAPTER_B = HEAD + textwrap.dedent(
 
     Left out of the report: {ref}`ch-c`, {ref}`its method <c-method>`, and the book's
     {ref}`ch-eligibility`.
+
+    Their tables: {numref}`tbl-c-counts`, {numref}`the same, table %s <tbl-c-counts>`, and
+    the book's {numref}`tbl-elig-rules`.
     """
 )
 
@@ -108,6 +111,14 @@ CHAPTER_C = HEAD + textwrap.dedent(
 
     (c-method)=
     ## How C works
+
+    :::{table} Counts of C.
+    :name: tbl-c-counts
+
+    | a | b |
+    |---|---|
+    | 1 | 2 |
+    :::
     """
 )
 
@@ -345,6 +356,11 @@ def test_failing_chapter_then_a_complete_deterministic_report(book, capsys):
     assert "<em>Chapter C</em> (a chapter not in this report)" in b
     assert "its method (in the chapter <em>Chapter C</em>, not in this report)" in b
     assert "<em>Eligibility and staging</em> (a chapter not in this report)" in b
+    # so are numbered references to their tables: the book's number, not a raw label
+    assert "Table 3.1 (in the chapter <em>Chapter C</em>, not in this report)" in b
+    assert "the same, table 3.1 (in the chapter <em>Chapter C</em>, not in this report)" in b
+    assert "Table 2.1 (in the chapter <em>Eligibility and staging</em>, not in this report)" in b
+    assert "tbl-" not in b.replace('id="tbl-', "")
     glossary = (report / "book" / "glossary.html").read_text(encoding="utf-8")
     assert "see <span" in glossary and "<em>Eligibility and staging</em>" in glossary
     assert "#ch-" not in b + glossary

@@ -78,6 +78,23 @@ def test_format_p_printed_as_a_value_is_rounded_at_its_decimals():
     assert format_published_value(0.0004, "table2.ast_gt40.multi.p") == "<0.001"
 
 
+@pytest.mark.parametrize("user", [False, True])
+def test_compare_says_no_patients_for_a_group_without_any(user):
+    """Table 6.3 on a cohort where nobody had additional TACE read "not reached" for the
+    group's median and "NA–NA" for its interval: neither is true of a group with no patients."""
+    from analysis.survival import group_comparison
+
+    nobody = group_comparison([1, 2, 3], [1, 1, 0], [0, 0, 0], [1, 0])["groups"][1]
+    rows = [
+        {"quantity": "median", "id": "figure2.os_median_additional_tace.median",
+         "computed": nobody["median"], "reason": nobody["reason"]},
+        {"quantity": "interval", "id": "figure2.os_median_additional_tace.interval",
+         "computed": (nobody["lower"], nobody["upper"]), "reason": nobody["reason"]},
+    ]  # fmt: skip
+    table = compare(rows, user=user)
+    assert table.iloc[:, 2].tolist() == ["no patients", "no patients"]
+
+
 def test_compare_requires_keys():
     with pytest.raises(KeyError, match="computed"):
         compare([{"quantity": "x", "id": "results.os_median.median"}])

@@ -42,7 +42,7 @@ examples:
 The file is only read, never written. Every problem is listed, one line each, naming the
 column; values that look like identifiers are masked. Column names are case-sensitive; the
 columns may come in any order; other columns are listed as not used (refused when they look
-like identifiers). A column under a close name (another letter case, spaces or hyphens, a unit
+like identifiers), beside the problems too when a required column is missing. A column under a close name (another letter case, spaces or hyphens, a unit
 in parentheses: 'Height (cm)' for height_cm) is pointed out, with the name to use.
 
 exit status: 0 valid, 1 problems with the data, 2 file unreadable as CSV (missing, empty,
@@ -115,6 +115,36 @@ def summary(columns: list[str], rows: int, path) -> str:
     return f"OK: {path}: " + "; ".join(parts)
 
 
+def unused_columns_line(columns: list[str]) -> str:
+    """With a required column missing, the columns the book does not use: one of them may be
+    the missing column under a name too far from it to be matched (``Age`` for ``age_years``,
+    ``PFS status`` for ``pfs_event``). ``""`` when no required column is missing or every
+    column is used. Names are shown as the OK summary shows them (masked when they look like
+    identifiers: a file without its header line names its columns by a patient's values).
+
+    Examples
+    --------
+    >>> header = [c for c in SCHEMA.names if c != "age_years"] + ["Age", "ward"]
+    >>> unused_columns_line(header)
+    "not used by the book: 'Age', 'ward' [is a missing column among them under another name? rename it]"
+    >>> unused_columns_line(SCHEMA.names + ["ward"])
+    ''
+    """
+    if all(name in columns for name in SCHEMA.required):
+        return ""
+    renamed = renamed_columns(columns)
+    extra = [c for c in columns if c not in SCHEMA and c not in renamed.values()]
+    if not extra:
+        return ""
+    shown = ", ".join(_quoted(str(c)) for c in extra[:SHOWN_EXTRA])
+    if len(extra) > SHOWN_EXTRA:
+        shown += f" and {len(extra) - SHOWN_EXTRA} more"
+    return (
+        f"not used by the book: {shown} [is a missing column among them under another name? "
+        "rename it]"
+    )
+
+
 def _progress_printer(path: Path, quiet: bool):
     """A progress callback for long files or a terminal, or None."""
     try:
@@ -175,6 +205,9 @@ def run(args: argparse.Namespace) -> int:
         renamed = [renamed_problem(*pair) for pair in _renamed_optional(report.columns).items()]
         for problem in problems + renamed + report.warnings:
             print(f"  - {problem}")
+        unused = unused_columns_line(report.columns)
+        if unused:  # beside a missing column: where it may be
+            print(unused)
         return 2 if report.fatal else 1
     for warning in report.warnings:
         print(f"  - {warning}")

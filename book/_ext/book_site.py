@@ -518,8 +518,11 @@ def unlink_omitted_chapters(app, doctree) -> None:
     ``[heading, chapter title]``: the heading the label stands before (the chapter's title
     for the chapter's own label; empty when it is not a heading). A reference to the chapter
     reads "*Title* (a chapter not in this report)"; a reference to a section of it reads
-    "Section (in the chapter *Title*, not in this report)". Only those labels are touched:
-    any other unresolved reference is still reported by Sphinx.
+    "Section (in the chapter *Title*, not in this report)". A ``{numref}`` to a table or
+    figure of it (its heading is the book's number, "Table 7.5") reads "Table 7.5 (in the
+    chapter *Title*, not in this report)"; an explicit text's ``%s`` or ``{number}`` gets the
+    number. Only those labels are touched: any other unresolved reference is still reported
+    by Sphinx.
     """
     from sphinx import addnodes
 
@@ -527,13 +530,20 @@ def unlink_omitted_chapters(app, doctree) -> None:
     if not omitted:
         return
     for xref in list(doctree.findall(addnodes.pending_xref)):
-        if xref.get("refdomain") != "std" or xref.get("reftype") != "ref":
+        if xref.get("refdomain") != "std" or xref.get("reftype") not in ("ref", "numref"):
             continue
-        entry = omitted.get(xref.get("reftarget", ""))
+        entry = omitted.get(xref.get("reftarget", "").lower())
         if entry is None:
             continue
         heading, chapter = entry
         explicit = xref.astext() if xref.get("refexplicit") else None
+        if xref.get("reftype") == "numref":
+            numbered = re.fullmatch(r"(?:Table|Fig\.) ([0-9]+\.[0-9]+)", heading)
+            number = numbered.group(1) if numbered else ""
+            if explicit and number:
+                explicit = explicit.replace("%s", number).replace("{number}", number)
+            elif not number:
+                explicit = None
         text = nodes.inline(classes=["omitted-chapter"])
         if heading == chapter:  # the chapter's own label
             text += [
