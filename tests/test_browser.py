@@ -1348,6 +1348,82 @@ def test_printed_chapter_7_begins_no_sheet_with_a_reproduced_row(printed_chapter
     assert split == []
 
 
+_FIGURES_ON_PAPER_JS = r"""
+() => Array.from(document.querySelectorAll('article figure')).filter(f => f.querySelector('img'))
+  .map(f => {
+    const box = e => e && e.getBoundingClientRect();
+    const img = box(f.querySelector('img')), cap = box(f.querySelector(':scope > figcaption'));
+    const own = f.querySelector(':scope > figcaption ~ p.figure-provenance');
+    const next = f.nextElementSibling;
+    const left = next && next.querySelector(':scope > p.figure-provenance');
+    const line = box(own || left);
+    return {fig: f.querySelector('.caption-number').textContent.trim(), width: img.width,
+            // what is right of the image's right edge, and above its foot
+            cap: cap.left >= img.right && cap.bottom <= img.bottom + 2,
+            line: line ? own !== null && line.left >= img.right && line.bottom <= img.bottom + 2
+                       : null};
+  })
+"""
+
+
+def test_printed_figures_put_their_caption_and_line_beside_the_image(
+    browser, server, outside_requests
+):
+    """The image of a figure prints 420 px wide in a 688-px line: under it, its caption and its
+    "In this figure" line pushed the tall figures to a new sheet and left the sheet before 50 %
+    (06, before Fig. 6.2) and 73 % (07, before Fig. 7.1) blank. On paper both sit beside the
+    image, at its foot (book.css; book.js moves the line into the figure), and the image keeps
+    its width: nothing shrinks."""
+    pdf = _pdf_tool()
+    seen = []
+    for prefix in ("06", "07"):
+        with _printed_chapter(browser, server, outside_requests, prefix) as pg:
+            pg.set_viewport_size({"width": pdf.PRINT_WIDTH_PX, "height": 1000})
+            seen += pg.evaluate(_FIGURES_ON_PAPER_JS)
+    assert {"Fig. 6.2", "Fig. 7.1"} <= {f["fig"] for f in seen}, seen
+    assert [f for f in seen if not f["cap"]] == [], "captions under their image"
+    assert [f for f in seen if f["line"] is False] == [], "'In this figure' lines not beside"
+    assert sum(f["line"] is True for f in seen) >= 6, seen  # 6.1-6.5 and 7.1 have one
+    assert [f for f in seen if f["width"] < 419] == [], "figures shrunk on paper"
+    assert not outside_requests
+
+
+def _blank_below(pdf: Path, sheet: int, tmp: Path) -> float:
+    """The share of sheet ``sheet``'s text area (inside the @page margins, 16 and 18 mm of
+    297) left blank under its last inked line."""
+    from PIL import Image
+
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-gray", "-f", str(sheet), "-l", str(sheet), "-singlefile"]
+        + ["-png", str(pdf), str(tmp / "sheet")],
+        check=True,
+    )
+    image = Image.open(tmp / "sheet.png").convert("L")
+    width, height = image.size
+    top, bottom = round(height * 16 / 297), round(height * (297 - 18) / 297)
+    pixels = image.load()
+    inked = [y for y in range(top, bottom) if any(pixels[x, y] < 200 for x in range(width))]
+    return 1 - ((max(inked) if inked else top) - top) / (bottom - top)
+
+
+def test_printed_tall_figures_leave_no_half_blank_sheet_before_them(printed_chapters, tmp_path):
+    """tools/pdf.py's chapters 06 and 07: Fig. 6.2 and Fig. 7.1 (caption and "In this figure"
+    line beside the image) follow on the sheet before's text; with them under the image the
+    figures did not fit and the sheet before was left 50 % and 73 % blank (now 9 % and 2 %)."""
+    pdfs, _, _ = printed_chapters
+    blank = {}
+    for prefix, caption in (("06", "Fig. 6.2 Progression"), ("07", "Fig. 7.1 Multivariable")):
+        (pdf,) = [path for name, path in pdfs.items() if Path(name).name.startswith(prefix)]
+        sheets = _pdf_text(pdf).split("\f")
+        (number,) = [
+            n for n, text in enumerate(sheets, start=1) if caption in " ".join(text.split())
+        ]
+        assert "In this figure" in sheets[number - 1], caption  # the line with its figure
+        assert number > 1
+        blank[caption] = round(_blank_below(pdf, number - 1, tmp_path), 2)
+    assert all(share < 0.3 for share in blank.values()), blank
+
+
 def test_printed_chapter_title_keeps_its_number(browser, server, outside_requests):
     """On paper the chapter's title reads "4. Baseline characteristics: Table 1", as on screen
     and as its printed contents list (4.1, 4.2, ...): the theme prints an unnumbered copy of the

@@ -435,6 +435,31 @@
   }
 })();
 
+// Print: a figure's caption and its "In this figure" line print BESIDE its image (book.css): the
+// image prints 420 px wide in a 688 px line, and below it the caption and the line pushed the
+// tall figures (Figs 6.2, 7.1) to a new sheet, the sheet before 50-73 % blank. The line is
+// in the output after the figure (analysis.book glues it there, p.figure-provenance); it is moved
+// into the figure, after the caption, so that the two can sit together beside the image. On a
+// screen it looks as before, under the caption (book.css). Without this script the line prints
+// under the figure, as before.
+(function () {
+  function lineIntoFigure() {
+    document.querySelectorAll("article figure").forEach(function (figure) {
+      var caption = figure.querySelector(":scope > figcaption");
+      var next = figure.nextElementSibling;
+      var line = next && next.matches("div.output") && next.querySelector(":scope > p.figure-provenance");
+      if (!caption || !line) return;
+      figure.insertBefore(line, caption.nextSibling);
+      figure.classList.add("has-provenance");
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", lineIntoFigure);
+  } else {
+    lineIntoFigure();
+  }
+})();
+
 // Print: sphinx-book-theme prints its own copy of the page title (#jb-print-docs-body) and hides
 // the article's, so a printed chapter lost its number ("Baseline characteristics: Table 1", not
 // "4. Baseline characteristics: Table 1") while its contents list reads "4.1 …". The article
