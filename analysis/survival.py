@@ -67,6 +67,7 @@ __all__ = [
     "CoxModel",
     "CI_METHODS",
     "TIES",
+    "NOBODY_IN_GROUP",
 ]
 
 #: The three confidence-interval methods of :func:`median_survival`.
