@@ -1,10 +1,13 @@
 """Programs the tests start, forked from a process that has already imported what they import.
 
-A test that starts ``python -m analysis ...`` (the command line, in a process of its own) pays
-a new interpreter's imports each time: pandas, NumPy, SciPy and the package, about 1 CPU-s.
-:func:`forked` (the ``forked_programs`` fixture of ``conftest.py``) makes such a
-:class:`subprocess.Popen` a ``fork()`` of one waiting process per kind of program, environment
-and test process (the *zygote*, started at the first launch), which imported them once.
+A test that starts ``python -m analysis ...`` (the command line, in a process of its own), and
+every report :func:`analysis.runner.run_book` builds in the test's process (its site is built by
+``python -c "... jupyter_book.cli.main ..." build``), pays a new interpreter's imports each
+time: pandas, NumPy, SciPy and the package (about 1 CPU-s), or jupyter-book, Sphinx and the
+book's extensions. :func:`forked` (the ``forked_programs`` fixture of ``conftest.py``) makes
+such a :class:`subprocess.Popen` a ``fork()`` of one waiting process per kind of program,
+environment and test process (the *zygote*, started at the first launch), which imported them
+once.
 
 The child is a process as the launch would have made it: its own pid, a child of the test
 process (the zygote forks it through a process that exits at once, and the test process is
@@ -43,13 +46,54 @@ import subprocess
 import sys
 import threading
 
+_JB_CODE = "import sys; from jupyter_book.cli.main import main; sys.exit(main())"
+
 #: Each kind of program forked: (what the launch's arguments start with, what its zygote
 #: imports). ``analysis``: the command line (``analysis/__main__.py`` imports every command's
-#: module; ``run`` imports papermill and nbformat after its refusals).
+#: module; ``run`` imports papermill and nbformat after its refusals). ``jupyter-book``: the
+#: report's site build of :func:`analysis.runner._build_site`, with the extensions the book's
+#: ``_config.yml`` loads.
 KINDS = {
     "analysis": (
         ("-m", "analysis"),
         ("analysis.cli", "analysis.cli.run", "analysis.runner", "nbformat", "papermill"),
+    ),
+    "jupyter-book": (
+        ("-c", _JB_CODE),
+        (
+            "jupyter_book.cli.main",
+            "jupyter_book.config",
+            "jupyter_book.sphinx",
+            "sphinx.application",
+            "sphinx.cmd.build",
+            "sphinx.builders.html",
+            "sphinx.search",
+            "sphinx.writers.html5",
+            "sphinx.ext.autodoc",
+            "sphinx.ext.autosummary",
+            "myst_nb.sphinx_ext",
+            "myst_parser.sphinx_ext.main",
+            "sphinx_book_theme",
+            "pydata_sphinx_theme",
+            "sphinxcontrib.bibtex",
+            "sphinx_comments",
+            "sphinx_copybutton",
+            "sphinx_design",
+            "sphinx_exercise",
+            "sphinx_external_toc",
+            "sphinx_jupyterbook_latex",
+            "sphinx_multitoc_numbering",
+            "sphinx_thebe",
+            "sphinx_togglebutton",
+            "numpydoc",
+            "jupyter_cache",
+            "nbclient",
+            "IPython",
+            "PIL.Image",
+            "analysis",
+            # Sphinx's own extensions, which every application sets up
+            "sphinx.application:builtin_extensions",
+        ),
     ),
 }
 #: Environment variables that may differ from one launch to the next: pytest's current test.
@@ -239,6 +283,7 @@ class _Zygote:
 _zygotes: dict[tuple[str, tuple], _Zygote] = {}
 _failed: set[str] = set()
 _lock = threading.Lock()
+_launched = 0  # inside launched(): no forking
 
 
 def _kind(args, executable, shell) -> str | None:
@@ -266,6 +311,7 @@ def _execute_child(self, args, executable, preexec_fn, close_fds, pass_fds, cwd,
                errwrite if errwrite != -1 else 2]  # fmt: skip
     if (
         kind is None
+        or _launched
         or kind in _failed
         or preexec_fn is not None
         or not close_fds
@@ -343,6 +389,19 @@ def forked():
         yield
     finally:
         subprocess.Popen._execute_child = fresh
+
+
+@contextlib.contextmanager
+def launched():
+    """Every launch started inside is a new interpreter's, as without :func:`forked`: where a
+    test compares two programs' outputs byte for byte, one of them forked, the other launched,
+    their hash seeds differ as two launched programs' do (a forked program has its zygote's)."""
+    global _launched
+    _launched += 1
+    try:
+        yield
+    finally:
+        _launched -= 1
 
 
 def _close(kind: str) -> None:

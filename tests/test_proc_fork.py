@@ -175,3 +175,11 @@ def test_the_command_line_forked_answers_as_launched(tmp_path, _program_zygotes)
     launched, forked = results[: len(cases)], results[len(cases) :]
     assert forked == launched
     assert [code for code, _, _ in launched] == [0, 2, 0, 2]
+
+
+def test_inside_launched_every_program_is_a_new_interpreter(probes):
+    """:func:`proc_fork.launched`: a test that compares two programs' bytes launches one."""
+    with proc_fork.forked(), proc_fork.launched():
+        proc, view, *_ = _run(probes, "m", "")
+        assert not proc_fork.zygotes("probe-m")
+    assert proc.returncode == 0 and view["preloaded"] is False and view["frozen"] == 0
