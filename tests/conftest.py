@@ -8,7 +8,10 @@ rest meanwhile.
 The tests that execute chapters in their own process (test_full_run, test_no_individual_values,
 test_any_cohort, test_runner, test_adversarial_run) use ``forked_kernels``: each chapter's kernel
 is forked from one process per worker that has imported what the chapters import
-(tests/kernel_fork.py), not started and importing afresh.
+(tests/kernel_fork.py), not started and importing afresh. Likewise the tests that start the command
+line (``python -m analysis ...``) or build a report's site (jupyter-book, in a process of its
+own) use ``forked_programs``: each such process is forked from one per worker that has imported
+what it imports (tests/proc_fork.py), and is still a child process of the test's.
 
 Order: ``make test`` runs two workers (``-n 2 --dist loadgroup``), which take the tests in
 collection order; the ``slow`` tests (whole-book runs) are put first, so that no worker is left
@@ -120,6 +123,27 @@ def forked_kernels(_kernel_zygote):
     import kernel_fork
 
     with kernel_fork.forked():
+        yield
+
+
+@pytest.fixture(scope="session")
+def _program_zygotes():
+    """The processes that fork the programs the tests start (tests/proc_fork.py), stopped at the
+    end."""
+    import proc_fork
+
+    yield
+    proc_fork.close()
+
+
+@pytest.fixture(scope="module")
+def forked_programs(_program_zygotes):
+    """This module's launches of ``python -m analysis ...`` and of the report's site build forked
+    from a process that has imported what they import (tests/proc_fork.py): each is still a
+    process of its own, a child of the test's."""
+    import proc_fork
+
+    with proc_fork.forked():
         yield
 
 

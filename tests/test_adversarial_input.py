@@ -37,6 +37,10 @@ from test_cohort import BASE, HEADER, enough_rows, valid_rows, write
 from analysis.cohort import SCHEMA, CohortError, load_cohort
 from analysis.privacy import identifier_kind, mask
 
+#: ``python -m analysis`` forked from a process that imported what it imports
+#: (tests/proc_fork.py); each command still runs in a process of its own
+pytestmark = pytest.mark.usefixtures("forked_programs")
+
 CASES: dict[str, int] = {}  # kind -> number of cases, for the closing note
 
 

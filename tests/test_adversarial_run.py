@@ -36,8 +36,9 @@ from analysis.runner import (
 )
 
 #: the chapters' kernels are forked from one process that imported what they import
-#: (tests/kernel_fork.py); each chapter still runs in a kernel of its own
-pytestmark = pytest.mark.usefixtures("forked_kernels")
+#: (tests/kernel_fork.py); each chapter still runs in a kernel of its own; so are the command
+#: line and the report's site build (tests/proc_fork.py), each in a process of its own
+pytestmark = pytest.mark.usefixtures("forked_kernels", "forked_programs")
 
 ROOT_USER = hasattr(os, "geteuid") and os.geteuid() == 0
 

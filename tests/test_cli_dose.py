@@ -10,6 +10,10 @@ import pytest
 from analysis import REPO_ROOT
 from analysis.__main__ import main
 
+#: ``python -m analysis`` forked from a process that imported what it imports
+#: (tests/proc_fork.py); each command still runs in a process of its own
+pytestmark = pytest.mark.usefixtures("forked_programs")
+
 
 def _run_main(capsys, argv):
     code = main(["dose", *argv])

@@ -41,8 +41,9 @@ from analysis.runner import CHAPTERS_DIR, run_book
 from analysis.tables import NOT_SCORED
 
 #: the chapters' kernels are forked from one process that imported what they import
-#: (tests/kernel_fork.py); each chapter still runs in a kernel of its own
-pytestmark = pytest.mark.usefixtures("forked_kernels")
+#: (tests/kernel_fork.py); each chapter still runs in a kernel of its own; so are the command
+#: line and the report's site build (tests/proc_fork.py), each in a process of its own
+pytestmark = pytest.mark.usefixtures("forked_kernels", "forked_programs")
 
 SEED = 20260415  # any seed other than the book's
 

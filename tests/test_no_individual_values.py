@@ -67,8 +67,9 @@ from analysis.tables import (  # noqa: E402
 )
 
 #: the chapters' kernels are forked from one process that imported what they import
-#: (tests/kernel_fork.py); each chapter still runs in a kernel of its own
-pytestmark = pytest.mark.usefixtures("forked_kernels")
+#: (tests/kernel_fork.py); each chapter still runs in a kernel of its own; so are the command
+#: line and the report's site build (tests/proc_fork.py), each in a process of its own
+pytestmark = pytest.mark.usefixtures("forked_kernels", "forked_programs")
 
 AGE = "104"
 AFP = "987654.3"

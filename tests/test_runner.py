@@ -11,6 +11,7 @@ import re
 import textwrap
 from pathlib import Path
 
+import proc_fork
 import pytest
 import yaml
 from test_cohort import enough_rows, write
@@ -21,8 +22,9 @@ from analysis.cohort import CohortError
 from analysis.runner import RunnerError, discover_chapters, parse_parameters, run_book
 
 #: the chapters' kernels are forked from one process that imported what they import
-#: (tests/kernel_fork.py); each chapter still runs in a kernel of its own
-pytestmark = pytest.mark.usefixtures("forked_kernels")
+#: (tests/kernel_fork.py); each chapter still runs in a kernel of its own; so is the report's
+#: site build (tests/proc_fork.py), in a process of its own
+pytestmark = pytest.mark.usefixtures("forked_kernels", "forked_programs")
 
 HEAD = textwrap.dedent(
     """\
@@ -387,8 +389,10 @@ def test_failing_chapter_then_a_complete_deterministic_report(book, capsys):
 
     first = contents()
 
-    # a second run with --force replaces the report and produces the same bytes
-    assert main([*argv, "-p", "min_cell_count=10", "--quiet", "--force"]) == 0
+    # a second run with --force replaces the report and produces the same bytes; its site is
+    # built by a launched jupyter-book (the first one's was forked): another hash seed
+    with proc_fork.launched():
+        assert main([*argv, "-p", "min_cell_count=10", "--quiet", "--force"]) == 0
     second = contents()
     assert sorted(second) == sorted(first)
     assert [k for k in first if first[k] != second[k]] == []

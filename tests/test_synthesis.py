@@ -195,6 +195,7 @@ def test_cohort_loads_through_the_schema():
     assert len(df) == 82
 
 
+@pytest.mark.usefixtures("forked_programs")  # a process of its own (tests/proc_fork.py)
 def test_cli_writes_what_synthesize_returns_same_seed_same_bytes(tmp_path):
     """``python -m analysis synthesize`` (chains in two processes) writes the bytes of
     :func:`analysis.synthesis.synthesize` run in this process (one worker); another seed differs.
