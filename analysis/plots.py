@@ -21,7 +21,7 @@ from matplotlib import cbook
 from scipy import special
 
 from analysis import published as _published
-from analysis.book import PALETTE
+from analysis.book import PALETTE, SURVIVAL_COMPARISONS
 from analysis.formatting import number, word_list
 from analysis.privacy import (
     COMPLEMENT_MARK,
@@ -41,6 +41,8 @@ __all__ = [
     "skewed_labs_plot",
     "skewed_labs_figure",
     "SKEWED_LABS",
+    "survival_comparison_figures",
+    "SHORT_LABELS",
     "dot_histogram",
     "km_panels",
     "histogram_panels",
@@ -1503,3 +1505,63 @@ def dose_bsa_plot(
     legend_above(axes[0], ncol=2, borderaxespad=0.2)
     fig.tight_layout()
     return fig
+
+
+#: Chapter 06's group labels as its figures show them (shorter than Table 6.3's, to fit a phone).
+SHORT_LABELS = {
+    "disease control (CR/PR/SD)": "disease control",
+    "progressive disease": "progression",
+    "2–4 prior TACE": "2–4 TACE",
+    "> 4 prior TACE": "> 4 TACE",
+    "additional TACE": "added TACE",
+    "no additional TACE": "no added TACE",
+}
+
+
+def survival_comparison_figures(
+    cohort: pd.DataFrame, *, at_risk_times=None, min_count: int | None = None
+) -> dict:
+    """Chapter 06's Figs 6.3-6.5: overall survival in the two groups of each of the paper's
+    three comparisons (:data:`analysis.book.SURVIVAL_COMPARISONS`), by :func:`km_plot`, the
+    groups labelled as :data:`SHORT_LABELS`.
+
+    Parameters
+    ----------
+    cohort : DataFrame
+        :func:`analysis.cohort.derive`'s columns: ``os_months``, ``os_event`` and each
+        comparison's column.
+    at_risk_times : array-like, optional
+        Columns of the number-at-risk table (:func:`km_plot`).
+    min_count : int, optional
+        A user's cohort: a number at risk of 1 to ``min_count`` − 1 reads "<5", a smaller
+        group is not drawn (:func:`km_plot`).
+
+    Returns
+    -------
+    dict
+        Comparison key (``"dc"``, ``"prior_tace"``, ``"additional_tace"``) -> figure.
+
+    Examples
+    --------
+    >>> from analysis.cohort import derive, load_cohort
+    >>> figures = survival_comparison_figures(derive(load_cohort(None)), at_risk_times=[0, 12, 24])
+    >>> list(figures)
+    ['dc', 'prior_tace', 'additional_tace']
+    >>> [t.get_text() for t in figures["dc"].axes[0].get_legend().get_texts()]
+    ['progression', 'disease control']
+    >>> for fig in figures.values():
+    ...     plt.close(fig)
+    """
+    figures = {}
+    for key, (col, groups, _, _) in SURVIVAL_COMPARISONS.items():
+        labels = {value: SHORT_LABELS.get(label, label) for value, (label, _) in groups.items()}
+        figures[key] = km_plot(
+            None,
+            cohort["os_months"],
+            cohort["os_event"],
+            cohort[col],
+            labels=labels,
+            at_risk_times=at_risk_times,
+            min_count=min_count,
+        )
+    return figures

@@ -691,12 +691,15 @@ def _visible_code(stem: str) -> list[str]:
     return cells
 
 
-@pytest.mark.parametrize("stem", ["04-baseline", "05-response"])
+@pytest.mark.parametrize("stem", ["04-baseline", "05-response", "06-survival"])
 def test_a_reader_sees_one_short_call_per_result(stem):
     """Review (items 4 and 13): the cells a reader sees held the bookkeeping (small-count rows,
     rows.append of dicts, compare, glue_table; LABS and provenance dicts in Fig. 4.1's cell,
     printed in the handouts). Each visible cell is now a few short calls; the bookkeeping is in
-    the package (tables.response_comparison, plots.response_figure, ...) or in folded cells."""
+    the package (tables.response_comparison, plots.response_figure, ...) or in folded cells.
+    Chapter 06 (94 folded lines printed): Table 6.3's rows, notes and classes and Figs 6.3-6.5
+    are book.survival_comparisons and plots.survival_comparison_figures; the figures' classes
+    and the glue are in removed cells."""
     for source in _visible_code(stem):
         code = [
             line
