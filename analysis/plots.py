@@ -22,6 +22,12 @@ from scipy import special
 
 from analysis import published as _published
 from analysis.book import PALETTE, SURVIVAL_COMPARISONS
+from analysis.clinical import (
+    BSA_CAP_M2,
+    ECF_REGIMEN,
+    EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2,
+    EPIRUBICIN_PER_CYCLE_MG_M2,
+)
 from analysis.formatting import number, word_list
 from analysis.privacy import (
     COMPLEMENT_MARK,
@@ -31,6 +37,7 @@ from analysis.privacy import (
     shown_quartiles,
 )
 from analysis.survival import as_arrays, kaplan_meier
+from analysis.tables import cohort_bsa
 
 __all__ = [
     "km_plot",
@@ -42,6 +49,8 @@ __all__ = [
     "skewed_labs_figure",
     "SKEWED_LABS",
     "survival_comparison_figures",
+    "dose_bsa_figure",
+    "cumulative_epirubicin_figure",
     "SHORT_LABELS",
     "dot_histogram",
     "km_panels",
@@ -1565,3 +1574,95 @@ def survival_comparison_figures(
             min_count=min_count,
         )
     return figures
+
+
+def dose_bsa_figure(
+    sheets: Mapping[str, pd.DataFrame],
+    *,
+    cohort: pd.DataFrame | None = None,
+    formula: str = "mosteller",
+    user: bool = False,
+):
+    """Chapter 03's Fig. 3.1: the dose of each drug of the ECF regimen against BSA, full and
+    capped (:func:`dose_bsa_plot`), with worked patients marked and a cohort's BSA as ticks.
+
+    Parameters
+    ----------
+    sheets : mapping
+        ``{label: dose sheet}`` of the worked patients
+        (:func:`analysis.clinical.ecf_dose_sheet`; their ``attrs["bsa_m2"]`` are marked).
+    cohort : DataFrame, optional
+        A cohort whose BSA (:func:`analysis.tables.cohort_bsa`) is drawn as ticks.
+    formula : str
+        The BSA formula for the cohort's ticks.
+    user : bool
+        A user's cohort: no ticks are drawn (each is one patient's value).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        As :func:`dose_bsa_plot`, capped at the dose sheet's default BSA cap (2.0 m²).
+
+    Examples
+    --------
+    >>> from analysis.clinical import ecf_dose_sheet
+    >>> fig = dose_bsa_figure({"a patient": ecf_dose_sheet(170, 65)})
+    >>> [ax.get_label() for ax in fig.axes if ax.get_label() != "<colorbar>"][:3]
+    ['epirubicin', 'cisplatin', '5-fluorouracil']
+    >>> plt.close(fig)
+    """
+    per_m2 = {  # the dose per m² of each drug, on the day it is given
+        drug: next(a.dose_mg_m2 for a in ECF_REGIMEN if a.drug == drug and a.day == day)
+        for drug, day in [("epirubicin", 1), ("cisplatin", 2), ("5-fluorouracil", 1)]
+    }
+    patients = {label: sheet.attrs["bsa_m2"] for label, sheet in sheets.items()}
+    ticks = () if user or cohort is None else cohort_bsa(cohort, formula=formula)
+    return dose_bsa_plot(per_m2, BSA_CAP_M2, patients=patients, cohort_bsa=ticks)
+
+
+def cumulative_epirubicin_figure(cycles_shown: int, prior_tace_mg_m2: float):
+    """Chapter 03's Fig. 3.2: cumulative epirubicin (mg/m²) against completed ECF cycles, for
+    HAIC alone and after ``prior_tace_mg_m2`` from earlier TACE, with the checkpoints of
+    :data:`analysis.clinical.EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2` as dotted lines.
+
+    Parameters
+    ----------
+    cycles_shown : int
+        The cycles on the x-axis (0 to ``cycles_shown``).
+    prior_tace_mg_m2 : float
+        Epirubicin from earlier TACE (mg/m²), the second line's start.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes, its two step lines told apart by colour and line style (one grey on paper),
+        its legend above.
+
+    Examples
+    --------
+    >>> fig = cumulative_epirubicin_figure(30, 200.0)
+    >>> [line.get_label() for line in fig.axes[0].get_lines()[:2]]
+    ['HAIC only', 'after 200 mg/m² from TACE']
+    >>> plt.close(fig)
+    """
+    cycles = np.arange(0, cycles_shown + 1)
+    per_cycle = EPIRUBICIN_PER_CYCLE_MG_M2
+    fig, ax = plt.subplots(figsize=(STACK_WIDTH, 3.6))  # narrow: its text stays readable on a phone
+    starts = ((0.0, "HAIC only"), (prior_tace_mg_m2, f"after {prior_tace_mg_m2:g} mg/m² from TACE"))
+    for i, (prior, label) in enumerate(starts):  # colour and line style: one grey on paper
+        ax.step(
+            cycles,
+            prior + per_cycle * cycles,
+            where="post",
+            color=PALETTE[i],
+            ls=LINE_STYLES[i],
+            label=label,
+        )
+    for threshold in EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2:
+        ax.axhline(threshold, color="0.4", lw=0.8, ls=":")
+        ax.text(cycles_shown, threshold, f" {threshold:g}", va="center", ha="left", color="0.3")
+    ax.set_xlabel("completed ECF cycles")
+    ax.set_ylabel("cumulative epirubicin (mg/m²)")
+    ax.set_xlim(0, cycles_shown)
+    legend_above(ax)  # inside, at 12 pt it covered the upper line
+    return fig

@@ -691,7 +691,7 @@ def _visible_code(stem: str) -> list[str]:
     return cells
 
 
-@pytest.mark.parametrize("stem", ["04-baseline", "05-response", "06-survival"])
+@pytest.mark.parametrize("stem", ["03-treatment", "04-baseline", "05-response", "06-survival"])
 def test_a_reader_sees_one_short_call_per_result(stem):
     """Review (items 4 and 13): the cells a reader sees held the bookkeeping (small-count rows,
     rows.append of dicts, compare, glue_table; LABS and provenance dicts in Fig. 4.1's cell,
@@ -699,7 +699,9 @@ def test_a_reader_sees_one_short_call_per_result(stem):
     the package (tables.response_comparison, plots.response_figure, ...) or in folded cells.
     Chapter 06 (94 folded lines printed): Table 6.3's rows, notes and classes and Figs 6.3-6.5
     are book.survival_comparisons and plots.survival_comparison_figures; the figures' classes
-    and the glue are in removed cells."""
+    and the glue are in removed cells. Chapter 03 (113 folded lines printed): Tables 3.1, 3.2 and
+    the dose bands are tables.ecf_schedule, ecf_regimen_check and dose_band_table, Figs 3.1 and
+    3.2 plots.dose_bsa_figure and cumulative_epirubicin_figure."""
     for source in _visible_code(stem):
         code = [
             line
