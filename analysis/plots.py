@@ -28,7 +28,7 @@ from analysis.clinical import (
     EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2,
     EPIRUBICIN_PER_CYCLE_MG_M2,
 )
-from analysis.formatting import number, word_list
+from analysis.formatting import number, quantity, word_list
 from analysis.privacy import (
     COMPLEMENT_MARK,
     SMALL_COUNT_THRESHOLD,
@@ -51,6 +51,7 @@ __all__ = [
     "survival_comparison_figures",
     "dose_bsa_figure",
     "cumulative_epirubicin_figure",
+    "exposure_estimates_figure",
     "SHORT_LABELS",
     "dot_histogram",
     "km_panels",
@@ -1666,3 +1667,59 @@ def cumulative_epirubicin_figure(cycles_shown: int, prior_tace_mg_m2: float):
     ax.set_xlim(0, cycles_shown)
     legend_above(ax)  # inside, at 12 pt it covered the upper line
     return fig
+
+
+def exposure_estimates_figure(analyses: Mapping):
+    """Chapter 09's Fig. 9.1: the hazard ratio of an exposure three ways, naive, as a
+    time-varying covariate and at each landmark, with their 95% intervals (:func:`forest_plot`);
+    a :func:`note_figure` when none is estimable.
+
+    Parameters
+    ----------
+    analyses : mapping
+        :func:`analysis.bias.exposure_analyses`: ``naive``, ``time_varying`` and ``landmarks``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> nan = float("nan")
+    >>> naive = {"hr": 0.6, "lower": 0.4, "upper": 0.9, "p": 0.01}
+    >>> tv = {"hr": 0.9, "lower": 0.6, "upper": 1.4, "p": 0.6}
+    >>> landmarks = pd.DataFrame({"landmark": [3.0], "hr": [nan], "lower": [nan], "upper": [nan]})
+    >>> fig = exposure_estimates_figure({"naive": naive, "time_varying": tv, "landmarks": landmarks})
+    >>> [" ".join(t.get_text().split()) for t in fig.axes[0].get_yticklabels()]  # wrapped
+    ['naive (known at time zero)', 'time-varying covariate']
+    >>> plt.close(fig)
+    >>> empty = {"hr": nan, "lower": nan, "upper": nan}
+    >>> fig = exposure_estimates_figure({"naive": empty, "time_varying": empty, "landmarks": landmarks})
+    >>> print(" ".join(fig.axes[0].texts[0].get_text().split()))  # wrapped to the figure
+    No estimate of the effect of additional TACE exists on this cohort.
+    >>> plt.close(fig)
+    """
+    naive, tv, lm = analyses["naive"], analyses["time_varying"], analyses["landmarks"]
+    landmark_rows = [
+        {
+            "term": "landmark at "
+            + quantity(r["landmark"], "month", 0 if float(r["landmark"]).is_integer() else 1),
+            **r,
+        }
+        for _, r in lm.iterrows()
+    ]
+    estimates = (
+        pd.DataFrame(
+            [
+                {"term": "naive (known at time zero)", **naive},
+                {"term": "time-varying covariate", **tv},
+            ]
+            + landmark_rows
+        )
+        .set_index("term")[["hr", "lower", "upper"]]
+        .astype(float)
+        .dropna()
+    )
+    if len(estimates):
+        return forest_plot(estimates, xlabel="hazard ratio of additional TACE\n(95% CI, log scale)")
+    return note_figure("No estimate of the effect of additional TACE exists on this cohort.")

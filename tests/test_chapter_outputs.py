@@ -712,6 +712,30 @@ def test_a_reader_sees_one_short_call_per_result(stem):
         assert not [p for p in PLUMBING if p in source], source
 
 
+#: Lines of folded code (cells tagged hide-input or hide-cell, which a printed handout shows in
+#: full) each chapter may hold: 113, 94 and 32 before the bookkeeping left them; now 17, 20, 14.
+FOLDED_LINES_BUDGET = {"03-treatment": 20, "06-survival": 24, "09-bias": 16}
+
+
+@pytest.mark.parametrize("stem", sorted(FOLDED_LINES_BUDGET))
+def test_a_printed_handout_folds_short_calls_not_bookkeeping(stem):
+    """Review: the printed handouts of chapters 03, 06 and 09 were full of bookkeeping (label
+    dicts, table assembly, provenance classes, glue) in folded cells, which paper prints. A
+    folded cell is now a short call (imports, a table, a figure); the bookkeeping is in the
+    package or in removed cells, which never show."""
+    folded = [
+        cell.source
+        for cell in _golden(stem).cells
+        if cell.cell_type == "code"
+        and set(cell.metadata.get("tags", [])) & {"hide-input", "hide-cell"}
+        and not set(cell.metadata.get("tags", [])) & {"remove-cell", "remove-input"}
+    ]
+    lines = sum(len(source.splitlines()) for source in folded)
+    assert lines <= FOLDED_LINES_BUDGET[stem], lines
+    for source in folded:
+        assert not [p for p in PLUMBING if p in source], source
+
+
 def test_table_5_1s_cell_prints_its_verdict_tally_as_table_4_1s_does():
     """With the bookkeeping gone into the package, Table 5.1's visible cell still shows a result
     under its code: the tally of verdicts, as chapter 04's cell prints for Table 4.1."""

@@ -36,6 +36,7 @@ from analysis.plots import (  # noqa: E402
     cumulative_epirubicin_figure,
     dose_bsa_figure,
     dot_histogram,
+    exposure_estimates_figure,
     forest_plot,
     histogram_panels,
     km_panels,
@@ -327,16 +328,10 @@ def _figure_7_1(cohort):  # chapters/07-cox.md, fig-cox-forest: every label the 
     return forest_plot(table, table * 1.1, labels=names)
 
 
-def _figure_9_1(cohort):  # chapters/09-bias.md, fig-bias-estimates (its five rows and x label)
-    terms = ["naive (known at time zero)", "time-varying covariate"] + [
-        f"landmark at {m} months" for m in (2, 3, 6)
-    ]
-    table = pd.DataFrame(
-        {"hr": [0.54, 1.25, 3.67, 2.49, 2.5], "lower": [0.31, 0.69, 1.5, 1.08, 1.14],
-         "upper": [0.93, 2.26, 9.0, 5.72, 5.48]},
-        index=terms,
-    )  # fmt: skip
-    return forest_plot(table, xlabel="hazard ratio of additional TACE\n(95% CI, log scale)")
+def _figure_9_1(cohort):  # chapters/09-bias.md, fig-bias-estimates: the chapter's one call
+    from analysis.bias import exposure_analyses
+
+    return exposure_estimates_figure(exposure_analyses(cohort, [1.0, 2.0, 3.0, 6.0]))
 
 
 def _figure_9_2(cohort):  # chapters/09-bias.md, fig-bias-null
