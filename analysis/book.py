@@ -13,6 +13,7 @@ Everything is deterministic: no timestamps in SVG or PNG metadata, a fixed SVG h
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import html
 import io
@@ -28,10 +29,11 @@ from myst_nb import glue
 from analysis import ensemble as _ensemble
 from analysis import labels, paper, published
 from analysis import provenance as _provenance
-from analysis.formatting import MINUS, word_list
+from analysis.formatting import MINUS, median_interval, word_list
 from analysis.provenance import Provenance
-from analysis.survival import CI_METHODS
-from analysis.tables import compare, format_published_value
+from analysis.survival import CI_METHODS, group_comparison, negative_bound_note
+from analysis.synthesis import infeasible_interval_note
+from analysis.tables import compare, explanation, format_published_value
 from analysis.tables import verdict as _verdict
 from analysis.verdicts import (
     AGREES,
@@ -57,6 +59,9 @@ __all__ = [
     "cohort_value_provenance",
     "median_comparison",
     "MEDIAN_CI_LABELS",
+    "SURVIVAL_COMPARISONS",
+    "SurvivalComparisons",
+    "survival_comparisons",
     "glue_table",
     "table_markdown",
     "show_table",
@@ -693,6 +698,171 @@ def median_comparison(
         else:
             classes.append(comparison_classes(table.iloc[[i]])["reproduced"])
     return table, classes
+
+
+#: Chapter 06's three comparisons of overall survival (the paper's Figures 1, 2A and 2B): key ->
+#: (the cohort's column, {value: (label, published quantity)}, log-rank quantity, the figure
+#: whose entries of ``data/published/`` hold them).
+SURVIVAL_COMPARISONS = {
+    "dc": (
+        "disease_control",
+        {
+            1: ("disease control (CR/PR/SD)", "os_median_dc"),
+            0: ("progressive disease", "os_median_pd"),
+        },
+        "logrank_dc_vs_pd",
+        "figure1",
+    ),
+    "prior_tace": (
+        "prior_tace_group",
+        {
+            "2–4": ("2–4 prior TACE", "os_median_prior_tace_2_4"),
+            ">4": ("> 4 prior TACE", "os_median_prior_tace_gt4"),
+        },
+        "logrank_prior_tace",
+        "figure2",
+    ),
+    "additional_tace": (
+        "additional_tace",
+        {
+            1: ("additional TACE", "os_median_additional_tace"),
+            0: ("no additional TACE", "os_median_no_additional_tace"),
+        },
+        "logrank_additional_tace",
+        "figure2",
+    ),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class SurvivalComparisons:
+    """What :func:`survival_comparisons` returns: chapter 06's Table 6.3 and what its prose needs.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        :func:`analysis.tables.compare`'s rows: for each comparison of
+        :data:`SURVIVAL_COMPARISONS`, each group's median OS and SPSS interval, then the log-rank
+        P, beside the paper's.
+    classes : list of analysis.provenance.Provenance
+        The class of this cohort's value in each row (:func:`comparison_classes`), never
+        *published* (the paper's number is).
+    results : dict
+        Key -> :func:`analysis.survival.group_comparison` (medians kept below 0 as SPSS's formula
+        gives them).
+    notes : dict
+        Key -> an :func:`analysis.tables.explanation` of what is not estimable on this cohort, or
+        ``None``.
+    below_zero : dict
+        Group label -> why this cohort's SPSS interval runs below 0 (``""`` when it does not).
+    unnoted : list of str
+        The ``below_zero`` notes no row's reason already gives: the table's own notes.
+
+    Examples
+    --------
+    >>> from analysis.cohort import derive, load_cohort
+    >>> comparisons = survival_comparisons(derive(load_cohort(None)))
+    >>> sorted(comparisons.results), comparisons.unnoted
+    (['additional_tace', 'dc', 'prior_tace'], [])
+    """
+
+    table: pd.DataFrame
+    classes: list
+    results: dict
+    notes: dict
+    below_zero: dict
+    unnoted: list
+
+
+def survival_comparisons(cohort: pd.DataFrame, *, cohort_path=None) -> SurvivalComparisons:
+    """The paper's three comparisons of overall survival on this cohort (chapter 06's Table 6.3):
+    each group's median OS and SPSS 95% interval and the log-rank P, beside the paper's.
+
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        :func:`analysis.cohort.derive`'s columns: ``os_months``, ``os_event`` and the columns
+        of :data:`SURVIVAL_COMPARISONS`.
+    cohort_path : path-like, optional
+        The chapter's ``cohort_path``: a user's cohort is not scored
+        (:func:`analysis.tables.compare`).
+
+    Returns
+    -------
+    SurvivalComparisons
+
+    Notes
+    -----
+    A row's reason says why this cohort's number cannot be the paper's: a median not estimable
+    (:func:`analysis.survival.group_comparison`), an interval no SPSS output prints
+    (:func:`analysis.synthesis.infeasible_interval_note`, chapter 01's Table 1.1), an SPSS
+    bound below 0 (:func:`analysis.survival.negative_bound_note`).
+
+    Examples
+    --------
+    >>> from analysis.cohort import derive, load_cohort
+    >>> comparisons = survival_comparisons(derive(load_cohort(None)))
+    >>> comparisons.table["quantity"].iloc[[0, 1, 4]].tolist()
+    ['median OS, disease control (CR/PR/SD)', '95% CI (SPSS), disease control (CR/PR/SD)', 'log-rank P, disease control (CR/PR/SD) vs progressive disease']
+    >>> len(comparisons.table), len(comparisons.classes), comparisons.notes["dc"]
+    (15, 15, None)
+    """
+    t, e = cohort["os_months"], cohort["os_event"]
+    rows, results, notes, below_zero = [], {}, {}, {}
+    for key, (col, groups, lr_quantity, fig_loc) in SURVIVAL_COMPARISONS.items():
+        labels_ = {value: label for value, (label, _) in groups.items()}
+        # the SPSS interval as its formula gives it: a lower bound below 0 is kept (a note says why)
+        result = group_comparison(
+            t, e, cohort[col], list(groups), labels=labels_, clip_at_zero=False
+        )
+        results[key] = result
+        gaps = [f"{labels_[v]}: {g['reason']}" for v, g in result["groups"].items() if g["reason"]]
+        if result["reason"]:
+            gaps.append(f"log-rank test not estimable: {result['reason']}")
+        notes[key] = explanation("; ".join(gaps) + ".") if gaps else None
+        for value, (label, quantity) in groups.items():
+            g = result["groups"][value]
+            m, lo, hi = g["median"], g["lower"], g["upper"]
+            interval_id = f"{fig_loc}.{quantity}.interval"
+            median_id = f"{fig_loc}.{quantity}.median"
+            # an interval no SPSS output prints (not symmetric about its median): chapter 01's
+            # verdict and reason (Table 1.1), its bounds read as the calibration reads them
+            reason = infeasible_interval_note(interval_id) or None
+            # SPSS's bound below 0: why, in the note of the interval's row (one note, not two)
+            below = negative_bound_note("", m, lo, hi, median_interval(lo, hi), decimals=1)
+            below_zero[label] = below and f"On this cohort, {below}"
+            reason = f"{reason} {below_zero[label]}" if reason and below else reason
+            rows.append(
+                {
+                    "quantity": f"median OS, {label}",
+                    "id": median_id,
+                    "computed": m,
+                    "reason": g["reason"] or None,
+                }
+            )
+            rows.append(
+                {
+                    "quantity": f"95% CI (SPSS), {label}",
+                    "id": interval_id,
+                    "computed": (lo, hi),
+                    "reason": g["reason"] or reason,
+                }
+            )
+        rows.append(
+            {
+                "quantity": f"log-rank P, {' vs '.join(lab for lab, _ in groups.values())}",
+                "id": f"{fig_loc}.{lr_quantity}.p",
+                "computed": result["p"],
+                "reason": result["reason"] or None,
+            }
+        )
+    table = compare(rows, cohort_path=cohort_path)
+    # a Class column, as Table 6.1's: each row's class is that of this cohort's value (the
+    # prose's badges), never published (the Published column is the paper's)
+    classes = [comparison_classes(table.iloc[[i]])["reproduced"] for i in range(len(table))]
+    given = " ".join(table["reason"].fillna(""))
+    unnoted = [n for n in below_zero.values() if n and n not in given]
+    return SurvivalComparisons(table, classes, results, notes, below_zero, unnoted)
 
 
 @functools.lru_cache(maxsize=1)

@@ -42,6 +42,8 @@ __all__ = [
     "ecf_dose_sheet",
     "ECF_REGIMEN",
     "EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2",
+    "EPIRUBICIN_PER_CYCLE_MG_M2",
+    "BSA_CAP_M2",
     "DEFAULT_RENAL_BANDS",
     "EPIRUBICIN_BILIRUBIN_BAND_MG_DL",
     "EPIRUBICIN_AST_BAND_X_ULN",
@@ -276,6 +278,12 @@ ECF_REGIMEN: tuple[_Administration, ...] = (
     _Administration("5-fluorouracil", 3, 500.0, 5.0),
 )
 
+#: Epirubicin per ECF cycle (mg/m²): the sum over :data:`ECF_REGIMEN`, 35 mg/m² on day 1.
+EPIRUBICIN_PER_CYCLE_MG_M2 = sum(a.dose_mg_m2 for a in ECF_REGIMEN if a.drug == "epirubicin")
+
+#: The BSA cap (m²) of :func:`ecf_dose_sheet` by default: above it, a capped dose is given too.
+BSA_CAP_M2 = 2.0
+
 #: Cumulative epirubicin checkpoints (mg/m²). 900 mg/m² is the cumulative level beyond which the
 #: product information warns that the risk of heart failure rises steeply
 #: (:cite:t:`ema_epirubicin`).
@@ -385,7 +393,7 @@ def ecf_dose_sheet(
     ast_u_l: float | None = None,
     egfr_ml_min: float | None = None,
     ast_uln_u_l: float = 40.0,
-    bsa_cap_m2: float = 2.0,
+    bsa_cap_m2: float = BSA_CAP_M2,
     renal_bands: Sequence[tuple[float, float, float]] = DEFAULT_RENAL_BANDS,
 ) -> pd.DataFrame:
     """Dose sheet of one ECF cycle for one patient, with warnings; never changes a dose.

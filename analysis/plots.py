@@ -21,8 +21,14 @@ from matplotlib import cbook
 from scipy import special
 
 from analysis import published as _published
-from analysis.book import PALETTE
-from analysis.formatting import number, word_list
+from analysis.book import PALETTE, SURVIVAL_COMPARISONS
+from analysis.clinical import (
+    BSA_CAP_M2,
+    ECF_REGIMEN,
+    EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2,
+    EPIRUBICIN_PER_CYCLE_MG_M2,
+)
+from analysis.formatting import number, quantity, word_list
 from analysis.privacy import (
     COMPLEMENT_MARK,
     SMALL_COUNT_THRESHOLD,
@@ -31,6 +37,7 @@ from analysis.privacy import (
     shown_quartiles,
 )
 from analysis.survival import as_arrays, kaplan_meier
+from analysis.tables import cohort_bsa
 
 __all__ = [
     "km_plot",
@@ -41,6 +48,11 @@ __all__ = [
     "skewed_labs_plot",
     "skewed_labs_figure",
     "SKEWED_LABS",
+    "survival_comparison_figures",
+    "dose_bsa_figure",
+    "cumulative_epirubicin_figure",
+    "exposure_estimates_figure",
+    "SHORT_LABELS",
     "dot_histogram",
     "km_panels",
     "histogram_panels",
@@ -1503,3 +1515,211 @@ def dose_bsa_plot(
     legend_above(axes[0], ncol=2, borderaxespad=0.2)
     fig.tight_layout()
     return fig
+
+
+#: Chapter 06's group labels as its figures show them (shorter than Table 6.3's, to fit a phone).
+SHORT_LABELS = {
+    "disease control (CR/PR/SD)": "disease control",
+    "progressive disease": "progression",
+    "2–4 prior TACE": "2–4 TACE",
+    "> 4 prior TACE": "> 4 TACE",
+    "additional TACE": "added TACE",
+    "no additional TACE": "no added TACE",
+}
+
+
+def survival_comparison_figures(
+    cohort: pd.DataFrame, *, at_risk_times=None, min_count: int | None = None
+) -> dict:
+    """Chapter 06's Figs 6.3-6.5: overall survival in the two groups of each of the paper's
+    three comparisons (:data:`analysis.book.SURVIVAL_COMPARISONS`), by :func:`km_plot`, the
+    groups labelled as :data:`SHORT_LABELS`.
+
+    Parameters
+    ----------
+    cohort : DataFrame
+        :func:`analysis.cohort.derive`'s columns: ``os_months``, ``os_event`` and each
+        comparison's column.
+    at_risk_times : array-like, optional
+        Columns of the number-at-risk table (:func:`km_plot`).
+    min_count : int, optional
+        A user's cohort: a number at risk of 1 to ``min_count`` − 1 reads "<5", a smaller
+        group is not drawn (:func:`km_plot`).
+
+    Returns
+    -------
+    dict
+        Comparison key (``"dc"``, ``"prior_tace"``, ``"additional_tace"``) -> figure.
+
+    Examples
+    --------
+    >>> from analysis.cohort import derive, load_cohort
+    >>> figures = survival_comparison_figures(derive(load_cohort(None)), at_risk_times=[0, 12, 24])
+    >>> list(figures)
+    ['dc', 'prior_tace', 'additional_tace']
+    >>> [t.get_text() for t in figures["dc"].axes[0].get_legend().get_texts()]
+    ['progression', 'disease control']
+    >>> for fig in figures.values():
+    ...     plt.close(fig)
+    """
+    figures = {}
+    for key, (col, groups, _, _) in SURVIVAL_COMPARISONS.items():
+        labels = {value: SHORT_LABELS.get(label, label) for value, (label, _) in groups.items()}
+        figures[key] = km_plot(
+            None,
+            cohort["os_months"],
+            cohort["os_event"],
+            cohort[col],
+            labels=labels,
+            at_risk_times=at_risk_times,
+            min_count=min_count,
+        )
+    return figures
+
+
+def dose_bsa_figure(
+    sheets: Mapping[str, pd.DataFrame],
+    *,
+    cohort: pd.DataFrame | None = None,
+    formula: str = "mosteller",
+    user: bool = False,
+):
+    """Chapter 03's Fig. 3.1: the dose of each drug of the ECF regimen against BSA, full and
+    capped (:func:`dose_bsa_plot`), with worked patients marked and a cohort's BSA as ticks.
+
+    Parameters
+    ----------
+    sheets : mapping
+        ``{label: dose sheet}`` of the worked patients
+        (:func:`analysis.clinical.ecf_dose_sheet`; their ``attrs["bsa_m2"]`` are marked).
+    cohort : DataFrame, optional
+        A cohort whose BSA (:func:`analysis.tables.cohort_bsa`) is drawn as ticks.
+    formula : str
+        The BSA formula for the cohort's ticks.
+    user : bool
+        A user's cohort: no ticks are drawn (each is one patient's value).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        As :func:`dose_bsa_plot`, capped at the dose sheet's default BSA cap (2.0 m²).
+
+    Examples
+    --------
+    >>> from analysis.clinical import ecf_dose_sheet
+    >>> fig = dose_bsa_figure({"a patient": ecf_dose_sheet(170, 65)})
+    >>> [ax.get_label() for ax in fig.axes if ax.get_label() != "<colorbar>"][:3]
+    ['epirubicin', 'cisplatin', '5-fluorouracil']
+    >>> plt.close(fig)
+    """
+    per_m2 = {  # the dose per m² of each drug, on the day it is given
+        drug: next(a.dose_mg_m2 for a in ECF_REGIMEN if a.drug == drug and a.day == day)
+        for drug, day in [("epirubicin", 1), ("cisplatin", 2), ("5-fluorouracil", 1)]
+    }
+    patients = {label: sheet.attrs["bsa_m2"] for label, sheet in sheets.items()}
+    ticks = () if user or cohort is None else cohort_bsa(cohort, formula=formula)
+    return dose_bsa_plot(per_m2, BSA_CAP_M2, patients=patients, cohort_bsa=ticks)
+
+
+def cumulative_epirubicin_figure(cycles_shown: int, prior_tace_mg_m2: float):
+    """Chapter 03's Fig. 3.2: cumulative epirubicin (mg/m²) against completed ECF cycles, for
+    HAIC alone and after ``prior_tace_mg_m2`` from earlier TACE, with the checkpoints of
+    :data:`analysis.clinical.EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2` as dotted lines.
+
+    Parameters
+    ----------
+    cycles_shown : int
+        The cycles on the x-axis (0 to ``cycles_shown``).
+    prior_tace_mg_m2 : float
+        Epirubicin from earlier TACE (mg/m²), the second line's start.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes, its two step lines told apart by colour and line style (one grey on paper),
+        its legend above.
+
+    Examples
+    --------
+    >>> fig = cumulative_epirubicin_figure(30, 200.0)
+    >>> [line.get_label() for line in fig.axes[0].get_lines()[:2]]
+    ['HAIC only', 'after 200 mg/m² from TACE']
+    >>> plt.close(fig)
+    """
+    cycles = np.arange(0, cycles_shown + 1)
+    per_cycle = EPIRUBICIN_PER_CYCLE_MG_M2
+    fig, ax = plt.subplots(figsize=(STACK_WIDTH, 3.6))  # narrow: its text stays readable on a phone
+    starts = ((0.0, "HAIC only"), (prior_tace_mg_m2, f"after {prior_tace_mg_m2:g} mg/m² from TACE"))
+    for i, (prior, label) in enumerate(starts):  # colour and line style: one grey on paper
+        ax.step(
+            cycles,
+            prior + per_cycle * cycles,
+            where="post",
+            color=PALETTE[i],
+            ls=LINE_STYLES[i],
+            label=label,
+        )
+    for threshold in EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2:
+        ax.axhline(threshold, color="0.4", lw=0.8, ls=":")
+        ax.text(cycles_shown, threshold, f" {threshold:g}", va="center", ha="left", color="0.3")
+    ax.set_xlabel("completed ECF cycles")
+    ax.set_ylabel("cumulative epirubicin (mg/m²)")
+    ax.set_xlim(0, cycles_shown)
+    legend_above(ax)  # inside, at 12 pt it covered the upper line
+    return fig
+
+
+def exposure_estimates_figure(analyses: Mapping):
+    """Chapter 09's Fig. 9.1: the hazard ratio of an exposure three ways, naive, as a
+    time-varying covariate and at each landmark, with their 95% intervals (:func:`forest_plot`);
+    a :func:`note_figure` when none is estimable.
+
+    Parameters
+    ----------
+    analyses : mapping
+        :func:`analysis.bias.exposure_analyses`: ``naive``, ``time_varying`` and ``landmarks``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> nan = float("nan")
+    >>> naive = {"hr": 0.6, "lower": 0.4, "upper": 0.9, "p": 0.01}
+    >>> tv = {"hr": 0.9, "lower": 0.6, "upper": 1.4, "p": 0.6}
+    >>> landmarks = pd.DataFrame({"landmark": [3.0], "hr": [nan], "lower": [nan], "upper": [nan]})
+    >>> fig = exposure_estimates_figure({"naive": naive, "time_varying": tv, "landmarks": landmarks})
+    >>> [" ".join(t.get_text().split()) for t in fig.axes[0].get_yticklabels()]  # wrapped
+    ['naive (known at time zero)', 'time-varying covariate']
+    >>> plt.close(fig)
+    >>> empty = {"hr": nan, "lower": nan, "upper": nan}
+    >>> fig = exposure_estimates_figure({"naive": empty, "time_varying": empty, "landmarks": landmarks})
+    >>> print(" ".join(fig.axes[0].texts[0].get_text().split()))  # wrapped to the figure
+    No estimate of the effect of additional TACE exists on this cohort.
+    >>> plt.close(fig)
+    """
+    naive, tv, lm = analyses["naive"], analyses["time_varying"], analyses["landmarks"]
+    landmark_rows = [
+        {
+            "term": "landmark at "
+            + quantity(r["landmark"], "month", 0 if float(r["landmark"]).is_integer() else 1),
+            **r,
+        }
+        for _, r in lm.iterrows()
+    ]
+    estimates = (
+        pd.DataFrame(
+            [
+                {"term": "naive (known at time zero)", **naive},
+                {"term": "time-varying covariate", **tv},
+            ]
+            + landmark_rows
+        )
+        .set_index("term")[["hr", "lower", "upper"]]
+        .astype(float)
+        .dropna()
+    )
+    if len(estimates):
+        return forest_plot(estimates, xlabel="hazard ratio of additional TACE\n(95% CI, log scale)")
+    return note_figure("No estimate of the effect of additional TACE exists on this cohort.")

@@ -101,6 +101,10 @@ __all__ = [
     "albi_grade_table",
     "vp_table",
     "bclc_crosstab",
+    "ecf_schedule",
+    "ecf_regimen_check",
+    "dose_band_table",
+    "cohort_bsa",
 ]
 
 #: Whether tables are labelled as a user's cohort: :func:`analysis.verdicts.is_user_cohort`
@@ -2403,3 +2407,171 @@ def bclc_crosstab(cohort: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return table
+
+
+def _infusion_text(hours: float) -> str:
+    return "not stated" if math.isnan(hours) else f"{hours:g}"
+
+
+def ecf_schedule() -> pd.DataFrame:
+    """Chapter 03's Table 3.1: one ECF cycle (:data:`analysis.clinical.ECF_REGIMEN`), a row per
+    administration, with its dose per m², its infusion time ("not stated" where the paper gives
+    none) and its route.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``day``, ``drug``, ``Dose (mg/m²)``, ``Infusion (h)`` and ``Route``.
+
+    Examples
+    --------
+    >>> ecf_schedule()[["day", "drug", "Infusion (h)"]]
+       day            drug Infusion (h)
+    0    1      epirubicin   not stated
+    1    1  5-fluorouracil            5
+    2    2       cisplatin            2
+    3    3  5-fluorouracil            5
+    """
+    regimen = clinical.ECF_REGIMEN
+    return pd.DataFrame(
+        {
+            "day": [a.day for a in regimen],
+            "drug": [a.drug for a in regimen],
+            "Dose (mg/m²)": [f"{a.dose_mg_m2:g}" for a in regimen],
+            "Infusion (h)": [_infusion_text(a.infusion_hours) for a in regimen],
+            "Route": "hepatic artery port",
+        }
+    )
+
+
+def ecf_regimen_check() -> pd.DataFrame:
+    """Chapter 03's Table 3.2: each dose, day and infusion time of
+    :data:`analysis.clinical.ECF_REGIMEN` beside the paper's Methods as printed
+    (``data/published/``), with whether they agree.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Item``, ``Published (as printed)``, ``In the code`` and ``verdict``
+        (:func:`analysis.verdicts.comparison`).
+
+    Examples
+    --------
+    >>> check = ecf_regimen_check()
+    >>> len(check), (check["verdict"] == AGREES).sum()
+    (10, np.int64(10))
+    >>> check.iloc[0].tolist()
+    ['epirubicin dose (mg/m²)', '35', '35', 'agrees']
+    """
+    by_drug = {(a.drug, a.day): a for a in clinical.ECF_REGIMEN}
+    epirubicin, cisplatin = by_drug[("epirubicin", 1)], by_drug[("cisplatin", 2)]
+    fluorouracil = by_drug[("5-fluorouracil", 1)]
+    checks = [
+        ("epirubicin dose (mg/m²)", "methods.epirubicin_mg_m2.dose", epirubicin.dose_mg_m2),
+        ("epirubicin day", "methods.epirubicin_day.day", 1),
+        ("cisplatin dose (mg/m²)", "methods.cisplatin_mg_m2.dose", cisplatin.dose_mg_m2),
+        ("cisplatin day", "methods.cisplatin_day.day", 2),
+        (
+            "cisplatin infusion (h)",
+            "methods.cisplatin_infusion_hours.duration",
+            cisplatin.infusion_hours,
+        ),
+        ("5-FU dose (mg/m²), day 1", "methods.fluorouracil_mg_m2.dose", fluorouracil.dose_mg_m2),
+        (
+            "5-FU dose (mg/m²), day 3",
+            "methods.fluorouracil_mg_m2.dose",
+            by_drug[("5-fluorouracil", 3)].dose_mg_m2,
+        ),
+        ("5-FU first day", "methods.fluorouracil_day.day", 1),
+        ("5-FU second day", "methods.fluorouracil_day.day_2", 3),
+        (
+            "5-FU infusion (h)",
+            "methods.fluorouracil_infusion_hours.duration",
+            fluorouracil.infusion_hours,
+        ),
+    ]
+    return pd.DataFrame(
+        [
+            {
+                "Item": item,
+                "Published (as printed)": published.entry(entry_id).text,
+                "In the code": f"{code:g}",
+                "verdict": comparison(published.value(entry_id) == code),
+            }
+            for item, entry_id, code in checks
+        ]
+    )
+
+
+def dose_band_table() -> pd.DataFrame:
+    """Chapter 03's table of dose adjustments: epirubicin's hepatic bands
+    (:data:`analysis.clinical.EPIRUBICIN_BILIRUBIN_BAND_MG_DL` and the other ``EPIRUBICIN_*``
+    constants) and cisplatin's renal bands (:data:`analysis.clinical.DEFAULT_RENAL_BANDS`), as
+    :func:`analysis.clinical.ecf_dose_sheet` applies them, with their sources.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Drug``, ``When``, ``Recommended dose`` and ``Source``.
+
+    Examples
+    --------
+    >>> bands = dose_band_table()
+    >>> bands.iloc[0].tolist()
+    ['epirubicin', 'bilirubin 1.2–3 mg/dL or AST 2–4 × ULN', '50 %', 'MHRA (2011)']
+    >>> bands["Recommended dose"].tolist()[2:]
+    ['withhold (do not give)', '75 %', '50 %', 'avoid']
+    """
+    (b_low, b_high) = clinical.EPIRUBICIN_BILIRUBIN_BAND_MG_DL
+    (a_low, a_high) = clinical.EPIRUBICIN_AST_BAND_X_ULN
+    half, quarter = clinical.EPIRUBICIN_HEPATIC_PERCENT
+    withhold = clinical.EPIRUBICIN_WITHHOLD_BILIRUBIN_MG_DL
+    rows = [
+        (
+            "epirubicin",
+            f"bilirubin {b_low:g}–{b_high:g} mg/dL or AST {a_low:g}–{a_high:g} × ULN",
+            f"{half:g} %",
+            "MHRA (2011)",
+        ),
+        (
+            "epirubicin",
+            f"bilirubin > {b_high:g} to {withhold:g} mg/dL or AST > {a_high:g} × ULN",
+            f"{quarter:g} %",
+            "MHRA (2011)",
+        ),
+        (
+            "epirubicin",
+            f"bilirubin > {withhold:g} mg/dL",
+            "withhold (do not give)",
+            "MHRA (2011); Floyd et al. (2006)",
+        ),
+    ]
+    for lower, upper, percent in clinical.DEFAULT_RENAL_BANDS:
+        rows.append(
+            (
+                "cisplatin",
+                f"eGFR {lower:g} to < {upper:g} mL/min",
+                "avoid" if percent == 0 else f"{percent:g} %",
+                "Kintzel and Dorr (1995)",
+            )
+        )
+    return pd.DataFrame(rows, columns=["Drug", "When", "Recommended dose", "Source"])
+
+
+def cohort_bsa(cohort: pd.DataFrame, *, formula: str = "mosteller") -> np.ndarray:
+    """Each patient's body-surface area (m², :func:`analysis.clinical.bsa`) where the cohort
+    records both a height and a weight (optional columns): empty when either column is
+    missing (:func:`missing_columns`).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"height_cm": [180.0, None], "weight_kg": [80.0, 60.0]})
+    >>> cohort_bsa(d).round(3).tolist()
+    [2.0]
+    >>> len(cohort_bsa(d[["weight_kg"]]))
+    0
+    """
+    if missing_columns(cohort, ["height_cm", "weight_kg"]):
+        return np.array([])
+    measured = cohort[["height_cm", "weight_kg"]].dropna()
+    return np.asarray(clinical.bsa(measured["height_cm"], measured["weight_kg"], formula=formula))

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import nbformat
 
+from analysis.plots import SHORT_LABELS
+
 ROOT = Path(__file__).resolve().parent.parent
 STEM = "06-survival"
 
@@ -207,8 +209,7 @@ def test_minor_wording_of_6_1_2_exercise_6_1_and_figure_6_5():
     nb = _golden()
     assert _glued(nb, "surv_pub_os_se").strip("'") == "0.59 months"
     assert "{glue:text}`surv_pub_os_se` month" not in source
-    labels = re.search(r"SHORT_LABELS = \{(.*?)\}", source, re.S)[1]
-    shown = dict(re.findall(r'"([^"]+)": "([^"]+)"', labels))
+    shown = SHORT_LABELS  # the figures' labels (plots.survival_comparison_figures)
     assert "none" not in shown.values()
     assert shown["no additional TACE"] == "no added TACE"
     figures = (ROOT / "tests" / "test_figures_phone.py").read_text(encoding="utf-8")

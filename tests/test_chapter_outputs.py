@@ -691,12 +691,17 @@ def _visible_code(stem: str) -> list[str]:
     return cells
 
 
-@pytest.mark.parametrize("stem", ["04-baseline", "05-response"])
+@pytest.mark.parametrize("stem", ["03-treatment", "04-baseline", "05-response", "06-survival"])
 def test_a_reader_sees_one_short_call_per_result(stem):
     """Review (items 4 and 13): the cells a reader sees held the bookkeeping (small-count rows,
     rows.append of dicts, compare, glue_table; LABS and provenance dicts in Fig. 4.1's cell,
     printed in the handouts). Each visible cell is now a few short calls; the bookkeeping is in
-    the package (tables.response_comparison, plots.response_figure, ...) or in folded cells."""
+    the package (tables.response_comparison, plots.response_figure, ...) or in folded cells.
+    Chapter 06 (94 folded lines printed): Table 6.3's rows, notes and classes and Figs 6.3-6.5
+    are book.survival_comparisons and plots.survival_comparison_figures; the figures' classes
+    and the glue are in removed cells. Chapter 03 (113 folded lines printed): Tables 3.1, 3.2 and
+    the dose bands are tables.ecf_schedule, ecf_regimen_check and dose_band_table, Figs 3.1 and
+    3.2 plots.dose_bsa_figure and cumulative_epirubicin_figure."""
     for source in _visible_code(stem):
         code = [
             line
@@ -704,6 +709,30 @@ def test_a_reader_sees_one_short_call_per_result(stem):
             if line.strip() and not line.lstrip().startswith("#")
         ]
         assert len(code) <= 5, source
+        assert not [p for p in PLUMBING if p in source], source
+
+
+#: Lines of folded code (cells tagged hide-input or hide-cell, which a printed handout shows in
+#: full) each chapter may hold: 113, 94 and 32 before the bookkeeping left them; now 17, 20, 14.
+FOLDED_LINES_BUDGET = {"03-treatment": 20, "06-survival": 24, "09-bias": 16}
+
+
+@pytest.mark.parametrize("stem", sorted(FOLDED_LINES_BUDGET))
+def test_a_printed_handout_folds_short_calls_not_bookkeeping(stem):
+    """Review: the printed handouts of chapters 03, 06 and 09 were full of bookkeeping (label
+    dicts, table assembly, provenance classes, glue) in folded cells, which paper prints. A
+    folded cell is now a short call (imports, a table, a figure); the bookkeeping is in the
+    package or in removed cells, which never show."""
+    folded = [
+        cell.source
+        for cell in _golden(stem).cells
+        if cell.cell_type == "code"
+        and set(cell.metadata.get("tags", [])) & {"hide-input", "hide-cell"}
+        and not set(cell.metadata.get("tags", [])) & {"remove-cell", "remove-input"}
+    ]
+    lines = sum(len(source.splitlines()) for source in folded)
+    assert lines <= FOLDED_LINES_BUDGET[stem], lines
+    for source in folded:
         assert not [p for p in PLUMBING if p in source], source
 
 

@@ -29,12 +29,14 @@ from matplotlib.text import Text  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from analysis import book, labels, published  # noqa: E402
-from analysis.clinical import ECF_REGIMEN, bsa  # noqa: E402
+from analysis.clinical import ecf_dose_sheet  # noqa: E402
 from analysis.cohort import load_cohort  # noqa: E402
 from analysis.plots import (  # noqa: E402
     RISK_TABLE_LABEL,
-    dose_bsa_plot,
+    cumulative_epirubicin_figure,
+    dose_bsa_figure,
     dot_histogram,
+    exposure_estimates_figure,
     forest_plot,
     histogram_panels,
     km_panels,
@@ -241,37 +243,17 @@ def _figure_2_1(cohort, *, user: bool = False):
     return fig
 
 
-def _figure_3_1(cohort):  # chapters/03-treatment.md, fig-treat-dose-bsa (worked patients' BSA)
-    per_m2 = {
-        drug: next(a.dose_mg_m2 for a in ECF_REGIMEN if a.drug == drug and a.day == day)
-        for drug, day in [("epirubicin", 1), ("cisplatin", 2), ("5-fluorouracil", 1)]
-    }
-    measured = cohort[["height_cm", "weight_kg"]].dropna()
-    cohort_bsa = bsa(measured["height_cm"], measured["weight_kg"])
-    patients = {"small patient": 1.45, "large patient": 2.31}
-    return dose_bsa_plot(per_m2, 2.0, patients=patients, cohort_bsa=cohort_bsa)
+def _figure_3_1(cohort):  # chapters/03-treatment.md, fig-treat-dose-bsa: the chapter's one call
+    sheets = {"small patient": ecf_dose_sheet(150, 45), "large patient": ecf_dose_sheet(190, 110)}
+    return dose_bsa_figure(sheets, cohort=cohort)
 
 
 def _figure_3_2(cohort):
-    """chapters/03-treatment.md, fig-treat-cumulative: the chapter's own cell, run as it is."""
-    from analysis import plots
-    from analysis.clinical import EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2
-
+    """chapters/03-treatment.md, fig-treat-cumulative: the chapter's one call."""
     source = (Path(__file__).parents[1] / "chapters" / "03-treatment.md").read_text("utf-8")
-    start = source.index("cycles = np.arange(0, cycles_shown + 1)")
-    end = source.index('book.glue_figure("fig-treat-cumulative", fig)', start)
-    names = {
-        "np": np,
-        "plt": plt,
-        "book": book,
-        "plots": plots,
-        "cycles_shown": 30,  # the chapter's parameters
-        "illustrative_tace_epirubicin_mg_m2": 200.0,
-        "EPIRUBICIN_PER_CYCLE": sum(a.dose_mg_m2 for a in ECF_REGIMEN if a.drug == "epirubicin"),
-        "EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2": EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2,
-    }
-    exec(source[start:end], names)
-    return names["fig"]
+    call = "fig = cumulative_epirubicin_figure(cycles_shown, illustrative_tace_epirubicin_mg_m2)"
+    assert call in source
+    return cumulative_epirubicin_figure(30, 200.0)  # the chapter's parameters
 
 
 def _figure_4_1(cohort, *, user: bool = False):  # chapters/04-baseline.md, fig-base-skewed-labs
@@ -346,16 +328,10 @@ def _figure_7_1(cohort):  # chapters/07-cox.md, fig-cox-forest: every label the 
     return forest_plot(table, table * 1.1, labels=names)
 
 
-def _figure_9_1(cohort):  # chapters/09-bias.md, fig-bias-estimates (its five rows and x label)
-    terms = ["naive (known at time zero)", "time-varying covariate"] + [
-        f"landmark at {m} months" for m in (2, 3, 6)
-    ]
-    table = pd.DataFrame(
-        {"hr": [0.54, 1.25, 3.67, 2.49, 2.5], "lower": [0.31, 0.69, 1.5, 1.08, 1.14],
-         "upper": [0.93, 2.26, 9.0, 5.72, 5.48]},
-        index=terms,
-    )  # fmt: skip
-    return forest_plot(table, xlabel="hazard ratio of additional TACE\n(95% CI, log scale)")
+def _figure_9_1(cohort):  # chapters/09-bias.md, fig-bias-estimates: the chapter's one call
+    from analysis.bias import exposure_analyses
+
+    return exposure_estimates_figure(exposure_analyses(cohort, [1.0, 2.0, 3.0, 6.0]))
 
 
 def _figure_9_2(cohort):  # chapters/09-bias.md, fig-bias-null
