@@ -173,6 +173,9 @@ class Plausible:
     scale : str
         What the messages call the column's unit when its label is not its scale (CRP: the
         paper prints mg/L, its values fit mg/dL): "the paper's scale"; empty: the unit.
+    median_count : int
+        The fewest values whose median ``median_max`` and ``median_min`` judge (CRP: 10; one
+        patient with a CRP of 5.05 mg/dL is ill, not in another unit); 1: any.
     """
 
     max: float | None = None
@@ -183,6 +186,7 @@ class Plausible:
     other_units: tuple = ()
     hint: str = ""
     scale: str = ""
+    median_count: int = 1
 
 
 @dataclass(frozen=True)
@@ -353,6 +357,7 @@ class Schema:
                 for key in ("max", "median_max", "median_min"):
                     if spec.get(key) is not None:
                         spec[key] = float(spec[key])
+                spec["median_count"] = int(spec.get("median_count", 1))
                 spec["hint"] = " ".join(str(spec.get("hint", "")).split())
                 entry["plausible"] = Plausible(**spec)
             columns.append(Column(**entry))
@@ -2102,6 +2107,8 @@ class CohortValidator:
                     continue
             unit = plaus.scale or col.unit or ""
             on = f" on {unit}" if plaus.scale else f" {unit}"
+            if len(values) < plaus.median_count:
+                continue
             if plaus.median_max is not None and median > plaus.median_max:
                 self.issues.add(
                     base, name,

@@ -502,7 +502,8 @@ def test_hostile_patient_ids_are_refused_without_echo(tmp_path, value, rule):
 # unit mistakes and implausible values
 # --------------------------------------------------------------------------------------------
 def scaled(tmp_path, column, factor, digits=1):
-    rows = valid_rows()
+    # CRP's median rule judges 10 values or more (schema median_count): the four rows repeated
+    rows = enough_rows(10) if column == "crp_mg_l" else valid_rows()
     for r in rows:
         if r[column]:
             r[column] = f"{float(r[column]) * factor:.{digits}f}"
@@ -543,6 +544,27 @@ def test_times_in_days_are_refused_naming_the_unit(tmp_path):
 def test_unit_mistakes_name_the_column_and_the_likely_unit(tmp_path, column, factor, expect):
     message = refused(scaled(tmp_path, column, factor, digits=3), column=column)
     assert expect in message
+
+
+def test_crp_median_judges_a_cohort_not_one_ill_patient():
+    """A CRP median above 5 on the paper's scale (mg/dL) says mg/L for a cohort, but one or a few
+    patients can be that ill: the rule judges 10 values or more (schema ``median_count``). One
+    patient with 5.05 mg/dL (a patient of the book's cohort, run alone) was refused."""
+    from analysis import COHORT_CSV
+    from analysis.cohort import validate_cohort
+
+    cohort = load_cohort(COHORT_CSV)
+    ill = cohort[cohort["crp_mg_l"] > 5]
+    assert len(ill) >= 1
+
+    def crp_problems(df):
+        return [p for p in validate_cohort(df) if p.column == "crp_mg_l"]
+
+    assert crp_problems(ill.head(1).reset_index(drop=True)) == []
+    tenfold = cohort.assign(crp_mg_l=cohort["crp_mg_l"] * 10)
+    assert crp_problems(tenfold.head(9)) == []
+    assert "looks like mg/L" in crp_problems(tenfold.head(10))[0].rule
+    assert SCHEMA["crp_mg_l"].plausible.median_count == 10
 
 
 @pytest.mark.parametrize(

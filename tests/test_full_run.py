@@ -18,7 +18,7 @@ site, each asserted on by the tests that need it:
 of a missing optional column and of the degenerate data are asserted separately, by
 :func:`test_cohort_without_optional_columns` and :func:`test_degenerate_cohort`. In chapter
 09 the two do not mask each other: the naive analysis needs only ``additional_tace`` (constant:
-"the exposure does not vary"), the time-dependent ones need ``additional_tace_month`` (absent).
+"every patient has the same exposure"), the time-dependent ones need ``additional_tace_month`` (absent).
 
 Both runs are slow (a minute of CPU each): ``tests/conftest.py`` starts them first, on both
 test workers.
@@ -220,12 +220,19 @@ def test_degenerate_cohort(odd_run):
     assert "Not estimable on this cohort" in surv  # the note is displayed, not only computed
     assert "nobody in additional TACE" in surv  # the absent group
     assert "no events in this group" in surv  # disease control: all censored
-    assert "not estimable (only one group has patients" in surv  # glued into the prose
+    # glued into the prose: a sentence of its own, not "a median OS of not estimable months"
+    prose = _prose(out / "06-survival.ipynb")
+    assert (
+        "The median OS of the patients who received additional TACE during HAIC cannot be computed "
+        "on this cohort: no patient of this cohort received it." in prose
+    )
+    assert "With one group only, the log-rank test has nothing to compare." in prose
     cox = _outputs(out / "07-cox.ipynb")
     assert "does not vary in this cohort" in cox
     assert CELL_ERROR not in cox
-    bias = _outputs(out / "09-bias.ipynb")
-    assert "not estimable (the exposure does not vary" in bias  # nobody had additional TACE
+    bias = _outputs(out / "09-bias.ipynb") + _prose(out / "09-bias.ipynb")
+    # nobody had additional TACE: a sentence of its own says why (no nested parentheses)
+    assert "cannot be computed on this cohort: every patient has the same exposure." in bias
     data = _outputs(out / "01-data.ipynb")
     assert CELL_ERROR not in data and "not scored (your cohort)" in data
     for name in ("02-eligibility", "03-treatment", "04-baseline", "06-survival", "09-bias"):
@@ -303,7 +310,13 @@ def test_prose_on_a_user_cohort_does_not_describe_the_synthetic_one(odd_run):
     # the cohort's own words where the book speaks of the synthetic one
     assert "the count above is your cohort's" in _prose(out / "02-eligibility.ipynb")
     assert "In your cohort, " in _prose(out / "03-treatment.ipynb")
-    assert "in your cohort; the paper's" in _prose(out / "09-bias.ipynb")
+    # nobody in this cohort had additional TACE: the naive hazard ratio's sentence says it cannot
+    # be computed (on a cohort where it can: "in your cohort; the paper's …"), and the reading that
+    # rests on it (immortal time) is left out
+    bias = _prose(out / "09-bias.ipynb")
+    assert "treated as known at time zero, as in the paper, cannot be computed on this cohort" in bias
+    assert "much of the naive benefit would be immortal time" not in bias
+    assert "On your cohort" in bias
 
 
 def test_book_prose_keeps_its_synthetic_wording():
