@@ -314,7 +314,9 @@ def test_prose_on_a_user_cohort_does_not_describe_the_synthetic_one(odd_run):
     # be computed (on a cohort where it can: "in your cohort; the paper's …"), and the reading that
     # rests on it (immortal time) is left out
     bias = _prose(out / "09-bias.ipynb")
-    assert "treated as known at time zero, as in the paper, cannot be computed on this cohort" in bias
+    assert (
+        "treated as known at time zero, as in the paper, cannot be computed on this cohort" in bias
+    )
     assert "much of the naive benefit would be immortal time" not in bias
     assert "On your cohort" in bias
 
