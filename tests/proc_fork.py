@@ -98,6 +98,13 @@ KINDS = {
 }
 #: Environment variables that may differ from one launch to the next: pytest's current test.
 PER_LAUNCH = ("PYTEST_CURRENT_TEST",)
+#: Signals whose disposition a forked program takes from the launching process as exec would:
+#: ignored where the test process ignores them (a background job ignores SIGINT and SIGQUIT;
+#: a program launched from it too), else the default (SIGINT: Python's KeyboardInterrupt).
+MIRRORED_SIGNALS = (
+    signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGTERM, signal.SIGUSR1, signal.SIGUSR2,
+    signal.SIGALRM,
+)  # fmt: skip
 _MAX_MESSAGE = 1 << 20
 _PR_SET_CHILD_SUBREAPER = 36
 
@@ -166,7 +173,13 @@ def _program(request: dict, fds: list[int]) -> None:
     code = 1
     interrupted = False
     try:
-        signal.signal(signal.SIGINT, signal.default_int_handler)  # as a new interpreter has it
+        for signum in MIRRORED_SIGNALS:  # as exec leaves them, then as a new interpreter sets them
+            if int(signum) in request.get("ignored", ()):
+                signal.signal(signum, signal.SIG_IGN)
+            elif signum == signal.SIGINT:
+                signal.signal(signum, signal.default_int_handler)
+            else:
+                signal.signal(signum, signal.SIG_DFL)
         for target, f in enumerate(fds):
             os.dup2(f, target)
         os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # Popen's close_fds: the zygote's go
@@ -259,7 +272,12 @@ class _Zygote:
         self.sock = ours
 
     def launch(self, argv, per_launch, cwd, fds) -> int:
-        request = json.dumps({"argv": argv, "per_launch": per_launch, "cwd": cwd}).encode()
+        # a launched program inherits the signals the test process ignores (a background job's
+        # SIGINT and SIGQUIT: `make test &`, nohup); every other one is at its default after exec
+        ignored = [int(s) for s in MIRRORED_SIGNALS if signal.getsignal(s) == signal.SIG_IGN]
+        request = json.dumps(
+            {"argv": argv, "per_launch": per_launch, "cwd": cwd, "ignored": ignored}
+        ).encode()
         socket.send_fds(self.sock, [request], fds)
         reply = self.sock.recv(_MAX_MESSAGE)
         if not reply:
