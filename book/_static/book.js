@@ -7,6 +7,16 @@
 // When the theme pins move to versions that bind every toggle, delete this first part (the
 // file then keeps the tables part): forwarding would then toggle twice. tests/test_browser.py
 // (test_phone_menu_and_contents_open) tells either way.
+// Run fn once the page is parsed (at once when it already is): every part below starts so, in
+// the order of this file.
+function bookOnReady(fn) {
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", fn);
+  } else {
+    fn();
+  }
+}
+
 (function () {
   function forwardToggles() {
     ["primary-toggle", "secondary-toggle"].forEach(function (kind) {
@@ -22,11 +32,7 @@
       }
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", forwardToggles);
-  } else {
-    forwardToggles();
-  }
+  bookOnReady(forwardToggles);
 })();
 
 // Tables with a column of sentences (class long-col-N, book/_ext/book_site.py) are shown on a
@@ -60,11 +66,7 @@
       table.classList.add("stacked");
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", stackTables);
-  } else {
-    stackTables();
-  }
+  bookOnReady(stackTables);
 })();
 
 // A column "Class" that holds one provenance badge a row (Tables 6.1-6.3 and 7.1, analysis.book)
@@ -124,11 +126,7 @@
       table.classList.add("class-under-label");
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", classesUnderLabels);
-  } else {
-    classesUnderLabels();
-  }
+  bookOnReady(classesUnderLabels);
 })();
 
 // A table a chapter asks to show as cards on a phone (":class: phone-cards" on its {table}) is
@@ -159,11 +157,7 @@
       table.classList.add("stacked");
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", cards);
-  } else {
-    cards();
-  }
+  bookOnReady(cards);
 })();
 
 // A table wider than its column scrolls sideways inside its own container (tables.css), never
@@ -277,11 +271,7 @@
       }, 150);
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  bookOnReady(start);
 })();
 
 // A ✗ with a note's number ("✗³", analysis.book: glue_table, glue_table2) links to its note
@@ -402,11 +392,7 @@
       if (back) back.href = "#" + mark.id;
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", linkNotes);
-  } else {
-    linkNotes();
-  }
+  bookOnReady(linkNotes);
 })();
 
 // A provenance badge ("published", "determined", "assumed") says what it means in its title,
@@ -428,11 +414,7 @@
       link.appendChild(badge);
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", linkBadges);
-  } else {
-    linkBadges();
-  }
+  bookOnReady(linkBadges);
 })();
 
 // Print: a figure's caption and its "In this figure" line print BESIDE its image (book.css): the
@@ -453,11 +435,7 @@
       figure.classList.add("has-provenance");
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", lineIntoFigure);
-  } else {
-    lineIntoFigure();
-  }
+  bookOnReady(lineIntoFigure);
 })();
 
 // Print: sphinx-book-theme prints its own copy of the page title (#jb-print-docs-body) and hides
@@ -471,11 +449,7 @@
     if (!printed || !number || printed.querySelector(".section-number")) return;
     printed.insertBefore(number.cloneNode(true), printed.firstChild);
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", numberPrintTitle);
-  } else {
-    numberPrintTitle();
-  }
+  bookOnReady(numberPrintTitle);
 })();
 
 // Print: a handout says where its page is online. Its solutions, its long tables and its
@@ -573,11 +547,7 @@
     }
     markPointers();
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", addAddresses);
-  } else {
-    addAddresses();
-  }
+  bookOnReady(addAddresses);
 })();
 
 // On paper a code cell folded away on the web page ("Show code cell source": the set-up cell
@@ -664,11 +634,7 @@
       cell.insertBefore(note, cell.firstChild);
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", noteLongCells);
-  } else {
-    noteLongCells();
-  }
+  bookOnReady(noteLongCells);
 })();
 
 // On a phone a line of code with no space (a chained call, a long keyword argument) wrapped
@@ -707,11 +673,7 @@
       .querySelectorAll("article div.cell_input div.highlight > pre, article div[class*='highlight-']:not(.output) > div.highlight > pre")
       .forEach(breakable);
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", run);
-  } else {
-    run();
-  }
+  bookOnReady(run);
 })();
 
 // A module page's title, "Privacy: analysis.privacy", breaks on a phone after the dot of the
@@ -735,9 +697,5 @@
       });
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", titles);
-  } else {
-    titles();
-  }
+  bookOnReady(titles);
 })();
