@@ -100,6 +100,7 @@ __all__ = [
     "synthesize",
     "CHAPTER_NEEDS",
     "chapter_needs",
+    "column_counts",
     "renamed_columns",
     "MIN_PATIENTS",
     "MISSING_TOKENS",
@@ -411,6 +412,46 @@ class Schema:
 
 #: The data dictionary, loaded from ``data/schema.yaml``.
 SCHEMA = Schema.from_yaml(SCHEMA_PATH)
+
+
+def column_counts(schema: Schema | None = None) -> pd.DataFrame:
+    """The data dictionary's columns counted by what the paper says of them and by kind.
+
+    Parameters
+    ----------
+    schema : Schema, optional
+        The data dictionary; :data:`SCHEMA` when not given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per level of :data:`PAPER_LEVELS` in its words, capitalised, then ``All
+        columns``: ``What the paper says of the column``, ``Required``, ``Optional`` and ``All
+        columns`` (whole numbers; a level no column has counts 0).
+
+    Examples
+    --------
+    >>> counts = column_counts()
+    >>> counts.columns.tolist()
+    ['What the paper says of the column', 'Required', 'Optional', 'All columns']
+    >>> counts.iloc[-1].tolist() == ["All columns", len(SCHEMA.required), len(SCHEMA.optional), len(SCHEMA)]
+    True
+    """
+    schema = SCHEMA if schema is None else schema
+    levels = {**PAPER_LEVELS, "all columns": "all columns"}
+    rows = []
+    for level, words in levels.items():
+        members = [c for c in schema if level in (c.paper, "all columns")]
+        required = sum(c.required for c in members)
+        rows.append(
+            {
+                "What the paper says of the column": words[:1].upper() + words[1:],
+                "Required": required,
+                "Optional": len(members) - required,
+                "All columns": len(members),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 #: The columns each chapter reads (required and optional alike), through its own code and the

@@ -1711,7 +1711,7 @@ def test_chapter_10_counts_the_dictionary_in_a_numbered_table_with_clinical_labe
     source = (ROOT / "chapters" / "10-your-cohort.md").read_text(encoding="utf-8")
     assert re.search(r"^:::\{table\} \S.*\n:name: tbl-yours-kinds\n", source, re.MULTILINE)
     nb = _golden("10-your-cohort")
-    cell = next(c for c in nb.cells if c.cell_type == "code" and "pd.crosstab(" in c.source)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "column_counts(" in c.source)
     assert not cell.outputs  # shown once, as the table
     table = _glued(nb, "tbl-yours-kinds")
     header, rows = table.splitlines()[0], _rows(table)
@@ -1724,6 +1724,37 @@ def test_chapter_10_counts_the_dictionary_in_a_numbered_table_with_clinical_labe
         "All columns",
     ]
     assert rows[-1][1:] == [str(len(SCHEMA.required)), str(len(SCHEMA.optional)), str(len(SCHEMA))]
+
+
+def test_chapter_10_computes_table_10_2_in_its_own_cell_beside_its_lead_in():
+    """Review (item 4): the sentence leading to Table 10.2 stood before the code cell of Table
+    10.1, then Table 10.1 (38 rows) came between it and Table 10.2, whose bookkeeping (fillna,
+    capitalising, rename_axis) sat in a removed cell. Table 10.2 is now one call of the package,
+    ``cohort.column_counts``, in its own short visible cell between its lead-in and its directive
+    (only removed cells in between); Table 10.1's lead-in stays with ``SCHEMA.to_frame()``."""
+    cells = _golden("10-your-cohort").cells
+
+    def removed(cell):
+        return bool({"remove-cell", "remove-input"} & set(cell.metadata.get("tags", [])))
+
+    def index(test):
+        return next(i for i, c in enumerate(cells) if test(c))
+
+    code = index(lambda c: c.cell_type == "code" and "column_counts(" in c.source)
+    table = index(lambda c: c.cell_type == "markdown" and ":name: tbl-yours-kinds\n" in c.source)
+    source = cells[code].source
+    assert not removed(cells[code]) and len(source.splitlines()) == 1, source
+    assert code < table and all(removed(c) for c in cells[code + 1 : table])
+    # the markdown before the call: Table 10.1, its notes, then the lead-in of Table 10.2 alone
+    *before, lead_in = cells[code - 1].source.rstrip().split("\n\n")
+    assert lead_in.startswith("{numref}`tbl-yours-kinds` counts"), lead_in
+    assert lead_in.endswith(":") and "tbl-yours-kinds" not in "\n\n".join(before)
+    assert ":name: tbl-yours-dictionary\n" in "\n\n".join(before)
+    assert "tbl-yours-kinds" not in "".join(c.source for c in cells[: code - 1])
+    dictionary = index(lambda c: c.cell_type == "code" and "SCHEMA.to_frame()" in c.source)
+    first = cells[dictionary - 1].source.rstrip()
+    assert first.endswith("({numref}`tbl-yours-dictionary`):"), first[-200:]
+    assert dictionary < code
 
 
 def test_chapter_10_privacy_numbers_follow_the_threshold():

@@ -38,6 +38,7 @@ COPYABLE = [
     "07-cox",
     "08-audit",
     "09-bias",
+    "10-your-cohort",
 ]
 
 #: Quicker settings of a chapter's parameters, set after its ``parameters`` cell (the names the
@@ -94,6 +95,8 @@ def _binds(tree: ast.AST) -> set[str]:
             names.add(node.arg)
         elif isinstance(node, ast.alias):
             names.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)  # ``except CohortError as exc``
     return names
 
 
@@ -143,6 +146,9 @@ def test_the_scan_finds_a_name_bound_only_in_a_removed_cell():
         "n",
     ]
     assert undefined_names(["def f(a):\n    return a", "f(1)", "[k for k in range(2)]"]) == []
+    assert (
+        undefined_names(["try:\n    1 / 0\nexcept ZeroDivisionError as exc:\n    print(exc)"]) == []
+    )
 
 
 @pytest.mark.parametrize("stem", COPYABLE)
