@@ -1219,6 +1219,8 @@ def glue_figure(name: str, fig, *, provenance=None, user: bool = False) -> None:
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _MD_SPECIAL = re.compile(r"([\\|*_`$\[\]<>#])")
 _NEGATIVE = re.compile(r"(?<![\w.])-(?=\d)")
+_SPACE_CHARS = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in "\xa0\u202f")
+_SPACES = re.compile(f"[{re.escape(_SPACE_CHARS)}]+")
 
 
 def _cell_text(value) -> str:
@@ -1228,7 +1230,8 @@ def _cell_text(value) -> str:
         return "yes" if value else "no"
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(v) for v in value)
-    text = " ".join(str(value).split())  # one line per cell
+    # one line per cell; a no-break space (U+00A0, U+202F) stays: it was put there on purpose
+    text = _SPACES.sub(" ", str(value)).strip(_SPACE_CHARS)
     return _NEGATIVE.sub(MINUS, text) if text else ""
 
 

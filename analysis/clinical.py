@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -1378,13 +1379,18 @@ EXCLUSION_RULES = {
 RULE_NUMERALS = ("I", "II", "III", "IV")
 
 
+#: An en dash between two numbers ("0–2"): a line may break after it unless joined.
+_RANGE_DASH = re.compile(r"(?<=\d)–(?=\d)")
+
+
 def eligibility_rules() -> pd.DataFrame:
     """The study's rules as a table a reader can scan: inclusion I–IV, then exclusion I–IV.
 
-    Column ``Rule`` numbers each rule as :func:`eligibility` names it in its reasons; column
-    ``Condition`` says which way each rule works, so that an exclusion does not read as a
-    requirement: "included only if:" a condition every included patient met, "excluded if:" a
-    condition any excluded patient had.
+    Column ``Rule`` numbers each rule as :func:`eligibility` names it in its reasons and says
+    which way it works: an inclusion condition is required, an exclusion condition excludes (the
+    book's caption says so once, instead of every row). The word and its numeral are joined by a
+    no-break space, and a range keeps its dash between word joiners (U+2060), so that a narrow
+    screen breaks neither "inclusion III" nor "0–2".
 
     Examples
     --------
@@ -1392,17 +1398,16 @@ def eligibility_rules() -> pd.DataFrame:
     >>> rules.columns.tolist()
     ['Rule', 'Condition']
     >>> rules.iloc[0].tolist()
-    ['inclusion I', 'included only if: refractory to TACE by the JSH 2021 criteria']
+    ['inclusion\\xa0I', 'refractory to TACE by the JSH 2021 criteria']
+    >>> rules.iloc[3].tolist()
+    ['inclusion\\xa0IV', 'ECOG performance status 0\\u2060–\\u20602']
     >>> rules.iloc[4].tolist()
-    ['exclusion I', 'excluded if: no follow-up information after treatment']
+    ['exclusion\\xa0I', 'no follow-up information after treatment']
     """
     rows = [
-        (f"inclusion {RULE_NUMERALS[i]}", f"included only if: {text}")
-        for i, text in enumerate(INCLUSION_RULES.values())
-    ]
-    rows += [
-        (f"exclusion {RULE_NUMERALS[i]}", f"excluded if: {text}")
-        for i, text in enumerate(EXCLUSION_RULES.values())
+        (f"{kind}\xa0{RULE_NUMERALS[i]}", _RANGE_DASH.sub("\u2060–\u2060", text))
+        for kind, texts in (("inclusion", INCLUSION_RULES), ("exclusion", EXCLUSION_RULES))
+        for i, text in enumerate(texts.values())
     ]
     return pd.DataFrame(rows, columns=["Rule", "Condition"])
 

@@ -54,17 +54,49 @@ def test_table_2_1_numbers_the_rules_as_the_prose_and_the_reasons_do():
     header, body = [c.strip() for c in rows[0]], [[c.strip() for c in r] for r in rows[2:]]
     assert header == ["Rule", "Condition"]
     numerals = list(clinical.RULE_NUMERALS)
-    assert [r[0] for r in body] == [f"inclusion {n}" for n in numerals] + [
-        f"exclusion {n}" for n in numerals
+    assert [r[0] for r in body] == [f"inclusion\xa0{n}" for n in numerals] + [
+        f"exclusion\xa0{n}" for n in numerals
     ]
-    assert all(r[1].startswith("included only if: ") for r in body[:4])
-    assert all(r[1].startswith("excluded if: ") for r in body[4:])
     # the 18-year-old's reasons name the rules as the table does
     printed = _streams(_golden("02-eligibility"))
     assert "inclusion II not met" in printed and "exclusion II (" in printed
     prose = _source("02-eligibility")
     assert "Inclusion II and exclusion II" in prose and "exclusions III and IV" in prose
     assert not re.search(r"\((?:I|II|III|IV)\)", prose)
+
+
+# ---------------------------------------------------------- session 21 review 2, item 8
+def test_table_2_1_keeps_labels_and_ranges_whole_and_says_each_rule_once():
+    """At 390 px Table 2.1 wrapped "inclusion / III" and "0– / 2", and every row repeated
+    "included only if:" / "excluded if:" though the Rule column says which kind it is. The
+    label's numeral is joined by a no-break space, the range's dash by word joiners, and the
+    caption says once what each kind means."""
+    table = _glued(_golden("02-eligibility"), "tbl-elig-rules")
+    rows = [line.split("|")[1:-1] for line in table.splitlines() if line.startswith("|")]
+    body = [[c.strip() for c in r] for r in rows[2:]]
+    assert all(re.fullmatch(r"(?:in|ex)clusion\xa0(?:I|II|III|IV)", r[0]) for r in body)
+    assert "ECOG performance status 0\u2060–\u20602" in table
+    assert not re.search(r"\d–|–\d", table)  # no unjoined range left
+    assert "included only if" not in table and "excluded if" not in table
+    caption = _source("02-eligibility").split(":name: tbl-elig-rules", 1)[0].rsplit("{table}", 1)[1]
+    assert "inclusion condition is required" in caption
+    assert "exclusion condition excludes" in caption
+    # the reasons eligibility() prints keep ordinary spaces and dashes (a terminal, not a table)
+    printed = _streams(_golden("02-eligibility"))
+    assert "inclusion II not met" in printed and "\u2060" not in printed
+
+
+# ---------------------------------------------------------- session 21 review 2, minor (ch03)
+def test_other_formulas_percentage_says_what_it_is_a_difference_from():
+    """ "The DuBois formula gives 1.37 m² (0.0 %)" did not say what 0.0 % was: it is the
+    difference from the formula in use, whose name is glued (Mosteller by default)."""
+    text = " ".join(_source("03-treatment").split())
+    for key in ("small", "large"):
+        assert (
+            f"{{glue:text}}`treat_{key}_formula_diff` % difference from {{glue:text}}`treat_formula`"
+            in text
+        )
+    assert _glued(_golden("03-treatment"), "treat_formula").strip("'") == "Mosteller"
 
 
 # ---------------------------------------------------------------- item 15 (chapter 02)
@@ -267,3 +299,25 @@ def test_each_chapter_02_result_comes_from_a_call_shown_on_the_page():
     # folded: the set-up and the figure's drawing, nothing that computes a table
     assert len(folded) == 2, folded
     assert all("tables." not in s and "crosstab" not in s for s in folded)
+
+
+def test_a_table_cell_keeps_its_no_break_spaces():
+    """``book.table_markdown`` made every whitespace a space, so the no-break space that keeps
+    "inclusion III" on one line was lost; other whitespace still collapses to one space."""
+    import pandas as pd
+
+    from analysis import book
+
+    md = book.table_markdown(pd.DataFrame({"Rule": ["inclusion\xa0III", " a \n\t b "]}))[0]
+    assert "inclusion\xa0III" in md and "| a b |" in md
+
+
+def test_table_2_1_download_has_plain_spaces_and_dashes():
+    """The joiners keep the shown cells whole; the CSV a reader downloads has none of them."""
+    import base64
+
+    notes = _glued(_golden("02-eligibility"), "tbl-elig-rules-notes")
+    data = re.search(r"base64,([A-Za-z0-9+/=]+)", notes).group(1)
+    csv = base64.b64decode(data).decode("utf-8")
+    assert "inclusion III," in csv and "0–2" in csv
+    assert "\xa0" not in csv and "\u2060" not in csv
