@@ -1244,7 +1244,7 @@ def test_group_medians_set_this_cohorts_interval_beside_the_papers():
 @pytest.mark.parametrize(
     ("stem", "name", "badges"),
     [("06-survival", "surv_additional_tace_groups", 6), ("07-cox", "cox_ex_tace_sentence", 2),
-     ("09-bias", "bias_tace_paragraph", 3), ("09-bias", "bias_sc_reading", 8)],
+     ("09-bias", "bias_tace_paragraph", 4), ("09-bias", "bias_sc_reading", 9)],
 )  # fmt: skip
 def test_a_sentence_glued_whole_badges_each_of_its_numbers(stem, name, badges):
     """Sentences glued whole, so that on a cohort where an estimate cannot be computed they say
@@ -1254,6 +1254,46 @@ def test_a_sentence_glued_whole_badges_each_of_its_numbers(stem, name, badges):
     text = _glued(_golden(stem), name)
     assert text.count('<sup class="provenance provenance-') == badges, text
     assert "not estimable" not in text and "cannot be computed" not in text
+
+
+def _resolved_prose(nb, needle: str) -> str:
+    """The markdown cell containing ``needle`` with each glue role replaced by its glued value."""
+    cell = next(c for c in nb.cells if c.cell_type == "markdown" and needle in "".join(c.source))
+
+    def value(match):
+        text = _glued(nb, match.group(2))
+        return text.strip("'") if match.group(1) == "text" else text
+
+    return re.sub(r"\{glue(?::(\w+))?\}`([^`:]+)(?::\w+)?`", value, "".join(cell.source))
+
+
+def _badge(nb, name: str) -> str:
+    return _glued(nb, f"{name}.provenance")
+
+
+def test_chapter_09_naive_hr_and_its_interval_carry_their_own_classes():
+    """Review (session 21): §9.1 read "0.54 (0.31–0.93) (P 0.025) determined" and §9.1.1 "0.54
+    (0.31–0.93) determined", where Fig. 9.1's line calls the naive HR determined and its interval
+    assumed (not measured across calibrated cohorts): the HR's badge now follows the HR, and the
+    interval (and P) have the class the figure gives them; the landmark sentence read "only 0 …
+    by month 1" with the badge between "0" and "by month", and a badge on the word "landmarks"."""
+    nb = _golden("09-bias")
+    hr, ci = _badge(nb, "bias_naive_hr"), _badge(nb, "bias_naive_ci")
+    assert "provenance-determined" in hr and "not measured across calibrated cohorts" in ci, ci
+    figure = _glued_any(nb, "fig-bias-estimates-downloads")
+    assert f"the naive hazard ratio {hr}" in figure and f"its interval {ci}" in figure, figure
+    hr_text = _glued(nb, "bias_naive_hr").strip("'")  # "0.54 (0.31–0.93)"
+    point, interval = hr_text.split(" ", 1)
+    paragraph = _glued(nb, "bias_tace_paragraph")
+    p = _glued(nb, "bias_naive_p").strip("'")
+    assert f"{point}{hr} {interval} (P {p}){ci}" in paragraph, paragraph
+    assert f"The naive hazard ratio, {point}{hr} {interval}{ci}," in _glued(nb, "bias_sc_reading")
+    prose = _resolved_prose(nb, "Early landmarks leave")
+    exposed = _glued(nb, "bias_lm_first_exposed").strip("'")
+    month = _glued(nb, "bias_lm_first").strip("'")
+    words = "none" if exposed == "0" else f"only {exposed}"
+    assert f"({words} by month\n{month}{_badge(nb, 'bias_lm')});" in prose, prose
+    assert "only 0" not in prose and "landmarks <Landmark>`," in prose, prose
 
 
 def test_table_6_3_reads_intervals_as_chapter_01_and_prints_what_spss_prints():
