@@ -613,8 +613,8 @@ MEDIAN_CI_LABELS = {
 
 #: Why R's and lifelines' intervals cannot be the paper's (the reason under their ✗).
 _MEDIAN_CI_REASONS = {
-    "log": "R's log interval is not symmetric about the median; the paper's is (SPSS)",
-    "log-log": "lifelines' log-log interval is not symmetric about the median; the paper's is (SPSS)",
+    "log": "R's log interval is not symmetric about the median; the paper's (SPSS) interval is symmetric",
+    "log-log": "lifelines' log-log interval is not symmetric about the median; the paper's (SPSS) interval is symmetric",
 }
 
 
@@ -1364,8 +1364,14 @@ def table_markdown(
     else:
         headers = [_md_escape(labels.column_label(c)) for c in body.columns]
     for i, c in enumerate(body.columns):
-        if header_badges and c in header_badges:
-            headers[i] += _badge(header_badges[c])
+        badge = (header_badges or {}).get(c)
+        # after a space (on a phone "(%)determined" read as one word); none that only repeats
+        # the column's name ("Published published")
+        if badge is not None and not (
+            badge.kind == labels.column_label(c).lower()
+            and badge.note in ("", _provenance.REPRODUCED)
+        ):
+            headers[i] += " " + _badge(badge)
     if row_badges is not None:
         body = body.assign(**{"_provenance_class": [_badge(b) for b in row_badges]})
         headers.append("Class")
@@ -1459,10 +1465,10 @@ def glue_table(
 
     >>> with mock.patch("analysis.book.glue") as glue:
     ...     glue_table("tbl-demo", df.drop(columns=["verdict", "reason"]),
-    ...                provenance={"published": "published"},
+    ...                provenance={"published": "published", "reproduced": "determined"},
     ...                row_provenance=["determined", "assumed"])
     >>> print(glue.call_args_list[0].args[1].data.splitlines()[0])  # doctest: +ELLIPSIS
-    | Quantity | Published<sup class="provenance provenance-published" ...>published</sup> | Reproduced | Class |
+    | Quantity | Published | Reproduced <sup class="provenance provenance-determined" ...>determined</sup> | Class |
     """
     shown = df.drop(columns=[c for c in hide if c in df.columns])
     whole = header = rows = None

@@ -417,3 +417,40 @@ def test_a_numbered_cross_is_one_token_the_site_script_links():
     marks = re.findall(mark, text)
     assert marks == ["¹", "²"] and notes == ["two more responders", "one more"]
     assert "✗ " not in text
+
+
+def test_a_header_badge_follows_a_space_and_never_repeats_the_columns_name():
+    """Review h42 item 7: Table 5.1's header read "Published published"; Table 5.2's, on a phone,
+    "Wilson 95% CI (%)determined" (the badge straight after the label)."""
+    from analysis.provenance import Provenance
+
+    df = pd.DataFrame({"quantity": ["orr"], "published": ["29.3"], "reproduced": ["31.7"]})
+    text, _ = book.table_markdown(
+        df,
+        header_badges={
+            "published": Provenance("published"),
+            "reproduced": Provenance("determined"),
+        },
+    )
+    head = text.splitlines()[0]
+    assert "| Published |" in head, head
+    assert "Reproduced <sup" in head and head.count("<sup") == 1, head
+    assert not re.search(r"\S<sup", head), head
+
+
+def test_chapter_05_tables_headers_in_the_golden():
+    """The same in chapter 05's golden notebook (Tables 5.1 and 5.2)."""
+    import nbformat
+
+    nb = nbformat.read(Path(__file__).resolve().parent.parent / "chapters" / "05-response.ipynb", 4)
+    heads = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            md = "".join(o.get("data", {}).get("application/papermill.record/text/markdown", ""))
+            if md.startswith("| "):
+                heads.append(md.splitlines()[0])
+    with_badges = [h for h in heads if "<sup" in h]
+    assert len(with_badges) >= 2, heads
+    for head in with_badges:
+        assert not re.search(r"\S<sup", head), head
+        assert not re.search(r"\| Published <sup[^>]*>published</sup>", head), head

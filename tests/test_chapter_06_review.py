@@ -215,3 +215,52 @@ def test_minor_wording_of_6_1_2_exercise_6_1_and_figure_6_5():
     figures = (ROOT / "tests" / "test_figures_phone.py").read_text(encoding="utf-8")
     # the phone test draws Figure 6.5 with the labels the chapter gives it
     assert '"additional_tace": {1: "added TACE", 0: "no added TACE"}' in figures
+
+
+def _records(nb) -> dict[str, str]:
+    """Every glued record of the golden notebook, name -> its text (plain or Markdown)."""
+    out = {}
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
+            data = o.get("data", {})
+            for mime in ("text/markdown", "text/plain"):
+                key = f"application/papermill.record/{mime}"
+                if name and key in data:
+                    out[name] = "".join(data[key])
+                    break
+    return out
+
+
+def test_only_the_log_rank_p_is_bold_and_badged_and_its_rounding_remark_follows_in_plain_text():
+    """Review h42 item 5: §6.3.2 read "P **= 0.009 (0.01 at the paper's 2 decimals, ...)**
+    determined": the whole remark bold, the badge after it. The bold glue holds only the P; the
+    remark is glued as prose after the badge."""
+    records = _records(_golden())
+    source = (ROOT / "chapters" / f"{STEM}.md").read_text(encoding="utf-8")
+    for key in ("dc", "prior_tace", "additional_tace"):
+        bold = records[f"surv_lr_{key}_p"].strip("'\"")
+        assert re.fullmatch(r"[=<] ?\d\.\d+|not estimable", bold), bold
+        assert (
+            f"{{glue:text}}`surv_lr_{key}_p`{{glue:md}}`surv_lr_{key}.provenance:commonmark`"
+            f"{{glue:md}}`surv_lr_{key}_p_remark:commonmark`, against"
+        ) in source, key
+    for key in ("prior_tace", "additional_tace"):  # P 0.009 and 0.023, printed 0.01 and 0.02
+        remark = records[f"surv_lr_{key}_p_remark"]
+        assert remark.startswith(" (0.0") and "at the paper's 2 decimals" in remark, remark
+
+
+def test_the_interval_notes_say_the_papers_interval_is_symmetric():
+    """Review h42 item 6: "...; the paper's is (SPSS)" read as if the paper's interval were not
+    symmetric either."""
+    notes = "\n".join(
+        _records(_golden()).get(n, "") for n in ("tbl-surv-os-notes", "tbl-surv-pfs-notes")
+    )
+    assert "the paper's (SPSS) interval is symmetric" in notes
+    assert "the paper's is (SPSS)" not in notes
+
+
+def test_no_colon_after_the_badge_of_the_os_counts():
+    """Review h42, minor: "(14 censored) assumed: varies across calibrated cohorts:"."""
+    source = (ROOT / "chapters" / f"{STEM}.md").read_text(encoding="utf-8")
+    assert "`surv_prov_deaths:commonmark`:" not in source

@@ -93,10 +93,10 @@ def test_no_raw_reprs_under_the_code(md: Path):
 def test_a_p_printed_at_two_decimals_is_rounded_not_floored():
     # Figure 2A prints log-rank P 0.01 (two decimals); the cohort's 0.009 rounds to 0.01 there
     nb = _golden("06-survival")
-    sentence = _glued(nb, "surv_lr_prior_tace_p")
-    assert sentence.strip("'\"").startswith("= 0.009 (")
+    assert _glued(nb, "surv_lr_prior_tace_p").strip("'\"") == "= 0.009"  # bold: the P only
+    sentence = _glued(nb, "surv_lr_prior_tace_p_remark")  # plain text after its badge
     assert "<0.01" not in sentence
-    assert "(0.01 at the paper's 2 decimals, as printed and as the table compares it)" in sentence
+    assert sentence == " (0.01 at the paper's 2 decimals, as printed and as the table compares it)"
     table = _glued(nb, "tbl-surv-comparisons")
     row = next(r for r in table.splitlines() if r.startswith("| log-rank P, 2–4 prior TACE"))
     assert row.split("|")[2:4] == [" 0.01 ", " 0.01 "]  # published, reproduced

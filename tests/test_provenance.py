@@ -112,7 +112,7 @@ def test_glue_table_shows_the_class_once_per_table_column_or_row(monkeypatch):
     assert "Every number in this table: <sup" in glued["tbl-a-notes"].data
     book.glue_table("tbl-b", df, provenance={"value": "published"})
     header = glued["tbl-b"].data.splitlines()[0]
-    assert header.startswith("| Quantity | value<sup") and ">published</sup>" in header
+    assert header.startswith("| Quantity | value <sup") and ">published</sup>" in header
     book.glue_table("tbl-c", df, provenance=[provenance.assumed("heights"), None])
     lines = glued["tbl-c"].data.splitlines()
     assert lines[0].endswith("| Class |")
