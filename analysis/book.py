@@ -1242,7 +1242,11 @@ def _md_escape(text: str) -> str:
 def _numeric(column: pd.Series) -> bool:
     texts = [t for t in column if t not in ("", "–")]
     # a verdict mark may follow the number (Tables 1.4, 7.1: "0.267 ✗¹ (0.1–0.5)")
-    num = re.compile(r"^[−+<>≤≥ ]*[\d.,]+(?: ?%)?(?: [✓✗][⁰¹²³⁴⁵⁶⁷⁸⁹]*)?(?: \(.*\))?(?: \[.*\])?$")
+    # (a no-break space may join them: "1.011\xa0✗¹", kept since table cells keep U+00A0)
+    num = re.compile(
+        r"^[−+<>≤≥ ]*[\d.,]+(?:[ \xa0]?%)?(?:[ \xa0][✓✗][⁰¹²³⁴⁵⁶⁷⁸⁹]*)?(?:[ \xa0]\(.*\))?"
+        r"(?:[ \xa0]\[.*\])?$"
+    )
     return bool(texts) and all(num.match(t) for t in texts)
 
 

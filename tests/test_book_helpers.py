@@ -454,3 +454,20 @@ def test_chapter_05_tables_headers_in_the_golden():
     for head in with_badges:
         assert not re.search(r"\S<sup", head), head
         assert not re.search(r"\| Published <sup[^>]*>published</sup>", head), head
+
+
+def test_a_number_joined_to_its_mark_by_a_no_break_space_is_still_a_number_column():
+    """Table cells keep U+00A0 since chapter 02's rule labels need it; Table 7.1's estimates join
+    their ✓/✗ with one ("1.011\xa0✗¹ (1.007–1.014)"), and its columns lost their right
+    alignment (":--" for "--:")."""
+    import pandas as pd
+
+    from analysis.book import table_markdown
+
+    table = pd.DataFrame(
+        {
+            "variable": ["AST", "CRP"],
+            "estimate": ["1.011\xa0✗¹ (1.007–1.014)", "1.135\xa0✓ (1.0–1.3)"],
+        }
+    )
+    assert table_markdown(table)[0].splitlines()[1] == "|:--|--:|"
