@@ -331,3 +331,17 @@ def test_printed_badge_legend_gives_one_line_per_meaning_and_explains_the_marks(
     # the lines are separate elements: no definition is joined to the next by a semicolon
     assert all(not item.rstrip(".").endswith(";") for item in items)
     assert "; <strong>" not in str(p)
+
+
+def test_a_value_joined_to_its_mark_by_a_no_break_space_still_breaks_before_its_interval():
+    """Table cells keep U+00A0 (chapter 02's rule labels): Table 7.1's "1.011\xa0✗¹ (1.007–1.014)"
+    no longer matched, lost its break before "(" and made the table 584 px wide on a 390 px
+    phone (226 px too wide)."""
+    from docutils import nodes
+
+    entry = nodes.entry("", nodes.paragraph("", "", nodes.Text("1.011\u00a0✗¹ (1.007–1.014)")))
+    book_site.split_interval(entry)
+    assert "ci" in entry["classes"]
+    para = entry.children[0]
+    assert para.children[0].astext() == "1.011\u00a0✗¹ "
+    assert [n.astext() for n in para.findall(nodes.inline)] == ["(1.007–1.014)"]

@@ -229,7 +229,8 @@ def split_interval(entry: nodes.Element) -> None:
     (para,) = paragraphs
     if len(para.children) != 1 or not isinstance(para.children[0], nodes.Text):
         return
-    found = _VALUE_AND_INTERVAL.match(para.astext())
+    # a no-break space may already join the value and its mark (table cells keep U+00A0)
+    found = _VALUE_AND_INTERVAL.match(para.astext().replace("\u00a0", " "))
     if not found:
         return
     para.remove(para.children[0])
