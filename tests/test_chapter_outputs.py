@@ -781,7 +781,8 @@ def test_table_7_1_and_1_4_give_a_verdict_and_a_reason_beside_each_reproduced_va
     marks = []
     for row in _rows(_glued(nb, "tbl-cox-codings")):
         for cell in row[2:4]:  # the two codings' estimates (the last column: the class)
-            found = re.search(r" ([✓✗])([" + SUPERSCRIPT + r"]*) \(", cell)
+            # the mark joined to its value by a space or a no-break space (cells keep U+00A0)
+            found = re.search(r"[ \u00a0]([✓✗])([" + SUPERSCRIPT + r"]*) \(", cell)
             assert found, cell
             marks.append(found.groups())
     numbered = [n for m, n in marks if m == "✗"]
@@ -796,7 +797,7 @@ def test_table_7_1_and_1_4_give_a_verdict_and_a_reason_beside_each_reproduced_va
     rows = _rows(_glued(nb, "tbl-data-cox"))
     notes = _notes_lines(nb, "tbl-data-cox-notes")
     for variable, _model, _printed, ours, distance in rows:
-        mark = ours.split(" ", 1)[1]
+        mark = re.split(r"[ \u00a0]", ours, maxsplit=1)[1]
         assert (mark == "✓") == (distance == "0.0"), (variable, ours, distance)
         if mark != "✓":
             assert mark[0] == "✗" and int(
