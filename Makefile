@@ -64,9 +64,9 @@ book: $(STAMP) ## execute every chapter and build the static HTML into _build/ht
 
 # fonts-wqy-microhei (1.6 MB; 5 MB installed): Korean and Chinese glyphs. Chapter 10's validator
 # message names codings it does not read ("남/여", "男/女"); without such a font the PDFs printed
-# them as empty boxes (fonts-noto-cjk would be 57 MB).
+# them as empty boxes (fonts-noto-cjk would be 57 MB). fontconfig: the fc-list the check runs.
 chromium: ## install Debian's chromium (browser tests, PDF), poppler-utils and a CJK font when missing
-	@{ command -v chromium && command -v pdftoppm && fc-list :lang=ko | grep -q . && fc-list :lang=zh | grep -q .; } >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-wqy-microhei >/dev/null; }
+	@{ command -v chromium && command -v pdftoppm && fc-list :lang=ko | grep -q . && fc-list :lang=zh | grep -q .; } >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fontconfig fonts-wqy-microhei >/dev/null; }
 
 # PDF_BASE_URL: where the book is published (https://…/); each handout prints its page's address
 # there (without it no address: what a handout leaves out is named by the HTML book's chapter
