@@ -1,4 +1,4 @@
-"""Chapter 06 after the hostile review of session 21 (/tmp/h32/REVIEW.md, items 2, 4, 5, 12, 13
+"""Chapter 06 after the hostile review of session 21 (its items 2, 4, 5, 12, 13
 and 15): what the golden notebook shows and what the chapter's source says."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import nbformat
+from test_chapter_outputs import PUBLISHED_BADGE, _glued
 
 from analysis.plots import SHORT_LABELS
 
@@ -56,25 +57,6 @@ def test_a_printed_handout_shows_no_bookkeeping_of_tables_6_1_and_6_2():
     ):
         assert plumbing not in printed, plumbing
     assert "book.median_comparison(" in printed
-
-
-GLUED = "application/papermill.record/"
-PUBLISHED_BADGE = 'class="provenance provenance-published"'
-
-
-def _glued(nb, name: str) -> str:
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            if o.get("metadata", {}).get("scrapbook", {}).get("name") == name:
-                data = o["data"]
-                key = (
-                    f"{GLUED}text/markdown"
-                    if f"{GLUED}text/markdown" in data
-                    else f"{GLUED}text/plain"
-                )
-                value = data[key]
-                return "".join(value) if isinstance(value, list) else str(value)
-    raise KeyError(name)
 
 
 def _kind(badge: str) -> str:

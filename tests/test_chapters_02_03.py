@@ -1,5 +1,5 @@
 """Chapters 02 (eligibility and staging) and 03 (treatment): what a hostile reviewer found
-(session 21, /tmp/h32/REVIEW.md items 1, 4, 6, 8, 14 and 15), checked on the committed golden
+(session 21, its items 1, 4, 6, 8, 14 and 15), checked on the committed golden
 notebooks and, where a sentence depends on the data, on another cohort."""
 
 from __future__ import annotations

@@ -40,6 +40,11 @@ function bookOnReady(fn) {
 // header here (data-label; a provenance badge in the header is left out; an empty cell is marked
 // "empty-cell" and not shown in its card). Without this script
 // the table keeps its columns and scrolls sideways. Desktop and print ignore both.
+// A table a chapter asks to show as cards on a phone (":class: phone-cards" on its {table}) is
+// stacked the same way, though no column holds sentences: Table 9.2, a row label and four
+// estimates with their intervals, was 402 px wide at 12 px in a 358 px column and could not be
+// fitted (the intervals, "(0.69–2.26)", do not break), so its last column scrolled out of view.
+// Each cell is labelled with its column's header; the row's label heads its card (tables.css).
 (function () {
   function headerText(th) {
     var copy = th.cloneNode(true);
@@ -49,7 +54,8 @@ function bookOnReady(fn) {
     return copy.textContent.replace(/\s+/g, " ").trim();
   }
   function stackTables() {
-    document.querySelectorAll('article table[class*="long-col-"]').forEach(function (table) {
+    var tables = 'article table[class*="long-col-"], article table.phone-cards';
+    document.querySelectorAll(tables).forEach(function (table) {
       var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
       if (!head) return;
       var names = Array.prototype.map.call(head.cells, headerText);
@@ -127,37 +133,6 @@ function bookOnReady(fn) {
     });
   }
   bookOnReady(classesUnderLabels);
-})();
-
-// A table a chapter asks to show as cards on a phone (":class: phone-cards" on its {table}) is
-// stacked like those above, though no column holds sentences: Table 9.2, a row label and four
-// estimates with their intervals, was 402 px wide at 12 px in a 358 px column and could not be
-// fitted (the intervals, "(0.69–2.26)", do not break), so its last column scrolled out of view.
-// Each cell is labelled with its column's header; the row's label heads its card (tables.css).
-(function () {
-  function cards() {
-    document.querySelectorAll("article table.phone-cards:not(.stacked)").forEach(function (table) {
-      var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
-      if (!head) return;
-      var names = Array.prototype.map.call(head.cells, function (th) {
-        var copy = th.cloneNode(true);
-        copy.querySelectorAll("sup.provenance, a.headerlink").forEach(function (e) {
-          e.remove();
-        });
-        return copy.textContent.replace(/\s+/g, " ").trim();
-      });
-      Array.prototype.forEach.call(table.tBodies, function (body) {
-        Array.prototype.forEach.call(body.rows, function (row) {
-          Array.prototype.forEach.call(row.cells, function (cell, i) {
-            if (names[i]) cell.setAttribute("data-label", names[i]);
-            if (!cell.textContent.trim()) cell.classList.add("empty-cell");
-          });
-        });
-      });
-      table.classList.add("stacked");
-    });
-  }
-  bookOnReady(cards);
 })();
 
 // A table wider than its column scrolls sideways inside its own container (tables.css), never
