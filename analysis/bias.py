@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import engine, paper
+from analysis.formatting import not_computable
+from analysis.privacy import COMPLEMENT_MARK, SMALL_COUNT_THRESHOLD
 from analysis.survival import logrank, median_survival
 
 __all__ = [
@@ -41,6 +43,8 @@ __all__ = [
     "exposure_analyses",
     "naive_cox",
     "landmark_analysis",
+    "early_landmarks_sentence",
+    "landmark_not_computable",
     "to_counting_process",
     "time_varying_cox",
     "simulate_null_exposure",
@@ -158,6 +162,112 @@ def landmark_analysis(
         row.update({k: fit[k] for k in ("hr", "lower", "upper", "p", "reason")})
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _month(t: float) -> str:
+    return f"month {float(t):g}"
+
+
+def early_landmarks_sentence(
+    landmarks: pd.DataFrame, first_shown: str, *, treated: str, badge: str = "", reason: str = ""
+) -> str:
+    """What the earliest landmark leaves to compare, in a sentence true on any cohort (chapter 09
+    glues it whole after its table of landmarks).
+
+    The book's cohort has nobody treated by the first landmark ("few exposed patients (none by
+    month 1)"); another cohort may have fewer than 5, a count its report hides, many, or nobody
+    at any landmark, and the sentence says which, never "only hidden by month 1" or "few exposed
+    patients" when no landmark has any.
+
+    Parameters
+    ----------
+    landmarks : pandas.DataFrame
+        :func:`landmark_analysis`'s rows (``landmark``, ``n``, ``exposed``), first landmark first;
+        empty when the exposure times are missing.
+    first_shown : str
+        The first landmark's exposed count as its table shows it: a number, ``"<5"`` or
+        :data:`analysis.privacy.COMPLEMENT_MARK` on a user's cohort.
+    treated : str
+        What the exposed patients had, after "had" ("received additional TACE").
+    badge : str
+        The provenance badge of the landmark analyses, set after the month.
+    reason : str
+        Why the analyses were not run (:func:`exposure_analyses`'s ``reason``).
+
+    Examples
+    --------
+    >>> lm = pd.DataFrame({"landmark": [1.0, 6.0], "n": [77, 40], "exposed": [0, 9]})
+    >>> early_landmarks_sentence(lm, "0", treated="received additional TACE")
+    'Early landmarks leave few exposed patients (none by month 1); later ones leave fewer patients alive.'
+    >>> early_landmarks_sentence(lm.assign(exposed=0), "0", treated="received additional TACE")
+    'No landmark here has two groups to compare: nobody alive at any of them had received additional TACE by then.'
+    >>> early_landmarks_sentence(lm, "hidden", treated="received additional TACE")  # doctest: +NORMALIZE_WHITESPACE
+    'Early landmarks can leave few patients in one of the two groups (how many had received additional TACE by
+    month 1 is a count this report hides); later ones leave fewer patients alive.'
+    """
+    later = "; later ones leave fewer patients alive."
+    if reason or not len(landmarks):
+        return not_computable("the landmark analyses", reason or "no landmark to analyse")
+    exposed, n = landmarks["exposed"], landmarks["n"]
+    if not ((exposed > 0) & (exposed < n)).any():
+        who = (
+            "nobody"
+            if (exposed == 0).all()
+            else "everybody"
+            if (exposed == n).all()
+            else "nobody or everybody"
+        )
+        at = (
+            "at any of them"
+            if who == "nobody"
+            else "at each of them"
+            if who == "everybody"
+            else "at each"
+        )
+        return f"No landmark here has two groups to compare: {who} alive {at} had {treated} by then{badge}."
+    by = f"by {_month(landmarks['landmark'].iloc[0])}{badge}"
+    if first_shown == "0":
+        return f"Early landmarks leave few exposed patients (none {by}){later}"
+    if first_shown == f"<{SMALL_COUNT_THRESHOLD}":
+        return f"Early landmarks leave few exposed patients (fewer than {SMALL_COUNT_THRESHOLD} {by}){later}"
+    if first_shown == COMPLEMENT_MARK:
+        return (
+            f"Early landmarks can leave few patients in one of the two groups (how many had {treated} {by} "
+            f"is a count this report hides){later}"
+        )
+    return f"An early landmark counts as exposed only the patients treated by then ({first_shown} {by}){later}"
+
+
+def landmark_not_computable(what: str, row, *, had: str) -> str:
+    """:func:`analysis.formatting.not_computable` for one landmark's hazard ratio, with the reason
+    in a reader's words when nobody, or everybody, alive at the landmark had the exposure by then
+    (not "every patient has the same exposure").
+
+    Parameters
+    ----------
+    what : str
+        The missing estimate, as the subject of the sentence.
+    row : mapping or None
+        The landmark's row of :func:`landmark_analysis` (``landmark``, ``n``, ``exposed``,
+        ``reason``), ``None`` when the analyses were not run.
+    had : str
+        The exposure, after "had" ("disease control").
+
+    Examples
+    --------
+    >>> row = {"landmark": 3.0, "n": 60, "exposed": 0, "reason": "every patient has the same exposure"}
+    >>> landmark_not_computable("the hazard ratio of disease control by month 3", row, had="disease control")
+    'The hazard ratio of disease control by month 3 cannot be computed on this cohort: nobody alive at month 3 had disease control by then.'
+    """
+    if row is None:
+        return not_computable(what, "no landmark analysis")
+    if row["n"] and row["exposed"] == 0:
+        why = f"nobody alive at {_month(row['landmark'])} had {had} by then"
+    elif row["n"] and row["exposed"] == row["n"]:
+        why = f"everybody alive at {_month(row['landmark'])} had {had} by then"
+    else:
+        why = row["reason"] or "no estimate"
+    return not_computable(what, why)
 
 
 def to_counting_process(

@@ -29,9 +29,14 @@ from myst_nb import glue
 from analysis import ensemble as _ensemble
 from analysis import labels, paper, published
 from analysis import provenance as _provenance
-from analysis.formatting import MINUS, median_interval, word_list
+from analysis.formatting import MINUS, median_interval, not_computable, word_list
 from analysis.provenance import Provenance
-from analysis.survival import CI_METHODS, group_comparison, negative_bound_note
+from analysis.survival import (
+    CI_METHODS,
+    NOBODY_IN_GROUP,
+    group_comparison,
+    negative_bound_note,
+)
 from analysis.synthesis import infeasible_interval_note
 from analysis.tables import compare, explanation, format_published_value
 from analysis.tables import verdict as _verdict
@@ -62,6 +67,9 @@ __all__ = [
     "SURVIVAL_COMPARISONS",
     "SurvivalComparisons",
     "survival_comparisons",
+    "GroupMedian",
+    "group_medians_sentence",
+    "logrank_sentence",
     "glue_table",
     "table_markdown",
     "show_table",
@@ -863,6 +871,137 @@ def survival_comparisons(cohort: pd.DataFrame, *, cohort_path=None) -> SurvivalC
     given = " ".join(table["reason"].fillna(""))
     unnoted = [n for n in below_zero.values() if n and n not in given]
     return SurvivalComparisons(table, classes, results, notes, below_zero, unnoted)
+
+
+@dataclasses.dataclass(frozen=True)
+class GroupMedian:
+    """One group of a comparison of overall survival as chapter 06's prose sets it
+    (:func:`group_medians_sentence`). Every text is as printed, badges included.
+
+    Attributes
+    ----------
+    who : str
+        The group as the subject of a sentence, lower case, starting with "patients"
+        ("patients with disease control").
+    short : str
+        The group in the second half of a sentence that names both groups ("those with
+        progressive disease").
+    n : str
+        Its size as printed.
+    median : str
+        This cohort's median with its unit and badge ("9.9 months").
+    ci : str
+        This cohort's interval with its badge ("8.7–11.0").
+    paper : str
+        The paper's median and interval with the verdict's badge ("14 months (8.5–19.5)").
+    reason : str
+        Why this cohort's median is missing (:func:`analysis.survival.group_comparison`), ``""``
+        when it is not.
+    nobody : str
+        Why the group has no patients, said of this cohort ("no patient of this cohort had more
+        than 4"): the sentence gives it instead of
+        :data:`analysis.survival.NOBODY_IN_GROUP`.
+
+    Examples
+    --------
+    >>> g = GroupMedian("patients with more than 4 prior TACE sessions", "those with more than 4",
+    ...                 "0", "", "", "3.4 months (0.5–13.6)", reason=NOBODY_IN_GROUP,
+    ...                 nobody="no patient of this cohort had more than 4")
+    >>> g.short, g.nobody
+    ('those with more than 4', 'no patient of this cohort had more than 4')
+    """
+
+    who: str
+    short: str
+    n: str
+    median: str
+    ci: str
+    paper: str
+    reason: str = ""
+    nobody: str = NOBODY_IN_GROUP
+
+
+def group_medians_sentence(first: GroupMedian, second: GroupMedian) -> str:
+    """The two groups' median OS beside the paper's, as chapter 06 glues it whole
+    (``{glue:md}`surv_KEY_groups:commonmark```).
+
+    A group without patients, or whose median cannot be estimated, gets a sentence of its own
+    saying so and why (:func:`analysis.formatting.not_computable`), with the paper's median;
+    never "a median OS of not estimable (nobody in this group) months". A median the curve
+    never reaches is said in words, not as "not reached months".
+
+    Examples
+    --------
+    >>> dc = GroupMedian("patients with disease control", "those with disease control", "46",
+    ...                  "11.7 months", "1.9–21.4", "11.7 months (1.9–21.4)")
+    >>> pd_ = GroupMedian("patients with progressive disease", "those with progressive disease",
+    ...                   "36", "3.4 months", "2.2–4.6", "3.4 months (2.2–4.6)")
+    >>> group_medians_sentence(dc, pd_)  # doctest: +NORMALIZE_WHITESPACE
+    'Patients with disease control (46) have a median OS of 11.7 months (95% CI 1.9–21.4),
+    against 11.7 months (1.9–21.4) in the paper; those with progressive disease (36) 3.4 months
+    (2.2–4.6), against 3.4 months (2.2–4.6) in the paper.'
+    >>> empty = dataclasses.replace(pd_, n="0", reason=NOBODY_IN_GROUP,
+    ...                             nobody="no patient of this cohort had progressive disease")
+    >>> print(group_medians_sentence(dc, empty))  # doctest: +NORMALIZE_WHITESPACE
+    Patients with disease control (46) have a median OS of 11.7 months (95% CI 1.9–21.4),
+    against 11.7 months (1.9–21.4) in the paper. The median OS of the patients with progressive
+    disease cannot be computed on this cohort: no patient of this cohort had progressive disease.
+    The paper's is 3.4 months (2.2–4.6).
+    """
+
+    def own(g: GroupMedian) -> str:
+        if g.reason == "median not reached":
+            return (
+                f"{g.who[:1].upper()}{g.who[1:]} ({g.n}) have not reached a median OS: their curve "
+                f"stays above one half (95% CI {g.ci}), against {g.paper} in the paper."
+            )
+        if g.reason:
+            why = g.nobody if g.reason == NOBODY_IN_GROUP else g.reason
+            return (
+                not_computable(f"the median OS of the {g.who}", why) + f" The paper's is {g.paper}."
+            )
+        return (
+            f"{g.who[:1].upper()}{g.who[1:]} ({g.n}) have a median OS of {g.median} "
+            f"(95% CI {g.ci}), against {g.paper} in the paper."
+        )
+
+    if first.reason or second.reason:
+        return " ".join(own(g) for g in (first, second))
+    return (
+        f"{own(first)[:-1]}; {second.short} ({second.n}) {second.median} ({second.ci}), "
+        f"against {second.paper} in the paper."
+    )
+
+
+def logrank_sentence(p: str, paper: str, *, reason: str = "", chi2: str = "") -> str:
+    """Chapter 06's sentence on a log-rank test beside the paper's P, glued whole
+    (``{glue:md}`surv_lr_KEY_sentence:commonmark```).
+
+    Parameters
+    ----------
+    p : str
+        This cohort's P as printed, with its relation, badge and any remark ("= 0.009").
+    paper : str
+        The paper's P with its badge ("P = 0.01").
+    reason : str
+        Why the test cannot be computed (:func:`analysis.survival.group_comparison`'s reason):
+        then a sentence of its own says so and why, and the paper's P follows.
+    chi2 : str
+        The χ² statistic as printed with its badge, or ``""`` to give the P alone.
+
+    Examples
+    --------
+    >>> logrank_sentence("= 0.009", "P = 0.01")
+    'Log-rank P = 0.009, against P = 0.01 in the paper.'
+    >>> logrank_sentence("< 0.001", "P < 0.001", chi2="20.15")
+    'Log-rank χ² = 20.15 on 1 degree of freedom, P < 0.001, against P < 0.001 in the paper.'
+    >>> logrank_sentence("", "P = 0.01", reason="only one group has patients (nobody in > 4 prior TACE)")
+    'The log-rank test cannot be computed on this cohort: only one group has patients, nobody in > 4 prior TACE. The paper gives P = 0.01.'
+    """
+    if reason:
+        return not_computable("the log-rank test", reason) + f" The paper gives {paper}."
+    statistic = f"χ² = {chi2} on 1 degree of freedom, P" if chi2 else "P"
+    return f"Log-rank {statistic} {p}, against {paper} in the paper."
 
 
 @functools.lru_cache(maxsize=1)

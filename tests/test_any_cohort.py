@@ -544,9 +544,19 @@ def test_nobody_with_additional_tace_gets_sentences_not_broken_numbers(tmp_path)
     "not reached" and "NA–NA" for a group with no patients; chapter 09 "has a hazard ratio of
     not estimable (the exposure does not vary (everybody in one group)) (P – )", then went on
     about immortal time. Each missing estimate is now a sentence of its own saying why, what
-    rests on it is left out, and a cell of a group with no patients says so."""
+    rests on it is left out, and a cell of a group with no patients says so. The same cohort has
+    nobody with more than 4 prior TACE sessions: §6.3.2 read "with more than 4 (0) it is not
+    estimable (nobody in this group) months (interval not estimable)" and "Log-rank P not
+    estimable", and chapter 09 "Early landmarks leave few exposed patients (none by month 1)"
+    where no landmark had anybody treated."""
     df = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
     df["additional_tace"], df["additional_tace_month"] = "0", ""
+    prior = df["prior_tace_sessions"].astype(int).clip(upper=4)
+    refractory = df["refractory_tace_sessions"].astype(int).clip(upper=prior)
+    df["prior_tace_sessions"], df["refractory_tace_sessions"] = (
+        prior.astype(str),
+        refractory.astype(str),
+    )
     csv = tmp_path / "notace.csv"
     df.to_csv(csv, index=False)
     for chapter in ("06-survival", "09-bias"):
@@ -565,6 +575,25 @@ def test_nobody_with_additional_tace_gets_sentences_not_broken_numbers(tmp_path)
     assert len(rows) == 2 and all("no patients" in row for row in rows), rows
     assert "NA–NA" not in table and "not reached" not in table, table
     assert "(" not in _glued(ch06, "surv_lr_additional_tace_p")
+    prior_tace = _glued(ch06, "surv_prior_tace_groups")
+    assert prior_tace.startswith("Patients with 2–4 prior TACE sessions (82) have a median OS of")
+    assert (
+        " The median OS of the patients with more than 4 prior TACE sessions cannot be computed on "
+        "this cohort: no patient of this cohort had more than 4. The paper's is 3.4 months"
+    ) in prior_tace, prior_tace
+    for key in ("prior_tace", "additional_tace"):
+        logrank = _glued(ch06, f"surv_lr_{key}_sentence")
+        assert logrank.startswith(
+            "The log-rank test cannot be computed on this cohort: only one group has patients"
+        ), logrank
+    for name in (
+        "surv_prior_tace_groups",
+        "surv_lr_prior_tace_sentence",
+        "surv_lr_additional_tace_sentence",
+    ):
+        assert "not estimable" not in _glued(ch06, name) and "(0)" not in _glued(ch06, name)
+    early = _glued(ch09, "bias_lm_early")
+    assert early.startswith("No landmark here has two groups to compare: nobody alive"), early
     paragraph = _glued(ch09, "bias_tace_paragraph")
     assert "cannot be computed on this cohort: every patient has the same exposure." in paragraph
     assert "immortal time" not in paragraph and "not estimable" not in paragraph, paragraph

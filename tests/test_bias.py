@@ -205,3 +205,63 @@ def test_degenerate_cohorts_give_reasons_not_errors():
     # every death in the exposed group: the likelihood has no maximum
     separated = sim.assign(os_event=sim["additional_tace"])
     assert "infinity" in bias.naive_cox(separated)["reason"]
+
+
+def test_the_landmark_sentences_say_what_each_landmark_leaves_to_compare():
+    """Chapter 09 on a cohort's report read "Early landmarks leave few exposed patients (only
+    hidden by month 1)" when the table hid the count, "(none by month 1)" when nobody was
+    treated by any landmark (no landmark had two groups at all), and "disease control by month 3
+    has a hazard ratio of not estimable (every patient has the same exposure)" when nobody alive
+    at month 3 had responded yet. Each case now has words of its own."""
+    nan = float("nan")
+    df = pd.DataFrame(
+        {
+            "os_months": [2.0, 4, 6, 8, 10, 12, 14],
+            "os_event": [1, 1, 1, 1, 1, 0, 1],
+            "additional_tace": [0, 1, 0, 1, 1, 0, 1],
+            "additional_tace_month": [nan, 3, nan, 1.5, 5, nan, 2.5],
+        }
+    )
+    lm = bias.landmark_analysis(df, [1, 3])  # nobody treated by month 1, three by month 3
+    assert lm["exposed"].tolist() == [0, 3]
+
+    def early(shown, frame=lm, reason=""):
+        return bias.early_landmarks_sentence(
+            frame, shown, treated="received additional TACE", badge="†", reason=reason
+        )
+
+    later = "; later ones leave fewer patients alive."
+    assert early("0") == f"Early landmarks leave few exposed patients (none by month 1†){later}"
+    assert early("<5") == (
+        f"Early landmarks leave few exposed patients (fewer than 5 by month 1†){later}"
+    )
+    hidden = early("hidden")
+    assert "only hidden" not in hidden and "few exposed" not in hidden, hidden
+    assert "how many had received additional TACE by month 1† is a count this report hides" in (
+        hidden
+    )
+    assert early("12") == (
+        "An early landmark counts as exposed only the patients treated by then (12 by month 1†)"
+        + later
+    )
+    nobody = bias.landmark_analysis(df.assign(additional_tace=0), [1, 3])
+    assert early("0", nobody) == (
+        "No landmark here has two groups to compare: nobody alive at any of them had received "
+        "additional TACE by then†."
+    )
+    assert early("", lm.iloc[:0], reason="no exposure times") == (
+        "The landmark analyses cannot be computed on this cohort: no exposure times."
+    )
+    # one landmark's hazard ratio: why in a reader's words, not the model's
+    row = lm.iloc[0]
+    assert row["reason"] and pd.isna(row["hr"])
+    text = bias.landmark_not_computable(
+        "the hazard ratio of disease control by month 1", row, had="disease control"
+    )
+    assert text == (
+        "The hazard ratio of disease control by month 1 cannot be computed on this cohort: "
+        "nobody alive at month 1 had disease control by then."
+    )
+    everybody = bias.landmark_analysis(df.assign(additional_tace=1, additional_tace_month=0.5), [3])
+    text = bias.landmark_not_computable("the HR", everybody.iloc[0], had="disease control")
+    assert text.endswith("everybody alive at month 3 had disease control by then."), text

@@ -471,3 +471,60 @@ def test_a_number_joined_to_its_mark_by_a_no_break_space_is_still_a_number_colum
         }
     )
     assert table_markdown(table)[0].splitlines()[1] == "|:--|--:|"
+
+
+def _group(result, value, who, short, nobody):
+    """Chapter 06's prose for one group of ``result`` (analysis.survival.group_comparison)."""
+    from analysis import formatting
+
+    g = result["groups"][value]
+    return book.GroupMedian(
+        who, short, str(g["n"]), f"{formatting.median_text(g['median'])} months",
+        formatting.median_interval(g["lower"], g["upper"]), "3.4 months (0.5–13.6)",
+        reason=g["reason"], nobody=nobody,
+    )  # fmt: skip
+
+
+def test_an_empty_group_gets_a_sentence_of_its_own_not_a_median_or_a_log_rank_p():
+    """Chapter 06 §6.3.2 on a cohort where nobody had more than 4 prior TACE sessions read
+    "with more than 4 (0) it is not estimable (nobody in this group) months (interval not
+    estimable), against 3.4 months (0.5–13.6) in the paper. Log-rank P not estimable, against
+    P = 0.01 in the paper." (§6.3.1 the same with nobody in one response group). The missing
+    median and the log-rank test now each get a sentence of their own saying why."""
+    from analysis.survival import group_comparison
+
+    time, event = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [1, 1, 0, 1, 1, 1]
+    labels = {"2–4": "2–4 prior TACE", ">4": "> 4 prior TACE"}
+    result = group_comparison(time, event, ["2–4"] * 6, ["2–4", ">4"], labels=labels)
+    few = _group(result, "2–4", "patients with 2–4 prior TACE sessions", "those with 2–4", "")
+    many = _group(
+        result, ">4", "patients with more than 4 prior TACE sessions", "those with more than 4",
+        "no patient of this cohort had more than 4",
+    )  # fmt: skip
+    medians = book.group_medians_sentence(few, many)
+    assert medians.startswith("Patients with 2–4 prior TACE sessions (6) have a median OS of 4.0")
+    assert medians.endswith(
+        " The median OS of the patients with more than 4 prior TACE sessions cannot be computed "
+        "on this cohort: no patient of this cohort had more than 4. The paper's is 3.4 months "
+        "(0.5–13.6)."
+    ), medians
+    logrank = book.logrank_sentence("", "P = 0.01", reason=result["reason"])
+    assert logrank == (
+        "The log-rank test cannot be computed on this cohort: only one group has patients, "
+        "nobody in > 4 prior TACE. The paper gives P = 0.01."
+    )
+    for text in (medians, logrank):
+        assert "not estimable" not in text and "(0)" not in text and "nobody in this" not in text
+    # a group whose curve never reaches one half: said in words, not "not reached months"
+    result = group_comparison(time, [1, 1, 1, 0, 0, 0], [1, 1, 1, 0, 0, 0], [1, 0])
+    reached = _group(result, 1, "patients with disease control", "those with disease control", "")
+    alive = _group(result, 0, "patients with progressive disease", "those with it", "")
+    assert alive.reason == "no events in this group"
+    medians = book.group_medians_sentence(reached, alive)
+    assert "cannot be computed on this cohort: no events in this group." in medians, medians
+    result = group_comparison(time, [1, 1, 1, 1, 0, 0], [1, 1, 1, 0, 0, 0], [1, 0])
+    alive = _group(result, 0, "patients with progressive disease", "those with it", "")
+    assert alive.reason == "median not reached"
+    medians = book.group_medians_sentence(reached, alive)
+    assert "Patients with progressive disease (3) have not reached a median OS" in medians
+    assert "not reached months" not in medians, medians

@@ -43,9 +43,6 @@ EXEMPT: dict[str, str] = {
     # parameters of the chapter (the reader sets them), not results
     "resp_level": "the confidence level, a parameter",
     "surv_at_risk_step": "spacing of the number-at-risk columns, a parameter",
-    "bias_lm_first": "a landmark month, a parameter",
-    "bias_dc_lm_t": "a landmark month, a parameter",
-    "bias_dc_lm_mid_t": "a landmark month, a parameter",
     "bias_cut_list": "the cut-offs compared, a parameter",
     "bias_sim_n": "the number of simulated studies, a parameter",
     "bias_ex_seed": "a seed, a parameter",
@@ -94,6 +91,17 @@ EXEMPT: dict[str, str] = {
     # with it (book.glued); test_chapter_outputs checks the badges are there
     "bias_tace_paragraph": "a paragraph glued whole, its numbers badged inside it",
     "bias_sc_reading": "a paragraph glued whole, its numbers badged inside it",
+    # chapter 06's comparisons and chapter 09's landmark sentences, glued whole so that a group
+    # without patients (or a landmark nobody is treated by) gets a sentence of its own
+    "surv_dc_groups": "a sentence glued whole, its numbers badged inside it",
+    "surv_prior_tace_groups": "a sentence glued whole, its numbers badged inside it",
+    "surv_additional_tace_groups": "a sentence glued whole, its numbers badged inside it",
+    "surv_lr_dc_sentence": "a sentence glued whole, its numbers badged inside it",
+    "surv_lr_prior_tace_sentence": "a sentence glued whole, its numbers badged inside it",
+    "surv_lr_additional_tace_sentence": "a sentence glued whole, its numbers badged inside it",
+    "bias_lm_early": "a sentence glued whole, its landmark month badged inside it",
+    "bias_dc_naive_sentence": "a sentence glued whole, its number badged inside it",
+    "bias_dc_lm_sentence": "a sentence glued whole, its numbers badged inside it",
 }
 
 ROLE = re.compile(r"\{glue(?::(\w+))?\}`([^`]+)`")
