@@ -1822,3 +1822,20 @@ def test_how_to_use_says_where_the_mark_stands():
     table2 = _glued(_golden("07-cox"), "tbl-cox-table2-implied").splitlines()[0]
     assert "Agrees" not in table2
     assert "Agrees" in _glued(_golden("06-survival"), "tbl-surv-comparisons").splitlines()[0]
+
+
+def test_chapters_07_and_08_give_the_crp_split_the_scale_the_data_dictionary_gives_it():
+    """Chapter 07 and Exercise 8.1 called the split "CRP > 3 mg/L", the paper's label, where the
+    data dictionary (data/schema.yaml) says the values and the > 3 cut-off fit mg/dL. Each
+    chapter's prose now says so once, with the paper's label in quotes, and then writes
+    "CRP > 3"; tables and figures keep the paper's label, and no number changes."""
+    schema = (ROOT / "data" / "schema.yaml").read_text(encoding="utf-8")
+    assert "the paper labels CRP mg/L, but its values and its > 3 cut-off fit mg/dL" in schema
+    for stem in ("07-cox", "08-audit"):
+        source = (ROOT / "chapters" / f"{stem}.md").read_text(encoding="utf-8")
+        prose = re.sub(r"```\{code-cell\}.*?\n```", "", source, flags=re.S)
+        assert "CRP > 3 mg/L" not in prose and "per mg/L" not in prose, stem
+        said = re.findall(r"\"mg/L\"[^.]*?the cut-off fit the mg/dL scale, as\s+the\s+data", prose)
+        assert len(said) == 1, (stem, said)
+        assert "data dictionary in {ref}`ch-your-cohort`" in prose, stem
+        assert "CRP > 3" in prose, stem
