@@ -991,7 +991,8 @@ _SCROLLING_CAPTIONS_JS = r"""
 #: verdicts went from a sixth column to after the P). Since their text is 12 px on a phone (it
 #: was shrunk to fit, down to 10.9 px), 4.2 still fits; 7.4 and 7.5 are 380 and 382 px wide and
 #: scroll inside their containers, their row labels in view (:data:`PHONE_SCROLLING_TABLES`).
-PHONE_FITTED_TABLES = {"Table 4.2", "Table 7.5", "Table 7.6"}
+#: Tables 1.4, 1.5 and 1.6 fit since 2026-12-02 (400, 411 and 421 -> 358 px; see below).
+PHONE_FITTED_TABLES = {"Table 1.4", "Table 1.5", "Table 1.6", "Table 4.2", "Table 7.5", "Table 7.6"}
 
 #: the numbered tables wider than a 390 px phone's column at 12 px, which scroll sideways inside
 #: their own container (book.js, tables.css), measured 2026-12-01 (width at 390 px, column 358 px,
@@ -1007,12 +1008,14 @@ PHONE_FITTED_TABLES = {"Table 4.2", "Table 7.5", "Table 7.6"}
 #: and 7.6.
 #: Table 9.1 is fitted since its headers say "Alive" and "Deaths after" (not "Alive at landmark",
 #: "Events"), and 9.2 is shown as cards on a phone (2026-12-02).
-PHONE_SCROLLING_TABLES = {
-    "Table 1.4",
-    "Table 1.5",
-    "Table 1.6",
-    "Table 7.6",
-}
+#: Then (2026-12-02, width at 390 px before -> after): 1.4 400 -> 358 and 1.5 411 -> 358, their
+#: column of short word labels ("Calibration": hit / infeasible; "Model": univariate /
+#: multivariable) under the row labels (book.js "label-under"; fitted they were still 367 and
+#: 366 px); 1.6 421 -> 358 as cards, as 9.2 (":class: phone-cards"; its five columns are a label
+#: and four estimates with intervals, 377 px fitted). 7.6 (382 px; 355 fitted, in a dropdown's
+#: 339 px) still scrolls: its first column ("↳ reproduced", 81 px) and its intervals
+#: ("(0.120–13.359)", 92 px) do not break, and it has no column of labels to move.
+PHONE_SCROLLING_TABLES = {"Table 7.6"}
 
 
 @pytest.mark.parametrize("width", [320, 390, 1280])
@@ -1165,6 +1168,7 @@ _CLASS_COLUMN_JS = r"""
   const rows = Array.from(t.tBodies[0].rows).map(r => {
     const label = r.cells[0];
     const copy = label.querySelector('.row-class');
+    const badge = copy && copy.querySelector('sup');
     const first = label.querySelector('p').firstChild;
     const range = document.createRange();
     range.selectNodeContents(first);
@@ -1173,6 +1177,12 @@ _CLASS_COLUMN_JS = r"""
             copy: copy ? copy.textContent.trim() : null, copyShown: !!copy && shown(copy),
             under: !!copy && shown(copy) &&
               copy.getBoundingClientRect().top >= Math.max(...rects.map(x => x.bottom)) - 1,
+            // how far the badge's word starts right of its label's (0: under it)
+            indent: badge && shown(copy) ? (() => {
+              const word = document.createRange();
+              word.selectNodeContents(badge);
+              return word.getClientRects()[0].left - rects[0].left;
+            })() : null,
             px: copy && copy.querySelector('sup') ?
               parseFloat(getComputedStyle(copy.querySelector('sup')).fontSize) : 0};
   });
@@ -1190,7 +1200,9 @@ def test_class_columns_go_under_the_row_labels_on_a_phone(browser, server, outsi
     358 px column and 6.1 fitted with its labels squeezed to seven lines. There each row's badge
     goes on a line of its own under the row's label, the column's name under the first header,
     and the column is not shown (book.js, tables.css): the tables fit without scrolling, the
-    badges at 12 px. At 1366 px and on paper the column stays and the copy is not shown."""
+    badges at 12 px, each badge's word starting where its label does (a badge's chip is not
+    painted in a table cell, and its side padding put a 3.6 px space before the word). At 1366
+    px and on paper the column stays and the copy is not shown."""
     width = 390 if media == "phone" else 1366
     context = browser.new_context(
         viewport={"width": width, "height": 900}, is_mobile=media == "phone", device_scale_factor=1
@@ -1217,9 +1229,67 @@ def test_class_columns_go_under_the_row_labels_on_a_phone(browser, server, outsi
             assert not t["headShown"] and t["headCopy"] == "Class", t
             assert not any(r["columnShown"] for r in rows), t
             assert all(r["copyShown"] and r["under"] and r["px"] >= 12 for r in rows), t
+            indents = [r["indent"] for r in rows if r["copy"]]
+            assert indents and all(abs(x) <= 0.5 for x in indents), (t["id"], indents)
         else:
             assert t["over"] <= 1 and t["headShown"], t
             assert all(r["columnShown"] and not r["copyShown"] for r in rows), t
+    assert not outside_requests
+
+
+#: chapter 01's tables with a column of short word labels (book.js "label-under"): its index, name
+LABEL_COLUMN_TABLES = {"tbl-data-targets": (4, "Calibration"), "tbl-data-cox": (1, "Model")}
+
+_LABEL_COLUMN_JS = r"""
+(ids) => ids.map(id => {
+  const t = document.getElementById(id);
+  const box = t.parentElement;
+  const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).display !== 'none';
+  const k = Number(t.getAttribute('data-label-column'));
+  const head = t.tHead.rows[0].cells;
+  const copy = cell => cell.querySelector('.row-label');
+  const rows = Array.from(t.tBodies[0].rows).map(r => {
+    const c = copy(r.cells[0]);
+    return [r.cells[k].textContent.trim(), shown(r.cells[k]), c ? c.textContent : null,
+            !!c && shown(c), c ? parseFloat(getComputedStyle(c).fontSize) : 0];
+  });
+  return {id, k, name: head[k].textContent.trim(), over: box.scrollWidth - box.clientWidth,
+          classes: t.className.split(/\s+/), headShown: shown(head[k]),
+          headCopy: copy(head[0]) && shown(copy(head[0])) ? copy(head[0]).textContent : null, rows};
+})
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_label_columns_go_under_the_row_labels_when_a_table_would_scroll(
+    browser, server, outside_requests, width
+):
+    """At 390 px Table 1.5 (its "Model": univariate / multivariable) was 411 px wide and 1.4 (its
+    "Calibration": hit / infeasible) 400 px in a 358 px column, and both scrolled sideways, still
+    9 px too wide with narrower gaps. Such a column of a few short word labels goes under the row
+    labels on a phone when the table would otherwise scroll (book.js "label-under", tables.css),
+    as a Class column does: each row's label under its own, the column's name under the first
+    header, and the column not shown; the tables fit, the labels at 12 px. At 1366 px the
+    column stays and the copies are not shown."""
+    context, pg = _phone(browser, outside_requests, width=width)
+    try:
+        pg.goto(f"{server}/chapters/01-data.html", wait_until="load")
+        seen = pg.evaluate(_LABEL_COLUMN_JS, list(LABEL_COLUMN_TABLES))
+        assert not pg.problems, pg.problems
+    finally:
+        context.close()
+    for t in seen:
+        assert (t["k"], t["name"]) == LABEL_COLUMN_TABLES[t["id"]], t
+        rows = t["rows"]
+        assert len(rows) >= 20 and all(copy == text for text, _, copy, _, _ in rows), t["id"]
+        assert t["over"] <= 1 and "scrolls" not in t["classes"], (t["id"], t["over"])
+        if width < 600:
+            assert "label-under" in t["classes"] and not t["headShown"], t["id"]
+            assert t["headCopy"] == t["name"], t["id"]
+            assert all(not column and shown and px >= 12 for _, column, _, shown, px in rows), t
+        else:
+            assert "label-under" not in t["classes"] and t["headShown"], t["id"]
+            assert t["headCopy"] is None and all(c and not s for _, c, _, s, _ in rows), t["id"]
     assert not outside_requests
 
 
@@ -2037,7 +2107,7 @@ async () => {
     if (scrolls && t.tBodies[0] && t.tBodies[0].rows[0]) {
       const row = t.tBodies[0].rows[0];
       const head = t.tHead ? Array.from(t.tHead.rows[t.tHead.rows.length - 1].cells) : [];
-      // the columns kept in view (the row labels; in Table 1.4 the model too), and the first
+      // the columns kept in view (the row labels; once, in Table 1.5, its model too), and the first
       // that moves
       fixed = Array.from(row.cells).filter(c => getComputedStyle(c).position === 'sticky').length;
       const kept = [...Array.from(row.cells).slice(0, Math.max(fixed, 1)), ...head.slice(0, fixed)];
@@ -2048,7 +2118,7 @@ async () => {
       const after = at();
       box.scrollLeft = 0;
       // and opaque, header cells too, or the numbers show through (in a dropdown it once was
-      // transparent; Table 1.4's model header went blank under them)
+      // transparent; Table 1.5's model header went blank under them)
       const opaque = kept.every(c => { const bg = getComputedStyle(c).backgroundColor;
         return !(bg === 'transparent' || /,\s*0\)$/.test(bg)); });
       const m = before.length - 1;
@@ -2095,9 +2165,12 @@ def test_phone_table_text_is_12px_and_wide_tables_scroll_in_their_box(toured):
     assert scrolling == PHONE_SCROLLING_TABLES, sorted(scrolling ^ PHONE_SCROLLING_TABLES)
     assert not loose, f"scrolling tables whose row labels scroll away: {loose}"
     assert not uncued, f"scrolling tables that do not say so: {uncued}"
-    # Table 1.4's model ("univariate", "multivariable") stays beside the variable: scrolled, it
-    # had gone under the first column, only its ends showing ("te", "iable"), its header blank
-    assert pairs == {"Table 1.5"}, sorted(pairs)
+    # Table 1.5's model ("univariate", "multivariable") stayed beside the variable when the table
+    # scrolled ("sticky-second"): it had gone under the first column, only its ends showing
+    # ("te", "iable"), its header blank. At 390 px it now goes under the variable and the table
+    # fits (test_label_columns_go_under_the_row_labels_when_a_table_would_scroll): no table
+    # scrolls with two columns kept in view
+    assert not pairs, sorted(pairs)
 
 
 #: every table with numbered ✗ marks: its marks (number, link target, id) as plain text or links,

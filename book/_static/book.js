@@ -43,7 +43,8 @@ function bookOnReady(fn) {
 // A table a chapter asks to show as cards on a phone (":class: phone-cards" on its {table}) is
 // stacked the same way, though no column holds sentences: Table 9.2, a row label and four
 // estimates with their intervals, was 402 px wide at 12 px in a 358 px column and could not be
-// fitted (the intervals, "(0.69–2.26)", do not break), so its last column scrolled out of view.
+// fitted (the intervals, "(0.69–2.26)", do not break), so its last column scrolled out of view;
+// so was Table 1.6 (a term and four estimates, 421 px; 377 px fitted).
 // Each cell is labelled with its column's header; the row's label heads its card (tables.css).
 (function () {
   function headerText(th) {
@@ -83,11 +84,52 @@ function bookOnReady(fn) {
 // and 6.3 398 px in a 358 px column, and both scrolled sideways; 6.1 and 6.2 fitted only with
 // their labels squeezed to 70 px (seven lines a row). Wider screens and paper keep the column.
 // Run before the tables are measured (below) and before the badges become links (further down).
+// A column of a few short word labels that repeat down the table (Table 1.5's "Model":
+// "univariate" / "multivariable"; Table 1.4's "Calibration": "hit" / "infeasible") is copied
+// the same way (span.row-label, its cells "label-cell"), but goes under the row labels only
+// when the table would otherwise scroll sideways on a phone ("label-under", below).
 (function () {
+  var WORDS = /^[A-Za-z][A-Za-z ()-]*$/; // words only: no number, no ✓ / ✗, no badge
   function badgeOnly(cell) {
     var badges = cell.querySelectorAll("sup.provenance");
     var text = cell.textContent.trim();
     return text === "" || (badges.length === 1 && text === badges[0].textContent.trim());
+  }
+  // the copy goes at the end of the first cell (in its paragraph): the column's name under the
+  // first header ("Variable" / "Class"), each row's badge or label under its label
+  function put(cell, content, kind) {
+    var copy = document.createElement("span");
+    copy.className = kind;
+    copy.appendChild(content);
+    var last = cell.lastElementChild;
+    (last && last.tagName === "P" ? last : cell).appendChild(copy);
+  }
+  // the first column after the row labels whose cells are each one of at most three short word
+  // labels, each used at least twice (-1 if none): not a number column, nor a verdict's mark
+  function labelColumn(table, head, rows) {
+    for (var k = 1; k < head.length; k++) {
+      if (table.classList.contains("num-col-" + (k + 1)) || head[k].classList.contains("class-cell")) continue;
+      var seen = {};
+      var ok = rows.every(function (r) {
+        var text = r.cells[k].textContent.trim();
+        seen[text] = (seen[text] || 0) + 1;
+        return text.length <= 16 && WORDS.test(text) && !r.cells[k].querySelector("sup, a, code");
+      });
+      var labels = Object.keys(seen);
+      if (ok && labels.length <= 3 && labels.every(function (l) { return seen[l] >= 2; })) return k;
+    }
+    return -1;
+  }
+  function labelsUnderLabels(table, head, rows) {
+    var k = labelColumn(table, head, rows);
+    if (k < 1) return;
+    head[k].classList.add("label-cell");
+    put(head[0], document.createTextNode(head[k].textContent.trim()), "row-label");
+    rows.forEach(function (r) {
+      r.cells[k].classList.add("label-cell");
+      put(r.cells[0], document.createTextNode(r.cells[k].textContent.trim()), "row-label");
+    });
+    table.setAttribute("data-label-column", String(k));
   }
   function classesUnderLabels() {
     document.querySelectorAll("article table").forEach(function (table) {
@@ -98,38 +140,29 @@ function bookOnReady(fn) {
         return;
       }
       var head = table.tHead.rows[0].cells;
-      var k = Array.prototype.findIndex.call(head, function (th) {
-        return th.textContent.trim() === "Class";
-      });
-      if (k < 1) return;
       var rows = [];
       Array.prototype.forEach.call(table.tBodies, function (body) {
         rows = rows.concat(Array.prototype.slice.call(body.rows));
       });
-      var ok = rows.every(function (r) {
-        return r.cells.length === head.length && badgeOnly(r.cells[k]);
+      if (!rows.length || !rows.every(function (r) { return r.cells.length === head.length; })) return;
+      var k = Array.prototype.findIndex.call(head, function (th) {
+        return th.textContent.trim() === "Class";
       });
+      var ok = k >= 1 && rows.every(function (r) { return badgeOnly(r.cells[k]); });
       if (!ok || !rows.some(function (r) { return r.cells[k].querySelector("sup.provenance"); })) {
+        labelsUnderLabels(table, head, rows);
         return;
       }
-      // the copy goes at the end of the first cell (in its paragraph): the column's name under
-      // the first header ("Variable" / "Class"), each row's badge under its label
-      var put = function (cell, content) {
-        var copy = document.createElement("span");
-        copy.className = "row-class";
-        copy.appendChild(content);
-        var last = cell.lastElementChild;
-        (last && last.tagName === "P" ? last : cell).appendChild(copy);
-      };
       head[k].classList.add("class-cell");
-      put(head[0], document.createTextNode(head[k].textContent.trim()));
+      put(head[0], document.createTextNode(head[k].textContent.trim()), "row-class");
       rows.forEach(function (r) {
         var cell = r.cells[k];
         cell.classList.add("class-cell");
         var badge = cell.querySelector("sup.provenance");
-        if (badge) put(r.cells[0], badge.cloneNode(true));
+        if (badge) put(r.cells[0], badge.cloneNode(true), "row-class");
       });
       table.classList.add("class-under-label");
+      labelsUnderLabels(table, head, rows);
     });
   }
   bookOnReady(classesUnderLabels);
@@ -175,18 +208,32 @@ function bookOnReady(fn) {
       .forEach(function (table) {
         if (table.classList.contains("stacked") || !table.getClientRects().length) return;
         var box = table.parentElement;
-        table.classList.remove("scrolls", "sticky-first", "sticky-second", "wide-first", "fit");
+        table.classList.remove("scrolls", "sticky-first", "sticky-second", "wide-first", "fit", "label-under");
         table.style.removeProperty("--second-left");
         table.style.removeProperty("--snap-end");
         box.style.removeProperty("scroll-padding-left");
         var over = box.scrollWidth - box.clientWidth;
         if (over <= 1) return;
+        var fits = function () {
+          return box.scrollWidth <= box.clientWidth + 1;
+        };
         // on a phone a table only a little too wide (Tables 6.1, 6.2 and 9.1 by 34-40 px, 7.4 by
         // 22, 9.3 by 18) is fitted instead, with narrower gaps between its cells ("fit")
         if (phone && over <= FIT) {
           table.classList.add("fit");
-          if (box.scrollWidth <= box.clientWidth + 1) return;
+          if (fits()) return;
           table.classList.remove("fit");
+        }
+        // else its column of short labels, if it has one (above), goes under the row labels
+        // ("label-under"), with narrower gaps if need be: at 390 px Table 1.4 was 28 px too wide
+        // at 12 px (its "Calibration", "hit" or "infeasible") and 1.5 24 px (its "Model"); each
+        // was still 9 px too wide fitted, and scrolled sideways
+        if (phone && table.hasAttribute("data-label-column")) {
+          table.classList.add("label-under");
+          if (fits()) return;
+          table.classList.add("fit");
+          if (fits()) return;
+          table.classList.remove("label-under", "fit");
         }
         table.classList.add("scrolls");
         if (phone && !table.classList.contains("num-col-1")) table.classList.add("wide-first");
@@ -194,8 +241,8 @@ function bookOnReady(fn) {
         if (!table.querySelector("td[rowspan], th[rowspan], td[colspan], th[colspan]") && row) {
           table.classList.add("sticky-first");
           // a second column of short labels, no numbers in it, that says which row this is
-          // (Table 1.4's "univariate" / "multivariable") stays in view too, when the two leave
-          // half of the box to scroll
+          // (Table 1.5's "univariate" / "multivariable", which at 390 px now goes under the row
+          // labels instead, above) stays in view too, when the two leave half of the box to scroll
           var cells = row.cells;
           var labels = Array.prototype.every.call(table.tBodies[0].rows, function (r) {
             return r.cells.length > 1 && !/\d/.test(r.cells[1].textContent);
