@@ -1864,3 +1864,27 @@ def test_chapter_01_names_the_independent_test_and_where_infeasible_comes_from()
     assert "`tests/test_targets_independent.py`" in sentence
     assert "infeasible verdicts it takes from the package's own feasibility analysis" in sentence
     assert (ROOT / "tests" / "test_targets_independent.py").is_file()
+
+
+def test_a_bound_printed_without_its_decimal_is_read_one_way_and_chapter_01_says_so():
+    """Review: chapter 01 counts "2.8–11" infeasible by reading 11 as 11.0, while the data note of
+    "8.7–11" read the same kind of bound at whole months ("9.9 ± 1.2 = 8.7–11.1") and chapter 06
+    said the upper bound "is printed to whole months"; chapter 01 never said that its count of
+    infeasible intervals rests on the reading."""
+    from analysis import synthesis
+
+    for name in ("text.yaml", "SCHEMA.md"):
+        text = (ROOT / "data" / "published" / name).read_text(encoding="utf-8")
+        assert "8.7–11.1" not in text and "printed with 0 decimals" not in text, name
+    assert "11 as 11.0" in (ROOT / "data" / "published" / "SCHEMA.md").read_text(encoding="utf-8")
+    assert "printed to whole months" not in (ROOT / "chapters" / "06-survival.md").read_text(
+        encoding="utf-8"
+    )
+    nb = _golden("01-data")
+    feas = synthesis.feasibility()
+    n = int((~feas["feasible"]).sum())
+    notes = _glued(nb, "tbl-data-infeasible-notes")
+    assert "the bound 11 is read as 11.0" in notes and "whole months" in notes, notes
+    assert f"{n} rather than {n - 1} infeasible intervals, rest on that reading" in notes, notes
+    sentence = _glued(nb, "data_infeasible_reading")
+    assert f"only {n - 1} would fail" in sentence and "drop by 1" in sentence, sentence
