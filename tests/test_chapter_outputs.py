@@ -1888,3 +1888,25 @@ def test_a_bound_printed_without_its_decimal_is_read_one_way_and_chapter_01_says
     assert f"{n} rather than {n - 1} infeasible intervals, rest on that reading" in notes, notes
     sentence = _glued(nb, "data_infeasible_reading")
     assert f"only {n - 1} would fail" in sentence and "drop by 1" in sentence, sentence
+
+
+def test_table_1_4_prints_numerals_and_marks_every_miss_with_a_note():
+    """Review: Table 1.4's Published column held words ("Six", "Twenty-six") beside digits, and
+    its Calibration column said "hit" / "infeasible" without the book's ✓/✗ while only one of its
+    three infeasible rows had a note. Now digits (the paper's word in a note), ✓ on each hit and
+    ✗ with its own numbered note on each row that is not."""
+    nb = _golden("01-data")
+    rows = _rows(_glued(nb, "tbl-data-targets"))
+    notes = _glued(nb, "tbl-data-targets-notes")
+    words = [r for r in rows if not re.search(r"\d", r[1])]
+    assert not words, words
+    for word in ("Six", "Twenty-six", "Twenty-four"):
+        assert f"the paper writes this number as a word (“{word}”)" in notes, word
+    marks = [r[4] for r in rows]
+    assert not {"hit", "missed", "infeasible"} & set(marks), set(marks)
+    misses = [m for m in marks if m != "✓"]
+    assert len(misses) == 3, misses
+    for n, mark in enumerate(misses, 1):
+        sup = str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        assert mark == f"✗{sup}"
+        assert re.search(rf"^{sup} .+: infeasible, no cohort prints it", notes, re.M), (sup, notes)
