@@ -1910,3 +1910,19 @@ def test_table_1_4_prints_numerals_and_marks_every_miss_with_a_note():
         sup = str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
         assert mark == f"✗{sup}"
         assert re.search(rf"^{sup} .+: infeasible, no cohort prints it", notes, re.M), (sup, notes)
+
+
+def test_chapter_01_figures_say_where_what_they_draw_comes_from():
+    """Review: §1.4 promises an "In this figure: …" line under every figure, yet Figs. 1.1–1.3
+    had none; Fig. 1.2's caption left its dotted line unexplained and its curves had no
+    censoring marks (km_panels now draws them, tests/test_plots.py)."""
+    nb = _golden("01-data")
+    for name in ("fig-data-ensemble", "fig-data-km", "fig-data-labs"):
+        line = re.search(
+            r'<p class="figure-provenance">(.*?)</p>', _glued_any(nb, f"{name}-downloads")
+        )
+        assert line and line.group(1).startswith("In this figure:"), name
+        assert "provenance-assumed" in line.group(1), name
+    source = (ROOT / "chapters" / "01-data.md").read_text(encoding="utf-8")
+    caption = source[source.index("```{glue:figure} fig-data-km\n") :].split("```", 2)[1]
+    assert "dotted line" in caption and "censored" in caption, caption
