@@ -345,3 +345,41 @@ def test_a_value_joined_to_its_mark_by_a_no_break_space_still_breaks_before_its_
     para = entry.children[0]
     assert para.children[0].astext() == "1.011\u00a0✗¹ "
     assert [n.astext() for n in para.findall(nodes.inline)] == ["(1.007–1.014)"]
+
+
+def test_external_links_print_their_address_after_their_words():
+    """Review: the printed how-to page showed "papermill" with no address (the print CSS hides
+    the theme's URLs, a.k.a. ``a[href]::after``); book_site.print_addresses adds the address
+    after the words, for print only, unless the words already show it (a DOI in the
+    bibliography). Internal links keep their section numbers (number_references)."""
+    from types import SimpleNamespace
+
+    from docutils import nodes
+
+    def link(text, uri, **extra):
+        return nodes.reference("", text, refuri=uri, **extra)
+
+    links = [
+        link("papermill", "https://papermill.readthedocs.io"),
+        link("doi:10.21037/jgo-23-1006", "https://doi.org/10.21037/jgo-23-1006"),
+        link("https://example.org/a", "https://example.org/a"),
+        link("the glossary", "../book/glossary.html", internal=True),
+        link("mail", "mailto:someone@example.org"),
+    ]
+    doctree = publish_doctree("Text.\n", settings_overrides={"report_level": 5})
+    doctree += nodes.paragraph("", "", *links)
+    app = SimpleNamespace(builder=SimpleNamespace(format="html"))
+    book_site.print_addresses(app, doctree, "book/how-to-use")
+    assert [r.astext() for r in links] == [
+        "papermill (https://papermill.readthedocs.io)",
+        "doi:10.21037/jgo-23-1006",
+        "https://example.org/a",
+        "the glossary",
+        "mail",
+    ]
+    assert links[0][-1]["classes"] == ["print-url"]
+    css = (Path(__file__).resolve().parents[1] / "book" / "_static" / "book.css").read_text(
+        encoding="utf-8"
+    )
+    assert ".bd-article .print-url { display: inline;" in css
+    assert ".print-secnum, .print-url { display: none; }" in css

@@ -640,6 +640,30 @@ def number_references(app, doctree, docname: str) -> None:
         ref.append(nodes.inline("", label, classes=["print-secnum"]))
 
 
+def print_addresses(app, doctree, docname: str) -> None:
+    """Put an external link's address, for print only, after its words.
+
+    On paper "[papermill](https://papermill.readthedocs.io)" printed as "papermill": the link
+    cannot be followed and its address was lost. Each external ``http(s)`` link whose words do
+    not already show its address ends with ``<span class="print-url"> (https://…)</span>``
+    (``book.css`` shows it on paper only), as :func:`number_references` does with a section's
+    number. A link whose words are its address, or a DOI's ("doi:10.21037/jgo-23-1006" to
+    https://doi.org/10.21037/jgo-23-1006, the bibliography's), gets none.
+    """
+    if app.builder.format != "html":
+        return
+    for ref in list(doctree.findall(nodes.reference)):
+        uri = ref.get("refuri", "")
+        if ref.get("internal") or not uri.startswith(("http://", "https://")):
+            continue
+        words = " ".join(ref.astext().split())
+        bare = uri.split("://", 1)[1].rstrip("/")
+        doi = words.startswith("doi:") and uri.endswith(words.removeprefix("doi:"))
+        if not words or bare in words or doi:
+            continue
+        ref.append(nodes.inline("", f" ({uri})", classes=["print-url"]))
+
+
 def _within_parentheses(node) -> bool:
     """Whether ``node`` stands inside an open parenthesis of its paragraph (or table cell,
     caption, list item): more "(" than ")" in the text before it."""
@@ -816,6 +840,7 @@ def setup(app):
     app.connect("env-purge-doc", _purge_section_anchors)
     app.connect("env-merge-info", _merge_section_anchors)
     app.connect("doctree-resolved", number_references)
+    app.connect("doctree-resolved", print_addresses)
     app.connect("doctree-resolved", externalise_downloads)
     app.connect("doctree-resolved", figure_alt_text)
     app.connect("doctree-resolved", mark_table_columns)
