@@ -1926,3 +1926,19 @@ def test_chapter_01_figures_say_where_what_they_draw_comes_from():
     source = (ROOT / "chapters" / "01-data.md").read_text(encoding="utf-8")
     caption = source[source.index("```{glue:figure} fig-data-km\n") :].split("```", 2)[1]
     assert "dotted line" in caption and "censored" in caption, caption
+
+
+def test_intro_names_the_papers_criteria_and_period_and_leads_its_notice_with_the_warning():
+    """Review: the intro's "study at a glance", captioned as what the paper reports, said
+    "best tumour response (mRECIST)" where the paper names modified RECIST 1.1 (the glossary
+    calls it ambiguous) and "HAIC started 2010–2021" for the study period; its synthetic-data
+    notice listed 21 counts before its warning (658 px tall on a phone)."""
+    intro = (ROOT / "book" / "intro.md").read_text(encoding="utf-8")
+    assert '"intro_recist": "methods.recist_version.version"' in intro
+    assert "modified RECIST {glue:text}`intro_recist` (read here as {term}`mRECIST`)" in intro
+    assert "HAIC started {glue" not in intro and "study period {glue:text}`intro_start`" in intro
+    notice = intro.split("```{admonition}", 1)[1].split("\n```", 1)[0]
+    assert "never evidence about HAIC" in notice.splitlines()[0], notice
+    warning, counts = notice.split("\n\n", 1)
+    assert "never as evidence about HAIC" in " ".join(warning.split()), warning
+    assert "intro_counts" not in warning and "intro_counts" in counts
