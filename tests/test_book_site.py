@@ -383,3 +383,27 @@ def test_external_links_print_their_address_after_their_words():
     )
     assert ".bd-article .print-url { display: inline;" in css
     assert ".print-secnum, .print-url { display: none; }" in css
+
+
+def test_the_root_redirect_names_the_books_icon(tmp_path):
+    """Review: the root index.html (sphinx-external-toc's bare redirect) made the browser ask for
+    /favicon.ico, a 404 in the console; book_site writes it with a link to the book's icon."""
+    from types import SimpleNamespace
+
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "favicon.svg").write_text("<svg/>", encoding="utf-8")
+    config = SimpleNamespace(
+        master_doc="book/intro", html_favicon="book/_static/favicon.svg", html_title="HAIC"
+    )
+    app = SimpleNamespace(
+        config=config, outdir=str(tmp_path), builder=SimpleNamespace(format="html")
+    )
+    book_site.write_root_redirect(app, None)
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="icon" href="_static/favicon.svg" type="image/svg+xml">' in page
+    assert '<meta http-equiv="Refresh" content="0; url=book/intro.html">' in page
+    (tmp_path / "_static" / "favicon.svg").unlink()  # no icon: an empty one, never /favicon.ico
+    book_site.write_root_redirect(app, None)
+    assert '<link rel="icon" href="data:,">' in (tmp_path / "index.html").read_text(
+        encoding="utf-8"
+    )
