@@ -1942,3 +1942,7 @@ def test_intro_names_the_papers_criteria_and_period_and_leads_its_notice_with_th
     warning, counts = notice.split("\n\n", 1)
     assert "never as evidence about HAIC" in " ".join(warning.split()), warning
     assert "intro_counts" not in warning and "intro_counts" in counts
+    # the counts in a smaller line after the warning (507 px on a 390 px phone, was 658)
+    assert ":class: warning synthetic-notice intro-notice" in notice
+    css = (ROOT / "book" / "_static" / "book.css").read_text(encoding="utf-8")
+    assert ".synthetic-notice.intro-notice > p:last-child { font-size: 0.85em;" in css
