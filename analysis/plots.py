@@ -1275,11 +1275,13 @@ def km_panels(
     xlabel: str = "months since start of HAIC",
     ylabel: str = "survival probability",
     panel_height: float = 2.4,
+    censor_ticks: bool = True,
 ):
     """Kaplan-Meier curves of several endpoints, one panel each, stacked on one time axis.
 
-    Each panel draws the curve as a step function (no band), a dotted line at 0.5 and, when
-    given, a dashed vertical line at a marked time (e.g. the published median, where a
+    Each panel draws the curve as a step function (no band) with a tick at each censored time
+    (as :func:`km_plot` does), a dotted line at 0.5 (where a curve crosses at its median) and,
+    when given, a dashed vertical line at a marked time (e.g. the published median, where a
     calibrated curve should cross 0.5).
 
     Parameters
@@ -1291,12 +1293,15 @@ def km_panels(
         Lower-case axis labels (the x label under the bottom panel only).
     panel_height : float
         Each panel's height in inches (the width is :data:`STACK_WIDTH`).
+    censor_ticks : bool
+        Mark censored times with a vertical tick on the curve (as R's ``mark.time`` and SPSS).
 
     Returns
     -------
     matplotlib.figure.Figure
         One axes per panel, top to bottom, each with ``get_label()`` equal to its name; its
-        first line is the curve, from time 0 to the longest follow-up.
+        first line is the curve, from time 0 to the longest follow-up, its second the censoring
+        ticks (when there are any).
 
     Examples
     --------
@@ -1310,6 +1315,9 @@ def km_panels(
     >>> curve = fig.axes[0].lines[0]
     >>> curve.get_xdata().tolist(), [round(float(s), 3) for s in curve.get_ydata()]
     ([0.0, 2.0, 4.0, 7.0, 9.0], [1.0, 0.8, 0.6, 0.3, 0.0])
+    >>> ticks = fig.axes[0].lines[1]  # the patient censored at 6 months, on the curve at 0.6
+    >>> ticks.get_marker(), ticks.get_xdata().tolist(), [round(float(s), 3) for s in ticks.get_ydata()]
+    ('|', [6.0], [0.6])
     >>> plt.close(fig)
     """
     if not panels:
@@ -1320,6 +1328,17 @@ def km_panels(
         times, surv, _, _ = _step_curve(t, e, 0.05, "log")
         ax.set_label(name)
         ax.step(times, surv, where="post", color=PALETTE[0], lw=1.6)
+        cens = np.sort(t[e == 0])
+        if censor_ticks and cens.size:
+            ax.plot(
+                cens,
+                _surv_at(times, surv, cens),
+                ls="none",
+                marker="|",
+                ms=7,
+                mew=1.2,
+                color=PALETTE[0],
+            )
         ax.axhline(0.5, linestyle=":", color="0.6")
         if marked is not None:
             ax.axvline(float(marked), linestyle="--", color="0.4")

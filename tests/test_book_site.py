@@ -345,3 +345,65 @@ def test_a_value_joined_to_its_mark_by_a_no_break_space_still_breaks_before_its_
     para = entry.children[0]
     assert para.children[0].astext() == "1.011\u00a0✗¹ "
     assert [n.astext() for n in para.findall(nodes.inline)] == ["(1.007–1.014)"]
+
+
+def test_external_links_print_their_address_after_their_words():
+    """Review: the printed how-to page showed "papermill" with no address (the print CSS hides
+    the theme's URLs, a.k.a. ``a[href]::after``); book_site.print_addresses adds the address
+    after the words, for print only, unless the words already show it (a DOI in the
+    bibliography). Internal links keep their section numbers (number_references)."""
+    from types import SimpleNamespace
+
+    from docutils import nodes
+
+    def link(text, uri, **extra):
+        return nodes.reference("", text, refuri=uri, **extra)
+
+    links = [
+        link("papermill", "https://papermill.readthedocs.io"),
+        link("doi:10.21037/jgo-23-1006", "https://doi.org/10.21037/jgo-23-1006"),
+        link("https://example.org/a", "https://example.org/a"),
+        link("the glossary", "../book/glossary.html", internal=True),
+        link("mail", "mailto:someone@example.org"),
+    ]
+    doctree = publish_doctree("Text.\n", settings_overrides={"report_level": 5})
+    doctree += nodes.paragraph("", "", *links)
+    app = SimpleNamespace(builder=SimpleNamespace(format="html"))
+    book_site.print_addresses(app, doctree, "book/how-to-use")
+    assert [r.astext() for r in links] == [
+        "papermill (https://papermill.readthedocs.io)",
+        "doi:10.21037/jgo-23-1006",
+        "https://example.org/a",
+        "the glossary",
+        "mail",
+    ]
+    assert links[0][-1]["classes"] == ["print-url"]
+    css = (Path(__file__).resolve().parents[1] / "book" / "_static" / "book.css").read_text(
+        encoding="utf-8"
+    )
+    assert ".bd-article .print-url { display: inline;" in css
+    assert ".print-secnum, .print-url { display: none; }" in css
+
+
+def test_the_root_redirect_names_the_books_icon(tmp_path):
+    """Review: the root index.html (sphinx-external-toc's bare redirect) made the browser ask for
+    /favicon.ico, a 404 in the console; book_site writes it with a link to the book's icon."""
+    from types import SimpleNamespace
+
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "favicon.svg").write_text("<svg/>", encoding="utf-8")
+    config = SimpleNamespace(
+        master_doc="book/intro", html_favicon="book/_static/favicon.svg", html_title="HAIC"
+    )
+    app = SimpleNamespace(
+        config=config, outdir=str(tmp_path), builder=SimpleNamespace(format="html")
+    )
+    book_site.write_root_redirect(app, None)
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="icon" href="_static/favicon.svg" type="image/svg+xml">' in page
+    assert '<meta http-equiv="Refresh" content="0; url=book/intro.html">' in page
+    (tmp_path / "_static" / "favicon.svg").unlink()  # no icon: an empty one, never /favicon.ico
+    book_site.write_root_redirect(app, None)
+    assert '<link rel="icon" href="data:,">' in (tmp_path / "index.html").read_text(
+        encoding="utf-8"
+    )

@@ -301,6 +301,24 @@ def test_book_has_pages(built):
     assert len(PAGES) >= 4
 
 
+def test_no_page_prints_a_myst_role_as_text(built):
+    """Chapter 01 printed "The Table 2 numbers are those {numref}`tbl-data-t2-summary` counts":
+    a glued sentence holding a role was set as plain Markdown. No page's text holds a role (code
+    blocks aside: the API and how-to pages may show one as an example)."""
+    role = re.compile(r"\{(?:numref|ref|term|doc|eq|cite(?::\w+)?)\}")  # its `…` is a <code>
+    raw = {}
+    for path in PAGES:
+        article = _soup(path.resolve()).select_one("article")
+        if article is None:
+            continue
+        text = " ".join(
+            t for t in article.find_all(string=True) if not t.find_parent(["pre", "code"])
+        )
+        if role.search(text):
+            raw[str(path.relative_to(HTML))] = role.findall(text)
+    assert not raw, raw
+
+
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(HTML)))
 def test_internal_links_and_anchors_resolve(path: Path):
     soup = _soup(path.resolve())

@@ -1839,3 +1839,128 @@ def test_chapters_07_and_08_give_the_crp_split_the_scale_the_data_dictionary_giv
         assert len(said) == 1, (stem, said)
         assert "data dictionary in {ref}`ch-your-cohort`" in prose, stem
         assert "CRP > 3" in prose, stem
+
+
+#: a MyST role as source text: {numref}`…`, {ref}`…`, {term}`…`, {cite:p}`…`
+_ROLE = re.compile(r"\{(?:numref|ref|term|doc|eq|cite(?::\w+)?)\}`")
+
+
+def _myst_glues(source: str) -> set[str]:
+    """Names a chapter sets as MyST (inline ``:myst`` or a ``:format: myst`` directive): only
+    there may a glued value hold a role."""
+    inline = re.findall(r"\{glue:md\}`([\w.-]+):myst`", source)
+    block = re.findall(r"```\{glue:md\} ([\w.-]+)\n:format: myst", source)
+    return set(inline) | set(block)
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
+def test_no_role_prints_as_text(md):
+    """Chapter 01 printed "The Table 2 numbers are those {numref}`tbl-data-t2-summary` counts":
+    a sentence holding a MyST role was set with ``:commonmark``, which prints the role as text.
+    A glued value with a role must be set as MyST; no other output may hold one."""
+    nb = _golden(md.stem)
+    myst = _myst_glues(md.read_text(encoding="utf-8"))
+    raw = []
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        removed = "remove-cell" in tags or "remove-output" in tags
+        for o in cell.get("outputs", []):
+            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name in myst or (name is None and removed):  # a removed cell's own output is unseen
+                continue
+            texts = [o.get("text", "")] + [
+                v for k, v in o.get("data", {}).items() if "text" in k and "image" not in k
+            ]
+            raw += [f"{name}: {m}" for t in texts for m in _ROLE.findall(_text(t))]
+    assert not raw, raw
+
+
+def test_chapter_01_names_the_independent_test_and_where_infeasible_comes_from():
+    """Review: "An independent test recomputes these counts" named no test and hid that the
+    infeasible verdicts are the package's own feasibility analysis (as the README says)."""
+    sentence = _glued(_golden("01-data"), "data_counts_sentence")
+    assert "`tests/test_targets_independent.py`" in sentence
+    assert "infeasible verdicts it takes from the package's own feasibility analysis" in sentence
+    assert (ROOT / "tests" / "test_targets_independent.py").is_file()
+
+
+def test_a_bound_printed_without_its_decimal_is_read_one_way_and_chapter_01_says_so():
+    """Review: chapter 01 counts "2.8–11" infeasible by reading 11 as 11.0, while the data note of
+    "8.7–11" read the same kind of bound at whole months ("9.9 ± 1.2 = 8.7–11.1") and chapter 06
+    said the upper bound "is printed to whole months"; chapter 01 never said that its count of
+    infeasible intervals rests on the reading."""
+    from analysis import synthesis
+
+    for name in ("text.yaml", "SCHEMA.md"):
+        text = (ROOT / "data" / "published" / name).read_text(encoding="utf-8")
+        assert "8.7–11.1" not in text and "printed with 0 decimals" not in text, name
+    assert "11 as 11.0" in (ROOT / "data" / "published" / "SCHEMA.md").read_text(encoding="utf-8")
+    assert "printed to whole months" not in (ROOT / "chapters" / "06-survival.md").read_text(
+        encoding="utf-8"
+    )
+    nb = _golden("01-data")
+    feas = synthesis.feasibility()
+    n = int((~feas["feasible"]).sum())
+    notes = _glued(nb, "tbl-data-infeasible-notes")
+    assert "the bound 11 is read as 11.0" in notes and "whole months" in notes, notes
+    assert f"{n} rather than {n - 1} infeasible intervals, rest on that reading" in notes, notes
+    sentence = _glued(nb, "data_infeasible_reading")
+    assert f"only {n - 1} would fail" in sentence and "drop by 1" in sentence, sentence
+
+
+def test_table_1_4_prints_numerals_and_marks_every_miss_with_a_note():
+    """Review: Table 1.4's Published column held words ("Six", "Twenty-six") beside digits, and
+    its Calibration column said "hit" / "infeasible" without the book's ✓/✗ while only one of its
+    three infeasible rows had a note. Now digits (the paper's word in a note), ✓ on each hit and
+    ✗ with its own numbered note on each row that is not."""
+    nb = _golden("01-data")
+    rows = _rows(_glued(nb, "tbl-data-targets"))
+    notes = _glued(nb, "tbl-data-targets-notes")
+    words = [r for r in rows if not re.search(r"\d", r[1])]
+    assert not words, words
+    for word in ("Six", "Twenty-six", "Twenty-four"):
+        assert f"the paper writes this number as a word (“{word}”)" in notes, word
+    marks = [r[4] for r in rows]
+    assert not {"hit", "missed", "infeasible"} & set(marks), set(marks)
+    misses = [m for m in marks if m != "✓"]
+    assert len(misses) == 3, misses
+    for n, mark in enumerate(misses, 1):
+        sup = str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        assert mark == f"✗{sup}"
+        assert re.search(rf"^{sup} .+: infeasible, no cohort prints it", notes, re.M), (sup, notes)
+
+
+def test_chapter_01_figures_say_where_what_they_draw_comes_from():
+    """Review: §1.4 promises an "In this figure: …" line under every figure, yet Figs. 1.1–1.3
+    had none; Fig. 1.2's caption left its dotted line unexplained and its curves had no
+    censoring marks (km_panels now draws them, tests/test_plots.py)."""
+    nb = _golden("01-data")
+    for name in ("fig-data-ensemble", "fig-data-km", "fig-data-labs"):
+        line = re.search(
+            r'<p class="figure-provenance">(.*?)</p>', _glued_any(nb, f"{name}-downloads")
+        )
+        assert line and line.group(1).startswith("In this figure:"), name
+        assert "provenance-assumed" in line.group(1), name
+    source = (ROOT / "chapters" / "01-data.md").read_text(encoding="utf-8")
+    caption = source[source.index("```{glue:figure} fig-data-km\n") :].split("```", 2)[1]
+    assert "dotted line" in caption and "censored" in caption, caption
+
+
+def test_intro_names_the_papers_criteria_and_period_and_leads_its_notice_with_the_warning():
+    """Review: the intro's "study at a glance", captioned as what the paper reports, said
+    "best tumour response (mRECIST)" where the paper names modified RECIST 1.1 (the glossary
+    calls it ambiguous) and "HAIC started 2010–2021" for the study period; its synthetic-data
+    notice listed 21 counts before its warning (658 px tall on a phone)."""
+    intro = (ROOT / "book" / "intro.md").read_text(encoding="utf-8")
+    assert '"intro_recist": "methods.recist_version.version"' in intro
+    assert "modified RECIST {glue:text}`intro_recist` (read here as {term}`mRECIST`)" in intro
+    assert "HAIC started {glue" not in intro and "study period {glue:text}`intro_start`" in intro
+    notice = intro.split("```{admonition}", 1)[1].split("\n```", 1)[0]
+    assert "never evidence about HAIC" in notice.splitlines()[0], notice
+    warning, counts = notice.split("\n\n", 1)
+    assert "never as evidence about HAIC" in " ".join(warning.split()), warning
+    assert "intro_counts" not in warning and "intro_counts" in counts
+    # the counts in a smaller line after the warning (507 px on a 390 px phone, was 658)
+    assert ":class: warning synthetic-notice intro-notice" in notice
+    css = (ROOT / "book" / "_static" / "book.css").read_text(encoding="utf-8")
+    assert ".synthetic-notice.intro-notice > p:last-child { font-size: 0.85em;" in css

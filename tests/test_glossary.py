@@ -235,3 +235,19 @@ def test_the_response_criteria_are_given_as_the_paper_names_them():
     section = chapter.split("## Best response", 1)[1].split("```", 1)[0]
     assert "RECIST 1.1" in section and "nothing printed tells which" in section, section
     assert "by\nmRECIST on" not in chapter and "(mRECIST)," not in chapter
+
+
+def test_chapter_07s_words_have_entries():
+    """Review: chapter 07 uses words a clinician may not know that the glossary lacked."""
+    wanted = {
+        "Dummy variable", "Risk set", "Partial likelihood", "Reference row", "Reference category",
+        "Grambsch–Therneau test", "Wald test", "Linear programme", "LP", "AST", "ALT", "CRP",
+    }  # fmt: skip
+    assert sorted(wanted - set(headwords())) == []
+
+
+def test_ecog_scale_runs_to_five():
+    """Review: the ECOG entry said the scale runs 0 to 4; it runs 0–5 (5: dead)."""
+    body = GLOSSARY.read_text(encoding="utf-8")
+    entry = body.split("\nECOG PS\n", 1)[1].split("\n\n", 1)[0]
+    assert "to 4 (bedbound)" not in entry and "5 (dead)" in entry, entry

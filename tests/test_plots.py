@@ -307,6 +307,13 @@ def test_km_panels_curve_is_the_hand_km_and_marks_the_median():
     assert list(curve.get_ydata()) == pytest.approx([1, 0.8, 0.8 * 2 / 3, 0.8 / 3, 0.8 / 3])
     vertical = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
     assert [float(ln.get_xdata()[0]) for ln in vertical] == [5.5]
+    # review (Fig. 1.2): censored patients are marked on the curve, as in km_plot
+    ticks = [ln for ln in ax.lines if ln.get_marker() == "|"]
+    assert len(ticks) == 1 and list(ticks[0].get_xdata()) == [3, 12]
+    assert list(ticks[0].get_ydata()) == pytest.approx([0.8, 0.8 / 3])
+    bare = km_panels({"os": (TIMES[:5], EVENTS[:5], None)}, censor_ticks=False)
+    assert not [ln for ln in bare.axes[0].lines if ln.get_marker() == "|"]
+    plt.close(bare)
     assert ax.get_xlabel() == "months since start of HAIC"
     assert [t.get_text() for t in ax.texts] == ["overall survival"]
     plt.close(fig)

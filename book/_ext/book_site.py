@@ -640,6 +640,30 @@ def number_references(app, doctree, docname: str) -> None:
         ref.append(nodes.inline("", label, classes=["print-secnum"]))
 
 
+def print_addresses(app, doctree, docname: str) -> None:
+    """Put an external link's address, for print only, after its words.
+
+    On paper "[papermill](https://papermill.readthedocs.io)" printed as "papermill": the link
+    cannot be followed and its address was lost. Each external ``http(s)`` link whose words do
+    not already show its address ends with ``<span class="print-url"> (https://…)</span>``
+    (``book.css`` shows it on paper only), as :func:`number_references` does with a section's
+    number. A link whose words are its address, or a DOI's ("doi:10.21037/jgo-23-1006" to
+    https://doi.org/10.21037/jgo-23-1006, the bibliography's), gets none.
+    """
+    if app.builder.format != "html":
+        return
+    for ref in list(doctree.findall(nodes.reference)):
+        uri = ref.get("refuri", "")
+        if ref.get("internal") or not uri.startswith(("http://", "https://")):
+            continue
+        words = " ".join(ref.astext().split())
+        bare = uri.split("://", 1)[1].rstrip("/")
+        doi = words.startswith("doi:") and uri.endswith(words.removeprefix("doi:"))
+        if not words or bare in words or doi:
+            continue
+        ref.append(nodes.inline("", f" ({uri})", classes=["print-url"]))
+
+
 def _within_parentheses(node) -> bool:
     """Whether ``node`` stands inside an open parenthesis of its paragraph (or table cell,
     caption, list item): more "(" than ")" in the text before it."""
@@ -796,6 +820,44 @@ def keep_book_chapter_numbers(app, env) -> list[str]:
     return sorted(changed)
 
 
+def root_redirect_page(target: str, title: str, favicon: str | None) -> str:
+    """The site's root ``index.html``: a redirect to the first page that names its icon.
+
+    sphinx-external-toc writes a bare ``<meta http-equiv="Refresh">``; a browser opening it
+    asked for ``/favicon.ico``, which the site does not have: a 404 in the console of every first
+    visit. This page links the book's own icon (or none: ``data:,``).
+
+    Examples
+    --------
+    >>> page = root_redirect_page("book/intro.html", "A & B", "_static/favicon.svg")
+    >>> '<link rel="icon" href="_static/favicon.svg"' in page, "url=book/intro.html" in page
+    (True, True)
+    >>> '<link rel="icon" href="data:,">' in root_redirect_page("intro.html", "T", None)
+    True
+    """
+    icon = f'href="{html.escape(favicon)}" type="image/svg+xml"' if favicon else 'href="data:,"'
+    target = html.escape(target)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<title>{html.escape(title)}</title>\n<link rel="icon" {icon}>\n'
+        f'<meta http-equiv="Refresh" content="0; url={target}">\n</head>\n'
+        f'<body><p><a href="{target}">{html.escape(title)}</a></p></body>\n</html>\n'
+    )
+
+
+def write_root_redirect(app, exception) -> None:
+    """Write :func:`root_redirect_page` as ``index.html`` (before sphinx-external-toc, which
+    writes its bare redirect only where no ``index.html`` exists)."""
+    if exception is not None or app.builder.format != "html" or app.config.master_doc == "index":
+        return
+    favicon = app.config.html_favicon
+    icon = f"_static/{Path(favicon).name}" if favicon and "://" not in favicon else favicon
+    if icon and "://" not in icon and not (Path(app.outdir) / icon).is_file():
+        icon = None
+    page = root_redirect_page(f"{app.config.master_doc}.html", app.config.html_title or "", icon)
+    (Path(app.outdir) / "index.html").write_text(page, encoding="utf-8")
+
+
 def setup(app):
     import book_bibstyle
 
@@ -816,6 +878,8 @@ def setup(app):
     app.connect("env-purge-doc", _purge_section_anchors)
     app.connect("env-merge-info", _merge_section_anchors)
     app.connect("doctree-resolved", number_references)
+    app.connect("doctree-resolved", print_addresses)
+    app.connect("build-finished", write_root_redirect, priority=400)
     app.connect("doctree-resolved", externalise_downloads)
     app.connect("doctree-resolved", figure_alt_text)
     app.connect("doctree-resolved", mark_table_columns)
