@@ -420,7 +420,7 @@ def forest_plot(
     *,
     labels: Mapping[str, str] | None = None,
     xlabel: str = "hazard ratio (95% CI, log scale)",
-    reproduced_label: str = "reproduced",
+    reproduced_label: str = "this cohort",
     published_label: str = "published",
 ):
     """Forest plot of hazard ratios, optionally with the published values side by side.
@@ -432,13 +432,14 @@ def forest_plot(
         :func:`analysis.survival.cox_table`). Plotted top to bottom in index order.
     published : DataFrame, optional
         Same columns, indexed by (a subset of) the same terms; drawn as open markers just below
-        each reproduced estimate. Missing terms are skipped.
+        each of ``table``'s estimates. Missing terms are skipped.
     labels : mapping, optional
         ``{term: text}`` for the y axis; default the term names.
     xlabel : str
         The label of the (log) hazard-ratio axis.
     reproduced_label, published_label : str
-        Legend entries of the two sets of estimates.
+        Legend entries of the two sets of estimates: ``table``'s is "this cohort", not
+        "reproduced", since an estimate may well differ from the published one.
 
     Returns
     -------
@@ -454,7 +455,7 @@ def forest_plot(
     >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_xscale()
     (['Albumin ≤ 3 g/dL', 'crp_gt3'], 'log')
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['reproduced', 'published']
+    ['this cohort', 'published']
     >>> plt.close(fig)
     """
     need = {"hr", "lower", "upper"}

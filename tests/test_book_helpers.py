@@ -375,9 +375,10 @@ def test_no_reason_on_a_users_cohort():
     assert "not reached" not in notes and "{ref}" not in notes and "✗" not in text
 
 
-def test_the_arrow_stays_with_reproduced():
-    """Table 7.5 on a 390 px phone: "↳" sat alone on a line above "reproduced"; a narrow
-    no-break space joins them, the provenance badge still follows the word."""
+def test_the_arrow_stays_with_this_cohort():
+    """Table 7.5 on a 390 px phone: "↳" sat alone on a line above its word; a narrow no-break
+    space joins them, the provenance badge still follows the label "this cohort" (review: not
+    "reproduced", which a ✗ row is not)."""
     from analysis.provenance import Provenance
 
     table = pd.DataFrame(
@@ -396,7 +397,7 @@ def test_the_arrow_stays_with_reproduced():
     with mock.patch("analysis.book.glue") as glue:
         book.glue_table2("t", table, fits, provenance=lambda ids: Provenance("published"))
     ours = glue.call_args_list[0].args[1].data.splitlines()[3]
-    assert ours.startswith("| ↳\u202freproduced<sup") and "↳ " not in ours
+    assert ours.startswith("| ↳\u202fthis cohort<sup") and "↳ " not in ours
 
 
 def test_a_numbered_cross_is_one_token_the_site_script_links():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import csv
 import html
+import inspect
 import re
 from pathlib import Path
 
@@ -576,14 +577,14 @@ def _rows(table: str) -> list[list[str]]:
 
 
 def test_table_7_4_reproduced_rows_are_never_badged_published():
-    """Table 7.4: the paper's rows are the published numbers; a "↳ reproduced" row is this cohort's
+    """Table 7.4: the paper's rows are the published numbers; a "↳ this cohort" row is this cohort's
     (Child-Pugh 7 vs 5 multivariable: 0.747 against the printed 1.072), classed by its spread
     across calibrated cohorts, with its verdict after the P."""
     nb = _golden("07-cox")
     for name in ("tbl-cox-table2-implied", "tbl-cox-table2-stated"):
         table = _glued(nb, name)
-        reproduced = [r for r in table.splitlines() if "reproduced" in r]
-        assert reproduced and not [r for r in reproduced if PUBLISHED_BADGE in r], name
+        ours = [r for r in table.splitlines() if r.startswith("| ↳")]
+        assert ours and not [r for r in ours if PUBLISHED_BADGE in r], name
     rows = _glued(nb, "tbl-cox-table2-implied").splitlines()
     child = rows[
         next(i for i, r in enumerate(rows) if r.startswith("| Child-Pugh score: 7 vs 5 — paper"))
@@ -1030,7 +1031,7 @@ def test_table_1_4_prints_the_published_hazard_ratio_as_the_paper_does():
 
 
 def _reproduced_rows(table: str) -> dict[str, str]:
-    """The "↳ reproduced" line under each "— paper" line of Table 7.4 or 7.5, by the paper
+    """The "↳ this cohort" line under each "— paper" line of Table 7.4 or 7.5, by the paper
     line's label."""
     lines = table.splitlines()
     return {
@@ -1043,7 +1044,7 @@ def _reproduced_rows(table: str) -> dict[str, str]:
 def test_table_7_4_gives_patients_and_deaths_per_group():
     """Review: Table 7.4 gave no number of patients or deaths per category, so nobody could see
     that Child-Pugh's reference group, score 5, has 5 patients, all of whom died. Each 0/1 or
-    category row (and each reference row) now says after "reproduced" the patients (deaths) of
+    category row (and each reference row) now says after "this cohort" the patients (deaths) of
     its groups, counted here from the cohort by hand; a row entered per unit says none."""
     from analysis.cohort import load_cohort
 
@@ -1477,7 +1478,7 @@ def test_chapter_7_never_calls_an_estimate_the_paper_contradicts_determined():
     for name in ("tbl-cox-table2-implied", "tbl-cox-table2-stated"):
         checked = 0
         for line in _glued(nb, name).splitlines():
-            if "reproduced" not in line:
+            if not line.startswith("| ↳"):  # this cohort's rows
                 continue
             badges = _badges(line)
             marks = re.findall(r'<span class="verdict">([✓✗])', line)
@@ -1821,3 +1822,23 @@ def test_how_to_use_says_where_the_mark_stands():
     table2 = _glued(_golden("07-cox"), "tbl-cox-table2-implied").splitlines()[0]
     assert "Agrees" not in table2
     assert "Agrees" in _glued(_golden("06-survival"), "tbl-surv-comparisons").splitlines()[0]
+
+
+def test_chapter_7_calls_its_estimates_this_cohorts_not_reproduced():
+    """Review: chapter 07 said "reproduced" of estimates that were not: §7.4's title, every
+    cohort row of Tables 7.4 and 7.5 ("↳ reproduced … 4.017 (1.337–12.066) 0.013 ✗" against the
+    paper's 2.363) and Fig. 7.1's legend. The book's ✓ and ✗ say whether a value matches; the
+    label says whose it is: "this cohort"."""
+    from analysis.plots import forest_plot
+
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    assert "reproduced" not in source.lower()
+    nb = _golden("07-cox")
+    for name in ("tbl-cox-table2-implied", "tbl-cox-table2-stated"):
+        table = _glued(nb, name)
+        assert "reproduced" not in table.lower(), name
+        ours = [r for r in table.splitlines() if r.startswith("| ↳")]
+        assert len(ours) >= 20 and all(r.startswith("| ↳\u202fthis cohort") for r in ours), name
+    # Fig. 7.1 is drawn by forest_plot with its default legend
+    assert "reproduced_label" not in source
+    assert inspect.signature(forest_plot).parameters["reproduced_label"].default == "this cohort"
