@@ -295,7 +295,7 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
     vs 5's univariate P (0.01 here, printed 0.02, which no cohort can print with its row) and
     every multivariable cell went without one. Now a cell no cohort can print says "infeasible:
     <short reason>, see Table 7.2", and a multivariable cell says that no reason is computed."""
-    infeasible = {f"{CP6}.p": "the printed P is its row's P truncated, not rounded"}
+    infeasible = {f"{CP6}.p": "the printed P is consistent with its row's P truncated, not rounded"}
     missed = {f"{CP6}.hr": "not reached by the search"}
     _, notes = _table2_glued(
         "differs", "HR, CI and P differ", uni="differs", missed=missed, infeasible=infeasible
@@ -304,7 +304,7 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
     assert uni.startswith("¹ Child-Pugh score: 6 vs 5, univariate: HR, CI and P differ — ")
     assert f"HR: not reached by the search {REF}" in uni
     assert uni.endswith(
-        "; P: infeasible: the printed P is its row's P truncated, not rounded, "
+        "; P: infeasible: the printed P is consistent with its row's P truncated, not rounded, "
         "see {numref}`tbl-cox-feasibility`"
     )
     assert multi.endswith(

@@ -12,7 +12,7 @@ import book_site  # noqa: E402
 
 REASON = (
     "HR and 95% CI fit one Wald row, and with them P 0.97 (printed 0.96, 0.41 of a last digit "
-    "away, which is this P truncated instead of rounded)"
+    "away, consistent with this P truncated instead of rounded)"
 )
 
 

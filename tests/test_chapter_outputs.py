@@ -472,7 +472,9 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
                 unexplained += 1
         assert given == differing, note
     sex = next(n for n in notes if n.startswith("¹ Sex: female vs male, univariate: P differs"))
-    assert "P: infeasible: the printed P is its row's P truncated, not rounded" in sex
+    assert (
+        "P: infeasible: the printed P is consistent with its row's P truncated, not rounded" in sex
+    )
     # 11 infeasible cells; 10 differ and are said so (albumin's univariate P prints as 0.003)
     assert len(infeasible) == 11 and said_infeasible == 10
     assert unexplained == 10  # the ten multivariable ✗ notes, one part each
@@ -648,9 +650,8 @@ def test_table_7_1_header_and_prose_do_not_badge_the_cohorts_values_published():
     # the 100th power varies across calibrated cohorts a hundred times more on the log scale
     assert "provenance-assumed" in _glued(nb, "cox_ast_unit_hr_100.provenance")
     # 1.011 against 1.011, but 1.007–1.014 against 1.005–1.017: its Table 2 row is ✗
-    assert (
-        _glued(nb, "cox_ast_unit_verdict")
-        == ", the ratio the paper prints but not its 95% interval"
+    assert _glued(nb, "cox_ast_unit_verdict").startswith(
+        ', the ratio the paper prints, but not its 95% interval<sup class="provenance'
     )
     forest = _glued_any(nb, "fig-cox-forest-downloads")
     line = forest.split("In this figure:")[1].split("</p>")[0]
@@ -1842,3 +1843,75 @@ def test_chapter_7_calls_its_estimates_this_cohorts_not_reproduced():
     # Fig. 7.1 is drawn by forest_plot with its default legend
     assert "reproduced_label" not in source
     assert inspect.signature(forest_plot).parameters["reproduced_label"].default == "this cohort"
+
+
+def test_the_per_unit_cells_are_counted_apart_from_the_infeasible_ones():
+    """Review: §7.3 said "another 24 cells are feasible only per unit", but the 24 held CRP's
+    univariate P, which Table 7.3 lists as infeasible in any coding: the count is of the
+    feasible ones, and the overlap is said."""
+    feasibility = paper.table2_feasibility()
+    per_unit = feasibility["stated coding"].eq("binary") & feasibility[
+        "implied coding"
+    ].str.startswith("per ")
+    nb = _golden("07-cox")
+    assert _glued(nb, "cox_feas_per_unit") == repr(
+        str(int((per_unit & feasibility["feasible"]).sum()))
+    )
+    overlap = feasibility.loc[per_unit & ~feasibility["feasible"]]
+    assert len(overlap) == 1 and overlap["id"].iloc[0] == "table2.crp_gt3.uni.p"
+    assert "the univariate P of CRP (mg/L), per mg/L" in _glued(nb, "cox_feas_per_unit_overlap")
+
+
+def test_the_ast_ratio_the_paper_prints_carries_no_badge_saying_it_prints_another():
+    """Review: §7.2 read "1.011 [assumed: the paper prints another value], the ratio the paper
+    prints": the badge contradicted the number. The row's class follows what this cohort misses
+    (the interval), and nothing follows the ratio itself."""
+    nb = _golden("07-cox")
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    assert "`cox_ast_unit_hr`{glue:md}`cox_ast_unit_hr.after:commonmark`" in source
+    assert _glued(nb, "cox_ast_unit_hr.after") == ""
+    verdict = _glued(nb, "cox_ast_unit_verdict")
+    said, badge = verdict.split("<sup", 1)
+    assert said == ", the ratio the paper prints, but not its 95% interval"
+    assert "provenance-assumed" in badge and "the paper prints another value" in badge
+
+
+def test_events_per_parameter_floor_states_its_assumption():
+    """Review: "6.0–7.5 events per parameter [determined] … whatever its exact number of deaths":
+    the 6.0 floor holds only if the BCLC rows were fitted on all 82 patients in Table 1's groups
+    (33 vs 49), which chapter 01 doubts. The ceiling alone is unconditional; the floor is said
+    with its condition, in §7.7 and in the key points."""
+    nb = _golden("07-cox")
+    assert _glued(nb, "cox_epv_paper_max") == repr("7.5")
+    assert _glued(nb, "cox_epv_paper_min") == repr("6.0")
+    assert _glued(nb, "cox_epv_floor_factor") == repr("BCLC")
+    assert _glued(nb, "cox_epv_floor_groups") == repr("33 vs 49")
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    assert "whatever its exact number of deaths" not in source
+    epv = source[source.index("## Events per variable") : source.index("## Proportional hazards")]
+    prose = epv.split("```\n\nThe multivariable model")[1]
+    assert "if\nits {glue:text}`cox_epv_floor_factor` rows were fitted" in prose
+    assert "data-pvtt-deaths" in prose
+    key_points = source[source.index("## Key points") : source.index("## Exercises")]
+    assert "if its {glue:text}`cox_epv_floor_factor` rows used Table 1's groups" in key_points
+
+
+def test_inferences_about_the_papers_methods_are_said_as_inferences():
+    """Review: "variable selection by univariate P values (as in the paper)" and "which is this P
+    truncated instead of rounded" stated as facts what the printed numbers only suggest."""
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    assert "(as in\nthe paper)" not in source and "(as in the paper)" not in source
+    assert "the paper does not say how it chose its variables" in source
+    assert "apparently" in source
+    assert "each the truncation of the rounded value" not in source
+    nb = _golden("07-cox")
+    every = _glued(nb, "tbl-cox-feasibility") + _glued(nb, "tbl-cox-feasibility-all")
+    assert "which is this P truncated" not in every
+    assert "consistent with this P truncated instead of rounded" in every
+
+
+def test_the_ph_tables_last_row_reads_global_test():
+    """Review: Table 7.8's last row read "GLOBAL", the raw index of the test's output."""
+    rows = _rows(_glued(_golden("07-cox"), "tbl-cox-ph-test"))
+    assert rows[-1][0] == "Global test"
+    assert not [r for r in rows if "GLOBAL" in r[0]]
