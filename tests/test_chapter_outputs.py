@@ -1638,12 +1638,15 @@ def test_table_7_1_classes_each_row_as_its_mark_and_fig_7_1_as_table_7_4():
             r for k, r in rows.items() if k.startswith(label.split(",")[0]) and "univariate" in k
         )
         assert "✓" in row[2] and "another value" not in row[-1], row
-    # the prose's AST 1.011 and the table's AST univariate row: one estimate, one class (its
-    # interval misses: assumed, and the prose says so in words)
+    # the prose's AST 1.011 and the table's AST univariate row: the row's class is in the prose
+    # (its interval misses: assumed, after the words saying so); the ratio itself, printed as the
+    # paper's, carries its own cell's class (review: "1.011 [assumed: the paper prints another
+    # value], the ratio the paper prints" contradicted itself)
     ast_row = next(r for k, r in rows.items() if k.startswith("AST") and "univariate" in k)
     prose = _glued(nb, "cox_ast_unit_hr.provenance")
-    assert _badges(prose) == _badges(ast_row[-1])
-    assert ("✗" in ast_row[2]) == ("but not its" in _glued(nb, "cox_ast_unit_verdict"))
+    verdict = _glued(nb, "cox_ast_unit_verdict")
+    assert ("✗" in ast_row[2]) == ("but not its" in verdict)
+    assert _badges(verdict if "✗" in ast_row[2] else prose) == _badges(ast_row[-1])
     # Table 7.4's AFP multivariable row is ✗ (its P): Fig. 7.1 does not class it determined
     line = _figure_provenance_line(nb, "AFP, per ng/mL")
     part = next(p for p in line.split(" · ") if "AFP, per ng/mL" in p)
@@ -1870,8 +1873,9 @@ def test_the_ast_ratio_the_paper_prints_carries_no_badge_saying_it_prints_anothe
     (the interval), and nothing follows the ratio itself."""
     nb = _golden("07-cox")
     source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
-    assert "`cox_ast_unit_hr`{glue:md}`cox_ast_unit_hr.after:commonmark`" in source
-    assert _glued(nb, "cox_ast_unit_hr.after") == ""
+    assert "`cox_ast_unit_hr`{glue:md}`cox_ast_unit_hr.provenance:commonmark`" in source
+    hr_badge = _glued(nb, "cox_ast_unit_hr.provenance")
+    assert "provenance-" in hr_badge and "the paper prints another value" not in hr_badge
     verdict = _glued(nb, "cox_ast_unit_verdict")
     said, badge = verdict.split("<sup", 1)
     assert said == ", the ratio the paper prints, but not its 95% interval"
@@ -1895,7 +1899,7 @@ def test_events_per_parameter_floor_states_its_assumption():
     assert "if\nits {glue:text}`cox_epv_floor_factor` rows were fitted" in prose
     assert "data-pvtt-deaths" in prose
     key_points = source[source.index("## Key points") : source.index("## Exercises")]
-    assert "if its {glue:text}`cox_epv_floor_factor` rows used Table 1's groups" in key_points
+    assert "if its\n  {glue:text}`cox_epv_floor_factor` rows used Table 1's groups" in key_points
 
 
 def test_inferences_about_the_papers_methods_are_said_as_inferences():
@@ -1952,3 +1956,20 @@ def test_table_7_1_is_built_by_a_package_call_the_reader_sees():
     for row in codings.itertuples():
         assert f"| {row.variable}, {row.model}" in table, row
         assert row.implied.split(" (")[0] in table and row.published in table, row
+
+
+def test_chapter_7_draws_the_scaled_schoenfeld_residuals_its_objective_promises():
+    """Review: the learning objective promised scaled Schoenfeld residuals; §7.8 showed only
+    Table 7.8. Figure 7.2 draws them for the terms with P < 0.05, with a numbered caption and
+    an "In this figure" line as the other figures."""
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    assert "scaled {term}`Schoenfeld residuals`" in source
+    assert "```{glue:figure} fig-cox-schoenfeld\n:name: fig-cox-schoenfeld" in source
+    assert "{numref}`fig-cox-schoenfeld`" in source
+    nb = _golden("07-cox")
+    line = _glued_any(nb, "fig-cox-schoenfeld-downloads")
+    assert "In this figure:" in line and "provenance-" in line
+    rows = _rows(_glued(nb, "tbl-cox-ph-test"))
+    small = [r[0] for r in rows[:-1] if float(r[3].lstrip("<")) < 0.05]
+    said = _glued(nb, "cox_ph_plotted")
+    assert small and all(label in said for label in small), (small, said)

@@ -328,6 +328,21 @@ def _figure_7_1(cohort):  # chapters/07-cox.md, fig-cox-forest: every label the 
     return forest_plot(table, table * 1.1, labels=names)
 
 
+def _figure_7_2(cohort, *, points: bool = True):  # chapters/07-cox.md, fig-cox-schoenfeld
+    from analysis.cohort import derive
+    from analysis.plots import schoenfeld_plot
+    from analysis.survival import ph_test, scaled_schoenfeld
+    from analysis.tables import table2_models
+
+    models = table2_models(derive(cohort), "implied")
+    terms = list(models["multivariate"].index)
+    design = models["design"]
+    ph = ph_test(design, "os_months", "os_event", terms)
+    residuals = scaled_schoenfeld(design, "os_months", "os_event", terms)
+    labels = {"child_pugh_8": "Child-Pugh 8 vs 5", "ast_gt40": "AST, per U/L"}
+    return schoenfeld_plot(residuals, ph, labels=labels, points=points)
+
+
 def _figure_9_1(cohort):  # chapters/09-bias.md, fig-bias-estimates: the chapter's one call
     from analysis.bias import exposure_analyses
 
@@ -369,6 +384,8 @@ FIGURES = {
     "6.5": lambda cohort: _chapter_06_figure("additional_tace"),
     "6.5u": lambda cohort: _chapter_06_figure("additional_tace", min_count=5),
     "7.1": _figure_7_1,
+    "7.2": _figure_7_2,
+    "7.2u": lambda cohort: _figure_7_2(cohort, points=False),
     "9.1": _figure_9_1,
     "9.2": _figure_9_2,
     "note": _note,

@@ -52,6 +52,8 @@ EXEMPT: dict[str, str] = {
     "bias_ex_command": "a command line, not a number",
     "audit_ex_grim_other": "a hypothetical printed mean that an exercise poses",
     "audit_deaths_factor": "the name of a Table 2 row (which row needs the most deaths), a label",
+    "cox_epv_floor_factor": "the name of a Table 2 row (which row needs the most deaths), a label",
+    "cox_feas_per_unit_overlap": "a sentence glued whole, its count badged inside it",
     # the size of a model or of the audit: a count of terms or checks, not an estimate
     "cox_n_parameters": "the number of terms in the paper's model",
     "cox_ex_params_left": "the number of terms left in a model",
