@@ -230,10 +230,10 @@ def test_copyable_blocks_run_after_the_set_up_cell(stem: str, monkeypatch):
         assert value is not None and len(value) > 0
 
 
-#: The longest line of shown code or printed output (ruff's line length): a longer one scrolled
-#: or wrapped in its box (chapter 07's Breslow/Efron message was 883 px in a 757 px box at
-#: 1366 px; printed, a comment's end wrapped onto a bare line).
-LINE_CHARACTERS = 88
+#: The longest line of shown code or printed output: a longer one scrolled or wrapped in its box
+#: (chapter 07's Breslow/Efron message was 883 px in a 757 px box at 1366 px, which holds 85
+#: characters; printed, a comment's end wrapped onto a bare line).
+LINE_CHARACTERS = 80
 
 #: Chapters whose shown code and printed output keep to :data:`LINE_CHARACTERS`.
 SHORT_LINES = ["07-cox"]
@@ -260,7 +260,7 @@ def test_shown_code_and_printed_lines_fit_their_box(stem: str):
     """Review (chapter 07): a printed line 883 px wide in a 757 px box at 1366 px, and printed
     code whose comments wrapped onto bare lines ("Breslow ties (SPSS)", "where the deaths are
     hidden)"). Every line of shown code (a hidden-input cell's too, behind its toggle), of code
-    to copy and of printed output is at most 88 characters."""
+    to copy and of printed output is at most 80 characters."""
     code = [
         line
         for source in visible_cells(stem) + copyable_blocks(stem)
