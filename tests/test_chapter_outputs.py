@@ -1973,3 +1973,21 @@ def test_chapter_7_draws_the_scaled_schoenfeld_residuals_its_objective_promises(
     small = [r[0] for r in rows[:-1] if float(r[3].lstrip("<")) < 0.05]
     said = _glued(nb, "cox_ph_plotted")
     assert small and all(label in said for label in small), (small, said)
+
+
+def test_figure_7_1_draws_ast_at_a_step_where_a_difference_shows():
+    """Review: per U/L, AST's ratios (this cohort's and the paper's 1.005) sat on 1 on a 0.05–20
+    log axis, so its ✗ was invisible. Fig. 7.1 draws AST per 100 U/L, both ratios raised to that
+    power; the caption says so with the uncertainty the paper's three decimals leave, and why AFP
+    (printed 1 (1.000–1.000)) stays per ng/mL. The open square so computed is classed determined,
+    not published."""
+    nb = _golden("07-cox")
+    assert _glued(nb, "cox_forest_step") == repr("100")
+    assert _glued(nb, "cox_forest_ast_round") == repr("5%")  # 1.0055/1.005 to the 100th: 1.051
+    assert _glued(nb, "cox_forest_afp") == repr("1 (1.000–1.000)")
+    line = _figure_provenance_line(nb, "AST, per 100 U/L")
+    part = next(p for p in line.split(" · ") if p.startswith("AST&#x27;s open square"))
+    assert _badges(part) == ["determined"], part
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    caption = source.split("```{glue:figure} fig-cox-forest", 1)[1].split("```", 1)[0]
+    assert "{glue:text}`cox_forest_step` U/L" in caption and "cox_forest_ast_round" in caption

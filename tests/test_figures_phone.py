@@ -316,7 +316,7 @@ def _figure_7_1(cohort):  # chapters/07-cox.md, fig-cox-forest: every label the 
         "child_pugh_8": "Child-Pugh 8 vs 5",
         "afp_ng_ml": "AFP, per ng/mL",
         "albumin_le3": "albumin ≤ 3 g/dL",
-        "ast_gt40": "AST, per U/L",
+        "ast_gt40": "AST, per 100 U/L",
         "albi_score": "ALBI score, per unit",
         "crp_gt3": "CRP, per mg/L",
         "tumor_number_gt4": "tumour number, per lesion",
