@@ -423,6 +423,7 @@ def forest_plot(
     xlabel: str = "hazard ratio (95% CI, log scale)",
     reproduced_label: str = "this cohort",
     published_label: str = "published",
+    steps: Mapping[str, float] | None = None,
 ):
     """Forest plot of hazard ratios, optionally with the published values side by side.
 
@@ -441,6 +442,10 @@ def forest_plot(
     reproduced_label, published_label : str
         Legend entries of the two sets of estimates: ``table``'s is "this cohort", not
         "reproduced", since an estimate may well differ from the published one.
+    steps : mapping, optional
+        ``{term: k}``: draw that term's ratio and bounds (in ``table`` and ``published``)
+        raised to the power ``k``, a per-unit ratio per ``k`` units; per U/L, a ratio such as
+        1.005 sits on 1 on an axis that spans 0.1 to 10. Say so in its label.
 
     Returns
     -------
@@ -458,6 +463,10 @@ def forest_plot(
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['this cohort', 'published']
     >>> plt.close(fig)
+    >>> fig = forest_plot(table, steps={"crp_gt3": 2})  # CRP's 2.0 (1.2–3.5) per 2 units
+    >>> [round(float(x), 2) for x in fig.axes[0].lines[0].get_xdata()]
+    [0.5, 4.0]
+    >>> plt.close(fig)
     """
     need = {"hr", "lower", "upper"}
     missing = need - set(table.columns)
@@ -467,6 +476,15 @@ def forest_plot(
         missing = need - set(published.columns)
         if missing:
             raise ValueError(f"published: missing column(s) {sorted(missing)}")
+    if steps:
+        table, published = (
+            None if t is None else t.astype({c: float for c in need}).copy()
+            for t in (table, published)
+        )
+        for t in (table, published):
+            for term, k in steps.items():
+                if t is not None and term in t.index:
+                    t.loc[term, list(need)] = t.loc[term, list(need)].astype(float) ** k
     terms = list(table.index)
     n = len(terms)
     # a name of more than 18 characters on two lines: on one, "tumour number, per lesion" took
@@ -692,8 +710,9 @@ def schoenfeld_plot(
         # drawn on a grid of months, not at the deaths: the line shows no one's time of death
         grid = np.linspace(0.0, 6.0 * np.ceil(time.max() / 6.0), 97)
         ok = smooth.notna().to_numpy()
-        ax.plot(grid, np.interp(grid, time[ok], smooth.to_numpy()[ok]), "-", color=PALETTE[1],
-                lw=2, label=f"running mean of {window} deaths")  # fmt: skip
+        if ok.any():  # fewer deaths than half a window: no mean to draw
+            ax.plot(grid, np.interp(grid, time[ok], smooth.to_numpy()[ok]), "-",
+                    color=PALETTE[1], lw=2, label=f"running mean of {window} deaths")  # fmt: skip
         beta = residuals.attrs.get("beta", {}).get(term)
         if beta is not None:
             ax.axhline(beta, color="0.3", ls="--", lw=1, label="fitted log HR")
