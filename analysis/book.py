@@ -1766,7 +1766,7 @@ def glue_table2(
     infeasible_ref: str = "tbl-cox-feasibility",
     counts=None,
 ) -> None:
-    """Glue Table 2 in the paper's layout, published and reproduced rows one under the other.
+    """Glue Table 2 in the paper's layout, the paper's and this cohort's rows one under the other.
 
     Columns: Variable | Univariate HR (95% CI) | P | Multivariable HR (95% CI) | P; each
     variable has the paper's row, then this cohort's. ``table`` is :func:`analysis.tables.table2` (row order,
@@ -1783,9 +1783,9 @@ def glue_table2(
     dropdown). A verdict that is neither (a user's cohort: "not scored (your cohort)") is said
     once in the notes, not in every row.
 
-    ``provenance`` maps the ids of the cells a reproduced estimate shows (HR, interval, P) to
+    ``provenance`` maps the ids of the cells this cohort's estimate shows (HR, interval, P) to
     its :class:`~analysis.provenance.Provenance`; the badge (one, or univariate / multivariable
-    when they differ) follows the reproduced row's label. None on a user's cohort (``user``).
+    when they differ) follows the label of this cohort's row. None on a user's cohort (``user``).
     A row marked ✗ is never *determined*: the paper prints another value, so its class is
     *assumed* (:func:`analysis.provenance.cohort_estimate`).
 
@@ -1801,12 +1801,15 @@ def glue_table2(
     multivariable cell that is neither says :data:`MULTIVARIABLE_UNEXPLAINED`: there is no reason
     analysis for multivariable cells.
 
-    The reproduced row's label keeps "↳ reproduced" on one line (a narrow no-break space): in
-    Table 7.5, squeezed to a dropdown on a phone, the arrow sat alone above the word.
+    This cohort's row is labelled "↳ this cohort", not "reproduced": the row is this cohort's
+    estimate whether or not it prints as the paper's, which its ✓ or ✗ says (a ✗ row labelled
+    "reproduced" claimed what its mark denied). The arrow keeps its first word on one line (a
+    narrow no-break space): in Table 7.5, squeezed to a dropdown on a phone, the arrow sat alone
+    above the word.
 
     ``counts`` maps a term id to this cohort's patients (deaths) in the groups its row compares
     (:func:`analysis.tables.table2_group_counts`: ``"69 (55) vs 5 (5)"``, small counts already
-    hidden on a user's cohort); the text follows "reproduced" after a middle dot, in the label
+    hidden on a user's cohort); the text follows "this cohort" after a middle dot, in the label
     cell (a column of its own would widen the table on a phone). A row with no entry (one entered
     per unit) gets none.
 
@@ -1829,9 +1832,9 @@ def glue_table2(
     | Variable (paper, then this cohort) | Univariate HR (95% CI) | P | Multivariable HR (95% CI) | P |
     |:--|--:|--:|--:|--:|
     | Age (years): per year — paper | 0.996 (0.975–1.017) | 0.70 |  |  |
-    | ↳\u202freproduced | 0.996 (0.975–1.017) | 0.70 <span class="verdict">✓</span> |  |  |
+    | ↳\u202fthis cohort | 0.996 (0.975–1.017) | 0.70 <span class="verdict">✓</span> |  |  |
 
-    A 0/1 row, sex, with the patients (deaths) of its two groups after "reproduced":
+    A 0/1 row, sex, with the patients (deaths) of its two groups after "this cohort":
 
     >>> sex = table.assign(term="sex_female", variable="Sex", coding="female vs male")
     >>> sex_fits = {"univariate": pd.DataFrame([[0.984, 0.424, 2.283, 0.964]], columns=columns,
@@ -1840,7 +1843,7 @@ def glue_table2(
     >>> with mock.patch("analysis.book.glue") as glue:
     ...     glue_table2("tbl-table2", sex, sex_fits, counts={"sex_female": "7 (6) vs 75 (62)"})
     >>> print(glue.call_args_list[0].args[1].data.splitlines()[3])
-    | ↳\u202freproduced · 7 (6) vs 75 (62) | 0.984 (0.424–2.283) | 0.96 <span class="verdict">✓</span> |  |  |
+    | ↳\u202fthis cohort · 7 (6) vs 75 (62) | 0.984 (0.424–2.283) | 0.96 <span class="verdict">✓</span> |  |  |
 
     The same row missing its interval, whose reason chapter 01 gives:
 
@@ -1851,7 +1854,7 @@ def glue_table2(
     >>> print(glue.call_args_list[1].args[1].data.splitlines()[0])
     ¹ Age (years): per year, univariate: CI differs at the printed decimals — CI: not reached by the search ({ref}`chapter\xa001 <data-missed-reasons>`)
     """
-    ours = "Your cohort" if table.attrs.get("user_cohort") else "Reproduced"
+    ours = "Your cohort" if table.attrs.get("user_cohort") else "This cohort"
     missed = {} if user or table.attrs.get("user_cohort") or missed is None else dict(missed)
     infeasible = {} if infeasible is None else dict(infeasible)
     notes: list[str] = []
@@ -1890,8 +1893,8 @@ def glue_table2(
             if provenance is not None and coding != "reference category":
                 spread = provenance([i for part, i in ids.items() if have[part]])
                 # a row that does not print as the paper's is never determined (✗ beside it)
-                reproduced = VERDICT_MARK.get(str(r["verdict"]))
-                classes.append(_provenance.cohort_estimate(spread, reproduced))
+                agrees = VERDICT_MARK.get(str(r["verdict"]))
+                classes.append(_provenance.cohort_estimate(spread, agrees))
             fit = fits["univariate" if key == "uni" else "multivariate"]
             if coding == "reference category":
                 hr, p = "1", "–"

@@ -931,7 +931,8 @@ def _cell_verdict(part: str, res: dict, dec, hr, iv, p) -> tuple[bool, str, str]
         step = 10.0 ** -digits[k]
         truncated = {math.floor(v / step + 1e-9) * step for v in (lo, hi)}
         if k == "p" and any(abs(t - p.value) < step / 10 for t in truncated):
-            note += ", which is this P truncated instead of rounded"
+            # an inference, not a fact: the paper never says how it printed P
+            note += ", consistent with this P truncated instead of rounded"
         notes.append(note + ")")
     implied = "; ".join(notes)
     verb = "fits" if len(kept) == 1 else "fit"
@@ -2347,8 +2348,8 @@ def feasibility_summary_sentence(
 
 # Short forms of table2_feasibility's reasons, for a note beside a cell (the full reason is in
 # the feasibility table).
-#: A P one step off what its own HR and interval give (the printed P truncated, not rounded).
-INFEASIBLE_TRUNCATED = "the printed P is its row's P truncated, not rounded"
+#: A P one step off what its own HR and interval give (consistent with truncation, not rounding).
+INFEASIBLE_TRUNCATED = "the printed P is consistent with its row's P truncated, not rounded"
 #: A univariate 0/1 row that cannot hold with the log-rank P of the same split.
 INFEASIBLE_LOGRANK = "cannot hold with the log-rank P of the same split"
 #: A row whose numbers cannot all come from one Wald fit.
@@ -2367,11 +2368,11 @@ def infeasible_short_reasons(table: pd.DataFrame | None = None) -> dict[str, str
     >>> cells = pd.DataFrame({
     ...     "id": ["table2.a.uni.p", "table2.b.uni.p", "table2.b.uni.hr"],
     ...     "cell": ["P", "P", "HR"], "feasible": [False, True, False],
-    ...     "reason": ["… P 0.97 (printed 0.96, which is this P truncated instead of rounded)",
+    ...     "reason": ["… P 0.97 (printed 0.96, consistent with this P truncated instead of rounded)",
     ...                "", "95% CI fits one Wald row, and with it P 0.003 (printed 0.006)"],
     ... })
     >>> infeasible_short_reasons(cells)
-    {'table2.a.uni.p': "the printed P is its row's P truncated, not rounded", \
+    {'table2.a.uni.p': "the printed P is consistent with its row's P truncated, not rounded", \
 'table2.b.uni.hr': "the row's HR, CI and P cannot all come from one model"}
     """
     if table is None:

@@ -28,7 +28,7 @@ from analysis.clinical import (
     EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2,
     EPIRUBICIN_PER_CYCLE_MG_M2,
 )
-from analysis.formatting import number, quantity, word_list
+from analysis.formatting import number, p_value, quantity, word_list
 from analysis.privacy import (
     COMPLEMENT_MARK,
     SMALL_COUNT_THRESHOLD,
@@ -42,6 +42,7 @@ from analysis.tables import cohort_bsa
 __all__ = [
     "km_plot",
     "forest_plot",
+    "schoenfeld_plot",
     "note_figure",
     "response_plot",
     "response_figure",
@@ -420,8 +421,9 @@ def forest_plot(
     *,
     labels: Mapping[str, str] | None = None,
     xlabel: str = "hazard ratio (95% CI, log scale)",
-    reproduced_label: str = "reproduced",
+    reproduced_label: str = "this cohort",
     published_label: str = "published",
+    steps: Mapping[str, float] | None = None,
 ):
     """Forest plot of hazard ratios, optionally with the published values side by side.
 
@@ -432,13 +434,18 @@ def forest_plot(
         :func:`analysis.survival.cox_table`). Plotted top to bottom in index order.
     published : DataFrame, optional
         Same columns, indexed by (a subset of) the same terms; drawn as open markers just below
-        each reproduced estimate. Missing terms are skipped.
+        each of ``table``'s estimates. Missing terms are skipped.
     labels : mapping, optional
         ``{term: text}`` for the y axis; default the term names.
     xlabel : str
         The label of the (log) hazard-ratio axis.
     reproduced_label, published_label : str
-        Legend entries of the two sets of estimates.
+        Legend entries of the two sets of estimates: ``table``'s is "this cohort", not
+        "reproduced", since an estimate may well differ from the published one.
+    steps : mapping, optional
+        ``{term: k}``: draw that term's ratio and bounds (in ``table`` and ``published``)
+        raised to the power ``k``, a per-unit ratio per ``k`` units; per U/L, a ratio such as
+        1.005 sits on 1 on an axis that spans 0.1 to 10. Say so in its label.
 
     Returns
     -------
@@ -454,7 +461,11 @@ def forest_plot(
     >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_xscale()
     (['Albumin ≤ 3 g/dL', 'crp_gt3'], 'log')
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['reproduced', 'published']
+    ['this cohort', 'published']
+    >>> plt.close(fig)
+    >>> fig = forest_plot(table, steps={"crp_gt3": 2})  # CRP's 2.0 (1.2–3.5) per 2 units
+    >>> [round(float(x), 2) for x in fig.axes[0].lines[0].get_xdata()]
+    [0.5, 4.0]
     >>> plt.close(fig)
     """
     need = {"hr", "lower", "upper"}
@@ -465,6 +476,15 @@ def forest_plot(
         missing = need - set(published.columns)
         if missing:
             raise ValueError(f"published: missing column(s) {sorted(missing)}")
+    if steps:
+        table, published = (
+            None if t is None else t.astype({c: float for c in need}).copy()
+            for t in (table, published)
+        )
+        for t in (table, published):
+            for term, k in steps.items():
+                if t is not None and term in t.index:
+                    t.loc[term, list(need)] = t.loc[term, list(need)].astype(float) ** k
     terms = list(table.index)
     n = len(terms)
     # a name of more than 18 characters on two lines: on one, "tumour number, per lesion" took
@@ -611,6 +631,104 @@ def count_bars(ax, positions, counts, *, user: bool = False, **bar_kwargs):
                 where, 0, f"<{SMALL_COUNT_THRESHOLD}", ha="center", va="bottom", fontsize=FONT_PT
             )
     return hidden
+
+
+def schoenfeld_plot(
+    residuals: pd.DataFrame,
+    ph: pd.DataFrame | None = None,
+    *,
+    terms: Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    alpha: float = 0.05,
+    points: bool = True,
+    xlabel: str = "months since start of HAIC",
+):
+    """Scaled Schoenfeld residuals against time, one panel per term, with a running mean.
+
+    Under proportional hazards a term's residuals scatter around its fitted log hazard ratio
+    (dashed line) with no trend; a running mean that drifts away from the line is a hazard ratio
+    that changes over follow-up. The plot :cite:`therneau2000` shows what the Grambsch–Therneau
+    P (:func:`analysis.survival.ph_test`) sums up in one number.
+
+    Parameters
+    ----------
+    residuals : DataFrame
+        :func:`analysis.survival.scaled_schoenfeld`: ``time``, one column per term,
+        ``attrs["beta"]``.
+    ph : DataFrame, optional
+        :func:`analysis.survival.ph_test` of the same model: with ``terms`` None, the panels are
+        the terms with P < ``alpha`` (else the one with the smallest P), each titled with its P.
+    terms : sequence of str, optional
+        The terms to draw (default: from ``ph``, or every term).
+    labels : mapping, optional
+        ``{term: text}`` for the panels' titles.
+    points : bool
+        Draw each event's residual (False: the running mean alone, for a user's cohort whose
+        individual death times are not shown).
+    xlabel : str
+        The time axis's label.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> res = pd.DataFrame({"time": np.arange(1.0, 13.0), "x": np.r_[np.zeros(6), np.ones(6)],
+    ...                     "z": np.zeros(12)})
+    >>> res.attrs["beta"] = {"x": 0.5, "z": 0.0}
+    >>> ph = pd.DataFrame({"p": [0.01, 0.6, 0.03]}, index=["x", "z", "GLOBAL"])
+    >>> fig = schoenfeld_plot(res, ph, labels={"x": "AST, per U/L"})
+    >>> [ax.get_title(loc="left") for ax in fig.axes]
+    ['AST, per U/L: P 0.010']
+    >>> plt.close(fig)
+    """
+    if terms is None:
+        if ph is not None:
+            p = ph["p"].drop("GLOBAL", errors="ignore")
+            terms = [t for t in p.index if p[t] < alpha] or ([p.idxmin()] if len(p) else [])
+        else:
+            terms = [c for c in residuals.columns if c != "time"]
+    terms = [t for t in terms if t in residuals.columns]
+    if not terms:
+        return note_figure("No model term to draw.")
+    data = residuals.sort_values("time")
+    time = data["time"].to_numpy(float)
+    n = len(time)
+    window = max(5, round(n / 6))  # events in each running mean
+    legend_in = 0.75  # the legend's three lines under the panels
+    height = 0.9 + 2.4 * len(terms) + legend_in
+    fig, axes = plt.subplots(len(terms), 1, figsize=(STACK_WIDTH, height))
+    axes = np.atleast_1d(axes)
+    for ax, term in zip(axes, terms, strict=True):
+        y = data[term].to_numpy(float)
+        if points:
+            ax.plot(time, y, "o", ms=3.5, color=PALETTE[0], alpha=0.55, mec="none",
+                    label="residual (one death)")  # fmt: skip
+        smooth = pd.Series(y).rolling(window, center=True, min_periods=window // 2 + 1).mean()
+        # drawn on a grid of months, not at the deaths: the line shows no one's time of death
+        grid = np.linspace(0.0, 6.0 * np.ceil(time.max() / 6.0), 97)
+        ok = smooth.notna().to_numpy()
+        if ok.any():  # fewer deaths than half a window: no mean to draw
+            ax.plot(grid, np.interp(grid, time[ok], smooth.to_numpy()[ok]), "-",
+                    color=PALETTE[1], lw=2, label=f"running mean of {window} deaths")  # fmt: skip
+        beta = residuals.attrs.get("beta", {}).get(term)
+        if beta is not None:
+            ax.axhline(beta, color="0.3", ls="--", lw=1, label="fitted log HR")
+        name = str(labels.get(term, term) if labels else term)
+        if ph is not None and term in ph.index:
+            name += f": P {p_value(float(ph.loc[term, 'p']), 3)}"
+        ax.set_title(name, loc="left", fontsize=FONT_PT)
+        ax.set_ylabel("scaled residual\n(log HR)")
+        if not points:  # the running mean's range, not a scatter's
+            ax.margins(y=0.3)
+    axes[-1].set_xlabel(xlabel)
+    # under the panels: above the first, the legend covered its title
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", bbox_to_anchor=(0.5, 0.0), frameon=False)
+    fig.tight_layout(rect=(0, legend_in / height, 1, 1))
+    return fig
 
 
 def note_figure(text: str, *, width: float = STACK_WIDTH, height: float | None = None):

@@ -55,6 +55,7 @@ __all__ = [
     "cox_model",
     "univariate_cox",
     "ph_test",
+    "scaled_schoenfeld",
     "events_per_variable",
     "try_cox_table",
     "try_ph_test",
@@ -1056,6 +1057,59 @@ def ph_test(
         },
         index=pd.Index([*terms, "GLOBAL"], name="term"),
     )
+
+
+def scaled_schoenfeld(
+    df: pd.DataFrame,
+    duration_col: str,
+    event_col: str,
+    covariates: Sequence[str],
+    *,
+    categorical: Mapping[str, object] | None = None,
+) -> pd.DataFrame:
+    """Scaled Schoenfeld residuals of a Cox model, one row per event, as :func:`ph_test` uses them.
+
+    Under proportional hazards the scaled residual of term ``j`` at event ``i``,
+    ``β̂_j + d · (r_i V)_j`` (``r_i`` the Schoenfeld residual, ``V`` the model covariance with
+    Efron ties, ``d`` the number of events), scatters around the constant log hazard ratio
+    ``β̂_j``; a trend over time is a log hazard ratio that changes :cite:`grambsch1994`
+    (R ``cox.zph``'s ``y``, which ``plot.cox.zph`` draws against time).
+
+    Returns
+    -------
+    DataFrame
+        ``time`` (the event's time, sorted) and one column per model term; ``attrs["beta"]``
+        maps each term to its fitted log hazard ratio.
+
+    Raises
+    ------
+    ValueError
+        As :func:`ph_test`: fewer than two events, or a model that does not converge.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"t": [1, 2, 3, 4, 5, 6], "e": [1, 1, 1, 0, 1, 1], "x": [0, 1, 0, 1, 1, 0]})
+    >>> res = scaled_schoenfeld(d, "t", "e", ["x"])
+    >>> res["time"].tolist(), len(res)
+    ([1.0, 2.0, 3.0, 5.0, 6.0], 5)
+    >>> bool(np.isclose(res["x"].mean(), res.attrs["beta"]["x"]))  # they average to β̂
+    True
+    """
+    data, terms = _model_frame(df, duration_col, event_col, covariates, categorical)
+    x = data[terms].to_numpy(float)
+    t = data["_T"].to_numpy(float)
+    e = data["_E"].to_numpy(float)
+    if e.sum() < 2:
+        raise ValueError("the residuals need at least two events")
+    fit = engine.cox_fit(x, t, e, ties="efron")
+    if not (fit.converged and np.all(np.isfinite(fit.cov))):
+        raise ValueError("the Cox model does not converge, so its residuals are not defined")
+    times, r = engine.schoenfeld_residuals(x, t, e, fit.beta, ties="efron")
+    scaled = fit.beta + len(times) * r @ fit.cov
+    out = pd.DataFrame(scaled, columns=terms)
+    out.insert(0, "time", times)
+    out.attrs["beta"] = dict(zip(terms, map(float, fit.beta), strict=True))
+    return out
 
 
 def events_per_variable(n_events: int, n_parameters: int) -> float:

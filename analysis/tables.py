@@ -34,6 +34,7 @@ from analysis.formatting import (
     number,
     p_value,
     rounded,
+    term_hazard_ratio,
     word_list,
 )
 from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUPS, design_matrix
@@ -90,6 +91,7 @@ __all__ = [
     "table2_ties",
     "table2_group_counts",
     "multivariable_sides",
+    "coding_comparison",
     "TABLE2_IMPLIED_TERMS",
     "USER_SKEWNESS_MIN",
     "JSH_CRITERIA_ROWS",
@@ -1598,6 +1600,64 @@ def table2(
     )
     is_user = user_cohort(cohort) if user is None else bool(user)
     return label_for_cohort(out, is_user)
+
+
+def coding_comparison(cohort: pd.DataFrame, *, ties: str = "breslow") -> pd.DataFrame:
+    """The four factors whose coding is in question (:data:`TABLE2_IMPLIED_TERMS`): the paper's
+    hazard ratio beside this cohort's under the implied (per unit) and the stated (cut-off)
+    coding, with the verdict of each coding's Table 2 row (chapter 07, Table 7.1).
+
+    A verdict is that of the whole row of :func:`table2` (HR, interval and P against the
+    paper's), not of the HR shown: a ✗ may be about the interval or P, which ``reason`` names.
+
+    Parameters
+    ----------
+    cohort : DataFrame
+        A derived cohort (:func:`analysis.cohort.derive`).
+    ties : {"breslow", "efron"}
+        The rule for tied death times (:func:`table2_models`).
+
+    Returns
+    -------
+    DataFrame
+        One row per factor and model (univariate, multivariable): ``term`` (the Table 2 id),
+        ``variable`` (what one unit counts, capitalised: "AST (U/L)"), ``model``
+        ("univariate" or "multivariable"), ``published`` (the paper's HR as printed), and for
+        each coding (``implied``, ``stated``) the HR with its 95% interval at three decimals
+        (:func:`analysis.formatting.term_hazard_ratio`) and the row's ``<coding> verdict`` and
+        ``<coding> reason`` (on a user's cohort "not scored (your cohort)", no reason).
+
+    Examples
+    --------
+    >>> from analysis.cohort import derive, load_cohort
+    >>> codings = coding_comparison(derive(load_cohort()))
+    >>> codings.columns.tolist()
+    ['term', 'variable', 'model', 'published', 'implied', 'implied verdict', 'implied reason', \
+'stated', 'stated verdict', 'stated reason']
+    >>> codings.loc[0, ["variable", "model", "published", "implied"]].tolist()
+    ['AST (U/L)', 'univariate', '1.011', '1.011 (1.007–1.014)']
+    """
+    fits = {coding: table2_models(cohort, coding, ties=ties) for coding in ("implied", "stated")}
+    rows_by_coding = {
+        coding: table2(cohort, coding, ties=ties).set_index(["term", "model"]) for coding in fits
+    }
+    rows = []
+    for term, (_column, _cut, what) in TABLE2_IMPLIED_TERMS.items():
+        for model, key in (("univariate", "uni"), ("multivariable", "multi")):
+            row = {
+                "term": term,
+                "variable": what[:1].upper() + what[1:],
+                "model": model,
+                "published": published.entry(f"table2.{term}.{key}.hr").text,
+            }
+            for coding, models in fits.items():
+                fit = models["univariate" if key == "uni" else "multivariate"]
+                scored = rows_by_coding[coding].loc[(term, model)]
+                row[coding] = term_hazard_ratio(fit, term, 3)
+                row[f"{coding} verdict"] = str(scored["verdict"])
+                row[f"{coding} reason"] = str(scored["reason"] or "")
+            rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def multivariable_sides(cohort: pd.DataFrame) -> dict:

@@ -42,13 +42,20 @@ from hypothesis import strategies as st  # noqa: E402
 
 from analysis import COHORT_CSV, bias, clinical, scenarios, tables  # noqa: E402
 from analysis.cohort import SCHEMA, derive, load_cohort, validate_cohort  # noqa: E402
-from analysis.plots import forest_plot, km_plot, response_plot, skewed_labs_plot  # noqa: E402
+from analysis.plots import (  # noqa: E402
+    forest_plot,
+    km_plot,
+    response_plot,
+    schoenfeld_plot,
+    skewed_labs_plot,
+)
 from analysis.survival import (  # noqa: E402
     CI_METHODS,
     events_per_variable,
     group_comparison,
     mean_survival,
     median_survival,
+    scaled_schoenfeld,
     try_cox_table,
     try_ph_test,
 )
@@ -419,9 +426,17 @@ def test_figures(df):
             if c in cohort.columns and cohort[c].notna().any()
         }
         _close(skewed_labs_plot(cohort, labs, show_points=False))
-        multi = table2_models(cohort, "implied")["multivariate"]
+        models = table2_models(cohort, "implied")
+        multi = models["multivariate"]
         if multi is not None and len(multi):
-            _close(forest_plot(multi, None, labels={}))
+            _close(forest_plot(multi, None, labels={}, steps={"ast_gt40": 100}))
+            # Fig. 7.2, as the chapter draws it: only where the test exists
+            terms = list(multi.index)
+            ph, _ = try_ph_test(models["design"], "os_months", "os_event", terms)
+            if ph is not None:
+                res = scaled_schoenfeld(models["design"], "os_months", "os_event", terms)
+                for points in (True, False):
+                    _close(schoenfeld_plot(res, ph, points=points))
 
 
 @settings(max_examples=10, **SETTINGS)

@@ -295,7 +295,7 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
     vs 5's univariate P (0.01 here, printed 0.02, which no cohort can print with its row) and
     every multivariable cell went without one. Now a cell no cohort can print says "infeasible:
     <short reason>, see Table 7.2", and a multivariable cell says that no reason is computed."""
-    infeasible = {f"{CP6}.p": "the printed P is its row's P truncated, not rounded"}
+    infeasible = {f"{CP6}.p": "the printed P is consistent with its row's P truncated, not rounded"}
     missed = {f"{CP6}.hr": "not reached by the search"}
     _, notes = _table2_glued(
         "differs", "HR, CI and P differ", uni="differs", missed=missed, infeasible=infeasible
@@ -304,7 +304,7 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
     assert uni.startswith("¹ Child-Pugh score: 6 vs 5, univariate: HR, CI and P differ — ")
     assert f"HR: not reached by the search {REF}" in uni
     assert uni.endswith(
-        "; P: infeasible: the printed P is its row's P truncated, not rounded, "
+        "; P: infeasible: the printed P is consistent with its row's P truncated, not rounded, "
         "see {numref}`tbl-cox-feasibility`"
     )
     assert multi.endswith(
@@ -375,9 +375,10 @@ def test_no_reason_on_a_users_cohort():
     assert "not reached" not in notes and "{ref}" not in notes and "✗" not in text
 
 
-def test_the_arrow_stays_with_reproduced():
-    """Table 7.5 on a 390 px phone: "↳" sat alone on a line above "reproduced"; a narrow
-    no-break space joins them, the provenance badge still follows the word."""
+def test_the_arrow_stays_with_this_cohort():
+    """Table 7.5 on a 390 px phone: "↳" sat alone on a line above its word; a narrow no-break
+    space joins them, the provenance badge still follows the label "this cohort" (review: not
+    "reproduced", which a ✗ row is not)."""
     from analysis.provenance import Provenance
 
     table = pd.DataFrame(
@@ -396,7 +397,7 @@ def test_the_arrow_stays_with_reproduced():
     with mock.patch("analysis.book.glue") as glue:
         book.glue_table2("t", table, fits, provenance=lambda ids: Provenance("published"))
     ours = glue.call_args_list[0].args[1].data.splitlines()[3]
-    assert ours.startswith("| ↳\u202freproduced<sup") and "↳ " not in ours
+    assert ours.startswith("| ↳\u202fthis cohort<sup") and "↳ " not in ours
 
 
 def test_a_numbered_cross_is_one_token_the_site_script_links():

@@ -12,7 +12,7 @@ import book_site  # noqa: E402
 
 REASON = (
     "HR and 95% CI fit one Wald row, and with them P 0.97 (printed 0.96, 0.41 of a last digit "
-    "away, which is this P truncated instead of rounded)"
+    "away, consistent with this P truncated instead of rounded)"
 )
 
 
@@ -285,7 +285,7 @@ Age       0.996 ✓ (0.975–1.017)
 
 def test_a_paper_row_is_marked_to_stay_with_its_reproduced_row():
     """Review: printed, "PIVKA-II (ng/mL): per ng/mL — paper" ended one sheet of Table 7.5 and
-    its "↳ reproduced" row began the next. The paper row of each pair is marked ``pair-first``
+    its "↳ this cohort" row began the next. The paper row of each pair is marked ``pair-first``
     (kept with the next row on paper by tables.css); a row not followed by its own is not."""
     doctree = publish_doctree(
         """
@@ -293,7 +293,7 @@ def test_a_paper_row_is_marked_to_stay_with_its_reproduced_row():
 Variable                              HR
 ====================================  =====
 PIVKA-II (ng/mL): per ng/mL — paper   1
-↳ reproduced                          1
+↳ this cohort                         1
 Albumin > 3 g/dL (reference) — paper  1
 Sex                                   0.96
 ====================================  =====

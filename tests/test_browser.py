@@ -1399,7 +1399,7 @@ def _printed_chapter(browser, server, outside_requests, prefix: str):
 
 def test_printed_paper_rows_stay_with_their_reproduced_rows(browser, server, outside_requests):
     """Review: printed, "PIVKA-II (ng/mL): per ng/mL — paper" ended a sheet of Table 7.5 and its
-    "↳ reproduced" row began the next. In print media each "— paper" row followed by its own
+    "↳ this cohort" row began the next. In print media each "— paper" row followed by its own
     "↳" row is kept with it (``break-after: avoid``; book_site.keep_row_pairs)."""
     with _printed_chapter(browser, server, outside_requests, "07") as pg:
         rows = pg.evaluate(
@@ -1418,7 +1418,7 @@ def test_printed_paper_rows_stay_with_their_reproduced_rows(browser, server, out
 
 
 def test_printed_chapter_7_begins_no_sheet_with_a_reproduced_row(printed_chapters):
-    """The printed chapter 07 (tools/pdf.py): no sheet's first table row is a "↳ reproduced" row
+    """The printed chapter 07 (tools/pdf.py): no sheet's first table row is a "↳ this cohort" row
     whose "— paper" row ended the sheet before."""
     pdfs, _, _ = printed_chapters
     (pdf,) = [path for name, path in pdfs.items() if Path(name).name.startswith("07")]
@@ -1628,22 +1628,22 @@ def test_desktop_tables_keep_their_columns(page, server):
 TABLE2_IDS = ("tbl-cox-table2-implied", "tbl-cox-table2-stated")
 _ARROW_LINES_JS = """(id) => [...document.getElementById(id).querySelectorAll('tbody td:first-child')]
   .filter(td => td.textContent.startsWith('↳'))
-  .map(td => {  // the lines the text "↳ reproduced" (its badge aside) is set on
+  .map(td => {  // the lines "↳" and its word "this" (of "this cohort") are set on
     const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
     let node = walker.nextNode();
     while (node && !node.textContent.includes('↳')) node = walker.nextNode();
     const range = document.createRange();  // the arrow and its word only: the patients
     const at = node.textContent.indexOf('↳');  // (deaths) after them may wrap
     range.setStart(node, at);
-    range.setEnd(node, Math.min(node.textContent.length, at + '↳ reproduced'.length));
+    range.setEnd(node, Math.min(node.textContent.length, at + '↳ this'.length));
     return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
   })"""
 
 
 def test_the_arrow_stays_with_its_word_on_a_phone(browser, server, outside_requests):
-    """Tables 7.4 and 7.5 at 390 px (7.5 in its opened dropdown): "↳" and "reproduced" stay on
-    one line (analysis.book.glue_table2 joins them with a narrow no-break space). With an
-    ordinary space the arrow sat alone above the word in all 27 reproduced rows of Table 7.5.
+    """Tables 7.4 and 7.5 at 390 px (7.5 in its opened dropdown): "↳" and "this" (of its label
+    "this cohort") stay on one line (analysis.book.glue_table2 joins them with a narrow no-break space). With an
+    ordinary space the arrow sat alone above the word in all 27 of this cohort's rows of Table 7.5.
     At 12 px both tables are wider than their column and scroll inside their containers
     (:data:`PHONE_SCROLLING_TABLES`), the labels' column in view (sticky): never the page."""
     chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("07"))
@@ -1669,7 +1669,7 @@ def test_the_arrow_stays_with_its_word_on_a_phone(browser, server, outside_reque
         context.close()
     for table, counts in lines.items():
         assert len(counts) >= 20, (table, counts)
-        assert set(counts) == {1}, f"{table}: '↳ reproduced' broken over lines {counts}"
+        assert set(counts) == {1}, f"{table}: '↳ this' broken over lines {counts}"
     assert page <= 2, f"the page is {page} px wider than the phone"
     assert all(sticky.values()), sticky
     assert not outside_requests

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import csv
 import html
+import inspect
 import re
 from pathlib import Path
 
@@ -471,7 +472,9 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
                 unexplained += 1
         assert given == differing, note
     sex = next(n for n in notes if n.startswith("¹ Sex: female vs male, univariate: P differs"))
-    assert "P: infeasible: the printed P is its row's P truncated, not rounded" in sex
+    assert (
+        "P: infeasible: the printed P is consistent with its row's P truncated, not rounded" in sex
+    )
     # 11 infeasible cells; 10 differ and are said so (albumin's univariate P prints as 0.003)
     assert len(infeasible) == 11 and said_infeasible == 10
     assert unexplained == 10  # the ten multivariable ✗ notes, one part each
@@ -576,14 +579,14 @@ def _rows(table: str) -> list[list[str]]:
 
 
 def test_table_7_4_reproduced_rows_are_never_badged_published():
-    """Table 7.4: the paper's rows are the published numbers; a "↳ reproduced" row is this cohort's
+    """Table 7.4: the paper's rows are the published numbers; a "↳ this cohort" row is this cohort's
     (Child-Pugh 7 vs 5 multivariable: 0.747 against the printed 1.072), classed by its spread
     across calibrated cohorts, with its verdict after the P."""
     nb = _golden("07-cox")
     for name in ("tbl-cox-table2-implied", "tbl-cox-table2-stated"):
         table = _glued(nb, name)
-        reproduced = [r for r in table.splitlines() if "reproduced" in r]
-        assert reproduced and not [r for r in reproduced if PUBLISHED_BADGE in r], name
+        ours = [r for r in table.splitlines() if r.startswith("| ↳")]
+        assert ours and not [r for r in ours if PUBLISHED_BADGE in r], name
     rows = _glued(nb, "tbl-cox-table2-implied").splitlines()
     child = rows[
         next(i for i, r in enumerate(rows) if r.startswith("| Child-Pugh score: 7 vs 5 — paper"))
@@ -647,9 +650,8 @@ def test_table_7_1_header_and_prose_do_not_badge_the_cohorts_values_published():
     # the 100th power varies across calibrated cohorts a hundred times more on the log scale
     assert "provenance-assumed" in _glued(nb, "cox_ast_unit_hr_100.provenance")
     # 1.011 against 1.011, but 1.007–1.014 against 1.005–1.017: its Table 2 row is ✗
-    assert (
-        _glued(nb, "cox_ast_unit_verdict")
-        == ", the ratio the paper prints but not its 95% interval"
+    assert _glued(nb, "cox_ast_unit_verdict").startswith(
+        ', the ratio the paper prints, but not its 95% interval<sup class="provenance'
     )
     forest = _glued_any(nb, "fig-cox-forest-downloads")
     line = forest.split("In this figure:")[1].split("</p>")[0]
@@ -1030,7 +1032,7 @@ def test_table_1_4_prints_the_published_hazard_ratio_as_the_paper_does():
 
 
 def _reproduced_rows(table: str) -> dict[str, str]:
-    """The "↳ reproduced" line under each "— paper" line of Table 7.4 or 7.5, by the paper
+    """The "↳ this cohort" line under each "— paper" line of Table 7.4 or 7.5, by the paper
     line's label."""
     lines = table.splitlines()
     return {
@@ -1043,7 +1045,7 @@ def _reproduced_rows(table: str) -> dict[str, str]:
 def test_table_7_4_gives_patients_and_deaths_per_group():
     """Review: Table 7.4 gave no number of patients or deaths per category, so nobody could see
     that Child-Pugh's reference group, score 5, has 5 patients, all of whom died. Each 0/1 or
-    category row (and each reference row) now says after "reproduced" the patients (deaths) of
+    category row (and each reference row) now says after "this cohort" the patients (deaths) of
     its groups, counted here from the cohort by hand; a row entered per unit says none."""
     from analysis.cohort import load_cohort
 
@@ -1478,7 +1480,7 @@ def test_chapter_7_never_calls_an_estimate_the_paper_contradicts_determined():
     for name in ("tbl-cox-table2-implied", "tbl-cox-table2-stated"):
         checked = 0
         for line in _glued(nb, name).splitlines():
-            if "reproduced" not in line:
+            if not line.startswith("| ↳"):  # this cohort's rows
                 continue
             badges = _badges(line)
             marks = re.findall(r'<span class="verdict">([✓✗])', line)
@@ -1532,10 +1534,12 @@ def test_chapter_7_one_call_cells_carry_no_privacy_plumbing():
             assert plumbing not in source, (plumbing, source)
     one_call = next(s for s in visible if 'table2_models(cohort, "implied")' in s)
     assert "table2_deaths(implied, cohort)" in one_call
-    assert len(one_call.strip().splitlines()) == 3  # the call and two prints
+    # the call and two prints (comments and continuation lines aside: lines of at most 88
+    # characters, tests/test_copyable_cells.py)
+    assert len(ast.parse(one_call).body) == 3
     epv = next(s for s in visible if "events per parameter" in s)
     assert "table2_events_per_parameter(implied, cohort)" in epv
-    assert len(epv.strip().splitlines()) == 2
+    assert len(ast.parse(epv).body) == 2  # the call and a print
     # the helpers hide as the cell did: on a user's cohort of 82 where 80 died, N - 80 gives 2
     import pandas as pd
 
@@ -1635,12 +1639,15 @@ def test_table_7_1_classes_each_row_as_its_mark_and_fig_7_1_as_table_7_4():
             r for k, r in rows.items() if k.startswith(label.split(",")[0]) and "univariate" in k
         )
         assert "✓" in row[2] and "another value" not in row[-1], row
-    # the prose's AST 1.011 and the table's AST univariate row: one estimate, one class (its
-    # interval misses: assumed, and the prose says so in words)
+    # the prose's AST 1.011 and the table's AST univariate row: the row's class is in the prose
+    # (its interval misses: assumed, after the words saying so); the ratio itself, printed as the
+    # paper's, carries its own cell's class (review: "1.011 [assumed: the paper prints another
+    # value], the ratio the paper prints" contradicted itself)
     ast_row = next(r for k, r in rows.items() if k.startswith("AST") and "univariate" in k)
     prose = _glued(nb, "cox_ast_unit_hr.provenance")
-    assert _badges(prose) == _badges(ast_row[-1])
-    assert ("✗" in ast_row[2]) == ("but not its" in _glued(nb, "cox_ast_unit_verdict"))
+    verdict = _glued(nb, "cox_ast_unit_verdict")
+    assert ("✗" in ast_row[2]) == ("but not its" in verdict)
+    assert _badges(verdict if "✗" in ast_row[2] else prose) == _badges(ast_row[-1])
     # Table 7.4's AFP multivariable row is ✗ (its P): Fig. 7.1 does not class it determined
     line = _figure_provenance_line(nb, "AFP, per ng/mL")
     part = next(p for p in line.split(" · ") if "AFP, per ng/mL" in p)
@@ -1964,3 +1971,170 @@ def test_intro_names_the_papers_criteria_and_period_and_leads_its_notice_with_th
     assert ":class: warning synthetic-notice intro-notice" in notice
     css = (ROOT / "book" / "_static" / "book.css").read_text(encoding="utf-8")
     assert ".synthetic-notice.intro-notice > p:last-child { font-size: 0.85em;" in css
+
+
+def test_chapter_7_calls_its_estimates_this_cohorts_not_reproduced():
+    """Review: chapter 07 said "reproduced" of estimates that were not: §7.4's title, every
+    cohort row of Tables 7.4 and 7.5 ("↳ reproduced … 4.017 (1.337–12.066) 0.013 ✗" against the
+    paper's 2.363) and Fig. 7.1's legend. The book's ✓ and ✗ say whether a value matches; the
+    label says whose it is: "this cohort"."""
+    from analysis.plots import forest_plot
+
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    assert "reproduced" not in source.lower()
+    nb = _golden("07-cox")
+    for name in ("tbl-cox-table2-implied", "tbl-cox-table2-stated"):
+        table = _glued(nb, name)
+        assert "reproduced" not in table.lower(), name
+        ours = [r for r in table.splitlines() if r.startswith("| ↳")]
+        assert len(ours) >= 20 and all(r.startswith("| ↳\u202fthis cohort") for r in ours), name
+    # Fig. 7.1 is drawn by forest_plot with its default legend
+    assert "reproduced_label" not in source
+    assert inspect.signature(forest_plot).parameters["reproduced_label"].default == "this cohort"
+
+
+def test_the_per_unit_cells_are_counted_apart_from_the_infeasible_ones():
+    """Review: §7.3 said "another 24 cells are feasible only per unit", but the 24 held CRP's
+    univariate P, which Table 7.3 lists as infeasible in any coding: the count is of the
+    feasible ones, and the overlap is said."""
+    feasibility = paper.table2_feasibility()
+    per_unit = feasibility["stated coding"].eq("binary") & feasibility[
+        "implied coding"
+    ].str.startswith("per ")
+    nb = _golden("07-cox")
+    assert _glued(nb, "cox_feas_per_unit") == repr(
+        str(int((per_unit & feasibility["feasible"]).sum()))
+    )
+    overlap = feasibility.loc[per_unit & ~feasibility["feasible"]]
+    assert len(overlap) == 1 and overlap["id"].iloc[0] == "table2.crp_gt3.uni.p"
+    assert "the univariate P of CRP (mg/L), per mg/L" in _glued(nb, "cox_feas_per_unit_overlap")
+
+
+def test_the_ast_ratio_the_paper_prints_carries_no_badge_saying_it_prints_another():
+    """Review: §7.2 read "1.011 [assumed: the paper prints another value], the ratio the paper
+    prints": the badge contradicted the number. The row's class follows what this cohort misses
+    (the interval), and nothing follows the ratio itself."""
+    nb = _golden("07-cox")
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    assert "`cox_ast_unit_hr`{glue:md}`cox_ast_unit_hr.provenance:commonmark`" in source
+    hr_badge = _glued(nb, "cox_ast_unit_hr.provenance")
+    assert "provenance-" in hr_badge and "the paper prints another value" not in hr_badge
+    verdict = _glued(nb, "cox_ast_unit_verdict")
+    said, badge = verdict.split("<sup", 1)
+    assert said == ", the ratio the paper prints, but not its 95% interval"
+    assert "provenance-assumed" in badge and "the paper prints another value" in badge
+
+
+def test_events_per_parameter_floor_states_its_assumption():
+    """Review: "6.0–7.5 events per parameter [determined] … whatever its exact number of deaths":
+    the 6.0 floor holds only if the BCLC rows were fitted on all 82 patients in Table 1's groups
+    (33 vs 49), which chapter 01 doubts. The ceiling alone is unconditional; the floor is said
+    with its condition, in §7.7 and in the key points."""
+    nb = _golden("07-cox")
+    assert _glued(nb, "cox_epv_paper_max") == repr("7.5")
+    assert _glued(nb, "cox_epv_paper_min") == repr("6.0")
+    assert _glued(nb, "cox_epv_floor_factor") == repr("BCLC")
+    assert _glued(nb, "cox_epv_floor_groups") == repr("33 vs 49")
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    assert "whatever its exact number of deaths" not in source
+    epv = source[source.index("## Events per variable") : source.index("## Proportional hazards")]
+    prose = epv.split("```\n\nThe multivariable model")[1]
+    assert "if\nits {glue:text}`cox_epv_floor_factor` rows were fitted" in prose
+    assert "data-pvtt-deaths" in prose
+    key_points = source[source.index("## Key points") : source.index("## Exercises")]
+    assert "if its\n  {glue:text}`cox_epv_floor_factor` rows used Table 1's groups" in key_points
+
+
+def test_inferences_about_the_papers_methods_are_said_as_inferences():
+    """Review: "variable selection by univariate P values (as in the paper)" and "which is this P
+    truncated instead of rounded" stated as facts what the printed numbers only suggest."""
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    assert "(as in\nthe paper)" not in source and "(as in the paper)" not in source
+    assert "the paper does not say how it chose its variables" in source
+    assert "apparently" in source
+    assert "each the truncation of the rounded value" not in source
+    nb = _golden("07-cox")
+    every = _glued(nb, "tbl-cox-feasibility") + _glued(nb, "tbl-cox-feasibility-all")
+    assert "which is this P truncated" not in every
+    assert "consistent with this P truncated instead of rounded" in every
+
+
+def test_the_ph_tables_last_row_reads_global_test():
+    """Review: Table 7.8's last row read "GLOBAL", the raw index of the test's output."""
+    rows = _rows(_glued(_golden("07-cox"), "tbl-cox-ph-test"))
+    assert rows[-1][0] == "Global test"
+    assert not [r for r in rows if "GLOBAL" in r[0]]
+
+
+def test_table_7_1_is_built_by_a_package_call_the_reader_sees():
+    """Review: Table 7.1 was computed by hidden code (a ``compare_codings`` loop over
+    ``TABLE2_IMPLIED_TERMS`` calling ``hr_marked``). The package builds it
+    (:func:`analysis.tables.coding_comparison`, in the API pages) in one visible call; only
+    its marks and notes are formatted out of sight."""
+    import jupytext
+
+    from analysis import tables
+    from analysis.cohort import derive, load_cohort
+
+    assert "coding_comparison" in tables.__all__
+    assert "   coding_comparison\n" in (ROOT / "book" / "api" / "tables.md").read_text(
+        encoding="utf-8"
+    )
+    notebook = jupytext.read(ROOT / "chapters" / "07-cox.md")
+    shown = [
+        c.source
+        for c in notebook.cells
+        if c.cell_type == "code"
+        and not {"remove-cell", "remove-input"} & set(c.metadata.get("tags", []))
+    ]
+    (call,) = [s for s in shown if "coding_comparison(cohort)" in s]
+    assert len(ast.parse(call).body) == 2  # the import and the call
+    hidden = "\n".join(
+        c.source for c in notebook.cells if c.cell_type == "code" and c.source not in shown
+    )
+    assert "for term, (column, cut, what) in TABLE2_IMPLIED_TERMS.items()" not in hidden
+    codings = tables.coding_comparison(derive(load_cohort()))
+    assert len(codings) == 2 * len(tables.TABLE2_IMPLIED_TERMS)
+    table = _glued(_golden("07-cox"), "tbl-cox-codings")
+    for row in codings.itertuples():
+        assert f"| {row.variable}, {row.model}" in table, row
+        assert row.implied.split(" (")[0] in table and row.published in table, row
+
+
+def test_chapter_7_draws_the_scaled_schoenfeld_residuals_its_objective_promises():
+    """Review: the learning objective promised scaled Schoenfeld residuals; §7.8 showed only
+    Table 7.8. Figure 7.2 draws them for the terms with P < 0.05, with a numbered caption and
+    an "In this figure" line as the other figures."""
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    assert "scaled {term}`Schoenfeld residuals`" in source
+    assert "```{glue:figure} fig-cox-schoenfeld\n:name: fig-cox-schoenfeld" in source
+    assert "{numref}`fig-cox-schoenfeld`" in source
+    nb = _golden("07-cox")
+    line = _glued_any(nb, "fig-cox-schoenfeld-downloads")
+    assert "In this figure:" in line and "provenance-" in line
+    rows = _rows(_glued(nb, "tbl-cox-ph-test"))
+    small = [r[0] for r in rows[:-1] if float(r[3].lstrip("<")) < 0.05]
+    said = _glued(nb, "cox_ph_plotted")
+    assert small and all(label in said for label in small), (small, said)
+
+
+def test_figure_7_1_draws_ast_at_a_step_where_a_difference_shows():
+    """Review: per U/L, AST's ratios (this cohort's and the paper's 1.005) sat on 1 on a 0.05–20
+    log axis, so its ✗ was invisible. Fig. 7.1 draws AST per 100 U/L, both ratios raised to that
+    power; the caption says so with the uncertainty the paper's three decimals leave, and why AFP
+    (printed 1 (1.000–1.000)) stays per ng/mL. The open square so computed is classed determined,
+    not published."""
+    nb = _golden("07-cox")
+    assert _glued(nb, "cox_forest_step") == repr("100")
+    assert _glued(nb, "cox_forest_ast_round") == repr("5%")  # 1.0055/1.005 to the 100th: 1.051
+    assert _glued(nb, "cox_forest_afp") == repr("1 (1.000–1.000)")
+    line = _figure_provenance_line(nb, "AST, per 100 U/L")
+    part = next(p for p in line.split(" · ") if p.startswith("AST&#x27;s open square"))
+    assert _badges(part) == ["determined"], part
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    caption = source.split("```{glue:figure} fig-cox-forest", 1)[1].split("```", 1)[0]
+    assert "{glue:text}`cox_forest_step` U/L" in caption
+    # the why in the prose under it: a longer caption (or more text before the figure) left
+    # the printed sheet before it half blank
+    after = source.split("```{glue:} fig-cox-forest-downloads", 1)[1].split("## ", 1)[0]
+    assert "cox_forest_ast_round" in after and "cox_forest_afp" in after

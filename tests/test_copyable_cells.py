@@ -228,3 +228,56 @@ def test_copyable_blocks_run_after_the_set_up_cell(stem: str, monkeypatch):
             assert isinstance(last, ast.Expr), f"{stem} block {number}: ends with no value"
             value = eval(compile(ast.Expression(last.value), "last", "eval"), namespace)  # noqa: S307
         assert value is not None and len(value) > 0
+
+
+#: The longest line of shown code or printed output: a longer one scrolled or wrapped in its box
+#: (chapter 07's Breslow/Efron message was 883 px in a 757 px box at 1366 px, which holds 85
+#: characters; printed, a comment's end wrapped onto a bare line).
+LINE_CHARACTERS = 80
+
+#: Chapters whose shown code and printed output keep to :data:`LINE_CHARACTERS`.
+SHORT_LINES = ["07-cox"]
+
+
+def _printed_lines(stem: str) -> list[str]:
+    """The lines a reader sees printed under the visible code cells of the golden notebook."""
+    import nbformat
+
+    nb = nbformat.read(ROOT / "chapters" / f"{stem}.ipynb", as_version=4)
+    lines = []
+    for cell in nb.cells:
+        tags = set(cell.metadata.get("tags", []))
+        if cell.cell_type != "code" or tags & (HIDDEN_TAGS | {"remove-output"}):
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                lines += "".join(output["text"]).splitlines()
+    return lines
+
+
+@pytest.mark.parametrize("stem", SHORT_LINES)
+def test_shown_code_and_printed_lines_fit_their_box(stem: str):
+    """Review (chapter 07): a printed line 883 px wide in a 757 px box at 1366 px, and printed
+    code whose comments wrapped onto bare lines ("Breslow ties (SPSS)", "where the deaths are
+    hidden)"). Every line of shown code (a hidden-input cell's too, behind its toggle), of code
+    to copy and of printed output is at most 80 characters."""
+    code = [
+        line
+        for source in visible_cells(stem) + copyable_blocks(stem)
+        for line in source.splitlines()
+    ]
+    printed = _printed_lines(stem)
+    assert code and printed
+    long = [line for line in code + printed if len(line) > LINE_CHARACTERS]
+    assert long == [], long
+
+
+def test_exercise_7_2_says_its_split_named_columns_hold_per_unit_values():
+    """Review: Exercise 7.2's solution fitted ``ast_gt40``, ``crp_gt3``, ``tumor_number_gt4`` and
+    ``prior_tace_gt4`` under the implied coding, where they hold U/L, mg/L, lesions and sessions,
+    not 0/1 splits; the shown code says so where it names them."""
+    (block,) = [b for b in copyable_blocks("07-cox") if "ast_gt40" in b]
+    comment = " ".join(line.strip("# ") for line in block.splitlines() if line.startswith("#"))
+    for name in ("ast_gt40", "crp_gt3", "tumor_number_gt4", "prior_tace_gt4"):
+        assert name in comment
+    assert "per-unit values" in comment and "not 0/1" in comment

@@ -316,7 +316,7 @@ def _figure_7_1(cohort):  # chapters/07-cox.md, fig-cox-forest: every label the 
         "child_pugh_8": "Child-Pugh 8 vs 5",
         "afp_ng_ml": "AFP, per ng/mL",
         "albumin_le3": "albumin ≤ 3 g/dL",
-        "ast_gt40": "AST, per U/L",
+        "ast_gt40": "AST, per 100 U/L",
         "albi_score": "ALBI score, per unit",
         "crp_gt3": "CRP, per mg/L",
         "tumor_number_gt4": "tumour number, per lesion",
@@ -326,6 +326,21 @@ def _figure_7_1(cohort):  # chapters/07-cox.md, fig-cox-forest: every label the 
     hr = np.exp(np.linspace(-1.2, 1.2, len(names)))
     table = pd.DataFrame({"hr": hr, "lower": hr / 2.5, "upper": hr * 2.5}, index=list(names))
     return forest_plot(table, table * 1.1, labels=names)
+
+
+def _figure_7_2(cohort, *, points: bool = True):  # chapters/07-cox.md, fig-cox-schoenfeld
+    from analysis.cohort import derive
+    from analysis.plots import schoenfeld_plot
+    from analysis.survival import ph_test, scaled_schoenfeld
+    from analysis.tables import table2_models
+
+    models = table2_models(derive(cohort), "implied")
+    terms = list(models["multivariate"].index)
+    design = models["design"]
+    ph = ph_test(design, "os_months", "os_event", terms)
+    residuals = scaled_schoenfeld(design, "os_months", "os_event", terms)
+    labels = {"child_pugh_8": "Child-Pugh 8 vs 5", "ast_gt40": "AST, per U/L"}
+    return schoenfeld_plot(residuals, ph, labels=labels, points=points)
 
 
 def _figure_9_1(cohort):  # chapters/09-bias.md, fig-bias-estimates: the chapter's one call
@@ -369,6 +384,8 @@ FIGURES = {
     "6.5": lambda cohort: _chapter_06_figure("additional_tace"),
     "6.5u": lambda cohort: _chapter_06_figure("additional_tace", min_count=5),
     "7.1": _figure_7_1,
+    "7.2": _figure_7_2,
+    "7.2u": lambda cohort: _figure_7_2(cohort, points=False),
     "9.1": _figure_9_1,
     "9.2": _figure_9_2,
     "note": _note,

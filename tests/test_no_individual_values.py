@@ -1046,7 +1046,7 @@ def test_stage_b_with_thrombus_on_a_copy_of_the_book_cohort(tmp_path):
 @pytest.mark.slow(seconds=15)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_table2_patients_and_deaths_show_no_count_of_one_to_four(planted_run):
-    """Tables 7.4 and 7.5 give, after "reproduced", each 0/1 or category row's patients
+    """Tables 7.4 and 7.5 give, after "this cohort", each 0/1 or category row's patients
     (deaths) per group (analysis.tables.table2_group_counts). On the 13 planted patients many
     groups hold 1-4 patients or deaths: none is shown, each reads "<5" or "hidden"."""
     nb = json.loads((planted_run / "07-cox.ipynb").read_text(encoding="utf-8"))

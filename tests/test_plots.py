@@ -463,3 +463,18 @@ def test_km_plot_on_a_user_cohort_does_not_draw_a_group_of_fewer_than_five():
         ["3", "3", "1", "1", "1"],
     ]  # book's
     plt.close(fig)
+
+
+def test_schoenfeld_plot_draws_a_model_with_two_deaths_without_failing():
+    """A user's cohort may have fewer deaths than half a running-mean window: the panel shows
+    the points (or nothing but the fitted line), it does not raise."""
+    import matplotlib.pyplot as plt
+
+    from analysis.plots import schoenfeld_plot
+
+    res = pd.DataFrame({"time": [2.0, 5.0], "x": [0.4, -0.2]})
+    res.attrs["beta"] = {"x": 0.1}
+    for points in (True, False):
+        fig = schoenfeld_plot(res, points=points)
+        assert len(fig.axes) == 1
+        plt.close(fig)

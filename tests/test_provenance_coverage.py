@@ -49,9 +49,13 @@ EXEMPT: dict[str, str] = {
     "bias_ex_command": "a command line, not a number",
     "audit_ex_grim_other": "a hypothetical printed mean that an exercise poses",
     "audit_deaths_factor": "the name of a Table 2 row (which row needs the most deaths), a label",
+    "cox_epv_floor_factor": "the name of a Table 2 row (which row needs the most deaths), a label",
+    "cox_feas_per_unit_overlap": "a sentence glued whole, its count badged inside it",
     # the size of a model or of the audit: a count of terms or checks, not an estimate
     "cox_n_parameters": "the number of terms in the paper's model",
     "cox_ex_params_left": "the number of terms left in a model",
+    "cox_forest_step": "the step (U/L) Fig. 7.1 draws AST at, a parameter",
+    "cox_forest_step_th": "the step (U/L) Fig. 7.1 draws AST at, a parameter",
     "bias_opt_params": "the number of terms in the paper's model",
     "audit_n_checks": "the number of checks the audit runs",
     "audit_n_not_consistent": "a count in a dropdown heading; the table inside carries the class",

@@ -469,3 +469,29 @@ def test_group_comparison_keeps_spss_negative_bound_when_asked():
     note = negative_bound_note("x", kept["median"], kept["lower"], kept["upper"])
     assert note.startswith("x: SPSS's interval is the median ± 1.96 SE") and "−0.3" in note
     assert negative_bound_note("x", cut["median"], cut["lower"], cut["upper"]) == ""
+
+
+def test_scaled_schoenfeld_residuals_give_back_the_ph_test():
+    """The residuals Figure 7.2 draws are those the Grambsch–Therneau test sums up: with time
+    itself as g, each term's χ² is (c's_j)² / (d V_jj Σc²), c the centred event times, s_j the
+    scaled residuals; and they average to the fitted log hazard ratio."""
+    from analysis import engine
+    from analysis.survival import ph_test, scaled_schoenfeld
+
+    rossi = load_rossi().head(200)
+    terms = ["fin", "age", "prio"]
+    residuals = scaled_schoenfeld(rossi, "week", "arrest", terms)
+    test = ph_test(rossi, "week", "arrest", terms, transform="identity")
+    x, t, e = (
+        rossi[terms].to_numpy(float),
+        rossi["week"].to_numpy(float),
+        rossi["arrest"].to_numpy(float),
+    )
+    fit = engine.cox_fit(x, t, e, ties="efron")
+    c = residuals["time"].to_numpy() - residuals["time"].mean()
+    d = len(residuals)
+    for j, term in enumerate(terms):
+        s = residuals[term].to_numpy()
+        chi2 = (c @ s) ** 2 / (d * fit.cov[j, j] * (c @ c))
+        assert math.isclose(chi2, test.loc[term, "chi2"], rel_tol=1e-9), term
+        assert math.isclose(s.mean(), residuals.attrs["beta"][term], rel_tol=1e-9, abs_tol=1e-12)

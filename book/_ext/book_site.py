@@ -53,9 +53,9 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
     "published", "determined" and "assumed" mean, for paper, and with the link to chapter 01's
     section on them, which ``book.js`` makes of every badge (:func:`provenance_legend`): a
     badge's ``title`` is never shown on a phone.
-13. keeps **a paper row and its reproduced row on one sheet**
+13. keeps **a paper row and this cohort's row on one sheet**
     (:func:`keep_row_pairs`): in Tables 7.4 and 7.5 a row "PIVKA-II (ng/mL): per ng/mL — paper" is
-    followed by its "↳ reproduced" row; a printed sheet ended with the first and the next began
+    followed by its "↳ this cohort" row; a printed sheet ended with the first and the next began
     with the second. The first row of each pair is marked ``pair-first``, which ``tables.css``
     keeps with the row after it on paper.
 """
@@ -183,8 +183,8 @@ def paired_rows(labels: list[str]) -> list[int]:
     """The indices of the rows (by their first cells' texts) that begin a pair: a label ending
     in " — paper" followed by one starting with "↳" (this cohort's row).
 
-    >>> paired_rows(["Age: per year — paper", "↳ reproduced", "Sex: male (reference) — paper",
-    ...              "↳ reproduced · 75 (62)", "a row of its own", "↳ not after a paper row"])
+    >>> paired_rows(["Age: per year — paper", "↳ this cohort", "Sex: male (reference) — paper",
+    ...              "↳ this cohort · 75 (62)", "a row of its own", "↳ not after a paper row"])
     [0, 2]
     """
     return [
