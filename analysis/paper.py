@@ -88,6 +88,8 @@ __all__ = [
     "Z95",
     "term",
     "fitted_label",
+    "SHORT_LABELS",
+    "published_estimates",
     "binary_se_floor",
     "se_from_interval",
     "child_pugh_class",
@@ -348,6 +350,50 @@ def fitted_label(term_id: str) -> str:
     if term_id in PER_UNIT_TERMS:
         return f"{t.display}, per {t.unit}"
     return labels.term_label(term_id)
+
+
+#: Table 2's terms as chapter 07's figures and its proportional-hazards table name them: short,
+#: in the coding the book fits (a per-unit term says so; a Child-Pugh score names its reference).
+SHORT_LABELS = {
+    "child_pugh_6": "Child-Pugh 6 vs 5", "child_pugh_7": "Child-Pugh 7 vs 5",
+    "child_pugh_8": "Child-Pugh 8 vs 5", "afp_ng_ml": "AFP, per ng/mL",
+    "albumin_le3": "albumin ≤ 3 g/dL", "ast_gt40": "AST, per U/L",
+    "albi_score": "ALBI score, per unit", "crp_gt3": "CRP, per mg/L",
+    "tumor_number_gt4": "tumour number, per lesion",
+    "prior_tace_gt4": "prior TACE, per session",
+    "additional_tace": "additional TACE",
+}  # fmt: skip
+
+
+def published_estimates(model: str = "multi") -> pd.DataFrame:
+    """The paper's Table 2 hazard ratios and 95% intervals of one model, as printed, for the
+    terms whose interval it prints: columns ``hr``, ``lower``, ``upper``, indexed by term in the
+    paper's order (what :func:`analysis.plots.forest_plot` draws beside a cohort's).
+
+    Parameters
+    ----------
+    model : {"multi", "uni"}
+        The multivariable or the univariate model.
+
+    Examples
+    --------
+    >>> table = published_estimates("multi")
+    >>> list(table.columns), len(table) > 5
+    (['hr', 'lower', 'upper'], True)
+    >>> table.loc["additional_tace"].tolist()
+    [0.491, 0.268, 0.899]
+    """
+    ids = published.ids("table2.")
+    terms = [t.id for t in TERMS if f"table2.{t.id}.{model}.interval" in ids]
+    intervals = {t: published.entry(f"table2.{t}.{model}.interval") for t in terms}
+    return pd.DataFrame(
+        {
+            "hr": [published.value(f"table2.{t}.{model}.hr") for t in terms],
+            "lower": [intervals[t].lower for t in terms],
+            "upper": [intervals[t].upper for t in terms],
+        },
+        index=pd.Index(terms, name="term"),
+    )
 
 
 def binary_se_floor(deaths: float) -> float:
