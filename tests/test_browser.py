@@ -151,37 +151,74 @@ _PAGE_FACTS = """
 """
 
 
-def _open(browser, server, path: Path, width: int):
-    """Start a cold visit of ``path`` at ``width`` (a fresh browser context); :func:`_finish`
-    completes it. The record: ``weight`` (bytes of every response of the first visit, until
-    the network is idle), ``requested`` (the paths asked for), ``outside`` (requests that would
-    have left the machine: aborted), ``problems`` (console errors, page errors), the page's
-    facts (:data:`_PAGE_FACTS`), the literate metrics of a chapter, and ``error`` if the visit
-    itself failed. A chapter's screenshot goes to ``test-artifacts/screenshots/``.
-    """
-    context = browser.new_context(**WIDTHS[width])
-    pg = context.new_page()
-    record: dict = {"outside": [], "requested": [], "error": None, "sizes": []}
-    pg.route("**/*", _guard(record["outside"]))
-    record["problems"] = _watch(pg)
+class _Tab:
+    """A tab of the tour, reused from visit to visit: its listeners are set once and write to the
+    record of the visit under way (:attr:`record`; ``None`` between visits, when what the page
+    does is not recorded).
 
-    def add(response):
+    A fresh browser context per visit cost Chromium 1.3-1.9 CPU-s a page (a new renderer
+    process compiling the theme's scripts afresh), a page visited in a tab already used about
+    0.6: the 38 visits of the tour took 83 CPU-s of ``make test``. Every visit still downloads
+    every file (Playwright's routing, :func:`_guard`, disables the HTTP cache), so the page
+    weights are a first visit's; nothing else carries over (the book and its theme keep nothing
+    in storage unless a reader switches the theme's mode).
+    """
+
+    def __init__(self, context):
+        self.page = context.new_page()
+        self.record: dict | None = None
+        self.page.route("**/*", _guard(_Into(self, "outside")))
+        problems = _watch(self.page)  # appended to as they happen: moved to the record below
+        self._problems = problems
+        self.page.on("request", lambda r: self._add("requested", urlparse(r.url).path))
+        self.page.on("response", self._size)
+
+    def _add(self, key: str, value) -> None:
+        if self.record is not None:
+            self.record[key].append(value)
+
+    def _size(self, response) -> None:
+        if self.record is None:
+            return
         try:
-            record["sizes"].append(len(response.body()))
+            self.record["sizes"].append(len(response.body()))
         except Exception:  # a redirect or an aborted request has no body
             pass
 
-    pg.on("request", lambda r: record["requested"].append(urlparse(r.url).path))
-    pg.on("response", add)
-    try:
-        pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="commit")
-    except Exception as exc:  # recorded: the page's own tests fail, the others still run
-        record["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
-    return context, pg, path, width, record
+    def open(self, server, path: Path, width: int):
+        """Start a visit of ``path`` (:func:`_finish` completes it)."""
+        self._problems.clear()
+        self.record = {
+            "outside": [], "requested": [], "error": None, "sizes": [], "problems": self._problems,
+        }  # fmt: skip
+        try:
+            self.page.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="commit")
+        except Exception as exc:  # recorded: the page's own tests fail, the others still run
+            self.record["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+        return self, path, width, self.record
+
+
+class _Into(list):
+    """A list that appends to ``tab.record[key]`` while a visit is under way (for :func:`_guard`,
+    which appends what it aborts)."""
+
+    def __init__(self, tab: _Tab, key: str):
+        super().__init__()
+        self.tab, self.key = tab, key
+
+    def append(self, value) -> None:
+        self.tab._add(self.key, value)
 
 
 def _finish(visit) -> dict:
-    context, pg, path, width, record = visit
+    """Complete a visit begun by :meth:`_Tab.open`. The record: ``weight`` (bytes of every
+    response, until the network is idle), ``requested`` (the paths asked for), ``outside``
+    (requests that would have left the machine: aborted), ``problems`` (console errors, page
+    errors), the page's facts (:data:`_PAGE_FACTS`), the literate metrics of a chapter, the
+    probes (:func:`_probes`), and ``error`` if the visit itself failed. A chapter's screenshot
+    goes to ``test-artifacts/screenshots/``."""
+    tab, path, width, record = visit
+    pg = tab.page
     try:
         if record["error"] is None:
             pg.wait_for_load_state("load")
@@ -207,7 +244,8 @@ def _finish(visit) -> dict:
     except Exception as exc:  # recorded: the page's own tests fail, the others still run
         record["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
     finally:
-        context.close()
+        tab.record = None
+    record["problems"] = list(record["problems"])
     del record["sizes"]
     return record
 
@@ -265,19 +303,26 @@ async (want) => {
 """
 
 
-#: Pages loading at once in the tour: each has its own cold context, and while one waits for
-#: its network to be idle (half a second without requests) the others load.
+#: Pages loading at once in the tour, each in a tab of its own (:class:`_Tab`): while one waits
+#: for its network to be idle (half a second without requests) the others load.
 TOUR_BATCH = 4
 
 
 def tour(browser, server) -> dict:
-    """Every page of :data:`PAGES` visited cold at each width: ``{(relative path, width): record}``."""
-    visits = [(p, width) for width in WIDTHS for p in TOURED_PAGES]
+    """Every page of :data:`TOURED_PAGES` visited at each width, in one browser context per
+    width (:class:`_Tab`): ``{(relative path, width): record}``."""
     out = {}
-    for k in range(0, len(visits), TOUR_BATCH):
-        opened = [_open(browser, server, p, w) for p, w in visits[k : k + TOUR_BATCH]]
-        for visit in opened:
-            out[visit[2].relative_to(HTML).as_posix(), visit[3]] = _finish(visit)
+    for width in WIDTHS:
+        context = browser.new_context(**WIDTHS[width])
+        try:
+            tabs = [_Tab(context) for _ in range(TOUR_BATCH)]
+            for k in range(0, len(TOURED_PAGES), TOUR_BATCH):
+                batch = TOURED_PAGES[k : k + TOUR_BATCH]
+                opened = [tab.open(server, p, width) for tab, p in zip(tabs, batch, strict=False)]
+                for visit in opened:
+                    out[visit[1].relative_to(HTML).as_posix(), width] = _finish(visit)
+        finally:
+            context.close()
     return out
 
 
