@@ -2138,3 +2138,16 @@ def test_figure_7_1_draws_ast_at_a_step_where_a_difference_shows():
     # the printed sheet before it half blank
     after = source.split("```{glue:} fig-cox-forest-downloads", 1)[1].split("## ", 1)[0]
     assert "cox_forest_ast_round" in after and "cox_forest_afp" in after
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
+def test_every_figure_says_where_what_it_draws_comes_from(md):
+    """Chapter 01 promises an "In this figure" (or "This figure") line under every figure; the
+    figures of chapters 02 and 03 had none. Every figure glued on the book's cohort carries one
+    in its downloads line (book.glue_figure's ``provenance``)."""
+    nb = _golden(md.stem)
+    names = set(re.findall(r"```\{glue:figure\} ([\w.-]+)", md.read_text(encoding="utf-8")))
+    missing = [
+        n for n in sorted(names) if "figure-provenance" not in _glued_any(nb, f"{n}-downloads")
+    ]
+    assert not missing, missing
