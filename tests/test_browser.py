@@ -152,9 +152,9 @@ _PAGE_FACTS = """
 
 
 class _Tab:
-    """A tab of the tour, reused from visit to visit: its listeners are set once and write to the
-    record of the visit under way (:attr:`record`; ``None`` between visits, when what the page
-    does is not recorded).
+    """A tab of the tour, reused from visit to visit: its listeners are set once and append to
+    lists that each visit starts empty (:meth:`open`) and takes a copy of when it ends
+    (:func:`_finish`).
 
     A fresh browser context per visit cost Chromium 1.3-1.9 CPU-s a page (a new renderer
     process compiling the theme's scripts afresh), a page visited in a tab already used about
@@ -166,48 +166,28 @@ class _Tab:
 
     def __init__(self, context):
         self.page = context.new_page()
-        self.record: dict | None = None
-        self.page.route("**/*", _guard(_Into(self, "outside")))
-        problems = _watch(self.page)  # appended to as they happen: moved to the record below
-        self._problems = problems
-        self.page.on("request", lambda r: self._add("requested", urlparse(r.url).path))
+        self.seen: dict[str, list] = {"outside": [], "requested": [], "sizes": []}
+        self.page.route("**/*", _guard(self.seen["outside"]))
+        self.seen["problems"] = _watch(self.page)
+        self.page.on("request", lambda r: self.seen["requested"].append(urlparse(r.url).path))
         self.page.on("response", self._size)
 
-    def _add(self, key: str, value) -> None:
-        if self.record is not None:
-            self.record[key].append(value)
-
     def _size(self, response) -> None:
-        if self.record is None:
-            return
         try:
-            self.record["sizes"].append(len(response.body()))
+            self.seen["sizes"].append(len(response.body()))
         except Exception:  # a redirect or an aborted request has no body
             pass
 
     def open(self, server, path: Path, width: int):
         """Start a visit of ``path`` (:func:`_finish` completes it)."""
-        self._problems.clear()
-        self.record = {
-            "outside": [], "requested": [], "error": None, "sizes": [], "problems": self._problems,
-        }  # fmt: skip
+        for found in self.seen.values():
+            found.clear()
+        record: dict = {"error": None}
         try:
             self.page.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="commit")
         except Exception as exc:  # recorded: the page's own tests fail, the others still run
-            self.record["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
-        return self, path, width, self.record
-
-
-class _Into(list):
-    """A list that appends to ``tab.record[key]`` while a visit is under way (for :func:`_guard`,
-    which appends what it aborts)."""
-
-    def __init__(self, tab: _Tab, key: str):
-        super().__init__()
-        self.tab, self.key = tab, key
-
-    def append(self, value) -> None:
-        self.tab._add(self.key, value)
+            record["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+        return self, path, width, record
 
 
 def _finish(visit) -> dict:
@@ -230,7 +210,7 @@ def _finish(visit) -> dict:
                     timeout=15000,
                 )
             pg.wait_for_load_state("networkidle")
-            record["weight"] = sum(record["sizes"])
+            record["weight"] = sum(tab.seen["sizes"])
             record.update(pg.evaluate(_PAGE_FACTS))
             if path.parent.name == "chapters":
                 record["literate"] = pg.evaluate(LITERATE)
@@ -244,9 +224,7 @@ def _finish(visit) -> dict:
     except Exception as exc:  # recorded: the page's own tests fail, the others still run
         record["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
     finally:
-        tab.record = None
-    record["problems"] = list(record["problems"])
-    del record["sizes"]
+        record.update({key: list(found) for key, found in tab.seen.items() if key != "sizes"})
     return record
 
 
