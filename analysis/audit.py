@@ -1716,27 +1716,28 @@ def _place(entry_id: str) -> str:
     return _PLACE[entry_id.split(".")[0]]
 
 
-def _bound_decimals(e) -> tuple[int, int]:
+def _printed_decimals(e) -> tuple[int, int]:
+    """An interval's bounds' decimals as printed (how they are read: :func:`analysis.published.bound_decimals`)."""
     parsed = published.parse_text(e.text)
     return parsed["lower_decimals"], parsed["upper_decimals"]
 
 
 def _symmetry_as_read(med, r) -> Check:
-    """:func:`interval_symmetry` with both bounds read at the larger of their printed decimals,
-    as the calibration reads them ("2.8–11" beside a median of 6.7 means 11.0); where reading
-    the shorter bound at its own precision would give the other verdict, the explanation says
-    so."""
-    ld, ud = _bound_decimals(r)
-    read = max(ld, ud)
-    res = interval_symmetry(med.value, r.lower, r.upper, med.decimals, read, read)
-    if ld == ud:
+    """:func:`interval_symmetry` with the bounds read as every comparison reads them
+    (:func:`analysis.published.bound_decimals`: "2.8–11" beside a median of 6.7 means 11.0);
+    where reading the shorter bound at its own precision would give the other verdict, the
+    explanation says so."""
+    ld, ud = _printed_decimals(r)
+    read_ld, read_ud = published.bound_decimals(r.text)
+    res = interval_symmetry(med.value, r.lower, r.upper, med.decimals, read_ld, read_ud)
+    if (ld, ud) == (read_ld, read_ud):
         return res
     alt = interval_symmetry(med.value, r.lower, r.upper, med.decimals, ld, ud)
     if alt.verdict == res.verdict:
         return res
     short = r.lower if ld < ud else r.upper
     text = number(short, min(ld, ud))
-    as_read = f"{float(short):.{read}f}"
+    as_read = f"{float(short):.{max(read_ld, read_ud)}f}"
     other = "symmetric" if alt.verdict == CONSISTENT else "not symmetric"
     note = (
         f" The bound {text} is printed without the decimal its neighbours carry; it is read as "
@@ -2036,7 +2037,7 @@ def _check_duplicates(rows: _Rows, df: pd.DataFrame) -> None:
         versions = []
         for r in group.itertuples(index=False):
             if kind == "interval":
-                ld, ud = _bound_decimals(r)
+                ld, ud = _printed_decimals(r)
                 versions.append((_place(r.id), (r.lower, r.upper), (ld, ud)))
             else:
                 versions.append((_place(r.id), (r.value,), (r.decimals,)))

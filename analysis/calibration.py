@@ -37,7 +37,7 @@ import pandas as pd
 
 from analysis import COHORT_CSV, DATA_DIR, clinical, engine, labels, paper
 from analysis.formatting import apart_decimals, word_list
-from analysis.published import agrees, load, parse_text
+from analysis.published import agrees, bound_decimals, load
 from analysis.published import entry as published_entry
 from analysis.verdicts import HIT, INFEASIBLE, MISSED
 
@@ -113,10 +113,9 @@ def table2_cells() -> tuple[dict, ...]:
                 e = pub.loc[entry_id]
                 common = {"model": model, "term": term.id, "se": se, "id": entry_id}
                 if part == "interval":
-                    parsed = parse_text(e["text"])
-                    for stat, dec in (
-                        ("lower", parsed["lower_decimals"]), ("upper", parsed["upper_decimals"])
-                    ):  # fmt: skip
+                    for stat, dec in zip(
+                        ("lower", "upper"), bound_decimals(e["text"]), strict=True
+                    ):
                         out.append(
                             {**common, "stat": stat, "value": float(e[stat]),
                              "decimals": int(dec), "relation": None}

@@ -1140,8 +1140,7 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
             continue
         t = term(term_id)
         hr, iv, p = (get(f"table2.{term_id}.{model_key}.{k}") for k in ("hr", "interval", "p"))
-        parsed = published.parse_text(iv.text)
-        dec = (hr.decimals, parsed["lower_decimals"], parsed["upper_decimals"], p.decimals)
+        dec = (hr.decimals, *published.bound_decimals(iv.text), p.decimals)
         se_hi = (
             math.log(iv.upper + 0.5 * 10.0 ** -dec[2])
             - math.log(max(iv.lower - 0.5 * 10.0 ** -dec[1], 1e-300))
@@ -1251,7 +1250,8 @@ CHILD_PUGH_CLASSES = {
 
 def printed_se_range(interval) -> tuple[float, float]:
     """The smallest and largest SE of the log HR a printed 95% interval rounds from: each bound
-    anywhere in its rounding bin (half a unit of its last printed decimal either way).
+    anywhere in its rounding bin (half a unit of its last decimal either way, the bounds read at
+    :func:`analysis.published.bound_decimals`).
 
     Examples
     --------
@@ -1259,8 +1259,7 @@ def printed_se_range(interval) -> tuple[float, float]:
     >>> [round(x, 4) for x in printed_se_range(published.entry("table2.pvtt_vp1_2.uni.interval"))]
     [0.3219, 0.3225]
     """
-    parsed = published.parse_text(interval.text)
-    h_lo, h_up = (0.5 * 10.0 ** -parsed[k] for k in ("lower_decimals", "upper_decimals"))
+    h_lo, h_up = (0.5 * 10.0**-d for d in published.bound_decimals(interval.text))
     lo = (math.log(interval.upper - h_up) - math.log(interval.lower + h_lo)) / (2 * Z95)
     up = (math.log(interval.upper + h_up) - math.log(max(interval.lower - h_lo, 1e-300))) / (
         2 * Z95
@@ -1662,10 +1661,10 @@ def se_readings(term_id: str, model: str = "uni", directory=None) -> dict:
     hr = published.entry(f"table2.{term_id}.{model}.hr", directory)
     iv = published.entry(f"table2.{term_id}.{model}.interval", directory)
     p = published.entry(f"table2.{term_id}.{model}.p", directory)
-    parsed = published.parse_text(iv.text)
+    lower_decimals, upper_decimals = published.bound_decimals(iv.text)
     b_lo, b_hi = _log_box(hr.value, int(hr.decimals))
-    l_lo, l_hi = _log_box(iv.lower, parsed["lower_decimals"])
-    u_lo, u_hi = _log_box(iv.upper, parsed["upper_decimals"])
+    l_lo, l_hi = _log_box(iv.lower, lower_decimals)
+    u_lo, u_hi = _log_box(iv.upper, upper_decimals)
     z_lo, z_hi = _z_box(p.value, p.relation, int(p.decimals))
     size_lo = 0.0 if b_lo <= 0 <= b_hi else min(abs(b_lo), abs(b_hi))
     size_hi = max(abs(b_lo), abs(b_hi))

@@ -17,6 +17,9 @@ Main entry points
 :func:`agrees`, :func:`~analysis.formatting.rounded`
     compare a computed number with a printed one by rounding **half up** in decimal arithmetic,
     the way a reader rounds by hand.
+:func:`bound_decimals`
+    the decimals an interval's bounds are read at ("8.7–11" as 8.7–11.0), the one reading of
+    :func:`agrees`, the feasibility checks, the calibration and the audit.
 
 Rounding
 --------
@@ -55,6 +58,7 @@ __all__ = [
     "Entry",
     "PublishedError",
     "agrees",
+    "bound_decimals",
     "by_quantity",
     "clear_cache",
     "entry",
@@ -701,6 +705,46 @@ def ids(prefix: str = "", directory=None) -> list[str]:
 # ----------------------------------------------------------------------------- comparing
 
 
+def bound_decimals(text: str) -> tuple[int, int]:
+    """The decimals the two bounds of a printed interval are read at.
+
+    Each bound at the decimals it was printed with, except that a bound printed without
+    decimals beside a bound with decimals is read at the other bound's: the paper prints
+    "8.7–11" where every neighbouring interval carries one decimal, and 11 there is read as
+    11.0, not as anything from 10.5 to 11.5. Every
+    comparison with a printed interval reads its bounds this way: :func:`agrees`, the
+    feasibility checks and the calibration (:mod:`analysis.synthesis`, :mod:`analysis.paper`,
+    :mod:`analysis.calibration`) and the audit.
+
+    Parameters
+    ----------
+    text : str
+        An interval as printed (``"8.7–11"``, en dash).
+
+    Returns
+    -------
+    tuple of int
+        ``(lower_decimals, upper_decimals)``.
+
+    Raises
+    ------
+    ValueError
+        When ``text`` is not an interval as the paper prints one (:func:`parse_text`).
+
+    Examples
+    --------
+    >>> bound_decimals("8.7–11"), bound_decimals("1.9–21.4"), bound_decimals("5–88,655")
+    ((1, 1), (1, 1), (0, 0))
+    >>> bound_decimals("1.7–348,100")   # 348,100 read as 348,100.0
+    (1, 1)
+    """
+    parsed = parse_text(text)
+    if "lower" not in parsed:
+        raise ValueError(f"an interval needs exactly one en dash, got {text!r}")
+    lower, upper = int(parsed["lower_decimals"]), int(parsed["upper_decimals"])
+    return (lower or upper), (upper or lower)
+
+
 def agrees(computed, entry_id: str, directory=None) -> bool:
     """Does a computed number print as the paper prints it?
 
@@ -716,8 +760,10 @@ def agrees(computed, entry_id: str, directory=None) -> bool:
     bool
         For a P value printed ``<x``: ``computed < x``. Otherwise ``computed`` rounded half up
         (decimal arithmetic, see :func:`~analysis.formatting.rounded`) to the entry's printed decimals equals the
-        printed value; an interval compares each bound at the decimals it was printed with
-        (``8.7–11`` compares the upper bound at 0 decimals). NaN never agrees.
+        printed value; an interval compares each bound at the decimals :func:`bound_decimals`
+        reads it at: its own, except that a bound printed without decimals beside one with
+        decimals is read at the other's (``8.7–11`` compares the upper bound with 11.0, so
+        10.96 and 11.04 agree, 10.6 does not). NaN never agrees.
 
     Raises
     ------
@@ -734,6 +780,14 @@ def agrees(computed, entry_id: str, directory=None) -> bool:
     True
     >>> agrees(0.0004, "figure1.logrank_dc_vs_pd.p")   # printed "<0.001"
     True
+
+    The overall median OS interval is printed "8.7–11" beside one-decimal neighbours; its upper
+    bound is read as 11.0:
+
+    >>> agrees((8.7, 11.04), "results.os_median.interval")
+    True
+    >>> agrees((8.7, 10.6), "results.os_median.interval")   # would print 8.7–10.6
+    False
     """
     found = entry(entry_id, directory)
     if found.kind == "interval":
@@ -743,9 +797,10 @@ def agrees(computed, entry_id: str, directory=None) -> bool:
                 "an interval needs a (lower, upper) pair"
             )
         parsed = parse_text(found.text)
+        lower_decimals, upper_decimals = bound_decimals(found.text)
         pairs = (
-            (computed[0], parsed["lower"], parsed["lower_decimals"]),
-            (computed[1], parsed["upper"], parsed["upper_decimals"]),
+            (computed[0], parsed["lower"], lower_decimals),
+            (computed[1], parsed["upper"], upper_decimals),
         )
         return all(_agrees_one(c, printed, d) for c, printed, d in pairs)
     if isinstance(computed, tuple | list):

@@ -56,7 +56,7 @@ from analysis.calibration import (
 from analysis.clinical import child_pugh, child_pugh_class_from_points
 from analysis.formatting import bounds, round_half_up, rounded
 from analysis.paper import MULTIVARIABLE_TERMS, UNIVARIATE_GROUPS, death_partition, design_matrix
-from analysis.published import entry, load, parse_text
+from analysis.published import bound_decimals, entry, load, parse_text
 from analysis.tables import table2_models
 from analysis.verdicts import HIT, INFEASIBLE, MISSED, NOT_AVAILABLE
 
@@ -920,15 +920,6 @@ INTEGER_COLUMNS = [
 ]  # fmt: skip
 
 
-def _bound_decimals(text: str) -> tuple[int, int]:
-    """Decimals both bounds of a printed interval are read at: the larger of the two, so that
-    "8.7–11" beside one-decimal neighbours means 11.0 (a bound printed without decimals is read
-    at its neighbour's precision)."""
-    parsed = parse_text(text)
-    d = max(int(parsed["lower_decimals"]), int(parsed["upper_decimals"]))
-    return d, d
-
-
 def target_entries() -> pd.DataFrame:
     """The published entries the cohort is calibrated to (one row per distinct printed value).
 
@@ -1060,7 +1051,7 @@ def entry_distance(computed, row) -> float:
     """
     kind = row["kind"]
     if kind == "interval":
-        lo_d, up_d = _bound_decimals(row["text"])
+        lo_d, up_d = bound_decimals(row["text"])
         lo, up = computed
         return rounding_distance(lo, row["lower"], lo_d) + rounding_distance(up, row["upper"], up_d)
     d = int(row["decimals"])
@@ -1111,7 +1102,7 @@ def _grim_grimmer(mean, mean_d, sd, sd_d, n) -> tuple[bool, str, float]:
 def _symmetric_ci_check(med_row, int_row) -> tuple[bool, str, float]:
     """Can ``median ± 1.96 SE`` print as both the median and the interval?"""
     m_lo, m_hi = _rounding_interval(med_row["value"], int(med_row["decimals"]))
-    ld, ud = _bound_decimals(int_row["text"])
+    ld, ud = bound_decimals(int_row["text"])
     l_lo, l_hi = _rounding_interval(int_row["lower"], ld)
     u_lo, u_hi = _rounding_interval(int_row["upper"], ud)
     lo, hi = max(2 * m_lo, l_lo + u_lo), min(2 * m_hi, l_hi + u_hi)
@@ -1358,7 +1349,7 @@ def _surrogate_floor(targets) -> float:
             continue
         med = meds[q]
         m_lo, m_hi = _rounding_interval(med["value"], int(med["decimals"]))
-        ld, ud = _bound_decimals(row["text"])
+        ld, ud = bound_decimals(row["text"])
         best = np.inf
         for m in np.linspace(m_lo, m_hi - 1e-9, 21):
             lo, up = m - half, m + half
@@ -1479,7 +1470,7 @@ def _compile_targets(targets):
         else:
             key = SURVIVAL_QUANTITIES[q]
         if kind == "interval":
-            ld, ud = _bound_decimals(row["text"])
+            ld, ud = bound_decimals(row["text"])
             items = [("lower", row["lower"], ld), ("upper", row["upper"], ud)]
         elif kind == "p" and row.get("relation") == "<":
             items = [("p<", row["value"], int(row["decimals"]))]
@@ -2872,7 +2863,7 @@ def target_table(df: pd.DataFrame) -> pd.DataFrame:
             # on an exact S = 0.5 plateau the printed median depends on a tie-breaking rule
             dist = max(dist, 1.0)
         if kind == "interval":
-            ld, ud = _bound_decimals(r["text"])
+            ld, ud = bound_decimals(r["text"])
             shown = bounds(rounded(val[0], ld), rounded(val[1], ud))  # " to " by a minus
         elif kind == "p":
             shown = f"{val:.4f}" if val >= 0.0001 else f"{val:.1e}"

@@ -182,17 +182,19 @@ def test_verdict_words_become_marks_and_an_unknown_word_is_refused():
 
 def test_entry_provenance_judges_a_printed_number_as_the_tables_do():
     """The verdict of a published number a figure shows, before its table exists: the paper
-    prints the median OS as 9.9 months and its interval as 8.7-11 (half up at the printed
-    decimals: one, and none for 11)."""
+    prints the median OS as 9.9 months and its interval as 8.7-11 (half up at one decimal, 11
+    read as 11.0 beside 8.7: published.bound_decimals)."""
     from analysis import published
 
     assert published.entry("results.os_median.median").text == "9.9"
     assert published.entry("results.os_median.interval").text == "8.7–11"
-    shown = {"results.os_median.median": 9.94, "results.os_median.interval": (8.66, 11.49)}
+    shown = {"results.os_median.median": 9.94, "results.os_median.interval": (8.66, 11.04)}
     assert str(book.entry_provenance(shown)) == "published ✓"
     assert str(book.entry_provenance({**shown, "results.os_median.median": 9.96})) == "published ✗"
     wider = {**shown, "results.os_median.interval": (8.64, 11.0)}
     assert str(book.entry_provenance(wider)) == "published ✗"
+    longer = {**shown, "results.os_median.interval": (8.66, 11.49)}  # 11.5 at one decimal
+    assert str(book.entry_provenance(longer)) == "published ✗"
     nan = {"results.os_median.median": float("nan")}  # a median not reached is not reproduced
     assert str(book.entry_provenance(nan)) == "published ✗"
     assert str(book.entry_provenance(shown, user=True)) == "published"  # a user's cohort

@@ -319,13 +319,32 @@ def test_agrees_half_up_and_relations():
     assert not published.agrees(math.nan, "results.os_median.median")
 
 
-def test_agrees_intervals_use_each_bounds_printed_decimals():
-    # printed "8.7–11": lower at 1 decimal, upper at 0 decimals
-    assert published.agrees((8.65, 10.5), "results.os_median.interval")
-    assert published.agrees([8.74, 11.4], "results.os_median.interval")
+def test_agrees_reads_a_bound_without_decimals_at_the_other_bounds():
+    """Issue 13: "8.7–11" beside one-decimal neighbours means 8.7–11.0, so the upper bound is
+    compared at one decimal (10.6 used to agree with 11, at 0 decimals)."""
+    assert published.agrees((8.65, 10.95), "results.os_median.interval")
+    assert published.agrees([8.74, 11.0499], "results.os_median.interval")
+    assert not published.agrees((8.7, 10.6), "results.os_median.interval")
+    assert not published.agrees((8.7, 10.94), "results.os_median.interval")
+    assert not published.agrees((8.7, 11.05), "results.os_median.interval")
+    assert not published.agrees((8.65, 10.5), "results.os_median.interval")
     assert not published.agrees((8.75, 11.0), "results.os_median.interval")
-    assert not published.agrees((8.7, 11.5), "results.os_median.interval")
-    assert published.agrees((1.7, 348100.4), "table1.afp_ng_ml.interval")
+    for interval_id in (  # every print of 2.8–11
+        "figure2.os_median_no_additional_tace.interval",
+        "abstract.os_median_no_additional_tace.interval",
+        "results.os_median_no_additional_tace.interval",
+        "discussion.os_median_no_additional_tace.interval",
+    ):
+        assert published.agrees((2.84, 11.04), interval_id)
+        assert not published.agrees((2.8, 11.4), interval_id)
+    # the same reading for 1.7–348,100 (Table 1's other AFP numbers carry one decimal)
+    assert published.agrees((1.7, 348100.04), "table1.afp_ng_ml.interval")
+    assert not published.agrees((1.7, 348100.4), "table1.afp_ng_ml.interval")
+    # both bounds without decimals: each at 0 decimals, as printed
+    assert published.agrees((5.4, 88654.6), "table1.pivka2.interval")
+    # both with one: unchanged
+    assert published.agrees((1.94, 21.35), "figure1.os_median_dc.interval")
+    assert not published.agrees((1.94, 21.45), "figure1.os_median_dc.interval")
     with pytest.raises(PublishedError, match="pair"):
         published.agrees(8.7, "results.os_median.interval")
     with pytest.raises(PublishedError, match="single number"):
@@ -468,6 +487,29 @@ def test_parse_text():
     for bad in ("3,48,100", "1.7-3", "ninety-ten", " 1", ""):
         with pytest.raises(ValueError):
             published.parse_text(bad)
+
+
+def test_bound_decimals_reads_a_bare_bound_at_the_other_bounds_decimals():
+    assert published.bound_decimals("8.7\u201311") == (1, 1)
+    assert published.bound_decimals("11\u20138.7") == (1, 1)
+    assert published.bound_decimals("5\u201388,655") == (0, 0)
+    assert published.bound_decimals("1.112\u20136.396") == (3, 3)
+    assert published.bound_decimals("1.25\u20132.5") == (2, 1)  # only a bare bound is widened
+    for bad in ("8.7", "<0.001"):
+        with pytest.raises(ValueError, match="en dash"):
+            published.bound_decimals(bad)
+    # every printed interval: as printed, except a bare bound beside one with decimals, and the
+    # schema's `decimals` (the larger of the printed bounds') is the decimals it is read at
+    frame = published.load()
+    for r in frame[frame["kind"] == "interval"].itertuples(index=False):
+        parsed = published.parse_text(r.text)
+        printed = (parsed["lower_decimals"], parsed["upper_decimals"])
+        read = published.bound_decimals(r.text)
+        if 0 in printed:
+            assert read == (max(printed),) * 2, r.id
+        else:
+            assert read == printed, r.id
+        assert max(read) == r.decimals, r.id
 
 
 # --------------------------------------------------------------------------- bibliography

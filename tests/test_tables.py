@@ -29,8 +29,9 @@ def test_compare_formats_at_printed_decimals_and_gives_verdicts():
             # results.os_median.median is printed "9.9"; 9.95 rounds half up to 10.0
             {"quantity": "median OS", "id": "results.os_median.median", "computed": 9.94},
             {"quantity": "median OS (b)", "id": "results.os_median.median", "computed": 9.95},
-            # "8.7–11": the upper bound is printed with 0 decimals
-            {"quantity": "CI", "id": "results.os_median.interval", "computed": (8.66, 11.2)},
+            # "8.7–11": printed without its decimal, the upper bound is read as 11.0 and shown
+            # as printed (published.bound_decimals)
+            {"quantity": "CI", "id": "results.os_median.interval", "computed": (8.66, 11.04)},
             {
                 "quantity": "CI (log)",
                 "id": "results.os_median.interval",

@@ -87,6 +87,13 @@ def decimals_of(text: str) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
+def read_decimals(interval_text: str) -> tuple[int, int]:
+    """The decimals an interval's bounds are read at: each its own, except that a bound printed
+    without decimals beside one with decimals takes the other's ("8.7–11" means 8.7–11.0)."""
+    lower, upper = (decimals_of(x) for x in interval_text.split("–"))
+    return (lower or upper), (upper or lower)
+
+
 # --------------------------------------------------------------------- survival by hand
 
 
@@ -554,9 +561,7 @@ def score(c: pd.DataFrame | None = None) -> pd.DataFrame:
             continue
         seen.add(key)
         if r.kind == "interval":
-            ld, ud = (decimals_of(x) for x in r.text.split("–"))
-            if r.quantity in SURVIVAL:  # "8.7–11" beside one-decimal neighbours means 11.0
-                ld = ud = max(ld, ud)
+            ld, ud = read_decimals(r.text)
             ok = prints_as(value[0], r.lower, ld) and prints_as(value[1], r.upper, ud)
         elif r.kind == "p" and r.relation == "<":
             ok = value < r.value
@@ -737,6 +742,25 @@ def test_spss_mean_by_hand():
 def test_half_up_rounding():
     assert prints_as(0.0025, 0.003, 3) and prints_as(2.675, 2.68, 2)
     assert not prints_as(11.06, 11.0, 1)
+
+
+def test_a_bare_bound_is_read_as_the_package_reads_it():
+    """Issue 13: "8.7–11" is read as 8.7–11.0 here (:func:`read_decimals`) and by the package
+    (:func:`analysis.published.bound_decimals`, which :func:`analysis.published.agrees` and the
+    feasibility checks use); both readings and both verdicts agree on every printed interval."""
+    assert read_decimals("8.7–11") == (1, 1) and read_decimals("5–88,655") == (0, 0)
+    assert not prints_as(10.6, 11, read_decimals("8.7–11")[1])
+    pub = published.load()
+    for r in pub[pub["kind"] == "interval"].itertuples(index=False):
+        assert read_decimals(r.text) == published.bound_decimals(r.text), r.id
+        ld, ud = read_decimals(r.text)
+        for dl in (-0.6, -0.06, -0.04, 0.0, 0.04, 0.06, 0.6):
+            for du in (-0.6, -0.06, -0.04, 0.0, 0.04, 0.06, 0.6):
+                lo, up = r.lower + dl * 10.0**-ld, r.upper + du * 10.0**-ud
+                mine = prints_as(lo, r.lower, ld) and prints_as(up, r.upper, ud)
+                assert mine == published.agrees((lo, up), r.id), (r.id, lo, up)
+    # a value 0.4 off a bare bound: agrees at its printed 0 decimals, not as read
+    assert not published.agrees((8.7, 10.6), "results.os_median.interval")
 
 
 @pytest.mark.xdist_group("feasibility-by-hand")
