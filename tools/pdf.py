@@ -199,15 +199,17 @@ def print_book(
     pages: list[str] | None = None,
     book: bool = True,
     browser=None,
-    route=None,
+    watch=None,
     after=None,
     base_url: str | None = None,
 ) -> tuple[list[Path], list[str]]:
     """Print ``pages`` (default: the table of contents) and, with ``book``, the whole book.
 
     ``browser``: a Playwright Chromium browser to reuse (a test's); by default one is launched.
-    ``route``: the handler of every request (default: only 127.0.0.1 is served, the rest refused;
-    a test passes one that also records what it refused). ``after(page, name)``: called on each
+    ``watch(page)``: called on the printing page before it loads anything, to guard its
+    requests (default: every request is routed, 127.0.0.1 served and the rest refused; a test
+    passes a listener that records any request leaving the machine, since routing costs the
+    page its HTTP cache). ``after(page, name)``: called on each
     page once it is printed (a test measures the printed page there instead of loading it again).
     ``base_url``: where the book is published (``https://example.org/book/``): each page prints
     its address there under its title (book.js); by default no address (this run's local server
@@ -233,7 +235,10 @@ def print_book(
             stack.callback(browser.close)
         context = browser.new_context(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
         page = context.new_page()
-        page.route("**/*", route or _local_only)
+        if watch is None:
+            page.route("**/*", _local_only)
+        else:
+            watch(page)
         if base_url:
             page.add_init_script(f"window.BOOK_PRINT_ROOT = {json.dumps(base_url)};")
         try:
