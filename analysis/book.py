@@ -1785,7 +1785,10 @@ def glue_table2(
 
     ``provenance`` maps the ids of the cells this cohort's estimate shows (HR, interval, P) to
     its :class:`~analysis.provenance.Provenance`; the badge (one, or univariate / multivariable
-    when they differ) follows the label of this cohort's row. None on a user's cohort (``user``).
+    when they differ) follows the label of this cohort's row after a space, as a header's badge
+    does, and has no chip padding there (``book.css``; in a table cell the chip is not painted):
+    on a phone its 12 px "determined" with that padding had held the labels' column at 81 px, and
+    Table 7.6, in its dropdown, scrolled sideways. None on a user's cohort (``user``).
     A row marked ✗ is never *determined*: the paper prints another value, so its class is
     *assumed* (:func:`analysis.provenance.cohort_estimate`).
 
@@ -1872,8 +1875,7 @@ def glue_table2(
         else:
             label = f"{first['variable']}: {coding}" if coding else str(first["variable"])
         # "↳" and the word joined by a narrow no-break space, kept raw (_cell_text would make it a
-        # space): Table 7.5 is at its narrowest 337.3 px in a 339 px dropdown at 390 px (a
-        # no-break space: 338.6)
+        # space): the arrow never sits alone above the word (a no-break space was 1.3 px wider)
         pub_row, our_row = [f"{label} — paper"], [("↳", f"\u202f{ours.lower()}")]
         classes: list[Provenance] = []
         for key, model in paper.TABLE2_MODELS.items():
@@ -1931,7 +1933,10 @@ def glue_table2(
         if classes and not user:
             unique = list(dict.fromkeys(classes))
             badges = [_badge(c) for c in (unique if len(unique) == 1 else classes)]
-            our_row[0] = (our_row[0][0], our_row[0][1] + " / ".join(badges))
+            # after a space, as a header's badge (glue_table): the badge has no chip padding
+            # here (book.css), and the space, which vanishes where the badge starts a line (on a
+            # phone), keeps it apart from "cohort" on a shared line
+            our_row[0] = (our_row[0][0], our_row[0][1] + " " + " / ".join(badges))
         if counts and counts.get(term):  # patients (deaths) per group, breakable at spaces
             said = " ".join(str(counts[term]).split())
             our_row[0] = (our_row[0][0], f"{our_row[0][1]} · {_md_escape(said)}")

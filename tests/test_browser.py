@@ -1094,10 +1094,14 @@ PHONE_FITTED_TABLES = {"Table 1.4", "Table 1.5", "Table 1.6", "Table 4.2", "Tabl
 #: column of short word labels ("Calibration": hit / infeasible; "Model": univariate /
 #: multivariable) under the row labels (book.js "label-under"; fitted they were still 367 and
 #: 366 px); 1.6 421 -> 358 as cards, as 9.2 (":class: phone-cards"; its five columns are a label
-#: and four estimates with intervals, 377 px fitted). 7.6 (382 px; 355 fitted, in a dropdown's
-#: 339 px) still scrolls: its first column ("↳ reproduced", 81 px) and its intervals
-#: ("(0.120–13.359)", 92 px) do not break, and it has no column of labels to move.
-PHONE_SCROLLING_TABLES = {"Table 7.6"}
+#: and four estimates with intervals, 377 px fitted). 7.6 (382 px; 352 fitted, in a dropdown's
+#: 339 px) scrolled: its labels' column was held at 81 px by the 12 px badge "determined" with
+#: its chip's side padding (not painted in a table cell), its intervals ("(0.120–13.359)", 92 px)
+#: do not break, and it has no column of labels to move. Since 2026-12-02 a row label's badge
+#: has no chip padding on a phone (book.css; 81 -> 72 px), and a fitted table in a dropdown takes
+#: half of the dropdown's padding (tables.css: 339 -> 347 px): 7.6 fits (343 px). No numbered
+#: table scrolls sideways at 390 px.
+PHONE_SCROLLING_TABLES: set[str] = set()
 
 
 @pytest.mark.parametrize("width", [320, 1280])
@@ -1106,9 +1110,9 @@ def test_captions_of_scrolling_tables_stay_in_view(browser, server, outside_requ
     width: as wide as its table, the captions of Tables 3.7 and 3.8 (390 px) and 4.2 (390 and
     1280 px) were cut off at the edge (tables.css). On a phone a table's text is never under
     12 px: a table that does not fit at 12 px scrolls (at 390 px
-    :data:`PHONE_SCROLLING_TABLES`, Tables 7.4 and 7.5 among them; on a 320 px phone, a 288 px
-    column, Table 4.2 too). At 1280 px no numbered table scrolls, and no table's text is under
-    10 px. (At 390 px: :func:`test_captions_of_scrolling_tables_stay_in_view_on_a_phone`.)"""
+    :data:`PHONE_SCROLLING_TABLES`, none since Table 7.6 fits; on a 320 px phone, a 288 px
+    column, Tables 4.2 and 7.5 among them). At 1280 px no numbered table scrolls, and no
+    table's text is under 10 px. (At 390 px: :func:`test_captions_of_scrolling_tables_stay_in_view_on_a_phone`.)"""
     context = browser.new_context(
         viewport={"width": width, "height": 900}, is_mobile=width < 600, device_scale_factor=1
     )
@@ -1726,8 +1730,10 @@ def test_the_arrow_stays_with_its_word_on_a_phone(browser, server, outside_reque
     """Tables 7.4 and 7.5 at 390 px (7.5 in its opened dropdown): "↳" and "this" (of its label
     "this cohort") stay on one line (analysis.book.glue_table2 joins them with a narrow no-break space). With an
     ordinary space the arrow sat alone above the word in all 27 of this cohort's rows of Table 7.5.
-    At 12 px both tables are wider than their column and scroll inside their containers
-    (:data:`PHONE_SCROLLING_TABLES`), the labels' column in view (sticky): never the page."""
+    At 12 px both tables (now 7.5 and 7.6) are fitted to their column (book.js "fit"; 7.6, in its
+    dropdown, since its labels' badges lost their chip padding and the dropdown lends it half its
+    padding), or else would scroll inside their containers, the labels' column in view (sticky):
+    never the page."""
     chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("07"))
     context = browser.new_context(
         viewport={"width": 390, "height": 900}, is_mobile=True, device_scale_factor=1
