@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
 
 __all__ = [
     "EN_DASH",
+    "LINE_WIDTH",
     "MINUS",
     "NOT_REACHED",
     "apart_decimals",
@@ -49,6 +51,7 @@ __all__ = [
     "rounded",
     "term_hazard_ratio",
     "word_list",
+    "wrapped",
     "NO_PATIENTS",
     "not_computable",
 ]
@@ -59,6 +62,9 @@ MINUS = "\u2212"
 EN_DASH = "\u2013"
 #: Text for a median survival the Kaplan–Meier curve never reaches (it stays above 0.5).
 NOT_REACHED = "not reached"
+#: The longest line a chapter prints or shows as code: wider, it scrolls or wraps on a phone and
+#: on paper (chapter 07's 85-character message was wider than its box at 1366 px).
+LINE_WIDTH = 80
 
 # In |x| * 10**decimals, a fractional part this close to one half is decided in decimal arithmetic.
 _NEAR_HALF = 1e-6
@@ -601,3 +607,48 @@ def not_computable(what: str, why: str) -> str:
     """
     why = re.sub(r"\s*\(([^()]*)\)\s*$", r", \1", why.strip()).rstrip(".")
     return f"{what[:1].upper()}{what[1:]} cannot be computed on this cohort: {why}."
+
+
+def wrapped(text: str, width: int = LINE_WIDTH, indent: str = "  ") -> str:
+    """``text`` as printed lines of at most ``width`` characters, for a message a chapter prints.
+
+    Each line of ``text`` is broken at spaces; its continuation lines start with the line's own
+    leading spaces and ``indent`` (so a wrapped ``"  - item"`` continues under the item). A word
+    longer than a line is left whole. Lines that fit, and blank lines, are unchanged.
+
+    Parameters
+    ----------
+    text : str
+        The message, one or more lines.
+    width : int
+        The longest line, in characters (:data:`LINE_WIDTH`).
+    indent : str
+        Put before each continuation line, after the line's own leading spaces.
+
+    Examples
+    --------
+    >>> print(wrapped("mean − 2 SD below zero, printed by the paper: 2 of 9 (AST, ALT)", 40))
+    mean − 2 SD below zero, printed by the
+      paper: 2 of 9 (AST, ALT)
+    >>> print(wrapped("  - column sex: must be one of M, F [write M or F]", 30, indent="  "))
+      - column sex: must be one of
+        M, F [write M or F]
+    >>> wrapped("fits") == "fits"
+    True
+    """
+    lines = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        lead = line[: len(line) - len(line.lstrip(" "))]
+        lines.append(
+            textwrap.fill(
+                line,
+                width,
+                subsequent_indent=lead + indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(lines)

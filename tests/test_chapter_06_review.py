@@ -31,13 +31,15 @@ def _stream(cell) -> str:
 
 def test_the_counts_of_6_1_come_from_one_short_visible_call():
     """Review item 4: §6.1 printed "82 patients, 68 deaths, 14 censored" from nine lines of
-    privacy.glued_counts; one call of the package gives the counts as a page may print them."""
+    privacy.glued_counts; one call of the package gives the counts as a page may print them
+    (three lines of code; its comment has a line of its own within 80 characters)."""
     nb = _golden()
     cell = next(c for c in nb.cells if c.cell_type == "code" and " censored" in _stream(c))
     assert not _tags(cell), _tags(cell)  # visible
     assert _stream(cell).strip() == "82 patients, 68 deaths, 14 censored"
     lines = [line for line in cell.source.splitlines() if line.strip()]
-    assert len(lines) <= 3, lines
+    code = [line for line in lines if not line.lstrip().startswith("#")]
+    assert len(code) <= 3, lines
     assert "survival_counts(" in cell.source and "glued_counts" not in cell.source
 
 

@@ -703,20 +703,20 @@ def test_a_reader_sees_one_short_call_per_result(stem):
     are book.survival_comparisons and plots.survival_comparison_figures; the figures' classes
     and the glue are in removed cells. Chapter 03 (113 folded lines printed): Tables 3.1, 3.2 and
     the dose bands are tables.ecf_schedule, ecf_regimen_check and dose_band_table, Figs 3.1 and
-    3.2 plots.dose_bsa_figure and cumulative_epirubicin_figure."""
+    3.2 plots.dose_bsa_figure and cumulative_epirubicin_figure. Statements are counted, not
+    lines: a call wrapped onto lines of at most 80 characters (test_copyable_cells) is one."""
     for source in _visible_code(stem):
-        code = [
-            line
-            for line in source.splitlines()
-            if line.strip() and not line.lstrip().startswith("#")
-        ]
-        assert len(code) <= 5, source
+        statements = [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.stmt)]
+        assert len(statements) <= 5, source
         assert not [p for p in PLUMBING if p in source], source
 
 
 #: Lines of folded code (cells tagged hide-input or hide-cell, which a printed handout shows in
-#: full) each chapter may hold: 113, 94 and 32 before the bookkeeping left them; now 17, 20, 14.
-FOLDED_LINES_BUDGET = {"03-treatment": 20, "06-survival": 24, "09-bias": 16}
+#: full) each chapter may hold: 113, 94 and 32 before the bookkeeping left them; then 17, 20,
+#: 14, which were 24, 26 and 17 lines of at most 80 characters on paper; now 26, 32 and 17 such
+#: lines (every line at most 80 characters: test_copyable_cells; chapter 06's import of four
+#: names is six lines).
+FOLDED_LINES_BUDGET = {"03-treatment": 28, "06-survival": 34, "09-bias": 19}
 
 
 @pytest.mark.parametrize("stem", sorted(FOLDED_LINES_BUDGET))

@@ -20,3 +20,20 @@ def test_a_negative_bound_is_joined_by_to_not_a_dash():
     # a bound that rounds to zero prints without a minus (number): no bound reads negative
     assert formatting.interval(-0.04, 3.0, 1) == "0.0–3.0"
     assert formatting.hazard_ratio({"hr": 1.25, "lower": 0.69, "upper": 2.26}) == "1.25 (0.69–2.26)"
+
+
+def test_wrapped_keeps_every_word_within_the_width_under_its_item():
+    """A printed message a chapter wraps (chapter 10's validator lines, up to 204 characters):
+    every line at most LINE_WIDTH, the words and their order kept, continuation lines indented
+    under their item, lines that fit and a word longer than a line left whole."""
+    from analysis.formatting import LINE_WIDTH, wrapped
+
+    message = "  - column sex: must be one of M, F — 1 row: " + "word " * 60 + "end"
+    text = wrapped(f"header\n{message}\n\n{'x' * 90}")
+    lines = text.split("\n")
+    assert lines[0] == "header" and "" in lines and lines[-1] == "x" * 90
+    body = lines[1 : lines.index("")]
+    assert len(body) > 1 and all(len(line) <= LINE_WIDTH for line in body)
+    assert all(line.startswith("    ") and line[4] != " " for line in body[1:])
+    assert " ".join(" ".join(body).split()) == " ".join(message.split())
+    assert wrapped("a b c d", 3, indent="") == "a b\nc d"
