@@ -40,6 +40,7 @@ __all__ = [
     "bsa",
     "HEIGHT_RANGE_CM",
     "WEIGHT_RANGE_KG",
+    "BMI_RANGE_KG_M2",
     "ecf_dose_sheet",
     "ECF_REGIMEN",
     "EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2",
@@ -52,6 +53,7 @@ __all__ = [
     "EPIRUBICIN_WITHHOLD_BILIRUBIN_MG_DL",
     "ECF_MAX_CYCLE",
     "PRIOR_EPIRUBICIN_MAX_MG_M2",
+    "PRIOR_DOXORUBICIN_MAX_MG_M2",
     "child_pugh",
     "child_pugh_frame",
     "child_pugh_class_from_points",
@@ -204,11 +206,23 @@ def _broadcast(name_a, a, wrap_a, name_b, b, wrap_b):
 # body-surface area and ECF dosing
 # ---------------------------------------------------------------------------------------------
 
-#: Heights and weights :func:`bsa` accepts (inclusive); outside them, a unit error is likely.
+#: Heights and weights :func:`bsa` accepts (inclusive); outside them, a unit error is likely
+#: (a height in metres). Most adult weights in pounds (100–250 lb) fall inside the weight range:
+#: :func:`ecf_dose_sheet` checks height and weight together (:data:`BMI_RANGE_KG_M2`).
 HEIGHT_RANGE_CM = (100.0, 250.0)
 WEIGHT_RANGE_KG = (25.0, 250.0)
 HEIGHT_LO, HEIGHT_HI = HEIGHT_RANGE_CM
 WEIGHT_LO, WEIGHT_HI = WEIGHT_RANGE_KG
+
+#: Body-mass indexes (kg/m², inclusive) :func:`ecf_dose_sheet` accepts without confirmation.
+#: A weight in pounds taken as kg multiplies the BMI by 2.2: 150 lb (68 kg) at 165 cm reads as
+#: a BMI of 55 instead of 25. 40 kg/m² is where obesity class III begins: above it (or below
+#: 12, a build hardly compatible with life) the sheet refuses until ``bmi_confirmed=True``. A
+#: weight in pounds stays unnoticed when the true BMI is below about 40 / 2.2 = 18 kg/m².
+BMI_RANGE_KG_M2 = (12.0, 40.0)
+
+#: Kilograms in one pound (exact, by definition), for the "weight in pounds?" hint.
+_KG_PER_LB = 0.45359237
 
 
 def bsa(height_cm, weight_kg, formula: str = "mosteller"):
@@ -235,8 +249,10 @@ def bsa(height_cm, weight_kg, formula: str = "mosteller"):
     ValueError
         For a non-number (strings, ``None``, booleans), NaN or infinity, a height outside
         100–250 cm or a weight outside 25–250 kg (such values are almost always unit errors,
-        e.g. metres or pounds), or an unknown ``formula``. The message names the argument and
-        the offending value (and its position for arrays).
+        e.g. a height in metres), or an unknown ``formula``. The message names the argument and
+        the offending value (and its position for arrays). Most weights in pounds (100–250 lb)
+        pass these limits: :func:`ecf_dose_sheet` also checks the BMI
+        (:data:`BMI_RANGE_KG_M2`); ``bsa`` alone does not.
 
     Examples
     --------
@@ -322,10 +338,24 @@ ECF_MAX_CYCLE = 50
 #: mg/m²) is far likelier than a real history (the heart-failure level is about 900 mg/m²).
 PRIOR_EPIRUBICIN_MAX_MG_M2 = 2000.0
 
+#: Highest prior cumulative doxorubicin accepted (mg/m²), e.g. from TACE; beyond it a unit
+#: error (mg instead of mg/m²) is far likelier than a real history. :func:`ecf_dose_sheet`
+#: never converts doxorubicin into epirubicin: it warns instead.
+PRIOR_DOXORUBICIN_MAX_MG_M2 = 1000.0
+
 
 def _m2(x: float) -> str:
     """An area as printed in warnings: 2.0, 1.85 (at least one decimal)."""
     return f"{x:.1f}" if round(x, 1) == x else f"{x:g}"
+
+
+def _bmi_text(bmi: float) -> str:
+    """A BMI as printed: one decimal, more when one decimal would print a range edge (40.0)."""
+    for decimals in range(1, 5):
+        text = f"{bmi:.{decimals}f}"
+        if float(text) not in BMI_RANGE_KG_M2 or float(text) == bmi:
+            return text
+    return f"{bmi:g}"
 
 
 def _check_bands(bands) -> tuple[tuple[float, float, float], ...]:
@@ -390,6 +420,8 @@ def ecf_dose_sheet(
     formula: str = "mosteller",
     cycle: int = 1,
     prior_epirubicin_mg_m2: float | None = 0.0,
+    prior_doxorubicin_mg_m2: float = 0.0,
+    bmi_confirmed: bool = False,
     bilirubin_mg_dl: float | None = None,
     ast_u_l: float | None = None,
     egfr_ml_min: float | None = None,
@@ -406,16 +438,28 @@ def ecf_dose_sheet(
     Parameters
     ----------
     height_cm, weight_kg : float
-        One patient (see :func:`bsa` for the accepted ranges).
+        One patient (see :func:`bsa` for the accepted ranges), in cm and kg. Together they
+        must give a BMI within :data:`BMI_RANGE_KG_M2` (12–40 kg/m², inclusive) unless
+        ``bmi_confirmed``: a BMI above 40 is most often a weight in pounds taken as kg
+        (150 lb at 165 cm reads as BMI 55, BSA 2.62 instead of 1.77 m²).
     formula : {"mosteller", "dubois"}
     cycle : int
         Cycle number (1 to :data:`ECF_MAX_CYCLE`), printed on the sheet.
     prior_epirubicin_mg_m2 : float or None
-        Cumulative epirubicin (mg/m², 0 to :data:`PRIOR_EPIRUBICIN_MAX_MG_M2`) given before
-        this cycle, from any source: earlier ECF cycles (35 mg/m² each) and anthracycline given
-        with TACE. ``None`` means unknown: for a cycle above 1 the sheet then warns that the
-        cumulative dose is unknown and states no cumulative figure
-        (``attrs["cumulative_epirubicin_mg_m2"]`` is NaN).
+        Cumulative *epirubicin* (mg/m², 0 to :data:`PRIOR_EPIRUBICIN_MAX_MG_M2`) given before
+        this cycle: earlier ECF cycles (35 mg/m² each) and epirubicin given with TACE. Not
+        doxorubicin (see ``prior_doxorubicin_mg_m2``). ``None`` means unknown: for a cycle
+        above 1 the sheet then warns that the cumulative dose is unknown and states no
+        cumulative figure (``attrs["cumulative_epirubicin_mg_m2"]`` is NaN).
+    prior_doxorubicin_mg_m2 : float
+        Cumulative doxorubicin (mg/m², 0 to :data:`PRIOR_DOXORUBICIN_MAX_MG_M2`) given before,
+        e.g. mixed with Lipiodol at TACE; default 0 (none). Doxorubicin is more cardiotoxic per
+        mg/m² than epirubicin, and the book cites no conversion between the two: it is never
+        added to the epirubicin total. Above 0, every sheet warns that the epirubicin
+        checkpoints understate the heart's exposure.
+    bmi_confirmed : bool
+        ``True`` when the prescriber has checked a height and weight whose BMI falls outside
+        :data:`BMI_RANGE_KG_M2`: the sheet is then made, with a warning recording it.
     bilirubin_mg_dl, ast_u_l : float, optional
         Latest total bilirubin (> 0, at most 50 mg/dL) and AST (> 0, at most 10,000 U/L), for
         the epirubicin hepatic bands; a measured value is never 0 (leave it out when unknown).
@@ -436,14 +480,16 @@ def ecf_dose_sheet(
         infusion_hours`` (``dose_mg`` unrounded); plus ``dose_mg_capped`` (dose at
         ``bsa_cap_m2``) when BSA > ``bsa_cap_m2``; plus ``recommended_percent`` and
         ``recommended_dose_mg`` (percent × ``dose_mg``) when a hepatic or renal band applies.
-        ``attrs``: ``"bsa_m2"``, ``"formula"``, ``"cumulative_epirubicin_mg_m2"`` (after this
-        cycle) and ``"warnings"`` (list of one-line strings; empty for a patient with no
-        issue).
+        ``attrs``: ``"bsa_m2"``, ``"bmi_kg_m2"``, ``"formula"``,
+        ``"cumulative_epirubicin_mg_m2"`` (epirubicin only, after this cycle),
+        ``"prior_doxorubicin_mg_m2"`` and ``"warnings"`` (list of one-line strings; empty for
+        a patient with no issue).
 
     Notes
     -----
     Warnings, each with its source:
 
+    * BMI outside :data:`BMI_RANGE_KG_M2` confirmed with ``bmi_confirmed=True`` (first).
     * BSA > ``bsa_cap_m2`` (strictly above; 2.0 m² itself is not flagged): both the full and
       the capped doses are shown, the choice is the prescriber's.
     * Cumulative epirubicin reaching or crossing 550, 700 or 900 mg/m² with this cycle
@@ -463,15 +509,21 @@ def ecf_dose_sheet(
       contraindication in the product information (:cite:t:`ema_epirubicin`), "omit" in dose
       tables (:cite:t:`floyd2006`); the warning comes first and ``recommended_percent`` is 0.
     * Unknown cumulative dose: ``prior_epirubicin_mg_m2=None`` with ``cycle`` above 1.
+    * Prior doxorubicin above 0, on every cycle: not counted in the epirubicin total, so the
+      checkpoints understate the exposure; the product information asks that earlier
+      anthracyclines be taken into account (:cite:t:`ema_epirubicin`) but gives no conversion.
     * Cisplatin renal bands (:cite:t:`kintzel1995`; default eGFR 50–<60 → 75 %, 40–<50 →
       50 %, < 40 → avoid; 60 and above → full dose).
 
     Raises
     ------
     ValueError
-        Naming the argument and value: height/weight as in :func:`bsa`; ``cycle`` not an
-        integer from 1 to :data:`ECF_MAX_CYCLE`; a prior dose that is negative, non-finite or
-        above :data:`PRIOR_EPIRUBICIN_MAX_MG_M2`; bilirubin or AST that is not > 0 or above its
+        Naming the argument and value: height/weight as in :func:`bsa`; a BMI outside
+        :data:`BMI_RANGE_KG_M2` without ``bmi_confirmed`` (the message gives the BMI and, above
+        the range, the weight read as pounds); ``cycle`` not an integer from 1 to
+        :data:`ECF_MAX_CYCLE`; a prior dose that is negative, non-finite or above
+        :data:`PRIOR_EPIRUBICIN_MAX_MG_M2` (:data:`PRIOR_DOXORUBICIN_MAX_MG_M2` for
+        doxorubicin); bilirubin or AST that is not > 0 or above its
         range; a negative or non-finite eGFR; ``ast_uln_u_l`` or ``bsa_cap_m2`` not > 0;
         malformed ``renal_bands``.
 
@@ -487,11 +539,39 @@ def ecf_dose_sheet(
      ('5-fluorouracil', 3, 500.0)]
     >>> round(float(sheet.loc[0, "dose_mg"]), 1), sheet.attrs["warnings"]
     (61.3, [])
+
+    A weight of 150 lb typed as kg is refused; 68 kg is the same patient:
+
+    >>> ecf_dose_sheet(165, 150)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: weight_kg = 150 with height_cm = 165 is a BMI of 55.1 kg/m², outside ...
+    >>> round(ecf_dose_sheet(165, 68).attrs["bsa_m2"], 2)
+    1.77
     """
     for name, value in (("height_cm", height_cm), ("weight_kg", weight_kg)):
         if not np.isscalar(value) or isinstance(value, str):
             _check_scalar(value, name)  # raises with the argument's name
     body_surface = float(bsa(height_cm, weight_kg, formula=formula))
+    confirmed = _check_flag(bmi_confirmed, "bmi_confirmed")
+    body_mass_index = float(weight_kg) / (float(height_cm) / 100.0) ** 2
+    bmi_lo, bmi_hi = BMI_RANGE_KG_M2
+    bmi_outside = not bmi_lo <= body_mass_index <= bmi_hi
+    bmi_text = _bmi_text(body_mass_index)
+    if bmi_outside and not confirmed:
+        if body_mass_index > bmi_hi:
+            pounds = float(weight_kg) * _KG_PER_LB
+            check = (
+                f"is the weight in pounds ({_show(weight_kg)} lb = {pounds:.1f} kg)? "
+                "A weight in pounds taken as kg overdoses every drug"
+            )
+        else:
+            check = "check the weight (kg) and the height (cm)"
+        raise ValueError(
+            f"weight_kg = {_show(weight_kg)} with height_cm = {_show(height_cm)} is a BMI of "
+            f"{bmi_text} kg/m², outside {_range_text(bmi_lo, bmi_hi, 'kg/m²')}: "
+            f"{check}. If both are right, pass bmi_confirmed=True"
+        )
     if (
         isinstance(cycle, bool | np.bool_)
         or not isinstance(cycle, numbers.Integral)
@@ -501,6 +581,14 @@ def ecf_dose_sheet(
             f"cycle must be a whole number from 1 to {ECF_MAX_CYCLE}; got {_show(cycle)}"
         )
     prior_known = prior_epirubicin_mg_m2 is not None
+    doxorubicin = _check_scalar(
+        prior_doxorubicin_mg_m2,
+        "prior_doxorubicin_mg_m2",
+        lo=0,
+        hi=PRIOR_DOXORUBICIN_MAX_MG_M2,
+        unit="mg/m²",
+        hint=" (cumulative mg per m² of body surface, not mg)",
+    )
     prior = (
         _check_scalar(
             prior_epirubicin_mg_m2,
@@ -559,6 +647,12 @@ def ecf_dose_sheet(
     )
     sheet.insert(4, "dose_mg", sheet["dose_mg_m2"] * body_surface)
     warnings: list[str] = []
+    if bmi_outside:
+        warnings.append(
+            f"BMI {bmi_text} kg/m² ({_show(height_cm)} cm, {_show(weight_kg)} kg) "
+            f"is outside {bmi_lo:g}–{bmi_hi:g} kg/m², confirmed by the prescriber: every dose "
+            "rests on this height and weight (kg, not pounds)."
+        )
 
     if body_surface > cap:
         sheet["dose_mg_capped"] = sheet["dose_mg_m2"] * cap
@@ -608,6 +702,14 @@ def ecf_dose_sheet(
             f"cycle and reaches {after:g} mg/m²: heart-failure risk rises steeply; "
             "reconsider epirubicin."
         )
+    if doxorubicin > 0:
+        warnings.append(
+            f"Prior doxorubicin {doxorubicin:g} mg/m² is not counted in the cumulative "
+            "epirubicin: doxorubicin is more cardiotoxic per mg/m² and this sheet converts "
+            "neither drug into the other, so the epirubicin checkpoints understate the heart's "
+            "exposure. Weigh the total anthracycline dose as your protocol requires and check "
+            "cardiac function (LVEF) before this cycle."
+        )
 
     recommended = pd.Series(100.0, index=sheet.index)
     hep_percent, hep_reasons = _epirubicin_hepatic_percent(bili, ast, uln)
@@ -646,11 +748,13 @@ def ecf_dose_sheet(
         sheet["recommended_dose_mg"] = sheet["dose_mg"] * recommended / 100.0
 
     sheet.attrs["bsa_m2"] = body_surface
+    sheet.attrs["bmi_kg_m2"] = body_mass_index
     sheet.attrs["formula"] = formula.lower()
     known = prior_known or int(cycle) == 1
     sheet.attrs["cumulative_epirubicin_mg_m2"] = after if known else float("nan")
     sheet.attrs["cumulative_epirubicin_known"] = known
     sheet.attrs["checkpoints_crossed_mg_m2"] = crossed
+    sheet.attrs["prior_doxorubicin_mg_m2"] = doxorubicin
     sheet.attrs["warnings"] = warnings
     return sheet
 

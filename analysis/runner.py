@@ -80,6 +80,7 @@ import pandas as pd
 import yaml
 
 from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT
+from analysis.clinical import BMI_RANGE_KG_M2
 from analysis.cohort import MIN_PATIENTS, load_cohort
 from analysis.privacy import describe, file_name_identifier, mask_file_name
 from analysis.problems import unusable_path_reason
@@ -1668,6 +1669,12 @@ PARAMETER_RANGES = {
 }
 #: Text parameters with a fixed set of values.
 PARAMETER_CHOICES = {"bsa_formula": ("mosteller", "dubois")}
+#: Height and weight parameters (cm, kg) of one worked patient, checked together: the dose
+#: sheet refuses a BMI outside :data:`analysis.clinical.BMI_RANGE_KG_M2` (a weight in pounds?).
+_PARAMETER_BODY_PAIRS = (
+    ("small_height_cm", "small_weight_kg"),
+    ("large_height_cm", "large_weight_kg"),
+)
 
 
 def chapter_defaults(md_path: Path) -> dict:
@@ -1769,7 +1776,28 @@ def check_parameter_values(parameters: dict, chapters: list[Path]) -> dict:
             if bad_low or bad_high:
                 raise RunnerError(f"{shown}: must be {parameter_rule(name)}")
         checked[name] = value
+    _check_body_pairs(checked, defaults)
     return checked
+
+
+def _check_body_pairs(checked: dict, defaults: dict) -> None:
+    """Refuse a worked patient whose height and weight (one given, the other the default)
+    make a BMI the dose sheet refuses, before chapter 03 fails in a code cell."""
+    low, high = BMI_RANGE_KG_M2
+    for height_name, weight_name in _PARAMETER_BODY_PAIRS:
+        given = [name for name in (height_name, weight_name) if name in checked]
+        height = checked.get(height_name, defaults.get(height_name))
+        weight = checked.get(weight_name, defaults.get(weight_name))
+        if not given or not all(isinstance(v, int | float) for v in (height, weight)):
+            continue
+        bmi = weight / (height / 100) ** 2
+        if not low <= bmi <= high:
+            shown = " ".join(f"-p {name}={_show(checked[name])}" for name in given)
+            raise RunnerError(
+                f"{shown}: {height:g} cm and {weight:g} kg make a BMI of {bmi:.1f} "
+                f"kg/m², outside {low:g}–{high:g} kg/m², which the dose sheet refuses "
+                "(weight in kg, not pounds)"
+            )
 
 
 def parameter_rule(name: str) -> str | None:

@@ -326,3 +326,77 @@ def test_table_2_1_download_has_plain_spaces_and_dashes():
     csv = base64.b64decode(data).decode("utf-8")
     assert "inclusion III," in csv and "0–2" in csv
     assert "\xa0" not in csv and "\u2060" not in csv
+
+
+# ---------------------------------------------------------------- session 23 review: chapter 03
+def test_chapter_03_does_not_say_bsa_limits_catch_pounds_and_shows_the_bmi_refusal():
+    """§3.3 said bsa()'s 25-250 kg limits catch weights in pounds; most adult weights in
+    pounds fall inside them. The dose sheet checks the BMI, and the page says so, glued."""
+    text = " ".join(_source("03-treatment").split())
+    assert "(metres, pounds)" not in text
+    assert "refuses a body-mass index (BMI) outside {glue:text}`treat_bmi_range` kg/m²" in text
+    nb = _golden("03-treatment")
+    lo, hi = clinical.BMI_RANGE_KG_M2
+    assert _glued(nb, "treat_bmi_range").strip("'") == f"{lo:g}–{hi:g}"
+    assert _glued(nb, "treat_bmi_lb_blind").strip("'") == f"{hi * 0.45359237:.0f}"
+    assert "is a BMI of 55.1 kg/m², outside [12, 40] kg/m²: is the weight in pounds" in (
+        _streams(nb)
+    )
+
+
+def test_chapter_03_keeps_doxorubicin_apart_from_epirubicin():
+    """§3.4 said the dose sheet takes the *total* prior anthracycline, doxorubicin included,
+    and added it one for one to epirubicin."""
+    text = " ".join(_source("03-treatment").split())
+    assert "*total* prior dose" not in text
+    section = text.split("## Cumulative epirubicin", 1)[1].split("## Liver and kidney", 1)[0]
+    assert "`prior_doxorubicin_mg_m2` (default 0) is doxorubicin" in section
+    assert "converts neither drug into the other" in section
+    assert "assume that TACE used epirubicin" in section
+    assert "epirubicin from earlier TACE (an assumption" in section  # Fig. 3.2
+    solution = text.split("```{solution} ex-treat-2", 1)[1].split("```", 1)[0]
+    assert "`prior_doxorubicin_mg_m2`, not in the epirubicin total" in solution
+    nb = _golden("03-treatment")
+    sheet = clinical.ecf_dose_sheet(
+        170, 65, cycle=int(_glued(nb, "treat_ex2_cycle").strip("'")),
+        prior_epirubicin_mg_m2=float(_glued(nb, "treat_ex2_dox_prior").strip("'")),
+        prior_doxorubicin_mg_m2=float(_glued(nb, "treat_ex2_tace").strip("'")),
+    )  # fmt: skip
+    assert _glued(nb, "treat_ex2_dox_after").strip("'") == (
+        f"{sheet.attrs['cumulative_epirubicin_mg_m2']:g}"
+    )
+    assert any("not counted in the cumulative epirubicin" in w for w in sheet.attrs["warnings"])
+
+
+def test_chapter_03_says_which_band_each_hepatic_edge_belongs_to():
+    """The prose said "the band edges belong to the milder reduction"; the code puts
+    bilirubin 1.2 and 3 mg/dL and AST 2 and 4 × ULN in the 50 % band (the stronger reduction
+    at the lower edges)."""
+    text = " ".join(_source("03-treatment").split())
+    assert "milder reduction" not in text
+    glued = _glued(_golden("03-treatment"), "treat_band_edges").strip("'")
+    assert glued.startswith(
+        "a value on an edge, bilirubin 1.2 or 3 mg/dL or AST 2 or 4 × ULN, belongs to the 50 % band"
+    )
+    assert "exactly 5 mg/dL to the 25 % band" in glued
+    for bilirubin in clinical.EPIRUBICIN_BILIRUBIN_BAND_MG_DL:
+        sheet = clinical.ecf_dose_sheet(170, 65, bilirubin_mg_dl=bilirubin)
+        assert sheet["recommended_percent"].iloc[0] == 50
+
+
+def test_chapter_03_dose_tables_print_thousands_separators():
+    """Tables 3.3, 3.4 and 3.8 printed "1204.7" and "1000.0" where chapter 04 prints
+    "13,242.6"; their downloads keep plain numbers."""
+    import base64
+
+    nb = _golden("03-treatment")
+    large = _glued(nb, "tbl-treat-sheet-large")
+    assert "| 1,204.7 | 5 | 1,000.0 |" in large and "1204.7" not in large
+    assert _glued(nb, "treat_large_fu_mg").strip("'") == "1,204.7"
+    notes = _glued(nb, "tbl-treat-sheet-large-notes")
+    csv = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", notes).group(1)).decode()
+    assert "1204.7" in csv and "1,204.7" not in csv
+    source = _source("03-treatment")
+    for table in ("tbl-treat-sheet-small", "tbl-treat-sheet-large"):
+        assert f'book.glue_table("{table}", display_sheet(' in source
+    assert "formatting.number(mg, 1, thousands=True)" in source  # Table 3.8's column

@@ -326,3 +326,59 @@ def test_library_unknown_prior_and_withhold():
     first = ecf_dose_sheet(170, 65)
     assert first.attrs["cumulative_epirubicin_mg_m2"] == 35.0
     assert first.attrs["cumulative_epirubicin_known"] is True
+
+
+def test_weight_in_pounds_is_refused_in_one_line(capsys):
+    """150 lb typed as kg at 165 cm gave a 2.62 m² sheet with only the BSA-cap warning."""
+    code, out, err = _run_main(capsys, ["--height-cm", "165", "--weight-kg", "150"])
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert err.startswith(
+        "error: --weight-kg: weight_kg = 150 with height_cm = 165 is a BMI of 55.1 kg/m², "
+        "outside [12, 40] kg/m²: is the weight in pounds (150 lb = 68.0 kg)?"
+    )
+    assert err.rstrip().endswith("If both are right, add --confirm-bmi")
+    code, out, err = _run_main(capsys, ["--height-cm", "165", "--weight-kg", "68"])
+    assert code == 0 and "BSA 1.77 m² (mosteller) · BMI 25.0 kg/m²" in out
+    assert "Warnings: none" in out
+
+
+def test_confirm_bmi_gives_the_sheet_with_the_confirmation_first(capsys):
+    argv = ["--height-cm", "165", "--weight-kg", "150", "--confirm-bmi"]
+    code, out, err = _run_main(capsys, argv)
+    assert code == 0 and err == ""
+    assert "BSA 2.62 m² (mosteller) · BMI 55.1 kg/m²" in out
+    warnings = out.split("Warnings (2):\n", 1)[1].splitlines()
+    assert warnings[0].startswith("  - BMI 55.1 kg/m² (165 cm, 150 kg) is outside 12–40")
+    assert "confirmed by the prescriber" in warnings[0]
+
+
+def test_prior_doxorubicin_is_stated_apart_and_warned(capsys):
+    argv = [*BASE, "--cycle", "3", "--prior-epirubicin-mg-m2", "70"]
+    code, out, _ = _run_main(capsys, [*argv, "--prior-doxorubicin-mg-m2", "200"])
+    assert code == 0
+    assert (
+        "cumulative epirubicin after this cycle 105 mg/m² "
+        "(epirubicin only; prior doxorubicin 200 mg/m² apart)" in out
+    )
+    assert "  - Prior doxorubicin 200 mg/m² is not counted in the cumulative epirubicin" in out
+    code, out, err = _run_main(capsys, [*argv, "--prior-doxorubicin-mg-m2", "1001"])
+    assert code == 2 and err.startswith(
+        "error: --prior-doxorubicin-mg-m2: prior_doxorubicin_mg_m2 = 1001 is outside [0, 1000]"
+    )
+    code, out, _ = _run_main(capsys, argv)  # not given: 0, nothing said
+    assert code == 0 and "doxorubicin" not in out and "Warnings: none" in out
+
+
+def test_help_names_the_new_options(capsys):
+    with pytest.raises(SystemExit):
+        main(["dose", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--confirm-bmi" in out and "--prior-doxorubicin-mg-m2" in out
+    from analysis.clinical import BMI_RANGE_KG_M2, PRIOR_DOXORUBICIN_MAX_MG_M2
+
+    lo, hi = BMI_RANGE_KG_M2  # the help's numbers are the library's
+    assert (
+        f"a BMI outside {lo:g}–{hi:g} kg/m²" in out and "never converts it into epirubicin" in out
+    )
+    assert f"prior doxorubicin 0–{PRIOR_DOXORUBICIN_MAX_MG_M2:g} mg/m²" in out

@@ -221,6 +221,9 @@ def test_discover_chapters_refuses_an_empty_selection_and_keeps_none_as_all():
     ("05", "confidence_level=.nan", "must be a finite number"),
     ("03", "bsa_formula=haycock", "must be one of mosteller, dubois"),
     ("03", "small_height_cm=1.6", "must be at least 100 and at most 250 (height in cm)"),
+    # 150 lb typed as kg with the large patient's 190 cm: chapter 03's dose sheet refuses it
+    ("03", "large_weight_kg=150.0", "190 cm and 150 kg make a BMI of 41.6 kg/m², outside "
+     "12–40 kg/m², which the dose sheet refuses (weight in kg, not pounds)"),
     ("09", "n_bootstrap=0", "must be at least 1 (a count)"),
     ("09", "cutoffs=3", "must be a list (not settable with -p) (the default is [3, 4, 5, 6])"),
 ])  # fmt: skip

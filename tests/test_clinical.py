@@ -1006,3 +1006,118 @@ class TestProportionCI:
     def test_bad_input(self, count, n, method, message):
         with pytest.raises(ValueError, match=re.escape(message)):
             clinical.proportion_ci(count, n, method)
+
+
+# ------------------------------------------------------------------------------------------
+# ecf_dose_sheet: height and weight together (BMI), prior doxorubicin
+# ------------------------------------------------------------------------------------------
+
+
+def test_dose_sheet_refuses_a_weight_in_pounds():
+    """150 lb (68 kg) typed as kg at 165 cm passed bsa()'s 25-250 kg limits and gave BSA 2.62
+    instead of 1.77 m² (cisplatin 157 mg), flagged only by the routine BSA-cap warning."""
+    assert bsa(165, 150) == pytest.approx(2.6220, abs=1e-4)  # bsa() alone still takes it
+    with pytest.raises(
+        ValueError,
+        match=r"^weight_kg = 150 with height_cm = 165 is a BMI of 55\.1 kg/m², outside "
+        r"\[12, 40\] kg/m²: is the weight in pounds \(150 lb = 68\.0 kg\)\?.*"
+        r"pass bmi_confirmed=True$",
+    ):
+        ecf_dose_sheet(165, 150)
+    kg = ecf_dose_sheet(165, 68)
+    assert kg.attrs["bsa_m2"] == pytest.approx(math.sqrt(165 * 68 / 3600))
+    assert kg.attrs["bmi_kg_m2"] == pytest.approx(68 / 1.65**2)
+    assert kg.attrs["warnings"] == []
+
+
+def test_dose_sheet_confirmed_extreme_bmi_is_made_and_says_so():
+    sheet = ecf_dose_sheet(165, 150, bmi_confirmed=True)
+    assert sheet.attrs["bsa_m2"] == pytest.approx(2.6220, abs=1e-4)
+    first = sheet.attrs["warnings"][0]
+    assert first.startswith("BMI 55.1 kg/m² (165 cm, 150 kg) is outside 12–40 kg/m², confirmed")
+    assert "BSA 2.62 m² is above 2.0 m²" in sheet.attrs["warnings"][1]
+    # a WITHHOLD warning still comes first
+    sheet = ecf_dose_sheet(165, 150, bmi_confirmed=True, bilirubin_mg_dl=6)
+    assert sheet.attrs["warnings"][0].startswith("WITHHOLD")
+    assert sheet.attrs["warnings"][1].startswith("BMI 55.1")
+    with pytest.raises(ValueError, match=r"bmi_confirmed must be True/False"):
+        ecf_dose_sheet(165, 68, bmi_confirmed="yes")
+
+
+@pytest.mark.parametrize(
+    ("height", "weight", "outcome"),
+    [
+        (150, 90, None),  # BMI exactly 40: accepted
+        (150, 90.01, r"BMI of 40\.004 kg/m², outside \[12, 40\].*pounds \(90\.01 lb"),
+        (200, 48, None),  # BMI exactly 12: accepted
+        (200, 47.99, r"BMI of 11\.998 kg/m², outside .*check the weight \(kg\) and the height"),
+        (170, 115.6, None),  # 115.6 / 1.7² is 40.0 in floating point: accepted
+        (180, 30, r"BMI of 9\.3 kg/m²"),
+        (160, 250, r"BMI of 97\.7 kg/m²"),
+    ],
+)
+def test_dose_sheet_bmi_edges(height, weight, outcome):
+    if outcome is None:
+        sheet = ecf_dose_sheet(height, weight)
+        assert 12 <= sheet.attrs["bmi_kg_m2"] <= 40
+        assert not any(w.startswith("BMI") for w in sheet.attrs["warnings"])
+    else:
+        with pytest.raises(ValueError, match=outcome):
+            ecf_dose_sheet(height, weight)
+        sheet = ecf_dose_sheet(height, weight, bmi_confirmed=True)
+        assert sheet.attrs["warnings"][0].startswith("BMI ")
+
+
+def test_dose_sheet_prior_doxorubicin_is_apart_and_warned():
+    """The page asked for the *total* prior anthracycline and summed doxorubicin with
+    epirubicin one for one; doxorubicin is more cardiotoxic per mg/m² and no conversion is
+    cited: it goes in its own argument, is never added, and every sheet warns."""
+    plain = ecf_dose_sheet(170, 65, cycle=3, prior_epirubicin_mg_m2=70)
+    assert plain.attrs["prior_doxorubicin_mg_m2"] == 0 and plain.attrs["warnings"] == []
+    for cycle in (1, 3, 20):
+        sheet = ecf_dose_sheet(
+            170, 65, cycle=cycle, prior_epirubicin_mg_m2=35 * (cycle - 1),
+            prior_doxorubicin_mg_m2=200,
+        )  # fmt: skip
+        assert sheet.attrs["cumulative_epirubicin_mg_m2"] == 35 * cycle  # epirubicin only
+        assert sheet.attrs["prior_doxorubicin_mg_m2"] == 200
+        (warning,) = [w for w in sheet.attrs["warnings"] if "doxorubicin" in w]
+        assert warning.startswith("Prior doxorubicin 200 mg/m² is not counted in the cumul")
+        assert "understate" in warning and "LVEF" in warning
+    # the epirubicin checkpoints still work on epirubicin alone
+    sheet = ecf_dose_sheet(170, 65, prior_epirubicin_mg_m2=530, prior_doxorubicin_mg_m2=100)
+    assert sheet.attrs["checkpoints_crossed_mg_m2"] == [550.0]
+
+
+@pytest.mark.parametrize(
+    ("dose", "pattern"),
+    [
+        (-1, r"prior_doxorubicin_mg_m2 = -1 is outside \[0, 1000\] mg/m²"),
+        (1000.5, r"prior_doxorubicin_mg_m2 = 1000\.5 is outside .*not mg"),
+        (None, r"prior_doxorubicin_mg_m2 must be a number; got None"),
+        (float("nan"), r"prior_doxorubicin_mg_m2 must be a finite number"),
+    ],
+)
+def test_dose_sheet_rejects_bad_prior_doxorubicin(dose, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        ecf_dose_sheet(170, 65, prior_doxorubicin_mg_m2=dose)
+
+
+def test_dose_sheet_hepatic_band_edges_belong_to_the_50_percent_band():
+    """Chapter 03 said the band edges belong to the milder reduction; at the lower edges the
+    50 % band is the stronger one. Every edge is in the 50 % band; bilirubin 5 is 25 %."""
+
+    def epirubicin_percent(**labs):
+        sheet = ecf_dose_sheet(170, 65, **labs)
+        if "recommended_percent" not in sheet:
+            return 100.0
+        return float(sheet.loc[sheet["drug"] == "epirubicin", "recommended_percent"].iloc[0])
+
+    for edge in clinical.EPIRUBICIN_BILIRUBIN_BAND_MG_DL:
+        assert epirubicin_percent(bilirubin_mg_dl=edge) == 50
+    for ratio in clinical.EPIRUBICIN_AST_BAND_X_ULN:
+        assert epirubicin_percent(ast_u_l=ratio * 40) == 50
+    assert epirubicin_percent(bilirubin_mg_dl=1.19) == 100
+    assert epirubicin_percent(bilirubin_mg_dl=3.01) == 25
+    assert epirubicin_percent(bilirubin_mg_dl=5) == 25
+    assert epirubicin_percent(bilirubin_mg_dl=5.01) == 0

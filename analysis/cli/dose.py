@@ -25,14 +25,20 @@ Doses follow the study's regimen (Hien et al. 2024): epirubicin 35 mg/m² day 1,
 5-fluorouracil 500 mg/m² over 5 h days 1 and 3, cisplatin 60 mg/m² over 2 h day 2.
 Warnings (BSA above 2.0 m², cumulative epirubicin crossing 550/700/900 mg/m² and on every
 later cycle once at or past one of them, epirubicin hepatic bands and WITHHOLD above bilirubin 5 mg/dL, cisplatin renal bands, unknown
-cumulative dose when --cycle is above 1 without --prior-epirubicin-mg-m2)
+cumulative dose when --cycle is above 1 without --prior-epirubicin-mg-m2, prior doxorubicin
+not counted as epirubicin, a BMI outside 12–40 kg/m² confirmed with --confirm-bmi)
 never change a dose: recommended doses are shown beside the full ones. Teaching tool, not a prescribing
 system: check every dose against your local protocol. Exit status 0 on success, 2 on bad
 input (one line naming the option).
 
-accepted values: height 100–250 cm, weight 25–250 kg, cycle 1–50, prior epirubicin
-0–2000 mg/m², bilirubin > 0 to 50 mg/dL, AST > 0 to 10000 U/L, eGFR 0–300 mL/min;
-plain decimal numbers only (no 1_000, no 1,5).
+Anthracycline from TACE: epirubicin goes in --prior-epirubicin-mg-m2, doxorubicin in
+--prior-doxorubicin-mg-m2. Doxorubicin is more cardiotoxic per mg/m²; the sheet never
+converts it into epirubicin and warns that the epirubicin checkpoints understate the exposure.
+
+accepted values: height 100–250 cm, weight 25–250 kg (in kg: a BMI outside 12–40 kg/m²,
+e.g. a weight in pounds, is refused unless --confirm-bmi), cycle 1–50, prior epirubicin
+0–2000 mg/m², prior doxorubicin 0–1000 mg/m², bilirubin > 0 to 50 mg/dL, AST > 0 to
+10000 U/L, eGFR 0–300 mL/min; plain decimal numbers only (no 1_000, no 1,5).
 """
 
 #: option -> (attribute, required, kind) ; kind "float" or "int"
@@ -41,6 +47,7 @@ _NUMERIC = {
     "--weight-kg": ("weight_kg", True, "float"),
     "--cycle": ("cycle", False, "int"),
     "--prior-epirubicin-mg-m2": ("prior_epirubicin_mg_m2", False, "float"),
+    "--prior-doxorubicin-mg-m2": ("prior_doxorubicin_mg_m2", False, "float"),
     "--bilirubin-mg-dl": ("bilirubin_mg_dl", False, "float"),
     "--ast-u-l": ("ast_u_l", False, "float"),
     "--egfr": ("egfr", False, "float"),
@@ -52,6 +59,8 @@ _ARGUMENT_OPTION = {
     "weight_kg": "--weight-kg",
     "cycle": "--cycle",
     "prior_epirubicin_mg_m2": "--prior-epirubicin-mg-m2",
+    "prior_doxorubicin_mg_m2": "--prior-doxorubicin-mg-m2",
+    "bmi_confirmed": "--confirm-bmi",
     "bilirubin_mg_dl": "--bilirubin-mg-dl",
     "ast_u_l": "--ast-u-l",
     "egfr_ml_min": "--egfr",
@@ -64,7 +73,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
     parser.add_argument("--height-cm", metavar="CM", help="height in cm (100–250), required")
-    parser.add_argument("--weight-kg", metavar="KG", help="weight in kg (25–250), required")
+    parser.add_argument(
+        "--weight-kg",
+        metavar="KG",
+        help="weight in kg (25–250; not pounds: a BMI above 40 is refused), required",
+    )
+    parser.add_argument(
+        "--confirm-bmi",
+        action="store_true",
+        help="make the sheet although the BMI is outside 12–40 kg/m² (height and weight "
+        "checked); the sheet records the confirmation as a warning",
+    )
     parser.add_argument(
         "--formula",
         metavar="NAME",
@@ -76,8 +95,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--prior-epirubicin-mg-m2",
         metavar="MG_M2",
         default=None,
-        help="cumulative epirubicin before this cycle, mg/m² (earlier cycles and TACE); "
-        "without it, cycle 1 counts from 0 and a later cycle is flagged 'unknown cumulative dose'",
+        help="cumulative epirubicin before this cycle, mg/m² (earlier cycles and epirubicin "
+        "given with TACE; not doxorubicin); without it, cycle 1 counts from 0 and a later "
+        "cycle is flagged 'unknown cumulative dose'",
+    )
+    parser.add_argument(
+        "--prior-doxorubicin-mg-m2",
+        metavar="MG_M2",
+        default=None,
+        help="cumulative doxorubicin given before (e.g. with TACE), mg/m² (default 0); "
+        "never converted into epirubicin: the sheet warns instead",
     )
     parser.add_argument("--bilirubin-mg-dl", metavar="MG_DL", help="total bilirubin, mg/dL")
     parser.add_argument("--ast-u-l", metavar="U_L", help="AST, U/L (upper limit of normal 40)")
@@ -132,6 +159,9 @@ def _parse(args: argparse.Namespace) -> dict:
         raise UsageError(f"--formula {shown}: must be mosteller or dubois")
     values["formula"] = formula
     values["egfr_ml_min"] = values.pop("egfr")
+    if values["prior_doxorubicin_mg_m2"] is None:
+        values["prior_doxorubicin_mg_m2"] = 0.0
+    values["bmi_confirmed"] = bool(args.confirm_bmi)
     return values
 
 
@@ -170,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
             **values,
         )
     except ValueError as exc:
-        message = str(exc)
+        message = str(exc).replace("pass bmi_confirmed=True", "add --confirm-bmi")
         for argument, option in _ARGUMENT_OPTION.items():
             if message.startswith(argument):
                 raise UsageError(f"{option}: {message}") from None
@@ -181,8 +211,12 @@ def run(args: argparse.Namespace) -> int:
         cumulative = f"{sheet.attrs['cumulative_epirubicin_mg_m2']:g} mg/m²"
     else:
         cumulative = "UNKNOWN (give --prior-epirubicin-mg-m2)"
+    doxorubicin = sheet.attrs["prior_doxorubicin_mg_m2"]
+    if doxorubicin > 0:
+        cumulative += f" (epirubicin only; prior doxorubicin {doxorubicin:g} mg/m² apart)"
     print(
         f"ECF cycle {cycle} · BSA {bsa_m2:.2f} m² ({sheet.attrs['formula']}) · "
+        f"BMI {sheet.attrs['bmi_kg_m2']:.1f} kg/m² · "
         f"cumulative epirubicin after this cycle {cumulative}"
     )
     print()
