@@ -80,6 +80,8 @@ __all__ = [
     "PALETTE",
     "see_table",
     "MULTIVARIABLE_UNEXPLAINED",
+    "CALIBRATED_NOTE",
+    "calibrated_notes",
 ]
 
 #: One palette for the whole book (colour-blind safe, seaborn "colorblind").
@@ -1538,6 +1540,29 @@ def see_table(text: str, label: str) -> Markdown:
     CI differs (\\> 2) (see {numref}`tbl-cox-table2-implied`)
     """
     return Markdown(f"{_md_escape(text)} (see {{numref}}`{label}`)")
+
+
+#: The note under every table that sets the book's cohort beside the published numbers it was
+#: calibrated to (Tables 2.2, 2.4, 2.6, 4.1, 5.1): their agreement is by construction.
+CALIBRATED_NOTE = (
+    "Agreement here is by construction: the synthetic cohort was calibrated to these published "
+    "numbers ({ref}`ch-data`), so it tests the generator, not the paper."
+)
+
+
+def calibrated_notes(user: bool) -> tuple[Markdown, ...]:
+    """The ``notes`` of :func:`glue_table` for a table that sets the book's cohort beside the
+    published numbers it was calibrated to: :data:`CALIBRATED_NOTE` (with its link to chapter
+    01); none on a user's cohort (``user``), which is not calibrated, nor scored.
+
+    Examples
+    --------
+    >>> [n.data for n in calibrated_notes(False)] == [CALIBRATED_NOTE]
+    True
+    >>> calibrated_notes(True)
+    ()
+    """
+    return () if user else (Markdown(CALIBRATED_NOTE),)
 
 
 def glue_table(

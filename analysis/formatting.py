@@ -42,6 +42,7 @@ __all__ = [
     "level",
     "median_interval",
     "median_text",
+    "nonzero_decimals",
     "number",
     "p_value",
     "percent",
@@ -490,6 +491,27 @@ def apart_decimals(a: float, b: float, decimals: int = 3, *, most: int = 8) -> i
         if rounded(a, d) != rounded(b, d):
             return d
     return most
+
+
+def nonzero_decimals(values, decimals: int = 1, *, most: int = 3) -> int:
+    """Decimals at which no nonzero value of ``values`` prints as zero: ``decimals``, or more
+    (at most ``most``). One number of decimals for a whole row or column, so that it reads
+    consistently and a CRP of 0.03 does not print as "0.0" beside quartiles of 0.3 and 2.0.
+    Missing values (None, NaN) are ignored.
+
+    Examples
+    --------
+    >>> nonzero_decimals([0.03, 0.9, 14.0]), nonzero_decimals([1.7, 348100.0])
+    (2, 1)
+    >>> nonzero_decimals([0.0, 5.0, None, float("nan")], 0), nonzero_decimals([1e-9])
+    (0, 3)
+    """
+    _check_decimals(decimals)
+    small = [abs(float(v)) for v in values if not _missing(v) and float(v) != 0]
+    for d in range(decimals, max(decimals, most) + 1):
+        if all(round_decimal(v, d) != 0 for v in small):
+            return d
+    return max(decimals, most)
 
 
 def word_list(items, conjunction: str = "and") -> str:

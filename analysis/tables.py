@@ -31,6 +31,7 @@ from analysis.formatting import (
     NO_PATIENTS,
     NOT_REACHED,
     bounds,
+    nonzero_decimals,
     number,
     p_value,
     rounded,
@@ -1088,8 +1089,10 @@ def table1_skewed(
 
     The mean and the SD print at the decimals the paper gives them in Table 1 (its
     ``table1.<column>.mean`` and ``.sd`` entries in ``data/published/``: 2.65 sessions, not
-    2.6); everything else, and a variable the paper does not summarise by a mean, at
-    ``decimals``.
+    2.6); everything else, and a variable the paper does not summarise by a mean, at one number
+    of decimals per variable: ``decimals``, raised until no nonzero median, quartile or bound
+    shown prints as zero (:func:`analysis.formatting.nonzero_decimals`; CRP's minimum of 0.03
+    prints as 0.03, not 0.0, and its row at two decimals).
 
     On a user's cohort (``user``; default ``cohort.attrs["user_cohort"]``) no cell shows one
     patient's value: ``min–max`` becomes ``5th–95th percentile`` (linear interpolation, "hidden"
@@ -1136,18 +1139,26 @@ def table1_skewed(
 
     >>> table1_skewed(d, user=True).iloc[0][["median (IQR)", "5th–95th percentile"]].tolist()
     ['55.0 (hidden)', 'hidden']
+
+    A CRP of 0.03 mg/L among larger values: the row takes two decimals, not "0.0":
+
+    >>> d = d.assign(crp_mg_l=[0.03, 0.4, 0.9, 2.0, 14.0])
+    >>> table1_skewed(d).set_index("characteristic").loc["CRP (mg/L)", "min–max"]
+    '0.03–14.00'
     """
     rows = []
     is_user = user_cohort(cohort) if user is None else bool(user)
 
     class _Fmt:  # half-up rounding, as the rest of the book (and SPSS) display numbers
-        @staticmethod
-        def format(x, places=decimals):  # SD of one patient does not exist: say so, do not raise
+        places = decimals  # the row's decimals (set per variable below)
+
+        def format(self, x, places=None):  # SD of one patient does not exist: say so
+            places = self.places if places is None else places
             return rounded(float(x), places, thousands=True) if np.isfinite(x) else "not estimable"
 
-    def printed_decimals(col, kind):  # the decimals Table 1 prints, or `decimals`
+    def printed_decimals(col, kind, row):  # the decimals Table 1 prints, or the row's
         entry_id = f"table1.{col}.{kind}"
-        return published.entry(entry_id).decimals if entry_id in table1_ids else decimals
+        return published.entry(entry_id).decimals if entry_id in table1_ids else row
 
     table1_ids = set(published.ids("table1."))
     fmt = _Fmt()
@@ -1158,16 +1169,26 @@ def table1_skewed(
             raise KeyError(f"cohort: column {col!r} is missing")
         x = pd.to_numeric(cohort[col]).dropna().to_numpy(float)
         q1, med, q3 = np.percentile(x, [25, 50, 75], method="weibull")
+        # one number of decimals per row, raised until no nonzero value shown prints as zero
+        # (a CRP of 0.03 read "0.0"); on a user's cohort, judged on the values it may show
+        if is_user:
+            shown_values = [*shown_quartiles(x, decimals), *(central_range(x, decimals) or ())]
+        else:
+            shown_values = [q1, med, q3, *((x.min(), x.max()) if x.size else ())]
+        fmt.places = row_decimals = nonzero_decimals(shown_values, decimals)
         mean = float(x.mean())
         sd = float(x.std(ddof=1)) if x.size > 1 else np.nan  # one patient: no SD
-        mean_text = fmt.format(mean, printed_decimals(col, "mean"))
-        sd_text = fmt.format(sd, printed_decimals(col, "sd"))
+        # (a nonzero mean or SD never prints as zero either, at Table 1's decimals or more)
+        mean_text = fmt.format(
+            mean, nonzero_decimals([mean], printed_decimals(col, "mean", row_decimals))
+        )
+        sd_text = fmt.format(sd, nonzero_decimals([sd], printed_decimals(col, "sd", row_decimals)))
         if is_user:  # no single patient's value, no age of 90 or more
             shown = _user_shown(col == "age_years", fmt)
-            q1, med, q3 = shown_quartiles(x, decimals)  # each nobody's value, as printed
+            q1, med, q3 = shown_quartiles(x, row_decimals)  # each nobody's value, as printed
             iqr = HIDDEN if q1 is None or q3 is None else bounds(shown(q1), shown(q3))
             mean_sd = HIDDEN if x.size < 3 else f"{shown(mean, mean_text)} ± {sd_text}"
-            spread = central_range(x, decimals)  # never prints as one patient's value
+            spread = central_range(x, row_decimals)  # never prints as one patient's value
             spread = HIDDEN if spread is None else bounds(*(shown(v) for v in spread))
             cells = {
                 "mean ± SD": mean_sd,
@@ -1209,15 +1230,17 @@ def table1_skewed_shown(skewed: pd.DataFrame) -> pd.DataFrame:
     ends in :data:`BELOW_ZERO_MARK`, which the table's caption explains. As six columns, the
     table was 486 px wide on a 390 px phone (a 358 px column): each of the range, the median
     with its IQR and the yes/no column was 80-93 px. On a phone the median, its IQR and the range
-    take a line each (``book/_ext/book_site.py``). The CSV download keeps ``skewed`` as it is.
+    take a line each (``book/_ext/book_site.py``). ``skewness`` is text at two decimals in every
+    row ("3.40", not 3.4; NaN, not shown, stays NaN); the CSV download keeps the other columns of
+    ``skewed`` as they are, with this ``skewness``.
 
     Examples
     --------
     >>> skewed = pd.DataFrame({"characteristic": ["AST (U/L)"], "mean ± SD": ["72.6 ± 75.9"],
     ...     "median (IQR)": ["41.5 (28.0–84.3)"], "min–max": ["14.0–422.0"], "skewness": [2.5],
     ...     "mean_minus_2sd_below_0": [True]})
-    >>> table1_skewed_shown(skewed).iloc[0, :3].tolist()
-    ['AST (U/L)', '72.6 ± 75.9†', '41.5 (28.0–84.3) [14.0–422.0]']
+    >>> table1_skewed_shown(skewed).iloc[0].tolist()
+    ['AST (U/L)', '72.6 ± 75.9†', '41.5 (28.0–84.3) [14.0–422.0]', '2.50']
     >>> list(table1_skewed_shown(skewed.rename(columns={"min–max": CENTRAL_RANGE_COLUMN})))
     ['characteristic', 'mean ± SD', 'median (IQR) [5th–95th percentile]', 'skewness']
     """
@@ -1228,58 +1251,80 @@ def table1_skewed_shown(skewed: pd.DataFrame) -> pd.DataFrame:
             "characteristic": skewed["characteristic"],
             "mean ± SD": skewed["mean ± SD"] + marks,
             f"median (IQR) [{spread}]": skewed["median (IQR)"] + " [" + skewed[spread] + "]",
-            "skewness": skewed["skewness"],
+            # two decimals in every row (3.40, not 3.4); not shown (NaN) stays NaN
+            "skewness": skewed["skewness"].map(lambda v: v if pd.isna(v) else rounded(float(v), 2)),
         }
     )
 
 
 def below_zero_rows(skewed: pd.DataFrame) -> pd.DataFrame:
-    """How many rows of :func:`table1_skewed` have a mean − 2 SD below zero, counted apart for
-    the variables whose mean ± SD the paper's Table 1 prints (a ``table1.<column>.mean`` entry
-    in ``data/published/``) and for the others (AFP and PIVKA-II, printed as median and range).
+    """How many means ± SD have a mean − 2 SD below zero: those the paper's Table 1 prints,
+    counted from the printed means and SDs (``table1.<column>.mean`` and ``.sd`` in
+    ``data/published/``), and the rows of :func:`table1_skewed` for the other variables (AFP and
+    PIVKA-II, printed as median and range), counted from the cohort.
 
-    Whether a printed mean − 2 SD is below zero follows from the printed mean and SD alone; for
-    a mean ± SD the paper does not print, it rests on this cohort's distribution.
+    Whether a printed mean − 2 SD is below zero follows from the printed mean and SD alone: the
+    first row is the same on every cohort, whichever optional columns it has. For a mean ± SD the
+    paper does not print, it rests on this cohort's distribution.
 
     Parameters
     ----------
     skewed : DataFrame
-        :func:`table1_skewed`: columns ``characteristic`` and ``mean_minus_2sd_below_0``.
+        :func:`table1_skewed`: columns ``characteristic`` and ``mean_minus_2sd_below_0`` (only
+        its rows for variables without a printed mean ± SD are read).
 
     Returns
     -------
     DataFrame
-        Index ``"printed by the paper"``, ``"not printed"``; columns ``variables`` (rows of
-        ``skewed``), ``below zero`` (of them, mean − 2 SD < 0) and ``names`` (those below zero,
-        their characteristic without its unit, joined as prose).
+        Index ``"printed by the paper"``, ``"not printed"``; columns ``variables`` (means ± SD
+        Table 1 prints; rows of ``skewed`` without one), ``below zero`` (of them, mean − 2 SD <
+        0) and ``names`` (those below zero, their characteristic without its unit, joined as
+        prose).
 
     Examples
     --------
+    Table 1 prints nine means ± SD, five of them with a mean − 2 SD below zero (AST 72.6 ±
+    75.9: 72.6 − 151.8 < 0), whatever the cohort; AFP and PIVKA-II are the cohort's:
+
     >>> skewed = pd.DataFrame({
     ...     "characteristic": ["AST (U/L)", "Age (years)", "AFP (ng/mL)", "PIVKA-II (ng/mL)"],
-    ...     "mean_minus_2sd_below_0": [True, False, True, True]})
+    ...     "mean_minus_2sd_below_0": [False, False, True, False]})
     >>> rows = below_zero_rows(skewed)
     >>> rows[["variables", "below zero"]]
                           variables  below zero
-    printed by the paper          2           1
-    not printed                   2           2
+    printed by the paper          9           5
+    not printed                   2           1
     >>> rows["names"].tolist()
-    ['AST', 'AFP and PIVKA-II']
+    ['AST, ALT, CRP, Tumour number and Number of prior TACE', 'AFP']
     """
     ids = set(published.ids("table1."))
-    column = {label: col for col, label in _CONTINUOUS.items()}
-    printed = skewed["characteristic"].map(lambda c: f"table1.{column.get(c)}.mean" in ids)
-    below = skewed["mean_minus_2sd_below_0"].astype(bool)
-    rows = {}
-    for name, mask in (("printed by the paper", printed), ("not printed", ~printed)):
-        flagged = skewed.loc[mask & below, "characteristic"].str.replace(
-            r" \(.*\)$", "", regex=True
+    printed, flagged = [], []
+    for col, label in _CONTINUOUS.items():  # Table 1's order
+        if {f"table1.{col}.mean", f"table1.{col}.sd"} <= ids:
+            printed.append(label)
+            mean, sd = published.value(f"table1.{col}.mean"), published.value(f"table1.{col}.sd")
+            if mean - 2 * sd < 0:
+                flagged.append(label)
+    others = skewed.loc[~skewed["characteristic"].isin(printed)]
+    below = others["mean_minus_2sd_below_0"].astype(bool)
+
+    def names(labels) -> str:
+        return word_list(
+            pd.Series(list(labels), dtype=object).str.replace(r" \(.*\)$", "", regex=True)
         )
-        rows[name] = {
-            "variables": int(mask.sum()),
-            "below zero": int((mask & below).sum()),
-            "names": word_list(flagged),
-        }
+
+    rows = {
+        "printed by the paper": {
+            "variables": len(printed),
+            "below zero": len(flagged),
+            "names": names(flagged),
+        },
+        "not printed": {
+            "variables": len(others),
+            "below zero": int(below.sum()),
+            "names": names(others.loc[below, "characteristic"]),
+        },
+    }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

@@ -619,16 +619,47 @@ def test_nobody_with_additional_tace_gets_sentences_not_broken_numbers(tmp_path)
     assert "not estimable" not in reading, reading
 
 
-def _papermill(chapter: str, csv: Path, out: Path):
+@pytest.mark.slow(seconds=40)
+def test_chapters_02_04_05_on_a_cohort_without_optional_columns(tmp_path):
+    """Review: on a user's cohort without ALT and refractory sessions §4.2 read "4 of the 7
+    means ± SD that Table 1 prints have a mean − 2 SD below zero": counted from the cohort's own
+    means and SDs, although Table 1 prints 9 (5 below zero, from data/published). Chapter 05's
+    Exercise 5.2 gave beta.ppf(0.025 …) and "never below 95%" whatever ``confidence_level``.
+    The calibrated tables' note (agreement by construction) is the book's cohort's only."""
+    from analysis.book import CALIBRATED_NOTE
+
+    df = ROWS.iloc[:40].drop(columns=[c for c in OPTIONAL if c in ROWS.columns])
+    assert "alt_u_l" not in df.columns and "refractory_tace_sessions" not in df.columns
+    csv = tmp_path / "plain.csv"
+    df.to_csv(csv, index=False)
+    for chapter in ("02-eligibility", "04-baseline"):
+        _papermill(chapter, csv, tmp_path / f"{chapter}.ipynb")
+    _papermill("05-response", csv, tmp_path / "05-response.ipynb", confidence_level=0.9)
+    for chapter in ("02-eligibility", "04-baseline", "05-response"):
+        out = tmp_path / f"{chapter}.ipynb"
+        assert not _errors(out), _errors(out)
+        assert CALIBRATED_NOTE not in out.read_text(encoding="utf-8"), chapter
+    ch04 = tmp_path / "04-baseline.ipynb"
+    assert (_glued(ch04, "base_n_skewed"), _glued(ch04, "base_n_cont")) == ("'5'", "'9'")
+    printed = "".join(_shown_text(ch04))
+    assert "printed by the paper: 5 of 9\n" in printed, printed
+    ch05 = tmp_path / "05-response.ipynb"
+    code = _glued(ch05, "resp_ex_cp_code")
+    assert "beta.ppf(0.05, k," in code and "beta.ppf(0.95, k + 1," in code, code
+    assert (_glued(ch05, "resp_ex_tail"), _glued(ch05, "resp_level")) == ("'5%'", "'90%'")
+
+
+def _papermill(chapter: str, csv: Path, out: Path, **parameters):
     """Execute a chapter the way ``python -m analysis run`` does (papermill, working directory
-    ``chapters/``, the cohort as the ``cohort_path`` parameter); the site is not built here."""
+    ``chapters/``, the cohort as the ``cohort_path`` parameter, any other ``parameters`` as
+    ``-p``); the site is not built here."""
     import papermill
 
     from analysis.runner import CHAPTERS_DIR, _notebook
 
     papermill.execute_notebook(
         _notebook(CHAPTERS_DIR / f"{chapter}.md"), str(out),
-        parameters={"cohort_path": str(csv)}, cwd=str(CHAPTERS_DIR),
+        parameters={"cohort_path": str(csv), **parameters}, cwd=str(CHAPTERS_DIR),
         progress_bar=False, log_output=False, request_save_on_cell_execute=False,
     )  # fmt: skip
 

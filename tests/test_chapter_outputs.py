@@ -2151,3 +2151,90 @@ def test_every_figure_says_where_what_it_draws_comes_from(md):
         n for n in sorted(names) if "figure-provenance" not in _glued_any(nb, f"{n}-downloads")
     ]
     assert not missing, missing
+
+
+def _raw_glued(nb, name: str) -> str:
+    """A glued Markdown value with its download payloads kept."""
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("metadata", {}).get("scrapbook", {}).get("name") == name:
+                value = o["data"][f"{GLUED}text/markdown"]
+                return "".join(value) if isinstance(value, list) else value
+    raise KeyError(name)
+
+
+def _downloaded_csv(nb, name: str) -> list[dict]:
+    """The rows of the CSV a table's notes offer for download."""
+    import base64
+
+    payload = re.search(r"base64,([A-Za-z0-9+/=]+)", _raw_glued(nb, f"{name}-notes")).group(1)
+    return list(csv.DictReader(base64.b64decode(payload).decode("utf-8").splitlines()))
+
+
+def test_calibrated_tables_say_their_agreement_is_by_construction():
+    """Review (honesty): Tables 2.2, 2.4, 2.6, 4.1 and 5.1 set the published value beside this
+    cohort's with ✓ ("30 of 30 rows agree"), and chapter 04's key point called it "the first
+    check of a reproduction"; the cohort was calibrated to those very numbers. One note,
+    analysis.book.CALIBRATED_NOTE, says so under each; the key point no longer sells it."""
+    from analysis.book import CALIBRATED_NOTE
+
+    for stem, names in (
+        ("02-eligibility", ("tbl-elig-jsh", "tbl-elig-child-pugh", "tbl-elig-vp")),
+        ("04-baseline", ("tbl-base-table1",)),
+        ("05-response", ("tbl-resp-published",)),
+    ):
+        nb = _golden(stem)
+        for name in names:
+            assert "✓" in _glued(nb, name), (stem, name)
+            assert CALIBRATED_NOTE in _glued(nb, f"{name}-notes"), (stem, name)
+    assert "by construction" in _glued(_golden("04-baseline"), "base_agree_sentence")
+    key_points = (ROOT / "chapters" / "04-baseline.md").read_text(encoding="utf-8")
+    key_points = key_points.split("## Key points", 1)[1].split("##", 1)[0]
+    assert "checks only the generator" in key_points and "by construction" in key_points
+
+
+def test_chapter_04_says_crp_is_on_the_mg_dl_scale_where_it_appears():
+    """Review: Tables 4.1/4.2 and Fig. 4.1 labelled CRP "(mg/L)" with no caveat, while chapters
+    07 and 08 explain that its values and its > 3 cut-off fit mg/dL. The first mention in the
+    prose, both tables' notes and the figure's caption say it, with a link to chapter 07."""
+    nb = _golden("04-baseline")
+    for name in ("tbl-base-table1-notes", "tbl-base-skewed-notes"):
+        note = _glued(nb, name)
+        assert "mg/dL" in note and "{ref}`ch-cox`" in note, name
+    prose = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    first = prose.index("CRP")
+    assert "mg/dL" in prose[first : first + 200] and "ch-cox" in prose[first : first + 300]
+    caption = prose.split("```{glue:figure} fig-base-skewed-labs", 1)[1].split("```", 1)[0]
+    assert "mg/dL" in caption and "{ref}`ch-cox`" in caption
+
+
+def test_the_below_zero_loop_prints_short_lines():
+    """Review: the output of §4.2's below-zero loop was one 942 px line in a 757 px column."""
+    nb = _golden("04-baseline")
+    printed = [
+        "".join(o["text"])
+        for c in nb.cells
+        if c.cell_type == "code" and "below_zero_rows" in c.source
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream"
+    ]
+    lines = "".join(printed).splitlines()
+    assert len(lines) == 4 and max(map(len, lines)) <= 80, lines
+    assert "AST, ALT, CRP, Tumour number and Number of prior TACE" in lines[1]
+
+
+def test_table_4_2_rows_read_at_fixed_decimals():
+    """Review: Table 4.2 and its CSV showed CRP's skewness as 3.4 among two-decimal ones and its
+    minimum of 0.03 as 0.0. Every skewness has two decimals, in the table and the CSV; each
+    row's median (IQR) [range] shares one number of decimals and no nonzero value reads 0.0."""
+    nb = _golden("04-baseline")
+    rows = _rows(_glued(nb, "tbl-base-skewed"))
+    for row in rows:
+        assert re.fullmatch(r"−?\d+\.\d\d", row[3]), row
+        numbers = re.findall(r"[\d,]+\.(\d+)", row[2])
+        assert len(set(map(len, numbers))) == 1, row
+        assert not re.search(r"(?<![\d,.])0\.0+(?!\d)", row[2]), row
+    crp = next(r for r in rows if r[0] == "CRP (mg/L)")
+    assert crp[2] == "0.87 (0.30–1.97) \\[0.03–13.98\\]" and crp[3] == "3.40"
+    downloaded = _downloaded_csv(nb, "tbl-base-skewed")
+    assert [r["skewness"] for r in downloaded] == [r[3].replace("−", "-") for r in rows]

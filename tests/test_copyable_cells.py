@@ -326,3 +326,39 @@ def test_exercise_7_2_says_its_split_named_columns_hold_per_unit_values():
     for name in ("ast_gt40", "crp_gt3", "tumor_number_gt4", "prior_tace_gt4"):
         assert name in comment
     assert "per-unit values" in comment and "not 0/1" in comment
+
+
+def _exercise_code_spans(stem: str) -> list[str]:
+    """The inline code spans of the exercises and solutions of ``chapters/<stem>.md`` that parse
+    as a Python expression: code a reader types in a new cell."""
+    import re
+
+    text = (ROOT / "chapters" / f"{stem}.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```\{(?:exercise|solution)\}.*?^```$", text, flags=re.M | re.S)
+    spans = []
+    for block in blocks:
+        block = re.sub(r"\{[\w:-]+\}`[^`]*`", "", block)  # roles: {glue:text}`name`, ...
+        for span in re.findall(r"`([^`\n]+)`", block):
+            try:
+                ast.parse(span, mode="eval")
+            except SyntaxError:
+                continue
+            spans.append(span)
+    return spans
+
+
+def test_chapter_05_exercise_code_uses_names_the_visible_cells_bind():
+    """Review: Exercise 5.1's solution ran ``proportion_ci(k, n, "wilson")``, with ``n`` bound
+    only in a removed cell (and the default 95% whatever ``confidence_level``). Every name in
+    the exercises' code, but ``k``, the count a reader varies, is bound by a visible cell."""
+    spans = _exercise_code_spans("05-response")
+    assert any("proportion_ci(k, n" in s for s in spans), spans
+    assert all(", alpha)" in s for s in spans if s.startswith("proportion_ci(")), spans
+    bound = set(dir(builtins)).union(*(_binds(ast.parse(c)) for c in visible_cells("05-response")))
+    loaded = {
+        node.id
+        for span in spans
+        for node in ast.walk(ast.parse(span, mode="eval"))
+        if isinstance(node, ast.Name)
+    }
+    assert loaded - bound - {"k"} == set(), sorted(loaded - bound - {"k"})

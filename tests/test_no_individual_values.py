@@ -947,7 +947,8 @@ def test_an_odd_cohort_does_not_show_its_middle_patient(n):
 def test_book_cohort_tables_print_as_before():
     """The book's cohort is not a user's: Table 1 and the skewed-variable table print exactly as
     they did before the median rule (stored from commit 158b0d0 in tests/data; the CRP row of the
-    skewed table re-stored when the spread pass moved CRP's values)."""
+    skewed table re-stored when the spread pass moved CRP's values, and when each row took the
+    decimals at which no nonzero value prints as zero: CRP's at two, its minimum 0.03, not 0.0)."""
     for name, frame in (
         ("book-table1.csv", table1(BOOK)),
         ("book-table1-skewed.csv", table1_skewed(BOOK)),

@@ -42,6 +42,8 @@ EXEMPT: dict[str, str] = {
     "cox_feas_n": "the paper's N",
     # parameters of the chapter (the reader sets them), not results
     "resp_level": "the confidence level, a parameter",
+    "resp_ex_tail": "each tail of the confidence level, a parameter",
+    "resp_ex_cp_code": "code a reader types, its quantiles from the confidence level",
     "surv_at_risk_step": "spacing of the number-at-risk columns, a parameter",
     "bias_cut_list": "the cut-offs compared, a parameter",
     "bias_sim_n": "the number of simulated studies, a parameter",

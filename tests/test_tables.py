@@ -3,6 +3,7 @@ by hand, and Table 2 models checked against statsmodels PHReg (an independent Co
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 from analysis import published
 from analysis.tables import (
     TABLE2_IMPLIED_TERMS,
+    below_zero_rows,
     compare,
     format_published_value,
     table1,
@@ -181,6 +183,52 @@ def test_table1_skewed_mean_sd_at_the_papers_decimals():
     assert afp == "44,380.64 ± 122,732.49"
 
 
+def test_below_zero_rows_counts_the_papers_means_from_data_published():
+    """Review: "{5} of the {9} means ± SD that Table 1 prints have a mean − 2 SD below zero"
+    [determined] was counted from the cohort's own means and SDs, so a user's cohort without ALT
+    and refractory sessions read "4 of the 7 means ± SD that Table 1 prints" (it prints 9). The
+    paper's count comes from data/published; only AFP and PIVKA-II are the cohort's."""
+    df = _frame().drop(columns=["alt_u_l", "refractory_tace_sessions"])
+    skewed = table1_skewed(df, user=True)
+    assert len(skewed) == 9  # 11 continuous variables less the two absent columns
+    skewed["mean_minus_2sd_below_0"] = False  # the cohort says nothing of the paper's means
+    rows = below_zero_rows(skewed)
+    printed = rows.loc["printed by the paper"]
+    assert (printed["variables"], printed["below zero"]) == (9, 5)
+    assert printed["names"] == "AST, ALT, CRP, Tumour number and Number of prior TACE"
+    by_hand = [
+        c.split(".")[1]
+        for c in published.ids("table1.")
+        if c.endswith(".mean")
+        and published.value(c) - 2 * published.value(c.replace(".mean", ".sd")) < 0
+    ]
+    assert len(by_hand) == 5
+    others = rows.loc["not printed"]
+    assert (others["variables"], others["below zero"], others["names"]) == (2, 0, "")
+    skewed.loc[skewed["characteristic"] == "AFP (ng/mL)", "mean_minus_2sd_below_0"] = True
+    assert below_zero_rows(skewed).loc["not printed", "names"] == "AFP"
+
+
+def test_table1_skewed_rows_print_at_one_number_of_decimals_and_no_nonzero_zero():
+    """Review: Table 4.2's CRP row showed a minimum of "0.0" (0.03) and a skewness of "3.4" among
+    two-decimal ones. Each row's median, quartiles and range share one number of decimals, raised
+    until no nonzero value prints as zero; skewness prints at two decimals in every row."""
+    df = _frame().assign(crp_mg_l=[0.03, 1.0, 4.0, 0.2, 6.0, 2.0, 14.0, 0.3])
+    skewed = table1_skewed(df).set_index("characteristic")
+    crp = skewed.loc["CRP (mg/L)"]
+    assert crp["min–max"] == "0.03–14.00"
+    assert crp["median (IQR)"] == "1.50 (0.23–5.50)"
+    assert crp["mean ± SD"] == "3.4 ± 4.8"  # at Table 1's decimals
+    assert skewed.loc["AST (U/L)", "min–max"] == "25.0–200.0"  # one decimal, as before
+    shown = table1_skewed_shown(skewed.reset_index().assign(skewness=[3.4] * len(skewed)))
+    assert set(shown["skewness"]) == {"3.40"}
+    user = table1_skewed(df.assign(crp_mg_l=[0.01] * 4 + [0.02] * 4), user=True)
+    crp = user.set_index("characteristic").loc["CRP (mg/L)"]
+    assert not re.search(r"(?<![\d.])0\.0(?!\d)", crp["median (IQR)"]), crp.to_dict()
+    assert crp["5th–95th percentile"] == "hidden"  # 8 patients: extremes stay hidden
+    assert crp["mean ± SD"] == "0.02 ± 0.01"  # not "0.0 ± 0.0"
+
+
 def test_table1_skewed_shown_has_four_columns_from_the_same_numbers():
     """Table 4.2 as shown (a phone holds four columns): each cell is made of table1_skewed's own
     strings, the range in brackets after the median (IQR), † after a mean ± SD whose mean − 2 SD
@@ -190,7 +238,7 @@ def test_table1_skewed_shown_has_four_columns_from_the_same_numbers():
     shown = table1_skewed_shown(skewed)
     assert list(shown) == ["characteristic", "mean ± SD", "median (IQR) [min–max]", "skewness"]
     assert shown["characteristic"].tolist() == skewed["characteristic"].tolist()
-    assert shown["skewness"].equals(skewed["skewness"])
+    assert shown["skewness"].tolist() == [f"{v:.2f}" for v in skewed["skewness"]]
     for (_, row), (_, cells) in zip(skewed.iterrows(), shown.iterrows(), strict=True):
         mark = "†" if row["mean_minus_2sd_below_0"] else ""
         assert cells["mean ± SD"] == row["mean ± SD"] + mark
