@@ -1590,19 +1590,34 @@ def eligibility(
     return {"eligible": not reasons, "reasons": reasons, **rules}
 
 
+#: The optional 0/1 columns behind exclusions III and IV (not in the cohort's data dictionary:
+#: every patient in it was already included); :func:`eligibility_frame` reads them when present.
+_ELIGIBILITY_OPTIONAL = {
+    "exc3_other_malignancy_5y": "other_malignancy_5y",
+    "exc4_other_cause_death": "death_other_cause",
+}
+
+
 def eligibility_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Apply :func:`eligibility` to every row of a cohort.
 
     Column mapping: refractoriness from :func:`jsh_refractory_frame`; ``age_years``;
     measurable lesion = ``tumor_number`` >= 1 and ``tumor_size_mm`` > 0; ``ecog_ps``; follow-up
-    = ``os_months`` > 0. The optional columns ``other_malignancy_5y`` and
-    ``death_other_cause`` (0/1) are used when present; the cohort's data dictionary does not
-    carry them (every patient in it was already included), so they count as absent otherwise.
+    = ``os_months`` > 0; exclusions III and IV from the optional 0/1 columns
+    ``other_malignancy_5y`` and ``death_other_cause``.
+
+    A rule the cohort does not record is *not assessable*, never passed: inclusion I when the
+    JSH criteria's columns are absent, exclusion III or IV when its column is absent (or, for
+    one patient, empty). Its column then holds ``pd.NA`` (nullable ``boolean``), it gives no
+    reason, and ``attrs["not_assessable"]`` lists the rules that could be checked for no
+    patient, in the order of :data:`INCLUSION_RULES` and :data:`EXCLUSION_RULES`.
 
     Returns
     -------
     pandas.DataFrame
-        One boolean column per rule, ``eligible``, and ``reasons`` (``"; "``-joined text).
+        One column per rule (True when an inclusion condition is met or an exclusion condition
+        present, ``pd.NA`` when not assessable), ``eligible`` (no rule that could be checked
+        fails) and ``reasons`` (``"; "``-joined text).
 
     Examples
     --------
@@ -1623,28 +1638,58 @@ def eligibility_frame(df: pd.DataFrame) -> pd.DataFrame:
     inclusion I not met (refractory to TACE by the JSH 2021 criteria)
     inclusion II not met (older than 18 years)
     exclusion II (18 years old or younger)
+
+    Other cancers and causes of death are not recorded: exclusions III and IV are not
+    assessable, not passed:
+
+    >>> res.attrs["not_assessable"]
+    ['exc3_other_malignancy_5y', 'exc4_other_cause_death']
+    >>> res["exc3_other_malignancy_5y"].tolist()
+    [<NA>, <NA>]
     """
     _require_columns(df, ["age_years", "tumor_number", "tumor_size_mm", "ecog_ps", "os_months"])
-    refractory = jsh_refractory_frame(df)["is_refractory"]
-    rows = {}
+    jsh_columns = list(_COHORT_JSH.values()) + ["refractory_tace_sessions"]
+    if all(c in df.columns for c in jsh_columns):
+        refractory = jsh_refractory_frame(df)["is_refractory"]
+    else:  # not recorded: not assessable
+        refractory = pd.Series(pd.NA, index=df.index, dtype="boolean")
+    optional = {
+        rule: df[column] if column in df.columns else pd.Series(np.nan, index=df.index)
+        for rule, column in _ELIGIBILITY_OPTIONAL.items()
+    }
+    rows, unknown = {}, {}
     for label in df.index:
         row = df.loc[label]
+        # a rule not recorded is given its passing value here and set to NA below
+        missing = {"inc1_jsh_refractory": pd.isna(refractory[label])}
+        missing |= {rule: pd.isna(values[label]) for rule, values in optional.items()}
+        flags = {rule: 0 if missing[rule] else values[label] for rule, values in optional.items()}
         try:
             rows[label] = eligibility(
-                jsh_refractory=bool(refractory[label]),
+                jsh_refractory=True if missing["inc1_jsh_refractory"] else bool(refractory[label]),
                 age_years=row["age_years"],
                 measurable_lesions=int(row["tumor_number"] >= 1 and row["tumor_size_mm"] > 0),
                 ecog_ps=row["ecog_ps"],
                 has_follow_up=bool(row["os_months"] > 0),
-                other_malignancy_within_5_years=row.get("other_malignancy_5y", 0),
-                died_of_other_documented_cause=row.get("death_other_cause", 0),
+                other_malignancy_within_5_years=flags["exc3_other_malignancy_5y"],
+                died_of_other_documented_cause=flags["exc4_other_cause_death"],
             )
         except ValueError as exc:
             raise ValueError(f"row {_show(label)}: {exc}") from None
+        unknown[label] = missing
     out = pd.DataFrame.from_dict(rows, orient="index")
     out["reasons"] = out["reasons"].map("; ".join)
-    cols = list(INCLUSION_RULES) + list(EXCLUSION_RULES) + ["eligible", "reasons"]
-    return out[cols].reindex(df.index)
+    rules = list(INCLUSION_RULES) + list(EXCLUSION_RULES)
+    not_assessable = []
+    for rule in ("inc1_jsh_refractory", *_ELIGIBILITY_OPTIONAL):
+        mask = pd.Series({label: unknown[label][rule] for label in df.index}, dtype=bool)
+        if mask.any():
+            out[rule] = out[rule].astype("boolean").mask(mask.reindex(out.index), pd.NA)
+        if len(df) and mask.all():
+            not_assessable.append(rule)
+    out = out[rules + ["eligible", "reasons"]].reindex(df.index)
+    out.attrs["not_assessable"] = [r for r in rules if r in not_assessable]
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
 
@@ -551,6 +551,7 @@ def p_value(
     relation: bool = False,
     significant: int | None = None,
     missing: str = "–",
+    up: bool = False,
 ) -> str:
     """A P value as the paper prints it: ``decimals`` decimals, ``"<0.001"`` below the last one.
 
@@ -567,6 +568,9 @@ def p_value(
         values in explanations, e.g. ``"0.00023"``); still ``"<"`` below ``10**-decimals``.
     missing : str, default "–"
         Text for NaN.
+    up : bool, default False
+        Round up instead of half up: for an upper bound ("P is at most …"), which must not
+        print below the bound itself.
 
     Returns
     -------
@@ -580,6 +584,13 @@ def p_value(
     '= 0.050'
     >>> p_value(0.000234, 4, significant=2)
     '0.00023'
+
+    An upper bound of 0.005037 is at most 0.0051, not 0.0050:
+
+    >>> p_value(0.005037, 4, significant=2), p_value(0.005037, 4, significant=2, up=True)
+    ('0.0050', '0.0051')
+    >>> p_value(0.005037, 3, up=True)
+    '0.006'
     """
     if _missing(p):
         return missing
@@ -589,11 +600,16 @@ def p_value(
     floor = 10.0**-decimals
     if p < floor:
         text, rel = f"<{rounded(floor, decimals)}", "<"
-    elif significant is not None:
-        digits = max(0, significant - 1 - math.floor(math.log10(p)))
-        text, rel = rounded(p, digits), "="
     else:
-        text, rel = rounded(p, decimals), "="
+        digits = decimals
+        if significant is not None:
+            digits = max(0, significant - 1 - math.floor(math.log10(p)))
+        if up:  # an upper bound: never below the value
+            step = Decimal(1).scaleb(-digits)
+            text = f"{decimal_of(p).quantize(step, rounding=ROUND_CEILING):f}"
+        else:
+            text = rounded(p, digits)
+        rel = "="
     if not relation:
         return text
     return f"< {text[1:]}" if rel == "<" else f"= {text}"

@@ -2153,8 +2153,9 @@ def jsh_criteria_table(
     is not scored. ``attrs["prose"]`` holds the counts the chapter's prose gives, as a user's
     cohort may print them (``"strict"`` and ``"lax"`` refractory patients, ``"one"`` with fewer
     refractory sessions than needed, ``"sum"`` of the recorded criteria), ``attrs["meets_none"]``
-    the patients with no recorded criterion. A cohort without the criteria's columns gives an
-    :class:`Explanation` instead.
+    the patients with no recorded criterion. ``"strict"`` always needs the consecutive failed
+    sessions, whatever ``require_two_sessions`` (which sets the table's last column). A cohort
+    without the criteria's columns gives an :class:`Explanation` instead, in clinical words.
 
     Examples
     --------
@@ -2168,16 +2169,31 @@ def jsh_criteria_table(
     [2, 1]
     >>> table.attrs["prose"]
     {'strict': '2', 'lax': '3', 'one': '1', 'sum': '3'}
+    >>> jsh_criteria_table(d, require_two_sessions=False).attrs["prose"]["strict"]
+    '2'
     >>> print(jsh_criteria_table(d.drop(columns="refractory_tace_sessions")))
-    Not available for this cohort: This cohort has no refractory_tace_sessions column(s), so the JSH criteria and the eligibility rules that need them cannot be applied.
+    JSH criteria not recorded: This cohort does not record the number of failed TACE sessions, so the JSH criteria cannot be counted and inclusion I (refractory to TACE) cannot be checked.
     """
     columns = [c for _, c, _ in JSH_CRITERIA_ROWS] + ["refractory_tace_sessions"]
     missing = missing_columns(cohort, columns)
     if missing:
+        said = {c: f"the {label} criterion" for label, c, _ in JSH_CRITERIA_ROWS}
+        said["refractory_tace_sessions"] = "the number of failed TACE sessions"
+        absent = (
+            "which JSH criteria each patient met"
+            if all(c in missing for _, c, _ in JSH_CRITERIA_ROWS)
+            else word_list([said[c] for c in missing if c != "refractory_tace_sessions"])
+        )
+        if "refractory_tace_sessions" in missing:
+            absent = (
+                said["refractory_tace_sessions"]
+                if len(missing) == 1
+                else f"{absent}, or {said['refractory_tace_sessions']}"
+            )
         return explanation(
-            f"This cohort has no {', '.join(missing)} column(s), so the JSH criteria and the "
-            "eligibility rules that need them cannot be applied.",
-            title="Not available for this cohort",
+            f"This cohort does not record {absent}, so the JSH criteria cannot be counted and "
+            "inclusion I (refractory to TACE) cannot be checked.",
+            title="JSH criteria not recorded",
         )
     user, n = is_user_cohort(cohort), len(cohort)
     jsh = clinical.jsh_refractory_frame(cohort, require_two_sessions=require_two_sessions)
@@ -2199,7 +2215,8 @@ def jsh_criteria_table(
             for label, column, key in JSH_CRITERIA_ROWS
         ]
     )
-    strict, n_lax = int(jsh["is_refractory"].sum()), int(lax["is_refractory"].sum())
+    strict_jsh = clinical.jsh_refractory_frame(cohort, require_two_sessions=True)
+    strict, n_lax = int(strict_jsh["is_refractory"].sum()), int(lax["is_refractory"].sum())
     sessions = cohort["refractory_tace_sessions"]
     one = int((sessions < clinical.JSH_MIN_CONSECUTIVE_SESSIONS).sum())
     shown = (
@@ -2227,13 +2244,34 @@ def jsh_criteria_table(
     return shown
 
 
+#: Small counts as words, for "six of the eight rules".
+_COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _rule_names(rules) -> str:
+    """Rule keys of :func:`analysis.clinical.eligibility` named as the book numbers them:
+    ``"inclusion I and exclusions III and IV"``."""
+    parts = []
+    for kind, coded in (
+        ("inclusion", clinical.INCLUSION_RULES),
+        ("exclusion", clinical.EXCLUSION_RULES),
+    ):
+        numerals = [clinical.RULE_NUMERALS[i] for i, k in enumerate(coded) if k in rules]
+        if numerals:
+            parts.append(f"{kind}{'s' if len(numerals) > 1 else ''} {word_list(numerals)}")
+    return " and ".join(parts)
+
+
 def eligibility_reasons(cohort: pd.DataFrame) -> pd.DataFrame:
     """The reasons patients fail the study's rules (:func:`analysis.clinical.eligibility_frame`),
     counted: one row per reason, with the patients who fail it.
 
-    ``attrs["eligible"]`` is the number of eligible patients as the prose prints it (on a
-    user's cohort "<5" or "hidden" where it, or N minus it, is 1–4), or "(not assessable)"
-    when the cohort does not record refractoriness.
+    A rule the cohort does not record (inclusion I without the JSH criteria, exclusions III
+    and IV without other cancers and causes of death) is not assessable, never passed.
+    ``attrs`` holds what the prose says: ``"eligible"``, the patients who pass every rule that
+    could be checked, as the prose prints it (on a user's cohort "<5" or "hidden" where it, or
+    N minus it, is 1–4); ``"checked"``, how many rules could be checked (``"six of the eight
+    rules"``); ``"unchecked"``, the rules that could not (``"exclusions III and IV"``, or ``""``).
 
     Examples
     --------
@@ -2247,18 +2285,14 @@ def eligibility_reasons(cohort: pd.DataFrame) -> pd.DataFrame:
     >>> reasons = eligibility_reasons(d)
     >>> reasons.iloc[0, 0], int(reasons.iloc[0, 1]), reasons.attrs["eligible"]
     ('inclusion IV not met (ECOG performance status 0–2)', 1, '1')
+    >>> reasons.attrs["checked"], reasons.attrs["unchecked"]
+    ('six of the eight rules', 'exclusions III and IV')
     """
     user = is_user_cohort(cohort)
-    if isinstance(jsh_criteria_table(cohort), Explanation):
-        reasons = pd.DataFrame(
-            {
-                "Reason for failing": ["(refractoriness not recorded in this cohort)"],
-                "patients": [0],
-            }
-        )
-        reasons.attrs["eligible"] = "(not assessable)"
-        return reasons
     elig = clinical.eligibility_frame(cohort)
+    n_rules = len(clinical.INCLUSION_RULES) + len(clinical.EXCLUSION_RULES)
+    unchecked = elig.attrs["not_assessable"]
+    n_checked = n_rules - len(unchecked)
     n_eligible = int(elig["eligible"].sum())  # of N: N minus it is those not eligible
     reasons = (
         elig.loc[~elig["eligible"], "reasons"]
@@ -2269,16 +2303,31 @@ def eligibility_reasons(cohort: pd.DataFrame) -> pd.DataFrame:
         .reset_index(name="patients")
     )
     if reasons.empty:
-        reasons = pd.DataFrame({"Reason for failing": ["(none)"], "patients": [0]})
+        none = "(none: every patient passes the rules checked)"
+        reasons = pd.DataFrame({"Reason for failing": [none], "patients": [0]})
     if user:
         reasons = suppress_small_counts(reasons, columns=["patients"])
     reasons.attrs["eligible"] = glued_counts(
         {"eligible": n_eligible}, user=user, out_of=len(cohort)
     )["eligible"]
+    reasons.attrs["checked"] = (
+        f"all {_COUNT_WORDS[n_rules]} rules"
+        if not unchecked
+        else f"{_COUNT_WORDS[n_checked]} of the {_COUNT_WORDS[n_rules]} rules"
+    )
+    reasons.attrs["unchecked"] = _rule_names(unchecked)
     return reasons
 
 
 CHILD_PUGH_COMPONENTS = ("bilirubin_mg_dl", "albumin_g_dl", "inr", "ascites", "encephalopathy")
+#: The components as the prose names them.
+_CHILD_PUGH_WORDS = {
+    "bilirubin_mg_dl": "bilirubin",
+    "albumin_g_dl": "albumin",
+    "inr": "INR",
+    "ascites": "ascites",
+    "encephalopathy": "encephalopathy",
+}
 
 
 def child_pugh_check(cohort: pd.DataFrame) -> pd.DataFrame:
@@ -2287,9 +2336,10 @@ def child_pugh_check(cohort: pd.DataFrame) -> pd.DataFrame:
     ``attrs["sentence"]`` says, from the data, whether the recomputed score matches the stored
     ``child_pugh_score`` (for how many of the patients with every component) and whether the
     class counts match Table 1, differ from it (naming the classes), or are, on a user's
-    cohort, set beside it without a score. ``attrs["agree"]`` is the count of matching scores
-    as the prose may print it; ``attrs["note"]`` an :class:`Explanation` when the components
-    are absent (the classes then come from the stored score), else None.
+    cohort, set beside it without a score; when the components are absent it names them in
+    clinical words and says the classes come from the stored score. ``attrs["agree"]`` is the
+    count of matching scores as the prose may print it; ``attrs["note"]`` the same words as an
+    :class:`Explanation` when the components are absent, else None.
 
     Examples
     --------
@@ -2302,6 +2352,11 @@ def child_pugh_check(cohort: pd.DataFrame) -> pd.DataFrame:
     ... })
     >>> print(child_pugh_check(d).attrs["sentence"])
     Recomputed from its five components, the Child-Pugh score matches the stored score for 1 of the 2 patients with every component; the class counts differ from Table 1 for classes A and B.
+
+    Without INR and ascites the classes come from the stored score:
+
+    >>> print(child_pugh_check(d.drop(columns=["inr", "ascites"])).attrs["sentence"])
+    This cohort does not record INR and ascites, so the Child-Pugh score cannot be recomputed: the classes come from the stored score; the class counts differ from Table 1 for classes A and B.
     """
     user = is_user_cohort(cohort)
     missing = missing_columns(cohort, list(CHILD_PUGH_COMPONENTS))
@@ -2328,16 +2383,17 @@ def child_pugh_check(cohort: pd.DataFrame) -> pd.DataFrame:
         cp = pd.DataFrame(
             {"child_pugh_class": clinical.child_pugh_class_from_points(score)}, index=cohort.index
         )
-        note = explanation(
-            f"This cohort has no {', '.join(missing) or 'complete'} Child-Pugh component columns: "
-            "the classes below come from the stored child_pugh_score, not recomputed.",
-            title="Child-Pugh not recomputed",
+        absent = (
+            word_list([_CHILD_PUGH_WORDS[c] for c in missing])
+            if missing
+            else "all five Child-Pugh components for any patient"
         )
-        agree_text = "(not checkable: components not recorded)"
         scores = (
-            "The Child-Pugh score cannot be recomputed here (the components are not recorded): "
-            "the classes come from the stored score"
+            f"This cohort does not record {absent}, so the Child-Pugh score cannot be "
+            "recomputed: the classes come from the stored score"
         )
+        note = explanation(scores + ".", title="Child-Pugh not recomputed")
+        agree_text = "(not checkable: components not recorded)"
     counts = {cls: int((cp["child_pugh_class"] == cls).sum()) for cls in ("A", "B", "C")}
     verdicts = {
         cls: verdict(k, f"table1.child_pugh_{cls.lower()}.count", user=user)

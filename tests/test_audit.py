@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 from contextlib import redirect_stdout
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -51,6 +52,7 @@ from analysis.audit import (
 )
 
 C, INC, T = "consistent", "inconsistent", "cannot tell"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 # ----------------------------------------------------------------------------- counts, percents
@@ -304,9 +306,72 @@ def test_bclc_stage_c():
     pvtt = {"vp1": 11, "vp2": 24, "vp3": 16, "vp4": 2}  # 53 with PVTT
     assert bclc_stage_c(53, pvtt, 34, 5).verdict == C
     res = bclc_stage_c(33, pvtt, 34, 5)
-    # strict: max(53, 34, 5) = 53; narrow (Vp3–4 only): max(18, 34, 5) = 34 > 33
+    # any thrombus: max(53, 34, 5) = 53; the refractoriness's vascular invasion: max(34, 5) = 34;
+    # a Vp3-Vp4 thrombus only (the invasion may be Vp1-Vp2): max(18, 5) = 18 <= 33
     assert res.verdict == INC
-    assert res.details == {"minimum": 53, "minimum_narrow": 34}
+    assert res.details == {"minimum": 53, "minimum_invasion": 34, "minimum_narrow": 18}
+    assert "at least 34, still more than printed" in res.explanation
+    assert "at least 18, which the printed count allows" in res.explanation
+
+
+def test_paper_bclc_check_states_the_timing_the_methods_give():
+    """Chapter 08 said staging "at first diagnosis rather than before HAIC … would explain it,
+    but the paper states neither", and that "even the narrowest reading (vascular invasion only)
+    needs 34", while chapter 02 found a Vp3-Vp4 reading (18) compatible. The paper's Methods
+    stage patients at the preparation for HAIC; the three readings are one set of numbers."""
+    from analysis.audit import paper_bclc_check
+
+    check = paper_bclc_check()
+    assert check.verdict == INC
+    assert check.details == {"minimum": 53, "minimum_invasion": 34, "minimum_narrow": 18}
+    assert "time of staging does not explain it" in check.explanation
+    assert "states neither" not in check.explanation
+    row = audit_paper().set_index("check").loc["clinical rule (BCLC 2022)"]
+    assert row["explanation"] == check.explanation
+    for stem in ("02-eligibility", "08-audit"):
+        text = (ROOT / "chapters" / f"{stem}.md").read_text(encoding="utf-8")
+        assert "paper_bclc_check()" in text, stem
+        assert "older BCLC version" not in text and "states neither" not in text, stem
+        assert "narrowest reading (vascular invasion only)" not in text, stem
+
+
+def test_logrank_upper_bound_is_rounded_up():
+    """Chapter 08 said the log-rank "P is at most 0.005" for a bound of 0.005037: an upper bound
+    printed below itself. It is rounded up, in the chapter and in the audit's explanation."""
+    import nbformat
+
+    table = audit_paper()
+    text = " ".join(table["explanation"])
+    assert "P is at most 0.0051," in text and "at most 0.0050," not in text
+    nb = nbformat.read(ROOT / "chapters" / "08-audit.ipynb", as_version=4)
+    glued = {
+        o["metadata"]["scrapbook"]["name"]: o["data"]
+        for cell in nb.cells
+        for o in cell.get("outputs", [])
+        if "scrapbook" in o.get("metadata", {})
+    }
+    assert glued["audit_add_lr_pmax"]["application/papermill.record/text/plain"] == "'0.0051'"
+
+
+def test_audit_downloads_carry_no_display_verdict_column():
+    """audit-all.csv and audit-findings.csv carried both ``verdict`` and the page's marked
+    ``Verdict`` ("✗ inconsistent"); the downloads hold the audit's own columns."""
+    import base64
+    import re
+
+    import nbformat
+
+    nb = nbformat.read(ROOT / "chapters" / "08-audit.ipynb", as_version=4)
+    for name in ("tbl-audit-all-notes", "tbl-audit-findings-notes"):
+        notes = next(
+            o["data"]["application/papermill.record/text/markdown"]
+            for cell in nb.cells
+            for o in cell.get("outputs", [])
+            if o.get("metadata", {}).get("scrapbook", {}).get("name") == name
+        )
+        csv = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", notes).group(1)).decode()
+        assert csv.splitlines()[0].split(",") == list(COLUMNS), name
+        assert "✗" not in csv and "✓" not in csv, name
 
 
 def test_child_pugh_classes():

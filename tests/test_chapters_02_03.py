@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from analysis import clinical
 
@@ -399,3 +400,169 @@ def test_chapter_03_dose_tables_print_thousands_separators():
     for table in ("tbl-treat-sheet-small", "tbl-treat-sheet-large"):
         assert f'book.glue_table("{table}", display_sheet(' in source
     assert "formatting.number(mg, 1, thousands=True)" in source  # Table 3.8's column
+
+
+# ------------------------------------------------------- session 23 review: chapter 02 fixes
+def _run_02(tmp_path, csv_rows=None, **parameters):
+    """Chapter 02 executed by papermill as ``python -m analysis run`` does; ``csv_rows`` a
+    cohort written to a CSV (the book's when None)."""
+    import papermill
+
+    from analysis.runner import CHAPTERS_DIR, _notebook
+
+    if csv_rows is not None:
+        csv = tmp_path / "cohort.csv"
+        csv_rows.to_csv(csv, index=False)
+        parameters["cohort_path"] = str(csv)
+    out = tmp_path / "02.ipynb"
+    papermill.execute_notebook(
+        _notebook(CHAPTERS_DIR / "02-eligibility.md"), str(out), parameters=parameters,
+        cwd=str(CHAPTERS_DIR), progress_bar=False, log_output=False,
+        request_save_on_cell_execute=False,
+    )  # fmt: skip
+    return nbformat.read(out, as_version=4)
+
+
+def _shown(nb) -> str:
+    """Every output a reader sees: displayed results, and the glued text the page refers to."""
+    used = set(re.findall(r"\{glue(?::\w+)?\}`([^`:]+)", _source("02-eligibility")))
+    used |= set(re.findall(r"```\{glue:\w+\} (\S+)", _source("02-eligibility")))
+    parts = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name is not None and name not in used:
+                continue
+            data = o.get("data", {})
+            keys = [k for m in ("text/markdown", "text/plain") for k in (m, f"{GLUED}{m}")]
+            key = next((k for k in keys if k in data), None)
+            if key is not None:  # one representation of each output
+                v = data[key]
+                parts.append("".join(v) if isinstance(v, list) else str(v))
+            if o.get("output_type") == "stream":
+                parts.append("".join(o["text"]) if isinstance(o["text"], list) else o["text"])
+    return "\n".join(parts)
+
+
+@pytest.mark.slow(seconds=15)
+def test_chapter_02_on_a_cohort_without_the_optional_columns(tmp_path):
+    """On a 60-patient cohort of the required columns only, the prose read "the recorded
+    criteria add up to (not recorded) for 60 patients", "((not assessable) of 60 eligible)",
+    Table 2.3 "(refractoriness not recorded in this cohort) | 0", a "Not available" note twice
+    (once with raw column names), and the Child-Pugh caption and key point claimed a
+    recomputation the cohort cannot give. Whole alternative sentences and captions are glued,
+    with one note in clinical words."""
+    import pandas as pd
+    import yaml
+
+    schema = yaml.safe_load((ROOT / "data" / "schema.yaml").read_text(encoding="utf-8"))
+    required = [c["name"] for c in schema["columns"] if c["required"]]
+    rows = pd.read_csv(ROOT / "data" / "cohort.csv")[required].head(60)
+    nb = _run_02(tmp_path, rows)
+    shown = _shown(nb)
+    for broken in ("(not recorded)", "(not assessable)", "refractoriness not recorded in this",
+                   "Not available for this cohort", "refractory_poor_response",
+                   "child_pugh_score", "recomputed from the five components"):  # fmt: skip
+        assert broken not in shown, broken
+    assert shown.count("JSH criteria not recorded") == 1  # the one note
+    assert "does not record which JSH criteria each patient met" in shown
+    assert "your cohort does not record them" in _glued(nb, "elig_jsh_caption")
+    assert _glued(nb, "elig_jsh_counts") == ""
+    table = _glued(nb, "tbl-elig-jsh")
+    assert table.splitlines()[0].split("|")[1:-1] == [" Criterion ", " Paper "]
+    checked = _glued(nb, "elig_rules_checked")
+    assert "five of the eight rules" in checked
+    assert "inclusion I and exclusions III and IV are not recorded" in checked
+    assert "60 of 60 patients pass the rules checked" in checked
+    assert "from the stored score" in _glued(nb, "elig_cp_caption")
+    liver = _glued(nb, "elig_key_liver")
+    assert "Child-Pugh and ALBI are recomputed" not in liver and "stored score" in liver
+    assert "INR, ascites and encephalopathy" in _glued(nb, "elig_cp_sentence")
+    source = _source("02-eligibility")
+    assert "{glue:md}`elig_cp_caption:commonmark`" in source
+    assert "- {glue:md}`elig_key_liver:commonmark`" in source
+
+
+@pytest.mark.slow(seconds=15)
+def test_chapter_02_caption_and_prose_follow_require_two_sessions(tmp_path):
+    """With ``require_two_sessions=False`` the column read "Counted (sessions not checked)" but
+    the caption still spoke of the consecutive failed sessions, and the prose said "with that
+    reading 82 of 82 qualify" from the unchecked count."""
+    nb = _run_02(tmp_path, require_two_sessions=False)
+    caption = _glued(nb, "elig_jsh_caption")
+    assert "without checking the consecutive failed sessions" in caption
+    assert "need the consecutive" not in caption
+    assert "Counted (sessions not checked)" in _glued(nb, "tbl-elig-jsh")
+    counts = _glued(nb, "elig_jsh_counts")
+    assert "`require_two_sessions=False`" in counts and "would qualify" in counts
+    golden = _glued(_golden("02-eligibility"), "elig_jsh_caption")
+    assert "need the consecutive failed sessions" in golden
+
+
+def test_strict_count_needs_the_sessions_whatever_the_parameter():
+    """The prose's strict count came from the table's own frame, so with the sessions not
+    checked it was the unchecked count."""
+    import pandas as pd
+
+    from analysis.tables import jsh_criteria_table
+
+    d = pd.DataFrame({
+        "refractory_poor_response": [1, 1], "refractory_new_lesions": [0, 0],
+        "refractory_vascular_invasion": [0, 0], "refractory_extrahepatic": [0, 0],
+        "refractory_tumor_marker": [0, 0], "refractory_tace_sessions": [2, 1],
+    })  # fmt: skip
+    for two in (True, False):
+        assert jsh_criteria_table(d, require_two_sessions=two).attrs["prose"]["strict"] == "1"
+
+
+def test_rules_not_recorded_are_said_not_checked():
+    """ "Applying all eight rules with `eligibility_frame` (82 of 82 eligible)" beside "exclusions
+    III and IV cannot be checked", and Table 2.3 "(none) | 0": the frame passed the rules it
+    could not see. It reports them as not assessable, and the prose says which were checked."""
+    nb = _golden("02-eligibility")
+    checked = _glued(nb, "elig_rules_checked")
+    assert "six of the eight rules can be checked" in checked
+    assert "exclusions III and IV are not recorded" in checked
+    assert "not assessable rather than passed" in checked
+    assert "82 of 82 patients pass the rules checked" in checked
+    source = _source("02-eligibility")
+    assert "Applying all eight rules" not in source
+    assert "{glue:md}`elig_rules_checked:commonmark`" in source
+    assert "| (none) |" not in _glued(nb, "tbl-elig-reasons")
+
+
+def test_jsh_criteria_are_not_said_first_proposed_in_2014():
+    """The JSH first defined TACE failure/refractoriness around 2010; the 2014 JSH-LCSGJ paper
+    (the bibliography's kudo2014) updated it. The book claims no "first"."""
+    text = " ".join(_source("02-eligibility").split())
+    assert "first proposed" not in text
+    assert "the 2014 update of the JSH–LCSGJ criteria {cite:p}`kudo2014`" in text
+
+
+def test_glued_sentences_link_chapter_01():
+    """ "(chapter 01)" in two glued sentences was unlinked text; they link chapter 01 as the
+    other chapters do, glued as MyST so that the reference resolves."""
+    source = _source("02-eligibility")
+    assert "(chapter 01)." not in source and '(chapter 01)."' not in source
+    assert source.count("{ref}`chapter 01 <ch-data>`") == 2
+    for name in ("elig_none_note", "elig_bclc_down"):
+        assert f"{{glue:md}}`{name}:myst`" in source
+    assert "{ref}`chapter 01 <ch-data>`" in _glued(_golden("02-eligibility"), "elig_bclc_down")
+
+
+def test_bclc_readings_are_computed_and_the_same_in_both_chapters():
+    """Chapter 02 offered "an older BCLC version" (every BCLC version puts portal invasion in
+    stage C) and found a Vp3-Vp4 reading compatible while chapter 08 said even the narrowest
+    reading needs 34. Both glue the same floors from ``audit.paper_bclc_check``."""
+    from analysis.audit import paper_bclc_check
+
+    floors = paper_bclc_check().details
+    nb = _golden("02-eligibility")
+    assert _glued(nb, "elig_floor_vi").strip("'") == str(floors["minimum_invasion"])
+    assert _glued(nb, "elig_floor_vp34").strip("'") == str(floors["minimum_narrow"])
+    audit_nb = _golden("08-audit")
+    assert _glued(audit_nb, "audit_bclc_vi").strip("'") == str(floors["minimum_invasion"])
+    assert _glued(audit_nb, "audit_bclc_vp34").strip("'") == str(floors["minimum_narrow"])
+    text = " ".join(_source("02-eligibility").split())
+    assert "older BCLC" not in text and "unlikely explanation" not in text
+    assert "Timing does not explain it" in text

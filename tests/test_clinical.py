@@ -1121,3 +1121,35 @@ def test_dose_sheet_hepatic_band_edges_belong_to_the_50_percent_band():
     assert epirubicin_percent(bilirubin_mg_dl=3.01) == 25
     assert epirubicin_percent(bilirubin_mg_dl=5) == 25
     assert epirubicin_percent(bilirubin_mg_dl=5.01) == 0
+
+
+def test_eligibility_frame_reports_unrecorded_rules_as_not_assessable():
+    """``eligibility_frame`` read an absent ``other_malignancy_5y`` or ``death_other_cause`` as
+    0 (``row.get(..., 0)``): exclusions III and IV passed for every patient of a cohort that
+    records neither. They are not assessable (NA), and so is inclusion I without the JSH
+    criteria; the rules checked still give their reasons."""
+    df = _refractory_frame()
+    df["age_years"] = [60, 70, 17, 50]
+    df["tumor_number"] = [1, 2, 3, 1]
+    df["tumor_size_mm"] = [30.0, 40.0, 50.0, 20.0]
+    df["ecog_ps"] = [0, 1, 0, 3]
+    df["os_months"] = [10.0, 5.0, 3.0, 0.0]
+    out = eligibility_frame(df)
+    assert out.attrs["not_assessable"] == ["exc3_other_malignancy_5y", "exc4_other_cause_death"]
+    assert out["exc3_other_malignancy_5y"].isna().all()
+    assert out["exc4_other_cause_death"].isna().all()
+    assert list(out["eligible"]) == [True, False, False, False]
+    # recorded for some patients: those rows are checked, the empty one is not assessable
+    df["other_malignancy_5y"] = [1, 0, float("nan"), 0]
+    out = eligibility_frame(df)
+    assert out.attrs["not_assessable"] == ["exc4_other_cause_death"]
+    assert out["exc3_other_malignancy_5y"].tolist()[:2] == [True, False]
+    assert out["exc3_other_malignancy_5y"].isna().tolist() == [False, False, True, False]
+    assert "exclusion III" in out.loc[0, "reasons"] and not out.loc[0, "eligible"]
+    # the JSH criteria not recorded: inclusion I is not assessable, not failed
+    bare = df.drop(columns=[c for c in df.columns if c.startswith("refractory_")])
+    out = eligibility_frame(bare)
+    assert out.attrs["not_assessable"] == ["inc1_jsh_refractory", "exc4_other_cause_death"]
+    assert out["inc1_jsh_refractory"].isna().all()
+    assert "inclusion I " not in " ".join(out["reasons"])
+    assert out.loc[3, "reasons"].startswith("inclusion IV not met")

@@ -194,8 +194,8 @@ def odd_run(cohorts, tmp_path_factory):
 def test_cohort_without_optional_columns(odd_run):
     out = odd_run
     elig = _outputs(out / "02-eligibility.ipynb")
-    assert "Not available for this cohort" in elig
-    assert "Child-Pugh not recomputed" in elig
+    assert "JSH criteria not recorded" in elig  # one note, in clinical words
+    assert "Child-Pugh score cannot be recomputed" in elig
     base = _outputs(out / "04-baseline.ipynb")
     assert "column absent" in base and "optional column pivka2 is not in this cohort" in base
     treat = _outputs(out / "03-treatment.ipynb")
