@@ -114,7 +114,8 @@ def landmark_analysis(
 
     Method: at each landmark ``L``, keep the patients still alive and in follow-up
     (``duration > L``); call a patient exposed if the exposure happened at or before ``L``
-    (later exposures count as unexposed, which biases towards no effect, never towards benefit);
+    (later exposures count as unexposed: those patients are guaranteed to live until their
+    later exposure, so the bias is against the exposure and can push the HR above 1);
     measure survival from ``L``; fit a Cox model. Results depend on the landmark, so several are
     shown.
 
@@ -686,6 +687,7 @@ def optimism_corrected_concordance(
     n_boot: int = 200,
     seed: int = 2024,
     penalizer: float = 0.0,
+    min_fitted: float = 0.5,
 ) -> dict:
     """Harrell's bootstrap optimism correction of a Cox model's concordance :cite:`harrell1996`.
 
@@ -706,6 +708,10 @@ def optimism_corrected_concordance(
         Bootstrap replicates (keep ≤ 200 in the book: each is one Cox fit).
     seed : int
         Seed of the bootstrap resampling.
+    min_fitted : float
+        The smallest share of the ``n_boot`` resamples that must be fitted for an optimism:
+        with fewer (3 of 200 on a small cohort) the mean leaves out most resamples, the sparsest
+        ones, and the optimism and corrected C are NaN with a ``reason`` saying how many fitted.
 
     Returns
     -------
@@ -725,6 +731,13 @@ def optimism_corrected_concordance(
     (68, 11, 6.18)
     >>> round(res["apparent"] - res["optimism"], 12) == round(res["corrected"], 12)
     True
+
+    Fewer than half of the resamples fitted: no optimism, and the reason says so.
+
+    >>> few = optimism_corrected_concordance(design, "os_months", "os_event", n_boot=10,
+    ...                                      min_fitted=0.9)   # 9 of 10 at least
+    >>> few["n_boot"], few["reason"], few["optimism"]
+    (8, 'only 8 of 10 bootstrap resamples could be fitted, fewer than 90%', nan)
     """
     _require(design, [duration_col, event_col])
     if design.isna().any().any():
@@ -790,7 +803,17 @@ def optimism_corrected_concordance(
             failed += 1
             continue
         diffs.append(diff)
-    optimism = float(np.mean(diffs)) if diffs else np.nan
+    enough = bool(diffs) and len(diffs) >= min_fitted * n_boot
+    optimism = float(np.mean(diffs)) if enough else np.nan
+    if not diffs:
+        reason = "no bootstrap fit converged"
+    elif not enough:
+        reason = (
+            f"only {len(diffs)} of {n_boot} bootstrap resamples could be fitted, fewer than "
+            + ("half" if min_fitted == 0.5 else f"{min_fitted:.0%}")
+        )
+    else:
+        reason = ""
     return {
         **summary,
         "apparent": float(apparent),
@@ -798,5 +821,5 @@ def optimism_corrected_concordance(
         "corrected": float(apparent - optimism),
         "n_boot": len(diffs),
         "failed": failed,
-        "reason": "" if diffs else "no bootstrap fit converged",
+        "reason": reason,
     }

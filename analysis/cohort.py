@@ -151,6 +151,12 @@ _TYPES = ("string", "integer", "number", "binary", "category")
 # --------------------------------------------------------------------------------------------
 # The schema
 # --------------------------------------------------------------------------------------------
+#: A time column (``plausible: days``) looks like days when its median is above this many months ...
+_DAYS_MEDIAN_MAX = 120
+#: ... or when, of 10 values or more, half are above this many months and nine in ten are whole.
+_DAYS_MOST_ABOVE = 60
+
+
 @dataclass(frozen=True)
 class Plausible:
     """What a plausible value or cohort looks like for one column (``plausible:`` in the schema).
@@ -166,6 +172,10 @@ class Plausible:
     days : bool
         A time in months: refuse when the values look like days (median above 120 months, or
         at least 10 values, half of them above 60 and nine in ten whole numbers).
+    days_max : float or None
+        A time in months: the longest any one patient can have from the start of HAIC; rows
+        beyond it are refused as probably days even when the rest of the column is in months
+        (two rows of 310 and 420 leave the median alone).
     other_units : tuple of (str, float)
         Units a value out of range may be in, with the factor to this column's unit; named in
         the hint when most out-of-range values fit one.
@@ -184,6 +194,7 @@ class Plausible:
     median_min: float | None = None
     likely: str = ""
     days: bool = False
+    days_max: float | None = None
     other_units: tuple = ()
     hint: str = ""
     scale: str = ""
@@ -282,6 +293,56 @@ class Column:
         bounds = ", ".join(b for b in (lower, upper) if b)
         return f"{text} {bounds}".strip() + (", unique" if self.unique else "")
 
+    @property
+    def values(self) -> str:
+        """The values the validator accepts, in words: :attr:`rule` with the largest plausible
+        value (``plausible: max``) as the upper bound where the column has none of its own
+        (the dictionary's *Values*).
+
+        Examples
+        --------
+        >>> SCHEMA["os_months"].rule, SCHEMA["os_months"].values
+        ('number ≥ 0', 'number from 0 to 600')
+        >>> SCHEMA["afp_ng_ml"].values
+        'number from 0 to 10000000'
+        >>> SCHEMA["child_pugh_score"].values
+        'integer from 5 to 15'
+        """
+        top = self.plausible.max if self.plausible is not None else None
+        if top is None or self.max is not None:
+            return self.rule
+        return dataclasses.replace(self, max=top).rule
+
+    @property
+    def checks(self) -> str:
+        """What the validator refuses beyond :attr:`values` as a likely wrong unit, in words
+        (the dictionary's *Checks*; empty when nothing).
+
+        Examples
+        --------
+        >>> SCHEMA["bilirubin_mg_dl"].checks
+        'refused as µmol/L: a median above 10'
+        >>> SCHEMA["os_months"].checks
+        'refused as days: a row above 240, a median above 120, or most above 60 in whole numbers'
+        >>> SCHEMA["age_years"].checks
+        ''
+        """
+        plaus = self.plausible
+        if plaus is None:
+            return ""
+        parts = []
+        if plaus.days:
+            row = f"a row above {_fmt(plaus.days_max)}, " if plaus.days_max is not None else ""
+            parts.append(
+                f"refused as days: {row}a median above {_DAYS_MEDIAN_MAX}, or most above "
+                f"{_DAYS_MOST_ABOVE} in whole numbers"
+            )
+        enough = f" ({plaus.median_count} patients or more)" if plaus.median_count > 1 else ""
+        for bound, side in ((plaus.median_max, "above"), (plaus.median_min, "below")):
+            if bound is not None:
+                parts.append(f"refused as {plaus.likely}: a median {side} {_fmt(bound)}{enough}")
+        return "; ".join(parts)
+
 
 def _fmt(x) -> str:
     """A schema bound as text: plain decimal, never scientific notation (``10000000``)."""
@@ -355,7 +416,7 @@ class Schema:
                 spec["other_units"] = tuple(
                     (str(u), float(f)) for u, f in (spec.get("other_units") or {}).items()
                 )
-                for key in ("max", "median_max", "median_min"):
+                for key in ("max", "median_max", "median_min", "days_max"):
                     if spec.get(key) is not None:
                         spec[key] = float(spec[key])
                 spec["median_count"] = int(spec.get("median_count", 1))
@@ -395,14 +456,16 @@ class Schema:
         return [c.name for c in self.columns if not c.required]
 
     def to_frame(self) -> pd.DataFrame:
-        """The data dictionary as a table: column, type, unit, allowed values or range, required,
-        in the paper, description."""
+        """The data dictionary as a table: column, type, unit, allowed values or range
+        (:attr:`Column.values`), the checks of a likely wrong unit (:attr:`Column.checks`),
+        required, in the paper, description."""
         return pd.DataFrame(
             {
                 "column": [c.name for c in self],
                 "type": [c.type for c in self],
                 "unit": [c.unit or "" for c in self],
-                "values": [c.rule for c in self],
+                "values": [c.values for c in self],
+                "checks": [c.checks for c in self],
                 "required": ["yes" if c.required else "optional" for c in self],
                 "in the paper": [c.in_paper for c in self],
                 "description": [c.description for c in self],
@@ -1587,6 +1650,10 @@ class _Issues:
     def __init__(self):
         self._entries: dict[tuple, dict] = {}
 
+    def discard(self, sort: tuple) -> None:
+        """Forget the problems filed under ``sort`` (one a later check replaces)."""
+        self._entries = {k: v for k, v in self._entries.items() if k[0] != sort}
+
     def add(self, sort: tuple, column, rule, code, indices, make_ref, hint="") -> None:
         key = (sort, column, rule, code)
         entry = self._entries.get(key)
@@ -1845,6 +1912,20 @@ class CohortValidator:
                     plaus.hint or "",
                 )  # fmt: skip
                 values[high] = np.nan
+        if plaus is not None and plaus.days_max is not None:
+            # kept for the column's own check of days (its median), which replaces this one
+            # when the whole column looks like days (_plausibility)
+            long = ~np.isnan(values) & (values > plaus.days_max)
+            if long.any():
+                self.issues.add(
+                    (*base, 6), col.name,
+                    f"must be ≤ {_fmt(plaus.days_max)} months ({_fmt(plaus.days_max / 12)} years "
+                    "from the start of HAIC): a longer time is probably in days (days?)",
+                    "unit", np.flatnonzero(long),
+                    ref_maker(lambda i: _shown(cells[i], values[i], col)),
+                    f"times are months from the start of HAIC: divide days by {DAYS_PER_MONTH} "
+                    "(365.25 / 12)",
+                )  # fmt: skip
         return values
 
     def _unit_hint(self, col: Column, out_values: np.ndarray) -> str:
@@ -2135,8 +2216,10 @@ class CohortValidator:
             base = (2, self._order[name], 10)
             if plaus.days:
                 integer_share = float(np.mean(values == np.round(values)))
-                over = float(np.mean(values > 60))
-                if median > 120 or (len(values) >= 10 and over >= 0.5 and integer_share >= 0.9):
+                over = float(np.mean(values > _DAYS_MOST_ABOVE))
+                if median > _DAYS_MEDIAN_MAX or (
+                    len(values) >= 10 and over >= 0.5 and integer_share >= 0.9
+                ):
                     self.issues.add(
                         base, name,
                         f"looks like days, not months (median {_fmt_value(median)}; {over:.0%} of values "
@@ -2145,6 +2228,7 @@ class CohortValidator:
                         f"times are months from the start of HAIC: divide days by {DAYS_PER_MONTH} "
                         "(365.25 / 12)",
                     )  # fmt: skip
+                    self.issues.discard((2, self._order[name], 6))  # its rows, said once
                     continue
             unit = plaus.scale or col.unit or ""
             on = f" on {unit}" if plaus.scale else f" {unit}"

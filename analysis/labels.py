@@ -82,6 +82,7 @@ COLUMN_LABELS = {
     "type": "Type",
     "unit": "Unit",
     "values": "Values",
+    "checks": "Checks",
     "required": "Required",
     "in the paper": "In the paper",
     "description": "Description",

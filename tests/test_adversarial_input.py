@@ -521,6 +521,34 @@ def test_times_in_days_are_refused_naming_the_unit(tmp_path):
     assert "column pfs_months: looks like days" in message
 
 
+def test_a_few_times_in_days_are_refused_row_by_row(tmp_path):
+    """Review: two rows with os_months 310 and 420 (26 and 35 years after HAIC; days typed in
+    two rows) passed, exit 0: the days check judged the column's median. A time above
+    ``plausible: days_max`` (240 months) in any row is refused, naming the column, the rows and
+    the likely unit; an identifier-looking id is not shown beside them."""
+    rows = enough_rows(10)
+    rows[1]["os_months"], rows[4]["os_months"] = "310", "420"
+    rows[1]["patient_id"] = "943 476 5919"  # an NHS number: refused, and never echoed
+    message = refused(write(tmp_path, rows), column="os_months", secret="943 476 5919")
+    line = next(x for x in message.splitlines() if "column os_months: must be ≤ 240 months" in x)
+    assert "(days?)" in line and "2 rows" in line and "divide days by 30.4375" in line, line
+    assert "looks like days, not months" not in message  # the median is months
+    ok = enough_rows(10)
+    ok[1]["os_months"] = "239.9"  # 20 years less a few days: long, but months
+    load_cohort(write(tmp_path, ok, name="ok.csv"), min_patients=0)
+
+
+def test_a_column_in_days_is_refused_once_as_a_column(tmp_path):
+    """A whole column in days gets the column's message only, not also one row by row."""
+    rows = valid_rows()
+    for r in rows:
+        r["pfs_months"] = str(round(float(r["pfs_months"]) * 30.4375))
+        r["os_months"] = str(round(float(r["os_months"]) * 30.4375))
+    message = refused(write(tmp_path, rows), column="pfs_months", code="unit")
+    assert "column pfs_months: looks like days" in message
+    assert "must be ≤ 240 months" not in message, message
+
+
 @pytest.mark.parametrize(
     ("column", "factor", "expect"),
     _count(

@@ -137,6 +137,25 @@ def test_optimism_strong_signal_large_sample():
     assert res["optimism"] < 0.02
 
 
+def test_optimism_is_not_estimated_from_fewer_than_half_of_the_resamples():
+    """Review: on a small cohort chapter 09 reported an optimism averaged over 3 of 200
+    resamples. With fewer than ``min_fitted`` (half) fitted the optimism and the corrected C are
+    NaN and the reason says how many fitted; the apparent C stands."""
+    from analysis.cohort import load_cohort
+
+    design = bias.multivariable_design(load_cohort().head(35))
+    res = bias.optimism_corrected_concordance(design, "os_months", "os_event", n_boot=200)
+    assert 0 < res["n_boot"] < 100 < res["n_boot"] + res["failed"] == 200, res
+    assert np.isnan(res["optimism"]) and np.isnan(res["corrected"]) and res["apparent"] > 0.5
+    assert res["reason"] == (
+        f"only {res['n_boot']} of 200 bootstrap resamples could be fitted, fewer than half"
+    )
+    book = bias.optimism_corrected_concordance(
+        bias.multivariable_design(load_cohort()), "os_months", "os_event", n_boot=40
+    )
+    assert book["reason"] == "" and np.isfinite(book["optimism"])
+
+
 def test_missing_column_and_values():
     with pytest.raises(KeyError, match="additional_tace"):
         bias.naive_cox(pd.DataFrame({"os_months": [1.0], "os_event": [1]}))

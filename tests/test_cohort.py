@@ -158,6 +158,7 @@ def test_schema_matches_the_data_dictionary_of_the_design():
         "type",
         "unit",
         "values",
+        "checks",
         "required",
         "in the paper",
         "description",
@@ -168,6 +169,35 @@ def test_schema_matches_the_data_dictionary_of_the_design():
         table.set_index("column").loc["weight_kg", "in the paper"]
         == "not reported (synthetic assumption)"
     )
+
+
+def test_the_dictionary_shows_every_bound_and_check_the_validator_applies():
+    """Review: Table 10.1 claimed it "cannot drift from what the code checks" yet showed
+    os_months as "number ≥ 0" while the validator refuses > 600, left out the AFP and PIVKA-II
+    maxima, and none of the median checks (bilirubin, weight, INR, AST/ALT, tumour size, CRP)."""
+    table = SCHEMA.to_frame().set_index("column")
+    assert table.loc["os_months", "values"] == "number from 0 to 600"
+    assert table.loc["afp_ng_ml", "values"] == table.loc["pivka2", "values"]
+    assert table.loc["afp_ng_ml", "values"] == "number from 0 to 10000000"
+    for col in SCHEMA:
+        plaus = col.plausible
+        checks = table.loc[col.name, "checks"]
+        if plaus is not None and plaus.max is not None:
+            assert table.loc[col.name, "values"].endswith(f"to {plaus.max:.0f}"), col.name
+        for bound in (plaus.median_max, plaus.median_min) if plaus else ():
+            if bound is not None:
+                assert (
+                    f"a median {'above' if bound == plaus.median_max else 'below'} {bound:g}"
+                    in checks
+                )
+                assert f"refused as {plaus.likely}" in checks, col.name
+        if plaus is not None and plaus.days:
+            assert f"a row above {plaus.days_max:g}" in checks and "days" in checks
+        if plaus is None:
+            assert checks == "", col.name
+    for name in ("bilirubin_mg_dl", "weight_kg", "inr", "ast_u_l", "alt_u_l", "tumor_size_mm"):
+        assert table.loc[name, "checks"], name
+    assert "(10 patients or more)" in table.loc["crp_mg_l", "checks"]
 
 
 def test_the_dictionary_says_what_the_paper_reports():

@@ -372,6 +372,17 @@ def test_no_glued_count_of_one_to_four_patients_in_chapters_02_to_09(planted_run
     bias = _glued_texts(planted_run / "09-bias.ipynb")
     assert bias["bias_n_add"] == SMALL and bias["bias_opt_events"] == COMPLEMENT_MARK
     assert bias["bias_opt_epv"] == "not shown"
+    # the sentence says so cleanly (it read "that is not shown events per parameter, below the
+    # 10"), and the paper's model keeps its 11 parameters beside the cohort's 9
+    nb = json.loads((planted_run / "09-bias.ipynb").read_text(encoding="utf-8"))
+    epv = next(
+        "".join(o["data"]["application/papermill.record/text/markdown"])
+        for cell in nb["cells"]
+        for o in cell.get("outputs", [])
+        if o.get("metadata", {}).get("scrapbook", {}).get("name") == "bias_opt_epv_sentence"
+    )
+    assert "deaths per parameter your cohort has is not shown" in epv and "below" not in epv
+    assert bias["bias_opt_params"] == "11"
     # chapter 02: the glued sum of the JSH criteria is not the table's shown cells plus one
     elig = _glued_texts(planted_run / "02-eligibility.ipynb")
     jsh = [

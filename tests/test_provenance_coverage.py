@@ -76,14 +76,14 @@ EXEMPT: dict[str, str] = {
     "surv_prior_tace_verdict": "a sentence giving the reasons for the verdicts on the paper's medians and intervals before it",
     "surv_additional_tace_verdict": "a sentence giving the reasons for the verdicts on the paper's medians and intervals before it",
     "bias_dc_naive_spread": "a sentence giving the range across calibrated cohorts of the result before it",
-    "bias_dc_lm_reading": "a sentence reading the direction and the intervals of the two estimates before it, words",
+    "bias_dc_lm_reading": "a sentence reading the direction and the intervals of the two estimates before it, the generator's timing rule (badged inside it) and their range across calibrated cohorts",
+    "bias_ex_seed_reading": "a sentence reading the numbers before it, words",
     # words that name the cohort, or say where its timing comes from (the book's generator, or a
     # user's records): no number in them
     "surv_bias_cohort": "which cohort chapter 09 illustrates the bias on, words",
     "cox_ties_why": "why the tie rule can change a printed digit, words",
     "cox_ties_built_in": "a sentence on the calibration under Breslow's rule (empty on a user's cohort)",
     "cox_epv_cohort": "whose count of deaths it is, words",
-    "bias_cohort": "which cohort, words",
     "bias_cohort_on": "which cohort, words",
     "bias_on_cohort": "which cohort, words",
     "bias_gap_reading": "what the gap between the estimates can show, words",
@@ -108,6 +108,9 @@ EXEMPT: dict[str, str] = {
     "bias_lm_early": "a sentence glued whole, its landmark month badged inside it",
     "bias_dc_naive_sentence": "a sentence glued whole, its number badged inside it",
     "bias_dc_lm_sentence": "a sentence glued whole, its numbers badged inside it",
+    "bias_lm_direction": "a sentence glued whole, its numbers badged inside it",
+    "bias_ex_lm_reading": "a sentence glued whole, its numbers badged inside it",
+    "bias_opt_epv_sentence": "a sentence glued whole, its count of deaths badged inside it",
 }
 
 ROLE = re.compile(r"\{glue(?::(\w+))?\}`([^`]+)`")
