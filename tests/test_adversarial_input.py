@@ -1011,7 +1011,10 @@ def test_case_counts_are_reported(capsys):
 
 @pytest.mark.parametrize(
     "command",
-    [["validate", "data/cohort.csv"], ["dose", "--height-cm", "100", "--weight-kg", "250"]],
+    [
+        ["validate", "data/cohort.csv"],
+        ["dose", "--height-cm", "100", "--weight-kg", "250", "--confirm-bmi"],
+    ],
 )
 def test_a_reader_that_closes_the_pipe_gets_no_traceback(command):
     """``python -m analysis validate FILE | true``: the reader is gone before the output is
