@@ -29,7 +29,15 @@ from myst_nb import glue
 from analysis import ensemble as _ensemble
 from analysis import labels, paper, published
 from analysis import provenance as _provenance
-from analysis.formatting import MINUS, median_interval, not_computable, word_list
+from analysis.formatting import (
+    MINUS,
+    median_interval,
+    not_computable,
+    number,
+    p_value,
+    word_list,
+)
+from analysis.privacy import NOT_SHOWN_SMALL_GROUP, small_groups
 from analysis.provenance import Provenance
 from analysis.survival import (
     CI_METHODS,
@@ -46,7 +54,10 @@ from analysis.verdicts import (
     CONSISTENT,
     DIFFERS,
     INCONSISTENT,
+    INFEASIBLE,
+    NOT_COMPARABLE,
     NOT_SCORED,
+    is_user_cohort,
 )
 
 __all__ = [
@@ -70,6 +81,7 @@ __all__ = [
     "GroupMedian",
     "group_medians_sentence",
     "logrank_sentence",
+    "logrank_line",
     "glue_table",
     "table_markdown",
     "show_table",
@@ -418,14 +430,18 @@ def glue_result(
 
 
 #: What each verdict word says of a published number: reproduced (✓), not reproduced (✗), or
-#: nothing (no mark: not scored on a user's cohort, or undecidable at the printed precision).
-#: The calibration's words (hit, missed, ...) answer another question and are not accepted.
+#: nothing (no mark: not scored on a user's cohort, undecidable at the printed precision, or
+#: nothing printed to compare with). The calibration's words (hit, missed, ...) answer another
+#: question and are not accepted, except "infeasible": a number no cohort prints is not
+#: reproduced either.
 VERDICT_MARK: dict[str, bool | None] = {
     AGREES: True,
     CONSISTENT: True,
     DIFFERS: False,
+    INFEASIBLE: False,
     INCONSISTENT: False,
     NOT_SCORED: None,
+    NOT_COMPARABLE: None,
     CANNOT_TELL: None,
 }
 
@@ -444,7 +460,7 @@ def _published_with_verdicts(verdicts: list[str]) -> Provenance:
     >>> _published_with_verdicts(["agrees", "differ"])
     Traceback (most recent call last):
     ...
-    ValueError: unknown verdict word 'differ' (known: 'agrees', 'consistent', 'differs', 'inconsistent', 'not scored (your cohort)', 'cannot tell')
+    ValueError: unknown verdict word 'differ' (known: 'agrees', 'consistent', 'differs', 'infeasible', 'inconsistent', 'not scored (your cohort)', 'not comparable', 'cannot tell')
     """
     verdicts = [str(v) for v in verdicts]
     unknown = [v for v in verdicts if v not in VERDICT_MARK]
@@ -621,11 +637,15 @@ MEDIAN_CI_LABELS = {
     "log-log": "lifelines default (log-log)",
 }
 
-#: Why R's and lifelines' intervals cannot be the paper's (the reason under their ✗).
+#: Why R's and lifelines' intervals are not compared with the paper's (the note of their
+#: verdict, "not comparable": the paper printed no such interval).
 _MEDIAN_CI_REASONS = {
-    "log": "R's log interval is not symmetric about the median; the paper's (SPSS) interval is symmetric",
-    "log-log": "lifelines' log-log interval is not symmetric about the median; the paper's (SPSS) interval is symmetric",
+    "log": "the paper used SPSS: its interval is symmetric about the median, R's log interval is not",
+    "log-log": "the paper used SPSS: its interval is symmetric about the median, lifelines' log-log interval is not",
 }
+
+#: What Table 6.1's Published column shows for an interval the paper did not print.
+_NOT_PUBLISHED = "—"
 
 
 def median_comparison(
@@ -653,7 +673,10 @@ def median_comparison(
     -------
     table : pandas.DataFrame
         :func:`analysis.tables.compare`'s rows: the median, its SPSS, R and lifelines intervals
-        (in the order of :data:`~analysis.survival.CI_METHODS`), the mean.
+        (in the order of :data:`~analysis.survival.CI_METHODS`), the mean. The paper printed
+        SPSS's interval only: R's and lifelines' rows show "—" as published and the verdict
+        :data:`~analysis.verdicts.NOT_COMPARABLE` (not scored on a user's cohort), their reason
+        saying why the paper's is SPSS's.
     classes : list of analysis.provenance.Provenance
         The class of this cohort's value in each row, never *published* (the paper's number
         is): the median, SPSS's interval and the mean as :func:`comparison_classes` classes a
@@ -666,12 +689,12 @@ def median_comparison(
     >>> medians = {"spss": (9.9, 8.66, 11.04), "log": (9.9, 6.6, 14.0), "log-log": (9.9, 6.4, 12.2)}
     >>> table, classes = median_comparison(medians, 14.0, "os")
     >>> table[["published", "reproduced", "verdict"]]
-      published reproduced  verdict
-    0       9.9        9.9   agrees
-    1    8.7–11     8.7–11   agrees
-    2    8.7–11     6.6–14  differs
-    3    8.7–11     6.4–12  differs
-    4      14.0       14.0   agrees
+      published reproduced         verdict
+    0       9.9        9.9          agrees
+    1    8.7–11     8.7–11          agrees
+    2         —     6.6–14  not comparable
+    3         —     6.4–12  not comparable
+    4      14.0       14.0          agrees
     >>> [c.kind for c in classes]
     ['determined', 'determined', 'assumed', 'assumed', 'determined']
     """
@@ -700,6 +723,14 @@ def median_comparison(
         {"quantity": labels_["mean"], "id": f"results.{endpoint}_mean.mean", "computed": mean}
     )
     table = compare(rows, cohort_path=cohort_path)
+    # the paper printed SPSS's interval only: nothing to set R's and lifelines' beside
+    others = [
+        i for i, method in enumerate([None, *CI_METHODS, None]) if method in _MEDIAN_CI_REASONS
+    ]
+    table.loc[others, "published"] = _NOT_PUBLISHED
+    if not table.attrs.get("user_cohort"):  # a user's cohort: not scored, as every row
+        table.loc[others, "verdict"] = NOT_COMPARABLE
+        table.loc[others, "reason"] = [r["reason"] for r in rows if r.get("reason")]
     classes = []
     for i, method in enumerate([None, *CI_METHODS, None]):
         if method in _MEDIAN_CI_REASONS:  # never the paper's: its spread across cohorts
@@ -767,13 +798,17 @@ class SurvivalComparisons:
         Group label -> why this cohort's SPSS interval runs below 0 (``""`` when it does not).
     unnoted : list of str
         The ``below_zero`` notes no row's reason already gives: the table's own notes.
+    hidden : dict
+        Key -> the groups (values of :data:`SURVIVAL_COMPARISONS`) whose median, interval and
+        log-rank test a user's cohort does not show (1 to 4 patients,
+        :func:`analysis.privacy.small_groups`); empty on the book's cohort.
 
     Examples
     --------
     >>> from analysis.cohort import derive, load_cohort
     >>> comparisons = survival_comparisons(derive(load_cohort(None)))
-    >>> sorted(comparisons.results), comparisons.unnoted
-    (['additional_tace', 'dc', 'prior_tace'], [])
+    >>> sorted(comparisons.results), comparisons.unnoted, comparisons.hidden["prior_tace"]
+    (['additional_tace', 'dc', 'prior_tace'], [], [])
     """
 
     table: pd.DataFrame
@@ -782,6 +817,7 @@ class SurvivalComparisons:
     notes: dict
     below_zero: dict
     unnoted: list
+    hidden: dict = dataclasses.field(default_factory=dict)
 
 
 def survival_comparisons(cohort: pd.DataFrame, *, cohort_path=None) -> SurvivalComparisons:
@@ -805,8 +841,13 @@ def survival_comparisons(cohort: pd.DataFrame, *, cohort_path=None) -> SurvivalC
     -----
     A row's reason says why this cohort's number cannot be the paper's: a median not estimable
     (:func:`analysis.survival.group_comparison`), an interval no SPSS output prints
-    (:func:`analysis.synthesis.infeasible_interval_note`, chapter 01's Table 1.1), an SPSS
-    bound below 0 (:func:`analysis.survival.negative_bound_note`).
+    (:func:`analysis.synthesis.infeasible_interval_note`, chapter 01's Table 1.1: its verdict
+    :data:`~analysis.verdicts.INFEASIBLE`, this cohort's interval being only as close as a
+    symmetric one gets), an SPSS bound below 0 (:func:`analysis.survival.negative_bound_note`).
+
+    On a user's cohort a group of 1 to 4 patients is not drawn (:func:`analysis.plots.km_plot`)
+    and its median, interval and log-rank P read
+    :data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP`, with no note on them.
 
     Examples
     --------
@@ -816,9 +857,12 @@ def survival_comparisons(cohort: pd.DataFrame, *, cohort_path=None) -> SurvivalC
     ['median OS, disease control (CR/PR/SD)', '95% CI (SPSS), disease control (CR/PR/SD)', 'log-rank P, disease control (CR/PR/SD) vs progressive disease']
     >>> len(comparisons.table), len(comparisons.classes), comparisons.notes["dc"]
     (15, 15, None)
+    >>> comparisons.table.loc[8, ["published", "reproduced", "verdict"]].tolist()
+    ['0.5–13.6', '-0.6 to 7.4', 'infeasible']
     """
     t, e = cohort["os_months"], cohort["os_event"]
-    rows, results, notes, below_zero = [], {}, {}, {}
+    user = is_user_cohort(cohort, cohort_path)
+    rows, results, notes, below_zero, hidden = [], {}, {}, {}, {}
     for key, (col, groups, lr_quantity, fig_loc) in SURVIVAL_COMPARISONS.items():
         labels_ = {value: label for value, (label, _) in groups.items()}
         # the SPSS interval as its formula gives it: a lower bound below 0 is kept (a note says why)
@@ -826,8 +870,15 @@ def survival_comparisons(cohort: pd.DataFrame, *, cohort_path=None) -> SurvivalC
             t, e, cohort[col], list(groups), labels=labels_, clip_at_zero=False
         )
         results[key] = result
-        gaps = [f"{labels_[v]}: {g['reason']}" for v, g in result["groups"].items() if g["reason"]]
-        if result["reason"]:
+        # a user's cohort: a group of 1-4 patients, not drawn, shows no median, interval or test
+        sizes = {value: g["n"] for value, g in result["groups"].items()}
+        hidden[key] = small_groups(sizes, user=user)
+        gaps = [
+            f"{labels_[v]}: {g['reason']}"
+            for v, g in result["groups"].items()
+            if g["reason"] and v not in hidden[key]
+        ]
+        if result["reason"] and not hidden[key]:
             gaps.append(f"log-rank test not estimable: {result['reason']}")
         notes[key] = explanation("; ".join(gaps) + ".") if gaps else None
         for value, (label, quantity) in groups.items():
@@ -835,19 +886,21 @@ def survival_comparisons(cohort: pd.DataFrame, *, cohort_path=None) -> SurvivalC
             m, lo, hi = g["median"], g["lower"], g["upper"]
             interval_id = f"{fig_loc}.{quantity}.interval"
             median_id = f"{fig_loc}.{quantity}.median"
+            small = {"hidden": NOT_SHOWN_SMALL_GROUP} if value in hidden[key] else {}
             # an interval no SPSS output prints (not symmetric about its median): chapter 01's
             # verdict and reason (Table 1.1), its bounds read as the calibration reads them
             reason = infeasible_interval_note(interval_id) or None
             # SPSS's bound below 0: why, in the note of the interval's row (one note, not two)
             below = negative_bound_note("", m, lo, hi, median_interval(lo, hi), decimals=1)
-            below_zero[label] = below and f"On this cohort, {below}"
-            reason = f"{reason} {below_zero[label]}" if reason and below else reason
+            below_zero[label] = f"On this cohort, {below}" if below and not small else ""
+            reason = f"{reason} {below_zero[label]}" if reason and below_zero[label] else reason
             rows.append(
                 {
                     "quantity": f"median OS, {label}",
                     "id": median_id,
                     "computed": m,
                     "reason": g["reason"] or None,
+                    **small,
                 }
             )
             rows.append(
@@ -856,6 +909,8 @@ def survival_comparisons(cohort: pd.DataFrame, *, cohort_path=None) -> SurvivalC
                     "id": interval_id,
                     "computed": (lo, hi),
                     "reason": g["reason"] or reason,
+                    "infeasible": bool(infeasible_interval_note(interval_id)),
+                    **small,
                 }
             )
         rows.append(
@@ -864,15 +919,21 @@ def survival_comparisons(cohort: pd.DataFrame, *, cohort_path=None) -> SurvivalC
                 "id": f"{fig_loc}.{lr_quantity}.p",
                 "computed": result["p"],
                 "reason": result["reason"] or None,
+                **({"hidden": NOT_SHOWN_SMALL_GROUP} if hidden[key] else {}),
             }
         )
-    table = compare(rows, cohort_path=cohort_path)
+    table = compare(rows, cohort_path=cohort_path, user=user)
+    # the paper's interval is one no cohort prints (chapter 01): this cohort's is not a
+    # reproduction that missed, and its verdict says so (not scored on a user's cohort)
+    for i, row in enumerate(rows):
+        if row.get("infeasible") and table.loc[i, "verdict"] == DIFFERS:
+            table.loc[i, "verdict"] = INFEASIBLE
     # a Class column, as Table 6.1's: each row's class is that of this cohort's value (the
     # prose's badges), never published (the Published column is the paper's)
     classes = [comparison_classes(table.iloc[[i]])["reproduced"] for i in range(len(table))]
     given = " ".join(table["reason"].fillna(""))
     unnoted = [n for n in below_zero.values() if n and n not in given]
-    return SurvivalComparisons(table, classes, results, notes, below_zero, unnoted)
+    return SurvivalComparisons(table, classes, results, notes, below_zero, unnoted, hidden)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -903,6 +964,9 @@ class GroupMedian:
         Why the group has no patients, said of this cohort ("no patient of this cohort had more
         than 4"): the sentence gives it instead of
         :data:`analysis.survival.NOBODY_IN_GROUP`.
+    hidden : str
+        What a user's cohort prints instead of the median and interval of a group of 1 to 4
+        patients (:data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP`), ``""`` when they are shown.
 
     Examples
     --------
@@ -921,6 +985,7 @@ class GroupMedian:
     paper: str
     reason: str = ""
     nobody: str = NOBODY_IN_GROUP
+    hidden: str = ""
 
 
 def group_medians_sentence(first: GroupMedian, second: GroupMedian) -> str:
@@ -930,7 +995,8 @@ def group_medians_sentence(first: GroupMedian, second: GroupMedian) -> str:
     A group without patients, or whose median cannot be estimated, gets a sentence of its own
     saying so and why (:func:`analysis.formatting.not_computable`), with the paper's median;
     never "a median OS of not estimable (nobody in this group) months". A median the curve
-    never reaches is said in words, not as "not reached months".
+    never reaches is said in words, not as "not reached months". A group a user's cohort does
+    not show (1 to 4 patients, ``hidden``) gets a sentence of its own too, with no number of it.
 
     Examples
     --------
@@ -949,9 +1015,20 @@ def group_medians_sentence(first: GroupMedian, second: GroupMedian) -> str:
     against 11.7 months (1.9–21.4) in the paper. The median OS of the patients with progressive
     disease cannot be computed on this cohort: no patient of this cohort had progressive disease.
     The paper's is 3.4 months (2.2–4.6).
+    >>> few = dataclasses.replace(pd_, n="<5", hidden="not shown (fewer than 5 patients)")
+    >>> print(group_medians_sentence(dc, few))  # doctest: +NORMALIZE_WHITESPACE
+    Patients with disease control (46) have a median OS of 11.7 months (95% CI 1.9–21.4),
+    against 11.7 months (1.9–21.4) in the paper. The median OS of the patients with progressive
+    disease (<5) and its interval are not shown (fewer than 5 patients); the paper's is 3.4 months
+    (2.2–4.6).
     """
 
     def own(g: GroupMedian) -> str:
+        if g.hidden:
+            return (
+                f"The median OS of the {g.who} ({g.n}) and its interval are {g.hidden}; "
+                f"the paper's is {g.paper}."
+            )
         if g.reason == "median not reached":
             return (
                 f"{g.who[:1].upper()}{g.who[1:]} ({g.n}) have not reached a median OS: their curve "
@@ -967,7 +1044,7 @@ def group_medians_sentence(first: GroupMedian, second: GroupMedian) -> str:
             f"(95% CI {g.ci}), against {g.paper} in the paper."
         )
 
-    if first.reason or second.reason:
+    if first.reason or second.reason or first.hidden or second.hidden:
         return " ".join(own(g) for g in (first, second))
     return (
         f"{own(first)[:-1]}; {second.short} ({second.n}) {second.median} ({second.ci}), "
@@ -975,7 +1052,9 @@ def group_medians_sentence(first: GroupMedian, second: GroupMedian) -> str:
     )
 
 
-def logrank_sentence(p: str, paper: str, *, reason: str = "", chi2: str = "") -> str:
+def logrank_sentence(
+    p: str, paper: str, *, reason: str = "", chi2: str = "", hidden: str = ""
+) -> str:
     """Chapter 06's sentence on a log-rank test beside the paper's P, glued whole
     (``{glue:md}`surv_lr_KEY_sentence:commonmark```).
 
@@ -990,6 +1069,11 @@ def logrank_sentence(p: str, paper: str, *, reason: str = "", chi2: str = "") ->
         then a sentence of its own says so and why, and the paper's P follows.
     chi2 : str
         The χ² statistic as printed with its badge, or ``""`` to give the P alone.
+    hidden : str
+        What a user's cohort prints instead of a test that compares a group of 1 to 4 patients
+        (:data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP`): then the sentence gives no number of
+        this cohort, and follows the sentence on that group's median
+        (:func:`group_medians_sentence`).
 
     Examples
     --------
@@ -999,11 +1083,47 @@ def logrank_sentence(p: str, paper: str, *, reason: str = "", chi2: str = "") ->
     'Log-rank χ² = 20.15 on 1 degree of freedom, P < 0.001, against P < 0.001 in the paper.'
     >>> logrank_sentence("", "P = 0.01", reason="only one group has patients (nobody in > 4 prior TACE)")
     'The log-rank test cannot be computed on this cohort: only one group has patients, nobody in > 4 prior TACE. The paper gives P = 0.01.'
+    >>> logrank_sentence("", "P = 0.01", hidden="not shown (fewer than 5 patients)")
+    'The log-rank P, which compares that group, is not shown (fewer than 5 patients); the paper gives P = 0.01.'
     """
+    if hidden:
+        return f"The log-rank P, which compares that group, is {hidden}; the paper gives {paper}."
     if reason:
         return not_computable("the log-rank test", reason) + f" The paper gives {paper}."
     statistic = f"χ² = {chi2} on 1 degree of freedom, P" if chi2 else "P"
     return f"Log-rank {statistic} {p}, against {paper} in the paper."
+
+
+def logrank_line(result: dict, *, user: bool = False) -> str:
+    """A log-rank test as chapter 06 prints it under its code: χ² and P, or why not.
+
+    Parameters
+    ----------
+    result : dict
+        :func:`analysis.survival.group_comparison`'s result.
+    user : bool
+        A user's cohort: a test comparing a group of 1 to 4 patients is not shown
+        (:func:`analysis.privacy.small_groups`), as that group's curve is not drawn.
+
+    Examples
+    --------
+    >>> from analysis.survival import group_comparison
+    >>> t, e = [1, 2, 3, 4, 5, 6, 7, 8], [1, 1, 1, 1, 1, 1, 1, 0]
+    >>> result = group_comparison(t, e, [0, 0, 0, 0, 0, 1, 1, 1], [1, 0])
+    >>> logrank_line(result)
+    'log-rank chi2 = 6.09, P = 0.014'
+    >>> logrank_line(result, user=True)
+    'log-rank test not shown (fewer than 5 patients)'
+    >>> logrank_line(group_comparison(t, e, [0] * 8, [1, 0]))
+    'log-rank test not estimable: only one group has patients (nobody in 1)'
+    """
+    if result["reason"]:  # e.g. no deaths, or one group only
+        return f"log-rank test not estimable: {result['reason']}"
+    sizes = {value: g["n"] for value, g in result["groups"].items()}
+    if small_groups(sizes, user=user):
+        return f"log-rank test {NOT_SHOWN_SMALL_GROUP}"
+    p = p_value(result["p"], 3, relation=True)
+    return f"log-rank chi2 = {number(result['chi2'], 2)}, P {p}"
 
 
 @functools.lru_cache(maxsize=1)
@@ -1440,7 +1560,9 @@ def table_markdown(
     Columns and term codes are relabelled by :mod:`analysis.labels`. A ``verdict``/``reason`` pair
     (from :func:`analysis.tables.compare`) becomes one "Agrees" column with ✓ or ✗ and a numbered
     note giving the reason, its number a superscript right after the mark ("✗¹", which the site's
-    script links to the note). Negative numbers get a true minus sign. ``header_badges`` (column ->
+    script links to the note); the verdict "infeasible" (a published number no cohort prints)
+    reads "✗¹ infeasible", any other word (e.g. "not comparable") as it is, its note's number
+    after it. Negative numbers get a true minus sign. ``header_badges`` (column ->
     :class:`~analysis.provenance.Provenance`) puts a provenance badge in a column's header;
     ``row_badges`` (one per row, or None) adds a last column "Class" with each row's badge.
 
@@ -1464,6 +1586,8 @@ def table_markdown(
     | ORR | 29.3 | 31.7 | ✗¹ |
     >>> notes
     ['two more responders']
+    >>> table_markdown(df.assign(verdict=["not comparable", "infeasible"]))[0].splitlines()[2:]
+    ['| Median OS | 9.9 | 9.9 | not comparable |', '| ORR | 29.3 | 31.7 | ✗¹ infeasible |']
     """
     if index:
         df = df.reset_index()
@@ -1478,14 +1602,16 @@ def table_markdown(
             v = str(verdict)
             if v in (AGREES, CONSISTENT):
                 marks.append("✓")
-            elif v in (DIFFERS, INCONSISTENT):
+            elif v in (DIFFERS, INCONSISTENT, INFEASIBLE):
                 reason = _cell_text(reason)
+                # a number no cohort prints says so: not a value that merely missed
+                word = f" {INFEASIBLE}" if v == INFEASIBLE else ""
                 if reason and reason != "–":
                     notes.append(reason)
                     # no space: the site's script links "✗¹" to its note (book/_static/book.js)
-                    marks.append("✗" + str(len(notes)).translate(_SUPERSCRIPT))
+                    marks.append("✗" + str(len(notes)).translate(_SUPERSCRIPT) + word)
                 else:
-                    marks.append("✗")
+                    marks.append("✗" + word)
             else:
                 reason = _cell_text(reason) if reason is not None else ""
                 if reason and reason != "–":

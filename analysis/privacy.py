@@ -187,12 +187,14 @@ __all__ = [
     "suppress_if_user_cohort",
     "hidden_counts",
     "glued_counts",
+    "small_groups",
     "hidden_steps",
     "COMPLEMENT_MARK",
     "MASKED",
     "is_user_cohort",
     "SMALL_COUNT_THRESHOLD",
     "NOT_SHOWN",
+    "NOT_SHOWN_SMALL_GROUP",
     "MAX_ID_LENGTH",
 ]
 
@@ -202,6 +204,12 @@ SMALL_COUNT_THRESHOLD = 5
 #: What a user's cohort prints instead of a rate (or its interval) of 1 to 4 patients, or one
 #: that would give such a count back.
 NOT_SHOWN = f"not shown (it would reveal a count below {SMALL_COUNT_THRESHOLD})"
+
+#: What a user's cohort prints instead of a result of a group of 1 to 4 patients (a median
+#: survival, its interval, a log-rank test comparing the group): the Kaplan-Meier figures do
+#: not draw such a group (:func:`analysis.plots.km_plot`), and its median is about one
+#: patient's death time (:func:`small_groups`).
+NOT_SHOWN_SMALL_GROUP = f"not shown (fewer than {SMALL_COUNT_THRESHOLD} patients)"
 
 #: Longest ``patient_id`` accepted (a pseudonymous id is short: ``P001``).
 MAX_ID_LENGTH = 64
@@ -3402,6 +3410,41 @@ def suppress_if_user_cohort(
     return suppress_small_counts(
         table, threshold=threshold, columns=columns, groups=groups, out_of=out_of, steps=steps
     )
+
+
+def small_groups(
+    sizes: Mapping[Hashable, int], *, user: bool, threshold: int = SMALL_COUNT_THRESHOLD
+) -> list[Hashable]:
+    """The groups whose results a user's cohort does not show: those of 1 to ``threshold - 1``
+    patients. A median survival of so few patients is about one patient's death time, and
+    the Kaplan-Meier figures do not draw them; their median, its interval and any test that
+    compares them print :data:`NOT_SHOWN_SMALL_GROUP`. An empty group has no result to hide,
+    and the book's own cohort (``user=False``) hides nothing.
+
+    Parameters
+    ----------
+    sizes : mapping
+        Each group to its number of patients.
+    user : bool
+        A user's cohort (:func:`is_user_cohort`).
+    threshold : int
+        The smallest group shown (:data:`SMALL_COUNT_THRESHOLD`).
+
+    Returns
+    -------
+    list
+        The groups to hide, in the order of ``sizes``.
+
+    Examples
+    --------
+    >>> small_groups({"2-4 TACE": 11, "> 4 TACE": 2, "none": 0}, user=True)
+    ['> 4 TACE']
+    >>> small_groups({"2-4 TACE": 11, "> 4 TACE": 2}, user=False)
+    []
+    """
+    if not user:
+        return []
+    return [group for group, n in sizes.items() if 0 < int(n) < threshold]
 
 
 def glued_counts(

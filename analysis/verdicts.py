@@ -5,7 +5,10 @@ Core layer: imports nothing else from :mod:`analysis` except the package's paths
 Three questions get a one-word answer somewhere in the book, each with its own words:
 
 Does a reproduced number print as the paper prints it? (:mod:`analysis.tables`)
-    :data:`AGREES` or :data:`DIFFERS`; :data:`NOT_SCORED` on a user's cohort.
+    :data:`AGREES` or :data:`DIFFERS`; :data:`NOT_SCORED` on a user's cohort. Two more where
+    the question has no plain answer: :data:`INFEASIBLE`, the paper's number is one no cohort
+    prints (the calibration's word, of the same number), and :data:`NOT_COMPARABLE`, the paper
+    printed nothing to compare with (an interval by another program than the paper's).
 Did the calibration reach a published target? (:mod:`analysis.synthesis`)
     :data:`HIT`, :data:`MISSED`, :data:`INFEASIBLE` or :data:`NOT_AVAILABLE`.
 Is the paper consistent with itself? (:func:`analysis.audit.audit_paper`)
@@ -36,6 +39,7 @@ __all__ = [
     "INFEASIBLE",
     "MISSED",
     "NOT_AVAILABLE",
+    "NOT_COMPARABLE",
     "NOT_SCORED",
     "YOUR_COHORT",
     "comparison",
@@ -49,10 +53,11 @@ AGREES = "agrees"
 DIFFERS = "differs"
 #: Verdict of every row of a comparison computed on a user's cohort.
 NOT_SCORED = "not scored (your cohort)"
+#: Verdict of a row the paper printed no number for: e.g. R's interval of a median, when the
+#: paper's interval is SPSS's (chapter 06's Tables 6.1 and 6.2).
+NOT_COMPARABLE = "not comparable"
 #: Name of the ``reproduced`` column on a user's cohort.
 YOUR_COHORT = "your cohort"
-#: The comparison vocabulary, in the order tables count it.
-COMPARISON_VERDICTS = (AGREES, DIFFERS, NOT_SCORED)
 
 # ---------------------------------------------------------------- calibration targets
 #: The synthetic cohort prints the published target.
@@ -65,6 +70,9 @@ INFEASIBLE = "infeasible"
 NOT_AVAILABLE = "not available"
 #: The calibration vocabulary.
 CALIBRATION_VERDICTS = (HIT, MISSED, INFEASIBLE, NOT_AVAILABLE)
+#: The comparison vocabulary, in the order tables count it: :data:`INFEASIBLE` is also a
+#: comparison's verdict on a number no cohort prints (chapter 06's Table 6.3).
+COMPARISON_VERDICTS = (AGREES, DIFFERS, INFEASIBLE, NOT_COMPARABLE, NOT_SCORED)
 
 # ---------------------------------------------------------------- the paper's consistency
 #: The printed numbers can all be true together.

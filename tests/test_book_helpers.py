@@ -169,6 +169,8 @@ def test_verdict_words_become_marks_and_an_unknown_word_is_refused():
         verdicts.INCONSISTENT: "published ✗",
         verdicts.NOT_SCORED: "published",
         verdicts.CANNOT_TELL: "published",
+        verdicts.INFEASIBLE: "published ✗",  # the paper's number: no cohort prints it
+        verdicts.NOT_COMPARABLE: "published",  # the paper printed no such number
     }
     assert set(expected) == {*verdicts.COMPARISON_VERDICTS, *verdicts.AUDIT_VERDICTS}
     assert {w: mark(w) for w in expected} == expected
@@ -532,3 +534,90 @@ def test_an_empty_group_gets_a_sentence_of_its_own_not_a_median_or_a_log_rank_p(
     medians = book.group_medians_sentence(reached, alive)
     assert "Patients with progressive disease (3) have not reached a median OS" in medians
     assert "not reached months" not in medians, medians
+
+
+def test_a_users_group_of_three_shows_no_median_interval_or_log_rank_p():
+    """Reviewer (chapter 06): on a user's cohort a group of fewer than 5 patients was not drawn,
+    but its median and interval printed in the prose ("those with more than 4 (<5) 6.4 months
+    (−5.2 to 17.9)"), in Table 6.3 and its CSV. A 15-patient cohort with 3 patients having
+    more than 4 prior TACE sessions: their median, interval and the log-rank P read "not shown
+    (fewer than 5 patients)", with no note giving a number of theirs; the 12 others print; the
+    book's own cohort hides nothing."""
+    from analysis import formatting
+    from analysis.cohort import derive, load_cohort
+    from analysis.privacy import NOT_SHOWN_SMALL_GROUP
+    from analysis.verdicts import NOT_SCORED
+
+    whole = derive(load_cohort(None))
+    many = whole[whole["prior_tace_group"] == "2–4"].head(12)
+    few = whole[whole["prior_tace_group"] == ">4"].head(3)
+    cohort = pd.concat([many, few], ignore_index=True)
+    comparisons = book.survival_comparisons(cohort, cohort_path="mine.csv")
+    assert comparisons.hidden["prior_tace"] == [">4"]
+    table = comparisons.table.set_index("quantity")
+    for row in ("median OS, > 4 prior TACE", "95% CI (SPSS), > 4 prior TACE",
+                "log-rank P, 2–4 prior TACE vs > 4 prior TACE"):  # fmt: skip
+        assert table.loc[row, "your cohort"] == NOT_SHOWN_SMALL_GROUP, table.loc[row]
+        assert table.loc[row, "reason"] == "" and table.loc[row, "verdict"] == NOT_SCORED
+    assert table.loc["median OS, 2–4 prior TACE", "your cohort"][0].isdigit()  # 12: shown
+    g = comparisons.results["prior_tace"]["groups"][">4"]
+    hidden_numbers = (
+        formatting.median_interval(g["lower"], g["upper"]),
+        f"{formatting.median_text(g['median'])} ±",
+    )
+    notes = [comparisons.below_zero["> 4 prior TACE"], *comparisons.unnoted]
+    notes += [str(n) for n in comparisons.notes.values() if n is not None]
+    assert not [n for n in notes if any(x in n for x in hidden_numbers)], notes
+    # a group of 5 or more, or the book's cohort: shown
+    book_cohort = book.survival_comparisons(whole)
+    assert book_cohort.hidden == {"dc": [], "prior_tace": [], "additional_tace": []}
+    # the sentences: no number of the group, the paper's numbers kept
+    hidden = book.GroupMedian(
+        "patients with more than 4 prior TACE sessions", "those with more than 4", "<5",
+        "0.4 months", "−4.0 to 4.8", "3.4 months (0.5–13.6)", hidden=NOT_SHOWN_SMALL_GROUP,
+    )  # fmt: skip
+    shown = book.GroupMedian(
+        "patients with 2–4 prior TACE sessions", "those with 2–4", "hidden", "10.7 months",
+        "4.7–16.6", "14 months (8.5–19.5)",
+    )  # fmt: skip
+    sentence = book.group_medians_sentence(shown, hidden)
+    assert "0.4" not in sentence and "4.8" not in sentence, sentence
+    assert f"and its interval are {NOT_SHOWN_SMALL_GROUP}" in sentence and "3.4 months" in sentence
+    logrank = book.logrank_sentence("= 0.081", "P = 0.01", hidden=NOT_SHOWN_SMALL_GROUP)
+    assert "0.081" not in logrank and NOT_SHOWN_SMALL_GROUP in logrank and "P = 0.01" in logrank
+
+
+def test_r_and_lifelines_intervals_are_not_compared_with_the_papers_spss_interval():
+    """Reviewer (chapter 06): Tables 6.1 and 6.2 put the paper's SPSS interval in the Published
+    column of the R and lifelines rows and scored them ✗; the paper printed no R or lifelines
+    interval. Those rows show "—" and "not comparable" with a note saying the paper used SPSS;
+    the SPSS row keeps its comparison. A user's cohort: "—" too, not scored."""
+    from analysis.verdicts import NOT_COMPARABLE, NOT_SCORED
+
+    medians = {"spss": (9.9, 8.66, 11.04), "log": (9.9, 6.6, 14.0), "log-log": (9.9, 6.4, 12.2)}
+    table, _ = book.median_comparison(medians, 14.0, "os")
+    assert table["published"].tolist() == ["9.9", "8.7–11", "—", "—", "14.0"]
+    assert table["verdict"].tolist()[1:4] == ["agrees", NOT_COMPARABLE, NOT_COMPARABLE]
+    assert all(r.startswith("the paper used SPSS") for r in table["reason"][2:4])
+    text, notes = book.table_markdown(table)
+    assert "✗" not in text and text.count("not comparable") == 2, text
+    assert len(notes) == 2 and all("the paper used SPSS" in n for n in notes)
+    yours, _ = book.median_comparison(medians, 14.0, "os", cohort_path="mine.csv")
+    assert yours["published"].tolist()[2:4] == ["—", "—"]
+    assert set(yours["verdict"]) == {NOT_SCORED}
+
+
+def test_an_infeasible_published_interval_is_marked_infeasible_not_merely_missed():
+    """Reviewer (chapter 06): Table 6.3 set this cohort's "−0.6 to 7.4" under Reproduced beside
+    the paper's 0.5–13.6 with a bare ✗, as if a reproduction had missed; no cohort prints that
+    interval (chapter 01's Table 1.2, three infeasible intervals). Its verdict says infeasible."""
+    from analysis.cohort import derive, load_cohort
+    from analysis.verdicts import DIFFERS, INFEASIBLE
+
+    comparisons = book.survival_comparisons(derive(load_cohort(None)))
+    verdicts = dict(zip(comparisons.table["quantity"], comparisons.table["verdict"], strict=True))
+    assert verdicts["95% CI (SPSS), > 4 prior TACE"] == INFEASIBLE
+    assert verdicts["95% CI (SPSS), no additional TACE"] == INFEASIBLE
+    assert DIFFERS not in verdicts.values()
+    text, _ = book.table_markdown(comparisons.table)
+    assert re.findall(r"✗[¹²³] infeasible", text) == ["✗¹ infeasible", "✗² infeasible"], text

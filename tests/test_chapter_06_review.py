@@ -253,7 +253,7 @@ def test_the_interval_notes_say_the_papers_interval_is_symmetric():
     notes = "\n".join(
         _records(_golden()).get(n, "") for n in ("tbl-surv-os-notes", "tbl-surv-pfs-notes")
     )
-    assert "the paper's (SPSS) interval is symmetric" in notes
+    assert notes.count("the paper used SPSS: its interval is symmetric about the median") == 4
     assert "the paper's is (SPSS)" not in notes
 
 
@@ -261,3 +261,41 @@ def test_no_colon_after_the_badge_of_the_os_counts():
     """Review h42, minor: "(14 censored) assumed: varies across calibrated cohorts:"."""
     source = (ROOT / "chapters" / f"{STEM}.md").read_text(encoding="utf-8")
     assert "`surv_prov_deaths:commonmark`:" not in source
+
+
+def test_r_and_lifelines_rows_compare_with_nothing_the_paper_printed():
+    """Review (session 23, item 2): Tables 6.1 and 6.2 put the paper's SPSS interval in the
+    Published column of the R and lifelines rows and scored them ✗, though the paper printed no
+    R or lifelines interval. They show "—" and "not comparable" (a note: the paper used SPSS),
+    in the CSV too; the SPSS row keeps its ✓. Table 6.3's two intervals no cohort prints (chapter
+    01's infeasible ones) read "✗¹ infeasible", not a bare ✗ beside a "reproduced" value."""
+    import base64
+    import csv
+    import io
+
+    records = _records(_golden())
+    for name in ("tbl-surv-os", "tbl-surv-pfs"):
+        rows = [r.split(" | ") for r in records[name].splitlines()[2:] if r.startswith("|")]
+        by = {r[0].lstrip("| "): r for r in rows}
+        for method in ("R survfit default (log)", "lifelines default (log-log)"):
+            row = by[f"95% CI of the median, {method}"]
+            assert row[1] == "—" and row[3].startswith("not comparable"), row
+        assert by["95% CI of the median, SPSS (median ± 1.96·SE)"][3] == "✓"
+        payload = re.search(r"base64,([^\"]+)", records[f"{name}-notes"]).group(1)
+        table = list(csv.DictReader(io.StringIO(base64.b64decode(payload).decode("utf-8"))))
+        assert [r["published"] for r in table][2:4] == ["—", "—"], table
+        assert [r["verdict"] for r in table][2:4] == ["not comparable"] * 2, table
+        assert all(r["reason"].startswith("the paper used SPSS") for r in table[2:4]), table
+    comparisons = records["tbl-surv-comparisons"]
+    assert re.findall(r"\| (✗\S* infeasible) \|", comparisons) == ["✗¹ infeasible", "✗² infeasible"]
+    assert "−0.6 to 7.4 | ✗¹ infeasible" in comparisons
+
+
+def test_the_learning_objective_says_what_spss_mean_is_the_mean_of():
+    """Review (session 23, item 3): an objective called SPSS's mean "not the mean of anything when
+    follow-up is censored"; it is the mean of survival time restricted to the largest observed
+    time, as the chapter itself says further down (a restricted mean)."""
+    source = (ROOT / "chapters" / f"{STEM}.md").read_text(encoding="utf-8")
+    objectives = source.split("Learning objectives", 1)[1].split("```", 1)[0]
+    assert "not the mean of anything" not in objectives
+    assert "restricted to the largest observed\n  time" in objectives, objectives

@@ -463,6 +463,79 @@ def test_kaplan_meier_figures_show_no_number_at_risk_of_one_to_four(planted_run)
     assert not [t for t in figures["fig-surv-dc"] if t.startswith("not drawn:")]
 
 
+@pytest.mark.slow(seconds=15)
+@pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
+def test_survival_of_a_group_of_fewer_than_five_is_shown_nowhere(planted_run):
+    """Reviewer (chapter 06): a group of fewer than 5 patients was left out of its Kaplan-Meier
+    figure, yet its median and interval printed in the prose ("those with more than 4 (<5) 6.4
+    months (−5.2 to 17.9)"), in Table 6.3 and its CSV; a median of so few patients is about
+    one patient's death time. The 13 planted patients: 2 with more than four prior TACE
+    sessions, 4 with additional TACE. Their medians, intervals (as the prose and the table print
+    them, and in the note on an interval below 0) and the log-rank tests comparing them appear
+    nowhere; each reads "not shown (fewer than 5 patients)". The other groups still print. And
+    the log-rank sentence says nothing of what "the table compares" (nothing, on a user's
+    cohort)."""
+    from analysis.book import SURVIVAL_COMPARISONS
+    from analysis.cohort import derive
+    from analysis.formatting import median_interval, median_text, p_value
+    from analysis.privacy import NOT_SHOWN_SMALL_GROUP
+    from analysis.survival import group_comparison
+    from analysis.tables import format_published_value
+
+    cohort = derive(load_cohort(planted_run.parent / "planted.csv"))
+    t, e = cohort["os_months"], cohort["os_event"]
+    secrets, small, in_table = [], {}, []
+    for key, (col, groups, lr_quantity, fig_loc) in SURVIVAL_COMPARISONS.items():
+        res = group_comparison(t, e, cohort[col], list(groups), clip_at_zero=False)
+        small[key] = [v for v, g in res["groups"].items() if 0 < g["n"] < 5]
+        for value in small[key]:
+            g = res["groups"][value]
+            secrets += [median_interval(g["lower"], g["upper"]), f"{median_text(g['median'])} ±"]
+            quantity = groups[value][1]
+            secrets.append(
+                format_published_value((g["lower"], g["upper"]), f"{fig_loc}.{quantity}.interval")
+            )
+        if small[key]:  # at the paper's 2 decimals in the table (0.59: also its SE elsewhere)
+            printed = format_published_value(res["p"], f"{fig_loc}.{lr_quantity}.p")
+            secrets += [p_value(res["p"], 3), f"{res['chi2']:.2f}", f"P {printed}"]
+            in_table.append(printed)
+    assert small == {"dc": [], "prior_tace": [">4"], "additional_tace": [1]}  # the case to test
+    text = _outputs_text(planted_run / "06-survival.ipynb")
+    csv_text = (planted_run / "downloads/chapters/06-survival/surv-comparisons.csv").read_text(
+        encoding="utf-8"
+    )
+    for secret in dict.fromkeys(secrets):
+        found = re.compile(rf"(?<![\d.]){re.escape(secret)}(?![\d])")
+        assert not found.search(text), (secret, text[found.search(text).start() - 200 :][:300])
+        assert not found.search(csv_text), secret
+    for secret in in_table:
+        assert f",{secret}," not in csv_text and f"| {secret} |" not in text, secret
+    glued = _glued_texts(planted_run / "06-survival.ipynb")
+    for name in (
+        "surv_tacegt4_median",
+        "surv_tacegt4_ci",
+        "surv_addtace_median",
+        "surv_addtace_ci",
+    ):
+        assert glued[name] == NOT_SHOWN_SMALL_GROUP, (name, glued[name])
+    for key in ("prior_tace", "additional_tace"):
+        for part in ("p", "chi2"):
+            assert glued[f"surv_lr_{key}_{part}"] == NOT_SHOWN_SMALL_GROUP, (key, part)
+    assert glued["surv_dc_median"] == median_text(
+        group_comparison(t, e, cohort["disease_control"], [1, 0])["groups"][1]["median"]
+    )  # 7 patients: shown
+    table = {r["quantity"]: r["your cohort"] for r in csv.DictReader(io.StringIO(csv_text))}
+    for label in ("> 4 prior TACE", "additional TACE"):
+        assert table[f"median OS, {label}"] == NOT_SHOWN_SMALL_GROUP, table
+        assert table[f"95% CI (SPSS), {label}"] == NOT_SHOWN_SMALL_GROUP, table
+    shown = [q for q, v in table.items() if v == NOT_SHOWN_SMALL_GROUP]
+    assert len(shown) == 6 and sum(q.startswith("log-rank P") for q in shown) == 2, shown
+    assert "The median OS of the patients with more than 4 prior TACE sessions (<5)" in text
+    # reviewer (item 4): "(0.96 at the paper's 2 decimals, as the table compares it; printed:
+    # 0.01)" where no table compares anything
+    assert "as the table compares it" not in text and "at the paper's 2 decimals" not in text
+
+
 def _landmark_rows(text: str, exposed_label: str) -> list[list[str]]:
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if exposed_label in line and "Alive" in line)
