@@ -1465,12 +1465,15 @@ ELIGIBILITY_MAX_ECOG = 2
 ELIGIBILITY_MIN_LESIONS = 1
 ELIGIBILITY_MALIGNANCY_YEARS = 5
 
+#: The study's inclusion rules, in the paper's order: column of :func:`eligibility_frame` ->
+#: the rule in words.
 INCLUSION_RULES = {
     "inc1_jsh_refractory": "refractory to TACE by the JSH 2021 criteria",
     "inc2_age_over_18": "older than 18 years",
     "inc3_measurable_lesion": "at least one measurable lesion on CT/MRI",
     "inc4_ecog_le_2": "ECOG performance status 0–2",
 }
+#: The study's exclusion rules, in the paper's order (III and IV need optional columns).
 EXCLUSION_RULES = {
     "exc1_no_follow_up": "no follow-up information after treatment",
     "exc2_age_18_or_less": "18 years old or younger",
