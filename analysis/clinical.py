@@ -108,7 +108,10 @@ def _show(value) -> str:
     if isinstance(value, np.generic):
         value = value.item()
     if _is_real_number(value):
-        return f"{value:g}"
+        try:
+            return f"{value:g}"
+        except OverflowError:  # 10**400: an int too large for a float, not 400 digits
+            return f"a {len(str(abs(int(value))))}-digit number"
     return repr(value)
 
 
@@ -125,7 +128,13 @@ def _check_scalar(
     """Return ``value`` as a float or raise ValueError naming ``name`` and the value."""
     if not _is_real_number(value):
         raise ValueError(f"{name} must be a number; got {_show(value)} ({type(value).__name__})")
-    x = float(value)
+    try:
+        x = float(value)
+    except OverflowError:  # 10**400: an int too large for a float
+        raise ValueError(
+            f"{name} must be a finite number; got a number too large for a float "
+            f"({type(value).__name__})"
+        ) from None
     if math.isnan(x) or math.isinf(x):
         raise ValueError(f"{name} must be a finite number; got {_show(value)}")
     too_low = lo is not None and (x <= lo if lo_open else x < lo)
@@ -179,7 +188,12 @@ def _as_array(value, name: str, *, lo=None, hi=None, unit: str = "", lo_open=Fal
             raise ValueError(
                 f"{name}[{i}] must be a number; got {_show(item)} ({type(item).__name__})"
             )
-    arr = np.asarray(items, dtype=float)
+    try:
+        arr = np.asarray(items, dtype=float)
+    except OverflowError:  # 10**400 among them
+        raise ValueError(
+            f"{name} must hold finite numbers; got a number too large for a float"
+        ) from None
     for i, x in enumerate(arr):
         if not math.isfinite(x):
             raise ValueError(f"{name}[{i}] must be a finite number; got {x!r}")
@@ -351,11 +365,11 @@ def _m2(x: float) -> str:
 
 def _bmi_text(bmi: float) -> str:
     """A BMI as printed: one decimal, more when one decimal would print a range edge (40.0)."""
-    for decimals in range(1, 5):
+    for decimals in range(1, 18):  # 40.0000444 (90.0001 kg at 150 cm): 40.00004, never 40
         text = f"{bmi:.{decimals}f}"
         if float(text) not in BMI_RANGE_KG_M2 or float(text) == bmi:
             return text
-    return f"{bmi:g}"
+    return repr(bmi)
 
 
 def _check_bands(bands) -> tuple[tuple[float, float, float], ...]:
@@ -371,7 +385,10 @@ def _check_bands(bands) -> tuple[tuple[float, float, float], ...]:
             raise ValueError(
                 f"renal_bands[{i}] must be three numbers (lower, upper, percent); got {row!r}"
             )
-        lower, upper, percent = (float(v) for v in row)
+        try:
+            lower, upper, percent = (float(v) for v in row)
+        except OverflowError:  # 10**400: an int too large for a float
+            lower = upper = percent = math.nan  # refused just below
         if not (0 <= lower < upper) or not (0 <= percent <= 100):
             raise ValueError(
                 f"renal_bands[{i}] = {row!r} needs 0 <= lower < upper and 0 <= percent <= 100"
@@ -1120,7 +1137,7 @@ def macrovascular_invasion(value):
 def _check_flag(value, name) -> bool:
     if isinstance(value, bool | np.bool_):
         return bool(value)
-    if _is_real_number(value) and float(value) in (0.0, 1.0):
+    if _is_real_number(value) and value in (0, 1):  # no float(): 10**400 overflows
         return bool(value)
     raise ValueError(f"{name} must be True/False (or 1/0); got {_show(value)}")
 

@@ -1481,13 +1481,15 @@ def _fmt_value(v) -> str:
     return str(v)
 
 
-def _shown(text: str, value, col: Column | None = None) -> str:
+def _shown(text: str, value, col: Column | None = None, bounds=()) -> str:
     """A parsed number as a message shows it; masked when its text looks like an identifier
     (``8501011234567`` is a valid number and a resident registration number). In a column of
     counts, scores or codes (``integer``, ``binary``: not a measurement) a whole number of seven
     or more digits may be a hospital number: it is described (``a 7-digit number``), not shown.
     A measurement (``number`` columns) is shown in plain decimal (:func:`_fmt_value`), and
-    described too when it reaches a million (AFP 12345678 ng/mL: ``an 8-digit number``)."""
+    described too when it reaches a million (AFP 12345678 ng/mL: ``an 8-digit number``).
+    A value that eight significant digits would show as one of ``bounds`` it broke
+    (240.000001 as ``240`` beside "must be ≤ 240") is shown with all its digits."""
     if isinstance(text, str) and len(text) >= 7 and privacy.identifier_kind(text, names=False):
         return privacy.mask(text)
     if (
@@ -1497,7 +1499,14 @@ def _shown(text: str, value, col: Column | None = None) -> str:
         and sum(ch.isdigit() for ch in text) >= 7
     ):
         return privacy.describe_value(text)
-    return _fmt_value(value)
+    shown = _fmt_value(value)
+    if (
+        isinstance(value, float | np.floating)
+        and abs(value) < 1e6  # a million or more is described (a hospital number?), never shown
+        and any(b is not None and value != b and shown == _fmt_value(float(b)) for b in bounds)
+    ):
+        return np.format_float_positional(float(value), unique=True, trim="-")
+    return shown
 
 
 #: What a number column's cell that is not a number is described as not being.
@@ -1891,7 +1900,10 @@ class CohortValidator:
                 code, rule = "range", f"must be {col.rule}"
             shown = ref_maker(
                 lambda i: _shown(
-                    cells[i], int(values[i]) if col.type == "integer" else values[i], col
+                    cells[i],
+                    int(values[i]) if col.type == "integer" else values[i],
+                    col,
+                    bounds=(col.min, col.max, col.gt),
                 )
             )
             self.issues.add(
@@ -1908,7 +1920,7 @@ class CohortValidator:
                     f"must be ≤ {_fmt(plaus.max)}{unit}: larger values are beyond any physiological "
                     "or clinical value (a wrong unit, or a typing error?)",
                     "implausible", np.flatnonzero(high),
-                    ref_maker(lambda i: _shown(cells[i], values[i], col)),
+                    ref_maker(lambda i: _shown(cells[i], values[i], col, bounds=(plaus.max,))),
                     plaus.hint or "",
                 )  # fmt: skip
                 values[high] = np.nan
@@ -1922,7 +1934,7 @@ class CohortValidator:
                     f"must be ≤ {_fmt(plaus.days_max)} months ({_fmt(plaus.days_max / 12)} years "
                     "from the start of HAIC): a longer time is probably in days (days?)",
                     "unit", np.flatnonzero(long),
-                    ref_maker(lambda i: _shown(cells[i], values[i], col)),
+                    ref_maker(lambda i: _shown(cells[i], values[i], col, bounds=(plaus.days_max,))),
                     f"times are months from the start of HAIC: divide days by {DAYS_PER_MONTH} "
                     "(365.25 / 12)",
                 )  # fmt: skip

@@ -538,6 +538,37 @@ def test_a_few_times_in_days_are_refused_row_by_row(tmp_path):
     load_cohort(write(tmp_path, ok, name="ok.csv"), min_patients=0)
 
 
+@pytest.mark.parametrize(
+    ("column", "cell", "rule"),
+    [
+        ("os_months", "240.000001", "must be ≤ 240 months"),
+        ("pfs_months", "240.0000000001", "must be ≤ 240 months"),
+        ("os_months", "600.000001", "must be ≤ 600 months"),
+    ],
+)
+def test_a_time_a_hair_above_its_limit_is_not_shown_as_the_limit(tmp_path, column, cell, rule):
+    """240.000001 months was refused as "must be ≤ 240 …: 240" (eight significant digits):
+    a value that would print as the bound it broke is shown with all its digits."""
+    rows = enough_rows(10)
+    rows[1][column] = cell
+    rows[1]["os_months"] = max(rows[1]["os_months"], cell, key=float)  # pfs <= os
+    message = refused(write(tmp_path, rows), column=column)
+    line = next(x for x in message.splitlines() if f"column {column}: {rule}" in x)
+    assert f": {cell} [" in line or line.endswith(f": {cell}"), line
+    ok = enough_rows(10)
+    ok[1]["os_months"] = "240"  # the limit itself passes
+    load_cohort(write(tmp_path, ok, name="ok.csv"), min_patients=0)
+
+
+def test_a_number_a_hair_above_ten_million_is_still_described(tmp_path):
+    """AFP's limit is 10,000,000 ng/mL: a value past it that would show as the limit is still
+    described by its digits (a hospital number?), not shown with all of them."""
+    rows = enough_rows(10)
+    rows[1]["afp_ng_ml"] = "10000000.5"
+    message = refused(write(tmp_path, rows), column="afp_ng_ml", secret="10000000.5")
+    assert "an 8-digit number" in message, message
+
+
 def test_a_column_in_days_is_refused_once_as_a_column(tmp_path):
     """A whole column in days gets the column's message only, not also one row by row."""
     rows = valid_rows()

@@ -382,3 +382,38 @@ def test_help_names_the_new_options(capsys):
         f"a BMI outside {lo:g}–{hi:g} kg/m²" in out and "never converts it into epirubicin" in out
     )
     assert f"prior doxorubicin 0–{PRIOR_DOXORUBICIN_MAX_MG_M2:g} mg/m²" in out
+
+
+def test_confirm_bmi_not_needed_is_noted_on_stderr(capsys):
+    """--confirm-bmi with an ordinary BMI (a command line reused for the next patient) was
+    taken without a word; the sheet is the same, and stderr says nothing was confirmed."""
+    code, out, err = _run_main(capsys, [*BASE, "--confirm-bmi"])
+    assert code == 0 and "Warnings: none" in out and "confirmed" not in out
+    assert err == (
+        "note: --confirm-bmi was not needed: BMI 22.5 kg/m² is within 12–40 kg/m²; "
+        "nothing was confirmed\n"
+    )
+    code, out, err = _run_main(capsys, ["--height-cm", "150", "--weight-kg", "90.0001"])
+    assert code == 2 and out == "" and "a BMI of 40.00004 kg/m², outside [12, 40]" in err
+
+
+def test_help_says_what_the_bmi_check_is_and_the_exit_status(capsys):
+    with pytest.raises(SystemExit):
+        main(["dose", "--help"])
+    raw = capsys.readouterr().out
+    out = " ".join(raw.split())
+    assert "BMI check: the body-mass index, weight (kg) / height (m)², must lie within" in out
+    assert "Exit status: 0 with the sheet; 2, nothing on standard output" in out
+    assert "a BMI outside 12–40 kg/m² without --confirm-bmi" in out
+    epilog = raw.split("\nexample:\n", 1)[1]
+    assert max(map(len, epilog.splitlines())) <= 80  # a terminal of 80 columns
+
+
+def test_readme_states_the_exit_status_and_the_bmi_range():
+    """The README listed `dose` without its exit status or its BMI refusal."""
+    from analysis.clinical import BMI_RANGE_KG_M2
+
+    readme = " ".join((REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
+    lo, hi = BMI_RANGE_KG_M2
+    assert "`dose` prints the sheet and its warnings (exit 0)" in readme
+    assert f"outside {lo:g}–{hi:g} kg/m² (a weight in pounds?) without `--confirm-bmi`" in readme

@@ -1054,6 +1054,9 @@ def test_dose_sheet_confirmed_extreme_bmi_is_made_and_says_so():
         (170, 115.6, None),  # 115.6 / 1.7² is 40.0 in floating point: accepted
         (180, 30, r"BMI of 9\.3 kg/m²"),
         (160, 250, r"BMI of 97\.7 kg/m²"),
+        # a hair past an edge printed "a BMI of 40 kg/m², outside [12, 40]": digits enough
+        (150, 90.0001, r"BMI of 40\.00004 kg/m², outside \[12, 40\]"),
+        (150, 26.9999, r"BMI of 11\.99996 kg/m², outside \[12, 40\]"),
     ],
 )
 def test_dose_sheet_bmi_edges(height, weight, outcome):
@@ -1101,6 +1104,31 @@ def test_dose_sheet_prior_doxorubicin_is_apart_and_warned():
 def test_dose_sheet_rejects_bad_prior_doxorubicin(dose, pattern):
     with pytest.raises(ValueError, match=pattern):
         ecf_dose_sheet(170, 65, prior_doxorubicin_mg_m2=dose)
+
+
+@pytest.mark.parametrize(
+    ("argument", "pattern"),
+    [
+        ("height_cm", r"^height_cm must be a finite number; got a number too large"),
+        ("weight_kg", r"^weight_kg must be a finite number; got a number too large"),
+        ("prior_doxorubicin_mg_m2", r"^prior_doxorubicin_mg_m2 must be a finite number"),
+        ("prior_epirubicin_mg_m2", r"^prior_epirubicin_mg_m2 must be a finite number"),
+        ("cycle", r"^cycle must be a whole number from 1 to 50; got a 401-digit number$"),
+        ("bmi_confirmed", r"^bmi_confirmed must be True/False .*got a 401-digit number$"),
+        ("egfr_ml_min", r"^egfr_ml_min must be a finite number"),
+        ("renal_bands", r"^renal_bands\[0\] = .* needs 0 <= lower < upper"),
+    ],
+)
+def test_dose_sheet_an_int_too_large_for_a_float_is_a_value_error(argument, pattern):
+    """10**400 (a Python int has no limit) ended in OverflowError, not the ValueError naming
+    the argument that every other bad value gets."""
+    huge = 10**400
+    kwargs = {"height_cm": 170, "weight_kg": 65}
+    kwargs[argument] = [(0.0, huge, 50.0)] if argument == "renal_bands" else huge
+    with pytest.raises(ValueError, match=pattern):
+        ecf_dose_sheet(**kwargs)
+    with pytest.raises(ValueError, match=r"^height_cm must hold finite numbers"):
+        bsa([170, huge], [65, 65])
 
 
 def test_dose_sheet_hepatic_band_edges_belong_to_the_50_percent_band():

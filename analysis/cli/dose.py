@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import math
 import re
+import sys
 
 from analysis.cli import UsageError
-from analysis.clinical import ecf_dose_sheet
+from analysis.clinical import BMI_RANGE_KG_M2, ecf_dose_sheet
 
 HELP = "ECF dose sheet (mg) for one HAIC cycle from height and weight, with dose warnings"
 
@@ -22,23 +23,37 @@ example:
       --prior-epirubicin-mg-m2 70 --bilirubin-mg-dl 1.4 --egfr 55
 
 Doses follow the study's regimen (Hien et al. 2024): epirubicin 35 mg/m² day 1,
-5-fluorouracil 500 mg/m² over 5 h days 1 and 3, cisplatin 60 mg/m² over 2 h day 2.
-Warnings (BSA above 2.0 m², cumulative epirubicin crossing 550/700/900 mg/m² and on every
-later cycle once at or past one of them, epirubicin hepatic bands and WITHHOLD above bilirubin 5 mg/dL, cisplatin renal bands, unknown
-cumulative dose when --cycle is above 1 without --prior-epirubicin-mg-m2, prior doxorubicin
-not counted as epirubicin, a BMI outside 12–40 kg/m² confirmed with --confirm-bmi)
-never change a dose: recommended doses are shown beside the full ones. Teaching tool, not a prescribing
-system: check every dose against your local protocol. Exit status 0 on success, 2 on bad
-input (one line naming the option).
+5-fluorouracil 500 mg/m² over 5 h days 1 and 3, cisplatin 60 mg/m² over 2 h
+day 2.
+Warnings (BSA above 2.0 m², cumulative epirubicin crossing 550/700/900 mg/m²
+and on every later cycle once at or past one of them, epirubicin hepatic bands
+and WITHHOLD above bilirubin 5 mg/dL, cisplatin renal bands, unknown cumulative
+dose when --cycle is above 1 without --prior-epirubicin-mg-m2, prior doxorubicin
+not counted as epirubicin, a BMI outside 12–40 kg/m² confirmed with
+--confirm-bmi) never change a dose: recommended doses are shown beside the full
+ones. Teaching tool, not a prescribing system: check every dose against your
+local protocol.
 
-Anthracycline from TACE: epirubicin goes in --prior-epirubicin-mg-m2, doxorubicin in
---prior-doxorubicin-mg-m2. Doxorubicin is more cardiotoxic per mg/m²; the sheet never
-converts it into epirubicin and warns that the epirubicin checkpoints understate the exposure.
+BMI check: the body-mass index, weight (kg) / height (m)², must lie within
+12–40 kg/m². Outside it the sheet is refused, as the height or weight is most
+likely in the wrong unit: 150 lb typed as 150 kg at 165 cm reads as BMI 55 and
+overdoses every drug by about half. Check both; if the build is real, give
+--confirm-bmi and the sheet records the confirmation as its first warning.
 
-accepted values: height 100–250 cm, weight 25–250 kg (in kg: a BMI outside 12–40 kg/m²,
-e.g. a weight in pounds, is refused unless --confirm-bmi), cycle 1–50, prior epirubicin
-0–2000 mg/m², prior doxorubicin 0–1000 mg/m², bilirubin > 0 to 50 mg/dL, AST > 0 to
-10000 U/L, eGFR 0–300 mL/min; plain decimal numbers only (no 1_000, no 1,5).
+Exit status: 0 with the sheet; 2, nothing on standard output, with one line on
+standard error naming the option and the value, for a value that is not
+accepted or a BMI outside 12–40 kg/m² without --confirm-bmi.
+
+Anthracycline from TACE: epirubicin goes in --prior-epirubicin-mg-m2,
+doxorubicin in --prior-doxorubicin-mg-m2. Doxorubicin is more cardiotoxic per
+mg/m²; the sheet never converts it into epirubicin and warns that the
+epirubicin checkpoints understate the exposure.
+
+accepted values: height 100–250 cm, weight 25–250 kg (in kg: a BMI outside
+12–40 kg/m², e.g. a weight in pounds, is refused unless --confirm-bmi), cycle
+1–50, prior epirubicin 0–2000 mg/m², prior doxorubicin 0–1000 mg/m², bilirubin
+> 0 to 50 mg/dL, AST > 0 to 10000 U/L, eGFR 0–300 mL/min; plain decimal numbers
+only (no 1_000, no 1,5).
 """
 
 #: option -> (attribute, required, kind) ; kind "float" or "int"
@@ -76,13 +91,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--weight-kg",
         metavar="KG",
-        help="weight in kg (25–250; not pounds: a BMI above 40 is refused), required",
+        help="weight in kg (25–250; not pounds: a BMI outside 12–40 kg/m² is refused), required",
     )
     parser.add_argument(
         "--confirm-bmi",
         action="store_true",
-        help="make the sheet although the BMI is outside 12–40 kg/m² (height and weight "
-        "checked); the sheet records the confirmation as a warning",
+        help="height and weight re-checked: make the sheet although the BMI (kg/m²) is "
+        "outside 12–40, which is otherwise refused as a likely unit error (see 'BMI check' "
+        "below); the sheet records the confirmation as a warning",
     )
     parser.add_argument(
         "--formula",
@@ -223,6 +239,15 @@ def run(args: argparse.Namespace) -> int:
     print(_format_sheet(sheet))
     print()
     warnings = sheet.attrs["warnings"]
+    bmi_lo, bmi_hi = BMI_RANGE_KG_M2
+    if args.confirm_bmi and bmi_lo <= sheet.attrs["bmi_kg_m2"] <= bmi_hi:
+        # a --confirm-bmi kept in a command line reused for the next patient: said, so
+        # that it is not taken as what made this sheet
+        print(
+            f"note: --confirm-bmi was not needed: BMI {sheet.attrs['bmi_kg_m2']:.1f} kg/m² "
+            f"is within {bmi_lo:g}–{bmi_hi:g} kg/m²; nothing was confirmed",
+            file=sys.stderr,
+        )
     if warnings:
         print(f"Warnings ({len(warnings)}):")
         for warning in warnings:
