@@ -149,6 +149,8 @@ def test_whole_book_on_a_second_cohort(cohorts, tmp_path):
         # "Reproduced"
         text = _outputs(out / f"{name}.ipynb")
         assert re.search(r"\|\s*(Your cohort|↳\s+your cohort)\s*\|", text), name
+    # chapter 02's reading of the JSH counts is the cohort's own (it records the criteria)
+    assert "the count above is your cohort's" in _prose(out / "02-eligibility.ipynb")
     # no raw rows: no patient id of the cohort appears in any output (one search for any of
     # them, a match wherever one id's own search matches; each id looked for alone to name them)
     ids = pd.read_csv(cohorts["second"], dtype=str)["patient_id"]
@@ -313,7 +315,15 @@ def test_prose_on_a_user_cohort_does_not_describe_the_synthetic_one(odd_run):
             continue
         assert _book_only_sentences(text) == [], name
     # the cohort's own words where the book speaks of the synthetic one
-    assert "the count above is your cohort's" in _prose(out / "02-eligibility.ipynb")
+    # (this cohort records no JSH criteria: chapter 02 says so once, in place of the counts that
+    # a cohort with them reads as "the count above is your cohort's")
+    elig = json.loads((out / "02-eligibility.ipynb").read_text(encoding="utf-8"))
+    notes = [
+        o for c in elig["cells"] for o in c.get("outputs", [])
+        if "JSH criteria not recorded" in json.dumps(o)
+    ]  # fmt: skip
+    assert len(notes) == 1, notes
+    assert "the count above is your cohort's" not in _prose(out / "02-eligibility.ipynb")
     assert "In your cohort, " in _prose(out / "03-treatment.ipynb")
     # nobody in this cohort had additional TACE: the naive hazard ratio's sentence says it cannot
     # be computed (on a cohort where it can: "in your cohort; the paper's …"), and the reading that
