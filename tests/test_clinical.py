@@ -843,13 +843,20 @@ def test_eligibility_rejects_bad_input(change, pattern):
         eligibility(**{**ELIGIBLE, **change})
 
 
-def test_eligibility_frame():
+def _eligibility_cohort():
+    """Four patients: 0 eligible; 1 not refractory (one session); 2 aged 17; 3 ECOG 3 and no
+    follow-up (no column for exclusions III and IV)."""
     df = _refractory_frame()
     df["age_years"] = [60, 70, 17, 50]
     df["tumor_number"] = [1, 2, 3, 1]
     df["tumor_size_mm"] = [30.0, 40.0, 50.0, 20.0]
     df["ecog_ps"] = [0, 1, 0, 3]
     df["os_months"] = [10.0, 5.0, 3.0, 0.0]
+    return df
+
+
+def test_eligibility_frame():
+    df = _eligibility_cohort()
     out = eligibility_frame(df)
     # 0 eligible; 1 not refractory (one session); 2 aged 17; 3 ECOG 3 and no follow-up
     assert list(out["eligible"]) == [True, False, False, False]
@@ -1156,12 +1163,7 @@ def test_eligibility_frame_reports_unrecorded_rules_as_not_assessable():
     0 (``row.get(..., 0)``): exclusions III and IV passed for every patient of a cohort that
     records neither. They are not assessable (NA), and so is inclusion I without the JSH
     criteria; the rules checked still give their reasons."""
-    df = _refractory_frame()
-    df["age_years"] = [60, 70, 17, 50]
-    df["tumor_number"] = [1, 2, 3, 1]
-    df["tumor_size_mm"] = [30.0, 40.0, 50.0, 20.0]
-    df["ecog_ps"] = [0, 1, 0, 3]
-    df["os_months"] = [10.0, 5.0, 3.0, 0.0]
+    df = _eligibility_cohort()
     out = eligibility_frame(df)
     assert out.attrs["not_assessable"] == ["exc3_other_malignancy_5y", "exc4_other_cause_death"]
     assert out["exc3_other_malignancy_5y"].isna().all()
