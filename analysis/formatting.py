@@ -52,6 +52,7 @@ __all__ = [
     "rounded",
     "term_hazard_ratio",
     "word_list",
+    "number_word",
     "wrapped",
     "NO_PATIENTS",
     "not_computable",
@@ -512,6 +513,25 @@ def nonzero_decimals(values, decimals: int = 1, *, most: int = 3) -> int:
         if all(round_decimal(v, d) != 0 for v in small):
             return d
     return max(decimals, most)
+
+
+#: Whole numbers below ten in words (:func:`number_word`).
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def number_word(n: int, *, zero: str = "zero") -> str:
+    """A count as prose writes it: in words below ten ("six of the eight rules"), in numerals
+    from ten; ``zero`` for 0.
+
+    Examples
+    --------
+    >>> number_word(6), number_word(0, zero="no"), number_word(12)
+    ('six', 'no', '12')
+    """
+    n = int(n)
+    if n == 0:
+        return zero
+    return _NUMBER_WORDS[n] if 0 < n < len(_NUMBER_WORDS) else str(n)
 
 
 def word_list(items, conjunction: str = "and") -> str:

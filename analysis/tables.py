@@ -33,6 +33,7 @@ from analysis.formatting import (
     bounds,
     nonzero_decimals,
     number,
+    number_word,
     p_value,
     rounded,
     term_hazard_ratio,
@@ -2244,10 +2245,6 @@ def jsh_criteria_table(
     return shown
 
 
-#: Small counts as words, for "six of the eight rules".
-_COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-
-
 def _rule_names(rules) -> str:
     """Rule keys of :func:`analysis.clinical.eligibility` named as the book numbers them:
     ``"inclusion I and exclusions III and IV"``."""
@@ -2311,9 +2308,9 @@ def eligibility_reasons(cohort: pd.DataFrame) -> pd.DataFrame:
         {"eligible": n_eligible}, user=user, out_of=len(cohort)
     )["eligible"]
     reasons.attrs["checked"] = (
-        f"all {_COUNT_WORDS[n_rules]} rules"
+        f"all {number_word(n_rules)} rules"
         if not unchecked
-        else f"{_COUNT_WORDS[n_checked]} of the {_COUNT_WORDS[n_rules]} rules"
+        else f"{number_word(n_checked, zero='no')} of the {number_word(n_rules)} rules"
     )
     reasons.attrs["unchecked"] = _rule_names(unchecked)
     return reasons
