@@ -34,8 +34,14 @@ import pandas as pd
 
 from analysis import engine, paper
 from analysis.formatting import not_computable
-from analysis.privacy import COMPLEMENT_MARK, SMALL_COUNT_THRESHOLD
+from analysis.privacy import (
+    COMPLEMENT_MARK,
+    NOT_SHOWN_SMALL_GROUP,
+    SMALL_COUNT_THRESHOLD,
+    small_groups,
+)
 from analysis.survival import logrank, median_survival
+from analysis.verdicts import is_user_cohort
 
 __all__ = [
     "cox_efron",
@@ -259,9 +265,18 @@ def landmark_not_computable(what: str, row, *, had: str) -> str:
     >>> row = {"landmark": 3.0, "n": 60, "exposed": 0, "reason": "every patient has the same exposure"}
     >>> landmark_not_computable("the hazard ratio of disease control by month 3", row, had="disease control")
     'The hazard ratio of disease control by month 3 cannot be computed on this cohort: nobody alive at month 3 had disease control by then.'
+
+    On a user's cohort a landmark with 1 to 4 patients on one side is not shown
+    (:func:`exposure_analyses`):
+
+    >>> row = {"landmark": 3.0, "n": 60, "exposed": 3, "reason": NOT_SHOWN_SMALL_GROUP}
+    >>> landmark_not_computable("the hazard ratio of disease control by month 3", row, had="disease control")
+    'The hazard ratio of disease control by month 3 is not shown (fewer than 5 patients).'
     """
     if row is None:
         return not_computable(what, "no landmark analysis")
+    if row["reason"] == NOT_SHOWN_SMALL_GROUP:
+        return not_computable(what, NOT_SHOWN_SMALL_GROUP)
     if row["n"] and row["exposed"] == 0:
         why = f"nobody alive at {_month(row['landmark'])} had {had} by then"
     elif row["n"] and row["exposed"] == row["n"]:
@@ -451,12 +466,23 @@ def exposure_analyses(
     exposure_time_col: str = "additional_tace_month",
     duration_col: str = "os_months",
     event_col: str = "os_event",
+    *,
+    user: bool | None = None,
 ) -> dict:
     """The naive, time-varying and landmark analyses of one exposure, on any cohort.
 
     The time of the exposure is an optional column of a user's cohort; without it only the
     naive analysis is possible. Nothing raises on a degenerate cohort: each result carries a
     ``reason`` (empty when the estimate exists).
+
+    On a user's cohort (``user``, default ``df.attrs["user_cohort"]`` as
+    :func:`analysis.cohort.load_cohort` sets it) an estimate that compares a group of 1 to 4
+    patients is not given, as chapter 06 gives no log-rank P for such a group
+    (:func:`analysis.privacy.small_groups`): its ``hr``, ``lower``, ``upper`` and ``p`` are NaN
+    and its ``reason`` is :data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP`. The groups are the
+    exposed and the unexposed patients (naive), those exposed before their follow-up ends and
+    the others (time-varying), and those exposed by the landmark and the others alive at it
+    (landmark); the counts are kept.
 
     Returns
     -------
@@ -479,7 +505,60 @@ def exposure_analyses(
     (1.215, 2.018)
     >>> exposure_analyses(d.drop(columns="additional_tace_month"), [3])["reason"] != ""
     True
+
+    The same six patients as a user's cohort: three treated against three untreated, and at
+    month 3 two treated against three:
+
+    >>> res = exposure_analyses(d, landmarks=[3], user=True)
+    >>> res["naive"]["reason"], res["naive"]["hr"]
+    ('not shown (fewer than 5 patients)', nan)
+    >>> res["landmarks"][["n", "exposed", "hr", "reason"]]
+       n  exposed  hr                             reason
+    0  5        2 NaN  not shown (fewer than 5 patients)
     """
+    user = is_user_cohort(df) if user is None else bool(user)
+    out = _exposure_analyses(
+        df, landmarks, exposure_col, exposure_time_col, duration_col, event_col
+    )
+    if not user:
+        return out
+    exposed = df[exposure_col] == 1
+    n = len(df)
+    _hide_if_small(out["naive"], int(exposed.sum()), n, user=user)
+    if not out["reason"]:
+        time = pd.to_numeric(df[exposure_time_col])
+        duration = pd.to_numeric(df[duration_col])
+        followed = duration > 0
+        ever = int((exposed & followed & time.notna() & (time < duration)).sum())
+        _hide_if_small(out["time_varying"], ever, int(followed.sum()), user=user)
+    lm = out["landmarks"].copy()
+    for i, row in lm.iterrows():
+        hidden = _hide_if_small({}, int(row["exposed"]), int(row["n"]), user=user)
+        if hidden:
+            lm.loc[i, ["hr", "lower", "upper", "p"]] = np.nan
+            lm.loc[i, "reason"] = NOT_SHOWN_SMALL_GROUP
+    out["landmarks"] = lm
+    return out
+
+
+def _hide_if_small(estimate: dict, exposed: int, n: int, *, user: bool) -> bool:
+    """Blank ``estimate`` in place when its exposed or unexposed patients number 1 to 4 on a
+    user's cohort; whether it did."""
+    if not small_groups({"exposed": exposed, "unexposed": n - exposed}, user=user):
+        return False
+    estimate.update(dict.fromkeys(("hr", "lower", "upper", "p"), np.nan))
+    estimate["reason"] = NOT_SHOWN_SMALL_GROUP
+    return True
+
+
+def _exposure_analyses(
+    df: pd.DataFrame,
+    landmarks: Sequence[float],
+    exposure_col: str,
+    exposure_time_col: str,
+    duration_col: str,
+    event_col: str,
+) -> dict:
     naive = naive_cox(df, exposure_col, duration_col, event_col)
     timed = exposure_time_col in df.columns and (
         df.loc[df[exposure_col] == 1, exposure_time_col].notna().all()
@@ -606,19 +685,27 @@ def cutoff_sensitivity(
     column: str = "prior_tace_sessions",
     duration_col: str = "os_months",
     event_col: str = "os_event",
+    *,
+    user: bool | None = None,
 ) -> pd.DataFrame:
     """The "more than c sessions vs c or fewer" comparison for several cut-offs.
 
     For each cut-off: group sizes, Kaplan-Meier medians (SPSS rule), log-rank P and the Cox HR
-    of the 0/1 split, and the per-unit Cox HR (which does not depend on a cut-off) for
-    reference. A finding that holds at one cut-off only, especially one chosen after seeing the
-    data, is fragile.
+    of the 0/1 split. A finding that holds at one cut-off only, especially one chosen after
+    seeing the data, is fragile.
+
+    On a user's cohort (``user``, default ``df.attrs["user_cohort"]`` as
+    :func:`analysis.cohort.load_cohort` sets it) a cut-off that leaves 1 to 4 patients on one
+    side gives no median of that side, no log-rank P and no HR (NaN), as chapter 06 gives none
+    for such a group (:func:`analysis.privacy.small_groups`); its ``reason`` says so.
 
     Returns
     -------
     pandas.DataFrame
         One row per cut-off: ``cutoff``, ``n_low``, ``n_high``, ``median_low``, ``median_high``,
-        ``logrank_p``, ``hr``, ``lower``, ``upper``, ``p``.
+        ``logrank_p``, ``hr``, ``lower``, ``upper``, ``p`` and ``reason``: empty, or why the
+        comparison is missing (:data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP`, or a side with
+        nobody in it).
 
     Examples
     --------
@@ -633,8 +720,16 @@ def cutoff_sensitivity(
     >>> row = cutoff_sensitivity(d, [3]).iloc[0]
     >>> int(row["n_low"]), int(row["n_high"]), float(row["median_low"]), float(row["median_high"])
     (3, 3, 8.0, 6.0)
+
+    As a user's cohort, with three patients on each side, neither median, nor the P or the HR
+    is given:
+
+    >>> row = cutoff_sensitivity(d, [3], user=True).iloc[0]
+    >>> row[["median_low", "median_high", "logrank_p", "hr"]].isna().all(), row["reason"]
+    (np.True_, 'not shown (fewer than 5 patients)')
     """
     _require(df, [column, duration_col, event_col])
+    user = is_user_cohort(df) if user is None else bool(user)
     rows = []
     for c in cutoffs:
         high = (df[column] > c).astype(float)
@@ -648,12 +743,17 @@ def cutoff_sensitivity(
             if len(high_df)
             else np.nan
         )
-        if row["n_low"] and row["n_high"]:
+        small = small_groups({"low": row["n_low"], "high": row["n_high"]}, user=user)
+        if row["n_low"] and row["n_high"] and not small:
             row["logrank_p"] = logrank(df[duration_col], df[event_col], high)[2]
             fit = cox_one_covariate(np.zeros(len(df)), df[duration_col], df[event_col], high)
-            row.update({k: fit[k] for k in ("hr", "lower", "upper", "p")})
+            row.update({k: fit[k] for k in ("hr", "lower", "upper", "p")}, reason=fit["reason"])
         else:
             row.update(logrank_p=np.nan, hr=np.nan, lower=np.nan, upper=np.nan, p=np.nan)
+            side = "more than" if not row["n_high"] else "at most"
+            row["reason"] = NOT_SHOWN_SMALL_GROUP if small else f"nobody with {side} {c} sessions"
+        for group in small:
+            row[f"median_{group}"] = np.nan
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -1970,6 +1970,10 @@ def glue_table2(
     cell (a column of its own would widen the table on a phone). A row with no entry (one entered
     per unit) gets none.
 
+    A term in ``fits["hidden"]`` (a user's cohort: its row compares a group of 1 to 4 patients,
+    :func:`analysis.tables.table2_hidden_terms`) shows :data:`~analysis.privacy.NOT_SHOWN_SMALL_GROUP`
+    in place of its hazard ratio and interval, and no P.
+
     Examples
     --------
     One univariate row, age per year, with estimates that round to the paper's printed
@@ -2054,6 +2058,8 @@ def glue_table2(
             fit = fits["univariate" if key == "uni" else "multivariate"]
             if coding == "reference category":
                 hr, p = "1", "–"
+            elif term in fit.index and term in fits.get("hidden", ()):
+                hr, p = NOT_SHOWN_SMALL_GROUP, "–"
             elif term in fit.index:
                 est = fit.loc[term]
                 hr = format_published_value(est["hr"], ids["hr"])

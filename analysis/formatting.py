@@ -34,6 +34,7 @@ __all__ = [
     "LINE_WIDTH",
     "MINUS",
     "NOT_REACHED",
+    "NOT_SHOWN_PREFIX",
     "apart_decimals",
     "bounds",
     "decimal_of",
@@ -64,6 +65,10 @@ MINUS = "\u2212"
 EN_DASH = "\u2013"
 #: Text for a median survival the Kaplan–Meier curve never reaches (it stays above 0.5).
 NOT_REACHED = "not reached"
+#: How the text of a result a user's cohort does not show begins
+#: (:data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP`): given as the reason of a missing estimate,
+#: :func:`hazard_ratio` and :func:`not_computable` print it as it is, never "not estimable".
+NOT_SHOWN_PREFIX = "not shown"
 #: The longest line a chapter prints or shows as code: wider, it scrolls or wraps on a phone and
 #: on paper (chapter 07's 85-character message was wider than its box at 1366 px).
 LINE_WIDTH = 80
@@ -344,9 +349,18 @@ def hazard_ratio(estimate, decimals: int = 2) -> str:
     'not estimable (no patient exposed)'
     >>> hazard_ratio({"hr": None, "lower": None, "upper": None})
     'not estimable (no estimate)'
+
+    A reason that says the estimate is not shown (a user's cohort: a group of 1 to 4 patients,
+    :data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP`) is the text, as it is:
+
+    >>> hazard_ratio({"hr": float("nan"), "lower": float("nan"), "upper": float("nan"),
+    ...               "reason": "not shown (fewer than 5 patients)"})
+    'not shown (fewer than 5 patients)'
     """
     if _missing(estimate["hr"]):
         reason = estimate.get("reason") if hasattr(estimate, "get") else None
+        if isinstance(reason, str) and reason.startswith(NOT_SHOWN_PREFIX):
+            return reason
         return f"not estimable ({reason if isinstance(reason, str) and reason else 'no estimate'})"
     bounds = interval(estimate["lower"], estimate["upper"], decimals)
     return f"{number(estimate['hr'], decimals)} ({bounds})"
@@ -662,7 +676,15 @@ def not_computable(what: str, why: str) -> str:
     'The hazard ratio of additional TACE cannot be computed on this cohort: only one group has patients, nobody in it.'
     >>> not_computable("the median OS of those with additional TACE", "nobody in this group")
     'The median OS of those with additional TACE cannot be computed on this cohort: nobody in this group.'
+
+    An estimate that exists but is not shown (a user's cohort: a group of 1 to 4 patients) is
+    said to be not shown, not to be impossible:
+
+    >>> not_computable("the hazard ratio of additional TACE", "not shown (fewer than 5 patients)")
+    'The hazard ratio of additional TACE is not shown (fewer than 5 patients).'
     """
+    if why.startswith(NOT_SHOWN_PREFIX):
+        return f"{what[:1].upper()}{what[1:]} is {why.strip().rstrip('.')}."
     why = re.sub(r"\s*\(([^()]*)\)\s*$", r", \1", why.strip()).rstrip(".")
     return f"{what[:1].upper()}{what[1:]} cannot be computed on this cohort: {why}."
 

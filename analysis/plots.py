@@ -31,6 +31,7 @@ from analysis.clinical import (
 from analysis.formatting import number, p_value, quantity, word_list
 from analysis.privacy import (
     COMPLEMENT_MARK,
+    NOT_SHOWN_SMALL_GROUP,
     SMALL_COUNT_THRESHOLD,
     central_range,
     hidden_counts,
@@ -1835,6 +1836,11 @@ def exposure_estimates_figure(analyses: Mapping):
     >>> print(" ".join(fig.axes[0].texts[0].get_text().split()))  # wrapped to the figure
     No estimate of the effect of additional TACE exists on this cohort.
     >>> plt.close(fig)
+    >>> hidden = {**empty, "reason": NOT_SHOWN_SMALL_GROUP}  # a user's cohort, 1-4 treated
+    >>> fig = exposure_estimates_figure({"naive": hidden, "time_varying": hidden, "landmarks": landmarks})
+    >>> print(" ".join(fig.axes[0].texts[0].get_text().split()))
+    The estimates of the effect of additional TACE are not shown (fewer than 5 patients).
+    >>> plt.close(fig)
     """
     naive, tv, lm = analyses["naive"], analyses["time_varying"], analyses["landmarks"]
     landmark_rows = [
@@ -1859,4 +1865,9 @@ def exposure_estimates_figure(analyses: Mapping):
     )
     if len(estimates):
         return forest_plot(estimates, xlabel="hazard ratio of additional TACE\n(95% CI, log scale)")
+    reasons = [naive.get("reason"), tv.get("reason"), *lm.get("reason", [])]
+    if NOT_SHOWN_SMALL_GROUP in reasons:  # a user's cohort: a group of 1-4 patients
+        return note_figure(
+            f"The estimates of the effect of additional TACE are {NOT_SHOWN_SMALL_GROUP}."
+        )
     return note_figure("No estimate of the effect of additional TACE exists on this cohort.")

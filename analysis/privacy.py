@@ -164,7 +164,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.formatting import rounded
+from analysis.formatting import NOT_SHOWN_PREFIX, rounded
 from analysis.problems import MAX_ROWS_SHOWN, Problem, RowRef
 from analysis.verdicts import is_user_cohort
 
@@ -203,13 +203,13 @@ SMALL_COUNT_THRESHOLD = 5
 
 #: What a user's cohort prints instead of a rate (or its interval) of 1 to 4 patients, or one
 #: that would give such a count back.
-NOT_SHOWN = f"not shown (it would reveal a count below {SMALL_COUNT_THRESHOLD})"
+NOT_SHOWN = f"{NOT_SHOWN_PREFIX} (it would reveal a count below {SMALL_COUNT_THRESHOLD})"
 
 #: What a user's cohort prints instead of a result of a group of 1 to 4 patients (a median
 #: survival, its interval, a log-rank test comparing the group): the Kaplan-Meier figures do
 #: not draw such a group (:func:`analysis.plots.km_plot`), and its median is about one
 #: patient's death time (:func:`small_groups`).
-NOT_SHOWN_SMALL_GROUP = f"not shown (fewer than {SMALL_COUNT_THRESHOLD} patients)"
+NOT_SHOWN_SMALL_GROUP = f"{NOT_SHOWN_PREFIX} (fewer than {SMALL_COUNT_THRESHOLD} patients)"
 
 #: Longest ``patient_id`` accepted (a pseudonymous id is short: ``P001``).
 MAX_ID_LENGTH = 64

@@ -43,6 +43,7 @@ from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUP
 from analysis.privacy import (
     AGE_TOP_CODE,
     COMPLEMENT_MARK,
+    NOT_SHOWN_SMALL_GROUP,
     SMALL_COUNT_THRESHOLD,
     central_range,
     glued_counts,
@@ -50,6 +51,7 @@ from analysis.privacy import (
     shown_counts,
     shown_percentile,
     shown_quartiles,
+    small_groups,
     suppress_small_counts,
     top_code,
 )
@@ -87,6 +89,8 @@ __all__ = [
     "HIDDEN",
     "table2",
     "table2_models",
+    "table2_hr_text",
+    "table2_hidden_terms",
     "table2_deaths",
     "table2_events_per_parameter",
     "survival_counts",
@@ -1350,7 +1354,13 @@ TABLE2_IMPLIED_TERMS = {
 }
 
 
-def table2_models(cohort: pd.DataFrame, coding: str = "implied", *, ties: str = "breslow") -> dict:
+def table2_models(
+    cohort: pd.DataFrame,
+    coding: str = "implied",
+    *,
+    ties: str = "breslow",
+    user: bool | None = None,
+) -> dict:
     """Fit Table 2's univariate and multivariable Cox models on ``cohort``.
 
     Parameters
@@ -1367,6 +1377,8 @@ def table2_models(cohort: pd.DataFrame, coding: str = "implied", *, ties: str = 
         ``COXREG`` rule, the one the paper's Table 2 was computed with and the one the synthetic
         cohort is calibrated under; ``"efron"`` is the default of R ``coxph`` and lifelines, for
         a side-by-side view. Anything else raises a :class:`ValueError`.
+    user : bool, optional
+        A user's cohort (default ``cohort.attrs["user_cohort"]``): see ``hidden``.
 
     Returns
     -------
@@ -1377,14 +1389,18 @@ def table2_models(cohort: pd.DataFrame, coding: str = "implied", *, ties: str = 
         ``reasons``: ``{term or "multivariate": why}`` for what could not be estimated on this
         cohort (optional column absent, a term that does not vary, no events, no convergence --
         see :func:`analysis.survival.try_cox_table`); those terms are absent from the tables
-        and the multivariable table is empty when that model cannot be fitted.
+        and the multivariable table is empty when that model cannot be fitted. ``hidden``: on a
+        user's cohort, the terms whose row compares a group of 1 to 4 patients
+        (:func:`table2_hidden_terms`); they stay in the models, but no table or figure shows
+        their hazard ratio, interval or P (:data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP`).
+        Empty on the book's cohort.
 
     Examples
     --------
     >>> from analysis.cohort import load_cohort
     >>> models = table2_models(load_cohort())
     >>> sorted(models)
-    ['design', 'events', 'multivariate', 'n_parameters', 'reasons', 'univariate']
+    ['design', 'events', 'hidden', 'multivariate', 'n_parameters', 'reasons', 'univariate']
     >>> models["univariate"].columns.tolist()
     ['coef', 'se', 'hr', 'lower', 'upper', 'z', 'p']
     >>> models["n_parameters"], models["reasons"], models["univariate"].attrs["ties"]
@@ -1437,7 +1453,81 @@ def table2_models(cohort: pd.DataFrame, coding: str = "implied", *, ties: str = 
         "n_parameters": len(multi_cols),
         "events": multivariate.attrs["events"],
         "reasons": reasons,
+        "hidden": table2_hidden_terms(cohort, coding, user=user),
     }
+
+
+def table2_hr_text(fits: dict, term: str, decimals: int, model: str = "univariate") -> str:
+    """The hazard ratio of one term of :func:`table2_models` as a chapter prints it alone: the
+    number at ``decimals``, "not estimable" where the cohort gives none (e.g. every death at
+    one time: nobody to compare), or :data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP` where the
+    term compares a group of 1 to 4 patients of a user's cohort (``fits["hidden"]``).
+
+    Parameters
+    ----------
+    fits : dict
+        :func:`table2_models`'s result.
+    term : str
+        A Table 2 term id (``"ast_gt40"``).
+    decimals : int
+        Decimals of the ratio.
+    model : {"univariate", "multivariate"}
+        Which of the two tables of ``fits``.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> stated = table2_models(load_cohort(), "stated")
+    >>> table2_hr_text(stated, "ast_gt40", 2), table2_hr_text(stated, "no_such_term", 2)
+    ('2.35', 'not estimable')
+    >>> table2_hr_text(table2_models(load_cohort(), "stated", user=True), "child_pugh_8", 2)
+    'not shown (fewer than 5 patients)'
+    """
+    fit = fits[model]
+    if term not in fit.index:
+        return "not estimable"
+    if term in fits.get("hidden", ()):
+        return NOT_SHOWN_SMALL_GROUP
+    return number(fit.loc[term, "hr"], decimals, missing="not estimable")
+
+
+def table2_hidden_terms(
+    cohort: pd.DataFrame, coding: str = "implied", *, user: bool | None = None
+) -> list[str]:
+    """The Table 2 terms (``coding`` as :func:`table2_models`) whose hazard ratio, interval and P
+    a user's cohort does not show: those whose row compares a group of 1 to 4 patients, as
+    the term's group or its reference group (BCLC stage: any stage), as chapter 06 shows no
+    median or log-rank P of such a group (:func:`analysis.privacy.small_groups`). Rows entered
+    per unit compare no groups; an empty group leaves a term not estimable, not hidden. The
+    patients are those with a survival time and status, as :func:`table2_group_counts` counts.
+
+    Parameters
+    ----------
+    user : bool, optional
+        A user's cohort; default ``cohort.attrs["user_cohort"]``. The book's cohort hides
+        nothing.
+
+    Examples
+    --------
+    The book's cohort has 3 patients with a Child-Pugh score of 8 and 5 with a score of 5 (the
+    reference group):
+
+    >>> from analysis.cohort import load_cohort
+    >>> table2_hidden_terms(load_cohort()), table2_hidden_terms(load_cohort(), user=True)
+    ([], ['child_pugh_8'])
+    """
+    is_user = user_cohort(cohort) if user is None else bool(user)
+    if not is_user:
+        return []
+    hidden = []
+    for levels, terms in _group_levels(cohort, coding).values():
+        for term, (mine, ref) in terms.items():
+            if ref is None and len(mine) == 1:
+                continue  # a reference row: printed 1, no estimate
+            sizes = {level: int(levels[level].sum()) for level in [*mine, *([ref] if ref else [])]}
+            if small_groups(sizes, user=True):
+                hidden.append(term)
+    return hidden
 
 
 def table2_deaths(models: dict, cohort: pd.DataFrame, *, user: bool | None = None) -> str:
@@ -1591,7 +1681,8 @@ def table2(
         ``reason``. ``.attrs`` holds ``n_parameters``, ``events``, ``coding`` and ``ties``. A term that
         cannot be estimated on the cohort reads "–" with the reason. On a user's cohort
         (``user``, default ``cohort.attrs["user_cohort"]``) the table is relabelled by
-        :func:`label_for_cohort`.
+        :func:`label_for_cohort`, and a term whose row compares a group of 1 to 4 patients
+        (:func:`table2_hidden_terms`) reads :data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP`.
 
     Examples
     --------
@@ -1605,6 +1696,8 @@ def table2(
     (11, 'implied')
     """
     fits = table2_models(cohort, coding, ties=ties)
+    is_user = user_cohort(cohort) if user is None else bool(user)
+    hidden = table2_hidden_terms(cohort, coding, user=is_user)
     all_ids = set(published.ids("table2."))
     rows = []
     for variable, terms, ref in UNIVARIATE_GROUPS:
@@ -1622,7 +1715,10 @@ def table2(
                 why = fits["reasons"].get(term if key == "uni" else "multivariate")
                 if key == "multi" and term not in fit.index and term in fits["reasons"]:
                     why = fits["reasons"][term]
-                rows.append(_term_row(variable, term, label, model, key, fit, coding, why))
+                row = _term_row(variable, term, label, model, key, fit, coding, why)
+                if term in hidden and term in fit.index:  # a user's group of 1-4
+                    row.update(reproduced=NOT_SHOWN_SMALL_GROUP, reason="")
+                rows.append(row)
     out = pd.DataFrame(
         rows,
         columns=[
@@ -1644,7 +1740,6 @@ def table2(
             "ties": ties,
         }
     )
-    is_user = user_cohort(cohort) if user is None else bool(user)
     return label_for_cohort(out, is_user)
 
 
@@ -1671,7 +1766,9 @@ def coding_comparison(cohort: pd.DataFrame, *, ties: str = "breslow") -> pd.Data
         ("univariate" or "multivariable"), ``published`` (the paper's HR as printed), and for
         each coding (``implied``, ``stated``) the HR with its 95% interval at three decimals
         (:func:`analysis.formatting.term_hazard_ratio`) and the row's ``<coding> verdict`` and
-        ``<coding> reason`` (on a user's cohort "not scored (your cohort)", no reason).
+        ``<coding> reason`` (on a user's cohort "not scored (your cohort)", no reason). On a
+        user's cohort a split that leaves 1 to 4 patients on one side (stated coding) reads
+        :data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP` (:func:`table2_hidden_terms`).
 
     Examples
     --------
@@ -1700,6 +1797,8 @@ def coding_comparison(cohort: pd.DataFrame, *, ties: str = "breslow") -> pd.Data
                 fit = models["univariate" if key == "uni" else "multivariate"]
                 scored = rows_by_coding[coding].loc[(term, model)]
                 row[coding] = term_hazard_ratio(fit, term, 3)
+                if term in models["hidden"] and term in fit.index:  # a user's group of 1-4
+                    row[coding] = NOT_SHOWN_SMALL_GROUP
                 row[f"{coding} verdict"] = str(scored["verdict"])
                 row[f"{coding} reason"] = str(scored["reason"] or "")
             rows.append(row)
@@ -2048,7 +2147,9 @@ def table2_ties(
         holds the number of printed cells compared (both fits estimable), ``.attrs["coding"]``
         the coding, ``.attrs["hits"]`` how many of all the compared cells each rule prints as
         the paper does: ``{(rule, "uni" | "multi"): count}`` (meaningless on a user's cohort). No
-        rows when the tie rule changes no printed digit.
+        rows when the tie rule changes no printed digit. On a user's cohort the cells of a term
+        that compares a group of 1 to 4 patients (:func:`table2_hidden_terms`) are neither
+        shown nor compared.
 
     Examples
     --------
@@ -2063,6 +2164,7 @@ def table2_ties(
     """
     fits = {k: table2_models(cohort, coding, ties=k) for k in ("breslow", "efron")}
     is_user = user_cohort(cohort) if user is None else bool(user)
+    hidden = table2_hidden_terms(cohort, coding, user=is_user)
     rows, cells = [], 0
     hits = {(rule, key): 0 for rule in ("breslow", "efron") for key in ("uni", "multi")}
     parts = (("hr", "HR"), ("interval", "95% CI"), ("p", "P"))
@@ -2076,6 +2178,8 @@ def table2_ties(
                     continue
                 b, e = fits["breslow"][name], fits["efron"][name]
                 if term not in b.index or term not in e.index:
+                    continue
+                if term in hidden:  # a user's group of 1-4: not shown
                     continue
                 coding_text = _coding_text(term, label, coding)
                 for part, part_name in parts:

@@ -284,3 +284,62 @@ def test_the_landmark_sentences_say_what_each_landmark_leaves_to_compare():
     everybody = bias.landmark_analysis(df.assign(additional_tace=1, additional_tace_month=0.5), [3])
     text = bias.landmark_not_computable("the HR", everybody.iloc[0], had="disease control")
     assert text.endswith("everybody alive at month 3 had disease control by then."), text
+
+
+def _twelve(exposed: int) -> pd.DataFrame:
+    """Twelve patients dying at months 1, 2, ..., 12 (the last censored), those at months 1, 3,
+    5, ... (``exposed`` of them) treated at month 0.5; the prior-TACE sessions put 3 patients
+    above 6 and 6 above 4."""
+    treated = [i < 2 * exposed and i % 2 == 0 for i in range(12)]
+    return pd.DataFrame(
+        {
+            "os_months": np.arange(1.0, 13.0),
+            "os_event": [1] * 11 + [0],
+            "additional_tace": [int(t) for t in treated],
+            "additional_tace_month": [0.5 if t else np.nan for t in treated],
+            "prior_tace_sessions": [2, 9, 3, 5, 2, 8, 3, 5, 4, 7, 4, 6],
+        }
+    )
+
+
+def test_user_cohort_shows_no_comparison_of_a_group_of_fewer_than_five():
+    """Reviewer (chapter 09, after chapter 06): on a user's cohort the cut-off table printed
+    the median, log-rank P and HR of a side of 3 patients, and the landmark and naive hazard
+    ratios compared 1-4 treated patients. Now such a comparison is NaN with the reason
+    "not shown (fewer than 5 patients)"; with 5 or more on each side, or on the book's cohort
+    (user=False), it is there. The old functions took no ``user`` (TypeError)."""
+    from analysis.privacy import NOT_SHOWN_SMALL_GROUP
+
+    few, enough = _twelve(3), _twelve(6)  # 3 of 12 treated; 6 of 12
+    for user, hidden in ((True, True), (False, False)):
+        res = bias.exposure_analyses(few, [0.7, 2.0], user=user)
+        for key in ("naive", "time_varying"):
+            assert pd.isna(res[key]["hr"]) == hidden, (user, key, res[key])
+            assert (res[key]["reason"] == NOT_SHOWN_SMALL_GROUP) == hidden
+        # at month 0.7 (all 12 alive, 3 treated) and month 2 (10 alive, 2 treated)
+        lm = res["landmarks"]
+        assert lm["exposed"].tolist() == [3, 2] and lm["hr"].isna().all() == hidden, lm
+        assert lm["reason"].eq(NOT_SHOWN_SMALL_GROUP).all() == hidden
+    res = bias.exposure_analyses(enough, [0.7], user=True)
+    assert res["naive"]["hr"] > 0 and res["landmarks"]["hr"].notna().all()
+    # a loaded user's cohort says so itself (load_cohort's attrs), as chapter 09 relies on
+    marked = few.copy()
+    marked.attrs["user_cohort"] = True
+    assert bias.exposure_analyses(marked, [2.0])["naive"]["reason"] == NOT_SHOWN_SMALL_GROUP
+    assert bias.exposure_analyses(few, [2.0])["naive"]["reason"] == ""
+    # cut-offs: > 4 leaves 6 against 6 (shown), > 6 leaves 3 (hidden: their median, P, HR)
+    for user in (True, False):
+        cut = bias.cutoff_sensitivity(marked, [4, 6], user=user).set_index("cutoff")
+        assert (cut.loc[6, "n_low"], cut.loc[6, "n_high"]) == (9, 3)
+        assert cut.loc[4, ["logrank_p", "hr", "median_high"]].notna().all()
+        assert cut.loc[4, "reason"] == ""
+        row = cut.loc[6]
+        assert row[["logrank_p", "hr", "lower", "upper", "p", "median_high"]].isna().all() == user
+        assert pd.notna(row["median_low"])  # the 9: shown
+        assert (row["reason"] == NOT_SHOWN_SMALL_GROUP) == user
+    assert bias.cutoff_sensitivity(marked, [6]).loc[0, "reason"] == NOT_SHOWN_SMALL_GROUP
+    # the sentence a chapter glues for a hidden landmark
+    lm_row = bias.exposure_analyses(few, [2.0], user=True)["landmarks"].iloc[0]
+    assert bias.landmark_not_computable("the HR by month 2", lm_row, had="it") == (
+        "The HR by month 2 is not shown (fewer than 5 patients)."
+    )

@@ -60,9 +60,11 @@ from analysis.runner import run_book  # noqa: E402
 from analysis.synthesis import cohort_statistics, target_table  # noqa: E402
 from analysis.tables import (  # noqa: E402
     central_range_text,
+    format_published_value,
     hide_small_count_rows,
     table1,
     table1_skewed,
+    table2_models,
     user_target_values,
 )
 
@@ -534,6 +536,63 @@ def test_survival_of_a_group_of_fewer_than_five_is_shown_nowhere(planted_run):
     # reviewer (item 4): "(0.96 at the paper's 2 decimals, as the table compares it; printed:
     # 0.01)" where no table compares anything
     assert "as the table compares it" not in text and "at the paper's 2 decimals" not in text
+
+
+@pytest.mark.slow(seconds=15)
+@pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
+def test_no_hazard_ratio_or_test_compares_a_group_of_fewer_than_five(planted_run):
+    """Reviewer (chapters 07 and 09, after chapter 06's fix): a group of 1-4 patients showed
+    no median or log-rank P in chapter 06, but chapter 09 printed the median, log-rank P and
+    HR of each prior-TACE cut-off whatever the size of its sides (in its table and in the
+    lines its code prints), and the naive, time-varying and landmark hazard ratios of 4
+    treated patients; chapter 07 printed the Cox rows of Child-Pugh 6 against a reference
+    group of one patient. The 13 planted patients: 2 with more than four prior TACE sessions
+    (the cut-offs 4, 5 and 6), 4 with additional TACE, 1 with a Child-Pugh score of 5. Their
+    estimates, computed here as the book's cohort would print them, appear nowhere; the
+    printed lines say "not shown (fewer than 5 patients)", and the cut-off 3 (6 against 7)
+    still prints."""
+    from analysis import bias
+    from analysis.cohort import derive
+    from analysis.formatting import hazard_ratio, number, p_value
+    from analysis.privacy import NOT_SHOWN_SMALL_GROUP
+
+    plain = derive(load_cohort(planted_run.parent / "planted.csv"))
+    plain.attrs["user_cohort"] = False  # every estimate, as on the book's cohort
+    cut = bias.cutoff_sensitivity(plain, [3, 4, 5, 6])
+    assert cut["n_high"].tolist() == [7, 2, 2, 2]  # the case to test
+    secrets = []
+    for r in cut.iloc[1:].itertuples():
+        secrets += [
+            f"> {r.cutoff} sessions: log-rank P {p_value(r.logrank_p)}",
+            f"{number(r.median_low, 1)} / {number(r.median_high, 1)}",
+            hazard_ratio(r._asdict()),
+        ]
+    tace = bias.exposure_analyses(plain, [1.0, 2.0, 3.0, 6.0])
+    assert int(plain["additional_tace"].sum()) == 4
+    secrets += [hazard_ratio(tace["naive"]), hazard_ratio(tace["time_varying"])]
+    secrets += [hazard_ratio(r) for _, r in tace["landmarks"].iterrows() if pd.notna(r["hr"])]
+    fit = table2_models(plain)["univariate"].loc["child_pugh_6"]
+    assert (plain["child_pugh_score"] == 5).sum() == 1
+    secrets.append(
+        format_published_value((fit["lower"], fit["upper"]), "table2.child_pugh_6.uni.interval")
+    )
+    texts = {ch: _outputs_text(planted_run / f"{ch}.ipynb") for ch in ("07-cox", "09-bias")}
+    for secret in dict.fromkeys(secrets):
+        found = re.compile(rf"(?<![\d.]){re.escape(secret)}(?![\d])")
+        for ch, text in texts.items():
+            assert not found.search(text), (ch, secret)
+    for c in (4, 5, 6):
+        assert f"> {c} sessions: log-rank P {NOT_SHOWN_SMALL_GROUP}" in texts["09-bias"]
+    assert f"> 3 sessions: log-rank P {p_value(cut.loc[0, 'logrank_p'])}" in texts["09-bias"]
+    assert f"naive: {NOT_SHOWN_SMALL_GROUP}" in texts["09-bias"]
+    glued = _glued_texts(planted_run / "09-bias.ipynb")
+    assert glued["bias_naive_hr"] == glued["bias_tv_hr"] == NOT_SHOWN_SMALL_GROUP
+    assert "at 2, 4, 5, 6, 7 and 8 it is" in texts["09-bias"]  # Exercise 9.2 says which
+    lines = texts["07-cox"].splitlines()  # Tables 7.4 and 7.5: the row under the paper's
+    ours = [
+        lines[i + 1] for i, line in enumerate(lines) if "Child-Pugh score: 6 vs 5 — paper" in line
+    ]
+    assert len(ours) == 2 and all(f"| {NOT_SHOWN_SMALL_GROUP} |" in line for line in ours), ours
 
 
 def _landmark_rows(text: str, exposed_label: str) -> list[list[str]]:

@@ -651,3 +651,62 @@ def re_numbers(text: str) -> list[str]:
     import re
 
     return re.findall(r"(?<![<\w])\d+", text)
+
+
+def test_table2_shows_no_hazard_ratio_of_a_group_of_fewer_than_five_on_a_users_cohort():
+    """Reviewer (chapter 07, after chapter 06): on a user's cohort a Cox row comparing a group
+    of 1-4 patients (the book's cohort read as a user's: 3 with Child-Pugh score 8) printed
+    its HR, interval and P in Tables 7.4 and 7.5, their CSVs, the tie-rule table and the
+    forest plot. Now the term is listed in ``hidden`` (still fitted: the other estimates are
+    unchanged) and the tables show "not shown (fewer than 5 patients)" or leave its cells out;
+    the book's own cohort shows it as before. The old table2_models had no "hidden" key."""
+    from unittest import mock
+
+    from analysis import book
+    from analysis.cohort import load_cohort
+    from analysis.privacy import NOT_SHOWN_SMALL_GROUP
+    from analysis.tables import coding_comparison, table2_ties
+
+    c = load_cohort()
+    book_fits, user_fits = table2_models(c), table2_models(c, user=True)
+    assert book_fits["hidden"] == [] and user_fits["hidden"] == ["child_pugh_8"]
+    for key in ("univariate", "multivariate"):  # the models themselves are the same
+        pd.testing.assert_frame_equal(book_fits[key], user_fits[key])
+    hr = format_published_value(
+        user_fits["univariate"].loc["child_pugh_8", "hr"], "table2.child_pugh_8.uni.hr"
+    )
+    shown = table2(c, user=True).set_index(["term", "model"])["your cohort"]
+    assert shown["child_pugh_8", "univariate"] == NOT_SHOWN_SMALL_GROUP
+    assert shown["child_pugh_8", "multivariable"] == NOT_SHOWN_SMALL_GROUP
+    assert shown["child_pugh_7", "univariate"].startswith("0.")  # 5 against 5: shown
+    assert (
+        table2(c)
+        .set_index(["term", "model"])
+        .loc[("child_pugh_8", "univariate"), "reproduced"]
+        .startswith(hr)
+    )
+    # Table 7.4 as glued: the estimate's cell says why, its P is a dash; the other rows print
+    glued = {}
+    with mock.patch.object(
+        book, "glue", lambda name, value, display=False: glued.update({name: value})
+    ):
+        book.glue_table2("t", table2(c, user=True), user_fits, user=True)
+    row = next(
+        line
+        for line in glued["t"].data.splitlines()
+        if line.startswith("| ↳") and NOT_SHOWN_SMALL_GROUP in line
+    )
+    assert row.count(NOT_SHOWN_SMALL_GROUP) == 2
+    assert not re.search(r"\d", row.replace(NOT_SHOWN_SMALL_GROUP, "")), row  # no HR, CI or P
+    # the tie-rule table: no cell of the hidden term, and it is not counted
+    ties_user, ties_book = table2_ties(c, user=True), table2_ties(c)
+    assert not ties_user["id"].str.startswith("table2.child_pugh_8.").any()
+    assert ties_user.attrs["cells"] == ties_book.attrs["cells"] - 6  # HR, CI, P of two models
+    # Table 7.1: a stated split (CRP > 3) with 3 patients above it, on a user's cohort
+    crp3 = c.assign(crp_mg_l=np.where(np.arange(len(c)) < 3, 9.0, 1.0))
+    stated = coding_comparison(crp3).set_index(["term", "model"])["stated"]
+    assert stated["crp_gt3", "univariate"][0].isdigit()  # the book's: shown
+    crp3.attrs["user_cohort"] = True
+    stated = coding_comparison(crp3).set_index(["term", "model"])["stated"]
+    assert stated["crp_gt3", "univariate"] == NOT_SHOWN_SMALL_GROUP
+    assert stated["ast_gt40", "univariate"][0].isdigit()
