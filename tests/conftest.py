@@ -13,11 +13,16 @@ line (``python -m analysis ...``) or build a report's site (jupyter-book, in a p
 own) use ``forked_programs``: each such process is forked from one per worker that has imported
 what it imports (tests/proc_fork.py), and is still a child process of the test's.
 
+Some chapter runs on other cohorts are asserted on by tests of several modules: session
+fixtures (``odd_run``, ``planted_run``, ``chapter_02_on_a_copy``; tests/cohort_runs.py) make each
+once per worker, and the tests that read one share an xdist group, so one worker makes it.
+
 Order: ``make test`` runs two workers (``-n 2 --dist loadgroup``), which take the tests in
 collection order; the ``slow`` tests (whole-book runs) are put first, so that no worker is left
 with one of them at the end while the other waits.
 """
 
+import contextlib
 from pathlib import Path
 
 # before anything imports NumPy: the OpenBLAS kernels of the committed cohort and notebooks
@@ -145,6 +150,59 @@ def forked_programs(_program_zygotes):
 
     with proc_fork.forked():
         yield
+
+
+@contextlib.contextmanager
+def _forked_launches():
+    """Inside: chapter kernels and programs forked as under ``forked_kernels`` and
+    ``forked_programs`` (for a session fixture, which cannot use those module fixtures)."""
+    import kernel_fork
+    import proc_fork
+
+    with kernel_fork.forked(), proc_fork.forked():
+        yield
+
+
+@pytest.fixture(scope="session")
+def other_cohorts(tmp_path_factory):
+    """The second cohort and the odd one (no optional column, degenerate) of
+    tests/cohort_runs.py: {"second": path, "odd": path}."""
+    import cohort_runs
+
+    return cohort_runs.write_other_cohorts(tmp_path_factory.mktemp("cohorts"))
+
+
+@pytest.fixture(scope="session")
+def odd_run(other_cohorts, tmp_path_factory, _kernel_zygote, _program_zygotes):
+    """The chapters of ``cohort_runs.ODD_CHAPTERS`` and ``ODD_EXTRA`` executed on the odd cohort
+    (tests/cohort_runs.py): the folder of executed notebooks. Tests that read it are in the
+    xdist group ``full-run-odd``."""
+    import cohort_runs
+
+    out = tmp_path_factory.mktemp("odd") / "no-optional-degenerate"
+    with _forked_launches():
+        return cohort_runs.run_odd(other_cohorts["odd"], out)
+
+
+@pytest.fixture(scope="session")
+def planted_run(tmp_path_factory, _kernel_zygote, _program_zygotes):
+    """The report of tests/cohort_runs.py's planted cohort (``planted.csv`` beside it). Tests
+    that read it are in the xdist group ``planted-run``."""
+    import cohort_runs
+
+    with _forked_launches():
+        return cohort_runs.run_planted(tmp_path_factory.mktemp("planted"))
+
+
+@pytest.fixture(scope="session")
+def chapter_02_on_a_copy(tmp_path_factory, _kernel_zygote, _program_zygotes):
+    """Chapter 02 executed on a copy of data/cohort.csv with ``require_two_sessions=False``
+    (tests/cohort_runs.py): the notebook. Tests that read it are in the xdist group
+    ``chapter-02-copy``."""
+    import cohort_runs
+
+    with _forked_launches():
+        return cohort_runs.run_02_on_a_copy(tmp_path_factory.mktemp("copy-02"))
 
 
 @pytest.fixture(scope="session")

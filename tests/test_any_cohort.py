@@ -496,7 +496,7 @@ def _shown_text(notebook: Path) -> list[str]:
     return shown
 
 
-@pytest.mark.slow(seconds=12)
+@pytest.mark.slow(seconds=5)
 @pytest.mark.parametrize(
     ("name", "chapters"),
     [("all dying in one month", ["06-survival", "07-cox"]),
@@ -552,7 +552,7 @@ def _glued(notebook: Path, name: str) -> str:
     raise KeyError(name)
 
 
-@pytest.mark.slow(seconds=40)
+@pytest.mark.slow(seconds=10)
 def test_nobody_with_additional_tace_gets_sentences_not_broken_numbers(tmp_path):
     """On a cohort where nobody had additional TACE, chapter 06 read "a median OS of not
     estimable (nobody in this group) months (95% CI interval not estimable)" and Table 6.3
@@ -619,31 +619,31 @@ def test_nobody_with_additional_tace_gets_sentences_not_broken_numbers(tmp_path)
     assert "not estimable" not in reading, reading
 
 
-@pytest.mark.slow(seconds=40)
-def test_chapters_02_04_05_on_a_cohort_without_optional_columns(tmp_path):
+@pytest.mark.slow(seconds=27)
+@pytest.mark.xdist_group("full-run-odd")  # one worker runs the chapters once (the fixture)
+def test_chapters_02_04_05_on_a_cohort_without_optional_columns(odd_run, other_cohorts):
     """Review: on a user's cohort without ALT and refractory sessions §4.2 read "4 of the 7
     means ± SD that Table 1 prints have a mean − 2 SD below zero": counted from the cohort's own
     means and SDs, although Table 1 prints 9 (5 below zero, from data/published). Chapter 05's
     Exercise 5.2 gave beta.ppf(0.025 …) and "never below 95%" whatever ``confidence_level``.
-    The calibrated tables' note (agreement by construction) is the book's cohort's only."""
+    The calibrated tables' note (agreement by construction) is the book's cohort's only.
+    Chapters 02, 04 and 05 (the last with ``confidence_level=0.9``) of the odd run of
+    tests/cohort_runs.py (the session fixture ``odd_run``, which test_full_run.py reads): a
+    cohort without any optional column."""
     from analysis.book import CALIBRATED_NOTE
 
-    df = ROWS.iloc[:40].drop(columns=[c for c in OPTIONAL if c in ROWS.columns])
-    assert "alt_u_l" not in df.columns and "refractory_tace_sessions" not in df.columns
-    csv = tmp_path / "plain.csv"
-    df.to_csv(csv, index=False)
-    for chapter in ("02-eligibility", "04-baseline"):
-        _papermill(chapter, csv, tmp_path / f"{chapter}.ipynb")
-    _papermill("05-response", csv, tmp_path / "05-response.ipynb", confidence_level=0.9)
+    columns = pd.read_csv(other_cohorts["odd"], nrows=0).columns
+    assert not set(OPTIONAL) & set(columns)
+    assert "alt_u_l" in OPTIONAL and "refractory_tace_sessions" in OPTIONAL
     for chapter in ("02-eligibility", "04-baseline", "05-response"):
-        out = tmp_path / f"{chapter}.ipynb"
+        out = odd_run / f"{chapter}.ipynb"
         assert not _errors(out), _errors(out)
         assert CALIBRATED_NOTE not in out.read_text(encoding="utf-8"), chapter
-    ch04 = tmp_path / "04-baseline.ipynb"
+    ch04 = odd_run / "04-baseline.ipynb"
     assert (_glued(ch04, "base_n_skewed"), _glued(ch04, "base_n_cont")) == ("'5'", "'9'")
     printed = "".join(_shown_text(ch04))
     assert "printed by the paper: 5 of 9\n" in printed, printed
-    ch05 = tmp_path / "05-response.ipynb"
+    ch05 = odd_run / "05-response.ipynb"
     code = _glued(ch05, "resp_ex_cp_code")
     assert "beta.ppf(0.05, k," in code and "beta.ppf(0.95, k + 1," in code, code
     assert (_glued(ch05, "resp_ex_tail"), _glued(ch05, "resp_level")) == ("'5%'", "'90%'")

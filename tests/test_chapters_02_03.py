@@ -230,22 +230,17 @@ def test_child_pugh_sentence_is_computed_not_typed():
     assert isinstance(child_pugh_check(no_inr), pd.DataFrame)
 
 
-def test_child_pugh_sentence_on_a_45_patient_cohort_does_not_claim_a_match(tmp_path):
-    """The reviewer's 45-patient run showed A 40, B 5 against the paper's 74, 8 under prose that
-    said the classes match Table 1."""
+@pytest.mark.slow(seconds=24)
+@pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
+def test_child_pugh_sentence_on_a_subset_of_the_book_cohort_does_not_claim_a_match(planted_run):
+    """The reviewer's 45-patient run (the first 45 rows of data/cohort.csv) showed A 40, B 5
+    against the paper's 74, 8 under prose that said the classes match Table 1. Checked on the
+    first 13 rows (extremes planted in other columns): chapter 02 of the planted run
+    (tests/cohort_runs.py; the session fixture ``planted_run``, which
+    test_no_individual_values.py reads)."""
     import pandas as pd
-    import papermill
 
-    from analysis.runner import CHAPTERS_DIR, _notebook
-
-    csv = tmp_path / "sub45.csv"
-    pd.read_csv(ROOT / "data" / "cohort.csv").head(45).to_csv(csv, index=False)
-    out = tmp_path / "02.ipynb"
-    papermill.execute_notebook(
-        _notebook(CHAPTERS_DIR / "02-eligibility.md"), str(out),
-        parameters={"cohort_path": str(csv)}, cwd=str(CHAPTERS_DIR),
-        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-    )  # fmt: skip
+    out = planted_run / "02-eligibility.ipynb"
     nb = nbformat.read(out, as_version=4)
     sentence = _glued(nb, "elig_cp_sentence")
     assert "match Table 1" not in sentence
@@ -254,6 +249,8 @@ def test_child_pugh_sentence_on_a_45_patient_cohort_does_not_claim_a_match(tmp_p
     assert "match Table 1" not in prose
     table = _glued(nb, "tbl-elig-child-pugh")
     assert "| A | 74 | 74 |" not in table  # the subset's own counts
+    class_a = int((pd.read_csv(planted_run.parent / "planted.csv")["child_pugh_score"] <= 6).sum())
+    assert class_a >= 5 and f"| A | 74 | {class_a} |" in table  # shown: 5 or more patients
 
 
 # ---------------------------------------------------------------- item 4: visible calls
@@ -403,26 +400,6 @@ def test_chapter_03_dose_tables_print_thousands_separators():
 
 
 # ------------------------------------------------------- session 23 review: chapter 02 fixes
-def _run_02(tmp_path, csv_rows=None, **parameters):
-    """Chapter 02 executed by papermill as ``python -m analysis run`` does; ``csv_rows`` a
-    cohort written to a CSV (the book's when None)."""
-    import papermill
-
-    from analysis.runner import CHAPTERS_DIR, _notebook
-
-    if csv_rows is not None:
-        csv = tmp_path / "cohort.csv"
-        csv_rows.to_csv(csv, index=False)
-        parameters["cohort_path"] = str(csv)
-    out = tmp_path / "02.ipynb"
-    papermill.execute_notebook(
-        _notebook(CHAPTERS_DIR / "02-eligibility.md"), str(out), parameters=parameters,
-        cwd=str(CHAPTERS_DIR), progress_bar=False, log_output=False,
-        request_save_on_cell_execute=False,
-    )  # fmt: skip
-    return nbformat.read(out, as_version=4)
-
-
 def _shown(nb) -> str:
     """Every output a reader sees: displayed results, and the glued text the page refers to."""
     used = set(re.findall(r"\{glue(?::\w+)?\}`([^`:]+)", _source("02-eligibility")))
@@ -444,21 +421,26 @@ def _shown(nb) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.slow(seconds=15)
-def test_chapter_02_on_a_cohort_without_the_optional_columns(tmp_path):
+@pytest.mark.slow(seconds=27)
+@pytest.mark.xdist_group("full-run-odd")  # one worker runs the chapters once (the fixture)
+def test_chapter_02_on_a_cohort_without_the_optional_columns(odd_run, other_cohorts):
     """On a 60-patient cohort of the required columns only, the prose read "the recorded
     criteria add up to (not recorded) for 60 patients", "((not assessable) of 60 eligible)",
     Table 2.3 "(refractoriness not recorded in this cohort) | 0", a "Not available" note twice
     (once with raw column names), and the Child-Pugh caption and key point claimed a
     recomputation the cohort cannot give. Whole alternative sentences and captions are glued,
-    with one note in clinical words."""
+    with one note in clinical words. Chapter 02 of the odd run of tests/cohort_runs.py (the
+    session fixture ``odd_run``, which test_full_run.py reads): a cohort of the required
+    columns only."""
     import pandas as pd
     import yaml
 
     schema = yaml.safe_load((ROOT / "data" / "schema.yaml").read_text(encoding="utf-8"))
     required = [c["name"] for c in schema["columns"] if c["required"]]
-    rows = pd.read_csv(ROOT / "data" / "cohort.csv")[required].head(60)
-    nb = _run_02(tmp_path, rows)
+    rows = pd.read_csv(other_cohorts["odd"])
+    assert sorted(rows.columns) == sorted(required)
+    n = len(rows)
+    nb = nbformat.read(odd_run / "02-eligibility.ipynb", as_version=4)
     shown = _shown(nb)
     for broken in ("(not recorded)", "(not assessable)", "refractoriness not recorded in this",
                    "Not available for this cohort", "refractory_poor_response",
@@ -473,7 +455,7 @@ def test_chapter_02_on_a_cohort_without_the_optional_columns(tmp_path):
     checked = _glued(nb, "elig_rules_checked")
     assert "five of the eight rules" in checked
     assert "inclusion I and exclusions III and IV are not recorded" in checked
-    assert "60 of 60 patients pass the rules checked" in checked
+    assert f"{n} of {n} patients pass the rules checked" in checked
     assert "from the stored score" in _glued(nb, "elig_cp_caption")
     liver = _glued(nb, "elig_key_liver")
     assert "Child-Pugh and ALBI are recomputed" not in liver and "stored score" in liver
@@ -483,12 +465,15 @@ def test_chapter_02_on_a_cohort_without_the_optional_columns(tmp_path):
     assert "- {glue:md}`elig_key_liver:commonmark`" in source
 
 
-@pytest.mark.slow(seconds=15)
-def test_chapter_02_caption_and_prose_follow_require_two_sessions(tmp_path):
+@pytest.mark.slow(seconds=4)
+@pytest.mark.xdist_group("chapter-02-copy")  # one worker runs the chapter once (the fixture)
+def test_chapter_02_caption_and_prose_follow_require_two_sessions(chapter_02_on_a_copy):
     """With ``require_two_sessions=False`` the column read "Counted (sessions not checked)" but
     the caption still spoke of the consecutive failed sessions, and the prose said "with that
-    reading 82 of 82 qualify" from the unchecked count."""
-    nb = _run_02(tmp_path, require_two_sessions=False)
+    reading 82 of 82 qualify" from the unchecked count. Chapter 02 run on a copy of the book's
+    cohort with that parameter (the session fixture ``chapter_02_on_a_copy`` of
+    tests/cohort_runs.py, which test_no_individual_values.py reads)."""
+    nb = nbformat.read(chapter_02_on_a_copy, as_version=4)
     caption = _glued(nb, "elig_jsh_caption")
     assert "without checking the consecutive failed sessions" in caption
     assert "need the consecutive" not in caption

@@ -14,14 +14,18 @@ site, each asserted on by the tests that need it:
     through 06-survival, 07-cox and 09-bias: the explanations appear in place of the
     estimates, and no error.
 
-(b) and (c) are one cohort and one run (01, 02, 03, 04, 06, 07, 09): each chapter's explanation
-of a missing optional column and of the degenerate data are asserted separately, by
+(b) and (c) are one cohort and one run (01, 02, 03, 04, 06, 07, 09; and 05, with
+``confidence_level=0.9``, for tests/test_any_cohort.py): each chapter's explanation of a
+missing optional column and of the degenerate data are asserted separately, by
 :func:`test_cohort_without_optional_columns` and :func:`test_degenerate_cohort`. In chapter
 09 the two do not mask each other: the naive analysis needs only ``additional_tace`` (constant:
 "every patient has the same exposure"), the time-dependent ones need ``additional_tace_month`` (absent).
+The cohorts and that run are session fixtures (``other_cohorts``, ``odd_run``;
+tests/cohort_runs.py): tests of test_chapters_02_03.py and test_any_cohort.py read the same run,
+in the same xdist group.
 
-Both runs are slow (a minute of CPU each): ``tests/conftest.py`` starts them first, on both
-test workers.
+Both runs are slow (about 30 and 27 CPU-s, each measured alone): ``tests/conftest.py`` starts
+them first, on both test workers.
 """
 
 from __future__ import annotations
@@ -30,13 +34,10 @@ import io
 import json
 import re
 
-import numpy as np
 import pandas as pd
 import pytest
-import yaml
+from cohort_runs import ODD_CHAPTERS, ODD_EXTRA
 
-from analysis import DATA_DIR
-from analysis.cohort import load_cohort
 from analysis.runner import CHAPTERS_DIR, run_book
 from analysis.tables import NOT_SCORED
 
@@ -44,39 +45,6 @@ from analysis.tables import NOT_SCORED
 #: (tests/kernel_fork.py); each chapter still runs in a kernel of its own; so are the command
 #: line and the report's site build (tests/proc_fork.py), each in a process of its own
 pytestmark = pytest.mark.usefixtures("forked_kernels", "forked_programs")
-
-SEED = 20260415  # any seed other than the book's
-
-
-def _optional_columns() -> list[str]:
-    schema = yaml.safe_load((DATA_DIR / "schema.yaml").read_text(encoding="utf-8"))
-    return [c["name"] for c in schema["columns"] if not c.get("required", True)]
-
-
-@pytest.fixture(scope="module")
-def cohorts(tmp_path_factory) -> dict:
-    from analysis import synthesis
-
-    root = tmp_path_factory.mktemp("cohorts")
-    second = root / "second.csv"
-    df = synthesis.draw_initial(np.random.default_rng(SEED), synthesis.published_spec())
-    synthesis.write_cohort_csv(df, second)
-    raw = pd.read_csv(second, dtype=str, keep_default_na=False)
-
-    # (b) no optional column and (c) degenerate: one cohort
-    odd = root / "no-optional-degenerate.csv"
-    d = raw.drop(columns=[c for c in _optional_columns() if c in raw.columns])
-    assert "additional_tace_month" not in d.columns
-    d["additional_tace"] = "0"
-    control = d["best_response"].isin(["CR", "PR", "SD"])
-    assert control.any() and (~control).any()
-    d.loc[control, ["os_event", "pfs_event"]] = "0"
-    d.to_csv(odd, index=False)
-
-    for path in (second, odd):
-        load_cohort(path)  # each is valid: problems here are the test's, not the book's
-    return {"second": second, "odd": odd}
-
 
 CELL_ERROR = "<<cell raised>>"
 
@@ -121,14 +89,14 @@ COHORT_FREE = [
 ]  # fmt: skip
 
 
-@pytest.mark.slow(seconds=60)
-def test_whole_book_on_a_second_cohort(cohorts, tmp_path):
+@pytest.mark.slow(seconds=30)
+def test_whole_book_on_a_second_cohort(other_cohorts, tmp_path):
     """Every chapter that reads the cohort, on a valid cohort that is not the book's: verdicts say
     "your cohort"."""
     out = tmp_path / "second"
     expected = [c for c in ALL_CHAPTERS if c not in COHORT_FREE]
     assert COHORT_FREE == ["08-audit"]  # a chapter that starts reading the cohort is run here
-    result = _run(cohorts["second"], out, chapters=",".join(c[:2] for c in expected))
+    result = _run(other_cohorts["second"], out, chapters=",".join(c[:2] for c in expected))
     assert [c.name for c in result.chapters] == expected
     # a report without 08-audit: the links to it (chapters 01 and 07) are text, not warnings
     assert result.warnings == []
@@ -153,7 +121,7 @@ def test_whole_book_on_a_second_cohort(cohorts, tmp_path):
     assert "the count above is your cohort's" in _prose(out / "02-eligibility.ipynb")
     # no raw rows: no patient id of the cohort appears in any output (one search for any of
     # them, a match wherever one id's own search matches; each id looked for alone to name them)
-    ids = pd.read_csv(cohorts["second"], dtype=str)["patient_id"]
+    ids = pd.read_csv(other_cohorts["second"], dtype=str)["patient_id"]
     any_id = re.compile("|".join(rf"\b{re.escape(i)}\b" for i in ids))
     for name in expected:
         text = _outputs(out / f"{name}.ipynb")
@@ -162,36 +130,9 @@ def test_whole_book_on_a_second_cohort(cohorts, tmp_path):
             raise AssertionError(f"{name} prints patient ids {leaked[:3]}")
 
 
-#: the chapters run on the cohort without optional columns and with degenerate data
-ODD_CHAPTERS = "01,02,03,04,06,07,09"
-
-
-@pytest.fixture(scope="module")
-def odd_run(cohorts, tmp_path_factory):
-    """:data:`ODD_CHAPTERS` executed on cohort (b)+(c) the way ``python -m analysis run``
-    executes them (papermill, working directory ``chapters/``, the cohort as the
-    ``cohort_path`` parameter): ``out`` folder of executed notebooks. The report's site is not
-    built here: :func:`test_whole_book_on_a_second_cohort` builds one from every chapter, and
-    what these tests read (explanations displayed in place of estimates) is in the notebooks."""
-    import papermill
-
-    from analysis.runner import _notebook
-
-    out = tmp_path_factory.mktemp("odd") / "no-optional-degenerate"
-    out.mkdir()
-    names = {c[:2]: c for c in ALL_CHAPTERS}
-    for key in ODD_CHAPTERS.split(","):
-        chapter = names[key]
-        papermill.execute_notebook(
-            _notebook(CHAPTERS_DIR / f"{chapter}.md"), str(out / f"{chapter}.ipynb"),
-            parameters={"cohort_path": str(cohorts["odd"])}, cwd=str(CHAPTERS_DIR),
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-        )  # fmt: skip
-    return out
-
-
-# the two tests share the run: one worker takes both
-@pytest.mark.slow(seconds=40)
+# the tests of the group (three here, one in test_chapters_02_03.py, one in test_any_cohort.py)
+# share the run (a session fixture): one worker takes them all
+@pytest.mark.slow(seconds=27)
 @pytest.mark.xdist_group("full-run-odd")
 def test_cohort_without_optional_columns(odd_run):
     out = odd_run
@@ -214,7 +155,7 @@ def test_cohort_without_optional_columns(odd_run):
     assert not re.search(r"^(hit|missed|infeasible)\s+\d+$", data, flags=re.M), "scored"
 
 
-@pytest.mark.slow(seconds=40)
+@pytest.mark.slow(seconds=27)
 @pytest.mark.xdist_group("full-run-odd")
 def test_degenerate_cohort(odd_run):
     out = odd_run
@@ -242,7 +183,8 @@ def test_degenerate_cohort(odd_run):
     assert "cannot be computed on this cohort: every patient has the same exposure." in bias
     data = _outputs(out / "01-data.ipynb")
     assert CELL_ERROR not in data and "not scored (your cohort)" in data
-    for name in ("02-eligibility", "03-treatment", "04-baseline", "06-survival", "09-bias"):
+    for name in ("02-eligibility", "03-treatment", "04-baseline", "05-response", "06-survival",
+                 "09-bias"):  # fmt: skip
         assert CELL_ERROR not in _outputs(out / f"{name}.ipynb"), name
 
 
@@ -286,7 +228,7 @@ def _book_only_sentences(text: str) -> list[str]:
     return [" ".join(s.split()) for s in sentences if BOOK_ONLY.search(s)]
 
 
-@pytest.mark.slow(seconds=40)
+@pytest.mark.slow(seconds=27)
 @pytest.mark.xdist_group("full-run-odd")
 def test_prose_on_a_user_cohort_does_not_describe_the_synthetic_one(odd_run):
     """The prose a researcher reads in a report of their own cohort says nothing of it that is true
@@ -295,8 +237,11 @@ def test_prose_on_a_user_cohort_does_not_describe_the_synthetic_one(odd_run):
     cohort it says so at the top, and the parts it computes on the user's cohort (the aggregates
     set beside the paper's, the medians on a plateau, the two figures) read as theirs."""
     out = odd_run
-    for key in ODD_CHAPTERS.split(","):
-        name = next(c for c in ALL_CHAPTERS if c.startswith(key))
+    run = sorted(p.stem for p in out.glob("*.ipynb"))  # ODD_CHAPTERS, and 05 (ODD_EXTRA)
+    assert run == sorted(
+        {c for c in ALL_CHAPTERS if c[:2] in ODD_CHAPTERS.split(",")} | set(ODD_EXTRA)
+    )
+    for name in run:
         text = _prose(out / f"{name}.ipynb")
         if name == "01-data":
             assert "this chapter still describes the book's synthetic cohort" in text

@@ -40,6 +40,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+
+# the planted cohort and its run, ``planted_run`` (a session fixture of conftest.py, whose
+# chapter 02 test_chapters_02_03.py reads too, in the same xdist group)
+from cohort_runs import AFP, CHAPTERS, CYCLES, PLANTED_N  # noqa: E402
+from cohort_runs import planted_rows as _planted_rows  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -56,7 +61,6 @@ from analysis.privacy import (  # noqa: E402
     top_code,
     user_percentile,
 )
-from analysis.runner import run_book  # noqa: E402
 from analysis.synthesis import cohort_statistics, target_table  # noqa: E402
 from analysis.tables import (  # noqa: E402
     central_range_text,
@@ -73,29 +77,12 @@ from analysis.tables import (  # noqa: E402
 #: line and the report's site build (tests/proc_fork.py), each in a process of its own
 pytestmark = pytest.mark.usefixtures("forked_kernels", "forked_programs")
 
-AGE = "104"
-AFP = "987654.3"
-CYCLES = 49  # schema maximum 50; the book's cohort gives nobody near this many
 #: The planted values as any chapter could print them (thousands separators, rounding).
 PLANTED = [
     re.compile(r"(?<![\d.,])104(?:\.0+)?(?![\d])"),
     re.compile(r"987[,\u202f ]?654"),
 ]
-CHAPTERS = ["01-data", "02-eligibility", "03-treatment", "04-baseline", "05-response"]
-#: The planted run also executes the chapters whose prose glues counts of patients (06, 07) and
-#: chapter 09's landmark tables; the planted extremes are checked in CHAPTERS.
-RUN_CHAPTERS = [*CHAPTERS, "06-survival", "07-cox", "09-bias"]
-#: Patients of the planted cohort the chapters run on: odd, so that a median is one patient's.
-PLANTED_N = 13
 DATA_URI = re.compile(r"data:([\w/+.-]+)(;base64)?,([^\"'\s)]+)")
-
-
-def _planted_rows(n: int = 12) -> pd.DataFrame:
-    rows = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False).head(n).copy()
-    rows.loc[0, "age_years"] = AGE
-    rows.loc[1, "afp_ng_ml"] = AFP
-    rows.loc[2, "haic_cycles"] = str(CYCLES)
-    return rows
 
 
 def _hits(text: str) -> list[str]:
@@ -128,16 +115,7 @@ def _outputs_text(nb_path) -> str:
     return DATA_URI.sub(_replace, text) + "\n" + "\n".join(decoded)
 
 
-@pytest.fixture(scope="module")
-def planted_run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("planted")
-    path = root / "planted.csv"
-    _planted_rows(PLANTED_N).to_csv(path, index=False)
-    run_book(path, root / "report", chapters=RUN_CHAPTERS, progress=False, log=io.StringIO())
-    return root / "report"
-
-
-@pytest.mark.slow(seconds=15)
+@pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_planted_extremes_appear_in_no_chapter_output(planted_run):
     for chapter in CHAPTERS:
@@ -146,7 +124,7 @@ def test_planted_extremes_appear_in_no_chapter_output(planted_run):
         assert not _hits(text), f"{chapter}: planted value shown: {_hits(text)[:3]}"
 
 
-@pytest.mark.slow(seconds=15)
+@pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_planted_extremes_appear_in_no_csv_download(planted_run):
     csvs = sorted(planted_run.rglob("*.csv"))
@@ -159,7 +137,7 @@ def test_planted_extremes_appear_in_no_csv_download(planted_run):
     assert (skewed["5th–95th percentile"] == "hidden").all()  # 13 patients: fewer than 21
 
 
-@pytest.mark.slow(seconds=15)
+@pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_longest_haic_course_is_not_glued_on_a_user_cohort(planted_run):
     nb = json.loads((planted_run / "03-treatment.ipynb").read_text(encoding="utf-8"))
@@ -173,7 +151,7 @@ def test_longest_haic_course_is_not_glued_on_a_user_cohort(planted_run):
     assert not any(re.search(rf"\b{CYCLES} cycles", g) for g in glued)
 
 
-@pytest.mark.slow(seconds=15)
+@pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_chapter_medians_of_an_odd_user_cohort_are_no_patients_value(planted_run):
     """Chapter 02's median ALBI score and chapter 04's median (IQR) of AST and median AFP, on 13
@@ -205,7 +183,7 @@ def _glued_texts(nb_path) -> dict[str, str]:
     return out
 
 
-@pytest.mark.slow(seconds=15)
+@pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_no_count_of_one_to_four_patients_in_chapters_01_and_02(planted_run):
     glued = _glued_texts(planted_run / "02-eligibility.ipynb")
@@ -234,7 +212,7 @@ def test_no_count_of_one_to_four_patients_in_chapters_01_and_02(planted_run):
     assert hidden and all(shown.get((label, "percent"), SMALL) == SMALL for label in hidden)
 
 
-@pytest.mark.slow(seconds=15)
+@pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_no_response_count_of_one_to_four_patients_in_chapter_05(planted_run):
     """Tester: on 10 patients chapter 05 hid PR, SD and the ORR in its comparison table and figure
@@ -292,7 +270,7 @@ def test_no_response_count_of_one_to_four_patients_in_chapter_05(planted_run):
         assert sum(shown[m] in (SMALL, COMPLEMENT_MARK) for m in members) != 1, (members, shown)
 
 
-@pytest.mark.slow(seconds=15)
+@pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_no_hidden_count_comes_back_from_n_minus_the_others(planted_run):
     """Tester: a category shown as "<5" beside N and the variable's other levels is N minus them
@@ -341,7 +319,7 @@ GLUED_COUNTS = {
 }  # fmt: skip
 
 
-@pytest.mark.slow(seconds=15)
+@pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_no_glued_count_of_one_to_four_patients_in_chapters_02_to_09(planted_run):
     """Every count of patients glued into the prose reads "<5" (or "hidden"), never 1-4; and one
@@ -426,7 +404,7 @@ def _figure_svg_texts(nb_path) -> dict[str, list[str]]:
     return out
 
 
-@pytest.mark.slow(seconds=15)
+@pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_kaplan_meier_figures_show_no_number_at_risk_of_one_to_four(planted_run):
     """Chapter 06's Kaplan-Meier figures on the 13 planted patients: no number at risk of 1-4
@@ -465,7 +443,7 @@ def test_kaplan_meier_figures_show_no_number_at_risk_of_one_to_four(planted_run)
     assert not [t for t in figures["fig-surv-dc"] if t.startswith("not drawn:")]
 
 
-@pytest.mark.slow(seconds=15)
+@pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_survival_of_a_group_of_fewer_than_five_is_shown_nowhere(planted_run):
     """Reviewer (chapter 06): a group of fewer than 5 patients was left out of its Kaplan-Meier
@@ -606,7 +584,7 @@ def _landmark_rows(text: str, exposed_label: str) -> list[list[str]]:
     return rows
 
 
-@pytest.mark.slow(seconds=15)
+@pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_landmark_tables_give_no_small_count_back(planted_run):
     """Chapter 09: alive at the landmark = exposed + not exposed (not printed) = events + no
@@ -658,7 +636,7 @@ def _shown_steps(cells: list[str], before: int | None = None, after: int | None 
     return [abs(b - a) for a, b in zip(known, known[1:], strict=False)]
 
 
-@pytest.mark.slow(seconds=15)
+@pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_cutoff_table_gives_no_small_count_back_between_rows(planted_run):
     """Chapter 09's cut-off table: n(≤ c) for successive cut-offs is cumulative, so n(≤ 5) -
@@ -682,7 +660,7 @@ def test_cutoff_table_gives_no_small_count_back_between_rows(planted_run):
     assert all(a.isdigit() == b.isdigit() for a, b in zip(low, high, strict=True)), rows
 
 
-@pytest.mark.slow(seconds=15)
+@pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_stage_b_with_thrombus_gives_no_cross_table_cell_back(planted_run):
     """Chapter 02: the stage-B patients with a thrombus are row B's cells of the 2022 columns
@@ -1159,26 +1137,18 @@ def test_a_few_values_of_a_user_cohort_cannot_be_read_back_from_its_summaries():
     assert table1_skewed(BOOK).set_index("characteristic")["skewness"].notna().all()
 
 
-@pytest.mark.slow(seconds=6)
-def test_stage_b_with_thrombus_on_a_copy_of_the_book_cohort(tmp_path):
+@pytest.mark.slow(seconds=4)
+@pytest.mark.xdist_group("chapter-02-copy")  # one worker runs the chapter once (the fixture)
+def test_stage_b_with_thrombus_on_a_copy_of_the_book_cohort(chapter_02_on_a_copy):
     """Reviewer: data/cohort.csv copied to another path is a user's cohort. Its cross-table
     hides B->C (22) and C->C (32) beside the 2022 stage-C total (54) and recorded B (49); a glued
     22 stage-B patients with a thrombus gave B->C back, and 54 - 22 the C->C cell. Chapter 02 is
     executed as ``python -m analysis run`` executes it (papermill, working directory
     ``chapters/``, the copy as ``cohort_path``) without the report's site, which nothing here
-    reads (about 4 CPU-s)."""
-    import papermill
-
-    from analysis.runner import CHAPTERS_DIR, _notebook
-
-    copy = tmp_path / "copy.csv"
-    copy.write_bytes(Path(COHORT_CSV).read_bytes())
-    notebook = tmp_path / "02-eligibility.ipynb"
-    papermill.execute_notebook(
-        _notebook(CHAPTERS_DIR / "02-eligibility.md"), str(notebook),
-        parameters={"cohort_path": str(copy.resolve())}, cwd=str(CHAPTERS_DIR),
-        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-    )  # fmt: skip
+    reads (about 4 CPU-s), by the session fixture ``chapter_02_on_a_copy`` (tests/cohort_runs.py)
+    that test_chapters_02_03.py reads too: with ``require_two_sessions=False``, which changes
+    only the JSH criteria's counts (``tables.jsh_criteria_table``), not the staging read here."""
+    notebook = chapter_02_on_a_copy
     lines = _outputs_text(notebook).splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("| Recorded stage"))
     b_row = [c.strip() for c in lines[start + 2].strip("|").split("|")]
@@ -1187,7 +1157,7 @@ def test_stage_b_with_thrombus_on_a_copy_of_the_book_cohort(tmp_path):
     assert glued["elig_cohort_b_with_pvtt"] == COMPLEMENT_MARK, glued["elig_cohort_b_with_pvtt"]
 
 
-@pytest.mark.slow(seconds=15)
+@pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_table2_patients_and_deaths_show_no_count_of_one_to_four(planted_run):
     """Tables 7.4 and 7.5 give, after "this cohort", each 0/1 or category row's patients

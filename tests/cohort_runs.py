@@ -1,0 +1,161 @@
+"""Chapter runs on cohorts other than the book's that tests of several modules assert on.
+
+Each run is made once per test worker by a session fixture of ``tests/conftest.py``, and the
+tests that read it share an ``xdist_group`` (so one worker makes it, once):
+
+- ``odd_run`` (group ``full-run-odd``): chapters 01-07 and 09 on the second cohort without any
+  optional column and with degenerate data (:func:`write_other_cohorts`), chapter 05 with
+  ``confidence_level=0.9``. Read by tests/test_full_run.py, by test_chapters_02_03.py (chapter 02
+  on the required columns only) and by test_any_cohort.py (chapters 02, 04 and 05 without
+  optional columns): each had run its own chapters on a cohort of its own without the optional
+  columns. The report's site is not built: test_full_run.py's whole-book run builds one from
+  every chapter, and what these tests read (explanations displayed in place of estimates) is in
+  the notebooks.
+- ``planted_run`` (group ``planted-run``): :func:`analysis.runner.run_book` (chapters and the
+  report's site) on 13 rows of ``data/cohort.csv`` with planted extremes. Read by
+  tests/test_no_individual_values.py and by test_chapters_02_03.py (a subset of the book's
+  cohort: the Child-Pugh sentence claims no match; it had run chapter 02 on 45 rows).
+- ``chapter_02_on_a_copy`` (group ``chapter-02-copy``): chapter 02 on ``data/cohort.csv`` copied
+  to another path (a user's cohort) with ``require_two_sessions=False``. Read by
+  test_no_individual_values.py (the stage-B cross-table) and test_chapters_02_03.py (the caption
+  and prose follow the parameter): each had run chapter 02 on its own.
+
+Every chapter is executed the way ``python -m analysis run`` executes it (papermill, working
+directory ``chapters/``, the cohort as the ``cohort_path`` parameter), in a kernel of its own
+forked from the test worker's zygote (tests/kernel_fork.py). A module run alone makes every
+run it reads: tests/test_chapters_02_03.py alone reads all three (about 39 CPU-s, where its own
+three runs of chapter 02 took about 14); the four modules together, as ``make test`` runs them,
+save about 17 CPU-s.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+SEED = 20260415  # any seed other than the book's
+
+# --------------------------------------------------------------- the second and odd cohorts
+#: The chapters run on the cohort without optional columns and with degenerate data.
+ODD_CHAPTERS = "01,02,03,04,06,07,09"
+#: Chapters run on that cohort as well, with parameters other than the default (test_any_cohort:
+#: chapter 05's Exercise 5.2 follows ``confidence_level``).
+ODD_EXTRA = {"05-response": {"confidence_level": 0.9}}
+
+
+def optional_columns() -> list[str]:
+    import yaml
+
+    from analysis import DATA_DIR
+
+    schema = yaml.safe_load((DATA_DIR / "schema.yaml").read_text(encoding="utf-8"))
+    return [c["name"] for c in schema["columns"] if not c.get("required", True)]
+
+
+def write_other_cohorts(root: Path) -> dict[str, Path]:
+    """(a) ``second``: the *uncalibrated* initial draw of :func:`analysis.synthesis.draw_initial`
+    under :data:`SEED`; (b)+(c) ``odd``: the same without any optional column, nobody with
+    additional TACE, every patient with disease control censored. Each is valid."""
+    import numpy as np
+    import pandas as pd
+
+    from analysis import synthesis
+    from analysis.cohort import load_cohort
+
+    second = root / "second.csv"
+    df = synthesis.draw_initial(np.random.default_rng(SEED), synthesis.published_spec())
+    synthesis.write_cohort_csv(df, second)
+    raw = pd.read_csv(second, dtype=str, keep_default_na=False)
+
+    # (b) no optional column and (c) degenerate: one cohort
+    odd = root / "no-optional-degenerate.csv"
+    d = raw.drop(columns=[c for c in optional_columns() if c in raw.columns])
+    assert "additional_tace_month" not in d.columns
+    d["additional_tace"] = "0"
+    control = d["best_response"].isin(["CR", "PR", "SD"])
+    assert control.any() and (~control).any()
+    d.loc[control, ["os_event", "pfs_event"]] = "0"
+    d.to_csv(odd, index=False)
+
+    for path in (second, odd):
+        load_cohort(path)  # each is valid: problems here are the test's, not the book's
+    return {"second": second, "odd": odd}
+
+
+def execute_chapter(chapter: str, cohort: Path, out: Path, **parameters) -> Path:
+    """Execute ``chapters/<chapter>.md`` as ``python -m analysis run`` does (without the
+    report's site) into the notebook ``out``."""
+    import papermill
+
+    from analysis.runner import CHAPTERS_DIR, _notebook
+
+    papermill.execute_notebook(
+        _notebook(CHAPTERS_DIR / f"{chapter}.md"), str(out),
+        parameters={"cohort_path": str(cohort), **parameters}, cwd=str(CHAPTERS_DIR),
+        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+    )  # fmt: skip
+    return out
+
+
+def run_odd(cohort: Path, out: Path) -> Path:
+    """:data:`ODD_CHAPTERS` and :data:`ODD_EXTRA` executed on ``cohort`` into the folder
+    ``out`` (``<chapter>.ipynb``)."""
+    from analysis.runner import CHAPTERS_DIR
+
+    names = {p.stem[:2]: p.stem for p in CHAPTERS_DIR.glob("[0-9][0-9]-*.md")}
+    out.mkdir(parents=True)
+    runs = {names[key]: {} for key in ODD_CHAPTERS.split(",")} | ODD_EXTRA
+    for chapter in sorted(runs):
+        execute_chapter(chapter, cohort, out / f"{chapter}.ipynb", **runs[chapter])
+    return out
+
+
+# ------------------------------------------------------------------------ the planted cohort
+AGE = "104"
+AFP = "987654.3"
+CYCLES = 49  # schema maximum 50; the book's cohort gives nobody near this many
+#: The chapters that summarise, count or draw the baseline values: checked for the extremes.
+CHAPTERS = ["01-data", "02-eligibility", "03-treatment", "04-baseline", "05-response"]
+#: The planted run also executes the chapters whose prose glues counts of patients (06, 07) and
+#: chapter 09's landmark tables; the planted extremes are checked in CHAPTERS.
+RUN_CHAPTERS = [*CHAPTERS, "06-survival", "07-cox", "09-bias"]
+#: Patients of the planted cohort the chapters run on: odd, so that a median is one patient's.
+PLANTED_N = 13
+
+
+def planted_rows(n: int = 12):
+    """The first ``n`` rows of ``data/cohort.csv`` (as text) with an age of :data:`AGE`, an AFP
+    of :data:`AFP` and a HAIC course of :data:`CYCLES` cycles planted."""
+    import pandas as pd
+
+    from analysis import COHORT_CSV
+
+    rows = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False).head(n).copy()
+    rows.loc[0, "age_years"] = AGE
+    rows.loc[1, "afp_ng_ml"] = AFP
+    rows.loc[2, "haic_cycles"] = str(CYCLES)
+    return rows
+
+
+def run_planted(root: Path) -> Path:
+    """:func:`analysis.runner.run_book` of :data:`RUN_CHAPTERS` on ``root/planted.csv``
+    (:data:`PLANTED_N` planted rows): the report folder ``root/report``."""
+    from analysis.runner import run_book
+
+    path = root / "planted.csv"
+    planted_rows(PLANTED_N).to_csv(path, index=False)
+    run_book(path, root / "report", chapters=RUN_CHAPTERS, progress=False, log=io.StringIO())
+    return root / "report"
+
+
+# ------------------------------------------------------- chapter 02 on a copy of the book's
+def run_02_on_a_copy(root: Path) -> Path:
+    """Chapter 02 on ``data/cohort.csv`` copied to ``root/copy.csv`` (a user's cohort), with
+    ``require_two_sessions=False``: the executed notebook ``root/02-eligibility.ipynb``."""
+    from analysis import COHORT_CSV
+
+    copy = root / "copy.csv"
+    copy.write_bytes(Path(COHORT_CSV).read_bytes())
+    return execute_chapter(
+        "02-eligibility", copy.resolve(), root / "02-eligibility.ipynb", require_two_sessions=False
+    )
