@@ -96,8 +96,10 @@ KINDS = {
         ),
     ),
 }
-#: Environment variables that may differ from one launch to the next: pytest's current test.
-PER_LAUNCH = ("PYTEST_CURRENT_TEST",)
+#: Environment variables that may differ from one launch to the next, which no import of a
+#: zygote reads: pytest's current test; the mark tests/test_ensemble.py gives a command's Dask
+#: workers (they inherit it) to find any left behind.
+PER_LAUNCH = ("PYTEST_CURRENT_TEST", "ENSEMBLE_TEST_MARK")
 #: Signals whose disposition a forked program takes from the launching process as exec would:
 #: ignored where the test process ignores them (a background job ignores SIGINT and SIGQUIT;
 #: a program launched from it too), else the default (SIGINT: Python's KeyboardInterrupt).

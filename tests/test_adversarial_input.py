@@ -109,13 +109,14 @@ def cli(path, *extra, subprocess_: bool = True):
     before = _snapshot(path.parent) if path.parent.exists() else {}
     argv = ["validate", "--quiet", str(path), *extra]
     if subprocess_:
+        # in the tests' own environment, as a user runs it (warnings shown; it was started
+        # with PYTHONWARNINGS=ignore, an environment of its own: a second zygote to fork from)
         done = subprocess.run(
             [sys.executable, "-m", "analysis", *argv],
             capture_output=True,
             text=True,
             cwd=path.parent if path.parent.exists() else None,
             timeout=120,
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
         )
         code, output = done.returncode, done.stdout + done.stderr
     else:

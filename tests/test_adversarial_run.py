@@ -477,9 +477,11 @@ def test_dose_edge_values_accepted(capsys, extra, expected):
 # stale partial directories
 # --------------------------------------------------------------------------------------------
 def _dead_pid() -> int:
-    proc = subprocess.Popen([sys.executable, "-c", "pass"])
-    proc.wait()
-    return proc.pid  # exited and reaped: no process has this id (barring reuse)
+    pid = os.fork()  # a fork that exits at once: no new interpreter's start
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    return pid  # exited and reaped: no process has this id (barring reuse)
 
 
 def _partial(parent: Path, name: str, **marker) -> Path:

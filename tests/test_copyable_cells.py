@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
+import functools
 import io
 from pathlib import Path
 
@@ -51,12 +52,19 @@ HIDDEN_TAGS = {"remove-cell", "remove-input"}
 
 def visible_cells(stem: str) -> list[str]:
     """The sources of the code cells of ``chapters/<stem>.md`` a reader can see, in order."""
-    notebook = jupytext.read(ROOT / "chapters" / f"{stem}.md")
-    return [
+    return list(_visible_cells_of((ROOT / "chapters" / f"{stem}.md").read_text("utf-8")))
+
+
+@functools.cache
+def _visible_cells_of(text: str) -> tuple[str, ...]:
+    """:func:`visible_cells` of a chapter's text, parsed once per text (up to five tests of a
+    chapter ask; jupytext's parse of the ten chapters is about 0.16 CPU-s)."""
+    notebook = jupytext.reads(text, fmt="md")
+    return tuple(
         cell.source
         for cell in notebook.cells
         if cell.cell_type == "code" and not HIDDEN_TAGS & set(cell.metadata.get("tags", []))
-    ]
+    )
 
 
 def undefined_names(sources: list[str]) -> list[str]:

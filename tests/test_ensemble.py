@@ -501,12 +501,15 @@ def test_a_server_that_is_no_scheduler_is_refused_with_its_reason(reply, reason)
         assert ensemble._identify(server.address, 1) == reason.replace("5 s", "1 s")
 
 
+@pytest.mark.usefixtures("forked_programs")  # a process of its own (tests/proc_fork.py)
 def test_a_server_that_is_no_scheduler_is_one_line_and_the_command_exits(tmp_path):
     """Something listens at ``--scheduler`` but is not a Dask scheduler: one line naming the
-    address and the reason, exit 2, nothing created, and the whole command (interpreter start
+    address and the reason, exit 2, nothing created, and the whole command (its process, start
     to exit: no thread or event loop left behind keeps it alive) within the timeout plus the
     imports. No ensemble can start: the address is never taken for a local cluster, and the
-    server computes nothing."""
+    server computes nothing. The process is forked from one that has imported the command line
+    (tests/proc_fork.py: it imports Dask's distributed itself, and ends as an interpreter does,
+    joining its threads); a new interpreter's start cost about 1.5 CPU-s more."""
     import time
 
     reason = "no Dask scheduler answered within 5 s"
@@ -599,7 +602,8 @@ def test_fingerprint_ignores_documentation_but_not_code(tmp_path):
     assert same == {"docstring": True, "comment and layout": True, "code": False}
 
 
-def test_settling_while_a_candidate_runs_exits_cleanly(tmp_path):
+@pytest.mark.usefixtures("forked_programs")  # a process of its own (tests/proc_fork.py)
+def test_settling_while_a_candidate_runs_exits_cleanly(tmp_path, monkeypatch):
     """The members settle while a speculative candidate is still computing: it is cancelled,
     the local cluster closes without its nanny killing a worker mid-task, and stderr has only
     the progress lines (before the fix: distributed's warnings about the cancelled instruction
@@ -611,7 +615,6 @@ def test_settling_while_a_candidate_runs_exits_cleanly(tmp_path):
     CPU a candidate, never calibrated) keep it cheap. Port 8787 (distributed's default for the
     scheduler's HTTP server) is held meanwhile, as another cluster on the machine would.
     """
-    import os
     import socket
     import uuid
 
@@ -626,6 +629,9 @@ def test_settling_while_a_candidate_runs_exits_cleanly(tmp_path):
         payload = json.dumps({"seed": seeds[i], "results": {}})
         (folder / f"member-{i:05d}-seed-{seeds[i]}.json").write_text(payload)
     mark = uuid.uuid4().hex
+    # the command and its workers inherit it; the launch is otherwise one of the tests' own
+    # environment (forked: tests/proc_fork.py, which passes this variable on per launch)
+    monkeypatch.setenv("ENSEMBLE_TEST_MARK", mark)
     held = socket.socket()
     try:
         held.bind(("127.0.0.1", 8787))
@@ -641,7 +647,6 @@ def test_settling_while_a_candidate_runs_exits_cleanly(tmp_path):
             text=True,
             cwd=REPO_ROOT,
             timeout=120,
-            env={**os.environ, "ENSEMBLE_TEST_MARK": mark},
         )
     finally:
         held.close()
