@@ -553,14 +553,40 @@ def test_page_fits_a_phone(toured, path: Path):
     assert not seen["problems"], f"{path.name} at 390 px: {seen['problems']}"
 
 
-@pytest.fixture()
-def page(browser, outside_requests):
-    context = browser.new_context(**DESKTOP)
-    pg = context.new_page()
+@pytest.fixture(scope="module")
+def contexts(browser):
+    """The browser contexts of the tests that open pages of their own at the tour's widths:
+    ``contexts(1366)`` (:data:`DESKTOP`) and ``contexts(390)`` (:data:`PHONE`), each made on
+    first use and shared, every test opening a page (a tab) of its own in it and closing it. A
+    page in a fresh context cost Chromium 1.3-1.9 CPU-s (its scripts compiled afresh), one in a
+    context already used about 0.6; the book keeps nothing in a context (no storage unless a
+    reader switches the theme's mode), and a test's emulated media or clicks stay in its own
+    page."""
+    made: dict[int, object] = {}
+
+    def context(width: int):
+        if width not in made:
+            made[width] = browser.new_context(**WIDTHS[width])
+        return made[width]
+
+    yield context
+    for ctx in made.values():
+        ctx.close()
+
+
+def _open(contexts, width: int, outside_requests: list):
+    """A new page of ``contexts(width)``, fenced (:func:`_fence`) and watched (``problems``)."""
+    pg = contexts(width).new_page()
     _fence(pg, outside_requests)
     pg.problems = _watch(pg)
+    return pg
+
+
+@pytest.fixture()
+def page(contexts, outside_requests):
+    pg = _open(contexts, 1366, outside_requests)
     yield pg
-    context.close()
+    pg.close()
 
 
 def test_search_finds_kaplan(page, server, outside_requests):
@@ -573,20 +599,10 @@ def test_search_finds_kaplan(page, server, outside_requests):
 # ----------------------------------------------------------------------------- the site (issue 15)
 
 
-def _phone(browser, outside_requests, width: int = 390):
-    context = browser.new_context(
-        viewport={"width": width, "height": 844}, device_scale_factor=2, is_mobile=True
-    )
-    pg = context.new_page()
-    _fence(pg, outside_requests)
-    pg.problems = _watch(pg)
-    return context, pg
-
-
-def test_phone_menu_and_contents_open(browser, server, outside_requests):
+def test_phone_menu_and_contents_open(contexts, server, outside_requests):
     """At 390 px the visible menu button opens the site navigation, the other the page's contents."""
     chapter = CHAPTER_PAGES[len(CHAPTER_PAGES) // 2]
-    context, pg = _phone(browser, outside_requests)
+    pg = _open(contexts, 390, outside_requests)
     try:
         pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
         nav_links = "#pst-primary-sidebar-modal a.reference"
@@ -609,7 +625,7 @@ def test_phone_menu_and_contents_open(browser, server, outside_requests):
         assert pg.locator(toc_links).filter(visible=True).count() >= 2
         assert not pg.problems, pg.problems
     finally:
-        context.close()
+        pg.close()
     assert not outside_requests
 
 
@@ -1720,8 +1736,9 @@ def test_printed_tall_figures_leave_no_half_blank_sheet_before_them(printed_chap
 def test_printed_chapter_title_keeps_its_number(printed_chapters, outside_requests):
     """On paper the chapter's title reads "4. Baseline characteristics: Table 1", as on screen
     and as its printed contents list (4.1, 4.2, ...): the theme prints an unnumbered copy of the
-    title (book.js copies the number into it). Measured on chapter 04 as tools/pdf.py printed it (``printed_chapters``, at the printed width,
-    688 px; the test had loaded it again in print media, 1000 px wide)."""
+    title (book.js copies the number into it). Measured on chapter 04 as tools/pdf.py printed
+    it (``printed_chapters``, at the printed width, 688 px; the test had loaded it again in print
+    media, 1000 px wide)."""
     titles = _printed(printed_chapters, "04", "title")
     assert titles and titles[0].startswith("4. "), titles
     assert not outside_requests
@@ -1890,7 +1907,7 @@ def test_intro_table_has_a_caption_and_no_number(built):
 
 
 @pytest.mark.parametrize("name", ["genindex.html", "py-modindex.html"])
-def test_index_pages_fit_a_phone(request, browser, server, outside_requests, name):
+def test_index_pages_fit_a_phone(request, contexts, server, outside_requests, name):
     """The general index (not in the tour) once laid out 531 px wide on a 390 px phone, so the
     browser zoomed the page out: its two columns of long dotted names now stack and wrap. The
     module index is in the tour: its phone visit is read."""
@@ -1899,13 +1916,13 @@ def test_index_pages_fit_a_phone(request, browser, server, outside_requests, nam
         problems, width = seen["problems"], [seen["layout"], seen["layout"] + seen["overflow"]]
         assert not seen["outside"], seen["outside"][:5]
     else:
-        context, pg = _phone(browser, outside_requests)
+        pg = _open(contexts, 390, outside_requests)
         try:
             pg.goto(f"{server}/{name}", wait_until="load")
             width = pg.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
             problems = pg.problems
         finally:
-            context.close()
+            pg.close()
     assert not problems, problems
     assert width[0] <= 390, f"{name}: laid out {width[0]} px wide, zoomed out"
     assert width[1] - width[0] <= 2, f"{name}: {width[1] - width[0]} px wider than a phone"
@@ -1947,7 +1964,7 @@ _API_LAYOUT_JS = r"""
 
 
 def test_api_pages_on_a_phone_stack_their_summaries_and_break_titles_after_a_dot(
-    browser, server, outside_requests, toured
+    contexts, server, outside_requests, toured
 ):
     """Review: on a 390 px phone an API page's summary table (a signature, then its description)
     was ~500 px wide in a 358 px column: 25-41 px of each description showed, the rest behind
@@ -1957,7 +1974,7 @@ def test_api_pages_on_a_phone_stack_their_summaries_and_break_titles_after_a_dot
     two module pages in the tour (:data:`TOURED_PAGES`) are measured on its phone visit."""
     assert len(API_MODULE_PAGES) >= 20
     narrow, scrolling, inside, rows = {}, set(), {}, 0
-    context, pg = _phone(browser, outside_requests)
+    pg = _open(contexts, 390, outside_requests)
     try:
         for path in API_MODULE_PAGES:
             if path in TOURED_PAGES:
@@ -1976,16 +1993,14 @@ def test_api_pages_on_a_phone_stack_their_summaries_and_break_titles_after_a_dot
                 inside[path.stem] = (seen["title"], seen["breaks"])
         assert not pg.problems, pg.problems
         # on a wide screen the summary keeps its columns: the description beside its signature
-        wide = browser.new_context(viewport={"width": 1366, "height": 900})
+        desk = _open(contexts, 1366, outside_requests)
         try:
-            desk = wide.new_page()
-            _fence(desk, outside_requests)
             desk.goto(f"{server}/book/api/privacy.html", wait_until="load")
             desktop = desk.evaluate(_API_LAYOUT_JS)
         finally:
-            wide.close()
+            desk.close()
     finally:
-        context.close()
+        pg.close()
     assert rows >= 200, rows
     assert not narrow, f"descriptions squeezed beside their signature at 390 px: {narrow}"
     assert not scrolling, f"summary tables that scroll at 390 px: {sorted(scrolling)}"
@@ -2405,7 +2420,7 @@ _ON_SCREEN_JS = """(sel) => { const e = document.querySelector(sel); const r = e
   return [r.top, r.bottom, r.left, r.right, e.matches(':target')]; }"""
 
 
-def test_table_marks_link_to_their_notes_and_back(browser, server, outside_requests, toured):
+def test_table_marks_link_to_their_notes_and_back(contexts, server, outside_requests, toured):
     """On a phone a ✗ note sat up to 40 rows (a dozen screens) below the row it explains (Tables
     7.4 and 7.5: 46 and 54 rows, their notes after the last). Every numbered ✗ in a table now
     links to its note under the table, and the note's "↩" back to the mark (book.js): tapped in
@@ -2413,7 +2428,7 @@ def test_table_marks_link_to_their_notes_and_back(browser, server, outside_reque
     the row back, the mark in view inside its scrolled table. On paper the "↩" is not printed.
     Chapter 01's marks and notes are read from the tour's phone visit (as loaded)."""
     chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
-    context, pg = _phone(browser, outside_requests)
+    pg = _open(contexts, 390, outside_requests)
     found, wrong = {}, []
     try:
         for key in ("01", "07"):
@@ -2457,7 +2472,7 @@ def test_table_marks_link_to_their_notes_and_back(browser, server, outside_reque
         )
         assert not pg.problems, pg.problems
     finally:
-        context.close()
+        pg.close()
     assert {"tbl-data-cox", "tbl-cox-codings", table, "tbl-cox-table2-stated"} <= set(found)
     assert sum(len(f["links"]) for f in found.values()) >= 60, found.keys()
     assert not wrong, wrong
