@@ -406,13 +406,14 @@ def _probed(toured, path: Path, width: int) -> dict:
     return record["probe"]
 
 
-def test_the_fence_records_requests_leaving_the_machine(browser, server):
+def test_the_fence_records_requests_leaving_the_machine(contexts, server):
     """:func:`_fence` (a listener, not routing) records a request for another host, never one
     for the test server or inline data; a tour tab (:class:`_Tab`) downloads a file again on its
     second visit (its cache is off) and weighs what it downloaded."""
-    context = browser.new_context(**DESKTOP)
+    context = contexts(1366)
+    pg, tab = context.new_page(), None
     try:
-        pg, left = context.new_page(), []
+        left = []
         _fence(pg, left)
         pg.goto(f"{server}/book/intro.html", wait_until="load")
         pg.evaluate(
@@ -426,7 +427,9 @@ def test_the_fence_records_requests_leaving_the_machine(browser, server):
         assert css and set(css) <= set(second["requested"]), (css, second["requested"])
         assert first["weight"] == second["weight"] >= intro.stat().st_size
     finally:
-        context.close()
+        pg.close()
+        if tab is not None:
+            tab.page.close()
 
 
 def test_book_has_pages(built):
@@ -898,7 +901,7 @@ REFERENCE_PAGES = (
 
 
 def test_reference_pages_print_a_true_header_and_the_published_address(
-    built, browser, server, tmp_path, outside_requests
+    built, browser, contexts, server, tmp_path, outside_requests
 ):
     """How to use, the glossary, the bibliography and the API reference show no patient-level
     result: each printed sheet says so, not "every patient-level result is computed on a
@@ -932,11 +935,9 @@ def test_reference_pages_print_a_true_header_and_the_published_address(
     whole = " ".join(texts["book"].split())
     assert all(f"https://example.org/haic-book/{n}.html" in whole for n in pages), whole[:400]
     assert whole.count("No patient data on this page —") >= len(REFERENCE_PAGES)
-    # on screen the line is in the page (book.js) but not shown
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    # on screen (a phone) the line is in the page (book.js) but not shown
+    pg = _open(contexts, 390, outside_requests)
     try:
-        pg = context.new_page()
-        _fence(pg, outside_requests)
         pg.add_init_script("window.BOOK_PRINT_ROOT = 'https://example.org/haic-book/';")
         pg.goto(f"{server}/chapters/08-audit.html", wait_until="load")
         shown = pg.evaluate(
@@ -944,7 +945,7 @@ def test_reference_pages_print_a_true_header_and_the_published_address(
             ".map(p => [p.textContent, p.getClientRects().length])"
         )
     finally:
-        context.close()
+        pg.close()
     assert len(shown) == 1 and shown[0][1] == 0, shown
     assert shown[0][0].endswith("/chapters/08-audit.html"), shown
     assert not outside_requests
