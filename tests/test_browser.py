@@ -564,7 +564,7 @@ def contexts(browser):
     page in a fresh context cost Chromium 1.3-1.9 CPU-s (its scripts compiled afresh), one in a
     context already used about 0.6; the book keeps nothing in a context (no storage unless a
     reader switches the theme's mode), and a test's emulated media or clicks stay in its own
-    page."""
+    page. (The menu, search, general-index and fence tests alone: 14.4 -> 12.4 CPU-s.)"""
     made: dict[int, object] = {}
 
     def context(width: int):
@@ -2523,7 +2523,8 @@ def _chapter_probes() -> dict:
 
 
 #: the tour's probes of single chapters: {(chapter number, width): {probe: its argument}}
-#: (:func:`_probes`), each once read by a test that loaded the chapter again (~1 CPU-s a page)
+#: (:func:`_probes`), each once read by a test that loaded the chapter again in a fresh browser
+#: context (those 14 loads: ~22 CPU-s of the browser tests' ~150, 2026-12-02)
 _CHAPTER_PROBES = _chapter_probes()
 
 #: the words whose fonts the tour asks Chromium for (:func:`_drawn_fonts`), after the probes:
@@ -2531,7 +2532,8 @@ _CHAPTER_PROBES = _chapter_probes()
 _FONT_PROBES = {("10", 1366): KOREAN_CHINESE}
 
 #: what the checks of printed pages measure on the chapters tools/pdf.py prints
-#: (``printed_chapters``): ``{name: (chapter numbers, measure(page, chapter number))}``
+#: (``printed_chapters``): ``{name: (chapter numbers, measure(page, chapter number))}``; the six
+#: tests that read them each loaded their chapters again in print media (~14 CPU-s in all)
 _PRINTED_PROBES = {
     "rows": (("07",), lambda pg, key: pg.evaluate(_PAPER_ROWS_JS)),
     "figures": (("06", "07"), lambda pg, key: pg.evaluate(_FIGURES_ON_PAPER_JS)),
