@@ -19,9 +19,11 @@ one layout, only the two largest: :data:`TOURED_PAGES`): the tour (:func:`tour`,
 test_browser_literate.py through ``tests/conftest.py``) records what every check here needs,
 and the tests assert on the records. The tests that only measure a page at one of those widths
 read the tour's probe of it (:data:`_PROBE_JS`, run once the record is taken) instead of loading
-the chapters again, and the checks of printed pages measure each chapter as tools/pdf.py prints
-it (``printed_chapters``); tests that click, resize, emulate print or use other widths keep their
-own page.
+the chapters again (those of one or two chapters too: :data:`_CHAPTER_PROBES`), the checks of
+printed pages measure each chapter as tools/pdf.py prints it (``printed_chapters``, also those
+that loaded a chapter again in print media: :data:`_PRINTED_PROBES`), and the checks at 320 and
+1280 px share one load of each chapter per width (``chapters_at``); tests that click, print with
+other options or load a page the tour leaves out keep their own page.
 
 ``BOOK_HTML=/path/to/_build/html`` tests another build (a helper's private one).
 """
@@ -42,7 +44,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString, Tag
 
 # one worker takes the group: it tours the pages once (tests/conftest.py: `toured`) for both modules
 pytestmark = [pytest.mark.book, pytest.mark.xdist_group("browser")]
@@ -233,16 +235,52 @@ def _finish(visit) -> dict:
                 record["literate"] = pg.evaluate(LITERATE)
                 SHOTS.mkdir(parents=True, exist_ok=True)
                 kind = "phone" if width < 500 else "desktop"
+                # a tab behind the others gave its frame for the screenshot after 0.1-3.2 s
+                # (the 20 shots: ~25 s of the tour's 58 s), in front after 0.12-0.23 s; the
+                # records are the same (the tour's CPU-s too)
+                pg.bring_to_front()
                 pg.screenshot(path=str(SHOTS / f"{path.stem}-{kind}.png"), full_page=False)
             # last: the probes open the dropdowns (the records above are of the page as loaded)
             want = _probes(path, width)
             if want:
                 record["probe"] = pg.evaluate(_PROBE_JS, want)
+            words = path in CHAPTER_PAGES and _FONT_PROBES.get((path.stem[:2], width))
+            if words:  # after the probes: it changes the page (a span around each word)
+                record["probe"]["fonts"] = _drawn_fonts(tab, list(words))
     except Exception as exc:  # recorded: the page's own tests fail, the others still run
         record["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
     finally:
         record.update({key: list(found) for key, found in tab.seen.items()})
     return record
+
+
+def _drawn_fonts(tab: _Tab, words: list[str]) -> dict:
+    """The fonts that drew each of ``words`` in the printed output that holds them all, as
+    Chromium says (DevTools ``CSS.getPlatformFontsForNode``): each word is put in a span of its
+    own first (:data:`_CJK_SPANS_JS`). ``{"spans": spans made, "fonts": {word: [families]},
+    "error": None}`` (no fonts unless every word got its span; a failure is recorded here, for
+    its test, not as the visit's)."""
+    out: dict = {"spans": 0, "fonts": {}, "error": None}
+    cdp = tab.devtools
+    try:
+        out["spans"] = tab.page.evaluate(_CJK_SPANS_JS, words)
+        if out["spans"] == len(words):
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+            for k, word in enumerate(words):
+                node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": f"#cjk-{k}"})
+                drawn = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})
+                out["fonts"][word] = sorted(
+                    {f["familyName"] for f in drawn["fonts"] if f["glyphCount"]}
+                )
+    except Exception as exc:
+        out["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+    finally:  # the tab's next pages are not watched by these domains
+        for domain in ("CSS", "DOM"):
+            with contextlib.suppress(Exception):
+                cdp.send(f"{domain}.disable")
+    return out
 
 
 #: The pages whose code the phone and desktop tests read (the chapters, the home page and How to
@@ -251,48 +289,79 @@ CODE_PAGES = CHAPTER_PAGES + [HTML / "book" / f"{n}.html" for n in ("intro", "ho
 READING_PAGES = CODE_PAGES + [HTML / "book" / "glossary.html"]
 
 
-def _probes(path: Path, width: int) -> list[str]:
-    """The measurements of :data:`_PROBE_JS` the tests need of ``path`` at ``width``.
+def _probes(path: Path, width: int) -> dict:
+    """The measurements of :data:`_PROBE_JS` the tests need of ``path`` at ``width``, each with
+    its argument (``None`` for none).
 
     The tests that only measure a loaded page read them from the tour's record (``probe``)
-    instead of loading every chapter again, each in its own tab (about 40 s of `make test`).
+    instead of loading every chapter again, each in its own tab (about 40 s of `make test`);
+    those that measure one or two chapters name them in :data:`_CHAPTER_PROBES`.
     """
     chapter = path in CHAPTER_PAGES
+    want: dict = {}
     if width == 1366:
-        return ["typed"] if path in CODE_PAGES else []
-    want = []
+        if path in CODE_PAGES:
+            want["typed"] = None
+    else:
+        if chapter:
+            want |= dict.fromkeys(["badges", "sessions", "classes", "tables", "captions", "text"])
+        if path in CODE_PAGES:
+            want["code"] = None
+        if path in READING_PAGES:
+            want |= dict.fromkeys(["highlights", "reading"])
+        if path in API_MODULE_PAGES:
+            want["api"] = None
     if chapter:
-        want += ["badges", "sessions", "classes", "tables", "captions", "text"]
-    if path in CODE_PAGES:
-        want += ["code"]
-    if path in READING_PAGES:
-        want += ["highlights", "reading"]
+        want |= _CHAPTER_PROBES.get((path.stem[:2], width), {})
     return want
 
 
 #: The measuring scripts of the phone and desktop tests, run on a toured page after its record:
-#: first those that read the page as loaded (badges, printed lines, the tables' classes); then
-#: every dropdown is opened and the scripts that measure a page with its dropdowns just opened
-#: run in the same task (so no `toggle` handler of book.js runs between them, as when each test
-#: opened them on its own fresh page); last the table text, after book.js has sized the tables
-#: of the opened dropdowns (it waits 300 ms, as before).
+#: first those that read the page as loaded (badges, printed lines, the tables' classes, the
+#: layouts of single tables and of an API page, where code wraps); then every dropdown is
+#: opened and the scripts that measure a page with its dropdowns just opened run in the same
+#: task (so no `toggle` handler of book.js runs between them, as when each test opened them on
+#: its own fresh page); then the table text, after book.js has sized the tables of the opened
+#: dropdowns (it waits 300 ms, as before); last the arrows of chapter 07's Table 2, every
+#: dropdown of the page open (as its test measured them, after book.js had sized them).
 _PROBE_TEMPLATE = """
 async (want) => {
   const out = {};
-  const step = (name, f, ...args) => { if (want.includes(name)) out[name] = f(...args); };
+  const step = (name, f, ...args) => {
+    if (name in want) out[name] = f(...(args.length ? args : [want[name]]));
+  };
   step('badges', BADGE_LINKS);
   step('highlights', () => document.querySelectorAll('article div.highlight > pre').length);
   step('sessions', () => Array.from(document.querySelectorAll('article .cell_output pre'))
     .map(p => p.textContent).find(t => t.includes('sessions: log-rank P')) || null);
   step('classes', () => Object.fromEntries(Array.from(document.querySelectorAll('article table[id]'))
     .map(t => [t.id, t.className])));
+  step('classColumns', CLASS_COLUMNS);
+  step('labelColumns', LABEL_COLUMNS);
+  step('bias', BIAS_TABLES);
+  step('display', () => Array.from(document.querySelectorAll('article table'))
+    .map(t => getComputedStyle(t).display));
+  step('legend', LEGEND_SHOWN);
+  step('splitNames', () => Object.assign((SPLIT_NAMES)(), {copied:
+    [...document.querySelectorAll('article div.cell_input div.highlight > pre')]
+      .every(p => !p.innerText.includes('\\u200b'))}));
+  step('api', API_LAYOUT);
+  step('notes', TABLE_NOTES);
   step('code', SCROLLING_CODE, 'article div.highlight > pre, article pre');
   step('typed', SCROLLING_CODE,
        'article div[class*="highlight-"]:not(.output) > div.highlight > pre');
   step('tables', PHONE_TABLES);
   step('captions', SCROLLING_CAPTIONS);
   step('reading', PHONE_READING);
-  if (want.includes('text')) out.text = await (TABLE_TEXT)();
+  if ('text' in want) out.text = await (TABLE_TEXT)();
+  step('arrows', (ids) => {
+    document.querySelectorAll('details').forEach(d => { d.open = true; });
+    const has = (id, c) => document.getElementById(id).classList.contains(c);
+    return {lines: Object.fromEntries(ids.map(id => [id, (ARROW_LINES)(id)])),
+            page: document.documentElement.scrollWidth - window.innerWidth,
+            // scrolls with its labels in view, or fits (book.js "fit")
+            sticky: Object.fromEntries(ids.map(id => [id, has(id, 'sticky-first') || has(id, 'fit')]))};
+  });
   return out;
 }
 """
@@ -337,13 +406,14 @@ def _probed(toured, path: Path, width: int) -> dict:
     return record["probe"]
 
 
-def test_the_fence_records_requests_leaving_the_machine(browser, server):
+def test_the_fence_records_requests_leaving_the_machine(contexts, server):
     """:func:`_fence` (a listener, not routing) records a request for another host, never one
     for the test server or inline data; a tour tab (:class:`_Tab`) downloads a file again on its
     second visit (its cache is off) and weighs what it downloaded."""
-    context = browser.new_context(**DESKTOP)
+    context = contexts(1366)
+    pg, tab = context.new_page(), None
     try:
-        pg, left = context.new_page(), []
+        left = []
         _fence(pg, left)
         pg.goto(f"{server}/book/intro.html", wait_until="load")
         pg.evaluate(
@@ -357,7 +427,9 @@ def test_the_fence_records_requests_leaving_the_machine(browser, server):
         assert css and set(css) <= set(second["requested"]), (css, second["requested"])
         assert first["weight"] == second["weight"] >= intro.stat().st_size
     finally:
-        context.close()
+        pg.close()
+        if tab is not None:
+            tab.page.close()
 
 
 def test_book_has_pages(built):
@@ -375,12 +447,24 @@ def test_no_page_prints_a_myst_role_as_text(built):
         article = _soup(path.resolve()).select_one("article")
         if article is None:
             continue
-        text = " ".join(
-            t for t in article.find_all(string=True) if not t.find_parent(["pre", "code"])
-        )
+        text = " ".join(_strings_outside(article, ("pre", "code")))
         if role.search(text):
             raw[str(path.relative_to(HTML))] = role.findall(text)
     assert not raw, raw
+
+
+def _strings_outside(tag, names: tuple[str, ...]) -> list[str]:
+    """Every string in ``tag``, in document order, but those inside an element named in
+    ``names``: what ``[t for t in tag.find_all(string=True) if not t.find_parent(names)]``
+    gives, without looking up every string's parents (1.9 -> 0.1 CPU-s for the built pages)."""
+    found = []
+    for child in tag.children:
+        if isinstance(child, Tag):
+            if child.name not in names:
+                found += _strings_outside(child, names)
+        elif isinstance(child, NavigableString):
+            found.append(child)
+    return found
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(HTML)))
@@ -472,14 +556,40 @@ def test_page_fits_a_phone(toured, path: Path):
     assert not seen["problems"], f"{path.name} at 390 px: {seen['problems']}"
 
 
-@pytest.fixture()
-def page(browser, outside_requests):
-    context = browser.new_context(**DESKTOP)
-    pg = context.new_page()
+@pytest.fixture(scope="module")
+def contexts(browser):
+    """The browser contexts of the tests that open pages of their own at the tour's widths:
+    ``contexts(1366)`` (:data:`DESKTOP`) and ``contexts(390)`` (:data:`PHONE`), each made on
+    first use and shared, every test opening a page (a tab) of its own in it and closing it. A
+    page in a fresh context cost Chromium 1.3-1.9 CPU-s (its scripts compiled afresh), one in a
+    context already used about 0.6; the book keeps nothing in a context (no storage unless a
+    reader switches the theme's mode), and a test's emulated media or clicks stay in its own
+    page. (The menu, search, general-index and fence tests alone: 14.4 -> 12.4 CPU-s.)"""
+    made: dict[int, object] = {}
+
+    def context(width: int):
+        if width not in made:
+            made[width] = browser.new_context(**WIDTHS[width])
+        return made[width]
+
+    yield context
+    for ctx in made.values():
+        ctx.close()
+
+
+def _open(contexts, width: int, outside_requests: list):
+    """A new page of ``contexts(width)``, fenced (:func:`_fence`) and watched (``problems``)."""
+    pg = contexts(width).new_page()
     _fence(pg, outside_requests)
     pg.problems = _watch(pg)
+    return pg
+
+
+@pytest.fixture()
+def page(contexts, outside_requests):
+    pg = _open(contexts, 1366, outside_requests)
     yield pg
-    context.close()
+    pg.close()
 
 
 def test_search_finds_kaplan(page, server, outside_requests):
@@ -492,20 +602,10 @@ def test_search_finds_kaplan(page, server, outside_requests):
 # ----------------------------------------------------------------------------- the site (issue 15)
 
 
-def _phone(browser, outside_requests, width: int = 390):
-    context = browser.new_context(
-        viewport={"width": width, "height": 844}, device_scale_factor=2, is_mobile=True
-    )
-    pg = context.new_page()
-    _fence(pg, outside_requests)
-    pg.problems = _watch(pg)
-    return context, pg
-
-
-def test_phone_menu_and_contents_open(browser, server, outside_requests):
+def test_phone_menu_and_contents_open(contexts, server, outside_requests):
     """At 390 px the visible menu button opens the site navigation, the other the page's contents."""
     chapter = CHAPTER_PAGES[len(CHAPTER_PAGES) // 2]
-    context, pg = _phone(browser, outside_requests)
+    pg = _open(contexts, 390, outside_requests)
     try:
         pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
         nav_links = "#pst-primary-sidebar-modal a.reference"
@@ -528,7 +628,7 @@ def test_phone_menu_and_contents_open(browser, server, outside_requests):
         assert pg.locator(toc_links).filter(visible=True).count() >= 2
         assert not pg.problems, pg.problems
     finally:
-        context.close()
+        pg.close()
     assert not outside_requests
 
 
@@ -634,9 +734,11 @@ def printed_chapters(built, browser, tmp_path_factory, outside_requests):
     """Every chapter printed once with tools/pdf.py: ``(PDFs by docname, clipped tables,
     measured)``. ``measured``: each printed page (print stylesheet, the printed width), measured
     after it was printed, by docname: ``layout`` (:data:`_PRINT_LAYOUT_JS`, of
-    :data:`PRINT_LAYOUT_CHAPTERS`, the page as printed), then with every dropdown opened ``broken``
-    (:data:`_NUMBERS_BROKEN_JS`) and ``wide`` (tools/pdf.py's clipped tables), as the tests did on
-    pages they loaded again. Requests off the machine are refused and recorded."""
+    :data:`PRINT_LAYOUT_CHAPTERS`, the page as printed) and the measurements of
+    :data:`_PRINTED_PROBES` (of the chapters they name), then with every dropdown opened
+    ``broken`` (:data:`_NUMBERS_BROKEN_JS`) and ``wide`` (tools/pdf.py's clipped tables), as the
+    tests did on pages they loaded again (in print media, 1000 px wide: now at the printed width,
+    688 px, as printed). Requests off the machine are recorded."""
     for tool in ("pdftoppm", "pdftotext"):
         if not shutil.which(tool):
             pytest.fail(f"{tool} is not installed: `make chromium` installs poppler-utils")
@@ -646,8 +748,12 @@ def printed_chapters(built, browser, tmp_path_factory, outside_requests):
 
     def measure(pg, name):
         seen = measured[name] = {}
-        if Path(name).name[:2] in PRINT_LAYOUT_CHAPTERS:
+        key = Path(name).name[:2]
+        if key in PRINT_LAYOUT_CHAPTERS:
             seen["layout"] = pg.evaluate(_PRINT_LAYOUT_JS)
+        for probe, (keys, run) in _PRINTED_PROBES.items():
+            if key in keys:
+                seen[probe] = run(pg, key)
         seen["broken"] = pg.evaluate(_NUMBERS_BROKEN_JS)  # opens the dropdowns
         seen["wide"] = pg.evaluate(pdf._CLIPPED_JS, pdf.PRINT_WIDTH_PX)
 
@@ -661,6 +767,14 @@ def printed_chapters(built, browser, tmp_path_factory, outside_requests):
         after=measure,
     )
     return dict(zip(docnames, written, strict=True)), clipped, measured
+
+
+def _printed(printed_chapters, key: str, probe: str):
+    """What :data:`_PRINTED_PROBES` measured as ``probe`` on the chapter numbered ``key`` as
+    tools/pdf.py printed it (``printed_chapters``)."""
+    _, _, measured = printed_chapters
+    (seen,) = [m for name, m in measured.items() if Path(name).name[:2] == key]
+    return seen[probe]
 
 
 def test_chapter_prints_to_a_pdf_handout(printed_chapters, tmp_path):
@@ -787,7 +901,7 @@ REFERENCE_PAGES = (
 
 
 def test_reference_pages_print_a_true_header_and_the_published_address(
-    built, browser, server, tmp_path, outside_requests
+    built, browser, contexts, server, tmp_path, outside_requests
 ):
     """How to use, the glossary, the bibliography and the API reference show no patient-level
     result: each printed sheet says so, not "every patient-level result is computed on a
@@ -821,11 +935,9 @@ def test_reference_pages_print_a_true_header_and_the_published_address(
     whole = " ".join(texts["book"].split())
     assert all(f"https://example.org/haic-book/{n}.html" in whole for n in pages), whole[:400]
     assert whole.count("No patient data on this page —") >= len(REFERENCE_PAGES)
-    # on screen the line is in the page (book.js) but not shown
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    # on screen (a phone) the line is in the page (book.js) but not shown
+    pg = _open(contexts, 390, outside_requests)
     try:
-        pg = context.new_page()
-        _fence(pg, outside_requests)
         pg.add_init_script("window.BOOK_PRINT_ROOT = 'https://example.org/haic-book/';")
         pg.goto(f"{server}/chapters/08-audit.html", wait_until="load")
         shown = pg.evaluate(
@@ -833,7 +945,7 @@ def test_reference_pages_print_a_true_header_and_the_published_address(
             ".map(p => [p.textContent, p.getClientRects().length])"
         )
     finally:
-        context.close()
+        pg.close()
     assert len(shown) == 1 and shown[0][1] == 0, shown
     assert shown[0][0].endswith("/chapters/08-audit.html"), shown
     assert not outside_requests
@@ -1104,28 +1216,81 @@ PHONE_FITTED_TABLES = {"Table 1.4", "Table 1.5", "Table 1.6", "Table 4.2", "Tabl
 PHONE_SCROLLING_TABLES: set[str] = set()
 
 
+#: the table of each chapter whose box is measured at 1280 px
+#: (:func:`test_desktop_header_badges_let_a_table_fit`)
+HEADER_BADGE_TABLES = {
+    "04": "tbl-base-skewed",
+    "07": "tbl-cox-table2-stated",
+    "10": "tbl-yours-dictionary",
+}
+
+
+@pytest.fixture(scope="module")
+def chapters_at(browser, server, outside_requests):
+    """Every chapter loaded at a width the tour does not visit, 320 px (a small phone, mobile)
+    or 1280 px (a laptop), once per width for all the tests that measure it there, in one
+    browser context per width (900 px high, 1x pixels): ``chapters_at(width)`` is ``{chapter
+    number: measurements}``. On each page as loaded ``firstColumn`` (:data:`_FIRST_COLUMN_JS`,
+    chapter 04 at 320 px), then ``captions`` (:data:`_SCROLLING_CAPTIONS_JS`, which opens the
+    article's dropdowns), then at 1280 px ``box`` (of :data:`HEADER_BADGE_TABLES`, every
+    dropdown opened), and ``problems`` (console and page errors while it was loaded and
+    measured). The caption test and the test of Table 4.2's first column at 320 px, and the
+    caption test and that of the header badges at 1280 px, each loaded these pages again
+    (~1 CPU-s a page)."""
+    done: dict[int, dict] = {}
+
+    def at(width: int) -> dict:
+        if width not in done:
+            done[width] = _chapters_at(browser, server, outside_requests, width)
+        return done[width]
+
+    return at
+
+
+def _chapters_at(browser, server, outside_requests, width: int) -> dict:
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, is_mobile=width < 600, device_scale_factor=1
+    )
+    pg = context.new_page()
+    _fence(pg, outside_requests)
+    problems = _watch(pg)
+    out = {}
+    try:
+        for path in CHAPTER_PAGES:
+            key = path.stem[:2]
+            seen = out[key] = {}
+            problems.clear()
+            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+            if width == 320 and key == "04":
+                seen["firstColumn"] = pg.evaluate(_FIRST_COLUMN_JS)
+            seen["captions"] = pg.evaluate(_SCROLLING_CAPTIONS_JS)
+            if width == 1280 and key in HEADER_BADGE_TABLES:
+                pg.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+                seen["box"] = pg.evaluate(
+                    "(id) => { const c = document.getElementById(id).parentElement;"
+                    " return [c.scrollWidth, c.clientWidth]; }",
+                    HEADER_BADGE_TABLES[key],
+                )
+            seen["problems"] = list(problems)
+    finally:
+        context.close()
+    return out
+
+
 @pytest.mark.parametrize("width", [320, 1280])
-def test_captions_of_scrolling_tables_stay_in_view(browser, server, outside_requests, width):
+def test_captions_of_scrolling_tables_stay_in_view(chapters_at, outside_requests, width):
     """A table wider than the page scrolls sideways, but its caption stays within the visible
     width: as wide as its table, the captions of Tables 3.7 and 3.8 (390 px) and 4.2 (390 and
     1280 px) were cut off at the edge (tables.css). On a phone a table's text is never under
     12 px: a table that does not fit at 12 px scrolls (at 390 px
     :data:`PHONE_SCROLLING_TABLES`, none since Table 7.6 fits; on a 320 px phone, a 288 px
     column, Tables 4.2 and 7.5 among them). At 1280 px no numbered table scrolls, and no
-    table's text is under 10 px. (At 390 px: :func:`test_captions_of_scrolling_tables_stay_in_view_on_a_phone`.)"""
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, is_mobile=width < 600, device_scale_factor=1
+    table's text is under 10 px. (At 390 px:
+    :func:`test_captions_of_scrolling_tables_stay_in_view_on_a_phone`.) Measured on the pages
+    of ``chapters_at``, shared with the tests of single tables at 320 and 1280 px."""
+    _captions_stay_in_view(
+        [row for seen in chapters_at(width).values() for row in seen["captions"]], width
     )
-    pg = context.new_page()
-    _fence(pg, outside_requests)
-    rows = []
-    try:
-        for path in CHAPTER_PAGES:
-            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
-            rows += pg.evaluate(_SCROLLING_CAPTIONS_JS)
-    finally:
-        context.close()
-    _captions_stay_in_view(rows, width)
     assert not outside_requests
 
 
@@ -1187,21 +1352,16 @@ _BIAS_TABLES_JS = r"""
 
 
 @pytest.mark.parametrize("width", [390, 1366])
-def test_bias_tables_fit_a_phone_and_name_their_deaths(browser, server, outside_requests, width):
+def test_bias_tables_fit_a_phone_and_name_their_deaths(toured, width):
     """Review: on a 390 px phone Table 9.1 was 392 px wide in its 358 px column (its P scrolled
     out of view) and Table 9.2 402 px (its fifth column cut); Tables 9.1 and 9.3 headed their
     deaths after the landmark "Events". Now no table of chapter 09 scrolls sideways at 390 px:
     9.1 and 9.3 say "Alive" and "Deaths after"; Table 9.2, four estimates with their intervals
     that cannot fit five columns, is shown as one card per timing assumption (":class:
     phone-cards", book.js), each estimate on one line beside its column's name. At 1366 px 9.2
-    is a table of five columns."""
-    context, pg = _phone(browser, outside_requests, width=width)
-    try:
-        pg.goto(f"{server}/chapters/09-bias.html", wait_until="load")
-        seen = pg.evaluate(_BIAS_TABLES_JS)
-        assert not pg.problems, pg.problems
-    finally:
-        context.close()
+    is a table of five columns. Measured by the tour on chapter 09 as loaded (at 1366 px on
+    its desktop, not mobile: this test's own page had been a mobile one 1366 px wide)."""
+    seen = _probed(toured, next(p for p in CHAPTER_PAGES if p.stem.startswith("09")), width)["bias"]
     for name in ("tbl-bias-landmarks", "tbl-bias-response-landmarks"):
         heads = seen[name]["heads"]
         assert "Deaths after" in heads and "Events" not in heads, (name, heads)
@@ -1212,7 +1372,6 @@ def test_bias_tables_fit_a_phone_and_name_their_deaths(browser, server, outside_
     if width < 600:  # each estimate, "1.25 (0.69–2.26)", on one line and inside the card
         broken = [v for v in scenarios["values"] if v[1] > 1.5 * v[2] or not v[3]]
         assert not broken, broken
-    assert not outside_requests
 
 
 _FIRST_COLUMN_JS = """(() => { const t = document.querySelector('table#tbl-base-skewed');
@@ -1222,7 +1381,7 @@ _FIRST_COLUMN_JS = """(() => { const t = document.querySelector('table#tbl-base-
 
 
 def test_phone_tables_that_scroll_keep_their_row_labels_readable(
-    browser, server, outside_requests, toured
+    chapters_at, outside_requests, toured
 ):
     """On a 320 px phone Table 4.2 scrolls sideways; its first column (row labels such as
     "PIVKA-II (ng/mL)") is not squeezed to its longest word: book.js marks such a table
@@ -1230,15 +1389,13 @@ def test_phone_tables_that_scroll_keep_their_row_labels_readable(
     lines). At 390 px Table 4.2 fits now and, like Table 3.7, is left alone; Table 3.8, a little
     too wide at 12 px, is fitted instead (book.js "fit": narrower gaps between cells, labels at
     least 5.5 em; Table 6.1 was, before its Class column went under its labels); Table 9.2, 44
-    px too wide, is shown as cards (test_bias_tables_fit_a_phone_and_name_their_deaths)."""
+    px too wide, is shown as cards (test_bias_tables_fit_a_phone_and_name_their_deaths).
+    At 320 px measured on chapter 04 as ``chapters_at`` loaded it (with the caption test; 900
+    px high, 1x pixels: this test's own page had been 844 px high, 2x)."""
     chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
-    context, pg = _phone(browser, outside_requests, width=320)
-    try:
-        pg.goto(f"{server}/{chapters['04'].relative_to(HTML).as_posix()}", wait_until="load")
-        label = pg.evaluate(_FIRST_COLUMN_JS)
-        assert not pg.problems, pg.problems
-    finally:
-        context.close()
+    small = chapters_at(320)["04"]
+    assert not small["problems"], small["problems"]
+    label = small["firstColumn"]
     # at 390 px, the tables' classes as each page loaded in the tour
     classes = {
         table: _probed(toured, chapters[key], 390)["classes"][table].split()
@@ -1298,7 +1455,7 @@ _CLASS_COLUMN_JS = r"""
 
 
 @pytest.mark.parametrize("media", ["phone", "desktop", "print"])
-def test_class_columns_go_under_the_row_labels_on_a_phone(browser, server, outside_requests, media):
+def test_class_columns_go_under_the_row_labels_on_a_phone(request, media):
     """Tables 6.1-6.3 and 7.1 give each row's provenance class in a column "Class". On a 390 px
     phone that column took 85 px: Tables 7.1 (438 px) and 6.3 (398 px) scrolled sideways in a
     358 px column and 6.1 fitted with its labels squeezed to seven lines. There each row's badge
@@ -1306,23 +1463,22 @@ def test_class_columns_go_under_the_row_labels_on_a_phone(browser, server, outsi
     and the column is not shown (book.js, tables.css): the tables fit without scrolling, the
     badges at 12 px, each badge's word starting where its label does (a badge's chip is not
     painted in a table cell, and its side padding put a 3.6 px space before the word). At 1366
-    px and on paper the column stays and the copy is not shown."""
-    width = 390 if media == "phone" else 1366
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, is_mobile=media == "phone", device_scale_factor=1
-    )
-    pg = context.new_page()
-    _fence(pg, outside_requests)
-    chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
-    seen = []
-    try:
-        if media == "print":
-            pg.emulate_media(media="print")
-        for key, ids in CLASS_COLUMN_TABLES.items():
-            pg.goto(f"{server}/{chapters[key].relative_to(HTML).as_posix()}", wait_until="load")
-            seen += pg.evaluate(_CLASS_COLUMN_JS, list(ids))
-    finally:
-        context.close()
+    px and on paper the column stays and the copy is not shown.
+
+    Measured on chapters 06 and 07 as the tour loaded them (390 px: its phone, 844 px high, 2x
+    pixels; this test's own page had been 900 px high, 1x) and as tools/pdf.py printed them
+    (``printed_chapters``: the printed width, 688 px; its own page had been 1366 px wide)."""
+    if media == "print":
+        printed = request.getfixturevalue("printed_chapters")
+        seen = [t for key in CLASS_COLUMN_TABLES for t in _printed(printed, key, "classColumns")]
+    else:
+        toured, width = request.getfixturevalue("toured"), 390 if media == "phone" else 1366
+        chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
+        seen = [
+            t
+            for key in CLASS_COLUMN_TABLES
+            for t in _probed(toured, chapters[key], width)["classColumns"]
+        ]
     assert len(seen) == 4 and all(t["k"] > 0 for t in seen), seen
     for t in seen:
         rows = t["rows"]
@@ -1338,7 +1494,8 @@ def test_class_columns_go_under_the_row_labels_on_a_phone(browser, server, outsi
         else:
             assert t["over"] <= 1 and t["headShown"], t
             assert all(r["columnShown"] and not r["copyShown"] for r in rows), t
-    assert not outside_requests
+    if media == "print":
+        assert not request.getfixturevalue("outside_requests")
 
 
 #: chapter 01's tables with a column of short word labels (book.js "label-under"): its index, name
@@ -1365,23 +1522,19 @@ _LABEL_COLUMN_JS = r"""
 
 
 @pytest.mark.parametrize("width", [390, 1366])
-def test_label_columns_go_under_the_row_labels_when_a_table_would_scroll(
-    browser, server, outside_requests, width
-):
+def test_label_columns_go_under_the_row_labels_when_a_table_would_scroll(toured, width):
     """At 390 px Table 1.5 (its "Model": univariate / multivariable) was 411 px wide and 1.4 (its
     "Calibration": hit / infeasible) 400 px in a 358 px column, and both scrolled sideways, still
     9 px too wide with narrower gaps. Such a column of a few short word labels goes under the row
     labels on a phone when the table would otherwise scroll (book.js "label-under", tables.css),
     as a Class column does: each row's label under its own, the column's name under the first
     header, and the column not shown; the tables fit, the labels at 12 px. At 1366 px the
-    column stays and the copies are not shown."""
-    context, pg = _phone(browser, outside_requests, width=width)
-    try:
-        pg.goto(f"{server}/chapters/01-data.html", wait_until="load")
-        seen = pg.evaluate(_LABEL_COLUMN_JS, list(LABEL_COLUMN_TABLES))
-        assert not pg.problems, pg.problems
-    finally:
-        context.close()
+    column stays and the copies are not shown. Measured by the tour on chapter 01 as loaded (at
+    1366 px on its desktop, not mobile: this test's own page had been a mobile one 1366 px
+    wide)."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("01"))
+    seen = _probed(toured, chapter, width)["labelColumns"]
+    assert len(seen) == len(LABEL_COLUMN_TABLES), seen
     for t in seen:
         assert (t["k"], t["name"]) == LABEL_COLUMN_TABLES[t["id"]], t
         rows = t["rows"]
@@ -1394,7 +1547,6 @@ def test_label_columns_go_under_the_row_labels_when_a_table_would_scroll(
         else:
             assert "label-under" not in t["classes"] and t["headShown"], t["id"]
             assert t["headCopy"] is None and all(c and not s for _, c, _, s, _ in rows), t["id"]
-    assert not outside_requests
 
 
 #: at 390 px, what a reader would stumble on in a page: text running past the box that clips it
@@ -1468,31 +1620,19 @@ def test_phone_pages_cut_off_no_text(toured):
     assert not problems, f"at 390 px: {problems}"
 
 
-@contextlib.contextmanager
-def _printed_chapter(browser, server, outside_requests, prefix: str):
-    """A page of the chapter whose file name starts with ``prefix``, loaded in print media."""
-    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith(prefix))
-    context = browser.new_context(viewport={"width": 1000, "height": 1000})
-    pg = context.new_page()
-    _fence(pg, outside_requests)
-    try:
-        pg.emulate_media(media="print")
-        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
-        yield pg
-    finally:
-        context.close()
+#: each table row's first cell and its break rule (on paper: book_site.keep_row_pairs)
+_PAPER_ROWS_JS = """() => [...document.querySelectorAll('.bd-article table tbody > tr')]
+  .map(tr => [tr.cells[0] ? tr.cells[0].innerText.trim() : '',
+              getComputedStyle(tr).breakAfter])"""
 
 
-def test_printed_paper_rows_stay_with_their_reproduced_rows(browser, server, outside_requests):
+def test_printed_paper_rows_stay_with_their_reproduced_rows(printed_chapters, outside_requests):
     """Review: printed, "PIVKA-II (ng/mL): per ng/mL — paper" ended a sheet of Table 7.5 and its
     "↳ this cohort" row began the next. In print media each "— paper" row followed by its own
-    "↳" row is kept with it (``break-after: avoid``; book_site.keep_row_pairs)."""
-    with _printed_chapter(browser, server, outside_requests, "07") as pg:
-        rows = pg.evaluate(
-            """() => [...document.querySelectorAll('.bd-article table tbody > tr')]
-                .map(tr => [tr.cells[0] ? tr.cells[0].innerText.trim() : '',
-                            getComputedStyle(tr).breakAfter])"""
-        )
+    "↳" row is kept with it (``break-after: avoid``; book_site.keep_row_pairs). Measured on
+    chapter 07 as tools/pdf.py printed it (``printed_chapters``, at the printed width,
+    688 px; the test had loaded it again in print media, 1000 px wide)."""
+    rows = _printed(printed_chapters, "07", "rows")
     pairs = [
         (label, style)
         for (label, style), (after, _) in zip(rows, rows[1:], strict=False)
@@ -1541,19 +1681,15 @@ _FIGURES_ON_PAPER_JS = r"""
 
 
 def test_printed_figures_put_their_caption_and_line_beside_the_image(
-    browser, server, outside_requests
+    printed_chapters, outside_requests
 ):
     """The image of a figure prints 420 px wide in a 688-px line: under it, its caption and its
     "In this figure" line pushed the tall figures to a new sheet and left the sheet before 50 %
     (06, before Fig. 6.2) and 73 % (07, before Fig. 7.1) blank. On paper both sit beside the
     image, at its foot (book.css; book.js moves the line into the figure), and the image keeps
-    its width: nothing shrinks."""
-    pdf = _pdf_tool()
-    seen = []
-    for prefix in ("06", "07"):
-        with _printed_chapter(browser, server, outside_requests, prefix) as pg:
-            pg.set_viewport_size({"width": pdf.PRINT_WIDTH_PX, "height": 1000})
-            seen += pg.evaluate(_FIGURES_ON_PAPER_JS)
+    its width: nothing shrinks. Measured on chapters 06 and 07 as tools/pdf.py printed them
+    (``printed_chapters``, at the printed width, as the test had measured them)."""
+    seen = [f for key in ("06", "07") for f in _printed(printed_chapters, key, "figures")]
     assert {"Fig. 6.2", "Fig. 7.1"} <= {f["fig"] for f in seen}, seen
     assert [f for f in seen if not f["cap"]] == [], "captions under their image"
     assert [f for f in seen if f["line"] is False] == [], "'In this figure' lines not beside"
@@ -1598,15 +1734,19 @@ def test_printed_tall_figures_leave_no_half_blank_sheet_before_them(printed_chap
     assert all(share < 0.3 for share in blank.values()), blank
 
 
-def test_printed_chapter_title_keeps_its_number(browser, server, outside_requests):
+def test_printed_chapter_title_keeps_its_number(printed_chapters, outside_requests):
     """On paper the chapter's title reads "4. Baseline characteristics: Table 1", as on screen
     and as its printed contents list (4.1, 4.2, ...): the theme prints an unnumbered copy of the
-    title (book.js copies the number into it)."""
-    with _printed_chapter(browser, server, outside_requests, "04") as pg:
-        titles = pg.locator("h1").filter(visible=True).all_inner_texts()
+    title (book.js copies the number into it). Measured on chapter 04 as tools/pdf.py printed
+    it (``printed_chapters``, at the printed width, 688 px; the test had loaded it again in print
+    media, 1000 px wide)."""
+    titles = _printed(printed_chapters, "04", "title")
     assert titles and titles[0].startswith("4. "), titles
     assert not outside_requests
 
+
+#: the chapters whose code is checked for names split across lines on a phone
+SPLIT_NAME_CHAPTERS = ("01-data", "07-cox")
 
 _SPLIT_NAMES_JS = r"""
 () => {
@@ -1638,53 +1778,47 @@ _SPLIT_NAMES_JS = r"""
 """
 
 
-@pytest.mark.parametrize("chapter", ["01-data", "07-cox"])
-def test_phone_code_wraps_between_names_not_inside_them(browser, server, outside_requests, chapter):
+@pytest.mark.parametrize("chapter", SPLIT_NAME_CHAPTERS)
+def test_phone_code_wraps_between_names_not_inside_them(toured, chapter):
     """At 390 px a line of code without a space wrapped wherever it ran out of room, inside a
     name ("feasibility_summar|y", "book_c|ohort"): book.js lets it break after a dot, an opening
     bracket, a comma or "=" (a <wbr>, no character: the copy button copies the code as
-    written), so a name that fits the box is never split."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    try:
-        pg = context.new_page()
-        _fence(pg, outside_requests)
-        pg.goto(f"{server}/chapters/{chapter}.html", wait_until="load")
-        found = pg.evaluate(_SPLIT_NAMES_JS)
-        copied = pg.evaluate(
-            "[...document.querySelectorAll('article div.cell_input div.highlight > pre')]"
-            ".every(p => !p.innerText.includes('\\u200b'))"
-        )
-    finally:
-        context.close()
+    written), so a name that fits the box is never split. Measured by the tour on its phone
+    visit of the chapter, as loaded (this test's own page had been 390 px wide but not
+    mobile)."""
+    found = _probed(toured, HTML / "chapters" / f"{chapter}.html", 390)["splitNames"]
     assert found["names"] > 20, found
     assert found["split"] == [], found["split"]
-    assert copied
-    assert not outside_requests
+    assert found["copied"]
 
 
-def test_printed_visible_code_is_as_large_as_the_folded_set_up(browser, server, outside_requests):
+#: on paper: the font size of each visible code cell's input, and of each folded cell's printed
+#: copy with its break rules, overflow, statements, its <details> and its text
+_PRINTED_CODE_JS = """() => ({
+  visible: [...document.querySelectorAll('article div.cell:not(.tag_hide-input) div.cell_input pre')]
+    .map(p => parseFloat(getComputedStyle(p).fontSize)),
+  folded: [...document.querySelectorAll('article div.cell.tag_hide-input')]
+    .filter(c => !c.classList.contains('long-source'))
+    .map(c => { const copy = c.querySelector(':scope > div.print-copy pre');
+                const d = c.querySelector(':scope > details');
+                return copy && [parseFloat(getComputedStyle(copy).fontSize),
+                                getComputedStyle(copy).breakInside,
+                                getComputedStyle(copy.closest('div.highlight')).breakInside,
+                                getComputedStyle(copy).overflow,
+                                [...copy.querySelectorAll(':scope > span.print-statement')]
+                                  .every(b => getComputedStyle(b).breakInside === 'avoid')
+                                  && copy.children.length >= 1,
+                                getComputedStyle(d).display,
+                                copy.textContent === c.querySelector('div.cell_input pre').textContent]; })})"""
+
+
+def test_printed_visible_code_is_as_large_as_the_folded_set_up(printed_chapters, outside_requests):
     """On paper the visible calls (what a resident copies) printed at 7.5 pt while the folded
     set-up code above them printed at 9 pt: every code cell's input prints at 9 pt (12 CSS px),
-    its text output stays smaller; a folded cell prints whole from a breakable copy."""
-    with _printed_chapter(browser, server, outside_requests, "06") as pg:
-        sizes = pg.evaluate(
-            """() => ({
-              visible: [...document.querySelectorAll('article div.cell:not(.tag_hide-input) div.cell_input pre')]
-                .map(p => parseFloat(getComputedStyle(p).fontSize)),
-              folded: [...document.querySelectorAll('article div.cell.tag_hide-input')]
-                .filter(c => !c.classList.contains('long-source'))
-                .map(c => { const copy = c.querySelector(':scope > div.print-copy pre');
-                            const d = c.querySelector(':scope > details');
-                            return copy && [parseFloat(getComputedStyle(copy).fontSize),
-                                            getComputedStyle(copy).breakInside,
-                                            getComputedStyle(copy.closest('div.highlight')).breakInside,
-                                            getComputedStyle(copy).overflow,
-                                            [...copy.querySelectorAll(':scope > span.print-statement')]
-                                              .every(b => getComputedStyle(b).breakInside === 'avoid')
-                                              && copy.children.length >= 1,
-                                            getComputedStyle(d).display,
-                                            copy.textContent === c.querySelector('div.cell_input pre').textContent]; })})"""
-        )
+    its text output stays smaller; a folded cell prints whole from a breakable copy. Measured on
+    chapter 06 as tools/pdf.py printed it (``printed_chapters``, at the printed width,
+    688 px; the test had loaded it again in print media, 1000 px wide)."""
+    sizes = _printed(printed_chapters, "06", "code")
     assert sizes["visible"] and sizes["folded"], sizes
     assert set(sizes["visible"]) == {12.0}, sizes
     # a folded cell prints from a copy outside its <details> (in which Chromium breaks no page:
@@ -1699,16 +1833,12 @@ def test_printed_visible_code_is_as_large_as_the_folded_set_up(browser, server, 
     assert not outside_requests
 
 
-def test_desktop_tables_keep_their_columns(page, server):
-    """The phone's cards are for phones: at 1366 px every table is laid out as a table."""
+def test_desktop_tables_keep_their_columns(toured):
+    """The phone's cards are for phones: at 1366 px every table is laid out as a table
+    (chapter 07, as the tour loaded it)."""
     chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("07"))
-    page.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
-    shown = page.evaluate(
-        "Array.from(document.querySelectorAll('article table'))"
-        ".map(t => getComputedStyle(t).display)"
-    )
+    shown = _probed(toured, chapter, 1366)["display"]
     assert shown and set(shown) == {"table"}, shown
-    assert not page.problems, page.problems
 
 
 TABLE2_IDS = ("tbl-cox-table2-implied", "tbl-cox-table2-stated")
@@ -1726,67 +1856,36 @@ _ARROW_LINES_JS = """(id) => [...document.getElementById(id).querySelectorAll('t
   })"""
 
 
-def test_the_arrow_stays_with_its_word_on_a_phone(browser, server, outside_requests):
+def test_the_arrow_stays_with_its_word_on_a_phone(toured):
     """Tables 7.4 and 7.5 at 390 px (7.5 in its opened dropdown): "↳" and "this" (of its label
     "this cohort") stay on one line (analysis.book.glue_table2 joins them with a narrow no-break space). With an
     ordinary space the arrow sat alone above the word in all 27 of this cohort's rows of Table 7.5.
     At 12 px both tables (now 7.5 and 7.6) are fitted to their column (book.js "fit"; 7.6, in its
     dropdown, since its labels' badges lost their chip padding and the dropdown lends it half its
     padding), or else would scroll inside their containers, the labels' column in view (sticky):
-    never the page."""
+    never the page. Measured by the tour on its phone visit of chapter 07, every dropdown opened
+    (this test's own page had been 900 px high, 1x pixels; the tour's is 844 px high, 2x)."""
     chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("07"))
-    context = browser.new_context(
-        viewport={"width": 390, "height": 900}, is_mobile=True, device_scale_factor=1
-    )
-    pg = context.new_page()
-    _fence(pg, outside_requests)
-    try:
-        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
-        pg.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
-        lines = {t: pg.evaluate(_ARROW_LINES_JS, t) for t in TABLE2_IDS}
-        page = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        sticky = {  # scrolls with its labels in view, or fits (book.js "fit": Table 7.4)
-            t: pg.evaluate(
-                "(id) => ['sticky-first', 'fit'].some(c =>"
-                " document.getElementById(id).classList.contains(c))",
-                t,
-            )
-            for t in TABLE2_IDS
-        }
-    finally:
-        context.close()
+    seen = _probed(toured, chapter, 390)["arrows"]
+    lines, page, sticky = seen["lines"], seen["page"], seen["sticky"]
+    assert sorted(lines) == sorted(TABLE2_IDS), lines
     for table, counts in lines.items():
         assert len(counts) >= 20, (table, counts)
         assert set(counts) == {1}, f"{table}: '↳ this' broken over lines {counts}"
     assert page <= 2, f"the page is {page} px wider than the phone"
     assert all(sticky.values()), sticky
-    assert not outside_requests
 
 
-def test_desktop_header_badges_let_a_table_fit(browser, server, outside_requests):
+def test_desktop_header_badges_let_a_table_fit(chapters_at, outside_requests):
     """At 1280 px Table 4.2 fits its page: a header's badge may go under its label (tables.css).
     Written straight after the word, "skewness" and its badge were one unbreakable word, the
     column 148 px wide for numbers like "2.45", and the last column was cut at the edge. Table
     10.1 fits too: a column name may break after its underscores (analysis.book._code); one
     unbreakable name, ``prior_resection_or_transplant``, made it 36 px too wide. So does Table
-    7.5, in its dropdown (opened here): a cell's badge may go under its word too."""
-    tables = {"04": "tbl-base-skewed", "07": "tbl-cox-table2-stated", "10": "tbl-yours-dictionary"}
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    _fence(pg, outside_requests)
-    boxes = {}
-    try:
-        for key, table in tables.items():
-            chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith(key))
-            pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
-            pg.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
-            boxes[table] = pg.evaluate(
-                "(id) => { const c = document.getElementById(id).parentElement;"
-                " return [c.scrollWidth, c.clientWidth]; }",
-                table,
-            )
-    finally:
-        context.close()
+    7.5, in its dropdown (opened): a cell's badge may go under its word too. Measured on the
+    pages of ``chapters_at`` at 1280 px, shared with the caption test."""
+    seen = chapters_at(1280)
+    boxes = {table: seen[key]["box"] for key, table in HEADER_BADGE_TABLES.items()}
     wide = {t: box for t, box in boxes.items() if box[0] > box[1] + 1}
     assert not wide, f"tables wider than their column at 1280 px ([table, column] px): {wide}"
     assert not outside_requests
@@ -1809,16 +1908,23 @@ def test_intro_table_has_a_caption_and_no_number(built):
 
 
 @pytest.mark.parametrize("name", ["genindex.html", "py-modindex.html"])
-def test_index_pages_fit_a_phone(browser, server, outside_requests, name):
+def test_index_pages_fit_a_phone(request, contexts, server, outside_requests, name):
     """The general index (not in the tour) once laid out 531 px wide on a 390 px phone, so the
-    browser zoomed the page out: its two columns of long dotted names now stack and wrap."""
-    context, pg = _phone(browser, outside_requests)
-    try:
-        pg.goto(f"{server}/{name}", wait_until="load")
-        width = pg.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
-        assert not pg.problems, pg.problems
-    finally:
-        context.close()
+    browser zoomed the page out: its two columns of long dotted names now stack and wrap. The
+    module index is in the tour: its phone visit is read."""
+    if HTML / name in TOURED_PAGES:
+        seen = _seen(request.getfixturevalue("toured"), HTML / name, 390)
+        problems, width = seen["problems"], [seen["layout"], seen["layout"] + seen["overflow"]]
+        assert not seen["outside"], seen["outside"][:5]
+    else:
+        pg = _open(contexts, 390, outside_requests)
+        try:
+            pg.goto(f"{server}/{name}", wait_until="load")
+            width = pg.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
+            problems = pg.problems
+        finally:
+            pg.close()
+    assert not problems, problems
     assert width[0] <= 390, f"{name}: laid out {width[0]} px wide, zoomed out"
     assert width[1] - width[0] <= 2, f"{name}: {width[1] - width[0]} px wider than a phone"
 
@@ -1859,20 +1965,24 @@ _API_LAYOUT_JS = r"""
 
 
 def test_api_pages_on_a_phone_stack_their_summaries_and_break_titles_after_a_dot(
-    browser, server, outside_requests
+    contexts, server, outside_requests, toured
 ):
     """Review: on a 390 px phone an API page's summary table (a signature, then its description)
     was ~500 px wide in a 358 px column: 25-41 px of each description showed, the rest behind
     the edge; and 14 of 23 page titles broke inside a name ("analysis.privac|y"). Each row is now
     a block, the description under its signature and as wide as the column (book.css), and a
-    title breaks after a dot only (book.js). At 1366 px the tables keep their two columns."""
+    title breaks after a dot only (book.js). At 1366 px the tables keep their two columns. The
+    two module pages in the tour (:data:`TOURED_PAGES`) are measured on its phone visit."""
     assert len(API_MODULE_PAGES) >= 20
     narrow, scrolling, inside, rows = {}, set(), {}, 0
-    context, pg = _phone(browser, outside_requests)
+    pg = _open(contexts, 390, outside_requests)
     try:
         for path in API_MODULE_PAGES:
-            pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
-            seen = pg.evaluate(_API_LAYOUT_JS)
+            if path in TOURED_PAGES:
+                seen = _probed(toured, path, 390)["api"]
+            else:
+                pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+                seen = pg.evaluate(_API_LAYOUT_JS)
             rows += len(seen["rows"])
             for name, wide, described, scrolls in seen["rows"]:
                 if described < 0.9 * wide:
@@ -1884,16 +1994,14 @@ def test_api_pages_on_a_phone_stack_their_summaries_and_break_titles_after_a_dot
                 inside[path.stem] = (seen["title"], seen["breaks"])
         assert not pg.problems, pg.problems
         # on a wide screen the summary keeps its columns: the description beside its signature
-        wide = browser.new_context(viewport={"width": 1366, "height": 900})
+        desk = _open(contexts, 1366, outside_requests)
         try:
-            desk = wide.new_page()
-            _fence(desk, outside_requests)
             desk.goto(f"{server}/book/api/privacy.html", wait_until="load")
             desktop = desk.evaluate(_API_LAYOUT_JS)
         finally:
-            wide.close()
+            desk.close()
     finally:
-        context.close()
+        pg.close()
     assert rows >= 200, rows
     assert not narrow, f"descriptions squeezed beside their signature at 390 px: {narrow}"
     assert not scrolling, f"summary tables that scroll at 390 px: {sorted(scrolling)}"
@@ -2015,6 +2123,9 @@ def test_printed_handouts_leave_out_the_solutions(printed_chapters):
     assert not given, f"solutions printed ([shown], notes, solutions): {given}"
 
 
+#: the codings of sex in Korean and in Chinese that chapter 10's validator message names
+KOREAN_CHINESE = ("남/여", "男/女")
+
 #: chapter 10's validator message names codings of sex that it does not read, among them in
 #: Korean and Chinese: each wrapped in a span of its own (in place, in the printed output)
 _CJK_SPANS_JS = r"""
@@ -2043,13 +2154,14 @@ _CJK_SPANS_JS = r"""
 """
 
 
-def test_korean_and_chinese_of_the_validator_message_have_a_font(browser, server, outside_requests):
+def test_korean_and_chinese_of_the_validator_message_have_a_font(toured):
     """Review: chapter 10's validator message ("male/female, 남/여, nam/nữ and 男/女 are not
     read") showed empty boxes for the Korean and Chinese on screen and in the PDF: the machine
     had no font with those glyphs, and `make chromium` installed none. It installs
     fonts-wqy-microhei now (Makefile). Chromium says which fonts drew a node's text (DevTools
     CSS.getPlatformFontsForNode): for "남/여" and "男/女" one with Korean, resp. Chinese
-    glyphs (fontconfig: `fc-list :lang=ko`, `:lang=zh`), not the box of a font without them."""
+    glyphs (fontconfig: `fc-list :lang=ko`, `:lang=zh`), not the box of a font without them.
+    Asked by the tour on its desktop visit of chapter 10 (:data:`_FONT_PROBES`)."""
     families = {}
     for lang in ("ko", "zh"):
         listed = subprocess.run(
@@ -2057,27 +2169,15 @@ def test_korean_and_chinese_of_the_validator_message_have_a_font(browser, server
         ).stdout
         families[lang] = {f.strip() for line in listed.splitlines() for f in line.split(",")}
     chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("10"))
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    try:
-        pg = context.new_page()
-        _fence(pg, outside_requests)
-        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
-        assert pg.evaluate(_CJK_SPANS_JS, ["남/여", "男/女"]) == 2
-        cdp = context.new_cdp_session(pg)
-        cdp.send("DOM.enable")
-        cdp.send("CSS.enable")
-        root = cdp.send("DOM.getDocument")["root"]["nodeId"]
-        drawn = {}
-        for k, lang in enumerate(("ko", "zh")):
-            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": f"#cjk-{k}"})
-            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
-            drawn[lang] = {f["familyName"] for f in fonts if f["glyphCount"]}
-    finally:
-        context.close()
+    seen = _probed(toured, chapter, 1366)["fonts"]
+    assert seen["error"] is None and seen["spans"] == 2, seen
+    drawn = {
+        lang: set(seen["fonts"][word])
+        for lang, word in zip(("ko", "zh"), KOREAN_CHINESE, strict=True)
+    }
     # "/" may come from the monospace font; the letters from one that has them
     for lang in ("ko", "zh"):
         assert drawn[lang] & families[lang], (lang, drawn[lang], sorted(families[lang])[:5])
-    assert not outside_requests
 
 
 def test_printed_chapters_keep_their_folded_set_up_code(printed_chapters):
@@ -2186,31 +2286,25 @@ def test_phone_badges_are_12px_and_lighter_than_their_number(toured):
     assert not heavy, f"badges as heavy as the text they follow: {heavy}"
 
 
-def test_printed_badge_meanings_show_on_paper_only(browser, server, outside_requests):
+#: the meanings of the badges at the end of the synthetic-data notice, as shown ('' if not)
+_LEGEND_JS = """() => { const p = document.querySelector('.synthetic-notice .provenance-legend');
+  return p && p.getClientRects().length ? p.innerText : ''; }"""
+
+
+def test_printed_badge_meanings_show_on_paper_only(toured, printed_chapters, outside_requests):
     """The meanings of the badges at the end of the synthetic-data notice: printed, not on
-    screen, each on its own line, with the ✓/✗ after "published" (book_site.py)."""
+    screen, each on its own line, with the ✓/✗ after "published" (book_site.py). Measured on
+    chapter 06 as the tour loaded it at 1366 px (the test's own page had been 1000 px wide) and
+    as tools/pdf.py printed it (``printed_chapters``, at the printed width, 688 px; 1000 px in
+    the test's own page)."""
     chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("06"))
-    context = browser.new_context(viewport={"width": 1000, "height": 1000})
-    pg = context.new_page()
-    _fence(pg, outside_requests)
-    shown = []
-    try:
-        for media in ("screen", "print"):
-            pg.emulate_media(media=media)
-            pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
-            shown.append(
-                pg.evaluate(
-                    "(() => { const p = document.querySelector('.synthetic-notice .provenance-legend');"
-                    " return p && p.getClientRects().length ? p.innerText : ''; })()"
-                )
-            )
-    finally:
-        context.close()
+    shown = [_probed(toured, chapter, 1366)["legend"], _printed(printed_chapters, "06", "legend")]
     assert shown[0] == "", shown
     assert all(k in shown[1] for k in ("published", "determined", "assumed")), shown
     # one line for each meaning and one for the marks of "published ✓" and "published ✗"
     lines = [line for line in shown[1].splitlines() if line.strip()]
     assert len(lines) == 5 and lines[2].startswith("✓ or ✗ after “published”"), lines
+    assert not outside_requests
 
 
 _TABLE_TEXT_JS = r"""
@@ -2327,19 +2421,26 @@ _ON_SCREEN_JS = """(sel) => { const e = document.querySelector(sel); const r = e
   return [r.top, r.bottom, r.left, r.right, e.matches(':target')]; }"""
 
 
-def test_table_marks_link_to_their_notes_and_back(browser, server, outside_requests):
+def test_table_marks_link_to_their_notes_and_back(contexts, server, outside_requests, toured):
     """On a phone a ✗ note sat up to 40 rows (a dozen screens) below the row it explains (Tables
     7.4 and 7.5: 46 and 54 rows, their notes after the last). Every numbered ✗ in a table now
     links to its note under the table, and the note's "↩" back to the mark (book.js): tapped in
     Table 7.4, the mark brings its note onto the screen, highlighted (:target), and "↩" brings
-    the row back, the mark in view inside its scrolled table. On paper the "↩" is not printed."""
+    the row back, the mark in view inside its scrolled table. On paper the "↩" is not printed.
+    Chapter 01's marks and notes are read from the tour's phone visit (as loaded)."""
     chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
-    context, pg = _phone(browser, outside_requests)
+    pg = _open(contexts, 390, outside_requests)
     found, wrong = {}, []
     try:
         for key in ("01", "07"):
-            pg.goto(f"{server}/{chapters[key].relative_to(HTML).as_posix()}", wait_until="load")
-            for tid, seen in pg.evaluate(_TABLE_NOTES_JS).items():
+            if key == "07":  # clicked below
+                pg.goto(f"{server}/{chapters[key].relative_to(HTML).as_posix()}", wait_until="load")
+            tables = (
+                _probed(toured, chapters[key], 390)["notes"]
+                if key == "01"
+                else pg.evaluate(_TABLE_NOTES_JS)
+            )
+            for tid, seen in tables.items():
                 found[tid] = seen
                 notes = {n["n"]: n for n in seen["notes"]}
                 if sorted(m["n"] for m in seen["links"]) != sorted(seen["all"]):
@@ -2372,7 +2473,7 @@ def test_table_marks_link_to_their_notes_and_back(browser, server, outside_reque
         )
         assert not pg.problems, pg.problems
     finally:
-        context.close()
+        pg.close()
     assert {"tbl-data-cox", "tbl-cox-codings", table, "tbl-cox-table2-stated"} <= set(found)
     assert sum(len(f["links"]) for f in found.values()) >= 60, found.keys()
     assert not wrong, wrong
@@ -2393,4 +2494,54 @@ _PROBE_JS = (
     .replace("SCROLLING_CAPTIONS", f"({_SCROLLING_CAPTIONS_JS.strip()})")
     .replace("PHONE_READING", f"({_PHONE_READING_JS.strip()})")
     .replace("TABLE_TEXT", f"({_TABLE_TEXT_JS.strip()})")
+    .replace("CLASS_COLUMNS", f"({_CLASS_COLUMN_JS.strip()})")
+    .replace("LABEL_COLUMNS", f"({_LABEL_COLUMN_JS.strip()})")
+    .replace("BIAS_TABLES", f"({_BIAS_TABLES_JS.strip()})")
+    .replace("LEGEND_SHOWN", f"({_LEGEND_JS.strip()})")
+    .replace("SPLIT_NAMES", f"({_SPLIT_NAMES_JS.strip()})")
+    .replace("API_LAYOUT", f"({_API_LAYOUT_JS.strip()})")
+    .replace("ARROW_LINES", f"({_ARROW_LINES_JS.strip()})")
+    .replace("TABLE_NOTES", f"({_TABLE_NOTES_JS.strip()})")
 )
+
+
+def _chapter_probes() -> dict:
+    """:data:`_CHAPTER_PROBES`."""
+    out: dict = {}
+    for width in WIDTHS:
+        out.setdefault(("01", width), {})["labelColumns"] = list(LABEL_COLUMN_TABLES)
+        for key, ids in CLASS_COLUMN_TABLES.items():
+            out.setdefault((key, width), {})["classColumns"] = list(ids)
+        out.setdefault(("09", width), {})["bias"] = None
+    for chapter in SPLIT_NAME_CHAPTERS:
+        out.setdefault((chapter[:2], 390), {})["splitNames"] = None
+    out[("07", 390)]["arrows"] = list(TABLE2_IDS)
+    out[("07", 1366)]["display"] = None
+    out[("06", 1366)]["legend"] = None
+    out.setdefault(("01", 390), {})["notes"] = None
+    return out
+
+
+#: the tour's probes of single chapters: {(chapter number, width): {probe: its argument}}
+#: (:func:`_probes`), each once read by a test that loaded the chapter again in a fresh browser
+#: context (those 14 loads: ~22 CPU-s of the browser tests' ~150, 2026-12-02)
+_CHAPTER_PROBES = _chapter_probes()
+
+#: the words whose fonts the tour asks Chromium for (:func:`_drawn_fonts`), after the probes:
+#: {(chapter number, width): words}
+_FONT_PROBES = {("10", 1366): KOREAN_CHINESE}
+
+#: what the checks of printed pages measure on the chapters tools/pdf.py prints
+#: (``printed_chapters``): ``{name: (chapter numbers, measure(page, chapter number))}``; the six
+#: tests that read them each loaded their chapters again in print media (~14 CPU-s in all)
+_PRINTED_PROBES = {
+    "rows": (("07",), lambda pg, key: pg.evaluate(_PAPER_ROWS_JS)),
+    "figures": (("06", "07"), lambda pg, key: pg.evaluate(_FIGURES_ON_PAPER_JS)),
+    "title": (("04",), lambda pg, key: pg.locator("h1").filter(visible=True).all_inner_texts()),
+    "code": (("06",), lambda pg, key: pg.evaluate(_PRINTED_CODE_JS)),
+    "legend": (("06",), lambda pg, key: pg.evaluate(_LEGEND_JS)),
+    "classColumns": (
+        tuple(CLASS_COLUMN_TABLES),
+        lambda pg, key: pg.evaluate(_CLASS_COLUMN_JS, list(CLASS_COLUMN_TABLES[key])),
+    ),
+}
