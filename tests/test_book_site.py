@@ -407,3 +407,37 @@ def test_the_root_redirect_names_the_books_icon(tmp_path):
     assert '<link rel="icon" href="data:,">' in (tmp_path / "index.html").read_text(
         encoding="utf-8"
     )
+
+
+def test_the_executed_notebook_written_for_download_has_numbered_cell_ids(monkeypatch):
+    """Same chapter, same .ipynb download: jupytext gives each cell a random id on every
+    build; the notebook MyST-NB writes (from the cache client's executed copy) numbers them."""
+    from contextlib import contextmanager
+
+    import nbformat
+    from myst_nb import sphinx_ as mystnb_sphinx
+
+    def random_notebook():
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell("# x"), nbformat.v4.new_code_cell("1 + 1")]
+        return nb  # nbformat gives each cell a random id
+
+    executed = random_notebook()
+    executed.cells[1].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"})]
+
+    @contextmanager
+    def client(notebook, *args, **kwargs):
+        class Client:
+            pass
+
+        c = Client()
+        c.notebook = executed
+        yield c
+
+    monkeypatch.setattr(mystnb_sphinx, "create_client", client)
+    book_site._keep_executed_outputs()
+    written = random_notebook()
+    with mystnb_sphinx.create_client(written):
+        pass
+    assert [cell.id for cell in written.cells] == ["cell-0", "cell-1"]
+    assert written.cells[1].outputs[0]["data"]["text/plain"] == "2"

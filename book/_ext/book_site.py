@@ -350,7 +350,9 @@ def _keep_executed_outputs() -> None:
     its cache client holds, and then writes the original, output-less notebook to
     ``jupyter_execute/``. Wrapping ``create_client`` copies the merged cells and metadata back
     into that notebook when the client closes, so what is written (and offered as the
-    ``.ipynb`` download) holds the outputs the page shows.
+    ``.ipynb`` download) holds the outputs the page shows, its cells numbered ``cell-0``,
+    ``cell-1``, … in place of jupytext's random ids (as the golden notebooks and the reports
+    of ``python -m analysis run``): the same chapter gives the same download, byte for byte.
     """
     from contextlib import contextmanager
 
@@ -368,6 +370,9 @@ def _keep_executed_outputs() -> None:
         if executed is not None and executed is not notebook:
             notebook.cells = executed.cells
             notebook.metadata = executed.metadata
+        for number, cell in enumerate(notebook.cells):
+            if "id" in cell:  # jupytext makes random ids: same inputs, same bytes
+                cell.id = f"cell-{number}"
 
     create_client._book_keeps_outputs = True
     mystnb_sphinx.create_client = create_client
