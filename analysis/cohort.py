@@ -1932,7 +1932,7 @@ class CohortValidator:
                 self.issues.add(
                     (*base, 6), col.name,
                     f"must be ≤ {_fmt(plaus.days_max)} months ({_fmt(plaus.days_max / 12)} years "
-                    "from the start of HAIC): a longer time is probably in days (days?)",
+                    "from the start of HAIC): a longer time is probably in days",
                     "unit", np.flatnonzero(long),
                     ref_maker(lambda i: _shown(cells[i], values[i], col, bounds=(plaus.days_max,))),
                     f"times are months from the start of HAIC: divide days by {DAYS_PER_MONTH} "
