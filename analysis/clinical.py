@@ -497,7 +497,8 @@ def ecf_dose_sheet(
         infusion_hours`` (``dose_mg`` unrounded); plus ``dose_mg_capped`` (dose at
         ``bsa_cap_m2``) when BSA > ``bsa_cap_m2``; plus ``recommended_percent`` and
         ``recommended_dose_mg`` (percent × ``dose_mg``) when a hepatic or renal band applies.
-        ``attrs``: ``"bsa_m2"``, ``"bmi_kg_m2"``, ``"formula"``,
+        ``attrs``: ``"bsa_m2"``, ``"bmi_kg_m2"``, ``"bmi_text"`` (the BMI as the warnings
+        print it: one decimal, more where one would print a range edge), ``"formula"``,
         ``"cumulative_epirubicin_mg_m2"`` (epirubicin only, after this cycle),
         ``"prior_doxorubicin_mg_m2"`` and ``"warnings"`` (list of one-line strings; empty for
         a patient with no issue).
@@ -767,6 +768,7 @@ def ecf_dose_sheet(
 
     sheet.attrs["bsa_m2"] = body_surface
     sheet.attrs["bmi_kg_m2"] = body_mass_index
+    sheet.attrs["bmi_text"] = bmi_text
     sheet.attrs["formula"] = formula.lower()
     known = prior_known or int(cycle) == 1
     sheet.attrs["cumulative_epirubicin_mg_m2"] = after if known else float("nan")

@@ -417,3 +417,15 @@ def test_readme_states_the_exit_status_and_the_bmi_range():
     lo, hi = BMI_RANGE_KG_M2
     assert "`dose` prints the sheet and its warnings (exit 0)" in readme
     assert f"outside {lo:g}–{hi:g} kg/m² (a weight in pounds?) without `--confirm-bmi`" in readme
+
+
+def test_the_header_prints_the_bmi_as_its_warning_does(capsys):
+    """A confirmed BMI just past 40 (40.00004 at 150 cm, 90.0001 kg) printed "BMI 40.0" in the
+    sheet's header beside "BMI 40.00004 ... outside 12–40" in its warning: the header now
+    shows the same digits (one decimal where one decimal is not a range edge)."""
+    argv = ["--height-cm", "150", "--weight-kg", "90.0001", "--confirm-bmi"]
+    code, out, err = _run_main(capsys, argv)
+    assert code == 0 and err == ""
+    assert "· BMI 40.00004 kg/m² ·" in out and "  - BMI 40.00004 kg/m² (150 cm" in out
+    code, out, _ = _run_main(capsys, ["--height-cm", "165", "--weight-kg", "68"])
+    assert code == 0 and "· BMI 25.0 kg/m² ·" in out

@@ -232,7 +232,7 @@ def run(args: argparse.Namespace) -> int:
         cumulative += f" (epirubicin only; prior doxorubicin {doxorubicin:g} mg/m² apart)"
     print(
         f"ECF cycle {cycle} · BSA {bsa_m2:.2f} m² ({sheet.attrs['formula']}) · "
-        f"BMI {sheet.attrs['bmi_kg_m2']:.1f} kg/m² · "
+        f"BMI {sheet.attrs['bmi_text']} kg/m² · "
         f"cumulative epirubicin after this cycle {cumulative}"
     )
     print()
@@ -244,7 +244,7 @@ def run(args: argparse.Namespace) -> int:
         # a --confirm-bmi kept in a command line reused for the next patient: said, so
         # that it is not taken as what made this sheet
         print(
-            f"note: --confirm-bmi was not needed: BMI {sheet.attrs['bmi_kg_m2']:.1f} kg/m² "
+            f"note: --confirm-bmi was not needed: BMI {sheet.attrs['bmi_text']} kg/m² "
             f"is within {bmi_lo:g}–{bmi_hi:g} kg/m²; nothing was confirmed",
             file=sys.stderr,
         )
