@@ -2487,22 +2487,25 @@ def test_table_marks_link_to_their_notes_and_back(contexts, server, outside_requ
 
 
 #: the probe of the tour (:func:`_finish`), its scripts filled in
-_PROBE_JS = (
-    _PROBE_TEMPLATE.replace("BADGE_LINKS", f"({_BADGE_LINKS_JS.strip()})")
-    .replace("SCROLLING_CODE", f"({_SCROLLING_CODE_JS.strip()})")
-    .replace("PHONE_TABLES", f"({_PHONE_TABLES_JS.strip()})")
-    .replace("SCROLLING_CAPTIONS", f"({_SCROLLING_CAPTIONS_JS.strip()})")
-    .replace("PHONE_READING", f"({_PHONE_READING_JS.strip()})")
-    .replace("TABLE_TEXT", f"({_TABLE_TEXT_JS.strip()})")
-    .replace("CLASS_COLUMNS", f"({_CLASS_COLUMN_JS.strip()})")
-    .replace("LABEL_COLUMNS", f"({_LABEL_COLUMN_JS.strip()})")
-    .replace("BIAS_TABLES", f"({_BIAS_TABLES_JS.strip()})")
-    .replace("LEGEND_SHOWN", f"({_LEGEND_JS.strip()})")
-    .replace("SPLIT_NAMES", f"({_SPLIT_NAMES_JS.strip()})")
-    .replace("API_LAYOUT", f"({_API_LAYOUT_JS.strip()})")
-    .replace("ARROW_LINES", f"({_ARROW_LINES_JS.strip()})")
-    .replace("TABLE_NOTES", f"({_TABLE_NOTES_JS.strip()})")
-)
+_PROBE_SCRIPTS = {
+    "BADGE_LINKS": _BADGE_LINKS_JS,
+    "SCROLLING_CODE": _SCROLLING_CODE_JS,
+    "PHONE_TABLES": _PHONE_TABLES_JS,
+    "SCROLLING_CAPTIONS": _SCROLLING_CAPTIONS_JS,
+    "PHONE_READING": _PHONE_READING_JS,
+    "TABLE_TEXT": _TABLE_TEXT_JS,
+    "CLASS_COLUMNS": _CLASS_COLUMN_JS,
+    "LABEL_COLUMNS": _LABEL_COLUMN_JS,
+    "BIAS_TABLES": _BIAS_TABLES_JS,
+    "LEGEND_SHOWN": _LEGEND_JS,
+    "SPLIT_NAMES": _SPLIT_NAMES_JS,
+    "API_LAYOUT": _API_LAYOUT_JS,
+    "ARROW_LINES": _ARROW_LINES_JS,
+    "TABLE_NOTES": _TABLE_NOTES_JS,
+}
+_PROBE_JS = _PROBE_TEMPLATE
+for _name, _script in _PROBE_SCRIPTS.items():  # in this order, as each name is filled in
+    _PROBE_JS = _PROBE_JS.replace(_name, f"({_script.strip()})")
 
 
 def _chapter_probes() -> dict:
