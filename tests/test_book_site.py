@@ -441,3 +441,64 @@ def test_the_executed_notebook_written_for_download_has_numbered_cell_ids(monkey
         pass
     assert [cell.id for cell in written.cells] == ["cell-0", "cell-1"]
     assert written.cells[1].outputs[0]["data"]["text/plain"] == "2"
+
+
+def _stream(text: str, name: str = "stdout"):
+    import nbformat
+
+    return nbformat.v4.new_output("stream", name=name, text=text)
+
+
+def test_printed_lines_split_by_the_kernel_show_as_printed_and_stay_in_the_notebook(monkeypatch):
+    """The kernel split a print between its line and its newline in one build and not the next:
+    MyST-NB's merging showed a blank line the code never printed, and rewrote the first piece in
+    place, so the downloaded notebook held the merged text and the second piece again."""
+    import nbformat
+    from myst_nb.core import render
+
+    monkeypatch.setattr(render, "coalesce_streams", render.coalesce_streams)  # undone after
+    book_site._merge_streams_exactly()
+    pieces = [_stream("reference: 59 deaths"), _stream("\nscore 6: 2 deaths\n")]
+    result = nbformat.v4.new_output("execute_result", {"text/plain": "1"})
+    outputs = [*pieces, result]
+    shown = render.coalesce_streams(outputs)
+    assert [o["output_type"] for o in shown] == ["stream", "execute_result"]
+    assert shown[0]["text"] == "reference: 59 deaths\nscore 6: 2 deaths\n"
+    assert outputs == [*pieces, result] and pieces[0]["text"] == "reference: 59 deaths"
+    # the same text whatever the split; stderr apart from stdout
+    other = [_stream("reference: 59 deaths\nscore 6"), _stream(": 2 deaths\n")]
+    assert render.coalesce_streams(other)[0]["text"] == shown[0]["text"]
+    both = book_site.merged_streams([_stream("a\n"), _stream("b\n", "stderr"), _stream("c\n")])
+    assert [(o["name"], o["text"]) for o in both] == [
+        ("stdout", "a\n"),
+        ("stderr", "b\n"),
+        ("stdout", "c\n"),
+    ]
+
+
+def test_the_downloaded_notebook_keeps_one_stream_output_per_print_run(monkeypatch):
+    from contextlib import contextmanager
+
+    import nbformat
+    from myst_nb import sphinx_ as mystnb_sphinx
+
+    executed = nbformat.v4.new_notebook()
+    executed.cells = [nbformat.v4.new_code_cell("print(1); print(2)")]
+    executed.cells[0].outputs = [_stream("1"), _stream("\n2\n")]
+
+    @contextmanager
+    def client(notebook, *args, **kwargs):
+        class Client:
+            pass
+
+        c = Client()
+        c.notebook = executed
+        yield c
+
+    monkeypatch.setattr(mystnb_sphinx, "create_client", client)
+    book_site._keep_executed_outputs()
+    written = nbformat.v4.new_notebook()
+    written.cells = [nbformat.v4.new_code_cell("print(1); print(2)")]
+    with mystnb_sphinx.create_client(written):
+        pass
+    assert [o["text"] for o in written.cells[0].outputs] == ["1\n2\n"]

@@ -373,9 +373,64 @@ def _keep_executed_outputs() -> None:
         for number, cell in enumerate(notebook.cells):
             if "id" in cell:  # jupytext makes random ids: same inputs, same bytes
                 cell.id = f"cell-{number}"
+            if "outputs" in cell:  # the kernel's split of printed text is timing
+                cell.outputs = merged_streams(cell.outputs)
 
     create_client._book_keeps_outputs = True
     mystnb_sphinx.create_client = create_client
+
+
+def merged_streams(outputs: list) -> list:
+    """Consecutive outputs of one stream joined into one, their text exactly as printed.
+
+    The kernel splits printed text where it happens to flush, sometimes between a line and
+    its newline, so the split is timing, not content (as ``tools/goldens.py`` merges them for
+    the golden notebooks). The outputs given are not changed: a merged stream is a copy.
+    """
+    import copy
+
+    merged: list = []
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if output.get("output_type") != "stream":
+            merged.append(output)
+        elif (
+            last is not None
+            and last.get("output_type") == "stream"
+            and last.get("name") == output.get("name")
+        ):
+            last["text"] = _text(last["text"]) + _text(output["text"])
+        else:
+            merged.append(copy.deepcopy(output))
+    return merged
+
+
+def _text(text) -> str:
+    return "".join(text) if isinstance(text, list) else text
+
+
+def _merge_streams_exactly() -> None:
+    """Make MyST-NB's ``nb_merge_streams`` join a cell's stream outputs exactly, and leave them
+    as they are in the notebook.
+
+    MyST-NB's ``coalesce_streams`` strips each piece's trailing whitespace and adds a newline:
+    where the kernel split ``print`` between a line and its newline, the page showed a blank
+    line that the code never printed, in one build and not the next. It also rewrote the first
+    piece in place, so the notebook written for download (:func:`_keep_executed_outputs`) kept
+    the merged text and the later pieces again. Here the pieces are joined first, on copies
+    (:func:`merged_streams`), and MyST-NB's own merging then has one piece per stream.
+    """
+    from myst_nb.core import render
+
+    original = render.coalesce_streams
+    if getattr(original, "_book_exact", False):
+        return
+
+    def coalesce_streams(outputs):
+        return original(merged_streams(outputs))
+
+    coalesce_streams._book_exact = True
+    render.coalesce_streams = coalesce_streams
 
 
 def stub_fontawesome(app, exception) -> None:
@@ -873,6 +928,7 @@ def setup(app):
 
     book_bibstyle.register()
     _keep_executed_outputs()
+    _merge_streams_exactly()
     _numref_reads_once()
     app.connect("env-updated", _forget_numref_doctrees)
     app.connect("build-finished", _forget_numref_doctrees)
