@@ -703,9 +703,12 @@ def cutoff_sensitivity(
     -------
     pandas.DataFrame
         One row per cut-off: ``cutoff``, ``n_low``, ``n_high``, ``median_low``, ``median_high``,
-        ``logrank_p``, ``hr``, ``lower``, ``upper``, ``p`` and ``reason``: empty, or why the
+        ``logrank_p``, ``hr``, ``lower``, ``upper``, ``p``, ``reason``: empty, or why the
         comparison is missing (:data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP`, or a side with
-        nobody in it).
+        nobody in it), and ``step_hidden``: on a user's cohort, ``True`` where the row's groups
+        differ from those of the nearest lower cut-off shown by 1 to 4 patients, so that its
+        medians, P and HR are not shown either (side by side, the two rows would give away
+        the survival of the patients between the cut-offs).
 
     Examples
     --------
@@ -727,6 +730,15 @@ def cutoff_sensitivity(
     >>> row = cutoff_sensitivity(d, [3], user=True).iloc[0]
     >>> row[["median_low", "median_high", "logrank_p", "hr"]].isna().all(), row["reason"]
     (np.True_, 'not shown (fewer than 5 patients)')
+
+    Nor are two cut-offs whose groups differ by 1 to 4 patients both shown: of 12 patients with
+    1 to 12 sessions, more than 5 and more than 7 sessions differ by the 2 patients with 6 or 7,
+    so only the first is shown; more than 8 differs from it by 3 patients as well:
+
+    >>> e = pd.DataFrame({"prior_tace_sessions": range(1, 13), "os_months": range(2, 14),
+    ...                   "os_event": [1] * 12})
+    >>> cutoff_sensitivity(e, [5, 7, 8], user=True)[["cutoff", "step_hidden"]].to_numpy().tolist()
+    [[5, False], [7, True], [8, True]]
     """
     _require(df, [column, duration_col, event_col])
     user = is_user_cohort(df) if user is None else bool(user)
@@ -754,8 +766,29 @@ def cutoff_sensitivity(
             row["reason"] = NOT_SHOWN_SMALL_GROUP if small else f"nobody with {side} {c} sessions"
         for group in small:
             row[f"median_{group}"] = np.nan
+        row["step_hidden"] = False
         rows.append(row)
+    if user:
+        _hide_small_steps(rows)
     return pd.DataFrame(rows)
+
+
+def _hide_small_steps(rows: list[dict]) -> None:
+    """Blank, in place, the estimates of a cut-off whose groups differ from those of the
+    nearest lower cut-off still shown by 1 to 4 patients: two such rows side by side would give
+    away the survival of the patients between them (the median of "more than c" moving as 2
+    early deaths leave it). Rows are taken in the order of their cut-off."""
+    last = None
+    for row in sorted(rows, key=lambda r: r["cutoff"]):
+        shows = not pd.isna(row["median_low"]) or not pd.isna(row["median_high"])
+        if not shows:
+            continue
+        if last is not None and 0 < row["n_low"] - last < SMALL_COUNT_THRESHOLD:
+            row.update(dict.fromkeys(("median_low", "median_high", "logrank_p"), np.nan))
+            row.update(dict.fromkeys(("hr", "lower", "upper", "p"), np.nan))
+            row.update(reason=NOT_SHOWN_SMALL_GROUP, step_hidden=True)
+            continue
+        last = row["n_low"]
 
 
 def multivariable_design(

@@ -335,7 +335,9 @@ def test_user_cohort_shows_no_comparison_of_a_group_of_fewer_than_five():
         assert cut.loc[4, "reason"] == ""
         row = cut.loc[6]
         assert row[["logrank_p", "hr", "lower", "upper", "p", "median_high"]].isna().all() == user
-        assert pd.notna(row["median_low"])  # the 9: shown
+        # the 9: shown on the book's cohort; on a user's not beside the 6 of "> 4" (the 3
+        # between would be given away: test_no_two_shown_cut_offs_give_away_...)
+        assert pd.notna(row["median_low"]) != user and row["step_hidden"] == user
         assert (row["reason"] == NOT_SHOWN_SMALL_GROUP) == user
     assert bias.cutoff_sensitivity(marked, [6]).loc[0, "reason"] == NOT_SHOWN_SMALL_GROUP
     # the sentence a chapter glues for a hidden landmark
@@ -343,3 +345,30 @@ def test_user_cohort_shows_no_comparison_of_a_group_of_fewer_than_five():
     assert bias.landmark_not_computable("the HR by month 2", lm_row, had="it") == (
         "The HR by month 2 is not shown (fewer than 5 patients)."
     )
+
+
+def test_no_two_shown_cut_offs_give_away_the_patients_between_them():
+    """Review: on a user's cohort, "> 5 sessions" (39 / 7 patients) and "> 6" (41 / 5) both
+    showed their medians, P and HR; side by side they gave away the survival of the 2 patients
+    with 6 sessions (the median of "more than c" moved from 3.4 to 6.4 months as their early
+    deaths left it). Now any two cut-offs shown differ by none or by 5 or more patients, and
+    the book's cohort shows every cut-off as before."""
+    from analysis.cohort import load_cohort
+    from analysis.privacy import NOT_SHOWN_SMALL_GROUP
+
+    cohort = load_cohort()
+    cutoffs = list(range(1, 11))
+    assert not bias.cutoff_sensitivity(cohort, cutoffs, user=False)["step_hidden"].any()
+    rng = np.random.default_rng(7)
+    hidden_steps = 0
+    for _ in range(30):
+        sample = cohort.sample(int(rng.integers(20, 83)), random_state=rng).reset_index(drop=True)
+        cut = bias.cutoff_sensitivity(sample, cutoffs, user=True)
+        shown = cut[cut["median_low"].notna() | cut["median_high"].notna()]
+        for a, b in zip(shown["n_low"], shown["n_low"].iloc[1:], strict=False):
+            assert b - a == 0 or b - a >= 5, (a, b)
+        hidden = cut[cut["step_hidden"]]
+        assert hidden[["median_low", "median_high", "logrank_p", "hr"]].isna().all().all()
+        assert (hidden["reason"] == NOT_SHOWN_SMALL_GROUP).all()
+        hidden_steps += len(hidden)
+    assert hidden_steps > 0  # the samples exercise the rule
