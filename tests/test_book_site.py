@@ -412,10 +412,7 @@ def test_the_root_redirect_names_the_books_icon(tmp_path):
 def test_the_executed_notebook_written_for_download_has_numbered_cell_ids(monkeypatch):
     """Same chapter, same .ipynb download: jupytext gives each cell a random id on every
     build; the notebook MyST-NB writes (from the cache client's executed copy) numbers them."""
-    from contextlib import contextmanager
-
     import nbformat
-    from myst_nb import sphinx_ as mystnb_sphinx
 
     def random_notebook():
         nb = nbformat.v4.new_notebook()
@@ -424,21 +421,8 @@ def test_the_executed_notebook_written_for_download_has_numbered_cell_ids(monkey
 
     executed = random_notebook()
     executed.cells[1].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"})]
-
-    @contextmanager
-    def client(notebook, *args, **kwargs):
-        class Client:
-            pass
-
-        c = Client()
-        c.notebook = executed
-        yield c
-
-    monkeypatch.setattr(mystnb_sphinx, "create_client", client)
-    book_site._keep_executed_outputs()
     written = random_notebook()
-    with mystnb_sphinx.create_client(written):
-        pass
+    _write_through_the_cache_client(monkeypatch, executed, written)
     assert [cell.id for cell in written.cells] == ["cell-0", "cell-1"]
     assert written.cells[1].outputs[0]["data"]["text/plain"] == "2"
 
@@ -477,14 +461,23 @@ def test_printed_lines_split_by_the_kernel_show_as_printed_and_stay_in_the_noteb
 
 
 def test_the_downloaded_notebook_keeps_one_stream_output_per_print_run(monkeypatch):
-    from contextlib import contextmanager
-
     import nbformat
-    from myst_nb import sphinx_ as mystnb_sphinx
 
     executed = nbformat.v4.new_notebook()
     executed.cells = [nbformat.v4.new_code_cell("print(1); print(2)")]
     executed.cells[0].outputs = [_stream("1"), _stream("\n2\n")]
+    written = nbformat.v4.new_notebook()
+    written.cells = [nbformat.v4.new_code_cell("print(1); print(2)")]
+    _write_through_the_cache_client(monkeypatch, executed, written)
+    assert [o["text"] for o in written.cells[0].outputs] == ["1\n2\n"]
+
+
+def _write_through_the_cache_client(monkeypatch, executed, written) -> None:
+    """Run MyST-NB's ``create_client``, wrapped by :func:`book_site._keep_executed_outputs`,
+    on ``written``, with a cache client whose executed notebook is ``executed``."""
+    from contextlib import contextmanager
+
+    from myst_nb import sphinx_ as mystnb_sphinx
 
     @contextmanager
     def client(notebook, *args, **kwargs):
@@ -497,8 +490,5 @@ def test_the_downloaded_notebook_keeps_one_stream_output_per_print_run(monkeypat
 
     monkeypatch.setattr(mystnb_sphinx, "create_client", client)
     book_site._keep_executed_outputs()
-    written = nbformat.v4.new_notebook()
-    written.cells = [nbformat.v4.new_code_cell("print(1); print(2)")]
     with mystnb_sphinx.create_client(written):
         pass
-    assert [o["text"] for o in written.cells[0].outputs] == ["1\n2\n"]
