@@ -38,6 +38,8 @@ __all__ = [
     "pin_openblas",
     "openblas_core",
     "kernel_note",
+    "numbered_cells",
+    "merged_streams",
 ]
 
 #: OpenBLAS's name for the kernels the committed cohort and notebooks were computed with.
@@ -159,3 +161,58 @@ def kernel_note() -> str | None:
         f"made with its {REFERENCE_CORE} kernels, so a cohort written here may differ from it "
         "(see analysis/numerics.py)"
     )
+
+
+def numbered_cells(nb) -> None:
+    """Give the cells of a notebook the ids ``cell-0``, ``cell-1``, … in place (jupytext and
+    papermill give random ones): the same chapter, the same notebook bytes. The golden notebooks
+    (``tools/goldens.py``), the reports of ``python -m analysis run`` and the book's ``.ipynb``
+    downloads (``book/_ext/book_site.py``) are numbered so.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(t) for t in "ab"])
+    >>> numbered_cells(nb)
+    >>> [cell.id for cell in nb.cells]
+    ['cell-0', 'cell-1']
+    """
+    for number, cell in enumerate(nb.cells):
+        if "id" in cell:
+            cell.id = f"cell-{number}"
+
+
+def merged_streams(outputs: list) -> list:
+    """Consecutive outputs of one stream joined into one, their text exactly as printed.
+
+    The kernel splits printed text where it happens to flush, sometimes between a line and its
+    newline, so the split is timing, not content; the golden notebooks, nbval and the book
+    merge them. ``outputs`` is not changed: a merged stream is a copy.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> pieces = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in ("a", "\\nb\\n")]
+    >>> [o["text"] for o in merged_streams(pieces)], pieces[0]["text"]
+    (['a\\nb\\n'], 'a')
+    """
+    import copy
+
+    merged: list = []
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if output.get("output_type") != "stream":
+            merged.append(output)
+        elif (
+            last is not None
+            and last.get("output_type") == "stream"
+            and last.get("name") == output.get("name")
+        ):
+            last["text"] = _text(last["text"]) + _text(output["text"])
+        else:
+            merged.append(copy.deepcopy(output))
+    return merged
+
+
+def _text(text) -> str:
+    return "".join(text) if isinstance(text, list) else text

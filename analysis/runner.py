@@ -82,6 +82,7 @@ import yaml
 from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT
 from analysis.clinical import BMI_RANGE_KG_M2
 from analysis.cohort import MIN_PATIENTS, load_cohort
+from analysis.numerics import numbered_cells
 from analysis.privacy import describe, file_name_identifier, mask_file_name
 from analysis.problems import unusable_path_reason
 
@@ -1889,9 +1890,8 @@ def _scrub(nb, chapter: Path, params: dict) -> None:
                 )
     meta["input_path"] = f"chapters/{chapter.name}"
     meta["output_path"] = f"{chapter.stem}.ipynb"
-    for number, cell in enumerate(nb.cells):
-        if "id" in cell:  # jupytext and papermill make random ids
-            cell.id = f"cell-{number}"
+    numbered_cells(nb)  # jupytext and papermill make random ids
+    for cell in nb.cells:
         cell.metadata.pop("execution", None)
         pm = cell.metadata.get("papermill")
         if pm is not None:

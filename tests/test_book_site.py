@@ -452,7 +452,9 @@ def test_printed_lines_split_by_the_kernel_show_as_printed_and_stay_in_the_noteb
     # the same text whatever the split; stderr apart from stdout
     other = [_stream("reference: 59 deaths\nscore 6"), _stream(": 2 deaths\n")]
     assert render.coalesce_streams(other)[0]["text"] == shown[0]["text"]
-    both = book_site.merged_streams([_stream("a\n"), _stream("b\n", "stderr"), _stream("c\n")])
+    from analysis.numerics import merged_streams
+
+    both = merged_streams([_stream("a\n"), _stream("b\n", "stderr"), _stream("c\n")])
     assert [(o["name"], o["text"]) for o in both] == [
         ("stdout", "a\n"),
         ("stderr", "b\n"),

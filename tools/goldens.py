@@ -18,6 +18,8 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
+from analysis.numerics import merged_streams, numbered_cells
+
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 IMAGE_MIMES = ("image/png", "image/jpeg", "image/svg+xml")
@@ -25,34 +27,14 @@ GLUED = "application/papermill.record/"
 DATA_URI = re.compile(r"data:image/[\w+.-]+;base64,[A-Za-z0-9+/=]+")
 
 
-def _merged_streams(outputs: list) -> list:
-    """Consecutive outputs of one stream joined into one: the kernel splits printed text where it
-    happens to flush (a slow import between two prints), so the split is timing, not content
-    (nbval and the book, ``nb_merge_streams``, merge them too)."""
-    merged: list = []
-    for output in outputs:
-        last = merged[-1] if merged else None
-        if (
-            output.get("output_type") == "stream"
-            and last is not None
-            and last.get("output_type") == "stream"
-            and last.get("name") == output.get("name")
-        ):
-            last["text"] = "".join(last["text"]) + "".join(output["text"])
-        else:
-            merged.append(output)
-    return merged
-
-
 def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Remove images and volatile metadata so the golden file is small and deterministic."""
-    for number, cell in enumerate(nb.cells):
+    numbered_cells(nb)  # jupytext makes random ids: same inputs, same bytes
+    for cell in nb.cells:
         cell.metadata.pop("execution", None)
-        if "id" in cell:  # jupytext makes random ids: same inputs, same bytes
-            cell.id = f"cell-{number}"
         if cell.cell_type != "code":
             continue
-        cell.outputs = _merged_streams(cell.get("outputs", []))
+        cell.outputs = merged_streams(cell.get("outputs", []))
         for output in cell.outputs:
             data = output.get("data")
             if not data:

@@ -358,6 +358,8 @@ def _keep_executed_outputs() -> None:
 
     from myst_nb import sphinx_ as mystnb_sphinx
 
+    from analysis.numerics import merged_streams, numbered_cells
+
     original = mystnb_sphinx.create_client
     if getattr(original, "_book_keeps_outputs", False):
         return
@@ -370,43 +372,13 @@ def _keep_executed_outputs() -> None:
         if executed is not None and executed is not notebook:
             notebook.cells = executed.cells
             notebook.metadata = executed.metadata
-        for number, cell in enumerate(notebook.cells):
-            if "id" in cell:  # jupytext makes random ids: same inputs, same bytes
-                cell.id = f"cell-{number}"
+        numbered_cells(notebook)  # jupytext makes random ids: same inputs, same bytes
+        for cell in notebook.cells:
             if "outputs" in cell:  # the kernel's split of printed text is timing
                 cell.outputs = merged_streams(cell.outputs)
 
     create_client._book_keeps_outputs = True
     mystnb_sphinx.create_client = create_client
-
-
-def merged_streams(outputs: list) -> list:
-    """Consecutive outputs of one stream joined into one, their text exactly as printed.
-
-    The kernel splits printed text where it happens to flush, sometimes between a line and
-    its newline, so the split is timing, not content (as ``tools/goldens.py`` merges them for
-    the golden notebooks). The outputs given are not changed: a merged stream is a copy.
-    """
-    import copy
-
-    merged: list = []
-    for output in outputs:
-        last = merged[-1] if merged else None
-        if output.get("output_type") != "stream":
-            merged.append(output)
-        elif (
-            last is not None
-            and last.get("output_type") == "stream"
-            and last.get("name") == output.get("name")
-        ):
-            last["text"] = _text(last["text"]) + _text(output["text"])
-        else:
-            merged.append(copy.deepcopy(output))
-    return merged
-
-
-def _text(text) -> str:
-    return "".join(text) if isinstance(text, list) else text
 
 
 def _merge_streams_exactly() -> None:
@@ -418,9 +390,11 @@ def _merge_streams_exactly() -> None:
     line that the code never printed, in one build and not the next. It also rewrote the first
     piece in place, so the notebook written for download (:func:`_keep_executed_outputs`) kept
     the merged text and the later pieces again. Here the pieces are joined first, on copies
-    (:func:`merged_streams`), and MyST-NB's own merging then has one piece per stream.
+    (``analysis.numerics.merged_streams``), and MyST-NB's own merging then has one piece per stream.
     """
     from myst_nb.core import render
+
+    from analysis.numerics import merged_streams
 
     original = render.coalesce_streams
     if getattr(original, "_book_exact", False):
