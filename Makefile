@@ -92,11 +92,16 @@ XDIST := -n 2 --dist loadgroup
 # tests that do not need the built book (`unit`), the ensemble on the book's seed (`dask`, one
 # process) and nbval (which executes the golden notebooks itself) run beside it; once the book is
 # built, its browser tests (`browser`: one process, one tour of the pages) follow. Each part's
-# output is printed in one block when it ends (--output-sync).
-test: $(STAMP) chromium ## set up, build the book, run every test (unit, doctests, layers, goldens, nbval, browser, lint)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(MAKE) --no-print-directory -j4 --output-sync=target UNIT_MARKS="$(UNIT_MARKS) and not dask_job" unit dask browser nbval
+# output is printed in one block when it ends (--output-sync). Only the browser tests need
+# Debian's chromium: on a machine without it, its installing (apt-get: mostly waiting on the
+# download, 69 s alone here, 33 CPU-s) runs from the start beside the set-up and the tests, not
+# before them. Lint runs first after set-up (AFTER_LINT: the parts wait for it, so a lint error
+# stops the run at once); `make unit` and the others alone do not lint.
+test: ## set up, build the book, run every test (unit, doctests, layers, goldens, nbval, browser, lint)
+	$(MAKE) --no-print-directory -j5 --output-sync=target AFTER_LINT=lint UNIT_MARKS="$(UNIT_MARKS) and not dask_job" chromium lint unit dask browser nbval
+
+AFTER_LINT :=
+unit dask nbval book: | $(AFTER_LINT)
 
 # Only the files that mark tests `book` are collected (importing every test module to deselect
 # all but these cost ~4.5 CPU-s).
