@@ -1578,7 +1578,7 @@ def _type_hint(col: Column, bad: list[str]) -> str:
     if col.name == "sex" and any(
         word.strip().lower().rstrip(".") in _SEX_WORDS
         for t in bad
-        for word in (t, privacy._fold(t))
+        for word in (t, privacy.fold_diacritics(t))
     ):
         return "write M (male) or F (female): male/female, 남/여, nam/nữ and 男/女 are not read"
     if col.allowed and any(

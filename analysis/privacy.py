@@ -181,6 +181,7 @@ __all__ = [
     "file_name_identifier",
     "shown_cell",
     "echoable",
+    "fold_diacritics",
     "canonical",
     "describe_value",
     "suppress_small_counts",
@@ -460,7 +461,8 @@ def _normalise(name: str) -> str:
     # Hangul and kana kept as written: folding would strip the voicing marks of kana (バ -> ハ),
     # and マイナンバー, フリガナ would no longer be the names the rules spell
     name = "".join(
-        ch if "\uac00" <= ch <= "\ud7a3" or "\u3040" <= ch <= "\u30ff" else _fold(ch) for ch in name
+        ch if "\uac00" <= ch <= "\ud7a3" or "\u3040" <= ch <= "\u30ff" else fold_diacritics(ch)
+        for ch in name
     )
     return "_" + _NAME_KEEP.sub("_", name.lower()).strip("_") + "_"
 
@@ -1257,7 +1259,7 @@ _PLACE_PHRASES_TEXT = """
     sao paulo; rio de janeiro; santa maria; tel aviv; abu dhabi; chiang mai; hyde park;
     park lane; victoria falls; alice springs; kim hae
 """
-#: Vietnamese clinical and everyday phrases, without their diacritics (as :func:`_fold` reads
+#: Vietnamese clinical and everyday phrases, without their diacritics (as :func:`fold_diacritics` reads
 #: them), whose words are also given names or surnames (Bình, Thảo, Đường, Trung, Thành):
 #: ``trung bình`` (moderate), ``đái tháo đường`` (diabetes), ``ổn định`` (stable), ``thành thị``
 #: (urban). Read like the place names above: a cell or column name holding one is a name only
@@ -1360,20 +1362,31 @@ _FOLD_EXTRA = str.maketrans(
 )  # fmt: skip
 
 
-def _fold(text: str) -> str:
+def fold_diacritics(text: str) -> str:
     """``text`` without diacritics (Nguyễn Văn Đức -> Nguyen Van Duc, Søren -> Soren), so any
-    Latin-script name matches the ASCII patterns (Cyrillic й reads и, ё reads е)."""
+    Latin-script name matches the ASCII patterns (Cyrillic й reads и, ё reads е).
+
+    The identifier guard reads names through it; the cohort validator reads a sex written as a
+    word through it ("nữ" is "nu").
+
+    Examples
+    --------
+    >>> fold_diacritics("Nguyễn Văn Đức"), fold_diacritics("Weiß"), fold_diacritics("nữ")
+    ('Nguyen Van Duc', 'Weiss', 'nu')
+    """
     text = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
-_NAME_LEXICON = frozenset(_fold(w) for w in (_GIVEN_NAMES_TEXT + _NAME_LEXICON_TEXT).split())
+_NAME_LEXICON = frozenset(
+    fold_diacritics(w) for w in (_GIVEN_NAMES_TEXT + _NAME_LEXICON_TEXT).split()
+)
 # the stoplists never hold a listed name (Moon and Foster are names, so "moon face" and "foster
 # home" pass only because face and home are no names)
 _CLINICAL_WORDS = frozenset(_CLINICAL_TEXT.split()) - _NAME_LEXICON
 _COMMON_WORDS = frozenset(_COMMON_TEXT.split()) - _NAME_LEXICON
 _PLACE_WORDS = frozenset(_PLACE_TEXT.split()) - _NAME_LEXICON
-_GIVEN_NAMES = frozenset(_fold(w) for w in _GIVEN_NAMES_TEXT.split()) & _NAME_LEXICON
+_GIVEN_NAMES = frozenset(fold_diacritics(w) for w in _GIVEN_NAMES_TEXT.split()) & _NAME_LEXICON
 _PLACE_PHRASES: dict[str, list[tuple[str, ...]]] = {}
 for _phrase in (_PLACE_PHRASES_TEXT + ";" + _VI_PHRASES_TEXT).split(";"):
     _PLACE_PHRASES.setdefault(_phrase.split()[0], []).append(tuple(_phrase.split()))
@@ -1386,11 +1399,13 @@ _NAME_PARTICLES = frozenset(_PARTICLE.strip("(?:)").split("|"))
 #: võ). Written with diacritics, a word must be the name's own spelling (``đô thị hóa``, urban
 #: growth, is no name); without them, ``do thi hoa`` reads as Đỗ Thị Hoa.
 _VI_SURNAMES = {
-    _fold(w): w
+    fold_diacritics(w): w
     for w in """nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý trương
     đinh lâm trịnh vương""".split()
 }
-_VI_MIDDLE_NAMES = {_fold(w): w for w in "văn thị đức hữu ngọc minh quang thành xuân công".split()}
+_VI_MIDDLE_NAMES = {
+    fold_diacritics(w): w for w in "văn thị đức hữu ngọc minh quang thành xuân công".split()
+}
 
 
 def _vi_full_name(words: list[str]) -> bool:
@@ -1399,7 +1414,7 @@ def _vi_full_name(words: list[str]) -> bool:
     word): ``lê văn hưng``, ``ho van nam``, ``vo van kiet``, but not ``ho chi minh city``."""
     if not 3 <= len(words) <= 4:
         return False
-    folded = [_fold(w) for w in words]
+    folded = [fold_diacritics(w) for w in words]
     for word, plain, table in zip(words, folded, (_VI_SURNAMES, _VI_MIDDLE_NAMES), strict=False):
         if plain not in table or word not in (plain, table[plain]):
             return False
@@ -1588,7 +1603,7 @@ def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
     text = canonical(text)
     written = re.findall(r"[^\W\d_]+", text.lower())  # before folding: đô thị is no Đỗ Thị
     if not text.isascii():
-        text = _fold(text)
+        text = fold_diacritics(text)
     if _titled_name(text):
         return True
     words = re.findall(r"[^\W\d_]+", text.lower())
@@ -1612,7 +1627,7 @@ def _header_is_name(name: str, known: int = 2) -> bool:
     or any case with ``known`` listed names in it (one could be an eponym: Lee index, Park
     classification). Messages mask a header with one listed name (``known=1``)."""
     written = canonical(name.strip())
-    text = _fold(written)
+    text = fold_diacritics(written)
     if _titled_name(text):
         return True
     words = re.findall(r"[^\W\d_]+", text.lower())
@@ -1682,7 +1697,7 @@ def _one_word_name(text: str) -> bool:
     if not _ID_ONE_WORD.fullmatch(text):
         return False
     parts = re.split(r"['’-]", text)
-    folded = [_fold(p.lower()) for p in parts]
+    folded = [fold_diacritics(p.lower()) for p in parts]
     if any(_stop(f) or f in _TOTAL_WORDS for f in folded):
         return False
     if any(f in _ID_NAMES for f in folded):
@@ -1721,7 +1736,7 @@ def _joined_name(text: str) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _joined_name_words(text: str) -> bool:
     if not text.isascii():
-        text = _fold(text)
+        text = fold_diacritics(text)
     m = _ID_INITIAL_SURNAME.fullmatch(text)
     if m:
         return _looks_like_name(f"{m[1]}. {m[2]}")
@@ -1804,7 +1819,7 @@ def _id_shape_kind(text: str, *, dates: bool = True) -> str | None:
     if _ID_INITIALS.fullmatch(text):
         return "initials"
     m = _ID_NAME_NUMBER.fullmatch(text)
-    if m and _fold(m[1].lower()) in _ID_NAMES:
+    if m and fold_diacritics(m[1].lower()) in _ID_NAMES:
         return "name-id"
     if _joined_name(text) or _one_word_name(text):
         return "name"
@@ -2197,7 +2212,7 @@ def _name_in_file_name(stem: str) -> bool:
         # "name" (an --out argument, refused later as too long) is read to its 128th word, in
         # time linear in its length
         tokens = [t for t in re.split(separators, stem[:_NAME_MAX_CHARS]) if t][:128]
-        words = [_fold(t).lower() for t in tokens]
+        words = [fold_diacritics(t).lower() for t in tokens]
         usable = [
             bool(re.fullmatch(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", t))
             and w not in _NOT_NAME_WORDS

@@ -108,6 +108,36 @@ def test_no_package_imports_hidden_inside_functions():
     assert not hidden, "import at module level instead:\n" + "\n".join(hidden)
 
 
+def _private_attributes_of_modules(path, current: str, is_pkg: bool) -> list[str]:
+    """``module._name`` where ``module`` is another of the package's modules imported by name
+    (``from analysis import privacy`` then ``privacy._fold``): a private name used across
+    modules as much as one imported."""
+    tree = _tree(path)
+    modules = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            target = _imported_module(node, current, is_pkg)
+            if target.split(".")[0] != "analysis":
+                continue
+            for alias in node.names:
+                name = f"{target}.{alias.name}"
+                if (ROOT / (name.replace(".", "/") + ".py")).exists() and name != current:
+                    modules[alias.asname or alias.name] = name
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("analysis.") and alias.asname:
+                    modules[alias.asname] = alias.name
+    return [
+        f"{path.relative_to(ROOT)}:{node.lineno} uses {modules[node.value.id]}.{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in modules
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+    ]
+
+
 def test_no_private_names_imported_across_modules():
     bad = []
     for path in SOURCES:
@@ -120,6 +150,7 @@ def test_no_private_names_imported_across_modules():
                 for alias in node.names:
                     if alias.name.startswith("_") and not alias.name.startswith("__"):
                         bad.append(f"{path.relative_to(ROOT)}:{node.lineno} takes {alias.name}")
+        bad += _private_attributes_of_modules(path, current, is_pkg)
     statement = re.compile(r"from\s+(analysis[\w.]*)\s+import\s+\(?([^\n)]+)")
     for chapter in sorted((ROOT / "chapters").glob("*.md")):
         for m in statement.finditer(chapter.read_text(encoding="utf-8")):

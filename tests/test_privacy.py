@@ -1730,7 +1730,7 @@ def test_a_clinical_phrase_after_any_surname_is_a_given_name(value):
 
 
 def _fold_file_name(value):
-    from analysis.privacy import _fold
+    from analysis.privacy import fold_diacritics as _fold
 
     return _fold(value).replace(" ", "_") + ".csv"  # Le_Thanh_Cong.csv
 
