@@ -115,3 +115,16 @@ def test_chapter_01_distances_have_thousands_separators():
     assert bare.findall(table) == [] and bare.findall(notes) == []
     assert re.search(r"\| \d{1,3}(?:,\d{3})+\.\d \|", table), "a distance over 999 is shown"
     assert re.search(r"by \d{1,3}(?:,\d{3})+\.\d units of the last digit", notes)
+
+
+def test_chapter_08_counts_have_thousands_separators():
+    """Audit (session 25): chapter 08's table of every check read "it would need at least 371724
+    deaths" and "A total of 4957 with a sum of squares of 308845" (f-strings in
+    analysis.audit); only a year (BCLC 2022) is printed without a separator."""
+    bare = re.compile(r"(?<![\d.,])\d{4,}(?:\.\d+)?(?![\d,])")
+    for name in ("tbl-audit-all", "tbl-audit-findings"):
+        text = _glued_golden("08-audit", name)
+        assert set(bare.findall(text)) == {"2022"}, name
+        assert "BCLC 2022" in text
+    text = _glued_golden("08-audit", "tbl-audit-all")
+    assert "at least 371,724 deaths" in text and "sum of squares of 308,845" in text
