@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from scipy import special
 
-from analysis import labels, paper, published
+from analysis import formatting, labels, paper, published
 from analysis.formatting import number, p_value
 from analysis.verdicts import AUDIT_VERDICTS, CANNOT_TELL, CONSISTENT, INCONSISTENT
 
@@ -270,7 +270,10 @@ def grim_mean(mean: float, n: int, decimals: int, items: int = 1) -> Check:
     power = n_total < 10**decimals
     if totals:
         example = totals[0]
-        why = f"A total of {example} over {n_total} gives {example / n_total:.{decimals + 3}f}"
+        why = (
+            f"A total of {number(example, thousands=True)} over {number(n_total, thousands=True)} "
+            f"gives {number(example / n_total, decimals + 3)}"
+        )
         why += f", which prints as {mean:.{decimals}f}."
         if not power:
             why += (
@@ -335,7 +338,8 @@ def grimmer(mean: float, sd: float, n: int, mean_decimals: int, sd_decimals: int
     if found:
         total, s = found[0]
         why = (
-            f"A total of {total} with a sum of squares of {s} gives mean "
+            f"A total of {number(total, thousands=True)} with a sum of squares of "
+            f"{number(s, thousands=True)} gives mean "
             f"{total / n:.{mean_decimals + 2}f} and SD "
             f"{math.sqrt((s - total**2 / n) / (n - 1)):.{sd_decimals + 2}f}."
         )
@@ -910,15 +914,15 @@ def se_for_binary(
             computed,
             f"A 0/1 covariate needs SE ≥ 2/√d; even if all {max_events} patients had died the "
             f"floor is {number(floor, 3)}, but this interval implies SE = {number(se, 3)} (it would need at least "
-            f"{math.ceil(need)} deaths). The label's 0/1 coding is impossible; a per-unit "
+            f"{formatting.quantity(math.ceil(need), 'death', thousands=True)}). The label's 0/1 coding is impossible; a per-unit "
             f"(continuous) coding is the usual explanation.{rescaled}",
             details,
         )
     return Check(
         CONSISTENT,
         computed,
-        f"SE = {number(se, 3)} is possible for a 0/1 covariate if there were at least {math.ceil(need)} "
-        f"deaths (at most {max_events}).",
+        f"SE = {number(se, 3)} is possible for a 0/1 covariate if there were at least "
+        f"{formatting.quantity(math.ceil(need), 'death', thousands=True)} (at most {max_events}).",
         details,
     )
 

@@ -54,6 +54,7 @@ __all__ = [
     "term_hazard_ratio",
     "word_list",
     "number_word",
+    "with_unit",
     "wrapped",
     "NO_PATIENTS",
     "not_computable",
@@ -461,7 +462,9 @@ def percent(part, whole=None, decimals: int = 1, *, sign: bool = True) -> str:
     return f"{text}%" if sign and not _missing(value) else text
 
 
-def quantity(x, unit: str, decimals: int = 0, *, plural: str | None = None, missing="–") -> str:
+def quantity(
+    x, unit: str, decimals: int = 0, *, plural: str | None = None, missing="–", thousands=False
+) -> str:
     """A number with its unit, singular only when the printed number is exactly 1.
 
     Parameters
@@ -476,6 +479,8 @@ def quantity(x, unit: str, decimals: int = 0, *, plural: str | None = None, miss
         Plural form; default ``unit + "s"``.
     missing : str, default "–"
         Text for NaN (without the unit).
+    thousands : bool, default False
+        Insert ``,`` thousands separators (:func:`~analysis.formatting.number`).
 
     Examples
     --------
@@ -483,10 +488,47 @@ def quantity(x, unit: str, decimals: int = 0, *, plural: str | None = None, miss
     ('1 month', '3 months', '1.0 months')
     >>> quantity(2, "patient", plural="patients")
     '2 patients'
+    >>> quantity(1, "death"), quantity(1655.04, "unit", 1, thousands=True)
+    ('1 death', '1,655.0 units')
     """
     if _missing(x):
         return missing
-    text = number(x, decimals)
+    text = number(x, decimals, thousands=thousands)
+    return f"{text} {unit if text == '1' else (plural or unit + 's')}"
+
+
+def with_unit(text: str, unit: str, *, plural: str | None = None) -> str:
+    """A formatted number or range with its unit, or a text in words as it is.
+
+    Prose that glues a value which can be a number or a reason ("not reached", "not estimable",
+    :data:`NOT_SHOWN_PREFIX` ...) glues it with its unit, so that it never reads
+    "not reached months": the unit follows only a text that ends in a digit, in the singular
+    only when the text is exactly ``"1"`` (as :func:`quantity`).
+
+    Parameters
+    ----------
+    text : str
+        A value as formatted for a reader (:func:`median_text`, :func:`median_interval`, ...).
+    unit : str
+        Singular unit (``"month"``).
+    plural : str, optional
+        Plural form; default ``unit + "s"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> with_unit("9.9", "month"), with_unit("1", "month"), with_unit("8.7–11.0", "month")
+    ('9.9 months', '1 month', '8.7–11.0 months')
+    >>> with_unit("not reached", "month"), with_unit("not estimable (median not reached)", "month")
+    ('not reached', 'not estimable (median not reached)')
+    >>> with_unit("8.7–not reached", "month")
+    '8.7–not reached'
+    """
+    if not text[-1:].isdigit():
+        return text
     return f"{text} {unit if text == '1' else (plural or unit + 's')}"
 
 

@@ -71,7 +71,7 @@ from scipy import special
 
 from analysis import PUBLISHED_DIR, labels, published
 from analysis.clinical import albi_frame, child_pugh, child_pugh_class_from_points
-from analysis.formatting import rounded, word_list
+from analysis.formatting import quantity, rounded, word_list
 
 __all__ = [
     "Term",
@@ -1382,7 +1382,7 @@ def death_floors(directory=None) -> pd.DataFrame:
             if ok:
                 note = (
                     f"{DEATH_FLOOR_RULE}{sizes}, so SE ≥ {se_floor:.3f}, and the printed SE ≤ {se_max:.3f} needs "
-                    f"≥ {d1} deaths in the group if every reference patient died, ≥ {d0} in the "
+                    f"≥ {quantity(d1, 'death')} in the group if every reference patient died, ≥ {d0} in the "
                     "reference if every patient of the group died"
                 )
             else:

@@ -2230,7 +2230,7 @@ def table2_ties(
 
 
 # ------------------------------------------------------------- chapter 02: eligibility, staging
-#: The JSH criteria as Table 2.2 lists them: label, the cohort's 0/1 column, the criterion of
+#: The JSH criteria as Table 2.4 lists them: label, the cohort's 0/1 column, the criterion of
 #: :func:`analysis.clinical.jsh_refractory_frame`.
 JSH_CRITERIA_ROWS = (
     ("poor response of the treated tumour", "refractory_poor_response", "intrahepatic_poor_response"),

@@ -256,13 +256,13 @@ def test_child_pugh_sentence_on_a_subset_of_the_book_cohort_does_not_claim_a_mat
 # ---------------------------------------------------------------- item 4: visible calls
 #: The call behind each of chapter 02's cohort results, in a cell the reader sees.
 CHAPTER_02_CALLS = [
-    "clinical.eligibility_rules()",  # Table 2.1
-    "tables.jsh_criteria_table(cohort",  # Table 2.2 and the refractory counts
-    "tables.eligibility_reasons(cohort)",  # Table 2.3 and "N of N eligible"
-    "tables.child_pugh_check(cohort)",  # Table 2.4 and the agreement sentence
-    "tables.albi_grade_table(cohort)",  # Table 2.5 and the median ALBI score
-    "tables.vp_table(cohort)",  # Table 2.6
-    "tables.bclc_crosstab(cohort)",  # Table 2.7 and the staging counts
+    "clinical.eligibility_rules()",  # Table 2.3
+    "tables.jsh_criteria_table(cohort",  # Table 2.4 and the refractory counts
+    "tables.eligibility_reasons(cohort)",  # Table 2.5 and "N of N eligible"
+    "tables.child_pugh_check(cohort)",  # Table 2.6 and the agreement sentence
+    "tables.albi_grade_table(cohort)",  # Table 2.7 and the median ALBI score
+    "tables.vp_table(cohort)",  # Table 2.8
+    "tables.bclc_crosstab(cohort)",  # Table 2.9 and the staging counts
     "bclc_stage_frame(cohort)",  # Fig. 2.1
 ]
 

@@ -37,3 +37,32 @@ def test_wrapped_keeps_every_word_within_the_width_under_its_item():
     assert all(line.startswith("    ") and line[4] != " " for line in body[1:])
     assert " ".join(" ".join(body).split()) == " ".join(message.split())
     assert wrapped("a b c d", 3, indent="") == "a b\nc d"
+
+
+def test_a_value_in_words_gets_no_unit():
+    """Audit (session 25): chapter 06 glued "not reached" and set "months" after it in the prose
+    ("the median OS is not reached months" on a cohort whose curve stays above one half). The
+    value is glued with its unit, which follows a number or a range only."""
+    from analysis.formatting import NOT_REACHED, median_interval, median_text, with_unit
+
+    assert with_unit(median_text(9.94), "month") == "9.9 months"
+    assert with_unit(median_text(1.0, 0), "month") == "1 month"
+    assert with_unit(median_text(math.nan), "month") == NOT_REACHED
+    assert with_unit(median_interval(8.66, 11.04), "month") == "8.7–11.0 months"
+    assert with_unit(median_interval(-0.61, 7.41), "month") == "−0.6 to 7.4 months"
+    for words in (
+        median_interval(math.nan, math.nan),  # not estimable
+        median_interval(8.66, math.nan),  # 8.7–not reached
+        "not estimable (median not reached)",
+        "not shown (fewer than 5 patients)",
+    ):
+        assert with_unit(words, "month") == words
+
+
+def test_a_count_with_its_noun_is_singular_for_one_and_separated_by_thousands():
+    """Audit (session 25): chapter 07's feasibility table read "needs ≥ 1 deaths", chapter 01's
+    note "misses 2.362 by 1655.0 units"; both were f-strings."""
+    assert formatting.quantity(1, "death") == "1 death"
+    assert formatting.quantity(2, "death") == "2 deaths"
+    assert formatting.quantity(1655.04, "unit", 1, thousands=True) == "1,655.0 units"
+    assert formatting.quantity(-1234, "unit", thousands=True) == "−1,234 units"

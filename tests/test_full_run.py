@@ -175,6 +175,10 @@ def test_degenerate_cohort(odd_run):
         "nobody in additional TACE." in prose
     )
     assert "Log-rank P not estimable" not in prose and "not estimable (nobody" not in prose
+    # a median (or a bound) the curve never reaches is glued with no unit: "The median PFS is
+    # not reached", not "not reached months" (this cohort's PFS stays above one half)
+    assert "The median PFS is not reached" in prose
+    assert not re.search(r"not (?:reached|estimable)\)? months", prose), prose
     cox = _outputs(out / "07-cox.ipynb")
     assert "does not vary in this cohort" in cox
     assert CELL_ERROR not in cox

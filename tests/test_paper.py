@@ -365,3 +365,11 @@ def test_each_death_floor_says_what_it_assumes():
         in albumin
     )
     assert not notes.str.contains("deaths together", regex=False).any()
+
+
+def test_a_death_floor_of_one_is_one_death():
+    """Audit (session 25): chapter 07's table of every Table 2 cell read "the printed SE ≤ 1.047
+    needs ≥ 1 deaths in the group" (an f-string); a count of one takes the singular."""
+    notes = paper.death_floors()["note"]
+    assert notes.str.contains("≥ 1 death in the group").any()
+    assert not notes.str.contains(r"\b1 deaths").any()

@@ -40,7 +40,7 @@ def _visible(nb) -> list[tuple[int, dict]]:
     ]
 
 
-@pytest.mark.parametrize("stem", ["04-baseline", "08-audit", "09-bias"])
+@pytest.mark.parametrize("stem", ["02-eligibility", "04-baseline", "08-audit", "09-bias"])
 def test_no_unnumbered_table_under_the_code(stem):
     """Each of these chapters' tables is numbered and captioned; the cell that computes one shows
     no second, unnumbered copy."""

@@ -361,7 +361,7 @@ def test_failing_chapter_then_a_complete_deterministic_report(book, capsys):
     # so are numbered references to their tables: the book's number, not a raw label
     assert "Table 3.1 (in the chapter <em>Chapter C</em>, not in this report)" in b
     assert "the same, table 3.1 (in the chapter <em>Chapter C</em>, not in this report)" in b
-    assert "Table 2.1 (in the chapter <em>Eligibility and staging</em>, not in this report)" in b
+    assert "Table 2.3 (in the chapter <em>Eligibility and staging</em>, not in this report)" in b
     assert "tbl-" not in b.replace('id="tbl-', "")
     glossary = (report / "book" / "glossary.html").read_text(encoding="utf-8")
     assert "see <span" in glossary and "<em>Eligibility and staging</em>" in glossary
