@@ -29,8 +29,9 @@ Conventions (each is implemented once, here)
   ``sqrt(Σ A_j² d_j / (n_j (n_j - d_j)))`` (``A_j`` the area to the right of event time ``t_j``).
 * **Log-rank** :cite:`mantel1966`: hypergeometric variance with the tie correction, ``U' V⁻ U`` on
   ``k - 1`` degrees of freedom.
-* **Cox** :cite:`cox1972`: Newton-Raphson on the partial likelihood from 0 (steps clipped to ±5)
-  until the largest step is below ``tol`` (1e-12 by default); ties by Efron :cite:`efron1977`
+* **Cox** :cite:`cox1972`: Newton-Raphson on the partial likelihood from 0 (steps clipped to ±5,
+  and halved, as R's ``coxph`` does, where the log-likelihood would fall) until the largest
+  step is below ``tol`` (1e-12 by default); ties by Efron :cite:`efron1977`
   (R, lifelines) or Breslow :cite:`breslow1974` (SPSS). ``start`` (entry) times give the
   counting-process form ``(start, stop]`` used for time-varying covariates.
 """
@@ -88,6 +89,9 @@ MEDIAN_RULES = ("spss", "r")
 #: Tie handling of the Cox partial likelihood.
 TIES = ("efron", "breslow")
 _NAN = math.nan
+#: :func:`cox_fit` takes a Newton step whose log partial likelihood falls by less than this
+#: fraction of it as rounding (a step near the maximum changes it by less than its last digits).
+_LL_ROUNDING = 1e-12
 
 
 # --------------------------------------------------------------------------------- Kaplan-Meier
@@ -752,7 +756,11 @@ def cox_fit(
     tol: float = 1e-12,
     max_iter: int = 50,
 ) -> CoxFit:
-    """Fit a Cox proportional-hazards model by Newton-Raphson.
+    """Fit a Cox proportional-hazards model by Newton-Raphson with step-halving.
+
+    A step that lowers the log partial likelihood (or makes it non-finite) is halved until it
+    raises it, as in R's ``coxph``; each halving counts as an iteration. A likelihood that keeps
+    rising as a coefficient grows (monotone likelihood) ends with ``converged=False``.
 
     Parameters
     ----------
@@ -792,22 +800,55 @@ def cox_fit(
     beta = np.zeros(p) if beta0 is None else np.asarray(beta0, dtype=float).copy()
     ll0, grad0, info0 = rs.moments(np.zeros(p))
     converged, it = False, 0
-    # a diverging fit (monotone likelihood) overflows: it ends with converged=False, not a warning
-    with np.errstate(over="ignore", invalid="ignore"):
+    # ``base`` is the last point whose log-likelihood was accepted, ``beta = base + step`` the
+    # point tried next. A step to a lower or non-finite log-likelihood is halved, as R's coxph
+    # does (each halving counts as an iteration): with a covariate of large spread (AST in U/L,
+    # up to hundreds) the first Newton steps from 0 overshoot and swing ever wider until exp()
+    # under- or overflows. The first halving also turns a step clipped to ±5 term by term back
+    # into the Newton direction (scaled to at most 5), since a clipped step may not go uphill. A
+    # fall below ``_LL_ROUNDING`` is rounding, not a fall. Where every step climbs, the path is
+    # plain Newton-Raphson's, bit for bit. A diverging fit (monotone likelihood) still ends with
+    # converged=False, not a warning.
+    base, ll_base, newton, step, halved = beta, ll0 if beta0 is None else _NAN, None, None, False
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for it in range(1, max_iter + 1):
-            _, grad, info = (ll0, grad0, info0) if it == 1 and beta0 is None else rs.moments(beta)
+            if it == 1 and beta0 is None:
+                grad, info = grad0, info0
+            else:
+                ll, grad, info = rs.moments(beta)
+                if newton is not None and not (
+                    ll >= ll_base - _LL_ROUNDING * abs(ll_base)  # False for NaN
+                    and math.isfinite(ll)
+                    and np.all(np.isfinite(info))
+                ):
+                    if not halved:  # the Newton direction, at most 5 long in every term
+                        step = newton * (5.0 / max(5.0, float(np.max(np.abs(newton)))))
+                        halved = True
+                    step = step / 2.0
+                    beta = base + step
+                    continue
+                base, ll_base, halved = beta, ll, False
             try:
-                step = np.linalg.solve(info, grad)
+                newton = np.linalg.solve(info, grad)
             except np.linalg.LinAlgError:
                 break
-            if not np.all(np.isfinite(step)):
+            if not np.all(np.isfinite(newton)):
                 break
-            beta = beta + np.clip(step, -5.0, 5.0)
-            if np.max(np.abs(step)) < tol:
+            step = np.clip(newton, -5.0, 5.0)
+            beta = base + step
+            if np.max(np.abs(newton)) < tol:
                 converged = True
                 break
     with np.errstate(all="ignore"):
         ll, _, info = rs.moments(beta)
+        if (
+            not converged
+            and beta is not base
+            and not (math.isfinite(ll) and ll >= ll_base - _LL_ROUNDING * abs(ll_base))
+        ):
+            # out of iterations on an untried or halved step that falls: the last accepted point
+            beta = base
+            ll, _, info = rs.moments(beta)
         try:
             cov = np.linalg.inv(info)
             se = np.sqrt(np.clip(np.diag(cov), 0, None))
@@ -840,7 +881,9 @@ def cox_breslow(x, time, event, *, beta0=None, max_iter: int = 50, tol: float = 
 def cox_univariate_breslow(x, time, event, *, beta0=None, iters: int = 50, tol: float = 1e-12):
     """Separate one-covariate Breslow fits for every column of ``x`` at once (vectorised).
 
-    The same Newton-Raphson as :func:`cox_fit` column by column, for the calibration's hot loop.
+    The Newton-Raphson of :func:`cox_fit` column by column, for the calibration's hot loop, but
+    without its step-halving (the calibration, and so ``data/cohort.csv``, was computed without
+    it): a column of large spread can diverge here where :func:`cox_fit` converges.
 
     Returns
     -------

@@ -1140,9 +1140,13 @@ def try_cox_table(
     For chapters run on any cohort: instead of raising, says why a model is not estimable --
     a covariate column absent or empty, a term that does not vary (e.g. nobody had additional
     TACE), no events, no death time with a survivor at risk to compare (e.g. every patient dies
-    in the same month), a fit that does not converge, or an estimate that runs off to infinity
-    (monotone likelihood: every event on one side of a binary term, where R warns "Loglik
-    converged before variable ..." and SPSS prints a huge HR).
+    in the same month), a fit that does not converge, terms that are collinear (a singular
+    information matrix), or an estimate that runs off to infinity (monotone likelihood: every
+    event on one side of a binary term, where R warns "Loglik converged before variable ..." and
+    SPSS prints a huge HR). Only a fit that does not converge is read as running off: one whose
+    coefficient still grows after :func:`analysis.engine.cox_fit`'s iterations until its hazard
+    ratio between the term's lowest and highest values passes e^15. A fit that converges is
+    returned however large its ratio (a finite maximum, as R and SPSS print it).
 
     Returns
     -------
@@ -1184,16 +1188,48 @@ def try_cox_table(
     except (np.linalg.LinAlgError, ZeroDivisionError, OverflowError) as exc:
         return None, f"the model does not converge on this cohort ({type(exc).__name__})"
     bad = ~np.isfinite(table[["coef", "se", "hr", "lower", "upper"]]).all(axis=1)
-    bad |= table["coef"].abs() > 15
-    if bad.any():
-        terms = ", ".join(map(str, table.index[bad]))
+    if table.attrs["converged"] and not bad.any():
+        # a finite maximum, however large a ratio (R and SPSS print it): not "infinite"
+        return table, ""
+    # the engine halves a step that lowers the likelihood, so a fit that does not converge is one
+    # whose likelihood keeps rising as a coefficient grows (monotone likelihood), or a singular
+    # one; a coefficient "runs off" when its ratio between the term's lowest and highest values
+    # passes e^15
+    spread = pd.Series(
+        [_value_range(df, term) for term in table.index], index=table.index, dtype=float
+    )
+    running = ~np.isfinite(table[["coef", "hr"]]).all(axis=1)
+    running |= table["coef"].abs() * spread > _RUNS_OFF
+    if running.any():
+        terms = ", ".join(map(str, table.index[running]))
         return None, (
             f"the estimate for {terms} runs off to infinity (monotone likelihood: the events "
             "fall on one side of it)"
         )
-    if not table.attrs["converged"]:
-        return None, "the model does not converge on this cohort"
-    return table, ""
+    singular = ~np.isfinite(table["se"])
+    if singular.any():
+        terms = ", ".join(map(str, table.index[singular]))
+        return None, (
+            f"the terms {terms} are collinear in this cohort (the information matrix is "
+            "singular), so their effects cannot be told apart"
+        )
+    if table.attrs["converged"]:  # only an interval bound beyond exp's range
+        return None, "no interval can be given (almost no information in this cohort)"
+    return None, "the model does not converge on this cohort"
+
+
+#: :func:`try_cox_table`: a coefficient of a fit that does not converge "runs off to infinity"
+#: when its hazard ratio between the term's lowest and highest values passes e^15 (3.3 million).
+_RUNS_OFF = 15.0
+
+
+def _value_range(df: pd.DataFrame, term) -> float:
+    """The range of a numeric column ``term`` of ``df`` (1 for a dummy term not in ``df``)."""
+    if term not in df.columns:
+        return 1.0
+    values = pd.to_numeric(df[term], errors="coerce")
+    spread = float(values.max() - values.min())
+    return spread if math.isfinite(spread) and spread > 0 else 1.0
 
 
 #: Why a group's median is missing when the group has no patients (:func:`group_comparison`);

@@ -457,6 +457,35 @@ def test_try_cox_table_gives_reasons_instead_of_exceptions():
     assert table is None and "missing" in why
 
 
+def test_try_cox_table_says_runs_off_only_when_the_likelihood_keeps_rising():
+    """ "Runs off to infinity" was said of any non-finite value or coefficient beyond 15: of a
+    Newton overshoot (a finite maximum the engine missed), of a converged fit with a large
+    coefficient and of collinear terms alike. Now only of a fit that does not converge with a
+    coefficient still growing, in the term's own scale (a continuous term's per-unit coefficient
+    can be small and still run off)."""
+    from test_engine import small_ast_cohort
+
+    from analysis.survival import try_cox_table
+    from analysis.tables import MULTIVARIABLE_TERMS, design_matrix
+
+    d = design_matrix(small_ast_cohort(), "implied")
+    terms = [c for c in d.columns if c.startswith("child_pugh_")] + [
+        t for t in MULTIVARIABLE_TERMS if not t.startswith("child_pugh")
+    ]
+    table, why = try_cox_table(d, "os_months", "os_event", terms, ties="breslow")
+    assert why == "" and round(table.loc["child_pugh_7", "coef"], 1) == -18.4  # finite: shown
+    assert table.attrs["converged"]
+    rng = np.random.default_rng(1)
+    ast = np.sort(rng.lognormal(4, 1, 20))[::-1]  # the highest value dies first, all die
+    ordered = pd.DataFrame({"t": np.arange(1.0, 21.0), "e": 1, "x": ast, "y": ast * 1000})
+    for col in ("x", "y"):
+        table, why = try_cox_table(ordered, "t", "e", [col])
+        assert table is None and why.startswith(f"the estimate for {col} runs off to infinity")
+    twice = ordered.assign(e=rng.permutation([1, 0] * 10), y=2 * ast)
+    table, why = try_cox_table(twice, "t", "e", ["x", "y"])
+    assert table is None and why.startswith("the terms x, y are collinear"), why
+
+
 def test_group_comparison_keeps_spss_negative_bound_when_asked():
     """Chapter 06 printed the > 4 prior TACE interval cut at 0.0 under "95% CI (SPSS)"; SPSS
     prints median ± 1.96 SE as it is (chapter 01's Table 1.3 shows −0.6)."""

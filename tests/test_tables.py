@@ -20,6 +20,7 @@ from analysis.tables import (
     table1_skewed,
     table1_skewed_shown,
     table2,
+    table2_hr_text,
     table2_models,
 )
 
@@ -398,6 +399,22 @@ def test_table2_models_on_the_book_cohort_match_statsmodels_breslow_for_every_te
     ref = _phreg_table(d, list(multi.index), "breslow")
     for part in ("hr", "lower", "upper", "p"):
         np.testing.assert_allclose(multi[part], ref[part], rtol=1e-6, err_msg=part)
+
+
+def test_table2_on_a_small_cohort_gives_the_per_unit_ast_ratio():
+    """Review: on 30 patients with AST up to 422 U/L chapter 07 printed the per-U/L AST hazard
+    ratio as "not estimable" ("the model does not converge", or "runs off to infinity") and the
+    multivariable model as running off to infinity, while lifelines and statsmodels fit both: the
+    engine's Newton steps overshot (tests/test_engine.py, SMALL_AST_COHORT). Here, the chapter's
+    own functions on those 30 patients of the book's cohort."""
+    from test_engine import small_ast_cohort
+
+    fits = table2_models(small_ast_cohort(), "implied", user=True)
+    assert "ast_gt40" not in fits["reasons"] and "multivariate" not in fits["reasons"], fits
+    assert table2_hr_text(fits, "ast_gt40", 4) == "1.0125"  # statsmodels, Breslow: 1.012458
+    assert table2_hr_text(fits, "ast_gt40", 4, "multivariate") != "not estimable"
+    efron = table2_models(small_ast_cohort(), "implied", ties="efron", user=True)
+    assert table2_hr_text(efron, "ast_gt40", 4) == "1.0130"  # lifelines: 1.012966
 
 
 def test_table2_models_efron_matches_lifelines():
