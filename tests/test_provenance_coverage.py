@@ -73,6 +73,8 @@ EXEMPT: dict[str, str] = {
     "cox_feas_reconcile": "the tally of the calibration's verdicts: infeasible cells the cohort prints, counted as hits",
     "bias_opt_reading": "a sentence stating the class of the results before it",
     "cox_ph_reading": "a sentence saying what the test before it cannot show on a synthetic cohort",
+    "resp_brief_counts_verdict": "the verdict on the paper's numbers before it, in words (they carry their own badges)",
+    "resp_brief_rates_verdict": "the verdict on the paper's numbers before it, in words (they carry their own badges)",
     "surv_brief_os_verdict": "the verdict on the paper's numbers before it, in words (they carry their own badges)",
     "surv_brief_pfs_verdict": "the verdict on the paper's numbers before it, in words (they carry their own badges)",
     "surv_brief_dc_verdict": "the verdict on the paper's numbers before it, in words (they carry their own badges)",
