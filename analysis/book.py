@@ -68,6 +68,8 @@ __all__ = [
     "glue_code",
     "glue_result",
     "glue_provenance",
+    "verdict_words",
+    "VERDICT_WORDS",
     "table2_provenance",
     "stated_table2_provenance",
     "comparison_classes",
@@ -506,6 +508,52 @@ def verdict_provenance(table: pd.DataFrame, *quantities: str) -> Provenance:
     """
     label = "quantity" if "quantity" in table.columns else "characteristic"
     return _published_with_verdicts(table.loc[table[label].isin(quantities), "verdict"])
+
+
+#: The verdict of a finding in words (:func:`verdict_words`), for the summaries at the top of
+#: chapters 04-09: reproduced, not reproduced, not scored on a user's cohort, or not compared.
+VERDICT_WORDS = {
+    True: "reproduced",
+    False: "not reproduced",
+    NOT_SCORED: "not scored on your cohort",
+    None: "not compared",
+}
+
+
+def verdict_words(table: pd.DataFrame, *quantities: str) -> str:
+    """The verdict of rows ``quantities`` of a :func:`analysis.tables.compare` table in words,
+    for a chapter's summary of its findings: "reproduced" when every one prints as the paper's,
+    "not reproduced" when any does not (as :func:`verdict_provenance` marks them ✓ or ✗), "not
+    scored on your cohort" on a user's cohort, "not compared" otherwise (no such row, or
+    nothing printed to compare with).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``quantity`` (or ``characteristic``) and ``verdict``.
+    *quantities : str
+        The rows whose verdicts count.
+
+    Returns
+    -------
+    str
+        A value of :data:`VERDICT_WORDS`.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"quantity": ["CR, n", "CR, %", "PR, n"],
+    ...                       "verdict": ["agrees", "agrees", "differs"]})
+    >>> verdict_words(table, "CR, n", "CR, %"), verdict_words(table, "CR, n", "PR, n")
+    ('reproduced', 'not reproduced')
+    >>> verdict_words(table.assign(verdict=NOT_SCORED), "CR, n"), verdict_words(table, "SD, n")
+    ('not scored on your cohort', 'not compared')
+    """
+    label = "quantity" if "quantity" in table.columns else "characteristic"
+    found = [str(v) for v in table.loc[table[label].isin(quantities), "verdict"]]
+    if NOT_SCORED in found:
+        return VERDICT_WORDS[NOT_SCORED]
+    mark = _published_with_verdicts(found).note
+    return VERDICT_WORDS[{"✓": True, "✗": False}.get(mark)]
 
 
 def comparison_classes(table: pd.DataFrame) -> dict:
