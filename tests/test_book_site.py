@@ -59,6 +59,31 @@ Albumin   0.003    {REASON}
     assert table["classes"] == ["num-col-2", "long-col-3"]
 
 
+def test_a_column_right_aligned_in_every_cell_is_named_once_on_the_table():
+    """MyST writes text-right on every cell of a right-aligned column (8 KB of chapter 07's HTML,
+    which passed its 200 KB budget): such a column becomes right-col-N on the table, cells
+    without the class; a column right-aligned in some cells only keeps them."""
+    doctree = publish_doctree(
+        "========  =======  =====\nVariable  Printed  Note\n========  =======  =====\n"
+        "Sex       0.96     a\nAlbumin   0.003    b\n========  =======  =====\n"
+    )
+    (table,) = doctree.findall(lambda n: n.tagname == "table")
+    rows = [r for r in table.findall(lambda n: n.tagname == "row") if r.parent.tagname == "tbody"]
+    for i, row in enumerate(rows):
+        row.children[1]["classes"].append("text-right")
+        if i == 0:
+            row.children[2]["classes"].append("text-right")
+    book_site.mark_table_columns(None, doctree, "x")
+    book_site.mark_table_columns(None, doctree, "x")  # twice: no class repeated
+    assert table["classes"] == ["right-col-2", "num-col-2"]
+    assert [r.children[1]["classes"] for r in rows] == [[], []]
+    assert [r.children[2]["classes"] for r in rows] == [["text-right"], []]
+    css = (Path(__file__).resolve().parents[1] / "book" / "_static" / "tables.css").read_text(
+        encoding="utf-8"
+    )
+    assert ".bd-article table.right-col-12 td:where(:nth-child(12))" in css
+
+
 def test_a_table_with_spanning_cells_is_left_alone():
     doctree = publish_doctree(
         """
