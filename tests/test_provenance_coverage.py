@@ -65,7 +65,7 @@ EXEMPT: dict[str, str] = {
     # sentences that report the verdicts themselves (the tables beside them carry the classes)
     "base_agree_sentence": "the tally of the calibration's verdicts",
     "base_skewed_unprinted": "a clause naming the variables whose mean ± SD the paper does not print; its badge (assumed) is inside it",
-    "cox_brief_agree": "the tally of the verdicts of Table 7.4 (the table beside it carries the classes)",
+    "cox_brief_agree": "tallies: Table 2's numbers as the calibration counts them and the verdicts of Table 7.4 (the tables carry the classes)",
     "cox_agree_sentence": "the tally of the calibration's verdicts",
     "cox_ast_unit_verdict": "the verdict on the estimate before it, in words (the paper's number, where it differs, carries its own badge)",
     "cox_ties_sentence": "the tallies of rows and cells agreeing under the two tie rules",
