@@ -493,8 +493,7 @@ def quantity(
     """
     if _missing(x):
         return missing
-    text = number(x, decimals, thousands=thousands)
-    return f"{text} {unit if text == '1' else (plural or unit + 's')}"
+    return with_unit(number(x, decimals, thousands=thousands), unit, plural=plural)
 
 
 def with_unit(text: str, unit: str, *, plural: str | None = None) -> str:

@@ -2599,8 +2599,10 @@ def bclc_crosstab(cohort: pd.DataFrame) -> pd.DataFrame:
     On a user's cohort every cell of 1–4, and cells that give one back from the margins, are
     hidden. ``attrs`` holds the counts the prose gives, as a user's cohort may print them:
     ``"2022"`` and ``"recorded"`` (patients per stage), ``"with"`` (recorded stage-B patients
-    with a portal thrombus) and ``"down"`` (cells left of the diagonal, where the 2022 rules give
-    an earlier stage than the recorded one, as ``{(recorded, 2022): n}``).
+    with a portal thrombus), ``"down"`` (cells left of the diagonal, where the 2022 rules give
+    an earlier stage than the recorded one, as ``{(recorded, 2022): n}``) and ``"up"`` (right of
+    it: a later stage). The cells of ``"down"`` and ``"up"`` are counts as they are, for the
+    book's cohort (a user's prints none of them).
 
     Examples
     --------
@@ -2612,8 +2614,8 @@ def bclc_crosstab(cohort: pd.DataFrame) -> pd.DataFrame:
     >>> table = bclc_crosstab(d)
     >>> table.columns.tolist()
     ['Published stage', '0', 'A', 'B', 'C', 'D']
-    >>> table.attrs["with"], table.attrs["down"]
-    ('1', {('C', 'A'): 1})
+    >>> table.attrs["with"], table.attrs["down"], table.attrs["up"]
+    ('1', {('C', 'A'): 1}, {('B', 'C'): 1})
     """
     user = is_user_cohort(cohort)
     stage_2022 = clinical.bclc_stage_frame(cohort)
@@ -2665,6 +2667,11 @@ def bclc_crosstab(cohort: pd.DataFrame) -> pd.DataFrame:
                 (r, c): v
                 for (r, c), v in cells.items()
                 if v and r in stages and stages.index(c) < stages.index(r)
+            },
+            "up": {
+                (r, c): v
+                for (r, c), v in cells.items()
+                if v and r in stages and stages.index(c) > stages.index(r)
             },
         }
     )
