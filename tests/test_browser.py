@@ -1734,6 +1734,39 @@ def test_printed_tall_figures_leave_no_half_blank_sheet_before_them(printed_chap
     assert all(share < 0.3 for share in blank.values()), blank
 
 
+def _blank_shares(pdf: Path, tmp: Path) -> list[float]:
+    """:func:`_blank_below` of every sheet of ``pdf`` (rendered in one pdftoppm run)."""
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "30", "-gray", "-png", str(pdf), str(tmp / "s")], check=True)
+    shares = []
+    for path in sorted(tmp.glob("s-*.png"), key=lambda p: int(p.stem.rpartition("-")[2])):
+        image = Image.open(path).convert("L")
+        width, height = image.size
+        top, bottom = round(height * 16 / 297), round(height * (297 - 18) / 297)
+        pixels = image.load()
+        inked = [y for y in range(top, bottom) if any(pixels[x, y] < 200 for x in range(width))]
+        shares.append(1 - ((max(inked) if inked else top) - top) / (bottom - top))
+        path.unlink()
+    return shares
+
+
+def test_printed_chapters_leave_no_sheet_mostly_blank(printed_chapters, tmp_path):
+    """No sheet of a printed chapter but its last is more than 60 % blank under its last line.
+    Chapter 01's Table 1.5 (30 rows) was kept whole and moved to the next sheet: page 18 printed
+    the heading "1.6.1. Table 2 hazard ratios" and four lines, 86 % blank (book.css now lets a
+    table of 26-35 rows break, its first 8 rows under its caption)."""
+    pdfs, _, _ = printed_chapters
+    blank = {}
+    for name, pdf in pdfs.items():
+        shares = _blank_shares(pdf, tmp_path)
+        assert shares, name
+        mostly = [f"p{n}: {share:.0%}" for n, share in enumerate(shares[:-1], 1) if share > 0.6]
+        if mostly:
+            blank[Path(name).name] = mostly
+    assert not blank, f"sheets left mostly blank: {blank}"
+
+
 def test_printed_chapter_title_keeps_its_number(printed_chapters, outside_requests):
     """On paper the chapter's title reads "4. Baseline characteristics: Table 1", as on screen
     and as its printed contents list (4.1, 4.2, ...): the theme prints an unnumbered copy of the
