@@ -1767,6 +1767,17 @@ def test_printed_chapters_leave_no_sheet_mostly_blank(printed_chapters, tmp_path
     assert not blank, f"sheets left mostly blank: {blank}"
 
 
+def test_printed_table_notes_are_smaller_than_the_text_but_not_the_table(printed_chapters):
+    """On paper a table's numbered notes print at 8.5 pt, between the table (7.5 pt) and the
+    text: at the body's size the 25 and 28 notes of Tables 7.5 and 7.6 took five of chapter
+    07's 26 sheets (23 now)."""
+    seen = _printed(printed_chapters, "07", "notes")
+    assert len(seen["notes"]) >= 2 and seen["body"] and seen["cells"], seen
+    pt = 0.75  # points per CSS px
+    assert {round(s * pt, 1) for s in seen["notes"]} == {8.5}, seen["notes"]
+    assert max(seen["cells"]) < min(seen["notes"]) < min(seen["body"]), seen
+
+
 def test_printed_chapter_title_keeps_its_number(printed_chapters, outside_requests):
     """On paper the chapter's title reads "4. Baseline characteristics: Table 1", as on screen
     and as its printed contents list (4.1, 4.2, ...): the theme prints an unnumbered copy of the
@@ -2570,10 +2581,25 @@ _FONT_PROBES = {("10", 1366): KOREAN_CHINESE}
 #: what the checks of printed pages measure on the chapters tools/pdf.py prints
 #: (``printed_chapters``): ``{name: (chapter numbers, measure(page, chapter number))}``; the six
 #: tests that read them each loaded their chapters again in print media (~14 CPU-s in all)
+#: on paper, the font sizes (px) of the paragraphs of a table's numbered notes (book.js wraps
+#: each note in span.table-note), of the body's paragraphs and of the tables' cells
+_TABLE_NOTES_JS = r"""
+() => {
+  const size = (e) => parseFloat(getComputedStyle(e).fontSize);
+  const notes = Array.from(document.querySelectorAll('article p'))
+    .filter(p => p.querySelector(':scope > span.table-note'));
+  const body = Array.from(document.querySelectorAll('article section > p'))
+    .filter(p => !notes.includes(p) && p.textContent.length > 200);
+  return {notes: notes.map(size), body: body.map(size),
+          cells: Array.from(document.querySelectorAll('article table td')).map(size)};
+}
+"""
+
 _PRINTED_PROBES = {
     "rows": (("07",), lambda pg, key: pg.evaluate(_PAPER_ROWS_JS)),
     "figures": (("06", "07"), lambda pg, key: pg.evaluate(_FIGURES_ON_PAPER_JS)),
     "title": (("04",), lambda pg, key: pg.locator("h1").filter(visible=True).all_inner_texts()),
+    "notes": (("07",), lambda pg, key: pg.evaluate(_TABLE_NOTES_JS)),
     "code": (("06",), lambda pg, key: pg.evaluate(_PRINTED_CODE_JS)),
     "legend": (("06",), lambda pg, key: pg.evaluate(_LEGEND_JS)),
     "classColumns": (
