@@ -934,6 +934,20 @@ def test_reference_pages_print_a_true_header_and_the_published_address(
     assert not wrong, f"printed sheets whose header does not fit the page: {wrong}"
     whole = " ".join(texts["book"].split())
     assert all(f"https://example.org/haic-book/{n}.html" in whole for n in pages), whole[:400]
+    # every sheet's footer: the page's title (in book.pdf the book's, the home page's h1, not
+    # the title of the last page loading MathJax: "Survival analysis: analysis.survival" here,
+    # "Clinical rules: analysis.clinical" in make pdf's) and "page n of N" on one line (under
+    # the home page's long title it read "page 1 of" over "3")
+    book_title = "HAIC for TACE-refractory hepatocellular carcinoma: an executable reproduction"
+    for stem, text in texts.items():
+        sheets = [sheet for sheet in text.split("\f") if sheet.strip()]
+        for number, sheet in enumerate(sheets, start=1):
+            foot = "\n".join(sheet.strip().splitlines()[-2:])
+            assert re.search(rf"page {number} of {len(sheets)}\b", foot), (stem, foot)
+    footers = {
+        sheet.strip().splitlines()[-1] for sheet in texts["book"].split("\f") if sheet.strip()
+    }
+    assert all(" ".join(f.split()).startswith(book_title + " page ") for f in footers), footers
     assert whole.count("No patient data on this page —") >= len(REFERENCE_PAGES)
     # on screen (a phone) the line is in the page (book.js) but not shown
     pg = _open(contexts, 390, outside_requests)

@@ -57,11 +57,13 @@ FLAGS = [
 #: A4 minus the 14 mm side margins, in CSS pixels (96 per inch): the printed line width.
 PRINT_WIDTH_PX = round((210 - 2 * 14) / 25.4 * 96)
 MARGIN = {"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
+# The page number never wraps: under the home page's long title (its h1 and the book's title)
+# the footer read "page 1 of" over "3". A title too long for one line wraps beside it.
 FOOTER = (
     '<div style="font-size:7pt;color:#555;width:100%;padding:0 14mm;'
-    'font-family:sans-serif;display:flex;justify-content:space-between">'
-    '<span class="title"></span><span>page <span class="pageNumber"></span> of '
-    '<span class="totalPages"></span></span></div>'
+    'font-family:sans-serif;display:flex;justify-content:space-between;gap:2em">'
+    '<span class="title"></span><span style="white-space:nowrap;flex:none">page '
+    '<span class="pageNumber"></span> of <span class="totalPages"></span></span></div>'
 )
 PRINT_DIR = "_print"  # inside the HTML build, one level deep like book/ and chapters/
 
@@ -139,13 +141,23 @@ def _local_only(route) -> None:
 
 
 def _book_html(html_dir: Path, pages: list[str]) -> str:
-    """One HTML document with the article of every page, for ``book.pdf``."""
+    """One HTML document with the article of every page, for ``book.pdf``. Its title, which
+    every sheet's footer prints, is the home page's (the book's title: the root of the table
+    of contents, or the first page when it was not built); it was the title of the last page
+    that loads MathJax, whose head the document takes, and every sheet of the book read
+    "Clinical rules: analysis.clinical"."""
     from bs4 import BeautifulSoup
 
+    def read(name: str):
+        return BeautifulSoup((html_dir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+    home = toc_pages()[0]
+    titled = read(home if (html_dir / f"{home}.html").is_file() else pages[0])
+    title = titled.title.string if titled.title else None
     head = None
     parts = []
     for i, name in enumerate(pages):
-        soup = BeautifulSoup((html_dir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        soup = read(name)
         if head is None or soup.find("script", src=lambda s: s and "mathjax" in s.lower()):
             head = soup.head
         article = soup.find("article")
@@ -157,8 +169,10 @@ def _book_html(html_dir: Path, pages: list[str]) -> str:
             f'<section class="book-print-page" data-page="{html_lib.escape(name)}.html"{style}>'
             f"{article.decode_contents()}</section>"
         )
-    title = head.title.string if head is not None and head.title else "Book"
-    head_html = str(head).replace(f"<title>{title}</title>", "")
+    title = title or "Book"
+    head_html = str(head)
+    if head is not None and head.title:
+        head_html = head_html.replace(str(head.title), "")
     return (
         '<!DOCTYPE html><html lang="en" data-content_root="../" data-mode="light" '
         f'data-theme="light">{head_html}'
