@@ -2592,12 +2592,9 @@ _CHAPTER_PROBES = _chapter_probes()
 #: {(chapter number, width): words}
 _FONT_PROBES = {("10", 1366): KOREAN_CHINESE}
 
-#: what the checks of printed pages measure on the chapters tools/pdf.py prints
-#: (``printed_chapters``): ``{name: (chapter numbers, measure(page, chapter number))}``; the six
-#: tests that read them each loaded their chapters again in print media (~14 CPU-s in all)
 #: on paper, the font sizes (px) of the paragraphs of a table's numbered notes (book.js wraps
 #: each note in span.table-note), of the body's paragraphs and of the tables' cells
-_TABLE_NOTES_JS = r"""
+_PRINTED_NOTES_JS = r"""
 () => {
   const size = (e) => parseFloat(getComputedStyle(e).fontSize);
   const notes = Array.from(document.querySelectorAll('article p'))
@@ -2609,11 +2606,14 @@ _TABLE_NOTES_JS = r"""
 }
 """
 
+#: what the checks of printed pages measure on the chapters tools/pdf.py prints
+#: (``printed_chapters``): ``{name: (chapter numbers, measure(page, chapter number))}``; the six
+#: tests that read them each loaded their chapters again in print media (~14 CPU-s in all)
 _PRINTED_PROBES = {
     "rows": (("07",), lambda pg, key: pg.evaluate(_PAPER_ROWS_JS)),
     "figures": (("06", "07"), lambda pg, key: pg.evaluate(_FIGURES_ON_PAPER_JS)),
     "title": (("04",), lambda pg, key: pg.locator("h1").filter(visible=True).all_inner_texts()),
-    "notes": (("07",), lambda pg, key: pg.evaluate(_TABLE_NOTES_JS)),
+    "notes": (("07",), lambda pg, key: pg.evaluate(_PRINTED_NOTES_JS)),
     "code": (("06",), lambda pg, key: pg.evaluate(_PRINTED_CODE_JS)),
     "legend": (("06",), lambda pg, key: pg.evaluate(_LEGEND_JS)),
     "classColumns": (
