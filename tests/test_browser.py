@@ -948,6 +948,20 @@ def test_reference_pages_print_a_true_header_and_the_published_address(
         sheet.strip().splitlines()[-1] for sheet in texts["book"].split("\f") if sheet.strip()
     }
     assert all(" ".join(f.split()).startswith(book_title + " page ") for f in footers), footers
+    # book.pdf prints each page's title at the head of its first sheet, its address under it:
+    # the theme's rule that hides an article's title on paper (a handout prints a copy of its
+    # own) hid every page's title in the book (book.css)
+    firsts = {
+        " ".join(" ".join(sheet.strip().splitlines()[1:]).split())
+        for sheet in texts["book"].split("\f")
+        if sheet.strip()
+    }
+    for name in pages:
+        soup = BeautifulSoup((HTML / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        title = " ".join(soup.find("article").find("h1").get_text(" ", strip=True).split())
+        title = title.removesuffix("#").strip()
+        head = f"{title} Online version of this page: https://example.org/haic-book/{name}.html"
+        assert any(first.startswith(head) for first in firsts), (title, sorted(firsts)[:3])
     assert whole.count("No patient data on this page —") >= len(REFERENCE_PAGES)
     # on screen (a phone) the line is in the page (book.js) but not shown
     pg = _open(contexts, 390, outside_requests)

@@ -553,8 +553,11 @@ function bookOnReady(fn) {
     if (pages.length) {
       pages.forEach(function (section) {
         var href = address(section.getAttribute("data-page"));
-        if (href && !section.querySelector(":scope > p.print-address")) {
-          section.insertBefore(line(href), section.firstChild);
+        if (href && !section.querySelector("p.print-address")) {
+          // under the page's title, as in a handout (book.css prints the title in the book)
+          var h1 = section.querySelector("h1");
+          if (h1) h1.insertAdjacentElement("afterend", line(href));
+          else section.insertBefore(line(href), section.firstChild);
         }
       });
       markPointers();
