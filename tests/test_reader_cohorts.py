@@ -220,3 +220,28 @@ def test_a_short_follow_up_gets_a_time_axis(tmp_path):
     df.to_csv(csv, index=False)
     ch06 = execute_chapter("06-survival", csv, tmp_path / "06-survival.ipynb")
     assert _glued(ch06, "surv_at_risk_step").strip("'") == "1 month"
+
+
+@pytest.mark.slow(seconds=8)
+@pytest.mark.usefixtures("forked_kernels")
+def test_chapters_02_05_on_20_patients(tmp_path):
+    """Every fourth row of the book's cohort (20 patients): chapter 02 read "the recorded
+    criteria add up to hidden for 20 patients"; chapter 05 showed ORR 6 and DCR 10 beside an SD
+    of "<5" (10 − 6 = 4)."""
+    from cohort_runs import execute_chapter
+
+    csv = tmp_path / "twenty.csv"
+    ROWS.iloc[::4].head(20).to_csv(csv, index=False)
+    ch02 = execute_chapter("02-eligibility", csv, tmp_path / "02-eligibility.ipynb")
+    counts = _glued(ch02, "elig_jsh_counts")
+    assert (
+        "add up to hidden" not in counts and "sum of the recorded criteria is not shown" in counts
+    )
+    ch05 = execute_chapter("05-response", csv, tmp_path / "05-response.ipynb")
+    table = _glued(ch05, "tbl-resp-published")
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[3].strip()
+        for line in table.splitlines()
+        if line.startswith("| ")
+    }
+    assert rows["SD, n"] == "\\<5" and rows["ORR, n"] == "hidden", rows
