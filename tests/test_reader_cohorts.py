@@ -103,11 +103,12 @@ def test_cut_off_table_gives_no_log_rank_p_without_a_death(tmp_path):
 
 
 def test_no_hidden_response_count_can_be_worked_out_from_the_shown_ones():
-    """Every split of 20 patients into CR, PR, SD and PD, as Table 5.1 shows it on a user's
+    """Every split of 15 patients into CR, PR, SD and PD, as Table 5.1 shows it on a user's
     cohort: for each count that reads "<5", some other split that shows the same cells gives it
     another value (the reader cannot work it out from the shown counts, N and ORR = CR + PR,
-    DCR = CR + PR + SD). Found: CR 1, PR 5, SD 4, PD 10 showed ORR 6 and DCR 10, and SD = 4."""
-    n, labels = 20, ["CR", "PR", "SD", "PD", "ORR", "DCR"]
+    DCR = CR + PR + SD). Found on 20: CR 1, PR 5, SD 4, PD 10 showed ORR 6 and DCR 10, so SD = 4;
+    on 15, CR 1, PR 5, SD 4, PD 5 does the same."""
+    n, labels = 15, ["CR", "PR", "SD", "PD", "ORR", "DCR"]
     splits = np.array(
         [(a, b, c, n - a - b - c) for a, b, c in itertools.product(range(n + 1), repeat=3)
          if a + b + c <= n]
