@@ -120,6 +120,7 @@ EXEMPT: dict[str, str] = {
     "surv_ex12_median_sentence": "a sentence glued whole, its numbers badged inside it",
     "surv_ex12_p_sentence": "a sentence glued whole, its numbers badged inside it",
     "cox_ph_result": "a sentence glued whole, its numbers badged inside it",
+    "cox_ast_paragraph": "a sentence glued whole, its numbers badged inside it",
     "surv_lr_prior_tace_sentence": "a sentence glued whole, its numbers badged inside it",
     "surv_lr_additional_tace_sentence": "a sentence glued whole, its numbers badged inside it",
     "bias_brief_naive": "a hazard ratio glued whole, its estimate and its interval each badged inside it",

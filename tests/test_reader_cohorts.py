@@ -10,8 +10,8 @@ it), every chapter executed on it as ``python -m analysis run`` does, and the ou
   parameter))" three times over, after "Fitted on your cohort, it keeps all 11".
 - nobody dead: chapter 06's tables read "NA–NA" for the interval of a median never reached, its
   Exercise 6.2 "The median is not reached against not reached before: unchanged when it lies
-  before 12 months" and "moves from – to –"; chapter 07 "not estimable (not in the model)" for
-  univariate models, "χ² = not estimable on not estimable df", and a note listing the same
+  before 12 months" and "moves from – to –"; chapter 07 "an AST hazard ratio of not estimable —
+  not estimable for 100 U/L more", "not estimable (not in the model)" for univariate models, "χ² = not estimable on not estimable df", and a note listing the same
   reason after each of 20 term ids; chapter 09 "The model could be fitted on every one of the 0
   resamples" and "the log-rank P runs from 1.000 to 1.000" (a test without a death).
 - follow-up under 3 months: chapter 06's Kaplan–Meier figures had one tick on the time axis
@@ -182,6 +182,8 @@ def test_chapters_06_07_09_on_a_cohort_without_deaths(tmp_path):
     assert "not estimable: no events in this cohort" in printed, printed
     ph = _glued(ch07, "cox_ph_result")
     assert ph.startswith("The test cannot be computed on this cohort") and "not estimable" not in ph
+    ast = _glued(ch07, "cox_ast_paragraph")
+    assert ast.startswith("An AST hazard ratio, per U/L or split at 40 U/L cannot be computed"), ast
     moves = _glued(ch07, "cox_ex_moves")
     assert "no term left" not in moves and "no events in this cohort" in moves, moves
     nb = json.loads(ch07.read_text(encoding="utf-8"))
