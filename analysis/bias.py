@@ -704,8 +704,9 @@ def cutoff_sensitivity(
     pandas.DataFrame
         One row per cut-off: ``cutoff``, ``n_low``, ``n_high``, ``median_low``, ``median_high``,
         ``logrank_p``, ``hr``, ``lower``, ``upper``, ``p``, ``reason``: empty, or why the
-        comparison is missing (:data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP`, or a side with
-        nobody in it), and ``step_hidden``: on a user's cohort, ``True`` where the row's groups
+        comparison is missing (:data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP`, a side with
+        nobody in it, or "no events in either group": no P of 1 for a test without a death),
+        and ``step_hidden``: on a user's cohort, ``True`` where the row's groups
         differ from those of the nearest lower cut-off shown by 1 to 4 patients, so that its
         medians, P and HR are not shown either (side by side, the two rows would give away
         the survival of the patients between the cut-offs).
@@ -730,6 +731,12 @@ def cutoff_sensitivity(
     >>> row = cutoff_sensitivity(d, [3], user=True).iloc[0]
     >>> row[["median_low", "median_high", "logrank_p", "hr"]].isna().all(), row["reason"]
     (np.True_, 'not shown (fewer than 5 patients)')
+
+    With no death at all there is nothing to test, not a P of 1:
+
+    >>> row = cutoff_sensitivity(d.assign(os_event=0), [3]).iloc[0]
+    >>> bool(np.isnan(row["logrank_p"])), row["reason"]
+    (True, 'no events in either group')
 
     Nor are two cut-offs whose groups differ by 1 to 4 patients both shown: of 12 patients with
     1 to 12 sessions, more than 5 and more than 7 sessions differ by the 2 patients with 6 or 7,
@@ -756,7 +763,11 @@ def cutoff_sensitivity(
             else np.nan
         )
         small = small_groups({"low": row["n_low"], "high": row["n_high"]}, user=user)
-        if row["n_low"] and row["n_high"] and not small:
+        if row["n_low"] and row["n_high"] and not small and not df[event_col].any():
+            # no death in either group: nothing to test (logrank's P of 1 would read as a result)
+            row.update(logrank_p=np.nan, hr=np.nan, lower=np.nan, upper=np.nan, p=np.nan)
+            row["reason"] = "no events in either group"
+        elif row["n_low"] and row["n_high"] and not small:
             row["logrank_p"] = logrank(df[duration_col], df[event_col], high)[2]
             fit = cox_one_covariate(np.zeros(len(df)), df[duration_col], df[event_col], high)
             row.update({k: fit[k] for k in ("hr", "lower", "upper", "p")}, reason=fit["reason"])

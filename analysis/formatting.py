@@ -383,8 +383,11 @@ def term_hazard_ratio(fit, term: str, decimals: int = 2) -> str:
     Returns
     -------
     str
-        As :func:`hazard_ratio`; ``"not estimable (not in the model)"`` when the fit has no such
-        term (on a cohort where it could not be estimated).
+        As :func:`hazard_ratio`; when the fit has no such term, ``"not estimable: "`` and why,
+        where the fit says (``fit.attrs["reason"]``: the model could not be fitted;
+        ``fit.attrs["dropped"][term]``: the term was left out, as
+        :func:`analysis.tables.table2_models` records them), else ``"not estimable (not in the
+        model)"``.
 
     Examples
     --------
@@ -395,9 +398,17 @@ def term_hazard_ratio(fit, term: str, decimals: int = 2) -> str:
     '1.114 (0.962–1.290)'
     >>> term_hazard_ratio(fit, "crp_gt3")
     'not estimable (not in the model)'
+
+    A model that could not be fitted at all says why, not that the term is missing from it:
+
+    >>> empty = fit.iloc[:0]
+    >>> empty.attrs["reason"] = "no events in this cohort"
+    >>> term_hazard_ratio(empty, "prior_tace_gt4")
+    'not estimable: no events in this cohort'
     """
     if term not in fit.index:
-        return "not estimable (not in the model)"
+        why = fit.attrs.get("reason") or fit.attrs.get("dropped", {}).get(term)
+        return f"not estimable: {why}" if why else "not estimable (not in the model)"
     return hazard_ratio(fit.loc[term], decimals)
 
 

@@ -3057,6 +3057,10 @@ def hidden_counts(
       parts is hidden, the smallest non-zero other part is hidden (or the total, if no part is
       left), so no single subtraction gives a hidden count back.
 
+    * when the hidden counts of a group (or sum) are all small and add up to as little or as much
+      as they can (each 1, or each ``threshold - 1``: two counts of 4 hidden beside a total that
+      gives their sum, 8), each is known: one more is hidden.
+
     The rules are applied, smallest group first, until nothing changes. A count that is not
     displayed (the "no" of a yes/no row shown as its "yes" count alone) belongs in ``counts`` and
     in its group like any other: when it is small, the shown count gives it back and is hidden.
@@ -3110,6 +3114,14 @@ def hidden_counts(
     >>> hidden_counts({"M": 40, "F": 42}, groups=[["M", "F"]])
     {}
 
+    Two counts of 4, each "<5": beside the 74 others of 82 they add up to 8, and so are both 4;
+    a third count is hidden with them:
+
+    >>> hidden_counts({"A": 4, "B": 4, "C": 74}, groups=[["A", "B", "C"]])
+    {'A': '<5', 'B': '<5', 'C': 'hidden'}
+    >>> hidden_counts({"A": 3, "B": 4, "C": 75}, groups=[["A", "B", "C"]])
+    {'A': '<5', 'B': '<5'}
+
     A sum glued into the prose beside a table whose cells are fixed: the table hid CR (4) and
     showed PR (20); a glued ORR of 24 would give CR back, so the glued count is what is hidden:
 
@@ -3135,7 +3147,15 @@ def hidden_counts(
             shut = [m for m in members if m in hidden]
             hidden_parts = sum(counts[m] for m in parts if m in hidden)
             total_known = total is None or total not in hidden
-            if not (len(shut) == 1 or (total_known and 0 < hidden_parts < threshold)):
+            # small counts only, each 1 to threshold - 1, whose known sum is the least or the most
+            # they can add up to (4 + 4 = 8 hidden as "<5" twice: each is 4)
+            at_bound = (
+                total_known
+                and len(shut) > 1
+                and all(hidden[m] == f"<{threshold}" for m in shut)
+                and hidden_parts in (len(shut), len(shut) * (threshold - 1))
+            )
+            if not (len(shut) == 1 or (total_known and 0 < hidden_parts < threshold) or at_bound):
                 continue
             # the next-smallest non-zero part (first in order among equals), else the total
             open_parts = [m for m in parts if m not in hidden and m not in keep and counts[m] > 0]

@@ -301,8 +301,8 @@ def response_comparison(summary: pd.DataFrame, *, user: bool = False) -> pd.Data
     :func:`compare` table with a count row and a percent row per category.
 
     On a user's cohort a category of 1 to 4 patients reads "<5", and one that would give such a
-    count back by subtraction (from the total, or from ORR = CR + PR and DCR = CR + PR + SD)
-    reads "hidden" (:func:`hide_small_count_rows`); ``attrs["hidden"]`` maps each such category
+    count back by subtraction (from the total, from ORR = CR + PR and DCR = CR + PR + SD, or
+    from what follows: DCR = ORR + SD, N = DCR + PD) reads "hidden" (:func:`hide_small_count_rows`); ``attrs["hidden"]`` maps each such category
     to what it reads (empty on the book's cohort).
 
     Parameters
@@ -336,11 +336,20 @@ def response_comparison(summary: pd.DataFrame, *, user: bool = False) -> pd.Data
 
     >>> response_comparison(summary, user=True).attrs["hidden"]
     {'CR': '<5', 'PR': 'hidden'}
+
+    Of 20 patients, 1 CR, 5 PR, 4 SD and 10 PD: the ORR (6) beside the DCR (10) would give the 4
+    SD back, so the ORR is hidden as well:
+
+    >>> few = response_summary(["CR"] + ["PR"] * 5 + ["SD"] * 4 + ["PD"] * 10)
+    >>> response_comparison(few, user=True).attrs["hidden"]
+    {'CR': '<5', 'SD': '<5', 'PR': 'hidden', 'ORR': 'hidden'}
     """
     shown = hide_small_count_rows(
         summary,
         user=user,
-        groups=[["CR", "PR", "SD", "PD"]],
+        # ORR + SD + PD and DCR + PD add up to N as well: without them DCR − ORR gave a small
+        # SD back (20 patients: CR <5, PR hidden, SD <5, ORR 6, DCR 10), and N − DCR a small PD
+        groups=[["CR", "PR", "SD", "PD"], ["ORR", "SD", "PD"], ["DCR", "PD"]],
         sums={"ORR": ["CR", "PR"], "DCR": ["CR", "PR", "SD"]},
     )
     hidden = dict(shown.attrs.get("hidden", {}))
@@ -484,7 +493,10 @@ def format_published_value(computed, entry_id: str) -> str:
     (``"0.01"``) is rounded half up at its decimals, as :func:`analysis.published.agrees` judges
     it; only a P that rounds to zero there prints as ``"<0.01"``
     (:func:`analysis.formatting.p_value`). NaN prints as ``"not reached"`` for medians and
-    ``"–"`` otherwise.
+    ``"–"`` otherwise; an interval without either bound as ``"not estimable"`` (a median never
+    reached has none), a median's interval with one bound missing gives that bound as ``"not
+    reached"`` (the band never crosses one half, as :func:`analysis.formatting.median_interval`
+    prints it), and any other interval missing a bound as ``"not estimable"``.
 
     Examples
     --------
@@ -502,15 +514,28 @@ def format_published_value(computed, entry_id: str) -> str:
     '<0.01'
     >>> format_published_value(float("nan"), "figure1.os_median_dc.median")
     'not reached'
+    >>> nan = float("nan")
+    >>> format_published_value((nan, nan), "results.os_median.interval")
+    'not estimable'
+    >>> format_published_value((5.46, nan), "results.os_median.interval")
+    '5.5–not reached'
+    >>> format_published_value((0.5, nan), "table2.age_years.uni.interval")
+    'not estimable'
     """
     e = published.entry(entry_id)
     thousands = "," in e.text
     if e.kind == "interval":
         lo, hi = computed
+        if not _finite(lo) and not _finite(hi):
+            return "not estimable"
+        median = ".os_median" in e.id or ".pfs_median" in e.id
+        if not (_finite(lo) and _finite(hi)) and not median:
+            return "not estimable"  # a ratio's interval with one bound: no interval
         parsed = published.parse_text(e.text)
         parts = []
         for x, d in ((lo, parsed["lower_decimals"]), (hi, parsed["upper_decimals"])):
-            parts.append("NA" if not _finite(x) else rounded(x, d, thousands=thousands))
+            # a median's band that never crosses one half: that bound is not reached
+            parts.append(rounded(x, d, thousands=thousands) if _finite(x) else NOT_REACHED)
         return bounds(*parts)
     if not _finite(computed):
         return NOT_REACHED if e.kind == "median" else "–"
@@ -1446,6 +1471,9 @@ def table2_models(
         multivariate = _empty_cox()
         multivariate.attrs["events"] = int(pd.to_numeric(d["os_event"]).sum())
         multivariate.attrs["ties"] = ties
+    # why a term has no estimate, for a page that prints one alone (term_hazard_ratio)
+    multivariate.attrs["reason"] = reasons.get("multivariate", "")
+    multivariate.attrs["dropped"] = {t: reasons[t] for t in constant}
     return {
         "univariate": univariate,
         "multivariate": multivariate,
@@ -1765,7 +1793,10 @@ def coding_comparison(cohort: pd.DataFrame, *, ties: str = "breslow") -> pd.Data
         ``variable`` (what one unit counts, capitalised: "AST (U/L)"), ``model``
         ("univariate" or "multivariable"), ``published`` (the paper's HR as printed), and for
         each coding (``implied``, ``stated``) the HR with its 95% interval at three decimals
-        (:func:`analysis.formatting.term_hazard_ratio`) and the row's ``<coding> verdict`` and
+        (:func:`analysis.formatting.term_hazard_ratio`), or "not estimable" where the fit
+        failed, with the fit's reason in ``<coding> why`` (empty otherwise: "not in the model"
+        said of a model that could not be fitted, or of a univariate model, read wrong), and the
+        row's ``<coding> verdict`` and
         ``<coding> reason`` (on a user's cohort "not scored (your cohort)", no reason). On a
         user's cohort a split that leaves 1 to 4 patients on one side (stated coding) reads
         :data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP` (:func:`table2_hidden_terms`).
@@ -1775,8 +1806,8 @@ def coding_comparison(cohort: pd.DataFrame, *, ties: str = "breslow") -> pd.Data
     >>> from analysis.cohort import derive, load_cohort
     >>> codings = coding_comparison(derive(load_cohort()))
     >>> codings.columns.tolist()
-    ['term', 'variable', 'model', 'published', 'implied', 'implied verdict', 'implied reason', \
-'stated', 'stated verdict', 'stated reason']
+    ['term', 'variable', 'model', 'published', 'implied', 'implied why', 'implied verdict', \
+'implied reason', 'stated', 'stated why', 'stated verdict', 'stated reason']
     >>> codings.loc[0, ["variable", "model", "published", "implied"]].tolist()
     ['AST (U/L)', 'univariate', '1.011', '1.011 (1.007–1.014)']
     """
@@ -1797,6 +1828,13 @@ def coding_comparison(cohort: pd.DataFrame, *, ties: str = "breslow") -> pd.Data
                 fit = models["univariate" if key == "uni" else "multivariate"]
                 scored = rows_by_coding[coding].loc[(term, model)]
                 row[coding] = term_hazard_ratio(fit, term, 3)
+                row[f"{coding} why"] = ""
+                if term not in fit.index:  # why, once: the model's own reason when it failed
+                    why = models["reasons"].get(term)
+                    if key == "multi":  # the model failed, or fitted without the term
+                        why = models["reasons"].get("multivariate") or why
+                    if why:
+                        row[coding], row[f"{coding} why"] = "not estimable", why
                 if term in models["hidden"] and term in fit.index:  # a user's group of 1-4
                     row[coding] = NOT_SHOWN_SMALL_GROUP
                 row[f"{coding} verdict"] = str(scored["verdict"])

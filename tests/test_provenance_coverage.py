@@ -114,6 +114,13 @@ EXEMPT: dict[str, str] = {
     "surv_prior_tace_groups": "a sentence glued whole, its numbers badged inside it",
     "surv_additional_tace_groups": "a sentence glued whole, its numbers badged inside it",
     "surv_lr_dc_sentence": "a sentence glued whole, its numbers badged inside it",
+    # Exercise 6.2's median and log-rank sentences and §7.6's test result, glued whole so that
+    # a median never reached or a test that cannot be computed is said in words
+    # (tests/test_reader_cohorts.py)
+    "surv_ex12_median_sentence": "a sentence glued whole, its numbers badged inside it",
+    "surv_ex12_p_sentence": "a sentence glued whole, its numbers badged inside it",
+    "cox_ph_result": "a sentence glued whole, its numbers badged inside it",
+    "cox_ast_paragraph": "a sentence glued whole, its numbers badged inside it",
     "surv_lr_prior_tace_sentence": "a sentence glued whole, its numbers badged inside it",
     "surv_lr_additional_tace_sentence": "a sentence glued whole, its numbers badged inside it",
     "bias_brief_naive": "a hazard ratio glued whole, its estimate and its interval each badged inside it",

@@ -1,0 +1,250 @@
+"""What a reader saw on unusual but valid cohorts (a hostile reading of every chapter's output).
+
+Each cohort below was built from ``data/cohort.csv`` with its schema kept (the validator accepts
+it), every chapter executed on it as ``python -m analysis run`` does, and the output read as text:
+
+- 20 patients (every fourth row): chapter 05 showed CR "<5", PR "hidden", SD "<5" beside ORR 6
+  and DCR 10, so DCR − ORR gave the 4 SD back; chapter 07's Table 7.1 read "not estimable (not
+  in the model)" for a multivariable model that could not be fitted at all (monotone likelihood);
+  chapter 09 read "not estimable (the model does not converge on this cohort (too few events per
+  parameter))" three times over, after "Fitted on your cohort, it keeps all 11".
+- nobody dead: chapter 06's tables read "NA–NA" for the interval of a median never reached, its
+  Exercise 6.2 "The median is not reached against not reached before: unchanged when it lies
+  before 12 months" and "moves from – to –"; chapter 07 "an AST hazard ratio of not estimable —
+  not estimable for 100 U/L more", "not estimable (not in the model)" for univariate models, "χ² = not estimable on not estimable df", and a note listing the same
+  reason after each of 20 term ids; chapter 09 "The model could be fitted on every one of the 0
+  resamples" and "the log-rank P runs from 1.000 to 1.000" (a test without a death).
+- follow-up under 3 months: chapter 06's Kaplan–Meier figures had one tick on the time axis
+  (0), the number at risk being drawn every 6 months.
+
+The package-level defects are tested here on the functions the chapters call; the chapters' own
+sentences by one run of chapters 06, 07 and 09 on the cohort without deaths (marked slow).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import COHORT_CSV, bias
+from analysis.clinical import response_summary
+from analysis.cohort import derive, load_cohort, validate_cohort
+from analysis.survival import median_survival
+from analysis.tables import coding_comparison, format_published_value, response_comparison
+
+ROWS = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
+
+
+def _load(df: pd.DataFrame, tmp_path: Path, name: str = "cohort.csv") -> pd.DataFrame:
+    assert not validate_cohort(df)
+    path = tmp_path / name
+    df.to_csv(path, index=False)
+    return derive(load_cohort(path))
+
+
+def _no_deaths() -> pd.DataFrame:
+    df = ROWS.copy()
+    df["os_event"], df["pfs_event"] = "0", "0"
+    return df
+
+
+# ------------------------------------------------------------------- package functions
+def test_an_interval_of_a_median_never_reached_is_words_not_NA(tmp_path):
+    """Chapter 06's Tables 6.1-6.3 printed "NA–NA" where the median (or a bound) is not reached."""
+    cohort = _load(_no_deaths(), tmp_path)
+    median, lower, upper = median_survival(cohort["os_months"], cohort["os_event"])[:3]
+    assert np.isnan([median, lower, upper]).all()
+    text = format_published_value((lower, upper), "results.os_median.interval")
+    assert text == "not estimable"
+    # R's band that never crosses one half above: the upper bound is not reached
+    assert format_published_value((5.46, np.nan), "results.os_median.interval") == "5.5–not reached"
+    # a hazard ratio's interval with a bound missing is no interval
+    assert format_published_value((0.5, np.nan), "table2.age_years.uni.interval") == "not estimable"
+
+
+@pytest.mark.parametrize("shape", ["no deaths", "20 patients"])
+def test_coding_table_gives_the_fit_s_reason_not_not_in_the_model(tmp_path, shape):
+    """Table 7.1 read "not estimable (not in the model)" for a univariate model, or for a
+    multivariable model that could not be fitted: the fit's own reason is now given with the
+    cell ("<coding> why"), and the cell reads "not estimable"."""
+    df = _no_deaths() if shape == "no deaths" else ROWS.iloc[::4].head(20)
+    codings = coding_comparison(_load(df, tmp_path))
+    assert codings["implied"].str.startswith("not estimable").any(), shape
+    for coding in ("implied", "stated"):
+        missing = codings[codings[coding].str.startswith("not estimable")]
+        assert not missing[coding].str.contains("not in the model").any(), missing
+        assert missing[f"{coding} why"].str.len().gt(0).all(), missing
+    if shape == "no deaths":
+        assert set(codings["implied why"]) == {
+            "no events in this cohort (every patient is censored)"
+        }
+    else:  # the multivariable model runs off to infinity; the univariate ones are fitted
+        multi = codings[codings["model"] == "multivariable"]
+        assert multi["implied why"].str.contains("monotone likelihood").all(), multi
+        assert (codings.loc[codings["model"] == "univariate", "implied why"] == "").all()
+
+
+def test_cut_off_table_gives_no_log_rank_p_without_a_death(tmp_path):
+    """Chapter 09 printed a log-rank P of 1.000 at every cut-off of a cohort without deaths
+    ("the log-rank P runs from 1.000 to 1.000"): no death, no test."""
+    cohort = _load(_no_deaths(), tmp_path)
+    cut = bias.cutoff_sensitivity(cohort, [3, 4], user=False)
+    assert cut["logrank_p"].isna().all() and cut["hr"].isna().all()
+    assert (cut["reason"] == "no events in either group").all()
+    # one death is enough for a test
+    one = cohort.copy()
+    one.loc[one.index[0], "os_event"] = 1
+    assert bias.cutoff_sensitivity(one, [4], user=False)["logrank_p"].notna().all()
+
+
+def test_no_hidden_response_count_can_be_worked_out_from_the_shown_ones():
+    """Every split of 15 patients into CR, PR, SD and PD, as Table 5.1 shows it on a user's
+    cohort: for each count that reads "<5", some other split that shows the same cells gives it
+    another value (the reader cannot work it out from the shown counts, N and ORR = CR + PR,
+    DCR = CR + PR + SD). Found on 20: CR 1, PR 5, SD 4, PD 10 showed ORR 6 and DCR 10, so SD = 4;
+    on 15, CR 1, PR 5, SD 4, PD 5 does the same."""
+    n, labels = 15, ["CR", "PR", "SD", "PD", "ORR", "DCR"]
+    splits = np.array(
+        [(a, b, c, n - a - b - c) for a, b, c in itertools.product(range(n + 1), repeat=3)
+         if a + b + c <= n]
+    )  # fmt: skip
+    full = np.column_stack([splits, splits[:, :2].sum(1), splits[:, :3].sum(1)])
+    leaks = []
+    for row in full:
+        if not ((row[:4] > 0) & (row[:4] < 5)).any():
+            continue  # nothing small to protect
+        summary = response_summary(
+            [c for c, k in zip(labels[:4], row[:4], strict=True) for _ in range(k)]
+        )
+        hidden = response_comparison(summary, user=True).attrs["hidden"]
+        shown = [i for i, lab in enumerate(labels) if lab not in hidden]
+        small = [i for i, lab in enumerate(labels) if hidden.get(lab) == "<5"]
+        same = (full[:, shown] == row[shown]).all(1)
+        same &= ((full[:, small] >= 1) & (full[:, small] <= 4)).all(1)
+        for i in small:
+            if len(set(full[same, i])) == 1:
+                leaks.append((dict(zip(labels, row.tolist(), strict=True)), labels[i]))
+    assert not leaks, leaks[:5]
+
+
+# ------------------------------------------------------------------------ whole chapters
+def _glued(notebook: Path, name: str) -> str:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            if o.get("metadata", {}).get("scrapbook", {}).get("name") == name:
+                for mime in ("text/markdown", "text/plain"):
+                    value = o["data"].get(f"application/papermill.record/{mime}")
+                    if value is not None and not str(value).startswith("<IPython"):
+                        return value if isinstance(value, str) else "".join(value)
+    raise KeyError(name)
+
+
+def _printed(notebook: Path) -> str:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    return "".join(
+        "".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", [])
+        if o.get("output_type") == "stream"
+    )  # fmt: skip
+
+
+@pytest.mark.slow(seconds=15)
+@pytest.mark.usefixtures("forked_kernels")
+def test_chapters_06_07_09_on_a_cohort_without_deaths(tmp_path):
+    """The sentences of chapters 06, 07 and 09 that read wrong on a cohort where nobody died."""
+    from cohort_runs import execute_chapter
+
+    csv = tmp_path / "alive.csv"
+    _no_deaths().to_csv(csv, index=False)
+    out = {
+        ch: execute_chapter(ch, csv, tmp_path / f"{ch}.ipynb")
+        for ch in ("06-survival", "07-cox", "09-bias")
+    }
+    ch06, ch07, ch09 = out.values()
+    for table in ("tbl-surv-os", "tbl-surv-pfs", "tbl-surv-comparisons"):
+        text = _glued(ch06, table)
+        assert "NA–" not in text and "–NA" not in text, (table, text)
+    median = _glued(ch06, "surv_ex12_median_sentence")
+    assert median.startswith("The median is not reached before the cut nor after it"), median
+    logrank = _glued(ch06, "surv_ex12_p_sentence")
+    assert "cannot be computed on this cohort: no events in either group" in logrank, logrank
+    assert "–" not in logrank
+    # chapter 07: one reason, said once; no "0 of 0"; the test's missing result in words
+    assert "not in the model" not in _glued(ch07, "tbl-cox-codings")
+    assert "¹ not estimable: no events in this cohort" in _glued(ch07, "tbl-cox-codings-notes")
+    printed = _printed(ch07)
+    assert "0 of 0" not in printed and "neither rule prints a Table 2 cell" in printed, printed
+    assert "not estimable: no events in this cohort" in printed, printed
+    ph = _glued(ch07, "cox_ph_result")
+    assert ph.startswith("The test cannot be computed on this cohort") and "not estimable" not in ph
+    ast = _glued(ch07, "cox_ast_paragraph")
+    assert ast.startswith("An AST hazard ratio, per U/L or split at 40 U/L cannot be computed"), ast
+    moves = _glued(ch07, "cox_ex_moves")
+    assert "no term left" not in moves and "no events in this cohort" in moves, moves
+    nb = json.loads(ch07.read_text(encoding="utf-8"))
+    notes = [
+        "".join(o["data"]["text/markdown"]) for c in nb["cells"] for o in c.get("outputs", [])
+        if "Not estimable on this cohort" in "".join(o.get("data", {}).get("text/markdown", ""))
+    ]  # fmt: skip
+    assert len(notes) == 1 and notes[0].count("no events in this cohort") == 1, notes
+    assert "age_years" not in notes[0] and "Age (years)" in notes[0], notes
+    # chapter 09: the model's reason once; no resamples "fitted"; no P of a test without deaths
+    epv = _glued(ch09, "bias_opt_epv_sentence")
+    assert epv.startswith("The paper's model cannot be computed on this cohort: no events"), epv
+    assert "keeps all" not in epv
+    for key in ("apparent", "optimism", "corrected"):
+        assert _glued(ch09, f"bias_opt_{key}").strip("'") == "not estimable"
+    assert _glued(ch09, "bias_opt_failed_sentence") == (
+        "The model could not be fitted on the cohort itself, so no resample was tried."
+    )
+    cut = _glued(ch09, "bias_ex_cut_range")
+    assert cut == "no cut-off from 2 to 8 has a log-rank P: no events in either group", cut
+    assert "1.000" not in _glued(ch09, "tbl-bias-cutoffs")
+
+
+@pytest.mark.slow(seconds=5)
+@pytest.mark.usefixtures("forked_kernels")
+def test_a_short_follow_up_gets_a_time_axis(tmp_path):
+    """Every time divided by 12 (follow-up of at most about 4 months): the number at risk every 6
+    months left the Kaplan-Meier figures one tick, 0; the step falls to 1 month, and the caption
+    says so."""
+    from cohort_runs import execute_chapter
+
+    df = ROWS.copy()
+    for col in ("os_months", "pfs_months", "additional_tace_month", "response_month"):
+        df[col] = [v if v == "" else f"{float(v) / 12:.2f}" for v in df[col]]
+    assert not validate_cohort(df)
+    csv = tmp_path / "short.csv"
+    df.to_csv(csv, index=False)
+    ch06 = execute_chapter("06-survival", csv, tmp_path / "06-survival.ipynb")
+    assert _glued(ch06, "surv_at_risk_step").strip("'") == "1 month"
+
+
+@pytest.mark.slow(seconds=8)
+@pytest.mark.usefixtures("forked_kernels")
+def test_chapters_02_05_on_20_patients(tmp_path):
+    """Every fourth row of the book's cohort (20 patients): chapter 02 read "the recorded
+    criteria add up to hidden for 20 patients"; chapter 05 showed ORR 6 and DCR 10 beside an SD
+    of "<5" (10 − 6 = 4)."""
+    from cohort_runs import execute_chapter
+
+    csv = tmp_path / "twenty.csv"
+    ROWS.iloc[::4].head(20).to_csv(csv, index=False)
+    ch02 = execute_chapter("02-eligibility", csv, tmp_path / "02-eligibility.ipynb")
+    counts = _glued(ch02, "elig_jsh_counts")
+    assert (
+        "add up to hidden" not in counts and "sum of the recorded criteria is not shown" in counts
+    )
+    ch05 = execute_chapter("05-response", csv, tmp_path / "05-response.ipynb")
+    table = _glued(ch05, "tbl-resp-published")
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[3].strip()
+        for line in table.splitlines()
+        if line.startswith("| ")
+    }
+    assert rows["SD, n"] == "\\<5" and rows["ORR, n"] == "hidden", rows
