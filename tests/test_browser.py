@@ -632,6 +632,102 @@ def test_phone_menu_and_contents_open(contexts, server, outside_requests):
     assert not outside_requests
 
 
+#: Each visible control of a page, focused after a Tab (so that it matches :focus-visible, as it
+#: does when reached by the keyboard): the ones that show no ring (no outline, no box shadow).
+#: One that takes no focus (a heading's link, out of the tab order; a link in a closed solution)
+#: is left out.
+_UNRINGED_JS = """
+() => Array.from(document.querySelectorAll(
+    '.bd-header-article button, .bd-header-article a[href], article button, article summary,'
+    + ' article a[href]'))
+  .filter(e => e.checkVisibility({visibilityProperty: true}))
+  .filter(e => {
+    e.focus();
+    if (document.activeElement !== e) return false;
+    const s = getComputedStyle(e);
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+    return !(e.matches(':focus-visible') && (outline || (s.boxShadow && s.boxShadow !== 'none')));
+  })
+  .map(e => e.tagName + '.' + String(e.className).trim().replace(/ +/g, '.') + ' "'
+    + (e.getAttribute('aria-label') || e.title || e.textContent).trim().slice(0, 30) + '"')
+"""
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS, reverse=True))
+def test_keyboard_focus_shows_on_every_control(contexts, server, outside_requests, width):
+    """A control reached with Tab shows that it has the focus: the menu and download buttons of
+    the page's header and the buttons that open a solution had none (Bootstrap's
+    .btn:focus-visible and sphinx-togglebutton remove the outline; book.css)."""
+    chapter = HTML / "chapters" / "06-survival.html"  # solutions' toggle buttons, badges, dropdowns
+    pg = _open(contexts, width, outside_requests)
+    try:
+        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+        pg.keyboard.press("Tab")
+        assert pg.locator("button.toggle-button").count() >= 1
+        unringed = pg.evaluate(_UNRINGED_JS)
+        assert not unringed, f"{chapter.name} at {width} px: no focus ring on {unringed}"
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert not outside_requests
+
+
+#: Contrast (WCAG) of each provenance badge's words and of the home page's counts line, against
+#: the badge's own chip and against what is under it (a badge in a table cell is an inline block
+#: whose chip is not painted, tables.css): the ones under 4.5.
+_DARK_CONTRAST_JS = """
+() => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => { const f = v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+  const under = e => { for (let x = e; x; x = x.parentElement) { const c = rgb(getComputedStyle(x).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c; } return [255, 255, 255]; };
+  const low = [];
+  document.querySelectorAll('sup.provenance, .synthetic-notice.intro-notice > p:last-child').forEach(e => {
+    if (!e.checkVisibility()) return;
+    const fg = rgb(getComputedStyle(e).color);
+    for (const bg of [under(e), under(e.parentElement)]) {
+      const r = ratio(fg, bg);
+      if (r < 4.5) { low.push(e.className + ' "' + e.textContent.trim().slice(0, 20) + '" ' + r.toFixed(1)); break; }
+    }
+  });
+  return low;
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("width", "name"),
+    [
+        (1366, "chapters/06-survival.html"),
+        (390, "chapters/06-survival.html"),
+        (390, "book/intro.html"),
+    ],
+)
+def test_dark_mode_keeps_badges_and_the_home_counts_readable(
+    contexts, server, outside_requests, width, name
+):
+    """With the theme's dark mode (its colour-mode button), the badges' words and the home page's
+    counts line stay readable: the badges' dark words (#1f4b82) sat on the dark page in Table
+    6.1's "Class" column (2.2 : 1) and the counts line was #444 on the notice (1.5 : 1). The mode
+    is set on the page only (its attribute, as the theme's script sets it), not in the context's
+    storage, which the other tests share."""
+    pg = _open(contexts, width, outside_requests)
+    try:
+        pg.goto(f"{server}/{name}", wait_until="load")
+        pg.evaluate("document.documentElement.dataset.theme = 'dark'")
+        assert (
+            pg.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)"
+        ), "the dark theme applies"
+        low = pg.evaluate(_DARK_CONTRAST_JS)
+        assert not low, f"{name} at {width} px, dark: contrast under 4.5 for {low}"
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert not outside_requests
+
+
 @pytest.mark.parametrize("width", sorted(WIDTHS, reverse=True))
 def test_cold_pages_are_light(toured, width):
     """Everything a first visit downloads: median page <= 1.5 MB, no chapter above 3 MB."""
