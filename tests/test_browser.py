@@ -603,7 +603,8 @@ def test_search_finds_kaplan(page, server, outside_requests):
 
 
 def test_phone_menu_and_contents_open(contexts, server, outside_requests):
-    """At 390 px the visible menu button opens the site navigation, the other the page's contents."""
+    """At 390 px the visible menu button opens the site navigation, the other the page's contents;
+    a section tapped in the contents closes the drawer and is in view."""
     chapter = CHAPTER_PAGES[len(CHAPTER_PAGES) // 2]
     pg = _open(contexts, 390, outside_requests)
     try:
@@ -626,6 +627,18 @@ def test_phone_menu_and_contents_open(contexts, server, outside_requests):
         toc_links = "#pst-secondary-sidebar-modal a"
         pg.wait_for_selector(f"{toc_links} >> visible=true", timeout=5000)
         assert pg.locator(toc_links).filter(visible=True).count() >= 2
+        # a section tapped in the drawer closes it and shows the section (book.js): the drawer
+        # had stayed open over three quarters of the screen
+        link = pg.locator(toc_links).filter(visible=True).nth(2)
+        target = unquote(link.get_attribute("href").split("#", 1)[1])
+        link.click()
+        pg.wait_for_function(
+            "() => !document.getElementById('pst-secondary-sidebar-modal').open", timeout=5000
+        )
+        pg.wait_for_timeout(300)
+        top = pg.evaluate(f"document.getElementById({target!r}).getBoundingClientRect().top")
+        assert 0 <= top < 844 / 2, f"section #{target} at {top:.0f} px after the tap"
+        assert pg.url.endswith("#" + target) or unquote(pg.url).endswith("#" + target)
         assert not pg.problems, pg.problems
     finally:
         pg.close()
