@@ -599,6 +599,39 @@ def test_search_finds_kaplan(page, server, outside_requests):
     assert not outside_requests
 
 
+def test_search_on_a_phone_fits_and_its_icon_covers_no_letter(contexts, server, outside_requests):
+    """At 390 px the search results keep to the screen (a signature in an extract, joined by
+    no-break spaces, laid the page out 420 px wide) and the magnifier sits beside the query, not
+    on its first letter (book.css), on the search page and in the search dialog."""
+    pg = _open(contexts, 390, outside_requests)
+    try:
+        pg.goto(f"{server}/search.html?q=calibration", wait_until="load")
+        # the search has finished (it adds the results one by one): its summary says so
+        pg.wait_for_selector("#search-results p.search-summary", timeout=15000)
+        pg.wait_for_timeout(300)
+        widths = pg.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
+        assert widths == [390, 390], f"search results laid out {widths} px wide at 390"
+        overlap_js = """form => {
+            const icon = form.querySelector('.fa-magnifying-glass').getBoundingClientRect();
+            const input = form.querySelector('input');
+            const text = input.getBoundingClientRect().left
+              + parseFloat(getComputedStyle(input).paddingLeft);
+            return icon.right - text;
+        }"""
+        over = pg.locator(".bd-search-container form.bd-search").evaluate(overlap_js)
+        assert over <= 0, f"the search page's magnifier covers {over:.1f} px of the query"
+        pg.goto(f"{server}/{CHAPTER_PAGES[0].relative_to(HTML).as_posix()}", wait_until="load")
+        pg.locator(".search-button").filter(visible=True).first.click()
+        form = pg.locator("#pst-search-dialog form.bd-search")
+        form.wait_for(state="visible", timeout=5000)
+        over = form.evaluate(overlap_js)
+        assert over <= 0, f"the search dialog's magnifier covers {over:.1f} px of the query"
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert not outside_requests
+
+
 # ----------------------------------------------------------------------------- the site (issue 15)
 
 
