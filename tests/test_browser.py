@@ -796,6 +796,21 @@ def test_icons_come_from_the_small_font(toured):
     assert not script.exists() or script.stat().st_size < 1000
 
 
+@pytest.mark.parametrize("width", sorted(WIDTHS, reverse=True))
+def test_only_the_search_page_loads_the_search_index(toured, width):
+    """No page of the tour asks for the 306 KB search index or Sphinx's search scripts (the
+    theme put them in every page's head; book_site.drop_search_scripts): the search box sends
+    its query to search.html, which loads them (test_search_finds_kaplan)."""
+    search = ("/searchindex.js", "/_static/searchtools.js", "/_static/language_data.js")
+    asked = {
+        p.relative_to(HTML).as_posix(): sorted(
+            set(_seen(toured, p, width)["requested"]) & set(search)
+        )
+        for p in TOURED_PAGES
+    }
+    assert not {k: v for k, v in asked.items() if v}, f"at {width} px"
+
+
 @pytest.mark.parametrize("path", CHAPTER_PAGES, ids=lambda p: p.stem)
 def test_chapter_html_is_small_and_downloads_are_files(path: Path):
     text = path.read_text(encoding="utf-8")
