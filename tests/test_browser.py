@@ -774,6 +774,34 @@ def test_dark_mode_keeps_badges_and_the_home_counts_readable(
     assert not outside_requests
 
 
+def test_a_page_printed_in_dark_mode_prints_light(contexts, server, outside_requests, tmp_path):
+    """A reader in the theme's dark mode who prints a chapter gets the light theme on paper
+    (book.js, on "beforeprint"): the dark theme's light grey words had printed on white paper,
+    or on black sheets with backgrounds. The dark mode is given back after printing."""
+    pg = _open(contexts, 1366, outside_requests)
+    try:
+        pg.goto(f"{server}/{CHAPTER_PAGES[0].relative_to(HTML).as_posix()}", wait_until="load")
+        pg.evaluate(
+            """() => {
+            document.documentElement.dataset.theme = 'dark';
+            window.printedWith = [];
+            // after book.js's listener (added when the page loaded): what the page prints with
+            window.addEventListener('beforeprint', () => window.printedWith.push(
+                document.documentElement.dataset.theme, getComputedStyle(document.body).color));
+        }"""
+        )
+        dark_words = pg.evaluate("getComputedStyle(document.body).color")
+        pg.pdf(path=str(tmp_path / "dark.pdf"))
+        theme, words = pg.evaluate("window.printedWith")
+        assert theme == "light", "printed in the dark theme"
+        assert words != dark_words, f"printed words {words}, the dark theme's {dark_words}"
+        assert pg.evaluate("document.documentElement.dataset.theme") == "dark", "mode given back"
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert not outside_requests
+
+
 @pytest.mark.parametrize("width", sorted(WIDTHS, reverse=True))
 def test_cold_pages_are_light(toured, width):
     """Everything a first visit downloads: median page <= 1.5 MB, no chapter above 3 MB."""

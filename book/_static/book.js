@@ -479,6 +479,27 @@ function bookOnReady(fn) {
   bookOnReady(linkBadges);
 })();
 
+// Print: paper is printed in the light theme. A reader who had switched the theme to dark (its
+// colour-mode button) and printed a chapter (the download menu's ".pdf", or the browser's Print)
+// got the dark theme's light grey words on white paper (the print stylesheet whitens the page;
+// a browser leaves out background colours by default), or, with backgrounds, black sheets. The
+// theme is set to light while printing and given back afterwards; the reader's choice (the
+// theme's storage) is not touched.
+(function () {
+  var given = null;
+  window.addEventListener("beforeprint", function () {
+    var root = document.documentElement;
+    if (root.dataset.theme === "dark") {
+      given = root.dataset.theme;
+      root.dataset.theme = "light";
+    }
+  });
+  window.addEventListener("afterprint", function () {
+    if (given) document.documentElement.dataset.theme = given;
+    given = null;
+  });
+})();
+
 // Print: a figure's caption and its "In this figure" line print BESIDE its image (book.css): the
 // image prints 420 px wide in a 688 px line, and below it the caption and the line pushed the
 // tall figures (Figs 6.2, 7.1) to a new sheet, the sheet before 50-73 % blank. The line is
