@@ -519,3 +519,39 @@ def _write_through_the_cache_client(monkeypatch, executed, written) -> None:
     book_site._keep_executed_outputs()
     with mystnb_sphinx.create_client(written):
         pass
+
+
+def test_only_the_search_page_loads_the_search_index(tmp_path):
+    """The theme wrote Sphinx's search scripts and the 306 KB search index into every page's
+    head; with search as you type off only search.html needs them (book_site)."""
+    from types import SimpleNamespace
+
+    head = (
+        '<head>\n    <script src="{up}_static/searchtools.js"></script>\n'
+        '    <script src="{up}_static/language_data.js"></script>\n'
+        '    <script src="{up}searchindex.js"></script>\n</head>'
+    )
+    (tmp_path / "chapters").mkdir()
+    pages = {
+        "search.html": head.format(up=""),
+        "genindex.html": head.format(up=""),
+        "chapters/01-data.html": head.format(up="../"),
+    }
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+
+    def build(options):
+        app = SimpleNamespace(
+            config=SimpleNamespace(html_theme_options=options),
+            outdir=str(tmp_path),
+            builder=SimpleNamespace(format="html"),
+        )
+        book_site.drop_search_scripts(app, None)
+        return {n: (tmp_path / n).read_text(encoding="utf-8") for n in pages}
+
+    assert build({"search_as_you_type": True}) == pages  # the theme's search needs them
+    written = build({})
+    assert written["search.html"] == pages["search.html"]
+    for name in ("genindex.html", "chapters/01-data.html"):
+        assert written[name] == "<head>\n</head>", name
+    assert build({}) == written  # a second build changes nothing

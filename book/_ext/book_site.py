@@ -58,6 +58,8 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
     followed by its "↳ this cohort" row; a printed sheet ended with the first and the next began
     with the second. The first row of each pair is marked ``pair-first``, which ``tables.css``
     keeps with the row after it on paper.
+14. loads **Sphinx's search and its index only on the search page**
+    (:func:`drop_search_scripts`): the theme put the 306 KB index in every page's head.
 """
 
 from __future__ import annotations
@@ -862,6 +864,56 @@ def keep_book_chapter_numbers(app, env) -> list[str]:
     return sorted(changed)
 
 
+#: The search scripts pydata-sphinx-theme 0.17 writes into every page's <head> (its layout.html)
+_SEARCH_SCRIPTS = re.compile(
+    r'\n[ \t]*<script src="[^"]*_static/searchtools\.js"></script>'
+    r'\n[ \t]*<script src="[^"]*_static/language_data\.js"></script>'
+    r'\n[ \t]*<script src="[^"]*searchindex\.js"></script>'
+)
+
+
+def without_search_scripts(page: str) -> str:
+    r"""``page`` without the three search scripts the theme loads in every page's ``<head>``.
+
+    pydata-sphinx-theme loads Sphinx's search (``searchtools.js``, ``language_data.js``) and
+    the whole search index (``searchindex.js``, 306 KB) on every page, for its search as you
+    type; the book does not turn that on (``search_as_you_type`` is false), so its search box
+    sends the query to ``search.html``, which loads them itself, and no other page uses them.
+    They were blocking scripts in the head, a third of a phone's first visit to a text page.
+
+    Examples
+    --------
+    >>> head = (
+    ...     '<meta charset="utf-8">\n    <script src="../_static/searchtools.js"></script>'
+    ...     '\n    <script src="../_static/language_data.js"></script>'
+    ...     '\n    <script src="../searchindex.js"></script>\n</head>'
+    ... )
+    >>> without_search_scripts(head)
+    '<meta charset="utf-8">\n</head>'
+    >>> without_search_scripts('<script src="searchindex.js"></script>')  # not the theme's three
+    '<script src="searchindex.js"></script>'
+    """
+    return _SEARCH_SCRIPTS.sub("", page, count=1)
+
+
+def drop_search_scripts(app, exception) -> None:
+    """Apply :func:`without_search_scripts` to every page but the search page, unless the
+    theme's search as you type is on (it then needs them on every page)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    options = app.config.html_theme_options or {}
+    if str(options.get("search_as_you_type", False)).lower() == "true":
+        return
+    outdir = Path(app.outdir)
+    for path in outdir.rglob("*.html"):
+        if path.relative_to(outdir).as_posix() == "search.html":
+            continue
+        text = path.read_text(encoding="utf-8")
+        trimmed = without_search_scripts(text)
+        if trimmed != text:
+            path.write_text(trimmed, encoding="utf-8")
+
+
 def root_redirect_page(target: str, title: str, favicon: str | None) -> str:
     """The site's root ``index.html``: a redirect to the first page that names its icon.
 
@@ -934,6 +986,7 @@ def setup(app):
     )  # before the theme's 501
     app.connect("build-finished", stub_fontawesome)
     app.connect("build-finished", subset_icon_font)
+    app.connect("build-finished", drop_search_scripts)
     app.add_css_file(FA_SUBSET_CSS, priority=900)
     app.add_js_file("book.js", loading_method="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -35,6 +35,46 @@ function bookOnReady(fn) {
   bookOnReady(forwardToggles);
 })();
 
+// On a phone the page's contents (and the site navigation) open in a drawer, a modal <dialog>
+// over three quarters of the screen. Tapping one of its sections scrolled the page behind it and
+// left the drawer open, so the reader saw none of the section until tapping beside the drawer. A
+// link to a place on this page now closes the drawer first; the page then goes to the place (its
+// address gets the section's #, as before). The theme's own "close" handler (it gives the focus
+// back to the button that opened the drawer) runs before this one, so the jump is not undone.
+(function () {
+  function samePage(link) {
+    return (
+      link.hash &&
+      link.origin === location.origin &&
+      link.pathname === location.pathname &&
+      link.search === location.search
+    );
+  }
+  function closeOnJump() {
+    ["pst-primary-sidebar-modal", "pst-secondary-sidebar-modal"].forEach(function (id) {
+      var dialog = document.getElementById(id);
+      if (!dialog || typeof dialog.close !== "function") return;
+      dialog.addEventListener("click", function (event) {
+        var link = event.target.closest && event.target.closest("a[href]");
+        if (!link || !dialog.open || !samePage(link)) return;
+        event.preventDefault();
+        var hash = link.hash;
+        dialog.addEventListener(
+          "close",
+          function () {
+            var target = document.getElementById(decodeURIComponent(hash.slice(1)));
+            if (location.hash === hash && target) target.scrollIntoView();
+            else location.hash = hash;
+          },
+          { once: true }
+        );
+        dialog.close();
+      });
+    });
+  }
+  bookOnReady(closeOnJump);
+})();
+
 // Tables with a column of sentences (class long-col-N, book/_ext/book_site.py) are shown on a
 // phone as one card per row (tables.css, "stacked"): each cell is labelled with its column's
 // header here (data-label; a provenance badge in the header is left out; an empty cell is marked
@@ -437,6 +477,27 @@ function bookOnReady(fn) {
     });
   }
   bookOnReady(linkBadges);
+})();
+
+// Print: paper is printed in the light theme. A reader who had switched the theme to dark (its
+// colour-mode button) and printed a chapter (the download menu's ".pdf", or the browser's Print)
+// got the dark theme's light grey words on white paper (the print stylesheet whitens the page;
+// a browser leaves out background colours by default), or, with backgrounds, black sheets. The
+// theme is set to light while printing and given back afterwards; the reader's choice (the
+// theme's storage) is not touched.
+(function () {
+  var given = null;
+  window.addEventListener("beforeprint", function () {
+    var root = document.documentElement;
+    if (root.dataset.theme === "dark") {
+      given = root.dataset.theme;
+      root.dataset.theme = "light";
+    }
+  });
+  window.addEventListener("afterprint", function () {
+    if (given) document.documentElement.dataset.theme = given;
+    given = null;
+  });
 })();
 
 // Print: a figure's caption and its "In this figure" line print BESIDE its image (book.css): the
