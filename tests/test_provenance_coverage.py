@@ -47,6 +47,8 @@ EXEMPT: dict[str, str] = {
     "surv_at_risk_step": "spacing of the number-at-risk columns, a parameter",
     "bias_cut_list": "the cut-offs compared, a parameter",
     "bias_sim_n": "the number of simulated studies, a parameter",
+    "bias_sim_mc_pp": "the Monte Carlo margin of a 5% share, from the number of simulated studies (a parameter)",
+    "bias_sim_tv_level": "whether the simulated share before it lies within that margin, words",
     "bias_ex_seed": "a seed, a parameter",
     "bias_ex_command": "a command line, not a number",
     "audit_ex_grim_other": "a hypothetical printed mean that an exercise poses",
