@@ -21,9 +21,11 @@ Tools:
     National Insurance number (``AB 12 34 56 C``), Nordic personal identity numbers (a birth date
     and four characters: Danish CPR ``010185-1233``, Swedish ``850101-1236``, Finnish
     ``131052-308T``), Irish PPS number (check letter modulo 23), Indian PAN (``ABCPE1234F``), US
-    Medicare beneficiary identifier (``1EG4-TE5-MK73``); a whole cell of nine or more
-    digits printed in groups, as identity cards print them (``1234 5678 9012``,
-    ``756.1234.5678.97``), in a column the book does not read), bank
+    Medicare beneficiary identifier (``1EG4-TE5-MK73``), Belgian national register number
+    (``85.07.30-033.28``, modulo 97), Swiss AHV number (``756.1234.5678.97``, EAN-13 check
+    digit), Thai identity number (``1-2345-67890-12-1``, modulo 11), also as a ``patient_id``;
+    a whole cell of nine or more digits printed in groups, as identity cards print them
+    (``1234 5678 9012``, ``2123 45670 1``), in a column the book does not read), bank
     account numbers (IBAN, ISO 7064 MOD 97-10 and the registry length of its country), UK
     postcodes (upper case, with their space) and US ZIP+4 codes (a bare five-digit ZIP code is
     not told from a number), IP addresses and web addresses (URLs), phone numbers in
@@ -32,7 +34,7 @@ Tools:
     ``15 Jan 2023``, ``2023. 1. 15.``, ``15 de enero de 2023``, ``15 января 2023``, month names in
     English, French, German, Spanish, Portuguese, Italian, Dutch and Russian,
     ``2023년 1월 15일``), record numbers named in the cell (``MRN 1234567``,
-    ``HN: 00123``, ``Hosp. No. 123456``), personal names, Hangul, Chinese/Japanese, Arabic-script,
+    ``HN: 00123``, ``Hosp. No. 123456``, ``PID 123456``, ``Fallnummer 1234567``), personal names, Hangul, Chinese/Japanese, Arabic-script,
     Hebrew, Indic-script (Devanagari, Bengali, Tamil, …) or Thai, Lao, Burmese or Khmer text, and
     long digit runs that look like record numbers. A column of free text
     gets a warning: the guard cannot see every name or date in prose.
@@ -381,7 +383,8 @@ _MORE_NAME_RULES: list[tuple[str, list[str], list[str], list[str]]] = [
             r"медкарт\w*", r"رقم_?الملف", r"رقم_?المريض", r"mrn_?\w*",
         ],
         [r"nhc"],
-        [r"病历号", r"病歴番号", r"住院号", r"门诊号", r"病案号", r"患者番号", r"カルテ番号", r"診察券"],
+        [r"病历号", r"病歴番号", r"住院号", r"门诊号", r"病案号", r"患者番号", r"カルテ番号", r"診察券",
+         r"患者_?id", r"病人_?id"],
     ),
     (
         "a national identity, passport or licence number",
@@ -399,15 +402,19 @@ _MORE_NAME_RULES: list[tuple[str, list[str], list[str], list[str]]] = [
             r"my_?number", r"pan_?(no|nr|num|number|card)", r"pps_?(no|nr|num|number)",
             r"cpf", r"rg_?(no|nr|num|numero)", r"nhi_?(no|nr|num|number)",
             r"health_?card\w*", r"ohip\w*", r"ramq", r"carte_?soleil",
+            # German insurance and identity cards, Belgian national and social security numbers
+            r"\w+versicherten\w*", r"personal_?ausweis\w*", r"ausweis_?(nummer|nr)",
+            r"rijksregister\w*", r"(numero|no|n)_?national", r"registre_?national",
         ],
-        [r"rut", r"rfc", r"nss", r"nik", r"cui", r"hkic", r"nric_?fin", r"ahv"],
+        [r"rut", r"rfc", r"nss", r"nik", r"cui", r"hkic", r"nric_?fin", r"ahv", r"niss", r"inss"],
         [r"身份证", r"身份證", r"身分證", r"マイナンバー", r"個人番号", r"保険証"],
     ),
     (
         "an address",
         [
             r"direccion", r"domicilio", r"endereco", r"indirizzo", r"adres", r"codigo_?postal",
-            r"cod_?postal", r"postleitzahl", r"ciudad", r"cidade", r"colonia", r"адрес\w*",
+            r"cod_?postal", r"postleitzahl", r"wohnort", r"wohnadresse", r"ciudad", r"cidade",
+            r"colonia", r"адрес\w*",
             r"عنوان", r"العنوان", r"כתובת",
         ],
         [r"cep", r"plz"],
@@ -415,9 +422,10 @@ _MORE_NAME_RULES: list[tuple[str, list[str], list[str], list[str]]] = [
     ),
     (
         "a phone number",
-        [r"celular", r"movil", r"telemovel", r"whatsapp", r"телефон\w*", r"هاتف", r"الهاتف",
+        [r"celular", r"movil", r"telemovel", r"whatsapp", r"mobil_?(nummer|nr|tel\w*)",
+         r"handy_?(nummer|nr)", r"телефон\w*", r"هاتف", r"الهاتف",
          r"جوال", r"טלפון"],
-        [r"тел", r"tlf", r"tlfn", r"no_?hp"],
+        [r"тел", r"tlf", r"tlfn", r"no_?hp", r"handy", r"mobil"],
         [r"電話", r"电话", r"手机", r"携帯"],
     ),
     (
@@ -611,6 +619,33 @@ _DIGIT_GROUPS = re.compile(r"[0-9]{1,8}(?:[ .\-][0-9]{1,8}){1,6}")
 _DECIMALS = re.compile(r"[0-9]+\.[0-9]+(?: +[0-9]+\.[0-9]+)+")  # 12.5 13.5 14.5: values
 _THOUSANDS = re.compile(r"[0-9]{1,3}(?: [0-9]{3})+")
 _TEXT_DIGITS = re.compile(r"(?<![0-9.])[0-9]{9,}")
+
+# National numbers printed with dots or hyphens, which a patient_id's digit-groups rule lets
+# pass (a study code joins its parts so: 12-2023-0045), told apart by their check digits:
+# Belgian national register number (birth date, serial, 97 - modulo 97: 85.07.30-033.28),
+# Swiss AHV (756, nine digits, an EAN-13 check digit: 756.1234.5678.97), Thai identity number
+# (13 digits, modulo 11: 1-2345-67890-12-1)
+_BE_NN = re.compile(r"(?<![0-9.-])[0-9]{2}\.[0-9]{2}\.[0-9]{2}[-.][0-9]{3}\.[0-9]{2}(?![0-9])")
+_AHV = re.compile(r"(?<![0-9.-])756([.-])[0-9]{4}\1[0-9]{4}\1[0-9]{2}(?![0-9])")
+_THAI_ID = re.compile(r"(?<![0-9-])[1-8]-[0-9]{4}-[0-9]{5}-[0-9]{2}-[0-9](?![0-9])")
+
+
+def _be_nn_ok(m: re.Match) -> bool:
+    d = _digits(m.group(0))
+    month, day = int(d[2:4]) % 20, int(d[4:6])  # +20, +40: a month unknown (BIS numbers)
+    key = int(d[9:])
+    return month <= 12 and day <= 31 and key in (97 - int(d[:9]) % 97, 97 - int("2" + d[:9]) % 97)
+
+
+def _ean13_ok(m: re.Match) -> bool:
+    d = [int(c) for c in _digits(m.group(0))]
+    return (10 - sum(x * (3 if i % 2 else 1) for i, x in enumerate(d[:12])) % 10) % 10 == d[12]
+
+
+def _thai_id_ok(m: re.Match) -> bool:
+    d = [int(c) for c in _digits(m.group(0))]
+    return (11 - sum(x * (13 - i) for i, x in enumerate(d[:12])) % 11) % 10 == d[12]
+
 
 # Personal names in a cased script (Latin, Greek, Cyrillic), matched against a whole cell
 # (after diacritics are folded, so Ё reads Е and й reads и).
@@ -998,6 +1033,9 @@ _DETECTORS = [
     ("hkid", "Hong Kong identity card numbers", _HKID, _hkid_ok),
     ("rut", "Chilean RUT numbers", _RUT, _rut_ok),
     ("curp", "Mexican CURP codes", _CURP, None),
+    ("be-nn", "Belgian national register numbers", _BE_NN, _be_nn_ok),
+    ("ahv", "Swiss social security numbers (AHV)", _AHV, _ean13_ok),
+    ("thai-id", "Thai national identity numbers", _THAI_ID, _thai_id_ok),
     ("uk-postcode", "UK postcodes", _UK_POSTCODE, None),
     ("zip4", "US ZIP+4 codes", _ZIP4, None),
     ("url", "web addresses (URLs)", _URL, None),
@@ -1024,7 +1062,8 @@ _LABEL["name-id"] = "personal names followed by a number"
 # Record numbers named in the cell: a label (MRN, HN, UHID, or "hospital", "chart", "case",
 # "patient" … followed by no./nr/number/#/id), then five or more digits: "MRN 1234567",
 # "MRN: 00123", "HN-123456", "Hosp. No. 123456", "chart # 45678", "Nº historia 12345".
-_RECORD_STRONG = r"mrn|mrno|uhid|nhc|ipp|emr|ehr|hn"
+# pid (a patient identifier); German compounds: Fallnummer, Patientennummer, Aufnahmenr
+_RECORD_STRONG = r"mrn|mrno|uhid|nhc|ipp|emr|ehr|hn|pid|(?:fall|patienten|aufnahme)(?:nummer|nr)"
 _RECORD_WEAK = (
     r"mr|med(?:ical)?[\s_.-]?rec(?:ord)?s?|rec(?:ord)?|hosp(?:ital)?|chart|reg(?:istration)?"
     r"|case|pat(?:ient)?|pt|file|adm(?:ission)?|ipd|opd|ip|op|cr|dossier|expediente|historia"

@@ -1314,6 +1314,36 @@ def test_more_identifier_headers_are_refused(tmp_path, column, why):
 
 
 @pytest.mark.parametrize(
+    ("column", "why"),
+    [
+        # headers of German, Belgian and Japanese exports that passed validate
+        ("Krankenversichertennummer", "a national identity, passport or licence number"),
+        ("Personalausweisnummer", "a national identity, passport or licence number"),
+        ("NISS", "a national identity, passport or licence number"),
+        ("Rijksregisternummer", "a national identity, passport or licence number"),
+        ("Numéro national", "a national identity, passport or licence number"),
+        ("Mobilnummer", "a phone number"),
+        ("Handynummer", "a phone number"),
+        ("Wohnort", "an address"),
+        ("患者ID", "a hospital, case or registration number"),
+    ],
+)
+def test_german_belgian_and_japanese_identifier_headers_are_refused(tmp_path, column, why):
+    message, problems = problems_of(with_column(tmp_path, column, ["x"] * 4))
+    assert f"looks like a direct identifier ({why}, by its name); refused" in message
+    assert [p.code for p in problems] == ["identifier"]
+
+
+@pytest.mark.parametrize(
+    "column", ["mobility_score", "immobile", "handgrip_kg", "national_guideline"]
+)
+def test_clinical_headers_near_the_german_ones_pass(column):
+    from analysis.privacy import _name_reason
+
+    assert _name_reason(column) is None
+
+
+@pytest.mark.parametrize(
     "column", ["unit", "urea", "crp_mg_l", "contact_dermatitis", "care_unit", "maidenhead_site"]
 )
 def test_clinical_headers_near_the_new_ones_pass(column):
@@ -1498,8 +1528,8 @@ SLIPPED = [
     ("1234567TW", "Irish PPS numbers"),
     ("1234 5678 9012", "numbers of nine or more digits in groups"),  # Japanese My Number
     ("2123 45670 1", "numbers of nine or more digits in groups"),  # Australian Medicare
-    ("1-2345-67890-12-1", "numbers of nine or more digits in groups"),  # Thai identity card
-    ("756.1234.5678.97", "numbers of nine or more digits in groups"),  # Swiss AHV
+    ("1-2345-67890-12-1", "Thai national identity numbers"),  # Thai identity card
+    ("756.1234.5678.97", "Swiss social security numbers (AHV)"),
     ("85.01.01-123.45", "numbers of nine or more digits in groups"),  # Belgian national number
     ("1.234.567.890", "numbers of nine or more digits in groups"),  # Colombian cédula
     ("ABCPE1234F", "Indian PAN numbers"),
@@ -1560,6 +1590,54 @@ def test_a_national_number_in_digit_groups_is_refused_as_a_patient_id(tmp_path):
         in message
     )
     assert "5678" not in message and problems[0].code == "identifier"
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("85.07.30-033.28", "Belgian national register numbers"),
+        ("00.02.29-123.20", "Belgian national register numbers"),  # born in 2000: "2" first
+        ("756.9217.0769.85", "Swiss social security numbers (AHV)"),
+        ("756.1234.5678.97", "Swiss social security numbers (AHV)"),
+        ("1-2345-67890-12-1", "Thai national identity numbers"),
+    ],
+)
+def test_a_national_number_with_dots_or_hyphens_is_refused_as_a_patient_id(tmp_path, value, what):
+    """A Belgian, Swiss or Thai national number, printed with its card's dots or hyphens,
+    passed as a patient_id (dots and hyphens join a study code's parts, 12-2023-0045); their
+    check digits tell them from a study code."""
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value, in_id=True) is not None
+    rows = valid_rows()
+    rows[1]["patient_id"] = value
+    message, problems = problems_of(write(tmp_path, rows))
+    assert (
+        f"column patient_id: looks like a direct identifier (its values contain {what}" in message
+    )
+    assert value not in message and problems[0].code == "identifier"
+
+
+@pytest.mark.parametrize(
+    "value", ["85.07.30-033.29", "756.1234.5678.98", "1-2345-67890-12-2", "12.2023.00-045.11"]
+)
+def test_a_study_code_with_a_wrong_check_digit_stays_a_patient_id(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value, in_id=True) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["PID 1234567", "pid: 123456", "Fallnummer 1234567", "Fall-Nr. 12345678", "Patientennr 123456",
+     "PatNr. 654321", "Aufnahmenummer 7654321"],
+)  # fmt: skip
+def test_record_labels_pid_and_german_compounds_are_refused(tmp_path, value):
+    """ "PID 1234567" (a patient identifier) and German compound labels (Fallnummer,
+    Patientennr) before a number passed in a free column."""
+    message, _ = _in_extra_column(tmp_path, value)
+    assert "its values contain record numbers named in the cell" in message
+    assert value not in message
 
 
 @pytest.mark.parametrize(
