@@ -29,6 +29,7 @@ from analysis.cli import (
     book_path_problem,
     check_writable_folder,
     existing_folder,
+    refuse_special_file,
     refuse_unexpanded_home,
     unusable_path,
 )
@@ -149,6 +150,7 @@ def _check_paths(args: argparse.Namespace) -> dict[str, Path]:
         raise UsageError(f"--out is a directory: {args.out}")
     beside = _beside(args.out)
     for path in (args.out, *beside.values()):
+        refuse_special_file("--out", path, NOTHING)
         problem = book_path_problem(
             path, allowed=[DEFAULT_OUT, TABLE2_CELLS_CSV, TABLE2_MEMBERS_CSV]
         )
