@@ -2302,6 +2302,14 @@ def _name_in_file_name(stem: str) -> bool:
     return False
 
 
+# A date in a file name with its parts joined by underscores or spaces: DD_MM_YYYY (or YY),
+# YYYY_MM_DD
+_DATE_IN_PARTS = re.compile(
+    r"(?<![0-9])(?:[0-9]{1,2}[_ ][0-9]{1,2}[_ ](?:[0-9]{4}|[0-9]{2})"
+    r"|(?:19|20)[0-9]{2}[_ ][0-9]{1,2}[_ ][0-9]{1,2})(?![0-9])"
+)
+
+
 def file_name_identifier(name: str) -> str | None:
     """The kind of direct identifier a file or folder name holds (a national identity, phone
     or record number, an e-mail address, a person's name), or None.
@@ -2348,6 +2356,9 @@ def file_name_identifier(name: str) -> str | None:
             stem = stem[: -len(suffix)]
             break
     stem = canonical(stem)
+    # a date in parts (05_01_2023, 2023 01 05) is joined by hyphens: read as a date (allowed),
+    # not as eight digits after a trunk 0 (a phone number)
+    stem = _DATE_IN_PARTS.sub(lambda m: re.sub(r"[_ ]", "-", m[0]), stem)
     spaced = stem.replace("_", " ").strip()
     kind = identifier_kind(spaced, names=False)
     if kind == "nhs":  # read a Unix time as a number that is no NHS number (same length)

@@ -2320,3 +2320,20 @@ def test_study_codes_and_label_words_are_no_one_word_names(value):
     assert identifier_kind(value, in_id=True) is None
     counter = [f"P{n:07d}" for n in range(1, 12)]  # a zero-padded counter: its column decides
     assert find_identifiers(pd.DataFrame({"patient_id": [*counter, value]})) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["cohort_05_01_2023.csv", "export_09_12_2023_v2.csv", "HCC 01 02 2024.csv"]
+)
+def test_a_date_in_parts_in_a_file_name_is_no_phone_number(name):
+    """An export date written day_month_year with a leading zero (cohort_05_01_2023.csv) was
+    refused as holding phone numbers (05 01 2023: eight digits after a trunk 0), by validate
+    and run, while 05-01-2023, 05.01.2023 and 12_03_2024 passed as dates."""
+    assert file_name_identifier(name) is None
+
+
+@pytest.mark.parametrize(
+    "name", ["cohort_010_1234_5678.csv", "cohort_05_01_2023_0912345678.csv", "hcc_02_2258_1234.csv"]
+)
+def test_phone_numbers_beside_or_in_parts_stay_phone_numbers_in_a_file_name(name):
+    assert file_name_identifier(name) == "phone"
