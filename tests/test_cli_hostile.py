@@ -451,6 +451,15 @@ def test_audit_empty_check_is_refused(capsys):
     assert err.startswith("error: --check is empty")
 
 
+def test_audit_check_matching_nothing_is_one_short_line_that_says_how_to_list_them(capsys):
+    """``--check`` with 5,000 characters echoed all of them on one line, and a check that
+    matched nothing did not say where the names are."""
+    code, out, err = _call(["audit", "--check", "a" * 5000], capsys)
+    assert (code, out) == (2, "")
+    assert len(err) < 300 and err.count("\n") == 1, err
+    assert "matches no check name" in err and "python -m analysis audit --format csv" in err
+
+
 @pytest.mark.parametrize("steps", ["1", "99"])
 def test_ensemble_too_few_steps_refused_before_anything_runs(tmp_path, capsys, monkeypatch, steps):
     """``--steps 1`` started a Dask cluster, failed in every member and ended in a traceback."""
