@@ -2337,3 +2337,18 @@ def test_a_date_in_parts_in_a_file_name_is_no_phone_number(name):
 )
 def test_phone_numbers_beside_or_in_parts_stay_phone_numbers_in_a_file_name(name):
     assert file_name_identifier(name) == "phone"
+
+
+@pytest.mark.parametrize("value", ["8 (912) 345-67-89", "8(495)123-45-67", "8-912-345-67-89"])
+def test_russian_phone_numbers_with_the_trunk_8_are_refused(tmp_path, value):
+    """The national form of a Russian number (trunk 8, area code in brackets, 3-2-2 groups)
+    passed in a free column, while +7 (912) 345-67-89 was refused."""
+    message, _ = _in_extra_column(tmp_path, value)
+    assert "its values contain phone numbers" in message and value not in message
+
+
+@pytest.mark.parametrize("value", ["8 (12) 3", "8-12-34", "grade 8 (2-3)", "8 (912) 345"])
+def test_an_8_before_numbers_in_brackets_is_not_always_a_phone_number(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value) != "phone"
