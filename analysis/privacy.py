@@ -1419,8 +1419,14 @@ def fold_diacritics(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
-_NAME_LEXICON = frozenset(
-    fold_diacritics(w) for w in (_GIVEN_NAMES_TEXT + _NAME_LEXICON_TEXT).split()
+# German names with umlauts, also as an export without them writes them (ü as ue: Mueller,
+# Schroeder, Juergen): hans_müller was refused as a patient_id, hans_mueller passed
+_UMLAUT_NAMES = """müller schröder schäfer köhler jäger krüger böhm könig günther jürgen jörg
+    möller hübner fröhlich kühn gärtner schütz böttcher förster""".split()
+_NAME_LEXICON = (
+    frozenset(fold_diacritics(w) for w in (_GIVEN_NAMES_TEXT + _NAME_LEXICON_TEXT).split())
+    | frozenset(fold_diacritics(w) for w in _UMLAUT_NAMES)
+    | frozenset(w.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue") for w in _UMLAUT_NAMES)
 )
 # the stoplists never hold a listed name (Moon and Foster are names, so "moon face" and "foster
 # home" pass only because face and home are no names)

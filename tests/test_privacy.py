@@ -2352,3 +2352,29 @@ def test_an_8_before_numbers_in_brackets_is_not_always_a_phone_number(value):
     from analysis.privacy import identifier_kind
 
     assert identifier_kind(value) != "phone"
+
+
+@pytest.mark.parametrize(
+    "value", ["hans_mueller", "mueller_hans", "peter.mueller", "juergen_schroeder", "HANS MUELLER"]
+)
+def test_german_names_spelt_without_umlauts_are_refused_as_patient_id(tmp_path, value):
+    """A German export writes Müller as Mueller (ue for ü): hans_müller was refused as a
+    patient_id, hans_mueller passed."""
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value, in_id=True) == "name"
+    rows = valid_rows()
+    rows[1]["patient_id"] = value
+    message, problems = problems_of(write(tmp_path, rows))
+    assert (
+        "column patient_id: looks like a direct identifier (its values contain personal names"
+        in message
+    )
+    assert value not in message and problems[0].code == "identifier"
+
+
+@pytest.mark.parametrize("value", ["blue_value", "tissue_true", "queue_01", "HCC_true_blue"])
+def test_words_with_ue_are_not_read_as_german_names(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value, in_id=True) is None
