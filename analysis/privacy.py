@@ -116,7 +116,9 @@ column once the whole file is read, as a study's letters and a counter may read 
 and six digits lies at most 100 from it (under the same letters, or under any when the column
 has at most 50 different letters: sites sharing a counter), or when most ids under its letters
 read as no date; any other, even a single ``KMS600101`` among ``P001`` …, refuses the column
-(initials differ between patients and birth dates lie far apart). In a
+(initials differ between patients and birth dates lie far apart). A counter beside six digits
+(``P001-650312``, ``HCC_01.650312``) is decided the same way: a study's second counter
+(``P001-190101``, ``P002-190102`` …) passes, patients' birth dates refuse the column. In a
 free column (one the book does not read), a whole cell of seven or eight digits (``12345678``,
 or ``12345678.0`` as a spreadsheet saves it) is a hospital number unless the column holds
 measurements: its name says so (``hbv_dna_iu_ml``, ``platelet_count``: DNA, IU, copies, count,
@@ -1058,6 +1060,7 @@ _LABEL["record"] = "record numbers named in the cell (MRN, HN, hospital no. …)
 _LABEL["digits"] = "long digit runs (record, account or phone numbers)"
 _LABEL["digit-groups"] = "numbers of nine or more digits in groups (identity or account numbers)"
 _LABEL["initials-dob"] = "initials followed by a birth date"
+_LABEL["counter-dob"] = "a number beside six digits that read as a birth date"
 _LABEL["initials"] = "initials"
 _LABEL["name-id"] = "personal names followed by a number"
 
@@ -1802,6 +1805,19 @@ def _joined_name_words(text: str) -> bool:
 _ID_LETTERS_SIX = re.compile(
     r"([A-Za-z]{2,4})[-_./ ]?([0-9]{2}(?P<ds>[-/.]?)[0-9]{2}(?P=ds)[0-9]{2})"
 )
+# A counter, then six digits that read as a date (P001-650312, HCC_01-650312): the same
+# question, decided the same way; refused, the message says birth dates (the letters are a
+# study's, not initials). Grouped apart from initials ("#" before the letters).
+_ID_COUNTER_SIX = re.compile(r"([A-Za-z]{0,4}[-_]?[0-9]{1,4})[-_./ ]([0-9]{6})")
+
+
+def _dated_key(m: re.Match) -> str:
+    """The letters an id of :data:`_ID_LETTERS_SIX` or :data:`_ID_COUNTER_SIX` is grouped by."""
+    if m.re is _ID_COUNTER_SIX:
+        return "#" + re.sub(r"[^A-Za-z]", "", m[1]).upper()
+    return m[1].upper()
+
+
 #: two numbers at most this far apart are a counter's (HCC190101 and HCC190102; KR190101 and
 #: KR190104, sites sharing one; gaps of patients screened but not enrolled); two patients'
 #: birth dates are seldom this close (in YYMMDD, the same or the next month)
@@ -2703,7 +2719,7 @@ class IdentifierScanner:
         padded: list[re.Match | None] = []
         if in_id:  # ids built from initials, a birth date or a name (KMS600101, Nguyen_000)
             texts = [(t if t.isascii() else canonical(t)).strip() for t in uniques]
-            six = [_ID_LETTERS_SIX.fullmatch(t) for t in texts]
+            six = [_ID_LETTERS_SIX.fullmatch(t) or _ID_COUNTER_SIX.fullmatch(t) for t in texts]
             padded = [_ID_PADDED.fullmatch(t) for t in texts]
             candidates |= np.array(
                 [
@@ -2783,7 +2799,7 @@ class IdentifierScanner:
         if not len(rows):
             return
         matches = [six[j] for j in rows]
-        local, names = pd.factorize(np.array([m[1].upper() for m in matches], dtype=object))
+        local, names = pd.factorize(np.array([_dated_key(m) for m in matches], dtype=object))
         letters = dated["letters"]
         codes = np.array([letters.setdefault(n, len(letters)) for n in names], dtype=np.int64)
         codes = codes[local]
@@ -2898,11 +2914,13 @@ class IdentifierScanner:
                 near[:-1] |= close
             alone = (flags == 1) & ~near[np.searchsorted(distinct, keys)] & ~counter[codes]
             dated["flags"], dated["keys"] = array("b"), array("q")
-            count = int(alone.sum())
-            if not count:
-                continue
-            shown = [ref for at, ref in dated["refs"] if alone[at]][:MAX_ROWS_SHOWN]
-            self._add_hits(column, "initials-dob", count, shown)
+            counted = np.zeros(len(shaped), dtype=bool)  # a counter's letters, not initials
+            counted[[c for n, c in dated["letters"].items() if n.startswith("#")]] = True
+            for kind, which in (("initials-dob", ~counted[codes]), ("counter-dob", counted[codes])):
+                count = int((alone & which).sum())
+                if count:
+                    shown = [ref for at, ref in dated["refs"] if alone[at] and which[at]]
+                    self._add_hits(column, kind, count, shown[:MAX_ROWS_SHOWN])
 
     def _bare_numbers(self, column, values, positions, make_ref, codes, uniques, flagged) -> None:
         """Whole cells of 7 or 8 digits in a free column: hospital numbers, decided at the end
@@ -3014,6 +3032,7 @@ class IdentifierScanner:
 _KIND_ORDER = [k for k, _, _, _ in _DETECTORS] + [
     "record",
     "initials-dob",
+    "counter-dob",
     "initials",
     "name-id",
     "name",
