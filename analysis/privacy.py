@@ -21,9 +21,11 @@ Tools:
     National Insurance number (``AB 12 34 56 C``), Nordic personal identity numbers (a birth date
     and four characters: Danish CPR ``010185-1233``, Swedish ``850101-1236``, Finnish
     ``131052-308T``), Irish PPS number (check letter modulo 23), Indian PAN (``ABCPE1234F``), US
-    Medicare beneficiary identifier (``1EG4-TE5-MK73``); a whole cell of nine or more
-    digits printed in groups, as identity cards print them (``1234 5678 9012``,
-    ``756.1234.5678.97``), in a column the book does not read), bank
+    Medicare beneficiary identifier (``1EG4-TE5-MK73``), Belgian national register number
+    (``85.07.30-033.28``, modulo 97), Swiss AHV number (``756.1234.5678.97``, EAN-13 check
+    digit), Thai identity number (``1-2345-67890-12-1``, modulo 11), also as a ``patient_id``;
+    a whole cell of nine or more digits printed in groups, as identity cards print them
+    (``1234 5678 9012``, ``2123 45670 1``), in a column the book does not read), bank
     account numbers (IBAN, ISO 7064 MOD 97-10 and the registry length of its country), UK
     postcodes (upper case, with their space) and US ZIP+4 codes (a bare five-digit ZIP code is
     not told from a number), IP addresses and web addresses (URLs), phone numbers in
@@ -32,7 +34,7 @@ Tools:
     ``15 Jan 2023``, ``2023. 1. 15.``, ``15 de enero de 2023``, ``15 января 2023``, month names in
     English, French, German, Spanish, Portuguese, Italian, Dutch and Russian,
     ``2023년 1월 15일``), record numbers named in the cell (``MRN 1234567``,
-    ``HN: 00123``, ``Hosp. No. 123456``), personal names, Hangul, Chinese/Japanese, Arabic-script,
+    ``HN: 00123``, ``Hosp. No. 123456``, ``PID 123456``, ``Fallnummer 1234567``), personal names, Hangul, Chinese/Japanese, Arabic-script,
     Hebrew, Indic-script (Devanagari, Bengali, Tamil, …) or Thai, Lao, Burmese or Khmer text, and
     long digit runs that look like record numbers. A column of free text
     gets a warning: the guard cannot see every name or date in prose.
@@ -114,7 +116,9 @@ column once the whole file is read, as a study's letters and a counter may read 
 and six digits lies at most 100 from it (under the same letters, or under any when the column
 has at most 50 different letters: sites sharing a counter), or when most ids under its letters
 read as no date; any other, even a single ``KMS600101`` among ``P001`` …, refuses the column
-(initials differ between patients and birth dates lie far apart). In a
+(initials differ between patients and birth dates lie far apart). A counter beside six digits
+(``P001-650312``, ``HCC_01.650312``) is decided the same way: a study's second counter
+(``P001-190101``, ``P002-190102`` …) passes, patients' birth dates refuse the column. In a
 free column (one the book does not read), a whole cell of seven or eight digits (``12345678``,
 or ``12345678.0`` as a spreadsheet saves it) is a hospital number unless the column holds
 measurements: its name says so (``hbv_dna_iu_ml``, ``platelet_count``: DNA, IU, copies, count,
@@ -381,7 +385,8 @@ _MORE_NAME_RULES: list[tuple[str, list[str], list[str], list[str]]] = [
             r"медкарт\w*", r"رقم_?الملف", r"رقم_?المريض", r"mrn_?\w*",
         ],
         [r"nhc"],
-        [r"病历号", r"病歴番号", r"住院号", r"门诊号", r"病案号", r"患者番号", r"カルテ番号", r"診察券"],
+        [r"病历号", r"病歴番号", r"住院号", r"门诊号", r"病案号", r"患者番号", r"カルテ番号", r"診察券",
+         r"患者_?id", r"病人_?id"],
     ),
     (
         "a national identity, passport or licence number",
@@ -399,15 +404,19 @@ _MORE_NAME_RULES: list[tuple[str, list[str], list[str], list[str]]] = [
             r"my_?number", r"pan_?(no|nr|num|number|card)", r"pps_?(no|nr|num|number)",
             r"cpf", r"rg_?(no|nr|num|numero)", r"nhi_?(no|nr|num|number)",
             r"health_?card\w*", r"ohip\w*", r"ramq", r"carte_?soleil",
+            # German insurance and identity cards, Belgian national and social security numbers
+            r"\w+versicherten\w*", r"personal_?ausweis\w*", r"ausweis_?(nummer|nr)",
+            r"rijksregister\w*", r"(numero|no|n)_?national", r"registre_?national",
         ],
-        [r"rut", r"rfc", r"nss", r"nik", r"cui", r"hkic", r"nric_?fin", r"ahv"],
+        [r"rut", r"rfc", r"nss", r"nik", r"cui", r"hkic", r"nric_?fin", r"ahv", r"niss", r"inss"],
         [r"身份证", r"身份證", r"身分證", r"マイナンバー", r"個人番号", r"保険証"],
     ),
     (
         "an address",
         [
             r"direccion", r"domicilio", r"endereco", r"indirizzo", r"adres", r"codigo_?postal",
-            r"cod_?postal", r"postleitzahl", r"ciudad", r"cidade", r"colonia", r"адрес\w*",
+            r"cod_?postal", r"postleitzahl", r"wohnort", r"wohnadresse", r"ciudad", r"cidade",
+            r"colonia", r"адрес\w*",
             r"عنوان", r"العنوان", r"כתובת",
         ],
         [r"cep", r"plz"],
@@ -415,9 +424,10 @@ _MORE_NAME_RULES: list[tuple[str, list[str], list[str], list[str]]] = [
     ),
     (
         "a phone number",
-        [r"celular", r"movil", r"telemovel", r"whatsapp", r"телефон\w*", r"هاتف", r"الهاتف",
+        [r"celular", r"movil", r"telemovel", r"whatsapp", r"mobil_?(nummer|nr|tel\w*)",
+         r"handy_?(nummer|nr)", r"телефон\w*", r"هاتف", r"الهاتف",
          r"جوال", r"טלפון"],
-        [r"тел", r"tlf", r"tlfn", r"no_?hp"],
+        [r"тел", r"tlf", r"tlfn", r"no_?hp", r"handy", r"mobil"],
         [r"電話", r"电话", r"手机", r"携帯"],
     ),
     (
@@ -541,6 +551,8 @@ _PHONE = re.compile(
     r"|(?<![\w.])\(?[2-9][0-9]{2}\)?[ .-]?[0-9]{3}[ .-][0-9]{4}(?![\w])"
     # Korean mobile without separators
     r"|(?<![\d.])01[016789][0-9]{7,8}(?!\d)"
+    # Russian and CIS national form: trunk 8, area code, 3-2-2 (8 (912) 345-67-89)
+    r"|(?<![\w.])8(?:[ -]?\([0-9]{3,5}\)[ -]?|-[0-9]{3}-)[0-9]{1,3}-[0-9]{2}-[0-9]{2}(?![\w])"
 )
 _DATE = re.compile(
     rf"(?<![0-9]){_YEAR}([-/.]){_MON}\1{_DAY}(?![0-9])"
@@ -611,6 +623,33 @@ _DIGIT_GROUPS = re.compile(r"[0-9]{1,8}(?:[ .\-][0-9]{1,8}){1,6}")
 _DECIMALS = re.compile(r"[0-9]+\.[0-9]+(?: +[0-9]+\.[0-9]+)+")  # 12.5 13.5 14.5: values
 _THOUSANDS = re.compile(r"[0-9]{1,3}(?: [0-9]{3})+")
 _TEXT_DIGITS = re.compile(r"(?<![0-9.])[0-9]{9,}")
+
+# National numbers printed with dots or hyphens, which a patient_id's digit-groups rule lets
+# pass (a study code joins its parts so: 12-2023-0045), told apart by their check digits:
+# Belgian national register number (birth date, serial, 97 - modulo 97: 85.07.30-033.28),
+# Swiss AHV (756, nine digits, an EAN-13 check digit: 756.1234.5678.97), Thai identity number
+# (13 digits, modulo 11: 1-2345-67890-12-1)
+_BE_NN = re.compile(r"(?<![0-9.-])[0-9]{2}\.[0-9]{2}\.[0-9]{2}[-.][0-9]{3}\.[0-9]{2}(?![0-9])")
+_AHV = re.compile(r"(?<![0-9.-])756([.-])[0-9]{4}\1[0-9]{4}\1[0-9]{2}(?![0-9])")
+_THAI_ID = re.compile(r"(?<![0-9-])[1-8]-[0-9]{4}-[0-9]{5}-[0-9]{2}-[0-9](?![0-9])")
+
+
+def _be_nn_ok(m: re.Match) -> bool:
+    d = _digits(m.group(0))
+    month, day = int(d[2:4]) % 20, int(d[4:6])  # +20, +40: a month unknown (BIS numbers)
+    key = int(d[9:])
+    return month <= 12 and day <= 31 and key in (97 - int(d[:9]) % 97, 97 - int("2" + d[:9]) % 97)
+
+
+def _ean13_ok(m: re.Match) -> bool:
+    d = [int(c) for c in _digits(m.group(0))]
+    return (10 - sum(x * (3 if i % 2 else 1) for i, x in enumerate(d[:12])) % 10) % 10 == d[12]
+
+
+def _thai_id_ok(m: re.Match) -> bool:
+    d = [int(c) for c in _digits(m.group(0))]
+    return (11 - sum(x * (13 - i) for i, x in enumerate(d[:12])) % 11) % 10 == d[12]
+
 
 # Personal names in a cased script (Latin, Greek, Cyrillic), matched against a whole cell
 # (after diacritics are folded, so Ё reads Е and й reads и).
@@ -998,6 +1037,9 @@ _DETECTORS = [
     ("hkid", "Hong Kong identity card numbers", _HKID, _hkid_ok),
     ("rut", "Chilean RUT numbers", _RUT, _rut_ok),
     ("curp", "Mexican CURP codes", _CURP, None),
+    ("be-nn", "Belgian national register numbers", _BE_NN, _be_nn_ok),
+    ("ahv", "Swiss social security numbers (AHV)", _AHV, _ean13_ok),
+    ("thai-id", "Thai national identity numbers", _THAI_ID, _thai_id_ok),
     ("uk-postcode", "UK postcodes", _UK_POSTCODE, None),
     ("zip4", "US ZIP+4 codes", _ZIP4, None),
     ("url", "web addresses (URLs)", _URL, None),
@@ -1018,13 +1060,15 @@ _LABEL["record"] = "record numbers named in the cell (MRN, HN, hospital no. …)
 _LABEL["digits"] = "long digit runs (record, account or phone numbers)"
 _LABEL["digit-groups"] = "numbers of nine or more digits in groups (identity or account numbers)"
 _LABEL["initials-dob"] = "initials followed by a birth date"
+_LABEL["counter-dob"] = "a number beside six digits that read as a birth date"
 _LABEL["initials"] = "initials"
 _LABEL["name-id"] = "personal names followed by a number"
 
 # Record numbers named in the cell: a label (MRN, HN, UHID, or "hospital", "chart", "case",
 # "patient" … followed by no./nr/number/#/id), then five or more digits: "MRN 1234567",
 # "MRN: 00123", "HN-123456", "Hosp. No. 123456", "chart # 45678", "Nº historia 12345".
-_RECORD_STRONG = r"mrn|mrno|uhid|nhc|ipp|emr|ehr|hn"
+# pid (a patient identifier); German compounds: Fallnummer, Patientennummer, Aufnahmenr
+_RECORD_STRONG = r"mrn|mrno|uhid|nhc|ipp|emr|ehr|hn|pid|(?:fall|patienten|aufnahme)(?:nummer|nr)"
 _RECORD_WEAK = (
     r"mr|med(?:ical)?[\s_.-]?rec(?:ord)?s?|rec(?:ord)?|hosp(?:ital)?|chart|reg(?:istration)?"
     r"|case|pat(?:ient)?|pt|file|adm(?:ission)?|ipd|opd|ip|op|cr|dossier|expediente|historia"
@@ -1378,8 +1422,14 @@ def fold_diacritics(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
-_NAME_LEXICON = frozenset(
-    fold_diacritics(w) for w in (_GIVEN_NAMES_TEXT + _NAME_LEXICON_TEXT).split()
+# German names with umlauts, also as an export without them writes them (ü as ue: Mueller,
+# Schroeder, Juergen): hans_müller was refused as a patient_id, hans_mueller passed
+_UMLAUT_NAMES = """müller schröder schäfer köhler jäger krüger böhm könig günther jürgen jörg
+    möller hübner fröhlich kühn gärtner schütz böttcher förster""".split()
+_NAME_LEXICON = (
+    frozenset(fold_diacritics(w) for w in (_GIVEN_NAMES_TEXT + _NAME_LEXICON_TEXT).split())
+    | frozenset(fold_diacritics(w) for w in _UMLAUT_NAMES)
+    | frozenset(w.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue") for w in _UMLAUT_NAMES)
 )
 # the stoplists never hold a listed name (Moon and Foster are names, so "moon face" and "foster
 # home" pass only because face and home are no names)
@@ -1755,6 +1805,19 @@ def _joined_name_words(text: str) -> bool:
 _ID_LETTERS_SIX = re.compile(
     r"([A-Za-z]{2,4})[-_./ ]?([0-9]{2}(?P<ds>[-/.]?)[0-9]{2}(?P=ds)[0-9]{2})"
 )
+# A counter, then six digits that read as a date (P001-650312, HCC_01-650312): the same
+# question, decided the same way; refused, the message says birth dates (the letters are a
+# study's, not initials). Grouped apart from initials ("#" before the letters).
+_ID_COUNTER_SIX = re.compile(r"([A-Za-z]{0,4}[-_]?[0-9]{1,4})[-_./ ]([0-9]{6})")
+
+
+def _dated_key(m: re.Match) -> str:
+    """The letters an id of :data:`_ID_LETTERS_SIX` or :data:`_ID_COUNTER_SIX` is grouped by."""
+    if m.re is _ID_COUNTER_SIX:
+        return "#" + re.sub(r"[^A-Za-z]", "", m[1]).upper()
+    return m[1].upper()
+
+
 #: two numbers at most this far apart are a counter's (HCC190101 and HCC190102; KR190101 and
 #: KR190104, sites sharing one; gaps of patients screened but not enrolled); two patients'
 #: birth dates are seldom this close (in YYMMDD, the same or the next month)
@@ -2263,6 +2326,14 @@ def _name_in_file_name(stem: str) -> bool:
     return False
 
 
+# A date in a file name with its parts joined by underscores or spaces: DD_MM_YYYY (or YY),
+# YYYY_MM_DD
+_DATE_IN_PARTS = re.compile(
+    r"(?<![0-9])(?:[0-9]{1,2}[_ ][0-9]{1,2}[_ ](?:[0-9]{4}|[0-9]{2})"
+    r"|(?:19|20)[0-9]{2}[_ ][0-9]{1,2}[_ ][0-9]{1,2})(?![0-9])"
+)
+
+
 def file_name_identifier(name: str) -> str | None:
     """The kind of direct identifier a file or folder name holds (a national identity, phone
     or record number, an e-mail address, a person's name), or None.
@@ -2309,6 +2380,9 @@ def file_name_identifier(name: str) -> str | None:
             stem = stem[: -len(suffix)]
             break
     stem = canonical(stem)
+    # a date in parts (05_01_2023, 2023 01 05) is joined by hyphens: read as a date (allowed),
+    # not as eight digits after a trunk 0 (a phone number)
+    stem = _DATE_IN_PARTS.sub(lambda m: re.sub(r"[_ ]", "-", m[0]), stem)
     spaced = stem.replace("_", " ").strip()
     kind = identifier_kind(spaced, names=False)
     if kind == "nhs":  # read a Unix time as a number that is no NHS number (same length)
@@ -2645,7 +2719,7 @@ class IdentifierScanner:
         padded: list[re.Match | None] = []
         if in_id:  # ids built from initials, a birth date or a name (KMS600101, Nguyen_000)
             texts = [(t if t.isascii() else canonical(t)).strip() for t in uniques]
-            six = [_ID_LETTERS_SIX.fullmatch(t) for t in texts]
+            six = [_ID_LETTERS_SIX.fullmatch(t) or _ID_COUNTER_SIX.fullmatch(t) for t in texts]
             padded = [_ID_PADDED.fullmatch(t) for t in texts]
             candidates |= np.array(
                 [
@@ -2725,7 +2799,7 @@ class IdentifierScanner:
         if not len(rows):
             return
         matches = [six[j] for j in rows]
-        local, names = pd.factorize(np.array([m[1].upper() for m in matches], dtype=object))
+        local, names = pd.factorize(np.array([_dated_key(m) for m in matches], dtype=object))
         letters = dated["letters"]
         codes = np.array([letters.setdefault(n, len(letters)) for n in names], dtype=np.int64)
         codes = codes[local]
@@ -2840,11 +2914,13 @@ class IdentifierScanner:
                 near[:-1] |= close
             alone = (flags == 1) & ~near[np.searchsorted(distinct, keys)] & ~counter[codes]
             dated["flags"], dated["keys"] = array("b"), array("q")
-            count = int(alone.sum())
-            if not count:
-                continue
-            shown = [ref for at, ref in dated["refs"] if alone[at]][:MAX_ROWS_SHOWN]
-            self._add_hits(column, "initials-dob", count, shown)
+            counted = np.zeros(len(shaped), dtype=bool)  # a counter's letters, not initials
+            counted[[c for n, c in dated["letters"].items() if n.startswith("#")]] = True
+            for kind, which in (("initials-dob", ~counted[codes]), ("counter-dob", counted[codes])):
+                count = int((alone & which).sum())
+                if count:
+                    shown = [ref for at, ref in dated["refs"] if alone[at] and which[at]]
+                    self._add_hits(column, kind, count, shown[:MAX_ROWS_SHOWN])
 
     def _bare_numbers(self, column, values, positions, make_ref, codes, uniques, flagged) -> None:
         """Whole cells of 7 or 8 digits in a free column: hospital numbers, decided at the end
@@ -2956,6 +3032,7 @@ class IdentifierScanner:
 _KIND_ORDER = [k for k, _, _, _ in _DETECTORS] + [
     "record",
     "initials-dob",
+    "counter-dob",
     "initials",
     "name-id",
     "name",

@@ -1651,6 +1651,8 @@ def _check_parameter_names(parameters: dict, chapters: list[Path]) -> None:
         raise RunnerError(f"-p {unknown[0]}: no selected chapter has this parameter ({what})")
 
 
+#: Most simulations or bootstrap samples a ``-p`` may ask for (a few CPU-minutes each).
+_MAX_REPLICATES = 100_000
 #: What a ``-p`` value must satisfy beyond its type (the type is the chapter default's):
 #: parameter -> (lower, lower inclusive, upper, upper inclusive, what it is). Values outside
 #: made a chapter fail in a code cell (``at_risk_step_months=0``: ZeroDivisionError) instead
@@ -1658,10 +1660,12 @@ def _check_parameter_names(parameters: dict, chapters: list[Path]) -> None:
 PARAMETER_RANGES = {
     "at_risk_step_months": (0, False, None, False, "months between number-at-risk columns"),
     "confidence_level": (0, False, 1, False, "a fraction such as 0.95, not a percentage"),
-    "n_simulations": (1, True, None, False, "a count"),
-    "n_bootstrap": (1, True, None, False, "a count"),
+    # counts are bounded too: n_bootstrap=1000000000 ran for weeks (about 3 ms a simulation,
+    # 2 ms a bootstrap), cycles_shown=1000000000 filled the memory with the points to plot
+    "n_simulations": (1, True, _MAX_REPLICATES, True, "a count"),
+    "n_bootstrap": (1, True, _MAX_REPLICATES, True, "a count"),
     "seed": (0, True, None, False, "a random seed"),
-    "cycles_shown": (1, True, None, False, "a count of cycles"),
+    "cycles_shown": (1, True, 200, True, "a count of cycles"),
     "small_height_cm": (100, True, 250, True, "height in cm"),
     "large_height_cm": (100, True, 250, True, "height in cm"),
     "small_weight_kg": (25, True, 250, True, "weight in kg"),

@@ -16,6 +16,7 @@ import json
 import os
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import textwrap
@@ -782,3 +783,25 @@ def test_generators_never_overwrite_a_users_file(tmp_path, capsys, argv):
     assert "exists" in err and "--force" in err and "Traceback" not in err
     assert users.read_text(encoding="utf-8") == "a user's file\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["my_cohort.csv"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["synthesize", "--steps", "100", "--chains", "1"], ["ensemble", "--n", "2", "--cache", "c"]],
+    ids=["synthesize", "ensemble"],
+)
+def test_force_never_replaces_a_pipe_or_a_device(tmp_path, capsys, argv, monkeypatch):
+    """``synthesize --out /dev/null --force``, run as root, replaced the null device with a
+    regular file holding the cohort (a pipe too): --force replaces a user's earlier output, a
+    file, never a pipe or a device; refused before any work, nothing written."""
+    from analysis.__main__ import main
+
+    monkeypatch.chdir(tmp_path)
+    fifo = tmp_path / "out.csv"
+    os.mkfifo(fifo)
+    assert main([*argv, "--out", str(fifo), "--force"]) == 2
+    err = capsys.readouterr().err
+    assert f"--out {fifo}: not a regular file (a pipe or device)" in err
+    assert "Traceback" not in err
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

@@ -13,9 +13,11 @@ as the current folder). Every command runs in this process (:func:`analysis.__ma
 
 from __future__ import annotations
 
+import datetime
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from test_cohort import HEADER, enough_rows, write
 
@@ -224,7 +226,13 @@ def test_discover_chapters_refuses_an_empty_selection_and_keeps_none_as_all():
     # 150 lb typed as kg with the large patient's 190 cm: chapter 03's dose sheet refuses it
     ("03", "large_weight_kg=150.0", "190 cm and 150 kg make a BMI of 41.6 kg/m², outside "
      "12–40 kg/m², which the dose sheet refuses (weight in kg, not pounds)"),
-    ("09", "n_bootstrap=0", "must be at least 1 (a count)"),
+    ("09", "n_bootstrap=0", "must be at least 1 and at most 100000 (a count)"),
+    # these ran for weeks (3 ms a simulation, 2 ms a bootstrap) or filled the memory (an
+    # array of 10⁹ cycles to plot) without a word
+    ("09", "n_bootstrap=1000000000", "must be at least 1 and at most 100000 (a count)"),
+    ("09", "n_simulations=10000000000", "must be at least 1 and at most 100000 (a count)"),
+    ("03", "cycles_shown=1000000000",
+     "must be at least 1 and at most 200 (a count of cycles)"),
     ("09", "cutoffs=3", "must be a list (not settable with -p) (the default is [3, 4, 5, 6])"),
 ])  # fmt: skip
 def test_bad_parameter_values_are_refused_before_any_chapter_runs(
@@ -443,6 +451,15 @@ def test_audit_empty_check_is_refused(capsys):
     code, out, err = _call(["audit", "--check", " "], capsys)
     assert (code, out) == (2, "")
     assert err.startswith("error: --check is empty")
+
+
+def test_audit_check_matching_nothing_is_one_short_line_that_says_how_to_list_them(capsys):
+    """``--check`` with 5,000 characters echoed all of them on one line, and a check that
+    matched nothing did not say where the names are."""
+    code, out, err = _call(["audit", "--check", "a" * 5000], capsys)
+    assert (code, out) == (2, "")
+    assert len(err) < 300 and err.count("\n") == 1, err
+    assert "matches no check name" in err and "python -m analysis audit --format csv" in err
 
 
 @pytest.mark.parametrize("steps", ["1", "99"])
@@ -1634,3 +1651,35 @@ def test_a_masked_id_shows_no_character_of_itself(tmp_path, capsys, ids, row):
     shown = out + err
     assert "*" not in shown and not any(pid[:2] in shown for pid in ids)  # no initial, no shape
     assert "[masked]): [masked]" not in shown
+
+
+def _birth_dates(n: int) -> list[str]:
+    """``n`` YYMMDD birth dates spread over 1940-1975, as patients' are."""
+    rng = np.random.default_rng(1)
+    days = rng.choice(36 * 365, size=n, replace=False)
+    start = datetime.date(1940, 1, 1)
+    return [(start + datetime.timedelta(days=int(d))).strftime("%y%m%d") for d in days]
+
+
+@pytest.mark.parametrize(
+    ("ids", "refused"),
+    [
+        ([f"P{i + 1:03d}-{d}" for i, d in enumerate(_birth_dates(82))], True),
+        ([f"HCC_{i + 1:02d}.{d}" for i, d in enumerate(_birth_dates(82))], True),
+        ([f"P{i + 1:03d}-{190101 + i}" for i in range(82)], False),  # two counters
+        ([f"KR{i % 3 + 1:02d}-{200101 + i}" for i in range(82)], False),  # sites and a counter
+    ],
+    ids=["P001-650312", "HCC_01.650312", "P001-190101", "KR01-200101"],
+)
+def test_a_counter_beside_a_birth_date_in_patient_id_is_refused(tmp_path, capsys, ids, refused):
+    """P001-650312 (a counter and each patient's birth date, YYMMDD) passed for every patient;
+    decided for the whole file as KMS600101 is, so a study's second counter still passes."""
+    path, out, err = _validate_ids(tmp_path, capsys, ids)
+    message = (
+        "column patient_id: looks like a direct identifier (its values contain a number beside "
+        "six digits that read as a birth date); refused"
+    )
+    assert (message in out) == refused, out
+    if refused:
+        assert "(patient_id" not in out and not any(pid in out + err for pid in ids)
+    _same_whatever_the_chunks(path, (1, 5, 41, 82))

@@ -285,6 +285,10 @@ def test_two_members_on_a_local_dask_cluster_reproduce_every_target(tmp_path):
     [
         (["--n", "0"], "--n must be at least 1"),
         (["--n", "2", "--workers", "0"], "--workers must be at least 1"),
+        # a typo of zeros: 4·10¹⁴ seeds filled the memory before any output; 9999 local
+        # workers ran out of file descriptors with 10⁵ tracebacks on stderr
+        (["--n", "99999999999999"], "--n 99999999999999: at most 10000 members"),
+        (["--n", "2", "--workers", "9999"], "--workers 9999: at most"),
         (["--n", "2", "--out", "."], "--out is a directory"),
         (["--n", "2", "--out", "no/such/dir/s.csv"], "is not a directory"),
     ],

@@ -1314,6 +1314,36 @@ def test_more_identifier_headers_are_refused(tmp_path, column, why):
 
 
 @pytest.mark.parametrize(
+    ("column", "why"),
+    [
+        # headers of German, Belgian and Japanese exports that passed validate
+        ("Krankenversichertennummer", "a national identity, passport or licence number"),
+        ("Personalausweisnummer", "a national identity, passport or licence number"),
+        ("NISS", "a national identity, passport or licence number"),
+        ("Rijksregisternummer", "a national identity, passport or licence number"),
+        ("Numéro national", "a national identity, passport or licence number"),
+        ("Mobilnummer", "a phone number"),
+        ("Handynummer", "a phone number"),
+        ("Wohnort", "an address"),
+        ("患者ID", "a hospital, case or registration number"),
+    ],
+)
+def test_german_belgian_and_japanese_identifier_headers_are_refused(tmp_path, column, why):
+    message, problems = problems_of(with_column(tmp_path, column, ["x"] * 4))
+    assert f"looks like a direct identifier ({why}, by its name); refused" in message
+    assert [p.code for p in problems] == ["identifier"]
+
+
+@pytest.mark.parametrize(
+    "column", ["mobility_score", "immobile", "handgrip_kg", "national_guideline"]
+)
+def test_clinical_headers_near_the_german_ones_pass(column):
+    from analysis.privacy import _name_reason
+
+    assert _name_reason(column) is None
+
+
+@pytest.mark.parametrize(
     "column", ["unit", "urea", "crp_mg_l", "contact_dermatitis", "care_unit", "maidenhead_site"]
 )
 def test_clinical_headers_near_the_new_ones_pass(column):
@@ -1498,8 +1528,8 @@ SLIPPED = [
     ("1234567TW", "Irish PPS numbers"),
     ("1234 5678 9012", "numbers of nine or more digits in groups"),  # Japanese My Number
     ("2123 45670 1", "numbers of nine or more digits in groups"),  # Australian Medicare
-    ("1-2345-67890-12-1", "numbers of nine or more digits in groups"),  # Thai identity card
-    ("756.1234.5678.97", "numbers of nine or more digits in groups"),  # Swiss AHV
+    ("1-2345-67890-12-1", "Thai national identity numbers"),  # Thai identity card
+    ("756.1234.5678.97", "Swiss social security numbers (AHV)"),
     ("85.01.01-123.45", "numbers of nine or more digits in groups"),  # Belgian national number
     ("1.234.567.890", "numbers of nine or more digits in groups"),  # Colombian cédula
     ("ABCPE1234F", "Indian PAN numbers"),
@@ -1560,6 +1590,54 @@ def test_a_national_number_in_digit_groups_is_refused_as_a_patient_id(tmp_path):
         in message
     )
     assert "5678" not in message and problems[0].code == "identifier"
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("85.07.30-033.28", "Belgian national register numbers"),
+        ("00.02.29-123.20", "Belgian national register numbers"),  # born in 2000: "2" first
+        ("756.9217.0769.85", "Swiss social security numbers (AHV)"),
+        ("756.1234.5678.97", "Swiss social security numbers (AHV)"),
+        ("1-2345-67890-12-1", "Thai national identity numbers"),
+    ],
+)
+def test_a_national_number_with_dots_or_hyphens_is_refused_as_a_patient_id(tmp_path, value, what):
+    """A Belgian, Swiss or Thai national number, printed with its card's dots or hyphens,
+    passed as a patient_id (dots and hyphens join a study code's parts, 12-2023-0045); their
+    check digits tell them from a study code."""
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value, in_id=True) is not None
+    rows = valid_rows()
+    rows[1]["patient_id"] = value
+    message, problems = problems_of(write(tmp_path, rows))
+    assert (
+        f"column patient_id: looks like a direct identifier (its values contain {what}" in message
+    )
+    assert value not in message and problems[0].code == "identifier"
+
+
+@pytest.mark.parametrize(
+    "value", ["85.07.30-033.29", "756.1234.5678.98", "1-2345-67890-12-2", "12.2023.00-045.11"]
+)
+def test_a_study_code_with_a_wrong_check_digit_stays_a_patient_id(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value, in_id=True) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["PID 1234567", "pid: 123456", "Fallnummer 1234567", "Fall-Nr. 12345678", "Patientennr 123456",
+     "PatNr. 654321", "Aufnahmenummer 7654321"],
+)  # fmt: skip
+def test_record_labels_pid_and_german_compounds_are_refused(tmp_path, value):
+    """ "PID 1234567" (a patient identifier) and German compound labels (Fallnummer,
+    Patientennr) before a number passed in a free column."""
+    message, _ = _in_extra_column(tmp_path, value)
+    assert "its values contain record numbers named in the cell" in message
+    assert value not in message
 
 
 @pytest.mark.parametrize(
@@ -2242,3 +2320,61 @@ def test_study_codes_and_label_words_are_no_one_word_names(value):
     assert identifier_kind(value, in_id=True) is None
     counter = [f"P{n:07d}" for n in range(1, 12)]  # a zero-padded counter: its column decides
     assert find_identifiers(pd.DataFrame({"patient_id": [*counter, value]})) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["cohort_05_01_2023.csv", "export_09_12_2023_v2.csv", "HCC 01 02 2024.csv"]
+)
+def test_a_date_in_parts_in_a_file_name_is_no_phone_number(name):
+    """An export date written day_month_year with a leading zero (cohort_05_01_2023.csv) was
+    refused as holding phone numbers (05 01 2023: eight digits after a trunk 0), by validate
+    and run, while 05-01-2023, 05.01.2023 and 12_03_2024 passed as dates."""
+    assert file_name_identifier(name) is None
+
+
+@pytest.mark.parametrize(
+    "name", ["cohort_010_1234_5678.csv", "cohort_05_01_2023_0912345678.csv", "hcc_02_2258_1234.csv"]
+)
+def test_phone_numbers_beside_or_in_parts_stay_phone_numbers_in_a_file_name(name):
+    assert file_name_identifier(name) == "phone"
+
+
+@pytest.mark.parametrize("value", ["8 (912) 345-67-89", "8(495)123-45-67", "8-912-345-67-89"])
+def test_russian_phone_numbers_with_the_trunk_8_are_refused(tmp_path, value):
+    """The national form of a Russian number (trunk 8, area code in brackets, 3-2-2 groups)
+    passed in a free column, while +7 (912) 345-67-89 was refused."""
+    message, _ = _in_extra_column(tmp_path, value)
+    assert "its values contain phone numbers" in message and value not in message
+
+
+@pytest.mark.parametrize("value", ["8 (12) 3", "8-12-34", "grade 8 (2-3)", "8 (912) 345"])
+def test_an_8_before_numbers_in_brackets_is_not_always_a_phone_number(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value) != "phone"
+
+
+@pytest.mark.parametrize(
+    "value", ["hans_mueller", "mueller_hans", "peter.mueller", "juergen_schroeder", "HANS MUELLER"]
+)
+def test_german_names_spelt_without_umlauts_are_refused_as_patient_id(tmp_path, value):
+    """A German export writes Müller as Mueller (ue for ü): hans_müller was refused as a
+    patient_id, hans_mueller passed."""
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value, in_id=True) == "name"
+    rows = valid_rows()
+    rows[1]["patient_id"] = value
+    message, problems = problems_of(write(tmp_path, rows))
+    assert (
+        "column patient_id: looks like a direct identifier (its values contain personal names"
+        in message
+    )
+    assert value not in message and problems[0].code == "identifier"
+
+
+@pytest.mark.parametrize("value", ["blue_value", "tissue_true", "queue_01", "HCC_true_blue"])
+def test_words_with_ue_are_not_read_as_german_names(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value, in_id=True) is None

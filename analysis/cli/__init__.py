@@ -15,6 +15,7 @@ no traceback).
 
 import argparse
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -93,6 +94,23 @@ def refuse_unexpanded_home(flag: str, path) -> None:
             f"{flag} {path}: starts with '~', which the shell did not expand (quoted?); give the "
             "path without quotes or in full"
         )
+
+
+def refuse_special_file(flag: str, path: Path, nothing: str) -> None:
+    """Refuse an output path that exists and is not a regular file (followed through links): a
+    pipe, a device, a socket. The output is written beside it and renamed over it, so
+    ``--out /dev/null --force`` run as root replaced the null device with a file of the cohort;
+    ``--force`` replaces a user's earlier output, never such a file. An entry of ``/dev`` (a link
+    there, ``/dev/stdout``, is replaced, not written through) is refused too."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # absent, a broken link (the callers say so), or a loop
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise UsageError(f"{flag} {path}: not a regular file (a pipe or device); {nothing}")
+    folder = os.path.realpath(Path(path).parent)
+    if folder == "/dev" or folder.startswith("/dev/"):
+        raise UsageError(f"{flag} {path}: is in /dev, the system's devices; {nothing}")
 
 
 def existing_folder(flag: str, path: Path, shown=None) -> Path:

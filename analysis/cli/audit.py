@@ -84,7 +84,11 @@ def run(args) -> int:
     if args.check:
         table = table[table["check"].str.contains(args.check, case=False, regex=False)]
         if table.empty:
-            raise UsageError(f"--check {args.check!r} matches no check name")
+            shown = args.check if len(args.check) <= 60 else args.check[:57] + "..."
+            raise UsageError(
+                f"--check {shown!r} matches no check name (the names are the 'check' column of "
+                "python -m analysis audit --format csv)"
+            )
     if args.format == "csv":
         sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
     else:

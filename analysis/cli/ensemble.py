@@ -29,6 +29,7 @@ from analysis.cli import (
     book_path_problem,
     check_writable_folder,
     existing_folder,
+    refuse_special_file,
     refuse_unexpanded_home,
     unusable_path,
 )
@@ -56,7 +57,9 @@ DEFAULT_CACHE = REPO_ROOT / ".ensemble-cache"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the command's arguments."""
-    parser.add_argument("--n", type=int, required=True, help="number of members (cohorts)")
+    parser.add_argument(
+        "--n", type=int, required=True, help=f"number of members (cohorts), at most {_MAX_MEMBERS}"
+    )
     parser.add_argument("--seed", type=int, default=2024, help="master seed (default 2024)")
     parser.add_argument(
         "--out",
@@ -77,7 +80,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"an error if it is empty or no Dask scheduler answers there within {SCHEDULER_TIMEOUT} s",
     )
     parser.add_argument(
-        "--workers", type=int, default=None, help="local worker processes (default: the CPUs)"
+        "--workers",
+        type=int,
+        default=None,
+        help=f"local worker processes (default: the CPUs; at most {_WORKERS_PER_CPU} per CPU)",
     )
     parser.add_argument(
         "--chains",
@@ -137,6 +143,11 @@ def _write(path: Path, text: str, flag: str) -> None:
         raise UsageError(f"{flag} {path}: cannot write ({exc.strerror or exc})") from exc
 
 
+#: Most members one command may ask for (a typo of zeros is refused, not started).
+_MAX_MEMBERS = 10_000
+#: Most local worker processes per CPU (members are CPU-bound: more only wait).
+_WORKERS_PER_CPU = 4
+
 #: How the command's refusals end: nothing has run yet.
 NOTHING = "nothing was run or written"
 
@@ -149,6 +160,7 @@ def _check_paths(args: argparse.Namespace) -> dict[str, Path]:
         raise UsageError(f"--out is a directory: {args.out}")
     beside = _beside(args.out)
     for path in (args.out, *beside.values()):
+        refuse_special_file("--out", path, NOTHING)
         problem = book_path_problem(
             path, allowed=[DEFAULT_OUT, TABLE2_CELLS_CSV, TABLE2_MEMBERS_CSV]
         )
@@ -187,8 +199,20 @@ def run(args: argparse.Namespace) -> int:
     """Run or resume the ensemble, write the summary atomically, print one line; return 0."""
     if args.n < 1:
         raise UsageError(f"--n must be at least 1, got {args.n}")
+    if args.n > _MAX_MEMBERS:  # a typo of zeros: its seeds alone filled the memory
+        raise UsageError(
+            f"--n {args.n}: at most {_MAX_MEMBERS} members (each is a full calibration, about a "
+            "CPU-minute)"
+        )
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    cpus = os.cpu_count() or 1
+    if args.workers is not None and args.workers > _WORKERS_PER_CPU * cpus:
+        # 9999 local processes ran out of file descriptors, with 10⁵ tracebacks on stderr
+        raise UsageError(
+            f"--workers {args.workers}: at most {_WORKERS_PER_CPU * cpus} local worker processes "
+            f"({_WORKERS_PER_CPU} per CPU; this machine has {cpus}); more only wait for a CPU"
+        )
     if args.chains is not None and args.chains < 1:
         raise UsageError(f"--chains must be at least 1, got {args.chains}")
     if args.steps is not None and args.steps < MIN_STEPS:

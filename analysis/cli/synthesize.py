@@ -19,6 +19,7 @@ from analysis.cli import (
     book_path_problem,
     check_writable_folder,
     existing_folder,
+    refuse_special_file,
     refuse_unexpanded_home,
     unusable_path,
 )
@@ -46,6 +47,7 @@ def _check_writable(out: Path, force: bool = False) -> None:
     refuse_unexpanded_home("--out", out)
     if out.exists() and out.is_dir():
         raise UsageError(f"--out is a directory: {out}")
+    refuse_special_file("--out", out, "nothing was written")
     problem = book_path_problem(out, allowed=[COHORT_CSV])
     if problem is not None:
         raise UsageError(
