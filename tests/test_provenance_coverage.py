@@ -134,6 +134,8 @@ EXEMPT: dict[str, str] = {
     "cox_epv_sentence": "a sentence glued whole, its count badged inside it",
     "cox_ex_epv_sentence": "a sentence glued whole, its count badged inside it",
     "cox_brief_ast": "a clause glued whole, its hazard ratios badged inside it",
+    "bias_opt_values": "a sentence glued whole, its numbers badged inside it",
+    "bias_brief_concordance": "a clause glued whole, its numbers badged inside it",
     "bias_brief_tace": "a clause glued whole, its hazard ratios and the paper's badged inside it",
     "resp_ex3_orr_text": "a paragraph glued whole, its numbers badged inside it",
 }

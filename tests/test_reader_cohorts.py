@@ -24,7 +24,10 @@ A second pass on the same cohorts:
   "the SPSS mean falls from 48.4 to 12.0 months"); chapter 07 read "0 deaths share 0 death
   times", "from 0 deaths: 0.0 events per parameter", Exercise 7.2 "events per parameter rise
   from 0.0 to 0.0" and its summary "per U/L this cohort gives not estimable"; chapter 09
-  "With 0 deaths that is 0.0 events per parameter, below that".
+  "With 0 deaths that is 0.0 events per parameter, below that", and (on 20 patients too, where
+  the model does not converge) "Concordance …: apparent not estimable, corrected for optimism by
+  the bootstrap not estimable" and "The apparent concordance is not estimable; the optimism not
+  estimable; the corrected concordance not estimable".
 - nobody with additional TACE (and nobody dead): chapter 09's summary set a hazard ratio that
   does not exist against the paper's ("not estimable (every patient has the same exposure),
   against the paper's 0.438: not scored on your cohort").
@@ -260,6 +263,11 @@ def test_chapters_06_07_09_on_a_cohort_without_deaths(tmp_path):
     assert "keeps all" not in epv
     for key in ("apparent", "optimism", "corrected"):
         assert _glued(ch09, f"bias_opt_{key}").strip("'") == "not estimable"
+    # no "apparent not estimable, corrected … not estimable", no three "not estimable" in a row
+    assert _glued(ch09, "bias_brief_concordance") == (
+        "not estimable, as the model cannot be fitted on your cohort"
+    )
+    assert _glued(ch09, "bias_opt_values") == ""
     assert _glued(ch09, "bias_opt_failed_sentence") == (
         "The model could not be fitted on the cohort itself, so no resample was tried."
     )
