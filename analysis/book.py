@@ -57,6 +57,7 @@ from analysis.verdicts import (
     INFEASIBLE,
     NOT_COMPARABLE,
     NOT_SCORED,
+    YOUR_COHORT,
     is_user_cohort,
 )
 
@@ -708,8 +709,10 @@ def median_comparison(
     medians : mapping
         Each method of :data:`analysis.survival.CI_METHODS` to ``(median, lower, upper)``
         (:func:`analysis.survival.median_survival` with ``ci=`` that method).
-    mean : float
-        SPSS's restricted mean (:func:`analysis.survival.mean_survival`).
+    mean : float or analysis.survival.MeanResult
+        SPSS's restricted mean (:func:`analysis.survival.mean_survival`). A result with a
+        ``reason`` (no events: the area would be one patient's follow-up) reads "not
+        estimable", its reason in the row's note, on any cohort.
     endpoint : {"os", "pfs"}
         Which survival: the paper's entries ``results.<endpoint>_median`` and
         ``results.<endpoint>_mean`` (:mod:`analysis.published`).
@@ -745,7 +748,16 @@ def median_comparison(
     4      14.0       14.0          agrees
     >>> [c.kind for c in classes]
     ['determined', 'determined', 'assumed', 'assumed', 'determined']
+
+    Nobody died: no mean, and why (never the longest follow-up, one patient's time):
+
+    >>> from analysis.survival import mean_survival
+    >>> table, _ = median_comparison(medians, mean_survival([3, 5], [0, 0]), "os", cohort_path="x.csv")
+    >>> print(" | ".join(table.iloc[4][["your cohort", "reason"]]))  # doctest: +ELLIPSIS
+    not estimable | no events (every patient is censored), so the curve never falls and ...
     """
+    mean_reason = getattr(mean, "reason", "")
+    mean = float("nan") if mean_reason else float(getattr(mean, "mean", mean))
     labels_ = {
         "median": f"median {endpoint.upper()} (months)",
         "mean": f"mean {endpoint.upper()} (months), SPSS restricted mean",
@@ -770,7 +782,13 @@ def median_comparison(
     rows.append(
         {"quantity": labels_["mean"], "id": f"results.{endpoint}_mean.mean", "computed": mean}
     )
+    if mean_reason:
+        rows[-1]["reason"] = mean_reason
     table = compare(rows, cohort_path=cohort_path)
+    if mean_reason:  # said, not "–"; a user's cohort keeps the reason too: it says why
+        shown = "reproduced" if "reproduced" in table.columns else YOUR_COHORT
+        table.loc[len(rows) - 1, shown] = "not estimable"
+        table.loc[len(rows) - 1, "reason"] = mean_reason
     # the paper printed SPSS's interval only: nothing to set R's and lifelines' beside
     others = [
         i for i, method in enumerate([None, *CI_METHODS, None]) if method in _MEDIAN_CI_REASONS
@@ -778,7 +796,7 @@ def median_comparison(
     table.loc[others, "published"] = _NOT_PUBLISHED
     if not table.attrs.get("user_cohort"):  # a user's cohort: not scored, as every row
         table.loc[others, "verdict"] = NOT_COMPARABLE
-        table.loc[others, "reason"] = [r["reason"] for r in rows if r.get("reason")]
+        table.loc[others, "reason"] = [rows[i]["reason"] for i in others]
     classes = []
     for i, method in enumerate([None, *CI_METHODS, None]):
         if method in _MEDIAN_CI_REASONS:  # never the paper's: its spread across cohorts

@@ -69,7 +69,15 @@ __all__ = [
     "CI_METHODS",
     "TIES",
     "NOBODY_IN_GROUP",
+    "MEAN_NO_EVENTS",
 ]
+
+#: Why :func:`mean_survival` gives no mean when every patient is censored: SPSS (and R's
+#: ``rmean``) would print the longest follow-up, which is one patient's time, not an estimate.
+MEAN_NO_EVENTS = (
+    "no events (every patient is censored), so the curve never falls and the area under it "
+    "is only the longest follow-up, one patient's time"
+)
 
 #: The three confidence-interval methods of :func:`median_survival`.
 CI_METHODS = ("spss", "log", "log-log")
@@ -263,7 +271,8 @@ class MeanResult(_Provenanced, _TupleLike):
 
     ``limit`` is the largest observed time the area is restricted to and ``limited`` is True when
     that time is censored (SPSS's footnote "Estimation is limited to the largest survival time if
-    it is censored").
+    it is censored"). ``reason`` says why ``mean`` and ``se`` are NaN (:data:`MEAN_NO_EVENTS`),
+    and is empty when they are not.
 
     Examples
     --------
@@ -282,6 +291,7 @@ class MeanResult(_Provenanced, _TupleLike):
     limit: float = _NAN
     limited: bool = False
     provenance: Provenance | None = None
+    reason: str = ""
 
     def _as_tuple(self) -> tuple:
         return (self.mean, self.se)
@@ -587,10 +597,20 @@ def mean_survival(durations, events) -> MeanResult:
 
     >>> mean_survival([2, 4, 5], [1, 1, 0])
     MeanResult(mean=3.667, se=0.7201, limit=5, limited=True)
+
+    Without an event the curve never falls: SPSS and R print the longest follow-up (here 5), one
+    patient's time and no estimate of survival. The mean and its SE are NaN, and ``reason``
+    says why (:data:`MEAN_NO_EVENTS`):
+
+    >>> res = mean_survival([2, 4, 5], [0, 0, 0])
+    >>> res.mean, res.reason.startswith("no events (every patient is censored)")
+    (nan, True)
     """
     t, e = as_arrays(durations, events)
-    mean, se = engine.spss_mean(t, e)
     last = t == t.max()
+    if not e.any():
+        return MeanResult(_NAN, _NAN, float(t.max()), True, reason=MEAN_NO_EVENTS)
+    mean, se = engine.spss_mean(t, e)
     return MeanResult(mean, se, float(t.max()), bool(not e[last].any()))
 
 

@@ -325,7 +325,10 @@ def test_survival_functions(df):
             # an observed time, or (R, on an exact 0.5 plateau) the midpoint of two; NaN: not reached
             assert np.isnan(m[0]) or t.min() <= m[0] <= t.max()
         mean, se = mean_survival(t, e)
-        assert np.isfinite(mean) and 0 <= mean <= t.max() + 1e-9
+        if e.any():
+            assert np.isfinite(mean) and 0 <= mean <= t.max() + 1e-9
+        else:  # no event: no mean (it would be the longest follow-up, one patient's time)
+            assert np.isnan(mean) and mean_survival(t, e).reason
         for col, levels in (
             ("disease_control", [1, 0]),
             ("prior_tace_group", ["2–4", ">4"]),
@@ -612,6 +615,13 @@ def test_nobody_with_additional_tace_gets_sentences_not_broken_numbers(tmp_path)
     paragraph = _glued(ch09, "bias_tace_paragraph")
     assert "cannot be computed on this cohort: every patient has the same exposure." in paragraph
     assert "immortal time" not in paragraph and "not estimable" not in paragraph, paragraph
+    # the summary set no ratio against the paper's ("not estimable (…), against the paper's 0.438:
+    # not scored on your cohort"): the reason, the paper's number beside it
+    brief = _glued(ch09, "bias_brief_tace")
+    assert brief.startswith(
+        "not estimable (every patient has the same exposure; the paper's: 0.438)"
+    )
+    assert "against" not in brief and "not scored" not in brief, brief
     reading = _glued(ch09, "bias_sc_reading")
     assert reading.startswith("A hazard ratio of additional TACE under any of these timings"), (
         reading

@@ -1387,7 +1387,8 @@ def test_chapter_09_naive_hr_and_its_interval_carry_their_own_classes():
     point, interval = hr_text.split(" ", 1)
     paragraph = _glued(nb, "bias_tace_paragraph")
     p = _glued(nb, "bias_naive_p").strip("'")
-    assert f"{point}{hr} {interval} (P {p}){ci}" in paragraph, paragraph
+    # its P after a comma, as Table 2's cells read ("(0.31–0.93) (P 0.025)" set two parentheses)
+    assert f"{point}{hr} {interval}, P {p}{ci}" in paragraph, paragraph
     assert f"The naive hazard ratio, {point}{hr} {interval}{ci}," in _glued(nb, "bias_sc_reading")
     # the landmark sentence is glued whole (analysis.bias.early_landmarks_sentence: its words
     # differ on a cohort where the count is hidden, or where nobody is treated by any landmark)
@@ -1655,7 +1656,7 @@ def test_chapter_7_one_call_cells_carry_no_privacy_plumbing():
         "80",
         "7.3",
     )
-    assert "events per parameter: " in _glued_any_stream(_golden("07-cox"), "events per parameter")
+    assert _glued_any_stream(_golden("07-cox"), "events per parameter: ")
 
 
 def _glued_any_stream(nb, needle: str) -> str:
@@ -2118,13 +2119,16 @@ def test_the_ast_ratio_the_paper_prints_carries_no_badge_saying_it_prints_anothe
     (the interval), and nothing follows the ratio itself."""
     nb = _golden("07-cox")
     source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
-    assert "`cox_ast_unit_hr`{glue:md}`cox_ast_unit_hr.provenance:commonmark`" in source
+    # the summary's clause is glued whole (a cohort without an AST ratio says so in words)
+    assert "{glue:md}`cox_brief_ast:commonmark`" in source
     hr_badge = _glued(nb, "cox_ast_unit_hr.provenance")
     assert "provenance-" in hr_badge and "the paper prints another value" not in hr_badge
     verdict = _glued(nb, "cox_ast_unit_verdict")
     said, badge = verdict.split("<sup", 1)
     assert said == ", the ratio the paper prints, but not its 95% interval"
     assert "provenance-assumed" in badge and "the paper prints another value" in badge
+    hr = _glued(nb, "cox_ast_unit_hr").strip("'")
+    assert f"per U/L this cohort gives {hr}{hr_badge}{verdict};" in _glued(nb, "cox_brief_ast")
 
 
 def test_events_per_parameter_floor_states_its_assumption():
@@ -2140,7 +2144,7 @@ def test_events_per_parameter_floor_states_its_assumption():
     source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
     assert "whatever its exact number of deaths" not in source
     epv = source[source.index("## Events per variable") : source.index("## Proportional hazards")]
-    prose = epv.split("```\n\nThe multivariable model")[1]
+    prose = epv.split("```\n\n{glue:md}`cox_epv_sentence:commonmark`")[1]
     assert "if\nits {glue:text}`cox_epv_floor_factor` rows were fitted" in prose
     assert "data-pvtt-deaths" in prose
     key_points = source[source.index("## Key points") : source.index("## Exercises")]

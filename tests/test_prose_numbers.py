@@ -21,13 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 
 #: Glued values the prose may follow with "months": always a number on any cohort (the paper's
-#: printed numbers, and SPSS's restricted means, the area under a curve, which every cohort with
-#: a patient has). Any other value carries its unit (analysis.formatting.with_unit), so that a
+#: printed numbers). Any other value carries its unit (analysis.formatting.with_unit), or is
+#: said in a sentence glued whole (SPSS's restricted means: none without an event), so that a
 #: value in words ("not reached", "not estimable", "not shown ...") reads without one.
 ALWAYS_A_NUMBER = {
-    "surv_os_mean",
-    "surv_pfs_mean",
-    "surv_ex12_mean",
     "surv_pub_os_mean",
     "surv_pub_os_mid",
     "surv_pub_os_half",

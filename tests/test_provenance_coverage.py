@@ -57,7 +57,6 @@ EXEMPT: dict[str, str] = {
     "cox_feas_per_unit_overlap": "a sentence glued whole, its count badged inside it",
     # the size of a model or of the audit: a count of terms or checks, not an estimate
     "cox_n_parameters": "the number of terms in the paper's model",
-    "cox_ex_params_left": "the number of terms left in a model",
     "cox_forest_step": "the step (U/L) Fig. 7.1 draws AST at, a parameter",
     "cox_forest_step_th": "the step (U/L) Fig. 7.1 draws AST at, a parameter",
     "bias_opt_params": "the number of terms in the paper's model",
@@ -69,7 +68,6 @@ EXEMPT: dict[str, str] = {
     "base_skewed_unprinted": "a clause naming the variables whose mean ± SD the paper does not print; its badge (assumed) is inside it",
     "cox_brief_agree": "tallies: Table 2's numbers as the calibration counts them and the verdicts of Table 7.4 (the tables carry the classes)",
     "cox_agree_sentence": "the tally of the calibration's verdicts",
-    "cox_ast_unit_verdict": "the verdict on the estimate before it, in words (the paper's number, where it differs, carries its own badge)",
     "cox_ties_sentence": "the tallies of rows and cells agreeing under the two tie rules",
     "cox_missed_sentence": "the tally of the reasons chapter 01 gives for the calibration's missed cells",
     "cox_feas_reconcile": "the tally of the calibration's verdicts: infeasible cells the cohort prints, counted as hits",
@@ -77,7 +75,6 @@ EXEMPT: dict[str, str] = {
     "cox_ph_reading": "a sentence saying what the test before it cannot show on a synthetic cohort",
     "resp_brief_counts_verdict": "the verdict on the paper's numbers before it, in words (they carry their own badges)",
     "resp_brief_rates_verdict": "the verdict on the paper's numbers before it, in words (they carry their own badges)",
-    "bias_brief_naive_verdict": "the verdict on the paper's number before it, in words (it carries its own badge)",
     "bias_dc_lm_mid_t": "the month of a landmark, from the landmarks the chapter sets (a parameter)",
     "surv_brief_os_verdict": "the verdict on the paper's numbers before it, in words (they carry their own badges)",
     "surv_brief_pfs_verdict": "the verdict on the paper's numbers before it, in words (they carry their own badges)",
@@ -95,7 +92,6 @@ EXEMPT: dict[str, str] = {
     "surv_bias_cohort": "which cohort chapter 09 illustrates the bias on, words",
     "cox_ties_why": "why the tie rule can change a printed digit, words",
     "cox_ties_built_in": "a sentence on the calibration under Breslow's rule (empty on a user's cohort)",
-    "cox_epv_cohort": "whose count of deaths it is, words",
     "bias_cohort_on": "which cohort, words",
     "bias_on_cohort": "which cohort, words",
     "bias_gap_reading": "what the gap between the estimates can show, words",
@@ -125,13 +121,25 @@ EXEMPT: dict[str, str] = {
     "cox_ast_paragraph": "a sentence glued whole, its numbers badged inside it",
     "surv_lr_prior_tace_sentence": "a sentence glued whole, its numbers badged inside it",
     "surv_lr_additional_tace_sentence": "a sentence glued whole, its numbers badged inside it",
-    "bias_brief_naive": "a hazard ratio glued whole, its estimate and its interval each badged inside it",
     "bias_lm_early": "a sentence glued whole, its landmark month badged inside it",
     "bias_dc_naive_sentence": "a sentence glued whole, its number badged inside it",
     "bias_dc_lm_sentence": "a sentence glued whole, its numbers badged inside it",
     "bias_lm_direction": "a sentence glued whole, its numbers badged inside it",
     "bias_ex_lm_reading": "a sentence glued whole, its numbers badged inside it",
     "bias_opt_epv_sentence": "a sentence glued whole, its count of deaths badged inside it",
+    # sentences glued whole so that a cohort without deaths, or with its count hidden, or with one
+    # exposure for all, reads in words (tests/test_reader_cohorts.py)
+    "surv_os_mean_clause": "a clause glued whole, its numbers badged inside it",
+    "surv_pfs_mean_clause": "a clause glued whole, its numbers badged inside it",
+    "surv_ex12_mean_sentence": "a sentence glued whole, its numbers badged inside it",
+    "cox_tied_clause": "a clause glued whole, its counts badged inside it",
+    "cox_epv_sentence": "a sentence glued whole, its count badged inside it",
+    "cox_ex_epv_sentence": "a sentence glued whole, its count badged inside it",
+    "cox_brief_ast": "a clause glued whole, its hazard ratios badged inside it",
+    "bias_opt_values": "a sentence glued whole, its numbers badged inside it",
+    "bias_brief_concordance": "a clause glued whole, its numbers badged inside it",
+    "bias_brief_tace": "a clause glued whole, its hazard ratios and the paper's badged inside it",
+    "resp_ex3_orr_text": "a paragraph glued whole, its numbers badged inside it",
 }
 
 ROLE = re.compile(r"\{glue(?::(\w+))?\}`([^`]+)`")

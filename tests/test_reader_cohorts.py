@@ -17,6 +17,27 @@ it), every chapter executed on it as ``python -m analysis run`` does, and the ou
 - follow-up under 3 months: chapter 06's Kaplan–Meier figures had one tick on the time axis
   (0), the number at risk being drawn every 6 months.
 
+A second pass on the same cohorts:
+
+- nobody dead: chapter 06 printed SPSS's mean survival, which without a death is the longest
+  follow-up, one patient's time ("48.4 months (SE 0.00)", in Tables 6.1 and 6.2 too, and
+  "the SPSS mean falls from 48.4 to 12.0 months"); chapter 07 read "0 deaths share 0 death
+  times", "from 0 deaths: 0.0 events per parameter", Exercise 7.2 "events per parameter rise
+  from 0.0 to 0.0" and its summary "per U/L this cohort gives not estimable"; chapter 09
+  "With 0 deaths that is 0.0 events per parameter, below that", and (on 20 patients too, where
+  the model does not converge) "Concordance …: apparent not estimable, corrected for optimism by
+  the bootstrap not estimable" and "The apparent concordance is not estimable; the optimism not
+  estimable; the corrected concordance not estimable".
+- nobody with additional TACE (and nobody dead): chapter 09's summary set a hazard ratio that
+  does not exist against the paper's ("not estimable (every patient has the same exposure),
+  against the paper's 0.438: not scored on your cohort").
+- 20 patients: chapter 05's Exercise 5.3 read "The ORR would be not shown (…) instead of
+  hidden … The Wilson interval moves to not shown (…)"; with 20 patients the events per
+  parameter are hidden, and chapter 07 read "from hidden deaths: not shown events per
+  parameter".
+- chapter 09 (any cohort, the book's too) set a P in a parenthesis after the interval's,
+  "0.57 (0.18–1.85) (P 0.352)": now "0.57 (0.18–1.85), P 0.352", as Table 2's cells read.
+
 The package-level defects are tested here on the functions the chapters call; the chapters' own
 sentences by one run of chapters 06, 07 and 09 on the cohort without deaths (marked slow).
 """
@@ -31,10 +52,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import COHORT_CSV, bias
+from analysis import COHORT_CSV, bias, book
 from analysis.clinical import response_summary
 from analysis.cohort import derive, load_cohort, validate_cohort
-from analysis.survival import median_survival
+from analysis.survival import CI_METHODS, MEAN_NO_EVENTS, mean_survival, median_survival
 from analysis.tables import coding_comparison, format_published_value, response_comparison
 
 ROWS = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
@@ -65,6 +86,28 @@ def test_an_interval_of_a_median_never_reached_is_words_not_NA(tmp_path):
     assert format_published_value((5.46, np.nan), "results.os_median.interval") == "5.5–not reached"
     # a hazard ratio's interval with a bound missing is no interval
     assert format_published_value((0.5, np.nan), "table2.age_years.uni.interval") == "not estimable"
+
+
+def test_no_mean_survival_without_an_event(tmp_path):
+    """SPSS's mean survival without a death is the longest follow-up, one patient's time: chapter
+    06 printed it ("48.4 months, SE 0.00") in its prose and in Tables 6.1 and 6.2. There is no
+    mean; the tables say "not estimable" and why, on a user's cohort as on the book's."""
+    cohort = _load(_no_deaths(), tmp_path)
+    t, e = cohort["os_months"], cohort["os_event"]
+    result = mean_survival(t, e)
+    assert np.isnan([result.mean, result.se]).all() and result.reason == MEAN_NO_EVENTS
+    assert "one patient's time" in MEAN_NO_EVENTS
+    one = e.copy()
+    one.iloc[0] = 1
+    assert not mean_survival(t, one).reason and np.isfinite(mean_survival(t, one).mean)
+    medians = {m: median_survival(t, e, ci=m) for m in CI_METHODS}
+    longest = f"{t.max():.1f}"
+    for path in ("user.csv", None):  # a user's cohort, and the book's (scored)
+        table, _ = book.median_comparison(medians, result, "os", cohort_path=path)
+        row = table.iloc[4]
+        shown = row.get("your cohort", row.get("reproduced"))
+        assert shown == "not estimable" and row["reason"] == MEAN_NO_EVENTS, row
+        assert longest not in table.to_string(), table
 
 
 @pytest.mark.parametrize("shape", ["no deaths", "20 patients"])
@@ -171,6 +214,21 @@ def test_chapters_06_07_09_on_a_cohort_without_deaths(tmp_path):
         assert "NA–" not in text and "–NA" not in text, (table, text)
     median = _glued(ch06, "surv_ex12_median_sentence")
     assert median.startswith("The median is not reached before the cut nor after it"), median
+    # no mean survival without a death (it would be one patient's follow-up): said, and why
+    longest = f"{pd.to_numeric(_no_deaths()['os_months']).max():.1f}"
+    for name in ("tbl-surv-os", "tbl-surv-pfs", "surv_os_mean_clause", "surv_ex12_mean_sentence"):
+        assert longest not in _glued(ch06, name), name
+    for table in ("tbl-surv-os", "tbl-surv-pfs"):
+        assert "| not estimable | not scored (your cohort) ¹ |" in _glued(ch06, table), table
+        assert "¹ no events (every patient is censored)" in _glued(ch06, f"{table}-notes")
+    assert "The mean OS cannot be computed on this cohort: no events" in _glued(
+        ch06, "surv_os_mean_clause"
+    )
+    assert "is not estimable here: no events" in _glued(ch06, "surv_pfs_mean_clause")
+    assert _glued(ch06, "surv_ex12_mean_sentence").startswith(
+        "The SPSS mean cannot be computed before the cut nor after it: no events"
+    )
+    assert "mean not estimable: no events" in _printed(ch06) and " SE " not in _printed(ch06)
     logrank = _glued(ch06, "surv_ex12_p_sentence")
     assert "cannot be computed on this cohort: no events in either group" in logrank, logrank
     assert "–" not in logrank
@@ -186,6 +244,12 @@ def test_chapters_06_07_09_on_a_cohort_without_deaths(tmp_path):
     assert ast.startswith("An AST hazard ratio, per U/L or split at 40 U/L cannot be computed"), ast
     moves = _glued(ch07, "cox_ex_moves")
     assert "no term left" not in moves and "no events in this cohort" in moves, moves
+    # counts of nothing said in words: no "0 deaths share 0 death times", no "rise from 0.0 to 0.0"
+    assert _glued(ch07, "cox_tied_clause") == "this cohort has no deaths, so none can be tied"
+    assert "nobody in this cohort died" in _glued(ch07, "cox_epv_sentence")
+    exercise = _glued(ch07, "cox_ex_epv_sentence")
+    assert "nobody in this cohort died" in exercise and "0.0" not in exercise, exercise
+    assert _glued(ch07, "cox_brief_ast").startswith("this cohort gives neither, per U/L or split")
     nb = json.loads(ch07.read_text(encoding="utf-8"))
     notes = [
         "".join(o["data"]["text/markdown"]) for c in nb["cells"] for o in c.get("outputs", [])
@@ -199,9 +263,19 @@ def test_chapters_06_07_09_on_a_cohort_without_deaths(tmp_path):
     assert "keeps all" not in epv
     for key in ("apparent", "optimism", "corrected"):
         assert _glued(ch09, f"bias_opt_{key}").strip("'") == "not estimable"
+    # no "apparent not estimable, corrected … not estimable", no three "not estimable" in a row
+    assert _glued(ch09, "bias_brief_concordance") == (
+        "not estimable, as the model cannot be fitted on your cohort"
+    )
+    assert _glued(ch09, "bias_opt_values") == ""
     assert _glued(ch09, "bias_opt_failed_sentence") == (
         "The model could not be fitted on the cohort itself, so no resample was tried."
     )
+    assert "0.0 events" not in epv and "With 0 deaths" not in epv, epv
+    # no hazard ratio: the paper's beside the reason, not "not estimable …, against the paper's"
+    brief = _glued(ch09, "bias_brief_tace")
+    assert brief.startswith("not estimable (no events; the paper's: 0.438)"), brief
+    assert "against" not in brief and brief.endswith("not estimable, for the same reason"), brief
     cut = _glued(ch09, "bias_ex_cut_range")
     assert cut == "no cut-off from 2 to 8 has a log-rank P: no events in either group", cut
     assert "1.000" not in _glued(ch09, "tbl-bias-cutoffs")
@@ -248,3 +322,16 @@ def test_chapters_02_05_on_20_patients(tmp_path):
         if line.startswith("| ")
     }
     assert rows["SD, n"] == "\\<5" and rows["ORR, n"] == "hidden", rows
+    # Exercise 5.3 read "The ORR would be not shown (…) instead of hidden … moves to not shown"
+    exercise = _glued(ch05, "resp_ex3_orr_text")
+    assert exercise.startswith("On this cohort the ORR is not shown, nor the ORR that one more")
+    assert exercise.count("not shown") == 1 and "instead of" not in exercise, exercise
+
+
+def test_a_p_value_follows_its_interval_after_a_comma():
+    """Chapter 09 read "0.54 (0.31–0.93) (P 0.025)" (a user's cohort: "0.57 (0.18–1.85) (P
+    0.352)"), two parentheses in a row; Table 2's cells and chapter 08 write "HR (lower–upper),
+    P p". The book's golden notebook, which the chapter's code writes on any cohort."""
+    golden = Path(__file__).resolve().parent.parent / "chapters" / "09-bias.ipynb"
+    paragraph = _glued(golden, "bias_tace_paragraph")
+    assert ") (P" not in paragraph and "(0.31–0.93), P 0.025" in paragraph, paragraph
