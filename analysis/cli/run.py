@@ -32,6 +32,7 @@ from analysis.cli import UsageError, file_path
 from analysis.cohort import CohortError
 from analysis.runner import (
     CHAPTERS_DIR,
+    PARAMETER_RANGES,
     ChapterFailed,
     RunInterrupted,
     RunnerError,
@@ -74,7 +75,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="chapter parameter (repeatable), as key=value or papermill's key value; "
         "VALUE is one YAML scalar (10, 0.5, true, text; lists and mappings are refused, so "
         "list parameters keep their defaults) and must have the type of the chapter's "
-        "default, e.g. -p confidence_level=0.9",
+        "default and lie in its range (chapter 10's parameter table lists them: "
+        f"n_bootstrap and n_simulations at most {PARAMETER_RANGES['n_bootstrap'][2]}, "
+        f"cycles_shown at most {PARAMETER_RANGES['cycles_shown'][2]}), "
+        "e.g. -p confidence_level=0.9",
     )
     parser.add_argument(
         "--chapters",
