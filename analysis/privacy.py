@@ -1139,6 +1139,9 @@ _GIVEN_NAMES_TEXT = """
     wei jun hui yan ying jing xin jie lei
     hiroshi takashi satoshi kenji yuki yuko keiko akiko
     jane lucas noah liam ethan chloe lucy ella hugo felix oliver harry louis
+    piotr krzysztof tomasz pawel marcin michal lukasz jakub grzegorz wojciech mariusz rafal
+    jacek dariusz zbigniew katarzyna malgorzata agnieszka magdalena joanna zofia krystyna
+    elzbieta jadwiga danuta grazyna beata dorota
 """
 
 #: Common surnames, and with ``_GIVEN_NAMES_TEXT`` the name lexicon (Latin transliterations
@@ -1160,7 +1163,10 @@ _NAME_LEXICON_TEXT = """
     moreau lefebvre girard dupont lambert fontaine rousseau muller schmidt schneider fischer
     weber meyer wagner becker schulz hoffmann koch richter wolf schroder neumann schwarz
     zimmermann braun kruger hartmann werner krause kowalski nowak wisniewski wojcik kowalczyk
-    kaminski lewandowski zielinski ivanov ivanova smirnov smirnova petrov petrova kuznetsov
+    kaminski lewandowski zielinski kowalska wisniewska kaminska lewandowska zielinska
+    wojcikowa szymanski szymanska wozniak dabrowski dabrowska kozlowski kozlowska jankowski
+    jankowska kwiatkowski kwiatkowska krawczyk piotrowski piotrowska grabowski grabowska
+    nowakowski nowakowska ivanov ivanova smirnov smirnova petrov petrova kuznetsov
     kuznetsova popov popova sokolov volkov fedorov morozov novikov иванов иванова смирнов
     смирнова кузнецов кузнецова попов попова петров петрова соколов соколова волков волкова
     федоров морозов новиков лебедев козлов васильев павлов kumar singh sharma patel gupta reddy
@@ -1362,7 +1368,7 @@ _CANDIDATE = re.compile(
     r"@|://|www\.|[^\x00-\x7f]|[0-9]{7}|[0-9][-/. ()+]{1,3}[0-9]|[A-Za-z]{6}[0-9]"
     r"|[A-Za-z]{2}[0-9]{2} ?[A-Za-z0-9]{4}|[A-Za-z] [0-9][A-Za-z]{2}"
     r"|[0-9][\s.,-]{1,3}[A-Za-z]{3}|[A-Za-z]{3}\.?[\s-]{1,3}[0-9]"
-    r"|[A-Za-z][\s,]+[A-Za-z]|[A-Za-z]\.\s?[A-Za-z]|[0-9][- ]?[*xX]{2}"
+    r"|[A-Za-z][\s,_]+[A-Za-z]|[A-Za-z]\.\s?[A-Za-z]|[0-9][- ]?[*xX]{2}"
     r"|[A-Za-z]{5}[0-9]{4}[A-Za-z]|[1-9][A-Za-z][A-Za-z0-9][0-9]-?[A-Za-z]|" + _RECORD_HINT
 )
 
@@ -1649,6 +1655,87 @@ def _korean_name(text: str) -> bool:
     return second in _KOREAN_SURNAMES and _KO_GIVEN_HYPHEN.fullmatch(first) is not None
 
 
+#: Common Chinese surnames in pinyin (the Korean ones are ``_KOREAN_SURNAMES``). One counts
+#: only with a given name of one or two pinyin syllables beside it, in either order, and the
+#: cell nothing else (``wang_fang``, ``li_na``, ``Zhang Xiaoming``): see :func:`_romanised_name`.
+_CN_SURNAMES = frozenset(
+    """wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao luo
+    zheng liang xie song tang han feng deng cao peng zeng xiao tian dong pan yuan cai jiang
+    yu du ye cheng wei su lu ding ren shen yao jin tan zou xiong qian qin""".split()
+)
+# one pinyin syllable, tone marks folded (an initial, a final)
+_PINYIN = (
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie"
+    r"|iu|ua|uo|ue|ui|er|a|o|e|i|u)"
+)
+_CN_GIVEN = re.compile(rf"(?:{_PINYIN}){{1,2}}")
+_KO_ONE = re.compile(_KO_SYLLABLE)
+#: Short English words spelt like a pinyin or Korean syllable, which the stop lists do not
+#: hold (he ran, go on, ha ha): never a given name beside a surname of two letters
+_SYLLABLE_WORDS = frozenset(
+    """a an i o e so go do ho me we he she ye hi ok oh ah eh uh ha ma pa la ya yo jo mo
+    lo man men ran run sun son bin can fan pan ten pen win wing ring sing king long song
+    hang gang tang ding ping dong tea die lie tie pie sue due hue cue bee lee tee wee
+    rain gain main pain sin tin pin din bun fun gun nun sung rung hung lung dung bang
+    sang rang ban tan van wan den hen yen zen yin yang jin chin shin thin ban bao ciao
+    sine mine line nine fine wine dine pine tine done gone none bone tone zone lone cone
+    one on in un""".split()
+)
+_NAME_SEPARATORS = re.compile(r"[\s_.-]+")
+
+
+def _romanised_name(text: str, *, in_id: bool) -> bool:
+    """A romanised Korean or Chinese name written in one case or Title Case, its words joined
+    by ``_ . -`` or spaces, in either order, and nothing else in the cell: a listed Korean
+    surname and a given name of two syllables, joined or apart (``minsu_kim``, ``kim chul soo``,
+    ``soojin_lim``); a listed Chinese surname and a given name of one or two pinyin syllables
+    (``wang_fang``, ``li_na``, ``zhang xiaoming``). A word of a stop list or a short English word
+    (``_SYLLABLE_WORDS``) is no given name, so ``go on``, ``ha ha ha`` and ``he ran`` pass, and
+    a word with a digit makes no name (``ko_001``, ``li_01``). In a free-text cell a Chinese
+    surname of two letters needs a given name of two letters or more (``li na``).
+
+    >>> [_romanised_name(v, in_id=True) for v in ("minsu_kim", "kim chul soo", "wang_fang", "li_na")]
+    [True, True, True, True]
+    >>> [_romanised_name(v, in_id=True) for v in ("ko_001", "go_on", "ha_ha", "HCC_LI", "site_a")]
+    [False, False, False, False, False]
+    """
+    tokens = [t for t in _NAME_SEPARATORS.split(text.strip()) if t]
+    if not 2 <= len(tokens) <= 3 or not all(t.isascii() and t.isalpha() for t in tokens):
+        return False
+    cased = (
+        all(t.islower() for t in tokens)
+        or all(t.isupper() for t in tokens)
+        or all(t[0].isupper() and t[1:].islower() for t in tokens)
+    )
+    if not cased:
+        return False
+    words = [t.lower() for t in tokens]
+    if any(_stop(w) or w in _TOTAL_WORDS for w in words) or any(_in_place_name(words)):
+        return False  # Park Lane
+    for order in (words, words[::-1]):
+        surname, given = order[0], order[1:]
+        if len(set(order)) == 1:
+            continue
+        # the given name: no short English word, unless a syllable of a Korean one of three
+        # words (kim do hee)
+        if len(given) == 1 and given[0] in _SYLLABLE_WORDS:
+            continue
+        if surname in _KOREAN_SURNAMES:
+            if len(given) == 1 and 4 <= len(given[0]) <= 11 and _KO_GIVEN.fullmatch(given[0]):
+                return True
+            if (
+                len(given) == 2
+                and all(_KO_ONE.fullmatch(g) for g in given)
+                and not all(g in _SYLLABLE_WORDS for g in given)
+            ):
+                return True
+        if surname in _CN_SURNAMES and len(given) == 1 and _CN_GIVEN.fullmatch(given[0]):
+            if in_id or len(surname) > 2 or len(given[0]) >= 2:
+                return True
+    return False
+
+
 def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
     text = canonical(text)
     written = re.findall(r"[^\W\d_]+", text.lower())  # before folding: đô thị is no Đỗ Thị
@@ -1659,7 +1746,7 @@ def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
     words = re.findall(r"[^\W\d_]+", text.lower())
     if any(w in _NOT_NAME_WORDS for w in words):
         return False
-    if _korean_name(text):
+    if _korean_name(text) or _romanised_name(text, in_id=in_id):
         return True
     if in_id and (_NAME_IN_ID.fullmatch(text) or _WORDS_IN_ID.fullmatch(text)):
         return True

@@ -2378,3 +2378,103 @@ def test_words_with_ue_are_not_read_as_german_names(value):
     from analysis.privacy import identifier_kind
 
     assert identifier_kind(value, in_id=True) is None
+
+
+# Romanised Korean, Chinese and Polish names in any order and case, joined by _ . - or spaces
+# (found by a hostile tester: minsu_kim, lower-case kim chul soo, wang_fang, li_na passed)
+_ROMANISED_NAMES = [
+    "minsu_kim",
+    "kim_minsu",
+    "kim chul soo",
+    "kim_chul_soo",
+    "Kim.Chul.Soo",
+    "soojin_lim",
+    "wang_fang",
+    "fang_wang",
+    "li_na",
+    "na_li",
+    "zhang_xiaoming",
+    "chen.jing",
+    "LIU-YANG",
+    "anna_kowalska",
+    "piotr_nowak",
+    "katarzyna.wisniewska",
+]
+
+
+@pytest.mark.parametrize("value", _ROMANISED_NAMES)
+def test_romanised_east_asian_and_polish_names_are_refused_as_patient_id(tmp_path, value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value, in_id=True) == "name"
+    rows = valid_rows()
+    rows[1]["patient_id"] = value
+    message, problems = problems_of(write(tmp_path, rows))
+    assert (
+        "column patient_id: looks like a direct identifier (its values contain personal names"
+        in message
+    )
+    assert value not in message and value.lower() not in message.lower()
+    assert problems[0].code == "identifier"
+
+
+@pytest.mark.parametrize(
+    "value", ["kim chul soo", "kim_minsu", "minsu kim", "wang fang", "zhang xiaoming", "li na"]
+)
+def test_romanised_names_in_a_free_text_column_are_refused(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value) == "name"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "HCC-001",
+        "P001",
+        "SNUH_0012",
+        "HN-001",
+        "ko_001",
+        "KO_001",
+        "li_01",
+        "an_02",
+        "site_a",
+        "HCC_LI",
+        "ma_001",
+        "KR-HN-01",
+        "go_on",
+        "ha_ha",
+    ],
+)
+def test_study_codes_with_short_surname_syllables_are_accepted_as_patient_id(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value, in_id=True) in (None, "initials-dob")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "no ascites",
+        "ma",
+        "he",
+        "ha ha ha",
+        "go on",
+        "oh no",
+        "he is well",
+        "an hour",
+        "li ver",
+        "im injection",
+        "ma ongoing",
+        "bone pain",
+        "so so",
+        "liver mass",
+        "no change",
+        "yes",
+        "pain in ribs",
+    ],
+)
+def test_clinical_free_text_with_short_surname_syllables_is_accepted(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value) is None
