@@ -1671,6 +1671,7 @@ _PINYIN = (
 )
 _CN_GIVEN = re.compile(rf"(?:{_PINYIN}){{1,2}}")
 _KO_ONE = re.compile(_KO_SYLLABLE)
+_CN_ONE = re.compile(_PINYIN)
 #: Short English words spelt like a pinyin or Korean syllable, which the stop lists do not
 #: hold (he ran, go on, ha ha): never a given name beside a surname of two letters
 _SYLLABLE_WORDS = frozenset(
@@ -1683,6 +1684,8 @@ _SYLLABLE_WORDS = frozenset(
     one on in un""".split()
 )
 _NAME_SEPARATORS = re.compile(r"[\s_.-]+")
+# the last word of a Korean district or street (Gang Nam Gu, Song Pa Gu, Jong Ro)
+_KO_DISTRICT = frozenset("gu si do dong ro gil eup myeon ri gun".split())
 
 
 def _romanised_name(text: str, *, in_id: bool) -> bool:
@@ -1692,8 +1695,9 @@ def _romanised_name(text: str, *, in_id: bool) -> bool:
     ``soojin_lim``); a listed Chinese surname and a given name of one or two pinyin syllables
     (``wang_fang``, ``li_na``, ``zhang xiaoming``). A word of a stop list or a short English word
     (``_SYLLABLE_WORDS``) is no given name, so ``go on``, ``ha ha ha`` and ``he ran`` pass, and
-    a word with a digit makes no name (``ko_001``, ``li_01``). In a free-text cell a Chinese
-    surname of two letters needs a given name of two letters or more (``li na``).
+    a word with a digit makes no name (``ko_001``, ``li_01``). In a free-text cell a given name of
+    one pinyin syllable counts only joined by ``_`` or ``.`` (``li_na``; ``huang qi`` and
+    ``dan shen`` are herbal medicines), and a Korean district (``gang nam gu``) is no name.
 
     >>> [_romanised_name(v, in_id=True) for v in ("minsu_kim", "kim chul soo", "wang_fang", "li_na")]
     [True, True, True, True]
@@ -1711,6 +1715,7 @@ def _romanised_name(text: str, *, in_id: bool) -> bool:
     if not cased:
         return False
     words = [t.lower() for t in tokens]
+    joined = re.search(r"[_.]", text) is not None
     if any(_stop(w) or w in _TOTAL_WORDS for w in words) or any(_in_place_name(words)):
         return False  # Park Lane
     for order in (words, words[::-1]):
@@ -1726,12 +1731,16 @@ def _romanised_name(text: str, *, in_id: bool) -> bool:
                 return True
             if (
                 len(given) == 2
+                and words[-1] not in _KO_DISTRICT
                 and all(_KO_ONE.fullmatch(g) for g in given)
                 and not all(g in _SYLLABLE_WORDS for g in given)
             ):
                 return True
         if surname in _CN_SURNAMES and len(given) == 1 and _CN_GIVEN.fullmatch(given[0]):
-            if in_id or len(surname) > 2 or len(given[0]) >= 2:
+            # in free text a phrase of two pinyin syllables apart is also a herbal medicine's
+            # name (huang qi, dan shen, ma huang): there a given name of one syllable counts
+            # only joined by _ or . (wang_fang)
+            if in_id or joined or not _CN_ONE.fullmatch(given[0]):
                 return True
     return False
 
