@@ -1727,11 +1727,27 @@ def _romanised_name(text: str, *, in_id: bool) -> bool:
         if len(given) == 1 and given[0] in _SYLLABLE_WORDS:
             continue
         if surname in _KOREAN_SURNAMES:
-            if len(given) == 1 and 4 <= len(given[0]) <= 11 and _KO_GIVEN.fullmatch(given[0]):
+            if surname in given:
+                continue  # kim kim chi
+            # minsu_kim, minsu kim; in free text a surname of two letters after a word is no
+            # name (huang ko)
+            after = order is not words and not in_id and not joined and len(surname) <= 2
+            if (
+                len(given) == 1
+                and not after
+                and 4 <= len(given[0]) <= 11
+                and _KO_GIVEN.fullmatch(given[0])
+            ):
                 return True
             if (
                 len(given) == 2
                 and words[-1] not in _KO_DISTRICT
+                # kim chul soo, or chul-soo kim (the given name's syllables hyphenated): a
+                # surname of two letters or after its given name needs the hyphen
+                and (
+                    (order is words and len(surname) > 2)
+                    or re.search(r"[A-Za-z]-[A-Za-z]+[\s_.]", text.strip() + " ") is not None
+                )
                 and all(_KO_ONE.fullmatch(g) for g in given)
                 and not all(g in _SYLLABLE_WORDS for g in given)
             ):

@@ -2491,3 +2491,20 @@ def test_herbal_medicines_and_districts_in_free_text_are_not_names(value):
     from analysis.privacy import identifier_kind
 
     assert identifier_kind(value) is None
+
+
+@pytest.mark.parametrize(
+    "value", ["he li ko", "chi he kim", "go so im", "oh ma ha", "huang ko", "kim kim chi"]
+)
+def test_three_short_words_ending_in_a_surname_are_not_names(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value) is None
+
+
+@pytest.mark.parametrize("value", ["chul-soo kim", "Soo-Jin_Lim", "lee ji eun", "park so yeon"])
+def test_korean_names_of_three_words_are_refused(value):
+    from analysis.privacy import identifier_kind
+
+    assert identifier_kind(value) == "name"
+    assert identifier_kind(value, in_id=True) == "name"
