@@ -89,7 +89,12 @@ aside) in a list of common given names and surnames (about 650 in this module, i
 Cyrillic), or one a Russian patronymic (``-ович``, ``-овна``), and none in the stoplists; a name
 outside the list, in one case, passes. Romanised Korean names count by their structure: a listed
 Korean surname and a given name of two romanised syllables (``Lim Soo-jin``, ``JUNG MINSU``, ``LIM,
-SOOJIN``), or a hyphenated given name before it (``Soo-jin Lim``). A title before a capitalised
+SOOJIN``), or a hyphenated given name before it (``Soo-jin Lim``); also in one case, in either
+order and joined by ``_ . -`` or spaces (``minsu_kim``, ``kim chul soo``), and so do romanised
+Chinese ones, a listed surname and one or two pinyin syllables (``wang_fang``, ``li_na``,
+``zhang xiaoming``; in free text one syllable only joined by ``_`` or ``.``, as ``huang qi``
+is a herbal medicine). Short English words and words with digits make none (``ko_001``,
+``go on``, ``he ran``). A title before a capitalised
 word counts anywhere in a cell (``Mr. Tanaka``, ``Dr. García``, ``seen by Dr Kim``). Arabic-script
 and Hebrew text, which has no letter case, is refused like Hangul (it may be a name), and so is
 text in the Brahmic scripts, which have none either: Devanagari, Bengali, Gurmukhi, Gujarati,
@@ -1718,6 +1723,8 @@ def _romanised_name(text: str, *, in_id: bool) -> bool:
     joined = re.search(r"[_.]", text) is not None
     if any(_stop(w) or w in _TOTAL_WORDS for w in words) or any(_in_place_name(words)):
         return False  # Park Lane
+    if joined and all(w in _NAME_LEXICON for w in words) and any(w in _GIVEN_NAMES for w in words):
+        return True  # anna_kowalska, hans.mueller: listed names joined as an id writes them
     for order in (words, words[::-1]):
         surname, given = order[0], order[1:]
         if len(set(order)) == 1:

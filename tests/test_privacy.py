@@ -2508,3 +2508,14 @@ def test_korean_names_of_three_words_are_refused(value):
 
     assert identifier_kind(value) == "name"
     assert identifier_kind(value, in_id=True) == "name"
+
+
+@pytest.mark.parametrize("value", ["kim chul soo", "minsu_kim", "wang_fang", "anna_kowalska"])
+def test_romanised_names_in_a_note_column_are_refused_without_the_value(value):
+    from analysis.privacy import find_identifiers
+
+    frame = pd.DataFrame({"patient_id": ["P001", "P002"], "note": ["no ascites", value]})
+    problems = find_identifiers(frame)
+    assert [p.column for p in problems] == ["note"]
+    text = " ".join(str(p) for p in problems) + " ".join(map(str, vars(problems[0]).values()))
+    assert "personal names" in problems[0].rule and value not in text
