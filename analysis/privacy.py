@@ -1719,6 +1719,8 @@ def _romanised_name(text: str, *, in_id: bool) -> bool:
     )
     if not cased:
         return False
+    if not in_id and all(t.isupper() and len(t) <= 2 for t in tokens):
+        return False  # FU_MA, IM_HA: abbreviations
     words = [t.lower() for t in tokens]
     joined = re.search(r"[_.]", text) is not None
     if any(_stop(w) or w in _TOTAL_WORDS for w in words) or any(_in_place_name(words)):

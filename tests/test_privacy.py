@@ -2494,7 +2494,7 @@ def test_herbal_medicines_and_districts_in_free_text_are_not_names(value):
 
 
 @pytest.mark.parametrize(
-    "value", ["he li ko", "chi he kim", "go so im", "oh ma ha", "huang ko", "kim kim chi"]
+    "value", ["he li ko", "chi he kim", "go so im", "oh ma ha", "huang ko", "kim kim chi", "FU_MA"]
 )
 def test_three_short_words_ending_in_a_surname_are_not_names(value):
     from analysis.privacy import identifier_kind
