@@ -746,6 +746,64 @@ def _p_of_z(z: float) -> float:
     return float(2 * special.ndtr(-abs(z)))
 
 
+def _wald_z_range(
+    hr_box: tuple[float, float], lower_box: tuple[float, float], upper_box: tuple[float, float]
+) -> tuple[float, float] | None:
+    """Smallest and largest ``|z| = |b|/s`` over the Wald rows ``(b, s)`` that print as a row.
+
+    A Wald row is ``HR = e^b`` and ``CI = e^(b ± 1.96·s)``, one ``b`` for all three numbers;
+    ``hr_box``, ``lower_box`` and ``upper_box`` are the log rounding intervals of the printed HR
+    and bounds. The rows form a polygon in ``(b, s)``; ``|b|/s`` is linear-fractional, so its
+    extremes lie at vertices (the intersections of two of the six boundary lines that satisfy
+    every constraint), and it is 0 when ``b`` changes sign inside. ``None`` when no row prints
+    as the three numbers (the HR is not at the centre of its interval: :func:`hr_ci_centre`).
+
+    Examples
+    --------
+    HR 2.0 (1.0–4.0): the widest row has bounds 0.95 and 4.05, ``b`` = (ln 0.95 + ln 4.05)/2
+    = 0.6737 (e^b = 1.96, prints 2.0) and ``s`` = (ln 4.05 − ln 0.95)/3.92 = 0.3699, so
+    ``|z|`` = 1.82; the narrowest, 1.05 and 3.95, gives 0.7113/0.3380 = 2.10:
+
+    >>> z_lo, z_hi = _wald_z_range(*(_log_bounds(x, 1) for x in (2.0, 1.0, 4.0)))
+    >>> f"{z_lo:.2f}", f"{z_hi:.2f}"
+    ('1.82', '2.10')
+    >>> _wald_z_range(*(_log_bounds(x, 1) for x in (2.5, 1.0, 4.0))) is None
+    True
+    """
+    lines = [
+        (1.0, 0.0, hr_box[0]),
+        (1.0, 0.0, hr_box[1]),
+        (1.0, -Z95, lower_box[0]),
+        (1.0, -Z95, lower_box[1]),
+        (1.0, Z95, upper_box[0]),
+        (1.0, Z95, upper_box[1]),
+    ]  # a·b + c·s = r
+    if not all(math.isfinite(r) for _, _, r in lines):
+        return None
+
+    def inside(b: float, s: float) -> bool:
+        tol = 1e-12 * (1.0 + abs(b) + abs(s))
+        return s > 0 and all(
+            lo - tol <= b + c * s <= hi + tol
+            for c, lo, hi in ((0.0, *hr_box), (-Z95, *lower_box), (Z95, *upper_box))
+        )
+
+    vertices = []
+    for i, (a1, c1, r1) in enumerate(lines):
+        for a2, c2, r2 in lines[i + 1 :]:
+            det = a1 * c2 - a2 * c1
+            if det == 0:
+                continue
+            b, s = (r1 * c2 - r2 * c1) / det, (a1 * r2 - a2 * r1) / det
+            if inside(b, s):
+                vertices.append((b, s))
+    if not vertices:
+        return None
+    ratios = [abs(b) / s for b, s in vertices]
+    crosses = min(b for b, _ in vertices) < 0 < max(b for b, _ in vertices)
+    return (0.0 if crosses else min(ratios)), max(ratios)
+
+
 def _p_from_collapsed_ci(hr, lower, upper, p, relation, decimals) -> Check:
     """:func:`p_from_ci` for an interval that prints as one number (``1.000–1.000``)."""
     res = paper.row_feasibility(hr, lower, upper, p, relation=relation, decimals=decimals)
@@ -779,6 +837,18 @@ def _p_from_collapsed_ci(hr, lower, upper, p, relation, decimals) -> Check:
     )
 
 
+def _overlaps_p(interval: tuple[float, float], p_min: float, p_max: float) -> bool:
+    """Does a printed P's interval (rounding or truncation, :func:`_p_interval`) meet the range
+    ``p_min``–``p_max`` of P a row allows?
+
+    Examples
+    --------
+    >>> _overlaps_p((0.015, 0.025), 0.0256, 0.0267), _overlaps_p((0.02, 0.03), 0.0256, 0.0267)
+    (False, True)
+    """
+    return p_min <= interval[1] + _EPS and interval[0] <= p_max + _EPS
+
+
 def p_from_ci(
     hr: float,
     lower: float,
@@ -794,8 +864,15 @@ def p_from_ci(
     Method: ``SE = (ln U − ln L)/(2·1.96)`` and ``z = ln HR / SE``, ``P = 2·(1 − Φ(|z|))``
     :cite:`altman2011`, the recomputation statcheck does for reported test statistics
     :cite:`nuijten2016`. Every printed number is allowed its rounding interval, giving a range
-    of P. The printed P is read as rounded (``0.02`` is 0.015–0.025) or truncated (0.020–0.030);
-    ``<0.001`` is any P below 0.001.
+    of P: the ``|z|`` of every Wald row (one log HR ``b`` and SE ``s``, ``HR = e^b``,
+    ``CI = e^(b ± 1.96·s)``) that prints as the HR and both bounds (:func:`_wald_z_range`); the
+    HR and the SE are taken apart (any HR of its rounding interval with any SE of the bounds')
+    only when no such row exists, i.e. when the HR is off its interval's centre
+    (:func:`hr_ci_centre`; ``details["joint"]`` is then False). Taking them apart always would
+    let P reach values no row printing as the paper's gives (CRP's univariate 0.0246, where every
+    such row gives 0.0256 or more). The printed P is read as rounded (``0.02`` is 0.015–0.025)
+    or truncated (0.020–0.030); ``<0.001`` is any P below 0.001; ``details["rounded"]`` says
+    whether the rounded reading fits.
 
     When the interval prints as one number (``1.000–1.000``) the SE is only bounded above
     (``SE ≤ (ln(U + h) − ln(L − h))/(2·1.96)``); the question is then whether one Wald row fits
@@ -819,16 +896,22 @@ def p_from_ci(
         return _p_from_collapsed_ci(
             hr, lower, upper, p, relation, (hr_decimals, ci_decimals, ci_decimals, p_decimals)
         )
-    if hr_lo <= 0 <= hr_hi:
-        z_min = 0.0
-    else:
-        z_min = min(abs(hr_lo), abs(hr_hi)) / se_hi
-    z_max = max(abs(hr_lo), abs(hr_hi)) / se_lo
+    joint = _wald_z_range(
+        (hr_lo, hr_hi), _log_bounds(lower, ci_decimals), _log_bounds(upper, ci_decimals)
+    )
+    if joint is not None:  # one Wald row prints as the HR and both bounds: its z
+        z_min, z_max = joint
+    else:  # the HR is off the interval's centre (hr_ci_centre): HR and SE taken apart
+        z_min = 0.0 if hr_lo <= 0 <= hr_hi else min(abs(hr_lo), abs(hr_hi)) / se_hi
+        z_max = max(abs(hr_lo), abs(hr_hi)) / se_lo
     p_min, p_max = _p_of_z(z_max), _p_of_z(z_min)
     se = (math.log(upper) - math.log(lower)) / (2 * Z95)
     z = math.log(hr) / se
     p_mid = _p_of_z(z)
-    details = {"se": se, "z": z, "p": p_mid, "p_min": p_min, "p_max": p_max}
+    details = {
+        "se": se, "z": z, "p": p_mid, "p_min": p_min, "p_max": p_max, "joint": joint is not None,
+        "rounded": _overlaps_p(rounding, p_min, p_max),
+    }  # fmt: skip
     computed = f"SE {number(se, 3)}, z {number(z, 2)}, P ≈ {_p_text(p_mid)}"
     if _p_text(p_min) == _p_text(p_max):
         spread = ""
@@ -836,7 +919,7 @@ def p_from_ci(
         spread = f" (between {_p_text(p_min)} and {_p_text(p_max)} given rounding)"
 
     def overlaps(iv):
-        return p_min <= iv[1] + _EPS and iv[0] <= p_max + _EPS
+        return _overlaps_p(iv, p_min, p_max)
 
     if overlaps(rounding):
         return Check(

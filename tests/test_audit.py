@@ -12,8 +12,10 @@ import math
 from contextlib import redirect_stdout
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import norm
 
 from analysis import audit
 from analysis.audit import (
@@ -233,6 +235,49 @@ def test_p_from_ci():
     assert res.details["se_max"] == pytest.approx((math.log(1.0005) - math.log(0.9995)) / 3.919928)
     assert res.details["log_hr_max"] == pytest.approx(0.00049988 * 2.2414 / 4.2014, rel=1e-4)
     assert "1.31 per 1,000 units" in res.explanation
+
+
+def _wald_p_range_by_grid(hr, lower, upper, decimals=3, z=1.959963984540054, k=1201):
+    """P range over Wald rows printing as HR (lower–upper), by brute force: a k×k grid over the
+    rounding boxes of ln L and ln U (b = their midpoint, s = half their distance / z), kept when
+    e^b rounds to the HR; then its extremes. Written here without the package."""
+    h = 0.5 * 10.0**-decimals
+    ll = np.log(np.linspace(lower - h, lower + h, k))
+    lu = np.log(np.linspace(upper - h, upper + h, k))
+    b = (ll[:, None] + lu[None, :]) / 2
+    s = (lu[None, :] - ll[:, None]) / (2 * z)
+    ok = (np.exp(b) >= hr - h) & (np.exp(b) <= hr + h)
+    p = 2 * norm.sf(np.abs(b[ok]) / s[ok])
+    return float(p.min()), float(p.max())
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        (1.135, 1.015, 1.268, 0.02),  # CRP univariate
+        (1.586, 1.008, 2.496, 0.04),  # ALBI univariate
+        (0.279, 0.079, 0.978, 0.05),  # Child-Pugh 7 univariate
+        (1.002, 0.994, 1.009, 0.69),  # tumour size univariate
+    ],
+)
+def test_p_from_ci_range_is_over_wald_rows(row):
+    """The P range of p_from_ci is that of the Wald rows printing as the HR and interval: HR and
+    SE taken apart gave CRP's univariate row P down to 0.0246 (rounds to the printed 0.02), but
+    every row with one log HR whose e^b and e^(b ± 1.96 s) print as 1.135 (1.015–1.268) has
+    P ≥ 0.0256, which rounds to 0.03: the printed 0.02 needs truncation, as Table 7.2 says."""
+    hr, lower, upper, p = row
+    res = p_from_ci(hr, lower, upper, p, "=", 3, 3, 2)
+    lo, hi = _wald_p_range_by_grid(hr, lower, upper)
+    assert res.details["joint"]
+    # the grid lies inside the exact range and comes within its step of both ends
+    assert res.details["p_min"] <= lo + 1e-12 and hi <= res.details["p_max"] + 1e-12
+    step = 2e-5 + 1e-3 * (hi - lo)  # the grid's resolution
+    assert lo - res.details["p_min"] < step and res.details["p_max"] - hi < step
+    rounds = lo < p + 0.005 and hi >= p - 0.005
+    assert res.details["rounded"] == rounds
+    assert ("truncated" in res.explanation) == (not rounds)
+    if row[0] == 1.135:
+        assert lo > 0.0255 and not rounds  # CRP: only truncation gives 0.02
 
 
 def test_se_for_binary():
