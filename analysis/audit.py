@@ -2472,13 +2472,23 @@ def _check_survival(rows: _Rows, get, n: int, se_results: dict) -> None:
         claim = f"HR {hr.text} ({iv.text}); medians {m_exp:g} vs {m_ref:g}"
         res = cox_vs_medians(hr.value, iv.lower, iv.upper, m_exp, m_ref)
         if model == "multi" and res.verdict != CONSISTENT:
+            if se_results[(term, model)].verdict == CONSISTENT:
+                decide = (
+                    " The multivariable model refitted with the 2–4 / >4 split (or the patient "
+                    "data) would decide it."
+                )
+            else:  # the row's own SE rules the split out: no refit with it gives this row
+                decide = (
+                    " Nor is this row the 2–4 / >4 split: its SE is below what a 0/1 covariate "
+                    "allows (see the SE check), so no refit with the split can give it, and the "
+                    "medians of the split cannot test it. Only the coding the model used (from "
+                    "the authors, or the patient data) would decide it."
+                )
             res = Check(
                 CANNOT_TELL,
                 res.computed,
                 f"The medians imply HR ≈ {number(res.details['implied_hr'], 2)}, outside {iv.text}; but an "
-                "adjusted HR need not match unadjusted medians, so this is no verdict. The "
-                "multivariable model refitted with the 2–4 / >4 split (or the patient data) would "
-                "decide it.",
+                "adjusted HR need not match unadjusted medians, so this is no verdict." + decide,
                 res.details,
             )
         rows.add(where, claim, "Cox HR vs medians", res, [hr.id, iv.id] + med_ids)

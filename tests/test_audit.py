@@ -691,6 +691,20 @@ def test_real_survival_cross_checks(table):
     assert _verdict(table, "Cox vs log-rank", "table2.additional_tace.uni.hr") == INC
 
 
+def test_real_multivariable_prior_tace_is_not_the_split(table):
+    """The multivariable prior-TACE row cannot be the 2-4 / >4 split its medians compare: its
+    widest SE, (ln 2.1965 - ln 1.0535)/3.92 = 0.1874, is below 2/sqrt(82) = 0.2209, the least a
+    0/1 covariate allows even with every patient dead. So no refit with the split can give the
+    row, and its "cannot tell" against the medians must not name such a refit as deciding it."""
+    se_max = (math.log(2.196 + 0.0005) - math.log(1.054 - 0.0005)) / (2 * 1.959964)
+    assert se_max < 2 / math.sqrt(82)
+    (row,) = _rows(table, "Cox HR vs medians", "table2.prior_tace_gt4.multi.hr").itertuples()
+    assert row.verdict == T
+    assert "refitted" not in row.explanation
+    assert "SE is below what a 0/1 covariate allows" in row.explanation
+    assert _verdict(table, "SE possible for 0/1 coding", "table2.prior_tace_gt4.multi.hr") == INC
+
+
 def test_real_at_most_five_undecided(table):
     undecided = table[table["verdict"] == T]
     assert len(undecided) == 4
