@@ -45,7 +45,10 @@ A third pass, on the chapters' summaries ("What this chapter finds"), nobody dea
   … P not estimable (the paper's P = 0.02)" and "Median overall survival: not reached (SPSS 95% CI
   not estimable)"; chapter 07 "Events per parameter of the multivariable model: 0.0 on this
   cohort"; chapter 09 "hazard ratio from time zero: not estimable (no events); from the landmark
-  at month 3: not estimable (no events)".
+  at month 3: not estimable (no events)"; and in chapter 06's text "Here the median OS is not
+  reached; SPSS's interval is not estimable, R's not estimable and lifelines' not estimable",
+  Exercise 6.1 "(here not estimable)" and "the SPSS SE is not estimable (median not reached);
+  the half-width, 1.96 × SE, is not estimable".
 
 The package-level defects are tested here on the functions the chapters call; the chapters' own
 sentences by one run of chapters 06, 07 and 09 on the cohort without deaths (marked slow).
@@ -301,6 +304,16 @@ def test_chapters_06_07_09_on_a_cohort_without_deaths(tmp_path):
     assert brief["prior_tace"].startswith("no log-rank P, as nobody in this cohort died"), brief
     assert brief["additional_tace"].startswith("none either, where the paper gives P = "), brief
     assert not any("not estimable" in text for text in brief.values()), brief
+    # §6.1.1 and Exercise 6.1: no "not estimable, R's not estimable and lifelines' not estimable"
+    assert _glued(ch06, "surv_os_ci_sentence") == (
+        "Here the median OS is not reached: nobody in this cohort died, so the curve never falls "
+        "to one half and none of the three programs gives an interval."
+    )
+    assert _glued(ch06, "surv_ex_log_clause") == ""
+    assert _glued(ch06, "surv_ex_se_sentence") == (
+        "On this cohort the median is not reached (nobody in this cohort died), so SPSS gives it "
+        "neither an SE nor a half-width."
+    )
     assert _glued(ch07, "cox_brief_epv") == "none on this cohort (nobody died)"
     assert (
         _glued(ch09, "bias_brief_dc") == "neither can be estimated, as nobody in this cohort died"
