@@ -610,6 +610,13 @@ def test_nobody_with_additional_tace_gets_sentences_not_broken_numbers(tmp_path)
         "surv_lr_additional_tace_sentence",
     ):
         assert "not estimable" not in _glued(ch06, name) and "(0)" not in _glued(ch06, name)
+    # the summary says why each comparison has no P, not "log-rank P not estimable"
+    assert _glued(ch06, "surv_brief_prior_tace").startswith(
+        "no log-rank P, as no patient of this cohort had more than 4, where the paper gives P = "
+    )
+    assert _glued(ch06, "surv_brief_additional_tace").startswith(
+        "no log-rank P, as no patient of this cohort received it, where the paper gives P = "
+    )
     early = _glued(ch09, "bias_lm_early")
     assert early.startswith("No landmark here has two groups to compare: nobody alive"), early
     paragraph = _glued(ch09, "bias_tace_paragraph")

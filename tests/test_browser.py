@@ -774,6 +774,60 @@ def test_dark_mode_keeps_badges_and_the_home_counts_readable(
     assert not outside_requests
 
 
+#: Contrast (WCAG) of the words of each visible link in a box of the article (an admonition such
+#: as "What this chapter finds", an exercise, a solution) against what is painted under it, a
+#: tint laid over the page composited in (sphinx-exercise's box is rgba(68, 138, 255, 0.1)): the
+#: ones under 4.5. The provenance badges (a chip of their own) are measured above.
+_BOX_LINK_CONTRAST_JS = """
+() => {
+  const rgba = c => { const v = (c.match(/[\\d.]+/g) || []).map(Number); return v.length === 3 ? [...v, 1] : v; };
+  const lum = c => { const f = v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+  const under = e => {
+    const tints = [];
+    let base = rgba(getComputedStyle(document.body).backgroundColor);
+    for (let x = e; x; x = x.parentElement) {
+      const c = rgba(getComputedStyle(x).backgroundColor);
+      if (c[3] === 1) { base = c; break; }
+      if (c[3] > 0) tints.push(c);
+    }
+    return tints.reverse().reduce((b, t) => b.map((v, i) => i < 3 ? t[i] * t[3] + v * (1 - t[3]) : 1), base);
+  };
+  const low = [];
+  document.querySelectorAll('.bd-article div.admonition a, .bd-article details a').forEach(a => {
+    if (!a.checkVisibility() || !a.textContent.trim() || a.querySelector('sup.provenance')) return;
+    if (a.classList.contains('headerlink')) return;
+    const r = ratio(rgba(getComputedStyle(a).color), under(a));
+    if (r < 4.5) low.push(a.closest('div.admonition, details').className + ' "' + a.textContent.trim().slice(0, 20) + '" ' + r.toFixed(2));
+  });
+  return low;
+}
+"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("name", ["chapters/06-survival.html", "chapters/08-audit.html"])
+def test_links_in_boxes_are_readable(contexts, server, outside_requests, name, theme):
+    """The links inside the article's boxes keep WCAG AA contrast (4.5 : 1) in both colour modes:
+    in an exercise, sphinx-exercise's blue tint took the theme's link blue (#176de8) to 4.3 : 1
+    in light mode (book.css sets a darker blue there, and only there). Chapter 06 has the "What
+    this chapter finds" box and exercises, chapter 08 exercises with links."""
+    pg = _open(contexts, 1366, outside_requests)
+    try:
+        pg.goto(f"{server}/{name}", wait_until="load")
+        pg.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
+        assert pg.locator(".bd-article div.exercise a.reference").count() >= 1 or name.startswith(
+            "chapters/06"
+        )
+        low = pg.evaluate(_BOX_LINK_CONTRAST_JS)
+        assert not low, f"{name}, {theme}: link contrast under 4.5 for {low}"
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert not outside_requests
+
+
 def test_a_page_printed_in_dark_mode_prints_light(contexts, server, outside_requests, tmp_path):
     """A reader in the theme's dark mode who prints a chapter gets the light theme on paper
     (book.js, on "beforeprint"): the dark theme's light grey words had printed on white paper,

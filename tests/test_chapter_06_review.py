@@ -79,7 +79,7 @@ def test_no_value_of_this_cohort_is_badged_published():
     pairs = re.findall(
         r"\{glue:text\}`([^`]+)`[^{}\n]{0,12}\{glue:md\}`([^`:]+):commonmark`", source
     )
-    assert len(pairs) > 25
+    assert len(pairs) > 12  # the summary's comparisons, the intervals: glued whole, checked below
     published = [(value, badge) for value, badge in pairs if PUBLISHED_BADGE in _glued(nb, badge)]
     assert published, "the paper's numbers keep their badge"
     assert [p for p in published if "_pub" not in p[0]] == []
@@ -91,6 +91,8 @@ def test_no_value_of_this_cohort_is_badged_published():
         *(name for key in keys for name in (f"surv_{key}_groups", f"surv_lr_{key}_sentence")),
         "surv_os_mean_clause",
         "surv_pfs_mean_clause",
+        "surv_os_ci_sentence",
+        "surv_ex_se_sentence",
     ]
     for name in glued_whole:
         sentence = _glued(nb, name)
@@ -98,12 +100,23 @@ def test_no_value_of_this_cohort_is_badged_published():
         assert len(badges) >= 2, (name, sentence)
         for badge, after in badges:
             assert (PUBLISHED_BADGE in badge) == (after == " in the paper"), (name, badge, after)
-    for name in (
-        "surv_os_median",
-        "surv_os_ci_spss",
-        "surv_pfs_median",
-        "surv_ex_half_width",
-    ):
+    # the summary's clauses, glued whole too (a cohort without deaths gets words, not "not
+    # estimable against not estimable"): a published badge follows only the paper's P there,
+    # and the SPSS intervals of this cohort's medians carry none
+    for key in keys:
+        clause, paper = _glued(nb, f"surv_brief_{key}"), _glued(nb, f"surv_lr_{key}_pub").strip("'")
+        badges = list(re.finditer(r"<sup [^>]*>", clause))
+        assert len(badges) >= 2, (key, clause)
+        for badge in badges:
+            after_paper = clause[: badge.start()].endswith(
+                (f"the paper's {paper}", f"the paper gives {paper}")
+            )
+            assert (PUBLISHED_BADGE in badge[0]) == after_paper, (key, clause)
+    for name in ("surv_brief_os_ci", "surv_brief_pfs_ci"):
+        clause = _glued(nb, name)
+        assert "<sup" in clause and PUBLISHED_BADGE not in clause, (name, clause)
+    # (this cohort's intervals and SE are in sentences glued whole, checked above)
+    for name in ("surv_os_median", "surv_pfs_median"):
         badges = [badge for value, badge in pairs if value == name]
         assert badges and all(PUBLISHED_BADGE not in _glued(nb, b) for b in badges), name
 

@@ -38,6 +38,18 @@ A second pass on the same cohorts:
 - chapter 09 (any cohort, the book's too) set a P in a parenthesis after the interval's,
   "0.57 (0.18–1.85) (P 0.352)": now "0.57 (0.18–1.85), P 0.352", as Table 2's cells read.
 
+A third pass, on the chapters' summaries ("What this chapter finds"), nobody dead:
+
+- chapter 06 read "median OS (months): not estimable against not estimable; log-rank P not
+  estimable, against the paper's P < 0.001", "log-rank P not estimable (the paper's P = 0.01);
+  … P not estimable (the paper's P = 0.02)" and "Median overall survival: not reached (SPSS 95% CI
+  not estimable)"; chapter 07 "Events per parameter of the multivariable model: 0.0 on this
+  cohort"; chapter 09 "hazard ratio from time zero: not estimable (no events); from the landmark
+  at month 3: not estimable (no events)"; and in chapter 06's text "Here the median OS is not
+  reached; SPSS's interval is not estimable, R's not estimable and lifelines' not estimable",
+  Exercise 6.1 "(here not estimable)" and "the SPSS SE is not estimable (median not reached);
+  the half-width, 1.96 × SE, is not estimable".
+
 The package-level defects are tested here on the functions the chapters call; the chapters' own
 sentences by one run of chapters 06, 07 and 09 on the cohort without deaths (marked slow).
 """
@@ -276,6 +288,36 @@ def test_chapters_06_07_09_on_a_cohort_without_deaths(tmp_path):
     brief = _glued(ch09, "bias_brief_tace")
     assert brief.startswith("not estimable (no events; the paper's: 0.438)"), brief
     assert "against" not in brief and brief.endswith("not estimable, for the same reason"), brief
+    # the summaries: what happens said once, in words
+    assert (
+        _glued(ch06, "surv_brief_os_ci") == "nobody in this cohort died, so SPSS gives no interval"
+    )
+    assert _glued(ch06, "surv_brief_pfs_ci") == (
+        "no patient of this cohort progressed or died, so SPSS gives no interval"
+    )
+    brief = {
+        key: _glued(ch06, f"surv_brief_{key}") for key in ("dc", "prior_tace", "additional_tace")
+    }
+    assert brief["dc"].startswith(
+        ": nobody in this cohort died, so neither group reaches a median OS and the log-rank test"
+    ), brief
+    assert brief["prior_tace"].startswith("no log-rank P, as nobody in this cohort died"), brief
+    assert brief["additional_tace"].startswith("none either, where the paper gives P = "), brief
+    assert not any("not estimable" in text for text in brief.values()), brief
+    # §6.1.1 and Exercise 6.1: no "not estimable, R's not estimable and lifelines' not estimable"
+    assert _glued(ch06, "surv_os_ci_sentence") == (
+        "Here the median OS is not reached: nobody in this cohort died, so the curve never falls "
+        "to one half and none of the three programs gives an interval."
+    )
+    assert _glued(ch06, "surv_ex_log_clause") == ""
+    assert _glued(ch06, "surv_ex_se_sentence") == (
+        "On this cohort the median is not reached (nobody in this cohort died), so SPSS gives it "
+        "neither an SE nor a half-width."
+    )
+    assert _glued(ch07, "cox_brief_epv") == "none on this cohort (nobody died)"
+    assert (
+        _glued(ch09, "bias_brief_dc") == "neither can be estimated, as nobody in this cohort died"
+    )
     cut = _glued(ch09, "bias_ex_cut_range")
     assert cut == "no cut-off from 2 to 8 has a log-rank P: no events in either group", cut
     assert "1.000" not in _glued(ch09, "tbl-bias-cutoffs")
