@@ -28,13 +28,22 @@ Tools:
     (``1234 5678 9012``, ``2123 45670 1``), in a column the book does not read), bank
     account numbers (IBAN, ISO 7064 MOD 97-10 and the registry length of its country), UK
     postcodes (upper case, with their space) and US ZIP+4 codes (a bare five-digit ZIP code is
-    not told from a number), IP addresses and web addresses (URLs), phone numbers in
+    not told from a number), street addresses anywhere in a cell (a house number and a street
+    type: ``221B Baker Street``, ``123 Main St.``, ``12 rue de la Paix``, ``Calle Mayor 5``,
+    ``Via Roma 12``, ``Jalan Ampang 12``, ``Hauptstraße 5``, ``Keizersgracht 12``,
+    ``Teheran-ro 123``, ``1-2-3 Nishi-Shinjuku, Shinjuku-ku``, ``88 Renmin Lu``, ``12 đường
+    Lê Lợi``, ``hẻm 34``, ``Phường 5``, ``PO Box 123``; not a street's name without a number, nor
+    a clinical phrase: ``3-way stopcock``, ``6 Min Walk``, ``2 Leads St Elevation``,
+    ``c/ Sorafenib 400``), IP addresses and web addresses (URLs), phone numbers in
     international (E.164) and national formats, e-mail addresses, calendar dates in any common
     format (``2023-01-15``, ``15.01.2023``, ``01/15/23``, ``20230115``, ``January 15, 2023``,
     ``15 Jan 2023``, ``2023. 1. 15.``, ``15 de enero de 2023``, ``15 января 2023``, month names in
     English, French, German, Spanish, Portuguese, Italian, Dutch and Russian,
     ``2023년 1월 15일``), record numbers named in the cell (``MRN 1234567``,
-    ``HN: 00123``, ``Hosp. No. 123456``, ``PID 123456``, ``Fallnummer 1234567``), personal names, Hangul, Chinese/Japanese, Arabic-script,
+    ``HN: 00123``, ``Hosp. No. 123456``, ``PID 123456``, ``Fallnummer 1234567``; in
+    ``patient_id`` a record's own label first and five or more digits, ``MRN:887766``,
+    ``Hospital No. 123456``, ``Fallnr 123456``, while a study's ``HN-001``, ``PID-00012`` and
+    ``Case 001`` pass), personal names, Hangul, Chinese/Japanese, Arabic-script,
     Hebrew, Indic-script (Devanagari, Bengali, Tamil, …) or Thai, Lao, Burmese or Khmer text, and
     long digit runs that look like record numbers. A column of free text
     gets a warning: the guard cannot see every name or date in prose.
@@ -93,9 +102,26 @@ SOOJIN``), or a hyphenated given name before it (``Soo-jin Lim``); also in one c
 order and joined by ``_ . -`` or spaces (``minsu_kim``, ``kim chul soo``), and so do romanised
 Chinese ones, a listed surname and one or two pinyin syllables (``wang_fang``, ``li_na``,
 ``zhang xiaoming``; in free text one syllable only joined by ``_`` or ``.``, as ``huang qi``
-is a herbal medicine). Short English words and words with digits make none (``ko_001``,
-``go on``, ``he ran``). A title before a capitalised
-word counts anywhere in a cell (``Mr. Tanaka``, ``Dr. García``, ``seen by Dr Kim``). Arabic-script
+is a herbal medicine). Chinese names in Cantonese, Hokkien and Wade–Giles spelling count the same
+way with a surname of their own list (Chan, Wong, Ng, Tan, Lim, Hsu, Tsai) and a given name of two
+listed syllables (``chan tai man``, ``Hsu Mei-ling``, ``tan boon keng``, ``wong_kawai``), Japanese
+ones with a listed surname and a given name of two to six morae (``yamamoto_taro``, ``suzuki
+ichiro``, ``Ōno Yūko``); these never in Vietnamese written with its marks (``chân tay``, ``lâm
+sàng``), and so ``ng tube``, ``chan doan``, ``tran dich``, ``lau ngay`` and ``lam sang`` pass (a
+surname with one listed given syllable counts only joined, and Hong Kong and Taiwan places whose
+words are names, ``Wong Tai Sin``, ``Tai Po``, ``Chang Gung``, are places). A surname in capitals
+before or after a capitalised given name counts too (``CHAN Tai Man``, ``YAMAMOTO Taro``). In an
+id, a Vietnamese surname first and one or two short words join into a name whatever the middle
+name (``nguyen_gia_huy``), and a counter after a name changes nothing (``chan_tai_man_01``; but
+``LI_NA_01``, letters of two, is a site's code). Short English words and words with digits make
+none (``ko_001``, ``go on``, ``he ran``). A title before a capitalised word counts anywhere in a
+cell (``Mr. Tanaka``, ``Dr. García``, ``seen by Dr Kim``, ``Frau Weber``, ``Hr. Müller``, ``Sig.
+Rossi``, ``Señora Pérez``, ``Monsieur Dupont``, ``Dhr. Jansen``), and so does a Japanese or Korean
+honorific after one (``Tanaka-san``, ``Suzuki sama.``, ``Kim-ssi``, ``Park-nim``); a patient
+label (``Patient``, ``Pt.``, ``Pat.``, ``Paciente``) before a listed surname (``Pt: Chan``), or
+after a colon or a dot before a word alone (``Patient: Müller``, ``Pt. Schmidt``), unless the word
+is a common, clinical or status word (``Patient: Alert``, ``Pt. Stable``, ``Patient:
+Transferred``) or a column's field (``Patient Name``). Arabic-script
 and Hebrew text, which has no letter case, is refused like Hangul (it may be a name), and so is
 text in the Brahmic scripts, which have none either: Devanagari, Bengali, Gurmukhi, Gujarati,
 Oriya, Tamil, Telugu, Kannada, Malayalam, Sinhala, Thai, Lao, Burmese and Khmer (two letters; their
@@ -838,8 +864,9 @@ _STREET_STRONG = (
     r"|lu|jie|dajie|dadao|hutong"
 )
 _STREET_WEAK = r"close|court|crescent|terrace|place|way|square|gardens|grove|circle|mews"
-_ROMANCE_BEFORE = (  # French: after the number
-    r"rue|avenue|av|boulevard|bd|blvd|chemin|all[ée]e|impasse|quai|place|square"
+_ROMANCE_BEFORE = (  # French: after the number (not AV or BD in capitals: 2 AV Block)
+    r"[Rr]ue|RUE|[Aa]venue|AVENUE|[Aa]v|[Bb]oulevard|BOULEVARD|[Bb]d|[Bb]lvd|[Cc]hemin|CHEMIN"
+    r"|[Aa]ll[ée]e|ALL[ÉE]E|[Ii]mpasse|IMPASSE|[Qq]uai|QUAI|[Pp]lace|PLACE|[Ss]quare"
 )
 _ROMANCE_FIRST = (  # Spanish, Catalan, Portuguese, Italian, Malay and Indonesian: before the name
     r"[Cc]alle|C/|[Aa]venida|[Aa]vda|[Pp]aseo|[Pp]laza|[Cc]arrer|[Rr]ua|[Tt]ravessa|[Pp]ra[çc]a"
@@ -882,7 +909,7 @@ _STREET_ADDRESS = _Patterns(
     ),
     (  # 12 rue de la Paix, 12bis, avenue Victor Hugo
         "rue av bd blvd chemin allée allee impasse quai place square",
-        rf"{_HOUSE_NO}(?:\s?(?i:bis|ter))?,?\s{{1,3}}(?i:{_ROMANCE_BEFORE})\.?\s{{1,3}}"
+        rf"{_HOUSE_NO}(?:\s?(?i:bis|ter))?,?\s{{1,3}}(?:{_ROMANCE_BEFORE})\.?\s{{1,3}}"
         r"(?:(?i:de|du|des|la|le|les|d['’]|l['’])\s{0,3}){0,3}(?P<fr>[A-ZÀ-Ý][\w'’-]{1,30})",
     ),
     (  # Calle Mayor 5, Rua Augusta, 100, Via Roma 12, Calle de Alcalá nº 5, Jl. Sudirman No. 5
@@ -912,7 +939,10 @@ _STREET_ADDRESS = _Patterns(
         "-ku -shi -cho -machi -gun chome chōme",
         r"(?<![\w-])[0-9]{1,4}-[0-9]{1,4}(?:-[0-9]{1,4})?,?\s{1,3}"
         r"(?:[A-Z][A-Za-z-]{1,30},?\s{1,3}){0,2}[A-Z][a-z]{1,30}-(?:ku|shi|cho|machi|gun)(?![\w])"
-        r"|(?<![\w-])[0-9]{1,2}-?(?i:chome|chōme)(?![\w])",
+        r"|(?<![\w-])[0-9]{1,2}-?(?i:chome|chōme)(?![\w])"
+        # Shinjuku-ku Nishi-Shinjuku 2-8-1: the ward first
+        r"|(?<![\w])[A-Z][a-z]{1,30}-(?:ku|shi|cho|machi|gun),?\s{1,3}"
+        r"(?:[A-Z][A-Za-z-]{1,30},?\s{1,3}){0,2}[0-9]{1,4}-[0-9]{1,4}(?:-[0-9]{1,4})?(?![0-9])",
     ),
     (  # 12 đường Lê Lợi, số 5 phố Huế, ngõ 5, hẻm 34/2, Phường 5; without diacritics only a
         # house number, duong or pho and a capital (12 duong Le Loi)
@@ -922,40 +952,54 @@ _STREET_ADDRESS = _Patterns(
         r"|(?<![\w])(?:[Nn]gõ|[Nn]gách|[Hh]ẻm|[Kk]iệt)\s{1,3}[0-9]{1,4}(?![0-9])"
         r"|(?<![\w])[Pp]hường\s{1,3}(?:[0-9]{1,2}(?![0-9])|(?P<ward>[^\W\d_]))",
     ),
+    (  # Jianguo Lu 88 Hao, Renmin Dajie 5
+        "lu jie dajie dadao",
+        r"(?<![\w])[A-Z][a-z]{2,20}\s{1,3}(?:Lu|Jie|Dajie|Dadao)\s{1,3}[0-9]{1,4}(?![0-9])",
+    ),
+    (  # Số 1 Tôn Thất Tùng: a house number and a capitalised street name
+        "số",
+        r"(?<![\w])[Ss]ố\s{1,3}[0-9]{1,4}[A-Za-z]?(?:/[0-9]{1,4}){0,2},?\s{1,3}"
+        r"[A-ZĐ\u00c0-\u00dd\u0102\u01a0\u01af\u1ea0-\u1ef8][a-zđ\u00e0-\u00fd\u0103\u01a1\u01b0\u1ea1-\u1ef9]",
+    ),
     (  # PO Box 123, P.O. Box 123, Postfach 1234, boîte postale 12
         "box postfach postale",
         r"(?<![\w])(?:(?i:p\.?\s?o\.?\s{0,2}box)|Postfach|[Bb]o[iî]te postale)\s{1,3}[0-9]{1,6}"
         r"(?![0-9])",
     ),
 )
-_STREET_AFTER_TITLE = re.compile(r"\s{1,3}[A-Z][a-z]")  # 3 Dr Kim, St John: a title, a saint
+_STREET_UNITS = frozenset("km mi mile miles metre metres meter meters times x".split())
+_ST_SEGMENT = frozenset(
+    "elevation elevations depression segment segments changes wave waves".split()
+)
 
 
 def _street_ok(m: re.Match) -> bool:
     """Whether a match of ``_STREET_ADDRESS`` is an address: an English one whose name is no
-    phrase of common or clinical words (``2 weeks on the road``, ``6 Min Walk``), whose type
-    is no title before a name (``3 weeks Dr Kim``); a French one whose name is no common word."""
+    phrase of common or clinical words or units (``2 weeks on the road``, ``6 Min Walk``,
+    ``5 km road``), whose ``Dr`` or ``St`` is no doctor or ST segment (``3 Months With Dr``,
+    ``2 Leads St Elevation``), no ``2 Chi Square``; a French, Spanish or Italian one whose
+    name is no common or clinical word (``Via Port 2``, ``c/ Sorafenib 400``)."""
     groups = m.groupdict()
     if groups.get("type") is not None:
         kind = m["type"].lower()
-        if kind in ("dr", "st") and _STREET_AFTER_TITLE.match(m["after"] or ""):
-            return False
         words = [w.strip(".'’-") for w in m["en"].split()]
-        words = [w for w in words if w]
-        if not words:
+        folded = [fold_diacritics(w.lower()) for w in words if w]
+        if not folded:
             return False
-        folded = [fold_diacritics(w.lower()) for w in words]
-        capitalised = all(w[0].isupper() for w in words)
-        if not capitalised:
-            # 123 main st: every word of the name lower case only before a type of its own
-            return re.fullmatch(_STREET_STRONG, kind) is not None and not any(
-                _stop(w) or w in _UNIT_WORDS for w in folded
-            )
+        weak = [_stop(w) or w in _UNIT_WORDS or w in _STREET_UNITS for w in folded]
+        after = (groups.get("after") or "").split()
+        if kind == "st" and after and after[0].lower() in _ST_SEGMENT:
+            return False
+        if kind == "square" and folded[-1] == "chi":
+            return False
+        if not all(w[0].isupper() for w in words if w):
+            # 123 main st: a name in lower case only before a type of its own, no word weak
+            return re.fullmatch(_STREET_STRONG, kind) is not None and not any(weak)
         if re.fullmatch(_STREET_STRONG, kind) is None:
             return not any(_stop(w) for w in folded)
         # 5 High Street, 2 North Road: a street's own type takes any capitalised name, but
-        # a title or a saint needs more (3 Months With Dr, 2 Leads St Elevation)
-        return kind not in ("dr", "st") or not all(_stop(w) or w in _UNIT_WORDS for w in folded)
+        # a title needs more (3 Months With Dr)
+        return kind not in ("dr", "st") or not all(weak)
     if groups.get("fr") is not None:
         return not _stop(fold_diacritics(groups["fr"].lower()))
     if groups.get("es") is not None:
@@ -1492,7 +1536,9 @@ _PLACE_PHRASES_TEXT = """
     park lane; victoria falls; alice springs; kim hae; wong tai sin; kwai chung; lai chi kok;
     sha tin; tuen mun; tai po; mong kok; sai ying pun; tseung kwan o; kwun tong; yuen long;
     tsuen wan; sham shui po; chang gung; kwong wah; tung wah; yan chai; pok oi; hsin chu;
-    tai chung; tai nan; tai pei
+    tai chung; tai nan; tai pei; ho man tin; sai kung; tin shui wai; tai wai; siu sai wan;
+    chai wan; ma on shan; tsim sha tsui; yau ma tei; kowloon tong; kwai fong; lam tin;
+    wong chuk hang; chang hua; chia yi; hua lien
 """
 #: Vietnamese clinical and everyday phrases, without their diacritics (as :func:`fold_diacritics` reads
 #: them), whose words are also given names or surnames (Bình, Thảo, Đường, Trung, Thành):
@@ -1808,8 +1854,8 @@ def _all_names(words: list[str], written: list[str] | None = None) -> bool:
     word."""
     place = _in_place_name(words, written=written)
     words = [w for w, p in zip(words, place, strict=True) if not p and w not in _NAME_PARTICLES]
-    if len(words) < 2 or any(_stop(w) for w in words):  # a place name, and one name at most
-        return False
+    if len(set(words)) < 2 or any(_stop(w) for w in words):  # a place name, one name at most
+        return False  # (or one word twice: chân, chẩn)
     if any(_PATRONYMIC.search(w) for w in words):
         return True
     return all(w in _NAME_LEXICON for w in words)
@@ -1858,7 +1904,7 @@ def _titled_name(text: str) -> bool:
             return True
     for m in _PATIENT_NAMED.finditer(text):
         word = m["word"].lower()
-        if _stop(word):
+        if any(_stop(part) for part in re.split(r"[-'’]", word)):  # Patient: Child-Pugh A
             continue
         if word in _PATIENT_FIELDS:
             continue
@@ -1972,6 +2018,7 @@ _SURNAMES = (
     | _JP_SURNAMES
 )
 _NAME_SEPARATORS = re.compile(r"[\s_.-]+")
+_ASCII_AND_MACRONS = "".join(map(chr, range(128))) + "āīūēōĀĪŪĒŌ"
 _ID_COUNTER_AFTER = re.compile(r"(?<=[A-Za-z])[-_.]?[0-9]{1,6}$")
 # the last word of a Korean district or street (Gang Nam Gu, Song Pa Gu, Jong Ro)
 _KO_DISTRICT = frozenset("gu si do dong ro gil eup myeon ri gun".split())
@@ -2009,7 +2056,9 @@ def _romanised_name(
         all(t.islower() for t in tokens)
         or all(t.isupper() for t in tokens)
         or all(t[0].isupper() and t[1:].islower() for t in tokens)
-        # a hyphenated given name with one capital (Hsu Mei-ling)
+        # the surname in capitals, as Hong Kong and many registries write it (CHAN Tai Man,
+        # YAMAMOTO Taro, Tai Man CHAN); a hyphenated given name with one capital (Hsu Mei-ling)
+        or _surname_in_capitals(text)
         or all(
             w[0].isupper() and w[1:].replace("-", "").islower()
             for w in re.split(r"[\s_.]+", text.strip())
@@ -2072,7 +2121,8 @@ def _romanised_name(
             and surname in _VI_SURNAMES
             # spelt as the name is, if with diacritics (đô_thị_hóa, urban growth, is no Đỗ)
             and (latin or (written or [""])[0] == _VI_SURNAMES[surname])
-            and all(2 <= len(g) <= 7 and g not in _SYLLABLE_WORDS for g in given)
+            and all(2 <= len(g) <= 7 for g in given)
+            and not all(g in _SYLLABLE_WORDS for g in given)
         ):
             return True  # nguyen_gia_huy, tran.bao.chau: an id joins a Vietnamese name
         if not latin:
@@ -2087,6 +2137,22 @@ def _romanised_name(
             and _JP_GIVEN.fullmatch(given[0])
         ):
             return True  # yamamoto_taro, tanaka hanako
+    return False
+
+
+def _surname_in_capitals(text: str) -> bool:
+    """``CHAN Tai Man``, ``Tai Man CHAN``: a listed surname in capitals first or last, the
+    other words capitalised (a given name may be hyphenated: ``HSU Mei-ling``)."""
+    words = [w for w in re.split(r"[\s_.]+", text.strip()) if w]
+    if len(words) < 2:
+        return False
+    for surname, rest in ((words[0], words[1:]), (words[-1], words[:-1])):
+        if (
+            surname.isupper()
+            and surname.lower() in _SURNAMES
+            and all(w[0].isupper() and w[1:].replace("-", "").islower() for w in rest)
+        ):
+            return True
     return False
 
 
@@ -2111,8 +2177,10 @@ def _hk_tw_given(given: list[str], joined: bool) -> bool:
 def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
     text = canonical(text)
     written = re.findall(r"[^\W\d_]+", text.lower())  # before folding: đô thị is no Đỗ Thị
-    plain = text.isascii()
-    if not plain:
+    # a name romanised from Chinese or Japanese is plain ASCII, or has long-vowel macrons (Ōno
+    # Yūko); Vietnamese has other marks (chân tay, lâm sàng)
+    plain = text.isascii() or not text.strip(_ASCII_AND_MACRONS)
+    if not text.isascii():
         text = fold_diacritics(text)
     if _titled_name(text):
         return True
