@@ -118,10 +118,9 @@ none (``ko_001``, ``go on``, ``he ran``). A title before a capitalised word coun
 cell (``Mr. Tanaka``, ``Dr. García``, ``seen by Dr Kim``, ``Frau Weber``, ``Hr. Müller``, ``Sig.
 Rossi``, ``Señora Pérez``, ``Monsieur Dupont``, ``Dhr. Jansen``), and so does a Japanese or Korean
 honorific after one (``Tanaka-san``, ``Suzuki sama.``, ``Kim-ssi``, ``Park-nim``); a patient
-label (``Patient``, ``Pt.``, ``Pat.``, ``Paciente``) before a listed surname (``Pt: Chan``), or
-after a colon or a dot before a word alone (``Patient: Müller``, ``Pt. Schmidt``), unless the word
-is a common, clinical or status word (``Patient: Alert``, ``Pt. Stable``, ``Patient:
-Transferred``) or a column's field (``Patient Name``). Arabic-script
+label (``Patient``, ``Pt.``, ``Pat.``, ``Paciente``) before a listed surname of three letters or
+more (``Patient: Müller``, ``Pt. Schmidt``, ``Pt: Chan``); any other word after a label passes
+(``Patient: Alert``, ``Pt. Status``, ``Pat. Verstorben``), an unlisted surname too. Arabic-script
 and Hebrew text, which has no letter case, is refused like Hangul (it may be a name), and so is
 text in the Brahmic scripts, which have none either: Devanagari, Bengali, Gurmukhi, Gujarati,
 Oriya, Tamil, Telugu, Kannada, Malayalam, Sinhala, Thai, Lao, Burmese and Khmer (two letters; their
@@ -1871,16 +1870,14 @@ _TITLED = re.compile(
     rf"\s+(?P<word>{_WORD}|{_CAPS})(?![\w-])"
 )
 # A patient named by a label, anywhere in the cell: Patient: Müller, Pt. Schmidt, Pat Weber,
-# Paciente: García. The label is no title (Patient: Alert, Pt. Stable, Patient transferred), so
-# the word must be a listed name or surname (Chan, Tanaka, Nguyen), or follow a colon or a dot
-# and stand alone at the end of the cell or before a comma, and be no common, clinical or status
-# word nor what a column name has there (Patient Name, Pt. ID).
+# Paciente: García, Pt: Chan. The label is no title: what follows it is a status or a field as
+# often (Patient: Alert, Pt. Stable, Pat. Verstorben, Pt. Status, Paciente: Edad), so the word
+# must be a listed surname of three letters or more (not Le, Ng, nor Son or Song, which are
+# words too) and no common or clinical word. An unlisted surname after a label passes.
 _PATIENT_NAMED = re.compile(
-    r"(?<![A-Za-z])(?:Patient(?:in)?|Pt|Pat|Paciente|Patiente|Paziente|Pte)\s{0,2}(?P<sep>[.:])?"
-    rf"\s{{0,3}}(?P<word>{_WORD}|{_CAPS})(?P<end>\s{{0,3}}(?:[,;)]|$))?"
+    r"(?<![A-Za-z])(?:Patient(?:in)?|Pt|Pat|Paciente|Patiente|Paziente|Pte)\s{0,2}[.:]?"
+    rf"\s{{0,3}}(?P<word>{_WORD}|{_CAPS})"
 )
-# what a column name has after "Patient" (Patient Name, Patient ID, Pt. Number)
-_PATIENT_FIELDS = frozenset("name names id ids no nr number code age sex gender".split())
 
 
 # A Japanese or Korean honorific after a name: Tanaka-san, suzuki-sama, Kim-ssi, Park-nim, or
@@ -1893,9 +1890,9 @@ _HONORIFIC_AFTER = re.compile(
 
 
 def _titled_name(text: str) -> bool:
-    """A title or a patient label before a name anywhere in ``text`` (diacritics folded):
-    ``Mr. Tanaka``, ``Frau Weber``, ``Patient: Mueller``, ``Pt. Schmidt``; not ``Dr Normal``,
-    ``Patient: Stable`` or ``Pt. Alert``."""
+    """A title or a patient label before a name anywhere in ``text`` (diacritics folded), or
+    an honorific after one: ``Mr. Tanaka``, ``Frau Weber``, ``Patient: Mueller``, ``Pt.
+    Schmidt``, ``Tanaka-san``; not ``Dr Normal``, ``Patient: Stable`` or ``Pt. Status``."""
     if any(not _stop(m["word"].lower()) for m in _TITLED.finditer(text)):
         return True
     for m in _HONORIFIC_AFTER.finditer(text):
@@ -1906,11 +1903,7 @@ def _titled_name(text: str) -> bool:
         word = m["word"].lower()
         if any(_stop(part) for part in re.split(r"[-'’]", word)):  # Patient: Child-Pugh A
             continue
-        if word in _PATIENT_FIELDS:
-            continue
-        if word in _SURNAMES or (
-            m["sep"] is not None and m["end"] is not None and not m["word"].isupper()
-        ):
+        if word in _SURNAMES and len(word) >= 3 and word not in _SYLLABLE_WORDS:
             return True
     return False
 

@@ -227,6 +227,14 @@ def test_a_title_or_patient_label_before_a_surname_is_refused(tmp_path, value):
         "Patient: Survivor",
         "Patient: Child-Pugh A",
         "Pt: Progressive",
+        "Pat. Verstorben",
+        "Pat. Entlassen",
+        "Patiente: Décédée",
+        "Paciente: Estable",
+        "Pt. Le patient refuse",
+        "Patient: Son",
+        "Pt: Song",
+        "Pt. Status",
         "Hong Kong san",
         "San Jose",
         "in San Francisco",
@@ -235,6 +243,18 @@ def test_a_title_or_patient_label_before_a_surname_is_refused(tmp_path, value):
 )
 def test_a_patient_label_before_a_status_word_passes(value):
     assert _passes(value)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Pt. Status", "Patient: Outcome", "Pat. Alter", "Pat. Geschlecht", "Paciente: Edad",
+     "Pt. Residence", "Pt. Followup", "Pat. Diagnose", "Pt. Weight", "Patient: Smoking"],
+)  # fmt: skip
+def test_a_patient_label_in_a_column_name_is_no_name(header):
+    from analysis.privacy import IdentifierScanner, printable_header
+
+    assert IdentifierScanner([header]).refused == set()
+    assert printable_header(header) == header
 
 
 def test_a_column_named_patient_something_is_not_masked_as_a_name(tmp_path):
