@@ -869,7 +869,7 @@ _ROMANCE_BEFORE = (  # French: after the number (not AV or BD in capitals: 2 AV 
 )
 _ROMANCE_FIRST = (  # Spanish, Catalan, Portuguese, Italian, Malay and Indonesian: before the name
     r"[Cc]alle|C/|[Aa]venida|[Aa]vda|[Pp]aseo|[Pp]laza|[Cc]arrer|[Rr]ua|[Tt]ravessa|[Pp]ra[çc]a"
-    r"|Via|Viale|Piazza|Corso|Vicolo|Largo|[Jj]alan|[Jj]ln|[Jj]l|Av(?=\.)"
+    r"|Via|Viale|Piazza|Corso|Vicolo|[Jj]alan|[Jj]ln|[Jj]l|Av(?=\.)"
 )
 _GERMANIC_SUFFIX = (
     r"stra(?:ß|ss)e|str\.|weg|gasse|allee|platz|damm|ufer|chaussee|straat|laan|plein|gracht"
@@ -913,7 +913,7 @@ _STREET_ADDRESS = _Patterns(
     ),
     (  # Calle Mayor 5, Rua Augusta, 100, Via Roma 12, Calle de Alcalá nº 5, Jl. Sudirman No. 5
         "calle c/ avenida avda av. paseo plaza carrer rua travessa praça praca via viale piazza"
-        " corso vicolo largo jalan jln jl",
+        " corso vicolo jalan jln jl",
         rf"(?<![\w])(?:{_ROMANCE_FIRST})\.?\s{{1,3}}"
         r"(?:(?i:de|del|de la|do|da|dos|das|della|di)\s{1,3}){0,2}"
         r"(?P<es>[A-ZÀ-Ý][a-zß-ÿ'’-]{1,30})(?:\s{1,3}[A-ZÀ-Ý][\w'’-]{1,30}){0,3},?\s{0,3}"
@@ -922,7 +922,8 @@ _STREET_ADDRESS = _Patterns(
     (  # Hauptstraße 5, Bahnhofstr. 12, Keizersgracht 12, Nørregade 3; Berliner Straße 12
         "straße strasse str. weg gasse allee platz damm ufer chaussee straat laan plein gracht"
         " singel dijk gatan vägen vagen gade vej katu ring",
-        rf"(?<![\w])[A-ZÄÖÜÅØÆ][a-zäöüßåøæé]{{2,30}}(?:{_GERMANIC_SUFFIX})\s{{0,3}}[0-9]{{1,4}}(?![0-9])"
+        rf"(?<![\w])(?P<de>[A-ZÄÖÜÅØÆ][a-zäöüßåøæé]{{2,30}}(?:{_GERMANIC_SUFFIX}))\s{{0,3}}"
+        r"[0-9]{1,4}(?![0-9])"
         r"|(?<![\w])[A-ZÄÖÜ][a-zäöüß]{2,30}(?:er|e|es)\s{1,3}(?:Stra(?:ß|ss)e|Str\.|Weg|Allee"
         r"|Platz|Gasse|Ring|Damm)\s{1,3}[0-9]{1,4}(?![0-9])",
     ),
@@ -966,6 +967,9 @@ _STREET_ADDRESS = _Patterns(
         r"(?![0-9])",
     ),
 )
+# German compounds on -weg that are routes of the body or of a treatment, not streets:
+# Zugangsweg, Applikationsweg, Infektionsweg, Atemweg, Gallenweg, Harnweg, Therapieweg
+_NOT_A_STREET = re.compile(r"(?:s|atem|gallen|harn|therapie|tränen|luft|blut|zugang)weg$")
 _STREET_UNITS = frozenset("km mi mile miles metre metres meter meters times x".split())
 _ST_SEGMENT = frozenset(
     "elevation elevations depression segment segments changes wave waves".split()
@@ -996,9 +1000,13 @@ def _street_ok(m: re.Match) -> bool:
             return re.fullmatch(_STREET_STRONG, kind) is not None and not any(weak)
         if re.fullmatch(_STREET_STRONG, kind) is None:
             return not any(_stop(w) for w in folded)
-        # 5 High Street, 2 North Road: a street's own type takes any capitalised name, but
-        # a title needs more (3 Months With Dr)
+        # 5 High Street, 2 North Road: a street's own type takes any capitalised name but a
+        # clinical word (Grade 3 Fatigue Lane), and a title needs more (3 Months With Dr)
+        if any(_clinical(w) for w in folded):
+            return False
         return kind not in ("dr", "st") or not all(weak)
+    if groups.get("de") is not None:  # Zugangsweg 2 (access route), Atemweg: no street
+        return _NOT_A_STREET.search(groups["de"].lower()) is None
     if groups.get("fr") is not None:
         return not _stop(fold_diacritics(groups["fr"].lower()))
     if groups.get("es") is not None:
@@ -1460,6 +1468,8 @@ _CLINICAL_TEXT = """
     fluorouracil epirubicin doxorubicin idarubicin mitomycin gemcitabine capecitabine
     lipiodol entecavir tenofovir lamivudine adefovir interferon sofosbuvir antiviral
     antivirals steroid steroids dexamethasone prednisolone ondansetron morphine
+    oral orale oralmente endovenosa endovenoso intravenosa intravenoso arteriosa arterioso
+    sottocutanea subcutanea intramuscolare intramuscular sublinguale rettale clinico clinica
     facies cushingoid spatial nursing palliative hospice supportive coli aureus pylori
     difficile diff pneumoniae faecalis faecium albicans aeruginosa
     """
