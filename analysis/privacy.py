@@ -371,6 +371,14 @@ _NAME_RULES += [
     # a date of death is a date of a person too (HIPAA: all elements of dates but the year)
     (r"^_dod_$|_date_?of_?death_|_death_?date_", "a calendar date"),
     (r"_(dia_?chi|adresse|anschrift)_", "an address"),
+    # a house number, a street's name, a residence (Vietnamese thường trú, tạm trú, nơi ở, chỗ
+    # ở, phường/xã, quận/huyện; Korean juso, Japanese jūsho), a neighbourhood or municipality
+    (
+        r"_(house_?(no|nr|num|number)|hausnummer|hausnr|stra(ss|ß)e|street_?name|calle|rue|juso"
+        r"|jusho|thuong_?tru|tam_?tru|noi_o|cho_o|phuong_?xa|quan_?huyen|neighbou?rhood|suburb"
+        r"|municipio|localidad|ville|gemeinde)_",
+        "an address",
+    ),
     (r"_(sdt|so_?dien_?thoai|telefon\w*)_", "a phone number"),
     (r"_(website|web_?site|homepage)_", "a web, device or biometric identifier"),
 ]
@@ -1973,11 +1981,12 @@ _HK_TW_SURNAMES = frozenset(
     wu wang li yang lu su""".split()
 )
 #: Syllables of such given names, in the same spellings (Tai Man, Ka Wai, Siu Ming, Chi Keung,
-#: Boon Keng, Mei-ling, Chih-wei, Shu-fen): listed, as a pattern would also take English words.
+#: Boon Keng, Mei-ling, Chih-wei, Shu-fen): listed, as a pattern would also take English words
+#: (not hai, Vietnamese for two: ho hai lan, coughed twice, is no Ho Hai Lan).
 _HK_TW_GIVEN = frozenset(
     """ah bo boon bun chak chau che cheuk chi chih chia chieh chien chin ching chit chiu choi
     chok chong chor chu chuan chuen chun chung eng fai fan fat fei fen feng fong fook fu fuk
-    fung ha hai hang hao hau hei heng him hin hing ho hock hoi hok hon hong hsiang hsiao hsien
+    fung ha hang hao hau hei heng him hin hing ho hock hoi hok hon hong hsiang hsiao hsien
     hsin hsing hsiu hsuan hua huat hui hung hwa hwee jen ju jung ka kai kam kan kar kat kee kei
     keng keung kheng kiat kin king kit kiu kok kong kow kuan kuen kuo kwai kwan kwok kwong lai
     lam lan lap lee lei leung li liang lien lik lin ling lok long lui lun lung man mei meng min

@@ -108,7 +108,7 @@ def test_street_addresses_are_refused_in_any_free_column(value):
         ("12 Rue de la Paix", "residence"),
         ("Hauptstraße 5, Berlin", "domicile_info"),
         ("221B Baker Street", "where_lives"),
-        ("12 đường Lê Lợi, Quận 1", "noi_o"),
+        ("12 đường Lê Lợi, Quận 1", "ghi_chu"),
         ("1-2-3 Nishi-Shinjuku, Shinjuku-ku", "memo"),
     ],
 )
@@ -415,6 +415,9 @@ def test_romanised_names_are_refused_in_patient_id(value):
         "lâm sàng ổn định",
         "ho ra mau",
         "ho khan",
+        "ho hai lan",
+        "lai hai lan",
+        "ho man tinh",
         "ho gia dinh",
         "dang dieu tri",
         "dang tien trien",
@@ -496,3 +499,25 @@ def test_validate_refuses_an_address_with_exit_1_and_no_traceback(tmp_path, caps
         in (out + err)
     )
     assert "Paix" not in out + err and "75002" not in out + err
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["house_number", "Hausnummer", "Straße", "calle", "thuong_tru", "noi_o",
+     "Nơi ở", "phuong_xa", "quan_huyen", "neighbourhood", "suburb", "Municipio", "ville", "juso"],
+)  # fmt: skip
+def test_address_columns_under_other_names_are_refused_by_the_header(tmp_path, header):
+    rows = [{**r, header: "x"} for r in valid_rows()]
+    message, _ = problems_of(write(tmp_path, rows, header=[*HEADER, header]))
+    assert f"column {header}: looks like a direct identifier (an address, by its name)" in message
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["residence", "domicile", "retour_domicile", "rural_urban", "noi_soi", "noi_khoa", "cho_an",
+     "tinh_trang"],
+)  # fmt: skip
+def test_residence_and_vietnamese_clinical_headers_pass_by_name(header):
+    from analysis.privacy import IdentifierScanner
+
+    assert IdentifierScanner([header]).refused == set()
