@@ -887,18 +887,22 @@ _GERMANIC_SUFFIX = (
 
 class _Patterns:
     """Regular expressions searched as one (:meth:`finditer`), each only in a text that has a
-    digit and one of its keywords (lower case): a substring test is cheaper than a search, and
-    most notes name no street."""
+    digit and one of its keywords (a pattern on the text in lower case: whole words, or word
+    endings where the keyword says so, ``straße$``): a search for a few words is cheaper than
+    for an address, and most notes name no street."""
 
     def __init__(self, *parts: tuple[str, str]):
-        self.parts = [(tuple(keys.split()), re.compile(pattern)) for keys, pattern in parts]
+        self.parts = [(_keywords(keys), re.compile(pattern)) for keys, pattern in parts]
+        self.any_key = re.compile("|".join(keys.pattern for keys, _ in self.parts))
 
     def finditer(self, text: str) -> Iterator[re.Match]:
         if _ANY_DIGIT.search(text) is None:
             return
         lower = text.lower()
+        if self.any_key.search(lower) is None:
+            return
         for keys, pattern in self.parts:
-            if any(k in lower for k in keys):
+            if keys.search(lower) is not None:
                 yield from pattern.finditer(text)
 
     def search(self, text: str) -> re.Match | None:
@@ -906,16 +910,31 @@ class _Patterns:
 
 
 _ANY_DIGIT = re.compile(r"[0-9]")
+
+
+def _keywords(keys: str) -> re.Pattern:
+    """A pattern for ``keys`` (space-separated): whole words, or a word's ending when the key
+    ends with ``$`` (``weg$`` finds Lindenweg), or anywhere when it starts with ``-``."""
+    whole = [re.escape(k) for k in keys.split() if not k.endswith("$") and not k.startswith("-")]
+    ending = [re.escape(k[:-1]) for k in keys.split() if k.endswith("$")]
+    inside = [re.escape(k) for k in keys.split() if k.startswith("-")]
+    parts = [rf"\b(?:{'|'.join(whole)})(?![^\W\d_])"] if whole else []
+    parts += [rf"(?:{'|'.join(ending)})(?![^\W\d_])"] if ending else []
+    parts += ["|".join(inside)] if inside else []
+    return re.compile("|".join(parts))
+
+
 _STREET_ADDRESS = _Patterns(
     (  # 221B Baker Street, 123 Main St., 88 Renmin Lu
-        "st rd ave blvd dr lane ln hwy pkwy lu jie hutong close court cres terrace place way"
-        " square gardens grove circle mews road drive",
+        "street st road rd avenue ave boulevard blvd drive dr lane ln highway hwy parkway pkwy"
+        " lu jie dajie dadao hutong close court crescent terrace place way square gardens grove"
+        " circle mews",
         rf"{_HOUSE_NO},?\s{{1,3}}(?P<en>(?:{_STREET_WORD}\s{{1,3}}){{1,3}})"
         rf"(?P<type>(?i:{_STREET_STRONG}|{_STREET_WEAK}))\.?(?![\w'’-])"
         r"(?P<after>\s{0,3}[\w.]{0,12})",
     ),
     (  # 12 rue de la Paix, 12bis, avenue Victor Hugo
-        "rue av bd blvd chemin allée allee impasse quai place square",
+        "rue avenue av boulevard bd blvd chemin allée allee impasse quai place square",
         rf"{_HOUSE_NO}(?:\s?(?i:bis|ter))?,?\s{{1,3}}(?:{_ROMANCE_BEFORE})\.?\s{{1,3}}"
         r"(?:(?i:de|du|des|la|le|les|d['’]|l['’])\s{0,3}){0,3}(?P<fr>[A-ZÀ-Ý][\w'’-]{1,30})",
     ),
@@ -928,8 +947,8 @@ _STREET_ADDRESS = _Patterns(
         r"(?:(?i:n[º°o]\.?|no\.?|num\.?|n\.)\s{0,3})?[0-9]{1,5}(?![0-9])",
     ),
     (  # Hauptstraße 5, Bahnhofstr. 12, Keizersgracht 12, Nørregade 3; Berliner Straße 12
-        "straße strasse str. weg gasse allee platz damm ufer chaussee straat laan plein gracht"
-        " singel dijk gatan vägen vagen gade vej katu ring",
+        "straße$ strasse$ str.$ weg$ gasse$ allee$ platz$ damm$ ufer$ chaussee$ straat$ laan$"
+        " plein$ gracht$ singel$ dijk$ gatan$ vägen$ vagen$ gade$ vej$ katu$ ring",
         rf"(?<![\w])(?P<de>[A-ZÄÖÜÅØÆ][a-zäöüßåøæé]{{2,30}}(?:{_GERMANIC_SUFFIX}))\s{{0,3}}"
         r"[0-9]{1,4}(?![0-9])"
         r"|(?<![\w])[A-ZÄÖÜ][a-zäöüß]{2,30}(?:er|e|es)\s{1,3}(?:Stra(?:ß|ss)e|Str\.|Weg|Allee"
@@ -944,7 +963,7 @@ _STREET_ADDRESS = _Patterns(
         r"|(?<=[A-Za-z]{2})-dong\s{1,3}[0-9]{1,4}-[0-9]{1,4}(?![0-9])",
     ),
     (  # 1-2-3 Nishi-Shinjuku, Shinjuku-ku; 3-chome
-        "-ku -shi -cho -machi -gun chome chōme",
+        "-ku -shi -cho -machi -gun chome$ chōme$",
         r"(?<![\w-])[0-9]{1,4}-[0-9]{1,4}(?:-[0-9]{1,4})?,?\s{1,3}"
         r"(?:[A-Z][A-Za-z-]{1,30},?\s{1,3}){0,2}[A-Z][a-z]{1,30}-(?:ku|shi|cho|machi|gun)(?![\w])"
         r"|(?<![\w-])[0-9]{1,2}-?(?i:chome|chōme)(?![\w])"
@@ -1906,6 +1925,8 @@ _HONORIFIC_AFTER = re.compile(
     r"(?![\w-])"
 )
 
+_HONORIFIC_WORD = re.compile(r"san|sama|sensei|kun|chan|ssi|nim")
+
 
 def _titled_name(text: str) -> bool:
     """A title or a patient label before a name anywhere in ``text`` (diacritics folded), or
@@ -1913,10 +1934,15 @@ def _titled_name(text: str) -> bool:
     Schmidt``, ``Tanaka-san``; not ``Dr Normal``, ``Patient: Stable`` or ``Pt. Status``."""
     if any(not _stop(m["word"].lower()) for m in _TITLED.finditer(text)):
         return True
-    for m in _HONORIFIC_AFTER.finditer(text):
+    # each pattern only where its words can be (a substring test is cheaper than a search)
+    lower = text.lower()
+    honorifics = _HONORIFIC_AFTER.finditer(text) if _HONORIFIC_WORD.search(lower) else ()
+    for m in honorifics:
         before = re.findall(r"[^\W\d_]+", text[: m.end("word")].lower())  # Hong Kong san
         if not _stop(before[-1]) and not _in_place_name(before)[-1]:
             return True
+    if "Pt" not in text and "Pa" not in text:
+        return False
     for m in _PATIENT_NAMED.finditer(text):
         word = m["word"].lower()
         if any(_stop(part) for part in re.split(r"[-'’]", word)):  # Patient: Child-Pugh A
