@@ -28,13 +28,22 @@ Tools:
     (``1234 5678 9012``, ``2123 45670 1``), in a column the book does not read), bank
     account numbers (IBAN, ISO 7064 MOD 97-10 and the registry length of its country), UK
     postcodes (upper case, with their space) and US ZIP+4 codes (a bare five-digit ZIP code is
-    not told from a number), IP addresses and web addresses (URLs), phone numbers in
+    not told from a number), street addresses anywhere in a cell (a house number and a street
+    type: ``221B Baker Street``, ``123 Main St.``, ``12 rue de la Paix``, ``Calle Mayor 5``,
+    ``Via Roma 12``, ``Jalan Ampang 12``, ``Hauptstraße 5``, ``Keizersgracht 12``,
+    ``Teheran-ro 123``, ``1-2-3 Nishi-Shinjuku, Shinjuku-ku``, ``88 Renmin Lu``, ``12 đường
+    Lê Lợi``, ``hẻm 34``, ``Phường 5``, ``PO Box 123``; not a street's name without a number, nor
+    a clinical phrase: ``3-way stopcock``, ``6 Min Walk``, ``2 Leads St Elevation``,
+    ``c/ Sorafenib 400``), IP addresses and web addresses (URLs), phone numbers in
     international (E.164) and national formats, e-mail addresses, calendar dates in any common
     format (``2023-01-15``, ``15.01.2023``, ``01/15/23``, ``20230115``, ``January 15, 2023``,
     ``15 Jan 2023``, ``2023. 1. 15.``, ``15 de enero de 2023``, ``15 января 2023``, month names in
     English, French, German, Spanish, Portuguese, Italian, Dutch and Russian,
     ``2023년 1월 15일``), record numbers named in the cell (``MRN 1234567``,
-    ``HN: 00123``, ``Hosp. No. 123456``, ``PID 123456``, ``Fallnummer 1234567``), personal names, Hangul, Chinese/Japanese, Arabic-script,
+    ``HN: 00123``, ``Hosp. No. 123456``, ``PID 123456``, ``Fallnummer 1234567``; in
+    ``patient_id`` a record's own label first and five or more digits, ``MRN:887766``,
+    ``Hospital No. 123456``, ``Fallnr 123456``, while a study's ``HN-001``, ``PID-00012`` and
+    ``Case 001`` pass), personal names, Hangul, Chinese/Japanese, Arabic-script,
     Hebrew, Indic-script (Devanagari, Bengali, Tamil, …) or Thai, Lao, Burmese or Khmer text, and
     long digit runs that look like record numbers. A column of free text
     gets a warning: the guard cannot see every name or date in prose.
@@ -93,9 +102,25 @@ SOOJIN``), or a hyphenated given name before it (``Soo-jin Lim``); also in one c
 order and joined by ``_ . -`` or spaces (``minsu_kim``, ``kim chul soo``), and so do romanised
 Chinese ones, a listed surname and one or two pinyin syllables (``wang_fang``, ``li_na``,
 ``zhang xiaoming``; in free text one syllable only joined by ``_`` or ``.``, as ``huang qi``
-is a herbal medicine). Short English words and words with digits make none (``ko_001``,
-``go on``, ``he ran``). A title before a capitalised
-word counts anywhere in a cell (``Mr. Tanaka``, ``Dr. García``, ``seen by Dr Kim``). Arabic-script
+is a herbal medicine). Chinese names in Cantonese, Hokkien and Wade–Giles spelling count the same
+way with a surname of their own list (Chan, Wong, Ng, Tan, Lim, Hsu, Tsai) and a given name of two
+listed syllables (``chan tai man``, ``Hsu Mei-ling``, ``tan boon keng``, ``wong_kawai``), Japanese
+ones with a listed surname and a given name of two to six morae (``yamamoto_taro``, ``suzuki
+ichiro``, ``Ōno Yūko``); these never in Vietnamese written with its marks (``chân tay``, ``lâm
+sàng``), and so ``ng tube``, ``chan doan``, ``tran dich``, ``lau ngay`` and ``lam sang`` pass (a
+surname with one listed given syllable counts only joined, and Hong Kong and Taiwan places whose
+words are names, ``Wong Tai Sin``, ``Tai Po``, ``Chang Gung``, are places). A surname in capitals
+before or after a capitalised given name counts too (``CHAN Tai Man``, ``YAMAMOTO Taro``). In an
+id, a Vietnamese surname first and one or two short words join into a name whatever the middle
+name (``nguyen_gia_huy``), and a counter after a name changes nothing (``chan_tai_man_01``; but
+``LI_NA_01``, letters of two, is a site's code). Short English words and words with digits make
+none (``ko_001``, ``go on``, ``he ran``). A title before a capitalised word counts anywhere in a
+cell (``Mr. Tanaka``, ``Dr. García``, ``seen by Dr Kim``, ``Frau Weber``, ``Hr. Müller``, ``Sig.
+Rossi``, ``Señora Pérez``, ``Monsieur Dupont``, ``Dhr. Jansen``), and so does a Japanese or Korean
+honorific after one (``Tanaka-san``, ``Suzuki sama.``, ``Kim-ssi``, ``Park-nim``); a patient
+label (``Patient``, ``Pt.``, ``Pat.``, ``Paciente``) before a listed surname of three letters or
+more (``Patient: Müller``, ``Pt. Schmidt``, ``Pt: Chan``); any other word after a label passes
+(``Patient: Alert``, ``Pt. Status``, ``Pat. Verstorben``), an unlisted surname too. Arabic-script
 and Hebrew text, which has no letter case, is refused like Hangul (it may be a name), and so is
 text in the Brahmic scripts, which have none either: Devanagari, Bengali, Gurmukhi, Gujarati,
 Oriya, Tamil, Telugu, Kannada, Malayalam, Sinhala, Thai, Lao, Burmese and Khmer (two letters; their
@@ -167,7 +192,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -346,6 +371,14 @@ _NAME_RULES += [
     # a date of death is a date of a person too (HIPAA: all elements of dates but the year)
     (r"^_dod_$|_date_?of_?death_|_death_?date_", "a calendar date"),
     (r"_(dia_?chi|adresse|anschrift)_", "an address"),
+    # a house number, a street's name, a residence (Vietnamese thường trú, tạm trú, nơi ở, chỗ
+    # ở, phường/xã, quận/huyện; Korean juso, Japanese jūsho), a neighbourhood or municipality
+    (
+        r"_(house_?(no|nr|num|number)|hausnummer|hausnr|stra(ss|ß)e|street_?name|calle|rue|juso"
+        r"|jusho|thuong_?tru|tam_?tru|noi_o|cho_o|phuong_?xa|quan_?huyen|neighbou?rhood|suburb"
+        r"|municipio|localidad|ville|gemeinde)_",
+        "an address",
+    ),
     (r"_(sdt|so_?dien_?thoai|telefon\w*)_", "a phone number"),
     (r"_(website|web_?site|homepage)_", "a web, device or biometric identifier"),
 ]
@@ -818,6 +851,197 @@ _UK_POSTCODE = re.compile(
 )
 # US ZIP+4 (a bare five-digit ZIP code is a number like any laboratory value: not flagged)
 _ZIP4 = re.compile(r"(?<![0-9.\-])(?!00000)[0-9]{5}-[0-9]{4}(?![0-9\-]|\.[0-9])")
+# Street addresses (HIPAA: all geographic subdivisions smaller than a state, the street
+# address first), in the forms a cell writes them. A house number and a street type are both
+# needed, so a lone place (Seoul, Quận 1) or a clinical phrase with a number does not count.
+# English and romanised Chinese, number first, type last (221B Baker Street, 123 Main St.,
+# 88 Renmin Lu); French, number then type (12 rue de la Paix, 45 avenue Victor Hugo); Spanish,
+# Portuguese, Italian and Malay, type, name, number (Calle Mayor 5, Rua Augusta, 100, Via
+# Roma 12, Jalan Ampang 12); German, Dutch and Nordic, a name ending in its type and a number
+# (Hauptstraße 5, Berliner Straße 12, Keizersgracht 12, Nørregade 3); Korean road names
+# romanised (Teheran-ro 123, 12 Sejong-daero), Japanese blocks (1-2-3 Nishi-Shinjuku,
+# Shinjuku-ku; 3-chome), Vietnamese streets and wards (12 đường Lê Lợi, ngõ 5, hẻm 34,
+# Phường 5), and post-office boxes (PO Box 123, Postfach 1234).
+_HOUSE_NO = r"(?<![\w.,/-])[0-9]{1,5}[A-Za-z]?(?:[-/][0-9]{1,5}[A-Za-z]?)?"
+_STREET_WORD = r"[^\W\d_][\w'’.-]{0,30}"
+# types that are seldom anything else after a name and a number, and those that are (Place,
+# Close, Way, Court): with these no word of the name may be a common or clinical word
+_STREET_STRONG = (
+    r"street|st|road|rd|avenue|ave|boulevard|blvd|drive|dr|lane|ln|highway|hwy|parkway|pkwy"
+    r"|lu|jie|dajie|dadao|hutong"
+)
+_STREET_WEAK = r"close|court|crescent|terrace|place|way|square|gardens|grove|circle|mews"
+_ROMANCE_BEFORE = (  # French: after the number (not AV or BD in capitals: 2 AV Block)
+    r"[Rr]ue|RUE|[Aa]venue|AVENUE|[Aa]v|[Bb]oulevard|BOULEVARD|[Bb]d|[Bb]lvd|[Cc]hemin|CHEMIN"
+    r"|[Aa]ll[ée]e|ALL[ÉE]E|[Ii]mpasse|IMPASSE|[Qq]uai|QUAI|[Pp]lace|PLACE|[Ss]quare"
+)
+_ROMANCE_FIRST = (  # Spanish, Catalan, Portuguese, Italian, Malay and Indonesian: before the name
+    r"[Cc]alle|C/|[Aa]venida|[Aa]vda|[Pp]aseo|[Pp]laza|[Cc]arrer|[Rr]ua|[Tt]ravessa|[Pp]ra[çc]a"
+    r"|Via|Viale|Piazza|Corso|Vicolo|[Jj]alan|[Jj]ln|[Jj]l|Av(?=\.)"
+)
+_GERMANIC_SUFFIX = (
+    r"stra(?:ß|ss)e|str\.|weg|gasse|allee|platz|damm|ufer|chaussee|straat|laan|plein|gracht"
+    r"|singel|dijk|gatan|v[äa]gen|gade|vej|katu"
+)
+
+
+class _Patterns:
+    """Regular expressions searched as one (:meth:`finditer`), each only in a text that has a
+    digit and one of its keywords (a pattern on the text in lower case: whole words, or word
+    endings where the keyword says so, ``straße$``): a search for a few words is cheaper than
+    for an address, and most notes name no street."""
+
+    def __init__(self, *parts: tuple[str, str]):
+        self.parts = [(_keywords(keys), re.compile(pattern)) for keys, pattern in parts]
+        self.any_key = re.compile("|".join(keys.pattern for keys, _ in self.parts))
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        if _ANY_DIGIT.search(text) is None:
+            return
+        lower = text.lower()
+        if self.any_key.search(lower) is None:
+            return
+        for keys, pattern in self.parts:
+            if keys.search(lower) is not None:
+                yield from pattern.finditer(text)
+
+    def search(self, text: str) -> re.Match | None:
+        return next(self.finditer(text), None)
+
+
+_ANY_DIGIT = re.compile(r"[0-9]")
+
+
+def _keywords(keys: str) -> re.Pattern:
+    """A pattern for ``keys`` (space-separated): whole words, or a word's ending when the key
+    ends with ``$`` (``weg$`` finds Lindenweg), or anywhere when it starts with ``-``."""
+    whole = [re.escape(k) for k in keys.split() if not k.endswith("$") and not k.startswith("-")]
+    ending = [re.escape(k[:-1]) for k in keys.split() if k.endswith("$")]
+    inside = [re.escape(k) for k in keys.split() if k.startswith("-")]
+    parts = [rf"\b(?:{'|'.join(whole)})(?![^\W\d_])"] if whole else []
+    parts += [rf"(?:{'|'.join(ending)})(?![^\W\d_])"] if ending else []
+    parts += ["|".join(inside)] if inside else []
+    return re.compile("|".join(parts))
+
+
+_STREET_ADDRESS = _Patterns(
+    (  # 221B Baker Street, 123 Main St., 88 Renmin Lu
+        "street st road rd avenue ave boulevard blvd drive dr lane ln highway hwy parkway pkwy"
+        " lu jie dajie dadao hutong close court crescent terrace place way square gardens grove"
+        " circle mews",
+        rf"{_HOUSE_NO},?\s{{1,3}}(?P<en>(?:{_STREET_WORD}\s{{1,3}}){{1,3}})"
+        rf"(?P<type>(?i:{_STREET_STRONG}|{_STREET_WEAK}))\.?(?![\w'’-])"
+        r"(?P<after>\s{0,3}[\w.]{0,12})",
+    ),
+    (  # 12 rue de la Paix, 12bis, avenue Victor Hugo
+        "rue avenue av boulevard bd blvd chemin allée allee impasse quai place square",
+        rf"{_HOUSE_NO}(?:\s?(?i:bis|ter))?,?\s{{1,3}}(?:{_ROMANCE_BEFORE})\.?\s{{1,3}}"
+        r"(?:(?i:de|du|des|la|le|les|d['’]|l['’])\s{0,3}){0,3}(?P<fr>[A-ZÀ-Ý][\w'’-]{1,30})",
+    ),
+    (  # Calle Mayor 5, Rua Augusta, 100, Via Roma 12, Calle de Alcalá nº 5, Jl. Sudirman No. 5
+        "calle c/ avenida avda av. paseo plaza carrer rua travessa praça praca via viale piazza"
+        " corso vicolo jalan jln jl",
+        rf"(?<![\w])(?:{_ROMANCE_FIRST})\.?\s{{1,3}}"
+        r"(?:(?i:de|del|de la|do|da|dos|das|della|di)\s{1,3}){0,2}"
+        r"(?P<es>[A-ZÀ-Ý][a-zß-ÿ'’-]{1,30})(?:\s{1,3}[A-ZÀ-Ý][\w'’-]{1,30}){0,3},?\s{0,3}"
+        r"(?:(?i:n[º°o]\.?|no\.?|num\.?|n\.)\s{0,3})?[0-9]{1,5}(?![0-9])",
+    ),
+    (  # Hauptstraße 5, Bahnhofstr. 12, Keizersgracht 12, Nørregade 3; Berliner Straße 12
+        "straße$ strasse$ str.$ weg$ gasse$ allee$ platz$ damm$ ufer$ chaussee$ straat$ laan$"
+        " plein$ gracht$ singel$ dijk$ gatan$ vägen$ vagen$ gade$ vej$ katu$ ring",
+        rf"(?<![\w])(?P<de>[A-ZÄÖÜÅØÆ][a-zäöüßåøæé]{{2,30}}(?:{_GERMANIC_SUFFIX}))\s{{0,3}}"
+        r"[0-9]{1,4}(?![0-9])"
+        r"|(?<![\w])[A-ZÄÖÜ][a-zäöüß]{2,30}(?:er|e|es)\s{1,3}(?:Stra(?:ß|ss)e|Str\.|Weg|Allee"
+        r"|Platz|Gasse|Ring|Damm)\s{1,3}[0-9]{1,4}(?![0-9])",
+    ),
+    (  # Teheran-ro 123, Sejong-daero 110, 12 Sejong-daero, Yeoksam-dong 123-45
+        "-ro -daero -gil -dong",
+        r"(?<=[A-Za-z]{2})(?:-[0-9]{0,3}[a-z]{1,10})?-(?:ro|daero|gil)\s{0,3},?\s{0,3}[0-9]{1,4}"
+        r"(?![0-9])"
+        rf"|{_HOUSE_NO},?\s{{1,3}}[A-Za-z]{{2,20}}(?:-[0-9]{{0,3}}[a-z]{{1,10}})?-(?:ro|daero|gil)"
+        r"(?![\w])"
+        r"|(?<=[A-Za-z]{2})-dong\s{1,3}[0-9]{1,4}-[0-9]{1,4}(?![0-9])",
+    ),
+    (  # 1-2-3 Nishi-Shinjuku, Shinjuku-ku; 3-chome
+        "-ku -shi -cho -machi -gun chome$ chōme$",
+        r"(?<![\w-])[0-9]{1,4}-[0-9]{1,4}(?:-[0-9]{1,4})?,?\s{1,3}"
+        r"(?:[A-Z][A-Za-z-]{1,30},?\s{1,3}){0,2}[A-Z][a-z]{1,30}-(?:ku|shi|cho|machi|gun)(?![\w])"
+        r"|(?<![\w-])[0-9]{1,2}-?(?i:chome|chōme)(?![\w])"
+        # Shinjuku-ku Nishi-Shinjuku 2-8-1: the ward first
+        r"|(?<![\w])[A-Z][a-z]{1,30}-(?:ku|shi|cho|machi|gun),?\s{1,3}"
+        r"(?:[A-Z][A-Za-z-]{1,30},?\s{1,3}){0,2}[0-9]{1,4}-[0-9]{1,4}(?:-[0-9]{1,4})?(?![0-9])",
+    ),
+    (  # 12 đường Lê Lợi, số 5 phố Huế, ngõ 5, hẻm 34/2, Phường 5; without diacritics only a
+        # house number, duong or pho and a capital (12 duong Le Loi)
+        "đường phố duong pho ngõ ngách hẻm kiệt phường",
+        r"(?<![\w/])[0-9]{1,4}[A-Za-z]?(?:/[0-9]{1,4}){0,2}\s{1,3}"
+        r"(?:[Đđ]ường|[Pp]hố|[Dd]uong|[Pp]ho)\s{1,3}(?P<vi>[^\W\d_])"
+        r"|(?<![\w])(?:[Nn]gõ|[Nn]gách|[Hh]ẻm|[Kk]iệt)\s{1,3}[0-9]{1,4}(?![0-9])"
+        r"|(?<![\w])[Pp]hường\s{1,3}(?:[0-9]{1,2}(?![0-9])|(?P<ward>[^\W\d_]))",
+    ),
+    (  # Jianguo Lu 88 Hao, Renmin Dajie 5
+        "lu jie dajie dadao",
+        r"(?<![\w])[A-Z][a-z]{2,20}\s{1,3}(?:Lu|Jie|Dajie|Dadao)\s{1,3}[0-9]{1,4}(?![0-9])",
+    ),
+    (  # Số 1 Tôn Thất Tùng: a house number and a capitalised street name
+        "số",
+        r"(?<![\w])[Ss]ố\s{1,3}[0-9]{1,4}[A-Za-z]?(?:/[0-9]{1,4}){0,2},?\s{1,3}"
+        r"[A-ZĐ\u00c0-\u00dd\u0102\u01a0\u01af\u1ea0-\u1ef8][a-zđ\u00e0-\u00fd\u0103\u01a1\u01b0\u1ea1-\u1ef9]",
+    ),
+    (  # PO Box 123, P.O. Box 123, Postfach 1234, boîte postale 12
+        "box postfach postale",
+        r"(?<![\w])(?:(?i:p\.?\s?o\.?\s{0,2}box)|Postfach|[Bb]o[iî]te postale)\s{1,3}[0-9]{1,6}"
+        r"(?![0-9])",
+    ),
+)
+# German compounds on -weg that are routes of the body or of a treatment, not streets:
+# Zugangsweg, Applikationsweg, Infektionsweg, Atemweg, Gallenweg, Harnweg, Therapieweg
+_NOT_A_STREET = re.compile(r"(?:s|atem|gallen|harn|therapie|tränen|luft|blut|zugang)weg$")
+_STREET_UNITS = frozenset("km mi mile miles metre metres meter meters times x".split())
+_ST_SEGMENT = frozenset(
+    "elevation elevations depression segment segments changes wave waves".split()
+)
+
+
+def _street_ok(m: re.Match) -> bool:
+    """Whether a match of ``_STREET_ADDRESS`` is an address: an English one whose name is no
+    phrase of common or clinical words or units (``2 weeks on the road``, ``6 Min Walk``,
+    ``5 km road``), whose ``Dr`` or ``St`` is no doctor or ST segment (``3 Months With Dr``,
+    ``2 Leads St Elevation``), no ``2 Chi Square``; a French, Spanish or Italian one whose
+    name is no common or clinical word (``Via Port 2``, ``c/ Sorafenib 400``)."""
+    groups = m.groupdict()
+    if groups.get("type") is not None:
+        kind = m["type"].lower()
+        words = [w.strip(".'’-") for w in m["en"].split()]
+        folded = [fold_diacritics(w.lower()) for w in words if w]
+        if not folded:
+            return False
+        weak = [_stop(w) or w in _UNIT_WORDS or w in _STREET_UNITS for w in folded]
+        after = (groups.get("after") or "").split()
+        if kind == "st" and after and after[0].lower() in _ST_SEGMENT:
+            return False
+        if kind == "square" and folded[-1] == "chi":
+            return False
+        if not all(w[0].isupper() for w in words if w):
+            # 123 main st: a name in lower case only before a type of its own, no word weak
+            return re.fullmatch(_STREET_STRONG, kind) is not None and not any(weak)
+        if re.fullmatch(_STREET_STRONG, kind) is None:
+            return not any(_stop(w) for w in folded)
+        # 5 High Street, 2 North Road: a street's own type takes any capitalised name but a
+        # clinical word (Grade 3 Fatigue Lane), and a title needs more (3 Months With Dr)
+        if any(_clinical(w) for w in folded):
+            return False
+        return kind not in ("dr", "st") or not all(weak)
+    if groups.get("de") is not None:  # Zugangsweg 2 (access route), Atemweg: no street
+        return _NOT_A_STREET.search(groups["de"].lower()) is None
+    if groups.get("fr") is not None:
+        return not _stop(fold_diacritics(groups["fr"].lower()))
+    if groups.get("es") is not None:
+        return not _stop(fold_diacritics(groups["es"].lower()))
+    capital = groups.get("vi") or groups.get("ward")
+    return capital is None or capital.isupper()
+
+
 # Indian Aadhaar: 12 digits, the first 2-9, often 4-4-4; the last a Verhoeff check digit
 _AADHAAR = re.compile(r"(?<![0-9.])[2-9][0-9]{3}([ -]?)[0-9]{4}\1[0-9]{4}(?![0-9])")
 # Verhoeff's tables: multiplication in the dihedral group D5, and the position permutations
@@ -1047,6 +1271,7 @@ _DETECTORS = [
     ("thai-id", "Thai national identity numbers", _THAI_ID, _thai_id_ok),
     ("uk-postcode", "UK postcodes", _UK_POSTCODE, None),
     ("zip4", "US ZIP+4 codes", _ZIP4, None),
+    ("address", "street addresses", _STREET_ADDRESS, _street_ok),
     ("url", "web addresses (URLs)", _URL, None),
     ("ip", "IP addresses", _IPV4, None),
     ("date", "exact calendar dates", _DATE, None),
@@ -1073,16 +1298,32 @@ _LABEL["name-id"] = "personal names followed by a number"
 # "patient" … followed by no./nr/number/#/id), then five or more digits: "MRN 1234567",
 # "MRN: 00123", "HN-123456", "Hosp. No. 123456", "chart # 45678", "Nº historia 12345".
 # pid (a patient identifier); German compounds: Fallnummer, Patientennummer, Aufnahmenr
-_RECORD_STRONG = r"mrn|mrno|uhid|nhc|ipp|emr|ehr|hn|pid|(?:fall|patienten|aufnahme)(?:nummer|nr)"
+_RECORD_STRONG_ID = r"mrn|mrno|uhid|nhc|ipp|emr|ehr|(?:fall|patienten|aufnahme)(?:nummer|nr)"
+_RECORD_STRONG = _RECORD_STRONG_ID + r"|hn|pid"
 _RECORD_WEAK = (
     r"mr|med(?:ical)?[\s_.-]?rec(?:ord)?s?|rec(?:ord)?|hosp(?:ital)?|chart|reg(?:istration)?"
     r"|case|pat(?:ient)?|pt|file|adm(?:ission)?|ipd|opd|ip|op|cr|dossier|expediente|historia"
     r"|prontuario|fall|patienten|aufnahme"
 )
-_RECORD_NO = r"no|nr|nro|num|number|numero|número|n°|#|id"
+_RECORD_NO_ID = r"no|nr|nro|num|number|numero|número|n°|#"  # in patient_id: not "id"
+_RECORD_NO = _RECORD_NO_ID + r"|id"
 _RECORD_AFTER_NO = r"historia|expediente|dossier|prontuario|ficha|hc|nhc"  # Nº historia 123
 _RECORD = re.compile(
     rf"(?<![A-Za-z0-9])(?:(?:{_RECORD_STRONG})|(?:{_RECORD_WEAK})\.?[\s_-]{{0,2}}(?:{_RECORD_NO})"
+    rf"|(?:{_RECORD_NO})\.?[\s_-]{{0,2}}(?:de[\s_-])?(?:{_RECORD_AFTER_NO}))"
+    r"\.?[\s:#=_.-]{0,3}[A-Za-z]{0,2}[0-9](?:[\s-]?[0-9]){4,15}(?![0-9])",
+    re.IGNORECASE,
+)
+# The same in patient_id (MRN:887766, Hospital No. 123456, Fallnr 123456), where a study's own
+# codes must pass: the label first, a record's own word (not HN, head and neck; PID, case, pt
+# or ID, which a study's pseudonyms use), then five or more digits (HN-001, P001, Case 001,
+# PID-00012 pass).
+_RECORD_WEAK_ID = (
+    r"mr|med(?:ical)?[\s_.-]?rec(?:ord)?s?|rec(?:ord)?|hosp(?:ital)?|chart|reg(?:istration)?"
+    r"|adm(?:ission)?|ipd|opd|dossier|expediente|historia|prontuario|fall|patienten|aufnahme"
+)
+_RECORD_IN_ID = re.compile(
+    rf"(?:{_RECORD_STRONG_ID}|(?:{_RECORD_WEAK_ID})\.?[\s_-]{{0,2}}(?:{_RECORD_NO_ID})"
     rf"|(?:{_RECORD_NO})\.?[\s_-]{{0,2}}(?:de[\s_-])?(?:{_RECORD_AFTER_NO}))"
     r"\.?[\s:#=_.-]{0,3}[A-Za-z]{0,2}[0-9](?:[\s-]?[0-9]){4,15}(?![0-9])",
     re.IGNORECASE,
@@ -1180,6 +1421,13 @@ _NAME_LEXICON_TEXT = """
     dinh thi wang zhang liu chen huang zhao zhou zhu guo luo zheng liang xie deng feng zeng peng
     xiao cao jiang takahashi tanaka watanabe yamamoto nakamura kobayashi yoshida yamada sasaki
     yamaguchi matsumoto inoue kimura hayashi shimizu suzuki sato truong vo vu ly lam doe martin
+    chan wong cheung leung yeung tsang kwok poon tsui hsu hsieh tsai chiang tseng hsiao chuang
+    ito kato saito yamazaki ikeda hashimoto yamashita ishikawa nakajima maeda fujita ogawa
+    goto okada hasegawa murakami kondo ishii sakamoto aoki fujii nishimura fukuda miura
+    takeuchi nakano okamoto matsuda harada nakagawa tamura kaneko ishida morita shibata
+    yokoyama miyazaki miyamoto uchida takagi taniguchi maruyama fujimoto takeda murata
+    sugiyama masuda sugawara hirano otsuka iwasaki sakurai kinoshita noguchi nomura kikuchi
+    onishi sugimoto ichikawa furukawa mizuno komatsu shimada kojima takayama
     """
 #: Romanised Korean surnames (Revised Romanisation and the common older spellings). One counts
 #: with a given name of two romanised syllables after it (``Lim Soo-jin``, ``JUNG MINSU``,
@@ -1247,6 +1495,8 @@ _CLINICAL_TEXT = """
     fluorouracil epirubicin doxorubicin idarubicin mitomycin gemcitabine capecitabine
     lipiodol entecavir tenofovir lamivudine adefovir interferon sofosbuvir antiviral
     antivirals steroid steroids dexamethasone prednisolone ondansetron morphine
+    oral orale oralmente endovenosa endovenoso intravenosa intravenoso arteriosa arterioso
+    sottocutanea subcutanea intramuscolare intramuscular sublinguale rettale clinico clinica
     facies cushingoid spatial nursing palliative hospice supportive coli aureus pylori
     difficile diff pneumoniae faecalis faecium albicans aeruginosa
     """
@@ -1271,6 +1521,13 @@ _COMMON_TEXT = """
     workers office retired retiree teacher farming housewife homemaker employed unemployed self
     student shaped frame frames zimmer term hour hours wait watch see early late middle aged
     elder race racial
+    alert oriented awake conscious unconscious comatose ambulatory ambulant bedridden bedbound
+    asymptomatic symptomatic afebrile febrile compliant noncompliant cooperative independent
+    dependent frail fit fine ok okay comfortable deceased expired transferred discharged
+    admitted readmitted recovered recovering doing feeling informed consented enrolled excluded
+    included withdrew withdrawn censored deteriorated deteriorating worsening unwell sick ill
+    critical satisfactory unremarkable nurse tube feeding responder responders nonresponder
+    nonresponders survivor survivors carrier carriers
     """
 _DRUG_SUFFIX = re.compile(
     r"(?:mab|nib|platin|rubicin|uracil|taxel|citabine|mustine|zomib|ciclib|parib|lisib|statin"
@@ -1312,7 +1569,12 @@ _PLACE_PHRASES_TEXT = """
     quang ninh; quang nam; nghe an; hai duong; bac ninh; thai binh; ha tinh; khanh hoa; an giang;
     kien giang; lam dong; tay ninh; san jose; san francisco; los angeles; buenos aires;
     sao paulo; rio de janeiro; santa maria; tel aviv; abu dhabi; chiang mai; hyde park;
-    park lane; victoria falls; alice springs; kim hae
+    park lane; victoria falls; alice springs; kim hae; wong tai sin; kwai chung; lai chi kok;
+    sha tin; tuen mun; tai po; mong kok; sai ying pun; tseung kwan o; kwun tong; yuen long;
+    tsuen wan; sham shui po; chang gung; kwong wah; tung wah; yan chai; pok oi; hsin chu;
+    tai chung; tai nan; tai pei; ho man tin; sai kung; tin shui wai; tai wai; siu sai wan;
+    chai wan; ma on shan; tsim sha tsui; yau ma tei; kowloon tong; kwai fong; lam tin;
+    wong chuk hang; chang hua; chia yi; hua lien
 """
 #: Vietnamese clinical and everyday phrases, without their diacritics (as :func:`fold_diacritics` reads
 #: them), whose words are also given names or surnames (Bình, Thảo, Đường, Trung, Thành):
@@ -1373,8 +1635,9 @@ _CANDIDATE = re.compile(
     r"@|://|www\.|[^\x00-\x7f]|[0-9]{7}|[0-9][-/. ()+]{1,3}[0-9]|[A-Za-z]{6}[0-9]"
     r"|[A-Za-z]{2}[0-9]{2} ?[A-Za-z0-9]{4}|[A-Za-z] [0-9][A-Za-z]{2}"
     r"|[0-9][\s.,-]{1,3}[A-Za-z]{3}|[A-Za-z]{3}\.?[\s-]{1,3}[0-9]"
-    r"|[A-Za-z][\s,_]+[A-Za-z]|[A-Za-z]\.\s?[A-Za-z]|[0-9][- ]?[*xX]{2}"
-    r"|[A-Za-z]{5}[0-9]{4}[A-Za-z]|[1-9][A-Za-z][A-Za-z0-9][0-9]-?[A-Za-z]|" + _RECORD_HINT
+    r"|[A-Za-z][\s,_]+[A-Za-z]|[A-Za-z][.:]\s{0,3}[A-Za-z]|[0-9][- ]?[*xX]{2}"
+    r"|[A-Za-z]{5}[0-9]{4}[A-Za-z]|[1-9][A-Za-z][A-Za-z0-9][0-9]-?[A-Za-z]"
+    r"|[A-Za-z]-(?i:san|sama|sensei|kun|chan|ssi|nim)\b|" + _RECORD_HINT
 )
 
 
@@ -1627,22 +1890,66 @@ def _all_names(words: list[str], written: list[str] | None = None) -> bool:
     word."""
     place = _in_place_name(words, written=written)
     words = [w for w, p in zip(words, place, strict=True) if not p and w not in _NAME_PARTICLES]
-    if len(words) < 2 or any(_stop(w) for w in words):  # a place name, and one name at most
-        return False
+    if len(set(words)) < 2 or any(_stop(w) for w in words):  # a place name, one name at most
+        return False  # (or one word twice: chân, chẩn)
     if any(_PATRONYMIC.search(w) for w in words):
         return True
     return all(w in _NAME_LEXICON for w in words)
 
 
-# A title before a capitalised word, anywhere in the cell: Mr. Tanaka, Dr García, seen by Dr Kim
+# A title before a capitalised word, anywhere in the cell: Mr. Tanaka, Dr García, seen by Dr Kim,
+# Frau Weber, Hr. Müller, Sig. Rossi, Señora Pérez, Monsieur Dupont, Dhr. Jansen (the cell is
+# read with its diacritics folded); the short forms Hr, Fr, Sr, Sig need their dot
 _TITLED = re.compile(
-    rf"(?<![A-Za-z])(?:Mr|Mrs|Ms|Mx|Dr|Dra|Prof|Mme|Mlle|Herr|Frau|Sra|Srta)\.?\s+(?P<word>{_WORD}|{_CAPS})"
-    r"(?![\w-])"
+    r"(?<![A-Za-z])(?:(?:Mr|Mrs|Ms|Mx|Dr|Dra|Prof|Mme|Mlle|Herr|Frau|Sra|Srta|Dhr|Mevr|Mevrouw"
+    r"|Monsieur|Madame|Mademoiselle|Signora|Signor|Senora|Senor|Senhora|Senhor|Sig\.ra|Sig\.na)"
+    r"\.?|(?:Hr|Fr|Sr|Sig)\.)"
+    rf"\s+(?P<word>{_WORD}|{_CAPS})(?![\w-])"
+)
+# A patient named by a label, anywhere in the cell: Patient: Müller, Pt. Schmidt, Pat Weber,
+# Paciente: García, Pt: Chan. The label is no title: what follows it is a status or a field as
+# often (Patient: Alert, Pt. Stable, Pat. Verstorben, Pt. Status, Paciente: Edad), so the word
+# must be a listed surname of three letters or more (not Le, Ng, nor Son or Song, which are
+# words too) and no common or clinical word. An unlisted surname after a label passes.
+_PATIENT_NAMED = re.compile(
+    r"(?<![A-Za-z])(?:Patient(?:in)?|Pt|Pat|Paciente|Patiente|Paziente|Pte)\s{0,2}[.:]?"
+    rf"\s{{0,3}}(?P<word>{_WORD}|{_CAPS})"
 )
 
 
+# A Japanese or Korean honorific after a name: Tanaka-san, suzuki-sama, Kim-ssi, Park-nim, or
+# apart at the end of a phrase (Tanaka san, Suzuki sama.)
+_HONORIFIC_AFTER = re.compile(
+    rf"(?<![\w-])(?P<word>{_WORD}|{_CAPS}|[a-z]{{2,20}})"
+    r"(?:-(?i:san|sama|sensei|kun|chan|ssi|nim)|\s{1,2}(?:san|sama|sensei)(?=\s{0,2}(?:[,.;:)!?]|$)))"
+    r"(?![\w-])"
+)
+
+_HONORIFIC_WORD = re.compile(r"san|sama|sensei|kun|chan|ssi|nim")
+
+
 def _titled_name(text: str) -> bool:
-    return any(not _stop(m["word"].lower()) for m in _TITLED.finditer(text))
+    """A title or a patient label before a name anywhere in ``text`` (diacritics folded), or
+    an honorific after one: ``Mr. Tanaka``, ``Frau Weber``, ``Patient: Mueller``, ``Pt.
+    Schmidt``, ``Tanaka-san``; not ``Dr Normal``, ``Patient: Stable`` or ``Pt. Status``."""
+    if any(not _stop(m["word"].lower()) for m in _TITLED.finditer(text)):
+        return True
+    # each pattern only where its words can be (a substring test is cheaper than a search)
+    lower = text.lower()
+    honorifics = _HONORIFIC_AFTER.finditer(text) if _HONORIFIC_WORD.search(lower) else ()
+    for m in honorifics:
+        before = re.findall(r"[^\W\d_]+", text[: m.end("word")].lower())  # Hong Kong san
+        if not _stop(before[-1]) and not _in_place_name(before)[-1]:
+            return True
+    if "Pt" not in text and "Pa" not in text:
+        return False
+    for m in _PATIENT_NAMED.finditer(text):
+        word = m["word"].lower()
+        if any(_stop(part) for part in re.split(r"[-'’]", word)):  # Patient: Child-Pugh A
+            continue
+        if word in _SURNAMES and len(word) >= 3 and word not in _SYLLABLE_WORDS:
+            return True
+    return False
 
 
 def _korean_name(text: str) -> bool:
@@ -1688,12 +1995,76 @@ _SYLLABLE_WORDS = frozenset(
     sine mine line nine fine wine dine pine tine done gone none bone tone zone lone cone
     one on in un""".split()
 )
+#: Chinese surnames as Hong Kong and Macau (Cantonese), Singapore and Malaysia (Hokkien,
+#: Teochew) and Taiwan (Wade–Giles) spell them: Chan, Wong, Cheung, Ng, Tan, Lim, Hsu, Tsai.
+#: One counts with a given name of two syllables of ``_HK_TW_GIVEN`` (``chan tai man``,
+#: ``Hsu Mei-ling``, ``tan boon keng``, ``wong_kawai``), or of one joined by ``_`` or ``.``
+#: (``hsu_mei``), and the cell nothing else; see :func:`_romanised_name`.
+_HK_TW_SURNAMES = frozenset(
+    """chan wong cheung leung lau ng yeung tsang chow kwok fung tse mak yip poon kwan tsui chiu
+    hui siu lai tam cheng choi chung ho lam yau yuen shek tan lim goh ong teo koh chua yeo hsu
+    hsieh tsai kuo chiang liao chou yeh chien tseng hsiao chuang shih chao chang chen lin huang
+    wu wang li yang lu su""".split()
+)
+#: Syllables of such given names, in the same spellings (Tai Man, Ka Wai, Siu Ming, Chi Keung,
+#: Boon Keng, Mei-ling, Chih-wei, Shu-fen): listed, as a pattern would also take English words
+#: (not hai, Vietnamese for two: ho hai lan, coughed twice, is no Ho Hai Lan).
+_HK_TW_GIVEN = frozenset(
+    """ah bo boon bun chak chau che cheuk chi chih chia chieh chien chin ching chit chiu choi
+    chok chong chor chu chuan chuen chun chung eng fai fan fat fei fen feng fong fook fu fuk
+    fung ha hang hao hau hei heng him hin hing ho hock hoi hok hon hong hsiang hsiao hsien
+    hsin hsing hsiu hsuan hua huat hui hung hwa hwee jen ju jung ka kai kam kan kar kat kee kei
+    keng keung kheng kiat kin king kit kiu kok kong kow kuan kuen kuo kwai kwan kwok kwong lai
+    lam lan lap lee lei leung li liang lien lik lin ling lok long lui lun lung man mei meng min
+    ming miu mui nam ngai ngan ngok oi on pak pei peng pik ping po pok pui sai sam san sang sek
+    seng shan sheng sheung shi shih shing shu shuk shun si sik siew sin sing siu soo sook sui
+    suk sum sun sung sze tai tak tat teck ting tong tsai tsan tsang tse tsun tsung tsz tung tzu
+    wa wah wai wan wee wei wen wing wo wu ya yan yat yau yee yen yeung yi yik yim yin ying yip
+    yiu yong yu yue yuen yuk yun yung""".split()
+)
+#: Common Japanese surnames (Hepburn). One counts with a given name of two to six morae
+#: (``_JP_GIVEN``: taro, hanako, ichiro, kenji) beside it, and the cell nothing else.
+_JP_SURNAMES = frozenset(
+    """sato suzuki takahashi tanaka watanabe ito yamamoto nakamura kobayashi kato yoshida
+    yamada sasaki yamaguchi saito matsumoto inoue kimura hayashi shimizu yamazaki mori abe
+    ikeda hashimoto yamashita ishikawa nakajima maeda fujita ogawa goto okada hasegawa
+    murakami kondo ishii sakamoto endo aoki fujii nishimura fukuda ota miura takeuchi nakano
+    okamoto matsuda harada nakagawa ono tamura kaneko wada nakayama ishida ueda morita hara
+    shibata sakai kudo yokoyama miyazaki miyamoto uchida takagi ando taniguchi ohno maruyama
+    imai takada fujimoto takeda murata ueno sugiyama masuda sugawara hirano otsuka koyama
+    chiba kubo matsui iwasaki sakurai kinoshita noguchi matsuo nomura kikuchi sano onishi
+    sugimoto arai hamada ichikawa furukawa mizuno komatsu shimada kojima takayama""".split()
+)
+_JP_MORA = (
+    r"(?:(?:ky|gy|sh|ch|ny|hy|my|ry|by|py|ts|[kgsztdnhbpmrjf])?[aiueo]|y[auo]|w[ao]|n(?![aiueoy]))"
+)
+_JP_GIVEN = re.compile(rf"(?:{_JP_MORA}){{2,6}}")
+#: English words spelt in Japanese morae (dose, none, rate): never a given name
+_MORA_WORDS = frozenset(
+    """dose nose rose hose pose note rate date mate name same game home some more sore bore
+    pore side ride hide tide sure pure rare take make sake bake wake joke mode none done gone
+    bone tone zone mine pine fine dine sane hare dare care nine tune dune june""".split()
+)
+#: Every listed surname, of any spelling: after a patient label (``Patient: Chan``) one is a
+#: name wherever it stands in the cell.
+_SURNAMES = (
+    _NAME_LEXICON
+    | _KOREAN_SURNAMES
+    | _CN_SURNAMES
+    | frozenset(_VI_SURNAMES)
+    | _HK_TW_SURNAMES
+    | _JP_SURNAMES
+)
 _NAME_SEPARATORS = re.compile(r"[\s_.-]+")
+_ASCII_AND_MACRONS = "".join(map(chr, range(128))) + "āīūēōĀĪŪĒŌ"
+_ID_COUNTER_AFTER = re.compile(r"(?<=[A-Za-z])[-_.]?[0-9]{1,6}$")
 # the last word of a Korean district or street (Gang Nam Gu, Song Pa Gu, Jong Ro)
 _KO_DISTRICT = frozenset("gu si do dong ro gil eup myeon ri gun".split())
 
 
-def _romanised_name(text: str, *, in_id: bool) -> bool:
+def _romanised_name(
+    text: str, *, in_id: bool, latin: bool = True, written: list[str] | None = None
+) -> bool:
     """A romanised Korean or Chinese name written in one case or Title Case, its words joined
     by ``_ . -`` or spaces, in either order, and nothing else in the cell: a listed Korean
     surname and a given name of two syllables, joined or apart (``minsu_kim``, ``kim chul soo``,
@@ -1709,13 +2080,28 @@ def _romanised_name(text: str, *, in_id: bool) -> bool:
     >>> [_romanised_name(v, in_id=True) for v in ("ko_001", "go_on", "ha_ha", "HCC_LI", "site_a")]
     [False, False, False, False, False]
     """
-    tokens = [t for t in _NAME_SEPARATORS.split(text.strip()) if t]
+    text = text.strip()
+    counted = False
+    if in_id:  # a counter after the name: chan_tai_man_01, yamamoto_taro2
+        counted = _ID_COUNTER_AFTER.search(text) is not None
+        text = _ID_COUNTER_AFTER.sub("", text)
+    tokens = [t for t in _NAME_SEPARATORS.split(text) if t]
     if not 2 <= len(tokens) <= 3 or not all(t.isascii() and t.isalpha() for t in tokens):
         return False
+    if counted and all(len(t) <= 2 for t in tokens):
+        return False  # LI_NA_01, KR_SU_001: a site's letters and a number
     cased = (
         all(t.islower() for t in tokens)
         or all(t.isupper() for t in tokens)
         or all(t[0].isupper() and t[1:].islower() for t in tokens)
+        # the surname in capitals, as Hong Kong and many registries write it (CHAN Tai Man,
+        # YAMAMOTO Taro, Tai Man CHAN); a hyphenated given name with one capital (Hsu Mei-ling)
+        or _surname_in_capitals(text)
+        or all(
+            w[0].isupper() and w[1:].replace("-", "").islower()
+            for w in re.split(r"[\s_.]+", text.strip())
+            if w
+        )
     )
     if not cased:
         return False
@@ -1767,12 +2153,71 @@ def _romanised_name(text: str, *, in_id: bool) -> bool:
             # only joined by _ or . (wang_fang)
             if in_id or joined or not _CN_ONE.fullmatch(given[0]):
                 return True
+        if (
+            (in_id or joined)
+            and order is words  # a Vietnamese surname comes first (Gia_Dinh is a place)
+            and surname in _VI_SURNAMES
+            # spelt as the name is, if with diacritics (đô_thị_hóa, urban growth, is no Đỗ)
+            and (latin or (written or [""])[0] == _VI_SURNAMES[surname])
+            and all(2 <= len(g) <= 7 for g in given)
+            and not all(g in _SYLLABLE_WORDS for g in given)
+        ):
+            return True  # nguyen_gia_huy, tran.bao.chau: an id joins a Vietnamese name
+        if not latin:
+            continue  # Vietnamese written with its marks (chân tay, lâm sàng): no such name
+        if surname in _HK_TW_SURNAMES and _hk_tw_given(given, in_id or joined):
+            return True  # chan tai man, Hsu Mei-ling, wong_kawai
+        if (
+            surname in _JP_SURNAMES
+            and len(given) == 1
+            and len(given[0]) >= 3
+            and given[0] not in _SYLLABLE_WORDS | _MORA_WORDS
+            and _JP_GIVEN.fullmatch(given[0])
+        ):
+            return True  # yamamoto_taro, tanaka hanako
     return False
+
+
+def _surname_in_capitals(text: str) -> bool:
+    """``CHAN Tai Man``, ``Tai Man CHAN``: a listed surname in capitals first or last, the
+    other words capitalised (a given name may be hyphenated: ``HSU Mei-ling``)."""
+    words = [w for w in re.split(r"[\s_.]+", text.strip()) if w]
+    if len(words) < 2:
+        return False
+    for surname, rest in ((words[0], words[1:]), (words[-1], words[:-1])):
+        if (
+            surname.isupper()
+            and surname.lower() in _SURNAMES
+            and all(w[0].isupper() and w[1:].replace("-", "").islower() for w in rest)
+        ):
+            return True
+    return False
+
+
+def _hk_tw_given(given: list[str], joined: bool) -> bool:
+    """A given name in Cantonese, Hokkien or Wade–Giles spelling: two listed syllables, apart
+    or joined (``tai man``, ``kawai``, ``mei ling``), not both short English words (``man on``);
+    or, joined to the surname by ``_`` or ``.`` (``joined``), one (``hsu_mei``)."""
+    if len(given) == 2:
+        return all(g in _HK_TW_GIVEN for g in given) and not all(
+            g in _SYLLABLE_WORDS for g in given
+        )
+    if len(given) != 1:
+        return False
+    word = given[0]
+    if word in _HK_TW_GIVEN:
+        return joined and word not in _SYLLABLE_WORDS
+    return any(
+        word[:i] in _HK_TW_GIVEN and word[i:] in _HK_TW_GIVEN for i in range(2, len(word) - 1)
+    )
 
 
 def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
     text = canonical(text)
     written = re.findall(r"[^\W\d_]+", text.lower())  # before folding: đô thị is no Đỗ Thị
+    # a name romanised from Chinese or Japanese is plain ASCII, or has long-vowel macrons (Ōno
+    # Yūko); Vietnamese has other marks (chân tay, lâm sàng)
+    plain = text.isascii() or not text.strip(_ASCII_AND_MACRONS)
     if not text.isascii():
         text = fold_diacritics(text)
     if _titled_name(text):
@@ -1780,7 +2225,7 @@ def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
     words = re.findall(r"[^\W\d_]+", text.lower())
     if any(w in _NOT_NAME_WORDS for w in words):
         return False
-    if _korean_name(text) or _romanised_name(text, in_id=in_id):
+    if _korean_name(text) or _romanised_name(text, in_id=in_id, latin=plain, written=written):
         return True
     if in_id and (_NAME_IN_ID.fullmatch(text) or _WORDS_IN_ID.fullmatch(text)):
         return True
@@ -2066,6 +2511,8 @@ def _other_kind(text: str, *, in_id: bool, names: bool) -> str | None:
             if check is None or check(m):
                 return key
     if not in_id and (_RECORD.search(text) or _RECORD_LONG.search(text)):
+        return "record"
+    if in_id and _RECORD_IN_ID.match(text.strip()):
         return "record"
     if not in_id:
         m = _PREFIXED_NUMBER.fullmatch(text.strip())

@@ -1,0 +1,523 @@
+"""The identifier guard on street addresses, titles and patient labels before a surname, record
+numbers named in ``patient_id``, and names romanised from Cantonese, Hokkien, Wade–Giles,
+Japanese and Vietnamese; and the clinical words, places and study codes next to each rule that
+must pass (``NG tube``, ``3-way stopcock``, ``HN-001``, ``huang qi``, ``Patient: Stable``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_cohort import HEADER, enough_rows, problems_of, valid_rows, write
+
+from analysis import __main__ as entry
+from analysis.privacy import candidate_mask, find_identifiers, identifier_kind
+
+
+def _refused(tmp_path, value, column="note"):
+    """The loader's message for a cohort with ``value`` in one row of an extra ``column``."""
+    rows = [{**r, column: v} for r, v in zip(valid_rows(), ["", value, "", ""], strict=True)]
+    message, problems = problems_of(write(tmp_path, rows, header=[*HEADER, column]))
+    assert [p.code for p in problems] == ["identifier"]
+    return message
+
+
+def _errors(frame):
+    return [p for p in find_identifiers(frame) if p.severity == "error"]
+
+
+def _passes(value, column="note"):
+    """No error (a long cell's free-text warning aside)."""
+    return _errors(pd.DataFrame({"patient_id": ["P001", "P002"], column: [value, ""]})) == []
+
+
+def _id_passes(value):
+    return _errors(pd.DataFrame({"patient_id": [value, "P002", "P003"]})) == []
+
+
+def _no_part_shown(message, value):
+    """Neither the value nor any capitalised word or number of it is in the message."""
+    assert value not in message
+    for word in value.replace(",", " ").split():
+        if len(word) >= 3 and (word[0].isupper() or word.isdigit()):
+            assert word not in message, word
+
+
+# --- street addresses --------------------------------------------------------------------------
+ADDRESSES = [
+    "12 Rue de la Paix",
+    "45 avenue Victor Hugo, 75016 Paris",
+    "12 RUE DE LA PAIX",
+    "Hauptstraße 5",
+    "Bahnhofstr. 12",
+    "Berliner Straße 12",
+    "221B Baker Street",
+    "221B BAKER STREET",
+    "123 Main St., Apt 4",
+    "lives at 123 Main St., Apt 4",
+    "5 High Street",
+    "123 main street",
+    "1600 Pennsylvania Ave NW",
+    "12 Mulholland Dr Los Angeles",
+    "Calle Mayor 5",
+    "Calle de Alcalá, nº 5",
+    "Rua Augusta, 100",
+    "Av. Paulista, 1578",
+    "Via Roma 12",
+    "Jalan Ampang 12",
+    "Jl. Sudirman No. 5",
+    "Keizersgracht 123",
+    "Nørregade 3",
+    "Teheran-ro 123, Gangnam-gu",
+    "123 Teheran-ro",
+    "Yeoksam-dong 123-45",
+    "1-2-3 Nishi-Shinjuku, Shinjuku-ku",
+    "3-chome",
+    "88 Renmin Lu",
+    "12 đường Lê Lợi, Quận 1",
+    "số 5 phố Huế",
+    "hẻm 34/2 Nguyễn Trãi",
+    "Phường 5, Quận 3",
+    "12 duong Le Loi",
+    "PO Box 123",
+    "P.O. Box 4567",
+    "Postfach 1234",
+    # addresses from Singapore, Malaysia, the Philippines, Thailand, Taiwan, China, Korea, Japan
+    "Blk 123 Ang Mo Kio Ave 3 #05-67",
+    "No. 12, Jalan Bukit Bintang, 55100 Kuala Lumpur",
+    "123 Rizal St., Brgy. San Antonio",
+    "99/9 Moo 5, Sukhumvit Road",
+    "No. 7, Zhongshan S. Rd., Zhongzheng Dist., Taipei",
+    "Room 501, No. 88 Jianguo Road",
+    "Jianguo Lu 88 Hao",
+    "Seoul, Gangnam-gu, Teheran-ro 123",
+    "Tokyo-to Shinjuku-ku Nishi-Shinjuku 2-8-1",
+    "Số 1 Tôn Thất Tùng",
+]
+
+
+@pytest.mark.parametrize("value", ADDRESSES)
+def test_street_addresses_are_refused_in_any_free_column(value):
+    assert identifier_kind(value) == "address"
+    assert candidate_mask(np.array([value], dtype=object)).all()
+
+
+@pytest.mark.parametrize(
+    ("value", "column"),
+    [
+        ("12 Rue de la Paix", "residence"),
+        ("Hauptstraße 5, Berlin", "domicile_info"),
+        ("221B Baker Street", "where_lives"),
+        ("12 đường Lê Lợi, Quận 1", "ghi_chu"),
+        ("1-2-3 Nishi-Shinjuku, Shinjuku-ku", "memo"),
+    ],
+)
+def test_an_address_column_under_another_name_is_refused_naming_column_and_kind(
+    tmp_path, value, column
+):
+    message = _refused(tmp_path, value, column)
+    assert f"column {column}: looks like a direct identifier (its values contain street" in message
+    _no_part_shown(message, value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "3-way stopcock",
+        "2 Way Foley catheter",
+        "Mild ascites, 2 Way",
+        "6 Min Walk Test",
+        "2 weeks on the road",
+        "5 km road",
+        "seen 3 Months With Dr",
+        "2 Leads St Elevation",
+        "df 2 Chi Square",
+        "2 Stents In Place",
+        "2 Weeks Close",
+        "3 Close Contacts",
+        "c/ Sorafenib 400",
+        "Via TACE 2 sessions",
+        "Via Port 2",
+        "via femoral access 2",
+        "2 AV Block",
+        "Mobitz 2 AV Block",
+        "2 cures de chimio",
+        "Blockade 2 cycles",
+        "1-0-1 Metformin",
+        "Chest Ct 2 done",
+        "Grade 3 Lane",
+        "4 Cycles Lu-177",
+        "177Lu-PSMA 4 cycles",
+        "BP 140/90",
+        "đường huyết 12",
+        "12 duong huyet",
+        "dai thao duong type 2",
+        "Monitoring 3",
+        "segment 8, 2 lesions",
+        "lives alone, 2 stairs",
+        "ECOG 1, Child-Pugh A 5",
+        "Vp3 right portal vein",
+        "Zugangsweg 2",
+        "Capecitabina Via Orale 2 volte",
+        "Via Endovenosa 3 cicli",
+        "Terapia Via Arteriosa 3",
+        "Largo Nodulo 3 Cm",
+        "Corso Clinico 2",
+        "CTCAE Grade 3 Fatigue Lane",
+        "Verlegung Station 5",
+        "Station 3 Ring 2",
+        "2 Platz",
+        "Place 2 Stents",
+        "Plaza 2 semanas",
+        "Paseo 3 km diario",
+        "Rua 2",
+        "Corso 3 giorni",
+        "3 Court Appearances",
+        "Dose 2 Level",
+        "Score 3 Lu",
+    ],
+)
+def test_clinical_phrases_with_numbers_are_no_addresses(value):
+    assert identifier_kind(value) is None
+    assert _passes(value)
+
+
+# --- titles, honorifics and patient labels before a surname --------------------------------------
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Patient: Müller",
+        "Patient: Mueller",
+        "Pt. Schmidt",
+        "Pt Schmidt refused",
+        "Pat. Weber",
+        "Patientin Schulz",
+        "Paciente: García",
+        "Pt: Chan",
+        "Pt: Tanaka, 2nd cycle",
+        "Mr. Smith",
+        "Frau Weber",
+        "seen with Frau Weber today",
+        "Hr. Müller",
+        "Fr. Weber",
+        "Sig. Rossi",
+        "Señora Pérez",
+        "Monsieur Dupont",
+        "Dhr. Jansen",
+        "Tanaka-san",
+        "suzuki-sama",
+        "seen by Tanaka san, stable",
+        "Kim-ssi",
+        "Park-nim",
+    ],
+)
+def test_a_title_or_patient_label_before_a_surname_is_refused(tmp_path, value):
+    message = _refused(tmp_path, value)
+    assert (
+        "column note: looks like a direct identifier (its values contain personal names" in message
+    )
+    _no_part_shown(message, value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Patient: Alert",
+        "Pt: Alert and oriented",
+        "Pt. Stable",
+        "Patient transferred",
+        "Patient: Transferred to ICU",
+        "Patient Declined",
+        "Patient: HCC",
+        "Pt. refused further HAIC",
+        "Patient ok",
+        "Pt. Feeling better",
+        "Pt: Ambulatory",
+        "Pt. Compliant",
+        "Patient: Informed",
+        "Patient: Improved",
+        "Patient: Male",
+        "Pt: Female, 62",
+        "Patient: Korean",
+        "Pt: Vietnamese",
+        "Patient: Deceased",
+        "Patient: Responder",
+        "Patient: Survivor",
+        "Patient: Child-Pugh A",
+        "Pt: Progressive",
+        "Pat. Verstorben",
+        "Pat. Entlassen",
+        "Patiente: Décédée",
+        "Paciente: Estable",
+        "Pt. Le patient refuse",
+        "Patient: Son",
+        "Pt: Song",
+        "Pt. Status",
+        "Hong Kong san",
+        "San Jose",
+        "in San Francisco",
+        "hospital-san",
+    ],
+)
+def test_a_patient_label_before_a_status_word_passes(value):
+    assert _passes(value)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Pt. Status", "Patient: Outcome", "Pat. Alter", "Pat. Geschlecht", "Paciente: Edad",
+     "Pt. Residence", "Pt. Followup", "Pat. Diagnose", "Pt. Weight", "Patient: Smoking"],
+)  # fmt: skip
+def test_a_patient_label_in_a_column_name_is_no_name(header):
+    from analysis.privacy import IdentifierScanner, printable_header
+
+    assert IdentifierScanner([header]).refused == set()
+    assert printable_header(header) == header
+
+
+def test_a_column_named_patient_something_is_not_masked_as_a_name(tmp_path):
+    """``Patient Name`` is refused by its name, and shown: ``Name`` after ``Patient`` is a field."""
+    rows = [{**r, "Patient Name": "x"} for r in valid_rows()]
+    message, _ = problems_of(write(tmp_path, rows, header=[*HEADER, "Patient Name"]))
+    assert "column Patient Name: looks like a direct identifier (a person's name, by its name)" in (
+        message
+    )
+
+
+# --- record numbers named in patient_id ------------------------------------------------------------
+@pytest.mark.parametrize(
+    "value",
+    [
+        "MRN:887766",
+        "MRN 887766",
+        "MRN887766",
+        "mrn-00123",
+        "Hospital No. 123456",
+        "Hosp No 123456",
+        "Fallnr 123456",
+        "Record No. 55443",
+        "Chart# 55443",
+        "Nº historia 12345",
+        "UHID 123456",
+    ],
+)
+def test_a_record_number_named_in_patient_id_is_refused(tmp_path, value):
+    rows = enough_rows(4)
+    rows[1] = {**rows[1], "patient_id": value}
+    message, problems = problems_of(write(tmp_path, rows))
+    assert (
+        "column patient_id: looks like a direct identifier (its values contain record numbers"
+        in (message)
+    )
+    assert value not in message and value[-5:] not in message
+    assert [p.code for p in problems] == ["identifier"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["HN-001", "HN-00123", "P001", "PID-00012", "Case 001", "Case_ID_00001", "PT-00001",
+     "Record 4455", "MRN-001", "REG-2023-0045", "EMR12", "SNUH_HCC_001", "KUMC-HAIC-01"],
+)  # fmt: skip
+def test_study_codes_with_record_like_letters_pass_in_patient_id(value):
+    assert _id_passes(value)
+
+
+# --- romanised names ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "value",
+    [
+        "chan tai man",
+        "wong ka wai",
+        "ng wai man",
+        "lau siu ming",
+        "Lau Chi Keung",
+        "hsu mei-ling",
+        "Hsu Mei-ling",
+        "Chang Chih-wei",
+        "tan boon keng",
+        "yamamoto taro",
+        "suzuki ichiro",
+        "Tanaka Hanako",
+        "taro yamamoto",
+        "peter chan",
+        "mary wong",
+        "tran thi mai",
+        "pham thi lan",
+        "CHAN Tai Man",
+        "Tai Man CHAN",
+        "YAMAMOTO Taro",
+        "KIM Min Su",
+        "ōno yūko",
+        "Tan Ah Kow",
+        "lim boon keng",
+        "ong ah hock",
+        "Frau Dr. med. Weber",
+        "vu par Mme Dupont",
+    ],
+)
+def test_cantonese_taiwanese_japanese_and_vietnamese_names_are_refused_in_free_text(
+    tmp_path, value
+):
+    message = _refused(tmp_path, value)
+    assert (
+        "column note: looks like a direct identifier (its values contain personal names" in message
+    )
+    _no_part_shown(message, value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "chan_tai_man",
+        "wong_ka_wai",
+        "ng_wai_man",
+        "cheung_ka_ho",
+        "hsu_mei",
+        "wong_kawai",
+        "yamamoto_taro",
+        "tanaka.hanako",
+        "suzuki_ichiro",
+        "nguyen_van_an",
+        "tran_thi_mai",
+        "pham_van_hung",
+        "nguyen_gia_huy",
+        "tran.bao.chau",
+        "chan_tai_man0",
+        "wong_ka_wai_01",
+        "yamamoto_taro2",
+        "nguyen_gia_huy_12",
+        "kim_minsu_01",
+        "Wong1",
+        "CHAN",
+    ],
+)
+def test_romanised_names_are_refused_in_patient_id(value):
+    assert not _id_passes(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # "ng" is nasogastric
+        "ng tube inserted day 3",
+        "NG tube removed",
+        "ng feeding",
+        "ngt feeding 2 weeks",
+        # Vietnamese without diacritics: chan (chân, chẩn), tran (tràn), lau (lâu), lam (lâm),
+        # ho (ho, cough), dang (đang), phan (phân)
+        "chan doan HCC 2019",
+        "chan tay mieng",
+        "phu chan 2 ben",
+        "tran dich mang phoi",
+        "tran khi mang phoi",
+        "lau ngay",
+        "lam sang on dinh",
+        "lâm sàng ổn định",
+        "ho ra mau",
+        "ho khan",
+        "ho hai lan",
+        "lai hai lan",
+        "ho man tinh",
+        "ho gia dinh",
+        "dang dieu tri",
+        "dang tien trien",
+        "do anh huong thuoc",
+        "phan thuy VIII",
+        # herbal medicines and Kampo formulas in pinyin and Hepburn
+        "huang qi",
+        "dan shen",
+        "ma huang",
+        "wu wei zi",
+        "chai hu",
+        "huang lian su",
+        "li zhong wan",
+        "sho saiko to",
+        "juzen taiho to",
+        # eponyms and technique names, and words spelt as a surname
+        "yamamoto technique",
+        "tanaka classification",
+        "suzuki grade 2",
+        "wong baker scale 4",
+        "Chan score",
+        "tan skin",
+        "endo done",
+        "endo ok",
+        "tai chi",
+        "yin yang",
+        "feng shui",
+        # Hong Kong and Taiwan places and hospitals whose words are names
+        "Wong Tai Sin",
+        "Kwai Chung",
+        "Lai Chi Kok",
+        "Sha Tin",
+        "Tuen Mun",
+        "Tai Po",
+        "Chang Gung",
+        "Kwong Wah",
+        "Tung Wah",
+        "ho man tin",
+        "Queen Mary Hospital",
+        "Cooperative Oncology",
+        "tan ah",
+        "lim ah",
+        "số 2 TACE",
+        "lần số 2 HAIC",
+        "HCC Tai Po",
+        "TACE Ho Chi",
+        "chân, chẩn",
+        "Patient: Child-Pugh",
+    ],
+)
+def test_clinical_words_herbs_and_places_that_collide_with_surnames_pass(value):
+    assert _passes(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["li_na_01", "LI_NA_01", "KR_SU_001", "ko_001", "li_01", "HCC_LI_01", "site_a_01",
+     "KO_HN_001", "Tai_Po_01", "Sha_Tin_01", "chang_gung_01", "Kwong_Wah_01", "Tuen_Mun_12",
+     "ho_man_tin_01", "Tokyo_001", "Osaka_01", "BachMai_001", "Cho_Ray_001", "Gia_Dinh_01",
+     "HK-QMH-0001", "TW-CGMH-001", "SG-NCC-001", "JP-NCC-0001"],
+)  # fmt: skip
+def test_site_codes_and_places_pass_in_patient_id(value):
+    assert _id_passes(value)
+
+
+def test_validate_refuses_an_address_with_exit_1_and_no_traceback(tmp_path, capsys):
+    rows = [{**r, "domicile": v} for r, v in zip(enough_rows(), ["Paris"] * 99, strict=False)]
+    rows[2]["domicile"] = "12 rue de la Paix, 75002 Paris"
+    path = write(tmp_path, rows, header=[*HEADER, "domicile"])
+    try:
+        code = entry.main(["validate", str(path)])
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert (
+        "column domicile: looks like a direct identifier (its values contain street addresses)"
+        in (out + err)
+    )
+    assert "Paix" not in out + err and "75002" not in out + err
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["house_number", "Hausnummer", "Straße", "calle", "thuong_tru", "noi_o",
+     "Nơi ở", "phuong_xa", "quan_huyen", "neighbourhood", "suburb", "Municipio", "ville", "juso"],
+)  # fmt: skip
+def test_address_columns_under_other_names_are_refused_by_the_header(tmp_path, header):
+    rows = [{**r, header: "x"} for r in valid_rows()]
+    message, _ = problems_of(write(tmp_path, rows, header=[*HEADER, header]))
+    assert f"column {header}: looks like a direct identifier (an address, by its name)" in message
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["residence", "domicile", "retour_domicile", "rural_urban", "noi_soi", "noi_khoa", "cho_an",
+     "tinh_trang"],
+)  # fmt: skip
+def test_residence_and_vietnamese_clinical_headers_pass_by_name(header):
+    from analysis.privacy import IdentifierScanner
+
+    assert IdentifierScanner([header]).refused == set()
