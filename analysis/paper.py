@@ -1192,6 +1192,13 @@ def table2_feasibility(
     [[1, 0, 1, 1, 0, 1], [1, 0, 0, 0, 1, 0]]
     >>> albumin.loc[("multivariable", "HR"), "follow"]
     'aims at the 95% CI'
+
+    Read as truncated (:data:`P_READINGS`), five of the P values that cannot print rounded can,
+    and Child-Pugh 7's 0.05 cannot:
+
+    >>> t = table2_feasibility(p_rounding="truncated")
+    >>> t.loc[~t.feasible & (t.cell == "P"), "term"].tolist()
+    ['child_pugh_7', 'additional_tace']
     """
     # memoised on the published files' names, sizes and times, as published.load is; a copy
     folder = Path(PUBLISHED_DIR if directory is None else directory)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import math
 import warnings
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -406,12 +406,12 @@ def _combinations(items, k):
     return combinations(items, k)
 
 
-def table2_infeasible() -> dict:
-    """Infeasible Table 2 cells: the paper model's verdicts (:func:`analysis.paper.table2_feasibility`)
-    plus the versions printed elsewhere that contradict Table 2."""
+def table2_infeasible(p_rounding: str = "half-up") -> dict:
+    """Infeasible Table 2 cells: the paper model's verdicts (:func:`analysis.paper.table2_feasibility`,
+    P read as ``p_rounding``) plus the versions printed elsewhere that contradict Table 2."""
     from analysis.paper import table2_feasibility
 
-    feas = table2_feasibility()
+    feas = table2_feasibility(p_rounding=p_rounding)
     out = {r.id: r.reason for r in feas.itertuples(index=False) if not r.feasible}
     out.update(contradicted_elsewhere())
     return out
@@ -537,14 +537,28 @@ def block_of(quantity: str, kind: str) -> str | None:
     return "table1"
 
 
-def score(c: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per distinct printed number (quantity, kind, text): block, verdict."""
+def truncates_to(x: float, value: float, decimals: int) -> bool:
+    """``x`` cut after ``decimals`` (decimal arithmetic on its shortest repr, no rounding) equals
+    ``value``: a P read as truncated."""
+    if x is None or not math.isfinite(x):
+        return False
+    q = Decimal(1).scaleb(-decimals)
+    return Decimal(repr(float(x))).quantize(q, rounding=ROUND_DOWN) == Decimal(
+        repr(value)
+    ).quantize(q)
+
+
+def score(c: pd.DataFrame | None = None, p_rounding: str = "half-up") -> pd.DataFrame:
+    """One row per distinct printed number (quantity, kind, text): block, verdict. With
+    ``p_rounding="truncated"`` a Table 2 P (and its copies in the text) is a hit when the cohort's
+    P cut after the printed decimals equals it, and the infeasible Table 2 cells are the package's
+    under that reading."""
     from analysis.synthesis import feasibility
 
     c = load() if c is None else c
     agg = aggregate_values(c)
     t2 = table2_values(c)
-    infeasible = set(feasibility().query("not feasible")["id"]) | set(table2_infeasible())
+    infeasible = set(feasibility().query("not feasible")["id"]) | set(table2_infeasible(p_rounding))
     pub = published.load()
     pub = pub[~pub["reference"].fillna(False).astype(bool)]
     rows, seen = [], set()
@@ -567,6 +581,8 @@ def score(c: pd.DataFrame | None = None) -> pd.DataFrame:
             ok = prints_as(value[0], r.lower, ld) and prints_as(value[1], r.upper, ud)
         elif r.kind == "p" and r.relation == "<":
             ok = value < r.value
+        elif r.kind == "p" and r.quantity.startswith("hr_") and p_rounding == "truncated":
+            ok = truncates_to(value, r.value, int(r.decimals))
         else:
             ok = prints_as(value, r.value, int(r.decimals))
         # a median on an exact 0.5 plateau depends on a tie-breaking rule: never a hit
@@ -721,6 +737,44 @@ def test_chapters_07_and_01_glue_the_measured_table2_counts(found):
             holds = "33 Table 2 numbers plus the abstract's 0.151"
             assert f"{hit} of {total} distinct {what} numbers ({holds}; {left})" in cox
             assert f"{what} numbers: {hit} of {total} ({holds}; {left})" in data
+
+
+@pytest.mark.xdist_group("block-counts")  # one worker computes the counts (the fixture) once
+def test_truncated_reading_counts_agree_with_the_independent_ones(found):
+    """Chapter 01's readings table (:func:`analysis.calibration.reading_counts`): under Table 2's
+    P values read as truncated, the Table 2 hits recomputed here (statsmodels, each P cut after
+    its printed decimals) with the package's truncated feasibility; the book's reading is the
+    counts above."""
+    from analysis.calibration import reading_counts
+
+    s = score(load(), p_rounding="truncated")
+    mine = {
+        block: tuple(int((s.loc[s["block"] == block, "verdict"] == v).sum()) for v in VERDICTS)
+        for block in ("table2_univariate", "table2_multivariable")
+    }
+    package = reading_counts(load()).set_index(["reading", "block"])
+    for block, counted in mine.items():
+        assert tuple(int(x) for x in package.loc[("p_truncated", block)]) == counted, block
+        assert tuple(int(x) for x in package.loc[("book", block)]) == found[block], block
+    assert truncates_to(0.9695, 0.96, 2) and not truncates_to(0.1751, 0.18, 2)
+    # and README says so, with the other readings
+    readme = " ".join((COHORT_CSV.parent.parent / "README.md").read_text(encoding="utf-8").split())
+
+    def triple(reading, block):
+        return "/".join(str(int(x)) for x in package.loc[(reading, block)])
+
+    assert (
+        "Read otherwise, the counts change (chapter 01, `analysis.calibration.reading_counts`): "
+        "with Table 2's P values truncated instead of rounded the univariate block is "
+        f"{triple('p_truncated', 'table2_univariate')} (reproduced/missed/infeasible); with the "
+        "log-rank P of additional TACE given up instead of its Cox row survival is "
+        f"{triple('logrank_given_up', 'survival')} and the univariate block "
+        f'{triple("logrank_given_up", "table2_univariate")}; with the bare 11 of "2.8–11" read '
+        f"at whole months survival is {triple('whole_months', 'survival')}."
+    ) in readme
+
+
+VERDICTS = ("hit", "missed", "infeasible")
 
 
 def test_spss_median_by_hand():
