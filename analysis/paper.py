@@ -1052,8 +1052,14 @@ def _cell_verdict(part: str, res: dict, dec, hr, iv, p) -> tuple[bool, str, str,
     )
     implied = _implied_text(res, digits, printed, p)
     verb = "fits" if kept_text.count(" and ") == 0 else "fit"
-    # what is new beside the reason: only the numbers aimed at (the reason gives what they imply)
-    follow = f"aims at the {_kept_text(cal['drop'])}"
+    # what is new beside the reason: only the cells aimed at (the reason gives what they imply);
+    # the calibration aims at whole cells, so an interval with a bound given up is not among them
+    aimed_cells = [
+        name
+        for name, parts in (("HR", {"hr"}), ("95% CI", {"lower", "upper"}), ("P", {"p"}))
+        if not parts & set(cal["drop"])
+    ]
+    follow = f"aims at the {word_list(aimed_cells)}"
     parts = {"interval": {"lower", "upper"}, "hr": {"hr"}, "p": {"p"}}[part]
     aimed = not parts & set(cal["drop"])
     other = ""

@@ -167,7 +167,8 @@ def test_what_each_row_keeps_fits_and_the_whole_row_does_not():
     rows = _rows()
     # row -> numbers kept by the verdicts; the additional-TACE row keeps its HR only. The
     # albumin rows keep HR and P (their interval, one cell, given up); the calibration keeps
-    # the univariate HR and upper bound and the multivariable interval (the package's "follow")
+    # the univariate HR and upper bound (it aims at whole cells: the HR) and the multivariable
+    # interval (the package's "follow")
     kept = {k: [("hr", "lower", "upper")] for k in TRUNCATED_ONLY}
     kept |= {
         "albumin_le3.uni": [("hr", "p"), ("hr", "upper")],

@@ -234,6 +234,9 @@ def test_the_calibration_follows_its_own_reading_of_albumin(feasibility):
         "table2.albumin_le3.multi.hr", "table2.albumin_le3.multi.interval",
         "table2.albumin_le3.multi.p", "table2.albumin_le3.uni.p",
     ]  # fmt: skip
+    # the calibration aims at whole cells: the univariate row keeps HR and upper bound, and the
+    # cells aimed at are the HR alone (review: "follow" named the upper bound too)
+    assert f.loc["table2.albumin_le3.uni.interval", "follow"] == "aims at the HR"
     for cell in ("hr", "interval", "p"):
         assert f.loc[f"table2.albumin_le3.multi.{cell}", "follow"] == "aims at the 95% CI"
         assert (
