@@ -2342,10 +2342,17 @@ def _check_plausibility(rows: _Rows, get, n: int, se_results: dict) -> None:
         floors = paper.death_floors().set_index(["term", "model"])
         need = max(int(v) for v in floors.loc["albumin_le3", "deaths"])
         upper = sum(found[k][1] for k in effects)
+        feasible = paper.table2_feasibility().set_index("id")["feasible"]
+        row = "row"
+        if not bool(feasible["table2.albumin_le3.multi.interval"]):
+            row = (
+                "row's interval (which the calibration follows; the counts give it up for the "
+                "row's HR and P)"
+            )
         if upper < need:
             extra += (
                 f" Under the same approximation scores 6–8 hold at most {upper:.1f} deaths, yet "
-                f"the multivariable albumin ≤ 3 g/dL row needs at least {need} deaths among its "
+                f"the multivariable albumin ≤ 3 g/dL {row} needs at least {need} deaths among its "
                 "patients (Var(ln HR) ≥ 1/d₁ + 1/d₀, exact), all of whom score 6 or more "
                 "(albumin ≤ 3.5 g/dL earns 2 points): the two cannot both hold if the approximation does; it "
                 "can fail when the groups' shares of the risk set change much over time, so "

@@ -1193,6 +1193,16 @@ def logrank_line(result: dict, *, user: bool = False) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def _table2_not_aimed() -> dict[str, str]:
+    """Feasible Table 2 cell id -> what the calibration aims at instead, for the cells of a row
+    that cannot print whole where the calibration keeps another reading than the counts
+    (``aimed`` of :func:`analysis.paper.table2_feasibility`: albumin ≤ 3 g/dL)."""
+    cells = paper.table2_feasibility()
+    cells = cells[cells["feasible"] & ~cells["aimed"] & (cells["follow"] != "")]
+    return dict(zip(cells["id"], cells["follow"], strict=True))
+
+
+@functools.lru_cache(maxsize=1)
 def _table2_feasible() -> dict[str, bool]:
     """Printed Table 2 cell id -> whether some cohort of the paper's size can show it."""
     cells = paper.table2_feasibility()
@@ -1953,7 +1963,8 @@ MULTIVARIABLE_UNEXPLAINED = (
 def _cell_reasons_note(base: str, bad: list[str], missed, infeasible, ref: str) -> str:
     """The reasons a ✗ note ends with, one per differing cell (``bad``: "hr", "interval", "p"):
     chapter 01's reason for a missed univariate cell (:func:`_missed_reasons_note`), "infeasible:
-    <short reason>, see <ref>" for a cell no cohort can print, and
+    <short reason>, see <ref>" for a cell no cohort can print, "not aimed at: …" for a feasible
+    cell the calibration gives up for the rest of its row (:func:`_table2_not_aimed`), and
     :data:`MULTIVARIABLE_UNEXPLAINED` for any other multivariable cell; cells sharing a reason
     together ("HR and CI: …")."""
     parts = []
@@ -1965,6 +1976,11 @@ def _cell_reasons_note(base: str, bad: list[str], missed, infeasible, ref: str) 
         cell_id = f"{base}.{part}"
         if cell_id in infeasible:
             why = f"infeasible: {_md_escape(infeasible[cell_id])}, see {{numref}}`{ref}`"
+        elif cell_id in _table2_not_aimed():
+            why = (
+                f"not aimed at: its row cannot print whole and the calibration "
+                f"{_md_escape(_table2_not_aimed()[cell_id])} instead, see {{numref}}`{ref}`"
+            )
         elif base.endswith(".multi"):
             why = _md_escape(MULTIVARIABLE_UNEXPLAINED)
         else:

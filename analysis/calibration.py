@@ -5,7 +5,7 @@ After the survival block is calibrated (:mod:`analysis.synthesis`), the Cox phas
 Table 1 count, mean, SD, median and extreme, every response count and every survival curve as it
 was; it changes only which patient carries which covariate values, and so the Table 2 fits.
 The loss runs over every printed Table 2 cell that :func:`analysis.paper.table2_feasibility`
-calls feasible (HR, both bounds and P at the printed precision, Breslow ties as SPSS uses,
+calls feasible, under the calibration's reading of a row (:func:`table2_cells`) (HR, both bounds and P at the printed precision, Breslow ties as SPSS uses,
 Wald intervals): a printed cell costs 0, a missed one ``0.5`` plus its distance on the log-HR
 scale in units of the row's printed SE (or on the z scale for P); a multivariable row whose HR
 falls outside the printed interval or whose P sits on the other side of 0.05 costs
@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import COHORT_CSV, DATA_DIR, clinical, engine, labels, paper
-from analysis.formatting import apart_decimals, word_list
+from analysis.formatting import apart_decimals, rounded, word_list
 from analysis.published import agrees, bound_decimals, load
 from analysis.published import entry as published_entry
 from analysis.verdicts import HIT, INFEASIBLE, MISSED
@@ -91,9 +91,28 @@ T_START, T_END = 0.6, 0.01
 
 @functools.lru_cache(maxsize=1)
 def table2_cells() -> tuple[dict, ...]:
-    """The feasible printed Table 2 cells: ``model`` (``uni``/``multi``), ``term``, ``stat``
-    (``hr``, ``lower``, ``upper``, ``p``), ``value``, ``decimals``, ``relation`` and ``se`` (the
-    row's SE implied by its printed interval, the unit of the smooth distance)."""
+    """The printed Table 2 cells the calibration aims at: ``model`` (``uni``/``multi``), ``term``,
+    ``stat`` (``hr``, ``lower``, ``upper``, ``p``), ``value``, ``decimals``, ``relation`` and
+    ``se`` (the row's SE implied by its printed interval, the unit of the smooth distance).
+
+    The cells are those :func:`analysis.paper.table2_feasibility` marks ``aimed``: its feasible
+    cells, except in a row with two ways to give up equally many numbers where the verdict
+    gives up the fewer cells and the calibration the numbers nearest to what the rest imply
+    (:func:`analysis.paper.row_feasibility`'s ``nearest``). That is albumin ≤ 3 g/dL: in the
+    multivariable row, 2.363 (1.341–4.160), P 0.006, the verdict gives up the interval (one
+    cell) and the calibration the HR and P (two cells), keeping the interval, from which the HR
+    lies 0.02 of a last digit and on which the albumin groups' death floors rest
+    (:func:`analysis.paper.death_floors`); in the univariate row the calibration aims at the HR
+    alone, the verdict keeps HR and P. The cohort was calibrated to these targets.
+
+    Examples
+    --------
+    >>> cells = table2_cells()
+    >>> sorted(c["stat"] for c in cells if c["term"] == "albumin_le3" and c["model"] == "multi")
+    ['lower', 'upper']
+    >>> [c["stat"] for c in cells if c["term"] == "albumin_le3" and c["model"] == "uni"]
+    ['hr']
+    """
     feas = paper.table2_feasibility().set_index("id")
     pub = load().set_index("id")
     out = []
@@ -108,7 +127,7 @@ def table2_cells() -> tuple[dict, ...]:
             # the row's SE, floored: "1.000–1.000" (per ng/mL) implies an SE that rounds to 0
             se = max(paper.se_from_interval(float(row["lower"]), float(row["upper"])), 1e-4)
             for part, entry_id in ids.items():
-                if entry_id not in pub.index or not bool(feas.loc[entry_id, "feasible"]):
+                if entry_id not in pub.index or not bool(feas.loc[entry_id, "aimed"]):
                     continue
                 e = pub.loc[entry_id]
                 common = {"model": model, "term": term.id, "se": se, "id": entry_id}
@@ -727,14 +746,33 @@ def _fitted(df: pd.DataFrame) -> dict:
     return Table2Fits(paper.design_matrix(df, "implied")).fit()
 
 
-def table2_verdicts(df: pd.DataFrame) -> pd.DataFrame:
+def _truncates_to(p: float, entry) -> bool:
+    """Does P, cut after the printed decimals (no rounding), print as the entry's P?
+
+    >>> e = published_entry("table2.sex_female.uni.p")  # printed 0.96
+    >>> _truncates_to(0.9699, e), _truncates_to(0.9599, e)
+    (True, False)
+    """
+    if not math.isfinite(p):
+        return False
+    if entry.relation == "<":
+        return p < entry.value
+    step = 10 ** -int(entry.decimals)
+    return math.isclose(math.floor(p / step + 1e-9) * step, entry.value, abs_tol=step / 10)
+
+
+def table2_verdicts(
+    df: pd.DataFrame, *, p_rounding: str = "half-up", same_split_logrank: bool = True
+) -> pd.DataFrame:
     """Every distinct printed Table 2 number (HR, interval, P; reference rows excluded; the same
     number printed in the text counted once) against the cohort under Breslow ties, Wald.
 
     A number is ``hit`` when the fit prints it (half-up rounding at the printed precision, both
     bounds for an interval), ``infeasible`` when :func:`analysis.paper.table2_feasibility` says
     no Wald row can print it, or when it contradicts Table 2's own version (the abstract's
-    0.151), else ``missed``.
+    0.151), else ``missed``. ``p_rounding`` and ``same_split_logrank`` are another reading of the
+    printed numbers (:func:`analysis.paper.table2_feasibility`): with ``"truncated"`` a P is
+    also a hit when it prints truncated, not rounded, as the paper's (:func:`reading_counts`).
 
     Returns
     -------
@@ -752,7 +790,9 @@ def table2_verdicts(df: pd.DataFrame) -> pd.DataFrame:
     ['table2.age_years.uni.hr', '0.996']
     """
     fits = _fitted(df)
-    feas = paper.table2_feasibility().set_index("id")
+    feas = paper.table2_feasibility(
+        p_rounding=p_rounding, same_split_logrank=same_split_logrank
+    ).set_index("id")
     pub = load()
     pub = pub[
         pub["quantity"].str.startswith("hr_")
@@ -776,6 +816,8 @@ def table2_verdicts(df: pd.DataFrame) -> pd.DataFrame:
         p = math.erfc(abs(b / s) / math.sqrt(2.0)) if s > 0 else math.nan
         value = {"hr": hr, "interval": (lo, up), "p": p}[r.kind]
         ok = bool(agrees(value, r.id)) if np.all(np.isfinite(value)) else False
+        if r.kind == "p" and p_rounding == "truncated":
+            ok = _truncates_to(p, published_entry(r.id))
         contradicted = table_text.get((r.quantity, r.kind), r.text) != r.text
         infeasible = contradicted or (r.id in feas.index and not bool(feas.loc[r.id, "feasible"]))
         shown = (
@@ -791,6 +833,115 @@ def table2_verdicts(df: pd.DataFrame) -> pd.DataFrame:
             }
         )  # fmt: skip
     return pd.DataFrame(rows)
+
+
+#: The readings of the printed numbers :func:`reading_counts` counts under: key -> label.
+READINGS = {
+    "book": "The book's reading",
+    "p_truncated": "Table 2's P values truncated",
+    "logrank_given_up": "Additional TACE: log-rank P given up",
+    "whole_months": "Bare bound read at whole months",
+}
+#: The blocks of :func:`analysis.synthesis.target_counts` a reading changes.
+READING_BLOCKS = ("survival", "table2_univariate", "table2_multivariable")
+
+
+def _bare_bound_decimals(text: str) -> tuple[int, int] | None:
+    """An interval's bound decimals as printed, when one bound has none beside one that has
+    (``"2.8–11"`` -> ``(1, 0)``; the book reads it ``(1, 1)``); else None.
+
+    >>> _bare_bound_decimals("2.8–11"), _bare_bound_decimals("3.6–14.4")
+    ((1, 0), None)
+    """
+    parts = text.replace(" to ", "–").split("–")
+    if len(parts) != 2:
+        return None
+    own = tuple(len(b.split(".")[1]) if "." in b else 0 for b in parts)
+    return own if own != bound_decimals(text) else None
+
+
+def reading_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """A cohort's counts (hit, missed, infeasible) per block under the book's reading of the
+    printed numbers and under each other reading the printed numbers leave open
+    (:data:`READINGS`), one changed at a time:
+
+    * ``book``: :func:`analysis.synthesis.target_counts` (every P rounded half up; additional
+      TACE's univariate Cox row given up where it cannot hold with the log-rank P 0.02 of the
+      same split; a bare bound such as the 11 of "2.8–11" read at its neighbour's decimals);
+    * ``p_truncated``: Table 2's P values (and their copies in the text) read as truncated
+      after their last printed digit, both for which cells can print
+      (:func:`analysis.paper.table2_feasibility` with ``p_rounding="truncated"``) and for
+      whether the cohort prints them (its P truncated, :func:`table2_verdicts`); the log-rank
+      P values stay rounded;
+    * ``logrank_given_up``: the additional-TACE row held to no log-rank P
+      (``same_split_logrank=False``), the log-rank P of that split counted infeasible instead;
+    * ``whole_months``: a survival interval's bare bound read at whole months (11 is
+      10.5–11.5), its interval judged again by :func:`analysis.synthesis.feasibility`'s check
+      (symmetric about the median) and, when it can print, scored at those decimals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per reading and block of :data:`READING_BLOCKS`: ``reading`` (a key of
+        :data:`READINGS`), ``block``, ``hit``, ``missed``, ``infeasible``.
+
+    Examples
+    --------
+    >>> from analysis.cohort import load_cohort
+    >>> c = reading_counts(load_cohort()).set_index(["reading", "block"])
+    >>> c.loc["book"].values.tolist()
+    [[19, 0, 3], [37, 12, 8], [9, 23, 2]]
+    >>> c.loc[("p_truncated", "table2_univariate")].tolist()
+    [39, 15, 3]
+    >>> c.loc[("logrank_given_up", "survival")].tolist(), c.loc[("whole_months", "survival")].tolist()
+    ([18, 0, 4], [19, 1, 2])
+    """
+    from analysis import synthesis  # synthesis imports this module
+
+    table = synthesis.target_table(df)
+    table["block"] = table["quantity"].map(synthesis.target_block)
+    survival = table[table["block"] == "survival"]
+    lr_quantity = published_entry(paper.SAME_SPLIT_LOGRANK["additional_tace"]).quantity
+    entries = load()
+    stats = synthesis.cohort_statistics(df)
+    out = []
+    for reading in READINGS:
+        surv = survival[["id", "quantity", "kind", "published", "verdict"]].copy()
+        kw = {}
+        if reading == "p_truncated":
+            kw = {"p_rounding": "truncated"}
+        elif reading == "logrank_given_up":
+            kw = {"same_split_logrank": False}
+            lr = (surv["quantity"] == lr_quantity) & (surv["kind"] == "p")
+            surv.loc[lr, "verdict"] = INFEASIBLE
+        elif reading == "whole_months":
+            for i, r in surv[surv["kind"] == "interval"].iterrows():
+                own = _bare_bound_decimals(r["published"])
+                if own is None:
+                    continue
+                e = published_entry(r["id"])
+                median = entries[
+                    (entries["location"] == e.location) & (entries["quantity"] == e.quantity)
+                    & (entries["kind"] == "median")
+                ].iloc[0]  # fmt: skip
+                row = entries.set_index("id").loc[r["id"]]
+                ok, _, _ = synthesis._symmetric_ci_check(median, row, decimals=own)
+                lo, up = stats.get(e.quantity, {}).get("interval", (math.nan, math.nan))
+                prints = all(
+                    math.isfinite(v) and rounded(v, d) == rounded(w, d)
+                    for v, w, d in zip((lo, up), (e.lower, e.upper), own, strict=True)
+                )
+                if ok:
+                    surv.loc[i, "verdict"] = HIT if prints else MISSED
+        t2 = table2_verdicts(df, **kw)
+        frame = pd.concat([surv[["verdict"]].assign(block="survival"), t2[["block", "verdict"]]])
+        for block in READING_BLOCKS:
+            v = frame.loc[frame["block"] == block, "verdict"]
+            out.append(
+                {"reading": reading, "block": block, "hit": int((v == HIT).sum()),
+                 "missed": int((v == MISSED).sum()), "infeasible": int((v == INFEASIBLE).sum())}
+            )  # fmt: skip
+    return pd.DataFrame(out, columns=["reading", "block", "hit", "missed", "infeasible"])
 
 
 #: Why the cohort misses a feasible univariate cell (:func:`missed_cell_reasons`): its deaths
@@ -934,9 +1085,10 @@ def infeasible_hits(
     print together with the rest of their row) that a cohort prints all the same, so that
     :func:`table2_verdicts` counts them as hits, not as infeasible.
 
-    A row's verdict is about its numbers together: the univariate albumin ≤ 3 g/dL row cannot
-    print HR, interval and P at once, but a cohort can print its P alone. The feasibility table
-    then lists one cell more than the counts call infeasible.
+    A row's verdict is about its numbers together: the univariate sex row cannot print HR,
+    interval and P 0.96 at once (under half-up rounding), but a cohort can print its P alone.
+    The feasibility table then lists one cell more than the counts call infeasible. (The
+    committed cohort prints none such.)
 
     Parameters
     ----------
@@ -953,9 +1105,9 @@ def infeasible_hits(
     Examples
     --------
     >>> v = pd.DataFrame({"id": ["table2.albumin_le3.uni.p", "table2.sex_female.uni.p"],
-    ...                   "verdict": [HIT, MISSED]})
+    ...                   "verdict": [HIT, HIT]})
     >>> infeasible_hits(v)[["term", "model", "cell", "printed"]].values.tolist()
-    [['albumin_le3', 'univariate', 'P', '0.003']]
+    [['sex_female', 'univariate', 'P', '0.96']]
     """
     feasibility = paper.table2_feasibility() if feasibility is None else feasibility
     hit = set(verdicts.loc[verdicts["verdict"] == HIT, "id"])
@@ -979,13 +1131,13 @@ def infeasible_hits_sentence(
 
     Examples
     --------
-    >>> v = pd.DataFrame({"id": ["table2.albumin_le3.uni.p"], "block": ["table2_univariate"],
-    ...                   "published": ["0.003"], "verdict": [HIT]})
-    >>> c = pd.DataFrame({"infeasible": [8, 3]}, index=["table2_univariate", "table2_multivariable"])
+    >>> v = pd.DataFrame({"id": ["table2.sex_female.uni.p"], "block": ["table2_univariate"],
+    ...                   "published": ["0.96"], "verdict": [HIT]})
+    >>> c = pd.DataFrame({"infeasible": [7, 2]}, index=["table2_univariate", "table2_multivariable"])
     >>> print(infeasible_hits_sentence(v, c))  # doctest: +NORMALIZE_WHITESPACE
-    The feasibility table calls 9 univariate numbers infeasible, the counts 8: a cell that cannot
+    The feasibility table calls 8 univariate numbers infeasible, the counts 7: a cell that cannot
     print together with the rest of its row can still print on its own, and this cohort prints
-    Albumin ≤ 3 g/dL, univariate P 0.003, counted as a hit.
+    Sex: female, univariate P 0.96, counted as a hit.
     """
     feasibility = paper.table2_feasibility()
     outside = paper.outside_versions()

@@ -1170,9 +1170,17 @@ def reclassify(summary: pd.DataFrame, n_members: int | None = None) -> pd.DataFr
 
 
 def synthesis_feasible_table2() -> dict[str, bool]:
-    """Table 2 HR cell id -> feasible (a calibration target), from :mod:`analysis.paper`."""
+    """Table 2 cell id -> whether it is a calibration target (``aimed`` of
+    :func:`analysis.paper.table2_feasibility`: its feasible cells, except albumin ≤ 3 g/dL's
+    multivariable HR and P and univariate P, which the calibration gives up for the row's
+    interval or HR, see :func:`analysis.calibration.table2_cells`).
+
+    >>> targets = synthesis_feasible_table2()
+    >>> targets["table2.albumin_le3.multi.hr"], targets["table2.albumin_le3.uni.hr"]
+    (False, True)
+    """
     feas = paper.table2_feasibility()
-    return {r.id: bool(r.feasible) for r in feas.itertuples(index=False)}
+    return {r.id: bool(r.aimed) for r in feas.itertuples(index=False)}
 
 
 def _fmt(x) -> str:
@@ -1259,7 +1267,7 @@ def table2_cell_tally(members: list[dict]) -> pd.DataFrame:
     >>> tally.loc[age, ["printed_by", "members"]].to_numpy().tolist()
     [[1, 2], [0, 0]]
     >>> len(tally), int(tally["infeasible"].sum())
-    (90, 11)
+    (90, 9)
     """
     members = [m for m in members if calibrated(m)]
     verdicts = [m.get("table2_verdicts", {}) for m in members]

@@ -35,8 +35,9 @@ still put an interval out of its reach (:func:`death_floor_check`).
 The approximation ``Var(ln HR) ≈ 1/dₖ + 1/d_ref`` (equal risk-set shares at every death) would
 also bound the deaths from above, and then the Child-Pugh rows (SEs 0.64, 0.64, 0.79 against
 score 5) leave about 7 deaths at scores 6–8 (the score-6 and 7 rows alone about 11), while the
-multivariable albumin ≤ 3 g/dL row needs at least 15 deaths among patients who all score 6 or
-more (:func:`approximate_conflicts` lists every cell the approximation contradicts, with
+multivariable albumin ≤ 3 g/dL interval (which the calibration follows; the counts give it up
+for the row's HR and P, :func:`row_feasibility`) needs at least 15 deaths among patients who all
+score 6 or more (:func:`approximate_conflicts` lists every cell the approximation contradicts, with
 the SE excess over the approximation that lifts each verdict). That direction is not a theorem: when
 one group's share of the risk set changes over time (score-5 patients dying first, say) the
 information falls below the approximation and the SE grows, whatever the deaths. So the
@@ -98,6 +99,7 @@ __all__ = [
     "multivariable_design",
     "row_feasibility",
     "table2_feasibility",
+    "P_READINGS",
     "feasibility_summary",
     "outside_versions",
     "feasibility_summary_sentence",
@@ -619,10 +621,19 @@ def _log_box(value: float, decimals: int) -> tuple[float, float]:
     return (math.log(lo) if lo > 0 else -math.inf), math.log(hi)
 
 
-def _z_box(p: float, relation: str, decimals: int) -> tuple[float, float]:
-    """|z| values whose two-sided P prints as the printed P."""
+#: How a printed P is read: rounded half up (the book's reading) or truncated (cut after its
+#: last printed digit: ``0.02`` is 0.020–0.030), a reading the audit considers (chapter 08).
+P_READINGS = ("half-up", "truncated")
+
+
+def _z_box(
+    p: float, relation: str, decimals: int, rounding: str = "half-up"
+) -> tuple[float, float]:
+    """|z| values whose two-sided P prints as the printed P (``rounding``: :data:`P_READINGS`)."""
     if relation == "<":
         p_lo, p_hi = 0.0, p
+    elif rounding == "truncated":
+        p_lo, p_hi = p, p + 10.0**-decimals
     else:
         p_lo, p_hi = _box(p, decimals)
         p_lo = max(p_lo, 0.0)
@@ -826,6 +837,7 @@ def row_feasibility(
     decimals: tuple[int, int, int, int] = (3, 3, 3, 2),
     se_min: float = 0.0,
     logrank_z_max: float | None = None,
+    p_rounding: str = "half-up",
 ) -> dict:
     """Which printed numbers of one Table 2 row can hold together at the printed precision.
 
@@ -835,10 +847,14 @@ def row_feasibility(
     ``s >= se_min`` puts each inside its box (a linear programme in ``(b, s)``, solved exactly).
 
     When they do not, the numbers to give up are the fewest that make the rest fit; among such
-    sets, the one whose given-up numbers lie nearest (in units of their last printed digit) to
-    what the kept numbers imply (when only one number can be kept: the HR, else P, else a
-    bound). That is the calibration's choice: keep what fits, and expect the
-    given-up numbers to print as ``implied``.
+    sets, those held in the fewest printed cells (an interval's two bounds are one cell: the
+    verdict counts cells), and among those the one whose given-up numbers lie nearest (in units
+    of their last printed digit) to what the kept numbers imply (when only one number can be
+    kept: the HR, else P, else a bound). The calibration's reading, ``nearest``, skips the
+    cells step: the fewest numbers, then the nearest. The two differ only where two sets of
+    equally many numbers fit, one in fewer cells (albumin ≤ 3 g/dL, both models: see
+    :func:`table2_feasibility`'s ``aimed``); the calibration keeps what fits under its reading
+    and expects the numbers it gives up to print as its ``implied``.
 
     Parameters
     ----------
@@ -854,6 +870,9 @@ def row_feasibility(
         ties; :func:`analysis.audit.cox_vs_logrank`), so the row must have
         ``|b| <= logrank_z_max·cosh(b_max/2)·s``, with ``b_max`` the largest ``|b|`` the kept
         numbers allow (a relaxation: an infeasible verdict stays exact).
+    p_rounding : str
+        How the printed P is read (:data:`P_READINGS`): ``"half-up"`` (the book's reading) or
+        ``"truncated"`` (0.02 stands for 0.020–0.030).
 
     Returns
     -------
@@ -862,7 +881,9 @@ def row_feasibility(
         ``"upper"``, ``"p"``; ``()`` when feasible); ``implied`` (for each given-up part, the
         ``(low, high)`` range the kept numbers allow); ``distance`` (how far, in last-digit
         units, each given-up number is from that range); ``se`` (from the printed CI, NaN when
-        it prints as one number) and ``se_max`` (the widest SE its rounding allows).
+        it prints as one number), ``se_max`` (the widest SE its rounding allows) and
+        ``nearest`` (the calibration's reading: ``drop``, ``implied`` and ``distance`` with the
+        fewest numbers given up, then the nearest, cells not counted).
 
     Examples
     --------
@@ -877,13 +898,22 @@ def row_feasibility(
     >>> r = row_feasibility(0.248, 0.071, 0.865, 0.02)
     >>> r["drop"], [round(float(x), 4) for x in r["implied"]["p"]]
     (('p',), [0.0286, 0.0288])
+
+    The multivariable albumin ≤ 3 g/dL row, 2.363 (1.341–4.160), P 0.006: HR and P fit
+    together, and so does the interval alone. Giving up the interval is one cell, giving up HR
+    and P two; the calibration's reading gives up the HR and P, as the HR lies 0.02 of a last
+    digit from the 2.361–2.362 the interval implies.
+
+    >>> r = row_feasibility(2.363, 1.341, 4.160, 0.006, decimals=(3, 3, 3, 3))
+    >>> r["drop"], r["nearest"]["drop"]
+    (('lower', 'upper'), ('p', 'hr'))
     """
     d_hr, d_lo, d_up, d_p = decimals
     boxes = {
         "hr": _log_box(hr, d_hr),
         "lower": _log_box(lower, d_lo),
         "upper": _log_box(upper, d_up),
-        "p": _z_box(p, relation, d_p),
+        "p": _z_box(p, relation, d_p, p_rounding),
     }
     se = se_from_interval(lower, upper) if 0 < lower < upper else float("nan")
     se_max = (boxes["upper"][1] - boxes["lower"][0]) / (2 * Z95)
@@ -901,15 +931,18 @@ def row_feasibility(
         return boxes | {"cap": logrank_z_max * math.cosh(min(b_max, 50.0) / 2)}
 
     if _solvable(capped(full), full, se_min):
-        return out | {"feasible": True, "drop": (), "implied": {}, "distance": {}}
+        none = {"drop": (), "implied": {}, "distance": {}}
+        return out | {"feasible": True, **none, "nearest": none}
     printed = {"hr": hr, "lower": lower, "upper": upper, "p": p}
     unit = {"hr": 10.0**-d_hr, "lower": 10.0**-d_lo, "upper": 10.0**-d_up, "p": 10.0**-d_p}
     natural = {k: _box(printed[k], d) for k, d in zip(_PARTS, decimals, strict=True)}
     if relation == "<":
         natural["p"] = (0.0, p)
+    elif p_rounding == "truncated":
+        natural["p"] = (p, p + unit["p"])
     order = ("p", "lower", "upper", "hr")  # on a tie, give up P first and the HR last
     for size in (1, 2, 3):
-        best = None
+        fits = []
         for combo in combinations(order, size):
             keep = full - frozenset(combo)
             kept_boxes = capped(keep)
@@ -920,12 +953,39 @@ def row_feasibility(
             # with one number kept the others are free one at a time but not together, so the
             # distances mean nothing: keep the HR first, then P, then a bound
             total = sum(dist.values()) if size < 3 else _KEEP_ONE.index(frozenset(combo))
-            if best is None or total < best[0] - 1e-9:
-                best = (total, combo, implied, dist)
-        if best is not None:
-            _, combo, implied, dist = best
-            return out | {"feasible": False, "drop": combo, "implied": implied, "distance": dist}
-    return out | {"feasible": False, "drop": order, "implied": {}, "distance": {}}
+            fits.append((total, combo, implied, dist))
+        if fits:
+            # the verdict gives up the fewest cells (an interval's two bounds are one cell), then
+            # the nearest; the calibration's reading is the nearest alone (see above)
+            least = min(_cells_of(f[1]) for f in fits)
+            _, combo, implied, dist = _nearest([f for f in fits if _cells_of(f[1]) == least])
+            _, n_combo, n_implied, n_dist = _nearest(fits)
+            nearest = {"drop": n_combo, "implied": n_implied, "distance": n_dist}
+            return out | {
+                "feasible": False, "drop": combo, "implied": implied, "distance": dist,
+                "nearest": nearest,
+            }  # fmt: skip
+    gone = {"drop": order, "implied": {}, "distance": {}}
+    return out | {"feasible": False, **gone, "nearest": gone}
+
+
+def _cells_of(parts) -> int:
+    """How many printed cells (HR, 95% CI, P) hold the given-up ``parts`` (both bounds: one).
+
+    >>> _cells_of(("lower", "upper")), _cells_of(("hr", "p")), _cells_of(("p", "lower"))
+    (1, 2, 2)
+    """
+    return len({"interval" if k in ("lower", "upper") else k for k in parts})
+
+
+def _nearest(fits: list) -> tuple:
+    """The first of ``fits`` (``(total distance, combo, implied, distance)``) whose total no later
+    one undercuts by more than 1e-9."""
+    best = None
+    for f in fits:
+        if best is None or f[0] < best[0] - 1e-9:
+            best = f
+    return best
 
 
 _NAMES = {"hr": "HR", "lower": "lower bound", "upper": "upper bound", "p": "P"}
@@ -945,33 +1005,21 @@ def _printed_range(part: str, values: tuple[float, float], decimals: int) -> str
     return lo if lo == hi else f"{lo}–{hi}"
 
 
-def _cell_verdict(part: str, res: dict, dec, hr, iv, p) -> tuple[bool, str, str]:
-    """(infeasible?, reason, what the calibration follows) for one cell of one row."""
-    if res["feasible"]:
-        if not math.isfinite(res["se"]):
-            why = (
-                f"the interval prints as one number, so any SE ≤ {res['se_max']:.2g} fits and "
-                "so does any P"
-            )
-        else:
-            why = f"HR, 95% CI and P fit one Wald row (SE {res['se']:.3g})"
-        return False, why, ""
-    drop = res["drop"]
-    digits = dict(zip(("hr", "lower", "upper", "p"), dec, strict=True))
+def _kept_text(drop) -> str:
+    """The numbers a reading keeps, as text: ``"HR and 95% CI"``, ``"HR and upper bound"``."""
     keys = [k for k in ("hr", "lower", "upper", "p") if k not in drop]
     if "lower" in keys and "upper" in keys:
         keys = [k if k != "lower" else "interval" for k in keys if k != "upper"]
-    kept = [{"interval": "95% CI"}.get(k) or _NAMES[k] for k in keys]
-    kept_text = word_list(kept)
-    printed = {"hr": hr.text, "p": p.text}
-    printed.update(
-        {k: rounded(v, digits[k]) for k, v in (("lower", iv.lower), ("upper", iv.upper))}
-    )
+    return word_list([{"interval": "95% CI"}.get(k) or _NAMES[k] for k in keys])
+
+
+def _implied_text(reading: dict, digits: dict, printed: dict, p) -> str:
+    """What the numbers a reading keeps imply for those it gives up, against the printed."""
     notes = []
-    for k in drop:
-        lo, hi = res["implied"][k]
+    for k in reading["drop"]:
+        lo, hi = reading["implied"][k]
         note = f"{_NAMES[k]} {_printed_range(k, (lo, hi), digits[k])} (printed {printed[k]}"
-        distance = res["distance"].get(k, math.inf)
+        distance = reading["distance"].get(k, math.inf)
         if distance < 1:
             note += f", {distance:.2f} of a last digit away"
         step = 10.0 ** -digits[k]
@@ -980,17 +1028,59 @@ def _cell_verdict(part: str, res: dict, dec, hr, iv, p) -> tuple[bool, str, str]
             # an inference, not a fact: the paper never says how it printed P
             note += ", consistent with this P truncated instead of rounded"
         notes.append(note + ")")
-    implied = "; ".join(notes)
-    verb = "fits" if len(kept) == 1 else "fit"
-    # what is new beside the reason: only the numbers aimed at (the reason gives what they imply)
-    follow = f"aims at the {kept_text}"
+    return "; ".join(notes)
+
+
+def _cell_verdict(part: str, res: dict, dec, hr, iv, p) -> tuple[bool, str, str, bool]:
+    """(infeasible?, reason, what the calibration follows, does the calibration aim at it?) for
+    one cell of one row."""
+    if res["feasible"]:
+        if not math.isfinite(res["se"]):
+            why = (
+                f"the interval prints as one number, so any SE ≤ {res['se_max']:.2g} fits and "
+                "so does any P"
+            )
+        else:
+            why = f"HR, 95% CI and P fit one Wald row (SE {res['se']:.3g})"
+        return False, why, "", True
+    drop, cal = res["drop"], res["nearest"]
+    digits = dict(zip(("hr", "lower", "upper", "p"), dec, strict=True))
+    kept_text = _kept_text(drop)
+    printed = {"hr": hr.text, "p": p.text}
+    printed.update(
+        {k: rounded(v, digits[k]) for k, v in (("lower", iv.lower), ("upper", iv.upper))}
+    )
+    implied = _implied_text(res, digits, printed, p)
+    verb = "fits" if kept_text.count(" and ") == 0 else "fit"
+    # what is new beside the reason: only the cells aimed at (the reason gives what they imply);
+    # the calibration aims at whole cells, so an interval with a bound given up is not among them
+    aimed_cells = [
+        name
+        for name, parts in (("HR", {"hr"}), ("95% CI", {"lower", "upper"}), ("P", {"p"}))
+        if not parts & set(cal["drop"])
+    ]
+    follow = f"aims at the {word_list(aimed_cells)}"
     parts = {"interval": {"lower", "upper"}, "hr": {"hr"}, "p": {"p"}}[part]
+    aimed = not parts & set(cal["drop"])
+    other = ""
+    if set(cal["drop"]) != set(drop):
+        # two readings give up equally many numbers: the verdict counts the fewest cells, the
+        # calibration (unchanged since it was tuned) the reading nearest the printed numbers
+        n = len(drop)
+        other = (
+            f"; the calibration follows the other reading that gives up {n} numbers: it keeps "
+            f"the {_kept_text(cal['drop'])} and gives up the "
+            f"{_and([_NAMES[k] for k in cal['drop']])} ({_implied_text(cal, digits, printed, p)}), "
+            "more cells but the numbers nearest to what the kept ones imply, the reading the "
+            "cohort was calibrated to"
+        )
     if parts & set(drop):
-        pronoun = "it" if len(kept) == 1 else "them"
-        reason = f"{kept_text} {verb} one Wald row, and with {pronoun} {implied}"
-        return True, reason, follow
+        pronoun = "it" if verb == "fits" else "them"
+        reason = f"{kept_text} {verb} one Wald row, and with {pronoun} {implied}{other}"
+        return True, reason, follow, aimed
     gone = _and([_NAMES[k] for k in drop])
-    return False, f"fits its row with the rest; the row's {gone} cannot hold with it", follow
+    reason = f"fits its row with the rest; the row's {gone} cannot hold with it{other}"
+    return False, reason, follow, aimed
 
 
 #: An infeasible cell whose nearest printable value lies less than this many units of its last
@@ -1033,7 +1123,13 @@ def _printed_elsewhere(entries: pd.DataFrame, e) -> str:
     )
 
 
-def table2_feasibility(directory=None, *, max_deaths: int | None = None) -> pd.DataFrame:
+def table2_feasibility(
+    directory=None,
+    *,
+    max_deaths: int | None = None,
+    p_rounding: str = "half-up",
+    same_split_logrank: bool = True,
+) -> pd.DataFrame:
     """For every printed Table 2 cell: could a cohort of 82 patients show it?
 
     Decided from the printed numbers alone, allowing for half-up rounding of every number:
@@ -1062,6 +1158,12 @@ def table2_feasibility(directory=None, *, max_deaths: int | None = None) -> pd.D
         Folder of the published YAML files (default the book's ``data/published``).
     max_deaths : int, optional
         Deaths allowed for the SE floor (default the number of patients, 82).
+    p_rounding : str
+        How a printed P is read (:data:`P_READINGS`; default half-up, the book's reading).
+    same_split_logrank : bool
+        Hold a univariate 0/1 row to the log-rank P of the same split (default). With False the
+        row stands alone, the reading that gives up the log-rank P instead
+        (:func:`analysis.calibration.reading_counts`).
 
     Returns
     -------
@@ -1071,8 +1173,11 @@ def table2_feasibility(directory=None, *, max_deaths: int | None = None) -> pd.D
         ``cell`` ("HR", "95% CI", "P"), ``printed`` (text), ``feasible`` (bool), ``reason``,
         ``deaths per group`` (for a 0/1 or category row, the deaths its groups need for the
         printed SE, :func:`death_floors`' note; part of ``reason`` only where it makes the cell
-        infeasible), ``stated coding``, ``implied coding``, ``se`` (from the printed CI) and ``follow``
-        (what the calibration aims at instead, for an infeasible cell); for an infeasible HR or
+        infeasible), ``stated coding``, ``implied coding``, ``se`` (from the printed CI), ``follow``
+        (what the calibration aims at instead, for a cell of an infeasible row), ``aimed``
+        (whether the calibration aims at the cell: :func:`row_feasibility`'s ``nearest``
+        reading, which differs from the verdict in albumin ≤ 3 g/dL's rows only, and False for
+        a reference row); for an infeasible HR or
         P, ``nearest`` (the printable value nearest the printed one, as text at its decimals)
         and ``off`` (how far the printed value lies from the printable range, in units of its
         last digit; below :data:`BY_A_HAIR` the cell is infeasible only by a hair).
@@ -1081,21 +1186,40 @@ def table2_feasibility(directory=None, *, max_deaths: int | None = None) -> pd.D
     --------
     >>> f = table2_feasibility()
     >>> len(f), int((~f.feasible).sum())
-    (99, 11)
+    (99, 9)
     >>> f.loc[~f.feasible & (f.cell != "P"), ["term", "model", "cell"]].values.tolist()
-    [['albumin_le3', 'univariate', '95% CI'], ['albumin_le3', 'multivariable', 'HR'], ['additional_tace', 'univariate', '95% CI']]
-    >>> albumin = f.set_index("id").loc["table2.albumin_le3.multi.hr"]
-    >>> albumin["printed"], albumin["nearest"], round(float(albumin["off"]), 2)
-    ('2.363', '2.362', 0.02)
+    [['albumin_le3', 'univariate', '95% CI'], ['albumin_le3', 'multivariable', '95% CI'], ['additional_tace', 'univariate', '95% CI']]
+
+    Albumin ≤ 3 g/dL gives up its intervals (one cell each, where HR and P are two), while
+    the calibration keeps the multivariable interval and the univariate HR:
+
+    >>> albumin = f[f.term == "albumin_le3"].set_index(["model", "cell"])
+    >>> albumin[["feasible", "aimed"]].astype(int).values.T.tolist()
+    [[1, 0, 1, 1, 0, 1], [1, 0, 0, 0, 1, 0]]
+    >>> albumin.loc[("multivariable", "HR"), "follow"]
+    'aims at the 95% CI'
+
+    Read as truncated (:data:`P_READINGS`), five of the P values that cannot print rounded can,
+    and Child-Pugh 7's 0.05 cannot:
+
+    >>> t = table2_feasibility(p_rounding="truncated")
+    >>> t.loc[~t.feasible & (t.cell == "P"), "term"].tolist()
+    ['child_pugh_7', 'additional_tace']
     """
     # memoised on the published files' names, sizes and times, as published.load is; a copy
     folder = Path(PUBLISHED_DIR if directory is None else directory)
     files = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(folder.glob("*.yaml")))  # fmt: skip
-    return _table2_feasibility(directory, files, max_deaths).copy()
+    if p_rounding not in P_READINGS:
+        raise ValueError(f"p_rounding must be one of {P_READINGS}, not {p_rounding!r}")
+    return _table2_feasibility(
+        directory, files, max_deaths, p_rounding, bool(same_split_logrank)
+    ).copy()
 
 
 @functools.lru_cache(maxsize=8)
-def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.DataFrame:
+def _table2_feasibility(
+    directory, _files: tuple, max_deaths: int | None, p_rounding: str, same_split_logrank: bool
+) -> pd.DataFrame:
     entries = published.load(directory)
     t2 = entries[entries.location == "table2"]
 
@@ -1135,6 +1259,7 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
                     "implied coding": "reference",
                     "se": float("nan"),
                     "follow": "",
+                    "aimed": False,
                 }
             )
             continue
@@ -1164,16 +1289,17 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
         if group is not None and implied != "per unit":
             se_min = max(se_min, float(group["se_floor"]))
         z_cap, logrank_note = None, ""
-        if model_key == "uni" and implied == "binary" and term_id in SAME_SPLIT_LOGRANK:
+        logrank_row = same_split_logrank and term_id in SAME_SPLIT_LOGRANK
+        if model_key == "uni" and implied == "binary" and logrank_row:
             lr = get(SAME_SPLIT_LOGRANK[term_id])
             z_cap = _z_box(lr.value, lr.relation, lr.decimals)[1]
             alone = row_feasibility(
                 hr.value, iv.lower, iv.upper, p.value, relation=p.relation, decimals=dec,
-                se_min=se_min,
+                se_min=se_min, p_rounding=p_rounding,
             )  # fmt: skip
         res = row_feasibility(
             hr.value, iv.lower, iv.upper, p.value, relation=p.relation, decimals=dec,
-            se_min=se_min, logrank_z_max=z_cap,
+            se_min=se_min, logrank_z_max=z_cap, p_rounding=p_rounding,
         )  # fmt: skip
         if z_cap is not None and alone["feasible"] and not res["feasible"]:
             places = [
@@ -1186,7 +1312,7 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
                 "as it keeps more published numbers and belongs to the survival block): a "
                 f"log-rank |z| ≤ {z_cap:.2f} caps the Wald |z| at {z_cap:.2f}·cosh(ln HR/2)"
             )
-        bad, reason, follow = _cell_verdict(part, res, dec, hr, iv, p)
+        bad, reason, follow, aimed = _cell_verdict(part, res, dec, hr, iv, p)
         if logrank_note and follow:
             follow += f" and the log-rank P {lr.text} of the same split"
         nearest, off = _nearest_printable(part, res, dec, hr, p)
@@ -1196,7 +1322,7 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
         if group is not None and implied != "per unit":
             deaths_note = str(group["note"])
             if not bool(group["feasible"]) and part == "interval":
-                bad = True
+                bad, aimed = True, False
                 reason = group["note"] + "; " + reason
         if logrank_note:
             reason = logrank_note + "; " + reason
@@ -1217,13 +1343,15 @@ def _table2_feasibility(directory, _files: tuple, max_deaths: int | None) -> pd.
                 "implied coding": implied if implied != "per unit" else f"per {t.unit}",
                 "se": res["se"],
                 "follow": follow,
+                "aimed": aimed,
                 "nearest": nearest if bad else "",
                 "off": off if bad else math.nan,
             }
         )
     columns = [
         "id", "variable", "row", "term", "model", "cell", "printed", "feasible", "reason",
-        "deaths per group", "stated coding", "implied coding", "se", "follow", "nearest", "off",
+        "deaths per group", "stated coding", "implied coding", "se", "follow", "aimed",
+        "nearest", "off",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
@@ -1797,7 +1925,9 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
       alone when that is below 66 too. The PVTT hazard ratios say nothing about SEs.
     * **Child-Pugh and albumin**: Child-Pugh gives 1 point for albumin > 3.5 g/dL and 2 or 3 below
       (:func:`analysis.clinical.child_pugh`, which computes the fewest points at albumin 3 g/dL:
-      ``least_score``), so every patient with albumin ≤ 3 g/dL scores 6 or more, and the multivariable albumin ≤ 3 row needs at least ``deaths`` (15) deaths in each
+      ``least_score``), so every patient with albumin ≤ 3 g/dL scores 6 or more, and the
+      multivariable albumin ≤ 3 row's interval (the reading the calibration follows; the
+      counts give it up for the row's HR and P) needs at least ``deaths`` (15) deaths in each
       albumin group, exactly (:func:`death_floors`). Under the approximation the univariate
       score-6, 7 and 8 intervals (against score 5), with scores 5 + 6 = class A (74) and 7 + 8
       = class B (8) and at least 66 deaths, bound the deaths at scores 6–8 from above
@@ -1919,6 +2049,14 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
     }
     cp_found = _minimal_conflicts(cp_terms, lambda s: cp_most[s] is None or cp_most[s] < alb_need)
     alb_text = get("table2.albumin_le3.multi.interval").text
+    # the floor rests on the row's interval: say so where the verdict gives the interval up
+    alb_iv = feas.set_index("id").loc["table2.albumin_le3.multi.interval"]
+    alb_row, alb_short = "the multivariable albumin row", "the multivariable row"
+    if not bool(alb_iv["feasible"]):
+        alb_row = alb_short = (
+            "the multivariable albumin interval, which the calibration follows (the counts give "
+            "it up for the row's HR and P)"
+        )
     cp_margin = {
         s: _margin(
             lambda r, s=s: (_child_pugh_most_deaths(get, s, min_total, r) or 0.0) >= alb_need
@@ -1934,7 +2072,7 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
                 f"≤ {most:.1f} deaths at scores 6–8 < {alb_need}; {_short(cp_margin[subset])}",
                 f"Under the usual approximation the {names} intervals with at least {min_total} "
                 f"deaths leave at most {most:.1f} deaths at Child-Pugh scores 6–8, yet everyone "
-                f"with albumin ≤ 3 g/dL scores {least} or more and the multivariable albumin row "
+                f"with albumin ≤ 3 g/dL scores {least} or more and {alb_row} "
                 f"({alb_text}) needs at least {alb_need} deaths among them{_holds(cp_margin[subset])}.",
             )
 
@@ -1950,7 +2088,7 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
             f"SE ≥ {se_needed:.3f} > {se_most:.3f}; {_short(alb_margin)}",
             f"Read with its P or either bound, this hazard ratio needs a standard error of at "
             f"least {se_needed:.3f}, but with at least {alb_need} deaths in each albumin group "
-            f"(the multivariable row) and {min_total} in all the usual approximation gives at "
+            f"({alb_short}) and {min_total} in all the usual approximation gives at "
             f"most {se_most:.3f}{_holds(alb_margin)}.",
         )
 
@@ -2297,7 +2435,7 @@ def feasibility_summary_notes(
     Examples
     --------
     >>> feasibility_summary_notes()
-    ["Multivariable: the 34 numbers counted are 33 Table 2 numbers plus the abstract's 0.151; the 3 not feasible, 2 Table 2 cells plus the abstract's 0.151."]
+    ["Multivariable: the 34 numbers counted are 33 Table 2 numbers plus the abstract's 0.151; the 2 not feasible, 1 Table 2 cell plus the abstract's 0.151."]
     """
     outside = outside_versions() if outside is None else outside
     summary = feasibility_summary(outside=outside) if summary is None else summary
@@ -2345,9 +2483,9 @@ def feasibility_summary_sentence(
     multivariable) are a reference row's 1, which is no estimate, and are left out. The abstract
     prints the multivariable hazard ratio of Prior TACE > 4 as 0.151, against Table 2's 1.521: no
     cohort prints both, so it is counted with the multivariable numbers, as infeasible. That leaves
-    57 univariate numbers, 48 of them feasible, and 34 multivariable ones (33 Table 2 numbers plus
-    the abstract's 0.151), 31 of them feasible: the numbers the calibration's counts score. The 12
-    that are not feasible are 11 Table 2 cells (9 univariate, 2 multivariable) and the abstract's
+    57 univariate numbers, 49 of them feasible, and 34 multivariable ones (33 Table 2 numbers plus
+    the abstract's 0.151), 32 of them feasible: the numbers the calibration's counts score. The 10
+    that are not feasible are 9 Table 2 cells (8 univariate, 1 multivariable) and the abstract's
     0.151.
     """
     outside = outside_versions() if outside is None else outside
@@ -2450,7 +2588,7 @@ def feasibility_table(
     at in a row with an infeasible cell), are for downloads; a chapter hides them.
 
     With ``by_row`` the cells of one printed row (HR, 95% CI and P of a variable in a model)
-    that share their verdict and reason are one line, ``Variable | Model | Printed | Feasible |
+    that share their verdict and reason are one line (in the order of its first cell), ``Variable | Model | Printed | Feasible |
     Reason | Deaths each group needs``, ``Printed`` naming each cell (``"HR 0.996; 95% CI
     0.975–1.017; P 0.70"``): every printed number and every reason, each reason once per row
     (the per-cell table repeats a row's reason for each of its cells). The download columns are
@@ -2508,7 +2646,9 @@ def feasibility_table(
             else cells
         )
     same = ["Variable", "Model", "Feasible", "Reason", "Deaths each group needs"]
-    line = cells[same].ne(cells[same].shift()).any(axis=1).cumsum()
+    # one line per verdict and reason of a printed row, its cells adjacent or not (albumin's
+    # HR and P share theirs, the interval between them has another)
+    line = cells.groupby(same, sort=False).ngroup()
     named = cells["Cell"] + " " + cells["Printed"]
     grouped = cells.groupby(line, sort=False)
     out = pd.DataFrame(

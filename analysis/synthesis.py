@@ -1099,10 +1099,11 @@ def _grim_grimmer(mean, mean_d, sd, sd_d, n) -> tuple[bool, str, float]:
     return False, "GRIMMER: no integer sample has this mean and SD", 1.0
 
 
-def _symmetric_ci_check(med_row, int_row) -> tuple[bool, str, float]:
-    """Can ``median ± 1.96 SE`` print as both the median and the interval?"""
+def _symmetric_ci_check(med_row, int_row, decimals=None) -> tuple[bool, str, float]:
+    """Can ``median ± 1.96 SE`` print as both the median and the interval? (``decimals``: the
+    bounds' decimals, default :func:`analysis.published.bound_decimals`'s reading.)"""
     m_lo, m_hi = _rounding_interval(med_row["value"], int(med_row["decimals"]))
-    ld, ud = bound_decimals(int_row["text"])
+    ld, ud = bound_decimals(int_row["text"]) if decimals is None else decimals
     l_lo, l_hi = _rounding_interval(int_row["lower"], ld)
     u_lo, u_hi = _rounding_interval(int_row["upper"], ud)
     lo, hi = max(2 * m_lo, l_lo + u_lo), min(2 * m_hi, l_hi + u_hi)

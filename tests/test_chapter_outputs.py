@@ -556,7 +556,7 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
     table = _glued(nb, "tbl-cox-table2-implied")
     notes = _notes_lines(nb, "tbl-cox-table2-implied-notes")
     assert len(notes) == table.count("✗") == 22
-    said_infeasible, unexplained = 0, 0
+    said_infeasible, unexplained, not_aimed = 0, 0, []
     for note in notes:
         head, tail = note.split(" — ", 1)
         named = re.search(r": ((?:HR|CI|P)(?:, (?:HR|CI|P))*(?: and (?:HR|CI|P))?) differs? ", head)
@@ -571,14 +571,20 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
             elif why.startswith("not reached by the calibration"):
                 assert ", multivariable: " in head, note
                 unexplained += 1
+            elif why.startswith("not aimed at: "):  # the calibration keeps the row's other reading
+                assert why.endswith(", see {numref}`tbl-cox-feasibility`"), note
+                not_aimed.append((head, names))
         assert given == differing, note
     sex = next(n for n in notes if n.startswith("¹ Sex: female vs male, univariate: P differs"))
     assert (
         "P: infeasible: the printed P is consistent with its row's P truncated, not rounded" in sex
     )
-    # 11 infeasible cells; 10 differ and are said so (albumin's univariate P prints as 0.003)
-    assert len(infeasible) == 11 and said_infeasible == 10
-    assert unexplained == 10  # the ten multivariable ✗ notes, one part each
+    # 9 infeasible cells, all differ and are said so; albumin's multivariable HR and P are
+    # feasible, but the calibration aims at the row's interval instead, and the note says so
+    assert len(infeasible) == 9 and said_infeasible == 9
+    assert len(not_aimed) == 1 and not_aimed[0][1] == "HR and P", not_aimed
+    assert "Albumin" in not_aimed[0][0] and ", multivariable: " in not_aimed[0][0], not_aimed
+    assert unexplained == 9  # the other nine multivariable ✗ notes, one part each
     sentence = _glued(nb, "cox_missed_sentence")
     assert "There is no such analysis for multivariable cells" in sentence
     assert "{numref}`tbl-cox-feasibility`" in sentence
@@ -1031,9 +1037,10 @@ def test_no_column_of_this_cohorts_values_is_badged_published(md: Path):
 
 def test_feasibility_captions_say_together_with_the_row_and_the_counts_are_reconciled():
     """Review: Tables 1.2 and 7.2 were captioned as cells "no cohort can print", yet this cohort
-    prints the univariate albumin P 0.003 listed there (a hit): the verdict is that a row's HR,
-    interval and P cannot all print together. The captions say so, and a computed sentence
-    reconciles the table's count of univariate cells with the counts' (one fewer)."""
+    printed the univariate albumin P 0.003 listed there (a hit): the verdict is that a row's HR,
+    interval and P cannot all print together. The captions say so. Since the albumin rows give
+    up their interval (one cell) rather than two cells, the table's count of univariate cells
+    and the counts' agree, and the reconciling sentences are empty."""
     for stem in ("01-data", "07-cox"):
         source = (ROOT / "chapters" / f"{stem}.md").read_text(encoding="utf-8")
         assert "no cohort can print at the paper's precision" not in source, stem
@@ -1045,18 +1052,16 @@ def test_feasibility_captions_say_together_with_the_row_and_the_counts_are_recon
         _glued(nb, "data_counts_sentence"),
     )
     assert counted, _glued(nb, "data_counts_sentence")
-    sentence = _glued(nb, "data_t2_reconcile")
-    assert f"calls {listed} univariate numbers infeasible, the counts {counted[1]}:" in sentence
-    assert "Albumin ≤ 3 g/dL, univariate P 0.003, counted as a hit" in sentence
-    assert "calls 9 univariate numbers infeasible" in _glued(
-        _golden("07-cox"), "cox_feas_reconcile"
-    )
+    assert listed == int(counted[1])
+    assert _glued(nb, "data_t2_reconcile") == ""
+    assert _glued(_golden("07-cox"), "cox_feas_reconcile") == ""
 
 
-def test_a_hazard_ratio_infeasible_by_a_hair_is_missed_by_its_distance_to_the_nearest_printable():
+def test_a_hazard_ratio_the_calibration_does_not_aim_at_says_so():
     """Review: Table 1.4 said of the multivariable albumin HR 2.363 (cohort 4.017) that no cohort
-    can print it with its row, though 2.362 can (0.02 of a last digit away): the note names the
-    nearest printable value and the cohort's distance from it."""
+    can print it with its row, though 2.362 can (0.02 of a last digit away). The row now gives
+    up its interval (one cell) instead, so the HR is feasible and missed; the calibration aims
+    at the row's interval, and the note says so rather than "not reached by the search"."""
     nb = _golden("01-data")
     row = next(
         r
@@ -1065,12 +1070,9 @@ def test_a_hazard_ratio_infeasible_by_a_hair_is_missed_by_its_distance_to_the_ne
     )
     number = int(row[3].split("✗", 1)[1].translate(str.maketrans(SUPERSCRIPT, "0123456789")))
     note = _notes_lines(nb, "tbl-data-cox-notes")[number - 1]
-    assert "nearest printable value, 2.362" in note and "0.02 of a last digit" in note, note
-    reproduced = float(row[3].split(" ")[0])
-    missed_by = re.search(r"misses 2\.362 by (\d{1,3}(?:,\d{3})*\.\d) units", note)  # "1,655.0"
-    distance = float(missed_by[1].replace(",", "")) if missed_by else None
-    assert missed_by and abs(distance - (reproduced - 2.362) * 1000) <= 0.6, note
+    assert "the calibration aims at the 95% CI of the row instead" in note, note
     assert "no cohort of the paper's size can print it" not in note
+    assert "not reached by the calibration's search" not in note
 
 
 def test_close_hazard_ratios_are_counted_on_the_log_scale():

@@ -71,7 +71,7 @@ def test_tally_by_hand():
     bad = got[got["infeasible"] & (got["kind"] != "p")].index.tolist()
     assert bad == [
         "table2.albumin_le3.uni.interval",
-        "table2.albumin_le3.multi.hr",
+        "table2.albumin_le3.multi.interval",
         "table2.additional_tace.uni.interval",
     ]
     assert bool(got.loc[SEX_P, "infeasible"]) and not bool(got.loc[AGE_P, "infeasible"])

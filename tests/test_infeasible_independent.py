@@ -165,11 +165,19 @@ def test_what_each_row_keeps_fits_and_the_whole_row_does_not():
     """The numbers the package keeps for each infeasible row fit one Wald row (so giving up the
     others suffices), at the decimals printed."""
     rows = _rows()
-    # row -> numbers kept (the package's "follow"); the additional-TACE row keeps its HR only
-    kept = {k: ("hr", "lower", "upper") for k in TRUNCATED_ONLY}
-    kept |= {"albumin_le3.uni": ("hr", "upper"), "albumin_le3.multi": ("lower", "upper")}
-    for k, keep in kept.items():
-        assert _feasible(rows[k], keep), k
+    # row -> numbers kept by the verdicts; the additional-TACE row keeps its HR only. The
+    # albumin rows keep HR and P (their interval, one cell, given up); the calibration keeps
+    # the univariate HR and upper bound (it aims at whole cells: the HR) and the multivariable
+    # interval (the package's "follow")
+    kept = {k: [("hr", "lower", "upper")] for k in TRUNCATED_ONLY}
+    kept |= {
+        "albumin_le3.uni": [("hr", "p"), ("hr", "upper")],
+        "albumin_le3.multi": [("hr", "p"), ("lower", "upper")],
+    }
+    for k, keeps in kept.items():
+        for keep in keeps:
+            floor = 2 / math.sqrt(82) if k.startswith("albumin") else 0.0  # 0/1 rows
+            assert _feasible(rows[k], keep, se_min=floor), (k, keep)
         assert _infeasible(rows[k], ALL), k
 
 
@@ -177,8 +185,8 @@ def test_albumin_multivariable_one_cell_would_do():
     """Albumin ≤ 3 g/dL, multivariable, 2.363 (1.341–4.160), P 0.006: HR and interval cannot hold
     together (√(1.3415 · 4.1605) = 2.36248 < 2.3625), nor interval and P (the interval gives
     P 0.0029); HR and P can (SE 0.31–0.32). So giving up the interval cell alone makes the rest
-    fit, while the counts give up the HR and P cells (two) and keep the interval; both HR 2.363
-    and P 0.006 are printed twice (Table 2 and the results text), the interval once."""
+    fit, and the verdicts do so (they gave up the HR and P cells, two, before the review); both
+    HR 2.363 and P 0.006 are printed twice (Table 2 and the results text), the interval once."""
     row = _rows()["albumin_le3.multi"]
     assert math.sqrt(1.3415 * 4.1605) < 2.3625
     assert _infeasible(row, ("hr", "lower", "upper"))
@@ -187,6 +195,11 @@ def test_albumin_multivariable_one_cell_would_do():
     for where in ("table2.albumin_le3.multi", "results.hr_albumin_le3"):
         assert published.entry(f"{where}.hr").text == "2.363"
         assert published.entry(f"{where}.p").text == "0.006"
+    from analysis.paper import table2_feasibility  # the verdicts under test, read only
+
+    f = table2_feasibility().set_index("id")["feasible"]
+    cells = {c: bool(f[f"table2.albumin_le3.multi.{c}"]) for c in ("hr", "interval", "p")}
+    assert cells == {"hr": True, "interval": False, "p": True}
 
 
 def test_albumin_univariate_hr_is_not_the_centre_of_its_interval():

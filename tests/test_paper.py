@@ -89,8 +89,17 @@ def test_row_feasibility_albumin_multivariable():
     # √(1.3415 × 4.1605) = 2.362479 < 2.3625, so 2.363 cannot be the centre; and the interval's
     # SE (ln 4.160 − ln 1.341)/3.92 = 0.28881 with z = ln 2.362/0.28881 = 2.976 gives P 0.0029
     r = paper.row_feasibility(2.363, 1.341, 4.160, 0.006, decimals=(3, 3, 3, 3))
-    assert not r["feasible"] and set(r["drop"]) == {"hr", "p"}
-    assert r["implied"]["hr"][1] == pytest.approx(math.sqrt(1.3415 * 4.1605), abs=1e-6)
+    # review: giving up the interval (two numbers, one cell) and giving up HR and P (two numbers,
+    # two cells) both leave numbers that fit; the verdict gives up the fewer cells, the
+    # calibration's reading ("nearest") the HR and P, nearest to what the interval implies
+    assert not r["feasible"] and set(r["drop"]) == {"lower", "upper"}
+    cal = r["nearest"]
+    assert set(cal["drop"]) == {"hr", "p"}
+    assert cal["implied"]["hr"][1] == pytest.approx(math.sqrt(1.3415 * 4.1605), abs=1e-6)
+    # HR and P alone: SE 0.310–0.318 (|z| 2.70–2.79 for P 0.0055–0.0065), so the interval is
+    # e^(ln 2.363 ± 1.96 SE): lower 1.272–1.288, upper 4.335–4.391
+    assert r["implied"]["lower"][0] == pytest.approx(1.272, abs=1e-3)
+    assert r["implied"]["upper"][1] == pytest.approx(4.391, abs=1e-3)
     # HR 2.362 with P 0.003 fits one Wald row
     assert paper.row_feasibility(2.362, 1.341, 4.160, 0.003, decimals=(3, 3, 3, 3))["feasible"]
 
@@ -137,9 +146,7 @@ def test_table2_feasibility_cells(feasibility):
         ("child_pugh_6", "univariate", "P"),
         ("child_pugh_8", "univariate", "P"),
         ("albumin_le3", "univariate", "95% CI"),
-        ("albumin_le3", "univariate", "P"),
-        ("albumin_le3", "multivariable", "HR"),
-        ("albumin_le3", "multivariable", "P"),
+        ("albumin_le3", "multivariable", "95% CI"),
         ("albi_score", "univariate", "P"),
         ("crp_gt3", "univariate", "P"),
         ("additional_tace", "univariate", "95% CI"),
@@ -154,9 +161,9 @@ def test_table2_feasibility_cells(feasibility):
     assert summary.loc[
         "multivariable", ["table2_printed", "reference_rows", "outside_table2"]
     ].tolist() == [34, 1, 1]
-    assert summary.loc["univariate", "cells"] == 57 and summary.loc["univariate", "infeasible"] == 9
+    assert summary.loc["univariate", "cells"] == 57 and summary.loc["univariate", "infeasible"] == 8
     assert summary.loc["multivariable", "cells"] == 34
-    assert summary.loc["multivariable", "infeasible"] == 3  # 2 in Table 2 and the abstract's HR
+    assert summary.loc["multivariable", "infeasible"] == 2  # 1 in Table 2 and the abstract's HR
     assert (summary["cells"] == summary["feasible"] + summary["infeasible"]).all()
     # every infeasible cell says what the calibration follows instead
     assert (f.loc[~f.feasible, "follow"].str.len() > 0).all()
@@ -195,21 +202,52 @@ def test_deaths_per_group_are_a_column_of_their_own(feasibility):
 
 
 def test_an_infeasible_cell_names_the_nearest_value_its_row_can_print(feasibility):
-    """Review: the multivariable albumin HR 2.363 was reported as "no cohort can print it", but
-    its row's interval 1.341–4.160 allows centres up to √(1.3415 × 4.1605) = 2.362479 (the test
-    above), which prints 2.362, (2.3625 − 2.362479)/0.001 = 0.02 of a last digit below the
-    printed 2.363's rounding box. Infeasible by a hair, unlike the univariate P 0.003, whose row
-    allows 0.009 (5 units off)."""
+    """Review: an infeasible HR or P names the nearest value its row can print. ALBI's P 0.04 is
+    infeasible by a hair (its row allows 0.05, 0.09 of a last digit off the 0.035–0.045 box),
+    unlike additional TACE's univariate P 0.002, whose row allows 0.008 (6 units off). The
+    multivariable albumin HR 2.363 (0.02 of a last digit from the 2.362 its interval allows)
+    is no longer infeasible: its row gives up its interval, one cell, rather than HR and P."""
     f = feasibility.set_index("id")
-    hr = f.loc["table2.albumin_le3.multi.hr"]
-    assert (hr["nearest"], round(hr["off"], 2)) == ("2.362", 0.02)
-    assert hr["off"] < paper.BY_A_HAIR
-    p = f.loc["table2.albumin_le3.uni.p"]
-    assert p["nearest"] == "0.009" and p["off"] > paper.BY_A_HAIR
+    albi = f.loc["table2.albi_score.uni.p"]
+    assert (albi["nearest"], round(albi["off"], 2)) == ("0.05", 0.09)
+    assert albi["off"] < paper.BY_A_HAIR
+    tace = f.loc["table2.additional_tace.uni.p"]
+    assert tace["nearest"] == "0.008" and tace["off"] > paper.BY_A_HAIR
     # a feasible cell, and an interval (two numbers), have none
+    assert f.loc["table2.albumin_le3.multi.hr", "nearest"] == ""
     assert f.loc["table2.age_years.uni.hr", "nearest"] == ""
     assert f.loc["table2.albumin_le3.uni.interval", "nearest"] == ""
     assert math.isnan(f.loc["table2.albumin_le3.uni.interval", "off"])
+
+
+def test_the_calibration_follows_its_own_reading_of_albumin(feasibility):
+    """Review: albumin ≤ 3 g/dL's multivariable row cannot print all three cells; giving up the
+    interval costs one cell, giving up HR and P two. The verdict gives up the interval; the
+    calibration still aims at the interval (and, univariately, at the HR alone), as it did when
+    the committed cohort was made: ``aimed`` says so, every other cell aims where it is feasible,
+    and the reasons say which reading the calibration follows."""
+    from analysis import calibration
+
+    f = feasibility.set_index("id")
+    differ = f.index[(f["feasible"] != f["aimed"]) & (f["stated coding"] != "reference")]
+    assert sorted(differ) == [
+        "table2.albumin_le3.multi.hr", "table2.albumin_le3.multi.interval",
+        "table2.albumin_le3.multi.p", "table2.albumin_le3.uni.p",
+    ]  # fmt: skip
+    # the calibration aims at whole cells: the univariate row keeps HR and upper bound, and the
+    # cells aimed at are the HR alone (review: "follow" named the upper bound too)
+    assert f.loc["table2.albumin_le3.uni.interval", "follow"] == "aims at the HR"
+    for cell in ("hr", "interval", "p"):
+        assert f.loc[f"table2.albumin_le3.multi.{cell}", "follow"] == "aims at the 95% CI"
+        assert (
+            "the calibration follows the other reading"
+            in f.loc[f"table2.albumin_le3.multi.{cell}", "reason"]
+        )
+    aimed = {(c["term"], c["model"], c["stat"]) for c in calibration.table2_cells()}
+    assert {k for k in aimed if k[0] == "albumin_le3"} == {
+        ("albumin_le3", "uni", "hr"), ("albumin_le3", "multi", "lower"),
+        ("albumin_le3", "multi", "upper"),
+    }  # fmt: skip
 
 
 def test_feasibility_table_by_row_keeps_every_cell_and_reason(feasibility):
@@ -225,7 +263,7 @@ def test_feasibility_table_by_row_keeps_every_cell_and_reason(feasibility):
         "Reason",
         "Deaths each group needs",
     ]
-    assert len(cells) == 99 and len(rows) == 49
+    assert len(cells) == 99 and len(rows) == 48
     # each cell is named with its printed value on exactly one line, with its verdict and reason
     for cell in cells.itertuples():
         named = f"{cell.Cell} {cell.Printed}"
@@ -326,16 +364,16 @@ def test_infeasible_cells_get_a_short_reason():
     cells and reasons, from Table 7.2: sex female's univariate P is printed 0.96 where its HR
     0.984 (0.424–2.283) gives ln 0.984 = −0.0161, SE (ln 2.283 − ln 0.424)/3.92 = 0.4294,
     z = 0.0376, P = 0.970: the truncation; additional TACE's univariate interval and P cannot
-    hold with the log-rank P 0.02 of the same split; albumin's multivariable HR and P cannot come
-    from one Wald row with its interval. Every infeasible cell has one, and no feasible cell."""
+    hold with the log-rank P 0.02 of the same split; albumin's multivariable interval cannot come
+    from one Wald row with its HR and P. Every infeasible cell has one, and no feasible cell."""
     feasibility = paper.table2_feasibility()
     short = paper.infeasible_short_reasons(feasibility)
     assert set(short) == set(feasibility.loc[~feasibility["feasible"], "id"])
     assert short["table2.sex_female.uni.p"] == paper.INFEASIBLE_TRUNCATED
     assert short["table2.additional_tace.uni.interval"] == paper.INFEASIBLE_LOGRANK
     assert short["table2.additional_tace.uni.p"] == paper.INFEASIBLE_LOGRANK
-    assert short["table2.albumin_le3.multi.hr"] == paper.INFEASIBLE_ONE_ROW
-    assert short["table2.albumin_le3.multi.p"] == paper.INFEASIBLE_ONE_ROW
+    assert short["table2.albumin_le3.multi.interval"] == paper.INFEASIBLE_ONE_ROW
+    assert "table2.albumin_le3.multi.hr" not in short
 
 
 def test_the_death_floor_rule_is_stated_once_not_in_every_row():

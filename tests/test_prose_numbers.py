@@ -111,7 +111,8 @@ def test_chapter_01_distances_have_thousands_separators():
     bare = re.compile(r"(?<![\d.,])\d{4,}(?:\.\d+)?(?![\d,])")
     assert bare.findall(table) == [] and bare.findall(notes) == []
     assert re.search(r"\| \d{1,3}(?:,\d{3})+\.\d \|", table), "a distance over 999 is shown"
-    assert re.search(r"by \d{1,3}(?:,\d{3})+\.\d units of the last digit", notes)
+    # the note that said "misses 2.362 by 1,655.0 units" went with albumin's multivariable HR
+    # turning feasible (its row gives up its interval); the table's distances keep separators
 
 
 def test_chapter_08_counts_have_thousands_separators():
