@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import COHORT_CSV, DATA_DIR, clinical, engine, labels, paper
-from analysis.formatting import apart_decimals, rounded, word_list
+from analysis.formatting import apart_decimals, word_list
 from analysis.published import agrees, bound_decimals, load
 from analysis.published import entry as published_entry
 from analysis.verdicts import HIT, INFEASIBLE, MISSED
@@ -772,7 +772,7 @@ def table2_verdicts(
     no Wald row can print it, or when it contradicts Table 2's own version (the abstract's
     0.151), else ``missed``. ``p_rounding`` and ``same_split_logrank`` are another reading of the
     printed numbers (:func:`analysis.paper.table2_feasibility`): with ``"truncated"`` a P is
-    also a hit when it prints truncated, not rounded, as the paper's (:func:`reading_counts`).
+    also a hit when it prints truncated, not rounded, as the paper's (:func:`analysis.synthesis.reading_counts`).
 
     Returns
     -------
@@ -833,115 +833,6 @@ def table2_verdicts(
             }
         )  # fmt: skip
     return pd.DataFrame(rows)
-
-
-#: The readings of the printed numbers :func:`reading_counts` counts under: key -> label.
-READINGS = {
-    "book": "The book's reading",
-    "p_truncated": "Table 2's P values truncated",
-    "logrank_given_up": "Additional TACE: log-rank P given up",
-    "whole_months": "Bare bound read at whole months",
-}
-#: The blocks of :func:`analysis.synthesis.target_counts` a reading changes.
-READING_BLOCKS = ("survival", "table2_univariate", "table2_multivariable")
-
-
-def _bare_bound_decimals(text: str) -> tuple[int, int] | None:
-    """An interval's bound decimals as printed, when one bound has none beside one that has
-    (``"2.8–11"`` -> ``(1, 0)``; the book reads it ``(1, 1)``); else None.
-
-    >>> _bare_bound_decimals("2.8–11"), _bare_bound_decimals("3.6–14.4")
-    ((1, 0), None)
-    """
-    parts = text.replace(" to ", "–").split("–")
-    if len(parts) != 2:
-        return None
-    own = tuple(len(b.split(".")[1]) if "." in b else 0 for b in parts)
-    return own if own != bound_decimals(text) else None
-
-
-def reading_counts(df: pd.DataFrame) -> pd.DataFrame:
-    """A cohort's counts (hit, missed, infeasible) per block under the book's reading of the
-    printed numbers and under each other reading the printed numbers leave open
-    (:data:`READINGS`), one changed at a time:
-
-    * ``book``: :func:`analysis.synthesis.target_counts` (every P rounded half up; additional
-      TACE's univariate Cox row given up where it cannot hold with the log-rank P 0.02 of the
-      same split; a bare bound such as the 11 of "2.8–11" read at its neighbour's decimals);
-    * ``p_truncated``: Table 2's P values (and their copies in the text) read as truncated
-      after their last printed digit, both for which cells can print
-      (:func:`analysis.paper.table2_feasibility` with ``p_rounding="truncated"``) and for
-      whether the cohort prints them (its P truncated, :func:`table2_verdicts`); the log-rank
-      P values stay rounded;
-    * ``logrank_given_up``: the additional-TACE row held to no log-rank P
-      (``same_split_logrank=False``), the log-rank P of that split counted infeasible instead;
-    * ``whole_months``: a survival interval's bare bound read at whole months (11 is
-      10.5–11.5), its interval judged again by :func:`analysis.synthesis.feasibility`'s check
-      (symmetric about the median) and, when it can print, scored at those decimals.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per reading and block of :data:`READING_BLOCKS`: ``reading`` (a key of
-        :data:`READINGS`), ``block``, ``hit``, ``missed``, ``infeasible``.
-
-    Examples
-    --------
-    >>> from analysis.cohort import load_cohort
-    >>> c = reading_counts(load_cohort()).set_index(["reading", "block"])
-    >>> c.loc["book"].values.tolist()
-    [[19, 0, 3], [37, 12, 8], [9, 23, 2]]
-    >>> c.loc[("p_truncated", "table2_univariate")].tolist()
-    [39, 15, 3]
-    >>> c.loc[("logrank_given_up", "survival")].tolist(), c.loc[("whole_months", "survival")].tolist()
-    ([18, 0, 4], [19, 1, 2])
-    """
-    from analysis import synthesis  # synthesis imports this module
-
-    table = synthesis.target_table(df)
-    table["block"] = table["quantity"].map(synthesis.target_block)
-    survival = table[table["block"] == "survival"]
-    lr_quantity = published_entry(paper.SAME_SPLIT_LOGRANK["additional_tace"]).quantity
-    entries = load()
-    stats = synthesis.cohort_statistics(df)
-    out = []
-    for reading in READINGS:
-        surv = survival[["id", "quantity", "kind", "published", "verdict"]].copy()
-        kw = {}
-        if reading == "p_truncated":
-            kw = {"p_rounding": "truncated"}
-        elif reading == "logrank_given_up":
-            kw = {"same_split_logrank": False}
-            lr = (surv["quantity"] == lr_quantity) & (surv["kind"] == "p")
-            surv.loc[lr, "verdict"] = INFEASIBLE
-        elif reading == "whole_months":
-            for i, r in surv[surv["kind"] == "interval"].iterrows():
-                own = _bare_bound_decimals(r["published"])
-                if own is None:
-                    continue
-                e = published_entry(r["id"])
-                median = entries[
-                    (entries["location"] == e.location) & (entries["quantity"] == e.quantity)
-                    & (entries["kind"] == "median")
-                ].iloc[0]  # fmt: skip
-                row = entries.set_index("id").loc[r["id"]]
-                ok, _, _ = synthesis._symmetric_ci_check(median, row, decimals=own)
-                lo, up = stats.get(e.quantity, {}).get("interval", (math.nan, math.nan))
-                prints = all(
-                    math.isfinite(v) and rounded(v, d) == rounded(w, d)
-                    for v, w, d in zip((lo, up), (e.lower, e.upper), own, strict=True)
-                )
-                if ok:
-                    surv.loc[i, "verdict"] = HIT if prints else MISSED
-        t2 = table2_verdicts(df, **kw)
-        frame = pd.concat([surv[["verdict"]].assign(block="survival"), t2[["block", "verdict"]]])
-        for block in READING_BLOCKS:
-            v = frame.loc[frame["block"] == block, "verdict"]
-            out.append(
-                {"reading": reading, "block": block, "hit": int((v == HIT).sum()),
-                 "missed": int((v == MISSED).sum()), "infeasible": int((v == INFEASIBLE).sum())}
-            )  # fmt: skip
-    return pd.DataFrame(out, columns=["reading", "block", "hit", "missed", "infeasible"])
 
 
 #: Why the cohort misses a feasible univariate cell (:func:`missed_cell_reasons`): its deaths

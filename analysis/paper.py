@@ -1163,7 +1163,7 @@ def table2_feasibility(
     same_split_logrank : bool
         Hold a univariate 0/1 row to the log-rank P of the same split (default). With False the
         row stands alone, the reading that gives up the log-rank P instead
-        (:func:`analysis.calibration.reading_counts`).
+        (:func:`analysis.synthesis.reading_counts`).
 
     Returns
     -------

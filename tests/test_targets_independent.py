@@ -741,11 +741,11 @@ def test_chapters_07_and_01_glue_the_measured_table2_counts(found):
 
 @pytest.mark.xdist_group("block-counts")  # one worker computes the counts (the fixture) once
 def test_truncated_reading_counts_agree_with_the_independent_ones(found):
-    """Chapter 01's readings table (:func:`analysis.calibration.reading_counts`): under Table 2's
+    """Chapter 01's readings table (:func:`analysis.synthesis.reading_counts`): under Table 2's
     P values read as truncated, the Table 2 hits recomputed here (statsmodels, each P cut after
     its printed decimals) with the package's truncated feasibility; the book's reading is the
     counts above."""
-    from analysis.calibration import reading_counts
+    from analysis.synthesis import reading_counts
 
     s = score(load(), p_rounding="truncated")
     mine = {
@@ -764,7 +764,7 @@ def test_truncated_reading_counts_agree_with_the_independent_ones(found):
         return "/".join(str(int(x)) for x in package.loc[(reading, block)])
 
     assert (
-        "Read otherwise, the counts change (chapter 01, `analysis.calibration.reading_counts`): "
+        "Read otherwise, the counts change (chapter 01, `analysis.synthesis.reading_counts`): "
         "with Table 2's P values truncated instead of rounded the univariate block is "
         f"{triple('p_truncated', 'table2_univariate')} (reproduced/missed/infeasible); with the "
         "log-rank P of additional TACE given up instead of its Cox row survival is "
