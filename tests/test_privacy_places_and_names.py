@@ -43,6 +43,15 @@ def _no_part_shown(message, value):
             assert word not in message, word
 
 
+def _refused_as_name(tmp_path, value):
+    """A note column holding ``value`` is refused as holding personal names, no part shown."""
+    message = _refused(tmp_path, value)
+    assert (
+        "column note: looks like a direct identifier (its values contain personal names" in message
+    )
+    _no_part_shown(message, value)
+
+
 # --- street addresses --------------------------------------------------------------------------
 ADDRESSES = [
     "12 Rue de la Paix",
@@ -212,11 +221,7 @@ def test_clinical_phrases_with_numbers_are_no_addresses(value):
     ],
 )
 def test_a_title_or_patient_label_before_a_surname_is_refused(tmp_path, value):
-    message = _refused(tmp_path, value)
-    assert (
-        "column note: looks like a direct identifier (its values contain personal names" in message
-    )
-    _no_part_shown(message, value)
+    _refused_as_name(tmp_path, value)
 
 
 @pytest.mark.parametrize(
@@ -358,11 +363,7 @@ def test_study_codes_with_record_like_letters_pass_in_patient_id(value):
 def test_cantonese_taiwanese_japanese_and_vietnamese_names_are_refused_in_free_text(
     tmp_path, value
 ):
-    message = _refused(tmp_path, value)
-    assert (
-        "column note: looks like a direct identifier (its values contain personal names" in message
-    )
-    _no_part_shown(message, value)
+    _refused_as_name(tmp_path, value)
 
 
 @pytest.mark.parametrize(
