@@ -2051,12 +2051,14 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
     alb_text = get("table2.albumin_le3.multi.interval").text
     # the floor rests on the row's interval: say so where the verdict gives the interval up
     alb_iv = feas.set_index("id").loc["table2.albumin_le3.multi.interval"]
-    alb_row, alb_short = "the multivariable albumin row", "the multivariable row"
+    alb_row, alb_short = f"the multivariable albumin row ({alb_text})", "the multivariable row"
     if not bool(alb_iv["feasible"]):
-        alb_row = alb_short = (
-            "the multivariable albumin interval, which the calibration follows (the counts give "
-            "it up for the row's HR and P)"
+        # one pair of parentheses: the interval is the calibration's target, not the counts'
+        alb_row = (
+            f"the multivariable albumin interval {alb_text} (the calibration's target; the "
+            "counts give it up for the row's HR and P)"
         )
+        alb_short = "the multivariable interval, the calibration's target"
     cp_margin = {
         s: _margin(
             lambda r, s=s: (_child_pugh_most_deaths(get, s, min_total, r) or 0.0) >= alb_need
@@ -2073,7 +2075,7 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
                 f"Under the usual approximation the {names} intervals with at least {min_total} "
                 f"deaths leave at most {most:.1f} deaths at Child-Pugh scores 6–8, yet everyone "
                 f"with albumin ≤ 3 g/dL scores {least} or more and {alb_row} "
-                f"({alb_text}) needs at least {alb_need} deaths among them{_holds(cp_margin[subset])}.",
+                f"needs at least {alb_need} deaths among them{_holds(cp_margin[subset])}.",
             )
 
     # albumin, univariate HR: every reading of its SE against the multivariable row's floors

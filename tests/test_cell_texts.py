@@ -142,7 +142,7 @@ def test_readme_says_what_the_infeasible_counts_hold(book_cohort, verdicts):
         "its interval (1 cell), not its HR and P (2 cells), so the cohort's HR "
         f"{got.loc[f'{alb}.hr', 'computed']} and P {got.loc[f'{alb}.p', 'computed']} count as "
         "missed. The calibration still aims at that interval, the reading it was tuned to: from "
-        f"it the printed HR lies {off:.2f} of a last digit."
+        f"it the printed HR lies {off:.2f} of a last digit away."
     ) in readme
 
 
