@@ -1108,7 +1108,11 @@ def summarise(members: list[dict]) -> pd.DataFrame:
         ok = values[np.isfinite(values)]
         threshold = SPREAD_RULE[kind][1]
         if len(ok) == len(values) and len(ok) > 0:
-            spread, cls = spread_class(kind, float(ok.min()), float(ok.max()))
+            # from the minimum and maximum as the file stores them (6 significant digits), so
+            # that :func:`reclassify` of the committed file gives the same bytes: from the
+            # unrounded ones a landmark HR's spread printed 2.05093, from the file's 2.05092
+            low, high = (float(_fmt(float(v))) for v in (ok.min(), ok.max()))
+            spread, cls = spread_class(kind, low, high)
         else:  # the result does not exist in some member
             spread, cls = math.nan, provenance.ASSUMED
         cls = _row_class(rid, kind, cls, len(values), feasible)
@@ -1156,7 +1160,9 @@ def reclassify(summary: pd.DataFrame, n_members: int | None = None) -> pd.DataFr
     for row in out.itertuples(index=False):
         rests_on = row.rests_on if isinstance(row.rests_on, str) else ""
         if int(row.members) == n and int(row.members) > 0:
-            spread, cls = spread_class(row.kind, float(row.min), float(row.max))
+            # the minimum and maximum as the file stores them, as :func:`summarise` reads them
+            low, high = (float(_fmt(float(v))) for v in (row.min, row.max))
+            spread, cls = spread_class(row.kind, low, high)
         else:
             spread, cls = math.nan, provenance.ASSUMED
         cls = _row_class(row.result, row.kind, cls, n, feasible)
