@@ -746,64 +746,6 @@ def _p_of_z(z: float) -> float:
     return float(2 * special.ndtr(-abs(z)))
 
 
-def _wald_z_range(
-    hr_box: tuple[float, float], lower_box: tuple[float, float], upper_box: tuple[float, float]
-) -> tuple[float, float] | None:
-    """Smallest and largest ``|z| = |b|/s`` over the Wald rows ``(b, s)`` that print as a row.
-
-    A Wald row is ``HR = e^b`` and ``CI = e^(b ± 1.96·s)``, one ``b`` for all three numbers;
-    ``hr_box``, ``lower_box`` and ``upper_box`` are the log rounding intervals of the printed HR
-    and bounds. The rows form a polygon in ``(b, s)``; ``|b|/s`` is linear-fractional, so its
-    extremes lie at vertices (the intersections of two of the six boundary lines that satisfy
-    every constraint), and it is 0 when ``b`` changes sign inside. ``None`` when no row prints
-    as the three numbers (the HR is not at the centre of its interval: :func:`hr_ci_centre`).
-
-    Examples
-    --------
-    HR 2.0 (1.0–4.0): the widest row has bounds 0.95 and 4.05, ``b`` = (ln 0.95 + ln 4.05)/2
-    = 0.6737 (e^b = 1.96, prints 2.0) and ``s`` = (ln 4.05 − ln 0.95)/3.92 = 0.3699, so
-    ``|z|`` = 1.82; the narrowest, 1.05 and 3.95, gives 0.7113/0.3380 = 2.10:
-
-    >>> z_lo, z_hi = _wald_z_range(*(_log_bounds(x, 1) for x in (2.0, 1.0, 4.0)))
-    >>> f"{z_lo:.2f}", f"{z_hi:.2f}"
-    ('1.82', '2.10')
-    >>> _wald_z_range(*(_log_bounds(x, 1) for x in (2.5, 1.0, 4.0))) is None
-    True
-    """
-    lines = [
-        (1.0, 0.0, hr_box[0]),
-        (1.0, 0.0, hr_box[1]),
-        (1.0, -Z95, lower_box[0]),
-        (1.0, -Z95, lower_box[1]),
-        (1.0, Z95, upper_box[0]),
-        (1.0, Z95, upper_box[1]),
-    ]  # a·b + c·s = r
-    if not all(math.isfinite(r) for _, _, r in lines):
-        return None
-
-    def inside(b: float, s: float) -> bool:
-        tol = 1e-12 * (1.0 + abs(b) + abs(s))
-        return s > 0 and all(
-            lo - tol <= b + c * s <= hi + tol
-            for c, lo, hi in ((0.0, *hr_box), (-Z95, *lower_box), (Z95, *upper_box))
-        )
-
-    vertices = []
-    for i, (a1, c1, r1) in enumerate(lines):
-        for a2, c2, r2 in lines[i + 1 :]:
-            det = a1 * c2 - a2 * c1
-            if det == 0:
-                continue
-            b, s = (r1 * c2 - r2 * c1) / det, (a1 * r2 - a2 * r1) / det
-            if inside(b, s):
-                vertices.append((b, s))
-    if not vertices:
-        return None
-    ratios = [abs(b) / s for b, s in vertices]
-    crosses = min(b for b, _ in vertices) < 0 < max(b for b, _ in vertices)
-    return (0.0 if crosses else min(ratios)), max(ratios)
-
-
 def _p_from_collapsed_ci(hr, lower, upper, p, relation, decimals) -> Check:
     """:func:`p_from_ci` for an interval that prints as one number (``1.000–1.000``)."""
     res = paper.row_feasibility(hr, lower, upper, p, relation=relation, decimals=decimals)
@@ -865,7 +807,7 @@ def p_from_ci(
     :cite:`altman2011`, the recomputation statcheck does for reported test statistics
     :cite:`nuijten2016`. Every printed number is allowed its rounding interval, giving a range
     of P: the ``|z|`` of every Wald row (one log HR ``b`` and SE ``s``, ``HR = e^b``,
-    ``CI = e^(b ± 1.96·s)``) that prints as the HR and both bounds (:func:`_wald_z_range`); the
+    ``CI = e^(b ± 1.96·s)``) that prints as the HR and both bounds (:func:`analysis.paper.wald_z_range`); the
     HR and the SE are taken apart (any HR of its rounding interval with any SE of the bounds')
     only when no such row exists, i.e. when the HR is off its interval's centre
     (:func:`hr_ci_centre`; ``details["joint"]`` is then False). Taking them apart always would
@@ -896,9 +838,7 @@ def p_from_ci(
         return _p_from_collapsed_ci(
             hr, lower, upper, p, relation, (hr_decimals, ci_decimals, ci_decimals, p_decimals)
         )
-    joint = _wald_z_range(
-        (hr_lo, hr_hi), _log_bounds(lower, ci_decimals), _log_bounds(upper, ci_decimals)
-    )
+    joint = paper.wald_z_range(hr, lower, upper, (hr_decimals, ci_decimals, ci_decimals))
     if joint is not None:  # one Wald row prints as the HR and both bounds: its z
         z_min, z_max = joint
     else:  # the HR is off the interval's centre (hr_ci_centre): HR and SE taken apart

@@ -5,8 +5,8 @@ After the survival block is calibrated (:mod:`analysis.synthesis`), the Cox phas
 Table 1 count, mean, SD, median and extreme, every response count and every survival curve as it
 was; it changes only which patient carries which covariate values, and so the Table 2 fits.
 The loss runs over every printed Table 2 cell that :func:`analysis.paper.table2_feasibility`
-calls feasible, under the calibration's reading of a row (:func:`table2_cells`) (HR, both bounds and P at the printed precision, Breslow ties as SPSS uses,
-Wald intervals): a printed cell costs 0, a missed one ``0.5`` plus its distance on the log-HR
+calls feasible, under the calibration's reading of a row (:func:`table2_cells`: HR, both
+bounds and P at the printed precision, Breslow ties as SPSS uses, Wald intervals): a printed cell costs 0, a missed one ``0.5`` plus its distance on the log-HR
 scale in units of the row's printed SE (or on the z scale for P); a multivariable row whose HR
 falls outside the printed interval or whose P sits on the other side of 0.05 costs
 :data:`ROW_WEIGHT` more. Simulated annealing (kirkpatrick1983) with the engine's Newton-Raphson.
@@ -772,7 +772,8 @@ def table2_verdicts(
     no Wald row can print it, or when it contradicts Table 2's own version (the abstract's
     0.151), else ``missed``. ``p_rounding`` and ``same_split_logrank`` are another reading of the
     printed numbers (:func:`analysis.paper.table2_feasibility`): with ``"truncated"`` a P is
-    also a hit when it prints truncated, not rounded, as the paper's (:func:`analysis.synthesis.reading_counts`).
+    also a hit when it prints truncated, not rounded, as the paper's
+    (:func:`analysis.synthesis.reading_counts`).
 
     Returns
     -------

@@ -98,6 +98,7 @@ __all__ = [
     "design_matrix",
     "multivariable_design",
     "row_feasibility",
+    "wald_z_range",
     "table2_feasibility",
     "P_READINGS",
     "feasibility_summary",
@@ -797,6 +798,48 @@ def _z_extremes(boxes: dict, keep: frozenset, se_min: float) -> tuple[float, flo
     z_max = max(abs(u_min), abs(u_max))
     z_min = 0.0 if u_min <= 0 <= u_max else min(abs(u_min), abs(u_max))
     return z_min, z_max
+
+
+def wald_z_range(
+    hr: float, lower: float, upper: float, decimals: tuple[int, int, int] = (3, 3, 3)
+) -> tuple[float, float] | None:
+    """Smallest and largest ``|z| = |ln HR|/SE`` over the Wald rows that print as a row's HR and
+    both bounds (one log HR ``b`` and SE ``s``: ``HR = e^b``, ``CI = e^(b ± 1.96·s)``).
+
+    ``|b|/s`` is linear-fractional: its extremes over the rows are two linear programmes
+    (Charnes–Cooper), solved exactly as :func:`row_feasibility` solves its own. The smallest is 0
+    when ``b`` can change sign. ``None`` when no row prints as the three numbers (the HR off its
+    interval's centre).
+
+    Parameters
+    ----------
+    hr, lower, upper : float
+        The printed hazard ratio and 95% CI.
+    decimals : tuple of int
+        Their printed decimals (HR, lower, upper).
+
+    Examples
+    --------
+    HR 2.0 (1.0–4.0): the widest row has bounds 0.95 and 4.05, ``b`` = (ln 0.95 + ln 4.05)/2
+    = 0.6737 (e^b = 1.96, prints 2.0) and ``s`` = (ln 4.05 − ln 0.95)/3.92 = 0.3699, so
+    ``|z|`` = 1.82; the narrowest, 1.05 and 3.95, gives 0.7113/0.3380 = 2.10:
+
+    >>> z_lo, z_hi = wald_z_range(2.0, 1.0, 4.0, decimals=(1, 1, 1))
+    >>> f"{z_lo:.2f}", f"{z_hi:.2f}"
+    ('1.82', '2.10')
+    >>> wald_z_range(2.5, 1.0, 4.0, decimals=(1, 1, 1)) is None
+    True
+    """
+    boxes = {
+        part: _log_box(value, d)
+        for part, value, d in zip(
+            ("hr", "lower", "upper"), (hr, lower, upper), decimals, strict=True
+        )
+    }
+    keep = frozenset(boxes)
+    if not _solvable(boxes, keep, 0.0):
+        return None
+    return _z_extremes(boxes, keep, 0.0)
 
 
 def _distance(value_range: tuple[float, float], box: tuple[float, float], unit: float) -> float:

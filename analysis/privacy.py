@@ -1300,34 +1300,35 @@ _LABEL["name-id"] = "personal names followed by a number"
 # pid (a patient identifier); German compounds: Fallnummer, Patientennummer, Aufnahmenr
 _RECORD_STRONG_ID = r"mrn|mrno|uhid|nhc|ipp|emr|ehr|(?:fall|patienten|aufnahme)(?:nummer|nr)"
 _RECORD_STRONG = _RECORD_STRONG_ID + r"|hn|pid"
-_RECORD_WEAK = (
-    r"mr|med(?:ical)?[\s_.-]?rec(?:ord)?s?|rec(?:ord)?|hosp(?:ital)?|chart|reg(?:istration)?"
-    r"|case|pat(?:ient)?|pt|file|adm(?:ission)?|ipd|opd|ip|op|cr|dossier|expediente|historia"
-    r"|prontuario|fall|patienten|aufnahme"
-)
-_RECORD_NO_ID = r"no|nr|nro|num|number|numero|número|n°|#"  # in patient_id: not "id"
-_RECORD_NO = _RECORD_NO_ID + r"|id"
-_RECORD_AFTER_NO = r"historia|expediente|dossier|prontuario|ficha|hc|nhc"  # Nº historia 123
-_RECORD = re.compile(
-    rf"(?<![A-Za-z0-9])(?:(?:{_RECORD_STRONG})|(?:{_RECORD_WEAK})\.?[\s_-]{{0,2}}(?:{_RECORD_NO})"
-    rf"|(?:{_RECORD_NO})\.?[\s_-]{{0,2}}(?:de[\s_-])?(?:{_RECORD_AFTER_NO}))"
-    r"\.?[\s:#=_.-]{0,3}[A-Za-z]{0,2}[0-9](?:[\s-]?[0-9]){4,15}(?![0-9])",
-    re.IGNORECASE,
-)
-# The same in patient_id (MRN:887766, Hospital No. 123456, Fallnr 123456), where a study's own
-# codes must pass: the label first, a record's own word (not HN, head and neck; PID, case, pt
-# or ID, which a study's pseudonyms use), then five or more digits (HN-001, P001, Case 001,
-# PID-00012 pass).
+# A record's own words before no./nr/number (not "case", "patient", "pt", "file", "ip", "op",
+# "cr": a study's pseudonyms use them, so they count in free text only, below)
 _RECORD_WEAK_ID = (
     r"mr|med(?:ical)?[\s_.-]?rec(?:ord)?s?|rec(?:ord)?|hosp(?:ital)?|chart|reg(?:istration)?"
     r"|adm(?:ission)?|ipd|opd|dossier|expediente|historia|prontuario|fall|patienten|aufnahme"
 )
-_RECORD_IN_ID = re.compile(
-    rf"(?:{_RECORD_STRONG_ID}|(?:{_RECORD_WEAK_ID})\.?[\s_-]{{0,2}}(?:{_RECORD_NO_ID})"
-    rf"|(?:{_RECORD_NO})\.?[\s_-]{{0,2}}(?:de[\s_-])?(?:{_RECORD_AFTER_NO}))"
-    r"\.?[\s:#=_.-]{0,3}[A-Za-z]{0,2}[0-9](?:[\s-]?[0-9]){4,15}(?![0-9])",
-    re.IGNORECASE,
-)
+_RECORD_WEAK = _RECORD_WEAK_ID + r"|case|pat(?:ient)?|pt|file|ip|op|cr"
+_RECORD_NO_ID = r"no|nr|nro|num|number|numero|número|n°|#"  # in patient_id: not "id"
+_RECORD_NO = _RECORD_NO_ID + r"|id"
+_RECORD_AFTER_NO = r"historia|expediente|dossier|prontuario|ficha|hc|nhc"  # Nº historia 123
+
+
+def _record_pattern(strong: str, weak: str, no: str, start: str = "") -> re.Pattern:
+    """A record label (``strong``, or ``weak`` then ``no``, or no. then a record word), then
+    five or more digits."""
+    return re.compile(
+        rf"{start}(?:(?:{strong})|(?:{weak})\.?[\s_-]{{0,2}}(?:{no})"
+        rf"|(?:{_RECORD_NO})\.?[\s_-]{{0,2}}(?:de[\s_-])?(?:{_RECORD_AFTER_NO}))"
+        r"\.?[\s:#=_.-]{0,3}[A-Za-z]{0,2}[0-9](?:[\s-]?[0-9]){4,15}(?![0-9])",
+        re.IGNORECASE,
+    )
+
+
+_RECORD = _record_pattern(_RECORD_STRONG, _RECORD_WEAK, _RECORD_NO, start="(?<![A-Za-z0-9])")
+# The same in patient_id (MRN:887766, Hospital No. 123456, Fallnr 123456), where a study's own
+# codes must pass: the label first, a record's own word (not HN, head and neck; PID, case, pt
+# or ID, which a study's pseudonyms use), then five or more digits (HN-001, P001, Case 001,
+# PID-00012 pass).
+_RECORD_IN_ID = _record_pattern(_RECORD_STRONG_ID, _RECORD_WEAK_ID, _RECORD_NO_ID)
 # A long number (7 or 8 digits) after any record label, even without "no" (chart 12345678,
 # ID: 12345678, Unit 1234567), and a whole cell of one to three letters and 7 or 8 digits
 # (H1234567, K-12345678, KR1234567): hospital numbers with their prefix. Trial registries and

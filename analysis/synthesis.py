@@ -3042,8 +3042,8 @@ def reading_counts(df: pd.DataFrame) -> pd.DataFrame:
     * ``p_truncated``: Table 2's P values (and their copies in the text) read as truncated
       after their last printed digit, both for which cells can print
       (:func:`analysis.paper.table2_feasibility` with ``p_rounding="truncated"``) and for
-      whether the cohort prints them (its P truncated, :func:`analysis.calibration.table2_verdicts`); the log-rank
-      P values stay rounded;
+      whether the cohort prints them (its P truncated,
+      :func:`analysis.calibration.table2_verdicts`); the log-rank P values stay rounded;
     * ``logrank_given_up``: the additional-TACE row held to no log-rank P
       (``same_split_logrank=False``), the log-rank P of that split counted infeasible instead;
     * ``whole_months``: a survival interval's bare bound read at whole months (11 is
@@ -3064,8 +3064,10 @@ def reading_counts(df: pd.DataFrame) -> pd.DataFrame:
     [[19, 0, 3], [37, 12, 8], [9, 23, 2]]
     >>> c.loc[("p_truncated", "table2_univariate")].tolist()
     [39, 15, 3]
-    >>> c.loc[("logrank_given_up", "survival")].tolist(), c.loc[("whole_months", "survival")].tolist()
-    ([18, 0, 4], [19, 1, 2])
+    >>> c.loc[("logrank_given_up", "survival")].tolist()
+    [18, 0, 4]
+    >>> c.loc[("whole_months", "survival")].tolist()
+    [19, 1, 2]
     """
     table = target_table(df)
     table["block"] = table["quantity"].map(target_block)
