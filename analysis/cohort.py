@@ -1632,15 +1632,31 @@ _CP_ONE_POINT = {
 
 
 def _child_pugh_points(components: dict[str, np.ndarray]) -> np.ndarray:
-    """Child-Pugh points of many rows, via :func:`analysis.clinical.child_pugh_frame`."""
+    """Child-Pugh points of many rows, via :func:`analysis.clinical.child_pugh_frame`.
+
+    One call scores every component's distinct values: one frame row per distinct value, the
+    other four components at their 1-point values (one frame and one call, not one of each per
+    component: a chunk of the validator may hold a single row). The values are the schema's
+    (checked before), which the clinical rule scores without an error.
+    """
     n = len(next(iter(components.values())))
+    factorized = {
+        name: pd.factorize(pd.Series(values, dtype=object)) for name, values in components.items()
+    }
+    rows = sum(len(uniques) for _, uniques in factorized.values())
+    frame = pd.DataFrame({c: [v] * rows for c, v in _CP_ONE_POINT.items()}, dtype=object)
+    start = 0
+    for name, (_, uniques) in factorized.items():
+        frame.iloc[start : start + len(uniques), frame.columns.get_loc(name)] = np.asarray(
+            uniques, dtype=object
+        )
+        start += len(uniques)
+    scored = child_pugh_frame(frame)["child_pugh_points"].to_numpy() - 4
     total = np.zeros(n, dtype=np.int64)
-    for name, values in components.items():
-        codes, uniques = pd.factorize(pd.Series(values, dtype=object))
-        frame = pd.DataFrame({c: [v] * len(uniques) for c, v in _CP_ONE_POINT.items()})
-        frame[name] = np.asarray(uniques, dtype=object)
-        points = child_pugh_frame(frame)["child_pugh_points"].to_numpy() - 4
-        total += points[codes]
+    start = 0
+    for codes, uniques in factorized.values():
+        total += scored[start : start + len(uniques)][codes]
+        start += len(uniques)
     return total
 
 

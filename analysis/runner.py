@@ -1620,12 +1620,27 @@ def _notebook(md_path: Path):
 _ASSIGNED = re.compile(r"^([A-Za-z_]\w*)\s*=", re.MULTILINE)
 
 
+#: (path, text) of a chapter -> the source of its ``parameters`` cell (None: it has none)
+_PARAMETERS_SOURCE: dict[tuple[str, str], str | None] = {}
+
+
+def _parameters_source(md_path: Path) -> str | None:
+    """The source of a chapter's cell tagged ``parameters``, or None. The chapter is parsed
+    once for a given text (jupytext, ~30 ms): a run's checks of ``-p`` read it several times
+    (:func:`_check_parameter_names`, :func:`chapter_defaults`); an edited chapter is read
+    anew."""
+    key = (str(md_path), Path(md_path).read_text(encoding="utf-8"))
+    if key not in _PARAMETERS_SOURCE:
+        cells = _notebook(md_path).cells
+        tagged = [c.source for c in cells if "parameters" in c.metadata.get("tags", [])]
+        _PARAMETERS_SOURCE[key] = tagged[0] if tagged else None
+    return _PARAMETERS_SOURCE[key]
+
+
 def chapter_parameters(md_path: Path) -> list[str]:
     """Names assigned in a chapter's cell tagged ``parameters`` (what ``-p`` may set)."""
-    for cell in _notebook(md_path).cells:
-        if "parameters" in cell.metadata.get("tags", []):
-            return _ASSIGNED.findall(cell.source)
-    return []
+    source = _parameters_source(md_path)
+    return [] if source is None else _ASSIGNED.findall(source)
 
 
 def _check_parameter_names(parameters: dict, chapters: list[Path]) -> None:
@@ -1690,23 +1705,23 @@ def chapter_defaults(md_path: Path) -> dict:
     >>> chapter_defaults(CHAPTERS_DIR / "05-response.md")
     {'cohort_path': None, 'confidence_level': 0.95}
     """
-    for cell in _notebook(md_path).cells:
-        if "parameters" in cell.metadata.get("tags", []):
-            defaults = {}
-            try:
-                body = ast.parse(cell.source).body
-            except SyntaxError:  # a magic or a typo in the cell: no defaults to compare with
-                return {}
-            for node in body:
-                if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                    target = node.targets[0]
-                    if isinstance(target, ast.Name):
-                        try:
-                            defaults[target.id] = ast.literal_eval(node.value)
-                        except ValueError:
-                            defaults[target.id] = None
-            return defaults
-    return {}
+    source = _parameters_source(md_path)
+    if source is None:
+        return {}
+    defaults = {}
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:  # a magic or a typo in the cell: no defaults to compare with
+        return {}
+    for node in body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                try:
+                    defaults[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    defaults[target.id] = None
+    return defaults
 
 
 def _kind(value) -> str:
