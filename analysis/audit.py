@@ -83,6 +83,9 @@ __all__ = [
     "expected_direction",
     "category_deaths",
     "category_direction",
+    "SPSS_DEFAULT_REFERENCE",
+    "last_category_reading",
+    "last_category_sentence",
     "smallest_group_deaths",
     "audit_paper",
     "summary",
@@ -1678,6 +1681,93 @@ def category_direction(
     )
 
 
+#: The reference category of SPSS's default coding of a categorical covariate in Cox and binary
+#: logistic regression: indicator dummies against the LAST category, which IBM's technote on
+#: parameter codings (swg21478246) calls the default (recent COXREG syntax pages give the first;
+#: the dialog offers first or last). The output names the dummies by position, ``(1)``, ``(2)``,
+#: ``(3)``, not by value.
+SPSS_DEFAULT_REFERENCE = "last"
+
+
+def last_category_reading(
+    effects: dict[str, tuple[float, float, float]],
+    total_deaths: tuple[float, float],
+    class_a: float,
+    class_b: float,
+) -> dict | None:
+    """Deaths per Child-Pugh score if Table 2's rows "6, 7, 8 vs 5" were scores 5, 6, 7 vs 8.
+
+    SPSS's Cox regression enters a categorical covariate as indicator dummies against its last
+    category by default (:data:`SPSS_DEFAULT_REFERENCE`) and names them ``(1)``, ``(2)``, ``(3)``;
+    translated one place off, the rows printed for scores 6, 7 and 8 against 5 would be scores
+    5, 6 and 7 against 8. This reads ``effects`` (printed level -> ``(hr, lower, upper)``, in
+    printed order) that way and asks :func:`category_deaths` which deaths fit, with score 8 the
+    reference, class A (scores 5-6) at most ``class_a`` deaths and class B (scores 7-8) at most
+    ``class_b``.
+
+    Returns
+    -------
+    dict or None
+        ``{"score 5": (fewest, most), "score 6": ..., "score 7": ..., "reference": ...,
+        "total": ...}`` (the reference is score 8), or None when no split fits.
+
+    Examples
+    --------
+    Table 2's univariate rows, 66-82 deaths, Table 1's classes (A 74, B 8):
+
+    >>> printed = {"score 6": (0.248, 0.071, 0.865), "score 7": (0.279, 0.079, 0.978),
+    ...            "score 8": (0.396, 0.085, 1.852)}
+    >>> d = last_category_reading(printed, (66, 82), 74, 8)
+    >>> [round(x, 1) for x in d["reference"]], [round(x, 1) for x in d["score 7"]]
+    ([2.6, 2.7], [4.1, 4.2])
+    """
+    scores = [f"score {k}" for k in (5, 6, 7)]
+    se = {
+        new: (math.log(hi) - math.log(lo)) / (2 * Z95)
+        for new, (_, lo, hi) in zip(scores, effects.values(), strict=True)
+    }
+    caps = {("score 5", "score 6"): class_a, ("score 7", "reference"): class_b}
+    return category_deaths(se, total_deaths, caps)
+
+
+def last_category_sentence(deaths: dict, albumin_needs: int | None = None) -> str:
+    """The audit's words for :func:`last_category_reading`'s deaths (one or two sentences).
+
+    Examples
+    --------
+    >>> d = {"reference": (2.6, 2.7), "score 5": (31.9, 40.5), "score 6": (27.3, 33.4),
+    ...      "score 7": (4.1, 4.2), "total": (66.0, 80.8)}
+    >>> text = last_category_sentence(d, 15)
+    >>> "the rows are scores 5, 6 and 7 against 8" in text
+    True
+    >>> text.split(". ")[-1]
+    'Scores 6–8 then hold at least 34 deaths, enough for the 15 the albumin row needs.'
+    """
+
+    def span(k):
+        lo, hi = deaths[k]
+        a, b = number(lo, 1 if hi < 10 else 0), number(hi, 1 if hi < 10 else 0)
+        return a if a == b else f"{a}–{b}"
+
+    text = (
+        "Read with the last category as reference instead (score 8: the default IBM gives for "
+        "SPSS's Cox regression, whose output names the dummies (1), (2), (3), not by score), the "
+        "rows are scores 5, 6 and 7 against "
+        "8: every hazard ratio then points the expected way, and the same approximation fits "
+        f"with score 8 at {span('reference')} deaths, score 7 {span('score 7')}, score 6 "
+        f"{span('score 6')} and score 5 {span('score 5')}: class B's few patients carry the "
+        "wide intervals, and no class-A score needs to be nearly empty."
+    )
+    if albumin_needs is not None:
+        least = deaths["score 6"][0] + deaths["score 7"][0] + deaths["reference"][0]
+        enough = "enough for" if least >= albumin_needs else "short of"
+        text += (
+            f" Scores 6–8 then hold at least {number(least, 0)} deaths, {enough} the "
+            f"{albumin_needs} the albumin row needs."
+        )
+    return text
+
+
 def expected_direction(effects: dict[str, tuple[float, float, float]], expected: str) -> Check:
     """Do hazard ratios point the clinically expected way?
 
@@ -2276,6 +2366,7 @@ def _check_plausibility(rows: _Rows, get, n: int, se_results: dict) -> None:
         f"({class_b}) scores 7–9."
     )
     found = res.details.get("deaths") or {}
+    need = None
     if found and all(k in found for k in effects):
         # albumin <= 3 g/dL earns at least 2 Child-Pugh points, so every such patient scores
         # >= 6; the multivariable albumin row's SE needs a number of deaths among them
@@ -2299,11 +2390,15 @@ def _check_plausibility(rows: _Rows, get, n: int, se_results: dict) -> None:
                 "this is a tension, not a verdict."
             )
         ids += [f"table2.albumin_le3.{m}.interval" for m in ("uni", "multi")]
+    shifted = last_category_reading(effects, (d_lo, n), class_a, class_b)
+    details = dict(res.details) | {"last_category": shifted}
+    if shifted is not None:
+        extra += " " + last_category_sentence(shifted, need)
     rows.add(
         "Table 2, univariate",
         "Child-Pugh 6, 7, 8 vs 5: HR < 1",
         "clinical plausibility (deaths the SEs imply)",
-        Check(res.verdict, res.computed, res.explanation + extra, res.details),
+        Check(res.verdict, res.computed, res.explanation + extra, details),
         ids + ["table1.child_pugh_a.count", "table1.child_pugh_b.count"],
     )
     hr, iv = get("table2.bclc_stage.uni.hr"), get("table2.bclc_stage.uni.interval")

@@ -568,6 +568,34 @@ def test_category_direction_child_pugh():
     assert audit.category_direction(effects, "harmful", (55, 82), caps).verdict == INC
 
 
+def test_last_category_reading_child_pugh():
+    # the same printed rows read as scores 5, 6, 7 against 8 (SPSS's default last reference):
+    # SE² 0.4068 (score 5), 0.4120 (score 6), 0.6179 (score 7). The shared reference is score 8:
+    # 1/d₈ = 0.4068 − 1/d₅ with d₅ ≈ 32–41 gives d₈ ≈ 1/(0.4068 − 1/36) = 2.64, and then
+    # d₇ = 1/(0.6179 − 1/2.64) = 4.19; class B holds d₇ + d₈ ≈ 6.8, under its 8 patients
+    effects = {
+        "score 6": (0.248, 0.071, 0.865),
+        "score 7": (0.279, 0.079, 0.978),
+        "score 8": (0.396, 0.085, 1.852),
+    }
+    d = audit.last_category_reading(effects, (66, 82), 74, 8)
+    assert 2.6 < d["reference"][0] <= d["reference"][1] < 2.7
+    assert 4.1 < d["score 7"][0] <= d["score 7"][1] < 4.3
+    assert d["score 5"][0] > 30 and d["score 6"][0] > 25  # no class-A score nearly empty
+    assert d["score 7"][1] + d["reference"][1] <= 8
+    # class B with 6 deaths at most cannot hold them
+    assert audit.last_category_reading(effects, (66, 82), 74, 6) is None
+    text = audit.last_category_sentence(d, 15)
+    assert "score 8 at 2.6–2.7 deaths" in text and "enough for the 15" in text
+    assert "short of the 40" in audit.last_category_sentence(d, 40)
+
+
+def test_real_child_pugh_row_gives_the_last_category_reading(table):
+    row = table[table["claim"] == "Child-Pugh 6, 7, 8 vs 5: HR < 1"].iloc[0]
+    assert "the last category as reference instead (score 8" in row["explanation"]
+    assert "enough for the 15 the albumin row needs" in row["explanation"]
+
+
 def test_check_rejects_unknown_verdict():
     with pytest.raises(ValueError, match="verdict"):
         audit.Check("maybe", "", "")

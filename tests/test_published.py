@@ -523,7 +523,7 @@ kaplan1958 greenwood1926 brookmeyer1982 cox1972 efron1977 grambsch1994 mantel196
 mosteller1987 dubois1916 kintzel1995 pugh1973 lencioni2010 eisenhauer2009 kudo2014 wilson1927
 clopper1934 brown2017 anaya2016 heathers2018 nuijten2016 altman2011 suissa2008 anderson1983
 giobbie2013 peduzzi1995 harrell1996 therneau2000 davidsonpilon2019 seabold2010 kirkpatrick1983
-ema_epirubicin
+ema_epirubicin ibm_spss_codings
 """.split()
 
 
