@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from analysis import audit
+from analysis import audit, paper, published
 from analysis.audit import (
     COLUMNS,
     VERDICTS,
@@ -594,6 +594,23 @@ def test_real_child_pugh_row_gives_the_last_category_reading(table):
     row = table[table["claim"] == "Child-Pugh 6, 7, 8 vs 5: HR < 1"].iloc[0]
     assert "the last category as reference instead (score 8" in row["explanation"]
     assert "enough for the 15 the albumin row needs" in row["explanation"]
+
+
+def test_readme_states_the_last_category_reading():
+    """README.md's sentence on the shifted Child-Pugh reference quotes the audit's numbers."""
+    printed = {}
+    for s in (6, 7, 8):
+        iv = published.entry(f"table2.child_pugh_{s}.uni.interval")
+        printed[s] = (published.value(f"table2.child_pugh_{s}.uni.hr"), iv.lower, iv.upper)
+    a, b = (published.value(f"table1.child_pugh_{c}.count") for c in "ab")
+    d = audit.last_category_reading(printed, (paper.min_total_deaths()[0], 82), a, b)
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    class_a_least = min(d["score 5"][0], d["score 6"][0])
+    expected = (
+        f"score 8 holds about {d['reference'][0]:.1f} deaths, score 7 about "
+        f"{d['score 7'][1]:.1f} and each class-A score {math.floor(class_a_least)} or more"
+    )
+    assert expected in readme
 
 
 def test_check_rejects_unknown_verdict():
