@@ -2402,11 +2402,22 @@ def _check_plausibility(rows: _Rows, get, n: int, se_results: dict) -> None:
         ids + ["table1.child_pugh_a.count", "table1.child_pugh_b.count"],
     )
     hr, iv = get("table2.bclc_stage.uni.hr"), get("table2.bclc_stage.uni.interval")
+    res = expected_direction({"BCLC stage": (hr.value, iv.lower, iv.upper)}, "harmful")
+    if hr.value < 1:
+        res = Check(
+            res.verdict,
+            res.computed,
+            res.explanation + " The row prints no reference: read as stage C against B, a hazard "
+            "ratio below 1 favours the later stage; entered as a categorical covariate with "
+            "SPSS's default last reference (stage C), the row is stage B against C, and below 1 "
+            "is the expected direction.",
+            res.details,
+        )
     rows.add(
         "Table 2, univariate",
         f"BCLC stage HR {hr.text} ({iv.text})",
         "clinical plausibility",
-        expected_direction({"BCLC stage": (hr.value, iv.lower, iv.upper)}, "harmful"),
+        res,
         [hr.id, iv.id],
     )
 

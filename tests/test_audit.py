@@ -590,6 +590,14 @@ def test_last_category_reading_child_pugh():
     assert "short of the 40" in audit.last_category_sentence(d, 40)
 
 
+def test_real_bclc_row_names_both_readings(table):
+    row = table[table["claim"].str.startswith("BCLC stage HR 0.631")].iloc[0]
+    assert row["verdict"] == C
+    assert (
+        "the row is stage B against C, and below 1 is the expected direction" in row["explanation"]
+    )
+
+
 def test_real_child_pugh_row_gives_the_last_category_reading(table):
     row = table[table["claim"] == "Child-Pugh 6, 7, 8 vs 5: HR < 1"].iloc[0]
     assert "the last category as reference instead (score 8" in row["explanation"]
