@@ -83,7 +83,6 @@ __all__ = [
     "expected_direction",
     "category_deaths",
     "category_direction",
-    "SPSS_DEFAULT_REFERENCE",
     "last_category_reading",
     "last_category_sentence",
     "smallest_group_deaths",
@@ -1681,14 +1680,6 @@ def category_direction(
     )
 
 
-#: The reference category of SPSS's default coding of a categorical covariate in Cox and binary
-#: logistic regression: indicator dummies against the LAST category, which IBM's technote on
-#: parameter codings (swg21478246) calls the default (recent COXREG syntax pages give the first;
-#: the dialog offers first or last). The output names the dummies by position, ``(1)``, ``(2)``,
-#: ``(3)``, not by value.
-SPSS_DEFAULT_REFERENCE = "last"
-
-
 def last_category_reading(
     effects: dict[str, tuple[float, float, float]],
     total_deaths: tuple[float, float],
@@ -1698,8 +1689,9 @@ def last_category_reading(
     """Deaths per Child-Pugh score if Table 2's rows "6, 7, 8 vs 5" were scores 5, 6, 7 vs 8.
 
     SPSS's Cox regression enters a categorical covariate as indicator dummies against its last
-    category by default (:data:`SPSS_DEFAULT_REFERENCE`) and names them ``(1)``, ``(2)``, ``(3)``;
-    translated one place off, the rows printed for scores 6, 7 and 8 against 5 would be scores
+    category by default (IBM's technote on parameter codings, swg21478246, calls Indicator(last)
+    the default; recent COXREG syntax pages give the first, and the dialog offers either) and names
+    them ``(1)``, ``(2)``, ``(3)``, not by value; translated one place off, the rows printed for scores 6, 7 and 8 against 5 would be scores
     5, 6 and 7 against 8. This reads ``effects`` (printed level -> ``(hr, lower, upper)``, in
     printed order) that way and asks :func:`category_deaths` which deaths fit, with score 8 the
     reference, class A (scores 5-6) at most ``class_a`` deaths and class B (scores 7-8) at most
@@ -1752,8 +1744,8 @@ def last_category_sentence(deaths: dict, albumin_needs: int | None = None) -> st
     text = (
         "Read with the last category as reference instead (score 8: the default IBM gives for "
         "SPSS's Cox regression, whose output names the dummies (1), (2), (3), not by score), the "
-        "rows are scores 5, 6 and 7 against "
-        "8: every hazard ratio then points the expected way, and the same approximation fits "
+        "rows are scores 5, 6 and 7 against 8: every hazard ratio then points the expected way, "
+        "and the same approximation fits "
         f"with score 8 at {span('reference')} deaths, score 7 {span('score 7')}, score 6 "
         f"{span('score 6')} and score 5 {span('score 5')}: class B's few patients carry the "
         "wide intervals, and no class-A score needs to be nearly empty."
