@@ -1748,7 +1748,7 @@ def last_category_sentence(deaths: dict, albumin_needs: int | None = None) -> st
         "and the same approximation fits "
         f"with score 8 at {span('reference')} deaths, score 7 {span('score 7')}, score 6 "
         f"{span('score 6')} and score 5 {span('score 5')}: class B's few patients carry the "
-        "wide intervals, and no class-A score needs to be nearly empty."
+        "wide intervals, and neither class-A score is left with a handful of deaths."
     )
     if albumin_needs is not None:
         least = deaths["score 6"][0] + deaths["score 7"][0] + deaths["reference"][0]
