@@ -581,7 +581,9 @@ def test_last_category_reading_child_pugh():
     d = audit.last_category_reading(effects, (66, 82), 74, 8)
     assert 2.6 < d["reference"][0] <= d["reference"][1] < 2.7
     assert 4.1 < d["score 7"][0] <= d["score 7"][1] < 4.3
-    assert d["score 5"][0] > 30 and d["score 6"][0] > 25  # no class-A score with a handful of deaths
+    assert (
+        d["score 5"][0] > 30 and d["score 6"][0] > 25
+    )  # no class-A score with a handful of deaths
     assert d["score 7"][1] + d["reference"][1] <= 8
     # class B with 6 deaths at most cannot hold them
     assert audit.last_category_reading(effects, (66, 82), 74, 6) is None
