@@ -1681,7 +1681,7 @@ def category_direction(
 
 
 def last_category_reading(
-    effects: dict[str, tuple[float, float, float]],
+    se: dict[str, float],
     total_deaths: tuple[float, float],
     class_a: float,
     class_b: float,
@@ -1692,7 +1692,7 @@ def last_category_reading(
     category by default (IBM's technote on parameter codings, swg21478246, calls Indicator(last)
     the default; recent COXREG syntax pages give the first, and the dialog offers either) and names
     them ``(1)``, ``(2)``, ``(3)``, not by value; translated one place off, the rows printed for scores 6, 7 and 8 against 5 would be scores
-    5, 6 and 7 against 8. This reads ``effects`` (printed level -> ``(hr, lower, upper)``, in
+    5, 6 and 7 against 8. This reads ``se`` (printed level -> SE of its log hazard ratio, in
     printed order) that way and asks :func:`category_deaths` which deaths fit, with score 8 the
     reference, class A (scores 5-6) at most ``class_a`` deaths and class B (scores 7-8) at most
     ``class_b``.
@@ -1707,19 +1707,15 @@ def last_category_reading(
     --------
     Table 2's univariate rows, 66-82 deaths, Table 1's classes (A 74, B 8):
 
-    >>> printed = {"score 6": (0.248, 0.071, 0.865), "score 7": (0.279, 0.079, 0.978),
-    ...            "score 8": (0.396, 0.085, 1.852)}
-    >>> d = last_category_reading(printed, (66, 82), 74, 8)
+    >>> se = {"score 6": 0.6378, "score 7": 0.6419, "score 8": 0.7861}
+    >>> d = last_category_reading(se, (66, 82), 74, 8)
     >>> [round(x, 1) for x in d["reference"]], [round(x, 1) for x in d["score 7"]]
     ([2.6, 2.7], [4.1, 4.2])
     """
     scores = [f"score {k}" for k in (5, 6, 7)]
-    se = {
-        new: (math.log(hi) - math.log(lo)) / (2 * Z95)
-        for new, (_, lo, hi) in zip(scores, effects.values(), strict=True)
-    }
+    shifted = dict(zip(scores, se.values(), strict=True))
     caps = {("score 5", "score 6"): class_a, ("score 7", "reference"): class_b}
-    return category_deaths(se, total_deaths, caps)
+    return category_deaths(shifted, total_deaths, caps)
 
 
 def last_category_sentence(deaths: dict, albumin_needs: int | None = None) -> str:
@@ -1733,7 +1729,7 @@ def last_category_sentence(deaths: dict, albumin_needs: int | None = None) -> st
     >>> "the rows are scores 5, 6 and 7 against 8" in text
     True
     >>> text.split(". ")[-1]
-    'Scores 6–8 then hold at least 34 deaths, enough for the 15 the albumin row needs.'
+    "Scores 6–8 then hold at least 34 deaths, enough for the albumin row's 15."
     """
 
     def span(k):
@@ -1742,20 +1738,17 @@ def last_category_sentence(deaths: dict, albumin_needs: int | None = None) -> st
         return a if a == b else f"{a}–{b}"
 
     text = (
-        "Read with the last category as reference instead (score 8: the default IBM gives for "
-        "SPSS's Cox regression, whose output names the dummies (1), (2), (3), not by score), the "
-        "rows are scores 5, 6 and 7 against 8: every hazard ratio then points the expected way, "
-        "and the same approximation fits "
-        f"with score 8 at {span('reference')} deaths, score 7 {span('score 7')}, score 6 "
-        f"{span('score 6')} and score 5 {span('score 5')}: class B's few patients carry the "
-        "wide intervals, and neither class-A score is left with a handful of deaths."
+        "With SPSS's default last reference (score 8) the rows are scores 5, 6 and 7 against 8: "
+        "every hazard ratio then points the expected way, and the approximation fits with score "
+        f"8 at {span('reference')} deaths, score 7 {span('score 7')}, score 6 {span('score 6')} "
+        f"and score 5 {span('score 5')}."
     )
     if albumin_needs is not None:
         least = deaths["score 6"][0] + deaths["score 7"][0] + deaths["reference"][0]
         enough = "enough for" if least >= albumin_needs else "short of"
         text += (
             f" Scores 6–8 then hold at least {number(least, 0)} deaths, {enough} the "
-            f"{albumin_needs} the albumin row needs."
+            f"albumin row's {albumin_needs}."
         )
     return text
 
@@ -2368,10 +2361,7 @@ def _check_plausibility(rows: _Rows, get, n: int, se_results: dict) -> None:
         feasible = paper.table2_feasibility().set_index("id")["feasible"]
         row = "row"
         if not bool(feasible["table2.albumin_le3.multi.interval"]):
-            row = (
-                "row's interval (which the calibration follows; the counts give it up for the "
-                "row's HR and P)"
-            )
+            row = "row's interval"
         if upper < need:
             extra += (
                 f" Under the same approximation scores 6–8 hold at most {upper:.1f} deaths, yet "
@@ -2382,7 +2372,7 @@ def _check_plausibility(rows: _Rows, get, n: int, se_results: dict) -> None:
                 "this is a tension, not a verdict."
             )
         ids += [f"table2.albumin_le3.{m}.interval" for m in ("uni", "multi")]
-    shifted = last_category_reading(effects, (d_lo, n), class_a, class_b)
+    shifted = last_category_reading(res.details["se"], (d_lo, n), class_a, class_b)
     details = dict(res.details) | {"last_category": shifted}
     if shifted is not None:
         extra += " " + last_category_sentence(shifted, need)
@@ -2399,10 +2389,8 @@ def _check_plausibility(rows: _Rows, get, n: int, se_results: dict) -> None:
         res = Check(
             res.verdict,
             res.computed,
-            res.explanation + " The row prints no reference: read as stage C against B, a hazard "
-            "ratio below 1 favours the later stage; entered as a categorical covariate with "
-            "SPSS's default last reference (stage C), the row is stage B against C, and below 1 "
-            "is the expected direction.",
+            res.explanation + " With SPSS's default last reference (stage C) the row is B "
+            "against C, where below 1 is expected.",
             res.details,
         )
     rows.add(

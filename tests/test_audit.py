@@ -573,12 +573,11 @@ def test_last_category_reading_child_pugh():
     # SE² 0.4068 (score 5), 0.4120 (score 6), 0.6179 (score 7). The shared reference is score 8:
     # 1/d₈ = 0.4068 − 1/d₅ with d₅ ≈ 32–41 gives d₈ ≈ 1/(0.4068 − 1/36) = 2.64, and then
     # d₇ = 1/(0.6179 − 1/2.64) = 4.19; class B holds d₇ + d₈ ≈ 6.8, under its 8 patients
-    effects = {
-        "score 6": (0.248, 0.071, 0.865),
-        "score 7": (0.279, 0.079, 0.978),
-        "score 8": (0.396, 0.085, 1.852),
+    se = {
+        f"score {k}": (math.log(hi) - math.log(lo)) / (2 * 1.959964)
+        for k, (lo, hi) in {6: (0.071, 0.865), 7: (0.079, 0.978), 8: (0.085, 1.852)}.items()
     }
-    d = audit.last_category_reading(effects, (66, 82), 74, 8)
+    d = audit.last_category_reading(se, (66, 82), 74, 8)
     assert 2.6 < d["reference"][0] <= d["reference"][1] < 2.7
     assert 4.1 < d["score 7"][0] <= d["score 7"][1] < 4.3
     assert (
@@ -586,34 +585,32 @@ def test_last_category_reading_child_pugh():
     )  # no class-A score with a handful of deaths
     assert d["score 7"][1] + d["reference"][1] <= 8
     # class B with 6 deaths at most cannot hold them
-    assert audit.last_category_reading(effects, (66, 82), 74, 6) is None
+    assert audit.last_category_reading(se, (66, 82), 74, 6) is None
     text = audit.last_category_sentence(d, 15)
-    assert "score 8 at 2.6–2.7 deaths" in text and "enough for the 15" in text
-    assert "short of the 40" in audit.last_category_sentence(d, 40)
+    assert "score 8 at 2.6–2.7 deaths" in text and "enough for the albumin row's 15" in text
+    assert "short of the albumin row's 40" in audit.last_category_sentence(d, 40)
 
 
 def test_real_bclc_row_names_both_readings(table):
     row = table[table["claim"].str.startswith("BCLC stage HR 0.631")].iloc[0]
     assert row["verdict"] == C
-    assert (
-        "the row is stage B against C, and below 1 is the expected direction" in row["explanation"]
-    )
+    assert "the row is B against C, where below 1 is expected" in row["explanation"]
 
 
 def test_real_child_pugh_row_gives_the_last_category_reading(table):
     row = table[table["claim"] == "Child-Pugh 6, 7, 8 vs 5: HR < 1"].iloc[0]
-    assert "the last category as reference instead (score 8" in row["explanation"]
-    assert "enough for the 15 the albumin row needs" in row["explanation"]
+    assert "With SPSS's default last reference (score 8)" in row["explanation"]
+    assert "enough for the albumin row's 15" in row["explanation"]
 
 
 def test_readme_states_the_last_category_reading():
     """README.md's sentence on the shifted Child-Pugh reference quotes the audit's numbers."""
-    printed = {}
+    se = {}
     for s in (6, 7, 8):
         iv = published.entry(f"table2.child_pugh_{s}.uni.interval")
-        printed[s] = (published.value(f"table2.child_pugh_{s}.uni.hr"), iv.lower, iv.upper)
+        se[s] = paper.se_from_interval(iv.lower, iv.upper)
     a, b = (published.value(f"table1.child_pugh_{c}.count") for c in "ab")
-    d = audit.last_category_reading(printed, (paper.min_total_deaths()[0], 82), a, b)
+    d = audit.last_category_reading(se, (paper.min_total_deaths()[0], 82), a, b)
     readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
     class_a_least = min(d["score 5"][0], d["score 6"][0])
     expected = (
