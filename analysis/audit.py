@@ -1688,10 +1688,11 @@ def last_category_reading(
 ) -> dict | None:
     """Deaths per Child-Pugh score if Table 2's rows "6, 7, 8 vs 5" were scores 5, 6, 7 vs 8.
 
-    SPSS's Cox regression enters a categorical covariate as indicator dummies against its last
-    category by default (IBM's technote on parameter codings, swg21478246, calls Indicator(last)
-    the default; recent COXREG syntax pages give the first, and the dialog offers either) and names
-    them ``(1)``, ``(2)``, ``(3)``, not by value; translated one place off, the rows printed for scores 6, 7 and 8 against 5 would be scores
+    SPSS's Cox Regression dialog enters a categorical covariate as indicator dummies against its
+    last category unless the user picks the first (IBM's technote on parameter codings,
+    swg21478246, calls Indicator(last) the default; recent COXREG syntax pages give the first as
+    the command's default) and names them ``(1)``, ``(2)``, ``(3)``, not by value; translated one
+    place off, the rows printed for scores 6, 7 and 8 against 5 would be scores
     5, 6 and 7 against 8. This reads ``se`` (printed level -> SE of its log hazard ratio, in
     printed order) that way and asks :func:`category_deaths` which deaths fit, with score 8 the
     reference, class A (scores 5-6) at most ``class_a`` deaths and class B (scores 7-8) at most
@@ -1729,7 +1730,7 @@ def last_category_sentence(deaths: dict, albumin_needs: int | None = None) -> st
     >>> "the rows are scores 5, 6 and 7 against 8" in text
     True
     >>> text.split(". ")[-1]
-    "Scores 6–8 then hold at least 34 deaths, enough for the albumin row's 15."
+    "Scores 6–8 then hold at least 34, enough for the albumin row's 15."
     """
 
     def span(k):
@@ -1738,17 +1739,17 @@ def last_category_sentence(deaths: dict, albumin_needs: int | None = None) -> st
         return a if a == b else f"{a}–{b}"
 
     text = (
-        "With SPSS's default last reference (score 8) the rows are scores 5, 6 and 7 against 8: "
-        "every hazard ratio then points the expected way, and the approximation fits with score "
-        f"8 at {span('reference')} deaths, score 7 {span('score 7')}, score 6 {span('score 6')} "
-        f"and score 5 {span('score 5')}."
+        "With the last category as reference (score 8, the default of SPSS's Cox dialog) the rows "
+        "are scores 5, 6 and 7 against 8: every univariate HR then points the expected way, and "
+        f"the approximation fits with score 8 at {span('reference')} deaths, 7 at "
+        f"{span('score 7')}, 6 at {span('score 6')} and 5 at {span('score 5')}."
     )
     if albumin_needs is not None:
         least = deaths["score 6"][0] + deaths["score 7"][0] + deaths["reference"][0]
         enough = "enough for" if least >= albumin_needs else "short of"
         text += (
-            f" Scores 6–8 then hold at least {number(least, 0)} deaths, {enough} the "
-            f"albumin row's {albumin_needs}."
+            f" Scores 6–8 then hold at least {number(least, 0)}, {enough} the albumin row's "
+            f"{albumin_needs}."
         )
     return text
 
@@ -2384,20 +2385,11 @@ def _check_plausibility(rows: _Rows, get, n: int, se_results: dict) -> None:
         ids + ["table1.child_pugh_a.count", "table1.child_pugh_b.count"],
     )
     hr, iv = get("table2.bclc_stage.uni.hr"), get("table2.bclc_stage.uni.interval")
-    res = expected_direction({"BCLC stage": (hr.value, iv.lower, iv.upper)}, "harmful")
-    if hr.value < 1:
-        res = Check(
-            res.verdict,
-            res.computed,
-            res.explanation + " With SPSS's default last reference (stage C) the row is B "
-            "against C, where below 1 is expected.",
-            res.details,
-        )
     rows.add(
         "Table 2, univariate",
         f"BCLC stage HR {hr.text} ({iv.text})",
         "clinical plausibility",
-        res,
+        expected_direction({"BCLC stage": (hr.value, iv.lower, iv.upper)}, "harmful"),
         [hr.id, iv.id],
     )
 

@@ -43,8 +43,8 @@ one group's share of the risk set changes over time (score-5 patients dying firs
 information falls below the approximation and the SE grows, whatever the deaths. So the
 Child-Pugh rows are not called infeasible (the audit reports the tension, and that it goes if
 the rows are scores 5–7 against 8, as SPSS's default last reference would print them:
-:func:`analysis.audit.last_category_reading`; this model keeps the printed labels). The committed cohort
-has the 5 patients at score 5 that the score-7 and score-8 rows need, all dead, and 69 at score
+:func:`analysis.audit.last_category_reading`; this model keeps the printed labels). The
+committed cohort has the 5 patients at score 5 that the score-7 and score-8 rows need, all dead, and 69 at score
 6 (55 dead); no arrangement the calibration tried comes near the printed SE 0.64 for score 6,
 nor does a free search over the Child-Pugh labels alone on its survival times
 (:func:`analysis.calibration.label_reach`: any patient any score, the group sizes kept): SE
