@@ -1614,6 +1614,15 @@ _D_REF = "(deaths in the reference level)"
 _D_K = "(deaths in the compared level)"
 
 
+def _deaths_span(lo_hi: tuple[float, float]) -> str:
+    """A range of deaths as the audit words it: one decimal below 10, one number when both ends
+    print the same ("2.6–2.7", "27–33", "59")."""
+    lo, hi = lo_hi
+    digits = 1 if hi < 10 else 0
+    a, b = number(lo, digits), number(hi, digits)
+    return a if a == b else f"{a}–{b}"
+
+
 def category_direction(
     effects: dict[str, tuple[float, float, float]],
     expected: str,
@@ -1653,10 +1662,7 @@ def category_direction(
         )
 
     def span(k):
-        lo, hi = found[k]
-        digits = 1 if hi < 10 else 0
-        a, b = number(lo, digits), number(hi, digits)
-        return a if a == b else f"{a}–{b}"
+        return _deaths_span(found[k])
 
     def name(k):
         return reference if k == "reference" else k
@@ -1734,9 +1740,7 @@ def last_category_sentence(deaths: dict, albumin_needs: int | None = None) -> st
     """
 
     def span(k):
-        lo, hi = deaths[k]
-        a, b = number(lo, 1 if hi < 10 else 0), number(hi, 1 if hi < 10 else 0)
-        return a if a == b else f"{a}–{b}"
+        return _deaths_span(deaths[k])
 
     text = (
         "With the last category as reference (score 8, the default of SPSS's Cox dialog) the rows "
