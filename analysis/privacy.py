@@ -924,6 +924,18 @@ def _keywords(keys: str) -> re.Pattern:
     return re.compile("|".join(parts))
 
 
+# Indian locality words and cities, before a PIN code (_street_ok)
+_IN_LOCALITY = (
+    "road rd marg nagar sector colony layout vihar enclave chowk bazar bazaar gali mohalla"
+    " taluk tehsil district pin pincode"
+)
+_IN_CITIES = frozenset(
+    """bengaluru bangalore mumbai delhi chennai kolkata hyderabad pune ahmedabad noida gurgaon
+    gurugram jaipur lucknow kochi chandigarh thiruvananthapuram vellore mysuru mysore indore
+    bhopal nagpur patna surat coimbatore""".split()
+)
+_IN_LOCALITY_WORD = _keywords(_IN_LOCALITY)
+
 _STREET_ADDRESS = _Patterns(
     (  # 221B Baker Street, 123 Main St., 88 Renmin Lu
         "street st road rd avenue ave boulevard blvd drive dr lane ln highway hwy parkway pkwy"
@@ -988,6 +1000,12 @@ _STREET_ADDRESS = _Patterns(
         r"(?<![\w])[Ss]ố\s{1,3}[0-9]{1,4}[A-Za-z]?(?:/[0-9]{1,4}){0,2},?\s{1,3}"
         r"[A-ZĐ\u00c0-\u00dd\u0102\u01a0\u01af\u1ea0-\u1ef8][a-zđ\u00e0-\u00fd\u0103\u01a1\u01b0\u1ea1-\u1ef9]",
     ),
+    (  # MG Road, Bengaluru 560001; Sector 15, Noida 201301: a place and an Indian PIN code
+        # (six digits, the first 1-9), in a cell with an Indian locality word or city
+        _IN_LOCALITY + " " + " ".join(sorted(_IN_CITIES)),
+        r"(?<![\w])(?P<inp>[A-Z][a-z]{2,30}(?:\s{1,3}[A-Z][a-z]{2,30}){0,2}),?\s{1,3}(?:-\s?)?"
+        r"[1-9][0-9]{2}\s?[0-9]{3}(?![0-9])",
+    ),
     (  # PO Box 123, P.O. Box 123, Postfach 1234, boîte postale 12
         "box postfach postale",
         r"(?<![\w])(?:(?i:p\.?\s?o\.?\s{0,2}box)|Postfach|[Bb]o[iî]te postale)\s{1,3}[0-9]{1,6}"
@@ -1032,6 +1050,16 @@ def _street_ok(m: re.Match) -> bool:
         if any(_clinical(w) for w in folded):
             return False
         return kind not in ("dr", "st") or not all(weak)
+    if groups.get("inp") is not None:
+        # a listed city (Bengaluru 560001), or a place after a locality and a comma (Sector 15,
+        # Noida 201301); not Platelets 150000, road traffic accident
+        words = m["inp"].lower().split()
+        if any(_clinical(w) or w in _COMMON_WORDS or w in _UNIT_WORDS for w in words):
+            return False
+        before = m.string[: m.start()]
+        return any(w in _IN_CITIES for w in words) or (
+            before.rstrip().endswith(",") and _IN_LOCALITY_WORD.search(before.lower()) is not None
+        )
     if groups.get("de") is not None:  # Zugangsweg 2 (access route), Atemweg: no street
         return _NOT_A_STREET.search(groups["de"].lower()) is None
     if groups.get("fr") is not None:
@@ -1040,6 +1068,50 @@ def _street_ok(m: re.Match) -> bool:
         return not _stop(fold_diacritics(groups["es"].lower()))
     capital = groups.get("vi") or groups.get("ward")
     return capital is None or capital.isupper()
+
+
+# A district or ward by its name, which places a patient below a city as an address does
+# (HIPAA: every geographic subdivision smaller than a state): a capitalised name before
+# "district" (Dong Da district, Hai Ba Trung District), Quận, Huyện or Xã before a capitalised
+# name (Quận Đống Đa, Huyen Gia Lam), a romanised Korean name joined to -gu, -si, -gun, -dong,
+# -eup or -myeon (Gangnam-gu, Seongnam-si, Yeoksam-dong). A numbered district (Quận 1,
+# District 7) and "district hospital" are not.
+_DISTRICT = re.compile(
+    r"(?<![\w-])(?P<dn>[^\W\d_][\w'’]{1,20}(?:[\s-]{1,2}[^\W\d_][\w'’]{0,20}){0,3})"
+    r"\s{1,3}(?:[Dd]istrict|DISTRICT)(?![\w])"
+    r"|(?<![\w])(?:Quận|Quan|QUẬN|QUAN|Huyện|Huyen|HUYỆN|HUYEN|Xã|XÃ)\s{1,3}"
+    r"(?P<vn>[^\W\d_]{1,10}(?:\s{1,2}[^\W\d_]{1,10}){0,3})"
+    r"|(?<![\w-])(?P<ko>[A-Za-z]{2,16})-(?:gu|si|gun|dong|eup|myeon|GU|SI|GUN|DONG|EUP|MYEON)"
+    r"(?![\w-])"
+)
+
+
+def _district_ok(m: re.Match) -> bool:
+    """Whether a match of ``_DISTRICT`` names a place: its words capitalised and (words of a
+    stop list before them aside: Lives In Dong Da District) none a common, clinical or place
+    word (Rural district, Health District, Quan trong: important); a Korean one's name of one
+    to three romanised syllables (not Ding-dong, Kaplan-si)."""
+    if m["ko"] is not None:  # written as a name: Gangnam-gu, GANGNAM-GU (not nail-gun)
+        ko = m["ko"]
+        cased = ko.isupper() or (ko[0].isupper() and ko[1:].islower())
+        word = ko.lower()  # a place's name may be a listed place (Bundang-gu, Busan-si)
+        if not cased or _KO_PLACE.fullmatch(word) is None:
+            return False
+        if word in _NOT_NAME_WORDS or word in _COMMON_WORDS or _clinical(word):
+            return False
+        if len(ko) <= 4 and not m[0].lower().endswith("-gu"):
+            return False  # one syllable: a city's Jung-gu, Nam-gu; Dong-gun is a given name
+        before = re.findall(r"[A-Za-z]+", m.string[: m.start()])
+        # Jang Dong-gun, Park Seo-dong: a name (not lives in Bundang-gu)
+        return not before or not before[-1].istitle() or before[-1].lower() not in _KOREAN_SURNAMES
+    written = (m["dn"] or m["vn"]).split()
+    words = [fold_diacritics(w.lower()) for w in re.split(r"[\s-]+", " ".join(written)) if w]
+    if m["dn"] is not None:
+        while words and _stop(words[0]):
+            written, words = written[1:], words[1:]
+    if not words or not all(w[0].isupper() for w in written):
+        return False
+    return not any(_stop(w) or w in _UNIT_WORDS for w in words)
 
 
 # Indian Aadhaar: 12 digits, the first 2-9, often 4-4-4; the last a Verhoeff check digit
@@ -1078,6 +1150,9 @@ def _aadhaar_ok(m: re.Match) -> bool:
 # province of birth registration (a code of Decree 137/2015/ND-CP: 001 Hà Nội ... 079 Hồ Chí
 # Minh City ... 096 Cà Mau), a digit of century and sex (0-1 born in the 1900s, 2-3 in the
 # 2000s), the two last digits of the birth year and six digits
+# Indian ABHA numbers (Ayushman Bharat Health Account, the national health ID): 14 digits
+# written 2-4-4-4 (12-3456-7890-1234); as one run of 14 digits they are long digit runs
+_ABHA = re.compile(r"(?<![0-9.-])[0-9]{2}([- ])[0-9]{4}\1[0-9]{4}\1[0-9]{4}(?![0-9]|[.-][0-9])")
 _VN_CCCD = re.compile(r"(?<![0-9.])(0[0-9]{2})([0-3])[0-9]{8}(?![0-9])")
 _VN_PROVINCE_CODES = frozenset(
     """001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034
@@ -1260,6 +1335,7 @@ _DETECTORS = [
     ("kvnr", "German health-insurance numbers", _KVNR, _kvnr_ok),
     ("cpf", "Brazilian CPF numbers", _CPF, _cpf_ok),
     ("aadhaar", "Indian Aadhaar numbers", _AADHAAR, _aadhaar_ok),
+    ("abha", "Indian health account numbers (ABHA)", _ABHA, None),
     ("vn-cccd", "Vietnamese citizen identity numbers (CCCD)", _VN_CCCD, _vn_cccd_ok),
     ("nric", "Singapore NRIC/FIN numbers", _NRIC, _nric_ok),
     ("mykad", "Malaysian identity card numbers (MyKad)", _MYKAD, None),
@@ -1272,6 +1348,7 @@ _DETECTORS = [
     ("uk-postcode", "UK postcodes", _UK_POSTCODE, None),
     ("zip4", "US ZIP+4 codes", _ZIP4, None),
     ("address", "street addresses", _STREET_ADDRESS, _street_ok),
+    ("district", "district or ward names", _DISTRICT, _district_ok),
     ("url", "web addresses (URLs)", _URL, None),
     ("ip", "IP addresses", _IPV4, None),
     ("date", "exact calendar dates", _DATE, None),
@@ -1300,10 +1377,11 @@ _LABEL["name-id"] = "personal names followed by a number"
 # pid (a patient identifier); German compounds: Fallnummer, Patientennummer, Aufnahmenr
 _RECORD_STRONG_ID = r"mrn|mrno|uhid|nhc|ipp|emr|ehr|(?:fall|patienten|aufnahme)(?:nummer|nr)"
 _RECORD_STRONG = _RECORD_STRONG_ID + r"|hn|pid"
-# A record's own words before no./nr/number (not "case", "patient", "pt", "file", "ip", "op",
-# "cr": a study's pseudonyms use them, so they count in free text only, below)
+# A record's own words before no./nr/number (MRD: an Indian medical records department's; not
+# "case", "patient", "pt", "file", "ip", "op", "cr": a study's pseudonyms use them, so they
+# count in free text only, below)
 _RECORD_WEAK_ID = (
-    r"mr|med(?:ical)?[\s_.-]?rec(?:ord)?s?|rec(?:ord)?|hosp(?:ital)?|chart|reg(?:istration)?"
+    r"mr|mrd|med(?:ical)?[\s_.-]?rec(?:ord)?s?|rec(?:ord)?|hosp(?:ital)?|chart|reg(?:istration)?"
     r"|adm(?:ission)?|ipd|opd|dossier|expediente|historia|prontuario|fall|patienten|aufnahme"
 )
 _RECORD_WEAK = _RECORD_WEAK_ID + r"|case|pat(?:ient)?|pt|file|ip|op|cr"
@@ -1329,6 +1407,11 @@ _RECORD = _record_pattern(_RECORD_STRONG, _RECORD_WEAK, _RECORD_NO, start="(?<![
 # or ID, which a study's pseudonyms use), then five or more digits (HN-001, P001, Case 001,
 # PID-00012 pass).
 _RECORD_IN_ID = _record_pattern(_RECORD_STRONG_ID, _RECORD_WEAK_ID, _RECORD_NO_ID)
+# HN (hospital number, as Thai and Vietnamese hospitals write it) and six to eight digits, the
+# first not 0, as the whole patient_id: HN 123456, HN123456, HN: 1234567. A study's own codes
+# with HN (a site, Hanoi; a cohort, head and neck) count up from 1 and pad with zeros:
+# HN-001, HN00123 and HN000123 pass (seven digits padded: the column decides, as for others).
+_HN_IN_ID = re.compile(r"(?i:hn)[\s:#=_.-]{0,3}[1-9][0-9]{5,7}")
 # A long number (7 or 8 digits) after any record label, even without "no" (chart 12345678,
 # ID: 12345678, Unit 1234567), and a whole cell of one to three letters and 7 or 8 digits
 # (H1234567, K-12345678, KR1234567): hospital numbers with their prefix. Trial registries and
@@ -1448,6 +1531,9 @@ _KO_SYLLABLE = (
 )
 _KO_GIVEN = re.compile(rf"{_KO_SYLLABLE}-?{_KO_SYLLABLE}")
 _KO_GIVEN_HYPHEN = re.compile(rf"{_KO_SYLLABLE}-{_KO_SYLLABLE}")
+# a district's name: two or three syllables (Gangnam, Seongnam), or one of the one-syllable
+# names of city districts before -gu (Jung-gu, Seo-gu, Nam-gu; not Ding-dong): _district_ok
+_KO_PLACE = re.compile(rf"(?:{_KO_SYLLABLE}){{2,3}}|jung|seo|dong|nam|buk")
 
 #: Words that are never a person's name in a cell: diseases, symptoms, procedures, devices,
 #: anatomy, drugs and clinical adjectives (``_CLINICAL_TEXT``), and common English words
@@ -1638,7 +1724,7 @@ _CANDIDATE = re.compile(
     r"|[0-9][\s.,-]{1,3}[A-Za-z]{3}|[A-Za-z]{3}\.?[\s-]{1,3}[0-9]"
     r"|[A-Za-z][\s,_]+[A-Za-z]|[A-Za-z][.:]\s{0,3}[A-Za-z]|[0-9][- ]?[*xX]{2}"
     r"|[A-Za-z]{5}[0-9]{4}[A-Za-z]|[1-9][A-Za-z][A-Za-z0-9][0-9]-?[A-Za-z]"
-    r"|[A-Za-z]-(?i:san|sama|sensei|kun|chan|ssi|nim)\b|" + _RECORD_HINT
+    r"|[A-Za-z]-(?i:san|sama|sensei|kun|chan|ssi|nim|gu|si|gun|dong|eup|myeon)\b|" + _RECORD_HINT
 )
 
 
@@ -1746,6 +1832,83 @@ def _vi_full_name(words: list[str]) -> bool:
     return all(
         w in _GIVEN_NAMES or (2 <= len(w) <= 7 and w.isascii() and not _stop(w)) for w in folded[2:]
     )
+
+
+def _vi_short_name(words: list[str]) -> bool:
+    """Whether ``words`` (lower case, not folded) are a Vietnamese surname that is also a word
+    or a particle (Lê, Đỗ, Hồ, Lý: ``le``, ``do``, ``ho``, ``ly``) and one or two listed names
+    of three letters or more: ``le hoang``, ``LE MINH``, ``do thanh tam``; not ``le van``
+    or ``le thi`` (a middle name, no given name), ``ho an`` or ``do hai lan`` (twice)."""
+    if not 2 <= len(words) <= 3:
+        return False
+    folded = [fold_diacritics(w) for w in words]
+    if folded[0] not in _VI_SURNAMES or words[0] not in (folded[0], _VI_SURNAMES[folded[0]]):
+        return False
+    given = folded[1:]
+    if folded[0] in _NAME_LEXICON or folded[0] in given:
+        return False  # nguyen, pham …: _all_names reads them; pham pham is no name
+    return (
+        all(
+            w in _NAME_LEXICON and len(w) >= 3 and w not in _SYLLABLE_WORDS and not _stop(w)
+            for w in given
+        )
+        and not any(w in _VI_WORD_AFTER_NUMBER for w in given)
+        and given[-1] not in ("thi", "van")
+    )
+
+
+# in unaccented Vietnamese a number word before a listed name is a count (hai lan, ba lan:
+# twice, three times), so a short name with one of these is none
+_VI_WORD_AFTER_NUMBER = frozenset("lan".split())
+# Vietnamese surnames that anchor a name inside prose, in any case (nguyen, tran, pham …); the
+# other surnames of _VI_SURNAMES are also words or particles (le, do, ho, ly, vo, vu; dang and
+# phan: đang, now, phần, part, phân thùy, lobe) and anchor one only written with a capital and
+# with a middle name (seen by Le Van Hung; TACE Ho Chi is no name)
+_VI_PROSE_SURNAMES = frozenset("nguyen tran pham hoang huynh bui ngo trinh truong vuong".split())
+# unaccented Vietnamese words that are also given names (lần, times; thứ, -th; hai, two; năm,
+# year; ăn, eat; tâm, tạm; tiến, tiền; hóa; bình; dùng, use; trung, central; thành; đang, now):
+# after a surname in lower-case prose they read as the phrase (tran lan, widespread; lan thu 2)
+_VI_PROSE_WORDS = frozenset("lan thu hai ba nam an tam tien hoa binh dung trung thanh dang".split())
+_PROSE_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)?")
+
+
+def _vi_name_in_prose(text: str) -> bool:
+    """Whether ``text``, a cell of three or more words, holds a Vietnamese name among other
+    words: a surname of ``_VI_PROSE_SURNAMES`` and the one to three words after it (any
+    Vietnamese surname written with a capital and the two or three words after it), read as a cell of their own by
+    :func:`_looks_like_name` (``seen by nguyen minh at ward 3``, ``BN Tran Van Minh tai kham``),
+    none in a listed place (``TACE at Ho Chi Minh City``); not ``tran dich mang phoi``
+    (effusion) nor ``nguyen nhan`` (cause), which that reads as phrases."""
+    tokens = list(_PROSE_WORD.finditer(text))
+    written = [t[0].lower() for t in tokens]
+    place = _in_place_name(
+        [fold_diacritics(w) for w in written],
+        caps=[t[0][0].isupper() for t in tokens],
+        written=written,
+    )  # TACE at Ho Chi Minh City: no Ho Chi
+    for i, m in enumerate(tokens):
+        word = m[0].lower()
+        plain = fold_diacritics(word)
+        if plain not in _VI_SURNAMES or word not in (plain, _VI_SURNAMES[plain]):
+            continue  # đang (now) is no Đặng
+        strong = plain in _VI_PROSE_SURNAMES
+        if not strong and not m[0][0].isupper():
+            continue
+        for size in (4, 3, 2) if strong else (4, 3):
+            span = tokens[i : i + size]
+            if len(span) != size or size >= len(tokens) or any(place[i : i + size]):
+                continue
+            gaps = [text[a.end() : b.start()] for a, b in zip(span, span[1:], strict=False)]
+            if any(g.strip() for g in gaps):  # words apart, not across a comma or a digit
+                continue
+            plain_span = [fold_diacritics(t[0].lower()) for t in span]
+            if len(set(plain_span)) < size:
+                continue  # nguyen nguyen: a word twice
+            if not any(t[0][0].isupper() for t in span) and _VI_PROSE_WORDS & set(plain_span[1:]):
+                continue  # tran lan, hoang thu: a phrase in lower case
+            if _looks_like_name(" ".join(t[0] for t in span), prose=False):
+                return True
+    return False
 
 
 # two to four words of letters in any script, or "surname, given names": the shape of a name
@@ -2213,8 +2376,11 @@ def _hk_tw_given(given: list[str], joined: bool) -> bool:
     )
 
 
-def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
+def _looks_like_name(text: str, *, in_id: bool = False, prose: bool = True) -> bool:
+    """Whether ``text`` is a personal name (the whole cell), or (``prose``, not ``in_id``) holds
+    a Vietnamese one among other words (:func:`_vi_name_in_prose`)."""
     text = canonical(text)
+    unfolded = text
     written = re.findall(r"[^\W\d_]+", text.lower())  # before folding: đô thị is no Đỗ Thị
     # a name romanised from Chinese or Japanese is plain ASCII, or has long-vowel macrons (Ōno
     # Yūko); Vietnamese has other marks (chân tay, lâm sàng)
@@ -2224,6 +2390,14 @@ def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
     if _titled_name(text):
         return True
     words = re.findall(r"[^\W\d_]+", text.lower())
+    if (
+        prose
+        and not in_id
+        and len(words) >= 3
+        and not _VI_SURNAMES.keys().isdisjoint(words)  # a cheap test first
+        and _vi_name_in_prose(unfolded)
+    ):
+        return True
     if any(w in _NOT_NAME_WORDS for w in words):
         return False
     if _korean_name(text) or _romanised_name(text, in_id=in_id, latin=plain, written=written):
@@ -2234,7 +2408,7 @@ def _looks_like_name(text: str, *, in_id: bool = False) -> bool:
         return _capitalised_name(words, text, written)
     # one case (john smith, JOHN SMITH, иванов иван): every word a known name, or a patronymic
     return _PLAIN_NAME.fullmatch(text) is not None and (
-        _all_names(words, written) or _vi_full_name(written)
+        _all_names(words, written) or _vi_full_name(written) or _vi_short_name(written)
     )
 
 
@@ -2513,7 +2687,7 @@ def _other_kind(text: str, *, in_id: bool, names: bool) -> str | None:
                 return key
     if not in_id and (_RECORD.search(text) or _RECORD_LONG.search(text)):
         return "record"
-    if in_id and _RECORD_IN_ID.match(text.strip()):
+    if in_id and (_RECORD_IN_ID.match(text.strip()) or _HN_IN_ID.fullmatch(text.strip())):
         return "record"
     if not in_id:
         m = _PREFIXED_NUMBER.fullmatch(text.strip())
@@ -2678,8 +2852,9 @@ def printable_header(name: str, *, label: bool = False) -> str:
 
 
 # what a file or folder name may hold without being refused: a date (an export's, cohort_2023-
-# 01-15.csv), a long number (a timestamp) and words in a script without letter case (간암_코호트)
-_NAME_ALLOWED_KINDS = frozenset({"date", "digits", "digit-groups"}) | frozenset(
+# 01-15.csv), a long number (a timestamp), words in a script without letter case (간암_코호트)
+# and a site's district (Hoang_Mai_District.csv, as its hospital's town)
+_NAME_ALLOWED_KINDS = frozenset({"date", "digits", "digit-groups", "district"}) | frozenset(
     {"hangul", "cjk", "arabic", "hebrew", "indic", "thai"}
 )
 

@@ -1854,7 +1854,7 @@ VIETNAMESE_SYLLABLES_NOT_NAMES = [
     "do thi",
     "ly giai",
     "do van",
-    "le minh",
+    "le thi",  # Lê Thị: a surname and a middle name, no given name
 ]
 
 

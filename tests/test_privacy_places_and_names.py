@@ -5,6 +5,8 @@ must pass (``NG tube``, ``3-way stopcock``, ``HN-001``, ``huang qi``, ``Patient:
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -522,3 +524,131 @@ def test_residence_and_vietnamese_clinical_headers_pass_by_name(header):
     from analysis.privacy import IdentifierScanner
 
     assert IdentifierScanner([header]).refused == set()
+
+
+# --- gaps a site outside Korea meets: HN numbers, Vietnamese names in prose, Indian PIN
+# addresses, districts, ABHA and MRD numbers; and the near misses next to each that pass -------
+@pytest.mark.parametrize("value", ["HN 123456", "HN123456", "hn-1234567", "HN: 12345678"])
+def test_hn_and_six_or_more_digits_as_patient_id_are_refused(value):
+    assert identifier_kind(value, in_id=True) == "record"
+    assert not _id_passes(value)
+
+
+@pytest.mark.parametrize("value", ["HN-001", "HN00123", "HN000123", "HN012345", "HN", "HN-12"])
+def test_study_codes_with_hn_pass_in_patient_id(value):
+    assert _id_passes(value)
+
+
+VIETNAMESE_NAMES_IN_PROSE = [
+    "le hoang",
+    "LE MINH",
+    "lê hoàng",
+    "do thanh tam",
+    "seen by nguyen minh at ward 3",
+    "seen by Nguyen Minh at ward 3",
+    "BN Tran Van Minh tai kham",
+    "BN Nguyen Thi Lan, 65 tuoi",
+    "referred by Le Van Hung",
+]
+
+
+@pytest.mark.parametrize("value", VIETNAMESE_NAMES_IN_PROSE)
+def test_vietnamese_names_with_a_word_surname_or_inside_prose_are_refused(tmp_path, value):
+    assert identifier_kind(value) == "name"
+    _refused_as_name(tmp_path, value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["le van", "le thi", "ho an", "do hai lan", "le chat", "le patient est stable",
+     "benh nhan dang dieu tri", "bệnh nhân đang điều trị", "tran dich mang phoi do ung thu",
+     "nguyen nhan tu vong", "ngo doc thuoc", "Pham vi ton thuong", "truong hop lam sang hiem",
+     "phan lon benh nhan", "TACE Ho Chi", "TACE at Ho Chi Minh City", "seen at Bach Mai hospital",
+     "NGO health worker visit", "Vp3", "BCLC C", "ECOG 1", "HN"],
+)  # fmt: skip
+def test_vietnamese_phrases_and_clinical_notes_near_those_names_pass(value):
+    assert _passes(value)
+
+
+INDIAN_ADDRESSES_AND_DISTRICTS = [
+    ("Flat 3B, MG Road, Bengaluru 560001", "address"),
+    ("Sector 15, Noida 201301", "address"),
+    ("Admitted via Sector 15, Noida 201301", "address"),
+    ("MG Road, Bengaluru 560001", "address"),
+    ("Bengaluru 560001", "address"),
+    ("Dong Da district", "district"),
+    ("Hai Ba Trung District", "district"),
+    ("lives in Dong Da district", "district"),
+    ("Quận Đống Đa", "district"),
+    ("Huyen Gia Lam", "district"),
+    ("Gangnam-gu", "district"),
+    ("lives in Seongnam-si", "district"),
+    ("Jung-gu", "district"),
+    ("lives in Bundang-gu", "district"),
+    ("Busan-si", "district"),
+]
+
+
+@pytest.mark.parametrize(("value", "kind"), INDIAN_ADDRESSES_AND_DISTRICTS)
+def test_indian_pin_addresses_and_districts_are_refused_naming_the_kind(tmp_path, value, kind):
+    assert identifier_kind(value) == kind
+    assert candidate_mask(np.array([value], dtype=object)).all()
+    message = _refused(tmp_path, value)
+    label = "street addresses" if kind == "address" else "district or ward names"
+    assert f"column note: looks like a direct identifier (its values contain {label})" in message
+    _no_part_shown(message, value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["district hospital", "Rural district", "Health District", "District 7", "Quận 1",
+     "Quan trong", "Ding-dong", "nail-gun injury", "Nail-gun", "Child-Pugh B", "AFP 250000",
+     "Platelets 150000", "Platelets 150000, road traffic accident", "Hong Kong"],
+)  # fmt: skip
+def test_numbered_districts_and_clinical_words_near_places_pass(value):
+    assert _passes(value)
+
+
+@pytest.mark.parametrize("value", ["Jang Dong-gun", "Park Seo-dong"])
+def test_korean_names_with_a_district_like_syllable_are_names_not_districts(value):
+    assert identifier_kind(value) == "name"
+
+
+def test_a_district_in_a_file_name_is_a_site_and_passes():
+    from analysis.privacy import file_name_identifier
+
+    assert file_name_identifier("Dong_Da_District_2023.csv") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [("ABHA 12-3456-7890-1234", "abha"), ("12 3456 7890 1234", "abha"),
+     ("MRD No 123456", "record"), ("Hosp no 1234567", "record")],
+)  # fmt: skip
+def test_abha_and_mrd_numbers_are_refused(tmp_path, value, kind):
+    assert identifier_kind(value) == kind
+    message = _refused(tmp_path, value)
+    assert value not in message
+    assert not [g for g in re.findall(r"[0-9]{3,}", value) if g in message]
+
+
+@pytest.mark.parametrize("value", ["MRD-001", "MRD no 12", "12-34", "2023-01-15", "12-3456"])
+def test_short_mrd_codes_and_dates_are_no_abha_or_record_numbers(value):
+    assert identifier_kind(value) not in ("abha", "record")
+
+
+def test_validate_refuses_a_name_in_prose_with_exit_1_and_no_traceback(tmp_path, capsys):
+    rows = [{**r, "note": "stable"} for r in enough_rows()]
+    rows[3]["note"] = "seen by nguyen minh at ward 3"
+    path = write(tmp_path, rows, header=[*HEADER, "note"])
+    try:
+        code = entry.main(["validate", str(path)])
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert "column note: looks like a direct identifier (its values contain personal names" in (
+        out + err
+    )
+    assert "nguyen" not in (out + err).lower()
