@@ -13,7 +13,7 @@ files, not base64), MathJax only where there is maths, figures have alt text tha
 name, each chapter offers its .md and executed .ipynb, the bibliography uses the author-year
 labels of the text, and ``tools/pdf.py`` prints a chapter whose first page reads right.
 
-Each page is loaded once per width, cold (a fresh browser context), at 1366x900 and on a
+Each page is loaded once per width (its weight as a first visit's), at 1366x900 and on a
 390x844 phone (mobile emulation, 2x pixels; of the API reference's 22 module pages, which share
 one layout, only the two largest: :data:`TOURED_PAGES`): the tour (:func:`tour`, shared with
 test_browser_literate.py through ``tests/conftest.py``) records what every check here needs,
@@ -162,8 +162,10 @@ _PAGE_FACTS = """
 
 
 #: The bytes of every file a page downloaded (the page, then every file it fetched), as the
-#: page's navigation and resource timings count them: with the HTTP cache off, what a first
-#: visit downloads (the local server sends no file compressed).
+#: page's navigation and resource timings count them: the size of each file's body whether it
+#: came over the network or from the HTTP cache, so what a first visit downloads (the local
+#: server sends no file compressed; :func:`test_the_fence_records_requests_leaving_the_machine`
+#: checks a cold and a cached visit weigh the same).
 _WEIGHT_JS = """
 () => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
   .reduce((bytes, entry) => bytes + entry.decodedBodySize, 0)
@@ -177,19 +179,22 @@ class _Tab:
 
     A fresh browser context per visit cost Chromium 1.3-1.9 CPU-s a page (a new renderer
     process compiling the theme's scripts afresh), a page visited in a tab already used about
-    0.6: the 38 visits of the tour took 83 CPU-s of ``make test``. Every visit still downloads
-    every file (the tab's HTTP cache is off, through the DevTools protocol), so the page
-    weights are a first visit's (:data:`_WEIGHT_JS`); nothing else carries over (the book and
-    its theme keep nothing in storage unless a reader switches the theme's mode). The cache
-    was off before through Playwright's routing, which also sent every request through this
-    process, and each response's body was copied here to be measured: 41.5 CPU-s for the tour.
+    0.6: the 38 visits of the tour took 83 CPU-s of ``make test``. The page weights are still a
+    first visit's (:data:`_WEIGHT_JS` counts a file from the HTTP cache as one downloaded) and
+    every file a page asks for is in ``requested``, from the cache or not; nothing else carries
+    over (the book and its theme keep nothing in storage unless a reader switches the theme's
+    mode). The tab's cache was off (through the DevTools protocol) until the tour's records with
+    it on were found the same (every weight, every file requested but a second request of one
+    file on the home page): each page then compiled the theme's scripts afresh (a run of the
+    tour alone, Chromium's CPU-s too: 31.0-32.8 with the cache off, 22.2-25.5 with it on). It
+    was off before that through Playwright's routing, which also sent every request through
+    this process, and each response's body was copied here to be measured: 41.5 CPU-s for the
+    tour.
     """
 
     def __init__(self, context):
         self.page = context.new_page()
         self.devtools = context.new_cdp_session(self.page)
-        self.devtools.send("Network.enable")
-        self.devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
         # room for every file of a page in its resource timings (the default keeps 250)
         self.page.add_init_script("performance.setResourceTimingBufferSize(5000)")
         self.seen: dict[str, list] = {"outside": [], "requested": []}
@@ -408,8 +413,9 @@ def _probed(toured, path: Path, width: int) -> dict:
 
 def test_the_fence_records_requests_leaving_the_machine(contexts, server):
     """:func:`_fence` (a listener, not routing) records a request for another host, never one
-    for the test server or inline data; a tour tab (:class:`_Tab`) downloads a file again on its
-    second visit (its cache is off) and weighs what it downloaded."""
+    for the test server or inline data; a tour tab (:class:`_Tab`) records every file of a page
+    on its second visit too, when they come from its HTTP cache, and weighs them as on the first
+    visit, cold (:data:`_WEIGHT_JS`)."""
     context = contexts(1366)
     pg, tab = context.new_page(), None
     try:
@@ -421,8 +427,16 @@ def test_the_fence_records_requests_leaving_the_machine(contexts, server):
         )
         assert left == ["http://example.invalid/x.png"], left
         tab = _Tab(context)
+        tab.devtools.send("Network.clearBrowserCache")
         intro = HTML / "book" / "intro.html"
-        first, second = (_finish(tab.open(server, intro, 1366)) for _ in range(2))
+        cached = (
+            "() => performance.getEntriesByType('resource')"
+            ".filter(e => e.name.endsWith('.css')).map(e => e.transferSize === 0)"
+        )
+        first = _finish(tab.open(server, intro, 1366))
+        assert not any(tab.page.evaluate(cached)), "the first visit is cold"
+        second = _finish(tab.open(server, intro, 1366))
+        assert all(tab.page.evaluate(cached)), "the second visit's style sheets are cached"
         css = [p for p in first["requested"] if p.endswith(".css")]
         assert css and set(css) <= set(second["requested"]), (css, second["requested"])
         assert first["weight"] == second["weight"] >= intro.stat().st_size
@@ -585,6 +599,52 @@ def _open(contexts, width: int, outside_requests: list):
     return pg
 
 
+#: A shared page given back as loaded (:func:`shared_pages`): the theme's mode as the page set
+#: it, no focus, scrolled to the top, restyled with every transition off (so that no colour is
+#: caught changing) and then with them back on.
+_AS_LOADED_JS = """
+(theme) => {
+  const still = document.createElement('style');
+  still.textContent = '* { transition: none !important; }';
+  document.head.append(still);
+  if (theme === null) delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = theme;
+  if (document.activeElement) document.activeElement.blur();
+  window.scrollTo(0, 0);
+  document.body.offsetHeight;
+  still.remove();
+  document.body.offsetHeight;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def shared_pages(contexts, server, outside_requests):
+    """``shared_pages(width, name)``: the page ``name`` loaded once at ``width`` (in
+    ``contexts(width)``, fenced and watched as :func:`_open`'s) for the tests that measure it
+    without a click or a navigation (the focus rings, the contrast of badges and links in both
+    colour modes); each test after the first gets it as loaded (:data:`_AS_LOADED_JS`, the
+    pointer moved off the article). Each had loaded its page afresh: chapter 06 four times at
+    1366 px and twice at 390, chapter 08 four times at 1366 (about 1 CPU-s a load). A console
+    or page error is each later test's too (``problems`` is the page's)."""
+    made: dict[tuple[int, str], object] = {}
+
+    def shared(width: int, name: str):
+        pg = made.get((width, name))
+        if pg is None:
+            pg = made[width, name] = _open(contexts, width, outside_requests)
+            pg.goto(f"{server}/{name}", wait_until="load")
+            pg.as_loaded = pg.evaluate("document.documentElement.dataset.theme ?? null")
+        else:
+            pg.mouse.move(0, 0)
+            pg.evaluate(_AS_LOADED_JS, pg.as_loaded)
+        return pg
+
+    yield shared
+    for pg in made.values():
+        pg.close()
+
+
 @pytest.fixture()
 def page(contexts, outside_requests):
     pg = _open(contexts, 1366, outside_requests)
@@ -700,21 +760,17 @@ _UNRINGED_JS = """
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS, reverse=True))
-def test_keyboard_focus_shows_on_every_control(contexts, server, outside_requests, width):
+def test_keyboard_focus_shows_on_every_control(shared_pages, outside_requests, width):
     """A control reached with Tab shows that it has the focus: the menu and download buttons of
     the page's header and the buttons that open a solution had none (Bootstrap's
     .btn:focus-visible and sphinx-togglebutton remove the outline; book.css)."""
     chapter = HTML / "chapters" / "06-survival.html"  # solutions' toggle buttons, badges, dropdowns
-    pg = _open(contexts, width, outside_requests)
-    try:
-        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
-        pg.keyboard.press("Tab")
-        assert pg.locator("button.toggle-button").count() >= 1
-        unringed = pg.evaluate(_UNRINGED_JS)
-        assert not unringed, f"{chapter.name} at {width} px: no focus ring on {unringed}"
-        assert not pg.problems, pg.problems
-    finally:
-        pg.close()
+    pg = shared_pages(width, chapter.relative_to(HTML).as_posix())
+    pg.keyboard.press("Tab")
+    assert pg.locator("button.toggle-button").count() >= 1
+    unringed = pg.evaluate(_UNRINGED_JS)
+    assert not unringed, f"{chapter.name} at {width} px: no focus ring on {unringed}"
+    assert not pg.problems, pg.problems
     assert not outside_requests
 
 
@@ -752,25 +808,21 @@ _DARK_CONTRAST_JS = """
     ],
 )
 def test_dark_mode_keeps_badges_and_the_home_counts_readable(
-    contexts, server, outside_requests, width, name
+    shared_pages, outside_requests, width, name
 ):
     """With the theme's dark mode (its colour-mode button), the badges' words and the home page's
     counts line stay readable: the badges' dark words (#1f4b82) sat on the dark page in Table
     6.1's "Class" column (2.2 : 1) and the counts line was #444 on the notice (1.5 : 1). The mode
     is set on the page only (its attribute, as the theme's script sets it), not in the context's
     storage, which the other tests share."""
-    pg = _open(contexts, width, outside_requests)
-    try:
-        pg.goto(f"{server}/{name}", wait_until="load")
-        pg.evaluate("document.documentElement.dataset.theme = 'dark'")
-        assert (
-            pg.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)"
-        ), "the dark theme applies"
-        low = pg.evaluate(_DARK_CONTRAST_JS)
-        assert not low, f"{name} at {width} px, dark: contrast under 4.5 for {low}"
-        assert not pg.problems, pg.problems
-    finally:
-        pg.close()
+    pg = shared_pages(width, name)
+    pg.evaluate("document.documentElement.dataset.theme = 'dark'")
+    assert pg.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)", (
+        "the dark theme applies"
+    )
+    low = pg.evaluate(_DARK_CONTRAST_JS)
+    assert not low, f"{name} at {width} px, dark: contrast under 4.5 for {low}"
+    assert not pg.problems, pg.problems
     assert not outside_requests
 
 
@@ -815,16 +867,15 @@ _LINK_CONTRAST_JS = (
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_links_under_the_pointer_stay_readable(contexts, server, outside_requests, theme):
+def test_links_under_the_pointer_stay_readable(shared_pages, outside_requests, theme):
     """A link the reader points at keeps WCAG AA contrast (4.5 : 1): the theme's hover orange
     (#e89217) read 2.4 : 1 on the white page in light mode, 2.2 in an exercise box (book.css
     sets a darker orange in light mode). Checked on chapter 08's links in text and in
     exercises, each hovered in turn."""
-    pg = _open(contexts, 1366, outside_requests)
+    pg = shared_pages(1366, "chapters/08-audit.html")
+    still = pg.add_style_tag(content="* { transition: none !important; }")
     try:
-        pg.goto(f"{server}/chapters/08-audit.html", wait_until="load")
         pg.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
-        pg.add_style_tag(content="* { transition: none !important; }")
         links = pg.locator(
             ".bd-article p > a.reference:visible, .bd-article div.exercise a.reference:visible"
         )
@@ -839,30 +890,26 @@ def test_links_under_the_pointer_stay_readable(contexts, server, outside_request
                 low.append(f"{link.inner_text()[:20]!r} {ratio:.2f}")
         assert not low, f"{theme}: hovered links under 4.5 : 1: {low}"
         assert not pg.problems, pg.problems
-    finally:
-        pg.close()
+    finally:  # the page's other tests measure it with its transitions
+        still.evaluate("e => e.remove()")
     assert not outside_requests
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("name", ["chapters/06-survival.html", "chapters/08-audit.html"])
-def test_links_in_boxes_are_readable(contexts, server, outside_requests, name, theme):
+def test_links_in_boxes_are_readable(shared_pages, outside_requests, name, theme):
     """The links inside the article's boxes keep WCAG AA contrast (4.5 : 1) in both colour modes:
     in an exercise, sphinx-exercise's blue tint took the theme's link blue (#176de8) to 4.3 : 1
     in light mode (book.css sets a darker blue there, and only there). Chapter 06 has the "What
     this chapter finds" box and exercises, chapter 08 exercises with links."""
-    pg = _open(contexts, 1366, outside_requests)
-    try:
-        pg.goto(f"{server}/{name}", wait_until="load")
-        pg.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
-        assert pg.locator(".bd-article div.exercise a.reference").count() >= 1 or name.startswith(
-            "chapters/06"
-        )
-        low = pg.evaluate(_BOX_LINK_CONTRAST_JS)
-        assert not low, f"{name}, {theme}: link contrast under 4.5 for {low}"
-        assert not pg.problems, pg.problems
-    finally:
-        pg.close()
+    pg = shared_pages(1366, name)
+    pg.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
+    assert pg.locator(".bd-article div.exercise a.reference").count() >= 1 or name.startswith(
+        "chapters/06"
+    )
+    low = pg.evaluate(_BOX_LINK_CONTRAST_JS)
+    assert not low, f"{name}, {theme}: link contrast under 4.5 for {low}"
+    assert not pg.problems, pg.problems
     assert not outside_requests
 
 
@@ -2012,19 +2059,27 @@ def test_printed_figures_put_their_caption_and_line_beside_the_image(
 def _blank_below(pdf: Path, sheet: int, tmp: Path) -> float:
     """The share of sheet ``sheet``'s text area (inside the @page margins, 16 and 18 mm of
     297) left blank under its last inked line."""
-    from PIL import Image
-
     subprocess.run(
         ["pdftoppm", "-r", "30", "-gray", "-f", str(sheet), "-l", str(sheet), "-singlefile"]
-        + ["-png", str(pdf), str(tmp / "sheet")],
+        + [str(pdf), str(tmp / "sheet")],
         check=True,
     )
-    image = Image.open(tmp / "sheet.png").convert("L")
+    return _blank_share(tmp / "sheet.pgm")
+
+
+def _blank_share(sheet: Path) -> float:
+    """:func:`_blank_below` of one rendered sheet (a grey map, as pdftoppm writes it without
+    ``-png``: the same pixels, not compressed; 158 sheets took pdftoppm 4.9 CPU-s as PNG, 2.3
+    as grey maps): the share of its text area under its last row holding a pixel darker than
+    200, found by PIL (``point``, then ``getbbox``; the same row as a loop over the pixels)."""
+    from PIL import Image
+
+    image = Image.open(sheet).convert("L")
     width, height = image.size
     top, bottom = round(height * 16 / 297), round(height * (297 - 18) / 297)
-    pixels = image.load()
-    inked = [y for y in range(top, bottom) if any(pixels[x, y] < 200 for x in range(width))]
-    return 1 - ((max(inked) if inked else top) - top) / (bottom - top)
+    inked = image.crop((0, top, width, bottom)).point(lambda v: 255 if v < 200 else 0).getbbox()
+    last = top + inked[3] - 1 if inked else top
+    return 1 - (last - top) / (bottom - top)
 
 
 def test_printed_tall_figures_leave_no_half_blank_sheet_before_them(printed_chapters, tmp_path):
@@ -2047,17 +2102,10 @@ def test_printed_tall_figures_leave_no_half_blank_sheet_before_them(printed_chap
 
 def _blank_shares(pdf: Path, tmp: Path) -> list[float]:
     """:func:`_blank_below` of every sheet of ``pdf`` (rendered in one pdftoppm run)."""
-    from PIL import Image
-
-    subprocess.run(["pdftoppm", "-r", "30", "-gray", "-png", str(pdf), str(tmp / "s")], check=True)
+    subprocess.run(["pdftoppm", "-r", "30", "-gray", str(pdf), str(tmp / "s")], check=True)
     shares = []
-    for path in sorted(tmp.glob("s-*.png"), key=lambda p: int(p.stem.rpartition("-")[2])):
-        image = Image.open(path).convert("L")
-        width, height = image.size
-        top, bottom = round(height * 16 / 297), round(height * (297 - 18) / 297)
-        pixels = image.load()
-        inked = [y for y in range(top, bottom) if any(pixels[x, y] < 200 for x in range(width))]
-        shares.append(1 - ((max(inked) if inked else top) - top) / (bottom - top))
+    for path in sorted(tmp.glob("s-*.pgm"), key=lambda p: int(p.stem.rpartition("-")[2])):
+        shares.append(_blank_share(path))
         path.unlink()
     return shares
 
