@@ -1,7 +1,7 @@
 """Shared fixtures and the test order.
 
 The browser tests (test_browser.py, test_browser_literate.py) share one Chromium, one server of
-the built book and one tour of its pages (each page loaded once per width): both modules are
+the built book and one tour of its pages (each page loaded cold once per width): both modules are
 in the xdist group ``browser``, so one worker does the tour once and the other worker runs the
 rest meanwhile.
 
@@ -241,7 +241,7 @@ def server(built):
 
 @pytest.fixture(scope="session")
 def toured(browser, server):
-    """Every page loaded at 1366x900 and on a 390x844 phone: {(page, width): record}."""
+    """Every page loaded cold at 1366x900 and on a 390x844 phone: {(page, width): record}."""
     return tour(browser, server)
 
 

@@ -13,7 +13,7 @@ files, not base64), MathJax only where there is maths, figures have alt text tha
 name, each chapter offers its .md and executed .ipynb, the bibliography uses the author-year
 labels of the text, and ``tools/pdf.py`` prints a chapter whose first page reads right.
 
-Each page is loaded once per width (its weight as a first visit's), at 1366x900 and on a
+Each page is loaded once per width, cold (a fresh browser context), at 1366x900 and on a
 390x844 phone (mobile emulation, 2x pixels; of the API reference's 22 module pages, which share
 one layout, only the two largest: :data:`TOURED_PAGES`): the tour (:func:`tour`, shared with
 test_browser_literate.py through ``tests/conftest.py``) records what every check here needs,
@@ -162,10 +162,8 @@ _PAGE_FACTS = """
 
 
 #: The bytes of every file a page downloaded (the page, then every file it fetched), as the
-#: page's navigation and resource timings count them: the size of each file's body whether it
-#: came over the network or from the HTTP cache, so what a first visit downloads (the local
-#: server sends no file compressed; :func:`test_the_fence_records_requests_leaving_the_machine`
-#: checks a cold and a cached visit weigh the same).
+#: page's navigation and resource timings count them: with the HTTP cache off, what a first
+#: visit downloads (the local server sends no file compressed).
 _WEIGHT_JS = """
 () => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
   .reduce((bytes, entry) => bytes + entry.decodedBodySize, 0)
@@ -179,22 +177,19 @@ class _Tab:
 
     A fresh browser context per visit cost Chromium 1.3-1.9 CPU-s a page (a new renderer
     process compiling the theme's scripts afresh), a page visited in a tab already used about
-    0.6: the 38 visits of the tour took 83 CPU-s of ``make test``. The page weights are still a
-    first visit's (:data:`_WEIGHT_JS` counts a file from the HTTP cache as one downloaded) and
-    every file a page asks for is in ``requested``, from the cache or not; nothing else carries
-    over (the book and its theme keep nothing in storage unless a reader switches the theme's
-    mode). The tab's cache was off (through the DevTools protocol) until the tour's records with
-    it on were found the same (every weight, every file requested but a second request of one
-    file on the home page): each page then compiled the theme's scripts afresh (a run of the
-    tour alone, Chromium's CPU-s too: 31.0-32.8 with the cache off, 22.2-25.5 with it on). It
-    was off before that through Playwright's routing, which also sent every request through
-    this process, and each response's body was copied here to be measured: 41.5 CPU-s for the
-    tour.
+    0.6: the 38 visits of the tour took 83 CPU-s of ``make test``. Every visit still downloads
+    every file (the tab's HTTP cache is off, through the DevTools protocol), so the page
+    weights are a first visit's (:data:`_WEIGHT_JS`); nothing else carries over (the book and
+    its theme keep nothing in storage unless a reader switches the theme's mode). The cache
+    was off before through Playwright's routing, which also sent every request through this
+    process, and each response's body was copied here to be measured: 41.5 CPU-s for the tour.
     """
 
     def __init__(self, context):
         self.page = context.new_page()
         self.devtools = context.new_cdp_session(self.page)
+        self.devtools.send("Network.enable")
+        self.devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
         # room for every file of a page in its resource timings (the default keeps 250)
         self.page.add_init_script("performance.setResourceTimingBufferSize(5000)")
         self.seen: dict[str, list] = {"outside": [], "requested": []}
@@ -413,9 +408,8 @@ def _probed(toured, path: Path, width: int) -> dict:
 
 def test_the_fence_records_requests_leaving_the_machine(contexts, server):
     """:func:`_fence` (a listener, not routing) records a request for another host, never one
-    for the test server or inline data; a tour tab (:class:`_Tab`) records every file of a page
-    on its second visit too, when they come from its HTTP cache, and weighs them as on the first
-    visit, cold (:data:`_WEIGHT_JS`)."""
+    for the test server or inline data; a tour tab (:class:`_Tab`) downloads a file again on its
+    second visit (its cache is off) and weighs what it downloaded."""
     context = contexts(1366)
     pg, tab = context.new_page(), None
     try:
@@ -427,16 +421,8 @@ def test_the_fence_records_requests_leaving_the_machine(contexts, server):
         )
         assert left == ["http://example.invalid/x.png"], left
         tab = _Tab(context)
-        tab.devtools.send("Network.clearBrowserCache")
         intro = HTML / "book" / "intro.html"
-        cached = (
-            "() => performance.getEntriesByType('resource')"
-            ".filter(e => e.name.endsWith('.css')).map(e => e.transferSize === 0)"
-        )
-        first = _finish(tab.open(server, intro, 1366))
-        assert not any(tab.page.evaluate(cached)), "the first visit is cold"
-        second = _finish(tab.open(server, intro, 1366))
-        assert all(tab.page.evaluate(cached)), "the second visit's style sheets are cached"
+        first, second = (_finish(tab.open(server, intro, 1366)) for _ in range(2))
         css = [p for p in first["requested"] if p.endswith(".css")]
         assert css and set(css) <= set(second["requested"]), (css, second["requested"])
         assert first["weight"] == second["weight"] >= intro.stat().st_size
