@@ -1878,7 +1878,10 @@ def _vi_name_in_prose(text: str) -> bool:
     Vietnamese surname written with a capital and the two or three words after it), read as a cell of their own by
     :func:`_looks_like_name` (``seen by nguyen minh at ward 3``, ``BN Tran Van Minh tai kham``),
     none in a listed place (``TACE at Ho Chi Minh City``); not ``tran dich mang phoi``
-    (effusion) nor ``nguyen nhan`` (cause), which that reads as phrases."""
+    (effusion) nor ``nguyen nhan`` (cause), which that reads as phrases, nor a hospital named
+    after a person (``transferred to Tran Hung Dao hospital``: a surname up to three words
+    before hospital, clinic, center … names the institution, as in file names, unless with the
+    middle name Thị or Văn)."""
     tokens = list(_PROSE_WORD.finditer(text))
     written = [t[0].lower() for t in tokens]
     place = _in_place_name(
@@ -1906,6 +1909,10 @@ def _vi_name_in_prose(text: str) -> bool:
                 continue  # nguyen nguyen: a word twice
             if not any(t[0][0].isupper() for t in span) and _VI_PROSE_WORDS & set(plain_span[1:]):
                 continue  # tran lan, hoang thu: a phrase in lower case
+            if _INSTITUTION_AFTER_NAME & set(written[i + 1 : i + 5]) and not {"thi", "van"} & set(
+                plain_span[1:]
+            ):
+                continue  # Tran Hung Dao hospital: the institution, as in file names
             if _looks_like_name(" ".join(t[0] for t in span), prose=False):
                 return True
     return False

@@ -549,6 +549,8 @@ VIETNAMESE_NAMES_IN_PROSE = [
     "BN Tran Van Minh tai kham",
     "BN Nguyen Thi Lan, 65 tuoi",
     "referred by Le Van Hung",
+    "referred by Nguyen Van Minh hospital",  # Thị or Văn: a person even before "hospital"
+    "Tran Hung Dao hospital discharge, seen by Pham Minh",
 ]
 
 
@@ -564,7 +566,8 @@ def test_vietnamese_names_with_a_word_surname_or_inside_prose_are_refused(tmp_pa
      "benh nhan dang dieu tri", "bệnh nhân đang điều trị", "tran dich mang phoi do ung thu",
      "nguyen nhan tu vong", "ngo doc thuoc", "Pham vi ton thuong", "truong hop lam sang hiem",
      "phan lon benh nhan", "TACE Ho Chi", "TACE at Ho Chi Minh City", "seen at Bach Mai hospital",
-     "NGO health worker visit", "Vp3", "BCLC C", "ECOG 1", "HN"],
+     "NGO health worker visit", "Vp3", "BCLC C", "ECOG 1", "HN",
+     "transferred to Tran Hung Dao hospital", "follow-up at Nguyen Tri Phuong Hospital"],
 )  # fmt: skip
 def test_vietnamese_phrases_and_clinical_notes_near_those_names_pass(value):
     assert _passes(value)
