@@ -40,10 +40,12 @@ Tools:
     ``15 Jan 2023``, ``2023. 1. 15.``, ``15 de enero de 2023``, ``15 января 2023``, month names in
     English, French, German, Spanish, Portuguese, Italian, Dutch and Russian,
     ``2023년 1월 15일``), record numbers named in the cell (``MRN 1234567``,
-    ``HN: 00123``, ``Hosp. No. 123456``, ``PID 123456``, ``Fallnummer 1234567``; in
-    ``patient_id`` a record's own label first and five or more digits, ``MRN:887766``,
-    ``Hospital No. 123456``, ``Fallnr 123456``, while a study's ``HN-001``, ``PID-00012`` and
-    ``Case 001`` pass), personal names, Hangul, Chinese/Japanese, Arabic-script,
+    ``HN: 00123``, ``Hosp. No. 123456``, ``PID 123456``, ``Fallnummer 1234567``, the Australian
+    ``UR 123456``, a year and a serial as Indian hospitals write them, ``IP No. 2023/12345``,
+    ``OPD No. 2023/456``; in ``patient_id`` a record's own label first and five or more digits,
+    ``MRN:887766``, ``Hospital No. 123456``, ``Fallnr 123456``, ``UR 123456``, while a study's
+    ``HN-001``, ``UR-001``, ``PID-00012`` and ``Case 001`` pass; not ``IP injection``, ``UR 3+``
+    nor ``urine output 1200``), personal names, Hangul, Chinese/Japanese, Arabic-script,
     Hebrew, Indic-script (Devanagari, Bengali, Tamil, …) or Thai, Lao, Burmese or Khmer text, and
     long digit runs that look like record numbers. A column of free text
     gets a warning: the guard cannot see every name or date in prose.
@@ -114,7 +116,11 @@ before or after a capitalised given name counts too (``CHAN Tai Man``, ``YAMAMOT
 id, a Vietnamese surname first and one or two short words join into a name whatever the middle
 name (``nguyen_gia_huy``), and a counter after a name changes nothing (``chan_tai_man_01``; but
 ``LI_NA_01``, letters of two, is a site's code). Short English words and words with digits make
-none (``ko_001``, ``go on``, ``he ran``). A title before a capitalised word counts anywhere in a
+none (``ko_001``, ``go on``, ``he ran``). Inside a sentence, a Vietnamese name counts after a
+surname that is no common word (``seen by nguyen minh at ward 3``), capitalised (``seen by Le Van
+Hung``), or after a word that introduces a person (by, Dr, BS, BN, patient, bác sĩ, bệnh nhân)
+in any case (``seen by le hoang today``, ``seen by nguyen van an``), while words that begin with
+a surname's spelling stay phrases (``bn dang dieu tri``, ``bn ho ra mau``, ``bs ho tro``). A title before a capitalised word counts anywhere in a
 cell (``Mr. Tanaka``, ``Dr. García``, ``seen by Dr Kim``, ``Frau Weber``, ``Hr. Müller``, ``Sig.
 Rossi``, ``Señora Pérez``, ``Monsieur Dupont``, ``Dhr. Jansen``), and so does a Japanese or Korean
 honorific after one (``Tanaka-san``, ``Suzuki sama.``, ``Kim-ssi``, ``Park-nim``); a patient
@@ -156,7 +162,8 @@ level, units), or at least half its cells are plain numbers and at least one num
 not a whole number of seven or eight digits (HBV DNA ``1234567`` IU/mL among ``350`` and
 ``2.1e4``), or at least half its long numbers are round or repeated as measurements are
 (``5800000``, ``12000000``); with a leading zero (``0012345``) it is never a measurement. One to
-three letters before seven or eight digits (``H1234567``, ``K-12345678``) are a hospital number
+three letters before seven or eight digits (``H1234567``, ``K-12345678``; apart, two or three
+capitals that label no measurement, ``RTH 1234567``, not ``DNA 1234567``) are a hospital number
 in any free column, except trial and database accessions (``NCT01234567``, ``rs12345678``), and
 so is a long number after a record label without "no" (``chart 12345678``, ``ID: 12345678``). A
 resident registration number cut or masked after the sex digit (``850101-1******``,
@@ -1075,7 +1082,8 @@ def _street_ok(m: re.Match) -> bool:
 # "district" (Dong Da district, Hai Ba Trung District), Quận, Huyện or Xã before a capitalised
 # name (Quận Đống Đa, Huyen Gia Lam), a romanised Korean name joined to -gu, -si, -gun, -dong,
 # -eup or -myeon (Gangnam-gu, Seongnam-si, Yeoksam-dong). A numbered district (Quận 1,
-# District 7) and "district hospital" are not.
+# District 7) and "district hospital" are not, nor an English region or kind of district named
+# by ordinary words (Lake District holiday, Peak District, Financial District: _DISTRICT_WORDS).
 _DISTRICT = re.compile(
     r"(?<![\w-])(?P<dn>[^\W\d_][\w'’]{1,20}(?:[\s-]{1,2}[^\W\d_][\w'’]{0,20}){0,3})"
     r"\s{1,3}(?:[Dd]istrict|DISTRICT)(?![\w])"
@@ -1083,6 +1091,17 @@ _DISTRICT = re.compile(
     r"(?P<vn>[^\W\d_]{1,10}(?:\s{1,2}[^\W\d_]{1,10}){0,3})"
     r"|(?<![\w-])(?P<ko>[A-Za-z]{2,16})-(?:gu|si|gun|dong|eup|myeon|GU|SI|GUN|DONG|EUP|MYEON)"
     r"(?![\w-])"
+)
+
+
+# English words that make "… District" a region or a kind of district, not a ward of an address
+# (Lake District, Peak District, Financial District, Theatre District, Congressional District);
+# here only, as some are names (Lake Bell) and in a street's name they are an address (3 Peak Way)
+_DISTRICT_WORDS = frozenset(
+    """lake lakes peak peaks coast coastal highland highlands lowland lowlands financial
+    business commercial industrial residential historic historical theatre theater arts
+    shopping entertainment congressional electoral legislative sanitation irrigation fire
+    water""".split()
 )
 
 
@@ -1105,13 +1124,16 @@ def _district_ok(m: re.Match) -> bool:
         # Jang Dong-gun, Park Seo-dong: a name (not lives in Bundang-gu)
         return not before or not before[-1].istitle() or before[-1].lower() not in _KOREAN_SURNAMES
     written = (m["dn"] or m["vn"]).split()
+    if m["dn"] is not None:  # the capitalised name just before "district" (went to Dong Da
+        # district, holiday in the Lake District): words in lower case or of a stop list go
+        while written and (
+            not written[0][0].isupper() or _stop(fold_diacritics(written[0].lower()))
+        ):
+            written = written[1:]
     words = [fold_diacritics(w.lower()) for w in re.split(r"[\s-]+", " ".join(written)) if w]
-    if m["dn"] is not None:
-        while words and _stop(words[0]):
-            written, words = written[1:], words[1:]
     if not words or not all(w[0].isupper() for w in written):
         return False
-    return not any(_stop(w) or w in _UNIT_WORDS for w in words)
+    return not any(_stop(w) or w in _UNIT_WORDS or w in _DISTRICT_WORDS for w in words)
 
 
 # Indian Aadhaar: 12 digits, the first 2-9, often 4-4-4; the last a Verhoeff check digit
@@ -1373,16 +1395,22 @@ _LABEL["name-id"] = "personal names followed by a number"
 
 # Record numbers named in the cell: a label (MRN, HN, UHID, or "hospital", "chart", "case",
 # "patient" … followed by no./nr/number/#/id), then five or more digits: "MRN 1234567",
-# "MRN: 00123", "HN-123456", "Hosp. No. 123456", "chart # 45678", "Nº historia 12345".
+# "MRN: 00123", "HN-123456", "Hosp. No. 123456", "chart # 45678", "Nº historia 12345"; or
+# a year and a serial number of five or more digits in all, as Indian hospitals write their
+# inpatient (IP), outpatient (OPD) and central registration (CR) numbers: "IP No.
+# 2023/12345", "OPD No. 2023/456", "CR No. 12345/2023".
 # pid (a patient identifier); German compounds: Fallnummer, Patientennummer, Aufnahmenr
 _RECORD_STRONG_ID = r"mrn|mrno|uhid|nhc|ipp|emr|ehr|(?:fall|patienten|aufnahme)(?:nummer|nr)"
-_RECORD_STRONG = _RECORD_STRONG_ID + r"|hn|pid"
+# in free text also HN, PID and the Australian unit record number (UR, URN: "UR 123456"), which
+# a study's codes use in patient_id (HN-001, PID-00012, UR-001)
+_RECORD_STRONG = _RECORD_STRONG_ID + r"|hn|pid|urn|ur"
 # A record's own words before no./nr/number (MRD: an Indian medical records department's; not
 # "case", "patient", "pt", "file", "ip", "op", "cr": a study's pseudonyms use them, so they
 # count in free text only, below)
 _RECORD_WEAK_ID = (
     r"mr|mrd|med(?:ical)?[\s_.-]?rec(?:ord)?s?|rec(?:ord)?|hosp(?:ital)?|chart|reg(?:istration)?"
     r"|adm(?:ission)?|ipd|opd|dossier|expediente|historia|prontuario|fall|patienten|aufnahme"
+    r"|urn?"
 )
 _RECORD_WEAK = _RECORD_WEAK_ID + r"|case|pat(?:ient)?|pt|file|ip|op|cr"
 _RECORD_NO_ID = r"no|nr|nro|num|number|numero|número|n°|#"  # in patient_id: not "id"
@@ -1396,7 +1424,8 @@ def _record_pattern(strong: str, weak: str, no: str, start: str = "") -> re.Patt
     return re.compile(
         rf"{start}(?:(?:{strong})|(?:{weak})\.?[\s_-]{{0,2}}(?:{no})"
         rf"|(?:{_RECORD_NO})\.?[\s_-]{{0,2}}(?:de[\s_-])?(?:{_RECORD_AFTER_NO}))"
-        r"\.?[\s:#=_.-]{0,3}[A-Za-z]{0,2}[0-9](?:[\s-]?[0-9]){4,15}(?![0-9])",
+        r"\.?[\s:#=_.-]{0,3}(?:[A-Za-z]{0,2}[0-9](?:[\s-]?[0-9]){4,15}"
+        r"|[0-9]{2,4}/[0-9]{3,8}|[0-9]{3,8}/[0-9]{2,4})(?![0-9])",
         re.IGNORECASE,
     )
 
@@ -1407,11 +1436,12 @@ _RECORD = _record_pattern(_RECORD_STRONG, _RECORD_WEAK, _RECORD_NO, start="(?<![
 # or ID, which a study's pseudonyms use), then five or more digits (HN-001, P001, Case 001,
 # PID-00012 pass).
 _RECORD_IN_ID = _record_pattern(_RECORD_STRONG_ID, _RECORD_WEAK_ID, _RECORD_NO_ID)
-# HN (hospital number, as Thai and Vietnamese hospitals write it) and six to eight digits, the
-# first not 0, as the whole patient_id: HN 123456, HN123456, HN: 1234567. A study's own codes
-# with HN (a site, Hanoi; a cohort, head and neck) count up from 1 and pad with zeros:
-# HN-001, HN00123 and HN000123 pass (seven digits padded: the column decides, as for others).
-_HN_IN_ID = re.compile(r"(?i:hn)[\s:#=_.-]{0,3}[1-9][0-9]{5,7}")
+# HN (hospital number, as Thai and Vietnamese hospitals write it) or UR, URN (unit record
+# number, as Australian ones do) and six to eight digits, the first not 0, as the whole
+# patient_id: HN 123456, HN123456, HN: 1234567, UR 123456. A study's own codes with HN (a site,
+# Hanoi; a cohort, head and neck) or UR count up from 1 and pad with zeros: HN-001, HN00123,
+# HN000123 and UR-001 pass (seven digits padded: the column decides, as for others).
+_HN_IN_ID = re.compile(r"(?i:hn|urn?)[\s:#=_.-]{0,3}[1-9][0-9]{5,7}")
 # A long number (7 or 8 digits) after any record label, even without "no" (chart 12345678,
 # ID: 12345678, Unit 1234567), and a whole cell of one to three letters and 7 or 8 digits
 # (H1234567, K-12345678, KR1234567): hospital numbers with their prefix. Trial registries and
@@ -1421,13 +1451,17 @@ _RECORD_LONG = re.compile(
     r"\.?[\s:#=_.-]{0,3}[0-9]{7,8}(?![0-9])",
     re.IGNORECASE,
 )
-_PREFIXED_NUMBER = re.compile(r"(?P<prefix>[A-Za-z]{1,3})-?[0-9]{7,8}")
+# With a space or a colon between them (RTH 1234567, RTH: 12345678) the prefix is in capitals
+# and no measurement's label (DNA 1234567, PLT 1234567: _MEASURE_NAME's words, or a stop word
+# such as AFP or HBV).
+_PREFIXED_NUMBER = re.compile(r"(?P<prefix>[A-Za-z]{1,3})(?:-?|(?P<apart>:? ?))[0-9]{7,8}")
 _REGISTRY_PREFIXES = frozenset(
     "nct kct rs ss gse gsm gds srr err drr srx prj sam ega umi drk isr jpr ctr pmc pmi doi".split()
 )
 # what the pre-filters let through for it: a label's last letters (or #, :) before digits
 _RECORD_HINT = (
-    r"(?i:mrn|uhid|nhc|ipp|emr|ehr|hn|no|nr|num|ber|ero|id|#|:)[\s:#=_.-]{0,3}[A-Za-z]{0,2}[0-9]{4}"
+    r"(?i:mrn|uhid|nhc|ipp|emr|ehr|hn|ur|no|nr|num|ber|ero|id|#|:)[\s:#=_.-]{0,3}[A-Za-z]{0,2}"
+    r"[0-9]{4}"
 )
 
 #: Common given names (with ``_NAME_LEXICON_TEXT``'s surnames they make the name lexicon;
@@ -1779,6 +1813,8 @@ def fold_diacritics(text: str) -> str:
     >>> fold_diacritics("Nguyễn Văn Đức"), fold_diacritics("Weiß"), fold_diacritics("nữ")
     ('Nguyen Van Duc', 'Weiss', 'nu')
     """
+    if text.isascii():  # nothing to fold (and most cells, at once)
+        return text
     text = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
@@ -1819,10 +1855,12 @@ _VI_MIDDLE_NAMES = {
 }
 
 
-def _vi_full_name(words: list[str]) -> bool:
+def _vi_full_name(words: list[str], *, cued: bool = False) -> bool:
     """Whether ``words`` (lower case, not folded) are a Vietnamese surname, a middle name and
     one or two given names (listed ones, or words of two to seven letters that are no stop
-    word): ``lê văn hưng``, ``ho van nam``, ``vo van kiet``, but not ``ho chi minh city``."""
+    word): ``lê văn hưng``, ``ho van nam``, ``vo van kiet``, but not ``ho chi minh city``.
+    ``cued``: after a word that introduces a person (``seen by nguyen van an``), a given name
+    may also be a common word or a place (an, son, long), though no label or clinical word."""
     if not 3 <= len(words) <= 4:
         return False
     folded = [fold_diacritics(w) for w in words]
@@ -1830,7 +1868,13 @@ def _vi_full_name(words: list[str]) -> bool:
         if plain not in table or word not in (plain, table[plain]):
             return False
     return all(
-        w in _GIVEN_NAMES or (2 <= len(w) <= 7 and w.isascii() and not _stop(w)) for w in folded[2:]
+        w in _GIVEN_NAMES
+        or (
+            2 <= len(w) <= 7
+            and w.isascii()
+            and not (_clinical(w) or w in _NOT_NAME_WORDS if cued else _stop(w))
+        )
+        for w in folded[2:]
     )
 
 
@@ -1863,13 +1907,21 @@ _VI_WORD_AFTER_NUMBER = frozenset("lan".split())
 # Vietnamese surnames that anchor a name inside prose, in any case (nguyen, tran, pham …); the
 # other surnames of _VI_SURNAMES are also words or particles (le, do, ho, ly, vo, vu; dang and
 # phan: đang, now, phần, part, phân thùy, lobe) and anchor one only written with a capital and
-# with a middle name (seen by Le Van Hung; TACE Ho Chi is no name)
+# with a middle name (seen by Le Van Hung; TACE Ho Chi is no name), or after a word of
+# _NAME_CUES (seen by le hoang)
 _VI_PROSE_SURNAMES = frozenset("nguyen tran pham hoang huynh bui ngo trinh truong vuong".split())
 # unaccented Vietnamese words that are also given names (lần, times; thứ, -th; hai, two; năm,
 # year; ăn, eat; tâm, tạm; tiến, tiền; hóa; bình; dùng, use; trung, central; thành; đang, now):
 # after a surname in lower-case prose they read as the phrase (tran lan, widespread; lan thu 2)
 _VI_PROSE_WORDS = frozenset("lan thu hai ba nam an tam tien hoa binh dung trung thanh dang".split())
 _PROSE_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)?")
+# Words that introduce a person (seen by, referred by, Dr, BS: bác sĩ, BN: bệnh nhân, patient,
+# Mr, ông, bà): after one, any Vietnamese surname, in any case, and one given name make a name
+# (seen by le hoang today, bn le hoang tai kham), by the strict rules of a whole cell
+# (_vi_short_name, _vi_full_name); lower-case words that begin with a surname's spelling stay
+# phrases (bn dang dieu tri: đang, now; bs ho tro: hỗ trợ, support)
+_NAME_CUES = frozenset("by dr doctor bs bn pt patient mr mrs ms ông bà".split())
+_NAME_CUE_PAIRS = frozenset({("bác", "sĩ"), ("bac", "si"), ("bệnh", "nhân"), ("benh", "nhan")})
 
 
 def _vi_name_in_prose(text: str) -> bool:
@@ -1881,39 +1933,49 @@ def _vi_name_in_prose(text: str) -> bool:
     (effusion) nor ``nguyen nhan`` (cause), which that reads as phrases, nor a hospital named
     after a person (``transferred to Tran Hung Dao hospital``: a surname up to three words
     before hospital, clinic, center … names the institution, as in file names, unless with the
-    middle name Thị or Văn)."""
+    middle name Thị or Văn). After a word of ``_NAME_CUES`` (``seen by``, ``Dr``, ``BN``) any
+    Vietnamese surname in any case and the words after it count by the rules of a whole cell
+    in one case: :func:`_vi_full_name` (``seen by nguyen van an``, any given name but a label or
+    clinical word) and :func:`_vi_short_name` (``seen by le hoang today``; not ``bn do hai``,
+    ``bn ho nam vien``, words of ``_VI_PROSE_WORDS``)."""
     tokens = list(_PROSE_WORD.finditer(text))
     written = [t[0].lower() for t in tokens]
+    folded = [fold_diacritics(w) for w in written]
     place = _in_place_name(
-        [fold_diacritics(w) for w in written],
-        caps=[t[0][0].isupper() for t in tokens],
-        written=written,
+        folded, caps=[t[0][0].isupper() for t in tokens], written=written
     )  # TACE at Ho Chi Minh City: no Ho Chi
     for i, m in enumerate(tokens):
-        word = m[0].lower()
-        plain = fold_diacritics(word)
+        word, plain = written[i], folded[i]
         if plain not in _VI_SURNAMES or word not in (plain, _VI_SURNAMES[plain]):
             continue  # đang (now) is no Đặng
         strong = plain in _VI_PROSE_SURNAMES
-        if not strong and not m[0][0].isupper():
+        cued = (i and written[i - 1] in _NAME_CUES) or tuple(written[i - 2 : i]) in _NAME_CUE_PAIRS
+        if not strong and not cued and not m[0][0].isupper():
             continue
-        for size in (4, 3, 2) if strong else (4, 3):
+        for size in (4, 3, 2) if strong or cued else (4, 3):
             span = tokens[i : i + size]
             if len(span) != size or size >= len(tokens) or any(place[i : i + size]):
                 continue
             gaps = [text[a.end() : b.start()] for a, b in zip(span, span[1:], strict=False)]
             if any(g.strip() for g in gaps):  # words apart, not across a comma or a digit
                 continue
-            plain_span = [fold_diacritics(t[0].lower()) for t in span]
+            plain_span = folded[i : i + size]
             if len(set(plain_span)) < size:
                 continue  # nguyen nguyen: a word twice
-            if not any(t[0][0].isupper() for t in span) and _VI_PROSE_WORDS & set(plain_span[1:]):
-                continue  # tran lan, hoang thu: a phrase in lower case
             if _INSTITUTION_AFTER_NAME & set(written[i + 1 : i + 5]) and not {"thi", "van"} & set(
                 plain_span[1:]
             ):
                 continue  # Tran Hung Dao hospital: the institution, as in file names
-            if _looks_like_name(" ".join(t[0] for t in span), prose=False):
+            spelt = written[i : i + size]
+            if cued and _vi_full_name(spelt, cued=True):
+                return True  # seen by nguyen van an: a middle name, whatever the given one
+            if not any(t[0][0].isupper() for t in span) and _VI_PROSE_WORDS & set(plain_span[1:]):
+                continue  # tran lan, hoang thu, (bn) ho nam vien: a phrase in lower case
+            if cued and _vi_short_name(spelt):
+                return True  # seen by le hoang, bn le hoang tai kham
+            if (strong or m[0][0].isupper()) and _looks_like_name(
+                " ".join(t[0] for t in span), prose=False
+            ):
                 return True
     return False
 
@@ -2698,7 +2760,7 @@ def _other_kind(text: str, *, in_id: bool, names: bool) -> str | None:
         return "record"
     if not in_id:
         m = _PREFIXED_NUMBER.fullmatch(text.strip())
-        if m and m["prefix"].lower() not in _REGISTRY_PREFIXES:
+        if m and m["prefix"].lower() not in _REGISTRY_PREFIXES and _number_prefix(m):
             return "id-digits"
     if names and _looks_like_name(text.strip(), in_id=in_id):
         return "name"
@@ -2711,6 +2773,22 @@ def _other_kind(text: str, *, in_id: bool, names: bool) -> str | None:
     if _digit_groups(text) and (not in_id or " " in text.strip()):
         return "digit-groups"
     return None
+
+
+def _number_prefix(m: re.Match) -> bool:
+    """Whether a whole-cell match of ``_PREFIXED_NUMBER`` is a hospital number's prefix: joined
+    to the digits or by a hyphen (H1234567, K-12345678), or apart in capitals and no
+    measurement's label (RTH 1234567; not DNA 1234567, AFP 1234567, n 1234567)."""
+    if not m["apart"]:
+        return True
+    prefix = m["prefix"]
+    word = prefix.lower()
+    return (
+        len(prefix) >= 2
+        and prefix.isupper()
+        and not _stop(word)
+        and _MEASURE_NAME.search(f"_{word}_") is None
+    )
 
 
 def describe(kind: str) -> str:
@@ -3142,7 +3220,12 @@ def file_name_identifier(name: str) -> str | None:
         return kind
     for token in re.split(r"[\s_.,]+", stem):
         m = _PREFIXED_NUMBER.fullmatch(token)
-        if m and m["prefix"].lower() not in _REGISTRY_PREFIXES and not _DATE.search(token):
+        if (
+            m
+            and m["prefix"].lower() not in _REGISTRY_PREFIXES
+            and _number_prefix(m)
+            and not _DATE.search(token)
+        ):
             return "id-digits"
         if _VN_MOBILE.search(token):
             return "phone"

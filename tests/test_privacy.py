@@ -982,6 +982,24 @@ def test_seven_digit_values_of_the_books_number_columns_are_measurements(tmp_pat
         "Pt#98765",
         "Nº historia 12345",
         "transferred, MRN 7654321, on day 3",
+        # Australian unit record numbers (UR, URN), 6 digits or more, with a space or a colon
+        "UR 123456",
+        "UR: 123456",
+        "UR No. 123456",
+        "URN 123456",
+        "URN 1234567",
+        "ur123456",
+        # Indian inpatient, outpatient and central registration numbers, also as year/serial
+        "IP No. 2023/12345",
+        "IP No 12345",
+        "IPD No 12345",
+        "IPD No. 2023/12345",
+        "OPD No. 2023/456",
+        "UHID 12345678",
+        "UHID: 2023/12345",
+        "CR No 201234567",
+        "CR No. 2012/34567",
+        "IP no: 12345/2023",
     ],
 )
 def test_labelled_record_numbers_are_refused(tmp_path, value):
@@ -993,7 +1011,13 @@ def test_labelled_record_numbers_are_refused(tmp_path, value):
 @pytest.mark.parametrize(
     "value",
     ["case 3", "Case no. 12", "cycle no 3", "AFP 12345", "HN0042", "NCT01234567", "ID 12345",
-     "pt 12.5 sec", "dose no. 2"],
+     "pt 12.5 sec", "dose no. 2",
+     # UR, IP, OP, CR and OPD in their clinical senses, and short numbers after them
+     "UR-01", "UR-001", "UR 12", "UR 3+", "ur 1200", "urine output 1200", "urine output 1200 ml",
+     "urea 12345", "IP injection", "IP injection 2023", "IP 5 mg/kg", "IP no. 12/3",
+     "OPD visit 12", "OPD follow-up 2023", "CR 12 months", "CR 12",
+     "CR achieved after 3 cycles", "tumour size 45 mm", "Hb 12.5 g/dL", "PLT 150000",
+     "dose no. 2023/123", "seen 12/2023", "adm no. 15/01"],
 )  # fmt: skip
 def test_clinical_text_with_numbers_is_no_record_number(value):
     from analysis.privacy import identifier_kind
@@ -1024,6 +1048,8 @@ def test_clinical_text_with_numbers_is_no_record_number(value):
         ("K-12345678", "hospital registration numbers"),
         ("M12345678", "hospital registration numbers"),
         ("KR1234567", "hospital registration numbers"),
+        ("RTH 1234567", "hospital registration numbers"),  # a prefix apart, in capitals
+        ("RTH: 12345678", "hospital registration numbers"),
         ("12345678.0", "hospital registration numbers"),
         ("chart 12345678", "record numbers named in the cell"),
         ("ID: 12345678", "record numbers named in the cell"),
@@ -1247,8 +1273,12 @@ def test_the_stoplists_never_hold_a_listed_name():
 
 
 @pytest.mark.parametrize(
-    "value", ["NCT01234567", "KCT0001234", "rs12345678", "AFP 1234567", "ID 12345", "850101"]
-)
+    "value",
+    ["NCT01234567", "KCT0001234", "rs12345678", "AFP 1234567", "ID 12345", "850101",
+     # a measurement's label before a long value, with a space, is no prefix of a number
+     "DNA 1234567", "HBV 12345678", "PLT 1234567", "WBC 1234567", "IU 1234567", "n 1234567",
+     "NCT 01234567"],
+)  # fmt: skip
 def test_registry_ids_and_labelled_values_are_no_hospital_numbers(value):
     from analysis.privacy import identifier_kind
 

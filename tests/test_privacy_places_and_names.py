@@ -535,13 +535,21 @@ def test_residence_and_vietnamese_clinical_headers_pass_by_name(header):
 
 # --- gaps a site outside Korea meets: HN numbers, Vietnamese names in prose, Indian PIN
 # addresses, districts, ABHA and MRD numbers; and the near misses next to each that pass -------
-@pytest.mark.parametrize("value", ["HN 123456", "HN123456", "hn-1234567", "HN: 12345678"])
+@pytest.mark.parametrize(
+    "value",
+    ["HN 123456", "HN123456", "hn-1234567", "HN: 12345678", "UR 123456", "URN 1234567",
+     "UR No. 12345"],
+)  # fmt: skip
 def test_hn_and_six_or_more_digits_as_patient_id_are_refused(value):
     assert identifier_kind(value, in_id=True) == "record"
     assert not _id_passes(value)
 
 
-@pytest.mark.parametrize("value", ["HN-001", "HN00123", "HN000123", "HN012345", "HN", "HN-12"])
+@pytest.mark.parametrize(
+    "value",
+    ["HN-001", "HN00123", "HN000123", "HN012345", "HN", "HN-12", "UR-01", "UR-001", "UR00123",
+     "URN-12", "IP-001", "OPD-0042"],
+)  # fmt: skip
 def test_study_codes_with_hn_pass_in_patient_id(value):
     assert _id_passes(value)
 
@@ -558,6 +566,17 @@ VIETNAMESE_NAMES_IN_PROSE = [
     "referred by Le Van Hung",
     "referred by Nguyen Van Minh hospital",  # Thị or Văn: a person even before "hospital"
     "Tran Hung Dao hospital discharge, seen by Pham Minh",
+    # after a word that introduces a person (seen by, referred by, Dr, BS, BN, patient), a
+    # surname that is also a word, in any case, and one given name
+    "seen by le hoang today",
+    "seen by Le Hoang today",
+    "seen by LE HOANG today",
+    "reviewed by dr le minh, plan TACE",
+    "referred by do thanh tam for TACE",
+    "seen by nguyen van an yesterday",
+    "bn le hoang tai kham",
+    "bác sĩ lê hoàng khám",
+    "benh nhan le hoang, 65 tuoi",
 ]
 
 
@@ -574,7 +593,14 @@ def test_vietnamese_names_with_a_word_surname_or_inside_prose_are_refused(tmp_pa
      "nguyen nhan tu vong", "ngo doc thuoc", "Pham vi ton thuong", "truong hop lam sang hiem",
      "phan lon benh nhan", "TACE Ho Chi", "TACE at Ho Chi Minh City", "seen at Bach Mai hospital",
      "NGO health worker visit", "Vp3", "BCLC C", "ECOG 1", "HN",
-     "transferred to Tran Hung Dao hospital", "follow-up at Nguyen Tri Phuong Hospital"],
+     "transferred to Tran Hung Dao hospital", "follow-up at Nguyen Tri Phuong Hospital",
+     # after a cue, Vietnamese words that begin with a surname's spelling (đang, now; hỗ trợ,
+     # support; vô hiệu, ineffective; hô hấp, breathing; lý do, reason; vụ án, a case)
+     "bn dang dieu tri", "bn dang cho phau thuat", "bs ho tro dieu tri", "bn vo hieu",
+     "caused by ho hap kem", "bn ly do ca nhan", "bn vu an", "bn phan lon on dinh",
+     "seen by le", "seen by the team", "followed by le van", "seen by do an team",
+     "caused by đô thị hóa", "referred by nguyen van hospital", "bn do hai", "bn ho nam vien",
+     "bn ho tien trien", "bn ho ra mau", "bn vo khoi u", "bn phan den", "bn hoang dan"],
 )  # fmt: skip
 def test_vietnamese_phrases_and_clinical_notes_near_those_names_pass(value):
     assert _passes(value)
@@ -596,6 +622,11 @@ INDIAN_ADDRESSES_AND_DISTRICTS = [
     ("Jung-gu", "district"),
     ("lives in Bundang-gu", "district"),
     ("Busan-si", "district"),
+    ("Quận Hoàn Kiếm", "district"),
+    ("Hai Ba Trung District, Hanoi", "district"),
+    ("went to Dong Da district", "district"),  # lower-case words before the name
+    ("moved to Cau Giay District last year", "district"),
+    ("Eden District", "district"),  # an English district's proper name
 ]
 
 
@@ -613,7 +644,12 @@ def test_indian_pin_addresses_and_districts_are_refused_naming_the_kind(tmp_path
     "value",
     ["district hospital", "Rural district", "Health District", "District 7", "Quận 1",
      "Quan trong", "Ding-dong", "nail-gun injury", "Nail-gun", "Child-Pugh B", "AFP 250000",
-     "Platelets 150000", "Platelets 150000, road traffic accident", "Hong Kong"],
+     "Platelets 150000", "Platelets 150000, road traffic accident", "Hong Kong",
+     # English regions and kinds of district, named by ordinary words, outside an address
+     "Lake District holiday", "Lake District", "holiday in the Lake District",
+     "went on a Lake District holiday", "Peak District walk", "Financial District",
+     "Central Business District", "Theatre District", "Historic District",
+     "Congressional District"],
 )  # fmt: skip
 def test_numbered_districts_and_clinical_words_near_places_pass(value):
     assert _passes(value)
@@ -654,3 +690,20 @@ def test_validate_refuses_a_name_in_prose_with_exit_1_and_no_traceback(tmp_path,
     expected = "column note: looks like a direct identifier (its values contain personal names"
     assert expected in printed
     assert "nguyen" not in printed.lower()
+
+
+def test_validate_refuses_a_cued_name_and_a_ur_number_with_exit_1_and_no_traceback(
+    tmp_path, capsys
+):
+    for value, label in [
+        ("seen by le hoang today", "personal names"),
+        ("UR 123456", "record numbers named in the cell"),
+        ("IP No. 2023/12345", "record numbers named in the cell"),
+        ("RTH 1234567", "hospital registration numbers"),
+    ]:
+        rows = [{**r, "note": "stable"} for r in enough_rows()]
+        rows[3]["note"] = value
+        printed = _validate(tmp_path, capsys, rows, "note")
+        expected = f"column note: looks like a direct identifier (its values contain {label}"
+        assert expected in printed, value
+        assert "hoang" not in printed.lower() and not re.search(r"123|2023|RTH", printed)
