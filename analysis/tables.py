@@ -521,6 +521,15 @@ def format_published_value(computed, entry_id: str) -> str:
     '5.5–not reached'
     >>> format_published_value((0.5, nan), "table2.age_years.uni.interval")
     'not estimable'
+
+    A number that is not 0 never prints as 0: a cohort followed for weeks, whose medians the
+    paper's whole months would print as "0" (an interval as "0.2–0"), gets the decimals of its
+    first significant digit.
+
+    >>> format_published_value(0.31, "figure2.os_median_prior_tace_2_4.median")  # printed "14"
+    '0.3'
+    >>> format_published_value((0.17, 0.24), "results.os_median.interval")  # printed "8.7–11"
+    '0.2–0.2'
     """
     e = published.entry(entry_id)
     thousands = "," in e.text
@@ -535,7 +544,7 @@ def format_published_value(computed, entry_id: str) -> str:
         parts = []
         for x, d in ((lo, parsed["lower_decimals"]), (hi, parsed["upper_decimals"])):
             # a median's band that never crosses one half: that bound is not reached
-            parts.append(rounded(x, d, thousands=thousands) if _finite(x) else NOT_REACHED)
+            parts.append(_rounded_nonzero(x, d, thousands) if _finite(x) else NOT_REACHED)
         return bounds(*parts)
     if not _finite(computed):
         return NOT_REACHED if e.kind == "median" else "–"
@@ -544,7 +553,16 @@ def format_published_value(computed, entry_id: str) -> str:
             return e.text
         text = rounded(computed, e.decimals)
         return p_value(computed, e.decimals) if float(text) == 0 else text
-    return rounded(computed, e.decimals, thousands=thousands)
+    return _rounded_nonzero(computed, e.decimals, thousands)
+
+
+def _rounded_nonzero(x, decimals: int, thousands: bool = False) -> str:
+    """:func:`analysis.formatting.rounded` at ``decimals``, or, where that would print a number
+    other than 0 as 0, at the decimals of its first significant digit (0.24 at 0 decimals: 0.2)."""
+    x = float(x)
+    if x != 0 and abs(x) < 0.5 * 10.0**-decimals:
+        decimals = max(decimals, -math.floor(math.log10(abs(x))))
+    return rounded(x, decimals, thousands=thousands)
 
 
 def _finite(x) -> bool:
@@ -1448,6 +1466,8 @@ def table2_models(
         for term, _ in terms:
             if term not in d.columns and not term.startswith("child_pugh"):
                 reasons[term] = "optional column not in this cohort"
+            elif term not in d.columns:  # a score nobody has: no dummy, so no row of its own
+                reasons[term] = "nobody in this cohort has this score"
         if not cols:
             continue
         tab, why = try_cox_table(d, "os_months", "os_event", cols, ties=ties)
