@@ -1280,7 +1280,8 @@ def table1_skewed_shown(skewed: pd.DataFrame) -> pd.DataFrame:
     with its IQR and the yes/no column was 80-93 px. On a phone the median, its IQR and the range
     take a line each (``book/_ext/book_site.py``). ``skewness`` is text at two decimals in every
     row ("3.40", not 3.4; NaN, not shown, stays NaN); the CSV download keeps the other columns of
-    ``skewed`` as they are, with this ``skewness``.
+    ``skewed`` as they are, with this ``skewness``. A skewness a user's cohort hides, with the
+    range beside it (fewer than :data:`USER_SKEWNESS_MIN` values), reads "hidden", as the range.
 
     Examples
     --------
@@ -1291,6 +1292,9 @@ def table1_skewed_shown(skewed: pd.DataFrame) -> pd.DataFrame:
     ['AST (U/L)', '72.6 ± 75.9†', '41.5 (28.0–84.3) [14.0–422.0]', '2.50']
     >>> list(table1_skewed_shown(skewed.rename(columns={"min–max": CENTRAL_RANGE_COLUMN})))
     ['characteristic', 'mean ± SD', 'median (IQR) [5th–95th percentile]', 'skewness']
+    >>> few = skewed.rename(columns={"min–max": CENTRAL_RANGE_COLUMN})
+    >>> table1_skewed_shown(few.assign(**{CENTRAL_RANGE_COLUMN: "hidden", "skewness": np.nan}))["skewness"].tolist()
+    ['hidden']
     """
     spread = next(c for c in ("min–max", CENTRAL_RANGE_COLUMN) if c in skewed.columns)
     marks = skewed["mean_minus_2sd_below_0"].map(lambda below: BELOW_ZERO_MARK if below else "")
@@ -1299,9 +1303,13 @@ def table1_skewed_shown(skewed: pd.DataFrame) -> pd.DataFrame:
             "characteristic": skewed["characteristic"],
             "mean ± SD": skewed["mean ± SD"] + marks,
             f"median (IQR) [{spread}]": skewed["median (IQR)"] + " [" + skewed[spread] + "]",
-            # two decimals in every row (3.40, not 3.4); not shown (NaN) stays NaN
+            # two decimals in every row (3.40, not 3.4); not estimable (NaN) stays NaN
             "skewness": skewed["skewness"].map(lambda v: v if pd.isna(v) else rounded(float(v), 2)),
         }
+    ).assign(  # hidden with the range beside it on a small user's cohort: said, not a bare dash
+        skewness=lambda t: t["skewness"].mask(
+            t["skewness"].isna() & skewed[spread].eq(HIDDEN).to_numpy(), HIDDEN
+        )
     )
 
 

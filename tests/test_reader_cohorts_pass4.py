@@ -119,3 +119,15 @@ def test_chapters_05_06_09_on_a_short_follow_up_without_stable_disease(tmp_path)
     printed = _printed(ch06)
     assert "nobody in disease control" in printed and "nobody in 1" not in printed, printed
     assert "nobody in 1" not in _glued(ch06, "surv_ex12_p_sentence")
+
+
+def test_a_skewness_hidden_on_a_small_cohort_says_so(tmp_path):
+    """12 patients: Table 4.2's skewness column read "–" in every row beside "[hidden]" ranges,
+    under "the skewness column quantifies the asymmetry"."""
+    from analysis.cohort import load_cohort
+    from analysis.tables import table1_skewed, table1_skewed_shown
+
+    path = tmp_path / "twelve.csv"
+    ROWS.iloc[::7].head(12).to_csv(path, index=False)
+    shown = table1_skewed_shown(table1_skewed(load_cohort(path, min_patients=0)))
+    assert set(shown["skewness"]) == {"hidden"}, shown
