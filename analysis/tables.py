@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -39,6 +40,7 @@ from analysis.formatting import (
     term_hazard_ratio,
     word_list,
 )
+from analysis.labels import relabel
 from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.privacy import (
     AGE_TOP_CODE,
@@ -1481,7 +1483,7 @@ def table2_models(
         tab, why = try_cox_table(d, "os_months", "os_event", cols, ties=ties)
         if tab is None:
             for term in cols:
-                reasons.setdefault(term, why)
+                reasons.setdefault(term, _reader_reason(why, coding))
             continue
         uni.append(tab)
     univariate = pd.concat(uni) if uni else _empty_cox()
@@ -1495,7 +1497,7 @@ def table2_models(
     fitted_cols = [t for t in multi_cols if t in d.columns and t not in constant]
     multivariate, why = try_cox_table(d, "os_months", "os_event", fitted_cols, ties=ties)
     if multivariate is None:
-        reasons["multivariate"] = why
+        reasons["multivariate"] = _reader_reason(why, coding)
         multivariate = _empty_cox()
         multivariate.attrs["events"] = int(pd.to_numeric(d["os_event"]).sum())
         multivariate.attrs["ties"] = ties
@@ -1511,6 +1513,33 @@ def table2_models(
         "reasons": reasons,
         "hidden": table2_hidden_terms(cohort, coding, user=user),
     }
+
+
+def _reader_reason(why: str, coding: str = "implied") -> str:
+    """:func:`~analysis.survival.try_cox_table`'s reason as a chapter's note prints it, after the
+    term's label: without term codes ("term(s) ['sex_female'] do not vary in this cohort" reads
+    "does not vary in this cohort"; "the estimate for bclc_stage runs off …", "the estimate for
+    BCLC stage runs off …").
+
+    >>> _reader_reason("term(s) ['pvtt_vp1_2', 'pvtt_vp3_4'] do not vary in this cohort")
+    'does not vary in this cohort'
+    >>> _reader_reason("the estimate for bclc_stage runs off to infinity")
+    'the estimate for BCLC stage runs off to infinity'
+    >>> _reader_reason("the estimate for ast_gt40 runs off"), _reader_reason("ast_gt40", "stated")
+    ('the estimate for AST (U/L), per U/L runs off', 'AST > 40 U/L')
+    """
+    if "do not vary" in why:
+        return "does not vary in this cohort"
+    if coding != "implied":
+        return relabel(why)
+    # the implied coding fits AST, CRP, tumour number and prior TACE per unit: never "> 40"
+    return re.sub(
+        r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b",
+        lambda m: (
+            paper.fitted_label(m.group(0)) if m.group(0) in PER_UNIT_TERMS else relabel(m.group(0))
+        ),
+        why,
+    )
 
 
 def table2_hr_text(fits: dict, term: str, decimals: int, model: str = "univariate") -> str:

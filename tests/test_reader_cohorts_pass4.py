@@ -131,3 +131,13 @@ def test_a_skewness_hidden_on_a_small_cohort_says_so(tmp_path):
     ROWS.iloc[::7].head(12).to_csv(path, index=False)
     shown = table1_skewed_shown(table1_skewed(load_cohort(path, min_patients=0)))
     assert set(shown["skewness"]) == {"hidden"}, shown
+
+
+def test_table2_reasons_name_terms_as_the_reader_sees_them(tmp_path):
+    """12 patients, all men: chapter 07's note read "Sex: female: term(s) ['sex_female'] do not
+    vary in this cohort" and "the estimate for bclc_stage runs off to infinity"."""
+    reasons = table2_models(_load(ROWS.assign(sex="M"), tmp_path))["reasons"]
+    assert reasons == {"sex_female": "does not vary in this cohort"}
+    twelve = table2_models(_load(ROWS.iloc[::7].head(12), tmp_path, "twelve.csv"))["reasons"]
+    assert not any("_" in why or "[" in why for why in twelve.values()), twelve
+    assert "AST (U/L), per U/L" in twelve["multivariate"], twelve  # implied coding: not "> 40"
