@@ -151,6 +151,8 @@ def landmark_analysis(
     >>> landmark_analysis(d, [3])[["landmark", "n", "exposed", "events"]]
        landmark  n  exposed  events
     0       3.0  5        2       4
+    >>> landmark_analysis(d, [12]).loc[0, "reason"]
+    'nobody is alive and followed after month 12'
     """
     _require(df, [exposure_col, exposure_time_col, duration_col, event_col])
     rows = []
@@ -172,6 +174,8 @@ def landmark_analysis(
         }
         fit = cox_one_covariate(np.zeros(len(data)), data["time"], data["event"], data["exposed"])
         row.update({k: fit[k] for k in ("hr", "lower", "upper", "p", "reason")})
+        if not len(data):  # not "no events": there is nobody to have one
+            row["reason"] = f"nobody is alive and followed after {_month(lm)}"
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -15,7 +15,8 @@ run`` does, the output read as text. What read wrong:
   hazard ratio "1.00 (0.63–1.59), P 1.000" where chapter 07 says the Cox model compares nobody
   (the log-rank variance is 0, the exact partial likelihood is 1 for any coefficient; Efron's
   and Breslow's approximations then peak at HR 1); chapter 09 went on "The estimable landmark
-  hazard ratios, 1.00 and 1.00, lie above 1".
+  hazard ratios, 1.00 and 1.00, lie above 1", and that the hazard ratio of disease control by
+  month 6 "cannot be computed on this cohort: no events" where nobody was alive after month 6.
 - everybody with additional TACE: chapter 09's reading of Table 9.2 set "not estimable (…)" in
   place of five hazard ratios ("The naive hazard ratio, not estimable (every patient has the
   same exposure), does not depend on the timing. The time-varying one does: not estimable …").
@@ -63,6 +64,9 @@ def test_every_death_at_one_time_gives_no_test_and_no_hazard_ratio(tmp_path):
     analyses = bias.exposure_analyses(cohort, [2.0, 3.0])
     assert np.isnan(analyses["naive"]["hr"]) and "compares nobody" in analyses["naive"]["reason"]
     assert analyses["landmarks"]["hr"].isna().all()
+    # at month 6 nobody is left: said so, not "no events" (chapter 09's sentence on month 6)
+    after = bias.landmark_analysis(cohort, [6.0]).loc[0, "reason"]
+    assert after == "nobody is alive and followed after month 6", after
     cut = bias.cutoff_sensitivity(cohort, [4], user=False)
     assert cut["logrank_p"].isna().all() and (cut["reason"] == EVERYONE_DIES_AT_ONCE).all()
     # one patient followed past the deaths: a comparison again
