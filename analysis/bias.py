@@ -40,7 +40,12 @@ from analysis.privacy import (
     SMALL_COUNT_THRESHOLD,
     small_groups,
 )
-from analysis.survival import logrank, median_survival
+from analysis.survival import (
+    EVERYONE_DIES_AT_ONCE,
+    everyone_at_risk_dies,
+    logrank,
+    median_survival,
+)
 from analysis.verdicts import is_user_cohort
 
 __all__ = [
@@ -146,6 +151,8 @@ def landmark_analysis(
     >>> landmark_analysis(d, [3])[["landmark", "n", "exposed", "events"]]
        landmark  n  exposed  events
     0       3.0  5        2       4
+    >>> landmark_analysis(d, [12]).loc[0, "reason"]
+    'nobody is alive and followed after month 12'
     """
     _require(df, [exposure_col, exposure_time_col, duration_col, event_col])
     rows = []
@@ -167,6 +174,8 @@ def landmark_analysis(
         }
         fit = cox_one_covariate(np.zeros(len(data)), data["time"], data["event"], data["exposed"])
         row.update({k: fit[k] for k in ("hr", "lower", "upper", "p", "reason")})
+        if not len(data):  # not "no events": there is nobody to have one
+            row["reason"] = f"nobody is alive and followed after {_month(lm)}"
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -388,6 +397,8 @@ def cox_one_covariate(start, stop, event, x, **kwargs) -> dict:
     (0.3904, '')
     >>> cox_one_covariate([0, 0, 0, 0], [1, 2, 3, 4], [1, 1, 0, 0], [1, 1, 0, 0])["reason"]
     'the estimate runs off to infinity: all events are in one group'
+    >>> cox_one_covariate([0, 0, 0, 0], [6, 6, 6, 6], [1, 1, 1, 1], [0, 1, 0, 1])["reason"]
+    'every patient still at risk dies at the same time, so the model compares nobody'
     """
     nan = {"hr": np.nan, "lower": np.nan, "upper": np.nan, "p": np.nan, "converged": False}
     x = np.asarray(x, float)
@@ -395,6 +406,8 @@ def cox_one_covariate(start, stop, event, x, **kwargs) -> dict:
         return {**nan, "reason": "no events"}
     if len(x) == 0 or np.ptp(x) == 0:
         return {**nan, "reason": "every patient has the same exposure"}
+    if everyone_at_risk_dies(stop, event, start):  # Efron's HR 1 (with an interval) is no estimate
+        return {**nan, "reason": EVERYONE_DIES_AT_ONCE.replace("the test", "the model")}
     beta, se, converged = cox_efron(start, stop, event, x, **kwargs)
     b, s = float(beta[0]), float(se[0])
     if not (converged and np.isfinite(b) and np.isfinite(s) and abs(b) < 10):
@@ -767,6 +780,12 @@ def cutoff_sensitivity(
             # no death in either group: nothing to test (logrank's P of 1 would read as a result)
             row.update(logrank_p=np.nan, hr=np.nan, lower=np.nan, upper=np.nan, p=np.nan)
             row["reason"] = "no events in either group"
+        elif (
+            row["n_low"] and row["n_high"] and not small
+            and everyone_at_risk_dies(df[duration_col], df[event_col])
+        ):  # fmt: skip
+            row.update(logrank_p=np.nan, hr=np.nan, lower=np.nan, upper=np.nan, p=np.nan)
+            row["reason"] = EVERYONE_DIES_AT_ONCE
         elif row["n_low"] and row["n_high"] and not small:
             row["logrank_p"] = logrank(df[duration_col], df[event_col], high)[2]
             fit = cox_one_covariate(np.zeros(len(df)), df[duration_col], df[event_col], high)

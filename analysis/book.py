@@ -1081,6 +1081,9 @@ def group_medians_sentence(first: GroupMedian, second: GroupMedian) -> str:
     against 11.7 months (1.9–21.4) in the paper. The median OS of the patients with progressive
     disease cannot be computed on this cohort: no patient of this cohort had progressive disease.
     The paper's is 3.4 months (2.2–4.6).
+    >>> ties = dataclasses.replace(dc, ci="interval not estimable")
+    >>> group_medians_sentence(ties, pd_).split(", against")[0]
+    'Patients with disease control (46) have a median OS of 11.7 months (95% CI not estimable)'
     >>> few = dataclasses.replace(pd_, n="<5", hidden="not shown (fewer than 5 patients)")
     >>> print(group_medians_sentence(dc, few))  # doctest: +NORMALIZE_WHITESPACE
     Patients with disease control (46) have a median OS of 11.7 months (95% CI 1.9–21.4),
@@ -1088,6 +1091,9 @@ def group_medians_sentence(first: GroupMedian, second: GroupMedian) -> str:
     disease (<5) and its interval are not shown (fewer than 5 patients); the paper's is 3.4 months
     (2.2–4.6).
     """
+
+    def ci(g: GroupMedian) -> str:  # "95% CI not estimable", not "95% CI interval not estimable"
+        return g.ci.removeprefix("interval ")
 
     def own(g: GroupMedian) -> str:
         if g.hidden:
@@ -1098,7 +1104,7 @@ def group_medians_sentence(first: GroupMedian, second: GroupMedian) -> str:
         if g.reason == "median not reached":
             return (
                 f"{g.who[:1].upper()}{g.who[1:]} ({g.n}) have not reached a median OS: their curve "
-                f"stays above one half (95% CI {g.ci}), against {g.paper} in the paper."
+                f"stays above one half (95% CI {ci(g)}), against {g.paper} in the paper."
             )
         if g.reason:
             why = g.nobody if g.reason == NOBODY_IN_GROUP else g.reason
@@ -1107,7 +1113,7 @@ def group_medians_sentence(first: GroupMedian, second: GroupMedian) -> str:
             )
         return (
             f"{g.who[:1].upper()}{g.who[1:]} ({g.n}) have a median OS of {g.median} "
-            f"(95% CI {g.ci}), against {g.paper} in the paper."
+            f"(95% CI {ci(g)}), against {g.paper} in the paper."
         )
 
     if first.reason or second.reason or first.hidden or second.hidden:

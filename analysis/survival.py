@@ -60,6 +60,8 @@ __all__ = [
     "try_cox_table",
     "try_ph_test",
     "group_comparison",
+    "everyone_at_risk_dies",
+    "EVERYONE_DIES_AT_ONCE",
     "negative_bound_note",
     "spss_median_se",
     "MedianResult",
@@ -1152,6 +1154,37 @@ def events_per_variable(n_events: int, n_parameters: int) -> float:
 
 
 # ------------------------------------------------------------------ degenerate comparisons
+#: why a log-rank test or a Cox model has nothing to compare (:func:`everyone_at_risk_dies`)
+EVERYONE_DIES_AT_ONCE = (
+    "every patient still at risk dies at the same time, so the test compares nobody"
+)
+
+
+def everyone_at_risk_dies(stop, died, start=None) -> bool:
+    """True when every patient at risk at each death time dies then: the log-rank variance is 0
+    and the exact Cox partial likelihood is 1 whatever the coefficients, so neither a test nor a
+    hazard ratio exists (a tie correction's estimate, such as HR 1 with an interval, is its
+    artefact). ``start``: the entry times of counting-process rows (at risk on ``(start, stop]``);
+    without it every row is at risk from 0. False without a death.
+
+    Examples
+    --------
+    >>> everyone_at_risk_dies([6, 6, 6], [1, 1, 1]), everyone_at_risk_dies([6, 6, 9], [1, 1, 0])
+    (True, False)
+    >>> everyone_at_risk_dies([2, 2, 5], [1, 1, 1])  # at month 2 one patient lives on
+    False
+    """
+    stop = np.asarray(stop, float)
+    died = np.asarray(died, float) > 0
+    if not died.any():
+        return False
+    entry = np.full(stop.shape, -np.inf) if start is None else np.asarray(start, float)
+    return all(
+        ((entry < u) & (stop >= u)).sum() == (died & (stop == u)).sum()
+        for u in np.unique(stop[died])
+    )
+
+
 def try_cox_table(
     df: pd.DataFrame, duration_col: str, event_col: str, covariates: Sequence[str], **kwargs
 ) -> tuple[pd.DataFrame | None, str]:
@@ -1191,7 +1224,7 @@ def try_cox_table(
     # the partial likelihood compares who dies with who is still at risk at each death time; if
     # everyone at risk dies at every death time (e.g. all deaths at one month, nobody censored
     # later), it holds no information and any estimate is an artefact of the tie correction
-    if all((times >= u).sum() == (died & (times == u)).sum() for u in np.unique(times[died])):
+    if everyone_at_risk_dies(times, died):
         return None, (
             "every patient still at risk dies at the same time, so the model compares nobody "
             "(no one survives past a death time to compare with)"
@@ -1334,6 +1367,8 @@ def group_comparison(
         out["reason"] = f"only one group has patients (nobody in {', '.join(empty)})"
     elif e[keep].sum() == 0:
         out["reason"] = "no events in either group"
+    elif everyone_at_risk_dies(t[keep], e[keep]):  # variance 0: chi2 0 and P 1 would be no result
+        out["reason"] = EVERYONE_DIES_AT_ONCE
     else:
         _, chi2, df, p = logrank_table(t[keep], e[keep], g[keep])
         if not np.isfinite(chi2):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -39,6 +40,7 @@ from analysis.formatting import (
     term_hazard_ratio,
     word_list,
 )
+from analysis.labels import relabel
 from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.privacy import (
     AGE_TOP_CODE,
@@ -521,6 +523,15 @@ def format_published_value(computed, entry_id: str) -> str:
     '5.5–not reached'
     >>> format_published_value((0.5, nan), "table2.age_years.uni.interval")
     'not estimable'
+
+    A number that is not 0 never prints as 0: a cohort followed for weeks, whose medians the
+    paper's whole months would print as "0" (an interval as "0.2–0"), gets the decimals of its
+    first significant digit.
+
+    >>> format_published_value(0.31, "figure2.os_median_prior_tace_2_4.median")  # printed "14"
+    '0.3'
+    >>> format_published_value((0.17, 0.24), "results.os_median.interval")  # printed "8.7–11"
+    '0.2–0.2'
     """
     e = published.entry(entry_id)
     thousands = "," in e.text
@@ -535,7 +546,7 @@ def format_published_value(computed, entry_id: str) -> str:
         parts = []
         for x, d in ((lo, parsed["lower_decimals"]), (hi, parsed["upper_decimals"])):
             # a median's band that never crosses one half: that bound is not reached
-            parts.append(rounded(x, d, thousands=thousands) if _finite(x) else NOT_REACHED)
+            parts.append(_rounded_nonzero(x, d, thousands) if _finite(x) else NOT_REACHED)
         return bounds(*parts)
     if not _finite(computed):
         return NOT_REACHED if e.kind == "median" else "–"
@@ -544,7 +555,16 @@ def format_published_value(computed, entry_id: str) -> str:
             return e.text
         text = rounded(computed, e.decimals)
         return p_value(computed, e.decimals) if float(text) == 0 else text
-    return rounded(computed, e.decimals, thousands=thousands)
+    return _rounded_nonzero(computed, e.decimals, thousands)
+
+
+def _rounded_nonzero(x, decimals: int, thousands: bool = False) -> str:
+    """:func:`analysis.formatting.rounded` at ``decimals``, or, where that would print a number
+    other than 0 as 0, at the decimals of its first significant digit (0.24 at 0 decimals: 0.2)."""
+    x = float(x)
+    if x != 0 and abs(x) < 0.5 * 10.0**-decimals:
+        decimals = max(decimals, -math.floor(math.log10(abs(x))))
+    return rounded(x, decimals, thousands=thousands)
 
 
 def _finite(x) -> bool:
@@ -1262,7 +1282,8 @@ def table1_skewed_shown(skewed: pd.DataFrame) -> pd.DataFrame:
     with its IQR and the yes/no column was 80-93 px. On a phone the median, its IQR and the range
     take a line each (``book/_ext/book_site.py``). ``skewness`` is text at two decimals in every
     row ("3.40", not 3.4; NaN, not shown, stays NaN); the CSV download keeps the other columns of
-    ``skewed`` as they are, with this ``skewness``.
+    ``skewed`` as they are, with this ``skewness``. A skewness a user's cohort hides, with the
+    range beside it (fewer than :data:`USER_SKEWNESS_MIN` values), reads "hidden", as the range.
 
     Examples
     --------
@@ -1273,6 +1294,9 @@ def table1_skewed_shown(skewed: pd.DataFrame) -> pd.DataFrame:
     ['AST (U/L)', '72.6 ± 75.9†', '41.5 (28.0–84.3) [14.0–422.0]', '2.50']
     >>> list(table1_skewed_shown(skewed.rename(columns={"min–max": CENTRAL_RANGE_COLUMN})))
     ['characteristic', 'mean ± SD', 'median (IQR) [5th–95th percentile]', 'skewness']
+    >>> few = skewed.rename(columns={"min–max": CENTRAL_RANGE_COLUMN})
+    >>> table1_skewed_shown(few.assign(**{CENTRAL_RANGE_COLUMN: "hidden", "skewness": np.nan}))["skewness"].tolist()
+    ['hidden']
     """
     spread = next(c for c in ("min–max", CENTRAL_RANGE_COLUMN) if c in skewed.columns)
     marks = skewed["mean_minus_2sd_below_0"].map(lambda below: BELOW_ZERO_MARK if below else "")
@@ -1281,9 +1305,13 @@ def table1_skewed_shown(skewed: pd.DataFrame) -> pd.DataFrame:
             "characteristic": skewed["characteristic"],
             "mean ± SD": skewed["mean ± SD"] + marks,
             f"median (IQR) [{spread}]": skewed["median (IQR)"] + " [" + skewed[spread] + "]",
-            # two decimals in every row (3.40, not 3.4); not shown (NaN) stays NaN
+            # two decimals in every row (3.40, not 3.4); not estimable (NaN) stays NaN
             "skewness": skewed["skewness"].map(lambda v: v if pd.isna(v) else rounded(float(v), 2)),
         }
+    ).assign(  # hidden with the range beside it on a small user's cohort: said, not a bare dash
+        skewness=lambda t: t["skewness"].mask(
+            t["skewness"].isna() & skewed[spread].eq(HIDDEN).to_numpy(), HIDDEN
+        )
     )
 
 
@@ -1448,12 +1476,14 @@ def table2_models(
         for term, _ in terms:
             if term not in d.columns and not term.startswith("child_pugh"):
                 reasons[term] = "optional column not in this cohort"
+            elif term not in d.columns:  # a score nobody has: no dummy, so no row of its own
+                reasons[term] = "nobody in this cohort has this score"
         if not cols:
             continue
         tab, why = try_cox_table(d, "os_months", "os_event", cols, ties=ties)
         if tab is None:
             for term in cols:
-                reasons.setdefault(term, why)
+                reasons.setdefault(term, _reader_reason(why, coding))
             continue
         uni.append(tab)
     univariate = pd.concat(uni) if uni else _empty_cox()
@@ -1467,7 +1497,7 @@ def table2_models(
     fitted_cols = [t for t in multi_cols if t in d.columns and t not in constant]
     multivariate, why = try_cox_table(d, "os_months", "os_event", fitted_cols, ties=ties)
     if multivariate is None:
-        reasons["multivariate"] = why
+        reasons["multivariate"] = _reader_reason(why, coding)
         multivariate = _empty_cox()
         multivariate.attrs["events"] = int(pd.to_numeric(d["os_event"]).sum())
         multivariate.attrs["ties"] = ties
@@ -1483,6 +1513,33 @@ def table2_models(
         "reasons": reasons,
         "hidden": table2_hidden_terms(cohort, coding, user=user),
     }
+
+
+def _reader_reason(why: str, coding: str = "implied") -> str:
+    """:func:`~analysis.survival.try_cox_table`'s reason as a chapter's note prints it, after the
+    term's label: without term codes ("term(s) ['sex_female'] do not vary in this cohort" reads
+    "does not vary in this cohort"; "the estimate for bclc_stage runs off …", "the estimate for
+    BCLC stage runs off …").
+
+    >>> _reader_reason("term(s) ['pvtt_vp1_2', 'pvtt_vp3_4'] do not vary in this cohort")
+    'does not vary in this cohort'
+    >>> _reader_reason("the estimate for bclc_stage runs off to infinity")
+    'the estimate for BCLC stage runs off to infinity'
+    >>> _reader_reason("the estimate for ast_gt40 runs off"), _reader_reason("ast_gt40", "stated")
+    ('the estimate for AST (U/L), per U/L runs off', 'AST > 40 U/L')
+    """
+    if "do not vary" in why:
+        return "does not vary in this cohort"
+    if coding != "implied":
+        return relabel(why)
+    # the implied coding fits AST, CRP, tumour number and prior TACE per unit: never "> 40"
+    return re.sub(
+        r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b",
+        lambda m: (
+            paper.fitted_label(m.group(0)) if m.group(0) in PER_UNIT_TERMS else relabel(m.group(0))
+        ),
+        why,
+    )
 
 
 def table2_hr_text(fits: dict, term: str, decimals: int, model: str = "univariate") -> str:
