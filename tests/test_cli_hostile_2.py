@@ -7,12 +7,17 @@ member written as a summary with exit status 0 (and "from 0 candidates" after ei
 ``--chains`` typo of zeros filling the memory before the first chain, ``audit --verdict
 consistent --check IQR`` saying that no check is named IQR, ``dose`` calling 2000.0000001
 "2000 is outside [0, 2000]", a title line above the header read as 22 problems, an HTML or
-XML "Excel" export read as a CSV of no patient, a 400-digit count called "not a whole number".
+XML "Excel" export read as a CSV of no patient, a 400-digit count called "not a whole number",
+a file name that is not UTF-8 failing the summary line after the file was written.
 Every command runs in this process (:func:`analysis.__main__.main`); nothing here runs a
 chapter or a synthesis.
 """
 
 from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
 
 import pytest
 from test_cohort import enough_rows, write
@@ -254,3 +259,23 @@ def test_a_number_too_large_to_be_finite_is_not_called_not_a_whole_number(tmp_pa
     assert code == 1
     assert "a 400-digit number, not a finite number [numbers must be finite]" in out
     assert "not a whole number" not in out
+
+
+# ------------------------------------------------------------------------------------ stdout
+def test_a_file_name_that_is_not_utf8_is_printed_escaped_after_the_work(
+    tmp_path, capsys, monkeypatch
+):
+    """``synthesize --out $'\\xff.csv'`` on a strict UTF-8 stdout (a UTF-8 locale's) wrote the
+    file, then failed printing "wrote NAME" (UnicodeEncodeError): "error: cannot write the
+    output (it is closed)", exit 2, the file written."""
+    import analysis.cli.synthesize as cli_synthesize
+    from analysis.cohort import load_cohort
+
+    monkeypatch.setattr(cli_synthesize, "synthesize", lambda seed, **kwargs: load_cohort())
+    assert sys.stdout.errors == "strict"  # pytest's capture, as a UTF-8 locale's stdout
+    out = Path(os.fsdecode(os.fsencode(str(tmp_path)) + b"/\xff.csv"))  # '\udcff' in the name
+    code, text, err = _call(["synthesize", "--quiet", "--out", str(out)], capsys)
+    assert (code, err) == (0, "")
+    assert text.startswith(f"wrote {tmp_path}/\\udcff.csv (82 patients, seed ")
+    assert out.exists()
+    assert sys.stdout.errors == "strict"  # as it was
