@@ -8,7 +8,8 @@ member written as a summary with exit status 0 (and "from 0 candidates" after ei
 consistent --check IQR`` saying that no check is named IQR, ``dose`` calling 2000.0000001
 "2000 is outside [0, 2000]", a title line above the header read as 22 problems, an HTML or
 XML "Excel" export read as a CSV of no patient, a 400-digit count called "not a whole number",
-a file name that is not UTF-8 failing the summary line after the file was written.
+a file name that is not UTF-8 failing the summary line after the file was written, a user's
+link to data/cohort.csv replaced without ``--force``.
 Every command runs in this process (:func:`analysis.__main__.main`); nothing here runs a
 chapter or a synthesis.
 """
@@ -144,6 +145,34 @@ def test_an_ensemble_of_no_calibrated_member_writes_nothing(tmp_path, capsys, mo
     assert _tree(tmp_path) == []
     _, help_text, _ = _call(["ensemble", "--help"], capsys)
     assert "1 no candidate calibrated (nothing written)" in " ".join(help_text.split())
+
+
+@pytest.mark.parametrize("command", ["synthesize", "ensemble"])
+def test_a_link_to_the_books_own_output_is_a_users_file(command, tmp_path, capsys, monkeypatch):
+    """A link of the user's to data/cohort.csv (or the ensemble's summary) counted as the book's
+    file: replaced by a file without --force; beside the ensemble's summary, the book's own
+    Table 2 files and run record in data/ would have been rewritten."""
+    import analysis.cli.ensemble as cli_ensemble
+    import analysis.cli.synthesize as cli_synthesize
+    from analysis import COHORT_CSV
+
+    monkeypatch.setattr(cli_ensemble, "run_ensemble", _never)
+    monkeypatch.setattr(cli_synthesize, "synthesize", _never)
+    book = COHORT_CSV if command == "synthesize" else cli_ensemble.DEFAULT_OUT
+    link = tmp_path / "mine.csv"
+    link.symlink_to(book)
+    argv = [command, "--out", str(link)]
+    if command == "ensemble":
+        argv += ["--n", "1", "--cache", str(tmp_path / "cache")]
+        assert cli_ensemble._beside(link) == {
+            "table2_cells": tmp_path / "mine-table2-cells.csv",
+            "table2_members": tmp_path / "mine-table2-members.csv",
+        }
+    code, out, err = _call(argv, capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: --out {link} exists and is not the book's ")
+    assert "add --force to replace it" in err
+    assert link.is_symlink() and _tree(tmp_path) == ["mine.csv"]
 
 
 # ------------------------------------------------------------------------------------ audit

@@ -31,6 +31,7 @@ from analysis.cli import (
     check_writable_folder,
     existing_folder,
     file_path,
+    is_book_file,
     refuse_special_file,
     refuse_unexpanded_home,
     unusable_path,
@@ -124,7 +125,7 @@ unwritable --out or no scheduler answering at --scheduler (nothing run or writte
 def _beside(out: Path) -> dict[str, Path]:
     """The Table 2 files written beside the summary ``out``: the book's own beside the book's
     summary, ``<stem>-table2-cells.csv`` and ``<stem>-table2-members.csv`` beside another."""
-    if out.resolve() == DEFAULT_OUT.resolve():
+    if is_book_file(out, DEFAULT_OUT):
         return {"table2_cells": TABLE2_CELLS_CSV, "table2_members": TABLE2_MEMBERS_CSV}
     return {
         "table2_cells": out.with_name(f"{out.stem}-table2-cells.csv"),
@@ -172,7 +173,7 @@ def _check_paths(args: argparse.Namespace) -> dict[str, Path]:
                 f"--out {args.out}: {path.name} {problem}; choose another path "
                 "(e.g. /tmp/summary.csv); nothing was run or written"
             )
-    if args.out.exists() and not args.force and args.out.resolve() != DEFAULT_OUT.resolve():
+    if args.out.exists() and not args.force and not is_book_file(args.out, DEFAULT_OUT):
         raise UsageError(
             f"--out {args.out} exists and is not the book's ensemble summary; nothing was "
             "written (choose a new file name, or add --force to replace it)"
@@ -182,7 +183,7 @@ def _check_paths(args: argparse.Namespace) -> dict[str, Path]:
     for path in beside.values():
         if path.exists() and path.is_dir():
             raise UsageError(f"--out {args.out}: {path.name} beside it is a directory")
-        if path.exists() and not args.force and args.out.resolve() != DEFAULT_OUT.resolve():
+        if path.exists() and not args.force and not is_book_file(args.out, DEFAULT_OUT):
             raise UsageError(
                 f"--out {args.out.name}: {path.name} beside it exists; nothing was written "
                 "(choose a new file name, or add --force to replace it)"
@@ -279,7 +280,7 @@ def run(args: argparse.Namespace) -> int:
     for key, path in beside.items():
         _write(path, extra[key], "--out")
     wall = time.perf_counter() - start
-    if record["invocations"] and args.out.resolve() == DEFAULT_OUT.resolve():
+    if record["invocations"] and is_book_file(args.out, DEFAULT_OUT):
         run_info = {
             "n": args.n, "seed": args.seed, "members": len(members), **record,
             "options": options, "summary_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),

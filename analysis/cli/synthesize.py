@@ -20,6 +20,7 @@ from analysis.cli import (
     check_writable_folder,
     existing_folder,
     file_path,
+    is_book_file,
     refuse_special_file,
     refuse_unexpanded_home,
     unusable_path,
@@ -58,7 +59,7 @@ def _check_writable(out: Path, force: bool = False) -> None:
             f"--out {out}: {problem}; choose another path (e.g. /tmp/cohort.csv); "
             "nothing was written"
         )
-    if out.exists() and not force and out.resolve() != COHORT_CSV.resolve():
+    if out.exists() and not force and not is_book_file(out, COHORT_CSV):
         raise UsageError(
             f"--out {out} exists and is not the book's cohort; nothing was written "
             "(choose a new file name, or add --force to replace it)"
