@@ -1014,8 +1014,10 @@ class _CsvStream:
             with path.open("rb") as f:
                 head = f.read(65536)
         except FileNotFoundError:
+            # "-" is standard input to many tools; here a file of that name, when there is one
+            hint = "standard input is not read: give the file's path" if str(path) == "-" else ""
             raise CohortError(
-                [_fatal(f"{name} does not exist", "not-found", "")], self.source
+                [_fatal(f"{name} does not exist", "not-found", hint)], self.source
             ) from None
         except IsADirectoryError:
             raise CohortError(

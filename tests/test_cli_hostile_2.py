@@ -290,6 +290,20 @@ def test_a_number_too_large_to_be_finite_is_not_called_not_a_whole_number(tmp_pa
     assert "not a whole number" not in out
 
 
+def test_a_dash_for_standard_input_says_it_is_not_read(tmp_path, capsys, monkeypatch):
+    """``validate -`` said only "- does not exist"; a file named ``-`` is still read."""
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _call(["validate", "-"], capsys)
+    assert code == 2
+    assert out == (
+        "-: 1 problem\n  - file: - does not exist [standard input is not read: give the "
+        "file's path]\n"
+    )
+    write(tmp_path, enough_rows(), name="-")
+    code, out, _ = _call(["validate", "--quiet", "-"], capsys)
+    assert (code, out.split(":")[0]) == (0, "OK")
+
+
 # ------------------------------------------------------------------------------------ stdout
 def test_a_file_name_that_is_not_utf8_is_printed_escaped_after_the_work(
     tmp_path, capsys, monkeypatch
