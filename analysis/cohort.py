@@ -1015,7 +1015,7 @@ class _CsvStream:
                 head = f.read(65536)
         except FileNotFoundError:
             # "-" is standard input to many tools; here a file of that name, when there is one
-            hint = "standard input is not read: give the file's path" if str(path) == "-" else ""
+            hint = "standard input is not read: give the file's path" if path.name == "-" else ""
             raise CohortError(
                 [_fatal(f"{name} does not exist", "not-found", hint)], self.source
             ) from None

@@ -299,6 +299,12 @@ def test_a_dash_for_standard_input_says_it_is_not_read(tmp_path, capsys, monkeyp
         "-: 1 problem\n  - file: - does not exist [standard input is not read: give the "
         "file's path]\n"
     )
+    argv = ["run", "--cohort", "-", "--out", str(tmp_path / "report"), "--chapters", "04"]
+    code, out, err = _call(argv, capsys)
+    assert (code, out) == (2, "")
+    assert err.endswith(
+        "  - file: - does not exist [standard input is not read: give the file's path]\n"
+    )
     write(tmp_path, enough_rows(), name="-")
     code, out, _ = _call(["validate", "--quiet", "-"], capsys)
     assert (code, out.split(":")[0]) == (0, "OK")
