@@ -120,6 +120,13 @@ def _main(argv: list[str] | None) -> int:
         parser.print_help()
         return 2
     stream = sys.stdout
+    # a file name that is not UTF-8 (bytes the shell passed through as surrogates) is printed
+    # escaped: a strict stdout (a UTF-8 locale's) raised UnicodeEncodeError on "wrote NAME"
+    # after synthesize had written the file, and the command said "cannot write the output
+    # (it is closed)", exit 2
+    errors = getattr(stream, "errors", None)
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        stream.reconfigure(errors="backslashreplace")
     sys.stdout = _GuardedStdout(stream)
     try:
         code = int(args._run(args) or 0)
@@ -138,6 +145,9 @@ def _main(argv: list[str] | None) -> int:
         return 2
     finally:
         sys.stdout = stream
+        if errors is not None:
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                stream.reconfigure(errors=errors)
 
 
 def main(argv: list[str] | None = None) -> int:

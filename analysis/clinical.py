@@ -115,6 +115,23 @@ def _show(value) -> str:
     return repr(value)
 
 
+def _show_outside(x: float, shown: str, lo, hi) -> str:
+    """``shown``, the value ``x`` refused as out of range, unless it reads as one of the bounds
+    ``x`` is not (``2000.0000001`` shown as ``:g`` said "2000 is outside [0, 2000]"): then the
+    shortest text of ``x`` that is not the bound.
+
+    Examples
+    --------
+    >>> _show_outside(2000.0000001, "2000", 0, 2000), _show_outside(2500.0, "2500", 0, 2000)
+    ('2000.0000001', '2500')
+    """
+    try:
+        bound = float(shown) in {lo, hi} and x not in {lo, hi}
+    except ValueError:  # "a 400-digit number"
+        return shown
+    return repr(float(x)) if bound else shown
+
+
 def _check_scalar(
     value,
     name: str,
@@ -140,9 +157,8 @@ def _check_scalar(
     too_low = lo is not None and (x <= lo if lo_open else x < lo)
     too_high = hi is not None and x > hi
     if too_low or too_high:
-        raise ValueError(
-            f"{name} = {_show(value)} is outside {_range_text(lo, hi, unit, lo_open)}{hint}"
-        )
+        shown = _show_outside(x, _show(value), lo, hi)
+        raise ValueError(f"{name} = {shown} is outside {_range_text(lo, hi, unit, lo_open)}{hint}")
     return x
 
 
@@ -199,8 +215,9 @@ def _as_array(value, name: str, *, lo=None, hi=None, unit: str = "", lo_open=Fal
             raise ValueError(f"{name}[{i}] must be a finite number; got {x!r}")
         too_low = lo is not None and (x <= lo if lo_open else x < lo)
         if too_low or (hi is not None and x > hi):
+            shown = _show_outside(x, f"{x:g}", lo, hi)
             raise ValueError(
-                f"{name}[{i}] = {x:g} is outside {_range_text(lo, hi, unit, lo_open)}{hint}"
+                f"{name}[{i}] = {shown} is outside {_range_text(lo, hi, unit, lo_open)}{hint}"
             )
     return arr, wrap
 

@@ -574,6 +574,15 @@ _MAGIC = [
     (b"$FL2", "an SPSS .sav file"),
     (b"$FL3", "an SPSS .sav file"),
 ]
+#: Text formats that are not CSV, by how they begin (after a byte-order mark and blank space,
+#: in lower case): a hospital system's "Excel" export is often an HTML table, and Excel 2003
+#: saves XML; both read as a header of one or a few columns and no patient (exit status 1, 22
+#: problems: every required column missing).
+_TEXT_MAGIC = [
+    ((b"<!doctype html", b"<html", b"<table"), "an HTML page (a web export saved as .csv?)"),
+    ((b"<?xml",), "an XML file (an Excel 2003 XML spreadsheet?)"),
+    ((b"{\\rtf",), "an RTF document"),
+]
 _SAVE_AS = 'save it from your spreadsheet as "CSV UTF-8 (comma delimited)"'
 
 _BLANK_ROW = re.compile(r"^[, \t]*$", re.M)
@@ -613,6 +622,10 @@ def _sniff(head: bytes, size: int) -> Problem | None:
         if _utf16_without_bom(head):
             return _fatal("is encoded as UTF-16 (without a byte-order mark), not UTF-8", "encoding")
         return _fatal("is not a CSV text file: it contains binary (NUL) bytes", "binary")
+    start = head.lstrip(b"\xef\xbb\xbf").lstrip()[:16].lower()
+    for magics, what in _TEXT_MAGIC:
+        if start.startswith(magics):
+            return _fatal(f"is not a CSV text file: it looks like {what}", "binary")
     return None
 
 
@@ -944,6 +957,37 @@ def _header_cell(text: str) -> str:
     return text.strip().lstrip("\ufeff").strip()
 
 
+def _header_below(head: bytes, first_line: int) -> int | None:
+    """The line the column names are on when the file's first record (on ``first_line``) holds
+    none of them: the first of the next five records that names at least three columns of the
+    data dictionary, as a title or an export note written above the table leaves it; None when
+    no such record follows. Read from the file's first bytes ``head``.
+
+    Examples
+    --------
+    >>> _header_below(b"HAIC cohort, exported 2024\\n\\npatient_id,age_years,sex\\nP1,60,M\\n", 1)
+    3
+    >>> _header_below(b"id,age\\n1,60\\n", 1) is None
+    True
+    """
+    lines = head.decode("utf-8-sig", errors="replace").splitlines(keepends=True)
+    reader = csv.reader(lines[:-1] if len(lines) > 1 else lines)  # the last may be cut short
+    start, looked = 1, 0
+    try:
+        for fields in reader:
+            line, start = start, reader.line_num + 1
+            if line <= first_line or not any(f.strip() for f in fields):
+                continue
+            if sum(_header_cell(f) in SCHEMA for f in fields) >= 3:
+                return line
+            looked += 1
+            if looked == 5:
+                break
+    except csv.Error:
+        pass
+    return None
+
+
 class _CsvStream:
     """A cohort CSV read record by record: the header, file problems, chunks of rows."""
 
@@ -970,8 +1014,10 @@ class _CsvStream:
             with path.open("rb") as f:
                 head = f.read(65536)
         except FileNotFoundError:
+            # "-" is standard input to many tools; here a file of that name, when there is one
+            hint = "standard input is not read: give the file's path" if path.name == "-" else ""
             raise CohortError(
-                [_fatal(f"{name} does not exist", "not-found", "")], self.source
+                [_fatal(f"{name} does not exist", "not-found", hint)], self.source
             ) from None
         except IsADirectoryError:
             raise CohortError(
@@ -1030,6 +1076,25 @@ class _CsvStream:
                         f"({_show_text(joined)}), not the header",
                         "delimiter-hint",
                         hint=hint,
+                    )
+                ],
+                self.source,
+            )
+        below = None
+        if not any(h in SCHEMA for h in self.header):
+            below = _header_below(head, first[0])
+        if below is not None:
+            # a title or a note above the table: read as the header, it made every required
+            # column missing and every row "a stray comma" (22 problems)
+            self.close()
+            above = "the lines above it" if below - first[0] > 1 else "the line above it"
+            raise CohortError(
+                [
+                    _fatal(
+                        f"its column names are on line {below}, not on line {first[0]}: a "
+                        "title or a note above the table?",
+                        "header-below",
+                        hint=f"delete {above}, so that the column names come first",
                     )
                 ],
                 self.source,
@@ -1880,9 +1945,19 @@ class CohortValidator:
             }[col.type]
             texts = [cells[i] for i in idx[:1000]]
             expected = _EXPECTED[col.type]
+
+            def shown(i, expected=expected):
+                # a whole number of 400 digits read "a 400-digit number, not a whole number"
+                text = cells[i]
+                return privacy.shown_cell(
+                    text,
+                    expected="not a finite number"
+                    if isinstance(text, str) and _overflows(text)
+                    else expected,
+                )
+
             self.issues.add(
-                (*base, 2), col.name, what, "type", idx,
-                ref_maker(lambda i: privacy.shown_cell(cells[i], expected=expected)),
+                (*base, 2), col.name, what, "type", idx, ref_maker(shown),
                 _type_hint(col, texts),
             )  # fmt: skip
             values[bad] = np.nan

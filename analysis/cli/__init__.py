@@ -85,6 +85,24 @@ def book_path_problem(out: Path, allowed=()) -> str | None:
     return None
 
 
+def is_book_file(path, default: Path) -> bool:
+    """Whether ``path`` is the book's own output file ``default`` (data/cohort.csv, the
+    ensemble's summary), which a command regenerates without ``--force``: that file itself,
+    not a symbolic link to it. A link of the user's (``/tmp/mine.csv`` pointing at
+    data/cohort.csv) counted as the book's file, and the output written in one piece replaced
+    the link with a file without ``--force``; beside the ensemble's summary the book's own Table
+    2 files and run record were rewritten in data/ while the summary replaced the link.
+
+    Examples
+    --------
+    >>> from analysis import COHORT_CSV
+    >>> is_book_file(COHORT_CSV, COHORT_CSV), is_book_file("/tmp/other.csv", COHORT_CSV)
+    (True, False)
+    """
+    path = Path(path)  # a loop of links raises, as resolve() does: the callers say so
+    return path.resolve() == Path(default).resolve() and not path.is_symlink()
+
+
 def refuse_unexpanded_home(flag: str, path) -> None:
     """Refuse a path that starts with ``~``: the shell did not expand it (it was quoted), so it
     would make a folder named ``~`` in the current one, which a later ``rm -rf ~`` meant for

@@ -23,8 +23,10 @@ def add_arguments(parser) -> None:
     """Options: ``--verdict`` filter, ``--format text|csv``, ``--check`` substring filter."""
     parser.add_argument(
         "--verdict",
+        type=lambda text: " ".join(text.split()).lower(),  # "Inconsistent", "cannot  tell"
         choices=_VERDICT_CHOICES,
-        help="show only rows with this verdict ('cannot-tell' is accepted for 'cannot tell')",
+        help="show only rows with this verdict, in any letter case ('cannot-tell' is accepted "
+        "for 'cannot tell')",
     )
     parser.add_argument(
         "--check",
@@ -33,6 +35,7 @@ def add_arguments(parser) -> None:
     )
     parser.add_argument(
         "--format",
+        type=lambda text: text.strip().lower(),  # "CSV"
         choices=("text", "csv"),
         default="text",
         help="text (readable blocks, default) or csv (the full table)",
@@ -77,11 +80,9 @@ def run(args) -> int:
     """Run :func:`analysis.audit.audit_paper`, filter, print; return 0."""
     table = audit_paper()
     counts = summary(table)
-    if args.verdict:
-        table = table[table["verdict"] == args.verdict.replace("-", " ")]
     if args.check is not None and not args.check.strip():
         raise UsageError("--check is empty: give part of a check name, e.g. 'SE possible'")
-    if args.check:
+    if args.check:  # matched against every check: with --verdict, none may have that verdict
         table = table[table["check"].str.contains(args.check, case=False, regex=False)]
         if table.empty:
             shown = args.check if len(args.check) <= 60 else args.check[:57] + "..."
@@ -89,6 +90,8 @@ def run(args) -> int:
                 f"--check {shown!r} matches no check name (the names are the 'check' column of "
                 "python -m analysis audit --format csv)"
             )
+    if args.verdict:
+        table = table[table["verdict"] == args.verdict.replace("-", " ")]
     if args.format == "csv":
         sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
     else:

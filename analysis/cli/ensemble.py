@@ -19,6 +19,7 @@ import argparse
 import hashlib
 import json
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,11 +30,13 @@ from analysis.cli import (
     book_path_problem,
     check_writable_folder,
     existing_folder,
+    file_path,
+    is_book_file,
     refuse_special_file,
     refuse_unexpanded_home,
     unusable_path,
 )
-from analysis.cli.synthesize import MIN_STEPS
+from analysis.cli.synthesize import MAX_CHAINS, MIN_STEPS, too_many_chains
 from analysis.ensemble import (
     RUN_JSON,
     SCHEDULER_TIMEOUT,
@@ -63,13 +66,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=2024, help="master seed (default 2024)")
     parser.add_argument(
         "--out",
-        type=Path,
+        type=file_path,
         default=DEFAULT_OUT,
         help="summary CSV (default data/ensemble-summary.csv)",
     )
     parser.add_argument(
         "--cache",
-        type=Path,
+        type=file_path,
         default=DEFAULT_CACHE,
         help="directory of finished members, one JSON file each (default .ensemble-cache)",
     )
@@ -89,7 +92,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--chains",
         type=int,
         default=None,
-        help="synthesis chains per member (default: the synthesis' own; fewer is faster)",
+        help="synthesis chains per member (default: the synthesis' own; fewer is faster; at "
+        f"most {MAX_CHAINS})",
     )
     parser.add_argument(
         "--steps",
@@ -113,15 +117,15 @@ examples:
 
 A long job: each member is a full calibration (data/ensemble-run.json records the wall time
 of the book's run). Finished members are cached in --cache, so a second run resumes.
-exit status: 0 written; 2 a bad option, an unwritable --out or no scheduler answering at
---scheduler (nothing run or written).
+exit status: 0 written; 1 no candidate calibrated (nothing written); 2 a bad option, an
+unwritable --out or no scheduler answering at --scheduler (nothing run or written).
 """
 
 
 def _beside(out: Path) -> dict[str, Path]:
     """The Table 2 files written beside the summary ``out``: the book's own beside the book's
     summary, ``<stem>-table2-cells.csv`` and ``<stem>-table2-members.csv`` beside another."""
-    if out.resolve() == DEFAULT_OUT.resolve():
+    if is_book_file(out, DEFAULT_OUT):
         return {"table2_cells": TABLE2_CELLS_CSV, "table2_members": TABLE2_MEMBERS_CSV}
     return {
         "table2_cells": out.with_name(f"{out.stem}-table2-cells.csv"),
@@ -169,7 +173,7 @@ def _check_paths(args: argparse.Namespace) -> dict[str, Path]:
                 f"--out {args.out}: {path.name} {problem}; choose another path "
                 "(e.g. /tmp/summary.csv); nothing was run or written"
             )
-    if args.out.exists() and not args.force and args.out.resolve() != DEFAULT_OUT.resolve():
+    if args.out.exists() and not args.force and not is_book_file(args.out, DEFAULT_OUT):
         raise UsageError(
             f"--out {args.out} exists and is not the book's ensemble summary; nothing was "
             "written (choose a new file name, or add --force to replace it)"
@@ -179,13 +183,20 @@ def _check_paths(args: argparse.Namespace) -> dict[str, Path]:
     for path in beside.values():
         if path.exists() and path.is_dir():
             raise UsageError(f"--out {args.out}: {path.name} beside it is a directory")
-        if path.exists() and not args.force and args.out.resolve() != DEFAULT_OUT.resolve():
+        if path.exists() and not args.force and not is_book_file(args.out, DEFAULT_OUT):
             raise UsageError(
                 f"--out {args.out.name}: {path.name} beside it exists; nothing was written "
                 "(choose a new file name, or add --force to replace it)"
             )
     if args.cache.exists() and not args.cache.is_dir():
         raise UsageError(f"--cache is not a directory: {args.cache}")
+    for path in (args.out, *beside.values()):
+        if path.resolve() == args.cache.resolve():
+            # the cache was made there and the whole run failed at the end, writing the summary
+            raise UsageError(
+                f"--cache {args.cache}: is where the summary's {path.name} goes (--out "
+                f"{args.out}); give the cache another folder; {NOTHING}"
+            )
     # an unwritable --out failed after the whole run, an unwritable --cache with a traceback
     # once the cluster had started: both are tried first (the cache folder is still made only
     # once a cluster answers)
@@ -204,6 +215,8 @@ def run(args: argparse.Namespace) -> int:
             f"--n {args.n}: at most {_MAX_MEMBERS} members (each is a full calibration, about a "
             "CPU-minute)"
         )
+    if args.seed < 0:  # NumPy's SeedSequence refused it, with a traceback
+        raise UsageError(f"--seed must be a non-negative integer, got {args.seed}")
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
     cpus = os.cpu_count() or 1
@@ -215,6 +228,8 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.chains is not None and args.chains < 1:
         raise UsageError(f"--chains must be at least 1, got {args.chains}")
+    if args.chains is not None and args.chains > MAX_CHAINS:
+        raise UsageError(too_many_chains(args.chains))
     if args.steps is not None and args.steps < MIN_STEPS:
         # fewer cannot start the search: each member failed on a Dask worker, with a traceback
         raise UsageError(f"--steps must be at least {MIN_STEPS}, got {args.steps}")
@@ -247,6 +262,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"--scheduler {address}: {exc.reason}; nothing was run or written"
         ) from None
+    drawn = record.get("candidates", 0)
+    if not members:  # a summary of no cohort: a header line, written with exit status 0
+        print(
+            f"error: none of the {drawn} candidates drawn (seed {args.seed}) calibrated; nothing "
+            "was written (more --steps or --chains, or their defaults, calibrate more of them)",
+            file=sys.stderr,
+        )
+        return 1
     summary = summarise(members)
     text = format_summary(summary)
     extra = {
@@ -257,7 +280,7 @@ def run(args: argparse.Namespace) -> int:
     for key, path in beside.items():
         _write(path, extra[key], "--out")
     wall = time.perf_counter() - start
-    if record["invocations"] and args.out.resolve() == DEFAULT_OUT.resolve():
+    if record["invocations"] and is_book_file(args.out, DEFAULT_OUT):
         run_info = {
             "n": args.n, "seed": args.seed, "members": len(members), **record,
             "options": options, "summary_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
@@ -266,7 +289,6 @@ def run(args: argparse.Namespace) -> int:
         }  # fmt: skip
         RUN_JSON.write_text(json.dumps(run_info, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     counts = summary["class"].value_counts()
-    drawn = members[-1]["candidate"] + 1 if members else 0
     short = "" if len(members) == args.n else f" (only {len(members)} of {args.n} found)"
     print(
         f"wrote {args.out}: {len(summary)} results over {len(members)} calibrated members{short} "

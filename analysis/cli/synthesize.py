@@ -19,6 +19,8 @@ from analysis.cli import (
     book_path_problem,
     check_writable_folder,
     existing_folder,
+    file_path,
+    is_book_file,
     refuse_special_file,
     refuse_unexpanded_home,
     unusable_path,
@@ -36,6 +38,9 @@ from analysis.synthesis import (
 
 #: Fewer annealing steps than this cannot even start the search.
 MIN_STEPS = 100
+#: Most annealing chains one command may ask for: a typo of zeros (``--chains 100000000``)
+#: spawned a seed per chain, about 0.4 kB each, before the first chain started (40 GB).
+MAX_CHAINS = 1000
 
 
 def _check_writable(out: Path, force: bool = False) -> None:
@@ -54,7 +59,7 @@ def _check_writable(out: Path, force: bool = False) -> None:
             f"--out {out}: {problem}; choose another path (e.g. /tmp/cohort.csv); "
             "nothing was written"
         )
-    if out.exists() and not force and out.resolve() != COHORT_CSV.resolve():
+    if out.exists() and not force and not is_book_file(out, COHORT_CSV):
         raise UsageError(
             f"--out {out} exists and is not the book's cohort; nothing was written "
             "(choose a new file name, or add --force to replace it)"
@@ -67,6 +72,20 @@ def _check_writable(out: Path, force: bool = False) -> None:
         raise UsageError(f"--out {out}: not writable")
 
 
+def too_many_chains(chains: int) -> str:
+    """The refusal of a ``--chains`` above :data:`MAX_CHAINS`.
+
+    Examples
+    --------
+    >>> too_many_chains(100_000_000)
+    '--chains 100000000: at most 1000 (each chain is a full annealing run; the default is 4)'
+    """
+    return (
+        f"--chains {chains}: at most {MAX_CHAINS} (each chain is a full annealing run; the "
+        f"default is {DEFAULT_CHAINS})"
+    )
+
+
 HELP = "regenerate the calibrated synthetic cohort (default: data/cohort.csv, byte for byte)"
 
 
@@ -76,13 +95,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
     )
     parser.add_argument(
-        "--out", type=Path, default=COHORT_CSV, help="output CSV (default data/cohort.csv)"
+        "--out", type=file_path, default=COHORT_CSV, help="output CSV (default data/cohort.csv)"
     )
     parser.add_argument(
         "--chains",
         type=int,
         default=DEFAULT_CHAINS,
-        help=f"independent annealing chains (default {DEFAULT_CHAINS})",
+        help=f"independent annealing chains (default {DEFAULT_CHAINS}, at most {MAX_CHAINS})",
     )
     parser.add_argument(
         "--steps",
@@ -127,6 +146,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--seed must be a non-negative integer, got {args.seed}")
     if args.chains < 1:
         raise UsageError(f"--chains must be at least 1, got {args.chains}")
+    if args.chains > MAX_CHAINS:
+        raise UsageError(too_many_chains(args.chains))
     if args.cox_steps < 0:
         raise UsageError(f"--cox-steps must be non-negative, got {args.cox_steps}")
     if args.steps < MIN_STEPS:

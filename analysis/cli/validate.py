@@ -16,8 +16,9 @@ Exit codes
     the file was read but breaks the data dictionary, the plausibility rules or the privacy
     rules, or has fewer patients than ``run`` accepts (:data:`analysis.cohort.MIN_PATIENTS`).
 2
-    the file cannot be read as a CSV at all (missing, empty, binary, not UTF-8, wrong
-    delimiter), or the command line is wrong.
+    the file cannot be read as a CSV at all (missing, empty, binary, an HTML or XML export,
+    not UTF-8, wrong delimiter, a title line above the column names), or the command line is
+    wrong.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ like identifiers), beside the problems too when a required column is missing. A 
 in parentheses: 'Height (cm)' for height_cm) is pointed out, with the name to use.
 
 exit status: 0 valid, 1 problems with the data, 2 file unreadable as CSV (missing, empty,
-not UTF-8, not comma-separated). The data dictionary is data/schema.yaml (chapter 'Your
-cohort').
+not UTF-8, not comma-separated, a web page or workbook, a title line above the column names).
+The data dictionary is data/schema.yaml (chapter 'Your cohort').
 """
 
 #: Files larger than this show progress on stderr even when it is not a terminal.
