@@ -529,10 +529,12 @@ def test_glued_sentences_link_chapter_01():
     other chapters do, glued as MyST so that the reference resolves."""
     source = _source("02-eligibility")
     assert "(chapter 01)." not in source and '(chapter 01)."' not in source
-    assert source.count("{ref}`chapter 01 <ch-data>`") == 2
-    for name in ("elig_none_note", "elig_bclc_down"):
+    assert source.count("{ref}`chapter 01 <ch-data>`") == 3
+    for name in ("elig_none_note", "elig_bclc_down", "elig_sessions_reading"):
         assert f"{{glue:md}}`{name}:myst`" in source
-    assert "{ref}`chapter 01 <ch-data>`" in _glued(_golden("02-eligibility"), "elig_bclc_down")
+    golden = _golden("02-eligibility")
+    for name in ("elig_bclc_down", "elig_sessions_reading"):
+        assert "{ref}`chapter 01 <ch-data>`" in _glued(golden, name)
 
 
 def test_bclc_readings_are_computed_and_the_same_in_both_chapters():
