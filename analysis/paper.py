@@ -1273,6 +1273,10 @@ def _table2_feasibility(
 
     n = int(get("methods.n_patients.count").value)
     deaths = int(max_deaths) if max_deaths is not None else n
+    # the floor with the most deaths possible: the paper prints no death count, so every patient
+    deaths_text = (
+        f"with {deaths} deaths" if max_deaths is not None else f"even if all {n} patients died"
+    )
     floor = binary_se_floor(deaths)
     groups = death_floors(directory).set_index(["term", "model"])
     rows = []
@@ -1326,7 +1330,7 @@ def _table2_feasibility(
                 se_min = 0.0
                 coding_note = (
                     f"label states a 0/1 split, but SE ≤ {se_hi:.3f} is below the "
-                    f"{floor:.3f} a 0/1 covariate allows with {deaths} deaths: per {t.unit}"
+                    f"{floor:.3f} a 0/1 covariate allows {deaths_text}: per {t.unit}"
                 )
         else:
             implied, se_min = t.implied, 0.0

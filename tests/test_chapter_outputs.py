@@ -190,28 +190,44 @@ def test_the_disease_control_flip_is_put_down_to_the_generators_timing_rule():
     assert "RESPONSE_SHARE" in source and "RESPONSE_MONTHS" in source  # glued, not typed
 
 
-def test_later_treated_patients_bias_a_landmark_against_the_treatment():
-    """Review: Exercise 9.1's solution said counting later-treated patients as unexposed "can
-    only dilute a true effect (bias towards no difference)". They are guaranteed to live until
-    their later treatment, so the unexposed group looks better: the bias is against the
-    treatment and can push the HR above 1, as Table 9.1's landmark HRs (3.67, 2.49, 2.50, each
-    interval above 1) show. §9.1 says so beside the table."""
+def test_a_landmark_analysis_is_not_said_to_be_biased_against_the_treatment():
+    """Review (sp94): §9.1, the key points and Exercise 9.1 said a patient treated after the
+    landmark, counted as unexposed, "is guaranteed to live until that treatment", so a landmark
+    analysis is "biased against additional TACE and can put its hazard ratio above 1". The
+    grouping uses only what is known at the landmark, so no immortal time enters it: a treatment
+    that works is pulled towards 1, one that does nothing is not biased. Table 9.4 now shows the
+    landmark analysis on the simulated studies of a null treatment (median HR near 1), and the
+    HRs above 1 of Table 9.1 are put down to the generator's timing rule."""
+    from analysis import synthesis
+
     nb = _golden("09-bias")
     hrs = [r[4] for r in _rows(_glued(nb, "tbl-bias-landmarks")) if r[4] != "–"]
     shown = [h.split(" ")[0] for h in hrs]
     assert shown == ["3.67", "2.49", "2.50"]
     listed = f"{', '.join(shown[:-1])} and {shown[-1]}"
+    lo, hi = (f"{100 * x:.0f}" for x in synthesis.ADDITIONAL_TACE_SHARE)
     for name in ("bias_lm_direction", "bias_ex_lm_reading"):
         text = _glued(nb, name)
         assert listed in text and "lie above 1 with their whole intervals" in text, text
         assert text.count('<sup class="provenance provenance-assumed"') == 1, text
+        assert f"{lo}–{hi}%" in text and "generator" in text, text
+        assert "guaranteed to live" not in text and "biased against" not in text, text
     direction = _glued(nb, "bias_lm_direction")
-    assert "guaranteed to live until that treatment" in direction
-    assert "biased against additional TACE" in direction and "10–60%" in direction
+    assert "no immortal time enters either group" in direction and "towards 1" in direction
+    assert "{numref}`tbl-bias-null`" in direction
+    # the simulated studies: the landmark row of Table 9.4, median HR near 1, few significant
+    rows = _rows(_glued(nb, "tbl-bias-null"))
+    lm_row = [r for r in rows if r[0].startswith("landmark at month 3")]
+    assert len(lm_row) == 1, rows
+    assert 0.8 <= float(lm_row[0][1]) <= 1.25 and float(lm_row[0][2].rstrip("%")) <= 10, lm_row
+    assert _glued(nb, "bias_sim_lm_hr").strip("'") == lm_row[0][1]
     source = (ROOT / "chapters" / "09-bias.md").read_text(encoding="utf-8")
-    assert "can only dilute" not in source and "towards no difference" not in source
-    assert "{glue:md}`bias_lm_direction:commonmark`" in source
+    assert "guaranteed to live" not in source and "a bias the other way" not in source
+    assert "{glue:md}`bias_lm_direction:myst`" in source
     assert "{glue:md}`bias_ex_lm_reading:myst`" in source
+    assert "{glue:md}`bias_sim_lm_sentence:commonmark`" in source
+    # the summary's disease-control landmark says the reversal is the generator's
+    assert "made by the generator's timing of response" in _glued(nb, "bias_brief_dc")
 
 
 def test_the_events_per_parameter_name_whose_model_and_compare_with_ten():
@@ -2351,3 +2367,22 @@ def test_table_4_2_rows_read_at_fixed_decimals():
     assert crp[2] == "0.87 (0.30–1.97) \\[0.03–13.98\\]" and crp[3] == "3.40"
     downloaded = _downloaded_csv(nb, "tbl-base-skewed")
     assert [r["skewness"] for r in downloaded] == [r[3].replace("−", "-") for r in rows]
+
+
+def test_exercise_7_1_reads_the_multivariable_prior_tace_hr_as_table_7_4_does():
+    """Review (sp94): Exercise 7.1's solution said the paper's multivariable HR for prior TACE
+    (1.521) "could be either" coding, while Table 7.4 on the same page finds its interval too
+    narrow for a 0/1 split (SE below the floor even if all 82 patients died)."""
+    nb = _golden("07-cox")
+    source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
+    ex1 = source.split("```{solution} ex-cox-1", 1)[1].split("```", 1)[0]
+    assert "could be either" not in ex1
+    assert "too narrow for a 0/1 split ({numref}`tbl-cox-feasibility-all`)" in ex1
+    table = _glued(nb, "tbl-cox-feasibility-all")
+    row = [
+        r
+        for r in table.splitlines()
+        if ">4 sessions" in r and "multivariable" in r and "1.521" in r
+    ]
+    assert row and "label states a 0/1 split, but SE ≤ 0.187" in row[0], row
+    assert "allows even if all 82 patients died" in row[0] and "with 82 deaths" not in table

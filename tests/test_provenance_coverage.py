@@ -49,6 +49,7 @@ EXEMPT: dict[str, str] = {
     "bias_sim_n": "the number of simulated studies, a parameter",
     "bias_sim_mc_pp": "the Monte Carlo margin of a 5% share, from the number of simulated studies (a parameter)",
     "bias_sim_tv_level": "whether the simulated share before it lies within that margin, words",
+    "bias_sim_lm_sentence": "a sentence glued whole, its numbers badged inside it",
     "bias_ex_seed": "a seed, a parameter",
     "bias_ex_command": "a command line, not a number",
     "audit_deaths_factor": "the name of a Table 2 row (which row needs the most deaths), a label",
