@@ -886,6 +886,16 @@ class SurvivalComparisons:
     hidden: dict = dataclasses.field(default_factory=dict)
 
 
+def _words_label(label: str) -> str:
+    """A group's label as a note may start with it: "> 4 prior TACE" reads "more than 4 prior
+    TACE" (a ">" at the start of a line of Markdown opens a blockquote).
+
+    >>> _words_label("> 4 prior TACE"), _words_label("2–4 prior TACE")
+    ('more than 4 prior TACE', '2–4 prior TACE')
+    """
+    return re.sub(r"^>\s*", "more than ", label)
+
+
 def survival_comparisons(cohort: pd.DataFrame, *, cohort_path=None) -> SurvivalComparisons:
     """The paper's three comparisons of overall survival on this cohort (chapter 06's Table 6.3):
     each group's median OS and SPSS 95% interval and the log-rank P, beside the paper's.
@@ -940,13 +950,14 @@ def survival_comparisons(cohort: pd.DataFrame, *, cohort_path=None) -> SurvivalC
         sizes = {value: g["n"] for value, g in result["groups"].items()}
         hidden[key] = small_groups(sizes, user=user)
         gaps = [
-            f"{labels_[v]}: {g['reason']}"
+            f"{_words_label(labels_[v])}: {g['reason']}"
             for v, g in result["groups"].items()
             if g["reason"] and v not in hidden[key]
         ]
         if result["reason"] and not hidden[key]:
             gaps.append(f"log-rank test not estimable: {result['reason']}")
-        notes[key] = explanation("; ".join(gaps) + ".") if gaps else None
+        said = "; ".join(gaps)
+        notes[key] = explanation(said[:1].upper() + said[1:] + ".") if gaps else None
         for value, (label, quantity) in groups.items():
             g = result["groups"][value]
             m, lo, hi = g["median"], g["lower"], g["upper"]
@@ -1583,7 +1594,8 @@ def _md_escape(text: str) -> str:
 
 
 def _numeric(column: pd.Series) -> bool:
-    texts = [t for t in column if t not in ("", "–")]
+    # a dash, bare or with the number of the note that says why ("–¹"), is no text
+    texts = [t for t in column if not re.fullmatch(r"–?[⁰¹²³⁴⁵⁶⁷⁸⁹]*", t)]
     # a verdict mark may follow the number (Tables 1.4, 7.1: "0.267 ✗¹ (0.1–0.5)")
     # (a no-break space may join them: "1.011\xa0✗¹", kept since table cells keep U+00A0)
     num = re.compile(
@@ -2160,6 +2172,12 @@ def glue_table2(
                 p = format_published_value(est["p"], ids["p"]) if have["p"] else "–"
             else:
                 hr, p = "–", "–"
+                why = str(r.get("reason", "") or "")
+                if why and str(r["verdict"]) != "differs":  # a ✗ note says it already
+                    # no estimate on this cohort (a user's: no verdict): why, in a note of its own
+                    why = re.sub(r"^term cannot be estimated on this cohort \((.*)\)$", r"\1", why)
+                    notes.append(_md_escape(f"{label}, {model}: not estimable, {why}"))
+                    hr = "–" + str(len(notes)).translate(_SUPERSCRIPT)
             bad = [
                 part
                 for part in ("hr", "interval", "p")

@@ -1574,12 +1574,19 @@ def _shown(text: str, value, col: Column | None = None, bounds=()) -> str:
     return shown
 
 
+#: What a number with the minus sign of typesetting (U+2212, which a word processor or a PDF
+#: puts where a number's "-" was, and which no number reader takes) is told; ``python -m
+#: analysis dose`` says the same (analysis/cli/dose.py, which does not import this module).
+_UNICODE_MINUS_HINT = "a Unicode minus sign, U+2212: type - instead"
+
 #: What a number column's cell that is not a number is described as not being.
 _EXPECTED = {"number": "not a number", "integer": "not a whole number", "binary": "not 0 or 1"}
 
 
 def _number_hint(bad: list[str]) -> str:
     hints = []
+    if any("\u2212" in t for t in bad):  # a typeset minus (a word processor, a PDF): −2.5
+        hints.append(_UNICODE_MINUS_HINT)
     if any(ch.isdigit() and not ch.isascii() for t in bad for ch in t):
         # full-width (６２, a Korean, Chinese or Japanese input method) or Arabic-Indic (٦٢)
         hints.append("digits 0-9 (62, not ６２ or ٦٢)")

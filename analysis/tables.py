@@ -1468,6 +1468,7 @@ def table2_models(
         raise ValueError(f"ties: expected 'breslow' (SPSS) or 'efron' (R, lifelines), got {ties!r}")
     d = design_matrix(cohort, coding)
     reasons: dict[str, str] = {}
+    empty = _empty_group_reasons(cohort, coding)  # a row comparing nobody: why, in words
     uni = []
     for _, terms, _ in UNIVARIATE_GROUPS:
         cols = [t for t, _ in terms if t in d.columns]
@@ -1483,7 +1484,7 @@ def table2_models(
         tab, why = try_cox_table(d, "os_months", "os_event", cols, ties=ties)
         if tab is None:
             for term in cols:
-                reasons.setdefault(term, _reader_reason(why, coding))
+                reasons.setdefault(term, empty.get(term) or _reader_reason(why, coding))
             continue
         uni.append(tab)
     univariate = pd.concat(uni) if uni else _empty_cox()
@@ -1493,7 +1494,8 @@ def table2_models(
     ]
     constant = [t for t in multi_cols if t in d.columns and d[t].nunique(dropna=True) < 2]
     for term in constant:
-        reasons[term] = "does not vary in this cohort; left out of the multivariable model"
+        said = empty.get(term) or "does not vary in this cohort"
+        reasons[term] = f"{said}; left out of the multivariable model"
     fitted_cols = [t for t in multi_cols if t in d.columns and t not in constant]
     multivariate, why = try_cox_table(d, "os_months", "os_event", fitted_cols, ties=ties)
     if multivariate is None:
@@ -1513,6 +1515,30 @@ def table2_models(
         "reasons": reasons,
         "hidden": table2_hidden_terms(cohort, coding, user=user),
     }
+
+
+def _empty_group_reasons(cohort: pd.DataFrame, coding: str = "implied") -> dict[str, str]:
+    """Why a 0/1 or category row of Table 2 has no estimate when one of the two groups it
+    compares has nobody in ``cohort`` (:func:`_group_levels`), in a reader's words: ``{term:
+    reason}``. A Child-Pugh score nobody has has no row of its own (:func:`table2_models` says
+    "nobody in this cohort has this score").
+
+    >>> from analysis.cohort import load_cohort
+    >>> _empty_group_reasons(load_cohort())
+    {}
+    >>> _empty_group_reasons(load_cohort().assign(additional_tace=0))["additional_tace"]
+    'nobody in this cohort is in its group (yes)'
+    """
+    out = {}
+    for levels, terms in _group_levels(cohort, coding).values():
+        for term, (mine, ref) in terms.items():
+            if ref is None:
+                continue  # a reference row: printed 1, no estimate
+            if not any(int(levels[level].sum()) for level in mine):
+                out[term] = f"nobody in this cohort is in its group ({', '.join(map(str, mine))})"
+            elif not int(levels[ref].sum()):
+                out[term] = f"nobody in this cohort is in its reference group ({ref})"
+    return out
 
 
 def _reader_reason(why: str, coding: str = "implied") -> str:

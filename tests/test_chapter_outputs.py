@@ -201,7 +201,7 @@ def test_a_landmark_analysis_is_not_said_to_be_biased_against_the_treatment():
     from analysis import synthesis
 
     nb = _golden("09-bias")
-    hrs = [r[4] for r in _rows(_glued(nb, "tbl-bias-landmarks")) if r[4] != "–"]
+    hrs = [r[4] for r in _rows(_glued(nb, "tbl-bias-landmarks")) if not r[4].startswith("–")]
     shown = [h.split(" ")[0] for h in hrs]
     assert shown == ["3.67", "2.49", "2.50"]
     listed = f"{', '.join(shown[:-1])} and {shown[-1]}"
@@ -2386,3 +2386,32 @@ def test_exercise_7_1_reads_the_multivariable_prior_tace_hr_as_table_7_4_does():
     ]
     assert row and "label states a 0/1 split, but SE ≤ 0.187" in row[0], row
     assert "allows even if all 82 patients died" in row[0] and "with 82 deaths" not in table
+
+
+def test_chapter_09_landmark_dash_carries_the_number_of_its_note():
+    """A landmark without a hazard ratio read "| 1 | 77 | 0 | 63 | – |", its reason in a note
+    nothing pointed to: the dash now carries the note's number, and the note says in words
+    what the cohort lacks there (not "every patient has the same exposure")."""
+    nb = _golden("09-bias")
+    for name in ("tbl-bias-landmarks", "tbl-bias-response-landmarks"):
+        table, notes = _glued(nb, name), _glued(nb, f"{name}-notes")
+        for row in _rows(table):
+            hr = row[4]  # Landmark, Alive, exposed, Deaths after, HR (95% CI), P
+            assert hr != "–", table  # a bare dash: no note pointed to
+            if hr.startswith("–"):
+                assert f"\n{hr[1:]} At the landmark of {row[0]} month" in "\n" + notes, notes
+        assert "same exposure" not in notes
+    assert "nobody alive at it had additional TACE by then" in _glued(
+        nb, "tbl-bias-landmarks-notes"
+    )
+
+
+def test_chapter_07_says_how_many_small_ps_chance_alone_gives():
+    """The proportional-hazards test counts its terms with P < 0.05: about 0.05 of the tests
+    fall there by chance alone, a count computed from the number of tests shown."""
+    nb = _golden("07-cox")
+    m = int(_glued(nb, "cox_ph_n_tests").strip("'"))
+    expected = _glued(nb, "cox_ph_n_chance").strip("'")
+    assert expected == f"{0.05 * m:.1f}"
+    said = _glued(nb, "cox_ph_result")
+    assert f" of {m}, where chance alone would give about {expected}." in said, said

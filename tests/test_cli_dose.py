@@ -161,6 +161,15 @@ def test_past_a_checkpoint_warns_every_cycle(capsys, prior, expected):
         ),
         (["--height-cm", "170", "--weight-kg", "65", "--ast-u-l", "-1"], "--ast-u-l: ast_u_l = -1"),
         (["--height-cm", "170", "--weight-kg", "65", "--egfr", "-3"], "--egfr: egfr_ml_min = -3"),
+        # a typeset minus (U+2212) pasted from a document: named, not only "not a number"
+        (
+            ["--height-cm", "170", "--weight-kg", "65", "--cycle", "\u22122"],
+            "--cycle \u22122: not a whole number (a Unicode minus sign, U+2212: type - instead)",
+        ),
+        (
+            ["--height-cm", "170", "--weight-kg", "65", "--egfr", "\u22123"],
+            "--egfr \u22123: not a number (a Unicode minus sign, U+2212: type - instead)",
+        ),
     ],
 )
 def test_bad_input_one_line_exit_2(capsys, argv, message):

@@ -479,6 +479,43 @@ def test_ensemble_too_few_steps_refused_before_anything_runs(tmp_path, capsys, m
     assert _tree(tmp_path) == []
 
 
+@pytest.mark.parametrize("command", ["ensemble", "synthesize"])
+def test_too_many_steps_refused_before_anything_runs(tmp_path, capsys, monkeypatch, command):
+    """``--steps`` had no upper bound (``--chains`` had, 1000): a typo of zeros ran for days."""
+    import analysis.cli.ensemble as cli_ensemble
+    import analysis.cli.synthesize as cli_synthesize
+
+    def never(*args, **kwargs):
+        raise AssertionError("nothing must start")
+
+    monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
+    monkeypatch.setattr(cli_synthesize, "synthesize", never)
+    argv = [command, "--steps", "450000000", "--out", str(tmp_path / "s.csv")]
+    argv += ["--n", "2", "--cache", str(tmp_path / "cache")] if command == "ensemble" else []
+    code, out, err = _call(argv, capsys)
+    assert (code, out) == (2, "")
+    assert err == "error: --steps 450000000: at most 1000000 per chain (the default is 45000)\n"
+    assert _tree(tmp_path) == []
+    code, out, _ = _call([command, "--help"], capsys)
+    assert code == 0 and "at most 1000000" in " ".join(out.split())
+
+
+def test_ensemble_refuses_workers_with_a_scheduler(tmp_path, capsys, monkeypatch):
+    """``--workers 8 --scheduler ADDR`` ran on the remote cluster's workers and ignored 8."""
+    import analysis.cli.ensemble as cli_ensemble
+
+    def never(*args, **kwargs):
+        raise AssertionError("the ensemble must not start")
+
+    monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
+    argv = ["ensemble", "--n", "2", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"]
+    argv += ["--out", str(tmp_path / "s.csv"), "--cache", str(tmp_path / "cache")]
+    code, out, err = _call(argv, capsys)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "--workers" in err and "--scheduler" in err, err
+    assert _tree(tmp_path) == []
+
+
 # ------------------------------------------------------------------ hints for common exports
 @pytest.mark.parametrize(("column", "value", "hint"), [
     ("afp_ng_ml", "<2.0", "a detection limit such as <2 or >60500 is not a number"),
@@ -493,6 +530,9 @@ def test_ensemble_too_few_steps_refused_before_anything_runs(tmp_path, capsys, m
     ("afp_ng_ml", "1.234,5", "no thousands separator, and a decimal point"),
     ("afp_ng_ml", "1,234.5", "no thousands separator, and a decimal point"),
     ("pivka2", "12.345.678", "no thousands separator, and a decimal point"),
+    # a typeset minus (U+2212) pasted from a document or a PDF
+    ("albumin_g_dl", "\u22123.5", "a Unicode minus sign, U+2212: type - instead"),
+    ("age_years", "\u221261", "a Unicode minus sign, U+2212: type - instead"),
 ])  # fmt: skip
 def test_lab_and_spreadsheet_values_get_a_hint(tmp_path, column, value, hint):
     """Exports write '<2.0' for a value under the assay's limit, '#N/A' for a failed formula

@@ -149,7 +149,7 @@ def test_table2_reasons_name_terms_as_the_reader_sees_them(tmp_path):
     """12 patients, all men: chapter 07's note read "Sex: female: term(s) ['sex_female'] do not
     vary in this cohort" and "the estimate for bclc_stage runs off to infinity"."""
     reasons = table2_models(_load(ROWS.assign(sex="M"), tmp_path))["reasons"]
-    assert reasons == {"sex_female": "does not vary in this cohort"}
+    assert reasons == {"sex_female": "nobody in this cohort is in its group (female)"}
     twelve = table2_models(_load(ROWS.iloc[::7].head(12), tmp_path, "twelve.csv"))["reasons"]
     assert not any("_" in why or "[" in why for why in twelve.values()), twelve
     assert "AST (U/L), per U/L" in twelve["multivariate"], twelve  # implied coding: not "> 40"

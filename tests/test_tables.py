@@ -525,7 +525,9 @@ def test_table1_and_table2_without_optional_columns_and_with_a_constant_term():
     t2 = table2(none)
     add = t2[t2["term"] == "additional_tace"]
     assert (add["reproduced"] == "–").all()
-    assert add["reason"].str.contains("does not vary").all()
+    assert (
+        add["reason"].str.contains("nobody in this cohort is in its group (yes)", regex=False).all()
+    )
     assert "pivka2" not in set(t2.loc[t2["reproduced"] != "–", "term"])
 
 
@@ -727,3 +729,55 @@ def test_table2_shows_no_hazard_ratio_of_a_group_of_fewer_than_five_on_a_users_c
     stated = coding_comparison(crp3).set_index(["term", "model"])["stated"]
     assert stated["crp_gt3", "univariate"] == NOT_SHOWN_SMALL_GROUP
     assert stated["ast_gt40", "univariate"][0].isdigit()
+
+
+@pytest.mark.parametrize(
+    ("change", "term", "why"),
+    [
+        ({"additional_tace": 0}, "additional_tace", "nobody in this cohort is in its group (yes)"),
+        (None, "child_pugh_8", "nobody in this cohort has this score"),
+    ],
+)
+def test_table2_row_of_an_empty_group_says_why_in_the_table(change, term, why):
+    """On a user's cohort (no ✓ or ✗) a Table 2 row whose group is empty ("82 (68) vs 0 (0)")
+    reads "–" with a numbered note that says why, not a bare dash."""
+    from unittest import mock
+
+    from analysis import book
+    from analysis.cohort import load_cohort
+    from analysis.tables import table2, table2_group_counts, table2_models
+
+    cohort = load_cohort()
+    if change is None:  # nobody with Child-Pugh 8: they score 7 instead
+        score = cohort["child_pugh_score"].where(cohort["child_pugh_score"] != 8, 7)
+        cohort = cohort.assign(child_pugh_score=score)
+    else:
+        cohort = cohort.assign(**change)
+    fits = table2_models(cohort, user=True)
+    assert why in fits["reasons"][term]
+    with mock.patch("analysis.book.glue") as glue:
+        book.glue_table2(
+            "tbl-x", table2(cohort, user=True), fits, user=True,
+            counts=table2_group_counts(cohort, user=True),
+        )  # fmt: skip
+    rows = glue.call_args_list[0].args[1].data.splitlines()
+    label = {"additional_tace": "Additional TACE", "child_pugh_8": "Child-Pugh score: 8"}[term]
+    ours = rows[next(i for i, r in enumerate(rows) if r.startswith(f"| {label}")) + 1]
+    mark = re.search(r"\| –([¹²³⁴⁵⁶⁷⁸⁹⁰]+) \|", ours)
+    assert mark, ours
+    notes = glue.call_args_list[1].args[1].data
+    note = next(line for line in notes.splitlines() if line.startswith(mark.group(1) + " "))
+    assert "not estimable" in note and why in note.replace("\\", ""), note
+
+
+def test_survival_note_never_starts_with_a_markdown_quote_mark():
+    """Chapter 06's "Not estimable on this cohort." note on a cohort where nobody with more than
+    four prior TACE sessions died: its first group reads in words, not "> 4 prior TACE: …"."""
+    from analysis.book import survival_comparisons
+    from analysis.cohort import derive, load_cohort
+
+    c = load_cohort()
+    c = c.assign(os_event=c["os_event"].where(c["prior_tace_sessions"] <= 4, 0))
+    note = survival_comparisons(derive(c), cohort_path="elsewhere.csv").notes["prior_tace"]
+    assert note.reason.startswith("More than 4 prior TACE: "), note.reason
+    assert ">" not in note._repr_markdown_().removeprefix("> ")

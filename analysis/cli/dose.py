@@ -149,7 +149,9 @@ def _parse_number(option: str, text, kind: str):
         raise UsageError(f"{option} {_printable(stripped)}: not a finite number")
     if not pattern.fullmatch(stripped):
         what = "a whole number" if kind == "int" else "a number"
-        raise UsageError(f"{option} {_printable(str(text))}: not {what}")
+        # a typeset minus (U+2212, pasted from a document): as the cohort's checks say it
+        hint = " (a Unicode minus sign, U+2212: type - instead)" if "\u2212" in stripped else ""
+        raise UsageError(f"{option} {_printable(str(text))}: not {what}{hint}")
     if kind == "int":
         # far outside every range; no huge-int arithmetic (leading zeros are no magnitude)
         if len(stripped.lstrip("+-").lstrip("0")) > 6:

@@ -36,7 +36,13 @@ from analysis.cli import (
     refuse_unexpanded_home,
     unusable_path,
 )
-from analysis.cli.synthesize import MAX_CHAINS, MIN_STEPS, too_many_chains
+from analysis.cli.synthesize import (
+    MAX_CHAINS,
+    MAX_STEPS,
+    MIN_STEPS,
+    too_many_chains,
+    too_many_steps,
+)
 from analysis.ensemble import (
     RUN_JSON,
     SCHEDULER_TIMEOUT,
@@ -86,7 +92,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=int,
         default=None,
-        help=f"local worker processes (default: the CPUs; at most {_WORKERS_PER_CPU} per CPU)",
+        help=f"local worker processes (default: the CPUs; at most {_WORKERS_PER_CPU} per CPU); "
+        "not with --scheduler, whose cluster has its own workers",
     )
     parser.add_argument(
         "--chains",
@@ -99,7 +106,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--steps",
         type=int,
         default=None,
-        help=f"annealing steps per chain, at least {MIN_STEPS} (default: the synthesis' own)",
+        help=f"annealing steps per chain, at least {MIN_STEPS}, at most {MAX_STEPS} (default: the "
+        "synthesis' own)",
     )
     parser.add_argument(
         "--force",
@@ -217,6 +225,12 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.seed < 0:  # NumPy's SeedSequence refused it, with a traceback
         raise UsageError(f"--seed must be a non-negative integer, got {args.seed}")
+    if args.workers is not None and args.scheduler is not None:
+        # the cluster at --scheduler has the workers it has: --workers was silently ignored
+        raise UsageError(
+            "--workers sets the size of a local cluster and cannot be combined with --scheduler "
+            "(the cluster there has its own workers); leave out one of them"
+        )
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
     cpus = os.cpu_count() or 1
@@ -233,6 +247,8 @@ def run(args: argparse.Namespace) -> int:
     if args.steps is not None and args.steps < MIN_STEPS:
         # fewer cannot start the search: each member failed on a Dask worker, with a traceback
         raise UsageError(f"--steps must be at least {MIN_STEPS}, got {args.steps}")
+    if args.steps is not None and args.steps > MAX_STEPS:
+        raise UsageError(too_many_steps(args.steps))
     if args.scheduler is not None and not args.scheduler.strip():
         raise UsageError(
             "--scheduler: the address is empty; give one (tcp://host:port), or leave out "

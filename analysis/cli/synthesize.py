@@ -41,6 +41,9 @@ MIN_STEPS = 100
 #: Most annealing chains one command may ask for: a typo of zeros (``--chains 100000000``)
 #: spawned a seed per chain, about 0.4 kB each, before the first chain started (40 GB).
 MAX_CHAINS = 1000
+#: Most annealing steps per chain one command may ask for (about 20 times the default): a typo
+#: of zeros (``--steps 450000000``) ran for days with nothing to say it would.
+MAX_STEPS = 1_000_000
 
 
 def _check_writable(out: Path, force: bool = False) -> None:
@@ -86,6 +89,17 @@ def too_many_chains(chains: int) -> str:
     )
 
 
+def too_many_steps(steps: int) -> str:
+    """The refusal of a ``--steps`` above :data:`MAX_STEPS`.
+
+    Examples
+    --------
+    >>> too_many_steps(450_000_000)
+    '--steps 450000000: at most 1000000 per chain (the default is 45000)'
+    """
+    return f"--steps {steps}: at most {MAX_STEPS} per chain (the default is {DEFAULT_STEPS})"
+
+
 HELP = "regenerate the calibrated synthetic cohort (default: data/cohort.csv, byte for byte)"
 
 
@@ -107,7 +121,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--steps",
         type=int,
         default=DEFAULT_STEPS,
-        help=f"annealing steps per chain (default {DEFAULT_STEPS})",
+        help=f"annealing steps per chain (default {DEFAULT_STEPS}, at least {MIN_STEPS}, at most "
+        f"{MAX_STEPS})",
     )
     parser.add_argument(
         "--cox-steps",
@@ -130,7 +145,7 @@ examples:
   python -m analysis synthesize --seed 7 --out /tmp/cohort-seed7.csv
   python -m analysis synthesize --chains 1 --steps 5000 --cox-steps 0 --out /tmp/quick.csv
 
---steps must be at least {MIN_STEPS}. An existing --out other than data/cohort.csv is replaced
+--steps must be at least {MIN_STEPS} and at most {MAX_STEPS}. An existing --out other than data/cohort.csv is replaced
 only with --force, and never in the book's folders (data/, analysis/, chapters/ …); the
 file is written in one piece (a temporary file, then renamed), so an interrupted run leaves
 the old file as it was. The bytes depend on the kernels OpenBLAS computes with: the command
@@ -152,6 +167,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--cox-steps must be non-negative, got {args.cox_steps}")
     if args.steps < MIN_STEPS:
         raise UsageError(f"--steps must be at least {MIN_STEPS}, got {args.steps}")
+    if args.steps > MAX_STEPS:
+        raise UsageError(too_many_steps(args.steps))
     try:
         _check_writable(args.out, args.force)
     except (OSError, RuntimeError) as exc:  # a name too long, a loop of links
