@@ -21,6 +21,13 @@ def test_numbers_and_intervals_make_a_numeric_column():
     assert book_site.column_classes([cells + ["–", ""]]) == ["num"]
 
 
+def test_a_dash_with_its_note_number_keeps_the_column_numeric():
+    """Table 9.1's landmark with no estimate reads "–¹" (a note says why): the hazard ratios
+    beside it still split onto two lines on a phone, as with a bare dash (it was 40 px wider)."""
+    assert book_site.column_classes([["–¹", "3.67 (1.50–9.00)", "–²"]]) == ["num"]
+    assert book_site.column_classes([["–a", "3.67 (1.50–9.00)"]]) == [None]
+
+
 def test_a_range_with_a_negative_bound_keeps_the_column_numeric():
     """Review: SPSS's interval of > 4 prior TACE now prints "−0.6 to 7.4" (no dash beside a
     minus) in Tables 1.3 and 6.3; the column stays numeric (one line on a phone), and words

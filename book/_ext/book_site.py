@@ -106,7 +106,7 @@ def column_classes(columns: list[list[str]]) -> list[str | None]:
     cells average :data:`LONG_TEXT_CHARS` characters or more, or one has
     :data:`LONG_CELL_CHARS`; otherwise None.
 
-    >>> column_classes([["Sex", "Albumin"], ["0.96", "1.112–6.396"], ["no", "–"],
+    >>> column_classes([["Sex", "Albumin"], ["0.96", "1.112–6.396", "–¹"], ["no", "–"],
     ...                 ["HR and 95% CI fit one Wald row, and with them P 0.97 (printed 0.96)",
     ...                  "HR and upper bound fit one Wald row, and with them P 0.009"]])
     [None, 'num', None, 'long-text']
@@ -114,7 +114,8 @@ def column_classes(columns: list[list[str]]) -> list[str | None]:
     out: list[str | None] = []
     for cells in columns:
         texts = [" ".join(c.split()) for c in cells]
-        filled = [t for t in texts if t not in _EMPTY_CELL]
+        # a dash with the number of the note that says why ("–¹", Tables 7.5 and 9.1) is empty
+        filled = [t for t in texts if t.rstrip("⁰¹²³⁴⁵⁶⁷⁸⁹") not in _EMPTY_CELL]
         if filled and all(_NUMBER_CELL.match(t) for t in filled):
             out.append("num")
         elif texts and (
