@@ -1649,6 +1649,9 @@ _COMMON_TEXT = """
     included withdrew withdrawn censored deteriorated deteriorating worsening unwell sick ill
     critical satisfactory unremarkable nurse tube feeding responder responders nonresponder
     nonresponders survivor survivors carrier carriers
+    team teams staff doctor doctors physician physicians surgeon surgeons registrar consultant
+    consultants resident residents fellow gp oncologist oncologists hepatologist hepatologists
+    radiologist radiologists specialist specialists clinician clinicians
     """
 _DRUG_SUFFIX = re.compile(
     r"(?:mab|nib|platin|rubicin|uracil|taxel|citabine|mustine|zomib|ciclib|parib|lisib|statin"
@@ -1920,8 +1923,25 @@ _PROSE_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)?")
 # (seen by le hoang today, bn le hoang tai kham), by the strict rules of a whole cell
 # (_vi_short_name, _vi_full_name); lower-case words that begin with a surname's spelling stay
 # phrases (bn dang dieu tri: đang, now; bs ho tro: hỗ trợ, support)
-_NAME_CUES = frozenset("by dr doctor bs bn pt patient mr mrs ms ông bà".split())
-_NAME_CUE_PAIRS = frozenset({("bác", "sĩ"), ("bac", "si"), ("bệnh", "nhân"), ("benh", "nhan")})
+# (discussed with le hoang). The English ones (_EN_NAME_CUES, discussed with) also introduce a
+# name from another language (_cued_name_in_prose: seen by john smith, pt maria garcia lopez)
+_EN_NAME_CUES = frozenset("by dr doctor pt patient mr mrs ms".split())
+_NAME_CUES = _EN_NAME_CUES | frozenset("bs bn ông bà".split())
+_EN_NAME_CUE_PAIRS = frozenset({("discussed", "with")})
+_NAME_CUE_PAIRS = _EN_NAME_CUE_PAIRS | frozenset(
+    {("bác", "sĩ"), ("bac", "si"), ("bệnh", "nhân"), ("benh", "nhan")}
+)
+# the cues before which a verb may stand (pt will, patient may): no given name of
+# _WORD_GIVEN_NAMES after them
+_SUBJECT_CUES = frozenset("pt patient".split())
+_CUE_WORDS = _EN_NAME_CUES | {w for pair in _EN_NAME_CUE_PAIRS for w in pair}
+#: Given names that are also common words (Will, Mark, Grace, May), left out of the name
+#: lexicon: after a cue of ``_EN_NAME_CUES`` but ``_SUBJECT_CUES`` (``seen by``, ``Dr``,
+#: ``Mr``, ``discussed with``), and first, before a listed surname, one is a given name (``seen
+#: by will smith``, ``discussed with may wong``; not ``by may 2023``, ``pt will park``).
+_WORD_GIVEN_NAMES = frozenset(
+    "will mark grace hope may june rose sandy april dawn faith joy ray bill jack frank".split()
+)
 
 
 def _vi_name_in_prose(text: str) -> bool:
@@ -1978,6 +1998,73 @@ def _vi_name_in_prose(text: str) -> bool:
             ):
                 return True
     return False
+
+
+def _cued_name_in_prose(text: str) -> bool:
+    """Whether ``text`` (canonical, diacritics folded), a cell of three or more words, holds a
+    name from another language than Vietnamese after an English cue (a word of
+    ``_EN_NAME_CUES``, ``discussed with``): two or three words apart, in any case, that are a
+    listed given name and a listed surname in either order, none a short word
+    (``_SYLLABLE_WORDS``, fewer than three letters) or an unaccented Vietnamese word
+    (``seen by john smith today``, ``pt maria garcia lopez``, ``patient tanaka hiroshi``), or a
+    romanised Korean, Chinese or Japanese name as a whole cell (``referred by kim min-jun``,
+    ``seen by zhang xiaoming``); not a name before an institution's word (``referred by mary
+    johnson hospital``). A given name of ``_WORD_GIVEN_NAMES`` counts first before a surname
+    (``seen by will smith``), though not after ``pt`` or ``patient``.
+
+    >>> [_cued_name_in_prose(v) for v in ("seen by john smith", "by will smith", "pt will park")]
+    [True, True, False]
+    """
+    tokens = list(_PROSE_WORD.finditer(text))
+    words = [t[0].lower() for t in tokens]
+    for i in range(1, len(tokens) - 1):
+        pair = tuple(words[i - 2 : i])
+        if words[i - 1] not in _EN_NAME_CUES and pair not in _EN_NAME_CUE_PAIRS:
+            continue
+        subject = words[i - 1] in _SUBJECT_CUES
+        for size in (3, 2):
+            span = tokens[i : i + size]
+            if len(span) != size:
+                continue
+            gaps = [text[a.end() : b.start()] for a, b in zip(span, span[1:], strict=False)]
+            if any(g.strip() for g in gaps):  # words apart, not across a comma or a digit
+                continue
+            after = words[i + size : i + size + 2]
+            if after and (
+                after[0] in _INSTITUTION_AFTER_NAME
+                or (after[0] in _INSTITUTION_QUALIFIERS and _INSTITUTION_AFTER_NAME & set(after))
+            ):
+                continue  # Mary Johnson Hospital: the institution
+            spelt = words[i : i + size]
+            if any(_in_place_name(spelt)):
+                continue  # hong kong team
+            if _given_and_surname(spelt, word_given=not subject):
+                return True
+            joined = " ".join(t[0] for t in span)
+            if _korean_name(joined) or _romanised_name(joined, in_id=False):
+                return True
+    return False
+
+
+def _given_and_surname(words: list[str], *, word_given: bool) -> bool:
+    """Whether ``words`` (lower case, folded) are all listed names, a given name and a surname
+    among them, none short or an unaccented Vietnamese word; ``word_given``: the first may be
+    a given name of ``_WORD_GIVEN_NAMES``."""
+    if len(set(words)) < len(words):
+        return False
+    given = surname = False
+    for j, w in enumerate(words):
+        if len(w) < 3 or w in _VI_PROSE_WORDS:
+            return False
+        if w in _GIVEN_NAMES and w not in _SYLLABLE_WORDS:
+            given = True
+        elif w in _NAME_LEXICON and w not in _GIVEN_NAMES:
+            surname = True
+        elif not (j == 0 and word_given and w in _WORD_GIVEN_NAMES):
+            return False
+        else:
+            given = True
+    return given and surname
 
 
 # two to four words of letters in any script, or "surname, given names": the shape of a name
@@ -2465,6 +2552,14 @@ def _looks_like_name(text: str, *, in_id: bool = False, prose: bool = True) -> b
         and len(words) >= 3
         and not _VI_SURNAMES.keys().isdisjoint(words)  # a cheap test first
         and _vi_name_in_prose(unfolded)
+    ):
+        return True
+    if (
+        prose
+        and not in_id
+        and len(words) >= 3
+        and not _CUE_WORDS.isdisjoint(words)  # a cheap test first
+        and _cued_name_in_prose(text)
     ):
         return True
     if any(w in _NOT_NAME_WORDS for w in words):

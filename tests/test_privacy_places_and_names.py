@@ -707,3 +707,59 @@ def test_validate_refuses_a_cued_name_and_a_ur_number_with_exit_1_and_no_traceba
         expected = f"column note: looks like a direct identifier (its values contain {label}"
         assert expected in printed, value
         assert "hoang" not in printed.lower() and not re.search(r"123|2023|RTH", printed)
+
+
+# --- names from other languages in prose after a cue (seen by, referred by, reviewed by, Dr,
+# pt, patient, Mr, discussed with): a listed given name and a listed surname, either order ----
+CUED_NAMES_IN_PROSE = [
+    "seen by john smith today",
+    "seen by John Smith today",
+    "SEEN BY JOHN SMITH TODAY",
+    "reviewed by dr priya sharma",
+    "pt maria garcia lopez",
+    "referred by kim min-jun",
+    "patient tanaka hiroshi",
+    "discussed with john smith",
+    "seen by smith john, plan TACE",
+    "referred by zhang xiaoming for TACE",
+    "mr john smith came for TACE",
+    # a given name that is also a word counts before a listed surname after by, Dr, Mr or
+    # discussed with (a noun follows them), not after pt or patient (a verb may: pt will park)
+    "seen by will smith",
+    "reviewed by dr mark taylor",
+    "seen by grace park today",
+    "discussed with may wong",
+]
+
+
+@pytest.mark.parametrize("value", CUED_NAMES_IN_PROSE)
+def test_names_in_any_case_after_a_cue_are_refused(tmp_path, value):
+    assert identifier_kind(value) == "name"
+    message = _refused(tmp_path, value)
+    assert "column note: looks like a direct identifier (its values contain personal names" in (
+        message
+    )
+    _no_part_shown(message, value)
+    surnames = "smith sharma garcia lopez min-jun tanaka xiaoming taylor park wong".split()
+    assert not [w for w in surnames if w in value.lower() and w in message.lower()]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["seen by day team", "reviewed by mdt", "seen by hepatology", "by mouth", "by week 6",
+     "dr review pending", "pt tolerated well", "patient refused tace", "seen by the surgeon",
+     "by ct and mri", "by iv route", "bn dang dieu tri", "by may 2023", "by june 2023",
+     "seen by hepatology team in may", "pt will park at the clinic", "pt may need TACE",
+     "patient will need review", "patient may bleed", "pt will smith", "by will power alone",
+     "caused by hope of cure", "by grace of god", "rose by 20%", "by mark 3 of the scale",
+     "confirmed by biopsy", "followed by sorafenib", "as shown by park et al",
+     "described by lee and kim", "by kaplan meier", "graded by child pugh",
+     "by wilson disease", "referred by mary johnson hospital", "seen by huang qi",
+     "treated by dan shen", "by hong kong team", "discussed with family",
+     "discussed with the mdt", "mr grade 2", "ms flare", "pt inr 1.2",
+     "bs dinh huong dieu tri", "bn tran dich", "dr john", "seen by john",
+     # a Korean surname before a care role is no name (ko team was one as a whole cell)
+     "seen by ko team", "seen by jin team", "ko team", "by han team", "seen by kang fellow"],
+)  # fmt: skip
+def test_clinical_notes_after_a_cue_pass(value):
+    assert _passes(value)
