@@ -38,7 +38,7 @@ from analysis.runner import (
 main = entry.main
 
 
-def _call(argv, capsys):
+def call_cli(argv, capsys):
     """(exit code, stdout, stderr) of ``python -m analysis ARGV``, in this process."""
     try:
         code = main(argv)
@@ -49,14 +49,14 @@ def _call(argv, capsys):
     return code, out, err
 
 
-def _tree(path):
+def file_tree(path):
     return sorted(p.relative_to(path).as_posix() for p in path.rglob("*"))
 
 
 # ------------------------------------------------------------------------------------- help
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_help_has_an_example_and_the_exit_status(command, capsys):
-    code, out, _ = _call([command, "--help"], capsys)
+    code, out, _ = call_cli([command, "--help"], capsys)
     assert code == 0
     assert "example" in out
     assert f"  python -m analysis {command} " in out or f"  python -m analysis {command}\n" in out
@@ -64,14 +64,14 @@ def test_every_command_help_has_an_example_and_the_exit_status(command, capsys):
 
 
 def test_top_level_help_has_examples_and_points_to_each_command(capsys):
-    code, out, _ = _call(["--help"], capsys)
+    code, out, _ = call_cli(["--help"], capsys)
     assert code == 0
     assert "examples:\n  python -m analysis validate my_cohort.csv" in out
     assert "python -m analysis COMMAND --help" in out
 
 
 def test_run_help_lists_the_chapters_and_says_defaults(capsys):
-    _, out, _ = _call(["run", "--help"], capsys)
+    _, out, _ = call_cli(["run", "--help"], capsys)
     for chapter in discover_chapters():
         assert chapter.stem in out
     assert "default: the book's synthetic data/cohort.csv" in " ".join(out.split())
@@ -79,7 +79,7 @@ def test_run_help_lists_the_chapters_and_says_defaults(capsys):
 
 
 def test_unknown_argument_is_reported_with_the_commands_usage(capsys):
-    code, out, err = _call(["audit", "--verdict", "inconsistent", "extra"], capsys)
+    code, out, err = call_cli(["audit", "--verdict", "inconsistent", "extra"], capsys)
     assert code == 2 and out == ""
     assert err.splitlines()[-1] == "python -m analysis audit: error: unrecognized arguments: extra"
     assert err.startswith("usage: python -m analysis audit")
@@ -129,7 +129,7 @@ def test_interrupt_as_run_prints_its_summary_says_the_report_was_written(
             return "ran 1 chapter"
 
     monkeypatch.setattr(run_command, "run_book", lambda *args, **kwargs: Run(out, "c.csv"))
-    code, stdout, err = _call(["run", "--out", str(out), "--quiet"], capsys)
+    code, stdout, err = call_cli(["run", "--out", str(out), "--quiet"], capsys)
     assert (code, stdout) == (130, "ran 1 chapter\n")
     assert err == (
         f"error: interrupted by SIGINT after the report was complete: it was written, open "
@@ -165,7 +165,7 @@ def test_interrupt_after_loading_is_the_same_line(monkeypatch, capsys):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(entry.MODULES["validate"], "run", interrupted)
-    code, out, err = _call(["validate", "x.csv"], capsys)
+    code, out, err = call_cli(["validate", "x.csv"], capsys)
     assert (code, out, err) == (130, "", "interrupted\n")
 
 
@@ -174,12 +174,12 @@ def test_interrupt_after_loading_is_the_same_line(monkeypatch, capsys):
 def test_empty_chapters_selection_is_refused_and_writes_nothing(tmp_path, capsys, chapters):
     """``--chapters ""`` ran all ten chapters; ``--chapters ,,`` ran none, then the site build
     failed on an empty table of contents and left ``r.failed``."""
-    code, out, err = _call(["run", "--chapters", chapters, "--out", str(tmp_path / "r")], capsys)
+    code, out, err = call_cli(["run", "--chapters", chapters, "--out", str(tmp_path / "r")], capsys)
     assert code == 2 and out == ""
     assert err.startswith(f"error: --chapters {chapters!r} names no chapter; give names or")
     assert "available: 01-data, 02-eligibility" in err
     assert len(err.splitlines()) == 1
-    assert _tree(tmp_path) == []
+    assert file_tree(tmp_path) == []
 
 
 @pytest.mark.parametrize(("where", "out", "says"), [
@@ -194,14 +194,14 @@ def test_out_is_never_the_current_directory_or_above_it(
     left the user's shell in a deleted directory."""
     (tmp_path / where).mkdir(parents=True)
     monkeypatch.chdir(tmp_path / where)
-    before = _tree(tmp_path)
-    code, _, err = _call(["run", "--chapters", "02", "--out", out], capsys)
+    before = file_tree(tmp_path)
+    code, _, err = call_cli(["run", "--chapters", "02", "--out", out], capsys)
     assert code == 2
     assert err == (
         f"error: --out {out}: {says}, which a report would replace; choose a new directory, "
         "e.g. reports/mine\n"
     )
-    assert _tree(tmp_path) == before
+    assert file_tree(tmp_path) == before
 
 
 def test_discover_chapters_refuses_an_empty_selection_and_keeps_none_as_all():
@@ -239,11 +239,11 @@ def test_bad_parameter_values_are_refused_before_any_chapter_runs(
     tmp_path, capsys, chapters, item, message
 ):
     argv = ["run", "--chapters", chapters, "-p", item, "--out", str(tmp_path / "r")]
-    code, out, err = _call(argv, capsys)
+    code, out, err = call_cli(argv, capsys)
     assert (code, out) == (2, "")
     shown = item.replace(".nan", "nan")
     assert err == f"error: -p {shown}: {message}\n"
-    assert _tree(tmp_path) == []
+    assert file_tree(tmp_path) == []
 
 
 def test_a_whole_number_for_a_decimal_parameter_is_passed_as_a_decimal():
@@ -309,13 +309,13 @@ def test_a_failed_site_build_names_the_error_not_the_box_around_it():
 def test_validate_keeps_its_header_on_one_line_for_any_file_name(tmp_path, capsys):
     path = tmp_path / "site\nA\tcohort.csv"
     path.write_bytes(b"")
-    code, out, _ = _call(["validate", "--quiet", str(path)], capsys)
+    code, out, _ = call_cli(["validate", "--quiet", str(path)], capsys)
     assert code == 2
     first, rest = out.split("\n", 1)
     assert first.endswith("site\\nA\\tcohort.csv: 1 problem")
     assert rest.startswith("  - file: is empty")
     good = write(tmp_path, enough_rows(), name="ok\ncohort.csv")
-    code, out, _ = _call(["validate", "--quiet", str(good)], capsys)
+    code, out, _ = call_cli(["validate", "--quiet", str(good)], capsys)
     assert code == 0 and len(out.splitlines()) == 1 and "ok\\ncohort.csv" in out
 
 
@@ -342,7 +342,7 @@ def test_a_spreadsheets_empty_columns_at_the_right_are_ignored_with_a_note(tmp_p
     last = HEADER[-1]
     path = _with_trailing_commas(tmp_path, n)
     before = path.read_bytes()
-    code, out, err = _call(["validate", "--quiet", str(path)], capsys)
+    code, out, err = call_cli(["validate", "--quiet", str(path)], capsys)
     assert code == 0 and out.startswith("OK: ") and f"; {len(HEADER)} columns" in out
     what = "an empty column (the last column" if n == 1 else f"{n} empty columns (the last {n}"
     assert err == (
@@ -363,7 +363,7 @@ def test_excel_writes_the_trailing_separators_on_the_first_rows_only(tmp_path, c
     for quoted in (False, True):  # the fast reader and the csv module's
         text = "\n".join(short) + "\n"
         path.write_text(text.replace("P002", '"P002"') if quoted else text, encoding="utf-8")
-        code, out, err = _call(["validate", "--quiet", str(path)], capsys)
+        code, out, err = call_cli(["validate", "--quiet", str(path)], capsys)
         assert code == 0 and "ignored 3 empty columns" in err
     # a row short of a named column is still a ragged row
     short[6] = short[6].rsplit(",", 1)[0]
@@ -381,7 +381,7 @@ def test_an_unnamed_column_with_a_value_is_still_refused_without_the_value(
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[7] = lines[7][:-3] + (',"8501011234567",,' if quoted else ",8501011234567,,")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    code, out, err = _call(["validate", "--quiet", str(path)], capsys)
+    code, out, err = call_cli(["validate", "--quiet", str(path)], capsys)
     assert code == 1 and "8501011234567" not in out + err
     assert (
         f"  - file: the header has an empty column name: column {len(HEADER) + 1}, after {last}, "
@@ -441,14 +441,14 @@ def test_an_unclosed_quote_is_suggested_when_a_value_spans_lines(tmp_path):
 # ---------------------------------------------------------------------- dose, audit, ensemble
 @pytest.mark.parametrize("value", ["", "  "])
 def test_dose_empty_value_is_named(capsys, value):
-    code, out, err = _call(["dose", "--height-cm", value, "--weight-kg", "65"], capsys)
+    code, out, err = call_cli(["dose", "--height-cm", value, "--weight-kg", "65"], capsys)
     assert (code, out) == (2, "")
     assert err == "error: --height-cm '': empty, not a number\n"
 
 
 def test_audit_empty_check_is_refused(capsys):
     """``--check ''`` matched every check (the empty string is in every name)."""
-    code, out, err = _call(["audit", "--check", " "], capsys)
+    code, out, err = call_cli(["audit", "--check", " "], capsys)
     assert (code, out) == (2, "")
     assert err.startswith("error: --check is empty")
 
@@ -456,7 +456,7 @@ def test_audit_empty_check_is_refused(capsys):
 def test_audit_check_matching_nothing_is_one_short_line_that_says_how_to_list_them(capsys):
     """``--check`` with 5,000 characters echoed all of them on one line, and a check that
     matched nothing did not say where the names are."""
-    code, out, err = _call(["audit", "--check", "a" * 5000], capsys)
+    code, out, err = call_cli(["audit", "--check", "a" * 5000], capsys)
     assert (code, out) == (2, "")
     assert len(err) < 300 and err.count("\n") == 1, err
     assert "matches no check name" in err and "python -m analysis audit --format csv" in err
@@ -473,10 +473,10 @@ def test_ensemble_too_few_steps_refused_before_anything_runs(tmp_path, capsys, m
     monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
     argv = ["ensemble", "--n", "2", "--steps", steps]
     argv += ["--out", str(tmp_path / "s.csv"), "--cache", str(tmp_path / "cache")]
-    code, out, err = _call(argv, capsys)
+    code, out, err = call_cli(argv, capsys)
     assert (code, out) == (2, "")
     assert err == f"error: --steps must be at least 100, got {steps}\n"
-    assert _tree(tmp_path) == []
+    assert file_tree(tmp_path) == []
 
 
 @pytest.mark.parametrize("command", ["ensemble", "synthesize"])
@@ -492,11 +492,11 @@ def test_too_many_steps_refused_before_anything_runs(tmp_path, capsys, monkeypat
     monkeypatch.setattr(cli_synthesize, "synthesize", never)
     argv = [command, "--steps", "450000000", "--out", str(tmp_path / "s.csv")]
     argv += ["--n", "2", "--cache", str(tmp_path / "cache")] if command == "ensemble" else []
-    code, out, err = _call(argv, capsys)
+    code, out, err = call_cli(argv, capsys)
     assert (code, out) == (2, "")
     assert err == "error: --steps 450000000: at most 1000000 per chain (the default is 45000)\n"
-    assert _tree(tmp_path) == []
-    code, out, _ = _call([command, "--help"], capsys)
+    assert file_tree(tmp_path) == []
+    code, out, _ = call_cli([command, "--help"], capsys)
     assert code == 0 and "at most 1000000" in " ".join(out.split())
 
 
@@ -510,10 +510,10 @@ def test_ensemble_refuses_workers_with_a_scheduler(tmp_path, capsys, monkeypatch
     monkeypatch.setattr(cli_ensemble, "run_ensemble", never)
     argv = ["ensemble", "--n", "2", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"]
     argv += ["--out", str(tmp_path / "s.csv"), "--cache", str(tmp_path / "cache")]
-    code, out, err = _call(argv, capsys)
+    code, out, err = call_cli(argv, capsys)
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and "--workers" in err and "--scheduler" in err, err
-    assert _tree(tmp_path) == []
+    assert file_tree(tmp_path) == []
 
 
 # ------------------------------------------------------------------ hints for common exports
@@ -564,7 +564,7 @@ def test_a_spreadsheets_sep_line_above_the_header_is_named(tmp_path, capsys, sep
         "[delete that first line"
     )
     assert ("not comma-separated either" in message) is extra
-    code, out, _ = _call(["validate", "--quiet", str(path)], capsys)
+    code, out, _ = call_cli(["validate", "--quiet", str(path)], capsys)
     assert code == 2 and out.startswith(f"{path}: 1 problem\n")
 
 
@@ -602,7 +602,9 @@ def _renamed(tmp_path, renames):
 def test_optional_columns_under_close_names_are_noted_in_the_ok_line(tmp_path, capsys):
     """A renamed optional column was listed as absent and as not used, exit 0, with no word
     that it was the same column under another name."""
-    code, out, _ = _call(["validate", "--quiet", str(_renamed(tmp_path, OPTIONAL_RENAMED))], capsys)
+    code, out, _ = call_cli(
+        ["validate", "--quiet", str(_renamed(tmp_path, OPTIONAL_RENAMED))], capsys
+    )
     assert code == 0  # optional: still valid
     [line] = out.splitlines()
     assert line.startswith("OK: ")
@@ -616,7 +618,7 @@ def test_optional_columns_under_close_names_are_noted_in_the_ok_line(tmp_path, c
 
 def test_optional_columns_under_close_names_are_listed_beside_other_problems(tmp_path, capsys):
     renames = {**OPTIONAL_RENAMED, "age_years": "Age", "os_months": "OS (months)"}
-    code, out, _ = _call(["validate", "--quiet", str(_renamed(tmp_path, renames))], capsys)
+    code, out, _ = call_cli(["validate", "--quiet", str(_renamed(tmp_path, renames))], capsys)
     assert code == 1
     lines = out.splitlines()
     assert lines[0].endswith(": 2 problems")
@@ -640,7 +642,7 @@ def test_a_missing_required_column_is_listed_beside_the_columns_the_book_does_no
     column is missing", twice: the columns the book does not use were listed only on the OK
     line. They follow the problems, masked as there when one looks like an identifier."""
     renames = {"age_years": "Age", "pfs_event": "PFS status", "ecog_ps": "0912345678"}
-    code, out, _ = _call(["validate", "--quiet", str(_renamed(tmp_path, renames))], capsys)
+    code, out, _ = call_cli(["validate", "--quiet", str(_renamed(tmp_path, renames))], capsys)
     assert code == 1
     lines = out.splitlines()
     assert "  - column pfs_event: required column is missing" in lines
@@ -675,7 +677,7 @@ def test_unnamed_columns_with_values_after_an_empty_one_are_named_by_number(tmp_
 def _validate(path, capsys):
     """(code, stdout, stderr) of ``validate --quiet PATH``; the file is never changed."""
     before = path.read_bytes() if path.is_file() else None
-    code, out, err = _call(["validate", "--quiet", str(path)], capsys)
+    code, out, err = call_cli(["validate", "--quiet", str(path)], capsys)
     if before is not None:
         assert path.read_bytes() == before
     return code, out, err
@@ -814,13 +816,13 @@ def test_a_directory_an_unreadable_file_and_an_empty_name(tmp_path, capsys, monk
         return real_open(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "open", refuse)
-    code, out, _ = _call(["validate", "--quiet", str(path)], capsys)
+    code, out, _ = call_cli(["validate", "--quiet", str(path)], capsys)
     assert code == 2 and out.splitlines()[1] == "  - file: cannot be read (Permission denied)"
     assert str(tmp_path) not in out.splitlines()[1]  # the folder: only in the path as typed
     monkeypatch.undo()
     # an empty name (an unset shell variable) was the current folder: "h62 is a directory"
     for argv in (["validate", ""], ["run", "--cohort", " ", "--out", str(tmp_path / "r")]):
-        code, out, err = _call(argv, capsys)
+        code, out, err = call_cli(argv, capsys)
         assert code == 2 and out == "" and "empty, not a file name" in err.splitlines()[-1]
     assert not (tmp_path / "r").exists()
 
@@ -842,11 +844,11 @@ def test_a_very_long_line_and_a_very_long_column_name_stay_short(tmp_path, capsy
 def test_dose_leading_zeros_and_a_blank_formula(capsys):
     """``--cycle 0000001`` was 'far outside the accepted range'; ``--formula ''`` printed
     '--formula : must be'."""
-    code, out, _ = _call(
+    code, out, _ = call_cli(
         ["dose", "--height-cm", "170", "--weight-kg", "65", "--cycle", "0003"], capsys
     )
     assert code == 0 and out.startswith("ECF cycle 3 ")
-    code, _, err = _call(
+    code, _, err = call_cli(
         ["dose", "--height-cm", "170", "--weight-kg", "65", "--formula", ""], capsys
     )
     assert (code, err) == (2, "error: --formula '': must be mosteller or dubois\n")
@@ -865,14 +867,14 @@ def test_dose_leading_zeros_and_a_blank_formula(capsys):
 def test_an_option_given_twice_with_different_values_is_refused(argv, capsys, tmp_path):
     """argparse kept the last value without a word: ``dose --height-cm 170 … --height-cm
     180`` printed the sheet for 180 cm (exit 0), ``run --out a --out b`` wrote b."""
-    code, out, err = _call(argv, capsys)
+    code, out, err = call_cli(argv, capsys)
     assert code == 2 and out == ""
     assert err.splitlines()[-1].endswith("given twice with different values; give it once")
     assert not (tmp_path / "reports").exists()
 
 
 def test_an_option_given_twice_with_the_same_value_is_accepted(capsys):
-    code, out, _ = _call(
+    code, out, _ = call_cli(
         ["dose", "--height-cm", "170", "--weight-kg", "65", "--height-cm", "170"], capsys
     )
     assert code == 0 and out.startswith("ECF cycle 1 · BSA 1.75 m²")
@@ -908,7 +910,7 @@ def test_a_cohort_file_name_that_holds_an_identifier_is_refused_masked(
     assert code == 1 and f"file name: holds {what}" in out and secret not in out + err
     assert "/[masked].csv: 1 problem\n" in out  # which file: its extension is kept
     # -p nosuch=1: were the name let through, the run would stop there, not execute chapters
-    code, out, err = _call(
+    code, out, err = call_cli(
         ["run", "--cohort", name, "--out", "reports/r", "-p", "nosuch=1"], capsys
     )
     assert code == 2 and err.startswith("error: --cohort [masked].csv: ")
@@ -931,7 +933,7 @@ def test_a_report_folder_name_that_holds_an_identifier_is_refused_and_dates_pass
     tmp_path, capsys, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
-    code, out, err = _call(
+    code, out, err = call_cli(
         ["run", "--out", "reports/Hong_Gildong_010-1234-5678", "-p", "x=1"], capsys
     )
     assert code == 2 and "the name holds phone numbers" in err and "5678" not in err
@@ -958,33 +960,33 @@ def test_an_unknown_parameter_never_offers_cohort_path(tmp_path, capsys):
     """``run --chapters 01 -p x=1`` answered '(known: cohort_path)', and ``-p cohort_path=…``
     is then refused ('give the cohort with --cohort instead')."""
     argv = ["run", "--chapters", "01", "-p", "x=1", "--out", str(tmp_path / "r")]
-    code, _, err = _call(argv, capsys)
+    code, _, err = call_cli(argv, capsys)
     assert code == 2
     assert err == (
         "error: -p x: no selected chapter has this parameter (the selected chapters take none)\n"
     )
-    code, _, err = _call([*argv[:2], "05", *argv[3:]], capsys)
-    assert err.endswith("(settable with -p: confidence_level)\n") and _tree(tmp_path) == []
+    code, _, err = call_cli([*argv[:2], "05", *argv[3:]], capsys)
+    assert err.endswith("(settable with -p: confidence_level)\n") and file_tree(tmp_path) == []
 
 
 def test_an_unknown_parameter_offers_only_what_p_can_set(tmp_path, capsys):
     """``-p nosuch=1`` offered 'cutoffs' and 'landmarks' as known, which ``-p landmarks=1``
     then refused as lists 'not settable with -p'."""
     argv = ["run", "--chapters", "09", "-p", "nosuch=1", "--out", str(tmp_path / "r")]
-    code, _, err = _call(argv, capsys)
-    assert code == 2 and _tree(tmp_path) == []
+    code, _, err = call_cli(argv, capsys)
+    assert code == 2 and file_tree(tmp_path) == []
     assert err == (
         "error: -p nosuch: no selected chapter has this parameter "
         "(settable with -p: n_bootstrap, n_simulations, seed)\n"
     )
-    code, _, err = _call(argv[:1] + argv[3:], capsys)  # every chapter
+    code, _, err = call_cli(argv[:1] + argv[3:], capsys)  # every chapter
     assert code == 2 and "settable with -p: " in err
     assert "cutoffs" not in err and "landmarks" not in err and "cohort_path" not in err
     assert "confidence_level" in err and "bsa_formula" in err
 
 
 def test_run_help_says_where_the_report_goes_and_that_lists_are_refused(capsys):
-    code, out, _ = _call(["run", "--help"], capsys)
+    code, out, _ = call_cli(["run", "--help"], capsys)
     assert code == 0
     flat = " ".join(out.split())
     assert "reports/NAME" not in flat and "NAME.failed" not in flat
@@ -1034,14 +1036,14 @@ def test_ensemble_refuses_an_unwritable_out_or_cache_before_anything_runs(
     out = locked / "s.csv" if where == "out" else tmp_path / "s.csv"
     cache = locked / "cache" / "deeper" if where == "cache" else tmp_path / "cache"
     argv = ["ensemble", "--n", "2", "--out", str(out), "--cache", str(cache)]
-    code, stdout, err = _call(argv, capsys)
+    code, stdout, err = call_cli(argv, capsys)
     assert (code, stdout) == (2, "")
     shown = out if where == "out" else cache
     assert err == (
         f"error: --{where} {shown}: cannot write in {locked} (Operation not permitted); "
         "nothing was run or written\n"
     )
-    assert _tree(tmp_path) == ["locked"]
+    assert file_tree(tmp_path) == ["locked"]
 
 
 def _nothing_may_run(monkeypatch) -> None:
@@ -1077,10 +1079,10 @@ def test_generated_csvs_never_go_into_the_books_folders(argv, shown, capsys, mon
 
     _nothing_may_run(monkeypatch)
     monkeypatch.chdir(REPO_ROOT)
-    code, out, err = _call(argv, capsys)
+    code, out, err = call_cli(argv, capsys)
     assert (code, out) == (2, "") and shown in err and len(err.splitlines()) == 1
     with pytest.raises(AssertionError, match="nothing may run"):  # the default passes the check
-        _call(["synthesize", "--out", "data/cohort.csv"], capsys)
+        call_cli(["synthesize", "--out", "data/cohort.csv"], capsys)
 
 
 @pytest.mark.parametrize(
@@ -1098,7 +1100,7 @@ def test_a_quoted_tilde_is_refused_not_made_a_folder(argv, tmp_path, capsys, mon
     the current one, which a later ``rm -rf ~`` meant for it takes the home directory with."""
     _nothing_may_run(monkeypatch)
     monkeypatch.chdir(tmp_path)
-    code, out, err = _call(argv, capsys)
+    code, out, err = call_cli(argv, capsys)
     assert (code, out) == (2, "") and "starts with '~', which the shell did not expand" in err
     assert list(tmp_path.iterdir()) == []
 
@@ -1134,7 +1136,7 @@ def test_unusable_output_paths_are_one_line_before_anything_runs(
     os.symlink("loop2", "loop")
     os.symlink("loop", "loop2")
     os.symlink(tmp_path / "nowhere", "gone")
-    code, out, err = _call(argv, capsys)
+    code, out, err = call_cli(argv, capsys)
     assert (code, out) == (2, "") and err.startswith(f"error: {message}")
     assert len(err.splitlines()) == 1 and sorted(os.listdir(tmp_path)) == ["gone", "loop", "loop2"]
 
@@ -1152,7 +1154,7 @@ def test_an_unusable_cohort_path_is_named_as_the_cohort(cohort, why, tmp_path, c
     monkeypatch.chdir(tmp_path)
     os.symlink("loop2", "loop")
     os.symlink("loop", "loop2")
-    code, out, err = _call(["run", "--cohort", cohort, "--out", "r", "-p", "x=1"], capsys)
+    code, out, err = call_cli(["run", "--cohort", cohort, "--out", "r", "-p", "x=1"], capsys)
     assert (code, out) == (2, "")
     assert err == f"error: --cohort: not a usable path ({why}); nothing was run or written\n"
     assert sorted(os.listdir(tmp_path)) == ["loop", "loop2"]
@@ -1195,7 +1197,7 @@ def test_run_out_through_a_loop_of_links_says_so_in_words(tmp_path, capsys, monk
     monkeypatch.chdir(tmp_path)
     os.symlink("loop2", "loop")
     os.symlink("loop", "loop2")
-    code, out, err = _call(["run", "--out", "loop/r", "-p", "x=1"], capsys)
+    code, out, err = call_cli(["run", "--out", "loop/r", "-p", "x=1"], capsys)
     assert (code, out) == (2, "")
     assert err == "error: --out loop/r: not a usable path (a loop of symbolic links)\n"
     assert sorted(os.listdir(tmp_path)) == ["loop", "loop2"]
@@ -1259,7 +1261,7 @@ def test_the_ok_line_names_at_most_twenty_columns_the_book_does_not_read(tmp_pat
     extra = [f"x{i}" for i in range(25)]
     rows = [{**row, **dict.fromkeys(extra, "1")} for row in enough_rows()]
     path = write(tmp_path, rows, header=[*HEADER, *extra])
-    code, out, _ = _call(["validate", str(path)], capsys)
+    code, out, _ = call_cli(["validate", str(path)], capsys)
     assert code == 0
     assert out.endswith("not used by the book: x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, "
                         "x11, x12, x13, x14, x15, x16, x17, x18, x19 and 5 more\n")  # fmt: skip
@@ -1319,13 +1321,13 @@ def test_no_usable_temporary_directory_is_named_as_such(tmp_path, capsys, monkey
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(tempfile, "tempdir", None)
     monkeypatch.setattr(tempfile, "_candidate_tempdir_list", lambda: [str(tmp_path / "none")])
-    code, out, err = _call(["run", "--out", "r", "--chapters", "01"], capsys)
+    code, out, err = call_cli(["run", "--out", "r", "--chapters", "01"], capsys)
     assert code == 2 and out == ""
     assert err == (
         "error: no usable temporary directory (TMPDIR, /tmp, /var/tmp, /usr/tmp and the current "
         "folder are not writable); set TMPDIR to a folder you can write; nothing was written\n"
     )
-    assert _tree(tmp_path) == []
+    assert file_tree(tmp_path) == []
 
 
 # ------------------------------------------- misaligned rows, name-built ids, totals, padding
@@ -1356,7 +1358,7 @@ def test_a_misaligned_row_never_shows_its_first_field_as_a_patient_id(tmp_path, 
     for surname in ("Nguyen", "Tran", "Kim", "Lee", "Park", "patient_id "):
         assert surname not in out + err
     out_dir = tmp_path / "report"
-    code, out, err = _call(["run", "--cohort", str(path), "--out", str(out_dir)], capsys)
+    code, out, err = call_cli(["run", "--cohort", str(path), "--out", str(out_dir)], capsys)
     assert code == 2 and not out_dir.exists() and "line 2: 39 fields" in out + err
     for surname in ("Nguyen", "Tran", "Kim", "Lee", "Park"):
         assert surname not in out + err
@@ -1621,11 +1623,11 @@ def test_an_existing_out_is_refused_naming_its_folder(command, tmp_path, capsys,
     target = tmp_path / "site a" / "mine.csv"
     target.write_text("theirs", encoding="utf-8")
     for given in (target, Path("site a", "mine.csv")):
-        code, out, err = _call([*command, "--out", str(given)], capsys)
+        code, out, err = call_cli([*command, "--out", str(given)], capsys)
         assert (code, out) == (2, "") and len(err.splitlines()) == 1
         assert err.startswith(f"error: --out {given} exists and is not the book's")
     assert target.read_text(encoding="utf-8") == "theirs"
-    assert _tree(tmp_path) == ["site a", "site a/mine.csv"]
+    assert file_tree(tmp_path) == ["site a", "site a/mine.csv"]
 
 
 @pytest.mark.parametrize(("out", "says"), [
@@ -1638,10 +1640,10 @@ def test_run_refuses_an_out_through_a_broken_link(tmp_path, monkeypatch, capsys,
     report was made where the link pointed, a folder the user never named."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "gone").symlink_to(tmp_path / "nowhere" / "x")
-    code, stdout, err = _call(["run", "--chapters", "02", "--out", out], capsys)
+    code, stdout, err = call_cli(["run", "--chapters", "02", "--out", out], capsys)
     assert (code, stdout) == (2, "") and len(err.splitlines()) == 1
     assert err.startswith(f"error: {says} (or a loop of them); give a new folder")
-    assert _tree(tmp_path) == ["gone"] and not (tmp_path / "nowhere").exists()
+    assert file_tree(tmp_path) == ["gone"] and not (tmp_path / "nowhere").exists()
 
 
 @pytest.mark.parametrize(("column", "code"), [

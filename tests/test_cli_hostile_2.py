@@ -21,24 +21,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_cli_hostile import call_cli, file_tree
 from test_cohort import enough_rows, write
-
-from analysis import __main__ as entry
-
-
-def _call(argv, capsys):
-    """(exit code, stdout, stderr) of ``python -m analysis ARGV``, in this process."""
-    try:
-        code = entry.main(argv)
-    except SystemExit as exc:  # argparse's usage errors
-        code = exc.code
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
-def _tree(path):
-    return sorted(p.relative_to(path).as_posix() for p in path.rglob("*"))
 
 
 def _never(*args, **kwargs):
@@ -67,11 +51,11 @@ def test_an_empty_path_is_refused_not_read_as_the_current_folder(
     monkeypatch.setattr(cli_ensemble, "run_ensemble", _never)
     monkeypatch.setattr(cli_synthesize, "synthesize", _never)
     monkeypatch.chdir(tmp_path)
-    code, out, err = _call(argv, capsys)
+    code, out, err = call_cli(argv, capsys)
     assert (code, out) == (2, "")
     flag = argv[argv.index("") - 1]
     assert f"error: argument {flag}: '': empty, not a file name" in err
-    assert _tree(tmp_path) == []
+    assert file_tree(tmp_path) == []
 
 
 def test_ensemble_refuses_a_negative_seed_before_anything_runs(tmp_path, capsys, monkeypatch):
@@ -81,10 +65,10 @@ def test_ensemble_refuses_a_negative_seed_before_anything_runs(tmp_path, capsys,
     monkeypatch.setattr(cli_ensemble, "run_ensemble", _never)
     argv = ["ensemble", "--n", "2", "--seed", "-1"]
     argv += ["--out", str(tmp_path / "s.csv"), "--cache", str(tmp_path / "cache")]
-    code, out, err = _call(argv, capsys)
+    code, out, err = call_cli(argv, capsys)
     assert (code, out) == (2, "")
     assert err == "error: --seed must be a non-negative integer, got -1\n"
-    assert _tree(tmp_path) == []
+    assert file_tree(tmp_path) == []
 
 
 @pytest.mark.parametrize("command", ["synthesize", "ensemble"])
@@ -101,11 +85,11 @@ def test_a_typo_of_zeros_in_chains_is_refused_before_anything_runs(
     argv = [command, "--chains", "100000000", "--out", str(tmp_path / "s.csv")]
     if command == "ensemble":
         argv += ["--n", "2", "--cache", str(tmp_path / "cache")]
-    code, out, err = _call(argv, capsys)
+    code, out, err = call_cli(argv, capsys)
     assert (code, out) == (2, "")
     assert err.startswith("error: --chains 100000000: at most 1000 (each chain is a full")
-    assert _tree(tmp_path) == []
-    _, help_text, _ = _call([command, "--help"], capsys)
+    assert file_tree(tmp_path) == []
+    _, help_text, _ = call_cli([command, "--help"], capsys)
     assert "at most 1000" in " ".join(help_text.split())
 
 
@@ -120,11 +104,11 @@ def test_ensemble_cache_at_the_summarys_path_is_refused_before_anything_runs(
     monkeypatch.setattr(cli_ensemble, "run_ensemble", _never)
     argv = ["ensemble", "--n", "1", "--out", str(tmp_path / "s.csv")]
     argv += ["--cache", str(tmp_path / cache)]
-    code, out, err = _call(argv, capsys)
+    code, out, err = call_cli(argv, capsys)
     assert (code, out) == (2, "")
     assert err.startswith(f"error: --cache {tmp_path / cache}: is where the summary's {cache} ")
     assert err.endswith("give the cache another folder; nothing was run or written\n")
-    assert _tree(tmp_path) == []
+    assert file_tree(tmp_path) == []
 
 
 def test_an_ensemble_of_no_calibrated_member_writes_nothing(tmp_path, capsys, monkeypatch):
@@ -139,11 +123,11 @@ def test_an_ensemble_of_no_calibrated_member_writes_nothing(tmp_path, capsys, mo
     monkeypatch.setattr(cli_ensemble, "run_ensemble", none_calibrated)
     argv = ["ensemble", "--n", "2", "--steps", "2000", "--out", str(tmp_path / "s.csv")]
     argv += ["--cache", str(tmp_path / "cache")]
-    code, out, err = _call(argv, capsys)
+    code, out, err = call_cli(argv, capsys)
     assert (code, out) == (1, "")
     assert err.startswith("error: none of the 8 candidates drawn (seed 2024) calibrated; nothing ")
-    assert _tree(tmp_path) == []
-    _, help_text, _ = _call(["ensemble", "--help"], capsys)
+    assert file_tree(tmp_path) == []
+    _, help_text, _ = call_cli(["ensemble", "--help"], capsys)
     assert "1 no candidate calibrated (nothing written)" in " ".join(help_text.split())
 
 
@@ -168,30 +152,30 @@ def test_a_link_to_the_books_own_output_is_a_users_file(command, tmp_path, capsy
             "table2_cells": tmp_path / "mine-table2-cells.csv",
             "table2_members": tmp_path / "mine-table2-members.csv",
         }
-    code, out, err = _call(argv, capsys)
+    code, out, err = call_cli(argv, capsys)
     assert (code, out) == (2, "")
     assert err.startswith(f"error: --out {link} exists and is not the book's ")
     assert "add --force to replace it" in err
-    assert link.is_symlink() and _tree(tmp_path) == ["mine.csv"]
+    assert link.is_symlink() and file_tree(tmp_path) == ["mine.csv"]
 
 
 # ------------------------------------------------------------------------------------ audit
 def test_audit_check_and_verdict_together_shows_none_rather_than_a_false_error(capsys):
     """``--verdict consistent --check IQR`` said "--check 'IQR' matches no check name", exit 2:
     the 'IQR' label check exists, none of its rows is consistent."""
-    code, out, err = _call(["audit", "--verdict", "consistent", "--check", "IQR"], capsys)
+    code, out, err = call_cli(["audit", "--verdict", "consistent", "--check", "IQR"], capsys)
     assert (code, err) == (0, "")
     assert out.startswith("0 row(s) shown.")
-    code, out, _ = _call(["audit", "--verdict", "cannot-tell", "--check", "IQR"], capsys)
+    code, out, _ = call_cli(["audit", "--verdict", "cannot-tell", "--check", "IQR"], capsys)
     assert code == 0 and "[CANNOT TELL] 'IQR' label" in out
-    code, _, err = _call(["audit", "--check", "no such check"], capsys)  # a typo still is one
+    code, _, err = call_cli(["audit", "--check", "no such check"], capsys)  # a typo still is one
     assert code == 2 and "matches no check name" in err
 
 
 @pytest.mark.parametrize("verdict", ["Inconsistent", "INCONSISTENT", "Cannot-Tell", "cannot  tell"])
 def test_audit_verdict_and_format_in_any_letter_case(verdict, capsys):
     """``--verdict Inconsistent`` and ``--format CSV`` were invalid choices."""
-    code, out, err = _call(["audit", "--verdict", verdict, "--format", "CSV"], capsys)
+    code, out, err = call_cli(["audit", "--verdict", verdict, "--format", "CSV"], capsys)
     assert (code, err) == (0, "")
     rows = out.splitlines()[1:]
     assert rows and all(verdict.lower().replace("-", " ").split()[0] in row for row in rows)
@@ -212,7 +196,7 @@ def test_dose_never_shows_a_value_just_outside_a_bound_as_the_bound(option, valu
     [0, 2000]"."""
     values = {"--height-cm": "170", "--weight-kg": "65", option: value}
     argv = ["dose", *(text for pair in values.items() for text in pair)]
-    code, out, err = _call(argv, capsys)
+    code, out, err = call_cli(argv, capsys)
     assert (code, out) == (2, "")
     assert f"= {value} is outside" in err
 
@@ -238,7 +222,7 @@ def test_a_title_above_the_header_is_one_problem_naming_the_header_line(
     required column missing, every row "a stray comma"), exit 1, the title quoted."""
     path = tmp_path / "cohort.csv"
     path.write_text(above + _valid_text(tmp_path), encoding="utf-8")
-    code, out, err = _call(["validate", "--quiet", str(path)], capsys)
+    code, out, err = call_cli(["validate", "--quiet", str(path)], capsys)
     assert code == 2
     assert out.splitlines()[1:] == [
         f"  - file: its column names are on line {line}, not on line {first}: a title or a note "
@@ -252,7 +236,7 @@ def test_a_header_without_the_books_names_is_not_taken_for_a_title(tmp_path, cap
     rows = "\n".join(f"P{i:03d},{60 + i % 9}" for i in range(12))
     path = tmp_path / "cohort.csv"
     path.write_text(f"id,age\n{rows}\n", encoding="utf-8")
-    code, out, _ = _call(["validate", "--quiet", str(path)], capsys)
+    code, out, _ = call_cli(["validate", "--quiet", str(path)], capsys)
     assert code == 1
     assert "column patient_id: required column is missing" in out
     assert "not on line" not in out
@@ -275,7 +259,7 @@ def test_html_xml_and_rtf_saved_as_csv_are_not_csv(start, what, tmp_path, capsys
     RTF document) was read as a CSV of no patient: 22 problems, exit 1."""
     path = tmp_path / "export.csv"
     path.write_text(start + "\n", encoding="utf-8")
-    code, out, _ = _call(["validate", "--quiet", str(path)], capsys)
+    code, out, _ = call_cli(["validate", "--quiet", str(path)], capsys)
     assert code == 2
     assert out.splitlines()[1].startswith(f"  - file: is not a CSV text file: it looks like {what}")
 
@@ -284,7 +268,7 @@ def test_a_number_too_large_to_be_finite_is_not_called_not_a_whole_number(tmp_pa
     """A 400-digit count read "a 400-digit number, not a whole number"."""
     rows = enough_rows()
     rows[0]["tumor_number"] = "9" * 400
-    code, out, _ = _call(["validate", "--quiet", str(write(tmp_path, rows))], capsys)
+    code, out, _ = call_cli(["validate", "--quiet", str(write(tmp_path, rows))], capsys)
     assert code == 1
     assert "a 400-digit number, not a finite number [numbers must be finite]" in out
     assert "not a whole number" not in out
@@ -293,20 +277,20 @@ def test_a_number_too_large_to_be_finite_is_not_called_not_a_whole_number(tmp_pa
 def test_a_dash_for_standard_input_says_it_is_not_read(tmp_path, capsys, monkeypatch):
     """``validate -`` said only "- does not exist"; a file named ``-`` is still read."""
     monkeypatch.chdir(tmp_path)
-    code, out, _ = _call(["validate", "-"], capsys)
+    code, out, _ = call_cli(["validate", "-"], capsys)
     assert code == 2
     assert out == (
         "-: 1 problem\n  - file: - does not exist [standard input is not read: give the "
         "file's path]\n"
     )
     argv = ["run", "--cohort", "-", "--out", str(tmp_path / "report"), "--chapters", "04"]
-    code, out, err = _call(argv, capsys)
+    code, out, err = call_cli(argv, capsys)
     assert (code, out) == (2, "")
     assert err.endswith(
         "  - file: - does not exist [standard input is not read: give the file's path]\n"
     )
     write(tmp_path, enough_rows(), name="-")
-    code, out, _ = _call(["validate", "--quiet", "-"], capsys)
+    code, out, _ = call_cli(["validate", "--quiet", "-"], capsys)
     assert (code, out.split(":")[0]) == (0, "OK")
 
 
@@ -323,7 +307,7 @@ def test_a_file_name_that_is_not_utf8_is_printed_escaped_after_the_work(
     monkeypatch.setattr(cli_synthesize, "synthesize", lambda seed, **kwargs: load_cohort())
     assert sys.stdout.errors == "strict"  # pytest's capture, as a UTF-8 locale's stdout
     out = Path(os.fsdecode(os.fsencode(str(tmp_path)) + b"/\xff.csv"))  # '\udcff' in the name
-    code, text, err = _call(["synthesize", "--quiet", "--out", str(out)], capsys)
+    code, text, err = call_cli(["synthesize", "--quiet", "--out", str(out)], capsys)
     assert (code, err) == (0, "")
     assert text.startswith(f"wrote {tmp_path}/\\udcff.csv (82 patients, seed ")
     assert out.exists()
