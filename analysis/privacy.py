@@ -2247,6 +2247,19 @@ _HONORIFIC_AFTER = re.compile(
 
 _HONORIFIC_WORD = re.compile(r"san|sama|sensei|kun|chan|ssi|nim")
 
+# A title in lower case before a listed surname (seen by dr kim, dr. lee reviewed, mrs tanaka):
+# the capitalised title is _TITLED's. Only a listed surname of three letters or more that is no
+# common or clinical word (dr review, mr imaging, ms lesions, mr angiography pass), and of the
+# syllables a surname shares with an English word (_SYLLABLE_WORDS) only those that read as no
+# word here (dr lee, dr tan; not mr long, mr son)
+_LOWER_TITLED = re.compile(
+    r"(?<![^\W\d_])(?:dr|mr|mrs|ms|prof)\.?\s{1,3}(?P<word>[^\W\d_]{3,20})(?![\w-])"
+)
+_LOWER_TITLE_HINT = re.compile(r"dr|mr|ms|prof")
+_WORD_SYLLABLES = frozenset(
+    "bang ding dong dung gang hung long pan sin son song sun sung tang".split()
+)
+
 
 def _titled_name(text: str) -> bool:
     """A title or a patient label before a name anywhere in ``text`` (diacritics folded), or
@@ -2256,6 +2269,16 @@ def _titled_name(text: str) -> bool:
         return True
     # each pattern only where its words can be (a substring test is cheaper than a search)
     lower = text.lower()
+    if _LOWER_TITLE_HINT.search(text):
+        for m in _LOWER_TITLED.finditer(text):
+            word = fold_diacritics(m["word"])
+            if (
+                word in _SURNAMES
+                and word not in _GIVEN_NAMES  # dr john: a first name alone, as by itself
+                and not _stop(word)
+                and word not in _WORD_SYLLABLES
+            ):
+                return True
     honorifics = _HONORIFIC_AFTER.finditer(text) if _HONORIFIC_WORD.search(lower) else ()
     for m in honorifics:
         before = re.findall(r"[^\W\d_]+", text[: m.end("word")].lower())  # Hong Kong san

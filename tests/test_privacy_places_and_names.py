@@ -729,6 +729,12 @@ CUED_NAMES_IN_PROSE = [
     "reviewed by dr mark taylor",
     "seen by grace park today",
     "discussed with may wong",
+    # a title in lower case and a listed surname alone (Dr Kim, capitalised, already was one)
+    "seen by dr kim",
+    "dr. lee reviewed the scan",
+    "mrs tanaka came for TACE",
+    "seen by dr nguyen today",
+    "prof müller agreed",
 ]
 
 
@@ -759,7 +765,10 @@ def test_names_in_any_case_after_a_cue_are_refused(tmp_path, value):
      "discussed with the mdt", "mr grade 2", "ms flare", "pt inr 1.2",
      "bs dinh huong dieu tri", "bn tran dich", "dr john", "seen by john",
      # a Korean surname before a care role is no name (ko team was one as a whole cell)
-     "seen by ko team", "seen by jin team", "ko team", "by han team", "seen by kang fellow"],
+     "seen by ko team", "seen by jin team", "ko team", "by han team", "seen by kang fellow",
+     # a lower-case title before a word, not a surname (MR and MS as imaging and a disease)
+     "mr imaging done", "ms lesions stable", "dr to call", "mr angiography", "mr long tr",
+     "dr son", "mr t2 images", "drain removed", "adr kim"],
 )  # fmt: skip
 def test_clinical_notes_after_a_cue_pass(value):
     assert _passes(value)
