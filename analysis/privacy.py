@@ -30,7 +30,7 @@ Tools:
     postcodes (upper case, with their space) and US ZIP+4 codes (a bare five-digit ZIP code is
     not told from a number), street addresses anywhere in a cell (a house number and a street
     type: ``221B Baker Street``, ``123 Main St.``, ``12 rue de la Paix``, ``Calle Mayor 5``,
-    ``Via Roma 12``, ``Jalan Ampang 12``, ``Hauptstraße 5``, ``Keizersgracht 12``,
+    ``Via Roma 12``, ``Jalan Ampang 12``, ``12 Jalan Ampang``, ``Hauptstraße 5``, ``Keizersgracht 12``,
     ``Teheran-ro 123``, ``1-2-3 Nishi-Shinjuku, Shinjuku-ku``, ``88 Renmin Lu``, ``12 đường
     Lê Lợi``, ``hẻm 34``, ``Phường 5``, ``PO Box 123``; not a street's name without a number, nor
     a clinical phrase: ``3-way stopcock``, ``6 Min Walk``, ``2 Leads St Elevation``,
@@ -120,9 +120,20 @@ none (``ko_001``, ``go on``, ``he ran``). Inside a sentence, a Vietnamese name c
 surname that is no common word (``seen by nguyen minh at ward 3``), capitalised (``seen by Le Van
 Hung``), or after a word that introduces a person (by, Dr, BS, BN, patient, bác sĩ, bệnh nhân)
 in any case (``seen by le hoang today``, ``seen by nguyen van an``), while words that begin with
-a surname's spelling stay phrases (``bn dang dieu tri``, ``bn ho ra mau``, ``bs ho tro``). A title before a capitalised word counts anywhere in a
+a surname's spelling stay phrases (``bn dang dieu tri``, ``bn ho ra mau``, ``bs ho tro``). After
+an English cue (by, Dr, pt, patient, Mr, discussed with) a listed given name and surname count
+in any case (``seen by john smith``), also with a middle initial (``seen by John T. Smith``), as
+surname, comma and given name or initial (``seen by smith, john``, ``Smith, J.``) or as a
+capital initial and a surname (``seen by J. Smith``); after a verb of care and by (seen,
+reviewed, examined, assessed by) two words that no list here knows count at the end of a clause
+(``seen by kavya reddy today``; not a role, a team or a specialty: ``seen by day team``,
+``seen by hpb surgeons``, ``seen by HPB MDT``), and after referred by only with a listed given
+name first or surname second, as a hospital and its city are written so (``referred by cmc
+vellore``, ``royal marsden``). A title before a capitalised word counts anywhere in a
 cell (``Mr. Tanaka``, ``Dr. García``, ``seen by Dr Kim``, ``Frau Weber``, ``Hr. Müller``, ``Sig.
-Rossi``, ``Señora Pérez``, ``Monsieur Dupont``, ``Dhr. Jansen``), and so does a Japanese or Korean
+Rossi``, ``Señora Pérez``, ``Monsieur Dupont``, ``Dhr. Jansen``, ``Dott.ssa Bianchi``, ``Dr. med.
+Hoffmann``), in lower case before a listed surname or two joined by a hyphen (``seen by dr
+kim``, ``mrs park-choi``; not ``mr long-term``), and so does a Japanese or Korean
 honorific after one (``Tanaka-san``, ``Suzuki sama.``, ``Kim-ssi``, ``Park-nim``); a patient
 label (``Patient``, ``Pt.``, ``Pat.``, ``Paciente``) before a listed surname of three letters or
 more (``Patient: Müller``, ``Pt. Schmidt``, ``Pt: Chan``); any other word after a label passes
@@ -997,6 +1008,12 @@ _STREET_ADDRESS = _Patterns(
         r"(?:[Đđ]ường|[Pp]hố|[Dd]uong|[Pp]ho)\s{1,3}(?P<vi>[^\W\d_])"
         r"|(?<![\w])(?:[Nn]gõ|[Nn]gách|[Hh]ẻm|[Kk]iệt)\s{1,3}[0-9]{1,4}(?![0-9])"
         r"|(?<![\w])[Pp]hường\s{1,3}(?:[0-9]{1,2}(?![0-9])|(?P<ward>[^\W\d_]))",
+    ),
+    (  # 12 Jalan Ampang, No. 22, Jalan Bukit Bintang, Lot 5 Jln Tun Razak: Malaysian and
+        # Indonesian order with the number first (not jalan kaki, on foot)
+        "jalan jln jl",
+        rf"(?:{_HOUSE_NO}|(?<![\w])(?i:no|lot)\.?\s{{0,2}}[0-9]{{1,5}}[A-Za-z]?),?\s{{1,3}}"
+        r"(?:[Jj]alan|JALAN|[Jj]ln|[Jj]l)\.?\s{1,3}[A-Z][A-Za-z]{1,30}",
     ),
     (  # Jianguo Lu 88 Hao, Renmin Dajie 5
         "lu jie dajie dadao",
@@ -2006,13 +2023,19 @@ def _cued_name_in_prose(text: str) -> bool:
     ``_EN_NAME_CUES``, ``discussed with``): two or three words apart, in any case, that are a
     listed given name and a listed surname in either order, none a short word
     (``_SYLLABLE_WORDS``, fewer than three letters) or an unaccented Vietnamese word
-    (``seen by john smith today``, ``pt maria garcia lopez``, ``patient tanaka hiroshi``), or a
-    romanised Korean, Chinese or Japanese name as a whole cell (``referred by kim min-jun``,
-    ``seen by zhang xiaoming``); not a name before an institution's word (``referred by mary
-    johnson hospital``). A given name of ``_WORD_GIVEN_NAMES`` counts first before a surname
-    (``seen by will smith``), though not after ``pt`` or ``patient``.
+    (``seen by john smith today``, ``pt maria garcia lopez``, ``patient tanaka hiroshi``), also
+    with a middle initial between them (``seen by john t smith``, ``John T. Smith``), or a
+    listed surname, a comma and a listed given name or a capital initial with its dot (``seen by
+    smith, john``, ``Smith, J.``), or a capital initial with its dot before a capitalised listed
+    surname (``seen by J. Smith``), or a romanised Korean, Chinese or Japanese name as a whole
+    cell (``referred by kim min-jun``, ``seen by zhang xiaoming``); not a name before an
+    institution's word (``referred by mary johnson hospital``). A given name of
+    ``_WORD_GIVEN_NAMES`` counts first before a surname (``seen by will smith``), though not
+    after ``pt`` or ``patient``, nor after a comma (``seen by smith, will review``).
 
     >>> [_cued_name_in_prose(v) for v in ("seen by john smith", "by will smith", "pt will park")]
+    [True, True, False]
+    >>> [_cued_name_in_prose(v) for v in ("by John T. Smith", "by smith, john", "by lee, a nurse")]
     [True, True, False]
     """
     tokens = list(_PROSE_WORD.finditer(text))
@@ -2022,12 +2045,16 @@ def _cued_name_in_prose(text: str) -> bool:
         if words[i - 1] not in _EN_NAME_CUES and pair not in _EN_NAME_CUE_PAIRS:
             continue
         subject = words[i - 1] in _SUBJECT_CUES
-        for size in (3, 2):
+        for size in (4, 3, 2):
             span = tokens[i : i + size]
             if len(span) != size:
                 continue
+            spelt = words[i : i + size]
+            if size == 4 and not any(len(w) == 1 or w in _NAME_PARTICLES for w in spelt[1:3]):
+                continue  # four words only with an initial or a particle inside
             gaps = [text[a.end() : b.start()] for a, b in zip(span, span[1:], strict=False)]
-            if any(g.strip() for g in gaps):  # words apart, not across a comma or a digit
+            shape = _cued_shape(spelt, gaps, [t[0] for t in span])
+            if shape is None:
                 continue
             after = words[i + size : i + size + 2]
             if after and (
@@ -2035,14 +2062,235 @@ def _cued_name_in_prose(text: str) -> bool:
                 or (after[0] in _INSTITUTION_QUALIFIERS and _INSTITUTION_AFTER_NAME & set(after))
             ):
                 continue  # Mary Johnson Hospital: the institution
-            spelt = words[i : i + size]
             if any(_in_place_name(spelt)):
                 continue  # hong kong team
-            if _given_and_surname(spelt, word_given=not subject):
+            if shape == "comma" or shape == "initial first":
+                return True  # smith, john; Smith, J.; J. Smith: checked by _cued_shape
+            names = [  # maria de la cruz: no initial, no particle inside
+                w
+                for j, w in enumerate(spelt)
+                if len(w) > 1 and not (0 < j < size - 1 and w in _NAME_PARTICLES)
+            ]
+            if _given_and_surname(names, word_given=not subject):
                 return True
-            joined = " ".join(t[0] for t in span)
-            if _korean_name(joined) or _romanised_name(joined, in_id=False):
-                return True
+            if shape == "apart":
+                joined = " ".join(t[0] for t in span)
+                if _korean_name(joined) or _romanised_name(joined, in_id=False):
+                    return True
+    return False
+
+
+# the gaps a cued name may have: words apart; an initial (with or without its dot) before the
+# next word; a comma after a surname
+_GAP_APART = re.compile(r"\s+")
+_GAP_AFTER_INITIAL = re.compile(r"\.?\s+")
+_GAP_COMMA = re.compile(r"\s*,\s*")
+
+
+def _cued_surname(word: str) -> bool:
+    """A listed surname of three letters or more (no given name) that is no word: the first of
+    ``smith, john``, ``Lee, John``, the second of ``J. Smith``, ``J. Lee``."""
+    return (
+        word in _SURNAMES
+        and word not in _GIVEN_NAMES
+        and len(word) >= 3
+        and word not in _VI_PROSE_WORDS
+        and not _stop(word)
+    )
+
+
+def _cued_shape(words: list[str], gaps: list[str], written: list[str]) -> str | None:
+    """How the words after a cue may be a name, by their gaps (:func:`_cued_name_in_prose`):
+    ``"apart"`` (two or three words apart, four with a particle inside), ``"initial"`` (one middle initial among two or three
+    words: ``john t smith``, ``John T. Smith``), ``"comma"`` (a listed surname, a comma, then a
+    listed given name or a capital initial with its dot, checked here: ``smith, john``,
+    ``Smith, J.``), ``"initial first"`` (a capital initial, its dot, a capitalised listed
+    surname, checked here: ``J. Smith``); None for any other."""
+    size = len(words)
+    if all(_GAP_APART.fullmatch(g) for g in gaps) and (
+        size <= 3 or _NAME_PARTICLES & set(words[1:-1])  # maria de la cruz
+    ):
+        return "apart"
+    if size == 2 and _GAP_COMMA.fullmatch(gaps[0]) and _cued_surname(words[0]):
+        second = words[1]
+        if second in _GIVEN_NAMES and second not in _SYLLABLE_WORDS and len(second) >= 3:
+            return "comma"
+        if len(second) == 1 and written[1].isupper() and gaps[0].count(",") == 1:
+            return None  # Smith, J.: decided with the dot, by a span of three
+    if size == 3 and _GAP_COMMA.fullmatch(gaps[0]) and _cued_surname(words[0]):
+        initial = len(words[1]) == 1 and written[1].isupper()
+        if initial and gaps[1].startswith("."):
+            return "comma"  # Smith, J. reviewed
+    if (
+        size == 3
+        and len(words[0]) == 1
+        and written[0].isupper()
+        and gaps[0].startswith(".")
+        and _GAP_AFTER_INITIAL.fullmatch(gaps[0])
+        and written[1][0].isupper()
+        and _cued_surname(words[1])
+    ):
+        return None  # J. Smith is a span of two: below
+    if size == 2 and len(words[0]) == 1 and written[0].isupper():
+        if gaps[0].startswith(".") and _GAP_AFTER_INITIAL.fullmatch(gaps[0]):
+            if written[1][0].isupper() and _cued_surname(words[1]):
+                return "initial first"
+        return None
+    initials = [j for j, w in enumerate(words) if len(w) == 1]
+    if size in (3, 4) and len(initials) == 1 and 0 < initials[0] < size - 1:
+        j = initials[0]
+        if all(
+            (_GAP_AFTER_INITIAL if k == j else _GAP_APART).fullmatch(g) for k, g in enumerate(gaps)
+        ):
+            return "initial"
+    return None
+
+
+# A verb of care before "by" (seen by, reviewed by, examined by, assessed by): after one, two
+# words that no list knows make a name (seen by kavya reddy today), as a team, a role or a
+# service after such a cue is made of known words (seen by day team, seen by the registrar).
+# After "referred by" two unknown words are as often a hospital and its city (cmc vellore,
+# pgimer chandigarh, kaiser permanente, royal marsden), so there one of them must be a listed
+# name in its place: a given name first (referred by priya adeyemi) or a surname second
+# (referred by olumide sharma; not queen mary)
+_CARE_VERBS = frozenset("seen reviewed examined assessed referred".split())
+_CARE_CUE = re.compile(r"(?i)(?<![^\W\d_])(?:seen|reviewed|examined|assessed|referred)\s+by\s")
+#: Roles, teams and services: after "seen by" they are what the words before them describe
+#: (``seen by ward nurse``, ``seen by macmillan nurse``, ``referred by kaiser clinic``).
+_CARE_ROLE_TEXT = """
+    nurse nurses sister matron midwife midwives doctor doctors physician physicians surgeon
+    surgeons registrar registrars reg regs spr sho consultant consultants resident residents
+    fellow fellows intern interns houseman officer officers trainee trainees student students
+    attending attendings hospitalist hospitalists intensivist intensivists anaesthetist
+    anaesthetists anesthetist anesthetists therapist therapists physio physios chaplain
+    chaplains priest imam rabbi interpreter interpreters translator worker workers counsellor
+    counselor counsellors paramedic paramedics crew practitioner practitioners provider
+    providers locum locums team teams service services unit units clinic clinics department
+    dept depts division firm mdt mdm board panel committee outreach liaison specialist
+    specialists coordinator coordinators navigator keyworker manager managers lead director
+    head chief staff colleague colleagues partner partners associate assistant assistants
+    technician technicians technologist sonographer sonographers radiographer radiographers
+    phlebotomist porter carer carers caregiver caregivers nursing midwifery pharmacy
+    pharmacist pharmacists dietitian dietician dietitians dieticians psychologist psychiatrist
+    gp gps np pa ot slt group practice office desk line cover rota oncall round rounds ward
+    wards bay theatre theatres lab hospital hospitals centre center ed er icu hdu itu opd ipd
+    """
+#: Specialties, qualifiers of a role, determiners, times and other words that stand after "seen
+#: by" (``seen by hepatobiliary surgeons``, ``seen by our team``, ``seen by everyone today``).
+_CARE_WORDS_TEXT = """
+    hepatology gastro gastroenterology gi surgery surgical medical medicine oncology onc medonc
+    clinonc radonc haematology hematology heme haem renal nephrology cardiology cardio cardiac
+    respiratory resp pulmonology chest thoracic neurology neuro neurosurgery neurosurgical
+    ortho orthopaedic orthopedic orthopaedics orthopedics trauma urology uro gynae gyn
+    gynaecology gynecology obstetrics obs obgyn ent ophthalmology ophthal eye dermatology derm
+    endocrine endocrinology endo diabetes diabetic rheumatology rheum infectious id
+    microbiology micro virology psych psychiatry psychology paediatric pediatric paeds peds
+    geriatric geriatrics elderly palliative pall supportive pain hospice rehab rehabilitation
+    radiology ir interventional vascular plastic plastics breast colorectal upper lower hpb
+    hepatobiliary transplant liver acute emergency ae critical intensive anaesthetics
+    anesthesia anaesthesia dental maxfax stroke tb sexual gum nutrition nutritional dietetic
+    dietetics speech language occupational social general internal family primary secondary
+    tertiary community district home visiting outpatient outpatients inpatient inpatients
+    private public local outside external regular usual own covering admitting receiving
+    referring treating operating duty night day evening weekend morning afternoon senior
+    junior middle grade foundation specialty tumour tumor cancer hepatobiliary pancreatic
+    biliary upper multidisciplinary joint combined shared virtual remote telephone phone
+    video tele telehealth telemedicine email letter post chemo chemotherapy radiotherapy
+    haemodialysis dialysis endoscopy imaging scan nurse-led
+    the a an our his her their your my its this that these those another both each every
+    either neither all any some one two three several same whole entire whom which who
+    me myself us them him everyone someone anyone nobody somebody else other others many most
+    more few various numerous multiple different previous former foreign overseas unknown
+    people person persons man men woman women lady ladies gentleman gentlemen guy guys child
+    children kid kids boy boys girl girls baby parent parents mom mum mother dad daddy aunt
+    uncle cousin cousins grandson granddaughter grandmother grandfather grandparents niece
+    nephew sons daughters spouse fiance fiancee neighbour neighbor neighbours neighbors
+    client clients patients member members owner employer employee employees boss driver
+    police lawyer lawyers solicitor court judge church pastor village villagers elders leader
+    leaders volunteer volunteers expert experts stranger strangers insurance insurer company
+    agency authority council government ministry official charity ngo program programme
+    project research records record system computer report reports notes letters camera photo
+    ambulance army military school teacher teachers special personal professional official
+    international federal legal mental physical emotional religious spiritual traditional
+    herbal alternative native young younger older little big full real true best great
+    experienced qualified trained certified licensed
+    today yesterday tonight tomorrow earlier later again twice once before after prior since
+    during while when then now already first last next recently previously just also only
+    still even please kindly urgently promptly routinely jointly together separately
+    """
+_CARE_ROLES = frozenset(_CARE_ROLE_TEXT.split())
+_CARE_WORDS = frozenset(_CARE_WORDS_TEXT.split()) | _CARE_ROLES
+# English word endings no name has, for a word no list holds (cardiothoracic aside): the
+# specialties, conditions and procedures (-ology, -ologist, -ician, -ectomy, -itis), nouns of
+# action and quality (-tion, -ment, -ness, -ity) and longer words in -ing (nursing, imaging;
+# not ming, ling)
+_WORD_ENDING = re.compile(
+    r"(?:olog(?:y|ist|ists|ie)|ician|icians|itian|itians|ists?|ics|[ts]ions?|ments?|ness|it(?:y|ies)"
+    r"|iatrics?|graphy|scopy|ectomy|otomy|plasty|itis|osis|a?emia|pathy|ship|hood|wards?)$"
+    r"|.{3,}ing$"
+)
+_UNLISTED_WORD = re.compile(r"(?:[^\W\d_]['’])?[^\W\d_]{2,20}(?:['’-][^\W\d_]{2,20})?")
+
+
+def _unknown_word(word: str) -> bool:
+    """A word (lower case, folded) that no list of this module knows: no stop, care or role
+    word, none with an English word's ending (:data:`_WORD_ENDING`), no listed given name
+    that is also a word (``_WORD_GIVEN_NAMES``)."""
+    return not (
+        _stop(word)
+        or word in _CARE_WORDS
+        or word in _WORD_GIVEN_NAMES
+        or word in _SYLLABLE_WORDS
+        or (word not in _NAME_LEXICON and _WORD_ENDING.search(word) is not None)
+    )
+
+
+def _unlisted_cued_name(text: str) -> bool:
+    """Whether ``text`` (canonical, diacritics folded) holds a name outside the lexicon after a
+    verb of care and ``by`` (``seen by``, ``reviewed by``, ``referred by``, ``examined by``,
+    ``assessed by``): exactly two words after it, in lower case or both capitalised, of three
+    letters or more, each unknown to every list here (:func:`_unknown_word`), then the cell's
+    end, a punctuation mark or a known word that is no role (``seen by kavya reddy today``,
+    ``Seen by Kavya Reddy.``, ``seen by john o'brien``); after ``referred by`` one of the two
+    a listed name in its place, a given name first or a surname second (``referred by priya
+    adeyemi``, not ``referred by cmc vellore``, ``queen mary``). Not a team, a role or a service
+    (``seen by day team``, ``seen by hepatobiliary surgeons``, ``referred by oncology clinic``,
+    ``seen by macmillan nurse``), nor words in capitals (``seen by HPB MDT``), nor three unknown
+    words (``referred by kaiser permanente northwest``: an institution as likely).
+
+    >>> [_unlisted_cued_name(v) for v in ("seen by kavya reddy", "referred by cmc vellore")]
+    [True, False]
+    """
+    tokens = list(_PROSE_WORD.finditer(text))
+    words = [t[0].lower() for t in tokens]
+    for i in range(2, len(tokens) - 1):
+        if words[i - 1] != "by" or words[i - 2] not in _CARE_VERBS:
+            continue
+        span = tokens[i : i + 2]
+        if len(span) != 2 or not _GAP_APART.fullmatch(text[span[0].end() : span[1].start()]):
+            continue
+        written = [t[0] for t in span]
+        if not all(
+            _UNLISTED_WORD.fullmatch(w) and len(w) >= 3 and not w.isupper() for w in written
+        ):
+            continue  # seen by HPB MDT: capitals are acronyms; md anderson
+        if written[0][0].isupper() != written[1][0].isupper():
+            continue  # seen by Hepatology reg: mixed case reads as a phrase
+        first, second = words[i], words[i + 1]
+        if first == second or not (_unknown_word(first) and _unknown_word(second)):
+            continue
+        if words[i - 2] == "referred" and not (
+            (first in _GIVEN_NAMES and second not in _NAME_LEXICON)
+            or (second in _NAME_LEXICON and second not in _GIVEN_NAMES)
+        ):
+            continue  # referred by cmc vellore, by queen mary: a hospital as often
+        if i + 2 < len(tokens):
+            after = words[i + 2]
+            if after in _CARE_ROLES or after in _INSTITUTION_AFTER_NAME or _unknown_word(after):
+                continue  # kaiser permanente northwest, macmillan cancer nurse
+        if any(_in_place_name([first, second])):
+            continue
+        return True
     return False
 
 
@@ -2218,12 +2466,15 @@ def _all_names(words: list[str], written: list[str] | None = None) -> bool:
 
 
 # A title before a capitalised word, anywhere in the cell: Mr. Tanaka, Dr García, seen by Dr Kim,
-# Frau Weber, Hr. Müller, Sig. Rossi, Señora Pérez, Monsieur Dupont, Dhr. Jansen (the cell is
+# Frau Weber, Hr. Müller, Sig. Rossi, Señora Pérez, Monsieur Dupont, Dhr. Jansen, Dott.ssa
+# Bianchi, Dr. med. Hoffmann (the cell is
 # read with its diacritics folded); the short forms Hr, Fr, Sr, Sig need their dot
 _TITLED = re.compile(
     r"(?<![A-Za-z])(?:(?:Mr|Mrs|Ms|Mx|Dr|Dra|Prof|Mme|Mlle|Herr|Frau|Sra|Srta|Dhr|Mevr|Mevrouw"
-    r"|Monsieur|Madame|Mademoiselle|Signora|Signor|Senora|Senor|Senhora|Senhor|Sig\.ra|Sig\.na)"
+    r"|Monsieur|Madame|Mademoiselle|Signora|Signor|Senora|Senor|Senhora|Senhor|Sig\.ra|Sig\.na"
+    r"|Dott\.ssa|Dr\.ssa|Prof\.ssa|Dott)"
     r"\.?|(?:Hr|Fr|Sr|Sig)\.)"
+    r"(?:\s+(?:med|dent|vet|rer|nat|phil|jur|habil)\.){0,3}"  # Dr. med. Hoffmann, Dr. rer. nat.
     rf"\s+(?P<word>{_WORD}|{_CAPS})(?![\w-])"
 )
 # A patient named by a label, anywhere in the cell: Patient: Müller, Pt. Schmidt, Pat Weber,
@@ -2253,12 +2504,33 @@ _HONORIFIC_WORD = re.compile(r"san|sama|sensei|kun|chan|ssi|nim")
 # syllables a surname shares with an English word (_SYLLABLE_WORDS) only those that read as no
 # word here (dr lee, dr tan; not mr long, mr son)
 _LOWER_TITLED = re.compile(
-    r"(?<![^\W\d_])(?:dr|mr|mrs|ms|prof)\.?\s{1,3}(?P<word>[^\W\d_]{3,20})(?![\w-])"
+    r"(?<![^\W\d_])(?:dr|mr|mrs|ms|prof)\.?\s{1,3}"
+    r"(?P<word>[^\W\d_]{3,20}|[^\W\d_]{2,20}-[^\W\d_]{2,20})(?![\w-])"
 )
 _LOWER_TITLE_HINT = re.compile(r"dr|mr|ms|prof")
 _WORD_SYLLABLES = frozenset(
     "bang ding dong dung gang hung long pan sin son song sun sung tang".split()
 )
+
+
+def _lower_titled_surname(word: str) -> bool:
+    """Whether ``word`` (lower case, folded), after a title in lower case, is a surname: a listed
+    one of three letters or more that is no given name (``dr john``: a first name alone, as by
+    itself), word or syllable of ``_WORD_SYLLABLES`` (``dr kim``, ``mrs tanaka``), or two listed
+    surnames joined by a hyphen, none a given name or a word, one of them such a surname (``dr
+    kim-lee``, ``mrs park-choi``, ``dr ng-tan``; not ``mr long-term``, ``ms non-relapsing``)."""
+    parts = word.split("-")
+    if len(parts) == 2:
+        return all(
+            p in _SURNAMES and p not in _GIVEN_NAMES and not _stop(p) for p in parts
+        ) and any(_lower_titled_surname(p) for p in parts)
+    return (
+        word in _SURNAMES
+        and word not in _GIVEN_NAMES
+        and not _stop(word)
+        and word not in _WORD_SYLLABLES
+        and len(word) >= 3
+    )
 
 
 def _titled_name(text: str) -> bool:
@@ -2271,13 +2543,7 @@ def _titled_name(text: str) -> bool:
     lower = text.lower()
     if _LOWER_TITLE_HINT.search(text):
         for m in _LOWER_TITLED.finditer(text):
-            word = fold_diacritics(m["word"])
-            if (
-                word in _SURNAMES
-                and word not in _GIVEN_NAMES  # dr john: a first name alone, as by itself
-                and not _stop(word)
-                and word not in _WORD_SYLLABLES
-            ):
+            if _lower_titled_surname(fold_diacritics(m["word"])):
                 return True
     honorifics = _HONORIFIC_AFTER.finditer(text) if _HONORIFIC_WORD.search(lower) else ()
     for m in honorifics:
@@ -2583,6 +2849,14 @@ def _looks_like_name(text: str, *, in_id: bool = False, prose: bool = True) -> b
         and len(words) >= 3
         and not _CUE_WORDS.isdisjoint(words)  # a cheap test first
         and _cued_name_in_prose(text)
+    ):
+        return True
+    if (
+        prose
+        and not in_id
+        and len(words) >= 4
+        and _CARE_CUE.search(text) is not None  # a cheap test first
+        and _unlisted_cued_name(text)
     ):
         return True
     if any(w in _NOT_NAME_WORDS for w in words):

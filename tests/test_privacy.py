@@ -1000,6 +1000,12 @@ def test_seven_digit_values_of_the_books_number_columns_are_measurements(tmp_pat
         "CR No 201234567",
         "CR No. 2012/34567",
         "IP no: 12345/2023",
+        # a case number with a year and a serial, in a patient's own row, is the hospital's (or
+        # a medico-legal) case number, an identifier; a study's own case count is short (Case
+        # no. 12 passes) and its numbering lives in patient_id (Case 001)
+        "Case no. 2023/456",
+        "case no 2023/4567",
+        "Case No: 456/2023",
     ],
 )
 def test_labelled_record_numbers_are_refused(tmp_path, value):
