@@ -2217,9 +2217,31 @@ _CARE_WORDS_TEXT = """
     today yesterday tonight tomorrow earlier later again twice once before after prior since
     during while when then now already first last next recently previously just also only
     still even please kindly urgently promptly routinely jointly together separately
+    ayurvedic homeopathic unani siddha tcm healer healers herbalist vaidya hakim sinseh bomoh
+    sangoma curandero
+    """
+#: The same words in other languages, as notes that mix them with English write them, without
+#: their diacritics (``seen by dokter jaga``, ``seen by medecin traitant``, ``seen by khoa
+#: ngoai``): Vietnamese, Spanish, Portuguese, French, German, Italian, Malay and Indonesian,
+#: Turkish, romanised Korean and Japanese.
+_CARE_WORDS_ABROAD_TEXT = """
+    khoa ngoai noi truc bac benh vien dieu duong kham cap cuu hoi chan
+    medico medica doctora enfermera enfermero enfermeira equipo equipe servicio servico cirugia
+    cirurgia cirujano cirujana cirurgiao interno interna residente guardia plantao adjunto
+    adjunta urgencias cabecera tratante familia oncologia
+    medecin traitant infirmiere infirmier chef clinique garde chirurgien chirurgienne
+    coordinatrice coordinateur
+    arzt arztin aerztin hausarzt hausarztin oberarzt oberarztin chefarzt stationsarzt
+    assistenzarzt facharzt pflege schwester chirurgie dienst heute station
+    dottore dottoressa infermiere infermiera chirurgo reparto curante specializzando
+    dokter doktor jaga perawat jururawat bangsal kepala wad pakar spesialis bedah
+    hemsire kadin uzman asistan cerrah nobetci
+    gyosu juchiui jeonmuui jeongong ganhosa sensei senmon senmoni shujii ishi kangoshi jisa
     """
 _CARE_ROLES = frozenset(_CARE_ROLE_TEXT.split())
-_CARE_WORDS = frozenset(_CARE_WORDS_TEXT.split()) | _CARE_ROLES
+_CARE_WORDS = (
+    frozenset(_CARE_WORDS_TEXT.split()) | frozenset(_CARE_WORDS_ABROAD_TEXT.split()) | _CARE_ROLES
+)
 # English word endings no name has, for a word no list holds (cardiothoracic aside): the
 # specialties, conditions and procedures (-ology, -ologist, -ician, -ectomy, -itis), nouns of
 # action and quality (-tion, -ment, -ness, -ity) and longer words in -ing (nursing, imaging;

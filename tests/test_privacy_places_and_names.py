@@ -862,6 +862,12 @@ NEAR_MISSES_AFTER_A_CARE_VERB = [
     "referred by yonsei severance", "referred by md anderson", "referred by bach mai",
     "referred by mount sinai", "referred by aga khan", "referred by tan tock seng",
     "seen by peter mac team",
+    # care words of other languages in notes that mix them with English
+    "seen by khoa ngoai", "reviewed by bac si truc", "seen by dokter jaga",
+    "seen by kepala bangsal", "seen by medico interno", "seen by servicio cirugia",
+    "seen by medecin traitant", "seen by hausarzt heute", "seen by oberarzt chirurgie",
+    "seen by kadin doktor", "seen by gyosu nim", "reviewed by jisa senmon",
+    "seen by hakim sahib", "seen by ayurvedic vaidya", "seen by traditional healer",
     # an initial, a comma or a hyphen next to words, not a name
     "seen by lee, a nurse", "seen by lee, will call", "seen by smith, april",
     "reviewed by park, mark", "seen by kim, lee and park", "seen by hepatology, john to call",
