@@ -2219,6 +2219,10 @@ _CARE_WORDS_TEXT = """
     still even please kindly urgently promptly routinely jointly together separately
     ayurvedic homeopathic unani siddha tcm healer healers herbalist vaidya hakim sinseh bomoh
     sangoma curandero
+    clinical trial trials study studies trialist trialists investigator investigators sponsor
+    monitor monitors auditor auditors reader readers reviewer reviewers assessor assessors
+    rater raters observer observers adjudicator adjudicators panel committee board blinded
+    blind independent central
     """
 #: The same words in other languages, as notes that mix them with English write them, without
 #: their diacritics (``seen by dokter jaga``, ``seen by medecin traitant``, ``seen by khoa
@@ -2254,6 +2258,12 @@ _WORD_ENDING = re.compile(
 _UNLISTED_WORD = re.compile(r"(?:[^\W\d_]['’])?[^\W\d_]{2,20}(?:['’-][^\W\d_]{2,20})?")
 
 
+def _care_plural(word: str) -> bool:
+    """Whether ``word`` is the plural of a care word (``teams``, ``nurses``, ``specialties``)."""
+    stems = (word[:-1], word[:-2], word[:-3] + "y") if word.endswith("s") else ()
+    return any(stem in _CARE_WORDS for stem in stems)
+
+
 def _unknown_word(word: str) -> bool:
     """A word (lower case, folded) that no list of this module knows: no stop, care or role
     word, none with an English word's ending (:data:`_WORD_ENDING`), no listed given name
@@ -2261,6 +2271,7 @@ def _unknown_word(word: str) -> bool:
     return not (
         _stop(word)
         or word in _CARE_WORDS
+        or _care_plural(word)
         or word in _WORD_GIVEN_NAMES
         or word in _SYLLABLE_WORDS
         or (word not in _NAME_LEXICON and _WORD_ENDING.search(word) is not None)

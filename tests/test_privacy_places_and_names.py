@@ -868,6 +868,10 @@ NEAR_MISSES_AFTER_A_CARE_VERB = [
     "seen by medecin traitant", "seen by hausarzt heute", "seen by oberarzt chirurgie",
     "seen by kadin doktor", "seen by gyosu nim", "reviewed by jisa senmon",
     "seen by hakim sahib", "seen by ayurvedic vaidya", "seen by traditional healer",
+    # a study's own people, and plurals of care words (trials, readers, nurses, specialties)
+    "seen by clinical trials", "assessed by blinded readers", "reviewed by central readers",
+    "seen by trial monitors", "assessed by independent reviewers", "seen by study nurses",
+    "seen by research teams", "reviewed by two assessors", "seen by several specialties",
     # an initial, a comma or a hyphen next to words, not a name
     "seen by lee, a nurse", "seen by lee, will call", "seen by smith, april",
     "reviewed by park, mark", "seen by kim, lee and park", "seen by hepatology, john to call",
