@@ -2242,9 +2242,31 @@ _CARE_WORDS_ABROAD_TEXT = """
     hemsire kadin uzman asistan cerrah nobetci
     gyosu juchiui jeonmuui jeongong ganhosa sensei senmon senmoni shujii ishi kangoshi jisa
     """
+#: What stands after "assessed by" or "examined by" when it is a measure, a test or a method,
+#: not a person (``assessed by serum bilirubin``, ``assessed by grip strength``, ``examined by
+#: contrast ultrasound``): laboratory values, scores, imaging, response criteria, samples.
+_MEASURE_WORDS_TEXT = """
+    serum plasma urine bilirubin albumin creatinine urea sodium potassium calcium glucose lactate
+    ammonia ferritin iron platelet platelets count counts clearance alpha beta gamma fetoprotein
+    pivka carboxy prothrombin inr ptt aptt fibrinogen haemoglobin hemoglobin hb wbc neutrophil
+    neutrophils lymphocyte lymphocytes crp esr alt ast alp ggt ldh amylase lipase troponin bnp
+    hba1c egfr cea ca19 marker markers level levels value values titre titer load dna rna hbeag
+    anti antibody antigen visual analogue numeric scales scores albi meld kps tnm clip grip
+    strength gait speed walk bmi circumference muscle frailty performance status exam
+    naked contrast enhanced dynamic triphasic multiphasic gadoxetic eob ceus doppler duplex
+    fibroscan fibrotest shear wave transient uptake phases diameter size volume volumetry
+    signal viable nodules margin margins radiograph angiogram xray x-ray cbct beam spect
+    lirads li-rads easl ctcae core needle specimen smear stain swab culture cultures frozen
+    patency flow folfox rfa mwa sirt tare symptom symptoms signs complaint complaints history
+    questionnaire survey interview diary diaries log logs call calls visits followup tests
+    assay assays methods
+    """
 _CARE_ROLES = frozenset(_CARE_ROLE_TEXT.split())
 _CARE_WORDS = (
-    frozenset(_CARE_WORDS_TEXT.split()) | frozenset(_CARE_WORDS_ABROAD_TEXT.split()) | _CARE_ROLES
+    frozenset(_CARE_WORDS_TEXT.split())
+    | frozenset(_CARE_WORDS_ABROAD_TEXT.split())
+    | frozenset(_MEASURE_WORDS_TEXT.split())
+    | _CARE_ROLES
 )
 # English word endings no name has, for a word no list holds (cardiothoracic aside): the
 # specialties, conditions and procedures (-ology, -ologist, -ician, -ectomy, -itis), nouns of
@@ -2259,9 +2281,10 @@ _UNLISTED_WORD = re.compile(r"(?:[^\W\d_]['’])?[^\W\d_]{2,20}(?:['’-][^\W\d_
 
 
 def _care_plural(word: str) -> bool:
-    """Whether ``word`` is the plural of a care word (``teams``, ``nurses``, ``specialties``)."""
+    """Whether ``word`` is the plural of a care or common word (``teams``, ``specialties``,
+    ``scores``)."""
     stems = (word[:-1], word[:-2], word[:-3] + "y") if word.endswith("s") else ()
-    return any(stem in _CARE_WORDS for stem in stems)
+    return any(stem in _CARE_WORDS or _stop(stem) for stem in stems)
 
 
 def _unknown_word(word: str) -> bool:

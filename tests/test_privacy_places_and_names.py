@@ -872,6 +872,12 @@ NEAR_MISSES_AFTER_A_CARE_VERB = [
     "seen by clinical trials", "assessed by blinded readers", "reviewed by central readers",
     "seen by trial monitors", "assessed by independent reviewers", "seen by study nurses",
     "seen by research teams", "reviewed by two assessors", "seen by several specialties",
+    # a measure, a test or a method after assessed or examined by
+    "assessed by serum bilirubin", "assessed by alpha fetoprotein", "assessed by platelet count",
+    "assessed by creatinine clearance", "assessed by visual analogue", "assessed by grip strength",
+    "assessed by gait speed", "assessed by pain scores", "assessed by afp levels",
+    "assessed by viral load", "examined by contrast ct", "examined by shear wave",
+    "assessed by symptom diary", "assessed by quality questionnaires",
     # an initial, a comma or a hyphen next to words, not a name
     "seen by lee, a nurse", "seen by lee, will call", "seen by smith, april",
     "reviewed by park, mark", "seen by kim, lee and park", "seen by hepatology, john to call",
