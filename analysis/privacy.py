@@ -2261,11 +2261,86 @@ _MEASURE_WORDS_TEXT = """
     questionnaire survey interview diary diaries log logs call calls visits followup tests
     assay assays methods
     """
+#: Plain English words of notes and case report forms that stand after "seen by", "assessed
+#: by" or "examined by" in a phrase, not a name (``assessed by fluid balance``, ``examined by
+#: slit lamp``, ``seen by tissue bank``, ``reviewed by patient safety``): nouns of findings,
+#: measures, the body, devices, tests and services; adjectives of care; eponyms of scores that
+#: are rarely surnames; the same words of notes that mix English with Italian, Spanish, French,
+#: German, Malay, Indonesian and Turkish. None is a given name or a common surname (no mark,
+#: grace, white, key, major, short, deep, trust, root, holder, berg, wells, rawat, phong).
+_NOTE_WORDS_TEXT = """
+    appearance balance change changes chart charts check checks category cause consensus
+    device devices feature features film films findings fluid fluids item items lamp lamps
+    leak leaks length measure measures model number numbers outcome outcomes output outputs
+    pressure pressures profile profiles protein proteins rate rates ratio result results rise
+    risk risks shape sounds stand steps stool stools tap taps threshold time times tool tools
+    trend trends trough view views safety distress refill per bladder breath cell cells form
+    gradient growth guidance indices slice slices spine triceps biceps skinfold skinfolds
+    four five six seven eight nine ten twelve twenty thirty ninety hundred
+    screen screens table tables sleep policy policies sequences genotype phenotype reminder
+    reminders inspector inspectors guideline guidelines template templates audit audits
+    register registers website web online internet message messages text texts leaflet
+    booklet image images slide slides array arrays strip strips dipstick readings answer
+    answers domain domains subscale subscales inventory battery ratings vote votes opinion
+    opinions consult consults encounter encounters contact contacts episode episodes stay
+    stays course courses agent agents drug tablet tablets pill pills capsule capsules life
+    age end air case cases point points crisis note file files entry entries code codes
+    label labels box tick sheet sheets book card cards bundle bundles pack packs set sets step
+    plan plans goal goals target targets limit limits range ranges cutoff cutoffs map plot
+    plots curve curves graph graphs
+    support food prison challenge survival overall limb intake appetite anxiety autopsy mortem
+    birth pregnancy menopause gender healthcare helpline hotline lounge meals mood odour
+    oxygen water zinc copper barium bile marrow organ nuclear fetal maternal neonatal
+    perinatal antenatal postnatal spinal anal sacral plantar synovial rigid serial smooth
+    straight pure brief repeat spot peak pulse reflex impulse tremor thrill turgor girth
+    exudate ulcer seroma stoma recovery rescue retrieval transfer escort shift floor interval
+    burden effect concern injury enzyme membranes exercise holiday travel coach champion clerk
+    advisor visitor prescriber examiner professor link exchange misuse harm debt drop arrest
+    crash cross lying wedged timed genetic genomic kinetic ascitic aseptic caloric electron
+    lean glass lens patch prick punch shave wedge coil brush band cuff pad heel tendon pupil
+    stair climb tilt clock machine angle honorary competent convalescent autoimmune
+    antimicrobial bimanual postal municipal dispensary formulary citizen
+    calf finger fingers gland hernia hip knee nerve rectum scar scars teeth thigh throat
+    thyroid tissue tongue vessel vessels wound wounds speculum capillary
+    calipers caliper dynamometer dynamometers thermometer hammer fork torch scope probe probes
+    cannula drain drains bag mask tape meter glucometer oximeter stethoscope otoscope
+    ophthalmoscope microscope endoscope app software tracker trackers wearable sensor sensors
+    crutches trolley chair swallow enema aspirate manometry cholangiogram spirometry oximetry
+    dynamometry planimetry touch indocyanine eus fna ebus tbna ercp mrcp
+    rapid slow total daily weekly monthly annual fixed mobile portable handheld bedside manual
+    automated digital verbal written vaginal dual double triple superficial plain simple
+    standard modified structured formal informal routine urgent elective operative
+    postoperative preoperative perioperative intraoperative invasive minor open closed wet
+    dry hot cold warm soft hard wide narrow thick direct indirect soluble basic minimum
+    maximum mean median average estimated expected observed predicted residual absolute
+    global peripheral lateral subjective objective radiological cosmetic functional
+    cognitive incisional dermal thrombotic textbook stem suite delivery transport energy
+    initial partial essential potential sequential differential spatial substantial
+    residential confidential visual virtual individual gradual sexual
+    hostel shelter camp camps room rooms pathway track route process scheme network
+    alliance hub base bureau consortium registry database governance assurance affairs
+    incident incidents huddle meetings conference catering estates laundry
+    domestic welfare benefits bleep recurrence occurrence substance distance
+    clavien dindo barthel karnofsky waterlow caprini baveno banff jamar okuda romberg
+    glasgow edmonton bristol richmond
+    pronto soccorso ambulatorio epatologia epatologo specialista ospedale chirurgia turno
+    primario medicina quirurgico jefe jefa consulta hepatologia urgentiste urgences hopital
+    bloc notarzt stationsarztin pflegekraft hausarztpraxis ambulanz praxis klinik
+    krankenhaus notaufnahme bidan desa praktik puskesmas kesihatan jabatan kecemasan rawatan
+    ruang pegawai perubatan bertugas umum rumah sakit daerah acil servis servisi dahiliye
+    genel cerrahi cerrahisi aile hekim hekimi saglik ocagi poliklinik hastane hastanesi
+    ekibi barangay pariksha hospitalier hospitaliere clinicien clinicienne psychologue
+    pharmacien paliatif gizi ahli nutrisi ruangan sosyal hizmet hizmetleri diyetisyen
+    fizyoterapist psikolog bugun kinesitherapeute ergotherapeute assistante sociale
+    fisioterapeuta terapeuta ocupacional trabajador familiar gestora sozialdienst
+    physiotherapeutin palliativdienst
+    """
 _CARE_ROLES = frozenset(_CARE_ROLE_TEXT.split())
 _CARE_WORDS = (
     frozenset(_CARE_WORDS_TEXT.split())
     | frozenset(_CARE_WORDS_ABROAD_TEXT.split())
     | frozenset(_MEASURE_WORDS_TEXT.split())
+    | frozenset(_NOTE_WORDS_TEXT.split())
     | _CARE_ROLES
 )
 # English word endings no name has, for a word no list holds (cardiothoracic aside): the
@@ -2276,6 +2351,37 @@ _WORD_ENDING = re.compile(
     r"(?:olog(?:y|ist|ists|ie)|ician|icians|itian|itians|ists?|ics|[ts]ions?|ments?|ness|it(?:y|ies)"
     r"|iatrics?|graphy|scopy|ectomy|otomy|plasty|itis|osis|a?emia|pathy|ship|hood|wards?)$"
     r"|.{3,}ing$"
+    # adjectives: -ical, -ous, -ive (not clive, olive), -ary and -ory (not mary, hillary, rory,
+    # gregory, mallory), -able, -ible, -less, -ful (not saiful, ashraful), long words in -ic
+    # (not the -ic of eric, dominic, cedric, frederic, ivanovic, kostic, lukic: short, or after
+    # v, k, j, z or r), and -al only after in, on, ur, ect, it, en, er, ul (not kamal, bilal,
+    # vishal, mittal, goyal, bansal, bernal, sonal, meral, chantal)
+    r"|^.{2,}ical$|^.{3,}ous$|^.{2,}[cstv]ive$|^.{3,}[intd]ary$|^.{3,}(?:at|it|s|ct)ory$"
+    r"|^.{4,}[ai]ble$|^.{3,}less$|^.{3,}[^ai]ful$|^.{5,}[^vkjzr]ic$|^.{3,}tric$"
+    r"|^.{3,}(?:in|on|ur|ect|it|en|er|ul)al$|^.{2,}ular$"
+    # nouns: -ure, -ance and -ence (not lance, vance, chance, constance, prudence, patience,
+    # clemence, clarence, florence, terence, terrence, torrance), -gram, -graph, -meter,
+    # -scope, -ysis, -esis (not genesis), -uria, -oma (not paloma, chioma)
+    r"|^.{4,}ures?$|^.{2,}(?:[^dtr]ance|[^dmri]ence|[^r]rance)$|^.{3,}erence$|^.{4,}stance$"
+    r"|^.{3,}gra(?:ms?|phs?)$|^.{3,}[oi]met(?:ers?|ry)$|^.{3,}scopes?$|^.{2,}ysis$|^.{4,}esis$"
+    r"|^.{3,}uria$|^.{2,}(?:in|den|an|ph|rc|t|p|br)omas?$"
+    # long words in -ate (proportionate, intermediate, adequate; not kate, renate, colgate)
+    r"|^.{5,}ate$"
+    # past participles (modified, structured, reported, masked, wedged), not the names in -ed:
+    # ahmed, mohammed, hamed, samed, saeed, rasheed, reed, jared, fred, alfred, mildred,
+    # khaled, javed, naved, rashed, rached, sayed, zayed, seyed, saied, maged, magued, juned
+    r"|^.{3,}(?:ted|[^eay]sed|ked|[dnr]ged|[^eao]ied|[lrio]ved|zed|rmed|[ion]ned|[eou]red"
+    r"|[^a]led|ped|ded|tched|[^a][cs]hed|wed|xed|[^g]ued|ced)$"
+)
+#: Given names that are also words with an English ending (:data:`_WORD_ENDING`), as in Nigeria,
+#: Ghana, Kenya, Zimbabwe and the Philippines: these stay names after a verb of care (``seen by
+#: blessing okafor``, ``seen by precious moyo``).
+_NAMES_WITH_A_WORD_ENDING = frozenset(
+    """
+    blessing precious patience silence prudence fortune loveness charity trinity felicity
+    serenity verity unity clemence marvellous glorious happiness goodness kindness fleming
+    manning channing innocent
+    """.split()
 )
 _UNLISTED_WORD = re.compile(r"(?:[^\W\d_]['’])?[^\W\d_]{2,20}(?:['’-][^\W\d_]{2,20})?")
 
@@ -2288,16 +2394,34 @@ def _care_plural(word: str) -> bool:
 
 
 def _unknown_word(word: str) -> bool:
-    """A word (lower case, folded) that no list of this module knows: no stop, care or role
-    word, none with an English word's ending (:data:`_WORD_ENDING`), no listed given name
-    that is also a word (``_WORD_GIVEN_NAMES``)."""
+    """A word (lower case, folded) that no list of this module knows: no stop, care, role or
+    note word (``_NOTE_WORDS_TEXT``: ``balance``, ``lamp``, ``capillary``), none with an
+    English word's ending (:data:`_WORD_ENDING`: ``operative``, ``masked``) unless a listed
+    name or one of ``_NAMES_WITH_A_WORD_ENDING`` (``precious``, ``blessing``), no listed given
+    name that is also a word (``_WORD_GIVEN_NAMES``), no word without a vowel (``sms``), no
+    hyphenated word whose last part is known (``five-times``).
+
+    >>> [_unknown_word(w) for w in ("kavya", "balance", "operative", "precious", "ivanovic")]
+    [True, False, False, True, True]
+    """
+    if "-" in word:  # five-times, sit-to-stand, same-day: the last word known (not lily-rose)
+        last = word.rsplit("-", 1)[1]
+        if len(last) >= 3 and last not in _NAME_LEXICON and not _unknown_word(last):
+            if last not in _WORD_GIVEN_NAMES:
+                return False
+    if len(word) >= 3 and not re.search(r"[aeiouy]", word):  # sms, ptld, ctg: no name
+        return False
     return not (
         _stop(word)
         or word in _CARE_WORDS
         or _care_plural(word)
         or word in _WORD_GIVEN_NAMES
         or word in _SYLLABLE_WORDS
-        or (word not in _NAME_LEXICON and _WORD_ENDING.search(word) is not None)
+        or (
+            word not in _NAME_LEXICON
+            and word not in _NAMES_WITH_A_WORD_ENDING
+            and _WORD_ENDING.search(word) is not None
+        )
     )
 
 

@@ -828,6 +828,27 @@ CUED_NAMES_BEYOND_THE_LEXICON = [
     ("seen by Mehmet Öztürk today", "mehmet öztürk"),
     ("referred by priya adeyemi", "priya adeyemi"),
     ("referred by olumide sharma", "olumide sharma"),
+    # names outside the lexicon from Nigeria, Kenya, India (Tamil too), the Philippines,
+    # Indonesia, Turkey, Poland, Greece and the Arab world, after the words of notes were known
+    ("seen by chinedu okonkwo today", "chinedu okonkwo"),
+    ("Reviewed by Funmilayo Adebayo.", "funmilayo adebayo"),
+    ("assessed by blessing okafor", "blessing okafor"),
+    ("seen by achieng otieno", "achieng otieno"),
+    ("reviewed by kiprono kiptoo", "kiprono kiptoo"),
+    ("examined by anirudh kulkarni", "anirudh kulkarni"),
+    ("seen by senthil murugan today", "senthil murugan"),
+    ("reviewed by kalaivani subramaniam", "kalaivani subramaniam"),
+    ("seen by maricel dimaculangan", "maricel dimaculangan"),
+    ("seen by dewi lestari today", "dewi lestari"),
+    ("examined by budi santoso", "budi santoso"),
+    ("seen by ayse yilmaz", "ayse yilmaz"),
+    ("reviewed by emre demirci", "emre demirci"),
+    ("seen by malgorzata wisniewska", "malgorzata wisniewska"),
+    ("assessed by krzysztof nowicki", "krzysztof nowicki"),
+    ("seen by eleni papadopoulou", "eleni papadopoulou"),
+    ("reviewed by dimitrios georgiou", "dimitrios georgiou"),
+    ("reviewed by fatima al-zahrani", "al-zahrani"),
+    ("seen by youssef haddad today", "youssef haddad"),
 ]
 
 
@@ -891,3 +912,121 @@ NEAR_MISSES_AFTER_A_CARE_VERB = [
 @pytest.mark.parametrize("value", NEAR_MISSES_AFTER_A_CARE_VERB)
 def test_roles_teams_hospitals_and_germs_after_a_cue_pass(value):
     assert _passes(value)
+
+
+# after a verb of care and by, two words of a measure, a test, a device, a method, a service or
+# a place of care, as notes of oncology, hepatology, surgery, nursing and radiology and research
+# forms write them, also capitalised, in notes that mix English with other languages, and with
+# words after them: no name (of a probe of 1,749 such phrases, 144 were refused before the words
+# of notes and more English endings were known, 4 after; these 161 are a sample)
+PHRASES_OF_CARE_AFTER_A_CARE_VERB = [
+    "seen by fast track (2023)", "Seen by Bleep Holder On 12/3", "assessed by wedged pressure.",
+    "Pt assessed by plain film.", "assessed by capsule appearance.",
+    "Assessed by Fluid Balance Today", "assessed by handgrip dynamometry",
+    "assessed by chair stand.", "Assessed by Distress Thermometer Again",
+    "assessed by patient reported again", "assessed by bristol stool.",
+    "assessed by stool chart on 12/3", "Assessed by Food Chart - No Concerns",
+    "Pt assessed by fluid chart and team", "assessed by ascitic tap.",
+    "Pt assessed by saag gradient - no concerns", "assessed by ascitic protein and team",
+    "assessed by operative findings", "assessed by ious findings.",
+    "assessed by indocyanine green - no concerns", "assessed by icg fluorescence and team",
+    "Assessed by Kinetic Growth - No Concerns", "Assessed by Clavien Dindo Again",
+    "assessed by bile leak - no concerns", "Pt assessed by drain output (2023)",
+    "assessed by ssi surveillance.", "seen by cardiopulmonary exercise (2023)",
+    "assessed by anaerobic threshold", "assessed by echo findings today",
+    "Assessed by Ecg Changes On 12/3", "assessed by pulse oximetry again",
+    "Assessed by Capillary Refill Today", "Assessed by Temperature Check - No Concerns",
+    "assessed by lipid profile today", "assessed by berg balance again", "examined by per rectum.",
+    "Pt seen by vaginal speculum on 12/3", "Examined by Fluid Thrill Again",
+    "examined by slit lamp - no concerns", "examined by eus fna and team",
+    "examined by ebus tbna.", "examined by focused echo and team",
+    "examined by fluoroscopic guidance.", "examined by optical coherence (2023)",
+    "examined by skinfold calipers and team", "reviewed by serious incident - no concerns",
+    "reviewed by root cause and team", "reviewed by patient safety again",
+    "reviewed by safety huddle", "Pt reviewed by drug chart today",
+    "reviewed by regulatory affairs", "seen by specialista epatologo.",
+    "seen by ruang rawat (2023)", "Seen by Bidan Desa Again", "seen by pegawai perubatan today",
+    "seen by cerrahi servisi on 12/3", "seen by nadi pariksha", "seen by delivery suite.",
+    "seen by tissue bank", "seen by stem cell.", "seen by patient transport today",
+    "Assessed by Triceps Skinfold.", "assessed by handheld dynamometer (see letter)",
+    "Assessed by Jamar Dynamometer", "assessed by five-times sit.", "assessed by daily steps",
+    "assessed by wearable device, no concerns", "assessed by thrombotic risk, no concerns",
+    "assessed by growth rate (see letter)", "assessed by dual energy",
+    "assessed by radiomic features.", "assessed by texture analysis, no concerns",
+    "assessed by everolimus trough.", "assessed by drain fluid, no concerns",
+    "assessed by stoma output and plan", "assessed by scar appearance today",
+    "assessed by cosmetic outcome.", "assessed by incisional hernia on 3/5",
+    "assessed by operative time.", "Assessed by Textbook Outcome (see Letter)",
+    "examined by gloved finger today", "Examined by Tendon Hammer",
+    "Examined by Anorectal Manometry And Plan", "examined by barium swallow.",
+    "examined by barium enema, no concerns", "Examined by Water Soluble On 3/5",
+    "seen by pronto soccorso and plan", "Seen by Ambulatorio Epatologia",
+    "seen by klinik desa on 3/5", "seen by bidan praktik - stable",
+    "seen by jabatan kecemasan (see letter)", "seen by acil servis.",
+    "seen by dahiliye servisi, no concerns", "Seen by Genel Cerrahi On 3/5",
+    "seen by aile hekimi - stable", "seen by saglik ocagi and plan",
+    "assessed by sms reminders and discussed", "assessed by coag screen - ok",
+    "assessed by rotem analysis and discussed", "assessed by urinary copper and discussed",
+    "assessed by autoimmune screen today", "assessed by hfe genotype (2024)",
+    "assessed by collagen proportionate - ok", "assessed by postural drop and discussed",
+    "Assessed by Tilt Table.", "assessed by pittsburgh sleep - ok",
+    "examined by breath-hold sequences today", "examined by printed model",
+    "examined by mutational burden - ok", "reviewed by unos policy (2024)",
+    "reviewed by fda inspectors - ok", "seen by extended scope and discussed",
+    "seen by supplementary prescriber - ok", "seen by tim paliatif (2024)",
+    "seen by ahli gizi and discussed", "seen by pharmacien hospitalier",
+    "seen by psychologue clinicienne - ok", "Seen by Sosyal Hizmet.",
+    "assessed by protein intake again", "assessed by swallow screen",
+    "assessed by water swallow today", "assessed by incentive spirometry again",
+    "assessed by mucous membranes.", "assessed by fluid challenge again",
+    "assessed by wound photographs again", "assessed by sacral check (see EPR)",
+    "assessed by limb power today", "assessed by cuff leak today", "assessed by drain trend.",
+    "assessed by air leak again", "assessed by progression-free survival",
+    "assessed by overall survival today", "seen by prison in-reach.", "seen by peer support today",
+    "examined by evoked potentials.", "examined by food challenge",
+    "examined by crystal analysis (see EPR)", "reviewed by continence advisor",
+    "reviewed by intestinal failure", "Seen by Peer Support again", "Assessed by Visceral Fat",
+    "Assessed by Serum Bilirubin", "assessed by tumour board consensus",
+    "reviewed by radiology reporting", "assessed by ascites volume", "examined by digital rectal",
+    "assessed by hepatic encephalopathy", "seen by walk-in clinic", "assessed by frailty index",
+    "reviewed by quality assurance", "assessed by icg retention", "seen by outreach service",
+    "Assessed by Modified Recist.", "assessed by structured interview",
+    "assessed by estimated blood loss", "examined by ultrasound guided",
+    "seen by rapid access today", "assessed by appetite loss", "assessed by subcutaneous fat",
+    "assessed by sms reminders", "assessed by collagen proportionate",
+]  # fmt: skip
+
+
+def test_measures_tests_devices_and_services_after_a_care_verb_pass():
+    refused = [v for v in PHRASES_OF_CARE_AFTER_A_CARE_VERB if identifier_kind(v) is not None]
+    assert refused == []
+
+
+# names that end as English words do (-ed, -al, -ic, -ous, -ive, -ary, -ory, -ful, -ence,
+# -ance, -ure, -ate, -oma, -ing, -ness, -ity), unknown to the lexicon, after a verb of care:
+# still names (Arabic, Urdu, Bangla, Indian, Turkish, French, Irish, South Slavic, Spanish,
+# Igbo, German and Zimbabwean, Kenyan and Ghanaian names of virtues)
+NAMES_THAT_END_AS_WORDS_AFTER_A_CARE_VERB = [
+    "seen by rasheed olawale", "seen by khaled yousef", "seen by javed iqbal",
+    "seen by sayed hashemi", "seen by kamal uddin", "seen by bilal chaudhry",
+    "seen by vishal bansal", "seen by sonal mittal", "seen by meral aksoy",
+    "seen by chantal dubois", "seen by olive mwangi", "seen by clive ndlovu",
+    "seen by hilary okoro", "seen by rory mcgrath", "seen by terence ochieng",
+    "seen by clarence villanueva", "seen by constance adjei", "seen by prudence mabaso",
+    "seen by fortune chikwanha", "seen by precious nkosi", "seen by saiful haque",
+    "seen by ashraful karim", "seen by dominic asante", "seen by cedric ndayisaba",
+    "seen by frederic lemaire", "seen by marko jovanovic", "seen by ivana kovacic",
+    "seen by luka modric", "seen by nikola lukic", "seen by kavya ivanovic",
+    "seen by ana kostic", "seen by nikola jovetic", "seen by paloma ruiz",
+    "seen by chioma nwachukwu", "seen by renate schulz", "seen by juned ansari",
+    "seen by naved qureshi", "seen by maged hanna", "seen by rached trabelsi",
+    "seen by jared kipchoge", "seen by mildred achieng", "seen by clemence moreau",
+    "seen by sheetal joshi", "seen by donal brennan", "seen by patience wanjiku",
+    "seen by silence chitando", "seen by blessing adeyemi", "seen by loveness banda",
+    "seen by marvellous dube", "Seen by Precious Moyo.", "reviewed by mital shah today",
+]  # fmt: skip
+
+
+def test_names_that_end_as_english_words_do_stay_names_after_a_care_verb():
+    missed = [v for v in NAMES_THAT_END_AS_WORDS_AFTER_A_CARE_VERB if identifier_kind(v) != "name"]
+    assert missed == []
