@@ -2299,7 +2299,8 @@ _NOTE_WORDS_TEXT = """
     crash cross lying wedged timed genetic genomic kinetic ascitic aseptic caloric electron
     lean glass lens patch prick punch shave wedge coil brush band cuff pad heel tendon pupil
     stair climb tilt clock machine angle honorary competent convalescent autoimmune
-    antimicrobial bimanual postal municipal dispensary formulary citizen
+    antimicrobial bimanual postal municipal dispensary formulary citizen robotic guardian dye
+    sirius
     calf finger fingers gland hernia hip knee nerve rectum scar scars teeth thigh throat
     thyroid tissue tongue vessel vessels wound wounds speculum capillary
     calipers caliper dynamometer dynamometers thermometer hammer fork torch scope probe probes
@@ -2333,7 +2334,9 @@ _NOTE_WORDS_TEXT = """
     pharmacien paliatif gizi ahli nutrisi ruangan sosyal hizmet hizmetleri diyetisyen
     fizyoterapist psikolog bugun kinesitherapeute ergotherapeute assistante sociale
     fisioterapeuta terapeuta ocupacional trabajador familiar gestora sozialdienst
-    physiotherapeutin palliativdienst
+    physiotherapeutin palliativdienst tecnico tecnica radio aide soignante soignant
+    manipulateur manipulatrice auxiliar enfermeria forense uzmani asistani yogun bakim bacsi
+    chuyenkhoa petugas farmasi pembantu pelatih masyarakat
     """
 _CARE_ROLES = frozenset(_CARE_ROLE_TEXT.split())
 _CARE_WORDS = (
@@ -2348,7 +2351,7 @@ _CARE_WORDS = (
 # action and quality (-tion, -ment, -ness, -ity) and longer words in -ing (nursing, imaging;
 # not ming, ling)
 _WORD_ENDING = re.compile(
-    r"(?:olog(?:y|ist|ists|ie)|ician|icians|itian|itians|ists?|ics|[ts]ions?|ments?|ness|it(?:y|ies)"
+    r"(?:olog(?:y|ist|ists|ie|ia|o|ue|ues)|oloji|ician|icians|itian|itians|ists?|ics|[ts]ions?|ments?|ness|it(?:y|ies)"
     r"|iatrics?|graphy|scopy|ectomy|otomy|plasty|itis|osis|a?emia|pathy|ship|hood|wards?)$"
     r"|.{3,}ing$"
     # adjectives: -ical, -ous, -ive (not clive, olive), -ary and -ory (not mary, hillary, rory,
@@ -2367,6 +2370,8 @@ _WORD_ENDING = re.compile(
     r"|^.{3,}uria$|^.{2,}(?:in|den|an|ph|rc|t|p|br)omas?$"
     # long words in -ate (proportionate, intermediate, adequate; not kate, renate, colgate)
     r"|^.{5,}ate$"
+    # long agent nouns in -ator (calculator, ventilator; not salvator)
+    r"|^.{5,}ators?$"
     # past participles (modified, structured, reported, masked, wedged), not the names in -ed:
     # ahmed, mohammed, hamed, samed, saeed, rasheed, reed, jared, fred, alfred, mildred,
     # khaled, javed, naved, rashed, rached, sayed, zayed, seyed, saied, maged, magued, juned

@@ -917,8 +917,8 @@ def test_roles_teams_hospitals_and_germs_after_a_cue_pass(value):
 # after a verb of care and by, two words of a measure, a test, a device, a method, a service or
 # a place of care, as notes of oncology, hepatology, surgery, nursing and radiology and research
 # forms write them, also capitalised, in notes that mix English with other languages, and with
-# words after them: no name (of a probe of 1,749 such phrases, 144 were refused before the words
-# of notes and more English endings were known, 4 after; these 161 are a sample)
+# words after them: no name (of a probe of 2,129 such phrases, 192 were refused before the words
+# of notes and more English endings were known, 5 after; these 207 are a sample)
 PHRASES_OF_CARE_AFTER_A_CARE_VERB = [
     "seen by fast track (2023)", "Seen by Bleep Holder On 12/3", "assessed by wedged pressure.",
     "Pt assessed by plain film.", "assessed by capsule appearance.",
@@ -994,6 +994,24 @@ PHRASES_OF_CARE_AFTER_A_CARE_VERB = [
     "assessed by estimated blood loss", "examined by ultrasound guided",
     "seen by rapid access today", "assessed by appetite loss", "assessed by subcutaneous fat",
     "assessed by sms reminders", "assessed by collagen proportionate",
+    "assessed by metroticket calculator", "assessed by functional reserve",
+    "assessed by methacetin breath", "assessed by bile acids", "assessed by ogtt result",
+    "examined by robotic platform", "examined by intraoperative cholangiogram",
+    "examined by on-table cholangiogram", "examined by touch imprint", "examined by rapid onsite",
+    "examined by magnetic seed", "examined by radioactive seed", "examined by blue dye",
+    "examined by dual tracer", "reviewed by caldicott guardian", "Examined By Bedside Echo",
+    "Examined By Magnetic Seed", "Examined By Blue Dye", "seen by tecnico radiologo",
+    "seen by aide soignante", "seen by manipulateur radio", "seen by tecnico radiologia",
+    "seen by ahli radiologi", "seen by petugas gizi", "seen by pegawai farmasi",
+    "seen by pembantu perubatan", "seen by radyoloji uzmani", "seen by dahiliye asistani",
+    "seen by cerrahi asistani", "seen by yogun bakim", "seen by acil hekimi",
+    "seen by bacsi chuyenkhoa", "seen by ktv xquang", "seen by whanau support.",
+    "seen by wound ostomy again", "assessed by dosimetry software - satisfactory",
+    "assessed by voxel dosimetry (day 2)", "assessed by embolic agent, for review",
+    "assessed by stasis endpoint today", "assessed by angiographic endpoint.",
+    "assessed by air kerma again", "assessed by technical success today",
+    "assessed by groin check (day 2)", "assessed by closure device",
+    "reviewed by rpa advisor today", "Assessed By Groin Check - satisfactory",
 ]  # fmt: skip
 
 
