@@ -2374,8 +2374,9 @@ _WORD_ENDING = re.compile(
     r"|^.{5,}ators?$"
     # past participles (modified, structured, reported, masked, wedged), not the names in -ed:
     # ahmed, mohammed, hamed, samed, saeed, rasheed, reed, jared, fred, alfred, mildred,
-    # khaled, javed, naved, rashed, rached, sayed, zayed, seyed, saied, maged, magued, juned
-    r"|^.{3,}(?:ted|[^eay]sed|ked|[dnr]ged|[^eao]ied|[lrio]ved|zed|rmed|[ion]ned|[eou]red"
+    # khaled, javed, naved, rashed, rached, sayed, zayed, seyed, saied, maged, magued, juned,
+    # siegfried, winfried
+    r"|^.{3,}(?:ted|[^eay]sed|ked|[dnr]ged|(?<!f)[^eao]ied|[lrio]ved|zed|rmed|[ion]ned|[eou]red"
     r"|[^a]led|ped|ded|tched|[^a][cs]hed|wed|xed|[^g]ued|ced)$"
 )
 #: Given names that are also words with an English ending (:data:`_WORD_ENDING`), as in Nigeria,

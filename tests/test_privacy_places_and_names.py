@@ -1042,6 +1042,7 @@ NAMES_THAT_END_AS_WORDS_AFTER_A_CARE_VERB = [
     "seen by sheetal joshi", "seen by donal brennan", "seen by patience wanjiku",
     "seen by silence chitando", "seen by blessing adeyemi", "seen by loveness banda",
     "seen by marvellous dube", "Seen by Precious Moyo.", "reviewed by mital shah today",
+    "seen by winfried kretz", "seen by siegfried oduya",
 ]  # fmt: skip
 
 
