@@ -91,6 +91,10 @@ KINDS = {
             "IPython",
             "PIL.Image",
             "analysis",
+            # the icon font's subsetting (book/_ext/book_site.py) imports these in every build
+            # (about 0.2 CPU-s a build; OS/2's table module alone 0.1)
+            "fontTools.subset",
+            "fontTools.ttLib.tables.O_S_2f_2",
             # Sphinx's own extensions, which every application sets up
             "sphinx.application:builtin_extensions",
         ),

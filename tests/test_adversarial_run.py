@@ -628,16 +628,6 @@ def _tiny_book(tmp: Path, body: str = "") -> Path:
     return chapters
 
 
-def _cli(*argv, **kw):
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *argv],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        **kw,
-    )
-
-
 @pytest.mark.slow(seconds=4)
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_signal_removes_partial_output(tmp_path, signum):
@@ -670,9 +660,15 @@ def test_signal_removes_partial_output(tmp_path, signum):
     assert snapshot(cohort, chapters) == before
 
 
-@pytest.mark.slow(seconds=10)
+@pytest.mark.slow(seconds=5)
 def test_force_replaces_only_our_report_and_scrubs_odd_paths(tmp_path, capsys):
-    """One kernel run in a non-ASCII folder with a markup file name, then --force cases."""
+    """One kernel run in a non-ASCII folder with a markup file name, then --force cases.
+
+    In process, as the refused cases after it (:func:`run_main`: the command's code path; the
+    chapter's kernel and the site's build are still processes of their own, forked as in the
+    other in-process runs): as a launched command, its kernel and jupyter-book started as new
+    interpreters, importing everything again (about 4 CPU-s more). The signal tests above run the
+    command as a process of its own."""
     chapters = _tiny_book(tmp_path)
     folder = tmp_path / "Ünï dir 목록 名前"
     folder.mkdir()
@@ -687,9 +683,9 @@ def test_force_replaces_only_our_report_and_scrubs_odd_paths(tmp_path, capsys):
     fake_report(out, files=("old-chapter.html", "index.html"))
     (reports / "sibling.txt").write_text("untouched", encoding="utf-8")
 
-    first = _cli(*base, "--force")
-    assert first.returncode == 0, first.stderr
-    assert "Traceback" not in first.stderr
+    code, _, err = run_main(capsys, [*base, "--force"])
+    assert code == 0, err
+    assert "Traceback" not in err
     assert sorted(p.name for p in reports.iterdir()) == ["r", "sibling.txt"]  # no temporaries
     assert not (out / "old-chapter.html").exists()
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
@@ -747,8 +743,8 @@ def test_force_replaces_only_our_report_and_scrubs_odd_paths(tmp_path, capsys):
 @pytest.mark.slow(seconds=2)
 def test_failed_chapter_never_replaces_a_users_failed_folder(tmp_path, capsys):
     """In process (:func:`analysis.__main__.main`, the command's code path without a second
-    interpreter's start: about a CPU-second); the signal and ``--force`` tests above run the
-    command as a real process."""
+    interpreter's start: about a CPU-second), as the ``--force`` test above; the signal tests
+    above run the command as a real process."""
     chapters = _tiny_book(tmp_path, "1 / 0\n")
     cohort = tmp_path / "my.csv"
     cohort.write_bytes(COHORT_CSV.read_bytes())
