@@ -66,13 +66,12 @@ import functools
 import math
 from dataclasses import dataclass
 from itertools import combinations
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from analysis import PUBLISHED_DIR, labels, published
+from analysis import labels, published
 from analysis.clinical import albi_frame, child_pugh, child_pugh_class_from_points
 from analysis.formatting import quantity, rounded, word_list
 
@@ -1252,8 +1251,7 @@ def table2_feasibility(
     ['child_pugh_7', 'additional_tace']
     """
     # memoised on the published files' names, sizes and times, as published.load is; a copy
-    folder = Path(PUBLISHED_DIR if directory is None else directory)
-    files = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(folder.glob("*.yaml")))  # fmt: skip
+    files = published.files_signature(directory)
     if p_rounding not in P_READINGS:
         raise ValueError(f"p_rounding must be one of {P_READINGS}, not {p_rounding!r}")
     return _table2_feasibility(
@@ -1531,8 +1529,7 @@ def death_floors(directory=None) -> pd.DataFrame:
     """
     # a pure function of the published numbers, asked for many times by one chapter (01-data:
     # 17 times, about 15 ms each): made once per state of the files, as table2_feasibility is
-    folder = Path(PUBLISHED_DIR if directory is None else directory)
-    files = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(folder.glob("*.yaml")))  # fmt: skip
+    files = published.files_signature(directory)
     return _death_floors(directory, files).copy()
 
 
@@ -2045,8 +2042,7 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
     """
     # a pure function of the published numbers (about 70 ms; chapter 01 asks three times): made
     # once per state of the files, as table2_feasibility is; the copy's attrs are a deep copy
-    folder = Path(PUBLISHED_DIR if directory is None else directory)
-    files = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(folder.glob("*.yaml")))  # fmt: skip
+    files = published.files_signature(directory)
     return _approximate_conflicts(directory, files).copy()
 
 

@@ -62,6 +62,7 @@ __all__ = [
     "by_quantity",
     "clear_cache",
     "entry",
+    "files_signature",
     "ids",
     "interval",
     "load",
@@ -496,6 +497,22 @@ _DEFAULT_RESOLVED = Path(PUBLISHED_DIR).resolve()
 
 def _resolved(directory) -> Path:
     return _DEFAULT_RESOLVED if directory is None else _directory(directory).resolve()
+
+
+def files_signature(directory=None) -> tuple:
+    """The state of the published files: ``(name, mtime_ns, size)`` of each ``*.yaml``, by name.
+
+    A cache key for functions of the published numbers alone (:func:`load` uses it, and so do
+    :func:`analysis.paper.table2_feasibility` and :func:`analysis.synthesis.feasibility`): an
+    edited file changes it, so they compute again.
+
+    Examples
+    --------
+    >>> sig = files_signature()
+    >>> sig == files_signature() and all(name.endswith(".yaml") for name, _, _ in sig)
+    True
+    """
+    return _signature(_resolved(directory))
 
 
 def _signature(directory: Path) -> tuple:

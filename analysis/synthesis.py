@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from analysis import PUBLISHED_DIR, engine
+from analysis import engine
 from analysis.calibration import (
     VALUE_COLUMNS,
     VALUE_REPAIR_COLUMNS,
@@ -63,7 +63,7 @@ from analysis.paper import (
     death_partition,
     design_matrix,
 )
-from analysis.published import bound_decimals, entry, load, parse_text
+from analysis.published import bound_decimals, entry, files_signature, load, parse_text
 from analysis.tables import table2_models
 from analysis.verdicts import HIT, INFEASIBLE, MISSED, NOT_AVAILABLE
 
@@ -1157,11 +1157,7 @@ def feasibility() -> pd.DataFrame:
     # a pure function of the published numbers: made once per state of their files, as
     # paper.table2_feasibility is (chapter 06 asks for it once per interval note: 12 times, about
     # 35 ms each), a copy returned
-    folder = Path(PUBLISHED_DIR)
-    files = tuple(
-        (f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(folder.glob("*.yaml"))
-    )
-    return _feasibility(files).copy()
+    return _feasibility(files_signature()).copy()
 
 
 @functools.lru_cache(maxsize=4)
