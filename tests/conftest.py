@@ -32,7 +32,7 @@ from analysis import numerics
 numerics.pin_openblas()
 
 import pytest  # noqa: E402
-from test_browser import CHROMIUM, FLAGS, HTML, PAGES, QuietHandler, tour  # noqa: E402
+from test_browser import CHROMIUM, HTML, PAGES, QuietHandler, launch, tour  # noqa: E402
 
 
 def pytest_configure(config):
@@ -212,7 +212,7 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium is not installed: `make chromium` installs Debian's package")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        b = launch(p)
         yield b
         b.close()
 

@@ -63,6 +63,24 @@ FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+#: The features Playwright (1.65) turns off in the Chromium it launches, its own
+#: ``--disable-features`` (the last such switch counts, so :func:`launch` passes them again with
+#: :data:`UNUSED_FEATURES`; a test checks the launched browser's command line for a name missing here)
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,"
+    "HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,"
+    "ThirdPartyStoragePartitioning,AvoidCorsURLLoaderRestartOnRedirect,TcpPortRandomizationWin,"
+    "OptimizationHints,NetworkTimeServiceQuerying,AimEnabled,PreconnectToSearch,"
+    "msForceBrowserSignIn,msEdgeUpdateLaunchServicesPreferredVersion"
+).split(",")
+#: Browser UI no test looks at: headless Chromium (the full browser since version 132) gave
+#: each window the address bar's drop-down, two WebUI pages in a renderer process of their own
+#: (``chrome://omnibox-popup.top-chrome/``), loaded with each context and kept up to date.
+#: Opening 12 tabs, each loading chapter 06: 6.3-7.1 -> 3.3-4.0 CPU-s (three runs each); the
+#: browser tests launched 57 renderer processes, 45 without it. Pages render as before (the
+#: drop-down is the browser's, not the page's).
+UNUSED_FEATURES = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
+DISABLE_FEATURES = "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED_FEATURES + UNUSED_FEATURES)
 SKIP_PAGES = {"genindex.html", "search.html"}
 
 
@@ -88,6 +106,14 @@ API_MODULE_PAGES = [p for p in PAGES if p.parent.name == "api" and p.parent.pare
 TOURED_PAGES = [p for p in PAGES if p not in API_MODULE_PAGES] + sorted(
     API_MODULE_PAGES, key=lambda p: (-p.stat().st_size, p)
 )[:2]
+
+
+def launch(playwright):
+    """Debian's Chromium (:data:`CHROMIUM`) with :data:`FLAGS`, and :data:`UNUSED_FEATURES`
+    turned off besides Playwright's own (:data:`PLAYWRIGHT_DISABLED_FEATURES`): Chromium keeps
+    only the last ``--disable-features``
+    (:func:`test_chromium_turns_off_playwrights_features_and_the_address_bar_drop_down`)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[*FLAGS, DISABLE_FEATURES])
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -430,6 +456,35 @@ def test_the_fence_records_requests_leaving_the_machine(contexts, server):
         pg.close()
         if tab is not None:
             tab.page.close()
+
+
+def test_chromium_turns_off_playwrights_features_and_the_address_bar_drop_down(browser):
+    """:func:`launch`'s ``--disable-features`` names every feature that Playwright's own (an
+    earlier switch, which Chromium ignores) names: a newer Playwright's list is to be copied into
+    :data:`PLAYWRIGHT_DISABLED_FEATURES`. And with :data:`UNUSED_FEATURES` off, a window has no
+    address-bar drop-down (its WebUI pages)."""
+    lines = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            args = cmdline.read_bytes().decode(errors="replace").split("\0")
+            if DISABLE_FEATURES in args and not any(a.startswith("--type=") for a in args):
+                lines.append(args)
+    assert lines, "no browser process launched with launch()'s --disable-features"
+    ours = set(DISABLE_FEATURES.partition("=")[2].split(","))
+    for args in lines:
+        for arg in args:
+            if arg.startswith("--disable-features="):
+                missing = set(arg.partition("=")[2].split(",")) - ours - {""}
+                assert not missing, f"Playwright turns off {sorted(missing)}: add them"
+    context = browser.new_context()
+    try:
+        context.new_page()
+        cdp = browser.new_browser_cdp_session()
+        urls = [t["url"] for t in cdp.send("Target.getTargets")["targetInfos"]]
+        cdp.detach()
+    finally:
+        context.close()
+    assert not [u for u in urls if "omnibox" in u], urls
 
 
 def test_book_has_pages(built):
@@ -916,7 +971,9 @@ def test_a_page_printed_in_dark_mode_prints_light(contexts, server, outside_requ
         }"""
         )
         dark_words = pg.evaluate("getComputedStyle(document.body).color")
-        pg.pdf(path=str(tmp_path / "dark.pdf"))
+        # its first sheet only (the page is laid out for paper whole, and "beforeprint" and
+        # "afterprint" fire as for every sheet): all 30 (Letter) cost Chromium ~0.6 CPU-s more
+        pg.pdf(path=str(tmp_path / "dark.pdf"), page_ranges="1")
         theme, words = pg.evaluate("window.printedWith")
         assert theme == "light", "printed in the dark theme"
         assert words != dark_words, f"printed words {words}, the dark theme's {dark_words}"
