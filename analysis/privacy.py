@@ -2114,23 +2114,11 @@ def _cued_shape(words: list[str], gaps: list[str], written: list[str]) -> str | 
     if size == 2 and _GAP_COMMA.fullmatch(gaps[0]) and _cued_surname(words[0]):
         second = words[1]
         if second in _GIVEN_NAMES and second not in _SYLLABLE_WORDS and len(second) >= 3:
-            return "comma"
-        if len(second) == 1 and written[1].isupper() and gaps[0].count(",") == 1:
-            return None  # Smith, J.: decided with the dot, by a span of three
+            return "comma"  # (Smith, J. is decided with its dot, by a span of three)
     if size == 3 and _GAP_COMMA.fullmatch(gaps[0]) and _cued_surname(words[0]):
         initial = len(words[1]) == 1 and written[1].isupper()
         if initial and gaps[1].startswith("."):
             return "comma"  # Smith, J. reviewed
-    if (
-        size == 3
-        and len(words[0]) == 1
-        and written[0].isupper()
-        and gaps[0].startswith(".")
-        and _GAP_AFTER_INITIAL.fullmatch(gaps[0])
-        and written[1][0].isupper()
-        and _cued_surname(words[1])
-    ):
-        return None  # J. Smith is a span of two: below
     if size == 2 and len(words[0]) == 1 and written[0].isupper():
         if gaps[0].startswith(".") and _GAP_AFTER_INITIAL.fullmatch(gaps[0]):
             if written[1][0].isupper() and _cued_surname(words[1]):
