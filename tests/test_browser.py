@@ -182,6 +182,9 @@ _PAGE_FACTS = """
     overflow: document.documentElement.scrollWidth - window.innerWidth,
     // the layout viewport: a mobile browser widens it (and zooms out) for a page too wide
     layout: window.innerWidth,
+    // the page's title: its font size and the height it takes (px)
+    title: (h => h ? [parseFloat(getComputedStyle(h).fontSize), h.getBoundingClientRect().height]
+      : null)(document.querySelector('.bd-article h1')),
   };
 }
 """
@@ -609,6 +612,18 @@ def test_page_fits_a_phone(toured, path: Path):
     assert seen["layout"] <= 390, f"{path.name}: laid out {seen['layout']}px wide, zoomed out"
     assert not seen["outside"], seen["outside"][:5]
     assert not seen["problems"], f"{path.name} at 390 px: {seen['problems']}"
+
+
+@pytest.mark.parametrize("path", TOURED_PAGES, ids=lambda p: str(p.relative_to(HTML)))
+def test_title_leaves_room_on_a_phone(toured, path: Path):
+    """At 390 px a page's title is set at most 28 px (the theme's 42 px took five lines, half the
+    first screen, for the introduction's) and takes at most a quarter of an 844 px screen."""
+    seen = _seen(toured, path, 390)
+    if seen["title"] is None:
+        pytest.skip(f"{path.name}: no title")
+    size, height = seen["title"]
+    assert size <= 28, f"{path.name}: title set at {size}px on a phone"
+    assert height <= 844 / 4, f"{path.name}: the title takes {height:.0f}px of an 844px screen"
 
 
 @pytest.fixture(scope="module")
