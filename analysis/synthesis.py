@@ -43,6 +43,7 @@ from analysis.calibration import (
     multivariable_agreement,
     multivariable_rows,
     polish_table2,
+    pvtt_edge_descent,
     rows_agreeing,
     spread_anneal,
     table2_cells,
@@ -2588,8 +2589,10 @@ def synthesize(
     exchange polish on the rounding bins' edges (:func:`analysis.calibration.uni_edge_polish`)
     and a multivariable pass of the value phase, with or without a standard-error pass before it
     (:func:`analysis.calibration.value_se_pass`, stream :data:`SE_STREAM`), whichever prints
-    more, the spread pass and an exhaustive search of double exchanges of the PVTT grade
-    (:func:`analysis.calibration.uni_double_polish`; see :func:`_cox_phase`).
+    more, the spread pass, an exhaustive search of double exchanges of the PVTT grade
+    (:func:`analysis.calibration.uni_double_polish`) and a steepest descent of the same moves on
+    the PVTT cells' edge distance (:func:`analysis.calibration.pvtt_edge_descent`; see
+    :func:`_cox_phase`).
 
     Parameters
     ----------
@@ -2738,7 +2741,10 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
     untouched). Last of all, :func:`analysis.calibration.uni_double_polish` (no random numbers)
     screens every single and double exchange of the PVTT grade between patients of the same
     BCLC stage and makes one per round that prints more univariate entries, nothing else lost
-    (on the book's seed: PVTT Vp1-2's and Vp3-4's hazard ratios in place of Vp1-2's P). Returns
+    (on the book's seed: PVTT Vp1-2's and Vp3-4's hazard ratios in place of Vp1-2's P). Then
+    :func:`analysis.calibration.pvtt_edge_descent` (no random numbers) makes the same moves one
+    round at a time while they bring the PVTT cells nearer to printing, kept only with more
+    univariate entries and nothing else lost (on the book's seed: Vp3-4's interval). Returns
     the frame and the Table 2 loss before and after the anneal and polish (the steps that follow
     are not in it).
     """
@@ -2774,6 +2780,7 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
     spread_rng = np.random.default_rng(np.random.SeedSequence([int(seed), SPREAD_STREAM]))
     out, _, _ = spread_anneal(out, spread_rng, decimals=CSV_DECIMALS)
     out, _, _ = uni_double_polish(out)
+    out, _, _ = pvtt_edge_descent(out)
     return out, before, after
 
 

@@ -14,7 +14,8 @@ model's P-value verdicts, and the fewest deaths each group of a 0/1 or category 
 with the paper model's (the inequality itself is checked with statsmodels on rearranged cohorts). The test prints hit / missed / infeasible counts per block and asserts the counts the
 committed cohort achieves (a regression shows; so does an improvement, which must be recorded).
 
-Run ``.venv/bin/python tests/test_targets_independent.py`` to print the counts.
+Run ``.venv/bin/python tests/test_targets_independent.py`` to print the counts (a path after it scores
+that cohort file instead of the committed one).
 """
 
 from __future__ import annotations
@@ -959,7 +960,11 @@ def test_deaths_inequality_holds_on_cohorts():
 
 
 if __name__ == "__main__":
-    print(report(counts()))
+    import sys
+
+    # an optional path scores another cohort file (a candidate) instead of the committed one
+    other = sys.argv[1:]
+    print(report(counts(pd.read_csv(other[0], dtype={"bclc_stage": str}) if other else None)))
 
 
 def test_approximate_pvtt_deaths_by_hand():
