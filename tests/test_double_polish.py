@@ -3,7 +3,8 @@
 
 Its moves exchange only the PVTT grade and its vascular-invasion flag, between patients of the
 same BCLC stage, no stage-C patient left without a stage-C reason; on the cohort as the spread
-pass left it (the committed cohort with the pass's one double exchange undone) it makes that
+pass left it (the committed cohort with the pass's one double exchange and the PVTT edge
+descent after it undone) it makes that
 double exchange, which prints PVTT Vp1-2's and Vp3-4's hazard ratios in place of Vp1-2's P.
 Hazard ratios are recomputed here with statsmodels (``PHReg``, Breslow ties), never with the
 package's engine; rounding is half up in decimal arithmetic.
@@ -17,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 import pytest
+from test_pvtt_descent import MOVES
 
 from analysis import COHORT_CSV, calibration, paper
 
@@ -40,7 +42,12 @@ def half_up(x: float, decimals: int) -> str:
 
 @pytest.fixture(scope="module")
 def cohort() -> pd.DataFrame:
-    return pd.read_csv(COHORT_CSV, dtype={"bclc_stage": str})
+    """The pass's output on the book's seed: the committed cohort with the PVTT edge descent
+    that follows it undone (:data:`test_pvtt_descent.MOVES`)."""
+    out = pd.read_csv(COHORT_CSV, dtype={"bclc_stage": str})
+    for patient, (was, _) in MOVES.items():
+        out.loc[out["patient_id"] == patient, MOVED] = was
+    return out.astype({"refractory_vascular_invasion": int})
 
 
 @pytest.fixture(scope="module")
