@@ -1646,12 +1646,16 @@ _SEX_WORDS = frozenset(
 )
 
 
-def _type_hint(col: Column, bad: list[str]) -> str:
-    if col.name == "sex" and any(
+def _is_sex_word(text: str) -> bool:
+    """Whether ``text`` is a word for a sex (``Male``, ``nữ``, ``남``, ``女性``), not M or F."""
+    return any(
         word.strip().lower().rstrip(".") in _SEX_WORDS
-        for t in bad
-        for word in (t, privacy.fold_diacritics(t))
-    ):
+        for word in (text, privacy.fold_diacritics(text))
+    )
+
+
+def _type_hint(col: Column, bad: list[str]) -> str:
+    if col.name == "sex" and any(_is_sex_word(t) for t in bad):
         return "write M (male) or F (female): male/female, 남/여, nam/nữ and 男/女 are not read"
     if col.allowed and any(
         t != unicodedata.normalize("NFKC", t) and unicodedata.normalize("NFKC", t) in col.allowed
@@ -2076,7 +2080,12 @@ class CohortValidator:
             allowed = [str(a) for a in col.allowed]
             ok = pd.Series(cells, dtype=object).isin(allowed).to_numpy()
             bad = present & ~ok
-            self._suspect[col.name] = bad
+            # a word for a sex (남, 女, Nữ) gets its hint below, not the identifier guard's
+            # "remove the column" (남 and 여 are also surnames; the cells stay unshown)
+            words = np.zeros(len(cells), dtype=bool)
+            if col.name == "sex" and bad.any():
+                words[bad] = [_is_sex_word(str(cells[i])) for i in np.flatnonzero(bad)]
+            self._suspect[col.name] = bad & ~words
             if bad.any():
                 idx = np.flatnonzero(bad)
                 self.issues.add(

@@ -1,0 +1,66 @@
+"""A third hostile pass over the command line and the chapters (session 34): what it found,
+pinned.
+
+Each test is one defect a user could meet: a ``sex`` column written in Korean words (남/여)
+refused as "a direct identifier" with the advice to remove the column, beside the problem that
+already said to write M or F.
+Every command runs in this process (:func:`analysis.__main__.main`); nothing here runs a
+chapter.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_cli_hostile import call_cli
+from test_cohort import enough_rows, write
+
+
+# ----------------------------------------------------------------------------------- validate
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("남", "여"),
+        ("남자", "여자"),
+        ("남성", "여성"),
+        ("男", "女"),
+        ("Nam", "Nữ"),
+        ("male", "female"),
+    ],
+)
+def test_sex_in_words_is_one_problem_with_its_hint_not_an_identifier(tmp_path, capsys, words):
+    """'남'/'여' in ``sex`` gave two problems: "looks like a direct identifier (its values
+    contain Korean (Hangul) text, which may be names); refused [remove the column …]", advice
+    no user can follow for a required column, beside "must be one of M, F [write M (male) or F
+    (female) …]". A recognised word for a sex is no name; the values stay unshown."""
+    rows = enough_rows(12)
+    for i, row in enumerate(rows):
+        row["sex"] = words[i % 2]
+    path = write(tmp_path, rows)
+    code, out, err = call_cli(["validate", "--quiet", str(path)], capsys)
+    assert (code, err) == (1, "")
+    header, message = out.splitlines()
+    assert header.endswith(": 1 problem")
+    assert message.startswith("  - column sex: must be one of M, F — 12 rows")
+    assert message.endswith(
+        "[write M (male) or F (female): male/female, 남/여, nam/nữ and 男/女 are not read]"
+    )
+    assert "identifier" not in out
+    if not words[0].isascii() or words[0] == "Nam":
+        assert not any(w in message.split("[")[0] for w in words)
+
+
+def test_a_name_in_the_sex_column_is_still_refused_as_an_identifier(tmp_path, capsys):
+    """Only a recognised word for a sex is spared the identifier guard: a name typed into
+    ``sex`` (김민수, a Korean name) is still refused and never shown."""
+    rows = enough_rows(12)
+    for i, row in enumerate(rows):
+        row["sex"] = "남" if i % 2 else "여"
+    rows[3]["sex"] = "김민수"
+    path = write(tmp_path, rows)
+    code, out, err = call_cli(["validate", "--quiet", str(path)], capsys)
+    assert code == 1 and "김민수" not in out
+    [identifier] = [line for line in out.splitlines() if "identifier" in line]
+    assert identifier.startswith(
+        "  - column sex: looks like a direct identifier (its values contain Korean"
+    )
+    assert "— 1 row: line 5 (patient_id P004): [masked]" in identifier
