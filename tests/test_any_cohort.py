@@ -539,6 +539,14 @@ def test_whole_chapters_run(tmp_path, name, chapters):
         solution = _glued(tmp_path / "07-cox.ipynb", "cox_ex_tace_sentence")
         assert "cannot be computed on this cohort" in solution, solution
         assert "HR of not estimable" not in solution and "not in the model" not in solution
+        # the AST sentence's aside was opened by a comma and never closed ("An AST hazard
+        # ratio, per U/L or split at 40 U/L cannot be computed")
+        ast = _glued(tmp_path / "07-cox.ipynb", "cox_ast_paragraph")
+        assert ast.startswith("An AST hazard ratio, per U/L or split at 40 U/L, cannot be"), ast
+        # chapter 06's summary chained two "so"s: "every patient still at risk dies at the
+        # same time, so the test compares nobody, so there is no comparison"
+        brief = _glued(tmp_path / "06-survival.ipynb", "surv_brief_dc")
+        assert brief.count(", so ") <= 1 and "so there is no comparison" not in brief, brief
 
 
 def _glued(notebook: Path, name: str) -> str:
