@@ -3,7 +3,9 @@ pinned.
 
 Each test is one defect a user could meet: a ``sex`` column written in Korean words (남/여)
 refused as "a direct identifier" with the advice to remove the column, beside the problem that
-already said to write M or F.
+already said to write M or F; help texts with lines of 106 to 153 characters (the top-level
+description, validate's and synthesize's notes), which an 80-column terminal breaks mid-word,
+and ``validate --help`` naming neither the template nor the fewest patients it accepts.
 Every command runs in this process (:func:`analysis.__main__.main`); nothing here runs a
 chapter.
 """
@@ -13,6 +15,31 @@ from __future__ import annotations
 import pytest
 from test_cli_hostile import call_cli
 from test_cohort import enough_rows, write
+
+from analysis.cli import COMMANDS
+from analysis.cohort import MIN_PATIENTS
+
+
+# --------------------------------------------------------------------------------------- help
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_fits_a_terminal(command, capsys, monkeypatch):
+    """Every line of every help under 100 characters on an 80-column terminal (argparse wraps
+    the options; the descriptions and notes are wrapped by hand)."""
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = call_cli([command, "--help"] if command else ["--help"], capsys)
+    assert code == 0
+    long = [line for line in out.splitlines() if len(line) > 99]
+    assert not long, long
+
+
+def test_validate_help_names_the_template_and_the_fewest_patients(capsys):
+    """A user building a cohort from ``validate --help`` learnt of the dictionary, not of the
+    template beside it, nor that fewer than 10 patients are refused."""
+    code, out, _ = call_cli(["validate", "--help"], capsys)
+    assert code == 0
+    text = " ".join(out.split())
+    assert "data/cohort-template.csv" in text
+    assert f"at least {MIN_PATIENTS} patients" in text
 
 
 # ----------------------------------------------------------------------------------- validate
