@@ -261,6 +261,40 @@ def test_cox_with_every_death_at_one_time_is_not_estimable():
     assert why == "" and np.isfinite(table["coef"]).all()
 
 
+@pytest.mark.parametrize(
+    ("changes", "ref"), [({"sex": "F"}, "sex_male"), ({"pvtt": "Vp3"}, "pvtt_vp0")]
+)
+def test_a_reference_group_nobody_is_in_has_no_hazard_ratio_of_1(changes, ref):
+    """Every patient female: chapter 07's Table 7.5 read "Sex: male (reference) … ↳ your
+    cohort · 0 (0) | 1" (a hazard ratio of 1 for a group of nobody) above the female row's
+    "not estimable, nobody in this cohort is in its reference group (male)"."""
+    from analysis import book
+    from analysis.verdicts import YOUR_COHORT
+
+    cohort = derive(_load(_rows(range(10, 30), **changes)))
+    fits = table2_models(cohort, "implied")
+    t2 = table2(cohort, "implied", user=True)
+    assert set(t2.loc[t2["term"] == ref, YOUR_COHORT]) == {"–"}
+    with mock.patch("analysis.book.glue") as glue:
+        book.glue_table2(
+            "tbl",
+            t2,
+            fits,
+            user=True,
+            counts=tables.table2_group_counts(cohort, "implied", user=True),
+        )
+    lines = glue.call_args_list[0].args[1].data.splitlines()
+    [at] = [
+        i
+        for i, line in enumerate(lines)
+        if "(reference) — paper" in line and ref.split("_")[0] in line.lower()
+    ]
+    assert lines[at + 1].split(" | ")[1] == "–", lines[at + 1]
+    # the book's cohort: every reference row still reads 1
+    full = table2(derive(load_cohort()), "implied")
+    assert set(full.loc[full["coding"] == "reference category", "reproduced"]) == {"1"}
+
+
 def test_optimism_with_one_patient_says_why():
     cohort = _load(_rows([0]))
     design = bias.multivariable_design(cohort)
