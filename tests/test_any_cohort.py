@@ -708,6 +708,24 @@ def test_chapters_02_04_05_on_a_cohort_without_optional_columns(odd_run, other_c
     assert (_glued(ch05, "resp_ex_tail"), _glued(ch05, "resp_level")) == ("'5%'", "'90%'")
 
 
+def test_chapter_03_without_height_or_weight_says_so_in_one_sentence(odd_run):
+    """Hostile pass (session 34): on a cohort without height_cm and weight_kg, chapter 03 read
+    "In your cohort, an unknown number (no height_cm or weight_kg column) of 82 patients have a
+    BSA above 2.0 m²", a parenthesis inside the count. The odd run's chapter 03."""
+    ch03 = odd_run / "03-treatment.ipynb"
+    assert not _errors(ch03), _errors(ch03)
+    lead = _glued(ch03, "treat_bsa_lead")
+    over, n = (
+        _glued(ch03, name).strip("'") for name in ("treat_cohort_over_cap", "treat_cohort_n")
+    )
+    sentence = f"{lead} {over} of {n} patients have a BSA above"
+    assert re.fullmatch(
+        r"In your cohort, which has no height_cm or weight_kg column, an unknown number of the "
+        r"\d+ patients have a BSA above",
+        sentence,
+    ), sentence
+
+
 def _papermill(chapter: str, csv: Path, out: Path, **parameters):
     """Execute a chapter the way ``python -m analysis run`` does (papermill, working directory
     ``chapters/``, the cohort as the ``cohort_path`` parameter, any other ``parameters`` as
