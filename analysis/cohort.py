@@ -849,10 +849,17 @@ def _delimiter_problem(fields: list[str]) -> Problem | None:
         return None
     for delim, label in ((";", "semicolons (;)"), ("\t", "tabs"), ("|", "vertical bars (|)")):
         if fields and fields[0].count(delim) >= 1:
+            hint = f"the book reads comma-separated files; {_SAVE_AS}"
+            if delim == ";":  # Excel's "comma delimited" follows the system's list separator
+                hint += (
+                    '; where the system\'s list separator is ";" (most of Europe), Excel writes '
+                    'semicolons and decimal commas even so: set the list separator to "," and the '
+                    'decimal symbol to "." in the region settings first'
+                )
             return _fatal(
                 f"is separated by {label}, not commas: the header reads as one column",
                 "delimiter",
-                hint=f"the book reads comma-separated files; {_SAVE_AS}",
+                hint=hint,
             )
     return None
 

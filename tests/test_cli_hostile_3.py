@@ -91,3 +91,20 @@ def test_a_name_in_the_sex_column_is_still_refused_as_an_identifier(tmp_path, ca
         "  - column sex: looks like a direct identifier (its values contain Korean"
     )
     assert "— 1 row: line 5 (patient_id P004): [masked]" in identifier
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_a_semicolon_file_gets_advice_that_works_where_excel_writes_semicolons(
+    tmp_path, capsys, decimal
+):
+    """Excel writes semicolons, and decimal commas, in its "CSV UTF-8 (comma delimited)" where
+    the system's list separator is ';' (most of Europe): the only advice, to save the file as
+    that type again, gave the same file back. The hint now names the setting."""
+    path = write(tmp_path, enough_rows(12))
+    text = path.read_text(encoding="utf-8").replace(",", ";")
+    path.write_text(text.replace(".", decimal) if decimal == "," else text, encoding="utf-8")
+    code, out, err = call_cli(["validate", "--quiet", str(path)], capsys)
+    assert (code, err) == (2, "")
+    message = " ".join(out.split())
+    assert "is separated by semicolons (;), not commas" in message
+    assert 'list separator is ";"' in message and "decimal symbol" in message
