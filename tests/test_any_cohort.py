@@ -726,6 +726,26 @@ def test_chapter_03_without_height_or_weight_says_so_in_one_sentence(odd_run):
     ), sentence
 
 
+@pytest.mark.slow(seconds=8)
+def test_chapter_10_names_the_users_file_without_two_parentheses(tmp_path):
+    """Hostile pass (session 34): chapter 10 on a user's cohort read "It was executed on your
+    cohort (combo.csv) (82 patients; optional columns absent: …)"."""
+    csv = tmp_path / "mine.csv"
+    _rows(range(12)).to_csv(csv, index=False)
+    out = tmp_path / "10.ipynb"
+    _papermill("10-your-cohort", csv, out)
+    assert not _errors(out), _errors(out)
+    from analysis.runner import CHAPTERS_DIR
+
+    source = " ".join((CHAPTERS_DIR / "10-your-cohort.md").read_text(encoding="utf-8").split())
+    at = source.index("It was executed on")
+    template = source[at : source.index("yours_absent`", at) + len("yours_absent`") + 1]
+    sentence = re.sub(r"\{glue:text\}`(\w+)`", lambda m: _glued(out, m[1]).strip("'"), template)
+    assert sentence == (
+        "It was executed on your cohort (mine.csv): 12 patients; optional columns absent: none."
+    ), sentence
+
+
 def _papermill(chapter: str, csv: Path, out: Path, **parameters):
     """Execute a chapter the way ``python -m analysis run`` does (papermill, working directory
     ``chapters/``, the cohort as the ``cohort_path`` parameter, any other ``parameters`` as
