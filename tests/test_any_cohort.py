@@ -746,6 +746,28 @@ def test_chapter_10_names_the_users_file_without_two_parentheses(tmp_path):
     ), sentence
 
 
+@pytest.mark.slow(seconds=12)
+def test_chapter_09_says_once_why_the_optimism_is_not_estimated(tmp_path):
+    """Hostile pass (session 34): nobody with progressive disease (46 patients), 77 of 200
+    resamples fitted. Chapter 09 read "The apparent concordance is 0.757; the optimism not
+    estimable (only 77 of 200 bootstrap resamples could be fitted, fewer than half); the
+    corrected concordance not estimable (only 77 of 200 …, fewer than half) (seeded resamples).
+    Only 77 of the 200 resamples could be fitted …": the reason three times, "not estimable" in
+    place of a number and two parentheses side by side."""
+    csv = tmp_path / "no-pd.csv"
+    _rows(np.flatnonzero(ROWS["best_response"] != "PD")).to_csv(csv, index=False)
+    out = tmp_path / "09.ipynb"
+    _papermill("09-bias", csv, out)
+    assert not _errors(out), _errors(out)
+    values, failed = _glued(out, "bias_opt_values"), _glued(out, "bias_opt_failed_sentence")
+    assert failed.startswith("Only ") and "fewer than half" in failed, failed
+    assert re.fullmatch(
+        r"The apparent concordance is 0\.\d{3}; the optimism, and with it the corrected "
+        r"concordance, is not estimated \(seeded resamples\)\.",
+        values,
+    ), values
+
+
 def _papermill(chapter: str, csv: Path, out: Path, **parameters):
     """Execute a chapter the way ``python -m analysis run`` does (papermill, working directory
     ``chapters/``, the cohort as the ``cohort_path`` parameter, any other ``parameters`` as
