@@ -155,6 +155,9 @@ _TYPES = ("string", "integer", "number", "binary", "category")
 _DAYS_MEDIAN_MAX = 120
 #: ... or when, of 10 values or more, half are above this many months and nine in ten are whole.
 _DAYS_MOST_ABOVE = 60
+#: Overall survival of 10 patients or more, none above the first number of months and with a
+#: median below the second, reads as years: a note (short follow-up can be real), not a problem.
+_YEARS_MAX, _YEARS_MEDIAN_MAX = 10, 2
 
 
 @dataclass(frozen=True)
@@ -2284,6 +2287,22 @@ class CohortValidator:
             ]
         return [_header_masked(p) for p in found]
 
+    def notes(self) -> list[str]:
+        """What looks odd but may be right, for standard error (``validate``, ``run``): overall
+        survival that reads as years (every time at most 10 and a median below 2 months)."""
+        parts = self._samples.get("os_months")
+        values = np.concatenate(parts) if parts else np.zeros(0)
+        if len(values) < 10 or values.max() > _YEARS_MAX:
+            return []
+        median = float(np.median(values))
+        if median >= _YEARS_MEDIAN_MAX:
+            return []
+        return [
+            f"column os_months: the longest time is {values.max():.1f} and the median {median:.1f} "
+            "months: if the times are in years, multiply them by 12 (every "
+            "time column is in months from the start of HAIC)"
+        ]
+
     def _size(self) -> None:
         """Too few patients for a report (:data:`MIN_PATIENTS`); none at all is reported by
         the reader ("has a header but no data rows")."""
@@ -2458,7 +2477,8 @@ def validate_cohort(df: pd.DataFrame) -> list[Problem]:
 @dataclass
 class CohortReport:
     """What :func:`check_cohort_file` found: rows, columns, errors, warnings and notes (one-line
-    remarks on what was ignored, such as a spreadsheet's empty columns, for stderr).
+    remarks on what was ignored, such as a spreadsheet's empty columns, or on what looks odd
+    but may be right, such as survival times that read as years; for stderr).
 
     Examples
     --------
@@ -2554,7 +2574,8 @@ def check_cohort_file(
     found = stream.problems + validator.problems()
     errors = [p for p in found if p.severity != "warning"]
     warnings = [p for p in found if p.severity == "warning"]
-    return CohortReport(path.name, stream.rows, stream.names, errors, warnings, stream.notes)
+    notes = stream.notes + validator.notes()
+    return CohortReport(path.name, stream.rows, stream.names, errors, warnings, notes)
 
 
 def _typed(chunks: list[_Chunk], names: list[str]) -> pd.DataFrame:
@@ -2603,7 +2624,7 @@ def load_cohort(
         docstring. ``attrs["source"]`` holds the file name, ``attrs["user_cohort"]`` whether it
         is not the book's own cohort, ``attrs["warnings"]`` the warnings (free-text columns),
         one line each, ``attrs["notes"]`` what was ignored (a spreadsheet's unnamed columns
-        without any value), one line each.
+        without any value) or looks odd (times that read as years), one line each.
 
     Raises
     ------

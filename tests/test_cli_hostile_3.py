@@ -108,3 +108,28 @@ def test_a_semicolon_file_gets_advice_that_works_where_excel_writes_semicolons(
     message = " ".join(out.split())
     assert "is separated by semicolons (;), not commas" in message
     assert 'list separator is ";"' in message and "decimal symbol" in message
+
+
+def _in_years(rows):
+    for row in rows:
+        for col in ("os_months", "pfs_months", "additional_tace_month", "response_month"):
+            if row.get(col):
+                row[col] = f"{float(row[col]) / 12:.2f}"
+    return rows
+
+
+def test_times_in_years_get_a_note_and_pass(tmp_path, capsys):
+    """Survival times in years (median OS 0.8) passed without a word, and every chapter then
+    read "median OS 0.8 months". Short follow-up can be real, so it is a note on stderr (exit 0,
+    the OK line unchanged), as ``run`` prints it before the chapters."""
+    path = write(tmp_path, _in_years(enough_rows(12)))
+    code, out, err = call_cli(["validate", "--quiet", str(path)], capsys)
+    assert code == 0 and out.startswith("OK: ") and "12 patients" in out
+    assert err.startswith("note: ") and "column os_months:" in err
+    assert "if the times are in years, multiply them by 12" in err
+    from analysis.cohort import load_cohort
+
+    assert any("in years" in n for n in load_cohort(path).attrs["notes"])
+    # months, even a short follow-up with a median above 2 months: no note
+    months = write(tmp_path, enough_rows(12), name="months.csv")
+    assert call_cli(["validate", "--quiet", str(months)], capsys)[2] == ""
