@@ -1664,6 +1664,11 @@ def _is_sex_word(text: str) -> bool:
     )
 
 
+def _squeezed(text: str) -> str:
+    """A category's value in lower case without spaces, dots, dashes or underscores."""
+    return re.sub(r"[\s._-]+", "", text).lower()
+
+
 def _type_hint(col: Column, bad: list[str]) -> str:
     if col.name == "sex" and any(_is_sex_word(t) for t in bad):
         return "write M (male) or F (female): male/female, 남/여, nam/nữ and 男/女 are not read"
@@ -1672,6 +1677,11 @@ def _type_hint(col: Column, bad: list[str]) -> str:
         for t in bad
     ):
         return "in ASCII letters and digits, not full-width ones (Ｍ is not M)"
+    if col.type == "category":  # 'VP 2', 'C.', 'grade 1-2': the spelling it is close to
+        spelled = {_squeezed(str(a)): str(a) for a in col.allowed}
+        close = list(dict.fromkeys(spelled[k] for t in bad if (k := _squeezed(t)) in spelled))
+        if close:
+            return f"write {', '.join(close[:3])}, without spaces, dots or dashes of its own"
     hint = ""
     if col.type in ("number", "integer"):
         hint = _number_hint(bad)

@@ -133,3 +133,27 @@ def test_times_in_years_get_a_note_and_pass(tmp_path, capsys):
     # months, even a short follow-up with a median above 2 months: no note
     months = write(tmp_path, enough_rows(12), name="months.csv")
     assert call_cli(["validate", "--quiet", str(months)], capsys)[2] == ""
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "spelling"),
+    [("pvtt", "VP 2", "Vp2"), ("bclc_stage", "C.", "C"), ("encephalopathy", "grade 1-2", "grade1-2"),
+     ("pvtt", "Vp-3", "Vp3")],
+)  # fmt: skip
+def test_a_category_with_a_space_or_a_dot_is_told_its_spelling(
+    tmp_path, capsys, column, value, spelling
+):
+    """'VP 2' in pvtt read "must be one of Vp0, Vp1, Vp2, Vp3, Vp4 — … a 4-character text
+    value", with no word on what was wrong (the cell is not shown, as it might be initials):
+    the hint now names the dictionary's spelling it is close to, never the cell."""
+    rows = enough_rows(12)
+    rows[1][column] = value
+    path = write(tmp_path, rows)
+    code, out, err = call_cli(["validate", "--quiet", str(path)], capsys)
+    assert code == 1
+    [message] = [
+        line for line in out.splitlines() if line.startswith(f"  - column {column}: must be one of")
+    ]
+    assert message.endswith(f"[write {spelling}, without spaces, dots or dashes of its own]"), (
+        message
+    )
