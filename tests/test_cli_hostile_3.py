@@ -5,9 +5,11 @@ Each test is one defect a user could meet: a ``sex`` column written in Korean wo
 refused as "a direct identifier" with the advice to remove the column, beside the problem that
 already said to write M or F; help texts with lines of 106 to 153 characters (the top-level
 description, validate's and synthesize's notes), which an 80-column terminal breaks mid-word,
-and ``validate --help`` naming neither the template nor the fewest patients it accepts.
+and ``validate --help`` naming neither the template nor the fewest patients it accepts; a
+semicolon-separated file told to be saved again as the very type Excel wrote it as; survival
+times in years passing without a word; 'VP 2' or 'C.' in a category column with no hint.
 Every command runs in this process (:func:`analysis.__main__.main`); nothing here runs a
-chapter.
+chapter (the chapters' findings of the same pass are in tests/test_any_cohort.py).
 """
 
 from __future__ import annotations
