@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m analysis",
         description=(
             "Tools of the executable book reproducing Hien et al. 2024 (HAIC for "
-            "TACE-refractory hepatocellular carcinoma). Patient-level data are synthetic."
+            "TACE-refractory\nhepatocellular carcinoma). Patient-level data are synthetic."
         ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

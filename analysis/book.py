@@ -2156,8 +2156,8 @@ def glue_table2(
                 agrees = VERDICT_MARK.get(str(r["verdict"]))
                 classes.append(_provenance.cohort_estimate(spread, agrees))
             fit = fits["univariate" if key == "uni" else "multivariate"]
-            if coding == "reference category":
-                hr, p = "1", "–"
+            if coding == "reference category":  # "–": nobody in the group (tables.table2)
+                hr, p = str(r.get("reproduced", r.get(YOUR_COHORT, "1"))), "–"
             elif term in fit.index and term in fits.get("hidden", ()):
                 hr, p = NOT_SHOWN_SMALL_GROUP, "–"
             elif term in fit.index:

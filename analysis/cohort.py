@@ -155,6 +155,9 @@ _TYPES = ("string", "integer", "number", "binary", "category")
 _DAYS_MEDIAN_MAX = 120
 #: ... or when, of 10 values or more, half are above this many months and nine in ten are whole.
 _DAYS_MOST_ABOVE = 60
+#: Overall survival of 10 patients or more, none above the first number of months and with a
+#: median below the second, reads as years: a note (short follow-up can be real), not a problem.
+_YEARS_MAX, _YEARS_MEDIAN_MAX = 10, 2
 
 
 @dataclass(frozen=True)
@@ -849,10 +852,17 @@ def _delimiter_problem(fields: list[str]) -> Problem | None:
         return None
     for delim, label in ((";", "semicolons (;)"), ("\t", "tabs"), ("|", "vertical bars (|)")):
         if fields and fields[0].count(delim) >= 1:
+            hint = f"the book reads comma-separated files; {_SAVE_AS}"
+            if delim == ";":  # Excel's "comma delimited" follows the system's list separator
+                hint += (
+                    '; where the system\'s list separator is ";" (most of Europe), Excel writes '
+                    'semicolons and decimal commas even so: set the list separator to "," and the '
+                    'decimal symbol to "." in the region settings first'
+                )
             return _fatal(
                 f"is separated by {label}, not commas: the header reads as one column",
                 "delimiter",
-                hint=f"the book reads comma-separated files; {_SAVE_AS}",
+                hint=hint,
             )
     return None
 
@@ -1646,18 +1656,32 @@ _SEX_WORDS = frozenset(
 )
 
 
-def _type_hint(col: Column, bad: list[str]) -> str:
-    if col.name == "sex" and any(
+def _is_sex_word(text: str) -> bool:
+    """Whether ``text`` is a word for a sex (``Male``, ``nữ``, ``남``, ``女性``), not M or F."""
+    return any(
         word.strip().lower().rstrip(".") in _SEX_WORDS
-        for t in bad
-        for word in (t, privacy.fold_diacritics(t))
-    ):
+        for word in (text, privacy.fold_diacritics(text))
+    )
+
+
+def _squeezed(text: str) -> str:
+    """A category's value in lower case without spaces, dots, dashes or underscores."""
+    return re.sub(r"[\s._-]+", "", text).lower()
+
+
+def _type_hint(col: Column, bad: list[str]) -> str:
+    if col.name == "sex" and any(_is_sex_word(t) for t in bad):
         return "write M (male) or F (female): male/female, 남/여, nam/nữ and 男/女 are not read"
     if col.allowed and any(
         t != unicodedata.normalize("NFKC", t) and unicodedata.normalize("NFKC", t) in col.allowed
         for t in bad
     ):
         return "in ASCII letters and digits, not full-width ones (Ｍ is not M)"
+    if col.type == "category":  # 'VP 2', 'C.', 'grade 1-2': the spelling it is close to
+        spelled = {_squeezed(str(a)): str(a) for a in col.allowed}
+        close = list(dict.fromkeys(spelled[k] for t in bad if (k := _squeezed(t)) in spelled))
+        if close:
+            return f"write {', '.join(close[:3])}, without spaces, dots or dashes of its own"
     hint = ""
     if col.type in ("number", "integer"):
         hint = _number_hint(bad)
@@ -2076,7 +2100,12 @@ class CohortValidator:
             allowed = [str(a) for a in col.allowed]
             ok = pd.Series(cells, dtype=object).isin(allowed).to_numpy()
             bad = present & ~ok
-            self._suspect[col.name] = bad
+            # a word for a sex (남, 女, Nữ) gets its hint below, not the identifier guard's
+            # "remove the column" (남 and 여 are also surnames; the cells stay unshown)
+            words = np.zeros(len(cells), dtype=bool)
+            if col.name == "sex" and bad.any():
+                words[bad] = [_is_sex_word(str(cells[i])) for i in np.flatnonzero(bad)]
+            self._suspect[col.name] = bad & ~words
             if bad.any():
                 idx = np.flatnonzero(bad)
                 self.issues.add(
@@ -2268,6 +2297,22 @@ class CohortValidator:
             ]
         return [_header_masked(p) for p in found]
 
+    def notes(self) -> list[str]:
+        """What looks odd but may be right, for standard error (``validate``, ``run``): overall
+        survival that reads as years (every time at most 10 and a median below 2 months)."""
+        parts = self._samples.get("os_months")
+        values = np.concatenate(parts) if parts else np.zeros(0)
+        if len(values) < 10 or values.max() > _YEARS_MAX:
+            return []
+        median = float(np.median(values))
+        if median >= _YEARS_MEDIAN_MAX:
+            return []
+        return [
+            f"column os_months: the longest time is {values.max():.1f} and the median {median:.1f} "
+            "months: if the times are in years, multiply them by 12 (every "
+            "time column is in months from the start of HAIC)"
+        ]
+
     def _size(self) -> None:
         """Too few patients for a report (:data:`MIN_PATIENTS`); none at all is reported by
         the reader ("has a header but no data rows")."""
@@ -2442,7 +2487,8 @@ def validate_cohort(df: pd.DataFrame) -> list[Problem]:
 @dataclass
 class CohortReport:
     """What :func:`check_cohort_file` found: rows, columns, errors, warnings and notes (one-line
-    remarks on what was ignored, such as a spreadsheet's empty columns, for stderr).
+    remarks on what was ignored, such as a spreadsheet's empty columns, or on what looks odd
+    but may be right, such as survival times that read as years; for stderr).
 
     Examples
     --------
@@ -2538,7 +2584,8 @@ def check_cohort_file(
     found = stream.problems + validator.problems()
     errors = [p for p in found if p.severity != "warning"]
     warnings = [p for p in found if p.severity == "warning"]
-    return CohortReport(path.name, stream.rows, stream.names, errors, warnings, stream.notes)
+    notes = stream.notes + validator.notes()
+    return CohortReport(path.name, stream.rows, stream.names, errors, warnings, notes)
 
 
 def _typed(chunks: list[_Chunk], names: list[str]) -> pd.DataFrame:
@@ -2587,7 +2634,7 @@ def load_cohort(
         docstring. ``attrs["source"]`` holds the file name, ``attrs["user_cohort"]`` whether it
         is not the book's own cohort, ``attrs["warnings"]`` the warnings (free-text columns),
         one line each, ``attrs["notes"]`` what was ignored (a spreadsheet's unnamed columns
-        without any value), one line each.
+        without any value) or looks odd (times that read as years), one line each.
 
     Raises
     ------

@@ -1810,14 +1810,15 @@ def table2(
     is_user = user_cohort(cohort) if user is None else bool(user)
     hidden = table2_hidden_terms(cohort, coding, user=is_user)
     all_ids = set(published.ids("table2."))
+    empty = _empty_reference_terms(cohort, coding)
     rows = []
     for variable, terms, ref in UNIVARIATE_GROUPS:
         if coding == "implied" and all(term in TABLE2_IMPLIED_TERMS for term, _ in terms):
             ref = None  # entered per unit: a continuous term has no reference group
         if ref is not None and f"table2.{ref}.uni.hr" in all_ids:
-            rows.append(_reference_row(variable, ref, "univariate"))
+            rows.append(_reference_row(variable, ref, "univariate", ref in empty))
         if ref is not None and f"table2.{ref}.multi.hr" in all_ids:
-            rows.append(_reference_row(variable, ref, "multivariable"))
+            rows.append(_reference_row(variable, ref, "multivariable", ref in empty))
         for term, label in terms:
             for model, key in (("univariate", "uni"), ("multivariable", "multi")):
                 if f"table2.{term}.{key}.hr" not in all_ids:
@@ -2182,7 +2183,9 @@ def table2_group_counts(
 REFERENCE_VERDICT = ""
 
 
-def _reference_row(variable: str, ref: str, model: str) -> dict:
+def _reference_row(variable: str, ref: str, model: str, empty: bool = False) -> dict:
+    """A reference row: printed 1, or "–" when nobody in the cohort is in the group (no
+    hazard ratio is 1 against a group of nobody)."""
     return {
         "variable": variable,
         "term": ref,
@@ -2191,9 +2194,27 @@ def _reference_row(variable: str, ref: str, model: str) -> dict:
         "published": published.entry(
             f"table2.{ref}.{'uni' if model == 'univariate' else 'multi'}.hr"
         ).text,
-        "reproduced": "1",
+        "reproduced": "–" if empty else "1",
         "verdict": REFERENCE_VERDICT,
-        "reason": "",
+        "reason": "nobody in this cohort is in this reference group" if empty else "",
+    }
+
+
+def _empty_reference_terms(cohort: pd.DataFrame, coding: str) -> set[str]:
+    """The reference rows of Table 2 (``sex_male``, ``child_pugh_5``, ``pvtt_vp0`` …) whose
+    group has nobody in ``cohort`` (:func:`_group_levels`).
+
+    >>> from analysis.cohort import load_cohort
+    >>> _empty_reference_terms(load_cohort(), "implied")
+    set()
+    >>> sorted(_empty_reference_terms(load_cohort().assign(sex="F"), "implied"))
+    ['sex_male']
+    """
+    return {
+        term
+        for levels, terms in _group_levels(cohort, coding).values()
+        for term, (mine, ref) in terms.items()
+        if ref is None and len(mine) == 1 and not int(levels[mine[0]].sum())
     }
 
 

@@ -261,6 +261,40 @@ def test_cox_with_every_death_at_one_time_is_not_estimable():
     assert why == "" and np.isfinite(table["coef"]).all()
 
 
+@pytest.mark.parametrize(
+    ("changes", "ref"), [({"sex": "F"}, "sex_male"), ({"pvtt": "Vp3"}, "pvtt_vp0")]
+)
+def test_a_reference_group_nobody_is_in_has_no_hazard_ratio_of_1(changes, ref):
+    """Every patient female: chapter 07's Table 7.5 read "Sex: male (reference) … ↳ your
+    cohort · 0 (0) | 1" (a hazard ratio of 1 for a group of nobody) above the female row's
+    "not estimable, nobody in this cohort is in its reference group (male)"."""
+    from analysis import book
+    from analysis.verdicts import YOUR_COHORT
+
+    cohort = derive(_load(_rows(range(10, 30), **changes)))
+    fits = table2_models(cohort, "implied")
+    t2 = table2(cohort, "implied", user=True)
+    assert set(t2.loc[t2["term"] == ref, YOUR_COHORT]) == {"–"}
+    with mock.patch("analysis.book.glue") as glue:
+        book.glue_table2(
+            "tbl",
+            t2,
+            fits,
+            user=True,
+            counts=tables.table2_group_counts(cohort, "implied", user=True),
+        )
+    lines = glue.call_args_list[0].args[1].data.splitlines()
+    [at] = [
+        i
+        for i, line in enumerate(lines)
+        if "(reference) — paper" in line and ref.split("_")[0] in line.lower()
+    ]
+    assert lines[at + 1].split(" | ")[1] == "–", lines[at + 1]
+    # the book's cohort: every reference row still reads 1
+    full = table2(derive(load_cohort()), "implied")
+    assert set(full.loc[full["coding"] == "reference category", "reproduced"]) == {"1"}
+
+
 def test_optimism_with_one_patient_says_why():
     cohort = _load(_rows([0]))
     design = bias.multivariable_design(cohort)
@@ -539,6 +573,14 @@ def test_whole_chapters_run(tmp_path, name, chapters):
         solution = _glued(tmp_path / "07-cox.ipynb", "cox_ex_tace_sentence")
         assert "cannot be computed on this cohort" in solution, solution
         assert "HR of not estimable" not in solution and "not in the model" not in solution
+        # the AST sentence's aside was opened by a comma and never closed ("An AST hazard
+        # ratio, per U/L or split at 40 U/L cannot be computed")
+        ast = _glued(tmp_path / "07-cox.ipynb", "cox_ast_paragraph")
+        assert ast.startswith("An AST hazard ratio, per U/L or split at 40 U/L, cannot be"), ast
+        # chapter 06's summary chained two "so"s: "every patient still at risk dies at the
+        # same time, so the test compares nobody, so there is no comparison"
+        brief = _glued(tmp_path / "06-survival.ipynb", "surv_brief_dc")
+        assert brief.count(", so ") <= 1 and "so there is no comparison" not in brief, brief
 
 
 def _glued(notebook: Path, name: str) -> str:
@@ -664,6 +706,66 @@ def test_chapters_02_04_05_on_a_cohort_without_optional_columns(odd_run, other_c
     code = _glued(ch05, "resp_ex_cp_code")
     assert "beta.ppf(0.05, k," in code and "beta.ppf(0.95, k + 1," in code, code
     assert (_glued(ch05, "resp_ex_tail"), _glued(ch05, "resp_level")) == ("'5%'", "'90%'")
+
+
+def test_chapter_03_without_height_or_weight_says_so_in_one_sentence(odd_run):
+    """Hostile pass (session 34): on a cohort without height_cm and weight_kg, chapter 03 read
+    "In your cohort, an unknown number (no height_cm or weight_kg column) of 82 patients have a
+    BSA above 2.0 m²", a parenthesis inside the count. The odd run's chapter 03."""
+    ch03 = odd_run / "03-treatment.ipynb"
+    assert not _errors(ch03), _errors(ch03)
+    lead = _glued(ch03, "treat_bsa_lead")
+    over, n = (
+        _glued(ch03, name).strip("'") for name in ("treat_cohort_over_cap", "treat_cohort_n")
+    )
+    sentence = f"{lead} {over} of {n} patients have a BSA above"
+    assert re.fullmatch(
+        r"In your cohort, which has no height_cm or weight_kg column, an unknown number of the "
+        r"\d+ patients have a BSA above",
+        sentence,
+    ), sentence
+
+
+@pytest.mark.slow(seconds=8)
+def test_chapter_10_names_the_users_file_without_two_parentheses(tmp_path):
+    """Hostile pass (session 34): chapter 10 on a user's cohort read "It was executed on your
+    cohort (combo.csv) (82 patients; optional columns absent: …)"."""
+    csv = tmp_path / "mine.csv"
+    _rows(range(12)).to_csv(csv, index=False)
+    out = tmp_path / "10.ipynb"
+    _papermill("10-your-cohort", csv, out)
+    assert not _errors(out), _errors(out)
+    from analysis.runner import CHAPTERS_DIR
+
+    source = " ".join((CHAPTERS_DIR / "10-your-cohort.md").read_text(encoding="utf-8").split())
+    at = source.index("It was executed on")
+    template = source[at : source.index("yours_absent`", at) + len("yours_absent`") + 1]
+    sentence = re.sub(r"\{glue:text\}`(\w+)`", lambda m: _glued(out, m[1]).strip("'"), template)
+    assert sentence == (
+        "It was executed on your cohort (mine.csv): 12 patients; optional columns absent: none."
+    ), sentence
+
+
+@pytest.mark.slow(seconds=12)
+def test_chapter_09_says_once_why_the_optimism_is_not_estimated(tmp_path):
+    """Hostile pass (session 34): nobody with progressive disease (46 patients), 77 of 200
+    resamples fitted. Chapter 09 read "The apparent concordance is 0.757; the optimism not
+    estimable (only 77 of 200 bootstrap resamples could be fitted, fewer than half); the
+    corrected concordance not estimable (only 77 of 200 …, fewer than half) (seeded resamples).
+    Only 77 of the 200 resamples could be fitted …": the reason three times, "not estimable" in
+    place of a number and two parentheses side by side."""
+    csv = tmp_path / "no-pd.csv"
+    _rows(np.flatnonzero(ROWS["best_response"] != "PD")).to_csv(csv, index=False)
+    out = tmp_path / "09.ipynb"
+    _papermill("09-bias", csv, out)
+    assert not _errors(out), _errors(out)
+    values, failed = _glued(out, "bias_opt_values"), _glued(out, "bias_opt_failed_sentence")
+    assert failed.startswith("Only ") and "fewer than half" in failed, failed
+    assert re.fullmatch(
+        r"The apparent concordance is 0\.\d{3}; the optimism, and with it the corrected "
+        r"concordance, is not estimated \(seeded resamples\)\.",
+        values,
+    ), values
 
 
 def _papermill(chapter: str, csv: Path, out: Path, **parameters):

@@ -1289,7 +1289,7 @@ def test_a_required_name_typed_in_full_width_letters_is_pointed_out(tmp_path, wr
     ("sex", "Ｍ", "in ASCII letters and digits, not full-width ones"),
     ("sex", "Nam", "write M (male) or F (female)"),  # Vietnamese
     ("sex", "nữ", "write M (male) or F (female)"),
-    ("sex", "남", "write M (male) or F (female)"),  # Korean (also refused as Hangul)
+    ("sex", "남", "write M (male) or F (female)"),  # Korean (not refused as Hangul: a sex word)
     ("sex", "Female", "write M (male) or F (female)"),
 ])  # fmt: skip
 def test_values_typed_in_other_scripts_or_words_get_a_hint(tmp_path, column, value, hint):

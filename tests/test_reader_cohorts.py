@@ -253,7 +253,9 @@ def test_chapters_06_07_09_on_a_cohort_without_deaths(tmp_path):
     ph = _glued(ch07, "cox_ph_result")
     assert ph.startswith("The test cannot be computed on this cohort") and "not estimable" not in ph
     ast = _glued(ch07, "cox_ast_paragraph")
-    assert ast.startswith("An AST hazard ratio, per U/L or split at 40 U/L cannot be computed"), ast
+    assert ast.startswith("An AST hazard ratio, per U/L or split at 40 U/L, cannot be computed"), (
+        ast
+    )
     moves = _glued(ch07, "cox_ex_moves")
     assert "no term left" not in moves and "no events in this cohort" in moves, moves
     # counts of nothing said in words: no "0 deaths share 0 death times", no "rise from 0.0 to 0.0"

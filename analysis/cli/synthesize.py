@@ -145,12 +145,12 @@ examples:
   python -m analysis synthesize --seed 7 --out /tmp/cohort-seed7.csv
   python -m analysis synthesize --chains 1 --steps 5000 --cox-steps 0 --out /tmp/quick.csv
 
---steps must be at least {MIN_STEPS} and at most {MAX_STEPS}. An existing --out other than data/cohort.csv is replaced
-only with --force, and never in the book's folders (data/, analysis/, chapters/ …); the
-file is written in one piece (a temporary file, then renamed), so an interrupted run leaves
-the old file as it was. The bytes depend on the kernels OpenBLAS computes with: the command
-uses the ones data/cohort.csv was made with (SkylakeX) where the processor has AVX-512, and
-says so on stderr when it cannot (analysis/numerics.py).
+--steps must be at least {MIN_STEPS} and at most {MAX_STEPS}. An existing --out other than
+data/cohort.csv is replaced only with --force, and never in the book's folders (data/,
+analysis/, chapters/ …); the file is written in one piece (a temporary file, then renamed), so
+an interrupted run leaves the old file as it was. The bytes depend on the kernels OpenBLAS
+computes with: the command uses the ones data/cohort.csv was made with (SkylakeX) where the
+processor has AVX-512, and says so on stderr when it cannot (analysis/numerics.py).
 exit status: 0 written, 2 a bad option or an unwritable --out (nothing written).
 """
 

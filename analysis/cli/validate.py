@@ -43,12 +43,15 @@ examples:
 The file is only read, never written. Every problem is listed, one line each, naming the
 column; values that look like identifiers are masked. Column names are case-sensitive; the
 columns may come in any order; other columns are listed as not used (refused when they look
-like identifiers), beside the problems too when a required column is missing. A column under a close name (another letter case, spaces or hyphens, a unit
-in parentheses: 'Height (cm)' for height_cm) is pointed out, with the name to use.
+like identifiers), beside the problems too when a required column is missing. A column under
+a close name (another letter case, spaces or hyphens, a unit in parentheses: 'Height (cm)'
+for height_cm) is pointed out, with the name to use. A report needs at least {min_patients}
+patients; fewer is a problem.
 
 exit status: 0 valid, 1 problems with the data, 2 file unreadable as CSV (missing, empty,
-not UTF-8, not comma-separated, a web page or workbook, a title line above the column names).
-The data dictionary is data/schema.yaml (chapter 'Your cohort').
+not UTF-8, not comma-separated, a web page or workbook, a title line above the column
+names). The data dictionary is data/schema.yaml (chapter 'Your cohort'); a template with
+every column, data/cohort-template.csv.
 """
 
 #: Files larger than this show progress on stderr even when it is not a terminal.
@@ -66,7 +69,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="no progress on stderr (default: progress on a terminal or for a file of 20 MB "
         "or more)",
     )
-    parser.epilog = EPILOG
+    parser.epilog = EPILOG.format(min_patients=MIN_PATIENTS)
 
 
 #: How many columns the book does not read the OK line names (then "and N more").
