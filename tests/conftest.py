@@ -23,6 +23,7 @@ with one of them at the end while the other waits.
 """
 
 import contextlib
+import gc
 from pathlib import Path
 
 # before anything imports NumPy: the OpenBLAS kernels of the committed cohort and notebooks
@@ -83,6 +84,30 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: -_expected_seconds(item))
     if getattr(config.option, "loadgroup", False):  # a worker of `--dist loadgroup`
         _xdist_groups(items)
+
+
+def pytest_collection_finish(session):
+    """Once the tests are collected, what exists then (the imported libraries, the collected
+    items, the test modules' data) is left out of the cyclic garbage collector's passes, and
+    its young generation is collected less often (:data:`GC_THRESHOLD`).
+
+    A test process holds millions of long-lived objects, and each full collection walked them
+    all: about 6 % of the CPU of the in-process tests went to the collector (gc.callbacks; nine
+    test files, 2,463 tests, one process: 2.9 and 3.5 of 49 and 65 CPU-s), 3 % with this (1.5 of
+    44 and 48). An object freed by its reference count (nearly all) is freed at once, as before;
+    one in a reference cycle waits for the next collection, which comes later. A collection
+    first, so that no garbage is kept for good; ``--collect-only`` runs no test, so is left as is.
+    """
+    if session.config.option.collectonly:
+        return
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
+
+
+#: (young, middle, old) generation thresholds of the test processes, from (700, 10, 10): the
+#: young generation collected every 10,000 net allocations of container objects.
+GC_THRESHOLD = (10_000, 10, 10)
 
 
 def _xdist_groups(items) -> None:
