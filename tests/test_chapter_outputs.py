@@ -532,7 +532,7 @@ def test_table2_notes_say_why_a_univariate_cell_is_missed():
     nb = _golden("07-cox")
     cohort = load_cohort()
     reasons = calibration.missed_cell_reasons(cohort)
-    assert len(reasons) == 12  # README: the committed cohort's 12 missed cells
+    assert len(reasons) == 11  # README: the committed cohort's 11 missed cells
     cells = {"hr": "HR", "interval": "CI", "p": "P"}
     for name, coding in (
         ("tbl-cox-table2-implied", "implied"),
@@ -552,10 +552,10 @@ def test_table2_notes_say_why_a_univariate_cell_is_missed():
             tail = "; ".join(f"{' and '.join(c)}: {k}" for k, c in why.items())
             assert f" — {tail} {ref}" in line, line
             said += 1
-        assert sum(ref in n for n in notes) == said == (9 if coding == "implied" else 8)
+        assert sum(ref in n for n in notes) == said == (8 if coding == "implied" else 7)
     counts = calibration.miss_category_counts(reasons)
     sentence = _glued(nb, "cox_missed_sentence")
-    assert "a reason for each of the 12 univariate numbers this cohort misses" in sentence
+    assert "a reason for each of the 11 univariate numbers this cohort misses" in sentence
     assert "{ref}`data-missed-reasons`" in sentence
     assert [int(n) for n in re.findall(r"(?:: |, )(\d+) ", sentence)] == list(counts.values())
 
@@ -571,7 +571,7 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
     infeasible = set(feasibility.loc[~feasibility["feasible"], "id"])
     table = _glued(nb, "tbl-cox-table2-implied")
     notes = _notes_lines(nb, "tbl-cox-table2-implied-notes")
-    assert len(notes) == table.count("✗") == 22
+    assert len(notes) == table.count("✗") == 21
     said_infeasible, unexplained, not_aimed = 0, 0, []
     for note in notes:
         head, tail = note.split(" — ", 1)
