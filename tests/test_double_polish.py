@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 import pytest
-from test_pvtt_descent import MOVES
+from test_pvtt_descent import undone
 
 from analysis import COHORT_CSV, calibration, paper
 
@@ -43,11 +43,8 @@ def half_up(x: float, decimals: int) -> str:
 @pytest.fixture(scope="module")
 def cohort() -> pd.DataFrame:
     """The pass's output on the book's seed: the committed cohort with the PVTT edge descent
-    that follows it undone (:data:`test_pvtt_descent.MOVES`)."""
-    out = pd.read_csv(COHORT_CSV, dtype={"bclc_stage": str})
-    for patient, (was, _) in MOVES.items():
-        out.loc[out["patient_id"] == patient, MOVED] = was
-    return out.astype({"refractory_vascular_invasion": int})
+    that follows it undone (:func:`test_pvtt_descent.undone`)."""
+    return undone(pd.read_csv(COHORT_CSV, dtype={"bclc_stage": str}))
 
 
 @pytest.fixture(scope="module")

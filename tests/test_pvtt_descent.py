@@ -52,14 +52,20 @@ def half_up(x: float, decimals: int) -> str:
     return str(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
 
 
+def undone(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the moved patients' grades as they were before the pass (the pass's input
+    on the book's seed when ``frame`` is the committed cohort)."""
+    out = frame.copy()
+    for patient, (was, _) in MOVES.items():
+        out.loc[out["patient_id"] == patient, MOVED] = was
+    return out.astype({"refractory_vascular_invasion": int})
+
+
 @pytest.fixture(scope="module")
 def before() -> pd.DataFrame:
     """The pass's input on the book's seed: the committed cohort with the moved patients'
     grades as they were before the pass (a no-op on a cohort written before it)."""
-    out = pd.read_csv(COHORT_CSV, dtype={"bclc_stage": str})
-    for patient, (was, _) in MOVES.items():
-        out.loc[out["patient_id"] == patient, MOVED] = was
-    return out.astype({"refractory_vascular_invasion": int})
+    return undone(pd.read_csv(COHORT_CSV, dtype={"bclc_stage": str}))
 
 
 @pytest.fixture(scope="module")
