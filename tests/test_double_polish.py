@@ -12,13 +12,10 @@ package's engine; rounding is half up in decimal arithmetic.
 
 from __future__ import annotations
 
-import math
-from decimal import ROUND_HALF_UP, Decimal
-
 import numpy as np
 import pandas as pd
 import pytest
-from test_pvtt_descent import undone
+from test_pvtt_descent import pvtt_cells, undone
 
 from analysis import COHORT_CSV, calibration, paper
 
@@ -27,17 +24,11 @@ from analysis import COHORT_CSV, calibration, paper
 #: (``-n 2`` on this module: 8.5 -> 6.6 CPU-s, two runs each).
 pytestmark = pytest.mark.xdist_group("double-polish")
 
-Z95 = 1.959963984540054
 #: The patients whose PVTT grades the pass exchanges on the book's seed (rows of the CSV), as
 #: (patient, patient) pairs: stage-C patients, Vp2 <-> Vp3.
 PAIRS = (("SYN045", "SYN049"), ("SYN056", "SYN081"))
 #: PVTT columns the pass moves.
 MOVED = ["pvtt", "refractory_vascular_invasion"]
-
-
-def half_up(x: float, decimals: int) -> str:
-    q = Decimal(1).scaleb(-decimals)
-    return str(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
 
 
 @pytest.fixture(scope="module")
@@ -64,31 +55,6 @@ def polished(before):
     return calibration.uni_double_polish(before)
 
 
-def pvtt_printed(frame: pd.DataFrame) -> set:
-    """The univariate PVTT cells Table 2 prints that this frame prints (statsmodels PHReg)."""
-    from statsmodels.duration.hazard_regression import PHReg
-
-    grade = frame["pvtt"]
-    x = np.column_stack([grade.isin(["Vp1", "Vp2"]), grade.isin(["Vp3", "Vp4"])]).astype(float)
-    fit = PHReg(
-        frame["os_months"].to_numpy(float), x, status=frame["os_event"].to_numpy(float),
-        ties="breslow",
-    ).fit()  # fmt: skip
-    printed = {
-        # term: HR, lower, upper (3 decimals), P (2 decimals), as Table 2 prints them
-        "vp1_2": ("0.957", "0.509", "1.800", "0.89"),
-        "vp3_4": ("1.039", "0.559", "1.931", "0.90"),
-    }
-    out = set()
-    for k, (term, cells) in enumerate(printed.items()):
-        b, s = float(fit.params[k]), float(fit.bse[k])
-        p = math.erfc(abs(b / s) / math.sqrt(2.0))
-        shown = [half_up(math.exp(b + m * Z95 * s), 3) for m in (0, -1, 1)] + [half_up(p, 2)]
-        out |= {f"{term}.{name}" for name, a, t in zip(("hr", "lower", "upper", "p"), shown, cells,
-                                                     strict=True) if a == t}  # fmt: skip
-    return out
-
-
 def test_the_committed_cohort_is_the_pass_fixed_point(cohort):
     out, start, end = calibration.uni_double_polish(cohort)
     assert start == end
@@ -107,7 +73,7 @@ def test_it_makes_the_double_exchange_and_nothing_else(before, cohort, polished)
 
 
 def test_the_gain_by_an_independent_fit(before, polished):
-    old, new = pvtt_printed(before), pvtt_printed(polished[0])
+    old, new = pvtt_cells(before), pvtt_cells(polished[0])
     assert old == {"vp1_2.p", "vp3_4.p"}
     assert new == {"vp1_2.hr", "vp3_4.hr", "vp3_4.p"}
 

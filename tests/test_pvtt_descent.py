@@ -73,9 +73,9 @@ def descended(before):
     return calibration.pvtt_edge_descent(before)
 
 
-def pvtt_printed(frame: pd.DataFrame) -> set:
-    """The univariate PVTT entries Table 2 prints that this frame prints (statsmodels PHReg);
-    an interval counts when both its bounds print."""
+def pvtt_cells(frame: pd.DataFrame) -> set:
+    """The univariate PVTT cells Table 2 prints (HR, lower, upper, P) that this frame prints
+    (statsmodels PHReg, Breslow ties; half-up rounding), as ``"vp3_4.lower"``."""
     grade = frame["pvtt"]
     x = np.column_stack([grade.isin(["Vp1", "Vp2"]), grade.isin(["Vp3", "Vp4"])]).astype(float)
     fit = PHReg(
@@ -83,18 +83,28 @@ def pvtt_printed(frame: pd.DataFrame) -> set:
         ties="breslow",
     ).fit()  # fmt: skip
     printed = {
-        # term: HR, interval (3 decimals), P (2 decimals), as Table 2 prints them
-        "vp1_2": ("0.957", "0.509–1.800", "0.89"),
-        "vp3_4": ("1.039", "0.559–1.931", "0.90"),
+        # term: HR, lower, upper (3 decimals), P (2 decimals), as Table 2 prints them
+        "vp1_2": ("0.957", "0.509", "1.800", "0.89"),
+        "vp3_4": ("1.039", "0.559", "1.931", "0.90"),
     }
     out = set()
     for k, (term, cells) in enumerate(printed.items()):
         b, s = float(fit.params[k]), float(fit.bse[k])
         p = math.erfc(abs(b / s) / math.sqrt(2.0))
-        interval = f"{half_up(math.exp(b - Z95 * s), 3)}–{half_up(math.exp(b + Z95 * s), 3)}"
-        shown = (half_up(math.exp(b), 3), interval, half_up(p, 2))
-        out |= {f"{term}.{name}" for name, a, t in zip(("hr", "interval", "p"), shown, cells,
+        shown = [half_up(math.exp(b + m * Z95 * s), 3) for m in (0, -1, 1)] + [half_up(p, 2)]
+        out |= {f"{term}.{name}" for name, a, t in zip(("hr", "lower", "upper", "p"), shown, cells,
                                                      strict=True) if a == t}  # fmt: skip
+    return out
+
+
+def pvtt_printed(frame: pd.DataFrame) -> set:
+    """The univariate PVTT entries Table 2 prints that this frame prints (:func:`pvtt_cells`);
+    an interval counts when both its bounds print."""
+    cells = pvtt_cells(frame)
+    out = {c for c in cells if not c.endswith((".lower", ".upper"))}
+    for term in ("vp1_2", "vp3_4"):
+        if {f"{term}.lower", f"{term}.upper"} <= cells:
+            out.add(f"{term}.interval")
     return out
 
 
