@@ -16,12 +16,18 @@ try:
         COMMANDS,
         UsageError,
         audit,
+        closest,
         dose,
         ensemble,
+        mistyped_options,
         run,
+        shown_argument,
         store_once,
         synthesize,
+        unknown_command,
+        unrecognized,
         validate,
+        version_line,
     )
 except KeyboardInterrupt:  # Ctrl-C while the modules load: the same line and code as later
     print("interrupted", file=sys.stderr)
@@ -43,9 +49,56 @@ Each command explains its options and defaults: python -m analysis COMMAND --hel
 """
 
 
+class _Parser(argparse.ArgumentParser):
+    """The parser of ``python -m analysis`` and (``add_subparsers`` makes them of its class) of
+    its commands: a command that is none of :data:`~analysis.cli.COMMANDS` is told the closest
+    one (``synthesise`` → did you mean 'synthesize'?), not the list alone, and is repeated
+    masked when it holds an identifier (a file name given without a command); a value that is
+    none of an option's choices is told the closest one too."""
+
+    def _check_value(self, action, value):
+        if action.choices is None or value in action.choices:
+            return super()._check_value(action, value)
+        if isinstance(action, argparse._SubParsersAction):
+            raise argparse.ArgumentError(None, unknown_command(value, list(action.choices)))
+        # a value among choices (audit --verdict consistant): the closest one too
+        choices = [str(c) for c in action.choices]
+        listed = ", ".join(repr(c) for c in choices)
+        match = closest(str(value), choices)
+        hint = f"; did you mean {match!r}?" if match is not None else ""
+        raise argparse.ArgumentError(
+            action, f"invalid choice: '{shown_argument(str(value))}'{hint} (choose from {listed})"
+        )
+
+    #: The words of the command line, set by :func:`_main` on every parser: a required option
+    #: reported missing because it was mistyped (``ensemble -n 5``) is told the closest.
+    words: list[str] = []
+
+    def error(self, message):
+        if message.startswith("the following arguments are required"):
+            options = [o for a in self._actions for o in a.option_strings]
+            for word, match in mistyped_options(self.words, options):
+                message += f"; {shown_argument(word)} is not an option: did you mean {match}?"
+        super().error(message)
+
+
+class _Version(argparse.Action):
+    """``--version``: :func:`analysis.cli.version_line`, read only when asked for."""
+
+    def __init__(
+        self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None
+    ):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        # as argparse prints --help: a closed pipe (``--version | true``) is no traceback
+        parser._print_message(version_line() + "\n", sys.stdout)
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of ``python -m analysis`` and its sub-commands."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m analysis",
         description=(
             "Tools of the executable book reproducing Hien et al. 2024 (HAIC for "
@@ -53,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version",
+        action=_Version,
+        help="print the package's version, Python's and NumPy's, SciPy's and pandas', and exit",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
@@ -67,6 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
         store_once(p)  # an option given twice with different values is an error, not the last
         p.set_defaults(_run=module.run, _parser=p)
     return parser
+
+
+def _command_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """The sub-commands' parsers of ``parser`` (built by :func:`build_parser`)."""
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return [p for a in subs for p in a.choices.values()]
 
 
 class _OutputError(Exception):
@@ -112,10 +176,16 @@ def _silence_stdout(stream) -> None:
 
 def _main(argv: list[str] | None) -> int:
     parser = build_parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    for p in [parser, *_command_parsers(parser)]:
+        p.words = [str(w) for w in words]
     args, extra = parser.parse_known_args(argv)
     if extra:
-        # reported by the sub-command's parser: its usage line, not the command list's
-        getattr(args, "_parser", parser).error(f"unrecognized arguments: {' '.join(extra)}")
+        # reported by the sub-command's parser: its usage line, not the command list's; an
+        # unknown option with the closest one, each word masked if it holds an identifier
+        which = getattr(args, "_parser", parser)
+        options = [o for a in which._actions + parser._actions for o in a.option_strings]
+        which.error(unrecognized(extra, dict.fromkeys(options)))
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2

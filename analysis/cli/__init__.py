@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from analysis import REPO_ROOT
+from analysis.privacy import file_name_identifier, identifier_kind, mask_file_name
 from analysis.problems import unusable_path_reason
 
 
@@ -166,3 +167,178 @@ def unusable_path(flag: str, exc: Exception, nothing: str) -> UsageError:
     """The one-line error for a path the system cannot use: a name too long (OSError), a loop
     of symbolic links (pathlib's RuntimeError, or ELOOP)."""
     return UsageError(f"{flag}: not a usable path ({unusable_path_reason(exc)}); {nothing}")
+
+
+#: The distribution the package is installed as (pyproject.toml's ``[project] name``).
+DISTRIBUTION = "hien2024-haic-book"
+#: The libraries whose versions change the numbers (the cohort's bytes, the chapters' results):
+#: named by ``--version`` beside Python's, read from the installed metadata (nothing imported).
+VERSION_LIBRARIES = (("NumPy", "numpy"), ("SciPy", "scipy"), ("pandas", "pandas"))
+
+
+def package_version() -> str:
+    """The package's version: the source checkout's ``pyproject.toml`` when the package runs
+    from one (``PYTHONPATH=.``, an editable install), else the installed metadata, else
+    ``"unknown"``. The checkout comes first: with ``PYTHONPATH`` set, the installed metadata
+    may be another checkout's.
+
+    Examples
+    --------
+    >>> import re
+    >>> bool(re.fullmatch(r"[0-9]+(\\.[0-9]+)*\\S*|unknown", package_version()))
+    True
+    """
+    import tomllib
+
+    try:
+        with open(REPO_ROOT / "pyproject.toml", "rb") as fh:
+            project = tomllib.load(fh).get("project", {})
+        if project.get("name") == DISTRIBUTION and isinstance(project.get("version"), str):
+            return project["version"]
+    except (OSError, ValueError, AttributeError):  # installed without it, or unreadable
+        pass
+    return _installed_version(DISTRIBUTION) or "unknown"
+
+
+def _installed_version(distribution: str) -> str | None:
+    from importlib import metadata
+
+    try:
+        return metadata.version(distribution)
+    except (metadata.PackageNotFoundError, ValueError, OSError):
+        return None
+
+
+def version_line() -> str:
+    """What ``python -m analysis --version`` prints: one line, the package's name and version
+    first (``analysis 0.1.0``, as scripts split it), then the distribution, Python's version and
+    those of the libraries the numbers depend on (:data:`VERSION_LIBRARIES`).
+
+    Examples
+    --------
+    >>> version_line().startswith(f"analysis {package_version()} ({DISTRIBUTION}; Python ")
+    True
+    """
+    import platform
+
+    parts = [f"Python {platform.python_version()}"]
+    for label, distribution in VERSION_LIBRARIES:
+        version = _installed_version(distribution)
+        if version is not None:
+            parts.append(f"{label} {version}")
+    return f"analysis {package_version()} ({DISTRIBUTION}; {', '.join(parts)})"
+
+
+#: Longest command-line word an error message repeats (then cut, with its length).
+SHOWN_ARGUMENT = 40
+
+
+def shown_argument(text: str) -> str:
+    """A word of the command line as an error message repeats it: non-printable characters
+    escaped, cut after :data:`SHOWN_ARGUMENT` characters, and masked (its extension kept) when it
+    holds a direct identifier, as a file name given in the wrong place may
+    (``python -m analysis Nguyen_Van_An.csv``).
+
+    Examples
+    --------
+    >>> shown_argument("synthesise"), shown_argument("John_Smith.csv")
+    ('synthesise', '[masked].csv')
+    >>> shown_argument("x" * 50)
+    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (50 characters)'
+    """
+    text = str(text)
+    name = os.path.basename(text.rstrip("/")) or text
+    try:
+        held = file_name_identifier(name) or identifier_kind(text)
+    except (ValueError, TypeError, RecursionError):  # never let a message fail
+        held = "unknown"
+    if held:
+        return mask_file_name(name)
+    shown = text if len(text) <= SHOWN_ARGUMENT else text[:SHOWN_ARGUMENT]
+    shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in shown)
+    return shown if len(text) <= SHOWN_ARGUMENT else f"{shown}… ({len(text)} characters)"
+
+
+def closest(word: str, choices) -> str | None:
+    """The one of ``choices`` closest to a mistyped ``word`` (:func:`difflib.get_close_matches`,
+    letter case ignored), or None when none is close.
+
+    Examples
+    --------
+    >>> closest("synthesise", COMMANDS), closest("valdate", COMMANDS), closest("rnu", COMMANDS)
+    ('synthesize', 'validate', 'run')
+    >>> closest("--verdcit", ["--verdict", "--check", "--format"]), closest("xyz", COMMANDS)
+    ('--verdict', None)
+    """
+    import difflib
+
+    choices = list(choices)
+    lowered = {c.lower(): c for c in choices}
+    found = difflib.get_close_matches(str(word).lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[found[0]] if found else None
+
+
+def unknown_command(word: str, commands=COMMANDS) -> str:
+    """The error for a command that is none of ``commands``: the closest one suggested, a file
+    (``python -m analysis my_cohort.csv``) pointed to ``validate``.
+
+    Examples
+    --------
+    >>> unknown_command("synthesise")
+    "unknown command 'synthesise'; did you mean 'synthesize'?"
+    >>> unknown_command("my_cohort.csv")
+    "unknown command 'my_cohort.csv'; to check it: python -m analysis validate my_cohort.csv"
+    >>> unknown_command("xyz")
+    "unknown command 'xyz' (commands: dose, synthesize, validate, run, audit, ensemble)"
+    """
+    name = shown_argument(word)
+    shown = f"unknown command '{name}'"
+    match = closest(word, commands) if len(str(word)) <= SHOWN_ARGUMENT else None
+    if match is not None:
+        return f"{shown}; did you mean '{match}'?"
+    if Path(str(word)).suffix or os.sep in str(word):
+        if name != str(word) or any(ch.isspace() or ch in "'\"$`\\" for ch in name):
+            name = "FILE"  # masked, cut or in need of quotes: not a line to copy
+        return f"{shown}; to check it: python -m analysis validate {name}"
+    return f"{shown} (commands: {', '.join(commands)})"
+
+
+def mistyped_options(words, options) -> list[tuple[str, str]]:
+    """``(word, option)`` for each word of ``words`` that looks like an option (``-n``,
+    ``--fromat=csv``) and is none of ``options`` but close to one of their long forms.
+
+    Examples
+    --------
+    >>> mistyped_options(["-n", "5", "--seed", "--fromat=csv"], ["--n", "--seed", "--format"])
+    [('-n', '--n'), ('--fromat', '--format')]
+    """
+    options = list(options)
+    long = [o for o in options if o.startswith("--")]
+    pairs = []
+    for word in words:
+        if word.startswith("-") and word != "-" and len(word) <= SHOWN_ARGUMENT:
+            name = word.split("=", 1)[0]
+            match = closest(name, long) if name not in options else None
+            if match is not None and match != name:
+                pairs.append((name, match))
+    return pairs
+
+
+def unrecognized(extra: list[str], options) -> str:
+    """The error for words of the command line no option takes: each shown as
+    :func:`shown_argument` does, and for an unknown option the closest of ``options``.
+
+    Examples
+    --------
+    >>> unrecognized(["--verdcit", "x"], ["-h", "--help", "--verdict", "--format"])
+    'unrecognized arguments: --verdcit x; did you mean --verdict?'
+    >>> unrecognized(["--fromat=csv", "--chek"], ["--check", "--format"])
+    'unrecognized arguments: --fromat=csv --chek; did you mean --format (for --fromat), --check (for --chek)?'
+    """
+    pairs = mistyped_options(extra, options)
+    text = "unrecognized arguments: " + " ".join(shown_argument(w) for w in extra)
+    if len(pairs) == 1:
+        return f"{text}; did you mean {pairs[0][1]}?"
+    if pairs:
+        return f"{text}; did you mean " + ", ".join(f"{m} (for {n})" for n, m in pairs) + "?"
+    return text
