@@ -998,19 +998,27 @@ def _header_below(head: bytes, first_line: int) -> int | None:
     return None
 
 
+def _shown_file_name(name: str) -> str:
+    """A file's name as a message shows it: masked (:func:`analysis.privacy.mask_file_name`)
+    when it holds a direct identifier."""
+    return privacy.mask_file_name(name) if name and privacy.file_name_identifier(name) else name
+
+
 class _CsvStream:
     """A cohort CSV read record by record: the header, file problems, chunks of rows."""
 
     def __init__(self, path: Path, chunk_rows: int = CHUNK_ROWS):
         self.path = path
-        self.source = path.name
+        # a file name that holds an identifier is masked in every message: "file:
+        # Nguyen_Van_An.csv does not exist" followed validate's masked header line
+        self.source = _shown_file_name(path.name)
         self.chunk_rows = chunk_rows
         self.problems: list[Problem] = []
         #: one-line remarks that change nothing (empty columns ignored), for stderr
         self.notes: list[str] = []
         self.rows = 0
         self.bytes_read = 0
-        name = path.name or str(path)  # messages name the file, never its folder
+        name = _shown_file_name(path.name) or str(path)  # the file, never its folder
         try:
             info = path.stat()
             if stat.S_ISDIR(info.st_mode):

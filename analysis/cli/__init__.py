@@ -40,6 +40,31 @@ def file_path(text: str) -> Path:
     return Path(text)
 
 
+def output_file_path(text: str) -> Path:
+    """An argparse ``type`` for an output file (``--out`` of ``synthesize`` and ``ensemble``):
+    :func:`file_path`, and refusing a name that ends with a path separator, which names a
+    folder: :class:`~pathlib.Path` drops the separator, so ``--out results/`` (a folder not yet
+    made) wrote the cohort to a file named ``results``.
+
+    Examples
+    --------
+    >>> output_file_path("/tmp/cohort.csv")
+    PosixPath('/tmp/cohort.csv')
+    >>> output_file_path("/tmp/results/")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: ends with '/', which names a folder: give the file's name (e.g. results/cohort.csv)
+    """
+    path = file_path(text)
+    if text.rstrip().endswith(tuple(s for s in (os.sep, os.altsep) if s)):
+        folder = path.name or "folder"
+        raise argparse.ArgumentTypeError(
+            f"ends with '{text.rstrip()[-1]}', which names a folder: give the file's name (e.g. "
+            f"{shown_argument(folder)}/cohort.csv)"
+        )
+    return path
+
+
 class StoreOnce(argparse._StoreAction):
     """An option that takes a value and may be given once: argparse keeps the last of
     ``--height-cm 170 --height-cm 180`` without a word, and a dose sheet for the other height, a

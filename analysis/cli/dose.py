@@ -157,7 +157,7 @@ def _parse_number(option: str, text, kind: str):
         if len(stripped.lstrip("+-").lstrip("0")) > 6:
             raise UsageError(f"{option} {_printable(stripped)}: far outside the accepted range")
         return int(stripped)
-    value = float(stripped)
+    value = float(stripped) + 0.0  # "-0" is 0: the sheet printed "eGFR -0 mL/min"
     if not math.isfinite(value):
         raise UsageError(f"{option} {_printable(stripped)}: not a finite number")
     return value

@@ -32,6 +32,7 @@ from analysis.cli import (
     existing_folder,
     file_path,
     is_book_file,
+    output_file_path,
     refuse_special_file,
     refuse_unexpanded_home,
     unusable_path,
@@ -72,7 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=2024, help="master seed (default 2024)")
     parser.add_argument(
         "--out",
-        type=file_path,
+        type=output_file_path,
         default=DEFAULT_OUT,
         help="summary CSV (default data/ensemble-summary.csv)",
     )

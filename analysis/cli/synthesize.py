@@ -19,8 +19,8 @@ from analysis.cli import (
     book_path_problem,
     check_writable_folder,
     existing_folder,
-    file_path,
     is_book_file,
+    output_file_path,
     refuse_special_file,
     refuse_unexpanded_home,
     unusable_path,
@@ -44,6 +44,9 @@ MAX_CHAINS = 1000
 #: Most annealing steps per chain one command may ask for (about 20 times the default): a typo
 #: of zeros (``--steps 450000000``) ran for days with nothing to say it would.
 MAX_STEPS = 1_000_000
+#: Most steps of the Table 2 Cox phase (about 20 times the default): no bound let a typo of
+#: zeros (``--cox-steps 120000000``) run for days, as ``--steps`` did.
+MAX_COX_STEPS = 250_000
 
 
 def _check_writable(out: Path, force: bool = False) -> None:
@@ -109,7 +112,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
     )
     parser.add_argument(
-        "--out", type=file_path, default=COHORT_CSV, help="output CSV (default data/cohort.csv)"
+        "--out",
+        type=output_file_path,
+        default=COHORT_CSV,
+        help="output CSV (default data/cohort.csv)",
     )
     parser.add_argument(
         "--chains",
@@ -128,7 +134,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--cox-steps",
         type=int,
         default=COX_STEPS,
-        help=f"steps of the Table 2 Cox phase (default {COX_STEPS}; 0 skips it)",
+        help=f"steps of the Table 2 Cox phase (default {COX_STEPS}; 0 skips it; at most "
+        f"{MAX_COX_STEPS})",
     )
     parser.add_argument(
         "--force",
@@ -165,6 +172,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(too_many_chains(args.chains))
     if args.cox_steps < 0:
         raise UsageError(f"--cox-steps must be non-negative, got {args.cox_steps}")
+    if args.cox_steps > MAX_COX_STEPS:
+        raise UsageError(
+            f"--cox-steps {args.cox_steps}: at most {MAX_COX_STEPS} (the default is {COX_STEPS})"
+        )
     if args.steps < MIN_STEPS:
         raise UsageError(f"--steps must be at least {MIN_STEPS}, got {args.steps}")
     if args.steps > MAX_STEPS:

@@ -1,0 +1,137 @@
+"""A fourth hostile pass over the command line (session 35): what it found, pinned.
+
+Each test is one defect a user could meet: ``validate Nguyen_Van_An.csv`` masking the name on
+its first line and printing it whole on the next ("file: Nguyen_Van_An.csv does not exist");
+``synthesize --out results/`` (a folder not yet made) writing the cohort to a file named
+``results``, as pathlib drops the slash; ``--cox-steps`` with no upper bound, so that a typo of
+zeros ran for days where ``--steps`` is refused; ``dose --egfr -0`` printing "eGFR -0 mL/min".
+Every command runs in this process (:func:`analysis.__main__.main`); nothing here runs a
+synthesis, an ensemble or a chapter.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_cli_hostile import call_cli, file_tree
+from test_cohort import enough_rows, write
+
+from analysis.cli.synthesize import MAX_COX_STEPS
+from analysis.synthesis import COX_STEPS
+
+
+def _never(*args, **kwargs):
+    raise AssertionError("the work must not start")
+
+
+@pytest.fixture
+def no_work(monkeypatch):
+    """Synthesis and ensemble replaced by a failure: a refusal must come first."""
+    import analysis.cli.ensemble as cli_ensemble
+    import analysis.cli.synthesize as cli_synthesize
+
+    monkeypatch.setattr(cli_synthesize, "synthesize", _never)
+    monkeypatch.setattr(cli_ensemble, "run_ensemble", _never)
+
+
+# ----------------------------------------------------------------------------------- validate
+@pytest.mark.parametrize("kind", ["missing", "directory", "empty"])
+def test_a_file_name_that_names_someone_is_masked_on_every_line(kind, tmp_path, capsys):
+    path = tmp_path / ("Nguyen_Van_An" if kind == "directory" else "Nguyen_Van_An.csv")
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "empty":
+        path.write_bytes(b"")
+    code, out, err = call_cli(["validate", str(path)], capsys)
+    assert code == 2
+    assert "Nguyen" not in out + err
+    assert "[masked]" in out.splitlines()[0]
+    if kind != "empty":  # the line that names the file names it masked
+        assert out.splitlines()[-1].startswith("  - file: [masked]")
+
+
+def test_a_valid_cohort_in_a_folder_and_file_with_spaces_and_accents_passes(tmp_path, capsys):
+    folder = tmp_path / "my data é"
+    folder.mkdir()
+    path = write(folder, enough_rows(), name="cohorte été 2024.csv")
+    code, out, _ = call_cli(["validate", str(path)], capsys)
+    assert code == 0
+    assert out.startswith(f"OK: {path}: ")
+
+
+# ----------------------------------------------------------------------- synthesize, ensemble
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["synthesize", "--out", "results/"],
+        ["synthesize", "--out", "cohort.csv/"],
+        ["synthesize", "--out", "results/", "--force"],
+        ["ensemble", "--n", "1", "--out", "summary/", "--cache", "cache"],
+    ],
+)
+def test_an_out_that_ends_with_a_slash_is_a_folder_not_a_file_name(
+    argv, tmp_path, capsys, monkeypatch, no_work
+):
+    """``--out results/``: pathlib reads ``results``, and the cohort became a file of that name
+    in place of the folder the user meant."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = call_cli(argv, capsys)
+    assert (code, out) == (2, "")
+    name = argv[argv.index("--out") + 1].rstrip("/")
+    assert err.splitlines()[-1].endswith(
+        f"argument --out: ends with '/', which names a folder: give the file's name "
+        f"(e.g. {name}/cohort.csv)"
+    )
+    assert file_tree(tmp_path) == []
+
+
+def test_an_existing_folder_with_a_slash_is_refused_the_same_way(tmp_path, capsys, no_work):
+    (tmp_path / "results").mkdir()
+    code, _, err = call_cli(["synthesize", "--out", f"{tmp_path}/results/"], capsys)
+    assert code == 2 and "ends with '/', which names a folder" in err
+    assert file_tree(tmp_path) == ["results"]
+
+
+def test_a_cache_folder_may_end_with_a_slash(tmp_path, capsys, monkeypatch):
+    """``--cache`` is a folder: its slash is no error (the run starts)."""
+    import analysis.cli.ensemble as cli_ensemble
+
+    class Started(Exception):
+        pass
+
+    def started(*args, **kwargs):
+        raise Started
+
+    monkeypatch.setattr(cli_ensemble, "run_ensemble", started)
+    with pytest.raises(Started):
+        call_cli(
+            ["ensemble", "--n", "1", "--out", str(tmp_path / "s.csv"), "--cache", f"{tmp_path}/c/"],
+            capsys,
+        )
+
+
+@pytest.mark.parametrize("steps", [str(MAX_COX_STEPS + 1), "120000000", "9" * 30])
+def test_a_typo_of_zeros_in_cox_steps_is_refused_before_anything_runs(
+    steps, tmp_path, capsys, no_work
+):
+    out_csv = tmp_path / "c.csv"
+    code, out, err = call_cli(["synthesize", "--out", str(out_csv), "--cox-steps", steps], capsys)
+    assert (code, out) == (2, "")
+    assert (
+        err == f"error: --cox-steps {steps}: at most {MAX_COX_STEPS} (the default is {COX_STEPS})\n"
+    )
+    assert file_tree(tmp_path) == []
+
+
+def test_cox_steps_help_states_the_bound(capsys):
+    _, out, _ = call_cli(["synthesize", "--help"], capsys)
+    assert f"at most {MAX_COX_STEPS}" in " ".join(out.split())
+    assert MAX_COX_STEPS >= 10 * COX_STEPS
+
+
+# ------------------------------------------------------------------------------------- dose
+@pytest.mark.parametrize("zero", ["-0", "-0.0", "--egfr=-0e5"])
+def test_a_negative_zero_is_printed_as_zero(zero, capsys):
+    egfr = [zero] if zero.startswith("--") else ["--egfr", zero]
+    code, out, _ = call_cli(["dose", "--height-cm", "170", "--weight-kg", "65", *egfr], capsys)
+    assert code == 0
+    assert "eGFR 0 mL/min" in out and "-0" not in out
