@@ -70,6 +70,18 @@ class _Parser(argparse.ArgumentParser):
             action, f"invalid choice: '{shown_argument(str(value))}'{hint} (choose from {listed})"
         )
 
+    def _get_value(self, action, arg_string):
+        try:
+            return super()._get_value(action, arg_string)
+        except argparse.ArgumentError as exc:
+            # "invalid int value: '…'" repeated a 5000-digit --seed whole, and an identifier
+            # typed into the wrong field (--n 850101-1234567) as it was
+            shown, message = shown_argument(arg_string), str(exc.message)
+            if shown == arg_string or repr(arg_string) not in message:
+                raise  # repeated as typed, or not repeated at all
+            message = message.replace(repr(arg_string), f"'{shown}'")
+            raise argparse.ArgumentError(action, message) from None
+
     #: The words of the command line, set by :func:`_main` on every parser: a required option
     #: reported missing because it was mistyped (``ensemble -n 5``) is told the closest.
     words: list[str] = []

@@ -135,3 +135,38 @@ def test_a_negative_zero_is_printed_as_zero(zero, capsys):
     code, out, _ = call_cli(["dose", "--height-cm", "170", "--weight-kg", "65", *egfr], capsys)
     assert code == 0
     assert "eGFR 0 mL/min" in out and "-0" not in out
+
+
+# ------------------------------------------------------------------- values argparse refuses
+def test_a_huge_number_argparse_refuses_is_cut_not_repeated_whole(capsys, no_work):
+    """``--seed`` of 5000 digits (past Python's int limit): a 5,077-character error line."""
+    code, _, err = call_cli(["synthesize", "--seed", "9" * 5000], capsys)
+    assert code == 2
+    assert err.splitlines()[-1].endswith("invalid int value: '" + "9" * 40 + "… (5000 characters)'")
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["ensemble", "--n", "850101-1234567"], "argument --n: invalid int value: '[masked]'"),
+        (["dose", "--height-cm", "850101-1234567", "--weight-kg", "60"], "--height-cm [masked]:"),
+        (
+            ["dose", "--height-cm", "170", "--weight-kg", "60", "--formula", "John Smith"],
+            "[masked]",
+        ),
+    ],
+)
+def test_an_identifier_typed_into_an_option_is_never_repeated(argv, says, capsys, no_work):
+    code, out, err = call_cli(argv, capsys)
+    assert (code, out) == (2, "")
+    assert says in err
+    assert "1234567" not in err and "Smith" not in err
+
+
+def test_a_typo_of_zeros_is_still_repeated_as_typed(capsys, no_work):
+    """Long numbers and dates are no identifiers here, as in a file name."""
+    code, _, err = call_cli(["synthesize", "--seed", "1e3"], capsys)
+    assert code == 2 and "'1e3'" in err
+    argv = ["dose", "--height-cm", "170", "--weight-kg", "60", "--cycle", "10000000"]
+    code, _, err = call_cli(argv, capsys)
+    assert (code, err) == (2, "error: --cycle 10000000: far outside the accepted range\n")

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from analysis import REPO_ROOT
-from analysis.privacy import file_name_identifier, identifier_kind, mask_file_name
+from analysis.privacy import file_name_identifier, mask_file_name
 from analysis.problems import unusable_path_reason
 
 
@@ -268,13 +268,15 @@ def shown_argument(text: str) -> str:
     --------
     >>> shown_argument("synthesise"), shown_argument("John_Smith.csv")
     ('synthesise', '[masked].csv')
+    >>> shown_argument("850101-1234567"), shown_argument("120000000")
+    ('[masked]', '120000000')
     >>> shown_argument("x" * 50)
     'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (50 characters)'
     """
     text = str(text)
     name = os.path.basename(text.rstrip("/")) or text
-    try:
-        held = file_name_identifier(name) or identifier_kind(text)
+    try:  # as in a file name, a long number or a date is no identifier: a typo of zeros shows
+        held = file_name_identifier(name) or file_name_identifier(text)
     except (ValueError, TypeError, RecursionError):  # never let a message fail
         held = "unknown"
     if held:

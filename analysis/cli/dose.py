@@ -13,6 +13,7 @@ import sys
 
 from analysis.cli import UsageError
 from analysis.clinical import BMI_RANGE_KG_M2, ecf_dose_sheet
+from analysis.privacy import MASKED, file_name_identifier
 
 HELP = "ECF dose sheet (mg) for one HAIC cycle from height and weight, with dose warnings"
 
@@ -132,6 +133,8 @@ _INT = re.compile(r"[+-]?[0-9]+")
 
 
 def _printable(text: str) -> str:
+    if file_name_identifier(text):  # a number or name typed in the wrong field, never repeated
+        return MASKED
     text = text if len(text) <= 40 else text[:40] + "…"
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
