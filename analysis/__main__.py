@@ -21,6 +21,7 @@ try:
         ensemble,
         mistyped_options,
         run,
+        scrubbed,
         shown_argument,
         store_once,
         synthesize,
@@ -87,6 +88,7 @@ class _Parser(argparse.ArgumentParser):
     words: list[str] = []
 
     def error(self, message):
+        message = scrubbed(message, self.words)
         if message.startswith("the following arguments are required"):
             options = [o for a in self._actions for o in a.option_strings]
             for word, match in mistyped_options(self.words, options):
@@ -223,7 +225,7 @@ def _main(argv: list[str] | None) -> int:
         _silence_stdout(stream)
         return 2
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {scrubbed(str(exc), words)}", file=sys.stderr)
         return 2
     finally:
         sys.stdout = stream

@@ -170,3 +170,27 @@ def test_a_typo_of_zeros_is_still_repeated_as_typed(capsys, no_work):
     argv = ["dose", "--height-cm", "170", "--weight-kg", "60", "--cycle", "10000000"]
     code, _, err = call_cli(argv, capsys)
     assert (code, err) == (2, "error: --cycle 10000000: far outside the accepted range\n")
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["audit", "--check", "John Smith"], "error: --check '[masked]' matches no check name"),
+        (["audit", "--check", "850101-1234567"], "error: --check '[masked]' matches no check name"),
+        (["run", "--out", "r", "--chapters", "John_Smith"], "error: chapter '[masked]' not found"),
+        (["run", "--out", "r", "-p", "850101-1234567"], "error: parameter '[masked]': expected"),
+        (["run", "--out", "r", "-p", "confidence_level=John Smith"], "confidence_level=[masked]: "),
+        (["run", "--out", "r", "-p", "John_Smith=1"], "error: -p [masked]: no selected chapter"),
+    ],
+)
+def test_a_refusal_never_repeats_an_identifier_typed_as_a_value(
+    argv, says, tmp_path, capsys, monkeypatch
+):
+    """The commands' own refusals repeated what they refused: ``--check 'John Smith' matches no
+    check name``, ``chapter '850101-1234567' not found``."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = call_cli(argv, capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith(says) or says in err
+    assert "Smith" not in err and "1234567" not in err
+    assert file_tree(tmp_path) == []

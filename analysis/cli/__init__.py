@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from analysis import REPO_ROOT
-from analysis.privacy import file_name_identifier, mask_file_name
+from analysis.privacy import MASKED, file_name_identifier, mask_file_name
 from analysis.problems import unusable_path_reason
 
 
@@ -284,6 +284,28 @@ def shown_argument(text: str) -> str:
     shown = text if len(text) <= SHOWN_ARGUMENT else text[:SHOWN_ARGUMENT]
     shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in shown)
     return shown if len(text) <= SHOWN_ARGUMENT else f"{shown}… ({len(text)} characters)"
+
+
+def scrubbed(message: str, words) -> str:
+    """``message`` with every word of ``words`` (the command line) that holds an identifier
+    replaced as :func:`shown_argument` shows it: a command's refusal repeats what it refuses
+    (``--check 'John Smith' matches no check name``, ``chapter '850101-1234567' not found``).
+
+    Examples
+    --------
+    >>> scrubbed("--check 'John Smith' matches no check name", ["audit", "--check", "John Smith"])
+    "--check '[masked]' matches no check name"
+    >>> scrubbed("-p confidence_level=John Smith: a number", ["-p", "confidence_level=John Smith"])
+    '-p confidence_level=[masked]: a number'
+    >>> scrubbed("--out reports/x: exists", ["run", "--out", "reports/x"])
+    '--out reports/x: exists'
+    """
+    words = {str(w) for w in words}
+    words |= {part for w in words for part in w.split("=")}  # -p key=value, --check=text
+    for word in sorted(words, key=len, reverse=True):
+        if len(word) >= 3 and word in message and shown_argument(word).startswith(MASKED):
+            message = message.replace(word, shown_argument(word))
+    return message
 
 
 def closest(word: str, choices) -> str | None:
