@@ -103,6 +103,9 @@ def test_top_level_help_names_version(capsys):
         ("ensembel", "ensemble"),
         ("doze", "dose"),
         ("SYNTHESIZE", "synthesize"),
+        ("syn", "synthesize"),  # cut short, as options may be
+        ("val", "validate"),
+        ("ens", "ensemble"),
     ],
 )
 def test_a_mistyped_command_is_told_the_closest(typed, meant, capsys):

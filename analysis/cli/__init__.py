@@ -335,6 +335,8 @@ def unknown_command(word: str, commands=COMMANDS) -> str:
     --------
     >>> unknown_command("synthesise")
     "unknown command 'synthesise'; did you mean 'synthesize'?"
+    >>> unknown_command("syn")  # cut short
+    "unknown command 'syn'; did you mean 'synthesize'?"
     >>> unknown_command("my_cohort.csv")
     "unknown command 'my_cohort.csv'; to check it: python -m analysis validate my_cohort.csv"
     >>> unknown_command("xyz")
@@ -343,6 +345,9 @@ def unknown_command(word: str, commands=COMMANDS) -> str:
     name = shown_argument(word)
     shown = f"unknown command '{name}'"
     match = closest(word, commands) if len(str(word)) <= SHOWN_ARGUMENT else None
+    starting = [c for c in commands if c.startswith(str(word).lower())]
+    if len(str(word)) >= 2 and len(starting) == 1:  # a command cut short (options may be)
+        match = starting[0]
     if match is not None:
         return f"{shown}; did you mean '{match}'?"
     if Path(str(word)).suffix or os.sep in str(word):
