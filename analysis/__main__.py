@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
 
 try:
@@ -50,12 +51,24 @@ Each command explains its options and defaults: python -m analysis COMMAND --hel
 """
 
 
+#: What argparse reads as a negative number rather than an option (its own: -5 and -.5 only).
+_NEGATIVE_NUMBER = re.compile(
+    r"^-(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$|^-(?:inf|infinity|nan)$", re.IGNORECASE
+)
+
+
 class _Parser(argparse.ArgumentParser):
     """The parser of ``python -m analysis`` and (``add_subparsers`` makes them of its class) of
     its commands: a command that is none of :data:`~analysis.cli.COMMANDS` is told the closest
     one (``synthesise`` → did you mean 'synthesize'?), not the list alone, and is repeated
     masked when it holds an identifier (a file name given without a command); a value that is
     none of an option's choices is told the closest one too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # a value such as -1e2, -0e5 or -inf is a (refused) number, not an unknown option:
+        # "dose --egfr -1e2" said "argument --egfr: expected one argument"
+        self._negative_number_matcher = _NEGATIVE_NUMBER
 
     def _check_value(self, action, value):
         if action.choices is None or value in action.choices:

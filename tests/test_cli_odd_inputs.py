@@ -129,7 +129,7 @@ def test_cox_steps_help_states_the_bound(capsys):
 
 
 # ------------------------------------------------------------------------------------- dose
-@pytest.mark.parametrize("zero", ["-0", "-0.0", "--egfr=-0e5"])
+@pytest.mark.parametrize("zero", ["-0", "-0.0", "-0e5", "--egfr=-0e5"])
 def test_a_negative_zero_is_printed_as_zero(zero, capsys):
     egfr = [zero] if zero.startswith("--") else ["--egfr", zero]
     code, out, _ = call_cli(["dose", "--height-cm", "170", "--weight-kg", "65", *egfr], capsys)
@@ -194,3 +194,25 @@ def test_a_refusal_never_repeats_an_identifier_typed_as_a_value(
     assert err.startswith(says) or says in err
     assert "Smith" not in err and "1234567" not in err
     assert file_tree(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("-1e2", "error: --egfr: egfr_ml_min = -100 is outside [0, 300] mL/min"),
+        ("-inf", "error: --egfr -inf: not a finite number"),
+        ("-NaN", "error: --egfr -NaN: not a finite number"),
+    ],
+)
+def test_a_negative_number_in_exponent_form_is_a_value_not_an_option(value, says, capsys):
+    """argparse reads -1e2 and -inf as unknown options: "argument --egfr: expected one
+    argument", which names no problem with the value."""
+    argv = ["dose", "--height-cm", "170", "--weight-kg", "65", "--egfr", value]
+    code, out, err = call_cli(argv, capsys)
+    assert (code, out, err) == (2, "", says + "\n")
+
+
+def test_seed_in_exponent_form_is_an_invalid_whole_number(capsys, no_work):
+    code, _, err = call_cli(["synthesize", "--seed", "-1e3"], capsys)
+    assert code == 2
+    assert err.splitlines()[-1].endswith("argument --seed: invalid int value: '-1e3'")
