@@ -216,3 +216,16 @@ def test_seed_in_exponent_form_is_an_invalid_whole_number(capsys, no_work):
     code, _, err = call_cli(["synthesize", "--seed", "-1e3"], capsys)
     assert code == 2
     assert err.splitlines()[-1].endswith("argument --seed: invalid int value: '-1e3'")
+
+
+@pytest.mark.parametrize("parent", ["missing", "file"])
+def test_ensemble_names_a_missing_out_folder_as_missing(parent, tmp_path, capsys, no_work):
+    """A folder not yet made was "not a directory"."""
+    if parent == "file":
+        (tmp_path / "f").write_text("", encoding="utf-8")
+    folder = tmp_path / ("f" if parent == "file" else "new")
+    argv = ["ensemble", "--n", "1", "--out", str(folder / "s.csv"), "--cache", str(tmp_path / "c")]
+    code, out, err = call_cli(argv, capsys)
+    assert (code, out) == (2, "")
+    what = "is not a directory" if parent == "file" else "does not exist (make it first)"
+    assert err == f"error: --out {folder}/s.csv: {folder} {what}; nothing was run or written\n"

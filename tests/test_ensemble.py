@@ -290,7 +290,7 @@ def test_two_members_on_a_local_dask_cluster_reproduce_every_target(tmp_path):
         (["--n", "99999999999999"], "--n 99999999999999: at most 10000 members"),
         (["--n", "2", "--workers", "9999"], "--workers 9999: at most"),
         (["--n", "2", "--out", "."], "--out is a directory"),
-        (["--n", "2", "--out", "no/such/dir/s.csv"], "is not a directory"),
+        (["--n", "2", "--out", "no/such/dir/s.csv"], "no/such/dir does not exist (make it first)"),
     ],
 )
 def test_cli_refuses_bad_input_in_one_line(args, message, tmp_path, capsys, monkeypatch):

@@ -188,7 +188,11 @@ def _check_paths(args: argparse.Namespace) -> dict[str, Path]:
             "written (choose a new file name, or add --force to replace it)"
         )
     if not args.out.parent.is_dir():
-        raise UsageError(f"--out {args.out}: {args.out.parent} is not a directory")
+        # a folder not yet made was called "not a directory"
+        what = (
+            "is not a directory" if args.out.parent.exists() else "does not exist (make it first)"
+        )
+        raise UsageError(f"--out {args.out}: {args.out.parent} {what}; {NOTHING}")
     for path in beside.values():
         if path.exists() and path.is_dir():
             raise UsageError(f"--out {args.out}: {path.name} beside it is a directory")
