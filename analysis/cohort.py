@@ -1034,6 +1034,8 @@ class _CsvStream:
         except FileNotFoundError:
             # "-" is standard input to many tools; here a file of that name, when there is one
             hint = "standard input is not read: give the file's path" if path.name == "-" else ""
+            if str(path).startswith("~"):  # quoted, so the shell left it: "~/x.csv" was read
+                hint = "the path starts with '~', which the shell did not expand (quoted?)"
             raise CohortError(
                 [_fatal(f"{name} does not exist", "not-found", hint)], self.source
             ) from None

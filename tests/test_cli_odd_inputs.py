@@ -229,3 +229,20 @@ def test_ensemble_names_a_missing_out_folder_as_missing(parent, tmp_path, capsys
     assert (code, out) == (2, "")
     what = "is not a directory" if parent == "file" else "does not exist (make it first)"
     assert err == f"error: --out {folder}/s.csv: {folder} {what}; nothing was run or written\n"
+
+
+def test_a_quoted_tilde_in_a_cohort_path_is_explained(tmp_path, capsys, monkeypatch):
+    """``validate '~/c.csv'`` said only "c.csv does not exist", of a file the user can see."""
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = call_cli(["validate", "~/c.csv"], capsys)
+    assert code == 2
+    assert out.splitlines()[-1] == (
+        "  - file: c.csv does not exist [the path starts with '~', which the shell did not "
+        "expand (quoted?)]"
+    )
+    code, out, err = call_cli(["run", "--cohort", "~/c.csv", "--out", "r"], capsys)
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == (
+        "  (--cohort starts with '~', which the shell did not expand: quoted?)"
+    )
+    assert file_tree(tmp_path) == []

@@ -167,6 +167,12 @@ def _run(args: argparse.Namespace, stops: SignalStops) -> int:
         )
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
+        if str(args.cohort).startswith("~") and not Path(args.cohort).exists():
+            # read from a folder named "~" here: "c.csv does not exist" said nothing of why
+            print(
+                "  (--cohort starts with '~', which the shell did not expand: quoted?)",
+                file=sys.stderr,
+            )
         return 2
     except RunnerError as exc:
         raise UsageError(str(exc)) from None
