@@ -137,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version",
         action=_Version,
-        help="print the package's version, Python's and NumPy's, SciPy's and pandas', and exit",
+        help="print the version (and Python's, NumPy's, SciPy's, pandas') and exit",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
