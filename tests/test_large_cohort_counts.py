@@ -38,8 +38,8 @@ from analysis.problems import MAX_ROWS_SHOWN, CohortError, Problem, RowRef  # no
 BIG_N = 2345
 
 #: A run of four or more digits that is not part of a number with separators or decimals (nor
-#: of a word, a path or a code such as "SYN0012").
-BARE = re.compile(r"(?<![\d.,\w/:#-])\d{4,}(?![\d,]|\.\d)")
+#: of a word or a code such as "SYN0012"); after a slash it is one ("588/2345").
+BARE = re.compile(r"(?<![\d.,\w:#-])\d{4,}(?![\d,]|\.\d)")
 
 
 def bare_counts(text: str) -> list[tuple[str, str]]:
@@ -57,7 +57,11 @@ def bare_counts(text: str) -> list[tuple[str, str]]:
 def test_bare_counts_finds_counts_and_leaves_years_decimals_and_separated_numbers():
     """The check itself: it flags "4417" and nothing else here."""
     text = "add up to 4417 for 2,345 patients; MHRA (2011), BCLC 2022; 1061.5 ng/mL; SYN1234"
-    assert [digits for digits, _ in bare_counts(text)] == ["4417"]
+    assert [digits for digits, _ in bare_counts(text + "; DCR 1122/2345")] == [
+        "4417",
+        "1122",
+        "2345",
+    ]
     assert not bare_counts("seed 20240426, 1,832 (91.6), 0.0012, 12.3456")
 
 
