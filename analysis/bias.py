@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import engine, paper
-from analysis.formatting import not_computable
+from analysis.formatting import count, not_computable
 from analysis.privacy import (
     COMPLEMENT_MARK,
     NOT_SHOWN_SMALL_GROUP,
@@ -988,7 +988,7 @@ def optimism_corrected_concordance(
         reason = "no bootstrap fit converged"
     elif not enough:
         reason = (
-            f"only {len(diffs)} of {n_boot} bootstrap resamples could be fitted, fewer than "
+            f"only {count(len(diffs))} of {count(n_boot)} bootstrap resamples could be fitted, fewer than "
             + ("half" if min_fitted == 0.5 else f"{min_fitted:.0%}")
         )
     else:

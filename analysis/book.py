@@ -31,6 +31,7 @@ from analysis import labels, paper, published
 from analysis import provenance as _provenance
 from analysis.formatting import (
     MINUS,
+    count,
     median_interval,
     not_computable,
     number,
@@ -1582,6 +1583,8 @@ def _cell_text(value) -> str:
         return "–"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, int | np.integer):  # a count: "1,832", as formatting.count prints it
+        return count(value)
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(v) for v in value)
     # one line per cell; a no-break space (U+00A0, U+202F) stays: it was put there on purpose

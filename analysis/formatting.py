@@ -10,6 +10,10 @@ Conventions (those of the paper, which was analysed in SPSS):
   displays. Python's and R's ``round`` round half to even on the binary value, so ``round(2.675, 2)``
   is 2.67 and ``round(0.125, 2)`` is 0.12; here they are 2.68 and 0.13. A number just below a half
   (``0.0449999``) rounds down at every precision, deterministically.
+- **Counts** (:func:`count`, :func:`number_word`): every count the book prints (patients,
+  deaths, criteria met, simulations) is a whole number with ``,`` thousands separators from
+  1,000 (``"4,417"``), on the book's 82 patients and on a user's 2,000 alike; years, seeds and
+  identifiers are not counts and print as they are (``"2021"``).
 - **P values** (:func:`p_value`): three decimals, ``"<0.001"`` below 0.001.
 - **Display text** (:func:`~analysis.formatting.number`, :func:`interval`, :func:`percent`, :func:`quantity`): a true
   minus sign (U+2212) for negatives, ``,`` thousands separators on request (``"371,724"``), an en
@@ -37,6 +41,8 @@ __all__ = [
     "NOT_SHOWN_PREFIX",
     "apart_decimals",
     "bounds",
+    "count",
+    "count_value",
     "decimal_of",
     "hazard_ratio",
     "interval",
@@ -585,19 +591,82 @@ def nonzero_decimals(values, decimals: int = 1, *, most: int = 3) -> int:
 _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
-def number_word(n: int, *, zero: str = "zero") -> str:
-    """A count as prose writes it: in words below ten ("six of the eight rules"), in numerals
-    from ten; ``zero`` for 0.
+def count(n, *, missing: str = "–") -> str:
+    """A count as the book prints every count (patients, deaths, criteria met, table rows,
+    simulations): the whole number, with ``,`` thousands separators from 1,000.
+
+    A chapter run on a user's cohort of 2,000 patients prints "4,417", never "4417", as the
+    paper prints its aggregates ("371,724"). Years, seeds and identifiers are not counts: they
+    print as they are ("2021"), never through this function.
+
+    Parameters
+    ----------
+    n : int or str
+        The count (an integer, or a float with no fractional part); None or NaN give
+        ``missing``. A text is what stands in the place of a count a user's cohort hides
+        (``"<5"``, ``"hidden"``, :func:`analysis.privacy.glued_counts`) and is returned as it is,
+        so that a column of shown and hidden counts prints through this one function.
+    missing : str, default "–"
+        Text for None or NaN.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        For a number with a fractional part (a count is whole).
 
     Examples
     --------
-    >>> number_word(6), number_word(0, zero="no"), number_word(12)
-    ('six', 'no', '12')
+    >>> count(82), count(4417), count(1_000_000), count(-1200)
+    ('82', '4,417', '1,000,000', '−1,200')
+    >>> count(4417.0), count(None), count("<5")
+    ('4,417', '–', '<5')
+    """
+    if isinstance(n, str):
+        return n
+    if _missing(n):
+        return missing
+    if isinstance(n, bool) or float(n) != int(n):
+        raise ValueError(f"a count must be a whole number, got {n!r}")
+    return number(int(n), thousands=True)
+
+
+def count_value(text: str) -> int | None:
+    """The count a count's text shows (:func:`count`: ``"4,417"`` is 4417), or None when the
+    text shows none (a count a user's cohort hides, ``"<5"`` or ``"hidden"``, or words).
+
+    Prose that says something only of a count it shows asks this, not ``str.isdigit``, which
+    is false for ``"4,417"``.
+
+    Examples
+    --------
+    >>> count_value("4,417"), count_value("82"), count_value("0")
+    (4417, 82, 0)
+    >>> count_value("<5"), count_value("hidden"), count_value("4417.5"), count_value("1,23")
+    (None, None, None, None)
+    """
+    text = str(text).strip()
+    if re.fullmatch(r"\d{1,3}(,\d{3})*|\d+", text) and text.isascii():
+        return int(text.replace(",", ""))
+    return None
+
+
+def number_word(n: int, *, zero: str = "zero") -> str:
+    """A count as prose writes it: in words below ten ("six of the eight rules"), in numerals
+    from ten, with thousands separators from 1,000 (:func:`count`); ``zero`` for 0.
+
+    Examples
+    --------
+    >>> number_word(6), number_word(0, zero="no"), number_word(12), number_word(4417)
+    ('six', 'no', '12', '4,417')
     """
     n = int(n)
     if n == 0:
         return zero
-    return _NUMBER_WORDS[n] if 0 < n < len(_NUMBER_WORDS) else str(n)
+    return _NUMBER_WORDS[n] if 0 < n < len(_NUMBER_WORDS) else count(n)
 
 
 def word_list(items, conjunction: str = "and") -> str:

@@ -28,7 +28,7 @@ from analysis.clinical import (
     EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2,
     EPIRUBICIN_PER_CYCLE_MG_M2,
 )
-from analysis.formatting import number, p_value, quantity, word_list
+from analysis.formatting import count, number, p_value, quantity, word_list
 from analysis.privacy import (
     COMPLEMENT_MARK,
     NOT_SHOWN_SMALL_GROUP,
@@ -367,7 +367,7 @@ def km_plot(
         shown = {}  # (row, column) -> text
         for col, x in enumerate(at_risk_times):
             counts = {(row, col): int((t[mask] >= x).sum()) for row, mask in enumerate(masks)}
-            shown |= {key: str(n) for key, n in counts.items()}
+            shown |= {key: count(n) for key, n in counts.items()}  # "1,832"
             if min_count is not None:  # a user's cohort: no count of 1 to min_count - 1
                 groups = [list(counts)] if len(counts) > 1 else []
                 shown |= hidden_counts(counts, groups=groups, threshold=min_count)

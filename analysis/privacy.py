@@ -217,6 +217,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.formatting import NOT_SHOWN_PREFIX, rounded
+from analysis.formatting import count as fmt_count
 from analysis.problems import MAX_ROWS_SHOWN, Problem, RowRef
 from analysis.verdicts import is_user_cohort
 
@@ -4507,7 +4508,8 @@ def find_identifiers(df: pd.DataFrame) -> list[Problem]:
     return scanner.problems()
 
 
-_COUNT_CELL = re.compile(r"^\s*(\d+)(\s*\(.*\))?\s*$")
+# a count, with or without thousands separators ("1,832 (91.6)", as formatting.count prints it)
+_COUNT_CELL = re.compile(r"^\s*(\d{1,3}(?:,\d{3})+|\d+)(\s*\(.*\))?\s*$")
 
 
 #: What a count reads when it is hidden only so that a small count cannot be worked out from it
@@ -4883,7 +4885,7 @@ def _count_of(v) -> int | None:
     if isinstance(v, str):
         m = _COUNT_CELL.match(v)
         if m:
-            return int(m.group(1))
+            return int(m.group(1).replace(",", ""))
     return None
 
 
@@ -4979,7 +4981,7 @@ def glued_counts(
 ) -> dict[Hashable, str]:
     """Counts glued into a chapter's prose, as a user's cohort prints them.
 
-    Each count reads as a whole number, or ``"<threshold"`` when it is 1 to ``threshold - 1``
+    Each count reads as a whole number (with thousands separators from 1,000), or ``"<threshold"`` when it is 1 to ``threshold - 1``
     patients, or :data:`COMPLEMENT_MARK` when it would give a hidden count back by subtraction
     (:func:`hidden_counts`): ``groups`` add up to a total the reader sees, ``sums`` are glued
     totals of other counts, and ``out_of`` is the N each glued count is a "yes" of (N minus it is
@@ -5001,13 +5003,18 @@ def glued_counts(
     >>> glued_counts({"met": 80, "deaths": 3}, user=False, out_of=82)
     {'met': '80', 'deaths': '3'}
 
+    A count of 1,000 or more reads with thousands separators (:func:`analysis.formatting.count`):
+
+    >>> glued_counts({"deaths": 1659, "n": 2000}, user=True)
+    {'deaths': '1,659', 'n': '2,000'}
+
     A glued total of a table's column: one cell hidden, the others shown, so the total goes:
 
     >>> glued_counts({"a": 3, "b": 20, "sum": 23}, user=True, sums={"sum": ["a", "b"]},
     ...              hidden={"a": "<5"}, keep=["b"])["sum"]
     'hidden'
     """
-    texts = {k: f"{int(v)}" for k, v in counts.items()}
+    texts = {k: fmt_count(int(v)) for k, v in counts.items()}
     if not user:
         return texts
     fixed = set(keep) | set(hidden or {})

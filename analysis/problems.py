@@ -113,8 +113,10 @@ class Problem:
         if self.rows:
             n = self.n_rows
             shown = "; ".join(str(r) for r in self.rows[:MAX_ROWS_SHOWN])
-            more = f"; … and {n - MAX_ROWS_SHOWN} more" if n > MAX_ROWS_SHOWN else ""
-            text += f" — {n} row{'s' if n != 1 else ''}: {shown}{more}"
+            # counts with thousands separators ("1,500 rows"), as analysis.formatting.count
+            # prints every count (a sibling layer: not imported)
+            more = f"; … and {n - MAX_ROWS_SHOWN:,} more" if n > MAX_ROWS_SHOWN else ""
+            text += f" — {n:,} row{'s' if n != 1 else ''}: {shown}{more}"
         if self.hint:
             text += f" [{self.hint}]"
         return text
@@ -153,7 +155,7 @@ class CohortError(Exception):
         self.warnings = [p for p in problems if p.severity == "warning"] + list(warnings)
         self.source = source
         n = len(self.problems)
-        lines = [f"{source}: {n} problem{'s' if n != 1 else ''} with the cohort"]
+        lines = [f"{source}: {n:,} problem{'s' if n != 1 else ''} with the cohort"]
         lines += [f"  - {p}" for p in self.problems]
         lines += [f"  - {p}" for p in self.warnings]
         super().__init__("\n".join(lines))

@@ -32,6 +32,7 @@ from analysis.formatting import (
     NO_PATIENTS,
     NOT_REACHED,
     bounds,
+    count_value,
     nonzero_decimals,
     number,
     number_word,
@@ -40,6 +41,7 @@ from analysis.formatting import (
     term_hazard_ratio,
     word_list,
 )
+from analysis.formatting import count as fmt_count
 from analysis.labels import relabel
 from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.privacy import (
@@ -419,7 +421,9 @@ def rate_intervals_table(
             {
                 "Rate": name,
                 "n / N (%)": hidden.get(
-                    name, f"{int(row['count'])}/{int(row['n'])} ({number(row['percent'], 1)})"
+                    name,
+                    f"{fmt_count(row['count'])}/{fmt_count(row['n'])} "
+                    f"({number(row['percent'], 1)})",
                 ),
                 f"Wilson {level} CI (%)": "not shown" if small else interval(row, "wilson"),
                 f"Clopper–Pearson {level} CI (%)": (
@@ -534,7 +538,9 @@ def format_published_value(computed, entry_id: str) -> str:
     '0.2–0.2'
     """
     e = published.entry(entry_id)
-    thousands = "," in e.text
+    # a count has thousands separators from 1,000 (formatting.count), whatever the paper's
+    # counts (all below 1,000) print
+    thousands = "," in e.text or e.kind == "count"
     if e.kind == "interval":
         lo, hi = computed
         if not _finite(lo) and not _finite(hi):
@@ -1093,6 +1099,9 @@ def user_target_values(
             k = _patients_behind(row, column, counts, len(cohort), threshold)
             if k is not None and 0 < k < threshold:
                 out.loc[i, column] = f"<{threshold}"
+            elif row["kind"] == "count" and count_value(out.loc[i, column]) is not None:
+                # "1,832", as every count prints (formatting.count)
+                out.loc[i, column] = fmt_count(count_value(out.loc[i, column]))
     for i, entry_id in out["id"].items():
         parts = entry_id.split(".")
         if len(parts) != 3 or parts[0] != "table1" or parts[1] not in cohort.columns:
@@ -1101,9 +1110,13 @@ def user_target_values(
         if parts[2] == "interval":
             out.loc[i, column] = central_range_text(x, entry_id)
         elif parts[2] == "median":  # printed as target_table prints it, never one patient's
-            decimals = published.entry(entry_id).decimals
-            med = shown_percentile(x, 50, decimals)
-            out.loc[i, column] = HIDDEN if med is None else rounded(med, decimals)
+            printed = published.entry(entry_id)
+            med = shown_percentile(x, 50, printed.decimals)
+            out.loc[i, column] = (
+                HIDDEN
+                if med is None
+                else rounded(med, printed.decimals, thousands="," in printed.text)
+            )
         elif parts[1] == "age_years" and parts[2] == "mean" and len(x):
             out.loc[i, column] = top_code(float(x.mean()), str(out.loc[i, column]), AGE_TOP_CODE)
     return out
@@ -1746,7 +1759,7 @@ def table2_events_per_parameter(
     n = models["n_parameters"] if n_parameters is None else int(n_parameters)
     if n <= 0:
         return "not estimable"
-    if not table2_deaths(models, cohort, user=user).isdigit():
+    if count_value(table2_deaths(models, cohort, user=user)) is None:
         return "not shown"
     return number(events_per_variable(int(models["events"]), n), 1)
 
@@ -2103,8 +2116,8 @@ def table2_group_counts(
         anywhere = np.logical_or.reduce([m.to_numpy() for m in levels.values()])
         n[f, "other"] = int((known & ~anywhere).sum())  # in no group: not shown, N minus them
         deaths[f, "other"] = int((known & ~anywhere & dead).sum())
-    shown_n = {k: f"{v}" for k, v in n.items()}
-    shown_d = {k: f"{v}" for k, v in deaths.items()}
+    shown_n = {k: fmt_count(v) for k, v in n.items()}
+    shown_d = {k: fmt_count(v) for k, v in deaths.items()}
     if is_user:
         # the groups' sizes first, with Table 1's rows as chapter 04 shows them (fixed)
         t1 = table1(cohort, user=True, min_cell_count=min_cell_count).set_index("characteristic")
@@ -2802,8 +2815,8 @@ def bclc_crosstab(cohort: pd.DataFrame) -> pd.DataFrame:
     )
     table.attrs.update(
         {
-            "2022": {s: f"{by_2022.get(s, 0)}" for s in stages},
-            "recorded": {s: f"{recorded.get(s, 0)}" for s in stages},
+            "2022": {s: fmt_count(by_2022.get(s, 0)) for s in stages},
+            "recorded": {s: fmt_count(recorded.get(s, 0)) for s in stages},
             "with": texts["with"],
             "down": {
                 (r, c): v

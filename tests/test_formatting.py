@@ -66,3 +66,36 @@ def test_a_count_with_its_noun_is_singular_for_one_and_separated_by_thousands():
     assert formatting.quantity(2, "death") == "2 deaths"
     assert formatting.quantity(1655.04, "unit", 1, thousands=True) == "1,655.0 units"
     assert formatting.quantity(-1234, "unit", thousands=True) == "−1,234 units"
+
+
+def test_a_count_prints_with_thousands_separators_from_1000():
+    """A user's cohort of 2,000 patients read "add up to 4417 for 2000 patients" (chapter 02):
+    number_word returned str(n) from ten, and the chapters formatted counts with f-strings.
+    Every count goes through formatting.count; number_word uses it from ten."""
+    assert [formatting.count(n) for n in (0, 7, 82, 999, 1000, 4417, 12345, 1_000_000)] == [
+        "0", "7", "82", "999", "1,000", "4,417", "12,345", "1,000,000",
+    ]  # fmt: skip
+    import numpy as np
+
+    assert formatting.count(np.int64(2000)) == "2,000" and formatting.count(1832.0) == "1,832"
+    assert formatting.count(None) == "–" and formatting.count(math.nan, missing="?") == "?"
+    assert formatting.count("<5") == "<5" and formatting.count("hidden") == "hidden"
+    for bad in (2.5, True):
+        try:
+            formatting.count(bad)
+        except ValueError:
+            continue
+        raise AssertionError(f"count({bad!r}) should refuse a number that is not a count")
+    assert [formatting.number_word(n) for n in (3, 10, 999, 1000, 4417)] == [
+        "three", "10", "999", "1,000", "4,417",
+    ]  # fmt: skip
+
+
+def test_count_value_reads_a_shown_count_back_and_nothing_else():
+    """The test prose asks of a glued count instead of str.isdigit ("4,417" is not digits)."""
+    assert [formatting.count_value(formatting.count(n)) for n in (0, 82, 4417, 1_000_000)] == [
+        0, 82, 4417, 1_000_000,
+    ]  # fmt: skip
+    assert formatting.count_value("4417") == 4417  # a count printed before this convention
+    for text in ("<5", "hidden", "", "4,417.5", "1,23", "12,3456", "−3", "４４", "not shown"):
+        assert formatting.count_value(text) is None, text

@@ -440,7 +440,7 @@ def test_glued_counts():
     assert glued_counts({"k": 3, "m": 0, "n": 1234}, user=False) == {
         "k": "3",
         "m": "0",
-        "n": "1234",
+        "n": "1,234",  # thousands separators, as every count prints (formatting.count)
     }
     assert glued_counts({"k": 3, "m": 0, "n": 50}, user=True) == {"k": "<5", "m": "0", "n": "50"}
     # k of N: N - k small hides k; a count of N is shown

@@ -25,6 +25,7 @@ from analysis.cli import (
     refuse_unexpanded_home,
     unusable_path,
 )
+from analysis.formatting import count
 from analysis.synthesis import (
     COX_STEPS,
     DEFAULT_CHAINS,
@@ -203,7 +204,7 @@ def run(args: argparse.Namespace) -> int:
     table = target_table(df)
     counts = table["verdict"].value_counts()
     print(
-        f"wrote {args.out} ({len(df)} patients, seed {args.seed}); targets: "
+        f"wrote {args.out} ({count(len(df))} patients, seed {args.seed}); targets: "
         f"{counts.get('hit', 0)} hit, {counts.get('missed', 0)} missed, "
         f"{counts.get('infeasible', 0)} infeasible; {wall:.1f} s"
     )

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from analysis.cli import file_path
 from analysis.cohort import MIN_PATIENTS, SCHEMA, check_cohort_file, renamed_columns
+from analysis.formatting import count
 from analysis.privacy import describe, file_name_identifier, mask_file_name, printable_header
 
 HELP = "check a cohort CSV against the data dictionary and the privacy rules; list every problem"
@@ -103,7 +104,7 @@ def summary(columns: list[str], rows: int, path) -> str:
     renamed = _renamed_optional(columns)
     absent = [c for c in SCHEMA.optional if c not in columns and c not in renamed]
     extra = [c for c in columns if c not in SCHEMA and c not in renamed.values()]
-    parts = [f"{rows} patients", f"{len(columns)} columns"]
+    parts = [f"{count(rows)} patients", f"{count(len(columns))} columns"]
     if renamed:
         pairs = ", ".join(f"{_quoted(header)} → {name}" for name, header in renamed.items())
         parts.append(f"note: optional columns under other names are not read, rename them: {pairs}")
