@@ -1192,6 +1192,20 @@ def _stage_reason(pvtt, extrahepatic, ecog) -> np.ndarray:
     return (np.asarray(pvtt) != "Vp0") | (np.asarray(extrahepatic) == 1) | (np.asarray(ecog) >= 1)
 
 
+def _stage_c_kept(vals: np.ndarray, cols: list, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+    """Per pair ``(ii[k], jj[k])`` of patients (rows of ``vals``, a block holding ``cols``):
+    both of the same BCLC stage, and exchanging their PVTT grade leaves neither, when of stage
+    C, without a stage-C reason (:func:`_stage_reason`)."""
+    stage = vals[:, cols.index("bclc_stage")]
+    pv = vals[:, cols.index("pvtt")]
+    ext = vals[:, cols.index("refractory_extrahepatic")]
+    ecog = vals[:, cols.index("ecog_ps")]
+    r_i, r_j = _stage_reason(pv[ii], ext[ii], ecog[ii]), _stage_reason(pv[jj], ext[jj], ecog[jj])
+    n_i, n_j = _stage_reason(pv[jj], ext[ii], ecog[ii]), _stage_reason(pv[ii], ext[jj], ecog[jj])
+    lost = (stage[ii] == "C") & ((r_i & ~n_i) | (r_j & ~n_j))
+    return (stage[ii] == stage[jj]) & ~lost
+
+
 def _multi_state(fits: Table2Fits, rows: dict, multi_cells: list) -> tuple[bool, int, float]:
     """Refit the multivariable model: (every row has its HR in the printed interval and P on
     the printed side of 0.05,
@@ -1222,16 +1236,47 @@ def _exchange(vals: np.ndarray, i: int, j: int, sub) -> None:
         vals[[i, j]] = vals[[j, i]]
 
 
+def _with_block(out: pd.DataFrame, cols: list, vals: np.ndarray, like: pd.DataFrame):
+    """A copy of ``out`` with the block ``cols`` set to ``vals`` (an object array), each column
+    cast back to its dtype in ``like``."""
+    trial = out.copy()
+    trial[cols] = vals
+    trial[cols] = trial[cols].astype(like[cols].dtypes.to_dict())
+    return trial
+
+
 def _keep_if_no_worse(out, df, cols, vals, cells, rows) -> pd.DataFrame:
     """``out`` with the block ``cols`` set to ``vals`` when that, fitted again from scratch (from
     zero, as every reader of the cohort fits), prints at least as many cells and keeps at least
     as many multivariable rows agreeing (:func:`_tallies`); otherwise ``out`` unchanged."""
-    trial = out.copy()
-    trial[cols] = vals
-    trial[cols] = trial[cols].astype(df[cols].dtypes.to_dict())
+    trial = _with_block(out, cols, vals, df)
     now = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
     then = _tallies(Table2Fits(paper.design_matrix(trial, "implied")).fit(), cells, rows)
     return trial if then[2] >= now[2] and then[0] >= now[0] else out
+
+
+def _block_start(out: pd.DataFrame, block: str, cells: list):
+    """The start of a block's pass in :func:`uni_block_anneal`, :func:`uni_block_polish` and
+    :func:`uni_edge_polish`: ``None`` when ``out``'s design holds none of the block's terms,
+    else ``(fits, ix, models, uni_models, held, mine, cols, vals, sub, sub_ix)``: the Table 2
+    fits, the block's design columns, the models it moves (``Table2Fits.models_of``) and the
+    univariate ones among them, whether it moves the multivariable model, its univariate cells,
+    its columns and their values (a copy, patient order), and the PVTT columns' positions among
+    those and in the design (empty outside the tumour-stage block)."""
+    fits = Table2Fits(paper.design_matrix(out, "implied"))
+    present = [c for c in BLOCK_TERMS[block] if c in fits.idx]
+    if not present:
+        return None
+    ix = [fits.idx[c] for c in present]
+    models = fits.models_of(block)
+    uni_models = [m for m in models if m != ("multi",)]
+    held = ("multi",) in models  # the block moves the multivariable model
+    mine = [c for c in cells if c["model"] == "uni" and c["term"] in present]
+    cols = BLOCKS[block]
+    vals = out[cols].to_numpy(object).copy()  # the block's columns, patient order
+    sub = [cols.index(c) for c in PVTT_COLUMNS] if block == "tumour_stage" else []
+    sub_ix = [fits.idx[c] for c in ("pvtt_vp1_2", "pvtt_vp3_4") if c in fits.idx]
+    return fits, ix, models, uni_models, held, mine, cols, vals, sub, sub_ix
 
 
 def uni_block_anneal(
@@ -1280,17 +1325,10 @@ def uni_block_anneal(
     n = len(out)
     many = out["prior_tace_sessions"].to_numpy() > 4
     for block, n_steps in steps.items():
-        fits = Table2Fits(paper.design_matrix(out, "implied"))
-        present = [c for c in BLOCK_TERMS[block] if c in fits.idx]
-        if not present or n_steps <= 0:
+        start_of = _block_start(out, block, cells) if n_steps > 0 else None
+        if start_of is None:
             continue
-        ix = [fits.idx[c] for c in present]
-        models = fits.models_of(block)
-        mine = [c for c in cells if c["model"] == "uni" and c["term"] in present]
-        cols = BLOCKS[block]
-        vals = out[cols].to_numpy(object).copy()  # the block's columns, patient order
-        sub = [cols.index(c) for c in PVTT_COLUMNS] if block == "tumour_stage" else []
-        sub_ix = [fits.idx[c] for c in ("pvtt_vp1_2", "pvtt_vp3_4") if c in fits.idx]
+        fits, ix, models, uni_models, held, mine, cols, vals, sub, sub_ix = start_of
         if block == "liver":
             k_score = cols.index("child_pugh_score")
             scores, counts = np.unique(vals[:, k_score].astype(int), return_counts=True)
@@ -1299,9 +1337,6 @@ def uni_block_anneal(
         if sub:
             k_stage, k_ecog = cols.index("bclc_stage"), cols.index("ecog_ps")
             k_ext = cols.index("refractory_extrahepatic")
-
-        uni_models = [m for m in models if m != ("multi",)]
-        held = ("multi",) in models  # the block moves the multivariable model
 
         def uni_loss(fits=fits, models=uni_models, mine=mine):
             f = fits.fit(models)
@@ -1422,19 +1457,10 @@ def uni_block_polish(
     many = out["prior_tace_sessions"].to_numpy() > 4
     ii, jj = np.triu_indices(n, 1)
     for block in UNI_STEPS:
-        fits = Table2Fits(paper.design_matrix(out, "implied"))
-        present = [c for c in BLOCK_TERMS[block] if c in fits.idx]
-        if not present or moves <= 0:
+        start_of = _block_start(out, block, cells) if moves > 0 else None
+        if start_of is None:
             continue
-        ix = [fits.idx[c] for c in present]
-        models = fits.models_of(block)
-        uni_models = [m for m in models if m != ("multi",)]
-        held = ("multi",) in models
-        mine = [c for c in cells if c["model"] == "uni" and c["term"] in present]
-        cols = BLOCKS[block]
-        vals = out[cols].to_numpy(object).copy()
-        sub = [cols.index(c) for c in PVTT_COLUMNS] if block == "tumour_stage" else []
-        sub_ix = [fits.idx[c] for c in ("pvtt_vp1_2", "pvtt_vp3_4") if c in fits.idx]
+        fits, ix, models, uni_models, held, mine, cols, vals, sub, sub_ix = start_of
         kinds = [(ix, None)] + ([(sub_ix, sub)] if sub else [])
 
         def uni_loss(fits=fits, models=uni_models, mine=mine):
@@ -1463,23 +1489,7 @@ def uni_block_polish(
                 if block == "prior_tace":
                     ok &= many[ii] == many[jj]
                 if move_sub is not None:
-                    stage = vals[:, cols.index("bclc_stage")]
-                    ok &= stage[ii] == stage[jj]
-                    pv = vals[:, sub[0]]
-                    ext, ecog = (
-                        vals[:, cols.index("refractory_extrahepatic")],
-                        vals[:, cols.index("ecog_ps")],
-                    )
-                    r_i, r_j = (
-                        _stage_reason(pv[ii], ext[ii], ecog[ii]),
-                        _stage_reason(pv[jj], ext[jj], ecog[jj]),
-                    )
-                    n_i, n_j = (
-                        _stage_reason(pv[jj], ext[ii], ecog[ii]),
-                        _stage_reason(pv[ii], ext[jj], ecog[jj]),
-                    )
-                    c_stage = stage[ii] == "C"
-                    ok &= ~(c_stage & ((r_i & ~n_i) | (r_j & ~n_j)))
+                    ok &= _stage_c_kept(vals, cols, ii, jj)
                 ci, cj = ii[ok], jj[ok]
                 if ci.size == 0:
                     continue
@@ -2379,20 +2389,11 @@ def uni_edge_polish(
     ii, jj = np.triu_indices(n, 1)
     blocks = EDGE_BLOCKS if blocks is None else blocks
     for block, stats in blocks.items():
-        fits = Table2Fits(paper.design_matrix(out, "implied"))
-        present = [c for c in BLOCK_TERMS[block] if c in fits.idx]
-        if not present or moves <= 0:
+        start_of = _block_start(out, block, cells) if moves > 0 else None
+        if start_of is None:
             continue
-        ix = [fits.idx[c] for c in present]
-        models = fits.models_of(block)
-        uni_models = [m for m in models if m != ("multi",)]
-        held = ("multi",) in models
-        mine = [c for c in cells if c["model"] == "uni" and c["term"] in present]
+        fits, ix, models, uni_models, held, mine, cols, vals, sub, sub_ix = start_of
         aimed = [c for c in mine if stats is None or (c["term"], c["stat"]) in stats]
-        cols = BLOCKS[block]
-        vals = out[cols].to_numpy(object).copy()
-        sub = [cols.index(c) for c in PVTT_COLUMNS] if block == "tumour_stage" else []
-        sub_ix = [fits.idx[c] for c in ("pvtt_vp1_2", "pvtt_vp3_4") if c in fits.idx]
         kinds = [(ix, None)] + ([(sub_ix, sub)] if sub else [])
 
         def state(fits=fits, models=uni_models, mine=mine, aimed=aimed, held=held):
@@ -2417,7 +2418,7 @@ def uni_edge_polish(
         for _ in range(moves):
             if cur_edge == 0.0:
                 break  # every aimed cell prints
-            cands = _edge_single(fits, kinds, vals, cols, sub, uni_models, aimed, ii, jj, shortlist)
+            cands = _edge_single(fits, kinds, vals, cols, uni_models, aimed, ii, jj, shortlist)
             best = _edge_best(fits, cands, shortlist, state, cur_multi, (cur_hit, -cur_edge))
             if best is None and double:
                 cands = _edge_double(fits, ix, uni_models[0], aimed, shortlist)
@@ -2435,7 +2436,7 @@ def uni_edge_polish(
     return out, start, end
 
 
-def _edge_single(fits, kinds, vals, cols, sub, uni_models, mine, ii, jj, shortlist) -> list:
+def _edge_single(fits, kinds, vals, cols, uni_models, mine, ii, jj, shortlist) -> list:
     """:func:`uni_edge_polish`'s single exchanges: the ``shortlist`` best of each kind by the
     batched edge distance, as ``(score, ((i, j),), design columns, block columns or None)``."""
     cands = []
@@ -2443,16 +2444,7 @@ def _edge_single(fits, kinds, vals, cols, sub, uni_models, mine, ii, jj, shortli
         xp = fits.x[:, move_ix][fits.pos]
         good = np.any(xp[ii] != xp[jj], axis=1)
         if move_sub is not None:
-            stage = vals[:, cols.index("bclc_stage")]
-            good &= stage[ii] == stage[jj]
-            pv = vals[:, sub[0]]
-            ext = vals[:, cols.index("refractory_extrahepatic")]
-            ecog = vals[:, cols.index("ecog_ps")]
-            r_i = _stage_reason(pv[ii], ext[ii], ecog[ii])
-            r_j = _stage_reason(pv[jj], ext[jj], ecog[jj])
-            n_i = _stage_reason(pv[jj], ext[ii], ecog[ii])
-            n_j = _stage_reason(pv[ii], ext[jj], ecog[jj])
-            good &= ~((stage[ii] == "C") & ((r_i & ~n_i) | (r_j & ~n_j)))
+            good &= _stage_c_kept(vals, cols, ii, jj)
         ci, cj = ii[good], jj[good]
         if ci.size == 0:
             continue
@@ -2543,15 +2535,46 @@ def _pvtt_singles(fits: Table2Fits, vals: np.ndarray, cols: list) -> tuple:
     n = vals.shape[0]
     ii, jj = np.triu_indices(n, 1)
     xp = fits.x[fits.pos][:, [fits.idx[c] for c in PVTT_TERMS]]
-    stage = vals[:, cols.index("bclc_stage")]
-    pv = vals[:, cols.index("pvtt")]
-    ext = vals[:, cols.index("refractory_extrahepatic")]
-    ecog = vals[:, cols.index("ecog_ps")]
-    ok = np.any(xp[ii] != xp[jj], axis=1) & (stage[ii] == stage[jj])
-    r_i, r_j = _stage_reason(pv[ii], ext[ii], ecog[ii]), _stage_reason(pv[jj], ext[jj], ecog[jj])
-    n_i, n_j = _stage_reason(pv[jj], ext[ii], ecog[ii]), _stage_reason(pv[ii], ext[jj], ecog[jj])
-    ok &= ~((stage[ii] == "C") & ((r_i & ~n_i) | (r_j & ~n_j)))
+    ok = np.any(xp[ii] != xp[jj], axis=1) & _stage_c_kept(vals, cols, ii, jj)
     return ii[ok], jj[ok]
+
+
+def _pvtt_setup(frame: pd.DataFrame, vals: np.ndarray, cols: list):
+    """One round's start of :func:`uni_double_polish` and :func:`pvtt_edge_descent` on
+    ``frame`` (whose tumour-stage block ``cols`` holds ``vals``): ``None`` when its design lacks
+    a PVTT term, else ``(fits, b0, s0, ci, cj)``: the Table 2 fits, the univariate PVTT model's
+    estimates and SEs (:data:`PVTT_TERMS` order) and the exchanges :func:`_pvtt_singles`
+    allows."""
+    fits = Table2Fits(paper.design_matrix(frame, "implied"))
+    if not all(c in fits.idx for c in PVTT_TERMS):
+        return None
+    fitted = fits.fit([PVTT_TERMS])
+    b0 = np.array([fitted[("uni", t)][0] for t in PVTT_TERMS])
+    s0 = np.array([fitted[("uni", t)][1] for t in PVTT_TERMS])
+    ci, cj = _pvtt_singles(fits, vals, cols)
+    return fits, b0, s0, ci, cj
+
+
+def _pvtt_doubles(fits, ci, cj, b0, s0, rank, screen: int, steps: int) -> tuple:
+    """Every single exchange ``(ci[k], cj[k])`` fitted by :func:`_batched_fit` from ``b0``, and
+    the ``screen`` doubles on four distinct patients that ``rank`` (a callable of estimates and
+    SEs, smallest first) puts first by their singles' summed changes, each given ``steps``
+    Newton-Raphson steps on its own design: ``(b1, s1, a1, a2, b2, s2)``, the doubles being
+    the singles ``a1[k]`` and ``a2[k]``."""
+    mix = [fits.idx[c] for c in PVTT_TERMS]
+    b1, s1 = _batched_fit(fits.risk, _swapped_designs(fits, mix, ci, cj), b0)
+    a1, a2 = np.triu_indices(ci.size, 1)
+    apart = (ci[a1] != ci[a2]) & (ci[a1] != cj[a2]) & (cj[a1] != ci[a2]) & (cj[a1] != cj[a2])
+    a1, a2 = a1[apart], a2[apart]
+    near = np.argsort(rank(b1[a1] + b1[a2] - b0, s1[a1] + s1[a2] - s0), kind="stable")[:screen]
+    a1, a2 = a1[near], a2[near]
+    xs = _swapped_designs(fits, mix, ci[a1], cj[a1])
+    k = np.arange(a1.size)
+    p, q = fits.pos[ci[a2]], fits.pos[cj[a2]]
+    xs[k, p], xs[k, q] = xs[k, q], xs[k, p].copy()
+    with np.errstate(all="ignore"):
+        b2, s2 = _batched_newton(fits.risk, xs, b1[a1] + b1[a2] - b0, steps)
+    return b1, s1, a1, a2, b2, s2
 
 
 def _entry_distances(beta: np.ndarray, se: np.ndarray, mine: list) -> np.ndarray:
@@ -2627,40 +2650,27 @@ def uni_double_polish(
     now = start
     cols = BLOCKS["tumour_stage"]
     sub = [cols.index(c) for c in PVTT_COLUMNS]
+    mine = [c for c in cells if c["model"] == "uni" and c["term"] in PVTT_TERMS]
     for _ in range(rounds):
-        fits = Table2Fits(paper.design_matrix(out, "implied"))
-        if not all(c in fits.idx for c in PVTT_TERMS):
-            break
-        model = PVTT_TERMS
-        fitted = fits.fit([model])
-        b0 = np.array([fitted[("uni", t)][0] for t in model])
-        s0 = np.array([fitted[("uni", t)][1] for t in model])
-        mine = [c for c in cells if c["model"] == "uni" and c["term"] in model]
-        cur = int((_entry_distances(b0[None], s0[None], mine)[0] == 0).sum())
         vals = out[cols].to_numpy(object).copy()
-        ci, cj = _pvtt_singles(fits, vals, cols)
+        setup = _pvtt_setup(out, vals, cols)
+        if setup is None:
+            break
+        fits, b0, s0, ci, cj = setup
+        cur = int((_entry_distances(b0[None], s0[None], mine)[0] == 0).sum())
         if ci.size == 0 or cur == len({c["id"] for c in mine}):
             break
-        mix = [fits.idx[c] for c in model]
-        b1, s1 = _batched_fit(fits.risk, _swapped_designs(fits, mix, ci, cj), b0)
+
+        def rank(beta, se, cur=cur):
+            return _entry_distances(beta, se, mine)[:, : cur + 1].sum(axis=1)
+
+        b1, s1, a1, a2, b2, s2 = _pvtt_doubles(fits, ci, cj, b0, s0, rank, screen, 1)
         # candidates: (entries printed, summed distance of the nearest cur + 1 entries, 0 for a
         # single or 1 for a double, its first single, its second single or -1)
         dist = _entry_distances(b1, s1, mine)
         more = np.flatnonzero((dist == 0).sum(axis=1) > cur)
         found = [(int((dist[k] == 0).sum()), float(dist[k, : cur + 1].sum()), 0, int(k), -1)
                  for k in more]  # fmt: skip
-        a1, a2 = np.triu_indices(ci.size, 1)
-        apart = (ci[a1] != ci[a2]) & (ci[a1] != cj[a2]) & (cj[a1] != ci[a2]) & (cj[a1] != cj[a2])
-        a1, a2 = a1[apart], a2[apart]
-        approx = _entry_distances(b1[a1] + b1[a2] - b0, s1[a1] + s1[a2] - s0, mine)
-        near = np.argsort(approx[:, : cur + 1].sum(axis=1), kind="stable")[:screen]
-        a1, a2 = a1[near], a2[near]
-        xs = _swapped_designs(fits, mix, ci[a1], cj[a1])
-        k = np.arange(a1.size)
-        p, q = fits.pos[ci[a2]], fits.pos[cj[a2]]
-        xs[k, p], xs[k, q] = xs[k, q], xs[k, p].copy()
-        with np.errstate(all="ignore"):
-            b2, s2 = _batched_newton(fits.risk, xs, b1[a1] + b1[a2] - b0, 1)
         dist = _entry_distances(b2, s2, mine)
         more = np.flatnonzero((dist == 0).sum(axis=1) > cur)
         found += [(int((dist[k] == 0).sum()), float(dist[k, : cur + 1].sum()), 1, int(a1[k]),
@@ -2672,9 +2682,7 @@ def uni_double_polish(
             for m in (first, second):
                 if m >= 0:
                     _exchange(trial_vals, int(ci[m]), int(cj[m]), sub)
-            trial = out.copy()
-            trial[cols] = trial_vals
-            trial[cols] = trial[cols].astype(out[cols].dtypes.to_dict())
+            trial = _with_block(out, cols, trial_vals, out)
             then = _tallies(Table2Fits(paper.design_matrix(trial, "implied")).fit(), cells, rows)
             if then[0] > now[0] and then[1] >= now[1] and then[2] >= now[2]:
                 out, now, made = trial, then, True
@@ -2776,35 +2784,22 @@ def pvtt_edge_descent(
     out = df.copy()
     vals = out[cols].to_numpy(object).copy()
     moved = False
+
+    def rank(beta, se):
+        return _pvtt_edge(beta, se, aimed)
+
     for _ in range(rounds if aimed else 0):
-        trial = out.copy()
-        trial[cols] = vals
-        trial[cols] = trial[cols].astype(out[cols].dtypes.to_dict())
-        fits = Table2Fits(paper.design_matrix(trial, "implied"))
-        if not all(c in fits.idx for c in PVTT_TERMS):
+        setup = _pvtt_setup(_with_block(out, cols, vals, out), vals, cols)
+        if setup is None:
             break
-        fitted = fits.fit([PVTT_TERMS])
-        b0 = np.array([fitted[("uni", t)][0] for t in PVTT_TERMS])
-        s0 = np.array([fitted[("uni", t)][1] for t in PVTT_TERMS])
+        fits, b0, s0, ci, cj = setup
         cur = float(_pvtt_edge(b0[None], s0[None], aimed)[0])
-        ci, cj = _pvtt_singles(fits, vals, cols)
         if cur == 0.0 or ci.size == 0:
             break
-        mix = [fits.idx[c] for c in PVTT_TERMS]
-        b1, s1 = _batched_fit(fits.risk, _swapped_designs(fits, mix, ci, cj), b0)
+        b1, s1, a1, a2, b2, s2 = _pvtt_doubles(
+            fits, ci, cj, b0, s0, rank, screen, PVTT_DESCENT_NEWTON
+        )
         one = _pvtt_edge(b1, s1, aimed)
-        a1, a2 = np.triu_indices(ci.size, 1)
-        apart = (ci[a1] != ci[a2]) & (ci[a1] != cj[a2]) & (cj[a1] != ci[a2]) & (cj[a1] != cj[a2])
-        a1, a2 = a1[apart], a2[apart]
-        approx = _pvtt_edge(b1[a1] + b1[a2] - b0, s1[a1] + s1[a2] - s0, aimed)
-        near = np.argsort(approx, kind="stable")[:screen]
-        a1, a2 = a1[near], a2[near]
-        xs = _swapped_designs(fits, mix, ci[a1], cj[a1])
-        k = np.arange(a1.size)
-        p, q = fits.pos[ci[a2]], fits.pos[cj[a2]]
-        xs[k, p], xs[k, q] = xs[k, q], xs[k, p].copy()
-        with np.errstate(all="ignore"):
-            b2, s2 = _batched_newton(fits.risk, xs, b1[a1] + b1[a2] - b0, PVTT_DESCENT_NEWTON)
         two = _pvtt_edge(b2, s2, aimed)
         k1 = int(np.argmin(one))
         k2 = int(np.argmin(two)) if two.size else -1
@@ -2819,9 +2814,7 @@ def pvtt_edge_descent(
         moved = True
     if not moved:
         return out, start, start
-    trial = out.copy()
-    trial[cols] = vals
-    trial[cols] = trial[cols].astype(out[cols].dtypes.to_dict())
+    trial = _with_block(out, cols, vals, out)
     then = _tallies(Table2Fits(paper.design_matrix(trial, "implied")).fit(), all_cells, rows)
     if then[0] > start[0] and then[1] >= start[1] and then[2] >= start[2]:
         return trial, start, then

@@ -19,9 +19,14 @@ and :func:`missing_columns` says which optional columns are absent or empty.
 
 from __future__ import annotations
 
+import copy
+import datetime
+import hashlib
 import html
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -1419,6 +1424,61 @@ TABLE2_IMPLIED_TERMS = {
     t: (col, cut, paper.term(t).what) for t, (col, cut, _) in PER_UNIT_TERMS.items()
 }
 
+#: Fits :func:`table2_models` keeps, the most recently used, each by cohort content, coding, tie
+#: rule and ``user``: chapter 07 asks for the same cohort's four fits twelve times.
+_TABLE2_CACHE_SIZE = 16
+_TABLE2_CACHE: OrderedDict = OrderedDict()
+_TABLE2_CACHE_LOCK = threading.Lock()
+_PLAIN = (str, int, float, bool, type(None))
+#: Values of a cell whose ``repr`` is exact (besides :data:`_PLAIN`): NumPy scalars, dates.
+_SCALARS = (*_PLAIN, np.generic, datetime.date, datetime.timedelta)
+
+
+def _plain(value) -> bool:
+    """Whether ``value`` is built of str, int, float, bool, None, lists, tuples and dicts only
+    (so its ``repr`` says exactly what it holds)."""
+    if isinstance(value, _PLAIN):
+        return True
+    if isinstance(value, list | tuple):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    return False
+
+
+def _frame_digest(frame: pd.DataFrame) -> str | None:
+    """A digest of a frame's content: its length, column names in order, dtypes, index, every
+    value (with its type) and ``attrs``. Numeric, boolean and date columns enter by their
+    bytes, any other column by each value's type and ``repr``; ``None`` (not to be cached) when
+    a label, an attr or such a value is of a type whose ``repr`` might not say all it holds.
+    Two frames with the same digest hold the same values of the same types.
+
+    >>> from analysis.cohort import load_cohort
+    >>> a, b = load_cohort(), load_cohort()
+    >>> _frame_digest(a) == _frame_digest(b.copy())
+    True
+    >>> b.loc[0, "age_years"] += 1
+    >>> _frame_digest(a) == _frame_digest(b)
+    False
+    >>> _frame_digest(a.assign(note=[{"x"}] * len(a))) is None
+    True
+    """
+    if not (_plain(frame.attrs) and _plain(list(frame.columns))):
+        return None
+    h = hashlib.sha256()
+    head = (len(frame), list(frame.columns), [str(t) for t in frame.dtypes], frame.attrs)
+    h.update(repr(head).encode())
+    arrays = (frame.iloc[:, k].to_numpy() for k in range(frame.shape[1]))
+    for values in (frame.index.to_numpy(), *arrays):
+        h.update(b"\x00" + str(values.dtype).encode() + b"\x00")
+        if values.dtype.kind in "biufcmM":
+            h.update(np.ascontiguousarray(values).tobytes())
+            continue
+        if not all(isinstance(v, _SCALARS) or v is pd.NA or v is pd.NaT for v in values):
+            return None
+        h.update("\x1f".join(f"{type(v).__qualname__}:{v!r}" for v in values).encode())
+    return h.hexdigest()
+
 
 def table2_models(
     cohort: pd.DataFrame,
@@ -1459,7 +1519,9 @@ def table2_models(
         user's cohort, the terms whose row compares a group of 1 to 4 patients
         (:func:`table2_hidden_terms`); they stay in the models, but no table or figure shows
         their hazard ratio, interval or P (:data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP`).
-        Empty on the book's cohort.
+        Empty on the book's cohort. The fits are kept by the cohort's content (its values,
+        types, index and ``attrs``), so a second call on the same cohort is not fitted again;
+        every call returns a copy of its own, free to change.
 
     Examples
     --------
@@ -1479,6 +1541,27 @@ def table2_models(
     """
     if ties not in ("breslow", "efron"):
         raise ValueError(f"ties: expected 'breslow' (SPSS) or 'efron' (R, lifelines), got {ties!r}")
+    # a pure function of the cohort's content: fitted once per cohort, coding, ties and user
+    # (:data:`_TABLE2_CACHE_SIZE` cohorts kept); each caller gets a copy of its own
+    digest = _frame_digest(cohort)
+    if digest is None:
+        return _table2_models(cohort, coding, ties, user)
+    key = (digest, coding, ties, user)
+    with _TABLE2_CACHE_LOCK:
+        hit = _TABLE2_CACHE.get(key)
+        if hit is not None:
+            _TABLE2_CACHE.move_to_end(key)
+            return copy.deepcopy(hit)
+    fitted = _table2_models(cohort, coding, ties, user)
+    with _TABLE2_CACHE_LOCK:
+        _TABLE2_CACHE[key] = copy.deepcopy(fitted)
+        while len(_TABLE2_CACHE) > _TABLE2_CACHE_SIZE:
+            _TABLE2_CACHE.popitem(last=False)
+    return fitted
+
+
+def _table2_models(cohort: pd.DataFrame, coding: str, ties: str, user: bool | None) -> dict:
+    """:func:`table2_models` fitted anew."""
     d = design_matrix(cohort, coding)
     reasons: dict[str, str] = {}
     empty = _empty_group_reasons(cohort, coding)  # a row comparing nobody: why, in words

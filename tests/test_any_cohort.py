@@ -21,7 +21,6 @@ information (every risk set equals its death set: the exact partial likelihood i
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import re
@@ -374,35 +373,16 @@ def test_survival_functions(df):
                 _finite_or_reason(g["median"], g["reason"], f"median OS of {col}={level}")
 
 
-@contextlib.contextmanager
-def _fit_once(cohort):
-    """``analysis.tables.table2_models`` memoised for ``cohort`` (by coding and ties) while in
-    the block; any other frame is fitted as usual."""
-    fit = tables.table2_models
-    fits = {}
-
-    def once(frame, coding="implied", *, ties="breslow"):
-        if frame is not cohort:
-            return fit(frame, coding, ties=ties)
-        if (coding, ties) not in fits:
-            fits[coding, ties] = fit(frame, coding, ties=ties)
-        return fits[coding, ties]
-
-    with mock.patch.object(tables, "table2_models", once):
-        yield
-
-
 @settings(max_examples=25, **SETTINGS)
 @given(valid_cohorts())
 def test_cox_functions(df):
     """Chapter 07: Table 2's Cox models, the published comparison, EPV and the PH test.
 
-    ``table2`` and ``table2_ties`` fit the models again (the implied coding's Breslow fit was
-    made three times, the stated coding's twice): each fit on this cohort is made once
-    (:func:`_fit_once`) and handed to them as they would compute it (a pure function of the
-    frame, which they only read)."""
+    ``table2`` and ``table2_ties`` ask for the same models again (the implied coding's Breslow
+    fit three times, the stated coding's twice): ``table2_models`` fits each once per cohort
+    (its cache by the frame's content) and hands out copies."""
     cohort = derive(_load(df))
-    with warnings.catch_warnings(), _fit_once(cohort):
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fitted = {}
         for coding in ("implied", "stated"):

@@ -323,6 +323,40 @@ def test_table2_models_match_statsmodels_phreg(ties):
     )
 
 
+def test_table2_models_cache_hands_out_fresh_fits_and_copies():
+    """``table2_models`` keeps its fits by the cohort's content: a second call (or a copy of the
+    frame) gives what a fit from scratch gives, a caller that changes its result changes nobody
+    else's, and a cohort with one death, a dtype or the user flag changed is fitted anew."""
+    from analysis import tables
+
+    def assert_same(got, want):
+        assert got.keys() == want.keys()
+        for key, value in want.items():
+            if isinstance(value, pd.DataFrame):
+                pd.testing.assert_frame_equal(got[key], value)
+                assert got[key].attrs == value.attrs, key
+            else:
+                assert got[key] == value, key
+
+    df = _cohort()
+    fresh = tables._table2_models(df, "implied", "efron", None)
+    first = table2_models(df, "implied", ties="efron")
+    assert_same(first, fresh)
+    first["univariate"]["hr"] = 0.0
+    first["univariate"].attrs["ties"] = "changed"
+    first["reasons"]["x"] = "changed"
+    assert_same(table2_models(df.copy(), "implied", ties="efron"), fresh)
+    changed = df.copy()
+    changed.loc[changed.index[0], "os_event"] = 1 - changed.loc[changed.index[0], "os_event"]
+    got = table2_models(changed, "implied", ties="efron")
+    assert_same(got, tables._table2_models(changed, "implied", "efron", None))
+    assert not got["univariate"]["coef"].equals(fresh["univariate"]["coef"])
+    assert tables._frame_digest(df.astype({"os_event": float})) != tables._frame_digest(df)
+    user = df.copy()
+    user.attrs["user_cohort"] = True
+    assert tables._frame_digest(user) != tables._frame_digest(df)
+
+
 def test_table2_codings_differ_only_in_the_four_terms():
     df = _cohort()
     implied = table2_models(df, "implied")["design"]
