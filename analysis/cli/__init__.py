@@ -14,9 +14,14 @@ no traceback).
 """
 
 import argparse
+import difflib
 import os
+import platform
+import re
 import stat
 import tempfile
+import tomllib
+from importlib import metadata
 from pathlib import Path
 
 from analysis import REPO_ROOT
@@ -213,8 +218,6 @@ def package_version() -> str:
     >>> bool(re.fullmatch(r"[0-9]+(\\.[0-9]+)*\\S*|unknown", package_version()))
     True
     """
-    import tomllib
-
     try:
         with open(REPO_ROOT / "pyproject.toml", "rb") as fh:
             project = tomllib.load(fh).get("project", {})
@@ -226,8 +229,6 @@ def package_version() -> str:
 
 
 def _installed_version(distribution: str) -> str | None:
-    from importlib import metadata
-
     try:
         return metadata.version(distribution)
     except (metadata.PackageNotFoundError, ValueError, OSError):
@@ -244,8 +245,6 @@ def version_line() -> str:
     >>> version_line().startswith(f"analysis {package_version()} ({DISTRIBUTION}; Python ")
     True
     """
-    import platform
-
     parts = [f"Python {platform.python_version()}"]
     for label, distribution in VERSION_LIBRARIES:
         version = _installed_version(distribution)
@@ -256,6 +255,11 @@ def version_line() -> str:
 
 #: Longest command-line word an error message repeats (then cut, with its length).
 SHOWN_ARGUMENT = 40
+
+#: A server's address with no path (``tcp://127.0.0.1:8786``, ``--scheduler``): repeated as
+#: typed, as the reader must see which server did not answer. An address with a path is read
+#: as a file name (its last part may name someone).
+NETWORK_ADDRESS = re.compile(r"[a-z][a-z0-9+.-]*://[A-Za-z0-9.\-\[\]:]+/?")
 
 
 def shown_argument(text: str) -> str:
@@ -270,10 +274,14 @@ def shown_argument(text: str) -> str:
     ('synthesise', '[masked].csv')
     >>> shown_argument("850101-1234567"), shown_argument("120000000")
     ('[masked]', '120000000')
+    >>> shown_argument("tcp://127.0.0.1:1"), shown_argument("tcp://host/John_Smith.csv")
+    ('tcp://127.0.0.1:1', '[masked].csv')
     >>> shown_argument("x" * 50)
     'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (50 characters)'
     """
     text = str(text)
+    if NETWORK_ADDRESS.fullmatch(text):  # a server's address, not a file's name: shown
+        return text
     name = os.path.basename(text.rstrip("/")) or text
     try:  # as in a file name, a long number or a date is no identifier: a typo of zeros shows
         held = file_name_identifier(name) or file_name_identifier(text)
@@ -319,8 +327,6 @@ def closest(word: str, choices) -> str | None:
     >>> closest("--verdcit", ["--verdict", "--check", "--format"]), closest("xyz", COMMANDS)
     ('--verdict', None)
     """
-    import difflib
-
     choices = list(choices)
     lowered = {c.lower(): c for c in choices}
     found = difflib.get_close_matches(str(word).lower(), list(lowered), n=1, cutoff=0.6)
