@@ -97,7 +97,29 @@ _METHOD_NAMES = {
 def as_arrays(durations, events, groups=None):
     """Validate and return float durations, int events (and object groups) as NumPy arrays.
 
-    Raises a :class:`ValueError` naming the argument and the first bad position.
+    Parameters
+    ----------
+    durations : array_like
+        Follow-up times (months in this book), finite and >= 0.
+    events : array_like
+        1 for an event (death), 0 for a censored time; same length as ``durations``.
+    groups : array_like, optional
+        One group label per subject, none missing.
+
+    Returns
+    -------
+    durations : ndarray of float
+        Validated times.
+    events : ndarray of int
+        0/1 after validation.
+    groups : ndarray of object
+        Only when ``groups`` is given (a 3-tuple is returned then).
+
+    Raises
+    ------
+    ValueError
+        Naming the argument and the first bad position: empty input, lengths that differ, a
+        negative or non-finite time, an event other than 0/1, a missing group.
 
     Examples
     --------
@@ -393,6 +415,8 @@ class CoxModel(_Provenanced):
     concordance: float
     converged: bool
     provenance: Provenance | None = None
+    #: "" for a fit that converged; otherwise why its table has infinite or missing values
+    reason: str = ""
 
     def __repr__(self) -> str:
         return (
@@ -588,10 +612,27 @@ def mean_survival(durations, events) -> MeanResult:
     under the curve from ``t_j`` to the largest time. This is R's ``se(rmean)``; SPSS's algorithm
     description gives the same sum (we have not been able to check SPSS's output digit by digit).
 
+    Parameters
+    ----------
+    durations : array_like
+        Follow-up times (months in this book), finite and >= 0.
+    events : array_like
+        1 for an event (death), 0 for a censored time; same length as ``durations``.
+
     Returns
     -------
     MeanResult
-        Unpacks as ``(mean, se)``.
+        Unpacks as ``(mean, se)``; also ``limit`` (the largest time, where the integration
+        stops), ``limited`` (True when that time is censored: SPSS's footnote) and ``reason``
+        (``""``, or why the mean is NaN: :data:`MEAN_NO_EVENTS`).
+
+    Notes
+    -----
+    SPSS ("Means and Medians for Survival Time") and R (``print(survfit(...),
+    rmean="individual")``) give the same mean and SE when the largest time is an event. When
+    it is censored both integrate to it. For grouped curves R's ``rmean="common"`` integrates
+    every group to one limit (the largest time overall); SPSS's per-group means are R's
+    ``rmean="individual"``.
 
     Examples
     --------
@@ -623,6 +664,23 @@ def km_table(durations, events, times: Sequence[float], alpha: float = 0.05) -> 
     ``time``), the convention of R's ``summary.survfit`` and of number-at-risk tables under KM plots.
     ``n_event`` is the cumulative number of events up to and including ``time``. The interval is
     R's default ``conf.type="log"``.
+
+    Parameters
+    ----------
+    durations : array_like
+        Follow-up times (months in this book), finite and >= 0.
+    events : array_like
+        1 for an event (death), 0 for a censored time; same length as ``durations``.
+    times : sequence of float
+        Times (>= 0) at which to read the curve.
+    alpha : float, default 0.05
+        1 - confidence level of the interval.
+
+    Returns
+    -------
+    DataFrame
+        One row per requested time: ``time``, ``n_risk``, ``n_event`` (cumulative),
+        ``survival``, ``lower``, ``upper`` (NaN where the survival is 0).
 
     Examples
     --------
@@ -670,12 +728,31 @@ def logrank_table(durations, events, groups) -> tuple[pd.DataFrame, float, int, 
     with the hypergeometric variance; the statistic is ``U' V⁻ U`` on ``k - 1`` degrees of freedom
     (``U = O - E``, one group dropped). SPSS's "Log Rank (Mantel-Cox)" is the same test.
 
+    Parameters
+    ----------
+    durations : array_like
+        Follow-up times (months in this book), finite and >= 0.
+    events : array_like
+        1 for an event (death), 0 for a censored time; same length as ``durations``.
+    groups : array_like
+        One group label per subject; at least two distinct groups.
+
     Returns
     -------
     table : DataFrame
         Indexed by group (sorted): ``n``, ``observed``, ``expected``, ``oe2_e`` ((O-E)²/E) and
         ``oe2_v`` ((O-E)²/V), as ``survdiff`` prints them.
-    chi2, df, p : float, int, float
+    chi2 : float
+        The log-rank statistic.
+    df : int
+        Its degrees of freedom, number of groups - 1.
+    p : float
+        Upper tail of the chi-square distribution at ``chi2``.
+
+    Raises
+    ------
+    ValueError
+        Fewer than two groups, or invalid times, events or groups (see :func:`as_arrays`).
 
     Examples
     --------
@@ -714,6 +791,26 @@ def logrank(durations, events, groups) -> LogrankResult:
 
     Same statistic as R ``survdiff(..., rho=0)`` and SPSS "Log Rank (Mantel-Cox)"; see
     :func:`logrank_table` for the observed/expected table.
+
+    Parameters
+    ----------
+    durations : array_like
+        Follow-up times (months in this book), finite and >= 0.
+    events : array_like
+        1 for an event (death), 0 for a censored time; same length as ``durations``.
+    groups : array_like
+        One group label per subject; at least two distinct groups.
+
+    Returns
+    -------
+    LogrankResult
+        ``chi2``, ``df`` (groups - 1) and ``p``; unpacks as ``(chi2, df, p)``.
+
+    Notes
+    -----
+    SPSS's "Log Rank (Mantel-Cox)" row and R's ``survdiff`` print the same chi-square; SPSS's
+    Breslow (generalized Wilcoxon) and Tarone-Ware rows are other weightings, not computed
+    here. With no event in any group the statistic does not exist (NaN).
 
     Examples
     --------
@@ -831,7 +928,8 @@ def cox_model(
     -------
     CoxModel
         ``table`` (see :func:`cox_table`), ``n``, ``events``, the likelihood-ratio, Wald and score
-        tests with their P values, and Harrell's concordance.
+        tests with their P values, Harrell's concordance, ``converged`` and ``reason`` (``""``
+        for a fit that converged, otherwise why the table holds infinite or missing values).
 
     Notes
     -----
@@ -839,12 +937,37 @@ def cox_model(
     (tighter than R's relative log-likelihood change of 1e-9), so coefficients agree with R to all
     printed digits.
 
+    **Monotone likelihood (separation).** When every event falls on one side of a term (all
+    deaths among the exposed, say), the partial likelihood keeps rising as that coefficient
+    grows and has no maximum: the hazard ratio is infinite (or 0). R's ``coxph`` warns "Loglik
+    converged before variable ..." and prints the last iterate (a coefficient of 20 or more with
+    an enormous SE); SPSS ``COXREG`` warns and prints a huge B and SE. Neither number is an
+    estimate. Here a fit that does not converge, with a coefficient whose hazard ratio between
+    the term's lowest and highest values passes e^15, reports that term as ``coef`` ±inf, ``hr``
+    inf or 0, and ``se``, ``lower``, ``upper``, ``z`` and ``p`` NaN; the Wald test is NaN too
+    (the likelihood-ratio and score tests remain valid and are kept). Nothing is raised or
+    warned: ``converged`` is False, ``reason`` says which terms run off, and the table's
+    ``attrs["monotone"]`` lists them. Other terms keep the last iteration's coefficients (their
+    estimates given the infinite one); their SEs are NaN where the information matrix is
+    singular at that point (R prints them from a near-singular one). A fit that does not
+    converge for another reason (e.g. collinear terms) keeps its last iteration's values, with
+    a ``reason`` saying so. Data whose fit converges are untouched. :func:`try_cox_table` turns all of these into a printable
+    reason instead of a table.
+
     Examples
     --------
     >>> d = pd.DataFrame({"t": [1, 2, 3, 4, 5, 6], "e": [1, 1, 1, 0, 1, 1], "x": [0, 1, 0, 1, 1, 0]})
     >>> fit = cox_model(d, "t", "e", ["x"])
     >>> [round(float(fit.table.loc["x", k]), 4) for k in ("coef", "hr", "p")]
     [-0.1008, 0.9041, 0.92]
+
+    Every death among ``x = 1``: no finite maximum, so the HR is infinite and ``reason`` says
+    why (R warns "Loglik converged before variable 1"):
+
+    >>> d = pd.DataFrame({"t": [1, 2, 3, 4, 5, 6], "e": [1] * 6, "x": [1, 1, 1, 0, 0, 0]})
+    >>> fit = cox_model(d, "t", "e", ["x"])
+    >>> fit.converged, float(fit.table.loc["x", "hr"]), fit.reason.startswith("monotone")
+    (False, inf, True)
     """
     data, terms = _model_frame(df, duration_col, event_col, covariates, categorical)
     x = data[terms].to_numpy(float)
@@ -852,7 +975,32 @@ def cox_model(
     e = data["_E"].to_numpy(float)
     fit = engine.cox_fit(x, t, e, ties=ties)
     z = special.ndtri(1 - alpha / 2)
-    coef, se = fit.beta, fit.se
+    coef, se = fit.beta.copy(), fit.se.copy()
+    wald, wald_p = fit.wald, float(engine.chi2_sf(fit.wald, len(terms)))
+    runs_off = np.zeros(len(terms), dtype=bool)
+    reason = ""
+    if not fit.converged:
+        # the engine halves a step that lowers the likelihood, so a fit that does not converge
+        # has a likelihood still rising as a coefficient grows (monotone likelihood) when that
+        # coefficient's hazard ratio between the term's lowest and highest values passes e^15
+        spread = np.ptp(x, axis=0)
+        with np.errstate(invalid="ignore", over="ignore"):
+            runs_off = ~np.isfinite(coef) | (np.abs(coef) * spread > _RUNS_OFF)
+        if runs_off.any():
+            names = ", ".join(map(str, np.asarray(terms, dtype=object)[runs_off]))
+            reason = (
+                f"monotone likelihood: the estimate for {names} runs off to infinity (the "
+                "events fall on one side of it); its hazard ratio is shown as inf or 0, "
+                "without interval or Wald P"
+            )
+            coef[runs_off] = np.copysign(np.inf, np.nan_to_num(coef[runs_off], nan=1.0))
+            se[runs_off] = np.nan
+            wald, wald_p = _NAN, _NAN  # the Wald test of an infinite estimate is meaningless
+        else:
+            reason = (
+                "the fit did not converge (e.g. collinear terms); its estimates are the last "
+                "iteration's"
+            )
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         zval = coef / se
         table = pd.DataFrame(
@@ -869,7 +1017,7 @@ def cox_model(
         )
     k = len(terms)
     with np.errstate(invalid="ignore"):
-        c_index = engine.concordance(t, e, x @ np.nan_to_num(coef))
+        c_index = engine.concordance(t, e, x @ np.nan_to_num(fit.beta))
     model = CoxModel(
         table=table,
         ties=ties,
@@ -880,12 +1028,13 @@ def cox_model(
         loglik0=fit.loglik0,
         lr=fit.lr,
         lr_p=float(engine.chi2_sf(fit.lr, k)),
-        wald=fit.wald,
-        wald_p=float(engine.chi2_sf(fit.wald, k)),
+        wald=wald,
+        wald_p=wald_p,
         score=fit.score,
         score_p=float(engine.chi2_sf(fit.score, k)),
         concordance=c_index,
         converged=bool(fit.converged),
+        reason=reason,
     )
     table.attrs.update(
         {
@@ -902,6 +1051,8 @@ def cox_model(
             "score_chi2": model.score,
             "score_p": model.score_p,
             "concordance": model.concordance,
+            "reason": reason,
+            "monotone": [str(term) for term, off in zip(terms, runs_off, strict=True) if off],
         }
     )
     return model
@@ -917,7 +1068,23 @@ def cox_table(
     categorical: Mapping[str, object] | None = None,
     alpha: float = 0.05,
 ) -> pd.DataFrame:
-    """The coefficient table of a Cox model (see :func:`cox_model` for the parameters).
+    """The coefficient table of a Cox model (:func:`cox_model`'s ``table``).
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per subject; rows with a missing value in any used column are dropped.
+    duration_col, event_col : str
+        Follow-up time and event indicator (1 event, 0 censored).
+    covariates : sequence of str
+        Columns entered together (one multivariable model).
+    ties : {"efron", "breslow"}
+        Efron's method (R ``coxph``, lifelines) or Breslow's (SPSS ``COXREG``).
+    categorical : mapping, optional
+        ``{column: reference_level}``: dummy-coded columns, one term ``column=level`` per
+        non-reference level (see :func:`cox_model`).
+    alpha : float
+        1 - confidence level of the HR intervals.
 
     Returns
     -------
@@ -925,8 +1092,17 @@ def cox_table(
         Indexed by term: ``coef``, ``se``, ``hr`` (exp(coef)), ``lower``, ``upper`` (Wald interval
         ``exp(coef ± z·se)``), ``z`` and ``p`` (two-sided Wald P, R's ``Pr(>|z|)`` and SPSS's
         "Sig."). ``.attrs`` holds ``n``, ``events``, ``ties``, ``converged``, ``loglik``,
-        ``lr_chi2``, ``lr_df``, ``lr_p``, ``wald_chi2``, ``wald_p``, ``score_chi2``, ``score_p``
-        and ``concordance``.
+        ``lr_chi2``, ``lr_df``, ``lr_p``, ``wald_chi2``, ``wald_p``, ``score_chi2``, ``score_p``,
+        ``concordance``, ``reason`` (``""`` when the fit converged) and ``monotone`` (the terms
+        whose estimate runs off to infinity).
+
+    Notes
+    -----
+    Breslow ties reproduce SPSS's B, SE and Sig.; Efron ties R's ``coxph`` and lifelines.
+    Under monotone likelihood (every event on one side of a term; R warns "Loglik converged
+    before variable", SPSS prints a huge B and SE) the term's ``hr`` is inf or 0 and its
+    ``se``, interval, ``z`` and ``p`` are NaN, with ``attrs["converged"]`` False and
+    ``attrs["reason"]`` saying why; no warning is raised (see :func:`cox_model`'s Notes).
 
     Examples
     --------
@@ -953,6 +1129,28 @@ def univariate_cox(
 
     Each model uses the rows complete for its own covariate, as SPSS and R do when the models are
     fitted one at a time. Columns as :func:`cox_table`, plus ``n`` and ``events`` per model.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per subject; rows with a missing value in any used column are dropped.
+    duration_col, event_col : str
+        Follow-up time and event indicator (1 event, 0 censored).
+    covariates : sequence of str
+        Columns entered into the model.
+    ties : {"efron", "breslow"}
+        Efron's method (R, lifelines) or Breslow's (SPSS).
+    categorical : mapping, optional
+        ``{column: reference_level}`` for dummy-coded columns (see :func:`cox_model`).
+    alpha : float
+        1 - confidence level of the HR intervals.
+
+    Returns
+    -------
+    DataFrame
+        The stacked :func:`cox_table` rows (indexed by term) with ``n`` and ``events`` of each
+        model. A term whose events all fall on one side shows ``hr`` inf or 0 and NaN interval
+        and P (monotone likelihood, see :func:`cox_model`).
 
     Examples
     --------
@@ -1003,6 +1201,14 @@ def ph_test(
 
     Parameters
     ----------
+    df : DataFrame
+        One row per subject; rows with a missing value in any used column are dropped.
+    duration_col, event_col : str
+        Follow-up time and event indicator (1 event, 0 censored).
+    covariates : sequence of str
+        Columns entered into the model.
+    categorical : mapping, optional
+        ``{column: reference_level}`` for dummy-coded columns (see :func:`cox_model`).
     transform : {"km", "identity", "rank", "log"}
         ``"km"`` (R's default): ``g`` is 1 - the left-continuous Kaplan-Meier estimate at each event
         time; ``"identity"``: time itself; ``"rank"``: rank of event times; ``"log"``: log time.
@@ -1097,6 +1303,17 @@ def scaled_schoenfeld(
     ``β̂_j``; a trend over time is a log hazard ratio that changes :cite:`grambsch1994`
     (R ``cox.zph``'s ``y``, which ``plot.cox.zph`` draws against time).
 
+    Parameters
+    ----------
+    df : DataFrame
+        One row per subject; rows with a missing value in any used column are dropped.
+    duration_col, event_col : str
+        Follow-up time and event indicator (1 event, 0 censored).
+    covariates : sequence of str
+        Columns entered into the model.
+    categorical : mapping, optional
+        ``{column: reference_level}`` for dummy-coded columns (see :func:`cox_model`).
+
     Returns
     -------
     DataFrame
@@ -1141,6 +1358,23 @@ def events_per_variable(n_events: int, n_parameters: int) -> float:
     about 10 events per variable; count *parameters*, so a categorical covariate with k levels
     counts k - 1.
 
+    Parameters
+    ----------
+    n_events : int
+        Number of events (deaths), >= 0.
+    n_parameters : int
+        Number of estimated coefficients, > 0.
+
+    Returns
+    -------
+    float
+        ``n_events / n_parameters``.
+
+    Raises
+    ------
+    ValueError
+        For ``n_parameters <= 0`` or ``n_events < 0``.
+
     Examples
     --------
     >>> events_per_variable(20, 4)   # 20 deaths, four parameters: below Peduzzi's 10
@@ -1161,11 +1395,26 @@ EVERYONE_DIES_AT_ONCE = (
 
 
 def everyone_at_risk_dies(stop, died, start=None) -> bool:
-    """True when every patient at risk at each death time dies then: the log-rank variance is 0
-    and the exact Cox partial likelihood is 1 whatever the coefficients, so neither a test nor a
-    hazard ratio exists (a tie correction's estimate, such as HR 1 with an interval, is its
-    artefact). ``start``: the entry times of counting-process rows (at risk on ``(start, stop]``);
-    without it every row is at risk from 0. False without a death.
+    """True when every patient at risk at each death time dies then.
+
+    The log-rank variance is then 0 and the exact Cox partial likelihood is 1 whatever the
+    coefficients, so neither a test nor a hazard ratio exists (a tie correction's estimate,
+    such as HR 1 with an interval, is its artefact). False without a death.
+
+    Parameters
+    ----------
+    stop : array_like
+        Follow-up (or ``stop``) times.
+    died : array_like
+        Event indicators (> 0 an event).
+    start : array_like, optional
+        Entry times of counting-process rows (at risk on ``(start, stop]``); ``None``: every
+        row is at risk from 0.
+
+    Returns
+    -------
+    bool
+        True when no death time has a survivor at risk (nothing to compare).
 
     Examples
     --------
@@ -1200,6 +1449,17 @@ def try_cox_table(
     coefficient still grows after :func:`analysis.engine.cox_fit`'s iterations until its hazard
     ratio between the term's lowest and highest values passes e^15. A fit that converges is
     returned however large its ratio (a finite maximum, as R and SPSS print it).
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per subject; rows with a missing value in any used column are dropped.
+    duration_col, event_col : str
+        Follow-up time and event indicator (1 event, 0 censored).
+    covariates : sequence of str
+        Columns entered into the model.
+    **kwargs
+        Passed to :func:`cox_table` (``ties``, ``categorical``, ``alpha``).
 
     Returns
     -------
@@ -1406,6 +1666,7 @@ def negative_bound_note(
     Returns
     -------
     str
+        The note, or ``""`` when the lower bound is not below 0.
 
     Examples
     --------
@@ -1442,6 +1703,22 @@ def try_ph_test(
     The Grambsch-Therneau test needs a fitted model (see :func:`try_cox_table`), at least two
     events and events at two or more distinct times; a reason fit to print is returned instead of
     an exception (or of a silent NaN).
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per subject; rows with a missing value in any used column are dropped.
+    duration_col, event_col : str
+        Follow-up time and event indicator (1 event, 0 censored).
+    covariates : sequence of str
+        Columns entered into the model.
+    **kwargs
+        Passed to :func:`ph_test` (``categorical``, ``transform``).
+
+    Returns
+    -------
+    (DataFrame or None, str)
+        :func:`ph_test`'s table and ``""``; or ``None`` and a short reason fit to print.
 
     Examples
     --------
