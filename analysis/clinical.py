@@ -520,6 +520,18 @@ def ecf_dose_sheet(
         ``"prior_doxorubicin_mg_m2"`` and ``"warnings"`` (list of one-line strings; empty for
         a patient with no issue).
 
+    Raises
+    ------
+    ValueError
+        Naming the argument and value: height/weight as in :func:`bsa`; a BMI outside
+        :data:`BMI_RANGE_KG_M2` without ``bmi_confirmed`` (the message gives the BMI and, above
+        the range, the weight read as pounds); ``cycle`` not an integer from 1 to
+        :data:`ECF_MAX_CYCLE`; a prior dose that is negative, non-finite or above
+        :data:`PRIOR_EPIRUBICIN_MAX_MG_M2` (:data:`PRIOR_DOXORUBICIN_MAX_MG_M2` for
+        doxorubicin); bilirubin or AST that is not > 0 or above its
+        range; a negative or non-finite eGFR; ``ast_uln_u_l`` or ``bsa_cap_m2`` not > 0;
+        malformed ``renal_bands``.
+
     Notes
     -----
     Warnings, each with its source:
@@ -549,18 +561,6 @@ def ecf_dose_sheet(
       anthracyclines be taken into account (:cite:t:`ema_epirubicin`) but gives no conversion.
     * Cisplatin renal bands (:cite:t:`kintzel1995`; default eGFR 50–<60 → 75 %, 40–<50 →
       50 %, < 40 → avoid; 60 and above → full dose).
-
-    Raises
-    ------
-    ValueError
-        Naming the argument and value: height/weight as in :func:`bsa`; a BMI outside
-        :data:`BMI_RANGE_KG_M2` without ``bmi_confirmed`` (the message gives the BMI and, above
-        the range, the weight read as pounds); ``cycle`` not an integer from 1 to
-        :data:`ECF_MAX_CYCLE`; a prior dose that is negative, non-finite or above
-        :data:`PRIOR_EPIRUBICIN_MAX_MG_M2` (:data:`PRIOR_DOXORUBICIN_MAX_MG_M2` for
-        doxorubicin); bilirubin or AST that is not > 0 or above its
-        range; a negative or non-finite eGFR; ``ast_uln_u_l`` or ``bsa_cap_m2`` not > 0;
-        malformed ``renal_bands``.
 
     Examples
     --------
@@ -841,6 +841,16 @@ def child_pugh_class_from_points(points) -> np.ndarray:
     The one place the class rule lives; :func:`child_pugh`, :func:`child_pugh_frame`,
     :func:`analysis.cohort.derive` and :mod:`analysis.paper` use it.
 
+    Parameters
+    ----------
+    points : int or array_like of int
+        Child-Pugh points, 5–15.
+
+    Returns
+    -------
+    ndarray of str
+        ``"A"``, ``"B"`` or ``"C"`` per value (a 0-d array for a scalar).
+
     Examples
     --------
     >>> child_pugh_class_from_points([5, 6, 7, 9, 10]).tolist()
@@ -872,12 +882,17 @@ def child_pugh(bilirubin_mg_dl, albumin_g_dl, inr, ascites, encephalopathy) -> t
 
     Parameters
     ----------
-    bilirubin_mg_dl : float (0–50)
-    albumin_g_dl : float (0.5–7; a value above 7 is almost certainly g/L)
-    inr : float (0.5–10)
-    ascites : {"none", "mild", "moderate"}; also "absent", "slight", "severe",
-        "moderate-severe" (case and spaces ignored)
-    encephalopathy : {"none", "grade1-2", "grade3-4"}; also "absent", "grade 1-2"
+    bilirubin_mg_dl : float
+        Total bilirubin, mg/dL (0–50).
+    albumin_g_dl : float
+        Serum albumin, g/dL (0.5–7; a value above 7 is almost certainly g/L).
+    inr : float
+        International normalised ratio (0.5–10).
+    ascites : str
+        ``"none"``, ``"mild"`` or ``"moderate"``; also ``"absent"``, ``"slight"``,
+        ``"severe"``, ``"moderate-severe"`` (case and spaces ignored).
+    encephalopathy : str
+        ``"none"``, ``"grade1-2"`` or ``"grade3-4"``; also ``"absent"``, ``"grade 1-2"``.
 
     Returns
     -------
@@ -916,6 +931,11 @@ def child_pugh_frame(df: pd.DataFrame) -> pd.DataFrame:
 
     Uses the cohort columns ``bilirubin_mg_dl``, ``albumin_g_dl``, ``inr``, ``ascites``,
     ``encephalopathy`` with the rules of :func:`child_pugh`.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A cohort with the five component columns named above.
 
     Returns
     -------
@@ -977,6 +997,16 @@ BILIRUBIN_UMOL_PER_MG_DL = 17.104
 def bilirubin_mg_dl_to_umol_l(bilirubin_mg_dl):
     """Convert bilirubin from mg/dL to µmol/L (× 17.104). Vectorised; rejects negatives/NaN.
 
+    Parameters
+    ----------
+    bilirubin_mg_dl : float or array_like
+        Bilirubin in mg/dL, >= 0.
+
+    Returns
+    -------
+    float or ndarray
+        Bilirubin in µmol/L.
+
     Examples
     --------
     >>> float(bilirubin_mg_dl_to_umol_l(1.0)), bilirubin_mg_dl_to_umol_l([0.5, 2.0]).tolist()
@@ -988,6 +1018,16 @@ def bilirubin_mg_dl_to_umol_l(bilirubin_mg_dl):
 
 def albumin_g_dl_to_g_l(albumin_g_dl):
     """Convert albumin from g/dL to g/L (× 10). Vectorised; rejects negatives/NaN.
+
+    Parameters
+    ----------
+    albumin_g_dl : float or array_like
+        Albumin in g/dL, >= 0.
+
+    Returns
+    -------
+    float or ndarray
+        Albumin in g/L.
 
     Examples
     --------
@@ -1051,6 +1091,16 @@ def albi_frame(df: pd.DataFrame) -> pd.DataFrame:
     Converts units (× 17.104 and × 10) then applies :func:`albi`. Returns columns
     ``albi_score`` and ``albi_grade`` with the cohort's index.
 
+    Parameters
+    ----------
+    df : DataFrame
+        A cohort with ``bilirubin_mg_dl`` and ``albumin_g_dl``.
+
+    Returns
+    -------
+    DataFrame
+        ``albi_score`` (float) and ``albi_grade`` (1–3), with the cohort's index.
+
     Examples
     --------
     Bilirubin 1.0 mg/dL is 17.104 µmol/L and albumin 4.0 g/dL is 40 g/L, so the first score is
@@ -1102,6 +1152,16 @@ def vp_class(value):
     Accepts ``"Vp2"``, ``"vp 2"``, ``2``; a list/array/Series is mapped element-wise (a Series
     keeps its index). Raises ValueError naming the offending value.
 
+    Parameters
+    ----------
+    value : str, int or array_like
+        A Vp class (``"Vp2"``, ``"vp 2"``, ``2``), or a list, array or Series of them.
+
+    Returns
+    -------
+    str, bool, ndarray or Series
+        ``"Vp0"`` … ``"Vp4"``; an array for a list or array, a Series (same index) for a Series.
+
     Examples
     --------
     >>> vp_class("vp 2"), vp_class(3)
@@ -1122,6 +1182,16 @@ _VP_GROUP = {"Vp0": "Vp0", "Vp1": "Vp1–2", "Vp2": "Vp1–2", "Vp3": "Vp3–4",
 def vp_group(value):
     """Table 2's PVTT grouping: ``"Vp0"``, ``"Vp1–2"`` or ``"Vp3–4"`` (en dash).
 
+    Parameters
+    ----------
+    value : str, int or array_like
+        A Vp class (``"Vp2"``, ``"vp 2"``, ``2``), or a list, array or Series of them.
+
+    Returns
+    -------
+    str, bool, ndarray or Series
+        ``"Vp0"``, ``"Vp1–2"`` or ``"Vp3–4"``; an array for a list or array, a Series (same index) for a Series.
+
     Examples
     --------
     >>> vp_group("Vp0"), vp_group("Vp2"), vp_group(4)
@@ -1140,6 +1210,16 @@ def macrovascular_invasion(value):
 
     BCLC counts any imaging-visible portal invasion as macrovascular invasion
     :cite:p:`reig2022`, so every Vp class other than Vp0 counts.
+
+    Parameters
+    ----------
+    value : str, int or array_like
+        A Vp class (``"Vp2"``, ``"vp 2"``, ``2``), or a list, array or Series of them.
+
+    Returns
+    -------
+    str, bool, ndarray or Series
+        True for Vp1–Vp4, False for Vp0; an array for a list or array, a Series (same index) for a Series.
 
     Examples
     --------
@@ -1200,11 +1280,16 @@ def bclc_stage(
 
     Parameters
     ----------
-    ecog_ps : int 0–4
+    ecog_ps : int
+        ECOG performance status, 0–4.
     child_pugh_class : {"A", "B", "C"}
-    tumor_number : int >= 1
-    tumor_size_mm : float > 0 (largest tumour, mm)
-    macrovascular_invasion, extrahepatic_spread : bool (or 0/1)
+        Child-Pugh class (:func:`child_pugh`).
+    tumor_number : int
+        Number of tumours, >= 1.
+    tumor_size_mm : float
+        Diameter of the largest tumour in mm, > 0.
+    macrovascular_invasion, extrahepatic_spread : bool
+        Present or not (0/1 accepted).
 
     Returns
     -------
@@ -1263,6 +1348,16 @@ def bclc_stage_frame(df: pd.DataFrame) -> pd.Series:
     encephalopathy) are optional columns: when a flag is absent it counts as not present
     (invasion then rests on ``pvtt`` alone), and when a component is absent or empty the class
     comes from the stored ``child_pugh_score`` instead.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A cohort with the columns named above.
+
+    Returns
+    -------
+    Series of str
+        ``bclc_stage_2022``: ``"0"``, ``"A"``, ``"B"``, ``"C"`` or ``"D"`` per patient.
 
     Examples
     --------
@@ -1368,10 +1463,15 @@ def jsh_refractory(
 
     Parameters
     ----------
-    viable_percent : sequence of float in [0, 100]
-    new_lesions : sequence of bool (or 0/1); may be empty, or as long as ``viable_percent``
-    assessment_months : sequence of float >= 0, optional, one per session
+    viable_percent : sequence of float
+        Residual viable tumour (% of the treated lesion, 0–100) after each session.
+    new_lesions : sequence of bool
+        More intrahepatic lesions than before TACE after each session (0/1 accepted); empty,
+        or as long as ``viable_percent``.
+    assessment_months : sequence of float, optional
+        Months (>= 0) from each session to its evaluation.
     vascular_invasion, extrahepatic_spread, tumor_marker_rise : bool
+        The three criteria that need no session count.
 
     Returns
     -------
@@ -1462,6 +1562,13 @@ def jsh_refractory_frame(df: pd.DataFrame, *, require_two_sessions: bool = True)
     criteria count only when ``refractory_tace_sessions`` >= 2, as JSH 2021 asks for two
     consecutive failed sessions.
 
+    Parameters
+    ----------
+    df : DataFrame
+        A cohort with the ``refractory_*`` columns named above.
+    require_two_sessions : bool, default True
+        Count the intrahepatic criteria only after two sessions or more.
+
     Returns
     -------
     pandas.DataFrame of bool
@@ -1536,6 +1643,11 @@ def eligibility_rules() -> pd.DataFrame:
     no-break space, and a range keeps its dash between word joiners (U+2060), so that a narrow
     screen breaks neither "inclusion III" nor "0–2".
 
+    Returns
+    -------
+    DataFrame
+        One row per rule: ``Rule`` (e.g. "inclusion I") and ``Condition`` (its text).
+
     Examples
     --------
     >>> rules = eligibility_rules()
@@ -1574,6 +1686,23 @@ def eligibility(
     (III) another malignancy within 5 years; (IV) death from another documented cause.
     Inclusion II and exclusion II are the same rule seen from both sides: an 18-year-old fails
     both, an 18.5-year-old passes both.
+
+    Parameters
+    ----------
+    jsh_refractory : bool
+        TACE refractoriness by JSH 2021 (inclusion I).
+    age_years : float
+        Age in years, 0–120 (inclusion II, exclusion II).
+    measurable_lesions : int
+        Measurable lesions on CT/MRI, >= 0 (inclusion III).
+    ecog_ps : int
+        ECOG performance status, 0–4 (inclusion IV).
+    has_follow_up : bool
+        Follow-up information after treatment (exclusion I when False).
+    other_malignancy_within_5_years : bool
+        Another malignancy within 5 years (exclusion III).
+    died_of_other_documented_cause : bool
+        Death from another documented cause (exclusion IV).
 
     Returns
     -------
@@ -1651,6 +1780,11 @@ def eligibility_frame(df: pd.DataFrame) -> pd.DataFrame:
     one patient, empty). Its column then holds ``pd.NA`` (nullable ``boolean``), it gives no
     reason, and ``attrs["not_assessable"]`` lists the rules that could be checked for no
     patient, in the order of :data:`INCLUSION_RULES` and :data:`EXCLUSION_RULES`.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A cohort with the columns named above.
 
     Returns
     -------
@@ -1766,12 +1900,16 @@ def mrecist(
 
     Parameters
     ----------
-    baseline_sum_mm : float > 0
-    current_sum_mm : float >= 0
-    nadir_sum_mm : float >= 0, optional
-        Default: ``baseline_sum_mm``. Must not exceed the baseline.
+    baseline_sum_mm : float
+        Sum of the viable target diameters at baseline, > 0.
+    current_sum_mm : float
+        The same sum at this assessment, >= 0.
+    nadir_sum_mm : float, optional
+        The smallest sum so far (default: ``baseline_sum_mm``); must not exceed the baseline.
     new_lesion, nontarget_progression : bool
-    min_increase_mm : float >= 0
+        A new lesion, or unequivocal progression of non-target lesions, at this assessment.
+    min_increase_mm : float, default 0
+        Absolute increase over the nadir also needed for PD (5 for RECIST 1.1's rule).
 
     Returns
     -------
@@ -1819,6 +1957,22 @@ def mrecist_sequence(
     """mRECIST response at each follow-up, tracking the nadir (:func:`mrecist`).
 
     The nadir before assessment *k* is the smallest of the baseline and follow-ups 1…k−1.
+
+    Parameters
+    ----------
+    baseline_sum_mm : float
+        Sum of the viable target diameters at baseline, > 0.
+    follow_up_sums_mm : sequence of float
+        The sums at each follow-up, in time order, >= 0.
+    new_lesions, nontarget_progression : sequence of bool, optional
+        One flag per follow-up (default: none).
+    min_increase_mm : float, default 0
+        As in :func:`mrecist`.
+
+    Returns
+    -------
+    list of str
+        One response (``"CR"``, ``"PR"``, ``"SD"``, ``"PD"``) per follow-up.
 
     Examples
     --------
@@ -1876,7 +2030,22 @@ def best_response(responses: Sequence[str], *, stop_at_progression: bool = True)
     counts, the literal reading of the paper's "best observed from the start of HAIC to death
     or loss to follow-up" :cite:p:`hien2024`. No confirmation scan is required in either case.
 
-    Raises ValueError for an empty sequence or an unknown category.
+    Parameters
+    ----------
+    responses : sequence of str
+        One patient's responses (``"CR"``, ``"PR"``, ``"SD"``, ``"PD"``) in time order.
+    stop_at_progression : bool, default True
+        Ignore assessments after the first PD.
+
+    Returns
+    -------
+    str
+        The best of the counted responses.
+
+    Raises
+    ------
+    ValueError
+        For an empty sequence or an unknown category.
 
     Examples
     --------
@@ -1922,6 +2091,16 @@ def _rate(responses, categories) -> ResponseRate:
 def orr(responses) -> ResponseRate:
     """Objective response rate: CR + PR over all patients (best responses).
 
+    Parameters
+    ----------
+    responses : sequence of str
+        One best response per patient, ``"CR"``, ``"PR"``, ``"SD"`` or ``"PD"``.
+
+    Returns
+    -------
+    ResponseRate
+        ``count``, ``n`` and ``percent``.
+
     Examples
     --------
     >>> orr(["CR", "PR", "SD", "PD", "PD"])
@@ -1933,6 +2112,16 @@ def orr(responses) -> ResponseRate:
 def dcr(responses) -> ResponseRate:
     """Disease control rate: CR + PR + SD over all patients (best responses).
 
+    Parameters
+    ----------
+    responses : sequence of str
+        One best response per patient, ``"CR"``, ``"PR"``, ``"SD"`` or ``"PD"``.
+
+    Returns
+    -------
+    ResponseRate
+        ``count``, ``n`` and ``percent``.
+
     Examples
     --------
     >>> dcr(["CR", "PR", "SD", "PD"])
@@ -1943,6 +2132,16 @@ def dcr(responses) -> ResponseRate:
 
 def response_summary(responses) -> pd.DataFrame:
     """Counts and percents of CR, PR, SD, PD, ORR and DCR (index: those six labels).
+
+    Parameters
+    ----------
+    responses : sequence of str
+        One best response per patient, ``"CR"``, ``"PR"``, ``"SD"`` or ``"PD"``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``category`` (CR, PR, SD, PD, ORR, DCR): ``count`` and ``percent``.
 
     Examples
     --------
@@ -1971,8 +2170,9 @@ def response_summary(responses) -> pd.DataFrame:
 
 
 def rate_intervals(responses, alpha: float = 0.05) -> pd.DataFrame:
-    """The ORR and the DCR, each with its Wilson and its Clopper–Pearson interval
-    (:func:`proportion_ci`), in percent.
+    """The ORR and the DCR, each with its Wilson and Clopper–Pearson interval, in percent.
+
+    The intervals are :func:`proportion_ci`'s.
 
     Parameters
     ----------
@@ -2015,8 +2215,29 @@ def rate_intervals(responses, alpha: float = 0.05) -> pd.DataFrame:
 def proportion_ci(count: int, n: int, method: str = "wilson", alpha: float = 0.05) -> tuple:
     """Confidence interval of a proportion such as the ORR or DCR, as fractions.
 
-    Methods
+    Parameters
+    ----------
+    count : int
+        Patients with the outcome, ``0 <= count <= n``.
+    n : int
+        Patients in the denominator, >= 1.
+    method : {"wilson", "clopper-pearson"}
+        See Notes.
+    alpha : float, default 0.05
+        1 - confidence level.
+
+    Returns
     -------
+    (float, float)
+        Lower and upper bound as fractions in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        When ``count`` is not an integer in ``0..n``, ``n < 1``, or the method is unknown.
+
+    Notes
+    -----
     ``"wilson"``
         The score interval :cite:`wilson1927`: centre ``(p + z²/2n) / (1 + z²/n)``, half-width
         ``z·sqrt(p(1−p)/n + z²/4n²) / (1 + z²/n)``. Good coverage at any n; what R's
@@ -2025,11 +2246,6 @@ def proportion_ci(count: int, n: int, method: str = "wilson", alpha: float = 0.0
         The "exact" interval :cite:`clopper1934` from beta quantiles,
         ``Beta(α/2; k, n−k+1)`` to ``Beta(1−α/2; k+1, n−k)``, conservative; R's ``binom.test``.
         SPSS prints neither by default; papers usually give no interval at all.
-
-    Raises
-    ------
-    ValueError
-        When ``count`` is not an integer in ``0..n``, ``n < 1``, or the method is unknown.
 
     Examples
     --------

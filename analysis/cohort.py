@@ -2778,6 +2778,18 @@ def synthesize(seed: int | None = None, **kwargs) -> pd.DataFrame:
     documented in :func:`analysis.synthesis.synthesize`, which receives every argument.
     ``seed=None`` uses that function's default seed (the one behind ``data/cohort.csv``).
 
+    Parameters
+    ----------
+    seed : int, optional
+        Seed of the random generator; ``None``: the default seed.
+    **kwargs
+        Passed to :func:`analysis.synthesis.synthesize` (chains, steps, ...).
+
+    Returns
+    -------
+    DataFrame
+        The synthetic cohort, one row per patient, in the schema of ``data/schema.yaml``.
+
     Examples
     --------
     A short, barely calibrated run (the committed cohort takes the default, longer one):

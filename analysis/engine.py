@@ -241,6 +241,20 @@ def spss_median_se(times, s, var_log) -> float:
     and 0.45 at time 0 (deaths at month 0: no time span for the density). The median event time is
     the same under SPSS's and R's rules, so is the SE.
 
+    Parameters
+    ----------
+    times : array_like
+        The distinct event times of the curve (:func:`event_table`).
+    s : array_like
+        Kaplan-Meier survival at those times (:func:`km_curve`).
+    var_log : array_like
+        Greenwood's variance of log S at those times (:func:`km_curve`).
+
+    Returns
+    -------
+    float
+        The SE of the median, or NaN when it is not defined (see above).
+
     Examples
     --------
     >>> times, n, d, _ = event_table([1, 2, 3, 4], [1, 1, 1, 1])

@@ -13,6 +13,11 @@ this test checks that they exist, that numpydoc parses every docstring on the pa
 Examples section has at least one ``>>>`` line. It also checks that the page leaves nothing out:
 every module of the package has a section, and every function or class of the package that a
 chapter's code uses (``book.glue_text``, ``plots.km_plot``, ``from analysis.x import y``) is on it.
+
+The functions of the design card's Public API (``DESIGN.md``) and every public function of
+``analysis.survival`` and ``analysis.clinical`` must also pass numpydoc's validation of their
+Parameters and Returns sections (each parameter documented and described, a described Returns
+section, sections in numpydoc's order).
 """
 
 from __future__ import annotations
@@ -185,3 +190,57 @@ def test_every_api_page_is_in_the_table_of_contents():
     listed = set(re.findall(r"file: (book/api/\w+)", toc))
     pages = {f"book/api/{p.stem}" for p in API_PAGES[1:]}
     assert pages and pages == listed
+
+
+# ------------------------------------------------------- numpydoc sections of the public API
+DESIGN = ROOT / "DESIGN.md"
+#: numpydoc.validate codes a public function's docstring must not raise: every parameter
+#: documented (PR01, PR02) with a description (PR07), a Returns section (RT01) with a
+#: description (RT03), sections in numpydoc's order (GL07)
+_SECTION_CODES = ("PR01", "PR02", "PR07", "RT01", "RT03", "GL07")
+
+
+def _design_api_names() -> list[str]:
+    """``analysis.module.name`` for every name the design card's Public API block imports."""
+    block = DESIGN.read_text(encoding="utf-8").split("## Public API", 1)[1].split("```")[1]
+    names = []
+    for module, imported in re.findall(r"^from (analysis\.\w+) import (.+)$", block, flags=re.M):
+        names += [f"{module}.{name.strip()}" for name in imported.split(",")]
+    return names
+
+
+def _section_errors(qualname: str) -> list[str]:
+    from numpydoc.validate import validate
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        errors = validate(qualname)["errors"]
+    return [f"{code} {message}" for code, message in errors if code in _SECTION_CODES]
+
+
+_DESIGN_FUNCTIONS = [
+    n
+    for n in _design_api_names()
+    if inspect.isfunction(
+        getattr(importlib.import_module(n.rsplit(".", 1)[0]), n.rsplit(".", 1)[1])
+    )
+]
+_SURVIVAL_CLINICAL = [
+    f"{m}.{n}"
+    for m in ("analysis.survival", "analysis.clinical")
+    for n in importlib.import_module(m).__all__
+    if inspect.isfunction(getattr(importlib.import_module(m), n))
+]
+
+
+def test_design_card_names_are_found():
+    names = _design_api_names()
+    assert "analysis.survival.logrank" in names and "analysis.clinical.mrecist" in names
+    assert len(_DESIGN_FUNCTIONS) >= 14
+
+
+@pytest.mark.parametrize("qualname", sorted(set(_DESIGN_FUNCTIONS) | set(_SURVIVAL_CLINICAL)))
+def test_public_function_has_parameters_and_returns(qualname):
+    """The design card's public API and every public function of ``analysis.survival`` and
+    ``analysis.clinical``: full numpydoc Parameters and Returns sections."""
+    assert _section_errors(qualname) == []
