@@ -64,6 +64,7 @@ import csv
 import dataclasses
 import functools
 import math
+import os
 import re
 import stat
 import unicodedata
@@ -2670,6 +2671,12 @@ def load_cohort(
     >>> print(lines[2])
       - column age_years: must be a whole number — 1 row: line 2 (patient_id P1): a 3-character text value, not a whole number
     """
+    if path is not None and not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path: expected a file path (str or os.PathLike) or None, got {path!r}")
+    if isinstance(min_patients, bool) or not isinstance(min_patients, int | np.integer):
+        raise TypeError(f"min_patients must be a non-negative integer, got {min_patients!r}")
+    if min_patients < 0:
+        raise ValueError(f"min_patients must be a non-negative integer, got {min_patients!r}")
     path = Path(COHORT_CSV if path is None else path)
     chunks: list[_Chunk] = []
     report = check_cohort_file(path, privacy_guard=privacy, keep=chunks, min_patients=min_patients)

@@ -132,7 +132,9 @@ def as_arrays(durations, events, groups=None):
     ...     print(error)
     durations: must be finite and >= 0; position 1 holds -1.0 (1 bad value(s))
     """
-    t = np.asarray(durations, dtype=float).ravel()
+    t = _numbers("durations", durations)
+    if events is None or isinstance(events, str):
+        raise ValueError(f"events: expected 0/1 values, got {events!r}")
     try:
         e_raw = np.asarray(events, dtype=float).ravel()
     except (TypeError, ValueError) as exc:
@@ -159,6 +161,8 @@ def as_arrays(durations, events, groups=None):
     e = e_raw.astype(int)
     if groups is None:
         return t, e
+    if isinstance(groups, str) or np.ndim(groups) == 0:
+        raise ValueError(f"groups: expected one group label per duration, got {groups!r}")
     g = np.asarray(groups, dtype=object).ravel()
     if g.size != t.size:
         raise ValueError(f"groups has {g.size} values but durations has {t.size}")
@@ -167,6 +171,36 @@ def as_arrays(durations, events, groups=None):
         i = int(np.flatnonzero(missing)[0])
         raise ValueError(f"groups: missing value at position {i}")
     return t, e, g
+
+
+def _numbers(name: str, values) -> np.ndarray:
+    """``values`` as a flat float array, or a ValueError naming ``name`` and the first value
+    that is not a number (NumPy's "could not convert string to float" named neither)."""
+    if values is None or isinstance(values, str | bytes):
+        raise ValueError(f"{name}: expected a sequence of numbers, got {values!r}")
+    try:
+        return np.asarray(values, dtype=float).ravel()
+    except (TypeError, ValueError):
+        pass
+    try:
+        items = np.asarray(values, dtype=object).ravel()
+    except (TypeError, ValueError):
+        items = np.asarray([], dtype=object)
+    for i, value in enumerate(items):
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name}: expected numbers; position {i} holds {value!r}") from None
+    raise ValueError(f"{name}: expected a sequence of numbers, got {values!r}")
+
+
+def _check_alpha(alpha) -> None:
+    """A TypeError (not a number) or ValueError (outside (0, 1)) naming ``alpha``."""
+    message = f"alpha: expected a number in (0, 1), got {alpha!r}"
+    if isinstance(alpha, bool | np.bool_) or not isinstance(alpha, int | float | np.number):
+        raise TypeError(message)
+    if not 0 < alpha < 1:
+        raise ValueError(message)
 
 
 def _levels(g) -> list:
@@ -559,8 +593,7 @@ def median_survival(
     """
     if ci not in CI_METHODS:
         raise ValueError(f"ci: expected one of {CI_METHODS}, got {ci!r}")
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha: expected a number in (0, 1), got {alpha!r}")
+    _check_alpha(alpha)
     if rule is None:
         rule = "spss" if ci == "spss" else "r"
     if rule not in engine.MEDIAN_RULES:
@@ -691,6 +724,7 @@ def km_table(durations, events, times: Sequence[float], alpha: float = 0.05) -> 
     0   2.0       3        2      0.50
     1   3.5       1        3      0.25
     """
+    _check_alpha(alpha)
     t, e = as_arrays(durations, events)
     km = kaplan_meier(t, e)
     z = special.ndtri(1 - alpha / 2)
@@ -765,6 +799,8 @@ def logrank_table(durations, events, groups) -> tuple[pd.DataFrame, float, int, 
     >>> round(chi2, 4), round(8 / 13, 4), df
     (0.6154, 0.6154, 1)
     """
+    if groups is None:
+        raise ValueError("groups: expected one group label per duration, got None")
     t, e, g = as_arrays(durations, events, groups)
     levels = _levels(g)
     if len(levels) < 2:
@@ -865,19 +901,31 @@ def _design(
     return pd.concat(parts, axis=1)
 
 
+def _numeric_column(df: pd.DataFrame, col, name: str) -> pd.Series:
+    """``df[col]`` as floats, or a ValueError naming the argument and the column."""
+    try:
+        return pd.to_numeric(df[col]).astype(float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name}: column {col!r} holds a value that is not a number ({exc})"
+        ) from None
+
+
 def _model_frame(df, duration_col, event_col, covariates, categorical):
     """Design matrix with the time and event columns, complete rows only, validated."""
-    for col in (duration_col, event_col):
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df: expected a pandas DataFrame, got {type(df).__name__}")
+    for name, col in (("duration_col", duration_col), ("event_col", event_col)):
         if col not in df.columns:
-            raise KeyError(f"column {col!r} is not in the data frame")
+            raise KeyError(f"{name}: column {col!r} is not in the data frame")
     covariates = list(covariates)
     if not covariates:
         raise ValueError("covariates: at least one covariate is needed")
     x = _design(df, covariates, categorical)
     data = pd.concat(
         [
-            pd.to_numeric(df[duration_col]).astype(float).rename("_T"),
-            pd.to_numeric(df[event_col]).astype(float).rename("_E"),
+            _numeric_column(df, duration_col, "duration_col").rename("_T"),
+            _numeric_column(df, event_col, "event_col").rename("_E"),
             x,
         ],
         axis=1,
@@ -1602,6 +1650,8 @@ def group_comparison(
     >>> round(group_comparison(t, e, g, [0], clip_at_zero=False)["groups"][0]["lower"], 2)
     -0.31
     """
+    if groups is None:
+        raise ValueError("groups: expected one group label per duration, got None")
     t, e, g = as_arrays(durations, events, groups)
     out: dict = {"groups": {}}
     for level in levels:

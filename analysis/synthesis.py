@@ -2539,6 +2539,43 @@ def _parse(text: str) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(text), dtype={"bclc_stage": str})
 
 
+def _whole_number(name: str, value, minimum: int = 0) -> int:
+    """``value`` as an ``int`` of at least ``minimum``, or an error naming ``name`` and the value.
+
+    Python and NumPy integers pass, and floats with a whole value (``7.0``); a string, a
+    boolean or None is a :class:`TypeError`, a fraction or a number below ``minimum`` a
+    :class:`ValueError`.
+
+    Examples
+    --------
+    >>> _whole_number("seed", 7), _whole_number("chains", 4.0, minimum=1)
+    (7, 4)
+    >>> try:
+    ...     _whole_number("seed", "x")
+    ... except TypeError as error:
+    ...     print(error)
+    seed must be a non-negative integer, got 'x'
+    >>> try:
+    ...     _whole_number("chains", 0, minimum=1)
+    ... except ValueError as error:
+    ...     print(error)
+    chains must be a positive integer, got 0
+    """
+    kind = (
+        "a non-negative integer"
+        if minimum == 0
+        else ("a positive integer" if minimum == 1 else f"an integer of at least {minimum}")
+    )
+    message = f"{name} must be {kind}, got {value!r}"
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        raise TypeError(message)
+    if isinstance(value, float | np.floating) and not float(value).is_integer():
+        raise ValueError(message)
+    if isinstance(value, complex | np.complexfloating) or value < minimum:
+        raise ValueError(message)
+    return int(value)
+
+
 def synthesize(
     seed: int = DEFAULT_SEED,
     *,
@@ -2627,8 +2664,14 @@ def synthesize(
     >>> df.equals(load_cohort())   # doctest: +SKIP
     True
     """
-    if chains < 1 or steps < 0:
-        raise ValueError(f"chains must be >= 1 and steps >= 0, got chains={chains}, steps={steps}")
+    seed = _whole_number("seed", seed)
+    chains = _whole_number("chains", chains, minimum=1)
+    steps = _whole_number("steps", steps)
+    cox_steps = _whole_number("cox_steps", cox_steps)
+    if workers is not None:
+        workers = _whole_number("workers", workers, minimum=1)
+    if keep is not None and not callable(keep):
+        raise TypeError(f"keep must be a function of the cohort (or None), got {keep!r}")
     spec = published_spec()
     table2_cells()  # computed once here; forked chain processes inherit the cache
     children = np.random.SeedSequence(int(seed)).spawn(chains)

@@ -1,7 +1,8 @@
 """``python -m analysis synthesize``: regenerate the calibrated synthetic cohort.
 
-With the default seed and output path the command reproduces the committed ``data/cohort.csv``
-byte for byte. Progress goes to stderr; a summary (targets hit, missed and infeasible, wall time)
+With the default options and output path the command reproduces the committed
+``data/cohort.csv`` byte for byte; other options (or other OpenBLAS kernels) replace that file
+only with ``--force``. Progress goes to stderr; a summary (targets hit, missed and infeasible, wall time)
 to stdout.
 """
 
@@ -79,6 +80,56 @@ def _check_writable(out: Path, force: bool = False) -> None:
         raise UsageError(f"--out {out}: not writable")
 
 
+def changed_options(args: argparse.Namespace) -> list[str]:
+    """The options of ``args`` that change the cohort from the committed ``data/cohort.csv``.
+
+    Examples
+    --------
+    >>> changed_options(argparse.Namespace(seed=7, chains=1, steps=DEFAULT_STEPS,
+    ...                                    cox_steps=COX_STEPS))
+    ['--seed 7 (default 20240426)', '--chains 1 (default 4)']
+    """
+    given = {
+        "--seed": (args.seed, DEFAULT_SEED),
+        "--chains": (args.chains, DEFAULT_CHAINS),
+        "--steps": (args.steps, DEFAULT_STEPS),
+        "--cox-steps": (args.cox_steps, COX_STEPS),
+    }
+    return [
+        f"{flag} {value} (default {default})"
+        for flag, (value, default) in given.items()
+        if value != default
+    ]
+
+
+def _refuse_replacing_the_book_cohort(args: argparse.Namespace) -> None:
+    """Refuse, without ``--force``, to replace ``data/cohort.csv`` with another cohort.
+
+    Every chapter and golden notebook reads the book's cohort; other options (a seed, fewer
+    chains or steps) or other OpenBLAS kernels than it was made with write another one, so
+    that is done only on request. Called before any computation.
+    """
+    if args.force or not is_book_file(args.out, COHORT_CSV):
+        return
+    changed = changed_options(args)
+    if changed:
+        seed = f"-seed{args.seed}" if args.seed != DEFAULT_SEED else ""
+        raise UsageError(
+            f"{', '.join(changed)}: data/cohort.csv was made with the defaults, and "
+            "this would replace the book's cohort (which every chapter reads) with another "
+            f"one; nothing was written (give --out /tmp/cohort{seed}.csv, or add --force to "
+            "replace data/cohort.csv)"
+        )
+    note = numerics.kernel_note()
+    if note is not None:
+        reason = note.removeprefix("note: ").replace(" (see analysis/numerics.py)", "")
+        raise UsageError(
+            f"{reason}; data/cohort.csv, which every chapter reads, was kept: nothing was "
+            "written (give --out /tmp/cohort.csv to compare with it, or add --force to replace "
+            "it; see analysis/numerics.py)"
+        )
+
+
 def too_many_chains(chains: int) -> str:
     """The refusal of a ``--chains`` above :data:`MAX_CHAINS`.
 
@@ -141,7 +192,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--force",
         action="store_true",
-        help="replace an existing --out file (data/cohort.csv itself is always regenerated)",
+        help="replace an existing --out file; also needed to replace data/cohort.csv (the "
+        "default --out) with other --seed, --chains, --steps or --cox-steps than the defaults, "
+        "or where OpenBLAS computes with other kernels than the cohort was made with",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.epilog = EPILOG
@@ -153,13 +206,18 @@ examples:
   python -m analysis synthesize --seed 7 --out /tmp/cohort-seed7.csv
   python -m analysis synthesize --chains 1 --steps 5000 --cox-steps 0 --out /tmp/quick.csv
 
---steps must be at least {MIN_STEPS} and at most {MAX_STEPS}. An existing --out other than
-data/cohort.csv is replaced only with --force, and never in the book's folders (data/,
+--steps must be at least {MIN_STEPS} and at most {MAX_STEPS}. Without --out the command
+rewrites data/cohort.csv, which every chapter reads, only with the default --seed, --chains,
+--steps and --cox-steps; other values write another cohort, so there they are refused unless
+--force is given (write them elsewhere: --out /tmp/cohort-seed7.csv). An existing --out other
+than data/cohort.csv is replaced only with --force, and never in the book's folders (data/,
 analysis/, chapters/ …); the file is written in one piece (a temporary file, then renamed), so
 an interrupted run leaves the old file as it was. The bytes depend on the kernels OpenBLAS
 computes with: the command uses the ones data/cohort.csv was made with (SkylakeX) where the
-processor has AVX-512, and says so on stderr when it cannot (analysis/numerics.py).
-exit status: 0 written, 2 a bad option or an unwritable --out (nothing written).
+processor has AVX-512; where it cannot, it says so on stderr, and it replaces data/cohort.csv
+only with --force (the cohort written may differ; analysis/numerics.py).
+exit status: 0 written, 2 a bad option, an unwritable --out, or data/cohort.csv refused
+without --force (nothing written).
 """
 
 
@@ -185,6 +243,14 @@ def run(args: argparse.Namespace) -> int:
         _check_writable(args.out, args.force)
     except (OSError, RuntimeError) as exc:  # a name too long, a loop of links
         raise unusable_path("--out", exc, "nothing was written") from None
+    _refuse_replacing_the_book_cohort(args)
+    changed = changed_options(args) if is_book_file(args.out, COHORT_CSV) else []
+    if changed:  # with --force: said before the work, so that it can still be stopped
+        print(
+            f"note: --force: replacing data/cohort.csv with the cohort of {', '.join(changed)} "
+            "(git checkout data/cohort.csv restores the committed one)",
+            file=sys.stderr,
+        )
     note = numerics.kernel_note()
     if note is not None:  # said before the half-minute, so that it can be stopped
         print(note, file=sys.stderr)
