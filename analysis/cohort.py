@@ -7,8 +7,7 @@ through :func:`check_cohort_file`, which keeps nothing), which
 1. reads the file itself, in chunks of ``CHUNK_ROWS`` rows (not through
    :func:`pandas.read_csv`), so that every problem can be reported with its line number, and
    refuses empty or binary files, a wrong encoding (UTF-16 and UTF-32, with or without a
-   byte-order mark) or delimiter, rows with the wrong number of fields (named by their line
-   alone: such a row's ``patient_id`` field may hold anything, a surname), a header without data
+   byte-order mark) or delimiter, rows with the wrong number of fields, a header without data
    or repeated further down (files joined together), a last row that is a spreadsheet's totals
    row (``Total`` and empty cells; one message, not one per empty column); a spreadsheet's
    columns without a name and without any value are left out, and spaces around a column name
@@ -23,8 +22,12 @@ through :func:`check_cohort_file`, which keeps nothing), which
    (the ``plausible`` entries of the schema);
 5. returns a DataFrame with proper dtypes.
 
-No message prints a value that looks like an identifier, nor such a ``patient_id``: both are
-masked (``[masked]``, :func:`analysis.privacy.mask`: nothing of them shows; the line does). A cell that breaks a type or category
+No message names a row by its ``patient_id``: every row is named by its line in the file (or,
+for a DataFrame, its position), as the privacy guard cannot tell every identifier from a study
+id (``KIM-MS``, a surname with initials; a record number that is another institution's study
+id); repeated ids are named by the lines that share them (``line 5: same id as line 3``). No
+message prints a value that looks like an identifier: it is masked (``[masked]``,
+:func:`analysis.privacy.mask`: nothing of it shows; the line does). A cell that breaks a type or category
 rule is shown only when it cannot be an identifier (a short number, a single character, a word
 such as ``high`` or ``yes``, a token shaped like the column's allowed values:
 :func:`analysis.privacy.echoable`); any other is described without its content (``a
@@ -1363,12 +1366,10 @@ class _CsvStream:
         if any("\n" in f or "\r" in f for f in fields):
             self._open_quote = True
         if len(self._ragged) < MAX_ROWS_SHOWN:
-            # line numbers only: in a row whose fields are misaligned the "patient_id" field
-            # may be anything (an unquoted "Nguyen, Van An" puts the surname there)
+            # line numbers only, as every message (and here the "patient_id" field may be
+            # anything: an unquoted "Nguyen, Van An" puts the surname there)
             n = len(fields)
-            self._ragged.append(
-                RowRef(line, None, f"{n} field{'' if n == 1 else 's'}", show_id=False)
-            )
+            self._ragged.append(RowRef(line, f"{n} field{'' if n == 1 else 's'}"))
 
     def _finish(self) -> None:
         empty = [i for i in self._unnamed if i not in self._unnamed_filled]
@@ -1922,12 +1923,12 @@ class CohortValidator:
         lines = chunk.lines
 
         def ref_maker(shown_of=None):
+            # a row is named by its line only, never by its patient_id (RowRef)
             def make(i: int, shown: str | None = None) -> RowRef:
                 if shown is None and shown_of is not None:
                     shown = shown_of(i)
                 line = int(lines[i]) if lines is not None else None
-                pid = privacy.printable_id(ids[i]) if ids is not None else None
-                return RowRef(line, pid, shown, position=chunk.start + i)
+                return RowRef(line, shown, position=chunk.start + i)
 
             return make
 
@@ -2294,18 +2295,6 @@ class CohortValidator:
         found = self.issues.problems()
         if self.scanner is not None:
             found = self.scanner.problems() + found
-        if any(p.column == "patient_id" and p.code == "identifier" for p in found):
-            # the ids are identifiers (KMS600101, Nguyen_000): no message shows any of them,
-            # not even those that pass the guard one by one (Kim2 beside Nguyen0)
-            found = [
-                dataclasses.replace(
-                    p,
-                    rows=tuple(
-                        dataclasses.replace(r, patient_id=None, show_id=False) for r in p.rows
-                    ),
-                )
-                for p in found
-            ]
         return [_header_masked(p) for p in found]
 
     def notes(self) -> list[str]:
@@ -2353,20 +2342,38 @@ class CohortValidator:
             return
         lines = self._id_lines_all
 
-        def make(i: int) -> RowRef:
-            line = int(lines[i]) if lines[i] >= 0 else None
-            return RowRef(line, privacy.printable_id(ids.iat[i]), position=int(positions[i]))
+        def where(i: int) -> str:
+            return f"line {lines[i]}" if lines[i] >= 0 else f"row {positions[i]}"
+
+        def maker(rows: np.ndarray, keys: pd.Series, relation: str):
+            # each row names the other row that holds its id, by line, never the id itself
+            # (RowRef): "line 5: same id as line 3"
+            first = pd.Series(rows, index=keys.iloc[rows].to_numpy())
+            firsts = first[~first.index.duplicated()]
+            seconds = first[first.index.duplicated()]
+            seconds = seconds[~seconds.index.duplicated()]
+
+            def make(i: int) -> RowRef:
+                key = keys.iat[i]
+                other = int(firsts.loc[key]) if int(firsts.loc[key]) != i else int(seconds.loc[key])
+                line = int(lines[i]) if lines[i] >= 0 else None
+                return RowRef(line, f"{relation} {where(other)}", position=int(positions[i]))
+
+            return make
 
         if dup.any():
+            rows = np.flatnonzero(dup)
             self.issues.add(
                 (2, self._order["patient_id"], 9), "patient_id",
-                "must be unique, but values repeat", "unique", np.flatnonzero(dup), make,
+                "must be unique, but values repeat", "unique", rows,
+                maker(rows, ids, "same id as"),
             )  # fmt: skip
         if case.any():
+            rows = np.flatnonzero(case)
             self.issues.add(
                 (2, self._order["patient_id"], 9, 1), "patient_id",
                 "must be unique, but values differ only in letter case (likely the same patient)",
-                "unique", np.flatnonzero(case), make,
+                "unique", rows, maker(rows, folded, "same id but for letter case as"),
                 "write each patient's id in one spelling; if these are different patients, give "
                 "them ids that differ in more than letter case",
             )  # fmt: skip
@@ -2484,7 +2491,7 @@ def validate_cohort(df: pd.DataFrame) -> list[Problem]:
     []
     >>> problems = validate_cohort(cohort.head(3).assign(os_event=[1, 2, 0]))
     >>> print(problems[0])
-    column os_event: must be 0 or 1 — 1 row: row 1 (patient_id SYN002): 2 [1 = died, 0 = alive at last follow-up (censored)]
+    column os_event: must be 0 or 1 — 1 row: row 1: 2 [1 = died, 0 = alive at last follow-up (censored)]
     """
     chunk = _frame_chunk(df)
     validator = CohortValidator(chunk.columns, privacy_guard=False)
@@ -2570,7 +2577,7 @@ def check_cohort_file(
     >>> report.rows, report.fatal
     (3, False)
     >>> print(report.problems[0])
-    column os_event: must be 0 or 1 — 1 row: line 3 (patient_id SYN002): 2 [1 = died, 0 = alive at last follow-up (censored)]
+    column os_event: must be 0 or 1 — 1 row: line 3: 2 [1 = died, 0 = alive at last follow-up (censored)]
     """
     path = Path(path)
     try:
@@ -2651,8 +2658,8 @@ def load_cohort(
     ------
     CohortError
         With every problem found (file, privacy, schema, cross-column and plausibility
-        rules); each names the column, the first offending rows by line number and a
-        ``patient_id`` fit to print (masked when it looks like an identifier), and the rule.
+        rules); each names the column, the first offending rows by line number (never by
+        ``patient_id``) with the value when it cannot be an identifier, and the rule.
 
     Examples
     --------
@@ -2669,7 +2676,7 @@ def load_cohort(
     >>> print(lines[1][:51])  # fewer patients than MIN_PATIENTS (10), then each column's problem
       - file: has 1 patient; a report needs at least 10
     >>> print(lines[2])
-      - column age_years: must be a whole number — 1 row: line 2 (patient_id P1): a 3-character text value, not a whole number
+      - column age_years: must be a whole number — 1 row: line 2: a 3-character text value, not a whole number
     """
     if path is not None and not isinstance(path, str | os.PathLike):
         raise TypeError(f"path: expected a file path (str or os.PathLike) or None, got {path!r}")

@@ -3438,11 +3438,13 @@ def _id_format_problem(value: str) -> str | None:
 
 
 def printable_id(value) -> str | None:
-    """A ``patient_id`` fit to print in a message: masked when it looks like an identifier, is
+    """A ``patient_id`` fit to print: masked when it looks like an identifier, is
     too long, holds control characters or starts like a spreadsheet formula; and, whether or
     not its column passed, when it may hold a birth date (six or more digits in a row, or a
     date, also written in parts after letters: KMS-60-01-01). A masked id is :data:`MASKED`:
-    nothing of it is shown; the message's line number says which row it is.
+    nothing of it is shown. No message of :mod:`analysis.cohort` prints an id, even one that
+    passes (:class:`analysis.problems.RowRef` names a row by its line): this is for a caller
+    that must show one.
 
     Examples
     --------
@@ -4018,7 +4020,7 @@ class IdentifierScanner:
     >>> scanner.refused
     {'name'}
     >>> cells = np.array(["P001", "850101-1234567"], dtype=object)
-    >>> scanner.scan("patient_id", "id", cells, np.arange(2), lambda i, shown: RowRef(i + 2, None, shown))
+    >>> scanner.scan("patient_id", "id", cells, np.arange(2), lambda i, shown: RowRef(i + 2, shown))
     >>> [(p.column, p.rows[0].value if p.rows else None) for p in scanner.problems()]
     [('name', None), ('patient_id', '[masked]')]
 
@@ -4030,12 +4032,12 @@ class IdentifierScanner:
     ...     cells = np.array(values, dtype=object)
     ...     for at in range(0, len(cells), 10):  # chunks of 10 rows
     ...         part = np.arange(at, min(at + 10, len(cells)))
-    ...         scanner.scan("patient_id", "id", cells[part], part, lambda i, shown: RowRef(i + 2, None, shown))
+    ...         scanner.scan("patient_id", "id", cells[part], part, lambda i, shown: RowRef(i + 2, shown))
     ...     return [(p.count, str(p.rows[0])) for p in scanner.problems()]
     >>> ids_of([f"HCC{n}" for n in range(190101, 190183)])
     []
     >>> ids_of([f"P{n:03d}" for n in range(1, 82)] + ["KMS600101"])
-    [(1, 'line 83 (no patient_id): [masked]')]
+    [(1, 'line 83: [masked]')]
     """
 
     def __init__(self, columns: Iterable[str], positions: Iterable[int] | None = None):
@@ -4482,18 +4484,17 @@ def find_identifiers(df: pd.DataFrame) -> list[Problem]:
     >>> print(problem.rule)
     looks like a direct identifier (its values contain phone numbers); refused
     >>> print(problem.rows[0])
-    row 1 (patient_id P002): [masked]
+    row 1: [masked]
     """
     scanner = IdentifierScanner(df.columns)
     lines = df.attrs.get("line_numbers")
     if lines is not None and len(lines) != len(df):
         lines = None
-    ids = list(df["patient_id"]) if "patient_id" in df.columns else [None] * len(df)
 
     def make_ref(i: int, shown: str | None, column: str) -> RowRef:
+        # by line (or position) only, never by patient_id (RowRef)
         line = lines[i] if lines is not None else None
-        pid = None if column == "patient_id" else printable_id(ids[i])
-        return RowRef(line, pid if isinstance(ids[i], str) else None, shown, position=i)
+        return RowRef(line, shown, position=i)
 
     for name in df.columns:
         cells = [(i, v) for i, v in enumerate(df[name]) if isinstance(v, str) and v.strip()]

@@ -5,9 +5,9 @@ live below both (``cohort`` imports ``privacy``, and neither imports the other b
 :class:`CohortError`, :class:`Problem` and :class:`RowRef` are re-exported by
 :mod:`analysis.cohort`, where callers have always imported them from.
 
-A problem never carries a raw identifier: whoever builds a :class:`RowRef` passes a
-``patient_id`` and a ``value`` that are already fit to print (masked by
-:func:`analysis.privacy.mask` when they look like identifiers).
+A problem never carries a raw identifier: a :class:`RowRef` names a row by its line number,
+never by its ``patient_id``, and whoever builds one passes a ``value`` already fit to print
+(masked by :func:`analysis.privacy.mask` when it looks like an identifier).
 """
 
 from __future__ import annotations
@@ -22,35 +22,34 @@ MAX_ROWS_SHOWN = 5
 
 @dataclass(frozen=True)
 class RowRef:
-    """Where a problem is: the line in the file (1 = header) and the row's ``patient_id``.
+    """Where a problem is: the line in the file (1 = header), and the offending value.
 
     ``line`` is ``None`` for a DataFrame that did not come from a file; then ``position``
-    (0-based row number) is shown instead. ``patient_id`` and ``value`` are printed as given,
-    so they must already be masked when they look like identifiers. ``show_id`` False leaves
-    the ``patient_id`` out altogether: a row whose fields are misaligned has no trustworthy
-    one (its first field may be a surname), nor does a cohort whose ``patient_id`` column the
-    privacy guard refused.
+    (0-based row number) is shown instead. ``value`` is printed as given, so it must already
+    be masked when it looks like an identifier.
+
+    A row is located by its line (or position) only, never by its ``patient_id``: the guard of
+    :mod:`analysis.privacy` cannot tell every identifier from a study id (a surname with
+    initials, ``KIM-MS``; a medical-record number that is another institution's study id),
+    and a message is copied into e-mails and issue trackers. The file's own line number is
+    enough to find the row in an editor or a spreadsheet.
 
     Examples
     --------
-    >>> str(RowRef(3, "P002", "'high'"))
-    "line 3 (patient_id P002): 'high'"
-    >>> str(RowRef(None, None, position=0))
-    'row 0 (no patient_id)'
-    >>> str(RowRef(4, None, "39 fields", show_id=False))
+    >>> str(RowRef(3, "'high'"))
+    "line 3: 'high'"
+    >>> str(RowRef(None, position=0))
+    'row 0'
+    >>> str(RowRef(4, "39 fields"))
     'line 4: 39 fields'
     """
 
     line: int | None
-    patient_id: str | None
     value: str | None = None
     position: int | None = None
-    show_id: bool = True
 
     def __str__(self) -> str:
-        where = f"line {self.line}" if self.line is not None else f"row {self.position}"
-        who = f"patient_id {self.patient_id}" if self.patient_id else "no patient_id"
-        text = f"{where} ({who})" if self.show_id else where
+        text = f"line {self.line}" if self.line is not None else f"row {self.position}"
         if self.value is not None:
             text += f": {self.value}"
         return text
@@ -84,8 +83,8 @@ class Problem:
 
     Examples
     --------
-    >>> print(Problem("os_event", "must be 0 or 1", "binary", (RowRef(3, "P002", "2"),)))
-    column os_event: must be 0 or 1 — 1 row: line 3 (patient_id P002): 2
+    >>> print(Problem("os_event", "must be 0 or 1", "binary", (RowRef(3, "2"),)))
+    column os_event: must be 0 or 1 — 1 row: line 3: 2
     """
 
     column: str | None
@@ -135,8 +134,8 @@ class CohortError(Exception):
         What was read (the file name, or ``"DataFrame"``).
 
     The message starts with one summary line and lists one problem per line, each naming the
-    column, the first offending rows (line number and a ``patient_id`` fit to print) and the
-    rule broken; warnings follow.
+    column, the first offending rows (by line number, never by ``patient_id``) and the rule
+    broken; warnings follow.
 
     Examples
     --------

@@ -92,7 +92,7 @@ def test_a_name_in_the_sex_column_is_still_refused_as_an_identifier(tmp_path, ca
     assert identifier.startswith(
         "  - column sex: looks like a direct identifier (its values contain Korean"
     )
-    assert "— 1 row: line 5 (patient_id P004): [masked]" in identifier
+    assert "— 1 row: line 5: [masked]" in identifier
 
 
 @pytest.mark.parametrize("decimal", [".", ","])

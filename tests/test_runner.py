@@ -194,8 +194,8 @@ def test_invalid_cohort_exit_2_lists_every_problem_and_writes_nothing(book, caps
     assert code == 2
     err = capsys.readouterr().err
     assert "bad.csv: 2 problems; nothing was run or written" in err
-    assert "column sex: must be one of M, F — 1 row: line 3 (patient_id P002): 'X'" in err
-    assert "column os_event: must be 0 or 1 — 1 row: line 2 (patient_id P001): 2" in err
+    assert "column sex: must be one of M, F — 1 row: line 3: 'X'" in err
+    assert "column os_event: must be 0 or 1 — 1 row: line 2: 2" in err
     assert listing(chapters.parent) == before
     assert not reports.exists()
 
