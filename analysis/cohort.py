@@ -79,7 +79,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis import COHORT_CSV, DATA_DIR, privacy
+from analysis import COHORT_CSV, DATA_DIR, formatting, privacy
 from analysis.clinical import albi_frame, child_pugh_class_from_points, child_pugh_frame
 from analysis.problems import MAX_ROWS_SHOWN, CohortError, Problem, RowRef
 from analysis.published import YAML_LOADER
@@ -311,7 +311,7 @@ class Column:
         >>> SCHEMA["os_months"].rule, SCHEMA["os_months"].values
         ('number ≥ 0', 'number from 0 to 600')
         >>> SCHEMA["afp_ng_ml"].values
-        'number from 0 to 10000000'
+        'number from 0 to 10,000,000'
         >>> SCHEMA["child_pugh_score"].values
         'integer from 5 to 15'
         """
@@ -352,10 +352,14 @@ class Column:
 
 
 def _fmt(x) -> str:
-    """A schema bound as text: plain decimal, never scientific notation (``10000000``)."""
-    if isinstance(x, float) and math.isfinite(x):
-        return np.format_float_positional(x, precision=8, unique=True, fractional=False, trim="-")
-    return str(x)
+    """A schema bound as text: plain decimal, never scientific notation, with ``,`` thousands
+    separators (``10,000,000``), through :func:`analysis.formatting.number`."""
+    if isinstance(x, bool) or not isinstance(x, int | float | np.integer | np.floating):
+        return str(x)
+    if not math.isfinite(x):
+        return str(x)
+    plain = np.format_float_positional(x, precision=8, unique=True, fractional=False, trim="-")
+    return formatting.number(x, len(plain.partition(".")[2]), thousands=True)
 
 
 class Schema:

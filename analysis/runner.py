@@ -79,7 +79,7 @@ from typing import TextIO
 import pandas as pd
 import yaml
 
-from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT
+from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT, formatting
 from analysis.clinical import BMI_RANGE_KG_M2
 from analysis.cohort import MIN_PATIENTS, load_cohort
 from analysis.numerics import numbered_cells
@@ -1763,6 +1763,11 @@ def check_parameter_values(parameters: dict, chapters: list[Path]) -> dict:
     ... except RunnerError as error:
     ...     print(error)
     -p confidence_level=95: must be above 0 and below 1 (a fraction such as 0.95, not a percentage)
+    >>> try:
+    ...     check_parameter_values({"at_risk_step_months": "1,000"}, chapters)
+    ... except RunnerError as error:
+    ...     print(error)
+    -p at_risk_step_months=1,000: type the number without commas (1000)
     """
     if not parameters:
         return {}
@@ -1784,6 +1789,10 @@ def check_parameter_values(parameters: dict, chapters: list[Path]) -> dict:
             if isinstance(default, list | tuple) or type(value) is not type(default):
                 written = yaml.safe_dump(default, default_flow_style=True).strip()
                 written = written.removesuffix("...").strip()  # a scalar ends with "..."
+                typed = formatting.count_value(value) if isinstance(value, str) else None
+                if isinstance(default, int) and typed is not None and "," in value:
+                    # "100,000" as the parameter table prints a bound: type it without commas
+                    raise RunnerError(f"{shown}: type the number without commas ({typed})")
                 raise RunnerError(f"{shown}: must be {_kind(default)} (the default is {written})")
         if isinstance(value, float) and not math.isfinite(value):
             raise RunnerError(f"{shown}: must be a finite number")
@@ -1820,6 +1829,13 @@ def _check_body_pairs(checked: dict, defaults: dict) -> None:
             )
 
 
+def _bound(x) -> str:
+    """A bound of :data:`PARAMETER_RANGES` as text: ``,`` thousands separators (``100,000``),
+    the decimals it has (``0.95``)."""
+    decimals = len(repr(x).partition(".")[2]) if isinstance(x, float) else 0
+    return formatting.number(x, decimals, thousands=True)
+
+
 def parameter_rule(name: str) -> str | None:
     """What a ``-p`` value of ``name`` must be beyond its type, as a refusal says it.
 
@@ -1840,9 +1856,9 @@ def parameter_rule(name: str) -> str | None:
     low, low_in, high, high_in, what = PARAMETER_RANGES[name]
     parts = []
     if low is not None:
-        parts.append(f"{'at least' if low_in else 'above'} {low}")
+        parts.append(f"{'at least' if low_in else 'above'} {_bound(low)}")
     if high is not None:
-        parts.append(f"{'at most' if high_in else 'below'} {high}")
+        parts.append(f"{'at most' if high_in else 'below'} {_bound(high)}")
     return f"{' and '.join(parts)} ({what})"
 
 

@@ -2215,7 +2215,9 @@ def test_table_7_1_is_built_by_a_package_call_the_reader_sees():
         and not {"remove-cell", "remove-input"} & set(c.metadata.get("tags", []))
     ]
     (call,) = [s for s in shown if "coding_comparison(cohort)" in s]
-    assert len(ast.parse(call).body) == 2  # the import and the call
+    assert len(ast.parse(call).body) == 1  # the call; its import is in the set-up cell
+    set_up = next(s for s in shown if "book.setup()" in s)
+    assert "    coding_comparison,\n" in set_up
     hidden = "\n".join(
         c.source for c in notebook.cells if c.cell_type == "code" and c.source not in shown
     )

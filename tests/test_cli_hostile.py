@@ -226,11 +226,11 @@ def test_discover_chapters_refuses_an_empty_selection_and_keeps_none_as_all():
     # 150 lb typed as kg with the large patient's 190 cm: chapter 03's dose sheet refuses it
     ("03", "large_weight_kg=150.0", "190 cm and 150 kg make a BMI of 41.6 kg/m², outside "
      "12–40 kg/m², which the dose sheet refuses (weight in kg, not pounds)"),
-    ("09", "n_bootstrap=0", "must be at least 1 and at most 100000 (a count)"),
+    ("09", "n_bootstrap=0", "must be at least 1 and at most 100,000 (a count)"),
     # these ran for weeks (3 ms a simulation, 2 ms a bootstrap) or filled the memory (an
     # array of 10⁹ cycles to plot) without a word
-    ("09", "n_bootstrap=1000000000", "must be at least 1 and at most 100000 (a count)"),
-    ("09", "n_simulations=10000000000", "must be at least 1 and at most 100000 (a count)"),
+    ("09", "n_bootstrap=1000000000", "must be at least 1 and at most 100,000 (a count)"),
+    ("09", "n_simulations=10000000000", "must be at least 1 and at most 100,000 (a count)"),
     ("03", "cycles_shown=1000000000",
      "must be at least 1 and at most 200 (a count of cycles)"),
     ("09", "cutoffs=3", "must be a list (not settable with -p) (the default is [3, 4, 5, 6])"),

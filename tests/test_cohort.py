@@ -178,21 +178,21 @@ def test_the_dictionary_shows_every_bound_and_check_the_validator_applies():
     table = SCHEMA.to_frame().set_index("column")
     assert table.loc["os_months", "values"] == "number from 0 to 600"
     assert table.loc["afp_ng_ml", "values"] == table.loc["pivka2", "values"]
-    assert table.loc["afp_ng_ml", "values"] == "number from 0 to 10000000"
+    assert table.loc["afp_ng_ml", "values"] == "number from 0 to 10,000,000"
     for col in SCHEMA:
         plaus = col.plausible
         checks = table.loc[col.name, "checks"]
         if plaus is not None and plaus.max is not None:
-            assert table.loc[col.name, "values"].endswith(f"to {plaus.max:.0f}"), col.name
+            assert table.loc[col.name, "values"].endswith(f"to {plaus.max:,.0f}"), col.name
         for bound in (plaus.median_max, plaus.median_min) if plaus else ():
             if bound is not None:
                 assert (
-                    f"a median {'above' if bound == plaus.median_max else 'below'} {bound:g}"
+                    f"a median {'above' if bound == plaus.median_max else 'below'} {bound:,g}"
                     in checks
                 )
                 assert f"refused as {plaus.likely}" in checks, col.name
         if plaus is not None and plaus.days:
-            assert f"a row above {plaus.days_max:g}" in checks and "days" in checks
+            assert f"a row above {plaus.days_max:,g}" in checks and "days" in checks
         if plaus is None:
             assert checks == "", col.name
     for name in ("bilirubin_mg_dl", "weight_kg", "inr", "ast_u_l", "alt_u_l", "tumor_size_mm"):

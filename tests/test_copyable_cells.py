@@ -218,13 +218,14 @@ def test_copyable_blocks_run_after_the_set_up_cell(stem: str, monkeypatch):
     """Review: Exercise 7.2's solution gave ``analysis.survival.cox_table(design, …)`` in a
     sentence, but the chapter never binds ``analysis`` (a NameError when copied), and ``design``
     and ``terms`` in two more pieces. Each block runs, alone, after the parameters and set-up
-    cells, and its last expression gives a value (a table)."""
+    cells and the one that loads the cohort, and its last expression gives a value (a table)."""
     matplotlib.use("Agg")
     monkeypatch.chdir(ROOT)
     monkeypatch.setattr("analysis.book.glue", lambda *args, **kwargs: None)
     blocks = copyable_blocks(stem)
     assert blocks, f"{stem}: no ```python block"
-    set_up = visible_cells(stem)[:2]  # the parameters cell and the set-up cell
+    # the parameters cell, the set-up cell (imports) and the cell that loads the cohort
+    set_up = visible_cells(stem)[:3]
     assert undefined_names([*set_up, *blocks]) == []
     for number, block in enumerate(blocks):
         namespace: dict = {"__name__": "__main__"}

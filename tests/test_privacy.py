@@ -1412,7 +1412,7 @@ def test_number_columns_never_echo_a_long_whole_number_nor_use_scientific_notati
     assert "1234" not in message and "e+07" not in message
     (tmp_path / "cohort.csv").unlink()
     message, _ = problems_of(broken(tmp_path, line3={"afp_ng_ml": "20000000.5"}))
-    assert "must be ≤ 10000000 ng/mL" in message and "e+07" not in message
+    assert "must be ≤ 10,000,000 ng/mL" in message and "e+07" not in message
     assert "line 3: an 8-digit number" in message and "2000" not in message
     assert _fmt_value(1234567.0) == "a 7-digit number"
     assert _fmt_value(12.3456789012) == "12.345679"
