@@ -930,8 +930,17 @@ def optimism_corrected_concordance(
     e_all = design[event_col].to_numpy(float)
 
     def fit(rows):
-        beta, _, converged = cox_efron(np.zeros(len(rows)), t_all[rows], e_all[rows], x_all[rows])
-        if not (converged and np.all(np.isfinite(beta))):
+        # a term constant in the resample, a fit that does not converge, and one whose estimate
+        # runs off to infinity (monotone likelihood, which Newton-Raphson may report as converged
+        # once rounding hides the term, on some processors' kernels and not others) all fail
+        x, t, e = x_all[rows], t_all[rows], e_all[rows]
+        if np.any(np.ptp(x, axis=0) == 0):
+            raise ArithmeticError("a covariate is constant in this resample")
+        beta, _, converged = cox_efron(np.zeros(len(rows)), t, e, x)
+        if (
+            not (converged and np.all(np.isfinite(beta)))
+            or engine.monotone_terms(x, t, e, beta).any()
+        ):
             raise ArithmeticError("Cox fit did not converge")
         return beta
 

@@ -73,6 +73,9 @@ __all__ = [
     "cox_fit",
     "cox_breslow",
     "cox_univariate_breslow",
+    "RUNS_OFF",
+    "monotone_terms",
+    "collinear_terms",
     "schoenfeld_residuals",
     "concordance",
 ]
@@ -92,6 +95,12 @@ _NAN = math.nan
 #: :func:`cox_fit` takes a Newton step whose log partial likelihood falls by less than this
 #: fraction of it as rounding (a step near the maximum changes it by less than its last digits).
 _LL_ROUNDING = 1e-12
+#: A coefficient "runs off to infinity" (monotone likelihood) when its hazard ratio between the
+#: term's lowest and highest values passes e^15 (3.3 million) and the likelihood is flat there.
+RUNS_OFF = 15.0
+#: :func:`monotone_terms`: the log partial likelihood falls by less than this when the term's
+#: log hazard ratio across its range is moved back by 3: flat, not a maximum.
+_FLAT_DROP = 1e-6
 
 
 # --------------------------------------------------------------------------------- Kaplan-Meier
@@ -874,6 +883,113 @@ def cox_fit(
             score = _NAN
         wald = float(beta @ info @ beta)
     return CoxFit(beta, se, cov, ll, ll0, 2.0 * (ll - ll0), wald, score, converged, it, ties)
+
+
+def monotone_terms(x, time, event, beta, *, start=None, ties: str = "efron") -> np.ndarray:
+    """Which coefficients of an estimate ``beta`` run off to infinity (monotone likelihood).
+
+    A term runs off when its log hazard ratio between its lowest and highest values,
+    ``|beta_j| * (max x_j - min x_j)``, passes :data:`RUNS_OFF` (15) and the log partial
+    likelihood is flat there: moving that log hazard ratio back by 3 lowers it by less than
+    1e-6. Where the events all fall on one side of a term the likelihood rises for ever as its
+    coefficient grows, and Newton-Raphson either stops without converging or, once the term's
+    contribution is lost in rounding (near ``|beta_j| = 37``), takes a zero step and reports
+    convergence; which of the two happens depends on the last bits of the arithmetic, and so on
+    the processor's OpenBLAS kernels. This test does not: at a genuine maximum the same move
+    lowers the likelihood by about ``4.5 / (se_j * range_j)**2`` (1e-3 and more for every fit of
+    chapter 09's bootstrap), on a monotone path by about ``e^-30``.
+
+    Parameters
+    ----------
+    x : array_like, shape (n,) or (n, p)
+        Covariates of the fit.
+    time, event : array_like, shape (n,)
+        Follow-up times and event indicators.
+    beta : array_like, shape (p,)
+        The estimate (e.g. :attr:`CoxFit.beta`); non-finite coefficients run off.
+    start : array_like, optional
+        Entry times, as in :func:`cox_fit`.
+    ties : {"efron", "breslow"}
+        As in :func:`cox_fit`.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (p,)
+
+    Examples
+    --------
+    Every death in the exposed group: the coefficient climbs until rounding stops it.
+
+    >>> x, t, e = [1, 1, 0, 0], [1, 2, 3, 4], [1, 1, 0, 0]
+    >>> fit = cox_fit(x, t, e)
+    >>> monotone_terms(x, t, e, fit.beta).tolist()
+    [True]
+    >>> monotone_terms([0, 1, 0, 1], [1, 2, 3, 4], [1, 1, 1, 1], [-0.9406]).tolist()
+    [False]
+    """
+    x = np.asarray(x, dtype=float)
+    x = x.reshape(len(x), -1)
+    beta = np.asarray(beta, dtype=float).reshape(-1)
+    spread = np.ptp(x, axis=0)
+    with np.errstate(invalid="ignore", over="ignore"):
+        far = np.abs(beta) * spread
+    off = ~np.isfinite(beta)
+    candidates = np.flatnonzero(~off & (far > RUNS_OFF))
+    if not len(candidates):
+        return off
+    rs = _RiskSets(x, time, event, start, ties)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        top = rs.moments(beta, need_info=False)[0]
+        for j in candidates:
+            back = beta.copy()
+            back[j] -= math.copysign(3.0 / spread[j], beta[j])
+            lower = rs.moments(back, need_info=False)[0]
+            off[j] = not (math.isfinite(top) and math.isfinite(lower) and top - lower >= _FLAT_DROP)
+    return off
+
+
+def collinear_terms(x, *, tol: float = 1e-9) -> np.ndarray:
+    """Which columns of a model matrix are linear combinations of the others (with a constant).
+
+    The columns are centred and scaled to unit length; a singular value below ``tol`` times the
+    largest marks a linear dependence, and the columns taking part in it (weight above 1e-6 in
+    its singular vector) are collinear. Exactly collinear terms give singular values near 1e-16,
+    distinct ones 1e-3 and more, so the answer does not hang on the last bits of the arithmetic:
+    a Newton step on a singular information matrix does (it fails on some processors' OpenBLAS
+    kernels and returns noise on others).
+
+    Parameters
+    ----------
+    x : array_like, shape (n,) or (n, p)
+        The model matrix (numeric, no missing values).
+    tol : float
+        Relative size of a singular value that counts as zero.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (p,)
+
+    Examples
+    --------
+    >>> collinear_terms([[1, 2, 0], [2, 4, 1], [3, 6, 1], [4, 8, 0]]).tolist()
+    [True, True, False]
+    >>> collinear_terms([[1, 0], [2, 1], [3, 1], [4, 0]]).tolist()
+    [False, False]
+    """
+    x = np.asarray(x, dtype=float)
+    x = x.reshape(len(x), -1)
+    centred = x - x.mean(axis=0)
+    norms = np.linalg.norm(centred, axis=0)
+    out = norms == 0  # a constant column
+    if x.shape[1] < 2 or len(x) < 2:
+        return out
+    scaled = centred[:, ~out] / norms[~out]
+    _, sv, vt = np.linalg.svd(scaled, full_matrices=True)
+    sv = np.concatenate([sv, np.zeros(max(0, scaled.shape[1] - len(sv)))])
+    null = vt[sv < tol * max(sv[0], 1e-300)]
+    involved = (np.abs(null) > 1e-6).any(axis=0) if len(null) else np.zeros(scaled.shape[1], bool)
+    out[np.flatnonzero(~out)[involved]] = True
+    return out
 
 
 def cox_breslow(x, time, event, *, beta0=None, max_iter: int = 50, tol: float = 1e-12):

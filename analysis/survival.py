@@ -1025,15 +1025,29 @@ def cox_model(
     z = special.ndtri(1 - alpha / 2)
     coef, se = fit.beta.copy(), fit.se.copy()
     wald, wald_p = fit.wald, float(engine.chi2_sf(fit.wald, len(terms)))
-    runs_off = np.zeros(len(terms), dtype=bool)
+    # collinear terms make the information matrix singular, and whether a Newton step on it
+    # fails or returns noise depends on the processor's kernels: decided from the data instead
+    collinear = engine.collinear_terms(x)
+    # a fit can report convergence once rounding hides a term running off to infinity (on some
+    # processors' kernels and not others): the flat likelihood gives it away
+    runs_off = engine.monotone_terms(x, t, e, coef, ties=ties) if fit.converged else None
     reason = ""
-    if not fit.converged:
+    if collinear.any():
+        names = ", ".join(map(str, np.asarray(terms, dtype=object)[collinear]))
+        reason = (
+            f"the terms {names} are collinear (the information matrix is singular), so their "
+            "effects cannot be told apart; their estimates are NaN"
+        )
+        runs_off = np.zeros(len(terms), dtype=bool)
+        coef[collinear], se[collinear] = np.nan, np.nan
+        wald, wald_p = _NAN, _NAN
+    elif not fit.converged or runs_off.any():
         # the engine halves a step that lowers the likelihood, so a fit that does not converge
         # has a likelihood still rising as a coefficient grows (monotone likelihood) when that
         # coefficient's hazard ratio between the term's lowest and highest values passes e^15
-        spread = np.ptp(x, axis=0)
-        with np.errstate(invalid="ignore", over="ignore"):
-            runs_off = ~np.isfinite(coef) | (np.abs(coef) * spread > _RUNS_OFF)
+        if runs_off is None:
+            with np.errstate(invalid="ignore", over="ignore"):
+                runs_off = ~np.isfinite(coef) | (np.abs(coef) * np.ptp(x, axis=0) > engine.RUNS_OFF)
         if runs_off.any():
             names = ", ".join(map(str, np.asarray(terms, dtype=object)[runs_off]))
             reason = (
@@ -1081,7 +1095,7 @@ def cox_model(
         score=fit.score,
         score_p=float(engine.chi2_sf(fit.score, k)),
         concordance=c_index,
-        converged=bool(fit.converged),
+        converged=bool(fit.converged) and not runs_off.any() and not collinear.any(),
         reason=reason,
     )
     table.attrs.update(
@@ -1101,6 +1115,7 @@ def cox_model(
             "concordance": model.concordance,
             "reason": reason,
             "monotone": [str(term) for term, off in zip(terms, runs_off, strict=True) if off],
+            "collinear": [str(term) for term, c in zip(terms, collinear, strict=True) if c],
         }
     )
     return model
@@ -1548,6 +1563,11 @@ def try_cox_table(
         return None, f"cannot be fitted on this cohort ({exc})"
     except (np.linalg.LinAlgError, ZeroDivisionError, OverflowError) as exc:
         return None, f"the model does not converge on this cohort ({type(exc).__name__})"
+    if table.attrs.get("collinear"):
+        return None, (
+            f"the terms {', '.join(table.attrs['collinear'])} are collinear in this cohort (the "
+            "information matrix is singular), so their effects cannot be told apart"
+        )
     bad = ~np.isfinite(table[["coef", "se", "hr", "lower", "upper"]]).all(axis=1)
     if table.attrs["converged"] and not bad.any():
         # a finite maximum, however large a ratio (R and SPSS print it): not "infinite"
@@ -1560,7 +1580,7 @@ def try_cox_table(
         [_value_range(df, term) for term in table.index], index=table.index, dtype=float
     )
     running = ~np.isfinite(table[["coef", "hr"]]).all(axis=1)
-    running |= table["coef"].abs() * spread > _RUNS_OFF
+    running |= table["coef"].abs() * spread > engine.RUNS_OFF
     if running.any():
         terms = ", ".join(map(str, table.index[running]))
         return None, (
@@ -1577,11 +1597,6 @@ def try_cox_table(
     if table.attrs["converged"]:  # only an interval bound beyond exp's range
         return None, "no interval can be given (almost no information in this cohort)"
     return None, "the model does not converge on this cohort"
-
-
-#: :func:`try_cox_table`: a coefficient of a fit that does not converge "runs off to infinity"
-#: when its hazard ratio between the term's lowest and highest values passes e^15 (3.3 million).
-_RUNS_OFF = 15.0
 
 
 def _value_range(df: pd.DataFrame, term) -> float:
