@@ -253,11 +253,11 @@ def spss_median_se(times, s, var_log) -> float:
     Parameters
     ----------
     times : array_like
-        The distinct event times of the curve (:func:`event_table`).
+        The distinct event times of the curve (:func:`~analysis.engine.event_table`).
     s : array_like
-        Kaplan-Meier survival at those times (:func:`km_curve`).
+        Kaplan-Meier survival at those times (:func:`~analysis.engine.km_curve`).
     var_log : array_like
-        Greenwood's variance of log S at those times (:func:`km_curve`).
+        Greenwood's variance of log S at those times (:func:`~analysis.engine.km_curve`).
 
     Returns
     -------
@@ -906,7 +906,7 @@ def monotone_terms(x, time, event, beta, *, start=None, ties: str = "efron") -> 
     time, event : array_like, shape (n,)
         Follow-up times and event indicators.
     beta : array_like, shape (p,)
-        The estimate (e.g. :attr:`CoxFit.beta`); non-finite coefficients run off.
+        The estimate (e.g. ``CoxFit.beta``); non-finite coefficients run off.
     start : array_like, optional
         Entry times, as in :func:`cox_fit`.
     ties : {"efron", "breslow"}
