@@ -1563,11 +1563,8 @@ def try_cox_table(
         return None, f"cannot be fitted on this cohort ({exc})"
     except (np.linalg.LinAlgError, ZeroDivisionError, OverflowError) as exc:
         return None, f"the model does not converge on this cohort ({type(exc).__name__})"
-    if table.attrs.get("collinear"):
-        return None, (
-            f"the terms {', '.join(table.attrs['collinear'])} are collinear in this cohort (the "
-            "information matrix is singular), so their effects cannot be told apart"
-        )
+    # collinear terms are read from the data (engine.collinear_terms), not from the Newton path
+    collinear = table.attrs.get("collinear", [])
     bad = ~np.isfinite(table[["coef", "se", "hr", "lower", "upper"]]).all(axis=1)
     if table.attrs["converged"] and not bad.any():
         # a finite maximum, however large a ratio (R and SPSS print it): not "infinite"
@@ -1581,13 +1578,13 @@ def try_cox_table(
     )
     running = ~np.isfinite(table[["coef", "hr"]]).all(axis=1)
     running |= table["coef"].abs() * spread > engine.RUNS_OFF
-    if running.any():
+    if not collinear and running.any():
         terms = ", ".join(map(str, table.index[running]))
         return None, (
             f"the estimate for {terms} runs off to infinity (monotone likelihood: the events "
             "fall on one side of it)"
         )
-    singular = ~np.isfinite(table["se"])
+    singular = table.index.isin(collinear) if collinear else ~np.isfinite(table["se"])
     if singular.any():
         terms = ", ".join(map(str, table.index[singular]))
         return None, (
