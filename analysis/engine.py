@@ -978,9 +978,9 @@ def collinear_terms(x, *, tol: float = 1e-9) -> np.ndarray:
     """
     x = np.asarray(x, dtype=float)
     x = x.reshape(len(x), -1)
+    out = np.ptp(x, axis=0) == 0  # a constant column (exactly: its centred values may not be 0)
     centred = x - x.mean(axis=0)
-    norms = np.linalg.norm(centred, axis=0)
-    out = norms == 0  # a constant column
+    norms = np.sqrt((centred * centred).sum(axis=0))
     if x.shape[1] < 2 or len(x) < 2:
         return out
     scaled = centred[:, ~out] / norms[~out]

@@ -76,6 +76,8 @@ def test_collinear_terms_are_read_from_the_data_at_any_scale():
     assert engine.collinear_terms(np.c_[x, 2 * x + 3, other]).tolist() == [True, True, False]
     assert engine.collinear_terms(np.c_[x, x + 1e-3 * other]).tolist() == [False, False]
     assert engine.collinear_terms(np.c_[x, np.ones(20)]).tolist() == [False, True]
+    # a constant 0.1 is not centred to exact zeros: it is found by its range, not its norm
+    assert engine.collinear_terms(np.c_[np.full(7, 0.1), np.arange(7.0)]).tolist() == [True, False]
 
 
 def test_cox_model_says_collinear_not_runs_off():
