@@ -284,12 +284,12 @@ class _RiskSets:
         """The Breslow log partial likelihood's gradient and information at ``beta`` (``xs``:
         (n, p), sorted by time; ``xe``: the deaths' covariate sums), as :meth:`fit` and
         :func:`_newton_once` step from them."""
-        eta = xs @ beta
+        eta = engine.matvec(xs, beta)
         w = np.exp(eta - eta.max())
         s0, s1, s2 = self.moments(w, xs)
         m1 = s1 / s0[:, None]
         grad = xe - m1.sum(axis=0)
-        return grad, np.einsum("kij,k->ij", s2, 1.0 / s0) - m1.T @ m1
+        return grad, np.einsum("kij,k->ij", s2, 1.0 / s0) - engine.gram(m1)
 
     def fit(self, xs, beta0=None, tol=1e-9, max_iter=30):
         """``xs``: covariates in sorted order, shape (n, p). Returns (beta, se, converged)."""
@@ -299,11 +299,10 @@ class _RiskSets:
             return self._fit1(xs[:, 0], 0.0 if beta0 is None else float(beta0[0]), tol, max_iter)
         beta = np.zeros(p) if beta0 is None else beta0.copy()
         xe = xs[self.ev].sum(axis=0)
-        info = np.eye(p)
         for _ in range(max_iter):
             grad, info = self.score_information(xs, beta, xe)
-            try:
-                step = np.linalg.solve(info, grad)
+            try:  # the step and the covariance (the SEs at the last iterate) in one elimination
+                step, cov = engine.solve_symmetric(info, grad, inverse=True)
             except np.linalg.LinAlgError:
                 return beta, np.full(p, np.nan), False
             if not np.all(np.isfinite(step)):
@@ -313,11 +312,7 @@ class _RiskSets:
                 break
         else:
             return beta, np.full(p, np.nan), False
-        try:
-            se = np.sqrt(np.clip(np.diag(np.linalg.inv(info)), 0, None))
-        except np.linalg.LinAlgError:
-            se = np.full(p, np.nan)
-        return beta, se, True
+        return beta, np.sqrt(np.clip(np.diag(cov), 0, None)), True
 
     def _fit1(self, x, beta, tol, max_iter):
         """:meth:`fit` for one covariate, with scalar Newton steps (the same iteration).
@@ -337,7 +332,7 @@ class _RiskSets:
             s0, s1, s2 = from_last.cumsum(axis=1).take(self.back, axis=1)
             m1 = s1 / s0
             grad = float((xe - m1).sum())
-            info = float((s2 / s0).sum() - m1 @ m1)
+            info = float((s2 / s0).sum() - (m1 * m1).sum())
             if not (info != 0.0 and math.isfinite(info)):
                 return np.array([beta]), np.array([math.nan]), False
             step = grad / info
@@ -590,8 +585,8 @@ def _batched_newton(risk: _RiskSets, xs: np.ndarray, beta0: np.ndarray, iters: i
     rows = np.empty((n, 1 + p + p * p, k))
     w_rows, wx_rows = rows[:, :1], rows[:, 1 : 1 + p]
     wxx_rows = rows[:, 1 + p :].reshape(n, p, p, k)
-    info = np.broadcast_to(np.eye(p), (k, p, p)).copy()
-    for _ in range(iters):
+    cov = np.broadcast_to(np.eye(p), (k, p, p))
+    for it in range(iters):
         eta = np.einsum("knp,kp->kn", xs, beta)
         w = np.exp(eta - eta.max(axis=1, keepdims=True))
         w_rows[:, 0] = w.T
@@ -610,18 +605,18 @@ def _batched_newton(risk: _RiskSets, xs: np.ndarray, beta0: np.ndarray, iters: i
         # the second moments' term, summed over the deaths (the outermost axis, as it was)
         s2 = (tails[:, 1 + p :] / s0[:, None]).sum(axis=0).T.reshape(k, p, p)
         info = s2 - np.einsum("kep,keq->kpq", m1, m1)
-        try:
-            step = np.linalg.solve(info, grad[:, :, None])[:, :, 0]
+        try:  # the last step also gives the covariance at the last iterate
+            if it + 1 < iters:
+                step = engine.solve_symmetric(info, grad)
+            else:
+                step, cov = engine.solve_symmetric(info, grad, inverse=True)
         except np.linalg.LinAlgError:
-            step = np.zeros_like(beta)
+            step, cov = np.zeros_like(beta), None
         step = np.nan_to_num(np.clip(step, -5, 5))
         beta = beta + step
-    try:
-        cov = np.linalg.inv(info)
-        se = np.sqrt(np.clip(np.diagonal(cov, axis1=1, axis2=2), 0, None))
-    except np.linalg.LinAlgError:
-        se = np.full_like(beta, np.nan)
-    return beta, se
+    if cov is None:
+        return beta, np.full_like(beta, np.nan)
+    return beta, np.sqrt(np.clip(np.diagonal(cov, axis1=1, axis2=2), 0, None))
 
 
 def _swapped_designs(fits, mix, ci, cj) -> np.ndarray:
@@ -2163,10 +2158,10 @@ def _newton_once(risk: _RiskSets, xs: np.ndarray, beta: np.ndarray):
     one step from the last estimates tracks the fit; its result is refitted from scratch."""
     grad, info = risk.score_information(xs, beta, xs[risk.ev].sum(axis=0))
     try:
-        cov = np.linalg.inv(info)
+        step, cov = engine.solve_symmetric(info, grad, inverse=True)
     except np.linalg.LinAlgError:
         return beta, np.full(beta.size, np.nan)
-    return beta + cov @ grad, np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    return beta + step, np.sqrt(np.clip(np.diag(cov), 0.0, None))
 
 
 def _edge_bounds(cell: dict) -> tuple:

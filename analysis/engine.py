@@ -34,6 +34,10 @@ Conventions (each is implemented once, here)
   step is below ``tol`` (1e-12 by default); ties by Efron :cite:`efron1977`
   (R, lifelines) or Breslow :cite:`breslow1974` (SPSS). ``start`` (entry) times give the
   counting-process form ``(start, stop]`` used for time-varying covariates.
+* **Linear algebra**: the Cox fits and the calibration multiply and solve with
+  :func:`matvec`, :func:`gram`, :func:`solve_small`, :func:`inv_small` and
+  :func:`solve_symmetric` (NumPy's elementwise loops), not BLAS or LAPACK, whose last bits depend
+  on the processor's kernels (:mod:`analysis.numerics`).
 """
 
 from __future__ import annotations
@@ -78,6 +82,11 @@ __all__ = [
     "collinear_terms",
     "schoenfeld_residuals",
     "concordance",
+    "matvec",
+    "gram",
+    "solve_small",
+    "inv_small",
+    "solve_symmetric",
 ]
 
 #: The normal quantile of 95% intervals (SPSS prints with 1.96; this is the exact 0.975 quantile).
@@ -101,6 +110,259 @@ RUNS_OFF = 15.0
 #: :func:`monotone_terms`: the log partial likelihood falls by less than this when the term's
 #: log hazard ratio across its range is moved back by 3: flat, not a maximum.
 _FLAT_DROP = 1e-6
+
+
+# ------------------------------------------------------------------ small linear algebra
+# The calibration compares losses tens of thousands of times, so a last-bit difference sends it
+# down another path (analysis/numerics.py). OpenBLAS's kernels (Haswell, SandyBridge, SkylakeX
+# ...) add the terms of a matrix product or of a LAPACK factorisation in different orders, so
+# its last bits depend on the processor. These helpers use only NumPy's elementwise ufuncs, its
+# reductions and its own einsum loops (no BLAS, no LAPACK), whose order is fixed by the NumPy
+# build, not by the processor: the same bits whatever OPENBLAS_CORETYPE.
+
+
+def matvec(a, v):
+    """``a @ v`` without BLAS: the products summed over the last axis by NumPy's reduction.
+
+    Parameters
+    ----------
+    a, v : array_like
+        Shapes (..., p) that broadcast; a matrix (n, p) times a vector (p,) is the usual case.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (...): ``(a * v).sum(axis=-1)``.
+
+    Examples
+    --------
+    >>> matvec(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, -1.0])).tolist()
+    [-1.0, -1.0]
+    """
+    return np.multiply(a, v).sum(axis=-1)
+
+
+def gram(m):
+    """``m.T @ m`` without BLAS (NumPy's einsum loops, not a BLAS call).
+
+    Parameters
+    ----------
+    m : array_like
+        Shape (d, p).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (p, p), symmetric: the outer products of the rows, summed.
+
+    Examples
+    --------
+    >>> gram(np.array([[1.0, 2.0], [3.0, 4.0]])).tolist()
+    [[10.0, 14.0], [14.0, 20.0]]
+    """
+    return np.einsum("ki,kj->ij", m, m)
+
+
+def solve_small(a, b):
+    """``np.linalg.solve(a, b)`` for small matrices without LAPACK.
+
+    Gaussian elimination with partial pivoting: one matrix in Python floats (IEEE doubles, no
+    fused multiply-add), a stack in NumPy's elementwise ufuncs.
+
+    Parameters
+    ----------
+    a : array_like
+        Shape (..., p, p).
+    b : array_like
+        Shape (..., p) (one right-hand side per matrix) or (..., p, m).
+
+    Returns
+    -------
+    numpy.ndarray
+        The solution, shaped as ``b`` (broadcast against ``a``'s stack).
+
+    Raises
+    ------
+    numpy.linalg.LinAlgError
+        On an exactly zero pivot (where LAPACK's ``getrf`` reports a singular matrix; in a
+        stack, when any matrix has one), as ``np.linalg.solve`` does.
+
+    Examples
+    --------
+    >>> solve_small(np.array([[2.0, 1.0], [1.0, 3.0]]), np.array([3.0, 5.0])).tolist()
+    [0.8, 1.4]
+    """
+    a = np.array(a, dtype=float)
+    b = np.array(b, dtype=float)
+    p = a.shape[-1]
+    vector = b.ndim in (1, a.ndim - 1)
+    if a.ndim == 2:  # one matrix: Python floats are faster than ufuncs on a few numbers
+        x = _solve_lists(a.tolist(), (b[:, None] if vector else b).tolist())
+        return np.array([r[0] for r in x] if vector else x, dtype=float).reshape(b.shape)
+    if vector:
+        b = b[..., None]
+    stack = a.shape[:-2]
+    a = a.reshape(-1, p, p).copy()
+    b = np.broadcast_to(b, stack + b.shape[-2:]).reshape(a.shape[0], p, -1).copy()
+    shape = stack + b.shape[-2:]
+    k = np.arange(a.shape[0])
+    for j in range(p):
+        piv = j + np.argmax(np.abs(a[:, j:, j]), axis=1)
+        swap = piv != j
+        if swap.any():
+            ks, ps = k[swap], piv[swap]
+            a[ks, j], a[ks, ps] = a[ks, ps], a[ks, j].copy()
+            b[ks, j], b[ks, ps] = b[ks, ps], b[ks, j].copy()
+        pivot = a[:, j, j]
+        if (pivot == 0.0).any():
+            raise np.linalg.LinAlgError("Singular matrix")
+        if j + 1 < p:
+            f = a[:, j + 1 :, j] / pivot[:, None]
+            a[:, j + 1 :, j + 1 :] -= f[:, :, None] * a[:, j : j + 1, j + 1 :]
+            b[:, j + 1 :] -= f[:, :, None] * b[:, j : j + 1]
+    x = np.empty_like(b)
+    for j in range(p - 1, -1, -1):
+        s = b[:, j]
+        if j + 1 < p:
+            s = s - (a[:, j, j + 1 :, None] * x[:, j + 1 :]).sum(axis=1)
+        x[:, j] = s / a[:, j, j][:, None]
+    x = x.reshape(shape)
+    return x[..., 0] if vector else x
+
+
+def _solve_lists(a: list, b: list) -> list:
+    """:func:`solve_small` on one matrix as lists of rows (``a`` p x p, ``b`` p x m), in place."""
+    p = len(a)
+    m = len(b[0]) if p else 0
+    for j in range(p):
+        piv = j
+        for i in range(j + 1, p):
+            if abs(a[i][j]) > abs(a[piv][j]):
+                piv = i
+        if piv != j:
+            a[j], a[piv] = a[piv], a[j]
+            b[j], b[piv] = b[piv], b[j]
+        rowj, bj = a[j], b[j]
+        pivot = rowj[j]
+        if pivot == 0.0:
+            raise np.linalg.LinAlgError("Singular matrix")
+        for i in range(j + 1, p):
+            row, bi = a[i], b[i]
+            f = row[j] / pivot
+            for k in range(j + 1, p):
+                row[k] -= f * rowj[k]
+            for c in range(m):
+                bi[c] -= f * bj[c]
+    x: list = [None] * p
+    for j in range(p - 1, -1, -1):
+        row, s = a[j], list(b[j])
+        for k in range(j + 1, p):
+            xk, ajk = x[k], row[k]
+            for c in range(m):
+                s[c] -= ajk * xk[c]
+        x[j] = [v / row[j] for v in s]
+    return x
+
+
+def inv_small(a):
+    """``np.linalg.inv(a)`` for small matrices without LAPACK (:func:`solve_small`).
+
+    Parameters
+    ----------
+    a : array_like
+        Shape (..., p, p).
+
+    Returns
+    -------
+    numpy.ndarray
+        The inverse of each matrix, shape (..., p, p).
+
+    Raises
+    ------
+    numpy.linalg.LinAlgError
+        As :func:`solve_small`.
+
+    Examples
+    --------
+    >>> inv_small(np.array([[2.0, 0.0], [0.0, 4.0]])).tolist()
+    [[0.5, 0.0], [0.0, 0.25]]
+    """
+    a = np.asarray(a, dtype=float)
+    return solve_small(a, np.broadcast_to(np.eye(a.shape[-1]), a.shape))
+
+
+def solve_symmetric(a, b, inverse: bool = False):
+    """``np.linalg.solve(a, b)``, and optionally ``np.linalg.inv(a)`` from the same elimination,
+    for small symmetric positive definite matrices (information matrices) without LAPACK.
+
+    Gauss-Jordan elimination without pivoting (stable for positive definite matrices, as
+    Cholesky's factorisation is) on ``a`` beside ``b`` (and the identity), in NumPy's elementwise
+    ufuncs; one matrix or a stack, by the same operations. The inverse costs little more than
+    the solution (about 5 % at p = 11), so a Newton step and its standard errors need one call.
+
+    Parameters
+    ----------
+    a : array_like
+        Shape (..., p, p), symmetric positive definite (other matrices are eliminated in order,
+        without the safeguard of pivoting).
+    b : array_like
+        Shape (..., p) (one right-hand side per matrix) or (..., p, m).
+    inverse : bool
+        Also return the inverse of ``a``.
+
+    Returns
+    -------
+    numpy.ndarray or tuple of numpy.ndarray
+        The solution, shaped as ``b`` broadcast against ``a``'s stack; with ``inverse``, the pair
+        (solution, inverse of ``a``).
+
+    Raises
+    ------
+    numpy.linalg.LinAlgError
+        On an exactly zero pivot (an exactly singular matrix; in a stack, when any matrix has
+        one).
+
+    Examples
+    --------
+    >>> x, cov = solve_symmetric([[4.0, 2.0], [2.0, 2.0]], [2.0, 2.0], inverse=True)
+    >>> x.tolist(), cov.tolist()
+    ([0.0, 1.0], [[0.5, -0.5], [-0.5, 1.0]])
+    """
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    p = a.shape[-1]
+    vector = b.ndim in (1, a.ndim - 1)
+    if vector:
+        b = b[..., None]
+    stack = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    m = b.shape[-1]
+    # the rows [a | b | I]; each step divides row j by its pivot and takes its multiples from
+    # every other row (one matrix: plain 2-D indexing, as the Newton steps call it most)
+    t = np.zeros((*stack, p, p + m + (p if inverse else 0)))
+    t[..., :p] = a
+    t[..., p : p + m] = b
+    if inverse:
+        t[..., p + m :] = np.eye(p)
+    if not stack:
+        for j in range(p):
+            pivot = t[j, j]
+            if pivot == 0.0:
+                raise np.linalg.LinAlgError("Singular matrix")
+            row = t[j] / pivot
+            t -= np.multiply.outer(t[:, j], row)
+            t[j] = row
+    else:
+        for j in range(p):
+            pivot = t[..., j, j, None]
+            if (pivot == 0.0).any():
+                raise np.linalg.LinAlgError("Singular matrix")
+            row = t[..., j, :] / pivot
+            t -= t[..., :, j, None] * row[..., None, :]
+            t[..., j, :] = row
+    x = t[..., p : p + m]
+    if vector:
+        x = x[..., 0]
+    return (x, t[..., p + m :]) if inverse else x
 
 
 # --------------------------------------------------------------------------------- Kaplan-Meier
@@ -740,18 +1002,18 @@ class _RiskSets:
     def moments(self, beta, need_info=True):
         """Log partial likelihood, score vector and information matrix at ``beta``."""
         xs, ev = self.x, self.ev
-        eta = xs @ beta
+        eta = matvec(xs, beta)
         shift = eta.max()
         w = np.exp(eta - shift)
         if self.counting:
-            s0 = self.at_risk @ w
-            s1 = self.at_risk @ (w[:, None] * xs)
+            s0 = matvec(self.at_risk, w)
+            s1 = (self.at_risk[:, :, None] * (w[:, None] * xs)).sum(axis=1)
         else:
             s0 = np.cumsum(w[::-1])[::-1][self.first][ev]
             s1 = np.cumsum((w[:, None] * xs)[::-1], axis=0)[::-1][self.first][ev]
         if self.efron:
-            s0 = s0 - self.frac[:, 0] * (self.tied @ w)
-            s1 = s1 - self.frac * (self.tied @ (w[:, None] * xs))
+            s0 = s0 - self.frac[:, 0] * matvec(self.tied, w)
+            s1 = s1 - self.frac * (self.tied[:, :, None] * (w[:, None] * xs)).sum(axis=1)
         m1 = s1 / s0[:, None]
         grad = (xs[ev] - m1).sum(axis=0)
         loglik = float((eta[ev] - shift - np.log(s0)).sum())
@@ -852,7 +1114,7 @@ def cox_fit(
                     continue
                 base, ll_base, halved = beta, ll, False
             try:
-                newton = np.linalg.solve(info, grad)
+                newton = solve_small(info, grad)
             except np.linalg.LinAlgError:
                 break
             if not np.all(np.isfinite(newton)):
@@ -873,15 +1135,15 @@ def cox_fit(
             beta = base
             ll, _, info = rs.moments(beta)
         try:
-            cov = np.linalg.inv(info)
+            cov = inv_small(info)
             se = np.sqrt(np.clip(np.diag(cov), 0, None))
         except np.linalg.LinAlgError:
             cov, se = np.full((p, p), np.nan), nan
         try:
-            score = float(grad0 @ np.linalg.solve(info0, grad0))
+            score = float(matvec(grad0, solve_small(info0, grad0)))
         except np.linalg.LinAlgError:
             score = _NAN
-        wald = float(beta @ info @ beta)
+        wald = float(matvec(beta, matvec(info, beta)))
     return CoxFit(beta, se, cov, ll, ll0, 2.0 * (ll - ll0), wald, score, converged, it, ties)
 
 
