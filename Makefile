@@ -12,12 +12,14 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 # installed packages' are written at set-up for the modules the book and tests import
 # (tools/precompile.py), and for any other where it is first imported.
 unexport PYTHONDONTWRITEBYTECODE
-# OpenBLAS's kernels decide a cohort's last bits, and so the calibration's path: data/cohort.csv
-# and the golden notebooks were computed with its SkylakeX (AVX-512) kernels, which everything
-# make starts uses where the processor has AVX-512, whatever OPENBLAS_CORETYPE the machine sets
-# (one set Haswell: another cohort, and a golden notebook differed; analysis/numerics.py).
-ifeq ($(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | tr ' ' '\n' | grep -cxE 'avx512(f|cd|bw|dq|vl)'),5)
-export OPENBLAS_CORETYPE := SkylakeX
+# NumPy's AVX-512 loops (its own exp and log) would change the calibration's last bits, and so
+# its path, on a processor that has AVX-512: everything make starts runs with them off, as
+# `import analysis` sets where NumPy is not yet loaded (names already set are kept; x86-64 only,
+# elsewhere NumPy knows no such targets; analysis/numerics.py). The calibration calls no BLAS,
+# so OPENBLAS_CORETYPE is left as the machine sets it.
+ifneq ($(filter x86_64 amd64 AMD64,$(shell uname -m)),)
+AVX512_DISPATCH := X86_V4 AVX512_ICL AVX512_SPR
+export NPY_DISABLE_CPU_FEATURES := $(strip $(filter-out $(AVX512_DISPATCH),$(NPY_DISABLE_CPU_FEATURES)) $(AVX512_DISPATCH))
 endif
 VENV   := .venv
 BIN    := $(VENV)/bin

@@ -31,9 +31,9 @@ from pathlib import Path
 
 from analysis import numerics
 
-# Before NumPy loads, where it still can: the OpenBLAS kernels data/cohort.csv and the golden
-# notebooks were computed with (analysis/numerics.py; a no-op once NumPy is imported).
-numerics.pin_openblas()
+# Before NumPy loads, where it still can: NumPy's AVX-512 loops off, so that the calibration's
+# arithmetic is the same on every processor (analysis/numerics.py; a no-op once NumPy is imported).
+numerics.pin_numpy_dispatch()
 
 __all__ = ["REPO_ROOT", "DATA_DIR", "PUBLISHED_DIR", "COHORT_CSV"]
 

@@ -1,26 +1,40 @@
-"""The same bytes on another machine: which OpenBLAS kernels the calibration computes with.
+"""The same bytes on another machine: which arithmetic the calibration computes with.
 
-OpenBLAS (bundled with NumPy and SciPy) picks its kernels when it is loaded: by the processor, or
-by the environment variable ``OPENBLAS_CORETYPE``, which some machines set for every process.
-Kernels for different processors add the same numbers in different orders, so results differ in
-their last bits; the calibration's Metropolis search (:func:`analysis.synthesis.synthesize`)
-compares losses at tens of thousands of steps, and a last-bit difference sends it down another
-path to another cohort. ``data/cohort.csv``, the ensemble record and the golden notebooks were
-made with OpenBLAS's ``SkylakeX`` kernels (AVX-512). Measured on 2026-12-01 on a 2-core AMD EPYC
-with AVX-512 where the environment set ``OPENBLAS_CORETYPE=Haswell``: ``python -m analysis
-synthesize`` wrote another cohort (27 univariate Table 2 cells hit by the package's count
-instead of 37) and chapter 09's bootstrap counted 161 failed fits instead of 160; with
-``OPENBLAS_CORETYPE=SkylakeX`` it wrote ``data/cohort.csv`` byte for byte. NumPy's own
-AVX-512 loops (its ``AVX512_ICL`` dispatch, on or off) made no difference there.
+The calibration's Metropolis search (:func:`analysis.synthesis.synthesize`) compares losses at
+tens of thousands of steps, so a last-bit difference sends it down another path to another
+cohort. Two parts of the NumPy stack decide last bits by the processor:
 
-:func:`pin_openblas` sets ``OPENBLAS_CORETYPE=SkylakeX`` before NumPy is first imported, where the
-processor runs those kernels; ``make`` exports the same for everything it starts, and
+OpenBLAS (BLAS and LAPACK, bundled with NumPy and SciPy)
+    picks its kernels when it is loaded, by the processor or by ``OPENBLAS_CORETYPE``; kernels
+    for different processors add the same numbers in different orders. Measured on a 2-core AMD
+    EPYC without AVX-512 (tools/kernel_report.md): Haswell's kernels wrote one cohort,
+    SandyBridge's, Nehalem's and Prescott's another. The calibration therefore calls no BLAS and
+    no LAPACK: its matrix products and small solves are :func:`analysis.engine.matvec`,
+    :func:`~analysis.engine.gram`, :func:`~analysis.engine.solve_symmetric` and
+    :func:`~analysis.engine.solve_small` (NumPy's elementwise loops), and the cohort's bytes are
+    the same under every ``OPENBLAS_CORETYPE`` (measured there under four). The book used to pin
+    ``OPENBLAS_CORETYPE=SkylakeX`` (the kernels ``data/cohort.csv`` was made with) where the
+    processor has AVX-512; that pin is dropped: with BLAS off the calibration's path it no longer
+    decides the cohort, it could only be checked on an AVX-512 machine, and elsewhere it could not
+    be set at all. :func:`openblas_core` still tells which kernels run, for information (the
+    chapters reach LAPACK in a few places, e.g. :func:`analysis.engine.collinear_terms`'s SVD,
+    where a last bit does not change a printed digit).
+NumPy's own SIMD loops
+    NumPy picks its loops for the processor when it is loaded (its dispatch targets). NumPy 2.4's
+    AVX-512 targets (:data:`AVX512_DISPATCH`) carry their own float64 ``exp`` and ``log`` and the
+    SVML functions, whose last bits differ from the C library's that every other processor uses;
+    the calibration calls ``np.exp`` at every Newton step. :func:`pin_numpy_dispatch` names them
+    in ``NPY_DISABLE_CPU_FEATURES`` before NumPy is first imported, so that they never run (their
+    AVX2 loops, which this machine has, gave the same bytes on and off). Naming a target the
+    processor lacks is accepted silently (measured on NumPy 2.4.6 without AVX-512).
+
 ``import analysis`` (before NumPy, as in ``python -m analysis`` and a script that imports the
 package first), the notebooks' kernels (``tools/ipython_kernel_config.py``: chapters import pandas
-before the package) and the tests (``tests/conftest.py``) call it. A script that imports NumPy
-before the package keeps the machine's kernels; :func:`kernel_note` says so. A processor without AVX-512 cannot run them: there the book's
-numbers are recomputed with other kernels and a regenerated cohort may differ from the committed
-one (:func:`kernel_note` says so).
+before the package), the tests (``tests/conftest.py``) and ``make`` (its export) set the variable.
+A script that imports NumPy before the package keeps NumPy's choice: on a processor with AVX-512
+that is the AVX-512 loops, and :func:`kernel_note` says so (``python -m analysis synthesize`` then
+refuses to replace ``data/cohort.csv`` without ``--force``). Not measured yet: an AVX-512 machine
+with the loops pinned off (it should write the same bytes as this one).
 """
 
 from __future__ import annotations
@@ -32,20 +46,22 @@ import sys
 from pathlib import Path
 
 __all__ = [
-    "REFERENCE_CORE",
     "AVX512_FLAGS",
+    "AVX512_DISPATCH",
     "has_avx512",
-    "pin_openblas",
+    "pin_numpy_dispatch",
+    "numpy_avx512",
     "openblas_core",
     "kernel_note",
     "numbered_cells",
     "merged_streams",
 ]
 
-#: OpenBLAS's name for the kernels the committed cohort and notebooks were computed with.
-REFERENCE_CORE = "SkylakeX"
-#: The processor flags (``/proc/cpuinfo``) OpenBLAS's Skylake-X kernels need.
+#: The processor flags (``/proc/cpuinfo``) of AVX-512 (OpenBLAS's Skylake-X kernels need them).
 AVX512_FLAGS = ("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl")
+#: NumPy 2.4's AVX-512 dispatch targets (``numpy._core._multiarray_umath.__cpu_dispatch__`` on
+#: x86-64 is these and ``X86_V3``): :func:`pin_numpy_dispatch` turns them off.
+AVX512_DISPATCH = ("X86_V4", "AVX512_ICL", "AVX512_SPR")
 
 
 def has_avx512(cpuinfo: str | None = None) -> bool:
@@ -62,7 +78,7 @@ def has_avx512(cpuinfo: str | None = None) -> bool:
     False
     """
     if cpuinfo is None:
-        if platform.machine().lower() not in ("x86_64", "amd64"):
+        if not _x86_64():
             return False
         try:
             cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
@@ -75,44 +91,68 @@ def has_avx512(cpuinfo: str | None = None) -> bool:
     return False
 
 
-def pin_openblas(environ: dict | None = None, cpuinfo: str | None = None) -> bool:
-    """Set ``OPENBLAS_CORETYPE`` to :data:`REFERENCE_CORE` where it can still take effect.
+def _x86_64(machine: str | None = None) -> bool:
+    return (platform.machine() if machine is None else machine).lower() in ("x86_64", "amd64")
 
-    Only before NumPy is first imported in this process (OpenBLAS reads the variable when it is
-    loaded) and only where the processor has AVX-512 (elsewhere those kernels would stop the
-    process with an illegal instruction). A value set before is replaced: the point is the
-    committed bytes. Child processes (kernels, pytest-xdist and Dask workers) inherit it.
-    Returns whether the variable now names the reference kernels.
+
+def pin_numpy_dispatch(environ: dict | None = None, machine: str | None = None) -> bool:
+    """Add :data:`AVX512_DISPATCH` to ``NPY_DISABLE_CPU_FEATURES`` where it can take effect.
+
+    Only before NumPy is first imported in this process (NumPy reads the variable when it is
+    loaded) and only on x86-64 (``machine``: :func:`platform.machine` when not given; elsewhere
+    NumPy knows no such targets and would warn). Names already in the variable are kept; child
+    processes (kernels, pytest-xdist and Dask workers) inherit it. Returns whether the variable
+    now names every AVX-512 target.
 
     Examples
     --------
-    With NumPy already loaded (as here) nothing changes; an environment that already names the
-    reference kernels is kept on any processor:
+    With NumPy already loaded (as here) nothing changes; an environment that already names them
+    is kept:
 
-    >>> env = {"OPENBLAS_CORETYPE": "Haswell"}
-    >>> pin_openblas(env), env
-    (False, {'OPENBLAS_CORETYPE': 'Haswell'})
-    >>> pin_openblas({"OPENBLAS_CORETYPE": "SkylakeX"}, cpuinfo="flags : avx2")
+    >>> env = {"NPY_DISABLE_CPU_FEATURES": "X86_V3"}
+    >>> pin_numpy_dispatch(env), env
+    (False, {'NPY_DISABLE_CPU_FEATURES': 'X86_V3'})
+    >>> pin_numpy_dispatch({"NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR"})
     True
     """
     env = os.environ if environ is None else environ
-    if env.get("OPENBLAS_CORETYPE") == REFERENCE_CORE:
+    named = env.get("NPY_DISABLE_CPU_FEATURES", "").replace(",", " ").split()
+    if all(target in named for target in AVX512_DISPATCH):
         return True
-    if "numpy" in sys.modules or not has_avx512(cpuinfo):
+    if "numpy" in sys.modules or not _x86_64(machine):
         return False
-    env["OPENBLAS_CORETYPE"] = REFERENCE_CORE
+    env["NPY_DISABLE_CPU_FEATURES"] = " ".join(
+        [*named, *(t for t in AVX512_DISPATCH if t not in named)]
+    )
     return True
+
+
+def numpy_avx512() -> list[str]:
+    """The AVX-512 dispatch targets NumPy's loops use in this process (empty when none).
+
+    Read from NumPy's runtime features, which leave out what ``NPY_DISABLE_CPU_FEATURES``
+    turned off: empty on a processor without AVX-512, and where the pin took effect.
+
+    Examples
+    --------
+    >>> numpy_avx512()  # the test process is pinned (tests/conftest.py)
+    []
+    """
+    from numpy._core import _multiarray_umath
+
+    features = getattr(_multiarray_umath, "__cpu_features__", {})
+    return [target for target in AVX512_DISPATCH if features.get(target)]
 
 
 def openblas_core() -> str | None:
     """The kernels NumPy's OpenBLAS runs in this process (e.g. ``"SkylakeX"``, ``"Haswell"``).
 
     Read from the library NumPy bundles (``numpy.libs``); None where it cannot be found (another
-    BLAS, another platform).
+    BLAS, another platform). For information only: the calibration calls no BLAS.
 
     Examples
     --------
-    >>> core = openblas_core()  # "SkylakeX" where the pin took effect
+    >>> core = openblas_core()
     >>> core is None or core.isidentifier()
     True
     """
@@ -134,32 +174,29 @@ def openblas_core() -> str | None:
 
 
 def kernel_note() -> str | None:
-    """One sentence when this process computes with other kernels than the committed files.
+    """One sentence when this process's arithmetic is not the portable one (None when it is).
 
-    None when NumPy's OpenBLAS runs :data:`REFERENCE_CORE` (or its kernels cannot be read).
+    That is when NumPy's AVX-512 loops run (:func:`numpy_avx512`): NumPy was imported before
+    the package could turn them off (:func:`pin_numpy_dispatch`), on a processor with AVX-512.
 
     Examples
     --------
-    >>> note = kernel_note()
-    >>> note is None or note.startswith("note: OpenBLAS computes with its ")
+    >>> kernel_note() is None  # the test process is pinned (tests/conftest.py)
     True
     """
-    core = openblas_core()
-    if core is None or core == REFERENCE_CORE:
+    active = numpy_avx512()
+    if not active:
         return None
-    setting = os.environ.get("OPENBLAS_CORETYPE")
-    if not has_avx512():
-        reason = "this processor has no AVX-512"
-    elif setting and setting != REFERENCE_CORE:
-        reason = (
-            f"OPENBLAS_CORETYPE={setting} when NumPy was imported, before the package could pin it"
-        )
-    else:
-        reason = "OpenBLAS chose them for this processor; NumPy was imported before the pin"
+    setting = os.environ.get("NPY_DISABLE_CPU_FEATURES", "")
+    reason = (
+        f"NPY_DISABLE_CPU_FEATURES={setting!r} when NumPy was imported"
+        if setting
+        else "NumPy was imported before the package could turn them off"
+    )
     return (
-        f"note: OpenBLAS computes with its {core} kernels here ({reason}); data/cohort.csv was "
-        f"made with its {REFERENCE_CORE} kernels, so a cohort written here may differ from it "
-        "(see analysis/numerics.py)"
+        f"note: NumPy computes with its AVX-512 loops here ({' '.join(active)}; {reason}); "
+        "the calibration's last bits differ from every other machine's, so a cohort written "
+        "here may differ from data/cohort.csv (see analysis/numerics.py)"
     )
 
 

@@ -26,11 +26,11 @@ import contextlib
 import gc
 from pathlib import Path
 
-# before anything imports NumPy: the OpenBLAS kernels of the committed cohort and notebooks
+# before anything imports NumPy: NumPy's AVX-512 loops off, the portable arithmetic
 # (analysis/numerics.py); pytest-xdist's workers and the kernels inherit the variable
 from analysis import numerics
 
-numerics.pin_openblas()
+numerics.pin_numpy_dispatch()
 
 import pytest  # noqa: E402
 from test_browser import CHROMIUM, HTML, PAGES, QuietHandler, launch, tour  # noqa: E402

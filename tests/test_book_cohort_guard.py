@@ -26,8 +26,8 @@ def _never(*args, **kwargs):
 
 @pytest.fixture(autouse=True)
 def _book_cohort_untouched(monkeypatch):
-    """No synthesis, no write; the book's cohort byte for byte as before; the machine's
-    kernels taken as the cohort's (a test of another machine's says so)."""
+    """No synthesis, no write; the book's cohort byte for byte as before; the portable
+    arithmetic (a test of NumPy's AVX-512 loops says so)."""
     monkeypatch.setattr(cli_synthesize, "synthesize", _never)
     monkeypatch.setattr(cli_synthesize, "write_cohort_csv", _never)
     monkeypatch.setattr(numerics, "kernel_note", lambda: None)
@@ -87,19 +87,19 @@ def test_other_options_elsewhere_are_not_refused(tmp_path, capsys):
 
 
 def test_other_kernels_do_not_replace_the_books_cohort(tmp_path, capsys, monkeypatch):
-    """Where OpenBLAS computes with other kernels than data/cohort.csv was made with (no
-    AVX-512, or OPENBLAS_CORETYPE set before NumPy loaded), the default options write another
-    cohort: refused there without --force; elsewhere, or with --force, the note is printed and
-    the work starts."""
+    """Where NumPy computes with its AVX-512 loops (imported before the package could turn
+    them off), the default options may write another cohort: refused there without --force;
+    elsewhere, or with --force, the note is printed and the work starts."""
     note = (
-        "note: OpenBLAS computes with its Haswell kernels here (this processor has no "
-        "AVX-512); data/cohort.csv was made with its SkylakeX kernels, so a cohort written here "
-        "may differ from it (see analysis/numerics.py)"
+        "note: NumPy computes with its AVX-512 loops here (X86_V4 AVX512_ICL; NumPy was "
+        "imported before the package could turn them off); the calibration's last bits differ "
+        "from every other machine's, so a cohort written here may differ from data/cohort.csv "
+        "(see analysis/numerics.py)"
     )
     monkeypatch.setattr(numerics, "kernel_note", lambda: note)
     code, out, err = call_cli(["synthesize", "--quiet"], capsys)
     assert (code, out) == (2, "") and len(err.splitlines()) == 1
-    assert err.startswith("error: OpenBLAS computes with its Haswell kernels here (this ")
+    assert err.startswith("error: NumPy computes with its AVX-512 loops here (X86_V4 ")
     assert "data/cohort.csv, which every chapter reads, was kept: nothing was written" in err
     assert "--out /tmp/cohort.csv" in err and "--force" in err
     for argv in (["--out", str(tmp_path / "c.csv")], ["--force"]):

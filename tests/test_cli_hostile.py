@@ -1081,7 +1081,7 @@ def test_generated_csvs_never_go_into_the_books_folders(argv, shown, capsys, mon
     monkeypatch.chdir(REPO_ROOT)
     code, out, err = call_cli(argv, capsys)
     assert (code, out) == (2, "") and shown in err and len(err.splitlines()) == 1
-    from analysis import numerics  # the default passes the check (with the cohort's kernels)
+    from analysis import numerics  # the default passes the check (the portable arithmetic)
 
     monkeypatch.setattr(numerics, "kernel_note", lambda: None)
     with pytest.raises(AssertionError, match="nothing may run"):

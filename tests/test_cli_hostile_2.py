@@ -306,7 +306,7 @@ def test_a_file_name_that_is_not_utf8_is_printed_escaped_after_the_work(
     from analysis.cohort import load_cohort
 
     monkeypatch.setattr(cli_synthesize, "synthesize", lambda seed, **kwargs: load_cohort())
-    monkeypatch.setattr(numerics, "kernel_note", lambda: None)  # a processor without AVX-512
+    monkeypatch.setattr(numerics, "kernel_note", lambda: None)  # the portable arithmetic
     assert sys.stdout.errors == "strict"  # pytest's capture, as a UTF-8 locale's stdout
     out = Path(os.fsdecode(os.fsencode(str(tmp_path)) + b"/\xff.csv"))  # '\udcff' in the name
     code, text, err = call_cli(["synthesize", "--quiet", "--out", str(out)], capsys)

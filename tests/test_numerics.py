@@ -1,8 +1,10 @@
-"""The OpenBLAS kernels the committed cohort and notebooks were computed with (analysis/numerics.py)."""
+"""The portable arithmetic: NumPy's AVX-512 loops turned off before NumPy loads, and a note where
+they run all the same (analysis/numerics.py)."""
 
 from __future__ import annotations
 
 import os
+import platform
 import subprocess
 import sys
 
@@ -12,7 +14,9 @@ from analysis import REPO_ROOT, numerics
 
 FLAGS = "flags\t\t: fpu sse2 avx2 fma avx512f avx512dq avx512cd avx512bw avx512vl\n"
 AVX2_ONLY = "flags\t\t: fpu sse2 avx2 fma\n"
-needs_avx512 = pytest.mark.skipif(not numerics.has_avx512(), reason="no AVX-512 here")
+TARGETS = " ".join(numerics.AVX512_DISPATCH)
+X86_64 = platform.machine().lower() in ("x86_64", "amd64")
+x86_64 = pytest.mark.skipif(not X86_64, reason="NumPy has AVX-512 dispatch targets on x86-64 only")
 
 
 def test_avx512_is_read_from_the_flags_line():
@@ -22,98 +26,148 @@ def test_avx512_is_read_from_the_flags_line():
     assert not numerics.has_avx512("processor : 0\n")
 
 
-def test_pin_sets_the_reference_only_where_it_can_take_effect(monkeypatch):
-    env = {"OPENBLAS_CORETYPE": "Haswell"}
+def test_the_targets_are_numpys_avx512_dispatch_targets():
+    """NumPy 2.4 dispatches to X86_V3 and these on x86-64; another NumPy may name others."""
+    from numpy._core import _multiarray_umath
+
+    if X86_64:
+        assert set(numerics.AVX512_DISPATCH) <= set(_multiarray_umath.__cpu_dispatch__)
+
+
+def test_pin_adds_the_targets_only_where_it_can_take_effect(monkeypatch):
+    env = {"NPY_DISABLE_CPU_FEATURES": "X86_V3"}
     # NumPy loaded in this process: too late to change anything
     monkeypatch.setitem(sys.modules, "numpy", sys.modules.get("numpy", object()))
-    assert numerics.pin_openblas(env, FLAGS) is False and env["OPENBLAS_CORETYPE"] == "Haswell"
+    assert numerics.pin_numpy_dispatch(env, "x86_64") is False
+    assert env == {"NPY_DISABLE_CPU_FEATURES": "X86_V3"}
     monkeypatch.delitem(sys.modules, "numpy")
-    assert numerics.pin_openblas(env, AVX2_ONLY) is False and env["OPENBLAS_CORETYPE"] == "Haswell"
-    assert numerics.pin_openblas(env, FLAGS) is True and env["OPENBLAS_CORETYPE"] == "SkylakeX"
-    assert numerics.pin_openblas({"OPENBLAS_CORETYPE": "SkylakeX"}, AVX2_ONLY) is True
+    # not x86-64: NumPy knows no such targets there (it would warn)
+    assert numerics.pin_numpy_dispatch(env, "aarch64") is False
+    assert env == {"NPY_DISABLE_CPU_FEATURES": "X86_V3"}
+    # names already set are kept, in front
+    assert numerics.pin_numpy_dispatch(env, "x86_64") is True
+    assert env == {"NPY_DISABLE_CPU_FEATURES": f"X86_V3 {TARGETS}"}
+    empty: dict = {}
+    assert numerics.pin_numpy_dispatch(empty, "AMD64") is True
+    assert empty == {"NPY_DISABLE_CPU_FEATURES": TARGETS}
+    # already named (commas as NumPy allows), on any machine: nothing to add
+    named = {"NPY_DISABLE_CPU_FEATURES": ",".join(numerics.AVX512_DISPATCH)}
+    assert numerics.pin_numpy_dispatch(dict(named), "aarch64") is True
 
 
-def _core_in_child(code: str) -> str:
-    env = {**os.environ, "OPENBLAS_CORETYPE": "Haswell"}
+def _in_child(code: str, **env: str) -> subprocess.CompletedProcess:
+    """``code`` in a Python of its own, without the variable this process was started with."""
+    environ = {k: v for k, v in os.environ.items() if k != "NPY_DISABLE_CPU_FEATURES"}
     proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO_ROOT
+        # an unknown name in the variable is an ImportWarning of NumPy's: made an error
+        [sys.executable, "-W", "error::ImportWarning", "-c", code],
+        capture_output=True,
+        text=True,
+        env={**environ, **env},
+        cwd=REPO_ROOT,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    return proc.stdout.strip()
+    return proc
 
 
-@needs_avx512
-def test_the_command_line_replaces_another_coretype_before_numpy_loads():
-    """``python -m analysis`` pins in its first lines: with ``OPENBLAS_CORETYPE=Haswell`` set
-    (as one machine did), NumPy's OpenBLAS still runs SkylakeX."""
+@x86_64
+def test_the_package_turns_the_avx512_loops_off_before_numpy_loads():
+    """``python -m analysis`` and a script that imports the package first: NumPy loads with
+    the targets turned off (accepted silently on a processor that lacks them, as this one may),
+    and the note is silent. NumPy first: on a processor with AVX-512 its loops run, and the
+    note says so."""
     code = (
         "import runpy, sys; sys.argv = ['analysis', '--help'];\n"
-        "import io, contextlib\n"
+        "import io, os, contextlib\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    try: runpy.run_module('analysis', run_name='__main__')\n"
         "    except SystemExit: pass\n"
-        "from analysis import numerics; print(numerics.openblas_core())"
-    )
-    assert _core_in_child(code) == "SkylakeX"
-    # a script that imports the package first is pinned by `import analysis` itself
-    script = (
-        "import analysis, numpy; from analysis import numerics; print(numerics.openblas_core())"
-    )
-    assert _core_in_child(script) == "SkylakeX"
-    # NumPy first: the machine's setting wins (this is what the pin is for), and the note says why
-    plain = (
-        "import numpy; from analysis import numerics; print(numerics.openblas_core());"
+        "from analysis import numerics\n"
+        "print(os.environ['NPY_DISABLE_CPU_FEATURES']); print(numerics.numpy_avx512())\n"
         "print(numerics.kernel_note())"
     )
-    core, note = _core_in_child(plain).splitlines()
-    assert core == "Haswell"
-    assert "OPENBLAS_CORETYPE=Haswell when NumPy was imported" in note
+    proc = _in_child(code)
+    assert proc.stdout.splitlines() == [TARGETS, "[]", "None"] and proc.stderr == ""
+    script = "import analysis, numpy, os; print(os.environ['NPY_DISABLE_CPU_FEATURES'])"
+    assert _in_child(script, NPY_DISABLE_CPU_FEATURES="X86_V3").stdout.strip() == (
+        f"X86_V3 {TARGETS}"
+    )
+    plain = (
+        "import numpy; from analysis import numerics; print(numerics.numpy_avx512());"
+        "print(numerics.kernel_note())"
+    )
+    active, note = _in_child(plain).stdout.splitlines()
+    assert (active != "[]") == (note != "None") == numerics.has_avx512()
 
 
-@needs_avx512
-def test_this_test_process_and_a_notebook_kernel_run_the_reference_kernels():
+@x86_64
+def test_the_turned_off_loops_are_numpys_runtime_features():
+    """What :func:`numerics.numpy_avx512` reads: a dispatch target named in the variable is
+    off in NumPy's runtime features (shown with X86_V3, which this processor may have)."""
+    from numpy._core import _multiarray_umath
+
+    if not _multiarray_umath.__cpu_features__.get("X86_V3"):
+        pytest.skip("no X86_V3 (AVX2, FMA) here")
+    code = (
+        "import analysis; from numpy._core import _multiarray_umath as m;"
+        "print(m.__cpu_features__['X86_V3'])"
+    )
+    assert _in_child(code).stdout.strip() == "True"
+    assert _in_child(code, NPY_DISABLE_CPU_FEATURES="X86_V3").stdout.strip() == "False"
+
+
+@x86_64
+def test_this_test_process_and_a_notebook_kernel_run_the_portable_arithmetic():
     """conftest.py pinned this process; the kernels of this venv pin theirs in their
     configuration (tools/ipython_kernel_config.py), before a chapter imports pandas."""
-    assert numerics.openblas_core() == numerics.REFERENCE_CORE
+    assert numerics.numpy_avx512() == [] and numerics.kernel_note() is None
     from jupyter_client.manager import start_new_kernel
 
-    km, kc = start_new_kernel(
-        kernel_name="python3", env={**os.environ, "OPENBLAS_CORETYPE": "Haswell"}
-    )
+    env = {k: v for k, v in os.environ.items() if k != "NPY_DISABLE_CPU_FEATURES"}
+    km, kc = start_new_kernel(kernel_name="python3", env=env)
     try:
         out = []
         kc.execute_interactive(
-            "import pandas\nfrom analysis import numerics\nprint(numerics.openblas_core())",
+            "import os, pandas\nfrom analysis import numerics\n"
+            "print(os.environ['NPY_DISABLE_CPU_FEATURES'], numerics.numpy_avx512())",
             output_hook=lambda msg: out.append(msg["content"].get("text", "")),
             timeout=60,
         )
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
-    assert "".join(out).strip() == "SkylakeX"
+    assert "".join(out).strip() == f"{TARGETS} []"
 
 
-def test_make_exports_the_reference_where_the_processor_runs_it():
-    proc = subprocess.run(
-        ["make", "-s", "-p", "-n", "help"], capture_output=True, text=True, cwd=REPO_ROOT
-    )
-    exported = "OPENBLAS_CORETYPE := SkylakeX" in proc.stdout
-    assert exported == numerics.has_avx512()
+def test_make_exports_the_targets_and_keeps_names_set_before():
+    env = {k: v for k, v in os.environ.items() if k != "NPY_DISABLE_CPU_FEATURES"}
+    for before, exported in (("", TARGETS), (f"X86_V3 {TARGETS}", f"X86_V3 {TARGETS}")):
+        proc = subprocess.run(
+            ["make", "-s", "-p", "-n", "help"],
+            capture_output=True,
+            text=True,
+            cwd=REPO_ROOT,
+            env={**env, "NPY_DISABLE_CPU_FEATURES": before} if before else env,
+        )
+        line = f"NPY_DISABLE_CPU_FEATURES := {exported}"
+        assert (line in proc.stdout.splitlines()) == X86_64
+    # OPENBLAS_CORETYPE is the machine's: the calibration calls no BLAS
+    assert "OPENBLAS_CORETYPE :=" not in proc.stdout
 
 
-def test_the_note_names_the_kernels_and_the_reason(monkeypatch):
-    monkeypatch.setattr(numerics, "openblas_core", lambda: "Haswell")
-    monkeypatch.setattr(numerics, "has_avx512", lambda cpuinfo=None: True)
-    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+def test_the_note_names_the_loops_and_the_reason(monkeypatch):
+    monkeypatch.setattr(numerics, "numpy_avx512", lambda: ["X86_V4", "AVX512_ICL"])
+    monkeypatch.delenv("NPY_DISABLE_CPU_FEATURES", raising=False)
     note = numerics.kernel_note()
-    assert note.startswith("note: OpenBLAS computes with its Haswell kernels")
-    assert "OPENBLAS_CORETYPE=Haswell when NumPy was imported" in note and "SkylakeX" in note
-    # an AVX-512 processor whose OpenBLAS chose another core itself (Cooperlake, say): not
-    # "no AVX-512" (a reviewer saw that reason there)
-    monkeypatch.delenv("OPENBLAS_CORETYPE")
-    monkeypatch.setattr(numerics, "openblas_core", lambda: "Cooperlake")
-    assert "OpenBLAS chose them for this processor" in numerics.kernel_note()
-    monkeypatch.setattr(numerics, "has_avx512", lambda cpuinfo=None: False)
-    assert "this processor has no AVX-512" in numerics.kernel_note()
-    monkeypatch.setattr(numerics, "openblas_core", lambda: numerics.REFERENCE_CORE)
+    assert note.startswith("note: NumPy computes with its AVX-512 loops here (X86_V4 AVX512_ICL;")
+    assert "NumPy was imported before the package could turn them off" in note
+    assert note.endswith("may differ from data/cohort.csv (see analysis/numerics.py)")
+    monkeypatch.setenv("NPY_DISABLE_CPU_FEATURES", "X86_V3")
+    assert "NPY_DISABLE_CPU_FEATURES='X86_V3' when NumPy was imported" in numerics.kernel_note()
+    monkeypatch.setattr(numerics, "numpy_avx512", lambda: [])
     assert numerics.kernel_note() is None
+
+
+def test_openblas_core_is_still_read_for_information():
+    core = numerics.openblas_core()
+    assert core is None or core.isidentifier()

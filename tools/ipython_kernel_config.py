@@ -15,9 +15,9 @@ class _DropLocalTcpNotice(logging.Filter):
 
 logging.getLogger("IPKernelApp").addFilter(_DropLocalTcpNotice())
 
-# Before a notebook imports NumPy: OpenBLAS's kernels that data/cohort.csv and the golden
-# notebooks were computed with, where the processor runs them (analysis/numerics.py). Chapters
-# import pandas before the package, so the package itself would be too late.
+# Before a notebook imports NumPy: NumPy's AVX-512 loops off, so that the arithmetic is the same
+# on every processor (analysis/numerics.py). Chapters import pandas before the package, so the
+# package itself would be too late.
 try:
     import analysis  # noqa: F401  (importing the package pins them)
 except ImportError:  # a kernel of this venv started outside the book's checkout

@@ -1,7 +1,7 @@
 """``python -m analysis synthesize``: regenerate the calibrated synthetic cohort.
 
 With the default options and output path the command reproduces the committed
-``data/cohort.csv`` byte for byte; other options (or other OpenBLAS kernels) replace that file
+``data/cohort.csv`` byte for byte; other options (or NumPy's AVX-512 loops) replace that file
 only with ``--force``. Progress goes to stderr; a summary (targets hit, missed and infeasible, wall time)
 to stdout.
 """
@@ -106,7 +106,7 @@ def _refuse_replacing_the_book_cohort(args: argparse.Namespace) -> None:
     """Refuse, without ``--force``, to replace ``data/cohort.csv`` with another cohort.
 
     Every chapter and golden notebook reads the book's cohort; other options (a seed, fewer
-    chains or steps) or other OpenBLAS kernels than it was made with write another one, so
+    chains or steps) or NumPy's AVX-512 loops (imported before the package) write another one, so
     that is done only on request. Called before any computation.
     """
     if args.force or not is_book_file(args.out, COHORT_CSV):
@@ -194,7 +194,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="replace an existing --out file; also needed to replace data/cohort.csv (the "
         "default --out) with other --seed, --chains, --steps or --cox-steps than the defaults, "
-        "or where OpenBLAS computes with other kernels than the cohort was made with",
+        "or where NumPy computes with its AVX-512 loops (imported before the package)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.epilog = EPILOG
@@ -212,10 +212,10 @@ rewrites data/cohort.csv, which every chapter reads, only with the default --see
 --force is given (write them elsewhere: --out /tmp/cohort-seed7.csv). An existing --out other
 than data/cohort.csv is replaced only with --force, and never in the book's folders (data/,
 analysis/, chapters/ …); the file is written in one piece (a temporary file, then renamed), so
-an interrupted run leaves the old file as it was. The bytes depend on the kernels OpenBLAS
-computes with: the command uses the ones data/cohort.csv was made with (SkylakeX) where the
-processor has AVX-512; where it cannot, it says so on stderr, and it replaces data/cohort.csv
-only with --force (the cohort written may differ; analysis/numerics.py).
+an interrupted run leaves the old file as it was. The bytes do not depend on the processor or
+on OPENBLAS_CORETYPE: the calibration calls no BLAS, and the command turns NumPy's AVX-512 loops
+off before NumPy loads; where they run all the same (NumPy imported first), it says so on
+stderr and replaces data/cohort.csv only with --force (analysis/numerics.py).
 exit status: 0 written, 2 a bad option, an unwritable --out, or data/cohort.csv refused
 without --force (nothing written).
 """
