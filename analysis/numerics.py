@@ -34,7 +34,10 @@ before the package), the tests (``tests/conftest.py``) and ``make`` (its export)
 A script that imports NumPy before the package keeps NumPy's choice: on a processor with AVX-512
 that is the AVX-512 loops, and :func:`kernel_note` says so (``python -m analysis synthesize`` then
 refuses to replace ``data/cohort.csv`` without ``--force``). Not measured yet: an AVX-512 machine
-with the loops pinned off (it should write the same bytes as this one).
+with the loops pinned off (it should write the same bytes as this one). Not covered: the C
+library's ``exp`` and ``log`` (NumPy's loops without AVX-512 call them), which glibc picks by the
+processor (FMA or not) when it loads: with its FMA variants turned off (``GLIBC_TUNABLES``) the
+same code wrote another cohort (tools/kernel_report.md).
 """
 
 from __future__ import annotations
