@@ -17,9 +17,15 @@ unexport PYTHONDONTWRITEBYTECODE
 # `import analysis` sets where NumPy is not yet loaded (names already set are kept; x86-64 only,
 # elsewhere NumPy knows no such targets; analysis/numerics.py). The calibration calls no BLAS,
 # so OPENBLAS_CORETYPE is left as the machine sets it.
+# glibc picks its exp and log by the processor when a process starts: its FMA variants round
+# some results the other way, and with them the same code wrote another cohort. Everything make
+# starts runs its SSE2 variants, which data/cohort.csv was made with (other items of the
+# variable kept; `python -m analysis` starts itself again with them where they are missing).
 ifneq ($(filter x86_64 amd64 AMD64,$(shell uname -m)),)
 AVX512_DISPATCH := X86_V4 AVX512_ICL AVX512_SPR
 export NPY_DISABLE_CPU_FEATURES := $(strip $(filter-out $(AVX512_DISPATCH),$(NPY_DISABLE_CPU_FEATURES)) $(AVX512_DISPATCH))
+LIBM_TUNABLE := glibc.cpu.hwcaps=-FMA,-FMA4
+export GLIBC_TUNABLES := $(subst $(eval) ,:,$(strip $(filter-out $(LIBM_TUNABLE),$(subst :, ,$(GLIBC_TUNABLES))) $(LIBM_TUNABLE)))
 endif
 VENV   := .venv
 BIN    := $(VENV)/bin

@@ -34,6 +34,9 @@ from analysis import numerics
 # Before NumPy loads, where it still can: NumPy's AVX-512 loops off, so that the calibration's
 # arithmetic is the same on every processor (analysis/numerics.py; a no-op once NumPy is imported).
 numerics.pin_numpy_dispatch()
+# and glibc's SSE2 exp and log for the processes started from here on (this one's were chosen
+# when it started; ``python -m analysis`` starts itself again with them: numerics.restart_with_libm)
+numerics.pin_libm()
 
 __all__ = ["REPO_ROOT", "DATA_DIR", "PUBLISHED_DIR", "COHORT_CSV"]
 

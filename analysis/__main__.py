@@ -12,6 +12,12 @@ import os
 import re
 import sys
 
+from analysis import numerics
+
+# Before anything else loads: the reference's exp and log (glibc's SSE2 variants), which glibc
+# picks when a process starts, so the process starts again with them where it has others.
+numerics.restart_with_libm()
+
 try:
     from analysis.cli import (
         COMMANDS,

@@ -31,14 +31,27 @@ from pathlib import Path
 from analysis import numerics
 
 numerics.pin_numpy_dispatch()
+# glibc's SSE2 exp and log (the reference's) in every process a test starts (this one starts
+# again with them where it has others: pytest_configure)
+numerics.pin_libm()
 
 import pytest  # noqa: E402
 from test_browser import CHROMIUM, HTML, PAGES, QuietHandler, launch, tour  # noqa: E402
 
 
 def pytest_configure(config):
-    """Under xdist, the controller rewrites the test modules' asserts once before the workers
+    """Where this process's C library computes ``exp`` and ``log`` otherwise than the reference
+    (glibc's FMA variants: the process started without the setting ``make`` exports), pytest
+    starts again with it, the same arguments, its output capture stopped first so that the new
+    process writes to the terminal (:func:`analysis.numerics.restart_with_libm`).
+
+    Under xdist, the controller rewrites the test modules' asserts once before the workers
     start (:func:`_rewrite_test_modules`), when the whole ``tests`` folder is collected."""
+    if not numerics.libm_reference():
+        capture = config.pluginmanager.getplugin("capturemanager")
+        if capture is not None:
+            capture.stop_global_capturing()
+        numerics.restart_with_libm()
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
         here = Path(__file__).resolve().parent
         given = [Path(str(a).split("::")[0]).resolve() for a in config.args]

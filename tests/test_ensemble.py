@@ -26,13 +26,6 @@ pytestmark = pytest.mark.usefixtures("fingerprint_parsed_once")
 #: queued behind it on its worker (the whole-book run on a second cohort, 47 s, after the other
 #: workers had finished); with its group around it its worker is given nothing more.
 ENSEMBLE_WORKER = pytest.mark.xdist_group("ensemble")
-#: data/cohort.csv was made with OpenBLAS's SkylakeX kernels and LAPACK on the calibration's
-#: path; the calibration now calls neither (analysis/numerics.py), and the book's seed writes
-#: another cohort on every machine until data/cohort.csv (and the ensemble record) are
-#: regenerated with it (tools/kernel_report.md). Then these tests run again, on any processor.
-REFERENCE_KERNELS = pytest.mark.skip(
-    reason="data/cohort.csv is still the cohort of the old (OpenBLAS SkylakeX) arithmetic",
-)
 
 
 @ENSEMBLE_WORKER  # scheduling only: see ENSEMBLE_WORKER
@@ -219,7 +212,6 @@ def _resumes_from_the_cache(n: int, seed: int, cache, folder, out) -> None:
 @pytest.mark.dask_job
 @pytest.mark.slow(seconds=50)
 @ENSEMBLE_WORKER
-@REFERENCE_KERNELS
 def test_the_books_seed_on_a_local_dask_cluster_is_the_committed_cohort(tmp_path):
     """``python -m analysis ensemble --n 1`` on a local Dask cluster of one worker process.
 
@@ -252,7 +244,6 @@ def test_the_books_seed_on_a_local_dask_cluster_is_the_committed_cohort(tmp_path
 @pytest.mark.two_seeds
 @pytest.mark.slow
 @ENSEMBLE_WORKER
-@REFERENCE_KERNELS
 def test_two_members_on_a_local_dask_cluster_reproduce_every_target(tmp_path):
     """``python -m analysis ensemble --n 2`` on a local Dask cluster of two worker processes
     (about 140 CPU-s: two full calibrations; ``make test-ensemble``, not ``make test``, which

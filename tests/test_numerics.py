@@ -151,11 +151,25 @@ def test_make_exports_the_targets_and_keeps_names_set_before():
         )
         line = f"NPY_DISABLE_CPU_FEATURES := {exported}"
         assert (line in proc.stdout.splitlines()) == X86_64
+    # glibc's SSE2 exp and log, other items of the variable kept
+    env = {k: v for k, v in os.environ.items() if k != "GLIBC_TUNABLES"}
+    for before, exported in (
+        ("", numerics.LIBM_TUNABLE),
+        ("glibc.malloc.check=0", f"glibc.malloc.check=0:{numerics.LIBM_TUNABLE}"),
+        (numerics.LIBM_TUNABLE, numerics.LIBM_TUNABLE),
+    ):
+        shown = subprocess.run(
+            ["make", "-s", "-p", "-n", "help"],
+            capture_output=True, text=True, cwd=REPO_ROOT,
+            env={**env, "GLIBC_TUNABLES": before} if before else env,
+        ).stdout  # fmt: skip
+        assert (f"GLIBC_TUNABLES := {exported}" in shown.splitlines()) == X86_64
     # OPENBLAS_CORETYPE is the machine's: the calibration calls no BLAS
     assert "OPENBLAS_CORETYPE :=" not in proc.stdout
 
 
 def test_the_note_names_the_loops_and_the_reason(monkeypatch):
+    monkeypatch.setattr(numerics, "libm_reference", lambda: True)
     monkeypatch.setattr(numerics, "numpy_avx512", lambda: ["X86_V4", "AVX512_ICL"])
     monkeypatch.delenv("NPY_DISABLE_CPU_FEATURES", raising=False)
     note = numerics.kernel_note()
@@ -171,3 +185,55 @@ def test_the_note_names_the_loops_and_the_reason(monkeypatch):
 def test_openblas_core_is_still_read_for_information():
     core = numerics.openblas_core()
     assert core is None or core.isidentifier()
+
+
+def test_the_c_librarys_exp_and_log_are_the_references_in_the_tests():
+    """conftest.py started the test process again with glibc's SSE2 variants where it had
+    others; the probes are exact bits, compared with NumPy's loops too (which call the same
+    functions without AVX-512)."""
+    import numpy as np
+
+    assert numerics.libm_reference()
+    for name, arg, result in numerics.LIBM_PROBES:
+        assert getattr(np, name)(np.array([float.fromhex(arg)]))[0] == float.fromhex(result)
+
+
+def test_a_process_started_without_the_setting_starts_again_with_it():
+    """``python -m analysis`` (and any caller of ``restart_with_libm``) started without the
+    variable: where glibc chose its FMA variants it starts again, once, with the same
+    arguments, exit code and output; where the processor has no FMA it goes on as it is."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("GLIBC_TUNABLES", "HAIC_LIBM_RESTARTED")
+    }
+    probe = "from analysis import numerics; print(numerics.libm_reference())"
+    started = subprocess.run(
+        [sys.executable, "-c", f"import math; {probe}"], capture_output=True, text=True,
+        env=env, cwd=REPO_ROOT,
+    ).stdout.strip()  # fmt: skip
+    code = (
+        "import os, sys\nfrom analysis import numerics\nnumerics.restart_with_libm()\n"
+        "print(numerics.libm_reference(), os.environ.get('HAIC_LIBM_RESTARTED'), sys.argv[1:])"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "a b", "c"], capture_output=True, text=True, env=env,
+        cwd=REPO_ROOT,
+    )  # fmt: skip
+    restarted = "1" if started == "False" and sys.platform.startswith("linux") else "None"
+    assert proc.stdout.strip() == f"True {restarted} ['a b', 'c']", proc.stderr
+    # the command line: same output and exit code after the restart
+    cli = subprocess.run(
+        [sys.executable, "-m", "analysis", "synthesise"], capture_output=True, text=True,
+        env=env, cwd=REPO_ROOT,
+    )  # fmt: skip
+    assert cli.returncode == 2 and "did you mean 'synthesize'" in cli.stderr
+
+
+def test_the_note_names_the_c_library(monkeypatch):
+    monkeypatch.setattr(numerics, "numpy_avx512", lambda: [])
+    monkeypatch.setattr(numerics, "libm_reference", lambda: False)
+    note = numerics.kernel_note()
+    assert note.startswith("note: the C library's exp and log here are not the reference's")
+    assert f"GLIBC_TUNABLES={numerics.LIBM_TUNABLE}" in note
+    monkeypatch.setattr(numerics, "numpy_avx512", lambda: ["X86_V4"])
+    both = numerics.kernel_note()
+    assert "AVX-512 loops here (X86_V4;" in both and "C library" in both
