@@ -2,7 +2,7 @@
 
 The calibration's Metropolis search (:func:`analysis.synthesis.synthesize`) compares losses at
 tens of thousands of steps, so a last-bit difference sends it down another path to another
-cohort. Two parts of the NumPy stack decide last bits by the processor:
+cohort. Three parts of the stack decide last bits by the processor:
 
 OpenBLAS (BLAS and LAPACK, bundled with NumPy and SciPy)
     picks its kernels when it is loaded, by the processor or by ``OPENBLAS_CORETYPE``; kernels
@@ -28,16 +28,27 @@ NumPy's own SIMD loops
     AVX2 loops, which this machine has, gave the same bytes on and off). Naming a target the
     processor lacks is accepted silently (measured on NumPy 2.4.6 without AVX-512).
 
+The C library's ``exp`` and ``log``
+    (NumPy's loops without AVX-512 and :mod:`math` call them). glibc picks them when a process
+    starts (its ifuncs): on a processor with FMA and AVX2 its FMA variants, which round about 1
+    ``exp`` in 1,500 the other way. With the BLAS-free calibration, the FMA variants wrote
+    another cohort; the SSE2 variants, which every x86-64 processor has, wrote
+    ``data/cohort.csv`` byte for byte (measured on 4 December 2026 on a 2-core AMD EPYC without
+    AVX-512; tools/kernel_report.md). :data:`LIBM_TUNABLE` in ``GLIBC_TUNABLES`` selects them;
+    it takes effect only in a process that starts with it, so :func:`pin_libm` sets it for
+    child processes, :func:`restart_with_libm` starts ``python -m analysis`` (and pytest,
+    ``tests/conftest.py``) again with it where the process has other variants
+    (:func:`libm_reference` probes three exact results), and ``make`` exports it.
+
 ``import analysis`` (before NumPy, as in ``python -m analysis`` and a script that imports the
 package first), the notebooks' kernels (``tools/ipython_kernel_config.py``: chapters import pandas
-before the package), the tests (``tests/conftest.py``) and ``make`` (its export) set the variable.
-A script that imports NumPy before the package keeps NumPy's choice: on a processor with AVX-512
-that is the AVX-512 loops, and :func:`kernel_note` says so (``python -m analysis synthesize`` then
-refuses to replace ``data/cohort.csv`` without ``--force``). Not measured yet: an AVX-512 machine
-with the loops pinned off (it should write the same bytes as this one). Not covered: the C
-library's ``exp`` and ``log`` (NumPy's loops without AVX-512 call them), which glibc picks by the
-processor (FMA or not) when it loads: with its FMA variants turned off (``GLIBC_TUNABLES``) the
-same code wrote another cohort (tools/kernel_report.md).
+before the package), the tests (``tests/conftest.py``) and ``make`` (its export) set both
+variables. A script that imports NumPy before the package keeps NumPy's choice (on a processor
+with AVX-512, the AVX-512 loops), and a process started without the glibc setting keeps glibc's
+choice; :func:`kernel_note` says so (``python -m analysis synthesize`` then refuses to replace
+``data/cohort.csv`` without ``--force``). Not measured: a processor with AVX-512 with NumPy's
+loops turned off (it should write the same bytes), and C libraries other than glibc (macOS,
+musl), where :func:`kernel_note` speaks if a probe rounds otherwise.
 """
 
 from __future__ import annotations
