@@ -1,7 +1,8 @@
 """``python -m analysis synthesize``: regenerate the calibrated synthetic cohort.
 
 With the default options and output path the command reproduces the committed
-``data/cohort.csv`` byte for byte; other options (or NumPy's AVX-512 loops) replace that file
+``data/cohort.csv`` byte for byte; other options (or another arithmetic: NumPy's AVX-512 loops,
+a C library whose ``exp`` and ``log`` round otherwise) replace that file
 only with ``--force``. Progress goes to stderr; a summary (targets hit, missed and infeasible, wall time)
 to stdout.
 """
@@ -106,7 +107,8 @@ def _refuse_replacing_the_book_cohort(args: argparse.Namespace) -> None:
     """Refuse, without ``--force``, to replace ``data/cohort.csv`` with another cohort.
 
     Every chapter and golden notebook reads the book's cohort; other options (a seed, fewer
-    chains or steps) or NumPy's AVX-512 loops (imported before the package) write another one, so
+    chains or steps) or another arithmetic (NumPy's AVX-512 loops, imported before the package; a
+    C library whose ``exp`` and ``log`` round otherwise) write another one, so
     that is done only on request. Called before any computation.
     """
     if args.force or not is_book_file(args.out, COHORT_CSV):
@@ -194,7 +196,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="replace an existing --out file; also needed to replace data/cohort.csv (the "
         "default --out) with other --seed, --chains, --steps or --cox-steps than the defaults, "
-        "or where NumPy computes with its AVX-512 loops (imported before the package)",
+        "or where the arithmetic is not the reference's (NumPy's AVX-512 loops, or a C library "
+        "whose exp and log round otherwise; the command says so before it starts)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.epilog = EPILOG
@@ -213,9 +216,11 @@ rewrites data/cohort.csv, which every chapter reads, only with the default --see
 than data/cohort.csv is replaced only with --force, and never in the book's folders (data/,
 analysis/, chapters/ …); the file is written in one piece (a temporary file, then renamed), so
 an interrupted run leaves the old file as it was. The bytes do not depend on the processor or
-on OPENBLAS_CORETYPE: the calibration calls no BLAS, and the command turns NumPy's AVX-512 loops
-off before NumPy loads; where they run all the same (NumPy imported first), it says so on
-stderr and replaces data/cohort.csv only with --force (analysis/numerics.py).
+on OPENBLAS_CORETYPE: the calibration calls no BLAS, the command turns NumPy's AVX-512 loops
+off before NumPy loads, and it starts itself again with glibc's SSE2 exp and log
+(GLIBC_TUNABLES=glibc.cpu.hwcaps=-FMA,-FMA4) where it started with others. Where the arithmetic
+is still not the reference's (another C library), it says so on stderr and replaces
+data/cohort.csv only with --force (analysis/numerics.py).
 exit status: 0 written, 2 a bad option, an unwritable --out, or data/cohort.csv refused
 without --force (nothing written).
 """
