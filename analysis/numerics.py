@@ -29,7 +29,7 @@ NumPy's own SIMD loops
     processor lacks is accepted silently (measured on NumPy 2.4.6 without AVX-512).
 
 The C library's ``exp`` and ``log``
-    (NumPy's loops without AVX-512 and :mod:`math` call them). glibc picks them when a process
+    (NumPy's loops without AVX-512 and ``math`` call them). glibc picks them when a process
     starts (its ifuncs): on a processor with FMA and AVX2 its FMA variants, which round about 1
     ``exp`` in 1,500 the other way. With the BLAS-free calibration, the FMA variants wrote
     another cohort; the SSE2 variants, which every x86-64 processor has, wrote
@@ -135,7 +135,7 @@ def pin_numpy_dispatch(environ: dict | None = None, machine: str | None = None) 
     """Add :data:`AVX512_DISPATCH` to ``NPY_DISABLE_CPU_FEATURES`` where it can take effect.
 
     Only before NumPy is first imported in this process (NumPy reads the variable when it is
-    loaded) and only on x86-64 (``machine``: :func:`platform.machine` when not given; elsewhere
+    loaded) and only on x86-64 (``machine``: ``platform.machine()`` when not given; elsewhere
     NumPy knows no such targets and would warn). Names already in the variable are kept; child
     processes (kernels, pytest-xdist and Dask workers) inherit it. Returns whether the variable
     now names every AVX-512 target.
@@ -189,8 +189,8 @@ def pin_libm(environ: dict | None = None) -> bool:
 def libm_reference() -> bool:
     """Whether this process's ``exp`` and ``log`` give the reference bits (:data:`LIBM_PROBES`).
 
-    Python's :mod:`math` and NumPy's loops without AVX-512 call the same C library, so the
-    probes are computed with :mod:`math` (NumPy need not be loaded). True under glibc's SSE2
+    Python's ``math`` and NumPy's loops without AVX-512 call the same C library, so the
+    probes are computed with ``math`` (NumPy need not be loaded). True under glibc's SSE2
     variants (a processor without FMA, or :data:`LIBM_TUNABLE` set when the process started);
     False under its FMA variants or another C library that rounds a probe the other way.
 

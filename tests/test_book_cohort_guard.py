@@ -87,14 +87,14 @@ def test_other_options_elsewhere_are_not_refused(tmp_path, capsys):
 
 
 def test_other_kernels_do_not_replace_the_books_cohort(tmp_path, capsys, monkeypatch):
-    """Where NumPy computes with its AVX-512 loops (imported before the package could turn
-    them off), the default options may write another cohort: refused there without --force;
+    """Where the arithmetic is not the reference's (here NumPy's AVX-512 loops, imported before
+    the package could turn them off; kernel_note's wording), the default options may write
+    another cohort: refused there without --force;
     elsewhere, or with --force, the note is printed and the work starts."""
     note = (
         "note: NumPy computes with its AVX-512 loops here (X86_V4 AVX512_ICL; NumPy was "
-        "imported before the package could turn them off); the calibration's last bits differ "
-        "from every other machine's, so a cohort written here may differ from data/cohort.csv "
-        "(see analysis/numerics.py)"
+        "imported before the package could turn them off): the calibration's last bits differ, "
+        "so a cohort written here may differ from data/cohort.csv (see analysis/numerics.py)"
     )
     monkeypatch.setattr(numerics, "kernel_note", lambda: note)
     code, out, err = call_cli(["synthesize", "--quiet"], capsys)
