@@ -3,7 +3,8 @@
 its risk-set sums in fewer, larger array operations than one ``np.cumsum`` per moment. The
 synthesis must not move by a bit, so each is compared here, bit for bit, with the plain
 formulation it replaced (written out below: one reversed cumulative sum per moment, read at each
-death's first row), on random designs with ties, no deaths, constant columns, NaN and huge
+death's first row; the linear algebra is the engine's own, ``analysis.engine.matvec``, ``gram``
+and ``solve_symmetric``, as in the calibration, so that only the sums are compared), on random designs with ties, no deaths, constant columns, NaN and huge
 values, in C and Fortran order.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis import calibration
+from analysis import calibration, engine
 
 
 def plain_fit(risk, xs, beta0=None, tol=1e-9, max_iter=30):
@@ -31,7 +32,7 @@ def plain_fit(risk, xs, beta0=None, tol=1e-9, max_iter=30):
             s2 = np.cumsum((wx * x)[::-1])[::-1][at]
             m1 = s1 / s0
             grad = float((xe - m1).sum())
-            info = float((s2 / s0).sum() - m1 @ m1)
+            info = float((s2 / s0).sum() - (m1 * m1).sum())
             if not (info != 0.0 and np.isfinite(info)):
                 return np.array([beta]), np.array([np.nan]), False
             step = grad / info
@@ -50,9 +51,9 @@ def plain_fit(risk, xs, beta0=None, tol=1e-9, max_iter=30):
         s0, s1, s2 = plain_moments(risk, xs, beta)
         m1 = s1 / s0[:, None]
         grad = xe - m1.sum(axis=0)
-        info = np.einsum("kij,k->ij", s2, 1.0 / s0) - m1.T @ m1
+        info = np.einsum("kij,k->ij", s2, 1.0 / s0) - engine.gram(m1)
         try:
-            step = np.linalg.solve(info, grad)
+            step, cov = engine.solve_symmetric(info, grad, inverse=True)
         except np.linalg.LinAlgError:
             return beta, np.full(p, np.nan), False
         if not np.all(np.isfinite(step)):
@@ -62,16 +63,12 @@ def plain_fit(risk, xs, beta0=None, tol=1e-9, max_iter=30):
             break
     else:
         return beta, np.full(p, np.nan), False
-    try:
-        se = np.sqrt(np.clip(np.diag(np.linalg.inv(info)), 0, None))
-    except np.linalg.LinAlgError:
-        se = np.full(p, np.nan)
-    return beta, se, True
+    return beta, np.sqrt(np.clip(np.diag(cov), 0, None)), True
 
 
 def plain_moments(risk, xs, beta):
     at = risk.at
-    eta = xs @ beta
+    eta = engine.matvec(xs, beta)
     w = np.exp(eta - eta.max())
     wx = w[:, None] * xs
     s0 = np.cumsum(w[::-1])[::-1][at]
@@ -84,12 +81,12 @@ def plain_newton_once(risk, xs, beta):
     s0, s1, s2 = plain_moments(risk, xs, beta)
     m1 = s1 / s0[:, None]
     grad = xs[risk.ev].sum(axis=0) - m1.sum(axis=0)
-    info = np.einsum("kij,k->ij", s2, 1.0 / s0) - m1.T @ m1
+    info = np.einsum("kij,k->ij", s2, 1.0 / s0) - engine.gram(m1)
     try:
-        cov = np.linalg.inv(info)
+        step, cov = engine.solve_symmetric(info, grad, inverse=True)
     except np.linalg.LinAlgError:
         return beta, np.full(beta.size, np.nan)
-    return beta + cov @ grad, np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    return beta + step, np.sqrt(np.clip(np.diag(cov), 0.0, None))
 
 
 def plain_batched(risk, xs, beta0, iters):
@@ -97,8 +94,8 @@ def plain_batched(risk, xs, beta0, iters):
     k, _, p = xs.shape
     beta = np.broadcast_to(beta0, (k, p)).copy()
     at, ev = risk.at, risk.ev
-    info = np.broadcast_to(np.eye(p), (k, p, p)).copy()
-    for _ in range(iters):
+    cov = np.broadcast_to(np.eye(p), (k, p, p))
+    for it in range(iters):
         eta = np.einsum("knp,kp->kn", xs, beta)
         w = np.exp(eta - eta.max(axis=1, keepdims=True))
         s0 = np.cumsum(w[:, ::-1], axis=1)[:, ::-1][:, at]
@@ -110,17 +107,17 @@ def plain_batched(risk, xs, beta0, iters):
         grad = (xs[:, ev] - m1).sum(axis=1)
         info = (s2 / s0[:, :, None, None]).sum(axis=1) - np.einsum("kep,keq->kpq", m1, m1)
         try:
-            step = np.linalg.solve(info, grad[:, :, None])[:, :, 0]
+            if it + 1 < iters:
+                step = engine.solve_symmetric(info, grad)
+            else:
+                step, cov = engine.solve_symmetric(info, grad, inverse=True)
         except np.linalg.LinAlgError:
-            step = np.zeros_like(beta)
+            step, cov = np.zeros_like(beta), None
         step = np.nan_to_num(np.clip(step, -5, 5))
         beta = beta + step
-    try:
-        cov = np.linalg.inv(info)
-        se = np.sqrt(np.clip(np.diagonal(cov, axis1=1, axis2=2), 0, None))
-    except np.linalg.LinAlgError:
-        se = np.full_like(beta, np.nan)
-    return beta, se
+    if cov is None:
+        return beta, np.full_like(beta, np.nan)
+    return beta, np.sqrt(np.clip(np.diagonal(cov, axis1=1, axis2=2), 0, None))
 
 
 def bits(*arrays) -> list:
