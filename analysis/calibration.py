@@ -399,8 +399,8 @@ class Table2Fits:
     def swap(self, i: int, j: int, ix: list) -> None:
         """Exchange the design values ``ix`` of patients ``i`` and ``j``."""
         a, b = self.pos[i], self.pos[j]
-        rows = self.x[np.ix_([a, b], ix)]
-        self.x[np.ix_([a, b], ix)] = rows[::-1]
+        x = self.x  # two rows' columns ix, read before either is written (no np.ix_)
+        x[a, ix], x[b, ix] = x[b, ix], x[a, ix]
 
     def fit(self, models=None) -> dict:
         """Refit ``models`` (all when None); returns ``(model, term) -> (beta, se)``."""
@@ -442,9 +442,13 @@ def table2_loss(fits: dict, cells: list, rows: dict) -> tuple[float, int]:
     (0.0, 1)
     """
     total, hits = 0.0, 0
+    memo = _MISS_MEMO.get
     for c in cells:
         b, s = fits.get((c["model"], c["term"]), (math.nan, math.nan))
-        d = _cell_miss_memo(b, s, c)
+        m = memo(id(c))  # _cell_miss_memo's lookup, inline (the loss's hot loop)
+        d = m[3] if m is not None and m[0] is c and m[1] == b and m[2] == s else None
+        if d is None:
+            d = _cell_miss_memo(b, s, c)
         hits += d == 0.0
         total += d * (MULTI_WEIGHT if c["model"] == "multi" else 1.0)
     for term, (lo, up, significant) in rows.items():
@@ -1227,7 +1231,7 @@ def _exchange(vals: np.ndarray, i: int, j: int, sub) -> None:
     """Exchange patients ``i`` and ``j`` in a block's values, in place: every column, or only
     the columns ``sub`` (a move of part of the block)."""
     if sub is not None:
-        vals[np.ix_([i, j], sub)] = vals[np.ix_([j, i], sub)]
+        vals[i, sub], vals[j, sub] = vals[j, sub], vals[i, sub]
     else:
         vals[[i, j]] = vals[[j, i]]
 
