@@ -320,20 +320,26 @@ class _RiskSets:
 
         The three risk-set sums are taken by one cumulative sum of the rows w, w x and w x²
         from the last patient, read at :attr:`back`: a cumulative sum along an axis adds each
-        row in sequence, so every sum has the bits of its own ``np.cumsum``."""
+        row in sequence, so every sum has the bits of its own ``np.cumsum``. The three sums over
+        the deaths (``s2 / s0``, ``xe - m1``, ``m1 * m1``) are likewise one reduction of three
+        contiguous rows along the last axis, each row summed (pairwise) as its own ``.sum()``."""
         xe = x[self.ev]
         rows = np.empty((3, x.size))
         from_last = rows[:, ::-1]
+        terms = np.empty((3, xe.size))
         info = 1.0
         for _ in range(max_iter):
-            eta = x * beta
-            w = np.exp(eta - eta.max(), out=rows[0])
+            eta = np.multiply(x, beta, out=rows[0])
+            w = np.exp(np.subtract(eta, np.maximum.reduce(eta), out=eta), out=eta)
             wx = np.multiply(w, x, out=rows[1])
             np.multiply(wx, x, out=rows[2])
             s0, s1, s2 = from_last.cumsum(axis=1).take(self.back, axis=1)
-            m1 = s1 / s0
-            grad = float((xe - m1).sum())
-            info = float((s2 / s0).sum() - (m1 * m1).sum())
+            m1 = np.divide(s1, s0, out=terms[1])
+            np.divide(s2, s0, out=terms[0])
+            np.multiply(m1, m1, out=terms[2])
+            np.subtract(xe, m1, out=terms[1])
+            s_info, grad, s_m1 = np.add.reduce(terms, axis=1).tolist()
+            info = s_info - s_m1
             if not (info != 0.0 and math.isfinite(info)):
                 return np.array([beta]), np.array([math.nan]), False
             step = grad / info
@@ -2250,11 +2256,10 @@ def _spread_search(out, col, term, bounds, rng, steps, dec):
         return b, sum(_edge_scalar(b0, s0, c) for c in mine_b)
 
     def multi(b, s):
+        b, s = b.tolist(), s.tolist()  # Python floats: the same values, cheaper scalar math
         if not _rows_agree(b, s, rows_ix):
             return math.inf
-        return SPREAD_MULTI_WEIGHT * sum(
-            _edge_scalar(float(b[m]), float(s[m]), c) for m, c in kept_ix
-        )
+        return SPREAD_MULTI_WEIGHT * sum(_edge_scalar(b[m], s[m], c) for m, c in kept_ix)
 
     scale = 10**dec
     units = np.rint(pd.to_numeric(out[col]).to_numpy(float) * scale).astype(np.int64)
