@@ -211,7 +211,14 @@ def cell_miss(beta: float, se: float, cell: dict) -> float:
         if ok:
             return 0.0
         return 0.5 + abs(z - cell["z"])
-    x = {"hr": beta, "lower": beta - Z95 * se, "upper": beta + Z95 * se}[stat]
+    if stat == "hr":
+        x = beta
+    elif stat == "lower":
+        x = beta - Z95 * se
+    elif stat == "upper":
+        x = beta + Z95 * se
+    else:
+        raise KeyError(stat)
     # a diverging fit (monotone likelihood) can put a bound beyond exp's range: it prints nothing
     if _prints(math.exp(min(x, EXP_CAP)), cell["value"], cell["decimals"]):
         return 0.0
@@ -285,7 +292,7 @@ class _RiskSets:
         (n, p), sorted by time; ``xe``: the deaths' covariate sums), as :meth:`fit` and
         :func:`_newton_once` step from them."""
         eta = engine.matvec(xs, beta)
-        w = np.exp(eta - eta.max())
+        w = np.exp(np.subtract(eta, np.maximum.reduce(eta), out=eta), out=eta)
         s0, s1, s2 = self.moments(w, xs)
         m1 = s1 / s0[:, None]
         grad = xe - np.add.reduce(m1, axis=0)
@@ -306,14 +313,15 @@ class _RiskSets:
                 step, cov = engine.solve_symmetric(info, grad, inverse=True)
             except np.linalg.LinAlgError:
                 return beta, np.full(p, np.nan), False
-            if not np.all(np.isfinite(step)):
+            # the array methods and ufuncs np.all, np.clip and np.max call (less overhead)
+            if not np.isfinite(step).all():
                 return beta, np.full(p, np.nan), False
-            beta = beta + np.clip(step, -5, 5)
-            if np.max(np.abs(step)) < tol:
+            beta = beta + step.clip(-5, 5)
+            if np.maximum.reduce(np.abs(step)) < tol:
                 break
         else:
             return beta, np.full(p, np.nan), False
-        return beta, np.sqrt(np.clip(np.diag(cov), 0, None)), True
+        return beta, np.sqrt(np.maximum(cov.diagonal(), 0.0)), True
 
     def _fit1(self, x, beta, tol, max_iter):
         """:meth:`fit` for one covariate, with scalar Newton steps (the same iteration).
