@@ -348,14 +348,15 @@ def solve_symmetric(a, b, inverse: bool = False):
         if inverse:
             t.reshape(-1)[p + m :: w + 1] = 1.0
         prod = np.empty((p, w))
-        for j in range(p):
-            pivot = t.item(j, j)
+        # row j of t and column j (as a (p, 1) view), both views of t taken once
+        for j, (tj, col) in enumerate(zip(t, t.T[:p, :, None], strict=True)):
+            pivot = tj.item(j)
             if pivot == 0.0:
                 raise np.linalg.LinAlgError("Singular matrix")
-            row = t[j] / pivot
-            np.multiply(t[:, j : j + 1], row, out=prod)
+            row = tj / pivot
+            np.multiply(col, row, out=prod)
             t -= prod
-            t[j] = row
+            tj[...] = row
         x = t[:, p : p + m]
         if vector:
             x = x[:, 0]
