@@ -426,7 +426,8 @@ class Table2Fits:
                 xs = self.x[:, ix]
                 model = "multi" if m == ("multi",) else "uni"
                 last = self.last.get(m)
-                if last is not None and np.array_equal(last[0], xs):
+                # np.array_equal's test (same shape, every element ==), without its wrapper
+                if last is not None and last[0].shape == xs.shape and (last[0] == xs).all():
                     # the same columns as at the model's last fit: the same estimates
                     self.fits.update(last[1])
                     if last[2] is not None:
