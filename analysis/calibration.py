@@ -2243,7 +2243,7 @@ def _spread_search(out, col, term, bounds, rng, steps, dec):
     kept = [
         c for c in cells if c["model"] == "multi" and _edge_miss(*f[("multi", c["term"])], c) == 0
     ]
-    risk, pos = fits.risk, fits.pos
+    risk, pos_l = fits.risk, fits.pos.tolist()
     multi_ix = [fits.idx[t] for t in fits.multi]
     xs = fits.x[:, multi_ix].copy()  # the multivariable design, sorted by time
     xs -= xs.mean(axis=0)
@@ -2303,22 +2303,30 @@ def _spread_search(out, col, term, bounds, rng, steps, dec):
             sq_new = sq + sum(v * v for v in new) - xi * xi - xj * xj - xk * xk
             if not q_lo <= n * sq_new - s_sum * s_sum <= q_hi:
                 continue
-            rows_ = pos[[i, j, kk]]
-            delta = (np.array(new, float) - (xi, xj, xk)) / scale
+            # the three patients' sorted rows and changes, in Python scalars (the same float
+            # subtraction and division as on arrays), added element by element
+            ri, rj, rk = pos_l[i], pos_l[j], pos_l[kk]
+            di = (float(new[0]) - float(xi)) / scale
+            dj = (float(new[1]) - float(xj)) / scale
+            dk = (float(new[2]) - float(xk)) / scale
             x1_new = x1.copy()
-            x1_new[rows_] += delta
+            x1_new[ri] += di
+            x1_new[rj] += dj
+            x1_new[rk] += dk
             threshold = cur - temp * math.log(max(float(r), 1e-300))
             b1, loss = uni(x1_new, beta1)
             if loss > threshold:
                 continue
             xs_new = xs.copy()
-            xs_new[rows_, km] += delta
+            xs_new[ri, km] += di
+            xs_new[rj, km] += dj
+            xs_new[rk, km] += dk
             b_new, se_new = _newton_once(risk, xs_new, beta)
             loss += multi(b_new, se_new)
             if loss > threshold:
                 continue
             cur, sq, x1, xs, beta1, beta, se = loss, sq_new, x1_new, xs_new, b1, b_new, se_new
-            units[[i, j, kk]] = new
+            units[i], units[j], units[kk] = new
             if cur < best:
                 best, best_units = cur, units.copy()
             if cur == 0.0:
