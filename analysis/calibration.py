@@ -211,7 +211,14 @@ def cell_miss(beta: float, se: float, cell: dict) -> float:
         if ok:
             return 0.0
         return 0.5 + abs(z - cell["z"])
-    x = {"hr": beta, "lower": beta - Z95 * se, "upper": beta + Z95 * se}[stat]
+    if stat == "hr":
+        x = beta
+    elif stat == "lower":
+        x = beta - Z95 * se
+    elif stat == "upper":
+        x = beta + Z95 * se
+    else:
+        raise KeyError(stat)
     # a diverging fit (monotone likelihood) can put a bound beyond exp's range: it prints nothing
     if _prints(math.exp(min(x, EXP_CAP)), cell["value"], cell["decimals"]):
         return 0.0
@@ -285,54 +292,62 @@ class _RiskSets:
         (n, p), sorted by time; ``xe``: the deaths' covariate sums), as :meth:`fit` and
         :func:`_newton_once` step from them."""
         eta = engine.matvec(xs, beta)
-        w = np.exp(eta - eta.max())
+        w = np.exp(np.subtract(eta, np.maximum.reduce(eta), out=eta), out=eta)
         s0, s1, s2 = self.moments(w, xs)
         m1 = s1 / s0[:, None]
-        grad = xe - m1.sum(axis=0)
+        grad = xe - np.add.reduce(m1, axis=0)
         return grad, np.einsum("kij,k->ij", s2, 1.0 / s0) - engine.gram(m1)
 
     def fit(self, xs, beta0=None, tol=1e-9, max_iter=30):
         """``xs``: covariates in sorted order, shape (n, p). Returns (beta, se, converged)."""
-        xs = xs - xs.mean(axis=0)
+        # the column means, by mean's own reduction and division (the same bits, less overhead)
+        xs = xs - np.add.reduce(xs, axis=0) / xs.shape[0]
         p = xs.shape[1]
         if p == 1:
             return self._fit1(xs[:, 0], 0.0 if beta0 is None else float(beta0[0]), tol, max_iter)
         beta = np.zeros(p) if beta0 is None else beta0.copy()
-        xe = xs[self.ev].sum(axis=0)
+        xe = np.add.reduce(xs[self.ev], axis=0)
         for _ in range(max_iter):
             grad, info = self.score_information(xs, beta, xe)
             try:  # the step and the covariance (the SEs at the last iterate) in one elimination
                 step, cov = engine.solve_symmetric(info, grad, inverse=True)
             except np.linalg.LinAlgError:
                 return beta, np.full(p, np.nan), False
-            if not np.all(np.isfinite(step)):
+            # the array methods and ufuncs np.all, np.clip and np.max call (less overhead)
+            if not np.isfinite(step).all():
                 return beta, np.full(p, np.nan), False
-            beta = beta + np.clip(step, -5, 5)
-            if np.max(np.abs(step)) < tol:
+            beta = beta + step.clip(-5, 5)
+            if np.maximum.reduce(np.abs(step)) < tol:
                 break
         else:
             return beta, np.full(p, np.nan), False
-        return beta, np.sqrt(np.clip(np.diag(cov), 0, None)), True
+        return beta, np.sqrt(np.maximum(cov.diagonal(), 0.0)), True
 
     def _fit1(self, x, beta, tol, max_iter):
         """:meth:`fit` for one covariate, with scalar Newton steps (the same iteration).
 
         The three risk-set sums are taken by one cumulative sum of the rows w, w x and w x²
         from the last patient, read at :attr:`back`: a cumulative sum along an axis adds each
-        row in sequence, so every sum has the bits of its own ``np.cumsum``."""
+        row in sequence, so every sum has the bits of its own ``np.cumsum``. The three sums over
+        the deaths (``s2 / s0``, ``xe - m1``, ``m1 * m1``) are likewise one reduction of three
+        contiguous rows along the last axis, each row summed (pairwise) as its own ``.sum()``."""
         xe = x[self.ev]
         rows = np.empty((3, x.size))
         from_last = rows[:, ::-1]
+        terms = np.empty((3, xe.size))
         info = 1.0
         for _ in range(max_iter):
-            eta = x * beta
-            w = np.exp(eta - eta.max(), out=rows[0])
+            eta = np.multiply(x, beta, out=rows[0])
+            w = np.exp(np.subtract(eta, np.maximum.reduce(eta), out=eta), out=eta)
             wx = np.multiply(w, x, out=rows[1])
             np.multiply(wx, x, out=rows[2])
             s0, s1, s2 = from_last.cumsum(axis=1).take(self.back, axis=1)
-            m1 = s1 / s0
-            grad = float((xe - m1).sum())
-            info = float((s2 / s0).sum() - (m1 * m1).sum())
+            m1 = np.divide(s1, s0, out=terms[1])
+            np.divide(s2, s0, out=terms[0])
+            np.multiply(m1, m1, out=terms[2])
+            np.subtract(xe, m1, out=terms[1])
+            s_info, grad, s_m1 = np.add.reduce(terms, axis=1).tolist()
+            info = s_info - s_m1
             if not (info != 0.0 and math.isfinite(info)):
                 return np.array([beta]), np.array([math.nan]), False
             step = grad / info
@@ -398,8 +413,8 @@ class Table2Fits:
     def swap(self, i: int, j: int, ix: list) -> None:
         """Exchange the design values ``ix`` of patients ``i`` and ``j``."""
         a, b = self.pos[i], self.pos[j]
-        rows = self.x[np.ix_([a, b], ix)]
-        self.x[np.ix_([a, b], ix)] = rows[::-1]
+        x = self.x  # two rows' columns ix, read before either is written (no np.ix_)
+        x[a, ix], x[b, ix] = x[b, ix], x[a, ix]
 
     def fit(self, models=None) -> dict:
         """Refit ``models`` (all when None); returns ``(model, term) -> (beta, se)``."""
@@ -411,7 +426,8 @@ class Table2Fits:
                 xs = self.x[:, ix]
                 model = "multi" if m == ("multi",) else "uni"
                 last = self.last.get(m)
-                if last is not None and np.array_equal(last[0], xs):
+                # np.array_equal's test (same shape, every element ==), without its wrapper
+                if last is not None and last[0].shape == xs.shape and (last[0] == xs).all():
                     # the same columns as at the model's last fit: the same estimates
                     self.fits.update(last[1])
                     if last[2] is not None:
@@ -441,9 +457,13 @@ def table2_loss(fits: dict, cells: list, rows: dict) -> tuple[float, int]:
     (0.0, 1)
     """
     total, hits = 0.0, 0
+    memo = _MISS_MEMO.get
     for c in cells:
         b, s = fits.get((c["model"], c["term"]), (math.nan, math.nan))
-        d = _cell_miss_memo(b, s, c)
+        m = memo(id(c))  # _cell_miss_memo's lookup, inline (the loss's hot loop)
+        d = m[3] if m is not None and m[0] is c and m[1] == b and m[2] == s else None
+        if d is None:
+            d = _cell_miss_memo(b, s, c)
         hits += d == 0.0
         total += d * (MULTI_WEIGHT if c["model"] == "multi" else 1.0)
     for term, (lo, up, significant) in rows.items():
@@ -1226,7 +1246,7 @@ def _exchange(vals: np.ndarray, i: int, j: int, sub) -> None:
     """Exchange patients ``i`` and ``j`` in a block's values, in place: every column, or only
     the columns ``sub`` (a move of part of the block)."""
     if sub is not None:
-        vals[np.ix_([i, j], sub)] = vals[np.ix_([j, i], sub)]
+        vals[i, sub], vals[j, sub] = vals[j, sub], vals[i, sub]
     else:
         vals[[i, j]] = vals[[j, i]]
 
@@ -2156,12 +2176,13 @@ def _newton_once(risk: _RiskSets, xs: np.ndarray, beta: np.ndarray):
     from ``beta``: the new estimates and their SEs from the information at ``beta`` (nan when
     it is singular). :func:`spread_anneal`'s multivariable model changes a little per move, so
     one step from the last estimates tracks the fit; its result is refitted from scratch."""
-    grad, info = risk.score_information(xs, beta, xs[risk.ev].sum(axis=0))
+    grad, info = risk.score_information(xs, beta, np.add.reduce(xs[risk.ev], axis=0))
     try:
         step, cov = engine.solve_symmetric(info, grad, inverse=True)
     except np.linalg.LinAlgError:
         return beta, np.full(beta.size, np.nan)
-    return beta + step, np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    # np.clip with no upper bound is np.maximum
+    return beta + step, np.sqrt(np.maximum(cov.diagonal(), 0.0))
 
 
 def _edge_bounds(cell: dict) -> tuple:
@@ -2222,7 +2243,7 @@ def _spread_search(out, col, term, bounds, rng, steps, dec):
     kept = [
         c for c in cells if c["model"] == "multi" and _edge_miss(*f[("multi", c["term"])], c) == 0
     ]
-    risk, pos = fits.risk, fits.pos
+    risk, pos_l = fits.risk, fits.pos.tolist()
     multi_ix = [fits.idx[t] for t in fits.multi]
     xs = fits.x[:, multi_ix].copy()  # the multivariable design, sorted by time
     xs -= xs.mean(axis=0)
@@ -2244,11 +2265,10 @@ def _spread_search(out, col, term, bounds, rng, steps, dec):
         return b, sum(_edge_scalar(b0, s0, c) for c in mine_b)
 
     def multi(b, s):
+        b, s = b.tolist(), s.tolist()  # Python floats: the same values, cheaper scalar math
         if not _rows_agree(b, s, rows_ix):
             return math.inf
-        return SPREAD_MULTI_WEIGHT * sum(
-            _edge_scalar(float(b[m]), float(s[m]), c) for m, c in kept_ix
-        )
+        return SPREAD_MULTI_WEIGHT * sum(_edge_scalar(b[m], s[m], c) for m, c in kept_ix)
 
     scale = 10**dec
     units = np.rint(pd.to_numeric(out[col]).to_numpy(float) * scale).astype(np.int64)
@@ -2283,22 +2303,30 @@ def _spread_search(out, col, term, bounds, rng, steps, dec):
             sq_new = sq + sum(v * v for v in new) - xi * xi - xj * xj - xk * xk
             if not q_lo <= n * sq_new - s_sum * s_sum <= q_hi:
                 continue
-            rows_ = pos[[i, j, kk]]
-            delta = (np.array(new, float) - (xi, xj, xk)) / scale
+            # the three patients' sorted rows and changes, in Python scalars (the same float
+            # subtraction and division as on arrays), added element by element
+            ri, rj, rk = pos_l[i], pos_l[j], pos_l[kk]
+            di = (float(new[0]) - float(xi)) / scale
+            dj = (float(new[1]) - float(xj)) / scale
+            dk = (float(new[2]) - float(xk)) / scale
             x1_new = x1.copy()
-            x1_new[rows_] += delta
+            x1_new[ri] += di
+            x1_new[rj] += dj
+            x1_new[rk] += dk
             threshold = cur - temp * math.log(max(float(r), 1e-300))
             b1, loss = uni(x1_new, beta1)
             if loss > threshold:
                 continue
             xs_new = xs.copy()
-            xs_new[rows_, km] += delta
+            xs_new[ri, km] += di
+            xs_new[rj, km] += dj
+            xs_new[rk, km] += dk
             b_new, se_new = _newton_once(risk, xs_new, beta)
             loss += multi(b_new, se_new)
             if loss > threshold:
                 continue
             cur, sq, x1, xs, beta1, beta, se = loss, sq_new, x1_new, xs_new, b1, b_new, se_new
-            units[[i, j, kk]] = new
+            units[i], units[j], units[kk] = new
             if cur < best:
                 best, best_units = cur, units.copy()
             if cur == 0.0:

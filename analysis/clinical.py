@@ -196,6 +196,16 @@ def _as_array(value, name: str, *, lo=None, hi=None, unit: str = "", lo_open=Fal
         x = _check_scalar(value, name, lo=lo, hi=hi, unit=unit, lo_open=lo_open, hint=hint)
         return np.array([x]), _Wrap(0)
     wrap = _Wrap(2, value.index) if isinstance(value, pd.Series) else _Wrap(1)
+    if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype == np.float64:
+        # a float array (the calibration's case) holds only numbers: when every element is
+        # finite and in range, the checks below pass, so they are taken at once (the same copy)
+        arr = value.copy()
+        if (
+            np.isfinite(arr).all()
+            and (lo is None or ((arr > lo) if lo_open else (arr >= lo)).all())
+            and (hi is None or (arr <= hi).all())
+        ):
+            return arr, wrap
     items = value.tolist() if hasattr(value, "tolist") else list(value)
     if any(isinstance(item, list) for item in items):
         raise ValueError(f"{name} must be one-dimensional")

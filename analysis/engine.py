@@ -334,31 +334,46 @@ def solve_symmetric(a, b, inverse: bool = False):
     vector = b.ndim in (1, a.ndim - 1)
     if vector:
         b = b[..., None]
-    stack = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     m = b.shape[-1]
     # the rows [a | b | I]; each step divides row j by its pivot and takes its multiples from
-    # every other row (one matrix: plain 2-D indexing, as the Newton steps call it most)
+    # every other row
+    if a.ndim == 2 and b.ndim == 2:
+        # one matrix (the Newton steps call it most): plain 2-D indexing, a Python float pivot,
+        # the identity written along a flat stride and the products into one buffer, so that
+        # each step costs few NumPy calls (the same operations on every element)
+        w = 2 * p + m if inverse else p + m
+        t = np.zeros((p, w))
+        t[:, :p] = a
+        t[:, p : p + m] = b
+        if inverse:
+            t.reshape(-1)[p + m :: w + 1] = 1.0
+        prod = np.empty((p, w))
+        # row j of t and column j (as a (p, 1) view), both views of t taken once
+        for j, (tj, col) in enumerate(zip(t, t.T[:p, :, None], strict=True)):
+            pivot = tj.item(j)
+            if pivot == 0.0:
+                raise np.linalg.LinAlgError("Singular matrix")
+            row = tj / pivot
+            np.multiply(col, row, out=prod)
+            t -= prod
+            tj[...] = row
+        x = t[:, p : p + m]
+        if vector:
+            x = x[:, 0]
+        return (x, t[:, p + m :]) if inverse else x
+    stack = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     t = np.zeros((*stack, p, p + m + (p if inverse else 0)))
     t[..., :p] = a
     t[..., p : p + m] = b
     if inverse:
         t[..., p + m :] = np.eye(p)
-    if not stack:
-        for j in range(p):
-            pivot = t[j, j]
-            if pivot == 0.0:
-                raise np.linalg.LinAlgError("Singular matrix")
-            row = t[j] / pivot
-            t -= np.multiply.outer(t[:, j], row)
-            t[j] = row
-    else:
-        for j in range(p):
-            pivot = t[..., j, j, None]
-            if (pivot == 0.0).any():
-                raise np.linalg.LinAlgError("Singular matrix")
-            row = t[..., j, :] / pivot
-            t -= t[..., :, j, None] * row[..., None, :]
-            t[..., j, :] = row
+    for j in range(p):
+        pivot = t[..., j, j, None]
+        if (pivot == 0.0).any():
+            raise np.linalg.LinAlgError("Singular matrix")
+        row = t[..., j, :] / pivot
+        t -= t[..., :, j, None] * row[..., None, :]
+        t[..., j, :] = row
     x = t[..., p : p + m]
     if vector:
         x = x[..., 0]

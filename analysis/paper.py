@@ -507,9 +507,9 @@ def design_matrix(cohort: pd.DataFrame, coding: str = "implied", terms=None) -> 
     if coding not in CODINGS:
         raise ValueError(f"coding: expected 'implied' or 'stated', got {coding!r}")
     c = cohort
-    d = pd.DataFrame(index=c.index)
-    d["os_months"] = pd.to_numeric(c["os_months"])
-    d["os_event"] = pd.to_numeric(c["os_event"])
+    # the columns gathered first and framed once (a frame grown column by column costs a
+    # block insertion per column): the same columns, values, dtypes and order
+    d = {"os_months": pd.to_numeric(c["os_months"]), "os_event": pd.to_numeric(c["os_event"])}
     wanted = [t.id for t in TERMS] if terms is None else list(terms)
     done: set[str] = set()
     for term_id in wanted:
@@ -522,8 +522,9 @@ def design_matrix(cohort: pd.DataFrame, coding: str = "implied", terms=None) -> 
         for name, values in _term_columns(c, term_id, coding).items():
             if terms is None or name in wanted or term(term_id).stated == "category":
                 d[name] = values
-    first = [c for c in _COLUMN_ORDER if c in d.columns]
-    return d[first + [c for c in d.columns if c not in first]]
+    first = [c for c in _COLUMN_ORDER if c in d]
+    order = first + [c for c in d if c not in first]
+    return pd.DataFrame({name: d[name] for name in order}, index=c.index)
 
 
 #: Column order of the design (kept from earlier versions, so that fits and the calibration,
