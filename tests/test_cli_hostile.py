@@ -1628,7 +1628,7 @@ def test_an_existing_out_is_refused_naming_its_folder(command, tmp_path, capsys,
     for given in (target, Path("site a", "mine.csv")):
         code, out, err = call_cli([*command, "--out", str(given)], capsys)
         assert (code, out) == (2, "") and len(err.splitlines()) == 1
-        assert err.startswith(f"error: --out {given} exists and is not the book's")
+        assert err.startswith(f"error: --out {given} already exists; nothing was written")
     assert target.read_text(encoding="utf-8") == "theirs"
     assert file_tree(tmp_path) == ["site a", "site a/mine.csv"]
 

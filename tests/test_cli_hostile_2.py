@@ -154,7 +154,7 @@ def test_a_link_to_the_books_own_output_is_a_users_file(command, tmp_path, capsy
         }
     code, out, err = call_cli(argv, capsys)
     assert (code, out) == (2, "")
-    assert err.startswith(f"error: --out {link} exists and is not the book's ")
+    assert err.startswith(f"error: --out {link} already exists; nothing was written ")
     assert "add --force to replace it" in err
     assert link.is_symlink() and file_tree(tmp_path) == ["mine.csv"]
 

@@ -184,8 +184,9 @@ def _check_paths(args: argparse.Namespace) -> dict[str, Path]:
             )
     if args.out.exists() and not args.force and not is_book_file(args.out, DEFAULT_OUT):
         raise UsageError(
-            f"--out {args.out} exists and is not the book's ensemble summary; nothing was "
-            "written (choose a new file name, or add --force to replace it)"
+            f"--out {args.out} already exists; nothing was written (without --force only the "
+            "book's own data/ensemble-summary.csv is replaced: choose a new file name, or add "
+            "--force to replace it)"
         )
     if not args.out.parent.is_dir():
         # a folder not yet made was called "not a directory"

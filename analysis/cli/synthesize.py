@@ -70,8 +70,9 @@ def _check_writable(out: Path, force: bool = False) -> None:
         )
     if out.exists() and not force and not is_book_file(out, COHORT_CSV):
         raise UsageError(
-            f"--out {out} exists and is not the book's cohort; nothing was written "
-            "(choose a new file name, or add --force to replace it)"
+            f"--out {out} already exists; nothing was written (without --force only the "
+            "book's own data/cohort.csv is replaced: choose a new file name, or add --force to "
+            "replace it)"
         )
     if os.path.lexists(out) and not out.exists():
         raise UsageError(f"--out {out}: a broken symbolic link (or a loop of them)")
