@@ -4,8 +4,8 @@ its risk-set sums in fewer, larger array operations than one ``np.cumsum`` per m
 synthesis must not move by a bit, so each is compared here, bit for bit, with the plain
 formulation it replaced (written out below: one reversed cumulative sum per moment, read at each
 death's first row; the linear algebra is the engine's own, ``analysis.engine.matvec``, ``gram``
-and ``solve_symmetric``, as in the calibration, so that only the sums are compared), on random designs with ties, no deaths, constant columns, NaN and huge
-values, in C and Fortran order.
+and ``solve_symmetric``, as in the calibration, so that only the sums are compared), on random
+designs with ties, no deaths, constant columns, NaN and huge values, in C and Fortran order.
 """
 
 from __future__ import annotations
