@@ -24,7 +24,9 @@ prints more univariate entries and no fewer in all. Last, a Metropolis search of
 :data:`SPREAD_COLUMNS` within a plausible clinical range rather than their current one
 (:func:`spread_anneal`) widens the univariate intervals that still print too narrow, and a
 steepest descent of the PVTT grade within the BCLC stages on the edge distance of the PVTT cells
-(:func:`pvtt_edge_descent`) reaches an interval that no single improving exchange does.
+(:func:`pvtt_edge_descent`) reaches an interval that no single improving exchange does. Last of
+all, :func:`joint_spread_anneal` moves AST's values until its univariate interval prints, then
+those of AST and :data:`JOINT_HELD` until the multivariable entries printed before print again.
 """
 
 from __future__ import annotations
@@ -2067,6 +2069,8 @@ def value_se_pass(
 #: does not reach it. AST (U/L, 10 to 1,500) is left out: no search reached its interval with
 #: every multivariable entry kept (SE 0.0018 to at most 0.0026, 0.0030 needed; scratch runs of
 #: up to 400,000 steps), and the values it found crowd the floor (six patients at 10 U/L).
+#: :func:`joint_spread_anneal` reaches it by giving the multivariable entries up on the way and
+#: winning them back with other columns' values.
 SPREAD_COLUMNS = {"crp_mg_l": ("crp_gt3", (0.0, 30.0))}
 #: Metropolis steps of :func:`spread_anneal` per column, at most (it stops when every univariate
 #: cell of the column and every multivariable cell printed at its start print).
@@ -2332,6 +2336,336 @@ def _spread_search(out, col, term, bounds, rng, steps, dec):
             if cur == 0.0:
                 break
     return best_units
+
+
+# ------------------------------------------------------------------------- joint spread pass
+
+#: The column :func:`joint_spread_anneal` aims at, with its term and the plausible clinical range
+#: its values may take (AST in U/L: 10 to 1,500). Its univariate interval needs an SE of about
+#: 0.0028 (0.0018 on the book's cohort before the pass): the extreme values on patients who die
+#: early. :func:`spread_anneal` alone does not reach it with every multivariable entry kept
+#: (see :data:`SPREAD_COLUMNS`); here the multivariable entries are won back afterwards by the
+#: columns of :data:`JOINT_HELD`.
+JOINT_AIM = ("ast_u_l", "ast_gt40", (10.0, 1500.0))
+#: The columns :func:`joint_spread_anneal` moves, after AST's interval prints, towards the
+#: multivariable entries printed at its start, each with its term and plausible range (None:
+#: bilirubin, whose values stay within their Child-Pugh points band, :data:`BILIRUBIN_BANDS`,
+#: and move the ALBI score); AST's values move too. No column's univariate edge distance may
+#: rise above its value at the start of the search (a printed cell keeps printing).
+JOINT_HELD = {
+    "crp_mg_l": ("crp_gt3", (0.0, 30.0)),
+    "tumor_number": ("tumor_number_gt4", (1.0, 50.0)),
+    "bilirubin_mg_dl": ("albi_score", None),
+}
+#: The pass's three searches, as (most steps, start temperature): the reach of AST's interval
+#: (multivariable rows only as a soft penalty, :func:`_row_excess`), the repair of the
+#: multivariable entries at a higher temperature, and the polish rounds at a low one.
+JOINT_REACH = (60_000, 0.02)
+JOINT_REPAIR = (30_000, 0.2)
+JOINT_POLISH = (20_000, 0.02)
+#: Polish rounds at most (each from the last one's best, on its own generator); the pass stops
+#: at the first round whose values, fitted from scratch, print more univariate entries than the
+#: incoming ones, as many multivariable ones or more, every row agreeing.
+JOINT_POLISH_ROUNDS = 5
+#: Weight of :func:`_row_excess` in the repair and polish searches (1 in the reach).
+JOINT_ROW_WEIGHT = 3.0
+#: Margin, in the row's SE units, by which :func:`_row_excess` wants each row inside its rule
+#: (the one-step multivariable update of the search is not the fit).
+JOINT_ROW_MARGIN = 0.02
+#: Largest change of one patient's bilirubin in a move, in units of 0.1 mg/dL.
+JOINT_BAND_STEP = 3
+
+
+def _row_excess(beta, se, rows_ix, margin: float = JOINT_ROW_MARGIN) -> float:
+    """How far estimates ``beta``, ``se`` (sequences) lie from every multivariable row of
+    ``rows_ix`` ((position, lower, upper, significant)) agreeing by :func:`rows_agreeing`'s rule
+    with ``margin`` to spare: the log HR's distance beyond the printed interval (widened by half
+    a unit of its last decimal) plus the z statistic's beyond 1.96 on the wrong side, both in
+    units of the row's SE; inf for a failed fit.
+
+    Examples
+    --------
+    >>> rows_ix = [(0, 1.5, 3.0, True)]
+    >>> _row_excess([math.log(2.0)], [0.2], rows_ix)   # HR 2 (P 0.0005): agrees
+    0.0
+    >>> round(_row_excess([math.log(2.0)], [0.5], rows_ix, margin=0.0), 4)   # z 1.386 < 1.96
+    0.5737
+    """
+    out = 0.0
+    for pos, lo, up, significant in rows_ix:
+        b, s = beta[pos], se[pos]
+        if not (math.isfinite(b) and math.isfinite(s) and s > 0):
+            return math.inf
+        low, high = math.log(lo - 0.0005), math.log(up + 0.0005)
+        out += (max(low - b + margin * s, 0.0) + max(b - high + margin * s, 0.0)) / s
+        z = abs(b) / s
+        out += max(Z95 + margin - z, 0.0) if significant else max(z - Z95 + margin, 0.0)
+    return out
+
+
+def _joint_columns(out, fits, f, cols: dict, decimals: dict) -> list:
+    """Per column of ``cols`` (column -> (term, range or None, aimed)): the state
+    :func:`_joint_search` moves (values in integer units of the CSV decimals, the univariate
+    design column sorted by time, its last estimate, its cells' edge bounds)."""
+    cells = table2_cells()
+    sd_dec = load().set_index("id")["decimals"]
+    state = []
+    for col, (term, bounds, aimed) in cols.items():
+        dec = int(decimals[col])
+        scale = 10**dec
+        units = np.rint(pd.to_numeric(out[col]).to_numpy(float) * scale).astype(np.int64)
+        d = {
+            "col": col, "aimed": aimed, "scale": scale, "units": units,
+            "x1": fits.x[:, fits.idx[term]].copy(), "b1": np.array([f[("uni", term)][0]]),
+            "km": fits.multi.index(term) if term in fits.multi else None,
+            "mine": [_edge_bounds(c) for c in cells if c["model"] == "uni" and c["term"] == term],
+        }  # fmt: skip
+        if bounds is None:  # bilirubin: its points band, the ALBI score recomputed
+            pts = np.where(units < 2 * scale, 1, np.where(units <= 3 * scale, 2, 3))
+            d["band"] = tuple(
+                np.array([round(BILIRUBIN_BANDS[p][k] * scale) for p in pts]) for k in (0, 1)
+            )
+            d["alb"] = pd.to_numeric(out["albumin_g_dl"]).to_numpy(float)
+        else:
+            d["range"] = (round(bounds[0] * scale), round(bounds[1] * scale))
+            d["q"] = _sd_window(units, dec, int(sd_dec[f"table1.{col}.sd"]))
+            d["sum"], d["sq"] = int(units.sum()), int((units.astype(object) ** 2).sum())
+        state.append(d)
+    return state
+
+
+def _joint_search(out, cols, rng, steps, t_start, row_weight, kept, decimals):
+    """One Metropolis search of :func:`joint_spread_anneal` over the values of ``cols`` (see
+    :func:`_joint_columns`): per step one column, drawn uniformly, moves -- three patients by
+    ``+a``, ``+b``, ``-(a + b)`` as in :func:`spread_anneal` (mean exact, SD as Table 1 prints
+    it, values within the plausible range) or one patient's bilirubin by up to
+    :data:`JOINT_BAND_STEP` units within its band. The loss: :func:`_edge_miss` over the aimed
+    columns' univariate cells, plus ``row_weight`` times :func:`_row_excess`, plus that over the
+    multivariable cells ``kept``; a held column's univariate distance may not rise above its
+    start. Univariate models are refitted per move, the multivariable model takes one
+    Newton-Raphson step (:func:`_newton_once`). The temperature falls from ``t_start`` as the
+    square of the steps left, plus :data:`SPREAD_T_END`; the search stops at loss 0. Returns
+    (best loss, the best values per column in integer units)."""
+    rows = multivariable_rows()
+    fits = Table2Fits(paper.design_matrix(out, "implied"))
+    f = fits.fit()
+    risk, pos_l = fits.risk, fits.pos.tolist()
+    xs = fits.x[:, [fits.idx[t] for t in fits.multi]].copy()
+    xs -= xs.mean(axis=0)
+    where = {t: m for m, t in enumerate(fits.multi)}
+    rows_ix = [(where[t], lo, up, sig) for t, (lo, up, sig) in rows.items()]
+    kept_ix = [(where[c["term"]], _edge_bounds(c)) for c in kept]
+    beta = np.array([f[("multi", t)][0] for t in fits.multi])
+    se = np.array([f[("multi", t)][1] for t in fits.multi])
+    state = _joint_columns(out, fits, f, cols, decimals)
+
+    def uni(d, x, b0):
+        b, s, ok = risk.fit(x[:, None], b0)
+        if not ok:
+            return b, math.inf
+        b0, s0 = float(b[0]), float(s[0])
+        return b, sum(_edge_scalar(b0, s0, c) for c in d["mine"])
+
+    def multi(b, s):
+        b, s = b.tolist(), s.tolist()
+        return row_weight * _row_excess(b, s, rows_ix) + sum(
+            _edge_scalar(b[m], s[m], c) for m, c in kept_ix
+        )
+
+    part = []
+    for d in state:
+        d["b1"], loss = uni(d, d["x1"], d["b1"])
+        part.append(loss)
+    ceiling = list(part)  # a held column's distance may not rise above its start
+    aims = [m for m, d in enumerate(state) if d["aimed"]]
+    cur_multi = multi(beta, se)
+    cur = sum(part[m] for m in aims) + cur_multi
+    best = (cur, [d["units"].copy() for d in state])
+    if not math.isfinite(cur) or cur == 0.0:
+        return best
+    mags = np.array(SPREAD_MAGNITUDES, dtype=np.int64)
+    n = len(out)
+    with np.errstate(all="ignore"):
+        for step in range(steps):
+            temp = t_start * (1.0 - step / steps) ** 2 + SPREAD_T_END
+            k = int(rng.integers(len(state)))
+            d = state[k]
+            units = d["units"]
+            if "band" in d:
+                i = int(rng.integers(n))
+                delta = int(rng.integers(-JOINT_BAND_STEP, JOINT_BAND_STEP + 1))
+                r = rng.random()
+                v = int(units[i]) + delta
+                if delta == 0 or not d["band"][0][i] <= v <= d["band"][1][i]:
+                    continue
+                ri = pos_l[i]
+                x1 = d["x1"].copy()
+                new_x = float(_albi_of(np.array([v / d["scale"]]), d["alb"][[i]])[0])
+                moved = [(ri, new_x - x1[ri])]
+                x1[ri] = new_x
+                new, who, sq_new = (v,), (i,), None
+            else:
+                i, j, kk = (int(v) for v in rng.choice(n, 3, replace=False))
+                mag = int(mags[rng.integers(mags.size)])
+                a, jitter = int(rng.integers(-mag, mag + 1)), int(rng.integers(-1, 2))
+                r = rng.random()
+                xi, xj, xk = int(units[i]), int(units[j]), int(units[kk])
+                bq, cq = xj - xk + a, a * (xi - xk + a)  # the sum of squares kept, as there
+                disc = bq * bq - 4 * cq
+                if a == 0 or disc < 0:
+                    continue
+                root = math.sqrt(disc)
+                b = round(min((-bq + root) / 2.0, (-bq - root) / 2.0, key=abs)) + jitter
+                new, who = (xi + a, xj + b, xk - a - b), (i, j, kk)
+                if min(new) < d["range"][0] or max(new) > d["range"][1]:
+                    continue
+                sq_new = d["sq"] + sum(v * v for v in new) - xi * xi - xj * xj - xk * xk
+                if not d["q"][0] <= n * sq_new - d["sum"] * d["sum"] <= d["q"][1]:
+                    continue
+                x1 = d["x1"].copy()
+                moved = []
+                for p, v, old in zip(who, new, (xi, xj, xk), strict=True):
+                    change = (float(v) - float(old)) / d["scale"]
+                    x1[pos_l[p]] += change
+                    moved.append((pos_l[p], change))
+            threshold = cur - temp * math.log(max(float(r), 1e-300))
+            b1, lu = uni(d, x1, d["b1"])
+            if not d["aimed"] and lu > ceiling[k]:
+                continue
+            # the aimed columns' distances summed afresh, so that a loss of 0 is exactly 0
+            aimed = sum(lu if m == k else part[m] for m in aims)
+            if aimed + cur_multi > threshold:
+                continue
+            xs_new, b_new, se_new = xs, beta, se
+            if d["km"] is not None:
+                xs_new = xs.copy()
+                for row, change in moved:
+                    xs_new[row, d["km"]] += change
+                b_new, se_new = _newton_once(risk, xs_new, beta)
+            new_multi = multi(b_new, se_new)
+            loss = aimed + new_multi
+            if loss > threshold:
+                continue
+            cur, cur_multi, xs, beta, se = loss, new_multi, xs_new, b_new, se_new
+            d["x1"], d["b1"], part[k] = x1, b1, lu
+            if sq_new is not None:
+                d["sq"] = sq_new
+            for p, v in zip(who, new, strict=True):
+                units[p] = v
+            if cur < best[0]:
+                best = (cur, [dd["units"].copy() for dd in state])
+            if cur <= 0.0:
+                break
+    return best
+
+
+def _with_units(out: pd.DataFrame, cols, values, decimals: dict) -> pd.DataFrame:
+    """``out`` with each column of ``cols`` replaced by ``values`` (integer units of its CSV
+    decimals, as :func:`_joint_search` returns them)."""
+    frame = out.copy()
+    for col, units in zip(cols, values, strict=True):
+        dec = int(decimals[col])
+        frame[col] = (units / 10**dec).astype(float) if dec else units.astype(frame[col].dtype)
+    return frame
+
+
+def joint_spread_anneal(
+    df: pd.DataFrame,
+    rng: np.random.Generator,
+    *,
+    reach: tuple = JOINT_REACH,
+    repair: tuple = JOINT_REPAIR,
+    polish: tuple = JOINT_POLISH,
+    rounds: int = JOINT_POLISH_ROUNDS,
+    decimals: dict,
+) -> tuple[pd.DataFrame, tuple, tuple]:
+    """Print AST's univariate interval by its values, then win back the multivariable entries.
+
+    :func:`spread_anneal` moves one column's values with every multivariable entry printed at
+    its start kept at each step, and on the book's cohort AST's interval stays out of reach that
+    way (its SE needs to rise from 0.0018 to about 0.0028: the extreme values on patients who
+    die early). Here, in three Metropolis searches (:func:`_joint_search`, each on its own
+    generator spawned from ``rng``):
+
+    * reach: AST's values alone (:data:`JOINT_AIM`: three patients move by ``+a``, ``+b``,
+      ``-(a + b)``, the mean exact, the SD as Table 1 prints it, every value within 10-1,500
+      U/L) towards its univariate cells, the multivariable rows only a soft penalty
+      (:func:`_row_excess`), at most ``reach`` = (steps, start temperature);
+    * repair: AST's values (its cells held) and those of :data:`JOINT_HELD` (CRP and tumour
+      number likewise, bilirubin within its Child-Pugh points band, so the ALBI score moves,
+      every score stays; each column's univariate cells held) towards the multivariable entries
+      printed at the start, every row wanted with :data:`JOINT_ROW_MARGIN` to spare
+      (:data:`JOINT_ROW_WEIGHT`), ``repair`` = (steps, temperature);
+    * polish: the same search at ``polish``, up to ``rounds`` times, each from the last one's
+      best, until the values, fitted from scratch, print more univariate entries than the
+      incoming cohort, as many multivariable entries or more, every row agreeing.
+
+    The values replace the columns only then; otherwise the incoming frame is returned. Survival
+    times and events, and every printed Table 1 number, stay. Deterministic for a generator
+    state. ``decimals``: as in :func:`value_polish`.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A cohort as :func:`analysis.cohort.load_cohort` reads it.
+    rng : numpy.random.Generator
+        The pass's generator.
+    reach, repair, polish : tuple
+        (most steps, start temperature) of each search (defaults :data:`JOINT_REACH`,
+        :data:`JOINT_REPAIR`, :data:`JOINT_POLISH`).
+    rounds : int
+        Most polish rounds.
+    decimals : dict
+        Decimals the cohort file writes per column (:data:`analysis.synthesis.CSV_DECIMALS`).
+
+    Returns
+    -------
+    tuple
+        ``(frame, tallies before, tallies after)`` (:func:`_tallies`).
+
+    Examples
+    --------
+    No steps, nothing changes:
+
+    >>> from analysis.cohort import load_cohort
+    >>> from analysis.synthesis import CSV_DECIMALS
+    >>> frame, before, after = joint_spread_anneal(
+    ...     load_cohort(), np.random.default_rng(1), reach=(0, 0.02), decimals=CSV_DECIMALS)
+    >>> before == after, frame.equals(load_cohort())
+    (True, True)
+    """
+    cells = table2_cells()
+    rows = multivariable_rows()
+
+    def tallies(frame):
+        return _tallies(Table2Fits(paper.design_matrix(frame, "implied")).fit(), cells, rows)
+
+    start = tallies(df)
+    col, term, bounds = JOINT_AIM
+    if col not in df.columns or start[2] != len(rows) or reach[0] <= 0:
+        return df, start, start
+    reach_rng, repair_rng, polish_rng = rng.spawn(3)
+    cols = {col: (term, bounds, True)}
+    loss, values = _joint_search(df, cols, reach_rng, reach[0], reach[1], 1.0, [], decimals)
+    if loss != 0.0:  # AST's cells do not print (or a row wants more room)
+        return df, start, start
+    out = _with_units(df, cols, values, decimals)
+    fits = Table2Fits(paper.design_matrix(df, "implied")).fit()
+    multi_cells = [c for c in cells if c["model"] == "multi"]
+    kept = [c for c in multi_cells if _edge_miss(*fits[("multi", c["term"])], c) == 0]
+    cols = {col: (term, bounds, False)} | {
+        c: (t, b, False) for c, (t, b) in JOINT_HELD.items() if c in df.columns
+    }
+    searches = [(repair_rng, repair)] + [(r, polish) for r in polish_rng.spawn(rounds)]
+    for sub_rng, (steps, temp) in searches:
+        loss, values = _joint_search(
+            out, cols, sub_rng, steps, temp, JOINT_ROW_WEIGHT, kept, decimals
+        )
+        out = _with_units(out, cols, values, decimals)
+        key = tallies(out)
+        if key[2] == len(rows) and key[0] > start[0] and key[1] >= start[1]:
+            return out, start, key
+    return df, start, start
 
 
 # ------------------------------------------------------------------ edge-distance exchange polish
