@@ -530,7 +530,7 @@ def test_table2_notes_say_why_a_univariate_cell_is_missed():
     nb = _golden("07-cox")
     cohort = load_cohort()
     reasons = calibration.missed_cell_reasons(cohort)
-    assert len(reasons) == 11  # README: the committed cohort's 11 missed cells
+    assert len(reasons) == 10  # README: the committed cohort's 10 missed cells
     cells = {"hr": "HR", "interval": "CI", "p": "P"}
     for name, coding in (
         ("tbl-cox-table2-implied", "implied"),
@@ -550,10 +550,10 @@ def test_table2_notes_say_why_a_univariate_cell_is_missed():
             tail = "; ".join(f"{' and '.join(c)}: {k}" for k, c in why.items())
             assert f" — {tail} {ref}" in line, line
             said += 1
-        assert sum(ref in n for n in notes) == said == (8 if coding == "implied" else 7)
+        assert sum(ref in n for n in notes) == said == 7
     counts = calibration.miss_category_counts(reasons)
     sentence = _glued(nb, "cox_missed_sentence")
-    assert "a reason for each of the 11 univariate numbers this cohort misses" in sentence
+    assert "a reason for each of the 10 univariate numbers this cohort misses" in sentence
     assert "{ref}`data-missed-reasons`" in sentence
     assert [int(n) for n in re.findall(r"(?:: |, )(\d+) ", sentence)] == list(counts.values())
 
@@ -569,7 +569,7 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
     infeasible = set(feasibility.loc[~feasibility["feasible"], "id"])
     table = _glued(nb, "tbl-cox-table2-implied")
     notes = _notes_lines(nb, "tbl-cox-table2-implied-notes")
-    assert len(notes) == table.count("✗") == 21
+    assert len(notes) == table.count("✗") == 20
     said_infeasible, unexplained, not_aimed = 0, 0, []
     for note in notes:
         head, tail = note.split(" — ", 1)
@@ -713,7 +713,7 @@ def test_table_7_4_reproduced_rows_are_never_badged_published():
         next(i for i, r in enumerate(rows) if r.startswith("| Child-Pugh score: 7 vs 5 — paper"))
         + 1
     ]
-    assert "0.747 (0.081–6.914)" in child and "provenance-assumed" in child and "✗" in child
+    assert "0.526 (0.065–4.257)" in child and "provenance-assumed" in child and "✗" in child
 
 
 def test_table2_reference_rows_get_no_verdict_and_are_not_counted():
@@ -770,10 +770,8 @@ def test_table_7_1_header_and_prose_do_not_badge_the_cohorts_values_published():
         assert "provenance-" in badge and PUBLISHED_BADGE not in badge, name
     # the 100th power varies across calibrated cohorts a hundred times more on the log scale
     assert "provenance-assumed" in _glued(nb, "cox_ast_unit_hr_100.provenance")
-    # 1.011 against 1.011, but 1.007–1.014 against 1.005–1.017: its Table 2 row is ✗
-    assert _glued(nb, "cox_ast_unit_verdict").startswith(
-        ', the ratio the paper prints, but not its 95% interval<sup class="provenance'
-    )
+    # 1.011 (1.005–1.017) against 1.011 (1.005–1.017): its Table 2 row prints, said in words
+    assert _glued(nb, "cox_ast_unit_verdict") == ", as the paper prints it"
     forest = _glued_any(nb, "fig-cox-forest-downloads")
     line = forest.split("In this figure:")[1].split("</p>")[0]
     for part in line.split(" · "):
@@ -991,13 +989,13 @@ def test_multivariable_row_agreement_is_stated_as_measured():
         "same side of 0.05 as printed" in data
     )
     assert (
-        "9 of the 10 whose printed hazard ratio is not 1 lie on the same side of 1 as the paper's"
+        "8 of the 10 whose printed hazard ratio is not 1 lie on the same side of 1 as the paper's"
         in data
     )
-    assert "Child-Pugh score 7 vs 5 on the other" in data
+    assert "Child-Pugh score 7 vs 5, Child-Pugh score 8 vs 5 on the other" in data
     cox = _glued(_golden("07-cox"), "cox_agree_sentence")
     assert (
-        "9 of the 10 multivariable hazard ratios the paper prints as other than 1 lie on the same side of 1"
+        "8 of the 10 multivariable hazard ratios the paper prints as other than 1 lie on the same side of 1"
         in cox
     )
     for path in (ROOT / "book" / "intro.md", ROOT / "chapters" / "01-data.md", ROOT / "README.md"):
@@ -1688,7 +1686,8 @@ def test_chapter_7_exercise_solutions_fit_as_table_7_4_and_answer_the_question()
     default ties are Efron's, while Table 7.4 is Breslow's; it showed no term list and said only
     that intervals "usually narrow". Exercise 7.1's asked which coding is closer to the printed
     1.521 and never said. Both answers are now computed and glued (albumin ≤ 3 g/dL goes from
-    4.017 to 1.799 with Breslow's rule when the liver terms leave)."""
+    4.017 to 1.799 with Breslow's rule when the liver terms leave; 4.108 to 1.595 on the cohort
+    after the joint spread pass)."""
     import math
 
     from analysis.cohort import derive, load_cohort
@@ -1714,7 +1713,7 @@ def test_chapter_7_exercise_solutions_fit_as_table_7_4_and_answer_the_question()
             for f in (full, reduced)
         )
         assert f"{paper.fitted_label(term)} {before} → {after}" in moves, term
-    assert "Albumin ≤ 3 g/dL 4.017 → 1.799" in moves  # the reviewer's measurement
+    assert "Albumin ≤ 3 g/dL 4.108 → 1.595" in moves  # measured on the committed cohort
     closer = _glued(nb, "cox_ex_tace_closer")
     stated = table2_models(derive(load_cohort()), "stated")["multivariate"]
     printed = published.value("table2.prior_tace_gt4.multi.hr")
@@ -2143,9 +2142,12 @@ def test_the_ast_ratio_the_paper_prints_carries_no_badge_saying_it_prints_anothe
     hr_badge = _glued(nb, "cox_ast_unit_hr.provenance")
     assert "provenance-" in hr_badge and "the paper prints another value" not in hr_badge
     verdict = _glued(nb, "cox_ast_unit_verdict")
-    said, badge = verdict.split("<sup", 1)
-    assert said == ", the ratio the paper prints, but not its 95% interval"
-    assert "provenance-assumed" in badge and "the paper prints another value" in badge
+    # since the joint spread pass the committed cohort prints the whole row (1.011, 1.005-1.017):
+    # the sentence says so, with no badge, and the ratio's own badge is "determined"; before it,
+    # the interval differed and the sentence read ", the ratio the paper prints, but not its 95%
+    # interval" with the row's "assumed: the paper prints another value" badge after it
+    assert verdict == ", as the paper prints it"
+    assert "provenance-determined" in hr_badge
     hr = _glued(nb, "cox_ast_unit_hr").strip("'")
     assert f"per U/L this cohort gives {hr}{hr_badge}{verdict};" in _glued(nb, "cox_brief_ast")
 
@@ -2364,7 +2366,7 @@ def test_table_4_2_rows_read_at_fixed_decimals():
         assert len(set(map(len, numbers))) == 1, row
         assert not re.search(r"(?<![\d,.])0\.0+(?!\d)", row[2]), row
     crp = next(r for r in rows if r[0] == "CRP (mg/L)")
-    assert crp[2] == "0.87 (0.30–1.97) \\[0.03–13.98\\]" and crp[3] == "3.40"
+    assert crp[2] == "1.01 (0.30–1.95) \\[0.01–13.97\\]" and crp[3] == "3.45"
     downloaded = _downloaded_csv(nb, "tbl-base-skewed")
     assert [r["skewness"] for r in downloaded] == [r[3].replace("−", "-") for r in rows]
 
