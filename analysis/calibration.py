@@ -2357,11 +2357,15 @@ JOINT_HELD = {
     "tumor_number": ("tumor_number_gt4", (1.0, 50.0)),
     "bilirubin_mg_dl": ("albi_score", None),
 }
-#: The pass's three searches, as (most steps, start temperature): the reach of AST's interval
-#: (multivariable rows only as a soft penalty, :func:`_row_excess`), the repair of the
-#: multivariable entries at a higher temperature, and the polish rounds at a low one.
+#: The first of :func:`joint_spread_anneal`'s three searches, as (most steps, start
+#: temperature): the reach of AST's interval (multivariable rows only as a soft penalty,
+#: :func:`_row_excess`).
 JOINT_REACH = (60_000, 0.02)
+#: The second search, as (most steps, start temperature): the repair of the multivariable
+#: entries, at a higher temperature than the reach.
 JOINT_REPAIR = (30_000, 0.2)
+#: The polish rounds, as (most steps, start temperature): the repair's search at a low
+#: temperature, up to :data:`JOINT_POLISH_ROUNDS` times.
 JOINT_POLISH = (20_000, 0.02)
 #: Polish rounds at most (each from the last one's best, on its own generator); the pass stops
 #: at the first round whose values, fitted from scratch, print more univariate entries than the
