@@ -1072,7 +1072,9 @@ def test_book_cohort_tables_print_as_before():
     """The book's cohort is not a user's: Table 1 and the skewed-variable table print exactly as
     they did before the median rule (stored from commit 158b0d0 in tests/data; the CRP row of the
     skewed table re-stored when the spread pass moved CRP's values, and when each row took the
-    decimals at which no nonzero value prints as zero: CRP's at two, its minimum 0.03, not 0.0)."""
+    decimals at which no nonzero value prints as zero: CRP's at two, its minimum 0.03, not 0.0;
+    AST's, CRP's and tumour number's rows re-stored when the joint spread pass moved their
+    values, every mean and SD as before)."""
     for name, frame in (
         ("book-table1.csv", table1(BOOK)),
         ("book-table1-skewed.csv", table1_skewed(BOOK)),
