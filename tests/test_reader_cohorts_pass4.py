@@ -147,9 +147,16 @@ def test_a_skewness_hidden_on_a_small_cohort_says_so(tmp_path):
 
 def test_table2_reasons_name_terms_as_the_reader_sees_them(tmp_path):
     """12 patients, all men: chapter 07's note read "Sex: female: term(s) ['sex_female'] do not
-    vary in this cohort" and "the estimate for bclc_stage runs off to infinity"."""
+    vary in this cohort" and "the estimate for bclc_stage runs off to infinity".
+
+    A term fitted per unit is named in that coding, never by Table 2's split: on the 12 patients
+    (every seventh row) the multivariable model runs off to infinity on Child-Pugh scores 6 and 7,
+    the ALBI score and CRP, named "CRP (mg/L), per mg/L", not "CRP > 3 mg/L". (Before the
+    calibration pass that moved AST and CRP the reason named AST, "AST (U/L), per U/L".)"""
     reasons = table2_models(_load(ROWS.assign(sex="M"), tmp_path))["reasons"]
     assert reasons == {"sex_female": "nobody in this cohort is in its group (female)"}
     twelve = table2_models(_load(ROWS.iloc[::7].head(12), tmp_path, "twelve.csv"))["reasons"]
     assert not any("_" in why or "[" in why for why in twelve.values()), twelve
-    assert "AST (U/L), per U/L" in twelve["multivariate"], twelve  # implied coding: not "> 40"
+    assert "CRP (mg/L), per mg/L" in twelve["multivariate"], twelve  # implied coding
+    stated = ("> 3", ">3", "> 40", ">40", "> 4")  # Table 2's splits of the per-unit terms
+    assert not any(s in why for s in stated for why in twelve.values()), twelve
