@@ -330,7 +330,7 @@ def test_cox_step_halving_on_a_multivariable_overshoot_matches_statsmodels():
     newton = np.linalg.solve(-model.hessian(zero), model.score(zero))
     assert np.abs(newton).max() > 5
     assert model.loglike(np.clip(newton, -5, 5)) < model.loglike(zero)
-    # statsmodels' Newton from 0 diverges too: its BFGS from 0 comes near, its Newton polishes
+    # the oracle: statsmodels' BFGS from 0 comes near, its Newton from there polishes
     near = model.fit(method="bfgs", gtol=1e-8, maxiter=5000).params
     ref = model.fit(start_params=near)
     assert fit.loglik == pytest.approx(model.loglike(fit.beta), abs=1e-9)
