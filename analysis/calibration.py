@@ -2028,9 +2028,7 @@ def value_se_pass(
     cells = table2_cells()
     rows = multivariable_rows()
 
-    def tallies(frame):
-        return _tallies(Table2Fits(paper.design_matrix(frame, "implied")).fit(), cells, rows)
-
+    tallies = _frame_tallies
     out = df.copy()
     rngs = rng.spawn(len(columns))
     for (col, (term, kind)), sub_rng in zip(columns.items(), rngs, strict=True):
@@ -2151,12 +2149,9 @@ def spread_anneal(
     (True, True)
     """
     columns = SPREAD_COLUMNS if columns is None else columns
-    cells = table2_cells()
     rows = multivariable_rows()
 
-    def tallies(frame):
-        return _tallies(Table2Fits(paper.design_matrix(frame, "implied")).fit(), cells, rows)
-
+    tallies = _frame_tallies
     out = df.copy()
     start = tallies(out)
     rngs = rng.spawn(len(columns))
@@ -2236,6 +2231,65 @@ def _rows_agree(beta, se, rows_ix) -> bool:
     return True
 
 
+def _frame_tallies(frame: pd.DataFrame) -> tuple:
+    """:func:`_tallies` of ``frame``'s Table 2 fits (implied coding), fitted from scratch."""
+    fits = Table2Fits(paper.design_matrix(frame, "implied")).fit()
+    return _tallies(fits, table2_cells(), multivariable_rows())
+
+
+def _uni_edge(risk, x: np.ndarray, b0: np.ndarray, bounds: list) -> tuple:
+    """A univariate model of the design column ``x`` (sorted as ``risk``) refitted from ``b0``:
+    its estimate and the sum of :func:`_edge_scalar` over the cells' ``bounds``
+    (:func:`_edge_bounds`); inf when the fit fails."""
+    b, s, ok = risk.fit(x[:, None], b0)
+    if not ok:
+        return b, math.inf
+    b0, s0 = float(b[0]), float(s[0])
+    return b, sum(_edge_scalar(b0, s0, c) for c in bounds)
+
+
+def _three_way_move(units, rng, mags, bounds, window, total: int, squares: int) -> tuple:
+    """One move of :func:`spread_anneal`'s and :func:`joint_spread_anneal`'s searches: three
+    patients drawn from ``rng`` move by ``+a``, ``+b`` and ``-(a + b)`` units (``a`` up to one of
+    ``mags``, ``b`` the change that keeps the sum of squares about the same, give or take one
+    unit), so the sum stays; the move stands only when every value stays within ``bounds`` and
+    ``n * squares - total**2`` within ``window`` (the SD prints as Table 1 prints it).
+
+    Returns ``(r, patients, new values, old values, new sum of squares)``: ``r`` the move's
+    uniform draw for the Metropolis rule; ``patients`` None when the move is refused. The draws
+    are the same whether or not it is.
+
+    Examples
+    --------
+    >>> units = np.array([10, 20, 30, 40, 50], dtype=np.int64)
+    >>> total, squares = int(units.sum()), int((units**2).sum())
+    >>> r, who, new, old, sq = _three_way_move(units, np.random.default_rng(3),
+    ...     np.array([5]), (0, 100), (0, 10**9), total, squares)
+    >>> who is None or (sum(new) == sum(old) and 0 <= min(new) and max(new) <= 100)
+    True
+    """
+    n = units.size
+    i, j, kk = (int(v) for v in rng.choice(n, 3, replace=False))
+    mag = int(mags[rng.integers(mags.size)])
+    a, jitter, r = int(rng.integers(-mag, mag + 1)), int(rng.integers(-1, 2)), rng.random()
+    old = (int(units[i]), int(units[j]), int(units[kk]))
+    xi, xj, xk = old
+    # b solves b**2 + b (x_j - x_k + a) + a (x_i - x_k + a) = 0: the sum of squares kept
+    bq, cq = xj - xk + a, a * (xi - xk + a)
+    disc = bq * bq - 4 * cq
+    if a == 0 or disc < 0:
+        return r, None, None, old, None
+    root = math.sqrt(disc)
+    b = round(min((-bq + root) / 2.0, (-bq - root) / 2.0, key=abs)) + jitter
+    new = (xi + a, xj + b, xk - a - b)
+    if min(new) < bounds[0] or max(new) > bounds[1]:
+        return r, None, None, old, None
+    sq_new = squares + sum(v * v for v in new) - xi * xi - xj * xj - xk * xk
+    if not window[0] <= n * sq_new - total * total <= window[1]:
+        return r, None, None, old, None
+    return r, (i, j, kk), new, old, sq_new
+
+
 def _spread_search(out, col, term, bounds, rng, steps, dec):
     """One column's Metropolis search of :func:`spread_anneal`: the best values found, in
     integer units of the column's CSV decimals, or None when the column's univariate cells
@@ -2262,11 +2316,7 @@ def _spread_search(out, col, term, bounds, rng, steps, dec):
     se = np.array([f[("multi", t)][1] for t in fits.multi])
 
     def uni(x, b0):
-        b, s, ok = risk.fit(x[:, None], b0)
-        if not ok:
-            return b, math.inf
-        b0, s0 = float(b[0]), float(s[0])
-        return b, sum(_edge_scalar(b0, s0, c) for c in mine_b)
+        return _uni_edge(risk, x, b0, mine_b)
 
     def multi(b, s):
         b, s = b.tolist(), s.tolist()  # Python floats: the same values, cheaper scalar math
@@ -2276,7 +2326,6 @@ def _spread_search(out, col, term, bounds, rng, steps, dec):
 
     scale = 10**dec
     units = np.rint(pd.to_numeric(out[col]).to_numpy(float) * scale).astype(np.int64)
-    n = units.size
     lo_u, hi_u = round(bounds[0] * scale), round(bounds[1] * scale)
     sd_dec = int(load().set_index("id").loc[f"table1.{col}.sd", "decimals"])
     q_lo, q_hi = _sd_window(units, dec, sd_dec)
@@ -2290,23 +2339,12 @@ def _spread_search(out, col, term, bounds, rng, steps, dec):
     with np.errstate(all="ignore"):
         for step in range(steps):
             temp = SPREAD_T_START * (1.0 - step / steps) ** 2 + SPREAD_T_END
-            i, j, kk = (int(v) for v in rng.choice(n, 3, replace=False))
-            mag = int(mags[rng.integers(mags.size)])
-            a, jitter, r = int(rng.integers(-mag, mag + 1)), int(rng.integers(-1, 2)), rng.random()
-            xi, xj, xk = int(units[i]), int(units[j]), int(units[kk])
-            # b solves b**2 + b (x_j - x_k + a) + a (x_i - x_k + a) = 0: the sum of squares kept
-            bq, cq = xj - xk + a, a * (xi - xk + a)
-            disc = bq * bq - 4 * cq
-            if a == 0 or disc < 0:
+            r, who, new, (xi, xj, xk), sq_new = _three_way_move(
+                units, rng, mags, (lo_u, hi_u), (q_lo, q_hi), s_sum, sq
+            )
+            if who is None:
                 continue
-            root = math.sqrt(disc)
-            b = round(min((-bq + root) / 2.0, (-bq - root) / 2.0, key=abs)) + jitter
-            new = (xi + a, xj + b, xk - a - b)
-            if min(new) < lo_u or max(new) > hi_u:
-                continue
-            sq_new = sq + sum(v * v for v in new) - xi * xi - xj * xj - xk * xk
-            if not q_lo <= n * sq_new - s_sum * s_sum <= q_hi:
-                continue
+            i, j, kk = who
             # the three patients' sorted rows and changes, in Python scalars (the same float
             # subtraction and division as on arrays), added element by element
             ri, rj, rk = pos_l[i], pos_l[j], pos_l[kk]
@@ -2464,11 +2502,7 @@ def _joint_search(out, cols, rng, steps, t_start, row_weight, kept, decimals):
     state = _joint_columns(out, fits, f, cols, decimals)
 
     def uni(d, x, b0):
-        b, s, ok = risk.fit(x[:, None], b0)
-        if not ok:
-            return b, math.inf
-        b0, s0 = float(b[0]), float(s[0])
-        return b, sum(_edge_scalar(b0, s0, c) for c in d["mine"])
+        return _uni_edge(risk, x, b0, d["mine"])
 
     def multi(b, s):
         b, s = b.tolist(), s.tolist()
@@ -2509,22 +2543,10 @@ def _joint_search(out, cols, rng, steps, t_start, row_weight, kept, decimals):
                 x1[ri] = new_x
                 new, who, sq_new = (v,), (i,), None
             else:
-                i, j, kk = (int(v) for v in rng.choice(n, 3, replace=False))
-                mag = int(mags[rng.integers(mags.size)])
-                a, jitter = int(rng.integers(-mag, mag + 1)), int(rng.integers(-1, 2))
-                r = rng.random()
-                xi, xj, xk = int(units[i]), int(units[j]), int(units[kk])
-                bq, cq = xj - xk + a, a * (xi - xk + a)  # the sum of squares kept, as there
-                disc = bq * bq - 4 * cq
-                if a == 0 or disc < 0:
-                    continue
-                root = math.sqrt(disc)
-                b = round(min((-bq + root) / 2.0, (-bq - root) / 2.0, key=abs)) + jitter
-                new, who = (xi + a, xj + b, xk - a - b), (i, j, kk)
-                if min(new) < d["range"][0] or max(new) > d["range"][1]:
-                    continue
-                sq_new = d["sq"] + sum(v * v for v in new) - xi * xi - xj * xj - xk * xk
-                if not d["q"][0] <= n * sq_new - d["sum"] * d["sum"] <= d["q"][1]:
+                r, who, new, (xi, xj, xk), sq_new = _three_way_move(
+                    units, rng, mags, d["range"], d["q"], d["sum"], d["sq"]
+                )
+                if who is None:
                     continue
                 x1 = d["x1"].copy()
                 moved = []
@@ -2641,9 +2663,7 @@ def joint_spread_anneal(
     cells = table2_cells()
     rows = multivariable_rows()
 
-    def tallies(frame):
-        return _tallies(Table2Fits(paper.design_matrix(frame, "implied")).fit(), cells, rows)
-
+    tallies = _frame_tallies
     start = tallies(df)
     col, term, bounds = JOINT_AIM
     if col not in df.columns or start[2] != len(rows) or reach[0] <= 0:
