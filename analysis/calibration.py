@@ -2028,7 +2028,6 @@ def value_se_pass(
     cells = table2_cells()
     rows = multivariable_rows()
 
-    tallies = _frame_tallies
     out = df.copy()
     rngs = rng.spawn(len(columns))
     for (col, (term, kind)), sub_rng in zip(columns.items(), rngs, strict=True):
@@ -2042,15 +2041,15 @@ def value_se_pass(
             continue
         trial = out.copy()
         trial[col] = (units / 10**dec).astype(float) if dec else units.astype(out[col].dtype)
-        key, was = tallies(trial), tallies(out)
+        key, was = _frame_tallies(trial), _frame_tallies(out)
         if key[2] == len(rows) and key[0] > was[0]:
             out = trial
     plain = then(df)
-    start = tallies(plain)
+    start = _frame_tallies(plain)
     if out.equals(df):
         return plain, start, start
     mine = then(out)
-    end = tallies(mine)
+    end = _frame_tallies(mine)
     if end[2] == len(rows) and end[0] > start[0] and _no_worse(end, start):
         return mine, start, end
     return plain, start, start
@@ -2151,9 +2150,8 @@ def spread_anneal(
     columns = SPREAD_COLUMNS if columns is None else columns
     rows = multivariable_rows()
 
-    tallies = _frame_tallies
     out = df.copy()
-    start = tallies(out)
+    start = _frame_tallies(out)
     rngs = rng.spawn(len(columns))
     for (col, (term, (low, high))), sub_rng in zip(columns.items(), rngs, strict=True):
         if col not in out.columns or steps <= 0:
@@ -2164,10 +2162,10 @@ def spread_anneal(
         dec = int(decimals[col])
         trial = out.copy()
         trial[col] = (units / 10**dec).astype(float) if dec else units.astype(out[col].dtype)
-        key, was = tallies(trial), tallies(out)
+        key, was = _frame_tallies(trial), _frame_tallies(out)
         if key[2] == len(rows) and key[0] > was[0] and key[1] >= was[1]:
             out = trial
-    return out, start, tallies(out)
+    return out, start, _frame_tallies(out)
 
 
 def _newton_once(risk: _RiskSets, xs: np.ndarray, beta: np.ndarray):
@@ -2663,8 +2661,7 @@ def joint_spread_anneal(
     cells = table2_cells()
     rows = multivariable_rows()
 
-    tallies = _frame_tallies
-    start = tallies(df)
+    start = _frame_tallies(df)
     col, term, bounds = JOINT_AIM
     if col not in df.columns or start[2] != len(rows) or reach[0] <= 0:
         return df, start, start
@@ -2686,7 +2683,7 @@ def joint_spread_anneal(
             out, cols, sub_rng, steps, temp, JOINT_ROW_WEIGHT, kept, decimals
         )
         out = _with_units(out, cols, values, decimals)
-        key = tallies(out)
+        key = _frame_tallies(out)
         if key[2] == len(rows) and key[0] > start[0] and key[1] >= start[1]:
             return out, start, key
     return df, start, start
