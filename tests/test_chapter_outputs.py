@@ -834,8 +834,9 @@ def test_a_reader_sees_one_short_call_per_result(stem):
 #: full) each chapter may hold: 113, 94 and 32 before the bookkeeping left them; then 17, 20,
 #: 14, which were 24, 26 and 17 lines of at most 80 characters on paper; now 26, 32 and 17 such
 #: lines (every line at most 80 characters: test_copyable_cells; chapter 06's import of four
-#: names is six lines).
-FOLDED_LINES_BUDGET = {"03-treatment": 28, "06-survival": 34, "09-bias": 19}
+#: names is six lines). Chapter 06: 36 since Table 6.2's call (book.median_comparison, 4 lines)
+#: left a removed cell for a folded one, as Table 6.1's is.
+FOLDED_LINES_BUDGET = {"03-treatment": 28, "06-survival": 36, "09-bias": 19}
 
 
 @pytest.mark.parametrize("stem", sorted(FOLDED_LINES_BUDGET))

@@ -135,6 +135,14 @@ RESULT_CALLS = {
         "plots.km_panels(",  # Fig. 1.2
         "plots.histogram_panels(",  # Fig. 1.3
     ],
+    # review of chapter 06: Table 6.2 came from a removed cell, Table 6.1's call being shown
+    "06-survival": [
+        'os_ci, os_mean_result, "os", cohort_path=cohort_path',  # Table 6.1
+        'pfs_ci, pfs_mean_result, "pfs", cohort_path=cohort_path',  # Table 6.2
+        "survival_comparisons(cohort, cohort_path=cohort_path)",  # Table 6.3
+        "km_plot(",  # Figs 6.1 and 6.2
+        "survival_comparison_figures(",  # Figs 6.3-6.5
+    ],
 }
 
 
