@@ -794,6 +794,48 @@ def test_phone_menu_and_contents_open(contexts, server, outside_requests):
     assert not outside_requests
 
 
+#: the state of each exercise's solution, [is it open, where the page is scrolled]
+_SOLUTIONS_JS = """() => [Array.from(document.querySelectorAll('article div.solution.toggle'))
+  .map(s => !s.classList.contains('toggle-hidden')), Math.round(window.scrollY)]"""
+
+
+def test_a_tap_on_a_solutions_title_opens_it_even_on_its_link(contexts, server, outside_requests):
+    """On a phone (390 px) the title "Solution to Exercise 5.1" opens its solution wherever it is
+    tapped (clicked here: the tests' phone context has no touch). A tap on "Exercise 5.1", a link
+    to the exercise, had jumped to the exercise, left the solution shut and thrown "button is not
+    defined" in togglebutton.js, on all 27 solutions of the book (book.js). A second tap on the
+    link shuts it, Enter on the link opens it too, and each leaves the other solutions and the
+    scroll position as they were."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("05"))
+    pg = _open(contexts, 390, outside_requests)
+    try:
+        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+        links = pg.locator("article div.solution.toggle > .admonition-title a[href]")
+        assert links.count() >= 2, "the solutions' titles no longer link to their exercises"
+        link = links.nth(1)
+        link.scroll_into_view_if_needed()
+        before = pg.evaluate(_SOLUTIONS_JS)
+        assert not any(before[0]), before
+        link.click()
+        pg.wait_for_timeout(300)
+        opened = pg.evaluate(_SOLUTIONS_JS)
+        link.click()
+        pg.wait_for_timeout(300)
+        shut = pg.evaluate(_SOLUTIONS_JS)
+        links.nth(0).focus()
+        pg.keyboard.press("Enter")
+        pg.wait_for_timeout(300)
+        keyed = pg.evaluate(_SOLUTIONS_JS)
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    others = [False] * (len(before[0]) - 2)
+    assert opened == [[False, True, *others], before[1]], f"tapped once: {opened} (was {before})"
+    assert shut[0] == [False, False, *others], f"tapped twice: {shut}"
+    assert keyed[0] == [True, False, *others], f"Enter on the first: {keyed}"
+    assert not outside_requests
+
+
 #: Each visible control of a page, focused after a Tab (so that it matches :focus-visible, as it
 #: does when reached by the keyboard): the ones that show no ring (no outline, no box shadow).
 #: One that takes no focus (a heading's link, out of the tab order; a link in a closed solution)

@@ -785,3 +785,27 @@ function bookOnReady(fn) {
   }
   bookOnReady(titles);
 })();
+
+// An exercise's solution is folded under its title, "Solution to Exercise 5.1", which opens it
+// (sphinx-togglebutton listens on the whole title). "Exercise 5.1" in the title is a link to the
+// exercise, just above: a tap on those words (a third of the title on a phone) jumped to the
+// exercise, left the solution shut, and threw "button is not defined" in togglebutton.js (its
+// handler finds no button for a click on a link; once another toggle had been used it toggled
+// that one instead). A click on a link in a folding title now opens or shuts its own block, as a
+// click beside the words does (tests/test_browser.py:
+// test_a_tap_on_a_solutions_title_opens_it_even_on_its_link).
+(function () {
+  function toggleFromTitleLink(event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    var title = link && link.closest(".admonition.toggle > .admonition-title");
+    var button = title && title.querySelector(".toggle-button");
+    if (!button) return;
+    event.preventDefault();
+    event.stopPropagation();
+    button.click();
+  }
+  // capturing, so it runs before the title's own handler, which the event then never reaches
+  bookOnReady(function () {
+    document.addEventListener("click", toggleFromTitleLink, true);
+  });
+})();
