@@ -5,7 +5,7 @@ The book is literate: every code cell a reader can see (shown, or behind a "show
 (``remove-cell``, ``remove-input``: plumbing the page never shows) would make the copy fail
 with a NameError (review: chapter 08 used ``n``, ``math`` and ``paper``, chapter 09 ``fmt_hr``,
 ``fmt_p`` and ``n``, chapter 05 ``alpha``, ``level``, ``pct``, ``NOT_SHOWN`` and
-``user``, chapter 06 ``fmt``, ``ci_text``, ``user_cohort`` and the ``disease_control`` column
+``user``, chapter 06 ``fmt``, ``ci_text``, ``user_cohort`` (now ``user``, as in every chapter) and the ``disease_control`` column
 of a hidden ``derive(load_cohort(...))``).
 
 For each chapter of :data:`COPYABLE`, the visible code cells (the ``parameters`` cell included)
