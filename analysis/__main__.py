@@ -90,6 +90,14 @@ class _Parser(argparse.ArgumentParser):
             action, f"invalid choice: '{shown_argument(str(value))}'{hint} (choose from {listed})"
         )
 
+    def _get_option_tuples(self, option_string):
+        # an abbreviation is matched against the options --help shows: "run --chapter 02" said
+        # "ambiguous option: --chapter could match --chapters, --chapters-dir", naming a hidden
+        # option (the tests' --chapters-dir) and refusing the one the reader meant
+        tuples = super()._get_option_tuples(option_string)
+        shown = [t for t in tuples if t[0].help is not argparse.SUPPRESS]
+        return shown if len(tuples) > 1 and shown else tuples
+
     def _get_value(self, action, arg_string):
         try:
             return super()._get_value(action, arg_string)

@@ -29,6 +29,10 @@ Guarantees
   ``analysis/``, ``.git/`` or a system directory (``/proc``, ``/sys``, ``/dev``, ``/run``).
   Every refusal is one line (:class:`RunnerError`) and exit status 2.
 * **Atomic.** ``reports/NAME`` is always a complete report: it appears in one rename.
+* **One cohort.** The cohort is hashed when it is validated and again once the chapters ran;
+  a file saved again in between (a spreadsheet still open on it) is a :class:`RunnerError`
+  and nothing is written, as the report would name one file's digest beside the other's
+  numbers.
 * **Failures.** When a chapter fails, the partial output becomes ``reports/NAME.failed/``
   (marker state "failed", ``FAILED.txt`` naming the chapter and the cell, the notebooks so
   far). An older ``NAME.failed`` is replaced only if it is ours; a user's folder of that name
@@ -2498,6 +2502,13 @@ def run_book(
                     ChapterRun(
                         name, f"{name}.ipynb", f"chapters/{name}.html", time.monotonic() - t0
                     )
+                )
+            if hashlib.sha256(cohort.read_bytes()).hexdigest() != digest:
+                # saved again while the chapters ran (a spreadsheet still open on it): the report
+                # recorded the digest of the file validated and held the numbers of the other
+                raise RunnerError(
+                    f"--cohort {_show(cohort.name)} changed while the chapters ran; nothing was "
+                    "written: run again once the file is saved and closed"
                 )
             index_md = _report_index_md(
                 out.name, cohort.name, digest, params, [c.name for c in run.chapters]

@@ -1212,3 +1212,26 @@ def test_a_kernel_still_starting_when_a_run_stops_is_ended_before_its_folder_goe
     time.sleep(3)  # what the kernel would have written by now
     assert list(temp.iterdir()) == []
     assert not reports.exists() or list(reports.iterdir()) == []
+
+
+@pytest.mark.slow(seconds=5)
+def test_a_cohort_saved_again_while_the_chapters_run_writes_no_report(book, capsys):
+    """Hostile pass (session 115): the cohort file saved again between the validation and the
+    end of the chapters (a spreadsheet still open on it) gave a report whose report.json and
+    index named the SHA-256 of the file validated and whose tables held the numbers of the other
+    (chapter 04: mean age 75.5 beside a digest of the cohort of 60.5). Refused, nothing
+    written."""
+    chapters, cohort, reports = book
+    saves = CHAPTER_B.replace(
+        "x = 1\n",
+        "from pathlib import Path\n"
+        "p = Path(cohort_path)\n"
+        "p.write_bytes(p.read_bytes().replace(b'\\n', b'\\r\\n'))  # still valid, other bytes\n",
+    )
+    (chapters / "02-b.md").write_text(saves, encoding="utf-8")
+    argv = ["run", "--cohort", str(cohort), "--out", str(reports / "r"), "--quiet"]
+    assert main([*argv, "--chapters-dir", str(chapters)]) == 2
+    err = capsys.readouterr().err
+    assert "error: --cohort mine.csv changed while the chapters ran; nothing was written" in err
+    assert "Traceback" not in err
+    assert not reports.exists() or listing(reports) == []

@@ -131,6 +131,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 _FLOAT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _INT = re.compile(r"[+-]?[0-9]+")
 
+#: Why a value is not a number, as the cohort's checks say it (analysis/cohort.py, which this
+#: module does not import): "--weight-kg 65,5", "--height-cm 170cm" and "--height-cm １７０"
+#: said only "not a number".
+_NUMBER_HINTS = (
+    # a typeset minus (U+2212, pasted from a document)
+    (lambda t: "\u2212" in t, "a Unicode minus sign, U+2212: type - instead"),
+    (lambda t: re.fullmatch(r"[+-]?[0-9]+,[0-9]+", t), "use a decimal point, not a decimal comma"),
+    (
+        lambda t: any(ch.isdigit() and not ch.isascii() for ch in t),
+        "digits 0-9: 170, not １７０ or ١٧٠",
+    ),
+    (
+        # a unit is spaced from the number or two letters or more ("2x" is a typo, not a unit)
+        lambda t: re.fullmatch(r"[+-]?[0-9]+(?:[.,][0-9]+)?(?:\s*[^\W\d_]{2,}|\s+[^\W\d_]+)\.?", t),
+        "the number alone, without its unit",
+    ),
+)
+
 
 def _printable(text: str) -> str:
     if file_name_identifier(text):  # a number or name typed in the wrong field, never repeated
@@ -152,8 +170,10 @@ def _parse_number(option: str, text, kind: str):
         raise UsageError(f"{option} {_printable(stripped)}: not a finite number")
     if not pattern.fullmatch(stripped):
         what = "a whole number" if kind == "int" else "a number"
-        # a typeset minus (U+2212, pasted from a document): as the cohort's checks say it
-        hint = " (a Unicode minus sign, U+2212: type - instead)" if "\u2212" in stripped else ""
+        hints = [h for test, h in _NUMBER_HINTS if test(stripped)]
+        if kind == "int":  # "--cycle 2,0": a decimal point would be no whole number either
+            hints = [h for h in hints if "decimal" not in h]
+        hint = f" ({'; '.join(hints)})" if hints else ""
         raise UsageError(f"{option} {_printable(str(text))}: not {what}{hint}")
     if kind == "int":
         # far outside every range; no huge-int arithmetic (leading zeros are no magnitude)

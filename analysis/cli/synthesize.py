@@ -283,13 +283,16 @@ def run(args: argparse.Namespace) -> int:
     for row in table[table["verdict"] != "hit"].itertuples(index=False):
         print(
             f"  {row.verdict:<10} {row.id}: published {row.published}, computed {row.computed} "
-            f"({row.distance:g} units of the last digit)"
+            f"({row.distance:g} unit{'' if row.distance == 1 else 's'} of the last digit)"
         )
     loss = df.attrs.get("loss", {})
-    print(
-        f"  Cox phase: Table 2 loss {loss.get('cox_before', float('nan')):.3f} -> "
-        f"{loss.get('cox_after', float('nan')):.3f}"
-    )
+    if args.cox_steps == 0:  # printed "Cox phase: Table 2 loss nan -> nan"
+        print("  Cox phase: skipped (--cox-steps 0)")
+    else:
+        print(
+            f"  Cox phase: Table 2 loss {loss.get('cox_before', float('nan')):.3f} -> "
+            f"{loss.get('cox_after', float('nan')):.3f}"
+        )
     for block, row in target_counts(df).iterrows():
         print(
             f"  {block}: {row['hit']} hit, {row['missed']} missed, {row['infeasible']} infeasible"
