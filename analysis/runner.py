@@ -2503,7 +2503,11 @@ def run_book(
                         name, f"{name}.ipynb", f"chapters/{name}.html", time.monotonic() - t0
                     )
                 )
-            if hashlib.sha256(cohort.read_bytes()).hexdigest() != digest:
+            try:
+                again = hashlib.sha256(cohort.read_bytes()).hexdigest()
+            except OSError:  # moved or deleted since: no longer the file the report would name
+                again = None
+            if again != digest:
                 # saved again while the chapters ran (a spreadsheet still open on it): the report
                 # recorded the digest of the file validated and held the numbers of the other
                 raise RunnerError(

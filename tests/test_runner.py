@@ -1215,18 +1215,25 @@ def test_a_kernel_still_starting_when_a_run_stops_is_ended_before_its_folder_goe
 
 
 @pytest.mark.slow(seconds=5)
-def test_a_cohort_saved_again_while_the_chapters_run_writes_no_report(book, capsys):
+@pytest.mark.parametrize(
+    "change",
+    [
+        "p.write_bytes(p.read_bytes().replace(b'\\n', b'\\r\\n'))  # still valid, other bytes\n",
+        "p.unlink()  # moved away or deleted: no longer the file validated\n",
+    ],
+    ids=["saved-again", "deleted"],
+)
+def test_a_cohort_saved_again_while_the_chapters_run_writes_no_report(book, capsys, change):
     """Hostile pass (session 115): the cohort file saved again between the validation and the
-    end of the chapters (a spreadsheet still open on it) gave a report whose report.json and
+    end of the chapters (a spreadsheet still open on it; or the file moved away: "deleted")
+    gave a report whose report.json and
     index named the SHA-256 of the file validated and whose tables held the numbers of the other
     (chapter 04: mean age 75.5 beside a digest of the cohort of 60.5). Refused, nothing
     written."""
     chapters, cohort, reports = book
     saves = CHAPTER_B.replace(
         "x = 1\n",
-        "from pathlib import Path\n"
-        "p = Path(cohort_path)\n"
-        "p.write_bytes(p.read_bytes().replace(b'\\n', b'\\r\\n'))  # still valid, other bytes\n",
+        "from pathlib import Path\np = Path(cohort_path)\n" + change,
     )
     (chapters / "02-b.md").write_text(saves, encoding="utf-8")
     argv = ["run", "--cohort", str(cohort), "--out", str(reports / "r"), "--quiet"]
