@@ -880,6 +880,9 @@ def _make_build_dir() -> Path:
 #: for this long: a live run writes its owner file the instant it makes the folder.
 _ABANDONED_AGE_S = 24 * 3600
 _KERNEL_FILE = re.compile(r"kernel-[0-9a-f]{32}\.json")
+#: The sockets of a kernel on the ``ipc`` transport (:func:`_quiet_kernel_manager`), beside its
+#: connection file.
+_KERNEL_SOCKET = re.compile(r"kernel-[0-9a-f]{32}-ipc-[0-9]+")
 
 
 def _dead_build_dir(path: Path) -> bool:
@@ -905,7 +908,8 @@ def _dead_build_dir(path: Path) -> bool:
 def _abandoned_build_fd(fd: int) -> bool:
     """The folder open as ``fd`` is an abandoned build folder (:data:`_ABANDONED_AGE_S`): a
     folder of this user, without an owner file, holding only this user's regular
-    ``kernel-*.json`` files (or nothing), none of them nor the folder changed for a day."""
+    ``kernel-*.json`` files and ``kernel-*-ipc-N`` sockets (or nothing), none of them nor the
+    folder changed for a day."""
     uid = os.getuid() if hasattr(os, "getuid") else None
     old = time.time() - _ABANDONED_AGE_S
     try:
@@ -916,13 +920,15 @@ def _abandoned_build_fd(fd: int) -> bool:
     if (uid is not None and info.st_uid != uid) or info.st_mtime > old:
         return False
     for name in names:
-        if not _KERNEL_FILE.fullmatch(name):
+        socket_file = bool(_KERNEL_SOCKET.fullmatch(name))
+        if not (socket_file or _KERNEL_FILE.fullmatch(name)):
             return False  # the owner file, or anything a run or a person put there: kept
         try:
             entry = os.stat(name, dir_fd=fd, follow_symlinks=False)
         except OSError:
             return False
-        if not stat.S_ISREG(entry.st_mode) or entry.st_mtime > old:
+        kind = stat.S_ISSOCK if socket_file else stat.S_ISREG
+        if not kind(entry.st_mode) or entry.st_mtime > old:
             return False
         if uid is not None and entry.st_uid != uid:
             return False
@@ -1561,6 +1567,11 @@ class _PathScrubber:
 # --------------------------------------------------------------------------------------------
 # Execution
 # --------------------------------------------------------------------------------------------
+#: Longest Unix socket path used for a kernel's ``ipc`` transport (Linux allows 107 bytes,
+#: macOS 103; a longer connection folder keeps TCP).
+_IPC_PATH_MAX = 100
+
+
 def _quiet_kernel_manager(connection_dir: Path | None = None, started: list | None = None):
     """An AsyncKernelManager whose kernel does not write on our stderr, and whose connection
     file is written in ``connection_dir`` (the run's private build folder).
@@ -1574,6 +1585,13 @@ def _quiet_kernel_manager(connection_dir: Path | None = None, started: list | No
     user's ``TMPDIR`` (``drwxrwxrwx`` became ``drwxrwxrwt``) and left the kernel's key in a
     folder others may write to.
 
+    With a connection folder on a POSIX system, the kernel listens on Unix sockets beside its
+    connection file (ZeroMQ's ``ipc`` transport), not on TCP ports of the loopback interface:
+    jupyter_client picks free TCP ports by opening and closing them, and another process could
+    take one before the kernel did (a kernel started beside other kernels then died before
+    replying: "Kernel died before replying to kernel_info", once in a test run beside the
+    book's build). A folder whose socket paths would exceed :data:`_IPC_PATH_MAX` keeps TCP.
+
     ``started`` collects every manager that launched a kernel (:func:`_stop_kernels` ends them).
     """
     import subprocess
@@ -1585,12 +1603,37 @@ def _quiet_kernel_manager(connection_dir: Path | None = None, started: list | No
         async def start_kernel(self, **kw):
             kw.setdefault("stderr", subprocess.DEVNULL)
             if connection_dir is not None and not self.connection_file:
-                self.connection_file = str(connection_dir / f"kernel-{uuid.uuid4().hex}.json")
+                stem = str(connection_dir / f"kernel-{uuid.uuid4().hex}")
+                self.connection_file = stem + ".json"
+                if os.name == "posix" and len(stem) + len("-ipc-5") <= _IPC_PATH_MAX:
+                    self.transport = "ipc"
+                    self.ip = stem + "-ipc"
+                    self.cache_ports = False
             if started is not None:
                 started.append(self)
             return await AsyncKernelManager.start_kernel(self, **kw)
 
     return QuietKernelManager
+
+
+#: Times a chapter's kernel is started when it dies before answering (no cell has run then).
+_KERNEL_STARTS = 3
+
+
+def _died_starting(exc: BaseException) -> bool:
+    """``exc`` is jupyter_client's report of a kernel that died, or never answered, as it started
+    (before any cell ran).
+
+    Examples
+    --------
+    >>> _died_starting(RuntimeError("Kernel died before replying to kernel_info"))
+    True
+    >>> _died_starting(RuntimeError("Kernel didn't respond in 120 seconds"))
+    False
+    """
+    return isinstance(exc, RuntimeError) and str(exc).startswith(
+        ("Kernel died before replying to kernel_info", "Kernel didn't respond to heartbeats")
+    )
 
 
 def _stop_kernels(managers) -> None:
@@ -2474,21 +2517,29 @@ def run_book(
                 nb_in = _notebook(md_path)
                 target = work.add(f"{name}.ipynb")
                 try:
-                    nb = papermill.execute_notebook(
-                        nb_in,
-                        str(target),
-                        parameters=params,
-                        cwd=str(chapters_dir),
-                        progress_bar=progress,
-                        log_output=False,
-                        kernel_name=kernel_name or nb_in.metadata["kernelspec"].get("name"),
-                        start_timeout=120,
-                        kernel_manager_class=_quiet_kernel_manager(build_root, kernels),
-                        # written once, when the chapter ends or fails (papermill saves it in
-                        # either case), not after every cell: re-serialising a chapter's figures
-                        # after each cell took ~0.5 CPU-s a chapter; the notebook is the same
-                        request_save_on_cell_execute=False,
-                    )
+                    for attempt in range(1, _KERNEL_STARTS + 1):
+                        try:
+                            nb = papermill.execute_notebook(
+                                nb_in,
+                                str(target),
+                                parameters=params,
+                                cwd=str(chapters_dir),
+                                progress_bar=progress,
+                                log_output=False,
+                                kernel_name=kernel_name or nb_in.metadata["kernelspec"].get("name"),
+                                start_timeout=120,
+                                kernel_manager_class=_quiet_kernel_manager(build_root, kernels),
+                                # written once, when the chapter ends or fails (papermill saves
+                                # it in either case), not after every cell: re-serialising a
+                                # chapter's figures after each cell took ~0.5 CPU-s a chapter;
+                                # the notebook is the same
+                                request_save_on_cell_execute=False,
+                            )
+                            break
+                        except RuntimeError as exc:
+                            # a kernel that died as it started ran no cell: started again
+                            if attempt == _KERNEL_STARTS or not _died_starting(exc):
+                                raise
                 except PapermillExecutionError as exc:
                     executed = nbformat.read(target, as_version=4)
                     cell, line = _failing_cell(md_path, executed, exc.cell_index, exc.source)

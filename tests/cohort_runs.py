@@ -30,7 +30,11 @@ save about 17 CPU-s.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import io
+import shutil
+import tempfile
 from pathlib import Path
 
 SEED = 20260415  # any seed other than the book's
@@ -82,6 +86,17 @@ def write_other_cohorts(root: Path) -> dict[str, Path]:
     return {"second": second, "odd": odd}
 
 
+@functools.cache
+def kernel_manager():
+    """The kernel manager ``python -m analysis run`` uses (kernels on Unix sockets in a private
+    folder, not on TCP ports another process could take first), for this test process."""
+    from analysis.runner import _quiet_kernel_manager
+
+    folder = tempfile.mkdtemp(prefix="haic-k-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return _quiet_kernel_manager(Path(folder))
+
+
 def execute_chapter(chapter: str, cohort: Path, out: Path, **parameters) -> Path:
     """Execute ``chapters/<chapter>.md`` as ``python -m analysis run`` does (without the
     report's site) into the notebook ``out``."""
@@ -93,6 +108,7 @@ def execute_chapter(chapter: str, cohort: Path, out: Path, **parameters) -> Path
         _notebook(CHAPTERS_DIR / f"{chapter}.md"), str(out),
         parameters={"cohort_path": str(cohort), **parameters}, cwd=str(CHAPTERS_DIR),
         progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+        kernel_manager_class=kernel_manager(),
     )  # fmt: skip
     return out
 

@@ -752,6 +752,7 @@ def _papermill(chapter: str, csv: Path, out: Path, **parameters):
     """Execute a chapter the way ``python -m analysis run`` does (papermill, working directory
     ``chapters/``, the cohort as the ``cohort_path`` parameter, any other ``parameters`` as
     ``-p``); the site is not built here."""
+    import cohort_runs
     import papermill
 
     from analysis.runner import CHAPTERS_DIR, _notebook
@@ -760,6 +761,7 @@ def _papermill(chapter: str, csv: Path, out: Path, **parameters):
         _notebook(CHAPTERS_DIR / f"{chapter}.md"), str(out),
         parameters={"cohort_path": str(csv), **parameters}, cwd=str(CHAPTERS_DIR),
         progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+        kernel_manager_class=cohort_runs.kernel_manager(),
     )  # fmt: skip
 
 

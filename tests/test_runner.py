@@ -1242,3 +1242,52 @@ def test_a_cohort_saved_again_while_the_chapters_run_writes_no_report(book, caps
     assert "error: --cohort mine.csv changed while the chapters ran; nothing was written" in err
     assert "Traceback" not in err
     assert not reports.exists() or listing(reports) == []
+
+
+@pytest.mark.slow(seconds=6)
+def test_a_kernel_that_dies_as_it_starts_is_started_again_on_unix_sockets(book, monkeypatch):
+    """A fresh-clone ``make test`` failed once: a chapter's kernel "died before replying to
+    kernel_info" as the book's build and the other test worker started kernels beside it
+    (jupyter_client picks free TCP ports by opening and closing them; another process can take
+    one first). A run's kernels now listen on Unix sockets in the run's private folder, and a
+    kernel that dies as it starts (no cell has run) is started again, up to three times; any
+    other failure is not retried."""
+    import papermill
+
+    chapters, cohort, reports = book
+    real = papermill.execute_notebook
+    calls = []
+
+    def dies_first(nb_in, target, *, kernel_manager_class, **kwargs):
+        calls.append(kernel_manager_class)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(nb_in, target, kernel_manager_class=kernel_manager_class, **kwargs)
+
+    transports = []
+    original_write = None
+
+    def spy(self, **kw):
+        original_write(self, **kw)
+        info = json.loads(Path(self.connection_file).read_text(encoding="utf-8"))
+        transports.append((info["transport"], Path(info["ip"]).parent.name))
+
+    from jupyter_client.connect import ConnectionFileMixin
+
+    original_write = ConnectionFileMixin.write_connection_file
+    monkeypatch.setattr(ConnectionFileMixin, "write_connection_file", spy)
+    monkeypatch.setattr(papermill, "execute_notebook", dies_first)
+    run = run_book(cohort, reports / "r", chapters="01", chapters_dir=chapters, progress=False)
+    assert [c.name for c in run.chapters] == ["01-a"]
+    assert len(calls) == 2  # the first start died, the second ran the chapter
+    [(transport, folder)] = transports
+    assert transport == "ipc" and folder.startswith("haic-report-build-")
+
+    def fails(nb_in, target, **kwargs):
+        calls.append("other")
+        raise RuntimeError("something else")
+
+    monkeypatch.setattr(papermill, "execute_notebook", fails)
+    with pytest.raises(RuntimeError, match="something else"):
+        run_book(cohort, reports / "s", chapters="01", chapters_dir=chapters, progress=False)
+    assert calls[2:] == ["other"]  # not retried
