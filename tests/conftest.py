@@ -92,11 +92,35 @@ def _rewrite_test_modules(config) -> None:
         return
 
 
+#: The session fixtures that execute chapters, and the ``xdist_group`` of the tests that use
+#: them: one worker makes each run once. A test using one is put in its group here, marked or
+#: not (test_chapter_03_without_height_or_weight_says_so_in_one_sentence was not, and the other
+#: worker ran the odd cohort's seven chapters again: 18 CPU-s).
+RUN_GROUPS = {
+    "odd_run": "full-run-odd",
+    "planted_run": "planted-run",
+    "chapter_02_on_a_copy": "chapter-02-copy",
+}
+
+
 def pytest_collection_modifyitems(config, items):
     """Slow tests first, longest first when known (a stable sort: otherwise collection order)."""
     items.sort(key=lambda item: -_expected_seconds(item))
+    _run_groups(items)
     if getattr(config.option, "loadgroup", False):  # a worker of `--dist loadgroup`
         _xdist_groups(items)
+
+
+def _run_groups(items) -> None:
+    """Each test that uses a fixture of :data:`RUN_GROUPS` joins that fixture's group."""
+    for item in items:
+        marked = {str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                  for m in item.iter_markers("xdist_group")}  # fmt: skip
+        for fixture in getattr(item, "fixturenames", ()):
+            group = RUN_GROUPS.get(fixture)
+            if group is not None and group not in marked:
+                item.add_marker(pytest.mark.xdist_group(group))
+                marked.add(group)
 
 
 def pytest_collection_finish(session):
