@@ -2643,7 +2643,7 @@ def feasibility_table(
     """:func:`table2_feasibility` for display: Variable | Model | Cell | Printed | Feasible |
     Reason | Deaths each group needs.
 
-    ``Variable`` is Table 2's label and category as printed (``"AST (U/L) >40"``), ``Feasible``
+    ``Variable`` is Table 2's label and category as printed (``"AST (U/L): >40"``), ``Feasible``
     reads ``"yes"`` or ``"no"``. Each of the last two columns says one thing: ``Reason``, whether
     and why the cell can print with the rest of its row; ``Deaths each group needs``, for a 0/1 or
     category row, the floor its printed interval puts on the SE and so on the deaths in each of
@@ -2662,7 +2662,7 @@ def feasibility_table(
     Examples
     --------
     >>> feasibility_table(infeasible_only=True)[["Variable", "Cell", "Printed"]].iloc[0].tolist()
-    ['Sex Female', 'P', '0.96']
+    ['Sex: Female', 'P', '0.96']
     >>> rows = feasibility_table(by_row=True)
     >>> rows.columns.tolist()
     ['Variable', 'Model', 'Printed', 'Feasible', 'Reason', 'Deaths each group needs']
@@ -2686,7 +2686,9 @@ def feasibility_table(
         table = table2_feasibility()
     if infeasible_only:
         table = table[~table["feasible"]]
-    variable = (table["variable"] + " " + table["row"].fillna("")).str.strip()
+    # "Sex: Female", "AST (U/L): >40": the printed label, then its printed category
+    row = table["row"].fillna("")
+    variable = table["variable"].where(row.eq(""), table["variable"] + ": " + row)
     variable = variable.where(table["implied coding"] != "reference", variable + " (reference)")
     deaths = table["deaths per group"] if "deaths per group" in table.columns else ""
     if isinstance(deaths, pd.Series):  # the rule once, in the chapters' captions, not per row

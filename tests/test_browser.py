@@ -3066,3 +3066,35 @@ _PRINTED_PROBES = {
         lambda pg, key: pg.evaluate(_CLASS_COLUMN_JS, list(CLASS_COLUMN_TABLES[key])),
     ),
 }
+
+
+#: Each numeric range of chapter 06's prose that book.js kept whole: [its text, the lines it is on]
+_RANGES_JS = """() => Array.from(document.querySelectorAll('article span.range'))
+  .map(s => [s.textContent, new Set(Array.from(s.getClientRects()).map(r => Math.round(r.top))).size])"""
+
+
+def test_a_range_in_the_prose_never_breaks_at_its_dash_on_a_phone(
+    contexts, server, outside_requests
+):
+    """On a phone (390 px) an interval in the prose broke at its en dash: a line ended "0.071–"
+    and the next began "0.865" (session 116's review). book.js puts each numeric range of the
+    prose in span.range, which does not wrap; its text, and what a reader copies, are unchanged.
+    Tables keep their own layout (span.ci) and get none."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("06"))
+    pg = _open(contexts, 390, outside_requests)
+    try:
+        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+        ranges = pg.evaluate(_RANGES_JS)
+        in_tables = pg.evaluate(
+            "() => document.querySelectorAll('article table span.range').length"
+        )
+        text = pg.evaluate("() => document.querySelector('article').innerText")
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert len(ranges) >= 10, ranges
+    assert ["8.7–11.0", 1] in ranges, ranges  # SPSS's interval of the median OS
+    assert all(lines == 1 for _, lines in ranges), [r for r in ranges if r[1] != 1]
+    assert in_tables == 0
+    assert "SPSS’s interval is 8.7–11.0 months" in text  # the text as it was
+    assert not outside_requests

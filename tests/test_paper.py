@@ -276,7 +276,7 @@ def test_feasibility_table_by_row_keeps_every_cell_and_reason(feasibility):
         assert (line.Feasible.item(), line.Reason.item()) == (cell.Feasible, cell.Reason)
         assert line["Deaths each group needs"].item() == cell[7]  # the cell's deaths per group
     # a row whose P alone is infeasible: HR and CI on one line, P on its own
-    sex = rows[rows.Variable == "Sex Female"]
+    sex = rows[rows.Variable == "Sex: Female"]
     assert sex[["Printed", "Feasible"]].values.tolist() == [
         ["HR 0.984; 95% CI 0.424–2.283", "yes"],
         ["P 0.96", "no"],

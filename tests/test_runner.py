@@ -97,6 +97,8 @@ CHAPTER_B = HEAD + textwrap.dedent(
 
     Their tables: {numref}`tbl-c-counts`, {numref}`the same, table %s <tbl-c-counts>`, and
     the book's {numref}`tbl-elig-rules`.
+
+    In parentheses (see {ref}`its method <c-method>`; and {ref}`ch-c`), then (closed) {ref}`ch-c`.
     """
 )
 
@@ -362,6 +364,13 @@ def test_failing_chapter_then_a_complete_deterministic_report(book, capsys):
     assert "Table 3.1 (in the chapter <em>Chapter C</em>, not in this report)" in b
     assert "the same, table 3.1 (in the chapter <em>Chapter C</em>, not in this report)" in b
     assert "Table 2.3 (in the chapter <em>Eligibility and staging</em>, not in this report)" in b
+    # inside parentheses the note takes square brackets: no "…report))" (session 117)
+    omitted = '<span class="omitted-chapter">'
+    assert f"(see {omitted}its method [in the chapter <em>Chapter C</em>, not in this report]" in b
+    assert (
+        "<em>Chapter C</em> [a chapter not in this report]</span>), then (closed) "
+        f"{omitted}<em>Chapter C</em> (a chapter not in this report)</span>."
+    ) in b
     assert "tbl-" not in b.replace('id="tbl-', "")
     glossary = (report / "book" / "glossary.html").read_text(encoding="utf-8")
     assert "see <span" in glossary and "<em>Eligibility and staging</em>" in glossary

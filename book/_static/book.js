@@ -809,3 +809,42 @@ function bookOnReady(fn) {
     document.addEventListener("click", toggleFromTitleLink, true);
   });
 })();
+
+// A numeric range in the prose ("0.071–0.865", "8.7–11.0 months") never breaks at its en dash:
+// on a phone one line ended "0.071–" and the next began "0.865". Each goes into span.range
+// (book.css: no wrap); its text is unchanged, so is a copy of it. Done here rather than in the
+// HTML: a span per range weighed up to 0.6 KB a chapter. Tables keep their own layout
+// (book_site.py's span.ci); code, maths and headings are left alone.
+(function () {
+  var RANGE = /\d(?:[\d.,]*\d)?–\d(?:[\d.,]*\d)?/g;
+  var SKIP = "table, pre, code, .math, mjx-container, h1, h2, h3, h4, h5, span.range, script, style";
+  function keepRangesWhole() {
+    var article = document.querySelector("article.bd-article");
+    if (!article) return;
+    var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        if (node.nodeValue.indexOf("–") < 0) return NodeFilter.FILTER_REJECT;
+        var parent = node.parentElement;
+        return parent && !parent.closest(SKIP) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
+      },
+    });
+    var found = [];
+    while (walker.nextNode()) found.push(walker.currentNode);
+    found.forEach(function (node) {
+      var text = node.nodeValue, last = 0, match, part = document.createDocumentFragment();
+      RANGE.lastIndex = 0;
+      while ((match = RANGE.exec(text))) {
+        if (match.index > last) part.appendChild(document.createTextNode(text.slice(last, match.index)));
+        var span = document.createElement("span");
+        span.className = "range";
+        span.textContent = match[0];
+        part.appendChild(span);
+        last = match.index + match[0].length;
+      }
+      if (last === 0) return;
+      if (last < text.length) part.appendChild(document.createTextNode(text.slice(last)));
+      node.parentNode.replaceChild(part, node);
+    });
+  }
+  bookOnReady(keepRangesWhole);
+})();
