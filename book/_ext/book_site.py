@@ -563,7 +563,8 @@ def unlink_omitted_chapters(app, doctree) -> None:
     ``app.config.report_omitted_labels`` maps a label (lower case, as Sphinx stores it) to
     ``[heading, chapter title]``: the heading the label stands before (the chapter's title
     for the chapter's own label; empty when it is not a heading). A reference to the chapter
-    reads "*Title* (a chapter not in this report)"; a reference to a section of it reads
+    reads "*Title* (a chapter not in this report)" (square brackets inside parentheses); a
+    reference to a section of it reads
     "Section (in the chapter *Title*, not in this report)". A ``{numref}`` to a table or
     figure of it (its heading is the book's number, "Table 7.5") reads "Table 7.5 (in the
     chapter *Title*, not in this report)"; an explicit text's ``%s`` or ``{number}`` gets the
@@ -590,19 +591,41 @@ def unlink_omitted_chapters(app, doctree) -> None:
                 explicit = explicit.replace("%s", number).replace("{number}", number)
             elif not number:
                 explicit = None
+        # inside parentheses already, the note takes square brackets: "(see Section [in the
+        # chapter Audit, not in this report])", not two closing parentheses in a row
+        opening, closing = ("[", "]") if _inside_parentheses(xref) else ("(", ")")
         text = nodes.inline(classes=["omitted-chapter"])
         if heading == chapter:  # the chapter's own label
             text += [
                 nodes.Text(explicit) if explicit else nodes.emphasis(text=chapter),
-                nodes.Text(f" ({OMITTED_CHAPTER})"),
+                nodes.Text(f" {opening}{OMITTED_CHAPTER}{closing}"),
             ]
         else:
             text += [
-                nodes.Text(f"{explicit or heading or 'a section'} (in the chapter "),
+                nodes.Text(f"{explicit or heading or 'a section'} {opening}in the chapter "),
                 nodes.emphasis(text=chapter),
-                nodes.Text(", not in this report)"),
+                nodes.Text(f", not in this report{closing}"),
             ]
         xref.replace_self(text)
+
+
+def _inside_parentheses(node) -> bool:
+    """The text of ``node``'s paragraph (or other block of text) before ``node`` leaves a
+    parenthesis open."""
+    block = node.parent
+    while block is not None and (
+        not isinstance(block, nodes.TextElement) or isinstance(block, nodes.Inline)
+    ):
+        block = block.parent
+    if block is None:
+        return False
+    depth = 0
+    for item in block.findall():  # document order: what precedes the node comes first
+        if item is node:
+            break
+        if isinstance(item, nodes.Text):
+            depth += item.astext().count("(") - item.astext().count(")")
+    return depth > 0
 
 
 def record_section_anchors(app, doctree) -> None:
