@@ -251,3 +251,13 @@ def test_ecog_scale_runs_to_five():
     body = GLOSSARY.read_text(encoding="utf-8")
     entry = body.split("\nECOG PS\n", 1)[1].split("\n\n", 1)[0]
     assert "to 4 (bedbound)" not in entry and "5 (dead)" in entry, entry
+
+
+def test_crp_entry_gives_the_scale_its_values_fit():
+    """Review: the CRP entry gave the unit as mg/L, the paper's label, while chapters 04, 07 and 08
+    and the data dictionary say the values and the > 3 cut-off fit mg/dL, and a reader's cohort
+    enters CRP in mg/dL: a clinician reading only the glossary took the label as the scale."""
+    body = GLOSSARY.read_text(encoding="utf-8")
+    entry = body.split("\nCRP\n", 1)[1].split("\n\n", 1)[0]
+    assert "(mg/L)" not in entry and "mg/dL" in entry, entry
+    assert "{ref}`ch-cox`" in entry and "{ref}`ch-your-cohort`" in entry, entry
