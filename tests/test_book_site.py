@@ -562,3 +562,26 @@ def test_only_the_search_page_loads_the_search_index(tmp_path):
     for name in ("genindex.html", "chapters/01-data.html"):
         assert written[name] == "<head>\n</head>", name
     assert build({}) == written  # a second build changes nothing
+
+
+def test_a_solutions_title_keeps_its_space_outside_the_link():
+    """Review: every solution's title read "Solution to" and a link " Exercise 2.1" (sphinx-exercise
+    starts the link's text with the space), so the link's underline began under the gap. The space
+    now ends the words before the link; the title's text is unchanged; other titles are left."""
+    from docutils import nodes
+
+    def titled(classes):
+        title = nodes.title("", "", nodes.Text("Solution to"))
+        title += nodes.reference("", "", nodes.Text(" Exercise 2.1"), refid="ex-1")
+        return nodes.admonition("", title, classes=classes), title
+
+    doctree = nodes.document(None, None)
+    solution, title = titled(["solution", "dropdown"])
+    other, other_title = titled(["note"])
+    doctree += [solution, other]
+    book_site.solution_title_space(None, doctree, "x")
+    book_site.solution_title_space(None, doctree, "x")  # twice: no second space
+    link = title.children[1]
+    assert title.children[0].astext() == "Solution to " and link.astext() == "Exercise 2.1"
+    assert title.astext() == "Solution to Exercise 2.1"
+    assert other_title.children[1].astext() == " Exercise 2.1"

@@ -2394,6 +2394,19 @@ def test_desktop_header_badges_let_a_table_fit(chapters_at, outside_requests):
     assert not outside_requests
 
 
+@pytest.mark.parametrize("path", CHAPTER_PAGES, ids=lambda p: p.stem)
+def test_solution_titles_link_their_words_not_the_space_before_them(path: Path):
+    """Review (390 px and on paper): each "Solution to Exercise 2.1" underlined a space before
+    "Exercise", the link's text starting with it (sphinx-exercise); book_site.py moves the space
+    out of the link, and the title reads as before."""
+    titles = _soup(path).select("article div.solution > p.admonition-title")
+    assert titles, "no solution titles"
+    for title in titles:
+        link = title.find("a")
+        assert link is not None and link.get_text() == link.get_text().strip(), str(title)[:200]
+        assert " ".join(title.get_text().split()).startswith("Solution to Exercise "), title
+
+
 def test_intro_table_has_a_caption_and_no_number(built):
     """The home page's "study at a glance" table says what it holds (it had no caption). It has
     no number: the page is outside the numbered chapters, and a "Table 1" there would read as the

@@ -790,6 +790,32 @@ def provenance_legend(app, doctree, docname: str) -> None:
     notice += nodes.raw("", legend_html(link), format="html")
 
 
+def solution_title_space(app, doctree, docname: str) -> None:
+    """The space of "Solution to Exercise 5.1" goes before the link, not into it.
+
+    sphinx-exercise titles a solution "Solution to" and a link to its exercise whose text begins
+    with the space (" Exercise 5.1"): the link's underline began one space before its word, under
+    the gap, in every chapter's solutions. The text of the title is unchanged.
+    """
+    for title in doctree.findall(nodes.title):
+        parent = title.parent
+        if parent is None or not (
+            type(parent).__name__ == "solution_node" or "solution" in parent.get("classes", [])
+        ):
+            continue
+        kids = title.children
+        for before, link in zip(kids, kids[1:], strict=False):
+            first = (
+                link.children[0] if isinstance(link, nodes.reference) and link.children else None
+            )
+            if not isinstance(before, nodes.Text) or not isinstance(first, nodes.Text):
+                continue
+            if first.astext().startswith(" ") and not before.astext().endswith(" "):
+                title.replace(before, nodes.Text(before.astext() + " "))
+                link.replace(first, nodes.Text(first.astext().lstrip(" ")))
+            break
+
+
 def legend_html(link: str = "") -> str:
     """The printed legend of the badges: one line per class and one for the ✓/✗ after
     "published". Its meanings had been joined by semicolons in one sentence ("published, printed
@@ -1004,6 +1030,7 @@ def setup(app):
     app.connect("doctree-resolved", mark_table_columns)
     app.connect("doctree-resolved", keep_row_pairs)
     app.connect("doctree-resolved", provenance_legend)
+    app.connect("doctree-resolved", solution_title_space)
     app.connect("html-page-context", trim_page_assets, priority=900)
     app.connect(
         "html-page-context", offer_executed_notebook, priority=450
