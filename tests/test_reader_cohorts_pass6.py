@@ -7,6 +7,10 @@ patients with everybody treated with additional TACE and every Child-Pugh score 
   out; chapter 09 said "8 of them can be estimated … 8.5 events per parameter"), described the
   paper's model ("three dummies against score 5 … and additional TACE") as having 9 parameters,
   and Exercise 7.2 said "5 parameters remain" where the smaller model it reports has 6;
+- chapter 09's Exercise 9.3 told the reader to re-run the chapter with another seed by ``make
+  chapter NAME=09-bias PARAMS="-p seed=2025"``, which runs it on the book's cohort (and with the
+  default number of simulated studies), whose simulated studies have 82 patients, not the
+  reader's: the solution's numbers are those of the reader's cohort.
 """
 
 from __future__ import annotations
@@ -69,3 +73,18 @@ def test_chapter_07_counts_the_parameters_it_fits(tmp_path):
     # the smaller model the solution reports has as many terms as it says remain
     moves = _glued(ch07, "cox_ex_moves")
     assert re.search(r"\b\d of the 6 intervals\b", moves), moves
+
+
+@pytest.mark.slow(seconds=8)
+@pytest.mark.usefixtures("forked_kernels")
+def test_chapter_09_re_runs_the_readers_cohort_in_exercise_9_3(tmp_path):
+    from cohort_runs import execute_chapter
+
+    csv = tmp_path / "my cohort.csv"  # a space: the command quotes the path
+    _all_treated_child_pugh_a().iloc[:60].to_csv(csv, index=False)
+    ch09 = execute_chapter("09-bias", csv, tmp_path / "09.ipynb", n_simulations=4, n_bootstrap=4)
+    command = _glued(ch09, "bias_ex_command")
+    assert command == (
+        "`python -m analysis run --cohort 'path/to/my cohort.csv' --chapters 09 "
+        "--out reports/seed-2025 -p seed=2025 -p n_simulations=4`"
+    ), command
