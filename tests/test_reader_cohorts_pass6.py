@@ -88,3 +88,19 @@ def test_chapter_09_re_runs_the_readers_cohort_in_exercise_9_3(tmp_path):
         "`python -m analysis run --cohort 'path/to/my cohort.csv' --chapters 09 "
         "--out reports/seed-2025 -p seed=2025 -p n_simulations=4`"
     ), command
+
+
+@pytest.mark.slow(seconds=6)
+@pytest.mark.usefixtures("forked_kernels")
+def test_chapter_10_counts_an_optional_column_empty_in_every_row_as_absent(tmp_path):
+    """The cohort above has its ``inr`` column, empty in every row: chapter 10 read "optional
+    columns absent: none" and "0 of 9 chapters read an optional column this cohort lacks", while
+    chapter 02 said the cohort does not record the Child-Pugh components."""
+    from cohort_runs import execute_chapter
+
+    csv = tmp_path / "treated-a.csv"
+    _all_treated_child_pugh_a().to_csv(csv, index=False)
+    ch10 = execute_chapter("10-your-cohort", csv, tmp_path / "10.ipynb")
+    assert _glued(ch10, "yours_absent") == "'inr'"
+    assert "2 of 9 chapters read an optional column this cohort lacks" in _printed(ch10)
+    assert "- 02-eligibility: inr" in _printed(ch10)
