@@ -419,15 +419,20 @@ def term_hazard_ratio(fit, term: str, decimals: int = 2) -> str:
 
 
 def level(confidence: float) -> str:
-    """A confidence level (a fraction) as a percent: no decimal when it is whole, else one.
+    """A confidence level (a fraction) as a percent, with the fewest decimals that show it
+    exactly (up to ten): "95%", "97.5%", never "100.0%" for 0.999999 (a reader's ``-p
+    confidence_level=0.999999`` printed "Wilson 100.0% intervals") nor "95.1%" for 0.9512.
 
     Examples
     --------
     >>> level(0.95), level(0.975), level(0.9)
     ('95%', '97.5%', '90%')
+    >>> level(0.999999), level(0.9512), level(1e-5)
+    ('99.9999%', '95.12%', '0.001%')
     """
     value = 100 * float(confidence)
-    return f"{number(value, 0 if round(value, 6).is_integer() else 1)}%"
+    decimals = next((d for d in range(11) if abs(round(value, d) - value) < 1e-9), 10)
+    return f"{number(value, decimals)}%"
 
 
 def median_text(x, decimals: int = 1) -> str:

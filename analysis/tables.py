@@ -1511,7 +1511,10 @@ def table2_models(
     dict
         ``univariate`` and ``multivariate``: :func:`analysis.survival.cox_table` results indexed by
         the paper's term ids (ties as ``ties``, Wald CIs and P; ``.attrs["ties"]`` says which);
-        ``design``: the design frame; ``n_parameters`` and ``events`` of the multivariable model;
+        ``design``: the design frame; ``terms``, ``n_parameters`` and ``events`` of the
+        multivariable model: the terms it estimates on this cohort (a Child-Pugh score nobody has
+        has no dummy, and a term that does not vary is left out, so a cohort can have fewer than
+        the paper's 11), their number, and the deaths;
         ``reasons``: ``{term or "multivariate": why}`` for what could not be estimated on this
         cohort (optional column absent, a term that does not vary, no events, no convergence --
         see :func:`analysis.survival.try_cox_table`); those terms are absent from the tables
@@ -1528,7 +1531,7 @@ def table2_models(
     >>> from analysis.cohort import load_cohort
     >>> models = table2_models(load_cohort())
     >>> sorted(models)
-    ['design', 'events', 'hidden', 'multivariate', 'n_parameters', 'reasons', 'univariate']
+    ['design', 'events', 'hidden', 'multivariate', 'n_parameters', 'reasons', 'terms', 'univariate']
     >>> models["univariate"].columns.tolist()
     ['coef', 'se', 'hr', 'lower', 'upper', 'z', 'p']
     >>> models["n_parameters"], models["reasons"], models["univariate"].attrs["ties"]
@@ -1606,7 +1609,11 @@ def _table2_models(cohort: pd.DataFrame, coding: str, ties: str, user: bool | No
         "univariate": univariate,
         "multivariate": multivariate,
         "design": d,
-        "n_parameters": len(multi_cols),
+        # the parameters the model estimates, not those it was meant to have: a constant term is
+        # left out (chapter 07's "9 parameters" beside its table of 8 on a cohort where everybody
+        # had additional TACE)
+        "terms": list(fitted_cols),
+        "n_parameters": len(fitted_cols),
         "events": multivariate.attrs["events"],
         "reasons": reasons,
         "hidden": table2_hidden_terms(cohort, coding, user=user),

@@ -99,3 +99,14 @@ def test_count_value_reads_a_shown_count_back_and_nothing_else():
     assert formatting.count_value("4417") == 4417  # a count printed before this convention
     for text in ("<5", "hidden", "", "4,417.5", "1,23", "12,3456", "−3", "４４", "not shown"):
         assert formatting.count_value(text) is None, text
+
+
+def test_a_confidence_level_near_one_is_never_printed_as_100_percent():
+    """Hostile pass (session 118): ``-p confidence_level=0.999999`` gave chapter 05 "Wilson
+    100.0% intervals" and "two 100.0% confidence intervals" (one decimal, rounded)."""
+    from analysis.formatting import level
+
+    assert level(0.999999) == "99.9999%"
+    assert level(0.9512) == "95.12%"
+    assert level(0.95) == "95%" and level(0.975) == "97.5%"
+    assert level(1e-6) == "0.0001%"

@@ -184,3 +184,20 @@ def test_chapter_02_on_a_large_cohort_prints_every_count_with_separators(big_csv
     assert re.search(r"add up to \d,\d{3} for 2,345 patients", joined), joined[:2000]
     bad = [hit for text in texts for hit in bare_counts(text)]
     assert not bad, bad
+
+
+@pytest.mark.slow(seconds=5)
+@pytest.mark.usefixtures("forked_kernels")
+def test_chapter_05_on_a_large_cohort_prints_the_response_counts_with_separators(big_csv, tmp_path):
+    """Hostile pass (session 118): on a cohort of 10,000 patients chapter 05's summary and §5.1
+    read "CR 511 (5.1%), PR 2467 (24.7%), SD 2649 (26.5%), PD 4373 (43.7%)" beside "ORR
+    2,978/10,000" (the four counts were glued with an f-string, not ``formatting.count``)."""
+    from cohort_runs import execute_chapter
+
+    out = execute_chapter("05-response", big_csv, tmp_path / "05-response.ipynb")
+    texts = _shown_texts(out)
+    joined = "\n".join(texts)
+    # PD: 36 of every 82 patients, over 1,000 of 2,345
+    assert re.search(r"^'1,\d{3} \(4\d\.\d%\)'$", joined, re.M), joined[:2000]
+    bad = [hit for text in texts for hit in bare_counts(text)]
+    assert not bad, bad
