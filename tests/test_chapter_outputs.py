@@ -162,7 +162,8 @@ def test_both_disease_control_landmarks_are_quoted_with_an_honest_reading():
     assert _rows(_glued(nb, "tbl-bias-scenarios"))[0][4] == "2.10 (1.04–4.21)"
     reading = _glued(nb, "bias_dc_lm_reading")
     assert "by month 3 did worse afterwards (an interval above 1)" in reading
-    assert "by month 6 better (an interval that includes 1)" in reading
+    # an interval that includes 1 shows only a point estimate below 1, not "did better"
+    assert "by month 6 had a hazard ratio below 1 (an interval that includes 1)" in reading
 
 
 def test_the_disease_control_flip_is_put_down_to_the_generators_timing_rule():
@@ -186,6 +187,13 @@ def test_the_disease_control_flip_is_put_down_to_the_generators_timing_rule():
     for t in (3, 6):
         row = summary.loc[f"bias.dc_landmark_{t}m_hr"]
         assert f"{row['min']:.2f} to {row['max']:.2f}" in reading, (t, reading)
+    # how often each side holds, from the summary (session 117's review: "systematic" beside a
+    # month-6 range reaching 1.13): month 3 above 1 in all 50, month 6 below 1 in three quarters
+    three, six = (summary.loc[f"bias.dc_landmark_{t}m_hr"] for t in (3, 6))
+    assert three["min"] > 1 and six["q3"] < 1 < six["max"]
+    assert "1.28 to 20.41, above 1 in all of them" in reading, reading
+    assert "0.45 to 1.13, below 1 in at least three quarters of them" in reading, reading
+    assert "the flip is the rule, not chance" in reading and "systematic" not in reading
     source = (ROOT / "chapters" / "09-bias.md").read_text(encoding="utf-8")
     assert "RESPONSE_SHARE" in source and "RESPONSE_MONTHS" in source  # glued, not typed
 
