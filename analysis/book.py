@@ -1199,7 +1199,7 @@ def logrank_line(result: dict, *, user: bool = False) -> str:
     >>> logrank_line(result, user=True)
     'log-rank test not shown (fewer than 5 patients)'
     >>> logrank_line(group_comparison(t, e, [0] * 8, [1, 0]))
-    'log-rank test not estimable: only one group has patients (nobody in 1)'
+    'log-rank test not estimable: only one group has patients (nobody in the group “1”)'
     """
     if result["reason"]:  # e.g. no deaths, or one group only
         return f"log-rank test not estimable: {result['reason']}"

@@ -1686,7 +1686,14 @@ def group_comparison(
     if len(present) < 2:
         names = dict(labels or {})
         empty = [str(names.get(lv, lv)) for lv in levels if out["groups"][lv]["n"] == 0]
-        out["reason"] = f"only one group has patients (nobody in {', '.join(empty)})"
+        # quoted: "nobody in the group “no additional TACE”", not "nobody in no additional TACE"
+        quoted = [f"“{name}”" for name in empty]
+        if not quoted:  # a comparison of one level
+            out["reason"] = "only one group has patients"
+        else:
+            which = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+            groups = "group" if len(quoted) == 1 else "groups"
+            out["reason"] = f"only one group has patients (nobody in the {groups} {which})"
     elif e[keep].sum() == 0:
         out["reason"] = "no events in either group"
     elif everyone_at_risk_dies(t[keep], e[keep]):  # variance 0: chi2 0 and P 1 would be no result

@@ -517,7 +517,7 @@ def test_an_empty_group_gets_a_sentence_of_its_own_not_a_median_or_a_log_rank_p(
     logrank = book.logrank_sentence("", "P = 0.01", reason=result["reason"])
     assert logrank == (
         "The log-rank test cannot be computed on this cohort: only one group has patients, "
-        "nobody in > 4 prior TACE. The paper gives P = 0.01."
+        "nobody in the group “> 4 prior TACE”. The paper gives P = 0.01."
     )
     for text in (medians, logrank):
         assert "not estimable" not in text and "(0)" not in text and "nobody in this" not in text

@@ -161,7 +161,7 @@ def test_degenerate_cohort(odd_run):
     out = odd_run
     surv = _outputs(out / "06-survival.ipynb")
     assert "Not estimable on this cohort" in surv  # the note is displayed, not only computed
-    assert "nobody in additional TACE" in surv  # the absent group
+    assert "nobody in the group “additional TACE”" in surv  # the absent group
     assert "no events in this group" in surv  # disease control: all censored
     # glued into the prose: a sentence of its own, not "a median OS of not estimable months"
     prose = _prose(out / "06-survival.ipynb")
@@ -172,7 +172,7 @@ def test_degenerate_cohort(odd_run):
     # and the log-rank test too, not "Log-rank P not estimable"
     assert (
         "The log-rank test cannot be computed on this cohort: only one group has patients, "
-        "nobody in additional TACE." in prose
+        "nobody in the group “additional TACE”." in prose
     )
     assert "Log-rank P not estimable" not in prose and "not estimable (nobody" not in prose
     # a median (or a bound) the curve never reaches is glued with no unit: "The median PFS is

@@ -129,7 +129,9 @@ def test_chapters_05_06_07_09_on_a_short_follow_up_without_stable_disease(tmp_pa
     ROWS.assign(best_response="PD").to_csv(csv, index=False)
     ch06 = execute_chapter("06-survival", csv, tmp_path / "pd-06.ipynb")
     printed = _printed(ch06)
-    assert "nobody in disease control" in printed and "nobody in 1" not in printed, printed
+    assert "nobody in the group “disease control”" in printed and "nobody in 1" not in printed, (
+        printed
+    )
     assert "nobody in 1" not in _glued(ch06, "surv_ex12_p_sentence")
 
 

@@ -435,7 +435,7 @@ def test_group_comparison_reasons_and_agreement_with_logrank():
     assert group_comparison(t, e, g, [1, 0], ci="log")["groups"][0]["median"] == 3.0
     absent = group_comparison(t, e, [0] * 8, [1, 0], labels={1: "treated"})
     assert absent["groups"][1]["reason"] == "nobody in this group"
-    assert "nobody in treated" in absent["reason"] and math.isnan(absent["p"])
+    assert "nobody in the group “treated”" in absent["reason"] and math.isnan(absent["p"])
     no_events = group_comparison(t, [0] * 8, g, [1, 0])
     assert no_events["reason"] == "no events in either group"
     assert no_events["groups"][1]["reason"] == "no events in this group"
