@@ -338,8 +338,9 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
     chapters_dir : path-like
         Where the chapters are.
     selection : str or list of str, optional
-        Chapter names (``06-survival``, any case) or numbers (``06`` or ``6``), as a list or
-        comma-separated; default all. The run keeps the book's order whatever the order given.
+        Chapter names (``06-survival``, any case), numbers (``06`` or ``6``) or ranges of
+        numbers (``02-05``, both ends included), as a list or comma-separated; default all. The
+        run keeps the book's order whatever the order given.
 
     Returns
     -------
@@ -358,6 +359,8 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
     ['01-data.md', '06-survival.md']
     >>> [p.name for p in discover_chapters(selection="6,01-Data")]
     ['01-data.md', '06-survival.md']
+    >>> [p.name for p in discover_chapters(selection="2-4,9")]
+    ['02-eligibility.md', '03-treatment.md', '04-baseline.md', '09-bias.md']
     >>> try:
     ...     discover_chapters(selection=["99"])
     ... except RunnerError as error:
@@ -389,6 +392,15 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
     chosen = set()
     for name in wanted:
         match = [p for p in found if _chapter_matches(p.stem, name)]
+        span = _CHAPTER_RANGE.fullmatch(name)
+        if not match and span:  # "02-05": the chapters numbered 2 to 5
+            first, last = int(span.group(1)), int(span.group(2))
+            if first > last:
+                raise RunnerError(
+                    f"--chapters {_show(name)!r}: a range goes from the lower number to the "
+                    f"higher, e.g. {last:02d}-{first:02d}"
+                )
+            match = [p for p in found if _chapter_number(p.stem) in range(first, last + 1)]
         if not match:
             available = ", ".join(p.stem for p in found)
             raise RunnerError(
@@ -396,6 +408,16 @@ def discover_chapters(chapters_dir: Path | str = CHAPTERS_DIR, selection=None) -
             )
         chosen.update(match)
     return [p for p in found if p in chosen]
+
+
+#: A range of chapter numbers in ``--chapters``: ``02-05``, ``2–5`` (both ends included).
+_CHAPTER_RANGE = re.compile(r"([0-9]{1,3})\s*[-–]\s*([0-9]{1,3})")
+
+
+def _chapter_number(stem: str) -> int | None:
+    """The number a chapter's name starts with (``6`` for ``06-survival``), or None."""
+    number = stem.split("-", 1)[0]
+    return int(number) if number.isascii() and number.isdigit() else None
 
 
 def _chapter_matches(stem: str, name: str) -> bool:

@@ -1300,3 +1300,18 @@ def test_a_kernel_that_dies_as_it_starts_is_started_again_on_unix_sockets(book, 
     with pytest.raises(RuntimeError, match="something else"):
         run_book(cohort, reports / "s", chapters="01", chapters_dir=chapters, progress=False)
     assert calls[2:] == ["other"]  # not retried
+
+
+def test_chapters_take_ranges_of_numbers():
+    """Hostile pass (session 117): ``--chapters 02-05`` was refused as "chapter '02-05' not
+    found". A range of numbers selects the chapters numbered from its lower end to its upper
+    end, both included (an en dash too); a reversed range says which way round it goes."""
+    assert [p.stem[:2] for p in discover_chapters(selection="02-05")] == ["02", "03", "04", "05"]
+    assert [p.stem[:2] for p in discover_chapters(selection="9–10, 1")] == ["01", "09", "10"]
+    with pytest.raises(
+        RunnerError,
+        match=r"'05-02': a range goes from the lower number to the higher, e\.g\. 02-05",
+    ):
+        discover_chapters(selection="05-02")
+    with pytest.raises(RunnerError, match="chapter '98-99' not found"):
+        discover_chapters(selection="98-99")

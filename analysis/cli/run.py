@@ -83,7 +83,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--chapters",
         default=None,
-        help="comma-separated chapter names or numbers (default all), e.g. 01-data,06",
+        help="comma-separated chapter names, numbers or ranges of numbers (default all), "
+        "e.g. 01-data,06 or 02-05",
     )
     parser.add_argument(
         "--force",
