@@ -76,7 +76,10 @@ VERDICT_MEANING = "this cohort reproduces the printed number (\u2713) or does no
 #: held under 200 KB).
 TOOLTIPS = {
     **MEANINGS,
-    DETERMINED: "not printed; follows from the printed numbers, or is the same in every calibrated cohort",
+    DETERMINED: (
+        "not printed; from the printed numbers, or the same in all cohorts calibrated to the same"
+        " targets"
+    ),
 }
 
 
