@@ -55,6 +55,7 @@ EXEMPT: dict[str, str] = {
     "audit_deaths_factor": "the name of a Table 2 row (which row needs the most deaths), a label",
     "cox_epv_floor_factor": "the name of a Table 2 row (which row needs the most deaths), a label",
     "cox_feas_per_unit_overlap": "a sentence glued whole, its count badged inside it",
+    "cox_cp_split": "a sentence glued whole (the book's cohort only), its assumption badged inside it",
     "bias_brief_dc": "a clause glued whole (two hazard ratios, or why neither can be estimated), its numbers badged inside it",
     "cox_brief_epv": "a clause glued whole (events per parameter, or that nobody died), its count badged inside it",
     # the size of a model or of the audit: a count of terms or checks, not an estimate
