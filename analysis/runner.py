@@ -9,7 +9,8 @@ calls. For a cohort and an output directory ``reports/NAME`` it
 2. converts each ``chapters/NN-*.md`` (sorted by name) to a notebook in memory with jupytext;
 3. executes it with papermill, working directory ``chapters/``, with the parameters
    ``cohort_path`` (the cohort's absolute path) and any ``-p key=value`` (or papermill's
-   ``-p key value``) given, each value parsed as a YAML scalar;
+   ``-p key value``) given, each value read as :func:`parse_parameters` says (a decimal
+   number, true/false, null, else text);
 4. writes the executed notebook ``NN-x.ipynb`` and an HTML rendering ``NN-x.html`` per chapter,
    plus ``index.html``, ``report.json`` and the marker ``.haic-report.json``;
 5. does all of this in a hidden sibling ``reports/.NAME.partial-PID-*`` (marked "partial" with
@@ -263,11 +264,62 @@ class BookRun:
 # --------------------------------------------------------------------------------------------
 # Requests
 # --------------------------------------------------------------------------------------------
+#: A ``-p`` value that is a whole number: decimal digits, an optional sign (``017`` is 17).
+_INT_VALUE = re.compile(r"[-+]?[0-9]+")
+#: A ``-p`` value that is a decimal number (``0.9``, ``.5``, ``1e3``), as YAML 1.2 writes one.
+_FLOAT_VALUE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+#: Words a ``-p`` value may be: YAML 1.2's (``true``, ``True``, ``TRUE``, ``null``, ``.nan``,
+#: ``.inf``) and papermill's own (``True``, ``False``, ``None``, ``nan``, ``inf``).
+_WORD_VALUES = {
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+    **dict.fromkeys(("null", "Null", "NULL", "None"), None),
+    **{
+        sign + word: float(sign + "inf")
+        for sign in ("", "+", "-")
+        for word in (".inf", ".Inf", ".INF", "inf", "Inf", "INF")
+    },
+    **dict.fromkeys((".nan", ".NaN", ".NAN", "nan", "NaN", "NAN"), math.nan),
+}
+
+
+def _parameter_value(value: str):
+    """One ``-p`` value as a reader means it (see :func:`parse_parameters`): a decimal whole
+    number, a decimal number, true/false, null, else the text (without surrounding blanks, and
+    without the quotes of a quoted one)."""
+    text = value.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    if text in _WORD_VALUES:
+        return _WORD_VALUES[text]
+    try:
+        if _INT_VALUE.fullmatch(text):
+            return int(text)
+        if _FLOAT_VALUE.fullmatch(text):
+            return float(text)
+    except ValueError:  # more digits than Python converts (4,300): text, refused by type
+        return text
+    if text[:1] in ("[", "{"):
+        raise ValueError("a list or a mapping")
+    return text
+
+
 def parse_parameters(items) -> dict:
-    """Parse chapter parameters; values are YAML scalars (``10`` → int, ``true`` → bool).
+    """Parse chapter parameters; each value is read as a reader means it.
 
     Each item is ``"key=value"`` or, as papermill's own ``-p key value``, a pair
     ``("key", "value")`` (the command line gives a list of one or two strings per ``-p``).
+
+    A value is a whole number when it is decimal digits with an optional sign (``017`` is 17),
+    a decimal number when it has a point or an exponent (``0.9``, ``.5``, ``1e3``), ``true``
+    or ``false`` (``True``, ``TRUE``, …), ``null`` (or ``None``): YAML 1.2's core schema with
+    decimal numbers only, and papermill's own ``-p`` words (``True``, ``False``, ``None``,
+    ``nan``, ``inf``; a decimal parameter refuses the last two). Anything else is text as typed
+    (without surrounding blanks; the quotes of ``'10'`` keep it text): ``0b11``, ``0o17``,
+    ``0x1F``, ``1_000``, ``1,000``, ``yes``, ``no``, ``on``, ``off`` and ``1:30`` are not
+    numbers or true/false here, as they were for YAML 1.1 (``0b11`` was 3, ``017`` 15, ``yes``
+    true, ``1:30`` 90), so a parameter that wants a number or true/false refuses them
+    (:func:`check_parameter_values`) instead of running on a value nobody typed.
 
     Parameters
     ----------
@@ -283,13 +335,15 @@ def parse_parameters(items) -> dict:
     ------
     RunnerError
         For an item without ``=`` (and no separate value), more than two words, a key that is
-        not a Python identifier, a value that is not a scalar, a repeated key, or
-        ``cohort_path`` (given by ``--cohort``).
+        not a Python identifier, a list or mapping value (``[1, 2]``, ``{a: 1}``), a repeated
+        key, or ``cohort_path`` (given by ``--cohort``).
 
     Examples
     --------
     >>> parse_parameters(["min_count=10", ("label", "my hospital"), "strict=true", "note="])
     {'min_count': 10, 'label': 'my hospital', 'strict': True, 'note': ''}
+    >>> parse_parameters(["a=017", "b=1e3", "c=0b11", "d=1_000", "e=yes", "f=1:30", "g=None"])
+    {'a': 17, 'b': 1000.0, 'c': '0b11', 'd': '1_000', 'e': 'yes', 'f': '1:30', 'g': None}
     >>> try:
     ...     parse_parameters(["cohort_path=mine.csv"])
     ... except RunnerError as error:
@@ -319,14 +373,11 @@ def parse_parameters(items) -> dict:
         if key in params:
             raise RunnerError(f"parameter {key!r} given twice")
         try:
-            parsed = yaml.safe_load(value) if value.strip() else ""
-        except yaml.YAMLError:
-            parsed = value
-        if isinstance(parsed, dict | list):
-            raise RunnerError(f"parameter {item!r}: only single values (numbers, text, true/false)")
-        if not isinstance(parsed, str | int | float | bool | type(None)):
-            parsed = value  # dates, timestamps: keep the text as typed
-        params[key] = parsed
+            params[key] = _parameter_value(value)
+        except ValueError:
+            raise RunnerError(
+                f"parameter {item!r}: only single values (numbers, text, true/false)"
+            ) from None
     return params
 
 
@@ -1858,10 +1909,13 @@ def check_parameter_values(parameters: dict, chapters: list[Path]) -> dict:
             if isinstance(default, list | tuple) or type(value) is not type(default):
                 written = yaml.safe_dump(default, default_flow_style=True).strip()
                 written = written.removesuffix("...").strip()  # a scalar ends with "..."
-                typed = formatting.count_value(value) if isinstance(value, str) else None
-                if isinstance(default, int) and typed is not None and "," in value:
-                    # "100,000" as the parameter table prints a bound: type it without commas
-                    raise RunnerError(f"{shown}: type the number without commas ({typed})")
+                grouped = value.replace("_", ",") if isinstance(value, str) else ""
+                typed = formatting.count_value(grouped) if "," in grouped else None
+                if isinstance(default, int) and not isinstance(default, bool) and typed is not None:
+                    # "100,000" as the parameter table prints a bound, or Python's "100_000":
+                    # type it without separators
+                    marks = "commas" if "," in value else "underscores"
+                    raise RunnerError(f"{shown}: type the number without {marks} ({typed})")
                 raise RunnerError(f"{shown}: must be {_kind(default)} (the default is {written})")
         if isinstance(value, float) and not math.isfinite(value):
             raise RunnerError(f"{shown}: must be a finite number")

@@ -14,6 +14,7 @@ as the current folder). Every command runs in this process (:func:`analysis.__ma
 from __future__ import annotations
 
 import datetime
+import math
 import sys
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from analysis.runner import (
     check_parameter_values,
     discover_chapters,
     parameter_table,
+    parse_parameters,
 )
 
 main = entry.main
@@ -244,6 +246,58 @@ def test_bad_parameter_values_are_refused_before_any_chapter_runs(
     shown = item.replace(".nan", "nan")
     assert err == f"error: -p {shown}: {message}\n"
     assert file_tree(tmp_path) == []
+
+
+@pytest.mark.parametrize(("chapters", "item", "message"), [
+    # YAML 1.1 read these as 3, 15, 1000, true and 90: the chapter ran on a value nobody typed
+    ("09", "seed=0b11", "must be a whole number (the default is 2024)"),
+    ("09", "seed=0x1F", "must be a whole number (the default is 2024)"),
+    ("09", "n_bootstrap=1_000", "type the number without underscores (1000)"),
+    ("02", "require_two_sessions=yes", "must be true or false (the default is true)"),
+    ("02", "require_two_sessions=off", "must be true or false (the default is true)"),
+    ("06", "at_risk_step_months=1:30", "must be a whole number (the default is 6)"),
+    # a number in exponent form is a decimal number (YAML 1.1 read 1e3 as text)
+    ("09", "n_bootstrap=1e3", "must be a whole number (the default is 200)"),
+])  # fmt: skip
+def test_a_p_value_is_read_as_a_reader_means_it_and_a_wrong_type_refused(
+    tmp_path, capsys, chapters, item, message
+):
+    argv = ["run", "--chapters", chapters, "-p", item, "--out", str(tmp_path / "r")]
+    code, out, err = call_cli(argv, capsys)
+    assert (code, out) == (2, "")
+    shown = item.replace("1e3", "1000.0")
+    assert err == f"error: -p {shown}: {message}\n"
+    assert file_tree(tmp_path) == []
+
+
+@pytest.mark.parametrize(("typed", "value"), [
+    ("017", 17), ("+5", 5), ("-0", 0), ("0.5", 0.5), (".5", 0.5), ("1.", 1.0), ("1e3", 1000.0),
+    ("2.5E-1", 0.25), ("true", True), ("True", True), ("TRUE", True), ("false", False),
+    ("False", False), ("null", None), ("None", None), (" 12 ", 12), ("'10'", "10"),
+    ('"true"', "true"), ("0b11", "0b11"), ("0o17", "0o17"), ("0x1F", "0x1F"),
+    ("1_000", "1_000"), ("yes", "yes"), ("no", "no"), ("on", "on"), ("off", "off"),
+    ("y", "y"), ("1:30", "1:30"), ("2024-01-02", "2024-01-02"), ("~", "~"), ("٣", "٣"),
+    ("mosteller", "mosteller"), ("a b", "a b"), ("1" * 5000, "1" * 5000),
+])  # fmt: skip
+def test_parse_parameters_reads_decimal_numbers_true_false_null_else_text(typed, value):
+    parsed = parse_parameters([f"x={typed}"])["x"]
+    assert parsed == value and type(parsed) is type(value)
+    assert parse_parameters([["x", typed]])["x"] == parsed  # papermill's form: the same
+
+
+def test_parse_parameters_nan_and_inf_are_numbers_refused_as_not_finite():
+    for typed in ("nan", ".nan", "NaN", "inf", "-inf", ".inf", "-.Inf"):
+        value = parse_parameters([f"x={typed}"])["x"]
+        assert isinstance(value, float) and not math.isfinite(value)
+    chapters = discover_chapters(selection="05")
+    with pytest.raises(RunnerError, match="must be a finite number"):
+        check_parameter_values(parse_parameters(["confidence_level=-inf"]), chapters)
+
+
+def test_a_p_value_with_leading_zeros_is_decimal():
+    chapters = discover_chapters(selection="06")
+    checked = check_parameter_values(parse_parameters(["at_risk_step_months=012"]), chapters)
+    assert checked == {"at_risk_step_months": 12}
 
 
 def test_a_whole_number_for_a_decimal_parameter_is_passed_as_a_decimal():
@@ -992,7 +1046,10 @@ def test_run_help_says_where_the_report_goes_and_that_lists_are_refused(capsys):
     assert "reports/NAME" not in flat and "NAME.failed" not in flat
     assert "into a new report directory (--out)" in flat
     assert "VALUE is read as YAML" not in flat
-    assert "VALUE is one YAML scalar (10, 0.5, true, text; lists and mappings are refused" in flat
+    assert "VALUE is one YAML scalar" not in flat  # YAML 1.1 read 0b11 as 3, yes as true
+    assert "VALUE is one value: a decimal whole number (10; 017 is 17)" in flat
+    assert "0b11, 0x1F, 1_000, yes, off and 1:30 are text" in flat
+    assert "lists and mappings are refused" in flat
 
 
 def test_a_chapter_number_without_its_zero_and_a_name_in_another_case_select_it():

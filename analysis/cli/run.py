@@ -73,8 +73,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar=("KEY=VALUE|KEY", "VALUE"),
         help="chapter parameter (repeatable), as key=value or papermill's key value; "
-        "VALUE is one YAML scalar (10, 0.5, true, text; lists and mappings are refused, so "
-        "list parameters keep their defaults) and must have the type of the chapter's "
+        "VALUE is one value: a decimal whole number (10; 017 is 17), a decimal number (0.5, "
+        "1e3), true or false (or papermill's True, False), null (None), else text. 0b11, "
+        "0x1F, 1_000, yes, off and 1:30 are text (YAML 1.1 made them 3, 31, 1000, true, "
+        "false and 90), so a number or true/false parameter refuses them; lists and mappings "
+        "are refused, so list parameters keep their defaults. VALUE must have the type of "
+        "the chapter's "
         "default and lie in its range (chapter 10's parameter table lists them: "
         f"n_bootstrap and n_simulations at most {PARAMETER_RANGES['n_bootstrap'][2]}, "
         f"cycles_shown at most {PARAMETER_RANGES['cycles_shown'][2]}), "
