@@ -1515,6 +1515,12 @@ def figure_provenance(provenance) -> str:
     >>> line = figure_provenance({"medians": "published", "curve": "assumed", "P": "published"})
     >>> import re; re.sub(r"<sup[^>]*>([^<]*)</sup>", r"[\\1]", line)
     '<p class="figure-provenance">In this figure: medians, P [published] · curve [assumed]</p>'
+
+    Its labels, like the book's prose, print typographic apostrophes (raw HTML gets no smart
+    quotes from Sphinx):
+
+    >>> figure_provenance({"the paper's medians": "published"}).split("<sup")[0]
+    '<p class="figure-provenance">In this figure: the paper’s medians '
     """
     if provenance is None:
         return ""
@@ -1523,7 +1529,11 @@ def figure_provenance(provenance) -> str:
     groups: dict[Provenance, list[str]] = {}
     for label, p in provenance.items():
         groups.setdefault(_as_provenance(p), []).append(str(label))
-    parts = [f"{html.escape(', '.join(lbls))} {p.badge()}" for p, lbls in groups.items()]
+    # raw HTML, which Sphinx's smart quotes never reach: "the paper’s medians", as prose prints
+    parts = [
+        f"{html.escape(_provenance.typographic(', '.join(lbls)))} {p.badge()}"
+        for p, lbls in groups.items()
+    ]
     return f'<p class="figure-provenance">In this figure: {" · ".join(parts)}</p>'
 
 

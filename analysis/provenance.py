@@ -33,6 +33,7 @@ badge (``{glue:md}`name.provenance``` in a chapter; :meth:`Provenance._repr_mark
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "classify",
     "cohort_estimate",
     "published",
+    "typographic",
 ]
 
 #: A number the paper prints (a calibration target).
@@ -81,6 +83,45 @@ TOOLTIPS = {
         " targets"
     ),
 }
+
+
+#: A straight single quote that closes: after a letter, a digit or closing punctuation (the
+#: paper's, the rules' bars, 'HR (interval)').
+_CLOSING_QUOTE = re.compile(r"(?<=[\w.,;:!?)\]%])'")
+#: One that opens: before a letter, a digit or an opening bracket ('HR …').
+_OPENING_QUOTE = re.compile(r"'(?=[\w(\[])")
+
+
+def typographic(text: str) -> str:
+    """Text the package writes as raw HTML, with the book's apostrophes and single quotes.
+
+    Sphinx's smart quotes print the chapters' prose with a typographic apostrophe (the paper’s),
+    but never touch raw HTML: a badge's note and tooltip, the legend of the badges, the line
+    "In this figure: …" under a figure (:func:`analysis.book.figure_provenance`) and an explicit
+    alt text showed the straight one (the paper's) beside prose that showed ’. A straight quote
+    after a letter, a digit or closing punctuation becomes ’ (an apostrophe or a closing quote),
+    one before a letter, a digit or a bracket becomes ‘; any other is left. Here, not in
+    :mod:`analysis.formatting`, because the badge (:meth:`Provenance.badge`) needs it and the
+    core modules import nothing of each other.
+
+    Parameters
+    ----------
+    text : str
+        Plain text (not HTML: escape it afterwards).
+
+    Returns
+    -------
+    str
+        The text with typographic single quotes; the same text when it has no straight one.
+
+    Examples
+    --------
+    >>> typographic("the paper's medians · the 2022 rules' bars (the patients' stages)")
+    'the paper’s medians · the 2022 rules’ bars (the patients’ stages)'
+    >>> typographic("'HR ✓ (interval)', the cohort's 'Reproduced'")
+    '‘HR ✓ (interval)’, the cohort’s ‘Reproduced’'
+    """
+    return _OPENING_QUOTE.sub("\u2018", _CLOSING_QUOTE.sub("\u2019", text))
 
 
 @dataclass(frozen=True)
@@ -145,6 +186,7 @@ class Provenance:
             text = self.kind  # the tooltip says the reason already
         elif compact and self.note:
             title, text = f"{title} ({self.note})", self.kind
+        title, text = typographic(title), typographic(text)  # raw HTML: no smart quotes
         return (
             f'<sup class="provenance provenance-{self.kind}" '
             f'title="{html.escape(title)}">{html.escape(text)}</sup>'
@@ -258,9 +300,9 @@ def cohort_estimate(spread: Provenance, reproduced: bool | None) -> Provenance:
     printed"):
 
     >>> print(cohort_estimate(determined, False).badge(compact=True))
-    <sup class="provenance provenance-assumed" title="this cohort&#x27;s estimate of a number the paper prints; the paper prints another value, so it rests on the generator&#x27;s draw">assumed</sup>
+    <sup class="provenance provenance-assumed" title="this cohort’s estimate of a number the paper prints; the paper prints another value, so it rests on the generator’s draw">assumed</sup>
     >>> print(cohort_estimate(determined, True).badge())
-    <sup class="provenance provenance-determined" title="this cohort&#x27;s estimate of a number the paper prints, which it reproduces; the same in every cohort calibrated to the same targets">determined</sup>
+    <sup class="provenance provenance-determined" title="this cohort’s estimate of a number the paper prints, which it reproduces; the same in every cohort calibrated to the same targets">determined</sup>
     """
     if reproduced is False and spread.kind == DETERMINED:
         return assumed(CONTRADICTED)

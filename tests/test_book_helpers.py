@@ -621,3 +621,19 @@ def test_an_infeasible_published_interval_is_marked_infeasible_not_merely_missed
     assert DIFFERS not in verdicts.values()
     text, _ = book.table_markdown(comparisons.table)
     assert re.findall(r"✗[¹²³] infeasible", text) == ["✗¹ infeasible", "✗² infeasible"], text
+
+
+def test_a_figure_line_prints_typographic_apostrophes():
+    """Review: "In this figure: the paper's medians · … the generator's" under the figures of
+    chapters 01–07 (raw HTML: Sphinx's smart quotes skip it) beside prose printing "paper’s"."""
+    line = book.figure_provenance(
+        {
+            "the paper's medians (dashed lines)": "published",
+            "the 2022 rules' bars (the synthetic patients' stages)": "assumed",
+            "the curves": book.Provenance("assumed", "the generator's curve shape"),
+        }
+    )
+    assert "the paper’s medians (dashed lines)" in line
+    assert "the 2022 rules’ bars (the synthetic patients’ stages)" in line
+    assert "the generator’s curve shape</sup>" in line
+    assert "'" not in line and "&#x27;" not in line

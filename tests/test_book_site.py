@@ -585,3 +585,19 @@ def test_a_solutions_title_keeps_its_space_outside_the_link():
     assert title.children[0].astext() == "Solution to " and link.astext() == "Exercise 2.1"
     assert title.astext() == "Solution to Exercise 2.1"
     assert other_title.children[1].astext() == " Exercise 2.1"
+
+
+def test_the_printed_legend_and_an_explicit_alt_text_print_typographic_apostrophes():
+    """Review: the printed legend read "this cohort's estimate" and the alt texts of Figures 5.x
+    and 7.x "the paper's percentages" (raw HTML and an attribute, which Sphinx's smart quotes
+    skip) where the prose prints "cohort’s". A caption made the alt text of a figure without
+    one, smart-quoted already; an explicit one is set the same way."""
+    legend = book_site.legend_html()
+    assert "this cohort’s estimate of a printed number" in legend and "&#x27;" not in legend
+    doctree = publish_doctree(
+        ".. figure:: a.png\n   :alt: the paper's bars beside this cohort's\n\n   The caption.\n\n"
+        ".. figure:: b.png\n\n   The cohort’s caption.\n"
+    )
+    book_site.figure_alt_text(None, doctree, "x")
+    alts = [image["alt"] for image in doctree.findall(lambda n: n.tagname == "image")]
+    assert alts == ["the paper’s bars beside this cohort’s", "The cohort’s caption."]

@@ -2267,7 +2267,7 @@ def test_figure_7_1_draws_ast_at_a_step_where_a_difference_shows():
     assert _glued(nb, "cox_forest_ast_round") == repr("5%")  # 1.0055/1.005 to the 100th: 1.051
     assert _glued(nb, "cox_forest_afp") == repr("1 (1.000–1.000)")
     line = _figure_provenance_line(nb, "AST, per 100 U/L")
-    part = next(p for p in line.split(" · ") if p.startswith("AST&#x27;s open square"))
+    part = next(p for p in line.split(" · ") if p.startswith("AST’s open square"))
     assert _badges(part) == ["determined"], part
     source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
     caption = source.split("```{glue:figure} fig-cox-forest", 1)[1].split("```", 1)[0]
@@ -2426,3 +2426,27 @@ def test_chapter_07_says_how_many_small_ps_chance_alone_gives():
     assert expected == f"{0.05 * m:.1f}"
     said = _glued(nb, "cox_ph_result")
     assert f" of {m}, where chance alone would give about {expected}." in said, said
+
+
+#: Raw HTML the package glues, which Sphinx's smart quotes never reach: a figure's "In this
+#: figure" line and a provenance badge (its text and its tooltip).
+_RAW_HTML_PROSE = re.compile(
+    r'<p class="figure-provenance">.*?</p>|<sup class="provenance[^"]*" title="[^"]*">[^<]*</sup>',
+    re.S,
+)
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_figure_lines_and_badges_print_typographic_apostrophes(md: Path):
+    """Review: "In this figure: the paper's medians", "the 2022 rules' bars", badges reading
+    "the generator's" and tooltips "this cohort's estimate" (raw HTML: Sphinx's smart quotes,
+    which print the prose's "paper’s", skip it) showed straight apostrophes in chapters 01–07."""
+    nb = _golden(md.stem)
+    straight = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            for value in o.get("data", {}).values():
+                for piece in _RAW_HTML_PROSE.findall(_text(value)):
+                    if "'" in piece or "&#x27;" in piece or "&#39;" in piece:
+                        straight.append(html.unescape(re.sub(r"<[^>]*>", "", piece))[:80])
+    assert not straight, straight

@@ -186,3 +186,32 @@ def test_determined_covers_a_reproduced_printed_number():
         assert "not printed" not in badge and "which it reproduces" in badge
         assert badge.endswith(">determined</sup>")
     assert "printed number that it reproduces" in provenance.MEANINGS[provenance.DETERMINED]
+
+
+@pytest.mark.parametrize(("text", "typeset"), [
+    ("the paper's medians", "the paper’s medians"),
+    ("the 2022 rules' bars (the synthetic patients' stages)",
+     "the 2022 rules’ bars (the synthetic patients’ stages)"),
+    ("AST's open square (the paper's per-U/L ratio)", "AST’s open square (the paper’s per-U/L ratio)"),
+    ("the earlier TACE's epirubicin", "the earlier TACE’s epirubicin"),
+    ("'HR ✓ (interval)' and 'yes'", "‘HR ✓ (interval)’ and ‘yes’"),
+    ("no quote at all, and ’ already", "no quote at all, and ’ already"),
+    ("a lone ' stays", "a lone ' stays"),
+])  # fmt: skip
+def test_typographic_sets_apostrophes_and_single_quotes(text, typeset):
+    assert provenance.typographic(text) == typeset
+    assert provenance.typographic(typeset) == typeset  # once is enough
+
+
+def test_a_badge_prints_typographic_apostrophes_in_its_note_and_tooltip():
+    """Review: the badges and the lines under figures printed "the generator's", "this cohort's"
+    (raw HTML, which Sphinx's smart quotes skip) beside prose that prints "the generator’s"."""
+    badge = provenance.assumed("curve shape between the published medians is the generator's")
+    html = badge.badge()
+    assert "generator’s</sup>" in html and "'" not in html and "&#x27;" not in html
+    compact = provenance.assumed("the paper's choice").badge(compact=True)
+    assert "(the paper’s choice)" in compact and "&#x27;" not in compact
+    for reproduced in (True, False):
+        estimate = provenance.cohort_estimate(provenance.Provenance("determined"), reproduced)
+        html = estimate.badge()
+        assert 'title="this cohort’s estimate' in html and "&#x27;" not in html

@@ -298,15 +298,20 @@ def externalise_downloads(app, doctree, docname: str) -> None:
 
 
 def figure_alt_text(app, doctree, docname: str) -> None:
-    """Figures without an explicit ``:alt:`` get their caption as alt text."""
+    """Figures without an explicit ``:alt:`` get their caption as alt text. An explicit one,
+    an attribute that Sphinx's smart quotes skip, gets the apostrophes of the prose (the paper’s,
+    as its caption prints; :func:`analysis.provenance.typographic`)."""
+    from analysis.provenance import typographic
+
     for figure in doctree.findall(nodes.figure):
         captions = list(figure.findall(nodes.caption))
-        if not captions:
-            continue
-        text = " ".join(captions[0].astext().split())
+        text = " ".join(captions[0].astext().split()) if captions else ""
         for image in figure.findall(nodes.image):
             if not image.get("alt") or image.get("alt") == image.get("uri"):
-                image["alt"] = text
+                if text:
+                    image["alt"] = text
+            else:
+                image["alt"] = typographic(image["alt"])
 
 
 def _page_has_maths(app, pagename: str) -> bool:
@@ -823,15 +828,14 @@ def legend_html(link: str = "") -> str:
     follows from ..."), themselves full of semicolons, and ✓/✗ were explained nowhere on paper
     (a "published ✗" badge in chapter 09). ``link``: the paragraph's ``data-legend`` attribute.
     """
-    from analysis.provenance import CLASSES, MEANINGS, PUBLISHED, VERDICT_MEANING
+    from analysis.provenance import CLASSES, MEANINGS, PUBLISHED, VERDICT_MEANING, typographic
 
     items = []
-    for kind in CLASSES:
-        items.append(f"<strong>{kind}</strong>: {html.escape(MEANINGS[kind])}.")
+    for kind in CLASSES:  # raw HTML: the apostrophes of prose (cohort’s), which smart quotes skip
+        items.append(f"<strong>{kind}</strong>: {html.escape(typographic(MEANINGS[kind]))}.")
         if kind == PUBLISHED:
-            items.append(
-                f"<strong>✓ or ✗</strong> after \u201cpublished\u201d: {html.escape(VERDICT_MEANING)}."
-            )
+            meaning = html.escape(typographic(VERDICT_MEANING))
+            items.append(f"<strong>✓ or ✗</strong> after \u201cpublished\u201d: {meaning}.")
     lines = "".join(f'<span class="legend-item">{item}</span>' for item in items)
     return f'<p class="provenance-legend"{link}>What the badges beside numbers mean:{lines}</p>'
 
