@@ -27,6 +27,7 @@ __all__ = [
     "column_label",
     "term_label",
     "quantity_label",
+    "section_label",
     "relabel",
     "is_identifier",
 ]
@@ -210,6 +211,32 @@ _SECTION_LABELS = {
 }
 
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+$")
+
+
+def section_label(entry_id: str) -> str:
+    """Where the paper prints a published entry, as the paper names that part.
+
+    Parameters
+    ----------
+    entry_id : str
+        A published entry id ``section.quantity.field`` (:mod:`analysis.published`), or a
+        section alone.
+
+    Returns
+    -------
+    str
+        "Table 1", "Figure 2", "Abstract", "Results"…; an unknown section with its first letter
+        in capitals.
+
+    Examples
+    --------
+    >>> section_label("abstract.os_median_additional_tace.interval")
+    'Abstract'
+    >>> section_label("figure2.os_median_additional_tace.interval"), section_label("results")
+    ('Figure 2', 'Results')
+    """
+    section = str(entry_id).split(".", 1)[0]
+    return _SECTION_LABELS.get(section) or _humanize(section)
 
 
 def is_identifier(text) -> bool:

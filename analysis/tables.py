@@ -47,7 +47,7 @@ from analysis.formatting import (
     word_list,
 )
 from analysis.formatting import count as fmt_count
-from analysis.labels import relabel
+from analysis.labels import relabel, section_label
 from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.privacy import (
     AGE_TOP_CODE,
@@ -94,6 +94,7 @@ __all__ = [
     "BELOW_ZERO_MARK",
     "central_range_text",
     "user_target_values",
+    "label_repeated_targets",
     "CENTRAL_RANGE_COLUMN",
     "HIDDEN",
     "table2",
@@ -1044,6 +1045,52 @@ def central_range_text(values, entry_id: str) -> str:
     if spread is None:
         return f"{CENTRAL_RANGE_COLUMN} {HIDDEN}"
     return f"{CENTRAL_RANGE_COLUMN} {format_published_value(spread, entry_id)}"
+
+
+def label_repeated_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """One row per printed number, each told apart: rows whose label repeats (a number the paper
+    prints in two places) are labelled with where each is printed and kept together.
+
+    Chapter 01's Table 1.4 listed "Median OS, additional TACE, 95% CI" twice, 3.6–24.4 (Figure
+    2) and, far below it, 3.6–14.4, the abstract's, said only in a footnote; and
+    "Additional TACE during HAIC, n" twice (Table 1's 26, the Results' "Twenty-six"). Each such
+    row now ends with its section, "(Figure 2)", "(Abstract)" (:func:`analysis.labels.section_label`),
+    and the later rows of a label follow its first, so that the two versions and their verdicts
+    are read together.
+
+    Parameters
+    ----------
+    targets : pandas.DataFrame
+        Rows with ``id`` (a published entry id, ``section.quantity.field``) and ``quantity``
+        (the row's label, :func:`analysis.labels.quantity_label`); other columns are kept.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows relabelled and reordered, with their index: ``other.loc[result.index]`` puts
+        a table of the same rows in the same order.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({
+    ...     "id": ["figure2.os.interval", "table1.age.mean", "abstract.os.interval"],
+    ...     "quantity": ["Median OS, 95% CI", "Age, mean", "Median OS, 95% CI"],
+    ... })
+    >>> label_repeated_targets(rows)["quantity"].tolist()
+    ['Median OS, 95% CI (Figure 2)', 'Median OS, 95% CI (Abstract)', 'Age, mean']
+    """
+    text = targets["quantity"].astype(str).tolist()
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for position, label in enumerate(text):
+        counts[label] = counts.get(label, 0) + 1
+        first.setdefault(label, position)
+    order = sorted(range(len(text)), key=lambda n: (first[text[n]], n))
+    shown = [
+        f"{label} ({section_label(entry)})" if counts[label] > 1 else label
+        for label, entry in zip(text, targets["id"], strict=True)
+    ]
+    return targets.assign(quantity=shown).iloc[order]
 
 
 def user_target_values(

@@ -2450,3 +2450,27 @@ def test_figure_lines_and_badges_print_typographic_apostrophes(md: Path):
                     if "'" in piece or "&#x27;" in piece or "&#39;" in piece:
                         straight.append(html.unescape(re.sub(r"<[^>]*>", "", piece))[:80])
     assert not straight, straight
+
+
+def test_table_1_4_has_one_row_per_printed_number_each_told_apart():
+    """Review: Table 1.4 listed "Median OS, additional TACE, 95% CI" twice, 3.6–24.4 ✓ and, far
+    below it, 3.6–14.4 ✗ (the abstract's, said only in a footnote); and "Additional TACE during
+    HAIC, n" twice. Every label is now unique: a number printed in two places names the place
+    in its label, "(Abstract)", and its rows follow each other, each with its own comparison."""
+    nb = _golden("01-data")
+    rows = _rows(_glued(nb, "tbl-data-targets"))
+    labels_ = [r[0] for r in rows]
+    assert len(labels_) == len(set(labels_)), sorted(q for q in labels_ if labels_.count(q) > 1)
+    interval = "Median OS, additional TACE, 95% CI"
+    at = labels_.index(f"{interval} (Figure 2)")
+    assert rows[at][1:3] == ["3.6–24.4", "3.6–24.4"] and rows[at][4] == "✓"
+    abstract = rows[at + 1]
+    assert abstract[0] == f"{interval} (Abstract)", abstract
+    assert abstract[1:3] == ["3.6–14.4", "3.6–24.4"] and abstract[4].startswith("✗")
+    count = "Additional TACE during HAIC, n"
+    at = labels_.index(f"{count} (Table 1)")
+    assert labels_[at + 1] == f"{count} (Results)"
+    notes = _glued(nb, "tbl-data-targets-notes")
+    sup = abstract[4].removeprefix("✗")
+    assert re.search(rf"^{sup} {re.escape(interval)} \(Abstract\): infeasible", notes, re.M)
+    assert f"{count} (Results): the paper writes this number as a word (“Twenty-six”)" in notes

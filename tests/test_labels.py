@@ -81,3 +81,9 @@ def test_a_label_names_the_unit_of_the_data_dictionary():
             wrong.append(f"{where} = {label!r}, schema unit {units[column]!r}")
     assert wrong == []
     assert labels.term_label("pivka2") == paper.term("pivka2").display == "PIVKA-II (ng/mL)"
+
+
+def test_section_label_names_where_the_paper_prints_a_number():
+    assert labels.section_label("abstract.os_median_additional_tace.interval") == "Abstract"
+    assert labels.section_label("table1.additional_tace.count") == "Table 1"
+    assert labels.section_label("highlights.x.count") == "Highlights"

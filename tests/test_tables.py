@@ -818,3 +818,24 @@ def test_survival_note_never_starts_with_a_markdown_quote_mark():
     note = survival_comparisons(derive(c), cohort_path="elsewhere.csv").notes["prior_tace"]
     assert note.reason.startswith("More than 4 prior TACE: "), note.reason
     assert ">" not in note._repr_markdown_().removeprefix("> ")
+
+
+def test_label_repeated_targets_tells_apart_a_number_printed_in_two_places():
+    """Review: Table 1.4 read "Median OS, additional TACE, 95% CI" on two rows far apart, the
+    second the abstract's 3.6–14.4; each now names its section and they follow each other."""
+    from analysis import synthesis, tables
+    from analysis.labels import quantity_label
+
+    targets = synthesis.target_entries()[["id", "quantity", "kind"]]
+    pairs = zip(targets["quantity"], targets["kind"], strict=True)
+    labelled = targets.assign(quantity=[quantity_label(q, k) for q, k in pairs])
+    assert labelled["quantity"].duplicated().any()  # what the chapter had
+    shown = tables.label_repeated_targets(labelled)
+    assert shown["quantity"].is_unique and sorted(shown.index) == sorted(labelled.index)
+    ids = shown["id"].tolist()
+    at = ids.index("figure2.os_median_additional_tace.interval")
+    assert ids[at + 1] == "abstract.os_median_additional_tace.interval"
+    assert shown["quantity"].iloc[at + 1] == "Median OS, additional TACE, 95% CI (Abstract)"
+    unique = labelled[~labelled["quantity"].duplicated(keep=False)]
+    kept = shown.loc[unique.index, "quantity"]
+    assert kept.tolist() == unique["quantity"].tolist()  # a label said once is unchanged
