@@ -1832,6 +1832,66 @@ def test_bias_tables_fit_a_phone_and_name_their_deaths(toured, width):
         assert not broken, broken
 
 
+#: at 390 px, for each table id: its classes, how far it is wider than its container, whether
+#: it is shown as cards, the words and parentheticals of its headers split over two lines
+#: ("(≤ c)", "Log-rank"), and its cards' cells taller than one and a half lines
+_PHONE_HEADERS_JS = r"""
+(ids) => ids.map(id => {
+  const t = document.getElementById(id);
+  const box = t.parentElement;
+  const broken = [];
+  for (const th of t.tHead.rows[0].cells) {
+    const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      const piece = /\([^)]*\)|\S+/g;
+      let m;
+      while ((m = piece.exec(node.data))) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set(Array.from(range.getClientRects(), r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  const cards = getComputedStyle(t.tBodies[0].rows[0]).display === 'flex';
+  const tall = [];
+  if (cards) t.querySelectorAll('tbody td:not(:first-child)').forEach(td => {
+    const line = parseFloat(getComputedStyle(td).lineHeight);
+    if (td.getBoundingClientRect().height > 1.5 * line) tall.push(td.textContent.trim());
+  });
+  return [id, {classes: t.className, over: box.scrollWidth - box.clientWidth, cards, broken, tall}];
+})
+"""
+
+
+def test_tables_3_8_and_9_5_read_cleanly_on_a_phone(contexts, server, outside_requests):
+    """Review (screenshots at 390 x 844): Table 9.5's headers read "n / (≤ / c)", "Log- / rank /
+    P" and "HR (95% / CI)", squeezed into 28-49 px columns; Table 3.8, fitted with its cells
+    0.1 em apart, ran its headers together ("Dose Dose Infusion", "(mg) (h)") and set
+    "Recommended dose, mg (% of full dose)" on three lines. Now 9.5 says "Cut-off (c)" and "P"
+    (its caption says log-rank), keeps each word and parenthetical on one line and fits without
+    being fitted; 3.8, a dose
+    sheet, is one card per drug and day (":class: phone-cards"), each value on one line beside
+    its column's name."""
+    pages = {"03-treatment": "tbl-treat-sheet-reduced", "09-bias": "tbl-bias-cutoffs"}
+    seen = {}
+    for name, table in pages.items():
+        pg = _open(contexts, 390, outside_requests)
+        pg.goto(f"{server}/chapters/{name}.html", wait_until="load")
+        seen.update(dict(pg.evaluate(_PHONE_HEADERS_JS, [table])))
+        assert not pg.problems, pg.problems
+        pg.close()
+    cutoffs = seen["tbl-bias-cutoffs"]
+    assert cutoffs["broken"] == [] and cutoffs["over"] <= 1, cutoffs
+    assert not {"fit", "scrolls", "stacked"} & set(cutoffs["classes"].split()), cutoffs
+    sheet = seen["tbl-treat-sheet-reduced"]
+    assert sheet["cards"] and "stacked" in sheet["classes"].split(), sheet
+    assert sheet["over"] <= 1 and sheet["tall"] == [], sheet
+    assert not outside_requests
+
+
 _FIRST_COLUMN_JS = """(() => { const t = document.querySelector('table#tbl-base-skewed');
   const td = t.tBodies[0].rows[0].cells[0];
   return [t.classList.contains('wide-first'), td.getBoundingClientRect().width,
@@ -1845,9 +1905,11 @@ def test_phone_tables_that_scroll_keep_their_row_labels_readable(
     "PIVKA-II (ng/mL)") is not squeezed to its longest word: book.js marks such a table
     "wide-first" (tables.css: 8 em). Before, Table 6.1's rows were up to 156 px tall (seven
     lines). At 390 px Table 4.2 fits now and, like Table 3.7, is left alone; Table 3.8, a little
-    too wide at 12 px, is fitted instead (book.js "fit": narrower gaps between cells, labels at
-    least 5.5 em; Table 6.1 was, before its Class column went under its labels); Table 9.2, 44
-    px too wide, is shown as cards (test_bias_tables_fit_a_phone_and_name_their_deaths).
+    too wide at 12 px, was fitted (book.js "fit": narrower gaps between cells, labels at least
+    5.5 em; Table 6.1 was, before its Class column went under its labels), which ran its
+    headers together, and is now shown as cards, as Table 9.2, 44 px too wide, is
+    (test_tables_3_8_and_9_5_read_cleanly_on_a_phone,
+    test_bias_tables_fit_a_phone_and_name_their_deaths).
     At 320 px measured on chapter 04 as ``chapters_at`` loaded it (with the caption test; 900
     px high, 1x pixels: this test's own page had been 844 px high, 2x)."""
     chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
@@ -1862,12 +1924,13 @@ def test_phone_tables_that_scroll_keep_their_row_labels_readable(
     }  # fmt: skip
     wide, width, em = label
     assert wide and width >= 8 * em - 1, label
-    # Table 3.8, a little too wide, is fitted rather than scrolled ("fit"); Table 9.2 is cards
+    # Tables 3.8 and 9.2 are cards, neither fitted nor scrolled
     fits = {t: ("wide-first" in c, "fit" in c) for t, c in classes.items()}
     assert fits == {"tbl-base-skewed": (False, False), "tbl-treat-bands": (False, False),
-                    "tbl-treat-sheet-reduced": (False, True),
+                    "tbl-treat-sheet-reduced": (False, False),
                     "tbl-bias-scenarios": (False, False)}, fits  # fmt: skip
     assert "stacked" in classes["tbl-bias-scenarios"]
+    assert "stacked" in classes["tbl-treat-sheet-reduced"]
     assert not outside_requests
 
 

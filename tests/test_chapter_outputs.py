@@ -465,7 +465,7 @@ def test_the_papers_additional_tace_hazard_ratio_has_a_verdict_and_a_reason():
 
 
 #: Header words written in lower case by convention: degrees of freedom, a count n.
-LOWER_CASE_HEADERS = {"df", "n (≤ c)", r"n (\> c)"}
+LOWER_CASE_HEADERS = {"df", "n (≤\u00a0c)", "n (\\>\u00a0c)"}
 
 
 @pytest.mark.parametrize("stem", ["06-survival", "07-cox", "08-audit", "09-bias", "10-your-cohort"])
@@ -2474,3 +2474,25 @@ def test_table_1_4_has_one_row_per_printed_number_each_told_apart():
     sup = abstract[4].removeprefix("✗")
     assert re.search(rf"^{sup} {re.escape(interval)} \(Abstract\): infeasible", notes, re.M)
     assert f"{count} (Results): the paper writes this number as a word (“Twenty-six”)" in notes
+
+
+def test_table_9_5_headers_break_between_words_and_table_3_8_is_cards_on_a_phone():
+    """Review (390 px screenshots): Table 9.5's headers broke inside "(≤ c)", "(95% CI)" and
+    after "Log-"; Table 3.8's, fitted, ran together. 9.5's parentheticals and "Median OS" are
+    joined by no-break spaces, "Cut-off" by a no-break hyphen, and its log-rank P (so named by
+    the caption) is headed "P" (the download keeps the plain headers); 3.8 is shown as cards on
+    a phone (tests/test_browser.py measures both)."""
+    nb = _golden("09-bias")
+    header = _glued(nb, "tbl-bias-cutoffs").splitlines()[0]
+    heads = [h.strip() for h in header.strip(" |").split(" | ")]
+    assert heads == [
+        "Cut\u2011off (c)", "n (≤\u00a0c)", "n (\\>\u00a0c)",
+        "Median\u00a0OS, months (≤\u00a0c\u00a0/\u00a0\\>\u00a0c)", "P",
+        "HR (95%\u00a0CI)",
+    ], heads  # fmt: skip
+    downloaded = list(_downloaded_csv(nb, "tbl-bias-cutoffs")[0])
+    assert downloaded == ["Cut-off (c)", "n (≤ c)", "n (> c)", "Median OS, months (≤ c / > c)",
+                          "Log-rank P", "HR (95% CI)"], downloaded  # fmt: skip
+    source = (ROOT / "chapters" / "03-treatment.md").read_text(encoding="utf-8")
+    directive = source.split(":name: tbl-treat-sheet-reduced\n", 1)[1].split("\n\n", 1)[0]
+    assert directive == ":class: phone-cards", directive
