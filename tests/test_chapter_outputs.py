@@ -1961,6 +1961,24 @@ def test_how_to_use_says_where_the_mark_stands():
     assert "Agrees" in _glued(_golden("06-survival"), "tbl-surv-comparisons").splitlines()[0]
 
 
+def test_how_to_use_counts_the_exercises_the_chapters_have():
+    """Hostile review (how-to-use, both widths): the page promised "two to four exercises" a
+    chapter, "most answered by changing one line in a code cell"; every chapter has two or three,
+    and most are worked by hand or in a new cell. The count it states is the chapters' own."""
+    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+    counts = [
+        len(re.findall(r"^(?:```|:::)\{exercise\}", p.read_text(encoding="utf-8"), re.M))
+        for p in sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
+    ]
+    assert counts and min(counts) >= 1
+    text = " ".join((ROOT / "book" / "how-to-use.md").read_text(encoding="utf-8").split())
+    stated = re.search(r"Each chapter ends with (\w+)(?: (?:or|to) (\w+))? exercises", text)
+    assert stated, "the how-to page no longer says how many exercises a chapter has"
+    low, high = stated.group(1), stated.group(2) or stated.group(1)
+    assert (words[low], words[high]) == (min(counts), max(counts)), (stated.group(0), counts)
+    assert "changing one line in a code cell" not in text
+
+
 def test_chapters_07_and_08_give_the_crp_split_the_scale_the_data_dictionary_gives_it():
     """Chapter 07 and Exercise 8.1 called the split "CRP > 3 mg/L", the paper's label, where the
     data dictionary (data/schema.yaml) says the values and the > 3 cut-off fit mg/dL. Each
