@@ -715,6 +715,31 @@ def test_search_finds_kaplan(page, server, outside_requests):
     assert not outside_requests
 
 
+def test_search_results_quote_the_page_not_its_contents_list(contexts, server, outside_requests):
+    """Hostile review (search page, both widths): a result's extract is the page's text around
+    the query, and Sphinx read the theme's whole main block, which starts with the download
+    menu (".ipynb .md .pdf"), the print-only title and contents list and the contents sidebar:
+    "hazard ratio" quoted chapter 07 as "Contents 7.1. The model the paper fitted 7.2. What the
+    hazard ratios imply ...". The extracts now come from the article (book.js)."""
+    pg = _open(contexts, 390, outside_requests)
+    try:
+        pg.goto(f"{server}/search.html?q=hazard+ratio", wait_until="load")
+        pg.wait_for_selector("#search-results p.search-summary", timeout=15000)
+        pg.wait_for_function(
+            "document.querySelectorAll('#search-results li p.context').length >= 3",
+            timeout=15000,
+        )
+        extracts = pg.locator("#search-results li p.context").all_inner_texts()
+        for text in extracts:
+            assert "Contents" not in text and ".ipynb" not in text, text
+        cox = [t for t in extracts if "hazard ratio" in t.lower()]
+        assert cox, extracts
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert not outside_requests
+
+
 def test_search_on_a_phone_fits_and_its_icon_covers_no_letter(contexts, server, outside_requests):
     """At 390 px the search results keep to the screen (a signature in an extract, joined by
     no-break spaces, laid the page out 420 px wide) and the magnifier sits beside the query, not

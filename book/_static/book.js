@@ -457,6 +457,34 @@ function bookOnReady(fn) {
   bookOnReady(linkNotes);
 })();
 
+// Search results: Sphinx's searchtools quotes each page's text around the first place a query
+// word occurs, reading the theme's whole main block. That block begins with the download
+// menu's ".ipynb .md .pdf", the print-only title with the page's contents and the contents
+// sidebar, and ends with the previous/next links and the footer: a search for "hazard ratio"
+// quoted chapter 07's contents list ("Contents 7.1. The model the paper fitted 7.2. What the
+// hazard ratios imply ..."), not a sentence, and so for most words of a section title. The
+// page's own text (the article) is what is quoted now. Without this script, or with a Sphinx
+// whose search has no such function, the search is Sphinx's own.
+(function () {
+  if (typeof Search === "undefined" || typeof Search.htmlToText !== "function") return;
+  var AROUND_THE_ARTICLE = [
+    ".bd-header-article",
+    "#jb-print-docs-body",
+    ".bd-sidebar-secondary",
+    ".prev-next-footer",
+    ".bd-footer-content",
+    ".bd-footer",
+  ].join(", ");
+  var sphinxText = Search.htmlToText;
+  Search.htmlToText = function (htmlString, anchor) {
+    var doc = new DOMParser().parseFromString(htmlString, "text/html");
+    doc.querySelectorAll(AROUND_THE_ARTICLE).forEach(function (el) {
+      el.remove();
+    });
+    return sphinxText(doc.documentElement.outerHTML, anchor);
+  };
+})();
+
 // A provenance badge ("published", "determined", "assumed") says what it means in its title,
 // which a phone never shows: each badge becomes a link to chapter 01's "Where each number comes
 // from". book/_ext/book_site.py puts that link, as seen from this page, once in the page
