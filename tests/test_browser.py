@@ -715,6 +715,37 @@ def test_search_finds_kaplan(page, server, outside_requests):
     assert not outside_requests
 
 
+#: A browser without the Fullscreen API for a page, as Safari on an iPhone (only a video goes
+#: full screen there): its properties and methods read as missing.
+_NO_FULLSCREEN_JS = """
+for (const name of ['fullscreenEnabled', 'webkitFullscreenEnabled'])
+  Object.defineProperty(Document.prototype, name, {get: () => false, configurable: true});
+for (const name of ['requestFullscreen', 'webkitRequestFullscreen'])
+  Object.defineProperty(Element.prototype, name, {value: undefined, configurable: true});
+"""
+
+
+def test_the_full_screen_button_shows_only_where_it_can_work(contexts, server, outside_requests):
+    """Hostile review (every page, 390 px): the header's full-screen button calls the Fullscreen
+    API, which Safari on an iPhone (390 x 844) does not have for a page, so a tap did nothing.
+    Where the browser cannot put the page in full screen the button is hidden (book.js); where
+    it can (Chromium here) the button is there as before."""
+    chapter = CHAPTER_PAGES[0].relative_to(HTML).as_posix()
+    shown = {}
+    for able in (True, False):
+        pg = _open(contexts, 390, outside_requests)
+        try:
+            if not able:
+                pg.add_init_script(_NO_FULLSCREEN_JS)
+            pg.goto(f"{server}/{chapter}", wait_until="load")
+            shown[able] = pg.locator(".btn-fullscreen-button").filter(visible=True).count()
+            assert not pg.problems, pg.problems
+        finally:
+            pg.close()
+    assert shown == {True: 1, False: 0}, shown
+    assert not outside_requests
+
+
 def test_search_results_quote_the_page_not_its_contents_list(contexts, server, outside_requests):
     """Hostile review (search page, both widths): a result's extract is the page's text around
     the query, and Sphinx read the theme's whole main block, which starts with the download

@@ -457,6 +457,25 @@ function bookOnReady(fn) {
   bookOnReady(linkNotes);
 })();
 
+// The header's full-screen button (sphinx-book-theme's toggleFullScreen) asks the browser's
+// Fullscreen API for the page, which Safari on an iPhone does not offer (only a video goes full
+// screen there): on the phone a reader is most likely to hold, a tap on it did nothing. Where
+// the browser has no way to put the page in full screen the button is not shown.
+(function () {
+  function hideFullScreen() {
+    var root = document.documentElement;
+    var able =
+      (document.fullscreenEnabled && typeof root.requestFullscreen === "function") ||
+      (document.webkitFullscreenEnabled && typeof root.webkitRequestFullscreen === "function");
+    if (able) return;
+    document.querySelectorAll(".btn-fullscreen-button").forEach(function (button) {
+      button.hidden = true;
+      button.style.setProperty("display", "none", "important");
+    });
+  }
+  bookOnReady(hideFullScreen);
+})();
+
 // Search results: Sphinx's searchtools quotes each page's text around the first place a query
 // word occurs, reading the theme's whole main block. That block begins with the download
 // menu's ".ipynb .md .pdf", the print-only title with the page's contents and the contents
