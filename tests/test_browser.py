@@ -751,20 +751,30 @@ def test_search_results_quote_the_page_not_its_contents_list(contexts, server, o
     the query, and Sphinx read the theme's whole main block, which starts with the download
     menu (".ipynb .md .pdf"), the print-only title and contents list and the contents sidebar:
     "hazard ratio" quoted chapter 07 as "Contents 7.1. The model the paper fitted 7.2. What the
-    hazard ratios imply ...". The extracts now come from the article (book.js)."""
+    hazard ratios imply ...". The extracts now come from the article (book.js), and centre on
+    the query, not on the first "ratio" inside another word (chapter 01's read "calibration")."""
     pg = _open(contexts, 390, outside_requests)
     try:
         pg.goto(f"{server}/search.html?q=hazard+ratio", wait_until="load")
         pg.wait_for_selector("#search-results p.search-summary", timeout=15000)
+        # the results are shown one by one, each page fetched; the summary says when all are
         pg.wait_for_function(
-            "document.querySelectorAll('#search-results li p.context').length >= 3",
+            "document.querySelector('#search-results p.search-summary')"
+            ".innerText.includes('finished')",
             timeout=15000,
         )
         extracts = pg.locator("#search-results li p.context").all_inner_texts()
         for text in extracts:
             assert "Contents" not in text and ".ipynb" not in text, text
-        cox = [t for t in extracts if "hazard ratio" in t.lower()]
-        assert cox, extracts
+        # each chapter's extract (its title begins with its number) quotes the query itself
+        chapters = pg.evaluate(
+            """() => [...document.querySelectorAll('#search-results li')]
+                .filter(li => /^\\d+\\. /.test(li.querySelector('a').innerText))
+                .map(li => (li.querySelector('p.context') || li).innerText)"""
+        )
+        assert len(chapters) >= 3, extracts
+        for text in chapters:
+            assert "hazard ratio" in text.lower(), text
         assert not pg.problems, pg.problems
     finally:
         pg.close()

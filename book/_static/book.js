@@ -502,6 +502,45 @@ function bookOnReady(fn) {
     });
     return sphinxText(doc.documentElement.outerHTML, anchor);
   };
+  // Sphinx centres the extract on the first place the last (stemmed) query word occurs, inside
+  // another word too: "hazard ratio" quoted chapter 01 around "calibration". The extract is
+  // centred on the query as typed where the page has it, else on the first word of the page that
+  // begins with the longest of its words (or their stems); Sphinx's own choice otherwise.
+  if (typeof Search.makeSearchSummary !== "function") return;
+  var sphinxSummary = Search.makeSearchSummary;
+  function escaped(word) {
+    return word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  Search.makeSearchSummary = function (htmlText, keywords, anchor) {
+    var text = Search.htmlToText(htmlText, anchor).replace(/\s+/g, " ").trim();
+    var query = (new URLSearchParams(window.location.search).get("q") || "")
+      .toLowerCase()
+      .replace(/\s+/g, " ")
+      .trim();
+    var lower = text.toLowerCase();
+    var at = query ? lower.indexOf(query) : -1;
+    // else the longest word that begins a word of the page ("immortal", not "time")
+    var words = query
+      .split(" ")
+      .concat(Array.from(keywords || []))
+      .filter(Boolean)
+      .sort(function (a, b) {
+        return b.length - a.length;
+      });
+    for (var i = 0; at < 0 && i < words.length; i++) {
+      var m = new RegExp("(^|[^\\p{L}\\p{N}])" + escaped(words[i].toLowerCase()), "u").exec(lower);
+      if (m) at = m.index + m[1].length;
+    }
+    if (at < 0) return sphinxSummary(htmlText, keywords, anchor);
+    var start = Math.max(at - 120, 0);
+    var summary = document.createElement("p");
+    summary.classList.add("context");
+    summary.textContent =
+      (start ? "..." : "") +
+      text.substr(start, 240).trim() +
+      (start + 240 < text.length ? "..." : "");
+    return summary;
+  };
 })();
 
 // A provenance badge ("published", "determined", "assumed") says what it means in its title,
