@@ -2444,3 +2444,19 @@ def test_chapter_07_says_how_many_small_ps_chance_alone_gives():
     assert expected == f"{0.05 * m:.1f}"
     said = _glued(nb, "cox_ph_result")
     assert f" of {m}, where chance alone would give about {expected}." in said, said
+
+
+def test_chapter_07_says_the_printed_pika_ii_of_its_feasibility_table_is_pivka_ii():
+    """Hostile review (chapter 07, Table 7.4, both widths): the table of every printed Table 2
+    cell labels its rows as Table 2 prints them, so one row read "PIKA-II (ng/mL)" (the paper's
+    typo) where every other table and the prose say PIVKA-II, with no word of why. Its caption
+    says the labels are the printed ones and names the typo."""
+    nb = _golden("07-cox")
+    table = _glued(nb, "tbl-cox-feasibility-all")
+    assert "PIKA-II" in table  # the printed label, kept
+    caption = next(
+        c.source
+        for c in nb.cells
+        if c.cell_type == "markdown" and ":name: tbl-cox-feasibility-all" in c.source
+    )
+    assert "labelled as Table 2 prints them (its “PIKA-II” is PIVKA-II)" in caption
