@@ -2460,3 +2460,23 @@ def test_chapter_07_says_the_printed_pika_ii_of_its_feasibility_table_is_pivka_i
         if c.cell_type == "markdown" and ":name: tbl-cox-feasibility-all" in c.source
     )
     assert "labelled as Table 2 prints them (its “PIKA-II” is PIVKA-II)" in caption
+
+
+def test_chapter_10_names_every_form_of_chapters_the_runner_takes():
+    """Hostile review (chapter 10, §10.3, both widths): the ``--chapters`` bullet named chapter
+    names and numbers; ``run`` also takes ranges (``02-05``, as its ``--help`` says), which the
+    chapter did not tell. Every example the bullet gives selects the chapters it says."""
+    from analysis.runner import discover_chapters
+
+    source = (ROOT / "chapters" / "10-your-cohort.md").read_text(encoding="utf-8")
+    bullet = next(line for line in source.splitlines() if line.startswith("- `--chapters "))
+    examples = re.findall(r"`([^`]+)`", bullet)
+    assert examples[0] == "--chapters 04-baseline,06-survival", examples
+    stems = [p.stem for p in discover_chapters(selection=examples[0].split()[1])]
+    assert stems == ["04-baseline", "06-survival"]
+    assert [p.stem for p in discover_chapters(selection=examples[1])] == ["06-survival"]
+    assert "ranges such as `02-05`" in bullet
+    assert [p.stem for p in discover_chapters(selection="02-05")] == [
+        "02-eligibility", "03-treatment", "04-baseline", "05-response",
+    ]  # fmt: skip
+    assert "the template having two rows, too few patients" not in source
