@@ -715,6 +715,40 @@ def test_search_finds_kaplan(page, server, outside_requests):
     assert not outside_requests
 
 
+_SPLIT_NUMBERS_JS = """
+() => [...document.querySelectorAll(
+    '.bd-article span.std-numref, .bd-article span.caption-number')]
+  .filter(el => el.offsetParent !== null)
+  .filter(el => {
+    const lines = new Set([...el.getClientRects()].filter(r => r.width > 0)
+      .map(r => Math.round(r.top)));
+    return lines.size > 1;
+  })
+  .map(el => el.textContent.trim())
+"""
+
+
+def test_a_table_or_figure_number_stays_on_its_words_line_on_a_phone(
+    contexts, server, outside_requests
+):
+    """Hostile review (chapter 02 at 390 px): "meets the first criterion (Table" ended a line and
+    "2.1):" began the next. A reference to a numbered table or figure and a caption's number keep
+    the word and the number on one line (book.css), in every chapter."""
+    pg = _open(contexts, 390, outside_requests)
+    split = {}
+    try:
+        for chapter in CHAPTER_PAGES:
+            pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+            found = pg.evaluate(_SPLIT_NUMBERS_JS)
+            if found:
+                split[chapter.stem] = found
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert split == {}
+    assert not outside_requests
+
+
 #: A browser without the Fullscreen API for a page, as Safari on an iPhone (only a video goes
 #: full screen there): its properties and methods read as missing.
 _NO_FULLSCREEN_JS = """
