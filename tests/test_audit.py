@@ -796,3 +796,33 @@ def test_explanations_count_in_words_not_with_plural_s():
     assert classes.endswith(
         "class A (74): scores 5, 6; class B (8): score 7; class C (0): no score."
     )
+
+
+def test_chapter_08_describes_after_its_count_every_bracket_that_is_not_symmetric():
+    """Hostile review (chapter 08, §8.1.7, both widths): "6 of the 9 distinct brackets are
+    symmetric ... Besides the abstract's bracket below, the others are not" left a reader to work
+    out which "others" and how many. The sentence says the others follow, and each asymmetric
+    bracket of the audit is then described in the paragraph, after it."""
+    import re
+
+    table = audit_paper()
+    brackets = table[table["check"] == "median interval symmetric (SPSS CI)"]
+    asymmetric = brackets.loc[brackets["verdict"] != "consistent", "ids"]
+    # each asymmetric bracket as the paragraph glues it: its printed interval's id
+    glued_as = {
+        "results.os_median_prior_tace_gt4.interval": "audit_gt4_iv",
+        "results.os_median_no_additional_tace.interval": "audit_noadd_iv",
+        "abstract.os_median_additional_tace.interval": "audit_add_abs",
+    }
+    names = []
+    for ids in asymmetric:
+        found = [glued_as[i] for i in re.split(r",\s*", ids) if i in glued_as]
+        assert found, ids
+        names.append(found[0])
+    text = (ROOT / "chapters" / "08-audit.md").read_text(encoding="utf-8")
+    start = text.index("{glue:text}`audit_sym_n` of the")
+    paragraph = text[start : text.index("\n\n", start)]
+    assert "Besides the abstract's bracket below" not in paragraph
+    said = paragraph.index("the others, which follow, are not")
+    for name in names:
+        assert paragraph.index(f"{{glue:text}}`{name}`") > said, name

@@ -715,6 +715,106 @@ def test_search_finds_kaplan(page, server, outside_requests):
     assert not outside_requests
 
 
+_SPLIT_NUMBERS_JS = """
+() => [...document.querySelectorAll(
+    '.bd-article span.std-numref, .bd-article span.caption-number')]
+  .filter(el => el.offsetParent !== null)
+  .filter(el => {
+    const lines = new Set([...el.getClientRects()].filter(r => r.width > 0)
+      .map(r => Math.round(r.top)));
+    return lines.size > 1;
+  })
+  .map(el => el.textContent.trim())
+"""
+
+
+def test_a_table_or_figure_number_stays_on_its_words_line_on_a_phone(
+    contexts, server, outside_requests
+):
+    """Hostile review (chapter 02 at 390 px): "meets the first criterion (Table" ended a line and
+    "2.1):" began the next. A reference to a numbered table or figure and a caption's number keep
+    the word and the number on one line (book.css), in every chapter."""
+    pg = _open(contexts, 390, outside_requests)
+    split = {}
+    try:
+        for chapter in CHAPTER_PAGES:
+            pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+            found = pg.evaluate(_SPLIT_NUMBERS_JS)
+            if found:
+                split[chapter.stem] = found
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert split == {}
+    assert not outside_requests
+
+
+#: A browser without the Fullscreen API for a page, as Safari on an iPhone (only a video goes
+#: full screen there): its properties and methods read as missing.
+_NO_FULLSCREEN_JS = """
+for (const name of ['fullscreenEnabled', 'webkitFullscreenEnabled'])
+  Object.defineProperty(Document.prototype, name, {get: () => false, configurable: true});
+for (const name of ['requestFullscreen', 'webkitRequestFullscreen'])
+  Object.defineProperty(Element.prototype, name, {value: undefined, configurable: true});
+"""
+
+
+def test_the_full_screen_button_shows_only_where_it_can_work(contexts, server, outside_requests):
+    """Hostile review (every page, 390 px): the header's full-screen button calls the Fullscreen
+    API, which Safari on an iPhone (390 x 844) does not have for a page, so a tap did nothing.
+    Where the browser cannot put the page in full screen the button is hidden (book.js); where
+    it can (Chromium here) the button is there as before."""
+    chapter = CHAPTER_PAGES[0].relative_to(HTML).as_posix()
+    shown = {}
+    for able in (True, False):
+        pg = _open(contexts, 390, outside_requests)
+        try:
+            if not able:
+                pg.add_init_script(_NO_FULLSCREEN_JS)
+            pg.goto(f"{server}/{chapter}", wait_until="load")
+            shown[able] = pg.locator(".btn-fullscreen-button").filter(visible=True).count()
+            assert not pg.problems, pg.problems
+        finally:
+            pg.close()
+    assert shown == {True: 1, False: 0}, shown
+    assert not outside_requests
+
+
+def test_search_results_quote_the_page_not_its_contents_list(contexts, server, outside_requests):
+    """Hostile review (search page, both widths): a result's extract is the page's text around
+    the query, and Sphinx read the theme's whole main block, which starts with the download
+    menu (".ipynb .md .pdf"), the print-only title and contents list and the contents sidebar:
+    "hazard ratio" quoted chapter 07 as "Contents 7.1. The model the paper fitted 7.2. What the
+    hazard ratios imply ...". The extracts now come from the article (book.js), and centre on
+    the query, not on the first "ratio" inside another word (chapter 01's read "calibration")."""
+    pg = _open(contexts, 390, outside_requests)
+    try:
+        pg.goto(f"{server}/search.html?q=hazard+ratio", wait_until="load")
+        pg.wait_for_selector("#search-results p.search-summary", timeout=15000)
+        # the results are shown one by one, each page fetched; the summary says when all are
+        pg.wait_for_function(
+            "document.querySelector('#search-results p.search-summary')"
+            ".innerText.includes('finished')",
+            timeout=15000,
+        )
+        extracts = pg.locator("#search-results li p.context").all_inner_texts()
+        for text in extracts:
+            assert "Contents" not in text and ".ipynb" not in text, text
+        # each chapter's extract (its title begins with its number) quotes the query itself
+        chapters = pg.evaluate(
+            """() => [...document.querySelectorAll('#search-results li')]
+                .filter(li => /^\\d+\\. /.test(li.querySelector('a').innerText))
+                .map(li => (li.querySelector('p.context') || li).innerText)"""
+        )
+        assert len(chapters) >= 3, extracts
+        for text in chapters:
+            assert "hazard ratio" in text.lower(), text
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert not outside_requests
+
+
 def test_search_on_a_phone_fits_and_its_icon_covers_no_letter(contexts, server, outside_requests):
     """At 390 px the search results keep to the screen (a signature in an extract, joined by
     no-break spaces, laid the page out 420 px wide) and the magnifier sits beside the query, not

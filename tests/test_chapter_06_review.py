@@ -313,3 +313,15 @@ def test_the_learning_objective_says_what_spss_mean_is_the_mean_of():
     objectives = source.split("Learning objectives", 1)[1].split("```", 1)[0]
     assert "not the mean of anything" not in objectives
     assert "restricted to the largest observed\n  time" in objectives, objectives
+
+
+def test_the_half_width_of_the_papers_bracket_carries_its_unit():
+    """Hostile review (chapter 06, both widths): "the word *range* is wrong — a median ± 1.2 is
+    SPSS's confidence interval" gave the half-width without its unit, one sentence after the
+    months of the bracket. It reads "± 1.2 months" (the printed number, always a number)."""
+    source = (ROOT / "chapters" / f"{STEM}.md").read_text(encoding="utf-8")
+    assert "± {glue:text}`surv_pub_os_half` months{glue:md}`" in source
+    nb = _golden()
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "± {glue:text}`surv_pub_os_half` months" in markdown
+    assert _glued(nb, "surv_pub_os_half") == "'1.2'"

@@ -457,6 +457,92 @@ function bookOnReady(fn) {
   bookOnReady(linkNotes);
 })();
 
+// The header's full-screen button (sphinx-book-theme's toggleFullScreen) asks the browser's
+// Fullscreen API for the page, which Safari on an iPhone does not offer (only a video goes full
+// screen there): on the phone a reader is most likely to hold, a tap on it did nothing. Where
+// the browser has no way to put the page in full screen the button is not shown.
+(function () {
+  function hideFullScreen() {
+    var root = document.documentElement;
+    var able =
+      (document.fullscreenEnabled && typeof root.requestFullscreen === "function") ||
+      (document.webkitFullscreenEnabled && typeof root.webkitRequestFullscreen === "function");
+    if (able) return;
+    document.querySelectorAll(".btn-fullscreen-button").forEach(function (button) {
+      button.hidden = true;
+      button.style.setProperty("display", "none", "important");
+    });
+  }
+  bookOnReady(hideFullScreen);
+})();
+
+// Search results: Sphinx's searchtools quotes each page's text around the first place a query
+// word occurs, reading the theme's whole main block. That block begins with the download
+// menu's ".ipynb .md .pdf", the print-only title with the page's contents and the contents
+// sidebar, and ends with the previous/next links and the footer: a search for "hazard ratio"
+// quoted chapter 07's contents list ("Contents 7.1. The model the paper fitted 7.2. What the
+// hazard ratios imply ..."), not a sentence, and so for most words of a section title. The
+// page's own text (the article) is what is quoted now. Without this script, or with a Sphinx
+// whose search has no such function, the search is Sphinx's own.
+(function () {
+  if (typeof Search === "undefined" || typeof Search.htmlToText !== "function") return;
+  var AROUND_THE_ARTICLE = [
+    ".bd-header-article",
+    "#jb-print-docs-body",
+    ".bd-sidebar-secondary",
+    ".prev-next-footer",
+    ".bd-footer-content",
+    ".bd-footer",
+  ].join(", ");
+  var sphinxText = Search.htmlToText;
+  Search.htmlToText = function (htmlString, anchor) {
+    var doc = new DOMParser().parseFromString(htmlString, "text/html");
+    doc.querySelectorAll(AROUND_THE_ARTICLE).forEach(function (el) {
+      el.remove();
+    });
+    return sphinxText(doc.documentElement.outerHTML, anchor);
+  };
+  // Sphinx centres the extract on the first place the last (stemmed) query word occurs, inside
+  // another word too: "hazard ratio" quoted chapter 01 around "calibration". The extract is
+  // centred on the query as typed where the page has it, else on the first word of the page that
+  // begins with the longest of its words (or their stems); Sphinx's own choice otherwise.
+  if (typeof Search.makeSearchSummary !== "function") return;
+  var sphinxSummary = Search.makeSearchSummary;
+  function escaped(word) {
+    return word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  Search.makeSearchSummary = function (htmlText, keywords, anchor) {
+    var text = Search.htmlToText(htmlText, anchor).replace(/\s+/g, " ").trim();
+    var query = (new URLSearchParams(window.location.search).get("q") || "")
+      .toLowerCase()
+      .replace(/\s+/g, " ")
+      .trim();
+    var lower = text.toLowerCase();
+    var at = query ? lower.indexOf(query) : -1;
+    // else the longest word that begins a word of the page ("immortal", not "time")
+    var words = query
+      .split(" ")
+      .concat(Array.from(keywords || []))
+      .filter(Boolean)
+      .sort(function (a, b) {
+        return b.length - a.length;
+      });
+    for (var i = 0; at < 0 && i < words.length; i++) {
+      var m = new RegExp("(^|[^\\p{L}\\p{N}])" + escaped(words[i].toLowerCase()), "u").exec(lower);
+      if (m) at = m.index + m[1].length;
+    }
+    if (at < 0) return sphinxSummary(htmlText, keywords, anchor);
+    var start = Math.max(at - 120, 0);
+    var summary = document.createElement("p");
+    summary.classList.add("context");
+    summary.textContent =
+      (start ? "..." : "") +
+      text.substr(start, 240).trim() +
+      (start + 240 < text.length ? "..." : "");
+    return summary;
+  };
+})();
+
 // A provenance badge ("published", "determined", "assumed") says what it means in its title,
 // which a phone never shows: each badge becomes a link to chapter 01's "Where each number comes
 // from". book/_ext/book_site.py puts that link, as seen from this page, once in the page
