@@ -35,9 +35,10 @@ Guarantees
   numbers.
 * **Failures.** When a chapter fails, the partial output becomes ``reports/NAME.failed/``
   (marker state "failed", ``FAILED.txt`` naming the chapter and the cell, the notebooks so
-  far). An older ``NAME.failed`` is replaced only if it is ours; a user's folder of that name
-  is left alone and ``NAME.failed-2`` is used. A later successful run removes our
-  ``NAME.failed``.
+  far). An older ``NAME.failed`` is replaced only if it is ours and unchanged (its marker
+  records each file's SHA-256, as a report's does); a user's folder of that name, or ours with
+  a notebook edited since, is left alone and ``NAME.failed-2`` is used. A later successful run
+  removes our ``NAME.failed`` when it is unchanged.
 * **Interruptions.** SIGINT, SIGTERM and SIGHUP raise :class:`RunInterrupted`; the partial directory
   (and any parent folder this run created) is removed, exit status 128 + signal. From the
   swap into place on, a signal is only recorded: the report is kept and RunInterrupted
@@ -660,7 +661,9 @@ def _replace_problem(directory: Path, states=("complete",)) -> str | None:
             f"holds files this tool did not write ('{_show(extra[0])}'{more}); "
             "--force replaces only an unmodified report"
         )
-    changed = _changed(directory, marker) if marker.get("state") == "complete" else []
+    # a failed run's notebooks are recorded too: one opened and edited while debugging (or
+    # FAILED.txt with the user's notes) is the user's work, not ours to delete
+    changed = _changed(directory, marker)
     if changed:
         more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
         return (
@@ -2739,7 +2742,9 @@ def _keep_failed(work: _Workspace, failed_dir: Path, failure: _Failure, scrub) -
         )
         work.add("build-log.txt").write_text(scrub(failure.log_text), encoding="utf-8")
     work.add("FAILED.txt").write_text(scrub(text), encoding="utf-8")
-    work.write_marker("failed", failed_chapter=failure.chapter)
+    work.write_marker(
+        "failed", failed_chapter=failure.chapter, sha256=_digests(work.dir, work.files)
+    )
     marker = json.loads((work.dir / MARKER_NAME).read_text(encoding="utf-8"))
     marker.pop("pid", None)
     marker.pop("host", None)
