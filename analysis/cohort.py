@@ -1006,6 +1006,27 @@ def _header_below(head: bytes, first_line: int) -> int | None:
     return None
 
 
+def _file_name_problem(path: Path) -> Problem | None:
+    """A file whose name, or the name of the file a link points to, holds a direct identifier
+    (:func:`analysis.privacy.file_name_identifier`): a chapter shows the cohort's file name
+    (chapter 10's "your cohort (NAME)"), so :func:`load_cohort` refuses it, as ``run`` and
+    ``validate`` do; a chapter executed with papermill printed it."""
+    names = [path.name]
+    try:
+        names.append(path.resolve().name)
+    except (OSError, RuntimeError):  # a loop of links: the reader says so
+        pass
+    kind = next((k for k in map(privacy.file_name_identifier, names) if k), None)
+    if kind is None:
+        return None
+    return Problem(
+        None,
+        f"its name holds {privacy.describe(kind)}, and a report shows it on its first page",
+        "identifier",
+        hint="rename the file, e.g. my_cohort.csv",
+    )
+
+
 def _shown_file_name(name: str) -> str:
     """A file's name as a message shows it: masked (:func:`analysis.privacy.mask_file_name`)
     when it holds a direct identifier."""
@@ -2662,7 +2683,9 @@ def load_cohort(
     ------
     CohortError
         With every problem found (file, privacy, schema, cross-column and plausibility
-        rules); each names the column, the first offending rows by line number (never by
+        rules; with ``privacy``, a file name holding a direct identifier, which a chapter
+        shows, refused as ``run`` and ``validate`` refuse it, and masked in the message);
+        each names the column, the first offending rows by line number (never by
         ``patient_id``) with the value when it cannot be an identifier, and the rule.
 
     Examples
@@ -2691,8 +2714,10 @@ def load_cohort(
     path = Path(COHORT_CSV if path is None else path)
     chunks: list[_Chunk] = []
     report = check_cohort_file(path, privacy_guard=privacy, keep=chunks, min_patients=min_patients)
-    if report.problems:
-        raise CohortError(report.problems, report.source, report.warnings)
+    named = _file_name_problem(path) if privacy else None
+    problems = ([named] if named is not None else []) + list(report.problems)
+    if problems:
+        raise CohortError(problems, _shown_file_name(path.name), report.warnings)
     cohort = _typed(chunks, report.columns)
     cohort.attrs["source"] = path.name
     cohort.attrs["user_cohort"] = is_user_cohort(path)

@@ -11,10 +11,12 @@ import hashlib
 import json
 import textwrap
 
+import pandas as pd
 import pytest
 
 from analysis import COHORT_CSV, runner
 from analysis.__main__ import main
+from analysis.cohort import CohortError, load_cohort
 from analysis.runner import MARKER_NAME
 
 #: the chapters' kernels are forked from one process that imported what they import
@@ -117,3 +119,53 @@ def test_our_failed_folder_is_replaced_only_while_unchanged(tmp_path):
     problem = runner._replace_problem(failed, states=("failed",))
     assert problem is not None and "changed since this tool wrote them ('FAILED.txt')" in problem
 
+
+# --------------------------------------------------------------------------------------------
+# a chapter executed directly (papermill -p cohort_path) refuses what run refuses
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name",
+    ["Nguyen Van An 850101-1234567.csv", "Nguyen_Van_An.csv", "john.smith@example.com.csv"],
+)
+def test_load_cohort_refuses_a_file_named_after_a_patient_and_never_repeats_the_name(
+    tmp_path, name
+):
+    """``papermill 10-your-cohort.ipynb out.ipynb -p cohort_path 'Nguyen Van An
+    850101-1234567.csv'`` printed "your cohort (Nguyen Van An 850101-1234567.csv)" in the
+    executed notebook (``run`` and ``validate`` refuse the name; ``load_cohort``, which the
+    chapters call, did not), and a cohort refused for its rows was named so in the error."""
+    cohort = tmp_path / name
+    cohort.write_bytes(COHORT_CSV.read_bytes())
+    with pytest.raises(CohortError) as caught:
+        load_cohort(cohort)
+    message = str(caught.value)
+    assert message.startswith("[masked].csv: 1 problem with the cohort"), message
+    assert "file: its name holds" in message and "rename the file" in message
+    for part in ("Nguyen", "850101", "john", "smith"):
+        assert part not in message.lower().replace("[masked]", "")
+    # a link with a harmless name leads to it: refused too (a report shows the target's name)
+    link = tmp_path / "my_cohort.csv"
+    link.symlink_to(cohort)
+    with pytest.raises(CohortError, match="its name holds"):
+        load_cohort(link)
+
+
+def test_load_cohort_masks_the_file_name_of_a_cohort_refused_for_its_rows(tmp_path):
+    rows = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
+    rows.loc[5, "patient_id"] = "850101-1234567"
+    cohort = tmp_path / "Nguyen_Van_An 850101-1234567.csv"
+    rows.to_csv(cohort, index=False)
+    with pytest.raises(CohortError) as caught:
+        load_cohort(cohort)
+    message = str(caught.value)
+    assert "850101" not in message and "Nguyen" not in message
+    assert len(caught.value.problems) == 2  # the name, and the id in line 7
+
+
+def test_load_cohort_still_reads_a_plainly_named_cohort_and_the_privacy_switch(tmp_path):
+    cohort = tmp_path / "cohorte été 2024.csv"
+    cohort.write_bytes(COHORT_CSV.read_bytes())
+    assert load_cohort(cohort).attrs["source"] == "cohorte été 2024.csv"
+    named = tmp_path / "Nguyen_Van_An.csv"
+    named.write_bytes(COHORT_CSV.read_bytes())
+    assert len(load_cohort(named, privacy=False)) == 82  # the switch for tests of other rules
