@@ -12,9 +12,11 @@ import json
 import textwrap
 
 import pandas as pd
+import papermill
 import pytest
+from cohort_runs import execute_chapter
 
-from analysis import COHORT_CSV, runner
+from analysis import COHORT_CSV, clinical, formatting, runner, tables
 from analysis.__main__ import main
 from analysis.cohort import CohortError, load_cohort
 from analysis.runner import MARKER_NAME
@@ -169,3 +171,58 @@ def test_load_cohort_still_reads_a_plainly_named_cohort_and_the_privacy_switch(t
     named = tmp_path / "Nguyen_Van_An.csv"
     named.write_bytes(COHORT_CSV.read_bytes())
     assert len(load_cohort(named, privacy=False)) == 82  # the switch for tests of other rules
+
+
+# --------------------------------------------------------------------------------------------
+# parameters given to a chapter directly: papermill checks nothing, the functions do
+# --------------------------------------------------------------------------------------------
+def test_a_confidence_level_given_as_a_percentage_is_an_error_not_9500_percent():
+    """``papermill 05-response.ipynb out.ipynb -p confidence_level 95`` printed "9500%
+    intervals" and every interval as 0 to 100%: alpha = 1 - 95 = -94, which proportion_ci
+    took (the normal quantile of 48 is NaN, and max(0, NaN) is 0)."""
+    with pytest.raises(
+        ValueError, match=r"confidence level 95: .* such as 0\.95, not a percentage"
+    ):
+        formatting.level(95)
+    with pytest.raises(ValueError, match="'95%'.* not a percentage"):
+        formatting.level("95%")
+    for bad in (0, 1, -0.5, float("nan"), True):
+        with pytest.raises(ValueError, match="confidence level"):
+            formatting.level(bad)
+    assert formatting.level(0.95) == "95%" and formatting.level(0.025) == "2.5%"
+    for alpha in (-94, 0, 1, 1.5, float("nan"), True):
+        with pytest.raises(ValueError, match="alpha must be a number between 0 and 1"):
+            clinical.proportion_ci(24, 82, alpha=alpha)
+        with pytest.raises(ValueError, match="alpha must be a number between 0 and 1"):
+            clinical.rate_intervals(["CR", "PR", "SD", "PD"], alpha=alpha)
+    assert clinical.proportion_ci(24, 82, alpha=0.05) == clinical.proportion_ci(24, 82)
+
+
+def test_require_two_sessions_given_as_text_is_an_error_not_the_strict_count():
+    """``papermill 02-eligibility.ipynb out.ipynb -p require_two_sessions false`` passes the
+    text 'false' (papermill reads only True and False as booleans), which is true: the chapter
+    counted strictly and its caption said so, the reader's False silently ignored."""
+    cohort = load_cohort()
+    for text in ("false", "no", "0", 0, None):
+        with pytest.raises(TypeError, match="require_two_sessions: expected True or False"):
+            tables.jsh_criteria_table(cohort, require_two_sessions=text)
+        with pytest.raises(TypeError, match="require_two_sessions: expected True or False"):
+            clinical.jsh_refractory_frame(cohort, require_two_sessions=text)
+    # absent columns: refused as well, before the explanation
+    with pytest.raises(TypeError, match="require_two_sessions"):
+        tables.jsh_criteria_table(cohort[["patient_id"]], require_two_sessions="false")
+    assert isinstance(tables.jsh_criteria_table(cohort, require_two_sessions=False), pd.DataFrame)
+
+
+@pytest.mark.slow(seconds=12)
+@pytest.mark.parametrize(
+    "chapter, parameters, says",
+    [
+        ("05-response", {"confidence_level": 95}, "confidence level 95: expected a fraction"),
+        ("02-eligibility", {"require_two_sessions": "false"}, "expected True or False"),
+    ],
+    ids=["05-percent", "02-text"],
+)
+def test_a_chapter_executed_directly_refuses_the_value_at_once(chapter, parameters, says, tmp_path):
+    with pytest.raises(papermill.PapermillExecutionError, match=says):
+        execute_chapter(chapter, COHORT_CSV, tmp_path / f"{chapter}.ipynb", **parameters)
