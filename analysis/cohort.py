@@ -110,6 +110,7 @@ __all__ = [
     "MISSING_TOKENS",
     "PAPER_LEVELS",
     "ID_MISSING_WORDS",
+    "times_read_as_years",
 ]
 
 #: Where the data dictionary is stored.
@@ -1004,6 +1005,28 @@ def _header_below(head: bytes, first_line: int) -> int | None:
     except csv.Error:
         pass
     return None
+
+
+def times_read_as_years(os_months) -> bool:
+    """Whether a cohort's overall survival times read as years, not months: 10 times or more
+    (missing ones left out), none above 10 and their median below 2. Short follow-up can be
+    real, so ``validate`` and ``run`` say it in a note, and a report says it on its first page
+    (the chapters read the times as months).
+
+    Examples
+    --------
+    >>> times_read_as_years([0.4, 0.8, 1.2, 0.5, 2.5, 3.1, 0.9, 1.1, 0.3, 4.0])
+    True
+    >>> times_read_as_years([4.8, 9.6, 14.4, 6.0, 30.0, 37.2, 10.8, 13.2, 3.6, 48.0])
+    False
+    >>> times_read_as_years([0.4, 0.8, 1.2])  # too few to tell
+    False
+    """
+    values = np.asarray(os_months, dtype=float)
+    values = values[~np.isnan(values)]
+    if len(values) < 10 or values.max() > _YEARS_MAX:
+        return False
+    return bool(np.median(values) < _YEARS_MEDIAN_MAX)
 
 
 def _file_name_problem(path: Path) -> Problem | None:
@@ -2327,11 +2350,9 @@ class CohortValidator:
         survival that reads as years (every time at most 10 and a median below 2 months)."""
         parts = self._samples.get("os_months")
         values = np.concatenate(parts) if parts else np.zeros(0)
-        if len(values) < 10 or values.max() > _YEARS_MAX:
+        if not times_read_as_years(values):
             return []
         median = float(np.median(values))
-        if median >= _YEARS_MEDIAN_MAX:
-            return []
         return [
             f"column os_months: the longest time is {values.max():.1f} and the median {median:.1f} "
             "months: if the times are in years, multiply them by 12 (every "

@@ -86,7 +86,7 @@ import yaml
 
 from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT, formatting
 from analysis.clinical import BMI_RANGE_KG_M2
-from analysis.cohort import MIN_PATIENTS, load_cohort
+from analysis.cohort import MIN_PATIENTS, load_cohort, times_read_as_years
 from analysis.numerics import numbered_cells
 from analysis.privacy import describe, file_name_identifier, mask_file_name
 from analysis.problems import unusable_path_reason
@@ -2141,7 +2141,22 @@ def _md_text(text: str) -> str:
     return _MD_PUNCT.sub(r"\\\g<0>", text)
 
 
-def _report_index_md(out_name: str, cohort_file: str, digest: str, params: dict, names) -> str:
+#: The report's first page when the cohort's survival times read as years
+#: (:func:`analysis.cohort.times_read_as_years`): the note ``run`` prints on the terminal, where
+#: whoever opens the report never sees it; without the cohort's own values.
+_YEARS_CAUTION = """\
+```{admonition} Check the unit of the times
+:class: warning
+Every overall survival time of this cohort is at most 10 and their median is below 2: they read
+as years, not months. Every time column is in months from the start of HAIC, and the chapters
+read them so; if they are years, multiply them by 12 and run the report again.
+```
+"""
+
+
+def _report_index_md(
+    out_name: str, cohort_file: str, digest: str, params: dict, names, *, years: bool = False
+) -> str:
     shown = {k: v for k, v in params.items() if k != "cohort_path"}
     lines = [
         f"# Report {_md_text(out_name)}",
@@ -2151,6 +2166,8 @@ def _report_index_md(out_name: str, cohort_file: str, digest: str, params: dict,
         f"**{_md_text(cohort_file)}** (SHA-256 {digest[:16]}…) with `python -m analysis run`.",
         "",
     ]
+    if years:
+        lines += [_YEARS_CAUTION]
     if shown:
         text = ", ".join(f"{k}={v!r}" for k, v in shown.items())
         lines += [f"Parameters of this run: {_md_text(text)}.", ""]
@@ -2499,8 +2516,11 @@ def run_book(
             "folder are not writable); set TMPDIR to a folder you can write; nothing was written"
         ) from None
     # raises CohortError listing every problem, too few patients among them
-    for note in load_cohort(cohort, min_patients=MIN_PATIENTS).attrs.get("notes", []):
+    loaded = load_cohort(cohort, min_patients=MIN_PATIENTS)
+    for note in loaded.attrs.get("notes", []):
         print(f"note: {_show(cohort.name)}: {note}", file=log)
+    years = times_read_as_years(loaded["os_months"])  # said on the report's first page too
+    del loaded
     selected = discover_chapters(chapters_dir, chapters)
     if "cohort_path" in (parameters or {}):
         raise RunnerError("parameter cohort_path: give the cohort with --cohort instead")
@@ -2591,7 +2611,7 @@ def run_book(
                     "written: run again once the file is saved and closed"
                 )
             index_md = _report_index_md(
-                out.name, cohort.name, digest, params, [c.name for c in run.chapters]
+                out.name, cohort.name, digest, params, [c.name for c in run.chapters], years=years
             )
             html_dir, problems = _build_site(
                 build_root,

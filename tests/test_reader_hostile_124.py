@@ -226,3 +226,31 @@ def test_require_two_sessions_given_as_text_is_an_error_not_the_strict_count():
 def test_a_chapter_executed_directly_refuses_the_value_at_once(chapter, parameters, says, tmp_path):
     with pytest.raises(papermill.PapermillExecutionError, match=says):
         execute_chapter(chapter, COHORT_CSV, tmp_path / f"{chapter}.ipynb", **parameters)
+
+
+# --------------------------------------------------------------------------------------------
+# a report whose times read as years says so on its first page
+# --------------------------------------------------------------------------------------------
+@pytest.mark.slow(seconds=10)
+def test_a_report_on_times_in_years_says_so_on_its_first_page(tmp_path, capsys):
+    """Survival times in years (median OS 0.8) got a note on the terminal only: the report,
+    the page a colleague opens, read "median OS 0.8 months" without a word. Its first page now
+    says it, without the cohort's own values (the terminal's note gives the longest time)."""
+    chapters = tmp_path / "chapters"
+    chapters.mkdir()
+    (chapters / "01-tiny.md").write_text(_TINY, encoding="utf-8")
+    rows = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
+    for column in ("os_months", "pfs_months", "additional_tace_month", "response_month"):
+        rows[column] = [f"{float(v) / 12:.2f}" if v else "" for v in rows[column]]
+    cohort = tmp_path / "years.csv"
+    rows.to_csv(cohort, index=False)
+    out = tmp_path / "reports" / "r"
+    argv = ["run", "--cohort", str(cohort), "--out", str(out), "--quiet"]
+    assert main([*argv, "--chapters-dir", str(chapters)]) == 0
+    err = capsys.readouterr().err
+    assert "if the times are in years, multiply them by 12" in err
+    page = " ".join((out / "index.html").read_text(encoding="utf-8").split())
+    assert "Check the unit of the times" in page
+    assert "they read as years, not months" in page
+    longest = max(float(v) for v in rows["os_months"])
+    assert f"{longest:.1f}" not in page.split("Check the unit of the times")[1][:600]
