@@ -1314,10 +1314,16 @@ def check_output_dir(
             raise RunnerError(
                 f"--out {shown}: is the book's reports/ folder itself; {_REPORT_PLACES}"
             )
-        where = (place.relative_to(REPO_ROOT).parts or ("",))[0]
+        parts = place.relative_to(REPO_ROOT).parts or ("",)
+        # "--out mine" typed in the book's folder: there is no mine/ folder to be inside of
+        if len(parts) > 1:
+            where = f"inside the book's {parts[0]}/ folder"
+        elif os.path.lexists(place):
+            where = f"the book's {parts[0]}/ folder"
+        else:
+            where = "a new folder at the top of the book's folder, beside chapters/ and data/"
         raise RunnerError(
-            f"--out {shown}: is inside the book's {where}/ folder; in the book, reports go only "
-            f"in reports/: {_REPORT_PLACES}"
+            f"--out {shown}: is {where}; in the book, reports go only in reports/: {_REPORT_PLACES}"
         )
     if cohort is not None:
         cohort = Path(cohort).resolve()

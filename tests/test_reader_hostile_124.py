@@ -16,10 +16,10 @@ import papermill
 import pytest
 from cohort_runs import execute_chapter
 
-from analysis import COHORT_CSV, clinical, formatting, runner, tables
+from analysis import COHORT_CSV, REPO_ROOT, clinical, formatting, runner, tables
 from analysis.__main__ import main
 from analysis.cohort import CohortError, load_cohort
-from analysis.runner import MARKER_NAME
+from analysis.runner import MARKER_NAME, RunnerError, check_output_dir
 
 #: the chapters' kernels are forked from one process that imported what they import
 pytestmark = pytest.mark.usefixtures("forked_kernels", "forked_programs")
@@ -254,3 +254,25 @@ def test_a_report_on_times_in_years_says_so_on_its_first_page(tmp_path, capsys):
     assert "they read as years, not months" in page
     longest = max(float(v) for v in rows["os_months"])
     assert f"{longest:.1f}" not in page.split("Check the unit of the times")[1][:600]
+
+
+# --------------------------------------------------------------------------------------------
+# --out typed in the book's folder
+# --------------------------------------------------------------------------------------------
+def test_out_a_new_folder_in_the_book_is_not_said_to_be_inside_a_folder_that_does_not_exist(
+    monkeypatch,
+):
+    """``python -m analysis run --cohort mine.csv --out mine`` in the book's folder (the help's
+    example without its reports/) said "is inside the book's mine/ folder": there is none."""
+    monkeypatch.chdir(REPO_ROOT)
+    name = "haic-never-made-124"
+    with pytest.raises(RunnerError) as caught:
+        check_output_dir(name)
+    message = str(caught.value)
+    assert message.startswith(f"--out {name}: is a new folder at the top of the book's folder")
+    assert f"{name}/ folder" not in message and "use reports/<name>" in message
+    with pytest.raises(RunnerError, match="--out tests: is the book's tests/ folder; "):
+        check_output_dir("tests")
+    with pytest.raises(RunnerError, match="--out tests/x: is inside the book's tests/ folder"):
+        check_output_dir("tests/x")
+    assert not (REPO_ROOT / name).exists()
