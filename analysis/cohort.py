@@ -1693,6 +1693,8 @@ _LIMIT = re.compile(r"(?:[<>≤≥]=?)\s*[0-9]+(?:[.,][0-9]+)?")
 _SPREADSHEET_ERRORS = frozenset(
     {"#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 )
+#: A time marked censored as survival tables write it (``12+``, ``8.5 +``).
+_CENSORED_TIME = re.compile(r"[0-9]+(?:[.,][0-9]+)?\s*\+")
 #: A number followed by a unit (``14.2 months``, ``3.5 g/dL``, ``61yrs``): a unit is spaced
 #: from the number or two characters or more (``12a`` is a typo, not a unit).
 _WITH_UNIT = re.compile(
@@ -1745,6 +1747,13 @@ def _type_hint(col: Column, bad: list[str]) -> str:
     hint = ""
     if col.type in ("number", "integer"):
         hint = _number_hint(bad)
+        if col.unit == "months" and any(_CENSORED_TIME.fullmatch(t) for t in bad):
+            # "12+", as survival tables mark a censored time: the event column says it here
+            censored = (
+                "a time followed by + (censored, as some tables mark it) is not a number: write "
+                "the time alone, and 0 in os_event or pfs_event"
+            )
+            hint = "; ".join(filter(None, [hint, censored]))
         if any(_WITH_UNIT.fullmatch(t) for t in bad):
             unit = f" (this column is in {col.unit})" if col.unit else ""
             hint = "; ".join(filter(None, [hint, f"numbers only, without a unit{unit}"]))

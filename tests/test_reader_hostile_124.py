@@ -276,3 +276,22 @@ def test_out_a_new_folder_in_the_book_is_not_said_to_be_inside_a_folder_that_doe
     with pytest.raises(RunnerError, match="--out tests/x: is inside the book's tests/ folder"):
         check_output_dir("tests/x")
     assert not (REPO_ROOT / name).exists()
+
+
+# --------------------------------------------------------------------------------------------
+# a censored time written as survival tables write it
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("cell", ["12+", "12.5 +", "3,5+"])
+def test_a_time_marked_censored_with_a_plus_is_told_how_to_write_it(tmp_path, cell):
+    """'12+' in os_months (a censored time, as survival tables print it) was refused as "a
+    3-character text value, not a number" without a word of what to do."""
+    rows = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
+    rows.loc[0, ["os_months", "pfs_months"]] = [cell, "2.06"]
+    cohort = tmp_path / "mine.csv"
+    rows.to_csv(cohort, index=False)
+    with pytest.raises(CohortError) as caught:
+        load_cohort(cohort)
+    [problem] = caught.value.problems
+    assert str(problem).startswith("column os_months: must be a number — 1 row: line 2")
+    assert "a time followed by + (censored, as some tables mark it) is not a number" in str(problem)
+    assert "0 in os_event or pfs_event" in problem.hint
