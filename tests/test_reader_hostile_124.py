@@ -7,9 +7,16 @@ with papermill (as the how-to page invites) accepted what ``run`` refuses or rea
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import signal
+import subprocess
+import sys
 import textwrap
+import time
+from pathlib import Path
 
 import pandas as pd
 import papermill
@@ -295,3 +302,77 @@ def test_a_time_marked_censored_with_a_plus_is_told_how_to_write_it(tmp_path, ce
     assert str(problem).startswith("column os_months: must be a number — 1 row: line 2")
     assert "a time followed by + (censored, as some tables mark it) is not a number" in str(problem)
     assert "0 in os_event or pfs_event" in problem.hint
+
+
+# --------------------------------------------------------------------------------------------
+# synthesize stopped: its chain processes stop with it
+# --------------------------------------------------------------------------------------------
+_SYNTHESIZE = (
+    "from analysis.synthesis import synthesize\n"
+    "synthesize(7, chains=2, workers=2, steps=1_000_000, cox_steps=0)\n"
+)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.slow(seconds=20)
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_stopping_synthesize_stops_its_chain_processes(signum):
+    """``kill PID`` (SIGTERM) of ``synthesize`` left both chain workers running their chains,
+    then blocked on their pipes for good, children of init; ``kill -INT PID`` (the command's
+    process alone, not the terminal's whole group) waited for every running chain to finish,
+    a minute and more, before it said it was interrupted. Now the workers end with it."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SYNTHESIZE],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        cwd=REPO_ROOT,
+    )
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and len(workers) < 2 and proc.poll() is None:
+            time.sleep(0.2)
+            workers = [p for p in _children(proc.pid) if b"resource_tracker" not in _cmdline(p)]
+        assert len(workers) == 2, proc.stderr.read() if proc.poll() is not None else workers
+        time.sleep(1.0)  # the chains are running
+        proc.send_signal(signum)
+        proc.wait(timeout=30)  # SIGINT: no minute-long wait for the chains
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(_alive(p) for p in workers):
+            time.sleep(0.2)
+        assert not [p for p in workers if _alive(p)], "chain processes outlived the command"
+    finally:
+        for pid in [proc.pid, *workers]:  # this test's own processes only
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
