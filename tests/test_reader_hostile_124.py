@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -376,3 +377,31 @@ def _cmdline(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
+
+
+# --------------------------------------------------------------------------------------------
+# a column named after a patient: never repeated
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "header",
+    ["Bệnh nhân Lê Thị Hoa", "notes_Pham_Van_Dong", "followup_John_Smith"],
+)
+def test_validate_never_lists_an_extra_column_named_after_a_patient(tmp_path, capsys, header):
+    """``validate`` listed a column named 'Bệnh nhân Lê Thị Hoa' (patient Lê Thị Hoa) or
+    'notes_Pham_Van_Dong' as it was among those "not used by the book": a name among other
+    words escaped the header's check, which wants the whole header to be a name."""
+    rows = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
+    rows[header] = "x"
+    cohort = tmp_path / "mine.csv"
+    rows.to_csv(cohort, index=False)
+    assert main(["validate", str(cohort)]) == 0
+    out, err = capsys.readouterr()
+    assert "not used by the book: [masked]" in out
+    for word in re.findall(r"[^\W\d_]{3,}", header):
+        if word.lower() not in {"notes", "followup"}:
+            assert word not in out + err, word
+    # a hospital's name, or a note's, is no person's: still listed as it is
+    rows = rows.drop(columns=header).assign(**{"Bach_Mai_site": "x", "Ghi chú": "y"})
+    rows.to_csv(cohort, index=False)
+    assert main(["validate", str(cohort)]) == 0
+    assert "not used by the book: Bach_Mai_site, Ghi chú" in capsys.readouterr().out
