@@ -1052,8 +1052,10 @@ def _file_name_problem(path: Path) -> Problem | None:
 
 def _shown_file_name(name: str) -> str:
     """A file's name as a message shows it: masked (:func:`analysis.privacy.mask_file_name`)
-    when it holds a direct identifier."""
-    return privacy.mask_file_name(name) if name and privacy.file_name_identifier(name) else name
+    when it holds a direct identifier, and on one line (a newline or another control character
+    escaped: "file: a\\nb.csv does not exist" broke the one line a problem takes)."""
+    shown = privacy.mask_file_name(name) if name and privacy.file_name_identifier(name) else name
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in shown)
 
 
 class _CsvStream:

@@ -405,3 +405,16 @@ def test_validate_never_lists_an_extra_column_named_after_a_patient(tmp_path, ca
     rows.to_csv(cohort, index=False)
     assert main(["validate", str(cohort)]) == 0
     assert "not used by the book: Bach_Mai_site, Ghi chú" in capsys.readouterr().out
+
+
+def test_a_file_name_with_a_newline_stays_on_one_line_in_every_problem(tmp_path, capsys):
+    """``validate $'a\\nb.csv'`` printed its header line escaped ('a\\nb.csv: 1 problem') and
+    then "file: a", a line break and "b.csv does not exist" (each problem is one line)."""
+    missing = tmp_path / "a\nb.csv"
+    assert main(["validate", str(missing)]) == 2
+    out = capsys.readouterr().out
+    assert out.splitlines()[1] == "  - file: a\\nb.csv does not exist", out
+    with pytest.raises(CohortError) as caught:
+        load_cohort(missing)
+    assert all("\n" not in str(p) for p in caught.value.problems)
+    assert str(caught.value).splitlines()[0] == "a\\nb.csv: 1 problem with the cohort"
