@@ -2499,6 +2499,7 @@ def run_book(
     log = log or sys.stderr
     started = time.monotonic()
     chapters_dir = Path(chapters_dir).resolve()
+    given = Path(os.fsdecode(cohort)).name  # as typed: /dev/stdin resolves to pts/0 or null
     try:
         cohort = Path(cohort).resolve()
         special = cohort.exists() and not cohort.is_file() and not cohort.is_dir()
@@ -2513,7 +2514,8 @@ def run_book(
     out = check_output_dir(out, cohort=cohort, chapters_dir=chapters_dir, force=force)
     if special:
         # a pipe or a device would block or never end: refuse it before reading a byte
-        raise RunnerError(f"--cohort {_show(cohort.name)}: not a regular file (a pipe or device)")
+        shown = given if file_name_identifier(given) is None else mask_file_name(given)
+        raise RunnerError(f"--cohort {_show(shown)}: not a regular file (a pipe or device)")
     try:  # the site is built in a temporary folder: TMPDIR, else /tmp, /var/tmp, /usr/tmp, here
         tempfile.gettempdir()
     except OSError:  # none of them writable: this was "--out DIR: No usable temporary directory"

@@ -418,3 +418,17 @@ def test_a_file_name_with_a_newline_stays_on_one_line_in_every_problem(tmp_path,
         load_cohort(missing)
     assert all("\n" not in str(p) for p in caught.value.problems)
     assert str(caught.value).splitlines()[0] == "a\\nb.csv: 1 problem with the cohort"
+
+
+def test_a_pipe_given_as_the_cohort_is_named_as_typed(tmp_path, capsys):
+    """``run --cohort /dev/stdin < /dev/null`` said "--cohort null: not a regular file": the
+    name of what the link resolved to, not the one typed."""
+    fifo = tmp_path / "pipe.fifo"
+    os.mkfifo(fifo)
+    link = tmp_path / "my_cohort.csv"
+    link.symlink_to(fifo)
+    out = tmp_path / "report"
+    assert main(["run", "--cohort", str(link), "--out", str(out), "--chapters", "04"]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: --cohort my_cohort.csv: not a regular file (a pipe or device)\n"
+    assert not out.exists()
