@@ -19,14 +19,15 @@ import textwrap
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import papermill
 import pytest
 from cohort_runs import execute_chapter
 
-from analysis import COHORT_CSV, REPO_ROOT, clinical, formatting, runner, tables
+from analysis import COHORT_CSV, REPO_ROOT, bias, clinical, formatting, runner, scenarios, tables
 from analysis.__main__ import main
-from analysis.cohort import CohortError, load_cohort
+from analysis.cohort import CohortError, derive, load_cohort
 from analysis.runner import MARKER_NAME, RunnerError, check_output_dir
 
 #: the chapters' kernels are forked from one process that imported what they import
@@ -432,3 +433,28 @@ def test_a_pipe_given_as_the_cohort_is_named_as_typed(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err == "error: --cohort my_cohort.csv: not a regular file (a pipe or device)\n"
     assert not out.exists()
+
+
+@pytest.mark.parametrize("seed", [-1, 2.5, "2024", True, float("nan")])
+def test_a_seed_that_is_not_a_whole_non_negative_number_is_named_in_the_error(seed):
+    """``papermill 09-bias.ipynb out.ipynb -p seed -1`` ended in NumPy's "expected non-negative
+    integer" (no word of which argument), and ``-p seed 2.5`` ran silently as seed 2."""
+    cohort = load_cohort()
+    calls = [
+        lambda: scenarios.retime(cohort, "fixed-interval", seed),
+        lambda: bias.null_simulation(2, n=30, seed=seed),
+        lambda: bias.simulate_null_exposure(5, seed=seed),
+        lambda: bias.optimism_corrected_concordance(
+            bias.multivariable_design(derive(cohort)), "os_months", "os_event", n_boot=2, seed=seed
+        ),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match=r"seed: expected a non-negative whole number, got "):
+            call()
+
+
+def test_a_whole_seed_of_any_number_type_gives_the_same_draws():
+    assert bias.null_simulation(2, n=30, seed=7.0).equals(bias.null_simulation(2, n=30, seed=7))
+    assert bias.null_simulation(2, n=30, seed=np.int64(7)).equals(
+        bias.null_simulation(2, n=30, seed=7)
+    )
