@@ -490,6 +490,27 @@ class RunInterrupted(KeyboardInterrupt):
             )
 
 
+def _os_reason(exc: OSError) -> str:
+    """Why the system refused, in a few words: the error's message, or for a failed
+    :func:`shutil.copytree` (:class:`shutil.Error`, a list of failed files, no message of its
+    own: run said "--out DIR: Error") that of its first file.
+
+    Examples
+    --------
+    >>> _os_reason(OSError(28, "No space left on device"))
+    'No space left on device'
+    >>> _os_reason(shutil.Error([("a", "b", "[Errno 28] No space left on device: 'a' -> 'b'")]))
+    'No space left on device'
+    """
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list):
+        for entry in exc.args[0]:
+            if isinstance(entry, tuple) and len(entry) == 3:
+                found = re.match(r"\[Errno \d+\] ([^:]+)", str(entry[2]))
+                if found:
+                    return found.group(1)
+    return exc.strerror or type(exc).__name__
+
+
 def _show(path) -> str:
     """A path as one printable line (control characters escaped)."""
     text = str(path)
@@ -2621,14 +2642,21 @@ def run_book(
             index_md = _report_index_md(
                 out.name, cohort.name, digest, params, [c.name for c in run.chapters], years=years
             )
-            html_dir, problems = _build_site(
-                build_root,
-                {c.name: work.dir / c.notebook for c in run.chapters},
-                index_md,
-                user_cohort=cohort != COHORT_CSV.resolve(),
-                log=log,
-                omitted=_omitted_labels(selected, chapters_dir),
-            )
+            try:
+                html_dir, problems = _build_site(
+                    build_root,
+                    {c.name: work.dir / c.notebook for c in run.chapters},
+                    index_md,
+                    user_cohort=cohort != COHORT_CSV.resolve(),
+                    log=log,
+                    omitted=_omitted_labels(selected, chapters_dir),
+                )
+            except OSError as exc:  # shutil.Error too: the temporary folder, not --out, is full
+                raise RunnerError(
+                    "the report's site could not be built in the temporary folder "
+                    f"{_show(build_root.parent)} ({_os_reason(exc)}): free space there or set "
+                    "TMPDIR to another folder; nothing was written"
+                ) from None
             _copy_site(html_dir, work, scrub)
             run.warnings = [scrub(line) for line in problems]
             if run.warnings:

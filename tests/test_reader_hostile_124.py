@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -458,3 +459,29 @@ def test_a_whole_seed_of_any_number_type_gives_the_same_draws():
     assert bias.null_simulation(2, n=30, seed=np.int64(7)).equals(
         bias.null_simulation(2, n=30, seed=7)
     )
+
+
+@pytest.mark.slow(seconds=4)
+def test_a_full_temporary_folder_is_named_not_out(tmp_path, capsys, monkeypatch):
+    """With TMPDIR on a full disk, the site's build (shutil.copytree of the book's files into
+    the temporary folder) failed with shutil.Error, an OSError without a message: run said
+    "--out reports/r: Error; nothing was written", blaming the report's folder."""
+    chapters = tmp_path / "chapters"
+    chapters.mkdir()
+    (chapters / "01-tiny.md").write_text(_TINY, encoding="utf-8")
+    cohort = tmp_path / "my.csv"
+    cohort.write_bytes(COHORT_CSV.read_bytes())
+    full = "[Errno 28] No space left on device: 'book/intro.md' -> 'build/book/intro.md'"
+
+    def no_room(build_root, *args, **kwargs):
+        raise shutil.Error([("book/intro.md", "build/book/intro.md", full)])
+
+    monkeypatch.setattr(runner, "_build_site", no_room)
+    out = tmp_path / "reports" / "r"
+    argv = ["run", "--cohort", str(cohort), "--out", str(out), "--quiet"]
+    assert main([*argv, "--chapters-dir", str(chapters)]) == 2
+    err = capsys.readouterr().err
+    assert "error: the report's site could not be built in the temporary folder " in err
+    assert "(No space left on device): free space there or set TMPDIR" in err
+    assert "Error;" not in err and "--out" not in err
+    assert not (tmp_path / "reports").exists()  # nothing written, the folder made removed
