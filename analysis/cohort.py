@@ -1618,6 +1618,20 @@ def _fmt_value(v) -> str:
     return str(v)
 
 
+#: A time that is a date as a spreadsheet stores it: days since 1899-12-30, from 1970-01-01
+#: (25,569) to 2049-12-31 (54,788). A date column formatted as a number, or a date typed where
+#: months belong, reads so: it is an exact calendar date, so a message describes it, never shows
+#: it, and says what it is.
+_SERIAL_DATES = (25569, 54788)
+
+
+def _is_serial_date(col: Column | None, value) -> bool:
+    """Whether ``value`` in ``col`` (a time in months) is a spreadsheet's date number."""
+    if col is None or col.unit != "months" or not isinstance(value, float | int | np.number):
+        return False
+    return bool(_SERIAL_DATES[0] <= float(value) <= _SERIAL_DATES[1])
+
+
 def _shown(text: str, value, col: Column | None = None, bounds=()) -> str:
     """A parsed number as a message shows it; masked when its text looks like an identifier
     (``8501011234567`` is a valid number and a resident registration number). In a column of
@@ -1629,6 +1643,8 @@ def _shown(text: str, value, col: Column | None = None, bounds=()) -> str:
     (240.000001 as ``240`` beside "must be ≤ 240") is shown with all its digits."""
     if isinstance(text, str) and len(text) >= 7 and privacy.identifier_kind(text, names=False):
         return privacy.mask(text)
+    if _is_serial_date(col, value):  # a calendar date as a spreadsheet stores it: never shown
+        return privacy.describe_value(text)
     if (
         col is not None
         and col.type in ("integer", "binary")
@@ -2108,13 +2124,21 @@ class CohortValidator:
             high = ~np.isnan(values) & (values > plaus.max)
             if high.any():
                 unit = f" {col.unit}" if col.unit else ""
+                hint = plaus.hint or ""
+                serial = [_is_serial_date(col, v) for v in values[high]]
+                if sum(serial) * 2 > len(serial):  # most of them: dates, not times
+                    hint = (
+                        f"numbers from {_SERIAL_DATES[0]:,} to {_SERIAL_DATES[1]:,} are dates as a "
+                        "spreadsheet stores them (days since 1900), not times: give months from "
+                        f"the start of HAIC (days between the two dates divided by {DAYS_PER_MONTH})"
+                    )
                 self.issues.add(
                     (*base, 5), col.name,
                     f"must be ≤ {_fmt(plaus.max)}{unit}: larger values are beyond any physiological "
                     "or clinical value (a wrong unit, or a typing error?)",
                     "implausible", np.flatnonzero(high),
                     ref_maker(lambda i: _shown(cells[i], values[i], col, bounds=(plaus.max,))),
-                    plaus.hint or "",
+                    hint,
                 )  # fmt: skip
                 values[high] = np.nan
         if plaus is not None and plaus.days_max is not None:

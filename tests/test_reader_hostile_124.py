@@ -485,3 +485,27 @@ def test_a_full_temporary_folder_is_named_not_out(tmp_path, capsys, monkeypatch)
     assert "(No space left on device): free space there or set TMPDIR" in err
     assert "Error;" not in err and "--out" not in err
     assert not (tmp_path / "reports").exists()  # nothing written, the folder made removed
+
+
+def test_dates_stored_as_spreadsheet_numbers_in_a_time_column_are_never_shown(tmp_path):
+    """A date column formatted as a number (Excel stores 2023-03-03 as 44988) pasted into
+    os_months was refused as "must be ≤ 600 months — line 2: 44988; line 3: 45231 …": each
+    patient's exact date, in the message, with no word of what the numbers were."""
+    rows = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
+    rows["os_months"] = [str(44927 + round(float(v) * 30)) for v in rows["os_months"]]
+    cohort = tmp_path / "mine.csv"
+    rows.to_csv(cohort, index=False)
+    with pytest.raises(CohortError) as caught:
+        load_cohort(cohort)
+    [problem] = caught.value.problems
+    text = str(problem)
+    assert "line 2: a 5-digit number" in text
+    assert not re.search(r"\b4[4-6][0-9]{3}\b", text), text
+    assert "are dates as a spreadsheet stores them (days since 1900), not times" in problem.hint
+    # a time beyond 600 months that is no date is still shown, with the column's own hint
+    rows = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
+    rows.loc[0, "os_months"] = "900"
+    rows.to_csv(cohort, index=False)
+    with pytest.raises(CohortError) as caught:
+        load_cohort(cohort)
+    assert "line 2: 900" in str(caught.value) and "spreadsheet" not in str(caught.value)
