@@ -1597,7 +1597,17 @@ def jsh_refractory_frame(df: pd.DataFrame, *, require_two_sessions: bool = True)
     [True, False]
     >>> jsh_refractory_frame(d, require_two_sessions=False)["is_refractory"].tolist()
     [True, True]
+    >>> jsh_refractory_frame(d, require_two_sessions="false")
+    Traceback (most recent call last):
+    ...
+    TypeError: require_two_sessions: expected True or False, got 'false' (papermill's -p reads only True and False, capitalised, as true and false)
     """
+    if not isinstance(require_two_sessions, bool | np.bool_):
+        # text is true whatever it says: -p require_two_sessions false ran the strict count
+        raise TypeError(
+            f"require_two_sessions: expected True or False, got {require_two_sessions!r} "
+            "(papermill's -p reads only True and False, capitalised, as true and false)"
+        )
     _require_columns(df, list(_COHORT_JSH.values()) + ["refractory_tace_sessions"])
     out = pd.DataFrame(index=df.index)
     sessions, _ = _as_array(
@@ -2244,7 +2254,9 @@ def proportion_ci(count: int, n: int, method: str = "wilson", alpha: float = 0.0
     Raises
     ------
     ValueError
-        When ``count`` is not an integer in ``0..n``, ``n < 1``, or the method is unknown.
+        When ``count`` is not an integer in ``0..n``, ``n < 1``, ``alpha`` is not between 0
+        and 1 (an interval at ``alpha = -94``, a level of 95 taken for 0.95, was 0 to 1), or
+        the method is unknown.
 
     Notes
     -----
@@ -2270,6 +2282,12 @@ def proportion_ci(count: int, n: int, method: str = "wilson", alpha: float = 0.0
         raise ValueError(f"n must be a positive integer, got {n!r}")
     if not (isinstance(count, int | np.integer) and 0 <= count <= n):
         raise ValueError(f"count must be an integer from 0 to n={n}, got {count!r}")
+    if (
+        isinstance(alpha, bool)
+        or not isinstance(alpha, int | float | np.number)
+        or not 0 < alpha < 1
+    ):
+        raise ValueError(f"alpha must be a number between 0 and 1 (1 - the level), got {alpha!r}")
     z = special.ndtri(1 - alpha / 2)
     p = count / n
     if method == "wilson":

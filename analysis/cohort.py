@@ -110,6 +110,7 @@ __all__ = [
     "MISSING_TOKENS",
     "PAPER_LEVELS",
     "ID_MISSING_WORDS",
+    "times_read_as_years",
 ]
 
 #: Where the data dictionary is stored.
@@ -1006,10 +1007,55 @@ def _header_below(head: bytes, first_line: int) -> int | None:
     return None
 
 
+def times_read_as_years(os_months) -> bool:
+    """Whether a cohort's overall survival times read as years, not months: 10 times or more
+    (missing ones left out), none above 10 and their median below 2. Short follow-up can be
+    real, so ``validate`` and ``run`` say it in a note, and a report says it on its first page
+    (the chapters read the times as months).
+
+    Examples
+    --------
+    >>> times_read_as_years([0.4, 0.8, 1.2, 0.5, 2.5, 3.1, 0.9, 1.1, 0.3, 4.0])
+    True
+    >>> times_read_as_years([4.8, 9.6, 14.4, 6.0, 30.0, 37.2, 10.8, 13.2, 3.6, 48.0])
+    False
+    >>> times_read_as_years([0.4, 0.8, 1.2])  # too few to tell
+    False
+    """
+    values = np.asarray(os_months, dtype=float)
+    values = values[~np.isnan(values)]
+    if len(values) < 10 or values.max() > _YEARS_MAX:
+        return False
+    return bool(np.median(values) < _YEARS_MEDIAN_MAX)
+
+
+def _file_name_problem(path: Path) -> Problem | None:
+    """A file whose name, or the name of the file a link points to, holds a direct identifier
+    (:func:`analysis.privacy.file_name_identifier`): a chapter shows the cohort's file name
+    (chapter 10's "your cohort (NAME)"), so :func:`load_cohort` refuses it, as ``run`` and
+    ``validate`` do; a chapter executed with papermill printed it."""
+    names = [path.name]
+    try:
+        names.append(path.resolve().name)
+    except (OSError, RuntimeError):  # a loop of links: the reader says so
+        pass
+    kind = next((k for k in map(privacy.file_name_identifier, names) if k), None)
+    if kind is None:
+        return None
+    return Problem(
+        None,
+        f"its name holds {privacy.describe(kind)}, and a report shows it on its first page",
+        "identifier",
+        hint="rename the file, e.g. my_cohort.csv",
+    )
+
+
 def _shown_file_name(name: str) -> str:
     """A file's name as a message shows it: masked (:func:`analysis.privacy.mask_file_name`)
-    when it holds a direct identifier."""
-    return privacy.mask_file_name(name) if name and privacy.file_name_identifier(name) else name
+    when it holds a direct identifier, and on one line (a newline or another control character
+    escaped: "file: a\\nb.csv does not exist" broke the one line a problem takes)."""
+    shown = privacy.mask_file_name(name) if name and privacy.file_name_identifier(name) else name
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in shown)
 
 
 class _CsvStream:
@@ -1572,6 +1618,20 @@ def _fmt_value(v) -> str:
     return str(v)
 
 
+#: A time that is a date as a spreadsheet stores it: days since 1899-12-30, from 1970-01-01
+#: (25,569) to 2049-12-31 (54,788). A date column formatted as a number, or a date typed where
+#: months belong, reads so: it is an exact calendar date, so a message describes it, never shows
+#: it, and says what it is.
+_SERIAL_DATES = (25569, 54788)
+
+
+def _is_serial_date(col: Column | None, value) -> bool:
+    """Whether ``value`` in ``col`` (a time in months) is a spreadsheet's date number."""
+    if col is None or col.unit != "months" or not isinstance(value, float | int | np.number):
+        return False
+    return bool(_SERIAL_DATES[0] <= float(value) <= _SERIAL_DATES[1])
+
+
 def _shown(text: str, value, col: Column | None = None, bounds=()) -> str:
     """A parsed number as a message shows it; masked when its text looks like an identifier
     (``8501011234567`` is a valid number and a resident registration number). In a column of
@@ -1583,6 +1643,8 @@ def _shown(text: str, value, col: Column | None = None, bounds=()) -> str:
     (240.000001 as ``240`` beside "must be ≤ 240") is shown with all its digits."""
     if isinstance(text, str) and len(text) >= 7 and privacy.identifier_kind(text, names=False):
         return privacy.mask(text)
+    if _is_serial_date(col, value):  # a calendar date as a spreadsheet stores it: never shown
+        return privacy.describe_value(text)
     if (
         col is not None
         and col.type in ("integer", "binary")
@@ -1649,6 +1711,8 @@ _LIMIT = re.compile(r"(?:[<>≤≥]=?)\s*[0-9]+(?:[.,][0-9]+)?")
 _SPREADSHEET_ERRORS = frozenset(
     {"#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 )
+#: A time marked censored as survival tables write it (``12+``, ``8.5 +``).
+_CENSORED_TIME = re.compile(r"[0-9]+(?:[.,][0-9]+)?\s*\+")
 #: A number followed by a unit (``14.2 months``, ``3.5 g/dL``, ``61yrs``): a unit is spaced
 #: from the number or two characters or more (``12a`` is a typo, not a unit).
 _WITH_UNIT = re.compile(
@@ -1701,6 +1765,13 @@ def _type_hint(col: Column, bad: list[str]) -> str:
     hint = ""
     if col.type in ("number", "integer"):
         hint = _number_hint(bad)
+        if col.unit == "months" and any(_CENSORED_TIME.fullmatch(t) for t in bad):
+            # "12+", as survival tables mark a censored time: the event column says it here
+            censored = (
+                "a time followed by + (censored, as some tables mark it) is not a number: write "
+                "the time alone, and 0 in os_event or pfs_event"
+            )
+            hint = "; ".join(filter(None, [hint, censored]))
         if any(_WITH_UNIT.fullmatch(t) for t in bad):
             unit = f" (this column is in {col.unit})" if col.unit else ""
             hint = "; ".join(filter(None, [hint, f"numbers only, without a unit{unit}"]))
@@ -2053,13 +2124,21 @@ class CohortValidator:
             high = ~np.isnan(values) & (values > plaus.max)
             if high.any():
                 unit = f" {col.unit}" if col.unit else ""
+                hint = plaus.hint or ""
+                serial = [_is_serial_date(col, v) for v in values[high]]
+                if sum(serial) * 2 > len(serial):  # most of them: dates, not times
+                    hint = (
+                        f"numbers from {_SERIAL_DATES[0]:,} to {_SERIAL_DATES[1]:,} are dates as a "
+                        "spreadsheet stores them (days since 1900), not times: give months from "
+                        f"the start of HAIC (days between the two dates divided by {DAYS_PER_MONTH})"
+                    )
                 self.issues.add(
                     (*base, 5), col.name,
                     f"must be ≤ {_fmt(plaus.max)}{unit}: larger values are beyond any physiological "
                     "or clinical value (a wrong unit, or a typing error?)",
                     "implausible", np.flatnonzero(high),
                     ref_maker(lambda i: _shown(cells[i], values[i], col, bounds=(plaus.max,))),
-                    plaus.hint or "",
+                    hint,
                 )  # fmt: skip
                 values[high] = np.nan
         if plaus is not None and plaus.days_max is not None:
@@ -2306,11 +2385,9 @@ class CohortValidator:
         survival that reads as years (every time at most 10 and a median below 2 months)."""
         parts = self._samples.get("os_months")
         values = np.concatenate(parts) if parts else np.zeros(0)
-        if len(values) < 10 or values.max() > _YEARS_MAX:
+        if not times_read_as_years(values):
             return []
         median = float(np.median(values))
-        if median >= _YEARS_MEDIAN_MAX:
-            return []
         return [
             f"column os_months: the longest time is {values.max():.1f} and the median {median:.1f} "
             "months: if the times are in years, multiply them by 12 (every "
@@ -2662,7 +2739,9 @@ def load_cohort(
     ------
     CohortError
         With every problem found (file, privacy, schema, cross-column and plausibility
-        rules); each names the column, the first offending rows by line number (never by
+        rules; with ``privacy``, a file name holding a direct identifier, which a chapter
+        shows, refused as ``run`` and ``validate`` refuse it, and masked in the message);
+        each names the column, the first offending rows by line number (never by
         ``patient_id``) with the value when it cannot be an identifier, and the rule.
 
     Examples
@@ -2691,8 +2770,10 @@ def load_cohort(
     path = Path(COHORT_CSV if path is None else path)
     chunks: list[_Chunk] = []
     report = check_cohort_file(path, privacy_guard=privacy, keep=chunks, min_patients=min_patients)
-    if report.problems:
-        raise CohortError(report.problems, report.source, report.warnings)
+    named = _file_name_problem(path) if privacy else None
+    problems = ([named] if named is not None else []) + list(report.problems)
+    if problems:
+        raise CohortError(problems, _shown_file_name(path.name), report.warnings)
     cohort = _typed(chunks, report.columns)
     cohort.attrs["source"] = path.name
     cohort.attrs["user_cohort"] = is_user_cohort(path)

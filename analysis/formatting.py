@@ -429,8 +429,27 @@ def level(confidence: float) -> str:
     ('95%', '97.5%', '90%')
     >>> level(0.999999), level(0.9512), level(1e-5)
     ('99.9999%', '95.12%', '0.001%')
+
+    A level given as a percentage (``papermill -p confidence_level 95``, which ``run``
+    refuses) is an error, not "9500%":
+
+    >>> level(95)
+    Traceback (most recent call last):
+    ...
+    ValueError: confidence level 95: expected a fraction between 0 and 1 such as 0.95, not a percentage
     """
-    value = 100 * float(confidence)
+    try:
+        value = float(confidence)
+    except (TypeError, ValueError):  # "95%" passed as text
+        value = math.nan
+    if isinstance(confidence, bool) or not 0 < value < 1:  # NaN too
+        plain = isinstance(confidence, int | float) and not isinstance(confidence, bool)
+        shown = f"{confidence:g}" if plain else repr(confidence)
+        hint = ", not a percentage" if 1 < value <= 100 or "%" in str(confidence) else ""
+        raise ValueError(
+            f"confidence level {shown}: expected a fraction between 0 and 1 such as 0.95{hint}"
+        )
+    value *= 100
     decimals = next((d for d in range(11) if abs(round(value, d) - value) < 1e-9), 10)
     return f"{number(value, decimals)}%"
 

@@ -3493,12 +3493,25 @@ def printable_header(name: str, *, label: bool = False) -> str:
     --------
     >>> printable_header("afp_ng_ml"), printable_header("850101-1234567"), printable_header("JOHN SMITH")
     ('afp_ng_ml', '[masked]', '[masked]')
+
+    A name beside other words is masked too, as a file's name holding it is
+    (:func:`file_name_identifier`): ``validate`` listed a column ``notes_Pham_Van_Dong`` or
+    ``Bệnh nhân Lê Thị Hoa`` (patient Lê Thị Hoa) among those "not used by the book" as named.
+
+    >>> printable_header("notes_Pham_Van_Dong"), printable_header("Bệnh nhân Lê Thị Hoa")
+    ('[masked]', '[masked]')
+    >>> printable_header("Bach_Mai_site"), printable_header("Ghi chú")  # a hospital; notes
+    ('Bach_Mai_site', 'Ghi chú')
     """
     text = canonical(str(name))
     kind = _header_kind(name)
     if label and kind in _SCRIPT_KINDS:
         kind = None
     if kind or _HEADER_DIGITS.search(text) or _header_is_name(text, known=1):
+        return mask(name)
+    # the part a message would show (a long name is cut): a name among other words; not in a
+    # known identifier column's label (mr_number reads as "Mr Number" in a file name)
+    if not label and file_name_identifier(text[: _HEADER_SHOWN * 4]) == "name":
         return mask(name)
     if len(name) > _HEADER_SHOWN:  # a megabyte-long "name" would fill the terminal
         return f"{name[:40]}… ({len(name)} characters)"

@@ -36,9 +36,10 @@ Guarantees
   numbers.
 * **Failures.** When a chapter fails, the partial output becomes ``reports/NAME.failed/``
   (marker state "failed", ``FAILED.txt`` naming the chapter and the cell, the notebooks so
-  far). An older ``NAME.failed`` is replaced only if it is ours; a user's folder of that name
-  is left alone and ``NAME.failed-2`` is used. A later successful run removes our
-  ``NAME.failed``.
+  far). An older ``NAME.failed`` is replaced only if it is ours and unchanged (its marker
+  records each file's SHA-256, as a report's does); a user's folder of that name, or ours with
+  a notebook edited since, is left alone and ``NAME.failed-2`` is used. A later successful run
+  removes our ``NAME.failed`` when it is unchanged.
 * **Interruptions.** SIGINT, SIGTERM and SIGHUP raise :class:`RunInterrupted`; the partial directory
   (and any parent folder this run created) is removed, exit status 128 + signal. From the
   swap into place on, a signal is only recorded: the report is kept and RunInterrupted
@@ -86,7 +87,7 @@ import yaml
 
 from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT, formatting
 from analysis.clinical import BMI_RANGE_KG_M2
-from analysis.cohort import MIN_PATIENTS, load_cohort
+from analysis.cohort import MIN_PATIENTS, load_cohort, times_read_as_years
 from analysis.numerics import numbered_cells
 from analysis.privacy import describe, file_name_identifier, mask_file_name
 from analysis.problems import unusable_path_reason
@@ -540,6 +541,27 @@ class RunInterrupted(KeyboardInterrupt):
             )
 
 
+def _os_reason(exc: OSError) -> str:
+    """Why the system refused, in a few words: the error's message, or for a failed
+    :func:`shutil.copytree` (:class:`shutil.Error`, a list of failed files, no message of its
+    own: run said "--out DIR: Error") that of its first file.
+
+    Examples
+    --------
+    >>> _os_reason(OSError(28, "No space left on device"))
+    'No space left on device'
+    >>> _os_reason(shutil.Error([("a", "b", "[Errno 28] No space left on device: 'a' -> 'b'")]))
+    'No space left on device'
+    """
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list):
+        for entry in exc.args[0]:
+            if isinstance(entry, tuple) and len(entry) == 3:
+                found = re.match(r"\[Errno \d+\] ([^:]+)", str(entry[2]))
+                if found:
+                    return found.group(1)
+    return exc.strerror or type(exc).__name__
+
+
 def _show(path) -> str:
     """A path as one printable line (control characters escaped)."""
     text = str(path)
@@ -711,7 +733,9 @@ def _replace_problem(directory: Path, states=("complete",)) -> str | None:
             f"holds files this tool did not write ('{_show(extra[0])}'{more}); "
             "--force replaces only an unmodified report"
         )
-    changed = _changed(directory, marker) if marker.get("state") == "complete" else []
+    # a failed run's notebooks are recorded too: one opened and edited while debugging (or
+    # FAILED.txt with the user's notes) is the user's work, not ours to delete
+    changed = _changed(directory, marker)
     if changed:
         more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
         return (
@@ -1362,10 +1386,16 @@ def check_output_dir(
             raise RunnerError(
                 f"--out {shown}: is the book's reports/ folder itself; {_REPORT_PLACES}"
             )
-        where = (place.relative_to(REPO_ROOT).parts or ("",))[0]
+        parts = place.relative_to(REPO_ROOT).parts or ("",)
+        # "--out mine" typed in the book's folder: there is no mine/ folder to be inside of
+        if len(parts) > 1:
+            where = f"inside the book's {parts[0]}/ folder"
+        elif os.path.lexists(place):
+            where = f"the book's {parts[0]}/ folder"
+        else:
+            where = "a new folder at the top of the book's folder, beside chapters/ and data/"
         raise RunnerError(
-            f"--out {shown}: is inside the book's {where}/ folder; in the book, reports go only "
-            f"in reports/: {_REPORT_PLACES}"
+            f"--out {shown}: is {where}; in the book, reports go only in reports/: {_REPORT_PLACES}"
         )
     if cohort is not None:
         cohort = Path(cohort).resolve()
@@ -2192,7 +2222,22 @@ def _md_text(text: str) -> str:
     return _MD_PUNCT.sub(r"\\\g<0>", text)
 
 
-def _report_index_md(out_name: str, cohort_file: str, digest: str, params: dict, names) -> str:
+#: The report's first page when the cohort's survival times read as years
+#: (:func:`analysis.cohort.times_read_as_years`): the note ``run`` prints on the terminal, where
+#: whoever opens the report never sees it; without the cohort's own values.
+_YEARS_CAUTION = """\
+```{admonition} Check the unit of the times
+:class: warning
+Every overall survival time of this cohort is at most 10 and their median is below 2: they read
+as years, not months. Every time column is in months from the start of HAIC, and the chapters
+read them so; if they are years, multiply them by 12 and run the report again.
+```
+"""
+
+
+def _report_index_md(
+    out_name: str, cohort_file: str, digest: str, params: dict, names, *, years: bool = False
+) -> str:
     shown = {k: v for k, v in params.items() if k != "cohort_path"}
     lines = [
         f"# Report {_md_text(out_name)}",
@@ -2202,6 +2247,8 @@ def _report_index_md(out_name: str, cohort_file: str, digest: str, params: dict,
         f"**{_md_text(cohort_file)}** (SHA-256 {digest[:16]}…) with `python -m analysis run`.",
         "",
     ]
+    if years:
+        lines += [_YEARS_CAUTION]
     if shown:
         text = ", ".join(f"{k}={v!r}" for k, v in shown.items())
         lines += [f"Parameters of this run: {_md_text(text)}.", ""]
@@ -2527,6 +2574,7 @@ def run_book(
     log = log or sys.stderr
     started = time.monotonic()
     chapters_dir = Path(chapters_dir).resolve()
+    given = Path(os.fsdecode(cohort)).name  # as typed: /dev/stdin resolves to pts/0 or null
     try:
         cohort = Path(cohort).resolve()
         special = cohort.exists() and not cohort.is_file() and not cohort.is_dir()
@@ -2541,7 +2589,8 @@ def run_book(
     out = check_output_dir(out, cohort=cohort, chapters_dir=chapters_dir, force=force)
     if special:
         # a pipe or a device would block or never end: refuse it before reading a byte
-        raise RunnerError(f"--cohort {_show(cohort.name)}: not a regular file (a pipe or device)")
+        shown = given if file_name_identifier(given) is None else mask_file_name(given)
+        raise RunnerError(f"--cohort {_show(shown)}: not a regular file (a pipe or device)")
     try:  # the site is built in a temporary folder: TMPDIR, else /tmp, /var/tmp, /usr/tmp, here
         tempfile.gettempdir()
     except OSError:  # none of them writable: this was "--out DIR: No usable temporary directory"
@@ -2550,8 +2599,11 @@ def run_book(
             "folder are not writable); set TMPDIR to a folder you can write; nothing was written"
         ) from None
     # raises CohortError listing every problem, too few patients among them
-    for note in load_cohort(cohort, min_patients=MIN_PATIENTS).attrs.get("notes", []):
+    loaded = load_cohort(cohort, min_patients=MIN_PATIENTS)
+    for note in loaded.attrs.get("notes", []):
         print(f"note: {_show(cohort.name)}: {note}", file=log)
+    years = times_read_as_years(loaded["os_months"])  # said on the report's first page too
+    del loaded
     selected = discover_chapters(chapters_dir, chapters)
     if "cohort_path" in (parameters or {}):
         raise RunnerError("parameter cohort_path: give the cohort with --cohort instead")
@@ -2642,16 +2694,23 @@ def run_book(
                     "written: run again once the file is saved and closed"
                 )
             index_md = _report_index_md(
-                out.name, cohort.name, digest, params, [c.name for c in run.chapters]
+                out.name, cohort.name, digest, params, [c.name for c in run.chapters], years=years
             )
-            html_dir, problems = _build_site(
-                build_root,
-                {c.name: work.dir / c.notebook for c in run.chapters},
-                index_md,
-                user_cohort=cohort != COHORT_CSV.resolve(),
-                log=log,
-                omitted=_omitted_labels(selected, chapters_dir),
-            )
+            try:
+                html_dir, problems = _build_site(
+                    build_root,
+                    {c.name: work.dir / c.notebook for c in run.chapters},
+                    index_md,
+                    user_cohort=cohort != COHORT_CSV.resolve(),
+                    log=log,
+                    omitted=_omitted_labels(selected, chapters_dir),
+                )
+            except OSError as exc:  # shutil.Error too: the temporary folder, not --out, is full
+                raise RunnerError(
+                    "the report's site could not be built in the temporary folder "
+                    f"{_show(build_root.parent)} ({_os_reason(exc)}): free space there or set "
+                    "TMPDIR to another folder; nothing was written"
+                ) from None
             _copy_site(html_dir, work, scrub)
             run.warnings = [scrub(line) for line in problems]
             if run.warnings:
@@ -2793,7 +2852,9 @@ def _keep_failed(work: _Workspace, failed_dir: Path, failure: _Failure, scrub) -
         )
         work.add("build-log.txt").write_text(scrub(failure.log_text), encoding="utf-8")
     work.add("FAILED.txt").write_text(scrub(text), encoding="utf-8")
-    work.write_marker("failed", failed_chapter=failure.chapter)
+    work.write_marker(
+        "failed", failed_chapter=failure.chapter, sha256=_digests(work.dir, work.files)
+    )
     marker = json.loads((work.dir / MARKER_NAME).read_text(encoding="utf-8"))
     marker.pop("pid", None)
     marker.pop("host", None)

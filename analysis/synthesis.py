@@ -16,12 +16,15 @@ anaya2016 (GRIMMER), pugh1973 (Child-Pugh).
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import copy
+import ctypes
 import functools
 import io
 import math
 import multiprocessing as mp
 import os
+import signal
 import stat as _stat
 import sys
 import tempfile
@@ -2506,6 +2509,36 @@ CHAINS_PER_ROUND = 2
 DEFAULT_CHAINS = 4
 
 
+#: ``prctl``'s request that the kernel send a signal to this process when its parent ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """A chain's worker process (the pool's initializer) is killed when the command's process
+    ends: ``kill PID`` (SIGTERM: no cleanup runs) left both workers of ``synthesize`` running
+    their chains, then blocked on their pipes for good, children of init. Linux only (elsewhere
+    the pool is stopped only by the command's own cleanup)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the command ended before the request was made
+        os._exit(1)
+
+
+def _stop_workers(pool: cf.ProcessPoolExecutor) -> None:
+    """Stop the chains at once on an interruption (Ctrl-C, ``kill -INT``): shutting the pool
+    down waits for every chain it runs, a minute or more, before the command could say it was
+    interrupted."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
+            process.join(timeout=5)
+
+
 def _run_chain(args) -> tuple[float, float, str, tuple]:
     """A chain: ``(feasible loss, loss, cohort CSV text, (annealed frame, generator))``, the last
     for :func:`_rescue_chain`."""
@@ -2697,7 +2730,13 @@ def synthesize(
     pool = None
     if workers > 1 and chains > 1:
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        pool = cf.ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=ctx,
+            initializer=_die_with_parent,
+            initargs=(os.getpid(),),
+        )
+    stopped = False
     try:
         for members in rounds:
             if pool is not None:
@@ -2732,8 +2771,13 @@ def synthesize(
                     results[k] = r
             if any(results[k][0] == 0 for k in members):
                 break
-    finally:
+    except BaseException:
         if pool is not None:
+            stopped = True
+            _stop_workers(pool)
+        raise
+    finally:
+        if pool is not None and not stopped:
             pool.shutdown()
     if bar is not None:
         bar.close()

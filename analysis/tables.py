@@ -2570,7 +2570,20 @@ def jsh_criteria_table(
     '2'
     >>> print(jsh_criteria_table(d.drop(columns="refractory_tace_sessions")))
     JSH criteria not recorded: This cohort does not record the number of failed TACE sessions, so the JSH criteria cannot be counted and inclusion I (refractory to TACE) cannot be checked.
+
+    ``require_two_sessions`` is True or False, never text (``papermill -p require_two_sessions
+    false`` passes the text 'false', which read as true: the strict count, captioned so):
+
+    >>> jsh_criteria_table(d, require_two_sessions="no")
+    Traceback (most recent call last):
+    ...
+    TypeError: require_two_sessions: expected True or False, got 'no' (papermill's -p reads only True and False, capitalised, as true and false)
     """
+    if not isinstance(require_two_sessions, bool | np.bool_):  # checked if the columns are absent
+        raise TypeError(
+            f"require_two_sessions: expected True or False, got {require_two_sessions!r} "
+            "(papermill's -p reads only True and False, capitalised, as true and false)"
+        )
     columns = [c for _, c, _ in JSH_CRITERIA_ROWS] + ["refractory_tace_sessions"]
     missing = missing_columns(cohort, columns)
     if missing:
