@@ -1597,10 +1597,11 @@ def jsh_refractory_frame(df: pd.DataFrame, *, require_two_sessions: bool = True)
     [True, False]
     >>> jsh_refractory_frame(d, require_two_sessions=False)["is_refractory"].tolist()
     [True, True]
-    >>> jsh_refractory_frame(d, require_two_sessions="false")
-    Traceback (most recent call last):
-    ...
-    TypeError: require_two_sessions: expected True or False, got 'false' (papermill's -p reads only True and False, capitalised, as true and false)
+    >>> try:
+    ...     jsh_refractory_frame(d, require_two_sessions="false")
+    ... except TypeError as error:
+    ...     print(error)
+    require_two_sessions: expected True or False, got 'false' (papermill's -p reads only True and False, capitalised, as true and false)
     """
     if not isinstance(require_two_sessions, bool | np.bool_):
         # text is true whatever it says: -p require_two_sessions false ran the strict count

@@ -433,10 +433,11 @@ def level(confidence: float) -> str:
     A level given as a percentage (``papermill -p confidence_level 95``, which ``run``
     refuses) is an error, not "9500%":
 
-    >>> level(95)
-    Traceback (most recent call last):
-    ...
-    ValueError: confidence level 95: expected a fraction between 0 and 1 such as 0.95, not a percentage
+    >>> try:
+    ...     level(95)
+    ... except ValueError as error:
+    ...     print(error)
+    confidence level 95: expected a fraction between 0 and 1 such as 0.95, not a percentage
     """
     try:
         value = float(confidence)

@@ -2574,10 +2574,11 @@ def jsh_criteria_table(
     ``require_two_sessions`` is True or False, never text (``papermill -p require_two_sessions
     false`` passes the text 'false', which read as true: the strict count, captioned so):
 
-    >>> jsh_criteria_table(d, require_two_sessions="no")
-    Traceback (most recent call last):
-    ...
-    TypeError: require_two_sessions: expected True or False, got 'no' (papermill's -p reads only True and False, capitalised, as true and false)
+    >>> try:
+    ...     jsh_criteria_table(d, require_two_sessions="no")
+    ... except TypeError as error:
+    ...     print(error)
+    require_two_sessions: expected True or False, got 'no' (papermill's -p reads only True and False, capitalised, as true and false)
     """
     if not isinstance(require_two_sessions, bool | np.bool_):  # checked if the columns are absent
         raise TypeError(
