@@ -647,7 +647,10 @@ def test_cutoff_table_gives_no_small_count_back_between_rows(planted_run):
     shown counts (nor the first and 0, the last and N) differ by 1-4, and a row shows both of
     its counts or neither."""
     lines = _outputs_text(planted_run / "09-bias.ipynb").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("| More than"))
+    # the header: "Cut-off (c)" (it read "More than … sessions"; a hyphen that does not break)
+    start = next(
+        i for i, line in enumerate(lines) if line.startswith(("| Cut-off", "| Cut\u2011off"))
+    )
     rows = []
     for line in lines[start + 2 :]:
         if not line.startswith("| "):
