@@ -2552,11 +2552,6 @@ def test_chapter_10_names_every_form_of_chapters_the_runner_takes():
     assert "the template having two rows, too few patients" not in source
 
 
-#: Pages whose prose keeps "50 %" with a space: chapter 03, edited in another branch (its dose
-#: bands and their tests quote "the 50 % band"); to be aligned there.
-_PERCENT_SPACED = {"03-treatment"}
-
-
 def test_a_percent_sign_sits_against_its_number():
     """Hostile review (chapter 02 at 390 px): "a tumour that stayed 70 % and then 60 % viable"
     broke after "70", and the next line began with "%". The book writes "70%" (as chapters 01
@@ -2567,8 +2562,6 @@ def test_a_percent_sign_sits_against_its_number():
     )
     found = []
     for path in pages:
-        if path.stem in _PERCENT_SPACED:
-            continue
         text = path.read_text(encoding="utf-8")
         prose = re.sub(r"```\{code-cell\}.*?\n```", "", text, flags=re.S)
         found += [(path.stem, m.group(0)) for m in spaced.finditer(prose)]

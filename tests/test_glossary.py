@@ -137,6 +137,8 @@ FIRST_USES = {
         "PFS": r"\bPFS\b", "Vp": r"\bVp", "Kaplan–Meier": r"Kaplan.Meier",
     },
     "02-eligibility": {"JSH": r"\bJSH\b"},
+    # review (session 126): chapter 03 measured AST in "× ULN" with no entry for ULN
+    "03-treatment": {"ULN": r"\bULN\b"},
     "04-baseline": {
         "Standard deviation": r"\bSD\b", "SPSS": r"\bSPSS\b", "AFP": r"\bAFP\b",
         "PIVKA-II": r"PIVKA-II", "IQR": r"\bIQR\b|(?i:interquartile)", "Skewness": r"(?i)skew",
