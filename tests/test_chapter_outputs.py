@@ -18,7 +18,8 @@ import nbformat
 import pytest
 import yaml
 
-from analysis import labels, paper, published
+from analysis import labels, paper, published, synthesis
+from analysis.cohort import load_cohort
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
@@ -1546,6 +1547,23 @@ def test_the_feasibility_summary_and_the_counts_share_their_denominators():
     assert "`cox_ties_cells` printed cells" not in source
     assert "{glue:md}`cox_feas_summary:commonmark`" in source
     assert "Table 2 is counted below" in _glued(data, "data_target_sentence")
+
+
+def test_chapter_01_says_what_its_count_of_published_aggregates_counts():
+    """Review: "Of these 99 distinct published aggregates" counted one number twice, the 26
+    patients given additional TACE, printed "26" in Table 1 and "Twenty-six" in the Results
+    (published entries are kept once per printed form). The sentence no longer says "distinct"
+    and says what is counted, naming each number printed in two forms."""
+    sentence = _glued(_golden("01-data"), "data_target_sentence")
+    head = re.match(r"Of these (\d+) ([^(]*)\(", sentence)
+    targets = synthesis.target_table(load_cohort())
+    entries = [published.entry(i) for i in targets["id"]]
+    numbers = {(e.quantity, e.kind, e.value, e.lower, e.upper) for e in entries}
+    assert int(head.group(1)) == len(targets)
+    assert len(numbers) < len(targets)  # the book's cohort: one number in two forms
+    assert "distinct" not in head.group(2), head.group(0)
+    assert "A number printed alike in several places is counted once" in sentence
+    assert "“26” in Table 1 and “Twenty-six” in the Results" in sentence, sentence
 
 
 def test_the_feasibility_summary_is_a_numbered_table_in_both_chapters():
