@@ -1611,13 +1611,28 @@ def _md_escape(text: str) -> str:
 _SHORT_PARENTHETICAL = re.compile(r"\(([^()]{1,16})\)")
 #: a hyphen joining a number to a word: "5-fluorouracil", "5-FU"
 _NUMBER_HYPHEN = re.compile(r"(?<![\w.,\u2011-])(\d+)-(?=[^\W\d_])")
+#: what a reader types or a link names, left as it is: a code span or role target (`02-eligibility`),
+#: an HTML code element, any other HTML tag
+_LITERAL = re.compile(r"(`+).+?\1|<code\b.*?</code>|<[^>]*>", re.S)
 
 
 def _unbroken(text: str) -> str:
-    """``text`` as a table shows it: a number and the word it is hyphened to do not part
+    r"""``text`` as a table shows it: a number and the word it is hyphened to do not part
     ("5-fluorouracil" had broken at its hyphen, "5-" ending a line, even at 1366 px in Table 3.8):
-    a no-break hyphen (U+2011). The download keeps the plain hyphen."""
-    return _NUMBER_HYPHEN.sub("\\1\u2011", text)
+    a no-break hyphen (U+2011). Code, a role's target and HTML tags keep their hyphens, and the
+    download keeps the plain text.
+
+    Examples
+    --------
+    >>> text = "5-fluorouracil, `02-eligibility`, {ref}`chapter 01 <data-01-x>`"
+    >>> _unbroken(text) == text.replace("5-", "5\u2011", 1)
+    True
+    """
+    parts, last = [], 0
+    for m in _LITERAL.finditer(text):
+        parts += [_NUMBER_HYPHEN.sub("\\1\u2011", text[last : m.start()]), m.group(0)]
+        last = m.end()
+    return "".join(parts) + _NUMBER_HYPHEN.sub("\\1\u2011", text[last:])
 
 
 def _header(text: str) -> str:

@@ -677,3 +677,13 @@ def test_table_2_layout_keeps_its_headers_parentheticals_whole():
         ["Univariate HR (95% CI)", "P"], [["1.0 (0.9–1.1)", "0.5"]], [":--"] * 2
     )
     assert text.splitlines()[0] == "| Univariate HR (95%\xa0CI) | P |"
+
+
+def test_a_tables_no_break_hyphen_leaves_code_and_links_alone():
+    """The no-break hyphen is for words a reader reads: a code span (a chapter's name a reader
+    types, `02-eligibility`), a role's target and an HTML tag keep their hyphens, whether the
+    text is Markdown or a table cell's escaped text."""
+    text = "`02-eligibility` and 5-FU, {ref}`chapter 01 <data-01-x>`, <a href='#t-01-x'>1-day</a>"
+    assert book._unbroken(text) == text.replace("5-FU", "5\u2011FU").replace("1-day", "1\u2011day")
+    row = book.table_markdown(pd.DataFrame({"what": ["`02-eligibility` and 5-FU"]}))[0]
+    assert row.splitlines()[2] == "| \\`02-eligibility\\` and 5\u2011FU |"
