@@ -1606,6 +1606,51 @@ def _md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+#: a parenthetical of a header short enough to keep on one line: "(95% CI)", "(≤ c / > c)",
+#: "(% of full dose)"; a longer one ("(paper, then this cohort)") may still break between words
+_SHORT_PARENTHETICAL = re.compile(r"\(([^()]{1,16})\)")
+#: a hyphen joining a number to a word: "5-fluorouracil", "5-FU"
+_NUMBER_HYPHEN = re.compile(r"(?<![\w.,\u2011-])(\d+)-(?=[^\W\d_])")
+#: what a reader types or a link names, left as it is: a code span or role target (`02-eligibility`),
+#: an HTML code element, any other HTML tag
+_LITERAL = re.compile(r"(`+).+?\1|<code\b.*?</code>|<[^>]*>", re.S)
+
+
+def _unbroken(text: str) -> str:
+    r"""``text`` as a table shows it: a number and the word it is hyphened to do not part
+    ("5-fluorouracil" had broken at its hyphen, "5-" ending a line, even at 1366 px in Table 3.8):
+    a no-break hyphen (U+2011). Code, a role's target and HTML tags keep their hyphens, and the
+    download keeps the plain text.
+
+    Examples
+    --------
+    >>> text = "5-fluorouracil, `02-eligibility`, {ref}`chapter 01 <data-01-x>`"
+    >>> _unbroken(text) == text.replace("5-", "5\u2011", 1)
+    True
+    """
+    parts, last = [], 0
+    for m in _LITERAL.finditer(text):
+        parts += [_NUMBER_HYPHEN.sub("\\1\u2011", text[last : m.start()]), m.group(0)]
+        last = m.end()
+    return "".join(parts) + _NUMBER_HYPHEN.sub("\\1\u2011", text[last:])
+
+
+def _header(text: str) -> str:
+    r"""A header as a table shows it: the words of a short parenthetical joined by no-break spaces
+    (U+00A0), so "HR (95% CI)" breaks before "(" if at all, never inside it (on a 390 px phone
+    Table 9.1 read "HR (95% / CI)"); and :func:`_unbroken`. The download keeps the plain header.
+
+    Examples
+    --------
+    >>> _header("HR (95% CI)"), _header("n (≤ c)")
+    ('HR (95%\xa0CI)', 'n (≤\xa0c)')
+    >>> _header("Variable (paper, then this cohort)")
+    'Variable (paper, then this cohort)'
+    """
+    joined = _SHORT_PARENTHETICAL.sub(lambda m: "(" + m.group(1).replace(" ", "\xa0") + ")", text)
+    return _unbroken(joined)
+
+
 def _numeric(column: pd.Series) -> bool:
     # a dash, bare or with the number of the note that says why ("–¹"), is no text
     texts = [t for t in column if not re.fullmatch(r"–?[⁰¹²³⁴⁵⁶⁷⁸⁹]*", t)]
@@ -1736,11 +1781,14 @@ def table_markdown(
     if "verdict" in df.columns:
         align[list(body.columns).index("verdict")] = ":-:"
     for c in body.columns:  # code cells (literal column names a user types) are not escaped
-        body[c] = body[c].map(_code) if c in code else body[c].map(labels.relabel).map(_md_escape)
+        if c in code:
+            body[c] = body[c].map(_code)
+        else:
+            body[c] = body[c].map(labels.relabel).map(_md_escape).map(_unbroken)
     if code_headers:
         headers = [_code(str(c)) for c in body.columns]
     else:
-        headers = [_md_escape(labels.column_label(c)) for c in body.columns]
+        headers = [_header(_md_escape(labels.column_label(c))) for c in body.columns]
     for i, c in enumerate(body.columns):
         badge = (header_badges or {}).get(c)
         # after a space (on a phone "(%)determined" read as one word); none that only repeats
@@ -1941,7 +1989,7 @@ def _pipe_cell(cell) -> str:
 
 def _pipe_table(headers: list[str], rows: list[list[str]], align: list[str]) -> str:
     lines = [
-        "| " + " | ".join(_md_escape(h) for h in headers) + " |",
+        "| " + " | ".join(_header(_md_escape(h)) for h in headers) + " |",
         "|" + "|".join(align) + "|",
     ]
     lines += ["| " + " | ".join(_pipe_cell(t) for t in row) + " |" for row in rows]
@@ -2103,7 +2151,7 @@ def glue_table2(
     >>> with mock.patch("analysis.book.glue") as glue:
     ...     glue_table2("tbl-table2", table, fits)
     >>> print(glue.call_args_list[0].args[1].data, end="")
-    | Variable (paper, then this cohort) | Univariate HR (95% CI) | P | Multivariable HR (95% CI) | P |
+    | Variable (paper, then this cohort) | Univariate HR (95%\xa0CI) | P | Multivariable HR (95%\xa0CI) | P |
     |:--|--:|--:|--:|--:|
     | Age (years): per year — paper | 0.996 (0.975–1.017) | 0.70 |  |  |
     | ↳\u202fthis cohort | 0.996 (0.975–1.017) | 0.70 <span class="verdict">✓</span> |  |  |

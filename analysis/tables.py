@@ -3093,9 +3093,9 @@ def dose_band_table() -> pd.DataFrame:
     --------
     >>> bands = dose_band_table()
     >>> bands.iloc[0].tolist()
-    ['epirubicin', 'bilirubin 1.2–3 mg/dL or AST 2–4 × ULN', '50 %', 'MHRA (2011)']
+    ['epirubicin', 'bilirubin 1.2–3 mg/dL or AST 2–4 × ULN', '50%', 'MHRA (2011)']
     >>> bands["Recommended dose"].tolist()[2:]
-    ['withhold (do not give)', '75 %', '50 %', 'avoid']
+    ['withhold (do not give)', '75%', '50%', 'avoid']
     """
     (b_low, b_high) = clinical.EPIRUBICIN_BILIRUBIN_BAND_MG_DL
     (a_low, a_high) = clinical.EPIRUBICIN_AST_BAND_X_ULN
@@ -3105,13 +3105,13 @@ def dose_band_table() -> pd.DataFrame:
         (
             "epirubicin",
             f"bilirubin {b_low:g}–{b_high:g} mg/dL or AST {a_low:g}–{a_high:g} × ULN",
-            f"{half:g} %",
+            f"{half:g}%",
             "MHRA (2011)",
         ),
         (
             "epirubicin",
             f"bilirubin > {b_high:g} to {withhold:g} mg/dL or AST > {a_high:g} × ULN",
-            f"{quarter:g} %",
+            f"{quarter:g}%",
             "MHRA (2011)",
         ),
         (
@@ -3126,7 +3126,7 @@ def dose_band_table() -> pd.DataFrame:
             (
                 "cisplatin",
                 f"eGFR {lower:g} to < {upper:g} mL/min",
-                "avoid" if percent == 0 else f"{percent:g} %",
+                "avoid" if percent == 0 else f"{percent:g}%",
                 "Kintzel and Dorr (1995)",
             )
         )

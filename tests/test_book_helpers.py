@@ -637,3 +637,53 @@ def test_a_figure_line_prints_typographic_apostrophes():
     assert "the 2022 rules’ bars (the synthetic patients’ stages)" in line
     assert "the generator’s curve shape</sup>" in line
     assert "'" not in line and "&#x27;" not in line
+
+
+def test_a_tables_short_header_parenthetical_and_hyphened_number_do_not_break():
+    """Review (390 px phone): headers broke inside their parenthesis, Table 9.1's "HR (95% CI)"
+    reading "HR (95% / CI)", and dose sheets' "5-fluorouracil" at its hyphen (at 1366 px too,
+    Table 3.8). A table shows the words of a short parenthetical joined by no-break spaces and
+    a number's hyphen to its word as a no-break hyphen; a long parenthetical still breaks, and
+    the CSV download keeps the plain headers and values."""
+    df = pd.DataFrame(
+        {
+            "drug": ["5-fluorouracil", "cisplatin"],
+            "HR (95% CI)": ["1.2 (0.5–2.0)", "0.9 (0.4–1.8)"],
+            "Median OS, months (≤ c / > c)": ["9.9 / 8.0", "7.1 / 6.0"],
+            "Variable (paper, then this cohort)": ["Log-rank", "1.5-fold"],
+        }
+    )
+    head, _, first, second = book.table_markdown(df)[0].splitlines()
+    assert head == (
+        "| Drug | HR (95%\xa0CI) | Median OS, months (≤\xa0c\xa0/\xa0\\>\xa0c) "
+        "| Variable (paper, then this cohort) |"
+    )
+    assert first.startswith("| 5\u2011fluorouracil |") and "| Log-rank |" in first
+    assert "| 1.5-fold |" in second  # not a number hyphened to a word
+    glued = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(book, "glue", lambda name, value, display: glued.update({name: value}))
+        book.glue_table("tbl-demo", df)
+    csv = base64.b64decode(re.search(r"base64,([^\"]+)", glued["tbl-demo-notes"].data).group(1))
+    assert csv.decode("utf-8").splitlines()[:2] == [
+        'drug,HR (95% CI),"Median OS, months (≤ c / > c)","Variable (paper, then this cohort)"',
+        "5-fluorouracil,1.2 (0.5–2.0),9.9 / 8.0,Log-rank",
+    ]
+
+
+def test_table_2_layout_keeps_its_headers_parentheticals_whole():
+    """Tables 7.4 and 7.5 ("Univariate HR (95% CI)") broke as "(95% / CI)" at 1366 px."""
+    text = book._pipe_table(
+        ["Univariate HR (95% CI)", "P"], [["1.0 (0.9–1.1)", "0.5"]], [":--"] * 2
+    )
+    assert text.splitlines()[0] == "| Univariate HR (95%\xa0CI) | P |"
+
+
+def test_a_tables_no_break_hyphen_leaves_code_and_links_alone():
+    """The no-break hyphen is for words a reader reads: a code span (a chapter's name a reader
+    types, `02-eligibility`), a role's target and an HTML tag keep their hyphens, whether the
+    text is Markdown or a table cell's escaped text."""
+    text = "`02-eligibility` and 5-FU, {ref}`chapter 01 <data-01-x>`, <a href='#t-01-x'>1-day</a>"
+    assert book._unbroken(text) == text.replace("5-FU", "5\u2011FU").replace("1-day", "1\u2011day")
+    row = book.table_markdown(pd.DataFrame({"what": ["`02-eligibility` and 5-FU"]}))[0]
+    assert row.splitlines()[2] == "| \\`02-eligibility\\` and 5\u2011FU |"

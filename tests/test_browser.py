@@ -341,6 +341,7 @@ def _probes(path: Path, width: int) -> dict:
         if path in API_MODULE_PAGES:
             want["api"] = None
     if chapter:
+        want["unbroken"] = None
         want |= _CHAPTER_PROBES.get((path.stem[:2], width), {})
     return want
 
@@ -379,6 +380,7 @@ async (want) => {
   step('code', SCROLLING_CODE, 'article div.highlight > pre, article pre');
   step('typed', SCROLLING_CODE,
        'article div[class*="highlight-"]:not(.output) > div.highlight > pre');
+  step('unbroken', UNBROKEN);
   step('tables', PHONE_TABLES);
   step('captions', SCROLLING_CAPTIONS);
   step('reading', PHONE_READING);
@@ -726,6 +728,23 @@ _SPLIT_NUMBERS_JS = """
   })
   .map(el => el.textContent.trim())
 """
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_short_headers_values_and_hyphened_numbers_stay_on_one_line(toured, width):
+    """Review of the phone (390 px) and desktop book: headers broke inside a short parenthetical
+    (Table 9.1's "HR (95% / CI)"), a dose sheet's "5- / fluorouracil" (Table 3.8 at 1366 px
+    too), a mean ± SD at its ± ("1.6 ± / 2.3", Table 4.2) and the prose's "46/82 = / 56.1%"
+    (chapter 05). Tables join the first with no-break spaces and the second with a no-break
+    hyphen (analysis.book); book.js keeps the others whole (span.value). Measured by the tour
+    on every chapter as loaded (:data:`_UNBROKEN_JS`); the pages stay within a phone's width
+    (test_page_fits_a_phone)."""
+    split = {}
+    for chapter in CHAPTER_PAGES:
+        found = {k: v for k, v in _probed(toured, chapter, width)["unbroken"].items() if v}
+        if found:
+            split[chapter.stem] = found
+    assert split == {}
 
 
 def test_a_table_or_figure_number_stays_on_its_words_line_on_a_phone(
@@ -3072,6 +3091,46 @@ def test_phone_table_text_is_12px_and_wide_tables_scroll_in_their_box(toured):
     assert not pairs, sorted(pairs)
 
 
+#: what a line break split that should not have, each by its text: a short parenthetical of a
+#: table's header ("HR (95% CI)"), a number hyphened to a word ("5-fluorouracil"), a value and
+#: its spread ("1.6 ± 2.3") or a fraction and what it comes to ("46/82 = 56.1%"), in a table
+#: a ± or = and the number after it (a value longer than "2.65 ± 1.3" may break before them:
+#: "13,242.6 / ± 48,407.3" in Table 4.2); code and maths aside, each within one text node, as
+#: book.js and the tables' no-break characters keep them
+_UNBROKEN_JS = r"""
+() => {
+  const lines = (node, start, end) => {
+    const range = document.createRange();
+    range.setStart(node, start);
+    range.setEnd(node, end);
+    return new Set([...range.getClientRects()].filter(r => r.width > 0)
+      .map(r => Math.round(r.top))).size;
+  };
+  const split = (within, regex) => {
+    const out = [];
+    const article = document.querySelector('article.bd-article');
+    if (!article) return out;
+    const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode, parent = node.parentElement;
+      if (!parent || !parent.closest(within) || parent.closest('pre, code, .math, mjx-container')) continue;
+      for (const m of node.nodeValue.matchAll(regex)) {
+        if (lines(node, m.index, m.index + m[0].length) > 1) out.push(m[0]);
+      }
+    }
+    return out;
+  };
+  return {
+    headers: split('th', /\([^()]{1,16}\)/g),
+    hyphens: split('*', /(?<![\w.,-])\d+[-\u2011][A-Za-z]+/g),
+    values: split('*', /\d[\d.,]*%?\s?±\s?\d[\d.,]*%?|\d[\d,]*\/\d[\d,]*\s?=\s?[−-]?\d[\d.,]*%?/g),
+    // a long value of a table may break before its ± or =, never after it
+    operators: split('td, th', /(?<=\d%?\s?)±\s?\d[\d.,]*%?|(?<=\d\/\d[\d,]*\s?)=\s?[−-]?\d[\d.,]*%?/g),
+  };
+}
+"""
+
+
 #: every table with numbered ✗ marks: its marks (number, link target, id) as plain text or links,
 #: and its notes (number, id, where the "↩" leads), by table id
 _TABLE_NOTES_JS = r"""
@@ -3181,6 +3240,7 @@ _PROBE_SCRIPTS = {
     "API_LAYOUT": _API_LAYOUT_JS,
     "ARROW_LINES": _ARROW_LINES_JS,
     "TABLE_NOTES": _TABLE_NOTES_JS,
+    "UNBROKEN": _UNBROKEN_JS,
 }
 _PROBE_JS = _PROBE_TEMPLATE
 for _name, _script in _PROBE_SCRIPTS.items():  # in this order, as each name is filled in

@@ -18,7 +18,8 @@ import nbformat
 import pytest
 import yaml
 
-from analysis import labels, paper, published
+from analysis import labels, paper, published, synthesis
+from analysis.cohort import load_cohort
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
@@ -1548,6 +1549,23 @@ def test_the_feasibility_summary_and_the_counts_share_their_denominators():
     assert "Table 2 is counted below" in _glued(data, "data_target_sentence")
 
 
+def test_chapter_01_says_what_its_count_of_published_aggregates_counts():
+    """Review: "Of these 99 distinct published aggregates" counted one number twice, the 26
+    patients given additional TACE, printed "26" in Table 1 and "Twenty-six" in the Results
+    (published entries are kept once per printed form). The sentence no longer says "distinct"
+    and says what is counted, naming each number printed in two forms."""
+    sentence = _glued(_golden("01-data"), "data_target_sentence")
+    head = re.match(r"Of these (\d+) ([^(]*)\(", sentence)
+    targets = synthesis.target_table(load_cohort())
+    entries = [published.entry(i) for i in targets["id"]]
+    numbers = {(e.quantity, e.kind, e.value, e.lower, e.upper) for e in entries}
+    assert int(head.group(1)) == len(targets)
+    assert len(numbers) < len(targets)  # the book's cohort: one number in two forms
+    assert "distinct" not in head.group(2), head.group(0)
+    assert "A number printed alike in several places is counted once" in sentence
+    assert "“26” in Table 1 and “Twenty-six” in the Results" in sentence, sentence
+
+
 def test_the_feasibility_summary_is_a_numbered_table_in_both_chapters():
     """Review: the feasibility summary was a bare cell output in chapters 01 and 07, with no
     number, caption or class, its rows "Reference rows (1)" and "Printed outside it". It is a
@@ -2552,11 +2570,6 @@ def test_chapter_10_names_every_form_of_chapters_the_runner_takes():
     assert "the template having two rows, too few patients" not in source
 
 
-#: Pages whose prose keeps "50 %" with a space: chapter 03, edited in another branch (its dose
-#: bands and their tests quote "the 50 % band"); to be aligned there.
-_PERCENT_SPACED = {"03-treatment"}
-
-
 def test_a_percent_sign_sits_against_its_number():
     """Hostile review (chapter 02 at 390 px): "a tumour that stayed 70 % and then 60 % viable"
     broke after "70", and the next line began with "%". The book writes "70%" (as chapters 01
@@ -2567,8 +2580,6 @@ def test_a_percent_sign_sits_against_its_number():
     )
     found = []
     for path in pages:
-        if path.stem in _PERCENT_SPACED:
-            continue
         text = path.read_text(encoding="utf-8")
         prose = re.sub(r"```\{code-cell\}.*?\n```", "", text, flags=re.S)
         found += [(path.stem, m.group(0)) for m in spaced.finditer(prose)]

@@ -5,6 +5,7 @@ notebooks and, where a sentence depends on the data, on another cohort."""
 from __future__ import annotations
 
 import ast
+import base64
 import re
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def test_other_formulas_percentage_says_what_it_is_a_difference_from():
     text = " ".join(_source("03-treatment").split())
     for key in ("small", "large"):
         assert (
-            f"{{glue:text}}`treat_{key}_formula_diff` % difference from {{glue:text}}`treat_formula`"
+            f"{{glue:text}}`treat_{key}_formula_diff`% difference from {{glue:text}}`treat_formula`"
             in text
         )
     assert _glued(_golden("03-treatment"), "treat_formula").strip("'") == "Mosteller"
@@ -367,15 +368,15 @@ def test_chapter_03_keeps_doxorubicin_apart_from_epirubicin():
 
 def test_chapter_03_says_which_band_each_hepatic_edge_belongs_to():
     """The prose said "the band edges belong to the milder reduction"; the code puts
-    bilirubin 1.2 and 3 mg/dL and AST 2 and 4 × ULN in the 50 % band (the stronger reduction
+    bilirubin 1.2 and 3 mg/dL and AST 2 and 4 × ULN in the 50% band (the stronger reduction
     at the lower edges)."""
     text = " ".join(_source("03-treatment").split())
     assert "milder reduction" not in text
     glued = _glued(_golden("03-treatment"), "treat_band_edges").strip("'")
     assert glued.startswith(
-        "a value on an edge, bilirubin 1.2 or 3 mg/dL or AST 2 or 4 × ULN, belongs to the 50 % band"
+        "a value on an edge, bilirubin 1.2 or 3 mg/dL or AST 2 or 4 × ULN, belongs to the 50% band"
     )
-    assert "exactly 5 mg/dL to the 25 % band" in glued
+    assert "exactly 5 mg/dL to the 25% band" in glued
     for bilirubin in clinical.EPIRUBICIN_BILIRUBIN_BAND_MG_DL:
         sheet = clinical.ecf_dose_sheet(170, 65, bilirubin_mg_dl=bilirubin)
         assert sheet["recommended_percent"].iloc[0] == 50
@@ -384,8 +385,6 @@ def test_chapter_03_says_which_band_each_hepatic_edge_belongs_to():
 def test_chapter_03_dose_tables_print_thousands_separators():
     """Tables 3.3, 3.4 and 3.8 printed "1204.7" and "1000.0" where chapter 04 prints
     "13,242.6"; their downloads keep plain numbers."""
-    import base64
-
     nb = _golden("03-treatment")
     large = _glued(nb, "tbl-treat-sheet-large")
     assert "| 1,204.7 | 5 | 1,000.0 |" in large and "1204.7" not in large
@@ -553,3 +552,50 @@ def test_bclc_readings_are_computed_and_the_same_in_both_chapters():
     text = " ".join(_source("02-eligibility").split())
     assert "older BCLC" not in text and "unlikely explanation" not in text
     assert "Timing does not explain it" in text
+
+
+# ----------------------------------------------- session 126: phone, desktop and print review (ch03)
+def test_chapter_03_writes_a_percentage_against_its_number():
+    """Chapter 03 wrote "50 %" (in its prose, its glued sentences, Table 3.7 and a printed
+    line) where the rest of the book writes "50%". What the chapter itself writes has no space
+    now; the dose sheet's warnings (Tables 3.5 and 3.9) come from analysis.clinical, which the
+    command line prints too, and are left to it."""
+    nb = _golden("03-treatment")
+    spaced = re.compile(r"\d %")
+    for name in ("treat_band_edges", "treat_brief_checks", "tbl-treat-bands"):
+        assert not spaced.search(_glued(nb, name)), name
+    printed = _streams(nb)
+    assert "epirubicin, day 1: 50% of the full dose" in printed
+    assert not spaced.search(printed)
+
+
+def test_chapter_03_runs_the_dose_sheet_as_the_rest_of_the_book_does():
+    """Chapter 03's command and its checklist ran a bare ``python -m analysis dose`` where
+    chapter 10, the README and the how-to page write ``.venv/bin/python -m analysis …`` (the
+    system's Python has no pandas)."""
+    source = _source("03-treatment")
+    fence = re.compile(r"^```bash\n(.*?)^```", re.MULTILINE | re.DOTALL)
+    commands = [
+        line
+        for block in fence.findall(source)
+        for line in block.splitlines()
+        if "-m analysis" in line
+    ]
+    assert commands and all(c.startswith(".venv/bin/python -m analysis dose ") for c in commands)
+    bare = re.findall(r"(?<![/\w])python -m analysis", source)
+    assert bare == [], bare
+
+
+def test_5_fluorouracil_keeps_its_hyphen_in_the_dose_sheets_but_not_in_the_downloads():
+    """At 390 px (and at 1366 px in Table 3.8) a dose sheet's "5-fluorouracil" broke at its
+    hyphen, "5-" ending a line. The tables show a no-break hyphen (U+2011); their downloads keep
+    the plain one."""
+    import base64
+
+    nb = _golden("03-treatment")
+    for name in ("tbl-treat-sheet-small", "tbl-treat-sheet-reduced"):
+        shown = _glued(nb, name)
+        assert "5\u2011fluorouracil" in shown and "5-fluorouracil" not in shown, name
+        notes = _glued(nb, f"{name}-notes")
+        csv = base64.b64decode(re.search(r"base64,([^\"]+)", notes).group(1)).decode("utf-8")
+        assert "5-fluorouracil" in csv and "\u2011" not in csv, name

@@ -137,6 +137,8 @@ FIRST_USES = {
         "PFS": r"\bPFS\b", "Vp": r"\bVp", "Kaplan–Meier": r"Kaplan.Meier",
     },
     "02-eligibility": {"JSH": r"\bJSH\b"},
+    # review (session 126): chapter 03 measured AST in "× ULN" with no entry for ULN
+    "03-treatment": {"ULN": r"\bULN\b"},
     "04-baseline": {
         "Standard deviation": r"\bSD\b", "SPSS": r"\bSPSS\b", "AFP": r"\bAFP\b",
         "PIVKA-II": r"PIVKA-II", "IQR": r"\bIQR\b|(?i:interquartile)", "Skewness": r"(?i)skew",
@@ -261,3 +263,11 @@ def test_crp_entry_gives_the_scale_its_values_fit():
     entry = body.split("\nCRP\n", 1)[1].split("\n\n", 1)[0]
     assert "(mg/L)" not in entry and "mg/dL" in entry, entry
     assert "{ref}`ch-cox`" in entry and "{ref}`ch-your-cohort`" in entry, entry
+
+
+def test_tied_times_are_the_same_recorded_value_not_the_same_day():
+    """Review: the entry said tied times were "deaths recorded on the same day", while the
+    cohort's times are in months: a tie is the same recorded value."""
+    body = GLOSSARY.read_text(encoding="utf-8").split("\nTied event times\n", 1)[1]
+    entry = body.split("\n\n", 1)[0]
+    assert "same day" not in entry and "same value" in entry and "months" in entry, entry

@@ -901,15 +901,27 @@ function bookOnReady(fn) {
 // (book.css: no wrap); its text is unchanged, so is a copy of it. Done here rather than in the
 // HTML: a span per range weighed up to 0.6 KB a chapter. Tables keep their own layout
 // (book_site.py's span.ci); code, maths and headings are left alone.
+// Likewise, in span.value: a value and its spread, "1.6 ± 2.3", and a fraction and what it
+// comes to, "46/82 = 56.1%" (at 390 px chapter 04's prose broke "1.6 ± / 2.3", chapter 05's
+// "DCR 46/82 = / 56.1%"), and in the prose a number hyphened to a word, "5-fluorouracil" (a
+// table has a no-break hyphen there). In a table a short one is kept whole too ("1.6 ± 2.3");
+// a longer one ("13,242.6 ± 48,407.3", "56.4 ± 112.7" in Table 4.2) may break before its ± or
+// =, never after: kept whole, those two held Table 4.2 11 px wider than a phone's column.
 (function () {
-  var RANGE = /\d(?:[\d.,]*\d)?–\d(?:[\d.,]*\d)?/g;
-  var SKIP = "table, pre, code, .math, mjx-container, h1, h2, h3, h4, h5, span.range, script, style";
+  var NUMBER = "\\d(?:[\\d.,]*\\d)?";
+  var RANGE = NUMBER + "–" + NUMBER;
+  var VALUE = NUMBER + "%?\\s?±\\s?" + NUMBER + "%?|" + NUMBER + "/" + NUMBER + "\\s?=\\s?[−-]?" + NUMBER + "%?";
+  var COMPOUND = "(?<![\\w.,-])\\d+-[A-Za-z]+";
+  var IN_PROSE = new RegExp("(" + VALUE + "|" + COMPOUND + ")|" + RANGE, "g");
+  var IN_TABLE = new RegExp("(" + VALUE + ")", "g");
+  var SHORT = 10; // characters of a value a table keeps whole ("1.6 ± 2.3", "2.65 ± 1.3")
+  var SKIP = "pre, code, .math, mjx-container, h1, h2, h3, h4, h5, span.range, span.value, script, style";
   function keepRangesWhole() {
     var article = document.querySelector("article.bd-article");
     if (!article) return;
     var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
       acceptNode: function (node) {
-        if (node.nodeValue.indexOf("–") < 0) return NodeFilter.FILTER_REJECT;
+        if (!/[–±=]|\d-[A-Za-z]/.test(node.nodeValue)) return NodeFilter.FILTER_REJECT;
         var parent = node.parentElement;
         return parent && !parent.closest(SKIP) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
       },
@@ -918,14 +930,18 @@ function bookOnReady(fn) {
     while (walker.nextNode()) found.push(walker.currentNode);
     found.forEach(function (node) {
       var text = node.nodeValue, last = 0, match, part = document.createDocumentFragment();
-      RANGE.lastIndex = 0;
-      while ((match = RANGE.exec(text))) {
-        if (match.index > last) part.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var inTable = !!node.parentElement.closest("table");
+      var pattern = inTable ? IN_TABLE : IN_PROSE;
+      pattern.lastIndex = 0;
+      while ((match = pattern.exec(text))) {
+        var whole = match[0], start = match.index;
+        if (inTable && whole.length > SHORT) start += whole.search(/[±=]/); // from the ± or =
+        if (start > last) part.appendChild(document.createTextNode(text.slice(last, start)));
         var span = document.createElement("span");
-        span.className = "range";
-        span.textContent = match[0];
+        span.className = match[1] ? "value" : "range";
+        span.textContent = text.slice(start, match.index + whole.length);
         part.appendChild(span);
-        last = match.index + match[0].length;
+        last = match.index + whole.length;
       }
       if (last === 0) return;
       if (last < text.length) part.appendChild(document.createTextNode(text.slice(last)));
