@@ -19,6 +19,11 @@ tests that read it share an ``xdist_group`` (so one worker makes it, once):
   to another path (a user's cohort) with ``require_two_sessions=False``. Read by
   test_no_individual_values.py (the stage-B cross-table) and test_chapters_02_03.py (the caption
   and prose follow the parameter): each had run chapter 02 on its own.
+- ``no_deaths_run`` (group ``no-deaths-run``): chapters 06, 07 and 09 on ``data/cohort.csv``
+  with every patient censored (:func:`no_deaths_rows`). Read by tests/test_reader_cohorts.py
+  (the sentences of the three chapters on a cohort without deaths) and by test_any_cohort.py
+  (chapter 06 runs to the end on an all-censored cohort, no bare NaN or dash: it had run chapter
+  06 on 12 such patients of its own, about 3 CPU-s).
 
 Every chapter is executed the way ``python -m analysis run`` executes it (papermill, working
 directory ``chapters/``, the cohort as the ``cohort_path`` parameter), in a kernel of its own
@@ -162,6 +167,39 @@ def run_planted(root: Path) -> Path:
     planted_rows(PLANTED_N).to_csv(path, index=False)
     run_book(path, root / "report", chapters=RUN_CHAPTERS, progress=False, log=io.StringIO())
     return root / "report"
+
+
+# ------------------------------------------------------------ the cohort without deaths
+#: The chapters run on the cohort where nobody died.
+NO_DEATHS_CHAPTERS = ("06-survival", "07-cox", "09-bias")
+#: Chapter 09's simulated null studies and bootstrap resamples, few: no test reads them on this
+#: cohort (its model cannot be fitted, so no resample is tried; the simulated studies do not
+#: depend on the cohort's deaths), as tests/test_reader_cohorts_pass5.py runs it (about 1.3 of
+#: its 3.2 CPU-s).
+NO_DEATHS_PARAMETERS = {"09-bias": {"n_simulations": 4, "n_bootstrap": 4}}
+
+
+def no_deaths_rows():
+    """``data/cohort.csv`` (as text) with every patient censored: nobody died or progressed."""
+    import pandas as pd
+
+    from analysis import COHORT_CSV
+
+    df = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
+    df["os_event"], df["pfs_event"] = "0", "0"
+    return df
+
+
+def run_no_deaths(root: Path) -> Path:
+    """:data:`NO_DEATHS_CHAPTERS` executed on ``root/alive.csv`` (:func:`no_deaths_rows`), with
+    :data:`NO_DEATHS_PARAMETERS`: the folder ``root`` (``<chapter>.ipynb``)."""
+    csv = root / "alive.csv"
+    no_deaths_rows().to_csv(csv, index=False)
+    for chapter in NO_DEATHS_CHAPTERS:
+        execute_chapter(
+            chapter, csv, root / f"{chapter}.ipynb", **NO_DEATHS_PARAMETERS.get(chapter, {})
+        )
+    return root
 
 
 # ------------------------------------------------------- chapter 02 on a copy of the book's
