@@ -24,6 +24,15 @@ tests that read it share an ``xdist_group`` (so one worker makes it, once):
   (the sentences of the three chapters on a cohort without deaths) and by test_any_cohort.py
   (chapter 06 runs to the end on an all-censored cohort, no bare NaN or dash: it had run chapter
   06 on 12 such patients of its own, about 3 CPU-s).
+- ``short_no_tace_run`` (group ``short-no-tace-run``): chapters 06 and 09 on ``data/cohort.csv``
+  with nobody treated with additional TACE, nobody with more than 4 prior TACE sessions, and
+  every time divided by 12 (:func:`short_no_tace_rows`). Read by tests/test_any_cohort.py (the
+  sentences of chapters 06 and 09 where a group has nobody: it had run both on the cohort
+  without the short follow-up) and by test_reader_cohorts.py (the Kaplan-Meier figures' time
+  axis on a follow-up of at most about 4 months: it had run chapter 06 on the cohort with every
+  time divided by 12 alone, about 3 CPU-s). The two properties do not meet: the figures' step
+  follows the follow-up's length, the sentences the groups' sizes (and a comparison that has no
+  second group, the same on any time scale).
 
 Every chapter is executed the way ``python -m analysis run`` executes it (papermill, working
 directory ``chapters/``, the cohort as the ``cohort_path`` parameter), in a kernel of its own
@@ -198,6 +207,49 @@ def run_no_deaths(root: Path) -> Path:
     for chapter in NO_DEATHS_CHAPTERS:
         execute_chapter(
             chapter, csv, root / f"{chapter}.ipynb", **NO_DEATHS_PARAMETERS.get(chapter, {})
+        )
+    return root
+
+
+# ------------------------------- no additional TACE, no more than 4 prior sessions, short follow-up
+#: The chapters run on that cohort.
+SHORT_NO_TACE_CHAPTERS = ("06-survival", "09-bias")
+#: Chapter 09 with few simulated studies and resamples: no test reads them on this cohort (about
+#: 2 of its 4 CPU-s).
+SHORT_NO_TACE_PARAMETERS = {"09-bias": {"n_simulations": 4, "n_bootstrap": 4}}
+#: The times divided by 12 in that cohort (every time the schema records).
+TIMES = ("os_months", "pfs_months", "additional_tace_month", "response_month")
+
+
+def short_no_tace_rows():
+    """``data/cohort.csv`` (as text) with nobody treated with additional TACE, the prior TACE
+    sessions capped at 4 (the refractory ones at the prior ones), and every time divided by 12:
+    follow-up of at most about 4 months. Valid (checked)."""
+    import pandas as pd
+
+    from analysis import COHORT_CSV
+    from analysis.cohort import validate_cohort
+
+    df = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
+    df["additional_tace"], df["additional_tace_month"] = "0", ""
+    prior = df["prior_tace_sessions"].astype(int).clip(upper=4)
+    refractory = df["refractory_tace_sessions"].astype(int).clip(upper=prior)
+    df["prior_tace_sessions"] = prior.astype(str)
+    df["refractory_tace_sessions"] = refractory.astype(str)
+    for col in TIMES:
+        df[col] = [v if v == "" else f"{float(v) / 12:.2f}" for v in df[col]]
+    assert not validate_cohort(df)
+    return df
+
+
+def run_short_no_tace(root: Path) -> Path:
+    """:data:`SHORT_NO_TACE_CHAPTERS` executed on ``root/short-notace.csv``
+    (:func:`short_no_tace_rows`), with :data:`SHORT_NO_TACE_PARAMETERS`: the folder ``root``."""
+    csv = root / "short-notace.csv"
+    short_no_tace_rows().to_csv(csv, index=False)
+    for chapter in SHORT_NO_TACE_CHAPTERS:
+        execute_chapter(
+            chapter, csv, root / f"{chapter}.ipynb", **SHORT_NO_TACE_PARAMETERS.get(chapter, {})
         )
     return root
 

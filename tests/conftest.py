@@ -14,8 +14,8 @@ own) use ``forked_programs``: each such process is forked from one per worker th
 what it imports (tests/proc_fork.py), and is still a child process of the test's.
 
 Some chapter runs on other cohorts are asserted on by tests of several modules: session
-fixtures (``odd_run``, ``planted_run``, ``chapter_02_on_a_copy``, ``no_deaths_run``;
-tests/cohort_runs.py) make each once per worker, and the tests that read one share an xdist
+fixtures (``odd_run``, ``planted_run``, ``chapter_02_on_a_copy``, ``no_deaths_run``,
+``short_no_tace_run``; tests/cohort_runs.py) make each once per worker, and the tests that read one share an xdist
 group, so one worker makes it.
 
 Order: ``make test`` runs two workers (``-n 2 --dist loadgroup``), which take the tests in
@@ -102,6 +102,7 @@ RUN_GROUPS = {
     "planted_run": "planted-run",
     "chapter_02_on_a_copy": "chapter-02-copy",
     "no_deaths_run": "no-deaths-run",
+    "short_no_tace_run": "short-no-tace-run",
 }
 
 
@@ -279,6 +280,19 @@ def no_deaths_run(tmp_path_factory, _kernel_zygote):
 
     with kernel_fork.forked():
         return cohort_runs.run_no_deaths(tmp_path_factory.mktemp("no-deaths"))
+
+
+@pytest.fixture(scope="session")
+def short_no_tace_run(tmp_path_factory, _kernel_zygote):
+    """Chapters 06 and 09 executed on data/cohort.csv with nobody treated with additional TACE,
+    no more than 4 prior TACE sessions and every time divided by 12 (tests/cohort_runs.py): the
+    folder of executed notebooks. Tests that read it are in the xdist group
+    ``short-no-tace-run``."""
+    import cohort_runs
+    import kernel_fork
+
+    with kernel_fork.forked():
+        return cohort_runs.run_short_no_tace(tmp_path_factory.mktemp("short-no-tace"))
 
 
 @pytest.fixture(scope="session")

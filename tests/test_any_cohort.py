@@ -590,8 +590,9 @@ def _glued(notebook: Path, name: str) -> str:
     raise KeyError(name)
 
 
-@pytest.mark.slow(seconds=10)
-def test_nobody_with_additional_tace_gets_sentences_not_broken_numbers(tmp_path):
+@pytest.mark.slow(seconds=6)
+@pytest.mark.xdist_group("short-no-tace-run")  # one worker runs the chapters once (the fixture)
+def test_nobody_with_additional_tace_gets_sentences_not_broken_numbers(short_no_tace_run):
     """On a cohort where nobody had additional TACE, chapter 06 read "a median OS of not
     estimable (nobody in this group) months (95% CI interval not estimable)" and Table 6.3
     "not reached" and "NA–NA" for a group with no patients; chapter 09 "has a hazard ratio of
@@ -601,26 +602,17 @@ def test_nobody_with_additional_tace_gets_sentences_not_broken_numbers(tmp_path)
     nobody with more than 4 prior TACE sessions: §6.3.2 read "with more than 4 (0) it is not
     estimable (nobody in this group) months (interval not estimable)" and "Log-rank P not
     estimable", and chapter 09 "Early landmarks leave few exposed patients (none by month 1)"
-    where no landmark had anybody treated. Chapter 09 with few simulated studies and resamples
-    (as tests/test_reader_cohorts_pass5.py runs it): nothing here reads them (about 2 of its
-    4 CPU-s)."""
-    df = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
-    df["additional_tace"], df["additional_tace_month"] = "0", ""
-    prior = df["prior_tace_sessions"].astype(int).clip(upper=4)
-    refractory = df["refractory_tace_sessions"].astype(int).clip(upper=prior)
-    df["prior_tace_sessions"], df["refractory_tace_sessions"] = (
-        prior.astype(str),
-        refractory.astype(str),
-    )
-    csv = tmp_path / "notace.csv"
-    df.to_csv(csv, index=False)
-    for chapter, parameters in (
-        ("06-survival", {}),
-        ("09-bias", {"n_simulations": 4, "n_bootstrap": 4}),
-    ):
-        _papermill(chapter, csv, tmp_path / f"{chapter}.ipynb", **parameters)
-        assert not _errors(tmp_path / f"{chapter}.ipynb")
-    ch06, ch09 = tmp_path / "06-survival.ipynb", tmp_path / "09-bias.ipynb"
+    where no landmark had anybody treated.
+
+    The run is the session fixture ``short_no_tace_run`` (tests/cohort_runs.py: that cohort,
+    with every time divided by 12 as well, which tests/test_reader_cohorts.py reads it for; the
+    sentences here follow the groups' sizes, not the time scale; chapter 09 with few simulated
+    studies and resamples, which nothing here reads)."""
+    df = pd.read_csv(short_no_tace_run / "short-notace.csv")
+    assert (df["additional_tace"] == 0).all() and df["prior_tace_sessions"].max() <= 4
+    for chapter in ("06-survival", "09-bias"):
+        assert not _errors(short_no_tace_run / f"{chapter}.ipynb")
+    ch06, ch09 = short_no_tace_run / "06-survival.ipynb", short_no_tace_run / "09-bias.ipynb"
     groups = _glued(ch06, "surv_additional_tace_groups")
     assert groups.startswith(
         "The median OS of the patients who received additional TACE during HAIC cannot be "

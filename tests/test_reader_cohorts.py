@@ -332,20 +332,16 @@ def test_chapters_06_07_09_on_a_cohort_without_deaths(no_deaths_run):
 
 
 @pytest.mark.slow(seconds=5)
-@pytest.mark.usefixtures("forked_kernels")
-def test_a_short_follow_up_gets_a_time_axis(tmp_path):
+@pytest.mark.xdist_group("short-no-tace-run")  # one worker runs the chapters once (the fixture)
+def test_a_short_follow_up_gets_a_time_axis(short_no_tace_run):
     """Every time divided by 12 (follow-up of at most about 4 months): the number at risk every 6
     months left the Kaplan-Meier figures one tick, 0; the step falls to 1 month, and the caption
-    says so."""
-    from cohort_runs import execute_chapter
-
-    df = ROWS.copy()
-    for col in ("os_months", "pfs_months", "additional_tace_month", "response_month"):
-        df[col] = [v if v == "" else f"{float(v) / 12:.2f}" for v in df[col]]
-    assert not validate_cohort(df)
-    csv = tmp_path / "short.csv"
-    df.to_csv(csv, index=False)
-    ch06 = execute_chapter("06-survival", csv, tmp_path / "06-survival.ipynb")
+    says so. Chapter 06 of the session fixture ``short_no_tace_run`` (tests/cohort_runs.py: the
+    book's cohort with every time divided by 12, and nobody with additional TACE or more than 4
+    prior sessions, which tests/test_any_cohort.py reads it for)."""
+    df = pd.read_csv(short_no_tace_run / "short-notace.csv")
+    assert df["os_months"].max() <= 4.5 and df["pfs_months"].max() <= 4.5  # the premise
+    ch06 = short_no_tace_run / "06-survival.ipynb"
     assert _glued(ch06, "surv_at_risk_step").strip("'") == "1 month"
 
 
