@@ -33,6 +33,13 @@ tests that read it share an ``xdist_group`` (so one worker makes it, once):
   time divided by 12 alone, about 3 CPU-s). The two properties do not meet: the figures' step
   follows the follow-up's length, the sentences the groups' sizes (and a comparison that has no
   second group, the same on any time scale).
+- ``stretched_run`` (group ``stretched-run``): chapters 06 and 09 (the latter with few simulated
+  studies and resamples) on 60 of the book's patients with every time stretched
+  (:func:`stretched_rows`), saved as ``my cohort.csv``. Read by tests/test_reader_cohorts_pass5.py
+  (the sentences of a cohort whose median lies beyond 12 months) and by
+  test_reader_cohorts_pass6.py (Exercise 9.3's command names the reader's file, quoted, and
+  the reader's number of simulated studies: it had run chapter 09 on a cohort of its own with
+  the same parameters, about 2 CPU-s).
 
 Every chapter is executed the way ``python -m analysis run`` executes it (papermill, working
 directory ``chapters/``, the cohort as the ``cohort_path`` parameter), in a kernel of its own
@@ -251,6 +258,44 @@ def run_short_no_tace(root: Path) -> Path:
         execute_chapter(
             chapter, csv, root / f"{chapter}.ipynb", **SHORT_NO_TACE_PARAMETERS.get(chapter, {})
         )
+    return root
+
+
+# ------------------------------------------------------------------- the stretched cohort
+#: The chapters run on the stretched cohort, with their parameters: chapter 09 with few
+#: simulated studies and resamples (the exercise's command then names the reader's number).
+STRETCHED_RUNS = {"06-survival": {}, "09-bias": {"n_simulations": 4, "n_bootstrap": 4}}
+#: The stretched cohort's file name: a space, which a command that names it must quote.
+STRETCHED_CSV = "my cohort.csv"
+
+
+def stretched_rows():
+    """60 of the book's patients (a seeded sample), their times × 1.35 + 0.5 months, the
+    schema's rules kept (no time after death), the ids renumbered. Valid (checked)."""
+    import numpy as np
+    import pandas as pd
+
+    from analysis import COHORT_CSV
+    from analysis.cohort import validate_cohort
+
+    df = pd.read_csv(COHORT_CSV, dtype={"patient_id": str}).sample(60, random_state=7)
+    df = df.reset_index(drop=True)
+    for col in TIMES:
+        df[col] = (df[col] * 1.35 + 0.5).round(2)
+    for col in ("pfs_months", "response_month", "additional_tace_month"):
+        df[col] = np.minimum(df[col], df["os_months"])
+    df["patient_id"] = [f"P{i:03d}" for i in range(1, 61)]
+    assert not validate_cohort(df)
+    return df
+
+
+def run_stretched(root: Path) -> Path:
+    """:data:`STRETCHED_RUNS` executed on ``root /`` :data:`STRETCHED_CSV`
+    (:func:`stretched_rows`): the folder ``root`` (``<chapter>.ipynb``)."""
+    csv = root / STRETCHED_CSV
+    stretched_rows().to_csv(csv, index=False)
+    for chapter, parameters in STRETCHED_RUNS.items():
+        execute_chapter(chapter, csv, root / f"{chapter}.ipynb", **parameters)
     return root
 
 

@@ -15,7 +15,7 @@ what it imports (tests/proc_fork.py), and is still a child process of the test's
 
 Some chapter runs on other cohorts are asserted on by tests of several modules: session
 fixtures (``odd_run``, ``planted_run``, ``chapter_02_on_a_copy``, ``no_deaths_run``,
-``short_no_tace_run``; tests/cohort_runs.py) make each once per worker, and the tests that read one share an xdist
+``short_no_tace_run``, ``stretched_run``; tests/cohort_runs.py) make each once per worker, and the tests that read one share an xdist
 group, so one worker makes it.
 
 Order: ``make test`` runs two workers (``-n 2 --dist loadgroup``), which take the tests in
@@ -103,6 +103,7 @@ RUN_GROUPS = {
     "chapter_02_on_a_copy": "chapter-02-copy",
     "no_deaths_run": "no-deaths-run",
     "short_no_tace_run": "short-no-tace-run",
+    "stretched_run": "stretched-run",
 }
 
 
@@ -293,6 +294,18 @@ def short_no_tace_run(tmp_path_factory, _kernel_zygote):
 
     with kernel_fork.forked():
         return cohort_runs.run_short_no_tace(tmp_path_factory.mktemp("short-no-tace"))
+
+
+@pytest.fixture(scope="session")
+def stretched_run(tmp_path_factory, _kernel_zygote):
+    """Chapters 06 and 09 executed on 60 of the book's patients with every time stretched
+    (tests/cohort_runs.py): the folder of executed notebooks. Tests that read it are in the
+    xdist group ``stretched-run``."""
+    import cohort_runs
+    import kernel_fork
+
+    with kernel_fork.forked():
+        return cohort_runs.run_stretched(tmp_path_factory.mktemp("stretched"))
 
 
 @pytest.fixture(scope="session")

@@ -75,14 +75,20 @@ def test_chapter_07_counts_the_parameters_it_fits(tmp_path):
     assert re.search(r"\b\d of the 6 intervals\b", moves), moves
 
 
-@pytest.mark.slow(seconds=8)
-@pytest.mark.usefixtures("forked_kernels")
-def test_chapter_09_re_runs_the_readers_cohort_in_exercise_9_3(tmp_path):
-    from cohort_runs import execute_chapter
+@pytest.mark.slow(seconds=5)
+@pytest.mark.xdist_group("stretched-run")  # one worker runs the chapters once (the fixture)
+def test_chapter_09_re_runs_the_readers_cohort_in_exercise_9_3(stretched_run):
+    """The command of Exercise 9.3 on a reader's cohort: chapter 09 of the session fixture
+    ``stretched_run`` (tests/cohort_runs.py: 60 of the book's patients, their times stretched,
+    in ``my cohort.csv``, a space the command quotes; ``-p n_simulations=4 -p n_bootstrap=4``),
+    which tests/test_reader_cohorts_pass5.py reads too. It had run chapter 09 with the same
+    parameters on 60 patients of the cohort above, whose treatment and Child-Pugh scores the
+    command does not depend on."""
+    import cohort_runs
 
-    csv = tmp_path / "my cohort.csv"  # a space: the command quotes the path
-    _all_treated_child_pugh_a().iloc[:60].to_csv(csv, index=False)
-    ch09 = execute_chapter("09-bias", csv, tmp_path / "09.ipynb", n_simulations=4, n_bootstrap=4)
+    assert cohort_runs.STRETCHED_CSV == "my cohort.csv"  # a space: the command quotes the path
+    assert cohort_runs.STRETCHED_RUNS["09-bias"]["n_simulations"] == 4
+    ch09 = stretched_run / "09-bias.ipynb"
     command = _glued(ch09, "bias_ex_command")
     assert command == (
         "`python -m analysis run --cohort 'path/to/my cohort.csv' --chapters 09 "
