@@ -40,6 +40,16 @@ tests that read it share an ``xdist_group`` (so one worker makes it, once):
   test_reader_cohorts_pass6.py (Exercise 9.3's command names the reader's file, quoted, and
   the reader's number of simulated studies: it had run chapter 09 on a cohort of its own with
   the same parameters, about 2 CPU-s).
+- ``short_treated_run`` (group ``short-treated-run``): chapters 05, 06, 07, 09 (few simulated
+  studies and resamples) and 10 on ``data/cohort.csv`` with every time divided by 50,
+  everybody treated with additional TACE, SD and PR read as CR, every Child-Pugh score 5 or 6
+  and INR empty (:func:`short_treated_rows`). Read by tests/test_reader_cohorts_pass4.py
+  (chapters 05, 06, 07 and 09 on a follow-up under a month, without stable disease, many deaths
+  tied) and by test_reader_cohorts_pass6.py (chapter 07 counts the parameters it fits,
+  chapter 10 an optional column empty in every row: it had run both on the same cohort without
+  the short follow-up and the responses, about 4 CPU-s). The parameters chapter 07 fits follow
+  which terms vary (additional TACE, the scores), not the times; the tied deaths change their
+  estimates, not their number.
 
 Every chapter is executed the way ``python -m analysis run`` executes it (papermill, working
 directory ``chapters/``, the cohort as the ``cohort_path`` parameter), in a kernel of its own
@@ -295,6 +305,52 @@ def run_stretched(root: Path) -> Path:
     csv = root / STRETCHED_CSV
     stretched_rows().to_csv(csv, index=False)
     for chapter, parameters in STRETCHED_RUNS.items():
+        execute_chapter(chapter, csv, root / f"{chapter}.ipynb", **parameters)
+    return root
+
+
+# ------------------------------------------------- a short follow-up, everybody treated
+#: The chapters run on that cohort, with their parameters.
+SHORT_TREATED_RUNS = {
+    "05-response": {},
+    "06-survival": {},
+    "07-cox": {},
+    "09-bias": {"n_simulations": 4, "n_bootstrap": 4},
+    "10-your-cohort": {},
+}
+
+
+def short_treated_rows():
+    """``data/cohort.csv`` (as text) with every time divided by 50 (follow-up under a month;
+    two decimals: 50 deaths share 15 times), everybody treated with additional TACE (at half
+    the follow-up where the book's patient had none), SD and PR read as CR (nobody with stable
+    disease), every Child-Pugh score 5 or 6 and INR empty in every row (so the score need not
+    match its components). Valid (checked)."""
+    import pandas as pd
+
+    from analysis import COHORT_CSV
+    from analysis.cohort import validate_cohort
+
+    df = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
+    for col in TIMES:
+        df[col] = [v if v == "" else f"{float(v) / 50:.2f}" for v in df[col]]
+    df["additional_tace"] = "1"
+    df["additional_tace_month"] = [
+        v if v else f"{float(t) / 2:.2f}" for v, t in zip(df["additional_tace_month"], df["os_months"], strict=True)
+    ]  # fmt: skip
+    df["best_response"] = df["best_response"].replace({"SD": "CR", "PR": "CR"})
+    df["inr"] = ""
+    df["child_pugh_score"] = df["child_pugh_score"].astype(int).clip(upper=6).astype(str)
+    assert not validate_cohort(df)
+    return df
+
+
+def run_short_treated(root: Path) -> Path:
+    """:data:`SHORT_TREATED_RUNS` executed on ``root/short-treated.csv``
+    (:func:`short_treated_rows`): the folder ``root`` (``<chapter>.ipynb``)."""
+    csv = root / "short-treated.csv"
+    short_treated_rows().to_csv(csv, index=False)
+    for chapter, parameters in SHORT_TREATED_RUNS.items():
         execute_chapter(chapter, csv, root / f"{chapter}.ipynb", **parameters)
     return root
 

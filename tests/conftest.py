@@ -15,7 +15,8 @@ what it imports (tests/proc_fork.py), and is still a child process of the test's
 
 Some chapter runs on other cohorts are asserted on by tests of several modules: session
 fixtures (``odd_run``, ``planted_run``, ``chapter_02_on_a_copy``, ``no_deaths_run``,
-``short_no_tace_run``, ``stretched_run``; tests/cohort_runs.py) make each once per worker, and the tests that read one share an xdist
+``short_no_tace_run``, ``stretched_run``, ``short_treated_run``; tests/cohort_runs.py) make
+each once per worker, and the tests that read one share an xdist
 group, so one worker makes it.
 
 Order: ``make test`` runs two workers (``-n 2 --dist loadgroup``), which take the tests in
@@ -104,6 +105,7 @@ RUN_GROUPS = {
     "no_deaths_run": "no-deaths-run",
     "short_no_tace_run": "short-no-tace-run",
     "stretched_run": "stretched-run",
+    "short_treated_run": "short-treated-run",
 }
 
 
@@ -306,6 +308,19 @@ def stretched_run(tmp_path_factory, _kernel_zygote):
 
     with kernel_fork.forked():
         return cohort_runs.run_stretched(tmp_path_factory.mktemp("stretched"))
+
+
+@pytest.fixture(scope="session")
+def short_treated_run(tmp_path_factory, _kernel_zygote):
+    """Chapters 05, 06, 07, 09 and 10 executed on data/cohort.csv with every time divided by 50,
+    everybody treated with additional TACE, nobody with stable disease and every Child-Pugh score
+    5 or 6 (tests/cohort_runs.py): the folder of executed notebooks. Tests that read it are in
+    the xdist group ``short-treated-run``."""
+    import cohort_runs
+    import kernel_fork
+
+    with kernel_fork.forked():
+        return cohort_runs.run_short_treated(tmp_path_factory.mktemp("short-treated"))
 
 
 @pytest.fixture(scope="session")
