@@ -19,13 +19,47 @@ tests that read it share an ``xdist_group`` (so one worker makes it, once):
   to another path (a user's cohort) with ``require_two_sessions=False``. Read by
   test_no_individual_values.py (the stage-B cross-table) and test_chapters_02_03.py (the caption
   and prose follow the parameter): each had run chapter 02 on its own.
+- ``no_deaths_run`` (group ``no-deaths-run``): chapters 06, 07 and 09 on ``data/cohort.csv``
+  with every patient censored (:func:`no_deaths_rows`). Read by tests/test_reader_cohorts.py
+  (the sentences of the three chapters on a cohort without deaths) and by test_any_cohort.py
+  (chapter 06 runs to the end on an all-censored cohort, no bare NaN or dash: it had run chapter
+  06 on 12 such patients of its own, about 3 CPU-s).
+- ``short_no_tace_run`` (group ``short-no-tace-run``): chapters 06 and 09 on ``data/cohort.csv``
+  with nobody treated with additional TACE, nobody with more than 4 prior TACE sessions, and
+  every time divided by 12 (:func:`short_no_tace_rows`). Read by tests/test_any_cohort.py (the
+  sentences of chapters 06 and 09 where a group has nobody: it had run both on the cohort
+  without the short follow-up) and by test_reader_cohorts.py (the Kaplan-Meier figures' time
+  axis on a follow-up of at most about 4 months: it had run chapter 06 on the cohort with every
+  time divided by 12 alone, about 3 CPU-s). The two properties do not meet: the figures' step
+  follows the follow-up's length, the sentences the groups' sizes (and a comparison that has no
+  second group, the same on any time scale).
+- ``stretched_run`` (group ``stretched-run``): chapters 06 and 09 (the latter with few simulated
+  studies and resamples) on 60 of the book's patients with every time stretched
+  (:func:`stretched_rows`), saved as ``my cohort.csv``. Read by tests/test_reader_cohorts_pass5.py
+  (the sentences of a cohort whose median lies beyond 12 months) and by
+  test_reader_cohorts_pass6.py (Exercise 9.3's command names the reader's file, quoted, and
+  the reader's number of simulated studies: it had run chapter 09 on a cohort of its own with
+  the same parameters, about 2 CPU-s).
+- ``short_treated_run`` (group ``short-treated-run``): chapters 05, 06, 07, 09 (few simulated
+  studies and resamples) and 10 on ``data/cohort.csv`` with every time divided by 50,
+  everybody treated with additional TACE, SD and PR read as CR, every Child-Pugh score 5 or 6
+  and INR empty (:func:`short_treated_rows`). Read by tests/test_reader_cohorts_pass4.py
+  (chapters 05, 06, 07 and 09 on a follow-up under a month, without stable disease, many deaths
+  tied) and by test_reader_cohorts_pass6.py (chapter 07 counts the parameters it fits,
+  chapter 10 an optional column empty in every row: it had run both on the same cohort without
+  the short follow-up and the responses, about 4 CPU-s). The parameters chapter 07 fits follow
+  which terms vary (additional TACE, the scores), not the times; the tied deaths change their
+  estimates, not their number.
 
 Every chapter is executed the way ``python -m analysis run`` executes it (papermill, working
 directory ``chapters/``, the cohort as the ``cohort_path`` parameter), in a kernel of its own
 forked from the test worker's zygote (tests/kernel_fork.py). A module run alone makes every
 run it reads: tests/test_chapters_02_03.py alone reads all three (about 39 CPU-s, where its own
 three runs of chapter 02 took about 14); the four modules together, as ``make test`` runs them,
-save about 17 CPU-s.
+save about 17 CPU-s. The last four runs above spare four chapter runs (chapter 06 twice, 07 and
+09) and the set-up of the tests that made them; with chapter 09's few simulated studies and
+resamples where nothing reads them, the modules that read them (with test_engine_linalg.py's
+cheaper seed) went from about 111 to 63 CPU-s, in one process.
 """
 
 from __future__ import annotations
@@ -162,6 +196,166 @@ def run_planted(root: Path) -> Path:
     planted_rows(PLANTED_N).to_csv(path, index=False)
     run_book(path, root / "report", chapters=RUN_CHAPTERS, progress=False, log=io.StringIO())
     return root / "report"
+
+
+# ------------------------------------------------------------ the cohort without deaths
+#: The chapters run on the cohort where nobody died.
+NO_DEATHS_CHAPTERS = ("06-survival", "07-cox", "09-bias")
+#: Chapter 09's simulated null studies and bootstrap resamples, few: no test reads them on this
+#: cohort (its model cannot be fitted, so no resample is tried; the simulated studies do not
+#: depend on the cohort's deaths), as tests/test_reader_cohorts_pass5.py runs it (about 1.3 of
+#: its 3.2 CPU-s).
+NO_DEATHS_PARAMETERS = {"09-bias": {"n_simulations": 4, "n_bootstrap": 4}}
+
+
+def no_deaths_rows():
+    """``data/cohort.csv`` (as text) with every patient censored: nobody died or progressed."""
+    import pandas as pd
+
+    from analysis import COHORT_CSV
+
+    df = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
+    df["os_event"], df["pfs_event"] = "0", "0"
+    return df
+
+
+def run_no_deaths(root: Path) -> Path:
+    """:data:`NO_DEATHS_CHAPTERS` executed on ``root/alive.csv`` (:func:`no_deaths_rows`), with
+    :data:`NO_DEATHS_PARAMETERS`: the folder ``root`` (``<chapter>.ipynb``)."""
+    csv = root / "alive.csv"
+    no_deaths_rows().to_csv(csv, index=False)
+    for chapter in NO_DEATHS_CHAPTERS:
+        execute_chapter(
+            chapter, csv, root / f"{chapter}.ipynb", **NO_DEATHS_PARAMETERS.get(chapter, {})
+        )
+    return root
+
+
+# ------------------------------- no additional TACE, no more than 4 prior sessions, short follow-up
+#: The chapters run on that cohort.
+SHORT_NO_TACE_CHAPTERS = ("06-survival", "09-bias")
+#: Chapter 09 with few simulated studies and resamples: no test reads them on this cohort (about
+#: 2 of its 4 CPU-s).
+SHORT_NO_TACE_PARAMETERS = {"09-bias": {"n_simulations": 4, "n_bootstrap": 4}}
+#: The times divided by 12 in that cohort (every time the schema records).
+TIMES = ("os_months", "pfs_months", "additional_tace_month", "response_month")
+
+
+def short_no_tace_rows():
+    """``data/cohort.csv`` (as text) with nobody treated with additional TACE, the prior TACE
+    sessions capped at 4 (the refractory ones at the prior ones), and every time divided by 12:
+    follow-up of at most about 4 months. Valid (checked)."""
+    import pandas as pd
+
+    from analysis import COHORT_CSV
+    from analysis.cohort import validate_cohort
+
+    df = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
+    df["additional_tace"], df["additional_tace_month"] = "0", ""
+    prior = df["prior_tace_sessions"].astype(int).clip(upper=4)
+    refractory = df["refractory_tace_sessions"].astype(int).clip(upper=prior)
+    df["prior_tace_sessions"] = prior.astype(str)
+    df["refractory_tace_sessions"] = refractory.astype(str)
+    for col in TIMES:
+        df[col] = [v if v == "" else f"{float(v) / 12:.2f}" for v in df[col]]
+    assert not validate_cohort(df)
+    return df
+
+
+def run_short_no_tace(root: Path) -> Path:
+    """:data:`SHORT_NO_TACE_CHAPTERS` executed on ``root/short-notace.csv``
+    (:func:`short_no_tace_rows`), with :data:`SHORT_NO_TACE_PARAMETERS`: the folder ``root``."""
+    csv = root / "short-notace.csv"
+    short_no_tace_rows().to_csv(csv, index=False)
+    for chapter in SHORT_NO_TACE_CHAPTERS:
+        execute_chapter(
+            chapter, csv, root / f"{chapter}.ipynb", **SHORT_NO_TACE_PARAMETERS.get(chapter, {})
+        )
+    return root
+
+
+# ------------------------------------------------------------------- the stretched cohort
+#: The chapters run on the stretched cohort, with their parameters: chapter 09 with few
+#: simulated studies and resamples (the exercise's command then names the reader's number).
+STRETCHED_RUNS = {"06-survival": {}, "09-bias": {"n_simulations": 4, "n_bootstrap": 4}}
+#: The stretched cohort's file name: a space, which a command that names it must quote.
+STRETCHED_CSV = "my cohort.csv"
+
+
+def stretched_rows():
+    """60 of the book's patients (a seeded sample), their times × 1.35 + 0.5 months, the
+    schema's rules kept (no time after death), the ids renumbered. Valid (checked)."""
+    import numpy as np
+    import pandas as pd
+
+    from analysis import COHORT_CSV
+    from analysis.cohort import validate_cohort
+
+    df = pd.read_csv(COHORT_CSV, dtype={"patient_id": str}).sample(60, random_state=7)
+    df = df.reset_index(drop=True)
+    for col in TIMES:
+        df[col] = (df[col] * 1.35 + 0.5).round(2)
+    for col in ("pfs_months", "response_month", "additional_tace_month"):
+        df[col] = np.minimum(df[col], df["os_months"])
+    df["patient_id"] = [f"P{i:03d}" for i in range(1, 61)]
+    assert not validate_cohort(df)
+    return df
+
+
+def run_stretched(root: Path) -> Path:
+    """:data:`STRETCHED_RUNS` executed on ``root /`` :data:`STRETCHED_CSV`
+    (:func:`stretched_rows`): the folder ``root`` (``<chapter>.ipynb``)."""
+    csv = root / STRETCHED_CSV
+    stretched_rows().to_csv(csv, index=False)
+    for chapter, parameters in STRETCHED_RUNS.items():
+        execute_chapter(chapter, csv, root / f"{chapter}.ipynb", **parameters)
+    return root
+
+
+# ------------------------------------------------- a short follow-up, everybody treated
+#: The chapters run on that cohort, with their parameters.
+SHORT_TREATED_RUNS = {
+    "05-response": {},
+    "06-survival": {},
+    "07-cox": {},
+    "09-bias": {"n_simulations": 4, "n_bootstrap": 4},
+    "10-your-cohort": {},
+}
+
+
+def short_treated_rows():
+    """``data/cohort.csv`` (as text) with every time divided by 50 (follow-up under a month;
+    two decimals: 50 deaths share 15 times), everybody treated with additional TACE (at half
+    the follow-up where the book's patient had none), SD and PR read as CR (nobody with stable
+    disease), every Child-Pugh score 5 or 6 and INR empty in every row (so the score need not
+    match its components). Valid (checked)."""
+    import pandas as pd
+
+    from analysis import COHORT_CSV
+    from analysis.cohort import validate_cohort
+
+    df = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
+    for col in TIMES:
+        df[col] = [v if v == "" else f"{float(v) / 50:.2f}" for v in df[col]]
+    df["additional_tace"] = "1"
+    df["additional_tace_month"] = [
+        v if v else f"{float(t) / 2:.2f}" for v, t in zip(df["additional_tace_month"], df["os_months"], strict=True)
+    ]  # fmt: skip
+    df["best_response"] = df["best_response"].replace({"SD": "CR", "PR": "CR"})
+    df["inr"] = ""
+    df["child_pugh_score"] = df["child_pugh_score"].astype(int).clip(upper=6).astype(str)
+    assert not validate_cohort(df)
+    return df
+
+
+def run_short_treated(root: Path) -> Path:
+    """:data:`SHORT_TREATED_RUNS` executed on ``root/short-treated.csv``
+    (:func:`short_treated_rows`): the folder ``root`` (``<chapter>.ipynb``)."""
+    csv = root / "short-treated.csv"
+    short_treated_rows().to_csv(csv, index=False)
+    for chapter, parameters in SHORT_TREATED_RUNS.items():
+        execute_chapter(chapter, csv, root / f"{chapter}.ipynb", **parameters)
+    return root
 
 
 # ------------------------------------------------------- chapter 02 on a copy of the book's

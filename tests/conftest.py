@@ -14,8 +14,10 @@ own) use ``forked_programs``: each such process is forked from one per worker th
 what it imports (tests/proc_fork.py), and is still a child process of the test's.
 
 Some chapter runs on other cohorts are asserted on by tests of several modules: session
-fixtures (``odd_run``, ``planted_run``, ``chapter_02_on_a_copy``; tests/cohort_runs.py) make each
-once per worker, and the tests that read one share an xdist group, so one worker makes it.
+fixtures (``odd_run``, ``planted_run``, ``chapter_02_on_a_copy``, ``no_deaths_run``,
+``short_no_tace_run``, ``stretched_run``, ``short_treated_run``; tests/cohort_runs.py) make
+each once per worker, and the tests that read one share an xdist
+group, so one worker makes it.
 
 Order: ``make test`` runs two workers (``-n 2 --dist loadgroup``), which take the tests in
 collection order; the ``slow`` tests (whole-book runs) are put first, so that no worker is left
@@ -100,6 +102,10 @@ RUN_GROUPS = {
     "odd_run": "full-run-odd",
     "planted_run": "planted-run",
     "chapter_02_on_a_copy": "chapter-02-copy",
+    "no_deaths_run": "no-deaths-run",
+    "short_no_tace_run": "short-no-tace-run",
+    "stretched_run": "stretched-run",
+    "short_treated_run": "short-treated-run",
 }
 
 
@@ -265,6 +271,56 @@ def chapter_02_on_a_copy(tmp_path_factory, _kernel_zygote, _program_zygotes):
 
     with _forked_launches():
         return cohort_runs.run_02_on_a_copy(tmp_path_factory.mktemp("copy-02"))
+
+
+@pytest.fixture(scope="session")
+def no_deaths_run(tmp_path_factory, _kernel_zygote):
+    """Chapters 06, 07 and 09 executed on data/cohort.csv with every patient censored
+    (tests/cohort_runs.py): the folder of executed notebooks. Tests that read it are in the
+    xdist group ``no-deaths-run``."""
+    import cohort_runs
+    import kernel_fork
+
+    with kernel_fork.forked():
+        return cohort_runs.run_no_deaths(tmp_path_factory.mktemp("no-deaths"))
+
+
+@pytest.fixture(scope="session")
+def short_no_tace_run(tmp_path_factory, _kernel_zygote):
+    """Chapters 06 and 09 executed on data/cohort.csv with nobody treated with additional TACE,
+    no more than 4 prior TACE sessions and every time divided by 12 (tests/cohort_runs.py): the
+    folder of executed notebooks. Tests that read it are in the xdist group
+    ``short-no-tace-run``."""
+    import cohort_runs
+    import kernel_fork
+
+    with kernel_fork.forked():
+        return cohort_runs.run_short_no_tace(tmp_path_factory.mktemp("short-no-tace"))
+
+
+@pytest.fixture(scope="session")
+def stretched_run(tmp_path_factory, _kernel_zygote):
+    """Chapters 06 and 09 executed on 60 of the book's patients with every time stretched
+    (tests/cohort_runs.py): the folder of executed notebooks. Tests that read it are in the
+    xdist group ``stretched-run``."""
+    import cohort_runs
+    import kernel_fork
+
+    with kernel_fork.forked():
+        return cohort_runs.run_stretched(tmp_path_factory.mktemp("stretched"))
+
+
+@pytest.fixture(scope="session")
+def short_treated_run(tmp_path_factory, _kernel_zygote):
+    """Chapters 05, 06, 07, 09 and 10 executed on data/cohort.csv with every time divided by 50,
+    everybody treated with additional TACE, nobody with stable disease and every Child-Pugh score
+    5 or 6 (tests/cohort_runs.py): the folder of executed notebooks. Tests that read it are in
+    the xdist group ``short-treated-run``."""
+    import cohort_runs
+    import kernel_fork
+
+    with kernel_fork.forked():
+        return cohort_runs.run_short_treated(tmp_path_factory.mktemp("short-treated"))
 
 
 @pytest.fixture(scope="session")

@@ -513,54 +513,67 @@ def _shown_text(notebook: Path) -> list[str]:
     return shown
 
 
-@pytest.mark.slow(seconds=5)
-@pytest.mark.parametrize(
-    ("name", "chapters"),
-    [("all dying in one month", ["06-survival", "07-cox"]),
-     ("all censored", ["06-survival"])],
-)  # fmt: skip
-def test_whole_chapters_run(tmp_path, name, chapters):
-    """The chapters that crashed on these shapes (07: one death time) run to the end with no error output in any executed notebook, no warning among their outputs
-    and no bare NaN or empty dashes where a number is missing (tester: chapter 06 printed
-    ``95% CI –––`` with every death at one time and ``log-rank chi2 = –, P –`` with none,
-    chapter 07 ``AST: HR nan per U/L``). Executed the way ``python -m analysis run`` executes
-    them (:func:`_papermill`). (04/05 crashed on one patient, which a chapter now refuses, as
-    below; the package functions' one-patient results are tested above.)"""
-    if name == "all censored":
-        df = _rows(range(10, 22), os_event="0", pfs_event="0")
-    else:
-        df = _all_die_at(range(10, 20))
-    csv = tmp_path / "odd.csv"
-    df.to_csv(csv, index=False)
+def _ran_cleanly(notebooks: list[Path]) -> None:
+    """No error output in any of the executed ``notebooks``, no warning among their outputs, and
+    no bare NaN or empty dashes where a number of chapter 06 or 07 is missing."""
     errors = []
-    for chapter in chapters:
-        out = tmp_path / f"{chapter}.ipynb"
-        _papermill(chapter, csv, out)
+    for out in notebooks:
         errors += _errors(out)
         for text in _shown_text(out):
-            assert not text.startswith("stderr:"), f"{chapter}: {text}"
-            if chapter in ("06-survival", "07-cox"):
-                assert not BARE_MISSING.search(text), f"{chapter}: {text}"
+            assert not text.startswith("stderr:"), f"{out.stem}: {text}"
+            if out.stem in ("06-survival", "07-cox"):
+                assert not BARE_MISSING.search(text), f"{out.stem}: {text}"
     assert not errors, errors
+
+
+@pytest.mark.slow(seconds=5)
+def test_whole_chapters_run(tmp_path):
+    """The chapters that crashed on this shape (every patient dying in one month; 07: one death
+    time) run to the end with no error output in any executed notebook, no warning among their
+    outputs and no bare NaN or empty dashes where a number is missing (tester: chapter 06 printed
+    ``95% CI –––`` with every death at one time, chapter 07 ``AST: HR nan per U/L``). Executed
+    the way ``python -m analysis run`` executes them (:func:`_papermill`). (04/05 crashed on one
+    patient, which a chapter now refuses, as below; the package functions' one-patient results
+    are tested above. The other shape, everybody censored:
+    :func:`test_chapter_06_runs_on_a_cohort_where_everybody_is_censored`.)"""
+    chapters = ["06-survival", "07-cox"]
+    csv = tmp_path / "odd.csv"
+    _all_die_at(range(10, 20)).to_csv(csv, index=False)
+    for chapter in chapters:
+        _papermill(chapter, csv, tmp_path / f"{chapter}.ipynb")
+    _ran_cleanly([tmp_path / f"{chapter}.ipynb" for chapter in chapters])
     printed = "\n".join(_shown_text(tmp_path / "06-survival.ipynb"))
     assert "95% CI not estimable" in printed, printed
-    if name == "all censored":
-        assert "log-rank test not estimable: no events in either group" in printed, printed
-    elif name == "all dying in one month":
-        printed = "\n".join(_shown_text(tmp_path / "07-cox.ipynb"))
-        assert "AST: HR not estimable per U/L, not estimable for > 40" in printed, printed
-        # Exercise 7.1's solution read "gives an HR of not estimable (not in the model)"
-        solution = _glued(tmp_path / "07-cox.ipynb", "cox_ex_tace_sentence")
-        assert "cannot be computed on this cohort" in solution, solution
-        assert "HR of not estimable" not in solution and "not in the model" not in solution
-        # the AST sentence's aside was opened by a comma and never closed ("An AST hazard
-        # ratio, per U/L or split at 40 U/L cannot be computed")
-        ast = _glued(tmp_path / "07-cox.ipynb", "cox_ast_paragraph")
-        assert ast.startswith("An AST hazard ratio, per U/L or split at 40 U/L, cannot be"), ast
-        # chapter 06's summary chained two "so"s: "every patient still at risk dies at the
-        # same time, so the test compares nobody, so there is no comparison"
-        brief = _glued(tmp_path / "06-survival.ipynb", "surv_brief_dc")
-        assert brief.count(", so ") <= 1 and "so there is no comparison" not in brief, brief
+    printed = "\n".join(_shown_text(tmp_path / "07-cox.ipynb"))
+    assert "AST: HR not estimable per U/L, not estimable for > 40" in printed, printed
+    # Exercise 7.1's solution read "gives an HR of not estimable (not in the model)"
+    solution = _glued(tmp_path / "07-cox.ipynb", "cox_ex_tace_sentence")
+    assert "cannot be computed on this cohort" in solution, solution
+    assert "HR of not estimable" not in solution and "not in the model" not in solution
+    # the AST sentence's aside was opened by a comma and never closed ("An AST hazard
+    # ratio, per U/L or split at 40 U/L cannot be computed")
+    ast = _glued(tmp_path / "07-cox.ipynb", "cox_ast_paragraph")
+    assert ast.startswith("An AST hazard ratio, per U/L or split at 40 U/L, cannot be"), ast
+    # chapter 06's summary chained two "so"s: "every patient still at risk dies at the
+    # same time, so the test compares nobody, so there is no comparison"
+    brief = _glued(tmp_path / "06-survival.ipynb", "surv_brief_dc")
+    assert brief.count(", so ") <= 1 and "so there is no comparison" not in brief, brief
+
+
+@pytest.mark.slow(seconds=8)
+@pytest.mark.xdist_group("no-deaths-run")  # one worker runs the chapters once (the fixture)
+def test_chapter_06_runs_on_a_cohort_where_everybody_is_censored(no_deaths_run):
+    """The other shape of :func:`test_whole_chapters_run`: nobody died (tester: chapter 06
+    printed ``log-rank chi2 = –, P –``). Chapter 06 runs to the end with no error output, no
+    warning among its outputs and no bare NaN or empty dashes, and says why the interval and the
+    test are missing. The run is the session fixture ``no_deaths_run`` (tests/cohort_runs.py:
+    the book's 82 patients, every one censored), which tests/test_reader_cohorts.py reads too;
+    this test had run chapter 06 on 12 such patients of its own."""
+    ch06 = no_deaths_run / "06-survival.ipynb"
+    _ran_cleanly([ch06])
+    printed = "\n".join(_shown_text(ch06))
+    assert "95% CI not estimable" in printed, printed
+    assert "log-rank test not estimable: no events in either group" in printed, printed
 
 
 def _glued(notebook: Path, name: str) -> str:
@@ -577,8 +590,9 @@ def _glued(notebook: Path, name: str) -> str:
     raise KeyError(name)
 
 
-@pytest.mark.slow(seconds=10)
-def test_nobody_with_additional_tace_gets_sentences_not_broken_numbers(tmp_path):
+@pytest.mark.slow(seconds=6)
+@pytest.mark.xdist_group("short-no-tace-run")  # one worker runs the chapters once (the fixture)
+def test_nobody_with_additional_tace_gets_sentences_not_broken_numbers(short_no_tace_run):
     """On a cohort where nobody had additional TACE, chapter 06 read "a median OS of not
     estimable (nobody in this group) months (95% CI interval not estimable)" and Table 6.3
     "not reached" and "NA–NA" for a group with no patients; chapter 09 "has a hazard ratio of
@@ -588,21 +602,17 @@ def test_nobody_with_additional_tace_gets_sentences_not_broken_numbers(tmp_path)
     nobody with more than 4 prior TACE sessions: §6.3.2 read "with more than 4 (0) it is not
     estimable (nobody in this group) months (interval not estimable)" and "Log-rank P not
     estimable", and chapter 09 "Early landmarks leave few exposed patients (none by month 1)"
-    where no landmark had anybody treated."""
-    df = pd.read_csv(COHORT_CSV, dtype=str, keep_default_na=False)
-    df["additional_tace"], df["additional_tace_month"] = "0", ""
-    prior = df["prior_tace_sessions"].astype(int).clip(upper=4)
-    refractory = df["refractory_tace_sessions"].astype(int).clip(upper=prior)
-    df["prior_tace_sessions"], df["refractory_tace_sessions"] = (
-        prior.astype(str),
-        refractory.astype(str),
-    )
-    csv = tmp_path / "notace.csv"
-    df.to_csv(csv, index=False)
+    where no landmark had anybody treated.
+
+    The run is the session fixture ``short_no_tace_run`` (tests/cohort_runs.py: that cohort,
+    with every time divided by 12 as well, which tests/test_reader_cohorts.py reads it for; the
+    sentences here follow the groups' sizes, not the time scale; chapter 09 with few simulated
+    studies and resamples, which nothing here reads)."""
+    df = pd.read_csv(short_no_tace_run / "short-notace.csv")
+    assert (df["additional_tace"] == 0).all() and df["prior_tace_sessions"].max() <= 4
     for chapter in ("06-survival", "09-bias"):
-        _papermill(chapter, csv, tmp_path / f"{chapter}.ipynb")
-        assert not _errors(tmp_path / f"{chapter}.ipynb")
-    ch06, ch09 = tmp_path / "06-survival.ipynb", tmp_path / "09-bias.ipynb"
+        assert not _errors(short_no_tace_run / f"{chapter}.ipynb")
+    ch06, ch09 = short_no_tace_run / "06-survival.ipynb", short_no_tace_run / "09-bias.ipynb"
     groups = _glued(ch06, "surv_additional_tace_groups")
     assert groups.startswith(
         "The median OS of the patients who received additional TACE during HAIC cannot be "
@@ -733,14 +743,16 @@ def test_chapter_09_says_once_why_the_optimism_is_not_estimated(tmp_path):
     estimable (only 77 of 200 bootstrap resamples could be fitted, fewer than half); the
     corrected concordance not estimable (only 77 of 200 …, fewer than half) (seeded resamples).
     Only 77 of the 200 resamples could be fitted …": the reason three times, "not estimable" in
-    place of a number and two parentheses side by side."""
+    place of a number and two parentheses side by side. The default 200 resamples (the 77 that
+    fit are fewer than half); few simulated null studies, which nothing here reads (about 0.7 of
+    the chapter's 2.8 CPU-s)."""
     csv = tmp_path / "no-pd.csv"
     _rows(np.flatnonzero(ROWS["best_response"] != "PD")).to_csv(csv, index=False)
     out = tmp_path / "09.ipynb"
-    _papermill("09-bias", csv, out)
+    _papermill("09-bias", csv, out, n_simulations=4)
     assert not _errors(out), _errors(out)
     values, failed = _glued(out, "bias_opt_values"), _glued(out, "bias_opt_failed_sentence")
-    assert failed.startswith("Only ") and "fewer than half" in failed, failed
+    assert failed.startswith("Only 77 of the 200 ") and "fewer than half" in failed, failed
     assert re.fullmatch(
         r"The apparent concordance is 0\.\d{3}; the optimism, and with it the corrected "
         r"concordance, is not estimated \(seeded resamples\)\.",

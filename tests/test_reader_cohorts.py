@@ -51,7 +51,8 @@ A third pass, on the chapters' summaries ("What this chapter finds"), nobody dea
   the half-width, 1.96 × SE, is not estimable".
 
 The package-level defects are tested here on the functions the chapters call; the chapters' own
-sentences by one run of chapters 06, 07 and 09 on the cohort without deaths (marked slow).
+sentences by one run of chapters 06, 07 and 09 on the cohort without deaths (marked slow; the
+session fixture ``no_deaths_run`` of tests/cohort_runs.py).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ import itertools
 import json
 from pathlib import Path
 
+import cohort_runs
 import numpy as np
 import pandas as pd
 import pytest
@@ -81,9 +83,8 @@ def _load(df: pd.DataFrame, tmp_path: Path, name: str = "cohort.csv") -> pd.Data
 
 
 def _no_deaths() -> pd.DataFrame:
-    df = ROWS.copy()
-    df["os_event"], df["pfs_event"] = "0", "0"
-    return df
+    """Every patient censored (the cohort of the session fixture ``no_deaths_run`` too)."""
+    return cohort_runs.no_deaths_rows()
 
 
 # ------------------------------------------------------------------- package functions
@@ -215,19 +216,17 @@ def _printed(notebook: Path) -> str:
     )  # fmt: skip
 
 
-@pytest.mark.slow(seconds=15)
-@pytest.mark.usefixtures("forked_kernels")
-def test_chapters_06_07_09_on_a_cohort_without_deaths(tmp_path):
-    """The sentences of chapters 06, 07 and 09 that read wrong on a cohort where nobody died."""
-    from cohort_runs import execute_chapter
+@pytest.mark.slow(seconds=8)
+@pytest.mark.xdist_group("no-deaths-run")  # one worker runs the chapters once (the fixture)
+def test_chapters_06_07_09_on_a_cohort_without_deaths(no_deaths_run):
+    """The sentences of chapters 06, 07 and 09 that read wrong on a cohort where nobody died.
 
-    csv = tmp_path / "alive.csv"
-    _no_deaths().to_csv(csv, index=False)
-    out = {
-        ch: execute_chapter(ch, csv, tmp_path / f"{ch}.ipynb")
-        for ch in ("06-survival", "07-cox", "09-bias")
-    }
-    ch06, ch07, ch09 = out.values()
+    The run is the session fixture ``no_deaths_run`` (tests/cohort_runs.py: :func:`_no_deaths`,
+    chapter 09 with few simulated studies and resamples, which nothing here reads: its model
+    cannot be fitted), which test_any_cohort.py reads too."""
+    ch06, ch07, ch09 = (
+        no_deaths_run / f"{ch}.ipynb" for ch in ("06-survival", "07-cox", "09-bias")
+    )
     for table in ("tbl-surv-os", "tbl-surv-pfs", "tbl-surv-comparisons"):
         text = _glued(ch06, table)
         assert "NA–" not in text and "–NA" not in text, (table, text)
@@ -333,20 +332,16 @@ def test_chapters_06_07_09_on_a_cohort_without_deaths(tmp_path):
 
 
 @pytest.mark.slow(seconds=5)
-@pytest.mark.usefixtures("forked_kernels")
-def test_a_short_follow_up_gets_a_time_axis(tmp_path):
+@pytest.mark.xdist_group("short-no-tace-run")  # one worker runs the chapters once (the fixture)
+def test_a_short_follow_up_gets_a_time_axis(short_no_tace_run):
     """Every time divided by 12 (follow-up of at most about 4 months): the number at risk every 6
     months left the Kaplan-Meier figures one tick, 0; the step falls to 1 month, and the caption
-    says so."""
-    from cohort_runs import execute_chapter
-
-    df = ROWS.copy()
-    for col in ("os_months", "pfs_months", "additional_tace_month", "response_month"):
-        df[col] = [v if v == "" else f"{float(v) / 12:.2f}" for v in df[col]]
-    assert not validate_cohort(df)
-    csv = tmp_path / "short.csv"
-    df.to_csv(csv, index=False)
-    ch06 = execute_chapter("06-survival", csv, tmp_path / "06-survival.ipynb")
+    says so. Chapter 06 of the session fixture ``short_no_tace_run`` (tests/cohort_runs.py: the
+    book's cohort with every time divided by 12, and nobody with additional TACE or more than 4
+    prior sessions, which tests/test_any_cohort.py reads it for)."""
+    df = pd.read_csv(short_no_tace_run / "short-notace.csv")
+    assert df["os_months"].max() <= 4.5 and df["pfs_months"].max() <= 4.5  # the premise
+    ch06 = short_no_tace_run / "06-survival.ipynb"
     assert _glued(ch06, "surv_at_risk_step").strip("'") == "1 month"
 
 

@@ -11,45 +11,24 @@ patients drawn from the book's, every time stretched by 1.35 and shifted by half
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 import pytest
 from test_reader_cohorts import _glued
 
-from analysis import COHORT_CSV
-from analysis.cohort import validate_cohort
 
-TIMES = ("os_months", "pfs_months", "response_month", "additional_tace_month")
-
-
-def _stretched() -> pd.DataFrame:
-    """60 of the book's patients, their times × 1.35 + 0.5 months, the schema's rules kept."""
-    df = pd.read_csv(COHORT_CSV, dtype={"patient_id": str}).sample(60, random_state=7)
-    df = df.reset_index(drop=True)
-    for col in TIMES:
-        df[col] = (df[col] * 1.35 + 0.5).round(2)
-    for col in ("pfs_months", "response_month", "additional_tace_month"):
-        df[col] = np.minimum(df[col], df["os_months"])
-    df["patient_id"] = [f"P{i:03d}" for i in range(1, 61)]
-    assert not validate_cohort(df)
-    return df
-
-
-@pytest.mark.slow(seconds=25)
-@pytest.mark.usefixtures("forked_kernels")
-def test_chapters_06_and_09_on_a_stretched_cohort(tmp_path):
-    from cohort_runs import execute_chapter
-
-    csv = tmp_path / "stretched.csv"
-    _stretched().to_csv(csv, index=False)
-    ch06 = execute_chapter("06-survival", csv, tmp_path / "06.ipynb")
+@pytest.mark.slow(seconds=5)
+@pytest.mark.xdist_group("stretched-run")  # one worker runs the chapters once (the fixture)
+def test_chapters_06_and_09_on_a_stretched_cohort(stretched_run):
+    """Chapters 06 and 09 (few simulated studies and resamples) of the session fixture
+    ``stretched_run`` (tests/cohort_runs.py: :func:`cohort_runs.stretched_rows`, the cohort
+    above), which tests/test_reader_cohorts_pass6.py reads too."""
+    ch06 = stretched_run / "06-survival.ipynb"
     median = _glued(ch06, "surv_ex12_median_sentence")
     assert "lies beyond 12 months" in median and "unchanged when" not in median, median
     assert median.rstrip(".").endswith("not reached"), median
     p = _glued(ch06, "surv_ex12_p_sentence")
     assert "moves from <0.001 to <0.001" not in p and "still as <0.001" in p, p
 
-    ch09 = execute_chapter("09-bias", csv, tmp_path / "09.ipynb", n_simulations=4, n_bootstrap=4)
+    ch09 = stretched_run / "09-bias.ipynb"
     direction = _glued(ch09, "bias_lm_direction")
     assert "The only estimable landmark hazard ratio, " in direction, direction
     assert " lies above 1" in direction and "ratios, 1." not in direction, direction

@@ -51,14 +51,25 @@ def test_table2_models_count_the_parameters_the_model_estimates(tmp_path):
     assert book["n_parameters"] == len(paper.MULTIVARIABLE_TERMS) == 11
 
 
-@pytest.mark.slow(seconds=6)
-@pytest.mark.usefixtures("forked_kernels")
-def test_chapter_07_counts_the_parameters_it_fits(tmp_path):
-    from cohort_runs import execute_chapter
+def _short_treated_premise(run) -> None:
+    """The cohort of the session fixture ``short_treated_run`` (tests/cohort_runs.py) is the one
+    above (everybody treated, every Child-Pugh score 5 or 6, INR empty) with every time divided
+    by 50 and nobody with stable disease (for tests/test_reader_cohorts_pass4.py): the same
+    patients, the same deaths, the same terms that vary."""
+    df = pd.read_csv(run / "short-treated.csv", dtype={"patient_id": str})
+    assert (df["additional_tace"] == 1).all() and df["inr"].isna().all()
+    assert set(df["child_pugh_score"]) <= {5, 6}
+    book = _all_treated_child_pugh_a()
+    assert len(df) == len(book) and df["os_event"].sum() == book["os_event"].sum() == 68
 
-    csv = tmp_path / "treated-a.csv"
-    _all_treated_child_pugh_a().to_csv(csv, index=False)
-    ch07 = execute_chapter("07-cox", csv, tmp_path / "07.ipynb")
+
+@pytest.mark.slow(seconds=14)
+@pytest.mark.xdist_group("short-treated-run")  # one worker runs the chapters once (the fixture)
+def test_chapter_07_counts_the_parameters_it_fits(short_treated_run):
+    """Chapter 07 of the session fixture ``short_treated_run`` (:func:`_short_treated_premise`;
+    it had run chapter 07 on the cohort above itself)."""
+    _short_treated_premise(short_treated_run)
+    ch07 = short_treated_run / "07-cox.ipynb"
     assert (
         _glued(ch07, "cox_n_parameters") == "'11'"
     )  # the paper's model, as the prose describes it
@@ -75,14 +86,20 @@ def test_chapter_07_counts_the_parameters_it_fits(tmp_path):
     assert re.search(r"\b\d of the 6 intervals\b", moves), moves
 
 
-@pytest.mark.slow(seconds=8)
-@pytest.mark.usefixtures("forked_kernels")
-def test_chapter_09_re_runs_the_readers_cohort_in_exercise_9_3(tmp_path):
-    from cohort_runs import execute_chapter
+@pytest.mark.slow(seconds=5)
+@pytest.mark.xdist_group("stretched-run")  # one worker runs the chapters once (the fixture)
+def test_chapter_09_re_runs_the_readers_cohort_in_exercise_9_3(stretched_run):
+    """The command of Exercise 9.3 on a reader's cohort: chapter 09 of the session fixture
+    ``stretched_run`` (tests/cohort_runs.py: 60 of the book's patients, their times stretched,
+    in ``my cohort.csv``, a space the command quotes; ``-p n_simulations=4 -p n_bootstrap=4``),
+    which tests/test_reader_cohorts_pass5.py reads too. It had run chapter 09 with the same
+    parameters on 60 patients of the cohort above, whose treatment and Child-Pugh scores the
+    command does not depend on."""
+    import cohort_runs
 
-    csv = tmp_path / "my cohort.csv"  # a space: the command quotes the path
-    _all_treated_child_pugh_a().iloc[:60].to_csv(csv, index=False)
-    ch09 = execute_chapter("09-bias", csv, tmp_path / "09.ipynb", n_simulations=4, n_bootstrap=4)
+    assert cohort_runs.STRETCHED_CSV == "my cohort.csv"  # a space: the command quotes the path
+    assert cohort_runs.STRETCHED_RUNS["09-bias"]["n_simulations"] == 4
+    ch09 = stretched_run / "09-bias.ipynb"
     command = _glued(ch09, "bias_ex_command")
     assert command == (
         "`python -m analysis run --cohort 'path/to/my cohort.csv' --chapters 09 "
@@ -90,17 +107,16 @@ def test_chapter_09_re_runs_the_readers_cohort_in_exercise_9_3(tmp_path):
     ), command
 
 
-@pytest.mark.slow(seconds=6)
-@pytest.mark.usefixtures("forked_kernels")
-def test_chapter_10_counts_an_optional_column_empty_in_every_row_as_absent(tmp_path):
+@pytest.mark.slow(seconds=14)
+@pytest.mark.xdist_group("short-treated-run")  # one worker runs the chapters once (the fixture)
+def test_chapter_10_counts_an_optional_column_empty_in_every_row_as_absent(short_treated_run):
     """The cohort above has its ``inr`` column, empty in every row: chapter 10 read "optional
     columns absent: none" and "0 of 9 chapters read an optional column this cohort lacks", while
-    chapter 02 said the cohort does not record the Child-Pugh components."""
-    from cohort_runs import execute_chapter
-
-    csv = tmp_path / "treated-a.csv"
-    _all_treated_child_pugh_a().to_csv(csv, index=False)
-    ch10 = execute_chapter("10-your-cohort", csv, tmp_path / "10.ipynb")
+    chapter 02 said the cohort does not record the Child-Pugh components. Chapter 10 of the
+    session fixture ``short_treated_run`` (:func:`_short_treated_premise`; it had run chapter
+    10 on the cohort above itself)."""
+    _short_treated_premise(short_treated_run)
+    ch10 = short_treated_run / "10-your-cohort.ipynb"
     assert _glued(ch10, "yours_absent") == "'inr'"
     assert "2 of 9 chapters read an optional column this cohort lacks" in _printed(ch10)
     assert "- 02-eligibility: inr" in _printed(ch10)
