@@ -1686,7 +1686,10 @@ class _CellWatch:
     >>> for i, cell in enumerate(nb.cells):
     ...     watch.cell_start(cell, i)
     >>> watch.cell_execute(nb.cells[1], 1)
-    >>> time.sleep(0.3); watch.stop()
+    >>> deadline = time.monotonic() + 10
+    >>> while not lines and time.monotonic() < deadline:
+    ...     time.sleep(0.01)
+    >>> watch.stop()
     >>> print(lines[0])
     [1/1] 09-bias: still running after 0 s: cell 1 of 1, section "Many parameters": x = slow()  # the long one
     """
@@ -1695,7 +1698,9 @@ class _CellWatch:
         self.prefix, self.say = prefix, say
         self.after = _SLOW_CELL_AFTER if after is None else after
         self.every = _SLOW_CELL_EVERY if every is None else every
-        self.total = sum(1 for c in nb.cells if c.cell_type == "code" and c.source.strip())
+        self.total = sum(
+            1 for c in nb.cells if c.cell_type == "code" and c.source.strip() and not _injected(c)
+        )
         self.section = ""
         self.number = 0
         self._lock = threading.Lock()
