@@ -110,6 +110,9 @@ RUNS_OFF = 15.0
 #: :func:`monotone_terms`: the log partial likelihood falls by less than this when the term's
 #: log hazard ratio across its range is moved back by 3: flat, not a maximum.
 _FLAT_DROP = 1e-6
+#: :class:`_RiskSets` keeps dense (events by rows) risk-set and tie matrices up to this many
+#: cells (a cohort of 256 patients who all die); beyond, running sums (linear in the rows).
+_DENSE_RISK_SETS = 2**16
 
 
 # ------------------------------------------------------------------ small linear algebra
@@ -980,7 +983,18 @@ class CoxFit(NamedTuple):
 
 
 class _RiskSets:
-    """Per-event sums over the risk set and over the tied events, for one design matrix."""
+    """Per-event sums over the risk set and over the tied events, for one design matrix.
+
+    Small inputs (at most ``_DENSE_RISK_SETS`` events times rows) keep the risk sets and the
+    Efron tie groups as dense 0/1 matrices (events by rows), the book's and the calibration's
+    arithmetic since the engine was written. Larger ones would make those matrices, and the
+    (events, rows, terms) products summed over them, quadratic in the cohort's size (a 10,000
+    patient cohort: gigabytes and minutes a fit), so they take running sums instead:
+    ``(start, stop]`` risk sets as the rows with ``stop >= t`` less those with ``start >= t``
+    (the rows sorted by each), tie groups as sums over each group's events. Both compute the
+    same sums; the order of the additions differs, so the last bits may too
+    (``tests/test_engine_scaling.py``).
+    """
 
     def __init__(self, x, stop, event, start, ties):
         if ties not in TIES:
@@ -995,24 +1009,68 @@ class _RiskSets:
         ts, self.ev = stop[o], ev[o]
         self.first = np.searchsorted(ts, ts, side="left")  # first sorted position of a tie group
         self.counting = start is not None
+        self.dense = int(np.count_nonzero(self.ev)) * ts.size <= _DENSE_RISK_SETS
         if self.counting:
             st = np.asarray(start, dtype=float)[o]
             t_ev = ts[self.ev]
-            self.at_risk = ((st[None, :] < t_ev[:, None]) & (ts[None, :] >= t_ev[:, None])).astype(
-                float
-            )
+            if self.dense:
+                self.at_risk = (
+                    (st[None, :] < t_ev[:, None]) & (ts[None, :] >= t_ev[:, None])
+                ).astype(float)
+            else:
+                # at risk at t: the rows with stop >= t less those with start >= t; a row with
+                # start >= stop, never at risk, is in both or neither (entering at its stop)
+                entry = np.minimum(st, ts)
+                self.entry_order = np.argsort(entry, kind="stable")
+                self.entered_from = np.searchsorted(entry[self.entry_order], t_ev, side="left")
         # Efron: the l-th of d tied events (l = 0..d-1) removes l/d of the tied events' weight
         grp = self.first[self.ev]
         _, inverse, counts = np.unique(grp, return_inverse=True, return_counts=True)
         rank = np.arange(grp.size) - np.searchsorted(grp, grp, side="left")
         self.efron = ties == "efron" and bool((counts > 1).any())
         self.frac = (rank / counts[inverse])[:, None]
-        self.tied = (
-            ((ts[None, :] == ts[self.ev][:, None]) & self.ev[None, :]).astype(float)
-            if self.efron
-            else None
-        )
+        self.tied = None
+        if self.efron and self.dense:
+            self.tied = ((ts[None, :] == ts[self.ev][:, None]) & self.ev[None, :]).astype(float)
+        elif self.efron:
+            self.group = inverse.ravel()  # each event's tie group; groups are runs of events
+            self.group_starts = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]])
+        if not self.dense:
+            # per row, the events whose risk set it is in: those up to its stop, after its entry
+            t_ev = ts[self.ev]
+            self.events_to_stop = np.searchsorted(t_ev, ts, side="right")
+            if self.counting:
+                self.events_to_entry = np.searchsorted(t_ev, np.minimum(st, ts), side="right")
         self.total = self.x[self.ev].sum(axis=0)
+
+    def risk_sums(self, v):
+        """Per event, the sum of ``v`` (one row per sorted row) over the rows at risk."""
+        if self.counting and self.dense:
+            return np.tensordot(self.at_risk, v, axes=1)
+        later = np.cumsum(v[::-1], axis=0)[::-1][self.first][self.ev]
+        if not self.counting:
+            return later
+        entered = np.zeros((v.shape[0] + 1,) + v.shape[1:])
+        entered[:-1] = np.cumsum(v[self.entry_order][::-1], axis=0)[::-1]
+        return later - entered[self.entered_from]
+
+    def tied_sums(self, v):
+        """Per event, the sum of ``v`` (one row per sorted row) over the events tied with it."""
+        if self.dense:
+            return self.tied @ v if v.ndim <= 2 else np.tensordot(self.tied, v, axes=1)
+        return np.add.reduceat(v[self.ev], self.group_starts, axis=0)[self.group]
+
+    def row_weights(self, a):
+        """Per row, the sum of the per-event ``a`` over the events whose risk set holds the row,
+        less, with Efron's ties, ``frac * a`` over the events tied with it (not dense only)."""
+        cum = np.zeros(a.size + 1)
+        np.cumsum(a, out=cum[1:])
+        c = cum[self.events_to_stop]
+        if self.counting:
+            c = c - cum[self.events_to_entry]
+        if self.efron:
+            c[self.ev] -= np.add.reduceat(self.frac[:, 0] * a, self.group_starts)[self.group]
+        return c
 
     def moments(self, beta, need_info=True):
         """Log partial likelihood, score vector and information matrix at ``beta``."""
@@ -1020,27 +1078,35 @@ class _RiskSets:
         eta = matvec(xs, beta)
         shift = eta.max()
         w = np.exp(eta - shift)
-        if self.counting:
+        wx = w[:, None] * xs
+        if self.counting and self.dense:
             s0 = matvec(self.at_risk, w)
-            s1 = (self.at_risk[:, :, None] * (w[:, None] * xs)).sum(axis=1)
+            s1 = (self.at_risk[:, :, None] * wx).sum(axis=1)
         else:
-            s0 = np.cumsum(w[::-1])[::-1][self.first][ev]
-            s1 = np.cumsum((w[:, None] * xs)[::-1], axis=0)[::-1][self.first][ev]
-        if self.efron:
+            s0 = self.risk_sums(w)
+            s1 = self.risk_sums(wx)
+        if self.efron and self.dense:
             s0 = s0 - self.frac[:, 0] * matvec(self.tied, w)
-            s1 = s1 - self.frac * (self.tied[:, :, None] * (w[:, None] * xs)).sum(axis=1)
+            s1 = s1 - self.frac * (self.tied[:, :, None] * wx).sum(axis=1)
+        elif self.efron:
+            s0 = s0 - self.frac[:, 0] * self.tied_sums(w)
+            s1 = s1 - self.frac * self.tied_sums(wx)
         m1 = s1 / s0[:, None]
         grad = (xs[ev] - m1).sum(axis=0)
         loglik = float((eta[ev] - shift - np.log(s0)).sum())
         if not need_info:
             return loglik, grad, None
+        if not self.dense:
+            # sum over the events of s2 / s0, the second moments over each risk set: one weighted
+            # sum over the rows, each row's x x' weighted by w times the sum of 1 / s0 over the
+            # events whose risk set holds it (no events x terms x terms array)
+            weight = w * self.row_weights(1.0 / s0)
+            info = np.einsum("ki,kj->ij", xs * weight[:, None], xs) - gram(m1)
+            return loglik, grad, info
         outer = w[:, None, None] * xs[:, :, None] * xs[:, None, :]
-        if self.counting:
-            s2 = np.tensordot(self.at_risk, outer, axes=1)
-        else:
-            s2 = np.cumsum(outer[::-1], axis=0)[::-1][self.first][ev]
+        s2 = self.risk_sums(outer)
         if self.efron:
-            s2 = s2 - self.frac[:, :, None] * np.tensordot(self.tied, outer, axes=1)
+            s2 = s2 - self.frac[:, :, None] * self.tied_sums(outer)
         info = (s2 / s0[:, None, None]).sum(axis=0) - (m1[:, :, None] * m1[:, None, :]).sum(axis=0)
         return loglik, grad, info
 
@@ -1261,7 +1327,8 @@ def collinear_terms(x, *, tol: float = 1e-9) -> np.ndarray:
     if x.shape[1] < 2 or len(x) < 2:
         return out
     scaled = centred[:, ~out] / norms[~out]
-    _, sv, vt = np.linalg.svd(scaled, full_matrices=True)
+    # only V is needed: the full U of a tall matrix is n by n (800 MB for 10,000 patients)
+    _, sv, vt = np.linalg.svd(scaled, full_matrices=scaled.shape[0] < scaled.shape[1])
     sv = np.concatenate([sv, np.zeros(max(0, scaled.shape[1] - len(sv)))])
     null = vt[sv < tol * max(sv[0], 1e-300)]
     involved = (np.abs(null) > 1e-6).any(axis=0) if len(null) else np.zeros(scaled.shape[1], bool)
@@ -1354,8 +1421,8 @@ def schoenfeld_residuals(x, time, event, beta, *, ties: str = "efron"):
     s0 = np.cumsum(w[::-1])[::-1][rs.first][ev]
     s1 = np.cumsum((w[:, None] * xs)[::-1], axis=0)[::-1][rs.first][ev]
     if rs.efron:
-        s0 = s0 - rs.frac[:, 0] * (rs.tied @ w)
-        s1 = s1 - rs.frac * (rs.tied @ (w[:, None] * xs))
+        s0 = s0 - rs.frac[:, 0] * rs.tied_sums(w)
+        s1 = s1 - rs.frac * rs.tied_sums(w[:, None] * xs)
     m1 = s1 / s0[:, None]
     grp = rs.first[ev]
     _, inverse = np.unique(grp, return_inverse=True)
@@ -1373,6 +1440,14 @@ def concordance(time, event, risk) -> float:
     as the longer time; tied events are not comparable); tied risks count one half, as in R
     ``concordance`` and lifelines ``concordance_index``. NaN without a comparable pair.
 
+    Notes
+    -----
+    The pairs are counted, not listed: with finite times and risks in O(n log² n) time and O(n)
+    memory (:func:`_concordance_counts`), so that a cohort of 10,000 patients (50 million pairs)
+    takes milliseconds, not seconds and a gigabyte. The counts are integers, so the result has
+    the same bits as comparing every pair, which input with NaN or infinite values still does
+    (in blocks of rows).
+
     Examples
     --------
     >>> concordance([1, 2, 3], [1, 1, 0], [3.0, 2.0, 1.0])
@@ -1381,11 +1456,70 @@ def concordance(time, event, risk) -> float:
     t = np.asarray(time, dtype=float)
     e = np.asarray(event, dtype=float) > 0
     r = np.asarray(risk, dtype=float)
-    earlier = (t[:, None] < t[None, :]) | ((t[:, None] == t[None, :]) & ~e[None, :])
-    comparable = e[:, None] & earlier
-    n = comparable.sum()
+    if np.isfinite(t).all() and np.isfinite(r).all():
+        n, concordant, tied = _concordance_counts(t, e, r)
+    else:
+        n, concordant, tied = _concordance_pairs(t, e, r)
     if n == 0:
         return _NAN
-    diff = r[:, None] - r[None, :]
-    score = (comparable & (diff > 0)).sum() + 0.5 * (comparable & (diff == 0)).sum()
+    score = concordant + 0.5 * tied
     return float(score / n)
+
+
+def _concordance_pairs(t, e, r):
+    """Comparable, concordant and tied-risk pairs, comparing every pair (rows in blocks)."""
+    n = concordant = tied = 0
+    step = max(1, 2**22 // max(t.size, 1))
+    for lo in range(0, t.size, step):
+        ti, ei, ri = t[lo : lo + step, None], e[lo : lo + step, None], r[lo : lo + step, None]
+        earlier = (ti < t[None, :]) | ((ti == t[None, :]) & ~e[None, :])
+        comparable = ei & earlier
+        diff = ri - r[None, :]
+        n += int(comparable.sum())
+        concordant += int((comparable & (diff > 0)).sum())
+        tied += int((comparable & (diff == 0)).sum())
+    return n, concordant, tied
+
+
+def _concordance_counts(t, e, r):
+    """:func:`_concordance_pairs` for finite times and risks, without listing the pairs.
+
+    The patients in order of time, latest first, a censored patient before the events at the
+    same time: the patients an event is comparable with are exactly those before the first
+    event at its time (position ``q``). Those with an equal risk are counted among the patients
+    of its risk's rank, sorted by position. Those with a lower risk are a dominance count, done
+    by halving: the positions below ``q`` are a union of aligned blocks of ``2^k`` positions,
+    one per bit of ``q``; per level ``k`` the patients sorted by (block, risk rank) answer each
+    count with one binary search (block ``b`` starts at ``b·2^k``), and the next level's order
+    merges pairs of blocks (a stable sort of sorted runs). For finite values ``r_i - r_j > 0``
+    exactly when ``r_i > r_j`` and ``== 0`` when they are equal.
+    """
+    size = t.size
+    if size == 0:
+        return 0, 0, 0
+    order = np.lexsort((e, -t))  # time descending, censored first within a time
+    ts, es = t[order], e[order]
+    rank = np.unique(r[order], return_inverse=True)[1].ravel().astype(np.int64)
+    pos = np.arange(size, dtype=np.int64)
+    group = np.cumsum(np.r_[True, ts[1:] != ts[:-1]]) - 1
+    first_event = np.full(int(group[-1]) + 1, size, dtype=np.int64)
+    np.minimum.at(first_event, group[es], pos[es])
+    q = first_event[group[es]]
+    ri = rank[es]
+    n = int(q.sum())
+    by_rank = np.sort(rank * (size + 1) + pos)
+    of_rank = ri * (size + 1)
+    equal = np.searchsorted(by_rank, of_rank + q) - np.searchsorted(by_rank, of_rank)
+    span = int(rank.max()) + 1
+    keys = pos * span + rank  # level 0: blocks of one patient, in order
+    lower = 0
+    level = 0
+    while (1 << level) <= size:
+        if level:
+            keys = np.sort(((keys // span) >> 1) * span + keys % span, kind="stable")
+        hit = ((q >> level) & 1).astype(bool)
+        if hit.any():
+            block = (q[hit] >> level) - 1
+            lower += int((np.searchsorted(keys, block * span + ri[hit]) - (block << level)).sum())
+        level += 1
+    return n, lower, int(equal.sum())

@@ -1722,6 +1722,127 @@ def _quiet_kernel_manager(connection_dir: Path | None = None, started: list | No
 #: Times a chapter's kernel is started when it dies before answering (no cell has run then).
 _KERNEL_STARTS = 3
 
+#: A code cell that has run this many seconds is named on the progress stream, and again every
+#: :data:`_SLOW_CELL_EVERY` seconds while it runs: on a large cohort chapter 09's bootstrap and
+#: null simulation run for tens of seconds (minutes with ``-p n_bootstrap=10000``), and nothing
+#: else said what the run was doing (with ``--quiet`` nothing at all; papermill's bar stands
+#: still at the cell).
+_SLOW_CELL_AFTER = 15.0
+_SLOW_CELL_EVERY = 60.0
+_ROLE = re.compile(r"\{[^}]+\}`([^`<]*?)\s*(?:<[^>]*>)?`")
+
+
+def _injected(cell) -> bool:
+    return "injected-parameters" in cell.metadata.get("tags", [])
+
+
+def _elapsed(seconds: float) -> str:
+    """``"15 s"``, ``"2 min 05 s"``.
+
+    >>> _elapsed(15.2), _elapsed(125.0)
+    ('15 s', '2 min 05 s')
+    """
+    seconds = int(seconds)
+    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"
+
+
+class _CellWatch:
+    """nbclient hooks that name the code cell a chapter is running once it has run long.
+
+    ``say`` gets one line per notice: the chapter (``prefix``), how long the cell has run, its
+    number among the chapter's code cells, the chapter's section it is in and its first line,
+    e.g. ``[5/5] 09-bias: still running after 15 s: cell 17 of 52, section "Many parameters,
+    few events: optimism": design = bias.multivariable_design(cohort)``. Cells that finish
+    sooner say nothing. :meth:`stop` ends the watch (at the chapter's end, whatever happened).
+
+    Examples
+    --------
+    >>> import nbformat, time
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("(sec)=\\n## Many {term}`parameters <Parameter>`"),
+    ...     nbformat.v4.new_code_cell("x = slow()  # the long one"),
+    ... ])
+    >>> lines = []
+    >>> watch = _CellWatch("[1/1] 09-bias", nb, lines.append, after=0.05)
+    >>> for i, cell in enumerate(nb.cells):
+    ...     watch.cell_start(cell, i)
+    >>> watch.cell_execute(nb.cells[1], 1)
+    >>> deadline = time.monotonic() + 10
+    >>> while not lines and time.monotonic() < deadline:
+    ...     time.sleep(0.01)
+    >>> watch.stop()
+    >>> print(lines[0])
+    [1/1] 09-bias: still running after 0 s: cell 1 of 1, section "Many parameters": x = slow()  # the long one
+    """
+
+    def __init__(self, prefix: str, nb, say, *, after=None, every=None):
+        self.prefix, self.say = prefix, say
+        self.after = _SLOW_CELL_AFTER if after is None else after
+        self.every = _SLOW_CELL_EVERY if every is None else every
+        self.total = sum(
+            1 for c in nb.cells if c.cell_type == "code" and c.source.strip() and not _injected(c)
+        )
+        self.section = ""
+        self.number = 0
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._generation = 0
+
+    def hooks(self) -> dict:
+        """The keyword arguments that hand the hooks to papermill's (nbclient's) client."""
+        return {
+            "on_cell_start": self.cell_start,
+            "on_cell_execute": self.cell_execute,
+            "on_cell_executed": self.cell_done,
+        }
+
+    def cell_start(self, cell, cell_index, **_):
+        """Any cell, in order: a markdown heading starts the section later cells are named in;
+        a code cell is counted (papermill's injected parameters are not the chapter's)."""
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    self.section = _ROLE.sub(r"\1", line.lstrip("#").strip())
+        elif cell.source.strip() and not _injected(cell):
+            self.number += 1
+
+    def cell_execute(self, cell, cell_index, **_):
+        """A code cell starts running: watched."""
+        self.cell_done()
+        if _injected(cell):
+            return
+        first = next((ln.strip() for ln in cell.source.splitlines() if ln.strip()), "")
+        where = f"cell {self.number} of {self.total}"
+        if self.section:
+            where += f', section "{self.section}"'
+        what = f"{where}: {first[:77] + '...' if len(first) > 80 else first}"
+        with self._lock:
+            self._generation += 1
+            self._schedule(self._generation, what, time.monotonic(), self.after)
+
+    def cell_done(self, **_):
+        """The running cell has finished (or failed): no notice for it."""
+        with self._lock:
+            self._generation += 1
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+
+    stop = cell_done
+
+    def _schedule(self, generation: int, what: str, started: float, delay: float) -> None:
+        self._timer = threading.Timer(delay, self._notice, (generation, what, started))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _notice(self, generation: int, what: str, started: float) -> None:
+        with self._lock:
+            if generation != self._generation:  # finished meanwhile
+                return
+            running = _elapsed(time.monotonic() - started)
+            self.say(f"{self.prefix}: still running after {running}: {what}")
+            self._schedule(generation, what, started, self.every)
+
 
 def _died_starting(exc: BaseException) -> bool:
     """``exc`` is jupyter_client's report of a kernel that died, or never answered, as it started
@@ -2615,6 +2736,13 @@ def run_book(
     import nbformat  # after the refusals: a bad request answers before these slow imports
     import papermill
     from papermill.exceptions import PapermillExecutionError
+    from tqdm import tqdm  # papermill's progress bars
+
+    def say(line: str) -> None:  # a notice from a chapter's watch (_CellWatch), above the bar
+        if progress:
+            tqdm.write(line, file=log)
+        else:
+            print(line, file=log, flush=True)
 
     if out.parent.is_dir():
         remove_stale_partials(out.parent)
@@ -2644,6 +2772,7 @@ def run_book(
                 t0 = time.monotonic()
                 nb_in = _notebook(md_path)
                 target = work.add(f"{name}.ipynb")
+                watch = _CellWatch(f"[{number}/{len(selected)}] {name}", nb_in, say)
                 try:
                     for attempt in range(1, _KERNEL_STARTS + 1):
                         try:
@@ -2662,6 +2791,7 @@ def run_book(
                                 # chapter's figures after each cell took ~0.5 CPU-s a chapter;
                                 # the notebook is the same
                                 request_save_on_cell_execute=False,
+                                **watch.hooks(),
                             )
                             break
                         except RuntimeError as exc:
@@ -2673,6 +2803,8 @@ def run_book(
                     cell, line = _failing_cell(md_path, executed, exc.cell_index, exc.source)
                     _scrub_file(target, scrub)
                     raise _Failure(name, cell, line, f"{exc.ename}: {exc.evalue}") from None
+                finally:
+                    watch.stop()
                 _scrub(nb, md_path, params)
                 _scrub_strings(nb, scrub)
                 nbformat.write(nb, target)

@@ -98,7 +98,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--chapters-dir", type=Path, default=CHAPTERS_DIR, help=argparse.SUPPRESS)
     parser.add_argument(
-        "--quiet", action="store_true", help="no progress bars (the chapter names still show)"
+        "--quiet",
+        action="store_true",
+        help="no progress bars (the chapter names still show, and a cell running 15 s or longer)",
     )
     parser.epilog = EPILOG.format(chapters=_chapter_list())
 
