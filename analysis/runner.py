@@ -108,6 +108,7 @@ __all__ = [
     "discover_chapters",
     "chapter_defaults",
     "check_parameter_values",
+    "check_chapter_parameters",
     "parameter_rule",
     "parameter_table",
     "check_output_dir",
@@ -2081,6 +2082,56 @@ def check_parameter_values(parameters: dict, chapters: list[Path]) -> dict:
         checked[name] = value
     _check_body_pairs(checked, defaults)
     return checked
+
+
+def check_chapter_parameters(chapter: str, namespace: dict) -> None:
+    """Refuse, inside a chapter, a parameter value that ``run`` would refuse.
+
+    A chapter executed directly (``papermill 06-survival.ipynb out.ipynb -p
+    at_risk_step_months 0``) gets no ``run`` to check its parameters first: the value reached a
+    code cell and failed there with NumPy's words ("Maximum allowed size exceeded"), or drew
+    wrong numbers. Called from a chapter's preamble, after the parameters (and papermill's
+    injected cell), with its namespace: each parameter whose value is not the chapter's default
+    is checked as :func:`check_parameter_values` checks a ``-p`` value; ``cohort_path`` is left
+    to :func:`analysis.cohort.load_cohort`, and lists (chapter 09's cut-offs, which papermill's
+    ``-y`` can set and ``-p`` cannot) to the chapter.
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter's name, e.g. ``"06-survival"`` (its source in :data:`CHAPTERS_DIR`).
+    namespace : dict
+        The chapter's variables (``globals()`` in the chapter).
+
+    Raises
+    ------
+    RunnerError
+        One line naming the parameter, the value and what it must be.
+
+    Examples
+    --------
+    >>> check_chapter_parameters("06-survival", {"at_risk_step_months": 3})
+    >>> try:
+    ...     check_chapter_parameters("06-survival", {"at_risk_step_months": 0})
+    ... except RunnerError as error:
+    ...     print(error)
+    -p at_risk_step_months=0: must be above 0 (months between number-at-risk columns)
+    """
+    md = CHAPTERS_DIR / f"{chapter}.md"
+    given = {
+        name: namespace[name]
+        for name, default in chapter_defaults(md).items()
+        if name != "cohort_path"
+        and not isinstance(default, list | tuple)  # papermill may set lists; -p cannot
+        and name in namespace
+        and not _same(namespace[name], default)
+    }
+    check_parameter_values(given, [md])
+
+
+def _same(value, default) -> bool:
+    """``value`` is the chapter's default (of the same type: 1 is not True, 6.0 not 6)."""
+    return type(value) is type(default) and value == default
 
 
 def _check_body_pairs(checked: dict, defaults: dict) -> None:

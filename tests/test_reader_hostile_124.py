@@ -228,14 +228,46 @@ def test_require_two_sessions_given_as_text_is_an_error_not_the_strict_count():
 @pytest.mark.parametrize(
     "chapter, parameters, says",
     [
-        ("05-response", {"confidence_level": 95}, "confidence level 95: expected a fraction"),
-        ("02-eligibility", {"require_two_sessions": "false"}, "expected True or False"),
+        (
+            "05-response",
+            {"confidence_level": 95},
+            "confidence_level=95: must be above 0 and below 1",
+        ),
+        ("02-eligibility", {"require_two_sessions": "false"}, "must be true or false"),
+        # papermill -p at_risk_step_months 0 failed in chapter 06's visible cell with NumPy's
+        # "Maximum allowed size exceeded"; n_bootstrap 0 and a weight in pounds deep inside
+        ("06-survival", {"at_risk_step_months": 0}, "at_risk_step_months=0: must be above 0"),
+        ("09-bias", {"n_bootstrap": 0}, "n_bootstrap=0: must be at least 1"),
+        ("03-treatment", {"small_weight_kg": 330.0}, "small_weight_kg=330.0: must be at least 25"),
     ],
-    ids=["05-percent", "02-text"],
+    ids=["05-percent", "02-text", "06-zero-step", "09-no-resamples", "03-pounds"],
 )
 def test_a_chapter_executed_directly_refuses_the_value_at_once(chapter, parameters, says, tmp_path):
-    with pytest.raises(papermill.PapermillExecutionError, match=says):
+    """The chapter's preamble checks its parameters as ``run`` does
+    (:func:`analysis.runner.check_chapter_parameters`): one line, before any analysis cell."""
+    with pytest.raises(papermill.PapermillExecutionError, match=says) as failed:
         execute_chapter(chapter, COHORT_CSV, tmp_path / f"{chapter}.ipynb", **parameters)
+    assert failed.value.ename == "RunnerError", failed.value.ename
+    # the cells: parameters, papermill's injected ones, the preamble
+    assert failed.value.exec_count == 3, failed.value.exec_count
+
+
+def test_every_chapter_with_parameters_checks_them_in_its_preamble():
+    """A chapter whose parameters ``run`` checks calls :func:`check_chapter_parameters` with its
+    own name in the cell after its parameters (the hidden preamble), so papermill users get the
+    same refusals; lists, which papermill can set and ``-p`` cannot, are left to the chapter."""
+    for md in sorted((REPO_ROOT / "chapters").glob("[0-9][0-9]-*.md")):
+        defaults = runner.chapter_defaults(md)
+        checked = [n for n, v in defaults.items() if n != "cohort_path" and not isinstance(v, list)]
+        source = md.read_text(encoding="utf-8")
+        cells = source.split("```{code-cell} ipython3\n")
+        at = next((i for i, c in enumerate(cells) if c.startswith(":tags: [parameters]")), None)
+        call = f'runner.check_chapter_parameters("{md.stem}", globals())'
+        if checked:
+            assert at is not None and call in cells[at + 1], (md.stem, checked)
+        else:
+            assert "check_chapter_parameters" not in source, md.stem
+    assert runner.check_chapter_parameters("09-bias", {"cutoffs": [3], "seed": 2024}) is None
 
 
 # --------------------------------------------------------------------------------------------
