@@ -49,6 +49,7 @@ from analysis.survival import (
 from analysis.verdicts import is_user_cohort
 
 __all__ = [
+    "checked_seed",
     "cox_efron",
     "cox_one_covariate",
     "exposure_analyses",
@@ -73,10 +74,21 @@ __all__ = [
 MULTIVARIABLE_TERMS = tuple(paper.MULTIVARIABLE_TERMS)
 
 
-def _seed(seed) -> int:
+def checked_seed(seed) -> int:
     """``seed`` as an ``int`` (a NumPy integer, or a float with a whole value, passes), or an
     error naming it: a chapter executed with papermill ``-p seed -1`` (which ``run`` refuses)
-    ended in NumPy's "expected non-negative integer", and ``-p seed 2.5`` ran as seed 2."""
+    ended in NumPy's "expected non-negative integer", and ``-p seed 2.5`` ran as seed 2.
+
+    Examples
+    --------
+    >>> checked_seed(7), checked_seed(np.int64(7)), checked_seed(7.0)
+    (7, 7, 7)
+    >>> try:
+    ...     checked_seed(2.5)
+    ... except ValueError as error:
+    ...     print(error)
+    seed: expected a non-negative whole number, got 2.5
+    """
     whole = isinstance(seed, int | np.integer | float | np.floating) and not isinstance(
         seed, bool | np.bool_
     )
@@ -660,7 +672,7 @@ def simulate_null_exposure(
         raise ValueError(f"n must be positive, got {n!r}")
     if hazard_ratio <= 0:
         raise ValueError(f"hazard_ratio must be positive, got {hazard_ratio!r}")
-    rng = np.random.default_rng(_seed(seed))
+    rng = np.random.default_rng(checked_seed(seed))
     rate = np.log(2) / median_survival_months
     planned = rng.random(n) < exposure_probability
     t_plan = rng.exponential(median_exposure_months / np.log(2), n)
@@ -709,7 +721,7 @@ def null_simulation(
     >>> lm.columns.tolist()[-2:], lm[sims.columns].equals(sims)
     (['lm_hr', 'lm_p'], True)
     """
-    seeds = np.random.SeedSequence(_seed(seed)).spawn(n_sims)
+    seeds = np.random.SeedSequence(checked_seed(seed)).spawn(n_sims)
     rows = []
     for i, s in enumerate(seeds):
         sim = simulate_null_exposure(n, int(s.generate_state(1)[0]), **kwargs)
@@ -980,7 +992,7 @@ def optimism_corrected_concordance(
     (8, 'only 8 of 10 bootstrap resamples could be fitted, fewer than 90%', nan)
     """
     _require(design, [duration_col, event_col])
-    seed = _seed(seed)  # refused before any fit, whatever the cohort
+    seed = checked_seed(seed)  # refused before any fit, whatever the cohort
     if design.isna().any().any():
         raise ValueError("design: missing values; drop or impute them first")
     covariates = [c for c in design.columns if c not in (duration_col, event_col)]
@@ -1038,7 +1050,7 @@ def optimism_corrected_concordance(
             "failed": n_boot,
             "reason": "the model does not converge on this cohort (too few events per parameter)",
         }
-    rng = np.random.default_rng(_seed(seed))
+    rng = np.random.default_rng(checked_seed(seed))
     diffs, failed = [], 0
     for _ in range(n_boot):
         rows = rng.integers(0, n, n)

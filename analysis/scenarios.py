@@ -39,7 +39,6 @@ All randomness takes an explicit seed; the same cohort, scenario and seed give t
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -159,18 +158,6 @@ def _draw(
     return np.round(t, 2), outside
 
 
-def _seed(seed) -> int:
-    """``seed`` as an ``int`` (a NumPy integer, or a float with a whole value, passes), or an
-    error naming it: a chapter executed with papermill ``-p seed -1`` (which ``run`` refuses)
-    ended in NumPy's "expected non-negative integer", and ``-p seed 2.5`` ran as seed 2."""
-    whole = isinstance(seed, int | np.integer | float | np.floating) and not isinstance(
-        seed, bool | np.bool_
-    )
-    if not whole or not math.isfinite(float(seed)) or float(seed) != int(seed) or seed < 0:
-        raise ValueError(f"seed: expected a non-negative whole number, got {seed!r}")
-    return int(seed)
-
-
 def retime(cohort: pd.DataFrame, scenario: str, seed: int) -> pd.DataFrame:
     """The cohort with only ``additional_tace_month`` and ``response_month`` re-drawn.
 
@@ -208,7 +195,7 @@ def retime(cohort: pd.DataFrame, scenario: str, seed: int) -> pd.DataFrame:
     out = cohort.copy()
     out.attrs = {**cohort.attrs, "scenario": scenario, "outside_rule": 0}
     tace_rng, resp_rng = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(_seed(seed)).spawn(2)
+        np.random.default_rng(s) for s in np.random.SeedSequence(bias.checked_seed(seed)).spawn(2)
     )
     if sc.tace is not None and "additional_tace" in out.columns:
         treated = (out["additional_tace"] == 1).to_numpy()
