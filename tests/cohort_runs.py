@@ -69,6 +69,7 @@ import functools
 import io
 import shutil
 import tempfile
+import textwrap
 from pathlib import Path
 
 SEED = 20260415  # any seed other than the book's
@@ -147,6 +148,33 @@ def execute_chapter(chapter: str, cohort: Path, out: Path, **parameters) -> Path
     return out
 
 
+#: The YAML header of a chapter written by a test (jupytext MyST, the book's kernel).
+JUPYTEXT_HEAD = textwrap.dedent(
+    """\
+    ---
+    jupytext:
+      text_representation:
+        extension: .md
+        format_name: myst
+        format_version: 0.13
+    kernelspec:
+      display_name: Python 3
+      language: python
+      name: python3
+    ---
+    """
+)
+
+
+def run_rows(rows, csv: Path, runs: dict[str, dict]) -> Path:
+    """``rows`` (a DataFrame) written to ``csv``, then each chapter of ``runs`` executed on it
+    with its parameters into ``<chapter>.ipynb`` beside it: the folder."""
+    rows.to_csv(csv, index=False)
+    for chapter, parameters in runs.items():
+        execute_chapter(chapter, csv, csv.parent / f"{chapter}.ipynb", **parameters)
+    return csv.parent
+
+
 def run_odd(cohort: Path, out: Path) -> Path:
     """:data:`ODD_CHAPTERS` and :data:`ODD_EXTRA` executed on ``cohort`` into the folder
     ``out`` (``<chapter>.ipynb``)."""
@@ -222,13 +250,8 @@ def no_deaths_rows():
 def run_no_deaths(root: Path) -> Path:
     """:data:`NO_DEATHS_CHAPTERS` executed on ``root/alive.csv`` (:func:`no_deaths_rows`), with
     :data:`NO_DEATHS_PARAMETERS`: the folder ``root`` (``<chapter>.ipynb``)."""
-    csv = root / "alive.csv"
-    no_deaths_rows().to_csv(csv, index=False)
-    for chapter in NO_DEATHS_CHAPTERS:
-        execute_chapter(
-            chapter, csv, root / f"{chapter}.ipynb", **NO_DEATHS_PARAMETERS.get(chapter, {})
-        )
-    return root
+    runs = {chapter: NO_DEATHS_PARAMETERS.get(chapter, {}) for chapter in NO_DEATHS_CHAPTERS}
+    return run_rows(no_deaths_rows(), root / "alive.csv", runs)
 
 
 # ------------------------------- no additional TACE, no more than 4 prior sessions, short follow-up
@@ -265,13 +288,8 @@ def short_no_tace_rows():
 def run_short_no_tace(root: Path) -> Path:
     """:data:`SHORT_NO_TACE_CHAPTERS` executed on ``root/short-notace.csv``
     (:func:`short_no_tace_rows`), with :data:`SHORT_NO_TACE_PARAMETERS`: the folder ``root``."""
-    csv = root / "short-notace.csv"
-    short_no_tace_rows().to_csv(csv, index=False)
-    for chapter in SHORT_NO_TACE_CHAPTERS:
-        execute_chapter(
-            chapter, csv, root / f"{chapter}.ipynb", **SHORT_NO_TACE_PARAMETERS.get(chapter, {})
-        )
-    return root
+    runs = {c: SHORT_NO_TACE_PARAMETERS.get(c, {}) for c in SHORT_NO_TACE_CHAPTERS}
+    return run_rows(short_no_tace_rows(), root / "short-notace.csv", runs)
 
 
 # ------------------------------------------------------------------- the stretched cohort
@@ -305,11 +323,7 @@ def stretched_rows():
 def run_stretched(root: Path) -> Path:
     """:data:`STRETCHED_RUNS` executed on ``root /`` :data:`STRETCHED_CSV`
     (:func:`stretched_rows`): the folder ``root`` (``<chapter>.ipynb``)."""
-    csv = root / STRETCHED_CSV
-    stretched_rows().to_csv(csv, index=False)
-    for chapter, parameters in STRETCHED_RUNS.items():
-        execute_chapter(chapter, csv, root / f"{chapter}.ipynb", **parameters)
-    return root
+    return run_rows(stretched_rows(), root / STRETCHED_CSV, STRETCHED_RUNS)
 
 
 # ------------------------------------------------- a short follow-up, everybody treated
@@ -351,11 +365,7 @@ def short_treated_rows():
 def run_short_treated(root: Path) -> Path:
     """:data:`SHORT_TREATED_RUNS` executed on ``root/short-treated.csv``
     (:func:`short_treated_rows`): the folder ``root`` (``<chapter>.ipynb``)."""
-    csv = root / "short-treated.csv"
-    short_treated_rows().to_csv(csv, index=False)
-    for chapter, parameters in SHORT_TREATED_RUNS.items():
-        execute_chapter(chapter, csv, root / f"{chapter}.ipynb", **parameters)
-    return root
+    return run_rows(short_treated_rows(), root / "short-treated.csv", SHORT_TREATED_RUNS)
 
 
 # ------------------------------------------------------- chapter 02 on a copy of the book's

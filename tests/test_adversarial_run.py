@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cohort_runs import JUPYTEXT_HEAD
 
 from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT
 from analysis.__main__ import main
@@ -577,21 +578,7 @@ def test_subprocess_refusals(subprocess_results, name):
 # --------------------------------------------------------------------------------------------
 # runs that start a kernel (a one-cell chapter written here)
 # --------------------------------------------------------------------------------------------
-HEAD = textwrap.dedent(
-    """\
-    ---
-    jupytext:
-      text_representation:
-        extension: .md
-        format_name: myst
-        format_version: 0.13
-    kernelspec:
-      display_name: Python 3
-      language: python
-      name: python3
-    ---
-    """
-)
+HEAD = JUPYTEXT_HEAD
 
 
 def _chapter(body: str) -> str:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import papermill
 import pytest
-from cohort_runs import execute_chapter
+from cohort_runs import JUPYTEXT_HEAD, execute_chapter
 
 from analysis import COHORT_CSV, REPO_ROOT, bias, clinical, formatting, runner, scenarios, tables
 from analysis.__main__ import main
@@ -38,19 +38,8 @@ pytestmark = pytest.mark.usefixtures("forked_kernels", "forked_programs")
 # --------------------------------------------------------------------------------------------
 # a failed run's folder, edited by the user, is the user's work
 # --------------------------------------------------------------------------------------------
-_TINY = textwrap.dedent(
+_TINY = JUPYTEXT_HEAD + textwrap.dedent(
     """\
-    ---
-    jupytext:
-      text_representation:
-        extension: .md
-        format_name: myst
-        format_version: 0.13
-    kernelspec:
-      display_name: Python 3
-      language: python
-      name: python3
-    ---
 
     # Tiny
 

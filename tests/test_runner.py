@@ -14,6 +14,7 @@ from pathlib import Path
 import proc_fork
 import pytest
 import yaml
+from cohort_runs import JUPYTEXT_HEAD
 from test_cohort import enough_rows, write
 
 from analysis import REPO_ROOT
@@ -26,21 +27,7 @@ from analysis.runner import RunnerError, discover_chapters, parse_parameters, ru
 #: site build (tests/proc_fork.py), in a process of its own
 pytestmark = pytest.mark.usefixtures("forked_kernels", "forked_programs")
 
-HEAD = textwrap.dedent(
-    """\
-    ---
-    jupytext:
-      text_representation:
-        extension: .md
-        format_name: myst
-        format_version: 0.13
-    kernelspec:
-      display_name: Python 3
-      language: python
-      name: python3
-    ---
-    """
-)
+HEAD = JUPYTEXT_HEAD
 
 CHAPTER_A = HEAD + textwrap.dedent(
     """
