@@ -939,6 +939,25 @@ def _model_frame(df, duration_col, event_col, covariates, categorical):
     return data, list(x.columns)
 
 
+def _model_arrays(df, duration_col, event_col, covariates, categorical):
+    """:func:`_model_frame` as the model's ``terms`` and float arrays ``x``, ``t`` and ``e``."""
+    data, terms = _model_frame(df, duration_col, event_col, covariates, categorical)
+    x = data[terms].to_numpy(float)
+    t = data["_T"].to_numpy(float)
+    e = data["_E"].to_numpy(float)
+    return terms, x, t, e
+
+
+def _efron_residuals(x, t, e):
+    """The Efron-ties fit and its Schoenfeld residuals ``(fit, times, r)``, or a ValueError when
+    the model does not converge (the residuals of :func:`ph_test` and :func:`scaled_schoenfeld`)."""
+    fit = engine.cox_fit(x, t, e, ties="efron")
+    if not (fit.converged and np.all(np.isfinite(fit.cov))):
+        raise ValueError("the Cox model does not converge, so its residuals are not defined")
+    times, r = engine.schoenfeld_residuals(x, t, e, fit.beta, ties="efron")
+    return fit, times, r
+
+
 def cox_model(
     df: pd.DataFrame,
     duration_col: str,
@@ -1017,10 +1036,7 @@ def cox_model(
     >>> fit.converged, float(fit.table.loc["x", "hr"]), fit.reason.startswith("monotone")
     (False, inf, True)
     """
-    data, terms = _model_frame(df, duration_col, event_col, covariates, categorical)
-    x = data[terms].to_numpy(float)
-    t = data["_T"].to_numpy(float)
-    e = data["_E"].to_numpy(float)
+    terms, x, t, e = _model_arrays(df, duration_col, event_col, covariates, categorical)
     fit = engine.cox_fit(x, t, e, ties=ties)
     z = special.ndtri(1 - alpha / 2)
     coef, se = fit.beta.copy(), fit.se.copy()
@@ -1083,7 +1099,7 @@ def cox_model(
     model = CoxModel(
         table=table,
         ties=ties,
-        n=int(len(data)),
+        n=int(len(t)),
         events=int(e.sum()),
         df=k,
         loglik=fit.loglik,
@@ -1301,20 +1317,14 @@ def ph_test(
         raise ValueError(
             f"transform: expected 'km', 'identity', 'rank' or 'log', got {transform!r}"
         )
-    data, terms = _model_frame(df, duration_col, event_col, covariates, categorical)
-    x = data[terms].to_numpy(float)
-    t = data["_T"].to_numpy(float)
-    e = data["_E"].to_numpy(float)
+    terms, x, t, e = _model_arrays(df, duration_col, event_col, covariates, categorical)
     if e.sum() < 2:
         raise ValueError("the test needs at least two events")
     if np.unique(t[e > 0]).size < 2:
         raise ValueError(
             "every event happens at the same time, so there is no change over time to test"
         )
-    fit = engine.cox_fit(x, t, e, ties="efron")
-    if not (fit.converged and np.all(np.isfinite(fit.cov))):
-        raise ValueError("the Cox model does not converge, so its residuals are not defined")
-    times, r = engine.schoenfeld_residuals(x, t, e, fit.beta, ties="efron")
+    fit, times, r = _efron_residuals(x, t, e)
     if transform == "identity":
         g = times
     elif transform == "log":
@@ -1397,16 +1407,10 @@ def scaled_schoenfeld(
     >>> bool(np.isclose(res["x"].mean(), res.attrs["beta"]["x"]))  # they average to β̂
     True
     """
-    data, terms = _model_frame(df, duration_col, event_col, covariates, categorical)
-    x = data[terms].to_numpy(float)
-    t = data["_T"].to_numpy(float)
-    e = data["_E"].to_numpy(float)
+    terms, x, t, e = _model_arrays(df, duration_col, event_col, covariates, categorical)
     if e.sum() < 2:
         raise ValueError("the residuals need at least two events")
-    fit = engine.cox_fit(x, t, e, ties="efron")
-    if not (fit.converged and np.all(np.isfinite(fit.cov))):
-        raise ValueError("the Cox model does not converge, so its residuals are not defined")
-    times, r = engine.schoenfeld_residuals(x, t, e, fit.beta, ties="efron")
+    fit, times, r = _efron_residuals(x, t, e)
     scaled = fit.beta + len(times) * r @ fit.cov
     out = pd.DataFrame(scaled, columns=terms)
     out.insert(0, "time", times)
