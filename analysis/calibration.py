@@ -579,7 +579,7 @@ def table2_hits(df: pd.DataFrame) -> tuple[int, int]:
     True
     """
     cells = table2_cells()
-    fits = Table2Fits(paper.design_matrix(df, "implied")).fit()
+    fits = _fitted(df)
     return table2_loss(fits, cells, multivariable_rows())[1], len(cells)
 
 
@@ -1148,6 +1148,14 @@ def _tallies(fits: dict, cells, rows: dict) -> tuple[int, int, int]:
     return uni, multi, rows_agreeing(fits, rows)
 
 
+def _frame_tallies(frame: pd.DataFrame, cells=None, rows: dict | None = None) -> tuple:
+    """:func:`_tallies` of ``frame``'s Table 2 fits (implied coding), fitted from scratch;
+    ``cells`` and ``rows`` default to :func:`table2_cells` and :func:`multivariable_rows`."""
+    fits = _fitted(frame)
+    cells = table2_cells() if cells is None else cells
+    return _tallies(fits, cells, multivariable_rows() if rows is None else rows)
+
+
 def rows_agreeing(fits: dict, rows: dict) -> int:
     """Multivariable rows of ``fits`` whose hazard ratio lies in the printed interval and whose
     Wald P falls on the printed side of 0.05 (``rows``: :func:`multivariable_rows`).
@@ -1267,8 +1275,8 @@ def _keep_if_no_worse(out, df, cols, vals, cells, rows) -> pd.DataFrame:
     zero, as every reader of the cohort fits), prints at least as many cells and keeps at least
     as many multivariable rows agreeing (:func:`_tallies`); otherwise ``out`` unchanged."""
     trial = _with_block(out, cols, vals, df)
-    now = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
-    then = _tallies(Table2Fits(paper.design_matrix(trial, "implied")).fit(), cells, rows)
+    now = _frame_tallies(out, cells, rows)
+    then = _frame_tallies(trial, cells, rows)
     return trial if then[2] >= now[2] and then[0] >= now[0] else out
 
 
@@ -1338,7 +1346,7 @@ def uni_block_anneal(
     rows = multivariable_rows()
     multi_cells = [c for c in cells if c["model"] == "multi"]
     out = df.copy()
-    start = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+    start = _frame_tallies(out, cells, rows)
     n = len(out)
     many = out["prior_tace_sessions"].to_numpy() > 4
     for block, n_steps in steps.items():
@@ -1434,7 +1442,7 @@ def uni_block_anneal(
                     fits.swap(i, j, move_ix)
                     fits.fits, fits.beta = saved, saved_beta
         out = _keep_if_no_worse(out, df, cols, best_vals, cells, rows)
-    end = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+    end = _frame_tallies(out, cells, rows)
     return out, start, end
 
 
@@ -1469,7 +1477,7 @@ def uni_block_polish(
     cells = table2_cells()
     rows = multivariable_rows()
     out = df.copy()
-    start = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+    start = _frame_tallies(out, cells, rows)
     n = len(out)
     many = out["prior_tace_sessions"].to_numpy() > 4
     ii, jj = np.triu_indices(n, 1)
@@ -1546,7 +1554,7 @@ def uni_block_polish(
             fits.fit(models)
             _exchange(vals, i, j, sub if move_sub is not None else None)
         out = _keep_if_no_worse(out, df, cols, vals, cells, rows)
-    end = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+    end = _frame_tallies(out, cells, rows)
     return out, start, end
 
 
@@ -1935,7 +1943,7 @@ def value_polish(
     cells = table2_cells()
     rows = multivariable_rows()
     out = df.copy()
-    start = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+    start = _frame_tallies(out, cells, rows)
     for col, (term, kind) in columns.items():
         if col not in out.columns or moves <= 0:
             continue
@@ -1944,7 +1952,7 @@ def value_polish(
             continue
         dec = int(decimals[col])
         scale = 10**dec
-        was = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+        was = _frame_tallies(out, cells, rows)
         best = None
         for (weight, slack), sub_rng in zip(variants, rngs, strict=True):
             units = _value_search(
@@ -1954,13 +1962,13 @@ def value_polish(
                 continue
             trial = out.copy()
             trial[col] = (units / scale).astype(float) if dec else units.astype(out[col].dtype)
-            key = _tallies(Table2Fits(paper.design_matrix(trial, "implied")).fit(), cells, rows)
+            key = _frame_tallies(trial, cells, rows)
             if key[2] == len(rows) and _no_worse(key, was):
                 if best is None or key[:2] > best[0][:2]:
                     best = (key, trial)
         if best is not None:
             out = best[1]
-    end = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+    end = _frame_tallies(out, cells, rows)
     return out, start, end
 
 
@@ -2227,12 +2235,6 @@ def _rows_agree(beta, se, rows_ix) -> bool:
         if not (lo - 0.0005 <= math.exp(b) < up + 0.0005) or (p < 0.05) != significant:
             return False
     return True
-
-
-def _frame_tallies(frame: pd.DataFrame) -> tuple:
-    """:func:`_tallies` of ``frame``'s Table 2 fits (implied coding), fitted from scratch."""
-    fits = Table2Fits(paper.design_matrix(frame, "implied")).fit()
-    return _tallies(fits, table2_cells(), multivariable_rows())
 
 
 def _uni_edge(risk, x: np.ndarray, b0: np.ndarray, bounds: list) -> tuple:
@@ -2671,7 +2673,7 @@ def joint_spread_anneal(
     if loss != 0.0:  # AST's cells do not print (or a row wants more room)
         return df, start, start
     out = _with_units(df, cols, values, decimals)
-    fits = Table2Fits(paper.design_matrix(df, "implied")).fit()
+    fits = _fitted(df)
     multi_cells = [c for c in cells if c["model"] == "multi"]
     kept = [c for c in multi_cells if _edge_miss(*fits[("multi", c["term"])], c) == 0]
     cols = {col: (term, bounds, False)} | {
@@ -2762,7 +2764,7 @@ def uni_edge_polish(
     rows = multivariable_rows()
     multi_cells = [c for c in cells if c["model"] == "multi"]
     out = df.copy()
-    start = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+    start = _frame_tallies(out, cells, rows)
     n = len(out)
     ii, jj = np.triu_indices(n, 1)
     blocks = EDGE_BLOCKS if blocks is None else blocks
@@ -2810,7 +2812,7 @@ def uni_edge_polish(
                 _exchange(vals, i, j, sub if move_sub is not None else None)
             fits.fit(models)
         out = _keep_if_no_worse(out, df, cols, vals, cells, rows)
-    end = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+    end = _frame_tallies(out, cells, rows)
     return out, start, end
 
 
@@ -3024,7 +3026,7 @@ def uni_double_polish(
     cells = table2_cells()
     rows = multivariable_rows()
     out = df.copy()
-    start = _tallies(Table2Fits(paper.design_matrix(out, "implied")).fit(), cells, rows)
+    start = _frame_tallies(out, cells, rows)
     now = start
     cols = BLOCKS["tumour_stage"]
     sub = [cols.index(c) for c in PVTT_COLUMNS]
@@ -3061,7 +3063,7 @@ def uni_double_polish(
                 if m >= 0:
                     _exchange(trial_vals, int(ci[m]), int(cj[m]), sub)
             trial = _with_block(out, cols, trial_vals, out)
-            then = _tallies(Table2Fits(paper.design_matrix(trial, "implied")).fit(), cells, rows)
+            then = _frame_tallies(trial, cells, rows)
             if then[0] > now[0] and then[1] >= now[1] and then[2] >= now[2]:
                 out, now, made = trial, then, True
                 break
@@ -3155,7 +3157,7 @@ def pvtt_edge_descent(
     """
     all_cells = table2_cells()
     rows = multivariable_rows()
-    start = _tallies(Table2Fits(paper.design_matrix(df, "implied")).fit(), all_cells, rows)
+    start = _frame_tallies(df, all_cells, rows)
     aimed = [c for c in all_cells if c["model"] == "uni" and (c["term"], c["stat"]) in cells]
     cols = BLOCKS["tumour_stage"]
     sub = [cols.index(c) for c in PVTT_COLUMNS]
@@ -3193,7 +3195,7 @@ def pvtt_edge_descent(
     if not moved:
         return out, start, start
     trial = _with_block(out, cols, vals, out)
-    then = _tallies(Table2Fits(paper.design_matrix(trial, "implied")).fit(), all_cells, rows)
+    then = _frame_tallies(trial, all_cells, rows)
     if then[0] > start[0] and then[1] >= start[1] and then[2] >= start[2]:
         return trial, start, then
     return out, start, start
