@@ -1404,6 +1404,16 @@ class _SurvivalState:
         self.prior = df["prior_tace_sessions"].to_numpy(float).copy()
         self.add = (df["additional_tace"] == 1).to_numpy().copy()
 
+    def frame(self, df: pd.DataFrame) -> pd.DataFrame:
+        """A copy of ``df`` with the state's columns written back (a responder is ``"SD"``)."""
+        out = df.copy()
+        out["os_months"], out["os_event"] = self.os, self.ose.astype(int)
+        out["pfs_months"], out["pfs_event"] = self.pfs, self.pfe.astype(int)
+        out["prior_tace_sessions"] = self.prior.astype(int)
+        out["additional_tace"] = self.add.astype(int)
+        out["best_response"] = np.where(self.dc, "SD", "PD")
+        return out
+
     def copy(self):
         new = object.__new__(_SurvivalState)
         for k, v in self.__dict__.items():
@@ -1874,13 +1884,7 @@ def anneal_survival(
         st = best[2]
     _, _, st = best
     loss, loss_f = _reported_losses(st, _compile_targets(raw) + survival_cox_targets())
-    out = df.copy()
-    out["os_months"], out["os_event"] = st.os, st.ose.astype(int)
-    out["pfs_months"], out["pfs_event"] = st.pfs, st.pfe.astype(int)
-    out["prior_tace_sessions"] = st.prior.astype(int)
-    out["additional_tace"] = st.add.astype(int)
-    out["best_response"] = np.where(st.dc, "SD", "PD")
-    return out, loss, loss_f
+    return st.frame(df), loss, loss_f
 
 
 #: The rescue (:func:`rescue_survival`): time steps (months, both signs) tried for one patient.
@@ -2367,13 +2371,7 @@ def rescue_survival(
     )  # fmt: skip
     st = state[0]
     cur, cur_f = _reported_losses(st, targets)
-    out = df.copy()
-    out["os_months"], out["os_event"] = st.os, st.ose.astype(int)
-    out["pfs_months"], out["pfs_event"] = st.pfs, st.pfe.astype(int)
-    out["prior_tace_sessions"] = st.prior.astype(int)
-    out["additional_tace"] = st.add.astype(int)
-    out["best_response"] = np.where(st.dc, "SD", "PD")
-    return out, cur, cur_f
+    return st.frame(df), cur, cur_f
 
 
 # --------------------------------------------------------------------------------------------
