@@ -158,6 +158,20 @@ def _step_curve(t, e, alpha: float, ci: str):
     return times, surv, lower, upper
 
 
+def _censor_ticks(ax, times, surv, cens: np.ndarray, colour) -> None:
+    """Tick marks ``|`` on the step curve ``(times, surv)`` at the censored times ``cens``."""
+    if cens.size:
+        ax.plot(
+            cens,
+            _surv_at(times, surv, cens),
+            ls="none",
+            marker="|",
+            ms=7,
+            mew=1.2,
+            color=colour,
+        )
+
+
 def _surv_at(times, surv, x):
     idx = np.searchsorted(times, x, side="right") - 1
     return surv[np.clip(idx, 0, len(surv) - 1)]
@@ -324,17 +338,7 @@ def km_plot(
         if ci is not None:
             ax.fill_between(times, lower, upper, step="post", color=colour, alpha=0.15, lw=0)
         if censor_ticks:
-            cens = np.sort(tt[ee == 0])
-            if cens.size:
-                ax.plot(
-                    cens,
-                    _surv_at(times, surv, cens),
-                    ls="none",
-                    marker="|",
-                    ms=7,
-                    mew=1.2,
-                    color=colour,
-                )
+            _censor_ticks(ax, times, surv, np.sort(tt[ee == 0]), colour)
     ax.set_ylim(-0.02, 1.02)
     # every time 0 (deaths at month 0): a month of axis, not a singular one
     right = max(float(t.max()), float(at_risk_times.max())) or 1.0
@@ -1447,17 +1451,8 @@ def km_panels(
         times, surv, _, _ = _step_curve(t, e, 0.05, "log")
         ax.set_label(name)
         ax.step(times, surv, where="post", color=PALETTE[0], lw=1.6)
-        cens = np.sort(t[e == 0])
-        if censor_ticks and cens.size:
-            ax.plot(
-                cens,
-                _surv_at(times, surv, cens),
-                ls="none",
-                marker="|",
-                ms=7,
-                mew=1.2,
-                color=PALETTE[0],
-            )
+        if censor_ticks:
+            _censor_ticks(ax, times, surv, np.sort(t[e == 0]), PALETTE[0])
         ax.axhline(0.5, linestyle=":", color="0.6")
         if marked is not None:
             ax.axvline(float(marked), linestyle="--", color="0.4")
