@@ -729,21 +729,22 @@ def _replace_problem(directory: Path, states=("complete",)) -> str | None:
         return f"is an unfinished or failed run ({marker.get('state')!s}), not a report"
     extra = _unlisted(directory, marker)
     if extra:
-        more = f" and {len(extra) - 1} more" if len(extra) > 1 else ""
-        return (
-            f"holds files this tool did not write ('{_show(extra[0])}'{more}); "
-            "--force replaces only an unmodified report"
-        )
+        return _holds_files("this tool did not write", extra)
     # a failed run's notebooks are recorded too: one opened and edited while debugging (or
     # FAILED.txt with the user's notes) is the user's work, not ours to delete
     changed = _changed(directory, marker)
     if changed:
-        more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
-        return (
-            f"holds files changed since this tool wrote them ('{_show(changed[0])}'{more}); "
-            "--force replaces only an unmodified report"
-        )
+        return _holds_files("changed since this tool wrote them", changed)
     return None
+
+
+def _holds_files(what: str, files: list[str]) -> str:
+    """:func:`_replace_problem`'s reason for files a report may not hold: the first named."""
+    more = f" and {len(files) - 1} more" if len(files) > 1 else ""
+    return (
+        f"holds files {what} ('{_show(files[0])}'{more}); "
+        "--force replaces only an unmodified report"
+    )
 
 
 def _remove_owned(directory: Path, accept=None) -> bool:
