@@ -1866,6 +1866,17 @@ class _Rows:
             }
         )
 
+    def repeated(self, seen: dict, key, where: str, ids: str) -> bool:
+        """True when ``key`` was checked already (``seen`` maps it to its row): that row then
+        names ``where`` and ``ids`` too. Otherwise False, and the next row added is ``key``'s."""
+        if key in seen:
+            row = self.rows[seen[key]]
+            row["where"] += f", {where}"
+            row["ids"] += f", {ids}"
+            return True
+        seen[key] = len(self.rows)
+        return False
+
 
 def _place(entry_id: str) -> str:
     return _PLACE[entry_id.split(".")[0]]
@@ -1921,12 +1932,8 @@ def _check_percents(rows: _Rows, df: pd.DataFrame, get, n: int) -> None:
         count_id = counts.get((r.location, r.quantity)) or counts.get(("table1", r.quantity))
         count = None if count_id is None else int(get(count_id).value)
         key = (r.quantity, count, r.value)
-        if key in seen:
-            row = rows.rows[seen[key]]
-            row["where"] += f", {_place(r.id)}"
-            row["ids"] += f", {r.id}"
+        if rows.repeated(seen, key, _place(r.id), r.id):
             continue
-        seen[key] = len(rows.rows)
         if count is not None:
             res = percent_of_count(count, n, r.value, r.decimals)
             rows.add(
@@ -2058,12 +2065,8 @@ def _check_medians(rows: _Rows, df: pd.DataFrame, get) -> None:
         median_id = r.id.rsplit(".", 1)[0] + ".median"
         med = get(median_id)
         key = (r.quantity, med.text, r.text)
-        if key in seen:
-            row = rows.rows[seen[key]]
-            row["where"] += f", {_place(r.id)}"
-            row["ids"] += f", {median_id}, {r.id}"
+        if rows.repeated(seen, key, _place(r.id), f"{median_id}, {r.id}"):
             continue
-        seen[key] = len(rows.rows)
         res = _symmetry_as_read(med, r)
         rows.add(
             _place(r.id),
