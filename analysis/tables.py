@@ -887,36 +887,16 @@ def table1(
         mean_sd("Number of prior TACE", "prior_tace_sessions"),
         mean_sd("Number of TACE-refractory sessions", "refractory_tace_sessions"),
         n_pct("Additional TACE during HAIC", "additional_tace", c["additional_tace"] == 1),
-        n_pct(
-            "Refractory: poor response",
-            "refractory_poor_response",
-            _flag(c, "refractory_poor_response"),
-            "refractory_poor_response",
-        ),
-        n_pct(
-            "Refractory: new lesions",
-            "refractory_new_lesions",
-            _flag(c, "refractory_new_lesions"),
-            "refractory_new_lesions",
-        ),
-        n_pct(
-            "Refractory: extrahepatic spread",
-            "refractory_extrahepatic",
-            _flag(c, "refractory_extrahepatic"),
-            "refractory_extrahepatic",
-        ),
-        n_pct(
-            "Refractory: vascular invasion",
-            "refractory_vascular_invasion",
-            _flag(c, "refractory_vascular_invasion"),
-            "refractory_vascular_invasion",
-        ),
-        n_pct(
-            "Refractory: rising tumour marker",
-            "refractory_tumor_marker",
-            _flag(c, "refractory_tumor_marker"),
-            "refractory_tumor_marker",
-        ),
+    ]
+    rows += [
+        n_pct(f"Refractory: {what}", col, _flag(c, col), col)
+        for what, col in (
+            ("poor response", "refractory_poor_response"),
+            ("new lesions", "refractory_new_lesions"),
+            ("extrahepatic spread", "refractory_extrahepatic"),
+            ("vascular invasion", "refractory_vascular_invasion"),
+            ("rising tumour marker", "refractory_tumor_marker"),
+        )
     ]
     table = pd.DataFrame(
         rows, columns=["characteristic", "published", "reproduced", "verdict", "reason"]
