@@ -2489,19 +2489,17 @@ class CohortValidator:
             if len(values) < plaus.median_count:
                 continue
             if plaus.median_max is not None and median > plaus.median_max:
-                self.issues.add(
-                    base, name,
-                    f"looks like {plaus.likely}, not {unit}: median {_fmt_value(median)} (above "
-                    f"{_fmt(plaus.median_max)}{on}, implausible for a cohort)",
-                    "unit", [], None, plaus.hint or "",
-                )  # fmt: skip
+                side, bound = "above", plaus.median_max
             elif plaus.median_min is not None and median < plaus.median_min:
-                self.issues.add(
-                    base, name,
-                    f"looks like {plaus.likely}, not {unit}: median {_fmt_value(median)} (below "
-                    f"{_fmt(plaus.median_min)}{on}, implausible for a cohort)",
-                    "unit", [], None, plaus.hint or "",
-                )  # fmt: skip
+                side, bound = "below", plaus.median_min
+            else:
+                continue
+            self.issues.add(
+                base, name,
+                f"looks like {plaus.likely}, not {unit}: median {_fmt_value(median)} ({side} "
+                f"{_fmt(bound)}{on}, implausible for a cohort)",
+                "unit", [], None, plaus.hint or "",
+            )  # fmt: skip
         if self._bmi:
             bmi = np.concatenate(self._bmi)
             if len(bmi) and float(np.median(bmi)) > _BMI_MEDIAN_MAX:
