@@ -159,7 +159,12 @@ def _step_curve(t, e, alpha: float, ci: str):
 
 
 def _censor_ticks(ax, times, surv, cens: np.ndarray, colour) -> None:
-    """Tick marks ``|`` on the step curve ``(times, surv)`` at the censored times ``cens``."""
+    """Tick marks ``|`` on the step curve ``(times, surv)``, one at each distinct censored time.
+
+    Patients censored at the same time share one tick: a tick per patient made a 10,000-patient
+    figure's SVG 230 KB, and the same tick drawn twice shows nothing more.
+    """
+    cens = np.unique(cens)
     if cens.size:
         ax.plot(
             cens,
@@ -338,7 +343,7 @@ def km_plot(
         if ci is not None:
             ax.fill_between(times, lower, upper, step="post", color=colour, alpha=0.15, lw=0)
         if censor_ticks:
-            _censor_ticks(ax, times, surv, np.sort(tt[ee == 0]), colour)
+            _censor_ticks(ax, times, surv, tt[ee == 0], colour)
     ax.set_ylim(-0.02, 1.02)
     # every time 0 (deaths at month 0): a month of axis, not a singular one
     right = max(float(t.max()), float(at_risk_times.max())) or 1.0
@@ -1452,7 +1457,7 @@ def km_panels(
         ax.set_label(name)
         ax.step(times, surv, where="post", color=PALETTE[0], lw=1.6)
         if censor_ticks:
-            _censor_ticks(ax, times, surv, np.sort(t[e == 0]), PALETTE[0])
+            _censor_ticks(ax, times, surv, t[e == 0], PALETTE[0])
         ax.axhline(0.5, linestyle=":", color="0.6")
         if marked is not None:
             ax.axvline(float(marked), linestyle="--", color="0.4")

@@ -12,7 +12,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from analysis.book import PALETTE  # noqa: E402
-from analysis.plots import RISK_TABLE_LABEL, forest_plot, km_plot  # noqa: E402
+from analysis.plots import RISK_TABLE_LABEL, forest_plot, km_panels, km_plot  # noqa: E402
 
 # 10 patients, two groups. Hand count of "follow-up >= t":
 #   group A times 1, 3, 4, 7, 12   -> at 0: 5, at 6: 2 (7, 12), at 12: 1 (12)
@@ -69,6 +69,20 @@ def test_km_plot_curve_steps_match_hand_km():
     ticks = ax.get_lines()[1]
     np.testing.assert_allclose(ticks.get_xdata(), [2, 4])
     np.testing.assert_allclose(ticks.get_ydata(), [0.75, 0.375])
+    plt.close(fig)
+
+
+def test_censoring_ticks_one_per_distinct_time():
+    # five patients censored at 2 and three at 4: two ticks, in both figures (one per patient
+    # made a 10,000-patient figure's SVG 230 KB)
+    t, e = [1, 2, 2, 2, 2, 2, 3, 4, 4, 4], [1, 0, 0, 0, 0, 0, 1, 0, 0, 0]
+    fig = km_plot(None, t, e, ci=None, at_risk=False)
+    ticks = [ln for ln in fig.axes[0].lines if ln.get_marker() == "|"]
+    assert len(ticks) == 1 and list(ticks[0].get_xdata()) == [2, 4]
+    plt.close(fig)
+    fig = km_panels({"os": (t, e, None)})
+    ticks = [ln for ln in fig.axes[0].lines if ln.get_marker() == "|"]
+    assert len(ticks) == 1 and list(ticks[0].get_xdata()) == [2, 4]
     plt.close(fig)
 
 
