@@ -89,7 +89,7 @@ import yaml
 
 from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT, formatting
 from analysis.clinical import BMI_RANGE_KG_M2
-from analysis.cohort import MIN_PATIENTS, load_cohort, times_read_as_years
+from analysis.cohort import MIN_PATIENTS, load_cohort, times_read_as_years, warning_lines
 from analysis.numerics import numbered_cells
 from analysis.privacy import describe, file_name_identifier, mask_file_name
 from analysis.problems import unusable_path_reason
@@ -2789,6 +2789,8 @@ def run_book(
     loaded = load_cohort(cohort, min_patients=MIN_PATIENTS)
     for note in loaded.attrs.get("notes", []):
         print(f"note: {_show(cohort.name)}: {note}", file=log)
+    for line in warning_lines(loaded.attrs.get("warnings", [])):  # as validate prints them
+        print(line, file=log)
     years = times_read_as_years(loaded["os_months"])  # said on the report's first page too
     del loaded
     selected = discover_chapters(chapters_dir, chapters)
