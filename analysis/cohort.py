@@ -2771,7 +2771,7 @@ def warning_lines(warnings: Iterable[Problem | str]) -> list[str]:
     Parameters
     ----------
     warnings : iterable of Problem or str
-        :attr:`CohortReport.warnings`, :attr:`CohortError.warnings` or
+        ``CohortReport.warnings``, ``CohortError.warnings`` or
         ``load_cohort(...).attrs["warnings"]``.
 
     Examples
