@@ -1668,7 +1668,7 @@ def _local_moves(units, kind, bounds, q_window, median, band):
     """Every small move of :func:`_value_search`'s last stage, as ``(i, j, k, new i, new j,
     new k, admissible)``: two patients ``i`` and ``j`` moving by ``+d`` and ``-d`` (``d`` 1 or 2
     units of the last decimal; mean-and-SD columns), one patient moving by 1 unit (bilirubin)
-    or by 1 % and 10 % either way (AFP)."""
+    or by 1% and 10% either way (AFP)."""
     n = units.size
     lo_all, hi_all = bounds
     if kind == "mean_sd":

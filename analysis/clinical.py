@@ -277,7 +277,7 @@ def bsa(height_cm, weight_kg, formula: str = "mosteller"):
     formula : {"mosteller", "dubois"}
         ``"mosteller"`` (default): :math:`\\sqrt{h\\,w/3600}` :cite:p:`mosteller1987`.
         ``"dubois"``: :math:`0.007184\\,w^{0.425}\\,h^{0.725}` :cite:p:`dubois1916`.
-        The two agree within about 2 % for adults of ordinary build and diverge most for very
+        The two agree within about 2% for adults of ordinary build and diverge most for very
         light or very heavy patients; the study does not say which one it used.
 
     Returns
@@ -361,7 +361,7 @@ DEFAULT_RENAL_BANDS: tuple[tuple[float, float, float], ...] = (
 
 
 #: Epirubicin hepatic bands (:cite:t:`ema_epirubicin`): bilirubin (mg/dL) and AST (× ULN)
-#: limits. Within ``[low, high]`` → 50 % of the starting dose; above ``high`` → 25 %.
+#: limits. Within ``[low, high]`` → 50% of the starting dose; above ``high`` → 25%.
 EPIRUBICIN_BILIRUBIN_BAND_MG_DL = (1.2, 3.0)
 EPIRUBICIN_AST_BAND_X_ULN = (2.0, 4.0)
 EPIRUBICIN_HEPATIC_PERCENT = (50.0, 25.0)
@@ -369,7 +369,7 @@ EPIRUBICIN_HEPATIC_PERCENT = (50.0, 25.0)
 #: Bilirubin (mg/dL) above which epirubicin is withheld: severe hepatic impairment, where the
 #: product information contraindicates it (:cite:t:`ema_epirubicin`, section 4.3) and dose
 #: tables say omit (bilirubin > 5 mg/dL, :cite:t:`floyd2006`). Between 3 and 5 mg/dL the
-#: 25 % band applies; above 5 mg/dL the sheet warns "withhold" and recommends 0 %.
+#: 25% band applies; above 5 mg/dL the sheet warns "withhold" and recommends 0%.
 EPIRUBICIN_WITHHOLD_BILIRUBIN_MG_DL = 5.0
 
 #: Highest cycle number accepted: monthly cycles for four years; a larger number is a typo.
@@ -558,8 +558,8 @@ def ecf_dose_sheet(
       Also a warning when ``prior_epirubicin_mg_m2`` is less than the earlier ECF cycles
       alone would have given (``35 × (cycle − 1)``).
     * Epirubicin hepatic bands (epirubicin prescribing information, :cite:t:`ema_epirubicin`):
-      bilirubin 1.2–3 mg/dL or AST 2–4 × ULN → 50 %; bilirubin > 3 mg/dL or AST > 4 × ULN →
-      25 %. Boundaries: 1.2 and 3.0 mg/dL and 2.0 and 4.0 × ULN belong to the 50 % band; the
+      bilirubin 1.2–3 mg/dL or AST 2–4 × ULN → 50%; bilirubin > 3 mg/dL or AST > 4 × ULN →
+      25%. Boundaries: 1.2 and 3.0 mg/dL and 2.0 and 4.0 × ULN belong to the 50% band; the
       more severe of the two criteria applies.
     * Withhold epirubicin when bilirubin is above 5 mg/dL
       (:data:`EPIRUBICIN_WITHHOLD_BILIRUBIN_MG_DL`): severe hepatic impairment, a
@@ -569,8 +569,8 @@ def ecf_dose_sheet(
     * Prior doxorubicin above 0, on every cycle: not counted in the epirubicin total, so the
       checkpoints understate the exposure; the product information asks that earlier
       anthracyclines be taken into account (:cite:t:`ema_epirubicin`) but gives no conversion.
-    * Cisplatin renal bands (:cite:t:`kintzel1995`; default eGFR 50–<60 → 75 %, 40–<50 →
-      50 %, < 40 → avoid; 60 and above → full dose).
+    * Cisplatin renal bands (:cite:t:`kintzel1995`; default eGFR 50–<60 → 75%, 40–<50 →
+      50%, < 40 → avoid; 60 and above → full dose).
 
     Examples
     --------
@@ -771,7 +771,7 @@ def ecf_dose_sheet(
         recommended[sheet["drug"] == "epirubicin"] = hep_percent
         warnings.append(
             f"Epirubicin hepatic band ({'; '.join(hep_reasons)}): recommended "
-            f"{hep_percent:g} % of the dose (not applied: the dose column is the full dose; see the recommended dose)."
+            f"{hep_percent:g}% of the dose (not applied: the dose column is the full dose; see the recommended dose)."
         )
     if egfr is not None:
         for lower, upper, percent in bands:
@@ -785,7 +785,7 @@ def ecf_dose_sheet(
                 else:
                     warnings.append(
                         f"Cisplatin renal band (eGFR {egfr:g} mL/min in {lower:g}–<{upper:g}): "
-                        f"recommended {percent:g} % of the dose (not applied: the dose column is "
+                        f"recommended {percent:g}% of the dose (not applied: the dose column is "
                         "the full dose; see the recommended dose)."
                     )
                 break
@@ -1422,7 +1422,7 @@ def bclc_stage_frame(df: pd.DataFrame) -> pd.Series:
 # ---------------------------------------------------------------------------------------------
 
 #: JSH 2021 thresholds as the study states them (:cite:t:`hien2024`, Methods; :cite:t:`kudo2021`):
-#: residual viable tumour >= 50 %, imaging 1–3 months after the session, >= 2 consecutive sessions.
+#: residual viable tumour >= 50%, imaging 1–3 months after the session, >= 2 consecutive sessions.
 JSH_VIABLE_PERCENT = 50.0
 JSH_WINDOW_MONTHS = (1.0, 3.0)
 JSH_MIN_CONSECUTIVE_SESSIONS = 2
@@ -1458,7 +1458,7 @@ def jsh_refractory(
     One entry per TACE session in ``viable_percent`` / ``new_lesions`` (in order), evaluated on
     CT/MRI after it. The criteria, as the study applied them (:cite:t:`hien2024`, Methods):
 
-    * **intrahepatic_poor_response** – residual viable (enhancing) tumour >= 50 % of the treated
+    * **intrahepatic_poor_response** – residual viable (enhancing) tumour >= 50% of the treated
       lesion after at least two *consecutive* TACE sessions;
     * **intrahepatic_new_lesions** – more intrahepatic lesions than before TACE after at least
       two consecutive sessions;
@@ -1495,7 +1495,7 @@ def jsh_refractory(
 
     Examples
     --------
-    Viable tumour of 60 % and 70 % after two consecutive sessions is a poor response:
+    Viable tumour of 60% and 70% after two consecutive sessions is a poor response:
 
     >>> r = jsh_refractory([60, 70], [False, False])
     >>> bool(r["intrahepatic_poor_response"]), bool(r["is_refractory"])
@@ -1908,16 +1908,16 @@ def mrecist(
     Sums are of the longest diameters of the *viable* (arterially enhancing) part of the target
     lesions. Rules, in this order:
 
-    * **PD** – a new lesion, unequivocal non-target progression, or a sum at least 20 % above
+    * **PD** – a new lesion, unequivocal non-target progression, or a sum at least 20% above
       the nadir (the smallest sum so far, baseline included): ``current >= 1.2 × nadir`` and
       ``current − nadir >= min_increase_mm``;
     * **CR** – no arterial enhancement left in any target lesion (sum 0);
-    * **PR** – at least a 30 % decrease from baseline: ``current <= 0.7 × baseline``;
+    * **PR** – at least a 30% decrease from baseline: ``current <= 0.7 × baseline``;
     * **SD** – otherwise.
 
     The paper says it used "modified RECIST 1.1"; mRECIST itself has no 5-mm absolute rule for
     PD (RECIST 1.1 has one), so ``min_increase_mm`` defaults to 0 (set 5 for the RECIST 1.1
-    reading). Boundaries: exactly −30 % is PR, exactly +20 % is PD.
+    reading). Boundaries: exactly −30% is PR, exactly +20% is PD.
 
     Parameters
     ----------
@@ -1939,8 +1939,8 @@ def mrecist(
 
     Examples
     --------
-    Sums of viable target diameters (mm): −40 % is a partial response, 0 a complete one,
-    +50 % over the nadir progression, −10 % stable disease.
+    Sums of viable target diameters (mm): −40% is a partial response, 0 a complete one,
+    +50% over the nadir progression, −10% stable disease.
 
     >>> mrecist(50, 30), mrecist(50, 0), mrecist(50, 60, 40), mrecist(50, 45)
     ('PR', 'CR', 'PD', 'SD')
@@ -1956,7 +1956,7 @@ def mrecist(
     min_inc = _check_scalar(min_increase_mm, "min_increase_mm", lo=0, unit="mm")
     new = _check_flag(new_lesion, "new_lesion")
     nontarget = _check_flag(nontarget_progression, "nontarget_progression")
-    # compare with a relative tolerance so that e.g. 50 → 60 (+20 %) is PD despite rounding
+    # compare with a relative tolerance so that e.g. 50 → 60 (+20%) is PD despite rounding
     eps = 1e-9
     if new or nontarget or (cur >= 1.2 * nadir - eps and cur - nadir >= min_inc - eps and cur > 0):
         return "PD"

@@ -41,8 +41,9 @@ Every step is linear in the size of the file: each distinct text of a column is 
 chunk, and every regular expression has bounded repetitions. Memory is linear too, not one
 chunk's: validation (:func:`check_cohort_file`) holds the text of one chunk at a time, but
 keeps from every row what the whole-cohort checks need (its ``patient_id``, for uniqueness;
-its line number; the numbers whose cohort medians the plausibility rules test), about a
-quarter of a kilobyte a row; :func:`load_cohort` keeps every row, as the frame it returns.
+its line number; a 64-bit hash of its other cells and one of its id, for rows repeated under
+another id; the numbers whose cohort medians the plausibility rules test), about a quarter
+of a kilobyte a row; :func:`load_cohort` keeps every row, as the frame it returns.
 Measured on generated files of valid rows (peak resident memory, ``/usr/bin/time -v``, a
 shared 2-core machine): ``python -m analysis validate`` 0.10 GB for 1,000 rows, 0.23 GB for
 50,000 (one chunk), 0.45 GB for a million (a 125 MB file, 9 CPU-s, 16 to 28 s);
@@ -111,6 +112,7 @@ __all__ = [
     "PAPER_LEVELS",
     "ID_MISSING_WORDS",
     "times_read_as_years",
+    "warning_lines",
 ]
 
 #: Where the data dictionary is stored.
@@ -1913,11 +1915,20 @@ class CohortValidator:
     ----------
     columns : list of str
         The cohort's header (after dropping duplicated names).
-    privacy : bool
+    privacy_guard : bool
         Run :class:`analysis.privacy.IdentifierScanner` on the cells as well.
     min_patients : int
         Fewer rows than this (but at least one) is a problem (``too-few-patients``); ``run`` and
         ``validate`` ask for :data:`MIN_PATIENTS`, the library's default 0 checks only the rows.
+    positions : iterable of int, optional
+        The header's positions of ``columns`` in the file (for the identifier guard).
+    repeated_rows : bool
+        Warn (``repeated-row``) about rows equal to an earlier row in every column but
+        ``patient_id``: the same patient entered twice under two ids, most likely. Rows are
+        named by their lines, never by their ids. :func:`check_cohort_file` (``validate``,
+        ``run``, :func:`load_cohort`) turns it on; a row equal to an earlier one in its id too
+        is the ``unique`` error's, not repeated here. Off by default: tests build cohorts by
+        repeating a few valid rows under new ids. It keeps a 64-bit hash of each row.
 
     Use :meth:`add` for each chunk and :meth:`problems` at the end.
 
@@ -1940,6 +1951,7 @@ class CohortValidator:
         privacy_guard: bool = True,
         min_patients: int = 0,
         positions: Iterable[int] | None = None,
+        repeated_rows: bool = False,
     ):
         self.columns = [str(c) for c in columns]
         self.min_patients = min_patients
@@ -1956,6 +1968,9 @@ class CohortValidator:
         self._suspect: dict[str, np.ndarray] = {}
         self._factor = None
         self._written = None
+        #: per chunk, with repeated_rows: hashes of each row without its id and of its id,
+        #: its lines and positions
+        self._rows: list[tuple[np.ndarray, ...]] | None = [] if repeated_rows else None
         self._missing_columns()
 
     # -- whole-cohort checks ----------------------------------------------------------------
@@ -2022,7 +2037,23 @@ class CohortValidator:
             self._ids.append(ids)
             self._id_lines.append(lines if lines is not None else np.full(n, -1))
             self._id_positions.append(np.arange(chunk.start, chunk.start + n))
+        if self._rows is not None:
+            self._hash_rows(chunk)
         self.rows += n
+
+    def _hash_rows(self, chunk: _Chunk) -> None:
+        """Keep a hash of each row's cells but its id, and of its id (:meth:`_repeated_rows`)."""
+        n = len(chunk)
+        others = [name for name in chunk.columns if name != "patient_id"]
+        if not others:
+            return
+        cells = pd.DataFrame({i: chunk.columns[name] for i, name in enumerate(others)})
+        key = pd.util.hash_pandas_object(cells, index=False).to_numpy()
+        ids = chunk.columns.get("patient_id")
+        id_key = pd.util.hash_array(ids) if ids is not None else np.zeros(n, dtype=np.uint64)
+        lines = chunk.lines if chunk.lines is not None else np.full(n, -1)
+        positions = np.arange(chunk.start, chunk.start + n)
+        self._rows.append((key, id_key, np.asarray(lines, dtype=np.int64), positions))
 
     def _check_column(self, col: Column, cells: np.ndarray, ref_maker) -> np.ndarray:
         base = (2, self._order[col.name])
@@ -2371,14 +2402,57 @@ class CohortValidator:
 
     # -- the end ----------------------------------------------------------------------------
     def problems(self) -> list[Problem]:
-        """Every problem found so far (privacy first, then by column, then cross-column)."""
+        """Every problem found so far (privacy first, then by column, then cross-column), and
+        the warnings (free-text columns, repeated rows)."""
         self._unique()
         self._plausibility()
         self._size()
         found = self.issues.problems()
         if self.scanner is not None:
             found = self.scanner.problems() + found
-        return [_header_masked(p) for p in found]
+        return [_header_masked(p) for p in found] + self._repeated_rows()
+
+    def _repeated_rows(self) -> list[Problem]:
+        """A warning naming the rows equal to an earlier row in every column but
+        ``patient_id`` (each by its line and the line it repeats), or nothing."""
+        if not self._rows:
+            return []
+        key, id_key, lines, positions = (
+            np.concatenate(parts) for parts in zip(*self._rows, strict=True)
+        )
+        rows = pd.DataFrame({"key": key, "id": id_key})
+        distinct = ~rows.duplicated().to_numpy()  # the same id too: the "unique" error's
+        index = np.flatnonzero(distinct)
+        repeats = rows["key"].iloc[index].duplicated().to_numpy()
+        if not repeats.any():
+            return []
+        first = pd.Series(index[~repeats], index=key[index[~repeats]])
+
+        def where(i: int) -> str:
+            return f"line {lines[i]}" if lines[i] >= 0 else f"row {positions[i]}"
+
+        later = index[repeats]
+        refs = tuple(
+            RowRef(
+                int(lines[i]) if lines[i] >= 0 else None,
+                f"same as {where(int(first[key[i]]))}",
+                position=int(positions[i]),
+            )
+            for i in later[:MAX_ROWS_SHOWN]
+        )
+        return [
+            Problem(
+                None,
+                "rows repeat an earlier row in every column but patient_id (one patient entered "
+                "twice under two ids?)",
+                "repeated-row",
+                refs,
+                hint="keep one row per patient; if they are different patients, check that "
+                "no row was copied over another",
+                count=len(later),
+                severity="warning",
+            )
+        ]
 
     def notes(self) -> list[str]:
         """What looks odd but may be right, for standard error (``validate``, ``run``): overall
@@ -2668,6 +2742,7 @@ def check_cohort_file(
         privacy_guard=privacy_guard,
         min_patients=min_patients,
         positions=[i + 1 for i in stream.keep],
+        repeated_rows=True,
     )
     try:
         for chunk in stream.chunks():
@@ -2683,6 +2758,36 @@ def check_cohort_file(
     warnings = [p for p in found if p.severity == "warning"]
     notes = stream.notes + validator.notes()
     return CohortReport(path.name, stream.rows, stream.names, errors, warnings, notes)
+
+
+def warning_lines(warnings: Iterable[Problem | str]) -> list[str]:
+    """The lines that list a cohort's warnings (free-text columns, rows repeated under another
+    id), one each, as ``python -m analysis validate`` prints them: ``run`` prints the same
+    lines, from this function, before its chapters run and beside an invalid cohort's
+    problems, so that the two commands cannot say different things.
+
+    Parameters
+    ----------
+    warnings : iterable of Problem or str
+        ``CohortReport.warnings``, ``CohortError.warnings`` or
+        ``load_cohort(...).attrs["warnings"]``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> rows = load_cohort().head(12)
+    >>> rows.loc[11, rows.columns != "patient_id"] = rows.loc[3, rows.columns != "patient_id"]
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "mine.csv")
+    ...     rows.to_csv(path, index=False)
+    ...     report = check_cohort_file(path)
+    >>> report.problems
+    []
+    >>> for line in warning_lines(report.warnings):
+    ...     print(line)
+      - warning: file: rows repeat an earlier row in every column but patient_id (one patient entered twice under two ids?) — 1 row: line 13: same as line 5 [keep one row per patient; if they are different patients, check that no row was copied over another]
+    """
+    return [f"  - {warning}" for warning in warnings]
 
 
 def _typed(chunks: list[_Chunk], names: list[str]) -> pd.DataFrame:

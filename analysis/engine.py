@@ -301,7 +301,7 @@ def solve_symmetric(a, b, inverse: bool = False):
     Gauss-Jordan elimination without pivoting (stable for positive definite matrices, as
     Cholesky's factorisation is) on ``a`` beside ``b`` (and the identity), in NumPy's elementwise
     ufuncs; one matrix or a stack, by the same operations. The inverse costs little more than
-    the solution (about 5 % at p = 11), so a Newton step and its standard errors need one call.
+    the solution (about 5% at p = 11), so a Newton step and its standard errors need one call.
 
     Parameters
     ----------

@@ -38,8 +38,10 @@ Guarantees
   (marker state "failed", ``FAILED.txt`` naming the chapter and the cell, the notebooks so
   far). An older ``NAME.failed`` is replaced only if it is ours and unchanged (its marker
   records each file's SHA-256, as a report's does); a user's folder of that name, or ours with
-  a notebook edited since, is left alone and ``NAME.failed-2`` is used. A later successful run
-  removes our ``NAME.failed`` when it is unchanged.
+  a notebook edited since, is left alone and ``NAME.failed-2`` is used (``-3`` … when that
+  one is edited too). A later successful run removes every one of these folders that is ours
+  and unchanged, numbered or not, and names in its summary those of ours it kept because they
+  changed.
 * **Interruptions.** SIGINT, SIGTERM and SIGHUP raise :class:`RunInterrupted`; the partial directory
   (and any parent folder this run created) is removed, exit status 128 + signal. From the
   swap into place on, a signal is only recorded: the report is kept and RunInterrupted
@@ -87,7 +89,7 @@ import yaml
 
 from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT, formatting
 from analysis.clinical import BMI_RANGE_KG_M2
-from analysis.cohort import MIN_PATIENTS, load_cohort, times_read_as_years
+from analysis.cohort import MIN_PATIENTS, load_cohort, times_read_as_years, warning_lines
 from analysis.numerics import numbered_cells
 from analysis.privacy import describe, file_name_identifier, mask_file_name
 from analysis.problems import unusable_path_reason
@@ -221,6 +223,10 @@ class BookRun:
         Wall time of the whole run.
     warnings : list of str
         Warnings of the report's site build (also in ``build-warnings.txt``).
+    kept_failed : list of pathlib.Path
+        Folders of earlier failed runs into the same ``out`` (``NAME.failed``,
+        ``NAME.failed-2`` …) kept because a file in them changed since the failed run wrote
+        them; the unchanged ones are removed once a run succeeds. The summary names them.
 
     Examples
     --------
@@ -234,6 +240,9 @@ class BookRun:
     open reports/mine/index.html
     >>> print(BookRun(Path("my reports/mine"), "cohort.csv").summary().splitlines()[-1])
     open 'my reports/mine/index.html'
+    >>> kept = BookRun(Path("reports/mine"), "cohort.csv", kept_failed=[Path("reports/mine.failed-2")])
+    >>> print(kept.summary().splitlines()[1])
+    kept reports/mine.failed-2: a failed run's folder, changed since it was written (yours now: delete it when done)
     """
 
     out: Path
@@ -241,6 +250,7 @@ class BookRun:
     chapters: list[ChapterRun] = field(default_factory=list)
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    kept_failed: list[Path] = field(default_factory=list)
 
     @property
     def index(self) -> Path:
@@ -258,6 +268,11 @@ class BookRun:
                 f" (see {shlex.quote(str(self.out / 'build-warnings.txt'))})\n"
                 if self.warnings
                 else ""
+            )
+            + "".join(
+                f"kept {shlex.quote(str(path))}: a failed run's folder, changed since it was "
+                "written (yours now: delete it when done)\n"
+                for path in self.kept_failed
             )
             + f"open {shlex.quote(str(self.index))}"  # quoted when a shell needs it (spaces)
         )
@@ -2775,6 +2790,8 @@ def run_book(
     loaded = load_cohort(cohort, min_patients=MIN_PATIENTS)
     for note in loaded.attrs.get("notes", []):
         print(f"note: {_show(cohort.name)}: {note}", file=log)
+    for line in warning_lines(loaded.attrs.get("warnings", [])):  # as validate prints them
+        print(line, file=log)
     years = times_read_as_years(loaded["os_months"])  # said on the report's first page too
     del loaded
     selected = discover_chapters(chapters_dir, chapters)
@@ -2933,9 +2950,7 @@ def run_book(
                 _stop_kernels(kernels)
                 if build_root is not None:
                     shutil.rmtree(build_root, ignore_errors=True)
-        if failed_dir.exists() and _read_marker(failed_dir) is not None:
-            if _replace_problem(failed_dir, states=("failed",)) is None:
-                _remove_owned(failed_dir)
+        run.kept_failed = _clear_failed(out)
         run.seconds = time.monotonic() - started
     if stops.held:
         raise RunInterrupted(stops.held[0], written=out)
@@ -3005,6 +3020,43 @@ def _scrub_file(path: Path, scrub: _PathScrubber) -> None:
     cleaned = scrub(text)
     if cleaned != text:
         path.write_text(cleaned, encoding="utf-8")
+
+
+def _failed_folders(out: Path) -> list[Path]:
+    """The folders beside ``out`` named as :func:`_keep_failed` names a failed run's folder
+    (``NAME.failed``, ``NAME.failed-2``, ``-3`` …), in that order; whose they are is not
+    checked here."""
+    pattern = re.compile(re.escape(out.name) + r"\.failed(?:-([2-9]|[1-9][0-9]+))?")
+    try:
+        entries = list(out.parent.iterdir())
+    except OSError:
+        return []
+    found = []
+    for path in entries:
+        match = pattern.fullmatch(path.name)
+        if match is not None:
+            found.append((int(match.group(1) or 1), path))
+    return [path for _, path in sorted(found)]
+
+
+def _clear_failed(out: Path) -> list[Path]:
+    """After a successful run into ``out``: remove every failed folder of ``out`` that this tool
+    wrote and nobody changed since (``NAME.failed`` and the numbered ones alike: marker state
+    "failed", no file added, every listed file's SHA-256 as recorded); return those of ours
+    kept because they changed (a notebook edited while debugging: the user's work now). A
+    folder without our marker is somebody else's: neither removed nor named."""
+    kept = []
+    for path in _failed_folders(out):
+        if path.is_symlink() or not path.is_dir():
+            continue
+        marker = _read_marker(path)
+        if marker is None or marker.get("state") != "failed":
+            continue
+        if _replace_problem(path, states=("failed",)) is None and _remove_owned(path):
+            continue
+        if path.exists():
+            kept.append(path)
+    return kept
 
 
 def _keep_failed(work: _Workspace, failed_dir: Path, failure: _Failure, scrub) -> Path:

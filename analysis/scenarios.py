@@ -12,9 +12,9 @@ Scenarios (:data:`SCENARIOS`):
 ``as-generated``
     the cohort's own columns, unchanged (the generator's draw).
 ``proportional``
-    the generator's rule, re-drawn (an independent draw, not the cohort's own times): additional TACE at a uniform 10–60 % of the patient's OS
+    the generator's rule, re-drawn (an independent draw, not the cohort's own times): additional TACE at a uniform 10–60% of the patient's OS
     time (:data:`analysis.synthesis.ADDITIONAL_TACE_SHARE`); disease control seen at a uniform
-    35–90 % of the way to progression (:data:`analysis.synthesis.RESPONSE_SHARE`), between 1 and
+    35–90% of the way to progression (:data:`analysis.synthesis.RESPONSE_SHARE`), between 1 and
     6 months (:data:`analysis.synthesis.RESPONSE_MONTHS`). The later a patient dies, the later
     the treatment: immortal time is built in.
 ``fixed-interval``

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import json
 import re
 from pathlib import Path
 
@@ -558,8 +559,8 @@ def test_bclc_readings_are_computed_and_the_same_in_both_chapters():
 def test_chapter_03_writes_a_percentage_against_its_number():
     """Chapter 03 wrote "50 %" (in its prose, its glued sentences, Table 3.7 and a printed
     line) where the rest of the book writes "50%". What the chapter itself writes has no space
-    now; the dose sheet's warnings (Tables 3.5 and 3.9) come from analysis.clinical, which the
-    command line prints too, and are left to it."""
+    now, and neither has the dose sheet's warnings (Tables 3.5 and 3.9), which come from
+    analysis.clinical and which the command line prints too (a later review: "50 %" there)."""
     nb = _golden("03-treatment")
     spaced = re.compile(r"\d %")
     for name in ("treat_band_edges", "treat_brief_checks", "tbl-treat-bands"):
@@ -567,6 +568,9 @@ def test_chapter_03_writes_a_percentage_against_its_number():
     printed = _streams(nb)
     assert "epirubicin, day 1: 50% of the full dose" in printed
     assert not spaced.search(printed)
+    shown = json.dumps([cell.get("outputs", []) for cell in nb.cells], ensure_ascii=False)
+    assert "% of the dose" in shown
+    assert not spaced.search(shown)
 
 
 def test_chapter_03_runs_the_dose_sheet_as_the_rest_of_the_book_does():

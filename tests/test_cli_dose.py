@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -70,7 +71,7 @@ def test_large_patient_with_labs_shows_warnings_and_both_doses(capsys):
     )
     assert code == 0 and err == ""
     # BSA sqrt(190*110/3600) = 2.409: epirubicin 35*2.409 = 84.3 mg, capped 35*2 = 70.0 mg,
-    # recommended 50 % of 84.3 = 42.2 mg; cisplatin 60*2.409 = 144.6, capped 120.0, 75 % = 108.4
+    # recommended 50% of 84.3 = 42.2 mg; cisplatin 60*2.409 = 144.6, capped 120.0, 75% = 108.4
     assert "ECF cycle 3 · BSA 2.41 m²" in out
     epi = next(line for line in out.splitlines() if line.strip().startswith("epirubicin"))
     assert epi.split() == [
@@ -81,12 +82,11 @@ def test_large_patient_with_labs_shows_warnings_and_both_doses(capsys):
         "not",
         "stated",
         "70.0",
-        "50",
-        "%",
+        "50%",
         "42.2",
     ]
     cis = next(line for line in out.splitlines() if line.strip().startswith("cisplatin"))
-    assert cis.split() == ["cisplatin", "2", "60", "144.6", "2", "h", "120.0", "75", "%", "108.4"]
+    assert cis.split() == ["cisplatin", "2", "60", "144.6", "2", "h", "120.0", "75%", "108.4"]
     assert "Warnings (3):" in out
     assert "BSA 2.41 m² is above 2.0 m²" in out
     assert "Epirubicin hepatic band (bilirubin 1.4 mg/dL in 1.2–3)" in out
@@ -220,7 +220,7 @@ def test_subprocess_bad_input_no_traceback():
 # --- issue 11: withhold above bilirubin 5 mg/dL, unknown cumulative dose, bounds -------------
 def test_bilirubin_above_five_withholds_epirubicin(capsys):
     # bilirubin 12 mg/dL > 5 mg/dL: severe hepatic impairment; epirubicin is contraindicated
-    # (EMA SmPC 4.3) and omitted (Floyd et al. 2006): recommended 0 %, the warning comes first
+    # (EMA SmPC 4.3) and omitted (Floyd et al. 2006): recommended 0%, the warning comes first
     code, out, err = _run_main(
         capsys, ["--height-cm", "170", "--weight-kg", "65", "--bilirubin-mg-dl", "12"]
     )
@@ -229,15 +229,15 @@ def test_bilirubin_above_five_withholds_epirubicin(capsys):
     assert warnings.startswith("  - WITHHOLD epirubicin (bilirubin 12 mg/dL > 5)")
     assert "do not give it" in warnings
     epi = next(line for line in out.splitlines() if line.strip().startswith("epirubicin"))
-    assert epi.split()[-3:] == ["0", "%", "0.0"]
+    assert epi.split()[-2:] == ["0%", "0.0"]
 
 
 @pytest.mark.parametrize(
     ("bilirubin", "band"),
-    [("3", "50 %"), ("3.01", "25 %"), ("5", "25 %"), ("5.01", "WITHHOLD"), ("50", "WITHHOLD")],
+    [("3", "50%"), ("3.01", "25%"), ("5", "25%"), ("5.01", "WITHHOLD"), ("50", "WITHHOLD")],
 )
 def test_bilirubin_band_edges(capsys, bilirubin, band):
-    # 1.2-3 -> 50 %, (3, 5] -> 25 % (edges belong to the milder band), > 5 -> withhold
+    # 1.2-3 -> 50%, (3, 5] -> 25% (edges belong to the milder band), > 5 -> withhold
     code, out, _ = _run_main(
         capsys, ["--height-cm", "170", "--weight-kg", "65", "--bilirubin-mg-dl", bilirubin]
     )
@@ -438,3 +438,15 @@ def test_the_header_prints_the_bmi_as_its_warning_does(capsys):
     assert "· BMI 40.00004 kg/m² ·" in out and "  - BMI 40.00004 kg/m² (150 cm" in out
     code, out, _ = _run_main(capsys, ["--height-cm", "165", "--weight-kg", "68"])
     assert code == 0 and "· BMI 25.0 kg/m² ·" in out
+
+
+def test_percentages_are_written_against_their_number(capsys):
+    """Hostile review: the dose sheet's table and warnings wrote "50 %" and "75 %" where the
+    book writes "50%" (chapter 03 shows the same warnings in its tables)."""
+    code, out, _ = _run_main(
+        capsys,
+        ["--height-cm", "170", "--weight-kg", "65", "--bilirubin-mg-dl", "1.4", "--egfr", "45"],
+    )
+    assert code == 0
+    assert "recommended 50% of the dose" in out
+    assert not re.search(r"\d %", out), out

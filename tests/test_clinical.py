@@ -323,7 +323,7 @@ def test_dose_sheet_epirubicin_hepatic_bands(labs, percent):
     assert len(warnings) == (0 if percent == 100 else 1)
     np.testing.assert_allclose(sheet["dose_mg"][0], 35 * BSA_170_65)  # never applied
     if percent < 100:
-        assert f"recommended {percent} % of the dose (not applied" in warnings[0]
+        assert f"recommended {percent}% of the dose (not applied" in warnings[0]
         # e.g. 50 %: 0.5 * 61.319 = 30.660 mg
         assert sheet["recommended_dose_mg"][0] == pytest.approx(percent / 100 * 35 * BSA_170_65)
         assert list(sheet["recommended_percent"][1:]) == [100.0, 100.0, 100.0]
@@ -347,7 +347,7 @@ def test_dose_sheet_cisplatin_renal_bands(egfr, percent):
     if percent == 0:
         assert "avoid cisplatin" in renal[0]
     else:
-        assert f"recommended {percent} % of the dose" in renal[0]
+        assert f"recommended {percent}% of the dose" in renal[0]
 
 
 def test_dose_sheet_configurable_renal_bands():

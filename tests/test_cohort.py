@@ -109,9 +109,14 @@ def valid_rows() -> list[dict[str, str]]:
 
 def enough_rows(n: int = MIN_PATIENTS) -> list[dict[str, str]]:
     """``n`` valid patients (default the fewest ``run`` and ``validate`` accept): the four of
-    :func:`valid_rows` repeated, ``patient_id`` P001 to P0nn; the first four are those rows."""
+    :func:`valid_rows` repeated, ``patient_id`` P001 to P0nn; the first four are those rows.
+    Each repeat is a year older (61, 62 … 85; 100 rows differ), so that no row equals another
+    but for its id: ``validate`` warns about such rows (the same patient entered twice)."""
     four = valid_rows()
-    return [{**four[i % 4], "patient_id": f"P{i + 1:03d}"} for i in range(n)]
+    return [
+        {**four[i % 4], "patient_id": f"P{i + 1:03d}", "age_years": str(61 + i // 4 % 25)}
+        for i in range(n)
+    ]
 
 
 def write(tmp_path, rows, header=None, name="cohort.csv", **fmt):

@@ -596,5 +596,5 @@ def test_no_bibliography_field_is_cut_by_a_percent_sign():
     ]
     assert unescaped == []
     note = Text.from_latex(bib.entries["floyd2006"].fields["note"]).render_as("text")
-    assert note.startswith("Dose modification table: epirubicin 50 % for bilirubin")
+    assert note.startswith("Dose modification table: epirubicin 50% for bilirubin")
     assert note.endswith("omit above 5 mg/dL")

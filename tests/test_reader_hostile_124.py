@@ -92,12 +92,65 @@ def test_an_edited_failed_folder_is_never_deleted_by_the_next_run(tmp_path, caps
     assert notebook.read_bytes() == edited
     assert (reports / "r.failed-2" / MARKER_NAME).is_file()
 
-    # a success: the report is written and the edited folder kept
+    # a success: the report is written and the edited folder kept (and named); the second
+    # failed folder, ours and unchanged, is removed as an unchanged r.failed is (session 128:
+    # it was left behind)
     fail.unlink()
     assert main(argv) == 0, capsys.readouterr().err
-    capsys.readouterr()
+    out = capsys.readouterr().out
     assert notebook.read_bytes() == edited
-    assert sorted(p.name for p in reports.iterdir()) == ["r", "r.failed", "r.failed-2"]
+    assert sorted(p.name for p in reports.iterdir()) == ["r", "r.failed"]
+    kept = [line for line in out.splitlines() if line.startswith("kept ")]
+    assert len(kept) == 1 and kept[0].split(":")[0].endswith("r.failed"), out
+
+
+@pytest.mark.slow(seconds=8)
+def test_a_success_removes_every_unchanged_failed_folder_and_names_the_edited_ones(
+    tmp_path, capsys
+):
+    """Hostile review (session 128): a run that failed while ``r.failed`` was edited wrote
+    ``r.failed-2``, and the next success removed neither. Now a success applies the rule of
+    ``r.failed`` to every numbered folder: ours and unchanged, removed; ours and edited, kept
+    and named in the summary; a folder of that name without our marker, left alone unnamed."""
+    chapters = tmp_path / "chapters"
+    chapters.mkdir()
+    (chapters / "01-tiny.md").write_text(_TINY, encoding="utf-8")
+    cohort = tmp_path / "my.csv"
+    cohort.write_bytes(COHORT_CSV.read_bytes())
+    fail = tmp_path / "fail-now"
+    fail.write_text("", encoding="utf-8")
+    reports = tmp_path / "reports"
+    argv = ["run", "--cohort", str(cohort), "--out", str(reports / "r"), "--quiet"]
+    argv += ["--chapters-dir", str(chapters)]
+    for name in ("r.failed", "r.failed-2"):  # fails, and the folder it left is edited
+        assert main(argv) == 1
+        capsys.readouterr()
+        notes = reports / name / "FAILED.txt"
+        notes.write_text(notes.read_text(encoding="utf-8") + "my notes\n", encoding="utf-8")
+    assert main(argv) == 1  # a third failure: r.failed-3, unchanged
+    capsys.readouterr()
+    users = reports / "r.failed-7"  # somebody's own folder of a matching name
+    users.mkdir()
+    (users / "keep.txt").write_text("mine", encoding="utf-8")
+    assert sorted(p.name for p in reports.iterdir()) == [
+        "r.failed",
+        "r.failed-2",
+        "r.failed-3",
+        "r.failed-7",
+    ]
+
+    fail.unlink()
+    assert main(argv) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert sorted(p.name for p in reports.iterdir()) == [
+        "r",
+        "r.failed",
+        "r.failed-2",
+        "r.failed-7",
+    ]
+    assert (users / "keep.txt").read_text(encoding="utf-8") == "mine"
+    kept = [line.split(":")[0] for line in out.splitlines() if line.startswith("kept ")]
+    assert [Path(k).name for k in kept] == ["r.failed", "r.failed-2"], out
 
 
 def test_our_failed_folder_is_replaced_only_while_unchanged(tmp_path):

@@ -217,7 +217,7 @@ def _format_sheet(sheet) -> str:
         if column in table:
             table[column] = table[column].map(lambda d: f"{d:.1f}")
     if "recommended_percent" in table:
-        table["recommended_percent"] = table["recommended_percent"].map(lambda p: f"{p:g} %")
+        table["recommended_percent"] = table["recommended_percent"].map(lambda p: f"{p:g}%")
     table = table.drop(columns="cycle").rename(
         columns={
             "dose_mg_m2": "mg/m²",

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from analysis import COHORT_CSV
 from analysis.cli import UsageError, file_path
-from analysis.cohort import CohortError
+from analysis.cohort import CohortError, warning_lines
 from analysis.runner import (
     CHAPTERS_DIR,
     PARAMETER_RANGES,
@@ -115,7 +115,9 @@ examples:
 {chapters}
 
 The cohort is validated first (python -m analysis validate); nothing is written unless it
-passes. The report appears in one piece at --out; the input CSV is never changed.
+passes, and its warnings (a free-text column, a row repeated under another id) are printed
+as validate prints them. The report appears in one piece at --out; the input CSV is never
+changed.
 
 exit status: 0 report written, 1 a chapter failed (partial output in OUT.failed), 2 invalid
 cohort or request (nothing written), 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (partial
@@ -174,6 +176,8 @@ def _run(args: argparse.Namespace, stops: SignalStops) -> int:
         )
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
+        for line in warning_lines(exc.warnings):  # as validate prints them
+            print(line, file=sys.stderr)
         if str(args.cohort).startswith("~") and not Path(args.cohort).exists():
             # read from a folder named "~" here: "c.csv does not exist" said nothing of why
             print(

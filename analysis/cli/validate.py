@@ -11,7 +11,9 @@ read, never written.
 Exit codes
 ----------
 0
-    valid; warnings (free-text columns), if any, then ``OK: PATH: N patients, M columns (…)``.
+    valid; warnings (free-text columns, rows that repeat another row in every column but
+    ``patient_id``, named by their lines), if any, then ``OK: PATH: N patients, M columns (…)``.
+    ``run`` prints the same warnings (:func:`analysis.cohort.warning_lines`).
 1
     the file was read but breaks the data dictionary, the plausibility rules or the privacy
     rules, or has fewer patients than ``run`` accepts (:data:`analysis.cohort.MIN_PATIENTS`).
@@ -30,7 +32,13 @@ import time
 from pathlib import Path
 
 from analysis.cli import file_path
-from analysis.cohort import MIN_PATIENTS, SCHEMA, check_cohort_file, renamed_columns
+from analysis.cohort import (
+    MIN_PATIENTS,
+    SCHEMA,
+    check_cohort_file,
+    renamed_columns,
+    warning_lines,
+)
 from analysis.formatting import count
 from analysis.privacy import describe, file_name_identifier, mask_file_name, printable_header
 
@@ -43,11 +51,14 @@ examples:
 
 The file is only read, never written. Every problem is listed, one line each, naming the
 column; values that look like identifiers are masked. Column names are case-sensitive; the
-columns may come in any order; other columns are listed as not used (refused when they look
-like identifiers), beside the problems too when a required column is missing. A column under
-a close name (another letter case, spaces or hyphens, a unit in parentheses: 'Height (cm)'
-for height_cm) is pointed out, with the name to use. A report needs at least {min_patients}
-patients; fewer is a problem.
+columns may come in any order; other columns are listed as not used (refused when they
+look like identifiers), beside the problems too when a required column is missing.
+Warnings leave the file valid: a free-text column, and rows that repeat an earlier row in
+every column but patient_id (one patient entered twice?), counted and named by their
+lines, never their ids; run prints the same warnings. A column under a close name (another
+letter case, spaces or hyphens, a unit in parentheses: 'Height (cm)' for height_cm) is
+pointed out, with the name to use. A report needs at least {min_patients} patients; fewer
+is a problem.
 
 exit status: 0 valid, 1 problems with the data, 2 file unreadable as CSV (missing, empty,
 not UTF-8, not comma-separated, a web page or workbook, a title line above the column
@@ -208,13 +219,15 @@ def run(args: argparse.Namespace) -> int:
         n = len(problems)
         print(f"{shown}: {n} problem{'s' if n != 1 else ''}")
         renamed = [renamed_problem(*pair) for pair in _renamed_optional(report.columns).items()]
-        for problem in problems + renamed + report.warnings:
+        for problem in problems + renamed:
             print(f"  - {problem}")
+        for line in warning_lines(report.warnings):  # as run prints them
+            print(line)
         unused = unused_columns_line(report.columns)
         if unused:  # beside a missing column: where it may be
             print(unused)
         return 2 if report.fatal else 1
-    for warning in report.warnings:
-        print(f"  - {warning}")
+    for line in warning_lines(report.warnings):  # as run prints them
+        print(line)
     print(summary(report.columns, report.rows, shown))
     return 0
