@@ -227,6 +227,10 @@ class BookRun:
         Folders of earlier failed runs into the same ``out`` (``NAME.failed``,
         ``NAME.failed-2`` …) kept because a file in them changed since the failed run wrote
         them; the unchanged ones are removed once a run succeeds. The summary names them.
+    cohort_warnings : list of str
+        The cohort's warnings, as ``validate`` prints them (:func:`analysis.cohort.warning_lines`):
+        printed before the chapters run and again in the summary, where a long run's output
+        would otherwise have scrolled them away.
 
     Examples
     --------
@@ -243,6 +247,9 @@ class BookRun:
     >>> kept = BookRun(Path("reports/mine"), "cohort.csv", kept_failed=[Path("reports/mine.failed-2")])
     >>> print(kept.summary().splitlines()[1])
     kept reports/mine.failed-2: a failed run's folder, changed since it was written (yours now: delete it when done)
+    >>> warned = BookRun(Path("r"), "c.csv", cohort_warnings=["warning: c.csv: a note"])
+    >>> print(warned.summary().splitlines()[1])
+    warning: c.csv: a note
     """
 
     out: Path
@@ -251,6 +258,7 @@ class BookRun:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     kept_failed: list[Path] = field(default_factory=list)
+    cohort_warnings: list[str] = field(default_factory=list)
 
     @property
     def index(self) -> Path:
@@ -263,6 +271,7 @@ class BookRun:
         return (
             f"ran {len(self.chapters)} chapter{'s' if len(self.chapters) != 1 else ''} "
             f"({names}) on {self.cohort} in {self.seconds:.1f} s\n"
+            + "".join(f"{line}\n" for line in self.cohort_warnings)
             + (
                 f"{len(self.warnings)} site build warning{'s' if len(self.warnings) != 1 else ''}"
                 f" (see {shlex.quote(str(self.out / 'build-warnings.txt'))})\n"
@@ -2790,7 +2799,8 @@ def run_book(
     loaded = load_cohort(cohort, min_patients=MIN_PATIENTS)
     for note in loaded.attrs.get("notes", []):
         print(f"note: {_show(cohort.name)}: {note}", file=log)
-    for line in warning_lines(loaded.attrs.get("warnings", [])):  # as validate prints them
+    cohort_warnings = warning_lines(loaded.attrs.get("warnings", []))  # as validate prints them
+    for line in cohort_warnings:  # and again in the summary (a long run scrolls them away)
         print(line, file=log)
     years = times_read_as_years(loaded["os_months"])  # said on the report's first page too
     del loaded
@@ -2817,7 +2827,7 @@ def run_book(
         remove_stale_partials(out.parent)
     remove_stale_build_dirs()
     failed_dir = out.with_name(out.name + ".failed")
-    run = BookRun(out=out, cohort=cohort.name)
+    run = BookRun(out=out, cohort=cohort.name, cohort_warnings=cohort_warnings)
     with signals_raise() as stops:
         work = _Workspace(out)
         build_root = None

@@ -129,9 +129,13 @@ def test_run_repeats_every_warning_validate_prints_on_a_valid_cohort(tmp_path, c
     assert expected == warning_lines(check_cohort_file(path).warnings)
     assert len(expected) == 2
     argv = ["run", "--cohort", str(path), "--out", str(tmp_path / "r"), "--quiet"]
-    code, _, err = _call([*argv, "--chapters-dir", str(chapters)], capsys)
+    code, out, err = _call([*argv, "--chapters-dir", str(chapters)], capsys)
     assert code == 0, err
     lines = err.splitlines()
     assert [line for line in lines if line.startswith("  - warning: ")] == expected
     assert lines.index(expected[-1]) < lines.index("[1/1] 01-tiny")  # before any chapter
-    assert "TWIN" not in err
+    # and again in the summary, under the line that ends the run: a long run's output had
+    # scrolled them away
+    summary = out.splitlines()
+    assert summary[0].startswith("ran 1 chapter (01-tiny)") and summary[1:3] == expected
+    assert "TWIN" not in out + err

@@ -116,8 +116,8 @@ examples:
 
 The cohort is validated first (python -m analysis validate); nothing is written unless it
 passes, and its warnings (a free-text column, a row repeated under another id) are printed
-as validate prints them. The report appears in one piece at --out; the input CSV is never
-changed.
+as validate prints them, before the chapters and again in the closing summary. The report
+appears in one piece at --out; the input CSV is never changed.
 
 exit status: 0 report written, 1 a chapter failed (partial output in OUT.failed), 2 invalid
 cohort or request (nothing written), 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (partial
