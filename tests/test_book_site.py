@@ -601,3 +601,37 @@ def test_the_printed_legend_and_an_explicit_alt_text_print_typographic_apostroph
     book_site.figure_alt_text(None, doctree, "x")
     alts = [image["alt"] for image in doctree.findall(lambda n: n.tagname == "image")]
     assert alts == ["the paper’s bars beside this cohort’s", "The cohort’s caption."]
+
+
+def test_bibliography_and_index_entries_print_typographic_apostrophes():
+    """Review: the bibliography read "Cox's likelihood function" and "His Majesty's Stationery
+    Office", and the general index "Breslow's rule", "Greenwood's formula", beside prose that
+    prints ’ (sphinxcontrib-bibtex writes its entries after Sphinx's smart quotes; an index entry
+    is the source's text). A link's words (an address, a DOI) and code keep theirs."""
+    from docutils import nodes
+    from sphinx import addnodes
+
+    doctree = publish_doctree(
+        ".. [Efron1977] Efron, B. (1977). The efficiency of Cox's likelihood function. "
+        "His Majesty's Stationery Office. https://example.org/it's ``don't``\n"
+    )
+    # pybtex writes a protected "{Cox}'s" as two pieces of text: "Cox", then "'s likelihood"
+    (citation,) = doctree.findall(lambda n: n.tagname == "citation")
+    (para,) = citation.findall(nodes.paragraph)
+    first = para.children[0]
+    cut = str(first).index("'s likelihood")
+    para.replace(first, [nodes.Text(str(first)[:cut]), nodes.Text(str(first)[cut:])])
+    book_site.typographic_citations(None, doctree, "book/bibliography")
+    text = citation.astext()
+    assert "Cox’s likelihood" in text and "His Majesty’s Stationery" in text, text
+    assert "https://example.org/it's" in text and "don't" in text, text
+    doctree += addnodes.index(
+        entries=[
+            ("single", "Greenwood's formula", "term-greenwood", "main", None),
+            ("single", "Breslow's rule", "term-breslow", "main", None),
+        ]
+    )
+    book_site.typographic_index_entries(doctree)
+    (index,) = doctree.findall(addnodes.index)
+    assert [e[1] for e in index["entries"]] == ["Greenwood’s formula", "Breslow’s rule"]
+    assert [e[2] for e in index["entries"]] == ["term-greenwood", "term-breslow"]

@@ -336,6 +336,8 @@ def _probes(path: Path, width: int) -> dict:
             want |= dict.fromkeys(["badges", "sessions", "classes", "tables", "captions", "text"])
         if path in CODE_PAGES:
             want["code"] = None
+        if chapter:
+            want["outputs"] = None
         if path in READING_PAGES:
             want |= dict.fromkeys(["highlights", "reading"])
         if path in API_MODULE_PAGES:
@@ -377,10 +379,12 @@ async (want) => {
       .every(p => !p.innerText.includes('\\u200b'))}));
   step('api', API_LAYOUT);
   step('notes', TABLE_NOTES);
-  step('code', SCROLLING_CODE, 'article div.highlight > pre, article pre');
+  step('code', SCROLLING_CODE, 'article pre:not(.cell_output pre)');
+  step('outputs', PRINTED_LINES);
   step('typed', SCROLLING_CODE,
        'article div[class*="highlight-"]:not(.output) > div.highlight > pre');
   step('unbroken', UNBROKEN);
+  step('skewed', SKEWED_TABLE);
   step('tables', PHONE_TABLES);
   step('captions', SCROLLING_CAPTIONS);
   step('reading', PHONE_READING);
@@ -1811,7 +1815,7 @@ def chapters_at(browser, server, outside_requests):
     chapter 04 at 320 px), then ``captions`` (:data:`_SCROLLING_CAPTIONS_JS`, which opens the
     article's dropdowns), then at 1280 px ``box`` (of :data:`HEADER_BADGE_TABLES`, every
     dropdown opened), and ``problems`` (console and page errors while it was loaded and
-    measured). The caption test and the test of Table 4.2's first column at 320 px, and the
+    measured). The caption test and the test of Table 4.1's first column at 320 px, and the
     caption test and that of the header badges at 1280 px, each loaded these pages again
     (~1 CPU-s a page)."""
     done: dict[int, dict] = {}
@@ -1861,7 +1865,7 @@ def test_captions_of_scrolling_tables_stay_in_view(chapters_at, outside_requests
     1280 px) were cut off at the edge (tables.css). On a phone a table's text is never under
     12 px: a table that does not fit at 12 px scrolls (at 390 px
     :data:`PHONE_SCROLLING_TABLES`, none since Table 7.6 fits; on a 320 px phone, a 288 px
-    column, Tables 4.2 and 7.5 among them). At 1280 px no numbered table scrolls, and no
+    column, Tables 4.1 and 7.5 among them; 4.2 is cards). At 1280 px no numbered table scrolls, and no
     table's text is under 10 px. (At 390 px:
     :func:`test_captions_of_scrolling_tables_stay_in_view_on_a_phone`.) Measured on the pages
     of ``chapters_at``, shared with the tests of single tables at 320 and 1280 px."""
@@ -1899,7 +1903,7 @@ def _captions_stay_in_view(rows: list, width: int) -> None:
     assert not cut, f"captions cut off at {width} px: {cut}"
     assert not small, f"table text under {least} px at {width} px: {small}"
     if width == 320:  # the captions above were checked on tables that scroll
-        assert {"Table 4.2", "Table 7.5"} <= scrolling, sorted(scrolling)
+        assert {"Table 4.1", "Table 7.5"} <= scrolling, sorted(scrolling)
     elif width == 390:
         assert scrolling == PHONE_SCROLLING_TABLES, sorted(scrolling ^ PHONE_SCROLLING_TABLES)
     else:  # every numbered table fits a 1280 px screen
@@ -2011,7 +2015,7 @@ def test_tables_3_8_and_9_5_read_cleanly_on_a_phone(contexts, server, outside_re
     assert not outside_requests
 
 
-_FIRST_COLUMN_JS = """(() => { const t = document.querySelector('table#tbl-base-skewed');
+_FIRST_COLUMN_JS = """(() => { const t = document.querySelector('table#tbl-base-table1');
   const td = t.tBodies[0].rows[0].cells[0];
   return [t.classList.contains('wide-first'), td.getBoundingClientRect().width,
           parseFloat(getComputedStyle(td).fontSize)]; })()"""
@@ -2020,10 +2024,12 @@ _FIRST_COLUMN_JS = """(() => { const t = document.querySelector('table#tbl-base-
 def test_phone_tables_that_scroll_keep_their_row_labels_readable(
     chapters_at, outside_requests, toured
 ):
-    """On a 320 px phone Table 4.2 scrolls sideways; its first column (row labels such as
-    "PIVKA-II (ng/mL)") is not squeezed to its longest word: book.js marks such a table
-    "wide-first" (tables.css: 8 em). Before, Table 6.1's rows were up to 156 px tall (seven
-    lines). At 390 px Table 4.2 fits now and, like Table 3.7, is left alone; Table 3.8, a little
+    """On a 320 px phone Table 4.1 scrolls sideways (Table 4.2 did, before it became cards);
+    its first column (row labels such as "PIVKA-II (ng/mL)") is not squeezed to its longest
+    word: book.js marks such a table "wide-first" (tables.css: 8 em). Before, Table 6.1's rows
+    were up to 156 px tall (seven lines). At 390 px Table 4.2 is cards (its means ± SD do not
+    break: test_table_4_2_keeps_each_mean_and_sd_whole_and_fits_a_phone) and, like Table 3.7,
+    neither fitted nor scrolled; Table 3.8, a little
     too wide at 12 px, was fitted (book.js "fit": narrower gaps between cells, labels at least
     5.5 em; Table 6.1 was, before its Class column went under its labels), which ran its
     headers together, and is now shown as cards, as Table 9.2, 44 px too wide, is
@@ -2050,6 +2056,7 @@ def test_phone_tables_that_scroll_keep_their_row_labels_readable(
                     "tbl-bias-scenarios": (False, False)}, fits  # fmt: skip
     assert "stacked" in classes["tbl-bias-scenarios"]
     assert "stacked" in classes["tbl-treat-sheet-reduced"]
+    assert "stacked" in classes["tbl-base-skewed"]
     assert not outside_requests
 
 
@@ -2762,33 +2769,68 @@ def _golden_stream(stem: str, needle: str) -> str:
     return texts[0]
 
 
-def test_code_and_its_output_wrap_on_a_phone(toured):
-    """At 390 px no code cell, printed output or code block scrolls sideways (book.css): 9 of 10
-    chapters hid results behind the right edge, chapter 09's "> 3 sessions: log-rank P 0.891;
-    > 4 sessi…" (1,094 px in a 358 px box), chapter 10's validator messages (1,751 px), the
-    commands of How to use (858-875 px). At 1366 px no code a reader types scrolls (chapter 07's
-    "# published beside reproduced, one row per te…" was cut); printed output keeps its lines
-    there. A wrapped cell's text is unchanged (the copy button copies it as written): the text of
-    chapter 09's cut-offs is the golden notebook's, one line per cut-off since the chapters print
-    lines of at most 80 characters (test_copyable_cells).
+def test_code_wraps_and_printed_output_keeps_its_lines_on_a_phone(toured):
+    """At 390 px no code cell or code block scrolls sideways (book.css): 9 of 10 chapters hid
+    code behind the right edge, the commands of How to use (858-875 px in 356 px). At 1366 px no
+    code a reader types scrolls (chapter 07's "# published beside reproduced, one row per te…"
+    was cut); printed output keeps its lines there.
+
+    A code cell's printed output keeps its lines on a phone too, and scrolls sideways in its own
+    box, never past the text column: the chapters print lines of at most 80 characters, already
+    broken where a reader expects (test_copyable_cells), and wrapped again at 358 px chapter 10's
+    validator lines each ran over two or three (review: "the validator's printed output, already
+    wrapped at 80 columns, wraps again"). Its text is the golden notebook's (chapter 09's cut-offs,
+    one line each).
 
     Measured by the tour on each page as loaded at each width (:data:`_PROBE_JS`)."""
-    scrolling, typed, seen = {}, {}, 0
+    scrolling, typed, rewrapped, past, seen, outputs = {}, {}, {}, {}, 0, 0
     for path in CODE_PAGES:
         phone = _probed(toured, path, 390)
         seen += phone["highlights"]
         if phone["code"]:
             scrolling[path.stem] = phone["code"][:4]
+        for text, printed, drawn, white_space, beyond in phone.get("outputs", []):
+            outputs += 1
+            if drawn != printed or white_space != "pre":
+                rewrapped.setdefault(path.stem, []).append((text, printed, drawn, white_space))
+            if beyond > 1:
+                past.setdefault(path.stem, []).append((text, beyond))
         found = _probed(toured, path, 1366)["typed"]
         if found:
             typed[path.stem] = found[:4]
     chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("09"))
     lines = _probed(toured, chapter, 390)["sessions"]
     assert seen > 100, f"only {seen} code blocks found"
+    assert outputs > 20, f"only {outputs} printed outputs found"
     assert not scrolling, f"code that scrolls sideways at 390 px: {scrolling}"
+    assert not rewrapped, f"printed lines wrapped again at 390 px: {rewrapped}"
+    assert not past, f"printed output past the text column at 390 px: {past}"
     printed = _golden_stream(chapter.stem, "sessions: log-rank P")
-    assert lines and lines.strip() == printed.strip(), "the printed lines were changed, not wrapped"
+    assert lines and lines.strip() == printed.strip(), "the printed lines were changed"
     assert not typed, f"code a reader types scrolls sideways at 1366 px: {typed}"
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_table_4_2_keeps_each_mean_and_sd_whole_and_fits_a_phone(toured, width):
+    """Review (390 px): Table 4.2 broke its long means ± SD before the ± ("13,242.6 / ±
+    48,407.3†", "72.6 / ± 75.9†"; kept whole, they made it 415 px wide in a 358 px column). On a
+    phone it is one card per variable (":class: phone-cards"), each summary on its line with its
+    column's name and the header's provenance badge (determined, assumed, assumed); at 1366 px a
+    table, the badges in its header only. No value breaks around its ± at either width
+    (test_short_headers_values_and_hyphened_numbers_stay_on_one_line)."""
+    seen = _probed(toured, next(p for p in CHAPTER_PAGES if p.stem.startswith("04")), width)
+    table = seen["skewed"]
+    assert table["cards"] == (width < 600), table["cards"]
+    assert table["over"] <= 1, table["over"]
+    cells = table["cells"]
+    assert len(cells) >= 30 and all(inside for _, _, inside in cells), cells
+    badges = [tuple(shown) for _, shown, _ in cells]
+    if width < 600:
+        assert set(badges) == {("determined",), ("assumed",)}, set(badges)
+        assert badges[:3] == [("determined",), ("assumed",), ("assumed",)], badges[:3]
+    else:
+        assert set(badges) == {()}, set(badges)
+    assert any("13,242.6 ± 48,407.3" in text for text, _, _ in cells), cells[:3]
 
 
 def _solutions(path: Path) -> list[str]:
@@ -3120,13 +3162,80 @@ _UNBROKEN_JS = r"""
     }
     return out;
   };
+  // a match in an element's whole text, which may run over several text nodes (span.value)
+  const whole = (within, regex) => {
+    const out = [];
+    const article = document.querySelector('article.bd-article');
+    if (!article) return out;
+    article.querySelectorAll(within).forEach(el => {
+      if (!el.getClientRects().length || el.closest('pre, code, .math, mjx-container')) return;
+      const texts = [];
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      let at = 0;
+      while (walker.nextNode()) {
+        texts.push([walker.currentNode, at]);
+        at += walker.currentNode.nodeValue.length;
+      }
+      const place = i => texts.findLast(([, start]) => start <= i);
+      for (const m of el.textContent.matchAll(regex)) {
+        const [a, i] = place(m.index), [b, j] = place(m.index + m[0].length - 1);
+        const range = document.createRange();
+        range.setStart(a, m.index - i);
+        range.setEnd(b, m.index + m[0].length - j);
+        if (new Set([...range.getClientRects()].filter(r => r.width > 0)
+          .map(r => Math.round(r.top))).size > 1) out.push(m[0]);
+      }
+    });
+    return out;
+  };
   return {
     headers: split('th', /\([^()]{1,16}\)/g),
+    // "a ± b" whatever its length ("13,242.6 ± 48,407.3", "mean ± SD") and a range of numbers
+    // ("(1.7–348,100)" in Table 4.1's text cells) in a table
+    spreads: whole('td, th, caption', /[\w.,·%]*[\w%]\s?±\s?[\w.,·%]*[\w%]/g),
+    ranges: whole('td, th, caption', /\d[\d.,]*%?–\d[\d.,]*%?/g),
     hyphens: split('*', /(?<![\w.,-])\d+[-\u2011][A-Za-z]+/g),
     values: split('*', /\d[\d.,]*%?\s?±\s?\d[\d.,]*%?|\d[\d,]*\/\d[\d,]*\s?=\s?[−-]?\d[\d.,]*%?/g),
     // a long value of a table may break before its ± or =, never after it
     operators: split('td, th', /(?<=\d%?\s?)±\s?\d[\d.,]*%?|(?<=\d\/\d[\d,]*\s?)=\s?[−-]?\d[\d.,]*%?/g),
   };
+}
+"""
+
+
+#: every printed output of a code cell shown: its first words, its printed lines (not blank) and
+#: the lines drawn, its white-space, and how far its box ends past the text column (px)
+_PRINTED_LINES_JS = r"""
+() => {
+  const column = document.querySelector('article.bd-article').getBoundingClientRect().right;
+  return Array.from(document.querySelectorAll('article .cell_output pre'))
+    .filter(pre => pre.getClientRects().length)
+    .map(pre => {
+      const range = document.createRange();
+      range.selectNodeContents(pre);
+      const drawn = new Set([...range.getClientRects()].filter(r => r.width > 0)
+        .map(r => Math.round(r.top))).size;
+      const printed = pre.textContent.split('\n').filter(line => line.trim()).length;
+      return [pre.textContent.trim().slice(0, 40), printed, drawn,
+              getComputedStyle(pre).whiteSpace, Math.round(pre.getBoundingClientRect().right - column)];
+    });
+}
+"""
+
+#: Table 4.2: shown as cards, how far it is wider than its box, each card cell's badges shown
+#: and whether it ends inside the box
+_SKEWED_TABLE_JS = r"""
+() => {
+  const t = document.getElementById('tbl-base-skewed');
+  const box = t.closest('.pst-scrollable-table-container');
+  const right = box.getBoundingClientRect().right;
+  const cells = Array.from(t.querySelectorAll('tbody td:not(:first-child)')).map(td => [
+    td.textContent.replace(/\s+/g, ' ').trim(),
+    Array.from(td.querySelectorAll('sup.provenance')).filter(b => b.getClientRects().length)
+      .map(b => b.textContent.trim()),
+    td.getBoundingClientRect().right <= right + 1]);
+  return {cards: getComputedStyle(t.tBodies[0].rows[0]).display === 'flex',
+          over: box.scrollWidth - box.clientWidth, cells};
 }
 """
 
@@ -3241,6 +3350,8 @@ _PROBE_SCRIPTS = {
     "ARROW_LINES": _ARROW_LINES_JS,
     "TABLE_NOTES": _TABLE_NOTES_JS,
     "UNBROKEN": _UNBROKEN_JS,
+    "PRINTED_LINES": _PRINTED_LINES_JS,
+    "SKEWED_TABLE": _SKEWED_TABLE_JS,
 }
 _PROBE_JS = _PROBE_TEMPLATE
 for _name, _script in _PROBE_SCRIPTS.items():  # in this order, as each name is filled in
@@ -3261,6 +3372,8 @@ def _chapter_probes() -> dict:
     out[("07", 1366)]["display"] = None
     out[("06", 1366)]["legend"] = None
     out.setdefault(("01", 390), {})["notes"] = None
+    for width in WIDTHS:
+        out.setdefault(("04", width), {})["skewed"] = None
     return out
 
 

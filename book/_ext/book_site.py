@@ -60,6 +60,9 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
     keeps with the row after it on paper.
 14. loads **Sphinx's search and its index only on the search page**
     (:func:`drop_search_scripts`): the theme put the 306 KB index in every page's head.
+15. prints **the apostrophes of the prose** in the bibliography and the general index
+    (:func:`typographic_citations`, :func:`typographic_index_entries`): Sphinx's smart quotes
+    never reach either, and "Cox's", "Greenwood's formula" showed the straight one.
 """
 
 from __future__ import annotations
@@ -71,6 +74,8 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms import SphinxTransform
 from sphinx.util.osutil import relative_uri
 
 DOWNLOADS = "downloads"
@@ -312,6 +317,71 @@ def figure_alt_text(app, doctree, docname: str) -> None:
                     image["alt"] = text
             else:
                 image["alt"] = typographic(image["alt"])
+
+
+#: where a bibliography entry's text is not prose: an address, a DOI, code
+_NOT_PROSE = (nodes.reference, nodes.literal, nodes.raw, nodes.FixedTextElement)
+
+
+def _typographic_text(node: nodes.Element) -> None:
+    """The text of ``node`` with the apostrophes of the prose, but not inside a link (its words
+    are an address or a DOI), code or raw HTML. Each piece of text is read after the character
+    before it: pybtex writes "{Cox}'s" as two ("Cox", "'s …"), and alone the second began with
+    an opening quote (‘s)."""
+    from analysis.provenance import typographic
+
+    before = " "
+    for text in list(node.findall(nodes.Text)):
+        parent, old = text.parent, str(text)
+        if "'" in old and not any(isinstance(a, _NOT_PROSE) for a in _ancestors(parent)):
+            parent.replace(text, nodes.Text(typographic(before + old)[1:]))
+        before = old[-1:] or before
+
+
+def _ancestors(node):
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def typographic_citations(app, doctree, docname: str) -> None:
+    """The bibliography's entries with the apostrophes of the prose ("Cox’s likelihood", "His
+    Majesty’s Stationery Office"): sphinxcontrib-bibtex writes them after Sphinx's smart quotes
+    have run, so the straight ones of the BibTeX file were printed beside prose that prints ’.
+    Addresses and DOIs (links) keep theirs (:func:`analysis.provenance.typographic`)."""
+    for citation in doctree.findall(nodes.citation):
+        _typographic_text(citation)
+
+
+def typographic_index_entries(doctree: nodes.document) -> None:
+    """Index entries with the apostrophes of the prose: a glossary term "Greenwood's formula" is
+    printed "Greenwood’s formula" by the glossary (smart quotes), but its entry in the general
+    index kept the straight one of the source. Run before Sphinx collects the entries
+    (:class:`TypographicIndexEntries`).
+
+    >>> from sphinx import addnodes
+    >>> doc = nodes.document(None, None)
+    >>> doc += addnodes.index(entries=[("single", "Greenwood's formula", "term-0", "main", None)])
+    >>> typographic_index_entries(doc)
+    >>> doc.children[0]["entries"][0][1]
+    'Greenwood’s formula'
+    """
+    from analysis.provenance import typographic
+
+    for index in doctree.findall(addnodes.index):
+        index["entries"] = [
+            (kind, typographic(value), *rest) for kind, value, *rest in index["entries"]
+        ]
+
+
+class TypographicIndexEntries(SphinxTransform):
+    """:func:`typographic_index_entries` on each document read, before Sphinx's own
+    ``SphinxDomains`` transform (priority 850) hands the index entries to the index domain."""
+
+    default_priority = 845
+
+    def apply(self, **kwargs) -> None:
+        typographic_index_entries(self.document)
 
 
 def _page_has_maths(app, pagename: str) -> bool:
@@ -1031,6 +1101,8 @@ def setup(app):
     app.connect("build-finished", write_root_redirect, priority=400)
     app.connect("doctree-resolved", externalise_downloads)
     app.connect("doctree-resolved", figure_alt_text)
+    app.connect("doctree-resolved", typographic_citations)
+    app.add_transform(TypographicIndexEntries)
     app.connect("doctree-resolved", mark_table_columns)
     app.connect("doctree-resolved", keep_row_pairs)
     app.connect("doctree-resolved", provenance_legend)

@@ -75,6 +75,62 @@ function bookOnReady(fn) {
   bookOnReady(closeOnJump);
 })();
 
+// A numeric range ("0.071–0.865", "8.7–11.0 months", "(1.7–348,100)") never breaks at its en
+// dash: on a phone one line ended "0.071–" and the next began "0.865", and in Table 4.1 (text
+// cells) "333.4 (1.7–" ended a line over "348,100)". Each goes into span.range (book.css: no
+// wrap); its text is unchanged, so is a copy of it. Done here rather than in the HTML: a span per
+// range weighed up to 0.6 KB a chapter (chapter 08, at its budget, quotes some 120 intervals).
+// Code, maths, headings and a numeric cell's interval (book_site.py's span.ci) are left alone.
+// Likewise, in span.value: a value and its spread, "1.6 ± 2.3" or "13,242.6 ± 48,407.3", a
+// header's "mean ± SD", a note's "median ± 1.96·SE", and a fraction and what it comes to,
+// "46/82 = 56.1%" (at 390 px chapter 04's prose broke "1.6 ± / 2.3", Table 4.2 "72.6 / ± 75.9"
+// and its header "mean ± / SD", chapter 05's prose "DCR 46/82 = / 56.1%"), and in the prose a
+// number hyphened to a word, "5-fluorouracil" (a table has a no-break hyphen there). Whatever
+// its length: Table 4.2, whose "13,242.6 ± 48,407.3†" no phone column holds beside three others,
+// is cards on a phone (":class: phone-cards" in chapter 04). This runs before the tables are
+// measured (below), which then see the cells as they are drawn.
+(function () {
+  var NUMBER = "\\d(?:[\\d.,]*\\d)?";
+  var RANGE = NUMBER + "–" + NUMBER;
+  var SPREAD = "[\\w.,·%]*[\\w%]\\s?±\\s?[\\w.,·%]*[\\w%]"; // "1.6 ± 2.3", "mean ± SD"
+  var VALUE = SPREAD + "|" + NUMBER + "/" + NUMBER + "\\s?=\\s?[−-]?" + NUMBER + "%?";
+  var COMPOUND = "(?<![\\w.,-])\\d+-[A-Za-z]+";
+  var IN_PROSE = new RegExp("(" + VALUE + "|" + COMPOUND + ")|" + RANGE, "g");
+  var IN_TABLE = new RegExp("(" + VALUE + ")|" + RANGE, "g");
+  var SKIP =
+    "pre, code, .math, mjx-container, h1, h2, h3, h4, h5, span.range, span.value, span.ci, script, style";
+  function keepRangesWhole() {
+    var article = document.querySelector("article.bd-article");
+    if (!article) return;
+    var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        if (!/[–±=]|\d-[A-Za-z]/.test(node.nodeValue)) return NodeFilter.FILTER_REJECT;
+        var parent = node.parentElement;
+        return parent && !parent.closest(SKIP) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
+      },
+    });
+    var found = [];
+    while (walker.nextNode()) found.push(walker.currentNode);
+    found.forEach(function (node) {
+      var text = node.nodeValue, last = 0, match, part = document.createDocumentFragment();
+      var pattern = node.parentElement.closest("table") ? IN_TABLE : IN_PROSE;
+      pattern.lastIndex = 0;
+      while ((match = pattern.exec(text))) {
+        if (match.index > last) part.appendChild(document.createTextNode(text.slice(last, match.index)));
+        var span = document.createElement("span");
+        span.className = match[1] ? "value" : "range";
+        span.textContent = match[0];
+        part.appendChild(span);
+        last = match.index + match[0].length;
+      }
+      if (last === 0) return;
+      if (last < text.length) part.appendChild(document.createTextNode(text.slice(last)));
+      node.parentNode.replaceChild(part, node);
+    });
+  }
+  bookOnReady(keepRangesWhole);
+})();
+
 // Tables with a column of sentences (class long-col-N, book/_ext/book_site.py) are shown on a
 // phone as one card per row (tables.css, "stacked"): each cell is labelled with its column's
 // header here (data-label; a provenance badge in the header is left out; an empty cell is marked
@@ -86,13 +142,22 @@ function bookOnReady(fn) {
 // fitted (the intervals, "(0.69–2.26)", do not break), so its last column scrolled out of view;
 // so was Table 1.6 (a term and four estimates, 421 px; 377 px fitted).
 // Each cell is labelled with its column's header; the row's label heads its card (tables.css).
+// In such a card a header's provenance badge is kept: copied (span.card-badge) after the column's
+// name in each cell of its column, shown only in a card (Table 4.2's "mean ± SD" is determined,
+// its median and skewness assumed). A short bracket of a name, "[min–max]", "(95% CI)", stays on
+// one line: the label "median (IQR) [min–max]" broke after its en dash.
 (function () {
   function headerText(th) {
     var copy = th.cloneNode(true);
     copy.querySelectorAll("sup.provenance, a.headerlink").forEach(function (e) {
       e.remove();
     });
-    return copy.textContent.replace(/\s+/g, " ").trim();
+    return copy.textContent
+      .replace(/\s+/g, " ")
+      .trim()
+      .replace(/[(\[][^()\[\]]{1,16}[)\]]/g, function (bracket) {
+        return bracket.replace(/ /g, "\u00a0").replace(/–/g, "\u2060–\u2060");
+      });
   }
   function stackTables() {
     var tables = 'article table[class*="long-col-"], article table.phone-cards';
@@ -100,6 +165,9 @@ function bookOnReady(fn) {
       var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
       if (!head) return;
       var names = Array.prototype.map.call(head.cells, headerText);
+      var badges = Array.prototype.map.call(head.cells, function (th) {
+        return table.classList.contains("phone-cards") && th.querySelector("sup.provenance");
+      });
       Array.prototype.forEach.call(table.tBodies, function (body) {
         Array.prototype.forEach.call(body.rows, function (row) {
           Array.prototype.forEach.call(row.cells, function (cell, i) {
@@ -107,6 +175,12 @@ function bookOnReady(fn) {
             // an empty cell is left out of its card: "Unit" with nothing after it read as
             // the label of the next cell ("Unit Values text, unique", Table 10.1)
             if (!cell.textContent.trim()) cell.classList.add("empty-cell");
+            else if (i > 0 && badges[i]) {
+              var chip = document.createElement("span");
+              chip.className = "card-badge";
+              chip.appendChild(badges[i].cloneNode(true));
+              cell.insertBefore(chip, cell.firstChild);
+            }
           });
         });
       });
@@ -894,59 +968,4 @@ function bookOnReady(fn) {
   bookOnReady(function () {
     document.addEventListener("click", toggleFromTitleLink, true);
   });
-})();
-
-// A numeric range in the prose ("0.071–0.865", "8.7–11.0 months") never breaks at its en dash:
-// on a phone one line ended "0.071–" and the next began "0.865". Each goes into span.range
-// (book.css: no wrap); its text is unchanged, so is a copy of it. Done here rather than in the
-// HTML: a span per range weighed up to 0.6 KB a chapter. Tables keep their own layout
-// (book_site.py's span.ci); code, maths and headings are left alone.
-// Likewise, in span.value: a value and its spread, "1.6 ± 2.3", and a fraction and what it
-// comes to, "46/82 = 56.1%" (at 390 px chapter 04's prose broke "1.6 ± / 2.3", chapter 05's
-// "DCR 46/82 = / 56.1%"), and in the prose a number hyphened to a word, "5-fluorouracil" (a
-// table has a no-break hyphen there). In a table a short one is kept whole too ("1.6 ± 2.3");
-// a longer one ("13,242.6 ± 48,407.3", "56.4 ± 112.7" in Table 4.2) may break before its ± or
-// =, never after: kept whole, those two held Table 4.2 11 px wider than a phone's column.
-(function () {
-  var NUMBER = "\\d(?:[\\d.,]*\\d)?";
-  var RANGE = NUMBER + "–" + NUMBER;
-  var VALUE = NUMBER + "%?\\s?±\\s?" + NUMBER + "%?|" + NUMBER + "/" + NUMBER + "\\s?=\\s?[−-]?" + NUMBER + "%?";
-  var COMPOUND = "(?<![\\w.,-])\\d+-[A-Za-z]+";
-  var IN_PROSE = new RegExp("(" + VALUE + "|" + COMPOUND + ")|" + RANGE, "g");
-  var IN_TABLE = new RegExp("(" + VALUE + ")", "g");
-  var SHORT = 10; // characters of a value a table keeps whole ("1.6 ± 2.3", "2.65 ± 1.3")
-  var SKIP = "pre, code, .math, mjx-container, h1, h2, h3, h4, h5, span.range, span.value, script, style";
-  function keepRangesWhole() {
-    var article = document.querySelector("article.bd-article");
-    if (!article) return;
-    var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
-      acceptNode: function (node) {
-        if (!/[–±=]|\d-[A-Za-z]/.test(node.nodeValue)) return NodeFilter.FILTER_REJECT;
-        var parent = node.parentElement;
-        return parent && !parent.closest(SKIP) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
-      },
-    });
-    var found = [];
-    while (walker.nextNode()) found.push(walker.currentNode);
-    found.forEach(function (node) {
-      var text = node.nodeValue, last = 0, match, part = document.createDocumentFragment();
-      var inTable = !!node.parentElement.closest("table");
-      var pattern = inTable ? IN_TABLE : IN_PROSE;
-      pattern.lastIndex = 0;
-      while ((match = pattern.exec(text))) {
-        var whole = match[0], start = match.index;
-        if (inTable && whole.length > SHORT) start += whole.search(/[±=]/); // from the ± or =
-        if (start > last) part.appendChild(document.createTextNode(text.slice(last, start)));
-        var span = document.createElement("span");
-        span.className = match[1] ? "value" : "range";
-        span.textContent = text.slice(start, match.index + whole.length);
-        part.appendChild(span);
-        last = match.index + whole.length;
-      }
-      if (last === 0) return;
-      if (last < text.length) part.appendChild(document.createTextNode(text.slice(last)));
-      node.parentNode.replaceChild(part, node);
-    });
-  }
-  bookOnReady(keepRangesWhole);
 })();
