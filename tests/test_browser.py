@@ -3453,3 +3453,29 @@ def test_a_range_in_the_prose_never_breaks_at_its_dash_on_a_phone(
     assert in_intervals[0] > 0 and in_intervals[1] == 0, in_intervals
     assert "SPSS’s interval is 8.7–11.0 months" in text  # the text as it was
     assert not outside_requests
+
+
+#: Each named level book.js kept whole in Table 4.1 ("class A", "stage B"): [its text, the lines
+#: it is on]
+_LEVELS_JS = """() => Array.from(document.querySelectorAll('table#tbl-base-table1 td span.value'))
+  .filter(s => /^(class|stage) [A-C]$/.test(s.textContent))
+  .map(s => [s.textContent, new Set(Array.from(s.getClientRects()).map(r => Math.round(r.top))).size])"""
+
+
+def test_a_named_level_keeps_its_letter_on_a_phone(contexts, server, outside_requests):
+    """At 390 px Table 4.1's first column put "Child-Pugh class" over a lone "A" (and "B", "C"):
+    book.js keeps a level and its letter or digit together ("class A", "stage C", span.value),
+    in tables and in the prose; the text, and what a reader copies, are unchanged."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("04"))
+    pg = _open(contexts, 390, outside_requests)
+    try:
+        pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+        levels = pg.evaluate(_LEVELS_JS)
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert sorted(text for text, _ in levels) == [
+        "class A", "class B", "class C", "stage A", "stage B", "stage C",
+    ], levels  # fmt: skip
+    assert all(lines == 1 for _, lines in levels), levels
+    assert not outside_requests

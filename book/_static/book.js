@@ -85,7 +85,9 @@ function bookOnReady(fn) {
 // header's "mean ± SD", a note's "median ± 1.96·SE", and a fraction and what it comes to,
 // "46/82 = 56.1%" (at 390 px chapter 04's prose broke "1.6 ± / 2.3", Table 4.2 "72.6 / ± 75.9"
 // and its header "mean ± / SD", chapter 05's prose "DCR 46/82 = / 56.1%"), and in the prose a
-// number hyphened to a word, "5-fluorouracil" (a table has a no-break hyphen there). Whatever
+// number hyphened to a word, "5-fluorouracil" (a table has a no-break hyphen there), and a named
+// level and its letter or digit, "class A", "stage C" (Table 4.1's first column on a phone had
+// put "Child-Pugh class" over a lone "A", "B" and "C"). Whatever
 // its length: Table 4.2, whose "13,242.6 ± 48,407.3†" no phone column holds beside three others,
 // is cards on a phone (":class: phone-cards" in chapter 04). This runs before the tables are
 // measured (below), which then see the cells as they are drawn.
@@ -95,8 +97,9 @@ function bookOnReady(fn) {
   var SPREAD = "[\\w.,·%]*[\\w%]\\s?±\\s?[\\w.,·%]*[\\w%]"; // "1.6 ± 2.3", "mean ± SD"
   var VALUE = SPREAD + "|" + NUMBER + "/" + NUMBER + "\\s?=\\s?[−-]?" + NUMBER + "%?";
   var COMPOUND = "(?<![\\w.,-])\\d+-[A-Za-z]+";
-  var IN_PROSE = new RegExp("(" + VALUE + "|" + COMPOUND + ")|" + RANGE, "g");
-  var IN_TABLE = new RegExp("(" + VALUE + ")|" + RANGE, "g");
+  var LEVEL = "\\b(?:class|stage|grade|score) [A-D0-9]\\b"; // "Child-Pugh class A"
+  var IN_PROSE = new RegExp("(" + VALUE + "|" + COMPOUND + "|" + LEVEL + ")|" + RANGE, "g");
+  var IN_TABLE = new RegExp("(" + VALUE + "|" + LEVEL + ")|" + RANGE, "g");
   var SKIP =
     "pre, code, .math, mjx-container, h1, h2, h3, h4, h5, span.range, span.value, span.ci, script, style";
   function keepRangesWhole() {
@@ -104,7 +107,8 @@ function bookOnReady(fn) {
     if (!article) return;
     var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
       acceptNode: function (node) {
-        if (!/[–±=]|\d-[A-Za-z]/.test(node.nodeValue)) return NodeFilter.FILTER_REJECT;
+        if (!/[–±=]|\d-[A-Za-z]|(?:class|stage|grade|score) [A-D0-9]/.test(node.nodeValue))
+          return NodeFilter.FILTER_REJECT;
         var parent = node.parentElement;
         return parent && !parent.closest(SKIP) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
       },
