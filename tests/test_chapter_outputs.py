@@ -1814,7 +1814,7 @@ def test_chapter_7_counts_printed_numbers_as_cells_and_a_model_variable_as_an_es
     assert "Table 2 estimates that both fits" not in source
     assert "`cox_ties_cells` Table 2 cells (HR, CI, P)" in source
     nb = _golden("07-cox")
-    printed = _glued_any_stream(nb, "differ between Breslow's rule and Efron's")
+    printed = _glued_any_stream(nb, "differ between Breslow’s rule and Efron’s")
     assert re.search(r"\d+ of \d+ Table 2 cells \(HR, CI, P; reference rows left out\)", printed)
     assert "estimates of the implied-coding table" in _glued(nb, "cox_ties_sentence")
 
