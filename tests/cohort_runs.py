@@ -5,9 +5,9 @@ tests that read it share an ``xdist_group`` (so one worker makes it, once):
 
 - ``odd_run`` (group ``full-run-odd``): chapters 01-07 and 09 on the second cohort without any
   optional column and with degenerate data (:func:`write_other_cohorts`), chapter 05 with
-  ``confidence_level=0.9``, chapter 09 with few simulated studies and resamples. Read by tests/test_full_run.py, by test_chapters_02_03.py (chapter 02
-  on the required columns only) and by test_any_cohort.py (chapters 02, 04 and 05 without
-  optional columns): each had run its own chapters on a cohort of its own without the optional
+  ``confidence_level=0.9``, chapter 09 with few simulated studies and resamples. Read by
+  tests/test_full_run.py, by test_chapters_02_03.py (chapter 02 on the required columns only)
+  and by test_any_cohort.py (chapters 02, 04 and 05 without optional columns): each had run its own chapters on a cohort of its own without the optional
   columns. The report's site is not built: test_full_run.py's whole-book run builds one from
   every chapter, and what these tests read (explanations displayed in place of estimates) is in
   the notebooks.
