@@ -7,8 +7,8 @@ tests that read it share an ``xdist_group`` (so one worker makes it, once):
   optional column and with degenerate data (:func:`write_other_cohorts`), chapter 05 with
   ``confidence_level=0.9``, chapter 09 with few simulated studies and resamples. Read by
   tests/test_full_run.py, by test_chapters_02_03.py (chapter 02 on the required columns only)
-  and by test_any_cohort.py (chapters 02, 04 and 05 without optional columns): each had run its own chapters on a cohort of its own without the optional
-  columns. The report's site is not built: test_full_run.py's whole-book run builds one from
+  and by test_any_cohort.py (chapters 02, 04 and 05 without optional columns): each had run its
+  own chapters on a cohort of its own without the optional columns. The report's site is not built: test_full_run.py's whole-book run builds one from
   every chapter, and what these tests read (explanations displayed in place of estimates) is in
   the notebooks.
 - ``planted_run`` (group ``planted-run``): :func:`analysis.runner.run_book` (chapters and the
