@@ -8,9 +8,9 @@ tests that read it share an ``xdist_group`` (so one worker makes it, once):
   ``confidence_level=0.9``, chapter 09 with few simulated studies and resamples. Read by
   tests/test_full_run.py, by test_chapters_02_03.py (chapter 02 on the required columns only)
   and by test_any_cohort.py (chapters 02, 04 and 05 without optional columns): each had run its
-  own chapters on a cohort of its own without the optional columns. The report's site is not built: test_full_run.py's whole-book run builds one from
-  every chapter, and what these tests read (explanations displayed in place of estimates) is in
-  the notebooks.
+  own chapters on a cohort of its own without the optional columns. The report's site is not
+  built: test_full_run.py's whole-book run builds one from every chapter, and what these tests
+  read (explanations displayed in place of estimates) is in the notebooks.
 - ``planted_run`` (group ``planted-run``): :func:`analysis.runner.run_book` (chapters and the
   report's site) on 13 rows of ``data/cohort.csv`` with planted extremes. Read by
   tests/test_no_individual_values.py and by test_chapters_02_03.py (a subset of the book's
