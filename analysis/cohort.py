@@ -967,6 +967,51 @@ def _chunk_of(columns: dict[str, tuple], lines, start: int) -> _Chunk:
     )
 
 
+_NA_HASH = np.uint64(np.iinfo(np.uint64).max)
+
+
+def _column_hashes(columns: list[tuple[np.ndarray, tuple | None]]) -> list[np.ndarray]:
+    """For each ``(cells, factor)``, ``pandas.util.hash_array(cells)``: each distinct text
+    hashed once, a missing cell (``None``) the fixed hash of a missing value. From the column's
+    factors (:class:`_Chunk`) where the chunk has them: the texts are not factorized again, and
+    the distinct texts of all the columns are hashed in one call (a text's hash does not depend
+    on the others'): 0.2 ms a column, most of the time a small chunk's checks took."""
+    factored = [factor for _, factor in columns if factor is not None]
+    present = [~np.equal(texts, None) for _, texts in factored]
+    texts = [t[p] for (_, t), p in zip(factored, present, strict=True)]
+    hashed_all = (
+        pd.util.hash_array(np.concatenate(texts), categorize=False)
+        if any(len(t) for t in texts)
+        else np.zeros(0, dtype=np.uint64)
+    )
+    out, at, i = [], 0, 0
+    for cells, factor in columns:
+        if factor is None:
+            out.append(pd.util.hash_array(cells))
+            continue
+        codes, mask = factor[0], present[i]
+        hashed = np.full(len(mask), _NA_HASH, dtype=np.uint64)
+        hashed[mask] = hashed_all[at : at + len(texts[i])]
+        at, i = at + len(texts[i]), i + 1
+        column = hashed.take(codes)
+        column[codes < 0] = _NA_HASH
+        out.append(column)
+    return out
+
+
+def _combined_hashes(columns: list[np.ndarray]) -> np.ndarray:
+    """One hash per row from the hashes of its cells, column by column, as
+    ``pandas.util.hash_pandas_object(frame, index=False)`` combines them."""
+    out = np.zeros_like(columns[0]) + np.uint64(0x345678)
+    mult = np.uint64(1000003)
+    for i, hashed in enumerate(columns):
+        inverse = len(columns) - i
+        out ^= hashed
+        out *= mult
+        mult += np.uint64(82520 + inverse + inverse)
+    return out + np.uint64(97531)
+
+
 def _missing(cells: np.ndarray) -> np.ndarray:
     """Boolean mask of the ``None`` cells."""
     return np.equal(cells, None)
@@ -2047,8 +2092,9 @@ class CohortValidator:
         others = [name for name in chunk.columns if name != "patient_id"]
         if not others:
             return
-        cells = pd.DataFrame({i: chunk.columns[name] for i, name in enumerate(others)})
-        key = pd.util.hash_pandas_object(cells, index=False).to_numpy()
+        key = _combined_hashes(
+            _column_hashes([(chunk.columns[name], chunk.factors.get(name)) for name in others])
+        )
         ids = chunk.columns.get("patient_id")
         id_key = pd.util.hash_array(ids) if ids is not None else np.zeros(n, dtype=np.uint64)
         lines = chunk.lines if chunk.lines is not None else np.full(n, -1)

@@ -5,12 +5,12 @@ tests that read it share an ``xdist_group`` (so one worker makes it, once):
 
 - ``odd_run`` (group ``full-run-odd``): chapters 01-07 and 09 on the second cohort without any
   optional column and with degenerate data (:func:`write_other_cohorts`), chapter 05 with
-  ``confidence_level=0.9``. Read by tests/test_full_run.py, by test_chapters_02_03.py (chapter 02
-  on the required columns only) and by test_any_cohort.py (chapters 02, 04 and 05 without
-  optional columns): each had run its own chapters on a cohort of its own without the optional
-  columns. The report's site is not built: test_full_run.py's whole-book run builds one from
-  every chapter, and what these tests read (explanations displayed in place of estimates) is in
-  the notebooks.
+  ``confidence_level=0.9``, chapter 09 with few simulated studies and resamples. Read by
+  tests/test_full_run.py, by test_chapters_02_03.py (chapter 02 on the required columns only)
+  and by test_any_cohort.py (chapters 02, 04 and 05 without optional columns): each had run its
+  own chapters on a cohort of its own without the optional columns. The report's site is not
+  built: test_full_run.py's whole-book run builds one from every chapter, and what these tests
+  read (explanations displayed in place of estimates) is in the notebooks.
 - ``planted_run`` (group ``planted-run``): :func:`analysis.runner.run_book` (chapters and the
   report's site) on 13 rows of ``data/cohort.csv`` with planted extremes. Read by
   tests/test_no_individual_values.py and by test_chapters_02_03.py (a subset of the book's
@@ -80,6 +80,12 @@ ODD_CHAPTERS = "01,02,03,04,06,07,09"
 #: Chapters run on that cohort as well, with parameters other than the default (test_any_cohort:
 #: chapter 05's Exercise 5.2 follows ``confidence_level``).
 ODD_EXTRA = {"05-response": {"confidence_level": 0.9}}
+#: Parameters of chapters of :data:`ODD_CHAPTERS`: chapter 09 with few simulated null studies and
+#: bootstrap resamples, which no test reads on this cohort (they read its prose, its sentence on
+#: the exposure nobody has, and that no cell failed), as the other runs below have them: about
+#: 3 of the chapter's 5 CPU-s. Chapter 09 at its defaults on a user's cohort is
+#: test_full_run.py's whole-book run on the second cohort.
+ODD_PARAMETERS = {"09-bias": {"n_simulations": 4, "n_bootstrap": 4}}
 
 
 def optional_columns() -> list[str]:
@@ -182,7 +188,8 @@ def run_odd(cohort: Path, out: Path) -> Path:
 
     names = {p.stem[:2]: p.stem for p in CHAPTERS_DIR.glob("[0-9][0-9]-*.md")}
     out.mkdir(parents=True)
-    runs = {names[key]: {} for key in ODD_CHAPTERS.split(",")} | ODD_EXTRA
+    runs = {names[key]: ODD_PARAMETERS.get(names[key], {}) for key in ODD_CHAPTERS.split(",")}
+    runs |= ODD_EXTRA
     for chapter in sorted(runs):
         execute_chapter(chapter, cohort, out / f"{chapter}.ipynb", **runs[chapter])
     return out
@@ -199,6 +206,11 @@ CHAPTERS = ["01-data", "02-eligibility", "03-treatment", "04-baseline", "05-resp
 RUN_CHAPTERS = [*CHAPTERS, "06-survival", "07-cox", "09-bias"]
 #: Patients of the planted cohort the chapters run on: odd, so that a median is one patient's.
 PLANTED_N = 13
+#: The run's ``-p``: chapter 09's simulated null studies and bootstrap resamples, few (no test
+#: reads them on this cohort; its glued counts, the deaths per parameter and the landmark tables
+#: do not depend on them): about 3 of the chapter's 5 CPU-s. The other chapters have no such
+#: parameter (papermill sets it in their injected cell, unused).
+PLANTED_PARAMETERS = {"n_simulations": 4, "n_bootstrap": 4}
 
 
 def planted_rows(n: int = 12):
@@ -217,12 +229,16 @@ def planted_rows(n: int = 12):
 
 def run_planted(root: Path) -> Path:
     """:func:`analysis.runner.run_book` of :data:`RUN_CHAPTERS` on ``root/planted.csv``
-    (:data:`PLANTED_N` planted rows): the report folder ``root/report``."""
+    (:data:`PLANTED_N` planted rows), with :data:`PLANTED_PARAMETERS`: the report folder
+    ``root/report``."""
     from analysis.runner import run_book
 
     path = root / "planted.csv"
     planted_rows(PLANTED_N).to_csv(path, index=False)
-    run_book(path, root / "report", chapters=RUN_CHAPTERS, progress=False, log=io.StringIO())
+    run_book(
+        path, root / "report", parameters=PLANTED_PARAMETERS, chapters=RUN_CHAPTERS,
+        progress=False, log=io.StringIO(),
+    )  # fmt: skip
     return root / "report"
 
 

@@ -74,6 +74,24 @@ def test_a_patient_entered_twice_under_two_ids_is_a_warning_naming_lines_not_ids
     assert validate_cohort(pd.read_csv(path, dtype=str, keep_default_na=False)) == []
 
 
+def test_a_repeat_is_found_across_chunks_and_an_empty_cell_is_not_the_text_none(tmp_path):
+    """Rows are compared by a hash of their cells (:meth:`analysis.cohort.CohortValidator.
+    _hash_rows`), each chunk's own: a row repeats one of another chunk however the file is cut,
+    and an empty cell hashes as a missing value, not as a text (a note reading "None" is not an
+    empty note: line 14 differs from line 3 by that alone)."""
+    rows = [dict(r, clinical_notes="") for r in _twice()]
+    rows.append({**rows[1], "patient_id": "Q-OTHER", "clinical_notes": "None"})
+    path = write(tmp_path, rows, header=[*rows[0]])
+    expected = "— 2 rows: line 9: same as line 3; line 12: same as line 4 ["
+    for chunk_rows in (50_000, 1, 2, 5, 7):  # chunks of 5, 5 and 3 rows; of 7 and 6
+        [repeat] = [
+            str(w)
+            for w in check_cohort_file(path, chunk_rows=chunk_rows).warnings
+            if w.code == "repeated-row"
+        ]
+        assert expected in repeat, (chunk_rows, repeat)
+
+
 def test_a_row_repeated_with_its_id_is_the_unique_error_not_also_a_warning(tmp_path, capsys):
     rows = _twice()
     rows.append(dict(rows[11]))  # line 14 = line 13, id and all
