@@ -1863,6 +1863,14 @@ def _value_search(out, col, term, kind, rng, moves, weight, slack, dec, cells, r
     return units
 
 
+def _in_order(tasks: list) -> list:
+    """The results of ``tasks`` (functions of no argument), called one after the other: the
+    default ``run`` of :func:`value_polish` and :func:`value_se_pass`, whose tasks are
+    independent (:func:`analysis.synthesis.synthesize` passes one that runs them in parallel
+    processes, the same results)."""
+    return [task() for task in tasks]
+
+
 def _no_worse(new: tuple, old: tuple) -> bool:
     """The value phase's acceptance rule on :func:`_tallies` (univariate entries, multivariable
     entries, rows agreeing): no row lost, no univariate entry lost and no fewer printed entries
@@ -1888,6 +1896,7 @@ def value_polish(
     variants: tuple | None = None,
     defer: tuple = (),
     decimals: dict,
+    run=None,
 ) -> tuple[pd.DataFrame, tuple, tuple]:
     """Change covariate values (not only who carries them) towards the univariate Table 2 cells.
 
@@ -1928,6 +1937,9 @@ def value_polish(
     before and after. ``variants`` replaces :data:`VALUE_VARIANTS` (the second pass passes
     :data:`VALUE_REPAIR_VARIANTS`); a column of ``defer`` is left as it is, its generators still
     spawned so that the other columns' streams do not depend on which columns are deferred.
+    ``run`` (a function of a list of functions of no argument, returning their results in
+    order; None: one after the other) makes a column's runs, which are independent: the
+    synthesis passes one that makes them in parallel processes (the same results).
 
     Examples
     --------
@@ -1954,10 +1966,16 @@ def value_polish(
         scale = 10**dec
         was = _frame_tallies(out, cells, rows)
         best = None
-        for (weight, slack), sub_rng in zip(variants, rngs, strict=True):
-            units = _value_search(
-                out, col, term, kind, sub_rng, moves, weight, slack, dec, cells, rows, local_moves
+        # the runs are independent (each from ``out``, on its own generator): ``run`` may make
+        # them at once; their results are taken in the variants' order either way
+        searches = [
+            functools.partial(
+                _value_search,
+                out, col, term, kind, sub_rng, moves, weight, slack, dec, cells, rows, local_moves,
             )
+            for (weight, slack), sub_rng in zip(variants, rngs, strict=True)
+        ]  # fmt: skip
+        for units in (_in_order if run is None else run)(searches):
             if units is None:
                 continue
             trial = out.copy()
@@ -2003,6 +2021,7 @@ def value_se_pass(
     local_moves: int = VALUE_LOCAL_MOVES,
     columns: dict | None = None,
     decimals: dict,
+    run=None,
 ) -> tuple[pd.DataFrame, tuple, tuple]:
     """Widen the univariate intervals of :data:`SE_COLUMNS` that print too narrow, judged whole.
 
@@ -2018,7 +2037,8 @@ def value_se_pass(
     univariate entry, never two for one); otherwise ``then`` of the incoming frame. Returns the
     frame and :func:`_tallies` of ``then`` of the incoming frame and of the returned one.
     Deterministic for a generator state (and a deterministic ``then``). ``decimals``: as in
-    :func:`value_polish`.
+    :func:`value_polish`; ``run``: as there (the pass and ``then`` of the incoming frame are
+    independent).
 
     Examples
     --------
@@ -2036,27 +2056,34 @@ def value_se_pass(
     cells = table2_cells()
     rows = multivariable_rows()
 
-    out = df.copy()
     rngs = rng.spawn(len(columns))
-    for (col, (term, kind)), sub_rng in zip(columns.items(), rngs, strict=True):
-        if col not in out.columns or moves + local_moves <= 0:
-            continue
-        dec = int(decimals[col])
-        units = _value_search(
-            out, col, term, kind, sub_rng, moves, 0.0, SE_SLACK, dec, cells, rows, local_moves
-        )
-        if units is None:
-            continue
-        trial = out.copy()
-        trial[col] = (units / 10**dec).astype(float) if dec else units.astype(out[col].dtype)
-        key, was = _frame_tallies(trial), _frame_tallies(out)
-        if key[2] == len(rows) and key[0] > was[0]:
-            out = trial
-    plain = then(df)
+
+    def searched() -> tuple:
+        """The pass's frame, and ``then`` of it (None when the pass changed nothing)."""
+        out = df.copy()
+        for (col, (term, kind)), sub_rng in zip(columns.items(), rngs, strict=True):
+            if col not in out.columns or moves + local_moves <= 0:
+                continue
+            dec = int(decimals[col])
+            units = _value_search(
+                out, col, term, kind, sub_rng, moves, 0.0, SE_SLACK, dec, cells, rows, local_moves
+            )
+            if units is None:
+                continue
+            trial = out.copy()
+            trial[col] = (units / 10**dec).astype(float) if dec else units.astype(out[col].dtype)
+            key, was = _frame_tallies(trial), _frame_tallies(out)
+            if key[2] == len(rows) and key[0] > was[0]:
+                out = trial
+        return out, (None if out.equals(df) else then(out))
+
+    # ``then`` of the incoming frame does not depend on the pass: ``run`` may make both at once
+    (out, mine), plain = (_in_order if run is None else run)(
+        [searched, functools.partial(then, df)]
+    )
     start = _frame_tallies(plain)
-    if out.equals(df):
+    if mine is None:
         return plain, start, start
-    mine = then(out)
     end = _frame_tallies(mine)
     if end[2] == len(rows) and end[0] > start[0] and _no_worse(end, start):
         return mine, start, end

@@ -24,6 +24,7 @@ import io
 import math
 import multiprocessing as mp
 import os
+import pickle
 import signal
 import stat as _stat
 import sys
@@ -2537,6 +2538,59 @@ def _stop_workers(pool: cf.ProcessPoolExecutor) -> None:
             process.join(timeout=5)
 
 
+def _forked_child(task, write_fd: int) -> None:
+    """The body of a child of :func:`_run_forked`: ``task()``, pickled down the pipe as
+    ``(True, result)`` (``(False, None)`` on any failure: the parent then makes the task
+    itself); never returns."""
+    try:
+        _die_with_parent(os.getppid())
+        try:
+            payload = pickle.dumps((True, task()), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            payload = pickle.dumps((False, None))
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(payload)
+    finally:
+        os._exit(0)
+
+
+def _run_forked(tasks: list) -> list:
+    """The results of ``tasks`` (independent functions of no argument), in order, as
+    ``[task() for task in tasks]`` gives them: the first made in this process while each other
+    runs in a forked child (the Cox phase's independent searches on the second core; a task's
+    arithmetic is the same in either process, so the results are too). A child that fails
+    (or a platform without ``fork``) leaves its task to this process."""
+    if len(tasks) < 2 or not hasattr(os, "fork"):
+        return [task() for task in tasks]
+    children = []  # (pid, read end of its pipe) per task after the first
+    try:
+        for task in tasks[1:]:
+            read_fd, write_fd = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child
+                os.close(read_fd)
+                _forked_child(task, write_fd)
+            os.close(write_fd)
+            children.append((pid, read_fd))
+        results = [tasks[0]()]
+        for k, (task, (pid, read_fd)) in enumerate(zip(tasks[1:], children, strict=True)):
+            with os.fdopen(read_fd, "rb") as pipe:
+                payload = pipe.read()
+            os.waitpid(pid, 0)
+            children[k] = (None, None)
+            ok, value = pickle.loads(payload) if payload else (False, None)
+            results.append(value if ok else task())
+        return results
+    finally:  # an interruption: the children still running are stopped
+        for pid, read_fd in children:
+            if pid is not None:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                with contextlib.suppress(OSError):
+                    os.close(read_fd)
+
+
 def _run_chain(args) -> tuple[float, float, str, tuple]:
     """A chain: ``(feasible loss, loss, cohort CSV text, (annealed frame, generator))``, the last
     for :func:`_rescue_chain`."""
@@ -2787,7 +2841,7 @@ def synthesize(
     if cox_steps > 0 and not skipped:
         if progress:
             print("synthesize: Cox phase (Table 2 hazard ratios)", file=sys.stderr, flush=True)
-        df, cox_before, cox_after = _cox_phase(df, seed, cox_steps)
+        df, cox_before, cox_after = _cox_phase(df, seed, cox_steps, workers=workers)
         # the phase's tumour-stage exchanges move the vascular-invasion and extrahepatic
         # criteria between patients and can leave one with no refractoriness criterion at all
         criteria_rng = np.random.default_rng(np.random.SeedSequence([int(seed), CRITERIA_STREAM]))
@@ -2800,7 +2854,9 @@ def synthesize(
     return df
 
 
-def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, float, float]:
+def _cox_phase(
+    df: pd.DataFrame, seed: int, steps: int, *, workers: int = 1
+) -> tuple[pd.DataFrame, float, float]:
     """The Cox phase of :func:`synthesize`: exchanges of covariate blocks towards Table 2.
 
     :func:`analysis.calibration.anneal_table2` (``steps`` steps on the stream
@@ -2846,8 +2902,11 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
     more univariate entries, no fewer multivariable ones and every row agreeing (on the book's
     seed: AST's interval). Returns
     the frame and the Table 2 loss before and after the anneal and polish (the steps that follow
-    are not in it).
+    are not in it). With ``workers`` above 1 the value phase's independent runs (its variants
+    per column; the standard-error pass beside the multivariable pass of the incoming frame) are
+    made in parallel processes (:func:`_run_forked`): the same cohort, sooner.
     """
+    run = _run_forked if workers > 1 else None
     rows = multivariable_rows()
     best = None
     for key in (COX_STREAM, *RETRY_STREAMS):
@@ -2864,7 +2923,9 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
     out, _, _ = uni_block_anneal(out, uni_rng)
     out, _, _ = uni_block_polish(out)
     value_rng = np.random.default_rng(np.random.SeedSequence([int(seed), VALUE_STREAM]))
-    out, _, _ = value_polish(out, value_rng, defer=VALUE_REPAIR_COLUMNS, decimals=CSV_DECIMALS)
+    out, _, _ = value_polish(
+        out, value_rng, defer=VALUE_REPAIR_COLUMNS, decimals=CSV_DECIMALS, run=run
+    )
     out, _, _ = uni_edge_polish(out)
 
     def repair(frame: pd.DataFrame) -> pd.DataFrame:
@@ -2876,7 +2937,7 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
         )[0]  # fmt: skip
 
     se_rng = np.random.default_rng(np.random.SeedSequence([int(seed), SE_STREAM]))
-    out, _, _ = value_se_pass(out, se_rng, then=repair, decimals=CSV_DECIMALS)
+    out, _, _ = value_se_pass(out, se_rng, then=repair, decimals=CSV_DECIMALS, run=run)
     spread_rng = np.random.default_rng(np.random.SeedSequence([int(seed), SPREAD_STREAM]))
     out, _, _ = spread_anneal(out, spread_rng, decimals=CSV_DECIMALS)
     out, _, _ = uni_double_polish(out)
