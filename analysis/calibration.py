@@ -233,12 +233,62 @@ def cell_miss(beta: float, se: float, cell: dict) -> float:
 _MISS_MEMO: dict = {}
 
 
+#: ``math.sqrt(2.0)``, once (the same float).
+_SQRT2 = math.sqrt(2.0)
+#: :func:`_miss_code` per cell: ``id(cell) -> (cell, code)`` (the cell held, as in
+#: :data:`_MISS_MEMO`).
+_MISS_CODES: dict = {}
+
+
+def _miss_code(cell: dict) -> tuple:
+    """:func:`cell_miss`'s constants of ``cell``, once: (kind, value, rounding scale, printed
+    value in units of its last digit, z or log value, distance unit); kind 0 P below a bound, 1
+    P printed, 2 HR, 3 lower bound, 4 upper bound. Raises KeyError on another stat, as
+    :func:`cell_miss` does."""
+    got = _MISS_CODES.get(id(cell))
+    if got is not None and got[0] is cell:
+        return got[1]
+    stat, value, decimals = cell["stat"], cell["value"], cell["decimals"]
+    scale = 10.0**decimals
+    printed = round(value * scale)
+    if stat == "p":
+        kind = 0 if cell["relation"] == "<" else 1
+        code = (kind, value, scale, printed, cell["z"], 1.0)
+    else:
+        kind = {"hr": 2, "lower": 3, "upper": 4}[stat]
+        code = (kind, value, scale, printed, math.log(max(value, 1e-6)), cell["se"])
+    if len(_MISS_CODES) > 4096:
+        _MISS_CODES.clear()
+    _MISS_CODES[id(cell)] = (cell, code)
+    return code
+
+
+def _miss_of_code(beta: float, se: float, code: tuple) -> float:
+    """:func:`cell_miss` from :func:`_miss_code`: the same operations on the same floats."""
+    if not (math.isfinite(beta) and math.isfinite(se) and se > 0):
+        return 10.0
+    kind, value, scale, printed, aim, unit = code
+    if kind < 2:
+        z = abs(beta) / se
+        p = math.erfc(z / _SQRT2)
+        if kind == 0:
+            ok = p < value
+        else:  # _prints
+            ok = math.isfinite(p) and math.floor(p * scale + 0.5 + 1e-9) == printed
+        return 0.0 if ok else 0.5 + abs(z - aim)
+    x = beta if kind == 2 else beta - Z95 * se if kind == 3 else beta + Z95 * se
+    e = math.exp(min(x, EXP_CAP))
+    if math.isfinite(e) and math.floor(e * scale + 0.5 + 1e-9) == printed:
+        return 0.0
+    return 0.5 + abs(x - aim) / unit
+
+
 def _cell_miss_memo(beta: float, se: float, cell: dict) -> float:
     """:func:`cell_miss`, remembered per cell for its last estimates (the same value)."""
     m = _MISS_MEMO.get(id(cell))
     if m is not None and m[0] is cell and m[1] == beta and m[2] == se:
         return m[3]
-    d = cell_miss(beta, se, cell)
+    d = _miss_of_code(beta, se, _miss_code(cell))
     if len(_MISS_MEMO) > 4096:
         _MISS_MEMO.clear()
     _MISS_MEMO[id(cell)] = (cell, beta, se, d)
@@ -448,6 +498,11 @@ class Table2Fits:
         return self.fits
 
 
+#: :func:`table2_loss`'s per-cell keys and weights for a tuple of cells, once:
+#: ``id(cells) -> (cells, plan)`` (the tuple held, so its id is not reused while it is here).
+_LOSS_PLANS: dict = {}
+
+
 def table2_loss(fits: dict, cells: list, rows: dict) -> tuple[float, int]:
     """(loss, number of cells printed) over ``cells`` plus the multivariable-row penalty.
 
@@ -460,21 +515,36 @@ def table2_loss(fits: dict, cells: list, rows: dict) -> tuple[float, int]:
     """
     total, hits = 0.0, 0
     memo = _MISS_MEMO.get
-    for c in cells:
-        b, s = fits.get((c["model"], c["term"]), (math.nan, math.nan))
-        m = memo(id(c))  # _cell_miss_memo's lookup, inline (the loss's hot loop)
-        d = m[3] if m is not None and m[0] is c and m[1] == b and m[2] == s else None
-        if d is None:
-            d = _cell_miss_memo(b, s, c)
+    missing = (math.nan, math.nan)
+    plan = _LOSS_PLANS.get(id(cells))
+    if plan is None or plan[0] is not cells:
+        plan = (cells, [
+            (c, id(c), (c["model"], c["term"]), MULTI_WEIGHT if c["model"] == "multi" else 1.0)
+            for c in cells
+        ])  # fmt: skip
+        if isinstance(cells, tuple):  # kept only for a sequence that cannot change
+            if len(_LOSS_PLANS) > 64:
+                _LOSS_PLANS.clear()
+            _LOSS_PLANS[id(cells)] = plan
+    for c, key, fit_key, weight in plan[1]:
+        b, s = fits.get(fit_key, missing)
+        m = memo(key)  # _cell_miss_memo's lookup, inline (the loss's hot loop)
+        if m is not None and m[0] is c and m[1] == b and m[2] == s:
+            d = m[3]
+        else:
+            d = _miss_of_code(b, s, _miss_code(c))
+            if len(_MISS_MEMO) > 4096:
+                _MISS_MEMO.clear()
+            _MISS_MEMO[key] = (c, b, s, d)
         hits += d == 0.0
-        total += d * (MULTI_WEIGHT if c["model"] == "multi" else 1.0)
+        total += d * weight
     for term, (lo, up, significant) in rows.items():
-        b, s = fits.get(("multi", term), (math.nan, math.nan))
+        b, s = fits.get(("multi", term), missing)
         if not (math.isfinite(b) and math.isfinite(s) and s > 0):
             total += 10.0
             continue
         hr = math.exp(b)
-        p = math.erfc(abs(b) / s / math.sqrt(2.0))
+        p = math.erfc(abs(b) / s / _SQRT2)
         inside = lo - 0.0005 <= hr < up + 0.0005
         if not inside:
             total += ROW_WEIGHT + abs(math.log(hr) - math.log(min(max(hr, lo), up)))
