@@ -2633,6 +2633,20 @@ def _parse(text: str) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(text), dtype={"bclc_stage": str})
 
 
+def _winner(results: list) -> int:
+    """The winning chain: the finished one with the smallest (feasible-target loss, total loss,
+    chain index)."""
+    done = [c for c in range(len(results)) if results[c] is not None]
+    return min(done, key=lambda c: (results[c][0], results[c][1], c))
+
+
+def _cox_of_text(text: str, seed: int, steps: int, workers: int) -> tuple:
+    """:func:`_cox_phase` of a chain's cohort (its CSV text, parsed as :func:`synthesize` parses
+    the winner's), in a worker of the chains' pool, started while another chain of the round
+    still runs."""
+    return _cox_phase(_parse(text), seed, steps, workers=workers)
+
+
 def _whole_number(name: str, value, minimum: int = 0) -> int:
     """``value`` as an ``int`` of at least ``minimum``, or an error naming ``name`` and the value.
 
@@ -2707,7 +2721,10 @@ def synthesize(
     winner is the finished chain with the smallest (feasible-target loss,
     total loss, chain index), so the result does not depend on how the chains are scheduled or
     on the number of workers. Chains run in parallel processes when ``workers`` (default:
-    ``min(chains, os.cpu_count())``) is above 1. Finally the Cox phase (:func:`_cox_phase`:
+    ``min(chains, os.cpu_count())``) is above 1; then a chain that hits every feasible target
+    while another chain of its round still runs starts its Cox phase at once on the free
+    worker, kept only if that chain wins (the same cohort as when the phase starts after the
+    round, sooner). Finally the Cox phase (:func:`_cox_phase`:
     :func:`analysis.calibration.anneal_table2`, then :func:`analysis.calibration.polish_table2`,
     run again on the streams :data:`RETRY_STREAMS` while a multivariable row disagrees)
     exchanges covariate blocks between patients to pull the Table 2 hazard ratios towards the
@@ -2779,6 +2796,10 @@ def synthesize(
         list(range(a, min(a + CHAINS_PER_ROUND, chains)))
         for a in range(0, chains, CHAINS_PER_ROUND)
     ]
+    # a Cox phase started early, in the pool, on a chain that hit every feasible target while
+    # another chain of its round still ran: (chain, future); used only when that chain wins
+    early = None
+    cox_result = None
     pool = None
     if workers > 1 and chains > 1:
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
@@ -2797,6 +2818,17 @@ def synthesize(
                     results[futures[fut]] = fut.result()
                     if bar is not None:
                         bar.update(1)
+                    k = futures[fut]
+                    if (
+                        early is None and cox_steps > 0 and keep is None
+                        and results[k][0] == 0 and not all(f.done() for f in futures)
+                    ):  # fmt: skip
+                        # the winner is a chain of this round that hits: most likely this one.
+                        # Its Cox phase starts on the free worker; kept only if it wins
+                        early = (
+                            k,
+                            pool.submit(_cox_of_text, results[k][2], seed, cox_steps, workers),
+                        )
             else:
                 for k in members:
                     results[k] = _run_chain(jobs[k])
@@ -2823,6 +2855,16 @@ def synthesize(
                     results[k] = r
             if any(results[k][0] == 0 for k in members):
                 break
+        if early is not None:
+            if early[0] == _winner(results):
+                if progress:
+                    print(
+                        "synthesize: Cox phase (Table 2 hazard ratios)", file=sys.stderr, flush=True
+                    )
+                cox_result = early[1].result()
+            else:  # another chain won: the early Cox phase is stopped, the winner's made below
+                stopped = True
+                _stop_workers(pool)
     except BaseException:
         if pool is not None:
             stopped = True
@@ -2833,15 +2875,16 @@ def synthesize(
             pool.shutdown()
     if bar is not None:
         bar.close()
-    done = [c for c in range(chains) if results[c] is not None]
-    k = min(done, key=lambda c: (results[c][0], results[c][1], c))
+    k = _winner(results)
     df = _parse(results[k][2])
     cox_before = cox_after = math.nan
     skipped = keep is not None and not keep(df)
     if cox_steps > 0 and not skipped:
-        if progress:
-            print("synthesize: Cox phase (Table 2 hazard ratios)", file=sys.stderr, flush=True)
-        df, cox_before, cox_after = _cox_phase(df, seed, cox_steps, workers=workers)
+        if cox_result is None:
+            if progress:
+                print("synthesize: Cox phase (Table 2 hazard ratios)", file=sys.stderr, flush=True)
+            cox_result = _cox_phase(df, seed, cox_steps, workers=workers)
+        df, cox_before, cox_after = cox_result
         # the phase's tumour-stage exchanges move the vascular-invasion and extrahepatic
         # criteria between patients and can leave one with no refractoriness criterion at all
         criteria_rng = np.random.default_rng(np.random.SeedSequence([int(seed), CRITERIA_STREAM]))
