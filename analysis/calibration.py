@@ -316,8 +316,28 @@ class _RiskSets:
 
         self.at = self.first[self.ev]  # first sorted row of each death's risk set
         self.back = t.size - 1 - self.at  # the same row counted from the last
+        #: per number of covariates p: :meth:`moments`' row buffer and its views, and the
+        #: column index that lays ``xs`` out as ``xs[:, b]`` at column ``a * p + b``
+        self.buffers: dict = {}
 
-    def moments(self, w, xs):
+    def tiled(self, xs):
+        """``xs`` (n, p) repeated p times side by side: column ``a * p + b`` is ``xs[:, b]``
+        (the second factor of :meth:`moments`' ``w x x'``; a fit passes it once for its
+        iterations)."""
+        return xs[:, self._buffer(xs.shape[0], xs.shape[1])[4]]
+
+    def _buffer(self, n: int, p: int) -> tuple:
+        got = self.buffers.get(p)
+        if got is None or got[0].shape[0] != n:
+            # 1 + p + p * p columns, an odd number: a last column of zeros pads them
+            rows = np.zeros((n, 2 + p + p * p))  # C order, as viewing pairs as complex needs
+            got = self.buffers[p] = (
+                rows, rows[:, 1 : 1 + p], rows[:, 1 + p : -1],
+                rows.view(np.complex128)[::-1], np.tile(np.arange(p), p),
+            )  # fmt: skip
+        return got
+
+    def moments(self, w, xs, tiled=None):
         """Each death's sums over its risk set of the weights ``w`` (n,), of ``w x`` and of
         ``w x x'`` (``xs``: (n, p), sorted by time): ``s0`` (deaths,), ``s1`` (deaths, p) and
         ``s2`` (deaths, p, p; C order), bit for bit each moment's ``np.cumsum`` from the last
@@ -328,24 +348,28 @@ class _RiskSets:
         cumulative sum: complex addition adds the real and the imaginary parts apart, so each
         column gets exactly the additions of its own cumulative sum, in the same order, about
         twice as fast (a cumulative sum down the rows waits for each addition before the next).
+        The rows are written into a buffer kept per p; ``w x x'`` is ``w x`` with each column
+        repeated p times times :meth:`tiled` (``tiled``: given by a fit, once), the products
+        ``(w x_a) x_b`` of ``wx[:, :, None] * xs[:, None, :]`` in the same places, in fewer and
+        longer loops.
         """
         n, p = xs.shape
-        wx = w[:, None] * xs
-        wxx = (wx[:, :, None] * xs[:, None, :]).reshape(n, p * p)
-        # 1 + p + p * p columns, an odd number: a column of zeros pads them
-        rows = np.empty((n, 2 + p + p * p))  # C order, as viewing pairs as complex needs
-        np.concatenate((w[:, None], wx, wxx, np.zeros((n, 1))), axis=1, out=rows)
-        sums = rows.view(np.complex128)[::-1].cumsum(axis=0).view(np.float64)[self.back]
+        rows, wx, wxx, from_last, tile = self._buffer(n, p)
+        rows[:, 0] = w
+        np.multiply(w[:, None], xs, out=wx)
+        np.multiply(wx.repeat(p, axis=1), xs[:, tile] if tiled is None else tiled, out=wxx)
+        sums = from_last.cumsum(axis=0).view(np.float64)[self.back]
         s2 = np.ascontiguousarray(sums[:, 1 + p : -1]).reshape(-1, p, p)
         return sums[:, 0], sums[:, 1 : 1 + p], s2
 
-    def score_information(self, xs, beta, xe):
+    def score_information(self, xs, beta, xe, tiled=None):
         """The Breslow log partial likelihood's gradient and information at ``beta`` (``xs``:
-        (n, p), sorted by time; ``xe``: the deaths' covariate sums), as :meth:`fit` and
-        :func:`_newton_once` step from them."""
-        eta = engine.matvec(xs, beta)
+        (n, p), sorted by time; ``xe``: the deaths' covariate sums; ``tiled``: as
+        :meth:`moments`), as :meth:`fit` and :func:`_newton_once` step from them."""
+        # engine.matvec's products summed by the reduction its .sum(axis=-1) calls
+        eta = np.add.reduce(np.multiply(xs, beta), axis=-1)
         w = np.exp(np.subtract(eta, np.maximum.reduce(eta), out=eta), out=eta)
-        s0, s1, s2 = self.moments(w, xs)
+        s0, s1, s2 = self.moments(w, xs, tiled)
         m1 = s1 / s0[:, None]
         grad = xe - np.add.reduce(m1, axis=0)
         return grad, np.einsum("kij,k->ij", s2, 1.0 / s0) - engine.gram(m1)
@@ -359,8 +383,9 @@ class _RiskSets:
             return self._fit1(xs[:, 0], 0.0 if beta0 is None else float(beta0[0]), tol, max_iter)
         beta = np.zeros(p) if beta0 is None else beta0.copy()
         xe = np.add.reduce(xs[self.ev], axis=0)
+        tiled = self.tiled(xs)
         for _ in range(max_iter):
-            grad, info = self.score_information(xs, beta, xe)
+            grad, info = self.score_information(xs, beta, xe, tiled)
             try:  # the step and the covariance (the SEs at the last iterate) in one elimination
                 step, cov = engine.solve_symmetric(info, grad, inverse=True)
             except np.linalg.LinAlgError:
