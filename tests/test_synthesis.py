@@ -638,12 +638,12 @@ _SECOND_TOTAL = {"total": 3.0}
 
 def _fake_chain(args):
     """A chain faked for the pool (module level: pickled by name): chain 0 hits at once with
-    total loss 2, chain 1 a second later with :data:`_SECOND_TOTAL`."""
+    total loss 2, chain 1 two seconds later with :data:`_SECOND_TOTAL`."""
     import time
 
     k = args[0].spawn_key[-1]
     if k == 1:
-        time.sleep(1.0)
+        time.sleep(2.0)
     text = synthesis.format_cohort(pd.read_csv(COHORT_CSV, dtype={"bclc_stage": str}))
     return 0.0, (2.0 if k == 0 else _SECOND_TOTAL["total"]), text, None
 
@@ -662,7 +662,7 @@ def test_early_cox_phase_is_kept_only_for_the_winner(monkeypatch, second_total, 
     """A chain that hits while the other chain of its round still runs starts its Cox phase in
     the pool at once; that result is used when the chain wins, and the winner's phase is made
     after the round when another chain wins (chains and Cox phase faked: chain 0 hits at once,
-    total loss 2; chain 1 hits a second later with ``second_total``)."""
+    total loss 2; chain 1 hits two seconds later with ``second_total``)."""
     import os
 
     monkeypatch.setattr(synthesis, "_run_chain", _fake_chain)
