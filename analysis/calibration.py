@@ -233,12 +233,62 @@ def cell_miss(beta: float, se: float, cell: dict) -> float:
 _MISS_MEMO: dict = {}
 
 
+#: ``math.sqrt(2.0)``, once (the same float).
+_SQRT2 = math.sqrt(2.0)
+#: :func:`_miss_code` per cell: ``id(cell) -> (cell, code)`` (the cell held, as in
+#: :data:`_MISS_MEMO`).
+_MISS_CODES: dict = {}
+
+
+def _miss_code(cell: dict) -> tuple:
+    """:func:`cell_miss`'s constants of ``cell``, once: (kind, value, rounding scale, printed
+    value in units of its last digit, z or log value, distance unit); kind 0 P below a bound, 1
+    P printed, 2 HR, 3 lower bound, 4 upper bound. Raises KeyError on another stat, as
+    :func:`cell_miss` does."""
+    got = _MISS_CODES.get(id(cell))
+    if got is not None and got[0] is cell:
+        return got[1]
+    stat, value, decimals = cell["stat"], cell["value"], cell["decimals"]
+    scale = 10.0**decimals
+    printed = round(value * scale)
+    if stat == "p":
+        kind = 0 if cell["relation"] == "<" else 1
+        code = (kind, value, scale, printed, cell["z"], 1.0)
+    else:
+        kind = {"hr": 2, "lower": 3, "upper": 4}[stat]
+        code = (kind, value, scale, printed, math.log(max(value, 1e-6)), cell["se"])
+    if len(_MISS_CODES) > 4096:
+        _MISS_CODES.clear()
+    _MISS_CODES[id(cell)] = (cell, code)
+    return code
+
+
+def _miss_of_code(beta: float, se: float, code: tuple) -> float:
+    """:func:`cell_miss` from :func:`_miss_code`: the same operations on the same floats."""
+    if not (math.isfinite(beta) and math.isfinite(se) and se > 0):
+        return 10.0
+    kind, value, scale, printed, aim, unit = code
+    if kind < 2:
+        z = abs(beta) / se
+        p = math.erfc(z / _SQRT2)
+        if kind == 0:
+            ok = p < value
+        else:  # _prints
+            ok = math.isfinite(p) and math.floor(p * scale + 0.5 + 1e-9) == printed
+        return 0.0 if ok else 0.5 + abs(z - aim)
+    x = beta if kind == 2 else beta - Z95 * se if kind == 3 else beta + Z95 * se
+    e = math.exp(min(x, EXP_CAP))
+    if math.isfinite(e) and math.floor(e * scale + 0.5 + 1e-9) == printed:
+        return 0.0
+    return 0.5 + abs(x - aim) / unit
+
+
 def _cell_miss_memo(beta: float, se: float, cell: dict) -> float:
     """:func:`cell_miss`, remembered per cell for its last estimates (the same value)."""
     m = _MISS_MEMO.get(id(cell))
     if m is not None and m[0] is cell and m[1] == beta and m[2] == se:
         return m[3]
-    d = cell_miss(beta, se, cell)
+    d = _miss_of_code(beta, se, _miss_code(cell))
     if len(_MISS_MEMO) > 4096:
         _MISS_MEMO.clear()
     _MISS_MEMO[id(cell)] = (cell, beta, se, d)
@@ -266,8 +316,28 @@ class _RiskSets:
 
         self.at = self.first[self.ev]  # first sorted row of each death's risk set
         self.back = t.size - 1 - self.at  # the same row counted from the last
+        #: per number of covariates p: :meth:`moments`' row buffer and its views, and the
+        #: column index that lays ``xs`` out as ``xs[:, b]`` at column ``a * p + b``
+        self.buffers: dict = {}
 
-    def moments(self, w, xs):
+    def tiled(self, xs):
+        """``xs`` (n, p) repeated p times side by side: column ``a * p + b`` is ``xs[:, b]``
+        (the second factor of :meth:`moments`' ``w x x'``; a fit passes it once for its
+        iterations)."""
+        return xs[:, self._buffer(xs.shape[0], xs.shape[1])[4]]
+
+    def _buffer(self, n: int, p: int) -> tuple:
+        got = self.buffers.get(p)
+        if got is None or got[0].shape[0] != n:
+            # 1 + p + p * p columns, an odd number: a last column of zeros pads them
+            rows = np.zeros((n, 2 + p + p * p))  # C order, as viewing pairs as complex needs
+            got = self.buffers[p] = (
+                rows, rows[:, 1 : 1 + p], rows[:, 1 + p : -1],
+                rows.view(np.complex128)[::-1], np.tile(np.arange(p), p),
+            )  # fmt: skip
+        return got
+
+    def moments(self, w, xs, tiled=None):
         """Each death's sums over its risk set of the weights ``w`` (n,), of ``w x`` and of
         ``w x x'`` (``xs``: (n, p), sorted by time): ``s0`` (deaths,), ``s1`` (deaths, p) and
         ``s2`` (deaths, p, p; C order), bit for bit each moment's ``np.cumsum`` from the last
@@ -278,24 +348,28 @@ class _RiskSets:
         cumulative sum: complex addition adds the real and the imaginary parts apart, so each
         column gets exactly the additions of its own cumulative sum, in the same order, about
         twice as fast (a cumulative sum down the rows waits for each addition before the next).
+        The rows are written into a buffer kept per p; ``w x x'`` is ``w x`` with each column
+        repeated p times times :meth:`tiled` (``tiled``: given by a fit, once), the products
+        ``(w x_a) x_b`` of ``wx[:, :, None] * xs[:, None, :]`` in the same places, in fewer and
+        longer loops.
         """
         n, p = xs.shape
-        wx = w[:, None] * xs
-        wxx = (wx[:, :, None] * xs[:, None, :]).reshape(n, p * p)
-        # 1 + p + p * p columns, an odd number: a column of zeros pads them
-        rows = np.empty((n, 2 + p + p * p))  # C order, as viewing pairs as complex needs
-        np.concatenate((w[:, None], wx, wxx, np.zeros((n, 1))), axis=1, out=rows)
-        sums = rows.view(np.complex128)[::-1].cumsum(axis=0).view(np.float64)[self.back]
+        rows, wx, wxx, from_last, tile = self._buffer(n, p)
+        rows[:, 0] = w
+        np.multiply(w[:, None], xs, out=wx)
+        np.multiply(wx.repeat(p, axis=1), xs[:, tile] if tiled is None else tiled, out=wxx)
+        sums = from_last.cumsum(axis=0).view(np.float64)[self.back]
         s2 = np.ascontiguousarray(sums[:, 1 + p : -1]).reshape(-1, p, p)
         return sums[:, 0], sums[:, 1 : 1 + p], s2
 
-    def score_information(self, xs, beta, xe):
+    def score_information(self, xs, beta, xe, tiled=None):
         """The Breslow log partial likelihood's gradient and information at ``beta`` (``xs``:
-        (n, p), sorted by time; ``xe``: the deaths' covariate sums), as :meth:`fit` and
-        :func:`_newton_once` step from them."""
-        eta = engine.matvec(xs, beta)
+        (n, p), sorted by time; ``xe``: the deaths' covariate sums; ``tiled``: as
+        :meth:`moments`), as :meth:`fit` and :func:`_newton_once` step from them."""
+        # engine.matvec's products summed by the reduction its .sum(axis=-1) calls
+        eta = np.add.reduce(np.multiply(xs, beta), axis=-1)
         w = np.exp(np.subtract(eta, np.maximum.reduce(eta), out=eta), out=eta)
-        s0, s1, s2 = self.moments(w, xs)
+        s0, s1, s2 = self.moments(w, xs, tiled)
         m1 = s1 / s0[:, None]
         grad = xe - np.add.reduce(m1, axis=0)
         return grad, np.einsum("kij,k->ij", s2, 1.0 / s0) - engine.gram(m1)
@@ -309,8 +383,9 @@ class _RiskSets:
             return self._fit1(xs[:, 0], 0.0 if beta0 is None else float(beta0[0]), tol, max_iter)
         beta = np.zeros(p) if beta0 is None else beta0.copy()
         xe = np.add.reduce(xs[self.ev], axis=0)
+        tiled = self.tiled(xs)
         for _ in range(max_iter):
-            grad, info = self.score_information(xs, beta, xe)
+            grad, info = self.score_information(xs, beta, xe, tiled)
             try:  # the step and the covariance (the SEs at the last iterate) in one elimination
                 step, cov = engine.solve_symmetric(info, grad, inverse=True)
             except np.linalg.LinAlgError:
@@ -448,6 +523,11 @@ class Table2Fits:
         return self.fits
 
 
+#: :func:`table2_loss`'s per-cell keys and weights for a tuple of cells, once:
+#: ``id(cells) -> (cells, plan)`` (the tuple held, so its id is not reused while it is here).
+_LOSS_PLANS: dict = {}
+
+
 def table2_loss(fits: dict, cells: list, rows: dict) -> tuple[float, int]:
     """(loss, number of cells printed) over ``cells`` plus the multivariable-row penalty.
 
@@ -460,21 +540,36 @@ def table2_loss(fits: dict, cells: list, rows: dict) -> tuple[float, int]:
     """
     total, hits = 0.0, 0
     memo = _MISS_MEMO.get
-    for c in cells:
-        b, s = fits.get((c["model"], c["term"]), (math.nan, math.nan))
-        m = memo(id(c))  # _cell_miss_memo's lookup, inline (the loss's hot loop)
-        d = m[3] if m is not None and m[0] is c and m[1] == b and m[2] == s else None
-        if d is None:
-            d = _cell_miss_memo(b, s, c)
+    missing = (math.nan, math.nan)
+    plan = _LOSS_PLANS.get(id(cells))
+    if plan is None or plan[0] is not cells:
+        plan = (cells, [
+            (c, id(c), (c["model"], c["term"]), MULTI_WEIGHT if c["model"] == "multi" else 1.0)
+            for c in cells
+        ])  # fmt: skip
+        if isinstance(cells, tuple):  # kept only for a sequence that cannot change
+            if len(_LOSS_PLANS) > 64:
+                _LOSS_PLANS.clear()
+            _LOSS_PLANS[id(cells)] = plan
+    for c, key, fit_key, weight in plan[1]:
+        b, s = fits.get(fit_key, missing)
+        m = memo(key)  # _cell_miss_memo's lookup, inline (the loss's hot loop)
+        if m is not None and m[0] is c and m[1] == b and m[2] == s:
+            d = m[3]
+        else:
+            d = _miss_of_code(b, s, _miss_code(c))
+            if len(_MISS_MEMO) > 4096:
+                _MISS_MEMO.clear()
+            _MISS_MEMO[key] = (c, b, s, d)
         hits += d == 0.0
-        total += d * (MULTI_WEIGHT if c["model"] == "multi" else 1.0)
+        total += d * weight
     for term, (lo, up, significant) in rows.items():
-        b, s = fits.get(("multi", term), (math.nan, math.nan))
+        b, s = fits.get(("multi", term), missing)
         if not (math.isfinite(b) and math.isfinite(s) and s > 0):
             total += 10.0
             continue
         hr = math.exp(b)
-        p = math.erfc(abs(b) / s / math.sqrt(2.0))
+        p = math.erfc(abs(b) / s / _SQRT2)
         inside = lo - 0.0005 <= hr < up + 0.0005
         if not inside:
             total += ROW_WEIGHT + abs(math.log(hr) - math.log(min(max(hr, lo), up)))
@@ -1863,6 +1958,14 @@ def _value_search(out, col, term, kind, rng, moves, weight, slack, dec, cells, r
     return units
 
 
+def _in_order(tasks: list) -> list:
+    """The results of ``tasks`` (functions of no argument), called one after the other: the
+    default ``run`` of :func:`value_polish` and :func:`value_se_pass`, whose tasks are
+    independent (:func:`analysis.synthesis.synthesize` passes one that runs them in parallel
+    processes, the same results)."""
+    return [task() for task in tasks]
+
+
 def _no_worse(new: tuple, old: tuple) -> bool:
     """The value phase's acceptance rule on :func:`_tallies` (univariate entries, multivariable
     entries, rows agreeing): no row lost, no univariate entry lost and no fewer printed entries
@@ -1888,6 +1991,7 @@ def value_polish(
     variants: tuple | None = None,
     defer: tuple = (),
     decimals: dict,
+    run=None,
 ) -> tuple[pd.DataFrame, tuple, tuple]:
     """Change covariate values (not only who carries them) towards the univariate Table 2 cells.
 
@@ -1928,6 +2032,9 @@ def value_polish(
     before and after. ``variants`` replaces :data:`VALUE_VARIANTS` (the second pass passes
     :data:`VALUE_REPAIR_VARIANTS`); a column of ``defer`` is left as it is, its generators still
     spawned so that the other columns' streams do not depend on which columns are deferred.
+    ``run`` (a function of a list of functions of no argument, returning their results in
+    order; None: one after the other) makes a column's runs, which are independent: the
+    synthesis passes one that makes them in parallel processes (the same results).
 
     Examples
     --------
@@ -1954,10 +2061,16 @@ def value_polish(
         scale = 10**dec
         was = _frame_tallies(out, cells, rows)
         best = None
-        for (weight, slack), sub_rng in zip(variants, rngs, strict=True):
-            units = _value_search(
-                out, col, term, kind, sub_rng, moves, weight, slack, dec, cells, rows, local_moves
+        # the runs are independent (each from ``out``, on its own generator): ``run`` may make
+        # them at once; their results are taken in the variants' order either way
+        searches = [
+            functools.partial(
+                _value_search,
+                out, col, term, kind, sub_rng, moves, weight, slack, dec, cells, rows, local_moves,
             )
+            for (weight, slack), sub_rng in zip(variants, rngs, strict=True)
+        ]  # fmt: skip
+        for units in (_in_order if run is None else run)(searches):
             if units is None:
                 continue
             trial = out.copy()
@@ -2003,6 +2116,7 @@ def value_se_pass(
     local_moves: int = VALUE_LOCAL_MOVES,
     columns: dict | None = None,
     decimals: dict,
+    run=None,
 ) -> tuple[pd.DataFrame, tuple, tuple]:
     """Widen the univariate intervals of :data:`SE_COLUMNS` that print too narrow, judged whole.
 
@@ -2018,7 +2132,8 @@ def value_se_pass(
     univariate entry, never two for one); otherwise ``then`` of the incoming frame. Returns the
     frame and :func:`_tallies` of ``then`` of the incoming frame and of the returned one.
     Deterministic for a generator state (and a deterministic ``then``). ``decimals``: as in
-    :func:`value_polish`.
+    :func:`value_polish`; ``run``: as there (the pass and ``then`` of the incoming frame are
+    independent).
 
     Examples
     --------
@@ -2036,27 +2151,34 @@ def value_se_pass(
     cells = table2_cells()
     rows = multivariable_rows()
 
-    out = df.copy()
     rngs = rng.spawn(len(columns))
-    for (col, (term, kind)), sub_rng in zip(columns.items(), rngs, strict=True):
-        if col not in out.columns or moves + local_moves <= 0:
-            continue
-        dec = int(decimals[col])
-        units = _value_search(
-            out, col, term, kind, sub_rng, moves, 0.0, SE_SLACK, dec, cells, rows, local_moves
-        )
-        if units is None:
-            continue
-        trial = out.copy()
-        trial[col] = (units / 10**dec).astype(float) if dec else units.astype(out[col].dtype)
-        key, was = _frame_tallies(trial), _frame_tallies(out)
-        if key[2] == len(rows) and key[0] > was[0]:
-            out = trial
-    plain = then(df)
+
+    def searched() -> tuple:
+        """The pass's frame, and ``then`` of it (None when the pass changed nothing)."""
+        out = df.copy()
+        for (col, (term, kind)), sub_rng in zip(columns.items(), rngs, strict=True):
+            if col not in out.columns or moves + local_moves <= 0:
+                continue
+            dec = int(decimals[col])
+            units = _value_search(
+                out, col, term, kind, sub_rng, moves, 0.0, SE_SLACK, dec, cells, rows, local_moves
+            )
+            if units is None:
+                continue
+            trial = out.copy()
+            trial[col] = (units / 10**dec).astype(float) if dec else units.astype(out[col].dtype)
+            key, was = _frame_tallies(trial), _frame_tallies(out)
+            if key[2] == len(rows) and key[0] > was[0]:
+                out = trial
+        return out, (None if out.equals(df) else then(out))
+
+    # ``then`` of the incoming frame does not depend on the pass: ``run`` may make both at once
+    (out, mine), plain = (_in_order if run is None else run)(
+        [searched, functools.partial(then, df)]
+    )
     start = _frame_tallies(plain)
-    if out.equals(df):
+    if mine is None:
         return plain, start, start
-    mine = then(out)
     end = _frame_tallies(mine)
     if end[2] == len(rows) and end[0] > start[0] and _no_worse(end, start):
         return mine, start, end

@@ -24,6 +24,7 @@ import io
 import math
 import multiprocessing as mp
 import os
+import pickle
 import signal
 import stat as _stat
 import sys
@@ -2537,6 +2538,59 @@ def _stop_workers(pool: cf.ProcessPoolExecutor) -> None:
             process.join(timeout=5)
 
 
+def _forked_child(task, write_fd: int) -> None:
+    """The body of a child of :func:`_run_forked`: ``task()``, pickled down the pipe as
+    ``(True, result)`` (``(False, None)`` on any failure: the parent then makes the task
+    itself); never returns."""
+    try:
+        _die_with_parent(os.getppid())
+        try:
+            payload = pickle.dumps((True, task()), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            payload = pickle.dumps((False, None))
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(payload)
+    finally:
+        os._exit(0)
+
+
+def _run_forked(tasks: list) -> list:
+    """The results of ``tasks`` (independent functions of no argument), in order, as
+    ``[task() for task in tasks]`` gives them: the first made in this process while each other
+    runs in a forked child (the Cox phase's independent searches on the second core; a task's
+    arithmetic is the same in either process, so the results are too). A child that fails
+    (or a platform without ``fork``) leaves its task to this process."""
+    if len(tasks) < 2 or not hasattr(os, "fork"):
+        return [task() for task in tasks]
+    children = []  # (pid, read end of its pipe) per task after the first
+    try:
+        for task in tasks[1:]:
+            read_fd, write_fd = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child
+                os.close(read_fd)
+                _forked_child(task, write_fd)
+            os.close(write_fd)
+            children.append((pid, read_fd))
+        results = [tasks[0]()]
+        for k, (task, (pid, read_fd)) in enumerate(zip(tasks[1:], children, strict=True)):
+            with os.fdopen(read_fd, "rb") as pipe:
+                payload = pipe.read()
+            os.waitpid(pid, 0)
+            children[k] = (None, None)
+            ok, value = pickle.loads(payload) if payload else (False, None)
+            results.append(value if ok else task())
+        return results
+    finally:  # an interruption: the children still running are stopped
+        for pid, read_fd in children:
+            if pid is not None:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                with contextlib.suppress(OSError):
+                    os.close(read_fd)
+
+
 def _run_chain(args) -> tuple[float, float, str, tuple]:
     """A chain: ``(feasible loss, loss, cohort CSV text, (annealed frame, generator))``, the last
     for :func:`_rescue_chain`."""
@@ -2577,6 +2631,20 @@ def _anneal_chain(args):
 
 def _parse(text: str) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(text), dtype={"bclc_stage": str})
+
+
+def _winner(results: list) -> int:
+    """The winning chain: the finished one with the smallest (feasible-target loss, total loss,
+    chain index)."""
+    done = [c for c in range(len(results)) if results[c] is not None]
+    return min(done, key=lambda c: (results[c][0], results[c][1], c))
+
+
+def _cox_of_text(text: str, seed: int, steps: int, workers: int) -> tuple:
+    """:func:`_cox_phase` of a chain's cohort (its CSV text, parsed as :func:`synthesize` parses
+    the winner's), in a worker of the chains' pool, started while another chain of the round
+    still runs."""
+    return _cox_phase(_parse(text), seed, steps, workers=workers)
 
 
 def _whole_number(name: str, value, minimum: int = 0) -> int:
@@ -2653,7 +2721,10 @@ def synthesize(
     winner is the finished chain with the smallest (feasible-target loss,
     total loss, chain index), so the result does not depend on how the chains are scheduled or
     on the number of workers. Chains run in parallel processes when ``workers`` (default:
-    ``min(chains, os.cpu_count())``) is above 1. Finally the Cox phase (:func:`_cox_phase`:
+    ``min(chains, os.cpu_count())``) is above 1; then a chain that hits every feasible target
+    while another chain of its round still runs starts its Cox phase at once on the free
+    worker, kept only if that chain wins (the same cohort as when the phase starts after the
+    round, sooner). Finally the Cox phase (:func:`_cox_phase`:
     :func:`analysis.calibration.anneal_table2`, then :func:`analysis.calibration.polish_table2`,
     run again on the streams :data:`RETRY_STREAMS` while a multivariable row disagrees)
     exchanges covariate blocks between patients to pull the Table 2 hazard ratios towards the
@@ -2725,6 +2796,10 @@ def synthesize(
         list(range(a, min(a + CHAINS_PER_ROUND, chains)))
         for a in range(0, chains, CHAINS_PER_ROUND)
     ]
+    # a Cox phase started early, in the pool, on a chain that hit every feasible target while
+    # another chain of its round still ran: (chain, future); used only when that chain wins
+    early = None
+    cox_result = None
     pool = None
     if workers > 1 and chains > 1:
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
@@ -2743,6 +2818,17 @@ def synthesize(
                     results[futures[fut]] = fut.result()
                     if bar is not None:
                         bar.update(1)
+                    k = futures[fut]
+                    if (
+                        early is None and cox_steps > 0 and keep is None
+                        and results[k][0] == 0 and not all(f.done() for f in futures)
+                    ):  # fmt: skip
+                        # the winner is a chain of this round that hits: most likely this one.
+                        # Its Cox phase starts on the free worker; kept only if it wins
+                        early = (
+                            k,
+                            pool.submit(_cox_of_text, results[k][2], seed, cox_steps, workers),
+                        )
             else:
                 for k in members:
                     results[k] = _run_chain(jobs[k])
@@ -2769,6 +2855,16 @@ def synthesize(
                     results[k] = r
             if any(results[k][0] == 0 for k in members):
                 break
+        if early is not None:
+            if early[0] == _winner(results):
+                if progress:
+                    print(
+                        "synthesize: Cox phase (Table 2 hazard ratios)", file=sys.stderr, flush=True
+                    )
+                cox_result = early[1].result()
+            else:  # another chain won: the early Cox phase is stopped, the winner's made below
+                stopped = True
+                _stop_workers(pool)
     except BaseException:
         if pool is not None:
             stopped = True
@@ -2779,15 +2875,16 @@ def synthesize(
             pool.shutdown()
     if bar is not None:
         bar.close()
-    done = [c for c in range(chains) if results[c] is not None]
-    k = min(done, key=lambda c: (results[c][0], results[c][1], c))
+    k = _winner(results)
     df = _parse(results[k][2])
     cox_before = cox_after = math.nan
     skipped = keep is not None and not keep(df)
     if cox_steps > 0 and not skipped:
-        if progress:
-            print("synthesize: Cox phase (Table 2 hazard ratios)", file=sys.stderr, flush=True)
-        df, cox_before, cox_after = _cox_phase(df, seed, cox_steps)
+        if cox_result is None:
+            if progress:
+                print("synthesize: Cox phase (Table 2 hazard ratios)", file=sys.stderr, flush=True)
+            cox_result = _cox_phase(df, seed, cox_steps, workers=workers)
+        df, cox_before, cox_after = cox_result
         # the phase's tumour-stage exchanges move the vascular-invasion and extrahepatic
         # criteria between patients and can leave one with no refractoriness criterion at all
         criteria_rng = np.random.default_rng(np.random.SeedSequence([int(seed), CRITERIA_STREAM]))
@@ -2800,7 +2897,9 @@ def synthesize(
     return df
 
 
-def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, float, float]:
+def _cox_phase(
+    df: pd.DataFrame, seed: int, steps: int, *, workers: int = 1
+) -> tuple[pd.DataFrame, float, float]:
     """The Cox phase of :func:`synthesize`: exchanges of covariate blocks towards Table 2.
 
     :func:`analysis.calibration.anneal_table2` (``steps`` steps on the stream
@@ -2846,8 +2945,11 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
     more univariate entries, no fewer multivariable ones and every row agreeing (on the book's
     seed: AST's interval). Returns
     the frame and the Table 2 loss before and after the anneal and polish (the steps that follow
-    are not in it).
+    are not in it). With ``workers`` above 1 the value phase's independent runs (its variants
+    per column; the standard-error pass beside the multivariable pass of the incoming frame) are
+    made in parallel processes (:func:`_run_forked`): the same cohort, sooner.
     """
+    run = _run_forked if workers > 1 else None
     rows = multivariable_rows()
     best = None
     for key in (COX_STREAM, *RETRY_STREAMS):
@@ -2864,7 +2966,9 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
     out, _, _ = uni_block_anneal(out, uni_rng)
     out, _, _ = uni_block_polish(out)
     value_rng = np.random.default_rng(np.random.SeedSequence([int(seed), VALUE_STREAM]))
-    out, _, _ = value_polish(out, value_rng, defer=VALUE_REPAIR_COLUMNS, decimals=CSV_DECIMALS)
+    out, _, _ = value_polish(
+        out, value_rng, defer=VALUE_REPAIR_COLUMNS, decimals=CSV_DECIMALS, run=run
+    )
     out, _, _ = uni_edge_polish(out)
 
     def repair(frame: pd.DataFrame) -> pd.DataFrame:
@@ -2876,7 +2980,7 @@ def _cox_phase(df: pd.DataFrame, seed: int, steps: int) -> tuple[pd.DataFrame, f
         )[0]  # fmt: skip
 
     se_rng = np.random.default_rng(np.random.SeedSequence([int(seed), SE_STREAM]))
-    out, _, _ = value_se_pass(out, se_rng, then=repair, decimals=CSV_DECIMALS)
+    out, _, _ = value_se_pass(out, se_rng, then=repair, decimals=CSV_DECIMALS, run=run)
     spread_rng = np.random.default_rng(np.random.SeedSequence([int(seed), SPREAD_STREAM]))
     out, _, _ = spread_anneal(out, spread_rng, decimals=CSV_DECIMALS)
     out, _, _ = uni_double_polish(out)

@@ -629,3 +629,49 @@ def test_infeasible_interval_note_reads_a_short_bound_as_the_calibration_does():
     gt4 = synthesis.infeasible_interval_note("figure2.os_median_prior_tace_gt4.interval")
     assert "not symmetric about the median 3.4" in gt4 and "read as" not in gt4
     assert synthesis.infeasible_interval_note("figure1.os_median_dc.interval") == ""
+
+
+#: The second fake chain's total loss (:func:`test_early_cox_phase_is_kept_only_for_the_winner`;
+#: read in the pool's forked workers).
+_SECOND_TOTAL = {"total": 3.0}
+
+
+def _fake_chain(args):
+    """A chain faked for the pool (module level: pickled by name): chain 0 hits at once with
+    total loss 2, chain 1 two seconds later with :data:`_SECOND_TOTAL`."""
+    import time
+
+    k = args[0].spawn_key[-1]
+    if k == 1:
+        time.sleep(2.0)
+    text = synthesis.format_cohort(pd.read_csv(COHORT_CSV, dtype={"bclc_stage": str}))
+    return 0.0, (2.0 if k == 0 else _SECOND_TOTAL["total"]), text, None
+
+
+def _fake_cox(df, seed, steps, *, workers=1):
+    """A Cox phase faked: the frame as it is; the process it ran in, and ``steps``."""
+    import os
+
+    return df, float(os.getpid()), float(steps)
+
+
+@pytest.mark.parametrize(
+    ("second_total", "winner", "early_kept"), [(3.0, 0, True), (1.0, 1, False)]
+)
+def test_early_cox_phase_is_kept_only_for_the_winner(monkeypatch, second_total, winner, early_kept):
+    """A chain that hits while the other chain of its round still runs starts its Cox phase in
+    the pool at once; that result is used when the chain wins, and the winner's phase is made
+    after the round when another chain wins (chains and Cox phase faked: chain 0 hits at once,
+    total loss 2; chain 1 hits two seconds later with ``second_total``)."""
+    import os
+
+    monkeypatch.setattr(synthesis, "_run_chain", _fake_chain)
+    monkeypatch.setattr(synthesis, "_cox_phase", _fake_cox)
+    monkeypatch.setitem(_SECOND_TOTAL, "total", second_total)
+    df = synthesis.synthesize(7, chains=2, workers=2, steps=10, cox_steps=5)
+    loss = df.attrs["loss"]
+    assert loss["chain"] == winner and loss["cox_after"] == 5.0
+    # the early phase ran in a worker of the pool, the late one here
+    assert (loss["cox_before"] != os.getpid()) == early_kept
+    text = synthesis.format_cohort(pd.read_csv(COHORT_CSV, dtype={"bclc_stage": str}))
+    assert synthesis.format_cohort(df) == text

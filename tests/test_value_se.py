@@ -8,6 +8,7 @@ under test.
 
 from __future__ import annotations
 
+import os
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -160,3 +161,39 @@ def test_the_pass_is_kept_whole_or_not_at_all(cohort, monkeypatch, after_pass, e
         assert np.array_equal(out[col].to_numpy(), moved) and end == after_pass
     else:
         assert np.array_equal(out[col].to_numpy(), base[col].to_numpy()) and end == start
+
+
+def test_forked_runs_give_the_same_pass(missed):
+    """The synthesis makes the pass and the multivariable pass of the incoming frame in two
+    processes (``run=synthesis._run_forked``): the frame and the tallies are those of the runs
+    one after the other (a short search, from a cohort on which the pass moves)."""
+    from analysis import calibration as cal
+
+    def then(frame):
+        rng = np.random.default_rng(5)
+        cols = {"crp_mg_l": cal.VALUE_COLUMNS["crp_mg_l"]}
+        return cal.value_polish(
+            frame, rng, columns=cols, moves=3, local_moves=1, decimals=synthesis.CSV_DECIMALS
+        )[0]
+
+    kw = {"then": then, "moves": 6, "local_moves": 1, "decimals": synthesis.CSV_DECIMALS}
+    alone = cal.value_se_pass(missed, np.random.default_rng(3), **kw)
+    forked = cal.value_se_pass(missed, np.random.default_rng(3), run=synthesis._run_forked, **kw)
+    pd.testing.assert_frame_equal(alone[0], forked[0])
+    assert alone[1:] == forked[1:]
+
+
+def test_run_forked_returns_the_results_in_order():
+    """Each task's result in the tasks' order; a task that fails in its child is made again in
+    the calling process (here: it raises there too)."""
+    assert synthesis._run_forked([lambda: 1, lambda: np.arange(3).tolist(), lambda: "c"]) == [
+        1, [0, 1, 2], "c",
+    ]  # fmt: skip
+    pid = os.getpid()
+
+    def only_here():
+        if os.getpid() != pid:
+            raise RuntimeError("in the child")
+        return "here"
+
+    assert synthesis._run_forked([lambda: 0, only_here]) == [0, "here"]
