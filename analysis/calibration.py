@@ -173,13 +173,6 @@ def multivariable_rows() -> dict:
     return out
 
 
-def _prints(x: float, value: float, decimals: int) -> bool:
-    if not math.isfinite(x):
-        return False
-    scale = 10.0**decimals
-    return math.floor(x * scale + 0.5 + 1e-9) == round(value * scale)
-
-
 #: Largest log hazard ratio or log bound exponentiated when a cell is scored: a diverging fit
 #: (monotone likelihood) can reach bounds beyond the range of ``exp``; capped, they still print
 #: nothing that Table 2 prints, and no overflow is raised or warned about.
@@ -202,29 +195,7 @@ def cell_miss(beta: float, se: float, cell: dict) -> float:
     """
     if not (math.isfinite(beta) and math.isfinite(se) and se > 0):
         return 10.0
-    stat = cell["stat"]
-    if stat == "p":
-        z = abs(beta) / se
-        p = math.erfc(z / math.sqrt(2.0))
-        if cell["relation"] == "<":
-            ok = p < cell["value"]
-        else:
-            ok = _prints(p, cell["value"], cell["decimals"])
-        if ok:
-            return 0.0
-        return 0.5 + abs(z - cell["z"])
-    if stat == "hr":
-        x = beta
-    elif stat == "lower":
-        x = beta - Z95 * se
-    elif stat == "upper":
-        x = beta + Z95 * se
-    else:
-        raise KeyError(stat)
-    # a diverging fit (monotone likelihood) can put a bound beyond exp's range: it prints nothing
-    if _prints(math.exp(min(x, EXP_CAP)), cell["value"], cell["decimals"]):
-        return 0.0
-    return 0.5 + abs(x - math.log(max(cell["value"], 1e-6))) / cell["se"]
+    return _miss_of_code(beta, se, _cell_code(cell))
 
 
 #: The last miss per cell: ``id(cell) -> (cell, beta, se, miss)`` (the cell is held, so its
@@ -248,6 +219,16 @@ def _miss_code(cell: dict) -> tuple:
     got = _MISS_CODES.get(id(cell))
     if got is not None and got[0] is cell:
         return got[1]
+    code = _cell_code(cell)
+    if len(_MISS_CODES) > 4096:
+        _MISS_CODES.clear()
+    _MISS_CODES[id(cell)] = (cell, code)
+    return code
+
+
+def _cell_code(cell: dict) -> tuple:
+    """:func:`_miss_code` of ``cell``, made afresh (:func:`cell_miss`: a cell it is given may be
+    a dictionary that changes)."""
     stat, value, decimals = cell["stat"], cell["value"], cell["decimals"]
     scale = 10.0**decimals
     printed = round(value * scale)
@@ -257,14 +238,12 @@ def _miss_code(cell: dict) -> tuple:
     else:
         kind = {"hr": 2, "lower": 3, "upper": 4}[stat]
         code = (kind, value, scale, printed, math.log(max(value, 1e-6)), cell["se"])
-    if len(_MISS_CODES) > 4096:
-        _MISS_CODES.clear()
-    _MISS_CODES[id(cell)] = (cell, code)
     return code
 
 
 def _miss_of_code(beta: float, se: float, code: tuple) -> float:
-    """:func:`cell_miss` from :func:`_miss_code`: the same operations on the same floats."""
+    """:func:`cell_miss` from :func:`_miss_code` (its one implementation: the hot loops of
+    :func:`table2_loss` and :func:`_cell_miss_memo` take the constants from the cache)."""
     if not (math.isfinite(beta) and math.isfinite(se) and se > 0):
         return 10.0
     kind, value, scale, printed, aim, unit = code
@@ -273,7 +252,7 @@ def _miss_of_code(beta: float, se: float, code: tuple) -> float:
         p = math.erfc(z / _SQRT2)
         if kind == 0:
             ok = p < value
-        else:  # _prints
+        else:  # the printed digits
             ok = math.isfinite(p) and math.floor(p * scale + 0.5 + 1e-9) == printed
         return 0.0 if ok else 0.5 + abs(z - aim)
     x = beta if kind == 2 else beta - Z95 * se if kind == 3 else beta + Z95 * se
