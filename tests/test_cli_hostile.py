@@ -213,6 +213,16 @@ def test_discover_chapters_refuses_an_empty_selection_and_keeps_none_as_all():
             discover_chapters(selection=empty)
 
 
+def _refused_before_any_chapter(tmp_path, capsys, chapters, item, shown, message) -> None:
+    """``run --chapters CHAPTERS -p ITEM`` exits 2 with the one line "error: -p SHOWN: MESSAGE",
+    prints nothing on stdout and writes nothing."""
+    argv = ["run", "--chapters", chapters, "-p", item, "--out", str(tmp_path / "r")]
+    code, out, err = call_cli(argv, capsys)
+    assert (code, out) == (2, "")
+    assert err == f"error: -p {shown}: {message}\n"
+    assert file_tree(tmp_path) == []
+
+
 @pytest.mark.parametrize(("chapters", "item", "message"), [
     # each of the first three made the chapter fail in a code cell (exit 1, NAME.failed)
     ("06", "at_risk_step_months=0", "must be above 0 (months between number-at-risk columns)"),
@@ -240,12 +250,9 @@ def test_discover_chapters_refuses_an_empty_selection_and_keeps_none_as_all():
 def test_bad_parameter_values_are_refused_before_any_chapter_runs(
     tmp_path, capsys, chapters, item, message
 ):
-    argv = ["run", "--chapters", chapters, "-p", item, "--out", str(tmp_path / "r")]
-    code, out, err = call_cli(argv, capsys)
-    assert (code, out) == (2, "")
-    shown = item.replace(".nan", "nan")
-    assert err == f"error: -p {shown}: {message}\n"
-    assert file_tree(tmp_path) == []
+    _refused_before_any_chapter(
+        tmp_path, capsys, chapters, item, item.replace(".nan", "nan"), message
+    )
 
 
 @pytest.mark.parametrize(("chapters", "item", "message"), [
@@ -262,12 +269,9 @@ def test_bad_parameter_values_are_refused_before_any_chapter_runs(
 def test_a_p_value_is_read_as_a_reader_means_it_and_a_wrong_type_refused(
     tmp_path, capsys, chapters, item, message
 ):
-    argv = ["run", "--chapters", chapters, "-p", item, "--out", str(tmp_path / "r")]
-    code, out, err = call_cli(argv, capsys)
-    assert (code, out) == (2, "")
-    shown = item.replace("1e3", "1000.0")
-    assert err == f"error: -p {shown}: {message}\n"
-    assert file_tree(tmp_path) == []
+    _refused_before_any_chapter(
+        tmp_path, capsys, chapters, item, item.replace("1e3", "1000.0"), message
+    )
 
 
 @pytest.mark.parametrize(("typed", "value"), [

@@ -58,12 +58,10 @@ _TINY = JUPYTEXT_HEAD + textwrap.dedent(
 )
 
 
-@pytest.mark.slow(seconds=6)
-def test_an_edited_failed_folder_is_never_deleted_by_the_next_run(tmp_path, capsys):
-    """A run failed and left ``r.failed``; the user opened its notebook, edited it while
-    debugging and added a line to FAILED.txt. The next run that succeeded deleted the folder,
-    edits and all (a failed run's marker recorded no digests, so nothing counted as changed),
-    and a second failure replaced it the same way. Now both leave it alone."""
+def _tiny_run(tmp_path: Path) -> tuple[list, Path, Path]:
+    """The tiny chapter in ``tmp_path/chapters`` and a copy of the book's cohort as ``my.csv``,
+    with ``fail-now`` beside it (the chapter fails while it exists): the arguments of a quiet
+    ``run`` of them into ``reports/r``, the reports folder and the ``fail-now`` file."""
     chapters = tmp_path / "chapters"
     chapters.mkdir()
     (chapters / "01-tiny.md").write_text(_TINY, encoding="utf-8")
@@ -73,7 +71,16 @@ def test_an_edited_failed_folder_is_never_deleted_by_the_next_run(tmp_path, caps
     fail.write_text("", encoding="utf-8")
     reports = tmp_path / "reports"
     argv = ["run", "--cohort", str(cohort), "--out", str(reports / "r"), "--quiet"]
-    argv += ["--chapters-dir", str(chapters)]
+    return [*argv, "--chapters-dir", str(chapters)], reports, fail
+
+
+@pytest.mark.slow(seconds=6)
+def test_an_edited_failed_folder_is_never_deleted_by_the_next_run(tmp_path, capsys):
+    """A run failed and left ``r.failed``; the user opened its notebook, edited it while
+    debugging and added a line to FAILED.txt. The next run that succeeded deleted the folder,
+    edits and all (a failed run's marker recorded no digests, so nothing counted as changed),
+    and a second failure replaced it the same way. Now both leave it alone."""
+    argv, reports, fail = _tiny_run(tmp_path)
 
     assert main(argv) == 1, capsys.readouterr().err
     capsys.readouterr()
@@ -112,16 +119,7 @@ def test_a_success_removes_every_unchanged_failed_folder_and_names_the_edited_on
     ``r.failed-2``, and the next success removed neither. Now a success applies the rule of
     ``r.failed`` to every numbered folder: ours and unchanged, removed; ours and edited, kept
     and named in the summary; a folder of that name without our marker, left alone unnamed."""
-    chapters = tmp_path / "chapters"
-    chapters.mkdir()
-    (chapters / "01-tiny.md").write_text(_TINY, encoding="utf-8")
-    cohort = tmp_path / "my.csv"
-    cohort.write_bytes(COHORT_CSV.read_bytes())
-    fail = tmp_path / "fail-now"
-    fail.write_text("", encoding="utf-8")
-    reports = tmp_path / "reports"
-    argv = ["run", "--cohort", str(cohort), "--out", str(reports / "r"), "--quiet"]
-    argv += ["--chapters-dir", str(chapters)]
+    argv, reports, fail = _tiny_run(tmp_path)
     for name in ("r.failed", "r.failed-2"):  # fails, and the folder it left is edited
         assert main(argv) == 1
         capsys.readouterr()
