@@ -42,11 +42,15 @@ chunk, and every regular expression has bounded repetitions. Memory is linear to
 chunk's: validation (:func:`check_cohort_file`) holds the text of one chunk at a time, but
 keeps from every row what the whole-cohort checks need (its ``patient_id``, for uniqueness;
 its line number; a 64-bit hash of its other cells and one of its id, for rows repeated under
-another id; the numbers whose cohort medians the plausibility rules test), about a quarter
-of a kilobyte a row; :func:`load_cohort` keeps every row, as the frame it returns.
+another id, and up to :data:`NEAR_REPEAT_MAX_ROWS` rows one of each cell, for rows repeated
+but for one column; the numbers whose cohort medians the plausibility rules test), about a quarter
+of a kilobyte a row (a little over half a kilobyte with the cells' hashes);
+:func:`load_cohort` keeps every row, as the frame it returns.
 Measured on generated files of valid rows (peak resident memory, ``/usr/bin/time -v``, a
 shared 2-core machine): ``python -m analysis validate`` 0.10 GB for 1,000 rows, 0.23 GB for
-50,000 (one chunk), 0.45 GB for a million (a 125 MB file, 9 CPU-s, 16 to 28 s);
+50,000 (one chunk; 0.30 GB with the cells' hashes, 98,400 rows 0.40 GB), 0.45 GB for a
+million (a 125 MB file, 9 CPU-s, 16 to 28 s; measured before the cells' hashes, which stop at
+:data:`NEAR_REPEAT_MAX_ROWS` rows);
 :func:`load_cohort` 0.26 GB for 50,000 rows and 2.0 GB for a million.
 
 dtypes of the returned frame: ``integer`` and ``binary`` columns are ``int64`` when complete and
@@ -113,6 +117,8 @@ __all__ = [
     "ID_MISSING_WORDS",
     "times_read_as_years",
     "warning_lines",
+    "NEAR_REPEAT_MIN_CELLS",
+    "NEAR_REPEAT_MAX_ROWS",
 ]
 
 #: Where the data dictionary is stored.
@@ -968,6 +974,17 @@ def _chunk_of(columns: dict[str, tuple], lines, start: int) -> _Chunk:
 
 
 _NA_HASH = np.uint64(np.iinfo(np.uint64).max)
+#: Rows alike but for one column are warned about (``near-repeated-row``) only when at least this
+#: many other cells are filled (and equal): two different patients seldom agree on ten values.
+NEAR_REPEAT_MIN_CELLS = 10
+#: Files of more rows than this are not searched for rows alike but for one column (the search
+#: keeps a 64-bit hash of every cell: 30 MB for this many rows of 37 columns).
+NEAR_REPEAT_MAX_ROWS = 100_000
+#: A fixed odd multiplier per column for :meth:`CohortValidator._near_repeats`' row sums
+#: (SplitMix64's constants; any fixed odd numbers would do).
+_NEAR_MULTIPLIERS = (
+    np.arange(1, 257, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+) | np.uint64(1)
 
 
 def _column_hashes(columns: list[tuple[np.ndarray, tuple | None]]) -> list[np.ndarray]:
@@ -1972,8 +1989,12 @@ class CohortValidator:
         ``patient_id``: the same patient entered twice under two ids, most likely. Rows are
         named by their lines, never by their ids. :func:`check_cohort_file` (``validate``,
         ``run``, :func:`load_cohort`) turns it on; a row equal to an earlier one in its id too
-        is the ``unique`` error's, not repeated here. Off by default: tests build cohorts by
-        repeating a few valid rows under new ids. It keeps a 64-bit hash of each row.
+        is the ``unique`` error's, not repeated here. Also (``near-repeated-row``) about rows
+        equal to an earlier one in every column but the id and one other, with at least
+        :data:`NEAR_REPEAT_MIN_CELLS` other cells filled: a copy corrected in one cell, most
+        likely (named by the lines and the column, never a value). Off by default: tests
+        build cohorts by repeating a few valid rows under new ids. It keeps a 64-bit hash of
+        each row, and of each cell of the first :data:`NEAR_REPEAT_MAX_ROWS` rows.
 
     Use :meth:`add` for each chunk and :meth:`problems` at the end.
 
@@ -2016,6 +2037,10 @@ class CohortValidator:
         #: per chunk, with repeated_rows: hashes of each row without its id and of its id,
         #: its lines and positions
         self._rows: list[tuple[np.ndarray, ...]] | None = [] if repeated_rows else None
+        #: per chunk, with repeated_rows: each cell's hash (rows x columns but the id) and
+        #: whether it is filled, for rows that differ from another in one column only
+        self._cells: list[tuple[np.ndarray, np.ndarray]] | None = [] if repeated_rows else None
+        self._cell_names: list[str] = []
         self._missing_columns()
 
     # -- whole-cohort checks ----------------------------------------------------------------
@@ -2092,14 +2117,20 @@ class CohortValidator:
         others = [name for name in chunk.columns if name != "patient_id"]
         if not others:
             return
-        key = _combined_hashes(
-            _column_hashes([(chunk.columns[name], chunk.factors.get(name)) for name in others])
-        )
+        hashes = _column_hashes([(chunk.columns[name], chunk.factors.get(name)) for name in others])
+        key = _combined_hashes(hashes)
         ids = chunk.columns.get("patient_id")
         id_key = pd.util.hash_array(ids) if ids is not None else np.zeros(n, dtype=np.uint64)
         lines = chunk.lines if chunk.lines is not None else np.full(n, -1)
         positions = np.arange(chunk.start, chunk.start + n)
         self._rows.append((key, id_key, np.asarray(lines, dtype=np.int64), positions))
+        if self._cells is not None:
+            if chunk.start + n > NEAR_REPEAT_MAX_ROWS:
+                self._cells = None  # too many rows to keep every cell's hash: not checked
+            else:
+                filled = np.column_stack([~_missing(chunk.columns[name]) for name in others])
+                self._cells.append((np.column_stack(hashes), filled))
+                self._cell_names = others
 
     def _check_column(self, col: Column, cells: np.ndarray, ref_maker) -> np.ndarray:
         base = (2, self._order[col.name])
@@ -2456,7 +2487,7 @@ class CohortValidator:
         found = self.issues.problems()
         if self.scanner is not None:
             found = self.scanner.problems() + found
-        return [_header_masked(p) for p in found] + self._repeated_rows()
+        return [_header_masked(p) for p in found] + self._repeated_rows() + self._near_repeats()
 
     def _repeated_rows(self) -> list[Problem]:
         """A warning naming the rows equal to an earlier row in every column but
@@ -2496,6 +2527,88 @@ class CohortValidator:
                 hint="keep one row per patient; if they are different patients, check that "
                 "no row was copied over another",
                 count=len(later),
+                severity="warning",
+            )
+        ]
+
+    def _near_repeats(self) -> list[Problem]:
+        """A warning naming the rows that differ from an earlier row in one column only (its
+        ``patient_id`` aside, and the two ids differ), with at least
+        :data:`NEAR_REPEAT_MIN_CELLS` other cells filled and equal: one patient entered twice,
+        then corrected in one of the copies, most likely. Each row is named by its line, the
+        line it nearly repeats and the column that differs, never by an id or a value. Rows
+        that repeat another in every column are :meth:`_repeated_rows`' warning, not this one.
+
+        Method: each row's cell hashes (:func:`_column_hashes`) are summed with a fixed odd
+        multiplier per column (modulo 2**64), so that the sum without column ``c`` is the row's
+        sum less its own term: rows alike but for ``c`` share it. Candidates are confirmed on
+        the cells' hashes themselves (``rows x columns`` 64-bit hashes kept: files of more than
+        :data:`NEAR_REPEAT_MAX_ROWS` rows are not checked)."""
+        if not self._cells or not self._rows:
+            return []
+        hashes = np.concatenate([h for h, _ in self._cells])
+        filled = np.concatenate([f for _, f in self._cells])
+        key, id_key, lines, positions = (
+            np.concatenate(parts) for parts in zip(*self._rows, strict=True)
+        )
+        n, k = hashes.shape
+        if n < 2 or k < 2:
+            return []
+        # one row of each set of full repeats (those are _repeated_rows' warning)
+        index = np.flatnonzero(~pd.Series(key).duplicated().to_numpy())
+        h, f = hashes[index], filled[index]
+        with np.errstate(over="ignore"):
+            terms = h * _NEAR_MULTIPLIERS[:k]
+            total = np.add.reduce(terms, axis=1, dtype=np.uint64)
+        enough = f.sum(axis=1, keepdims=True) - f >= NEAR_REPEAT_MIN_CELLS  # but column c
+        found: dict[int, tuple[int, int]] = {}  # row -> (earlier row it nearly repeats, column)
+        for c in range(k):
+            with np.errstate(over="ignore"):
+                without = total - terms[:, c]
+            shared = pd.Series(without).duplicated(keep=False).to_numpy() & enough[:, c]
+            if not shared.any():
+                continue
+            rows = np.flatnonzero(shared)
+            for members in pd.Series(rows).groupby(without[rows], sort=False).indices.values():
+                if len(members) < 2:
+                    continue
+                members = rows[members]  # in file order; alike but for column c (confirmed:)
+                alike = np.delete(h[members] == h[members[0]], c, axis=1).all(axis=1)
+                members = members[alike]
+                ids = id_key[index[members]]
+                other_id = np.flatnonzero(ids != ids[0])
+                for m, later in enumerate(members[1:], start=1):
+                    # the first earlier row under another id: the group's first, or when this
+                    # row shares its id (the "unique" error's), the first with another id
+                    first = 0 if ids[m] != ids[0] else (other_id[0] if other_id.size else m)
+                    if first < m:
+                        found.setdefault(int(index[later]), (int(index[members[first]]), c))
+        if not found:
+            return []
+        others = self._cell_names
+
+        def where(i: int) -> str:
+            return f"line {lines[i]}" if lines[i] >= 0 else f"row {positions[i]}"
+
+        later_rows = sorted(found)
+        refs = tuple(
+            RowRef(
+                int(lines[i]) if lines[i] >= 0 else None,
+                f"as {where(found[i][0])} but {privacy.printable_header(others[found[i][1]])}",
+                position=int(positions[i]),
+            )
+            for i in later_rows[:MAX_ROWS_SHOWN]
+        )
+        return [
+            Problem(
+                None,
+                "rows repeat an earlier row in every column but patient_id and one other "
+                "(one patient entered twice, one copy corrected?)",
+                "near-repeated-row",
+                refs,
+                hint="keep one row per patient, the corrected one; if they are different "
+                "patients, check that no row was copied over another",
+                count=len(later_rows),
                 severity="warning",
             )
         ]

@@ -110,11 +110,18 @@ def valid_rows() -> list[dict[str, str]]:
 def enough_rows(n: int = MIN_PATIENTS) -> list[dict[str, str]]:
     """``n`` valid patients (default the fewest ``run`` and ``validate`` accept): the four of
     :func:`valid_rows` repeated, ``patient_id`` P001 to P0nn; the first four are those rows.
-    Each repeat is a year older (61, 62 … 85; 100 rows differ), so that no row equals another
-    but for its id: ``validate`` warns about such rows (the same patient entered twice)."""
+    Each repeat is a year older (61, 62 … 85) and each row's AFP one unit higher (120.5,
+    121.5 … 219.5, all below 400 ng/mL), so that no row equals another but for its id, or but for its id and one other
+    column, among the first 100: ``validate`` warns about such rows (the same patient entered
+    twice, one copy corrected perhaps)."""
     four = valid_rows()
     return [
-        {**four[i % 4], "patient_id": f"P{i + 1:03d}", "age_years": str(61 + i // 4 % 25)}
+        {
+            **four[i % 4],
+            "patient_id": f"P{i + 1:03d}",
+            "age_years": str(61 + i // 4 % 25),
+            "afp_ng_ml": f"{120 + i}.5",
+        }  # fmt: skip
         for i in range(n)
     ]
 

@@ -12,7 +12,7 @@ Exit codes
 ----------
 0
     valid; warnings (free-text columns, rows that repeat another row in every column but
-    ``patient_id``, named by their lines), if any, then ``OK: PATH: N patients, M columns (…)``.
+    ``patient_id``, or in all but one other, named by their lines), if any, then ``OK: PATH: N patients, M columns (…)``.
     ``run`` prints the same warnings (:func:`analysis.cohort.warning_lines`).
 1
     the file was read but breaks the data dictionary, the plausibility rules or the privacy
@@ -54,8 +54,9 @@ column; values that look like identifiers are masked. Column names are case-sens
 columns may come in any order; other columns are listed as not used (refused when they
 look like identifiers), beside the problems too when a required column is missing.
 Warnings leave the file valid: a free-text column, and rows that repeat an earlier row in
-every column but patient_id (one patient entered twice?), counted and named by their
-lines, never their ids; run prints the same warnings. A column under a close name (another
+every column but patient_id (one patient entered twice?), or in all but one other column
+(a copy corrected?), counted and named by their lines, never their ids; run prints the
+same warnings. A column under a close name (another
 letter case, spaces or hyphens, a unit in parentheses: 'Height (cm)' for height_cm) is
 pointed out, with the name to use. A report needs at least {min_patients} patients; fewer
 is a problem.
