@@ -64,10 +64,10 @@ CLASSES = (PUBLISHED, DETERMINED, ASSUMED)
 MEANINGS = {
     PUBLISHED: "printed in the paper; the synthetic cohort is calibrated to it",
     DETERMINED: (
-        "not printed, or this cohort's estimate of a printed number that it reproduces; follows"
-        " from the printed numbers, or comes out the same (within a stated tolerance) in every"
-        " cohort calibrated to the same targets with the same generator choices, differing only"
-        " in the random seed"
+        "follows from the paper, though the paper does not print it: worked out from the printed"
+        " numbers, or the same (within a stated tolerance) in every cohort calibrated to the"
+        " same targets with the same generator choices, whatever the random seed; also this"
+        " cohort's estimate of a printed number that it reproduces"
     ),
     ASSUMED: "depends on choices made for the synthetic cohort, not on the paper",
 }
