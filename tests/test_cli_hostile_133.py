@@ -56,3 +56,27 @@ def test_refill_paragraphs_keeps_blank_and_indented_lines():
     assert max(len(line) for line in lines) <= 20
     assert lines[-3:] == ["", "examples:", "  cmd --x 1"]
     assert " ".join(" ".join(lines[:-3]).split()) == " ".join(text.split("\n\n")[0].split())
+
+
+# ----------------------------------------------------------------------------------------- -p
+@pytest.mark.parametrize("item", ["confidence-level=0.9", "confidence level=0.9"])
+def test_a_parameter_written_with_hyphens_or_spaces_is_told_to_use_underscores(
+    item, tmp_path, capsys
+):
+    out_dir = tmp_path / "report"
+    code, _, err = call_cli(["run", "--out", str(out_dir), "--chapters", "05", "-p", item], capsys)
+    assert code == 2
+    assert "parameter names use underscores, not hyphens or spaces" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not out_dir.exists()
+
+
+def test_the_underscore_hint_never_repeats_a_name_typed_as_a_parameter(tmp_path, capsys):
+    """The hint names no spelling of the key: ``-p 'John Smith=1'`` must not come back as
+    ``did you mean John_Smith?``, which the masking of the typed words would not catch."""
+    code, _, err = call_cli(
+        ["run", "--out", str(tmp_path / "r"), "--chapters", "05", "-p", "John Smith=1"], capsys
+    )
+    assert code == 2
+    assert "John" not in err and "Smith" not in err
+    assert "underscores" in err
