@@ -80,3 +80,15 @@ def test_the_underscore_hint_never_repeats_a_name_typed_as_a_parameter(tmp_path,
     assert code == 2
     assert "John" not in err and "Smith" not in err
     assert "underscores" in err
+
+
+# ------------------------------------------------------------------------------------ validate
+@pytest.mark.parametrize("text", [",,,,\n,,,,\n", ",\n", "\ufeff,,\n\n"])
+def test_a_file_of_only_commas_is_empty_and_says_what_it_holds(text, tmp_path, capsys):
+    """A spreadsheet saved with its cells cleared writes rows of commas: "empty (only blank
+    space)" described a file the reader can see commas in."""
+    path = tmp_path / "cleared.csv"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = call_cli(["validate", "--quiet", str(path)], capsys)
+    assert code == 2
+    assert "file: is empty (no values: only blank lines, spaces or commas)" in out + err
