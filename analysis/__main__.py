@@ -21,6 +21,7 @@ numerics.restart_with_libm()
 try:
     from analysis.cli import (
         COMMANDS,
+        HelpFormatter,
         UsageError,
         audit,
         closest,
@@ -53,7 +54,8 @@ examples:
   python -m analysis audit --verdict inconsistent
   python -m analysis dose --height-cm 170 --weight-kg 65
 
-Each command explains its options and defaults: python -m analysis COMMAND --help
+Each command explains its options and defaults:
+  python -m analysis COMMAND --help
 """
 
 
@@ -146,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
             "TACE-refractory\nhepatocellular carcinoma). Patient-level data are synthetic."
         ),
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument(
         "--version",
@@ -160,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
             name,
             help=module.HELP,
             description=module.HELP,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            formatter_class=HelpFormatter,
         )
         module.add_arguments(p)
         store_once(p)  # an option given twice with different values is an error, not the last

@@ -1175,7 +1175,7 @@ class _CsvStream:
         first = self._next_record()
         if first is None:
             self.close()
-            what = "empty (only blank space)"
+            what = "empty (no values: only blank lines, spaces or commas)"
             raise CohortError(
                 [_fatal(f"is {what}", "empty", "expected a header line and one row per patient")],
                 self.source,

@@ -375,6 +375,11 @@ def parse_parameters(items) -> dict:
     ... except RunnerError as error:
     ...     print(error)
     parameter cohort_path: give the cohort with --cohort instead
+    >>> try:
+    ...     parse_parameters(["confidence-level=0.9"])
+    ... except RunnerError as error:
+    ...     print(error)
+    parameter 'confidence-level=0.9': 'confidence-level' is not a valid Python name; parameter names use underscores, not hyphens or spaces
     """
     params: dict = {}
     for raw in items or []:
@@ -393,7 +398,15 @@ def parse_parameters(items) -> dict:
             )
         key = key.strip()
         if not key.isidentifier() or keyword.iskeyword(key):
-            raise RunnerError(f"parameter {item!r}: {key!r} is not a valid Python name")
+            # confidence-level: said how to write it, without repeating the key in another
+            # spelling (a name typed as a key is masked as typed, not as John_Smith)
+            snake = re.sub(r"[\s-]+", "_", key)
+            hint = (
+                "; parameter names use underscores, not hyphens or spaces"
+                if snake.isidentifier() and snake != key
+                else ""
+            )
+            raise RunnerError(f"parameter {item!r}: {key!r} is not a valid Python name{hint}")
         if key == "cohort_path":
             raise RunnerError("parameter cohort_path: give the cohort with --cohort instead")
         if key in params:

@@ -18,8 +18,10 @@ import difflib
 import os
 import platform
 import re
+import shutil
 import stat
 import tempfile
+import textwrap
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -89,6 +91,75 @@ def store_once(parser: argparse.ArgumentParser) -> None:
     for action in parser._actions:
         if type(action) is argparse._StoreAction and action.option_strings:
             action.__class__ = StoreOnce
+
+
+#: The widest line of any ``--help``: an 80-column terminal, wider ones included.
+HELP_COLUMNS = 80
+
+
+def refill_paragraphs(text: str, width: int) -> str:
+    """``text`` (a command's description or notes, as written in its module) with each
+    paragraph filled to ``width`` columns: a paragraph is a run of lines that do not start with
+    a blank; a blank line and an indented line (an example command, a list's continuation) are
+    kept as they are, so an example stays one line to copy. The notes were wrapped by hand at
+    about 90 columns and printed as written, so ``--help`` ran past an 80-column terminal.
+
+    Examples
+    --------
+    >>> print(refill_paragraphs("one two three four five\\nsix\\n\\nexamples:\\n  cmd -x 1", 20))
+    one two three four
+    five six
+    <BLANKLINE>
+    examples:
+      cmd -x 1
+    >>> refill_paragraphs("see --out data/cohort.csv-file", 20)  # no break at a hyphen
+    'see --out\\ndata/cohort.csv-file'
+    """
+    lines: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            lines.extend(
+                textwrap.wrap(
+                    " ".join(paragraph),
+                    width=max(width, 20),
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+            )
+            paragraph.clear()
+
+    for line in text.splitlines():
+        if not line.strip() or line[:1].isspace():
+            flush()
+            lines.append(line.rstrip())
+        else:
+            paragraph.append(line.strip())
+    flush()
+    return "\n".join(lines)
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """The ``--help`` of ``python -m analysis`` and its commands: at most :data:`HELP_COLUMNS`
+    columns (fewer on a narrower terminal), the options wrapped by argparse and the description
+    and notes by :func:`refill_paragraphs`, their examples kept one line each.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser(prog="x", description="word " * 40,
+    ...                                  formatter_class=HelpFormatter)
+    >>> max(len(line) for line in parser.format_help().splitlines()) <= HELP_COLUMNS
+    True
+    """
+
+    def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
+        if width is None:
+            width = min(shutil.get_terminal_size().columns, HELP_COLUMNS) - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+    def _fill_text(self, text, width, indent):
+        return textwrap.indent(refill_paragraphs(text, width - len(indent)), indent)
 
 
 #: The book's own folders: a generated CSV is never written into them (``run`` refuses its

@@ -25,8 +25,9 @@ def add_arguments(parser) -> None:
         "--verdict",
         type=lambda text: " ".join(text.split()).lower(),  # "Inconsistent", "cannot  tell"
         choices=_VERDICT_CHOICES,
-        help="show only rows with this verdict, in any letter case ('cannot-tell' is accepted "
-        "for 'cannot tell')",
+        metavar="VERDICT",  # the choices in the usage line ran past 80 columns
+        help="show only rows with this verdict: consistent, inconsistent or 'cannot tell', in "
+        "any letter case ('cannot-tell' is accepted for 'cannot tell')",
     )
     parser.add_argument(
         "--check",

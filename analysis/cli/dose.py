@@ -11,7 +11,7 @@ import math
 import re
 import sys
 
-from analysis.cli import UsageError
+from analysis.cli import HelpFormatter, UsageError
 from analysis.clinical import BMI_RANGE_KG_M2, ecf_dose_sheet
 from analysis.privacy import MASKED, file_name_identifier
 
@@ -86,7 +86,7 @@ _ARGUMENT_OPTION = {
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``dose``. Values are parsed in :func:`run` so errors are one line."""
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.formatter_class = HelpFormatter
     parser.epilog = EPILOG
     parser.add_argument("--height-cm", metavar="CM", help="height in cm (100–250), required")
     parser.add_argument(

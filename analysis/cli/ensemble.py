@@ -126,6 +126,7 @@ examples:
 
 A long job: each member is a full calibration (data/ensemble-run.json records the wall time
 of the book's run). Finished members are cached in --cache, so a second run resumes.
+
 exit status: 0 written; 1 no candidate calibrated (nothing written); 2 a bad option, an
 unwritable --out or no scheduler answering at --scheduler (nothing run or written).
 """

@@ -107,10 +107,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 EPILOG = """\
 examples:
-  python -m analysis run --out reports/book            # every chapter on the book's cohort
+  python -m analysis run --out reports/book   # every chapter, the book's cohort
   python -m analysis run --cohort my_cohort.csv --out reports/mine --chapters 06
-  python -m analysis run --cohort my_cohort.csv --out reports/mine --force   # replace it
-  python -m analysis run --out reports/ci90 --chapters 05 -p confidence_level=0.9
+  python -m analysis run --cohort my_cohort.csv --out reports/mine --force
+  python -m analysis run --out reports/ci90 --chapters 05 \\
+      -p confidence_level=0.9
 
 {chapters}
 
@@ -132,7 +133,7 @@ def _chapter_list() -> str:
         names = ", ".join(p.stem for p in discover_chapters(CHAPTERS_DIR))
     except RunnerError as exc:
         names = str(exc)
-    return textwrap.fill(f"chapters: {names}", width=88, subsequent_indent="  ")
+    return textwrap.fill(f"chapters: {names}", width=78, subsequent_indent="  ")
 
 
 def _name(path) -> str:

@@ -206,9 +206,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 EPILOG = f"""\
 examples:
-  python -m analysis synthesize                      # rewrites data/cohort.csv, byte for byte
+  python -m analysis synthesize     # rewrites data/cohort.csv, byte for byte
   python -m analysis synthesize --seed 7 --out /tmp/cohort-seed7.csv
-  python -m analysis synthesize --chains 1 --steps 5000 --cox-steps 0 --out /tmp/quick.csv
+  python -m analysis synthesize --chains 1 --steps 5000 --cox-steps 0 \\
+      --out /tmp/quick.csv
 
 --steps must be at least {MIN_STEPS} and at most {MAX_STEPS}. Without --out the command
 rewrites data/cohort.csv, which every chapter reads, only with the default --seed, --chains,
@@ -222,6 +223,7 @@ off before NumPy loads, and it starts itself again with glibc's SSE2 exp and log
 (GLIBC_TUNABLES=glibc.cpu.hwcaps=-FMA,-FMA4) where it started with others. Where the arithmetic
 is still not the reference's (another C library), it says so on stderr and replaces
 data/cohort.csv only with --force (analysis/numerics.py).
+
 exit status: 0 written, 2 a bad option, an unwritable --out, or data/cohort.csv refused
 without --force (nothing written).
 """

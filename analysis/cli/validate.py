@@ -47,7 +47,7 @@ HELP = "check a cohort CSV against the data dictionary and the privacy rules; li
 EPILOG = """\
 examples:
   python -m analysis validate my_cohort.csv
-  python -m analysis validate data/cohort.csv   # the book's synthetic cohort: OK, exit 0
+  python -m analysis validate data/cohort.csv   # the book's cohort: OK, exit 0
 
 The file is only read, never written. Every problem is listed, one line each, naming the
 column; values that look like identifiers are masked. Column names are case-sensitive; the
