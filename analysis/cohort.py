@@ -1029,6 +1029,12 @@ def _combined_hashes(columns: list[np.ndarray]) -> np.ndarray:
     return out + np.uint64(97531)
 
 
+def _place(lines: np.ndarray, positions: np.ndarray, i: int) -> str:
+    """Where row ``i`` is, as a message names it: its line in the file, or its row number when
+    it came from a frame (line -1), never its id."""
+    return f"line {lines[i]}" if lines[i] >= 0 else f"row {positions[i]}"
+
+
 def _missing(cells: np.ndarray) -> np.ndarray:
     """Boolean mask of the ``None`` cells."""
     return np.equal(cells, None)
@@ -2505,14 +2511,11 @@ class CohortValidator:
             return []
         first = pd.Series(index[~repeats], index=key[index[~repeats]])
 
-        def where(i: int) -> str:
-            return f"line {lines[i]}" if lines[i] >= 0 else f"row {positions[i]}"
-
         later = index[repeats]
         refs = tuple(
             RowRef(
                 int(lines[i]) if lines[i] >= 0 else None,
-                f"same as {where(int(first[key[i]]))}",
+                f"same as {_place(lines, positions, int(first[key[i]]))}",
                 position=int(positions[i]),
             )
             for i in later[:MAX_ROWS_SHOWN]
@@ -2587,14 +2590,12 @@ class CohortValidator:
             return []
         others = self._cell_names
 
-        def where(i: int) -> str:
-            return f"line {lines[i]}" if lines[i] >= 0 else f"row {positions[i]}"
-
         later_rows = sorted(found)
         refs = tuple(
             RowRef(
                 int(lines[i]) if lines[i] >= 0 else None,
-                f"as {where(found[i][0])} but {privacy.printable_header(others[found[i][1]])}",
+                f"as {_place(lines, positions, found[i][0])} but "
+                f"{privacy.printable_header(others[found[i][1]])}",
                 position=int(positions[i]),
             )
             for i in later_rows[:MAX_ROWS_SHOWN]
@@ -2656,9 +2657,6 @@ class CohortValidator:
             return
         lines = self._id_lines_all
 
-        def where(i: int) -> str:
-            return f"line {lines[i]}" if lines[i] >= 0 else f"row {positions[i]}"
-
         def maker(rows: np.ndarray, keys: pd.Series, relation: str):
             # each row names the other row that holds its id, by line, never the id itself
             # (RowRef): "line 5: same id as line 3"
@@ -2671,7 +2669,11 @@ class CohortValidator:
                 key = keys.iat[i]
                 other = int(firsts.loc[key]) if int(firsts.loc[key]) != i else int(seconds.loc[key])
                 line = int(lines[i]) if lines[i] >= 0 else None
-                return RowRef(line, f"{relation} {where(other)}", position=int(positions[i]))
+                return RowRef(
+                    line,
+                    f"{relation} {_place(lines, positions, other)}",
+                    position=int(positions[i]),
+                )
 
             return make
 
