@@ -3479,3 +3479,59 @@ def test_a_named_level_keeps_its_letter_on_a_phone(contexts, server, outside_req
     ], levels  # fmt: skip
     assert all(lines == 1 for _, lines in levels), levels
     assert not outside_requests
+
+
+#: the header's tooltips (the theme's Bootstrap tooltips, appended to the body when shown) that
+#: are drawn: [their text, width, height]
+_TOOLTIPS_JS = """() => Array.from(document.querySelectorAll('.tooltip[role="tooltip"]'))
+  .map(t => [t.textContent.trim(), t.getBoundingClientRect().width, t.getBoundingClientRect().height])
+  .filter(([, w, h]) => w > 0 && h > 0)"""
+
+
+def test_header_tooltips_do_not_stay_over_the_header_on_a_touch_screen(
+    browser, contexts, server, outside_requests
+):
+    """Review on a touch phone (390 px): a tap on a header button showed its tooltip ("Color
+    mode"), which stayed until the reader tapped elsewhere, and closing the ☰ menu gave the focus
+    back to its button, whose tooltip "Toggle primary sidebar" then covered the download and
+    full-screen buttons beside it. Where the device cannot hover no tooltip is drawn (book.css);
+    with a mouse (1366 px) a button's tooltip still shows when pointed at."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("05")).relative_to(HTML).as_posix()
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    try:
+        pg = context.new_page()
+        _fence(pg, outside_requests)
+        problems = _watch(pg)
+        pg.goto(f"{server}/{chapter}", wait_until="load")
+        assert pg.evaluate("matchMedia('(hover: none)').matches")
+        pg.locator(".primary-toggle").filter(visible=True).tap()
+        pg.wait_for_function("() => document.getElementById('pst-primary-sidebar-modal').open")
+        pg.keyboard.press("Escape")
+        # the focus goes back to the menu button, which makes its tooltip (drawn or not)
+        pg.wait_for_selector('.tooltip[role="tooltip"]', state="attached", timeout=5000)
+        pg.wait_for_timeout(300)
+        after_menu = pg.evaluate(_TOOLTIPS_JS)
+        pg.locator(".theme-switch-button").filter(visible=True).tap()
+        pg.wait_for_timeout(400)
+        after_theme = pg.evaluate(_TOOLTIPS_JS)
+        assert not problems, problems
+    finally:
+        context.close()
+    assert after_menu == [], f"after the menu closed: {after_menu}"
+    assert after_theme == [], f"after a tap on the colour-mode button: {after_theme}"
+    pg = _open(contexts, 1366, outside_requests)
+    try:
+        pg.goto(f"{server}/{chapter}", wait_until="load")
+        pg.locator(".theme-switch-button").filter(visible=True).hover()
+        pg.wait_for_timeout(500)
+        pointed = pg.evaluate(_TOOLTIPS_JS)
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert [text for text, _, _ in pointed] == ["Color mode"], pointed
+    assert not outside_requests
