@@ -3535,3 +3535,67 @@ def test_header_tooltips_do_not_stay_over_the_header_on_a_touch_screen(
         pg.close()
     assert [text for text, _, _ in pointed] == ["Color mode"], pointed
     assert not outside_requests
+
+
+#: On a 360 px phone (a 328 px column): each of the tables named, [its id, the box's scroll and
+#: client width, the box's left edge, the least text size in it]; the page's width; and how the
+#: row label "(median ± 1.96·SE)" of Tables 6.1 and 6.2 is drawn: [the lines of its "± 1.96·SE"]
+_SMALL_PHONE_TABLES_JS = """(ids) => {
+  document.querySelectorAll('article details').forEach(d => { d.open = true; });
+  return new Promise(done => setTimeout(() => {
+    const tables = ids.filter(id => document.getElementById(id)).map(id => {
+      const t = document.getElementById(id), box = t.parentElement;
+      const sizes = Array.from(t.querySelectorAll('td, th')).filter(c => c.getClientRects().length)
+        .map(c => parseFloat(getComputedStyle(c).fontSize));
+      return [id, box.scrollWidth, box.clientWidth, Math.round(box.getBoundingClientRect().left),
+              Math.min(...sizes)];
+    });
+    const tails = Array.from(document.querySelectorAll('article td span.value.formula > span'))
+      .map(s => new Set(Array.from(s.getClientRects()).map(r => Math.round(r.top))).size);
+    done({tables, page: [window.innerWidth, document.documentElement.scrollWidth], tails});
+  }, 300));
+}"""
+
+#: the tables that scrolled sideways at 360 px though they fit a 390 px phone
+SMALL_PHONE_TABLES = {
+    "06": ["tbl-surv-os", "tbl-surv-pfs"],
+    "07": ["tbl-cox-table2-implied"],
+    "09": ["tbl-bias-landmarks"],
+}
+
+
+def test_a_small_phone_fits_the_survival_table_2_and_landmark_tables(
+    browser, server, outside_requests
+):
+    """Review at 360 px (many Android phones; a 328 px column): Tables 6.1 and 6.2 (366 px at
+    12 px), 7.5 (380) and 9.1 (364), which fit a 390 px phone, scrolled sideways. Fitted (book.js
+    "fit", now up to 60 px over) a table may take half of the article's side margin on a phone
+    under 375 px (tables.css), and the row label "(median ± 1.96·SE)" may break before its "±"
+    (span.value.formula), never after it: the four fit, their text still 12 px, and the page
+    does not scroll sideways. At 390 px nothing changes (the tour's tests)."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 800}, device_scale_factor=2, is_mobile=True
+    )
+    seen = {}
+    try:
+        pg = context.new_page()
+        _fence(pg, outside_requests)
+        problems = _watch(pg)
+        for path in CHAPTER_PAGES:
+            key = path.stem[:2]
+            if key in SMALL_PHONE_TABLES:
+                pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+                seen[key] = pg.evaluate(_SMALL_PHONE_TABLES_JS, SMALL_PHONE_TABLES[key])
+        assert not problems, problems
+    finally:
+        context.close()
+    assert sorted(seen) == sorted(SMALL_PHONE_TABLES), sorted(seen)
+    for key, got in seen.items():
+        assert [t[0] for t in got["tables"]] == SMALL_PHONE_TABLES[key], got["tables"]
+        for name, scroll, client, left, least in got["tables"]:
+            assert scroll <= client + 1, f"{name} scrolls sideways at 360 px ({scroll} in {client})"
+            assert left >= 0, f"{name}'s box starts {left} px off the screen"
+            assert least >= 12 - 0.05, f"{name}: text at {least} px"
+        assert got["page"][1] <= got["page"][0], f"chapter {key}: the page scrolls sideways"
+    assert seen["06"]["tails"] == [1, 1], f"'± 1.96·SE' broken: {seen['06']['tails']}"
+    assert not outside_requests
