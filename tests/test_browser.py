@@ -3656,3 +3656,22 @@ def test_printed_table_notes_are_not_split_between_sheets(printed_chapters):
                 )
     assert found >= 40, f"only {found} table notes found in the printed chapters"
     assert not split, split
+
+
+def test_the_general_index_letters_are_tap_targets_on_a_phone(contexts, server, outside_requests):
+    """Review (390 px): the general index's letters "A | B | C ..." were links 6-18 px wide and
+    19 px high, under the 24 px of WCAG 2.5.8. Each is now at least 24 px each way (tables.css)."""
+    pg = _open(contexts, 390, outside_requests)
+    try:
+        pg.goto(f"{server}/genindex.html", wait_until="load")
+        boxes = pg.evaluate(
+            "Array.from(document.querySelectorAll('.genindex-jumpbox > a')).map(a => "
+            "[a.textContent.trim(), a.getBoundingClientRect().width, a.getBoundingClientRect().height])"
+        )
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert len(boxes) >= 20, boxes
+    small = [b for b in boxes if b[1] < 24 - 0.05 or b[2] < 24 - 0.05]
+    assert not small, f"letters under 24 px: {small}"
+    assert not outside_requests
