@@ -3479,3 +3479,199 @@ def test_a_named_level_keeps_its_letter_on_a_phone(contexts, server, outside_req
     ], levels  # fmt: skip
     assert all(lines == 1 for _, lines in levels), levels
     assert not outside_requests
+
+
+#: the header's tooltips (the theme's Bootstrap tooltips, appended to the body when shown) that
+#: are drawn: [their text, width, height]
+_TOOLTIPS_JS = """() => Array.from(document.querySelectorAll('.tooltip[role="tooltip"]'))
+  .map(t => [t.textContent.trim(), t.getBoundingClientRect().width, t.getBoundingClientRect().height])
+  .filter(([, w, h]) => w > 0 && h > 0)"""
+
+
+def test_header_tooltips_do_not_stay_over_the_header_on_a_touch_screen(
+    browser, contexts, server, outside_requests
+):
+    """Review on a touch phone (390 px): a tap on a header button showed its tooltip ("Color
+    mode"), which stayed until the reader tapped elsewhere, and closing the ☰ menu gave the focus
+    back to its button, whose tooltip "Toggle primary sidebar" then covered the download and
+    full-screen buttons beside it. Where the device cannot hover no tooltip is drawn (book.css);
+    with a mouse (1366 px) a button's tooltip still shows when pointed at."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("05")).relative_to(HTML).as_posix()
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    try:
+        pg = context.new_page()
+        _fence(pg, outside_requests)
+        problems = _watch(pg)
+        pg.goto(f"{server}/{chapter}", wait_until="load")
+        assert pg.evaluate("matchMedia('(hover: none)').matches")
+        pg.locator(".primary-toggle").filter(visible=True).tap()
+        pg.wait_for_function("() => document.getElementById('pst-primary-sidebar-modal').open")
+        pg.keyboard.press("Escape")
+        # the focus goes back to the menu button, which makes its tooltip (drawn or not)
+        pg.wait_for_selector('.tooltip[role="tooltip"]', state="attached", timeout=5000)
+        pg.wait_for_timeout(300)
+        after_menu = pg.evaluate(_TOOLTIPS_JS)
+        pg.locator(".theme-switch-button").filter(visible=True).tap()
+        pg.wait_for_timeout(400)
+        after_theme = pg.evaluate(_TOOLTIPS_JS)
+        assert not problems, problems
+    finally:
+        context.close()
+    assert after_menu == [], f"after the menu closed: {after_menu}"
+    assert after_theme == [], f"after a tap on the colour-mode button: {after_theme}"
+    pg = _open(contexts, 1366, outside_requests)
+    try:
+        pg.goto(f"{server}/{chapter}", wait_until="load")
+        pg.locator(".theme-switch-button").filter(visible=True).hover()
+        pg.wait_for_timeout(500)
+        pointed = pg.evaluate(_TOOLTIPS_JS)
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert [text for text, _, _ in pointed] == ["Color mode"], pointed
+    assert not outside_requests
+
+
+#: On a 360 px phone (a 328 px column): each of the tables named, [its id, the box's scroll and
+#: client width, the box's left edge, the least text size in it]; the page's width; and how the
+#: row label "(median ± 1.96·SE)" of Tables 6.1 and 6.2 is drawn: [the lines of its "± 1.96·SE"]
+_SMALL_PHONE_TABLES_JS = """(ids) => {
+  document.querySelectorAll('article details').forEach(d => { d.open = true; });
+  return new Promise(done => setTimeout(() => {
+    const tables = ids.filter(id => document.getElementById(id)).map(id => {
+      const t = document.getElementById(id), box = t.parentElement;
+      const sizes = Array.from(t.querySelectorAll('td, th')).filter(c => c.getClientRects().length)
+        .map(c => parseFloat(getComputedStyle(c).fontSize));
+      return [id, box.scrollWidth, box.clientWidth, Math.round(box.getBoundingClientRect().left),
+              Math.min(...sizes)];
+    });
+    const tails = Array.from(document.querySelectorAll('article td span.value.formula > span'))
+      .map(s => new Set(Array.from(s.getClientRects()).map(r => Math.round(r.top))).size);
+    done({tables, page: [window.innerWidth, document.documentElement.scrollWidth], tails});
+  }, 300));
+}"""
+
+#: the tables that scrolled sideways at 360 px though they fit a 390 px phone
+SMALL_PHONE_TABLES = {
+    "06": ["tbl-surv-os", "tbl-surv-pfs"],
+    "07": ["tbl-cox-table2-implied"],
+    "09": ["tbl-bias-landmarks"],
+}
+
+
+def test_a_small_phone_fits_the_survival_table_2_and_landmark_tables(
+    browser, server, outside_requests
+):
+    """Review at 360 px (many Android phones; a 328 px column): Tables 6.1 and 6.2 (366 px at
+    12 px), 7.5 (380) and 9.1 (364), which fit a 390 px phone, scrolled sideways. Fitted (book.js
+    "fit", now up to 60 px over) a table may take half of the article's side margin on a phone
+    under 375 px (tables.css), and the row label "(median ± 1.96·SE)" may break before its "±"
+    (span.value.formula), never after it: the four fit, their text still 12 px, and the page
+    does not scroll sideways. At 390 px nothing changes (the tour's tests)."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 800}, device_scale_factor=2, is_mobile=True
+    )
+    seen = {}
+    try:
+        pg = context.new_page()
+        _fence(pg, outside_requests)
+        problems = _watch(pg)
+        for path in CHAPTER_PAGES:
+            key = path.stem[:2]
+            if key in SMALL_PHONE_TABLES:
+                pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+                seen[key] = pg.evaluate(_SMALL_PHONE_TABLES_JS, SMALL_PHONE_TABLES[key])
+        assert not problems, problems
+    finally:
+        context.close()
+    assert sorted(seen) == sorted(SMALL_PHONE_TABLES), sorted(seen)
+    for key, got in seen.items():
+        assert [t[0] for t in got["tables"]] == SMALL_PHONE_TABLES[key], got["tables"]
+        for name, scroll, client, left, least in got["tables"]:
+            assert scroll <= client + 1, f"{name} scrolls sideways at 360 px ({scroll} in {client})"
+            assert left >= 0, f"{name}'s box starts {left} px off the screen"
+            assert least >= 12 - 0.05, f"{name}: text at {least} px"
+        assert got["page"][1] <= got["page"][0], f"chapter {key}: the page scrolls sideways"
+    assert seen["06"]["tails"] == [1, 1], f"'± 1.96·SE' broken: {seen['06']['tails']}"
+    assert not outside_requests
+
+
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+
+def _table_notes(page: Path) -> list[str]:
+    """The numbered notes under the tables of a built chapter ("¹ the paper used SPSS: …"): the
+    lines of a paragraph whose every line (between <br>) starts with a superscript number."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    notes = []
+    for p in soup.select("article p"):
+        lines, line = [], []
+        for node in p.children:
+            if isinstance(node, Tag) and node.name == "br":
+                lines.append("".join(line).strip())
+                line = []
+            else:
+                line.append(node.get_text() if isinstance(node, Tag) else str(node))
+        lines.append("".join(line).strip())
+        lines = [text for text in lines if text]
+        if lines and all(re.match(f"[{_SUPERSCRIPTS}]+\\s", text) for text in lines):
+            notes += lines
+    return notes
+
+
+def test_printed_table_notes_are_not_split_between_sheets(printed_chapters):
+    """Review of the printed chapters: Table 6.3's first note ended a sheet with "On this cohort,
+    SPSS's interval is the median ± 1.96 SE, here" and went on at the head of the next. A note
+    under a table is printed whole on one sheet (book.css, an inline block); the notes may still
+    go over to the next sheet one by one. Each note found in a printed chapter (its first and last
+    25 characters, spaces left out: the printed text may add a section number to a link) starts
+    and ends on the same sheet."""
+    pdfs, _, _ = printed_chapters
+    found, split = 0, []
+    for docname, pdf in pdfs.items():
+        info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
+        count = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
+        sheets = [
+            re.sub(r"\s+", "", subprocess.run(
+                ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                check=True, capture_output=True, text=True,
+            ).stdout)
+            for n in range(1, count + 1)
+        ]  # fmt: skip
+        for note in _table_notes(HTML / f"{docname}.html"):
+            words = re.sub(r"\s+", "", note)
+            heads = {i for i, sheet in enumerate(sheets) if words[:25] in sheet}
+            tails = {i for i, sheet in enumerate(sheets) if words[-25:] in sheet}
+            if not heads or not tails:
+                continue
+            found += 1
+            if not heads & tails:
+                split.append(
+                    f"{docname}: {note[:60]}… (sheets {sorted(heads)} and {sorted(tails)})"
+                )
+    assert found >= 40, f"only {found} table notes found in the printed chapters"
+    assert not split, split
+
+
+def test_the_general_index_letters_are_tap_targets_on_a_phone(contexts, server, outside_requests):
+    """Review (390 px): the general index's letters "A | B | C ..." were links 6-18 px wide and
+    19 px high, under the 24 px of WCAG 2.5.8. Each is now at least 24 px each way (tables.css)."""
+    pg = _open(contexts, 390, outside_requests)
+    try:
+        pg.goto(f"{server}/genindex.html", wait_until="load")
+        boxes = pg.evaluate(
+            "Array.from(document.querySelectorAll('.genindex-jumpbox > a')).map(a => "
+            "[a.textContent.trim(), a.getBoundingClientRect().width, a.getBoundingClientRect().height])"
+        )
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert len(boxes) >= 20, boxes
+    small = [b for b in boxes if b[1] < 24 - 0.05 or b[2] < 24 - 0.05]
+    assert not small, f"letters under 24 px: {small}"
+    assert not outside_requests

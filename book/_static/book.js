@@ -100,6 +100,9 @@ function bookOnReady(fn) {
   var LEVEL = "\\b(?:class|stage|grade|score) [A-D0-9]\\b"; // "Child-Pugh class A"
   var IN_PROSE = new RegExp("(" + VALUE + "|" + COMPOUND + "|" + LEVEL + ")|" + RANGE, "g");
   var IN_TABLE = new RegExp("(" + VALUE + "|" + LEVEL + ")|" + RANGE, "g");
+  // a spread of words rather than numbers, "median ± 1.96·SE", "mean ± SD" (span.value.formula:
+  // a row label's may wrap on a small phone, tables.css)
+  var FORMULA = /[A-Za-z]\S*\s?±|±\s?\S*[A-Za-z]/;
   var SKIP =
     "pre, code, .math, mjx-container, h1, h2, h3, h4, h5, span.range, span.value, span.ci, script, style";
   function keepRangesWhole() {
@@ -123,7 +126,17 @@ function bookOnReady(fn) {
         if (match.index > last) part.appendChild(document.createTextNode(text.slice(last, match.index)));
         var span = document.createElement("span");
         span.className = match[1] ? "value" : "range";
-        span.textContent = match[0];
+        var at = match[1] && FORMULA.test(match[0]) ? match[0].indexOf("±") : -1;
+        if (at > 0) {
+          // its "± 1.96·SE" stays whole: the formula may break before the ±, never after it
+          span.classList.add("formula");
+          var tail = document.createElement("span");
+          tail.textContent = match[0].slice(at);
+          span.appendChild(document.createTextNode(match[0].slice(0, at)));
+          span.appendChild(tail);
+        } else {
+          span.textContent = match[0];
+        }
         part.appendChild(span);
         last = match.index + match[0].length;
       }
@@ -298,7 +311,7 @@ function bookOnReady(fn) {
 // ignores all of it (book.css prints every table whole).
 (function () {
   var PHONE = "screen and (max-width: 600px)";
-  var FIT = 40; // px: a table at most this much too wide for a phone is fitted, not scrolled
+  var FIT = 60; // px: a table at most this much too wide for a phone is fitted, not scrolled
   // Scrolled, the table comes to rest with a whole column at the edge of the columns kept in
   // view, never a column's end beside it ("96" of 0.996): each column's start is a snap point
   // (tables.css), and the table gets the room after its last column (a margin, "--snap-end") that lets
