@@ -78,6 +78,7 @@ import socket
 import stat
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 from dataclasses import dataclass, field
@@ -89,10 +90,17 @@ import yaml
 
 from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT, formatting
 from analysis.clinical import BMI_RANGE_KG_M2
-from analysis.cohort import MIN_PATIENTS, load_cohort, times_read_as_years, warning_lines
+from analysis.cohort import (
+    CHAPTER_NEEDS,
+    MIN_PATIENTS,
+    load_cohort,
+    times_read_as_years,
+    warning_lines,
+)
 from analysis.numerics import numbered_cells
 from analysis.privacy import describe, file_name_identifier, mask_file_name
 from analysis.problems import unusable_path_reason
+from analysis.verdicts import is_user_cohort
 
 __all__ = [
     "CHAPTERS_DIR",
@@ -2151,6 +2159,12 @@ def check_chapter_parameters(chapter: str, namespace: dict) -> None:
     parameter") and the chapter ran on its default, a misspelt ``cohort_pth`` on the book's
     synthetic cohort. A name of another chapter passes (``run`` gives every chapter all ``-p``).
 
+    On a user's cohort (a ``cohort_path`` other than the book's) it prints what the notebook
+    is: the prose between its cells, MyST written for the synthetic cohort, is filled in and its
+    notice replaced only when ``run`` builds the page, so a notebook executed with papermill
+    itself said nowhere that it ran on another cohort. The cell is removed from the HTML page;
+    the file name is not printed (the cohort is not yet loaded, nor its name checked).
+
     Parameters
     ----------
     chapter : str
@@ -2182,6 +2196,9 @@ def check_chapter_parameters(chapter: str, namespace: dict) -> None:
     ... except RunnerError as error:
     ...     print(error)
     -p cohort_pth: no chapter has this parameter (04-baseline's: cohort_path); papermill only warns and runs on the default
+    >>> check_chapter_parameters("08-audit", {"cohort_path": "my-cohort.csv"})
+    Executed with your cohort (cohort_path), not the book's synthetic one: this chapter reads
+    only the paper's printed numbers, so its results are the same on every cohort.
     """
     md = CHAPTERS_DIR / f"{chapter}.md"
     defaults = chapter_defaults(md)
@@ -2205,6 +2222,29 @@ def check_chapter_parameters(chapter: str, namespace: dict) -> None:
         and not _same(namespace[name], default)
     }
     check_parameter_values(given, [md])
+    cohort_path = namespace.get("cohort_path")
+    if isinstance(cohort_path, str | os.PathLike) and is_user_cohort(path=cohort_path):
+        print(_user_cohort_note(chapter))
+
+
+def _user_cohort_note(chapter: str) -> str:
+    """What a chapter executed on a user's cohort says first (:func:`check_chapter_parameters`):
+    lines of at most 90 characters, the command that builds the page on a line of its own."""
+    if chapter in CHAPTER_NEEDS and not CHAPTER_NEEDS[chapter]:
+        return textwrap.fill(
+            "Executed with your cohort (cohort_path), not the book's synthetic one: this chapter "
+            "reads only the paper's printed numbers, so its results are the same on every cohort.",
+            width=90,
+        )
+    text = textwrap.fill(
+        "Executed on your cohort (cohort_path), not the book's synthetic one: what the cells "
+        "below compute from the cohort is your data's, set beside the paper's numbers, never "
+        "scored against them. The text between the cells was written for the synthetic cohort; "
+        "its numbers are filled in, and its notices rewritten for your cohort, only on the page "
+        "this command builds:",
+        width=90,
+    )
+    return f"{text}\n  .venv/bin/python -m analysis run --cohort YOUR-FILE.csv --chapters {chapter}"
 
 
 def _injected_names(namespace: dict) -> list[str]:
