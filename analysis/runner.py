@@ -78,6 +78,7 @@ import socket
 import stat
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 from dataclasses import dataclass, field
@@ -89,10 +90,17 @@ import yaml
 
 from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT, formatting
 from analysis.clinical import BMI_RANGE_KG_M2
-from analysis.cohort import MIN_PATIENTS, load_cohort, times_read_as_years, warning_lines
+from analysis.cohort import (
+    CHAPTER_NEEDS,
+    MIN_PATIENTS,
+    load_cohort,
+    times_read_as_years,
+    warning_lines,
+)
 from analysis.numerics import numbered_cells
 from analysis.privacy import describe, file_name_identifier, mask_file_name
 from analysis.problems import unusable_path_reason
+from analysis.verdicts import is_user_cohort
 
 __all__ = [
     "CHAPTERS_DIR",
@@ -106,6 +114,7 @@ __all__ = [
     "MARKER_NAME",
     "PARAMETER_RANGES",
     "PARAMETER_CHOICES",
+    "PARAMETER_LISTS",
     "parse_parameters",
     "discover_chapters",
     "chapter_defaults",
@@ -1999,6 +2008,17 @@ PARAMETER_RANGES = {
 }
 #: Text parameters with a fixed set of values.
 PARAMETER_CHOICES = {"bsa_formula": ("mosteller", "dubois")}
+#: List parameters (chapter 09's), which papermill's ``-y`` sets (``-p`` cannot; ``run`` refuses
+#: a list): parameter -> (whole numbers only, lower bound, lower inclusive, what they are). An
+#: item of the wrong kind failed deep in the chapter (``landmarks: [-1.0]``: "could not convert
+#: string to float: '−1'"; ``cutoffs: []``: a KeyError). Each list holds 1 to
+#: :data:`_MAX_LIST_ITEMS` items, in increasing order (chapter 09 shows its middle landmark).
+PARAMETER_LISTS = {
+    "cutoffs": (True, 0, True, "prior TACE sessions"),
+    "landmarks": (False, 0, False, "months after the start of HAIC"),
+}
+#: Most items a list parameter may hold (each landmark or cut-off is one more model fit).
+_MAX_LIST_ITEMS = 12
 #: Height and weight parameters (cm, kg) of one worked patient, checked together: the dose
 #: sheet refuses a BMI outside :data:`analysis.clinical.BMI_RANGE_KG_M2` (a weight in pounds?).
 _PARAMETER_BODY_PAIRS = (
@@ -2131,8 +2151,19 @@ def check_chapter_parameters(chapter: str, namespace: dict) -> None:
     wrong numbers. Called from a chapter's preamble, after the parameters (and papermill's
     injected cell), with its namespace: each parameter whose value is not the chapter's default
     is checked as :func:`check_parameter_values` checks a ``-p`` value; ``cohort_path`` is left
-    to :func:`analysis.cohort.load_cohort`, and lists (chapter 09's cut-offs, which papermill's
-    ``-y`` can set and ``-p`` cannot) to the chapter.
+    to :func:`analysis.cohort.load_cohort`. Lists (chapter 09's cut-offs and landmarks, which
+    papermill's ``-y`` can set and ``-p`` cannot) are checked against :data:`PARAMETER_LISTS`.
+
+    A name papermill injected (its cell ``# Parameters``, read from IPython's input history
+    ``In``) that no chapter has is refused too: papermill only warns ("Passed unknown
+    parameter") and the chapter ran on its default, a misspelt ``cohort_pth`` on the book's
+    synthetic cohort. A name of another chapter passes (``run`` gives every chapter all ``-p``).
+
+    On a user's cohort (a ``cohort_path`` other than the book's) it prints what the notebook
+    is: the prose between its cells, MyST written for the synthetic cohort, is filled in and its
+    notice replaced only when ``run`` builds the page, so a notebook executed with papermill
+    itself said nowhere that it ran on another cohort. The cell is removed from the HTML page;
+    the file name is not printed (the cohort is not yet loaded, nor its name checked).
 
     Parameters
     ----------
@@ -2154,8 +2185,34 @@ def check_chapter_parameters(chapter: str, namespace: dict) -> None:
     ... except RunnerError as error:
     ...     print(error)
     -p at_risk_step_months=0: must be above 0 (months between number-at-risk columns)
+    >>> try:
+    ...     check_chapter_parameters("09-bias", {"landmarks": [6.0, 1.0]})
+    ... except RunnerError as error:
+    ...     print(error)
+    landmarks=[6.0, 1.0]: must be 1 to 12 numbers, each above 0 (months after the start of HAIC), in increasing order without repeats
+    >>> history = ["", "cohort_path = None", "# Parameters\\ncohort_pth = 1\\n"]
+    >>> try:
+    ...     check_chapter_parameters("04-baseline", {"In": history, "cohort_pth": 1})
+    ... except RunnerError as error:
+    ...     print(error)
+    -p cohort_pth: no chapter has this parameter (04-baseline's: cohort_path); papermill only warns and runs on the default
+    >>> check_chapter_parameters("08-audit", {"cohort_path": "my-cohort.csv"})
+    Executed with your cohort (cohort_path), not the book's synthetic one: this chapter reads
+    only the paper's printed numbers, so its results are the same on every cohort.
     """
     md = CHAPTERS_DIR / f"{chapter}.md"
+    defaults = chapter_defaults(md)
+    known = {name for path in discover_chapters() for name in chapter_parameters(path)}
+    for name in _injected_names(namespace):
+        if name not in known and name not in defaults:
+            raise RunnerError(
+                f"-p {_show(name)}: no chapter has this parameter ({chapter}'s: "
+                f"{', '.join(defaults) or 'none'}); papermill only warns and runs on the default"
+            )
+    for name, default in defaults.items():
+        if isinstance(default, list | tuple) and name in namespace:
+            if not _same(namespace[name], default):
+                _check_list_parameter(name, namespace[name], default)
     given = {
         name: namespace[name]
         for name, default in chapter_defaults(md).items()
@@ -2165,6 +2222,71 @@ def check_chapter_parameters(chapter: str, namespace: dict) -> None:
         and not _same(namespace[name], default)
     }
     check_parameter_values(given, [md])
+    cohort_path = namespace.get("cohort_path")
+    if isinstance(cohort_path, str | os.PathLike) and is_user_cohort(path=cohort_path):
+        print(_user_cohort_note(chapter))
+
+
+def _user_cohort_note(chapter: str) -> str:
+    """What a chapter executed on a user's cohort says first (:func:`check_chapter_parameters`):
+    lines of at most 90 characters, the command that builds the page on a line of its own."""
+    if chapter in CHAPTER_NEEDS and not CHAPTER_NEEDS[chapter]:
+        return textwrap.fill(
+            "Executed with your cohort (cohort_path), not the book's synthetic one: this chapter "
+            "reads only the paper's printed numbers, so its results are the same on every cohort.",
+            width=90,
+        )
+    text = textwrap.fill(
+        "Executed on your cohort (cohort_path), not the book's synthetic one: what the cells "
+        "below compute from the cohort is your data's, set beside the paper's numbers, never "
+        "scored against them. The text between the cells was written for the synthetic cohort; "
+        "its numbers are filled in, and its notices rewritten for your cohort, only on the page "
+        "this command builds:",
+        width=90,
+    )
+    return f"{text}\n  .venv/bin/python -m analysis run --cohort YOUR-FILE.csv --chapters {chapter}"
+
+
+def _injected_names(namespace: dict) -> list[str]:
+    """The names papermill's injected cell (``# Parameters`` first) assigned, from ``In``."""
+    history = namespace.get("In")
+    names: list[str] = []
+    for source in history if isinstance(history, list) else []:
+        if not isinstance(source, str) or not source.startswith("# Parameters\n"):
+            continue
+        try:
+            body = ast.parse(source).body
+        except SyntaxError:
+            continue
+        for node in body:
+            if isinstance(node, ast.Assign):
+                names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+    return names
+
+
+def _check_list_parameter(name: str, value, default) -> None:
+    """Refuse a list parameter's value outside :data:`PARAMETER_LISTS` (one line)."""
+    shown = f"{_show(name)}={_show(value)}"
+    if not isinstance(value, list | tuple):
+        example = yaml.safe_dump({name: list(default)}, default_flow_style=True).strip()
+        raise RunnerError(
+            f"{shown}: must be a list such as {list(default)} "
+            f"(papermill: -y '{example.strip('{}')}')"
+        )
+    rule = parameter_rule(name)
+    if name not in PARAMETER_LISTS:
+        return
+    whole, low, low_in, _ = PARAMETER_LISTS[name]
+    kinds = (int,) if whole else (int, float)
+    ok = 1 <= len(value) <= _MAX_LIST_ITEMS and all(
+        isinstance(v, kinds)
+        and not isinstance(v, bool)
+        and math.isfinite(v)
+        and (v >= low if low_in else v > low)
+        for v in value
+    )
+    if not ok or any(b <= a for a, b in zip(value[:-1], value[1:], strict=True)):
+        raise RunnerError(f"{shown}: must be {rule}")
 
 
 def _same(value, default) -> bool:
@@ -2202,8 +2324,9 @@ def _bound(x) -> str:
 def parameter_rule(name: str) -> str | None:
     """What a ``-p`` value of ``name`` must be beyond its type, as a refusal says it.
 
-    From :data:`PARAMETER_RANGES` and :data:`PARAMETER_CHOICES`; None for a parameter checked
-    by its type only (the type of the chapter's default, :func:`check_parameter_values`).
+    From :data:`PARAMETER_RANGES`, :data:`PARAMETER_CHOICES` and :data:`PARAMETER_LISTS`; None
+    for a parameter checked by its type only (the type of the chapter's default,
+    :func:`check_parameter_values`).
 
     Examples
     --------
@@ -2211,9 +2334,19 @@ def parameter_rule(name: str) -> str | None:
     'above 0 and below 1 (a fraction such as 0.95, not a percentage)'
     >>> parameter_rule("bsa_formula"), parameter_rule("cohort_path")
     ('one of mosteller, dubois', None)
+    >>> parameter_rule("cutoffs")  # a list: papermill's -y sets it, -p cannot
+    '1 to 12 whole numbers, each at least 0 (prior TACE sessions), in increasing order without repeats'
     """
     if name in PARAMETER_CHOICES:
         return f"one of {', '.join(PARAMETER_CHOICES[name])}"
+    if name in PARAMETER_LISTS:
+        whole, low, low_in, what = PARAMETER_LISTS[name]
+        items = "whole numbers" if whole else "numbers"
+        bound = f"{'at least' if low_in else 'above'} {_bound(low)}"
+        return (
+            f"1 to {_MAX_LIST_ITEMS} {items}, each {bound} ({what}), "
+            "in increasing order without repeats"
+        )
     if name not in PARAMETER_RANGES:
         return None
     low, low_in, high, high_in, what = PARAMETER_RANGES[name]

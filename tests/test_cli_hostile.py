@@ -325,7 +325,10 @@ def test_the_parameter_table_of_chapter_10_says_what_run_accepts():
     ]  # fmt: skip
     assert table.loc["bsa_formula", "accepted"] == "text: one of mosteller, dubois"
     assert table.loc["require_two_sessions", "accepted"] == "true or false"
-    assert table.loc["cutoffs", "accepted"] == "a list (not settable with -p)"
+    assert table.loc["cutoffs", "accepted"] == (
+        "a list (not settable with -p): 1 to 12 whole numbers, each at least 0 (prior TACE "
+        "sessions), in increasing order without repeats"
+    )
     assert table.loc["small_height_cm", "accepted"].endswith(
         "at least 100 and at most 250 (height in cm)"
     )
