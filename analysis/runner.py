@@ -2011,8 +2011,8 @@ PARAMETER_CHOICES = {"bsa_formula": ("mosteller", "dubois")}
 #: List parameters (chapter 09's), which papermill's ``-y`` sets (``-p`` cannot; ``run`` refuses
 #: a list): parameter -> (whole numbers only, lower bound, lower inclusive, what they are). An
 #: item of the wrong kind failed deep in the chapter (``landmarks: [-1.0]``: "could not convert
-#: string to float: '−1'"; ``cutoffs: []``: a KeyError). Each list holds 1 to
-#: :data:`_MAX_LIST_ITEMS` items, in increasing order (chapter 09 shows its middle landmark).
+#: string to float: '−1'"; ``cutoffs: []``: a KeyError). Each list holds 1 to 12 items
+#: (``_MAX_LIST_ITEMS``), in increasing order (chapter 09 shows its middle landmark).
 PARAMETER_LISTS = {
     "cutoffs": (True, 0, True, "prior TACE sessions"),
     "landmarks": (False, 0, False, "months after the start of HAIC"),
