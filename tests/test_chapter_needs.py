@@ -47,7 +47,10 @@ DERIVED = {
     "objective_response": ("best_response",),
 }
 LOAD = ("analysis.cohort", "load_cohort")
-LEAVES = {LOAD, ("analysis.cohort", "derive")}
+#: ``analysis.runner._user_cohort_note`` (from the parameters' check every chapter calls) looks
+#: up :data:`analysis.cohort.CHAPTER_NEEDS` only to tell whether a chapter reads the cohort at
+#: all: it reads no column, but following it would add every column of the table.
+LEAVES = {LOAD, ("analysis.cohort", "derive"), ("analysis.runner", "_user_cohort_note")}
 NOT_READING = {"analysis.labels", "analysis.synthesis", "analysis.calibration"}
 
 #: Columns the name-following reaches but the chapter does not read: chapter 09 builds the
