@@ -65,6 +65,9 @@ PRELOAD = (
     # the first book.glue call of every chapter imports it (myst_nb's glue, with docutils):
     # ~0.04 CPU-s a kernel
     "myst_nb.ext.glue",
+    # each chapter's first cells check its parameters (analysis.runner.check_chapter_parameters),
+    # reading its parameters cell with jupytext: imported, and every chapter read, here (below)
+    "jupytext",
 )
 #: Environment variables that may differ from one kernel to the next (read when they run, not
 #: when a module is imported): jupyter_client's session name, pytest's current test.
@@ -90,6 +93,9 @@ def _serve(fd: int) -> None:
         os.environ["MPLBACKEND"] = _INLINE
     for name in PRELOAD:
         importlib.import_module(name)
+    runner = sys.modules["analysis.runner"]
+    for md in runner.discover_chapters():  # cached per chapter text: an edited one is read anew
+        runner.chapter_parameters(md)
     if inline_set:
         del os.environ["MPLBACKEND"]
     # what is imported stays for the process's life: out of the collector's reach (gc.freeze,
