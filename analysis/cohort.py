@@ -980,11 +980,9 @@ NEAR_REPEAT_MIN_CELLS = 10
 #: Files of more rows than this are not searched for rows alike but for one column (the search
 #: keeps a 64-bit hash of every cell: 30 MB for this many rows of 37 columns).
 NEAR_REPEAT_MAX_ROWS = 100_000
-#: A fixed odd multiplier per column for :meth:`CohortValidator._near_repeats`' row sums
-#: (SplitMix64's constants; any fixed odd numbers would do).
-_NEAR_MULTIPLIERS = (
-    np.arange(1, 257, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-) | np.uint64(1)
+#: Step of the fixed odd multipliers of :meth:`CohortValidator._near_repeats`' row sums, one per
+#: column, as many as the file has (SplitMix64's constant; any odd step would do).
+_NEAR_STEP = np.uint64(0x9E3779B97F4A7C15)
 
 
 def _column_hashes(columns: list[tuple[np.ndarray, tuple | None]]) -> list[np.ndarray]:
@@ -2561,7 +2559,7 @@ class CohortValidator:
         index = np.flatnonzero(~pd.Series(key).duplicated().to_numpy())
         h, f = hashes[index], filled[index]
         with np.errstate(over="ignore"):
-            terms = h * _NEAR_MULTIPLIERS[:k]
+            terms = h * ((np.arange(1, k + 1, dtype=np.uint64) * _NEAR_STEP) | np.uint64(1))
             total = np.add.reduce(terms, axis=1, dtype=np.uint64)
         enough = f.sum(axis=1, keepdims=True) - f >= NEAR_REPEAT_MIN_CELLS  # but column c
         found: dict[int, tuple[int, int]] = {}  # row -> (earlier row it nearly repeats, column)

@@ -104,3 +104,14 @@ def test_a_data_frame_is_not_warned_about(tmp_path):
 
     path = write(tmp_path, _copied())
     assert validate_cohort(pd.read_csv(path, dtype=str, keep_default_na=False)) == []
+
+
+def test_a_file_of_hundreds_of_columns_is_searched_too(tmp_path, capsys):
+    """One multiplier per column, as many as the file has: a file of 300 extra columns (an
+    export with everything in it) crashed the search, which had 256."""
+    rows = [{**r, **{f"extra_{i}": "1" for i in range(300)}} for r in _copied()]
+    path = write(tmp_path, rows, header=[*rows[0]])
+    code, out = _validate(path, capsys)
+    assert code == 0, out
+    [warning] = _near(out)
+    assert "line 10: as line 3 but albumin_g_dl; line 13: as line 5 but tumor_size_mm" in warning
