@@ -42,7 +42,7 @@ chunk, and every regular expression has bounded repetitions. Memory is linear to
 chunk's: validation (:func:`check_cohort_file`) holds the text of one chunk at a time, but
 keeps from every row what the whole-cohort checks need (its ``patient_id``, for uniqueness;
 its line number; a 64-bit hash of its other cells and one of its id, for rows repeated under
-another id, and up to :data:`NEAR_REPEAT_MAX_ROWS` rows one of each cell, for rows repeated
+another id, and up to :data:`NEAR_REPEAT_MAX_CELLS` cells one of each cell, for rows repeated
 but for one column; the numbers whose cohort medians the plausibility rules test), about a quarter
 of a kilobyte a row (a little over half a kilobyte with the cells' hashes);
 :func:`load_cohort` keeps every row, as the frame it returns.
@@ -50,7 +50,7 @@ Measured on generated files of valid rows (peak resident memory, ``/usr/bin/time
 shared 2-core machine): ``python -m analysis validate`` 0.10 GB for 1,000 rows, 0.23 GB for
 50,000 (one chunk; 0.30 GB with the cells' hashes, 98,400 rows 0.40 GB), 0.45 GB for a
 million (a 125 MB file, 9 CPU-s, 16 to 28 s; measured before the cells' hashes, which stop at
-:data:`NEAR_REPEAT_MAX_ROWS` rows);
+:data:`NEAR_REPEAT_MAX_CELLS` cells);
 :func:`load_cohort` 0.26 GB for 50,000 rows and 2.0 GB for a million.
 
 dtypes of the returned frame: ``integer`` and ``binary`` columns are ``int64`` when complete and
@@ -118,7 +118,7 @@ __all__ = [
     "times_read_as_years",
     "warning_lines",
     "NEAR_REPEAT_MIN_CELLS",
-    "NEAR_REPEAT_MAX_ROWS",
+    "NEAR_REPEAT_MAX_CELLS",
 ]
 
 #: Where the data dictionary is stored.
@@ -977,9 +977,10 @@ _NA_HASH = np.uint64(np.iinfo(np.uint64).max)
 #: Rows alike but for one column are warned about (``near-repeated-row``) only when at least this
 #: many other cells are filled (and equal): two different patients seldom agree on ten values.
 NEAR_REPEAT_MIN_CELLS = 10
-#: Files of more rows than this are not searched for rows alike but for one column (the search
-#: keeps a 64-bit hash of every cell: 30 MB for this many rows of 37 columns).
-NEAR_REPEAT_MAX_ROWS = 100_000
+#: Files of more cells (rows times columns) than this are not searched for rows alike but for
+#: one column: the search keeps a 64-bit hash of every cell (32 MB for this many; 108,108 rows
+#: of the book's 37 columns besides the id).
+NEAR_REPEAT_MAX_CELLS = 4_000_000
 #: Step of the fixed odd multipliers of :meth:`CohortValidator._near_repeats`' row sums, one per
 #: column, as many as the file has (SplitMix64's constant; any odd step would do).
 _NEAR_STEP = np.uint64(0x9E3779B97F4A7C15)
@@ -1998,7 +1999,7 @@ class CohortValidator:
         :data:`NEAR_REPEAT_MIN_CELLS` other cells filled: a copy corrected in one cell, most
         likely (named by the lines and the column, never a value). Off by default: tests
         build cohorts by repeating a few valid rows under new ids. It keeps a 64-bit hash of
-        each row, and of each cell of the first :data:`NEAR_REPEAT_MAX_ROWS` rows.
+        each row, and of each cell up to :data:`NEAR_REPEAT_MAX_CELLS` cells.
 
     Use :meth:`add` for each chunk and :meth:`problems` at the end.
 
@@ -2129,8 +2130,8 @@ class CohortValidator:
         positions = np.arange(chunk.start, chunk.start + n)
         self._rows.append((key, id_key, np.asarray(lines, dtype=np.int64), positions))
         if self._cells is not None:
-            if chunk.start + n > NEAR_REPEAT_MAX_ROWS:
-                self._cells = None  # too many rows to keep every cell's hash: not checked
+            if (chunk.start + n) * len(others) > NEAR_REPEAT_MAX_CELLS:
+                self._cells = None  # too many cells to keep every cell's hash: not checked
             else:
                 filled = np.column_stack([~_missing(chunk.columns[name]) for name in others])
                 self._cells.append((np.column_stack(hashes), filled))
@@ -2544,7 +2545,7 @@ class CohortValidator:
         multiplier per column (modulo 2**64), so that the sum without column ``c`` is the row's
         sum less its own term: rows alike but for ``c`` share it. Candidates are confirmed on
         the cells' hashes themselves (``rows x columns`` 64-bit hashes kept: files of more than
-        :data:`NEAR_REPEAT_MAX_ROWS` rows are not checked)."""
+        :data:`NEAR_REPEAT_MAX_CELLS` cells are not checked)."""
         if not self._cells or not self._rows:
             return []
         hashes = np.concatenate([h for h, _ in self._cells])
