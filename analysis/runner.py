@@ -8,9 +8,11 @@ calls. For a cohort and an output directory ``reports/NAME`` it
    nothing is written when it fails);
 2. converts each ``chapters/NN-*.md`` (sorted by name) to a notebook in memory with jupytext;
 3. executes it with papermill, working directory ``chapters/``, with the parameters
-   ``cohort_path`` (the cohort's absolute path) and any ``-p key=value`` (or papermill's
-   ``-p key value``) given, each value read as :func:`parse_parameters` says (a decimal
-   number, true/false, null, else text);
+   ``cohort_path`` (the cohort's absolute path) and those ``-p key=value`` (or papermill's
+   ``-p key value``) given that its ``parameters`` cell has (``-p confidence_level=0.9``
+   goes to chapter 05 only; a name that no chapter run has is refused before anything
+   runs), each value read as :func:`parse_parameters` says (a decimal number, true/false,
+   null, else text);
 4. writes the executed notebook ``NN-x.ipynb`` and an HTML rendering ``NN-x.html`` per chapter,
    plus ``index.html``, ``report.json`` and the marker ``.haic-report.json``;
 5. does all of this in a hidden sibling ``reports/.NAME.partial-PID-*`` (marked "partial" with
@@ -1962,10 +1964,34 @@ def chapter_parameters(md_path: Path) -> list[str]:
     return [] if source is None else _ASSIGNED.findall(source)
 
 
-def _check_parameter_names(parameters: dict, chapters: list[Path]) -> None:
-    """Refuse a ``-p`` name that no selected chapter has (a typo would silently do nothing)."""
+def _chapters_having(name: str, chapters: list[Path]) -> list[str]:
+    """The names of the chapters whose ``parameters`` cell assigns ``name``."""
+    return [md.stem for md in chapters if name in chapter_parameters(md)]
+
+
+def _listed(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _check_parameter_names(
+    parameters: dict, chapters: list[Path], every: list[Path] | None = None
+) -> None:
+    """Refuse a ``-p`` name that no selected chapter has (a typo would silently do nothing).
+
+    ``every`` is all the chapters (``chapters`` a selection of them): a name that only chapters
+    left out of the run have is refused naming them (the run gives each chapter only its own
+    parameters, so it would change nothing)."""
     known = sorted({name for md in chapters for name in chapter_parameters(md)})
     unknown = sorted(set(parameters) - set(known))
+    for name in unknown:
+        owners = _chapters_having(name, [md for md in every or [] if md not in chapters])
+        if owners:
+            one = "it" if len(owners) == 1 else "one of them"
+            raise RunnerError(
+                f"-p {name}: a parameter of {_listed(owners)}, which --chapters does not "
+                f"select; add {one} to --chapters or leave out this -p"
+            )
     if unknown:
         # cohort_path is every chapter's, and given by --cohort: never offered as a -p; nor is
         # a list (landmarks, cutoffs), which -p refuses (only single values)
@@ -2155,9 +2181,11 @@ def check_chapter_parameters(chapter: str, namespace: dict) -> None:
     papermill's ``-y`` can set and ``-p`` cannot) are checked against :data:`PARAMETER_LISTS`.
 
     A name papermill injected (its cell ``# Parameters``, read from IPython's input history
-    ``In``) that no chapter has is refused too: papermill only warns ("Passed unknown
-    parameter") and the chapter ran on its default, a misspelt ``cohort_pth`` on the book's
-    synthetic cohort. A name of another chapter passes (``run`` gives every chapter all ``-p``).
+    ``In``) that this chapter does not have is refused too, naming the chapters that have it
+    when some do: papermill only warns ("Passed unknown parameter") and the chapter ran on its
+    default, a misspelt ``cohort_pth`` on the book's synthetic cohort, and ``-p
+    confidence_level 0.9`` given to chapter 04 unchanged. ``run`` gives each chapter only the
+    ``-p`` it has (:func:`run_book`).
 
     On a user's cohort (a ``cohort_path`` other than the book's) it prints what the notebook
     is: the prose between its cells, MyST written for the synthetic cohort, is filled in and its
@@ -2196,6 +2224,12 @@ def check_chapter_parameters(chapter: str, namespace: dict) -> None:
     ... except RunnerError as error:
     ...     print(error)
     -p cohort_pth: no chapter has this parameter (04-baseline's: cohort_path); papermill only warns and runs on the default
+    >>> history = ["", "cohort_path = None", "# Parameters\\nat_risk_step_months = 3\\n"]
+    >>> try:
+    ...     check_chapter_parameters("04-baseline", {"In": history, "at_risk_step_months": 3})
+    ... except RunnerError as error:
+    ...     print(error)
+    -p at_risk_step_months: a parameter of 06-survival, not of 04-baseline (04-baseline's: cohort_path); papermill only warns and runs the chapter unchanged
     >>> check_chapter_parameters("08-audit", {"cohort_path": "my-cohort.csv"})
     Executed with your cohort (cohort_path), not the book's synthetic one: this chapter reads
     only the paper's printed numbers, so its results are the same on every cohort.
@@ -2205,17 +2239,19 @@ def check_chapter_parameters(chapter: str, namespace: dict) -> None:
     # the other chapters are parsed (jupytext, about 2 CPU-s for all ten in a fresh kernel) only
     # when papermill injected a name this chapter does not have
     foreign = [name for name in _injected_names(namespace) if name not in defaults]
-    known = (
-        {name for path in discover_chapters() for name in chapter_parameters(path)}
-        if foreign
-        else set()
-    )
+    others = [md for md in discover_chapters() if md.stem != chapter] if foreign else []
     for name in foreign:
-        if name not in known:
+        owners = _chapters_having(name, others)
+        own = f"{chapter}'s: {', '.join(defaults) or 'none'}"
+        if owners:
             raise RunnerError(
-                f"-p {_show(name)}: no chapter has this parameter ({chapter}'s: "
-                f"{', '.join(defaults) or 'none'}); papermill only warns and runs on the default"
+                f"-p {_show(name)}: a parameter of {_listed(owners)}, not of {chapter} ({own}); "
+                "papermill only warns and runs the chapter unchanged"
             )
+        raise RunnerError(
+            f"-p {_show(name)}: no chapter has this parameter ({own}); papermill only warns "
+            "and runs on the default"
+        )
     for name, default in defaults.items():
         if isinstance(default, list | tuple) and name in namespace:
             if not _same(namespace[name], default):
@@ -2878,8 +2914,10 @@ def run_book(
     out : path-like
         The report directory to create, e.g. ``reports/my-hospital``.
     parameters : dict, optional
-        Extra chapter parameters (see :func:`parse_parameters`); ``cohort_path`` is always set
-        to the cohort's absolute path.
+        Extra chapter parameters (see :func:`parse_parameters`), each given only to the
+        chapters whose ``parameters`` cell has it; a name that no selected chapter has is
+        refused (naming the chapters left out of ``chapters`` that have it, if any).
+        ``cohort_path`` is always set, for every chapter, to the cohort's absolute path.
     chapters : str or list of str, optional
         A selection for :func:`discover_chapters`; default every chapter.
     chapters_dir : path-like
@@ -2960,7 +2998,7 @@ def run_book(
     selected = discover_chapters(chapters_dir, chapters)
     if "cohort_path" in (parameters or {}):
         raise RunnerError("parameter cohort_path: give the cohort with --cohort instead")
-    _check_parameter_names(parameters or {}, selected)
+    _check_parameter_names(parameters or {}, selected, discover_chapters(chapters_dir))
     parameters = check_parameter_values(parameters or {}, selected)
     params = {"cohort_path": str(cohort), **parameters}
     digest = hashlib.sha256(cohort.read_bytes()).hexdigest()
@@ -3005,13 +3043,17 @@ def run_book(
                 nb_in = _notebook(md_path)
                 target = work.add(f"{name}.ipynb")
                 watch = _CellWatch(f"[{number}/{len(selected)}] {name}", nb_in, say)
+                # only the -p this chapter has: another chapter's, injected, would make its
+                # check_chapter_parameters refuse it (and papermill warn)
+                own = set(chapter_parameters(md_path))
+                chapter_params = {k: v for k, v in params.items() if k == "cohort_path" or k in own}
                 try:
                     for attempt in range(1, _KERNEL_STARTS + 1):
                         try:
                             nb = papermill.execute_notebook(
                                 nb_in,
                                 str(target),
-                                parameters=params,
+                                parameters=chapter_params,
                                 cwd=str(chapters_dir),
                                 progress_bar=progress,
                                 log_output=False,
@@ -3037,7 +3079,7 @@ def run_book(
                     raise _Failure(name, cell, line, f"{exc.ename}: {exc.evalue}") from None
                 finally:
                     watch.stop()
-                _scrub(nb, md_path, params)
+                _scrub(nb, md_path, chapter_params)
                 _scrub_strings(nb, scrub)
                 nbformat.write(nb, target)
                 _scrub_file(target, scrub)

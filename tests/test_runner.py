@@ -375,6 +375,9 @@ def test_failing_chapter_then_a_complete_deterministic_report(book, capsys):
     assert not leaked, f"absolute cohort path written into {leaked}"
     nb = json.loads((report / "01-a.ipynb").read_text(encoding="utf-8"))
     assert "start_time" not in nb["metadata"]["papermill"]
+    # -p min_cell_count went to 01-a only: 02-b has no such parameter (papermill warned of it)
+    nb_b = json.loads((report / "02-b.ipynb").read_text(encoding="utf-8"))
+    assert nb_b["metadata"]["papermill"]["parameters"] == {"cohort_path": "mine.csv"}
 
     def contents():
         return {

@@ -72,7 +72,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         default=[],
         metavar=("KEY=VALUE|KEY", "VALUE"),
-        help="chapter parameter (repeatable), as key=value or papermill's key value; "
+        help="chapter parameter (repeatable), as key=value or papermill's key value, given "
+        "only to the chapters that have it (one that no chapter run has is refused); "
         "VALUE is one value: a decimal whole number (10; 017 is 17), a decimal number (0.5, "
         "1e3), true or false (or papermill's True, False), null (None), else text. 0b11, "
         "0x1F, 1_000, yes, off and 1:30 are text (YAML 1.1 made them 3, 31, 1000, true, "
