@@ -108,6 +108,7 @@ __all__ = [
     "counted_numbers",
     "feasibility_summary_notes",
     "feasibility_table",
+    "feasibility_brief",
     "GROUP_COUNTS",
     "CHILD_PUGH_CLASSES",
     "deaths_floor",
@@ -2729,3 +2730,100 @@ def feasibility_table(
         }
     ).reset_index(drop=True)
     return out.rename(columns={"Reason": "Why no cohort prints it"}) if infeasible_only else out
+
+
+#: a note's number as a superscript ("¹"), as the book's tables number their notes
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def feasibility_brief(
+    table: pd.DataFrame | None = None, floors: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """The cells no cohort can print (:func:`table2_feasibility`), compact: Printed cell | Why
+    no cohort prints it | Deaths each group needs, and the notes under it.
+
+    The cells of one printed row that share their reason are one line (additional TACE's
+    interval and P), named with the row: ``"Sex: Female, univariate P 0.96"``. A reason of one
+    clause stays whole in its cell; a longer one (several clauses, joined by ``;``) is said
+    there in short (:func:`infeasible_short_reasons`) with the number of a note (``"¹"``) that
+    names the row and gives it whole. ``Deaths each group needs`` keeps of :func:`death_floors` what a row needs:
+    the fewest deaths in the group and in its reference (each if every patient of the other
+    group died), and the fewest over every row of its factor at once; group sizes and
+    standard errors stay in :func:`feasibility_table`. Empty for a row entered per unit.
+
+    Parameters
+    ----------
+    table : DataFrame, optional
+        :func:`table2_feasibility` (the default).
+    floors : DataFrame, optional
+        :func:`death_floors` (the default).
+
+    Returns
+    -------
+    DataFrame
+        ``Printed cell``, ``Why no cohort prints it``, ``Deaths each group needs``: one line per
+        printed row and reason.
+    list of str
+        The notes, in the order of their numbers, each starting with its number.
+
+    Examples
+    --------
+    >>> shown, notes = feasibility_brief()
+    >>> for cell in shown.iloc[0]:
+    ...     print(cell)
+    Sex: Female, univariate P 0.96
+    HR and 95% CI fit one Wald row, and with them P 0.97 (printed 0.96, 0.41 of a last digit away, consistent with this P truncated instead of rounded)
+    ≥ 6 (female), ≥ 24 (male); every sex row at once: ≥ 31
+    >>> for cell in shown.iloc[-1, :2]:
+    ...     print(cell)
+    Additional TACE during HAIC, univariate 95% CI 0.258–0.743; P 0.002
+    cannot hold with the log-rank P of the same split⁴
+    >>> print(notes[-1][:92])
+    ⁴ Additional TACE during HAIC, univariate: the row fits one Wald row alone, but not with the
+    """
+    if table is None:
+        table = table2_feasibility()
+    if floors is None:
+        floors = death_floors()
+    bad = table[~table["feasible"].astype(bool)]
+    short = infeasible_short_reasons(bad)
+    floor = floors.set_index(["term", "model"])
+    key = {"univariate": "uni", "multivariable": "multi"}
+    rows, notes = [], []
+    for _, cells in bad.groupby(["term", "model", "reason"], sort=False):
+        first = cells.iloc[0]
+        row = "" if pd.isna(first["row"]) else str(first["row"])
+        name = f"{first['variable']}: {row}" if row else str(first["variable"])
+        printed = "; ".join(
+            f"{c} {p}" for c, p in zip(cells["cell"], cells["printed"], strict=True)
+        )
+        reason = str(first["reason"])
+        if ";" in reason:  # several clauses: in short here, whole in a note
+            number = str(len(notes) + 1).translate(_SUPERSCRIPT)
+            notes.append(f"{number} {name}, {first['model']}: {reason}")
+            why = short[first["id"]] + number
+        else:
+            why = reason
+        deaths = ""
+        at = (first["term"], key[first["model"]])
+        if first["deaths per group"] and at in floor.index:
+            f = floor.loc[at]
+            if not f["feasible"] or f["deaths"] is None or f["deaths"] != f["deaths"]:
+                deaths = "more deaths than patients"
+            else:
+                group, reference = _GROUP_NAME[first["term"]], _REFERENCE_NAME[first["term"]]
+                deaths = f"≥ {int(f['deaths'])} ({group}), ≥ {int(f['deaths_ref'])} ({reference})"
+                if f["partition_deaths"]:
+                    deaths += (
+                        f"; every {_FACTOR_OF[first['term']]} row at once: "
+                        f"≥ {int(f['partition_deaths'])}"
+                    )
+        rows.append(
+            {
+                "Printed cell": f"{name}, {first['model']} {printed}",
+                "Why no cohort prints it": why,
+                "Deaths each group needs": deaths,
+            }
+        )
+    columns = ["Printed cell", "Why no cohort prints it", "Deaths each group needs"]
+    return pd.DataFrame(rows, columns=columns), notes

@@ -411,3 +411,41 @@ def test_a_death_floor_of_one_is_one_death():
     notes = paper.death_floors()["note"]
     assert notes.str.contains("≥ 1 death in the group").any()
     assert not notes.str.contains(r"\b1 deaths").any()
+
+
+def test_feasibility_brief_keeps_every_infeasible_cell_and_reason(feasibility):
+    """Table 7.3, compact (at 1280 px the six-column per-cell table was 3,900 px tall for nine
+    cells): every infeasible cell is named with its printed value on one line, every reason is
+    there whole, in its cell or in the numbered note its short form points to, and every row
+    with a deaths note keeps its floors (group, reference and the factor at once)."""
+    shown, notes = paper.feasibility_brief(feasibility)
+    bad = feasibility[~feasibility["feasible"]]
+    assert len(shown) < len(bad)  # additional TACE's interval and P share a line
+
+    def line_of(r):
+        name = f"{r.variable}: {r.row}" if r.row else r.variable
+        cells = shown["Printed cell"]
+        return shown[
+            cells.str.startswith(f"{name}, {r.model} ")
+            & cells.str.contains(f"{r.cell} {r.printed}", regex=False)
+        ]
+
+    for r in bad.itertuples(index=False):
+        line = line_of(r)
+        assert len(line) == 1, r.id
+        why = line["Why no cohort prints it"].iloc[0]
+        if why == r.reason:
+            continue
+        number = why[len(why.rstrip("⁰¹²³⁴⁵⁶⁷⁸⁹")) :]
+        assert number, (r.id, why)
+        (note,) = [n for n in notes if n.startswith(f"{number} ")]
+        assert note.endswith(f": {r.reason}"), (r.id, note)
+    floors = paper.death_floors().set_index(["term", "model"])
+    key = {"univariate": "uni", "multivariable": "multi"}
+    for r in bad.itertuples(index=False):
+        if not r._9:  # "deaths per group"
+            continue
+        f = floors.loc[(r.term, key[r.model])]
+        deaths = line_of(r)["Deaths each group needs"].iloc[0]
+        assert f"≥ {f['deaths']} (" in deaths and f"≥ {f['deaths_ref']} (" in deaths, deaths
+        assert deaths.endswith(f"at once: ≥ {f['partition_deaths']}"), deaths

@@ -536,6 +536,14 @@ function bookOnReady(fn) {
         wrapNotes(p, table.id, notes);
       });
       if (Object.keys(notes).length) linkMarks(table, table.id, notes);
+      // a note whose number no ✗ mark carries (Table 7.3's "cannot all come from one model¹")
+      // gets no "↩": there is no mark for it to lead back to
+      Object.keys(notes).forEach(function (n) {
+        if (document.getElementById(table.id + "-mark-" + n)) return;
+        var back = notes[n].querySelector("a.note-back");
+        if (back && back.previousSibling) notes[n].removeChild(back.previousSibling);
+        if (back) notes[n].removeChild(back);
+      });
     });
     // a note's "↩" returns to the mark the reader followed (a note may serve several rows)
     document.addEventListener("click", function (event) {
