@@ -19,7 +19,8 @@ through :func:`check_cohort_file`, which keeps nothing), which
    raising one :class:`CohortError`;
 4. checks plausibility across the cohort: values beyond any physiological range, times that
    look like days instead of months, weights in pounds, laboratory values in another unit
-   (the ``plausible`` entries of the schema);
+   (the ``plausible`` entries of the schema), and warns about times that look like weeks or
+   days without being refused (:func:`time_unit_signs`);
 5. returns a DataFrame with proper dtypes.
 
 No message names a row by its ``patient_id``: every row is named by its line in the file (or,
@@ -119,6 +120,11 @@ __all__ = [
     "warning_lines",
     "NEAR_REPEAT_MIN_CELLS",
     "NEAR_REPEAT_MAX_CELLS",
+    "TIME_MEDIAN_MAX",
+    "TIME_LONG_MONTHS",
+    "TIME_LONG_SHARE",
+    "time_unit_signs",
+    "WEEKS_PER_MONTH",
 ]
 
 #: Where the data dictionary is stored.
@@ -168,6 +174,20 @@ _TYPES = ("string", "integer", "number", "binary", "category")
 _DAYS_MEDIAN_MAX = 120
 #: ... or when, of 10 values or more, half are above this many months and nine in ten are whole.
 _DAYS_MOST_ABOVE = 60
+#: A time column (``plausible: days``) of 10 values or more gets a warning (``time-unit``), not
+#: a refusal, as probably weeks or days when its median is above this many months (3 years: the
+#: paper's median overall survival is 9.9 months and its median PFS 4.7; times in weeks are 4.35
+#: times as long, in days 30.4) ...
+TIME_MEDIAN_MAX = 36
+#: ... or when at least two of its values, and :data:`TIME_LONG_SHARE` of them, are above this
+#: many months (10 years; the study entered patients from 2010 to 2021 and closed in 2023, and a
+#: few long survivors at 60 to 100 months leave it alone) ...
+TIME_LONG_MONTHS = 120
+#: ... the share of values above :data:`TIME_LONG_MONTHS` (2 in 100; survival times in weeks
+#: put one in ten of a cohort like the paper's above 120).
+TIME_LONG_SHARE = 0.02
+#: The fewest values a time column's warning judges (as its refusal as days does).
+_TIME_MIN_VALUES = 10
 #: Overall survival of 10 patients or more, none above the first number of months and with a
 #: median below the second, reads as years: a note (short follow-up can be real), not a problem.
 _YEARS_MAX, _YEARS_MEDIAN_MAX = 10, 2
@@ -1098,6 +1118,54 @@ def times_read_as_years(os_months) -> bool:
     return bool(np.median(values) < _YEARS_MEDIAN_MAX)
 
 
+def time_unit_signs(times) -> list[str]:
+    """What makes a column of times in months look like weeks or days instead, in words, or
+    nothing: of 10 times or more (missing ones left out), a median above
+    :data:`TIME_MEDIAN_MAX` months, or at least two times, and :data:`TIME_LONG_SHARE` of them,
+    above :data:`TIME_LONG_MONTHS` months. Neither is impossible in months, so ``validate`` and
+    ``run`` warn (``time-unit``) instead of refusing; the chapters would read weeks as months
+    and print medians 4.35 times too long (days: 30.4 times).
+
+    Parameters
+    ----------
+    times : array-like of float
+        One time column of a cohort (``os_months``, ``pfs_months`` ...).
+
+    Returns
+    -------
+    list of str
+        One phrase per sign found (the statistic and its bound), none for times that look like
+        months. Only counts and the median are named, never one patient's time.
+
+    Examples
+    --------
+    >>> months = [9.9, 4.7, 14.0, 3.4, 11.7, 6.7, 22.0, 65.0, 88.0, 2.1]
+    >>> time_unit_signs(months)  # two long survivors, at 65 and 88 months
+    []
+    >>> time_unit_signs([round(m * 4.348) for m in months])  # the same times in weeks
+    ['median 47 above 36 months (3 years)', '2 times above 120 months (10 years)']
+    >>> time_unit_signs([40.0, 52.0, 61.0])  # too few to tell
+    []
+    """
+    values = np.asarray(times, dtype=float)
+    values = values[~np.isnan(values)]
+    if len(values) < _TIME_MIN_VALUES:
+        return []
+    signs = []
+    median = float(np.median(values))
+    if median > TIME_MEDIAN_MAX:
+        signs.append(
+            f"median {_fmt_value(round(median, 1))} above {TIME_MEDIAN_MAX} months "
+            f"({TIME_MEDIAN_MAX // 12} years)"
+        )
+    long = int(np.count_nonzero(values > TIME_LONG_MONTHS))
+    if long >= 2 and long >= TIME_LONG_SHARE * len(values):
+        signs.append(
+            f"{long:,} times above {TIME_LONG_MONTHS} months ({TIME_LONG_MONTHS // 12} years)"
+        )
+    return signs
+
+
 def _file_name_problem(path: Path) -> Problem | None:
     """A file whose name, or the name of the file a link points to, holds a direct identifier
     (:func:`analysis.privacy.file_name_identifier`): a chapter shows the cohort's file name
@@ -1919,6 +1987,13 @@ _BMI_MEDIAN_MAX = 40
 
 #: Days per month, to convert times given in days (365.25 / 12).
 DAYS_PER_MONTH = 30.4375
+#: Weeks per month, to convert times given in weeks (30.4375 / 7).
+WEEKS_PER_MONTH = DAYS_PER_MONTH / 7
+#: How the messages about a time column in weeks or days say to convert it.
+_TIME_UNIT_HINT = (
+    f"if they are weeks, divide by {WEEKS_PER_MONTH:.3f} ({DAYS_PER_MONTH} / 7); if days, by "
+    f"{DAYS_PER_MONTH} (365.25 / 12)"
+)
 
 
 class _Issues:
@@ -1976,7 +2051,9 @@ def _header_masked(problem: Problem) -> Problem:
 class CohortValidator:
     """Checks a cohort chunk by chunk: the schema, the cross-column rules, plausibility and
     (optionally) the identifier guard. Memory stays bounded by the chunk size plus a few
-    numbers per row (for uniqueness and the cohort-level plausibility checks).
+    numbers per row (for uniqueness and the cohort-level plausibility checks). A time column
+    that looks like weeks or days (:func:`time_unit_signs`) without being refused as days is
+    a warning (``time-unit``), always on.
 
     Parameters
     ----------
@@ -2036,6 +2113,8 @@ class CohortValidator:
         self._id_positions: list[np.ndarray] = []
         self._samples: dict[str, list[np.ndarray]] = {}
         self._bmi: list[np.ndarray] = []
+        #: time columns refused as days (their warning as weeks or days would repeat it)
+        self._as_days: set[str] = set()
         self._suspect: dict[str, np.ndarray] = {}
         self._factor = None
         self._written = None
@@ -2485,14 +2564,40 @@ class CohortValidator:
     # -- the end ----------------------------------------------------------------------------
     def problems(self) -> list[Problem]:
         """Every problem found so far (privacy first, then by column, then cross-column), and
-        the warnings (free-text columns, repeated rows)."""
+        the warnings (free-text columns, times that look like weeks or days, repeated rows)."""
         self._unique()
         self._plausibility()
         self._size()
         found = self.issues.problems()
         if self.scanner is not None:
             found = self.scanner.problems() + found
-        return [_header_masked(p) for p in found] + self._repeated_rows() + self._near_repeats()
+        return (
+            [_header_masked(p) for p in found]
+            + self._time_units()
+            + self._repeated_rows()
+            + self._near_repeats()
+        )
+
+    def _time_units(self) -> list[Problem]:
+        """A warning for each time column that looks like weeks or days
+        (:func:`time_unit_signs`), unless it was refused as days already."""
+        out = []
+        for name, parts in self._samples.items():
+            if not SCHEMA[name].plausible.days or name in self._as_days:
+                continue
+            signs = time_unit_signs(np.concatenate(parts) if parts else np.zeros(0))
+            if signs:
+                out.append(
+                    Problem(
+                        name,
+                        "times look like weeks or days, not months: " + " and ".join(signs),
+                        "time-unit",
+                        hint="long for advanced HCC (the paper's medians: overall survival 9.9 "
+                        f"months, PFS 4.7): {_TIME_UNIT_HINT}; if they are months, nothing to do",
+                        severity="warning",
+                    )
+                )
+        return out
 
     def _repeated_rows(self) -> list[Problem]:
         """A warning naming the rows equal to an earlier row in every column but
@@ -2714,9 +2819,10 @@ class CohortValidator:
                         "above 60 months = 5 years)",
                         "unit", [], None,
                         f"times are months from the start of HAIC: divide days by {DAYS_PER_MONTH} "
-                        "(365.25 / 12)",
+                        f"(365.25 / 12); if they are weeks, by {WEEKS_PER_MONTH:.3f} ({DAYS_PER_MONTH} / 7)",
                     )  # fmt: skip
                     self.issues.discard((2, self._order[name], 6))  # its rows, said once
+                    self._as_days.add(name)
                     continue
             unit = plaus.scale or col.unit or ""
             on = f" on {unit}" if plaus.scale else f" {unit}"
@@ -2921,8 +3027,8 @@ def check_cohort_file(
 
 
 def warning_lines(warnings: Iterable[Problem | str]) -> list[str]:
-    """The lines that list a cohort's warnings (free-text columns, rows repeated under another
-    id), one each, as ``python -m analysis validate`` prints them: ``run`` prints the same
+    """The lines that list a cohort's warnings (free-text columns, times that look like weeks
+    or days, rows repeated under another id), one each, as ``python -m analysis validate`` prints them: ``run`` prints the same
     lines, from this function, before its chapters run and beside an invalid cohort's
     problems, so that the two commands cannot say different things.
 
@@ -2994,9 +3100,10 @@ def load_cohort(
     pandas.DataFrame
         One row per patient, the columns in file order with the dtypes described in the module
         docstring. ``attrs["source"]`` holds the file name, ``attrs["user_cohort"]`` whether it
-        is not the book's own cohort, ``attrs["warnings"]`` the warnings (free-text columns),
-        one line each, ``attrs["notes"]`` what was ignored (a spreadsheet's unnamed columns
-        without any value) or looks odd (times that read as years), one line each.
+        is not the book's own cohort, ``attrs["warnings"]`` the warnings (free-text columns,
+        times that look like weeks or days: :func:`time_unit_signs`), one line each,
+        ``attrs["notes"]`` what was ignored (a spreadsheet's unnamed columns without any
+        value) or looks odd (times that read as years), one line each.
 
     Raises
     ------

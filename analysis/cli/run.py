@@ -117,8 +117,8 @@ examples:
 {chapters}
 
 The cohort is validated first (python -m analysis validate); nothing is written unless it
-passes, and its warnings (a free-text column, a row repeated under another id, in full or
-but for one column) are printed
+passes, and its warnings (a free-text column, times that look like weeks or days, a row
+repeated under another id, in full or but for one column) are printed
 as validate prints them, before the chapters and again in the closing summary. The report
 appears in one piece at --out; the input CSV is never changed.
 

@@ -11,8 +11,9 @@ read, never written.
 Exit codes
 ----------
 0
-    valid; warnings (free-text columns, rows that repeat another row in every column but
-    ``patient_id``, or in all but one other, named by their lines), if any, then ``OK: PATH: N patients, M columns (…)``.
+    valid; warnings (free-text columns, time columns that look like weeks or days, rows that
+    repeat another row in every column but ``patient_id``, or in all but one other, named by
+    their lines), if any, then ``OK: PATH: N patients, M columns (…)``.
     ``run`` prints the same warnings (:func:`analysis.cohort.warning_lines`).
 1
     the file was read but breaks the data dictionary, the plausibility rules or the privacy
@@ -35,6 +36,9 @@ from analysis.cli import file_path
 from analysis.cohort import (
     MIN_PATIENTS,
     SCHEMA,
+    TIME_LONG_MONTHS,
+    TIME_LONG_SHARE,
+    TIME_MEDIAN_MAX,
     check_cohort_file,
     renamed_columns,
     warning_lines,
@@ -53,10 +57,12 @@ The file is only read, never written. Every problem is listed, one line each, na
 column; values that look like identifiers are masked. Column names are case-sensitive; the
 columns may come in any order; other columns are listed as not used (refused when they
 look like identifiers), beside the problems too when a required column is missing.
-Warnings leave the file valid: a free-text column, and rows that repeat an earlier row in
-every column but patient_id (one patient entered twice?), or in all but one other column
-(a copy corrected?), counted and named by their lines, never their ids; run prints the
-same warnings. A column under a close name (another
+Warnings leave the file valid: a free-text column; a time column that looks like weeks
+or days (time-unit: a median above {median_max} months, or two times and {share:.0%} above
+{long_months} months);
+and rows that repeat an earlier row in every column but patient_id (one patient entered
+twice?), or in all but one other column (a copy corrected?), counted and named by their
+lines, never their ids; run prints the same warnings. A column under a close name (another
 letter case, spaces or hyphens, a unit in parentheses: 'Height (cm)' for height_cm) is
 pointed out, with the name to use. A report needs at least {min_patients} patients; fewer
 is a problem.
@@ -82,7 +88,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="no progress on stderr (default: progress on a terminal or for a file of 20 MB "
         "or more)",
     )
-    parser.epilog = EPILOG.format(min_patients=MIN_PATIENTS)
+    parser.epilog = EPILOG.format(
+        min_patients=MIN_PATIENTS,
+        median_max=TIME_MEDIAN_MAX,
+        long_months=TIME_LONG_MONTHS,
+        share=TIME_LONG_SHARE,
+    )
 
 
 #: How many columns the book does not read the OK line names (then "and N more").
