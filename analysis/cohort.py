@@ -124,6 +124,7 @@ __all__ = [
     "TIME_LONG_MONTHS",
     "TIME_LONG_SHARE",
     "time_unit_signs",
+    "DAYS_PER_MONTH",
     "WEEKS_PER_MONTH",
 ]
 
@@ -3028,9 +3029,9 @@ def check_cohort_file(
 
 def warning_lines(warnings: Iterable[Problem | str]) -> list[str]:
     """The lines that list a cohort's warnings (free-text columns, times that look like weeks
-    or days, rows repeated under another id), one each, as ``python -m analysis validate`` prints them: ``run`` prints the same
-    lines, from this function, before its chapters run and beside an invalid cohort's
-    problems, so that the two commands cannot say different things.
+    or days, rows repeated under another id), one each, as ``python -m analysis validate``
+    prints them: ``run`` prints the same lines, from this function, before its chapters run and
+    beside an invalid cohort's problems, so that the two commands cannot say different things.
 
     Parameters
     ----------

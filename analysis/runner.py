@@ -94,8 +94,14 @@ from analysis import COHORT_CSV, DATA_DIR, REPO_ROOT, formatting
 from analysis.clinical import BMI_RANGE_KG_M2
 from analysis.cohort import (
     CHAPTER_NEEDS,
+    DAYS_PER_MONTH,
     MIN_PATIENTS,
+    SCHEMA,
+    TIME_LONG_MONTHS,
+    TIME_MEDIAN_MAX,
+    WEEKS_PER_MONTH,
     load_cohort,
+    time_unit_signs,
     times_read_as_years,
     warning_lines,
 )
@@ -2621,8 +2627,29 @@ read them so; if they are years, multiply them by 12 and run the report again.
 """
 
 
+#: The report's first page when a time column looks like weeks or days (the validator's
+#: ``time-unit`` warning, :func:`analysis.cohort.time_unit_signs`): named by column, without
+#: the cohort's values. ``{columns}`` is filled in.
+_WEEKS_CAUTION = """\
+```{{admonition}} Check the unit of the times
+:class: warning
+The times in {columns} look long for months in advanced HCC (a median above
+{median_years} years, or several above {long_years} years): they may be weeks or days. Every
+time column is read as months from the start of HAIC; if they are weeks, divide them by
+{weeks:.3f}, if days by {days}, and run the report again.
+```
+"""
+
+
 def _report_index_md(
-    out_name: str, cohort_file: str, digest: str, params: dict, names, *, years: bool = False
+    out_name: str,
+    cohort_file: str,
+    digest: str,
+    params: dict,
+    names,
+    *,
+    years: bool = False,
+    long_times: tuple[str, ...] = (),
 ) -> str:
     shown = {k: v for k, v in params.items() if k != "cohort_path"}
     lines = [
@@ -2635,6 +2662,16 @@ def _report_index_md(
     ]
     if years:
         lines += [_YEARS_CAUTION]
+    if long_times:
+        lines += [
+            _WEEKS_CAUTION.format(
+                columns=" and ".join(f"`{c}`" for c in long_times),  # the schema's names
+                median_years=TIME_MEDIAN_MAX // 12,
+                long_years=TIME_LONG_MONTHS // 12,
+                weeks=WEEKS_PER_MONTH,
+                days=DAYS_PER_MONTH,
+            )
+        ]
     if shown:
         text = ", ".join(f"{k}={v!r}" for k, v in shown.items())
         lines += [f"Parameters of this run: {_md_text(text)}.", ""]
@@ -2994,6 +3031,13 @@ def run_book(
     for line in cohort_warnings:  # and again in the summary (a long run scrolls them away)
         print(line, file=log)
     years = times_read_as_years(loaded["os_months"])  # said on the report's first page too
+    long_times = tuple(  # so is a time column that looks like weeks or days (as validated)
+        name
+        for name in loaded.columns
+        if name in SCHEMA
+        and getattr(SCHEMA[name].plausible, "days", False)
+        and time_unit_signs(loaded[name])
+    )
     del loaded
     selected = discover_chapters(chapters_dir, chapters)
     if "cohort_path" in (parameters or {}):
@@ -3100,7 +3144,13 @@ def run_book(
                     "written: run again once the file is saved and closed"
                 )
             index_md = _report_index_md(
-                out.name, cohort.name, digest, params, [c.name for c in run.chapters], years=years
+                out.name,
+                cohort.name,
+                digest,
+                params,
+                [c.name for c in run.chapters],
+                years=years,
+                long_times=long_times,
             )
             try:
                 html_dir, problems = _build_site(

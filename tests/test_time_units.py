@@ -215,7 +215,9 @@ print("ran")
 
 @pytest.mark.slow(seconds=8)
 @pytest.mark.usefixtures("forked_kernels", "forked_programs")
-def test_run_prints_the_warning_before_the_chapters_and_in_its_summary(tmp_path, capsys):
+def test_run_prints_the_warning_before_the_chapters_in_its_summary_and_on_the_report(
+    tmp_path, capsys
+):
     chapters = tmp_path / "chapters"
     chapters.mkdir()
     (chapters / "01-tiny.md").write_text(_TINY, encoding="utf-8")
@@ -235,3 +237,10 @@ def test_run_prints_the_warning_before_the_chapters_and_in_its_summary(tmp_path,
     summary = out.splitlines()
     assert summary[0].startswith("ran 1 chapter (01-tiny)") and summary[1:3] == expected
     assert "ZQX" not in out + err
+    # the report's first page, the page a colleague opens, says it too: columns, no values
+    page = " ".join((tmp_path / "r" / "index.html").read_text(encoding="utf-8").split())
+    assert "Check the unit of the times" in page
+    caution = page.split("Check the unit of the times")[1][:700]
+    assert "os_months" in caution and "pfs_months" in caution
+    assert "may be weeks or days" in caution and f"divide them by {WEEKS_PER_MONTH:.3f}" in caution
+    assert "42.5" not in caution and "ZQX" not in page
