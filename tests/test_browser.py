@@ -2298,11 +2298,14 @@ def test_printed_chapter_7_begins_no_sheet_with_a_reproduced_row(printed_chapter
     split = []
     for number, sheet in enumerate(_pdf_text(pdf).split("\f"), start=1):
         lines = [" ".join(line.split()) for line in sheet.splitlines() if line.strip()]
-        # a paper row's label may wrap before "paper": "Number of prior TACE: > 4 vs ≤ 4 — 1.086"
+        # a paper row's label may wrap before "paper": "Number of prior TACE: > 4 vs ≤ 4 — 1.086",
+        # or before its dash, which then starts a line of its own: "Additional TACE during HAIC:
+        # yes vs no  0.438 (0.258–0.743) …" over "— paper" (it was read as no row, and the pair
+        # at the head of page 14 as a "↳ this cohort" row cut from its paper row)
         rows = [
             line
             for line in lines[1:]  # not the running header
-            if re.search(r" —( paper)? [\d<>–]", line) or line.startswith("↳")
+            if re.search(r"(^| )—( paper)?( [\d<>–]|$)", line) or line.startswith("↳")
         ]
         if number > 1 and rows and rows[0].startswith("↳"):
             split.append(f"p{number}: {rows[0][:60]}")
