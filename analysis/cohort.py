@@ -123,6 +123,7 @@ __all__ = [
     "TIME_MEDIAN_MAX",
     "TIME_LONG_MONTHS",
     "TIME_LONG_SHARE",
+    "TIME_MIN_VALUES",
     "time_unit_signs",
     "DAYS_PER_MONTH",
     "WEEKS_PER_MONTH",
@@ -188,7 +189,7 @@ TIME_LONG_MONTHS = 120
 #: put one in ten of a cohort like the paper's above 120).
 TIME_LONG_SHARE = 0.02
 #: The fewest values a time column's warning judges (as its refusal as days does).
-_TIME_MIN_VALUES = 10
+TIME_MIN_VALUES = 10
 #: Overall survival of 10 patients or more, none above the first number of months and with a
 #: median below the second, reads as years: a note (short follow-up can be real), not a problem.
 _YEARS_MAX, _YEARS_MEDIAN_MAX = 10, 2
@@ -1136,7 +1137,7 @@ def time_unit_signs(times) -> list[str]:
     -------
     list of str
         One phrase per sign found (the statistic and its bound), none for times that look like
-        months. Only counts and the median are named, never one patient's time.
+        months (nor for fewer than :data:`TIME_MIN_VALUES` times). Only counts and the median are named, never one patient's time.
 
     Examples
     --------
@@ -1150,7 +1151,7 @@ def time_unit_signs(times) -> list[str]:
     """
     values = np.asarray(times, dtype=float)
     values = values[~np.isnan(values)]
-    if len(values) < _TIME_MIN_VALUES:
+    if len(values) < TIME_MIN_VALUES:
         return []
     signs = []
     median = float(np.median(values))
