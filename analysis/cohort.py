@@ -85,7 +85,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis import COHORT_CSV, DATA_DIR, formatting, privacy
+from analysis import COHORT_CSV, DATA_DIR, formatting, privacy, published
 from analysis.clinical import albi_frame, child_pugh_class_from_points, child_pugh_frame
 from analysis.problems import MAX_ROWS_SHOWN, CohortError, Problem, RowRef
 from analysis.published import YAML_LOADER
@@ -1137,7 +1137,8 @@ def time_unit_signs(times) -> list[str]:
     -------
     list of str
         One phrase per sign found (the statistic and its bound), none for times that look like
-        months (nor for fewer than :data:`TIME_MIN_VALUES` times). Only counts and the median are named, never one patient's time.
+        months (nor for fewer than :data:`TIME_MIN_VALUES` times). Only counts and the median
+        are named, never one patient's time.
 
     Examples
     --------
@@ -1998,6 +1999,14 @@ _TIME_UNIT_HINT = (
 )
 
 
+def _paper_medians() -> str:
+    """The paper's median overall and progression-free survival, as printed (data/published/),
+    for the hint of a time column that looks like weeks or days."""
+    os_median = published.entry("results.os_median.median").text
+    pfs_median = published.entry("results.pfs_median.median").text
+    return f"the paper's medians: overall survival {os_median} months, PFS {pfs_median}"
+
+
 class _Issues:
     """Problems accumulated over chunks: the first rows of each, and how many rows in all."""
 
@@ -2594,8 +2603,8 @@ class CohortValidator:
                         name,
                         "times look like weeks or days, not months: " + " and ".join(signs),
                         "time-unit",
-                        hint="long for advanced HCC (the paper's medians: overall survival 9.9 "
-                        f"months, PFS 4.7): {_TIME_UNIT_HINT}; if they are months, nothing to do",
+                        hint=f"long for advanced HCC ({_paper_medians()}): {_TIME_UNIT_HINT}; "
+                        "if they are months, nothing to do",
                         severity="warning",
                     )
                 )
