@@ -1134,6 +1134,66 @@ def test_links_in_boxes_are_readable(shared_pages, outside_requests, name, theme
     assert not outside_requests
 
 
+#: The "↩" links of the table notes that colour alone sets apart from the note's words: no
+#: underline, and under 3 : 1 against the words' colour (WCAG 1.4.1, G183).
+_BARE_NOTE_LINKS_JS = (
+    "() => {\n"
+    + _CONTRAST_HELPERS
+    + """  return Array.from(document.querySelectorAll('.bd-article a.note-back'))
+    .filter(a => a.checkVisibility())
+    .filter(a => !getComputedStyle(a).textDecorationLine.includes('underline')
+      && ratio(rgba(getComputedStyle(a).color), rgba(getComputedStyle(a.parentElement).color)) < 3)
+    .map(a => a.getAttribute('href'));
+}
+"""
+)
+#: The controls of the article whose words a screen reader does not say: an ``aria-label``
+#: that leaves out the words shown (WCAG 2.5.3; a symbol, as the notes' "↩", is not words).
+_UNSAID_WORDS_JS = """
+() => Array.from(document.querySelectorAll('article summary, article button, article a[href]'))
+  .filter(e => e.hasAttribute('aria-label') && /[A-Za-z0-9]/.test(e.innerText))
+  .filter(e => !e.getAttribute('aria-label').toLowerCase().includes(
+    e.innerText.replace(/\\s+/g, ' ').trim().toLowerCase()))
+  .map(e => e.tagName + ' "' + e.getAttribute('aria-label') + '" shows "' + e.innerText.trim().slice(0, 40) + '"')
+"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_note_links_and_folded_cells_say_what_they_are(shared_pages, outside_requests, theme):
+    """A table note's "↩" (the link back to its row) is underlined, as its mark is: in dark mode
+    its link blue was 2.2 : 1 against the note's words, so colour alone did not set it apart
+    (axe's link-in-text-block, 70 links over chapters 01, 06 and 07; tables.css). A folded
+    code cell's title is named by its words, "Show code cell source": MyST-NB's
+    ``aria-label`` "Toggle hidden content" replaced them (axe's label-content-name-mismatch,
+    124 titles over the chapters at two widths and two modes; book_site.name_folded_cells).
+    Chapter 06 has both: table notes (Table 6.3) and six folded cells."""
+    pg = shared_pages(1366, "chapters/06-survival.html")
+    pg.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
+    assert pg.locator(".bd-article a.note-back").count() >= 1
+    assert pg.locator("article details.hide > summary").count() >= 1
+    bare = pg.evaluate(_BARE_NOTE_LINKS_JS)
+    assert not bare, f"{theme}: note links set apart by colour alone: {bare}"
+    unsaid = pg.evaluate(_UNSAID_WORDS_JS)
+    assert not unsaid, f"controls whose name leaves out their words: {unsaid}"
+    assert not pg.problems, pg.problems
+    assert not outside_requests
+
+
+def test_the_navigations_fold_buttons_have_names(shared_pages, outside_requests):
+    """The site navigation's "▾" that folds the API reference's module pages is named after its
+    entry, "Pages of API reference" (book.js): the theme's <summary> holds only an icon, which a
+    screen reader announced without a word (axe's summary-name)."""
+    pg = shared_pages(1366, "book/api.html")
+    names = pg.evaluate(
+        "() => Array.from(document.querySelectorAll('.bd-sidebar-primary li.has-children"
+        " > details > summary')).map(s => (s.getAttribute('aria-label') || s.textContent).trim())"
+    )
+    assert names, "the API reference's entry folds its pages"
+    assert all(n.startswith("Pages of ") for n in names), names
+    assert not pg.problems, pg.problems
+    assert not outside_requests
+
+
 def test_a_page_printed_in_dark_mode_prints_light(contexts, server, outside_requests, tmp_path):
     """A reader in the theme's dark mode who prints a chapter gets the light theme on paper
     (book.js, on "beforeprint"): the dark theme's light grey words had printed on white paper,
@@ -1815,7 +1875,8 @@ def chapters_at(browser, server, outside_requests):
     chapter 04 at 320 px), then ``captions`` (:data:`_SCROLLING_CAPTIONS_JS`, which opens the
     article's dropdowns), then at 1280 px ``box`` (of :data:`HEADER_BADGE_TABLES`, every
     dropdown opened), and ``problems`` (console and page errors while it was loaded and
-    measured). The caption test and the test of Table 4.1's first column at 320 px, and the
+    measured); last at 1280 px ``headings200`` (:data:`_HEADINGS_AT_200_JS`, the text at
+    200 %). The caption test and the test of Table 4.1's first column at 320 px, and the
     caption test and that of the header badges at 1280 px, each loaded these pages again
     (~1 CPU-s a page)."""
     done: dict[int, dict] = {}
@@ -1852,10 +1913,36 @@ def _chapters_at(browser, server, outside_requests, width: int) -> dict:
                     " return [c.scrollWidth, c.clientWidth]; }",
                     HEADER_BADGE_TABLES[key],
                 )
+            if width == 1280:  # last: the text at twice its size, as a reader's font setting
+                seen["headings200"] = pg.evaluate(_HEADINGS_AT_200_JS)
             seen["problems"] = list(problems)
     finally:
         context.close()
     return out
+
+
+#: The article's headings wider than their box once the page's text is twice its size (the root
+#: font size at 200 %, as a reader's text-only zoom or larger default font sets it).
+_HEADINGS_AT_200_JS = """
+() => {
+  document.documentElement.style.fontSize = '200%';  // read below: laid out again at once
+  const wide = Array.from(document.querySelectorAll('.bd-article :is(h1, h2, h3)'))
+    .filter(h => h.checkVisibility() && h.scrollWidth > h.clientWidth + 1)
+    .map(h => h.textContent.trim().slice(0, 40) + ' ' + h.scrollWidth + '/' + h.clientWidth);
+  document.documentElement.style.fontSize = '';
+  return wide;
+}
+"""
+
+
+def test_headings_fit_with_the_text_at_200_percent(chapters_at, outside_requests):
+    """With the text at 200 % in a 1280 px window (WCAG 1.4.4) the article is ~350 px wide
+    between its sidebars, and a title's long word was cut off at its edge: chapter 04's
+    "Baseline characteri|stics" (613 px in 352). A heading's word breaks where it cannot fit
+    (book.css)."""
+    wide = {k: seen["headings200"] for k, seen in chapters_at(1280).items() if seen["headings200"]}
+    assert not wide, f"headings cut off with the text at 200 %: {wide}"
+    assert not outside_requests
 
 
 @pytest.mark.parametrize("width", [320, 1280])

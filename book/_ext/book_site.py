@@ -63,6 +63,9 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
 15. prints **the apostrophes of the prose** in the bibliography and the general index
     (:func:`typographic_citations`, :func:`typographic_index_entries`): Sphinx's smart quotes
     never reach either, and "Cox's", "Greenwood's formula" showed the straight one.
+16. lets a **folded code cell's title name it** to a screen reader
+    (:func:`name_folded_cells`): MyST-NB labels each ``<summary>`` "Toggle hidden content",
+    which replaced the words it shows ("Show code cell source").
 """
 
 from __future__ import annotations
@@ -407,6 +410,27 @@ def trim_page_assets(app, pagename: str, templatename: str, context: dict, doctr
     styles = context.get("css_files")
     if styles is not None:
         styles[:] = [s for s in styles if "thebe" not in str(getattr(s, "filename", "") or "")]
+
+
+#: MyST-NB's label of a folded cell's ``<summary>`` (``myst_nb.sphinx_.visit_HideCellInput``)
+FOLDED_CELL_LABEL = ' aria-label="Toggle hidden content"'
+
+
+def name_folded_cells(app, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Take MyST-NB's ``aria-label`` off each folded cell's ``<summary>``: its name is then the
+    words it shows, "Show code cell source" (or "Hide code cell source" when open), as a sighted
+    reader sees it. The label "Toggle hidden content" replaced those words for a screen reader,
+    and a reader who speaks to the browser could not open the cell by saying them (WCAG 2.5.3;
+    axe's label-content-name-mismatch, 1-6 on each chapter).
+
+    >>> context = {"body": '<summary aria-label="Toggle hidden content">\\n<p>Show</p></summary>'}
+    >>> name_folded_cells(None, "chapters/01-data", "page.html", context, None)
+    >>> context["body"]
+    '<summary>\\n<p>Show</p></summary>'
+    """
+    body = context.get("body")
+    if isinstance(body, str) and FOLDED_CELL_LABEL in body:
+        context["body"] = body.replace("<summary" + FOLDED_CELL_LABEL + ">", "<summary>")
 
 
 def offer_executed_notebook(app, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -1108,6 +1132,7 @@ def setup(app):
     app.connect("doctree-resolved", provenance_legend)
     app.connect("doctree-resolved", solution_title_space)
     app.connect("html-page-context", trim_page_assets, priority=900)
+    app.connect("html-page-context", name_folded_cells)
     app.connect(
         "html-page-context", offer_executed_notebook, priority=450
     )  # before the theme's 501

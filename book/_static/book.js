@@ -994,3 +994,20 @@ function bookOnReady(fn) {
     document.addEventListener("click", toggleFromTitleLink, true);
   });
 })();
+
+// The site navigation's "▾" that folds a page's sub-pages (the API reference's 23 module pages)
+// is a <summary> holding only an icon (pydata-sphinx-theme's markup): a screen reader announced
+// it as nothing but "disclosure triangle", with no word of what it opens (axe: summary-name).
+// Each is named after the entry it folds.
+(function () {
+  function nameNavToggles() {
+    document
+      .querySelectorAll(".bd-sidebar-primary li.has-children > details > summary")
+      .forEach(function (summary) {
+        var link = summary.parentNode.parentNode.querySelector(":scope > a");
+        if (summary.textContent.trim() || summary.hasAttribute("aria-label") || !link) return;
+        summary.setAttribute("aria-label", "Pages of " + link.textContent.trim());
+      });
+  }
+  bookOnReady(nameNavToggles);
+})();
