@@ -171,6 +171,24 @@ JUPYTEXT_HEAD = textwrap.dedent(
     """
 )
 
+#: A chapter of one parameter (``cohort_path``) and one cell that prints "ran": a ``run`` of it
+#: (``--chapters-dir``) checks what ``run`` does around the chapters at the cost of one tiny kernel.
+TINY_CHAPTER = JUPYTEXT_HEAD + textwrap.dedent(
+    """\
+
+    # Tiny
+
+    ```{code-cell} ipython3
+    :tags: [parameters]
+    cohort_path = None
+    ```
+
+    ```{code-cell} ipython3
+    print("ran")
+    ```
+    """
+)
+
 
 def run_rows(rows, csv: Path, runs: dict[str, dict]) -> Path:
     """``rows`` (a DataFrame) written to ``csv``, then each chapter of ``runs`` executed on it

@@ -3,11 +3,9 @@ the warnings ``validate`` prints that ``run`` did not repeat."""
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 import pytest
-from cohort_runs import JUPYTEXT_HEAD
+from cohort_runs import TINY_CHAPTER
 from test_cohort import enough_rows, write
 
 from analysis.__main__ import main
@@ -15,22 +13,6 @@ from analysis.cohort import check_cohort_file, load_cohort, validate_cohort, war
 
 #: the chapters' kernels are forked from one process that imported what they import
 pytestmark = pytest.mark.usefixtures("forked_kernels", "forked_programs")
-
-_TINY = JUPYTEXT_HEAD + textwrap.dedent(
-    """\
-
-    # Tiny
-
-    ```{code-cell} ipython3
-    :tags: [parameters]
-    cohort_path = None
-    ```
-
-    ```{code-cell} ipython3
-    print("ran")
-    ```
-    """
-)
 
 NOTE = "tolerated the first cycle well with mild nausea only and some fatigue"
 
@@ -140,7 +122,7 @@ def test_run_repeats_every_warning_validate_prints_on_a_valid_cohort(tmp_path, c
     ran. Now ``run`` prints the same lines (one shared function) before its chapters."""
     chapters = tmp_path / "chapters"
     chapters.mkdir()
-    (chapters / "01-tiny.md").write_text(_TINY, encoding="utf-8")
+    (chapters / "01-tiny.md").write_text(TINY_CHAPTER, encoding="utf-8")
     rows = _with_notes(_twice())
     path = write(tmp_path, rows, header=[*rows[0]])
     expected = _validate_warnings(path, capsys)

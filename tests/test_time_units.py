@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from cohort_runs import JUPYTEXT_HEAD
+from cohort_runs import TINY_CHAPTER
 
 from analysis import COHORT_CSV
 from analysis.__main__ import main
@@ -196,23 +196,6 @@ def test_run_refusing_a_cohort_repeats_the_warning(tmp_path, capsys):
     assert "ZQX" not in err and not (tmp_path / "r").exists()
 
 
-_TINY = (
-    JUPYTEXT_HEAD
-    + """
-# Tiny
-
-```{code-cell} ipython3
-:tags: [parameters]
-cohort_path = None
-```
-
-```{code-cell} ipython3
-print("ran")
-```
-"""
-)
-
-
 @pytest.mark.slow(seconds=8)
 @pytest.mark.usefixtures("forked_kernels", "forked_programs")
 def test_run_prints_the_warning_before_the_chapters_in_its_summary_and_on_the_report(
@@ -220,7 +203,7 @@ def test_run_prints_the_warning_before_the_chapters_in_its_summary_and_on_the_re
 ):
     chapters = tmp_path / "chapters"
     chapters.mkdir()
-    (chapters / "01-tiny.md").write_text(_TINY, encoding="utf-8")
+    (chapters / "01-tiny.md").write_text(TINY_CHAPTER, encoding="utf-8")
     path = _write(tmp_path, _scaled(_book(), WEEKS_PER_MONTH, 0))
     expected = warning_lines(check_cohort_file(path).warnings)
     assert len(expected) == 2
