@@ -1991,7 +1991,14 @@ def _check_parameter_names(
     known = sorted({name for md in chapters for name in chapter_parameters(md)})
     unknown = sorted(set(parameters) - set(known))
     for name in unknown:
-        owners = _chapters_having(name, [md for md in every or [] if md not in chapters])
+        left_out = [md for md in every or [] if md not in chapters]
+        owners = _chapters_having(name, left_out)
+        if any(isinstance(chapter_defaults(md).get(name), list | tuple) for md in left_out):
+            # "add it to --chapters" led to the next refusal: -p sets no list
+            raise RunnerError(
+                f"-p {name}: a list parameter of {_listed(owners)}, not settable with -p (only "
+                "single values); leave out this -p"
+            )
         if owners:
             one = "it" if len(owners) == 1 else "one of them"
             raise RunnerError(

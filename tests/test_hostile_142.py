@@ -87,3 +87,19 @@ def test_validate_help_says_the_warning_needs_ten_times(capsys):
     text = " ".join(out.split())
     assert f"(time-unit: of {TIME_MIN_VALUES} times or more, a median above 36 months" in text
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_a_list_of_a_chapter_left_out_is_not_sent_to_chapters(tmp_path, capsys):
+    """``run --chapters 06 -p landmarks=1`` said "add it to --chapters", and ``--chapters 06,09``
+    then refused it as a list, which -p cannot set: the first refusal says so."""
+    argv = ["run", "--chapters", "06", "-p", "landmarks=1", "--out", str(tmp_path / "r")]
+    code, _, err = call_cli(argv, capsys)
+    assert code == 2 and list(tmp_path.iterdir()) == []
+    assert err == (
+        "error: -p landmarks: a list parameter of 09-bias, not settable with -p (only single "
+        "values); leave out this -p\n"
+    )
+    # a single value of a chapter left out keeps its advice
+    argv[4] = "seed=7"
+    code, _, err = call_cli(argv, capsys)
+    assert code == 2 and "which --chapters does not select; add it to --chapters" in err
