@@ -2349,6 +2349,7 @@ class CohortValidator:
             # when the whole column looks like days (_plausibility)
             long = ~np.isnan(values) & (values > plaus.days_max)
             if long.any():
+                self._as_days.add(col.name)  # refused as days: not warned of as weeks too
                 self.issues.add(
                     (*base, 6), col.name,
                     f"must be ≤ {_fmt(plaus.days_max)} months ({_fmt(plaus.days_max / 12)} years "

@@ -1991,7 +1991,14 @@ def _check_parameter_names(
     known = sorted({name for md in chapters for name in chapter_parameters(md)})
     unknown = sorted(set(parameters) - set(known))
     for name in unknown:
-        owners = _chapters_having(name, [md for md in every or [] if md not in chapters])
+        left_out = [md for md in every or [] if md not in chapters]
+        owners = _chapters_having(name, left_out)
+        if any(isinstance(chapter_defaults(md).get(name), list | tuple) for md in left_out):
+            # "add it to --chapters" led to the next refusal: -p sets no list
+            raise RunnerError(
+                f"-p {name}: a list parameter of {_listed(owners)}, not settable with -p (only "
+                "single values); leave out this -p"
+            )
         if owners:
             one = "it" if len(owners) == 1 else "one of them"
             raise RunnerError(
@@ -2244,7 +2251,11 @@ def check_chapter_parameters(chapter: str, namespace: dict) -> None:
     defaults = chapter_defaults(md)
     # the other chapters are parsed (jupytext, about 2 CPU-s for all ten in a fresh kernel) only
     # when papermill injected a name this chapter does not have
-    foreign = [name for name in _injected_names(namespace) if name not in defaults]
+    foreign = [
+        name
+        for name in _injected_names(namespace)
+        if name not in defaults and name not in _PAPERMILL_NAMES
+    ]
     others = [md for md in discover_chapters() if md.stem != chapter] if foreign else []
     for name in foreign:
         owners = _chapters_having(name, others)
@@ -2296,20 +2307,33 @@ def _user_cohort_note(chapter: str) -> str:
     return f"{text}\n  .venv/bin/python -m analysis run --cohort YOUR-FILE.csv --chapters {chapter}"
 
 
+#: Names papermill itself injects beside the parameters given (``--inject-paths``,
+#: ``--inject-input-path``, ``--inject-output-path``): no chapter's, and no misspelling.
+_PAPERMILL_NAMES = ("PAPERMILL_INPUT_PATH", "PAPERMILL_OUTPUT_PATH")
+
+
 def _injected_names(namespace: dict) -> list[str]:
-    """The names papermill's injected cell (``# Parameters`` first) assigned, from ``In``."""
-    history = namespace.get("In")
+    """The names papermill's injected cell (``# Parameters`` first) assigned, from the input
+    history: ``In``, and the IPython shell's own record when ``namespace`` is the shell's
+    (``-p In 0`` replaced ``In`` with 0, and another chapter's ``-p`` beside it passed)."""
+    histories = [namespace.get("In")]
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    if shell is not None and getattr(shell, "user_ns", None) is namespace:
+        histories.append(getattr(shell.history_manager, "input_hist_raw", None))
     names: list[str] = []
-    for source in history if isinstance(history, list) else []:
-        if not isinstance(source, str) or not source.startswith("# Parameters\n"):
-            continue
-        try:
-            body = ast.parse(source).body
-        except SyntaxError:
-            continue
-        for node in body:
-            if isinstance(node, ast.Assign):
-                names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+    for history in histories:
+        for source in history if isinstance(history, list) else []:
+            if not isinstance(source, str) or not source.startswith("# Parameters\n"):
+                continue
+            try:
+                body = ast.parse(source).body
+            except SyntaxError:
+                continue
+            for node in body:
+                if isinstance(node, ast.Assign):
+                    names += [
+                        t.id for t in node.targets if isinstance(t, ast.Name) and t.id not in names
+                    ]
     return names
 
 

@@ -39,6 +39,7 @@ from analysis.cohort import (
     TIME_LONG_MONTHS,
     TIME_LONG_SHARE,
     TIME_MEDIAN_MAX,
+    TIME_MIN_VALUES,
     check_cohort_file,
     renamed_columns,
     warning_lines,
@@ -58,8 +59,8 @@ column; values that look like identifiers are masked. Column names are case-sens
 columns may come in any order; other columns are listed as not used (refused when they
 look like identifiers), beside the problems too when a required column is missing.
 Warnings leave the file valid: a free-text column; a time column that looks like weeks
-or days (time-unit: a median above {median_max} months, or two times and {share:.0%} above
-{long_months} months);
+or days (time-unit: of {min_values} times or more, a median above {median_max} months, or at
+least two times and {share:.0%} above {long_months} months);
 and rows that repeat an earlier row in every column but patient_id (one patient entered
 twice?), or in all but one other column (a copy corrected?), counted and named by their
 lines, never their ids; run prints the same warnings. A column under a close name (another
@@ -93,6 +94,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         median_max=TIME_MEDIAN_MAX,
         long_months=TIME_LONG_MONTHS,
         share=TIME_LONG_SHARE,
+        min_values=TIME_MIN_VALUES,
     )
 
 
