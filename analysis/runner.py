@@ -3047,6 +3047,13 @@ def run_book(
             "no usable temporary directory (TMPDIR, /tmp, /var/tmp, /usr/tmp and the current "
             "folder are not writable); set TMPDIR to a folder you can write; nothing was written"
         ) from None
+    # the chapters and -p before the cohort: a misspelt name is refused at once, not after a
+    # large cohort's validation (4 s for 100,000 rows)
+    selected = discover_chapters(chapters_dir, chapters)
+    if "cohort_path" in (parameters or {}):
+        raise RunnerError("parameter cohort_path: give the cohort with --cohort instead")
+    _check_parameter_names(parameters or {}, selected, discover_chapters(chapters_dir))
+    parameters = check_parameter_values(parameters or {}, selected)
     # raises CohortError listing every problem, too few patients among them
     loaded = load_cohort(cohort, min_patients=MIN_PATIENTS)
     for note in loaded.attrs.get("notes", []):
@@ -3063,11 +3070,6 @@ def run_book(
         and time_unit_signs(loaded[name])
     )
     del loaded
-    selected = discover_chapters(chapters_dir, chapters)
-    if "cohort_path" in (parameters or {}):
-        raise RunnerError("parameter cohort_path: give the cohort with --cohort instead")
-    _check_parameter_names(parameters or {}, selected, discover_chapters(chapters_dir))
-    parameters = check_parameter_values(parameters or {}, selected)
     params = {"cohort_path": str(cohort), **parameters}
     digest = hashlib.sha256(cohort.read_bytes()).hexdigest()
 
