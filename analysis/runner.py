@@ -2105,6 +2105,10 @@ def _kind(value) -> str:
     return "a list (not settable with -p)" if isinstance(value, list | tuple) else "a value"
 
 
+#: A number written as text ("7", "-0.9"): a -p value quoted, or given with papermill's -r.
+_NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
 def check_parameter_values(parameters: dict, chapters: list[Path]) -> dict:
     """Check each ``-p`` value against the type of the chapter's default and the ranges above.
 
@@ -2165,6 +2169,19 @@ def check_parameter_values(parameters: dict, chapters: list[Path]) -> dict:
                     # type it without separators
                     marks = "commas" if "," in value else "underscores"
                     raise RunnerError(f"{shown}: type the number without {marks} ({typed})")
+                if (
+                    isinstance(value, str)
+                    and isinstance(default, int | float)
+                    and not isinstance(default, bool)
+                    and _NUMBER_TEXT.fullmatch(value.strip())
+                ):
+                    # "-p seed=7: must be a whole number" read as a contradiction: the 7 was
+                    # text ("seed='7'", papermill's -r), which the message now says
+                    raise RunnerError(
+                        f"-p {name}='{_show(value)}': must be {_kind(default)}, not text (quotes, "
+                        f"or papermill's -r, keep a value text): give it unquoted, -p {name} "
+                        f"{_show(value.strip())}"
+                    )
                 raise RunnerError(f"{shown}: must be {_kind(default)} (the default is {written})")
         if isinstance(value, float) and not math.isfinite(value):
             raise RunnerError(f"{shown}: must be a finite number")

@@ -25,7 +25,12 @@ from test_time_units import _book, _scaled, _time_warnings, _validate, _write
 
 from analysis import COHORT_CSV
 from analysis.cohort import TIME_MIN_VALUES
-from analysis.runner import RunnerError, check_chapter_parameters
+from analysis.runner import (
+    CHAPTERS_DIR,
+    RunnerError,
+    check_chapter_parameters,
+    check_parameter_values,
+)
 
 
 def _injected(parameters: dict) -> list[str]:
@@ -118,3 +123,17 @@ def test_a_misspelt_parameter_is_refused_before_the_cohort_is_read(tmp_path, cap
     assert code == 2, err
     assert "-p sead" in err and "os_event" not in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(("value", "kind"), [("7", "a whole number"), ("0.9", "a number")])
+def test_a_number_given_as_text_is_told_so(value, kind):
+    """``run -p "seed='7'"`` or ``papermill -r seed 7`` gave "-p seed=7: must be a whole
+    number", which reads as a contradiction: the message now says the value was text."""
+    name = "seed" if value == "7" else "confidence_level"
+    chapters = [CHAPTERS_DIR / "05-response.md", CHAPTERS_DIR / "09-bias.md"]
+    with pytest.raises(RunnerError) as caught:
+        check_parameter_values({name: value}, chapters)
+    assert str(caught.value) == (
+        f"-p {name}='{value}': must be {kind}, not text (quotes, or papermill's -r, keep a "
+        f"value text): give it unquoted, -p {name} {value}"
+    )
