@@ -3114,6 +3114,7 @@ def load_cohort(
         docstring. ``attrs["source"]`` holds the file name, ``attrs["user_cohort"]`` whether it
         is not the book's own cohort, ``attrs["warnings"]`` the warnings (free-text columns,
         times that look like weeks or days: :func:`time_unit_signs`), one line each,
+        ``attrs["time_unit_columns"]`` the time columns of that warning,
         ``attrs["notes"]`` what was ignored (a spreadsheet's unnamed columns without any
         value) or looks odd (times that read as years), one line each.
 
@@ -3160,6 +3161,8 @@ def load_cohort(
     cohort.attrs["source"] = path.name
     cohort.attrs["user_cohort"] = is_user_cohort(path)
     cohort.attrs["warnings"] = [str(w) for w in report.warnings]
+    # the time columns warned of as weeks or days: a report's first page names them
+    cohort.attrs["time_unit_columns"] = [w.column for w in report.warnings if w.code == "time-unit"]
     cohort.attrs["notes"] = list(report.notes)
     return cohort
 

@@ -96,12 +96,10 @@ from analysis.cohort import (
     CHAPTER_NEEDS,
     DAYS_PER_MONTH,
     MIN_PATIENTS,
-    SCHEMA,
     TIME_LONG_MONTHS,
     TIME_MEDIAN_MAX,
     WEEKS_PER_MONTH,
     load_cohort,
-    time_unit_signs,
     times_read_as_years,
     warning_lines,
 )
@@ -3079,13 +3077,7 @@ def run_book(
     for line in cohort_warnings:  # and again in the summary (a long run scrolls them away)
         print(line, file=log)
     years = times_read_as_years(loaded["os_months"])  # said on the report's first page too
-    long_times = tuple(  # so is a time column that looks like weeks or days (as validated)
-        name
-        for name in loaded.columns
-        if name in SCHEMA
-        and getattr(SCHEMA[name].plausible, "days", False)
-        and time_unit_signs(loaded[name])
-    )
+    long_times = tuple(loaded.attrs["time_unit_columns"])  # as are times that look like weeks
     del loaded
     params = {"cohort_path": str(cohort), **parameters}
     digest = hashlib.sha256(cohort.read_bytes()).hexdigest()

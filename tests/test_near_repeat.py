@@ -5,19 +5,14 @@ its albumin retyped passed without a word."""
 from __future__ import annotations
 
 import pytest
+from test_cli_hostile import call_cli
 from test_cohort import enough_rows, write
 
-from analysis.__main__ import main
 from analysis.cohort import NEAR_REPEAT_MIN_CELLS, check_cohort_file, validate_cohort
 
 
 def _validate(path, capsys) -> tuple[int, str]:
-    try:
-        code = main(["validate", str(path)])
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
+    code, out, err = call_cli(["validate", str(path)], capsys)
     return code, out + err
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from cohort_runs import TINY_CHAPTER
+from test_cli_hostile import call_cli
 
 from analysis import COHORT_CSV
 from analysis.__main__ import main
@@ -57,13 +58,7 @@ def _write(tmp_path, frame: pd.DataFrame, name: str = "mine.csv"):
 
 
 def _validate(path, capsys) -> tuple[int, str, str]:
-    try:
-        code = main(["validate", str(path)])
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
+    return call_cli(["validate", str(path)], capsys)
 
 
 def _time_warnings(out: str) -> list[str]:
