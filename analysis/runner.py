@@ -2107,12 +2107,14 @@ def _kind(value) -> str:
 _NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
-def check_parameter_values(parameters: dict, chapters: list[Path]) -> dict:
+def check_parameter_values(parameters: dict, chapters: list[Path], *, flag: str = "-p") -> dict:
     """Check each ``-p`` value against the type of the chapter's default and the ranges above.
 
     A whole number given for a decimal default becomes a float (``-p small_height_cm=150``);
     anything else of the wrong type, outside :data:`PARAMETER_RANGES` or not in
-    :data:`PARAMETER_CHOICES` is refused before anything runs.
+    :data:`PARAMETER_CHOICES` is refused before anything runs. ``flag`` begins each message
+    (``"-p"``, the option of ``run``; ``"parameter"`` inside a chapter, which cannot tell
+    papermill's ``-p``, ``-r``, ``-y`` and ``-f`` apart).
 
     Returns
     -------
@@ -2148,7 +2150,7 @@ def check_parameter_values(parameters: dict, chapters: list[Path]) -> dict:
             defaults.setdefault(name, value)
     checked = {}
     for name, value in parameters.items():
-        shown = f"-p {name}={_show(value)}"
+        shown = f"{flag} {name}={_show(value)}"
         default = defaults.get(name)
         if default is not None:
             if (
@@ -2176,7 +2178,7 @@ def check_parameter_values(parameters: dict, chapters: list[Path]) -> dict:
                     # "-p seed=7: must be a whole number" read as a contradiction: the 7 was
                     # text ("seed='7'", papermill's -r), which the message now says
                     raise RunnerError(
-                        f"-p {name}='{_show(value)}': must be {_kind(default)}, not text (quotes, "
+                        f"{flag} {name}='{_show(value)}': must be {_kind(default)}, not text (quotes, "
                         f"or papermill's -r, keep a value text): give it unquoted, -p {name} "
                         f"{_show(value.strip())}"
                     )
@@ -2192,7 +2194,7 @@ def check_parameter_values(parameters: dict, chapters: list[Path]) -> dict:
             if bad_low or bad_high:
                 raise RunnerError(f"{shown}: must be {parameter_rule(name)}")
         checked[name] = value
-    _check_body_pairs(checked, defaults)
+    _check_body_pairs(checked, defaults, flag)
     return checked
 
 
@@ -2213,7 +2215,9 @@ def check_chapter_parameters(chapter: str, namespace: dict) -> None:
     when some do: papermill only warns ("Passed unknown parameter") and the chapter ran on its
     default, a misspelt ``cohort_pth`` on the book's synthetic cohort, and ``-p
     confidence_level 0.9`` given to chapter 04 unchanged. ``run`` gives each chapter only the
-    ``-p`` it has (:func:`run_book`).
+    ``-p`` it has (:func:`run_book`). The messages begin "parameter NAME", not ``run``'s "-p
+    NAME": the chapter cannot tell which of papermill's ``-p``, ``-r``, ``-y`` or ``-f`` gave
+    the value (a ``-y`` list was told "-p").
 
     On a user's cohort (a ``cohort_path`` other than the book's) it prints what the notebook
     is: the prose between its cells, MyST written for the synthetic cohort, is filled in and its
@@ -2240,7 +2244,7 @@ def check_chapter_parameters(chapter: str, namespace: dict) -> None:
     ...     check_chapter_parameters("06-survival", {"at_risk_step_months": 0})
     ... except RunnerError as error:
     ...     print(error)
-    -p at_risk_step_months=0: must be above 0 (months between number-at-risk columns)
+    parameter at_risk_step_months=0: must be above 0 (months between number-at-risk columns)
     >>> try:
     ...     check_chapter_parameters("09-bias", {"landmarks": [6.0, 1.0]})
     ... except RunnerError as error:
@@ -2251,13 +2255,13 @@ def check_chapter_parameters(chapter: str, namespace: dict) -> None:
     ...     check_chapter_parameters("04-baseline", {"In": history, "cohort_pth": 1})
     ... except RunnerError as error:
     ...     print(error)
-    -p cohort_pth: no chapter has this parameter (04-baseline's: cohort_path); papermill only warns and runs on the default
+    parameter cohort_pth: no chapter has this parameter (04-baseline's: cohort_path); papermill only warns and runs on the default
     >>> history = ["", "cohort_path = None", "# Parameters\\nat_risk_step_months = 3\\n"]
     >>> try:
     ...     check_chapter_parameters("04-baseline", {"In": history, "at_risk_step_months": 3})
     ... except RunnerError as error:
     ...     print(error)
-    -p at_risk_step_months: a parameter of 06-survival, not of 04-baseline (04-baseline's: cohort_path); papermill only warns and runs the chapter unchanged
+    parameter at_risk_step_months: a parameter of 06-survival, not of 04-baseline (04-baseline's: cohort_path); papermill only warns and runs the chapter unchanged
     >>> check_chapter_parameters("08-audit", {"cohort_path": "my-cohort.csv"})
     Executed with your cohort (cohort_path), not the book's synthetic one: this chapter reads
     only the paper's printed numbers, so its results are the same on every cohort.
@@ -2277,11 +2281,11 @@ def check_chapter_parameters(chapter: str, namespace: dict) -> None:
         own = f"{chapter}'s: {', '.join(defaults) or 'none'}"
         if owners:
             raise RunnerError(
-                f"-p {_show(name)}: a parameter of {_listed(owners)}, not of {chapter} ({own}); "
-                "papermill only warns and runs the chapter unchanged"
+                f"parameter {_show(name)}: a parameter of {_listed(owners)}, not of {chapter} "
+                f"({own}); papermill only warns and runs the chapter unchanged"
             )
         raise RunnerError(
-            f"-p {_show(name)}: no chapter has this parameter ({own}); papermill only warns "
+            f"parameter {_show(name)}: no chapter has this parameter ({own}); papermill only warns "
             "and runs on the default"
         )
     for name, default in defaults.items():
@@ -2296,7 +2300,7 @@ def check_chapter_parameters(chapter: str, namespace: dict) -> None:
         and name in namespace
         and not _same(namespace[name], default)
     }
-    check_parameter_values(given, [md])
+    check_parameter_values(given, [md], flag="parameter")
     cohort_path = namespace.get("cohort_path")
     if isinstance(cohort_path, str | os.PathLike) and is_user_cohort(path=cohort_path):
         print(_user_cohort_note(chapter))
@@ -2382,7 +2386,7 @@ def _same(value, default) -> bool:
     return type(value) is type(default) and value == default
 
 
-def _check_body_pairs(checked: dict, defaults: dict) -> None:
+def _check_body_pairs(checked: dict, defaults: dict, flag: str = "-p") -> None:
     """Refuse a worked patient whose height and weight (one given, the other the default)
     make a BMI the dose sheet refuses, before chapter 03 fails in a code cell."""
     low, high = BMI_RANGE_KG_M2
@@ -2394,7 +2398,7 @@ def _check_body_pairs(checked: dict, defaults: dict) -> None:
             continue
         bmi = weight / (height / 100) ** 2
         if not low <= bmi <= high:
-            shown = " ".join(f"-p {name}={_show(checked[name])}" for name in given)
+            shown = " ".join(f"{flag} {name}={_show(checked[name])}" for name in given)
             raise RunnerError(
                 f"{shown}: {height:g} cm and {weight:g} kg make a BMI of {bmi:.1f} "
                 f"kg/m², outside {low:g}–{high:g} kg/m², which the dose sheet refuses "

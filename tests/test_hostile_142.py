@@ -53,7 +53,7 @@ def test_papermill_inject_paths_is_not_refused():
         assert check_chapter_parameters("04-baseline", namespace) is None
     # a misspelt name beside them is still refused
     history = _injected({**paths, "cohort_pth": "x.csv"})
-    with pytest.raises(RunnerError, match=r"^-p cohort_pth: no chapter has this parameter"):
+    with pytest.raises(RunnerError, match=r"^parameter cohort_pth: no chapter has this parameter"):
         check_chapter_parameters("04-baseline", {"In": history})
 
 
@@ -67,7 +67,7 @@ def test_overwriting_the_input_history_does_not_hide_another_chapters_parameter(
         execute_chapter("08-audit", mine, tmp_path / "08.ipynb", In=0, seed=7)
     said = f"{failed.value.ename}: {failed.value.evalue}"
     assert said == (
-        "RunnerError: -p In: no chapter has this parameter (08-audit's: cohort_path); papermill "
+        "RunnerError: parameter In: no chapter has this parameter (08-audit's: cohort_path); papermill "
         "only warns and runs on the default"
     )
 

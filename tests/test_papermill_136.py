@@ -59,7 +59,7 @@ def test_cutoffs_are_whole_numbers_and_landmarks_may_be_written_whole():
 def test_a_name_no_chapter_has_is_refused():
     """papermill only warns ("Passed unknown parameter"): -p cohort_pth ran chapter 04 on the
     synthetic cohort."""
-    with pytest.raises(RunnerError, match=r"-p cohort_pth: no chapter has this parameter"):
+    with pytest.raises(RunnerError, match=r"parameter cohort_pth: no chapter has this parameter"):
         check_chapter_parameters("04-baseline", {"In": _history('cohort_pth = "x.csv"')})
     with pytest.raises(RunnerError, match=r"\(05-response's: cohort_path, confidence_level\)"):
         check_chapter_parameters("05-response", {"In": _history("confidance_level = 0.9")})
@@ -76,19 +76,19 @@ def test_a_name_no_chapter_has_is_refused():
         (
             "04-baseline",
             "confidence_level = 0.9",
-            "-p confidence_level: a parameter of 05-response, not of 04-baseline (04-baseline's: "
+            "parameter confidence_level: a parameter of 05-response, not of 04-baseline (04-baseline's: "
             "cohort_path); papermill only warns and runs the chapter unchanged",
         ),
         (
             "06-survival",
             "cohort_path = None\nseed = 7",
-            "-p seed: a parameter of 09-bias, not of 06-survival (06-survival's: cohort_path, "
+            "parameter seed: a parameter of 09-bias, not of 06-survival (06-survival's: cohort_path, "
             "at_risk_step_months); papermill only warns and runs the chapter unchanged",
         ),
         (
             "09-bias",
             "n_bootstrap = 50\nbsa_formula = 'dubois'",
-            "-p bsa_formula: a parameter of 03-treatment, not of 09-bias (09-bias's: "
+            "parameter bsa_formula: a parameter of 03-treatment, not of 09-bias (09-bias's: "
             "cohort_path, cutoffs, landmarks, n_simulations, n_bootstrap, seed); papermill only "
             "warns and runs the chapter unchanged",
         ),
@@ -175,7 +175,9 @@ def test_the_stand_in_refuses_what_the_old_run_injected(tmp_path):
     """The check above is not vacuous: chapter 04 given chapter 05's -p, as ``run`` did, is
     refused by the stand-in as by the chapter."""
     nb = runner._notebook(runner.CHAPTERS_DIR / "04-baseline.md")
-    with pytest.raises(RunnerError, match=r"^-p confidence_level: a parameter of 05-response,"):
+    with pytest.raises(
+        RunnerError, match=r"^parameter confidence_level: a parameter of 05-response,"
+    ):
         _own_check_execute({})(
             nb, str(tmp_path / "04-baseline.ipynb"), parameters={"confidence_level": 0.9}
         )
@@ -252,3 +254,17 @@ def test_chapter_08_executed_with_papermill_on_a_copy_says_the_cohort_changes_no
     assert [o.get("name") for o in checked.outputs] == ["stdout"]
     assert checked.outputs[0]["text"].startswith("Executed with your cohort (cohort_path)")
     assert "reads\nonly the paper's printed numbers" in checked.outputs[0]["text"]
+
+
+def test_a_chapter_names_a_parameter_without_assuming_its_flag():
+    """Inside a chapter the value may come from papermill's -p, -r, -y or -f: a list sent by
+    ``-y`` to chapter 04 and a list where chapter 09 wants a number were told "-p". ``run``,
+    whose only option is -p, still says -p."""
+    history = _history("landmarks = [1, 2]")
+    with pytest.raises(RunnerError, match=r"^parameter landmarks: a parameter of 09-bias, not"):
+        check_chapter_parameters("04-baseline", {"In": history})
+    with pytest.raises(RunnerError, match=r"^parameter n_bootstrap=\[3\]: must be a whole number"):
+        check_chapter_parameters("09-bias", {"n_bootstrap": [3]})
+    chapters = [runner.CHAPTERS_DIR / "09-bias.md"]
+    with pytest.raises(RunnerError, match=r"^-p n_bootstrap=\[3\]: must be a whole number"):
+        runner.check_parameter_values({"n_bootstrap": [3]}, chapters)

@@ -285,8 +285,8 @@ def test_require_two_sessions_given_as_text_is_an_error_not_the_strict_count():
         ("09-bias", {"cutoffs": []}, r"cutoffs=\[\]: must be 1 to 12 whole numbers"),
         ("09-bias", {"cutoffs": "3,4"}, r"cutoffs=3,4: must be a list such as \[3, 4, 5, 6\]"),
         # a misspelt name: papermill only warned, and chapter 04 ran on the synthetic cohort
-        ("04-baseline", {"cohort_pth": "mine.csv"}, "-p cohort_pth: no chapter has this parameter"),
-        ("05-response", {"confidance_level": 0.9}, "-p confidance_level: no chapter has this"),
+        ("04-baseline", {"cohort_pth": "mine.csv"}, "parameter cohort_pth: no chapter has this parameter"),
+        ("05-response", {"confidance_level": 0.9}, "parameter confidance_level: no chapter has this"),
     ],
     ids=[
         "05-percent", "02-text", "06-zero-step", "09-no-resamples", "03-pounds",
