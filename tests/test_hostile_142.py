@@ -137,3 +137,15 @@ def test_a_number_given_as_text_is_told_so(value, kind):
         f"-p {name}='{value}': must be {kind}, not text (quotes, or papermill's -r, keep a "
         f"value text): give it unquoted, -p {name} {value}"
     )
+
+
+def test_a_pasted_parameter_name_is_cut_in_the_message(tmp_path, capsys):
+    """A 5,000-character ``-p`` name (a file pasted by mistake) was repeated whole, filling the
+    terminal; it is cut as an unknown option is, after the masking of identifiers, and a
+    parameter name is still repeated whole."""
+    out = tmp_path / "reports" / "r"
+    code, _, err = call_cli(["run", "--out", str(out), "-p", "x" * 5000 + "=3"], capsys)
+    assert code == 2 and "… (5000 characters): no selected chapter has this parameter" in err
+    assert len(err) < 600 and "x" * 41 not in err and not out.exists()
+    code, _, err = call_cli(["run", "--out", str(out), "-p", "confidence_level=95"], capsys)
+    assert code == 2 and "-p confidence_level=95: must be above 0" in err

@@ -327,6 +327,10 @@ def version_line() -> str:
 #: Longest command-line word an error message repeats (then cut, with its length).
 SHOWN_ARGUMENT = 40
 
+#: Longest command-line word a command's own refusal repeats whole (:func:`scrubbed`; a path
+#: longer than :data:`SHOWN_ARGUMENT` is still shown whole up to this length).
+ECHO_LIMIT = 200
+
 #: A server's address with no path (``tcp://127.0.0.1:8786``, ``--scheduler``): repeated as
 #: typed, as the reader must see which server did not answer. An address with a path is read
 #: as a file name (its last part may name someone).
@@ -378,12 +382,21 @@ def scrubbed(message: str, words) -> str:
     '-p confidence_level=[masked]: a number'
     >>> scrubbed("--out reports/x: exists", ["run", "--out", "reports/x"])
     '--out reports/x: exists'
+
+    A word longer than :data:`ECHO_LIMIT` characters (a pasted file, not a name) is cut as
+    :func:`shown_argument` cuts it; a long path below that is repeated whole:
+
+    >>> scrubbed(f"-p {'x' * 300}: no chapter has it", ["-p", f"{'x' * 300}=3"])[:61]
+    '-p xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (300 characters)'
     """
     words = {str(w) for w in words}
     words |= {part for w in words for part in w.split("=")}  # -p key=value, --check=text
     for word in sorted(words, key=len, reverse=True):
-        if len(word) >= 3 and word in message and shown_argument(word).startswith(MASKED):
-            message = message.replace(word, shown_argument(word))
+        if len(word) < 3 or word not in message:
+            continue
+        shown = shown_argument(word)
+        if shown.startswith(MASKED) or len(word) > ECHO_LIMIT:
+            message = message.replace(word, shown)
     return message
 
 
