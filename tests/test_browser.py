@@ -3279,7 +3279,7 @@ _UNBROKEN_JS = r"""
     return out;
   };
   return {
-    headers: split('th', /\([^()]{1,16}\)/g),
+    headers: split('thead th', /\([^()]{1,16}\)/g),
     // "a ± b" whatever its length ("13,242.6 ± 48,407.3", "mean ± SD") and a range of numbers
     // ("(1.7–348,100)" in Table 4.1's text cells) in a table
     spreads: whole('td, th, caption', /[\w.,·%]*[\w%]\s?±\s?[\w.,·%]*[\w%]/g),
@@ -3640,7 +3640,7 @@ _SMALL_PHONE_TABLES_JS = """(ids) => {
       return [id, box.scrollWidth, box.clientWidth, Math.round(box.getBoundingClientRect().left),
               Math.min(...sizes)];
     });
-    const tails = Array.from(document.querySelectorAll('article td span.value.formula > span'))
+    const tails = Array.from(document.querySelectorAll('article tbody span.value.formula > span'))
       .map(s => new Set(Array.from(s.getClientRects()).map(r => Math.round(r.top))).size);
     done({tables, page: [window.innerWidth, document.documentElement.scrollWidth], tails});
   }, 300));
