@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -635,3 +636,54 @@ def test_bibliography_and_index_entries_print_typographic_apostrophes():
     (index,) = doctree.findall(addnodes.index)
     assert [e[1] for e in index["entries"]] == ["Greenwood’s formula", "Breslow’s rule"]
     assert [e[2] for e in index["entries"]] == ["term-greenwood", "term-breslow"]
+
+
+def _row_header_html(doctree) -> str:
+    """The doctree as docutils' HTML5 writer writes it, with book_site's row headers."""
+    from docutils.writers.html5_polyglot import HTMLTranslator, Writer
+
+    class Translator(HTMLTranslator):
+        visit_row_header = book_site.visit_row_header
+        depart_row_header = book_site.depart_row_header
+
+    writer = Writer()
+    writer.translator_class = Translator
+    from docutils.core import publish_from_doctree
+
+    return publish_from_doctree(doctree, writer=writer).decode("utf-8")
+
+
+def test_row_labels_become_row_headers_written_th():
+    """A table's first column of labels is written <th> (a screen reader names each number's
+    row), without scope="row" (12 bytes a row; Chromium exposes the cell as a row header
+    anyway: tests/test_browser_row_headers.py) and without docutils' stub class."""
+    doctree = publish_doctree(
+        "=========  =========  ==========\nQuantity   Published  Reproduced\n"
+        "=========  =========  ==========\nMedian OS  9.9        9.8\nORR        29.3       31.7\n"
+        "=========  =========  ==========\n"
+    )
+    book_site.mark_table_columns(None, doctree, "x")
+    book_site.mark_row_headers(None, doctree, "x")
+    book_site.mark_row_headers(None, doctree, "x")  # twice: nothing changes
+    body = _row_header_html(doctree)
+    assert re.findall(r"<tr[^>]*>\s*<(t[dh])[^>]*>", body) == ["th", "th", "th"]
+    assert "<th><p>Median OS</p></th>\n<td><p>9.9</p></td>" in body
+    assert "<th><p>ORR</p></th>" in body and "scope" not in body and "stub" not in body
+
+
+def test_a_first_column_that_is_no_label_stays_cells():
+    """Numbers, sentences, a table without a header row or of one column: no row headers."""
+    RULE = "=" * len(REASON)  # noqa: N806
+    tables = [
+        "=====  =====\nDay    Dose\n=====  =====\n1      50\n8      50\n=====  =====\n",
+        f"{RULE}  =====\nWhy{' ' * (len(REASON) - 3)}  Count\n{RULE}  =====\n{REASON}  3\n"
+        f"{REASON}  4\n{RULE}  =====\n",
+        "=====  =====\nSex    0.96\nAge    0.003\n=====  =====\n",
+        ".. list-table::\n   :header-rows: 1\n\n   * - Warning\n   * - BSA high\n   * - Age high\n",
+    ]
+    for source in tables:
+        doctree = publish_doctree(source)
+        book_site.mark_table_columns(None, doctree, "x")
+        book_site.mark_row_headers(None, doctree, "x")
+        assert not list(doctree.findall(book_site.row_header)), source
+        assert "<th><p>" not in _row_header_html(doctree).split("<tbody")[1], source

@@ -1764,7 +1764,7 @@ _PHONE_TABLES_JS = r"""
     const cap = t.querySelector('caption .caption-number');
     const name = cap ? cap.textContent.trim() : t.className;
     out.tallest = Math.max(out.tallest, t.getBoundingClientRect().height);
-    t.querySelectorAll('td').forEach(td => {
+    t.querySelectorAll('td, tbody th').forEach(td => {
       if (td.textContent.trim().length < 100) return;
       const em = parseFloat(getComputedStyle(td).fontSize);
       const width = td.getBoundingClientRect().width;
@@ -2320,7 +2320,7 @@ _PHONE_READING_JS = r"""
     const px = parseFloat(getComputedStyle(b).fontSize);
     if (px < 10) out.small.push(`${b.textContent.trim().slice(0, 20)} ${px.toFixed(1)} px`);
   });
-  art.querySelectorAll('table.stacked td[data-label]').forEach(td => {
+  art.querySelectorAll('table.stacked :is(td, th)[data-label]').forEach(td => {
     if (!td.textContent.trim() && td.getBoundingClientRect().width) out.empty.push(td.dataset.label);
   });
   art.querySelectorAll('figure figcaption').forEach(c => {
@@ -2624,7 +2624,7 @@ def test_desktop_tables_keep_their_columns(toured):
 
 
 TABLE2_IDS = ("tbl-cox-table2-implied", "tbl-cox-table2-stated")
-_ARROW_LINES_JS = """(id) => [...document.getElementById(id).querySelectorAll('tbody td:first-child')]
+_ARROW_LINES_JS = """(id) => [...document.getElementById(id).querySelectorAll('tbody tr > :first-child')]
   .filter(td => td.textContent.startsWith('↳'))
   .map(td => {  // the lines "↳" and its word "this" (of "this cohort") are set on
     const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
@@ -3279,7 +3279,7 @@ _UNBROKEN_JS = r"""
     return out;
   };
   return {
-    headers: split('th', /\([^()]{1,16}\)/g),
+    headers: split('thead th', /\([^()]{1,16}\)/g),
     // "a ± b" whatever its length ("13,242.6 ± 48,407.3", "mean ± SD") and a range of numbers
     // ("(1.7–348,100)" in Table 4.1's text cells) in a table
     spreads: whole('td, th, caption', /[\w.,·%]*[\w%]\s?±\s?[\w.,·%]*[\w%]/g),
@@ -3486,7 +3486,7 @@ _PRINTED_NOTES_JS = r"""
   const body = Array.from(document.querySelectorAll('article section > p'))
     .filter(p => !notes.includes(p) && p.textContent.length > 200);
   return {notes: notes.map(size), body: body.map(size),
-          cells: Array.from(document.querySelectorAll('article table td')).map(size)};
+          cells: Array.from(document.querySelectorAll('article table td, article tbody th')).map(size)};
 }
 """
 
@@ -3547,7 +3547,7 @@ def test_a_range_in_the_prose_never_breaks_at_its_dash_on_a_phone(
 
 #: Each named level book.js kept whole in Table 4.1 ("class A", "stage B"): [its text, the lines
 #: it is on]
-_LEVELS_JS = """() => Array.from(document.querySelectorAll('table#tbl-base-table1 td span.value'))
+_LEVELS_JS = """() => Array.from(document.querySelectorAll('table#tbl-base-table1 tbody span.value'))
   .filter(s => /^(class|stage) [A-C]$/.test(s.textContent))
   .map(s => [s.textContent, new Set(Array.from(s.getClientRects()).map(r => Math.round(r.top))).size])"""
 
@@ -3640,7 +3640,7 @@ _SMALL_PHONE_TABLES_JS = """(ids) => {
       return [id, box.scrollWidth, box.clientWidth, Math.round(box.getBoundingClientRect().left),
               Math.min(...sizes)];
     });
-    const tails = Array.from(document.querySelectorAll('article td span.value.formula > span'))
+    const tails = Array.from(document.querySelectorAll('article tbody span.value.formula > span'))
       .map(s => new Set(Array.from(s.getClientRects()).map(r => Math.round(r.top))).size);
     done({tables, page: [window.innerWidth, document.documentElement.scrollWidth], tails});
   }, 300));
@@ -3767,3 +3767,87 @@ def test_the_general_index_letters_are_tap_targets_on_a_phone(contexts, server, 
     small = [b for b in boxes if b[1] < 24 - 0.05 or b[2] < 24 - 0.05]
     assert not small, f"letters under 24 px: {small}"
     assert not outside_requests
+
+
+#: Each numbered table of a page, its dropdowns opened (a closed one's table is not drawn, and
+#: has no role): its id, whether its first column is its row labels (not numbers nor sentences:
+#: book_site.mark_row_headers) and how its first body row's first cell, the next that is shown
+#: and not empty (an empty cell, or a column a phone moves under the labels, has no role) and
+#: its first header are drawn
+_ROW_HEADERS_JS = """() => { document.querySelectorAll('article details').forEach(d => { d.open = true; });
+  return Array.from(document.querySelectorAll('article table[id^="tbl-"]')).map(t => {
+  const row = t.tBodies[0].rows[0], head = t.tHead.rows[0].cells[0];
+  const k = Math.max(1, Array.from(row.cells).findIndex((c, i) => i > 0 && c.textContent.trim() && c.getClientRects().length));
+  const style = c => { const s = getComputedStyle(c);
+    return [s.fontWeight, s.textAlign, s.fontSize, s.paddingLeft, s.borderTopWidth, s.display]; };
+  return {id: t.id, label: !/\\b(num|right|long)-col-1\\b/.test(t.className) && row.cells.length > 1,
+          cards: t.classList.contains('phone-cards') && t.classList.contains('stacked'),
+          tags: [row.cells[0].tagName, row.cells[k] ? row.cells[k].tagName : null], k,
+          first: style(row.cells[0]), second: row.cells[k] ? style(row.cells[k]) : null,
+          head: style(head)};
+}); }"""
+
+
+def _roles(pg, table_id: str, k: int) -> list[str]:
+    """The accessibility roles Chromium gives the header's first cell and the first body row's
+    first cell and cell ``k`` of table ``table_id`` (CDP Accessibility.getPartialAXTree)."""
+    cdp = pg.context.new_cdp_session(pg)
+    roles = []
+    for js in (
+        "t.tHead.rows[0].cells[0]",
+        "t.tBodies[0].rows[0].cells[0]",
+        f"t.tBodies[0].rows[0].cells[{k}]",
+    ):
+        found = cdp.send(
+            "Runtime.evaluate",
+            {
+                "expression": f"(() => {{ const t = document.getElementById({table_id!r}); return {js}; }})()"
+            },
+        )
+        tree = cdp.send(
+            "Accessibility.getPartialAXTree",
+            {"objectId": found["result"]["objectId"], "fetchRelatives": False},
+        )
+        roles.append(tree["nodes"][0]["role"]["value"])
+    cdp.detach()
+    return roles
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_numbered_tables_expose_their_row_labels_as_row_headers(
+    contexts, server, outside_requests, width
+):
+    """A screen reader moving along a table's row says which row a number is in: the first
+    cell of each body row of a numbered table whose first column is its row labels ("Median OS
+    (months)", a Table 2 term) is a row header, <th> (book_site.mark_row_headers; no
+    scope="row", 12 bytes a row, which Chromium does not need: role "rowheader"). A first column
+    of numbers (Table 9.1's landmarks, 3.1's days) stays cells. The header is drawn as the body
+    cell it was (tables.css): the weight and alignment of the cell beside it, not the bold of the
+    column headers; in a phone's card (Table 4.2, ":class: phone-cards") it heads the card in
+    600. Chapters 01, 04, 06, 07, 08 and 09 at 1366 and 390 px."""
+    pg = _open(contexts, width, outside_requests)
+    seen, wrong, looks = 0, [], []
+    for stem in ("01-data", "04-baseline", "06-survival", "07-cox", "08-audit", "09-bias"):
+        pg.goto(f"{server}/chapters/{stem}.html", wait_until="load")
+        for t in pg.evaluate(_ROW_HEADERS_JS):
+            want = ["columnheader", "rowheader" if t["label"] else "cell", "cell"]
+            roles = _roles(pg, t["id"], t["k"])
+            if roles != want or t["tags"] != (["TH", "TD"] if t["label"] else ["TD", "TD"]):
+                wrong.append((t["id"], t["tags"], roles))
+            seen += t["label"]
+            if not t["label"]:
+                continue
+            weight, align = t["first"][:2]
+            # a phone's card (":class: phone-cards", stacked by book.js at any width, drawn as
+            # cards under 600 px only): the row's label heads it
+            if t["cards"] and t["first"][5] == "block":
+                ok = weight == "600"
+            else:
+                ok = weight == t["second"][0] == "400" and align == "left" and t["head"][0] == "700"
+            if not ok:
+                looks.append((t["id"], t["first"], t["second"], t["head"]))
+    pg.close()
+    assert seen >= 25, seen
+    assert wrong == [], wrong
+    assert looks == [], looks
+    assert not pg.problems and not outside_requests

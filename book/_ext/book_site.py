@@ -66,6 +66,9 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
 16. lets a **folded code cell's title name it** to a screen reader
     (:func:`name_folded_cells`): MyST-NB labels each ``<summary>`` "Toggle hidden content",
     which replaced the words it shows ("Show code cell source").
+17. makes **the row labels of a table row headers** (:func:`mark_row_headers`): the first
+    cell of each body row is ``<th>``, so a screen reader names the row of each number;
+    ``tables.css`` draws it as before.
 """
 
 from __future__ import annotations
@@ -226,6 +229,59 @@ def keep_row_pairs(app, doctree, docname: str) -> None:
         for i in paired_rows(labels):
             if "pair-first" not in rows[i]["classes"]:
                 rows[i]["classes"].append("pair-first")
+
+
+class row_header(nodes.entry):  # noqa: N801 (a docutils node class is named as its tag)
+    """A body cell that labels its row (:func:`mark_row_headers`), written ``<th>``."""
+
+
+def visit_row_header(self, node: nodes.Element) -> None:
+    """docutils' ``<td>`` of a body cell (its column count, spans and classes), as ``<th>``."""
+    self.visit_entry(node)
+    start = self.body[-1]
+    if start.startswith("<td") and self.context[-1] == "</td>\n":
+        self.body[-1] = "<th" + start[3:]
+        self.context[-1] = "</th>\n"
+
+
+def depart_row_header(self, node: nodes.Element) -> None:
+    self.depart_entry(node)
+
+
+def mark_row_headers(app, doctree, docname: str) -> None:
+    """Make the first cell of each body row of a table with a header row a row header,
+    ``<th>`` (:class:`row_header`): a screen reader moving along a row then says which row a
+    number is in ("Median OS", a Table 2 term). Chromium exposes a ``<th>`` before the ``<td>``
+    cells of its row as role "rowheader" without ``scope="row"``, which would add 12 bytes a row
+    (213 rows in chapter 08, at its 200 KB budget). ``tables.css`` draws such a cell as a body
+    cell. Not when the first column is not a label: numbers (or right-aligned), sentences
+    (:func:`column_classes`), a table of one column or without a header row; an empty cell or
+    one that spans columns stays a cell. Once per table, however often it runs."""
+    for tgroup in doctree.findall(nodes.tgroup):
+        table = tgroup.parent
+        heads = [c for c in tgroup.children if isinstance(c, nodes.thead)]
+        bodies = [c for c in tgroup.children if isinstance(c, nodes.tbody)]
+        rows = [row for body in bodies for row in body.children if isinstance(row, nodes.row)]
+        firsts = [
+            next((e for e in row.children if isinstance(e, nodes.entry)), None) for row in rows
+        ]
+        if (
+            not isinstance(table, nodes.table)
+            or not heads
+            or not rows
+            or int(tgroup.get("cols", 0)) < 2
+            or None in firsts
+            or {"num-col-1", "right-col-1", "long-col-1"} & set(table["classes"])
+            or any({"text-right", "text-center"} & set(e["classes"]) for e in firsts)
+            or column_classes([[_shown_text(e) for e in firsts]]) != [None]
+        ):
+            continue
+        for entry in firsts:
+            if isinstance(entry, row_header) or entry.get("morecols") or not entry.astext().strip():
+                continue
+            header = row_header(entry.rawsource, **entry.attributes)
+            header.extend(entry.children)
+            entry.replace_self(header)
 
 
 #: a numeric cell "estimate (interval)": "0.957 (0.509–1.800)", "1,075.0 (131.8–3,580.8)", or
@@ -1129,6 +1185,8 @@ def setup(app):
     app.add_transform(TypographicIndexEntries)
     app.connect("doctree-resolved", mark_table_columns)
     app.connect("doctree-resolved", keep_row_pairs)
+    app.add_node(row_header, html=(visit_row_header, depart_row_header))
+    app.connect("doctree-resolved", mark_row_headers)
     app.connect("doctree-resolved", provenance_legend)
     app.connect("doctree-resolved", solution_title_space)
     app.connect("html-page-context", trim_page_assets, priority=900)
