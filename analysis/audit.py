@@ -2395,7 +2395,9 @@ def _check_plausibility(rows: _Rows, get, n: int, se_results: dict) -> None:
     rows.add(
         "Table 2, univariate",
         f"BCLC stage HR {hr.text} ({iv.text})",
-        "clinical plausibility",
+        # Table 8.1 listed it as "clinical plausibility" under "clinical plausibility (deaths the
+        # SEs imply)": the reader could not tell what this second row checks
+        "clinical plausibility (direction of the HR)",
         expected_direction({"BCLC stage": (hr.value, iv.lower, iv.upper)}, "harmful"),
         [hr.id, iv.id],
     )

@@ -1113,12 +1113,14 @@ def _cell_verdict(part: str, res: dict, dec, hr, iv, p) -> tuple[bool, str, str,
         # two readings give up equally many numbers: the verdict counts the fewest cells, the
         # calibration (unchanged since it was tuned) the reading nearest the printed numbers
         n = len(drop)
+        # (it read "..., more cells but the numbers nearest to what the kept ones imply, the
+        # reading the cohort was calibrated to": a list of noun phrases a reader could not parse)
         other = (
-            f"; the calibration follows the other reading that gives up {n} numbers: it keeps "
-            f"the {_kept_text(cal['drop'])} and gives up the "
-            f"{_and([_NAMES[k] for k in cal['drop']])} ({_implied_text(cal, digits, printed, p)}), "
-            "more cells but the numbers nearest to what the kept ones imply, the reading the "
-            "cohort was calibrated to"
+            f"; the calibration follows the other reading that gives up {n} numbers, the one "
+            f"the cohort was calibrated to: it keeps the {_kept_text(cal['drop'])} and gives up "
+            f"the {_and([_NAMES[k] for k in cal['drop']])} ({_implied_text(cal, digits, printed, p)}); "
+            "it gives up more cells, but the printed values it gives up lie nearer to what the "
+            "numbers it keeps imply"
         )
     if parts & set(drop):
         pronoun = "it" if verb == "fits" else "them"
@@ -1330,7 +1332,8 @@ def _table2_feasibility(
                 se_min = 0.0
                 coding_note = (
                     f"label states a 0/1 split, but SE ≤ {se_hi:.3f} is below the "
-                    f"{floor:.3f} a 0/1 covariate allows {deaths_text}: per {t.unit}"
+                    f"{floor:.3f} a 0/1 covariate allows {deaths_text}, so it is read per "
+                    f"{t.unit}"  # it ended "...patients died: per mg/L", a fragment
                 )
         else:
             implied, se_min = t.implied, 0.0
@@ -2547,7 +2550,7 @@ def feasibility_summary_sentence(
     >>> print(feasibility_summary_sentence())  # doctest: +NORMALIZE_WHITESPACE
     Table 2 prints 99 numbers, 65 univariate and 34 multivariable; 9 of them (8 univariate, 1
     multivariable) are a reference row's 1, which is no estimate, and are left out. The abstract
-    prints the multivariable hazard ratio of Prior TACE > 4 as 0.151, against Table 2's 1.521: no
+    prints the multivariable hazard ratio of prior TACE > 4 as 0.151, against Table 2's 1.521: no
     cohort prints both, so it is counted with the multivariable numbers, as infeasible. That leaves
     57 univariate numbers, 49 of them feasible, and 34 multivariable ones (33 Table 2 numbers plus
     the abstract's 0.151), 32 of them feasible: the numbers the calibration's counts score. The 10
@@ -2569,8 +2572,13 @@ def feasibility_summary_sentence(
     for r in outside.itertuples(index=False):
         where, quantity = r.id.split(".")[:2]
         term = quantity.removeprefix("hr_").removesuffix("_uni")
+        # a table's label mid-sentence: "of prior TACE > 4", not "of Prior TACE > 4" (an
+        # abbreviation such as "AST > 40" keeps its capitals)
+        label = labels.term_label(term)
+        if label[1:2].islower():
+            label = label[0].lower() + label[1:]
         text.append(
-            f"The {where} prints the {r.model} {kinds[r.kind]} of {labels.term_label(term)} as "
+            f"The {where} prints the {r.model} {kinds[r.kind]} of {label} as "
             f"{r.printed}, against Table 2's {r.table2}: no cohort prints both, so it is counted "
             f"with the {r.model} numbers, as infeasible."
         )
