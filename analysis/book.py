@@ -3,7 +3,9 @@
 Chapters call :func:`setup` in their hidden preamble cell and then
 
 * :func:`glue_text` for every number that appears in prose (a pre-formatted string),
-* :func:`show_table` for every result table (an HTML table with a CSV download link),
+* :func:`glue_table` for every result table (a numbered MyST table with clinical labels, its
+  notes and a CSV download; :func:`show_table`, an HTML table with a download link, is for a
+  quick look while writing),
 * :func:`glue_figure` for every figure (glued for ``{glue:figure}``, plus a
   ``<name>-downloads`` glued entry holding PNG and SVG download links).
 
