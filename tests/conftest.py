@@ -26,6 +26,7 @@ with one of them at the end while the other waits.
 
 import contextlib
 import gc
+import os
 from pathlib import Path
 
 # before anything imports NumPy: NumPy's AVX-512 loops off, the portable arithmetic
@@ -36,6 +37,15 @@ numerics.pin_numpy_dispatch()
 # glibc's SSE2 exp and log (the reference's) in every process a test starts (this one starts
 # again with them where it has others: pytest_configure)
 numerics.pin_libm()
+# OpenBLAS on one thread in every test process and every process a test starts (chapter
+# kernels, `python -m analysis`), as Dask's workers have it; a setting given is kept. Its
+# threads spin while they wait for work: on this 2-core machine, beside the other test worker,
+# small products (the Cox fits' tensordot of chapters 07 and 09) cost many times their work --
+# tests/test_kernel_robust.py's 200 bootstrap fits 17.3 -> 1.7 CPU-s, the whole-book run on the
+# second cohort 52 -> 34, the unit job 644 -> 565 CPU-s (one run each, -n 2), every test passing
+# as before (the byte-for-byte ones too). The book's build and `make nbval` keep the machine's
+# setting.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pytest  # noqa: E402
 from test_browser import CHROMIUM, HTML, PAGES, QuietHandler, launch, tour  # noqa: E402
