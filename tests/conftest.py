@@ -38,14 +38,16 @@ numerics.pin_numpy_dispatch()
 # again with them where it has others: pytest_configure)
 numerics.pin_libm()
 # OpenBLAS on one thread in every test process and every process a test starts (chapter
-# kernels, `python -m analysis`), as Dask's workers have it; a setting given is kept. Its
-# threads spin while they wait for work: on this 2-core machine, beside the other test worker,
-# small products (the Cox fits' tensordot of chapters 07 and 09) cost many times their work --
-# tests/test_kernel_robust.py's 200 bootstrap fits 17.3 -> 1.7 CPU-s, the whole-book run on the
-# second cohort 52 -> 34, the unit job 644 -> 565 CPU-s (one run each, -n 2), every test passing
-# as before (the byte-for-byte ones too). The book's build and `make nbval` keep the machine's
-# setting.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# kernels, `python -m analysis`), as Dask's workers have it; a setting given is kept (an empty
+# one is OpenBLAS's default, so replaced). Its helper threads spin while they wait: with both
+# cores busy, as in `make test`, small products (the Cox fits' tensordot in chapters 07 and 09)
+# cost several times their work. Measured beside one busy loop (tests/test_kernel_robust.py,
+# test_bias.py and test_full_run.py's whole-book run, one process): 82.4 -> 47.9 CPU-s, the
+# whole-book run 63 -> 38; the unit job beside other busy processes 644 -> 565 CPU-s (on an
+# idle machine only 548 -> 540). Every test passes as before (the byte-for-byte ones too); the
+# book's build and `make nbval` keep the machine's setting.
+if not os.environ.get("OPENBLAS_NUM_THREADS"):
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 import pytest  # noqa: E402
 from test_browser import CHROMIUM, HTML, PAGES, QuietHandler, launch, tour  # noqa: E402
