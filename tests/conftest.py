@@ -26,6 +26,7 @@ with one of them at the end while the other waits.
 
 import contextlib
 import gc
+import os
 from pathlib import Path
 
 # before anything imports NumPy: NumPy's AVX-512 loops off, the portable arithmetic
@@ -36,6 +37,17 @@ numerics.pin_numpy_dispatch()
 # glibc's SSE2 exp and log (the reference's) in every process a test starts (this one starts
 # again with them where it has others: pytest_configure)
 numerics.pin_libm()
+# OpenBLAS on one thread in every test process and every process a test starts (chapter
+# kernels, `python -m analysis`), as Dask's workers have it; a setting given is kept (an empty
+# one is OpenBLAS's default, so replaced). Its helper threads spin while they wait: with both
+# cores busy, as in `make test`, small products (the Cox fits' tensordot in chapters 07 and 09)
+# cost several times their work. Measured beside one busy loop (tests/test_kernel_robust.py,
+# test_bias.py and test_full_run.py's whole-book run, one process): 82.4 -> 47.9 CPU-s, the
+# whole-book run 63 -> 38; the unit job beside other busy processes 644 -> 565 CPU-s (on an
+# idle machine only 548 -> 540). Every test passes as before (the byte-for-byte ones too); the
+# book's build and `make nbval` keep the machine's setting.
+if not os.environ.get("OPENBLAS_NUM_THREADS"):
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 import pytest  # noqa: E402
 from test_browser import CHROMIUM, HTML, PAGES, QuietHandler, launch, tour  # noqa: E402
