@@ -27,6 +27,12 @@ export NPY_DISABLE_CPU_FEATURES := $(strip $(filter-out $(AVX512_DISPATCH),$(NPY
 LIBM_TUNABLE := glibc.cpu.hwcaps=-FMA,-FMA4
 export GLIBC_TUNABLES := $(subst $(eval) ,:,$(strip $(filter-out $(LIBM_TUNABLE),$(subst :, ,$(GLIBC_TUNABLES))) $(LIBM_TUNABLE)))
 endif
+# OpenBLAS on one thread in everything make starts (the book's chapter kernels, nbval's, the
+# tests'; a setting given is kept): its helper threads spin while they wait, and with both cores
+# busy, as in `make test`, the small products of the Cox fits (chapters 07 and 09) cost several
+# times their work (tests/conftest.py sets the same for `pytest` run alone, with the figures).
+# The matrices are a few dozen rows: one thread loses nothing, and the goldens are the same bytes.
+export OPENBLAS_NUM_THREADS ?= 1
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed

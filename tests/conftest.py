@@ -45,7 +45,7 @@ numerics.pin_libm()
 # test_bias.py and test_full_run.py's whole-book run, one process): 82.4 -> 47.9 CPU-s, the
 # whole-book run 63 -> 38; the unit job beside other busy processes 644 -> 565 CPU-s (on an
 # idle machine only 548 -> 540). Every test passes as before (the byte-for-byte ones too); the
-# book's build and `make nbval` keep the machine's setting.
+# Makefile sets the same for the book's build and nbval.
 if not os.environ.get("OPENBLAS_NUM_THREADS"):
     os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
