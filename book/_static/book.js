@@ -1011,3 +1011,74 @@ function bookOnReady(fn) {
   }
   bookOnReady(nameNavToggles);
 })();
+
+// A code cell's printed output keeps its lines on a phone and scrolls sideways (book.css): a
+// printed table's columns stay aligned. An output with nothing to align wraps there instead
+// (class "prose" on its div.output, book.css): at 390 px its lines were cut at the box's edge,
+// mid-number ("inconsistent — SE 0.446, z 2.38, P ≈ 0.01", chapter 08; "AST: HR 1.0110 per U/L,
+// 0.63 for > 40 vs ≤ 4", chapter 07), the rest seen only by a reader who thought to scroll.
+// An output is tabular, and keeps its lines, when it has two or more lines (blank ones not
+// counted) and one of them
+//   - has a run of two or more spaces (or a tab) between two characters after its first one
+//     ("spss     median 9.9", chapter 06; "hit           96", a printed data frame's rows), or
+//   - begins with a space (a data frame's header, a hanging indent under the line above:
+//     chapter 10's validator messages, already wrapped at 80 columns, which a phone would
+//     wrap again), or
+//   - is a pandas footer ("dtype: int64", "[5 rows x 3 columns]");
+// or any line has a box-drawing or block character (U+2500-U+259F) or a tab. A single line
+// has nothing to align with and wraps even with a run of spaces (chapter 09's "naive: 0.54
+// (0.31–0.93)   time-varying: 1.25 (0.69–2.26)"). Without this script every output keeps
+// its lines, as before. tests/test_browser.py: test_code_wraps_and_printed_output_keeps_its_
+// lines_on_a_phone, test_a_small_phone_wraps_printed_sentences.
+function bookTabularOutput(text) {
+  if (/[\u2500-\u259f\t]/.test(text)) return true;
+  var lines = text.split("\n").filter(function (line) {
+    return line.trim();
+  });
+  if (lines.length < 2) return false;
+  return lines.some(function (line) {
+    return (
+      /\S {2,}\S/.test(line) ||
+      /^\s/.test(line) ||
+      /^(Name: .*, )?(Length: \d+, )?dtype: \S+$/.test(line.trim()) ||
+      /^\[\d+ rows x \d+ columns\]$/.test(line.trim())
+    );
+  });
+}
+
+// In a wrapped output a comparison stays with its number (span.keep, book.css): chapter 08's
+// "P ≈ 0.017" broke after its "≈" at 390 px. Its text is unchanged (the copy button's).
+(function () {
+  var KEEP = /(?:\bP )?[=<>≈≤≥] [−+-]?\d+(?:[.,]\d+)*/g;
+  function keepComparisons(pre) {
+    var walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (node) {
+      var text = node.textContent;
+      var frag = document.createDocumentFragment();
+      var last = 0;
+      text.replace(KEEP, function (match, at) {
+        var span = document.createElement("span");
+        span.className = "keep";
+        span.textContent = match;
+        frag.appendChild(document.createTextNode(text.slice(last, at)));
+        frag.appendChild(span);
+        last = at + match.length;
+        return match;
+      });
+      if (last === 0) return;
+      frag.appendChild(document.createTextNode(text.slice(last)));
+      node.parentNode.replaceChild(frag, node);
+    });
+  }
+  function markProse() {
+    document.querySelectorAll("article div.cell_output div.output").forEach(function (out) {
+      var pre = out.querySelector("pre");
+      if (!pre || bookTabularOutput(pre.textContent)) return;
+      out.classList.add("prose");
+      keepComparisons(pre);
+    });
+  }
+  bookOnReady(markProse);
+})();
