@@ -2859,32 +2859,71 @@ def _golden_stream(stem: str, needle: str) -> str:
     return texts[0]
 
 
+#: printed outputs (their first words) with nothing to align, which wrap on a phone (book.js
+#: classes them "prose"; each was cut at 390 px, mid-number for some), and tabular ones, which
+#: keep their lines: columns aligned by runs of spaces (06's three CI methods, 01's counts) or
+#: hanging indents under the line above (10's validator, already wrapped at 80 columns)
+PROSE_OUTPUTS = (
+    "inconsistent — SE 0.446, z 2.38, P ≈ 0.0",
+    "AST: HR 1.0110 per U/L, 0.63 for > 40 vs",
+    "median PFS 4.7 months, SPSS mean 8.4 mon",
+    "68 deaths, 11 parameters in the multivar",
+    "naive: 0.54 (0.31–0.93)   time-varying: ",
+)
+TABULAR_OUTPUTS = (
+    "spss     median 9.9",
+    "verdict",
+    "my-cohort.csv: 5 problems",
+    "-p confidence_level",
+)
+
+
+def _printed_outputs(outputs) -> dict:
+    """What is wrong with the printed outputs measured by :data:`_PRINTED_LINES_JS` on a phone:
+    a tabular one wrapped, a prose one that does not wrap or still scrolls sideways, a box past
+    the text column; and the first words of those classed prose and tabular."""
+    out: dict = {"rewrapped": [], "unwrapped": [], "past": [], "prose": [], "tabular": []}
+    for text, printed, drawn, white_space, beyond, prose, over in outputs:
+        out["prose" if prose else "tabular"].append(text)
+        if not prose and (drawn != printed or white_space != "pre"):
+            out["rewrapped"].append((text, printed, drawn, white_space))
+        if prose and (white_space != "pre-wrap" or over > 1 or drawn < printed):
+            out["unwrapped"].append((text, white_space, over))
+        if beyond > 1:
+            out["past"].append((text, beyond))
+    return out
+
+
 def test_code_wraps_and_printed_output_keeps_its_lines_on_a_phone(toured):
     """At 390 px no code cell or code block scrolls sideways (book.css): 9 of 10 chapters hid
     code behind the right edge, the commands of How to use (858-875 px in 356 px). At 1366 px no
     code a reader types scrolls (chapter 07's "# published beside reproduced, one row per te…"
     was cut); printed output keeps its lines there.
 
-    A code cell's printed output keeps its lines on a phone too, and scrolls sideways in its own
-    box, never past the text column: the chapters print lines of at most 80 characters, already
-    broken where a reader expects (test_copyable_cells), and wrapped again at 358 px chapter 10's
-    validator lines each ran over two or three (review: "the validator's printed output, already
-    wrapped at 80 columns, wraps again"). Its text is the golden notebook's (chapter 09's cut-offs,
-    one line each).
+    A code cell's printed output that is tabular keeps its lines on a phone too, and scrolls
+    sideways in its own box, never past the text column: a printed data frame's columns, 06's
+    three CI methods aligned by runs of spaces, and lines already broken at 80 columns with a
+    hanging indent (wrapped again at 358 px, chapter 10's validator lines each ran over two or
+    three; review: "the validator's printed output, already wrapped at 80 columns, wraps
+    again"). One with nothing to align (book.js's rule: one line, or lines without runs of
+    spaces, indents, pandas footers or box-drawing) wraps and fits its box: at 390 px 08's
+    "inconsistent — SE 0.446, z 2.38, P ≈ 0.01" was cut mid-number. Its text is the golden
+    notebook's (chapter 09's cut-offs, one line each).
 
     Measured by the tour on each page as loaded at each width (:data:`_PROBE_JS`)."""
-    scrolling, typed, rewrapped, past, seen, outputs = {}, {}, {}, {}, 0, 0
+    scrolling, typed, wrong, seen, outputs = {}, {}, {}, 0, 0
+    prose, tabular = [], []
     for path in CODE_PAGES:
         phone = _probed(toured, path, 390)
         seen += phone["highlights"]
         if phone["code"]:
             scrolling[path.stem] = phone["code"][:4]
-        for text, printed, drawn, white_space, beyond in phone.get("outputs", []):
-            outputs += 1
-            if drawn != printed or white_space != "pre":
-                rewrapped.setdefault(path.stem, []).append((text, printed, drawn, white_space))
-            if beyond > 1:
-                past.setdefault(path.stem, []).append((text, beyond))
+        got = _printed_outputs(phone.get("outputs", []))
+        outputs += len(got["prose"]) + len(got["tabular"])
+        prose += got.pop("prose")
+        tabular += got.pop("tabular")
+        if any(got.values()):
+            wrong[path.stem] = {k: v for k, v in got.items() if v}
         found = _probed(toured, path, 1366)["typed"]
         if found:
             typed[path.stem] = found[:4]
@@ -2893,8 +2932,9 @@ def test_code_wraps_and_printed_output_keeps_its_lines_on_a_phone(toured):
     assert seen > 100, f"only {seen} code blocks found"
     assert outputs > 20, f"only {outputs} printed outputs found"
     assert not scrolling, f"code that scrolls sideways at 390 px: {scrolling}"
-    assert not rewrapped, f"printed lines wrapped again at 390 px: {rewrapped}"
-    assert not past, f"printed output past the text column at 390 px: {past}"
+    assert not wrong, f"printed output at 390 px: {wrong}"
+    assert all(any(t.startswith(w) for t in prose) for w in PROSE_OUTPUTS), prose
+    assert all(any(t.startswith(w) for t in tabular) for w in TABULAR_OUTPUTS), tabular
     printed = _golden_stream(chapter.stem, "sessions: log-rank P")
     assert lines and lines.strip() == printed.strip(), "the printed lines were changed"
     assert not typed, f"code a reader types scrolls sideways at 1366 px: {typed}"
@@ -3294,7 +3334,9 @@ _UNBROKEN_JS = r"""
 
 
 #: every printed output of a code cell shown: its first words, its printed lines (not blank) and
-#: the lines drawn, its white-space, and how far its box ends past the text column (px)
+#: the lines drawn, its white-space, how far its box ends past the text column (px), whether
+#: book.js classed it prose (nothing to align: it wraps on a phone) and how far its text runs
+#: past its box (px, what the reader must scroll sideways to see)
 _PRINTED_LINES_JS = r"""
 () => {
   const column = document.querySelector('article.bd-article').getBoundingClientRect().right;
@@ -3307,7 +3349,9 @@ _PRINTED_LINES_JS = r"""
         .map(r => Math.round(r.top))).size;
       const printed = pre.textContent.split('\n').filter(line => line.trim()).length;
       return [pre.textContent.trim().slice(0, 40), printed, drawn,
-              getComputedStyle(pre).whiteSpace, Math.round(pre.getBoundingClientRect().right - column)];
+              getComputedStyle(pre).whiteSpace, Math.round(pre.getBoundingClientRect().right - column),
+              pre.closest('div.output').classList.contains('prose'),
+              pre.scrollWidth - pre.clientWidth];
     });
 }
 """
@@ -3690,6 +3734,67 @@ def test_a_small_phone_fits_the_survival_table_2_and_landmark_tables(
             assert least >= 12 - 0.05, f"{name}: text at {least} px"
         assert got["page"][1] <= got["page"][0], f"chapter {key}: the page scrolls sideways"
     assert seen["06"]["tails"] == [1, 1], f"'± 1.96·SE' broken: {seen['06']['tails']}"
+    assert not outside_requests
+
+
+#: book.js's rule for a printed output (``bookTabularOutput``): text -> tabular (keeps its lines
+#: on a phone) or not (wraps there)
+TABULAR_CASES = {
+    "inconsistent — SE 0.446, z 2.38, P ≈ 0.017\n": False,
+    "naive: 0.54 (0.31–0.93)   time-varying: 1.25 (0.69–2.26)\n": False,  # one line
+    "score 6: 2.5–2.6 deaths\nscore 7: 2.5–2.5 deaths\n": False,
+    "68 deaths, 11 parameters\n\nprior TACE, HR per session: 1.099\n": False,
+    "spss     median 9.9\nlog      median 9.9\n": True,  # columns aligned by spaces
+    "verdict\nhit           96\ninfeasible     3\n": True,  # a data frame's value counts
+    "   a  b\n0  1  2\n": True,  # a data frame
+    "a b\n0 1\ndtype: int64\n": True,  # a Series's footer
+    "x y\n[5 rows x 3 columns]\n": True,
+    "2 problems\n  - column sex: must be one of M, F\n": True,  # a hanging indent
+    "┌──┐\n": True,  # box-drawing
+    "a\tb\n": True,
+}
+
+
+def test_a_small_phone_wraps_printed_sentences(browser, server, outside_requests):
+    """At 360 px (a 328 px column) a printed output with nothing to align wraps and fits its box
+    (book.js classes it "prose", book.css wraps it), as at 390 px (the tour's
+    test_code_wraps_and_printed_output_keeps_its_lines_on_a_phone): 07's "AST: HR 1.0110 per
+    U/L, 0.63 for > 40 vs ≤ 40 U/L" and 08's "… P ≈ 0.017" were cut at the box's edge. A tabular
+    one keeps its lines and scrolls in its box (06's three CI methods), never past the column;
+    a comparison stays with its number ("P ≈ 0.017" on one line). The rule on its own cases:
+    :data:`TABULAR_CASES`."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 800}, device_scale_factor=2, is_mobile=True
+    )
+    seen, cases = {}, {}
+    try:
+        pg = context.new_page()
+        _fence(pg, outside_requests)
+        problems = _watch(pg)
+        for path in CHAPTER_PAGES:
+            if path.stem[:2] in ("06", "07", "08"):
+                pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+                seen[path.stem[:2]] = _printed_outputs(pg.evaluate(_PRINTED_LINES_JS))
+                if path.stem.startswith("08"):
+                    kept = pg.evaluate(
+                        """() => Array.from(document.querySelectorAll(
+                             'article div.output.prose span.keep'))
+                           .filter(s => s.textContent === 'P ≈ 0.017')
+                           .map(s => s.getClientRects().length)"""
+                    )
+        cases = pg.evaluate("(texts) => texts.map(bookTabularOutput)", list(TABULAR_CASES))
+        assert not problems, problems
+    finally:
+        context.close()
+    assert sorted(seen) == ["06", "07", "08"], sorted(seen)
+    prose = [t for got in seen.values() for t in got.pop("prose")]
+    tabular = [t for got in seen.values() for t in got.pop("tabular")]
+    wrong = {key: {k: v for k, v in got.items() if v} for key, got in seen.items()}
+    assert not any(wrong.values()), f"printed output at 360 px: {wrong}"
+    assert len(prose) >= 18 and tabular == ["spss     median 9.9, 95% CI 8.7–11.0 mon"], tabular
+    assert all(any(t.startswith(w) for t in prose) for w in PROSE_OUTPUTS[:4]), prose
+    assert kept == [1], f"'P ≈ 0.017' drawn on {kept} lines"
+    assert dict(zip(TABULAR_CASES, cases, strict=True)) == TABULAR_CASES, cases
     assert not outside_requests
 
 
