@@ -171,10 +171,12 @@ TERM_LABELS = {
     "n_patients": "Patients",
     "orr": "ORR",
     "dcr": "DCR",
-    "response_cr": "CR",
-    "response_pr": "PR",
-    "response_sd": "SD",
-    "response_pd": "PD",
+    # spelled out: beside "Age (years), SD" a bare "SD, n" reads as a standard deviation
+    # (chapter 01's Table 1.4); Table 5.1, all responses, keeps the abbreviations
+    "response_cr": "Complete response (CR)",
+    "response_pr": "Partial response (PR)",
+    "response_sd": "Stable disease (SD)",
+    "response_pd": "Progressive disease (PD)",
     # the JSH 2021 criteria of TACE failure as analysis.clinical.jsh_refractory names them
     "intrahepatic_poor_response": "Poor intrahepatic response",
     "intrahepatic_new_lesions": "New intrahepatic lesions",
@@ -289,6 +291,8 @@ def quantity_label(quantity, kind=None) -> str:
     'Median OS, > 4 prior TACE, 95% CI'
     >>> quantity_label("age_years", "sd"), quantity_label("os_median", "median")
     ('Age (years), SD', 'Median OS')
+    >>> quantity_label("os_mean", "mean"), quantity_label("response_sd", "count")
+    ('Mean OS (SPSS)', 'Stable disease (SD), n')
     >>> quantity_label("afp_ng_ml", "interval")   # Table 1 prints its median (min–max)
     'AFP (ng/mL), range'
     >>> quantity_label("new_thing")
@@ -300,8 +304,8 @@ def quantity_label(quantity, kind=None) -> str:
     if label is None and str(quantity).startswith("hr_"):
         label = TERM_LABELS.get(str(quantity).removeprefix("hr_"))
     label = label or _humanize(str(quantity))
-    if kind is None or kind in ("median",) and label.startswith("Median"):
-        return label
+    if kind is None or kind in ("median", "mean") and label.startswith(kind.title()):
+        return label  # "Mean OS (SPSS)", not "Mean OS (SPSS), mean"
     if kind == "interval" and not str(quantity).startswith(_CI_QUANTITIES):
         return f"{label}, range"  # Table 1's "median (min–max)", a dose or time window
     return f"{label}, {_FIELD_LABELS.get(kind, kind)}"
@@ -364,6 +368,37 @@ def column_label(name) -> str:
     if not isinstance(name, str):
         return str(name)
     return COLUMN_LABELS.get(name, name)
+
+
+def in_sentence(label: str) -> str:
+    """A table's label as it reads in the middle of a sentence: a capital that only opens the
+    label goes ("the hazard ratio of prior TACE > 4", "tumour number, per lesion"); an
+    abbreviation or a name keeps its capitals ("AST > 40", "PIVKA-II (ng/mL)", "Child-Pugh").
+
+    Parameters
+    ----------
+    label : str
+        A label of :func:`term_label` or :func:`quantity_label`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> in_sentence("Prior TACE > 4"), in_sentence("Tumour number, per lesion")
+    ('prior TACE > 4', 'tumour number, per lesion')
+    >>> in_sentence("AST (U/L), per U/L"), in_sentence("PIVKA-II (ng/mL)"), in_sentence("Child-Pugh score 6")
+    ('AST (U/L), per U/L', 'PIVKA-II (ng/mL)', 'Child-Pugh score 6')
+    """
+    first = label.split(" ", 1)[0]
+    if label[1:2].islower() and "-" not in first and first not in _NAMES:
+        return label[0].lower() + label[1:]
+    return label
+
+
+#: Words that open a label and are names, capitalised wherever they stand.
+_NAMES = {"Kaplan–Meier", "Cox", "Wald", "Wilson", "Clopper–Pearson", "Korean"}
 
 
 def term_label(code) -> str:

@@ -2574,9 +2574,7 @@ def feasibility_summary_sentence(
         term = quantity.removeprefix("hr_").removesuffix("_uni")
         # a table's label mid-sentence: "of prior TACE > 4", not "of Prior TACE > 4" (an
         # abbreviation such as "AST > 40" keeps its capitals)
-        label = labels.term_label(term)
-        if label[1:2].islower():
-            label = label[0].lower() + label[1:]
+        label = labels.in_sentence(labels.term_label(term))
         text.append(
             f"The {where} prints the {r.model} {kinds[r.kind]} of {label} as "
             f"{r.printed}, against Table 2's {r.table2}: no cohort prints both, so it is counted "

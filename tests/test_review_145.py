@@ -86,3 +86,97 @@ def test_audit_table_8_1_kinds_of_check_are_told_apart():
     bare = {k for k in kinds if any(o != k and o.startswith(k + " (") for o in kinds)}
     assert not bare, bare
     assert "clinical plausibility (direction of the HR)" in kinds
+
+
+# --- Fresh-eyes review of chapters 01-05 (a clinician on a 390-px phone) --------------------
+
+
+def _glued(stem: str, name: str) -> str:
+    """A chapter's glued text, read from its golden notebook."""
+    import json
+
+    nb = json.loads((ROOT / "chapters" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            if o.get("metadata", {}).get("scrapbook", {}).get("name") == name:
+                for mime in ("text/markdown", "text/plain"):
+                    value = o["data"].get(f"application/papermill.record/{mime}")
+                    if value is not None and not str(value).startswith("<IPython"):
+                        return value if isinstance(value, str) else "".join(value)
+    raise KeyError(name)
+
+
+def test_a_chapter_summary_ends_in_a_clause_not_a_bare_verdict():
+    """The "What this chapter finds" boxes of 02, 03 and 05 ended "…; against Table 1:
+    reproduced", "…doses, days and infusion times: reproduced", "…, against the paper's counts:
+    reproduced": a participle after a colon, attached to nothing. The verdict now has a subject
+    ("these counts are reproduced"), or goes where the count says it ("on 10 of 10 doses")."""
+    bare = re.compile(r":\s*(not )?(reproduced|compared|scored on your cohort)\b")
+    texts = {
+        "02 JSH": _glued("02-eligibility", "elig_brief_jsh"),
+        "02 liver": _glued("02-eligibility", "elig_brief_liver"),
+        "03 regimen": _glued("03-treatment", "treat_brief_regimen"),
+    }
+    for where, text in texts.items():
+        assert not bare.search(text), (where, text)
+    assert texts["02 JSH"].endswith("Against Table 1, these counts are reproduced"), texts
+    assert "Table 1's counts are reproduced)" in texts["02 liver"], texts
+    finds = (ROOT / "chapters" / "05-response.md").read_text(encoding="utf-8")
+    box = finds[finds.index("What this chapter finds") :].split("```", 1)[0]
+    assert not re.search(r":\s*\{glue:md\}`resp_brief_\w+_verdict", box), box
+    assert "the paper's counts are\n  {glue:md}`resp_brief_counts_verdict" in box
+
+
+def test_a_table_label_mid_sentence_in_chapter_01_is_in_lower_case():
+    """01 (§1.6.1) read "…too: PIVKA-II (ng/mL)'s 0.1751 no longer prints as 0.18, CRP (mg/L),
+    per mg/L's 0.0288 … and Tumour number, per lesion's 0.0016 …", a label's capital and a
+    possessive glued onto labels that carry commas of their own; §1.7 listed "…; Additional TACE
+    during HAIC (HR)". Labels mid-sentence go through labels.in_sentence, and the items of a list
+    whose labels hold commas are closed by semicolons."""
+    from analysis import labels
+
+    assert labels.in_sentence("Tumour number, per lesion") == "tumour number, per lesion"
+    assert labels.in_sentence("Additional TACE during HAIC") == "additional TACE during HAIC"
+    for kept in ("PIVKA-II (ng/mL)", "AST (U/L), per U/L", "Child-Pugh score 6", "BCLC stage"):
+        assert labels.in_sentence(kept) == kept
+    readings = _glued("01-data", "data_readings_sentence")
+    own = readings.split("The cohort's own P values", 1)[1]  # a label with commas, then 's
+    assert "'s 0." not in own and "’s 0." not in own, readings
+    assert "tumour number, per lesion, whose " in readings, readings
+    assert not re.search(r"[;:] [A-Z][a-z]+ [a-z]", readings.split("too,", 1)[-1]), readings
+    never = _glued("01-data", "data_ens_never_names")
+    assert "Additional TACE" not in never and "additional TACE during HAIC (HR)" in never, never
+
+
+def test_no_row_label_is_also_a_field_name():
+    """01's Table 1.4 listed "Age (years), SD" and, further down, "SD, n" and "SD, %": stable
+    disease, which a reader takes for a standard deviation (and "Mean OS (SPSS), mean" said mean
+    twice). No quantity's label is a field's label (SD, n, HR, P…): the response categories are
+    spelled out in tables that mix them with summaries."""
+    from analysis import labels
+
+    fields = {v.lower() for v in labels._FIELD_LABELS.values()}
+    clash = {k: v for k, v in labels.TERM_LABELS.items() if v.lower() in fields}
+    assert not clash, clash
+    assert labels.quantity_label("response_sd", "percent") == "Stable disease (SD), %"
+    assert labels.quantity_label("os_mean", "mean") == "Mean OS (SPSS)"
+
+
+def test_long_sentences_split_where_a_reader_lost_them():
+    """03 (§3.5) ran the MHRA bands, their edges and Floyd's withholding rule into one sentence
+    of some 85 words with a parenthesis of 50; 04 (§4.1) listed Table 1's contents with the CRP
+    unit's caveat nested in a parenthesis inside the list (about 85 words). Each is now several
+    sentences; none of these paragraphs' sentences runs past 60 words."""
+
+    def sentences(stem: str, start: str, end: str) -> list[str]:
+        text = (ROOT / "chapters" / f"{stem}.md").read_text(encoding="utf-8")
+        para = text[text.index(start) : text.index(end)]
+        para = re.sub(r"\{[a-z:]+\}`[^`]*`", "X", para)  # a role, glued number or link: one word
+        return [s for s in re.split(r"(?<=[.])\s+(?=[A-Z{X])", para) if s.strip()]
+
+    for stem, start, end in (
+        ("03-treatment", "The epirubicin bands follow", "Below, a patient with"),
+        ("04-baseline", "Table 1 of the paper describes", "Below, every cell"),
+    ):
+        long = [s for s in sentences(stem, start, end) if len(s.split()) > 60]
+        assert not long, (stem, long)
