@@ -1700,6 +1700,30 @@ def _code(text: str) -> str:
     return f"`{text}`"
 
 
+#: a name a reader types, inside a sentence of a table cell: a column of the CSV (``os_months``) or
+#: a function of the package (``analysis.clinical.bsa``)
+_NAME_IN_TEXT = re.compile(r"\banalysis(?:\.[a-z_][a-z0-9_]*)+|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def _names_as_code(text: str) -> str:
+    """A cell of a ``names_in_text`` column: a sentence whose snake-case names stay as typed, in
+    code type, not relabelled. Table 10.1's descriptions read "(at most Prior TACE sessions)" and
+    "filled exactly when Additional TACE during HAIC is 1, and not after os_months": two clinical
+    labels, capitalised mid-sentence, beside a column name left as it is.
+
+    >>> cell = _names_as_code("at most prior_tace_sessions (see analysis.clinical.bsa).")
+    >>> cell.startswith("at most <code"), cell.endswith(" (see `analysis.clinical.bsa`).")
+    (True, True)
+    >>> "Prior TACE" in cell, _names_as_code("1 if yes") == "1 if yes"
+    (False, True)
+    """
+    parts, last = [], 0
+    for m in _NAME_IN_TEXT.finditer(text):
+        parts += [_md_escape(text[last : m.start()]), _code(m.group(0))]
+        last = m.end()
+    return _unbroken("".join(parts) + _md_escape(text[last:]))
+
+
 def table_markdown(
     df: pd.DataFrame,
     *,
@@ -1708,6 +1732,7 @@ def table_markdown(
     code_headers: bool = False,
     header_badges: dict | None = None,
     row_badges: list | None = None,
+    names_in_text: tuple = (),
 ) -> tuple[str, list[str]]:
     """A MyST pipe table for ``df`` with clinical labels, and the notes under it.
 
@@ -1718,7 +1743,9 @@ def table_markdown(
     reads "✗¹ infeasible", any other word (e.g. "not comparable") as it is, its note's number
     after it. Negative numbers get a true minus sign. ``header_badges`` (column ->
     :class:`~analysis.provenance.Provenance`) puts a provenance badge in a column's header;
-    ``row_badges`` (one per row, or None) adds a last column "Class" with each row's badge.
+    ``row_badges`` (one per row, or None) adds a last column "Class" with each row's badge. In the
+    columns of ``names_in_text`` (sentences about the CSV) the snake-case names a reader types stay
+    as they are, in code type, instead of being relabelled.
 
     Returns
     -------
@@ -1785,6 +1812,8 @@ def table_markdown(
     for c in body.columns:  # code cells (literal column names a user types) are not escaped
         if c in code:
             body[c] = body[c].map(_code)
+        elif c in names_in_text:  # sentences about the CSV: its column names as typed
+            body[c] = body[c].map(_names_as_code)
         else:
             body[c] = body[c].map(labels.relabel).map(_md_escape).map(_unbroken)
     if code_headers:
@@ -1865,6 +1894,7 @@ def glue_table(
     provenance=None,
     row_provenance=None,
     user: bool = False,
+    names_in_text: tuple[str, ...] | list[str] = (),
 ) -> None:
     """Glue ``df`` as a numbered, captioned table, and its notes and CSV download.
 
@@ -1888,7 +1918,8 @@ def glue_table(
     downloads the full table (every column, including those in ``hide``) as ``<name>.csv``. A
     note is plain text, escaped; a note given as ``Markdown`` (e.g. from :func:`see_table`, with a
     cross-reference) is kept as it is. Cells of the columns in ``code`` (and the headers, with ``code_headers``) are shown as
-    literal code: column names and values a user types, not labels. ``csv`` replaces ``df`` in
+    literal code: column names and values a user types, not labels; in the columns of ``names_in_text``
+    only the snake-case names inside the text are. ``csv`` replaces ``df`` in
     the download (e.g. a file shown transposed but downloaded as it is).
 
     ``provenance`` (:mod:`analysis.provenance`) says where the table's numbers come from: one
@@ -1948,6 +1979,7 @@ def glue_table(
         code_headers=code_headers,
         header_badges=header,
         row_badges=rows,
+        names_in_text=tuple(names_in_text),
     )
     glue(name, Markdown(text), display=False)
     parts = []

@@ -1284,7 +1284,7 @@ def test_chapter_10_says_how_the_cox_tables_hide_their_counts():
     names them and the Table 1 cells they are checked against."""
     source = " ".join((ROOT / "chapters" / "10-your-cohort.md").read_text("utf-8").split())
     both = "{numref}`tbl-cox-table2-implied` and {numref}`tbl-cox-table2-stated`"
-    assert f"{both} give for each group a Cox row compares" in source
+    assert f"patients and deaths that {both} give for the groups of each Cox row" in source
     assert "`analysis.tables.table2_group_counts`" in source
     assert f"apart from Table 1 against {both}" in source
     # numbers typed as text went stale when chapter 07 got its feasibility summary (Table 7.2)

@@ -1,5 +1,7 @@
-"""Fresh-eyes review of chapters 06-08 (a clinician on a phone, a teacher printing 07): what a
-reader met, and the fix. Each test names where it was seen."""
+"""Fresh-eyes reviews: of chapters 06-08 (a clinician on a phone, a teacher printing 07), and of
+chapters 09-10 with the intro and how-to pages (a clinician on a phone, a hospital researcher
+re-running the book on a cohort of their own by following chapter 10 and the how-to page
+literally). What a reader met, and the fix. Each test names where it was seen."""
 
 from __future__ import annotations
 
@@ -9,13 +11,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-_TERM = re.compile(r"([a-z,;—]) \{term\}`([^`<]+?)(?: <[^>]+>)?`")
+_TERM = re.compile(r"([a-z,;—]) \(?\{term\}`([^`<]+?)(?: <[^>]+>)?`")
 
 
 def test_a_glossary_term_mid_sentence_is_not_capitalised():
     """08's learning objectives read "the P value of a Hazard ratio" (the glossary's heading
     as written), 09's "Recognise Immortal-time bias and Guarantee-time bias" and "with a
-    Landmark analysis". A term that the book writes in lower case elsewhere is a common noun:
+    Landmark analysis"; 09's "how optimistic a model ... is (Events per variable)", the term
+    opening a parenthesis. A term that the book writes in lower case elsewhere is a common noun:
     mid-sentence it is linked in lower case (Sphinx finds a term whatever its case). Names
     (Kaplan–Meier, Wald, Cox) are never written in lower case and are not flagged."""
     pages = sorted((ROOT / "chapters").glob("*.md")) + sorted((ROOT / "book").glob("*.md"))
@@ -180,3 +183,113 @@ def test_long_sentences_split_where_a_reader_lost_them():
     ):
         long = [s for s in sentences(stem, start, end) if len(s.split()) > 60]
         assert not long, (stem, long)
+
+
+# --- review of 09-bias, 10-your-cohort, intro and how-to-use -------------------------------------
+
+
+def _golden(stem: str):
+    import nbformat
+
+    return nbformat.read(ROOT / "chapters" / f"{stem}.ipynb", as_version=4)
+
+
+def _outputs_text(nb) -> str:
+    return "\n".join(
+        str(value)
+        for cell in nb.cells
+        for o in cell.get("outputs", [])
+        for value in o.get("data", {}).values()
+    )
+
+
+def test_how_to_use_makes_the_folder_before_a_command_writes_into_it():
+    """how-to-use told a researcher to run ``jupytext ... -o reports/papermill/06-in.ipynb``
+    (in a parenthesis) before the block whose first line is ``mkdir -p reports/papermill``:
+    followed literally on a fresh checkout, jupytext stopped with FileNotFoundError. Every
+    command of the page that writes under ``reports/papermill/`` comes after that mkdir."""
+    text = (ROOT / "book" / "how-to-use.md").read_text(encoding="utf-8")
+    made = text.index("mkdir -p reports/papermill")
+    writes = [m.start() for m in re.finditer(r"(?:-o|\.ipynb) reports/papermill/", text)]
+    assert writes and all(at > made for at in writes), (made, writes)
+    # the converted notebook is the one papermill is then given
+    assert ".venv/bin/papermill reports/papermill/06-in.ipynb" in text
+
+
+def test_how_to_use_does_not_contradict_itself_on_lists():
+    """how-to-use said lists "are changed by editing the cell in Jupyter", and a few lines on
+    that papermill's ``-y`` sets them. Both ways are named where lists are first mentioned."""
+    text = " ".join((ROOT / "book" / "how-to-use.md").read_text(encoding="utf-8").split())
+    assert "are changed by editing the cell in Jupyter)" not in text
+    assert (
+        "cannot be set with `run`: edit the cell in Jupyter, or execute the chapter with papermill's `-y`"
+        in text
+    )
+
+
+def test_table_10_1_descriptions_name_columns_as_typed():
+    """Table 10.1's descriptions read "(at most Prior TACE sessions)" and "filled exactly when
+    Additional TACE during HAIC is 1, and not after os_months": clinical labels capitalised
+    mid-sentence, beside a column name left as typed. A description names a column of the CSV,
+    in code type, as the reader types it (``glue_table(names_in_text=...)``)."""
+    from analysis.labels import TERM_LABELS
+
+    table = _golden_glued("10-your-cohort", "tbl-yours-dictionary")
+    rows = [line for line in table.splitlines()[2:]]
+    descriptions = [line.rstrip(" |").rsplit(" | ", 1)[-1] for line in rows]
+    shown = {label for label in TERM_LABELS.values() if any(label in d for d in descriptions)}
+    assert not {"Prior TACE sessions", "Additional TACE during HAIC"} & shown, shown
+    refractory = next(
+        d
+        for r, d in zip(rows, descriptions, strict=True)
+        if "refractory\\_<wbr>tace" in r.split(" | ")[0]
+    )
+    assert "at most <code" in refractory and "prior\\_<wbr>tace\\_<wbr>sessions" in refractory, (
+        refractory
+    )
+
+
+def _golden_glued(stem: str, name: str) -> str:
+    for cell in _golden(stem).cells:
+        for o in cell.get("outputs", []):
+            if o.get("metadata", {}).get("scrapbook", {}).get("name") == name:
+                data = o["data"]
+                return "".join(
+                    next(v for k, v in data.items() if k.endswith(("text/markdown", "text/plain")))
+                )
+    raise KeyError(name)
+
+
+def test_chapter_09_sentences_attach_to_something():
+    """09 read "at 3, 4, 5, 6 sessions" (a list without its "and"), "Patients with disease
+    control by month 3 did worse afterwards (...), those with it by month 6 had ..." (two
+    sentences joined by a comma) and, after a sentence about the resamples left out, "They
+    illustrate the method": a pronoun a reader attached to the failed resamples."""
+    assert _golden_glued("09-bias", "bias_cut_list").strip("'\"") == "3, 4, 5 and 6"
+    text = _outputs_text(_golden("09-bias"))
+    assert "; those with it by month" in text
+    assert "), those with it by month" not in text
+    assert "They illustrate the method" not in text and "The three come out" not in text
+    assert "the corrected concordance illustrate the method" in text
+
+
+def test_chapter_10_sentences_read_as_sentences():
+    """10 read "(the system's python3 lacks the book's packages; the README and the page on how
+    to re-run the book write the commands so too)", "The patients (deaths) that Table 7.5 and
+    Table 7.6 give for each group a Cox row compares follow them too" and, in Exercise 10.1's
+    solution, "Besides the two rows being too few patients for a report, the shorter os_months
+    breaks `rule` and `rule`"; its privacy rules were one bullet of a single 400-word sentence.
+    The learning objectives and key points write ``python -m analysis``: the page says that
+    means the .venv's Python."""
+    source = " ".join((ROOT / "chapters" / "10-your-cohort.md").read_text(encoding="utf-8").split())
+    assert "write the commands so too" not in source
+    assert "write `python -m analysis …`, they mean this Python" in source
+    assert "give for each group a Cox row compares" not in source
+    rules = _golden_glued("10-your-cohort", "yours_ex1_rules")
+    assert rules.startswith("Two patients are too few for a report; besides that,"), rules
+    assert "breaks the rules `" in rules
+    bullet = source[source.index("- **Identifiers are refused") : source.index("- **Unit mistakes")]
+    sentences = re.split(r"(?<=[.)])\s+(?=[A-Z*`-])", bullet)
+    assert max(len(s.split()) for s in sentences) < 120, max(sentences, key=len)
+    # the solution of Exercise 10.2 divides by the glued days per month, not a typed 30.4375
+    assert "divided by {glue:text}`yours_days_per_month`" in source
