@@ -30,6 +30,7 @@ __all__ = [
     "section_label",
     "relabel",
     "is_identifier",
+    "in_sentence",
 ]
 
 #: Column name -> header shown in a table.
