@@ -1020,7 +1020,7 @@ function bookOnReady(fn) {
 // An output is tabular, and keeps its lines, when it has two or more lines (blank ones not
 // counted) and one of them
 //   - has a run of two or more spaces (or a tab) between two characters after its first one
-//     ("spss     median 9.9", chapter 06; "hit           96", a printed data frame's rows), or
+//     ("spss    median 9.9", chapter 06; "hit           96", a printed data frame's rows), or
 //   - begins with a space (a data frame's header, a hanging indent under the line above:
 //     chapter 10's validator messages, already wrapped at 80 columns, which a phone would
 //     wrap again), or
