@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from test_reader_cohorts import _glued as glued_in
 
 ROOT = Path(__file__).resolve().parent.parent
 _TERM = re.compile(r"([a-z,;—]) \(?\{term\}`([^`<]+?)(?: <[^>]+>)?`")
@@ -96,17 +97,7 @@ def test_audit_table_8_1_kinds_of_check_are_told_apart():
 
 def _glued(stem: str, name: str) -> str:
     """A chapter's glued text, read from its golden notebook."""
-    import json
-
-    nb = json.loads((ROOT / "chapters" / f"{stem}.ipynb").read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        for o in cell.get("outputs", []):
-            if o.get("metadata", {}).get("scrapbook", {}).get("name") == name:
-                for mime in ("text/markdown", "text/plain"):
-                    value = o["data"].get(f"application/papermill.record/{mime}")
-                    if value is not None and not str(value).startswith("<IPython"):
-                        return value if isinstance(value, str) else "".join(value)
-    raise KeyError(name)
+    return glued_in(ROOT / "chapters" / f"{stem}.ipynb", name)
 
 
 def test_a_chapter_summary_ends_in_a_clause_not_a_bare_verdict():
