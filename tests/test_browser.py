@@ -2861,8 +2861,7 @@ def _golden_stream(stem: str, needle: str) -> str:
 
 #: printed outputs (their first words) with nothing to align, which wrap on a phone (book.js
 #: classes them "prose"; each was cut at 390 px, mid-number for some), and tabular ones, which
-#: keep their lines: columns aligned by runs of spaces (06's three CI methods, 01's counts) or
-#: hanging indents under the line above (10's validator, already wrapped at 80 columns)
+#: keep their lines: columns aligned by runs of spaces (06's three CI methods, 01's counts)
 PROSE_OUTPUTS = (
     "inconsistent — SE 0.446, z 2.38, P ≈ 0.0",
     "AST: HR 1.0110 per U/L, 0.63 for > 40 vs",
@@ -2873,24 +2872,41 @@ PROSE_OUTPUTS = (
 TABULAR_OUTPUTS = (
     "spss    median 9.9",
     "verdict",
+)
+#: messages printed with hanging indents (analysis.formatting.wrapped: continuation lines two
+#: spaces in; 10's items "  - …" under their heading), which wrap on a phone with their
+#: continuation lines under their first word (book.js classes them "prose" and "hanging"): they
+#: were tabular, kept their 80-character lines and were cut at the box's edge at 390 and 360 px
+#: (706 px wide in a 358-px box)
+HANGING_OUTPUTS = (
+    "weight_kg = 150 with height_cm = 165 is ",
+    "mean − 2 SD below zero, printed by the p",
     "my-cohort.csv: 5 problems",
-    "-p confidence_level",
+    "-p confidence_level=95: must be above 0 ",
 )
 
 
 def _printed_outputs(outputs) -> dict:
     """What is wrong with the printed outputs measured by :data:`_PRINTED_LINES_JS` on a phone:
     a tabular one wrapped, a prose one that does not wrap or still scrolls sideways, a box past
-    the text column; and the first words of those classed prose and tabular."""
-    out: dict = {"rewrapped": [], "unwrapped": [], "past": [], "prose": [], "tabular": []}
-    for text, printed, drawn, white_space, beyond, prose, over in outputs:
+    the text column, a message with a hanging indent whose wrapped lines are not under its first
+    word; and the first words of those classed prose, tabular and hanging."""
+    out: dict = {
+        "rewrapped": [], "unwrapped": [], "past": [], "unhung": [],
+        "prose": [], "tabular": [], "hanging": [],
+    }  # fmt: skip
+    for text, printed, drawn, white_space, beyond, prose, over, hanging, astray in outputs:
         out["prose" if prose else "tabular"].append(text)
+        if hanging:
+            out["hanging"].append(text)
         if not prose and (drawn != printed or white_space != "pre"):
             out["rewrapped"].append((text, printed, drawn, white_space))
         if prose and (white_space != "pre-wrap" or over > 1 or drawn < printed):
             out["unwrapped"].append((text, white_space, over))
         if beyond > 1:
             out["past"].append((text, beyond))
+        if astray:
+            out["unhung"].append((text, astray))
     return out
 
 
@@ -2898,21 +2914,22 @@ def test_code_wraps_and_printed_output_keeps_its_lines_on_a_phone(toured):
     """At 390 px no code cell or code block scrolls sideways (book.css): 9 of 10 chapters hid
     code behind the right edge, the commands of How to use (858-875 px in 356 px). At 1366 px no
     code a reader types scrolls (chapter 07's "# published beside reproduced, one row per te…"
-    was cut); printed output keeps its lines there.
+    was cut); printed output keeps its lines there (but for messages with hanging indents).
 
     A code cell's printed output that is tabular keeps its lines on a phone too, and scrolls
     sideways in its own box, never past the text column: a printed data frame's columns, 06's
-    three CI methods aligned by runs of spaces, and lines already broken at 80 columns with a
-    hanging indent (wrapped again at 358 px, chapter 10's validator lines each ran over two or
-    three; review: "the validator's printed output, already wrapped at 80 columns, wraps
-    again"). One with nothing to align (book.js's rule: one line, or lines without runs of
-    spaces, indents, pandas footers or box-drawing) wraps and fits its box: at 390 px 08's
-    "inconsistent — SE 0.446, z 2.38, P ≈ 0.01" was cut mid-number. Its text is the golden
-    notebook's (chapter 09's cut-offs, one line each).
+    three CI methods aligned by runs of spaces. One with nothing to align (book.js's rule: one
+    line, or lines without runs of spaces, indents other than hanging ones, pandas footers or
+    box-drawing) wraps and fits its box: at 390 px 08's "inconsistent — SE 0.446, z 2.38, P ≈
+    0.01" was cut mid-number. A message printed with hanging indents (:data:`HANGING_OUTPUTS`:
+    03's BMI warning, 04's "mean − 2 SD" note, 10's validator messages) wraps too, the lines of
+    each message under its first word: kept whole, they were cut at the box's edge (706 px in
+    358), and wrapped line by line the 80-character lines of 10's validator ran over two or
+    three, ragged. Chapter 09's printed cut-offs (one line each) are the golden notebook's.
 
     Measured by the tour on each page as loaded at each width (:data:`_PROBE_JS`)."""
     scrolling, typed, wrong, seen, outputs = {}, {}, {}, 0, 0
-    prose, tabular = [], []
+    prose, tabular, hanging = [], [], []
     for path in CODE_PAGES:
         phone = _probed(toured, path, 390)
         seen += phone["highlights"]
@@ -2922,6 +2939,7 @@ def test_code_wraps_and_printed_output_keeps_its_lines_on_a_phone(toured):
         outputs += len(got["prose"]) + len(got["tabular"])
         prose += got.pop("prose")
         tabular += got.pop("tabular")
+        hanging += got.pop("hanging")
         if any(got.values()):
             wrong[path.stem] = {k: v for k, v in got.items() if v}
         found = _probed(toured, path, 1366)["typed"]
@@ -2935,6 +2953,8 @@ def test_code_wraps_and_printed_output_keeps_its_lines_on_a_phone(toured):
     assert not wrong, f"printed output at 390 px: {wrong}"
     assert all(any(t.startswith(w) for t in prose) for w in PROSE_OUTPUTS), prose
     assert all(any(t.startswith(w) for t in tabular) for w in TABULAR_OUTPUTS), tabular
+    assert len(hanging) == len(HANGING_OUTPUTS), hanging
+    assert all(any(t.startswith(w) for t in hanging) for w in HANGING_OUTPUTS), hanging
     printed = _golden_stream(chapter.stem, "sessions: log-rank P")
     assert lines and lines.strip() == printed.strip(), "the printed lines were changed"
     assert not typed, f"code a reader types scrolls sideways at 1366 px: {typed}"
@@ -3348,10 +3368,25 @@ _PRINTED_LINES_JS = r"""
       const drawn = new Set([...range.getClientRects()].filter(r => r.width > 0)
         .map(r => Math.round(r.top))).size;
       const printed = pre.textContent.split('\n').filter(line => line.trim()).length;
+      // a message with a hanging indent (book.js's span.hang): the lines it wraps into that do
+      // not start its --hang right of its first line
+      const astray = Array.from(pre.querySelectorAll('span.hang')).map(hang => {
+        const lines = new Map();
+        const r = document.createRange();
+        r.selectNodeContents(hang);
+        [...r.getClientRects()].filter(b => b.width > 0).forEach(b => {
+          const top = Math.round(b.top);
+          lines.set(top, Math.min(lines.has(top) ? lines.get(top) : Infinity, b.left));
+        });
+        const lefts = [...lines.values()];
+        const step = parseFloat(getComputedStyle(hang).paddingLeft);
+        return lefts.slice(1).filter(x => Math.abs(x - lefts[0] - step) > 1).length;
+      }).reduce((a, b) => a + b, 0);
       return [pre.textContent.trim().slice(0, 40), printed, drawn,
               getComputedStyle(pre).whiteSpace, Math.round(pre.getBoundingClientRect().right - column),
               pre.closest('div.output').classList.contains('prose'),
-              pre.scrollWidth - pre.clientWidth];
+              pre.scrollWidth - pre.clientWidth,
+              pre.closest('div.output').classList.contains('hanging'), astray];
     });
 }
 """
@@ -3749,7 +3784,15 @@ TABULAR_CASES = {
     "   a  b\n0  1  2\n": True,  # a data frame
     "a b\n0 1\ndtype: int64\n": True,  # a Series's footer
     "x y\n[5 rows x 3 columns]\n": True,
-    "2 problems\n  - column sex: must be one of M, F\n": True,  # a hanging indent
+    # hanging indents (analysis.formatting.wrapped), which wrap: a continuation, an item under
+    # its heading, an item's continuation, back out to an indent in use
+    "2 problems\n  - column sex: must be one of M, F\n": False,
+    "a BMI outside\n  kg/m²: is the weight\nnext\n  - item\n    more\n  - item\n": False,
+    # an indent that does not step in by two spaces from the margin: aligned, kept
+    "  5 events\n100 events\n": True,  # right-aligned numbers
+    " 12\n100\n": True,
+    "a\n    b\n": True,
+    "a\n  b\n c\n": True,
     "┌──┐\n": True,  # box-drawing
     "a\tb\n": True,
 }
@@ -3759,22 +3802,29 @@ def test_a_small_phone_wraps_printed_sentences(browser, server, outside_requests
     """At 360 px (a 328 px column) a printed output with nothing to align wraps and fits its box
     (book.js classes it "prose", book.css wraps it), as at 390 px (the tour's
     test_code_wraps_and_printed_output_keeps_its_lines_on_a_phone): 07's "AST: HR 1.0110 per
-    U/L, 0.63 for > 40 vs ≤ 40 U/L" and 08's "… P ≈ 0.017" were cut at the box's edge. A tabular
+    U/L, 0.63 for > 40 vs ≤ 40 U/L" and 08's "… P ≈ 0.017" were cut at the box's edge. So does
+    a message printed with hanging indents (:data:`HANGING_OUTPUTS`, 03, 04 and 10), its wrapped
+    lines under its first word, its text (what a reader copies) the golden notebook's. A tabular
     one keeps its lines and scrolls in its box (06's three CI methods), never past the column;
     a comparison stays with its number ("P ≈ 0.017" on one line). The rule on its own cases:
     :data:`TABULAR_CASES`."""
     context = browser.new_context(
         viewport={"width": 360, "height": 800}, device_scale_factor=2, is_mobile=True
     )
-    seen, cases = {}, {}
+    seen, cases, copied = {}, {}, {}
     try:
         pg = context.new_page()
         _fence(pg, outside_requests)
         problems = _watch(pg)
         for path in CHAPTER_PAGES:
-            if path.stem[:2] in ("06", "07", "08"):
+            if path.stem[:2] in ("03", "04", "06", "07", "08", "10"):
                 pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
                 seen[path.stem[:2]] = _printed_outputs(pg.evaluate(_PRINTED_LINES_JS))
+                for text in pg.evaluate(
+                    """() => Array.from(document.querySelectorAll(
+                         'article div.output.hanging pre'), pre => pre.textContent)"""
+                ):
+                    copied[text] = _golden_stream(path.stem, text.strip().splitlines()[0])
                 if path.stem.startswith("08"):
                     kept = pg.evaluate(
                         """() => Array.from(document.querySelectorAll(
@@ -3786,13 +3836,17 @@ def test_a_small_phone_wraps_printed_sentences(browser, server, outside_requests
         assert not problems, problems
     finally:
         context.close()
-    assert sorted(seen) == ["06", "07", "08"], sorted(seen)
+    assert sorted(seen) == ["03", "04", "06", "07", "08", "10"], sorted(seen)
     prose = [t for got in seen.values() for t in got.pop("prose")]
     tabular = [t for got in seen.values() for t in got.pop("tabular")]
+    hanging = [t for got in seen.values() for t in got.pop("hanging")]
     wrong = {key: {k: v for k, v in got.items() if v} for key, got in seen.items()}
     assert not any(wrong.values()), f"printed output at 360 px: {wrong}"
     assert len(prose) >= 18 and tabular == ["spss    median 9.9, 95% CI 8.7–11.0\nlog "], tabular
     assert all(any(t.startswith(w) for t in prose) for w in PROSE_OUTPUTS[:4]), prose
+    assert len(hanging) == len(HANGING_OUTPUTS), hanging
+    assert all(any(t.startswith(w) for t in hanging) for w in HANGING_OUTPUTS), hanging
+    assert all(text == golden for text, golden in copied.items()), copied
     assert kept == [1], f"'P ≈ 0.017' drawn on {kept} lines"
     assert dict(zip(TABULAR_CASES, cases, strict=True)) == TABULAR_CASES, cases
     assert not outside_requests

@@ -1021,9 +1021,8 @@ function bookOnReady(fn) {
 // counted) and one of them
 //   - has a run of two or more spaces (or a tab) between two characters after its first one
 //     ("spss    median 9.9", chapter 06; "hit           96", a printed data frame's rows), or
-//   - begins with a space (a data frame's header, a hanging indent under the line above:
-//     chapter 10's validator messages, already wrapped at 80 columns, which a phone would
-//     wrap again), or
+//   - begins with a space that is not a hanging indent (a data frame's header, a right-aligned
+//     number: see bookHangingIndents), or
 //   - is a pandas footer ("dtype: int64", "[5 rows x 3 columns]");
 // or any line has a box-drawing or block character (U+2500-U+259F) or a tab. A single line
 // has nothing to align with and wraps even with a run of spaces (chapter 09's "naive: 0.54
@@ -1036,14 +1035,101 @@ function bookTabularOutput(text) {
     return line.trim();
   });
   if (lines.length < 2) return false;
+  var hanging = bookHangingIndents(lines);
   return lines.some(function (line) {
     return (
       /\S {2,}\S/.test(line) ||
-      /^\s/.test(line) ||
+      (/^\s/.test(line) && !hanging) ||
       /^(Name: .*, )?(Length: \d+, )?dtype: \S+$/.test(line.trim()) ||
       /^\[\d+ rows x \d+ columns\]$/.test(line.trim())
     );
   });
+}
+
+// The indents of a printed message are hanging indents, not columns, when they step in by
+// BOOK_HANG (the two spaces of analysis.formatting.wrapped) under the line above, or step back
+// out to an indent already in use: the first line starts at the margin, and each line's indent
+// is the line above's plus two spaces (a wrapped line's continuation, an item under its
+// heading) or that of a line it is nested in. Chapter 03's BMI warning, chapter 04's "mean − 2
+// SD" note and chapter 10's validator messages (their items "  - …", each continued under it)
+// were cut at the box's edge on a 390-px phone. A data frame's header ("   a  b") or a
+// right-aligned number (" 12" over "100") does not start at the margin.
+var BOOK_HANG = 2;
+function bookHangingIndents(lines) {
+  var open = [0];
+  return lines.every(function (line, i) {
+    var lead = line.length - line.replace(/^ +/, "").length;
+    if (!i && lead) return false; // the first line starts at the margin
+    if (/^\s/.test(line.slice(lead))) return false; // a tab or another space
+    if (lead === open[open.length - 1] + BOOK_HANG) {
+      open.push(lead);
+      return true;
+    }
+    while (open.length && open[open.length - 1] > lead) open.pop();
+    return open.length > 0 && open[open.length - 1] === lead;
+  });
+}
+
+// The lines of an output wrapped by analysis.formatting.wrapped are at most BOOK_LINE
+// characters (LINE_WIDTH): a line continues the one above when its indent is that line's
+// message's plus BOOK_HANG and its first word would not have fitted at the end of the line
+// above (wrapped fills each line as far as it goes). On a phone (book.css) each message is a
+// block (span.hang) that wraps with its continuation lines under its first word, as printed,
+// and the line breaks between its lines (span.join) are one space: at 390 px the 80-character
+// lines of chapter 10's validator wrapped again into ragged halves ("…), ages" alone on a
+// line). So on a wide screen, where 80 characters are wider than the text column at 1280 px
+// (706 px in 688: 03's BMI warning scrolled, 10's lines wrapped again with "or" alone on a
+// line); the output is marked "hanging" (book.css). The text, and what a reader copies, are
+// unchanged; on paper, and without this script, each line is drawn as printed.
+var BOOK_LINE = 80;
+function bookHangMessages(pre) {
+  var plain = Array.prototype.every.call(pre.childNodes, function (node) {
+    return node.nodeType === Node.TEXT_NODE || !node.textContent;
+  });
+  if (!plain) return false;
+  var text = pre.textContent;
+  var lines = text.split("\n");
+  var tail = "";
+  while (lines.length && !lines[lines.length - 1].trim()) tail = lines.pop() + "\n" + tail;
+  if (!lines.some(function (line) { return /^ /.test(line); })) return false;
+  var messages = [];
+  lines.forEach(function (line) {
+    var lead = line.length - line.replace(/^ +/, "").length;
+    var last = messages[messages.length - 1];
+    var above = last && last.lines[last.lines.length - 1];
+    var word = line.slice(lead).split(" ")[0];
+    if (
+      last &&
+      line.trim() &&
+      lead === last.lead + BOOK_HANG &&
+      Array.from(above).length + 1 + Array.from(word).length > BOOK_LINE
+    ) {
+      last.lines.push(line);
+    } else {
+      messages.push({ lead: lead, lines: [line] });
+    }
+  });
+  while (pre.firstChild) pre.removeChild(pre.firstChild);
+  messages.forEach(function (message, i) {
+    var span = document.createElement("span");
+    span.className = "hang";
+    span.style.setProperty("--hang", message.lead + BOOK_HANG + "ch");
+    message.lines.forEach(function (line, j) {
+      if (j) {
+        var lead = line.length - line.replace(/^ +/, "").length;
+        var join = document.createElement("span");
+        join.className = "join";
+        join.textContent = "\n" + line.slice(0, lead);
+        span.appendChild(join);
+        line = line.slice(lead);
+      }
+      span.appendChild(document.createTextNode(line));
+    });
+    if (i < messages.length - 1 || tail) span.appendChild(document.createTextNode("\n"));
+    pre.appendChild(span);
+  });
+  if (tail.length > 1) pre.appendChild(document.createTextNode(tail.slice(1)));
+  return true;
 }
 
 // In a wrapped output a comparison stays with its number (span.keep, book.css): chapter 08's
@@ -1077,6 +1163,7 @@ function bookTabularOutput(text) {
       var pre = out.querySelector("pre");
       if (!pre || bookTabularOutput(pre.textContent)) return;
       out.classList.add("prose");
+      if (bookHangMessages(pre)) out.classList.add("hanging");
       keepComparisons(pre);
     });
   }
