@@ -2867,7 +2867,7 @@ PROSE_OUTPUTS = (
     "AST: HR 1.0110 per U/L, 0.63 for > 40 vs",
     "median PFS 4.7 months, SPSS mean 8.4 mon",
     "68 deaths, 11 parameters in the multivar",
-    "naive: 0.54 (0.31–0.93)   time-varying: ",
+    "naive: 0.54 (0.31–0.93)\ntime-varying: ",  # two lines, each wrapping on its own
 )
 TABULAR_OUTPUTS = (
     "spss    median 9.9",
