@@ -15,9 +15,10 @@ Conventions (those of the paper, which was analysed in SPSS):
   1,000 (``"4,417"``), on the book's 82 patients and on a user's 2,000 alike; years, seeds and
   identifiers are not counts and print as they are (``"2021"``).
 - **P values** (:func:`p_value`): three decimals, ``"<0.001"`` below 0.001.
-- **Display text** (:func:`~analysis.formatting.number`, :func:`interval`, :func:`percent`, :func:`quantity`): a true
+- **Display text** (:func:`~analysis.formatting.number`, :func:`interval`, :func:`range_text`, :func:`percent`, :func:`quantity`): a true
   minus sign (U+2212) for negatives, ``,`` thousands separators on request (``"371,724"``), an en
-  dash between interval bounds (``"8.7–11.0"``), singular or plural units (``"1 month"``,
+  dash between interval bounds (``"8.7–11.0"``; one number for a range of a quantity whose ends
+  print alike, ``"2.5"``), singular or plural units (``"1 month"``,
   ``"3 months"``) and ``"not reached"`` for a median survival the curve never reaches.
 
 :func:`~analysis.formatting.rounded` keeps the ASCII hyphen-minus so that its text parses back as a number (it is what
@@ -54,6 +55,7 @@ __all__ = [
     "p_value",
     "percent",
     "quantity",
+    "range_text",
     "round_decimal",
     "round_half_up",
     "rounded",
@@ -329,6 +331,22 @@ def interval(lower, upper, decimals: int = 1, *, thousands: bool = False, missin
         number(lower, decimals, thousands=thousands, missing=missing),
         number(upper, decimals, thousands=thousands, missing=missing),
     )
+
+
+def range_text(lower, upper, decimals: int = 1, *, thousands: bool = False) -> str:
+    """The range of a quantity as :func:`interval` prints it, but one number when both ends
+    print the same: chapter 08 printed "score 7: 2.5–2.5 deaths". An interval of an estimate
+    keeps both bounds (:func:`interval`), as the paper prints them ("1.000–1.000").
+
+    Examples
+    --------
+    >>> range_text(2.46, 2.54, 1), range_text(2.46, 2.56, 1)
+    ('2.5', '2.5–2.6')
+    >>> range_text(-0.61, 7.41, 1)
+    '−0.6 to 7.4'
+    """
+    lo, hi = (number(x, decimals, thousands=thousands) for x in (lower, upper))
+    return lo if lo == hi else bounds(lo, hi)
 
 
 def hazard_ratio(estimate, decimals: int = 2) -> str:

@@ -1266,7 +1266,7 @@ def test_table_7_2_says_why_and_the_deaths_per_group_in_columns_of_their_own():
     assert rows and all(len(row) == len(header) for row in rows)
     for row in rows:
         assert "Var(ln HR)" not in row[1], row
-        # the rule once, in the caption; each row its floors
+        # the rule once, in the note under the table; each row its floors
         assert row[2] == "" or ("≥" in row[2] and "Var(ln HR)" not in row[2]), row
     assert sum(1 for row in rows if row[2]) >= 5
     # every note numbered in the table is under it, with the whole reason
@@ -1274,8 +1274,16 @@ def test_table_7_2_says_why_and_the_deaths_per_group_in_columns_of_their_own():
     marks = re.findall(r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+)$", "\n".join(row[1] for row in rows), re.M)
     assert marks and all(f"{m} " in notes for m in marks), marks
     assert "the calibration follows the other reading" in notes
-    caption = (ROOT / "chapters" / "07-cox.md").read_text("utf-8")
-    assert "(Var(ln HR) ≥ 1/d₁ + 1/d₀, d₁ and d₀ the deaths per group)" in caption
+    # review: the caption ran to 110 words; it says what the table holds, and the note under
+    # the table (before its numbered notes) how to read it, the rule of the deaths included
+    source = (ROOT / "chapters" / "07-cox.md").read_text("utf-8")
+    caption, after = source.split(":::{table} ", 1)[1].split(":name: tbl-cox-feasibility\n", 1)
+    while ":::{table} " in caption:  # the captions of the tables before it
+        caption = caption.split(":::{table} ", 1)[1]
+    assert len(caption.split()) <= 45, caption
+    note = after.split("```{glue:md} tbl-cox-feasibility-notes", 1)[0]
+    assert "(Var(ln HR) ≥ 1/d₁ + 1/d₀, d₁ and d₀ the deaths per group)" in " ".join(note.split())
+    assert "{numref}`tbl-cox-feasibility-all`" in note
 
 
 def test_chapter_10_says_how_the_cox_tables_hide_their_counts():

@@ -22,6 +22,21 @@ def test_a_negative_bound_is_joined_by_to_not_a_dash():
     assert formatting.hazard_ratio({"hr": 1.25, "lower": 0.69, "upper": 2.26}) == "1.25 (0.69–2.26)"
 
 
+def test_a_range_whose_ends_print_the_same_is_one_number():
+    """Review: chapter 08 printed "score 7: 2.5–2.5 deaths". formatting.range_text prints a range
+    whose two ends print the same as one number, compared as printed (at the decimals asked,
+    with separators, a true minus); formatting.interval keeps both bounds ("1.000–1.000", as the
+    paper prints Table 2's AFP row)."""
+    assert formatting.range_text(2.46, 2.54, 1) == "2.5"
+    assert formatting.range_text(2.46, 2.56, 1) == "2.5–2.6"
+    assert formatting.interval(1.0004, 0.9996, 3) == "1.000–1.000"
+    assert formatting.range_text(1234.4, 1234.2, 0, thousands=True) == "1,234"
+    assert formatting.range_text(1234.4, 1334.2, 0, thousands=True) == "1,234–1,334"
+    assert formatting.range_text(-2.51, -2.49, 1) == "−2.5"
+    assert formatting.range_text(-0.61, 7.41, 1) == "−0.6 to 7.4"
+    assert formatting.range_text(math.nan, math.nan, 1) == "–"
+
+
 def test_wrapped_keeps_every_word_within_the_width_under_its_item():
     """A printed message a chapter wraps (chapter 10's validator lines, up to 204 characters):
     every line at most LINE_WIDTH, the words and their order kept, continuation lines indented
