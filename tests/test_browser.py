@@ -1194,6 +1194,155 @@ def test_the_navigations_fold_buttons_have_names(shared_pages, outside_requests)
     assert not outside_requests
 
 
+#: The article's tables a screen reader cannot name: no caption, no ``aria-label``.
+_UNNAMED_TABLES_JS = """
+() => Array.from(document.querySelectorAll('article table'))
+  .filter(t => !t.querySelector(':scope > caption') && !(t.getAttribute('aria-label') || '').trim())
+  .map(t => t.className)
+"""
+
+
+@pytest.mark.parametrize("name", ["chapters/06-survival.html", "book/api/clinical.html"])
+def test_every_table_has_a_name(shared_pages, outside_requests, name):
+    """A table with no caption is named after what it lists (book.js): an API page's summary of
+    its functions ("Functions and classes of ...", on each of the 22 module pages) and the tables
+    of its docstrings ("Table of child_pugh") had no name for a screen reader's list of tables.
+    The chapters' tables all have captions."""
+    pg = shared_pages(1366, name)
+    unnamed = pg.evaluate(_UNNAMED_TABLES_JS)
+    assert not unnamed, f"{name}: tables with no name: {unnamed}"
+    if name.startswith("book/api"):
+        summary = "article table.autosummary[aria-label^='Functions and classes of']"
+        assert pg.locator(summary).count() == 1
+    assert not pg.problems, pg.problems
+    assert not outside_requests
+
+
+#: The article's headings and the page's landmarks, as a screen reader lists them: the page's
+#: shown h1s, each heading level that skips one (h2 -> h4), the main and navigation landmarks,
+#: and where the skip link leads.
+_OUTLINE_JS = """
+() => {
+  const shown = e => e.checkVisibility();
+  const levels = Array.from(document.querySelectorAll('article h1, article h2, article h3,'
+    + ' article h4, article h5, article h6')).filter(shown).map(h => +h.tagName[1]);
+  const skip = document.querySelector('a.skip-link, a[href="#main-content"]');
+  const target = skip && document.getElementById(skip.getAttribute('href').slice(1));
+  return {
+    h1: Array.from(document.querySelectorAll('h1')).filter(shown).length,
+    skipped: levels.slice(1).filter((l, i) => l > levels[i] + 1).length,
+    main: document.querySelectorAll('main, [role=main]').length,
+    nav: Array.from(document.querySelectorAll('nav')).filter(n => n.getAttribute('aria-label')
+      || n.getAttribute('aria-labelledby')).length,
+    skipTo: target ? target.tagName : null,
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("name", ["chapters/06-survival.html", "book/api/clinical.html"])
+def test_one_title_no_skipped_heading_and_landmarks(shared_pages, outside_requests, name):
+    """A page shows one h1 (the theme's printed title, a second h1, is hidden on screen), its
+    headings skip no level, it has a main landmark and named navigations, and its skip link
+    leads to the main content."""
+    pg = shared_pages(1366, name)
+    seen = pg.evaluate(_OUTLINE_JS)
+    assert seen == {"h1": 1, "skipped": 0, "main": 1, "nav": seen["nav"], "skipTo": "MAIN"}, seen
+    assert seen["nav"] >= 1, seen
+    assert not pg.problems, pg.problems
+    assert not outside_requests
+
+
+#: What has the focus: its name (the words a screen reader says first).
+_FOCUSED_JS = """() => { const e = document.activeElement;
+  return e && e !== document.body ? (e.getAttribute('aria-label') || e.innerText).trim() : null; }"""
+
+
+def _tab_to(pg, selector: str, most: int = 30) -> bool:
+    """Press Tab until the visible ``selector`` has the focus (at most ``most`` times)."""
+    target = pg.locator(selector).filter(visible=True).first.element_handle()
+    for _ in range(most):
+        pg.keyboard.press("Tab")
+        if pg.evaluate("e => e === document.activeElement", target):
+            return True
+    return False
+
+
+def test_escape_closes_what_the_keyboard_opened_and_gives_the_focus_back(
+    contexts, server, outside_requests
+):
+    """On a phone (390 px), keyboard only: the menu, the contents, the search and the download
+    menu of the page's header are reached with Tab and opened with Enter; Escape closes each and
+    the focus goes back to its button, so that the next Tab goes on from there. The search
+    dialog gave it back to nothing (book.js): the next Tab began again at the top of the page."""
+    pg = _open(contexts, 390, outside_requests)
+    opened = {
+        ".primary-toggle": "document.getElementById('pst-primary-sidebar-modal').open",
+        ".secondary-toggle": "document.getElementById('pst-secondary-sidebar-modal').open",
+        "button.search-button": "document.getElementById('pst-search-dialog').open",
+        ".bd-header-article .dropdown-toggle": "!!document.querySelector('.dropdown-menu.show')",
+    }
+    try:
+        pg.goto(f"{server}/chapters/06-survival.html", wait_until="load")
+        wrong = []
+        for selector, is_open in opened.items():
+            # from the page's first control, its skip link, as after a load
+            pg.evaluate(
+                "() => { window.scrollTo(0, 0); document.querySelector('a[href=\"#main-content\"]').focus(); }"
+            )
+            if not _tab_to(pg, selector):
+                wrong.append(f"{selector}: not reached with Tab")
+                continue
+            name = pg.evaluate(_FOCUSED_JS)
+            pg.keyboard.press("Enter")
+            pg.wait_for_timeout(300)
+            if not pg.evaluate(is_open):
+                wrong.append(f"{selector}: Enter did not open it")
+            pg.keyboard.press("Escape")
+            pg.wait_for_timeout(300)
+            if pg.evaluate(is_open):
+                wrong.append(f"{selector}: Escape did not close it")
+            back = pg.evaluate(_FOCUSED_JS)
+            if back != name:
+                wrong.append(f"{selector}: the focus went to {back!r}, not back to {name!r}")
+        assert not wrong, wrong
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert not outside_requests
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_back_to_top_is_readable_and_its_focus_ring_shows(shared_pages, outside_requests, theme):
+    """The "Back to top" button (shown when the reader scrolls up) keeps WCAG AA: its words 4.5 : 1
+    on its colour and its keyboard focus ring 3 : 1 on the page. In light mode the theme's white
+    on orange (#e89217) read 2.4 : 1, and the orange ring 2.4 on the white page (book.css)."""
+    pg = shared_pages(390, "chapters/06-survival.html")
+    pg.bring_to_front()  # a tab behind the others gets no scroll events: the button stays hidden
+    pg.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
+    pg.evaluate("window.scrollTo(0, 4000)")
+    pg.wait_for_timeout(200)
+    pg.evaluate("window.scrollTo(0, 3500)")
+    button = pg.locator("#pst-back-to-top")
+    button.wait_for(state="visible", timeout=5000)
+    button.focus()
+    pg.keyboard.press("Shift+Tab")
+    pg.keyboard.press("Tab")  # focused from the keyboard: :focus-visible, its ring drawn
+    pg.wait_for_timeout(400)  # the theme's transitions
+    words, ring = button.evaluate(
+        "b => {\n"
+        + _CONTRAST_HELPERS
+        + """  const s = getComputedStyle(b);
+  return [ratio(rgba(s.color), under(b)), s.outlineStyle === 'none' ? 0
+    : ratio(rgba(s.outlineColor), under(b.parentElement))];
+}"""
+    )
+    assert words >= 4.5, f"{theme}: 'Back to top' at {words:.2f} : 1"
+    assert ring >= 3, f"{theme}: its focus ring at {ring:.2f} : 1 on the page"
+    assert not pg.problems, pg.problems
+    assert not outside_requests
+
+
 def test_a_page_printed_in_dark_mode_prints_light(contexts, server, outside_requests, tmp_path):
     """A reader in the theme's dark mode who prints a chapter gets the light theme on paper
     (book.js, on "beforeprint"): the dark theme's light grey words had printed on white paper,

@@ -1012,6 +1012,64 @@ function bookOnReady(fn) {
   bookOnReady(nameNavToggles);
 })();
 
+// Keyboard and screen-reader fixes (an accessibility pass, tests/test_browser.py):
+//  - the search dialog (Ctrl+K or the magnifier) gave the focus back to nothing when Escape closed
+//    it on a phone (the header's magnifier there), so the next Tab began again at the top of the
+//    page: the focus goes back to the control that opened it;
+//  - a table with no caption (an API page's summary of its functions, a table in a docstring,
+//    the general index's columns) had no name: it is named after what it lists.
+(function () {
+  function refocusAfterSearch() {
+    var dialog = document.getElementById("pst-search-dialog");
+    if (!dialog) return;
+    // the magnifier loses the focus before the dialog opens (so the browser has nothing to give
+    // it back to): the last control that lost the focus outside the dialog is the one
+    var opener = null;
+    document.addEventListener(
+      "focusout",
+      function (event) {
+        if (!dialog.contains(event.target)) opener = event.target;
+      },
+      true
+    );
+    dialog.addEventListener("close", function () {
+      var back = opener;
+      setTimeout(function () {
+        var now = document.activeElement;
+        if (back && back.isConnected && (!now || now === document.body)) back.focus();
+      });
+    });
+  }
+  function nameTables() {
+    var title = document.querySelector("article h1");
+    var page = title ? title.textContent.replace(/#$/, "").trim() : document.title;
+    document
+      .querySelectorAll("article table:not([aria-label]):not([aria-labelledby])")
+      .forEach(function (table) {
+        if (table.querySelector(":scope > caption")) return;
+        var name;
+        var api = table.closest("dl.py > dd");
+        var sig = api && api.previousElementSibling;
+        var fn = sig && sig.querySelector(".sig-name");
+        if (table.classList.contains("autosummary")) name = "Functions and classes of " + page;
+        else if (fn) name = "Table of " + fn.textContent.trim();
+        else if (table.classList.contains("indextable")) {
+          var letter = table.previousElementSibling;
+          name = page + (letter && letter.tagName === "H2" ? ": " + letter.textContent.trim() : "");
+        } else {
+          var section = table.closest("section");
+          var heading = section && section.querySelector(":scope > h1, :scope > h2, :scope > h3");
+          name = heading ? heading.textContent.replace(/#$/, "").trim() : page;
+        }
+        table.setAttribute("aria-label", name);
+      });
+  }
+  bookOnReady(function () {
+    refocusAfterSearch();
+    nameTables();
+  });
+})();
+
 // A code cell's printed output keeps its lines on a phone and scrolls sideways (book.css): a
 // printed table's columns stay aligned. An output with nothing to align wraps there instead
 // (class "prose" on its div.output, book.css): at 390 px its lines were cut at the box's edge,
