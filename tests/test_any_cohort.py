@@ -691,7 +691,7 @@ def test_chapters_02_04_05_on_a_cohort_without_optional_columns(odd_run, other_c
     ch04 = odd_run / "04-baseline.ipynb"
     assert (_glued(ch04, "base_n_skewed"), _glued(ch04, "base_n_cont")) == ("'5'", "'9'")
     printed = "".join(_shown_text(ch04))
-    assert "printed by the paper: 5 of 9\n" in printed, printed
+    assert "printed by the paper: 5 of 9 (" in printed, printed  # its names follow in brackets
     ch05 = odd_run / "05-response.ipynb"
     code = _glued(ch05, "resp_ex_cp_code")
     assert "beta.ppf(0.05, k," in code and "beta.ppf(0.95, k + 1," in code, code
