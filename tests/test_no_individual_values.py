@@ -296,7 +296,7 @@ def test_no_hidden_count_comes_back_from_n_minus_the_others(planted_run):
     glued = _glued_texts(planted_run / "02-eligibility.ipynb")
     assert glued["elig_cohort_b"] == COMPLEMENT_MARK, glued["elig_cohort_b"]  # 13 - 10 = 3
     text = _outputs_text(planted_run / "02-eligibility.ipynb")
-    jsh = next(line for line in text.splitlines() if line.startswith("| poor response"))
+    jsh = next(line for line in text.splitlines() if line.startswith("| Poor response"))
     assert "| hidden |" in jsh and "| 9 |" not in jsh and "| 10 |" not in jsh, jsh
 
 
