@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from scipy import special
 
-from analysis import formatting, labels, paper, published
+from analysis import clinical, formatting, labels, paper, published
 from analysis.formatting import number, p_value
 from analysis.verdicts import AUDIT_VERDICTS, CANNOT_TELL, CONSISTENT, INCONSISTENT
 
@@ -1986,12 +1986,11 @@ def _check_sums(rows: _Rows, get, n: int) -> None:
     )
 
 
+#: The cohort's column of each JSH criterion -> its label in a sentence ("poor response"),
+#: from the one vocabulary (:data:`analysis.labels.JSH_CRITERION_LABELS`), in Table 1's order.
 _REFRACTORY = {
-    "refractory_poor_response": "poor response",
-    "refractory_new_lesions": "new lesions",
-    "refractory_extrahepatic": "extrahepatic spread",
-    "refractory_vascular_invasion": "vascular invasion",
-    "refractory_tumor_marker": "tumour marker",
+    column: labels.in_sentence(labels.JSH_CRITERION_LABELS[criterion])
+    for criterion, column in clinical.JSH_COHORT_COLUMNS.items()
 }
 
 
@@ -2005,20 +2004,17 @@ def _check_refractory(rows: _Rows, get, n: int) -> None:
         criteria_cover(counts, n),
         ids,
     )
-    rows.add(
-        "Results",
-        "most common cause: poor response",
-        "claim vs table",
-        claim_extreme(counts, "poor response", "max"),
-        ids + ["results.refractory_poor_response.percent"],
-    )
-    rows.add(
-        "Results",
-        "least common cause: extrahepatic spread",
-        "claim vs table",
-        claim_extreme(counts, "extrahepatic spread", "min"),
-        ids + ["results.refractory_extrahepatic.percent"],
-    )
+    for which, column, said in (
+        ("max", "refractory_poor_response", "most"),
+        ("min", "refractory_extrahepatic", "least"),
+    ):  # the Results name the most and the least common cause
+        rows.add(
+            "Results",
+            f"{said} common cause: {_REFRACTORY[column]}",
+            "claim vs table",
+            claim_extreme(counts, _REFRACTORY[column], which),
+            ids + [f"results.{column}.percent"],
+        )
 
 
 # (quantity, integer-valued?, lower bound, upper bound, why the bound)

@@ -16,8 +16,8 @@ Staging
     :func:`bclc_stage`, :func:`bclc_stage_frame`, :func:`vp_class`, :func:`vp_group`,
     :func:`macrovascular_invasion`, :data:`VP_DEFINITIONS`
 Selection
-    :func:`jsh_refractory`, :func:`jsh_refractory_frame`, :func:`eligibility`,
-    :func:`eligibility_frame`
+    :func:`jsh_refractory`, :func:`jsh_refractory_frame`, :data:`JSH_COHORT_COLUMNS`,
+    :func:`eligibility`, :func:`eligibility_frame`
 Response
     :func:`mrecist`, :func:`mrecist_sequence`, :func:`best_response`, :func:`orr`, :func:`dcr`,
     :func:`response_summary`
@@ -71,6 +71,7 @@ __all__ = [
     "jsh_refractory",
     "jsh_refractory_frame",
     "JSH_CRITERIA",
+    "JSH_COHORT_COLUMNS",
     "JSH_VIABLE_PERCENT",
     "JSH_WINDOW_MONTHS",
     "JSH_MIN_CONSECUTIVE_SESSIONS",
@@ -1427,13 +1428,19 @@ JSH_VIABLE_PERCENT = 50.0
 JSH_WINDOW_MONTHS = (1.0, 3.0)
 JSH_MIN_CONSECUTIVE_SESSIONS = 2
 
-JSH_CRITERIA = (
-    "intrahepatic_poor_response",
-    "intrahepatic_new_lesions",
-    "vascular_invasion",
-    "extrahepatic_spread",
-    "tumor_marker_rise",
-)
+#: The JSH criteria (:func:`jsh_refractory`'s names) and the cohort's 0/1 column recording each
+#: (``data/schema.yaml``), in the order of the paper's Table 1, which every table of the book
+#: keeps; their clinical labels are :data:`analysis.labels.JSH_CRITERION_LABELS`.
+JSH_COHORT_COLUMNS = {
+    "intrahepatic_poor_response": "refractory_poor_response",
+    "intrahepatic_new_lesions": "refractory_new_lesions",
+    "extrahepatic_spread": "refractory_extrahepatic",
+    "vascular_invasion": "refractory_vascular_invasion",
+    "tumor_marker_rise": "refractory_tumor_marker",
+}
+
+#: The criteria's names, in that order.
+JSH_CRITERIA = tuple(JSH_COHORT_COLUMNS)
 
 
 def _longest_run(flags: Sequence[bool]) -> int:
@@ -1456,14 +1463,16 @@ def jsh_refractory(
     """Which JSH 2021 criteria of TACE failure/refractoriness are met :cite:p:`kudo2021`.
 
     One entry per TACE session in ``viable_percent`` / ``new_lesions`` (in order), evaluated on
-    CT/MRI after it. The criteria, as the study applied them (:cite:t:`hien2024`, Methods):
+    CT/MRI after it. The criteria, as the study applied them (:cite:t:`hien2024`, Methods), in the
+    order of the paper's Table 1 (:data:`JSH_CRITERIA`; their labels:
+    :data:`analysis.labels.JSH_CRITERION_LABELS`):
 
     * **intrahepatic_poor_response** – residual viable (enhancing) tumour >= 50% of the treated
       lesion after at least two *consecutive* TACE sessions;
     * **intrahepatic_new_lesions** – more intrahepatic lesions than before TACE after at least
       two consecutive sessions;
-    * **vascular_invasion** – appearance of macrovascular invasion;
     * **extrahepatic_spread** – appearance of extrahepatic spread;
+    * **vascular_invasion** – appearance of macrovascular invasion;
     * **tumor_marker_rise** – tumour markers keep rising right after TACE (at most a slight,
       transient fall).
 
@@ -1529,27 +1538,16 @@ def jsh_refractory(
         timely = [start <= m <= end for m in months]
     poor = [v >= JSH_VIABLE_PERCENT and t for v, t in zip(viable, timely, strict=False)]
     grew = [g and t for g, t in zip(new, timely, strict=False)]
-    result = pd.Series(
-        {
-            "intrahepatic_poor_response": _longest_run(poor) >= JSH_MIN_CONSECUTIVE_SESSIONS,
-            "intrahepatic_new_lesions": _longest_run(grew) >= JSH_MIN_CONSECUTIVE_SESSIONS,
-            "vascular_invasion": _check_flag(vascular_invasion, "vascular_invasion"),
-            "extrahepatic_spread": _check_flag(extrahepatic_spread, "extrahepatic_spread"),
-            "tumor_marker_rise": _check_flag(tumor_marker_rise, "tumor_marker_rise"),
-        },
-        dtype=bool,
-    )
+    met = {
+        "intrahepatic_poor_response": _longest_run(poor) >= JSH_MIN_CONSECUTIVE_SESSIONS,
+        "intrahepatic_new_lesions": _longest_run(grew) >= JSH_MIN_CONSECUTIVE_SESSIONS,
+        "vascular_invasion": _check_flag(vascular_invasion, "vascular_invasion"),
+        "extrahepatic_spread": _check_flag(extrahepatic_spread, "extrahepatic_spread"),
+        "tumor_marker_rise": _check_flag(tumor_marker_rise, "tumor_marker_rise"),
+    }
+    result = pd.Series({c: met[c] for c in JSH_CRITERIA}, dtype=bool)  # the book's order
     result["is_refractory"] = bool(result.any())
     return result
-
-
-_COHORT_JSH = {
-    "intrahepatic_poor_response": "refractory_poor_response",
-    "intrahepatic_new_lesions": "refractory_new_lesions",
-    "vascular_invasion": "refractory_vascular_invasion",
-    "extrahepatic_spread": "refractory_extrahepatic",
-    "tumor_marker_rise": "refractory_tumor_marker",
-}
 
 
 def _flag_column(df, column) -> np.ndarray:
@@ -1566,9 +1564,9 @@ def _flag_column(df, column) -> np.ndarray:
 def jsh_refractory_frame(df: pd.DataFrame, *, require_two_sessions: bool = True) -> pd.DataFrame:
     """JSH 2021 refractoriness (:func:`jsh_refractory`) from the cohort's recorded criteria.
 
-    The cohort records each criterion as a 0/1 column (``refractory_poor_response``,
-    ``refractory_new_lesions``, ``refractory_vascular_invasion``, ``refractory_extrahepatic``,
-    ``refractory_tumor_marker``). With ``require_two_sessions`` (default) the two intrahepatic
+    The cohort records each criterion as a 0/1 column (:data:`JSH_COHORT_COLUMNS`:
+    ``refractory_poor_response``, ``refractory_new_lesions``, ``refractory_extrahepatic``,
+    ``refractory_vascular_invasion``, ``refractory_tumor_marker``). With ``require_two_sessions`` (default) the two intrahepatic
     criteria count only when ``refractory_tace_sessions`` >= 2, as JSH 2021 asks for two
     consecutive failed sessions.
 
@@ -1597,6 +1595,11 @@ def jsh_refractory_frame(df: pd.DataFrame, *, require_two_sessions: bool = True)
     [True, False]
     >>> jsh_refractory_frame(d, require_two_sessions=False)["is_refractory"].tolist()
     [True, True]
+
+    One column per criterion, in the order of the paper's Table 1:
+
+    >>> JSH_COHORT_COLUMNS["extrahepatic_spread"], list(jsh_refractory_frame(d).columns[2:4])
+    ('refractory_extrahepatic', ['extrahepatic_spread', 'vascular_invasion'])
     >>> try:
     ...     jsh_refractory_frame(d, require_two_sessions="false")
     ... except TypeError as error:
@@ -1609,12 +1612,12 @@ def jsh_refractory_frame(df: pd.DataFrame, *, require_two_sessions: bool = True)
             f"require_two_sessions: expected True or False, got {require_two_sessions!r} "
             "(papermill's -p reads only True and False, capitalised, as true and false)"
         )
-    _require_columns(df, list(_COHORT_JSH.values()) + ["refractory_tace_sessions"])
+    _require_columns(df, list(JSH_COHORT_COLUMNS.values()) + ["refractory_tace_sessions"])
     out = pd.DataFrame(index=df.index)
     sessions, _ = _as_array(
         df["refractory_tace_sessions"].to_numpy(), "refractory_tace_sessions", lo=0, hi=100
     )
-    for criterion, column in _COHORT_JSH.items():
+    for criterion, column in JSH_COHORT_COLUMNS.items():
         flag = _flag_column(df, column)
         if require_two_sessions and criterion.startswith("intrahepatic"):
             flag = flag & (sessions >= JSH_MIN_CONSECUTIVE_SESSIONS)
@@ -1843,7 +1846,7 @@ def eligibility_frame(df: pd.DataFrame) -> pd.DataFrame:
     [<NA>, <NA>]
     """
     _require_columns(df, ["age_years", "tumor_number", "tumor_size_mm", "ecog_ps", "os_months"])
-    jsh_columns = list(_COHORT_JSH.values()) + ["refractory_tace_sessions"]
+    jsh_columns = list(JSH_COHORT_COLUMNS.values()) + ["refractory_tace_sessions"]
     if all(c in df.columns for c in jsh_columns):
         refractory = jsh_refractory_frame(df)["is_refractory"]
     else:  # not recorded: not assessable

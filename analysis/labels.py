@@ -15,6 +15,12 @@ For example:
 'Sex: male, n'
 >>> is_identifier("albumin_le3"), is_identifier("Albumin ≤ 3 g/dL")
 (True, False)
+
+Each JSH criterion has one label (:data:`JSH_CRITERION_LABELS`); its cohort column reads it after
+"Refractory:":
+
+>>> term_label("vascular_invasion"), term_label("table1.refractory_vascular_invasion.count")
+('Vascular invasion', 'Refractory: vascular invasion, n')
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import re
 __all__ = [
     "COLUMN_LABELS",
     "TERM_LABELS",
+    "JSH_CRITERION_LABELS",
     "column_label",
     "term_label",
     "quantity_label",
@@ -103,6 +110,30 @@ COLUMN_LABELS = {
     "percent": "Percent",
 }
 
+#: The JSH 2021 criteria of TACE refractoriness, as :func:`analysis.clinical.jsh_refractory` names
+#: them, each with its one clinical label, in the order of the paper's Table 1. Every table that
+#: names the criteria shows these labels in this order: one patient's criteria (chapter 02), the
+#: cohort's counts (Table 2.4) and, after "Refractory:", the cohort's 0/1 columns wherever Table 1
+#: is shown (chapters 01, 04 and 08), where "Vascular invasion" alone could be read as the
+#: portal thrombus. Short: a phone's table has about 390 px for all its columns.
+JSH_CRITERION_LABELS = {
+    "intrahepatic_poor_response": "Poor response",
+    "intrahepatic_new_lesions": "New liver lesions",
+    "extrahepatic_spread": "Extrahepatic spread",
+    "vascular_invasion": "Vascular invasion",
+    "tumor_marker_rise": "Rising markers",
+}
+
+#: The cohort's 0/1 column of each JSH criterion (``data/schema.yaml``;
+#: :data:`analysis.clinical.JSH_COHORT_COLUMNS`, which a test holds equal to this).
+_JSH_COLUMNS = {
+    "intrahepatic_poor_response": "refractory_poor_response",
+    "intrahepatic_new_lesions": "refractory_new_lesions",
+    "extrahepatic_spread": "refractory_extrahepatic",
+    "vascular_invasion": "refractory_vascular_invasion",
+    "tumor_marker_rise": "refractory_tumor_marker",
+}
+
 #: Term code (Cox terms, cohort columns) -> clinical label.
 TERM_LABELS = {
     "age_years": "Age (years)",
@@ -163,11 +194,7 @@ TERM_LABELS = {
     "pvtt_vp4": "PVTT Vp4",
     "pvtt_present": "PVTT present",
     "refractory_tace_sessions": "TACE-refractory sessions",
-    "refractory_poor_response": "Refractory: poor response",
-    "refractory_new_lesions": "Refractory: new lesions",
-    "refractory_extrahepatic": "Refractory: extrahepatic spread",
-    "refractory_vascular_invasion": "Refractory: vascular invasion",
-    "refractory_tumor_marker": "Refractory: rising tumour marker",
+    # the cohort's refractory_* columns of the JSH criteria: added below, from JSH_CRITERION_LABELS
     "prior_resection_or_transplant": "Prior resection or transplant",
     "n_patients": "Patients",
     "orr": "ORR",
@@ -178,12 +205,7 @@ TERM_LABELS = {
     "response_pr": "Partial response (PR)",
     "response_sd": "Stable disease (SD)",
     "response_pd": "Progressive disease (PD)",
-    # the JSH 2021 criteria of TACE failure as analysis.clinical.jsh_refractory names them
-    "intrahepatic_poor_response": "Poor intrahepatic response",
-    "intrahepatic_new_lesions": "New intrahepatic lesions",
-    "vascular_invasion": "Vascular invasion",
-    "extrahepatic_spread": "Extrahepatic spread",
-    "tumor_marker_rise": "Rising tumour marker",
+    # the JSH 2021 criteria themselves: added below, from JSH_CRITERION_LABELS
     "is_refractory": "TACE-refractory (any criterion)",
     "univariate": "Univariate",
     "multivariate": "Multivariable",
@@ -400,6 +422,16 @@ def in_sentence(label: str) -> str:
 
 #: Words that open a label and are names, capitalised wherever they stand.
 _NAMES = {"Kaplan–Meier", "Cox", "Wald", "Wilson", "Clopper–Pearson", "Korean"}
+
+# one label per JSH criterion: the criterion's own name reads it as it is, its cohort column
+# after "Refractory:" ("Refractory: poor response"), never typed a second time
+TERM_LABELS.update(JSH_CRITERION_LABELS)
+TERM_LABELS.update(
+    {
+        column: f"Refractory: {in_sentence(JSH_CRITERION_LABELS[c])}"
+        for c, column in _JSH_COLUMNS.items()
+    }
+)
 
 
 def term_label(code) -> str:

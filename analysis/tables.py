@@ -47,7 +47,7 @@ from analysis.formatting import (
     word_list,
 )
 from analysis.formatting import count as fmt_count
-from analysis.labels import relabel, section_label
+from analysis.labels import JSH_CRITERION_LABELS, in_sentence, relabel, section_label, term_label
 from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.privacy import (
     AGE_TOP_CODE,
@@ -888,15 +888,11 @@ def table1(
         mean_sd("Number of TACE-refractory sessions", "refractory_tace_sessions"),
         n_pct("Additional TACE during HAIC", "additional_tace", c["additional_tace"] == 1),
     ]
+    # the JSH criteria in their one vocabulary: "Refractory: poor response" (analysis.labels)
+    refractory = [term_label(col) for col in clinical.JSH_COHORT_COLUMNS.values()]
     rows += [
-        n_pct(f"Refractory: {what}", col, _flag(c, col), col)
-        for what, col in (
-            ("poor response", "refractory_poor_response"),
-            ("new lesions", "refractory_new_lesions"),
-            ("extrahepatic spread", "refractory_extrahepatic"),
-            ("vascular invasion", "refractory_vascular_invasion"),
-            ("rising tumour marker", "refractory_tumor_marker"),
-        )
+        n_pct(label, col, _flag(c, col), col)
+        for label, col in zip(refractory, clinical.JSH_COHORT_COLUMNS.values(), strict=True)
     ]
     table = pd.DataFrame(
         rows, columns=["characteristic", "published", "reproduced", "verdict", "reason"]
@@ -921,9 +917,7 @@ def table1(
         if shown and (rest := n - sum(counts[label] for label in shown)) > 0:
             counts[("other", k)] = rest
             group.append(("other", k))
-    for label in [
-        k for k in count_rows if k == "Additional TACE during HAIC" or k.startswith("Refractory:")
-    ]:
+    for label in [k for k in count_rows if k == "Additional TACE during HAIC" or k in refractory]:
         counts[(label, "no")] = n - count_rows[label]
         levels.append([label, (label, "no")])
     hidden = hidden_counts(
@@ -2502,15 +2496,12 @@ def table2_ties(
 
 
 # ------------------------------------------------------------- chapter 02: eligibility, staging
-#: The JSH criteria as Table 2.4 lists them: label, the cohort's 0/1 column, the criterion of
-#: :func:`analysis.clinical.jsh_refractory_frame`.
-JSH_CRITERIA_ROWS = (
-    ("poor response of the treated tumour", "refractory_poor_response", "intrahepatic_poor_response"),
-    ("new intrahepatic lesions", "refractory_new_lesions", "intrahepatic_new_lesions"),
-    ("extrahepatic spread", "refractory_extrahepatic", "extrahepatic_spread"),
-    ("vascular invasion", "refractory_vascular_invasion", "vascular_invasion"),
-    ("tumour markers keep rising", "refractory_tumor_marker", "tumor_marker_rise"),
-)  # fmt: skip
+#: The JSH criteria as Table 2.4 lists them: label (:data:`analysis.labels.JSH_CRITERION_LABELS`),
+#: the cohort's 0/1 column, the criterion of :func:`analysis.clinical.jsh_refractory_frame`; in
+#: the order of the paper's Table 1 (:data:`analysis.clinical.JSH_COHORT_COLUMNS`).
+JSH_CRITERIA_ROWS = tuple(
+    (JSH_CRITERION_LABELS[key], column, key) for key, column in clinical.JSH_COHORT_COLUMNS.items()
+)
 
 #: Stages of the 2022 BCLC rules, earliest first.
 BCLC_STAGES = ("0", "A", "B", "C", "D")
@@ -2568,7 +2559,7 @@ def jsh_criteria_table(
     columns = [c for _, c, _ in JSH_CRITERIA_ROWS] + ["refractory_tace_sessions"]
     missing = missing_columns(cohort, columns)
     if missing:
-        said = {c: f"the {label} criterion" for label, c, _ in JSH_CRITERIA_ROWS}
+        said = {c: f"the {in_sentence(label)} criterion" for label, c, _ in JSH_CRITERIA_ROWS}
         said["refractory_tace_sessions"] = "the number of failed TACE sessions"
         absent = (
             "which JSH criteria each patient met"

@@ -715,11 +715,11 @@ def test_jsh_other_criteria():
     assert bool(jsh_refractory([10, 10], [1, 1])["intrahepatic_new_lesions"]) is True
     assert bool(jsh_refractory([10, 10, 10], [1, 0, 1])["intrahepatic_new_lesions"]) is False
     none = jsh_refractory()
-    assert list(none.index) == [
+    assert list(none.index) == [  # the order of the paper's Table 1, as every table shows them
         "intrahepatic_poor_response",
         "intrahepatic_new_lesions",
-        "vascular_invasion",
         "extrahepatic_spread",
+        "vascular_invasion",
         "tumor_marker_rise",
         "is_refractory",
     ]

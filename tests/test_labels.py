@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from analysis import book, labels
+from analysis import book, labels, published
 
 
 def test_labels_for_columns_terms_and_published_ids():
@@ -87,3 +87,59 @@ def test_section_label_names_where_the_paper_prints_a_number():
     assert labels.section_label("abstract.os_median_additional_tace.interval") == "Abstract"
     assert labels.section_label("table1.additional_tace.count") == "Table 1"
     assert labels.section_label("highlights.x.count") == "Highlights"
+
+
+def test_each_jsh_criterion_has_one_label_in_one_order():
+    """One vocabulary for the JSH 2021 criteria (analysis.labels.JSH_CRITERION_LABELS): Table 2.1
+    (one patient's criteria), Table 2.4 (the cohort's counts), Table 1 as chapters 01, 04 and 08
+    show it, the audit and the data dictionary name each criterion by the same label, in the
+    order of the paper's Table 1. Before, Table 2.1 said "Poor intrahepatic response", Table 2.4
+    "poor response of the treated tumour" in another order, Table 1 "Refractory: poor response"."""
+    from analysis import audit, clinical, tables
+    from analysis.cohort import SCHEMA
+
+    vocabulary = labels.JSH_CRITERION_LABELS
+    names = list(vocabulary.values())
+    assert names == [
+        "Poor response", "New liver lesions", "Extrahepatic spread", "Vascular invasion",
+        "Rising markers",
+    ]  # fmt: skip
+    assert all(len(name) <= 20 for name in names)  # a phone's table column
+    # the order: the paper's Table 1 (its published counts), the rules' own names and results
+    assert list(vocabulary) == list(clinical.JSH_CRITERIA) == list(clinical.JSH_COHORT_COLUMNS)
+    assert list(clinical.jsh_refractory().index[:-1]) == list(vocabulary)
+    columns = list(clinical.JSH_COHORT_COLUMNS.values())
+    table1 = [i.split(".")[1] for i in published.ids("table1.") if i.endswith(".count")]
+    assert [q for q in table1 if q in columns] == columns
+    # Table 2.1 (book.labelled of jsh_refractory) and Table 2.4 (jsh_criteria_table)
+    one_patient = book.labelled(clinical.jsh_refractory([70, 60]), "met")
+    assert list(one_patient.index[:-1]) == names
+    assert [label for label, _, _ in tables.JSH_CRITERIA_ROWS] == names
+    assert [column for _, column, _ in tables.JSH_CRITERIA_ROWS] == columns
+    # Table 1's rows (chapters 01, 04, 08): the same label after "Refractory:"
+    for criterion, column in clinical.JSH_COHORT_COLUMNS.items():
+        said = labels.in_sentence(vocabulary[criterion])
+        assert labels.term_label(column) == f"Refractory: {said}"
+        assert labels.term_label(f"table1.{column}.count") == f"Refractory: {said}, n"
+        assert f"“{vocabulary[criterion]}”" in SCHEMA[column].description
+    # the audit (chapter 08): Table 1's counts and the Results' most and least common cause
+    claims = set(audit.audit_paper()["claim"])
+    for column in columns:
+        assert any(c.startswith(f"{labels.term_label(column)}: ") for c in claims), column
+    poor, spread = (
+        labels.in_sentence(vocabulary[c])
+        for c in ("intrahepatic_poor_response", "extrahepatic_spread")
+    )
+    assert {f"most common cause: {poor}", f"least common cause: {spread}"} <= claims
+
+
+def test_chapter_02_lists_the_jsh_criteria_by_their_labels():
+    """The numbered list that defines the criteria in chapter 02 names them in bold by the labels
+    its tables show, in their order."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "chapters" / "02-eligibility.md").read_text(
+        encoding="utf-8"
+    )
+    listed = re.findall(r"^\d\. \*\*([^*]+)\*\*", text, flags=re.MULTILINE)
+    assert listed[:5] == list(labels.JSH_CRITERION_LABELS.values())
