@@ -121,7 +121,7 @@ JSH_CRITERION_LABELS = {
     "intrahepatic_new_lesions": "New liver lesions",
     "extrahepatic_spread": "Extrahepatic spread",
     "vascular_invasion": "Vascular invasion",
-    "tumor_marker_rise": "Rising markers",
+    "tumor_marker_rise": "Rising tumour markers",
 }
 
 #: The cohort's 0/1 column of each JSH criterion (``data/schema.yaml``;
