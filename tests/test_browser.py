@@ -4159,3 +4159,136 @@ def test_numbered_tables_expose_their_row_labels_as_row_headers(
     assert wrong == [], wrong
     assert looks == [], looks
     assert not pg.problems and not outside_requests
+
+
+#: printed messages put into chapter 04 before book.js reads it (the hostile review of
+#: 2026-12-05): a heading of 79 characters over its items (a user's long path before ": 5
+#: problems"), a message ending in a line of two spaces, one wrapped twice
+_ODD_OUTPUTS = {
+    "items": "Problems found in the cohort file my_cohort.csv (fix them, then run again pleas\n"
+    "  - column age: missing values in 3 rows, which the analysis cannot use at all,\n"
+    "    so fix them\n"
+    "  - column sex: must be M or F\n",
+    "blank-tail": "first line is long enough to be a message wrapped by the formatter of the"
+    " book\n  continued\n  \n",
+    "twice": "mean − 2 SD below zero, printed by the paper: 5 of 9 (AST, ALT, CRP, Tumour\n"
+    "  number and Number of prior TACE) and one more line that the formatter wrapped at\n"
+    "  eighty characters\n",
+}
+
+_PUT_ODD_OUTPUTS_JS = """
+(outputs) => document.addEventListener('readystatechange', () => {
+  // parsed, before the deferred scripts (book.js) run
+  if (document.readyState !== 'interactive') return;
+  const article = document.querySelector('article');
+  for (const [name, text] of Object.entries(outputs)) {
+    const cell = document.createElement('div');
+    cell.className = 'cell_output docutils container';
+    cell.id = 'odd-' + name;
+    cell.innerHTML = '<div class="output stream highlight-myst-ansi notranslate">'
+      + '<div class="highlight"><pre><span></span></pre></div></div>';
+    cell.querySelector('pre').append(text);
+    article.prepend(cell);
+  }
+})
+"""
+
+#: the text a reader copies (Ctrl+C) from the whole of each printed output marked "hanging"
+_COPIED_JS = """
+() => Array.from(document.querySelectorAll('article div.output.hanging pre')).map(pre => {
+  const selection = getSelection();
+  selection.removeAllRanges();
+  const range = document.createRange();
+  range.selectNodeContents(pre);
+  selection.addRange(range);
+  let copied = null;
+  const grab = e => { copied = e.clipboardData.getData('text/plain') || selection.toString(); };
+  window.addEventListener('copy', grab);
+  document.execCommand('copy');
+  window.removeEventListener('copy', grab);
+  selection.removeAllRanges();
+  return [pre.textContent, copied,
+          Array.from(pre.querySelectorAll('span.hang')).map(h => h.textContent)];
+})
+"""
+
+
+def test_hanging_messages_keep_their_text_their_items_and_their_names_whole(
+    browser, server, outside_requests
+):
+    """A message printed with hanging indents, joined on screen (book.js "hanging"), keeps the
+    text it printed, and a reader copies that text: selected and copied, its lines came out
+    joined by spaces ("…the book continued"). A line that opens an item ("  - column age") is
+    never taken for the continuation of a heading of 79 characters: it was joined to it, and
+    read as the heading's end. Blank lines after the last message keep their spaces (the
+    message's "\\n  \\n" came back "\\n \\n\\n"). At 360 px chapter 04's "PIVKA-II" broke after
+    its hyphen ("PIVKA-" / "II)")."""
+    ctx = browser.new_context(viewport={"width": 360, "height": 800})
+    try:
+        pg = ctx.new_page()
+        _fence(pg, outside_requests)
+        problems = _watch(pg)
+        pg.add_init_script(f"({_PUT_ODD_OUTPUTS_JS})({json.dumps(_ODD_OUTPUTS)})")
+        pg.goto(f"{server}/chapters/04-baseline.html", wait_until="load")
+        copied = pg.evaluate(_COPIED_JS)
+        texts = [text for text, _, _ in copied]
+        assert all(text in texts for text in _ODD_OUTPUTS.values()), texts
+        assert len(copied) == len(_ODD_OUTPUTS) + 1, texts  # and chapter 04's own note
+        for text, got, hangs in copied:
+            assert got == text, f"copied {got!r}, printed {text!r}"
+            if text == _ODD_OUTPUTS["items"]:
+                lines = text.split("\n")
+                assert hangs == [lines[0] + "\n", "\n".join(lines[1:3]) + "\n", lines[3] + "\n"]
+        pivka = pg.evaluate(
+            """() => {
+  const pre = Array.from(document.querySelectorAll('article div.output pre'))
+    .find(p => p.textContent.includes('(AFP and PIVKA-II)'));
+  const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+  const tops = new Set();
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const at = n.textContent.indexOf('PIVKA-II');
+    for (let k = at; at >= 0 && k < at + 8; k++) {
+      const r = document.createRange();
+      r.setStart(n, k);
+      r.setEnd(n, k + 1);
+      tops.add(Math.round(r.getBoundingClientRect().top));
+    }
+  }
+  return tops.size;
+}"""
+        )
+        assert pivka == 1, f"'PIVKA-II' drawn on {pivka} lines at 360 px"
+        assert not problems, problems
+    finally:
+        ctx.close()
+    assert not outside_requests
+
+
+def test_closing_the_search_does_not_move_the_page_to_an_old_control(
+    contexts, server, outside_requests
+):
+    """The search dialog gives the focus back to the control that opened it (book.js), not to
+    one used long before: a reader who opened a "Show code cell source", clicked in the text,
+    scrolled 6000 px down and pressed Ctrl+K and then Escape was taken back up to that control
+    (scrollY 6000 -> 1011), their place lost."""
+    pg = _open(contexts, 1366, outside_requests)
+    try:
+        pg.goto(f"{server}/chapters/06-survival.html", wait_until="load")
+        summary = pg.locator("article details summary").first
+        summary.click()
+        summary.click()
+        pg.locator("article section > p").nth(3).click()
+        assert pg.evaluate("document.activeElement === document.body")
+        pg.evaluate("window.scrollTo(0, 6000)")
+        pg.wait_for_timeout(600)
+        pg.keyboard.press("Control+k")
+        pg.wait_for_timeout(300)
+        assert pg.evaluate("document.getElementById('pst-search-dialog').open")
+        pg.keyboard.press("Escape")
+        pg.wait_for_timeout(300)
+        assert pg.evaluate("scrollY") == 6000
+        assert pg.evaluate("document.activeElement === document.body")
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert not outside_requests

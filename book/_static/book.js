@@ -1018,25 +1018,42 @@ function bookOnReady(fn) {
 //    page: the focus goes back to the control that opened it;
 //  - a table with no caption (an API page's summary of its functions, a table in a docstring,
 //    the general index's columns) had no name: it is named after what it lists.
+// how long before the search dialog opens its opener may have lost the focus (book.js above)
+// (the magnifier's, on a phone: 27 ms)
+var BOOK_OPENER_MS = 300;
 (function () {
   function refocusAfterSearch() {
     var dialog = document.getElementById("pst-search-dialog");
     if (!dialog) return;
     // the magnifier loses the focus before the dialog opens (so the browser has nothing to give
-    // it back to): the last control that lost the focus outside the dialog is the one
+    // it back to): the last control that lost the focus outside the dialog is the one, if it
+    // lost it as the dialog opened. One that lost it long before (a "Show code" clicked, then a
+    // click in the text, then Ctrl+K far down the page) is not: focused again, it pulled the
+    // page back to it (6000 px up), and the reader lost their place.
+    var lost = null;
+    var lostAt = -Infinity;
     var opener = null;
     document.addEventListener(
       "focusout",
       function (event) {
-        if (!dialog.contains(event.target)) opener = event.target;
+        if (dialog.contains(event.target)) return;
+        lost = event.target;
+        lostAt = Date.now();
       },
       true
     );
+    new MutationObserver(function () {
+      if (dialog.open) opener = Date.now() - lostAt < BOOK_OPENER_MS ? lost : null;
+    }).observe(dialog, { attributes: true, attributeFilter: ["open"] });
     dialog.addEventListener("close", function () {
       var back = opener;
+      opener = null;
       setTimeout(function () {
         var now = document.activeElement;
-        if (back && back.isConnected && (!now || now === document.body)) back.focus();
+        // as the browser gives a dialog's opener its focus back: without scrolling the page
+        if (back && back.isConnected && (!now || now === document.body)) {
+          back.focus({ preventScroll: true });
+        }
       });
     });
   }
@@ -1139,7 +1156,11 @@ function bookHangingIndents(lines) {
 // (706 px in 688: 03's BMI warning scrolled, 10's lines wrapped again with "or" alone on a
 // line); the output is marked "hanging" (book.css). The text, and what a reader copies, are
 // unchanged; on paper, and without this script, each line is drawn as printed.
+// A line that opens an item ("- ", "* ", "• ") is an item, never the continuation of the line
+// above: under a heading of 79 or 80 characters ("/home/…/cohort_2025.csv: 5 problems" with a
+// long path) chapter 10's first item was joined to the heading, and read as its end.
 var BOOK_LINE = 80;
+var BOOK_ITEM = /^[-*•] /;
 function bookHangMessages(pre) {
   var plain = Array.prototype.every.call(pre.childNodes, function (node) {
     return node.nodeType === Node.TEXT_NODE || !node.textContent;
@@ -1147,8 +1168,8 @@ function bookHangMessages(pre) {
   if (!plain) return false;
   var text = pre.textContent;
   var lines = text.split("\n");
-  var tail = "";
-  while (lines.length && !lines[lines.length - 1].trim()) tail = lines.pop() + "\n" + tail;
+  var tail = ""; // what follows the last line with words: "\n" and the blank lines, as printed
+  while (lines.length && !lines[lines.length - 1].trim()) tail = "\n" + lines.pop() + tail;
   if (!lines.some(function (line) { return /^ /.test(line); })) return false;
   var messages = [];
   lines.forEach(function (line) {
@@ -1160,6 +1181,7 @@ function bookHangMessages(pre) {
       last &&
       line.trim() &&
       lead === last.lead + BOOK_HANG &&
+      !BOOK_ITEM.test(line.slice(lead)) &&
       Array.from(above).length + 1 + Array.from(word).length > BOOK_LINE
     ) {
       last.lines.push(line);
@@ -1191,9 +1213,13 @@ function bookHangMessages(pre) {
 }
 
 // In a wrapped output a comparison stays with its number (span.keep, book.css): chapter 08's
-// "P ≈ 0.017" broke after its "≈" at 390 px. Its text is unchanged (the copy button's).
+// "P ≈ 0.017" broke after its "≈" at 390 px. So does a hyphenated name of BOOK_KEEP_WORD
+// characters at most: at 360 px chapter 04's "PIVKA-II" broke after its hyphen, "PIVKA-" at
+// the end of a line and "II)" on the next (a longer one, a path or an address, may still break
+// there: kept whole it would overflow the box). Its text is unchanged (the copy button's).
+var BOOK_KEEP_WORD = 20;
 (function () {
-  var KEEP = /(?:\bP )?[=<>≈≤≥] [−+-]?\d+(?:[.,]\d+)*/g;
+  var KEEP = /(?:\bP )?[=<>≈≤≥] [−+-]?\d+(?:[.,]\d+)*|[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu;
   function keepComparisons(pre) {
     var walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
     var nodes = [];
@@ -1203,6 +1229,7 @@ function bookHangMessages(pre) {
       var frag = document.createDocumentFragment();
       var last = 0;
       text.replace(KEEP, function (match, at) {
+        if (/^[\p{L}\p{N}]/u.test(match) && Array.from(match).length > BOOK_KEEP_WORD) return match;
         var span = document.createElement("span");
         span.className = "keep";
         span.textContent = match;
@@ -1227,3 +1254,19 @@ function bookHangMessages(pre) {
   }
   bookOnReady(markProse);
 })();
+
+// What a reader copies from a message joined on screen (div.output.hanging) is the text as
+// printed: the browser copied a selection as drawn, each line break between a message's lines
+// (span.join) a space ("…the formatter of the book continued"). The copy button copies the
+// text itself, and so does this, for a selection inside one output.
+document.addEventListener("copy", function (event) {
+  var selection = window.getSelection();
+  if (!selection || selection.isCollapsed || !selection.rangeCount || !event.clipboardData) return;
+  var range = selection.getRangeAt(0);
+  var node = range.commonAncestorContainer;
+  var element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+  var pre = element && element.closest("div.output.hanging pre");
+  if (!pre) return;
+  event.clipboardData.setData("text/plain", range.cloneContents().textContent);
+  event.preventDefault();
+});
