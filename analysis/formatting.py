@@ -305,15 +305,20 @@ def number(x, decimals: int = 0, *, thousands: bool = False, missing: str = "–
 
 def bounds(lower: str, upper: str) -> str:
     """Two formatted bounds joined as a range: an en dash, or " to " when either bound is
-    negative, where a dash beside a minus sign ("−0.6–7.4") reads as a subtraction.
+    negative, where a dash beside a minus sign ("−0.6–7.4") reads as a subtraction, or when a
+    bound is the en dash of a missing number (:func:`number`), where the dashes ran together
+    ("1.0––", "–––").
 
     Examples
     --------
     >>> bounds("8.7", "11.0"), bounds("−0.6", "7.4"), bounds("−2.5", "−0.3")
     ('8.7–11.0', '−0.6 to 7.4', '−2.5 to −0.3')
+    >>> bounds("1.0", "–"), bounds("–", "–")
+    ('1.0 to –', '– to –')
     """
     negative = lower.startswith((MINUS, "-")) or upper.startswith((MINUS, "-"))
-    return f"{lower} to {upper}" if negative else f"{lower}{EN_DASH}{upper}"
+    dashed = lower.endswith(EN_DASH) or upper.startswith(EN_DASH)
+    return f"{lower} to {upper}" if negative or dashed else f"{lower}{EN_DASH}{upper}"
 
 
 def interval(lower, upper, decimals: int = 1, *, thousands: bool = False, missing="–") -> str:
@@ -333,20 +338,38 @@ def interval(lower, upper, decimals: int = 1, *, thousands: bool = False, missin
     )
 
 
-def range_text(lower, upper, decimals: int = 1, *, thousands: bool = False) -> str:
+def range_text(
+    lower, upper, decimals: int = 1, *, thousands: bool = False, missing: str = "–"
+) -> str:
     """The range of a quantity as :func:`interval` prints it, but one number when both ends
     print the same: chapter 08 printed "score 7: 2.5–2.5 deaths". An interval of an estimate
     keeps both bounds (:func:`interval`), as the paper prints them ("1.000–1.000").
+
+    As in :func:`interval`, a missing end (NaN, None, infinite) prints as ``missing``, joined
+    by " to " (:func:`bounds`); both missing print ``missing`` once. A range whose lower end
+    is above its upper one and prints differently is an error (it printed "5.0–3.0"); ends that
+    print the same are one number whatever their order (a range computed twice, 2.5 ± 1e-12).
+
+    Raises
+    ------
+    ValueError
+        ``lower`` above ``upper``, the two printing differently.
 
     Examples
     --------
     >>> range_text(2.46, 2.54, 1), range_text(2.46, 2.56, 1)
     ('2.5', '2.5–2.6')
-    >>> range_text(-0.61, 7.41, 1)
-    '−0.6 to 7.4'
+    >>> range_text(-0.61, 7.41, 1), range_text(-2.51, -2.49, 1)
+    ('−0.6 to 7.4', '−2.5')
+    >>> range_text(1.0, float("nan"), 1), range_text(None, float("nan"), 1)
+    ('1.0 to –', '–')
     """
-    lo, hi = (number(x, decimals, thousands=thousands) for x in (lower, upper))
-    return lo if lo == hi else bounds(lo, hi)
+    lo, hi = (number(x, decimals, thousands=thousands, missing=missing) for x in (lower, upper))
+    if lo == hi:
+        return lo
+    if not (_missing(lower) or _missing(upper)) and float(lower) > float(upper):
+        raise ValueError(f"range_text: lower {lower!r} is above upper {upper!r}")
+    return bounds(lo, hi)
 
 
 def hazard_ratio(estimate, decimals: int = 2) -> str:

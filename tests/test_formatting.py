@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from analysis import formatting
 
 
@@ -35,6 +37,27 @@ def test_a_range_whose_ends_print_the_same_is_one_number():
     assert formatting.range_text(-2.51, -2.49, 1) == "−2.5"
     assert formatting.range_text(-0.61, 7.41, 1) == "−0.6 to 7.4"
     assert formatting.range_text(math.nan, math.nan, 1) == "–"
+
+
+def test_a_range_with_a_missing_end_or_backwards_reads_clearly():
+    """Hostile review (2026-12-05): a missing end printed its en dash beside the range's own
+    ("1.0––", and interval's "–––" for two missing bounds); a backwards range printed "5.0–3.0"
+    as if it were one. A missing end (NaN, None, infinite) is joined by " to ", as a negative
+    one is; range_text takes interval's ``missing`` and refuses a range whose lower end is above
+    its upper one unless both print the same."""
+    assert formatting.range_text(1.0, math.nan, 1) == "1.0 to –"
+    assert formatting.range_text(math.nan, 2.0, 0) == "– to 2"
+    # a word for the missing end keeps the en dash, as interval prints it
+    assert formatting.range_text(1, math.inf, 0, missing="not reached") == "1–not reached"
+    assert formatting.range_text(None, math.nan, 1, missing="n/a") == "n/a"
+    assert formatting.interval(math.nan, math.nan, 1) == "– to –"
+    assert formatting.interval(1.0, math.nan, 1) == "1.0 to –"
+    assert formatting.interval(8.66, 11.04, 1) == "8.7–11.0"
+    assert formatting.range_text(-1234.5, 5678.9, 0, thousands=True) == "−1,235 to 5,679"
+    assert formatting.range_text(-0.04, 0.04, 1) == "0.0"
+    with pytest.raises(ValueError, match="above"):
+        formatting.range_text(5, 3, 1)
+    assert formatting.range_text(2.5 + 1e-12, 2.5 - 1e-12, 1) == "2.5"
 
 
 def test_wrapped_keeps_every_word_within_the_width_under_its_item():
