@@ -86,7 +86,13 @@ import pandas as pd
 import yaml
 
 from analysis import COHORT_CSV, DATA_DIR, formatting, privacy, published
-from analysis.clinical import albi_frame, child_pugh_class_from_points, child_pugh_frame
+from analysis.clinical import (
+    JSH_COHORT_COLUMNS,
+    albi_frame,
+    child_pugh_class_from_points,
+    child_pugh_frame,
+)
+from analysis.labels import JSH_CRITERION_LABELS
 from analysis.problems import MAX_ROWS_SHOWN, CohortError, Problem, RowRef
 from analysis.published import YAML_LOADER
 from analysis.synthesis import synthesize as _synthesize
@@ -1928,11 +1934,20 @@ def _type_hint(col: Column, bad: list[str]) -> str:
     return hint
 
 
+# a JSH criterion's 0/1 column -> the criterion's label: a 2 in refractory_poor_response was
+# "must be 0 or 1" with no word of what the column records (os_event's says what 1 and 0 are)
+_JSH_LABEL_OF_COLUMN = {
+    column: JSH_CRITERION_LABELS[criterion] for criterion, column in JSH_COHORT_COLUMNS.items()
+}
+
+
 def _event_hint(name: str) -> str:
     if name == "os_event":
         return "1 = died, 0 = alive at last follow-up (censored)"
     if name == "pfs_event":
         return "1 = progressed or died, 0 = censored"
+    if name in _JSH_LABEL_OF_COLUMN:
+        return f"1 = the JSH criterion “{_JSH_LABEL_OF_COLUMN[name]}” met, 0 = not met"
     return ""
 
 

@@ -760,6 +760,24 @@ def test_chapter_09_says_once_why_the_optimism_is_not_estimated(tmp_path):
     ), values
 
 
+@pytest.mark.slow(seconds=8)
+def test_chapter_02_says_which_jsh_criteria_a_cohort_does_not_record(tmp_path):
+    """Hostile review (2026-12-05): a cohort without one JSH criterion's column (four of the
+    five recorded) read "your cohort does not record them" in Table 2.4's caption and the
+    sentence before it, and "your cohort does not record them either" of its refractory
+    sessions, which it records; the note under the table named the one criterion missing."""
+    csv = tmp_path / "four.csv"
+    _rows(range(12)).drop(columns="refractory_new_lesions").to_csv(csv, index=False)
+    out = tmp_path / "02.ipynb"
+    _papermill("02-eligibility", csv, out)
+    assert not _errors(out), _errors(out)
+    caption, lead = _glued(out, "elig_jsh_caption"), _glued(out, "elig_jsh_lead")
+    for text in (caption, lead):
+        assert "does not record them." not in text, text
+        assert "does not record all that counting them needs" in text, text
+    assert "records them, but not all of the criteria" in _glued(out, "elig_sessions_reading")
+
+
 def _papermill(chapter: str, csv: Path, out: Path, **parameters):
     """Execute a chapter the way ``python -m analysis run`` does (papermill, working directory
     ``chapters/``, the cohort as the ``cohort_path`` parameter, any other ``parameters`` as

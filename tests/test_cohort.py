@@ -414,6 +414,16 @@ def test_event_code_other_than_0_or_1(tmp_path):
     assert [p.code for p in problems] == ["binary"]
 
 
+def test_a_jsh_criterion_other_than_0_or_1_is_named_by_its_label(tmp_path):
+    """Hostile review (2026-12-05): a 2 in a JSH criterion's column was "column
+    refractory_tumor_marker: must be 0 or 1" with no word of what the column records; it names
+    the criterion by the label of Tables 2.1 and 2.4 (analysis.labels.JSH_CRITERION_LABELS)."""
+    message, problems = problems_of(broken(tmp_path, line3={"refractory_tumor_marker": "2"}))
+    assert "column refractory_tumor_marker: must be 0 or 1 — 1 row: line 3: 2" in message
+    assert "[1 = the JSH criterion “Rising tumour markers” met, 0 = not met]" in message
+    assert [p.code for p in problems] == ["binary"]
+
+
 def test_event_coded_as_words(tmp_path):
     message, _ = problems_of(broken(tmp_path, line2={"pfs_event": "yes"}))
     assert "column pfs_event: must be 0 or 1" in message
