@@ -109,6 +109,7 @@ __all__ = [
     "feasibility_summary_notes",
     "feasibility_table",
     "feasibility_brief",
+    "feasibility_note",
     "GROUP_COUNTS",
     "CHILD_PUGH_CLASSES",
     "deaths_floor",
@@ -129,6 +130,8 @@ __all__ = [
     "infeasible_short_reasons",
     "BY_A_HAIR",
     "INFEASIBLE_TRUNCATED",
+    "FEASIBILITY_NOTE_CELLS",
+    "FEASIBILITY_NOTE_DEATHS",
     "INFEASIBLE_ONE_ROW",
     "INFEASIBLE_LOGRANK",
 ]
@@ -1038,6 +1041,24 @@ _NAMES = {"hr": "HR", "lower": "lower bound", "upper": "upper bound", "p": "P"}
 _PLACES = {"figure1": "Figure 1 caption", "figure2": "Figure 2 caption"}
 
 
+def _sentences(parts: list[str]) -> str:
+    """The non-empty ``parts`` of a reason as sentences: one part stays as it is (a table cell's
+    clause, no full stop); several, or one that holds sentences already, each start with a
+    capital and end with a full stop.
+
+    Examples
+    --------
+    >>> _sentences(["", "fits its row", ""])
+    'fits its row'
+    >>> _sentences(["the label states a 0/1 split", "HR fits one Wald row"])
+    'The label states a 0/1 split. HR fits one Wald row.'
+    """
+    parts = [p for p in parts if p]
+    if len(parts) == 1 and ". " not in parts[0]:
+        return parts[0]
+    return " ".join(p[:1].upper() + p[1:] + ("" if p.endswith(".") else ".") for p in parts)
+
+
 def _and(items: list[str]) -> str:
     """``a``, ``a and b``, ``a, b and c`` (:func:`analysis.formatting.word_list`)."""
     return word_list(items)
@@ -1115,19 +1136,20 @@ def _cell_verdict(part: str, res: dict, dec, hr, iv, p) -> tuple[bool, str, str,
         n = len(drop)
         # (it read "..., more cells but the numbers nearest to what the kept ones imply, the
         # reading the cohort was calibrated to": a list of noun phrases a reader could not parse)
+        # (then one sentence of 83 words; now three after the verdict's own, each under 30)
         other = (
-            f"; the calibration follows the other reading that gives up {n} numbers, the one "
-            f"the cohort was calibrated to: it keeps the {_kept_text(cal['drop'])} and gives up "
-            f"the {_and([_NAMES[k] for k in cal['drop']])} ({_implied_text(cal, digits, printed, p)}); "
-            "it gives up more cells, but the printed values it gives up lie nearer to what the "
-            "numbers it keeps imply"
+            f". The calibration follows the other reading that gives up {n} numbers, the one "
+            f"the cohort was calibrated to. It keeps the {_kept_text(cal['drop'])} and gives up "
+            f"the {_and([_NAMES[k] for k in cal['drop']])} ({_implied_text(cal, digits, printed, p)}). "
+            "That reading gives up more cells, but the printed values it gives up lie nearer to "
+            "what the numbers it keeps imply"
         )
     if parts & set(drop):
         pronoun = "it" if verb == "fits" else "them"
         reason = f"{kept_text} {verb} one Wald row, and with {pronoun} {implied}{other}"
         return True, reason, follow, aimed
     gone = _and([_NAMES[k] for k in drop])
-    reason = f"fits its row with the rest; the row's {gone} cannot hold with it{other}"
+    reason = f"this cell fits its row with the rest; the row's {gone} cannot hold with it{other}"
     return False, reason, follow, aimed
 
 
@@ -1331,7 +1353,7 @@ def _table2_feasibility(
                 implied = "per unit"
                 se_min = 0.0
                 coding_note = (
-                    f"label states a 0/1 split, but SE ≤ {se_hi:.3f} is below the "
+                    f"the label states a 0/1 split, but SE ≤ {se_hi:.3f} is below the "
                     f"{floor:.3f} a 0/1 covariate allows {deaths_text}, so it is read per "
                     f"{t.unit}"  # it ended "...patients died: per mg/L", a fragment
                 )
@@ -1358,10 +1380,11 @@ def _table2_feasibility(
                 _PLACES.get(loc, loc)
                 for loc in dict.fromkeys(entries.loc[entries.quantity == lr.quantity, "location"])
             ]
+            # three sentences (it was one clause of 58 words before the verdict's own)
             logrank_note = (
                 f"the row fits one Wald row alone, but not with the log-rank P {lr.text} of the "
-                f"same split (printed in the {_and(places)}; the calibration follows it, "
-                "as it keeps more published numbers and belongs to the survival block): a "
+                f"same split, printed in the {_and(places)}. The calibration follows that P, "
+                "as it keeps more published numbers and belongs to the survival block. A "
                 f"log-rank |z| ≤ {z_cap:.2f} caps the Wald |z| at {z_cap:.2f}·cosh(ln HR/2)"
             )
         bad, reason, follow, aimed = _cell_verdict(part, res, dec, hr, iv, p)
@@ -1370,19 +1393,15 @@ def _table2_feasibility(
         nearest, off = _nearest_printable(part, res, dec, hr, p)
         # the deaths per group a 0/1 row's printed SE needs: a column of its own, in the reason
         # too only where it is why the cell cannot print (it never is with Table 1's sizes)
-        deaths_note = ""
+        deaths_note, before = "", [coding_note, logrank_note]
         if group is not None and implied != "per unit":
             deaths_note = str(group["note"])
             if not bool(group["feasible"]) and part == "interval":
                 bad, aimed = True, False
-                reason = group["note"] + "; " + reason
-        if logrank_note:
-            reason = logrank_note + "; " + reason
+                before.append(str(group["note"]))
         elsewhere = _printed_elsewhere(entries, {"hr": hr, "interval": iv, "p": p}[part])
-        if elsewhere:
-            reason += "; " + elsewhere
-        if coding_note:
-            reason = coding_note + "; " + reason
+        # each part a sentence of its own (joined by semicolons they ran to 77-85 words)
+        reason = _sentences([*before, reason, elsewhere])
         rows.append(
             base
             | {
@@ -1942,11 +1961,11 @@ def _excess(r: float) -> str:
 
 
 def _holds(r: float) -> str:
-    """The clause a contradicted cell's reason ends with: how far the verdict rests on the
+    """The sentence a contradicted cell's reason ends with: how far the verdict rests on the
     approximation (:func:`_margin`)."""
     return (
-        f" (this holds unless some exact standard error exceeds its approximation by "
-        f"{_excess(r)} or more)"
+        f" The conflict holds unless some exact standard error exceeds its approximation by "
+        f"{_excess(r)} or more."
     )
 
 
@@ -2087,7 +2106,7 @@ def _approximate_conflicts(directory, _files: tuple) -> pd.DataFrame:
                 reason = (
                     f"Under the usual approximation this portal-vein interval alone allows at most "
                     f"{pv_most[subset]:.1f} deaths among the {n} patients, but the BCLC row needs "
-                    f"at least {min_total}{holds}."
+                    f"at least {min_total}.{holds}"
                 )
             else:
                 other = _GROUP_NAME[next(u for u in subset if u != t)]
@@ -2097,7 +2116,7 @@ def _approximate_conflicts(directory, _files: tuple) -> pd.DataFrame:
                     f"Under the usual approximation the two portal-vein intervals together allow "
                     f"at most {joint:.1f} deaths among the {n} patients (this one alone "
                     f"{alone:.1f}), but the BCLC row needs at least {min_total}: this interval or "
-                    f"the {other} one cannot hold{holds}."
+                    f"the {other} one cannot hold.{holds}"
                 )
             verdicts[(t, "95% CI")] = (CONTRADICTED, numbers, reason)
 
@@ -2119,11 +2138,13 @@ def _approximate_conflicts(directory, _files: tuple) -> pd.DataFrame:
     # the floor rests on the row's interval: say so where the verdict gives the interval up
     alb_iv = feas.set_index("id").loc["table2.albumin_le3.multi.interval"]
     alb_row, alb_short = f"the multivariable albumin row ({alb_text})", "the multivariable row"
+    alb_aside = ""
     if not bool(alb_iv["feasible"]):
         # one pair of parentheses: the interval is the calibration's target, not the counts'
-        alb_row = (
-            f"the multivariable albumin interval {alb_text} (the calibration's target; the "
-            "counts give it up for the row's HR and P)"
+        alb_row = f"the multivariable albumin interval {alb_text}"
+        alb_aside = (
+            " That interval is the calibration's target; the counts give it up for the row's HR "
+            "and P."
         )
         alb_short = "the multivariable interval, the calibration's target"
     cp_margin = {
@@ -2139,10 +2160,11 @@ def _approximate_conflicts(directory, _files: tuple) -> pd.DataFrame:
             verdicts[(t, "95% CI")] = (
                 CONTRADICTED,
                 f"≤ {most:.1f} deaths at scores 6–8 < {alb_need}; {_short(cp_margin[subset])}",
+                # four sentences (it was one of 74 words)
                 f"Under the usual approximation the {names} intervals with at least {min_total} "
-                f"deaths leave at most {most:.1f} deaths at Child-Pugh scores 6–8, yet everyone "
-                f"with albumin ≤ 3 g/dL scores {least} or more and {alb_row} "
-                f"needs at least {alb_need} deaths among them{_holds(cp_margin[subset])}.",
+                f"deaths leave at most {most:.1f} deaths at Child-Pugh scores 6–8. Yet everyone "
+                f"with albumin ≤ 3 g/dL scores {least} or more, and {alb_row} "
+                f"needs at least {alb_need} deaths among them.{alb_aside}{_holds(cp_margin[subset])}",
             )
 
     # albumin, univariate HR: every reading of its SE against the multivariable row's floors
@@ -2156,9 +2178,9 @@ def _approximate_conflicts(directory, _files: tuple) -> pd.DataFrame:
             CONTRADICTED,
             f"SE ≥ {se_needed:.3f} > {se_most:.3f}; {_short(alb_margin)}",
             f"Read with its P or either bound, this hazard ratio needs a standard error of at "
-            f"least {se_needed:.3f}, but with at least {alb_need} deaths in each albumin group "
-            f"({alb_short}) and {min_total} in all the usual approximation gives at "
-            f"most {se_most:.3f}{_holds(alb_margin)}.",
+            f"least {se_needed:.3f}. But with at least {alb_need} deaths in each albumin group "
+            f"({alb_short}) and {min_total} in all, the usual approximation gives at "
+            f"most {se_most:.3f}.{_holds(alb_margin)}",
         )
 
     # additional TACE, univariate HR, with the log-rank P of the same split
@@ -2199,9 +2221,9 @@ def _approximate_conflicts(directory, _files: tuple) -> pd.DataFrame:
             EARLY_CENSORING,
             f"{d1[0]:.1f}–{d1[1]:.1f} deaths of {n1}; ≥ {censored} censored < {edge:g} months; "
             f"{_short(tace_margin)}",
-            f"Taking the log-rank P {lr.text} of the same comparison as the Cox model's Wald P, "
-            f"the usual approximation allows only {d1[0]:.1f}–{d1[1]:.1f} deaths among the {n1} "
-            f"patients given additional TACE, and a median survival of {median.text} months with "
+            f"Take the log-rank P {lr.text} of the same comparison as the Cox model's Wald P. "
+            f"Then the usual approximation allows only {d1[0]:.1f}–{d1[1]:.1f} deaths among the {n1} "
+            f"patients given additional TACE. A median survival of {median.text} months with "
             f"so few deaths needs at least {censored} of them censored alive before {edge:g} "
             f"months. The count is fragile: an exact standard error {_excess(fewer_margin)} above "
             f"the approximation already lowers it to {max(fewer, 0)}, and one "
@@ -2644,6 +2666,37 @@ def infeasible_short_reasons(table: pd.DataFrame | None = None) -> dict[str, str
     return out
 
 
+#: The opening of :func:`feasibility_note`: what a listed cell is and where its reason comes from.
+FEASIBILITY_NOTE_CELLS = (
+    "A cell listed here can still print on its own, only not with the rest of its row. Each "
+    "reason comes from the printed numbers alone."
+)
+#: The sentence of :func:`feasibility_note` on the deaths a row's printed interval needs.
+FEASIBILITY_NOTE_DEATHS = (
+    "The fewest deaths each group of a 0/1 or category row needs for its printed interval are a "
+    "separate matter, which rules out no cell here."
+)
+
+
+def feasibility_note(deaths: str, layout: str = "") -> str:
+    """The note under a table of the Table 2 cells no cohort can print (chapter 01's, chapter
+    07's), in short sentences; the tables' captions say only what they hold.
+
+    :data:`FEASIBILITY_NOTE_CELLS`, then ``layout`` (how the table sets its lines out), then
+    :data:`FEASIBILITY_NOTE_DEATHS` and ``deaths`` (where those deaths are, or how the table
+    gives them). The two chapters share every sentence that says the same thing.
+
+    Examples
+    --------
+    >>> print(feasibility_note("They are in Table 7.3."))
+    A cell listed here can still print on its own, only not with the rest of its row. Each reason \
+comes from the printed numbers alone. The fewest deaths each group of a 0/1 or category row needs \
+for its printed interval are a separate matter, which rules out no cell here. They are in Table 7.3.
+    """
+    parts = [FEASIBILITY_NOTE_CELLS, layout, FEASIBILITY_NOTE_DEATHS, deaths]
+    return " ".join(p for p in parts if p)
+
+
 def feasibility_table(
     table: pd.DataFrame | None = None, *, infeasible_only: bool = False, by_row: bool = False
 ):
@@ -2750,7 +2803,7 @@ def feasibility_brief(
 
     The cells of one printed row that share their reason are one line (additional TACE's
     interval and P), named with the row: ``"Sex: Female, univariate P 0.96"``. A reason of one
-    clause stays whole in its cell; a longer one (several clauses, joined by ``;``) is said
+    clause stays whole in its cell; a longer one (several clauses or sentences) is said
     there in short (:func:`infeasible_short_reasons`) with the number of a note (``"¹"``) that
     names the row and gives it whole. ``Deaths each group needs`` keeps of :func:`death_floors` what a row needs:
     the fewest deaths in the group and in its reference (each if every patient of the other
@@ -2785,7 +2838,7 @@ def feasibility_brief(
     Additional TACE during HAIC, univariate 95% CI 0.258–0.743; P 0.002
     cannot hold with the log-rank P of the same split⁴
     >>> print(notes[-1][:92])
-    ⁴ Additional TACE during HAIC, univariate: the row fits one Wald row alone, but not with the
+    ⁴ Additional TACE during HAIC, univariate: The row fits one Wald row alone, but not with the
     """
     if table is None:
         table = table2_feasibility()
@@ -2804,7 +2857,7 @@ def feasibility_brief(
             f"{c} {p}" for c, p in zip(cells["cell"], cells["printed"], strict=True)
         )
         reason = str(first["reason"])
-        if ";" in reason:  # several clauses: in short here, whole in a note
+        if ";" in reason or ". " in reason:  # several clauses: in short here, whole in a note
             number = str(len(notes) + 1).translate(_SUPERSCRIPT)
             notes.append(f"{number} {name}, {first['model']}: {reason}")
             why = short[first["id"]] + number

@@ -60,13 +60,13 @@ ASSUMED = "assumed"
 #: The three classes, in this order.
 CLASSES = (PUBLISHED, DETERMINED, ASSUMED)
 
-#: One-line meaning of each class, for legends and tooltips.
+#: Meaning of each class, in short sentences, for the printed legend and the tooltips.
 MEANINGS = {
     PUBLISHED: "printed in the paper; the synthetic cohort is calibrated to it",
-    DETERMINED: (
-        "follows from the paper, though the paper does not print it: worked out from the printed"
-        " numbers, or the same (within a stated tolerance) in every cohort calibrated to the"
-        " same targets with the same generator choices, whatever the random seed; also this"
+    DETERMINED: (  # three short sentences (it was one of 55 words)
+        "not printed, but follows from the paper. It is worked out from the printed numbers,"
+        " or the same (within a stated tolerance) in every cohort calibrated to the same targets"
+        " with the same generator choices, whatever the random seed. It can also be this"
         " cohort's estimate of a printed number that it reproduces"
     ),
     ASSUMED: "depends on choices made for the synthetic cohort, not on the paper",

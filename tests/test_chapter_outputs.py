@@ -1273,7 +1273,7 @@ def test_table_7_2_says_why_and_the_deaths_per_group_in_columns_of_their_own():
     notes = _glued(nb, "tbl-cox-feasibility-notes")
     marks = re.findall(r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+)$", "\n".join(row[1] for row in rows), re.M)
     assert marks and all(f"{m} " in notes for m in marks), marks
-    assert "the calibration follows the other reading" in notes
+    assert "The calibration follows the other reading" in notes
     # review: the caption ran to 110 words; it says what the table holds, and the note under
     # the table (before its numbered notes) how to read it, the rule of the deaths included
     source = (ROOT / "chapters" / "07-cox.md").read_text("utf-8")
@@ -1282,8 +1282,15 @@ def test_table_7_2_says_why_and_the_deaths_per_group_in_columns_of_their_own():
         caption = caption.split(":::{table} ", 1)[1]
     assert len(caption.split()) <= 45, caption
     note = after.split("```{glue:md} tbl-cox-feasibility-notes", 1)[0]
-    assert "(Var(ln HR) ≥ 1/d₁ + 1/d₀, d₁ and d₀ the deaths per group)" in " ".join(note.split())
+    assert "```{glue:md} cox_feas_note" in note
+    # the note is glued (its opening shared with chapter 01's Table 1.3, paper.feasibility_note)
+    from analysis import paper
+
+    note = _glued(nb, "cox_feas_note")
+    assert "(Var(ln HR) ≥ 1/d₁ + 1/d₀, d₁ and d₀ the deaths per group)" in note
     assert "{numref}`tbl-cox-feasibility-all`" in note
+    assert paper.FEASIBILITY_NOTE_CELLS in note and paper.FEASIBILITY_NOTE_DEATHS in note
+    assert max(len(s.split()) for s in re.split(r"(?<=\.) (?=[A-Z])", note)) <= 40, note
 
 
 def test_chapter_10_says_how_the_cox_tables_hide_their_counts():

@@ -240,7 +240,7 @@ def test_the_calibration_follows_its_own_reading_of_albumin(feasibility):
     for cell in ("hr", "interval", "p"):
         assert f.loc[f"table2.albumin_le3.multi.{cell}", "follow"] == "aims at the 95% CI"
         assert (
-            "the calibration follows the other reading"
+            "The calibration follows the other reading"
             in f.loc[f"table2.albumin_le3.multi.{cell}", "reason"]
         )
     aimed = {(c["term"], c["model"], c["stat"]) for c in calibration.table2_cells()}
@@ -296,7 +296,7 @@ def test_table2_feasibility_codings(feasibility):
     assert f.loc[("sex_male", "univariate", "HR"), "implied coding"] == "reference"
     # the abstract prints the multivariable prior-TACE HR as 0.151, Table 2 as 1.521
     reason = f.loc[("prior_tace_gt4", "multivariable", "HR"), "reason"]
-    assert "the abstract prints 0.151" in reason and "1.521 is followed" in reason
+    assert "The abstract prints 0.151" in reason and "1.521 is followed" in reason
 
 
 def _tiny_cohort():
