@@ -1588,8 +1588,8 @@ def _death_floors(directory, _files: tuple) -> pd.DataFrame:
             ok = d1 is not None and d0 is not None and d1 <= n1 and d0 <= n0 and d1 + d0 <= n
             if ok:
                 note = (
-                    f"{DEATH_FLOOR_RULE}{sizes}, so SE ≥ {se_floor:.3f}, and the printed SE ≤ {se_max:.3f} needs "
-                    f"≥ {quantity(d1, 'death')} in the group if every reference patient died, ≥ {d0} in the "
+                    f"{DEATH_FLOOR_RULE}{sizes}, so SE ≥ {se_floor:.3f}. The printed SE ≤ {se_max:.3f} needs "
+                    f"≥ {quantity(d1, 'death')} in the group if every reference patient died, and ≥ {d0} in the "
                     "reference if every patient of the group died"
                 )
             else:
@@ -1614,7 +1614,7 @@ def _death_floors(directory, _files: tuple) -> pd.DataFrame:
         if best is None:
             out.loc[hit, "feasible"] = False
             out.loc[hit, "note"] += (
-                f"; no split of deaths over the {factor} groups fits every row's SE at once"
+                f". No split of deaths over the {factor} groups fits every row's SE at once"
             )
             continue
         total, split, _ = best
@@ -1623,7 +1623,7 @@ def _death_floors(directory, _files: tuple) -> pd.DataFrame:
         # each floor above lets the other group have all the deaths it can; fitting every row of
         # the factor at once, the groups share them, so the joint minimum is larger
         out.loc[hit, "note"] += (
-            f"; together, fitting every {factor} row at once: ≥ {total} deaths, {parts}"
+            f". Together, fitting every {factor} row at once: ≥ {total} deaths, {parts}"
         )
     return out
 
@@ -2734,12 +2734,10 @@ def feasibility_table(
     >>> sex = feasibility_table(infeasible_only=True).iloc[0]
     >>> "deaths" in sex["Why no cohort prints it"]
     False
-    >>> for part in sex["Deaths each group needs"].split("needs ")[1].split(", "):
+    >>> for part in sex["Deaths each group needs"].split("needs ")[1].split(". "):
     ...     print(part)
-    ≥ 6 deaths in the group if every reference patient died
-    ≥ 24 in the reference if every patient of the group died; together
-    fitting every sex row at once: ≥ 31 deaths
-    7 (female) + 24 (male)
+    ≥ 6 deaths in the group if every reference patient died, and ≥ 24 in the reference if every patient of the group died
+    Together, fitting every sex row at once: ≥ 31 deaths, 7 (female) + 24 (male)
 
     """
     if table is None:

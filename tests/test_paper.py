@@ -399,7 +399,7 @@ def test_each_death_floor_says_what_it_assumes():
     assert "≥ 6 deaths in the group if every reference patient died" in albumin
     assert "≥ 6 in the reference if every patient of the group died" in albumin
     assert (
-        "together, fitting every albumin row at once: ≥ 48 deaths, 25 (≤ 3 g/dL) + 23 (> 3 g/dL)"
+        "Together, fitting every albumin row at once: ≥ 48 deaths, 25 (≤ 3 g/dL) + 23 (> 3 g/dL)"
         in albumin
     )
     assert not notes.str.contains("deaths together", regex=False).any()
