@@ -742,7 +742,9 @@ def test_table2_reference_rows_get_no_verdict_and_are_not_counted():
     # review: Table 7.4 shows 46 rows (23 pairs); the 35 counted are estimates, a variable in one
     # model, and the sentence says so
     assert "Of 35 rows" not in sentence
-    assert sentence.startswith("Of the 35 estimates of Table 2 (a variable in one model), "), sentence[:200]
+    assert sentence.startswith("Of the 35 estimates of Table 2 (a variable in one model), "), (
+        sentence[:200]
+    )
     assert "The table below puts each of Table 2's 23 variables on a pair of rows" in sentence
     assert (
         "5 are the printed 1 of a reference row, which gets no verdict; of the other 30, "
