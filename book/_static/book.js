@@ -448,14 +448,16 @@ function bookOnReady(fn) {
       .join("");
   }
   // the paragraphs of notes after a table's container: each line one note ("³ …"), lines
-  // separated by <br>; stop at the next table
+  // separated by <br>, or one paragraph a note; stop at the next table or heading. A window
+  // of four siblings missed Table 7.3's notes ³ and ⁴ once a note on the whole table and one
+  // paragraph per note came before them: unwrapped, they were split between printed sheets.
   function noteParagraphs(table) {
     var found = [];
     var el = table.parentElement.classList.contains("pst-scrollable-table-container")
       ? table.parentElement
       : table;
-    for (var n = el.nextElementSibling, i = 0; n && i < 4; n = n.nextElementSibling, i++) {
-      if (n.tagName === "TABLE" || n.querySelector("table")) break;
+    for (var n = el.nextElementSibling; n; n = n.nextElementSibling) {
+      if (/^(TABLE|SECTION|H[1-6])$/.test(n.tagName) || n.querySelector("table")) break;
       if (n.tagName === "P" && NOTE.test(n.textContent)) found.push(n);
     }
     return found;
