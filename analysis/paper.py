@@ -73,7 +73,7 @@ from scipy import special
 
 from analysis import labels, published
 from analysis.clinical import albi_frame, child_pugh, child_pugh_class_from_points
-from analysis.formatting import quantity, rounded, word_list
+from analysis.formatting import quantity, range_text, rounded, word_list
 
 __all__ = [
     "Term",
@@ -1065,11 +1065,11 @@ def _and(items: list[str]) -> str:
 
 
 def _printed_range(part: str, values: tuple[float, float], decimals: int) -> str:
-    """How an attainable range prints at the paper's decimals (``"0.03"`` or ``"1.307–1.308"``)."""
+    """How an attainable range prints at the paper's decimals (``"0.03"`` or ``"1.307–1.308"``:
+    one number when both ends print alike, :func:`~analysis.formatting.range_text`)."""
     if values[1] > 1e6:  # unbounded above at any SE the kept numbers allow
         return f"≥ {rounded(values[0], decimals)}"
-    lo, hi = (rounded(v, decimals) for v in values)
-    return lo if lo == hi else f"{lo}–{hi}"
+    return range_text(values[0], values[1], decimals)
 
 
 def _kept_text(drop) -> str:
