@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import re
 
+from analysis.clinical import JSH_COHORT_COLUMNS
+
 __all__ = [
     "COLUMN_LABELS",
     "TERM_LABELS",
@@ -122,16 +124,6 @@ JSH_CRITERION_LABELS = {
     "extrahepatic_spread": "Extrahepatic spread",
     "vascular_invasion": "Vascular invasion",
     "tumor_marker_rise": "Rising tumour markers",
-}
-
-#: The cohort's 0/1 column of each JSH criterion (``data/schema.yaml``;
-#: :data:`analysis.clinical.JSH_COHORT_COLUMNS`, which a test holds equal to this).
-_JSH_COLUMNS = {
-    "intrahepatic_poor_response": "refractory_poor_response",
-    "intrahepatic_new_lesions": "refractory_new_lesions",
-    "extrahepatic_spread": "refractory_extrahepatic",
-    "vascular_invasion": "refractory_vascular_invasion",
-    "tumor_marker_rise": "refractory_tumor_marker",
 }
 
 #: Term code (Cox terms, cohort columns) -> clinical label.
@@ -429,7 +421,7 @@ TERM_LABELS.update(JSH_CRITERION_LABELS)
 TERM_LABELS.update(
     {
         column: f"Refractory: {in_sentence(JSH_CRITERION_LABELS[c])}"
-        for c, column in _JSH_COLUMNS.items()
+        for c, column in JSH_COHORT_COLUMNS.items()
     }
 )
 
