@@ -2628,6 +2628,67 @@ def test_printed_tall_figures_leave_no_half_blank_sheet_before_them(printed_chap
     assert all(share < 0.3 for share in blank.values()), blank
 
 
+# Ten and fourteen lines of text added at the end of §7.5, above §7.6 and its Fig. 7.1: the
+# figure no longer fitted under the text and moved to the next sheet, leaving the sheet before
+# 59 % and 51 % blank (each ten or so lines of change above a tall figure could do it).
+_FILLER_JS = """
+document.addEventListener('DOMContentLoaded', () => {
+  const section = document.querySelector('section#forest-plot');
+  const p = document.createElement('p');
+  p.textContent = Array(%d).fill('filler').join(' ');
+  section.parentNode.insertBefore(p, section);
+});
+"""
+
+
+@pytest.mark.parametrize("lines", [10, 14])
+def test_printed_fig_7_1_fits_the_sheet_when_the_text_above_it_grows(
+    browser, outside_requests, tmp_path, lines
+):
+    """tools/pdf.py draws a figure that moved whole to the next sheet smaller (never below
+    FIT_MIN_SCALE), to fit under the last line of the sheet before, and prints again: with
+    10 or 14 lines more above Fig. 7.1 the sheet before it was 59 % or 51 % blank; now the
+    figure fits there (the sheet holding it is less than 30 % blank above nothing), at 0.7-1
+    of its size."""
+    pdf = _pdf_tool()
+    scales = []
+
+    def watch(pg):
+        _fence(pg, outside_requests)
+        pg.add_init_script(_FILLER_JS % (lines * 14))
+
+    def after(pg, name):
+        scales.extend(
+            pg.evaluate(
+                "[...document.querySelectorAll('figure[data-print-fit]')]"
+                ".map(f => [f.querySelector('.caption-number').textContent.trim(),"
+                " f.getAttribute('data-print-fit')])"
+            )
+        )
+
+    (printed,), _ = pdf.print_book(
+        HTML,
+        tmp_path / "pdf",
+        pages=["chapters/07-cox"],
+        book=False,
+        browser=browser,
+        watch=watch,
+        after=after,
+    )
+    sheets = _pdf_text(printed).split("\f")
+    (number,) = [
+        n
+        for n, text in enumerate(sheets, start=1)
+        if "Fig. 7.1 Multivariable" in " ".join(text.split())
+    ]
+    shares = _blank_shares(printed, tmp_path)
+    assert shares[number - 2] < 0.3, (lines, number, shares[number - 2], scales)
+    fitted = dict(scales)
+    assert "Fig. 7.1" in fitted, scales
+    assert pdf.FIT_MIN_SCALE <= float(fitted["Fig. 7.1"]) < 1, scales
+    assert not outside_requests
+
+
 def _blank_shares(pdf: Path, tmp: Path) -> list[float]:
     """:func:`_blank_below` of every sheet of ``pdf`` (rendered in one pdftoppm run)."""
     subprocess.run(["pdftoppm", "-r", "30", "-gray", str(pdf), str(tmp / "s")], check=True)

@@ -11,7 +11,9 @@ Chromium (``make chromium``), driven by Playwright, and writes
 The print stylesheet (``book/_static/book.css``, ``@media print``) drops the sidebars, header
 and buttons, lets tables wrap at 7.5 pt instead of scrolling (a long one breaks between rows,
 its header repeated), prints dropdowns open (but for long tables of sentences, named instead)
-and fits figures to the page; A4, with the synthetic-data notice at the head of every sheet (a
+and fits figures to the page (a figure moved whole to the next sheet, leaving the sheet before
+more than a quarter blank, is drawn smaller, down to 0.7 of its size, to fit there, and the page
+printed again: needs poppler's pdftotext; a reader's own "Print" does not do this); A4, with the synthetic-data notice at the head of every sheet (a
 page margin box, also in a reader's own "Print"; on a page without patient-level results, a
 notice that says so) and "title · page n of N" in the footer. With ``--base-url`` the page's
 address there is printed under the title; without it no address (the pages are printed from
@@ -36,6 +38,7 @@ import html as html_lib
 import http.server
 import json
 import shutil
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -84,6 +87,112 @@ _CLIPPED_JS = """
   return out;
 }
 """
+
+
+# A figure moved whole to the next sheet leaves the sheet before blank under its last line (07's
+# Fig. 7.1, 59 % blank, when the text above it grew by ten lines). After printing, such a figure
+# is drawn smaller, to fit the space left on the sheet before, and the page is printed again:
+# never below FIT_MIN_SCALE of its printed size (at 0.7 a figure's 10-pt labels print at 7 pt),
+# and only where more than FIT_BLANK of that sheet is blank. Needs poppler's pdftotext.
+FIT_MIN_SCALE = 0.7
+FIT_BLANK = 0.25
+_MM_PT = 72 / 25.4
+PX_PT = 0.75  # points per CSS px
+
+# Each figure with an image, as printed: its caption's number, where its caption starts inside
+# it, its height with its margins (pt), and whether tools/pdf.py already fitted or tried it.
+_FIGURES_JS = """
+() => [...document.querySelectorAll('article figure')].map((f, i) => {
+  const img = f.querySelector('img'), num = f.querySelector('figcaption .caption-number');
+  if (!img || !num) return null;
+  const r = f.getBoundingClientRect(), c = num.getBoundingClientRect();
+  const art = (document.querySelector('article.bd-article') || document.body).getBoundingClientRect();
+  const cs = getComputedStyle(f);
+  return {i, num: num.textContent.trim(), capDy: (c.top - r.top) * 0.75, capDx: (c.left - art.left) * 0.75,
+          height: (r.height + parseFloat(cs.marginTop) + parseFloat(cs.marginBottom)) * 0.75,
+          tried: f.hasAttribute('data-print-fit')};
+})
+"""
+
+# Draws figure ``i``'s image at the largest scale (FIT_MIN_SCALE to 1, in steps of 0.02) at which
+# the figure, its caption beside the image, is at most ``room`` pt tall with its margins; returns
+# the scale, or null (nothing changed). The figure is marked either way (data-print-fit).
+_FIT_JS = """
+([i, room, least]) => {
+  const f = document.querySelectorAll('article figure')[i], img = f.querySelector('img');
+  const cs = getComputedStyle(f), width = img.getBoundingClientRect().width;
+  const tall = () => (f.getBoundingClientRect().height + parseFloat(cs.marginTop) + parseFloat(cs.marginBottom)) * 0.75;
+  const given = img.getAttribute('style') || '';
+  for (let s = 0.98; s >= least - 1e-9; s -= 0.02) {
+    img.style.setProperty('width', (width * s).toFixed(1) + 'px', 'important');
+    img.style.setProperty('max-height', 'none', 'important');
+    if (tall() <= room) {
+      f.setAttribute('data-print-fit', s.toFixed(2));
+      f.classList.add('print-fitted');
+      return Number(s.toFixed(2));
+    }
+  }
+  img.setAttribute('style', given);
+  f.setAttribute('data-print-fit', 'no');
+  return null;
+}
+"""
+
+
+def _sheets_words(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Every sheet's words with their boxes in pt (``pdftotext -bbox``), in reading order."""
+    import html.parser
+
+    out: list[list] = []
+
+    class Words(html.parser.HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "page":
+                out.append([])
+            elif tag == "word":
+                self.box = [float(a[k]) for k in ("xmin", "ymin", "xmax", "ymax")]
+
+        def handle_data(self, data):
+            if getattr(self, "box", None) is not None:
+                out[-1].append((*self.box, data.strip()))
+                self.box = None
+
+    text = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    Words().feed(text)
+    return out
+
+
+def _moved_figure(pdf: Path, figures: list[dict]) -> tuple[dict, float] | None:
+    """The first figure not yet fitted that begins a sheet after one left more than FIT_BLANK
+    blank, and the room (pt) under the last line of that sheet; None if there is none."""
+    top, bottom = 16 * _MM_PT, (297 - 18) * _MM_PT
+    sheets = _sheets_words(pdf)
+    left = 14 * _MM_PT
+    for fig in figures:
+        if fig is None or fig["tried"]:
+            continue
+        label, number = fig["num"].split()[:2] if len(fig["num"].split()) >= 2 else (None, None)
+        for k, words in enumerate(sheets[1:], start=1):
+            hits = [
+                w
+                for j, w in enumerate(words[:-1])
+                if w[4] == label
+                and words[j + 1][4] == number
+                and abs(w[0] - left - fig["capDx"]) < 4
+            ]
+            if not hits:
+                continue
+            if hits[0][1] - fig["capDy"] - top > 20:  # not at the head of its sheet
+                break
+            body = [w[3] for w in sheets[k - 1] if top <= w[1] and w[3] <= bottom]
+            room = bottom - (max(body) if body else top) - 12  # a box's border and padding
+            if room > FIT_BLANK * (bottom - top) and fig["height"] > room:
+                return fig, room
+            break
+    return None
 
 
 def toc_pages(root: Path = ROOT) -> list[str]:
@@ -195,15 +304,27 @@ def _print(page, url: str, target: Path) -> list[str]:
         )
     page.evaluate("document.fonts.ready")
     clipped = page.evaluate(_CLIPPED_JS, PRINT_WIDTH_PX)
-    page.pdf(
-        path=str(target),
-        format="A4",
-        margin=MARGIN,
-        print_background=True,
-        display_header_footer=True,
-        header_template="<div></div>",
-        footer_template=FOOTER,
-    )
+
+    def pdf():
+        page.pdf(
+            path=str(target),
+            format="A4",
+            margin=MARGIN,
+            print_background=True,
+            display_header_footer=True,
+            header_template="<div></div>",
+            footer_template=FOOTER,
+        )
+
+    pdf()
+    if shutil.which("pdftotext"):
+        for _ in range(8):  # a figure fitted moves the ones after it: print again, look again
+            moved = _moved_figure(target, page.evaluate(_FIGURES_JS))
+            if moved is None:
+                break
+            fig, room = moved
+            if page.evaluate(_FIT_JS, [fig["i"], room, FIT_MIN_SCALE]) is not None:
+                pdf()
     return clipped
 
 
