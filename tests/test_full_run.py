@@ -118,7 +118,7 @@ def test_whole_book_on_a_second_cohort(other_cohorts, tmp_path):
         text = _outputs(out / f"{name}.ipynb")
         assert re.search(r"\|\s*(Your cohort|↳\s+your cohort)\s*\|", text), name
     # chapter 02's reading of the JSH counts is the cohort's own (it records the criteria)
-    assert "the count above is your cohort's" in _prose(out / "02-eligibility.ipynb")
+    assert "The count above is your cohort's" in _prose(out / "02-eligibility.ipynb")
     # no raw rows: no patient id of the cohort appears in any output (one search for any of
     # them, a match wherever one id's own search matches; each id looked for alone to name them)
     ids = pd.read_csv(other_cohorts["second"], dtype=str)["patient_id"]
@@ -265,14 +265,14 @@ def test_prose_on_a_user_cohort_does_not_describe_the_synthetic_one(odd_run):
         assert _book_only_sentences(text) == [], name
     # the cohort's own words where the book speaks of the synthetic one
     # (this cohort records no JSH criteria: chapter 02 says so once, in place of the counts that
-    # a cohort with them reads as "the count above is your cohort's")
+    # a cohort with them reads as "The count above is your cohort's")
     elig = json.loads((out / "02-eligibility.ipynb").read_text(encoding="utf-8"))
     notes = [
         o for c in elig["cells"] for o in c.get("outputs", [])
         if "JSH criteria not recorded" in json.dumps(o)
     ]  # fmt: skip
     assert len(notes) == 1, notes
-    assert "the count above is your cohort's" not in _prose(out / "02-eligibility.ipynb")
+    assert "The count above is your cohort's" not in _prose(out / "02-eligibility.ipynb")
     assert "In your cohort, " in _prose(out / "03-treatment.ipynb")
     # nobody in this cohort had additional TACE: the naive hazard ratio's sentence says it cannot
     # be computed (on a cohort where it can: "in your cohort; the paper's …"), and the reading that
@@ -289,7 +289,7 @@ def test_book_prose_keeps_its_synthetic_wording():
     """On the book's own cohort the glued variants are the book's sentences (the golden notebooks,
     executed on data/cohort.csv): the same helper finds the synthetic cohort named there."""
     for name, sentence in {
-        "02-eligibility": "this cohort is synthetic, so the count above is a question to ask of real data",
+        "02-eligibility": "This cohort is synthetic, so the count above is a question to ask of real data",
         "03-treatment": "In the synthetic cohort (whose heights and weights are assumed",
         "06-survival": "on the synthetic cohort, whose response and treatment times are assumed",
         "07-cox": "since the synthetic cohort was calibrated under it",
