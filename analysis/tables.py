@@ -2343,9 +2343,15 @@ def _empty_reference_terms(cohort: pd.DataFrame, coding: str) -> set[str]:
 
 
 def _coding_text(term: str, label: str | None, coding: str) -> str:
+    """A row's coding in words: a per-unit term by its unit, as Fig. 7.1 and the reasons name it
+    ("per U/L", "per lesion"; it read "per unit of AST (U/L)"), else the label's split.
+
+    >>> _coding_text("tumor_number_gt4", None, "implied"), _coding_text("crp_gt3", None, "stated")
+    ('per lesion', '> 3 vs ≤ 3')
+    """
     if term in TABLE2_IMPLIED_TERMS:
-        _, cut, what = TABLE2_IMPLIED_TERMS[term]
-        return f"per unit of {what}" if coding == "implied" else f"> {cut} vs ≤ {cut}"
+        _, cut, _ = TABLE2_IMPLIED_TERMS[term]
+        return paper.term(term).coding_text if coding == "implied" else f"> {cut} vs ≤ {cut}"
     return label or ""
 
 

@@ -1643,7 +1643,7 @@ def test_printed_links_name_their_section_after_their_words(printed_chapters):
     assert not any(before.values()), before
     data = texts["chapters/01-data"]
     assert len(re.findall(r"\(chapter 08 \[§8\.1\.\d+\] gives the argument\)", data)) == 1, data
-    assert "explained in How the checks work (§8.3)" in texts["chapters/08-audit"]
+    assert "How the checks work (§8.3) explains each check" in texts["chapters/08-audit"]
 
 
 #: pages without patient-level results (their printed sheets say so), and one with them

@@ -392,7 +392,7 @@ def test_the_proportional_hazards_reading_states_the_ensembles_spread():
     assert (row["members"], row["min"], row["max"]) == ("50", "0.00137574", "0.956729")
     sentence = _glued(_golden("07-cox"), "cox_ph_reading")
     assert (
-        "across the 50 calibrated cohorts of chapter 01 the global P runs from 0.001 to 0.957"
+        "Across the 50 calibrated cohorts of chapter 01 the global P runs from 0.001 to 0.957"
         in sentence
     )
     assert "cannot tell whether the paper's model met the assumption" in sentence
@@ -1661,9 +1661,9 @@ def test_chapter_7_never_calls_an_estimate_the_paper_contradicts_determined():
         assert checked, name
     tace = _glued(nb, "cox_ex_tace_implied.provenance")
     assert "assumed:\xa0the paper prints another value" in tace
-    line = _figure_provenance_line(nb, "prior TACE, per session")
+    line = _figure_provenance_line(nb, "prior TACE")  # Fig. 7.1 names the factor, not its unit
     for part in line.split(" · "):
-        if "prior TACE, per session" in part:
+        if "prior TACE" in part:
             assert _badges(part) == ["assumed"] and "the paper prints another value" in part
 
 
@@ -1814,8 +1814,8 @@ def test_table_7_1_classes_each_row_as_its_mark_and_fig_7_1_as_table_7_4():
     assert ("✗" in ast_row[2]) == ("but not its" in verdict)
     assert _badges(verdict if "✗" in ast_row[2] else prose) == _badges(ast_row[-1])
     # Table 7.4's AFP multivariable row is ✗ (its P): Fig. 7.1 does not class it determined
-    line = _figure_provenance_line(nb, "AFP, per ng/mL")
-    part = next(p for p in line.split(" · ") if "AFP, per ng/mL" in p)
+    line = _figure_provenance_line(nb, "AFP")
+    part = next(p for p in line.split(" · ") if "AFP" in p)
     assert _badges(part) == ["assumed"], part
     # the same cells as Table 7.4's row: the figure's class of each term is that row's
     source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
@@ -2319,7 +2319,7 @@ def test_figure_7_1_draws_ast_at_a_step_where_a_difference_shows():
     assert _glued(nb, "cox_forest_step") == repr("100")
     assert _glued(nb, "cox_forest_ast_round") == repr("5%")  # 1.0055/1.005 to the 100th: 1.051
     assert _glued(nb, "cox_forest_afp") == repr("1 (1.000–1.000)")
-    line = _figure_provenance_line(nb, "AST, per 100 U/L")
+    line = _figure_provenance_line(nb, "AST’s open square")
     part = next(p for p in line.split(" · ") if p.startswith("AST’s open square"))
     assert _badges(part) == ["determined"], part
     source = (ROOT / "chapters" / "07-cox.md").read_text(encoding="utf-8")
