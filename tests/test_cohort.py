@@ -69,6 +69,9 @@ BASE = {
     "pfs_months": "6.1",
     "pfs_event": "1",
 }
+# Every JSH criterion is met by one of the four (P002, BCLC C with Vp2: new lesions,
+# extrahepatic spread and vascular invasion), so that no criterion column is all 0: validate
+# warns of one (jsh-never-met) when the paper's rate makes that unlikely.
 CHANGES = [
     {},
     {
@@ -78,6 +81,9 @@ CHANGES = [
         "child_pugh_score": "6",
         "bclc_stage": "C",
         "pvtt": "Vp2",
+        "refractory_new_lesions": "1",
+        "refractory_extrahepatic": "1",
+        "refractory_vascular_invasion": "1",
         "additional_tace": "1",
         "additional_tace_month": "3.0",
         "best_response": "SD",

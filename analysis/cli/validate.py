@@ -11,9 +11,10 @@ read, never written.
 Exit codes
 ----------
 0
-    valid; warnings (free-text columns, time columns that look like weeks or days, rows that
-    repeat another row in every column but ``patient_id``, or in all but one other, named by
-    their lines), if any, then ``OK: PATH: N patients, M columns (…)``.
+    valid; warnings (free-text columns, time columns that look like weeks or days, a JSH
+    criterion column all 0 where the paper's rate makes that unlikely, patients meeting none of
+    the JSH criteria, rows that repeat another row in every column but ``patient_id``, or in
+    all but one other, named by their lines), if any, then ``OK: PATH: N patients, M columns (…)``.
     ``run`` prints the same warnings (:func:`analysis.cohort.warning_lines`).
 1
     the file was read but breaks the data dictionary, the plausibility rules or the privacy
@@ -61,6 +62,8 @@ look like identifiers), beside the problems too when a required column is missin
 Warnings leave the file valid: a free-text column; a time column that looks like weeks
 or days (time-unit: of {min_values} times or more, a median above {median_max} months, or at
 least two times and {share:.0%} above {long_months} months);
+a JSH criterion column all 0 where the paper's rate makes that unlikely (jsh-never-met),
+and patients meeting none of the JSH criteria, so not TACE-refractory (jsh-none-met);
 and rows that repeat an earlier row in every column but patient_id (one patient entered
 twice?), or in all but one other column (a copy corrected?), counted and named by their
 lines, never their ids; run prints the same warnings. A column under a close name (another
