@@ -3142,9 +3142,12 @@ def check_cohort_file(
 
 def warning_lines(warnings: Iterable[Problem | str]) -> list[str]:
     """The lines that list a cohort's warnings (free-text columns, times that look like weeks
-    or days, rows repeated under another id), one each, as ``python -m analysis validate``
-    prints them: ``run`` prints the same lines, from this function, before its chapters run and
-    beside an invalid cohort's problems, so that the two commands cannot say different things.
+    or days, the JSH criteria, rows repeated under another id), one item each, as ``python -m
+    analysis validate`` prints them: ``run`` prints the same lines, from this function, before
+    its chapters run and beside an invalid cohort's problems, so that the two commands cannot
+    say different things. An item longer than :data:`analysis.formatting.LINE_WIDTH` is
+    wrapped at spaces, its continuation lines two spaces under it
+    (:func:`analysis.formatting.wrapped`): one item may be several printed lines.
 
     Parameters
     ----------
@@ -3165,9 +3168,12 @@ def warning_lines(warnings: Iterable[Problem | str]) -> list[str]:
     []
     >>> for line in warning_lines(report.warnings):
     ...     print(line)
-      - warning: file: rows repeat an earlier row in every column but patient_id (one patient entered twice under two ids?) — 1 row: line 13: same as line 5 [keep one row per patient; if they are different patients, check that no row was copied over another]
+      - warning: file: rows repeat an earlier row in every column but patient_id
+        (one patient entered twice under two ids?) — 1 row: line 13: same as line 5
+        [keep one row per patient; if they are different patients, check that no row
+        was copied over another]
     """
-    return [f"  - {warning}" for warning in warnings]
+    return [formatting.wrapped(f"  - {warning}") for warning in warnings]
 
 
 def _typed(chunks: list[_Chunk], names: list[str]) -> pd.DataFrame:

@@ -898,11 +898,15 @@ def not_computable(what: str, why: str) -> str:
 
 
 def wrapped(text: str, width: int = LINE_WIDTH, indent: str = "  ") -> str:
-    """``text`` as printed lines of at most ``width`` characters, for a message a chapter prints.
+    """``text`` as printed lines of at most ``width`` characters, for a message a chapter or a
+    command prints (``python -m analysis validate``).
 
-    Each line of ``text`` is broken at spaces; its continuation lines start with the line's own
-    leading spaces and ``indent`` (so a wrapped ``"  - item"`` continues under the item). A word
-    longer than a line is left whole. Lines that fit, and blank lines, are unchanged.
+    Each line of ``text`` is broken at spaces, never inside a word nor at a hyphen (a column
+    name, a value); its continuation lines start with the line's own leading spaces and
+    ``indent`` (so a wrapped ``"  - item"`` continues under the item: the hanging indent the
+    book's phone display recognises). A quoted value with spaces (``'Age (years)'``) is kept on
+    one line when it fits in half a line, and so is a row's place (``line 4``). A word longer
+    than a line is left whole. Lines that fit, and blank lines, are unchanged.
 
     Parameters
     ----------
@@ -923,6 +927,9 @@ def wrapped(text: str, width: int = LINE_WIDTH, indent: str = "  ") -> str:
         M, F [write M or F]
     >>> wrapped("fits") == "fits"
     True
+    >>> print(wrapped("  - column age_years: required column is missing [found 'Age (years)']", 60))
+      - column age_years: required column is missing [found
+        'Age (years)']
     """
     lines = []
     for line in text.split("\n"):
@@ -930,13 +937,27 @@ def wrapped(text: str, width: int = LINE_WIDTH, indent: str = "  ") -> str:
             lines.append(line)
             continue
         lead = line[: len(line) - len(line.lstrip(" "))]
-        lines.append(
-            textwrap.fill(
-                line,
-                width,
-                subsequent_indent=lead + indent,
-                break_long_words=False,
-                break_on_hyphens=False,
+        # a short quoted value is one word: its spaces become a character no text holds
+        kept = (
+            line
+            if _KEPT_SPACE in line
+            else _QUOTED.sub(
+                lambda m: m[0].replace(" ", _KEPT_SPACE) if len(m[0]) <= width // 2 else m[0], line
             )
         )
+        filled = textwrap.fill(
+            kept,
+            width,
+            subsequent_indent=lead + indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        lines.append(filled.replace(_KEPT_SPACE, " "))
     return "\n".join(lines)
+
+
+# kept on one line: a value quoted in a message ('Age (years)', 'yes'), from a quote that does
+# not follow a letter to the first that no letter follows (so "the paper's" opens none); and a
+# row's place, "line 4" (a validator's "line\n4: 'yes'" read as two things)
+_QUOTED = re.compile(r"(?<!\w)'[^'\n]+?'(?!\w)|\b(?:line|row) \d+\b")
+_KEPT_SPACE = "\x00"

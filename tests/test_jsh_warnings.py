@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from cli_output import unwrapped
 from test_cli_hostile import call_cli
 
 from analysis import COHORT_CSV
@@ -94,7 +95,8 @@ def test_the_same_whatever_the_chunks(tmp_path, chunk_rows):
     frame.loc[~frame.index.isin(range(0, 82, 9)), "refractory_poor_response"] = "1"
     frame["refractory_new_lesions"] = "0"  # the others all meet poor response
     path = _write(tmp_path, frame)
-    lines = warning_lines(_jsh(check_cohort_file(path, chunk_rows=chunk_rows).warnings))
+    warnings = _jsh(check_cohort_file(path, chunk_rows=chunk_rows).warnings)
+    lines = [unwrapped(w) for w in warning_lines(warnings)]
     assert len(lines) == 2
     assert "column refractory_new_lesions: every value is 0" in lines[0]
     assert "— 10 rows: line 2; line 11; line 20; line 29; line 38; … and 5 more [" in lines[1]
