@@ -1941,6 +1941,21 @@ _JSH_LABEL_OF_COLUMN = {
 }
 
 
+# A JSH criterion's column in which no patient is 1 is warned about (``jsh-never-met``) when, at
+# the paper's rate of that criterion (Table 1), a cohort of that size would have no patient
+# meeting it less often than this: extrahepatic spread (5 of 82 in the paper) from 48 patients,
+# the other four (34 to 62 of 82) from 3 to 6. A small cohort without extrahepatic spread is
+# expected; a large one, or one without poor response, more likely an export that wrote an
+# unknown value as 0.
+_JSH_NEVER_MET_CHANCE = 0.05
+
+
+def _jsh_paper_rate(column: str) -> tuple[int, int]:
+    """How many of the paper's patients met the criterion of ``column``, and of how many."""
+    met = int(published.value(f"table1.{column}.count"))
+    return met, int(published.value("methods.n_patients.count"))
+
+
 def _event_hint(name: str) -> str:
     if name == "os_event":
         return "1 = died, 0 = alive at last follow-up (censored)"
@@ -2079,7 +2094,10 @@ class CohortValidator:
     (optionally) the identifier guard. Memory stays bounded by the chunk size plus a few
     numbers per row (for uniqueness and the cohort-level plausibility checks). A time column
     that looks like weeks or days (:func:`time_unit_signs`) without being refused as days is
-    a warning (``time-unit``), always on.
+    a warning (``time-unit``), always on; so are a JSH criterion column all 0 where the paper's
+    rate of that criterion makes it unlikely (``jsh-never-met``), and patients whose five
+    criteria are all 0 (``jsh-none-met``: not TACE-refractory, counted and named by their
+    lines).
 
     Parameters
     ----------
@@ -2151,6 +2169,12 @@ class CohortValidator:
         #: whether it is filled, for rows that differ from another in one column only
         self._cells: list[tuple[np.ndarray, np.ndarray]] | None = [] if repeated_rows else None
         self._cell_names: list[str] = []
+        #: per JSH criterion column: rows filled, rows at 1 (:meth:`_jsh_warnings`)
+        self._jsh_filled: dict[str, int] = {}
+        self._jsh_met: dict[str, int] = {}
+        #: rows with all five criteria filled and 0: the first lines, and how many
+        self._jsh_none_refs: list[RowRef] = []
+        self._jsh_none = 0
         self._missing_columns()
 
     # -- whole-cohort checks ----------------------------------------------------------------
@@ -2213,6 +2237,7 @@ class CohortValidator:
             self._scan(chunk, ref_maker)
         self._cross_rules(chunk, parsed, ref_maker)
         self._collect(parsed)
+        self._collect_jsh(parsed, ref_maker)
         if ids is not None:
             self._ids.append(ids)
             self._id_lines.append(lines if lines is not None else np.full(n, -1))
@@ -2588,10 +2613,27 @@ class CohortValidator:
             bmi = p["weight_kg"] / (p["height_cm"] / 100) ** 2
             self._bmi.append(bmi[~np.isnan(bmi)])
 
+    def _collect_jsh(self, p: dict[str, np.ndarray], ref_maker) -> None:
+        """Count, per JSH criterion column, the rows filled and those at 1; and the rows whose
+        five criteria are all filled and all 0 (a value that is not 0 or 1 is NaN by now)."""
+        present = [c for c in _JSH_LABEL_OF_COLUMN if c in p]
+        for name in present:
+            values = p[name]
+            self._jsh_filled[name] = self._jsh_filled.get(name, 0) + int((~np.isnan(values)).sum())
+            self._jsh_met[name] = self._jsh_met.get(name, 0) + int((values == 1).sum())
+        if len(present) < len(_JSH_LABEL_OF_COLUMN):
+            return
+        none = np.flatnonzero(np.column_stack([p[name] == 0 for name in present]).all(axis=1))
+        room = MAX_ROWS_SHOWN - len(self._jsh_none_refs)
+        make = ref_maker()
+        self._jsh_none_refs.extend(make(int(i)) for i in none[: max(room, 0)])
+        self._jsh_none += len(none)
+
     # -- the end ----------------------------------------------------------------------------
     def problems(self) -> list[Problem]:
         """Every problem found so far (privacy first, then by column, then cross-column), and
-        the warnings (free-text columns, times that look like weeks or days, repeated rows)."""
+        the warnings (free-text columns, times that look like weeks or days, the JSH criteria:
+        :meth:`_jsh_warnings`, repeated rows)."""
         self._unique()
         self._plausibility()
         self._size()
@@ -2601,6 +2643,7 @@ class CohortValidator:
         return (
             [_header_masked(p) for p in found]
             + self._time_units()
+            + self._jsh_warnings()
             + self._repeated_rows()
             + self._near_repeats()
         )
@@ -2624,6 +2667,50 @@ class CohortValidator:
                         severity="warning",
                     )
                 )
+        return out
+
+    def _jsh_warnings(self) -> list[Problem]:
+        """Warnings about the JSH 2021 criteria of TACE refractoriness, which may be right:
+        a criterion column in which no patient is 1 (``jsh-never-met``) while the paper's rate
+        would make that unlikely at this cohort's size (:data:`_JSH_NEVER_MET_CHANCE`), an
+        export that wrote unknown values as 0 perhaps; and patients whose five criteria are all
+        recorded and all 0 (``jsh-none-met``): not TACE-refractory by JSH 2021, so outside the
+        study's eligibility, named by their lines and counted, never by their ids. A patient
+        with a criterion left empty may meet it, and is not counted."""
+        out = []
+        for name, label in _JSH_LABEL_OF_COLUMN.items():
+            filled = self._jsh_filled.get(name, 0)
+            if not filled or self._jsh_met.get(name, 0):
+                continue
+            met, n = _jsh_paper_rate(name)
+            if (1 - met / n) ** filled >= _JSH_NEVER_MET_CHANCE:
+                continue  # a small cohort without a rare criterion: expected
+            out.append(
+                Problem(
+                    name,
+                    f"every value is 0 (no patient meets the JSH criterion “{label}”); in the "
+                    f"paper {met} of {n} met it, so {formatting.count(filled)} patients without "
+                    "it is unlikely",
+                    "jsh-never-met",
+                    hint="if the export wrote unknown values as 0, leave them empty (or write "
+                    "NA); if no patient met it, nothing to do",
+                    severity="warning",
+                )
+            )
+        if self._jsh_none:
+            out.append(
+                Problem(
+                    None,
+                    "patients meet none of the five JSH criteria (all five criterion columns "
+                    "0): not TACE-refractory by JSH 2021, so outside the study's eligibility",
+                    "jsh-none-met",
+                    tuple(self._jsh_none_refs),
+                    hint="if a criterion was not assessed, leave it empty (or write NA); if "
+                    "they are in the cohort on purpose, nothing to do",
+                    count=self._jsh_none,
+                    severity="warning",
+                )
+            )
         return out
 
     def _repeated_rows(self) -> list[Problem]:
@@ -3055,9 +3142,12 @@ def check_cohort_file(
 
 def warning_lines(warnings: Iterable[Problem | str]) -> list[str]:
     """The lines that list a cohort's warnings (free-text columns, times that look like weeks
-    or days, rows repeated under another id), one each, as ``python -m analysis validate``
-    prints them: ``run`` prints the same lines, from this function, before its chapters run and
-    beside an invalid cohort's problems, so that the two commands cannot say different things.
+    or days, the JSH criteria, rows repeated under another id), one item each, as ``python -m
+    analysis validate`` prints them: ``run`` prints the same lines, from this function, before
+    its chapters run and beside an invalid cohort's problems, so that the two commands cannot
+    say different things. An item longer than :data:`analysis.formatting.LINE_WIDTH` is
+    wrapped at spaces, its continuation lines two spaces under it
+    (:func:`analysis.formatting.wrapped`): one item may be several printed lines.
 
     Parameters
     ----------
@@ -3078,9 +3168,12 @@ def warning_lines(warnings: Iterable[Problem | str]) -> list[str]:
     []
     >>> for line in warning_lines(report.warnings):
     ...     print(line)
-      - warning: file: rows repeat an earlier row in every column but patient_id (one patient entered twice under two ids?) — 1 row: line 13: same as line 5 [keep one row per patient; if they are different patients, check that no row was copied over another]
+      - warning: file: rows repeat an earlier row in every column but patient_id
+        (one patient entered twice under two ids?) — 1 row: line 13: same as line 5
+        [keep one row per patient; if they are different patients, check that no row
+        was copied over another]
     """
-    return [f"  - {warning}" for warning in warnings]
+    return [formatting.wrapped(f"  - {warning}") for warning in warnings]
 
 
 def _typed(chunks: list[_Chunk], names: list[str]) -> pd.DataFrame:

@@ -321,9 +321,26 @@ def bounds(lower: str, upper: str) -> str:
     return f"{lower} to {upper}" if negative or dashed else f"{lower}{EN_DASH}{upper}"
 
 
+def _check_order(name: str, lower, upper, lo: str, hi: str) -> None:
+    # a range is backwards when its lower end is above its upper one and the two print apart
+    if lo != hi and not (_missing(lower) or _missing(upper)) and float(lower) > float(upper):
+        raise ValueError(f"{name}: lower {lower!r} is above upper {upper!r}")
+
+
 def interval(lower, upper, decimals: int = 1, *, thousands: bool = False, missing="–") -> str:
     """Two bounds joined by an en dash, each formatted by :func:`~analysis.formatting.number`;
     by " to " when a bound is negative (:func:`bounds`).
+
+    Both bounds are printed, even when they print alike (``"1.000–1.000"``, as the paper prints
+    Table 2's AFP row). A missing bound (NaN, None, infinite) prints as ``missing``. Bounds in
+    the wrong order that print differently are an error, as in :func:`range_text`: a confidence
+    interval printed "5.0–3.0" reads as if it were one; bounds that print alike are kept
+    whatever their order (1.0004 and 0.9996 at three decimals).
+
+    Raises
+    ------
+    ValueError
+        ``lower`` above ``upper``, the two printing differently.
 
     Examples
     --------
@@ -331,11 +348,16 @@ def interval(lower, upper, decimals: int = 1, *, thousands: bool = False, missin
     '8.7–11.0'
     >>> interval(-1.25, 0.5, 2)
     '−1.25 to 0.50'
+    >>> interval(1.0004, 0.9996, 3), interval(1.0, float("nan"), 1)
+    ('1.000–1.000', '1.0 to –')
+    >>> interval(5.0, 3.0, 1)
+    Traceback (most recent call last):
+    ...
+    ValueError: interval: lower 5.0 is above upper 3.0
     """
-    return bounds(
-        number(lower, decimals, thousands=thousands, missing=missing),
-        number(upper, decimals, thousands=thousands, missing=missing),
-    )
+    lo, hi = (number(x, decimals, thousands=thousands, missing=missing) for x in (lower, upper))
+    _check_order("interval", lower, upper, lo, hi)
+    return bounds(lo, hi)
 
 
 def range_text(
@@ -367,8 +389,7 @@ def range_text(
     lo, hi = (number(x, decimals, thousands=thousands, missing=missing) for x in (lower, upper))
     if lo == hi:
         return lo
-    if not (_missing(lower) or _missing(upper)) and float(lower) > float(upper):
-        raise ValueError(f"range_text: lower {lower!r} is above upper {upper!r}")
+    _check_order("range_text", lower, upper, lo, hi)
     return bounds(lo, hi)
 
 
@@ -877,11 +898,15 @@ def not_computable(what: str, why: str) -> str:
 
 
 def wrapped(text: str, width: int = LINE_WIDTH, indent: str = "  ") -> str:
-    """``text`` as printed lines of at most ``width`` characters, for a message a chapter prints.
+    """``text`` as printed lines of at most ``width`` characters, for a message a chapter or a
+    command prints (``python -m analysis validate``).
 
-    Each line of ``text`` is broken at spaces; its continuation lines start with the line's own
-    leading spaces and ``indent`` (so a wrapped ``"  - item"`` continues under the item). A word
-    longer than a line is left whole. Lines that fit, and blank lines, are unchanged.
+    Each line of ``text`` is broken at spaces, never inside a word nor at a hyphen (a column
+    name, a value); its continuation lines start with the line's own leading spaces and
+    ``indent`` (so a wrapped ``"  - item"`` continues under the item: the hanging indent the
+    book's phone display recognises). A quoted value with spaces (``'Age (years)'``) is kept on
+    one line when it fits in half a line, and so is a row's place (``line 4``). A word longer
+    than a line is left whole. Lines that fit, and blank lines, are unchanged.
 
     Parameters
     ----------
@@ -902,6 +927,9 @@ def wrapped(text: str, width: int = LINE_WIDTH, indent: str = "  ") -> str:
         M, F [write M or F]
     >>> wrapped("fits") == "fits"
     True
+    >>> print(wrapped("  - column age_years: required column is missing [found 'Age (years)']", 60))
+      - column age_years: required column is missing [found
+        'Age (years)']
     """
     lines = []
     for line in text.split("\n"):
@@ -909,13 +937,27 @@ def wrapped(text: str, width: int = LINE_WIDTH, indent: str = "  ") -> str:
             lines.append(line)
             continue
         lead = line[: len(line) - len(line.lstrip(" "))]
-        lines.append(
-            textwrap.fill(
-                line,
-                width,
-                subsequent_indent=lead + indent,
-                break_long_words=False,
-                break_on_hyphens=False,
+        # a short quoted value is one word: its spaces become a character no text holds
+        kept = (
+            line
+            if _KEPT_SPACE in line
+            else _QUOTED.sub(
+                lambda m: m[0].replace(" ", _KEPT_SPACE) if len(m[0]) <= width // 2 else m[0], line
             )
         )
+        filled = textwrap.fill(
+            kept,
+            width,
+            subsequent_indent=lead + indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        lines.append(filled.replace(_KEPT_SPACE, " "))
     return "\n".join(lines)
+
+
+# kept on one line: a value quoted in a message ('Age (years)', 'yes'), from a quote that does
+# not follow a letter to the first that no letter follows (so "the paper's" opens none); and a
+# row's place, "line 4" (a validator's "line\n4: 'yes'" read as two things)
+_QUOTED = re.compile(r"(?<!\w)'[^'\n]+?'(?!\w)|\b(?:line|row) \d+\b")
+_KEPT_SPACE = "\x00"

@@ -30,6 +30,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from cli_output import unwrapped
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_cohort import BASE, HEADER, enough_rows, valid_rows, write
@@ -133,7 +134,7 @@ def cli(path, *extra, subprocess_: bool = True):
     if path.parent.exists():
         assert _snapshot(path.parent) == before
     assert "Traceback" not in output, output
-    return code, output
+    return code, unwrapped(output)  # each wrapped message on one line
 
 
 # --------------------------------------------------------------------------------------------

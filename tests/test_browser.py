@@ -1202,18 +1202,33 @@ _UNNAMED_TABLES_JS = """
 """
 
 
-@pytest.mark.parametrize("name", ["chapters/06-survival.html", "book/api/clinical.html"])
+#: What an API page's summary table lists, as its name says (book.js, bookSummaryName).
+_SUMMARY_NAMES = {
+    "book/api/clinical.html": "Functions, classes and constants",
+    "book/api/labels.html": "Functions",
+    "book/api/problems.html": "Classes and exceptions",
+}
+
+
+@pytest.mark.parametrize(
+    "name", ["chapters/06-survival.html", "book/api/clinical.html", *list(_SUMMARY_NAMES)[1:]]
+)
 def test_every_table_has_a_name(shared_pages, outside_requests, name):
     """A table with no caption is named after what it lists (book.js): an API page's summary of
-    its functions ("Functions and classes of ...", on each of the 22 module pages) and the tables
-    of its docstrings ("Table of child_pugh") had no name for a screen reader's list of tables.
-    The chapters' tables all have captions."""
+    its names and the tables of its docstrings ("Table of child_pugh") had no name for a screen
+    reader's list of tables. The summary was "Functions and classes of ..." on every module
+    page, also where it lists constants: its name now says which kinds of names it lists, from
+    its entries (clinical: "Functions, classes and constants of …"; labels, only functions:
+    "Functions of …"). The chapters' tables all have captions."""
     pg = shared_pages(1366, name)
     unnamed = pg.evaluate(_UNNAMED_TABLES_JS)
     assert not unnamed, f"{name}: tables with no name: {unnamed}"
     if name.startswith("book/api"):
-        summary = "article table.autosummary[aria-label^='Functions and classes of']"
-        assert pg.locator(summary).count() == 1
+        page = name.rsplit("/", 1)[1].removesuffix(".html")
+        summary = pg.locator("article table.autosummary")
+        assert summary.count() == 1
+        label = summary.get_attribute("aria-label")  # "… of Clinical labels: analysis.labels"
+        assert label.startswith(f"{_SUMMARY_NAMES[name]} of ") and label.endswith(page), label
     assert not pg.problems, pg.problems
     assert not outside_requests
 

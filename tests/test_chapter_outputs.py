@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from cli_output import unwrapped
 
 from analysis import labels, paper, published, synthesis
 from analysis.cohort import load_cohort
@@ -1906,7 +1907,8 @@ def test_exercise_10_1_solution_quotes_what_validate_reports(tmp_path, capsys):
         writer.writeheader()
         writer.writerows(rows)
     assert main(["validate", "--quiet", str(path)]) == 1
-    printed = [ln[4:] for ln in capsys.readouterr().out.splitlines() if ln.startswith("  - ")]
+    out = unwrapped(capsys.readouterr().out)  # each problem on one line, as the solution quotes it
+    printed = [ln[4:] for ln in out.splitlines() if ln.startswith("  - ")]
     nb = _golden("10-your-cohort")
     quoted = [ln[3:-1] for ln in _glued(nb, "yours_ex1_report").splitlines()]
     assert quoted == printed and len(printed) == 3

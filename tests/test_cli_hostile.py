@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_output import unwrapped
 from test_cohort import HEADER, enough_rows, write
 
 from analysis import __main__ as entry
@@ -41,13 +42,17 @@ main = entry.main
 
 
 def call_cli(argv, capsys):
-    """(exit code, stdout, stderr) of ``python -m analysis ARGV``, in this process."""
+    """(exit code, stdout, stderr) of ``python -m analysis ARGV``, in this process; for
+    ``validate`` and ``run`` (not their help), with each wrapped message of a cohort on one line
+    again (:func:`cli_output.unwrapped`)."""
     try:
         code = main(argv)
     except SystemExit as exc:  # --help and argparse's usage errors
         code = exc.code
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
+    if argv and argv[0] in ("validate", "run") and not {"-h", "--help"} & set(argv):
+        out, err = unwrapped(out), unwrapped(err)
     return code, out, err
 
 

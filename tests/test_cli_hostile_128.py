@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from cli_output import unwrapped
 from cohort_runs import TINY_CHAPTER
 from test_cohort import enough_rows, write
 
@@ -24,7 +25,7 @@ def _call(argv, capsys):
         code = exc.code
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
-    return code, out, err
+    return code, unwrapped(out), unwrapped(err)  # each wrapped message on one line
 
 
 def _twice(n: int = 12) -> list[dict[str, str]]:
@@ -126,7 +127,7 @@ def test_run_repeats_every_warning_validate_prints_on_a_valid_cohort(tmp_path, c
     rows = _with_notes(_twice())
     path = write(tmp_path, rows, header=[*rows[0]])
     expected = _validate_warnings(path, capsys)
-    assert expected == warning_lines(check_cohort_file(path).warnings)
+    assert expected == [unwrapped(w) for w in warning_lines(check_cohort_file(path).warnings)]
     assert len(expected) == 2
     argv = ["run", "--cohort", str(path), "--out", str(tmp_path / "r"), "--quiet"]
     code, out, err = _call([*argv, "--chapters-dir", str(chapters)], capsys)

@@ -12,6 +12,7 @@ import math
 
 import pandas as pd
 import pytest
+from cli_output import unwrapped
 
 from analysis import COHORT_CSV
 from analysis.__main__ import main
@@ -69,6 +70,9 @@ BASE = {
     "pfs_months": "6.1",
     "pfs_event": "1",
 }
+# Every JSH criterion is met by one of the four (P002, BCLC C with Vp2: new lesions,
+# extrahepatic spread and vascular invasion), so that no criterion column is all 0: validate
+# warns of one (jsh-never-met) when the paper's rate makes that unlikely.
 CHANGES = [
     {},
     {
@@ -78,6 +82,9 @@ CHANGES = [
         "child_pugh_score": "6",
         "bclc_stage": "C",
         "pvtt": "Vp2",
+        "refractory_new_lesions": "1",
+        "refractory_extrahepatic": "1",
+        "refractory_vascular_invasion": "1",
         "additional_tace": "1",
         "additional_tace_month": "3.0",
         "best_response": "SD",
@@ -757,7 +764,7 @@ def test_read_cohort_csv_keeps_line_numbers_across_blank_lines(tmp_path):
 def test_validate_cli_ok(tmp_path, capsys):
     path = write(tmp_path, enough_rows(), header=SCHEMA.required)
     assert main(["validate", str(path)]) == 0
-    out = capsys.readouterr().out.strip().splitlines()
+    out = unwrapped(capsys.readouterr().out).strip().splitlines()
     assert len(out) == 1
     assert out[0].startswith(f"OK: {path}: 10 patients; {len(SCHEMA.required)} columns")
     assert "optional columns absent: height_cm, weight_kg" in out[0]
@@ -769,7 +776,7 @@ def test_validate_cli_lists_every_problem_exit_1(tmp_path, capsys):
     rows[1]["sex"] = "X"
     path = write(tmp_path, rows)
     assert main(["validate", str(path)]) == 1
-    out = capsys.readouterr().out.splitlines()
+    out = unwrapped(capsys.readouterr().out).splitlines()
     assert out[0] == f"{path}: 2 problems"
     assert out[1].startswith("  - column sex: must be one of M, F")
     assert out[2].startswith("  - column os_event: must be 0 or 1")
@@ -788,10 +795,11 @@ def test_validate_cli_too_few_patients_exit_1(tmp_path, capsys):
     path = write(tmp_path, rows)
     assert main(["validate", str(path)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out == [
+    assert out == [  # wrapped at 80 characters, two spaces under the item
         f"{path}: 2 problems",
-        "  - file: has 9 patients; a report needs at least 10 [with fewer, medians, survival "
-        "curves and Cox models are single patients' values, and the report would print them]",
+        "  - file: has 9 patients; a report needs at least 10 [with fewer, medians,",
+        "    survival curves and Cox models are single patients' values, and the report",
+        "    would print them]",
         "  - column sex: must be one of M, F — 1 row: line 4: 'X'",
     ]
     one = write(tmp_path, enough_rows(1), name="one.csv")
@@ -805,7 +813,7 @@ def test_validate_cli_too_few_patients_exit_1(tmp_path, capsys):
     from analysis import DATA_DIR
 
     assert main(["validate", str(DATA_DIR / "cohort-template.csv")]) == 1
-    out = capsys.readouterr().out.splitlines()
+    out = unwrapped(capsys.readouterr().out).splitlines()
     assert len(out) == 2 and out[1].startswith("  - file: has 2 patients;")
     # a header without rows says so, once
     empty = tmp_path / "header-only.csv"

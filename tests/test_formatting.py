@@ -60,6 +60,30 @@ def test_a_range_with_a_missing_end_or_backwards_reads_clearly():
     assert formatting.range_text(2.5 + 1e-12, 2.5 - 1e-12, 1) == "2.5"
 
 
+def test_an_interval_whose_bounds_print_backwards_is_refused():
+    """Reported defect: formatting.interval printed a backwards interval ("5.0–3.0") as if it
+    were one, where its sibling range_text refused it. An estimate's interval keeps both bounds
+    when they print alike, whatever their order ("1.000–1.000"), and keeps missing bounds as
+    before; bounds that print apart in the wrong order are a ValueError naming both."""
+    with pytest.raises(ValueError, match=r"interval: lower 5\.0 is above upper 3\.0"):
+        formatting.interval(5.0, 3.0, 1)
+    with pytest.raises(ValueError, match="above"):
+        formatting.interval(-0.25, -2.5, 2)
+    with pytest.raises(ValueError, match="above"):
+        formatting.interval(1335.0, 1234.0, 0, thousands=True)
+    with pytest.raises(ValueError, match="above"):  # through hazard_ratio too
+        formatting.hazard_ratio({"hr": 1.0, "lower": 2.26, "upper": 0.69})
+    # printed alike: both bounds, in either order
+    assert formatting.interval(1.0004, 0.9996, 3) == "1.000–1.000"
+    assert formatting.interval(2.5 + 1e-12, 2.5 - 1e-12, 1) == "2.5–2.5"
+    assert formatting.interval(-0.04, -0.01, 1) == "0.0–0.0"
+    # a missing bound is no order: as before
+    assert formatting.interval(5.0, math.nan, 1) == "5.0 to –"
+    assert formatting.interval(None, 3.0, 1) == "– to 3.0"
+    assert formatting.interval(math.inf, 3.0, 1) == "– to 3.0"
+    assert formatting.interval(5.0, -math.inf, 1, missing="not reached") == "5.0–not reached"
+
+
 def test_wrapped_keeps_every_word_within_the_width_under_its_item():
     """A printed message a chapter wraps (chapter 10's validator lines, up to 204 characters):
     every line at most LINE_WIDTH, the words and their order kept, continuation lines indented

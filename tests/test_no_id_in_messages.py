@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from cli_output import unwrapped
 from test_cohort import enough_rows, write
 
 from analysis.__main__ import main
@@ -43,7 +44,7 @@ def _validate(path, capsys):
         code = exc.code
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
-    return code, out, err
+    return code, unwrapped(out), unwrapped(err)  # each wrapped message on one line
 
 
 def _cohort(tmp_path, pid: str, *, twice: bool = False):

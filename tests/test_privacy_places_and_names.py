@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from cli_output import unwrapped
 from test_cohort import HEADER, enough_rows, problems_of, valid_rows, write
 
 from analysis import __main__ as entry
@@ -517,7 +518,7 @@ def _validate(tmp_path, capsys, rows, column: str) -> str:
     out, err = capsys.readouterr()
     assert code == 1
     assert "Traceback" not in out + err
-    return out + err
+    return unwrapped(out + err)  # each wrapped message on one line
 
 
 def test_validate_refuses_an_address_with_exit_1_and_no_traceback(tmp_path, capsys):

@@ -14,6 +14,7 @@ from pathlib import Path
 import proc_fork
 import pytest
 import yaml
+from cli_output import unwrapped
 from cohort_runs import JUPYTEXT_HEAD
 from test_cohort import enough_rows, write
 
@@ -198,7 +199,7 @@ def test_too_small_cohort_exit_2_and_writes_nothing(book, capsys, n):
     before = listing(chapters.parent)
     argv = ["run", "--cohort", str(small), "--out", str(reports / "r")]
     assert main([*argv, "--chapters-dir", str(chapters)]) == 2
-    err = capsys.readouterr().err
+    err = unwrapped(capsys.readouterr().err)  # the problem wraps at 80 characters
     assert err.splitlines()[:2] == [
         "small.csv: 1 problem; nothing was run or written",
         f"  - file: has {n} patient{'s' * (n > 1)}; a report needs at least 10 [with fewer, "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from cli_output import unwrapped
 from cohort_runs import TINY_CHAPTER
 from test_cli_hostile import call_cli
 
@@ -108,7 +109,7 @@ def test_weeks_are_a_warning_naming_column_statistic_bound_and_factors(tmp_path,
         ("time-unit", "os_months", "warning"),
         ("time-unit", "pfs_months", "warning"),
     ]
-    assert warning_lines(report.warnings) == [os_line, pfs_line]
+    assert [unwrapped(w) for w in warning_lines(report.warnings)] == [os_line, pfs_line]
     assert load_cohort(path).attrs["warnings"] == [str(w) for w in report.warnings]
     # a DataFrame is judged the same way (the warnings are among validate_cohort's problems)
     frame_codes = [p.code for p in validate_cohort(weeks)]
@@ -186,6 +187,7 @@ def test_run_refusing_a_cohort_repeats_the_warning(tmp_path, capsys):
     except SystemExit as exc:
         code = exc.code
     out, err = capsys.readouterr()
+    err = unwrapped(err)  # each wrapped message on one line, as validate's
     assert code == 2 and out == ""
     assert [line for line in err.splitlines() if line.startswith("  - warning: ")] == expected
     assert "ZQX" not in err and not (tmp_path / "r").exists()
@@ -200,14 +202,14 @@ def test_run_prints_the_warning_before_the_chapters_in_its_summary_and_on_the_re
     chapters.mkdir()
     (chapters / "01-tiny.md").write_text(TINY_CHAPTER, encoding="utf-8")
     path = _write(tmp_path, _scaled(_book(), WEEKS_PER_MONTH, 0))
-    expected = warning_lines(check_cohort_file(path).warnings)
+    expected = [unwrapped(w) for w in warning_lines(check_cohort_file(path).warnings)]
     assert len(expected) == 2
     argv = ["run", "--cohort", str(path), "--out", str(tmp_path / "r"), "--quiet"]
     try:
         code = main([*argv, "--chapters-dir", str(chapters)])
     except SystemExit as exc:
         code = exc.code
-    out, err = capsys.readouterr()
+    out, err = map(unwrapped, capsys.readouterr())  # each wrapped message on one line
     assert code == 0, err
     lines = err.splitlines()
     assert [line for line in lines if line.startswith("  - warning: ")] == expected

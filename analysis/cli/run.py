@@ -30,6 +30,7 @@ from pathlib import Path
 from analysis import COHORT_CSV
 from analysis.cli import UsageError, file_path
 from analysis.cohort import CohortError, warning_lines
+from analysis.formatting import wrapped
 from analysis.runner import (
     CHAPTERS_DIR,
     PARAMETER_RANGES,
@@ -177,8 +178,8 @@ def _run(args: argparse.Namespace, stops: SignalStops) -> int:
             f"{_name(args.cohort)}: {n} problem{'s' if n != 1 else ''}; nothing was run or written",
             file=sys.stderr,
         )
-        for problem in exc.problems:
-            print(f"  - {problem}", file=sys.stderr)
+        for problem in exc.problems:  # wrapped as validate prints them
+            print(wrapped(f"  - {problem}"), file=sys.stderr)
         for line in warning_lines(exc.warnings):  # as validate prints them
             print(line, file=sys.stderr)
         if str(args.cohort).startswith("~") and not Path(args.cohort).exists():

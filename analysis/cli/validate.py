@@ -1,6 +1,9 @@
 """``python -m analysis validate PATH``: check a cohort CSV against the data dictionary.
 
-Prints every problem at once, one line each, on stdout, then a one-line summary. The file is
+Prints every problem at once, one item each, on stdout, then a one-line summary; a line longer
+than 80 characters (:data:`analysis.formatting.LINE_WIDTH`) wraps at a space, never inside a
+column name or a value, its continuation indented two spaces under its item
+(:func:`analysis.formatting.wrapped`), as chapter 10 shows the messages. The file is
 read in chunks (:func:`analysis.cohort.check_cohort_file`), so memory grows far slower than
 the file, though not zero (measured on a shared 2-core machine, peak resident memory: 0.10 GB
 for 1,000 rows, 0.23 GB for 50,000, 0.45 GB for a million valid rows, a 125 MB file read in
@@ -11,9 +14,10 @@ read, never written.
 Exit codes
 ----------
 0
-    valid; warnings (free-text columns, time columns that look like weeks or days, rows that
-    repeat another row in every column but ``patient_id``, or in all but one other, named by
-    their lines), if any, then ``OK: PATH: N patients, M columns (…)``.
+    valid; warnings (free-text columns, time columns that look like weeks or days, a JSH
+    criterion column all 0 where the paper's rate makes that unlikely, patients meeting none of
+    the JSH criteria, rows that repeat another row in every column but ``patient_id``, or in
+    all but one other, named by their lines), if any, then ``OK: PATH: N patients, M columns (…)``.
     ``run`` prints the same warnings (:func:`analysis.cohort.warning_lines`).
 1
     the file was read but breaks the data dictionary, the plausibility rules or the privacy
@@ -44,7 +48,7 @@ from analysis.cohort import (
     renamed_columns,
     warning_lines,
 )
-from analysis.formatting import count
+from analysis.formatting import count, wrapped
 from analysis.privacy import describe, file_name_identifier, mask_file_name, printable_header
 
 HELP = "check a cohort CSV against the data dictionary and the privacy rules; list every problem"
@@ -54,13 +58,15 @@ examples:
   python -m analysis validate my_cohort.csv
   python -m analysis validate data/cohort.csv   # the book's cohort: OK, exit 0
 
-The file is only read, never written. Every problem is listed, one line each, naming the
-column; values that look like identifiers are masked. Column names are case-sensitive; the
+The file is only read, never written. Every problem is listed, one item each (wrapped at
+80 characters, continued two spaces under it), naming the column; values that look like identifiers are masked. Column names are case-sensitive; the
 columns may come in any order; other columns are listed as not used (refused when they
 look like identifiers), beside the problems too when a required column is missing.
 Warnings leave the file valid: a free-text column; a time column that looks like weeks
 or days (time-unit: of {min_values} times or more, a median above {median_max} months, or at
 least two times and {share:.0%} above {long_months} months);
+a JSH criterion column all 0 where the paper's rate makes that unlikely (jsh-never-met),
+and patients meeting none of the JSH criteria, so not TACE-refractory (jsh-none-met);
 and rows that repeat an earlier row in every column but patient_id (one patient entered
 twice?), or in all but one other column (a copy corrected?), counted and named by their
 lines, never their ids; run prints the same warnings. A column under a close name (another
@@ -206,6 +212,13 @@ def _shown(path) -> str:
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in str(path))
 
 
+def _say(text: str, file=None) -> None:
+    """Print ``text`` wrapped at :data:`~analysis.formatting.LINE_WIDTH` (on stdout unless
+    ``file``): a message of 300 characters was one line, cut or scrolled on a phone's terminal
+    and in a printed report."""
+    print(wrapped(text), file=file)
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate ``args.path``; print problems or the summary; return the exit code."""
     report = check_cohort_file(
@@ -228,20 +241,20 @@ def run(args: argparse.Namespace) -> int:
             "[rename the file, e.g. my_cohort.csv]",
         )
     for note in report.notes:  # what was ignored: not a problem, so not on stdout
-        print(f"note: {shown}: {note}", file=sys.stderr)
+        _say(f"note: {shown}: {note}", file=sys.stderr)
     if problems:
         n = len(problems)
-        print(f"{shown}: {n} problem{'s' if n != 1 else ''}")
+        print(f"{shown}: {n} problem{'s' if n != 1 else ''}")  # one line: a path never breaks
         renamed = [renamed_problem(*pair) for pair in _renamed_optional(report.columns).items()]
         for problem in problems + renamed:
-            print(f"  - {problem}")
+            _say(f"  - {problem}")
         for line in warning_lines(report.warnings):  # as run prints them
-            print(line)
+            _say(line)
         unused = unused_columns_line(report.columns)
         if unused:  # beside a missing column: where it may be
-            print(unused)
+            _say(unused)
         return 2 if report.fatal else 1
     for line in warning_lines(report.warnings):  # as run prints them
-        print(line)
-    print(summary(report.columns, report.rows, shown))
+        _say(line)
+    _say(summary(report.columns, report.rows, shown))
     return 0

@@ -1059,6 +1059,33 @@ var BOOK_OPENER_MS = 300;
       });
     });
   }
+  // An API page's summary table is named after what it lists, as its rows' entries below say
+  // (dl.py function, class, exception, data): it was "Functions and classes of …" on every
+  // page, also where the summary lists constants (analysis.formatting's EN_DASH, LINE_WIDTH).
+  function bookSummaryName(table) {
+    var words = {
+      function: "functions",
+      class: "classes",
+      exception: "exceptions",
+      data: "constants",
+      attribute: "constants",
+    };
+    var order = ["functions", "classes", "exceptions", "constants"];
+    var found = {};
+    table.querySelectorAll("a[href^='#']").forEach(function (link) {
+      var target = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+      var entry = target && target.closest("dl.py");
+      if (!entry) return;
+      Object.keys(words).forEach(function (kind) {
+        if (entry.classList.contains(kind)) found[words[kind]] = true;
+      });
+    });
+    var kinds = order.filter(function (kind) { return found[kind]; });
+    if (!kinds.length) return "Summary";
+    var last = kinds.pop();
+    var text = kinds.length ? kinds.join(", ") + " and " + last : last;
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
   function nameTables() {
     var title = document.querySelector("article h1");
     var page = title ? title.textContent.replace(/#$/, "").trim() : document.title;
@@ -1070,7 +1097,7 @@ var BOOK_OPENER_MS = 300;
         var api = table.closest("dl.py > dd");
         var sig = api && api.previousElementSibling;
         var fn = sig && sig.querySelector(".sig-name");
-        if (table.classList.contains("autosummary")) name = "Functions and classes of " + page;
+        if (table.classList.contains("autosummary")) name = bookSummaryName(table) + " of " + page;
         else if (fn) name = "Table of " + fn.textContent.trim();
         else if (table.classList.contains("indextable")) {
           var letter = table.previousElementSibling;
