@@ -47,6 +47,7 @@ from analysis.formatting import (
     word_list,
 )
 from analysis.formatting import count as fmt_count
+from analysis.formatting import interval as fmt_interval
 from analysis.labels import JSH_CRITERION_LABELS, in_sentence, relabel, section_label, term_label
 from analysis.paper import MULTIVARIABLE_TERMS, PER_UNIT_TERMS, UNIVARIATE_GROUPS, design_matrix
 from analysis.privacy import (
@@ -417,8 +418,7 @@ def rate_intervals_table(
     hidden = dict(hidden or {})
 
     def interval(row, method):
-        lower, upper = row[f"{method}_lower"], row[f"{method}_upper"]
-        return f"{number(lower, 1)}–{number(upper, 1)}"
+        return fmt_interval(row[f"{method}_lower"], row[f"{method}_upper"], 1)
 
     rows = []
     for name, row in rates.iterrows():
