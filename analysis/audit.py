@@ -1198,7 +1198,7 @@ def bclc_stage_c(
     return Check(
         INCONSISTENT,
         computed,
-        f"Under BCLC 2022 any portal vein tumour thrombosis or extrahepatic spread is stage C, so "
+        f"Under BCLC 2022 any portal vein tumour thrombus or extrahepatic spread is stage C, so "
         f"the {total_pvtt} patients with PVTT should all be stage C, yet only {stage_c} are. "
         f"Counting only the {vascular_invasion} whose refractoriness was vascular invasion, "
         f"stage C needs at least {invasion}, {fits(invasion)}; counting only a Vp3–Vp4 thrombus "

@@ -117,7 +117,7 @@ COLUMN_LABELS = {
 #: names the criteria shows these labels in this order: one patient's criteria (chapter 02), the
 #: cohort's counts (Table 2.4) and, after "Refractory:", the cohort's 0/1 columns wherever Table 1
 #: is shown (chapters 01, 04 and 08), where "Vascular invasion" alone could be read as the
-#: portal thrombus. Short: a phone's table has about 390 px for all its columns.
+#: portal vein tumour thrombus (PVTT). Short: a phone's table has about 390 px for all its columns.
 JSH_CRITERION_LABELS = {
     "intrahepatic_poor_response": "Poor response",
     "intrahepatic_new_lesions": "New liver lesions",

@@ -1774,7 +1774,7 @@ def approximate_deaths(factor: str, directory=None) -> pd.DataFrame:
 
     Examples
     --------
-    Portal-vein thrombosis: under the approximation at most 17 of the 35 patients with Vp1–2
+    PVTT: under the approximation at most 17 of the 35 patients with Vp1–2
     died, and at most 59 of the 82 patients in all (57–59), while :func:`min_total_deaths` proves that
     the BCLC rows need at least 66:
 

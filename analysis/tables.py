@@ -2882,7 +2882,7 @@ def bclc_crosstab(cohort: pd.DataFrame) -> pd.DataFrame:
     On a user's cohort every cell of 1–4, and cells that give one back from the margins, are
     hidden. ``attrs`` holds the counts the prose gives, as a user's cohort may print them:
     ``"2022"`` and ``"recorded"`` (patients per stage), ``"with"`` (recorded stage-B patients
-    with a portal thrombus), ``"down"`` (cells left of the diagonal, where the 2022 rules give
+    with PVTT), ``"down"`` (cells left of the diagonal, where the 2022 rules give
     an earlier stage than the recorded one, as ``{(recorded, 2022): n}``) and ``"up"`` (right of
     it: a later stage). The cells of ``"down"`` and ``"up"`` are counts as they are, for the
     book's cohort (a user's prints none of them).

@@ -2104,15 +2104,16 @@ def test_table_1_4_prints_numerals_and_marks_every_miss_with_a_note():
     """Review: Table 1.4's Published column held words ("Six", "Twenty-six") beside digits, and
     its Calibration column said "hit" / "infeasible" without the book's ✓/✗ while only one of its
     three infeasible rows had a note. Now digits (the paper's word in a note), ✓ on each hit and
-    ✗ with its own numbered note on each row that is not."""
+    ✗ with its own numbered note on each row that is not. Every row is in Table 1.11 (the
+    dropdown at the end of the chapter; no Distance column, which is in its CSV)."""
     nb = _golden("01-data")
-    rows = _rows(_glued(nb, "tbl-data-targets"))
-    notes = _glued(nb, "tbl-data-targets-notes")
+    rows = _rows(_glued(nb, "tbl-data-targets-all"))
+    notes = _glued(nb, "tbl-data-targets-all-notes")
     words = [r for r in rows if not re.search(r"\d", r[1])]
     assert not words, words
     for word in ("Six", "Twenty-six", "Twenty-four"):
         assert f"the paper writes this number as a word (“{word}”)" in notes, word
-    marks = [r[4] for r in rows]
+    marks = [r[3] for r in rows]
     assert not {"hit", "missed", "infeasible"} & set(marks), set(marks)
     misses = [m for m in marks if m != "✓"]
     assert len(misses) == 3, misses
@@ -2514,26 +2515,61 @@ def test_figure_lines_and_badges_print_typographic_apostrophes(md: Path):
     assert not straight, straight
 
 
+def test_table_1_4_shows_the_misses_and_the_full_list_is_at_the_end():
+    """Review: Table 1.4 listed all 99 published aggregates (about six phone screens) to show
+    three ✗. Findings first: Table 1.4 is the rows the cohort does not print as published, each
+    ✗ with its reason, its caption counting them and those that do print; every row is in Table
+    1.11, a dropdown at the end of the chapter, which downloads as CSV with the distances."""
+    nb = _golden("01-data")
+    targets = synthesis.target_table(load_cohort())
+    missed = targets[targets["verdict"] != "hit"]
+    rows = _rows(_glued(nb, "tbl-data-targets"))
+    assert 0 < len(rows) == len(missed) < len(targets), (rows, len(missed))
+    assert all(r[4].startswith("✗") for r in rows), rows
+    notes = _glued(nb, "tbl-data-targets-notes")
+    for n in range(1, len(rows) + 1):
+        sup = str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        assert re.search(rf"^{sup} .+: (infeasible|missed)", notes, re.M), (sup, notes)
+    caption = _glued(nb, "data_targets_caption")
+    hits = len(targets) - len(missed)
+    assert caption.startswith(f"The {len(missed)} of the {len(targets)} published aggregates"), (
+        caption
+    )
+    assert f"({hits} do)" in caption, caption
+    everything = _rows(_glued(nb, "tbl-data-targets-all"))
+    assert len(everything) == len(targets) and sum(r[3] == "✓" for r in everything) == hits
+    # each ✗ of the full list is a row of Table 1.4, with the same mark
+    assert [r[:3] + [r[3]] for r in everything if r[3] != "✓"] == [r[:3] + [r[4]] for r in rows]
+    downloads = _glued(nb, "tbl-data-targets-all-notes")
+    assert 'download="data-targets-all.csv"' in downloads
+    sentence = _glued(nb, "data_target_sentence")
+    assert "{numref}`tbl-data-targets`" in sentence and "{numref}`tbl-data-targets-all`" in sentence
+    source = (ROOT / "chapters" / "01-data.md").read_text(encoding="utf-8")
+    section = source.split("(data-targets-all)=", 1)[1].split("\n## Key points", 1)[0]
+    assert "::::{dropdown}" in section and ":name: tbl-data-targets-all" in section
+
+
 def test_table_1_4_has_one_row_per_printed_number_each_told_apart():
     """Review: Table 1.4 listed "Median OS, additional TACE, 95% CI" twice, 3.6–24.4 ✓ and, far
     below it, 3.6–14.4 ✗ (the abstract's, said only in a footnote); and "Additional TACE during
     HAIC, n" twice. Every label is now unique: a number printed in two places names the place
-    in its label, "(Abstract)", and its rows follow each other, each with its own comparison."""
+    in its label, "(Abstract)", and its rows follow each other, each with its own comparison.
+    The full list is Table 1.11 now (no Distance column: its CSV has it)."""
     nb = _golden("01-data")
-    rows = _rows(_glued(nb, "tbl-data-targets"))
+    rows = _rows(_glued(nb, "tbl-data-targets-all"))
     labels_ = [r[0] for r in rows]
     assert len(labels_) == len(set(labels_)), sorted(q for q in labels_ if labels_.count(q) > 1)
     interval = "Median OS, additional TACE, 95% CI"
     at = labels_.index(f"{interval} (Figure 2)")
-    assert rows[at][1:3] == ["3.6–24.4", "3.6–24.4"] and rows[at][4] == "✓"
+    assert rows[at][1:3] == ["3.6–24.4", "3.6–24.4"] and rows[at][3] == "✓"
     abstract = rows[at + 1]
     assert abstract[0] == f"{interval} (Abstract)", abstract
-    assert abstract[1:3] == ["3.6–14.4", "3.6–24.4"] and abstract[4].startswith("✗")
+    assert abstract[1:3] == ["3.6–14.4", "3.6–24.4"] and abstract[3].startswith("✗")
     count = "Additional TACE during HAIC, n"
     at = labels_.index(f"{count} (Table 1)")
     assert labels_[at + 1] == f"{count} (Results)"
-    notes = _glued(nb, "tbl-data-targets-notes")
-    sup = abstract[4].removeprefix("✗")
+    notes = _glued(nb, "tbl-data-targets-all-notes")
+    sup = abstract[3].removeprefix("✗")
     assert re.search(rf"^{sup} {re.escape(interval)} \(Abstract\): infeasible", notes, re.M)
     assert f"{count} (Results): the paper writes this number as a word (“Twenty-six”)" in notes
 

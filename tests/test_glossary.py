@@ -205,13 +205,13 @@ def test_a_terms_first_use_is_its_link(chapter: str, headword: str):
 
 
 def test_chapter_01_introduces_pvtt_where_it_spells_it_out():
-    """Review: step 1 spelled out "portal vein tumour thrombosis" and step 4 wrote "PVTT" with no
+    """Review: step 1 spelled out "portal vein tumour thrombosis" (now "thrombus", the book's one name) and step 4 wrote "PVTT" with no
     introduction; the abbreviation is now given, linked, where the words first appear."""
     line, text, _ = first_use(
         ROOT / "chapters" / "01-data.md", r"(?i)portal[ -]vein tumou?r thromb\w*"
     )
     text = " ".join(dict(prose(ROOT / "chapters" / "01-data.md"))[line].split())
-    assert re.search(r"portal vein tumour thrombosis,? \(?\{term\}`PVTT`", text), text
+    assert re.search(r"portal vein tumour thrombus,? \(?\{term\}`PVTT`", text), text
 
 
 def test_first_use_finder_skips_code_glue_and_headings(tmp_path: Path):
