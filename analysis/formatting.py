@@ -350,10 +350,11 @@ def interval(lower, upper, decimals: int = 1, *, thousands: bool = False, missin
     '−1.25 to 0.50'
     >>> interval(1.0004, 0.9996, 3), interval(1.0, float("nan"), 1)
     ('1.000–1.000', '1.0 to –')
-    >>> interval(5.0, 3.0, 1)
-    Traceback (most recent call last):
-    ...
-    ValueError: interval: lower 5.0 is above upper 3.0
+    >>> try:
+    ...     interval(5.0, 3.0, 1)
+    ... except ValueError as error:
+    ...     print(error)
+    interval: lower 5.0 is above upper 3.0
     """
     lo, hi = (number(x, decimals, thousands=thousands, missing=missing) for x in (lower, upper))
     _check_order("interval", lower, upper, lo, hi)

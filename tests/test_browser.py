@@ -2649,34 +2649,50 @@ def test_printed_tall_figures_leave_no_half_blank_sheet_before_them(printed_chap
 
 # Twelve and fourteen lines of text added at the end of §7.5, above §7.6 and its Fig. 7.1: the
 # figure no longer fitted under the text and moved to the next sheet, leaving the sheet before
-# 56 % and 51 % blank (each ten or so lines of change above a tall figure could do it). Ten
-# lines did too, until Table 7.7's dropdown above them printed without its 32 px of bottom
-# padding and margin (book.css): now ten lines leave the figure where it is.
-_FILLER_JS = """
+# 56 % and 51 % blank (each ten or so lines of change above a tall figure could do it). A fixed
+# number of added lines tested that only as long as the text above stayed the same (a shorter
+# chapter 07 left the figure where it was, with nothing to fit): the test now starts a sheet
+# just before the figure with a line of text so far down that the figure, as printed, needs
+# 1/0.9 or 1/0.8 of the room left under it, whatever the text above.
+_FIT_SPACER_JS = """
 document.addEventListener('DOMContentLoaded', () => {
-  const section = document.querySelector('section#forest-plot');
+  const caption = [...document.querySelectorAll('article figure .caption-number')]
+    .find(c => c.textContent.trim().startsWith('Fig. 7.1'));
+  let block = caption.closest('figure');
+  while (block.parentElement && !block.parentElement.matches('section')) block = block.parentElement;
   const p = document.createElement('p');
-  p.textContent = Array(%d).fill('filler').join(' ');
-  section.parentNode.insertBefore(p, section);
+  p.textContent = 'spacerline';
+  p.style.cssText = 'break-before: page; margin: 0; padding-top: %.1fpx; line-height: 20px';
+  block.parentNode.insertBefore(p, block);
 });
 """
 
 
-@pytest.mark.parametrize("lines", [12, 14])
+@pytest.mark.parametrize("share", [0.9, 0.8])
 def test_printed_fig_7_1_fits_the_sheet_when_the_text_above_it_grows(
-    browser, outside_requests, tmp_path, lines
+    printed_chapters, browser, outside_requests, tmp_path, share
 ):
     """tools/pdf.py draws a figure that moved whole to the next sheet smaller (never below
-    FIT_MIN_SCALE), to fit under the last line of the sheet before, and prints again: with
-    12 or 14 lines more above Fig. 7.1 the sheet before it was 56 % or 51 % blank; now the
-    figure fits there (the sheet holding it is less than 30 % blank above nothing), at 0.7-1
-    of its size."""
+    FIT_MIN_SCALE), to fit under the last line of the sheet before, and prints again: a sheet
+    whose text leaves Fig. 7.1 ``share`` of the height it prints at (more than a quarter of the
+    sheet) holds the figure at 0.7-1 of its size, not half a sheet of nothing."""
     pdf = _pdf_tool()
+    (height,) = [
+        f["height"]
+        for f in _printed(printed_chapters, "07", "fitFigures")
+        if f and f["num"].startswith("Fig. 7.1")
+    ]
+    mm = 72 / 25.4
+    usable = (297 - 16 - 18) * mm  # pt: A4 inside tools/pdf.py's top and bottom margins
+    room = share * height
+    assert pdf.FIT_BLANK * usable < room < usable, (height, usable)
+    # the spacer line's text ends 20 px (15 pt) under its padding; tools/pdf.py keeps 12 pt
+    padding = (usable - 12 - 15 - room) / pdf.PX_PT
     scales = []
 
     def watch(pg):
         _fence(pg, outside_requests)
-        pg.add_init_script(_FILLER_JS % (lines * 14))
+        pg.add_init_script(_FIT_SPACER_JS % padding)
 
     def after(pg, name):
         scales.extend(
@@ -2696,17 +2712,14 @@ def test_printed_fig_7_1_fits_the_sheet_when_the_text_above_it_grows(
         watch=watch,
         after=after,
     )
-    sheets = _pdf_text(printed).split("\f")
-    (number,) = [
-        n
-        for n, text in enumerate(sheets, start=1)
-        if "Fig. 7.1 Multivariable" in " ".join(text.split())
-    ]
-    shares = _blank_shares(printed, tmp_path)
-    assert shares[number - 2] < 0.3, (lines, number, shares[number - 2], scales)
+    sheets = [" ".join(text.split()) for text in _pdf_text(printed).split("\f")]
+    (spacer,) = [n for n, text in enumerate(sheets, start=1) if "spacerline" in text]
+    (figure,) = [n for n, text in enumerate(sheets, start=1) if "Fig. 7.1 Multivariable" in text]
     fitted = dict(scales)
     assert "Fig. 7.1" in fitted, scales
     assert pdf.FIT_MIN_SCALE <= float(fitted["Fig. 7.1"]) < 1, scales
+    assert figure == spacer, (spacer, figure, scales)
+    assert _blank_shares(printed, tmp_path)[spacer - 1] < 0.3, scales
     assert not outside_requests
 
 
@@ -3855,6 +3868,8 @@ _PRINTED_NOTES_JS = r"""
 _PRINTED_PROBES = {
     "rows": (("07",), lambda pg, key: pg.evaluate(_PAPER_ROWS_JS)),
     "figures": (("06", "07"), lambda pg, key: pg.evaluate(_FIGURES_ON_PAPER_JS)),
+    # each figure as tools/pdf.py measures it before fitting one (its caption and height in pt)
+    "fitFigures": (("07",), lambda pg, key: pg.evaluate(_pdf_tool()._FIGURES_JS)),
     "title": (("04",), lambda pg, key: pg.locator("h1").filter(visible=True).all_inner_texts()),
     "notes": (("07",), lambda pg, key: pg.evaluate(_PRINTED_NOTES_JS)),
     "code": (("06",), lambda pg, key: pg.evaluate(_PRINTED_CODE_JS)),
