@@ -97,6 +97,7 @@ __all__ = [
     "figure_downloads",
     "PALETTE",
     "see_table",
+    "SharedNotes",
     "MULTIVARIABLE_UNEXPLAINED",
     "CALIBRATED_NOTE",
     "calibrated_notes",
@@ -1842,6 +1843,78 @@ def table_markdown(
     return "\n".join(lines) + "\n", notes
 
 
+class SharedNotes:
+    """The numbered notes under a table, one per distinct reason: the ✗ marks of every row that
+    a reason fits, in one column, share its note and its number.
+
+    On a phone, Tables 7.1, 7.4 and 7.5 had a note per mark (13, 20 and 24), most of them the
+    same sentence but for the row ("…, multivariable: HR, CI and P differ at the printed decimals
+    — …"): several screens of near-identical text. :meth:`number` gives a mark its note's number
+    (a new number for a reason not seen yet, in the order the marks come); :meth:`lines` writes
+    the notes (MyST), a note of one row as "row, column: reason", one of several rows as
+    "Column, rows *a*, *b* and *c*: reason" (the row labels in italics: they hold colons and
+    commas of their own; rows with a comma are kept apart by semicolons). The site's script links each mark to its note, and the note's "↩" back
+    to the mark the reader came from (book/_static/book.js).
+
+    ``row`` and ``column`` are plain text (escaped here; either may be empty); ``reason`` is
+    plain text too, or ``Markdown`` (a cross-reference) kept as it is.
+
+    Examples
+    --------
+    >>> notes = SharedNotes()
+    >>> [notes.number(row, "multivariable", "P differs") for row in ("Sex", "BCLC stage")]
+    [1, 1]
+    >>> notes.number("Age", "univariate", "HR differs"), notes.number("ALBI", "multivariable", "P differs")
+    (2, 1)
+    >>> print("\\n".join(notes.lines()))
+    Multivariable, rows *Sex*, *BCLC stage* and *ALBI*: P differs
+    Age, univariate: HR differs
+    >>> len(notes)
+    2
+    >>> coded = SharedNotes()
+    >>> [coded.number(f"AST (U/L), {m}", "stated coding", "HR differs") for m in ("uni", "multi")]
+    [1, 1]
+    >>> coded.lines()
+    ['Stated coding, rows *AST (U/L), uni* and *AST (U/L), multi*: HR differs']
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, str], list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def number(self, row: str, column: str, reason: str | Markdown) -> int:
+        """The number of the note that says ``reason`` of the marks in ``column`` (1, 2, …),
+        ``row`` added to the rows it names."""
+        said = reason.data if isinstance(reason, Markdown) else _md_escape(str(reason))
+        rows = self._rows.setdefault((str(column), said), [])
+        if row not in rows:
+            rows.append(str(row))
+        return list(self._rows).index((str(column), said)) + 1
+
+    def lines(self) -> list[str]:
+        """The notes' MyST texts, in the order of their numbers (without the numbers)."""
+        out = []
+        for (column, said), rows in self._rows.items():
+            column = _md_escape(column)
+            named = [r for r in rows if r]
+            if len(named) > 1:
+                listed = [f"*{_md_escape(r)}*" for r in named]
+                # rows with commas of their own ("AST (U/L), univariate") apart by semicolons
+                listed = (
+                    f"{'; '.join(listed[:-1])} and {listed[-1]}"
+                    if any("," in r for r in named)
+                    else word_list(listed)
+                )
+                capital = column[:1].upper() + column[1:]
+                head = f"{capital}, rows {listed}" if column else f"Rows {listed}"
+            else:
+                head = ", ".join(p for p in (_md_escape(named[0]) if named else "", column) if p)
+            out.append(f"{head}: {said}" if head and said else head or said)
+        return out
+
+
 def see_table(text: str, label: str) -> Markdown:
     """A note that points to another table: ``text`` (plain, escaped) and "(see Table N.M)", the
     number filled in by Sphinx from ``label``; :func:`glue_table` keeps it as it is.
@@ -2126,7 +2199,10 @@ def glue_table2(
 
     The verdict of a model sits after this cohort's P of that model, in ``<span
     class="verdict">``: ✓ (HR, interval and P all agree with the paper's) or ✗ with the number
-    of the note saying what differs; a model the paper does not fit has empty cells. On a phone
+    of the note saying what differs; the rows of one model whose notes would say the same share
+    one note (:class:`SharedNotes`: "Multivariable, rows *…*, *…* and *…*: …"; a note per row
+    had been 20 and 24 notes, several phone screens, most of them alike); a model the paper does
+    not fit has empty cells. On a phone
     the mark goes under the P (``tables.css``): a sixth column "Agrees (uni / multi)" had kept
     Tables 7.4 and 7.5 394 px wide, wider than a 390 px phone's column (358 px; 323 px in a
     dropdown). A verdict that is neither (a user's cohort: "not scored (your cohort)") is said
@@ -2213,7 +2289,7 @@ def glue_table2(
     ours = "Your cohort" if table.attrs.get("user_cohort") else "This cohort"
     missed = {} if user or table.attrs.get("user_cohort") or missed is None else dict(missed)
     infeasible = {} if infeasible is None else dict(infeasible)
-    notes: list[str] = []
+    notes = SharedNotes()  # one note per reason, shared by the rows it fits
     unmarked: list[str] = []  # verdicts that are neither agrees nor differs, said once
     rows: list[list] = []
 
@@ -2271,8 +2347,8 @@ def glue_table2(
                 if why and str(r["verdict"]) != "differs":  # a ✗ note says it already
                     # no estimate on this cohort (a user's: no verdict): why, in a note of its own
                     why = re.sub(r"^term cannot be estimated on this cohort \((.*)\)$", r"\1", why)
-                    notes.append(_md_escape(f"{label}, {model}: not estimable, {why}"))
-                    hr = "–" + str(len(notes)).translate(_SUPERSCRIPT)
+                    number = notes.number(label, model, f"not estimable, {why}")
+                    hr = "–" + str(number).translate(_SUPERSCRIPT)
             bad = [
                 part
                 for part in ("hr", "interval", "p")
@@ -2283,11 +2359,10 @@ def glue_table2(
             if verdict == "agrees":
                 mark = "✓"
             elif verdict == "differs":
-                note = _md_escape(f"{label}, {model}: {reason}" if reason else f"{label}, {model}")
-                notes.append(
-                    note + _cell_reasons_note(base, bad, missed, infeasible, infeasible_ref)
-                )
-                mark = "✗" + str(len(notes)).translate(_SUPERSCRIPT)
+                because = _cell_reasons_note(base, bad, missed, infeasible, infeasible_ref)
+                said = _md_escape(reason) + because if reason else because.removeprefix(" — ")
+                number = notes.number(label, model, Markdown(said))
+                mark = "✗" + str(number).translate(_SUPERSCRIPT)
             elif verdict and verdict not in unmarked:  # a reference row has none: no mark
                 unmarked.append(verdict)
             our_row += [hr, marked(p, mark)]
@@ -2318,7 +2393,7 @@ def glue_table2(
     if notes:
         parts.append(
             "\n".join(
-                f"{str(i).translate(_SUPERSCRIPT)} {r}  " for i, r in enumerate(notes, 1)
+                f"{str(i).translate(_SUPERSCRIPT)} {r}  " for i, r in enumerate(notes.lines(), 1)
             ).rstrip()
         )
     csv = table.to_csv(index=False, lineterminator="\n").encode("utf-8")

@@ -317,6 +317,38 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
     )
 
 
+def test_table2_rows_that_say_the_same_share_one_note():
+    """Review on a phone: Tables 7.4 and 7.5 had a note a ✗ (20 and 24), most the same sentence
+    but for the row. Two multivariable rows whose notes would say the same share one note and
+    its number; a univariate row that says the same is told apart (another column)."""
+    from unittest import mock
+
+    terms = ["child_pugh_6", "child_pugh_7"]
+    table = pd.DataFrame(
+        {
+            "term": [t for t in terms for _ in range(2)],
+            "model": ["univariate", "multivariable"] * 2,
+            "variable": ["Child-Pugh score"] * 4,
+            "coding": ["6 vs 5", "6 vs 5", "7 vs 5", "7 vs 5"],
+            "verdict": ["agrees", "differs", "differs", "differs"],
+            "reason": ["", "HR differs", "HR differs", "HR differs"],
+        }
+    )
+    cols = ["hr", "lower", "upper", "p"]
+    fit = pd.DataFrame([[0.2671, 0.1021, 0.7012, 0.0102]] * 2, columns=cols, index=terms)
+    with mock.patch("analysis.book.glue") as glue:
+        book.glue_table2("tbl-t2", table, {"univariate": fit, "multivariate": fit})
+    text, notes = (c.args[1].data for c in glue.call_args_list[:2])
+    assert re.findall("✗[¹²³]", text) == ["✗¹", "✗²", "✗¹"]
+    lines = [line.rstrip() for line in notes.splitlines()[:2]]
+    assert lines[0].startswith(
+        "¹ Multivariable, rows *Child-Pugh score: 6 vs 5* and *Child-Pugh score: 7 vs 5*: "
+        "HR differs — HR, CI and P: not reached by the calibration"
+    ), lines[0]
+    assert lines[1].startswith("² Child-Pugh score: 7 vs 5, univariate: HR differs"), lines[1]
+    assert "³" not in notes
+
+
 def test_see_table_notes_keep_their_cross_reference():
     """Table 7.1's notes point to Table 7.4, which shows the interval and P they speak of;
     glue_table escaped every note, so a role printed as text. A Markdown note is kept."""

@@ -527,6 +527,49 @@ def _notes_lines(nb, name: str) -> list[str]:
     ]
 
 
+def _one_note_a_row(notes: list[str]) -> list[str]:
+    """The notes of :func:`_notes_lines`, one a row: a note that several rows share
+    (analysis.book.SharedNotes: "³ Multivariable, rows *a*, *b* and *c*: why") as the notes it
+    stands for ("³ a, multivariable: why", "³ b, multivariable: why", ...), its number kept."""
+    out = []
+    for note in notes:
+        shared = re.match(
+            r"(\S+) ([^*]+?), rows ((?:\*[^*]+\*(?:, |; | and ))+\*[^*]+\*): (.*)$", note
+        )
+        if not shared:
+            out.append(note)
+            continue
+        number, column, rows, why = shared.groups()
+        column = column[:1].lower() + column[1:]
+        out += [f"{number} {row}, {column}: {why}" for row in re.findall(r"\*([^*]+)\*", rows)]
+    return out
+
+
+def test_a_shared_note_is_said_once():
+    """Review on a phone: Tables 7.1, 7.4 and 7.5 had a note a mark (13, 20, 24), note after
+    note the same sentence but for the row. The rows of one column whose notes would say the
+    same now share one note and its number (analysis.book.SharedNotes): no two notes of a table
+    say the same of the same column, and every mark's number has its note."""
+    nb = _golden("07-cox")
+    for name, shared in (
+        ("tbl-cox-codings", 4), ("tbl-cox-table2-implied", 15), ("tbl-cox-table2-stated", 14)
+    ):  # fmt: skip
+        notes = _notes_lines(nb, f"{name}-notes")
+        table = _glued(nb, name)
+        numbers = set(re.findall(f"✗([{SUPERSCRIPT}]+)", table))
+        assert len(notes) == len(numbers) == shared, (name, len(notes), len(numbers))
+        assert {n.split(" ", 1)[0] for n in notes} == numbers, name
+        # each (column, what is said) once: a note's rows, split off, leave distinct texts
+        said = [
+            re.sub(r"^\S+ .*?, (\w+(?: coding)?): ", r"\1: ", n) for n in _one_note_a_row(notes)
+        ]
+        by_number = {}
+        for note, text in zip(_one_note_a_row(notes), said, strict=True):
+            by_number.setdefault(text, set()).add(note.split(" ", 1)[0])
+        assert all(len(v) == 1 for v in by_number.values()), by_number
+        assert len(_one_note_a_row(notes)) > len(notes), name  # some notes serve several rows
+
+
 def test_table2_notes_say_why_a_univariate_cell_is_missed():
     """Tables 7.4 and 7.5: the ✗ note of each univariate row ends with the reason chapter 01
     computes for each of its missed cells (analysis.calibration.missed_cell_reasons, the implied
@@ -546,7 +589,7 @@ def test_table2_notes_say_why_a_univariate_cell_is_missed():
         ("tbl-cox-table2-implied", "implied"),
         ("tbl-cox-table2-stated", "stated"),
     ):
-        notes = _notes_lines(nb, f"{name}-notes")
+        notes = _one_note_a_row(_notes_lines(nb, f"{name}-notes"))
         table = table2(derive(cohort), coding)
         said = 0
         for term, group in reasons.groupby("term", sort=False):
@@ -578,7 +621,7 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
     feasibility = paper.table2_feasibility()
     infeasible = set(feasibility.loc[~feasibility["feasible"], "id"])
     table = _glued(nb, "tbl-cox-table2-implied")
-    notes = _notes_lines(nb, "tbl-cox-table2-implied-notes")
+    notes = _one_note_a_row(_notes_lines(nb, "tbl-cox-table2-implied-notes"))
     assert len(notes) == table.count("✗") == 20
     said_infeasible, unexplained, not_aimed = 0, 0, []
     for note in notes:
@@ -600,6 +643,7 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
                 not_aimed.append((head, names))
         assert given == differing, note
     sex = next(n for n in notes if n.startswith("¹ Sex: female vs male, univariate: P differs"))
+    assert any(n.startswith("¹ ALBI score: per unit, univariate: P differs") for n in notes)
     assert (
         "P: infeasible: the printed P is consistent with its row's P truncated, not rounded" in sex
     )
@@ -617,7 +661,7 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
 def test_table_7_1_notes_point_to_the_table_with_the_interval_and_p():
     """Table 7.1 shows HR (95% CI) and the paper's HR only, yet its ✗ notes say "CI differs",
     "P differs": each note points to the table that shows them (7.4 implied, 7.5 stated)."""
-    notes = _notes_lines(_golden("07-cox"), "tbl-cox-codings-notes")
+    notes = _one_note_a_row(_notes_lines(_golden("07-cox"), "tbl-cox-codings-notes"))
     assert notes
     for note in notes:
         coding = "implied" if ", implied coding: " in note else "stated"
@@ -918,11 +962,13 @@ def test_table_7_1_and_1_4_give_a_verdict_and_a_reason_beside_each_reproduced_va
             assert found, cell
             marks.append(found.groups())
     numbered = [n for m, n in marks if m == "✗"]
-    assert all(numbered) and len(numbered) == len(notes) > 0
-    assert ("✗", "¹³") in marks  # prior TACE, multivariable: 1.114 against 1.521
+    # rows whose notes say the same share one (analysis.book.SharedNotes)
+    assert all(numbered) and len(numbered) == len(_one_note_a_row(notes)) > len(set(numbered))
+    assert len(set(numbered)) == len(notes)
+    assert ("✗", "²") in marks  # prior TACE, multivariable: 1.114 against 1.521
     assert any(
-        "Prior TACE sessions, multivariable, implied coding: HR, CI and P differ" in n
-        for n in notes
+        n.startswith("² Prior TACE sessions, multivariable, implied coding: HR, CI and P differ")
+        for n in _one_note_a_row(notes)
     )
 
     nb = _golden("01-data")
@@ -1241,7 +1287,9 @@ def test_tables_7_4_and_7_5_badge_one_univariate_estimate_alike():
         if label not in stated or "(reference)" in label:
             continue
         mine, theirs = line.split("|"), stated[label].split("|")
-        if mine[2:4] != theirs[2:4]:  # the univariate estimate and P differ: a fit of its own
+        # a ✗'s note number is its table's own (rows that say the same share a note)
+        cells = [re.sub(f"✗[{SUPERSCRIPT}]+", "✗", c) for c in (*mine[2:4], *theirs[2:4])]
+        if cells[:2] != cells[2:]:  # the univariate estimate and P differ: a fit of its own
             continue
         uni_i, uni_s = _BADGE.findall(mine[1])[:1], _BADGE.findall(theirs[1])[:1]
         assert uni_i == uni_s, (label, uni_i, uni_s)
