@@ -12,8 +12,9 @@ The print stylesheet (``book/_static/book.css``, ``@media print``) drops the sid
 and buttons, lets tables wrap at 7.5 pt instead of scrolling (a long one breaks between rows,
 its header repeated), prints dropdowns open (but for long tables of sentences, named instead)
 and fits figures to the page (a figure moved whole to the next sheet, leaving the sheet before
-more than a quarter blank, is drawn smaller, down to 0.7 of its size, to fit there, and the page
-printed again: needs poppler's pdftotext; a reader's own "Print" does not do this); A4, with the synthetic-data notice at the head of every sheet (a
+more than a quarter blank, is drawn smaller, down to 0.7 of its size, to fit there, or else the
+text after it is printed before it, to fill that sheet, and the page printed again: needs
+poppler's pdftotext; a reader's own "Print" does not do this); A4, with the synthetic-data notice at the head of every sheet (a
 page margin box, also in a reader's own "Print"; on a page without patient-level results, a
 notice that says so) and "title · page n of N" in the footer. With ``--base-url`` the page's
 address there is printed under the title; without it no address (the pages are printed from
@@ -135,6 +136,40 @@ _FIT_JS = """
   img.setAttribute('style', given);
   f.setAttribute('data-print-fit', 'no');
   return null;
+}
+"""
+
+
+# Where figure ``i`` cannot be drawn small enough (``_FIT_JS`` gave null), the blocks that follow
+# it in its section (a paragraph, a code cell), as many as fit the ``room`` (pt) left on the sheet
+# before, are printed before it: the figure still heads the next sheet, the text after it fills
+# the sheet before, as a printed book floats a figure (07's Fig. 7.1 with its code cell and the
+# paragraph after it: the sheet before was 46 % blank). Blocks of no height printed beside the
+# figure (its downloads) stay with it; a heading or a section ends the search. Returns how many
+# blocks moved, or null (nothing changed). The figure is marked (data-print-float).
+_FLOAT_JS = """
+([i, room]) => {
+  const f = document.querySelectorAll('article figure')[i];
+  let block = f;
+  while (block.parentElement && !block.parentElement.matches('section, article')) block = block.parentElement;
+  const tall = e => {
+    const cs = getComputedStyle(e);
+    return (e.getBoundingClientRect().height + parseFloat(cs.marginTop) + parseFloat(cs.marginBottom)) * 0.75;
+  };
+  let after = block.nextElementSibling;
+  while (after && after.getBoundingClientRect().height === 0) after = after.nextElementSibling;
+  const moved = [];
+  let used = 0;
+  for (let e = after; e && !e.matches('section, h1, h2, h3, h4, h5, h6'); e = e.nextElementSibling) {
+    const h = tall(e);
+    if (used + h > room) break;
+    used += h;
+    moved.push(e);
+  }
+  if (!moved.length) return null;
+  for (const e of moved) block.parentNode.insertBefore(e, block);
+  f.setAttribute('data-print-float', String(moved.length));
+  return moved.length;
 }
 """
 
@@ -324,6 +359,8 @@ def _print(page, url: str, target: Path) -> list[str]:
                 break
             fig, room = moved
             if page.evaluate(_FIT_JS, [fig["i"], room, FIT_MIN_SCALE]) is not None:
+                pdf()
+            elif page.evaluate(_FLOAT_JS, [fig["i"], room]) is not None:
                 pdf()
     return clipped
 
