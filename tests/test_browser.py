@@ -2668,44 +2668,32 @@ document.addEventListener('DOMContentLoaded', () => {
 """
 
 
-@pytest.mark.parametrize("share", [0.9, 0.8])
-def test_printed_fig_7_1_fits_the_sheet_when_the_text_above_it_grows(
-    printed_chapters, browser, outside_requests, tmp_path, share
-):
-    """tools/pdf.py draws a figure that moved whole to the next sheet smaller (never below
-    FIT_MIN_SCALE), to fit under the last line of the sheet before, and prints again: a sheet
-    whose text leaves Fig. 7.1 ``share`` of the height it prints at (more than a quarter of the
-    sheet) holds the figure at 0.7-1 of its size, not half a sheet of nothing."""
+def _print_07_with_a_sheet_before_fig_7_1(printed_chapters, browser, outside_requests, tmp, room):
+    """Chapter 07 printed by tools/pdf.py with a sheet started just before Fig. 7.1's block by a
+    line of text that leaves ``room`` pt under it: ``(sheet of that line, sheet of the figure's
+    caption, the figure's data-print-fit and data-print-float, blank share of each sheet)``."""
     pdf = _pdf_tool()
-    (height,) = [
-        f["height"]
-        for f in _printed(printed_chapters, "07", "fitFigures")
-        if f and f["num"].startswith("Fig. 7.1")
-    ]
-    mm = 72 / 25.4
-    usable = (297 - 16 - 18) * mm  # pt: A4 inside tools/pdf.py's top and bottom margins
-    room = share * height
-    assert pdf.FIT_BLANK * usable < room < usable, (height, usable)
     # the spacer line's text ends 20 px (15 pt) under its padding; tools/pdf.py keeps 12 pt
-    padding = (usable - 12 - 15 - room) / pdf.PX_PT
-    scales = []
+    padding = (_PRINT_USABLE_PT - 12 - 15 - room) / pdf.PX_PT
+    marks = {}
 
     def watch(pg):
         _fence(pg, outside_requests)
         pg.add_init_script(_FIT_SPACER_JS % padding)
 
     def after(pg, name):
-        scales.extend(
+        marks.update(
             pg.evaluate(
-                "[...document.querySelectorAll('figure[data-print-fit]')]"
+                "Object.fromEntries([...document.querySelectorAll('article figure')]"
+                ".filter(f => f.querySelector('.caption-number'))"
                 ".map(f => [f.querySelector('.caption-number').textContent.trim(),"
-                " f.getAttribute('data-print-fit')])"
+                " [f.getAttribute('data-print-fit'), f.getAttribute('data-print-float')]]))"
             )
         )
 
     (printed,), _ = pdf.print_book(
         HTML,
-        tmp_path / "pdf",
+        tmp / "pdf",
         pages=["chapters/07-cox"],
         book=False,
         browser=browser,
@@ -2715,12 +2703,59 @@ def test_printed_fig_7_1_fits_the_sheet_when_the_text_above_it_grows(
     sheets = [" ".join(text.split()) for text in _pdf_text(printed).split("\f")]
     (spacer,) = [n for n, text in enumerate(sheets, start=1) if "spacerline" in text]
     (figure,) = [n for n, text in enumerate(sheets, start=1) if "Fig. 7.1 Multivariable" in text]
-    fitted = dict(scales)
-    assert "Fig. 7.1" in fitted, scales
-    assert pdf.FIT_MIN_SCALE <= float(fitted["Fig. 7.1"]) < 1, scales
-    assert figure == spacer, (spacer, figure, scales)
-    assert _blank_shares(printed, tmp_path)[spacer - 1] < 0.3, scales
     assert not outside_requests
+    return spacer, figure, marks.get("Fig. 7.1"), _blank_shares(printed, tmp)
+
+
+#: A4's height inside tools/pdf.py's top and bottom margins (16 and 18 mm), in pt
+_PRINT_USABLE_PT = (297 - 16 - 18) * 72 / 25.4
+
+
+def _fig_7_1_printed_height(printed_chapters) -> float:
+    """Fig. 7.1's height (pt, with its margins) as tools/pdf.py measures it, printed as is."""
+    (height,) = [
+        f["height"]
+        for f in _printed(printed_chapters, "07", "fitFigures")
+        if f and f["num"].startswith("Fig. 7.1")
+    ]
+    return height
+
+
+@pytest.mark.parametrize("share", [0.9, 0.8])
+def test_printed_fig_7_1_fits_the_sheet_when_the_text_above_it_grows(
+    printed_chapters, browser, outside_requests, tmp_path, share
+):
+    """tools/pdf.py draws a figure that moved whole to the next sheet smaller (never below
+    FIT_MIN_SCALE), to fit under the last line of the sheet before, and prints again: a sheet
+    whose text leaves Fig. 7.1 ``share`` of the height it prints at (more than a quarter of the
+    sheet) holds the figure at 0.7-1 of its size, not half a sheet of nothing."""
+    pdf = _pdf_tool()
+    room = share * _fig_7_1_printed_height(printed_chapters)
+    assert pdf.FIT_BLANK * _PRINT_USABLE_PT < room < _PRINT_USABLE_PT, room
+    spacer, figure, (fit, _), shares = _print_07_with_a_sheet_before_fig_7_1(
+        printed_chapters, browser, outside_requests, tmp_path, room
+    )
+    assert fit is not None and pdf.FIT_MIN_SCALE <= float(fit) < 1, fit
+    assert figure == spacer, (spacer, figure, fit)
+    assert shares[spacer - 1] < 0.3, (fit, shares[spacer - 1])
+
+
+def test_printed_fig_7_1_that_cannot_shrink_enough_lets_the_text_after_it_fill_the_sheet(
+    printed_chapters, browser, outside_requests, tmp_path
+):
+    """Where Fig. 7.1 would have to be drawn below FIT_MIN_SCALE to fit the room left on a sheet
+    (here 30 % of it), tools/pdf.py prints the blocks after it in its section that fit there
+    (its code cell) before it: the figure heads the next sheet, and the sheet before is no
+    longer left 30 % blank (chapter 07's shorter table notes once left it 46 % blank)."""
+    pdf = _pdf_tool()
+    room = 0.3 * _PRINT_USABLE_PT
+    assert room < pdf.FIT_MIN_SCALE * _fig_7_1_printed_height(printed_chapters)
+    spacer, figure, (fit, floated), shares = _print_07_with_a_sheet_before_fig_7_1(
+        printed_chapters, browser, outside_requests, tmp_path, room
+    )
+    assert fit == "no" and floated is not None and int(floated) >= 1, (fit, floated)
+    assert figure == spacer + 1, (spacer, figure)
+    assert shares[spacer - 1] < pdf.FIT_BLANK, shares[spacer - 1]
 
 
 def _blank_shares(pdf: Path, tmp: Path) -> list[float]:
