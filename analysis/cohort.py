@@ -2689,8 +2689,8 @@ class CohortValidator:
                 Problem(
                     name,
                     f"every value is 0 (no patient meets the JSH criterion “{label}”); in the "
-                    f"paper {met} of {n} met it, so {formatting.count(filled)} patients without "
-                    "it is unlikely",
+                    f"paper {met} of {n} met it, so 0 of {formatting.count(filled)} here is "
+                    "unlikely",
                     "jsh-never-met",
                     hint="if the export wrote unknown values as 0, leave them empty (or write "
                     "NA); if no patient met it, nothing to do",

@@ -60,7 +60,7 @@ def test_a_rare_criterion_absent_from_a_small_cohort_is_expected(tmp_path):
     loud = check_cohort_file(_write(tmp_path, small.assign(refractory_poor_response="0"), "b.csv"))
     [warning] = [w for w in loud.warnings if w.code == "jsh-never-met"]
     assert warning.column == "refractory_poor_response"
-    assert "“Poor response”" in str(warning) and "62 of 82 met it, so 20 patients" in str(warning)
+    assert "“Poor response”" in str(warning) and "62 of 82 met it, so 0 of 20 here" in str(warning)
 
 
 def test_a_column_with_a_one_or_only_blanks_is_not_warned_of(tmp_path):
