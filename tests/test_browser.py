@@ -2577,6 +2577,9 @@ _FIGURES_ON_PAPER_JS = r"""
     const left = next && next.querySelector(':scope > p.figure-provenance');
     const line = box(own || left);
     return {fig: f.querySelector('.caption-number').textContent.trim(), width: img.width,
+            // the scale tools/pdf.py drew it at (a figure fitted to a sheet, or drawn smaller
+            // for a table's notes), or null
+            fit: parseFloat(f.getAttribute('data-print-fit')) || null,
             // what is right of the image's right edge, and above its foot
             cap: cap.left >= img.right && cap.bottom <= img.bottom + 2,
             line: line ? own !== null && line.left >= img.right && line.bottom <= img.bottom + 2
@@ -2592,14 +2595,19 @@ def test_printed_figures_put_their_caption_and_line_beside_the_image(
     "In this figure" line pushed the tall figures to a new sheet and left the sheet before 50 %
     (06, before Fig. 6.2) and 73 % (07, before Fig. 7.1) blank. On paper both sit beside the
     image, at its foot (book.css; book.js moves the line into the figure), and the image keeps
-    its width: nothing shrinks. Measured on chapters 06 and 07 as tools/pdf.py printed them
-    (``printed_chapters``, at the printed width, as the test had measured them)."""
+    its width: nothing shrinks, but a figure tools/pdf.py draws smaller on purpose (Fig. 6.5,
+    for Table 6.3's notes), never below FIT_MIN_SCALE of it. Measured on chapters 06 and 07 as
+    tools/pdf.py printed them (``printed_chapters``, at the printed width, as the test had
+    measured them)."""
+    least = _pdf_tool().FIT_MIN_SCALE
     seen = [f for key in ("06", "07") for f in _printed(printed_chapters, key, "figures")]
     assert {"Fig. 6.2", "Fig. 7.1"} <= {f["fig"] for f in seen}, seen
     assert [f for f in seen if not f["cap"]] == [], "captions under their image"
     assert [f for f in seen if f["line"] is False] == [], "'In this figure' lines not beside"
     assert sum(f["line"] is True for f in seen) >= 6, seen  # 6.1-6.5 and 7.1 have one
-    assert [f for f in seen if f["width"] < 419] == [], "figures shrunk on paper"
+    assert [f for f in seen if f["width"] < 419 and not f["fit"]] == [], "figures shrunk on paper"
+    fitted = [f for f in seen if f["fit"]]
+    assert all(least <= f["fit"] < 1 and f["width"] >= least * 419 for f in fitted), fitted
     assert not outside_requests
 
 
@@ -2842,6 +2850,31 @@ def test_printed_table_notes_are_smaller_than_the_text_but_not_the_table(printed
     pt = 0.75  # points per CSS px
     assert {round(s * pt, 1) for s in seen["notes"]} == {8.5}, seen["notes"]
     assert max(seen["cells"]) < min(seen["notes"]) < min(seen["body"]), seen
+
+
+def test_printed_table_6_3_keeps_its_notes_on_its_sheet(printed_chapters, tmp_path):
+    """Table 6.3's numbered notes print on the table's sheet: they began the next sheet, ~50 pt
+    left under the table and the notes ~83 pt, the sheet shared with Fig. 6.5 above the table
+    (kept with the notes by force, the table moved too, leaving its sheet ~52 % blank).
+    tools/pdf.py draws the figure smaller (not below FIT_MIN_SCALE) to free the room, and no
+    sheet of chapter 06 but its last is left more than 30 % blank."""
+    pdfs, _, _ = printed_chapters
+    (pdf,) = [path for name, path in pdfs.items() if Path(name).name.startswith("06")]
+    sheets = [" ".join(text.split()) for text in _pdf_text(pdf).split("\f")]
+
+    def sheet(words: str) -> int:
+        (number,) = [n for n, text in enumerate(sheets, start=1) if words in text]
+        return number
+
+    table = sheet("Table 6.3 Overall survival")
+    notes = [
+        sheet("¹ the paper’s interval is infeasible"),
+        sheet("² the paper’s interval is infeasible"),
+    ]
+    assert notes == [table, table], (table, notes)
+    shares = _blank_shares(pdf, tmp_path)
+    blank = [f"p{n}: {share:.0%}" for n, share in enumerate(shares[:-1], 1) if share > 0.3]
+    assert not blank, f"chapter 06 sheets more than 30 % blank: {blank}"
 
 
 def test_printed_chapter_title_keeps_its_number(printed_chapters, outside_requests):

@@ -13,7 +13,9 @@ and buttons, lets tables wrap at 7.5 pt instead of scrolling (a long one breaks 
 its header repeated), prints dropdowns open (but for long tables of sentences, named instead)
 and fits figures to the page (a figure moved whole to the next sheet, leaving the sheet before
 more than a quarter blank, is drawn smaller, down to 0.7 of its size, to fit there, or else the
-text after it is printed before it, to fill that sheet, and the page printed again: needs
+text after it is printed before it, to fill that sheet, and the page printed again; a table's
+numbered notes printed at the head of the sheet after their table's are brought back under it
+by drawing a figure above the table on its sheet smaller, as far as FIT_MIN_SCALE allows: needs
 poppler's pdftotext; a reader's own "Print" does not do this); A4, with the synthetic-data notice at the head of every sheet (a
 page margin box, also in a reader's own "Print"; on a page without patient-level results, a
 notice that says so) and "title · page n of N" in the footer. With ``--base-url`` the page's
@@ -115,16 +117,22 @@ _FIGURES_JS = """
 })
 """
 
-# Draws figure ``i``'s image at the largest scale (FIT_MIN_SCALE to 1, in steps of 0.02) at which
-# the figure, its caption beside the image, is at most ``room`` pt tall with its margins; returns
-# the scale, or null (nothing changed). The figure is marked either way (data-print-fit).
+# Draws figure ``i``'s image at the largest scale (FIT_MIN_SCALE to 1, in steps of 0.02, of the
+# width it was first printed at; below the scale it is drawn at now) at which the figure, its
+# caption beside the image, is at most ``room`` pt tall with its margins; returns the scale, or
+# null (nothing changed). The figure is marked either way (data-print-fit), but with ``keep`` a
+# figure it cannot fit keeps the mark it had, or none (a figure drawn smaller for a table's
+# notes: one it could not shrink for them may still be fitted when it moves).
 _FIT_JS = """
-([i, room, least]) => {
+([i, room, least, keep]) => {
   const f = document.querySelectorAll('article figure')[i], img = f.querySelector('img');
-  const cs = getComputedStyle(f), width = img.getBoundingClientRect().width;
+  const cs = getComputedStyle(f);
+  if (!f.hasAttribute('data-print-width')) f.setAttribute('data-print-width', String(img.getBoundingClientRect().width));
+  const width = parseFloat(f.getAttribute('data-print-width'));
+  const now = parseFloat(f.getAttribute('data-print-fit')) || 1;
   const tall = () => (f.getBoundingClientRect().height + parseFloat(cs.marginTop) + parseFloat(cs.marginBottom)) * 0.75;
   const given = img.getAttribute('style') || '';
-  for (let s = 0.98; s >= least - 1e-9; s -= 0.02) {
+  for (let s = now - 0.02; s >= least - 1e-9; s -= 0.02) {
     img.style.setProperty('width', (width * s).toFixed(1) + 'px', 'important');
     img.style.setProperty('max-height', 'none', 'important');
     if (tall() <= room) {
@@ -134,7 +142,7 @@ _FIT_JS = """
     }
   }
   img.setAttribute('style', given);
-  f.setAttribute('data-print-fit', 'no');
+  if (!keep) f.setAttribute('data-print-fit', 'no');
   return null;
 }
 """
@@ -171,6 +179,34 @@ _FLOAT_JS = """
   f.setAttribute('data-print-float', String(moved.length));
   return moved.length;
 }
+"""
+
+
+# A table's numbered notes (book.js wraps each in span.table-note#<table id>-note-<n>, in the
+# paragraphs after the table; book.css keeps each note whole on paper) printed at the head of the
+# sheet after the one their table ends: Table 6.3's two notes (83 pt) under Fig. 6.5, with 50 pt
+# left under the table. Kept with the table by force, the table moved too and left its sheet
+# 52 % blank. A figure earlier on the table's sheet is drawn smaller instead, just enough to free
+# the room the notes need (not below FIT_MIN_SCALE of its size), and the page printed again.
+# Each table with notes, as printed: its caption's number, the first words after it (where its
+# notes begin), the height from its bottom edge to its last note's (pt; with the margin under
+# the table), the figures before it, and how often tools/pdf.py shrank a figure for it.
+_NOTES_JS = """
+() => [...document.querySelectorAll('article table[id]')].map((t, i) => {
+  const notes = [...document.querySelectorAll('span.table-note')].filter(n => n.id.startsWith(t.id + '-note-'));
+  const num = t.querySelector('caption .caption-number');
+  if (!notes.length || !num) return null;
+  const box = t.parentElement.classList.contains('pst-scrollable-table-container') ? t.parentElement : t;
+  let next = box.nextElementSibling;
+  while (next && next.getBoundingClientRect().height === 0) next = next.nextElementSibling;
+  const last = notes[notes.length - 1].closest('p') || notes[notes.length - 1];
+  const figures = [...document.querySelectorAll('article figure')]
+    .map((f, j) => (f.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING) ? j : -1)
+    .filter(j => j >= 0);
+  return {i, num: num.textContent.trim(), first: next ? next.innerText.split(/\\s+/).filter(Boolean).slice(0, 4) : [],
+          need: (last.getBoundingClientRect().bottom - t.getBoundingClientRect().bottom) * 0.75,
+          figures, tries: Number(t.getAttribute('data-print-notes') || 0)};
+})
 """
 
 
@@ -226,6 +262,54 @@ def _moved_figure(pdf: Path, figures: list[dict]) -> tuple[dict, float] | None:
             room = bottom - (max(body) if body else top) - 12  # a box's border and padding
             if room > FIT_BLANK * (bottom - top) and fig["height"] > room:
                 return fig, room
+            break
+    return None
+
+
+def _parted_notes(
+    pdf: Path, tables: list[dict], figures: list[dict]
+) -> tuple[dict, dict, float] | None:
+    """The first table (of ``_NOTES_JS``) whose notes begin a sheet while the table ends the
+    sheet before, with a figure before it on that sheet, and the height (pt) the figure must
+    give up for the notes to print under the table; None if there is none."""
+    top, bottom = 16 * _MM_PT, (297 - 18) * _MM_PT
+    left = 14 * _MM_PT
+    sheets = [[w for w in words if top <= w[1] and w[3] <= bottom] for words in _sheets_words(pdf)]
+
+    def at(words, label, number, dx=None):
+        return any(
+            w[4] == label
+            and words[j + 1][4] == number
+            and (dx is None or abs(w[0] - left - dx) < 4)
+            for j, w in enumerate(words[:-1])
+        )
+
+    for table in tables:
+        if table is None or table["tries"] >= 3 or len(table["first"]) < 2:
+            continue
+        label, number = (table["num"].split() + [None])[:2]
+        first = table["first"]
+        for k, words in enumerate(sheets[1:], start=1):
+            if [w[4] for w in words[: len(first)]] != first:
+                continue
+            before = sheets[k - 1]
+            if not before or not at(before, label, number):
+                break  # the table does not end the sheet before
+            room = bottom - max(w[3] for w in before) - 3  # the last row's padding, its border
+            short = table["need"] - room
+            if short <= 0 and not table["tries"]:
+                break  # room enough: not the figure keeps them apart
+            # drawn smaller as estimated and still apart: a little smaller again
+            short = max(short, 0) + 4 * table["tries"]
+            placed = [
+                fig
+                for fig in (figures[j] for j in table["figures"])
+                if fig is not None
+                and at(before, *fig["num"].split()[:2], dx=fig["capDx"])
+                and fig["height"] > short
+            ]
+            if placed:
+                return table, max(placed, key=lambda f: f["height"]), short
             break
     return None
 
@@ -353,14 +437,28 @@ def _print(page, url: str, target: Path) -> list[str]:
 
     pdf()
     if shutil.which("pdftotext"):
-        for _ in range(8):  # a figure fitted moves the ones after it: print again, look again
+        # a figure fitted (or drawn smaller for a table's notes) moves what follows it: print
+        # again, look again
+        for _ in range(8):
             moved = _moved_figure(target, page.evaluate(_FIGURES_JS))
-            if moved is None:
+            if moved is not None:
+                fig, room = moved
+                if page.evaluate(_FIT_JS, [fig["i"], room, FIT_MIN_SCALE, False]) is not None:
+                    pdf()
+                elif page.evaluate(_FLOAT_JS, [fig["i"], room]) is not None:
+                    pdf()
+                continue
+            parted = _parted_notes(target, page.evaluate(_NOTES_JS), page.evaluate(_FIGURES_JS))
+            if parted is None:
                 break
-            fig, room = moved
-            if page.evaluate(_FIT_JS, [fig["i"], room, FIT_MIN_SCALE]) is not None:
-                pdf()
-            elif page.evaluate(_FLOAT_JS, [fig["i"], room]) is not None:
+            table, fig, short = parted
+            page.evaluate(
+                "([i, n]) => document.querySelectorAll('article table[id]')[i]"
+                ".setAttribute('data-print-notes', String(n))",
+                [table["i"], table["tries"] + 1],
+            )
+            room = fig["height"] - short
+            if page.evaluate(_FIT_JS, [fig["i"], room, FIT_MIN_SCALE, True]) is not None:
                 pdf()
     return clipped
 
