@@ -1853,8 +1853,13 @@ class SharedNotes:
     (a new number for a reason not seen yet, in the order the marks come); :meth:`lines` writes
     the notes (MyST), a note of one row as "row, column: reason", one of several rows as
     "Column, rows *a*, *b* and *c*: reason" (the row labels in italics: they hold colons and
-    commas of their own; rows with a comma are kept apart by semicolons). The site's script links each mark to its note, and the note's "↩" back
-    to the mark the reader came from (book/_static/book.js).
+    commas of their own; rows with a comma are kept apart by semicolons). A row's ``detail``
+    (the cells that differ in it: "HR and CI") is said in brackets beside the row, so rows whose
+    reason is the same share one note whatever cells differ in each (Tables 7.4 and 7.5 had five
+    notes "…: HR, CI and P differ … — HR, CI and P: not reached by the calibration; …" and "…: HR
+    and CI differ … — HR and CI: not reached …", the reason said again for each set of cells).
+    The site's script links each mark to its note (several marks may share one), and the note's
+    "↩" back to the mark the reader came from (book/_static/book.js).
 
     ``row`` and ``column`` are plain text (escaped here; either may be empty); ``reason`` is
     plain text too, or ``Markdown`` (a cross-reference) kept as it is.
@@ -1871,6 +1876,11 @@ class SharedNotes:
     Age, univariate: HR differs
     >>> len(notes)
     2
+    >>> cells = SharedNotes()  # rows whose reason is the same, their differing cells apart
+    >>> [cells.number(r, "multivariable", "not reached", d) for r, d in (("AFP", "P"), ("AST", "HR and CI"))]
+    [1, 1]
+    >>> cells.lines()
+    ['Multivariable, rows *AFP* (P) and *AST* (HR and CI): not reached']
     >>> coded = SharedNotes()
     >>> [coded.number(f"AST (U/L), {m}", "stated coding", "HR differs") for m in ("uni", "multi")]
     [1, 1]
@@ -1879,18 +1889,20 @@ class SharedNotes:
     """
 
     def __init__(self) -> None:
-        self._rows: dict[tuple[str, str], list[str]] = {}
+        self._rows: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
     def __len__(self) -> int:
         return len(self._rows)
 
-    def number(self, row: str, column: str, reason: str | Markdown) -> int:
+    def number(self, row: str, column: str, reason: str | Markdown, detail: str = "") -> int:
         """The number of the note that says ``reason`` of the marks in ``column`` (1, 2, …),
-        ``row`` added to the rows it names."""
+        ``row`` added to the rows it names; ``detail`` (plain text: the row's differing cells,
+        "HR and CI") is said in brackets beside the row, so rows that differ only in it share
+        the note."""
         said = reason.data if isinstance(reason, Markdown) else _md_escape(str(reason))
         rows = self._rows.setdefault((str(column), said), [])
-        if row not in rows:
-            rows.append(str(row))
+        if str(row) not in [r for r, _ in rows]:
+            rows.append((str(row), str(detail)))
         return list(self._rows).index((str(column), said)) + 1
 
     def lines(self) -> list[str]:
@@ -1898,9 +1910,10 @@ class SharedNotes:
         out = []
         for (column, said), rows in self._rows.items():
             column = _md_escape(column)
-            named = [r for r in rows if r]
+            named = [r for r, _ in rows if r]
+            beside = {r: f" ({_md_escape(d)})" if d else "" for r, d in rows}
             if len(named) > 1:
-                listed = [f"*{_md_escape(r)}*" for r in named]
+                listed = [f"*{_md_escape(r)}*{beside[r]}" for r in named]
                 # rows with commas of their own ("AST (U/L), univariate") apart by semicolons
                 listed = (
                     f"{'; '.join(listed[:-1])} and {listed[-1]}"
@@ -1910,7 +1923,8 @@ class SharedNotes:
                 capital = column[:1].upper() + column[1:]
                 head = f"{capital}, rows {listed}" if column else f"Rows {listed}"
             else:
-                head = ", ".join(p for p in (_md_escape(named[0]) if named else "", column) if p)
+                one = _md_escape(named[0]) + beside[named[0]] if named else ""
+                head = ", ".join(p for p in (one, column) if p)
             out.append(f"{head}: {said}" if head and said else head or said)
         return out
 
@@ -2121,22 +2135,22 @@ def _cell_agrees(fit: pd.DataFrame, term: str, part: str, cell_id: str) -> bool:
         return False
 
 
-def _missed_reasons_note(base: str, missed) -> str:
+def _missed_reasons_note(base: str, missed) -> list[tuple[str, str]]:
     """What a ✗ note of a univariate row adds: each missed cell's reason category, cells of one
-    category together ("HR and CI: …; P: …"), and a cross-reference to chapter 01."""
+    category together (``[("HR and CI", "…"), ("P", "…")]``, MyST), the last with a
+    cross-reference to chapter 01."""
     by_category: dict[str, list[str]] = {}
     for part, cell in _CELL_NAMES.items():
         category = missed.get(f"{base}.{part}")
         if category:
             by_category.setdefault(str(category), []).append(cell)
-    if not by_category:
-        return ""
-    said = "; ".join(
-        f"{' and '.join(cells)}: {category}" for category, cells in by_category.items()
-    )
-    # the link says only where ("(Why the missed cells are missed)" made each note a line longer),
-    # with a no-break space: "chapter" ended a line and "01)" began the next at 390 px
-    return f" — {_md_escape(said)} ({{ref}}`chapter\xa001 <{MISSED_REASONS_REF}>`)"
+    said = [(" and ".join(cells), _md_escape(c)) for c, cells in by_category.items()]
+    if said:
+        # the link says only where ("(Why the missed cells are missed)" made each note a line
+        # longer), with a no-break space: "chapter" ended a line and "01)" began the next at 390 px
+        cells, last = said[-1]
+        said[-1] = (cells, f"{last} ({{ref}}`chapter\xa001 <{MISSED_REASONS_REF}>`)")
+    return said
 
 
 #: What a ✗ note says of a multivariable cell the cohort misses and no cohort is barred from:
@@ -2146,17 +2160,16 @@ MULTIVARIABLE_UNEXPLAINED = (
 )
 
 
-def _cell_reasons_note(base: str, bad: list[str], missed, infeasible, ref: str) -> str:
-    """The reasons a ✗ note ends with, one per differing cell (``bad``: "hr", "interval", "p"):
+def _cell_reasons_note(
+    base: str, bad: list[str], missed, infeasible, ref: str
+) -> list[tuple[str, str]]:
+    """The reasons a ✗ note gives, one per differing cell (``bad``: "hr", "interval", "p"), as
+    (cells, reason) pairs, cells sharing a reason together (``("HR and CI", "…")``, MyST):
     chapter 01's reason for a missed univariate cell (:func:`_missed_reasons_note`), "infeasible:
     <short reason>, see <ref>" for a cell no cohort can print, "not aimed at: …" for a feasible
     cell the calibration gives up for the rest of its row (:func:`_table2_not_aimed`), and
-    :data:`MULTIVARIABLE_UNEXPLAINED` for any other multivariable cell; cells sharing a reason
-    together ("HR and CI: …")."""
-    parts = []
-    said = _missed_reasons_note(base, missed) if base.endswith(".uni") else ""
-    if said:
-        parts.append(said.removeprefix(" — "))
+    :data:`MULTIVARIABLE_UNEXPLAINED` for any other multivariable cell."""
+    parts = _missed_reasons_note(base, missed) if base.endswith(".uni") else []
     by_reason: dict[str, list[str]] = {}
     for part in bad:
         cell_id = f"{base}.{part}"
@@ -2172,8 +2185,46 @@ def _cell_reasons_note(base: str, bad: list[str], missed, infeasible, ref: str) 
         else:
             continue  # a univariate cell: its reason, if any, is chapter 01's (said above)
         by_reason.setdefault(why, []).append(_CELL_NAMES[part])
-    parts += [f"{word_list(cells)}: {why}" for why, cells in by_reason.items()]
-    return f" — {'; '.join(parts)}" if parts else ""
+    return parts + [(word_list(cells), why) for why, cells in by_reason.items()]
+
+
+def _differs_note(reason: str, bad: list[str], groups: list[tuple[str, str]]) -> tuple[str, str]:
+    """A ✗ row's note, split into what its row shares with others and what is its own: the
+    cells that differ (``detail``, said beside the row: "HR and CI") and the reason (MyST),
+    from :func:`analysis.tables.table2`'s ``reason`` ("HR and CI differ at the printed
+    decimals[; remark]"), the differing cells ``bad`` ("hr", "interval", "p"; the reason's cells
+    where empty) and :func:`_cell_reasons_note`'s ``groups``: the remark, then the
+    cells' reason, without the cells where one reason covers them all. Rows whose reason is the
+    same then share one note (:class:`SharedNotes`), whatever cells differ in each. Where the
+    reasons name every differing cell themselves ("HR: …; CI: …") the detail is empty.
+
+    >>> why = "HR and CI differ at the printed decimals"
+    >>> _differs_note(why, ["hr", "interval"], [("HR and CI", "not reached")])
+    ('HR and CI', 'not reached')
+    >>> _differs_note(why, ["hr", "interval"], [("HR", "a"), ("CI", "b")])
+    ('', 'HR: a; CI: b')
+    >>> _differs_note("P differs at the printed decimals; coded per unit", [], [])
+    ('P', 'coded per unit')
+    >>> _differs_note("CI differs at the printed decimals", ["interval"], [])
+    ('CI', "not the paper's printed value")
+    """
+    cell = r"(?:HR|CI|P)"
+    found = re.match(
+        rf"^({cell}(?:, {cell})*(?: and {cell})?) differs?(?: at the printed decimals)?(?:; (.*))?$",
+        reason,
+    )
+    detail, remark = (found.group(1), found.group(2) or "") if found else ("", reason)
+    if bad:  # the cells this cohort's fit misses (as tables.table2's reason names them)
+        detail = word_list([_CELL_NAMES[part] for part in bad])
+    if len(groups) == 1 and groups[0][0] == detail:
+        body = groups[0][1]
+    else:
+        body = "; ".join(f"{cells}: {why}" for cells, why in groups)
+        named = {c for cells, _ in groups for c in re.split(r", | and ", cells)}
+        if named == set(re.split(r", | and ", detail)):  # the body names every cell already
+            detail = ""
+    said = " — ".join(p for p in (_md_escape(remark), body) if p)
+    return detail, said or "not the paper's printed value"
 
 
 def glue_table2(
@@ -2200,9 +2251,10 @@ def glue_table2(
     The verdict of a model sits after this cohort's P of that model, in ``<span
     class="verdict">``: ✓ (HR, interval and P all agree with the paper's) or ✗ with the number
     of the note saying what differs; the rows of one model whose notes would say the same share
-    one note (:class:`SharedNotes`: "Multivariable, rows *…*, *…* and *…*: …"; a note per row
-    had been 20 and 24 notes, several phone screens, most of them alike); a model the paper does
-    not fit has empty cells. On a phone
+    one note (:class:`SharedNotes`: "Multivariable, rows *…* (HR and CI), *…* (P) and *…* (HR,
+    CI and P): …", each row's differing cells in brackets beside it, :func:`_differs_note`; a
+    note per row had been 20 and 24 notes, several phone screens, most of them alike); a model
+    the paper does not fit has empty cells. On a phone
     the mark goes under the P (``tables.css``): a sixth column "Agrees (uni / multi)" had kept
     Tables 7.4 and 7.5 394 px wide, wider than a 390 px phone's column (358 px; 323 px in a
     dropdown). A verdict that is neither (a user's cohort: "not scored (your cohort)") is said
@@ -2284,7 +2336,7 @@ def glue_table2(
     >>> with mock.patch("analysis.book.glue") as glue:
     ...     glue_table2("tbl-table2", table, fits, missed=missed)
     >>> print(glue.call_args_list[1].args[1].data.splitlines()[0])
-    ¹ Age (years): per year, univariate: CI differs at the printed decimals — CI: not reached by the search ({ref}`chapter\xa001 <data-missed-reasons>`)
+    ¹ Age (years): per year (CI), univariate: not reached by the search ({ref}`chapter\xa001 <data-missed-reasons>`)
     """
     ours = "Your cohort" if table.attrs.get("user_cohort") else "This cohort"
     missed = {} if user or table.attrs.get("user_cohort") or missed is None else dict(missed)
@@ -2359,9 +2411,9 @@ def glue_table2(
             if verdict == "agrees":
                 mark = "✓"
             elif verdict == "differs":
-                because = _cell_reasons_note(base, bad, missed, infeasible, infeasible_ref)
-                said = _md_escape(reason) + because if reason else because.removeprefix(" — ")
-                number = notes.number(label, model, Markdown(said))
+                groups = _cell_reasons_note(base, bad, missed, infeasible, infeasible_ref)
+                detail, said = _differs_note(reason, bad, groups)
+                number = notes.number(label, model, Markdown(said), detail)
                 mark = "✗" + str(number).translate(_SUPERSCRIPT)
             elif verdict and verdict not in unmarked:  # a reference row has none: no mark
                 unmarked.append(verdict)

@@ -275,7 +275,9 @@ def test_table2_verdicts_follow_the_p_of_their_model():
     assert cells[1] == cells[3] == "0.267 (0.102–0.701)"  # the estimates keep their cells
     assert cells[2] == '0.01 <span class="verdict">✓</span>'
     assert cells[4] == '0.01 <span class="verdict">✗¹</span>'
-    assert "¹ Child-Pugh score: 6 vs 5, multivariable: HR 0.267 printed 0.722" in notes
+    assert (
+        "¹ Child-Pugh score: 6 vs 5 (HR, CI and P), multivariable: HR 0.267 printed 0.722" in notes
+    )
     assert "No ✓ or ✗" not in notes
 
 
@@ -305,16 +307,18 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
         "differs", "HR, CI and P differ", uni="differs", missed=missed, infeasible=infeasible
     )
     uni, multi = [line.rstrip() for line in notes.splitlines()[:2]]
-    assert uni.startswith("¹ Child-Pugh score: 6 vs 5, univariate: HR, CI and P differ — ")
+    # the differing cells beside the row, then each cell's reason (CI has none: univariate)
+    assert uni.startswith("¹ Child-Pugh score: 6 vs 5 (HR, CI and P), univariate: HR: "), uni
     assert f"HR: not reached by the search {REF}" in uni
     assert uni.endswith(
         "; P: infeasible: the printed P is consistent with its row's P truncated, not rounded, "
         "see {numref}`tbl-cox-feasibility`"
     )
-    assert multi.endswith(
-        " — HR, CI and P: not reached by the calibration; the reasons of chapter\xa001 cover "
-        "univariate cells only"
-    )
+    # one reason for all its cells: said once, the cells beside the row
+    assert multi == (
+        "² Child-Pugh score: 6 vs 5 (HR, CI and P), multivariable: not reached by the "
+        "calibration; the reasons of chapter\xa001 cover univariate cells only"
+    ), multi
 
 
 def test_table2_rows_that_say_the_same_share_one_note():
@@ -342,11 +346,48 @@ def test_table2_rows_that_say_the_same_share_one_note():
     assert re.findall("✗[¹²³]", text) == ["✗¹", "✗²", "✗¹"]
     lines = [line.rstrip() for line in notes.splitlines()[:2]]
     assert lines[0].startswith(
-        "¹ Multivariable, rows *Child-Pugh score: 6 vs 5* and *Child-Pugh score: 7 vs 5*: "
-        "HR differs — HR, CI and P: not reached by the calibration"
+        "¹ Multivariable, rows *Child-Pugh score: 6 vs 5* (HR, CI and P) and *Child-Pugh score: "
+        "7 vs 5* (HR, CI and P): not reached by the calibration"
     ), lines[0]
-    assert lines[1].startswith("² Child-Pugh score: 7 vs 5, univariate: HR differs"), lines[1]
+    assert lines[1].startswith("² Child-Pugh score: 7 vs 5 (HR, CI and P), univariate: "), lines[1]
     assert "³" not in notes
+
+
+def test_table2_rows_whose_reason_is_the_same_share_one_note_whatever_cells_differ():
+    """Review on a phone: Tables 7.4 and 7.5 still had five notes ending "not reached by the
+    calibration; …" that differed only in their cells ("HR, CI and P" or "HR and CI"). Rows
+    whose reason is the same share one note, each row's differing cells beside it, and both
+    marks point to it."""
+    from unittest import mock
+
+    terms = ["child_pugh_6", "child_pugh_7"]
+    table = pd.DataFrame(
+        {
+            "term": terms,
+            "model": ["multivariable"] * 2,
+            "variable": ["Child-Pugh score"] * 2,
+            "coding": ["6 vs 5", "7 vs 5"],
+            "verdict": ["differs"] * 2,
+            "reason": ["HR, CI and P differ", "HR and CI differ"],
+        }
+    )
+    cols = ["hr", "lower", "upper", "p"]
+    fit = pd.DataFrame([[0.2671, 0.1021, 0.7012, 0.0102]] * 2, columns=cols, index=terms)
+    with (
+        mock.patch("analysis.book.glue") as glue,
+        mock.patch(
+            "analysis.book._cell_agrees",
+            side_effect=lambda f, term, part, i: term == terms[1] and part == "p",
+        ),
+    ):
+        book.glue_table2("tbl-t2", table, {"univariate": fit.iloc[:0], "multivariate": fit})
+    text, notes = (c.args[1].data for c in glue.call_args_list[:2])
+    assert re.findall("✗[¹²³]", text) == ["✗¹", "✗¹"]
+    assert notes.splitlines()[0].rstrip() == (
+        "¹ Multivariable, rows *Child-Pugh score: 6 vs 5* (HR, CI and P) and *Child-Pugh score: "
+        "7 vs 5* (HR and CI): not reached by the calibration; the reasons of chapter\xa001 cover "
+        "univariate cells only"
+    )
 
 
 def test_see_table_notes_keep_their_cross_reference():
@@ -381,11 +422,11 @@ def test_a_univariate_note_ends_with_why_its_missed_cells_are_missed():
     _, notes = _table2_glued("differs", "HR, CI and P differ", uni="differs", missed=missed)
     lines = notes.splitlines()
     assert lines[0] == (
-        "¹ Child-Pugh score: 6 vs 5, univariate: HR, CI and P differ — HR and P: not reached "
+        "¹ Child-Pugh score: 6 vs 5, univariate: HR and P: not reached "
         f"by the search; CI: contradicted under the approximation {REF}  "
     )
     assert lines[1] == (
-        "² Child-Pugh score: 6 vs 5, multivariable: HR, CI and P differ — HR, CI and P: not "
+        "² Child-Pugh score: 6 vs 5 (HR, CI and P), multivariable: not "
         "reached by the calibration; the reasons of chapter\xa001 cover univariate cells only"
     )
     assert notes.count("{ref}") == 1

@@ -527,21 +527,52 @@ def _notes_lines(nb, name: str) -> list[str]:
     ]
 
 
-def _one_note_a_row(notes: list[str]) -> list[str]:
-    """The notes of :func:`_notes_lines`, one a row: a note that several rows share
-    (analysis.book.SharedNotes: "³ Multivariable, rows *a*, *b* and *c*: why") as the notes it
-    stands for ("³ a, multivariable: why", "³ b, multivariable: why", ...), its number kept."""
+_CELLS = r"(?:HR|CI|P)(?:, (?:HR|CI|P))*(?: and (?:HR|CI|P))?"  # "HR, CI and P", "P"
+
+
+def _note_rows(notes: list[str]) -> list[tuple[str, str, str, str, str]]:
+    """The notes of :func:`_notes_lines`, one a row, as (number, row, column, cells, reason): a
+    note that several rows share (analysis.book.SharedNotes: "³ Multivariable, rows *a* (HR and
+    CI), *b* (P) and *c*: why") as the rows it stands for, each with the differing cells said
+    beside it ("" where none are); a note of one row ("² a (CI), univariate: why") as it is. A
+    note of no row or column is (number, "", "", "", text)."""
     out = []
     for note in notes:
+        number, text = note.split(" ", 1)
         shared = re.match(
-            r"(\S+) ([^*]+?), rows ((?:\*[^*]+\*(?:, |; | and ))+\*[^*]+\*): (.*)$", note
+            rf"([^*]+?), rows ((?:\*[^*]+\*(?: \({_CELLS}\))?(?:, |; | and ))+"
+            rf"\*[^*]+\*(?: \({_CELLS}\))?): (.*)$",
+            text,
         )
-        if not shared:
-            out.append(note)
+        if shared:
+            column, rows, why = shared.groups()
+            column = column[:1].lower() + column[1:]
+            for row, cells in re.findall(rf"\*([^*]+)\*(?: \(({_CELLS})\))?", rows):
+                out.append((number, row, column, cells, why))
             continue
-        number, column, rows, why = shared.groups()
-        column = column[:1].lower() + column[1:]
-        out += [f"{number} {row}, {column}: {why}" for row in re.findall(r"\*([^*]+)\*", rows)]
+        one = re.match(rf"(.+?) \(({_CELLS})\), ([^:]+): (.*)$", text)
+        if one:  # one row, its differing cells beside it
+            row, cells, column, why = one.groups()
+            out.append((number, row, column, cells, why))
+            continue
+        plain = re.match(r"(.+?), (univariate|multivariable): (.*)$", text)
+        if plain:
+            out.append((number, plain.group(1), plain.group(2), "", plain.group(3)))
+        else:  # as it is (Table 7.1's: "a, multivariable, implied coding: why")
+            out.append((number, "", "", "", text))
+    return out
+
+
+def _one_note_a_row(notes: list[str]) -> list[str]:
+    """The notes of :func:`_notes_lines`, one a row (:func:`_note_rows`): "³ a, multivariable:
+    why", or "³ a, multivariable: HR and CI: why" where the note names the row's differing cells
+    beside it, its number kept."""
+    out = []
+    for number, row, column, cells, why in _note_rows(notes):
+        if not row:
+            out.append(f"{number} {why}")
+        else:
+            out.append(f"{number} {row}, {column}: {cells + ': ' if cells else ''}{why}")
     return out
 
 
@@ -552,16 +583,23 @@ def test_a_shared_note_is_said_once():
     say the same of the same column, and every mark's number has its note."""
     nb = _golden("07-cox")
     for name, shared in (
-        ("tbl-cox-codings", 4), ("tbl-cox-table2-implied", 15), ("tbl-cox-table2-stated", 14)
+        ("tbl-cox-codings", 4), ("tbl-cox-table2-implied", 12), ("tbl-cox-table2-stated", 13)
     ):  # fmt: skip
         notes = _notes_lines(nb, f"{name}-notes")
         table = _glued(nb, name)
         numbers = set(re.findall(f"✗([{SUPERSCRIPT}]+)", table))
         assert len(notes) == len(numbers) == shared, (name, len(notes), len(numbers))
         assert {n.split(" ", 1)[0] for n in notes} == numbers, name
-        # each (column, what is said) once: a note's rows, split off, leave distinct texts
+        # each (column, what is said) once: a note's rows, split off with the cells said beside
+        # each, leave distinct texts ("HR and CI: not reached …" and "HR, CI and P: not reached
+        # …" were two notes)
         said = [
-            re.sub(r"^\S+ .*?, (\w+(?: coding)?): ", r"\1: ", n) for n in _one_note_a_row(notes)
+            re.sub(r"^\S+ .*?, (\w+(?: coding)?): ", r"\1: ", n)
+            if not column
+            else f"{column}: {why}"
+            for n, (_, _, column, _, why) in zip(
+                _one_note_a_row(notes), _note_rows(notes), strict=True
+            )
         ]
         by_number = {}
         for note, text in zip(_one_note_a_row(notes), said, strict=True):
@@ -601,7 +639,7 @@ def test_table2_notes_say_why_a_univariate_cell_is_missed():
             for cell_id, category in zip(group["id"], group["category"], strict=True):
                 why.setdefault(category, []).append(cells[cell_id.rsplit(".", 1)[1]])
             tail = "; ".join(f"{' and '.join(c)}: {k}" for k, c in why.items())
-            assert f" — {tail} {ref}" in line, line
+            assert f"univariate: {tail} {ref}" in line, line  # the row's first reasons
             said += 1
         assert sum(ref in n for n in notes) == said == 7
     counts = calibration.miss_category_counts(reasons)
@@ -621,13 +659,29 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
     feasibility = paper.table2_feasibility()
     infeasible = set(feasibility.loc[~feasibility["feasible"], "id"])
     table = _glued(nb, "tbl-cox-table2-implied")
+    from analysis.cohort import derive, load_cohort
+    from analysis.tables import table2
+
+    reasons = table2(derive(load_cohort()), "implied")
+    reasons = {
+        (f"{r.variable}: {r.coding}" if r.coding else r.variable, r.model): r.reason
+        for r in reasons.itertuples()
+    }
+    rows = _note_rows(_notes_lines(nb, "tbl-cox-table2-implied-notes"))
     notes = _one_note_a_row(_notes_lines(nb, "tbl-cox-table2-implied-notes"))
-    assert len(notes) == table.count("✗") == 20
+    assert len(notes) == len(rows) == table.count("✗") == 20
     said_infeasible, unexplained, not_aimed = 0, 0, []
-    for note in notes:
-        head, tail = note.split(" — ", 1)
-        named = re.search(r": ((?:HR|CI|P)(?:, (?:HR|CI|P))*(?: and (?:HR|CI|P))?) differs? ", head)
+    for note, (_, row, column, cells, why) in zip(notes, rows, strict=True):
+        head = f"{row}, {column}: "
+        # the cells that differ, as tables.table2 says; the note names them beside the row, or
+        # in its reasons ("HR: …; CI: …")
+        named = re.match(rf"({_CELLS}) differs? ", reasons[(row, column)])
         differing = set(re.split(r", | and ", named.group(1)))
+        if cells:
+            assert set(re.split(r", | and ", cells)) == differing, note
+        tail = why.split(" — ", 1)[-1]  # after a remark on the coding, if any
+        if not re.match(rf"{_CELLS}: ", tail):  # one reason for all the cells beside the row
+            tail = f"{cells}: {tail}"
         given = set()
         for part in re.split(r"; (?=(?:HR|CI|P)[ ,:])", tail):
             names, why = part.split(": ", 1)
@@ -642,8 +696,8 @@ def test_table2_notes_give_a_reason_for_every_differing_cell():
                 assert why.endswith(", see {numref}`tbl-cox-feasibility`"), note
                 not_aimed.append((head, names))
         assert given == differing, note
-    sex = next(n for n in notes if n.startswith("¹ Sex: female vs male, univariate: P differs"))
-    assert any(n.startswith("¹ ALBI score: per unit, univariate: P differs") for n in notes)
+    sex = next(n for n in notes if n.startswith("¹ Sex: female vs male, univariate: P: "))
+    assert any(n.startswith("¹ ALBI score: per unit, univariate: P: ") for n in notes)
     assert (
         "P: infeasible: the printed P is consistent with its row's P truncated, not rounded" in sex
     )
