@@ -321,10 +321,13 @@ def bounds(lower: str, upper: str) -> str:
     return f"{lower} to {upper}" if negative or dashed else f"{lower}{EN_DASH}{upper}"
 
 
-def _check_order(name: str, lower, upper, lo: str, hi: str) -> None:
-    # a range is backwards when its lower end is above its upper one and the two print apart
+def _printed_ends(name: str, lower, upper, decimals: int, thousands: bool, missing: str):
+    """Both ends as :func:`number` prints them; a ValueError naming ``name`` when the range is
+    backwards: its lower end above its upper one, the two printing apart."""
+    lo, hi = (number(x, decimals, thousands=thousands, missing=missing) for x in (lower, upper))
     if lo != hi and not (_missing(lower) or _missing(upper)) and float(lower) > float(upper):
         raise ValueError(f"{name}: lower {lower!r} is above upper {upper!r}")
+    return lo, hi
 
 
 def interval(lower, upper, decimals: int = 1, *, thousands: bool = False, missing="–") -> str:
@@ -356,9 +359,7 @@ def interval(lower, upper, decimals: int = 1, *, thousands: bool = False, missin
     ...     print(error)
     interval: lower 5.0 is above upper 3.0
     """
-    lo, hi = (number(x, decimals, thousands=thousands, missing=missing) for x in (lower, upper))
-    _check_order("interval", lower, upper, lo, hi)
-    return bounds(lo, hi)
+    return bounds(*_printed_ends("interval", lower, upper, decimals, thousands, missing))
 
 
 def range_text(
@@ -387,11 +388,8 @@ def range_text(
     >>> range_text(1.0, float("nan"), 1), range_text(None, float("nan"), 1)
     ('1.0 to –', '–')
     """
-    lo, hi = (number(x, decimals, thousands=thousands, missing=missing) for x in (lower, upper))
-    if lo == hi:
-        return lo
-    _check_order("range_text", lower, upper, lo, hi)
-    return bounds(lo, hi)
+    lo, hi = _printed_ends("range_text", lower, upper, decimals, thousands, missing)
+    return lo if lo == hi else bounds(lo, hi)
 
 
 def hazard_ratio(estimate, decimals: int = 2) -> str:
