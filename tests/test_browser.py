@@ -1087,6 +1087,56 @@ _LINK_CONTRAST_JS = (
 )
 
 
+#: Each visible search box's edge against its own fill and against the page around it: the
+#: lower of the two ratios, with the box's class.
+_SEARCH_EDGE_JS = (
+    "() => {\n"
+    + _CONTRAST_HELPERS
+    + """  return [...document.querySelectorAll('.bd-search, .search-button-field')]
+    .filter(e => e.checkVisibility() && parseFloat(getComputedStyle(e).borderTopWidth) > 0)
+    .map(e => {
+      const edge = rgba(getComputedStyle(e).borderTopColor);
+      return [(e.classList.contains('bd-search') ? 'bd-search' : 'search-button-field')
+                + (e.closest('dialog') ? ' (dialog)' : ''),
+              Math.min(ratio(edge, under(e)), ratio(edge, under(e.parentElement)))];
+    });
+}
+"""
+)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_search_boxes_edges_are_visible(contexts, server, outside_requests, theme):
+    """The search boxes' edges keep the 3 : 1 contrast WCAG asks of a control's boundary (1.4.11)
+    in both colour modes, on the sidebar's "Search" field, the Ctrl+K dialog and the search
+    page's box: the theme's border grey read 1.5 : 1 on white and 2.4 : 1 on the dark page
+    (book.css)."""
+    pg = _open(contexts, 1366, outside_requests)
+    try:
+        seen = []
+        for url, dialog in (
+            (f"{server}/{CHAPTER_PAGES[0].relative_to(HTML).as_posix()}", True),
+            (f"{server}/search.html?q=calibration", False),
+        ):
+            pg.goto(url, wait_until="load")
+            pg.add_style_tag(content="* { transition: none !important; }")
+            pg.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
+            if dialog:
+                pg.locator(".search-button-field").filter(visible=True).first.click()
+                pg.locator("#pst-search-dialog form.bd-search").wait_for(
+                    state="visible", timeout=5000
+                )
+            seen += pg.evaluate(_SEARCH_EDGE_JS)
+        names = {name for name, _ in seen}
+        assert {"search-button-field", "bd-search (dialog)", "bd-search"} <= names, names
+        low = [f"{name} {r:.2f}" for name, r in seen if r < 3]
+        assert not low, f"{theme}: search box edges under 3 : 1: {low}"
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert not outside_requests
+
+
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_links_under_the_pointer_stay_readable(shared_pages, outside_requests, theme):
     """A link the reader points at keeps WCAG AA contrast (4.5 : 1): the theme's hover orange
