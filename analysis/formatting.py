@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
+import unicodedata
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
@@ -45,6 +45,7 @@ __all__ = [
     "count",
     "count_value",
     "decimal_of",
+    "display_width",
     "hazard_ratio",
     "interval",
     "level",
@@ -896,23 +897,54 @@ def not_computable(what: str, why: str) -> str:
     return f"{what[:1].upper()}{what[1:]} cannot be computed on this cohort: {why}."
 
 
+def display_width(text: str) -> int:
+    """The columns ``text`` takes in a terminal: East Asian wide and fullwidth characters
+    (``unicodedata.east_asian_width`` W or F: 年齢, 남, Ａ) take two, combining marks and other
+    zero-width characters (the accent of a decomposed "é", a zero-width space) none, every other
+    character one. ASCII text takes its length. :func:`wrapped` measures lines so: a message
+    naming a column 年齢 ran past 80 columns when its characters were counted.
+
+    Examples
+    --------
+    >>> display_width("age"), display_width("年齢"), display_width("남/여"), display_width("")
+    (3, 4, 5, 0)
+    >>> display_width("e\u0301"), display_width("ＡＢ"), display_width("—…")
+    (1, 4, 2)
+    """
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(ch) for ch in text)
+
+
+def _char_width(ch: str) -> int:
+    if unicodedata.east_asian_width(ch) in "WF":
+        return 2
+    if unicodedata.combining(ch) or (
+        unicodedata.category(ch) in ("Mn", "Me", "Cf") and ch != "\u00ad"  # a soft hyphen shows
+    ):
+        return 0
+    return 1
+
+
 def wrapped(text: str, width: int = LINE_WIDTH, indent: str = "  ") -> str:
-    """``text`` as printed lines of at most ``width`` characters, for a message a chapter or a
-    command prints (``python -m analysis validate``).
+    """``text`` as printed lines of at most ``width`` terminal columns, for a message a chapter
+    or a command prints (``python -m analysis validate``).
 
     Each line of ``text`` is broken at spaces, never inside a word nor at a hyphen (a column
     name, a value); its continuation lines start with the line's own leading spaces and
     ``indent`` (so a wrapped ``"  - item"`` continues under the item: the hanging indent the
     book's phone display recognises). A quoted value with spaces (``'Age (years)'``) is kept on
     one line when it fits in half a line, and so is a row's place (``line 4``). A word longer
-    than a line is left whole. Lines that fit, and blank lines, are unchanged.
+    than a line is left whole. Lines that fit, and blank lines, are unchanged. Widths are
+    terminal columns (:func:`display_width`): a wide character (年, 남) takes two, a combining
+    mark none; ASCII text breaks as ``textwrap.fill`` breaks it.
 
     Parameters
     ----------
     text : str
         The message, one or more lines.
     width : int
-        The longest line, in characters (:data:`LINE_WIDTH`).
+        The longest line, in terminal columns (:data:`LINE_WIDTH`).
     indent : str
         Put before each continuation line, after the line's own leading spaces.
 
@@ -929,10 +961,16 @@ def wrapped(text: str, width: int = LINE_WIDTH, indent: str = "  ") -> str:
     >>> print(wrapped("  - column age_years: required column is missing [found 'Age (years)']", 60))
       - column age_years: required column is missing [found
         'Age (years)']
+
+    Wide characters take two columns each: 16 characters, 28 columns.
+
+    >>> print(wrapped("年齢 性別 身長 体重 남/여 ok", 20))
+    年齢 性別 身長 体重
+      남/여 ok
     """
     lines = []
     for line in text.split("\n"):
-        if len(line) <= width:
+        if display_width(line) <= width:
             lines.append(line)
             continue
         lead = line[: len(line) - len(line.lstrip(" "))]
@@ -941,20 +979,48 @@ def wrapped(text: str, width: int = LINE_WIDTH, indent: str = "  ") -> str:
             line
             if _KEPT_SPACE in line
             else _QUOTED.sub(
-                lambda m: m[0].replace(" ", _KEPT_SPACE) if len(m[0]) <= width // 2 else m[0], line
+                lambda m: (
+                    m[0].replace(" ", _KEPT_SPACE) if display_width(m[0]) <= width // 2 else m[0]
+                ),
+                line,
             )
         )
-        filled = textwrap.fill(
-            kept,
-            width,
-            subsequent_indent=lead + indent,
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
+        filled = "\n".join(_filled(kept, width, lead + indent))
         lines.append(filled.replace(_KEPT_SPACE, " "))
     return "\n".join(lines)
 
 
+def _filled(line: str, width: int, indent: str) -> list[str]:
+    """``textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=False,
+    break_on_hyphens=False)``, its widths in terminal columns (:func:`display_width`) rather
+    than characters: the same greedy filling, chunk by chunk, so that ASCII text breaks where
+    ``textwrap`` breaks it."""
+    line = line.expandtabs().translate(_ASCII_SPACES)
+    chunks = [chunk for chunk in _SPACES.split(line) if chunk]
+    chunks.reverse()  # a stack: the next chunk last
+    lines: list[str] = []
+    while chunks:
+        prefix = indent if lines else ""
+        room = width - display_width(prefix)
+        if chunks[-1].strip() == "" and lines:  # spaces where a line breaks go
+            del chunks[-1]
+        current: list[str] = []
+        used = 0
+        while chunks and used + display_width(chunks[-1]) <= room:
+            used += display_width(chunks[-1])
+            current.append(chunks.pop())
+        if chunks and not current and display_width(chunks[-1]) > room:
+            current.append(chunks.pop())  # a word longer than a line: left whole
+        if current and current[-1].strip() == "":
+            del current[-1]
+        if current:
+            lines.append(prefix + "".join(current))
+    return lines
+
+
+# textwrap's whitespace: each is a space before breaking, and breaks split only at these
+_ASCII_SPACES = str.maketrans(dict.fromkeys("\t\n\x0b\x0c\r", " "))
+_SPACES = re.compile(r"( +)")
 # kept on one line: a value quoted in a message ('Age (years)', 'yes'), from a quote that does
 # not follow a letter to the first that no letter follows (so "the paper's" opens none); and a
 # row's place, "line 4" (a validator's "line\n4: 'yes'" read as two things)

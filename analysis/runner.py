@@ -245,7 +245,8 @@ class BookRun:
     cohort_warnings : list of str
         The cohort's warnings, as ``validate`` prints them (:func:`analysis.cohort.warning_lines`):
         printed before the chapters run and again in the summary, where a long run's output
-        would otherwise have scrolled them away.
+        would otherwise have scrolled them away: there under the summary's first line, which
+        counts them (``ran … in 12.5 s; 2 cohort warnings:``).
 
     Examples
     --------
@@ -262,9 +263,11 @@ class BookRun:
     >>> kept = BookRun(Path("reports/mine"), "cohort.csv", kept_failed=[Path("reports/mine.failed-2")])
     >>> print(kept.summary().splitlines()[1])
     kept reports/mine.failed-2: a failed run's folder, changed since it was written (yours now: delete it when done)
-    >>> warned = BookRun(Path("r"), "c.csv", cohort_warnings=["warning: c.csv: a note"])
-    >>> print(warned.summary().splitlines()[1])
-    warning: c.csv: a note
+    >>> warned = BookRun(Path("r"), "c.csv", cohort_warnings=["  - warning: c.csv: a note"])
+    >>> for line in warned.summary().splitlines()[:2]:
+    ...     print(line)
+    ran 0 chapters () on c.csv in 0.0 s; 1 cohort warning:
+      - warning: c.csv: a note
     """
 
     out: Path
@@ -283,10 +286,12 @@ class BookRun:
     def summary(self) -> str:
         """A few lines for the terminal: chapters run, time taken, what to open."""
         names = ", ".join(c.name for c in self.chapters)
+        warned = self.cohort_warnings
         return (
             f"ran {len(self.chapters)} chapter{'s' if len(self.chapters) != 1 else ''} "
-            f"({names}) on {self.cohort} in {self.seconds:.1f} s\n"
-            + "".join(f"{line}\n" for line in self.cohort_warnings)
+            f"({names}) on {self.cohort} in {self.seconds:.1f} s"
+            + (f"; {_counted_warnings(warned, 'cohort ')}:\n" if warned else "\n")
+            + "".join(f"{line}\n" for line in warned)
             + (
                 f"{len(self.warnings)} site build warning{'s' if len(self.warnings) != 1 else ''}"
                 f" (see {shlex.quote(str(self.out / 'build-warnings.txt'))})\n"
@@ -300,6 +305,11 @@ class BookRun:
             )
             + f"open {shlex.quote(str(self.index))}"  # quoted when a shell needs it (spaces)
         )
+
+
+def _counted_warnings(lines: list[str], kind: str) -> str:
+    """``"2 cohort warnings"``: how a line counts the warnings listed under it."""
+    return formatting.quantity(len(lines), f"{kind}warning", thousands=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -3078,6 +3088,12 @@ def run_book(
     for note in loaded.attrs.get("notes", []):
         print(f"note: {_show(cohort.name)}: {note}", file=log)
     cohort_warnings = warning_lines(loaded.attrs.get("warnings", []))  # as validate prints them
+    if cohort_warnings:  # under a verdict that counts them, as validate prints them
+        print(
+            f"OK: {_show(cohort.name)}: {formatting.count(len(loaded))} patients; "
+            f"{_counted_warnings(cohort_warnings, '')}:",
+            file=log,
+        )
     for line in cohort_warnings:  # and again in the summary (a long run scrolls them away)
         print(line, file=log)
     years = times_read_as_years(loaded["os_months"])  # said on the report's first page too

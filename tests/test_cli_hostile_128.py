@@ -44,7 +44,8 @@ def test_a_patient_entered_twice_under_two_ids_is_a_warning_naming_lines_not_ids
     code, out, err = _call(["validate", str(path)], capsys)
     assert code == 0, out
     lines = out.splitlines()
-    assert lines[-1].startswith(f"OK: {path}: 12 patients")
+    # the verdict first, counting the warnings listed under it (it was the last line)
+    assert lines[0].startswith(f"OK: {path}: 12 patients;") and lines[0].endswith("; 1 warning:")
     [warning] = [line for line in lines if "repeat" in line]
     assert warning.startswith("  - warning: file: rows repeat an earlier row in every column but ")
     assert "— 2 rows: line 9: same as line 3; line 12: same as line 4 [" in warning
@@ -135,8 +136,11 @@ def test_run_repeats_every_warning_validate_prints_on_a_valid_cohort(tmp_path, c
     lines = err.splitlines()
     assert [line for line in lines if line.startswith("  - warning: ")] == expected
     assert lines.index(expected[-1]) < lines.index("[1/1] 01-tiny")  # before any chapter
+    # under a verdict that counts them, as validate's
+    assert lines[lines.index(expected[0]) - 1] == f"OK: {path.name}: 12 patients; 2 warnings:"
     # and again in the summary, under the line that ends the run: a long run's output had
     # scrolled them away
     summary = out.splitlines()
     assert summary[0].startswith("ran 1 chapter (01-tiny)") and summary[1:3] == expected
+    assert summary[0].endswith(" s; 2 cohort warnings:")
     assert "TWIN" not in out + err

@@ -82,7 +82,9 @@ def test_weeks_are_a_warning_naming_column_statistic_bound_and_factors(tmp_path,
     path = _write(tmp_path, weeks)
     code, out, err = _validate(path, capsys)
     assert code == 0, out  # a warning: the file stays valid
-    assert out.splitlines()[-1].startswith(f"OK: {path}: 82 patients")
+    # the verdict first, counting the warnings listed under it (it was the last line)
+    assert out.splitlines()[0].startswith(f"OK: {path}: 82 patients")
+    assert out.splitlines()[0].endswith("; 2 warnings:")
     os_line, pfs_line = _time_warnings(out)
     assert os_line.startswith(
         "  - warning: column os_months: times look like weeks or days, not months: median 42.5 "
@@ -216,6 +218,7 @@ def test_run_prints_the_warning_before_the_chapters_in_its_summary_and_on_the_re
     assert lines.index(expected[-1]) < lines.index("[1/1] 01-tiny")
     summary = out.splitlines()
     assert summary[0].startswith("ran 1 chapter (01-tiny)") and summary[1:3] == expected
+    assert summary[0].endswith("; 2 cohort warnings:")
     assert "ZQX" not in out + err
     # the report's first page, the page a colleague opens, says it too: columns, no values
     page = " ".join((tmp_path / "r" / "index.html").read_text(encoding="utf-8").split())

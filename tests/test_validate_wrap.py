@@ -15,7 +15,7 @@ from test_cli_hostile import call_cli
 from analysis import COHORT_CSV
 from analysis.__main__ import main
 from analysis.cohort import check_cohort_file
-from analysis.formatting import LINE_WIDTH, wrapped
+from analysis.formatting import LINE_WIDTH, display_width, wrapped
 
 
 def _book() -> pd.DataFrame:
@@ -67,7 +67,7 @@ def test_every_line_fits_hangs_under_its_item_and_keeps_the_words(
     out, _ = capsys.readouterr()
     lines = [line for line in out.splitlines() if line.strip()]
     assert code in (0, 1)
-    assert max(map(len, lines)) <= LINE_WIDTH, out
+    assert max(map(display_width, lines)) <= LINE_WIDTH, out  # terminal columns
     # a valid cohort's warnings come first, at two spaces: read as under a heading
     assert _hanging(["mine.csv:", *lines]), out
     # the words and their order: the one-line messages, unwrapped

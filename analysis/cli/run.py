@@ -30,7 +30,7 @@ from pathlib import Path
 from analysis import COHORT_CSV
 from analysis.cli import UsageError, file_path
 from analysis.cohort import CohortError, warning_lines
-from analysis.formatting import wrapped
+from analysis.formatting import quantity, wrapped
 from analysis.runner import (
     CHAPTERS_DIR,
     PARAMETER_RANGES,
@@ -119,8 +119,10 @@ examples:
 
 The cohort is validated first (python -m analysis validate); nothing is written unless it
 passes, and its warnings (a free-text column, times that look like weeks or days, a row
-repeated under another id, in full or but for one column) are printed
-as validate prints them, before the chapters and again in the closing summary. The report
+repeated under another id, in full or but for one column) are printed as validate prints
+them, under a line that counts them ('OK: FILE: N patients; 2 warnings:'), before the
+chapters, and again in the closing summary, under its first line ('ran … ; 2 cohort
+warnings:'). The report
 appears in one piece at --out; the input CSV is never changed.
 
 exit status: 0 report written, 1 a chapter failed (partial output in OUT.failed), 2 invalid
@@ -174,8 +176,12 @@ def _run(args: argparse.Namespace, stops: SignalStops) -> int:
         )
     except CohortError as exc:
         n = len(exc.problems)
+        warned = (
+            f", {quantity(len(exc.warnings), 'warning', thousands=True)}" if exc.warnings else ""
+        )
         print(
-            f"{_name(args.cohort)}: {n} problem{'s' if n != 1 else ''}; nothing was run or written",
+            f"{_name(args.cohort)}: {n} problem{'s' if n != 1 else ''}{warned}; nothing was run "
+            "or written",
             file=sys.stderr,
         )
         for problem in exc.problems:  # wrapped as validate prints them

@@ -14,14 +14,17 @@ read, never written.
 Exit codes
 ----------
 0
-    valid; warnings (free-text columns, time columns that look like weeks or days, a JSH
-    criterion column all 0 where the paper's rate makes that unlikely, patients meeting none of
-    the JSH criteria, rows that repeat another row in every column but ``patient_id``, or in
-    all but one other, named by their lines), if any, then ``OK: PATH: N patients, M columns (…)``.
+    valid: ``OK: PATH: N patients; M columns (…)``, ending ``; K warnings:`` when there are
+    warnings (free-text columns, time columns that look like weeks or days, a JSH criterion
+    column all 0 where the paper's rate makes that unlikely, patients meeting none of the JSH
+    criteria, rows that repeat another row in every column but ``patient_id``, or in all but
+    one other, named by their lines), listed under it, one item each: the verdict comes first.
     ``run`` prints the same warnings (:func:`analysis.cohort.warning_lines`).
 1
     the file was read but breaks the data dictionary, the plausibility rules or the privacy
-    rules, or has fewer patients than ``run`` accepts (:data:`analysis.cohort.MIN_PATIENTS`).
+    rules, or has fewer patients than ``run`` accepts (:data:`analysis.cohort.MIN_PATIENTS`):
+    ``PATH: N problems`` (``, K warnings`` when there are warnings), then the problems, then
+    the warnings.
 2
     the file cannot be read as a CSV at all (missing, empty, binary, an HTML or XML export,
     not UTF-8, wrong delimiter, a title line above the column names), or the command line is
@@ -48,7 +51,7 @@ from analysis.cohort import (
     renamed_columns,
     warning_lines,
 )
-from analysis.formatting import count, wrapped
+from analysis.formatting import count, quantity, wrapped
 from analysis.privacy import describe, file_name_identifier, mask_file_name, printable_header
 
 HELP = "check a cohort CSV against the data dictionary and the privacy rules; list every problem"
@@ -62,7 +65,8 @@ The file is only read, never written. Every problem is listed, one item each (wr
 80 characters, continued two spaces under it), naming the column; values that look like identifiers are masked. Column names are case-sensitive; the
 columns may come in any order; other columns are listed as not used (refused when they
 look like identifiers), beside the problems too when a required column is missing.
-Warnings leave the file valid: a free-text column; a time column that looks like weeks
+Warnings leave the file valid (its OK line comes first and counts them: '…; 2 warnings:'):
+a free-text column; a time column that looks like weeks
 or days (time-unit: of {min_values} times or more, a median above {median_max} months, or at
 least two times and {share:.0%} above {long_months} months);
 a JSH criterion column all 0 where the paper's rate makes that unlikely (jsh-never-met),
@@ -242,9 +246,11 @@ def run(args: argparse.Namespace) -> int:
         )
     for note in report.notes:  # what was ignored: not a problem, so not on stdout
         _say(f"note: {shown}: {note}", file=sys.stderr)
+    warned = f", {_warnings(report.warnings)}" if report.warnings else ""
     if problems:
         n = len(problems)
-        print(f"{shown}: {n} problem{'s' if n != 1 else ''}")  # one line: a path never breaks
+        # one line: a path never breaks; the warnings listed after the problems are counted
+        print(f"{shown}: {n} problem{'s' if n != 1 else ''}{warned}")
         renamed = [renamed_problem(*pair) for pair in _renamed_optional(report.columns).items()]
         for problem in problems + renamed:
             _say(f"  - {problem}")
@@ -254,7 +260,15 @@ def run(args: argparse.Namespace) -> int:
         if unused:  # beside a missing column: where it may be
             _say(unused)
         return 2 if report.fatal else 1
+    # the verdict first, ending with the count of the warnings listed under it: printed after
+    # them, it was lost below a screenful of warnings or read as one more of them
+    verdict = summary(report.columns, report.rows, shown)
+    _say(f"{verdict}; {_warnings(report.warnings)}:" if report.warnings else verdict)
     for line in warning_lines(report.warnings):  # as run prints them
         _say(line)
-    _say(summary(report.columns, report.rows, shown))
     return 0
+
+
+def _warnings(warnings) -> str:
+    """ "1 warning", "3 warnings": how the verdict line counts the warnings listed under it."""
+    return quantity(len(warnings), "warning", thousands=True)
