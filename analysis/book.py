@@ -49,7 +49,7 @@ from analysis.survival import (
     negative_bound_note,
 )
 from analysis.synthesis import infeasible_interval_note
-from analysis.tables import compare, explanation, format_published_value
+from analysis.tables import TABLE2_FIELDS, compare, explanation, format_published_value
 from analysis.tables import verdict as _verdict
 from analysis.verdicts import (
     AGREES,
@@ -2188,34 +2188,30 @@ def _cell_reasons_note(
     return parts + [(word_list(cells), why) for why, cells in by_reason.items()]
 
 
-def _differs_note(reason: str, bad: list[str], groups: list[tuple[str, str]]) -> tuple[str, str]:
+def _differs_note(
+    differing, remark: str, bad: list[str], groups: list[tuple[str, str]]
+) -> tuple[str, str]:
     """A ✗ row's note, split into what its row shares with others and what is its own: the
     cells that differ (``detail``, said beside the row: "HR and CI") and the reason (MyST),
-    from :func:`analysis.tables.table2`'s ``reason`` ("HR and CI differ at the printed
-    decimals[; remark]"), the differing cells ``bad`` ("hr", "interval", "p"; the reason's cells
-    where empty) and :func:`_cell_reasons_note`'s ``groups``: the remark, then the
-    cells' reason, without the cells where one reason covers them all. Rows whose reason is the
-    same then share one note (:class:`SharedNotes`), whatever cells differ in each. Where the
+    from :func:`analysis.tables.table2`'s fields, never its ``reason`` sentence: ``differing``
+    (the row's differing cells, "hr", "interval", "p") and ``remark`` (what the coding does, or
+    why there is no estimate), the differing cells ``bad`` of this cohort's fit (``differing``
+    where empty) and :func:`_cell_reasons_note`'s ``groups``: the remark, then the cells'
+    reason, without the cells where one reason covers them all. Rows whose reason is the same
+    then share one note (:class:`SharedNotes`), whatever cells differ in each. Where the
     reasons name every differing cell themselves ("HR: …; CI: …") the detail is empty.
 
-    >>> why = "HR and CI differ at the printed decimals"
-    >>> _differs_note(why, ["hr", "interval"], [("HR and CI", "not reached")])
+    >>> _differs_note(("hr", "interval"), "", ["hr", "interval"], [("HR and CI", "not reached")])
     ('HR and CI', 'not reached')
-    >>> _differs_note(why, ["hr", "interval"], [("HR", "a"), ("CI", "b")])
+    >>> _differs_note(("hr", "interval"), "", ["hr", "interval"], [("HR", "a"), ("CI", "b")])
     ('', 'HR: a; CI: b')
-    >>> _differs_note("P differs at the printed decimals; coded per unit", [], [])
+    >>> _differs_note(("p",), "coded per unit", [], [])
     ('P', 'coded per unit')
-    >>> _differs_note("CI differs at the printed decimals", ["interval"], [])
+    >>> _differs_note(("interval",), "", ["interval"], [])
     ('CI', "not the paper's printed value")
     """
-    cell = r"(?:HR|CI|P)"
-    found = re.match(
-        rf"^({cell}(?:, {cell})*(?: and {cell})?) differs?(?: at the printed decimals)?(?:; (.*))?$",
-        reason,
-    )
-    detail, remark = (found.group(1), found.group(2) or "") if found else ("", reason)
-    if bad:  # the cells this cohort's fit misses (as tables.table2's reason names them)
-        detail = word_list([_CELL_NAMES[part] for part in bad])
+    cells = [_CELL_NAMES[part] for part in (bad or differing)]
+    detail = word_list(cells) if cells else ""
     if len(groups) == 1 and groups[0][0] == detail:
         body = groups[0][1]
     else:
@@ -2246,7 +2242,10 @@ def glue_table2(
     codings, verdicts and reasons), ``fits`` the matching :func:`analysis.tables.table2_models`
     (the estimates, formatted at the paper's decimals by
     :func:`analysis.tables.format_published_value`). Glues ``name`` and ``<name>-notes`` as
-    :func:`glue_table` does; the CSV holds ``table`` as is.
+    :func:`glue_table` does; the CSV holds ``table`` as is, but for the fields its ``reason``
+    is made of (:data:`analysis.tables.TABLE2_FIELDS`), which the reason says in words. A ✗
+    note is made from those fields (``differing``, ``remark``, ``why``), never by reading the
+    reason sentence back (:func:`_differs_note`).
 
     The verdict of a model sits after this cohort's P of that model, in ``<span
     class="verdict">``: ✓ (HR, interval and P all agree with the paper's) or ✗ with the number
@@ -2332,6 +2331,7 @@ def glue_table2(
     The same row missing its interval, whose reason chapter 01 gives:
 
     >>> table.loc[0, ["verdict", "reason"]] = ["differs", "CI differs at the printed decimals"]
+    >>> table["differing"] = [("interval",)]
     >>> missed = {"table2.age_years.uni.interval": "not reached by the search"}
     >>> with mock.patch("analysis.book.glue") as glue:
     ...     glue_table2("tbl-table2", table, fits, missed=missed)
@@ -2395,10 +2395,9 @@ def glue_table2(
                 p = format_published_value(est["p"], ids["p"]) if have["p"] else "–"
             else:
                 hr, p = "–", "–"
-                why = str(r.get("reason", "") or "")
+                why = str(r.get("why", "") or "")  # tables.table2's field: the fit's reason
                 if why and str(r["verdict"]) != "differs":  # a ✗ note says it already
                     # no estimate on this cohort (a user's: no verdict): why, in a note of its own
-                    why = re.sub(r"^term cannot be estimated on this cohort \((.*)\)$", r"\1", why)
                     number = notes.number(label, model, f"not estimable, {why}")
                     hr = "–" + str(number).translate(_SUPERSCRIPT)
             bad = [
@@ -2406,13 +2405,17 @@ def glue_table2(
                 for part in ("hr", "interval", "p")
                 if have[part] and not _cell_agrees(fit, term, part, ids[part])
             ]
-            verdict, reason = str(r["verdict"]), str(r.get("reason", "") or "")
+            verdict = str(r["verdict"])
             mark = ""
             if verdict == "agrees":
                 mark = "✓"
             elif verdict == "differs":
                 groups = _cell_reasons_note(base, bad, missed, infeasible, infeasible_ref)
-                detail, said = _differs_note(reason, bad, groups)
+                # what the reason says, as tables.table2 hands it over (its TABLE2_FIELDS)
+                differing = r.get("differing", ())
+                differing = tuple(differing) if isinstance(differing, (tuple, list)) else ()
+                remark = str(r.get("remark", "") or "")
+                detail, said = _differs_note(differing, remark, bad, groups)
                 number = notes.number(label, model, Markdown(said), detail)
                 mark = "✗" + str(number).translate(_SUPERSCRIPT)
             elif verdict and verdict not in unmarked:  # a reference row has none: no mark
@@ -2448,7 +2451,9 @@ def glue_table2(
                 f"{str(i).translate(_SUPERSCRIPT)} {r}  " for i, r in enumerate(notes.lines(), 1)
             ).rstrip()
         )
-    csv = table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    # the fields the reason is made of stay out of the download: its reason says them in words
+    shown = table.drop(columns=[c for c in TABLE2_FIELDS if c in table.columns])
+    csv = shown.to_csv(index=False, lineterminator="\n").encode("utf-8")
     file = html.escape(name.removeprefix("tbl-"))
     parts.append(
         f'<p class="downloads">Download: <a download="{file}.csv" '

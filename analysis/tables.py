@@ -99,6 +99,8 @@ __all__ = [
     "CENTRAL_RANGE_COLUMN",
     "HIDDEN",
     "table2",
+    "TABLE2_FIELDS",
+    "differing_cells_text",
     "table2_models",
     "table2_hr_text",
     "table2_hidden_terms",
@@ -161,7 +163,8 @@ def label_for_cohort(table: pd.DataFrame, user: bool) -> pd.DataFrame:
 
     When ``user`` is true: ``reproduced`` becomes :data:`~analysis.verdicts.YOUR_COHORT`, every ``verdict`` becomes :data:`~analysis.verdicts.NOT_SCORED` and
     ``reason`` is emptied (a difference from the paper is not an error on other patients) except
-    where the cell could not be computed ("–"), whose reason says why. The
+    where the cell could not be computed ("–"), whose reason says why; so are the fields
+    :func:`table2` gives the reason in (:data:`TABLE2_FIELDS`). The
     book's own tables are returned unchanged.
 
     Examples
@@ -184,6 +187,11 @@ def label_for_cohort(table: pd.DataFrame, user: bool) -> pd.DataFrame:
         shown = out[YOUR_COHORT].astype(str) if YOUR_COHORT in out.columns else None
         keep = shown.str.startswith("–") if shown is not None else False
         out["reason"] = out["reason"].where(keep, "")
+        # what the reason says as data (table2's TABLE2_FIELDS) goes with it
+        rows = pd.Series(keep, index=out.index)
+        for field, empty in (("differing", ()), ("remark", ""), ("why", "")):
+            if field in out.columns:
+                out[field] = [v if k else empty for v, k in zip(out[field], rows, strict=True)]
     out.attrs["user_cohort"] = True
     return out
 
@@ -1886,6 +1894,35 @@ def _parts_differ(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + f" and {parts[-1]} differ"
 
 
+#: The columns of :func:`table2` that hand over what its ``reason`` sentence says, as data, so
+#: that a chapter's note never reads them back out of the sentence: ``differing`` (the cells of
+#: the row that differ from the paper's at the printed decimals, a tuple of ``"hr"``,
+#: ``"interval"``, ``"p"`` in that order), ``remark`` (the rest of the reason: what the coding
+#: does, for the four terms whose coding is in question, or why there is no estimate) and
+#: ``why`` (the fit's own reason where the term cannot be estimated). ``reason`` is
+#: :func:`differing_cells_text` of ``differing`` and ``remark``, joined by "; ".
+TABLE2_FIELDS = ("differing", "remark", "why")
+
+#: How :func:`table2`'s reasons name the cells of a row.
+_TABLE2_CELL_WORDS = {"hr": "HR", "interval": "CI", "p": "P"}
+
+
+def differing_cells_text(cells) -> str:
+    """The cells ``cells`` (``"hr"``, ``"interval"``, ``"p"``: :func:`table2`'s ``differing``)
+    in the words of its ``reason``; empty when no cell differs.
+
+    Examples
+    --------
+    >>> differing_cells_text(("hr", "interval"))
+    'HR and CI differ at the printed decimals'
+    >>> differing_cells_text(("p",)), differing_cells_text(())
+    ('P differs at the printed decimals', '')
+    """
+    if not cells:
+        return ""
+    return _parts_differ([_TABLE2_CELL_WORDS[c] for c in cells]) + " at the printed decimals"
+
+
 def _hr_text(hr, lo, hi, p_text) -> str:
     return f"{hr} ({lo}), P {p_text}" if lo else f"{hr}, P {p_text}"
 
@@ -1913,7 +1950,17 @@ def table2(
     -------
     DataFrame
         ``variable``, ``term``, ``model``, ``coding``, ``published``, ``reproduced``, ``verdict``,
-        ``reason``. ``.attrs`` holds ``n_parameters``, ``events``, ``coding`` and ``ties``. A term that
+        ``reason``, then what the reason says as data (:data:`TABLE2_FIELDS`): ``differing``
+        (the cells that differ at the printed decimals, a tuple of ``"hr"``, ``"interval"``,
+        ``"p"``; empty when the row agrees, on a reference row and where there is no estimate),
+        ``remark`` (the rest of the reason: under the implied coding "coded per unit as the
+        printed HR implies, not as the label states", under the stated one "the paper's HR has
+        the size of a per-unit effect, not of this binary split", for the four terms whose coding
+        is in question; the whole reason where there is no estimate or nobody in a reference
+        group; else empty) and ``why`` (where the term cannot be estimated, the fit's own reason,
+        which the reason gives in brackets; else empty). ``reason`` is
+        :func:`differing_cells_text` of ``differing`` and ``remark``, joined by "; ": a chapter
+        reads the fields, never the sentence. ``.attrs`` holds ``n_parameters``, ``events``, ``coding`` and ``ties``. A term that
         cannot be estimated on the cohort reads "–" with the reason. On a user's cohort
         (``user``, default ``cohort.attrs["user_cohort"]``) the table is relabelled by
         :func:`label_for_cohort`, and a term whose row compares a group of 1 to 4 patients
@@ -1923,10 +1970,16 @@ def table2(
     --------
     >>> from analysis.cohort import load_cohort
     >>> t2 = table2(load_cohort())
-    >>> t2.columns.tolist()
-    ['variable', 'term', 'model', 'coding', 'published', 'reproduced', 'verdict', 'reason']
+    >>> t2.columns.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['variable', 'term', 'model', 'coding', 'published', 'reproduced', 'verdict', 'reason',
+     'differing', 'remark', 'why']
     >>> t2.loc[0, ["term", "model", "published"]].tolist()
     ['age_years', 'univariate', '0.996 (0.975–1.017), P 0.70']
+    >>> crp = t2[t2["term"] == "crp_gt3"].iloc[0]  # univariate, per mg/dL
+    >>> crp["differing"], crp["remark"]
+    (('p',), 'coded per unit as the printed HR implies, not as the label states')
+    >>> crp["reason"] == f"{differing_cells_text(crp['differing'])}; {crp['remark']}"
+    True
     >>> t2.attrs["n_parameters"], t2.attrs["coding"]
     (11, 'implied')
     """
@@ -1953,7 +2006,7 @@ def table2(
                     why = fits["reasons"][term]
                 row = _term_row(variable, term, label, model, key, fit, coding, why)
                 if term in hidden and term in fit.index:  # a user's group of 1-4
-                    row.update(reproduced=NOT_SHOWN_SMALL_GROUP, reason="")
+                    row.update(reproduced=NOT_SHOWN_SMALL_GROUP, reason="", differing=(), remark="")
                 rows.append(row)
     out = pd.DataFrame(
         rows,
@@ -1966,6 +2019,7 @@ def table2(
             "reproduced",
             "verdict",
             "reason",
+            *TABLE2_FIELDS,
         ],
     )
     out.attrs.update(
@@ -2004,8 +2058,11 @@ def coding_comparison(cohort: pd.DataFrame, *, ties: str = "breslow") -> pd.Data
         (:func:`analysis.formatting.term_hazard_ratio`), or "not estimable" where the fit
         failed, with the fit's reason in ``<coding> why`` (empty otherwise: "not in the model"
         said of a model that could not be fitted, or of a univariate model, read wrong), and the
-        row's ``<coding> verdict`` and
-        ``<coding> reason`` (on a user's cohort "not scored (your cohort)", no reason). On a
+        row's ``<coding> verdict``,
+        ``<coding> reason`` (on a user's cohort "not scored (your cohort)", no reason) and
+        ``<coding> differing`` (the row's :func:`table2` ``differing``: the cells that differ,
+        which :func:`differing_cells_text` says as the reason does; empty where no cell
+        differs). On a
         user's cohort a split that leaves 1 to 4 patients on one side (stated coding) reads
         :data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP` (:func:`table2_hidden_terms`).
 
@@ -2015,7 +2072,8 @@ def coding_comparison(cohort: pd.DataFrame, *, ties: str = "breslow") -> pd.Data
     >>> codings = coding_comparison(derive(load_cohort()))
     >>> codings.columns.tolist()
     ['term', 'variable', 'model', 'published', 'implied', 'implied why', 'implied verdict', \
-'implied reason', 'stated', 'stated why', 'stated verdict', 'stated reason']
+'implied reason', 'implied differing', 'stated', 'stated why', 'stated verdict', 'stated reason', \
+'stated differing']
     >>> codings.loc[0, ["variable", "model", "published", "implied"]].tolist()
     ['AST (U/L)', 'univariate', '1.011', '1.011 (1.005–1.017)']
     """
@@ -2047,6 +2105,7 @@ def coding_comparison(cohort: pd.DataFrame, *, ties: str = "breslow") -> pd.Data
                     row[coding] = NOT_SHOWN_SMALL_GROUP
                 row[f"{coding} verdict"] = str(scored["verdict"])
                 row[f"{coding} reason"] = str(scored["reason"] or "")
+                row[f"{coding} differing"] = tuple(scored["differing"])
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -2320,8 +2379,14 @@ def _reference_row(variable: str, ref: str, model: str, empty: bool = False) -> 
         ).text,
         "reproduced": "–" if empty else "1",
         "verdict": REFERENCE_VERDICT,
-        "reason": "nobody in this cohort is in this reference group" if empty else "",
+        **_reason_fields((), "nobody in this cohort is in this reference group" if empty else ""),
     }
+
+
+def _reason_fields(differing: tuple, remark: str, why: str = "") -> dict:
+    """A :func:`table2` row's ``reason`` and the fields it is made of (:data:`TABLE2_FIELDS`)."""
+    said = [p for p in (differing_cells_text(differing), remark) if p]
+    return {"reason": "; ".join(said), "differing": differing, "remark": remark, "why": why}
 
 
 def _empty_reference_terms(cohort: pd.DataFrame, coding: str) -> set[str]:
@@ -2368,7 +2433,7 @@ def _term_row(variable, term, label, model, key, fit, coding, why=None) -> dict:
             "published": published.entry(f"{base}.hr").text,
             "reproduced": "–",
             "verdict": DIFFERS,
-            "reason": f"term cannot be estimated on this cohort ({why})",
+            **_reason_fields((), f"term cannot be estimated on this cohort ({why})", why),
         }
     r = fit.loc[term]
     parts = {"hr": r["hr"], "interval": (r["lower"], r["upper"]), "p": r["p"]}
@@ -2378,14 +2443,13 @@ def _term_row(variable, term, label, model, key, fit, coding, why=None) -> dict:
         text, reproduced, ok = _check(entry_id, computed)
         pub[part], rep[part] = text, reproduced
         if not ok:
-            bad.append({"hr": "HR", "interval": "CI", "p": "P"}[part])
-    reason = ""
+            bad.append(part)
+    remark = ""
     if bad:
-        reason = _parts_differ(bad) + " at the printed decimals"
         if term in TABLE2_IMPLIED_TERMS and coding == "stated":
-            reason += "; the paper's HR has the size of a per-unit effect, not of this binary split"
+            remark = "the paper's HR has the size of a per-unit effect, not of this binary split"
         elif term in TABLE2_IMPLIED_TERMS:
-            reason += "; coded per unit as the printed HR implies, not as the label states"
+            remark = "coded per unit as the printed HR implies, not as the label states"
     return {
         "variable": variable,
         "term": term,
@@ -2394,7 +2458,7 @@ def _term_row(variable, term, label, model, key, fit, coding, why=None) -> dict:
         "published": _hr_text(pub["hr"], pub["interval"], None, pub["p"]),
         "reproduced": _hr_text(rep["hr"], rep["interval"], None, rep["p"]),
         "verdict": AGREES if not bad else DIFFERS,
-        "reason": reason,
+        **_reason_fields(tuple(bad), remark),
     }
 
 

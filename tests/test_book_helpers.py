@@ -232,9 +232,11 @@ def _table2_glued(
     uni: str = "agrees",
     missed=None,
     infeasible=None,
+    remark: str = "",
 ):
     """glue_table2 on one term the paper fits in both models (Child-Pugh 6 vs 5): the table's
-    markdown and its notes."""
+    markdown and its notes. ``remark`` is the rows' tables.table2 field of that name (the notes
+    read it, not ``reason``)."""
     from unittest import mock
 
     table = pd.DataFrame(
@@ -245,6 +247,7 @@ def _table2_glued(
             "coding": ["6 vs 5", "6 vs 5"],
             "verdict": [uni, verdict],
             "reason": [reason if uni == "differs" else "", reason],
+            "remark": [remark if uni == "differs" else "", remark],
         }
     )
     if user:
@@ -267,7 +270,7 @@ def test_table2_verdicts_follow_the_p_of_their_model():
     """Tables 7.4 and 7.5: five columns (an "Agrees (uni / multi)" column kept them 394 px wide
     on a 390 px phone); each model's ✓ or numbered ✗ follows this cohort's P of that model, in a
     span that tables.css puts under the P on a phone. The paper's row has none."""
-    text, notes = _table2_glued("differs", "HR 0.267 printed 0.722")
+    text, notes = _table2_glued("differs", remark="HR 0.267 printed 0.722")
     header, _, paper_row, ours = text.splitlines()
     assert header.count("|") == 6 and "Agrees" not in header
     assert "verdict" not in paper_row
