@@ -914,10 +914,13 @@ function bookOnReady(fn) {
 // where it ran out of room, inside a name ("feasibility_summar|y", "book_c|ohort"). A line may
 // now also break after a dot, an opening bracket, a comma or "=" (a <wbr>: no character, so the
 // copy button and a selection copy the code as written); the break inside a name stays the last
-// resort.
+// resort. So does a call in the prose (inline code): at 390 px Exercise 4.2 broke
+// "cohort["ast_u_l"].d|ropna()" and Exercise 7.1 "prior_tace_g|t4". A dot between digits
+// ("0.9") is no place to break.
 (function () {
   var MARK = /[.([{,=]/;
   var NO_BREAK_BEFORE = /^[\s)\]},.]?$|^[\s)\]},]/;
+  var DIGIT = /[0-9]/;
   function breakable(pre) {
     var walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
     var nodes = [];
@@ -932,6 +935,7 @@ function bookOnReady(fn) {
         if (!MARK.test(text.charAt(i))) continue;
         var next = i + 1 < text.length ? text.charAt(i + 1) : after;
         if (NO_BREAK_BEFORE.test(next)) continue;
+        if (text.charAt(i) === "." && i > 0 && DIGIT.test(text.charAt(i - 1)) && DIGIT.test(next)) continue;
         frag.appendChild(document.createTextNode(text.slice(last, i + 1)));
         frag.appendChild(document.createElement("wbr"));
         last = i + 1;
@@ -945,6 +949,11 @@ function bookOnReady(fn) {
     document
       .querySelectorAll("article div.cell_input div.highlight > pre, article div[class*='highlight-']:not(.output) > div.highlight > pre")
       .forEach(breakable);
+    // inline code in the prose; not an API page's signatures and fields (dl.py: book.css breaks
+    // them anywhere on a phone) nor a title (below)
+    document.querySelectorAll("article code.literal").forEach(function (code) {
+      if (!code.closest("dl.py, h1")) breakable(code);
+    });
   }
   bookOnReady(run);
 })();
