@@ -1212,7 +1212,7 @@ def paper_bclc_check(directory=None) -> Check:
 
     The paper's Methods stage each patient on the conditions at the preparation for HAIC, the
     baseline of its thrombus counts, so a different time point cannot explain a shortfall; the
-    explanation says so. Chapters 02 and 08 give the three readings from ``details``.
+    explanation says so. Chapters 2 and 8 give the three readings from ``details``.
     ``directory``: the folder of the published-number YAML files (default: the book's).
 
     Examples

@@ -214,7 +214,7 @@ def _month(t: float) -> str:
 def early_landmarks_sentence(
     landmarks: pd.DataFrame, first_shown: str, *, treated: str, badge: str = "", reason: str = ""
 ) -> str:
-    """What the earliest landmark leaves to compare, in a sentence true on any cohort (chapter 09
+    """What the earliest landmark leaves to compare, in a sentence true on any cohort (chapter 9
     glues it whole after its table of landmarks).
 
     The book's cohort has nobody treated by the first landmark ("few exposed patients (none by
@@ -529,7 +529,7 @@ def exposure_analyses(
 
     On a user's cohort (``user``, default ``df.attrs["user_cohort"]`` as
     :func:`analysis.cohort.load_cohort` sets it) an estimate that compares a group of 1 to 4
-    patients is not given, as chapter 06 gives no log-rank P for such a group
+    patients is not given, as chapter 6 gives no log-rank P for such a group
     (:func:`analysis.privacy.small_groups`): its ``hr``, ``lower``, ``upper`` and ``p`` are NaN
     and its ``reason`` is :data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP`. The groups are the
     exposed and the unexposed patients (naive), those exposed before their follow-up ends and
@@ -798,7 +798,7 @@ def cutoff_sensitivity(
 
     On a user's cohort (``user``, default ``df.attrs["user_cohort"]`` as
     :func:`analysis.cohort.load_cohort` sets it) a cut-off that leaves 1 to 4 patients on one
-    side gives no median of that side, no log-rank P and no HR (NaN), as chapter 06 gives none
+    side gives no median of that side, no log-rank P and no HR (NaN), as chapter 6 gives none
     for such a group (:func:`analysis.privacy.small_groups`); its ``reason`` says so.
 
     Returns

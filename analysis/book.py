@@ -516,7 +516,7 @@ def verdict_provenance(table: pd.DataFrame, *quantities: str) -> Provenance:
 
 
 #: The verdict of a finding in words (:func:`verdict_words`), for the summaries at the top of
-#: chapters 04-09: reproduced, not reproduced, not scored on a user's cohort, or not compared.
+#: chapters 4–9: reproduced, not reproduced, not scored on a user's cohort, or not compared.
 VERDICT_WORDS = {
     True: "reproduced",
     False: "not reproduced",
@@ -705,7 +705,7 @@ def median_comparison(
     medians, mean: float, endpoint: str, *, cohort_path=None
 ) -> tuple[pd.DataFrame, list[Provenance]]:
     """This cohort's median survival, its 95% interval by three programs and SPSS's restricted
-    mean, each beside the paper's number (chapter 06's Tables 6.1 and 6.2), and the class of
+    mean, each beside the paper's number (chapter 6's Tables 6.1 and 6.2), and the class of
     this cohort's value in each row.
 
     Parameters
@@ -811,7 +811,7 @@ def median_comparison(
     return table, classes
 
 
-#: Chapter 06's three comparisons of overall survival (the paper's Figures 1, 2A and 2B): key ->
+#: Chapter 6's three comparisons of overall survival (the paper's Figures 1, 2A and 2B): key ->
 #: (the cohort's column, {value: (label, published quantity)}, log-rank quantity, the figure
 #: whose entries of ``data/published/`` hold them).
 SURVIVAL_COMPARISONS = {
@@ -847,7 +847,7 @@ SURVIVAL_COMPARISONS = {
 
 @dataclasses.dataclass(frozen=True)
 class SurvivalComparisons:
-    """What :func:`survival_comparisons` returns: chapter 06's Table 6.3 and what its prose needs.
+    """What :func:`survival_comparisons` returns: chapter 6's Table 6.3 and what its prose needs.
 
     Attributes
     ----------
@@ -901,7 +901,7 @@ def _words_label(label: str) -> str:
 
 
 def survival_comparisons(cohort: pd.DataFrame, *, cohort_path=None) -> SurvivalComparisons:
-    """The paper's three comparisons of overall survival on this cohort (chapter 06's Table 6.3):
+    """The paper's three comparisons of overall survival on this cohort (chapter 6's Table 6.3):
     each group's median OS and SPSS 95% interval and the log-rank P, beside the paper's.
 
     Parameters
@@ -921,7 +921,7 @@ def survival_comparisons(cohort: pd.DataFrame, *, cohort_path=None) -> SurvivalC
     -----
     A row's reason says why this cohort's number cannot be the paper's: a median not estimable
     (:func:`analysis.survival.group_comparison`), an interval no SPSS output prints
-    (:func:`analysis.synthesis.infeasible_interval_note`, chapter 01's Table 1.1: its verdict
+    (:func:`analysis.synthesis.infeasible_interval_note`, chapter 1's Table 1.1: its verdict
     :data:`~analysis.verdicts.INFEASIBLE`, this cohort's interval being only as close as a
     symmetric one gets), an SPSS bound below 0 (:func:`analysis.survival.negative_bound_note`).
 
@@ -968,7 +968,7 @@ def survival_comparisons(cohort: pd.DataFrame, *, cohort_path=None) -> SurvivalC
             interval_id = f"{fig_loc}.{quantity}.interval"
             median_id = f"{fig_loc}.{quantity}.median"
             small = {"hidden": NOT_SHOWN_SMALL_GROUP} if value in hidden[key] else {}
-            # an interval no SPSS output prints (not symmetric about its median): chapter 01's
+            # an interval no SPSS output prints (not symmetric about its median): chapter 1's
             # verdict and reason (Table 1.1), its bounds read as the calibration reads them
             reason = infeasible_interval_note(interval_id) or None
             # SPSS's bound below 0: why, in the note of the interval's row (one note, not two)
@@ -1004,7 +1004,7 @@ def survival_comparisons(cohort: pd.DataFrame, *, cohort_path=None) -> SurvivalC
             }
         )
     table = compare(rows, cohort_path=cohort_path, user=user)
-    # the paper's interval is one no cohort prints (chapter 01): this cohort's is not a
+    # the paper's interval is one no cohort prints (chapter 1): this cohort's is not a
     # reproduction that missed, and its verdict says so (not scored on a user's cohort)
     for i, row in enumerate(rows):
         if row.get("infeasible") and table.loc[i, "verdict"] == DIFFERS:
@@ -1019,7 +1019,7 @@ def survival_comparisons(cohort: pd.DataFrame, *, cohort_path=None) -> SurvivalC
 
 @dataclasses.dataclass(frozen=True)
 class GroupMedian:
-    """One group of a comparison of overall survival as chapter 06's prose sets it
+    """One group of a comparison of overall survival as chapter 6's prose sets it
     (:func:`group_medians_sentence`). Every text is as printed, badges included.
 
     Attributes
@@ -1070,7 +1070,7 @@ class GroupMedian:
 
 
 def group_medians_sentence(first: GroupMedian, second: GroupMedian) -> str:
-    """The two groups' median OS beside the paper's, as chapter 06 glues it whole
+    """The two groups' median OS beside the paper's, as chapter 6 glues it whole
     (``{glue:md}`surv_KEY_groups:commonmark```).
 
     A group without patients, or whose median cannot be estimated, gets a sentence of its own
@@ -1142,7 +1142,7 @@ def group_medians_sentence(first: GroupMedian, second: GroupMedian) -> str:
 def logrank_sentence(
     p: str, paper: str, *, reason: str = "", chi2: str = "", hidden: str = ""
 ) -> str:
-    """Chapter 06's sentence on a log-rank test beside the paper's P, glued whole
+    """Chapter 6's sentence on a log-rank test beside the paper's P, glued whole
     (``{glue:md}`surv_lr_KEY_sentence:commonmark```).
 
     Parameters
@@ -1182,7 +1182,7 @@ def logrank_sentence(
 
 
 def logrank_line(result: dict, *, user: bool = False) -> str:
-    """A log-rank test as chapter 06 prints it under its code: χ² and P, or why not.
+    """A log-rank test as chapter 6 prints it under its code: χ² and P, or why not.
 
     Parameters
     ----------
@@ -1627,7 +1627,7 @@ def _unbroken(text: str) -> str:
 
     Examples
     --------
-    >>> text = "5-fluorouracil, `02-eligibility`, {ref}`chapter 01 <data-01-x>`"
+    >>> text = "5-fluorouracil, `02-eligibility`, {ref}`chapter 1 <data-01-x>`"
     >>> _unbroken(text) == text.replace("5-", "5\u2011", 1)
     True
     """
@@ -1943,7 +1943,7 @@ def see_table(text: str, label: str) -> Markdown:
 
 #: The note under every table that sets the book's cohort beside the published numbers it was
 #: calibrated to (Tables 2.2, 2.4, 2.6, 4.1, 5.1): their agreement is by construction. (MyST,
-#: with a link to chapter 01.)
+#: with a link to chapter 1.)
 #:
 #: :meta hide-value:
 CALIBRATED_NOTE = (
@@ -2117,7 +2117,7 @@ def _pipe_table(headers: list[str], rows: list[list[str]], align: list[str]) -> 
     return "\n".join(lines) + "\n"
 
 
-#: The section of chapter 01 that says why each missed univariate Table 2 cell is missed
+#: The section of chapter 1 that says why each missed univariate Table 2 cell is missed
 #: (:func:`analysis.calibration.missed_cell_reasons`); :func:`glue_table2`'s notes point to it.
 MISSED_REASONS_REF = "data-missed-reasons"
 _CELL_NAMES = {"hr": "HR", "interval": "CI", "p": "P"}  # as tables.table2's reasons name them
@@ -2138,7 +2138,7 @@ def _cell_agrees(fit: pd.DataFrame, term: str, part: str, cell_id: str) -> bool:
 def _missed_reasons_note(base: str, missed) -> list[tuple[str, str]]:
     """What a ✗ note of a univariate row adds: each missed cell's reason category, cells of one
     category together (``[("HR and CI", "…"), ("P", "…")]``, MyST), the last with a
-    cross-reference to chapter 01."""
+    cross-reference to chapter 1."""
     by_category: dict[str, list[str]] = {}
     for part, cell in _CELL_NAMES.items():
         category = missed.get(f"{base}.{part}")
@@ -2154,7 +2154,7 @@ def _missed_reasons_note(base: str, missed) -> list[tuple[str, str]]:
 
 
 #: What a ✗ note says of a multivariable cell the cohort misses and no cohort is barred from:
-#: chapter 01's reasons (:func:`analysis.calibration.missed_cell_reasons`) are univariate only.
+#: chapter 1's reasons (:func:`analysis.calibration.missed_cell_reasons`) are univariate only.
 MULTIVARIABLE_UNEXPLAINED = (
     "not reached by the calibration; the reasons of chapter\xa001 cover univariate cells only"
 )
@@ -2165,7 +2165,7 @@ def _cell_reasons_note(
 ) -> list[tuple[str, str]]:
     """The reasons a ✗ note gives, one per differing cell (``bad``: "hr", "interval", "p"), as
     (cells, reason) pairs, cells sharing a reason together (``("HR and CI", "…")``, MyST):
-    chapter 01's reason for a missed univariate cell (:func:`_missed_reasons_note`), "infeasible:
+    chapter 1's reason for a missed univariate cell (:func:`_missed_reasons_note`), "infeasible:
     <short reason>, see <ref>" for a cell no cohort can print, "not aimed at: …" for a feasible
     cell the calibration gives up for the rest of its row (:func:`_table2_not_aimed`), and
     :data:`MULTIVARIABLE_UNEXPLAINED` for any other multivariable cell."""
@@ -2183,7 +2183,7 @@ def _cell_reasons_note(
         elif base.endswith(".multi"):
             why = _md_escape(MULTIVARIABLE_UNEXPLAINED)
         else:
-            continue  # a univariate cell: its reason, if any, is chapter 01's (said above)
+            continue  # a univariate cell: its reason, if any, is chapter 1's (said above)
         by_reason.setdefault(why, []).append(_CELL_NAMES[part])
     return parts + [(word_list(cells), why) for why, cells in by_reason.items()]
 
@@ -2271,7 +2271,7 @@ def glue_table2(
     ``missed`` maps the id of a univariate cell this cohort misses to its reason category
     (``id`` → ``category`` of :func:`analysis.calibration.missed_cell_reasons`): the ✗ note of
     that univariate row ends with the category of each such cell and a cross-reference to
-    chapter 01's section (label ``data-missed-reasons``). The reasons describe the book's synthetic
+    chapter 1's section (label ``data-missed-reasons``). The reasons describe the book's synthetic
     cohort under the implied coding: ignored on a user's cohort (``user``).
 
     ``infeasible`` maps the id of a cell no cohort can print to a short reason
@@ -2328,7 +2328,7 @@ def glue_table2(
     >>> print(glue.call_args_list[0].args[1].data.splitlines()[3])
     | ↳\u202fthis cohort · 7 (6) vs 75 (62) | 0.984 (0.424–2.283) | 0.96 <span class="verdict">✓</span> |  |  |
 
-    The same row missing its interval, whose reason chapter 01 gives:
+    The same row missing its interval, whose reason chapter 1 gives:
 
     >>> table.loc[0, ["verdict", "reason"]] = ["differs", "CI differs at the printed decimals"]
     >>> table["differing"] = [("interval",)]

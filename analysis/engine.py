@@ -1240,7 +1240,7 @@ def monotone_terms(x, time, event, beta, *, start=None, ties: str = "efron") -> 
     convergence; which of the two happens depends on the last bits of the arithmetic, and so on
     the processor's OpenBLAS kernels. This test does not: at a genuine maximum the same move
     lowers the likelihood by about ``4.5 / (se_j * range_j)**2`` (1e-3 and more for every fit of
-    chapter 09's bootstrap), on a monotone path by about ``e^-30``.
+    chapter 9's bootstrap), on a monotone path by about ``e^-30``.
 
     Parameters
     ----------

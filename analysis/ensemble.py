@@ -2,7 +2,7 @@
 
 The book's cohort is one draw of the generator calibrated to the paper's printed numbers; no
 cohort reproduces all of them (the book's prints every feasible Table 1, response and survival
-target but only part of Table 2, chapter 01), and other seeds give other cohorts calibrated to
+target but only part of Table 2, chapter 1), and other seeds give other cohorts calibrated to
 the same targets just as well. A result the paper does not print (a landmark hazard ratio, a
 proportional-hazards P value, 1-year survival, the optimism of the multivariable model, a Table 2
 cell no cohort can print) is a property of *the paper* only if it comes out the same, within a
@@ -179,7 +179,7 @@ RESULTS: dict[str, tuple[str, str, str]] = {
 
 #: Results that rest on a choice of the generator which the paper does not report: *assumed*
 #: whatever their spread, since every member makes the same choice (the ensemble varies the
-#: seed, not the generator; chapter 09's scenarios vary the timings).
+#: seed, not the generator; chapter 9's scenarios vary the timings).
 GENERATOR_CHOICES: dict[str, str] = {
     **{
         rid: "timing of additional TACE"
@@ -969,7 +969,7 @@ def calibrated(member: dict) -> bool:
     of Table 1, the responses and the survival block (:func:`analysis.synthesis.target_table`:
     no ``missed``) and every multivariable row of Table 2 (HR inside the printed interval, P on
     the printed side of 0.05). Table 2
-    cells are aimed at but not all reachable (chapter 01), so they do not decide membership.
+    cells are aimed at but not all reachable (chapter 1), so they do not decide membership.
 
     Parameters
     ----------

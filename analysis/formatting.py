@@ -80,7 +80,7 @@ NOT_REACHED = "not reached"
 #: :func:`hazard_ratio` and :func:`not_computable` print it as it is, never "not estimable".
 NOT_SHOWN_PREFIX = "not shown"
 #: The longest line a chapter prints or shows as code: wider, it scrolls or wraps on a phone and
-#: on paper (chapter 07's 85-character message was wider than its box at 1366 px).
+#: on paper (chapter 7's 85-character message was wider than its box at 1366 px).
 LINE_WIDTH = 80
 
 # In |x| * 10**decimals, a fractional part this close to one half is decided in decimal arithmetic.
@@ -367,7 +367,7 @@ def range_text(
     lower, upper, decimals: int = 1, *, thousands: bool = False, missing: str = "–"
 ) -> str:
     """The range of a quantity as :func:`interval` prints it, but one number when both ends
-    print the same: chapter 08 printed "score 7: 2.5–2.5 deaths". An interval of an estimate
+    print the same: chapter 8 printed "score 7: 2.5–2.5 deaths". An interval of an estimate
     keeps both bounds (:func:`interval`), as the paper prints them ("1.000–1.000").
 
     As in :func:`interval`, a missing end (NaN, None, infinite) prints as ``missing``, joined

@@ -114,9 +114,9 @@ COLUMN_LABELS = {
 
 #: The JSH 2021 criteria of TACE refractoriness, as :func:`analysis.clinical.jsh_refractory` names
 #: them, each with its one clinical label, in the order of the paper's Table 1. Every table that
-#: names the criteria shows these labels in this order: one patient's criteria (chapter 02), the
+#: names the criteria shows these labels in this order: one patient's criteria (chapter 2), the
 #: cohort's counts (Table 2.4) and, after "Refractory:", the cohort's 0/1 columns wherever Table 1
-#: is shown (chapters 01, 04 and 08), where "Vascular invasion" alone could be read as the
+#: is shown (chapters 1, 4 and 8), where "Vascular invasion" alone could be read as the
 #: portal vein tumour thrombus (PVTT). Short: a phone's table has about 390 px for all its columns.
 JSH_CRITERION_LABELS = {
     "intrahepatic_poor_response": "Poor response",
@@ -192,7 +192,7 @@ TERM_LABELS = {
     "orr": "ORR",
     "dcr": "DCR",
     # spelled out: beside "Age (years), SD" a bare "SD, n" reads as a standard deviation
-    # (chapter 01's Table 1.4); Table 5.1, all responses, keeps the abbreviations
+    # (chapter 1's Table 1.4); Table 5.1, all responses, keeps the abbreviations
     "response_cr": "Complete response (CR)",
     "response_pr": "Partial response (PR)",
     "response_sd": "Stable disease (SD)",

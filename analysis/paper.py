@@ -360,7 +360,7 @@ def fitted_label(term_id: str) -> str:
     return labels.term_label(term_id)
 
 
-#: Table 2's terms as chapter 07's figures and its proportional-hazards table name them: short,
+#: Table 2's terms as chapter 7's figures and its proportional-hazards table name them: short,
 #: in the coding the book fits (a per-unit term says so; a Child-Pugh score names its reference).
 SHORT_LABELS = {
     "child_pugh_6": "Child-Pugh 6 vs 5", "child_pugh_7": "Child-Pugh 7 vs 5",
@@ -629,7 +629,7 @@ def _log_box(value: float, decimals: int) -> tuple[float, float]:
 
 
 #: How a printed P is read: rounded half up (the book's reading) or truncated (cut after its
-#: last printed digit: ``0.02`` is 0.020–0.030), a reading the audit considers (chapter 08).
+#: last printed digit: ``0.02`` is 0.020–0.030), a reading the audit considers (chapter 8).
 P_READINGS = ("half-up", "truncated")
 
 
@@ -2064,7 +2064,7 @@ def approximate_conflicts(directory=None) -> pd.DataFrame:
     >>> round(c.attrs["pvtt"]["margin"][("pvtt_vp1_2", "pvtt_vp3_4")], 2)
     1.09
     """
-    # a pure function of the published numbers (about 70 ms; chapter 01 asks three times): made
+    # a pure function of the published numbers (about 70 ms; chapter 1 asks three times): made
     # once per state of the files, as table2_feasibility is; the copy's attrs are a deep copy
     files = published.files_signature(directory)
     return _approximate_conflicts(directory, files).copy()
@@ -2679,8 +2679,8 @@ FEASIBILITY_NOTE_DEATHS = (
 
 
 def feasibility_note(deaths: str, layout: str = "") -> str:
-    """The note under a table of the Table 2 cells no cohort can print (chapter 01's, chapter
-    07's), in short sentences; the tables' captions say only what they hold.
+    """The note under a table of the Table 2 cells no cohort can print (chapter 1's, chapter
+    7's), in short sentences; the tables' captions say only what they hold.
 
     :data:`FEASIBILITY_NOTE_CELLS`, then ``layout`` (how the table sets its lines out), then
     :data:`FEASIBILITY_NOTE_DEATHS` and ``deaths`` (where those deaths are, or how the table

@@ -407,7 +407,7 @@ def km_plot(
         tab.grid(False)
         for side in ("top", "right", "left"):
             tab.spines[side].set_visible(False)
-        # as the tick labels: >= 12 CSS px on a phone in the widest figure of chapter 06
+        # as the tick labels: >= 12 CSS px on a phone in the widest figure of chapter 6
         # (tests/test_figures_phone.py; 11 pt in a 4.8-inch figure was 9.8 px)
         tab.set_title("number at risk", loc="left", fontsize=FONT_PT, pad=2)
         tab.set_xticks(at_risk_times)
@@ -1655,7 +1655,7 @@ def dose_bsa_plot(
     return fig
 
 
-#: Chapter 06's group labels as its figures show them (shorter than Table 6.3's, to fit a phone).
+#: Chapter 6's group labels as its figures show them (shorter than Table 6.3's, to fit a phone).
 SHORT_LABELS = {
     "disease control (CR/PR/SD)": "disease control",
     "progressive disease": "progression",
@@ -1669,7 +1669,7 @@ SHORT_LABELS = {
 def survival_comparison_figures(
     cohort: pd.DataFrame, *, at_risk_times=None, min_count: int | None = None
 ) -> dict:
-    """Chapter 06's Figs 6.3-6.5: overall survival in the two groups of each of the paper's
+    """Chapter 6's Figs 6.3-6.5: overall survival in the two groups of each of the paper's
     three comparisons (:data:`analysis.book.SURVIVAL_COMPARISONS`), by :func:`km_plot`, the
     groups labelled as :data:`SHORT_LABELS`.
 
@@ -1722,7 +1722,7 @@ def dose_bsa_figure(
     formula: str = "mosteller",
     user: bool = False,
 ):
-    """Chapter 03's Fig. 3.1: the dose of each drug of the ECF regimen against BSA, full and
+    """Chapter 3's Fig. 3.1: the dose of each drug of the ECF regimen against BSA, full and
     capped (:func:`dose_bsa_plot`), with worked patients marked and a cohort's BSA as ticks.
 
     Parameters
@@ -1760,7 +1760,7 @@ def dose_bsa_figure(
 
 
 def cumulative_epirubicin_figure(cycles_shown: int, prior_tace_mg_m2: float):
-    """Chapter 03's Fig. 3.2: cumulative epirubicin (mg/m²) against completed ECF cycles, for
+    """Chapter 3's Fig. 3.2: cumulative epirubicin (mg/m²) against completed ECF cycles, for
     HAIC alone and after ``prior_tace_mg_m2`` from earlier TACE, with the checkpoints of
     :data:`analysis.clinical.EPIRUBICIN_CUMULATIVE_THRESHOLDS_MG_M2` as dotted lines.
 
@@ -1808,7 +1808,7 @@ def cumulative_epirubicin_figure(cycles_shown: int, prior_tace_mg_m2: float):
 
 
 def exposure_estimates_figure(analyses: Mapping):
-    """Chapter 09's Fig. 9.1: the hazard ratio of an exposure three ways, naive, as a
+    """Chapter 9's Fig. 9.1: the hazard ratio of an exposure three ways, naive, as a
     time-varying covariate and at each landmark, with their 95% intervals (:func:`forest_plot`);
     a :func:`note_figure` when none is estimable.
 

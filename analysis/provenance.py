@@ -74,7 +74,7 @@ MEANINGS = {
 #: What the mark after "published" means (the printed legend; a badge's tooltip says it of itself).
 VERDICT_MEANING = "this cohort reproduces the printed number (\u2713) or does not (\u2717)"
 #: The badges' tooltips: :data:`MEANINGS`, the determined one shortened (a badge links to the
-#: legend in chapter 01, which gives it whole; chapter 08 carries it 62 times, and its page is
+#: legend in chapter 1, which gives it whole; chapter 8 carries it 62 times, and its page is
 #: held under 200 KB).
 TOOLTIPS = {
     **MEANINGS,

@@ -10,7 +10,7 @@ calls. For a cohort and an output directory ``reports/NAME`` it
 3. executes it with papermill, working directory ``chapters/``, with the parameters
    ``cohort_path`` (the cohort's absolute path) and those ``-p key=value`` (or papermill's
    ``-p key value``) given that its ``parameters`` cell has (``-p confidence_level=0.9``
-   goes to chapter 05 only; a name that no chapter run has is refused before anything
+   goes to chapter 5 only; a name that no chapter run has is refused before anything
    runs), each value read as :func:`parse_parameters` says (a decimal number, true/false,
    null, else text);
 4. writes the executed notebook ``NN-x.ipynb`` and an HTML rendering ``NN-x.html`` per chapter,
@@ -1787,7 +1787,7 @@ def _quiet_kernel_manager(connection_dir: Path | None = None, started: list | No
 _KERNEL_STARTS = 3
 
 #: A code cell that has run this many seconds is named on the progress stream, and again every
-#: :data:`_SLOW_CELL_EVERY` seconds while it runs: on a large cohort chapter 09's bootstrap and
+#: :data:`_SLOW_CELL_EVERY` seconds while it runs: on a large cohort chapter 9's bootstrap and
 #: null simulation run for tens of seconds (minutes with ``-p n_bootstrap=10000``), and nothing
 #: else said what the run was doing (with ``--quiet`` nothing at all; papermill's bar stands
 #: still at the cell).
@@ -2055,11 +2055,11 @@ PARAMETER_RANGES = {
 }
 #: Text parameters with a fixed set of values.
 PARAMETER_CHOICES = {"bsa_formula": ("mosteller", "dubois")}
-#: List parameters (chapter 09's), which papermill's ``-y`` sets (``-p`` cannot; ``run`` refuses
+#: List parameters (chapter 9's), which papermill's ``-y`` sets (``-p`` cannot; ``run`` refuses
 #: a list): parameter -> (whole numbers only, lower bound, lower inclusive, what they are). An
 #: item of the wrong kind failed deep in the chapter (``landmarks: [-1.0]``: "could not convert
 #: string to float: '−1'"; ``cutoffs: []``: a KeyError). Each list holds 1 to 12 items
-#: (``_MAX_LIST_ITEMS``), in increasing order (chapter 09 shows its middle landmark).
+#: (``_MAX_LIST_ITEMS``), in increasing order (chapter 9 shows its middle landmark).
 PARAMETER_LISTS = {
     "cutoffs": (True, 0, True, "prior TACE sessions"),
     "landmarks": (False, 0, False, "months after the start of HAIC"),
@@ -2217,14 +2217,14 @@ def check_chapter_parameters(chapter: str, namespace: dict) -> None:
     wrong numbers. Called from a chapter's preamble, after the parameters (and papermill's
     injected cell), with its namespace: each parameter whose value is not the chapter's default
     is checked as :func:`check_parameter_values` checks a ``-p`` value; ``cohort_path`` is left
-    to :func:`analysis.cohort.load_cohort`. Lists (chapter 09's cut-offs and landmarks, which
+    to :func:`analysis.cohort.load_cohort`. Lists (chapter 9's cut-offs and landmarks, which
     papermill's ``-y`` can set and ``-p`` cannot) are checked against :data:`PARAMETER_LISTS`.
 
     A name papermill injected (its cell ``# Parameters``, read from IPython's input history
     ``In``) that this chapter does not have is refused too, naming the chapters that have it
     when some do: papermill only warns ("Passed unknown parameter") and the chapter ran on its
     default, a misspelt ``cohort_pth`` on the book's synthetic cohort, and ``-p
-    confidence_level 0.9`` given to chapter 04 unchanged. ``run`` gives each chapter only the
+    confidence_level 0.9`` given to chapter 4 unchanged. ``run`` gives each chapter only the
     ``-p`` it has (:func:`run_book`). The messages begin "parameter NAME", not ``run``'s "-p
     NAME": the chapter cannot tell which of papermill's ``-p``, ``-r``, ``-y`` or ``-f`` gave
     the value (a ``-y`` list was told "-p").
@@ -2398,7 +2398,7 @@ def _same(value, default) -> bool:
 
 def _check_body_pairs(checked: dict, defaults: dict, flag: str = "-p") -> None:
     """Refuse a worked patient whose height and weight (one given, the other the default)
-    make a BMI the dose sheet refuses, before chapter 03 fails in a code cell."""
+    make a BMI the dose sheet refuses, before chapter 3 fails in a code cell."""
     low, high = BMI_RANGE_KG_M2
     for height_name, weight_name in _PARAMETER_BODY_PAIRS:
         given = [name for name in (height_name, weight_name) if name in checked]
@@ -2759,7 +2759,7 @@ are shown, never scored.
 ```
 """
 
-#: Chapter 08's notice (``book/snippets/audit-notice.md``) in a report on a user's cohort: the
+#: Chapter 8's notice (``book/snippets/audit-notice.md``) in a report on a user's cohort: the
 #: book's says the other chapters computed on a synthetic cohort, not true of such a report.
 _USER_AUDIT_NOTICE = """\
 ```{admonition} No patient data on this page
@@ -2783,7 +2783,7 @@ def _book_chapter_numbers(names) -> dict[str, int]:
     ``chapters/01-data`` … ``chapters/10-your-cohort`` in order, in numbered parts whose numbers
     continue), so chapter ``06-survival`` is chapter 6. A report's site build renumbers its
     chapters so (``report_chapter_numbers``, ``book/_ext/book_site.py``); without it Sphinx
-    numbers a report of chapters 06, 07 and 09 as 1, 2 and 3. When two chapters share a
+    numbers a report of chapters 6, 7 and 9 as 1, 2 and 3. When two chapters share a
     prefix (a ``--chapters-dir`` with ``06-a`` and ``06-b``) no number is theirs alone and
     the report keeps Sphinx's numbering ({}).
 
@@ -2813,7 +2813,7 @@ def _build_site(
     ``book/`` (theme, extensions, bibliography, glossary), a ``_toc.yml`` with a generated root
     page, the executed chapters as ``chapters/NN-x.ipynb`` and the reference pages
     :data:`REPORT_REFERENCE_PAGES`. The chapters keep the book's numbers
-    (:func:`_book_chapter_numbers`): chapter 06 is "6." and its figures and tables 6.x in a
+    (:func:`_book_chapter_numbers`): chapter 6 is "6." and its figures and tables 6.x in a
     report of any chapters, as in the book. ``omitted`` (:func:`_omitted_labels`) names the
     labels of the chapters left out: each ``{ref}`` to one (the glossary's, the synthetic-data
     notice's, a chapter's to another) is built as text naming the chapter, not as a broken
@@ -2839,7 +2839,7 @@ def _build_site(
     config["only_build_toc_files"] = True
     sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
     sphinx_config["report_omitted_labels"] = dict(omitted or {})
-    # chapter 06 stays 6 (its figures 6.x, its tables 6.x), whichever chapters the report has
+    # chapter 6 stays 6 (its figures 6.x, its tables 6.x), whichever chapters the report has
     sphinx_config["report_chapter_numbers"] = _book_chapter_numbers(notebooks)
     if user_cohort:  # the book's banner and footer say "synthetic": not true of a user's report
         theme = config.get("sphinx", {}).get("config", {}).get("html_theme_options", {})

@@ -1161,7 +1161,7 @@ def feasibility() -> pd.DataFrame:
     ['0.5–13.6', '2.8–11', '3.6–14.4']
     """
     # a pure function of the published numbers: made once per state of their files, as
-    # paper.table2_feasibility is (chapter 06 asks for it once per interval note: 12 times, about
+    # paper.table2_feasibility is (chapter 6 asks for it once per interval note: 12 times, about
     # 35 ms each), a copy returned
     return _feasibility(files_signature()).copy()
 
@@ -1244,7 +1244,7 @@ def _feasibility(_files: tuple) -> pd.DataFrame:
 
 
 def infeasible_interval_note(interval_id: str) -> str:
-    """Why no cohort prints a published interval of a median, as chapter 01's Table 1.1 says it
+    """Why no cohort prints a published interval of a median, as chapter 1's Table 1.1 says it
     (:func:`feasibility`); ``""`` when some cohort can print it.
 
     A bound printed with fewer decimals than the other is read at the other's ("2.8–11" means
@@ -3203,7 +3203,7 @@ def cox_hazard_ratios(df: pd.DataFrame) -> dict:
 
 def cox_distance_table(df: pd.DataFrame) -> pd.DataFrame:
     """Published vs reproduced Table 2 hazard ratios (Breslow ties, as SPSS fits them and as
-    chapter 07 reports them: :func:`analysis.tables.table2_models`), with the distance in units
+    chapter 7 reports them: :func:`analysis.tables.table2_models`), with the distance in units
     of the last printed digit (0.001).
 
     Examples

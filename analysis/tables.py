@@ -1033,7 +1033,7 @@ def label_repeated_targets(targets: pd.DataFrame) -> pd.DataFrame:
     """One row per printed number, each told apart: rows whose label repeats (a number the paper
     prints in two places) are labelled with where each is printed and kept together.
 
-    Chapter 01's Table 1.4 listed "Median OS, additional TACE, 95% CI" twice, 3.6–24.4 (Figure
+    Chapter 1's Table 1.4 listed "Median OS, additional TACE, 95% CI" twice, 3.6–24.4 (Figure
     2) and, far below it, 3.6–14.4, the abstract's, said only in a footnote; and
     "Additional TACE during HAIC, n" twice (Table 1's 26, the Results' "Twenty-six"). Each such
     row now ends with its section, "(Figure 2)", "(Abstract)" (:func:`analysis.labels.section_label`),
@@ -1085,7 +1085,7 @@ def user_target_values(
 ) -> pd.DataFrame:
     """A user's cohort's values beside the published aggregates, without a single patient's value.
 
-    ``targets`` has ``id`` and ``column`` (the cohort's value as text), as chapter 01 shows
+    ``targets`` has ``id`` and ``column`` (the cohort's value as text), as chapter 1 shows
     :func:`analysis.synthesis.target_table`. Table 1's minimum–maximum rows (AFP, PIVKA-II)
     become :func:`central_range_text`, their medians :func:`analysis.privacy.shown_percentile`
     (never one patient's value, as printed; "hidden" where it would be), and a mean age of 90 or
@@ -1454,7 +1454,7 @@ TABLE2_IMPLIED_TERMS = {
 }
 
 #: Fits :func:`table2_models` keeps, the most recently used, each by cohort content, coding, tie
-#: rule and ``user``: chapter 07 asks for the same cohort's four fits twelve times.
+#: rule and ``user``: chapter 7 asks for the same cohort's four fits twelve times.
 _TABLE2_CACHE_SIZE = 16
 _TABLE2_CACHE: OrderedDict = OrderedDict()
 _TABLE2_CACHE_LOCK = threading.Lock()
@@ -1639,7 +1639,7 @@ def _table2_models(cohort: pd.DataFrame, coding: str, ties: str, user: bool | No
         "multivariate": multivariate,
         "design": d,
         # the parameters the model estimates, not those it was meant to have: a constant term is
-        # left out (chapter 07's "9 parameters" beside its table of 8 on a cohort where everybody
+        # left out (chapter 7's "9 parameters" beside its table of 8 on a cohort where everybody
         # had additional TACE)
         "terms": list(fitted_cols),
         "n_parameters": len(fitted_cols),
@@ -1739,7 +1739,7 @@ def table2_hidden_terms(
 ) -> list[str]:
     """The Table 2 terms (``coding`` as :func:`table2_models`) whose hazard ratio, interval and P
     a user's cohort does not show: those whose row compares a group of 1 to 4 patients, as
-    the term's group or its reference group (BCLC stage: any stage), as chapter 06 shows no
+    the term's group or its reference group (BCLC stage: any stage), as chapter 6 shows no
     median or log-rank P of such a group (:func:`analysis.privacy.small_groups`). Rows entered
     per unit compare no groups; an empty group leaves a term not estimable, not hidden. The
     patients are those with a survival time and status, as :func:`table2_group_counts` counts.
@@ -2036,7 +2036,7 @@ def table2(
 def coding_comparison(cohort: pd.DataFrame, *, ties: str = "breslow") -> pd.DataFrame:
     """The four factors whose coding is in question (:data:`TABLE2_IMPLIED_TERMS`): the paper's
     hazard ratio beside this cohort's under the implied (per unit) and the stated (cut-off)
-    coding, with the verdict of each coding's Table 2 row (chapter 07, Table 7.1).
+    coding, with the verdict of each coding's Table 2 row (chapter 7, Table 7.1).
 
     A verdict is that of the whole row of :func:`table2` (HR, interval and P against the
     paper's), not of the HR shown: a ✗ may be about the interval or P, which ``reason`` names.
@@ -2234,7 +2234,7 @@ def table2_group_counts(
     ``min_cell_count`` − 1 reads ``"<5"`` and counts that would give a hidden one back read
     "hidden" (:func:`analysis.privacy.hidden_counts`): a factor's groups add up to N, their
     deaths to the deaths of the cohort, a group's deaths and survivors to its patients; and
-    Table 1 (:func:`table1`, chapter 04) shows counts of the same patients, so a group that
+    Table 1 (:func:`table1`, chapter 4) shows counts of the same patients, so a group that
     equals or sums Table 1 rows (sex, Child-Pugh class, BCLC stage, PVTT Vp0 to Vp4,
     additional TACE) is hidden where Table 1's hidden and shown rows would give it, or it them,
     back.
@@ -2289,7 +2289,7 @@ def table2_group_counts(
     shown_n = {k: fmt_count(v) for k, v in n.items()}
     shown_d = {k: fmt_count(v) for k, v in deaths.items()}
     if is_user:
-        # the groups' sizes first, with Table 1's rows as chapter 04 shows them (fixed)
+        # the groups' sizes first, with Table 1's rows as chapter 4 shows them (fixed)
         t1 = table1(cohort, user=True, min_cell_count=min_cell_count).set_index("characteristic")
         t1 = t1.iloc[:, 1]  # the cohort's column ("your cohort")
         t1_marks = {f"<{threshold}", COMPLEMENT_MARK}
@@ -2565,7 +2565,7 @@ def table2_ties(
     return out
 
 
-# ------------------------------------------------------------- chapter 02: eligibility, staging
+# ------------------------------------------------------------- chapter 2: eligibility, staging
 #: The JSH criteria as Table 2.4 lists them: label (:data:`analysis.labels.JSH_CRITERION_LABELS`),
 #: the cohort's 0/1 column, the criterion of :func:`analysis.clinical.jsh_refractory_frame`; in
 #: the order of the paper's Table 1 (:data:`analysis.clinical.JSH_COHORT_COLUMNS`).
@@ -3030,7 +3030,7 @@ def _infusion_text(hours: float) -> str:
 
 
 def ecf_schedule() -> pd.DataFrame:
-    """Chapter 03's Table 3.1: one ECF cycle (:data:`analysis.clinical.ECF_REGIMEN`), a row per
+    """Chapter 3's Table 3.1: one ECF cycle (:data:`analysis.clinical.ECF_REGIMEN`), a row per
     administration, with its dose per m², its infusion time ("not stated" where the paper gives
     none) and its route.
 
@@ -3061,7 +3061,7 @@ def ecf_schedule() -> pd.DataFrame:
 
 
 def ecf_regimen_check() -> pd.DataFrame:
-    """Chapter 03's Table 3.2: each dose, day and infusion time of
+    """Chapter 3's Table 3.2: each dose, day and infusion time of
     :data:`analysis.clinical.ECF_REGIMEN` beside the paper's Methods as printed
     (``data/published/``), with whether they agree.
 
@@ -3120,7 +3120,7 @@ def ecf_regimen_check() -> pd.DataFrame:
 
 
 def dose_band_table() -> pd.DataFrame:
-    """Chapter 03's table of dose adjustments: epirubicin's hepatic bands
+    """Chapter 3's table of dose adjustments: epirubicin's hepatic bands
     (:data:`analysis.clinical.EPIRUBICIN_BILIRUBIN_BAND_MG_DL` and the other ``EPIRUBICIN_*``
     constants) and cisplatin's renal bands (:data:`analysis.clinical.DEFAULT_RENAL_BANDS`), as
     :func:`analysis.clinical.ecf_dose_sheet` applies them, with their sources.

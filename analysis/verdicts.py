@@ -54,7 +54,7 @@ DIFFERS = "differs"
 #: Verdict of every row of a comparison computed on a user's cohort.
 NOT_SCORED = "not scored (your cohort)"
 #: Verdict of a row the paper printed no number for: e.g. R's interval of a median, when the
-#: paper's interval is SPSS's (chapter 06's Tables 6.1 and 6.2).
+#: paper's interval is SPSS's (chapter 6's Tables 6.1 and 6.2).
 NOT_COMPARABLE = "not comparable"
 #: Name of the ``reproduced`` column on a user's cohort.
 YOUR_COHORT = "your cohort"
@@ -71,7 +71,7 @@ NOT_AVAILABLE = "not available"
 #: The calibration vocabulary.
 CALIBRATION_VERDICTS = (HIT, MISSED, INFEASIBLE, NOT_AVAILABLE)
 #: The comparison vocabulary, in the order tables count it: :data:`INFEASIBLE` is also a
-#: comparison's verdict on a number no cohort prints (chapter 06's Table 6.3).
+#: comparison's verdict on a number no cohort prints (chapter 6's Table 6.3).
 COMPARISON_VERDICTS = (AGREES, DIFFERS, INFEASIBLE, NOT_COMPARABLE, NOT_SCORED)
 
 # ---------------------------------------------------------------- the paper's consistency

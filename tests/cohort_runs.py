@@ -3,51 +3,51 @@
 Each run is made once per test worker by a session fixture of ``tests/conftest.py``, and the
 tests that read it share an ``xdist_group`` (so one worker makes it, once):
 
-- ``odd_run`` (group ``full-run-odd``): chapters 01-07 and 09 on the second cohort without any
-  optional column and with degenerate data (:func:`write_other_cohorts`), chapter 05 with
-  ``confidence_level=0.9``, chapter 09 with few simulated studies and resamples. Read by
-  tests/test_full_run.py, by test_chapters_02_03.py (chapter 02 on the required columns only)
-  and by test_any_cohort.py (chapters 02, 04 and 05 without optional columns): each had run its
+- ``odd_run`` (group ``full-run-odd``): chapters 1–7 and 9 on the second cohort without any
+  optional column and with degenerate data (:func:`write_other_cohorts`), chapter 5 with
+  ``confidence_level=0.9``, chapter 9 with few simulated studies and resamples. Read by
+  tests/test_full_run.py, by test_chapters_02_03.py (chapter 2 on the required columns only)
+  and by test_any_cohort.py (chapters 2, 4 and 5 without optional columns): each had run its
   own chapters on a cohort of its own without the optional columns. The report's site is not
   built: test_full_run.py's whole-book run builds one from every chapter, and what these tests
   read (explanations displayed in place of estimates) is in the notebooks.
 - ``planted_run`` (group ``planted-run``): :func:`analysis.runner.run_book` (chapters and the
   report's site) on 13 rows of ``data/cohort.csv`` with planted extremes. Read by
   tests/test_no_individual_values.py and by test_chapters_02_03.py (a subset of the book's
-  cohort: the Child-Pugh sentence claims no match; it had run chapter 02 on 45 rows).
-- ``chapter_02_on_a_copy`` (group ``chapter-02-copy``): chapter 02 on ``data/cohort.csv`` copied
+  cohort: the Child-Pugh sentence claims no match; it had run chapter 2 on 45 rows).
+- ``chapter_02_on_a_copy`` (group ``chapter-02-copy``): chapter 2 on ``data/cohort.csv`` copied
   to another path (a user's cohort) with ``require_two_sessions=False``. Read by
   test_no_individual_values.py (the stage-B cross-table) and test_chapters_02_03.py (the caption
-  and prose follow the parameter): each had run chapter 02 on its own.
-- ``no_deaths_run`` (group ``no-deaths-run``): chapters 06, 07 and 09 on ``data/cohort.csv``
+  and prose follow the parameter): each had run chapter 2 on its own.
+- ``no_deaths_run`` (group ``no-deaths-run``): chapters 6, 7 and 9 on ``data/cohort.csv``
   with every patient censored (:func:`no_deaths_rows`). Read by tests/test_reader_cohorts.py
   (the sentences of the three chapters on a cohort without deaths) and by test_any_cohort.py
-  (chapter 06 runs to the end on an all-censored cohort, no bare NaN or dash: it had run chapter
+  (chapter 6 runs to the end on an all-censored cohort, no bare NaN or dash: it had run chapter
   06 on 12 such patients of its own, about 3 CPU-s).
-- ``short_no_tace_run`` (group ``short-no-tace-run``): chapters 06 and 09 on ``data/cohort.csv``
+- ``short_no_tace_run`` (group ``short-no-tace-run``): chapters 6 and 9 on ``data/cohort.csv``
   with nobody treated with additional TACE, nobody with more than 4 prior TACE sessions, and
   every time divided by 12 (:func:`short_no_tace_rows`). Read by tests/test_any_cohort.py (the
-  sentences of chapters 06 and 09 where a group has nobody: it had run both on the cohort
+  sentences of chapters 6 and 9 where a group has nobody: it had run both on the cohort
   without the short follow-up) and by test_reader_cohorts.py (the Kaplan-Meier figures' time
-  axis on a follow-up of at most about 4 months: it had run chapter 06 on the cohort with every
+  axis on a follow-up of at most about 4 months: it had run chapter 6 on the cohort with every
   time divided by 12 alone, about 3 CPU-s). The two properties do not meet: the figures' step
   follows the follow-up's length, the sentences the groups' sizes (and a comparison that has no
   second group, the same on any time scale).
-- ``stretched_run`` (group ``stretched-run``): chapters 06 and 09 (the latter with few simulated
+- ``stretched_run`` (group ``stretched-run``): chapters 6 and 9 (the latter with few simulated
   studies and resamples) on 60 of the book's patients with every time stretched
   (:func:`stretched_rows`), saved as ``my cohort.csv``. Read by tests/test_reader_cohorts_pass5.py
   (the sentences of a cohort whose median lies beyond 12 months) and by
   test_reader_cohorts_pass6.py (Exercise 9.3's command names the reader's file, quoted, and
-  the reader's number of simulated studies: it had run chapter 09 on a cohort of its own with
+  the reader's number of simulated studies: it had run chapter 9 on a cohort of its own with
   the same parameters, about 2 CPU-s).
-- ``short_treated_run`` (group ``short-treated-run``): chapters 05, 06, 07, 09 (few simulated
+- ``short_treated_run`` (group ``short-treated-run``): chapters 5, 6, 7, 9 (few simulated
   studies and resamples) and 10 on ``data/cohort.csv`` with every time divided by 50,
   everybody treated with additional TACE, SD and PR read as CR, every Child-Pugh score 5 or 6
   and INR empty (:func:`short_treated_rows`). Read by tests/test_reader_cohorts_pass4.py
-  (chapters 05, 06, 07 and 09 on a follow-up under a month, without stable disease, many deaths
-  tied) and by test_reader_cohorts_pass6.py (chapter 07 counts the parameters it fits,
+  (chapters 5, 6, 7 and 9 on a follow-up under a month, without stable disease, many deaths
+  tied) and by test_reader_cohorts_pass6.py (chapter 7 counts the parameters it fits,
   chapter 10 an optional column empty in every row: it had run both on the same cohort without
-  the short follow-up and the responses, about 4 CPU-s). The parameters chapter 07 fits follow
+  the short follow-up and the responses, about 4 CPU-s). The parameters chapter 7 fits follow
   which terms vary (additional TACE, the scores), not the times; the tied deaths change their
   estimates, not their number.
 
@@ -55,9 +55,9 @@ Every chapter is executed the way ``python -m analysis run`` executes it (paperm
 directory ``chapters/``, the cohort as the ``cohort_path`` parameter), in a kernel of its own
 forked from the test worker's zygote (tests/kernel_fork.py). A module run alone makes every
 run it reads: tests/test_chapters_02_03.py alone reads all three (about 39 CPU-s, where its own
-three runs of chapter 02 took about 14); the four modules together, as ``make test`` runs them,
-save about 17 CPU-s. The last four runs above spare four chapter runs (chapter 06 twice, 07 and
-09) and the set-up of the tests that made them; with chapter 09's few simulated studies and
+three runs of chapter 2 took about 14); the four modules together, as ``make test`` runs them,
+save about 17 CPU-s. The last four runs above spare four chapter runs (chapter 6 twice, 7 and
+9) and the set-up of the tests that made them; with chapter 9's few simulated studies and
 resamples where nothing reads them, the modules that read them (with test_engine_linalg.py's
 cheaper seed) went from about 111 to 63 CPU-s, in one process.
 """
@@ -78,12 +78,12 @@ SEED = 20260415  # any seed other than the book's
 #: The chapters run on the cohort without optional columns and with degenerate data.
 ODD_CHAPTERS = "01,02,03,04,06,07,09"
 #: Chapters run on that cohort as well, with parameters other than the default (test_any_cohort:
-#: chapter 05's Exercise 5.2 follows ``confidence_level``).
+#: chapter 5's Exercise 5.2 follows ``confidence_level``).
 ODD_EXTRA = {"05-response": {"confidence_level": 0.9}}
-#: Parameters of chapters of :data:`ODD_CHAPTERS`: chapter 09 with few simulated null studies and
+#: Parameters of chapters of :data:`ODD_CHAPTERS`: chapter 9 with few simulated null studies and
 #: bootstrap resamples, which no test reads on this cohort (they read its prose, its sentence on
 #: the exposure nobody has, and that no cell failed), as the other runs below have them: about
-#: 3 of the chapter's 5 CPU-s. Chapter 09 at its defaults on a user's cohort is
+#: 3 of the chapter's 5 CPU-s. Chapter 9 at its defaults on a user's cohort is
 #: test_full_run.py's whole-book run on the second cohort.
 ODD_PARAMETERS = {"09-bias": {"n_simulations": 4, "n_bootstrap": 4}}
 
@@ -220,11 +220,11 @@ CYCLES = 49  # schema maximum 50; the book's cohort gives nobody near this many
 #: The chapters that summarise, count or draw the baseline values: checked for the extremes.
 CHAPTERS = ["01-data", "02-eligibility", "03-treatment", "04-baseline", "05-response"]
 #: The planted run also executes the chapters whose prose glues counts of patients (06, 07) and
-#: chapter 09's landmark tables; the planted extremes are checked in CHAPTERS.
+#: chapter 9's landmark tables; the planted extremes are checked in CHAPTERS.
 RUN_CHAPTERS = [*CHAPTERS, "06-survival", "07-cox", "09-bias"]
 #: Patients of the planted cohort the chapters run on: odd, so that a median is one patient's.
 PLANTED_N = 13
-#: The run's ``-p``: chapter 09's simulated null studies and bootstrap resamples, few (no test
+#: The run's ``-p``: chapter 9's simulated null studies and bootstrap resamples, few (no test
 #: reads them on this cohort; its glued counts, the deaths per parameter and the landmark tables
 #: do not depend on them): about 3 of the chapter's 5 CPU-s. The other chapters have no such
 #: parameter (papermill sets it in their injected cell, unused).
@@ -263,7 +263,7 @@ def run_planted(root: Path) -> Path:
 # ------------------------------------------------------------ the cohort without deaths
 #: The chapters run on the cohort where nobody died.
 NO_DEATHS_CHAPTERS = ("06-survival", "07-cox", "09-bias")
-#: Chapter 09's simulated null studies and bootstrap resamples, few: no test reads them on this
+#: Chapter 9's simulated null studies and bootstrap resamples, few: no test reads them on this
 #: cohort (its model cannot be fitted, so no resample is tried; the simulated studies do not
 #: depend on the cohort's deaths), as tests/test_reader_cohorts_pass5.py runs it (about 1.3 of
 #: its 3.2 CPU-s).
@@ -291,7 +291,7 @@ def run_no_deaths(root: Path) -> Path:
 # ------------------------------- no additional TACE, no more than 4 prior sessions, short follow-up
 #: The chapters run on that cohort.
 SHORT_NO_TACE_CHAPTERS = ("06-survival", "09-bias")
-#: Chapter 09 with few simulated studies and resamples: no test reads them on this cohort (about
+#: Chapter 9 with few simulated studies and resamples: no test reads them on this cohort (about
 #: 2 of its 4 CPU-s).
 SHORT_NO_TACE_PARAMETERS = {"09-bias": {"n_simulations": 4, "n_bootstrap": 4}}
 #: The times divided by 12 in that cohort (every time the schema records).
@@ -327,7 +327,7 @@ def run_short_no_tace(root: Path) -> Path:
 
 
 # ------------------------------------------------------------------- the stretched cohort
-#: The chapters run on the stretched cohort, with their parameters: chapter 09 with few
+#: The chapters run on the stretched cohort, with their parameters: chapter 9 with few
 #: simulated studies and resamples (the exercise's command then names the reader's number).
 STRETCHED_RUNS = {"06-survival": {}, "09-bias": {"n_simulations": 4, "n_bootstrap": 4}}
 #: The stretched cohort's file name: a space, which a command that names it must quote.
@@ -402,9 +402,9 @@ def run_short_treated(root: Path) -> Path:
     return run_rows(short_treated_rows(), root / "short-treated.csv", SHORT_TREATED_RUNS)
 
 
-# ------------------------------------------------------- chapter 02 on a copy of the book's
+# ------------------------------------------------------- chapter 2 on a copy of the book's
 def run_02_on_a_copy(root: Path) -> Path:
-    """Chapter 02 on ``data/cohort.csv`` copied to ``root/copy.csv`` (a user's cohort), with
+    """Chapter 2 on ``data/cohort.csv`` copied to ``root/copy.csv`` (a user's cohort), with
     ``require_two_sessions=False``: the executed notebook ``root/02-eligibility.ipynb``."""
     from analysis import COHORT_CSV
 

@@ -40,7 +40,7 @@ numerics.pin_libm()
 # OpenBLAS on one thread in every test process and every process a test starts (chapter
 # kernels, `python -m analysis`), as Dask's workers have it; a setting given is kept (an empty
 # one is OpenBLAS's default, so replaced). Its helper threads spin while they wait: with both
-# cores busy, as in `make test`, small products (the Cox fits' tensordot in chapters 07 and 09)
+# cores busy, as in `make test`, small products (the Cox fits' tensordot in chapters 7 and 9)
 # cost several times their work. Measured beside one busy loop (tests/test_kernel_robust.py,
 # test_bias.py and test_full_run.py's whole-book run, one process): 82.4 -> 47.9 CPU-s, the
 # whole-book run 63 -> 38; the unit job beside other busy processes 644 -> 565 CPU-s (on an
@@ -276,7 +276,7 @@ def planted_run(tmp_path_factory, _kernel_zygote, _program_zygotes):
 
 @pytest.fixture(scope="session")
 def chapter_02_on_a_copy(tmp_path_factory, _kernel_zygote, _program_zygotes):
-    """Chapter 02 executed on a copy of data/cohort.csv with ``require_two_sessions=False``
+    """Chapter 2 executed on a copy of data/cohort.csv with ``require_two_sessions=False``
     (tests/cohort_runs.py): the notebook. Tests that read it are in the xdist group
     ``chapter-02-copy``."""
     import cohort_runs
@@ -287,7 +287,7 @@ def chapter_02_on_a_copy(tmp_path_factory, _kernel_zygote, _program_zygotes):
 
 @pytest.fixture(scope="session")
 def no_deaths_run(tmp_path_factory, _kernel_zygote):
-    """Chapters 06, 07 and 09 executed on data/cohort.csv with every patient censored
+    """Chapters 6, 7 and 9 executed on data/cohort.csv with every patient censored
     (tests/cohort_runs.py): the folder of executed notebooks. Tests that read it are in the
     xdist group ``no-deaths-run``."""
     import cohort_runs
@@ -299,7 +299,7 @@ def no_deaths_run(tmp_path_factory, _kernel_zygote):
 
 @pytest.fixture(scope="session")
 def short_no_tace_run(tmp_path_factory, _kernel_zygote):
-    """Chapters 06 and 09 executed on data/cohort.csv with nobody treated with additional TACE,
+    """Chapters 6 and 9 executed on data/cohort.csv with nobody treated with additional TACE,
     no more than 4 prior TACE sessions and every time divided by 12 (tests/cohort_runs.py): the
     folder of executed notebooks. Tests that read it are in the xdist group
     ``short-no-tace-run``."""
@@ -312,7 +312,7 @@ def short_no_tace_run(tmp_path_factory, _kernel_zygote):
 
 @pytest.fixture(scope="session")
 def stretched_run(tmp_path_factory, _kernel_zygote):
-    """Chapters 06 and 09 executed on 60 of the book's patients with every time stretched
+    """Chapters 6 and 9 executed on 60 of the book's patients with every time stretched
     (tests/cohort_runs.py): the folder of executed notebooks. Tests that read it are in the
     xdist group ``stretched-run``."""
     import cohort_runs
@@ -324,7 +324,7 @@ def stretched_run(tmp_path_factory, _kernel_zygote):
 
 @pytest.fixture(scope="session")
 def short_treated_run(tmp_path_factory, _kernel_zygote):
-    """Chapters 05, 06, 07, 09 and 10 executed on data/cohort.csv with every time divided by 50,
+    """Chapters 5, 6, 7, 9 and 10 executed on data/cohort.csv with every time divided by 50,
     everybody treated with additional TACE, nobody with stable disease and every Child-Pugh score
     5 or 6 (tests/cohort_runs.py): the folder of executed notebooks. Tests that read it are in
     the xdist group ``short-treated-run``."""

@@ -264,7 +264,7 @@ def test_cox_with_every_death_at_one_time_is_not_estimable():
     ("changes", "ref"), [({"sex": "F"}, "sex_male"), ({"pvtt": "Vp3"}, "pvtt_vp0")]
 )
 def test_a_reference_group_nobody_is_in_has_no_hazard_ratio_of_1(changes, ref):
-    """Every patient female: chapter 07's Table 7.5 read "Sex: male (reference) … ↳ your
+    """Every patient female: chapter 7's Table 7.5 read "Sex: male (reference) … ↳ your
     cohort · 0 (0) | 1" (a hazard ratio of 1 for a group of nobody) above the female row's
     "not estimable, nobody in this cohort is in its reference group (male)"."""
     from analysis import book
@@ -305,11 +305,11 @@ def test_optimism_with_one_patient_says_why():
 @settings(max_examples=25, **SETTINGS)
 @given(valid_cohorts())
 def test_baseline_and_response_functions(df):
-    """Chapters 02-05: eligibility, Table 1, the skewed-labs summary, response rates."""
+    """Chapters 2–5: eligibility, Table 1, the skewed-labs summary, response rates."""
     cohort = _load(df)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        # chapter 02
+        # chapter 2
         clinical.albi_frame(cohort)
         clinical.bclc_stage_frame(cohort)
         jsh_columns = [c for c in OPTIONAL if c.startswith("refractory_")]
@@ -323,16 +323,16 @@ def test_baseline_and_response_functions(df):
             if len(complete):
                 cp = clinical.child_pugh_frame(complete)
                 assert (cp["child_pugh_points"] == complete["child_pugh_score"]).all()
-        # chapter 03
+        # chapter 3
         if {"height_cm", "weight_kg"} <= set(cohort.columns):
             measured = cohort[["height_cm", "weight_kg"]].dropna()
             assert np.isfinite(clinical.bsa(measured["height_cm"], measured["weight_kg"])).all()
-        # chapter 04
+        # chapter 4
         t1 = table1(cohort)
         assert t1["verdict"].notna().all()
         skewed = table1_skewed(cohort)
         assert len(skewed) > 0
-        # chapter 05
+        # chapter 5
         summary = clinical.response_summary(cohort["best_response"])
         assert int(summary.loc["DCR", "count"]) <= len(cohort)
         for rate in (clinical.orr(cohort["best_response"]), clinical.dcr(cohort["best_response"])):
@@ -348,7 +348,7 @@ def test_baseline_and_response_functions(df):
 @settings(max_examples=40, **SETTINGS)
 @given(valid_cohorts())
 def test_survival_functions(df):
-    """Chapter 06 (and 01): medians, means and the three log-rank comparisons."""
+    """Chapter 6 (and 1): medians, means and the three log-rank comparisons."""
     cohort = derive(_load(df))
     t, e = cohort["os_months"], cohort["os_event"]
     with warnings.catch_warnings():
@@ -376,7 +376,7 @@ def test_survival_functions(df):
 @settings(max_examples=25, **SETTINGS)
 @given(valid_cohorts())
 def test_cox_functions(df):
-    """Chapter 07: Table 2's Cox models, the published comparison, EPV and the PH test.
+    """Chapter 7: Table 2's Cox models, the published comparison, EPV and the PH test.
 
     ``table2`` and ``table2_ties`` ask for the same models again (the implied coding's Breslow
     fit three times, the stated coding's twice): ``table2_models`` fits each once per cohort
@@ -400,7 +400,7 @@ def test_cox_functions(df):
             for text in tables.table2_group_counts(cohort, coding, user=True).values():
                 shown = [int(x) for x in re.findall(r"(?<![<\w])\d+", text)]
                 assert all(x == 0 or x >= 5 for x in shown), (text, df.attrs["shape"])
-        ties = table2_ties(cohort)  # chapter 07's Breslow-beside-Efron table (both fits)
+        ties = table2_ties(cohort)  # chapter 7's Breslow-beside-Efron table (both fits)
         assert len(ties) <= ties.attrs["cells"]
         assert (ties["Breslow (SPSS)"] != ties["Efron (R, lifelines)"]).all()
         implied = fitted["implied"]
@@ -418,7 +418,7 @@ def test_cox_functions(df):
 @settings(max_examples=8, **SETTINGS)
 @given(valid_cohorts())
 def test_figures(df):
-    """The figures of chapters 04-07 draw (or the chapter draws a note) on any cohort."""
+    """The figures of chapters 4–7 draw (or the chapter draws a note) on any cohort."""
     cohort = derive(_load(df))
     t, e = cohort["os_months"], cohort["os_event"]
     at_risk = np.arange(0, float(t.max()) + 1e-9, 6)
@@ -459,7 +459,7 @@ def test_figures(df):
 @settings(max_examples=10, **SETTINGS)
 @given(valid_cohorts())
 def test_bias_functions(df):
-    """Chapter 09: naive/landmark/time-varying analyses, cut-offs, optimism, timing scenarios."""
+    """Chapter 9: naive/landmark/time-varying analyses, cut-offs, optimism, timing scenarios."""
     cohort = _load(df)
     landmarks = [1.0, 2.0, 3.0, 6.0]
     with warnings.catch_warnings():
@@ -515,7 +515,7 @@ def _shown_text(notebook: Path) -> list[str]:
 
 def _ran_cleanly(notebooks: list[Path]) -> None:
     """No error output in any of the executed ``notebooks``, no warning among their outputs, and
-    no bare NaN or empty dashes where a number of chapter 06 or 07 is missing."""
+    no bare NaN or empty dashes where a number of chapter 6 or 7 is missing."""
     errors = []
     for out in notebooks:
         errors += _errors(out)
@@ -530,8 +530,8 @@ def _ran_cleanly(notebooks: list[Path]) -> None:
 def test_whole_chapters_run(tmp_path):
     """The chapters that crashed on this shape (every patient dying in one month; 07: one death
     time) run to the end with no error output in any executed notebook, no warning among their
-    outputs and no bare NaN or empty dashes where a number is missing (tester: chapter 06 printed
-    ``95% CI –––`` with every death at one time, chapter 07 ``AST: HR nan per U/L``). Executed
+    outputs and no bare NaN or empty dashes where a number is missing (tester: chapter 6 printed
+    ``95% CI –––`` with every death at one time, chapter 7 ``AST: HR nan per U/L``). Executed
     the way ``python -m analysis run`` executes them (:func:`_papermill`). (04/05 crashed on one
     patient, which a chapter now refuses, as below; the package functions' one-patient results
     are tested above. The other shape, everybody censored:
@@ -554,7 +554,7 @@ def test_whole_chapters_run(tmp_path):
     # ratio, per U/L or split at 40 U/L cannot be computed")
     ast = _glued(tmp_path / "07-cox.ipynb", "cox_ast_paragraph")
     assert ast.startswith("An AST hazard ratio, per U/L or split at 40 U/L, cannot be"), ast
-    # chapter 06's summary chained two "so"s: "every patient still at risk dies at the
+    # chapter 6's summary chained two "so"s: "every patient still at risk dies at the
     # same time, so the test compares nobody, so there is no comparison"
     brief = _glued(tmp_path / "06-survival.ipynb", "surv_brief_dc")
     assert brief.count(", so ") <= 1 and "so there is no comparison" not in brief, brief
@@ -563,12 +563,12 @@ def test_whole_chapters_run(tmp_path):
 @pytest.mark.slow(seconds=8)
 @pytest.mark.xdist_group("no-deaths-run")  # one worker runs the chapters once (the fixture)
 def test_chapter_06_runs_on_a_cohort_where_everybody_is_censored(no_deaths_run):
-    """The other shape of :func:`test_whole_chapters_run`: nobody died (tester: chapter 06
-    printed ``log-rank chi2 = –, P –``). Chapter 06 runs to the end with no error output, no
+    """The other shape of :func:`test_whole_chapters_run`: nobody died (tester: chapter 6
+    printed ``log-rank chi2 = –, P –``). Chapter 6 runs to the end with no error output, no
     warning among its outputs and no bare NaN or empty dashes, and says why the interval and the
     test are missing. The run is the session fixture ``no_deaths_run`` (tests/cohort_runs.py:
     the book's 82 patients, every one censored), which tests/test_reader_cohorts.py reads too;
-    this test had run chapter 06 on 12 such patients of its own."""
+    this test had run chapter 6 on 12 such patients of its own."""
     ch06 = no_deaths_run / "06-survival.ipynb"
     _ran_cleanly([ch06])
     printed = "\n".join(_shown_text(ch06))
@@ -593,20 +593,20 @@ def _glued(notebook: Path, name: str) -> str:
 @pytest.mark.slow(seconds=6)
 @pytest.mark.xdist_group("short-no-tace-run")  # one worker runs the chapters once (the fixture)
 def test_nobody_with_additional_tace_gets_sentences_not_broken_numbers(short_no_tace_run):
-    """On a cohort where nobody had additional TACE, chapter 06 read "a median OS of not
+    """On a cohort where nobody had additional TACE, chapter 6 read "a median OS of not
     estimable (nobody in this group) months (95% CI interval not estimable)" and Table 6.3
-    "not reached" and "NA–NA" for a group with no patients; chapter 09 "has a hazard ratio of
+    "not reached" and "NA–NA" for a group with no patients; chapter 9 "has a hazard ratio of
     not estimable (the exposure does not vary (everybody in one group)) (P – )", then went on
     about immortal time. Each missing estimate is now a sentence of its own saying why, what
     rests on it is left out, and a cell of a group with no patients says so. The same cohort has
     nobody with more than 4 prior TACE sessions: §6.3.2 read "with more than 4 (0) it is not
     estimable (nobody in this group) months (interval not estimable)" and "Log-rank P not
-    estimable", and chapter 09 "Early landmarks leave few exposed patients (none by month 1)"
+    estimable", and chapter 9 "Early landmarks leave few exposed patients (none by month 1)"
     where no landmark had anybody treated.
 
     The run is the session fixture ``short_no_tace_run`` (tests/cohort_runs.py: that cohort,
     with every time divided by 12 as well, which tests/test_reader_cohorts.py reads it for; the
-    sentences here follow the groups' sizes, not the time scale; chapter 09 with few simulated
+    sentences here follow the groups' sizes, not the time scale; chapter 9 with few simulated
     studies and resamples, which nothing here reads)."""
     df = pd.read_csv(short_no_tace_run / "short-notace.csv")
     assert (df["additional_tace"] == 0).all() and df["prior_tace_sessions"].max() <= 4
@@ -673,10 +673,10 @@ def test_nobody_with_additional_tace_gets_sentences_not_broken_numbers(short_no_
 def test_chapters_02_04_05_on_a_cohort_without_optional_columns(odd_run, other_cohorts):
     """Review: on a user's cohort without ALT and refractory sessions §4.2 read "4 of the 7
     means ± SD that Table 1 prints have a mean − 2 SD below zero": counted from the cohort's own
-    means and SDs, although Table 1 prints 9 (5 below zero, from data/published). Chapter 05's
+    means and SDs, although Table 1 prints 9 (5 below zero, from data/published). Chapter 5's
     Exercise 5.2 gave beta.ppf(0.025 …) and "never below 95%" whatever ``confidence_level``.
     The calibrated tables' note (agreement by construction) is the book's cohort's only.
-    Chapters 02, 04 and 05 (the last with ``confidence_level=0.9``) of the odd run of
+    Chapters 2, 4 and 5 (the last with ``confidence_level=0.9``) of the odd run of
     tests/cohort_runs.py (the session fixture ``odd_run``, which test_full_run.py reads): a
     cohort without any optional column."""
     from analysis.book import CALIBRATED_NOTE
@@ -699,9 +699,9 @@ def test_chapters_02_04_05_on_a_cohort_without_optional_columns(odd_run, other_c
 
 
 def test_chapter_03_without_height_or_weight_says_so_in_one_sentence(odd_run):
-    """Hostile pass (session 34): on a cohort without height_cm and weight_kg, chapter 03 read
+    """Hostile pass (session 34): on a cohort without height_cm and weight_kg, chapter 3 read
     "In your cohort, an unknown number (no height_cm or weight_kg column) of 82 patients have a
-    BSA above 2.0 m²", a parenthesis inside the count. The odd run's chapter 03."""
+    BSA above 2.0 m²", a parenthesis inside the count. The odd run's chapter 3."""
     ch03 = odd_run / "03-treatment.ipynb"
     assert not _errors(ch03), _errors(ch03)
     lead = _glued(ch03, "treat_bsa_lead")
@@ -739,7 +739,7 @@ def test_chapter_10_names_the_users_file_without_two_parentheses(tmp_path):
 @pytest.mark.slow(seconds=12)
 def test_chapter_09_says_once_why_the_optimism_is_not_estimated(tmp_path):
     """Hostile pass (session 34): nobody with progressive disease (46 patients), 77 of 200
-    resamples fitted. Chapter 09 read "The apparent concordance is 0.757; the optimism not
+    resamples fitted. Chapter 9 read "The apparent concordance is 0.757; the optimism not
     estimable (only 77 of 200 bootstrap resamples could be fitted, fewer than half); the
     corrected concordance not estimable (only 77 of 200 …, fewer than half) (seeded resamples).
     Only 77 of the 200 resamples could be fitted …": the reason three times, "not estimable" in
@@ -825,7 +825,7 @@ def test_a_chapter_run_directly_refuses_fewer_patients_than_run(tmp_path, n):
 
 def test_deaths_at_month_0_raise_no_warning():
     """Every time 0 (tester: all times 0 put a divide-by-zero RuntimeWarning from SPSS's median SE
-    and matplotlib's "identical low and high xlims" warning into chapters 01, 06 and 09). The
+    and matplotlib's "identical low and high xlims" warning into chapters 1, 6 and 9). The
     curve falls past 0.55 and 0.45 at time 0, so there is no time span for SPSS's density: the SE
     and the interval are not estimable; the figure gets an axis of its own."""
     from analysis.engine import spss_median

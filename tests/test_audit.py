@@ -148,7 +148,7 @@ def test_interval_symmetry():
 
 
 def test_a_lopsided_bracket_prints_the_one_sided_ses_the_prose_gives():
-    """Review: chapter 08 printed "SE ≈ 3.34" (from the full width) for the >4 prior TACE
+    """Review: chapter 8 printed "SE ≈ 3.34" (from the full width) for the >4 prior TACE
     bracket while the prose and Table 8.3 give the one-sided SEs 1.48 and 5.20."""
     res = interval_symmetry(3.4, 0.5, 13.6, 1, 1, 1)
     assert "1.48" in res.computed and "5.20" in res.computed
@@ -158,7 +158,7 @@ def test_a_lopsided_bracket_prints_the_one_sided_ses_the_prose_gives():
 
 
 def test_a_bound_without_its_neighbours_decimal_is_read_as_the_calibration_reads_it():
-    """Review: chapter 01 counts "2.8–11" (no additional TACE) infeasible, reading 11 as 11.0 as
+    """Review: chapter 1 counts "2.8–11" (no additional TACE) infeasible, reading 11 as 11.0 as
     the calibration does, while the audit read 11 at whole months and called the bracket a
     symmetric SPSS interval. One reading now, and the other one named."""
     rows = audit_paper().set_index("claim")
@@ -360,9 +360,9 @@ def test_bclc_stage_c():
 
 
 def test_paper_bclc_check_states_the_timing_the_methods_give():
-    """Chapter 08 said staging "at first diagnosis rather than before HAIC … would explain it,
+    """Chapter 8 said staging "at first diagnosis rather than before HAIC … would explain it,
     but the paper states neither", and that "even the narrowest reading (vascular invasion only)
-    needs 34", while chapter 02 found a Vp3-Vp4 reading (18) compatible. The paper's Methods
+    needs 34", while chapter 2 found a Vp3-Vp4 reading (18) compatible. The paper's Methods
     stage patients at the preparation for HAIC; the three readings are one set of numbers."""
     from analysis.audit import paper_bclc_check
 
@@ -381,7 +381,7 @@ def test_paper_bclc_check_states_the_timing_the_methods_give():
 
 
 def test_logrank_upper_bound_is_rounded_up():
-    """Chapter 08 said the log-rank "P is at most 0.005" for a bound of 0.005037: an upper bound
+    """Chapter 8 said the log-rank "P is at most 0.005" for a bound of 0.005037: an upper bound
     printed below itself. It is rounded up, in the chapter and in the audit's explanation."""
     import nbformat
 
@@ -799,7 +799,7 @@ def test_explanations_count_in_words_not_with_plural_s():
 
 
 def test_chapter_08_describes_after_its_count_every_bracket_that_is_not_symmetric():
-    """Hostile review (chapter 08, §8.1.7, both widths): "6 of the 9 distinct brackets are
+    """Hostile review (chapter 8, §8.1.7, both widths): "6 of the 9 distinct brackets are
     symmetric ... Besides the abstract's bracket below, the others are not" left a reader to work
     out which "others" and how many. The sentence says the others follow, and each asymmetric
     bracket of the audit is then described in the paragraph, after it."""

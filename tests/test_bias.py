@@ -138,7 +138,7 @@ def test_optimism_strong_signal_large_sample():
 
 
 def test_optimism_is_not_estimated_from_fewer_than_half_of_the_resamples():
-    """Review: on a small cohort chapter 09 reported an optimism averaged over 3 of 200
+    """Review: on a small cohort chapter 9 reported an optimism averaged over 3 of 200
     resamples. With fewer than ``min_fitted`` (half) fitted the optimism and the corrected C are
     NaN and the reason says how many fitted; the apparent C stands. (On the first 35 patients
     only 95 of 200 fitted while the engine's Newton steps overshot on AFP per ng/mL; with step
@@ -232,7 +232,7 @@ def test_degenerate_cohorts_give_reasons_not_errors():
 
 
 def test_the_landmark_sentences_say_what_each_landmark_leaves_to_compare():
-    """Chapter 09 on a cohort's report read "Early landmarks leave few exposed patients (only
+    """Chapter 9 on a cohort's report read "Early landmarks leave few exposed patients (only
     hidden by month 1)" when the table hid the count, "(none by month 1)" when nobody was
     treated by any landmark (no landmark had two groups at all), and "disease control by month 3
     has a hazard ratio of not estimable (every patient has the same exposure)" when nobody alive
@@ -308,7 +308,7 @@ def _twelve(exposed: int) -> pd.DataFrame:
 
 
 def test_user_cohort_shows_no_comparison_of_a_group_of_fewer_than_five():
-    """Reviewer (chapter 09, after chapter 06): on a user's cohort the cut-off table printed
+    """Reviewer (chapter 9, after chapter 6): on a user's cohort the cut-off table printed
     the median, log-rank P and HR of a side of 3 patients, and the landmark and naive hazard
     ratios compared 1-4 treated patients. Now such a comparison is NaN with the reason
     "not shown (fewer than 5 patients)"; with 5 or more on each side, or on the book's cohort
@@ -327,7 +327,7 @@ def test_user_cohort_shows_no_comparison_of_a_group_of_fewer_than_five():
         assert lm["reason"].eq(NOT_SHOWN_SMALL_GROUP).all() == hidden
     res = bias.exposure_analyses(enough, [0.7], user=True)
     assert res["naive"]["hr"] > 0 and res["landmarks"]["hr"].notna().all()
-    # a loaded user's cohort says so itself (load_cohort's attrs), as chapter 09 relies on
+    # a loaded user's cohort says so itself (load_cohort's attrs), as chapter 9 relies on
     marked = few.copy()
     marked.attrs["user_cohort"] = True
     assert bias.exposure_analyses(marked, [2.0])["naive"]["reason"] == NOT_SHOWN_SMALL_GROUP

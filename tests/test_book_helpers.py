@@ -145,7 +145,7 @@ def test_a_stated_coding_estimate_equal_to_the_implied_one_keeps_its_class():
 
 def test_reproduced_provenance_judges_the_spread_of_a_power():
     """AST per U/L is determined across calibrated cohorts, its 100th power (the ratio for 100 U/L
-    more, 2.84 in chapter 07, which the paper never prints) is a hundred times wider on the log
+    more, 2.84 in chapter 7, which the paper never prints) is a hundred times wider on the log
     scale and is not."""
     from analysis import ensemble
 
@@ -300,7 +300,7 @@ CP6 = "table2.child_pugh_6.uni"
 
 
 def test_table2_notes_give_a_reason_for_every_differing_cell():
-    """A ✗ note ended with reasons only for univariate cells chapter 01 explains: Child-Pugh 6
+    """A ✗ note ended with reasons only for univariate cells chapter 1 explains: Child-Pugh 6
     vs 5's univariate P (0.01 here, printed 0.02, which no cohort can print with its row) and
     every multivariable cell went without one. Now a cell no cohort can print says "infeasible:
     <short reason>, see Table 7.2", and a multivariable cell says that no reason is computed."""
@@ -414,8 +414,8 @@ REF = "({ref}`chapter\xa001 <data-missed-reasons>`)"
 
 def test_a_univariate_note_ends_with_why_its_missed_cells_are_missed():
     """Table 7.4: the ✗ note of a univariate row ends with the reason category of each missed
-    cell (cells of one category together) and a link to chapter 01's section; the multivariable
-    note of the same term, which chapter 01 does not explain, says so instead of a reason."""
+    cell (cells of one category together) and a link to chapter 1's section; the multivariable
+    note of the same term, which chapter 1 does not explain, says so instead of a reason."""
     missed = {
         f"{CP6}.hr": "not reached by the search",
         f"{CP6}.interval": "contradicted under the approximation",
@@ -436,8 +436,8 @@ def test_a_univariate_note_ends_with_why_its_missed_cells_are_missed():
 
 
 def test_a_note_without_a_missed_cell_gets_no_reason():
-    """A univariate row whose differing cells chapter 01 does not list, and that is given no
-    infeasible cell, gets no reason from chapter 01; a row that agrees gets no note."""
+    """A univariate row whose differing cells chapter 1 does not list, and that is given no
+    infeasible cell, gets no reason from chapter 1; a row that agrees gets no note."""
     missed = {"table2.sex_female.uni.p": "not reached by the search"}  # another row's
     _, notes = _table2_glued("differs", "P differs", uni="differs", missed=missed)
     assert "{ref}" not in notes and " — " not in notes.splitlines()[0]
@@ -521,7 +521,7 @@ def test_a_header_badge_follows_a_space_and_never_repeats_the_columns_name():
 
 
 def test_chapter_05_tables_headers_in_the_golden():
-    """The same in chapter 05's golden notebook (Tables 5.1 and 5.2)."""
+    """The same in chapter 5's golden notebook (Tables 5.1 and 5.2)."""
     import nbformat
 
     nb = nbformat.read(Path(__file__).resolve().parent.parent / "chapters" / "05-response.ipynb", 4)
@@ -539,7 +539,7 @@ def test_chapter_05_tables_headers_in_the_golden():
 
 
 def test_a_number_joined_to_its_mark_by_a_no_break_space_is_still_a_number_column():
-    """Table cells keep U+00A0 since chapter 02's rule labels need it; Table 7.1's estimates join
+    """Table cells keep U+00A0 since chapter 2's rule labels need it; Table 7.1's estimates join
     their ✓/✗ with one ("1.011\xa0✗¹ (1.007–1.014)"), and its columns lost their right
     alignment (":--" for "--:")."""
     import pandas as pd
@@ -556,7 +556,7 @@ def test_a_number_joined_to_its_mark_by_a_no_break_space_is_still_a_number_colum
 
 
 def _group(result, value, who, short, nobody):
-    """Chapter 06's prose for one group of ``result`` (analysis.survival.group_comparison)."""
+    """Chapter 6's prose for one group of ``result`` (analysis.survival.group_comparison)."""
     from analysis import formatting
 
     g = result["groups"][value]
@@ -568,7 +568,7 @@ def _group(result, value, who, short, nobody):
 
 
 def test_an_empty_group_gets_a_sentence_of_its_own_not_a_median_or_a_log_rank_p():
-    """Chapter 06 §6.3.2 on a cohort where nobody had more than 4 prior TACE sessions read
+    """Chapter 6 §6.3.2 on a cohort where nobody had more than 4 prior TACE sessions read
     "with more than 4 (0) it is not estimable (nobody in this group) months (interval not
     estimable), against 3.4 months (0.5–13.6) in the paper. Log-rank P not estimable, against
     P = 0.01 in the paper." (§6.3.1 the same with nobody in one response group). The missing
@@ -613,7 +613,7 @@ def test_an_empty_group_gets_a_sentence_of_its_own_not_a_median_or_a_log_rank_p(
 
 
 def test_a_users_group_of_three_shows_no_median_interval_or_log_rank_p():
-    """Reviewer (chapter 06): on a user's cohort a group of fewer than 5 patients was not drawn,
+    """Reviewer (chapter 6): on a user's cohort a group of fewer than 5 patients was not drawn,
     but its median and interval printed in the prose ("those with more than 4 (<5) 6.4 months
     (−5.2 to 17.9)"), in Table 6.3 and its CSV. A 15-patient cohort with 3 patients having
     more than 4 prior TACE sessions: their median, interval and the log-rank P read "not shown
@@ -664,7 +664,7 @@ def test_a_users_group_of_three_shows_no_median_interval_or_log_rank_p():
 
 
 def test_r_and_lifelines_intervals_are_not_compared_with_the_papers_spss_interval():
-    """Reviewer (chapter 06): Tables 6.1 and 6.2 put the paper's SPSS interval in the Published
+    """Reviewer (chapter 6): Tables 6.1 and 6.2 put the paper's SPSS interval in the Published
     column of the R and lifelines rows and scored them ✗; the paper printed no R or lifelines
     interval. Those rows show "—" and "not comparable" with a note saying the paper used SPSS;
     the SPSS row keeps its comparison. A user's cohort: "—" too, not scored."""
@@ -684,9 +684,9 @@ def test_r_and_lifelines_intervals_are_not_compared_with_the_papers_spss_interva
 
 
 def test_an_infeasible_published_interval_is_marked_infeasible_not_merely_missed():
-    """Reviewer (chapter 06): Table 6.3 set this cohort's "−0.6 to 7.4" under Reproduced beside
+    """Reviewer (chapter 6): Table 6.3 set this cohort's "−0.6 to 7.4" under Reproduced beside
     the paper's 0.5–13.6 with a bare ✗, as if a reproduction had missed; no cohort prints that
-    interval (chapter 01's Table 1.2, three infeasible intervals). Its verdict says infeasible."""
+    interval (chapter 1's Table 1.2, three infeasible intervals). Its verdict says infeasible."""
     from analysis.cohort import derive, load_cohort
     from analysis.verdicts import DIFFERS, INFEASIBLE
 
@@ -701,7 +701,7 @@ def test_an_infeasible_published_interval_is_marked_infeasible_not_merely_missed
 
 def test_a_figure_line_prints_typographic_apostrophes():
     """Review: "In this figure: the paper's medians · … the generator's" under the figures of
-    chapters 01–07 (raw HTML: Sphinx's smart quotes skip it) beside prose printing "paper’s"."""
+    chapters 1–7 (raw HTML: Sphinx's smart quotes skip it) beside prose printing "paper’s"."""
     line = book.figure_provenance(
         {
             "the paper's medians (dashed lines)": "published",
@@ -759,7 +759,7 @@ def test_a_tables_no_break_hyphen_leaves_code_and_links_alone():
     """The no-break hyphen is for words a reader reads: a code span (a chapter's name a reader
     types, `02-eligibility`), a role's target and an HTML tag keep their hyphens, whether the
     text is Markdown or a table cell's escaped text."""
-    text = "`02-eligibility` and 5-FU, {ref}`chapter 01 <data-01-x>`, <a href='#t-01-x'>1-day</a>"
+    text = "`02-eligibility` and 5-FU, {ref}`chapter 1 <data-01-x>`, <a href='#t-01-x'>1-day</a>"
     assert book._unbroken(text) == text.replace("5-FU", "5\u2011FU").replace("1-day", "1\u2011day")
     row = book.table_markdown(pd.DataFrame({"what": ["`02-eligibility` and 5-FU"]}))[0]
     assert row.splitlines()[2] == "| \\`02-eligibility\\` and 5\u2011FU |"

@@ -68,7 +68,7 @@ Albumin   0.003    {REASON}
 
 
 def test_a_column_right_aligned_in_every_cell_is_named_once_on_the_table():
-    """MyST writes text-right on every cell of a right-aligned column (8 KB of chapter 07's HTML,
+    """MyST writes text-right on every cell of a right-aligned column (8 KB of chapter 7's HTML,
     which passed its 200 KB budget): such a column becomes right-col-N on the table, cells
     without the class; a column right-aligned in some cells only keeps them."""
     doctree = publish_doctree(
@@ -167,10 +167,10 @@ def test_references_get_the_number_their_heading_prints():
         ref(refuri="08-audit.html#audit-cp"),
         ref(refuri="../book/glossary.html#term-HCC"),
         ref(refid="not-a-heading"),
-        ref("chapter 08", refuri="08-audit.html#ch-audit"),
+        ref("chapter 8", refuri="08-audit.html#ch-audit"),
     ]
     inside = [
-        ref("chapter 08", refuri="08-audit.html#audit-cp"),
+        ref("chapter 8", refuri="08-audit.html#audit-cp"),
         ref(refuri="08-audit.html#ch-audit"),
     ]
     doctree += nodes.paragraph("", "", *refs)
@@ -192,8 +192,8 @@ def test_references_get_the_number_their_heading_prints():
         "title (§8.1.8)",
         "title",
         "title",
-        "chapter 08",
-        "chapter 08 [§8.1.8]",
+        "chapter 8",
+        "chapter 8 [§8.1.8]",
         "title [chapter 8]",
     ]
     # the number is the link's last part, shown on paper only (book.css)
@@ -345,7 +345,7 @@ def test_printed_badge_legend_gives_one_line_per_meaning_and_explains_the_marks(
     """Review: the printed legend read "The badges beside numbers: published, printed in the
     paper; the synthetic cohort is calibrated to it; determined, not printed, or ...; follows
     from ..." (definitions separated by semicolons that they contain themselves) and never said
-    what the ✓ or ✗ of "published ✗" (chapter 09) means. Each meaning is its own line now
+    what the ✓ or ✗ of "published ✗" (chapter 9) means. Each meaning is its own line now
     (span.legend-item, book.css), the marks one of them."""
     from bs4 import BeautifulSoup
 
@@ -367,7 +367,7 @@ def test_printed_badge_legend_gives_one_line_per_meaning_and_explains_the_marks(
 
 
 def test_a_value_joined_to_its_mark_by_a_no_break_space_still_breaks_before_its_interval():
-    """Table cells keep U+00A0 (chapter 02's rule labels): Table 7.1's "1.011\xa0✗¹ (1.007–1.014)"
+    """Table cells keep U+00A0 (chapter 2's rule labels): Table 7.1's "1.011\xa0✗¹ (1.007–1.014)"
     no longer matched, lost its break before "(" and made the table 584 px wide on a 390 px
     phone (226 px too wide)."""
     from docutils import nodes

@@ -76,7 +76,7 @@ PLAYWRIGHT_DISABLED_FEATURES = (
 #: Browser UI no test looks at: headless Chromium (the full browser since version 132) gave
 #: each window the address bar's drop-down, two WebUI pages in a renderer process of their own
 #: (``chrome://omnibox-popup.top-chrome/``), loaded with each context and kept up to date.
-#: Opening 12 tabs, each loading chapter 06: 6.3-7.1 -> 3.3-4.0 CPU-s (three runs each); the
+#: Opening 12 tabs, each loading chapter 6: 6.3-7.1 -> 3.3-4.0 CPU-s (three runs each); the
 #: browser tests launched 57 renderer processes, 45 without it. Pages render as before (the
 #: drop-down is the browser's, not the page's).
 UNUSED_FEATURES = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
@@ -354,7 +354,7 @@ def _probes(path: Path, width: int) -> dict:
 #: opened and the scripts that measure a page with its dropdowns just opened run in the same
 #: task (so no `toggle` handler of book.js runs between them, as when each test opened them on
 #: its own fresh page); then the table text, after book.js has sized the tables of the opened
-#: dropdowns (it waits 300 ms, as before); last the arrows of chapter 07's Table 2, every
+#: dropdowns (it waits 300 ms, as before); last the arrows of chapter 7's Table 2, every
 #: dropdown of the page open (as its test measured them, after book.js had sized them).
 _PROBE_TEMPLATE = """
 async (want) => {
@@ -502,7 +502,7 @@ def test_book_has_pages(built):
 
 
 def test_no_page_prints_a_myst_role_as_text(built):
-    """Chapter 01 printed "The Table 2 numbers are those {numref}`tbl-data-t2-summary` counts":
+    """Chapter 1 printed "The Table 2 numbers are those {numref}`tbl-data-t2-summary` counts":
     a glued sentence holding a role was set as plain Markdown. No page's text holds a role (code
     blocks aside: the API and how-to pages may show one as an example)."""
     role = re.compile(r"\{(?:numref|ref|term|doc|eq|cite(?::\w+)?)\}")  # its `…` is a <code>
@@ -686,8 +686,8 @@ def shared_pages(contexts, server, outside_requests):
     ``contexts(width)``, fenced and watched as :func:`_open`'s) for the tests that measure it
     without a click or a navigation (the focus rings, the contrast of badges and links in both
     colour modes); each test after the first gets it as loaded (:data:`_AS_LOADED_JS`, the
-    pointer moved off the article). Each had loaded its page afresh: chapter 06 four times at
-    1366 px and twice at 390, chapter 08 four times at 1366 (about 1 CPU-s a load). A console
+    pointer moved off the article). Each had loaded its page afresh: chapter 6 four times at
+    1366 px and twice at 390, chapter 8 four times at 1366 (about 1 CPU-s a load). A console
     or page error is each later test's too (``problems`` is the page's)."""
     made: dict[tuple[int, str], object] = {}
 
@@ -739,7 +739,7 @@ def test_short_headers_values_and_hyphened_numbers_stay_on_one_line(toured, widt
     """Review of the phone (390 px) and desktop book: headers broke inside a short parenthetical
     (Table 9.1's "HR (95% / CI)"), a dose sheet's "5- / fluorouracil" (Table 3.8 at 1366 px
     too), a mean ± SD at its ± ("1.6 ± / 2.3", Table 4.2) and the prose's "46/82 = / 56.1%"
-    (chapter 05). Tables join the first with no-break spaces and the second with a no-break
+    (chapter 5). Tables join the first with no-break spaces and the second with a no-break
     hyphen (analysis.book); book.js keeps the others whole (span.value). Measured by the tour
     on every chapter as loaded (:data:`_UNBROKEN_JS`); the pages stay within a phone's width
     (test_page_fits_a_phone)."""
@@ -754,7 +754,7 @@ def test_short_headers_values_and_hyphened_numbers_stay_on_one_line(toured, widt
 def test_a_table_or_figure_number_stays_on_its_words_line_on_a_phone(
     contexts, server, outside_requests
 ):
-    """Hostile review (chapter 02 at 390 px): "meets the first criterion (Table" ended a line and
+    """Hostile review (chapter 2 at 390 px): "meets the first criterion (Table" ended a line and
     "2.1):" began the next. A reference to a numbered table or figure and a caption's number keep
     the word and the number on one line (book.css), in every chapter."""
     pg = _open(contexts, 390, outside_requests)
@@ -807,9 +807,9 @@ def test_search_results_quote_the_page_not_its_contents_list(contexts, server, o
     """Hostile review (search page, both widths): a result's extract is the page's text around
     the query, and Sphinx read the theme's whole main block, which starts with the download
     menu (".ipynb .md .pdf"), the print-only title and contents list and the contents sidebar:
-    "hazard ratio" quoted chapter 07 as "Contents 7.1. The model the paper fitted 7.2. What the
+    "hazard ratio" quoted chapter 7 as "Contents 7.1. The model the paper fitted 7.2. What the
     hazard ratios imply ...". The extracts now come from the article (book.js), and centre on
-    the query, not on the first "ratio" inside another word (chapter 01's read "calibration")."""
+    the query, not on the first "ratio" inside another word (chapter 1's read "calibration")."""
     pg = _open(contexts, 390, outside_requests)
     try:
         pg.goto(f"{server}/search.html?q=hazard+ratio", wait_until="load")
@@ -1141,7 +1141,7 @@ def test_search_boxes_edges_are_visible(contexts, server, outside_requests, them
 def test_links_under_the_pointer_stay_readable(shared_pages, outside_requests, theme):
     """A link the reader points at keeps WCAG AA contrast (4.5 : 1): the theme's hover orange
     (#e89217) read 2.4 : 1 on the white page in light mode, 2.2 in an exercise box (book.css
-    sets a darker orange in light mode). Checked on chapter 08's links in text and in
+    sets a darker orange in light mode). Checked on chapter 8's links in text and in
     exercises, each hovered in turn."""
     pg = shared_pages(1366, "chapters/08-audit.html")
     still = pg.add_style_tag(content="* { transition: none !important; }")
@@ -1171,8 +1171,8 @@ def test_links_under_the_pointer_stay_readable(shared_pages, outside_requests, t
 def test_links_in_boxes_are_readable(shared_pages, outside_requests, name, theme):
     """The links inside the article's boxes keep WCAG AA contrast (4.5 : 1) in both colour modes:
     in an exercise, sphinx-exercise's blue tint took the theme's link blue (#176de8) to 4.3 : 1
-    in light mode (book.css sets a darker blue there, and only there). Chapter 06 has the "What
-    this chapter finds" box and exercises, chapter 08 exercises with links."""
+    in light mode (book.css sets a darker blue there, and only there). Chapter 6 has the "What
+    this chapter finds" box and exercises, chapter 8 exercises with links."""
     pg = shared_pages(1366, name)
     pg.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
     assert pg.locator(".bd-article div.exercise a.reference").count() >= 1 or name.startswith(
@@ -1212,11 +1212,11 @@ _UNSAID_WORDS_JS = """
 def test_note_links_and_folded_cells_say_what_they_are(shared_pages, outside_requests, theme):
     """A table note's "↩" (the link back to its row) is underlined, as its mark is: in dark mode
     its link blue was 2.2 : 1 against the note's words, so colour alone did not set it apart
-    (axe's link-in-text-block, 70 links over chapters 01, 06 and 07; tables.css). A folded
+    (axe's link-in-text-block, 70 links over chapters 1, 6 and 7; tables.css). A folded
     code cell's title is named by its words, "Show code cell source": MyST-NB's
     ``aria-label`` "Toggle hidden content" replaced them (axe's label-content-name-mismatch,
     124 titles over the chapters at two widths and two modes; book_site.name_folded_cells).
-    Chapter 06 has both: table notes (Table 6.3) and six folded cells."""
+    Chapter 6 has both: table notes (Table 6.3) and six folded cells."""
     pg = shared_pages(1366, "chapters/06-survival.html")
     pg.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
     assert pg.locator(".bd-article a.note-back").count() >= 1
@@ -1480,7 +1480,7 @@ def test_chapter_html_is_small_and_downloads_are_files(path: Path):
     text = path.read_text(encoding="utf-8")
     assert len(text.encode("utf-8")) <= 200_000, f"{path.name}: {len(text) / 1e3:.0f} KB of HTML"
     assert "base64," not in text, f"{path.name}: a base64 payload is embedded in the page"
-    # a body cell repeats no alignment class (tables.css aligns them; 15 KB of chapter 08)
+    # a body cell repeats no alignment class (tables.css aligns them; 15 KB of chapter 8)
     assert '<td class="text-left">' not in text, path.name
     soup = _soup(path.resolve())
     for a in soup.find_all("a", download=True):
@@ -1626,7 +1626,7 @@ def test_chapter_prints_to_a_pdf_handout(printed_chapters, tmp_path):
     assert "Using the book" not in first and "Skip to main content" not in first
 
 
-#: the chapters that show no patient-level result (chapter 08 audits the paper's printed numbers),
+#: the chapters that show no patient-level result (chapter 8 audits the paper's printed numbers),
 #: whose printed sheets say so instead of "Synthetic data" (book.css: @page no-patient-data)
 NO_PATIENT_DATA_CHAPTERS = {"08-audit"}
 #: the running header of a sheet with patient-level results, and of one without
@@ -1638,7 +1638,7 @@ def test_printed_chapters_mark_every_sheet_and_orphan_no_heading(printed_chapter
     """Every chapter printed with tools/pdf.py: each sheet carries the synthetic-data notice (a
     single photocopied page must say it), and no sheet ends with a numbered heading or with the
     sentence that introduces a code cell or a list ("... the landmark analyses:" ended a sheet
-    of 09-bias, its cell on the next). Chapter 08 computes nothing on patients: its sheets said
+    of 09-bias, its cell on the next). Chapter 8 computes nothing on patients: its sheets said
     "every patient-level result is computed on a synthetic cohort" over its own box "No patient
     data on this page"; they now say that there is none on the page."""
     pdfs, clipped, _ = printed_chapters
@@ -1700,14 +1700,14 @@ def test_printed_chapters_send_readers_to_the_html_book_not_to_a_local_address(p
 
 def test_printed_links_name_their_section_after_their_words(printed_chapters):
     """On paper a link to another chapter's section reads as its words, the section's number
-    after them: chapter 01's "(chapter 08 gives the argument)" printed as "(8.1.7. chapter 08
+    after them: chapter 1's "(chapter 8 gives the argument)" printed as "(8.1.7. chapter 8
     gives the argument)", a bare number in the sentence (book_site.number_references)."""
     pdfs, _, _ = printed_chapters
     texts = {name: " ".join(_pdf_text(pdf).split()) for name, pdf in pdfs.items()}
     before = {n: re.findall(r"\d\. chapter \d\d\b", t) for n, t in texts.items()}
     assert not any(before.values()), before
     data = texts["chapters/01-data"]
-    assert len(re.findall(r"\(chapter 08 \[§8\.1\.\d+\] gives the argument\)", data)) == 1, data
+    assert len(re.findall(r"\(chapter 8 \[§8\.1\.\d+\] gives the argument\)", data)) == 1, data
     assert "How the checks work (§8.3) explains each check" in texts["chapters/08-audit"]
 
 
@@ -1843,15 +1843,15 @@ _PRINT_LAYOUT_JS = r"""
 
 
 def test_printed_chapters_open_dropdowns_and_keep_rows_whole(printed_chapters, outside_requests):
-    """On paper (print stylesheet), a dropdown is open and shows no arrow: chapter 07 printed
+    """On paper (print stylesheet), a dropdown is open and shows no arrow: chapter 7 printed
     Tables 7.5 and 7.6 as closed bars, their rows never on paper. A long table of sentences
     (Table 7.3, the complete audit 8.3) stays out, and its bar says so. A long table may break
     across sheets, between rows only (a row of Table 1.2 began on one sheet and ended on the
     next); a short one stays whole. No exercise's toggle arrow is printed. A link to a chapter or a
     section prints its number before its title (book_site.py, book.css): "see How the checks
     work" named no place a reader of paper could find. The number follows the link's words
-    ("How the checks work (§8.3)", "(chapter 08 [§8.1.7] gives the argument)"): printed before
-    them, a sentence of chapter 01 read "(8.1.7. chapter 08 gives the argument)"."""
+    ("How the checks work (§8.3)", "(chapter 8 [§8.1.7] gives the argument)"): printed before
+    them, a sentence of chapter 1 read "(8.1.7. chapter 8 gives the argument)"."""
     _, _, measured = printed_chapters  # each page measured as printed
     seen = {Path(name).name[:2]: m["layout"] for name, m in measured.items() if "layout" in m}
     assert sorted(seen) == list(PRINT_LAYOUT_CHAPTERS), sorted(seen)
@@ -1859,7 +1859,7 @@ def test_printed_chapters_open_dropdowns_and_keep_rows_whole(printed_chapters, o
     assert len(dropdowns) >= 5, dropdowns
     assert not [t for t, d in dropdowns.items() if d["marker"]], "dropdown arrows on paper"
     left_out = sorted(t for t, d in dropdowns.items() if not d["body"])
-    # chapter 01's every published aggregate (99 rows of numbers) stays out too: its misses print
+    # chapter 1's every published aggregate (99 rows of numbers) stays out too: its misses print
     # as Table 1.4
     assert left_out == ["Every printed Table ", "Every published aggr", "The complete audit ("], (
         left_out
@@ -1880,10 +1880,10 @@ def test_printed_chapters_open_dropdowns_and_keep_rows_whole(printed_chapters, o
     assert not short, f"short tables that may break across sheets: {short}"
     assert not [k for k in seen if seen[k]["toggles"]], "exercise toggle buttons on paper"
     # a link to a chapter prints its number after its words ("Cox regression: Table 2 (chapter
-    # 7)"), unless they name it ("chapter 08"); a link to a section of the page prints the
+    # 7)"), unless they name it ("chapter 8"); a link to a section of the page prints the
     # section's ("How the checks work (§8.3)"), and a link to a section of another chapter
     # starts with that chapter's (book_site.number_references); inside parentheses the number is
-    # in brackets; a link to the page's own title (chapter 01's notice) prints none. The words
+    # in brackets; a link to the page's own title (chapter 1's notice) prints none. The words
     # come first: no printed link begins with a number.
     links = [link for key in seen for link in seen[key]["chapterLinks"]]
     chapters = [(h, n, t) for h, n, _, t in links if re.match(r"(\.\./chapters/)?\d\d-", h)]
@@ -2056,7 +2056,7 @@ PHONE_FITTED_TABLES = {"Table 1.4", "Table 1.5", "Table 1.6", "Table 4.2", "Tabl
 #: (398 px since its Class column, one class per row as in 6.1) and 7.1 (438 px since its Class
 #: column) scrolled; their Class column now goes under the row labels on a phone (book.js
 #: "class-under-label", as in 6.1 and 6.2), and they fit (358 px).
-#: Since chapters 01 and 07 show their feasibility summary as Tables 1.2 and 7.2 (2026-12-02),
+#: Since chapters 1 and 7 show their feasibility summary as Tables 1.2 and 7.2 (2026-12-02),
 #: the later tables of each are one number up: 1.3-1.5 above are 1.4-1.6, 7.4 and 7.5 are 7.5
 #: and 7.6.
 #: Table 9.1 is fitted since its headers say "Alive" and "Deaths after" (not "Alive at landmark",
@@ -2090,7 +2090,7 @@ def chapters_at(browser, server, outside_requests):
     or 1280 px (a laptop), once per width for all the tests that measure it there, in one
     browser context per width (900 px high, 1x pixels): ``chapters_at(width)`` is ``{chapter
     number: measurements}``. On each page as loaded ``firstColumn`` (:data:`_FIRST_COLUMN_JS`,
-    chapter 04 at 320 px), then ``captions`` (:data:`_SCROLLING_CAPTIONS_JS`, which opens the
+    chapter 4 at 320 px), then ``captions`` (:data:`_SCROLLING_CAPTIONS_JS`, which opens the
     article's dropdowns), then at 1280 px ``box`` (of :data:`HEADER_BADGE_TABLES`, every
     dropdown opened), and ``problems`` (console and page errors while it was loaded and
     measured); last at 1280 px ``headings200`` (:data:`_HEADINGS_AT_200_JS`, the text at
@@ -2155,7 +2155,7 @@ _HEADINGS_AT_200_JS = """
 
 def test_headings_fit_with_the_text_at_200_percent(chapters_at, outside_requests):
     """With the text at 200 % in a 1280 px window (WCAG 1.4.4) the article is ~350 px wide
-    between its sidebars, and a title's long word was cut off at its edge: chapter 04's
+    between its sidebars, and a title's long word was cut off at its edge: chapter 4's
     "Baseline characteri|stics" (613 px in 352). A heading's word breaks where it cannot fit
     (book.css)."""
     wide = {k: seen["headings200"] for k, seen in chapters_at(1280).items() if seen["headings200"]}
@@ -2217,7 +2217,7 @@ def _captions_stay_in_view(rows: list, width: int) -> None:
         assert not scrolling, f"tables scroll sideways at {width} px: {sorted(scrolling)}"
 
 
-#: chapter 09's tables as laid out: per table its box (the scrolling container), whether it is
+#: chapter 9's tables as laid out: per table its box (the scrolling container), whether it is
 #: shown as cards (its rows laid out as flex boxes), its header texts and each estimate's text,
 #: height, line height and whether it ends inside the box
 _BIAS_TABLES_JS = r"""
@@ -2243,11 +2243,11 @@ _BIAS_TABLES_JS = r"""
 def test_bias_tables_fit_a_phone_and_name_their_deaths(toured, width):
     """Review: on a 390 px phone Table 9.1 was 392 px wide in its 358 px column (its P scrolled
     out of view) and Table 9.2 402 px (its fifth column cut); Tables 9.1 and 9.3 headed their
-    deaths after the landmark "Events". Now no table of chapter 09 scrolls sideways at 390 px:
+    deaths after the landmark "Events". Now no table of chapter 9 scrolls sideways at 390 px:
     9.1 and 9.3 say "Alive" and "Deaths after"; Table 9.2, four estimates with their intervals
     that cannot fit five columns, is shown as one card per timing assumption (":class:
     phone-cards", book.js), each estimate on one line beside its column's name. At 1366 px 9.2
-    is a table of five columns. Measured by the tour on chapter 09 as loaded (at 1366 px on
+    is a table of five columns. Measured by the tour on chapter 9 as loaded (at 1366 px on
     its desktop, not mobile: this test's own page had been a mobile one 1366 px wide)."""
     seen = _probed(toured, next(p for p in CHAPTER_PAGES if p.stem.startswith("09")), width)["bias"]
     for name in ("tbl-bias-landmarks", "tbl-bias-response-landmarks"):
@@ -2342,7 +2342,7 @@ def test_phone_tables_that_scroll_keep_their_row_labels_readable(
     headers together, and is now shown as cards, as Table 9.2, 44 px too wide, is
     (test_tables_3_8_and_9_5_read_cleanly_on_a_phone,
     test_bias_tables_fit_a_phone_and_name_their_deaths).
-    At 320 px measured on chapter 04 as ``chapters_at`` loaded it (with the caption test; 900
+    At 320 px measured on chapter 4 as ``chapters_at`` loaded it (with the caption test; 900
     px high, 1x pixels: this test's own page had been 844 px high, 2x)."""
     chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
     small = chapters_at(320)["04"]
@@ -2419,7 +2419,7 @@ def test_class_columns_go_under_the_row_labels_on_a_phone(request, media):
     painted in a table cell, and its side padding put a 3.6 px space before the word). At 1366
     px and on paper the column stays and the copy is not shown.
 
-    Measured on chapters 06 and 07 as the tour loaded them (390 px: its phone, 844 px high, 2x
+    Measured on chapters 6 and 7 as the tour loaded them (390 px: its phone, 844 px high, 2x
     pixels; this test's own page had been 900 px high, 1x) and as tools/pdf.py printed them
     (``printed_chapters``: the printed width, 688 px; its own page had been 1366 px wide)."""
     if media == "print":
@@ -2452,7 +2452,7 @@ def test_class_columns_go_under_the_row_labels_on_a_phone(request, media):
         assert not request.getfixturevalue("outside_requests")
 
 
-#: chapter 01's tables with a column of short word labels (book.js "label-under"): its index, name
+#: chapter 1's tables with a column of short word labels (book.js "label-under"): its index, name
 LABEL_COLUMN_TABLES = {"tbl-data-cox": (1, "Model")}
 
 _LABEL_COLUMN_JS = r"""
@@ -2483,7 +2483,7 @@ def test_label_columns_go_under_the_row_labels_when_a_table_would_scroll(toured,
     labels on a phone when the table would otherwise scroll (book.js "label-under", tables.css),
     as a Class column does: each row's label under its own, the column's name under the first
     header, and the column not shown; the tables fit, the labels at 12 px. At 1366 px the
-    column stays and the copies are not shown. Measured by the tour on chapter 01 as loaded (at
+    column stays and the copies are not shown. Measured by the tour on chapter 1 as loaded (at
     1366 px on its desktop, not mobile: this test's own page had been a mobile one 1366 px
     wide)."""
     chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("01"))
@@ -2558,7 +2558,7 @@ def test_phone_pages_cut_off_no_text(toured):
     """At 390 px nothing a reader needs is cut off or too faint (book.css, tables.css, book.js).
 
     Found on the built book: inline code in Exercise 7.1 ran 62 px past its admonition and was
-    clipped (chapter 04's ``np.exp(np.log(…))`` 25 px); 106 code cells and outputs scrolled
+    clipped (chapter 4's ``np.exp(np.log(…))`` 25 px); 106 code cells and outputs scrolled
     sideways with nothing to show it; badges in tables were 8.7 px; Table 10.1's cards showed
     "Unit" before nothing; figure captions were light (300) grey text; the previous/next links
     at a page's foot were 45 % wide each, and "hepatocellular" was cut at its box's edge.
@@ -2584,7 +2584,7 @@ def test_printed_paper_rows_stay_with_their_reproduced_rows(printed_chapters, ou
     """Review: printed, "PIVKA-II (ng/mL): per ng/mL — paper" ended a sheet of Table 7.5 and its
     "↳ this cohort" row began the next. In print media each "— paper" row followed by its own
     "↳" row is kept with it (``break-after: avoid``; book_site.keep_row_pairs). Measured on
-    chapter 07 as tools/pdf.py printed it (``printed_chapters``, at the printed width,
+    chapter 7 as tools/pdf.py printed it (``printed_chapters``, at the printed width,
     688 px; the test had loaded it again in print media, 1000 px wide)."""
     rows = _printed(printed_chapters, "07", "rows")
     pairs = [
@@ -2598,7 +2598,7 @@ def test_printed_paper_rows_stay_with_their_reproduced_rows(printed_chapters, ou
 
 
 def test_printed_chapter_7_begins_no_sheet_with_a_reproduced_row(printed_chapters):
-    """The printed chapter 07 (tools/pdf.py): no sheet's first table row is a "↳ this cohort" row
+    """The printed chapter 7 (tools/pdf.py): no sheet's first table row is a "↳ this cohort" row
     whose "— paper" row ended the sheet before."""
     pdfs, _, _ = printed_chapters
     (pdf,) = [path for name, path in pdfs.items() if Path(name).name.startswith("07")]
@@ -2646,7 +2646,7 @@ def test_printed_figures_put_their_caption_and_line_beside_the_image(
     (06, before Fig. 6.2) and 73 % (07, before Fig. 7.1) blank. On paper both sit beside the
     image, at its foot (book.css; book.js moves the line into the figure), and the image keeps
     its width: nothing shrinks, but a figure tools/pdf.py draws smaller on purpose (Fig. 6.5,
-    for Table 6.3's notes), never below FIT_MIN_SCALE of it. Measured on chapters 06 and 07 as
+    for Table 6.3's notes), never below FIT_MIN_SCALE of it. Measured on chapters 6 and 7 as
     tools/pdf.py printed them (``printed_chapters``, at the printed width, as the test had
     measured them)."""
     least = _pdf_tool().FIT_MIN_SCALE
@@ -2688,7 +2688,7 @@ def _blank_share(sheet: Path) -> float:
 
 
 def test_printed_tall_figures_leave_no_half_blank_sheet_before_them(printed_chapters, tmp_path):
-    """tools/pdf.py's chapters 06 and 07: Fig. 6.2 and Fig. 7.1 (caption and "In this figure"
+    """tools/pdf.py's chapters 6 and 7: Fig. 6.2 and Fig. 7.1 (caption and "In this figure"
     line beside the image) follow on the sheet before's text; with them under the image the
     figures did not fit and the sheet before was left 50 % and 73 % blank (now 9 % and 2 %)."""
     pdfs, _, _ = printed_chapters
@@ -2709,7 +2709,7 @@ def test_printed_tall_figures_leave_no_half_blank_sheet_before_them(printed_chap
 # figure no longer fitted under the text and moved to the next sheet, leaving the sheet before
 # 56 % and 51 % blank (each ten or so lines of change above a tall figure could do it). A fixed
 # number of added lines tested that only as long as the text above stayed the same (a shorter
-# chapter 07 left the figure where it was, with nothing to fit): the test now starts a sheet
+# chapter 7 left the figure where it was, with nothing to fit): the test now starts a sheet
 # just before the figure with a line of text so far down that the figure, as printed, needs
 # 1/0.9 or 1/0.8 of the room left under it, whatever the text above.
 _FIT_SPACER_JS = """
@@ -2727,7 +2727,7 @@ document.addEventListener('DOMContentLoaded', () => {
 
 
 def _print_07_with_a_sheet_before_fig_7_1(printed_chapters, browser, outside_requests, tmp, room):
-    """Chapter 07 printed by tools/pdf.py with a sheet started just before Fig. 7.1's block by a
+    """Chapter 7 printed by tools/pdf.py with a sheet started just before Fig. 7.1's block by a
     line of text that leaves ``room`` pt under it: ``(sheet of that line, sheet of the figure's
     caption, the figure's data-print-fit and data-print-float, blank share of each sheet)``."""
     pdf = _pdf_tool()
@@ -2804,7 +2804,7 @@ def test_printed_fig_7_1_that_cannot_shrink_enough_lets_the_text_after_it_fill_t
     """Where Fig. 7.1 would have to be drawn below FIT_MIN_SCALE to fit the room left on a sheet
     (here 30 % of it), tools/pdf.py prints the blocks after it in its section that fit there
     (its code cell) before it: the figure heads the next sheet, and the sheet before is no
-    longer left 30 % blank (chapter 07's shorter table notes once left it 46 % blank)."""
+    longer left 30 % blank (chapter 7's shorter table notes once left it 46 % blank)."""
     pdf = _pdf_tool()
     room = 0.3 * _PRINT_USABLE_PT
     assert room < pdf.FIT_MIN_SCALE * _fig_7_1_printed_height(printed_chapters)
@@ -2828,7 +2828,7 @@ def _blank_shares(pdf: Path, tmp: Path) -> list[float]:
 
 def test_printed_chapters_leave_no_sheet_mostly_blank(printed_chapters, tmp_path):
     """No sheet of a printed chapter but its last is more than 60 % blank under its last line.
-    Chapter 01's Table 1.5 (30 rows) was kept whole and moved to the next sheet: page 18 printed
+    Chapter 1's Table 1.5 (30 rows) was kept whole and moved to the next sheet: page 18 printed
     the heading "1.6.1. Table 2 hazard ratios" and four lines, 86 % blank (book.css now lets a
     table of 26-35 rows break, its first 8 rows under its caption)."""
     pdfs, _, _ = printed_chapters
@@ -2875,7 +2875,7 @@ def _begins_with_a_box_edge(sheet: Path) -> bool:
 
 def test_printed_chapters_begin_no_sheet_with_a_box_edge_alone(printed_chapters, tmp_path):
     """A box split over two sheets does not leave its closing edge alone at the head of the
-    next: chapter 07's sheet 18 began with an empty strip, the bar and shadow of Table 7.7's
+    next: chapter 7's sheet 18 began with an empty strip, the bar and shadow of Table 7.7's
     dropdown around the body's 16-px bottom padding, its last row on the sheet before. On paper
     a dropdown's box ends at its last row (book.css); an admonition is kept whole or closes its
     box on each sheet."""
@@ -2907,7 +2907,7 @@ def test_printed_table_6_3_keeps_its_notes_on_its_sheet(printed_chapters, tmp_pa
     left under the table and the notes ~83 pt, the sheet shared with Fig. 6.5 above the table
     (kept with the notes by force, the table moved too, leaving its sheet ~52 % blank).
     tools/pdf.py draws the figure smaller (not below FIT_MIN_SCALE) to free the room, and no
-    sheet of chapter 06 but its last is left more than 30 % blank."""
+    sheet of chapter 6 but its last is left more than 30 % blank."""
     pdfs, _, _ = printed_chapters
     (pdf,) = [path for name, path in pdfs.items() if Path(name).name.startswith("06")]
     sheets = [" ".join(text.split()) for text in _pdf_text(pdf).split("\f")]
@@ -2924,13 +2924,13 @@ def test_printed_table_6_3_keeps_its_notes_on_its_sheet(printed_chapters, tmp_pa
     assert notes == [table, table], (table, notes)
     shares = _blank_shares(pdf, tmp_path)
     blank = [f"p{n}: {share:.0%}" for n, share in enumerate(shares[:-1], 1) if share > 0.3]
-    assert not blank, f"chapter 06 sheets more than 30 % blank: {blank}"
+    assert not blank, f"chapter 6 sheets more than 30 % blank: {blank}"
 
 
 def test_printed_chapter_title_keeps_its_number(printed_chapters, outside_requests):
     """On paper the chapter's title reads "4. Baseline characteristics: Table 1", as on screen
     and as its printed contents list (4.1, 4.2, ...): the theme prints an unnumbered copy of the
-    title (book.js copies the number into it). Measured on chapter 04 as tools/pdf.py printed
+    title (book.js copies the number into it). Measured on chapter 4 as tools/pdf.py printed
     it (``printed_chapters``, at the printed width, 688 px; the test had loaded it again in print
     media, 1000 px wide)."""
     titles = _printed(printed_chapters, "04", "title")
@@ -2938,16 +2938,20 @@ def test_printed_chapter_title_keeps_its_number(printed_chapters, outside_reques
     assert not outside_requests
 
 
-#: the chapters whose code is checked for names split across lines on a phone
-SPLIT_NAME_CHAPTERS = ("01-data", "07-cox")
+#: the chapters whose code is checked for names split across lines on a phone (04 and 07: the
+#: long calls of Exercises 4.2 and 7.1, inline code in the prose)
+SPLIT_NAME_CHAPTERS = ("01-data", "04-baseline", "07-cox")
 
 _SPLIT_NAMES_JS = r"""
 () => {
   const split = [];
   let names = 0;
-  for (const pre of document.querySelectorAll('article div.cell_input div.highlight > pre')) {
-    if (!pre.getClientRects().length) continue;  // folded away
-    const width = pre.clientWidth;
+  const code = 'article div.cell_input div.highlight > pre, article code.literal';
+  for (const pre of document.querySelectorAll(code)) {
+    if (!pre.getClientRects().length || pre.closest('dl.py, h1')) continue;  // folded away; API, title
+    // inline code: the width of the block it is set in
+    const width = pre.tagName === 'PRE' ? pre.clientWidth
+      : pre.closest('p, li, dd, dt, td, th, figcaption, div').clientWidth;
     const text = pre.textContent;
     for (const m of text.matchAll(/[A-Za-z_][A-Za-z0-9_]{9,}/g)) {
       // the text nodes holding the name's first and last characters
@@ -2976,9 +2980,10 @@ def test_phone_code_wraps_between_names_not_inside_them(toured, chapter):
     """At 390 px a line of code without a space wrapped wherever it ran out of room, inside a
     name ("feasibility_summar|y", "book_c|ohort"): book.js lets it break after a dot, an opening
     bracket, a comma or "=" (a <wbr>, no character: the copy button copies the code as
-    written), so a name that fits the box is never split. Measured by the tour on its phone
-    visit of the chapter, as loaded (this test's own page had been 390 px wide but not
-    mobile)."""
+    written), so a name that fits the box is never split. Inline code in the prose too
+    (Exercise 4.2 broke "cohort["ast_u_l"].d|ropna()", Exercise 7.1 "prior_tace_g|t4").
+    Measured by the tour on its phone visit of the chapter, as loaded (this test's own page
+    had been 390 px wide but not mobile)."""
     found = _probed(toured, HTML / "chapters" / f"{chapter}.html", 390)["splitNames"]
     assert found["names"] > 20, found
     assert found["split"] == [], found["split"]
@@ -3009,7 +3014,7 @@ def test_printed_visible_code_is_as_large_as_the_folded_set_up(printed_chapters,
     """On paper the visible calls (what a resident copies) printed at 7.5 pt while the folded
     set-up code above them printed at 9 pt: every code cell's input prints at 9 pt (12 CSS px),
     its text output stays smaller; a folded cell prints whole from a breakable copy. Measured on
-    chapter 06 as tools/pdf.py printed it (``printed_chapters``, at the printed width,
+    chapter 6 as tools/pdf.py printed it (``printed_chapters``, at the printed width,
     688 px; the test had loaded it again in print media, 1000 px wide)."""
     sizes = _printed(printed_chapters, "06", "code")
     assert sizes["visible"] and sizes["folded"], sizes
@@ -3028,7 +3033,7 @@ def test_printed_visible_code_is_as_large_as_the_folded_set_up(printed_chapters,
 
 def test_desktop_tables_keep_their_columns(toured):
     """The phone's cards are for phones: at 1366 px every table is laid out as a table
-    (chapter 07, as the tour loaded it)."""
+    (chapter 7, as the tour loaded it)."""
     chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("07"))
     shown = _probed(toured, chapter, 1366)["display"]
     assert shown and set(shown) == {"table"}, shown
@@ -3056,7 +3061,7 @@ def test_the_arrow_stays_with_its_word_on_a_phone(toured):
     At 12 px both tables (now 7.5 and 7.6) are fitted to their column (book.js "fit"; 7.6, in its
     dropdown, since its labels' badges lost their chip padding and the dropdown lends it half its
     padding), or else would scroll inside their containers, the labels' column in view (sticky):
-    never the page. Measured by the tour on its phone visit of chapter 07, every dropdown opened
+    never the page. Measured by the tour on its phone visit of chapter 7, every dropdown opened
     (this test's own page had been 900 px high, 1x pixels; the tour's is 844 px high, 2x)."""
     chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("07"))
     seen = _probed(toured, chapter, 390)["arrows"]
@@ -3324,7 +3329,7 @@ def _printed_outputs(outputs) -> dict:
 def test_code_wraps_and_printed_output_keeps_its_lines_on_a_phone(toured):
     """At 390 px no code cell or code block scrolls sideways (book.css): 9 of 10 chapters hid
     code behind the right edge, the commands of How to use (858-875 px in 356 px). At 1366 px no
-    code a reader types scrolls (chapter 07's "# published beside reproduced, one row per te…"
+    code a reader types scrolls (chapter 7's "# published beside reproduced, one row per te…"
     was cut); printed output keeps its lines there (but for messages with hanging indents).
 
     A code cell's printed output that is tabular keeps its lines on a phone too, and scrolls
@@ -3336,7 +3341,7 @@ def test_code_wraps_and_printed_output_keeps_its_lines_on_a_phone(toured):
     03's BMI warning, 04's "mean − 2 SD" note, 10's validator messages) wraps too, the lines of
     each message under its first word: kept whole, they were cut at the box's edge (706 px in
     358), and wrapped line by line the 80-character lines of 10's validator ran over two or
-    three, ragged. Chapter 09's printed cut-offs (one line each) are the golden notebook's.
+    three, ragged. Chapter 9's printed cut-offs (one line each) are the golden notebook's.
 
     Measured by the tour on each page as loaded at each width (:data:`_PROBE_JS`)."""
     scrolling, typed, wrong, seen, outputs = {}, {}, {}, 0, 0
@@ -3543,9 +3548,9 @@ _BADGE_LINKS_JS = r"""
 
 def test_badges_link_to_their_meaning_and_the_notice_to_the_counts(toured, server):
     """A provenance badge's meaning was only in its title, which a phone never shows: every
-    badge is a link to chapter 01's "Where each number comes from" (book_site.py puts the link in
+    badge is a link to chapter 1's "Where each number comes from" (book_site.py puts the link in
     the page once, book.js onto each badge), and a page with badges prints what they mean at the
-    end of its synthetic-data notice. The notice's "for the counts" led to the top of chapter 01,
+    end of its synthetic-data notice. The notice's "for the counts" led to the top of chapter 1,
     ~11,000 px above the counts: it links to "Target against achieved"."""
     data = next(p for p in CHAPTER_PAGES if p.stem.startswith("01"))
     assert {"data-provenance-classes", "data-target-achieved"} <= _ids(data)
@@ -3595,7 +3600,7 @@ _LEGEND_JS = """() => { const p = document.querySelector('.synthetic-notice .pro
 def test_printed_badge_meanings_show_on_paper_only(toured, printed_chapters, outside_requests):
     """The meanings of the badges at the end of the synthetic-data notice: printed, not on
     screen, each on its own line, with the ✓/✗ after "published" (book_site.py). Measured on
-    chapter 06 as the tour loaded it at 1366 px (the test's own page had been 1000 px wide) and
+    chapter 6 as the tour loaded it at 1366 px (the test's own page had been 1000 px wide) and
     as tools/pdf.py printed it (``printed_chapters``, at the printed width, 688 px; 1000 px in
     the test's own page)."""
     chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("06"))
@@ -3854,7 +3859,7 @@ def test_table_marks_link_to_their_notes_and_back(contexts, server, outside_requ
     links to its note under the table, and the note's "↩" back to the mark (book.js): tapped in
     Table 7.4, the mark brings its note onto the screen, highlighted (:target), and "↩" brings
     the row back, the mark in view inside its scrolled table. On paper the "↩" is not printed.
-    Chapter 01's marks and notes are read from the tour's phone visit (as loaded)."""
+    Chapter 1's marks and notes are read from the tour's phone visit (as loaded)."""
     chapters = {p.stem[:2]: p for p in CHAPTER_PAGES}
     pg = _open(contexts, 390, outside_requests)
     found, wrong = {}, []
@@ -3999,7 +4004,7 @@ _PRINTED_PROBES = {
 }
 
 
-#: Each numeric range of chapter 06's prose that book.js kept whole: [its text, the lines it is on]
+#: Each numeric range of chapter 6's prose that book.js kept whole: [its text, the lines it is on]
 _RANGES_JS = """() => Array.from(document.querySelectorAll('article span.range'))
   .map(s => [s.textContent, new Set(Array.from(s.getClientRects()).map(r => Math.round(r.top))).size])"""
 
@@ -4019,7 +4024,7 @@ def test_a_range_in_the_prose_never_breaks_at_its_dash_on_a_phone(
         pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
         ranges = pg.evaluate(_RANGES_JS)
         text = pg.evaluate("() => document.querySelector('article').innerText")
-        # chapter 06 has no numeric interval cell: chapter 07's Table 2 has them
+        # chapter 6 has no numeric interval cell: chapter 7's Table 2 has them
         cox = next(p for p in CHAPTER_PAGES if p.stem.startswith("07"))
         pg.goto(f"{server}/{cox.relative_to(HTML).as_posix()}", wait_until="load")
         in_intervals = pg.evaluate(
@@ -4396,7 +4401,7 @@ def test_numbered_tables_expose_their_row_labels_as_row_headers(
     of numbers (Table 9.1's landmarks, 3.1's days) stays cells. The header is drawn as the body
     cell it was (tables.css): the weight and alignment of the cell beside it, not the bold of the
     column headers; in a phone's card (Table 4.2, ":class: phone-cards") it heads the card in
-    600. Chapters 01, 04, 06, 07, 08 and 09 at 1366 and 390 px."""
+    600. Chapters 1, 4, 6, 7, 8 and 9 at 1366 and 390 px."""
     pg = _open(contexts, width, outside_requests)
     seen, wrong, looks = 0, [], []
     for stem in ("01-data", "04-baseline", "06-survival", "07-cox", "08-audit", "09-bias"):
@@ -4425,7 +4430,7 @@ def test_numbered_tables_expose_their_row_labels_as_row_headers(
     assert not pg.problems and not outside_requests
 
 
-#: printed messages put into chapter 04 before book.js reads it (the hostile review of
+#: printed messages put into chapter 4 before book.js reads it (the hostile review of
 #: 2026-12-05): a heading of 79 characters over its items (a user's long path before ": 5
 #: problems"), a message ending in a line of two spaces, one wrapped twice
 _ODD_OUTPUTS = {
@@ -4485,7 +4490,7 @@ def test_hanging_messages_keep_their_text_their_items_and_their_names_whole(
     joined by spaces ("…the book continued"). A line that opens an item ("  - column age") is
     never taken for the continuation of a heading of 79 characters: it was joined to it, and
     read as the heading's end. Blank lines after the last message keep their spaces (the
-    message's "\\n  \\n" came back "\\n \\n\\n"). At 360 px chapter 04's "PIVKA-II" broke after
+    message's "\\n  \\n" came back "\\n \\n\\n"). At 360 px chapter 4's "PIVKA-II" broke after
     its hyphen ("PIVKA-" / "II)")."""
     ctx = browser.new_context(viewport={"width": 360, "height": 800})
     try:
@@ -4497,7 +4502,7 @@ def test_hanging_messages_keep_their_text_their_items_and_their_names_whole(
         copied = pg.evaluate(_COPIED_JS)
         texts = [text for text, _, _ in copied]
         assert all(text in texts for text in _ODD_OUTPUTS.values()), texts
-        assert len(copied) == len(_ODD_OUTPUTS) + 1, texts  # and chapter 04's own note
+        assert len(copied) == len(_ODD_OUTPUTS) + 1, texts  # and chapter 4's own note
         for text, got, hangs in copied:
             assert got == text, f"copied {got!r}, printed {text!r}"
             if text == _ODD_OUTPUTS["items"]:

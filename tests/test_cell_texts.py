@@ -1,4 +1,4 @@
-"""Sentences about Table 2 cells that compare numbers or count them (review of chapters 01 and 07):
+"""Sentences about Table 2 cells that compare numbers or count them (review of chapters 1 and 7):
 two numbers compared never print equal, and the feasibility table's infeasible cells are
 reconciled with a cohort's counts, which call a cell printed on its own a hit."""
 

@@ -1,4 +1,4 @@
-"""Chapter 01's account of the calibration reads on a phone (hostile review of chapter 01).
+"""Chapter 1's account of the calibration reads on a phone (hostile review of chapter 1).
 
 Step 5 of "How the cohort is made" ("A value phase") was one paragraph of 672 words, about three
 phone screens, with three sentences opening "Last," and a "Last of all"; its passes are now

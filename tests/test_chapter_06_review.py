@@ -1,4 +1,4 @@
-"""Chapter 06 after the hostile review of session 21 (its items 2, 4, 5, 12, 13
+"""Chapter 6 after the hostile review of session 21 (its items 2, 4, 5, 12, 13
 and 15): what the golden notebook shows and what the chapter's source says."""
 
 from __future__ import annotations
@@ -316,7 +316,7 @@ def test_the_learning_objective_says_what_spss_mean_is_the_mean_of():
 
 
 def test_the_half_width_of_the_papers_bracket_carries_its_unit():
-    """Hostile review (chapter 06, both widths): "the word *range* is wrong — a median ± 1.2 is
+    """Hostile review (chapter 6, both widths): "the word *range* is wrong — a median ± 1.2 is
     SPSS's confidence interval" gave the half-width without its unit, one sentence after the
     months of the bracket. It reads "± 1.2 months" (the printed number, always a number)."""
     source = (ROOT / "chapters" / f"{STEM}.md").read_text(encoding="utf-8")

@@ -14,12 +14,12 @@ What is not followed, and why:
 - ``derive`` adds columns computed from others; a name it adds stands for the columns it is
   computed from (:data:`DERIVED`; :func:`test_derived_columns_are_mapped` keeps the map whole).
 - ``analysis.labels`` names columns for display; ``analysis.synthesis`` and
-  ``analysis.calibration`` build and score the book's own cohort (chapter 07 calls them only when
-  the cohort is the book's). Chapter 01, which presents the generator and its calibration, reads
+  ``analysis.calibration`` build and score the book's own cohort (chapter 7 calls them only when
+  the cohort is the book's). Chapter 1, which presents the generator and its calibration, reads
   every column: for it they are followed.
 
 The one place where following names reaches more than a chapter reads is :data:`OVERREACH`.
-A column built into a name at run time (``f"{w}_months"``) is not seen: chapter 01 does that,
+A column built into a name at run time (``f"{w}_months"``) is not seen: chapter 1 does that,
 and its row is every column anyway.
 """
 
@@ -53,11 +53,11 @@ LOAD = ("analysis.cohort", "load_cohort")
 LEAVES = {LOAD, ("analysis.cohort", "derive"), ("analysis.runner", "_user_cohort_note")}
 NOT_READING = {"analysis.labels", "analysis.synthesis", "analysis.calibration"}
 
-#: Columns the name-following reaches but the chapter does not read: chapter 09 builds the
+#: Columns the name-following reaches but the chapter does not read: chapter 9 builds the
 #: paper's multivariable model with ``paper.design_matrix``, which could build every row of
 #: Table 2 but is asked for the multivariable terms only.
 _MULTIVARIABLE = {t.column for t in paper.TERMS if t.multivariable} | {"bilirubin_mg_dl"}
-#: Chapter 07's patients (deaths) per group (``tables.table2_group_counts``) build Table 1 to
+#: Chapter 7's patients (deaths) per group (``tables.table2_group_counts``) build Table 1 to
 #: hide what its shown cells would give back; Table 1's refractory rows (optional columns, absent
 #: rows where a cohort lacks them) play no part in a Table 2 group.
 _TABLE1_ONLY = {
@@ -214,8 +214,8 @@ def test_derived_columns_are_mapped():
 
 
 def test_eligibility_needs_the_refractory_sessions():
-    """Chapter 02's JSH table and rules need refractory_tace_sessions: without it the whole
-    table reads "Not available"; Table 10.4 listed it for chapter 04 only."""
+    """Chapter 2's JSH table and rules need refractory_tace_sessions: without it the whole
+    table reads "Not available"; Table 10.4 listed it for chapter 4 only."""
     table = chapter_needs(c for c in SCHEMA.names if c != "refractory_tace_sessions")
     row = table.set_index("chapter").loc["02-eligibility"]
     assert "refractory_tace_sessions" in row["optional columns"].split(", ")

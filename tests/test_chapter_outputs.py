@@ -277,13 +277,13 @@ def test_the_other_seed_says_how_far_the_numbers_move():
 
 
 def test_readme_counts_the_bootstraps_fitted_resamples_as_chapter_09_does():
-    """Review: README said chapter 09's bootstrap "counted 161 failed fits instead of 160"; the
+    """Review: README said chapter 9's bootstrap "counted 161 failed fits instead of 160"; the
     chapter fitted 161 of 200 (39 fail) with SkylakeX kernels, and Haswell's 160 (40 fail); since
     the engine halves a step that lowers the likelihood, 184 (16 fail) and 183 (17 fail); since
     a fit whose estimate runs off fails whatever Newton-Raphson reports, 183 (17 fail) measured."""
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     m = re.search(r"AVX-512\): (\d+) of (\d+) \((\d+) failed fits\)", readme)
-    assert m, "README: the sentence on chapter 09's bootstrap"
+    assert m, "README: the sentence on chapter 9's bootstrap"
     ours, tried, our_failed = map(int, m.groups())
     sentence = _glued(_golden("09-bias"), "bias_opt_failed_sentence")
     assert f"{our_failed} of the {tried} resamples could not be fitted" in sentence
@@ -318,7 +318,7 @@ _TH = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
 
 @pytest.mark.parametrize("md", CHAPTERS, ids=[p.stem for p in CHAPTERS])
 def test_a_dataframe_under_the_code_is_labelled_for_a_reader(md: Path):
-    """Review: eight DataFrames under the code (chapters 01, 02 twice, 04, 05, 07, 08, 09) were
+    """Review: eight DataFrames under the code (chapters 1, 2 twice, 4, 5, 7, 8, 9) were
     headed "met", "is_refractory", "cells", "as-generated": names from the code. A result a reader
     needs is a numbered table (book.glue_table); a DataFrame that shows what a call returns has a
     label in every header (book.labelled)."""
@@ -393,14 +393,14 @@ def test_the_proportional_hazards_reading_states_the_ensembles_spread():
     assert (row["members"], row["min"], row["max"]) == ("50", "0.00137574", "0.956729")
     sentence = _glued(_golden("07-cox"), "cox_ph_reading")
     assert (
-        "Across the 50 calibrated cohorts of chapter 01 the global P runs from 0.001 to 0.957"
+        "Across the 50 calibrated cohorts of chapter 1 the global P runs from 0.001 to 0.957"
         in sentence
     )
     assert "cannot tell whether the paper's model met the assumption" in sentence
 
 
 def test_child_pugh_deaths_are_glued_for_every_worse_score():
-    # chapter 08's own printout: score 6 2.5–2.6, score 7 2.5–2.5, score 8 1.7–1.7 deaths
+    # chapter 8's own printout: score 6 2.5–2.6, score 7 2.5–2.5, score 8 1.7–1.7 deaths
     nb = _golden("08-audit")
     assert [_glued(nb, f"audit_cp_{k}") for k in ("six", "seven", "eight")] == [
         "'2.6'",
@@ -442,9 +442,9 @@ def test_no_page_claims_the_whole_paper_is_reproduced():
 
 
 def test_a_link_to_a_chapter_reads_as_its_number_not_its_title():
-    """Review: chapter 07 wrote "chapter {ref}`ch-audit`", which renders "chapter Reading the
+    """Review: chapter 7 wrote "chapter {ref}`ch-audit`", which renders "chapter Reading the
     paper critically: …" (the link text is the heading). A link after the word "chapter" is
-    written with its own text, as {ref}`chapter 08 <audit-ranges>` (chapter 01)."""
+    written with its own text, as {ref}`chapter 8 <audit-ranges>` (chapter 1)."""
     pages = [*CHAPTERS, *sorted((ROOT / "book").rglob("*.md"))]
     bare = re.compile(r"\b[Cc]hapters?\s+\{(?:ref|doc)\}`[^`<]*`")
     found = [
@@ -463,7 +463,7 @@ def test_the_papers_additional_tace_hazard_ratio_has_a_verdict_and_a_reason():
     assert "published\u00a0✗</sup>" in _glued(nb, "bias_paper_hr.provenance")  # no-break space
     reason = _glued(nb, "bias_paper_reason")
     assert "naive hazard ratios stay between 0.51 and 0.55" in reason
-    assert "cannot hold together with that log-rank P (chapter 08)" in reason
+    assert "cannot hold together with that log-rank P (chapter 8)" in reason
 
 
 #: Header words written in lower case by convention: degrees of freedom, a count n.
@@ -473,7 +473,7 @@ LOWER_CASE_HEADERS = {"df", "n (≤\u00a0c)", "n (\\>\u00a0c)"}
 @pytest.mark.parametrize("stem", ["06-survival", "07-cox", "08-audit", "09-bias", "10-your-cohort"])
 def test_numbered_table_headers_start_with_a_capital(stem):
     """Every column of a numbered table is headed like a label ("Published HR", "Events"), as the
-    tables of chapter 06 are: Tables 7.1 and 9.1-9.5 and 10.2-10.4 had "published HR",
+    tables of chapter 6 are: Tables 7.1 and 9.1-9.5 and 10.2-10.4 had "published HR",
     "alive at landmark", "parameter" beside capitalised headers."""
     low = []
     for cell in _golden(stem).cells:
@@ -498,7 +498,7 @@ TYPED_MATHS = re.compile(r"(?<![\w`])e\^|\*_[a-z]|(?<![\w`])d_[a-z]\b")
 @pytest.mark.parametrize("stem", ["06-survival", "07-cox", "08-audit", "09-bias", "10-your-cohort"])
 def test_prose_sets_exponents_and_subscripts(stem):
     """The prose writes e<sup>b</sup> and d<sub>k</sub>, not "e^*b*" and "1/*d*_ref + 1/*d*_k",
-    which chapters 07 and 08 showed as typed (carets and underscores) beside MathJax formulas."""
+    which chapters 7 and 8 showed as typed (carets and underscores) beside MathJax formulas."""
     text = (ROOT / "chapters" / f"{stem}.md").read_text(encoding="utf-8")
     prose = re.sub(r"```.*?```", "", text, flags=re.S)  # prose only: no code cells
     prose = re.sub(r"`[^`\n]*`", "", prose)  # nor code spans
@@ -507,7 +507,7 @@ def test_prose_sets_exponents_and_subscripts(stem):
 
 @pytest.mark.parametrize("stem", ["06-survival", "07-cox", "08-audit", "09-bias", "10-your-cohort"])
 def test_counts_agree_with_their_nouns(stem):
-    """No "1 term(s) have P < 0.05" (chapter 07) or "1 other place(s) print" (Table 8.2): a count
+    """No "1 term(s) have P < 0.05" (chapter 7) or "1 other place(s) print" (Table 8.2): a count
     in the prose or a glued table takes the singular or the plural it needs."""
     nb = _golden(stem)
     texts = [c.source for c in nb.cells if c.cell_type == "markdown"]
@@ -609,7 +609,7 @@ def test_a_shared_note_is_said_once():
 
 
 def test_table2_notes_say_why_a_univariate_cell_is_missed():
-    """Tables 7.4 and 7.5: the ✗ note of each univariate row ends with the reason chapter 01
+    """Tables 7.4 and 7.5: the ✗ note of each univariate row ends with the reason chapter 1
     computes for each of its missed cells (analysis.calibration.missed_cell_reasons, the implied
     coding its calibration is scored with) and a link to that section. Table 7.5 repeats them only
     where its univariate fit is Table 7.4's: not for the four factors whose coding is in question."""
@@ -650,10 +650,10 @@ def test_table2_notes_say_why_a_univariate_cell_is_missed():
 
 
 def test_table2_notes_give_a_reason_for_every_differing_cell():
-    """Table 7.4: a ✗ note named reasons only for univariate cells chapter 01 explains; a cell
+    """Table 7.4: a ✗ note named reasons only for univariate cells chapter 1 explains; a cell
     no cohort can print (sex P 0.97 against the printed 0.96, ALBI and CRP P, albumin, additional
     TACE: Table 7.2) and every multivariable miss went without. Now every cell a note says
-    differs has one: chapter 01's, "infeasible: …, see Table 7.2", or, for a multivariable cell,
+    differs has one: chapter 1's, "infeasible: …, see Table 7.2", or, for a multivariable cell,
     that no reason is computed; the prose says that once."""
     nb = _golden("07-cox")
     feasibility = paper.table2_feasibility()
@@ -762,7 +762,7 @@ def test_commands_and_codes_are_glued_as_code():
 
 
 def test_each_drug_is_dosed_on_its_own_days():
-    """Chapter 03 said the small patient gets all three drugs "on each of its two days": only
+    """Chapter 3 said the small patient gets all three drugs "on each of its two days": only
     5-fluorouracil is given twice (days 1 and 3), epirubicin on day 1, cisplatin on day 2."""
     nb = _golden("03-treatment")
     days = {key: _glued(nb, f"treat_{key}_days").strip("'") for key in ("epi", "cis", "fu")}
@@ -775,7 +775,7 @@ def test_each_drug_is_dosed_on_its_own_days():
 
 def test_cells_fitted_per_unit_are_not_labelled_as_splits():
     """Table 1.8 listed "AST > 40 U/L" for a cell fitted per U/L (Table 1.4 said "AST (U/L),
-    per U/L"): every chapter 01 list of Table 2 cells labels a row by the coding fitted."""
+    per U/L"): every chapter 1 list of Table 2 cells labels a row by the coding fitted."""
     nb = _golden("01-data")
     splits = [labels.term_label(t) for t in paper.PER_UNIT_TERMS]  # "AST > 40 U/L", ...
     for name in ("tbl-data-ensemble-missed", "data_ens_never_names", "tbl-data-missed-reasons",
@@ -925,9 +925,9 @@ def test_a_reader_sees_one_short_call_per_result(stem):
     rows.append of dicts, compare, glue_table; LABS and provenance dicts in Fig. 4.1's cell,
     printed in the handouts). Each visible cell is now a few short calls; the bookkeeping is in
     the package (tables.response_comparison, plots.response_figure, ...) or in folded cells.
-    Chapter 06 (94 folded lines printed): Table 6.3's rows, notes and classes and Figs 6.3-6.5
+    Chapter 6 (94 folded lines printed): Table 6.3's rows, notes and classes and Figs 6.3-6.5
     are book.survival_comparisons and plots.survival_comparison_figures; the figures' classes
-    and the glue are in removed cells. Chapter 03 (113 folded lines printed): Tables 3.1, 3.2 and
+    and the glue are in removed cells. Chapter 3 (113 folded lines printed): Tables 3.1, 3.2 and
     the dose bands are tables.ecf_schedule, ecf_regimen_check and dose_band_table, Figs 3.1 and
     3.2 plots.dose_bsa_figure and cumulative_epirubicin_figure. Statements are counted, not
     lines: a call wrapped onto lines of at most 80 characters (test_copyable_cells) is one."""
@@ -940,15 +940,15 @@ def test_a_reader_sees_one_short_call_per_result(stem):
 #: Lines of folded code (cells tagged hide-input or hide-cell, which a printed handout shows in
 #: full) each chapter may hold: 113, 94 and 32 before the bookkeeping left them; then 17, 20,
 #: 14, which were 24, 26 and 17 lines of at most 80 characters on paper; now 26, 32 and 17 such
-#: lines (every line at most 80 characters: test_copyable_cells; chapter 06's import of four
-#: names is six lines). Chapter 06: 36 since Table 6.2's call (book.median_comparison, 4 lines)
+#: lines (every line at most 80 characters: test_copyable_cells; chapter 6's import of four
+#: names is six lines). Chapter 6: 36 since Table 6.2's call (book.median_comparison, 4 lines)
 #: left a removed cell for a folded one, as Table 6.1's is.
 FOLDED_LINES_BUDGET = {"03-treatment": 28, "06-survival": 36, "09-bias": 19}
 
 
 @pytest.mark.parametrize("stem", sorted(FOLDED_LINES_BUDGET))
 def test_a_printed_handout_folds_short_calls_not_bookkeeping(stem):
-    """Review: the printed handouts of chapters 03, 06 and 09 were full of bookkeeping (label
+    """Review: the printed handouts of chapters 3, 6 and 9 were full of bookkeeping (label
     dicts, table assembly, provenance classes, glue) in folded cells, which paper prints. A
     folded cell is now a short call (imports, a table, a figure); the bookkeeping is in the
     package or in removed cells, which never show."""
@@ -967,7 +967,7 @@ def test_a_printed_handout_folds_short_calls_not_bookkeeping(stem):
 
 def test_table_5_1s_cell_prints_its_verdict_tally_as_table_4_1s_does():
     """With the bookkeeping gone into the package, Table 5.1's visible cell still shows a result
-    under its code: the tally of verdicts, as chapter 04's cell prints for Table 4.1."""
+    under its code: the tally of verdicts, as chapter 4's cell prints for Table 4.1."""
     nb = _golden("05-response")
     [cell] = [c for c in nb.cells if c.cell_type == "code" and "response_comparison(" in c.source]
     printed = "".join(_text(o["text"]) for o in cell.outputs if o.get("output_type") == "stream")
@@ -1090,7 +1090,7 @@ def test_table_4_2_holds_no_published_header():
 
 def test_multivariable_row_agreement_is_stated_as_measured():
     """rows_agreeing counts an HR inside the printed interval with P on the printed side of 0.05,
-    not direction: Child-Pugh 7 vs 5 (0.747 against 1.072) counts. Chapters 01 and 07 say what is
+    not direction: Child-Pugh 7 vs 5 (0.747 against 1.072) counts. Chapters 1 and 7 say what is
     measured and how many lie on the paper's side of 1."""
     data = _glued(_golden("01-data"), "data_counts_sentence")
     assert "direction and significance" not in data
@@ -1126,7 +1126,7 @@ def test_no_column_of_this_cohorts_values_is_badged_published(md: Path):
     """In every glued table that sets the paper's numbers beside this cohort's, the cohort's column
     carries no "published" badge, and the table is not badged "Every number in this table:
     published" (Tables 4.1, 5.1 and 6.3 were); in a figure's provenance line only what names the
-    paper's numbers is badged published (the medians of chapter 06's curves were)."""
+    paper's numbers is badged published (the medians of chapter 6's curves were)."""
     nb = _golden(md.stem)
     names = {n for n in _glued_names(nb) if n.startswith("tbl-")}
     for name in sorted(n for n in names if not n.endswith("-notes")):
@@ -1144,7 +1144,7 @@ def test_no_column_of_this_cohorts_values_is_badged_published(md: Path):
                 "Every number in this table: <sup [^>]*provenance-published", notes
             ), name
     # a figure's "In this figure: …" line: only the paper's own numbers are badged published
-    # (chapter 06's medians, where this cohort's curves cross 0.5, read "published ✓"; chapter
+    # (chapter 6's medians, where this cohort's curves cross 0.5, read "published ✓"; chapter
     # 05's shares of this cohort's bar did)
     figures = sorted(
         n for n in _glued_names(nb) if n.startswith("fig-") and n.endswith("-downloads")
@@ -1240,7 +1240,7 @@ def test_a_negative_lower_bound_of_a_median_is_explained():
 
 
 def test_chapter_01_writes_the_negative_bound_interval_as_chapter_06_does():
-    """Review: chapter 06 writes SPSS's interval of > 4 prior TACE "−0.6 to 7.4" and its median
+    """Review: chapter 6 writes SPSS's interval of > 4 prior TACE "−0.6 to 7.4" and its median
     at the paper's one decimal (3.4); Table 1.3 and its note still printed "−0.6–7.4" and 3.39."""
     nb = _golden("01-data")
     rows = {r[0]: r for r in _rows(_glued(nb, "tbl-data-targets"))}
@@ -1385,7 +1385,7 @@ def test_table_7_2_says_why_and_the_deaths_per_group_in_columns_of_their_own():
     assert len(caption.split()) <= 45, caption
     note = after.split("```{glue:md} tbl-cox-feasibility-notes", 1)[0]
     assert "```{glue:md} cox_feas_note" in note
-    # the note is glued (its opening shared with chapter 01's Table 1.3, paper.feasibility_note)
+    # the note is glued (its opening shared with chapter 1's Table 1.3, paper.feasibility_note)
     from analysis import paper
 
     note = _glued(nb, "cox_feas_note")
@@ -1404,7 +1404,7 @@ def test_chapter_10_says_how_the_cox_tables_hide_their_counts():
     assert f"patients and deaths that {both} give for the groups of each Cox row" in source
     assert "`analysis.tables.table2_group_counts`" in source
     assert f"apart from Table 1 against {both}" in source
-    # numbers typed as text went stale when chapter 07 got its feasibility summary (Table 7.2)
+    # numbers typed as text went stale when chapter 7 got its feasibility summary (Table 7.2)
     assert not re.search(r"Tables? \d+\.\d+", source)
 
 
@@ -1437,7 +1437,7 @@ def test_a_count_the_paper_writes_as_a_word_is_shown_in_digits_with_a_note():
     assert f"ORR, n: the paper writes this number as a word (“{word}”)" in notes, notes
 
 
-#: chapter 06's groups: (glue name, published id of its median, without ``.median``)
+#: chapter 6's groups: (glue name, published id of its median, without ``.median``)
 SURVIVAL_GROUPS = {
     "dc": "figure1.os_median_dc", "pd": "figure1.os_median_pd",
     "tace24": "figure2.os_median_prior_tace_2_4", "tacegt4": "figure2.os_median_prior_tace_gt4",
@@ -1551,8 +1551,8 @@ def test_chapter_09_naive_hr_and_its_interval_carry_their_own_classes():
 
 def test_table_6_3_reads_intervals_as_chapter_01_and_prints_what_spss_prints():
     """Review: Table 6.3 called 2.8–11 merely "a bound differs" (its own symmetry check read 11 at
-    whole months) where chapter 01 (Table 1.1) and chapter 08 read it as 11.0 and count it
-    infeasible; it cut the > 4 prior TACE interval at 0.0 under "95% CI (SPSS)" where chapter 01
+    whole months) where chapter 1 (Table 1.1) and chapter 8 read it as 11.0 and count it
+    infeasible; it cut the > 4 prior TACE interval at 0.0 under "95% CI (SPSS)" where chapter 1
     prints SPSS's −0.6; its marks read "✗ ¹", which the site's script does not link; and one
     header badge called every reproduced value assumed while the prose badged the medians
     determined."""
@@ -1562,7 +1562,7 @@ def test_table_6_3_reads_intervals_as_chapter_01_and_prints_what_spss_prints():
     table = _glued(nb, "tbl-surv-comparisons")
     notes = _glued(nb, "tbl-surv-comparisons-notes")
     rows = {r[0]: r for r in _rows(table)}
-    # 1. chapter 01's verdict and reason, and the other reading named
+    # 1. chapter 1's verdict and reason, and the other reading named
     reasons = synthesis.feasibility().set_index("id")["reason"]
     noadd = reasons["figure2.os_median_no_additional_tace.interval"]
     assert "not symmetric about the median 6.7" in noadd
@@ -1594,9 +1594,9 @@ def test_table_6_3_reads_intervals_as_chapter_01_and_prints_what_spss_prints():
 
 
 def test_chapter_01_says_the_paper_prints_its_survival_brackets_as_ranges():
-    """Review: chapter 01 labels the survival brackets "95% CI" and declares some infeasible
+    """Review: chapter 1 labels the survival brackets "95% CI" and declares some infeasible
     (not symmetric), never saying the paper prints them as "range". Where it first shows them
-    (§1.5's prose, Table 1.1's caption, Exercise 1.1) it says so and links chapter 08's
+    (§1.5's prose, Table 1.1's caption, Exercise 1.1) it says so and links chapter 8's
     argument. Review: a bare {ref} to that section drops its numbered title into the sentence
     ("(The paper calls the bracket a "range"; The "ranges" are confidence intervals, and not all
     of them are symmetric explains why …)"): each link has a short text of its own."""
@@ -1609,9 +1609,9 @@ def test_chapter_01_says_the_paper_prints_its_survival_brackets_as_ranges():
     for where, text in (("§1.5", section), ("Table 1.1", caption), ("Exercise 1.1", exercise)):
         flat = " ".join(text.split())
         assert '"range"' in flat, where
-        # the book's short link ("chapter 01 <data-missed-reasons>"); on paper it prints its
+        # the book's short link ("chapter 1 <data-missed-reasons>"); on paper it prints its
         # section's number before it (book_site.number_references)
-        assert "{ref}`chapter 08 <audit-ranges>`" in flat, where
+        assert "{ref}`chapter 8 <audit-ranges>`" in flat, where
         assert "95% confidence interval" in flat or "95% CI" in flat, where
 
 
@@ -1619,7 +1619,7 @@ def test_the_feasibility_summary_and_the_counts_share_their_denominators():
     """Review: the feasibility summary said 56 of 65 univariate and 32 of 34 multivariable cells
     are feasible, the counts a few lines below 37 of 57 and 9 of 34 (65 held the reference
     rows' printed 1; the two 34s were different sets). The summary's sentence now says each total
-    once with what it holds, and leaves the totals the counts score (chapters 01 and 07)."""
+    once with what it holds, and leaves the totals the counts score (chapters 1 and 7)."""
     leaves = r"That leaves (\d+) univariate numbers, \d+ of them feasible, and (\d+) multivariable"
     data = _golden("01-data")
     left = re.search(leaves, _glued(data, "data_t2_summary"))
@@ -1686,7 +1686,7 @@ def test_chapter_01_says_what_its_count_of_published_aggregates_counts():
 
 
 def test_the_feasibility_summary_is_a_numbered_table_in_both_chapters():
-    """Review: the feasibility summary was a bare cell output in chapters 01 and 07, with no
+    """Review: the feasibility summary was a bare cell output in chapters 1 and 7, with no
     number, caption or class, its rows "Reference rows (1)" and "Printed outside it". It is a
     numbered, captioned table now (glued by a hidden cell; the visible cell keeps the call),
     with the notes that say what its multivariable totals hold."""
@@ -1770,7 +1770,7 @@ def test_chapter_7_never_calls_an_estimate_the_paper_contradicts_determined():
 
 
 def test_chapter_1_explains_that_a_contradicted_estimate_is_assumed():
-    """Chapter 01 explains the classes: it must say that an estimate marked ✗ is assumed."""
+    """Chapter 1 explains the classes: it must say that an estimate marked ✗ is assumed."""
     source = (ROOT / "chapters" / "01-data.md").read_text(encoding="utf-8")
     assert "An estimate marked ✗\nis never determined" in source
     badge = _glued(_golden("01-data"), "data_prov_assumed_contradicted")
@@ -1939,7 +1939,7 @@ def test_chapter_7_counts_printed_numbers_as_cells_and_a_model_variable_as_an_es
 
 
 def test_chapter_1_classes_cover_an_estimate_of_a_printed_number():
-    """Review: chapter 01 defined determined as "the paper does not print it", yet "1.011, as the
+    """Review: chapter 1 defined determined as "the paper does not print it", yet "1.011, as the
     paper prints it" was badged determined, and the assumed bullet did not name an estimate the
     paper contradicts. Both bullets now cover this cohort's estimate of a printed number."""
     source = " ".join((ROOT / "chapters" / "01-data.md").read_text(encoding="utf-8").split())
@@ -2089,8 +2089,8 @@ def test_chapter_10_privacy_numbers_follow_the_threshold():
 
 
 def test_how_to_use_says_where_the_mark_stands():
-    """The how-to page promised "a mark in its *Agrees* column"; chapter 07's Table 2 has no
-    such column (the mark follows this cohort's P) and chapter 08 calls its column Verdict."""
+    """The how-to page promised "a mark in its *Agrees* column"; chapter 7's Table 2 has no
+    such column (the mark follows this cohort's P) and chapter 8 calls its column Verdict."""
     text = (ROOT / "book" / "how-to-use.md").read_text(encoding="utf-8")
     assert "a mark in its *Agrees* column" not in text
     assert "after this cohort's P" in text and "*Verdict*" in text
@@ -2118,7 +2118,7 @@ def test_how_to_use_counts_the_exercises_the_chapters_have():
 
 
 def test_chapters_07_and_08_give_the_crp_split_the_scale_the_data_dictionary_gives_it():
-    """Chapter 07 and Exercise 8.1 called the split "CRP > 3 mg/L", the paper's label, where the
+    """Chapter 7 and Exercise 8.1 called the split "CRP > 3 mg/L", the paper's label, where the
     data dictionary (data/schema.yaml) says the values and the > 3 cut-off fit mg/dL. Each
     chapter's prose now says so once, with the paper's label in quotes, and then writes
     "CRP > 3"; tables and figures keep the paper's label, and no number changes."""
@@ -2148,7 +2148,7 @@ def _myst_glues(source: str) -> set[str]:
 
 @pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
 def test_no_role_prints_as_text(md):
-    """Chapter 01 printed "The Table 2 numbers are those {numref}`tbl-data-t2-summary` counts":
+    """Chapter 1 printed "The Table 2 numbers are those {numref}`tbl-data-t2-summary` counts":
     a sentence holding a MyST role was set with ``:commonmark``, which prints the role as text.
     A glued value with a role must be set as MyST; no other output may hold one."""
     nb = _golden(md.stem)
@@ -2178,9 +2178,9 @@ def test_chapter_01_names_the_independent_test_and_where_infeasible_comes_from()
 
 
 def test_a_bound_printed_without_its_decimal_is_read_one_way_and_chapter_01_says_so():
-    """Review: chapter 01 counts "2.8–11" infeasible by reading 11 as 11.0, while the data note of
-    "8.7–11" read the same kind of bound at whole months ("9.9 ± 1.2 = 8.7–11.1") and chapter 06
-    said the upper bound "is printed to whole months"; chapter 01 never said that its count of
+    """Review: chapter 1 counts "2.8–11" infeasible by reading 11 as 11.0, while the data note of
+    "8.7–11" read the same kind of bound at whole months ("9.9 ± 1.2 = 8.7–11.1") and chapter 6
+    said the upper bound "is printed to whole months"; chapter 1 never said that its count of
     infeasible intervals rests on the reading."""
     from analysis import synthesis
 
@@ -2261,7 +2261,7 @@ def test_intro_names_the_papers_criteria_and_period_and_leads_its_notice_with_th
 
 
 def test_chapter_7_calls_its_estimates_this_cohorts_not_reproduced():
-    """Review: chapter 07 said "reproduced" of estimates that were not: §7.4's title, every
+    """Review: chapter 7 said "reproduced" of estimates that were not: §7.4's title, every
     cohort row of Tables 7.4 and 7.5 ("↳ reproduced … 4.017 (1.337–12.066) 0.013 ✗" against the
     paper's 2.363) and Fig. 7.1's legend. The book's ✓ and ✗ say whether a value matches; the
     label says whose it is: "this cohort"."""
@@ -2321,7 +2321,7 @@ def test_the_ast_ratio_the_paper_prints_carries_no_badge_saying_it_prints_anothe
 def test_events_per_parameter_floor_states_its_assumption():
     """Review: "6.0–7.5 events per parameter [determined] … whatever its exact number of deaths":
     the 6.0 floor holds only if the BCLC rows were fitted on all 82 patients in Table 1's groups
-    (33 vs 49), which chapter 01 doubts. The ceiling alone is unconditional; the floor is said
+    (33 vs 49), which chapter 1 doubts. The ceiling alone is unconditional; the floor is said
     with its condition, in §7.7 and in the key points."""
     nb = _golden("07-cox")
     assert _glued(nb, "cox_epv_paper_max") == repr("7.5")
@@ -2437,8 +2437,8 @@ def test_figure_7_1_draws_ast_at_a_step_where_a_difference_shows():
 
 @pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
 def test_every_figure_says_where_what_it_draws_comes_from(md):
-    """Chapter 01 promises an "In this figure" (or "This figure") line under every figure; the
-    figures of chapters 02 and 03 had none. Every figure glued on the book's cohort carries one
+    """Chapter 1 promises an "In this figure" (or "This figure") line under every figure; the
+    figures of chapters 2 and 3 had none. Every figure glued on the book's cohort carries one
     in its downloads line (book.glue_figure's ``provenance``)."""
     nb = _golden(md.stem)
     names = set(re.findall(r"```\{glue:figure\} ([\w.-]+)", md.read_text(encoding="utf-8")))
@@ -2468,7 +2468,7 @@ def _downloaded_csv(nb, name: str) -> list[dict]:
 
 def test_calibrated_tables_say_their_agreement_is_by_construction():
     """Review (honesty): Tables 2.2, 2.4, 2.6, 4.1 and 5.1 set the published value beside this
-    cohort's with ✓ ("30 of 30 rows agree"), and chapter 04's key point called it "the first
+    cohort's with ✓ ("30 of 30 rows agree"), and chapter 4's key point called it "the first
     check of a reproduction"; the cohort was calibrated to those very numbers. One note,
     analysis.book.CALIBRATED_NOTE, says so under each; the key point no longer sells it."""
     from analysis.book import CALIBRATED_NOTE
@@ -2493,7 +2493,7 @@ def test_calibrated_tables_say_their_agreement_is_by_construction():
 def test_chapter_04_says_crp_is_on_the_mg_dl_scale_where_it_appears():
     """Review: Tables 4.1/4.2 and Fig. 4.1 labelled CRP "(mg/L)" with no caveat, while chapters
     07 and 08 explain that its values and its > 3 cut-off fit mg/dL. The first mention in the
-    prose, both tables' notes and the figure's caption say it, with a link to chapter 07."""
+    prose, both tables' notes and the figure's caption say it, with a link to chapter 7."""
     nb = _golden("04-baseline")
     for name in ("tbl-base-table1-notes", "tbl-base-skewed-notes"):
         note = _glued(nb, name)
@@ -2604,7 +2604,7 @@ _RAW_HTML_PROSE = re.compile(
 def test_figure_lines_and_badges_print_typographic_apostrophes(md: Path):
     """Review: "In this figure: the paper's medians", "the 2022 rules' bars", badges reading
     "the generator's" and tooltips "this cohort's estimate" (raw HTML: Sphinx's smart quotes,
-    which print the prose's "paper’s", skip it) showed straight apostrophes in chapters 01–07."""
+    which print the prose's "paper’s", skip it) showed straight apostrophes in chapters 1–7."""
     nb = _golden(md.stem)
     straight = []
     for cell in nb.cells:
@@ -2698,7 +2698,7 @@ def test_table_9_5_headers_break_between_words_and_table_3_8_is_cards_on_a_phone
 
 
 def test_chapter_07_says_the_printed_pika_ii_of_its_feasibility_table_is_pivka_ii():
-    """Hostile review (chapter 07, Table 7.4, both widths): the table of every printed Table 2
+    """Hostile review (chapter 7, Table 7.4, both widths): the table of every printed Table 2
     cell labels its rows as Table 2 prints them, so one row read "PIKA-II (ng/mL)" (the paper's
     typo) where every other table and the prose say PIVKA-II, with no word of why. Its caption
     says the labels are the printed ones and names the typo."""
@@ -2734,9 +2734,9 @@ def test_chapter_10_names_every_form_of_chapters_the_runner_takes():
 
 
 def test_a_percent_sign_sits_against_its_number():
-    """Hostile review (chapter 02 at 390 px): "a tumour that stayed 70 % and then 60 % viable"
-    broke after "70", and the next line began with "%". The book writes "70%" (as chapters 01
-    and 04–10 did, hundreds of times); chapter 02, the home page and the glossary had the space."""
+    """Hostile review (chapter 2 at 390 px): "a tumour that stayed 70 % and then 60 % viable"
+    broke after "70", and the next line began with "%". The book writes "70%" (as chapters 1
+    and 04–10 did, hundreds of times); chapter 2, the home page and the glossary had the space."""
     spaced = re.compile(r"(?:\d|`) %(?=[\s,.;:)])")
     pages = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md")) + sorted(
         (ROOT / "book").glob("*.md")

@@ -2,7 +2,7 @@
 
 ``print(a, "—", b)`` writes its arguments and separators one after another, and the kernel may
 flush stdout between two writes: two builds of the same chapter then split the stream in
-different places (a fresh build of chapter 08 broke a line differently from the one before).
+different places (a fresh build of chapter 8 broke a line differently from the one before).
 The book merges streams (``nb_merge_streams``) and so do the goldens, but the chapters write
 one f-string per ``print`` so the output does not depend on that.
 """

@@ -1,4 +1,4 @@
-"""Chapters 02 (eligibility and staging) and 03 (treatment): what a hostile reviewer found
+"""Chapters 2 (eligibility and staging) and 3 (treatment): what a hostile reviewer found
 (session 21, its items 1, 4, 6, 8, 14 and 15), checked on the committed golden
 notebooks and, where a sentence depends on the data, on another cohort."""
 
@@ -103,7 +103,7 @@ def test_other_formulas_percentage_says_what_it_is_a_difference_from():
     assert _glued(_golden("03-treatment"), "treat_formula").strip("'") == "Mosteller"
 
 
-# ---------------------------------------------------------------- item 15 (chapter 02)
+# ---------------------------------------------------------------- item 15 (chapter 2)
 def test_key_point_counts_the_checks_it_lists():
     """The key point said the eight rules "reduce to four checks" and then listed three more in
     brackets: seven. The count is glued and matches the checks listed."""
@@ -128,7 +128,7 @@ def test_exercise_2_2_prints_the_albi_score_as_the_book_does():
     assert glued == formatting.number(score, 2) == "\u22121.37"
 
 
-# ---------------------------------------------------------------- item 14: chapter 03
+# ---------------------------------------------------------------- item 14: chapter 3
 def test_exercise_3_2_names_the_checkpoint_the_next_cycle_crosses():
     """Exercise 3.2 asks *which* cumulative checkpoint a cycle crosses; the solution said only
     "crosses 1 checkpoint". It names the checkpoint, from the dose sheet of that cycle."""
@@ -237,7 +237,7 @@ def test_child_pugh_sentence_is_computed_not_typed():
 def test_child_pugh_sentence_on_a_subset_of_the_book_cohort_does_not_claim_a_match(planted_run):
     """The reviewer's 45-patient run (the first 45 rows of data/cohort.csv) showed A 40, B 5
     against the paper's 74, 8 under prose that said the classes match Table 1. Checked on the
-    first 13 rows (extremes planted in other columns): chapter 02 of the planted run
+    first 13 rows (extremes planted in other columns): chapter 2 of the planted run
     (tests/cohort_runs.py; the session fixture ``planted_run``, which
     test_no_individual_values.py reads)."""
     import pandas as pd
@@ -256,7 +256,7 @@ def test_child_pugh_sentence_on_a_subset_of_the_book_cohort_does_not_claim_a_mat
 
 
 # ---------------------------------------------------------------- item 4: visible calls
-#: The call behind each of chapter 02's cohort results, in a cell the reader sees.
+#: The call behind each of chapter 2's cohort results, in a cell the reader sees.
 CHAPTER_02_CALLS = [
     "clinical.eligibility_rules()",  # Table 2.3
     "tables.jsh_criteria_table(cohort",  # Table 2.4 and the refractory counts
@@ -284,7 +284,7 @@ def _cells(stem: str, *, folded: bool) -> list[str]:
 
 
 def test_each_chapter_02_result_comes_from_a_call_shown_on_the_page():
-    """Every cohort result of chapter 02 (Tables 2.2-2.7, "82 of 82 eligible", the Child-Pugh
+    """Every cohort result of chapter 2 (Tables 2.2-2.7, "82 of 82 eligible", the Child-Pugh
     agreement, the ALBI median) was computed only in folded cells (225 hidden lines against 38
     shown, the shown ones single-patient examples). Each now comes from a short call shown
     unfolded; privacy, glue and table plumbing live in the package or in removed cells. A call
@@ -328,7 +328,7 @@ def test_table_2_1_download_has_plain_spaces_and_dashes():
     assert "\xa0" not in csv and "\u2060" not in csv
 
 
-# ---------------------------------------------------------------- session 23 review: chapter 03
+# ---------------------------------------------------------------- session 23 review: chapter 3
 def test_chapter_03_does_not_say_bsa_limits_catch_pounds_and_shows_the_bmi_refusal():
     """§3.3 said bsa()'s 25-250 kg limits catch weights in pounds; most adult weights in
     pounds fall inside them. The dose sheet checks the BMI, and the page says so, glued."""
@@ -384,7 +384,7 @@ def test_chapter_03_says_which_band_each_hepatic_edge_belongs_to():
 
 
 def test_chapter_03_dose_tables_print_thousands_separators():
-    """Tables 3.3, 3.4 and 3.8 printed "1204.7" and "1000.0" where chapter 04 prints
+    """Tables 3.3, 3.4 and 3.8 printed "1204.7" and "1000.0" where chapter 4 prints
     "13,242.6"; their downloads keep plain numbers."""
     nb = _golden("03-treatment")
     large = _glued(nb, "tbl-treat-sheet-large")
@@ -399,7 +399,7 @@ def test_chapter_03_dose_tables_print_thousands_separators():
     assert "formatting.number(mg, 1, thousands=True)" in source  # Table 3.8's column
 
 
-# ------------------------------------------------------- session 23 review: chapter 02 fixes
+# ------------------------------------------------------- session 23 review: chapter 2 fixes
 def _shown(nb) -> str:
     """Every output a reader sees: displayed results, and the glued text the page refers to."""
     used = set(re.findall(r"\{glue(?::\w+)?\}`([^`:]+)", _source("02-eligibility")))
@@ -429,7 +429,7 @@ def test_chapter_02_on_a_cohort_without_the_optional_columns(odd_run, other_coho
     Table 2.3 "(refractoriness not recorded in this cohort) | 0", a "Not available" note twice
     (once with raw column names), and the Child-Pugh caption and key point claimed a
     recomputation the cohort cannot give. Whole alternative sentences and captions are glued,
-    with one note in clinical words. Chapter 02 of the odd run of tests/cohort_runs.py (the
+    with one note in clinical words. Chapter 2 of the odd run of tests/cohort_runs.py (the
     session fixture ``odd_run``, which test_full_run.py reads): a cohort of the required
     columns only."""
     import pandas as pd
@@ -470,7 +470,7 @@ def test_chapter_02_on_a_cohort_without_the_optional_columns(odd_run, other_coho
 def test_chapter_02_caption_and_prose_follow_require_two_sessions(chapter_02_on_a_copy):
     """With ``require_two_sessions=False`` the column read "Counted (sessions not checked)" but
     the caption still spoke of the consecutive failed sessions, and the prose said "with that
-    reading 82 of 82 qualify" from the unchecked count. Chapter 02 run on a copy of the book's
+    reading 82 of 82 qualify" from the unchecked count. Chapter 2 run on a copy of the book's
     cohort with that parameter (the session fixture ``chapter_02_on_a_copy`` of
     tests/cohort_runs.py, which test_no_individual_values.py reads)."""
     nb = nbformat.read(chapter_02_on_a_copy, as_version=4)
@@ -524,22 +524,22 @@ def test_jsh_criteria_are_not_said_first_proposed_in_2014():
     assert "the 2014 update of the JSH–LCSGJ criteria {cite:p}`kudo2014`" in text
 
 
-def test_glued_sentences_link_chapter_01():
-    """ "(chapter 01)" in two glued sentences was unlinked text; they link chapter 01 as the
+def test_glued_sentences_link_chapter_1():
+    """ "(chapter 1)" in two glued sentences was unlinked text; they link chapter 1 as the
     other chapters do, glued as MyST so that the reference resolves."""
     source = _source("02-eligibility")
-    assert "(chapter 01)." not in source and '(chapter 01)."' not in source
-    assert source.count("{ref}`chapter 01 <ch-data>`") == 3
+    assert "(chapter 1)." not in source and '(chapter 1)."' not in source
+    assert source.count("{ref}`chapter 1 <ch-data>`") == 3
     for name in ("elig_none_note", "elig_bclc_down", "elig_sessions_reading"):
         assert f"{{glue:md}}`{name}:myst`" in source
     golden = _golden("02-eligibility")
     for name in ("elig_bclc_down", "elig_sessions_reading"):
-        assert "{ref}`chapter 01 <ch-data>`" in _glued(golden, name)
+        assert "{ref}`chapter 1 <ch-data>`" in _glued(golden, name)
 
 
 def test_bclc_readings_are_computed_and_the_same_in_both_chapters():
-    """Chapter 02 offered "an older BCLC version" (every BCLC version puts portal invasion in
-    stage C) and found a Vp3-Vp4 reading compatible while chapter 08 said even the narrowest
+    """Chapter 2 offered "an older BCLC version" (every BCLC version puts portal invasion in
+    stage C) and found a Vp3-Vp4 reading compatible while chapter 8 said even the narrowest
     reading needs 34. Both glue the same floors from ``audit.paper_bclc_check``."""
     from analysis.audit import paper_bclc_check
 
@@ -557,7 +557,7 @@ def test_bclc_readings_are_computed_and_the_same_in_both_chapters():
 
 # ----------------------------------------------- session 126: phone, desktop and print review (ch03)
 def test_chapter_03_writes_a_percentage_against_its_number():
-    """Chapter 03 wrote "50 %" (in its prose, its glued sentences, Table 3.7 and a printed
+    """Chapter 3 wrote "50 %" (in its prose, its glued sentences, Table 3.7 and a printed
     line) where the rest of the book writes "50%". What the chapter itself writes has no space
     now, and neither has the dose sheet's warnings (Tables 3.5 and 3.9), which come from
     analysis.clinical and which the command line prints too (a later review: "50 %" there)."""
@@ -574,7 +574,7 @@ def test_chapter_03_writes_a_percentage_against_its_number():
 
 
 def test_chapter_03_runs_the_dose_sheet_as_the_rest_of_the_book_does():
-    """Chapter 03's command and its checklist ran a bare ``python -m analysis dose`` where
+    """Chapter 3's command and its checklist ran a bare ``python -m analysis dose`` where
     chapter 10, the README and the how-to page write ``.venv/bin/python -m analysis …`` (the
     system's Python has no pandas)."""
     source = _source("03-treatment")

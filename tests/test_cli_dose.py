@@ -442,7 +442,7 @@ def test_the_header_prints_the_bmi_as_its_warning_does(capsys):
 
 def test_percentages_are_written_against_their_number(capsys):
     """Hostile review: the dose sheet's table and warnings wrote "50 %" and "75 %" where the
-    book writes "50%" (chapter 03 shows the same warnings in its tables)."""
+    book writes "50%" (chapter 3 shows the same warnings in its tables)."""
     code, out, _ = _run_main(
         capsys,
         ["--height-cm", "170", "--weight-kg", "65", "--bilirubin-mg-dl", "1.4", "--egfr", "45"],

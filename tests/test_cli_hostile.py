@@ -240,7 +240,7 @@ def _refused_before_any_chapter(tmp_path, capsys, chapters, item, shown, message
     ("05", "confidence_level=.nan", "must be a finite number"),
     ("03", "bsa_formula=haycock", "must be one of mosteller, dubois"),
     ("03", "small_height_cm=1.6", "must be at least 100 and at most 250 (height in cm)"),
-    # 150 lb typed as kg with the large patient's 190 cm: chapter 03's dose sheet refuses it
+    # 150 lb typed as kg with the large patient's 190 cm: chapter 3's dose sheet refuses it
     ("03", "large_weight_kg=150.0", "190 cm and 150 kg make a BMI of 41.6 kg/m², outside "
      "12–40 kg/m², which the dose sheet refuses (weight in kg, not pounds)"),
     ("09", "n_bootstrap=0", "must be at least 1 and at most 100,000 (a count)"),

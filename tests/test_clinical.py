@@ -1139,7 +1139,7 @@ def test_dose_sheet_an_int_too_large_for_a_float_is_a_value_error(argument, patt
 
 
 def test_dose_sheet_hepatic_band_edges_belong_to_the_50_percent_band():
-    """Chapter 03 said the band edges belong to the milder reduction; at the lower edges the
+    """Chapter 3 said the band edges belong to the milder reduction; at the lower edges the
     50 % band is the stronger one. Every edge is in the 50 % band; bilirubin 5 is 25 %."""
 
     def epirubicin_percent(**labs):

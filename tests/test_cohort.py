@@ -224,7 +224,7 @@ def test_the_dictionary_says_what_the_paper_reports():
     Child-Pugh points and class, Table 1 the number of refractory sessions; ECOG 0-2 is only an
     eligibility rule; neither the Child-Pugh components (bilirubin, INR, ascites,
     encephalopathy), nor the number of HAIC cycles, nor when additional TACE or the best response
-    came are reported (chapters 03 and 09 say so). The column used to read "yes" for all of these.
+    came are reported (chapters 3 and 9 say so). The column used to read "yes" for all of these.
     """
     from analysis.cohort import PAPER_LEVELS
 
@@ -483,7 +483,7 @@ def test_a_patient_aged_18_is_out_of_range(tmp_path):
     assert "column age_years: must be integer from 19 to 110" in message
     assert "line 3: 18" in message
     assert [p.code for p in problems] == ["range"]
-    # and the dictionary names the response criteria as chapter 05 does
+    # and the dictionary names the response criteria as chapter 5 does
     assert "modified RECIST 1.1" in SCHEMA["best_response"].description
 
 

@@ -3,9 +3,9 @@
 The book is literate: every code cell a reader can see (shown, or behind a "show code" toggle,
 ``hide-input``) is meant to be copied and run. A name defined only in a removed cell
 (``remove-cell``, ``remove-input``: plumbing the page never shows) would make the copy fail
-with a NameError (review: chapter 08 used ``n``, ``math`` and ``paper``, chapter 09 ``fmt_hr``,
-``fmt_p`` and ``n``, chapter 05 ``alpha``, ``level``, ``pct``, ``NOT_SHOWN`` and
-``user``, chapter 06 ``fmt``, ``ci_text``, ``user_cohort`` (now ``user``, as in every chapter) and the ``disease_control`` column
+with a NameError (review: chapter 8 used ``n``, ``math`` and ``paper``, chapter 9 ``fmt_hr``,
+``fmt_p`` and ``n``, chapter 5 ``alpha``, ``level``, ``pct``, ``NOT_SHOWN`` and
+``user``, chapter 6 ``fmt``, ``ci_text``, ``user_cohort`` (now ``user``, as in every chapter) and the ``disease_control`` column
 of a hidden ``derive(load_cohort(...))``).
 
 For each chapter of :data:`COPYABLE`, the visible code cells (the ``parameters`` cell included)
@@ -43,7 +43,7 @@ COPYABLE = [
 ]
 
 #: Quicker settings of a chapter's parameters, set after its ``parameters`` cell (the names the
-#: cells need do not depend on them): chapter 09's simulation and bootstrap, a few repetitions.
+#: cells need do not depend on them): chapter 9's simulation and bootstrap, a few repetitions.
 QUICK = {"09-bias": {"n_simulations": 4, "n_bootstrap": 4}}
 
 #: Tags that keep a cell's code off the page.
@@ -117,7 +117,7 @@ def _in_function(statement: ast.stmt, name: ast.Name) -> bool:
 
 
 #: Calls that compute a chapter's numbered tables and figures: each is made in a cell the reader
-#: sees (shown, or behind a toggle), not only in a removed one (review of chapter 01: Tables 1.1,
+#: sees (shown, or behind a toggle), not only in a removed one (review of chapter 1: Tables 1.1,
 #: 1.4 and 1.8 and Figs 1.1-1.3 came from ``remove-cell`` cells alone).
 RESULT_CALLS = {
     "01-data": [
@@ -135,7 +135,7 @@ RESULT_CALLS = {
         "plots.km_panels(",  # Fig. 1.2
         "plots.histogram_panels(",  # Fig. 1.3
     ],
-    # review of chapter 06: Table 6.2 came from a removed cell, Table 6.1's call being shown
+    # review of chapter 6: Table 6.2 came from a removed cell, Table 6.1's call being shown
     "06-survival": [
         'os_ci, os_mean_result, "os", cohort_path=cohort_path',  # Table 6.1
         'pfs_ci, pfs_mean_result, "pfs", cohort_path=cohort_path',  # Table 6.2
@@ -248,7 +248,7 @@ def test_copyable_blocks_run_after_the_set_up_cell(stem: str, monkeypatch):
 
 
 #: The longest line of shown code or printed output: a longer one scrolled or wrapped in its box
-#: (chapter 07's Breslow/Efron message was 883 px in a 757 px box at 1366 px, which holds 85
+#: (chapter 7's Breslow/Efron message was 883 px in a 757 px box at 1366 px, which holds 85
 #: characters; printed, a comment's end wrapped onto a bare line). The chapters print with
 #: :func:`analysis.formatting.wrapped` to the same width.
 LINE_CHARACTERS = 80
@@ -309,13 +309,13 @@ def test_printed_lines_count_plain_text_values_not_html_or_glue(tmp_path, monkey
 
 @pytest.mark.parametrize("stem", SHORT_LINES)
 def test_shown_code_and_printed_lines_fit_their_box(stem: str):
-    """Review (chapter 07): a printed line 883 px wide in a 757 px box at 1366 px, and printed
+    """Review (chapter 7): a printed line 883 px wide in a 757 px box at 1366 px, and printed
     code whose comments wrapped onto bare lines ("Breslow ties (SPSS)", "where the deaths are
     hidden)"). Readers copy the shown code and read it and its output on phones and on paper:
     in every chapter, every line of shown code (a hidden-input cell's too, behind its toggle),
     of code to copy and of printed output is at most 80 characters. Before: 107 lines of code
-    in nine chapters were longer (up to 153 characters), and 9 printed lines (chapter 04's
-    below-zero counts, 108; chapter 09's cut-offs, 126; chapter 10's validator messages, up
+    in nine chapters were longer (up to 153 characters), and 9 printed lines (chapter 4's
+    below-zero counts, 108; chapter 9's cut-offs, 126; chapter 10's validator messages, up
     to 204)."""
     code = [
         line

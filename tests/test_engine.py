@@ -243,7 +243,7 @@ def test_cox_on_tied_cohort_like_data_matches_statsmodels_and_lifelines(ties):
 
 
 #: 30 patients of data/cohort.csv (``SYNnnn``), AST 10-363 U/L, 22 deaths: a small cohort like a
-#: review's (30 patients, AST up to 422 U/L), on which chapter 07 printed the per-U/L AST hazard
+#: review's (30 patients, AST up to 422 U/L), on which chapter 7 printed the per-U/L AST hazard
 #: ratio as "not estimable ... runs off to infinity" while lifelines fitted it. Re-picked when the
 #: cohort's AST, CRP, tumour number and bilirubin were recalibrated (on the 30 picked before,
 #: plain Newton now converged from 0): SYN012, 055, 078 and 081 gave way to SYN042, 047,

@@ -1,10 +1,10 @@
 """The survival engine on a large cohort: no work or memory quadratic in the number of patients.
 
-A researcher's cohort of 10,000 patients ran chapter 07 for 12 minutes (8 GB resident, half of
-it system time) and chapter 09 for longer: Efron's tie correction and the ``(start, stop]`` risk
+A researcher's cohort of 10,000 patients ran chapter 7 for 12 minutes (8 GB resident, half of
+it system time) and chapter 9 for longer: Efron's tie correction and the ``(start, stop]`` risk
 sets were dense matrices of events by rows, multiplied by (rows, terms) and (rows, terms, terms)
 arrays; Harrell's concordance compared every pair of patients (in (n, n) arrays, a gigabyte at
-10,000, and chapter 09's bootstrap computes it 400 times); :func:`analysis.engine.collinear_terms`
+10,000, and chapter 9's bootstrap computes it 400 times); :func:`analysis.engine.collinear_terms`
 asked LAPACK for the full n-by-n U of its SVD; :func:`analysis.bias.to_counting_process` looped
 over patients in Python for each of the null simulation's studies.
 

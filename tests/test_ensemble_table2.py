@@ -67,7 +67,7 @@ def test_tally_by_hand():
         assert (row["printed_by"], row["members"], row["book_cohort"]) == (printed, members, book)
     assert got.loc[AFP_MULTI_HR, ["term", "model", "kind"]].tolist() == ["afp_ng_ml", "multi", "hr"]
     assert ABSTRACT not in got.index
-    # the 3 cells other than a P that chapter 07's feasibility test finds no cohort can print
+    # the 3 cells other than a P that chapter 7's feasibility test finds no cohort can print
     bad = got[got["infeasible"] & (got["kind"] != "p")].index.tolist()
     assert bad == [
         "table2.albumin_le3.uni.interval",

@@ -2,7 +2,7 @@
 legends, panel names, notes, the number-at-risk table's numbers, names and heading) of every
 figure the chapters draw, drawn by the chapters' calls in the house style (``book.setup()``, as
 every chapter's preamble), is >= 12 CSS px on a 390-px phone and <= 20 CSS px on a desktop; the
-numbers at risk of chapter 06's Kaplan-Meier figures overlap neither each other nor the groups'
+numbers at risk of chapter 6's Kaplan-Meier figures overlap neither each other nor the groups'
 names.
 
 On a 390-px phone the book's figures are shown 342 CSS px wide (measured in Chromium on the
@@ -103,7 +103,7 @@ def test_single_curve_at_risk_text_is_readable_on_a_phone():
 
 
 def test_two_group_at_risk_text_is_readable_on_a_phone():
-    # the longest group labels chapter 06 passes to a plot
+    # the longest group labels chapter 6 passes to a plot
     t, e, g = _cohort()
     fig = km_plot(
         None,
@@ -275,7 +275,7 @@ def _figure_5_1(cohort):  # chapters/05-response.md, fig-resp-distribution
     )
 
 
-#: chapter 06's group comparisons: column and {value: the short label the figure shows}
+#: chapter 6's group comparisons: column and {value: the short label the figure shows}
 _CHAPTER_06_GROUPS = {
     "disease_control": {1: "disease control", 0: "progression"},
     "prior_tace_group": {"2–4": "2–4 TACE", ">4": "> 4 TACE"},
@@ -293,7 +293,7 @@ def _derived_book_cohort() -> pd.DataFrame:
 
 
 def _chapter_06_figure(which: str, *, min_count: int | None = None):
-    """Chapter 06's Kaplan-Meier figures as the chapter draws them (``min_count``: a user's)."""
+    """Chapter 6's Kaplan-Meier figures as the chapter draws them (``min_count``: a user's)."""
     cohort = _derived_book_cohort().copy()
     os_t, os_e = cohort["os_months"], cohort["os_event"]
     at_risk_times = np.arange(0, float(os_t.max()) + 1e-9, 6)
@@ -367,7 +367,7 @@ def _figure_9_2(cohort):  # chapters/09-bias.md, fig-bias-null
     return null_simulation_plot(sims)
 
 
-def _note(cohort):  # chapters 04, 05, 07 and 09 on a cohort that cannot draw the figure
+def _note(cohort):  # chapters 4, 5, 7 and 9 on a cohort that cannot draw the figure
     return note_figure(
         "Multivariable model not estimable: the model did not converge (a term separates the "
         "groups) on this cohort."
@@ -439,7 +439,7 @@ def test_user_cohort_histogram_notes_are_inside_their_panel(house_style, book_co
     assert box.x1 <= panel.x1, "the 'not drawn' message runs past its panel's right edge"
 
 
-# --- chapter 06's Kaplan-Meier figures: the numbers at risk and their heading >= 12 CSS px, and
+# --- chapter 6's Kaplan-Meier figures: the numbers at risk and their heading >= 12 CSS px, and
 # the table uncrowded: no two of its numbers, nor a number and a group's name, overlap (at 4.8
 # inches the names took an inch left of the numbers; in 4.2 they would have crowded them)
 

@@ -10,7 +10,7 @@ from analysis import formatting
 
 
 def test_a_negative_bound_is_joined_by_to_not_a_dash():
-    """Review (session 21, item 5): chapter 06 printed SPSS's interval for more than 4 prior TACE
+    """Review (session 21, item 5): chapter 6 printed SPSS's interval for more than 4 prior TACE
     as "(−0.6–7.4)", where the dash beside a minus reads as a subtraction. A range with a
     negative bound reads "−0.6 to 7.4"; every other range keeps its en dash."""
     assert formatting.median_interval(-0.61, 7.41) == "−0.6 to 7.4"
@@ -25,7 +25,7 @@ def test_a_negative_bound_is_joined_by_to_not_a_dash():
 
 
 def test_a_range_whose_ends_print_the_same_is_one_number():
-    """Review: chapter 08 printed "score 7: 2.5–2.5 deaths". formatting.range_text prints a range
+    """Review: chapter 8 printed "score 7: 2.5–2.5 deaths". formatting.range_text prints a range
     whose two ends print the same as one number, compared as printed (at the decimals asked,
     with separators, a true minus); formatting.interval keeps both bounds ("1.000–1.000", as the
     paper prints Table 2's AFP row)."""
@@ -102,7 +102,7 @@ def test_wrapped_keeps_every_word_within_the_width_under_its_item():
 
 
 def test_a_value_in_words_gets_no_unit():
-    """Audit (session 25): chapter 06 glued "not reached" and set "months" after it in the prose
+    """Audit (session 25): chapter 6 glued "not reached" and set "months" after it in the prose
     ("the median OS is not reached months" on a cohort whose curve stays above one half). The
     value is glued with its unit, which follows a number or a range only."""
     from analysis.formatting import NOT_REACHED, median_interval, median_text, with_unit
@@ -122,7 +122,7 @@ def test_a_value_in_words_gets_no_unit():
 
 
 def test_a_count_with_its_noun_is_singular_for_one_and_separated_by_thousands():
-    """Audit (session 25): chapter 07's feasibility table read "needs ≥ 1 deaths", chapter 01's
+    """Audit (session 25): chapter 7's feasibility table read "needs ≥ 1 deaths", chapter 1's
     note "misses 2.362 by 1655.0 units"; both were f-strings."""
     assert formatting.quantity(1, "death") == "1 death"
     assert formatting.quantity(2, "death") == "2 deaths"
@@ -131,7 +131,7 @@ def test_a_count_with_its_noun_is_singular_for_one_and_separated_by_thousands():
 
 
 def test_a_count_prints_with_thousands_separators_from_1000():
-    """A user's cohort of 2,000 patients read "add up to 4417 for 2000 patients" (chapter 02):
+    """A user's cohort of 2,000 patients read "add up to 4417 for 2000 patients" (chapter 2):
     number_word returned str(n) from ten, and the chapters formatted counts with f-strings.
     Every count goes through formatting.count; number_word uses it from ten."""
     assert [formatting.count(n) for n in (0, 7, 82, 999, 1000, 4417, 12345, 1_000_000)] == [
@@ -164,7 +164,7 @@ def test_count_value_reads_a_shown_count_back_and_nothing_else():
 
 
 def test_a_confidence_level_near_one_is_never_printed_as_100_percent():
-    """Hostile pass (session 118): ``-p confidence_level=0.999999`` gave chapter 05 "Wilson
+    """Hostile pass (session 118): ``-p confidence_level=0.999999`` gave chapter 5 "Wilson
     100.0% intervals" and "two 100.0% confidence intervals" (one decimal, rounded)."""
     from analysis.formatting import level
 

@@ -81,7 +81,7 @@ SCORED_CHAPTERS = ["02-eligibility", "04-baseline", "05-response", "06-survival"
 ALL_CHAPTERS = sorted(p.stem for p in CHAPTERS_DIR.glob("[0-9][0-9]-*.md"))
 #: Chapters that never read the cohort (their ``cohort_path`` parameter is unused by their
 #: analysis): the same numbers on any cohort, executed by the book's build and by nbval, so not
-#: run again here. Only chapter 08's wording depends on whether the cohort is the user's: the
+#: run again here. Only chapter 8's wording depends on whether the cohort is the user's: the
 #: cells that word it are tested without a run (test_audit_prose_on_a_user_cohort_names_it_...).
 COHORT_FREE = [
     c for c in ALL_CHAPTERS
@@ -98,7 +98,7 @@ def test_whole_book_on_a_second_cohort(other_cohorts, tmp_path):
     assert COHORT_FREE == ["08-audit"]  # a chapter that starts reading the cohort is run here
     result = _run(other_cohorts["second"], out, chapters=",".join(c[:2] for c in expected))
     assert [c.name for c in result.chapters] == expected
-    # a report without 08-audit: the links to it (chapters 01 and 07) are text, not warnings
+    # a report without 08-audit: the links to it (chapters 1 and 7) are text, not warnings
     assert result.warnings == []
     assert not (out / "build-warnings.txt").exists()
     for name in expected:
@@ -112,12 +112,12 @@ def test_whole_book_on_a_second_cohort(other_cohorts, tmp_path):
         assert not re.search(r"<td>(agrees|differs)</td>", text), name
         assert NOT_SCORED in (out / "chapters" / f"{name}.html").read_text(encoding="utf-8"), name
     for name in ("04-baseline", "05-response", "06-survival", "07-cox"):
-        # the comparison column is headed "Your cohort" (chapter 07's Table 2: the row under the
+        # the comparison column is headed "Your cohort" (chapter 7's Table 2: the row under the
         # paper's reads "↳ your cohort", a narrow no-break space after the arrow), never
         # "Reproduced"
         text = _outputs(out / f"{name}.ipynb")
         assert re.search(r"\|\s*(Your cohort|↳\s+your cohort)\s*\|", text), name
-    # chapter 02's reading of the JSH counts is the cohort's own (it records the criteria)
+    # chapter 2's reading of the JSH counts is the cohort's own (it records the criteria)
     assert "The count above is your cohort's" in _prose(out / "02-eligibility.ipynb")
     # no raw rows: no patient id of the cohort appears in any output (one search for any of
     # them, a match wherever one id's own search matches; each id looked for alone to name them)
@@ -236,8 +236,8 @@ def _book_only_sentences(text: str) -> list[str]:
 @pytest.mark.xdist_group("full-run-odd")
 def test_prose_on_a_user_cohort_does_not_describe_the_synthetic_one(odd_run):
     """The prose a researcher reads in a report of their own cohort says nothing of it that is true
-    only of the book's synthetic cohort (reviewer: chapters 02 and 03 still said "In the synthetic
-    cohort …" of the user's numbers). Chapter 01 describes the book's cohort by design: on a user's
+    only of the book's synthetic cohort (reviewer: chapters 2 and 3 still said "In the synthetic
+    cohort …" of the user's numbers). Chapter 1 describes the book's cohort by design: on a user's
     cohort it says so at the top, and the parts it computes on the user's cohort (the aggregates
     set beside the paper's, the medians on a plateau, the two figures) read as theirs."""
     out = odd_run
@@ -264,7 +264,7 @@ def test_prose_on_a_user_cohort_does_not_describe_the_synthetic_one(odd_run):
             continue
         assert _book_only_sentences(text) == [], name
     # the cohort's own words where the book speaks of the synthetic one
-    # (this cohort records no JSH criteria: chapter 02 says so once, in place of the counts that
+    # (this cohort records no JSH criteria: chapter 2 says so once, in place of the counts that
     # a cohort with them reads as "The count above is your cohort's")
     elig = json.loads((out / "02-eligibility.ipynb").read_text(encoding="utf-8"))
     notes = [
@@ -303,10 +303,10 @@ def test_book_prose_keeps_its_synthetic_wording():
 
 
 def test_audit_prose_on_a_user_cohort_names_it_without_a_run():
-    """Chapter 08 runs in every report, but no run above executes it: its audit reads only the
+    """Chapter 8 runs in every report, but no run above executes it: its audit reads only the
     published numbers (:data:`COHORT_FREE`). Its text still spoke of "the synthetic cohort" and
     said the previous chapters "reproduce what the paper reports" in a report of a user's
-    cohort, and its badges contradicted chapter 01 ("On your cohort the chapters show no such
+    cohort, and its badges contradicted chapter 1 ("On your cohort the chapters show no such
     badges"). The cells that word it (the parameters and the set-up, with ``cohort_path`` a
     user's file, and the glue cell after them; no kernel, about 0.1 s) glue the user's variants, which the prose then reads."""
     from unittest import mock

@@ -2,7 +2,7 @@
 
 The book builds with ``-W -n``: a ``{term}`` naming no glossary entry fails the whole build, so
 every link is checked here against the headwords without building. The glossary page says that
-chapters link a term the first time they use it: chapter 01, which introduces the calibration's
+chapters link a term the first time they use it: chapter 1, which introduces the calibration's
 vocabulary, links each of those terms.
 """
 
@@ -46,7 +46,7 @@ def test_every_term_link_names_a_glossary_entry(path: Path):
 
 
 def test_the_calibrations_vocabulary_has_entries():
-    """Words chapter 01 and the chapters after it use in a sense of their own."""
+    """Words chapter 1 and the chapters after it use in a sense of their own."""
     wanted = {
         "Calibrated cohort", "Ensemble", "Hit", "Missed", "Infeasible", "Surrogate target",
         "Implied coding", "Stated coding", "Gaussian copula", "Simulated annealing",
@@ -57,7 +57,7 @@ def test_the_calibrations_vocabulary_has_entries():
 
 
 def test_chapter_01_links_the_terms_it_introduces():
-    """Chapter 01 used Wald, SPSS, GRIM and GRIMMER and the calibration's words with no link."""
+    """Chapter 1 used Wald, SPSS, GRIM and GRIMMER and the calibration's words with no link."""
     linked = {t.lower() for t in links(ROOT / "chapters" / "01-data.md")}
     expected = {
         "grim", "grimmer", "spss", "wald test", "synthetic cohort", "gaussian copula",
@@ -68,7 +68,7 @@ def test_chapter_01_links_the_terms_it_introduces():
 
 
 # ---------------------------------------------------------------------------------------------
-# Chapters 04, 05, 06 and 09 (and chapter 02's JSH, chapter 08's Breslow): each term's first use
+# Chapters 4, 5, 6 and 9 (and chapter 2's JSH, chapter 8's Breslow): each term's first use
 # in the prose is its link.
 
 #: ```{code-cell}``` and glued or included blocks hold no prose of the chapter's own (a glued
@@ -127,7 +127,7 @@ def first_use(path: Path, pattern: str) -> tuple[int, str, str | None]:
 #: per chapter, {headword: how the prose writes it}; every term of the glossary that the chapter
 #: uses (found by listing each headword's uses, 2026-12-01), with its first use linked
 FIRST_USES = {
-    # review: chapter 01 used these with no link (INR had no entry; PVTT was never introduced)
+    # review: chapter 1 used these with no link (INR had no entry; PVTT was never introduced)
     "01-data": {
         "BCLC": r"\bBCLC\b", "PVTT": r"\bPVTT\b", "ECOG PS": r"\bECOG\b", "AFP": r"\bAFP\b",
         "PIVKA-II": r"PIVKA-II", "ALBI": r"\bALBI\b", "SPRITE": r"\bSPRITE\b", "INR": r"\bINR\b",
@@ -137,7 +137,7 @@ FIRST_USES = {
         "PFS": r"\bPFS\b", "Vp": r"\bVp", "Kaplan–Meier": r"Kaplan.Meier",
     },
     "02-eligibility": {"JSH": r"\bJSH\b"},
-    # review (session 126): chapter 03 measured AST in "× ULN" with no entry for ULN
+    # review (session 126): chapter 3 measured AST in "× ULN" with no entry for ULN
     "03-treatment": {"ULN": r"\bULN\b"},
     "04-baseline": {
         "Standard deviation": r"\bSD\b", "SPSS": r"\bSPSS\b", "AFP": r"\bAFP\b",
@@ -146,7 +146,7 @@ FIRST_USES = {
         "TACE": r"\bTACE\b", "HAIC": r"\bHAIC\b",
     },
     "08-audit": {"Breslow's rule": r"Breslow"},
-    # a hostile reader: Table 2's BCLC, PVTT and Vp rows came with no link in chapter 07
+    # a hostile reader: Table 2's BCLC, PVTT and Vp rows came with no link in chapter 7
     "07-cox": {"BCLC": r"\bBCLC\b", "PVTT": r"\bPVTT\b", "Vp": r"\bVp"},
     "05-response": {
         "mRECIST": r"mRECIST", "CR": r"\bCR\b", "PR": r"\bPR\b", "SD": r"\bSD\b", "PD": r"\bPD\b",
@@ -181,7 +181,7 @@ FIRST_USES = {
 
 @pytest.mark.parametrize("chapter", sorted(FIRST_USES))
 def test_chapter_links_the_terms_it_uses(chapter: str):
-    """Like chapter 01: every glossary term the chapter uses is linked somewhere in it (SPSS in
+    """Like chapter 1: every glossary term the chapter uses is linked somewhere in it (SPSS in
     04 and 06, CR, PR, SD and confidence interval in 06, Clopper–Pearson in 05, hazard ratio,
     time-varying covariate and landmark in 09 were not)."""
     assert sorted(set(FIRST_USES[chapter]) - set(headwords())) == []
@@ -229,7 +229,7 @@ def test_first_use_finder_skips_code_glue_and_headings(tmp_path: Path):
 
 
 def test_the_response_criteria_are_given_as_the_paper_names_them():
-    """Review: chapter 05 and the glossary stated "mRECIST" as fact; the paper names a modified
+    """Review: chapter 5 and the glossary stated "mRECIST" as fact; the paper names a modified
     RECIST 1.1, which could be mRECIST or RECIST 1.1 itself. Both say so."""
     body = GLOSSARY.read_text(encoding="utf-8").split("\nmRECIST\n", 1)[1].split("\n\n", 1)[0]
     assert "RECIST 1.1" in body and "does not say which" in body, body
@@ -240,7 +240,7 @@ def test_the_response_criteria_are_given_as_the_paper_names_them():
 
 
 def test_chapter_07s_words_have_entries():
-    """Review: chapter 07 uses words a clinician may not know that the glossary lacked."""
+    """Review: chapter 7 uses words a clinician may not know that the glossary lacked."""
     wanted = {
         "Dummy variable", "Risk set", "Partial likelihood", "Reference row", "Reference category",
         "Grambsch–Therneau test", "Wald test", "Linear programme", "LP", "AST", "ALT", "CRP",
@@ -256,7 +256,7 @@ def test_ecog_scale_runs_to_five():
 
 
 def test_crp_entry_gives_the_scale_its_values_fit():
-    """Review: the CRP entry gave the unit as mg/L, the paper's label, while chapters 04, 07 and 08
+    """Review: the CRP entry gave the unit as mg/L, the paper's label, while chapters 4, 7 and 8
     and the data dictionary say the values and the > 3 cut-off fit mg/dL, and a reader's cohort
     enters CRP in mg/dL: a clinician reading only the glossary took the label as the scale."""
     body = GLOSSARY.read_text(encoding="utf-8")

@@ -59,7 +59,7 @@ def test_papermill_inject_paths_is_not_refused():
 
 @pytest.mark.slow(seconds=6)
 def test_overwriting_the_input_history_does_not_hide_another_chapters_parameter(tmp_path):
-    """``papermill 08-audit.ipynb out.ipynb -p In 0 -p seed 7`` ran chapter 08 unchanged: the
+    """``papermill 08-audit.ipynb out.ipynb -p In 0 -p seed 7`` ran chapter 8 unchanged: the
     check read papermill's cell from ``In``, which the injected cell had replaced with 0."""
     mine = tmp_path / "mine.csv"
     shutil.copyfile(COHORT_CSV, mine)

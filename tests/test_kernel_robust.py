@@ -1,6 +1,6 @@
 """Results that must not hang on the last bits of OpenBLAS's kernels (a processor without AVX-512).
 
-On such a machine (Haswell kernels) chapter 09's bootstrap counted 17 failed fits where the
+On such a machine (Haswell kernels) chapter 9's bootstrap counted 17 failed fits where the
 golden notebook, made with SkylakeX kernels, said 16, and two collinear terms were called
 "runs off to infinity" instead of "collinear": a Newton step on a singular or flat likelihood
 fails on one set of kernels and returns rounding noise on another. These tests pin the
@@ -41,7 +41,7 @@ def test_a_separated_term_runs_off_wherever_newton_stopped(b):
 
 
 def test_chapter_09_bootstrap_large_ratios_are_finite_and_separations_run_off():
-    """In chapter 09's bootstrap (seed 2024, 200 resamples) genuine fits reach ``|b| * range`` of
+    """In chapter 9's bootstrap (seed 2024, 200 resamples) genuine fits reach ``|b| * range`` of
     70 (AFP in ng/mL, a skewed term; two beyond twice :data:`analysis.engine.RUNS_OFF`, 30.6 and
     70.4), and four resamples separate Child-Pugh 8 (``|b|`` 36 to 44 where Newton-Raphson
     stops): only those four run off, though a genuine fit lies beyond all four, so no cut on

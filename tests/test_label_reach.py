@@ -1,4 +1,4 @@
-"""The committed label-reach measurement (``data/table2-label-reach.csv``, read by chapter 01).
+"""The committed label-reach measurement (``data/table2-label-reach.csv``, read by chapter 1).
 
 ``tools/label_reach.py`` writes it with :func:`analysis.calibration.label_reach`; these tests check
 that it was computed on the committed cohort, that its "this cohort" columns are what an
@@ -84,7 +84,7 @@ def test_readme_states_the_measured_reach(reach):
         f"prints {cp.reach_printed} of the {cp.entries} feasible Child-Pugh entries, "
         f"{bclc.reach_printed} of {bclc.entries} for BCLC stage and "
         f"{pvtt.reach_printed} of {pvtt.entries} for PVTT (the cohort: {cp.cohort_printed}, "
-        f"{bclc.cohort_printed} and {pvtt.cohort_printed}; chapter 01)"
+        f"{bclc.cohort_printed} and {pvtt.cohort_printed}; chapter 1)"
     )
     assert expected in readme
 

@@ -64,8 +64,8 @@ def test_table_markdown_code_columns_are_literal():
 
 def test_a_label_names_the_unit_of_the_data_dictionary():
     """A label with a unit in brackets uses the unit data/schema.yaml gives its column (its first
-    word: "ng/mL as printed (usually mAU/mL)" is ng/mL, as the paper prints PIVKA-II). Chapter 01
-    said "PIVKA-II (mAU/mL)" while chapters 04 and 07 said ng/mL."""
+    word: "ng/mL as printed (usually mAU/mL)" is ng/mL, as the paper prints PIVKA-II). Chapter 1
+    said "PIVKA-II (mAU/mL)" while chapters 4 and 7 said ng/mL."""
     from analysis import paper
     from analysis.cohort import SCHEMA
 
@@ -91,7 +91,7 @@ def test_section_label_names_where_the_paper_prints_a_number():
 
 def test_each_jsh_criterion_has_one_label_in_one_order():
     """One vocabulary for the JSH 2021 criteria (analysis.labels.JSH_CRITERION_LABELS): Table 2.1
-    (one patient's criteria), Table 2.4 (the cohort's counts), Table 1 as chapters 01, 04 and 08
+    (one patient's criteria), Table 2.4 (the cohort's counts), Table 1 as chapters 1, 4 and 8
     show it, the audit and the data dictionary name each criterion by the same label, in the
     order of the paper's Table 1. Before, Table 2.1 said "Poor intrahepatic response", Table 2.4
     "poor response of the treated tumour" in another order, Table 1 "Refractory: poor response"."""
@@ -117,13 +117,13 @@ def test_each_jsh_criterion_has_one_label_in_one_order():
     assert list(one_patient.index[:-1]) == names
     assert [label for label, _, _ in tables.JSH_CRITERIA_ROWS] == names
     assert [column for _, column, _ in tables.JSH_CRITERIA_ROWS] == columns
-    # Table 1's rows (chapters 01, 04, 08): the same label after "Refractory:"
+    # Table 1's rows (chapters 1, 4, 8): the same label after "Refractory:"
     for criterion, column in clinical.JSH_COHORT_COLUMNS.items():
         said = labels.in_sentence(vocabulary[criterion])
         assert labels.term_label(column) == f"Refractory: {said}"
         assert labels.term_label(f"table1.{column}.count") == f"Refractory: {said}, n"
         assert f"“{vocabulary[criterion]}”" in SCHEMA[column].description
-    # the audit (chapter 08): Table 1's counts and the Results' most and least common cause
+    # the audit (chapter 8): Table 1's counts and the Results' most and least common cause
     claims = set(audit.audit_paper()["claim"])
     for column in columns:
         assert any(c.startswith(f"{labels.term_label(column)}: ") for c in claims), column
@@ -135,7 +135,7 @@ def test_each_jsh_criterion_has_one_label_in_one_order():
 
 
 def test_chapter_02_lists_the_jsh_criteria_by_their_labels():
-    """The numbered list that defines the criteria in chapter 02 names them in bold by the labels
+    """The numbered list that defines the criteria in chapter 2 names them in bold by the labels
     its tables show, in their order."""
     from pathlib import Path
 

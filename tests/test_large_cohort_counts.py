@@ -1,7 +1,7 @@
 """Counts of 1,000 or more print with thousands separators, on a user's large cohort.
 
 A researcher's cohort of 2,000 patients read "the recorded criteria add up to 4417 for 2000
-patients" (chapter 02), "1832 (91.6)" in Table 1 and "2000 patients, 1659 deaths" in chapter 06:
+patients" (chapter 2), "1832 (91.6)" in Table 1 and "2000 patients, 1659 deaths" in chapter 6:
 every count went through ``str(n)`` or an f-string, and :func:`analysis.formatting.number_word`
 returned ``str(n)`` from ten. Every count the book prints now goes through
 :func:`analysis.formatting.count` ("4,417"). The book's own cohort (82 patients) has no count of
@@ -88,7 +88,7 @@ def _cells(df: pd.DataFrame) -> str:
 
 def test_tables_of_a_large_cohort_print_counts_with_separators(big):
     """Table 1's "n (%)" cells, Table 2's group sizes, the JSH criteria, Child-Pugh and BCLC
-    counts, the rate table of chapter 05 and the survival counts of chapter 06."""
+    counts, the rate table of chapter 5 and the survival counts of chapter 6."""
     assert big.attrs["user_cohort"] and len(big) == BIG_N
     t1 = tables.table1(big)
     male = t1.set_index("characteristic").loc["Sex: male"].iloc[1]
@@ -141,8 +141,8 @@ def test_the_number_at_risk_and_the_command_line_print_separators(big):
 
 def test_counts_glued_on_a_user_cohort_read_back_through_count_value():
     """Prose that says something only of a shown count asks ``count_value``, which reads
-    "1,659" (``str.isdigit`` did not: chapter 09 said the deaths of a 2,000-patient cohort were
-    "not shown", and chapter 02 that the criteria's sum "is not shown")."""
+    "1,659" (``str.isdigit`` did not: chapter 9 said the deaths of a 2,000-patient cohort were
+    "not shown", and chapter 2 that the criteria's sum "is not shown")."""
     texts = privacy.glued_counts({"deaths": 1659, "few": 3}, user=True, out_of=BIG_N)
     assert texts == {"deaths": "1,659", "few": "<5"}
     assert formatting.count_value(texts["deaths"]) == 1659
@@ -174,7 +174,7 @@ def _shown_texts(notebook: Path) -> list[str]:
 @pytest.mark.slow(seconds=5)
 @pytest.mark.usefixtures("forked_kernels")
 def test_chapter_02_on_a_large_cohort_prints_every_count_with_separators(big_csv, tmp_path):
-    """The defect as reported: chapter 02 run on a large cohort the way ``python -m analysis
+    """The defect as reported: chapter 2 run on a large cohort the way ``python -m analysis
     run`` runs it said "add up to 4417 for 2000 patients"."""
     from cohort_runs import execute_chapter
 
@@ -189,7 +189,7 @@ def test_chapter_02_on_a_large_cohort_prints_every_count_with_separators(big_csv
 @pytest.mark.slow(seconds=5)
 @pytest.mark.usefixtures("forked_kernels")
 def test_chapter_05_on_a_large_cohort_prints_the_response_counts_with_separators(big_csv, tmp_path):
-    """Hostile pass (session 118): on a cohort of 10,000 patients chapter 05's summary and §5.1
+    """Hostile pass (session 118): on a cohort of 10,000 patients chapter 5's summary and §5.1
     read "CR 511 (5.1%), PR 2467 (24.7%), SD 2649 (26.5%), PD 4373 (43.7%)" beside "ORR
     2,978/10,000" (the four counts were glued with an f-string, not ``formatting.count``)."""
     from cohort_runs import execute_chapter

@@ -1,4 +1,4 @@
-"""No single patient's value in a user's cohort report (reviewer: chapter 04 printed min–max).
+"""No single patient's value in a user's cohort report (reviewer: chapter 4 printed min–max).
 
 A small user cohort (13 rows of ``data/cohort.csv``: odd, so a plain median is one patient's
 value) gets planted extremes -- an age of 104 (ages
@@ -7,9 +7,9 @@ HAIC course longer than anyone else's. The chapters that summarise, count or dra
 values (01 data, 02 eligibility, 03 treatment, 04 baseline) are executed on it with
 :func:`analysis.runner.run_book`, and the planted values must appear nowhere: not in any notebook
 output or glued value (base64 images left out, embedded CSV downloads decoded), nor in any CSV
-the report writes; nor may a count of 1–4 patients (chapters 01, 02 and 05: chapter 05's
+the report writes; nor may a count of 1–4 patients (chapters 1, 2 and 5: chapter 5's
 displayed table, printed lines, glued prose and CSV downloads), nor a median that is
-one patient's value (chapters 02 and 04). The table and plot functions are checked directly too
+one patient's value (chapters 2 and 4). The table and plot functions are checked directly too
 (5th–95th percentiles at every n, medians and quartiles of random cohorts on coarse grids, small
 counts, bars), and the book's own cohort still prints its range, medians and counts as before.
 
@@ -42,7 +42,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 # the planted cohort and its run, ``planted_run`` (a session fixture of conftest.py, whose
-# chapter 02 test_chapters_02_03.py reads too, in the same xdist group)
+# chapter 2 test_chapters_02_03.py reads too, in the same xdist group)
 from cohort_runs import AFP, CHAPTERS, CYCLES, PLANTED_N  # noqa: E402
 from cohort_runs import planted_rows as _planted_rows  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
@@ -154,20 +154,20 @@ def test_longest_haic_course_is_not_glued_on_a_user_cohort(planted_run):
 @pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_chapter_medians_of_an_odd_user_cohort_are_no_patients_value(planted_run):
-    """Chapter 02's median ALBI score and chapter 04's median (IQR) of AST and median AFP, on 13
+    """Chapter 2's median ALBI score and chapter 4's median (IQR) of AST and median AFP, on 13
     patients: the plain medians are the 7th patient's values; what the chapters glue is not."""
     cohort = load_cohort(planted_run.parent / "planted.csv")
     albi = albi_frame(cohort)["albi_score"].dropna()
     glued = _glued_texts(planted_run / "02-eligibility.ipynb")
     assert len(albi) == PLANTED_N and albi.nunique() == PLANTED_N  # distinct: the median is one's
-    _assert_not_single(albi, glued["elig_albi_median"], 2, "chapter 02 median ALBI score")
+    _assert_not_single(albi, glued["elig_albi_median"], 2, "chapter 2 median ALBI score")
     assert glued["elig_albi_median"] != rounded(albi.median(), 2)
     glued = _glued_texts(planted_run / "04-baseline.ipynb")
     afp = cohort["afp_ng_ml"][cohort["afp_ng_ml"] > 0]
-    _assert_not_single(afp, glued["base_ex_afp_median"], 1, "chapter 04 median AFP")
+    _assert_not_single(afp, glued["base_ex_afp_median"], 1, "chapter 4 median AFP")
     median, iqr = re.fullmatch(r"(\S+) \((.*)\)", glued["base_ex_ast_median_iqr"]).groups()
     for text in [median, *iqr.split("–")]:
-        _assert_not_single(cohort["ast_u_l"], text, 1, "chapter 04 median (IQR) of AST")
+        _assert_not_single(cohort["ast_u_l"], text, 1, "chapter 4 median (IQR) of AST")
 
 
 def _glued_texts(nb_path) -> dict[str, str]:
@@ -215,7 +215,7 @@ def test_no_count_of_one_to_four_patients_in_chapters_01_and_02(planted_run):
 @pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_no_response_count_of_one_to_four_patients_in_chapter_05(planted_run):
-    """Tester: on 10 patients chapter 05 hid PR, SD and the ORR in its comparison table and figure
+    """Tester: on 10 patients chapter 5 hid PR, SD and the ORR in its comparison table and figure
     but showed them beside it: a raw table ``PR 3 30.0``, a printed ``ORR 3/10 = 30.0%``, the prose
     ``3/10 = 30.0%`` and ``ORR,3/10 (30.0)`` in resp-rates-ci.csv (the raw table is gone: the
     counts are in Table 5.1 only). The 13 planted patients have
@@ -276,7 +276,7 @@ def test_no_hidden_count_comes_back_from_n_minus_the_others(planted_run):
     """Tester: a category shown as "<5" beside N and the variable's other levels is N minus them
     (82 patients, 78 men: 4 women). The 13 planted patients are BCLC stage B 10, C 3 and meet the
     poor-response criterion 9 or more times (fewer than 5 without it): stage B and that criterion
-    read "hidden" in Table 1 (chapter 04) and chapter 02 (tables, printout and prose)."""
+    read "hidden" in Table 1 (chapter 4) and chapter 2 (tables, printout and prose)."""
     rows = _planted_rows(PLANTED_N)
     assert rows["bclc_stage"].value_counts().to_dict() == {"B": 10, "C": 3}  # the case to test
     assert PLANTED_N - (pd.to_numeric(rows["refractory_poor_response"]) == 1).sum() in range(1, 5)
@@ -306,7 +306,7 @@ def test_no_hidden_count_comes_back_from_n_minus_the_others(planted_run):
     assert "| hidden |" in jsh and "| 9 |" not in jsh and "| 10 |" not in jsh, jsh
 
 
-#: Counts of patients glued into the prose of chapters 02-09 (tester: ``elig_jsh_sum``,
+#: Counts of patients glued into the prose of chapters 2–9 (tester: ``elig_jsh_sum``,
 #: ``elig_n_refractory``, ``elig_cohort_b_with_pvtt`` and every other one).
 GLUED_COUNTS = {
     "02-eligibility": [
@@ -369,7 +369,7 @@ def test_no_glued_count_of_one_to_four_patients_in_chapters_02_to_09(planted_run
     )
     assert "deaths per parameter your cohort has is not shown" in epv and "below" not in epv
     assert bias["bias_opt_params"] == "11"
-    # chapter 02: the glued sum of the JSH criteria is not the table's shown cells plus one
+    # chapter 2: the glued sum of the JSH criteria is not the table's shown cells plus one
     elig = _glued_texts(planted_run / "02-eligibility.ipynb")
     jsh = [
         line.split("|")[3].strip()
@@ -413,7 +413,7 @@ def _figure_svg_texts(nb_path) -> dict[str, list[str]]:
 @pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_kaplan_meier_figures_show_no_number_at_risk_of_one_to_four(planted_run):
-    """Chapter 06's Kaplan-Meier figures on the 13 planted patients: no number at risk of 1-4
+    """Chapter 6's Kaplan-Meier figures on the 13 planted patients: no number at risk of 1-4
     (they read "<5", or "hidden" where the other group's count gives one back), and the groups
     of fewer than 5 patients (2 with more than four prior TACE, 4 with additional TACE) are not
     drawn, which the figure says."""
@@ -452,7 +452,7 @@ def test_kaplan_meier_figures_show_no_number_at_risk_of_one_to_four(planted_run)
 @pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_survival_of_a_group_of_fewer_than_five_is_shown_nowhere(planted_run):
-    """Reviewer (chapter 06): a group of fewer than 5 patients was left out of its Kaplan-Meier
+    """Reviewer (chapter 6): a group of fewer than 5 patients was left out of its Kaplan-Meier
     figure, yet its median and interval printed in the prose ("those with more than 4 (<5) 6.4
     months (−5.2 to 17.9)"), in Table 6.3 and its CSV; a median of so few patients is about
     one patient's death time. The 13 planted patients: 2 with more than four prior TACE
@@ -525,11 +525,11 @@ def test_survival_of_a_group_of_fewer_than_five_is_shown_nowhere(planted_run):
 @pytest.mark.slow(seconds=15)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_no_hazard_ratio_or_test_compares_a_group_of_fewer_than_five(planted_run):
-    """Reviewer (chapters 07 and 09, after chapter 06's fix): a group of 1-4 patients showed
-    no median or log-rank P in chapter 06, but chapter 09 printed the median, log-rank P and
+    """Reviewer (chapters 7 and 9, after chapter 6's fix): a group of 1-4 patients showed
+    no median or log-rank P in chapter 6, but chapter 9 printed the median, log-rank P and
     HR of each prior-TACE cut-off whatever the size of its sides (in its table and in the
     lines its code prints), and the naive, time-varying and landmark hazard ratios of 4
-    treated patients; chapter 07 printed the Cox rows of Child-Pugh 6 against a reference
+    treated patients; chapter 7 printed the Cox rows of Child-Pugh 6 against a reference
     group of one patient. The 13 planted patients: 2 with more than four prior TACE sessions
     (the cut-offs 4, 5 and 6), 4 with additional TACE, 1 with a Child-Pugh score of 5. Their
     estimates, computed here as the book's cohort would print them, appear nowhere; the
@@ -596,7 +596,7 @@ def _landmark_rows(text: str, exposed_label: str) -> list[list[str]]:
 @pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_landmark_tables_give_no_small_count_back(planted_run):
-    """Chapter 09: alive at the landmark = exposed + not exposed (not printed) = events + no
+    """Chapter 9: alive at the landmark = exposed + not exposed (not printed) = events + no
     event. The 13 planted patients at 6 months: 9 alive, 7 with disease control by then -- so 2
     without, which "9" beside "7" gave back; and at every landmark 2 patients alive after it.
     Down the rows, those alive at one landmark minus those at the next are deaths between them,
@@ -648,7 +648,7 @@ def _shown_steps(cells: list[str], before: int | None = None, after: int | None 
 @pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_cutoff_table_gives_no_small_count_back_between_rows(planted_run):
-    """Chapter 09's cut-off table: n(≤ c) for successive cut-offs is cumulative, so n(≤ 5) -
+    """Chapter 9's cut-off table: n(≤ c) for successive cut-offs is cumulative, so n(≤ 5) -
     n(≤ 4) is the number of patients with exactly 5 prior TACE sessions. No two neighbouring
     shown counts (nor the first and 0, the last and N) differ by 1-4, and a row shows both of
     its counts or neither."""
@@ -675,7 +675,7 @@ def test_cutoff_table_gives_no_small_count_back_between_rows(planted_run):
 @pytest.mark.slow(seconds=24)
 @pytest.mark.xdist_group("planted-run")  # one worker runs the chapters once (the fixture)
 def test_stage_b_with_thrombus_gives_no_cross_table_cell_back(planted_run):
-    """Chapter 02: the stage-B patients with a thrombus are row B's cells of the 2022 columns
+    """Chapter 2: the stage-B patients with a thrombus are row B's cells of the 2022 columns
     they fall in (stage C); glued beside the cross-table, the count may be shown only where
     every one of those cells is shown (reviewer: 22 with a thrombus gave a hidden B->C cell)."""
     rows = _planted_rows(PLANTED_N)
@@ -808,7 +808,7 @@ SMALL = "<5"
 
 
 def test_target_table_hides_counts_of_one_to_four_patients():
-    """Chapter 01's target table on a user's cohort: a count (and its percentage) of 1–4 reads "<5"."""
+    """Chapter 1's target table on a user's cohort: a count (and its percentage) of 1–4 reads "<5"."""
     cohort = _user_cohort(_planted_rows(30))
     targets = target_table(cohort).rename(columns={"computed": "your cohort"})
     counts = {q: v["count"] for q, v in cohort_statistics(cohort).items() if "count" in v}
@@ -840,7 +840,7 @@ def test_percentage_rows_without_counts_hide_every_percent_of_one_to_four(n):
 
 
 def test_response_summary_hides_rows_of_one_to_four_patients():
-    """Chapter 05's displayed count table (tester: ``CR 4 4.9`` on an 82-patient user cohort, while
+    """Chapter 5's displayed count table (tester: ``CR 4 4.9`` on an 82-patient user cohort, while
     its CSV said ``<5``): the count and its percent both read "<5"; the book's cohort is as before."""
     summary = response_summary(BOOK["best_response"]).round(1)
     assert summary.loc["CR"].tolist() == [4, 4.9]  # the book's cohort: 4 complete responses
@@ -851,7 +851,7 @@ def test_response_summary_hides_rows_of_one_to_four_patients():
     assert "4.9" not in shown.to_string()
     kept = hide_small_count_rows(summary, user=True, min_cell_count=4)
     assert kept.loc["CR"].tolist() == [4, 4.9]
-    # as chapter 05 calls it: ORR 24 beside PR 20 gives CR = 4 back, so PR is hidden too
+    # as chapter 5 calls it: ORR 24 beside PR 20 gives CR = 4 back, so PR is hidden too
     groups, sums = [["CR", "PR", "SD", "PD"]], {"ORR": ["CR", "PR"], "DCR": ["CR", "PR", "SD"]}
     both = hide_small_count_rows(summary, user=True, groups=groups, sums=sums)
     assert both.attrs["hidden"] == {"CR": SMALL, "PR": COMPLEMENT_MARK}
@@ -904,7 +904,7 @@ def test_central_range_is_no_single_value_where_the_percentile_lands_on_one(n):
     assert x[j] < lo < x[j + 1] and x[n - 2 - j] < hi < x[n - 1 - j]
     assert (lo, hi) == ((x[j] + x[j + 1]) / 2, (x[n - 2 - j] + x[n - 1 - j]) / 2)
     _bounds_clear(x, (lo, hi))
-    # as chapter 01 and Table 1 print it: AFP's lower bound at 1 decimal, the upper at 0
+    # as chapter 1 and Table 1 print it: AFP's lower bound at 1 decimal, the upper at 0
     text = central_range_text(x, "table1.afp_ng_ml.interval")
     printed = re.fullmatch(r"5th–95th percentile ([\d.,]+)–([\d.,]+)", text)
     assert printed, text
@@ -937,7 +937,7 @@ def test_central_range_never_prints_one_patients_value(n, step, spread, decimals
 # ------------------------------------------------------------------ medians and quartiles (gap 3)
 # A median of an odd number of patients is the middle patient's value, and a quartile can land on
 # one patient too. On a user's cohort every median and quartile shown (Table 1, the skewed-variable
-# table, chapter 01's target table, the laboratory box plots) must print as nobody's value or as
+# table, chapter 1's target table, the laboratory box plots) must print as nobody's value or as
 # the value of at least CENTRAL_MIN_SHARED patients, as the 5th–95th percentile already does.
 # The expectation is counted here from the values themselves: how many patients print (half up,
 # at the shown decimals) as the shown text.
@@ -997,7 +997,7 @@ cohort_sizes = st.one_of(st.integers(10, 40), st.integers(41, 160))  # odd and e
     seed=st.integers(0, 2**32 - 1),
 )
 def test_no_median_or_quartile_of_a_user_cohort_is_one_patients_value(n, step, spread, seed):
-    """Table 1's medians, the skewed-variable table's medians and quartiles and chapter 01's
+    """Table 1's medians, the skewed-variable table's medians and quartiles and chapter 1's
     target medians: none prints as the value of exactly one patient."""
     cohort = _random_user_cohort(n, seed, step, spread)
     t1 = table1(cohort).set_index("characteristic")["your cohort"]
@@ -1156,7 +1156,7 @@ def test_a_few_values_of_a_user_cohort_cannot_be_read_back_from_its_summaries():
 def test_stage_b_with_thrombus_on_a_copy_of_the_book_cohort(chapter_02_on_a_copy):
     """Reviewer: data/cohort.csv copied to another path is a user's cohort. Its cross-table
     hides B->C (22) and C->C (32) beside the 2022 stage-C total (54) and recorded B (49); a glued
-    22 stage-B patients with a thrombus gave B->C back, and 54 - 22 the C->C cell. Chapter 02 is
+    22 stage-B patients with a thrombus gave B->C back, and 54 - 22 the C->C cell. Chapter 2 is
     executed as ``python -m analysis run`` executes it (papermill, working directory
     ``chapters/``, the copy as ``cohort_path``) without the report's site, which nothing here
     reads (about 4 CPU-s), by the session fixture ``chapter_02_on_a_copy`` (tests/cohort_runs.py)

@@ -1,5 +1,5 @@
 """Each chapter opens with one notice of where its numbers come from (book/snippets/), and the
-notice fits the chapter: chapter 08 reads only the printed numbers, so its notice says that instead
+notice fits the chapter: chapter 8 reads only the printed numbers, so its notice says that instead
 of claiming a synthetic cohort and then contradicting itself in a note below it."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def test_a_report_on_a_users_cohort_prints_its_own_sheet_header():
     """A report on a user's cohort printed "Synthetic data — every patient-level result is
     computed on a synthetic cohort" at the head of every sheet. Its notice (analysis.runner)
     carries the class ``user-cohort``, and the print style gives such a page a header of its own
-    (checked by printing a report's chapter 04 with Chromium: the sheet's first line is it)."""
+    (checked by printing a report's chapter 4 with Chromium: the sheet's first line is it)."""
     from analysis import runner
 
     notice = runner._USER_NOTICE
@@ -56,7 +56,7 @@ def test_a_report_on_a_users_cohort_prints_its_own_sheet_header():
 
 
 def test_a_report_on_a_users_cohort_replaces_every_notice_that_says_synthetic():
-    """Chapter 08's notice said "The other chapters compute their patient-level results on a
+    """Chapter 8's notice said "The other chapters compute their patient-level results on a
     synthetic cohort" in a report whose banner says the data are the user's: a report on a
     user's cohort writes its own version of every notice a chapter includes."""
     from analysis import runner

@@ -251,7 +251,7 @@ def test_the_calibration_follows_its_own_reading_of_albumin(feasibility):
 
 
 def test_feasibility_table_by_row_keeps_every_cell_and_reason(feasibility):
-    """Chapter 07's full table: a row's cells with one verdict and reason share a line (the
+    """Chapter 7's full table: a row's cells with one verdict and reason share a line (the
     per-cell table repeated each reason up to three times); nothing printed is lost."""
     cells = paper.feasibility_table(feasibility)
     rows = paper.feasibility_table(feasibility, by_row=True)
@@ -406,7 +406,7 @@ def test_each_death_floor_says_what_it_assumes():
 
 
 def test_a_death_floor_of_one_is_one_death():
-    """Audit (session 25): chapter 07's table of every Table 2 cell read "the printed SE ≤ 1.047
+    """Audit (session 25): chapter 7's table of every Table 2 cell read "the printed SE ≤ 1.047
     needs ≥ 1 deaths in the group" (an f-string); a count of one takes the singular."""
     notes = paper.death_floors()["note"]
     assert notes.str.contains("≥ 1 death in the group").any()

@@ -2,7 +2,7 @@
 
 Each chapter's hidden cell after its parameters calls
 :func:`analysis.runner.check_chapter_parameters`; these tests read what it refuses and what it
-prints, without a kernel where they can, and with one (chapter 08, the fastest) for the notice.
+prints, without a kernel where they can, and with one (chapter 8, the fastest) for the notice.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _history(injected: str) -> list[str]:
     ],
 )
 def test_landmarks_outside_the_rule_are_refused_in_one_line(value, says):
-    """papermill's -y sets a list; -1 failed deep in chapter 09 ("could not convert string to
+    """papermill's -y sets a list; -1 failed deep in chapter 9 ("could not convert string to
     float: '−1'"), and 6 before 1 ran with the table's middle landmark misplaced."""
     with pytest.raises(RunnerError, match=says):
         check_chapter_parameters("09-bias", {"landmarks": value})
@@ -57,7 +57,7 @@ def test_cutoffs_are_whole_numbers_and_landmarks_may_be_written_whole():
 
 
 def test_a_name_no_chapter_has_is_refused():
-    """papermill only warns ("Passed unknown parameter"): -p cohort_pth ran chapter 04 on the
+    """papermill only warns ("Passed unknown parameter"): -p cohort_pth ran chapter 4 on the
     synthetic cohort."""
     with pytest.raises(RunnerError, match=r"parameter cohort_pth: no chapter has this parameter"):
         check_chapter_parameters("04-baseline", {"In": _history('cohort_pth = "x.csv"')})
@@ -95,7 +95,7 @@ def test_a_name_no_chapter_has_is_refused():
     ],
 )
 def test_a_name_of_another_chapter_is_refused_naming_it(chapter, injected, says):
-    """``papermill 04-baseline.ipynb out.ipynb -p confidence_level 0.9`` ran chapter 04 unchanged
+    """``papermill 04-baseline.ipynb out.ipynb -p confidence_level 0.9`` ran chapter 4 unchanged
     with only papermill's warning: another chapter's name passed (``run`` gave every chapter
     all its -p). ``run`` now gives each chapter only its own, so the chapter refuses it."""
     with pytest.raises(RunnerError) as refused:
@@ -132,8 +132,8 @@ def _one_page_site(build_root, notebooks, index_md, **kwargs):
 
 
 def test_run_gives_each_chapter_only_its_own_parameters(tmp_path, monkeypatch, caplog):
-    """``run --chapters 04,05 -p confidence_level=0.9`` (chapter 05's): chapter 05 gets it,
-    chapter 04 only ``cohort_path``, and both pass their own check; papermill warns of no
+    """``run --chapters 04,05 -p confidence_level=0.9`` (chapter 5's): chapter 5 gets it,
+    chapter 4 only ``cohort_path``, and both pass their own check; papermill warns of no
     unknown parameter. No kernel: papermill's injection and the chapters' check are real."""
     import papermill
 
@@ -172,7 +172,7 @@ def test_run_gives_each_chapter_only_its_own_parameters(tmp_path, monkeypatch, c
 
 
 def test_the_stand_in_refuses_what_the_old_run_injected(tmp_path):
-    """The check above is not vacuous: chapter 04 given chapter 05's -p, as ``run`` did, is
+    """The check above is not vacuous: chapter 4 given chapter 5's -p, as ``run`` did, is
     refused by the stand-in as by the chapter."""
     nb = runner._notebook(runner.CHAPTERS_DIR / "04-baseline.md")
     with pytest.raises(
@@ -184,7 +184,7 @@ def test_the_stand_in_refuses_what_the_old_run_injected(tmp_path):
 
 
 def test_run_refuses_a_parameter_of_chapters_not_selected(tmp_path, capsys):
-    """``run --chapters 04 -p confidence_level=0.9`` would run chapter 04 unchanged: refused
+    """``run --chapters 04 -p confidence_level=0.9`` would run chapter 4 unchanged: refused
     in one line naming the chapter that has it, before anything runs or is written."""
     out = tmp_path / "r"
     argv = ["run", "--chapters", "04", "-p", "confidence_level=0.9", "--out", str(out)]
@@ -245,7 +245,7 @@ def test_a_user_cohort_is_named_as_such_and_the_books_is_not(capsys):
 @pytest.mark.slow(seconds=8)
 def test_chapter_08_executed_with_papermill_on_a_copy_says_the_cohort_changes_nothing(tmp_path):
     """Executed directly, the notebook's prose (MyST, glued) names the synthetic cohort; its
-    first output now says on which cohort it ran. Chapter 08 reads no patient data."""
+    first output now says on which cohort it ran. Chapter 8 reads no patient data."""
     mine = tmp_path / "mine.csv"
     shutil.copyfile(COHORT_CSV, mine)
     out = execute_chapter("08-audit", mine, tmp_path / "08.ipynb")
@@ -258,7 +258,7 @@ def test_chapter_08_executed_with_papermill_on_a_copy_says_the_cohort_changes_no
 
 def test_a_chapter_names_a_parameter_without_assuming_its_flag():
     """Inside a chapter the value may come from papermill's -p, -r, -y or -f: a list sent by
-    ``-y`` to chapter 04 and a list where chapter 09 wants a number were told "-p". ``run``,
+    ``-y`` to chapter 4 and a list where chapter 9 wants a number were told "-p". ``run``,
     whose only option is -p, still says -p."""
     history = _history("landmarks = [1, 2]")
     with pytest.raises(RunnerError, match=r"^parameter landmarks: a parameter of 09-bias, not"):

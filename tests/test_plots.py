@@ -128,7 +128,7 @@ def test_forest_plot_with_published_markers():
     ],
 )
 def test_forest_plot_tick_labels_never_run_together(lower, upper):
-    """Review: on chapter 07's forest plot "0.1" and "0.2" ran together ("0.10.2"); at the
+    """Review: on chapter 7's forest plot "0.1" and "0.2" ran together ("0.10.2"); at the
     figure's width no two x tick labels may touch, whatever the range of the intervals."""
     hr = np.sqrt(lower * upper)
     table = pd.DataFrame(

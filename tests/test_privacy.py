@@ -322,7 +322,7 @@ def test_suppress_small_counts_groups():
     )
 )
 def test_landmark_rows_give_no_small_count_back(rows):
-    """Chapter 09's landmark tables: alive, exposed by then and events after the landmark, with
+    """Chapter 9's landmark tables: alive, exposed by then and events after the landmark, with
     alive = exposed + not exposed = events + no event; neither side of either split, the
     unprinted one included, may be worked out as 1-4 from what the table shows."""
     table = pd.DataFrame(

@@ -4,10 +4,10 @@ Audit of session 25 (DESIGN.md: numbers in prose are glued strings formatted by
 :mod:`analysis.formatting`, singular or plural units included; prose that depends on a
 parameter is glued too; tables are numbered, captioned and referenced with ``{numref}``):
 
-- chapter 06 glued "not reached" and wrote "months" after it ("the median OS is not reached
+- chapter 6 glued "not reached" and wrote "months" after it ("the median OS is not reached
   months" on a cohort whose curve stays above one half);
-- chapter 05's learning objective and figure said "95%" whatever ``confidence_level``;
-- chapter 07's table of every Table 2 cell was cited by no ``{numref}``.
+- chapter 5's learning objective and figure said "95%" whatever ``confidence_level``;
+- chapter 7's table of every Table 2 cell was cited by no ``{numref}``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _markdown(stem: str) -> str:
 
 
 def test_no_unit_follows_a_glued_value_that_can_be_words():
-    """In the chapters that read the cohort (a user's too); chapter 08 reads only the paper's
+    """In the chapters that read the cohort (a user's too); chapter 8 reads only the paper's
     printed numbers, the same on any cohort."""
     chapters = [
         path
@@ -63,7 +63,7 @@ def test_the_pattern_finds_the_old_prose():
 
 
 def test_chapter_05_prose_glues_its_confidence_level():
-    """``confidence_level`` is a parameter of chapter 05: its prose and captions glue the level
+    """``confidence_level`` is a parameter of chapter 5: its prose and captions glue the level
     (``resp_level``); the figure's alt text, which MyST does not glue into, names no level."""
     source = (CHAPTERS / "05-response.md").read_text(encoding="utf-8")
     assert "confidence_level = 0.95" in source
@@ -104,7 +104,7 @@ def _glued_golden(stem: str, name: str) -> str:
 
 
 def test_chapter_01_distances_have_thousands_separators():
-    """Audit (session 25): chapter 01's Cox-phase table and its notes printed "1654.0" and "misses
+    """Audit (session 25): chapter 1's Cox-phase table and its notes printed "1654.0" and "misses
     2.362 by 1655.0 units" (f-strings); the formatting module separates thousands."""
     table = _glued_golden("01-data", "tbl-data-cox")
     notes = _glued_golden("01-data", "tbl-data-cox-notes")
@@ -116,7 +116,7 @@ def test_chapter_01_distances_have_thousands_separators():
 
 
 def test_chapter_08_counts_have_thousands_separators():
-    """Audit (session 25): chapter 08's table of every check read "it would need at least 371724
+    """Audit (session 25): chapter 8's table of every check read "it would need at least 371724
     deaths" and "A total of 4957 with a sum of squares of 308845" (f-strings in
     analysis.audit); only a year (BCLC 2022) is printed without a separator."""
     bare = re.compile(r"(?<![\d.,])\d{4,}(?:\.\d+)?(?![\d,])")

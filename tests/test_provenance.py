@@ -124,7 +124,7 @@ def test_glue_table_shows_the_class_once_per_table_column_or_row(monkeypatch):
 
 
 def test_a_badge_never_breaks_after_its_class():
-    """A printed sheet of chapter 06 ended with "assumed:", its reason on the next sheet: the
+    """A printed sheet of chapter 6 ended with "assumed:", its reason on the next sheet: the
     class and its note are joined by a no-break space (the note itself may wrap)."""
     from analysis.provenance import assumed
 

@@ -1,4 +1,4 @@
-"""Every result glued in chapters 04–09 carries a provenance class the reader can see.
+"""Every result glued in chapters 4–9 carries a provenance class the reader can see.
 
 Issue 16: a number in the prose is *published* (a calibration target, with its verdict),
 *determined* or *assumed* (:mod:`analysis.provenance`), and the reader takes that in at a glance
@@ -72,7 +72,7 @@ EXEMPT: dict[str, str] = {
     "cox_brief_agree": "tallies: Table 2's numbers as the calibration counts them and the verdicts of Table 7.4 (the tables carry the classes)",
     "cox_agree_sentence": "the tally of the calibration's verdicts",
     "cox_ties_sentence": "the tallies of rows and cells agreeing under the two tie rules",
-    "cox_missed_sentence": "the tally of the reasons chapter 01 gives for the calibration's missed cells",
+    "cox_missed_sentence": "the tally of the reasons chapter 1 gives for the calibration's missed cells",
     "cox_feas_reconcile": "the tally of the calibration's verdicts: infeasible cells the cohort prints, counted as hits",
     "bias_opt_reading": "a sentence stating the class of the results before it",
     "cox_ph_reading": "a sentence saying what the test before it cannot show on a synthetic cohort",
@@ -94,7 +94,7 @@ EXEMPT: dict[str, str] = {
     "bias_ex_seed_reading": "a sentence reading the numbers before it, words",
     # words that name the cohort, or say where its timing comes from (the book's generator, or a
     # user's records): no number in them
-    "surv_bias_cohort": "which cohort chapter 09 illustrates the bias on, words",
+    "surv_bias_cohort": "which cohort chapter 9 illustrates the bias on, words",
     "cox_ties_why": "why the tie rule can change a printed digit, words",
     "cox_ties_built_in": "a sentence on the calibration under Breslow's rule (empty on a user's cohort)",
     "bias_cohort_on": "which cohort, words",
@@ -106,12 +106,12 @@ EXEMPT: dict[str, str] = {
     "bias_key_timing": "what the time-dependent estimates rest on, words",
     "audit_previous": "what the previous chapters did, on which cohort, words",
     "audit_refit_on": "which cohort, words",
-    # paragraphs glued whole (a missing estimate gets a sentence of its own, chapter 09 on a
+    # paragraphs glued whole (a missing estimate gets a sentence of its own, chapter 9 on a
     # cohort where nobody had additional TACE): each number inside carries its badge, glued in
     # with it (book.glued); test_chapter_outputs checks the badges are there
     "bias_tace_paragraph": "a paragraph glued whole, its numbers badged inside it",
     "bias_sc_reading": "a paragraph glued whole, its numbers badged inside it",
-    # chapter 06's comparisons and chapter 09's landmark sentences, glued whole so that a group
+    # chapter 6's comparisons and chapter 9's landmark sentences, glued whole so that a group
     # without patients (or a landmark nobody is treated by) gets a sentence of its own
     "surv_dc_groups": "a sentence glued whole, its numbers badged inside it",
     "surv_prior_tace_groups": "a sentence glued whole, its numbers badged inside it",
@@ -329,7 +329,7 @@ def test_every_glued_result_in_chapters_04_to_09_carries_a_class(capsys):
     c = result["counts"]
     with capsys.disabled():
         print(
-            f"\nprovenance coverage, chapters 04–09: prose values with a class {c['with class']} "
+            f"\nprovenance coverage, chapters 4–9: prose values with a class {c['with class']} "
             f"({', '.join(f'{k} {v}' for k, v in sorted(result['by_class'].items()))}), "
             f"exempt {c['exempt']}, missing {c['missing']}; tables with a class "
             f"{c['tables with class']}, missing {c['tables missing']}; figures with a class "

@@ -3,55 +3,55 @@
 Each cohort below was built from ``data/cohort.csv`` with its schema kept (the validator accepts
 it), every chapter executed on it as ``python -m analysis run`` does, and the output read as text:
 
-- 20 patients (every fourth row): chapter 05 showed CR "<5", PR "hidden", SD "<5" beside ORR 6
-  and DCR 10, so DCR − ORR gave the 4 SD back; chapter 07's Table 7.1 read "not estimable (not
+- 20 patients (every fourth row): chapter 5 showed CR "<5", PR "hidden", SD "<5" beside ORR 6
+  and DCR 10, so DCR − ORR gave the 4 SD back; chapter 7's Table 7.1 read "not estimable (not
   in the model)" for a multivariable model that could not be fitted at all (monotone likelihood);
-  chapter 09 read "not estimable (the model does not converge on this cohort (too few events per
+  chapter 9 read "not estimable (the model does not converge on this cohort (too few events per
   parameter))" three times over, after "Fitted on your cohort, it keeps all 11".
-- nobody dead: chapter 06's tables read "NA–NA" for the interval of a median never reached, its
+- nobody dead: chapter 6's tables read "NA–NA" for the interval of a median never reached, its
   Exercise 6.2 "The median is not reached against not reached before: unchanged when it lies
-  before 12 months" and "moves from – to –"; chapter 07 "an AST hazard ratio of not estimable —
+  before 12 months" and "moves from – to –"; chapter 7 "an AST hazard ratio of not estimable —
   not estimable for 100 U/L more", "not estimable (not in the model)" for univariate models, "χ² = not estimable on not estimable df", and a note listing the same
-  reason after each of 20 term ids; chapter 09 "The model could be fitted on every one of the 0
+  reason after each of 20 term ids; chapter 9 "The model could be fitted on every one of the 0
   resamples" and "the log-rank P runs from 1.000 to 1.000" (a test without a death).
-- follow-up under 3 months: chapter 06's Kaplan–Meier figures had one tick on the time axis
+- follow-up under 3 months: chapter 6's Kaplan–Meier figures had one tick on the time axis
   (0), the number at risk being drawn every 6 months.
 
 A second pass on the same cohorts:
 
-- nobody dead: chapter 06 printed SPSS's mean survival, which without a death is the longest
+- nobody dead: chapter 6 printed SPSS's mean survival, which without a death is the longest
   follow-up, one patient's time ("48.4 months (SE 0.00)", in Tables 6.1 and 6.2 too, and
-  "the SPSS mean falls from 48.4 to 12.0 months"); chapter 07 read "0 deaths share 0 death
+  "the SPSS mean falls from 48.4 to 12.0 months"); chapter 7 read "0 deaths share 0 death
   times", "from 0 deaths: 0.0 events per parameter", Exercise 7.2 "events per parameter rise
-  from 0.0 to 0.0" and its summary "per U/L this cohort gives not estimable"; chapter 09
+  from 0.0 to 0.0" and its summary "per U/L this cohort gives not estimable"; chapter 9
   "With 0 deaths that is 0.0 events per parameter, below that", and (on 20 patients too, where
   the model does not converge) "Concordance …: apparent not estimable, corrected for optimism by
   the bootstrap not estimable" and "The apparent concordance is not estimable; the optimism not
   estimable; the corrected concordance not estimable".
-- nobody with additional TACE (and nobody dead): chapter 09's summary set a hazard ratio that
+- nobody with additional TACE (and nobody dead): chapter 9's summary set a hazard ratio that
   does not exist against the paper's ("not estimable (every patient has the same exposure),
   against the paper's 0.438: not scored on your cohort").
-- 20 patients: chapter 05's Exercise 5.3 read "The ORR would be not shown (…) instead of
+- 20 patients: chapter 5's Exercise 5.3 read "The ORR would be not shown (…) instead of
   hidden … The Wilson interval moves to not shown (…)"; with 20 patients the events per
-  parameter are hidden, and chapter 07 read "from hidden deaths: not shown events per
+  parameter are hidden, and chapter 7 read "from hidden deaths: not shown events per
   parameter".
-- chapter 09 (any cohort, the book's too) set a P in a parenthesis after the interval's,
+- chapter 9 (any cohort, the book's too) set a P in a parenthesis after the interval's,
   "0.57 (0.18–1.85) (P 0.352)": now "0.57 (0.18–1.85), P 0.352", as Table 2's cells read.
 
 A third pass, on the chapters' summaries ("What this chapter finds"), nobody dead:
 
-- chapter 06 read "median OS (months): not estimable against not estimable; log-rank P not
+- chapter 6 read "median OS (months): not estimable against not estimable; log-rank P not
   estimable, against the paper's P < 0.001", "log-rank P not estimable (the paper's P = 0.01);
   … P not estimable (the paper's P = 0.02)" and "Median overall survival: not reached (SPSS 95% CI
-  not estimable)"; chapter 07 "Events per parameter of the multivariable model: 0.0 on this
-  cohort"; chapter 09 "hazard ratio from time zero: not estimable (no events); from the landmark
-  at month 3: not estimable (no events)"; and in chapter 06's text "Here the median OS is not
+  not estimable)"; chapter 7 "Events per parameter of the multivariable model: 0.0 on this
+  cohort"; chapter 9 "hazard ratio from time zero: not estimable (no events); from the landmark
+  at month 3: not estimable (no events)"; and in chapter 6's text "Here the median OS is not
   reached; SPSS's interval is not estimable, R's not estimable and lifelines' not estimable",
   Exercise 6.1 "(here not estimable)" and "the SPSS SE is not estimable (median not reached);
   the half-width, 1.96 × SE, is not estimable".
 
 The package-level defects are tested here on the functions the chapters call; the chapters' own
-sentences by one run of chapters 06, 07 and 09 on the cohort without deaths (marked slow; the
+sentences by one run of chapters 6, 7 and 9 on the cohort without deaths (marked slow; the
 session fixture ``no_deaths_run`` of tests/cohort_runs.py).
 """
 
@@ -89,7 +89,7 @@ def _no_deaths() -> pd.DataFrame:
 
 # ------------------------------------------------------------------- package functions
 def test_an_interval_of_a_median_never_reached_is_words_not_NA(tmp_path):
-    """Chapter 06's Tables 6.1-6.3 printed "NA–NA" where the median (or a bound) is not reached."""
+    """Chapter 6's Tables 6.1-6.3 printed "NA–NA" where the median (or a bound) is not reached."""
     cohort = _load(_no_deaths(), tmp_path)
     median, lower, upper = median_survival(cohort["os_months"], cohort["os_event"])[:3]
     assert np.isnan([median, lower, upper]).all()
@@ -153,7 +153,7 @@ def test_coding_table_gives_the_fit_s_reason_not_not_in_the_model(tmp_path, shap
 
 
 def test_cut_off_table_gives_no_log_rank_p_without_a_death(tmp_path):
-    """Chapter 09 printed a log-rank P of 1.000 at every cut-off of a cohort without deaths
+    """Chapter 9 printed a log-rank P of 1.000 at every cut-off of a cohort without deaths
     ("the log-rank P runs from 1.000 to 1.000"): no death, no test."""
     cohort = _load(_no_deaths(), tmp_path)
     cut = bias.cutoff_sensitivity(cohort, [3, 4], user=False)
@@ -219,10 +219,10 @@ def _printed(notebook: Path) -> str:
 @pytest.mark.slow(seconds=8)
 @pytest.mark.xdist_group("no-deaths-run")  # one worker runs the chapters once (the fixture)
 def test_chapters_06_07_09_on_a_cohort_without_deaths(no_deaths_run):
-    """The sentences of chapters 06, 07 and 09 that read wrong on a cohort where nobody died.
+    """The sentences of chapters 6, 7 and 9 that read wrong on a cohort where nobody died.
 
     The run is the session fixture ``no_deaths_run`` (tests/cohort_runs.py: :func:`_no_deaths`,
-    chapter 09 with few simulated studies and resamples, which nothing here reads: its model
+    chapter 9 with few simulated studies and resamples, which nothing here reads: its model
     cannot be fitted), which test_any_cohort.py reads too."""
     ch06, ch07, ch09 = (
         no_deaths_run / f"{ch}.ipynb" for ch in ("06-survival", "07-cox", "09-bias")
@@ -250,7 +250,7 @@ def test_chapters_06_07_09_on_a_cohort_without_deaths(no_deaths_run):
     logrank = _glued(ch06, "surv_ex12_p_sentence")
     assert "cannot be computed on this cohort: no events in either group" in logrank, logrank
     assert "–" not in logrank
-    # chapter 07: one reason, said once; no "0 of 0"; the test's missing result in words
+    # chapter 7: one reason, said once; no "0 of 0"; the test's missing result in words
     assert "not in the model" not in _glued(ch07, "tbl-cox-codings")
     assert "¹ not estimable: no events in this cohort" in _glued(ch07, "tbl-cox-codings-notes")
     printed = _printed(ch07)
@@ -277,7 +277,7 @@ def test_chapters_06_07_09_on_a_cohort_without_deaths(no_deaths_run):
     ]  # fmt: skip
     assert len(notes) == 1 and notes[0].count("no events in this cohort") == 1, notes
     assert "age_years" not in notes[0] and "Age (years)" in notes[0], notes
-    # chapter 09: the model's reason once; no resamples "fitted"; no P of a test without deaths
+    # chapter 9: the model's reason once; no resamples "fitted"; no P of a test without deaths
     epv = _glued(ch09, "bias_opt_epv_sentence")
     assert epv.startswith("The paper's model cannot be computed on this cohort: no events"), epv
     assert "keeps all" not in epv
@@ -336,7 +336,7 @@ def test_chapters_06_07_09_on_a_cohort_without_deaths(no_deaths_run):
 def test_a_short_follow_up_gets_a_time_axis(short_no_tace_run):
     """Every time divided by 12 (follow-up of at most about 4 months): the number at risk every 6
     months left the Kaplan-Meier figures one tick, 0; the step falls to 1 month, and the caption
-    says so. Chapter 06 of the session fixture ``short_no_tace_run`` (tests/cohort_runs.py: the
+    says so. Chapter 6 of the session fixture ``short_no_tace_run`` (tests/cohort_runs.py: the
     book's cohort with every time divided by 12, and nobody with additional TACE or more than 4
     prior sessions, which tests/test_any_cohort.py reads it for)."""
     df = pd.read_csv(short_no_tace_run / "short-notace.csv")
@@ -348,8 +348,8 @@ def test_a_short_follow_up_gets_a_time_axis(short_no_tace_run):
 @pytest.mark.slow(seconds=8)
 @pytest.mark.usefixtures("forked_kernels")
 def test_chapters_02_05_on_20_patients(tmp_path):
-    """Every fourth row of the book's cohort (20 patients): chapter 02 read "the recorded
-    criteria add up to hidden for 20 patients"; chapter 05 showed ORR 6 and DCR 10 beside an SD
+    """Every fourth row of the book's cohort (20 patients): chapter 2 read "the recorded
+    criteria add up to hidden for 20 patients"; chapter 5 showed ORR 6 and DCR 10 beside an SD
     of "<5" (10 − 6 = 4)."""
     from cohort_runs import execute_chapter
 
@@ -375,8 +375,8 @@ def test_chapters_02_05_on_20_patients(tmp_path):
 
 
 def test_a_p_value_follows_its_interval_after_a_comma():
-    """Chapter 09 read "0.54 (0.31–0.93) (P 0.025)" (a user's cohort: "0.57 (0.18–1.85) (P
-    0.352)"), two parentheses in a row; Table 2's cells and chapter 08 write "HR (lower–upper),
+    """Chapter 9 read "0.54 (0.31–0.93) (P 0.025)" (a user's cohort: "0.57 (0.18–1.85) (P
+    0.352)"), two parentheses in a row; Table 2's cells and chapter 8 write "HR (lower–upper),
     P p". The book's golden notebook, which the chapter's code writes on any cohort."""
     golden = Path(__file__).resolve().parent.parent / "chapters" / "09-bias.ipynb"
     paragraph = _glued(golden, "bias_tace_paragraph")

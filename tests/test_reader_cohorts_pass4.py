@@ -2,29 +2,29 @@
 ``data/cohort.csv`` as in tests/test_reader_cohorts.py, chapters executed as ``python -m analysis
 run`` does, the output read as text. What read wrong:
 
-- every time divided by 50 (follow-up under a month): chapter 06's tables printed the cohort's
+- every time divided by 50 (follow-up under a month): chapter 6's tables printed the cohort's
   medians at the paper's whole months, "0" for a median of 0.3 months and "0.2–0" for an
   interval; Exercise 6.2 said "The SPSS mean falls from 0.3 to 0.3 months, because the area
   under the curve now stops at 12 months" and "the deaths after 12 months no longer
   contribute" on a cohort nobody was followed that long.
 - nobody with stable disease (everybody CR, or everybody PD): Exercise 5.3 moved a patient from
   SD to PR anyway ("The ORR would be 100.0% instead of 82/82 = 100.0%").
-- nobody with disease control: chapter 06 printed "only one group has patients (nobody in 1)",
+- nobody with disease control: chapter 6 printed "only one group has patients (nobody in 1)",
   the group's code, under its code and in Exercise 6.2.
-- everyone dead in month 6: chapter 06 gave a log-rank "χ² = 0.00, P = 1.000" and chapter 09 a
-  hazard ratio "1.00 (0.63–1.59), P 1.000" where chapter 07 says the Cox model compares nobody
+- everyone dead in month 6: chapter 6 gave a log-rank "χ² = 0.00, P = 1.000" and chapter 9 a
+  hazard ratio "1.00 (0.63–1.59), P 1.000" where chapter 7 says the Cox model compares nobody
   (the log-rank variance is 0, the exact partial likelihood is 1 for any coefficient; Efron's
-  and Breslow's approximations then peak at HR 1); chapter 09 went on "The estimable landmark
+  and Breslow's approximations then peak at HR 1); chapter 9 went on "The estimable landmark
   hazard ratios, 1.00 and 1.00, lie above 1", and that the hazard ratio of disease control by
   month 6 "cannot be computed on this cohort: no events" where nobody was alive after month 6.
-- everybody with additional TACE: chapter 09's reading of Table 9.2 set "not estimable (…)" in
+- everybody with additional TACE: chapter 9's reading of Table 9.2 set "not estimable (…)" in
   place of five hazard ratios ("The naive hazard ratio, not estimable (every patient has the
   same exposure), does not depend on the timing. The time-varying one does: not estimable …").
-- many tied deaths (times divided by 50, two decimals: 50 deaths share 15 times): chapter 07
+- many tied deaths (times divided by 50, two decimals: 50 deaths share 15 times): chapter 7
   said Efron's rule "changes the estimates slightly, and sometimes a printed digit" above "60 of
   78 Table 2 cells … differ"; with no tie at all (12 patients) it "changes the estimates
   slightly" where the two rules are one.
-- nobody with a Child-Pugh score other than 5: chapter 07's Table 2 rows of scores 6-8 read "–"
+- nobody with a Child-Pugh score other than 5: chapter 7's Table 2 rows of scores 6-8 read "–"
   with no note (the design has no dummy for a score nobody has).
 """
 
@@ -64,7 +64,7 @@ def test_every_death_at_one_time_gives_no_test_and_no_hazard_ratio(tmp_path):
     analyses = bias.exposure_analyses(cohort, [2.0, 3.0])
     assert np.isnan(analyses["naive"]["hr"]) and "compares nobody" in analyses["naive"]["reason"]
     assert analyses["landmarks"]["hr"].isna().all()
-    # at month 6 nobody is left: said so, not "no events" (chapter 09's sentence on month 6)
+    # at month 6 nobody is left: said so, not "no events" (chapter 9's sentence on month 6)
     after = bias.landmark_analysis(cohort, [6.0]).loc[0, "reason"]
     assert after == "nobody is alive and followed after month 6", after
     cut = bias.cutoff_sensitivity(cohort, [4], user=False)
@@ -94,11 +94,11 @@ def test_chapters_05_06_07_09_on_a_short_follow_up_without_stable_disease(
     short_treated_run, tmp_path
 ):
     """Cohort A: every time divided by 50, everybody with additional TACE, SD and PR read as CR
-    (chapters 05, 06, 07 and 09); cohort B: everybody PD (chapter 06).
+    (chapters 5, 6, 7 and 9); cohort B: everybody PD (chapter 6).
 
     Cohort A's run is the session fixture ``short_treated_run`` (tests/cohort_runs.py), which
     tests/test_reader_cohorts_pass6.py reads too: every Child-Pugh score is 5 or 6 there as well,
-    which none of the sentences here reads; chapter 09 with few simulated studies and resamples
+    which none of the sentences here reads; chapter 9 with few simulated studies and resamples
     (as tests/test_reader_cohorts_pass5.py runs it), which nothing here reads either."""
     from cohort_runs import execute_chapter
 
@@ -149,7 +149,7 @@ def test_a_skewness_hidden_on_a_small_cohort_says_so(tmp_path):
 
 
 def test_table2_reasons_name_terms_as_the_reader_sees_them(tmp_path):
-    """12 patients, all men: chapter 07's note read "Sex: female: term(s) ['sex_female'] do not
+    """12 patients, all men: chapter 7's note read "Sex: female: term(s) ['sex_female'] do not
     vary in this cohort" and "the estimate for bclc_stage runs off to infinity".
 
     A term fitted per unit is named in that coding, never by Table 2's split: on the 12 patients

@@ -1,11 +1,11 @@
-"""Sentences that read wrong on a reader's cohort (review of chapters 04-09 on a cohort of 60
+"""Sentences that read wrong on a reader's cohort (review of chapters 4–9 on a cohort of 60
 patients drawn from the book's, every time stretched by 1.35 and shifted by half a month, as
-``python -m analysis run --chapters 05,06,07`` and papermill on chapters 04 and 09 ran it):
+``python -m analysis run --chapters 05,06,07`` and papermill on chapters 4 and 9 ran it):
 
-- chapter 06, Exercise 6.2: with a median OS beyond 12 months (12.1), the solution read "The
+- chapter 6, Exercise 6.2: with a median OS beyond 12 months (12.1), the solution read "The
   median is not reached against 12.1 months before: unchanged when it lies before 12 months", and,
   with a log-rank P below 0.001 before and after the cut, "moves from <0.001 to <0.001";
-- chapter 09: with one estimable landmark hazard ratio, "The estimable landmark hazard ratios,
+- chapter 9: with one estimable landmark hazard ratio, "The estimable landmark hazard ratios,
   1.95, lie above 1" (and so in the solution of Exercise 9.1).
 """
 
@@ -18,7 +18,7 @@ from test_reader_cohorts import _glued
 @pytest.mark.slow(seconds=5)
 @pytest.mark.xdist_group("stretched-run")  # one worker runs the chapters once (the fixture)
 def test_chapters_06_and_09_on_a_stretched_cohort(stretched_run):
-    """Chapters 06 and 09 (few simulated studies and resamples) of the session fixture
+    """Chapters 6 and 9 (few simulated studies and resamples) of the session fixture
     ``stretched_run`` (tests/cohort_runs.py: :func:`cohort_runs.stretched_rows`, the cohort
     above), which tests/test_reader_cohorts_pass6.py reads too."""
     ch06 = stretched_run / "06-survival.ipynb"

@@ -2,12 +2,12 @@
 patients with everybody treated with additional TACE and every Child-Pugh score 5 or 6, as
 ``python -m analysis run --cohort`` ran it):
 
-- chapter 07 said "The multivariable model estimates 9 parameters from 68 deaths: 7.6 events per
+- chapter 7 said "The multivariable model estimates 9 parameters from 68 deaths: 7.6 events per
   parameter" beside a fitted model of 8 terms (additional TACE, the same for everybody, is left
-  out; chapter 09 said "8 of them can be estimated … 8.5 events per parameter"), described the
+  out; chapter 9 said "8 of them can be estimated … 8.5 events per parameter"), described the
   paper's model ("three dummies against score 5 … and additional TACE") as having 9 parameters,
   and Exercise 7.2 said "5 parameters remain" where the smaller model it reports has 6;
-- chapter 09's Exercise 9.3 told the reader to re-run the chapter with another seed by ``make
+- chapter 9's Exercise 9.3 told the reader to re-run the chapter with another seed by ``make
   chapter NAME=09-bias PARAMS="-p seed=2025"``, which runs it on the book's cohort (and with the
   default number of simulated studies), whose simulated studies have 82 patients, not the
   reader's: the solution's numbers are those of the reader's cohort.
@@ -66,8 +66,8 @@ def _short_treated_premise(run) -> None:
 @pytest.mark.slow(seconds=14)
 @pytest.mark.xdist_group("short-treated-run")  # one worker runs the chapters once (the fixture)
 def test_chapter_07_counts_the_parameters_it_fits(short_treated_run):
-    """Chapter 07 of the session fixture ``short_treated_run`` (:func:`_short_treated_premise`;
-    it had run chapter 07 on the cohort above itself)."""
+    """Chapter 7 of the session fixture ``short_treated_run`` (:func:`_short_treated_premise`;
+    it had run chapter 7 on the cohort above itself)."""
     _short_treated_premise(short_treated_run)
     ch07 = short_treated_run / "07-cox.ipynb"
     assert (
@@ -89,10 +89,10 @@ def test_chapter_07_counts_the_parameters_it_fits(short_treated_run):
 @pytest.mark.slow(seconds=5)
 @pytest.mark.xdist_group("stretched-run")  # one worker runs the chapters once (the fixture)
 def test_chapter_09_re_runs_the_readers_cohort_in_exercise_9_3(stretched_run):
-    """The command of Exercise 9.3 on a reader's cohort: chapter 09 of the session fixture
+    """The command of Exercise 9.3 on a reader's cohort: chapter 9 of the session fixture
     ``stretched_run`` (tests/cohort_runs.py: 60 of the book's patients, their times stretched,
     in ``my cohort.csv``, a space the command quotes; ``-p n_simulations=4 -p n_bootstrap=4``),
-    which tests/test_reader_cohorts_pass5.py reads too. It had run chapter 09 with the same
+    which tests/test_reader_cohorts_pass5.py reads too. It had run chapter 9 with the same
     parameters on 60 patients of the cohort above, whose treatment and Child-Pugh scores the
     command does not depend on."""
     import cohort_runs
@@ -112,7 +112,7 @@ def test_chapter_09_re_runs_the_readers_cohort_in_exercise_9_3(stretched_run):
 def test_chapter_10_counts_an_optional_column_empty_in_every_row_as_absent(short_treated_run):
     """The cohort above has its ``inr`` column, empty in every row: chapter 10 read "optional
     columns absent: none" and "0 of 9 chapters read an optional column this cohort lacks", while
-    chapter 02 said the cohort does not record the Child-Pugh components. Chapter 10 of the
+    chapter 2 said the cohort does not record the Child-Pugh components. Chapter 10 of the
     session fixture ``short_treated_run`` (:func:`_short_treated_premise`; it had run chapter
     10 on the cohort above itself)."""
     _short_treated_premise(short_treated_run)

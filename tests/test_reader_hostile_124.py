@@ -274,17 +274,17 @@ def test_require_two_sessions_given_as_text_is_an_error_not_the_strict_count():
             "confidence_level=95: must be above 0 and below 1",
         ),
         ("02-eligibility", {"require_two_sessions": "false"}, "must be true or false"),
-        # papermill -p at_risk_step_months 0 failed in chapter 06's visible cell with NumPy's
+        # papermill -p at_risk_step_months 0 failed in chapter 6's visible cell with NumPy's
         # "Maximum allowed size exceeded"; n_bootstrap 0 and a weight in pounds deep inside
         ("06-survival", {"at_risk_step_months": 0}, "at_risk_step_months=0: must be above 0"),
         ("09-bias", {"n_bootstrap": 0}, "n_bootstrap=0: must be at least 1"),
         ("03-treatment", {"small_weight_kg": 330.0}, "small_weight_kg=330.0: must be at least 25"),
         # lists, which papermill's -y sets: a negative landmark failed with "could not convert
-        # string to float: '−1'", no cut-off with a KeyError, both deep inside chapter 09
+        # string to float: '−1'", no cut-off with a KeyError, both deep inside chapter 9
         ("09-bias", {"landmarks": [-1.0]}, r"landmarks=\[-1.0\]: must be 1 to 12 numbers, each above 0"),
         ("09-bias", {"cutoffs": []}, r"cutoffs=\[\]: must be 1 to 12 whole numbers"),
         ("09-bias", {"cutoffs": "3,4"}, r"cutoffs=3,4: must be a list such as \[3, 4, 5, 6\]"),
-        # a misspelt name: papermill only warned, and chapter 04 ran on the synthetic cohort
+        # a misspelt name: papermill only warned, and chapter 4 ran on the synthetic cohort
         ("04-baseline", {"cohort_pth": "mine.csv"}, "parameter cohort_pth: no chapter has this parameter"),
         ("05-response", {"confidance_level": 0.9}, "parameter confidance_level: no chapter has this"),
     ],
@@ -308,7 +308,7 @@ def test_every_chapter_checks_its_parameters_in_its_preamble():
     """Every chapter calls :func:`check_chapter_parameters` with its own name in the cell after
     its parameters (a hidden cell), so papermill users get the refusals ``run`` gives: values,
     lists (papermill's ``-y``) and a parameter name no chapter has (``-p cohort_pth``, on which
-    papermill only warns and chapters 01, 04, 07, 08 and 10 ran on the synthetic cohort)."""
+    papermill only warns and chapters 1, 4, 7, 8 and 10 ran on the synthetic cohort)."""
     for md in sorted((REPO_ROOT / "chapters").glob("[0-9][0-9]-*.md")):
         source = md.read_text(encoding="utf-8")
         cells = source.split("```{code-cell} ipython3\n")

@@ -1,8 +1,8 @@
-"""What a reader sees under the code of chapters 02, 04, 08 and 09, read from the golden notebooks.
+"""What a reader sees under the code of chapters 2, 4, 8 and 9, read from the golden notebooks.
 
 Review of session 19: an unnumbered table right above a numbered one that shows the same rows
-(chapter 04: a skewness ``head(4)`` above Table 4.2; chapter 08: checks by verdict above the
-verdicts by kind of check; chapter 09 §9.1.1: the timing assumptions in another order than
+(chapter 4: a skewness ``head(4)`` above Table 4.2; chapter 8: checks by verdict above the
+verdicts by kind of check; chapter 9 §9.1.1: the timing assumptions in another order than
 Table 9.2, whose caption calls its second row the second draw); raw pandas prints
 (``bclc_stage_2022`` / ``A 4``, ``verdict`` / ``agrees 30``); and an optimism badged
 "determined" between an apparent and a corrected concordance badged "assumed", with the

@@ -1,5 +1,5 @@
-"""Fresh-eyes reviews: of chapters 06-08 (a clinician on a phone, a teacher printing 07), and of
-chapters 09-10 with the intro and how-to pages (a clinician on a phone, a hospital researcher
+"""Fresh-eyes reviews: of chapters 6–8 (a clinician on a phone, a teacher printing 07), and of
+chapters 9–10 with the intro and how-to pages (a clinician on a phone, a hospital researcher
 re-running the book on a cohort of their own by following chapter 10 and the how-to page
 literally). What a reader met, and the fix. Each test names where it was seen."""
 
@@ -93,7 +93,7 @@ def test_audit_table_8_1_kinds_of_check_are_told_apart():
     assert "clinical plausibility (direction of the HR)" in kinds
 
 
-# --- Fresh-eyes review of chapters 01-05 (a clinician on a 390-px phone) --------------------
+# --- Fresh-eyes review of chapters 1–5 (a clinician on a 390-px phone) --------------------
 
 
 def _glued(stem: str, name: str) -> str:

@@ -1,6 +1,6 @@
 """``python -m analysis run`` says which cell a chapter is running once it has run long.
 
-On a cohort of 10,000 patients chapter 09's bootstrap and null simulation run for tens of
+On a cohort of 10,000 patients chapter 9's bootstrap and null simulation run for tens of
 seconds each (minutes with ``-p n_bootstrap=10000``); the run printed ``[5/5] 09-bias`` and then
 nothing (with ``--quiet``), or a papermill bar standing still at one cell. A cell that has run
 ``runner._SLOW_CELL_AFTER`` seconds is now named on the progress stream (chapter, time, cell

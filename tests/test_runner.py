@@ -441,7 +441,7 @@ def numbered_chapter(letter: str, refs: str = "") -> str:
 
 @pytest.mark.slow(seconds=5)
 def test_a_report_of_some_chapters_keeps_the_books_numbers(book):
-    """Chapters 02 and 03 alone: Sphinx numbered them 1 and 2 (chapter 03's table "Table 2.1",
+    """Chapters 2 and 3 alone: Sphinx numbered them 1 and 2 (chapter 3's table "Table 2.1",
     not the book's 3.1), so a number quoted from the report named another place in the book.
     They keep the book's numbers: headings, navigation, figures, tables and references."""
     chapters, cohort, reports = book
@@ -465,7 +465,7 @@ def test_a_report_of_some_chapters_keeps_the_books_numbers(book):
     assert '<span class="std std-numref">Table 2.1</span>' in b
     assert '<span class="std std-numref">Fig. 2.1</span>' in b
     assert '<span class="std std-numref">Table 3.1</span>' in b  # the other chapter's table
-    # a {ref} to chapter 03: its number after its words, for print
+    # a {ref} to chapter 3: its number after its words, for print
     assert '<span class="print-secnum"> (chapter 3)</span></a>' in b
     index = (run.out / "index.html").read_text(encoding="utf-8")
     assert "3. Chapter C" in re.sub(r"<[^>]+>", "", index)
@@ -1228,7 +1228,7 @@ def test_a_cohort_saved_again_while_the_chapters_run_writes_no_report(book, caps
     end of the chapters (a spreadsheet still open on it; or the file moved away: "deleted")
     gave a report whose report.json and
     index named the SHA-256 of the file validated and whose tables held the numbers of the other
-    (chapter 04: mean age 75.5 beside a digest of the cohort of 60.5). Refused, nothing
+    (chapter 4: mean age 75.5 beside a digest of the cohort of 60.5). Refused, nothing
     written."""
     chapters, cohort, reports = book
     saves = CHAPTER_B.replace(

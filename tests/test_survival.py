@@ -496,8 +496,8 @@ def test_try_cox_table_says_runs_off_only_when_the_likelihood_keeps_rising():
 
 
 def test_group_comparison_keeps_spss_negative_bound_when_asked():
-    """Chapter 06 printed the > 4 prior TACE interval cut at 0.0 under "95% CI (SPSS)"; SPSS
-    prints median ± 1.96 SE as it is (chapter 01's Table 1.3 shows −0.6)."""
+    """Chapter 6 printed the > 4 prior TACE interval cut at 0.0 under "95% CI (SPSS)"; SPSS
+    prints median ± 1.96 SE as it is (chapter 1's Table 1.3 shows −0.6)."""
     from analysis.survival import group_comparison, negative_bound_note
 
     t, e, g = [1, 1, 2, 5, 9, 9], [1, 1, 1, 1, 1, 1], [0, 0, 0, 0, 1, 1]

@@ -614,9 +614,9 @@ def test_written_files_keep_the_mode_a_reader_expects(tmp_path, cohort):
 
 
 def test_infeasible_interval_note_reads_a_short_bound_as_the_calibration_does():
-    """Chapter 06 read "2.8–11" with 11 at whole months and called it symmetric; chapter 01's
+    """Chapter 6 read "2.8–11" with 11 at whole months and called it symmetric; chapter 1's
     Table 1.1 (synthesis.feasibility) reads 11.0 and counts it infeasible. The note gives
-    chapter 01's reason and names the other reading."""
+    chapter 1's reason and names the other reading."""
     reasons = synthesis.feasibility().set_index("id")["reason"]
     for interval_id in (
         "figure2.os_median_no_additional_tace.interval",

@@ -63,7 +63,7 @@ def test_format_p_below_threshold_and_nan():
 
 def test_format_an_interval_with_a_negative_bound_reads_to_not_a_dash():
     """Review: Table 6.3 printed SPSS's interval of > 4 prior TACE as "−0.6–7.4", where a dash
-    beside a minus reads as a subtraction; chapter 06's prose already wrote "−0.6 to 7.4"."""
+    beside a minus reads as a subtraction; chapter 6's prose already wrote "−0.6 to 7.4"."""
     gt4 = "figure2.os_median_prior_tace_gt4.interval"
     assert format_published_value((-0.61, 7.41), gt4) == "-0.6 to 7.4"
     assert format_published_value((0.54, 13.61), gt4) == "0.5–13.6"  # positive: the dash
@@ -436,7 +436,7 @@ def test_table2_models_on_the_book_cohort_match_statsmodels_breslow_for_every_te
 
 
 def test_table2_on_a_small_cohort_gives_the_per_unit_ast_ratio():
-    """Review: on 30 patients with AST up to 422 U/L chapter 07 printed the per-U/L AST hazard
+    """Review: on 30 patients with AST up to 422 U/L chapter 7 printed the per-U/L AST hazard
     ratio as "not estimable" ("the model does not converge", or "runs off to infinity") and the
     multivariable model as running off to infinity, while lifelines and statsmodels fit both: the
     engine's Newton steps overshot (tests/test_engine.py, SMALL_AST_COHORT). Here, the chapter's
@@ -679,7 +679,7 @@ def test_table2_group_counts_are_the_cohorts_patients_and_deaths():
 def test_table2_group_counts_hide_small_counts_on_a_users_cohort():
     """On a user's cohort the counts follow the other chapters' rule (analysis.privacy): 1-4
     reads "<5", and a count that would give a hidden one back reads "hidden". Groups add up to
-    N, a group's deaths and survivors to its patients, and Table 1 (chapter 04) shows counts of
+    N, a group's deaths and survivors to its patients, and Table 1 (chapter 4) shows counts of
     the same patients: where it hides PVTT Vp1 and shows Vp2, Vp1–2 would give Vp1 back."""
     from analysis.cohort import load_cohort
     from analysis.privacy import COMPLEMENT_MARK
@@ -710,7 +710,7 @@ def re_numbers(text: str) -> list[str]:
 
 
 def test_table2_shows_no_hazard_ratio_of_a_group_of_fewer_than_five_on_a_users_cohort():
-    """Reviewer (chapter 07, after chapter 06): on a user's cohort a Cox row comparing a group
+    """Reviewer (chapter 7, after chapter 6): on a user's cohort a Cox row comparing a group
     of 1-4 patients (the book's cohort read as a user's: 3 with Child-Pugh score 8) printed
     its HR, interval and P in Tables 7.4 and 7.5, their CSVs, the tie-rule table and the
     forest plot. Now the term is listed in ``hidden`` (still fitted: the other estimates are
@@ -808,7 +808,7 @@ def test_table2_row_of_an_empty_group_says_why_in_the_table(change, term, why):
 
 
 def test_survival_note_never_starts_with_a_markdown_quote_mark():
-    """Chapter 06's "Not estimable on this cohort." note on a cohort where nobody with more than
+    """Chapter 6's "Not estimable on this cohort." note on a cohort where nobody with more than
     four prior TACE sessions died: its first group reads in words, not "> 4 prior TACE: …"."""
     from analysis.book import survival_comparisons
     from analysis.cohort import derive, load_cohort

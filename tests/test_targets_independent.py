@@ -716,7 +716,7 @@ def test_readme_states_the_measured_counts(found):
 
 @pytest.mark.xdist_group("block-counts")  # one worker computes the counts (the fixture) once
 def test_chapters_07_and_01_glue_the_measured_table2_counts(found):
-    """Chapter 07's tally of Table 2 (and chapter 01's) states the counts measured here, so the
+    """Chapter 7's tally of Table 2 (and chapter 1's) states the counts measured here, so the
     Cox chapter claims no more of Table 2 than this test shows."""
     import json
 
@@ -748,7 +748,7 @@ def test_chapters_07_and_01_glue_the_measured_table2_counts(found):
 
 @pytest.mark.xdist_group("block-counts")  # one worker computes the counts (the fixture) once
 def test_truncated_reading_counts_agree_with_the_independent_ones(found):
-    """Chapter 01's readings table (:func:`analysis.synthesis.reading_counts`): under Table 2's
+    """Chapter 1's readings table (:func:`analysis.synthesis.reading_counts`): under Table 2's
     P values read as truncated, the Table 2 hits recomputed here (statsmodels, each P cut after
     its printed decimals) with the package's truncated feasibility; the book's reading is the
     counts above."""
@@ -771,7 +771,7 @@ def test_truncated_reading_counts_agree_with_the_independent_ones(found):
         return "/".join(str(int(x)) for x in package.loc[(reading, block)])
 
     assert (
-        "Read otherwise, the counts change (chapter 01, `analysis.synthesis.reading_counts`): "
+        "Read otherwise, the counts change (chapter 1, `analysis.synthesis.reading_counts`): "
         "with Table 2's P values truncated instead of rounded the univariate block is "
         f"{triple('p_truncated', 'table2_univariate')} (reproduced/missed/infeasible); with the "
         "log-rank P of additional TACE given up instead of its Cox row, survival is "
@@ -1014,7 +1014,7 @@ def test_approximate_pvtt_deaths_by_hand():
     total = got.attrs["approx_total"]
     assert total[0] == pytest.approx(low.min(), abs=3 * step)
     assert total[1] == pytest.approx(high.max(), abs=3 * step)
-    # the point of chapter 01's section: under the approximation the thrombosis groups hold
+    # the point of chapter 1's section: under the approximation the thrombosis groups hold
     # fewer deaths than the BCLC rows need exactly
     assert total[1] < paper.min_total_deaths()[0]
     readme = (COHORT_CSV.parent.parent / "README.md").read_text(encoding="utf-8")

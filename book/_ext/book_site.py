@@ -44,13 +44,13 @@ A Sphinx extension loaded by ``_config.yml`` (``sphinx.local_extensions``). For 
     (:func:`unnumber_tables_outside_chapters`);
 11. in a **report of some chapters**, gives each chapter **the book's number**
     (:func:`keep_book_chapter_numbers`): Sphinx numbers the chapters of a table of contents
-    1, 2, 3…, so a report of chapters 06, 07 and 09 called the survival chapter "1." and its
+    1, 2, 3…, so a report of chapters 6, 7 and 9 called the survival chapter "1." and its
     first figure "Fig. 1.1", numbers that match neither the book nor a full report. The runner
     lists each chapter's number in the book in the configuration value
     ``report_chapter_numbers``; its headings, figures, tables, exercises and equations are
     then numbered 6, 6.1, Fig. 6.1, Table 6.1 as in the book. The book leaves it empty.
 12. ends the synthetic-data notice of a page with **provenance badges** with what
-    "published", "determined" and "assumed" mean, for paper, and with the link to chapter 01's
+    "published", "determined" and "assumed" mean, for paper, and with the link to chapter 1's
     section on them, which ``book.js`` makes of every badge (:func:`provenance_legend`): a
     badge's ``title`` is never shown on a phone.
 13. keeps **a paper row and this cohort's row on one sheet**
@@ -179,7 +179,7 @@ def mark_table_columns(app, doctree, docname: str) -> None:
                 if "text-left" in e["classes"]:
                     e["classes"].remove("text-left")
         # a column right-aligned in every body cell: one right-col-N class on the table instead
-        # of text-right on each cell (tables.css; 8 KB of chapter 07, over its 200 KB budget)
+        # of text-right on each cell (tables.css; 8 KB of chapter 7, over its 200 KB budget)
         for j in range(min(width, 12)):  # tables.css names columns 1-12
             if all("text-right" in row[j]["classes"] for row in entries):
                 for row in entries:
@@ -253,7 +253,7 @@ def mark_row_headers(app, doctree, docname: str) -> None:
     ``<th>`` (:class:`row_header`): a screen reader moving along a row then says which row a
     number is in ("Median OS", a Table 2 term). Chromium exposes a ``<th>`` before the ``<td>``
     cells of its row as role "rowheader" without ``scope="row"``, which would add 12 bytes a row
-    (213 rows in chapter 08, at its 200 KB budget). ``tables.css`` draws such a cell as a body
+    (213 rows in chapter 8, at its 200 KB budget). ``tables.css`` draws such a cell as a body
     cell. Not when the first column is not a label: numbers (or right-aligned), sentences
     (:func:`column_classes`), a table of one column or without a header row; an empty cell or
     one that spans columns stays a cell. Once per table, however often it runs."""
@@ -819,9 +819,9 @@ def number_references(app, doctree, docname: str) -> None:
     whose target is a numbered chapter or section ends with ``<span class="print-secnum">
     (§8.3)</span>`` (a chapter: `` (chapter 7)``), the number Sphinx gives the heading in this
     build's table of contents (``book.css`` shows it on paper only). Inside parentheses it is
-    bracketed (``(chapter 01 [§1.6.4])``), not nested. It comes after the words: printed
+    bracketed (``(chapter 1 [§1.6.4])``), not nested. It comes after the words: printed
     before them, as the heading prints it, a sentence read "… explained in (8.1.7. chapter
-    08)". A link whose words already name its chapter ("chapter 08" to chapter 8's title) gets
+    08)". A link whose words already name its chapter ("chapter 8" to chapter 8's title) gets
     none, nor does a reference to an unnumbered page (the introduction, the glossary), to a
     label that is not a heading, or to the page's own title (on paper the reader is holding
     that chapter).
@@ -849,13 +849,13 @@ def number_references(app, doctree, docname: str) -> None:
             anchors[target] = _section_anchors(env.get_doctree(target))
         anchor = anchors.get(target, {}).get(fragment) if fragment else ""
         if target == docname and anchor == "":
-            continue  # the page's own title (chapter 01's notice, "see The synthetic cohort")
+            continue  # the page's own title (chapter 1's notice, "see The synthetic cohort")
         number = env.toc_secnumbers.get(target, {}).get(anchor) if anchor is not None else None
         if not number:
             continue
         if len(number) == 1:
             if re.search(rf"\bchapter 0*{number[0]}\b", ref.astext(), re.IGNORECASE):
-                continue  # "chapter 08": the words say it
+                continue  # "chapter 8": the words say it
             label = f"chapter {number[0]}"
         else:
             label = "§" + ".".join(str(n) for n in number)
@@ -911,7 +911,7 @@ def _ancestors(node):
         node = node.parent
 
 
-#: the label of chapter 01's section that says what the provenance classes mean
+#: the label of chapter 1's section that says what the provenance classes mean
 PROVENANCE_LEGEND = "data-provenance-classes"
 
 
@@ -921,11 +921,11 @@ def provenance_legend(app, doctree, docname: str) -> None:
     A badge's meaning is in its ``title``, which a phone never shows (no hover on a touch
     screen) and paper cannot. The paragraph (``p.provenance-legend``) gives the three meanings
     (the package's :data:`analysis.provenance.MEANINGS`) for paper only (``book.css``): a printed
-    chapter is read without chapter 01. Its ``data-legend`` is the link, from this page, to
-    chapter 01's "Where each number comes from" (label :data:`PROVENANCE_LEGEND`), which
+    chapter is read without chapter 1. Its ``data-legend`` is the link, from this page, to
+    chapter 1's "Where each number comes from" (label :data:`PROVENANCE_LEGEND`), which
     ``book.js`` makes of every badge of the page: written into each of the 60 badges of
-    chapter 08, the links took its HTML over the 200 KB budget (tests/test_browser.py). A build
-    without that label (a report without chapter 01) gets the meanings and no links.
+    chapter 8, the links took its HTML over the 200 KB budget (tests/test_browser.py). A build
+    without that label (a report without chapter 1) gets the meanings and no links.
     """
     if app.builder.format != "html":
         return
@@ -976,7 +976,7 @@ def legend_html(link: str = "") -> str:
     "published". Its meanings had been joined by semicolons in one sentence ("published, printed
     in the paper; the synthetic cohort is calibrated to it; determined, not printed, or ...;
     follows from ..."), themselves full of semicolons, and ✓/✗ were explained nowhere on paper
-    (a "published ✗" badge in chapter 09). ``link``: the paragraph's ``data-legend`` attribute.
+    (a "published ✗" badge in chapter 9). ``link``: the paragraph's ``data-legend`` attribute.
     """
     from analysis.provenance import CLASSES, MEANINGS, PUBLISHED, VERDICT_MEANING, typographic
 

@@ -79,17 +79,17 @@ function bookOnReady(fn) {
 // dash: on a phone one line ended "0.071–" and the next began "0.865", and in Table 4.1 (text
 // cells) "333.4 (1.7–" ended a line over "348,100)". Each goes into span.range (book.css: no
 // wrap); its text is unchanged, so is a copy of it. Done here rather than in the HTML: a span per
-// range weighed up to 0.6 KB a chapter (chapter 08, at its budget, quotes some 120 intervals).
+// range weighed up to 0.6 KB a chapter (chapter 8, at its budget, quotes some 120 intervals).
 // Code, maths, headings and a numeric cell's interval (book_site.py's span.ci) are left alone.
 // Likewise, in span.value: a value and its spread, "1.6 ± 2.3" or "13,242.6 ± 48,407.3", a
 // header's "mean ± SD", a note's "median ± 1.96·SE", and a fraction and what it comes to,
-// "46/82 = 56.1%" (at 390 px chapter 04's prose broke "1.6 ± / 2.3", Table 4.2 "72.6 / ± 75.9"
-// and its header "mean ± / SD", chapter 05's prose "DCR 46/82 = / 56.1%"), and in the prose a
+// "46/82 = 56.1%" (at 390 px chapter 4's prose broke "1.6 ± / 2.3", Table 4.2 "72.6 / ± 75.9"
+// and its header "mean ± / SD", chapter 5's prose "DCR 46/82 = / 56.1%"), and in the prose a
 // number hyphened to a word, "5-fluorouracil" (a table has a no-break hyphen there), and a named
 // level and its letter or digit, "class A", "stage C" (Table 4.1's first column on a phone had
 // put "Child-Pugh class" over a lone "A", "B" and "C"). Whatever
 // its length: Table 4.2, whose "13,242.6 ± 48,407.3†" no phone column holds beside three others,
-// is cards on a phone (":class: phone-cards" in chapter 04). This runs before the tables are
+// is cards on a phone (":class: phone-cards" in chapter 4). This runs before the tables are
 // measured (below), which then see the cells as they are drawn.
 (function () {
   var NUMBER = "\\d(?:[\\d.,]*\\d)?";
@@ -432,7 +432,7 @@ function bookOnReady(fn) {
 // rows of Tables 7.4 and 7.5 a note was up to 40 rows (a dozen phone screens) below its row.
 // The note and the row are highlighted when reached (tables.css); the mark's title holds the
 // note (a tooltip on a desktop) and describes it to a screen reader. Done here, not in the
-// HTML: the ids and links of chapter 07's 61 marks and notes (about 15 KB) would take its page
+// HTML: the ids and links of chapter 7's 61 marks and notes (about 15 KB) would take its page
 // (191 KB) over its 200 KB budget (tests/test_browser.py). Without this script the marks and
 // notes are plain text, as on paper.
 (function () {
@@ -581,7 +581,7 @@ function bookOnReady(fn) {
 // word occurs, reading the theme's whole main block. That block begins with the download
 // menu's ".ipynb .md .pdf", the print-only title with the page's contents and the contents
 // sidebar, and ends with the previous/next links and the footer: a search for "hazard ratio"
-// quoted chapter 07's contents list ("Contents 7.1. The model the paper fitted 7.2. What the
+// quoted chapter 7's contents list ("Contents 7.1. The model the paper fitted 7.2. What the
 // hazard ratios imply ..."), not a sentence, and so for most words of a section title. The
 // page's own text (the article) is what is quoted now. Without this script, or with a Sphinx
 // whose search has no such function, the search is Sphinx's own.
@@ -604,7 +604,7 @@ function bookOnReady(fn) {
     return sphinxText(doc.documentElement.outerHTML, anchor);
   };
   // Sphinx centres the extract on the first place the last (stemmed) query word occurs, inside
-  // another word too: "hazard ratio" quoted chapter 01 around "calibration". The extract is
+  // another word too: "hazard ratio" quoted chapter 1 around "calibration". The extract is
   // centred on the query as typed where the page has it, else on the first word of the page that
   // begins with the longest of its words (or their stems); Sphinx's own choice otherwise.
   if (typeof Search.makeSearchSummary !== "function") return;
@@ -645,9 +645,9 @@ function bookOnReady(fn) {
 })();
 
 // A provenance badge ("published", "determined", "assumed") says what it means in its title,
-// which a phone never shows: each badge becomes a link to chapter 01's "Where each number comes
+// which a phone never shows: each badge becomes a link to chapter 1's "Where each number comes
 // from". book/_ext/book_site.py puts that link, as seen from this page, once in the page
-// (p.provenance-legend's data-legend): written into every badge it took chapter 08's HTML over
+// (p.provenance-legend's data-legend): written into every badge it took chapter 8's HTML over
 // its budget. Without this script a badge keeps its title only.
 (function () {
   function linkBadges() {
@@ -914,10 +914,13 @@ function bookOnReady(fn) {
 // where it ran out of room, inside a name ("feasibility_summar|y", "book_c|ohort"). A line may
 // now also break after a dot, an opening bracket, a comma or "=" (a <wbr>: no character, so the
 // copy button and a selection copy the code as written); the break inside a name stays the last
-// resort.
+// resort. So does a call in the prose (inline code): at 390 px Exercise 4.2 broke
+// "cohort["ast_u_l"].d|ropna()" and Exercise 7.1 "prior_tace_g|t4". A dot between digits
+// ("0.9") is no place to break.
 (function () {
   var MARK = /[.([{,=]/;
   var NO_BREAK_BEFORE = /^[\s)\]},.]?$|^[\s)\]},]/;
+  var DIGIT = /[0-9]/;
   function breakable(pre) {
     var walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
     var nodes = [];
@@ -932,6 +935,7 @@ function bookOnReady(fn) {
         if (!MARK.test(text.charAt(i))) continue;
         var next = i + 1 < text.length ? text.charAt(i + 1) : after;
         if (NO_BREAK_BEFORE.test(next)) continue;
+        if (text.charAt(i) === "." && i > 0 && DIGIT.test(text.charAt(i - 1)) && DIGIT.test(next)) continue;
         frag.appendChild(document.createTextNode(text.slice(last, i + 1)));
         frag.appendChild(document.createElement("wbr"));
         last = i + 1;
@@ -945,6 +949,11 @@ function bookOnReady(fn) {
     document
       .querySelectorAll("article div.cell_input div.highlight > pre, article div[class*='highlight-']:not(.output) > div.highlight > pre")
       .forEach(breakable);
+    // inline code in the prose; not an API page's signatures and fields (dl.py: book.css breaks
+    // them anywhere on a phone) nor a title (below)
+    document.querySelectorAll("article code.literal").forEach(function (code) {
+      if (!code.closest("dl.py, h1")) breakable(code);
+    });
   }
   bookOnReady(run);
 })();
@@ -1119,17 +1128,17 @@ var BOOK_OPENER_MS = 300;
 // A code cell's printed output keeps its lines on a phone and scrolls sideways (book.css): a
 // printed table's columns stay aligned. An output with nothing to align wraps there instead
 // (class "prose" on its div.output, book.css): at 390 px its lines were cut at the box's edge,
-// mid-number ("inconsistent — SE 0.446, z 2.38, P ≈ 0.01", chapter 08; "AST: HR 1.0110 per U/L,
-// 0.63 for > 40 vs ≤ 4", chapter 07), the rest seen only by a reader who thought to scroll.
+// mid-number ("inconsistent — SE 0.446, z 2.38, P ≈ 0.01", chapter 8; "AST: HR 1.0110 per U/L,
+// 0.63 for > 40 vs ≤ 4", chapter 7), the rest seen only by a reader who thought to scroll.
 // An output is tabular, and keeps its lines, when it has two or more lines (blank ones not
 // counted) and one of them
 //   - has a run of two or more spaces (or a tab) between two characters after its first one
-//     ("spss    median 9.9", chapter 06; "hit           96", a printed data frame's rows), or
+//     ("spss    median 9.9", chapter 6; "hit           96", a printed data frame's rows), or
 //   - begins with a space that is not a hanging indent (a data frame's header, a right-aligned
 //     number: see bookHangingIndents), or
 //   - is a pandas footer ("dtype: int64", "[5 rows x 3 columns]");
 // or any line has a box-drawing or block character (U+2500-U+259F) or a tab. A single line
-// has nothing to align with and wraps even with a run of spaces (chapter 09's "naive: 0.54
+// has nothing to align with and wraps even with a run of spaces (chapter 9's "naive: 0.54
 // (0.31–0.93)   time-varying: 1.25 (0.69–2.26)"). Without this script every output keeps
 // its lines, as before. tests/test_browser.py: test_code_wraps_and_printed_output_keeps_its_
 // lines_on_a_phone, test_a_small_phone_wraps_printed_sentences.
@@ -1154,7 +1163,7 @@ function bookTabularOutput(text) {
 // BOOK_HANG (the two spaces of analysis.formatting.wrapped) under the line above, or step back
 // out to an indent already in use: the first line starts at the margin, and each line's indent
 // is the line above's plus two spaces (a wrapped line's continuation, an item under its
-// heading) or that of a line it is nested in. Chapter 03's BMI warning, chapter 04's "mean − 2
+// heading) or that of a line it is nested in. Chapter 3's BMI warning, chapter 4's "mean − 2
 // SD" note and chapter 10's validator messages (their items "  - …", each continued under it)
 // were cut at the box's edge on a 390-px phone. A data frame's header ("   a  b") or a
 // right-aligned number (" 12" over "100") does not start at the margin.
@@ -1241,9 +1250,9 @@ function bookHangMessages(pre) {
   return true;
 }
 
-// In a wrapped output a comparison stays with its number (span.keep, book.css): chapter 08's
+// In a wrapped output a comparison stays with its number (span.keep, book.css): chapter 8's
 // "P ≈ 0.017" broke after its "≈" at 390 px. So does a hyphenated name of BOOK_KEEP_WORD
-// characters at most: at 360 px chapter 04's "PIVKA-II" broke after its hyphen, "PIVKA-" at
+// characters at most: at 360 px chapter 4's "PIVKA-II" broke after its hyphen, "PIVKA-" at
 // the end of a line and "II)" on the next (a longer one, a path or an address, may still break
 // there: kept whole it would overflow the box). Its text is unchanged (the copy button's).
 var BOOK_KEEP_WORD = 20;
