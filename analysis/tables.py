@@ -163,8 +163,8 @@ def label_for_cohort(table: pd.DataFrame, user: bool) -> pd.DataFrame:
 
     When ``user`` is true: ``reproduced`` becomes :data:`~analysis.verdicts.YOUR_COHORT`, every ``verdict`` becomes :data:`~analysis.verdicts.NOT_SCORED` and
     ``reason`` is emptied (a difference from the paper is not an error on other patients) except
-    where the cell could not be computed ("–"), whose reason says why; so are the fields
-    :func:`table2` gives the reason in (:data:`TABLE2_FIELDS`). The
+    where the cell could not be computed ("–"), whose reason says why (and so its
+    :data:`TABLE2_FIELDS`). The
     book's own tables are returned unchanged.
 
     Examples
@@ -1894,13 +1894,9 @@ def _parts_differ(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + f" and {parts[-1]} differ"
 
 
-#: The columns of :func:`table2` that hand over what its ``reason`` sentence says, as data, so
-#: that a chapter's note never reads them back out of the sentence: ``differing`` (the cells of
-#: the row that differ from the paper's at the printed decimals, a tuple of ``"hr"``,
-#: ``"interval"``, ``"p"`` in that order), ``remark`` (the rest of the reason: what the coding
-#: does, for the four terms whose coding is in question, or why there is no estimate) and
-#: ``why`` (the fit's own reason where the term cannot be estimated). ``reason`` is
-#: :func:`differing_cells_text` of ``differing`` and ``remark``, joined by "; ".
+#: :func:`table2`'s ``reason`` as data: ``differing`` (the cells that differ at the printed
+#: decimals: ``"hr"``, ``"interval"``, ``"p"``), ``remark`` (what the coding does, or why there is
+#: no estimate) and ``why`` (the fit's reason where the term cannot be estimated).
 TABLE2_FIELDS = ("differing", "remark", "why")
 
 #: How :func:`table2`'s reasons name the cells of a row.
@@ -1908,15 +1904,12 @@ _TABLE2_CELL_WORDS = {"hr": "HR", "interval": "CI", "p": "P"}
 
 
 def differing_cells_text(cells) -> str:
-    """The cells ``cells`` (``"hr"``, ``"interval"``, ``"p"``: :func:`table2`'s ``differing``)
-    in the words of its ``reason``; empty when no cell differs.
+    """:func:`table2`'s ``differing`` cells in the words of its ``reason`` ("" for none).
 
     Examples
     --------
-    >>> differing_cells_text(("hr", "interval"))
-    'HR and CI differ at the printed decimals'
-    >>> differing_cells_text(("p",)), differing_cells_text(())
-    ('P differs at the printed decimals', '')
+    >>> differing_cells_text(("hr", "interval")), differing_cells_text(("p",))
+    ('HR and CI differ at the printed decimals', 'P differs at the printed decimals')
     """
     if not cells:
         return ""
@@ -1950,17 +1943,7 @@ def table2(
     -------
     DataFrame
         ``variable``, ``term``, ``model``, ``coding``, ``published``, ``reproduced``, ``verdict``,
-        ``reason``, then what the reason says as data (:data:`TABLE2_FIELDS`): ``differing``
-        (the cells that differ at the printed decimals, a tuple of ``"hr"``, ``"interval"``,
-        ``"p"``; empty when the row agrees, on a reference row and where there is no estimate),
-        ``remark`` (the rest of the reason: under the implied coding "coded per unit as the
-        printed HR implies, not as the label states", under the stated one "the paper's HR has
-        the size of a per-unit effect, not of this binary split", for the four terms whose coding
-        is in question; the whole reason where there is no estimate or nobody in a reference
-        group; else empty) and ``why`` (where the term cannot be estimated, the fit's own reason,
-        which the reason gives in brackets; else empty). ``reason`` is
-        :func:`differing_cells_text` of ``differing`` and ``remark``, joined by "; ": a chapter
-        reads the fields, never the sentence. ``.attrs`` holds ``n_parameters``, ``events``, ``coding`` and ``ties``. A term that
+        ``reason``, then the same as data (:data:`TABLE2_FIELDS`), which a chapter reads. ``.attrs`` holds ``n_parameters``, ``events``, ``coding`` and ``ties``. A term that
         cannot be estimated on the cohort reads "–" with the reason. On a user's cohort
         (``user``, default ``cohort.attrs["user_cohort"]``) the table is relabelled by
         :func:`label_for_cohort`, and a term whose row compares a group of 1 to 4 patients
@@ -1978,8 +1961,6 @@ def table2(
     >>> crp = t2[t2["term"] == "crp_gt3"].iloc[0]  # univariate, per mg/dL
     >>> crp["differing"], crp["remark"]
     (('p',), 'coded per unit as the printed HR implies, not as the label states')
-    >>> crp["reason"] == f"{differing_cells_text(crp['differing'])}; {crp['remark']}"
-    True
     >>> t2.attrs["n_parameters"], t2.attrs["coding"]
     (11, 'implied')
     """
@@ -2060,9 +2041,7 @@ def coding_comparison(cohort: pd.DataFrame, *, ties: str = "breslow") -> pd.Data
         said of a model that could not be fitted, or of a univariate model, read wrong), and the
         row's ``<coding> verdict``,
         ``<coding> reason`` (on a user's cohort "not scored (your cohort)", no reason) and
-        ``<coding> differing`` (the row's :func:`table2` ``differing``: the cells that differ,
-        which :func:`differing_cells_text` says as the reason does; empty where no cell
-        differs). On a
+        ``<coding> differing`` (:func:`table2`'s ``differing``). On a
         user's cohort a split that leaves 1 to 4 patients on one side (stated coding) reads
         :data:`analysis.privacy.NOT_SHOWN_SMALL_GROUP` (:func:`table2_hidden_terms`).
 
