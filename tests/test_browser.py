@@ -2792,6 +2792,22 @@ def test_printed_chapters_leave_no_sheet_mostly_blank(printed_chapters, tmp_path
     assert not blank, f"sheets left mostly blank: {blank}"
 
 
+def test_printed_chapters_end_on_no_sheet_of_a_few_lines(printed_chapters, tmp_path):
+    """No printed chapter's last sheet is more than 70 % blank: chapters 03 and 06 ended on one
+    exercise box alone (84 % and 71 % blank), 09 on two (55 %). tools/pdf.py prints a chapter
+    whose last sheet is thin again with its last sections (or all) spaced a little tighter, the
+    text at its size, and keeps that where it prints on fewer sheets (03, 06 and 09: 13 -> 12)."""
+    pdfs, _, _ = printed_chapters
+    pdf = _pdf_tool()
+    thin = {}
+    for name, path in pdfs.items():
+        shares = _blank_shares(path, tmp_path)
+        if len(shares) > 1 and shares[-1] > 0.7:
+            thin[Path(name).name] = f"{shares[-1]:.0%}"
+    assert not thin, f"chapters ending on a nearly blank sheet: {thin}"
+    assert pdf.THIN_TAIL <= 0.5 and 999 in pdf.TIGHT_TRIES
+
+
 def _begins_with_a_box_edge(sheet: Path) -> bool:
     """Whether the first ink of a rendered sheet's text area (a grey map, as pdftoppm writes
     it) is a box's closing edge alone: rows, down to the first blank one, that hold ink only at

@@ -314,6 +314,52 @@ def _parted_notes(
     return None
 
 
+# A chapter whose last sheet holds a few lines (03, 06 and 09 ended on one exercise box, 55-84 %
+# of the sheet blank) is printed again with its last section (then its last two, three) spaced a
+# little tighter, the text at the same size: lines 1.5 times the text's size instead of 1.65,
+# less space above headings and between paragraphs and boxes; kept where the chapter then prints
+# on one sheet fewer; else every section (09 printed on one sheet fewer only so). The last
+# sections first: the whole chapter spaced so moves every break before them (07 and 10 printed
+# on more sheets). THIN_TAIL: the last sheet is "thin" when its words end above this share of
+# its text area. TIGHT_TRIES: how many last sections each try spaces tighter (999: all).
+THIN_TAIL = 0.5
+TIGHT_TRIES = (1, 2, 3, 999)
+_TIGHT_CSS = """
+@media print {
+  section[data-print-tight] { line-height: 1.5 !important; }
+  section[data-print-tight] :is(p, li, dd, dt) { line-height: 1.5 !important; }
+  section[data-print-tight] p:has(> span.table-note) { line-height: 1.35 !important; }
+  section[data-print-tight] :is(h2, h3) { margin-top: 1.6rem !important; margin-bottom: 0.7rem !important; }
+  section[data-print-tight] p { margin-bottom: 0.75rem !important; }
+  section[data-print-tight] div.cell { margin-bottom: 0.6rem !important; }
+  section[data-print-tight] div.admonition { margin-top: 0.7rem !important; margin-bottom: 0.6rem !important; padding-bottom: 0.5rem !important; }
+  section[data-print-tight] div.admonition > p.admonition-title { margin-bottom: 0.4rem !important; }
+  section[data-print-tight] pre { padding-top: 0.5rem !important; padding-bottom: 0.5rem !important; }
+}
+"""
+# Marks the last ``n`` sections under a second-level heading (data-print-tight); returns how
+# many it marked.
+_TIGHTEN_JS = """
+(n) => {
+  const sections = [...document.querySelectorAll('article section')].filter(s => s.querySelector(':scope > h2'));
+  const last = sections.slice(-n);
+  last.forEach(s => s.setAttribute('data-print-tight', ''));
+  return last.length;
+}
+"""
+
+
+def _thin_tail(pdf: Path) -> bool:
+    """Whether ``pdf``'s last sheet, after one sheet or more, holds words in less than
+    THIN_TAIL of its text area (the synthetic-data line in its margin does not count)."""
+    top, bottom = 16 * _MM_PT, (297 - 18) * _MM_PT
+    sheets = _sheets_words(pdf)
+    if len(sheets) < 2:
+        return False
+    body = [w[3] for w in sheets[-1] if top <= w[1] and w[3] <= bottom]
+    return not body or (max(body) - top) < THIN_TAIL * (bottom - top)
+
+
 def toc_pages(root: Path = ROOT) -> list[str]:
     """Docnames in table-of-contents order (``book/intro``, ``chapters/01-data``, …)."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
@@ -412,9 +458,13 @@ def _book_html(html_dir: Path, pages: list[str]) -> str:
     )
 
 
-def _print(page, url: str, target: Path) -> list[str]:
+def _load(page, url: str, tight: int = 0) -> None:
+    """Load ``url`` in print media; with ``tight``, its last ``tight`` sections spaced tighter."""
     page.goto(url, wait_until="load")
     page.emulate_media(media="print")
+    if tight:
+        page.add_style_tag(content=_TIGHT_CSS)
+        page.evaluate(_TIGHTEN_JS, tight)
     if page.locator(".math").count():
         page.wait_for_function(
             "document.querySelectorAll('.math').length === "
@@ -422,44 +472,67 @@ def _print(page, url: str, target: Path) -> list[str]:
             timeout=30000,
         )
     page.evaluate("document.fonts.ready")
-    clipped = page.evaluate(_CLIPPED_JS, PRINT_WIDTH_PX)
 
-    def pdf():
-        page.pdf(
-            path=str(target),
-            format="A4",
-            margin=MARGIN,
-            print_background=True,
-            display_header_footer=True,
-            header_template="<div></div>",
-            footer_template=FOOTER,
+
+def _pdf(page, target: Path) -> None:
+    page.pdf(
+        path=str(target),
+        format="A4",
+        margin=MARGIN,
+        print_background=True,
+        display_header_footer=True,
+        header_template="<div></div>",
+        footer_template=FOOTER,
+    )
+
+
+def _fit(page, target: Path) -> None:
+    """Print the loaded page to ``target``, then fit its figures (:func:`_moved_figure`,
+    :func:`_parted_notes`) and print again after each change."""
+    _pdf(page, target)
+    if not shutil.which("pdftotext"):
+        return
+    # a figure fitted (or drawn smaller for a table's notes) moves what follows it: print
+    # again, look again
+    for _ in range(8):
+        moved = _moved_figure(target, page.evaluate(_FIGURES_JS))
+        if moved is not None:
+            fig, room = moved
+            if page.evaluate(_FIT_JS, [fig["i"], room, FIT_MIN_SCALE, False]) is not None:
+                _pdf(page, target)
+            elif page.evaluate(_FLOAT_JS, [fig["i"], room]) is not None:
+                _pdf(page, target)
+            continue
+        parted = _parted_notes(target, page.evaluate(_NOTES_JS), page.evaluate(_FIGURES_JS))
+        if parted is None:
+            break
+        table, fig, short = parted
+        page.evaluate(
+            "([i, n]) => document.querySelectorAll('article table[id]')[i]"
+            ".setAttribute('data-print-notes', String(n))",
+            [table["i"], table["tries"] + 1],
         )
+        room = fig["height"] - short
+        if page.evaluate(_FIT_JS, [fig["i"], room, FIT_MIN_SCALE, True]) is not None:
+            _pdf(page, target)
 
-    pdf()
-    if shutil.which("pdftotext"):
-        # a figure fitted (or drawn smaller for a table's notes) moves what follows it: print
-        # again, look again
-        for _ in range(8):
-            moved = _moved_figure(target, page.evaluate(_FIGURES_JS))
-            if moved is not None:
-                fig, room = moved
-                if page.evaluate(_FIT_JS, [fig["i"], room, FIT_MIN_SCALE, False]) is not None:
-                    pdf()
-                elif page.evaluate(_FLOAT_JS, [fig["i"], room]) is not None:
-                    pdf()
-                continue
-            parted = _parted_notes(target, page.evaluate(_NOTES_JS), page.evaluate(_FIGURES_JS))
-            if parted is None:
+
+def _print(page, url: str, target: Path) -> list[str]:
+    _load(page, url)
+    clipped = page.evaluate(_CLIPPED_JS, PRINT_WIDTH_PX)
+    _fit(page, target)
+    if shutil.which("pdftotext") and _thin_tail(target):
+        # the last sheet holds a few lines: its last sections spaced tighter (_TIGHT_CSS),
+        # kept if the page prints on fewer sheets, else printed again as it was
+        sheets = len(_sheets_words(target))
+        for n in TIGHT_TRIES:
+            _load(page, url, tight=n)
+            _fit(page, target)
+            if len(_sheets_words(target)) < sheets:
                 break
-            table, fig, short = parted
-            page.evaluate(
-                "([i, n]) => document.querySelectorAll('article table[id]')[i]"
-                ".setAttribute('data-print-notes', String(n))",
-                [table["i"], table["tries"] + 1],
-            )
-            room = fig["height"] - short
-            if page.evaluate(_FIT_JS, [fig["i"], room, FIT_MIN_SCALE, True]) is not None:
-                pdf()
+        else:
+            _load(page, url)
+            _fit(page, target)
     return clipped
 
 
