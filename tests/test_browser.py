@@ -2842,6 +2842,43 @@ def test_printed_chapters_leave_no_sheet_mostly_blank(printed_chapters, tmp_path
     assert not blank, f"sheets left mostly blank: {blank}"
 
 
+def test_printed_fig_1_3_shares_its_sheet_with_fig_1_2_both_drawn_smaller(
+    printed_chapters, tmp_path
+):
+    """Chapter 01's Fig. 1.3 (three stacked panels) moved whole to the next sheet and left the
+    sheet before, under Fig. 1.2, 32 % blank: at FIT_MIN_SCALE it still needed more room than
+    that, and no block after it could move (a heading follows it). tools/pdf.py now draws both
+    figures at one scale, the largest at which Fig. 1.3 fits the room Fig. 1.2 frees, never
+    below FIT_MIN_SCALE: the two share a sheet, which is no longer left a quarter blank."""
+    pdf = _pdf_tool()
+    pdfs, _, _ = printed_chapters
+    (path,) = [p for name, p in pdfs.items() if Path(name).name.startswith("01")]
+    sheets = [" ".join(text.split()) for text in _pdf_text(path).split("\f")]
+    (one,) = [n for n, text in enumerate(sheets, 1) if "Fig. 1.2 Kaplan" in text]
+    (other,) = [n for n, text in enumerate(sheets, 1) if "Fig. 1.3 Right-skewed" in text]
+    marks = _printed(printed_chapters, "01", "fitMarks")
+    scales = [marks.get(k) for k in ("Fig. 1.2", "Fig. 1.3")]
+    assert one == other, (one, other, scales)
+    assert all(s is not None and pdf.FIT_MIN_SCALE <= float(s) < 1 for s in scales), scales
+    assert _blank_below(path, one, tmp_path) < pdf.FIT_BLANK
+
+
+def test_printed_chapters_end_on_no_sheet_of_a_few_lines(printed_chapters, tmp_path):
+    """No printed chapter's last sheet is more than 70 % blank: chapters 03 and 06 ended on one
+    exercise box alone (84 % and 71 % blank), 09 on two (55 %). tools/pdf.py prints a chapter
+    whose last sheet is thin again with its last sections (or all) spaced a little tighter, the
+    text at its size, and keeps that where it prints on fewer sheets (03, 06 and 09: 13 -> 12)."""
+    pdfs, _, _ = printed_chapters
+    pdf = _pdf_tool()
+    thin = {}
+    for name, path in pdfs.items():
+        shares = _blank_shares(path, tmp_path)
+        if len(shares) > 1 and shares[-1] > 0.7:
+            thin[Path(name).name] = f"{shares[-1]:.0%}"
+    assert not thin, f"chapters ending on a nearly blank sheet: {thin}"
+    assert pdf.THIN_TAIL <= 0.5 and 999 in pdf.TIGHT_TRIES
+
+
 def _begins_with_a_box_edge(sheet: Path) -> bool:
     """Whether the first ink of a rendered sheet's text area (a grey map, as pdftoppm writes
     it) is a box's closing edge alone: rows, down to the first blank one, that hold ink only at
@@ -3993,6 +4030,16 @@ _PRINTED_PROBES = {
     "figures": (("06", "07"), lambda pg, key: pg.evaluate(_FIGURES_ON_PAPER_JS)),
     # each figure as tools/pdf.py measures it before fitting one (its caption and height in pt)
     "fitFigures": (("07",), lambda pg, key: pg.evaluate(_pdf_tool()._FIGURES_JS)),
+    # the scale tools/pdf.py drew each figure at (data-print-fit), by caption number
+    "fitMarks": (
+        ("01",),
+        lambda pg, key: pg.evaluate(
+            "Object.fromEntries([...document.querySelectorAll('article figure')]"
+            ".filter(f => f.querySelector('.caption-number'))"
+            ".map(f => [f.querySelector('.caption-number').textContent.trim().replace(/\\s+$/, ''),"
+            " f.getAttribute('data-print-fit')]))"
+        ),
+    ),
     "title": (("04",), lambda pg, key: pg.locator("h1").filter(visible=True).all_inner_texts()),
     "notes": (("07",), lambda pg, key: pg.evaluate(_PRINTED_NOTES_JS)),
     "code": (("06",), lambda pg, key: pg.evaluate(_PRINTED_CODE_JS)),

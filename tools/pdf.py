@@ -13,7 +13,10 @@ and buttons, lets tables wrap at 7.5 pt instead of scrolling (a long one breaks 
 its header repeated), prints dropdowns open (but for long tables of sentences, named instead)
 and fits figures to the page (a figure moved whole to the next sheet, leaving the sheet before
 more than a quarter blank, is drawn smaller, down to 0.7 of its size, to fit there, or else the
-text after it is printed before it, to fill that sheet, and the page printed again; a table's
+text after it is printed before it, to fill that sheet, and the page printed again; where it
+cannot shrink enough alone, it and a figure on the sheet before are drawn smaller together, to
+one scale not below 0.7; a handout whose last sheet holds a few lines is printed again with its
+last sections spaced a little tighter, kept if it then prints on fewer sheets; a table's
 numbered notes printed at the head of the sheet after their table's are brought back under it
 by drawing a figure above the table on its sheet smaller, as far as FIT_MIN_SCALE allows: needs
 poppler's pdftotext; a reader's own "Print" does not do this); A4, with the synthetic-data notice at the head of every sheet (a
@@ -148,6 +151,24 @@ _FIT_JS = """
 """
 
 
+# Draws figure ``i``'s image at ``scale`` of the width it was first printed at (1: as printed)
+# and returns the figure's height with its margins (pt); marks it fitted (data-print-fit) below 1;
+# the image's own style is kept (data-print-style), for :func:`_fit_with` to draw it as it was.
+_SCALE_JS = """
+([i, scale]) => {
+  const f = document.querySelectorAll('article figure')[i], img = f.querySelector('img');
+  const cs = getComputedStyle(f);
+  if (!f.hasAttribute('data-print-width')) f.setAttribute('data-print-width', String(img.getBoundingClientRect().width));
+  if (!f.hasAttribute('data-print-style')) f.setAttribute('data-print-style', img.getAttribute('style') || '');
+  const width = parseFloat(f.getAttribute('data-print-width'));
+  img.style.setProperty('width', (width * scale).toFixed(1) + 'px', 'important');
+  img.style.setProperty('max-height', 'none', 'important');
+  if (scale < 1) { f.setAttribute('data-print-fit', scale.toFixed(2)); f.classList.add('print-fitted'); }
+  return (f.getBoundingClientRect().height + parseFloat(cs.marginTop) + parseFloat(cs.marginBottom)) * 0.75;
+}
+"""
+
+
 # Where figure ``i`` cannot be drawn small enough (``_FIT_JS`` gave null), the blocks that follow
 # it in its section (a paragraph, a code cell), as many as fit the ``room`` (pt) left on the sheet
 # before, are printed before it: the figure still heads the next sheet, the text after it fills
@@ -266,6 +287,56 @@ def _moved_figure(pdf: Path, figures: list[dict]) -> tuple[dict, float] | None:
     return None
 
 
+def _figures_before(pdf: Path, fig: dict, figures: list[dict]) -> list[dict]:
+    """The figures (of ``_FIGURES_JS``, not yet fitted) whose caption prints on the sheet before
+    the one ``fig``'s caption heads, tallest first."""
+    left = 14 * _MM_PT
+    sheets = _sheets_words(pdf)
+
+    def sheet_of(f):
+        label, number = (f["num"].split() + [None, None])[:2]
+        for k, words in enumerate(sheets):
+            if any(
+                w[4] == label and words[j + 1][4] == number and abs(w[0] - left - f["capDx"]) < 4
+                for j, w in enumerate(words[:-1])
+            ):
+                return k
+        return None
+
+    k = sheet_of(fig)
+    if not k:
+        return []
+    placed = [
+        f for f in figures if f and not f["tried"] and f["i"] != fig["i"] and sheet_of(f) == k - 1
+    ]
+    return sorted(placed, key=lambda f: -f["height"])
+
+
+def _fit_with(page, fig: dict, room: float, others: list[dict]) -> bool:
+    """Draws ``fig`` (moved to the next sheet, too tall for the ``room`` left under the sheet
+    before's last line even at FIT_MIN_SCALE) and a figure printed on that sheet before it at
+    one scale, the largest from 0.98 down to FIT_MIN_SCALE at which ``fig`` fits the room the
+    smaller figure above frees; returns whether it found one (else both are drawn as they were,
+    ``fig`` still marked as tried, data-print-fit "no")."""
+    for other in others:
+        s = 0.98
+        while s >= FIT_MIN_SCALE - 1e-9:
+            freed = other["height"] - page.evaluate(_SCALE_JS, [other["i"], s])
+            if page.evaluate(_SCALE_JS, [fig["i"], s]) <= room + freed - 2:
+                return True
+            s = round(s - 0.02, 2)
+        for f, mark in ((other, None), (fig, "no")):
+            page.evaluate(
+                "([i, mark]) => { const f = document.querySelectorAll('article figure')[i];"
+                " f.querySelector('img').setAttribute('style', f.getAttribute('data-print-style') || '');"
+                " f.classList.remove('print-fitted');"
+                " if (mark) f.setAttribute('data-print-fit', mark);"
+                " else f.removeAttribute('data-print-fit'); }",
+                [f["i"], mark],
+            )
+    return False
+
+
 def _parted_notes(
     pdf: Path, tables: list[dict], figures: list[dict]
 ) -> tuple[dict, dict, float] | None:
@@ -312,6 +383,53 @@ def _parted_notes(
                 return table, max(placed, key=lambda f: f["height"]), short
             break
     return None
+
+
+# A chapter whose last sheet holds a few lines (03, 06 and 09 ended on one exercise box, 55-84 %
+# of the sheet blank) is printed again with its last two sections spaced a little tighter, the
+# text at the same size: lines 1.5 times the text's size instead of 1.65, less space above
+# headings and between paragraphs and boxes; kept where the chapter then prints on one sheet
+# fewer (03); else with every section so (06, 09). The last sections first: the whole chapter
+# spaced so moves every break before them (07 and 10 printed on more sheets). The last section
+# alone, or the last three, saved no sheet in any chapter, and each try prints the chapter again.
+# THIN_TAIL: the last sheet is "thin" when its words end above this share of its text area.
+# TIGHT_TRIES: how many last sections each try spaces tighter (999: all).
+THIN_TAIL = 0.5
+TIGHT_TRIES = (2, 999)
+_TIGHT_CSS = """
+@media print {
+  section[data-print-tight] { line-height: 1.5 !important; }
+  section[data-print-tight] :is(p, li, dd, dt) { line-height: 1.5 !important; }
+  section[data-print-tight] p:has(> span.table-note) { line-height: 1.35 !important; }
+  section[data-print-tight] :is(h2, h3) { margin-top: 1.6rem !important; margin-bottom: 0.7rem !important; }
+  section[data-print-tight] p { margin-bottom: 0.75rem !important; }
+  section[data-print-tight] div.cell { margin-bottom: 0.6rem !important; }
+  section[data-print-tight] div.admonition { margin-top: 0.7rem !important; margin-bottom: 0.6rem !important; padding-bottom: 0.5rem !important; }
+  section[data-print-tight] div.admonition > p.admonition-title { margin-bottom: 0.4rem !important; }
+  section[data-print-tight] pre { padding-top: 0.5rem !important; padding-bottom: 0.5rem !important; }
+}
+"""
+# Marks the last ``n`` sections under a second-level heading (data-print-tight); returns how
+# many it marked.
+_TIGHTEN_JS = """
+(n) => {
+  const sections = [...document.querySelectorAll('article section')].filter(s => s.querySelector(':scope > h2'));
+  const last = sections.slice(-n);
+  last.forEach(s => s.setAttribute('data-print-tight', ''));
+  return last.length;
+}
+"""
+
+
+def _thin_tail(pdf: Path) -> bool:
+    """Whether ``pdf``'s last sheet, after one sheet or more, holds words in less than
+    THIN_TAIL of its text area (the synthetic-data line in its margin does not count)."""
+    top, bottom = 16 * _MM_PT, (297 - 18) * _MM_PT
+    sheets = _sheets_words(pdf)
+    if len(sheets) < 2:
+        return False
+    body = [w[3] for w in sheets[-1] if top <= w[1] and w[3] <= bottom]
+    return not body or (max(body) - top) < THIN_TAIL * (bottom - top)
 
 
 def toc_pages(root: Path = ROOT) -> list[str]:
@@ -412,9 +530,13 @@ def _book_html(html_dir: Path, pages: list[str]) -> str:
     )
 
 
-def _print(page, url: str, target: Path) -> list[str]:
+def _load(page, url: str, tight: int = 0) -> None:
+    """Load ``url`` in print media; with ``tight``, its last ``tight`` sections spaced tighter."""
     page.goto(url, wait_until="load")
     page.emulate_media(media="print")
+    if tight:
+        page.add_style_tag(content=_TIGHT_CSS)
+        page.evaluate(_TIGHTEN_JS, tight)
     if page.locator(".math").count():
         page.wait_for_function(
             "document.querySelectorAll('.math').length === "
@@ -422,44 +544,73 @@ def _print(page, url: str, target: Path) -> list[str]:
             timeout=30000,
         )
     page.evaluate("document.fonts.ready")
-    clipped = page.evaluate(_CLIPPED_JS, PRINT_WIDTH_PX)
 
-    def pdf():
-        page.pdf(
-            path=str(target),
-            format="A4",
-            margin=MARGIN,
-            print_background=True,
-            display_header_footer=True,
-            header_template="<div></div>",
-            footer_template=FOOTER,
+
+def _pdf(page, target: Path) -> None:
+    page.pdf(
+        path=str(target),
+        format="A4",
+        margin=MARGIN,
+        print_background=True,
+        display_header_footer=True,
+        header_template="<div></div>",
+        footer_template=FOOTER,
+    )
+
+
+def _fit(page, target: Path) -> None:
+    """Print the loaded page to ``target``, then fit its figures (:func:`_moved_figure`,
+    :func:`_parted_notes`) and print again after each change."""
+    _pdf(page, target)
+    if not shutil.which("pdftotext"):
+        return
+    # a figure fitted (or drawn smaller for a table's notes) moves what follows it: print
+    # again, look again
+    for _ in range(8):
+        moved = _moved_figure(target, page.evaluate(_FIGURES_JS))
+        if moved is not None:
+            fig, room = moved
+            if page.evaluate(_FIT_JS, [fig["i"], room, FIT_MIN_SCALE, False]) is not None:
+                _pdf(page, target)
+            elif _fit_with(
+                page, fig, room, _figures_before(target, fig, page.evaluate(_FIGURES_JS))
+            ):
+                _pdf(page, target)
+            elif page.evaluate(_FLOAT_JS, [fig["i"], room]) is not None:
+                _pdf(page, target)
+            continue
+        parted = _parted_notes(target, page.evaluate(_NOTES_JS), page.evaluate(_FIGURES_JS))
+        if parted is None:
+            break
+        table, fig, short = parted
+        page.evaluate(
+            "([i, n]) => document.querySelectorAll('article table[id]')[i]"
+            ".setAttribute('data-print-notes', String(n))",
+            [table["i"], table["tries"] + 1],
         )
+        room = fig["height"] - short
+        if page.evaluate(_FIT_JS, [fig["i"], room, FIT_MIN_SCALE, True]) is not None:
+            _pdf(page, target)
 
-    pdf()
-    if shutil.which("pdftotext"):
-        # a figure fitted (or drawn smaller for a table's notes) moves what follows it: print
-        # again, look again
-        for _ in range(8):
-            moved = _moved_figure(target, page.evaluate(_FIGURES_JS))
-            if moved is not None:
-                fig, room = moved
-                if page.evaluate(_FIT_JS, [fig["i"], room, FIT_MIN_SCALE, False]) is not None:
-                    pdf()
-                elif page.evaluate(_FLOAT_JS, [fig["i"], room]) is not None:
-                    pdf()
-                continue
-            parted = _parted_notes(target, page.evaluate(_NOTES_JS), page.evaluate(_FIGURES_JS))
-            if parted is None:
+
+def _print(page, url: str, target: Path, tighten: bool = True) -> list[str]:
+    """Print ``url`` to ``target`` (fitting its figures); with ``tighten``, a thin last sheet is
+    tried away (:data:`TIGHT_TRIES`). Returns the tables too wide for the printed line."""
+    _load(page, url)
+    clipped = page.evaluate(_CLIPPED_JS, PRINT_WIDTH_PX)
+    _fit(page, target)
+    if tighten and shutil.which("pdftotext") and _thin_tail(target):
+        # the last sheet holds a few lines: its last sections spaced tighter (_TIGHT_CSS),
+        # kept if the page prints on fewer sheets, else printed again as it was
+        sheets = len(_sheets_words(target))
+        for n in TIGHT_TRIES:
+            _load(page, url, tight=n)
+            _fit(page, target)
+            if len(_sheets_words(target)) < sheets:
                 break
-            table, fig, short = parted
-            page.evaluate(
-                "([i, n]) => document.querySelectorAll('article table[id]')[i]"
-                ".setAttribute('data-print-notes', String(n))",
-                [table["i"], table["tries"] + 1],
-            )
-            room = fig["height"] - short
-            if page.evaluate(_FIT_JS, [fig["i"], room, FIT_MIN_SCALE, True]) is not None:
-                pdf()
+        else:
+            _load(page, url)
+            _fit(page, target)
     return clipped
 
 
@@ -524,7 +675,10 @@ def print_book(
                 (print_dir / "book.html").write_text(_book_html(html_dir, names), encoding="utf-8")
                 target = out_dir / "book.pdf"
                 problems += [
-                    f"book: {c}" for c in _print(page, f"{base}/{PRINT_DIR}/book.html", target)
+                    f"book: {c}"
+                    # each page begins a new sheet: a page's thin last sheet stays (the
+                    # handouts try it away), and the book is not printed up to five times
+                    for c in _print(page, f"{base}/{PRINT_DIR}/book.html", target, tighten=False)
                 ]
                 written.append(target)
         finally:
