@@ -2407,6 +2407,66 @@ def _uni_edge(risk, x: np.ndarray, b0: np.ndarray, bounds: list) -> tuple:
     return b, _edge_sum(b.item(0), s.item(0), bounds)
 
 
+def _next_u32(ahead: list, rng) -> int:
+    """The generator's next 32-bit output (its ``next_uint32``): from ``ahead`` (outputs drawn
+    in advance, the next one last) while it lasts, else drawn now."""
+    return ahead.pop() if ahead else int(rng.integers(0, 1 << 32, dtype=np.uint32))
+
+
+def _bounded_u32(high: int, ahead: list, rng) -> int:
+    """A uniform integer in [0, ``high``] as NumPy's ``Generator.integers`` and
+    ``Generator.choice`` draw it from 32-bit outputs when ``high`` < 2**32 - 1 (Lemire's
+    multiply and reject, ``buffered_bounded_lemire_uint32``; none drawn for ``high`` 0), the
+    outputs taken by :func:`_next_u32`."""
+    if high == 0:
+        return 0
+    excl = high + 1
+    m = _next_u32(ahead, rng) * excl
+    if (m & 0xFFFFFFFF) < excl:
+        threshold = (0xFFFFFFFF - high) % excl
+        while (m & 0xFFFFFFFF) < threshold:
+            m = _next_u32(ahead, rng) * excl
+    return m >> 32
+
+
+def _move_draws(n: int, rng, mags) -> tuple:
+    """:func:`_three_way_move`'s draws, the same numbers from the same generator outputs as
+    ``rng.choice(n, 3, replace=False)`` (Floyd's sampling, then the three shuffled, each
+    position drawn as an integer, as NumPy 2.4 draws 3 of ``n`` < 2**32),
+    ``mags[rng.integers(len(mags))]``,
+    ``rng.integers(-mag, mag + 1)``, ``rng.integers(-1, 2)`` and ``rng.random()``, in that
+    order, but with one call for the 32-bit outputs that every such move takes at least
+    (``tests/test_move_draws.py`` compares numbers and generator states). Returns
+    ``(i, j, k, mag, a, jitter, r)``.
+
+    Examples
+    --------
+    >>> g, h = np.random.default_rng(7), np.random.default_rng(7)
+    >>> got = _move_draws(82, g, (1, 2, 5))
+    >>> ijk = h.choice(82, 3, replace=False).tolist()
+    >>> mag = (1, 2, 5)[h.integers(3)]
+    >>> want = (*ijk, mag, int(h.integers(-mag, mag + 1)), int(h.integers(-1, 2)), h.random())
+    >>> got == want, g.bit_generator.state == h.bit_generator.state
+    (True, True)
+    """
+    # the fewest outputs the draws below take: one per integer of a range wider than one value
+    # (Floyd's three, none at j = 0; the shuffle's two; the magnitude; a; the jitter)
+    least = (n > 3) + 2 + 2 + (len(mags) > 1) + (min(mags) > 0) + 1
+    ahead = rng.integers(0, 1 << 32, size=least, dtype=np.uint32).tolist()
+    ahead.reverse()
+    idx = []
+    for j in range(n - 3, n):  # Floyd: j itself when the value drawn is taken already
+        v = _bounded_u32(j, ahead, rng)
+        idx.append(j if v in idx else v)
+    for i in (2, 1):  # Fisher-Yates from the last, each position drawn as above
+        v = _bounded_u32(i, ahead, rng)
+        idx[v], idx[i] = idx[i], idx[v]
+    mag = int(mags[_bounded_u32(len(mags) - 1, ahead, rng)])
+    a = _bounded_u32(2 * mag, ahead, rng) - mag
+    jitter = _bounded_u32(2, ahead, rng) - 1
+    return idx[0], idx[1], idx[2], mag, a, jitter, rng.random()
+
+
 def _three_way_move(units, rng, mags, bounds, window, total: int, squares: int) -> tuple:
     """One move of :func:`spread_anneal`'s and :func:`joint_spread_anneal`'s searches: three
     patients drawn from ``rng`` move by ``+a``, ``+b`` and ``-(a + b)`` units (``a`` up to one of
@@ -2428,9 +2488,7 @@ def _three_way_move(units, rng, mags, bounds, window, total: int, squares: int) 
     True
     """
     n = units.size
-    i, j, kk = rng.choice(n, 3, replace=False).tolist()  # Python ints
-    mag = int(mags[rng.integers(len(mags))])
-    a, jitter, r = int(rng.integers(-mag, mag + 1)), int(rng.integers(-1, 2)), rng.random()
+    i, j, kk, mag, a, jitter, r = _move_draws(n, rng, mags)
     xi, xj, xk = units.item(i), units.item(j), units.item(kk)
     old = (xi, xj, xk)
     # b solves b**2 + b (x_j - x_k + a) + a (x_i - x_k + a) = 0: the sum of squares kept
