@@ -292,6 +292,8 @@ class _RiskSets:
         ts = t[self.order]
         self.first = np.searchsorted(ts, ts, side="left")
         self.ev = np.asarray(event, float)[self.order] > 0
+        #: the deaths' sorted rows, as indices (``take`` gathers the rows ``ev`` selects)
+        self.ev_rows = np.flatnonzero(self.ev)
 
         self.at = self.first[self.ev]  # first sorted row of each death's risk set
         self.back = t.size - 1 - self.at  # the same row counted from the last
@@ -388,21 +390,23 @@ class _RiskSets:
         row in sequence, so every sum has the bits of its own ``np.cumsum``. The three sums over
         the deaths (``s2 / s0``, ``xe - m1``, ``m1 * m1``) are likewise one reduction of three
         contiguous rows along the last axis, each row summed (pairwise) as its own ``.sum()``."""
-        xe = x[self.ev]
+        xe = x.take(self.ev_rows)
         rows = np.empty((3, x.size))
         from_last = rows[:, ::-1]
         terms = np.empty((3, xe.size))
+        row0, row1, row2 = rows  # the rows' and terms' views, once for the iterations
+        term0, term1, term2 = terms
         info = 1.0
         for _ in range(max_iter):
-            eta = np.multiply(x, beta, out=rows[0])
+            eta = np.multiply(x, beta, out=row0)
             w = np.exp(np.subtract(eta, np.maximum.reduce(eta), out=eta), out=eta)
-            wx = np.multiply(w, x, out=rows[1])
-            np.multiply(wx, x, out=rows[2])
+            wx = np.multiply(w, x, out=row1)
+            np.multiply(wx, x, out=row2)
             s0, s1, s2 = from_last.cumsum(axis=1).take(self.back, axis=1)
-            m1 = np.divide(s1, s0, out=terms[1])
-            np.divide(s2, s0, out=terms[0])
-            np.multiply(m1, m1, out=terms[2])
-            np.subtract(xe, m1, out=terms[1])
+            m1 = np.divide(s1, s0, out=term1)
+            np.divide(s2, s0, out=term0)
+            np.multiply(m1, m1, out=term2)
+            np.subtract(xe, m1, out=term1)
             s_info, grad, s_m1 = np.add.reduce(terms, axis=1).tolist()
             info = s_info - s_m1
             if not (info != 0.0 and math.isfinite(info)):
@@ -2295,7 +2299,8 @@ def _newton_once(risk: _RiskSets, xs: np.ndarray, beta: np.ndarray):
     from ``beta``: the new estimates and their SEs from the information at ``beta`` (nan when
     it is singular). :func:`spread_anneal`'s multivariable model changes a little per move, so
     one step from the last estimates tracks the fit; its result is refitted from scratch."""
-    grad, info = risk.score_information(xs, beta, np.add.reduce(xs[risk.ev], axis=0))
+    # the deaths' rows by take (xs[risk.ev]'s rows, C order, less overhead)
+    grad, info = risk.score_information(xs, beta, np.add.reduce(xs.take(risk.ev_rows, 0), axis=0))
     try:
         step, cov = engine.solve_symmetric(info, grad, inverse=True)
     except np.linalg.LinAlgError:
@@ -2319,8 +2324,8 @@ def _edge_bounds(cell: dict) -> tuple:
 
 
 def _edge_scalar(beta: float, se: float, bounds: tuple) -> float:
-    """:func:`_edge_miss` of one fit, in plain floats (the spread pass's hot loop), from
-    :func:`_edge_bounds`.
+    """:func:`_edge_miss` of one fit, in plain floats, from :func:`_edge_bounds` (the spread
+    passes' hot loops add it up inline: :func:`_edge_sum`, :func:`_kept_edge_sum`).
 
     Examples
     --------
@@ -2433,11 +2438,10 @@ def _move_draws(n: int, rng, mags) -> tuple:
     """:func:`_three_way_move`'s draws, the same numbers from the same generator outputs as
     ``rng.choice(n, 3, replace=False)`` (Floyd's sampling, then the three shuffled, each
     position drawn as an integer, as NumPy 2.4 draws 3 of ``n`` < 2**32),
-    ``mags[rng.integers(len(mags))]``,
-    ``rng.integers(-mag, mag + 1)``, ``rng.integers(-1, 2)`` and ``rng.random()``, in that
-    order, but with one call for the 32-bit outputs that every such move takes at least
-    (``tests/test_move_draws.py`` compares numbers and generator states). Returns
-    ``(i, j, k, mag, a, jitter, r)``.
+    ``mags[rng.integers(len(mags))]``, ``rng.integers(-mag, mag + 1)``, ``rng.integers(-1, 2)``
+    and ``rng.random()``, in that order, but with one call for the 32-bit outputs that every
+    such move takes at least (``tests/test_move_draws.py`` compares numbers and generator
+    states). Returns ``(i, j, k, mag, a, jitter, r)``.
 
     Examples
     --------
@@ -2740,6 +2744,7 @@ def _joint_search(out, cols, rng, steps, t_start, row_weight, kept, decimals):
     if not math.isfinite(cur) or cur == 0.0:
         return best
     mags, n_state = SPREAD_MAGNITUDES, len(state)
+    albi_at: dict = {}  # (patient, bilirubin units) -> ALBI score (albumin stays)
     n = len(out)
     with np.errstate(all="ignore"):
         for step in range(steps):
@@ -2755,7 +2760,10 @@ def _joint_search(out, cols, rng, steps, t_start, row_weight, kept, decimals):
                     continue
                 ri = pos_l[i]
                 x1 = d["x1"].copy()
-                new_x = float(_albi_of(np.array([v / d["scale"]]), d["alb"][[i]])[0])
+                new_x = albi_at.get((i, v))
+                if new_x is None:  # a patient's ALBI score at a bilirubin value, made once
+                    new_x = float(_albi_of(np.array([v / d["scale"]]), d["alb"][[i]])[0])
+                    albi_at[(i, v)] = new_x
                 moved = [(ri, new_x - x1[ri])]
                 x1[ri] = new_x
                 new, who, sq_new = (v,), (i,), None
