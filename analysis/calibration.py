@@ -292,6 +292,8 @@ class _RiskSets:
         ts = t[self.order]
         self.first = np.searchsorted(ts, ts, side="left")
         self.ev = np.asarray(event, float)[self.order] > 0
+        #: the deaths' sorted rows, as indices (``take`` gathers the rows ``ev`` selects)
+        self.ev_rows = np.flatnonzero(self.ev)
 
         self.at = self.first[self.ev]  # first sorted row of each death's risk set
         self.back = t.size - 1 - self.at  # the same row counted from the last
@@ -369,10 +371,11 @@ class _RiskSets:
                 step, cov = engine.solve_symmetric(info, grad, inverse=True)
             except np.linalg.LinAlgError:
                 return beta, np.full(p, np.nan), False
-            # the array methods and ufuncs np.all, np.clip and np.max call (less overhead)
-            if not np.isfinite(step).all():
+            # the ufuncs np.all, np.clip and np.max call (less overhead): .all() is
+            # logical_and.reduce, and on the finite step clip(-5, 5) is maximum then minimum
+            if not np.logical_and.reduce(np.isfinite(step)):
                 return beta, np.full(p, np.nan), False
-            beta = beta + step.clip(-5, 5)
+            beta = beta + np.minimum(np.maximum(step, -5.0), 5.0)
             if np.maximum.reduce(np.abs(step)) < tol:
                 break
         else:
@@ -387,21 +390,23 @@ class _RiskSets:
         row in sequence, so every sum has the bits of its own ``np.cumsum``. The three sums over
         the deaths (``s2 / s0``, ``xe - m1``, ``m1 * m1``) are likewise one reduction of three
         contiguous rows along the last axis, each row summed (pairwise) as its own ``.sum()``."""
-        xe = x[self.ev]
+        xe = x.take(self.ev_rows)
         rows = np.empty((3, x.size))
         from_last = rows[:, ::-1]
         terms = np.empty((3, xe.size))
+        row0, row1, row2 = rows  # the rows' and terms' views, once for the iterations
+        term0, term1, term2 = terms
         info = 1.0
         for _ in range(max_iter):
-            eta = np.multiply(x, beta, out=rows[0])
+            eta = np.multiply(x, beta, out=row0)
             w = np.exp(np.subtract(eta, np.maximum.reduce(eta), out=eta), out=eta)
-            wx = np.multiply(w, x, out=rows[1])
-            np.multiply(wx, x, out=rows[2])
+            wx = np.multiply(w, x, out=row1)
+            np.multiply(wx, x, out=row2)
             s0, s1, s2 = from_last.cumsum(axis=1).take(self.back, axis=1)
-            m1 = np.divide(s1, s0, out=terms[1])
-            np.divide(s2, s0, out=terms[0])
-            np.multiply(m1, m1, out=terms[2])
-            np.subtract(xe, m1, out=terms[1])
+            m1 = np.divide(s1, s0, out=term1)
+            np.divide(s2, s0, out=term0)
+            np.multiply(m1, m1, out=term2)
+            np.subtract(xe, m1, out=term1)
             s_info, grad, s_m1 = np.add.reduce(terms, axis=1).tolist()
             info = s_info - s_m1
             if not (info != 0.0 and math.isfinite(info)):
@@ -458,6 +463,9 @@ class Table2Fits:
         #: per model: its design columns and its estimates at its last fit (a model whose
         #: columns an exchange left alone is not refitted)
         self.last: dict = {}
+        #: per model: (its terms, their design columns as an index array, "uni" or "multi"),
+        #: made once (the same columns as a list of indices selects)
+        self.plans: dict = {}
 
     def models_of(self, block: str) -> list:
         cols = set(BLOCK_TERMS[block])
@@ -477,10 +485,13 @@ class Table2Fits:
         todo = self.uni_models + [("multi",)] if models is None else models
         with np.errstate(all="ignore"):
             for m in todo:
-                cols = self.multi if m == ("multi",) else list(m)
-                ix = [self.idx[c] for c in cols]
+                plan = self.plans.get(m)
+                if plan is None:
+                    cols = self.multi if m == ("multi",) else list(m)
+                    ix = np.array([self.idx[c] for c in cols], dtype=np.intp)
+                    plan = self.plans[m] = (cols, ix, "multi" if m == ("multi",) else "uni")
+                cols, ix, model = plan
                 xs = self.x[:, ix]
-                model = "multi" if m == ("multi",) else "uni"
                 last = self.last.get(m)
                 # np.array_equal's test (same shape, every element ==), without its wrapper
                 if last is not None and last[0].shape == xs.shape and (last[0] == xs).all():
@@ -494,16 +505,18 @@ class Table2Fits:
                     beta, se, ok = self.risk.fit(xs)
                 if ok:
                     self.beta[m] = beta
-                out = {
-                    (model, c): (float(b), float(s)) for c, b, s in zip(cols, beta, se, strict=True)
+                out = {  # tolist: the same Python floats as float() of each element
+                    (model, c): (b, s)
+                    for c, b, s in zip(cols, beta.tolist(), se.tolist(), strict=True)
                 }
                 self.fits.update(out)
                 self.last[m] = (xs, out, beta if ok else None)
         return self.fits
 
 
-#: :func:`table2_loss`'s per-cell keys and weights for a tuple of cells, once:
-#: ``id(cells) -> (cells, plan)`` (the tuple held, so its id is not reused while it is here).
+#: :func:`table2_loss`'s per-cell keys, weights and :func:`_miss_code` for a tuple of cells,
+#: once: ``id(cells) -> (cells, plan)`` (the tuple held, so its id is not reused while it is
+#: here).
 _LOSS_PLANS: dict = {}
 
 
@@ -523,20 +536,21 @@ def table2_loss(fits: dict, cells: list, rows: dict) -> tuple[float, int]:
     plan = _LOSS_PLANS.get(id(cells))
     if plan is None or plan[0] is not cells:
         plan = (cells, [
-            (c, id(c), (c["model"], c["term"]), MULTI_WEIGHT if c["model"] == "multi" else 1.0)
+            (c, id(c), (c["model"], c["term"]), MULTI_WEIGHT if c["model"] == "multi" else 1.0,
+             _miss_code(c))
             for c in cells
         ])  # fmt: skip
         if isinstance(cells, tuple):  # kept only for a sequence that cannot change
             if len(_LOSS_PLANS) > 64:
                 _LOSS_PLANS.clear()
             _LOSS_PLANS[id(cells)] = plan
-    for c, key, fit_key, weight in plan[1]:
+    for c, key, fit_key, weight, code in plan[1]:
         b, s = fits.get(fit_key, missing)
         m = memo(key)  # _cell_miss_memo's lookup, inline (the loss's hot loop)
         if m is not None and m[0] is c and m[1] == b and m[2] == s:
             d = m[3]
         else:
-            d = _miss_of_code(b, s, _miss_code(c))
+            d = _miss_of_code(b, s, code)
             if len(_MISS_MEMO) > 4096:
                 _MISS_MEMO.clear()
             _MISS_MEMO[key] = (c, b, s, d)
@@ -610,6 +624,8 @@ def anneal_table2(
     """
     cells, rows, fits, names, terms, models, perm, start = _block_search(df)
     n, cur = len(df), start
+    # each block's design columns as an index array, once (the same columns as the list)
+    terms = {b: np.array(ix, dtype=np.intp) for b, ix in terms.items()}
     best_loss, best_perm = cur, {b: p.copy() for b, p in perm.items()}
     best_rows = rows_agreeing(fits.fits, rows)
     many = df["prior_tace_sessions"].to_numpy() > 4
@@ -623,7 +639,8 @@ def anneal_table2(
             same = np.flatnonzero(many == many[i])
             j = same[rng.integers(same.size)]
         ix = terms[block]
-        if i == j or np.array_equal(fits.x[fits.pos[i], ix], fits.x[fits.pos[j], ix]):
+        # np.array_equal's test on two rows of one shape, without its wrapper
+        if i == j or (fits.x[fits.pos[i], ix] == fits.x[fits.pos[j], ix]).all():
             continue
         fits.swap(i, j, ix)
         saved, saved_beta = dict(fits.fits), dict(fits.beta)
@@ -682,6 +699,7 @@ def _batched_newton(risk: _RiskSets, xs: np.ndarray, beta0: np.ndarray, iters: i
     w_rows, wx_rows = rows[:, :1], rows[:, 1 : 1 + p]
     wxx_rows = rows[:, 1 + p :].reshape(n, p, p, k)
     cov = np.broadcast_to(np.eye(p), (k, p, p))
+    row_of = list(rows)  # each row's view, made once for the additions below
     for it in range(iters):
         eta = np.einsum("knp,kp->kn", xs, beta)
         w = np.exp(eta - eta.max(axis=1, keepdims=True))
@@ -689,7 +707,7 @@ def _batched_newton(risk: _RiskSets, xs: np.ndarray, beta0: np.ndarray, iters: i
         np.multiply(w_rows, x_rows, out=wx_rows)
         np.multiply(wx_rows[:, :, None], x_rows[:, None], out=wxx_rows)
         for i in range(n - 2, -1, -1):
-            np.add(rows[i + 1], rows[i], out=rows[i])
+            np.add(row_of[i + 1], row_of[i], out=row_of[i])
         tails = rows[at]  # (deaths, moment, design)
         s0 = tails[:, 0]
         # m1 (k, deaths, p) laid out in memory as (deaths, k, p), as the fancy-indexed
@@ -1247,7 +1265,7 @@ def rows_agreeing(fits: dict, rows: dict) -> int:
         b, s = fits.get(("multi", term), (math.nan, math.nan))
         if not (math.isfinite(b) and math.isfinite(s) and s > 0):
             continue
-        p = math.erfc(abs(b) / s / math.sqrt(2.0))
+        p = math.erfc(abs(b) / s / _SQRT2)
         agree += (lo - 0.0005 <= math.exp(b) < up + 0.0005) and ((p < 0.05) == significant)
     return agree
 
@@ -1314,7 +1332,7 @@ def _multi_state(fits: Table2Fits, rows: dict, multi_cells: list) -> tuple[bool,
         b, s = f.get(("multi", term), (math.nan, math.nan))
         if not (math.isfinite(b) and math.isfinite(s) and s > 0):
             return False, 0, math.inf
-        p = math.erfc(abs(b) / s / math.sqrt(2.0))
+        p = math.erfc(abs(b) / s / _SQRT2)
         if not (lo - 0.0005 <= math.exp(b) < up + 0.0005) or (p < 0.05) != significant:
             return False, 0, math.inf
     printed: dict = {}
@@ -1464,7 +1482,7 @@ def uni_block_anneal(
             temp = UNI_T_START
             for _ in range(n_steps):
                 temp *= decay
-                i, j = (int(v) for v in rng.integers(n, size=2))
+                i, j = rng.integers(n, size=2).tolist()
                 move_cols, move_ix = None, ix
                 if block == "liver" and rng.random() < LIVER_FOCUS:
                     rare = np.flatnonzero(vals[:, k_score] != common_score)
@@ -1484,9 +1502,8 @@ def uni_block_anneal(
                 elif block == "prior_tace":
                     same = np.flatnonzero(many == many[i])
                     j = int(same[rng.integers(same.size)])
-                if i == j or np.array_equal(
-                    fits.x[fits.pos[i], move_ix], fits.x[fits.pos[j], move_ix]
-                ):
+                # np.array_equal's test on two rows of one shape, without its wrapper
+                if i == j or (fits.x[fits.pos[i], move_ix] == fits.x[fits.pos[j], move_ix]).all():
                     continue
                 if move_cols is not None:
                     pv, ext, ecog = vals[:, sub[0]], vals[:, k_ext], vals[:, k_ecog]
@@ -2282,7 +2299,8 @@ def _newton_once(risk: _RiskSets, xs: np.ndarray, beta: np.ndarray):
     from ``beta``: the new estimates and their SEs from the information at ``beta`` (nan when
     it is singular). :func:`spread_anneal`'s multivariable model changes a little per move, so
     one step from the last estimates tracks the fit; its result is refitted from scratch."""
-    grad, info = risk.score_information(xs, beta, np.add.reduce(xs[risk.ev], axis=0))
+    # the deaths' rows by take (xs[risk.ev]'s rows, C order, less overhead)
+    grad, info = risk.score_information(xs, beta, np.add.reduce(xs.take(risk.ev_rows, 0), axis=0))
     try:
         step, cov = engine.solve_symmetric(info, grad, inverse=True)
     except np.linalg.LinAlgError:
@@ -2306,8 +2324,8 @@ def _edge_bounds(cell: dict) -> tuple:
 
 
 def _edge_scalar(beta: float, se: float, bounds: tuple) -> float:
-    """:func:`_edge_miss` of one fit, in plain floats (the spread pass's hot loop), from
-    :func:`_edge_bounds`.
+    """:func:`_edge_miss` of one fit, in plain floats, from :func:`_edge_bounds` (the spread
+    passes' hot loops add it up inline: :func:`_edge_sum`, :func:`_kept_edge_sum`).
 
     Examples
     --------
@@ -2325,6 +2343,50 @@ def _edge_scalar(beta: float, se: float, bounds: tuple) -> float:
     return (max(lo - x, 0.0) + max(x - hi, 0.0)) / unit
 
 
+def _edge_sum(beta: float, se: float, bounds) -> float:
+    """``sum(_edge_scalar(beta, se, c) for c in bounds)`` of one fit, bit for bit: the same
+    additions from an integer 0, left to right, with the fit's check done once and
+    ``max(d, 0.0)`` written as ``0.0 if d < 0.0 else d`` (the same value, NaN and -0.0 alike),
+    without a call per cell (the spread passes' hot loop).
+
+    Examples
+    --------
+    >>> cells = [{"stat": s, "value": 2.0, "decimals": 1, "relation": None, "se": 0.5}
+    ...          for s in ("hr", "lower", "upper")] + [
+    ...     {"stat": "p", "value": 0.04, "decimals": 2, "relation": None, "se": None}]
+    >>> bounds = [_edge_bounds(c) for c in cells]
+    >>> all(_edge_sum(b, s, bounds) == sum(_edge_scalar(b, s, c) for c in bounds)
+    ...     for b in (-1.0, 0.3, math.log(2.5), math.nan) for s in (0.0, 0.1, 0.3, math.inf))
+    True
+    """
+    total = 0
+    if not (math.isfinite(beta) and math.isfinite(se) and se > 0):
+        for _ in bounds:
+            total += 10.0
+        return total
+    z = abs(beta) / se
+    for shift, lo, hi, unit in bounds:
+        x = z if shift is None else beta + shift * se
+        below, above = lo - x, x - hi
+        total += ((0.0 if below < 0.0 else below) + (0.0 if above < 0.0 else above)) / unit
+    return total
+
+
+def _kept_edge_sum(beta, se, kept_ix) -> float:
+    """``sum(_edge_scalar(beta[m], se[m], c) for m, c in kept_ix)`` (``beta``, ``se``: lists of
+    floats), bit for bit, as :func:`_edge_sum` inlines it."""
+    total = 0
+    for m, (shift, lo, hi, unit) in kept_ix:
+        b, s = beta[m], se[m]
+        if not (math.isfinite(b) and math.isfinite(s) and s > 0):
+            total += 10.0
+            continue
+        x = abs(b) / s if shift is None else b + shift * s
+        below, above = lo - x, x - hi
+        total += ((0.0 if below < 0.0 else below) + (0.0 if above < 0.0 else above)) / unit
+    return total
+
+
 def _rows_agree(beta, se, rows_ix) -> bool:
     """Every multivariable row of ``rows_ix`` ((position, lower, upper, significant)) agrees
     (:func:`rows_agreeing`'s rule) at the estimates ``beta`` and SEs ``se``."""
@@ -2332,8 +2394,10 @@ def _rows_agree(beta, se, rows_ix) -> bool:
         b, s = beta[pos], se[pos]
         if not (math.isfinite(b) and math.isfinite(s) and s > 0):
             return False
-        p = math.erfc(abs(b) / s / math.sqrt(2.0))
-        if not (lo - 0.0005 <= math.exp(b) < up + 0.0005) or (p < 0.05) != significant:
+        # the interval first: P's erfc only when it holds (the same verdict)
+        if not (lo - 0.0005 <= math.exp(b) < up + 0.0005):
+            return False
+        if (math.erfc(abs(b) / s / _SQRT2) < 0.05) != significant:
             return False
     return True
 
@@ -2345,8 +2409,66 @@ def _uni_edge(risk, x: np.ndarray, b0: np.ndarray, bounds: list) -> tuple:
     b, s, ok = risk.fit(x[:, None], b0)
     if not ok:
         return b, math.inf
-    b0, s0 = float(b[0]), float(s[0])
-    return b, sum(_edge_scalar(b0, s0, c) for c in bounds)
+    return b, _edge_sum(b.item(0), s.item(0), bounds)
+
+
+def _next_u32(ahead: list, rng) -> int:
+    """The generator's next 32-bit output (its ``next_uint32``): from ``ahead`` (outputs drawn
+    in advance, the next one last) while it lasts, else drawn now."""
+    return ahead.pop() if ahead else int(rng.integers(0, 1 << 32, dtype=np.uint32))
+
+
+def _bounded_u32(high: int, ahead: list, rng) -> int:
+    """A uniform integer in [0, ``high``] as NumPy's ``Generator.integers`` and
+    ``Generator.choice`` draw it from 32-bit outputs when ``high`` < 2**32 - 1 (Lemire's
+    multiply and reject, ``buffered_bounded_lemire_uint32``; none drawn for ``high`` 0), the
+    outputs taken by :func:`_next_u32`."""
+    if high == 0:
+        return 0
+    excl = high + 1
+    m = _next_u32(ahead, rng) * excl
+    if (m & 0xFFFFFFFF) < excl:
+        threshold = (0xFFFFFFFF - high) % excl
+        while (m & 0xFFFFFFFF) < threshold:
+            m = _next_u32(ahead, rng) * excl
+    return m >> 32
+
+
+def _move_draws(n: int, rng, mags) -> tuple:
+    """:func:`_three_way_move`'s draws, the same numbers from the same generator outputs as
+    ``rng.choice(n, 3, replace=False)`` (Floyd's sampling, then the three shuffled, each
+    position drawn as an integer, as NumPy 2.4 draws 3 of ``n`` < 2**32),
+    ``mags[rng.integers(len(mags))]``, ``rng.integers(-mag, mag + 1)``, ``rng.integers(-1, 2)``
+    and ``rng.random()``, in that order, but with one call for the 32-bit outputs that every
+    such move takes at least (``tests/test_move_draws.py`` compares numbers and generator
+    states). Returns ``(i, j, k, mag, a, jitter, r)``.
+
+    Examples
+    --------
+    >>> g, h = np.random.default_rng(7), np.random.default_rng(7)
+    >>> got = _move_draws(82, g, (1, 2, 5))
+    >>> ijk = h.choice(82, 3, replace=False).tolist()
+    >>> mag = (1, 2, 5)[h.integers(3)]
+    >>> want = (*ijk, mag, int(h.integers(-mag, mag + 1)), int(h.integers(-1, 2)), h.random())
+    >>> got == want, g.bit_generator.state == h.bit_generator.state
+    (True, True)
+    """
+    # the fewest outputs the draws below take: one per integer of a range wider than one value
+    # (Floyd's three, none at j = 0; the shuffle's two; the magnitude; a; the jitter)
+    least = (n > 3) + 2 + 2 + (len(mags) > 1) + (min(mags) > 0) + 1
+    ahead = rng.integers(0, 1 << 32, size=least, dtype=np.uint32).tolist()
+    ahead.reverse()
+    idx = []
+    for j in range(n - 3, n):  # Floyd: j itself when the value drawn is taken already
+        v = _bounded_u32(j, ahead, rng)
+        idx.append(j if v in idx else v)
+    for i in (2, 1):  # Fisher-Yates from the last, each position drawn as above
+        v = _bounded_u32(i, ahead, rng)
+        idx[v], idx[i] = idx[i], idx[v]
+    mag = int(mags[_bounded_u32(len(mags) - 1, ahead, rng)])
+    a = _bounded_u32(2 * mag, ahead, rng) - mag
+    jitter = _bounded_u32(2, ahead, rng) - 1
+    return idx[0], idx[1], idx[2], mag, a, jitter, rng.random()
 
 
 def _three_way_move(units, rng, mags, bounds, window, total: int, squares: int) -> tuple:
@@ -2370,25 +2492,26 @@ def _three_way_move(units, rng, mags, bounds, window, total: int, squares: int) 
     True
     """
     n = units.size
-    i, j, kk = (int(v) for v in rng.choice(n, 3, replace=False))
-    mag = int(mags[rng.integers(mags.size)])
-    a, jitter, r = int(rng.integers(-mag, mag + 1)), int(rng.integers(-1, 2)), rng.random()
-    old = (int(units[i]), int(units[j]), int(units[kk]))
-    xi, xj, xk = old
+    i, j, kk, mag, a, jitter, r = _move_draws(n, rng, mags)
+    xi, xj, xk = units.item(i), units.item(j), units.item(kk)
+    old = (xi, xj, xk)
     # b solves b**2 + b (x_j - x_k + a) + a (x_i - x_k + a) = 0: the sum of squares kept
     bq, cq = xj - xk + a, a * (xi - xk + a)
     disc = bq * bq - 4 * cq
     if a == 0 or disc < 0:
         return r, None, None, old, None
     root = math.sqrt(disc)
-    b = round(min((-bq + root) / 2.0, (-bq - root) / 2.0, key=abs)) + jitter
-    new = (xi + a, xj + b, xk - a - b)
-    if min(new) < bounds[0] or max(new) > bounds[1]:
+    # the root of smaller size, the first on a tie (min(..., key=abs))
+    b_plus, b_minus = (-bq + root) / 2.0, (-bq - root) / 2.0
+    b = round(b_minus if abs(b_minus) < abs(b_plus) else b_plus) + jitter
+    ni, nj, nk = xi + a, xj + b, xk - a - b
+    low, high = bounds
+    if not (low <= ni <= high and low <= nj <= high and low <= nk <= high):
         return r, None, None, old, None
-    sq_new = squares + sum(v * v for v in new) - xi * xi - xj * xj - xk * xk
+    sq_new = squares + (ni * ni + nj * nj + nk * nk) - xi * xi - xj * xj - xk * xk
     if not window[0] <= n * sq_new - total * total <= window[1]:
         return r, None, None, old, None
-    return r, (i, j, kk), new, old, sq_new
+    return r, (i, j, kk), (ni, nj, nk), old, sq_new
 
 
 def _spread_search(out, col, term, bounds, rng, steps, dec):
@@ -2423,7 +2546,7 @@ def _spread_search(out, col, term, bounds, rng, steps, dec):
         b, s = b.tolist(), s.tolist()  # Python floats: the same values, cheaper scalar math
         if not _rows_agree(b, s, rows_ix):
             return math.inf
-        return SPREAD_MULTI_WEIGHT * sum(_edge_scalar(b[m], s[m], c) for m, c in kept_ix)
+        return SPREAD_MULTI_WEIGHT * _kept_edge_sum(b, s, kept_ix)
 
     scale = 10**dec
     units = np.rint(pd.to_numeric(out[col]).to_numpy(float) * scale).astype(np.int64)
@@ -2436,15 +2559,15 @@ def _spread_search(out, col, term, bounds, rng, steps, dec):
     if not math.isfinite(cur) or cur == 0.0:
         return None
     best, best_units = cur, units.copy()
-    mags = np.array(SPREAD_MAGNITUDES, dtype=np.int64)
+    mags, range_u, window = SPREAD_MAGNITUDES, (lo_u, hi_u), (q_lo, q_hi)
     with np.errstate(all="ignore"):
         for step in range(steps):
-            temp = SPREAD_T_START * (1.0 - step / steps) ** 2 + SPREAD_T_END
             r, who, new, (xi, xj, xk), sq_new = _three_way_move(
-                units, rng, mags, (lo_u, hi_u), (q_lo, q_hi), s_sum, sq
+                units, rng, mags, range_u, window, s_sum, sq
             )
             if who is None:
                 continue
+            temp = SPREAD_T_START * (1.0 - step / steps) ** 2 + SPREAD_T_END
             i, j, kk = who
             # the three patients' sorted rows and changes, in Python scalars (the same float
             # subtraction and division as on arrays), added element by element
@@ -2456,7 +2579,7 @@ def _spread_search(out, col, term, bounds, rng, steps, dec):
             x1_new[ri] += di
             x1_new[rj] += dj
             x1_new[rk] += dk
-            threshold = cur - temp * math.log(max(float(r), 1e-300))
+            threshold = cur - temp * math.log(1e-300 if r < 1e-300 else r)  # max(r, 1e-300)
             b1, loss = uni(x1_new, beta1)
             if loss > threshold:
                 continue
@@ -2607,9 +2730,7 @@ def _joint_search(out, cols, rng, steps, t_start, row_weight, kept, decimals):
 
     def multi(b, s):
         b, s = b.tolist(), s.tolist()
-        return row_weight * _row_excess(b, s, rows_ix) + sum(
-            _edge_scalar(b[m], s[m], c) for m, c in kept_ix
-        )
+        return row_weight * _row_excess(b, s, rows_ix) + _kept_edge_sum(b, s, kept_ix)
 
     part = []
     for d in state:
@@ -2622,12 +2743,12 @@ def _joint_search(out, cols, rng, steps, t_start, row_weight, kept, decimals):
     best = (cur, [d["units"].copy() for d in state])
     if not math.isfinite(cur) or cur == 0.0:
         return best
-    mags = np.array(SPREAD_MAGNITUDES, dtype=np.int64)
+    mags, n_state = SPREAD_MAGNITUDES, len(state)
+    albi_at: dict = {}  # (patient, bilirubin units) -> ALBI score (albumin stays)
     n = len(out)
     with np.errstate(all="ignore"):
         for step in range(steps):
-            temp = t_start * (1.0 - step / steps) ** 2 + SPREAD_T_END
-            k = int(rng.integers(len(state)))
+            k = int(rng.integers(n_state))
             d = state[k]
             units = d["units"]
             if "band" in d:
@@ -2639,7 +2760,10 @@ def _joint_search(out, cols, rng, steps, t_start, row_weight, kept, decimals):
                     continue
                 ri = pos_l[i]
                 x1 = d["x1"].copy()
-                new_x = float(_albi_of(np.array([v / d["scale"]]), d["alb"][[i]])[0])
+                new_x = albi_at.get((i, v))
+                if new_x is None:  # a patient's ALBI score at a bilirubin value, made once
+                    new_x = float(_albi_of(np.array([v / d["scale"]]), d["alb"][[i]])[0])
+                    albi_at[(i, v)] = new_x
                 moved = [(ri, new_x - x1[ri])]
                 x1[ri] = new_x
                 new, who, sq_new = (v,), (i,), None
@@ -2655,7 +2779,8 @@ def _joint_search(out, cols, rng, steps, t_start, row_weight, kept, decimals):
                     change = (float(v) - float(old)) / d["scale"]
                     x1[pos_l[p]] += change
                     moved.append((pos_l[p], change))
-            threshold = cur - temp * math.log(max(float(r), 1e-300))
+            temp = t_start * (1.0 - step / steps) ** 2 + SPREAD_T_END
+            threshold = cur - temp * math.log(1e-300 if r < 1e-300 else r)  # max(r, 1e-300)
             b1, lu = uni(d, x1, d["b1"])
             if not d["aimed"] and lu > ceiling[k]:
                 continue
