@@ -623,6 +623,7 @@ def print_book(
     watch=None,
     after=None,
     base_url: str | None = None,
+    tighten: bool = True,
 ) -> tuple[list[Path], list[str]]:
     """Print ``pages`` (default: the table of contents) and, with ``book``, the whole book.
 
@@ -635,6 +636,9 @@ def print_book(
     ``base_url``: where the book is published (``https://example.org/book/``): each page prints
     its address there under its title (book.js); by default no address (this run's local server
     is no address a reader can open) and the pointers name the HTML book's chapter and section.
+    ``tighten``: a handout whose last sheet is thin is printed again with its last sections
+    spaced tighter (:data:`TIGHT_TRIES`); a test of something else (a figure's fitting, the
+    sheets' header) passes False and saves up to three prints a page.
     Returns the PDFs written and the clipped-table problems found (empty when all fit).
     """
     from playwright.sync_api import sync_playwright
@@ -665,7 +669,7 @@ def print_book(
         try:
             for name in names:
                 target = out_dir / pdf_name(name)
-                clipped = _print(page, f"{base}/{name}.html", target)
+                clipped = _print(page, f"{base}/{name}.html", target, tighten=tighten)
                 problems += [f"{name}: {c}" for c in clipped]
                 written.append(target)
                 if after is not None:
