@@ -29,6 +29,7 @@ import signal
 import stat as _stat
 import sys
 import tempfile
+from bisect import bisect_right
 from collections.abc import Callable
 from pathlib import Path
 
@@ -1417,8 +1418,7 @@ class _SurvivalState:
 
     def copy(self):
         new = object.__new__(_SurvivalState)
-        for k, v in self.__dict__.items():
-            setattr(new, k, v.copy())
+        new.__dict__ = {k: v.copy() for k, v in self.__dict__.items()}
         return new
 
     def groups(self):
@@ -1427,6 +1427,38 @@ class _SurvivalState:
             "prior_tace_2_4": self.prior <= 4, "prior_tace_gt4": self.prior > 4,
             "additional_tace": self.add, "no_additional_tace": ~self.add,
         }  # fmt: skip
+
+    def mask(self, name: str):
+        """``groups()[name]`` alone (the hot loop needs one or two of the seven)."""
+        if name == "dc":
+            return self.dc
+        if name == "pd":
+            return ~self.dc
+        if name == "prior_tace_2_4":
+            return self.prior <= 4
+        if name == "prior_tace_gt4":
+            return self.prior > 4
+        if name == "additional_tace":
+            return self.add
+        if name == "no_additional_tace":
+            return ~self.add
+        return self.groups()[name]
+
+    def member(self, name: str, i) -> bool:
+        """``bool(groups()[name][i])`` without building the masks."""
+        if name == "dc":
+            return bool(self.dc[i])
+        if name == "pd":
+            return not self.dc[i]
+        if name == "prior_tace_2_4":
+            return bool(self.prior[i] <= 4)
+        if name == "prior_tace_gt4":
+            return bool(self.prior[i] > 4)
+        if name == "additional_tace":
+            return bool(self.add[i])
+        if name == "no_additional_tace":
+            return not self.add[i]
+        return bool(self.groups()[name][i])
 
     def valid(self, i) -> bool:
         os_, pfs = self.os[i], self.pfs[i]
@@ -1548,7 +1580,7 @@ def survival_cox_targets() -> list:
     ]
 
 
-def _eval_curve(state: _SurvivalState, key, groups):
+def _eval_curve(state: _SurvivalState, key):
     if key == COX_KEY:
         columns = {"additional_tace": state.add.astype(float), "prior_tace_gt4": state.prior}
         x = np.column_stack([columns[t] for t in SURVIVAL_COX_TERMS])
@@ -1557,11 +1589,13 @@ def _eval_curve(state: _SurvivalState, key, groups):
             t: (float(b), float(v)) for t, b, v in zip(SURVIVAL_COX_TERMS, beta, se, strict=True)
         }
     if key[0] == "lr":
-        return engine.logrank_p(state.os, state.ose, groups[key[1]])
+        return engine.logrank_p(state.os, state.ose, state.mask(key[1]))
     which, grp = key
-    m = groups["all" if grp is None else grp]
     t, e = (state.os, state.ose) if which == "os" else (state.pfs, state.pfe)
-    med, lo, up, mean, _, amb = engine.km_summary(t[m], e[m], CALIBRATION_MEDIAN_RULE)
+    if grp is not None and grp != "all":  # the whole cohort: the arrays themselves
+        m = state.mask(grp)
+        t, e = t[m], e[m]
+    med, lo, up, mean, _, amb = engine.km_summary(t, e, CALIBRATION_MEDIAN_RULE)
     return {"median": med, "lower": lo, "upper": up, "mean": mean, "amb": amb}
 
 
@@ -1578,12 +1612,11 @@ def _dirty_keys(keys, move: str, patients, state: _SurvivalState) -> list:
     if move == "dc":
         return [k for k in keys if k[0] == "pfs" or k[1] in ("dc", "pd")]
     # a change of OS time or events for these patients
-    g = state.groups()
     out = []
     for k in keys:
         if k[0] in ("lr", "pfs", "cox") or k[1] is None:
             out.append(k)
-        elif any(g[k[1]][i] for i in patients):
+        elif any(state.member(k[1], i) for i in patients):
             out.append(k)
     return out
 
@@ -1595,10 +1628,9 @@ def _survival_loss(state: _SurvivalState, targets, cache: dict, dirty=None, dist
     ``distance``: :func:`_fast_distance` (the search's rule) unless given.
     """
     distance = _fast_distance if distance is None else distance
-    groups = state.groups()
     cache = dict(cache)
     for key in _curve_keys(targets) if dirty is None else dirty:
-        cache[key] = _eval_curve(state, key, groups)
+        cache[key] = _eval_curve(state, key)
     total = feasible = 0.0
     for key, c in cache.items():
         if key[0] not in ("lr", "cox") and c["amb"]:
@@ -1700,7 +1732,9 @@ def _anneal_stage(
     n = st.os.size
     names = list(STAGE_MOVES[stage])
     cum = np.cumsum([STAGE_MOVES[stage][m] for m in names])
-    cum = cum / cum[-1]
+    cum = (cum / cum[-1]).tolist()  # bisect_right: the index np.searchsorted(side="right") gives
+    # the curves a move that does not depend on the patients can change
+    fixed_dirty = {m: _dirty_keys(keys, m, (), st) for m in ("pfs", "prior", "add", "dc")}
     cycle = max(steps // REHEAT_CYCLES, 1)
     t_reheat = t_start * REHEAT_FRACTION
     decay = (t_end / t_start) ** (1.0 / cycle)
@@ -1716,7 +1750,7 @@ def _anneal_stage(
             temp, decay = t_reheat, decay_reheat
         temp *= decay
         old = st.copy()
-        move = names[int(np.searchsorted(cum, rng.random(), side="right"))]
+        move = names[bisect_right(cum, rng.random())]
         i, j = rng.integers(n, size=2)
         sigma = 0.6 if rng.random() < 0.2 else 0.12
         if move in ("swap_all", "swap_os"):
@@ -1794,10 +1828,12 @@ def _anneal_stage(
             continue  # same group: nothing the targets see changes
         if move in ("swap_os", "swap_all"):
             dirty = _swap_dirty_keys(keys, move, touched, st)
+        elif move in ("os", "event"):
+            # the touched patients' groups (DC, prior and additional TACE) are the same before
+            # and after such a move, so the curves of both states are these
+            dirty = _dirty_keys(keys, move, touched, st)
         else:
-            dirty = _dirty_keys(keys, move, touched, old if move in ("os", "event") else st)
-        if move in ("os", "event"):
-            dirty = list(dict.fromkeys(dirty + _dirty_keys(keys, move, touched, st)))
+            dirty = fixed_dirty[move]
         new, new_f, new_cache = _survival_loss(st, targets, cache, dirty)
         if new <= cur or rng.random() < math.exp(-(new - cur) / temp):
             cur, cur_f, cache = new, new_f, new_cache
