@@ -882,11 +882,22 @@ def survival_groups(best_response, prior_tace_sessions, additional_tace) -> dict
     pt = np.asarray(prior_tace_sessions, dtype=float)
     ad = np.asarray(additional_tace, dtype=float) == 1
     dc = br != "PD"
-    return {
-        "all": np.ones(br.size, dtype=bool), "dc": dc, "pd": ~dc,
-        "prior_tace_2_4": pt <= 4, "prior_tace_gt4": pt > 4,
-        "additional_tace": ad, "no_additional_tace": ~ad,
-    }  # fmt: skip
+    return {"all": np.ones(br.size, dtype=bool)} | {
+        name: rule(dc, pt, ad) for name, rule in _GROUP_RULES.items()
+    }
+
+
+#: Each comparison group of :func:`survival_groups` (but "all") from the disease-control mask,
+#: the prior TACE sessions and the additional-TACE mask: defined here once, for the survival
+#: calibration's state too (:class:`_SurvivalState`).
+_GROUP_RULES = {
+    "dc": lambda dc, prior, add: dc,
+    "pd": lambda dc, prior, add: ~dc,
+    "prior_tace_2_4": lambda dc, prior, add: prior <= 4,
+    "prior_tace_gt4": lambda dc, prior, add: prior > 4,
+    "additional_tace": lambda dc, prior, add: add,
+    "no_additional_tace": lambda dc, prior, add: ~add,
+}
 
 
 def _categorical_masks(df: pd.DataFrame) -> dict:
@@ -1422,43 +1433,19 @@ class _SurvivalState:
         return new
 
     def groups(self):
-        return {
-            "all": np.ones(self.os.size, dtype=bool), "dc": self.dc, "pd": ~self.dc,
-            "prior_tace_2_4": self.prior <= 4, "prior_tace_gt4": self.prior > 4,
-            "additional_tace": self.add, "no_additional_tace": ~self.add,
-        }  # fmt: skip
+        return {"all": np.ones(self.os.size, dtype=bool)} | {
+            name: rule(self.dc, self.prior, self.add) for name, rule in _GROUP_RULES.items()
+        }
 
     def mask(self, name: str):
         """``groups()[name]`` alone (the hot loop needs one or two of the seven)."""
-        if name == "dc":
-            return self.dc
-        if name == "pd":
-            return ~self.dc
-        if name == "prior_tace_2_4":
-            return self.prior <= 4
-        if name == "prior_tace_gt4":
-            return self.prior > 4
-        if name == "additional_tace":
-            return self.add
-        if name == "no_additional_tace":
-            return ~self.add
-        return self.groups()[name]
+        if name == "all":
+            return np.ones(self.os.size, dtype=bool)
+        return _GROUP_RULES[name](self.dc, self.prior, self.add)
 
     def member(self, name: str, i) -> bool:
-        """``bool(groups()[name][i])`` without building the masks."""
-        if name == "dc":
-            return bool(self.dc[i])
-        if name == "pd":
-            return not self.dc[i]
-        if name == "prior_tace_2_4":
-            return bool(self.prior[i] <= 4)
-        if name == "prior_tace_gt4":
-            return bool(self.prior[i] > 4)
-        if name == "additional_tace":
-            return bool(self.add[i])
-        if name == "no_additional_tace":
-            return not self.add[i]
-        return bool(self.groups()[name][i])
+        """``bool(groups()[name][i])``, from the one group's mask."""
+        return bool(self.mask(name)[i])
 
     def valid(self, i) -> bool:
         os_, pfs = self.os[i], self.pfs[i]
