@@ -2135,16 +2135,16 @@ def _cell_agrees(fit: pd.DataFrame, term: str, part: str, cell_id: str) -> bool:
         return False
 
 
-def _missed_reasons_note(base: str, missed) -> list[tuple[str, str]]:
+def _missed_reasons_note(base: str, missed) -> list[tuple[tuple[str, ...], str]]:
     """What a ✗ note of a univariate row adds: each missed cell's reason category, cells of one
-    category together (``[("HR and CI", "…"), ("P", "…")]``, MyST), the last with a
+    category together (``[(("HR", "CI"), "…"), (("P",), "…")]``, MyST), the last with a
     cross-reference to chapter 1."""
     by_category: dict[str, list[str]] = {}
     for part, cell in _CELL_NAMES.items():
         category = missed.get(f"{base}.{part}")
         if category:
             by_category.setdefault(str(category), []).append(cell)
-    said = [(" and ".join(cells), _md_escape(c)) for c, cells in by_category.items()]
+    said = [(tuple(cells), _md_escape(c)) for c, cells in by_category.items()]
     if said:
         # the link says only where ("(Why the missed cells are missed)" made each note a line
         # longer), with a no-break space: "chapter" ended a line and "01)" began the next at 390 px
@@ -2162,9 +2162,9 @@ MULTIVARIABLE_UNEXPLAINED = (
 
 def _cell_reasons_note(
     base: str, bad: list[str], missed, infeasible, ref: str
-) -> list[tuple[str, str]]:
+) -> list[tuple[tuple[str, ...], str]]:
     """The reasons a ✗ note gives, one per differing cell (``bad``: "hr", "interval", "p"), as
-    (cells, reason) pairs, cells sharing a reason together (``("HR and CI", "…")``, MyST):
+    (cells, reason) pairs, cells sharing a reason together (``(("HR", "CI"), "…")``, MyST):
     chapter 1's reason for a missed univariate cell (:func:`_missed_reasons_note`), "infeasible:
     <short reason>, see <ref>" for a cell no cohort can print, "not aimed at: …" for a feasible
     cell the calibration gives up for the rest of its row (:func:`_table2_not_aimed`), and
@@ -2185,25 +2185,26 @@ def _cell_reasons_note(
         else:
             continue  # a univariate cell: its reason, if any, is chapter 1's (said above)
         by_reason.setdefault(why, []).append(_CELL_NAMES[part])
-    return parts + [(word_list(cells), why) for why, cells in by_reason.items()]
+    return parts + [(tuple(cells), why) for why, cells in by_reason.items()]
 
 
 def _differs_note(
-    differing, remark: str, bad: list[str], groups: list[tuple[str, str]]
+    differing, remark: str, bad: list[str], groups: list[tuple[tuple[str, ...], str]]
 ) -> tuple[str, str]:
     """A ✗ row's note, split into what its row shares with others and what is its own: the
     cells that differ (``detail``, said beside the row: "HR and CI") and the reason (MyST),
     from :func:`analysis.tables.table2`'s fields, never its ``reason`` sentence: ``differing``
     (the row's differing cells, "hr", "interval", "p") and ``remark`` (what the coding does, or
     why there is no estimate), the differing cells ``bad`` of this cohort's fit (``differing``
-    where empty) and :func:`_cell_reasons_note`'s ``groups``: the remark, then the cells'
-    reason, without the cells where one reason covers them all. Rows whose reason is the same
+    where empty) and :func:`_cell_reasons_note`'s ``groups`` (the cells' names, "HR", "CI",
+    "P", with their reason): the remark, then the cells' reason, without the cells where one
+    reason covers them all. Rows whose reason is the same
     then share one note (:class:`SharedNotes`), whatever cells differ in each. Where the
     reasons name every differing cell themselves ("HR: …; CI: …") the detail is empty.
 
-    >>> _differs_note(("hr", "interval"), "", ["hr", "interval"], [("HR and CI", "not reached")])
+    >>> _differs_note(("hr", "interval"), "", ["hr", "interval"], [(("HR", "CI"), "not reached")])
     ('HR and CI', 'not reached')
-    >>> _differs_note(("hr", "interval"), "", ["hr", "interval"], [("HR", "a"), ("CI", "b")])
+    >>> _differs_note(("hr", "interval"), "", ["hr", "interval"], [(("HR",), "a"), (("CI",), "b")])
     ('', 'HR: a; CI: b')
     >>> _differs_note(("p",), "coded per unit", [], [])
     ('P', 'coded per unit')
@@ -2212,12 +2213,11 @@ def _differs_note(
     """
     cells = [_CELL_NAMES[part] for part in (bad or differing)]
     detail = word_list(cells) if cells else ""
-    if len(groups) == 1 and groups[0][0] == detail:
+    if len(groups) == 1 and set(groups[0][0]) == set(cells):
         body = groups[0][1]
     else:
-        body = "; ".join(f"{cells}: {why}" for cells, why in groups)
-        named = {c for cells, _ in groups for c in re.split(r", | and ", cells)}
-        if named == set(re.split(r", | and ", detail)):  # the body names every cell already
+        body = "; ".join(f"{word_list(list(named))}: {why}" for named, why in groups)
+        if {c for named, _ in groups for c in named} == set(cells):  # the body names them all
             detail = ""
     said = " — ".join(p for p in (_md_escape(remark), body) if p)
     return detail, said or "not the paper's printed value"

@@ -126,7 +126,9 @@ def test_the_notes_are_those_the_sentence_gave(made):
     n = 0
     for coding, r, bad, groups in _differing_rows(made, infeasible):
         new = book._differs_note(r.differing, r.remark, bad, groups)
-        assert new == _old_differs_note(r.reason, bad, groups), (coding, r.term, r.model)
+        # the old function took each group's cells as words ("HR and CI")
+        worded = [(word_list(list(cells)), why) for cells, why in groups]
+        assert new == _old_differs_note(r.reason, bad, worded), (coding, r.term, r.model)
         # and from the fields alone, without this cohort's fit, the cells are the row's
         assert book._differs_note(r.differing, r.remark, [], [])[0] == word_list(
             [book._CELL_NAMES[p] for p in r.differing]
