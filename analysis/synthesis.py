@@ -63,6 +63,7 @@ from analysis.calibration import (
 )  # fmt: skip
 from analysis.clinical import child_pugh, child_pugh_class_from_points
 from analysis.formatting import bounds, round_half_up, rounded
+from analysis.labels import section_label
 from analysis.paper import (
     MULTIVARIABLE_TERMS,
     SAME_SPLIT_LOGRANK,
@@ -3035,6 +3036,30 @@ def target_block(quantity: str) -> str:
     if quantity in SURVIVAL_QUANTITIES or quantity in LOGRANK_QUANTITIES:
         return "survival"
     return "responses" if quantity in RESPONSE_QUANTITIES else "table1"
+
+
+def block_sources(block: str) -> str:
+    """Where the numbers one block of :func:`target_counts` counts are printed, in words.
+
+    A block is named after its main source, but may hold numbers printed elsewhere: the
+    ``table1`` block also counts the baseline numbers of the abstract and the Results that
+    Table 1 does not print (the number of patients, those with a prior resection, …). Sections
+    in the order the paper's entries list them.
+
+    Examples
+    --------
+    >>> block_sources("table1")
+    '58 in Table 1, 1 in the Abstract, 6 in the Results'
+    """
+    entries = target_entries()
+    ids = entries.loc[entries["quantity"].map(target_block) == block, "id"]
+    if ids.empty:
+        raise ValueError(f"no counted numbers in block {block!r}")
+    where = ids.map(section_label).value_counts(sort=False)
+    return ", ".join(
+        f"{n} in {label if label.startswith(('Table', 'Figure')) else 'the ' + label}"
+        for label, n in where.items()
+    )
 
 
 def target_counts(df: pd.DataFrame) -> pd.DataFrame:
