@@ -4610,3 +4610,127 @@ def test_closing_the_search_does_not_move_the_page_to_an_old_control(
     finally:
         pg.close()
     assert not outside_requests
+
+
+#: A touch phone (390 x 844): as :data:`PHONE`, with a touch screen ("hover: none")
+TOUCH_PHONE = {**PHONE, "has_touch": True}
+
+#: The site navigation on a wide screen: [its scrollTop, top, bottom], the book title's
+#: [top, bottom] and the current page's link's [top, bottom], in the window
+_SIDEBAR_JS = """() => {
+  const bar = document.querySelector('.bd-sidebar-primary');
+  const box = r => [Math.round(r.top), Math.round(r.bottom)];
+  const r = bar.getBoundingClientRect();
+  const active = Array.from(bar.querySelectorAll('.bd-docs-nav .active')).pop();
+  return {bar: [bar.scrollTop, Math.round(r.top), Math.round(r.bottom)], inner: innerHeight,
+          brand: box(bar.querySelector('.navbar-brand').getBoundingClientRect()),
+          active: box(active.getBoundingClientRect())};
+}"""
+
+
+@pytest.mark.parametrize("stem", ["01-data", "10-your-cohort"])
+def test_desktop_navigation_fits_the_window_and_never_cuts_the_title(
+    browser, server, outside_requests, stem
+):
+    """Review at 1366 x 900: the site navigation was as tall as the window from under the
+    announcement and the header (y = 112), its last 112 px below the window, and reached directly
+    (a fresh tab) chapter 1 opened with the column scrolled by 201 px (the theme's jump to the
+    current link), the book's title cut in half under the search field. It fits the window now
+    (book.css, book.js); it scrolls only when the current link would be out of view, and then past
+    the whole title. Once the header has scrolled away it is the window's height."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem == stem).relative_to(HTML).as_posix()
+    context = browser.new_context(**DESKTOP)
+    try:
+        pg = context.new_page()
+        _fence(pg, outside_requests)
+        problems = _watch(pg)
+        pg.goto(f"{server}/{chapter}", wait_until="load")
+        pg.wait_for_timeout(300)
+        top = pg.evaluate(_SIDEBAR_JS)
+        pg.evaluate("window.scrollTo(0, 2000)")
+        pg.wait_for_timeout(300)
+        scrolled = pg.evaluate(_SIDEBAR_JS)
+        assert not problems, problems
+    finally:
+        context.close()
+    (scroll, bar_top, bar_bottom), inner = top["bar"], top["inner"]
+    assert bar_top > 0 and bar_bottom <= inner, f"the column below the window: {top}"
+    assert top["brand"][0] >= bar_top or top["brand"][1] <= bar_top, f"the title cut: {top}"
+    assert bar_top <= top["active"][0] and top["active"][1] <= bar_bottom, (
+        f"link out of view: {top}"
+    )
+    if stem == "01-data":  # its link is in view unscrolled
+        assert scroll == 0 and top["brand"][0] >= bar_top, top
+    assert scrolled["bar"][1:] == [0, inner], f"scrolled page: {scrolled}"
+    assert not outside_requests
+
+
+#: On an API page: the names of its signatures broken inside (a name narrower than its line:
+#: [the entry, the name]); each example block's [white-space, overflow-x, how many printed
+#: lines wrap, its right edge, whether it scrolls]; and [the window's, the page's width]
+_API_EXAMPLES_JS = r"""() => {
+  const W = window.innerWidth;
+  const words = [];
+  document.querySelectorAll('article dl.py > dt.sig').forEach(dt => {
+    const walker = document.createTreeWalker(dt, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (node.parentElement.closest('a.headerlink')) continue;
+      for (const m of node.textContent.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
+        const r = document.createRange();
+        r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
+        const tops = new Set(Array.from(r.getClientRects()).filter(x => x.width > 0).map(x => Math.round(x.top)));
+        const one = document.createRange(); one.setStart(node, m.index); one.setEnd(node, m.index + 1);
+        const width = one.getBoundingClientRect().width * m[0].length;
+        const cs = getComputedStyle(dt), room = dt.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - parseFloat(cs.textIndent || 0);
+        if (tops.size > 1 && width < room) words.push([dt.id, m[0]]);
+      }
+    }
+  });
+  const blocks = Array.from(document.querySelectorAll('article dl.py dd div[class*="highlight-"] pre')).map(pre => {
+    const lines = Array.from(pre.querySelectorAll('span.go')).filter(s => new Set(Array.from(s.getClientRects()).filter(x => x.width > 1).map(x => Math.round(x.top))).size > s.textContent.replace(/\n$/, '').split('\n').length).length;
+    const r = pre.getBoundingClientRect();
+    return [getComputedStyle(pre).whiteSpace, getComputedStyle(pre).overflowX, lines, Math.round(r.right), pre.scrollWidth > pre.clientWidth];
+  });
+  return {page: [W, document.documentElement.scrollWidth], words, blocks};
+}"""
+
+
+def test_api_examples_keep_their_lines_and_signatures_break_between_names(
+    browser, server, outside_requests
+):
+    """Review on a touch phone (390 px): the printed output of the API pages' examples (a table's
+    rows, on book/api/tables.html, bias.html, paper.html, survival.html) wrapped, its columns
+    scrambled (420 printed lines over the 22 pages), and signatures broke anywhere, inside a name
+    ("missing_columns(coh|ort, columns)": 285 names). The examples keep their lines and scroll in
+    their box (book.css; book.js puts no <wbr> in them: Chromium breaks at one even in "pre"), a
+    signature breaks at its spaces, after a dotted prefix, an opening bracket or a parameter's "="
+    (book.js), inside a name only if it is wider than the line. The page does not scroll
+    sideways; nor at 1366 px, where the examples keep their lines too."""
+    results = {}
+    for size, width in ((TOUCH_PHONE, 390), (DESKTOP, 1366)):
+        context = browser.new_context(**size)
+        try:
+            pg = context.new_page()
+            _fence(pg, outside_requests)
+            problems = _watch(pg)
+            pages = API_MODULE_PAGES if width == 390 else [HTML / "book" / "api" / "tables.html"]
+            for path in pages:
+                pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+                results[width, path.name] = pg.evaluate(_API_EXAMPLES_JS)
+            assert not problems, problems
+        finally:
+            context.close()
+    assert len(results) == len(API_MODULE_PAGES) + 1
+    for (width, name), got in results.items():
+        assert got["page"] == [width, width], f"{name} at {width} px: page {got['page']}"
+        assert not got["words"], f"{name} at {width} px: names broken inside: {got['words'][:5]}"
+        assert got["blocks"], name
+        for ws, overflow, wrapped, right, _ in got["blocks"]:
+            assert (ws, overflow, wrapped) == ("pre", "auto", 0), (
+                f"{name} at {width} px: {got['blocks']}"
+            )
+            assert right <= width, f"{name} at {width} px: a block past the page: {right}"
+    # the table-shaped outputs of tables.html do scroll in their box on the phone
+    assert any(b[4] for b in results[390, "tables.html"]["blocks"])
+    assert not outside_requests

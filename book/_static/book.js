@@ -948,7 +948,11 @@ function bookOnReady(fn) {
   function run() {
     document
       .querySelectorAll("article div.cell_input div.highlight > pre, article div[class*='highlight-']:not(.output) > div.highlight > pre")
-      .forEach(breakable);
+      .forEach(function (pre) {
+        // not an API page's examples, which keep their lines (book.css): Chromium breaks a
+        // line at a <wbr> even where white-space is "pre"
+        if (!pre.closest("dl.py dd")) breakable(pre);
+      });
     // inline code in the prose; not an API page's signatures and fields (dl.py: book.css breaks
     // them anywhere on a phone) nor a title (below)
     document.querySelectorAll("article code.literal").forEach(function (code) {
@@ -980,6 +984,21 @@ function bookOnReady(fn) {
     });
   }
   bookOnReady(titles);
+  // and so does a function's signature on an API page: after its module's dotted name and after
+  // its opening bracket or a parameter's "=" (a <wbr>), besides the spaces after its commas; book.css breaks a name only
+  // when it cannot fit a line of its own ("missing_columns(coh|ort, columns)" at 390 px)
+  function signatures() {
+    document
+      .querySelectorAll(
+        "article dl.py > dt.sig > span.sig-prename, article dl.py > dt.sig > span.sig-paren, " +
+          "article dl.py > dt.sig > em.sig-param > span.o",
+      )
+      .forEach(function (span) {
+        if (span.classList.contains("sig-paren") && span.textContent !== "(") return;
+        span.after(document.createElement("wbr"));
+      });
+  }
+  bookOnReady(signatures);
 })();
 
 // An exercise's solution is folded under its title, "Solution to Exercise 5.1", which opens it
@@ -1308,3 +1327,69 @@ document.addEventListener("copy", function (event) {
   event.clipboardData.setData("text/plain", range.cloneContents().textContent);
   event.preventDefault();
 });
+
+// The site navigation on a wide screen (a sticky column, the theme's "top: 0; height: 100vh"):
+// under the announcement and the header (112 px at 1366 x 900) its last 112 px were below the
+// window until the page was scrolled, and the theme, finding the current chapter's link below
+// half the window, scrolled the column by 201 px at once (from 25 % of its height), cutting the
+// book's title in half under the header's search field; the position was then remembered for
+// the next pages. The column is as tall as the part of the window it is in (--book-sidebar-top,
+// its top edge, 0 once the header has scrolled away: book.css), and is scrolled only as far as
+// the current link needs to be in view, and then past the whole title, never into it. A
+// position the reader scrolled to (the theme keeps it for the session) is left as it is.
+(function () {
+  function fitSidebar() {
+    var bar = document.querySelector(".bd-sidebar-primary");
+    if (!bar) return;
+    var root = document.documentElement;
+    var pending = false;
+    function fit() {
+      pending = false;
+      if (getComputedStyle(bar).position !== "sticky") {
+        root.style.removeProperty("--book-sidebar-top");
+        return;
+      }
+      var top = Math.max(0, Math.round(bar.getBoundingClientRect().top));
+      root.style.setProperty("--book-sidebar-top", top + "px");
+    }
+    function later() {
+      if (!pending) {
+        pending = true;
+        requestAnimationFrame(fit);
+      }
+    }
+    fit();
+    window.addEventListener("scroll", later, { passive: true });
+    window.addEventListener("resize", later);
+    if (getComputedStyle(bar).position !== "sticky") return;
+    if (!isNaN(parseInt(sessionStorage.getItem("sidebar-scroll-top"), 10))) return;
+    var nav = bar.querySelector(".bd-docs-nav");
+    var current = nav && nav.querySelectorAll(".active");
+    if (!current || !current.length) return;
+    var link = current[current.length - 1];
+    var brand = bar.querySelector(".navbar-brand");
+    var barTop = bar.getBoundingClientRect().top - bar.scrollTop;
+    var linkBottom = link.getBoundingClientRect().bottom - barTop;
+    // in view with a quarter of the column under it, where the column is long enough
+    var need = linkBottom - bar.clientHeight * 0.75;
+    if (need <= 0) {
+      bar.scrollTop = 0;
+      return;
+    }
+    var brandBottom = brand ? brand.getBoundingClientRect().bottom - barTop : 0;
+    bar.scrollTop = Math.max(need, brandBottom);
+  }
+  // after the theme's own scrolling (pydata-sphinx-theme.js, deferred after this file, scrolls
+  // the column when it runs): once every deferred script has run
+  var done = false;
+  function once() {
+    if (done) return;
+    done = true;
+    fitSidebar();
+  }
+  if (document.readyState === "complete") once();
+  else {
+    document.addEventListener("DOMContentLoaded", once);
+    window.addEventListener("load", once);
+  }
+})();
