@@ -4734,3 +4734,109 @@ def test_api_examples_keep_their_lines_and_signatures_break_between_names(
     # the table-shaped outputs of tables.html do scroll in their box on the phone
     assert any(b[4] for b in results[390, "tables.html"]["blocks"])
     assert not outside_requests
+
+
+def _fence_and_watch(pg, outside_requests):
+    """``pg`` fenced (:func:`_fence`) and watched (its ``problems``), as :func:`_open`'s."""
+    _fence(pg, outside_requests)
+    pg.problems = _watch(pg)
+    return pg
+
+
+#: the [width, height] of each drawn link of ``selector`` (visible, with a box)
+_SHOWN_HEADERLINKS_JS = """(selector) => Array.from(document.querySelectorAll(selector))
+  .filter(a => getComputedStyle(a).visibility === 'visible' && a.getClientRects().length)
+  .map(a => [Math.round(a.getBoundingClientRect().width), Math.round(a.getBoundingClientRect().height)])"""
+
+
+def test_caption_links_are_not_drawn_on_a_touch_screen(browser, server, outside_requests):
+    """Review on a touch phone (390 px): a tap on a table's caption showed its "#" (the link to
+    the table, drawn under the pointer) and left it there, a 16 x 11 px target at the caption's
+    end (chapters 7, 8, 10 and the introduction). Where the device cannot hover a caption's "#"
+    is not drawn (book.css), for tables and figures; a heading's "#" still shows when tapped."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("07")).relative_to(HTML).as_posix()
+    context = browser.new_context(**TOUCH_PHONE)
+    try:
+        pg = _fence_and_watch(context.new_page(), outside_requests)
+        pg.goto(f"{server}/{chapter}", wait_until="load")
+        assert pg.evaluate("matchMedia('(hover: none)').matches")
+        caption = pg.locator("article table > caption .caption-text").first
+        caption.scroll_into_view_if_needed()
+        caption.tap()
+        pg.wait_for_timeout(300)
+        shown = pg.evaluate(
+            _SHOWN_HEADERLINKS_JS, "article :is(table > caption, figcaption) a.headerlink"
+        )
+        heading = pg.locator("article h2").nth(1)
+        heading.scroll_into_view_if_needed()
+        heading.tap()
+        pg.wait_for_timeout(300)
+        headings = pg.evaluate(_SHOWN_HEADERLINKS_JS, "article h2 > a.headerlink")
+        assert not pg.problems, pg.problems
+    finally:
+        context.close()
+    assert shown == [], f"caption links drawn after a tap: {shown}"
+    assert len(headings) == 1, headings
+    assert not outside_requests
+
+
+#: Each note mark of a page (dropdowns opened): [its table, its text, the marks in its cell, its
+#: width and height, how many of six points of a 24 x 24 px box (its right edge the mark's,
+#: centred on it up and down) a tap lands on it]; each table's [id, box scroll and client width,
+#: height]; the page's height
+_NOTE_MARKS_JS = """() => {
+  // each visible note mark: its box and whether a tap in a 24 x 24 px box on it lands on it; the
+  // sideways scroll of every table box
+  const marks = [];
+  for (const a of document.querySelectorAll('article a.note-mark')) {
+    const r = a.getBoundingClientRect();
+    if (!r.width) continue;
+    a.scrollIntoView({block: 'center', inline: 'nearest'});
+    const q = a.getBoundingClientRect();
+    const cy = q.top + q.height / 2, right = q.right;
+    let hits = 0;
+    for (const [dx, dy] of [[-23.5, -11.5], [-23.5, 11.5], [-0.5, -11.5], [-0.5, 11.5], [-12, 0], [-12, -11.5]]) {
+      const e = document.elementFromPoint(right + dx, cy + dy);
+      if (e && e.closest('a.note-mark') === a) hits++;
+    }
+    marks.push([a.closest('table') ? a.closest('table').id : '', a.textContent, a.parentElement.querySelectorAll('a.note-mark').length, Math.round(q.width), Math.round(q.height), hits]);
+  }
+  window.scrollTo(0, 0);
+  const boxes = Array.from(document.querySelectorAll('article table')).map(t => {
+    const b = t.parentElement; return [t.id, b.scrollWidth, b.clientWidth, Math.round(t.getBoundingClientRect().height)];
+  });
+  return {marks, boxes, height: document.documentElement.scrollHeight};
+}"""
+
+
+def test_table_note_marks_are_24px_tap_targets_and_keep_the_layout(
+    browser, server, outside_requests
+):
+    """Review on a touch phone (390 px): a note mark in a table cell ("✗¹", a link to its note)
+    was a 15 x 22 px target (17 x 26 at 1366), under the 24 x 24 of WCAG 2.5.8. A tap anywhere in
+    a 24 x 24 px box on it (reaching left over its number: tables.css) lands on the mark, at both
+    widths, and the tables are laid out as before: no table box scrolls by a few pixels (a hit
+    area past a last column's edge made Table 7.1 scroll by 1 px and Table 7.6 change layout)."""
+    results = {}
+    for size, width in ((TOUCH_PHONE, 390), (DESKTOP, 1366)):
+        context = browser.new_context(**size)
+        try:
+            pg = _fence_and_watch(context.new_page(), outside_requests)
+            for stem in ("01", "07"):
+                chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith(stem))
+                pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+                pg.evaluate(
+                    "document.querySelectorAll('article details').forEach(d => { d.open = true; })"
+                )
+                pg.wait_for_timeout(200)
+                results[width, stem] = pg.evaluate(_NOTE_MARKS_JS)
+            assert not pg.problems, pg.problems
+        finally:
+            context.close()
+    for (width, stem), got in results.items():
+        assert len(got["marks"]) >= 15, (width, stem, len(got["marks"]))
+        small = [m for m in got["marks"] if m[-1] < 6]
+        assert not small, f"{stem} at {width} px: marks with a tap area under 24 x 24: {small[:5]}"
+        scrolling = [b for b in got["boxes"] if b[2] < b[1] <= b[2] + 4]
+        assert not scrolling, f"{stem} at {width} px: a box scrolls by a few px: {scrolling}"
+    assert not outside_requests
