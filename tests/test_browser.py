@@ -4840,3 +4840,43 @@ def test_table_note_marks_are_24px_tap_targets_and_keep_the_layout(
         scrolling = [b for b in got["boxes"] if b[2] < b[1] <= b[2] + 4]
         assert not scrolling, f"{stem} at {width} px: a box scrolls by a few px: {scrolling}"
     assert not outside_requests
+
+
+#: The provenance badges drawn on a page: how many, the least text size, how many under 12 px;
+#: the page's height and width; the tables whose box scrolls sideways [id, scroll, client width]
+_BADGE_SIZES_JS = """() => {
+  const sizes = Array.from(document.querySelectorAll('article sup.provenance')).filter(s => s.getClientRects().length)
+    .map(s => parseFloat(getComputedStyle(s).fontSize));
+  const boxes = Array.from(document.querySelectorAll('article table')).filter(t => t.getClientRects().length)
+    .map(t => [t.id, t.parentElement.scrollWidth, t.parentElement.clientWidth]);
+  return {n: sizes.length, min: Math.min(...sizes), under12: sizes.filter(x => x < 11.95).length,
+          height: document.documentElement.scrollHeight, page: document.documentElement.scrollWidth,
+          scrolling: boxes.filter(b => b[1] > b[2])};
+}"""
+
+
+def test_desktop_badges_are_12px_and_the_chapters_still_fit(browser, server, outside_requests):
+    """Review at 1366 px: the provenance badges (published, determined, assumed) were 10 px in
+    the tables and 10.9 px beside the prose (chapters 6 and 7), the smallest text of the book. They
+    are 12 px at every screen width as on a phone (book.css), and the chapters with the most of
+    them keep within the page-height bound at 1366 px; no table box scrolls and the page is no
+    wider than the window at 1366 or 1280 px."""
+    results = {}
+    for width in (1366, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        try:
+            pg = _fence_and_watch(context.new_page(), outside_requests)
+            for stem in ("06", "07", "08"):
+                chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith(stem))
+                pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+                results[width, stem] = pg.evaluate(_BADGE_SIZES_JS)
+            assert not pg.problems, pg.problems
+        finally:
+            context.close()
+    for (width, stem), got in results.items():
+        assert got["n"] >= 50, (width, stem, got)
+        assert got["under12"] == 0 and got["min"] >= 11.95, f"{stem} at {width} px: {got}"
+        assert got["page"] == width and not got["scrolling"], f"{stem} at {width} px: {got}"
+        if width == 1366:
+            assert got["height"] <= 25_000, f"{stem} at 1366 px: {got['height']} px tall"
+    assert not outside_requests
