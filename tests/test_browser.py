@@ -4880,3 +4880,55 @@ def test_desktop_badges_are_12px_and_the_chapters_still_fit(browser, server, out
         if width == 1366:
             assert got["height"] <= 25_000, f"{stem} at 1366 px: {got['height']} px tall"
     assert not outside_requests
+
+
+#: Table ``id`` scrolled to its middle: each header cell's [words, top, bottom, whether it is
+#: what a tap at its centre reaches]; the page header's bottom; the table's classes; the window's
+#: and the page's width
+_MID_TABLE_HEAD_JS = """(id) => {
+  const t = document.getElementById(id);
+  const r = t.getBoundingClientRect();
+  window.scrollBy(0, r.top + r.height / 2);
+  return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => {
+    const header = document.querySelector('.bd-header-article').getBoundingClientRect();
+    const ths = Array.from(t.tHead.rows[0].cells).map(c => {
+      const q = c.getBoundingClientRect();
+      const e = document.elementFromPoint(q.left + q.width / 2, q.top + q.height / 2);
+      return [c.textContent.trim().slice(0, 24), Math.round(q.top), Math.round(q.bottom), !!(e && c.contains(e))];
+    });
+    done({ths, headerBottom: Math.round(header.bottom), classes: t.className,
+          page: [innerWidth, document.documentElement.scrollWidth]});
+  })));
+}"""
+
+
+def test_a_long_tables_header_row_stays_in_view_while_its_rows_scroll(
+    browser, server, outside_requests
+):
+    """Review on a phone: Table 7.5 (3,514 px tall at 390 px) has two "HR (95% CI) | P" pairs,
+    univariate and multivariable, and once its header row had scrolled away a reader could not
+    tell them apart. A long table that fits its column keeps its header row under the page's
+    header (book.js "sticky-head", tables.css); its box clips sideways instead of scrolling, the
+    page no wider. Under 375 px Table 7.5 is a grid with its header in two rows, not stuck."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("07")).relative_to(HTML).as_posix()
+    small = {**TOUCH_PHONE, "viewport": {"width": 360, "height": 740}}
+    results = {}
+    for size, width in ((TOUCH_PHONE, 390), (DESKTOP, 1366), (small, 360)):
+        context = browser.new_context(**size)
+        try:
+            pg = _fence_and_watch(context.new_page(), outside_requests)
+            pg.goto(f"{server}/{chapter}", wait_until="load")
+            results[width] = pg.evaluate(_MID_TABLE_HEAD_JS, "tbl-cox-table2-implied")
+            assert not pg.problems, pg.problems
+        finally:
+            context.close()
+    for width in (390, 1366):
+        got = results[width]
+        assert "sticky-head" in got["classes"].split(), (width, got["classes"])
+        assert got["page"] == [width, width], (width, got["page"])
+        assert len(got["ths"]) == 5, got["ths"]
+        for _words, top, _bottom, reached in got["ths"]:
+            assert abs(top - got["headerBottom"]) <= 1 and reached, f"{width} px: {got}"
+    assert "sticky-head" not in results[360]["classes"].split(), results[360]["classes"]
+    assert results[360]["page"] == [360, 360]
+    assert not outside_requests

@@ -332,6 +332,30 @@ function bookOnReady(fn) {
     table.style.setProperty("--snap-end", Math.ceil(extra) + "px");
     box.style.setProperty("scroll-padding-left", edge + "px");
   }
+  // A long table that does not scroll sideways keeps its header row in view under the page's
+  // header while the reader scrolls through its rows ("sticky-head", tables.css): Table 7.5
+  // (3,514 px tall on a phone) has two "HR (95% CI) | P" pairs, univariate and multivariable,
+  // which mid-table could not be told apart. Only a table with one header row, taller than one
+  // and a half windows, whose box and every box around it up to the page do not clip or scroll
+  // (a box that scrolls sideways, "overflow-x: auto", scrolls up and down too, and a sticky
+  // cell would stick to that box, which never scrolls up or down: a table that scrolls
+  // sideways, or one in a dropdown, keeps its header where it is).
+  function stickHead(table, box) {
+    // (a table laid out as a grid, Tables 7.5-7.7 under 375 px, puts its header in two rows)
+    if (!table.tHead || table.tHead.rows.length !== 1 || getComputedStyle(table).display !== "table") return;
+    if (table.getBoundingClientRect().height < 1.5 * window.innerHeight) return;
+    for (var e = box.parentElement; e && e !== document.body; e = e.parentElement) {
+      var style = getComputedStyle(e);
+      if (style.overflowX !== "visible" || style.overflowY !== "visible") return;
+    }
+    var header = document.querySelector(".bd-header-article");
+    var top = 0;
+    if (header && getComputedStyle(header).position === "sticky") {
+      top = Math.round(header.getBoundingClientRect().height);
+    }
+    table.style.setProperty("--head-top", top + "px");
+    table.classList.add("sticky-head");
+  }
   function markTables(root) {
     var phone = window.matchMedia(PHONE).matches;
     root
@@ -339,12 +363,13 @@ function bookOnReady(fn) {
       .forEach(function (table) {
         if (table.classList.contains("stacked") || !table.getClientRects().length) return;
         var box = table.parentElement;
-        table.classList.remove("scrolls", "sticky-first", "sticky-second", "wide-first", "fit", "label-under");
+        table.classList.remove("scrolls", "sticky-first", "sticky-second", "wide-first", "fit", "label-under", "sticky-head");
         table.style.removeProperty("--second-left");
         table.style.removeProperty("--snap-end");
+        table.style.removeProperty("--head-top");
         box.style.removeProperty("scroll-padding-left");
         var over = box.scrollWidth - box.clientWidth;
-        if (over <= 1) return;
+        if (over <= 1) return stickHead(table, box);
         var fits = function () {
           return box.scrollWidth <= box.clientWidth + 1;
         };
@@ -352,7 +377,7 @@ function bookOnReady(fn) {
         // 22, 9.3 by 18) is fitted instead, with narrower gaps between its cells ("fit")
         if (phone && over <= FIT) {
           table.classList.add("fit");
-          if (fits()) return;
+          if (fits()) return stickHead(table, box);
           table.classList.remove("fit");
         }
         // else its column of short labels, if it has one (above), goes under the row labels
@@ -361,9 +386,9 @@ function bookOnReady(fn) {
         // was still 9 px too wide fitted, and scrolled sideways
         if (phone && table.hasAttribute("data-label-column")) {
           table.classList.add("label-under");
-          if (fits()) return;
+          if (fits()) return stickHead(table, box);
           table.classList.add("fit");
-          if (fits()) return;
+          if (fits()) return stickHead(table, box);
           table.classList.remove("label-under", "fit");
         }
         table.classList.add("scrolls");
