@@ -4687,6 +4687,12 @@ _API_EXAMPLES_JS = r"""() => {
       }
     }
   });
+  // a default value without a space ("1e-12") on one line
+  document.querySelectorAll('article dl.py > dt.sig > em.sig-param > span.default_value').forEach(v => {
+    if (/\s/.test(v.textContent)) return;
+    const tops = new Set(Array.from(v.getClientRects()).filter(x => x.width > 0).map(x => Math.round(x.top)));
+    if (tops.size > 1) words.push([v.closest('dt').id, v.textContent]);
+  });
   const blocks = Array.from(document.querySelectorAll('article dl.py dd div[class*="highlight-"] pre')).map(pre => {
     const lines = Array.from(pre.querySelectorAll('span.go')).filter(s => new Set(Array.from(s.getClientRects()).filter(x => x.width > 1).map(x => Math.round(x.top))).size > s.textContent.replace(/\n$/, '').split('\n').length).length;
     const r = pre.getBoundingClientRect();

@@ -1022,6 +1022,13 @@ function bookOnReady(fn) {
         if (span.classList.contains("sig-paren") && span.textContent !== "(") return;
         span.after(document.createElement("wbr"));
       });
+    // a default value without a space is one word ("tol=1e-12" broke at its hyphen)
+    document.querySelectorAll("article dl.py > dt.sig > em.sig-param > span.default_value").forEach(function (span) {
+      if (/\s/.test(span.textContent) || span.textContent.length > 30) return;
+      [span].concat(Array.prototype.slice.call(span.querySelectorAll("*"))).forEach(function (e) {
+        e.style.whiteSpace = "nowrap"; // its span.pre too (book.css: "normal" on a phone)
+      });
+    });
   }
   bookOnReady(signatures);
 })();
