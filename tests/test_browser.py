@@ -4610,3 +4610,331 @@ def test_closing_the_search_does_not_move_the_page_to_an_old_control(
     finally:
         pg.close()
     assert not outside_requests
+
+
+#: A touch phone (390 x 844): as :data:`PHONE`, with a touch screen ("hover: none")
+TOUCH_PHONE = {**PHONE, "has_touch": True}
+
+#: The site navigation on a wide screen: [its scrollTop, top, bottom], the book title's
+#: [top, bottom] and the current page's link's [top, bottom], in the window
+_SIDEBAR_JS = """() => {
+  const bar = document.querySelector('.bd-sidebar-primary');
+  const box = r => [Math.round(r.top), Math.round(r.bottom)];
+  const r = bar.getBoundingClientRect();
+  const active = Array.from(bar.querySelectorAll('.bd-docs-nav .active')).pop();
+  return {bar: [bar.scrollTop, Math.round(r.top), Math.round(r.bottom)], inner: innerHeight,
+          brand: box(bar.querySelector('.navbar-brand').getBoundingClientRect()),
+          active: box(active.getBoundingClientRect())};
+}"""
+
+
+@pytest.mark.parametrize("stem", ["01-data", "10-your-cohort"])
+def test_desktop_navigation_fits_the_window_and_never_cuts_the_title(
+    browser, server, outside_requests, stem
+):
+    """Review at 1366 x 900: the site navigation was as tall as the window from under the
+    announcement and the header (y = 112), its last 112 px below the window, and reached directly
+    (a fresh tab) chapter 1 opened with the column scrolled by 201 px (the theme's jump to the
+    current link), the book's title cut in half under the search field. It fits the window now
+    (book.css, book.js); it scrolls only when the current link would be out of view, and then past
+    the whole title. Once the header has scrolled away it is the window's height."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem == stem).relative_to(HTML).as_posix()
+    context = browser.new_context(**DESKTOP)
+    try:
+        pg = context.new_page()
+        _fence(pg, outside_requests)
+        problems = _watch(pg)
+        pg.goto(f"{server}/{chapter}", wait_until="load")
+        pg.wait_for_timeout(300)
+        top = pg.evaluate(_SIDEBAR_JS)
+        pg.evaluate("window.scrollTo(0, 2000)")
+        pg.wait_for_timeout(300)
+        scrolled = pg.evaluate(_SIDEBAR_JS)
+        assert not problems, problems
+    finally:
+        context.close()
+    (scroll, bar_top, bar_bottom), inner = top["bar"], top["inner"]
+    assert bar_top > 0 and bar_bottom <= inner, f"the column below the window: {top}"
+    assert top["brand"][0] >= bar_top or top["brand"][1] <= bar_top, f"the title cut: {top}"
+    assert bar_top <= top["active"][0] and top["active"][1] <= bar_bottom, (
+        f"link out of view: {top}"
+    )
+    if stem == "01-data":  # its link is in view unscrolled
+        assert scroll == 0 and top["brand"][0] >= bar_top, top
+    assert scrolled["bar"][1:] == [0, inner], f"scrolled page: {scrolled}"
+    assert not outside_requests
+
+
+#: On an API page: the names of its signatures broken inside (a name narrower than its line:
+#: [the entry, the name]); each example block's [white-space, overflow-x, how many printed
+#: lines wrap, its right edge, whether it scrolls]; and [the window's, the page's width]
+_API_EXAMPLES_JS = r"""() => {
+  const W = window.innerWidth;
+  const words = [];
+  document.querySelectorAll('article dl.py > dt.sig').forEach(dt => {
+    const walker = document.createTreeWalker(dt, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (node.parentElement.closest('a.headerlink')) continue;
+      for (const m of node.textContent.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
+        const r = document.createRange();
+        r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
+        const tops = new Set(Array.from(r.getClientRects()).filter(x => x.width > 0).map(x => Math.round(x.top)));
+        const one = document.createRange(); one.setStart(node, m.index); one.setEnd(node, m.index + 1);
+        const width = one.getBoundingClientRect().width * m[0].length;
+        const cs = getComputedStyle(dt), room = dt.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - parseFloat(cs.textIndent || 0);
+        if (tops.size > 1 && width < room) words.push([dt.id, m[0]]);
+      }
+    }
+  });
+  // a default value without a space ("1e-12") on one line
+  document.querySelectorAll('article dl.py > dt.sig > em.sig-param > span.default_value').forEach(v => {
+    if (/\s/.test(v.textContent)) return;
+    const tops = new Set(Array.from(v.getClientRects()).filter(x => x.width > 0).map(x => Math.round(x.top)));
+    if (tops.size > 1) words.push([v.closest('dt').id, v.textContent]);
+  });
+  const blocks = Array.from(document.querySelectorAll('article dl.py dd div[class*="highlight-"] pre')).map(pre => {
+    const lines = Array.from(pre.querySelectorAll('span.go')).filter(s => new Set(Array.from(s.getClientRects()).filter(x => x.width > 1).map(x => Math.round(x.top))).size > s.textContent.replace(/\n$/, '').split('\n').length).length;
+    const r = pre.getBoundingClientRect();
+    return [getComputedStyle(pre).whiteSpace, getComputedStyle(pre).overflowX, lines, Math.round(r.right), pre.scrollWidth > pre.clientWidth];
+  });
+  return {page: [W, document.documentElement.scrollWidth], words, blocks};
+}"""
+
+
+def test_api_examples_keep_their_lines_and_signatures_break_between_names(
+    browser, server, outside_requests
+):
+    """Review on a touch phone (390 px): the printed output of the API pages' examples (a table's
+    rows, on book/api/tables.html, bias.html, paper.html, survival.html) wrapped, its columns
+    scrambled (420 printed lines over the 22 pages), and signatures broke anywhere, inside a name
+    ("missing_columns(coh|ort, columns)": 285 names). The examples keep their lines and scroll in
+    their box (book.css; book.js puts no <wbr> in them: Chromium breaks at one even in "pre"), a
+    signature breaks at its spaces, after a dotted prefix, an opening bracket or a parameter's "="
+    (book.js), inside a name only if it is wider than the line. The page does not scroll
+    sideways; nor at 1366 px, where the examples keep their lines too."""
+    results = {}
+    for size, width in ((TOUCH_PHONE, 390), (DESKTOP, 1366)):
+        context = browser.new_context(**size)
+        try:
+            pg = context.new_page()
+            _fence(pg, outside_requests)
+            problems = _watch(pg)
+            pages = API_MODULE_PAGES if width == 390 else [HTML / "book" / "api" / "tables.html"]
+            for path in pages:
+                pg.goto(f"{server}/{path.relative_to(HTML).as_posix()}", wait_until="load")
+                results[width, path.name] = pg.evaluate(_API_EXAMPLES_JS)
+            assert not problems, problems
+        finally:
+            context.close()
+    assert len(results) == len(API_MODULE_PAGES) + 1
+    for (width, name), got in results.items():
+        assert got["page"] == [width, width], f"{name} at {width} px: page {got['page']}"
+        assert not got["words"], f"{name} at {width} px: names broken inside: {got['words'][:5]}"
+        assert got["blocks"], name
+        for ws, overflow, wrapped, right, _ in got["blocks"]:
+            assert (ws, overflow, wrapped) == ("pre", "auto", 0), (
+                f"{name} at {width} px: {got['blocks']}"
+            )
+            assert right <= width, f"{name} at {width} px: a block past the page: {right}"
+    # the table-shaped outputs of tables.html do scroll in their box on the phone
+    assert any(b[4] for b in results[390, "tables.html"]["blocks"])
+    assert not outside_requests
+
+
+def _fence_and_watch(pg, outside_requests):
+    """``pg`` fenced (:func:`_fence`) and watched (its ``problems``), as :func:`_open`'s."""
+    _fence(pg, outside_requests)
+    pg.problems = _watch(pg)
+    return pg
+
+
+#: the [width, height] of each drawn link of ``selector`` (visible, with a box)
+_SHOWN_HEADERLINKS_JS = """(selector) => Array.from(document.querySelectorAll(selector))
+  .filter(a => getComputedStyle(a).visibility === 'visible' && a.getClientRects().length)
+  .map(a => [Math.round(a.getBoundingClientRect().width), Math.round(a.getBoundingClientRect().height)])"""
+
+
+def test_caption_links_are_not_drawn_on_a_touch_screen(browser, server, outside_requests):
+    """Review on a touch phone (390 px): a tap on a table's caption showed its "#" (the link to
+    the table, drawn under the pointer) and left it there, a 16 x 11 px target at the caption's
+    end (chapters 7, 8, 10 and the introduction). Where the device cannot hover a caption's "#"
+    is not drawn (book.css), for tables and figures; a heading's "#" still shows when tapped."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("07")).relative_to(HTML).as_posix()
+    context = browser.new_context(**TOUCH_PHONE)
+    try:
+        pg = _fence_and_watch(context.new_page(), outside_requests)
+        pg.goto(f"{server}/{chapter}", wait_until="load")
+        assert pg.evaluate("matchMedia('(hover: none)').matches")
+        caption = pg.locator("article table > caption .caption-text").first
+        caption.scroll_into_view_if_needed()
+        caption.tap()
+        pg.wait_for_timeout(300)
+        shown = pg.evaluate(
+            _SHOWN_HEADERLINKS_JS, "article :is(table > caption, figcaption) a.headerlink"
+        )
+        heading = pg.locator("article h2").nth(1)
+        heading.scroll_into_view_if_needed()
+        heading.tap()
+        pg.wait_for_timeout(300)
+        headings = pg.evaluate(_SHOWN_HEADERLINKS_JS, "article h2 > a.headerlink")
+        assert not pg.problems, pg.problems
+    finally:
+        context.close()
+    assert shown == [], f"caption links drawn after a tap: {shown}"
+    assert len(headings) == 1, headings
+    assert not outside_requests
+
+
+#: Each note mark of a page (dropdowns opened): [its table, its text, the marks in its cell, its
+#: width and height, how many of six points of a 24 x 24 px box (its right edge the mark's,
+#: centred on it up and down) a tap lands on it]; each table's [id, box scroll and client width,
+#: height]; the page's height
+_NOTE_MARKS_JS = """() => {
+  // each visible note mark: its box and whether a tap in a 24 x 24 px box on it lands on it; the
+  // sideways scroll of every table box
+  const marks = [];
+  for (const a of document.querySelectorAll('article a.note-mark')) {
+    const r = a.getBoundingClientRect();
+    if (!r.width) continue;
+    a.scrollIntoView({block: 'center', inline: 'nearest'});
+    const q = a.getBoundingClientRect();
+    const cy = q.top + q.height / 2, right = q.right;
+    let hits = 0;
+    for (const [dx, dy] of [[-23.5, -11.5], [-23.5, 11.5], [-0.5, -11.5], [-0.5, 11.5], [-12, 0], [-12, -11.5]]) {
+      const e = document.elementFromPoint(right + dx, cy + dy);
+      if (e && e.closest('a.note-mark') === a) hits++;
+    }
+    marks.push([a.closest('table') ? a.closest('table').id : '', a.textContent, a.parentElement.querySelectorAll('a.note-mark').length, Math.round(q.width), Math.round(q.height), hits]);
+  }
+  window.scrollTo(0, 0);
+  const boxes = Array.from(document.querySelectorAll('article table')).map(t => {
+    const b = t.parentElement; return [t.id, b.scrollWidth, b.clientWidth, Math.round(t.getBoundingClientRect().height)];
+  });
+  return {marks, boxes, height: document.documentElement.scrollHeight};
+}"""
+
+
+def test_table_note_marks_are_24px_tap_targets_and_keep_the_layout(
+    browser, server, outside_requests
+):
+    """Review on a touch phone (390 px): a note mark in a table cell ("✗¹", a link to its note)
+    was a 15 x 22 px target (17 x 26 at 1366), under the 24 x 24 of WCAG 2.5.8. A tap anywhere in
+    a 24 x 24 px box on it (reaching left over its number: tables.css) lands on the mark, at both
+    widths, and the tables are laid out as before: no table box scrolls by a few pixels (a hit
+    area past a last column's edge made Table 7.1 scroll by 1 px and Table 7.6 change layout)."""
+    results = {}
+    for size, width in ((TOUCH_PHONE, 390), (DESKTOP, 1366)):
+        context = browser.new_context(**size)
+        try:
+            pg = _fence_and_watch(context.new_page(), outside_requests)
+            for stem in ("01", "07"):
+                chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith(stem))
+                pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+                pg.evaluate(
+                    "document.querySelectorAll('article details').forEach(d => { d.open = true; })"
+                )
+                pg.wait_for_timeout(200)
+                results[width, stem] = pg.evaluate(_NOTE_MARKS_JS)
+            assert not pg.problems, pg.problems
+        finally:
+            context.close()
+    for (width, stem), got in results.items():
+        assert len(got["marks"]) >= 15, (width, stem, len(got["marks"]))
+        small = [m for m in got["marks"] if m[-1] < 6]
+        assert not small, f"{stem} at {width} px: marks with a tap area under 24 x 24: {small[:5]}"
+        scrolling = [b for b in got["boxes"] if b[2] < b[1] <= b[2] + 4]
+        assert not scrolling, f"{stem} at {width} px: a box scrolls by a few px: {scrolling}"
+    assert not outside_requests
+
+
+#: The provenance badges drawn on a page: how many, the least text size, how many under 12 px;
+#: the page's height and width; the tables whose box scrolls sideways [id, scroll, client width]
+_BADGE_SIZES_JS = """() => {
+  const sizes = Array.from(document.querySelectorAll('article sup.provenance')).filter(s => s.getClientRects().length)
+    .map(s => parseFloat(getComputedStyle(s).fontSize));
+  const boxes = Array.from(document.querySelectorAll('article table')).filter(t => t.getClientRects().length)
+    .map(t => [t.id, t.parentElement.scrollWidth, t.parentElement.clientWidth]);
+  return {n: sizes.length, min: Math.min(...sizes), under12: sizes.filter(x => x < 11.95).length,
+          height: document.documentElement.scrollHeight, page: document.documentElement.scrollWidth,
+          scrolling: boxes.filter(b => b[1] > b[2])};
+}"""
+
+
+def test_desktop_badges_are_12px_and_the_chapters_still_fit(browser, server, outside_requests):
+    """Review at 1366 px: the provenance badges (published, determined, assumed) were 10 px in
+    the tables and 10.9 px beside the prose (chapters 6 and 7), the smallest text of the book. They
+    are 12 px at every screen width as on a phone (book.css), and the chapters with the most of
+    them keep within the page-height bound at 1366 px; no table box scrolls and the page is no
+    wider than the window at 1366 or 1280 px."""
+    results = {}
+    for width in (1366, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        try:
+            pg = _fence_and_watch(context.new_page(), outside_requests)
+            for stem in ("06", "07", "08"):
+                chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith(stem))
+                pg.goto(f"{server}/{chapter.relative_to(HTML).as_posix()}", wait_until="load")
+                results[width, stem] = pg.evaluate(_BADGE_SIZES_JS)
+            assert not pg.problems, pg.problems
+        finally:
+            context.close()
+    for (width, stem), got in results.items():
+        assert got["n"] >= 50, (width, stem, got)
+        assert got["under12"] == 0 and got["min"] >= 11.95, f"{stem} at {width} px: {got}"
+        assert got["page"] == width and not got["scrolling"], f"{stem} at {width} px: {got}"
+        if width == 1366:
+            assert got["height"] <= 25_000, f"{stem} at 1366 px: {got['height']} px tall"
+    assert not outside_requests
+
+
+#: Table ``id`` scrolled to its middle: each header cell's [words, top, bottom, whether it is
+#: what a tap at its centre reaches]; the page header's bottom; the table's classes; the window's
+#: and the page's width
+_MID_TABLE_HEAD_JS = """(id) => {
+  const t = document.getElementById(id);
+  const r = t.getBoundingClientRect();
+  window.scrollBy(0, r.top + r.height / 2);
+  return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => {
+    const header = document.querySelector('.bd-header-article').getBoundingClientRect();
+    const ths = Array.from(t.tHead.rows[0].cells).map(c => {
+      const q = c.getBoundingClientRect();
+      const e = document.elementFromPoint(q.left + q.width / 2, q.top + q.height / 2);
+      return [c.textContent.trim().slice(0, 24), Math.round(q.top), Math.round(q.bottom), !!(e && c.contains(e))];
+    });
+    done({ths, headerBottom: Math.round(header.bottom), classes: t.className,
+          page: [innerWidth, document.documentElement.scrollWidth]});
+  })));
+}"""
+
+
+def test_a_long_tables_header_row_stays_in_view_while_its_rows_scroll(
+    browser, server, outside_requests
+):
+    """Review on a phone: Table 7.5 (3,514 px tall at 390 px) has two "HR (95% CI) | P" pairs,
+    univariate and multivariable, and once its header row had scrolled away a reader could not
+    tell them apart. A long table that fits its column keeps its header row under the page's
+    header (book.js "sticky-head", tables.css); its box clips sideways instead of scrolling, the
+    page no wider. Under 375 px Table 7.5 is a grid with its header in two rows, not stuck."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("07")).relative_to(HTML).as_posix()
+    small = {**TOUCH_PHONE, "viewport": {"width": 360, "height": 740}}
+    results = {}
+    for size, width in ((TOUCH_PHONE, 390), (DESKTOP, 1366), (small, 360)):
+        context = browser.new_context(**size)
+        try:
+            pg = _fence_and_watch(context.new_page(), outside_requests)
+            pg.goto(f"{server}/{chapter}", wait_until="load")
+            results[width] = pg.evaluate(_MID_TABLE_HEAD_JS, "tbl-cox-table2-implied")
+            assert not pg.problems, pg.problems
+        finally:
+            context.close()
+    for width in (390, 1366):
+        got = results[width]
+        assert "sticky-head" in got["classes"].split(), (width, got["classes"])
+        assert got["page"] == [width, width], (width, got["page"])
+        assert len(got["ths"]) == 5, got["ths"]
+        for _words, top, _bottom, reached in got["ths"]:
+            assert abs(top - got["headerBottom"]) <= 1 and reached, f"{width} px: {got}"
+    assert "sticky-head" not in results[360]["classes"].split(), results[360]["classes"]
+    assert results[360]["page"] == [360, 360]
+    assert not outside_requests

@@ -332,6 +332,30 @@ function bookOnReady(fn) {
     table.style.setProperty("--snap-end", Math.ceil(extra) + "px");
     box.style.setProperty("scroll-padding-left", edge + "px");
   }
+  // A long table that does not scroll sideways keeps its header row in view under the page's
+  // header while the reader scrolls through its rows ("sticky-head", tables.css): Table 7.5
+  // (3,514 px tall on a phone) has two "HR (95% CI) | P" pairs, univariate and multivariable,
+  // which mid-table could not be told apart. Only a table with one header row, taller than one
+  // and a half windows, whose box and every box around it up to the page do not clip or scroll
+  // (a box that scrolls sideways, "overflow-x: auto", scrolls up and down too, and a sticky
+  // cell would stick to that box, which never scrolls up or down: a table that scrolls
+  // sideways, or one in a dropdown, keeps its header where it is).
+  function stickHead(table, box) {
+    // (a table laid out as a grid, Tables 7.5-7.7 under 375 px, puts its header in two rows)
+    if (!table.tHead || table.tHead.rows.length !== 1 || getComputedStyle(table).display !== "table") return;
+    if (table.getBoundingClientRect().height < 1.5 * window.innerHeight) return;
+    for (var e = box.parentElement; e && e !== document.body; e = e.parentElement) {
+      var style = getComputedStyle(e);
+      if (style.overflowX !== "visible" || style.overflowY !== "visible") return;
+    }
+    var header = document.querySelector(".bd-header-article");
+    var top = 0;
+    if (header && getComputedStyle(header).position === "sticky") {
+      top = Math.round(header.getBoundingClientRect().height);
+    }
+    table.style.setProperty("--head-top", top + "px");
+    table.classList.add("sticky-head");
+  }
   function markTables(root) {
     var phone = window.matchMedia(PHONE).matches;
     root
@@ -339,12 +363,13 @@ function bookOnReady(fn) {
       .forEach(function (table) {
         if (table.classList.contains("stacked") || !table.getClientRects().length) return;
         var box = table.parentElement;
-        table.classList.remove("scrolls", "sticky-first", "sticky-second", "wide-first", "fit", "label-under");
+        table.classList.remove("scrolls", "sticky-first", "sticky-second", "wide-first", "fit", "label-under", "sticky-head");
         table.style.removeProperty("--second-left");
         table.style.removeProperty("--snap-end");
+        table.style.removeProperty("--head-top");
         box.style.removeProperty("scroll-padding-left");
         var over = box.scrollWidth - box.clientWidth;
-        if (over <= 1) return;
+        if (over <= 1) return stickHead(table, box);
         var fits = function () {
           return box.scrollWidth <= box.clientWidth + 1;
         };
@@ -352,7 +377,7 @@ function bookOnReady(fn) {
         // 22, 9.3 by 18) is fitted instead, with narrower gaps between its cells ("fit")
         if (phone && over <= FIT) {
           table.classList.add("fit");
-          if (fits()) return;
+          if (fits()) return stickHead(table, box);
           table.classList.remove("fit");
         }
         // else its column of short labels, if it has one (above), goes under the row labels
@@ -361,9 +386,9 @@ function bookOnReady(fn) {
         // was still 9 px too wide fitted, and scrolled sideways
         if (phone && table.hasAttribute("data-label-column")) {
           table.classList.add("label-under");
-          if (fits()) return;
+          if (fits()) return stickHead(table, box);
           table.classList.add("fit");
-          if (fits()) return;
+          if (fits()) return stickHead(table, box);
           table.classList.remove("label-under", "fit");
         }
         table.classList.add("scrolls");
@@ -948,7 +973,11 @@ function bookOnReady(fn) {
   function run() {
     document
       .querySelectorAll("article div.cell_input div.highlight > pre, article div[class*='highlight-']:not(.output) > div.highlight > pre")
-      .forEach(breakable);
+      .forEach(function (pre) {
+        // not an API page's examples, which keep their lines (book.css): Chromium breaks a
+        // line at a <wbr> even where white-space is "pre"
+        if (!pre.closest("dl.py dd")) breakable(pre);
+      });
     // inline code in the prose; not an API page's signatures and fields (dl.py: book.css breaks
     // them anywhere on a phone) nor a title (below)
     document.querySelectorAll("article code.literal").forEach(function (code) {
@@ -980,6 +1009,28 @@ function bookOnReady(fn) {
     });
   }
   bookOnReady(titles);
+  // and so does a function's signature on an API page: after its module's dotted name and after
+  // its opening bracket or a parameter's "=" (a <wbr>), besides the spaces after its commas; book.css breaks a name only
+  // when it cannot fit a line of its own ("missing_columns(coh|ort, columns)" at 390 px)
+  function signatures() {
+    document
+      .querySelectorAll(
+        "article dl.py > dt.sig > span.sig-prename, article dl.py > dt.sig > span.sig-paren, " +
+          "article dl.py > dt.sig > em.sig-param > span.o",
+      )
+      .forEach(function (span) {
+        if (span.classList.contains("sig-paren") && span.textContent !== "(") return;
+        span.after(document.createElement("wbr"));
+      });
+    // a default value without a space is one word ("tol=1e-12" broke at its hyphen)
+    document.querySelectorAll("article dl.py > dt.sig > em.sig-param > span.default_value").forEach(function (span) {
+      if (/\s/.test(span.textContent) || span.textContent.length > 30) return;
+      [span].concat(Array.prototype.slice.call(span.querySelectorAll("*"))).forEach(function (e) {
+        e.style.whiteSpace = "nowrap"; // its span.pre too (book.css: "normal" on a phone)
+      });
+    });
+  }
+  bookOnReady(signatures);
 })();
 
 // An exercise's solution is folded under its title, "Solution to Exercise 5.1", which opens it
@@ -1308,3 +1359,69 @@ document.addEventListener("copy", function (event) {
   event.clipboardData.setData("text/plain", range.cloneContents().textContent);
   event.preventDefault();
 });
+
+// The site navigation on a wide screen (a sticky column, the theme's "top: 0; height: 100vh"):
+// under the announcement and the header (112 px at 1366 x 900) its last 112 px were below the
+// window until the page was scrolled, and the theme, finding the current chapter's link below
+// half the window, scrolled the column by 201 px at once (from 25 % of its height), cutting the
+// book's title in half under the header's search field; the position was then remembered for
+// the next pages. The column is as tall as the part of the window it is in (--book-sidebar-top,
+// its top edge, 0 once the header has scrolled away: book.css), and is scrolled only as far as
+// the current link needs to be in view, and then past the whole title, never into it. A
+// position the reader scrolled to (the theme keeps it for the session) is left as it is.
+(function () {
+  function fitSidebar() {
+    var bar = document.querySelector(".bd-sidebar-primary");
+    if (!bar) return;
+    var root = document.documentElement;
+    var pending = false;
+    function fit() {
+      pending = false;
+      if (getComputedStyle(bar).position !== "sticky") {
+        root.style.removeProperty("--book-sidebar-top");
+        return;
+      }
+      var top = Math.max(0, Math.round(bar.getBoundingClientRect().top));
+      root.style.setProperty("--book-sidebar-top", top + "px");
+    }
+    function later() {
+      if (!pending) {
+        pending = true;
+        requestAnimationFrame(fit);
+      }
+    }
+    fit();
+    window.addEventListener("scroll", later, { passive: true });
+    window.addEventListener("resize", later);
+    if (getComputedStyle(bar).position !== "sticky") return;
+    if (!isNaN(parseInt(sessionStorage.getItem("sidebar-scroll-top"), 10))) return;
+    var nav = bar.querySelector(".bd-docs-nav");
+    var current = nav && nav.querySelectorAll(".active");
+    if (!current || !current.length) return;
+    var link = current[current.length - 1];
+    var brand = bar.querySelector(".navbar-brand");
+    var barTop = bar.getBoundingClientRect().top - bar.scrollTop;
+    var linkBottom = link.getBoundingClientRect().bottom - barTop;
+    // in view with a quarter of the column under it, where the column is long enough
+    var need = linkBottom - bar.clientHeight * 0.75;
+    if (need <= 0) {
+      bar.scrollTop = 0;
+      return;
+    }
+    var brandBottom = brand ? brand.getBoundingClientRect().bottom - barTop : 0;
+    bar.scrollTop = Math.max(need, brandBottom);
+  }
+  // after the theme's own scrolling (pydata-sphinx-theme.js, deferred after this file, scrolls
+  // the column when it runs): once every deferred script has run
+  var done = false;
+  function once() {
+    if (done) return;
+    done = true;
+    fitSidebar();
+  }
+  if (document.readyState === "complete") once();
+  else {
+    document.addEventListener("DOMContentLoaded", once);
+    window.addEventListener("load", once);
+  }
+})();
