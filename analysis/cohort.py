@@ -1104,6 +1104,68 @@ def _header_below(head: bytes, first_line: int) -> int | None:
     return None
 
 
+_NUMBER_CELL = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)")
+
+
+def _first_records(head: bytes, n: int = 30) -> list[list[str]]:
+    """The first ``n`` non-blank records of the file's first bytes ``head`` (a last line cut
+    short left out when there are more)."""
+    lines = head.decode("utf-8-sig", errors="replace").splitlines(keepends=True)
+    if len(lines) > 1 and not lines[-1].endswith(("\n", "\r")):
+        lines.pop()
+    records: list[list[str]] = []
+    try:
+        for fields in csv.reader(lines):
+            if any(f.strip() for f in fields):
+                records.append([_header_cell(f) for f in fields])
+                if len(records) == n:
+                    break
+    except csv.Error:
+        pass
+    return records
+
+
+def _layout_problem(head: bytes, header: list[str], first_line: int) -> Problem | None:
+    """A file whose first line is not a header, or None: the table transposed (one patient per
+    column, the data dictionary's names down the first column) or its header line missing (line
+    1 holds a patient's values). Read, the first made every patient's id a column name, the
+    second the first patient's values, and both were listed as columns "not used by the book".
+    The message names no value of the file. Read from the file's first bytes ``head``.
+
+    Examples
+    --------
+    >>> flipped = b"patient_id,P1,P2\\nage_years,60,70\\nsex,M,F\\necog_ps,0,1\\n"
+    >>> _layout_problem(flipped, ["patient_id", "P1", "P2"], 1).code
+    'transposed'
+    >>> print(_layout_problem(b"P1,60,M,1.2,0\\n", ["P1", "60", "M", "1.2", "0"], 1).rule)
+    no header line: line 1 holds data (no column of the data dictionary is named)
+    >>> _layout_problem(b"patient_id,age_years\\nP1,60\\n", ["patient_id", "age_years"], 1)
+    """
+    in_header = sum(h in SCHEMA for h in header)
+    records = _first_records(head)
+    down = sum(bool(r) and r[0] in SCHEMA for r in records)
+    if down >= 3 and in_header < 3:
+        return _fatal(
+            "holds one patient per column, not per row: its first column holds the data "
+            "dictionary's column names (transposed?)",
+            "transposed",
+            hint="put one patient per row: transpose the table back (in a spreadsheet: copy it, "
+            "then Paste Special > Transpose), the column names on line 1",
+        )
+    if in_header or renamed_columns(header):
+        return None
+    filled = [h for h in header if h]
+    numbers = sum(_NUMBER_CELL.fullmatch(h) is not None for h in filled)
+    if numbers >= 3 and 2 * numbers >= len(filled):
+        return _fatal(
+            f"no header line: line {first_line} holds data (no column of the data dictionary is "
+            "named)",
+            "no-header",
+            hint="add the column names as the first line (data/cohort-template.csv has them all)",
+        )
+    return None
+
+
 def times_read_as_years(os_months) -> bool:
     """Whether a cohort's overall survival times read as years, not months: 10 times or more
     (missing ones left out), none above 10 and their median below 2. Short follow-up can be
@@ -1319,7 +1381,7 @@ class _CsvStream:
                 ],
                 self.source,
             )
-        problem = _delimiter_problem(self.header)
+        problem = _delimiter_problem(self.header) or _layout_problem(head, self.header, first[0])
         if problem:
             self.close()
             raise CohortError([problem], self.source)
@@ -2089,6 +2151,16 @@ def _header_masked(problem: Problem) -> Problem:
     return dataclasses.replace(problem, column=privacy.printable_header(column))
 
 
+#: How many ``patient_id`` values give the shapes a column name is compared with
+#: (:meth:`CohortValidator.id_like_columns`).
+_SHAPE_SAMPLE = 1000
+
+
+def _shape(text: str) -> str:
+    """``text`` with each digit as ``9`` and each letter as ``a``: ``SYN001`` gives ``aaa999``."""
+    return "".join("9" if ch.isdigit() else "a" if ch.isalpha() else ch for ch in text)
+
+
 class CohortValidator:
     """Checks a cohort chunk by chunk: the schema, the cross-column rules, plausibility and
     (optionally) the identifier guard. Memory stays bounded by the chunk size plus a few
@@ -2648,6 +2720,29 @@ class CohortValidator:
             + self._near_repeats()
         )
 
+    def id_like_columns(self) -> list[str]:
+        """The cohort's column names that are not the data dictionary's and equal a
+        ``patient_id`` of the rows checked so far, or have the shape of one (the same run of
+        letters and digits: ``SYN084`` beside ``SYN001``): a table read transposed or without its
+        header line names its columns by patients' ids, which messages must not show.
+
+        Examples
+        --------
+        >>> validator = CohortValidator(["patient_id", "P7", "Q12", "note"], privacy_guard=False)
+        >>> validator.add(_frame_chunk(pd.DataFrame({"patient_id": ["P7", "P8"]})))
+        >>> validator.id_like_columns()
+        ['P7']
+        """
+        ids = np.concatenate(self._ids) if self._ids else np.empty(0, object)
+        present = ids[~_missing(ids)] if len(ids) else ids
+        shapes = {_shape(str(i)) for i in present[:_SHAPE_SAMPLE]}
+        found = set(present[np.isin(present, self.columns)].tolist()) if len(present) else set()
+        return [
+            c
+            for c in self.columns
+            if c not in SCHEMA and (c in found or (_shape(c) in shapes and _shape(c).count("9")))
+        ]
+
     def _time_units(self) -> list[Problem]:
         """A warning for each time column that looks like weeks or days
         (:func:`time_unit_signs`), unless it was refused as days already."""
@@ -3058,6 +3153,9 @@ class CohortReport:
     problems: list[Problem]
     warnings: list[Problem]
     notes: list[str] = field(default_factory=list)
+    #: column names that equal a patient's id or have an id's shape
+    #: (:meth:`CohortValidator.id_like_columns`): messages mask them
+    id_like: list[str] = field(default_factory=list)
 
     @property
     def fatal(self) -> bool:
@@ -3133,11 +3231,12 @@ def check_cohort_file(
                 progress(stream.rows, stream.bytes_read, stream.size)
     except CohortError as exc:
         return CohortReport(path.name, stream.rows, stream.names, exc.problems, exc.warnings)
+    id_like = validator.id_like_columns()  # before problems(), which lets the ids go
     found = stream.problems + validator.problems()
     errors = [p for p in found if p.severity != "warning"]
     warnings = [p for p in found if p.severity == "warning"]
     notes = stream.notes + validator.notes()
-    return CohortReport(path.name, stream.rows, stream.names, errors, warnings, notes)
+    return CohortReport(path.name, stream.rows, stream.names, errors, warnings, notes, id_like)
 
 
 def warning_lines(warnings: Iterable[Problem | str]) -> list[str]:

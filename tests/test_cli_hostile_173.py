@@ -1,0 +1,127 @@
+"""A tester's pass over the command line with a researcher's misshapen files (session 173):
+what it found, pinned.
+
+A table transposed (one patient per column) was read with the patients' ids as column names,
+and ``validate`` listed them as "not used by the book"; a file without its header line listed
+the first patient's id and values the same way; a column name holding a terminal's control
+sequence was printed raw (it cleared the screen). Every command runs in this process
+(:func:`analysis.__main__.main`); nothing here runs a chapter.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from test_cli_hostile import call_cli
+
+from analysis import COHORT_CSV
+from analysis.cohort import check_cohort_file
+
+
+def _rows():
+    with open(COHORT_CSV, newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+def _write(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def _ids(rows):
+    return [r[0] for r in rows[1:]]
+
+
+# ------------------------------------------------------------------ 1. a table transposed
+def test_transposed_table_is_one_error_that_names_no_patient(tmp_path, capsys):
+    rows = _rows()
+    path = _write(tmp_path / "flipped.csv", list(zip(*rows, strict=True)))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, out, err = call_cli(["validate", str(path)], capsys)
+    assert code == 2
+    assert "1 problem" in out
+    assert "one patient per column" in out and "put one patient per row" in out
+    assert "not used by the book" not in out
+    for pid in _ids(rows):
+        assert pid not in out + err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+
+
+def test_column_named_like_a_patient_id_is_masked(tmp_path, capsys):
+    """Defence in depth: a column named by an id of the file (or shaped like one) is masked
+    wherever validate lists the columns it does not use."""
+    rows = _rows()
+    header = rows[0]
+    drop = header.index("age_years")
+    flipped = [[c for i, c in enumerate(r) if i != drop] + [""] * 2 for r in rows]
+    flipped[0][-2:] = [rows[5][0], "SYN999"]
+    path = _write(tmp_path / "mine.csv", flipped)
+    code, out, _ = call_cli(["validate", str(path)], capsys)
+    assert code == 1
+    assert "not used by the book: '[masked]', '[masked]'" in out
+    assert rows[5][0] not in out and "SYN999" not in out
+    assert check_cohort_file(path).id_like == [rows[5][0], "SYN999"]
+
+
+def test_valid_cohort_with_an_id_named_column_masks_it_in_the_ok_line(tmp_path, capsys):
+    rows = _rows()
+    rows[0].append(rows[3][0])
+    for r in rows[1:]:
+        r.append("")
+    path = _write(tmp_path / "mine.csv", rows)
+    code, out, _ = call_cli(["validate", str(path)], capsys)
+    assert code == 0
+    assert "not used by the book: [masked]" in out
+    assert rows[3][0] not in out
+
+
+# ----------------------------------------------------------------- 2. no header line
+def test_file_without_its_header_line_is_one_error_without_values(tmp_path, capsys):
+    rows = _rows()
+    path = _write(tmp_path / "noheader.csv", rows[1:])
+    code, out, err = call_cli(["validate", str(path)], capsys)
+    assert code == 2
+    assert "1 problem" in out
+    assert "no header line: line 1 holds data" in out
+    assert "appears more than once" not in out and "not used by the book" not in out
+    first = rows[1]
+    assert first[0] not in out + err
+    assert f"'{first[3]}'" not in out  # a value of the first patient (height)
+
+
+def test_header_in_another_language_is_not_called_data(tmp_path, capsys):
+    """Names that are no schema names and hold no numbers are still read as a header."""
+    rows = _rows()
+    rows[0] = [f"cột {i}" for i in range(len(rows[0]))]
+    path = _write(tmp_path / "vn.csv", rows)
+    code, out, _ = call_cli(["validate", str(path)], capsys)
+    assert code == 1
+    assert "no header line" not in out
+    assert "required column is missing" in out
+
+
+# ------------------------------------------------------- 3. control characters in a name
+def test_control_characters_in_a_column_name_are_escaped(tmp_path, capsys):
+    rows = _rows()
+    rows[0].append("note\x1b[2J")
+    for r in rows[1:]:
+        r.append("")
+    path = _write(tmp_path / "mine.csv", rows)
+    code, out, err = call_cli(["validate", str(path)], capsys)
+    assert code == 0
+    assert "\x1b" not in out + err
+    assert "note\\x1b[2J" in out
+
+
+def test_invisible_characters_in_a_column_name_are_escaped_in_every_list(tmp_path, capsys):
+    rows = _rows()
+    rows[0][rows[0].index("age_years")] = "Age\u200b"
+    rows[0].append("note\x07")
+    for r in rows[1:]:
+        r.append("")
+    path = _write(tmp_path / "mine.csv", rows)
+    code, out, err = call_cli(["validate", str(path)], capsys)
+    assert code == 1
+    assert "\u200b" not in out + err and "\x07" not in out + err
+    assert "'Age\\u200b'" in out and "'note\\x07'" in out
