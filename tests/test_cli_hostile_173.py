@@ -10,11 +10,21 @@ sequence was printed raw (it cleared the screen). Every command runs in this pro
 
 from __future__ import annotations
 
+import argparse
 import csv
+import re
+import sys
 
+import nbformat
+import papermill
+import pytest
 from test_cli_hostile import call_cli
+from test_cohort import enough_rows, write
+from test_runner import CHAPTER_B
 
 from analysis import COHORT_CSV
+from analysis.__main__ import main
+from analysis.cli import synthesize as cli_synthesize
 from analysis.cohort import check_cohort_file
 
 
@@ -125,3 +135,74 @@ def test_invisible_characters_in_a_column_name_are_escaped_in_every_list(tmp_pat
     assert code == 1
     assert "\u200b" not in out + err and "\x07" not in out + err
     assert "'Age\\u200b'" in out and "'note\\x07'" in out
+
+
+# ------------------------------------------------- 4. progress in a log (stderr not a tty)
+def _fake_chapters(tmp_path, monkeypatch):
+    """Two chapters whose execution is faked: the first "runs" (returned as read), the second
+    stops the run; what papermill was asked for is recorded."""
+    chapters = tmp_path / "chapters"
+    chapters.mkdir()
+    (chapters / "01-a.md").write_text(CHAPTER_B, encoding="utf-8")
+    (chapters / "02-b.md").write_text(CHAPTER_B, encoding="utf-8")
+    cohort = write(tmp_path, enough_rows(), name="mine.csv")
+    bars = []
+
+    def execute_notebook(nb, out, **kwargs):
+        bars.append(kwargs["progress_bar"])
+        if len(bars) == 2:
+            raise RuntimeError("stop here")
+        nbformat.write(nb, out)
+        return nb
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
+    return chapters, cohort, bars
+
+
+def test_run_into_a_log_draws_no_bar_and_says_when_each_chapter_ends(tmp_path, monkeypatch, capsys):
+    chapters, cohort, bars = _fake_chapters(tmp_path, monkeypatch)
+    argv = ["run", "--cohort", str(cohort), "--out", str(tmp_path / "reports" / "r")]
+    try:
+        main([*argv, "--chapters-dir", str(chapters)])
+    except RuntimeError as exc:  # the fake's stop: the run ends there
+        assert str(exc) == "stop here"
+    err = capsys.readouterr().err
+    assert bars == [False, False]  # stderr is captured: not a terminal
+    assert "\r" not in err
+    lines = err.splitlines()
+    assert lines[lines.index("[1/2] 01-a") + 1].startswith("[1/2] 01-a: done in ")
+    assert re.fullmatch(r"\[1/2\] 01-a: done in \d+\.\d s", lines[lines.index("[1/2] 01-a") + 1])
+    assert "[2/2] 02-b" in lines
+
+
+def test_run_on_a_terminal_keeps_papermills_bar(tmp_path, monkeypatch, capsys):
+    chapters, cohort, bars = _fake_chapters(tmp_path, monkeypatch)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    argv = ["run", "--cohort", str(cohort), "--out", str(tmp_path / "reports" / "r")]
+    try:
+        main([*argv, "--chapters-dir", str(chapters)])
+    except RuntimeError as exc:
+        assert str(exc) == "stop here"
+    err = capsys.readouterr().err
+    assert bars == [True, True]
+    assert "done in" not in err  # the bar shows it
+
+
+@pytest.mark.parametrize("tty", [False, True])
+def test_synthesize_draws_its_bar_only_on_a_terminal(tty, tmp_path, monkeypatch, capsys):
+    seen = []
+
+    def fake(seed, progress, **kwargs):
+        seen.append(progress)
+        raise KeyboardInterrupt  # stop before the half-minute of work
+
+    monkeypatch.setattr(cli_synthesize, "synthesize", fake)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
+    with pytest.raises(KeyboardInterrupt):
+        cli_synthesize.run(
+            argparse.Namespace(
+                seed=7, chains=1, steps=cli_synthesize.MIN_STEPS, cox_steps=0, force=False,
+                out=tmp_path / "c.csv", quiet=False,
+            )
+        )  # fmt: skip
+    assert seen == [tty]

@@ -102,7 +102,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--quiet",
         action="store_true",
-        help="no progress bars (the chapter names still show, and a cell running 15 s or longer)",
+        help="no progress bars (the chapter names still show, as each starts and ends, and a "
+        "cell running 15 s or longer); there are none either when stderr is not a terminal",
     )
     parser.epilog = EPILOG.format(chapters=_chapter_list())
 
@@ -172,7 +173,9 @@ def _run(args: argparse.Namespace, stops: SignalStops) -> int:
             chapters=args.chapters,
             chapters_dir=args.chapters_dir,
             force=args.force,
-            progress=not args.quiet,
+            # bars only on a terminal: in a log (2>log, nohup, CI) their carriage returns made
+            # one unreadable line; there, each chapter says when it ends instead
+            progress=not args.quiet and sys.stderr.isatty(),
         )
     except CohortError as exc:
         n = len(exc.problems)

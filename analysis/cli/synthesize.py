@@ -200,7 +200,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "or where the arithmetic is not the reference's (NumPy's AVX-512 loops, or a C library "
         "whose exp and log round otherwise; the command says so before it starts)",
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bar (there is none either when stderr is not a terminal)",
+    )
     parser.epilog = EPILOG
 
 
@@ -265,7 +269,9 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     df = synthesize(
         args.seed,
-        progress=not args.quiet,
+        # a bar only on a terminal: in a log (2>log, nohup, CI) its carriage returns made
+        # one unreadable line of every redraw
+        progress=not args.quiet and sys.stderr.isatty(),
         chains=args.chains,
         steps=args.steps,
         cox_steps=args.cox_steps,
