@@ -14,10 +14,12 @@ import argparse
 import csv
 import re
 import sys
+from pathlib import Path
 
 import nbformat
 import papermill
 import pytest
+from cli_output import unwrapped
 from test_cli_hostile import call_cli
 from test_cohort import enough_rows, write
 from test_runner import CHAPTER_B
@@ -26,6 +28,8 @@ from analysis import COHORT_CSV
 from analysis.__main__ import main
 from analysis.cli import synthesize as cli_synthesize
 from analysis.cohort import check_cohort_file
+from analysis.formatting import display_width, wrapped
+from analysis.runner import CHAPTERS_DIR, BookRun, ChapterRun, discover_chapters
 
 
 def _rows():
@@ -206,3 +210,54 @@ def test_synthesize_draws_its_bar_only_on_a_terminal(tty, tmp_path, monkeypatch,
             )
         )  # fmt: skip
     assert seen == [tty]
+
+
+# ------------------------------------------- 5. one-line messages wrap at 80 columns
+def _widths(text):
+    return [display_width(line) for line in text.splitlines()]
+
+
+def test_run_refusing_an_out_that_is_no_report_wraps_at_80(tmp_path, capsys, monkeypatch):
+    """Was one line of 150 characters. (A path longer than a line stays whole: a short one.)"""
+    monkeypatch.chdir(tmp_path)
+    out = Path("nonempty")
+    out.mkdir()
+    (out / "mine.txt").write_text("mine", encoding="utf-8")
+    code = main(["run", "--out", str(out), "--chapters", "01"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert max(_widths(err)) <= 80, err
+    assert unwrapped(err).startswith(f"error: --out {out}: exists and is not a report written")
+    assert all(line.startswith("  ") for line in err.splitlines()[1:])  # as validate's
+    assert (out / "mine.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_synthesize_refusing_an_existing_file_wraps_at_80(tmp_path, capsys, monkeypatch):
+    """Was one line of 174 characters."""
+    monkeypatch.chdir(tmp_path)
+    target = Path("afile")
+    target.write_text("mine", encoding="utf-8")
+    code = main(["synthesize", "--out", str(target)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.splitlines()) > 1 and max(_widths(err)) <= 80, err
+    assert "--force" in unwrapped(err)
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_dose_refusal_wraps_at_80(capsys):
+    code = main(["dose", "--height-cm", "40", "--weight-kg", "65"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.splitlines()) == 2 and max(_widths(err)) <= 80, err
+    assert unwrapped(err).startswith("error: --height-cm: height_cm = 40 is outside")
+
+
+def test_run_summary_wraps_at_80():
+    """The closing 'ran 10 chapters (01-data, …) on X in 60.8 s' was 158 characters."""
+    names = [p.stem for p in discover_chapters(CHAPTERS_DIR)]
+    run = BookRun(Path("reports/mine"), "my_cohort.csv")
+    run.chapters = [ChapterRun(n, f"{n}.ipynb", f"chapters/{n}.html", 6.08) for n in names]
+    assert len(run.summary().splitlines()[0]) > 80  # the text itself is one line
+    printed = wrapped(run.summary())
+    assert max(_widths(printed)) <= 80
+    assert unwrapped(printed) == run.summary()

@@ -27,7 +27,7 @@ from analysis.cli import (
     refuse_unexpanded_home,
     unusable_path,
 )
-from analysis.formatting import count
+from analysis.formatting import count, wrapped
 from analysis.synthesis import (
     COX_STEPS,
     DEFAULT_CHAINS,
@@ -259,13 +259,15 @@ def run(args: argparse.Namespace) -> int:
     changed = changed_options(args) if is_book_file(args.out, COHORT_CSV) else []
     if changed:  # with --force: said before the work, so that it can still be stopped
         print(
-            f"note: --force: replacing data/cohort.csv with the cohort of {', '.join(changed)} "
-            "(git checkout data/cohort.csv restores the committed one)",
+            wrapped(
+                f"note: --force: replacing data/cohort.csv with the cohort of "
+                f"{', '.join(changed)} (git checkout data/cohort.csv restores the committed one)"
+            ),
             file=sys.stderr,
         )
     note = numerics.kernel_note()
     if note is not None:  # said before the half-minute, so that it can be stopped
-        print(note, file=sys.stderr)
+        print(wrapped(note), file=sys.stderr)
     start = time.perf_counter()
     df = synthesize(
         args.seed,
@@ -284,14 +286,19 @@ def run(args: argparse.Namespace) -> int:
     table = target_table(df)
     counts = table["verdict"].value_counts()
     print(
-        f"wrote {args.out} ({count(len(df))} patients, seed {args.seed}); targets: "
-        f"{counts.get('hit', 0)} hit, {counts.get('missed', 0)} missed, "
-        f"{counts.get('infeasible', 0)} infeasible; {wall:.1f} s"
+        wrapped(
+            f"wrote {args.out} ({count(len(df))} patients, seed {args.seed}); targets: "
+            f"{counts.get('hit', 0)} hit, {counts.get('missed', 0)} missed, "
+            f"{counts.get('infeasible', 0)} infeasible; {wall:.1f} s"
+        )
     )
     for row in table[table["verdict"] != "hit"].itertuples(index=False):
         print(
-            f"  {row.verdict:<10} {row.id}: published {row.published}, computed {row.computed} "
-            f"({row.distance:g} unit{'' if row.distance == 1 else 's'} of the last digit)"
+            wrapped(
+                f"  {row.verdict:<10} {row.id}: published {row.published}, computed "
+                f"{row.computed} ({row.distance:g} unit{'' if row.distance == 1 else 's'} of the "
+                "last digit)"
+            )
         )
     loss = df.attrs.get("loss", {})
     if args.cox_steps == 0:  # printed "Cox phase: Table 2 loss nan -> nan"
