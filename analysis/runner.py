@@ -574,6 +574,8 @@ _PARTIAL_INFIX = ".partial-"
 
 class RunInterrupted(KeyboardInterrupt):
     """SIGINT, SIGTERM or SIGHUP arrived during a run; the partial output has been removed.
+    ``kept``: the earlier report at ``--out`` (``--force``), left unchanged, which the message
+    names (it said "no report written", as if the earlier one were gone too).
 
     A :class:`KeyboardInterrupt` so that asyncio (papermill's kernel client) lets it through
     instead of logging it from a callback and carrying on.
@@ -585,17 +587,25 @@ class RunInterrupted(KeyboardInterrupt):
     ('SIGTERM', True)
     >>> print(error)
     interrupted by SIGTERM: no report written (partial output removed)
+    >>> print(RunInterrupted(signal.SIGINT, kept=Path("reports/mine")))
+    interrupted by SIGINT: no new report written (partial output removed); the earlier report in reports/mine is unchanged
     """
 
-    def __init__(self, signum: int, written: Path | None = None):
+    def __init__(self, signum: int, written: Path | None = None, kept: Path | None = None):
         self.signum = signum
         self.written = written
+        self.kept = kept
         try:
             name = signal.Signals(signum).name
         except ValueError:  # pragma: no cover - any other signal number
             name = f"signal {signum}"
         self.signal_name = name
-        if written is None:
+        if written is None and kept is not None:
+            super().__init__(
+                f"interrupted by {name}: no new report written (partial output removed); the "
+                f"earlier report in {_show(kept)} is unchanged"
+            )
+        elif written is None:
             super().__init__(f"interrupted by {name}: no report written (partial output removed)")
         else:  # the signal came once the report was complete and in place: it is kept
             super().__init__(
@@ -3120,6 +3130,7 @@ def run_book(
     remove_stale_build_dirs()
     failed_dir = out.with_name(out.name + ".failed")
     run = BookRun(out=out, cohort=cohort.name, cohort_warnings=cohort_warnings)
+    earlier = out.is_dir()  # a report of this tool that --force replaces (check_output_dir)
     with signals_raise() as stops:
         work = _Workspace(out)
         build_root = None
@@ -3258,6 +3269,13 @@ def run_book(
                 failed = _keep_failed(work, failed_dir, failure, scrub)
             kind = SiteBuildFailed if failure.log_text is not None else ChapterFailed
             raise kind(failure.chapter, failure.cell, failure.line, failure.error, failed) from None
+        except RunInterrupted as stop:
+            with _signals_ignored():
+                work.discard()
+            if stop.written is None and stop.kept is None and earlier:
+                # --force on a report: the new one was being made beside it, never in it
+                raise RunInterrupted(stop.signum, kept=out) from None
+            raise
         except BaseException:
             with _signals_ignored():
                 work.discard()

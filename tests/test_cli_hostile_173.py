@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
+import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -24,10 +27,10 @@ from test_cli_hostile import call_cli
 from test_cohort import enough_rows, write
 from test_runner import CHAPTER_B
 
-from analysis import COHORT_CSV
+from analysis import COHORT_CSV, runner
 from analysis.__main__ import main
 from analysis.cli import synthesize as cli_synthesize
-from analysis.cohort import check_cohort_file
+from analysis.cohort import check_cohort_file, load_cohort
 from analysis.formatting import display_width, wrapped
 from analysis.runner import CHAPTERS_DIR, BookRun, ChapterRun, discover_chapters
 
@@ -202,13 +205,12 @@ def test_synthesize_draws_its_bar_only_on_a_terminal(tty, tmp_path, monkeypatch,
 
     monkeypatch.setattr(cli_synthesize, "synthesize", fake)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
-    with pytest.raises(KeyboardInterrupt):
-        cli_synthesize.run(
+    assert 130 == cli_synthesize.run(
             argparse.Namespace(
                 seed=7, chains=1, steps=cli_synthesize.MIN_STEPS, cox_steps=0, force=False,
-                out=tmp_path / "c.csv", quiet=False,
-            )
-        )  # fmt: skip
+            out=tmp_path / "c.csv", quiet=False,
+        )
+    )  # fmt: skip
     assert seen == [tty]
 
 
@@ -261,3 +263,121 @@ def test_run_summary_wraps_at_80():
     printed = wrapped(run.summary())
     assert max(_widths(printed)) <= 80
     assert unwrapped(printed) == run.summary()
+
+
+# ------------------------------------------------- 6. what an interrupt kept, said
+def _kernel_free(monkeypatch, build_site=None):
+    """run_book without a kernel or jupyter-book (as tests/test_runner.py's): each chapter
+    "executes" as written, the site is one index.html (``build_site`` may replace that step)."""
+
+    def execute(nb_in, target, **kwargs):
+        nbformat.write(nb_in, target)
+        return nb_in
+
+    def site(build_root, notebooks, index_md, **kwargs):
+        html = build_root / "_build" / "html"
+        html.mkdir(parents=True)
+        (html / "index.html").write_text("<html></html>", encoding="utf-8")
+        return html, []
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute)
+    monkeypatch.setattr(runner, "_build_site", build_site or site)
+
+
+def test_run_force_interrupted_says_the_earlier_report_is_unchanged(tmp_path, monkeypatch):
+    chapters = tmp_path / "chapters"
+    chapters.mkdir()
+    (chapters / "01-a.md").write_text(CHAPTER_B, encoding="utf-8")
+    cohort = write(tmp_path, enough_rows(), name="mine.csv")
+    _kernel_free(monkeypatch)
+    out = tmp_path / "reports" / "r"
+    runner.run_book(cohort, out, chapters_dir=chapters, progress=False, log=io.StringIO())
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+    def interrupted_build(build_root, notebooks, index_md, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):  # the handler runs between two bytecodes
+            pass
+        raise AssertionError("the signal did not stop the build")
+
+    monkeypatch.setattr(runner, "_build_site", interrupted_build)
+    with pytest.raises(runner.RunInterrupted) as info:
+        runner.run_book(
+            cohort, out, chapters_dir=chapters, force=True, progress=False, log=io.StringIO()
+        )
+    assert info.value.kept == out and info.value.written is None
+    assert str(info.value) == (
+        "interrupted by SIGINT: no new report written (partial output removed); the earlier "
+        f"report in {out} is unchanged"
+    )
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["r"]
+
+
+def test_run_interrupted_without_an_earlier_report_says_none_was_written(tmp_path, monkeypatch):
+    chapters = tmp_path / "chapters"
+    chapters.mkdir()
+    (chapters / "01-a.md").write_text(CHAPTER_B, encoding="utf-8")
+    cohort = write(tmp_path, enough_rows(), name="mine.csv")
+
+    def interrupted_build(build_root, notebooks, index_md, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):
+            pass
+        raise AssertionError("the signal did not stop the build")
+
+    _kernel_free(monkeypatch, interrupted_build)
+    out = tmp_path / "reports" / "r"
+    with pytest.raises(runner.RunInterrupted) as info:
+        runner.run_book(cohort, out, chapters_dir=chapters, progress=False, log=io.StringIO())
+    assert info.value.kept is None
+    assert str(info.value) == "interrupted by SIGINT: no report written (partial output removed)"
+
+
+def _interrupted_synthesize(tmp_path, monkeypatch, capsys, force, after_write=False):
+    target = tmp_path / "f.csv"
+
+    def fake(seed, progress, **kwargs):
+        if after_write:
+            return load_cohort().head(3)
+        raise KeyboardInterrupt
+
+    def write_then_interrupt(df, path):
+        Path(path).write_text("new", encoding="utf-8")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_synthesize, "synthesize", fake)
+    monkeypatch.setattr(cli_synthesize, "write_cohort_csv", write_then_interrupt)
+    monkeypatch.chdir(tmp_path)
+    code = cli_synthesize.run(
+        argparse.Namespace(
+            seed=7, chains=1, steps=cli_synthesize.MIN_STEPS, cox_steps=0, force=force,
+            out=Path("f.csv"), quiet=True,
+        )
+    )  # fmt: skip
+    return code, capsys.readouterr(), target
+
+
+def test_synthesize_force_interrupted_says_nothing_was_written_and_the_file_is_unchanged(
+    tmp_path, monkeypatch, capsys
+):
+    (tmp_path / "f.csv").write_text("earlier", encoding="utf-8")
+    code, (out, err), target = _interrupted_synthesize(tmp_path, monkeypatch, capsys, True)
+    assert code == 130 and out == ""
+    assert err == "interrupted: nothing was written; f.csv is unchanged\n"
+    assert target.read_text(encoding="utf-8") == "earlier"
+
+
+def test_synthesize_interrupted_before_creating_its_file(tmp_path, monkeypatch, capsys):
+    code, (out, err), target = _interrupted_synthesize(tmp_path, monkeypatch, capsys, False)
+    assert code == 130
+    assert err == "interrupted: nothing was written (f.csv was not created)\n"
+    assert not target.exists()
+
+
+def test_synthesize_interrupted_once_written_says_so(tmp_path, monkeypatch, capsys):
+    code, (out, err), target = _interrupted_synthesize(
+        tmp_path, monkeypatch, capsys, False, after_write=True
+    )
+    assert code == 130
+    assert err == "interrupted after f.csv was written\n"

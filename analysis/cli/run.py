@@ -16,7 +16,7 @@ Exit codes
     written or deleted.
 130, 143, 129
     interrupted by SIGINT, SIGTERM or SIGHUP (the terminal closed); the partial output was
-    removed, or, when the signal came once the report was complete and in place, the report
+    removed (an earlier report that ``--force`` was replacing is unchanged, and said so), or, when the signal came once the report was complete and in place, the report
     is kept and the message says it was written.
 """
 

@@ -269,6 +269,38 @@ def run(args: argparse.Namespace) -> int:
     if note is not None:  # said before the half-minute, so that it can be stopped
         print(wrapped(note), file=sys.stderr)
     start = time.perf_counter()
+    before = _identity(args.out)
+    try:
+        df = _synthesize_and_write(args)
+    except KeyboardInterrupt:  # Ctrl-C in the half-minute: said what was kept
+        print(wrapped(_interrupted(args.out, before)), file=sys.stderr)
+        return 130
+    wall = time.perf_counter() - start
+    _print_summary(args, df, wall)
+    return 0
+
+
+def _identity(path) -> tuple | None:
+    """What tells whether ``path`` was replaced: its inode and time of change, or None when it
+    is absent (or cannot be looked at)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_ino, info.st_ctime_ns, info.st_size
+
+
+def _interrupted(out, before) -> str:
+    """The message of a Ctrl-C: nothing written, ``out`` unchanged (when it is), or written."""
+    if _identity(out) != before:  # the file was in place when the signal came
+        return f"interrupted after {out} was written"
+    if before is None:
+        return f"interrupted: nothing was written ({out} was not created)"
+    return f"interrupted: nothing was written; {out} is unchanged"
+
+
+def _synthesize_and_write(args: argparse.Namespace):
+    """The cohort of ``args``, written to ``args.out`` in one piece."""
     df = synthesize(
         args.seed,
         # a bar only on a terminal: in a log (2>log, nohup, CI) its carriage returns made
@@ -282,7 +314,11 @@ def run(args: argparse.Namespace) -> int:
         write_cohort_csv(df, args.out)
     except OSError as exc:
         raise UsageError(f"--out {args.out}: cannot write ({exc.strerror or exc})") from exc
-    wall = time.perf_counter() - start
+    return df
+
+
+def _print_summary(args: argparse.Namespace, df, wall: float) -> None:
+    """What was written, the targets hit and missed, the Cox phase."""
     table = target_table(df)
     counts = table["verdict"].value_counts()
     print(
@@ -312,4 +348,3 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"  {block}: {row['hit']} hit, {row['missed']} missed, {row['infeasible']} infeasible"
         )
-    return 0
