@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import papermill
 import pytest
+from cli_output import unwrapped
 from cohort_runs import JUPYTEXT_HEAD, execute_chapter
 
 from analysis import COHORT_CSV, REPO_ROOT, bias, clinical, formatting, runner, scenarios, tables
@@ -139,7 +140,7 @@ def test_a_success_removes_every_unchanged_failed_folder_and_names_the_edited_on
 
     fail.unlink()
     assert main(argv) == 0, capsys.readouterr().err
-    out = capsys.readouterr().out
+    out = unwrapped(capsys.readouterr().out)  # the summary wraps at 80 columns
     assert sorted(p.name for p in reports.iterdir()) == [
         "r",
         "r.failed",
