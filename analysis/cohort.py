@@ -2282,6 +2282,12 @@ class CohortValidator:
     # -- one chunk --------------------------------------------------------------------------
     def add(self, chunk: _Chunk) -> None:
         """Check one chunk of rows."""
+        if len(chunk) == 0:
+            return
+        stubs = len(chunk)
+        chunk = self._without_id_only_rows(chunk)
+        stubs -= len(chunk)
+        self.rows += stubs  # rows of the file, counted, though not checked cell by cell
         n = len(chunk)
         if n == 0:
             return
@@ -2317,6 +2323,45 @@ class CohortValidator:
         if self._rows is not None:
             self._hash_rows(chunk)
         self.rows += n
+
+    def _without_id_only_rows(self, chunk: _Chunk) -> _Chunk:
+        """``chunk`` without its rows whose only filled cell is the ``patient_id`` (a row left
+        at the end of a sheet, ``SYN083,,,,``), filed as one problem naming their lines, never
+        their ids: each was a problem of every required column (20 items for one row)."""
+        ids = chunk.columns.get("patient_id")
+        others = [name for name in chunk.columns if name != "patient_id"]
+        if ids is None or not others:
+            return chunk
+        stub = ~_missing(ids)
+        for name in others:
+            stub &= _missing(chunk.columns[name])
+            coded = chunk.written.get(name)
+            if coded is not None:  # "NA" written: filled with a missing-value code
+                stub &= np.equal(coded, None)
+            if not stub.any():
+                return chunk
+        lines = chunk.lines
+
+        def make(i: int) -> RowRef:
+            return RowRef(int(lines[i]) if lines is not None else None, position=chunk.start + i)
+
+        self.issues.add(
+            (2, -1, 0),
+            None,
+            "only patient_id is filled (every other cell of the row is empty)",
+            "id-only-row",
+            np.flatnonzero(stub),
+            make,
+            "delete the row, or complete it",
+        )
+        keep = ~stub
+        return _Chunk(
+            {name: cells[keep] for name, cells in chunk.columns.items()},
+            lines[keep] if lines is not None else None,
+            chunk.start,
+            {name: (codes[keep], texts) for name, (codes, texts) in chunk.factors.items()},
+            {name: coded[keep] for name, coded in chunk.written.items()},
+        )
 
     def _hash_rows(self, chunk: _Chunk) -> None:
         """Keep a hash of each row's cells but its id, and of its id (:meth:`_repeated_rows`)."""

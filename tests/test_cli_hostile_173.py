@@ -381,3 +381,32 @@ def test_synthesize_interrupted_once_written_says_so(tmp_path, monkeypatch, caps
     )
     assert code == 130
     assert err == "interrupted after f.csv was written\n"
+
+
+# ------------------------------------------ 7. a row with only its patient_id filled
+def test_a_row_with_only_its_id_is_one_problem_without_the_id(tmp_path, capsys):
+    rows = _rows()
+    rows.append(["SYN083"] + [""] * (len(rows[0]) - 1))
+    path = _write(tmp_path / "mine.csv", rows)
+    code, out, err = call_cli(["validate", str(path)], capsys)
+    assert code == 1
+    assert out.splitlines()[1:] == [
+        "  - file: only patient_id is filled (every other cell of the row is empty) — 1 row: "
+        "line 84 [delete the row, or complete it]"
+    ]
+    assert "SYN083" not in out + err
+    report = check_cohort_file(path)
+    assert report.rows == 83 and [p.code for p in report.problems] == ["id-only-row"]
+
+
+def test_rows_with_only_their_ids_beside_other_problems(tmp_path, capsys):
+    """Each such row is named once, the other rows are checked as before."""
+    rows = _rows()
+    rows[5][rows[0].index("sex")] = "X"
+    rows[7:7] = [["SYN900"] + [""] * (len(rows[0]) - 1)] * 2
+    path = _write(tmp_path / "mine.csv", rows)
+    report = check_cohort_file(path)
+    assert [p.code for p in report.problems] == ["id-only-row", "category"]
+    first = report.problems[0]
+    assert [r.line for r in first.rows] == [8, 9]
+    assert not any(p.code == "missing-value" for p in report.problems)
