@@ -1258,6 +1258,18 @@ def _file_name_problem(path: Path) -> Problem | None:
     )
 
 
+def _system_path(path) -> bool:
+    """Whether ``path`` is as typed in the system's device or process folders (``/dev/null``,
+    ``/dev/stdin``, ``/proc/self/fd/0``): a message shows it whole, as no person is named in it.
+
+    Examples
+    --------
+    >>> _system_path("/dev/null"), _system_path("/home/me/cohort.csv")
+    (True, False)
+    """
+    return str(path).startswith(("/dev/", "/proc/"))
+
+
 def _shown_file_name(name: str) -> str:
     """A file's name as a message shows it: masked (:func:`analysis.privacy.mask_file_name`)
     when it holds a direct identifier, and on one line (a newline or another control character
@@ -1286,8 +1298,11 @@ class _CsvStream:
             if stat.S_ISDIR(info.st_mode):
                 raise IsADirectoryError
             if not stat.S_ISREG(info.st_mode):
+                # the system's devices by their path as given: "/dev/null", not "null" (a
+                # file elsewhere by its name only: a folder's name may name a patient)
+                typed = _show_text(str(path)) if _system_path(path) else name
                 raise CohortError(
-                    [_fatal(f"{name} is not a regular file (a pipe or device)", "not-a-file", "")],
+                    [_fatal(f"{typed} is not a regular file (a pipe or device)", "not-a-file", "")],
                     self.source,
                 )
             self.size = info.st_size
@@ -1901,7 +1916,22 @@ def _number_hint(bad: list[str]) -> str:
         )
     if any(t.upper() in _SPREADSHEET_ERRORS for t in bad):
         hints.append("a spreadsheet error (#N/A, #VALUE! …): fix the formula, or paste values only")
+    if any(_DAY_MONTH.fullmatch(t) for t in bad):
+        hints.append(_EXCEL_DATE_HINT)
     return "; ".join(hints)
+
+
+#: English month names as a spreadsheet abbreviates (or spells) them.
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}"
+#: A day and a month (``12-Mar``, ``Mar-12``, ``3-Dec``, ``12/Mar/24``): a number, a fraction or a
+#: range such as 3-12 that Excel turned into a date as it was pasted.
+_DAY_MONTH = re.compile(
+    rf"(?:[0-9]{{1,2}}[-/. ]{_MONTH_NAME}|{_MONTH_NAME}[-/. ][0-9]{{1,4}})(?:[-/. ][0-9]{{2,4}})?",
+    re.IGNORECASE,
+)
+_EXCEL_DATE_HINT = (
+    "Excel turned a number into a date: format the column as Text (or Number) before pasting"
+)
 
 
 #: A number written with a thousands separator, as a spreadsheet shows it in Vietnam and most of

@@ -3065,6 +3065,7 @@ def run_book(
     started = time.monotonic()
     chapters_dir = Path(chapters_dir).resolve()
     given = Path(os.fsdecode(cohort)).name  # as typed: /dev/stdin resolves to pts/0 or null
+    cohort_typed = cohort
     try:
         cohort = Path(cohort).resolve()
         special = cohort.exists() and not cohort.is_file() and not cohort.is_dir()
@@ -3079,7 +3080,15 @@ def run_book(
     out = check_output_dir(out, cohort=cohort, chapters_dir=chapters_dir, force=force)
     if special:
         # a pipe or a device would block or never end: refuse it before reading a byte
-        shown = given if file_name_identifier(given) is None else mask_file_name(given)
+        # a device as typed (/dev/null, not null); a file elsewhere by its name (masked when
+        # that holds an identifier), as every message names the cohort
+        typed = os.fsdecode(cohort_typed)
+        system = typed.startswith(("/dev/", "/proc/"))
+        shown = (
+            (typed if system else given)
+            if file_name_identifier(given) is None
+            else mask_file_name(given)
+        )
         raise RunnerError(f"--cohort {_show(shown)}: not a regular file (a pipe or device)")
     try:  # the site is built in a temporary folder: TMPDIR, else /tmp, /var/tmp, /usr/tmp, here
         tempfile.gettempdir()

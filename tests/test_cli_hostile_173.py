@@ -410,3 +410,41 @@ def test_rows_with_only_their_ids_beside_other_problems(tmp_path, capsys):
     first = report.problems[0]
     assert [r.line for r in first.rows] == [8, 9]
     assert not any(p.code == "missing-value" for p in report.problems)
+
+
+# --------------------------------------------- 8. a number that Excel turned into a date
+def test_day_month_text_in_a_numeric_column_gets_the_excel_hint(tmp_path, capsys):
+    rows = _rows()
+    col = rows[0].index("response_month")
+    for i, text in zip((1, 2, 3), ("12-Mar", "Mar-12", "3-Dec"), strict=True):
+        rows[i][col] = text
+    path = _write(tmp_path / "mine.csv", rows)
+    code, out, _ = call_cli(["validate", str(path)], capsys)
+    assert code == 1
+    [line] = [ln for ln in out.splitlines() if "column response_month" in ln]
+    assert line.endswith(
+        "[Excel turned a number into a date: format the column as Text (or Number) before pasting]"
+    )
+    assert "12-Mar" not in out  # a text value is described, not shown, as before
+
+
+def test_other_text_in_a_numeric_column_gets_no_excel_hint(tmp_path, capsys):
+    rows = _rows()
+    rows[1][rows[0].index("response_month")] = "March"
+    path = _write(tmp_path / "mine.csv", rows)
+    code, out, _ = call_cli(["validate", str(path)], capsys)
+    assert code == 1 and "Excel turned" not in out
+
+
+# ---------------------------------------------------------- 9. a device, by its path
+def test_dev_null_is_named_by_its_path(capsys):
+    code, out, _ = call_cli(["validate", "/dev/null"], capsys)
+    assert code == 2
+    assert "  - file: /dev/null is not a regular file (a pipe or device)" in out.splitlines()
+
+
+def test_run_names_dev_null_by_its_path(tmp_path, capsys):
+    code, _, err = call_cli(["run", "--cohort", "/dev/null", "--out", str(tmp_path / "r")], capsys)
+    assert code == 2
+    assert err == "error: --cohort /dev/null: not a regular file (a pipe or device)\n"
+    assert not (tmp_path / "r").exists()
