@@ -38,6 +38,7 @@ try:
         validate,
         version_line,
     )
+    from analysis.formatting import wrapped
 except KeyboardInterrupt:  # Ctrl-C while the modules load: the same line and code as later
     print("interrupted", file=sys.stderr)
     sys.exit(130)
@@ -254,7 +255,8 @@ def _main(argv: list[str] | None) -> int:
         _silence_stdout(stream)
         return 2
     except UsageError as exc:
-        print(f"error: {scrubbed(str(exc), words)}", file=sys.stderr)
+        # wrapped at 80 columns as validate's messages are: a refusal of --out was 150 long
+        print(wrapped(f"error: {scrubbed(str(exc), words)}"), file=sys.stderr)
         return 2
     finally:
         sys.stdout = stream

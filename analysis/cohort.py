@@ -1104,6 +1104,68 @@ def _header_below(head: bytes, first_line: int) -> int | None:
     return None
 
 
+_NUMBER_CELL = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)")
+
+
+def _first_records(head: bytes, n: int = 30) -> list[list[str]]:
+    """The first ``n`` non-blank records of the file's first bytes ``head`` (a last line cut
+    short left out when there are more)."""
+    lines = head.decode("utf-8-sig", errors="replace").splitlines(keepends=True)
+    if len(lines) > 1 and not lines[-1].endswith(("\n", "\r")):
+        lines.pop()
+    records: list[list[str]] = []
+    try:
+        for fields in csv.reader(lines):
+            if any(f.strip() for f in fields):
+                records.append([_header_cell(f) for f in fields])
+                if len(records) == n:
+                    break
+    except csv.Error:
+        pass
+    return records
+
+
+def _layout_problem(head: bytes, header: list[str], first_line: int) -> Problem | None:
+    """A file whose first line is not a header, or None: the table transposed (one patient per
+    column, the data dictionary's names down the first column) or its header line missing (line
+    1 holds a patient's values). Read, the first made every patient's id a column name, the
+    second the first patient's values, and both were listed as columns "not used by the book".
+    The message names no value of the file. Read from the file's first bytes ``head``.
+
+    Examples
+    --------
+    >>> flipped = b"patient_id,P1,P2\\nage_years,60,70\\nsex,M,F\\necog_ps,0,1\\n"
+    >>> _layout_problem(flipped, ["patient_id", "P1", "P2"], 1).code
+    'transposed'
+    >>> print(_layout_problem(b"P1,60,M,1.2,0\\n", ["P1", "60", "M", "1.2", "0"], 1).rule)
+    no header line: line 1 holds data (no column of the data dictionary is named)
+    >>> _layout_problem(b"patient_id,age_years\\nP1,60\\n", ["patient_id", "age_years"], 1)
+    """
+    in_header = sum(h in SCHEMA for h in header)
+    records = _first_records(head)
+    down = sum(bool(r) and r[0] in SCHEMA for r in records)
+    if down >= 3 and in_header < 3:
+        return _fatal(
+            "holds one patient per column, not per row: its first column holds the data "
+            "dictionary's column names (transposed?)",
+            "transposed",
+            hint="put one patient per row: transpose the table back (in a spreadsheet: copy it, "
+            "then Paste Special > Transpose), the column names on line 1",
+        )
+    if in_header or renamed_columns(header):
+        return None
+    filled = [h for h in header if h]
+    numbers = sum(_NUMBER_CELL.fullmatch(h) is not None for h in filled)
+    if numbers >= 3 and 2 * numbers >= len(filled):
+        return _fatal(
+            f"no header line: line {first_line} holds data (no column of the data dictionary is "
+            "named)",
+            "no-header",
+            hint="add the column names as the first line (data/cohort-template.csv has them all)",
+        )
+    return None
+
+
 def times_read_as_years(os_months) -> bool:
     """Whether a cohort's overall survival times read as years, not months: 10 times or more
     (missing ones left out), none above 10 and their median below 2. Short follow-up can be
@@ -1196,6 +1258,18 @@ def _file_name_problem(path: Path) -> Problem | None:
     )
 
 
+def _system_path(path) -> bool:
+    """Whether ``path`` is as typed in the system's device or process folders (``/dev/null``,
+    ``/dev/stdin``, ``/proc/self/fd/0``): a message shows it whole, as no person is named in it.
+
+    Examples
+    --------
+    >>> _system_path("/dev/null"), _system_path("/home/me/cohort.csv")
+    (True, False)
+    """
+    return str(path).startswith(("/dev/", "/proc/"))
+
+
 def _shown_file_name(name: str) -> str:
     """A file's name as a message shows it: masked (:func:`analysis.privacy.mask_file_name`)
     when it holds a direct identifier, and on one line (a newline or another control character
@@ -1224,8 +1298,11 @@ class _CsvStream:
             if stat.S_ISDIR(info.st_mode):
                 raise IsADirectoryError
             if not stat.S_ISREG(info.st_mode):
+                # the system's devices by their path as given: "/dev/null", not "null" (a
+                # file elsewhere by its name only: a folder's name may name a patient)
+                typed = _show_text(str(path)) if _system_path(path) else name
                 raise CohortError(
-                    [_fatal(f"{name} is not a regular file (a pipe or device)", "not-a-file", "")],
+                    [_fatal(f"{typed} is not a regular file (a pipe or device)", "not-a-file", "")],
                     self.source,
                 )
             self.size = info.st_size
@@ -1319,7 +1396,7 @@ class _CsvStream:
                 ],
                 self.source,
             )
-        problem = _delimiter_problem(self.header)
+        problem = _delimiter_problem(self.header) or _layout_problem(head, self.header, first[0])
         if problem:
             self.close()
             raise CohortError([problem], self.source)
@@ -1839,7 +1916,22 @@ def _number_hint(bad: list[str]) -> str:
         )
     if any(t.upper() in _SPREADSHEET_ERRORS for t in bad):
         hints.append("a spreadsheet error (#N/A, #VALUE! …): fix the formula, or paste values only")
+    if any(_DAY_MONTH.fullmatch(t) for t in bad):
+        hints.append(_EXCEL_DATE_HINT)
     return "; ".join(hints)
+
+
+#: English month names as a spreadsheet abbreviates (or spells) them.
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}"
+#: A day and a month (``12-Mar``, ``Mar-12``, ``3-Dec``, ``12/Mar/24``): a number, a fraction or a
+#: range such as 3-12 that Excel turned into a date as it was pasted.
+_DAY_MONTH = re.compile(
+    rf"(?:[0-9]{{1,2}}[-/. ]{_MONTH_NAME}|{_MONTH_NAME}[-/. ][0-9]{{1,4}})(?:[-/. ][0-9]{{2,4}})?",
+    re.IGNORECASE,
+)
+_EXCEL_DATE_HINT = (
+    "Excel turned a number into a date: format the column as Text (or Number) before pasting"
+)
 
 
 #: A number written with a thousands separator, as a spreadsheet shows it in Vietnam and most of
@@ -2089,6 +2181,16 @@ def _header_masked(problem: Problem) -> Problem:
     return dataclasses.replace(problem, column=privacy.printable_header(column))
 
 
+#: How many ``patient_id`` values give the shapes a column name is compared with
+#: (:meth:`CohortValidator.id_like_columns`).
+_SHAPE_SAMPLE = 1000
+
+
+def _shape(text: str) -> str:
+    """``text`` with each digit as ``9`` and each letter as ``a``: ``SYN001`` gives ``aaa999``."""
+    return "".join("9" if ch.isdigit() else "a" if ch.isalpha() else ch for ch in text)
+
+
 class CohortValidator:
     """Checks a cohort chunk by chunk: the schema, the cross-column rules, plausibility and
     (optionally) the identifier guard. Memory stays bounded by the chunk size plus a few
@@ -2210,6 +2312,12 @@ class CohortValidator:
     # -- one chunk --------------------------------------------------------------------------
     def add(self, chunk: _Chunk) -> None:
         """Check one chunk of rows."""
+        if len(chunk) == 0:
+            return
+        stubs = len(chunk)
+        chunk = self._without_id_only_rows(chunk)
+        stubs -= len(chunk)
+        self.rows += stubs  # rows of the file, counted, though not checked cell by cell
         n = len(chunk)
         if n == 0:
             return
@@ -2245,6 +2353,45 @@ class CohortValidator:
         if self._rows is not None:
             self._hash_rows(chunk)
         self.rows += n
+
+    def _without_id_only_rows(self, chunk: _Chunk) -> _Chunk:
+        """``chunk`` without its rows whose only filled cell is the ``patient_id`` (a row left
+        at the end of a sheet, ``SYN083,,,,``), filed as one problem naming their lines, never
+        their ids: each was a problem of every required column (20 items for one row)."""
+        ids = chunk.columns.get("patient_id")
+        others = [name for name in chunk.columns if name != "patient_id"]
+        if ids is None or not others:
+            return chunk
+        stub = ~_missing(ids)
+        for name in others:
+            stub &= _missing(chunk.columns[name])
+            coded = chunk.written.get(name)
+            if coded is not None:  # "NA" written: filled with a missing-value code
+                stub &= np.equal(coded, None)
+            if not stub.any():
+                return chunk
+        lines = chunk.lines
+
+        def make(i: int) -> RowRef:
+            return RowRef(int(lines[i]) if lines is not None else None, position=chunk.start + i)
+
+        self.issues.add(
+            (2, -1, 0),
+            None,
+            "only patient_id is filled (every other cell of the row is empty)",
+            "id-only-row",
+            np.flatnonzero(stub),
+            make,
+            "delete the row, or complete it",
+        )
+        keep = ~stub
+        return _Chunk(
+            {name: cells[keep] for name, cells in chunk.columns.items()},
+            lines[keep] if lines is not None else None,
+            chunk.start,
+            {name: (codes[keep], texts) for name, (codes, texts) in chunk.factors.items()},
+            {name: coded[keep] for name, coded in chunk.written.items()},
+        )
 
     def _hash_rows(self, chunk: _Chunk) -> None:
         """Keep a hash of each row's cells but its id, and of its id (:meth:`_repeated_rows`)."""
@@ -2647,6 +2794,29 @@ class CohortValidator:
             + self._repeated_rows()
             + self._near_repeats()
         )
+
+    def id_like_columns(self) -> list[str]:
+        """The cohort's column names that are not the data dictionary's and equal a
+        ``patient_id`` of the rows checked so far, or have the shape of one (the same run of
+        letters and digits: ``SYN084`` beside ``SYN001``): a table read transposed or without its
+        header line names its columns by patients' ids, which messages must not show.
+
+        Examples
+        --------
+        >>> validator = CohortValidator(["patient_id", "P7", "Q12", "note"], privacy_guard=False)
+        >>> validator.add(_frame_chunk(pd.DataFrame({"patient_id": ["P7", "P8"]})))
+        >>> validator.id_like_columns()
+        ['P7']
+        """
+        ids = np.concatenate(self._ids) if self._ids else np.empty(0, object)
+        present = ids[~_missing(ids)] if len(ids) else ids
+        shapes = {_shape(str(i)) for i in present[:_SHAPE_SAMPLE]}
+        found = set(present[np.isin(present, self.columns)].tolist()) if len(present) else set()
+        return [
+            c
+            for c in self.columns
+            if c not in SCHEMA and (c in found or (_shape(c) in shapes and _shape(c).count("9")))
+        ]
 
     def _time_units(self) -> list[Problem]:
         """A warning for each time column that looks like weeks or days
@@ -3058,6 +3228,9 @@ class CohortReport:
     problems: list[Problem]
     warnings: list[Problem]
     notes: list[str] = field(default_factory=list)
+    #: column names that equal a patient's id or have an id's shape
+    #: (:meth:`CohortValidator.id_like_columns`): messages mask them
+    id_like: list[str] = field(default_factory=list)
 
     @property
     def fatal(self) -> bool:
@@ -3133,11 +3306,12 @@ def check_cohort_file(
                 progress(stream.rows, stream.bytes_read, stream.size)
     except CohortError as exc:
         return CohortReport(path.name, stream.rows, stream.names, exc.problems, exc.warnings)
+    id_like = validator.id_like_columns()  # before problems(), which lets the ids go
     found = stream.problems + validator.problems()
     errors = [p for p in found if p.severity != "warning"]
     warnings = [p for p in found if p.severity == "warning"]
     notes = stream.notes + validator.notes()
-    return CohortReport(path.name, stream.rows, stream.names, errors, warnings, notes)
+    return CohortReport(path.name, stream.rows, stream.names, errors, warnings, notes, id_like)
 
 
 def warning_lines(warnings: Iterable[Problem | str]) -> list[str]:

@@ -3502,6 +3502,12 @@ def printable_header(name: str, *, label: bool = False) -> str:
     ('[masked]', '[masked]')
     >>> printable_header("Bach_Mai_site"), printable_header("Ghi chú")  # a hospital; notes
     ('Bach_Mai_site', 'Ghi chú')
+
+    Characters that are not printable are escaped, as in a value (a terminal's control
+    sequence in a name cleared the screen):
+
+    >>> print(printable_header("note\\x1b[2J"), printable_header("Age\\u200b"))
+    note\\x1b[2J Age\\u200b
     """
     text = canonical(str(name))
     kind = _header_kind(name)
@@ -3514,8 +3520,15 @@ def printable_header(name: str, *, label: bool = False) -> str:
     if not label and file_name_identifier(text[: _HEADER_SHOWN * 4]) == "name":
         return mask(name)
     if len(name) > _HEADER_SHOWN:  # a megabyte-long "name" would fill the terminal
-        return f"{name[:40]}… ({len(name)} characters)"
-    return name
+        return f"{_escaped(name[:40])}… ({len(name)} characters)"
+    return _escaped(name)
+
+
+def _escaped(text: str) -> str:
+    """``text`` with each character that is not printable (an escape sequence, a zero-width
+    space) written as Python escapes it (``\\x1b``, ``\\u200b``), as messages show values: a
+    column name ``note<ESC>[2J`` printed raw cleared the terminal."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 # what a file or folder name may hold without being refused: a date (an export's, cohort_2023-

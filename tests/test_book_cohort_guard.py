@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from cli_output import unwrapped
 from test_cli_hostile import call_cli
 
 import analysis.cli.synthesize as cli_synthesize
@@ -72,7 +73,7 @@ def test_the_defaults_given_or_not_and_force_pass_the_check(capsys):
     ):
         with pytest.raises(AssertionError, match="the work must not start"):
             call_cli(argv, capsys)
-    err = capsys.readouterr().err
+    err = unwrapped(capsys.readouterr().err)  # wrapped at 80 columns
     assert err == (
         "note: --force: replacing data/cohort.csv with the cohort of --seed 7 (default "
         "20240426), --steps 100 (default 45000) (git checkout data/cohort.csv restores the "
@@ -105,7 +106,7 @@ def test_other_kernels_do_not_replace_the_books_cohort(tmp_path, capsys, monkeyp
     for argv in (["--out", str(tmp_path / "c.csv")], ["--force"]):
         with pytest.raises(AssertionError, match="the work must not start"):
             call_cli(["synthesize", *argv], capsys)
-        assert capsys.readouterr().err == note + "\n"
+        assert unwrapped(capsys.readouterr().err) == note + "\n"  # wrapped at 80 columns
 
 
 def test_the_help_says_when_data_cohort_csv_is_replaced(capsys):

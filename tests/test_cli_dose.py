@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from cli_output import unwrapped
 
 from analysis import REPO_ROOT
 from analysis.__main__ import main
@@ -17,9 +18,22 @@ pytestmark = pytest.mark.usefixtures("forked_programs")
 
 
 def _run_main(capsys, argv):
+    """(exit code, stdout, stderr), each wrapped message of stderr on one line again (they wrap
+    at 80 columns: formatting.wrapped)."""
     code = main(["dose", *argv])
     out, err = capsys.readouterr()
-    return code, out, err
+    return code, unwrapped_sheet(out) if out else out, unwrapped(err)
+
+
+def unwrapped_sheet(out: str) -> str:
+    """A dose sheet with its wrapped heading (the lines above the first blank line) and its
+    wrapped warnings on one line each again; the table is left as printed."""
+    head, blank, rest = out.partition("\n\n")
+    head = " ".join(line.strip() for line in head.split("\n"))
+    at = rest.find("Warnings (")
+    if at >= 0:
+        rest = rest[:at] + unwrapped(rest[at:])
+    return head + blank + rest
 
 
 def _subprocess(*argv):
@@ -213,7 +227,9 @@ def test_subprocess_bad_input_no_traceback():
     result = _subprocess("--height-cm", "40", "--weight-kg", "65")
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith(message)
+    err = unwrapped(result.stderr)  # one message, wrapped at 80 columns
+    assert err.count("\n") == 1 and err.startswith(message)
+    assert max(len(line) for line in result.stderr.splitlines()) <= 80
     assert "Traceback" not in result.stderr
 
 

@@ -44,15 +44,18 @@ main = entry.main
 def call_cli(argv, capsys):
     """(exit code, stdout, stderr) of ``python -m analysis ARGV``, in this process; for
     ``validate`` and ``run`` (not their help), with each wrapped message of a cohort on one line
-    again (:func:`cli_output.unwrapped`)."""
+    again (:func:`cli_output.unwrapped`), and so every command's stderr (its errors wrap at 80
+    columns too)."""
     try:
         code = main(argv)
     except SystemExit as exc:  # --help and argparse's usage errors
         code = exc.code
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
+    if argv and argv[0] in COMMANDS and not {"-h", "--help"} & set(argv):
+        err = unwrapped(err)
     if argv and argv[0] in ("validate", "run") and not {"-h", "--help"} & set(argv):
-        out, err = unwrapped(out), unwrapped(err)
+        out = unwrapped(out)
     return code, out, err
 
 

@@ -13,6 +13,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from cli_output import unwrapped
 
 from analysis import COHORT_CSV, REPO_ROOT, ensemble, provenance, synthesis
 
@@ -300,6 +301,7 @@ def test_cli_refuses_bad_input_in_one_line(args, message, tmp_path, capsys, monk
     monkeypatch.chdir(tmp_path)
     code = main(["ensemble", *args, "--cache", str(tmp_path / "c")])
     out, err = capsys.readouterr()
+    err = unwrapped(err)  # one message, wrapped at 80 columns
     assert code == 2 and out == ""
     assert message in err and len(err.strip().splitlines()) == 1
     assert "Traceback" not in err and not (tmp_path / "c").exists()
@@ -336,6 +338,7 @@ def test_unreachable_scheduler_is_one_line_fast_and_creates_nothing(tmp_path, ca
                  "--cache", str(tmp_path / "cache" / "deeper"), "--out", str(tmp_path / "s.csv")])  # fmt: skip
     elapsed = time.monotonic() - started
     out, err = capsys.readouterr()
+    err = unwrapped(err)  # one message, wrapped at 80 columns
     assert code == 2 and out == ""
     assert err.splitlines() == [
         f"error: --scheduler {address}: no Dask scheduler answered within 1 s; "
@@ -426,6 +429,7 @@ def test_empty_scheduler_address_is_a_usage_error(address, tmp_path, capsys, mon
     code = main(["ensemble", "--n", "1", "--scheduler", address,
                  "--cache", str(tmp_path / "c"), "--out", str(tmp_path / "s.csv")])  # fmt: skip
     out, err = capsys.readouterr()
+    err = unwrapped(err)  # one message, wrapped at 80 columns
     assert code == 2 and out == ""
     assert err.splitlines() == [
         "error: --scheduler: the address is empty; give one (tcp://host:port), or leave out "
@@ -519,7 +523,7 @@ def test_a_server_that_is_no_scheduler_is_one_line_and_the_command_exits(tmp_pat
         )  # fmt: skip
         elapsed = time.monotonic() - started
     assert proc.returncode == 2 and proc.stdout == ""
-    assert proc.stderr.splitlines() == [
+    assert unwrapped(proc.stderr).splitlines() == [
         f"error: --scheduler {server.address}: {reason}; nothing was run or written"
     ]
     assert elapsed < ensemble.SCHEDULER_TIMEOUT + 15  # was 200 s and more for the silent one

@@ -9,6 +9,7 @@ import json
 
 import pandas as pd
 import pytest
+from cli_output import unwrapped
 
 from analysis import REPO_ROOT, ensemble, synthesis
 
@@ -121,7 +122,7 @@ def test_cli_writes_the_table2_files_beside_the_summary(tmp_path, capsys):
     before = {p: p.read_bytes() for p in (cells_csv, members_csv)}
     out.unlink()  # the summary alone is gone: its Table 2 files are still not replaced
     assert main(argv) == 2
-    err = capsys.readouterr().err
+    err = unwrapped(capsys.readouterr().err)  # one message, wrapped at 80 columns
     assert "s-table2-cells.csv beside it exists" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert not out.exists()

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import papermill
 import pytest
+from cli_output import unwrapped
 from cohort_runs import JUPYTEXT_HEAD, execute_chapter
 
 from analysis import COHORT_CSV, REPO_ROOT, bias, clinical, formatting, runner, scenarios, tables
@@ -104,7 +105,7 @@ def test_an_edited_failed_folder_is_never_deleted_by_the_next_run(tmp_path, caps
     # it was left behind)
     fail.unlink()
     assert main(argv) == 0, capsys.readouterr().err
-    out = capsys.readouterr().out
+    out = unwrapped(capsys.readouterr().out)  # wrapped at 80 columns
     assert notebook.read_bytes() == edited
     assert sorted(p.name for p in reports.iterdir()) == ["r", "r.failed"]
     kept = [line for line in out.splitlines() if line.startswith("kept ")]
@@ -139,7 +140,7 @@ def test_a_success_removes_every_unchanged_failed_folder_and_names_the_edited_on
 
     fail.unlink()
     assert main(argv) == 0, capsys.readouterr().err
-    out = capsys.readouterr().out
+    out = unwrapped(capsys.readouterr().out)  # the summary wraps at 80 columns
     assert sorted(p.name for p in reports.iterdir()) == [
         "r",
         "r.failed",
@@ -568,7 +569,7 @@ def test_a_full_temporary_folder_is_named_not_out(tmp_path, capsys, monkeypatch)
     out = tmp_path / "reports" / "r"
     argv = ["run", "--cohort", str(cohort), "--out", str(out), "--quiet"]
     assert main([*argv, "--chapters-dir", str(chapters)]) == 2
-    err = capsys.readouterr().err
+    err = unwrapped(capsys.readouterr().err)  # wrapped at 80 columns
     assert "error: the report's site could not be built in the temporary folder " in err
     assert "(No space left on device): free space there or set TMPDIR" in err
     assert "Error;" not in err and "--out" not in err

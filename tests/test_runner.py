@@ -290,7 +290,7 @@ def test_failing_chapter_then_a_complete_deterministic_report(book, capsys):
         "01,02",
     ]
     assert main([*argv, "--quiet"]) == 1
-    err = capsys.readouterr().err
+    err = unwrapped(capsys.readouterr().err)
     assert (
         f"error: chapter 02-b failed in code cell 3 (chapters/02-b.md line {line}): ZeroDivisionError: division by zero"
         in err
@@ -313,7 +313,7 @@ def test_failing_chapter_then_a_complete_deterministic_report(book, capsys):
     assert [p.name for p in reports.iterdir()] == ["r"]  # r.failed removed
     out = capsys.readouterr()
     assert "ran 2 chapters (01-a, 02-b) on mine.csv in" in out.out
-    assert f"open {reports / 'r' / 'index.html'}" in out.out
+    assert f"open {reports / 'r' / 'index.html'}" in unwrapped(out.out)  # wrapped at 80
     assert "[1/2] 01-a" in out.err and "[2/2] 02-b" in out.err
     report = reports / "r"
     top = sorted(p.name for p in report.iterdir())
@@ -1097,6 +1097,7 @@ def test_a_site_build_past_its_time_limit_is_one_line_exit_1(book, monkeypatch, 
     code = main(["run", "--cohort", str(cohort), "--out", str(out), "--chapters-dir",
                  str(chapters), "--quiet"])  # fmt: skip
     stdout, err = capsys.readouterr()
+    err = unwrapped(err)  # one message, wrapped at 80 columns
     assert code == 1 and "Traceback" not in stdout + err
     [message] = [ln for ln in err.splitlines() if ln.startswith("error:")]
     assert message == (

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from cli_output import unwrapped
 from lifelines import KaplanMeierFitter
 from lifelines.statistics import logrank_test
 from lifelines.utils import restricted_mean_survival_time
@@ -332,7 +333,7 @@ def test_synthesize_cli_refuses_bad_input_before_working(argv, message, capsys, 
     from analysis.__main__ import main
 
     assert main(["synthesize", *argv]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
+    err = unwrapped(capsys.readouterr().err).strip().splitlines()  # wrapped at 80 columns
     assert len(err) == 1 and err[0].startswith(f"error: {message}")
 
 

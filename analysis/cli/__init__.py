@@ -9,8 +9,8 @@ Each sub-command lives in its own module ``analysis.cli.<name>`` that defines
 ``run(args) -> int``
     does the work and returns the exit code.
 
-Errors meant for the user are raised as :class:`UsageError` (exit 2, one line on stderr,
-no traceback).
+Errors meant for the user are raised as :class:`UsageError` (exit 2, one message on stderr,
+wrapped at 80 columns as ``validate``'s are, no traceback).
 """
 
 import argparse
@@ -32,7 +32,8 @@ from analysis.problems import unusable_path_reason
 
 
 class UsageError(Exception):
-    """A problem with the user's input: printed as one line on stderr, exit code 2."""
+    """A problem with the user's input: printed as one message on stderr (wrapped at 80
+    columns, :func:`analysis.formatting.wrapped`), exit code 2."""
 
 
 COMMANDS = ["dose", "synthesize", "validate", "run", "audit", "ensemble"]

@@ -13,6 +13,7 @@ import sys
 
 from analysis.cli import HelpFormatter, UsageError
 from analysis.clinical import BMI_RANGE_KG_M2, ecf_dose_sheet
+from analysis.formatting import wrapped
 from analysis.privacy import MASKED, file_name_identifier
 
 HELP = "ECF dose sheet (mg) for one HAIC cycle from height and weight, with dose warnings"
@@ -256,9 +257,11 @@ def run(args: argparse.Namespace) -> int:
     if doxorubicin > 0:
         cumulative += f" (epirubicin only; prior doxorubicin {doxorubicin:g} mg/m² apart)"
     print(
-        f"ECF cycle {cycle} · BSA {bsa_m2:.2f} m² ({sheet.attrs['formula']}) · "
-        f"BMI {sheet.attrs['bmi_text']} kg/m² · "
-        f"cumulative epirubicin after this cycle {cumulative}"
+        wrapped(
+            f"ECF cycle {cycle} · BSA {bsa_m2:.2f} m² ({sheet.attrs['formula']}) · "
+            f"BMI {sheet.attrs['bmi_text']} kg/m² · "
+            f"cumulative epirubicin after this cycle {cumulative}"
+        )
     )
     print()
     print(_format_sheet(sheet))
@@ -269,14 +272,16 @@ def run(args: argparse.Namespace) -> int:
         # a --confirm-bmi kept in a command line reused for the next patient: said, so
         # that it is not taken as what made this sheet
         print(
-            f"note: --confirm-bmi was not needed: BMI {sheet.attrs['bmi_text']} kg/m² "
-            f"is within {bmi_lo:g}–{bmi_hi:g} kg/m²; nothing was confirmed",
+            wrapped(
+                f"note: --confirm-bmi was not needed: BMI {sheet.attrs['bmi_text']} kg/m² "
+                f"is within {bmi_lo:g}–{bmi_hi:g} kg/m²; nothing was confirmed"
+            ),
             file=sys.stderr,
         )
     if warnings:
         print(f"Warnings ({len(warnings)}):")
         for warning in warnings:
-            print(f"  - {warning}")
+            print(wrapped(f"  - {warning}"))
     else:
         print("Warnings: none")
     return 0

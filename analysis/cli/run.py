@@ -16,7 +16,7 @@ Exit codes
     written or deleted.
 130, 143, 129
     interrupted by SIGINT, SIGTERM or SIGHUP (the terminal closed); the partial output was
-    removed, or, when the signal came once the report was complete and in place, the report
+    removed (an earlier report that ``--force`` was replacing is unchanged, and said so), or, when the signal came once the report was complete and in place, the report
     is kept and the message says it was written.
 """
 
@@ -102,7 +102,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--quiet",
         action="store_true",
-        help="no progress bars (the chapter names still show, and a cell running 15 s or longer)",
+        help="no progress bars (the chapter names still show, as each starts and ends, and a "
+        "cell running 15 s or longer); there are none either when stderr is not a terminal",
     )
     parser.epilog = EPILOG.format(chapters=_chapter_list())
 
@@ -157,7 +158,9 @@ def run(args: argparse.Namespace) -> int:
         code = _run(args, stops)
         stops.hold = True  # the command is done: a signal now is only said
     if stops.held and code == 0:
-        print(f"error: {RunInterrupted(stops.held[0], written=stops.out)}", file=sys.stderr)
+        print(
+            wrapped(f"error: {RunInterrupted(stops.held[0], written=stops.out)}"), file=sys.stderr
+        )
         return 128 + stops.held[0]
     return code
 
@@ -172,7 +175,9 @@ def _run(args: argparse.Namespace, stops: SignalStops) -> int:
             chapters=args.chapters,
             chapters_dir=args.chapters_dir,
             force=args.force,
-            progress=not args.quiet,
+            # bars only on a terminal: in a log (2>log, nohup, CI) their carriage returns made
+            # one unreadable line; there, each chapter says when it ends instead
+            progress=not args.quiet and sys.stderr.isatty(),
         )
     except CohortError as exc:
         n = len(exc.problems)
@@ -180,8 +185,10 @@ def _run(args: argparse.Namespace, stops: SignalStops) -> int:
             f", {quantity(len(exc.warnings), 'warning', thousands=True)}" if exc.warnings else ""
         )
         print(
-            f"{_name(args.cohort)}: {n} problem{'s' if n != 1 else ''}{warned}; nothing was run "
-            "or written",
+            wrapped(
+                f"{_name(args.cohort)}: {n} problem{'s' if n != 1 else ''}{warned}; nothing was "
+                "run or written"
+            ),
             file=sys.stderr,
         )
         for problem in exc.problems:  # wrapped as validate prints them
@@ -191,21 +198,21 @@ def _run(args: argparse.Namespace, stops: SignalStops) -> int:
         if str(args.cohort).startswith("~") and not Path(args.cohort).exists():
             # read from a folder named "~" here: "c.csv does not exist" said nothing of why
             print(
-                "  (--cohort starts with '~', which the shell did not expand: quoted?)",
+                wrapped("  (--cohort starts with '~', which the shell did not expand: quoted?)"),
                 file=sys.stderr,
             )
         return 2
     except RunnerError as exc:
         raise UsageError(str(exc)) from None
     except ChapterFailed as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(wrapped(f"error: {exc}"), file=sys.stderr)
         return 1
     except RunInterrupted as exc:  # its message says whether the report was written
-        print(f"error: {exc}", file=sys.stderr)
+        print(wrapped(f"error: {exc}"), file=sys.stderr)
         return 128 + exc.signum
     except OSError as exc:  # e.g. the disk filled up: the partial output was removed
         what = exc.strerror or type(exc).__name__
         raise UsageError(f"--out {args.out}: {what}; nothing was written") from None
     stops.hold, stops.out = True, result.out
-    print(result.summary())
+    print(wrapped(result.summary()))  # each line at most 80 columns, as validate's
     return 0

@@ -27,7 +27,7 @@ from analysis.cli import (
     refuse_unexpanded_home,
     unusable_path,
 )
-from analysis.formatting import count
+from analysis.formatting import count, wrapped
 from analysis.synthesis import (
     COX_STEPS,
     DEFAULT_CHAINS,
@@ -200,7 +200,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "or where the arithmetic is not the reference's (NumPy's AVX-512 loops, or a C library "
         "whose exp and log round otherwise; the command says so before it starts)",
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bar (there is none either when stderr is not a terminal)",
+    )
     parser.epilog = EPILOG
 
 
@@ -255,17 +259,53 @@ def run(args: argparse.Namespace) -> int:
     changed = changed_options(args) if is_book_file(args.out, COHORT_CSV) else []
     if changed:  # with --force: said before the work, so that it can still be stopped
         print(
-            f"note: --force: replacing data/cohort.csv with the cohort of {', '.join(changed)} "
-            "(git checkout data/cohort.csv restores the committed one)",
+            wrapped(
+                f"note: --force: replacing data/cohort.csv with the cohort of "
+                f"{', '.join(changed)} (git checkout data/cohort.csv restores the committed one)"
+            ),
             file=sys.stderr,
         )
     note = numerics.kernel_note()
     if note is not None:  # said before the half-minute, so that it can be stopped
-        print(note, file=sys.stderr)
+        print(wrapped(note), file=sys.stderr)
     start = time.perf_counter()
+    before = _identity(args.out)
+    try:
+        df = _synthesize_and_write(args)
+    except KeyboardInterrupt:  # Ctrl-C in the half-minute: said what was kept
+        print(wrapped(_interrupted(args.out, before)), file=sys.stderr)
+        return 130
+    wall = time.perf_counter() - start
+    _print_summary(args, df, wall)
+    return 0
+
+
+def _identity(path) -> tuple | None:
+    """What tells whether ``path`` was replaced: its inode and time of change, or None when it
+    is absent (or cannot be looked at)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_ino, info.st_ctime_ns, info.st_size
+
+
+def _interrupted(out, before) -> str:
+    """The message of a Ctrl-C: nothing written, ``out`` unchanged (when it is), or written."""
+    if _identity(out) != before:  # the file was in place when the signal came
+        return f"interrupted after {out} was written"
+    if before is None:
+        return f"interrupted: nothing was written ({out} was not created)"
+    return f"interrupted: nothing was written; {out} is unchanged"
+
+
+def _synthesize_and_write(args: argparse.Namespace):
+    """The cohort of ``args``, written to ``args.out`` in one piece."""
     df = synthesize(
         args.seed,
-        progress=not args.quiet,
+        # a bar only on a terminal: in a log (2>log, nohup, CI) its carriage returns made
+        # one unreadable line of every redraw
+        progress=not args.quiet and sys.stderr.isatty(),
         chains=args.chains,
         steps=args.steps,
         cox_steps=args.cox_steps,
@@ -274,18 +314,27 @@ def run(args: argparse.Namespace) -> int:
         write_cohort_csv(df, args.out)
     except OSError as exc:
         raise UsageError(f"--out {args.out}: cannot write ({exc.strerror or exc})") from exc
-    wall = time.perf_counter() - start
+    return df
+
+
+def _print_summary(args: argparse.Namespace, df, wall: float) -> None:
+    """What was written, the targets hit and missed, the Cox phase."""
     table = target_table(df)
     counts = table["verdict"].value_counts()
     print(
-        f"wrote {args.out} ({count(len(df))} patients, seed {args.seed}); targets: "
-        f"{counts.get('hit', 0)} hit, {counts.get('missed', 0)} missed, "
-        f"{counts.get('infeasible', 0)} infeasible; {wall:.1f} s"
+        wrapped(
+            f"wrote {args.out} ({count(len(df))} patients, seed {args.seed}); targets: "
+            f"{counts.get('hit', 0)} hit, {counts.get('missed', 0)} missed, "
+            f"{counts.get('infeasible', 0)} infeasible; {wall:.1f} s"
+        )
     )
     for row in table[table["verdict"] != "hit"].itertuples(index=False):
         print(
-            f"  {row.verdict:<10} {row.id}: published {row.published}, computed {row.computed} "
-            f"({row.distance:g} unit{'' if row.distance == 1 else 's'} of the last digit)"
+            wrapped(
+                f"  {row.verdict:<10} {row.id}: published {row.published}, computed "
+                f"{row.computed} ({row.distance:g} unit{'' if row.distance == 1 else 's'} of the "
+                "last digit)"
+            )
         )
     loss = df.attrs.get("loss", {})
     if args.cox_steps == 0:  # printed "Cox phase: Table 2 loss nan -> nan"
@@ -299,4 +348,3 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"  {block}: {row['hit']} hit, {row['missed']} missed, {row['infeasible']} infeasible"
         )
-    return 0

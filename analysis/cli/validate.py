@@ -27,8 +27,8 @@ Exit codes
     the warnings.
 2
     the file cannot be read as a CSV at all (missing, empty, binary, an HTML or XML export,
-    not UTF-8, wrong delimiter, a title line above the column names), or the command line is
-    wrong.
+    not UTF-8, wrong delimiter, a title line above the column names, no header line, the
+    table transposed with one patient per column), or the command line is wrong.
 """
 
 from __future__ import annotations
@@ -52,7 +52,13 @@ from analysis.cohort import (
     warning_lines,
 )
 from analysis.formatting import count, quantity, wrapped
-from analysis.privacy import describe, file_name_identifier, mask_file_name, printable_header
+from analysis.privacy import (
+    MASKED,
+    describe,
+    file_name_identifier,
+    mask_file_name,
+    printable_header,
+)
 
 HELP = "check a cohort CSV against the data dictionary and the privacy rules; list every problem"
 
@@ -80,7 +86,7 @@ is a problem.
 
 exit status: 0 valid, 1 problems with the data, 2 file unreadable as CSV (missing, empty,
 not UTF-8, not comma-separated, a web page or workbook, a title line above the column
-names). The data dictionary is data/schema.yaml (chapter 'Your cohort'); a template with
+names, no header line, one patient per column). The data dictionary is data/schema.yaml (chapter 'Your cohort'); a template with
 every column, data/cohort-template.csv.
 """
 
@@ -118,12 +124,15 @@ def _renamed_optional(columns: list[str]) -> dict[str, str]:
     return renamed_columns(columns, SCHEMA.optional)
 
 
-def _quoted(header: str) -> str:
-    return (
-        "'"
-        + "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in printable_header(header))
-        + "'"
-    )
+def _quoted(header: str, masked=()) -> str:
+    """A header quoted as messages show it (:func:`_unquoted`)."""
+    return f"'{_unquoted(header, masked)}'"
+
+
+def _unquoted(header: str, masked=()) -> str:
+    """A header as messages show it: masked when it holds an identifier or is one of
+    ``masked`` (names equal to, or shaped like, a patient's id), control characters escaped."""
+    return MASKED if header in masked else printable_header(header)
 
 
 def renamed_problem(name: str, header: str) -> str:
@@ -134,8 +143,8 @@ def renamed_problem(name: str, header: str) -> str:
     )
 
 
-def summary(columns: list[str], rows: int, path) -> str:
-    """The one-line OK summary for a valid cohort."""
+def summary(columns: list[str], rows: int, path, masked=()) -> str:
+    """The one-line OK summary for a valid cohort; the names of ``masked`` are not shown."""
     renamed = _renamed_optional(columns)
     absent = [c for c in SCHEMA.optional if c not in columns and c not in renamed]
     extra = [c for c in columns if c not in SCHEMA and c not in renamed.values()]
@@ -147,7 +156,7 @@ def summary(columns: list[str], rows: int, path) -> str:
         parts.append(f"optional columns absent: {', '.join(absent)}")
     if extra:
         # a header may be a patient's value (a file without its header line): masked
-        shown = ", ".join(printable_header(str(c)) for c in extra[:SHOWN_EXTRA])
+        shown = ", ".join(_unquoted(str(c), masked) for c in extra[:SHOWN_EXTRA])
         more = len(extra) - SHOWN_EXTRA
         if more > 0:  # a wide export (20,000 columns) made one line of 130 kB
             shown += f" and {more} more"
@@ -155,12 +164,14 @@ def summary(columns: list[str], rows: int, path) -> str:
     return f"OK: {path}: " + "; ".join(parts)
 
 
-def unused_columns_line(columns: list[str]) -> str:
+def unused_columns_line(columns: list[str], masked=()) -> str:
     """With a required column missing, the columns the book does not use: one of them may be
     the missing column under a name too far from it to be matched (``Age`` for ``age_years``,
     ``PFS status`` for ``pfs_event``). ``""`` when no required column is missing or every
     column is used. Names are shown as the OK summary shows them (masked when they look like
-    identifiers: a file without its header line names its columns by a patient's values).
+    identifiers: a file without its header line names its columns by a patient's values), and
+    so are those of ``masked`` (:attr:`analysis.cohort.CohortReport.id_like`: names equal to or
+    shaped like a patient's id).
 
     Examples
     --------
@@ -169,6 +180,8 @@ def unused_columns_line(columns: list[str]) -> str:
     "not used by the book: 'Age', 'ward' [is a missing column among them under another name? rename it]"
     >>> unused_columns_line(SCHEMA.names + ["ward"])
     ''
+    >>> unused_columns_line(header[1:] + ["SYN084"], masked=["SYN084"])
+    "not used by the book: 'Age', 'ward', '[masked]' [is a missing column among them under another name? rename it]"
     """
     if all(name in columns for name in SCHEMA.required):
         return ""
@@ -176,7 +189,7 @@ def unused_columns_line(columns: list[str]) -> str:
     extra = [c for c in columns if c not in SCHEMA and c not in renamed.values()]
     if not extra:
         return ""
-    shown = ", ".join(_quoted(str(c)) for c in extra[:SHOWN_EXTRA])
+    shown = ", ".join(_quoted(str(c), masked) for c in extra[:SHOWN_EXTRA])
     if len(extra) > SHOWN_EXTRA:
         shown += f" and {len(extra) - SHOWN_EXTRA} more"
     return (
@@ -256,13 +269,13 @@ def run(args: argparse.Namespace) -> int:
             _say(f"  - {problem}")
         for line in warning_lines(report.warnings):  # as run prints them
             _say(line)
-        unused = unused_columns_line(report.columns)
+        unused = unused_columns_line(report.columns, report.id_like)
         if unused:  # beside a missing column: where it may be
             _say(unused)
         return 2 if report.fatal else 1
     # the verdict first, ending with the count of the warnings listed under it: printed after
     # them, it was lost below a screenful of warnings or read as one more of them
-    verdict = summary(report.columns, report.rows, shown)
+    verdict = summary(report.columns, report.rows, shown, report.id_like)
     _say(f"{verdict}; {_warnings(report.warnings)}:" if report.warnings else verdict)
     for line in warning_lines(report.warnings):  # as run prints them
         _say(line)
