@@ -25,7 +25,7 @@ import pytest
 from cli_output import unwrapped
 from test_cli_hostile import call_cli
 from test_cohort import enough_rows, write
-from test_runner import CHAPTER_B
+from test_runner import CHAPTER_B, kernel_free
 
 from analysis import COHORT_CSV, runner
 from analysis.__main__ import main
@@ -266,30 +266,12 @@ def test_run_summary_wraps_at_80():
 
 
 # ------------------------------------------------- 6. what an interrupt kept, said
-def _kernel_free(monkeypatch, build_site=None):
-    """run_book without a kernel or jupyter-book (as tests/test_runner.py's): each chapter
-    "executes" as written, the site is one index.html (``build_site`` may replace that step)."""
-
-    def execute(nb_in, target, **kwargs):
-        nbformat.write(nb_in, target)
-        return nb_in
-
-    def site(build_root, notebooks, index_md, **kwargs):
-        html = build_root / "_build" / "html"
-        html.mkdir(parents=True)
-        (html / "index.html").write_text("<html></html>", encoding="utf-8")
-        return html, []
-
-    monkeypatch.setattr(papermill, "execute_notebook", execute)
-    monkeypatch.setattr(runner, "_build_site", build_site or site)
-
-
 def test_run_force_interrupted_says_the_earlier_report_is_unchanged(tmp_path, monkeypatch):
     chapters = tmp_path / "chapters"
     chapters.mkdir()
     (chapters / "01-a.md").write_text(CHAPTER_B, encoding="utf-8")
     cohort = write(tmp_path, enough_rows(), name="mine.csv")
-    _kernel_free(monkeypatch)
+    kernel_free(monkeypatch)
     out = tmp_path / "reports" / "r"
     runner.run_book(cohort, out, chapters_dir=chapters, progress=False, log=io.StringIO())
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
@@ -326,7 +308,7 @@ def test_run_interrupted_without_an_earlier_report_says_none_was_written(tmp_pat
             pass
         raise AssertionError("the signal did not stop the build")
 
-    _kernel_free(monkeypatch, interrupted_build)
+    kernel_free(monkeypatch, interrupted_build)
     out = tmp_path / "reports" / "r"
     with pytest.raises(runner.RunInterrupted) as info:
         runner.run_book(cohort, out, chapters_dir=chapters, progress=False, log=io.StringIO())

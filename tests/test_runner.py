@@ -925,7 +925,7 @@ def test_a_run_under_nohup_survives_the_terminal_closing():
         signal.signal(signal.SIGHUP, before)
 
 
-def _kernel_free(monkeypatch, build_site=None):
+def kernel_free(monkeypatch, build_site=None):
     """run_book without a kernel or jupyter-book: each chapter "executes" as written, the site
     is one index.html (``build_site`` may replace that step)."""
     import nbformat
@@ -957,7 +957,7 @@ def test_a_signal_after_the_report_is_published_says_it_was_written(book, monkey
     import analysis.runner as runner
 
     chapters, cohort, reports = book
-    _kernel_free(monkeypatch)
+    kernel_free(monkeypatch)
     publish = runner._publish
 
     def publish_then_interrupt(partial, out, **kwargs):
@@ -994,7 +994,7 @@ def test_a_signal_during_the_site_build_removes_the_partial_report(book, monkeyp
             pass
         raise AssertionError("the signal did not stop the build")
 
-    _kernel_free(monkeypatch, interrupted_build)
+    kernel_free(monkeypatch, interrupted_build)
     with pytest.raises(runner.RunInterrupted) as info:
         run_book(cohort, reports / "r", chapters_dir=chapters, progress=False)
     assert info.value.written is None and "no report written" in str(info.value)
@@ -1056,7 +1056,7 @@ def test_a_site_build_past_its_time_limit_is_one_line_exit_1(book, monkeypatch, 
     import analysis.runner as runner
 
     chapters, cohort, reports = book
-    _kernel_free(monkeypatch, runner._build_site)
+    kernel_free(monkeypatch, runner._build_site)
     calls, roots = [], []
 
     class SlowBuild:
