@@ -13,9 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import re
-import signal
 import sys
 from pathlib import Path
 
@@ -25,7 +23,7 @@ import pytest
 from cli_output import unwrapped
 from test_cli_hostile import call_cli
 from test_cohort import enough_rows, write
-from test_runner import CHAPTER_B, kernel_free
+from test_runner import CHAPTER_B, interrupted_build, kernel_free
 
 from analysis import COHORT_CSV, runner
 from analysis.__main__ import main
@@ -276,12 +274,6 @@ def test_run_force_interrupted_says_the_earlier_report_is_unchanged(tmp_path, mo
     runner.run_book(cohort, out, chapters_dir=chapters, progress=False, log=io.StringIO())
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
 
-    def interrupted_build(build_root, notebooks, index_md, **kwargs):
-        os.kill(os.getpid(), signal.SIGINT)
-        for _ in range(1000):  # the handler runs between two bytecodes
-            pass
-        raise AssertionError("the signal did not stop the build")
-
     monkeypatch.setattr(runner, "_build_site", interrupted_build)
     with pytest.raises(runner.RunInterrupted) as info:
         runner.run_book(
@@ -301,12 +293,6 @@ def test_run_interrupted_without_an_earlier_report_says_none_was_written(tmp_pat
     chapters.mkdir()
     (chapters / "01-a.md").write_text(CHAPTER_B, encoding="utf-8")
     cohort = write(tmp_path, enough_rows(), name="mine.csv")
-
-    def interrupted_build(build_root, notebooks, index_md, **kwargs):
-        os.kill(os.getpid(), signal.SIGINT)
-        for _ in range(1000):
-            pass
-        raise AssertionError("the signal did not stop the build")
 
     kernel_free(monkeypatch, interrupted_build)
     out = tmp_path / "reports" / "r"

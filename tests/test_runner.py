@@ -7,7 +7,9 @@ book's chapters (the lead's full-book run on a second cohort is a separate test)
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import textwrap
 from pathlib import Path
 
@@ -925,6 +927,15 @@ def test_a_run_under_nohup_survives_the_terminal_closing():
         signal.signal(signal.SIGHUP, before)
 
 
+def interrupted_build(build_root, notebooks, index_md, **kwargs):
+    """A site build that a Ctrl-C (SIGINT) stops: the signal is sent to this process, and its
+    handler runs between two bytecodes of the loop."""
+    os.kill(os.getpid(), signal.SIGINT)
+    for _ in range(1000):
+        pass
+    raise AssertionError("the signal did not stop the build")
+
+
 def kernel_free(monkeypatch, build_site=None):
     """run_book without a kernel or jupyter-book: each chapter "executes" as written, the site
     is one index.html (``build_site`` may replace that step)."""
@@ -981,18 +992,10 @@ def test_a_signal_after_the_report_is_published_says_it_was_written(book, monkey
 def test_a_signal_during_the_site_build_removes_the_partial_report(book, monkeypatch):
     """A Ctrl-C in the last step (``[site] jupyter-book build``) ends as one in a chapter:
     RunInterrupted, nothing left in the reports folder."""
-    import os
-    import signal
 
     import analysis.runner as runner
 
     chapters, cohort, reports = book
-
-    def interrupted_build(build_root, notebooks, index_md, **kwargs):
-        os.kill(os.getpid(), signal.SIGINT)
-        for _ in range(1000):
-            pass
-        raise AssertionError("the signal did not stop the build")
 
     kernel_free(monkeypatch, interrupted_build)
     with pytest.raises(runner.RunInterrupted) as info:
