@@ -46,7 +46,7 @@ PARAMS ?=
 .PHONY: help setup book pdf test test-ensemble unit dask browser nbval goldens chapter report lint format chromium bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 	@echo "  variables: FORCE=1 (re-execute everything), NAME=05-response (chapter/report), COHORT=path, PARAMS='-p key=value'"
 
 $(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py tools/lock_halves.py tools/precompile.py
@@ -144,7 +144,7 @@ unit: $(STAMP) ## unit tests and doctests only (no book, no nbval, no browser)
 # In `make test` the ensemble on the book's seed (one Dask worker, ~50 CPU-s, one process) runs as
 # a job of its own, not niced: inside the niced unit job it was starved by the book's build and
 # browser tests and ran 245 s, the unit job's long pole (fresh clone 310.9 s).
-dask: $(STAMP) ## the ensemble on the book's seed on a one-worker Dask cluster (part of `make unit`)
+dask: $(STAMP) ## the ensemble on the book's seed on a one-worker Dask cluster (a job of its own in `make test`)
 	$(BIN)/python -m pytest tests/test_ensemble.py -m dask_job -q
 
 # Each golden notebook runs in a kernel of its own, forked from one process per test worker that

@@ -119,8 +119,9 @@ examples:
 {chapters}
 
 The cohort is validated first (python -m analysis validate); nothing is written unless it
-passes, and its warnings (a free-text column, times that look like weeks or days, a row
-repeated under another id, in full or but for one column) are printed as validate prints
+passes, and its warnings (a free-text column, times that look like weeks or days, a JSH
+criterion nobody meets, patients meeting none, a row repeated under another id, in full or
+but for one column) are printed as validate prints
 them, under a line that counts them ('OK: FILE: N patients; 2 warnings:'), before the
 chapters, and again in the closing summary, under its first line ('ran … ; 2 cohort
 warnings:'). The report
