@@ -4938,3 +4938,69 @@ def test_a_long_tables_header_row_stays_in_view_while_its_rows_scroll(
     assert "sticky-head" not in results[360]["classes"].split(), results[360]["classes"]
     assert results[360]["page"] == [360, 360]
     assert not outside_requests
+
+
+#: Table ``id`` scrolled to its middle and ``down`` px further: the page header's bottom, the
+#: header row's cells' highest top, the table's left and width, and what is drawn half a pixel
+#: under the page's header at each column's centre (true: the page's header or a header cell)
+_UNDER_PAGE_HEADER_JS = """([id, down]) => {
+  const t = document.getElementById(id);
+  const r = t.getBoundingClientRect();
+  window.scrollBy(0, r.top + r.height / 2 + down);
+  return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => {
+    const page = document.querySelector('.bd-header-article');
+    const bottom = page.getBoundingClientRect().bottom;
+    const cells = Array.from(t.tHead.rows[0].cells);
+    const covered = cells.map(c => {
+      const q = c.getBoundingClientRect();
+      const e = document.elementFromPoint(q.left + q.width / 2, bottom + 0.5);
+      return !!e && (page.contains(e) || !!e.closest('thead'));
+    });
+    const box = t.getBoundingClientRect();
+    done({bottom, top: Math.min(...cells.map(c => c.getBoundingClientRect().top)),
+          left: box.left, width: box.width, covered});
+  })));
+}"""
+
+
+def test_nothing_shows_between_the_page_header_and_a_stuck_header_row(
+    browser, server, outside_requests
+):
+    """Review on a phone (390 x 844, scale 2): Table 7.5 scrolled to its middle, its header row
+    stuck under the page's header (book.js "sticky-head"), the rows scrolling by showed through a
+    1 px strip at the header cells' top, just under the page's header ("· 61 (47)"'s tops; at
+    1366 px too). The cells' top border is the table's (its borders collapse), painted where the
+    row was: a stuck cell painted nothing in its top 1 px. The cells now stick that border
+    higher, under the page's header. The strip (the 2 px under the page's header, across the
+    table) is drawn the same with the table's body hidden, the body scrolled 0-22 px past its
+    middle (its text crosses the strip), at 390 and 1366 px."""
+    from io import BytesIO
+
+    from PIL import Image, ImageChops
+
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("07")).relative_to(HTML).as_posix()
+    table = "tbl-cox-table2-implied"
+    for size, width in ((TOUCH_PHONE, 390), (DESKTOP, 1366)):
+        context = browser.new_context(**size)
+        try:
+            pg = _fence_and_watch(context.new_page(), outside_requests)
+            pg.goto(f"{server}/{chapter}", wait_until="load")
+            assert "sticky-head" in pg.eval_on_selector(f"#{table}", "t => t.className").split()
+            for down in range(0, 24, 2):
+                pg.evaluate("window.scrollTo(0, 0)")
+                got = pg.evaluate(_UNDER_PAGE_HEADER_JS, [table, down])
+                assert got["top"] <= got["bottom"] + 0.5 and all(got["covered"]), (width, down, got)
+                clip = {"x": got["left"], "y": got["bottom"], "width": got["width"], "height": 2}
+                shown = pg.screenshot(clip=clip)
+                pg.eval_on_selector(
+                    f"#{table}", "t => { t.tBodies[0].style.visibility = 'hidden'; }"
+                )
+                hidden = pg.screenshot(clip=clip)
+                pg.eval_on_selector(f"#{table}", "t => { t.tBodies[0].style.visibility = ''; }")
+                a, b = (Image.open(BytesIO(png)).convert("L") for png in (shown, hidden))
+                seen = ImageChops.difference(a, b).point(lambda v: 255 if v > 24 else 0).getbbox()
+                assert seen is None, f"{width} px, {down} px past the middle: body shows at {seen}"
+            assert not pg.problems, pg.problems
+        finally:
+            context.close()
+    assert not outside_requests

@@ -353,6 +353,12 @@ function bookOnReady(fn) {
     if (header && getComputedStyle(header).position === "sticky") {
       top = Math.round(header.getBoundingClientRect().height);
     }
+    // The header cells' top border is the table's (its borders collapse), and the table paints
+    // it where the row was, not where a cell sticks: a stuck cell left its top 1 px unpainted,
+    // and the rows scrolling under the page's header showed through it (Table 7.5's "· 61 (47)"
+    // in a strip under the header at 390 px). The cells stick that border higher, under the
+    // page's header, which covers it.
+    top -= table.tHead.rows[0].cells[0].clientTop;
     table.style.setProperty("--head-top", top + "px");
     table.classList.add("sticky-head");
   }
