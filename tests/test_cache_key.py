@@ -80,3 +80,76 @@ def test_source_read_appends_hidden_keyed_cell(deps):
     plain = ["# A page without code\n"]
     module._on_source_read(App(), "book/glossary", plain)
     assert plain == ["# A page without code\n"]
+
+
+def test_a_module_named_only_in_a_docstring_or_comment_is_no_dependency(deps):
+    """``make bench``: an edit to analysis/audit.py re-executed all eleven pages, because every
+    chapter's closure reached a module whose docstrings name ``analysis.audit``; only chapters 2
+    and 8 import it. The closure now reads imports from the syntax tree."""
+    module, root = deps
+    (root / "analysis" / "cohort.py").write_text(
+        '"""See :func:`analysis.fastsurv.X` and from analysis import fastsurv."""\n'
+        "# analysis.fastsurv is named here too\n"
+        "def load(): return 'analysis.fastsurv'\n"
+    )
+    files = module.module_closure("from analysis.clinical import bsa\n")
+    names = sorted(p.relative_to(root).as_posix() for p in files)
+    assert names == ["analysis/__init__.py", "analysis/clinical.py", "analysis/cohort.py"]
+
+
+def test_a_chapter_is_read_by_its_code_cells_not_its_prose(deps):
+    module, root = deps
+    chapter = (
+        "# Survival\n\nThe engine is `analysis.clinical` ({func}`analysis.cohort.load`).\n\n"
+        "```{code-cell} ipython3\n:tags: [hide-input]\n%matplotlib inline\n"
+        "from analysis import survival\n```\n\n"
+        "```{code-cell} ipython3\n---\ntags: [remove-cell]\n---\nimport analysis.fastsurv\n```\n"
+    )
+    names = sorted(p.relative_to(root).as_posix() for p in module.module_closure(chapter))
+    assert names == ["analysis/__init__.py", "analysis/fastsurv.py", "analysis/survival.py"]
+
+
+def test_code_that_does_not_parse_falls_back_to_the_names_it_mentions(deps):
+    module, root = deps
+    chapter = "```{code-cell} ipython3\nfrom analysis import clinical\nif (:\n```\n"
+    names = sorted(p.relative_to(root).as_posix() for p in module.module_closure(chapter))
+    assert names == ["analysis/__init__.py", "analysis/clinical.py", "analysis/cohort.py"]
+
+
+def test_what_the_package_init_imports_is_followed(deps):
+    module, root = deps
+    (root / "analysis" / "__init__.py").write_text("from analysis import fastsurv\n")
+    names = {
+        p.relative_to(root).as_posix()
+        for p in module.module_closure("from analysis.clinical import bsa\n")
+    }
+    assert "analysis/fastsurv.py" in names
+
+
+def test_subpackage_relative_imports_resolve_inside_it(deps):
+    module, root = deps
+    cli = root / "analysis" / "cli"
+    (cli / "run.py").write_text("from . import common\nfrom ..clinical import x\n")
+    (cli / "common.py").write_text("X = 1\n")
+    names = sorted(
+        p.relative_to(root).as_posix() for p in module.module_closure("import analysis.cli.run\n")
+    )
+    assert names == [
+        "analysis/__init__.py", "analysis/cli/__init__.py", "analysis/cli/common.py",
+        "analysis/cli/run.py", "analysis/clinical.py", "analysis/cohort.py",
+    ]  # fmt: skip
+
+
+def test_the_books_chapters_need_audit_only_where_they_import_it():
+    """On the book itself: analysis/audit.py is in the closure of chapters 2 and 8 only."""
+    spec = importlib.util.spec_from_file_location(
+        "analysis_deps", ROOT / "book/_ext/analysis_deps.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    users = sorted(
+        md.stem
+        for md in (ROOT / "chapters").glob("[0-9][0-9]-*.md")
+        if ROOT / "analysis" / "audit.py" in module.module_closure(md.read_text(encoding="utf-8"))
+    )
+    assert users == ["02-eligibility", "08-audit"]

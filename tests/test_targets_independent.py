@@ -777,8 +777,9 @@ def test_truncated_reading_counts_agree_with_the_independent_ones(found):
     assert (
         "Read otherwise, the counts change (chapter 1, `analysis.synthesis.reading_counts`): "
         "with Table 2's P values truncated instead of rounded the univariate block is "
-        f"{triple('p_truncated', 'table2_univariate')} (reproduced/missed/infeasible); with the "
-        "log-rank P of additional TACE given up instead of its Cox row, survival is "
+        f"{triple('p_truncated', 'table2_univariate')} (reproduced/missed/infeasible) and the "
+        f"multivariable one {triple('p_truncated', 'table2_multivariable')}; with the log-rank "
+        "P of additional TACE given up instead of its Cox row, survival is "
         f"{triple('logrank_given_up', 'survival')} and the univariate block "
         f'{triple("logrank_given_up", "table2_univariate")}; with the bare 11 of "2.8–11" read '
         f"at whole months survival is {triple('whole_months', 'survival')}."
