@@ -153,3 +153,85 @@ def test_the_books_chapters_need_audit_only_where_they_import_it():
         if ROOT / "analysis" / "audit.py" in module.module_closure(md.read_text(encoding="utf-8"))
     )
     assert users == ["02-eligibility", "08-audit"]
+
+
+def _closure_names(module, root, text):
+    return sorted(p.relative_to(root).as_posix() for p in module.module_closure(text))
+
+
+def test_hostile_review_imports_are_found(deps):
+    """A hostile review of the syntax-tree reading: each of these imports a module, and each
+    was missed (an IPython line, a module named by a string, the package under another name,
+    a bare import of the package, a cell fenced with tildes or four backticks)."""
+    module, root = deps
+    init = "analysis/__init__.py"
+    fast = ["analysis/__init__.py", "analysis/fastsurv.py"]
+    cell = "```{code-cell} ipython3\n%s\n```\n"
+    assert _closure_names(module, root, cell % "%time from analysis.fastsurv import X") == fast
+    assert _closure_names(module, root, "importlib.import_module('analysis.fastsurv')\n") == fast
+    assert _closure_names(module, root, "runpy.run_module('analysis.fastsurv')\n") == fast
+    assert _closure_names(module, root, "import analysis as pkg\npkg.fastsurv.X\n") == fast
+    assert _closure_names(module, root, "import analysis\n") == [init]
+    for fence in ("~~~", "````"):
+        text = f"{fence}{{code-cell}} ipython3\nfrom analysis import fastsurv\n{fence}\n"
+        assert _closure_names(module, root, text) == fast, fence
+    # a line of three backticks with more on it does not end a cell
+    text = 'Prose.\n\n```{code-cell} ipython3\nx = """\n```python\n"""\nimport analysis.fastsurv\n```\n'
+    assert _closure_names(module, root, text) == fast
+    # a null byte: the text fallback, not an exception
+    assert _closure_names(module, root, "from analysis import fastsurv\n\0\n") == fast
+
+
+def test_a_cell_that_runs_the_command_line_depends_on_it(deps):
+    module, root = deps
+    (root / "analysis" / "__main__.py").write_text("from analysis import fastsurv\n")
+    cell = "```{code-cell} ipython3\n%s\n```\n"
+    ran = _closure_names(module, root, cell % "!python -m analysis validate data/cohort.csv")
+    assert "analysis/__main__.py" in ran and "analysis/fastsurv.py" in ran
+    started = "import subprocess\nsubprocess.run(['python', '-m', 'analysis', 'audit'])"
+    assert "analysis/__main__.py" in _closure_names(module, root, cell % started)
+    # a cell that only prints the command runs none of it
+    printed = "from analysis import clinical\nprint('python -m analysis run --cohort x.csv')"
+    assert "analysis/__main__.py" not in _closure_names(module, root, cell % printed)
+
+
+def test_a_page_reading_every_chapters_parameters_is_keyed_on_them(deps, monkeypatch):
+    """Chapter 10 prints every chapter's -p parameters (runner.parameter_table): its key follows
+    each chapter's parameters cell, and every chapter file is a dependency of it (found by a
+    hostile review: an edited default left chapter 10's table stale)."""
+    module, root = deps
+    chapters = root / "chapters"
+    chapters.mkdir()
+    monkeypatch.setattr(module, "CHAPTERS", chapters)
+    other = chapters / "05-response.md"
+    params = "```{code-cell} ipython3\n:tags: [parameters]\nconfidence_level = 0.95\n```\n"
+    other.write_text("# Response\n\n" + params)
+    page = "```{code-cell} ipython3\nfrom analysis.runner import parameter_table\n```\n"
+    key, files = module.dependency_key(page)
+    assert other in files
+    other.write_text("# Response, retitled\n\nNew prose.\n\n" + params)
+    assert module.dependency_key(page)[0] == key  # prose: re-read, not re-executed
+    other.write_text("# Response\n\n" + params.replace("0.95", "0.9"))
+    assert module.dependency_key(page)[0] != key
+    plain = "```{code-cell} ipython3\nfrom analysis import clinical\n```\n"
+    assert other not in module.dependency_key(plain)[1]
+
+
+def test_a_data_file_added_since_a_page_was_read_outdates_it(deps):
+    module, root = deps
+    noted = []
+
+    class Env:
+        def note_dependency(self, path):
+            noted.append(path)
+
+    class App:
+        env = Env()
+
+    source = ["```{code-cell} ipython3\nfrom analysis.survival import x\n```\n"]
+    module._on_source_read(App(), "chapters/06-survival", source)
+    assert module._on_outdated(App(), App.env, set(), set(), set()) == []
+    (root / "data" / "published.yaml").write_text("a: 1\n")
+    assert module._on_outdated(App(), App.env, set(), set(), set()) == ["chapters/06-survival"]
+    module._on_purge(App(), App.env, "chapters/06-survival")
+    assert module._on_outdated(App(), App.env, set(), set(), set()) == []
