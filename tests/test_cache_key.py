@@ -60,9 +60,9 @@ def test_key_changes_only_with_used_files(deps):
     assert module.dependency_key(text)[0] != changed
 
 
-def test_source_read_appends_hidden_keyed_cell(deps):
-    module, _ = deps
-    noted = []
+def _fake_app() -> tuple:
+    """A stand-in for Sphinx's application, with the dependencies its environment notes."""
+    noted: list[str] = []
 
     class Env:
         def note_dependency(self, path):
@@ -71,6 +71,12 @@ def test_source_read_appends_hidden_keyed_cell(deps):
     class App:
         env = Env()
 
+    return App, noted
+
+
+def test_source_read_appends_hidden_keyed_cell(deps):
+    module, _ = deps
+    App, noted = _fake_app()
     source = ["```{code-cell} ipython3\nfrom analysis.survival import x\n```\n"]
     module._on_source_read(App(), "chapters/06-survival", source)
     assert source[0].count("{code-cell}") == 2
@@ -219,15 +225,7 @@ def test_a_page_reading_every_chapters_parameters_is_keyed_on_them(deps, monkeyp
 
 def test_a_data_file_added_since_a_page_was_read_outdates_it(deps):
     module, root = deps
-    noted = []
-
-    class Env:
-        def note_dependency(self, path):
-            noted.append(path)
-
-    class App:
-        env = Env()
-
+    App, _ = _fake_app()
     source = ["```{code-cell} ipython3\nfrom analysis.survival import x\n```\n"]
     module._on_source_read(App(), "chapters/06-survival", source)
     assert module._on_outdated(App(), App.env, set(), set(), set()) == []
