@@ -177,6 +177,8 @@ def test_hostile_review_imports_are_found(deps):
     assert _closure_names(module, root, "importlib.import_module('analysis.fastsurv')\n") == fast
     assert _closure_names(module, root, "runpy.run_module('analysis.fastsurv')\n") == fast
     assert _closure_names(module, root, "import analysis as pkg\npkg.fastsurv.X\n") == fast
+    late = "x = pkg.fastsurv.X\n\ndef f():\n    import analysis as pkg\n"  # bound after its use
+    assert _closure_names(module, root, late) == fast
     assert _closure_names(module, root, "import analysis\n") == [init]
     for fence in ("~~~", "````"):
         text = f"{fence}{{code-cell}} ipython3\nfrom analysis import fastsurv\n{fence}\n"

@@ -110,7 +110,7 @@ def _dotted(name: str) -> set[str]:
     head, _, rest = name.partition(".")
     if head != "analysis":
         return set()
-    return _with_parents(rest) | {""} if rest else {""}
+    return (_with_parents(rest) | {""}) if rest else {""}
 
 
 def _tree_names(tree: ast.AST, package: str) -> set[str]:
@@ -118,13 +118,18 @@ def _tree_names(tree: ast.AST, package: str) -> set[str]:
     as attributes of the package; ``package``: the package of the module the code is in (""
     at the top)."""
     found: set[str] = set()
-    aliases = {"analysis"}  # names the package itself is bound to
+    # names the package itself is bound to, wherever the code binds them
+    aliases = {"analysis"} | {
+        alias.asname
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+        if alias.name == "analysis" and alias.asname
+    }
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 found |= _dotted(alias.name)
-                if alias.name == "analysis" and alias.asname:
-                    aliases.add(alias.asname)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 parts = package.split(".") if package else []
@@ -136,7 +141,7 @@ def _tree_names(tree: ast.AST, package: str) -> set[str]:
                 module = node.module.partition(".")[2]
             else:
                 continue
-            found |= _with_parents(module) | {""} if module else {""}
+            found |= (_with_parents(module) | {""}) if module else {""}
             # a name imported from a package may be a module of it
             found |= {f"{module}.{a.name}" if module else a.name for a in node.names}
         elif (
