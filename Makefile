@@ -95,10 +95,10 @@ pdf: $(STAMP) chromium ## print each chapter and the whole book to _build/pdf/ (
 	@test -f _build/html/index.html || { echo "no _build/html: run 'make book' first" >&2; exit 2; }
 	$(BIN)/python tools/pdf.py --html _build/html --out _build/pdf $(if $(PDF_BASE_URL),--base-url "$(PDF_BASE_URL)")
 
-# Two test workers (pytest-xdist) on two cores: each worker's start (imports, collecting 2,939
+# Two test workers (pytest-xdist) on two cores: each worker's start (imports, collecting the
 # tests and doctests) costs CPU, and since the ensemble left the unit job no worker waits on
-# another process (fresh clone: 288.9 s with two workers, 294.3 s with three, 303.9 s with four,
-# at nice 10). Slow tests are marked but run, the longest first (tests/conftest.py). nbval keeps
+# another process (measured when the unit job held 2,939 tests, fresh clone: 288.9 s with two
+# workers, 294.3 s with three, 303.9 s with four, at nice 10). Slow tests are marked but run, the longest first (tests/conftest.py). nbval keeps
 # each notebook's cells on one worker (--dist loadfile).
 XDIST := -n 2 --dist loadgroup
 
@@ -130,8 +130,8 @@ test-ensemble: $(STAMP) ## the ensemble tests, with the 2-member Dask run that `
 
 # The unit tests yield some CPU (nice) to the single processes beside them in `make test` (the
 # book's build, then its browser tests; the ensemble), which would otherwise get a third of a core
-# against the workers. Alone, `make unit` runs as fast as before. Fresh clone, two workers: nice 5
-# 286.8 s (the book's chain done at 259 s), nice 10 288.9 s (done at 233 s). With 3,774 tests
+# against the workers. Alone, `make unit` runs as fast as before. Measured on a fresh clone with
+# 2,939 tests, two workers: nice 5 286.8 s (the book's chain done at 259 s), nice 10 288.9 s (done at 233 s). With 3,774 tests
 # (a later release): nice 5 319.5 s (the book's chain done at 265 s, 55 s before the unit tests),
 # nice 2 315.9 s (done at 283 s, 33 s before): the two chains end closer together.
 UNIT_NICE := nice -n 2
