@@ -15,10 +15,13 @@ mkdir -p bench
 LOG=$(mktemp)
 TIMES=$(mktemp)
 CLONE=$(mktemp -d)
-# `time_of CMD...`: runs CMD (its output to $LOG) and prints "wall cpu" in seconds
+# `time_of CMD...`: runs CMD (its output to $LOG), prints "wall cpu" in seconds and returns
+# CMD's exit status (a failed command still has its times printed)
 time_of() {
-  /usr/bin/time -f "%e %U %S" -o "$TIMES" "$@" >"$LOG" 2>&1
-  awk '{ printf "%.1f %.1f\n", $1, $2 + $3 }' "$TIMES"
+  local rc=0
+  /usr/bin/time -f "%e %U %S" -o "$TIMES" "$@" >"$LOG" 2>&1 || rc=$?
+  awk '/^[0-9.]+ [0-9.]+ [0-9.]+$/ { printf "%.1f %.1f\n", $1, $2 + $3 }' "$TIMES"
+  return "$rc"
 }
 executed() { grep -c "Executed notebook" "$LOG" || true; }
 row() { # what, "wall cpu", chapters executed, budget
@@ -72,7 +75,8 @@ for md in chapters/[0-9][0-9]-*.md; do
 done
 echo "measuring make test on a fresh clone (.ci/run)..." >&2
 git clone -q . "$CLONE/repo"
-test_time=$(cd "$CLONE/repo" && time_of bash .ci/run) || test_time="failed"
+verdict=green
+test_time=$(cd "$CLONE/repo" && time_of bash .ci/run) || verdict=FAILED
 test_summary=$(grep -E "^=+ .*(passed|failed)" "$LOG" | sed -E 's/=+ //; s/ =+$//' | paste -sd ';' -)
 
 {
@@ -90,7 +94,7 @@ test_summary=$(grep -E "^=+ .*(passed|failed)" "$LOG" | sed -E 's/=+ //; s/ =+$/
   row "\`make book\` after editing $(basename "$first")" "$edited" "$edited_n" 'only that chapter'
   row '`make book` after editing analysis/audit.py' "$module" "$module_n" 'only chapters that use it'
   row "\`python -m analysis synthesize\` (same bytes as data/cohort.csv: $same)" "$synth" – '≤ 60 s'
-  row '`make test` on a fresh clone (`.ci/run`, set-up included)' "$test_time" – '< 300 s'
+  row "\`make test\` on a fresh clone (\`.ci/run\`, set-up included; $verdict)" "$test_time" – '< 300 s'
   echo
   echo "The fresh clone's tests: ${test_summary:-no pytest summary found}."
   echo
