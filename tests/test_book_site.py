@@ -687,3 +687,12 @@ def test_a_first_column_that_is_no_label_stays_cells():
         book_site.mark_row_headers(None, doctree, "x")
         assert not list(doctree.findall(book_site.row_header)), source
         assert "<th><p>" not in _row_header_html(doctree).split("<tbody")[1], source
+
+
+def test_row_parity_classes_are_dropped_and_other_row_classes_kept():
+    context = {
+        "body": '<tr class="row-odd"><th>a</th></tr><tr class="pair-first row-even">'
+        '<tr class="row-evenish">'
+    }
+    book_site.drop_row_parity(None, "chapters/08-audit", "page.html", context, None)
+    assert context["body"] == '<tr><th>a</th></tr><tr class="pair-first"><tr class="row-evenish">'
