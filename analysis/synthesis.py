@@ -1,7 +1,7 @@
 """The calibrated synthetic cohort (:func:`synthesize`) and its feasibility check.
 
 The paper's patient-level data are not public. This module draws 82 synthetic patients whose
-aggregates print as the paper prints them: a plausible joint draw (:func:`draw_initial`) whose
+aggregates print as the paper prints them: a joint draw (:func:`draw_initial`) whose
 Table 1 margins are exact by construction, then a simulated-annealing calibration of the
 survival block (:func:`anneal_survival`), then a Cox phase (:func:`analysis.calibration.anneal_table2`) that exchanges
 covariate blocks between patients to pull the Table 2 hazard ratios towards the published ones
@@ -318,7 +318,7 @@ BMI_MEAN = 23.4
 
 
 def draw_initial(rng: np.random.Generator, spec: dict) -> pd.DataFrame:
-    """A plausible joint draw of the cohort before calibration.
+    """A joint draw of the cohort before calibration.
 
     Procedure (every choice below is an assumption, not from the paper):
 
@@ -2721,7 +2721,7 @@ def synthesize(
     """The calibrated synthetic cohort of 82 patients, deterministic for a seed.
 
     Procedure: ``chains`` independent chains, each with its own generator spawned from
-    ``numpy.random.SeedSequence(seed)``, each making a plausible joint draw
+    ``numpy.random.SeedSequence(seed)``, each making a joint draw
     (:func:`draw_initial`: Table 1 counts, means, SDs, medians and extremes exact by
     construction), calibrating the survival block by simulated annealing
     (:func:`anneal_survival`, with a cooler polishing run when a feasible target is still missed)
