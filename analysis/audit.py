@@ -864,10 +864,14 @@ def p_from_ci(
         return _overlaps_p(iv, p_min, p_max)
 
     if overlaps(rounding):
+        shown = f"P ≈ {_p_text(p_mid)}{spread}"
+        if not spread and relation == "=" and p_value(p_mid, p_decimals) != p_value(p, p_decimals):
+            # "P ≈ 0.025" beside a printed 0.02 reads as 0.03: the range the check accepts instead
+            shown = f"P between {p_value(p_min, 5, significant=3)} and {p_value(p_max, 5, significant=3)}"
         return Check(
             CONSISTENT,
             computed,
-            f"From the interval, SE = {number(se, 3)} and z = {number(z, 2)}, so P ≈ {_p_text(p_mid)}{spread}, "
+            f"From the interval, SE = {number(se, 3)} and z = {number(z, 2)}, so {shown}, "
             f"which agrees with the printed {printed}.",
             details,
         )

@@ -217,6 +217,11 @@ def test_p_from_ci():
     res = p_from_ci(1.586, 1.008, 2.496, 0.04, "=", 3, 3, 2)
     assert res.verdict == C and "truncated" in res.explanation
     assert res.details["p_min"] > 0.045
+    # prior TACE > 4 (multivariable): SE 0.187, z 2.24, P 0.0252 would read "≈ 0.025" beside the
+    # printed 0.02 (a reader rounds it to 0.03); the range the check accepts is printed instead
+    res = p_from_ci(1.521, 1.054, 2.196, 0.02, "=", 3, 3, 2)
+    assert res.verdict == C and "P ≈" not in res.explanation
+    assert "P between 0.0249 and 0.0252, which agrees with the printed 0.02" in res.explanation
     # albumin: SE = (1.85568 − 0.10616)/3.92 = 0.4463, z = 1.0620/0.4463 = 2.38, P = 0.017 ≠ 0.003
     res = p_from_ci(2.892, 1.112, 6.396, 0.003, "=", 3, 3, 3)
     assert res.verdict == INC and res.details["p"] == pytest.approx(0.0174, abs=5e-4)

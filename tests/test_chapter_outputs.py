@@ -1458,8 +1458,11 @@ def test_group_medians_set_this_cohorts_interval_beside_the_papers():
     for name, stem in SURVIVAL_GROUPS.items():
         glued_whole = _glued(nb, f"surv_{key_of.get(name, 'additional_tace')}_groups")
         ci, badge = (_glued(nb, f"surv_{name}_{part}") for part in ("ci", "cohort.provenance"))
+        # a median reproduced beside an interval that is not has a badge of its own (✓, then ✗)
+        median_badge = _glued(nb, f"surv_{name}_pub_median.provenance")
         pub = (
-            f"{_glued(nb, f'surv_{name}_pub_median')} months ({_glued(nb, f'surv_{name}_pub_ci')})"
+            f"{_glued(nb, f'surv_{name}_pub_median')} months{median_badge} "
+            f"({_glued(nb, f'surv_{name}_pub_ci')})"
         )
         theirs = f"{ci.strip(chr(39))}{badge}), against {pub.replace(chr(39), '')}"
         assert theirs + _glued(nb, f"surv_{name}.provenance") in glued_whole, name
@@ -1472,6 +1475,9 @@ def test_group_medians_set_this_cohorts_interval_beside_the_papers():
         )
     assert _glued(nb, "surv_tacegt4_ci").strip("'") != _glued(nb, "surv_tacegt4_pub_ci").strip("'")
     assert "published\xa0✗" in _glued(nb, "surv_tacegt4.provenance")
+    # its median prints as the paper's: ✓ after the median, ✗ after the interval only
+    assert "published\xa0✓" in _glued(nb, "surv_tacegt4_pub_median.provenance")
+    assert _glued(nb, "surv_dc_pub_median.provenance").strip("'") == ""  # one verdict, one badge
     assert "published" not in _glued(nb, "surv_tacegt4_cohort.provenance")
     comparisons = {r[0]: r for r in _rows(_glued(nb, "tbl-surv-comparisons"))}
     for key, label in (
@@ -1486,9 +1492,9 @@ def test_group_medians_set_this_cohorts_interval_beside_the_papers():
 
 @pytest.mark.parametrize(
     ("stem", "name", "badges"),
-    [("06-survival", "surv_additional_tace_groups", 6), ("07-cox", "cox_ex_tace_sentence", 2),
-     ("09-bias", "bias_tace_paragraph", 4), ("09-bias", "bias_sc_reading", 9),
-     ("06-survival", "surv_dc_groups", 6), ("06-survival", "surv_prior_tace_groups", 8),
+    [("06-survival", "surv_additional_tace_groups", 7), ("07-cox", "cox_ex_tace_sentence", 2),
+     ("09-bias", "bias_tace_paragraph", 5), ("09-bias", "bias_sc_reading", 9),
+     ("06-survival", "surv_dc_groups", 6), ("06-survival", "surv_prior_tace_groups", 9),
      ("06-survival", "surv_lr_dc_sentence", 3), ("06-survival", "surv_lr_prior_tace_sentence", 2),
      ("06-survival", "surv_lr_additional_tace_sentence", 2), ("09-bias", "bias_lm_early", 1),
      ("09-bias", "bias_dc_naive_sentence", 1), ("09-bias", "bias_dc_lm_sentence", 2)],

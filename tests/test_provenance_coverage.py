@@ -103,6 +103,7 @@ EXEMPT: dict[str, str] = {
     "bias_redraw_keeps": "which columns a re-draw of the timing keeps, words",
     "bias_cut_reading": "how to read the cut-off table on this cohort, words",
     "bias_ex_cut_range": "a sentence glued whole, its numbers badged inside it",
+    "bias_ex_cut_table": "a sentence glued whole, its numbers badged inside it",
     "bias_key_timing": "what the time-dependent estimates rest on, words",
     "audit_previous": "what the previous chapters did, on which cohort, words",
     "audit_refit_on": "which cohort, words",
