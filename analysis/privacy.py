@@ -3752,10 +3752,110 @@ def _name_in_file_name(stem: str) -> bool:
 
 # A date in a file name with its parts joined by underscores or spaces: DD_MM_YYYY (or YY),
 # YYYY_MM_DD
+# (a day of 1-31 and a month of 1-12: 1_84_12 is none; a national number whose first groups
+# read as a date, 2_05_12_76_451_089_46, is read whole by :func:`_joined_number_kind`)
 _DATE_IN_PARTS = re.compile(
-    r"(?<![0-9])(?:[0-9]{1,2}[_ ][0-9]{1,2}[_ ](?:[0-9]{4}|[0-9]{2})"
-    r"|(?:19|20)[0-9]{2}[_ ][0-9]{1,2}[_ ][0-9]{1,2})(?![0-9])"
+    r"(?<![0-9])(?:(?:0?[1-9]|[12][0-9]|3[01])[_ ](?:0?[1-9]|1[0-2])[_ ]"
+    r"(?:[0-9]{4}|[0-9]{2})|(?:19|20)[0-9]{2}[_ ](?:0?[1-9]|1[0-2])[_ ](?:0?[1-9]|[12][0-9]|3[01]))"
+    r"(?![0-9])"
 )
+# A number written in digit groups with any separators, read whole (its digits joined) by
+# :func:`_joined_number_kind`
+_DIGIT_RUN = re.compile(r"[0-9]+(?:[-_ ./][0-9]+)*")
+_BARE_NIR = re.compile(r"[12][0-9]{2}(?:0[1-9]|1[0-2]|[2-9][0-9])[0-9]{10}")
+
+
+def _joined_number_kind(text: str) -> str | None:
+    """The national number with strong check digits that a run of digit groups of ``text``
+    holds once its separators are dropped, whatever they are (``1-84-12-76-451-089-46``,
+    ``123_456_789_09``, ``12345678909``): a French NIR, a Brazilian CPF, a Chinese resident
+    identity number, a Belgian national register number or a Swiss AHV number. Any run of
+    consecutive groups counts (``site2_1 84 12 76 451 089 46``). Numbers whose check digit
+    alone tells them (one chance in ten or eleven: NHS, SIN, Aadhaar, Thai) are left to their
+    own patterns, which ask for their own grouping: a date and time joined would pass them too
+    often.
+
+    >>> [_joined_number_kind(t) for t in ("1-84-12-76-451-089-46", "12345678909", "2023-01-15")]
+    ['nir', 'cpf', None]
+    """
+    for run in _DIGIT_RUN.finditer(text):
+        groups = re.findall(r"[0-9]+", run[0])[:64]
+        for i in range(len(groups)):
+            joined = ""
+            for group in groups[i : i + 12]:
+                joined += group
+                if len(joined) > 18:
+                    break
+                m = re.fullmatch(r"[0-9]+", joined)
+                if len(joined) == 15 and _BARE_NIR.fullmatch(joined) and _nir_ok(m):
+                    return "nir"
+                if len(joined) == 11 and _cpf_ok(m):
+                    return "cpf"
+                if len(joined) == 11 and _be_nn_ok(m) and len(set(joined)) > 1:
+                    return "be-nn"
+                if len(joined) == 18 and _CN_ID.fullmatch(joined) and _cn_id_ok(m):
+                    return "cn-id"
+                if len(joined) == 13 and joined.startswith("756") and _ean13_ok(m):
+                    return "ahv"
+    return None
+
+
+# A personal name written in Han characters or Hangul, read in a file or folder name only (a
+# cell refuses any such text): a word of two to four Han characters that begins with a common
+# Chinese or Japanese surname (王小明, 山田太郎), or of three Hangul syllables that begins with
+# a common Korean one (김민수), holding no character of a medical or file word (肝癌, 高血压,
+# 白血病, 队列; 고혈압, 유방암, 코호트)
+_CJK_SURNAMES_1 = frozenset(
+    "王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何高林罗羅郑鄭梁谢謝宋唐许許韩韓冯馮邓鄧"
+    "曹彭曾肖萧蕭田董袁潘于蒋蔣蔡余杜叶葉程苏蘇魏吕呂丁任沈姚卢盧姜崔钟鍾谭譚陆陸汪范範金石廖贾賈"
+    "夏韦韋付方白邹鄒孟熊秦邱江尹薛闫閆段雷侯龙龍史陶黎贺賀顾顧毛郝龚龔邵万萬钱錢严嚴覃武戴莫孔"
+    "向汤湯森"
+)
+_CJK_SURNAMES_2 = frozenset(
+    """佐藤 鈴木 高橋 田中 伊藤 渡辺 渡邊 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上
+    木村 斎藤 斉藤 清水 山崎 池田 橋本 阿部 石川 山下 中島 石井 小川 前田 岡田 長谷川 藤田
+    後藤 近藤 村上 遠藤 青木 坂本 福田 太田 西村 藤井 金子 岡本 藤原 中野 三浦 原田 中川 松田
+    竹内 小野 田村 中山 和田 石田 森田 上田 原 柴田 酒井 工藤 横山 宮崎 宮本 内田 高木 安藤
+    欧阳 歐陽 司马 司馬 诸葛 諸葛 上官""".split()
+)
+_CJK_WORD_CHARS = frozenset(
+    "癌病症炎瘤血压壓科院医醫研究数數据據组組表队隊列药藥疗療术術检檢查例者期率区區市省县縣心群"
+    "肝肺胃肠腸肾腎脏臟疸糖尿移植化放射线線床试試验驗统統计計分析结結果报報告资資料样樣本集合"
+    "全体體部门門诊診断斷治手学學大综綜合性型度量值年月日次回前后後初终終新旧舊第版稿导導出入"
+)
+_KO_SURNAMES_HANGUL = frozenset(
+    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천"
+    "방공현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국어은편용"
+)
+_KO_WORD_SYLLABLES = frozenset(
+    "암혈압병증염술검환약료과원군률율표팀학체상례료군집단코호트데이터분석결과보고서목록파일"
+    "전후중간기간연도월일차회신규최종통계임상시험연구센터병원의대"
+)
+_HAN_RUN = re.compile(r"[\u3005\u4e00-\u9fff]{2,4}|[\uac00-\ud7a3]{3}")
+
+
+def _cjk_name_in_file_name(stem: str) -> bool:
+    """Whether a word of a file or folder name is a personal name in Han characters or Hangul
+    (see ``_CJK_SURNAMES_1``): ``山田太郎``, ``王小明``, ``김민수``; not ``肝癌队列``, ``高血压``
+    or ``간암_코호트``.
+
+    >>> [_cjk_name_in_file_name(s) for s in ("山田太郎", "王小明", "김민수", "肝癌队列", "고혈압")]
+    [True, True, True, False, False]
+    """
+    for token in re.split(r"[^\u3005\u4e00-\u9fff\uac00-\ud7a3]+", stem[:_NAME_MAX_CHARS]):
+        if not _HAN_RUN.fullmatch(token):
+            continue
+        if "\uac00" <= token[0] <= "\ud7a3":
+            if token[0] in _KO_SURNAMES_HANGUL and not set(token) & _KO_WORD_SYLLABLES:
+                return True
+            continue
+        if set(token) & _CJK_WORD_CHARS:
+            continue
+        if token[0] in _CJK_SURNAMES_1 and len(token) <= 3:
+            return True
+        if any(token.startswith(s) and len(token) > len(s) for s in _CJK_SURNAMES_2):
+            return True
+    return False
 
 
 def file_name_identifier(name: str) -> str | None:
@@ -3826,7 +3926,10 @@ def file_name_identifier(name: str) -> str | None:
             return "phone"
     if _CC_MOBILE.search(spaced):
         return "phone"  # 84912345678, 84_912_345_678, 821012345678
-    if _name_in_file_name(stem):
+    joined = _joined_number_kind(stem)
+    if joined is not None:
+        return joined  # 1-84-12-76-451-089-46, 12345678909: a national number however written
+    if _name_in_file_name(stem) or _cjk_name_in_file_name(stem):
         return "name"
     return None
 
