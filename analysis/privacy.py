@@ -2996,10 +2996,27 @@ def _hk_tw_given(given: list[str], joined: bool) -> bool:
     )
 
 
+# After a cue of a name (seen by, Dr, patient, Mr), two capitalised words in Greek or Cyrillic
+# letters (diacritics folded): in a note otherwise written in Latin letters they are a name,
+# listed or not (seen by Γιώργος Παπαδόπουλος, Dr Добрыня Никитич)
+_CUED_GREEK_CYRILLIC = re.compile(
+    r"(?i:(?<![^\W\d_])(?:by|dr|doctor|pt|patient|mr|mrs|ms)\.?)\s+"
+    r"[Α-ΩА-ЯЁ][α-ωςа-яё]+\s+[Α-ΩА-ЯЁ][α-ωςа-яё]+"
+)
+# A patient_id in Greek or Cyrillic letters (any non-ASCII letters): words and a counter
+# (Сергей_Петров0, Γιώργος_Παπαδόπουλος_12, Yılmaz_Ayşe0, Сергей Петров 3)
+_GREEK_CYRILLIC = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
+_ID_WORDS_COUNTER = re.compile(r"([^\W\d_]+(?:[\s_.]+[^\W\d_]+)+)[\s_.-]*[0-9]{1,6}")
+
+
 def _looks_like_name(text: str, *, in_id: bool = False, prose: bool = True) -> bool:
     """Whether ``text`` is a personal name (the whole cell), or (``prose``, not ``in_id``) holds
     a Vietnamese one among other words (:func:`_vi_name_in_prose`)."""
     text = canonical(text)
+    if in_id and not text.isascii():
+        m = _ID_WORDS_COUNTER.fullmatch(text.strip())
+        if m and _looks_like_name(re.sub(r"[\s_.]+", " ", m[1]), prose=False):
+            return True  # Сергей_Петров0, Γιώργος_Παπαδόπουλος0, Yılmaz_Ayşe0
     unfolded = text
     written = re.findall(r"[^\W\d_]+", text.lower())  # before folding: đô thị is no Đỗ Thị
     # a name romanised from Chinese or Japanese is plain ASCII, or has long-vowel macrons (Ōno
@@ -3033,6 +3050,8 @@ def _looks_like_name(text: str, *, in_id: bool = False, prose: bool = True) -> b
         and _CARE_CUE.search(text) is not None  # a cheap test first
         and _unlisted_cued_name(text)
     ):
+        return True
+    if prose and not in_id and not plain and _CUED_GREEK_CYRILLIC.search(text):
         return True
     if any(w in _NOT_NAME_WORDS for w in words):
         return False
@@ -3960,6 +3979,8 @@ def _header_kind(name: str) -> str | None:
         return kind
     if _header_is_name(name):
         return "name"
+    if _GREEK_CYRILLIC.search(str(name)) and _header_is_name(re.sub(r"[_.]+", " ", str(name))):
+        return "name"  # Сергей_Петров (words in Greek or Cyrillic letters joined)
     if re.fullmatch(r"[0-9]{7,}(?:\.0+)?", canonical(str(name)).strip()):
         return "id-digits"
     return None

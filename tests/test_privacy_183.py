@@ -8,6 +8,7 @@ coordinates passed; some national numbers passed. The planted values are never p
 
 from __future__ import annotations
 
+import csv
 import shutil
 
 import pytest
@@ -61,3 +62,50 @@ def test_validate_refuses_identifier_in_file_name_and_masks_it(tmp_path, capsys,
     assert stem not in out + err
     assert "Traceback" not in out + err
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+# --------------------------------------- 2-4. names in Greek, Cyrillic and Turkish letters
+def _cohort_rows():
+    with open(COHORT_CSV, newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+def _write(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize(
+    "pattern", ["Сергей_Петров{}", "Γιώργος_Παπαδόπουλος{}", "Yılmaz_Ayşe{}", "Сергей Петров {}"]
+)
+def test_names_in_cased_scripts_as_ids_are_refused(tmp_path, capsys, pattern):
+    rows = _cohort_rows()
+    for i, r in enumerate(rows[1:]):
+        r[0] = pattern.format(i)
+    path = _write(tmp_path / "c.csv", rows)
+    code, out, err = call_cli(["validate", str(path)], capsys)
+    assert code != 0 and "Traceback" not in out + err
+    assert "patient_id" in out and "personal names" in out
+    assert pattern.format(0) not in out + err and pattern.split("{")[0][:5] not in out + err
+
+
+def test_cyrillic_name_as_column_name_is_refused(tmp_path, capsys):
+    rows = _cohort_rows()
+    rows[0].append("Сергей_Петров")
+    for r in rows[1:]:
+        r.append("1")
+    path = _write(tmp_path / "c.csv", rows)
+    code, out, err = call_cli(["validate", str(path)], capsys)
+    assert code != 0 and "personal names" in out and "Сергей" not in out + err
+
+
+def test_greek_name_in_free_text_is_refused(tmp_path, capsys):
+    rows = _cohort_rows()
+    rows[0].append("comment")
+    for i, r in enumerate(rows[1:]):
+        r.append("seen by Γιώργος Παπαδόπουλος" if i == 0 else "")
+    path = _write(tmp_path / "c.csv", rows)
+    code, out, err = call_cli(["validate", str(path)], capsys)
+    assert code != 0 and "column comment" in out and "personal names" in out
+    assert "Γιώργος" not in out + err and "Παπαδόπουλος" not in out + err
