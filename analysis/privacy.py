@@ -324,7 +324,8 @@ _NAME_RULES = [
     (r"_(dob|birth\w*|born|date_?of_?birth|birthday|생년월일)_", "a birth date"),
     (
         r"_(address\w*|addr|street|city|town|zip|zip_?code|post_?code|postal\w*|county"
-        r"|latitude|longitude|gps|주소)_",
+        r"|latitude|longitude|gps\w*|주소|home_?loc\w*|geo_?loc\w*|geo_?coord\w*|geo|coordinates"
+        r"|coords|lat_?lon\w*|lat_?lng)_|^_(lat|lon|lng)_$",
         "an address",
     ),
     (
@@ -1207,6 +1208,24 @@ def _vn_cccd_ok(m: re.Match) -> bool:
 
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 _IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?![\w.])")
+# GPS coordinates: a latitude and a longitude in decimal degrees, four decimals or more (about
+# 10 m or finer: a home), lat in [-90, 90] and lon in [-180, 180], perhaps with N/S and E/W;
+# not a list of three numbers or more, and not two below 2 (an estimate and its bound, 0.7512,
+# 0.9123)
+_GPS = re.compile(
+    r"(?<![\w.+-])([-+]?[0-9]{1,2}\.[0-9]{4,12})\s?(?:°\s?)?([NSns])?\s*[,;/ ]\s*"
+    r"([-+]?[0-9]{1,3}\.[0-9]{4,12})\s?(?:°\s?)?([EWew])?(?![\w.])"
+)
+
+
+def _gps_ok(m: re.Match) -> bool:
+    lat, lon = float(m[1]), float(m[3])
+    before, after = m.string[: m.start()], m.string[m.end() :]
+    if re.search(r"[0-9]\s*[,;/ ]\s*$", before) or re.match(r"\s*[,;/ ]\s*[-+]?[0-9]", after):
+        return False  # a list of values
+    return abs(lat) <= 90 and abs(lon) <= 180 and (abs(lat) >= 2 or abs(lon) >= 2)
+
+
 _URL = re.compile(r"(?<![\w.-])(?:(?:https?|ftp)://|www\.)[\w-]{1,63}", re.IGNORECASE)
 _CPF = re.compile(r"(?<![0-9.])[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}(?![0-9])")
 
@@ -1391,6 +1410,7 @@ _DETECTORS = [
     ("district", "district or ward names", _DISTRICT, _district_ok),
     ("url", "web addresses (URLs)", _URL, None),
     ("ip", "IP addresses", _IPV4, None),
+    ("gps", "GPS coordinates (location data)", _GPS, _gps_ok),
     ("date", "exact calendar dates", _DATE, None),
     ("phone", "phone numbers", _PHONE, _phone_ok),
     ("hangul", "Korean (Hangul) text, which may be names", _HANGUL, None),

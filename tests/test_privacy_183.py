@@ -15,7 +15,7 @@ import pytest
 from test_cli_hostile import call_cli
 
 from analysis import COHORT_CSV
-from analysis.privacy import file_name_identifier
+from analysis.privacy import file_name_identifier, identifier_kind
 
 # ------------------------------------------------------------ 1. identifiers in a file name
 NAMED_FILES = [
@@ -109,3 +109,32 @@ def test_greek_name_in_free_text_is_refused(tmp_path, capsys):
     code, out, err = call_cli(["validate", str(path)], capsys)
     assert code != 0 and "column comment" in out and "personal names" in out
     assert "Γιώργος" not in out + err and "Παπαδόπουλος" not in out + err
+
+
+# ------------------------------------------------------------------- 5. GPS coordinates
+@pytest.mark.parametrize(
+    "value",
+    ["48.85837, 2.29448", "-33.8568, 151.2153", "48.8584° N, 2.2945° E", "at 48.85837,2.29448"],
+)
+def test_gps_coordinates_are_found(value):
+    assert identifier_kind(value) == "gps"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0.7512, 0.9123", "12.5, 13.5", "1.2345, 2.3456, 3.4567", "HR 1.2345 (0.9876, 1.5432)"],
+)
+def test_values_that_are_no_coordinates_pass(value):
+    assert identifier_kind(value) != "gps"
+
+
+@pytest.mark.parametrize("column", ["home_location", "notes"])
+def test_gps_column_is_refused_and_masked(tmp_path, capsys, column):
+    rows = _cohort_rows()
+    rows[0].append(column)
+    for i, r in enumerate(rows[1:]):
+        r.append("48.85837, 2.29448" if i == 0 else "")
+    path = _write(tmp_path / "c.csv", rows)
+    code, out, err = call_cli(["validate", str(path)], capsys)
+    assert code != 0 and f"column {column}" in out and "Traceback" not in out + err
+    assert "48.85837" not in out + err and "2.29448" not in out + err
