@@ -871,6 +871,39 @@ _UK_POSTCODE = re.compile(
 )
 # US ZIP+4 (a bare five-digit ZIP code is a number like any laboratory value: not flagged)
 _ZIP4 = re.compile(r"(?<![0-9.\-])(?!00000)[0-9]{5}-[0-9]{4}(?![0-9\-]|\.[0-9])")
+# A US city, state and ZIP code (Springfield, IL 62704): a capitalised word or two, a comma,
+# a state's two capitals and five digits
+_US_STATES = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ"
+    " NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
+).split()
+_US_CITY_ZIP = re.compile(
+    r"(?<![\w-])[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2},\s*(?:" + "|".join(_US_STATES) + r")\.?"
+    r"\s+[0-9]{5}(?:-[0-9]{4})?(?![0-9])"
+)
+# An Irish Eircode (D02 X285): a routing key (a letter and two digits, or D6W) and four
+# characters of its alphabet, letters and digits mixed (not Y90 TACE)
+_EIRCODE_L = "ACDEFHKNPRTVWXY"
+_EIRCODE = re.compile(
+    rf"(?<![\w-])(?:[{_EIRCODE_L}][0-9]{{2}}|D6W) ?(?=[0-9{_EIRCODE_L}]{{0,3}}[0-9])"
+    rf"(?=[0-9{_EIRCODE_L}]{{0,3}}[{_EIRCODE_L}])[0-9{_EIRCODE_L}]{{4}}(?![\w-])"
+)
+# A passport number named as one (passport C01X00T47, Reisepass-Nr. C01X00T47)
+_PASSPORT = re.compile(
+    r"(?i:passport|passeport|pasaporte|passaporto|reisepass|pass-?nr|passnummer)\.?"
+    r"(?:\s*(?i:no|nr|number|n°|#)\.?)?[\s:#=-]{0,3}(?=[A-Z0-9]*[0-9])[A-Z0-9]{6,9}(?![\w])"
+)
+# A number of seven digits or more grouped by dots in thousands (Argentine DNI 30.123.456,
+# Colombian cédula 1.020.304.050, Brazilian RG 12.345.678): an identity number, unless a unit
+# follows it (a count or a viral load written so: 1.234.567 IU/ml)
+_DOT_THOUSANDS = re.compile(r"(?<![0-9.,])[0-9]{1,3}(?:\.[0-9]{3}){2,4}(?![0-9]|[.,][0-9])")
+_UNIT_AFTER = re.compile(r"\s*(?:[^\W\d_]|[/%µ×]|x\s?10)")
+
+
+def _dot_thousands_ok(m: re.Match) -> bool:
+    return len(_digits(m[0])) >= 7 and not _UNIT_AFTER.match(m.string, m.end())
+
+
 # Street addresses (HIPAA: all geographic subdivisions smaller than a state, the street
 # address first), in the forms a cell writes them. A house number and a street type are both
 # needed, so a lone place (Seoul, Quận 1) or a clinical phrase with a number does not count.
@@ -1406,6 +1439,15 @@ _DETECTORS = [
     ("thai-id", "Thai national identity numbers", _THAI_ID, _thai_id_ok),
     ("uk-postcode", "UK postcodes", _UK_POSTCODE, None),
     ("zip4", "US ZIP+4 codes", _ZIP4, None),
+    ("us-zip", "US city, state and ZIP codes", _US_CITY_ZIP, None),
+    ("eircode", "Irish Eircodes (postcodes)", _EIRCODE, None),
+    ("passport", "passport numbers", _PASSPORT, None),
+    (
+        "dot-thousands",
+        "numbers of seven or more digits grouped by dots (identity numbers)",
+        _DOT_THOUSANDS,
+        _dot_thousands_ok,
+    ),
     ("address", "street addresses", _STREET_ADDRESS, _street_ok),
     ("district", "district or ward names", _DISTRICT, _district_ok),
     ("url", "web addresses (URLs)", _URL, None),
@@ -1795,7 +1837,7 @@ _PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ичн�
 # and plain numbers fail every branch at once.
 _CANDIDATE = re.compile(
     r"@|://|www\.|[^\x00-\x7f]|[0-9]{7}|[0-9][-/. ()+]{1,3}[0-9]|[A-Za-z]{6}[0-9]"
-    r"|[A-Za-z]{2}[0-9]{2} ?[A-Za-z0-9]{4}|[A-Za-z] [0-9][A-Za-z]{2}"
+    r"|[A-Za-z]{2}[0-9]{2} ?[A-Za-z0-9]{4}|[A-Za-z] [0-9][A-Za-z]{2}|[A-Za-z][0-9][0-9Ww] [A-Za-z0-9]{4}"
     r"|[0-9][\s.,-]{1,3}[A-Za-z]{3}|[A-Za-z]{3}\.?[\s-]{1,3}[0-9]"
     r"|[A-Za-z][\s,_]+[A-Za-z]|[A-Za-z][.:]\s{0,3}[A-Za-z]|[0-9][- ]?[*xX]{2}"
     r"|[A-Za-z]{5}[0-9]{4}[A-Za-z]|[1-9][A-Za-z][A-Za-z0-9][0-9]-?[A-Za-z]"
@@ -3359,6 +3401,8 @@ def _other_kind(text: str, *, in_id: bool, names: bool) -> str | None:
     for key, _, pattern, check in _DETECTORS:
         for m in pattern.finditer(text):
             if check is None or check(m):
+                if key == "dot-thousands" and not in_id and _digit_groups(text):
+                    return "digit-groups"  # the older, wider label (1.234.567.890)
                 return key
     if not in_id and (_RECORD.search(text) or _RECORD_LONG.search(text)):
         return "record"
@@ -3950,6 +3994,8 @@ def file_name_identifier(name: str) -> str | None:
     kind = identifier_kind(spaced, names=False)
     if kind == "nhs":  # read a Unix time as a number that is no NHS number (same length)
         kind = identifier_kind(_UNIX_TIME.sub("1000000000", spaced), names=False)
+    if kind == "dot-thousands" and _CC_MOBILE.search(spaced):
+        return "phone"  # 84.912.345.678
     if kind is not None and kind not in _NAME_ALLOWED_KINDS:
         return kind
     for token in re.split(r"[\s_.,]+", stem):

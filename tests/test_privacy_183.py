@@ -138,3 +138,43 @@ def test_gps_column_is_refused_and_masked(tmp_path, capsys, column):
     code, out, err = call_cli(["validate", str(path)], capsys)
     assert code != 0 and f"column {column}" in out and "Traceback" not in out + err
     assert "48.85837" not in out + err and "2.29448" not in out + err
+
+
+# ------------------------------------------------------------------ 6. national numbers
+@pytest.mark.parametrize(
+    "value, kind",
+    [
+        ("DNI 30.123.456", "dot-thousands"),
+        ("30.123.456", "dot-thousands"),
+        ("1.020.304.050", "digit-groups"),
+        ("Springfield, IL 62704", "us-zip"),
+        ("lives at D02 X285", "eircode"),
+        ("D02 X285", "eircode"),
+        ("passport C01X00T47", "passport"),
+    ],
+)
+def test_more_national_numbers_are_found(value, kind):
+    assert identifier_kind(value) == kind
+
+
+@pytest.mark.parametrize("value", ["30.123.456", "1.020.304.050"])
+def test_dot_grouped_numbers_are_refused_as_ids(value):
+    assert identifier_kind(value, in_id=True) is not None
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1.020", "12.345", "platelets 150.000", "HBV DNA 1.234.567 IU/ml", "Y90 TACE", "T12 N0M0"],
+)
+def test_clinical_values_are_no_national_numbers(value):
+    assert identifier_kind(value) is None
+
+
+def test_patient_id_of_dot_grouped_numbers_is_refused(tmp_path, capsys):
+    rows = _cohort_rows()
+    for i, r in enumerate(rows[1:]):
+        r[0] = f"30.{123 + i:03d}.456"
+    path = _write(tmp_path / "c.csv", rows)
+    code, out, err = call_cli(["validate", str(path)], capsys)
+    assert code != 0 and "patient_id" in out and "grouped by dots" in out
+    assert "30.123.456" not in out + err and "Traceback" not in out + err
