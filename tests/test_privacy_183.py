@@ -178,3 +178,15 @@ def test_patient_id_of_dot_grouped_numbers_is_refused(tmp_path, capsys):
     code, out, err = call_cli(["validate", str(path)], capsys)
     assert code != 0 and "patient_id" in out and "grouped by dots" in out
     assert "30.123.456" not in out + err and "Traceback" not in out + err
+
+
+# ------------------------------------------------- 7. full-width ids are the same patient
+def test_full_width_id_is_a_repeat(tmp_path, capsys):
+    rows = _cohort_rows()
+    rows[2][0] = "".join(chr(ord(c) + 0xFEE0) for c in rows[1][0])  # SYN001 in full width
+    path = _write(tmp_path / "c.csv", rows)
+    code, out, err = call_cli(["validate", str(path)], capsys)
+    assert code != 0 and "Traceback" not in out + err
+    assert "differ only in letter case or character width" in out
+    assert "line 3: same id but for letter case or character width as line 2" in out
+    assert rows[1][0] not in out + err and rows[2][0] not in out + err
