@@ -3886,8 +3886,8 @@ def _joined_number_kind(text: str) -> str | None:
 # A personal name written in Han characters or Hangul, read in a file or folder name only (a
 # cell refuses any such text): a word of two to four Han characters that begins with a common
 # Chinese or Japanese surname (王小明, 山田太郎), or of three Hangul syllables that begins with
-# a common Korean one (김민수), holding no character of a medical or file word (肝癌, 高血压,
-# 白血病, 队列; 고혈압, 유방암, 코호트)
+# a common Korean one and two syllables common in given names (김민수), holding no character of
+# a medical or file word (肝癌, 高血压, 白血病, 队列; not 고혈압, 유전자, 조영제)
 _CJK_SURNAMES_1 = frozenset(
     "王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何高林罗羅郑鄭梁谢謝宋唐许許韩韓冯馮邓鄧"
     "曹彭曾肖萧蕭田董袁潘于蒋蔣蔡余杜叶葉程苏蘇魏吕呂丁任沈姚卢盧姜崔钟鍾谭譚陆陸汪范範金石廖贾賈"
@@ -3910,9 +3910,11 @@ _KO_SURNAMES_HANGUL = frozenset(
     "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천"
     "방공현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국어은편용"
 )
-_KO_WORD_SYLLABLES = frozenset(
-    "암혈압병증염술검환약료과원군률율표팀학체상례료군집단코호트데이터분석결과보고서목록파일"
-    "전후중간기간연도월일차회신규최종통계임상시험연구센터병원의대"
+# syllables common in Korean given names (민수, 서연, 지훈, 영자, 길동): both of a three-syllable
+# word's last two must be, so that 유전자, 조영제, 한국어, 전이성 or 신경과 are no names
+_KO_GIVEN_SYLLABLES = frozenset(
+    "민준서연지현수영우진호은예하윤성재정혜경미주희태승동상철훈석숙자순옥범규용환기찬혁빈아나유다"
+    "채소시가선인길남일명광웅종식봉덕춘화란애향선열근구형욱한결온율린솔별"
 )
 _HAN_RUN = re.compile(r"[\u3005\u4e00-\u9fff]{2,4}|[\uac00-\ud7a3]{3}")
 
@@ -3929,7 +3931,7 @@ def _cjk_name_in_file_name(stem: str) -> bool:
         if not _HAN_RUN.fullmatch(token):
             continue
         if "\uac00" <= token[0] <= "\ud7a3":
-            if token[0] in _KO_SURNAMES_HANGUL and not set(token) & _KO_WORD_SYLLABLES:
+            if token[0] in _KO_SURNAMES_HANGUL and set(token[1:]) <= _KO_GIVEN_SYLLABLES:
                 return True
             continue
         if set(token) & _CJK_WORD_CHARS:

@@ -27,6 +27,7 @@ NAMED_FILES = [
     "山田太郎.csv",
     "王小明.csv",
     "김민수.csv",
+    "이서연_labs.csv",
 ]
 PLAIN_FILES = [
     "cohort.csv",
@@ -39,6 +40,10 @@ PLAIN_FILES = [
     "고혈압.csv",
     "白血病_2020.csv",
     "05_01_2023.csv",
+    "유전자.csv",
+    "조영제.csv",
+    "전이성_코호트.csv",
+    "한국어.csv",
 ]
 
 
