@@ -3037,10 +3037,15 @@ class CohortValidator:
         dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
         self._ids, self._id_lines_all = [], np.concatenate(self._id_lines)
         positions = np.concatenate(self._id_positions)
-        # ids equal but for letter case (SYN001, syn001): one patient typed twice, most likely
-        folded = ids.str.casefold()
+        # ids equal but for letter case (SYN001, syn001) or character width (full-width ＳＹＮ００１,
+        # typed with an East Asian input method): one patient typed twice, most likely
+        wide = ids.str.normalize("NFKC")
+        folded = wide.str.casefold()
         spellings = ids.groupby(folded, sort=False).transform("nunique")
         case = (spellings > 1).to_numpy() & ids.notna().to_numpy()
+        how = "letter case"
+        if case.any() and (wide != ids).to_numpy()[case].any():
+            how = "letter case or character width"
         if not dup.any() and not case.any():
             return
         lines = self._id_lines_all
@@ -3076,10 +3081,10 @@ class CohortValidator:
             rows = np.flatnonzero(case)
             self.issues.add(
                 (2, self._order["patient_id"], 9, 1), "patient_id",
-                "must be unique, but values differ only in letter case (likely the same patient)",
-                "unique", rows, maker(rows, folded, "same id but for letter case as"),
+                f"must be unique, but values differ only in {how} (likely the same patient)",
+                "unique", rows, maker(rows, folded, f"same id but for {how} as"),
                 "write each patient's id in one spelling; if these are different patients, give "
-                "them ids that differ in more than letter case",
+                f"them ids that differ in more than {how}",
             )  # fmt: skip
 
     def _plausibility(self) -> None:

@@ -324,7 +324,8 @@ _NAME_RULES = [
     (r"_(dob|birth\w*|born|date_?of_?birth|birthday|생년월일)_", "a birth date"),
     (
         r"_(address\w*|addr|street|city|town|zip|zip_?code|post_?code|postal\w*|county"
-        r"|latitude|longitude|gps|주소)_",
+        r"|latitude|longitude|gps\w*|주소|home_?loc\w*|geo_?loc\w*|geo_?coord\w*|geo|coordinates"
+        r"|coords|lat_?lon\w*|lat_?lng)_|^_(lat|lon|lng)_$",
         "an address",
     ),
     (
@@ -870,6 +871,39 @@ _UK_POSTCODE = re.compile(
 )
 # US ZIP+4 (a bare five-digit ZIP code is a number like any laboratory value: not flagged)
 _ZIP4 = re.compile(r"(?<![0-9.\-])(?!00000)[0-9]{5}-[0-9]{4}(?![0-9\-]|\.[0-9])")
+# A US city, state and ZIP code (Springfield, IL 62704): a capitalised word or two, a comma,
+# a state's two capitals and five digits
+_US_STATES = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ"
+    " NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
+).split()
+_US_CITY_ZIP = re.compile(
+    r"(?<![\w-])[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2},\s*(?:" + "|".join(_US_STATES) + r")\.?"
+    r"\s+[0-9]{5}(?:-[0-9]{4})?(?![0-9])"
+)
+# An Irish Eircode (D02 X285): a routing key (a letter and two digits, or D6W) and four
+# characters of its alphabet, letters and digits mixed (not Y90 TACE)
+_EIRCODE_L = "ACDEFHKNPRTVWXY"
+_EIRCODE = re.compile(
+    rf"(?<![\w-])(?:[{_EIRCODE_L}][0-9]{{2}}|D6W) ?(?=[0-9{_EIRCODE_L}]{{0,3}}[0-9])"
+    rf"(?=[0-9{_EIRCODE_L}]{{0,3}}[{_EIRCODE_L}])[0-9{_EIRCODE_L}]{{4}}(?![\w-])"
+)
+# A passport number named as one (passport C01X00T47, Reisepass-Nr. C01X00T47)
+_PASSPORT = re.compile(
+    r"(?i:passport|passeport|pasaporte|passaporto|reisepass|pass-?nr|passnummer)\.?"
+    r"(?:\s*(?i:no|nr|number|n°|#)\.?)?[\s:#=-]{0,3}(?=[A-Z0-9]*[0-9])[A-Z0-9]{6,9}(?![\w])"
+)
+# A number of seven digits or more grouped by dots in thousands (Argentine DNI 30.123.456,
+# Colombian cédula 1.020.304.050, Brazilian RG 12.345.678): an identity number, unless a unit
+# follows it (a count or a viral load written so: 1.234.567 IU/ml)
+_DOT_THOUSANDS = re.compile(r"(?<![0-9.,])[0-9]{1,3}(?:\.[0-9]{3}){2,4}(?![0-9]|[.,][0-9])")
+_UNIT_AFTER = re.compile(r"\s*(?:[^\W\d_]|[/%µ×]|x\s?10)")
+
+
+def _dot_thousands_ok(m: re.Match) -> bool:
+    return len(_digits(m[0])) >= 7 and not _UNIT_AFTER.match(m.string, m.end())
+
+
 # Street addresses (HIPAA: all geographic subdivisions smaller than a state, the street
 # address first), in the forms a cell writes them. A house number and a street type are both
 # needed, so a lone place (Seoul, Quận 1) or a clinical phrase with a number does not count.
@@ -1207,6 +1241,24 @@ def _vn_cccd_ok(m: re.Match) -> bool:
 
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 _IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?![\w.])")
+# GPS coordinates: a latitude and a longitude in decimal degrees, four decimals or more (about
+# 10 m or finer: a home), lat in [-90, 90] and lon in [-180, 180], perhaps with N/S and E/W;
+# not a list of three numbers or more, and not two below 2 (an estimate and its bound, 0.7512,
+# 0.9123)
+_GPS = re.compile(
+    r"(?<![\w.+-])([-+]?[0-9]{1,2}\.[0-9]{4,12})\s?(?:°\s?)?([NSns])?\s*[,;/ ]\s*"
+    r"([-+]?[0-9]{1,3}\.[0-9]{4,12})\s?(?:°\s?)?([EWew])?(?![\w.])"
+)
+
+
+def _gps_ok(m: re.Match) -> bool:
+    lat, lon = float(m[1]), float(m[3])
+    before, after = m.string[: m.start()], m.string[m.end() :]
+    if re.search(r"[0-9]\s*[,;/ ]\s*$", before) or re.match(r"\s*[,;/ ]\s*[-+]?[0-9]", after):
+        return False  # a list of values
+    return abs(lat) <= 90 and abs(lon) <= 180 and (abs(lat) >= 2 or abs(lon) >= 2)
+
+
 _URL = re.compile(r"(?<![\w.-])(?:(?:https?|ftp)://|www\.)[\w-]{1,63}", re.IGNORECASE)
 _CPF = re.compile(r"(?<![0-9.])[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}(?![0-9])")
 
@@ -1387,10 +1439,20 @@ _DETECTORS = [
     ("thai-id", "Thai national identity numbers", _THAI_ID, _thai_id_ok),
     ("uk-postcode", "UK postcodes", _UK_POSTCODE, None),
     ("zip4", "US ZIP+4 codes", _ZIP4, None),
+    ("us-zip", "US city, state and ZIP codes", _US_CITY_ZIP, None),
+    ("eircode", "Irish Eircodes (postcodes)", _EIRCODE, None),
+    ("passport", "passport numbers", _PASSPORT, None),
+    (
+        "dot-thousands",
+        "numbers of seven or more digits grouped by dots (identity numbers)",
+        _DOT_THOUSANDS,
+        _dot_thousands_ok,
+    ),
     ("address", "street addresses", _STREET_ADDRESS, _street_ok),
     ("district", "district or ward names", _DISTRICT, _district_ok),
     ("url", "web addresses (URLs)", _URL, None),
     ("ip", "IP addresses", _IPV4, None),
+    ("gps", "GPS coordinates (location data)", _GPS, _gps_ok),
     ("date", "exact calendar dates", _DATE, None),
     ("phone", "phone numbers", _PHONE, _phone_ok),
     ("hangul", "Korean (Hangul) text, which may be names", _HANGUL, None),
@@ -1775,7 +1837,7 @@ _PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ичн�
 # and plain numbers fail every branch at once.
 _CANDIDATE = re.compile(
     r"@|://|www\.|[^\x00-\x7f]|[0-9]{7}|[0-9][-/. ()+]{1,3}[0-9]|[A-Za-z]{6}[0-9]"
-    r"|[A-Za-z]{2}[0-9]{2} ?[A-Za-z0-9]{4}|[A-Za-z] [0-9][A-Za-z]{2}"
+    r"|[A-Za-z]{2}[0-9]{2} ?[A-Za-z0-9]{4}|[A-Za-z] [0-9][A-Za-z]{2}|[A-Za-z][0-9][0-9Ww] [A-Za-z0-9]{4}"
     r"|[0-9][\s.,-]{1,3}[A-Za-z]{3}|[A-Za-z]{3}\.?[\s-]{1,3}[0-9]"
     r"|[A-Za-z][\s,_]+[A-Za-z]|[A-Za-z][.:]\s{0,3}[A-Za-z]|[0-9][- ]?[*xX]{2}"
     r"|[A-Za-z]{5}[0-9]{4}[A-Za-z]|[1-9][A-Za-z][A-Za-z0-9][0-9]-?[A-Za-z]"
@@ -2996,10 +3058,27 @@ def _hk_tw_given(given: list[str], joined: bool) -> bool:
     )
 
 
+# After a cue of a name (seen by, Dr, patient, Mr), two capitalised words in Greek or Cyrillic
+# letters (diacritics folded): in a note otherwise written in Latin letters they are a name,
+# listed or not (seen by Γιώργος Παπαδόπουλος, Dr Добрыня Никитич)
+_CUED_GREEK_CYRILLIC = re.compile(
+    r"(?i:(?<![^\W\d_])(?:by|dr|doctor|pt|patient|mr|mrs|ms)\.?)\s+"
+    r"[Α-ΩА-ЯЁ][α-ωςа-яё]+\s+[Α-ΩА-ЯЁ][α-ωςа-яё]+"
+)
+# A patient_id in Greek or Cyrillic letters (any non-ASCII letters): words and a counter
+# (Сергей_Петров0, Γιώργος_Παπαδόπουλος_12, Yılmaz_Ayşe0, Сергей Петров 3)
+_GREEK_CYRILLIC = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
+_ID_WORDS_COUNTER = re.compile(r"([^\W\d_]+(?:[\s_.]+[^\W\d_]+)+)[\s_.-]*[0-9]{1,6}")
+
+
 def _looks_like_name(text: str, *, in_id: bool = False, prose: bool = True) -> bool:
     """Whether ``text`` is a personal name (the whole cell), or (``prose``, not ``in_id``) holds
     a Vietnamese one among other words (:func:`_vi_name_in_prose`)."""
     text = canonical(text)
+    if in_id and not text.isascii():
+        m = _ID_WORDS_COUNTER.fullmatch(text.strip())
+        if m and _looks_like_name(re.sub(r"[\s_.]+", " ", m[1]), prose=False):
+            return True  # Сергей_Петров0, Γιώργος_Παπαδόπουλος0, Yılmaz_Ayşe0
     unfolded = text
     written = re.findall(r"[^\W\d_]+", text.lower())  # before folding: đô thị is no Đỗ Thị
     # a name romanised from Chinese or Japanese is plain ASCII, or has long-vowel macrons (Ōno
@@ -3033,6 +3112,8 @@ def _looks_like_name(text: str, *, in_id: bool = False, prose: bool = True) -> b
         and _CARE_CUE.search(text) is not None  # a cheap test first
         and _unlisted_cued_name(text)
     ):
+        return True
+    if prose and not in_id and not plain and _CUED_GREEK_CYRILLIC.search(text):
         return True
     if any(w in _NOT_NAME_WORDS for w in words):
         return False
@@ -3320,6 +3401,8 @@ def _other_kind(text: str, *, in_id: bool, names: bool) -> str | None:
     for key, _, pattern, check in _DETECTORS:
         for m in pattern.finditer(text):
             if check is None or check(m):
+                if key == "dot-thousands" and not in_id and _digit_groups(text):
+                    return "digit-groups"  # the older, wider label (1.234.567.890)
                 return key
     if not in_id and (_RECORD.search(text) or _RECORD_LONG.search(text)):
         return "record"
@@ -3752,10 +3835,112 @@ def _name_in_file_name(stem: str) -> bool:
 
 # A date in a file name with its parts joined by underscores or spaces: DD_MM_YYYY (or YY),
 # YYYY_MM_DD
+# (a day of 1-31 and a month of 1-12: 1_84_12 is none; a national number whose first groups
+# read as a date, 2_05_12_76_451_089_46, is read whole by :func:`_joined_number_kind`)
 _DATE_IN_PARTS = re.compile(
-    r"(?<![0-9])(?:[0-9]{1,2}[_ ][0-9]{1,2}[_ ](?:[0-9]{4}|[0-9]{2})"
-    r"|(?:19|20)[0-9]{2}[_ ][0-9]{1,2}[_ ][0-9]{1,2})(?![0-9])"
+    r"(?<![0-9])(?:(?:0?[1-9]|[12][0-9]|3[01])[_ ](?:0?[1-9]|1[0-2])[_ ]"
+    r"(?:[0-9]{4}|[0-9]{2})|(?:19|20)[0-9]{2}[_ ](?:0?[1-9]|1[0-2])[_ ](?:0?[1-9]|[12][0-9]|3[01]))"
+    r"(?![0-9])"
 )
+# A number written in digit groups with any separators, read whole (its digits joined) by
+# :func:`_joined_number_kind`
+_DIGIT_RUN = re.compile(r"[0-9]+(?:[-_ ./][0-9]+)*")
+_BARE_NIR = re.compile(r"[12][0-9]{2}(?:0[1-9]|1[0-2]|[2-9][0-9])[0-9]{10}")
+
+
+def _joined_number_kind(text: str) -> str | None:
+    """The national number with strong check digits that a run of digit groups of ``text``
+    holds once its separators are dropped, whatever they are (``1-84-12-76-451-089-46``,
+    ``123_456_789_09``, ``12345678909``): a French NIR, a Brazilian CPF, a Chinese resident
+    identity number, a Belgian national register number or a Swiss AHV number. Any run of
+    consecutive groups counts (``site2_1 84 12 76 451 089 46``). Numbers whose check digit
+    alone tells them (one chance in ten or eleven: NHS, SIN, Aadhaar, Thai) are left to their
+    own patterns, which ask for their own grouping: a date and time joined would pass them too
+    often.
+
+    >>> [_joined_number_kind(t) for t in ("1-84-12-76-451-089-46", "12345678909", "2023-01-15")]
+    ['nir', 'cpf', None]
+    """
+    for run in _DIGIT_RUN.finditer(text):
+        groups = re.findall(r"[0-9]+", run[0])[:64]
+        for i in range(len(groups)):
+            joined = ""
+            for group in groups[i : i + 12]:
+                joined += group
+                if len(joined) > 18:
+                    break
+                m = re.fullmatch(r"[0-9]+", joined)
+                if len(joined) == 15 and _BARE_NIR.fullmatch(joined) and _nir_ok(m):
+                    return "nir"
+                if len(joined) == 11 and _cpf_ok(m):
+                    return "cpf"
+                if len(joined) == 11 and _be_nn_ok(m) and len(set(joined)) > 1:
+                    return "be-nn"
+                if len(joined) == 18 and _CN_ID.fullmatch(joined) and _cn_id_ok(m):
+                    return "cn-id"
+                if len(joined) == 13 and joined.startswith("756") and _ean13_ok(m):
+                    return "ahv"
+    return None
+
+
+# A personal name written in Han characters or Hangul, read in a file or folder name only (a
+# cell refuses any such text): a word of two to four Han characters that begins with a common
+# Chinese or Japanese surname (王小明, 山田太郎), or of three Hangul syllables that begins with
+# a common Korean one and two syllables common in given names (김민수), holding no character of
+# a medical or file word (肝癌, 高血压, 白血病, 队列; not 고혈압, 유전자, 조영제)
+_CJK_SURNAMES_1 = frozenset(
+    "王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何高林罗羅郑鄭梁谢謝宋唐许許韩韓冯馮邓鄧"
+    "曹彭曾肖萧蕭田董袁潘于蒋蔣蔡余杜叶葉程苏蘇魏吕呂丁任沈姚卢盧姜崔钟鍾谭譚陆陸汪范範金石廖贾賈"
+    "夏韦韋付方白邹鄒孟熊秦邱江尹薛闫閆段雷侯龙龍史陶黎贺賀顾顧毛郝龚龔邵万萬钱錢严嚴覃武戴莫孔"
+    "向汤湯森"
+)
+_CJK_SURNAMES_2 = frozenset(
+    """佐藤 鈴木 高橋 田中 伊藤 渡辺 渡邊 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上
+    木村 斎藤 斉藤 清水 山崎 池田 橋本 阿部 石川 山下 中島 石井 小川 前田 岡田 長谷川 藤田
+    後藤 近藤 村上 遠藤 青木 坂本 福田 太田 西村 藤井 金子 岡本 藤原 中野 三浦 原田 中川 松田
+    竹内 小野 田村 中山 和田 石田 森田 上田 原 柴田 酒井 工藤 横山 宮崎 宮本 内田 高木 安藤
+    欧阳 歐陽 司马 司馬 诸葛 諸葛 上官""".split()
+)
+_CJK_WORD_CHARS = frozenset(
+    "癌病症炎瘤血压壓科院医醫研究数數据據组組表队隊列药藥疗療术術检檢查例者期率区區市省县縣心群"
+    "肝肺胃肠腸肾腎脏臟疸糖尿移植化放射线線床试試验驗统統计計分析结結果报報告资資料样樣本集合"
+    "全体體部门門诊診断斷治手学學大综綜合性型度量值年月日次回前后後初终終新旧舊第版稿导導出入"
+)
+_KO_SURNAMES_HANGUL = frozenset(
+    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천"
+    "방공현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국어은편용"
+)
+# syllables common in Korean given names (민수, 서연, 지훈, 영자, 길동): both of a three-syllable
+# word's last two must be, so that 유전자, 조영제, 한국어, 전이성 or 신경과 are no names
+_KO_GIVEN_SYLLABLES = frozenset(
+    "민준서연지현수영우진호은예하윤성재정혜경미주희태승동상철훈석숙자순옥범규용환기찬혁빈아나유다"
+    "채소시가선인길남일명광웅종식봉덕춘화란애향선열근구형욱한결온율린솔별"
+)
+_HAN_RUN = re.compile(r"[\u3005\u4e00-\u9fff]{2,4}|[\uac00-\ud7a3]{3}")
+
+
+def _cjk_name_in_file_name(stem: str) -> bool:
+    """Whether a word of a file or folder name is a personal name in Han characters or Hangul
+    (see ``_CJK_SURNAMES_1``): ``山田太郎``, ``王小明``, ``김민수``; not ``肝癌队列``, ``高血压``
+    or ``간암_코호트``.
+
+    >>> [_cjk_name_in_file_name(s) for s in ("山田太郎", "王小明", "김민수", "肝癌队列", "고혈압")]
+    [True, True, True, False, False]
+    """
+    for token in re.split(r"[^\u3005\u4e00-\u9fff\uac00-\ud7a3]+", stem[:_NAME_MAX_CHARS]):
+        if not _HAN_RUN.fullmatch(token):
+            continue
+        if "\uac00" <= token[0] <= "\ud7a3":
+            if token[0] in _KO_SURNAMES_HANGUL and set(token[1:]) <= _KO_GIVEN_SYLLABLES:
+                return True
+            continue
+        if set(token) & _CJK_WORD_CHARS:
+            continue
+        if token[0] in _CJK_SURNAMES_1 and len(token) <= 3:
+            return True
+        if any(token.startswith(s) and len(token) > len(s) for s in _CJK_SURNAMES_2):
+            return True
+    return False
 
 
 def file_name_identifier(name: str) -> str | None:
@@ -3811,6 +3996,8 @@ def file_name_identifier(name: str) -> str | None:
     kind = identifier_kind(spaced, names=False)
     if kind == "nhs":  # read a Unix time as a number that is no NHS number (same length)
         kind = identifier_kind(_UNIX_TIME.sub("1000000000", spaced), names=False)
+    if kind == "dot-thousands" and _CC_MOBILE.search(spaced):
+        return "phone"  # 84.912.345.678
     if kind is not None and kind not in _NAME_ALLOWED_KINDS:
         return kind
     for token in re.split(r"[\s_.,]+", stem):
@@ -3826,7 +4013,10 @@ def file_name_identifier(name: str) -> str | None:
             return "phone"
     if _CC_MOBILE.search(spaced):
         return "phone"  # 84912345678, 84_912_345_678, 821012345678
-    if _name_in_file_name(stem):
+    joined = _joined_number_kind(stem)
+    if joined is not None:
+        return joined  # 1-84-12-76-451-089-46, 12345678909: a national number however written
+    if _name_in_file_name(stem) or _cjk_name_in_file_name(stem):
         return "name"
     return None
 
@@ -3857,6 +4047,8 @@ def _header_kind(name: str) -> str | None:
         return kind
     if _header_is_name(name):
         return "name"
+    if _GREEK_CYRILLIC.search(str(name)) and _header_is_name(re.sub(r"[_.]+", " ", str(name))):
+        return "name"  # Сергей_Петров (words in Greek or Cyrillic letters joined)
     if re.fullmatch(r"[0-9]{7,}(?:\.0+)?", canonical(str(name)).strip()):
         return "id-digits"
     return None
