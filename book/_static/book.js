@@ -335,18 +335,30 @@ function bookOnReady(fn) {
   // A long table that does not scroll sideways keeps its header row in view under the page's
   // header while the reader scrolls through its rows ("sticky-head", tables.css): Table 7.5
   // (3,514 px tall on a phone) has two "HR (95% CI) | P" pairs, univariate and multivariable,
-  // which mid-table could not be told apart. Only a table with one header row, taller than one
-  // and a half windows, whose box and every box around it up to the page do not clip or scroll
-  // (a box that scrolls sideways, "overflow-x: auto", scrolls up and down too, and a sticky
-  // cell would stick to that box, which never scrolls up or down: a table that scrolls
-  // sideways, or one in a dropdown, keeps its header where it is).
+  // which mid-table could not be told apart. Any table with one header row and 15 rows or more
+  // (or taller than one and a half windows), at every width: with a window-height rule alone,
+  // Tables 1.6 (30 rows), 4.1, 6.3 and 8.1 lost their header at 1366 x 768 but kept it on a
+  // phone. Not a table that scrolls sideways: a box that scrolls sideways ("overflow-x: auto")
+  // scrolls up and down too, a sticky cell sticks to that box, which never scrolls up or down,
+  // and the header would stay where it is (such a table keeps its row labels in view instead,
+  // "sticky-first"). Nor one inside any other box that clips or scrolls, except a dropdown,
+  // whose "overflow: hidden" (sphinx-design, for its rounded corners) becomes "clip"
+  // (tables.css), which clips the same but scrolls nothing (Tables 1.11, 7.6, 7.7, 8.2, 8.3).
   function stickHead(table, box) {
-    // (a table laid out as a grid, Tables 7.5-7.7 under 375 px, puts its header in two rows)
-    if (!table.tHead || table.tHead.rows.length !== 1 || getComputedStyle(table).display !== "table") return;
-    if (table.getBoundingClientRect().height < 1.5 * window.innerHeight) return;
+    if (!table.tHead || table.tHead.rows.length !== 1) return;
+    var cells = table.tHead.rows[0].cells;
+    // under 375 px Tables 7.5-7.7 are laid out as a grid ("label-rows", tables.css), their
+    // header in two lines: the label column's cell, then the others under it, which stick that
+    // much lower ("--head-second")
+    var display = getComputedStyle(table).display;
+    var grid = display === "grid" && table.classList.contains("label-rows") && cells.length > 1;
+    if (display !== "table" && !grid) return;
+    var rows = table.tBodies[0] ? table.tBodies[0].rows.length : 0;
+    if (rows < 15 && table.getBoundingClientRect().height < 1.5 * window.innerHeight) return;
     for (var e = box.parentElement; e && e !== document.body; e = e.parentElement) {
+      if (e.matches("details.sd-dropdown")) continue;
       var style = getComputedStyle(e);
-      if (style.overflowX !== "visible" || style.overflowY !== "visible") return;
+      if (!/^(visible|clip)$/.test(style.overflowX) || !/^(visible|clip)$/.test(style.overflowY)) return;
     }
     var header = document.querySelector(".bd-header-article");
     var top = 0;
@@ -358,8 +370,12 @@ function bookOnReady(fn) {
     // and the rows scrolling under the page's header showed through it (Table 7.5's "· 61 (47)"
     // in a strip under the header at 390 px). The cells stick that border higher, under the
     // page's header, which covers it.
-    top -= table.tHead.rows[0].cells[0].clientTop;
+    top -= cells[0].clientTop;
     table.style.setProperty("--head-top", top + "px");
+    if (grid) {
+      var second = cells[1].getBoundingClientRect().top - cells[0].getBoundingClientRect().top;
+      table.style.setProperty("--head-second", Math.max(0, Math.round(second)) + "px");
+    }
     table.classList.add("sticky-head");
   }
   function markTables(root) {
@@ -367,12 +383,20 @@ function bookOnReady(fn) {
     root
       .querySelectorAll("article .pst-scrollable-table-container > table")
       .forEach(function (table) {
-        if (table.classList.contains("stacked") || !table.getClientRects().length) return;
+        if (!table.getClientRects().length) return;
         var box = table.parentElement;
-        table.classList.remove("scrolls", "sticky-first", "sticky-second", "wide-first", "fit", "label-under", "sticky-head");
+        table.classList.remove("sticky-head");
+        table.style.removeProperty("--head-top");
+        table.style.removeProperty("--head-second");
+        // a table of cards on a phone ("stacked") names each value in its card and has no header
+        // row to keep; wider, it is a table like any other, its header kept (Tables 8.2, 8.3, 10.1)
+        if (table.classList.contains("stacked")) {
+          if (box.scrollWidth <= box.clientWidth + 1) stickHead(table, box);
+          return;
+        }
+        table.classList.remove("scrolls", "sticky-first", "sticky-second", "wide-first", "fit", "label-under");
         table.style.removeProperty("--second-left");
         table.style.removeProperty("--snap-end");
-        table.style.removeProperty("--head-top");
         box.style.removeProperty("scroll-padding-left");
         var over = box.scrollWidth - box.clientWidth;
         if (over <= 1) return stickHead(table, box);
