@@ -4665,6 +4665,43 @@ def test_desktop_navigation_fits_the_window_and_never_cuts_the_title(
     assert not outside_requests
 
 
+#: The site navigation on a wide screen: its top, scrollTop, the entries (title, section
+#: captions, chapter links) its top edge cuts through ([words, top, bottom]), and the current
+#: page's link's [top, bottom], in the window
+_SIDEBAR_CUT_JS = """() => {
+  const bar = document.querySelector('.bd-sidebar-primary');
+  const top = bar.getBoundingClientRect().top;
+  const cut = Array.from(bar.querySelectorAll('.navbar-brand, .bd-docs-nav p.caption, .bd-docs-nav li > a'))
+    .map(e => [e.textContent.trim().slice(0, 30), e.getBoundingClientRect().top, e.getBoundingClientRect().bottom])
+    .filter(([, t, b]) => t < top - 1 && b > top + 1);
+  const a = Array.from(bar.querySelectorAll('.bd-docs-nav .active')).pop().getBoundingClientRect();
+  return {top, bottom: top + bar.clientHeight, scroll: bar.scrollTop, cut, active: [a.top, a.bottom]};
+}"""
+
+
+@pytest.mark.parametrize("stem", ["07-cox", "08-audit", "10-your-cohort"])
+def test_desktop_navigation_opens_at_an_entrys_top(browser, server, outside_requests, stem):
+    """Review at 1366 x 768: chapter 7 opened with the site navigation scrolled by 204 px, its
+    first visible entry (the book's home link, two lines) cut in half under the header (its top
+    at 96, the column's at 112); chapter 10 by 474 px, chapter 2's link cut. The column now comes
+    to rest with an entry's top at its top edge (book.js fitSidebar), the current page's link in
+    view."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem == stem).relative_to(HTML).as_posix()
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        pg = _fence_and_watch(context.new_page(), outside_requests)
+        pg.goto(f"{server}/{chapter}", wait_until="load")
+        pg.wait_for_timeout(300)
+        got = pg.evaluate(_SIDEBAR_CUT_JS)
+        assert not pg.problems, pg.problems
+    finally:
+        context.close()
+    assert got["scroll"] > 0, got
+    assert not got["cut"], got
+    assert got["top"] - 1 <= got["active"][0] and got["active"][1] <= got["bottom"] + 1, got
+    assert not outside_requests
+
+
 #: On an API page: the names of its signatures broken inside (a name narrower than its line:
 #: [the entry, the name]); each example block's [white-space, overflow-x, how many printed
 #: lines wrap, its right edge, whether it scrolls]; and [the window's, the page's width]

@@ -1439,7 +1439,34 @@ document.addEventListener("copy", function (event) {
       return;
     }
     var brandBottom = brand ? brand.getBoundingClientRect().bottom - barTop : 0;
-    bar.scrollTop = Math.max(need, brandBottom);
+    // The column comes to rest with an entry's top at its top edge, never a slice of one: at
+    // 1366 x 768 chapter 7 opened scrolled by 204 px, the first entry (the book's home link,
+    // two lines) cut in half under the header, and chapter 10 by 474, chapter 2's link cut. The
+    // column is scrolled to the top of the first entry at or after the position wanted (the
+    // current link then rises by less than an entry, and the quarter under it leaves it in
+    // view); where the column cannot scroll that far (its end in view), to the last entry top
+    // it can reach that keeps the current link and not the title in view.
+    var tops = Array.prototype.map
+      .call(bar.querySelectorAll(".navbar-brand, .bd-docs-nav p.caption, .bd-docs-nav li"), function (e) {
+        return e.getBoundingClientRect().top - barTop;
+      })
+      .sort(function (a, b) {
+        return a - b;
+      });
+    var max = bar.scrollHeight - bar.clientHeight;
+    var want = Math.min(Math.max(need, brandBottom), max);
+    var low = Math.max(brandBottom, linkBottom - bar.clientHeight);
+    var at = tops.filter(function (t) {
+      return t >= want - 0.5 && t <= max + 0.5;
+    })[0];
+    if (at === undefined) {
+      at = tops
+        .filter(function (t) {
+          return t >= low - 0.5 && t <= max + 0.5;
+        })
+        .pop();
+    }
+    bar.scrollTop = Math.ceil(at === undefined ? want : at);
   }
   // after the theme's own scrolling (pydata-sphinx-theme.js, deferred after this file, scrolls
   // the column when it runs): once every deferred script has run
