@@ -5110,3 +5110,33 @@ def test_nothing_shows_between_the_page_header_and_a_stuck_header_row(
         finally:
             context.close()
     assert not outside_requests
+
+
+def test_every_copy_button_has_an_accessible_name(contexts, server, outside_requests):
+    """Review (accessibility): sphinx-copybutton's buttons (a copy icon, "Copy" only in a
+    tooltip, data-tooltip) have no name of their own: Chromium names them from the icon's SVG
+    <title> ("Copy to clipboard"), which not every browser or screen reader reads as the button's
+    name. book.js names each one, aria-label "Copy code": every button.copybtn of a chapter and of
+    the how-to page has it, drawn or not, and each drawn one is found by role and that name."""
+    from playwright.sync_api import expect
+
+    pages = [next(p for p in CHAPTER_PAGES if p.stem.startswith("01"))]
+    pages += [p for p in PAGES if p.stem == "how-to-use"]
+    pg = _open(contexts, 390, outside_requests)
+    try:
+        for page in pages:
+            pg.goto(f"{server}/{page.relative_to(HTML).as_posix()}", wait_until="load")
+            buttons = pg.locator("button.copybtn")
+            assert buttons.count() >= 1, page
+            names = pg.evaluate(
+                "() => Array.from(document.querySelectorAll('button.copybtn'), b =>"
+                " (b.getAttribute('aria-label') || '').trim())"
+            )
+            assert all(names), (page.name, names)
+            for i in range(buttons.count()):
+                if buttons.nth(i).is_visible():
+                    expect(buttons.nth(i)).to_have_accessible_name("Copy code")
+        assert not pg.problems, pg.problems
+    finally:
+        pg.close()
+    assert not outside_requests

@@ -1482,3 +1482,27 @@ document.addEventListener("copy", function (event) {
     window.addEventListener("load", once);
   }
 })();
+
+// sphinx-copybutton's buttons (a copy icon, its words only in a tooltip, "data-tooltip") have no
+// name of their own: Chromium takes one from the icon's SVG <title> ("Copy to clipboard"), which
+// not every browser and screen reader reads as the button's name (a review's checker found
+// none). Each is named "Copy code" (aria-label). copybutton.js adds them on DOMContentLoaded
+// from a listener set while the page is parsed, so before this file's (deferred, its listener
+// later); if ClipboardJS is not there yet it tries again every 250 ms: named again on load, and
+// a button added after that gets its name when it first gets the focus or the pointer.
+(function () {
+  function name(button) {
+    if (!button.getAttribute("aria-label")) button.setAttribute("aria-label", "Copy code");
+  }
+  function nameAll() {
+    document.querySelectorAll("button.copybtn").forEach(name);
+  }
+  function late(event) {
+    var button = event.target.closest && event.target.closest("button.copybtn");
+    if (button) name(button);
+  }
+  bookOnReady(nameAll);
+  window.addEventListener("load", nameAll);
+  document.addEventListener("focusin", late, true);
+  document.addEventListener("pointerover", late, true);
+})();
