@@ -4249,6 +4249,43 @@ def test_a_small_phone_fits_the_survival_table_2_and_landmark_tables(
     assert not outside_requests
 
 
+def test_a_fitted_table_keeps_to_the_text_margins_unless_it_needs_them(
+    browser, server, outside_requests
+):
+    """Review at 360 px: Tables 9.1, 9.3 and 9.5 (fitted, book.js "fit") reached 8 px from the
+    screen's edges, outside the text's 16 px margins: every fitted table took half of them. Now
+    only one that does not fit the column otherwise does (9.1: 341 px fitted, in a 328 px column);
+    9.3 and 9.5 keep to the margins ("fit-in-column"), and none scrolls sideways."""
+    chapter = next(p for p in CHAPTER_PAGES if p.stem.startswith("09")).relative_to(HTML).as_posix()
+    context = browser.new_context(
+        viewport={"width": 360, "height": 800}, device_scale_factor=2, is_mobile=True
+    )
+    try:
+        pg = _fence_and_watch(context.new_page(), outside_requests)
+        pg.goto(f"{server}/{chapter}", wait_until="load")
+        got = pg.evaluate(
+            """() => Array.from(document.querySelectorAll('article table.fit'), t => {
+              const box = t.parentElement, r = box.getBoundingClientRect();
+              const p = t.closest('section').querySelector('p').getBoundingClientRect();
+              return {table: t.caption.textContent.trim().slice(0, 9), classes: t.className,
+                      left: r.left, right: r.right, text: [p.left, p.right],
+                      scrolls: box.scrollWidth > box.clientWidth + 1};
+            })"""
+        )
+        assert not pg.problems, pg.problems
+    finally:
+        context.close()
+    by = {t["table"]: t for t in got}
+    assert {"Table 9.1", "Table 9.3", "Table 9.5"} <= set(by), sorted(by)
+    assert not any(t["scrolls"] for t in got), got
+    for name in ("Table 9.3", "Table 9.5"):
+        t = by[name]
+        assert t["left"] >= 16 - 0.5 and t["right"] <= 360 - 16 + 0.5, t
+        assert "fit-in-column" in t["classes"].split(), t
+    assert "fit-in-column" not in by["Table 9.1"]["classes"].split(), by["Table 9.1"]
+    assert not outside_requests
+
+
 #: book.js's rule for a printed output (``bookTabularOutput``): text -> tabular (keeps its lines
 #: on a phone) or not (wraps there)
 TABULAR_CASES = {

@@ -394,7 +394,7 @@ function bookOnReady(fn) {
           if (box.scrollWidth <= box.clientWidth + 1) stickHead(table, box);
           return;
         }
-        table.classList.remove("scrolls", "sticky-first", "sticky-second", "wide-first", "fit", "label-under");
+        table.classList.remove("scrolls", "sticky-first", "sticky-second", "wide-first", "fit", "fit-in-column", "label-under");
         table.style.removeProperty("--second-left");
         table.style.removeProperty("--snap-end");
         box.style.removeProperty("scroll-padding-left");
@@ -405,8 +405,13 @@ function bookOnReady(fn) {
         };
         // on a phone a table only a little too wide (Tables 6.1, 6.2 and 9.1 by 34-40 px, 7.4 by
         // 22, 9.3 by 18) is fitted instead, with narrower gaps between its cells ("fit")
+        // (first within the text's margins, "fit-in-column"; only if it must, the table takes half
+        // of them, tables.css: at 360 px Tables 9.3 and 9.5, which fit the 328 px column fitted,
+        // reached 8 px from the screen's edges, outside the text's 16)
         if (phone && over <= FIT) {
-          table.classList.add("fit");
+          table.classList.add("fit", "fit-in-column");
+          if (fits()) return stickHead(table, box);
+          table.classList.remove("fit-in-column");
           if (fits()) return stickHead(table, box);
           table.classList.remove("fit");
         }
@@ -417,7 +422,9 @@ function bookOnReady(fn) {
         if (phone && table.hasAttribute("data-label-column")) {
           table.classList.add("label-under");
           if (fits()) return stickHead(table, box);
-          table.classList.add("fit");
+          table.classList.add("fit", "fit-in-column");
+          if (fits()) return stickHead(table, box);
+          table.classList.remove("fit-in-column");
           if (fits()) return stickHead(table, box);
           table.classList.remove("label-under", "fit");
         }
