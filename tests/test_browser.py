@@ -5163,8 +5163,9 @@ def test_every_copy_button_has_an_accessible_name(contexts, server, outside_requ
     """Review (accessibility): sphinx-copybutton's buttons (a copy icon, "Copy" only in a
     tooltip, data-tooltip) have no name of their own: Chromium names them from the icon's SVG
     <title> ("Copy to clipboard"), which not every browser or screen reader reads as the button's
-    name. book.js names each one, aria-label "Copy code": every button.copybtn of a chapter and of
-    the how-to page has it, drawn or not, and each drawn one is found by role and that name."""
+    name. book.js names each one, aria-label "Copy to clipboard" (the icon's words, which the
+    name must hold): every button.copybtn of a chapter and of the how-to page has it, drawn or
+    not, and each drawn one is found by role and that name."""
     from playwright.sync_api import expect
 
     pages = [next(p for p in CHAPTER_PAGES if p.stem.startswith("01"))]
@@ -5182,7 +5183,7 @@ def test_every_copy_button_has_an_accessible_name(contexts, server, outside_requ
             assert all(names), (page.name, names)
             for i in range(buttons.count()):
                 if buttons.nth(i).is_visible():
-                    expect(buttons.nth(i)).to_have_accessible_name("Copy code")
+                    expect(buttons.nth(i)).to_have_accessible_name("Copy to clipboard")
         assert not pg.problems, pg.problems
     finally:
         pg.close()

@@ -1494,13 +1494,17 @@ document.addEventListener("copy", function (event) {
 // sphinx-copybutton's buttons (a copy icon, its words only in a tooltip, "data-tooltip") have no
 // name of their own: Chromium takes one from the icon's SVG <title> ("Copy to clipboard"), which
 // not every browser and screen reader reads as the button's name (a review's checker found
-// none). Each is named "Copy code" (aria-label). copybutton.js adds them on DOMContentLoaded
-// from a listener set while the page is parsed, so before this file's (deferred, its listener
-// later); if ClipboardJS is not there yet it tries again every 250 ms: named again on load, and
-// a button added after that gets its name when it first gets the focus or the pointer.
+// none). Each is named so explicitly (aria-label), in the icon's own words: a name must hold the
+// words a control carries ("Copy code" failed test_note_links_and_folded_cells_say_what_they_are).
+// copybutton.js adds them on DOMContentLoaded from a listener set while the page is parsed, so
+// before this file's (deferred, its listener later); if ClipboardJS is not there yet it tries
+// again every 250 ms: named again on load, and a button added after that gets its name when it
+// first gets the focus or the pointer.
 (function () {
   function name(button) {
-    if (!button.getAttribute("aria-label")) button.setAttribute("aria-label", "Copy code");
+    if (button.getAttribute("aria-label")) return;
+    var title = button.querySelector("svg title");
+    button.setAttribute("aria-label", (title && title.textContent.trim()) || "Copy to clipboard");
   }
   function nameAll() {
     document.querySelectorAll("button.copybtn").forEach(name);
