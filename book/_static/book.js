@@ -335,18 +335,30 @@ function bookOnReady(fn) {
   // A long table that does not scroll sideways keeps its header row in view under the page's
   // header while the reader scrolls through its rows ("sticky-head", tables.css): Table 7.5
   // (3,514 px tall on a phone) has two "HR (95% CI) | P" pairs, univariate and multivariable,
-  // which mid-table could not be told apart. Only a table with one header row, taller than one
-  // and a half windows, whose box and every box around it up to the page do not clip or scroll
-  // (a box that scrolls sideways, "overflow-x: auto", scrolls up and down too, and a sticky
-  // cell would stick to that box, which never scrolls up or down: a table that scrolls
-  // sideways, or one in a dropdown, keeps its header where it is).
+  // which mid-table could not be told apart. Any table with one header row and 15 rows or more
+  // (or taller than one and a half windows), at every width: with a window-height rule alone,
+  // Tables 1.6 (30 rows), 4.1, 6.3 and 8.1 lost their header at 1366 x 768 but kept it on a
+  // phone. Not a table that scrolls sideways: a box that scrolls sideways ("overflow-x: auto")
+  // scrolls up and down too, a sticky cell sticks to that box, which never scrolls up or down,
+  // and the header would stay where it is (such a table keeps its row labels in view instead,
+  // "sticky-first"). Nor one inside any other box that clips or scrolls, except a dropdown,
+  // whose "overflow: hidden" (sphinx-design, for its rounded corners) becomes "clip"
+  // (tables.css), which clips the same but scrolls nothing (Tables 1.11, 7.6, 7.7, 8.2, 8.3).
   function stickHead(table, box) {
-    // (a table laid out as a grid, Tables 7.5-7.7 under 375 px, puts its header in two rows)
-    if (!table.tHead || table.tHead.rows.length !== 1 || getComputedStyle(table).display !== "table") return;
-    if (table.getBoundingClientRect().height < 1.5 * window.innerHeight) return;
+    if (!table.tHead || table.tHead.rows.length !== 1) return;
+    var cells = table.tHead.rows[0].cells;
+    // under 375 px Tables 7.5-7.7 are laid out as a grid ("label-rows", tables.css), their
+    // header in two lines: the label column's cell, then the others under it, which stick that
+    // much lower ("--head-second")
+    var display = getComputedStyle(table).display;
+    var grid = display === "grid" && table.classList.contains("label-rows") && cells.length > 1;
+    if (display !== "table" && !grid) return;
+    var rows = table.tBodies[0] ? table.tBodies[0].rows.length : 0;
+    if (rows < 15 && table.getBoundingClientRect().height < 1.5 * window.innerHeight) return;
     for (var e = box.parentElement; e && e !== document.body; e = e.parentElement) {
+      if (e.matches("details.sd-dropdown")) continue;
       var style = getComputedStyle(e);
-      if (style.overflowX !== "visible" || style.overflowY !== "visible") return;
+      if (!/^(visible|clip)$/.test(style.overflowX) || !/^(visible|clip)$/.test(style.overflowY)) return;
     }
     var header = document.querySelector(".bd-header-article");
     var top = 0;
@@ -358,8 +370,12 @@ function bookOnReady(fn) {
     // and the rows scrolling under the page's header showed through it (Table 7.5's "· 61 (47)"
     // in a strip under the header at 390 px). The cells stick that border higher, under the
     // page's header, which covers it.
-    top -= table.tHead.rows[0].cells[0].clientTop;
+    top -= cells[0].clientTop;
     table.style.setProperty("--head-top", top + "px");
+    if (grid) {
+      var second = cells[1].getBoundingClientRect().top - cells[0].getBoundingClientRect().top;
+      table.style.setProperty("--head-second", Math.max(0, Math.round(second)) + "px");
+    }
     table.classList.add("sticky-head");
   }
   function markTables(root) {
@@ -367,12 +383,20 @@ function bookOnReady(fn) {
     root
       .querySelectorAll("article .pst-scrollable-table-container > table")
       .forEach(function (table) {
-        if (table.classList.contains("stacked") || !table.getClientRects().length) return;
+        if (!table.getClientRects().length) return;
         var box = table.parentElement;
-        table.classList.remove("scrolls", "sticky-first", "sticky-second", "wide-first", "fit", "label-under", "sticky-head");
+        table.classList.remove("sticky-head");
+        table.style.removeProperty("--head-top");
+        table.style.removeProperty("--head-second");
+        // a table of cards on a phone ("stacked") names each value in its card and has no header
+        // row to keep; wider, it is a table like any other, its header kept (Tables 8.2, 8.3, 10.1)
+        if (table.classList.contains("stacked")) {
+          if (box.scrollWidth <= box.clientWidth + 1) stickHead(table, box);
+          return;
+        }
+        table.classList.remove("scrolls", "sticky-first", "sticky-second", "wide-first", "fit", "fit-in-column", "label-under");
         table.style.removeProperty("--second-left");
         table.style.removeProperty("--snap-end");
-        table.style.removeProperty("--head-top");
         box.style.removeProperty("scroll-padding-left");
         var over = box.scrollWidth - box.clientWidth;
         if (over <= 1) return stickHead(table, box);
@@ -381,8 +405,13 @@ function bookOnReady(fn) {
         };
         // on a phone a table only a little too wide (Tables 6.1, 6.2 and 9.1 by 34-40 px, 7.4 by
         // 22, 9.3 by 18) is fitted instead, with narrower gaps between its cells ("fit")
+        // (first within the text's margins, "fit-in-column"; only if it must, the table takes half
+        // of them, tables.css: at 360 px Tables 9.3 and 9.5, which fit the 328 px column fitted,
+        // reached 8 px from the screen's edges, outside the text's 16)
         if (phone && over <= FIT) {
-          table.classList.add("fit");
+          table.classList.add("fit", "fit-in-column");
+          if (fits()) return stickHead(table, box);
+          table.classList.remove("fit-in-column");
           if (fits()) return stickHead(table, box);
           table.classList.remove("fit");
         }
@@ -393,7 +422,9 @@ function bookOnReady(fn) {
         if (phone && table.hasAttribute("data-label-column")) {
           table.classList.add("label-under");
           if (fits()) return stickHead(table, box);
-          table.classList.add("fit");
+          table.classList.add("fit", "fit-in-column");
+          if (fits()) return stickHead(table, box);
+          table.classList.remove("fit-in-column");
           if (fits()) return stickHead(table, box);
           table.classList.remove("label-under", "fit");
         }
@@ -1415,7 +1446,34 @@ document.addEventListener("copy", function (event) {
       return;
     }
     var brandBottom = brand ? brand.getBoundingClientRect().bottom - barTop : 0;
-    bar.scrollTop = Math.max(need, brandBottom);
+    // The column comes to rest with an entry's top at its top edge, never a slice of one: at
+    // 1366 x 768 chapter 7 opened scrolled by 204 px, the first entry (the book's home link,
+    // two lines) cut in half under the header, and chapter 10 by 474, chapter 2's link cut. The
+    // column is scrolled to the top of the first entry at or after the position wanted (the
+    // current link then rises by less than an entry, and the quarter under it leaves it in
+    // view); where the column cannot scroll that far (its end in view), to the last entry top
+    // it can reach that keeps the current link and not the title in view.
+    var tops = Array.prototype.map
+      .call(bar.querySelectorAll(".navbar-brand, .bd-docs-nav p.caption, .bd-docs-nav li"), function (e) {
+        return e.getBoundingClientRect().top - barTop;
+      })
+      .sort(function (a, b) {
+        return a - b;
+      });
+    var max = bar.scrollHeight - bar.clientHeight;
+    var want = Math.min(Math.max(need, brandBottom), max);
+    var low = Math.max(brandBottom, linkBottom - bar.clientHeight);
+    var at = tops.filter(function (t) {
+      return t >= want - 0.5 && t <= max + 0.5;
+    })[0];
+    if (at === undefined) {
+      at = tops
+        .filter(function (t) {
+          return t >= low - 0.5 && t <= max + 0.5;
+        })
+        .pop();
+    }
+    bar.scrollTop = Math.ceil(at === undefined ? want : at);
   }
   // after the theme's own scrolling (pydata-sphinx-theme.js, deferred after this file, scrolls
   // the column when it runs): once every deferred script has run
@@ -1430,4 +1488,32 @@ document.addEventListener("copy", function (event) {
     document.addEventListener("DOMContentLoaded", once);
     window.addEventListener("load", once);
   }
+})();
+
+// sphinx-copybutton's buttons (a copy icon, its words only in a tooltip, "data-tooltip") have no
+// name of their own: Chromium takes one from the icon's SVG <title> ("Copy to clipboard"), which
+// not every browser and screen reader reads as the button's name (a review's checker found
+// none). Each is named so explicitly (aria-label), in the icon's own words: a name must hold the
+// words a control carries ("Copy code" failed test_note_links_and_folded_cells_say_what_they_are).
+// copybutton.js adds them on DOMContentLoaded from a listener set while the page is parsed, so
+// before this file's (deferred, its listener later); if ClipboardJS is not there yet it tries
+// again every 250 ms: named again on load, and a button added after that gets its name when it
+// first gets the focus or the pointer.
+(function () {
+  function name(button) {
+    if (button.getAttribute("aria-label")) return;
+    var title = button.querySelector("svg title");
+    button.setAttribute("aria-label", (title && title.textContent.trim()) || "Copy to clipboard");
+  }
+  function nameAll() {
+    document.querySelectorAll("button.copybtn").forEach(name);
+  }
+  function late(event) {
+    var button = event.target.closest && event.target.closest("button.copybtn");
+    if (button) name(button);
+  }
+  bookOnReady(nameAll);
+  window.addEventListener("load", nameAll);
+  document.addEventListener("focusin", late, true);
+  document.addEventListener("pointerover", late, true);
 })();
