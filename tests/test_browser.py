@@ -2851,7 +2851,10 @@ def test_printed_fig_1_3_shares_its_sheet_with_fig_1_2_both_drawn_smaller(
     sheet before, under Fig. 1.2, 32 % blank: at FIT_MIN_SCALE it still needed more room than
     that, and no block after it could move (a heading follows it). tools/pdf.py now draws both
     figures at one scale, the largest at which Fig. 1.3 fits the room Fig. 1.2 frees, never
-    below FIT_MIN_SCALE: the two share a sheet, which is no longer left a quarter blank."""
+    below FIT_MIN_SCALE: the two share a sheet, which is no longer left a quarter blank.
+    Text added before them (5 December: the tie rule, the ensemble's selection) can instead
+    leave the sheet under Fig. 1.2 less than a quarter blank with Fig. 1.3 whole on the next:
+    then neither is drawn smaller (22 % blank under Fig. 1.2 since)."""
     pdf = _pdf_tool()
     pdfs, _, _ = printed_chapters
     (path,) = [p for name, p in pdfs.items() if Path(name).name.startswith("01")]
@@ -2860,9 +2863,11 @@ def test_printed_fig_1_3_shares_its_sheet_with_fig_1_2_both_drawn_smaller(
     (other,) = [n for n, text in enumerate(sheets, 1) if "Fig. 1.3 Right-skewed" in text]
     marks = _printed(printed_chapters, "01", "fitMarks")
     scales = [marks.get(k) for k in ("Fig. 1.2", "Fig. 1.3")]
-    assert one == other, (one, other, scales)
-    assert all(s is not None and pdf.FIT_MIN_SCALE <= float(s) < 1 for s in scales), scales
-    assert _blank_below(path, one, tmp_path) < pdf.FIT_BLANK
+    assert _blank_below(path, one, tmp_path) < pdf.FIT_BLANK, (one, other, scales)
+    if one == other:
+        assert all(s is not None and pdf.FIT_MIN_SCALE <= float(s) < 1 for s in scales), scales
+    else:
+        assert other == one + 1 and scales == [None, None], (one, other, scales)
 
 
 def test_printed_chapters_end_on_no_sheet_of_a_few_lines(printed_chapters, tmp_path):
