@@ -275,7 +275,7 @@ def test_prose_on_a_user_cohort_does_not_describe_the_synthetic_one(odd_run):
     assert "The count above is your cohort's" not in _prose(out / "02-eligibility.ipynb")
     assert "In your cohort, " in _prose(out / "03-treatment.ipynb")
     # nobody in this cohort had additional TACE: the naive hazard ratio's sentence says it cannot
-    # be computed (on a cohort where it can: "in your cohort; the paper's …"), and the reading that
+    # be computed (on a cohort where it can: "in your cohort (Efron's ties); the paper's …"), and the reading that
     # rests on it (immortal time) is left out
     bias = _prose(out / "09-bias.ipynb")
     assert (
@@ -293,7 +293,7 @@ def test_book_prose_keeps_its_synthetic_wording():
         "03-treatment": "In the synthetic cohort (whose heights and weights are assumed",
         "06-survival": "on the synthetic cohort, whose response and treatment times are assumed",
         "07-cox": "since the synthetic cohort was calibrated under it",
-        "09-bias": "in the synthetic cohort; the paper's",
+        "09-bias": "in the synthetic cohort (Efron's ties); the paper's",
         "01-data": "Calibrated medians on an exact plateau",
         "08-audit": "refits Table 2 both ways on the synthetic cohort",
     }.items():
