@@ -3905,6 +3905,17 @@ _CJK_WORD_CHARS = frozenset(
     "癌病症炎瘤血压壓科院医醫研究数數据據组組表队隊列药藥疗療术術检檢查例者期率区區市省县縣心群"
     "肝肺胃肠腸肾腎脏臟疸糖尿移植化放射线線床试試验驗统統计計分析结結果报報告资資料样樣本集合"
     "全体體部门門诊診断斷治手学學大综綜合性型度量值年月日次回前后後初终終新旧舊第版稿导導出入"
+    # seldom or never in a given name: 白蛋白, 白细胞, 叶酸, 高危, 高龄, 方差, 方案, 程序, 金属,
+    # 余额, 任务, 孔径, 汤剂, 黄芪, 黄芩, 陈皮, 胡椒, 付费, 苏州, 郑州
+    "蛋细細胞酸危龄齡额額务務属屬案差序剂劑椒芪芩皮费費径徑州"
+)
+# common words, herbs and places that begin with a surname character but hold no character
+# of _CJK_WORD_CHARS: no personal names (方法, 马上, 江苏, 武汉, 沈阳, 黄金, 杜仲)
+_CJK_NOT_NAMES = frozenset(
+    """方法 方式 方面 方向 马上 林业 金标准 标准 周围 石油 黄金 森林 夏季 范围 曾经 钱包 贺卡
+    毛发 罗马 韩国 韓國 江苏 江蘇 江西 武汉 武漢 沈阳 瀋陽 金华 金華 许昌 許昌 吴江 吳江 秦皇岛
+    石家庄 黄山 黄石 龙岩 龍岩 马鞍山 邵阳 曹县 杜仲 丁香 陈皮 姜黄 田七 何首乌 杨梅 李子 龙胆
+    石斛 叶片 王牌 金属 白介素 宋代""".split()
 )
 _KO_SURNAMES_HANGUL = frozenset(
     "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천"
@@ -3934,7 +3945,7 @@ def _cjk_name_in_file_name(stem: str) -> bool:
             if token[0] in _KO_SURNAMES_HANGUL and set(token[1:]) <= _KO_GIVEN_SYLLABLES:
                 return True
             continue
-        if set(token) & _CJK_WORD_CHARS:
+        if set(token) & _CJK_WORD_CHARS or token in _CJK_NOT_NAMES:
             continue
         if token[0] in _CJK_SURNAMES_1 and len(token) <= 3:
             return True
