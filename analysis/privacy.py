@@ -3848,6 +3848,27 @@ _DIGIT_RUN = re.compile(r"[0-9]+(?:[-_ ./][0-9]+)*")
 _BARE_NIR = re.compile(r"[12][0-9]{2}(?:0[1-9]|1[0-2]|[2-9][0-9])[0-9]{10}")
 
 
+_YEAR_GROUP = re.compile(r"(?:19|20)[0-9]{2}(?:(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]))?")
+
+
+def _year_joined(groups: list[str], joined: str) -> bool:
+    """Whether eleven digits joined from several groups hold a year or a yyyymmdd date as a
+    group of their own: a batch or site number before a date (``345_2023-05-17``) or a span
+    of years (``123_2019_2023``), not a CPF (3.3.3-2) or a Belgian number (2.2.2-3.2), which
+    are never written with a group of four or eight digits.
+
+    >>> _year_joined(["345", "2023", "05", "17"], "34520230517"), _year_joined(["12345678909"], "12345678909")
+    (True, False)
+    """
+    used, total = [], 0
+    for group in groups:
+        if total >= len(joined):
+            break
+        used.append(group)
+        total += len(group)
+    return len(used) > 1 and any(_YEAR_GROUP.fullmatch(g) for g in used)
+
+
 def _joined_number_kind(text: str) -> str | None:
     """The national number with strong check digits that a run of digit groups of ``text``
     holds once its separators are dropped, whatever they are (``1-84-12-76-451-089-46``,
@@ -3872,6 +3893,8 @@ def _joined_number_kind(text: str) -> str | None:
                 m = re.fullmatch(r"[0-9]+", joined)
                 if len(joined) == 15 and _BARE_NIR.fullmatch(joined) and _nir_ok(m):
                     return "nir"
+                if len(joined) == 11 and _year_joined(groups[i : i + 12], joined):
+                    continue  # site_12_batch_345_2023-05-17, n123_2019_2023: no CPF
                 if len(joined) == 11 and _cpf_ok(m):
                     return "cpf"
                 if len(joined) == 11 and _be_nn_ok(m) and len(set(joined)) > 1:

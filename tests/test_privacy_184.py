@@ -43,3 +43,26 @@ def test_han_word_in_file_name_is_no_name(name):
 )
 def test_han_name_in_file_name_is_still_found(name):
     assert file_name_identifier(name) == "name"
+
+
+# ------------------------------ 2. a batch or site number before a date is no national number
+def _dated_names():
+    import random
+
+    rng = random.Random(184)
+    for _ in range(300):
+        y, m, d = rng.randint(2000, 2026), rng.randint(1, 12), rng.randint(1, 28)
+        yield f"site_{rng.randint(1, 99)}_batch_{rng.randint(1, 999)}_{y}-{m:02d}-{d:02d}.csv"
+        yield f"site{rng.randint(1, 20)}_n{rng.randint(10, 999)}_{rng.randint(2015, 2025)}_{y}.csv"
+        yield f"run_{rng.randint(100, 999)}_{y}{m:02d}{d:02d}.csv"
+
+
+def test_number_before_a_date_in_file_name_is_no_cpf():
+    assert [n for n in _dated_names() if file_name_identifier(n) is not None] == []
+
+
+@pytest.mark.parametrize(
+    "name", ["123_456_789-09.csv", "12345678909.csv", "cohort_123.456.789-09.csv"]
+)
+def test_cpf_in_file_name_is_still_found(name):
+    assert file_name_identifier(name) == "cpf"
