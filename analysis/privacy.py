@@ -535,10 +535,29 @@ def _normalise(name: str) -> str:
     return "_" + _NAME_KEEP.sub("_", name.lower()).strip("_") + "_"
 
 
+# geo_mean (a geometric mean) is no place; coordinates beside a unit or a word of an image
+# (lesion_coordinates, coords_mm, tumour_coords_ct) are a lesion's in a scan, not a home's
+_GEO_MEAN = re.compile(r"_geo(?=_?mean|_?metric)")
+_IMAGE_WORD = re.compile(
+    r"_(?:mm|cm|px|pixels?|voxels?|lesions?|tumou?rs?|nodules?|roi|ct|mri|slice|image|seeds?)_"
+)
+_COORD_WORD = re.compile(r"_(coordinates|coords)(?=_)")
+
+
 def _name_reason(name: str) -> str | None:
+    """What a column name says its column holds, or None.
+
+    >>> [_name_reason(n) for n in ("geo_mean_afp", "lesion_coordinates", "coordinates_mm")]
+    [None, None, None]
+    >>> [_name_reason(n) is not None for n in ("geo", "coordinates", "home_coords", "gps_mm")]
+    [True, True, True, True]
+    """
     norm = _normalise(name)
     if norm == "_patient_id_":
         return None
+    norm = _GEO_MEAN.sub("_geometric", norm)
+    if _IMAGE_WORD.search(norm):
+        norm = _COORD_WORD.sub(r"_image\1", norm)
     for pattern, what in _NAME_RULES:
         if pattern.search(norm):
             return what
@@ -900,7 +919,23 @@ _DOT_THOUSANDS = re.compile(r"(?<![0-9.,])[0-9]{1,3}(?:\.[0-9]{3}){2,4}(?![0-9]|
 _UNIT_AFTER = re.compile(r"\s*(?:[^\W\d_]|[/%µ×]|x\s?10)")
 
 
+# a laboratory value's name just before the number: a count written so (AFP 1.234.567)
+_LAB_BEFORE = re.compile(
+    r"(?:\b(?:afp|pivka(?:[- ]?(?:ii|2))?|dcp|hbv[- ]?dna|hcv[- ]?rna|dna|rna|plt|platelets?"
+    r"|wbc|rbc|leu[ck]ocytes?|viral load|count|copies|ferritin|ldh|cea|ca ?19-?9))\s*[:=]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _dot_thousands_ok(m: re.Match) -> bool:
+    """Seven digits or more grouped by dots, with no unit after and no laboratory value's
+    name just before.
+
+    >>> [_dot_thousands_ok(_DOT_THOUSANDS.search(t)) for t in ("DNI 30.123.456", "AFP 1.234.567")]
+    [True, False]
+    """
+    if _LAB_BEFORE.search(m.string[max(0, m.start() - 24) : m.start()]):
+        return False
     return len(_digits(m[0])) >= 7 and not _UNIT_AFTER.match(m.string, m.end())
 
 
@@ -1251,11 +1286,24 @@ _GPS = re.compile(
 )
 
 
+# a unit after two numbers: a lesion's position in a scan or two doses, not a place
+_GPS_UNIT_AFTER = re.compile(
+    r"\s*(?:mm|cm|px|voxels?|m?Gy|[GMk]Bq|m?Ci|mg|µg|ug|ng|g/|IU|U/|HU|ml|mL|%)(?![^\W\d_])"
+)
+
+
 def _gps_ok(m: re.Match) -> bool:
+    """Whether two decimal numbers are a latitude and a longitude.
+
+    >>> [_gps_ok(_GPS.search(t)) for t in ("48.85837, 2.29448", "at 45.1234, 12.5432 mm")]
+    [True, False]
+    """
     lat, lon = float(m[1]), float(m[3])
     before, after = m.string[: m.start()], m.string[m.end() :]
     if re.search(r"[0-9]\s*[,;/ ]\s*$", before) or re.match(r"\s*[,;/ ]\s*[-+]?[0-9]", after):
         return False  # a list of values
+    if _GPS_UNIT_AFTER.match(after):
+        return False
     return abs(lat) <= 90 and abs(lon) <= 180 and (abs(lat) >= 2 or abs(lon) >= 2)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.privacy import file_name_identifier
+from analysis.privacy import _name_reason, file_name_identifier, identifier_kind
 
 # ------------------------------------------------- 1. Han words in a file name that are no names
 HAN_WORDS = [
@@ -66,3 +66,38 @@ def test_number_before_a_date_in_file_name_is_no_cpf():
 )
 def test_cpf_in_file_name_is_still_found(name):
     assert file_name_identifier(name) == "cpf"
+
+
+# ------------------------------------- 3. column names and cells of a lesion, a mean, a count
+@pytest.mark.parametrize(
+    "column", ["geo_mean_afp", "geomean_pivka", "lesion_coordinates", "coordinates_mm"]
+)
+def test_column_of_a_mean_or_a_lesion_is_no_address(column):
+    assert _name_reason(column) is None
+
+
+@pytest.mark.parametrize(
+    "column", ["geo", "coordinates", "home_coords", "geo_coordinates_mm", "gps_mm"]
+)
+def test_location_column_is_still_an_address(column):
+    assert _name_reason(column) == "an address"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["tumour at 45.1234, 12.5432 mm", "3.1234, 1.9876 GBq", "AFP 1.234.567", "PIVKA-II: 2.345.678"],
+)
+def test_lesion_position_dose_and_count_are_no_identifiers(value):
+    assert identifier_kind(value) is None
+
+
+@pytest.mark.parametrize(
+    "value, kind",
+    [
+        ("48.85837, 2.29448", "gps"),
+        ("48.85837, 2.29448 Paris", "gps"),
+        ("DNI 30.123.456", "dot-thousands"),
+    ],
+)
+def test_coordinates_and_dni_are_still_found(value, kind):
+    assert identifier_kind(value) == kind
