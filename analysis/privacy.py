@@ -544,6 +544,25 @@ _IMAGE_WORD = re.compile(
 _COORD_WORD = re.compile(r"_(coordinates|coords)(?=_)")
 
 
+_DOSE_WORD = re.compile(r"_(?:m?gy|[gmk]bq|m?ci|dose|activity)_")
+
+
+@functools.lru_cache(maxsize=1024)
+def _measured_column(name: str) -> bool:
+    """Whether a column's name gives its values a unit of a scan or a dose (``lesion_xy_mm``,
+    ``y90_activity_gbq``): two four-decimal numbers in it are no GPS pair.
+
+    >>> [_measured_column(n) for n in ("lesion_xy_mm", "activity_gbq", "note", "home_mm")]
+    [True, True, False, False]
+    """
+    norm = _normalise(name)
+    if _name_reason(name) is not None or re.search(
+        r"_(?:home|house|gps|address|residen\w*)_", norm
+    ):
+        return False
+    return bool(_IMAGE_WORD.search(norm) or _DOSE_WORD.search(norm))
+
+
 def _name_reason(name: str) -> str | None:
     """What a column name says its column holds, or None.
 
@@ -4473,6 +4492,8 @@ class IdentifierScanner:
                     and not _looks_like_name(text, in_id=True)
                 ):
                     found = "padded"  # a study's counter or a hospital's number: decided at the end
+                if found == "gps" and _measured_column(column):
+                    found = None  # lesion_xy_mm: 12.5432, 45.1234 is a lesion's place in a scan
             if found is None and kind in ("id", "text") and _looks_like_name(text, in_id=in_id):
                 if in_id:
                     found = "name"

@@ -101,3 +101,38 @@ def test_lesion_position_dose_and_count_are_no_identifiers(value):
 )
 def test_coordinates_and_dni_are_still_found(value, kind):
     assert identifier_kind(value) == kind
+
+
+def _cohort_with(tmp_path, column, values):
+    import csv
+    import itertools
+
+    from analysis import COHORT_CSV
+
+    with open(COHORT_CSV, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[0].append(column)
+    for r, v in zip(rows[1:], itertools.cycle(values)):
+        r.append(v)
+    path = tmp_path / "c.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("column", ["lesion_xy_mm", "y90_activity_gbq"])
+def test_pairs_in_a_measured_column_pass(tmp_path, capsys, column):
+    from test_cli_hostile import call_cli
+
+    path = _cohort_with(tmp_path, column, ["12.5432, 45.1234", "30.1234, 22.9876"])
+    code, out, err = call_cli(["validate", str(path)], capsys)
+    assert code == 0 and "GPS" not in out + err
+
+
+@pytest.mark.parametrize("column", ["notes", "home_xy_mm", "site"])
+def test_gps_pair_elsewhere_is_still_refused(tmp_path, capsys, column):
+    from test_cli_hostile import call_cli
+
+    path = _cohort_with(tmp_path, column, ["48.85837, 2.29448"])
+    code, out, err = call_cli(["validate", str(path)], capsys)
+    assert code != 0 and "48.85837" not in out + err
