@@ -3788,6 +3788,12 @@ _CC_MOBILE = re.compile(
 )
 # a Unix time (1714123456): ten digits from 1, an NHS number only as Scotland's CHI number,
 # which begins with the birth date (DDMMYY), so not when the first six digits are no date
+_TRIAL_NUMBER = re.compile(
+    r"(?<![^\W_])(?:ChiCTR[-_ ]?(?:[A-Z]{2,4}-)?[0-9]{8,10}|EudraCT[-_ ]?(?:no[-_ ]?)?[0-9]{4}-[0-9]{6}-[0-9]{2}"
+    r"|CTRI[-_ /][0-9]{4}[-_ /][0-9]{2}[-_ /][0-9]{6}|NCT[0-9]{8}|ISRCTN[0-9]{8}|ACTRN[0-9]{14}"
+    r"|jRCT[a-z]?[0-9]{10}|UMIN[0-9]{9}|KCT[0-9]{7}|DRKS[0-9]{8}|CTR[0-9]{8})(?![0-9])",
+    re.IGNORECASE,
+)
 _UNIX_TIME = re.compile(r"(?<![0-9])1[0-9](?:00|1[3-9]|[2-9][0-9])[0-9]{6}(?![0-9])")
 _NAME_MAX_CHARS = 4096
 _TITLE_WORDS = frozenset("mr mrs ms miss mx dr prof mme mlle herr frau sr sra".split())
@@ -4090,6 +4096,9 @@ def file_name_identifier(name: str) -> str | None:
             stem = stem[: -len(suffix)]
             break
     stem = canonical(stem)
+    # a trial's registration number, named by its registry, is no person's (ChiCTR2000012345
+    # passes the NHS check, EudraCT 2019-001234-56 and CTRI/2019/01/012345 read as phones)
+    stem = _TRIAL_NUMBER.sub("trial", stem)
     # a date in parts (05_01_2023, 2023 01 05) is joined by hyphens: read as a date (allowed),
     # not as eight digits after a trunk 0 (a phone number)
     stem = _DATE_IN_PARTS.sub(lambda m: re.sub(r"[_ ]", "-", m[0]), stem)

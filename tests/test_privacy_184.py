@@ -136,3 +136,29 @@ def test_gps_pair_elsewhere_is_still_refused(tmp_path, capsys, column):
     path = _cohort_with(tmp_path, column, ["48.85837, 2.29448"])
     code, out, err = call_cli(["validate", str(path)], capsys)
     assert code != 0 and "48.85837" not in out + err
+
+
+# ------------------------------------------------ 4. a trial's registration number in a file name
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ChiCTR2000012345.csv",
+        "EudraCT_2019-001234-56.csv",
+        "CTRI_2019_01_012345.csv",
+        "NCT01234567.csv",
+    ],
+)
+def test_trial_registration_number_in_file_name_passes(name):
+    assert file_name_identifier(name) is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ChiCTR2000012345_John_Smith.csv",
+        "NCT01234567_12345678909.csv",
+        "ChiCTR2000012345_0912345678.csv",
+    ],
+)
+def test_identifier_beside_a_trial_number_is_still_found(name):
+    assert file_name_identifier(name) is not None
