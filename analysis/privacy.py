@@ -3132,6 +3132,14 @@ _CUED_GREEK_CYRILLIC = re.compile(
     r"(?i:(?<![^\W\d_])(?:by|dr|doctor|pt|patient|mr|mrs|ms)\.?)\s+"
     r"[Α-ΩА-ЯЁ][α-ωςа-яё]+\s+[Α-ΩА-ЯЁ][α-ωςа-яё]+"
 )
+# A title (Dr, prof., д-р, проф., Δρ., κος) and one capitalised word in Greek or Cyrillic
+# letters: a surname (д-р Смирнов, осмотрен проф. Ивановым, Δρ. Παπαδόπουλος); not a lower-case
+# word (д-р дежурный, Δρ. εφημερίας) or capitals (ΜΕΘ)
+_TITLED_GREEK_CYRILLIC = re.compile(
+    r"(?i:(?<![^\W\d_])(?:dr|doctor|prof|professor|mr|mrs|ms|д-р|др|доктор[а-я]{0,2}|проф"
+    r"|профессор[а-я]{0,2}|г-н|г-жа|господин[а-я]{0,2}|δρ|καθ|κος|κα)\.?)\s+"
+    r"[Α-ΩА-ЯЁ][α-ωςа-яё]{2,}(?![^\W\d_]|-)"
+)
 # A patient_id in Greek or Cyrillic letters (any non-ASCII letters): words and a counter
 # (Сергей_Петров0, Γιώργος_Παπαδόπουλος_12, Yılmaz_Ayşe0, Сергей Петров 3)
 _GREEK_CYRILLIC = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
@@ -3180,7 +3188,12 @@ def _looks_like_name(text: str, *, in_id: bool = False, prose: bool = True) -> b
         and _unlisted_cued_name(text)
     ):
         return True
-    if prose and not in_id and not plain and _CUED_GREEK_CYRILLIC.search(text):
+    if (
+        prose
+        and not in_id
+        and not plain
+        and (_CUED_GREEK_CYRILLIC.search(text) or _TITLED_GREEK_CYRILLIC.search(text))
+    ):
         return True
     if any(w in _NOT_NAME_WORDS for w in words):
         return False

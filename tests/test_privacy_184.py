@@ -162,3 +162,34 @@ def test_trial_registration_number_in_file_name_passes(name):
 )
 def test_identifier_beside_a_trial_number_is_still_found(name):
     assert file_name_identifier(name) is not None
+
+
+# ------------------ 6. a title and one surname in Greek or Cyrillic letters (the tester's leaks)
+@pytest.mark.parametrize(
+    "value",
+    [
+        "д-р Смирнов",
+        "осмотрен проф. Ивановым",
+        "Δρ. Παπαδόπουλος",
+        "Dr Смирнов",
+        "Κος Παπαδόπουλος",
+    ],
+)
+def test_title_and_surname_in_greek_or_cyrillic_is_a_name(value):
+    assert identifier_kind(value) == "name"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "д-р дежурный",  # the doctor on duty
+        "Δρ. εφημερίας",
+        "проф. консультация",
+        "by ΜΕΘ team",
+        "Пациент переведён в ОРИТ",
+        "Ασθενής με κίρρωση",
+        "врач Скорой помощи",  # no title of a person: the ambulance's doctor
+    ],
+)
+def test_title_before_a_common_word_is_no_name(value):
+    assert identifier_kind(value) is None
