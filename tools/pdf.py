@@ -231,139 +231,6 @@ _NOTES_JS = """
 """
 
 
-# A sheet left more than FIT_BLANK blank because what heads the next one is a chain of blocks
-# kept together (a heading, the sentence that introduces a cell, the cell's code, its output):
-# 09's §9.1 (heading, sentence, cell and output, 290 pt) moved whole and left 39 % of the sheet
-# before blank; 03's dose-sheet cell took the last lines of the paragraph before it along (29 %).
-# The blocks of that chain (those within one sheet's height of its first) are marked
-# data-print-split: a table of more than 10 rows without numbered notes may then break between
-# rows (its header repeated, its caption with its first two rows, its last row not alone; a short
-# table stays whole and notes stay on their table's sheet), an admonition taller than a third of
-# a sheet, a cell's code or its output between lines (08's §8.1.7: a two-line heading kept with a
-# 149-pt cell), a cell from its output; a heading stays with what follows it. The page is printed
-# again and the marks kept only where fewer sheets are left part blank on no more sheets, none
-# blanker than the blankest before (:func:`_part_blank`: 07's Table 7.8 split, Fig. 7.2 left the
-# next sheet 50 % blank instead of two 28-29 %), else they are taken off and the page is printed
-# as it was. Figures are not split: they are fitted (above).
-_SPLIT_CSS = """
-@media print {
-  .bd-main .bd-content .bd-article table[data-print-split],
-  div.admonition[data-print-split], div.cell_output[data-print-split] :is(div.output, div.highlight, pre) {
-    page-break-inside: auto !important; break-inside: auto !important;
-  }
-  div.cell_input[data-print-split] { page-break-after: auto !important; break-after: auto !important; }
-  div.cell_input[data-print-split], div.cell_input[data-print-split] :is(div, pre) {
-    page-break-inside: auto !important; break-inside: auto !important;
-  }
-  div.cell_input[data-print-split] div.highlight { display: block !important; }
-  /* a box split after its last line printed its bottom padding alone at the head of the next
-     sheet (10's Exercise 10.1): the space under its last line is that line's margin, which a
-     break drops */
-  div.admonition[data-print-split] { padding-bottom: 0 !important; }
-  div.admonition[data-print-split] > :last-child { margin-bottom: 0.8rem !important; }
-}
-"""
-# Marks the chain of blocks whose text begins with ``words`` (the first words on a sheet); returns
-# how many blocks it marked.
-_SPLIT_JS = """
-(words) => {
-  const norm = t => t.replace(/\\s+/g, ' ').trim();
-  const leaves = [...document.querySelectorAll(
-    'article :is(p, h1, h2, h3, h4, li, caption, figcaption, pre, dt, dd, th, td)')];
-  let hit = null;
-  for (let n = words.length; n >= 2 && !hit; n--) {
-    const want = words.slice(0, n).join(' ');
-    hit = leaves.find(e => norm(e.innerText || '').includes(want));
-  }
-  if (!hit) return 0;
-  let start = hit;
-  while (start.parentElement && !start.parentElement.matches('section, article')) start = start.parentElement;
-  if (start.matches('h1, h2, h3, h4') || start.matches('section')) start = start.closest('section') || start;
-  const limit = start.getBoundingClientRect().top + 1050;  // one sheet's text area, in px
-  const marked = new Set();
-  const mark = e => { e.setAttribute('data-print-split', ''); marked.add(e); };
-  const visit = e => {
-    if (e.getBoundingClientRect().top > limit) return;
-    // a table of more than 10 rows without numbered notes (a short table stays whole; notes
-    // print under their table's caption's sheet); an admonition taller than a third of a sheet
-    if (e.matches('table') && e.querySelectorAll(':scope > tbody > tr').length > 10 &&
-        !(e.id && document.querySelector(`span.table-note[id^="${e.id}-note-"]`))) mark(e);
-    if (e.matches('div.admonition') && e.getBoundingClientRect().height > 350) mark(e);
-    if (e.matches('div.cell_input, div.cell_output')) mark(e);
-    for (const c of e.children) visit(c);
-  };
-  for (let e = start; e; e = e.nextElementSibling) {
-    if (e.getBoundingClientRect().top > limit) break;
-    visit(e);
-  }
-  return marked.size;
-}
-"""
-
-
-def _part_blank(pdf: Path) -> tuple[int, list[tuple[int, float]]]:
-    """``pdf``'s number of sheets and its sheets (0-based, but for the last) left more than
-    FIT_BLANK blank under their last word, with that share."""
-    top, bottom = 16 * _MM_PT, (297 - 18) * _MM_PT
-    sheets = _sheets_words(pdf)
-    out = []
-    for k, words in enumerate(sheets[:-1]):
-        body = [w[3] for w in words if top <= w[1] and w[3] <= bottom]
-        share = (bottom - (max(body) if body else top)) / (bottom - top)
-        if share > FIT_BLANK:
-            out.append((k, share))
-    return len(sheets), out
-
-
-def _head_words(pdf: Path, k: int, n: int = 8) -> list[str]:
-    """The first ``n`` words of sheet ``k``'s text area (an icon's glyph is no word)."""
-    top, bottom = 16 * _MM_PT, (297 - 18) * _MM_PT
-    # a heading's capitals rise above the text area's top (45.0 pt for 45.4)
-    words = [
-        w[4]
-        for w in _sheets_words(pdf)[k]
-        if top - 4 <= w[1] and w[3] <= bottom and any(c.isalnum() for c in w[4])
-    ]
-    return words[:n]
-
-
-def _split_chains(page, target: Path) -> bool:
-    """Lets the chains of kept-together blocks that head a sheet after a part-blank one break
-    (:data:`_SPLIT_CSS`), one sheet at a time, each kept only where it leaves fewer sheets part
-    blank on no more sheets, none blanker than the blankest was; returns whether it kept any (the page is then printed so)."""
-    sheets, blank = _part_blank(target)
-    if not blank:
-        return False
-    page.add_style_tag(content=_SPLIT_CSS)
-    kept = False
-    for k, _share in blank:
-        words = _head_words(target, k + 1)
-        if len(words) < 2:
-            continue
-        page.evaluate(
-            "document.querySelectorAll('[data-print-split]')"
-            ".forEach(e => e.setAttribute('data-print-kept', ''))"
-        )
-        if not page.evaluate(_SPLIT_JS, words):
-            continue
-        _pdf(page, target)
-        now_sheets, now_blank = _part_blank(target)
-        worst = max((share for _k, share in blank), default=0)
-        if (
-            now_sheets <= sheets
-            and len(now_blank) < len(blank)
-            and max((share for _k, share in now_blank), default=0) <= worst + 0.02
-        ):
-            kept = True
-            break  # the sheets after it moved: looked at again (_fit)
-        page.evaluate(
-            "document.querySelectorAll('[data-print-split]:not([data-print-kept])')"
-            ".forEach(e => e.removeAttribute('data-print-split'))"
-        )
-        _pdf(page, target)
-    return kept
-
-
 def _sheets_words(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
     """Every sheet's words with their boxes in pt (``pdftotext -bbox``), in reading order."""
     import html.parser
@@ -699,8 +566,7 @@ def _fit(page, target: Path) -> None:
         return
     # a figure fitted (or drawn smaller for a table's notes) moves what follows it: print
     # again, look again
-    splits = 0
-    for _ in range(10):
+    for _ in range(8):
         moved = _moved_figure(target, page.evaluate(_FIGURES_JS))
         if moved is not None:
             fig, room = moved
@@ -715,11 +581,6 @@ def _fit(page, target: Path) -> None:
             continue
         parted = _parted_notes(target, page.evaluate(_NOTES_JS), page.evaluate(_FIGURES_JS))
         if parted is None:
-            # no figure to fit: a chain of blocks kept together heading a sheet after a part-blank
-            # one may break (_split_chains); if it does, a figure it moved may need fitting
-            if splits < 2 and _split_chains(page, target):
-                splits += 1
-                continue
             break
         table, fig, short = parted
         page.evaluate(
